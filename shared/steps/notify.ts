@@ -237,7 +237,9 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
     const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, await pullRequestComment(incident, deps.incidents, deps.logger));
     notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: result.outcome, detail: 'approval request', at, commentId: result.commentId });
   } else {
-    notifications.push(await mailApprovalRequest(state, incident, taskToken, deps));
+    // Kept apart like the problem's pages: a stranger's run of an outsider-repeatable workflow must not hold the
+    // claim a maintainer's run of it needs (see githubProblemKey).
+    notifications.push(await mailApprovalRequest(state, incident, taskToken, await isStartedByWriter(state, incident, github, deps), deps));
   }
   await deps.incidents.update(incident.id, {}, { notifications, history: [{ at, event: 'approval_requested', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') }] });
   return { incidentId: incident.id, status: 'awaiting_approval', notifications: notifications.length };
@@ -246,8 +248,9 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
 /**
  * The approval request by e-mail: one per problem while one can be answered. Two claims in the escalation ledger,
  * each for the approval timeout (as long as an e-mailed token may be answered):
- * - the problem's (`approval:<problem key>`, the key its pages have): the first incident of the problem to ask opens
- *   it; a later one asking while that request can be answered (the same failure on another push, another ALARM of an alarm still firing) is counted on it and
+ * - the problem's (`approval:<problem key>`, the key its pages have, a writer's run of a workflow outsiders can repeat
+ *   apart from theirs): the first incident of the problem to ask opens it; a later one asking while that request can
+ *   be answered (the same failure on another push, another ALARM of an alarm still firing) is counted on it and
  *   e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
  *   problem and window like any page. Once the holder's incident recovered or was superseded, or its wait ended,
  *   its token applies nothing: the next request takes the claim over (a conditional write, checked when asked, so no
@@ -256,10 +259,10 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
  *   so a crash in between lets the next try send it once more, and no further try sends a third
  *   (shared/notify/claimed-page.ts); a re-driven execution's new token is a request of its own.
  */
-async function mailApprovalRequest(state: PipelineState, incident: Incident, taskToken: string, deps: NotifyDeps): Promise<NotificationRecord> {
+async function mailApprovalRequest(state: PipelineState, incident: Incident, taskToken: string, startedByWriter: boolean, deps: NotifyDeps): Promise<NotificationRecord> {
   const at = deps.clock();
   const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
-  const problem = problemOf(incident);
+  const problem = problemOf(incident, startedByWriter);
   const claim: EscalationOccurrence = {
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
   };

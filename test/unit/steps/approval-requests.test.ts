@@ -6,8 +6,11 @@ import { classifyStep } from '../../../shared/steps/classify.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
-import { loadAlarmEvent } from '../../../infra/local/replay.js';
-import { remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { loadAlarmEvent, loadWebhook } from '../../../infra/local/replay.js';
+import { type AnalysisSummary, newIncident } from '../../../shared/domain/incident.js';
+import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { createFakeGitHub, createMemoryRerunLedger, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 
 /** A high-severity runbook: the default policy makes it wait for approval, e-mailed to on-call (an alarm has no PR). */
 const runbooks = parseRunbookMappings(JSON.stringify([
@@ -138,5 +141,41 @@ describe('approval requests by e-mail: one per problem while one can be answered
     await notifyStep({ trigger: second, approvalRequest: { taskToken: 'token-2' } }, deps);
 
     expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+  });
+});
+
+const TRANSIENT: AnalysisSummary = {
+  provider: 'scripted', model: null, rootCause: 'the API timed out', fix: ['re-run'], confidence: 0.9, proposedAction: 'rerun_failed_jobs', rationale: 'transient', evidence: [], latencyMs: 1,
+};
+
+describe('approval requests by e-mail of a workflow an outsider can repeat (on: issues)', () => {
+  /** Run `runId` of the repository's `issues` workflow, started by `actor`, failed and asking for approval of its re-run. */
+  async function askedBy(deps: ReturnType<typeof stepDeps>['deps'], runId: number, actor: string, token: string) {
+    const body = structuredClone(loadWebhook('workflow_run-failure').body) as Record<string, any>;
+    Object.assign(body.workflow_run, {
+      id: runId, event: 'issues', head_branch: 'main', pull_requests: [], head_sha: String(runId).padStart(40, '0'), triggering_actor: { login: actor, id: runId, type: 'User' },
+    });
+    const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
+    await deps.incidents.create(
+      newIncident({ ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: `fp-${runId}`, analysis: TRANSIENT, failureLines: [{ line: 3, text: 'ETIMEDOUT' }] }, deps.clock()),
+      githubIncidentScope(trigger),
+    );
+    expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'rerun_failed_jobs', awaitingApproval: true });
+    await notifyStep({ trigger, approvalRequest: { taskToken: token } }, deps);
+    return trigger;
+  }
+
+  it("asks for a maintainer's run apart from the strangers' runs, which still ask once a window", async () => {
+    const github = createFakeGitHub();
+    github.permissions.set('maya-maintainer', 'write');
+    const policyFile = { defaults: { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } };
+    const { deps, published } = stepDeps({ github: github.port, reruns: createMemoryRerunLedger(), remediation: remediationDeps({ policyFile } as never) });
+
+    await askedBy(deps, 9_101, 'stranger', 'token-stranger');
+    await askedBy(deps, 9_102, 'another-stranger', 'token-another-stranger');
+    await askedBy(deps, 9_103, 'maya-maintainer', 'token-maintainer');
+    await askedBy(deps, 9_104, 'maya-maintainer', 'token-maintainer-again');
+
+    expect(mailedTokens(published)).toEqual(['token-stranger', 'token-maintainer']);
   });
 });
