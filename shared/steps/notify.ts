@@ -250,8 +250,8 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
  * each for the approval timeout (as long as an e-mailed token may be answered):
  * - the problem's (`approval:<problem key>`, the key its pages have, a writer's run of a workflow outsiders can repeat
  *   apart from theirs): the first incident of the problem to ask opens it; a later one asking while that request can
- *   be answered (the same failure on another push, another ALARM of an alarm still firing) is counted on it and
- *   e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
+ *   be answered (the same failure on another push, another ALARM of an alarm still firing, or of an alarm flapping
+ *   back within APPROVAL_FLAP_MINUTES of its OK) is counted on it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
  *   problem and window like any page. Once the holder's incident recovered or was superseded, or its wait ended,
  *   its token applies nothing: the next request takes the claim over (a conditional write, checked when asked, so no
  *   release that a crash could skip). Only the incident holding the claim goes on to
@@ -271,7 +271,8 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. A few
   // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended.
   for (let round = 0; round < 3 && !asked.send && !asked.alreadySent && asked.owner && asked.owner !== incident.id && asked.windowStart; round += 1) {
-    if (awaitsApproval(await deps.incidents.get(asked.owner), at)) break;
+    const holder = await deps.incidents.get(asked.owner);
+    if (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder)) break;
     asked = (await deps.escalationLedger.takeOver(claim, { owner: asked.owner, windowStart: asked.windowStart })) ?? (await deps.escalationLedger.record(claim));
   }
   if (!asked.send && !asked.alreadySent) {
@@ -304,6 +305,25 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
  * Whether `holder`'s approval request can still be answered at `now`: it waits (pending, its wait not over) and its
  * incident is open. A recovered or superseded incident's token applies nothing.
  */
+/**
+ * An alarm back in ALARM within this many minutes of the OK that ended the open request's incident is one flapping
+ * episode: its request is counted on the one on-call already has, as its pages are, instead of e-mailing a request
+ * per flap. Later than that it is a new episode, and its request (the one whose token can approve it) is e-mailed.
+ */
+export const APPROVAL_FLAP_MINUTES = 15;
+
+/**
+ * Whether `incident`, an alarm's, fired again within {@link APPROVAL_FLAP_MINUTES} of the OK that resolved `holder`
+ * (the same alarm's incident holding the problem's request), by the alarm's own state-change times. The price, said in
+ * the README: the last ALARM of a fast flap cannot be approved by e-mail; its wait times out and pages if it still fires.
+ */
+function firesAgainWithinFlap(incident: Incident, holder: Incident | null | undefined): boolean {
+  if (incident.source !== 'cloudwatch' || holder?.source !== 'cloudwatch' || holder.status !== 'resolved' || !holder.resolvedAt) return false;
+  const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
+  const okAt = Date.parse(holder.resolvedAt);
+  return Number.isFinite(firedAt) && Number.isFinite(okAt) && firedAt >= okAt && firedAt - okAt < APPROVAL_FLAP_MINUTES * 60_000;
+}
+
 function awaitsApproval(holder: Incident | null | undefined, now: Date): boolean {
   const approval = holder?.approval;
   return Boolean(holder && approval?.status === 'pending' && !waitEndedBy(approval, now) && holder.status !== 'resolved' && !holder.supersededBy);

@@ -115,6 +115,20 @@ describe('approval requests by e-mail: one per problem while one can be answered
     expect((await deps.incidents.get(third.incidentId))?.notifications.at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^counted on the open approval request of this problem: asked 2 times since 2026-11-20T10:40:00/) });
   });
 
+  it('counts an alarm back in ALARM within the flap window of its OK on the open request, and asks again after it', async () => {
+    const { deps, published } = flapDeps();
+    await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+
+    // 12 minutes after the OK: the same flapping episode, counted. 25 minutes after the next OK: a new episode, asked.
+    const flapped = await askedAt(deps, '2026-11-20T10:20:00.000Z', 'token-2');
+    await recoveredAt(deps, '2026-11-20T10:25:00.000Z');
+    await askedAt(deps, '2026-11-20T10:50:00.000Z', 'token-3');
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-3']);
+    expect((await deps.incidents.get(flapped.incidentId))?.notifications.at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^counted on the open approval request/) });
+  });
+
   it('e-mails the next request once the open one was answered: its wait is over', async () => {
     const { deps, published } = flapDeps();
     const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
