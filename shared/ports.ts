@@ -405,6 +405,8 @@ export interface EscalationTally {
    * sends nothing more.
    */
   alreadySent?: boolean;
+  /** The incident that opened the current window (absent when none is open, or on answers that do not read it). */
+  owner?: string;
 }
 
 /**
@@ -416,6 +418,13 @@ export interface EscalationLedger {
   record(occurrence: EscalationOccurrence): Promise<EscalationTally>;
   /** The page `record` allowed could not be published: the claim is given back, so a retry may send it. */
   unsent(occurrence: EscalationOccurrence): Promise<void>;
+  /**
+   * Opens a new window for `occurrence` in place of the one `from` (its opener and start, as `record` answered) still
+   * holds, as `record` opens one (`send`); null when the window is no longer that one (another occurrence took it over
+   * or it ended meanwhile). For a claim whose holder no longer needs it: the caller decides that (one conditional
+   * write, so of two callers replacing the same holder at once only one opens the window).
+   */
+  takeOver(occurrence: EscalationOccurrence, from: { owner: string; windowStart: string }): Promise<EscalationTally | null>;
 }
 
 /** A window whose end a digest waits for: the entry of the time-bucketed index the reconciler reads. */

@@ -18,6 +18,7 @@ import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.
 import { shortHash } from '../domain/trigger.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
+import { waitEndedBy } from '../remediation/approval-resume.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
@@ -146,10 +147,17 @@ const PULL_REQUEST_INCIDENTS_READ = 10;
  * late) records itself so. A superseded failure writes no comment (the newer one's is the pull request's) and pages
  * nobody, also when its approval wait times out; its proposal leaves the pull request's waiting ones, so `/guard`
  * commands decide nothing for it. If the pull request's incidents cannot be read, the failure is handled as current.
+ *
+ * The two writes (the failure resolved, then its proposal taken) are not one: a round killed between them is retried,
+ * and finds the failure resolved already. So a superseded failure whose proposal still waits has it taken whenever a
+ * round sees it so, whichever round (or what else) resolved it: taking is idempotent.
  */
 async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Promise<Incident> {
   const { repository, pullRequest } = incident;
-  if (incident.source !== 'github' || !repository || !pullRequest || incident.status === 'resolved') return incident;
+  if (incident.source !== 'github' || !repository || !pullRequest) return incident;
+  const resolved = incident.status === 'resolved';
+  // Of a resolved failure, only a proposal left waiting after it was superseded is this step's business.
+  if (resolved && !(incident.supersededBy && incident.approval?.status === 'pending')) return incident;
   let others: Incident[];
   try {
     others = await deps.incidents.listByPullRequest(repository, pullRequest, PULL_REQUEST_INCIDENTS_READ, { except: incident.id });
@@ -158,16 +166,27 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
     deps.logger.warn('could not read the pull request incidents: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
     return incident;
   }
+  const withdraw = async (failure: Incident) => {
+    if (failure.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: failure.repositoryId }, pullRequest, failure.id);
+  };
   const supersede = async (older: Incident, newer: Incident) => {
     const { fields, history } = supersededByPushFields(newer, deps.clock());
     const updated = await deps.incidents.update(older.id, fields, { history: [history] });
-    if (older.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: older.repositoryId }, pullRequest, older.id);
+    await withdraw(older);
     deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
     return updated;
   };
   const newer = others.filter((other) => isNewerPushFailure(incident, other)).sort((a, b) => (b.runNumber ?? 0) - (a.runNumber ?? 0))[0];
+  if (resolved) {
+    if (newer) await withdraw(incident);
+    return incident;
+  }
   if (newer) return supersede(incident, newer);
-  for (const older of others) if (older.status !== 'resolved' && isNewerPushFailure(older, incident)) await supersede(older, incident);
+  for (const older of others) {
+    if (!isNewerPushFailure(older, incident)) continue;
+    if (older.status !== 'resolved') await supersede(older, incident);
+    else await withdraw(older);
+  }
   return incident;
 }
 
@@ -218,7 +237,9 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
     const result = await github.upsertComment({ owner, repo }, incident.pullRequest, COMMENT_MARKER, await pullRequestComment(incident, deps.incidents, deps.logger));
     notifications.push({ channel: 'github_comment', target: `${incident.repository}#${incident.pullRequest}`, outcome: result.outcome, detail: 'approval request', at, commentId: result.commentId });
   } else {
-    notifications.push(await mailApprovalRequest(state, incident, taskToken, deps));
+    // Kept apart like the problem's pages: a stranger's run of an outsider-repeatable workflow must not hold the
+    // claim a maintainer's run of it needs (see githubProblemKey).
+    notifications.push(await mailApprovalRequest(state, incident, taskToken, await isStartedByWriter(state, incident, github, deps), deps));
   }
   await deps.incidents.update(incident.id, {}, { notifications, history: [{ at, event: 'approval_requested', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') }] });
   return { incidentId: incident.id, status: 'awaiting_approval', notifications: notifications.length };
@@ -227,21 +248,33 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
 /**
  * The approval request by e-mail: one per problem while one can be answered. Two claims in the escalation ledger,
  * each for the approval timeout (as long as an e-mailed token may be answered):
- * - the problem's (`approval:<problem key>`, the key its pages have): the first incident of the problem to ask opens
- *   it; a later one asking meanwhile (a flapping alarm's next ALARM, the same failure on another push) is counted on
- *   it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
- *   problem and window like any page. Only the incident that opened it goes on to
+ * - the problem's (`approval:<problem key>`, the key its pages have, a writer's run of a workflow outsiders can repeat
+ *   apart from theirs): the first incident of the problem to ask opens it; a later one asking while that request can
+ *   be answered (the same failure on another push, another ALARM of an alarm still firing, or of an alarm flapping
+ *   back within APPROVAL_FLAP_MINUTES of its OK) is counted on it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
+ *   problem and window like any page. Once the holder's incident recovered or was superseded, or its wait ended,
+ *   its token applies nothing: the next request takes the claim over (a conditional write, checked when asked, so no
+ *   release that a crash could skip). Only the incident holding the claim goes on to
  * - its request's (one item per incident and task token): it is published after the claim and recorded after that,
  *   so a crash in between lets the next try send it once more, and no further try sends a third
  *   (shared/notify/claimed-page.ts); a re-driven execution's new token is a request of its own.
  */
-async function mailApprovalRequest(state: PipelineState, incident: Incident, taskToken: string, deps: NotifyDeps): Promise<NotificationRecord> {
+async function mailApprovalRequest(state: PipelineState, incident: Incident, taskToken: string, startedByWriter: boolean, deps: NotifyDeps): Promise<NotificationRecord> {
   const at = deps.clock();
   const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
-  const problem = problemOf(incident);
-  const asked = await deps.escalationLedger.record({
+  const problem = problemOf(incident, startedByWriter);
+  const claim: EscalationOccurrence = {
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
-  });
+  };
+  let asked = await deps.escalationLedger.record(claim);
+  // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
+  // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. A few
+  // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended.
+  for (let round = 0; round < 3 && !asked.send && !asked.alreadySent && asked.owner && asked.owner !== incident.id && asked.windowStart; round += 1) {
+    const holder = await deps.incidents.get(asked.owner);
+    if (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder)) break;
+    asked = (await deps.escalationLedger.takeOver(claim, { owner: asked.owner, windowStart: asked.windowStart })) ?? (await deps.escalationLedger.record(claim));
+  }
   if (!asked.send && !asked.alreadySent) {
     const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
@@ -266,6 +299,34 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   });
   const published = await publishClaimedPage(message, occurrence, deps);
   return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };
+}
+
+/**
+ * Whether `holder`'s approval request can still be answered at `now`: it waits (pending, its wait not over) and its
+ * incident is open. A recovered or superseded incident's token applies nothing.
+ */
+/**
+ * An alarm back in ALARM within this many minutes of the OK that ended the open request's incident is one flapping
+ * episode: its request is counted on the one on-call already has, as its pages are, instead of e-mailing a request
+ * per flap. Later than that it is a new episode, and its request (the one whose token can approve it) is e-mailed.
+ */
+export const APPROVAL_FLAP_MINUTES = 15;
+
+/**
+ * Whether `incident`, an alarm's, fired again within {@link APPROVAL_FLAP_MINUTES} of the OK that resolved `holder`
+ * (the same alarm's incident holding the problem's request), by the alarm's own state-change times. The price, said in
+ * the README: the last ALARM of a fast flap cannot be approved by e-mail; its wait times out and pages if it still fires.
+ */
+function firesAgainWithinFlap(incident: Incident, holder: Incident | null | undefined): boolean {
+  if (incident.source !== 'cloudwatch' || holder?.source !== 'cloudwatch' || holder.status !== 'resolved' || !holder.resolvedAt) return false;
+  const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
+  const okAt = Date.parse(holder.resolvedAt);
+  return Number.isFinite(firedAt) && Number.isFinite(okAt) && firedAt >= okAt && firedAt - okAt < APPROVAL_FLAP_MINUTES * 60_000;
+}
+
+function awaitsApproval(holder: Incident | null | undefined, now: Date): boolean {
+  const approval = holder?.approval;
+  return Boolean(holder && approval?.status === 'pending' && !waitEndedBy(approval, now) && holder.status !== 'resolved' && !holder.supersededBy);
 }
 
 /**

@@ -75,6 +75,7 @@ function tallyOf(item: LedgerItem | undefined, send: boolean, previousSentAt: st
     firstSeen: item?.firstSeen ?? null,
     windowStart: item?.windowStart ?? null,
     previousSentAt,
+    ...(item?.owner ? { owner: item.owner } : {}),
   };
 }
 
@@ -84,7 +85,10 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
   const read = async (key: string) =>
     (await client.send(new GetCommand({ TableName: tableName, Key: escalationLedgerKey(key), ConsistentRead: true }))).Item as LedgerItem | undefined;
 
-  async function open(occurrence: EscalationOccurrence, cutoff: string): Promise<EscalationTally | null> {
+  /**
+   * Opens the occurrence's window: when none is open (`cutoff`), or in place of the one `from` opened (`takeOver`).
+   */
+  async function open(occurrence: EscalationOccurrence, when: { cutoff: string } | { from: { owner: string; windowStart: string } }): Promise<EscalationTally | null> {
     const at = occurrence.at.toISOString();
     const response = await conditionalWrite(() =>
       client.send(
@@ -94,13 +98,14 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
           UpdateExpression:
             'SET #windowStart = :at, #owner = :id, #windowCount = :one, #sends = :one, #seen = :ids, #lastSeen = :at, #lastSentAt = :at, ' +
             '#firstSeen = if_not_exists(#firstSeen, :at), #expiresAt = :expiresAt, #label = :label ADD #total :one',
-          ConditionExpression: 'attribute_not_exists(#windowStart) OR #windowStart < :cutoff',
+          ConditionExpression: 'cutoff' in when ? 'attribute_not_exists(#windowStart) OR #windowStart < :cutoff' : '#owner = :from AND #windowStart = :fromStart',
           ExpressionAttributeNames: {
             '#windowStart': 'windowStart', '#owner': 'owner', '#windowCount': 'windowCount', '#sends': 'sends', '#seen': 'seen', '#lastSeen': 'lastSeen',
             '#lastSentAt': 'lastSentAt', '#firstSeen': 'firstSeen', '#expiresAt': 'expiresAt', '#label': 'label', '#total': 'total',
           },
           ExpressionAttributeValues: {
-            ':at': at, ':id': occurrence.incidentId, ':one': 1, ':ids': new Set([occurrence.incidentId]), ':cutoff': cutoff,
+            ':at': at, ':id': occurrence.incidentId, ':one': 1, ':ids': new Set([occurrence.incidentId]),
+            ...('cutoff' in when ? { ':cutoff': when.cutoff } : { ':from': when.from.owner, ':fromStart': when.from.windowStart }),
             ':expiresAt': Math.floor(occurrence.at.getTime() / 1000) + LEDGER_TTL_SECONDS, ':label': occurrence.label.slice(0, 300),
           },
           ReturnValues: 'ALL_OLD',
@@ -116,6 +121,7 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       firstSeen: old?.firstSeen ?? at,
       windowStart: at,
       previousSentAt: old?.lastSentAt ?? null,
+      owner: occurrence.incidentId,
     };
   }
 
@@ -190,7 +196,7 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       if (windowOpen && item?.seen?.has(occurrence.incidentId)) return digestDue(occurrence, tallyOf(item, false, item.lastSentAt ?? null));
       if (!windowOpen) {
         if (!occurrence.mayOpen) return tallyOf(item, false, item?.lastSentAt ?? null);
-        const opened = await open(occurrence, cutoff);
+        const opened = await open(occurrence, { cutoff });
         if (opened) return opened;
       }
       // The window is open (or another execution opened it a moment ago): this occurrence is counted on it.
@@ -199,6 +205,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       const latest = await read(occurrence.key);
       return tallyOf(latest, false, latest?.lastSentAt ?? null);
     },
+
+    takeOver: (occurrence, from) => open(occurrence, { from }),
 
     async unsent(occurrence) {
       // Only the owner's claim, and never below zero: a late or repeated give-back changes nothing.

@@ -69,6 +69,23 @@ describe('escalation ledger', () => {
     expect(retries).toEqual([true, true, false]);
   });
 
+  it("lets one of many concurrent take-overs replace the window its holder opened, and names the holder on its answers", async () => {
+    const l = ledger();
+    const first = await l.record(occurrence('p9', 'a', '2026-11-20T10:00:00Z'));
+    const counted = await l.record(occurrence('p9', 'b', '2026-11-20T10:05:00Z'));
+    expect(counted).toMatchObject({ send: false, owner: 'a', windowStart: first.windowStart });
+
+    const from = { owner: 'a', windowStart: String(first.windowStart) };
+    const takers = await Promise.all(['b', 'c', 'd'].map((id) => l.takeOver(occurrence('p9', id, '2026-11-20T10:06:00Z'), from)));
+    const taken = takers.filter((t) => t !== null);
+    expect(taken).toHaveLength(1);
+    expect(taken[0]).toMatchObject({ send: true, windowCount: 1, total: 3, windowStart: '2026-11-20T10:06:00.000Z', previousSentAt: '2026-11-20T10:00:00.000Z' });
+    // The window taken over names its new holder, whose retry may re-send; the old holder's window is gone.
+    const holder = taken[0]!.owner!;
+    expect(await l.record(occurrence('p9', holder, '2026-11-20T10:07:00Z'))).toMatchObject({ send: true, owner: holder });
+    expect(await l.takeOver(occurrence('p9', 'e', '2026-11-20T10:08:00Z'), from)).toBeNull();
+  });
+
   it('opens the next window after it passed, with the total since first seen (the digest)', async () => {
     const l = ledger();
     await l.record(occurrence('p3', 'a', '2026-11-20T10:00:00Z'));

@@ -6,7 +6,7 @@ import { staticGitHubClients } from '../../shared/github/clients.js';
 import { createPermissionCache } from '../../shared/github/permission-cache.js';
 import { outsiderModelBudgets } from '../../shared/analysis/outsider-budget.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
-import type { AnalysisResult, Analyzer, BeforePage, BranchMembership, EscalationLedger, EscalationMessage, GitHubPort, ModelBudget, ModelRequestLedger, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, BeforePage, BranchMembership, EscalationLedger, EscalationMessage, EscalationOccurrence, EscalationTally, GitHubPort, ModelBudget, ModelRequestLedger, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import { type ApprovalIndex, approvalKeys } from '../../shared/remediation/approvals.js';
@@ -440,14 +440,23 @@ export function stepDeps(
  */
 export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<string, { windowStart: string; owner: string; windowCount: number; sends: number; total: number; firstSeen: string; lastSentAt: string; seen: Set<string> }> } {
   const items = new Map<string, { windowStart: string; owner: string; windowCount: number; sends: number; total: number; firstSeen: string; lastSentAt: string; seen: Set<string> }>();
+  const openWindow = (occurrence: EscalationOccurrence): EscalationTally => {
+    const at = occurrence.at.toISOString();
+    const item = items.get(occurrence.key);
+    const opened = {
+      windowStart: at, owner: occurrence.incidentId, windowCount: 1, sends: 1, total: (item?.total ?? 0) + 1, firstSeen: item?.firstSeen ?? at, lastSentAt: at, seen: new Set([occurrence.incidentId]),
+    };
+    items.set(occurrence.key, opened);
+    return { send: true, windowCount: 1, total: opened.total, firstSeen: opened.firstSeen, windowStart: at, previousSentAt: item?.lastSentAt ?? null, owner: occurrence.incidentId };
+  };
   return {
     items,
     async record(occurrence) {
-      const at = occurrence.at.toISOString();
       const cutoff = new Date(occurrence.at.getTime() - occurrence.windowMinutes * 60_000).toISOString();
       const item = items.get(occurrence.key);
       const tally = (send: boolean, previousSentAt: string | null) => ({
         send, windowCount: item?.windowCount ?? 0, total: item?.total ?? 0, firstSeen: item?.firstSeen ?? null, windowStart: item?.windowStart ?? null, previousSentAt,
+        ...(item ? { owner: item.owner } : {}),
       });
       const open = item !== undefined && item.windowStart >= cutoff;
       if (open && item.owner === occurrence.incidentId) {
@@ -463,12 +472,11 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
         return tally(false, item.lastSentAt);
       }
       if (!occurrence.mayOpen) return tally(false, item?.lastSentAt ?? null);
-      const previousSentAt = item?.lastSentAt ?? null;
-      items.set(occurrence.key, {
-        windowStart: at, owner: occurrence.incidentId, windowCount: 1, sends: 1, total: (item?.total ?? 0) + 1, firstSeen: item?.firstSeen ?? at, lastSentAt: at, seen: new Set([occurrence.incidentId]),
-      });
-      const opened = items.get(occurrence.key);
-      return { send: true, windowCount: 1, total: opened?.total ?? 1, firstSeen: opened?.firstSeen ?? at, windowStart: at, previousSentAt };
+      return openWindow(occurrence);
+    },
+    async takeOver(occurrence, from) {
+      const item = items.get(occurrence.key);
+      return item?.owner === from.owner && item.windowStart === from.windowStart ? openWindow(occurrence) : null;
     },
     async unsent(occurrence) {
       const item = items.get(occurrence.key);

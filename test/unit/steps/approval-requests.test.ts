@@ -4,9 +4,13 @@ import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
 import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { classifyStep } from '../../../shared/steps/classify.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
+import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
-import { loadAlarmEvent } from '../../../infra/local/replay.js';
-import { remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { loadAlarmEvent, loadWebhook } from '../../../infra/local/replay.js';
+import { type AnalysisSummary, newIncident } from '../../../shared/domain/incident.js';
+import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { createFakeGitHub, createMemoryRerunLedger, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 
 /** A high-severity runbook: the default policy makes it wait for approval, e-mailed to on-call (an alarm has no PR). */
 const runbooks = parseRunbookMappings(JSON.stringify([
@@ -35,6 +39,18 @@ async function askedAt(deps: ReturnType<typeof stepDeps>['deps'], at: string, to
   expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'run_runbook', awaitingApproval: true });
   await notifyStep({ trigger, approvalRequest: { taskToken: token } }, deps);
   return trigger;
+}
+
+/** The e-mailed task tokens, in order. */
+const mailedTokens = (published: ReturnType<typeof stepDeps>['published']) => published.flatMap((p) => p.message.match(/--task-token '([^']+)'/)?.[1] ?? []);
+
+/** The fixture's alarm returning to OK at `at`. */
+async function recoveredAt(deps: ReturnType<typeof stepDeps>['deps'], at: string) {
+  const event = structuredClone(loadAlarmEvent('alarm-state-ok')) as Record<string, any>;
+  event.time = at;
+  event.detail.state.timestamp = at;
+  deps.clock = () => new Date(at);
+  await recordAlarmRecovery(event, deps as never);
 }
 
 describe('approval requests by e-mail: one per problem while one can be answered', () => {
@@ -84,5 +100,96 @@ describe('approval requests by e-mail: one per problem while one can be answered
     expect(published).toHaveLength(2);
     expect(published[1]?.message).not.toContain('--task-token');
     expect((await deps.incidents.get(second.incidentId))?.approval?.status).toBe('timed_out');
+  });
+
+  it("e-mails the next request once the open one's incident recovered (its token approves nothing), and counts the one after on it", async () => {
+    const { deps, published } = flapDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+    expect((await deps.incidents.get(first.incidentId))?.status).toBe('resolved');
+
+    await askedAt(deps, '2026-11-20T10:40:00.000Z', 'token-2');
+    const third = await askedAt(deps, '2026-11-20T10:45:00.000Z', 'token-3');
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+    expect((await deps.incidents.get(third.incidentId))?.notifications.at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^counted on the open approval request of this problem: asked 2 times since 2026-11-20T10:40:00/) });
+  });
+
+  it('counts an alarm back in ALARM within the flap window of its OK on the open request, and asks again after it', async () => {
+    const { deps, published } = flapDeps();
+    await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+
+    // 12 minutes after the OK: the same flapping episode, counted. 25 minutes after the next OK: a new episode, asked.
+    const flapped = await askedAt(deps, '2026-11-20T10:20:00.000Z', 'token-2');
+    await recoveredAt(deps, '2026-11-20T10:25:00.000Z');
+    await askedAt(deps, '2026-11-20T10:50:00.000Z', 'token-3');
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-3']);
+    expect((await deps.incidents.get(flapped.incidentId))?.notifications.at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^counted on the open approval request/) });
+  });
+
+  it('e-mails the next request once the open one was answered: its wait is over', async () => {
+    const { deps, published } = flapDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await notifyStep({ trigger: first, approvalError: { Error: 'ApprovalRejected', Cause: 'not now' } }, deps);
+    expect((await deps.incidents.get(first.incidentId))?.approval?.status).toBe('rejected');
+
+    await askedAt(deps, '2026-11-20T10:20:00.000Z', 'token-2');
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+  });
+
+  it('e-mails it once on the retry of a Notify killed between counting the request and taking the claim over', async () => {
+    const { deps, published } = flapDeps();
+    await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+    const takeOver = deps.escalationLedger.takeOver.bind(deps.escalationLedger);
+    deps.escalationLedger.takeOver = async () => {
+      throw new Error('killed');
+    };
+    await expect(askedAt(deps, '2026-11-20T10:40:00.000Z', 'token-2')).rejects.toThrow('killed');
+    deps.escalationLedger.takeOver = takeOver;
+
+    const second = await askedAt(deps, '2026-11-20T10:40:30.000Z', 'token-2');
+    await notifyStep({ trigger: second, approvalRequest: { taskToken: 'token-2' } }, deps);
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+  });
+});
+
+const TRANSIENT: AnalysisSummary = {
+  provider: 'scripted', model: null, rootCause: 'the API timed out', fix: ['re-run'], confidence: 0.9, proposedAction: 'rerun_failed_jobs', rationale: 'transient', evidence: [], latencyMs: 1,
+};
+
+describe('approval requests by e-mail of a workflow an outsider can repeat (on: issues)', () => {
+  /** Run `runId` of the repository's `issues` workflow, started by `actor`, failed and asking for approval of its re-run. */
+  async function askedBy(deps: ReturnType<typeof stepDeps>['deps'], runId: number, actor: string, token: string) {
+    const body = structuredClone(loadWebhook('workflow_run-failure').body) as Record<string, any>;
+    Object.assign(body.workflow_run, {
+      id: runId, event: 'issues', head_branch: 'main', pull_requests: [], head_sha: String(runId).padStart(40, '0'), triggering_actor: { login: actor, id: runId, type: 'User' },
+    });
+    const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
+    await deps.incidents.create(
+      newIncident({ ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: `fp-${runId}`, analysis: TRANSIENT, failureLines: [{ line: 3, text: 'ETIMEDOUT' }] }, deps.clock()),
+      githubIncidentScope(trigger),
+    );
+    expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'rerun_failed_jobs', awaitingApproval: true });
+    await notifyStep({ trigger, approvalRequest: { taskToken: token } }, deps);
+    return trigger;
+  }
+
+  it("asks for a maintainer's run apart from the strangers' runs, which still ask once a window", async () => {
+    const github = createFakeGitHub();
+    github.permissions.set('maya-maintainer', 'write');
+    const policyFile = { defaults: { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } };
+    const { deps, published } = stepDeps({ github: github.port, reruns: createMemoryRerunLedger(), remediation: remediationDeps({ policyFile } as never) });
+
+    await askedBy(deps, 9_101, 'stranger', 'token-stranger');
+    await askedBy(deps, 9_102, 'another-stranger', 'token-another-stranger');
+    await askedBy(deps, 9_103, 'maya-maintainer', 'token-maintainer');
+    await askedBy(deps, 9_104, 'maya-maintainer', 'token-maintainer-again');
+
+    expect(mailedTokens(published)).toEqual(['token-stranger', 'token-maintainer']);
   });
 });

@@ -94,6 +94,28 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
     expect(comment).not.toContain(`/guard approve ${a.incidentId}`);
   });
 
+  it("takes the earlier proposal on the retry of a round killed between recording it superseded and taking it", async () => {
+    // Prepare: B's notify dies on taking A's proposal, after A was recorded superseded.
+    const { deps, a } = await waitingOnA();
+    const repo = { name: 'acme-shop/checkout-service', id: a.repository.id };
+    const take = deps.remediation.approvals.take.bind(deps.remediation.approvals);
+    deps.remediation.approvals.take = async () => {
+      throw new Error('killed');
+    };
+    const b = await failedOnB(deps, false);
+    await expect(notifyStep({ trigger: b }, deps)).rejects.toThrow('killed');
+    deps.remediation.approvals.take = take;
+    expect((await deps.incidents.get(a.incidentId))?.status).toBe('resolved');
+    expect(await deps.remediation.approvals.pending(repo, 1287)).toEqual([a.incidentId]);
+
+    // Act: the retry
+    await notifyStep({ trigger: b }, deps);
+
+    // Assert
+    expect(await deps.remediation.approvals.pending(repo, 1287)).toEqual([]);
+    expect((await deps.incidents.get(b.incidentId))?.status).toBe('notified');
+  });
+
   it('pages nobody and leaves the comment to the newer failure when the earlier proposal times out', async () => {
     // Prepare: B's failure is on record (its notify has not superseded A: A's timeout comes first).
     const { github, deps, published, a } = await waitingOnA();
