@@ -117,6 +117,98 @@ async function finishInterruptedCreations(level) {
   }
 }
 
+/**
+ * The items last written or read, decoded, so the next read of the same item does not decode it again from LevelDB:
+ * an incident's item (≈ 10 KB of JSON) is read by each of its ~13 updates and ~10 reads, within seconds of its last
+ * write, and decoding it was the largest part of the store thread's reads and of its garbage. An item is kept only
+ * once its write has completed (LevelDB answers with it from then on), dropped when a write of it starts, and a
+ * value read is kept only if no write started meanwhile; a batch drops the items it touches. dynalite never changes
+ * an item it read (an update changes a deep copy; answers are serialised as they are), so the one decoded value is
+ * handed to every reader.
+ */
+function cacheItems(level, max = 256) {
+  const isItemKey = (key) => typeof key === 'string' && key.startsWith('item-');
+  const items = new Map();
+  /** Writes in flight by key: how many, and the sequence number of the last one started. */
+  const writing = new Map();
+  let writes = 0;
+  const remember = (key, value) => {
+    items.delete(key);
+    items.set(key, value);
+    if (items.size > max) items.delete(items.keys().next().value);
+  };
+  const started = (key) => {
+    writes += 1;
+    items.delete(key);
+    const entry = writing.get(key) ?? { count: 0, last: 0 };
+    entry.count += 1;
+    entry.last = writes;
+    writing.set(key, entry);
+    return writes;
+  };
+  const ended = (key, sequence, value, error) => {
+    const entry = writing.get(key);
+    if (!error && entry.last === sequence && value !== undefined) remember(key, value);
+    if (--entry.count === 0) writing.delete(key);
+  };
+  const { get, put, del, batch } = level;
+  level.get = function (key, callback) {
+    if (!isItemKey(key) || typeof callback !== 'function' || level.status !== 'open') return get.apply(this, arguments);
+    const value = items.get(key);
+    if (value !== undefined) {
+      items.delete(key);
+      items.set(key, value);
+      return void setImmediate(callback, null, value);
+    }
+    const writesBefore = writes;
+    return get.call(this, key, (error, found) => {
+      if (!error && found !== undefined && writes === writesBefore) remember(key, found);
+      callback(error, found);
+    });
+  };
+  const writing1 = (write, valueOf) =>
+    function (key, ...args) {
+      if (!isItemKey(key)) return write.call(this, key, ...args);
+      const sequence = started(key);
+      const value = valueOf(args);
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (error, ...results) => {
+          ended(key, sequence, value, error);
+          callback(error, ...results);
+        };
+        return write.call(this, key, ...args);
+      }
+      const result = write.call(this, key, ...args);
+      Promise.resolve(result).then(
+        () => ended(key, sequence, value, null),
+        (error) => ended(key, sequence, value, error ?? new Error('write failed')),
+      );
+      return result;
+    };
+  level.put = writing1(put, (args) => args[0]);
+  level.del = writing1(del, () => undefined);
+  level.batch = function (operations, ...args) {
+    const keys = Array.isArray(operations) ? operations.map((operation) => operation?.key).filter(isItemKey) : [];
+    if (keys.length === 0) return batch.call(this, operations, ...args);
+    const sequences = keys.map((key) => started(key));
+    const done = (error) => keys.forEach((key, at) => ended(key, sequences[at], undefined, error));
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (error, ...results) => {
+        done(error);
+        callback(error, ...results);
+      };
+      return batch.call(this, operations, ...args);
+    }
+    const result = batch.call(this, operations, ...args);
+    Promise.resolve(result).then(() => done(null), (error) => done(error ?? new Error('batch failed')));
+    return result;
+  };
+}
+
 const dynalite = require('dynalite');
 const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 levelModule.Level = DynaliteLevel;
@@ -131,6 +223,7 @@ try {
 }
 await finishInterruptedCreations(created[0]);
 cacheTableDescriptions(created[0]);
+cacheItems(created[0]);
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
 // DynamoDB calls by operation (the X-Amz-Target header), for `npm run bench:local`'s calls per incident.
 const calls = {};

@@ -10,7 +10,7 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirectoryInUseError, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 
@@ -141,6 +141,70 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       await dynamo.close();
     }
     await expect(dynamo.requestHandler.handle({ headers: {}, body: '{}' })).rejects.toThrow(/closed/);
+  });
+
+  it('reads every item as last written and every index as the items are (the store keeps decoded items)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+    dirs.push(dir);
+    let dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const clientsOf = (store: typeof dynamo) => ({
+      inProcess: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: store.endpoint, credentials, ...inProcessTransport(store) })),
+      overHttp: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: store.endpoint, credentials })),
+    });
+    let { inProcess, overHttp } = clientsOf(dynamo);
+    const key = { pk: 'P#1', sk: 'S' };
+    const get = async (client = inProcess, k: Record<string, string> = key) => (await client.send(new GetCommand({ TableName: 'incidents', Key: k }))).Item;
+    const byFingerprint = async (fingerprint: string) =>
+      (await inProcess.send(new QueryCommand({ TableName: 'incidents', IndexName: 'byFingerprint', KeyConditionExpression: 'fingerprint = :f', ExpressionAttributeValues: { ':f': fingerprint } }))).Items;
+    const byCategory = async (category: string) =>
+      (await inProcess.send(new QueryCommand({ TableName: 'incidents', IndexName: 'byKnowledgeCategory', KeyConditionExpression: 'kbCategory = :c', ExpressionAttributeValues: { ':c': category } }))).Items;
+    try {
+      await inProcess.send(new PutCommand({ TableName: 'incidents', Item: { ...key, fingerprint: 'fp', createdAt: '2026-11-20', month: '2026-11', status: 'one', n: 0, notes: ['a'] } }));
+      // Reads and conditional updates side by side: each update reads the item the one before it wrote.
+      const updates = Array.from({ length: 20 }, () =>
+        inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: key, UpdateExpression: 'ADD n :one', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':one': 1 } })),
+      );
+      const reads = Array.from({ length: 20 }, () => get());
+      await Promise.all(updates);
+      const seen = (await Promise.all(reads)).map((item) => item?.n as number);
+      expect(seen.every((n) => n >= 0 && n <= 20)).toBe(true);
+      expect(await get()).toEqual({ ...key, fingerprint: 'fp', createdAt: '2026-11-20', month: '2026-11', status: 'one', n: 20, notes: ['a'] });
+      // What one reader got is not changed by the next write (the answer is the value, not a shared object).
+      const before = await get();
+      await inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: key, UpdateExpression: 'SET notes = list_append(notes, :b), #s = :two', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':b': ['b'], ':two': 'two' } }));
+      expect(before).toMatchObject({ status: 'one', notes: ['a'] });
+      expect(await get(overHttp)).toMatchObject({ status: 'two', notes: ['a', 'b'], n: 20 });
+      // Index entries follow the item, whichever of its attributes an update changes.
+      expect(await byFingerprint('fp')).toEqual([expect.objectContaining({ pk: 'P#1', status: 'two' })]);
+      await inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: key, UpdateExpression: 'SET #s = :three', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':three': 'three' } }));
+      expect(await byFingerprint('fp')).toEqual([expect.objectContaining({ pk: 'P#1', status: 'three' })]);
+      // A whole-item index follows every attribute.
+      await inProcess.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'KB#1', sk: 'S', kbCategory: 'c', kbLastSeen: '2026-11-20', hits: 1 } }));
+      await inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: { pk: 'KB#1', sk: 'S' }, UpdateExpression: 'ADD hits :one', ExpressionAttributeValues: { ':one': 1 } }));
+      expect(await byCategory('c')).toEqual([{ pk: 'KB#1', sk: 'S', kbCategory: 'c', kbLastSeen: '2026-11-20', hits: 2 }]);
+      // Deleted, written over HTTP, rewritten and deleted in a batch: each read sees the last of them.
+      await inProcess.send(new DeleteCommand({ TableName: 'incidents', Key: key }));
+      expect(await get()).toBeUndefined();
+      expect(await byFingerprint('fp')).toEqual([]);
+      await overHttp.send(new PutCommand({ TableName: 'incidents', Item: { ...key, n: 1 } }));
+      expect(await get()).toEqual({ ...key, n: 1 });
+      await inProcess.send(new BatchWriteCommand({ RequestItems: { incidents: [{ PutRequest: { Item: { ...key, n: 2 } } }, { DeleteRequest: { Key: { pk: 'KB#1', sk: 'S' } } }] } }));
+      expect(await get()).toEqual({ ...key, n: 2 });
+      expect(await get(inProcess, { pk: 'KB#1', sk: 'S' })).toBeUndefined();
+      expect(await byCategory('c')).toEqual([]);
+      // What was written is what the next start reads from the folder.
+      inProcess.destroy();
+      overHttp.destroy();
+      await dynamo.close();
+      dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+      ({ inProcess, overHttp } = clientsOf(dynamo));
+      expect(await get()).toEqual({ ...key, n: 2 });
+    } finally {
+      inProcess.destroy();
+      overHttp.destroy();
+      await dynamo.close();
+    }
   });
 
   it('keeps serving what tables exist after one is created and deleted (the store caches table descriptions)', async () => {
