@@ -10,9 +10,11 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirectoryInUseError, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { DataDirectoryInUseError, type EmbeddedDynamo, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { InProcessDocumentClient } from '../../infra/local/in-process-documents.js';
+import { createDocumentClient } from '../../shared/stores/dynamo.js';
 
 const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
 const dirs: string[] = [];
@@ -141,6 +143,87 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       await dynamo.close();
     }
     await expect(dynamo.requestHandler.handle({ headers: {}, body: '{}' })).rejects.toThrow(/closed/);
+  });
+
+  it("answers the stores' document commands sent without the SDK's middleware as the SDK's client does: outputs, paging, errors", async () => {
+    // Two stores fed the same calls: one through the local runtime's document client (createDocumentClient with the
+    // in-process transport), one through lib-dynamodb over the SDK's stack. Every answer must be the same.
+    const stores = await Promise.all(
+      [0, 1].map(async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+        dirs.push(dir);
+        return startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+      }),
+    );
+    const [direct, viaSdk] = [
+      createDocumentClient({ region: 'us-east-1', endpoint: (stores[0] as EmbeddedDynamo).endpoint, transport: inProcessTransport(stores[0] as EmbeddedDynamo) }),
+      DynamoDBDocumentClient.from(
+        new DynamoDBClient({ region: 'us-east-1', endpoint: (stores[1] as EmbeddedDynamo).endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...inProcessTransport(stores[1] as EmbeddedDynamo) }),
+        { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
+      ),
+    ] as const;
+    expect(direct).toBeInstanceOf(InProcessDocumentClient);
+    expect(viaSdk).not.toBeInstanceOf(InProcessDocumentClient);
+    const outcome = async (client: DynamoDBDocumentClient, command: object) => {
+      try {
+        const { $metadata, ...output } = (await client.send(command as never)) as Record<string, unknown> & { $metadata: { httpStatusCode?: number } };
+        return { output, status: $metadata.httpStatusCode };
+      } catch (error) {
+        const e = error as Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; Item?: unknown };
+        return { error: { class: Object.getPrototypeOf(e).constructor.name, name: e.name, message: e.message, fault: e.$fault, status: e.$metadata?.httpStatusCode, item: e.Item } };
+      }
+    };
+    const same = async (make: () => object) => {
+      const [a, b] = [await outcome(direct, make()), await outcome(viaSdk, make())];
+      if (process.env.SHOW_OUTCOMES) console.log(JSON.stringify(a, (_k, v) => (v instanceof Set ? [...v] : v)));
+      expect(a).toEqual(b);
+      return a;
+    };
+    try {
+      const item = { pk: 'P#1', sk: 'S', text: 'naïve — ünïcode', n: 1.5, big: 2 ** 40, flags: new Set(['a', 'b']), nested: { list: [1, 'two', null, true, { deep: ['x'] }] }, empty: '', gone: undefined };
+      expect(await same(() => new PutCommand({ TableName: 'incidents', Item: item, ReturnValues: 'ALL_OLD' }))).toHaveProperty('status', 200);
+      await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' } }));
+      await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, ProjectionExpression: '#n, nested.list[4]', ExpressionAttributeNames: { '#n': 'n' } }));
+      await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'missing', sk: 'S' } }));
+      for (const ReturnValues of ['ALL_NEW', 'UPDATED_OLD', 'UPDATED_NEW', 'ALL_OLD', 'NONE'] as const) {
+        await same(() => new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, UpdateExpression: 'ADD n :one, flags :c SET #t = :t', ExpressionAttributeNames: { '#t': 'text' }, ExpressionAttributeValues: { ':one': 1, ':c': new Set(['c']), ':t': ReturnValues }, ReturnValues }));
+      }
+      // Conditional failures, with and without the item, and the service's validation errors.
+      const failed = await same(() => new PutCommand({ TableName: 'incidents', Item: { pk: 'P#1', sk: 'S' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      expect(failed.error).toMatchObject({ class: 'ConditionalCheckFailedException', name: 'ConditionalCheckFailedException', status: 400 });
+      await same(() => new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, UpdateExpression: 'SET n = :n', ConditionExpression: 'n = :zero', ExpressionAttributeValues: { ':n': 1, ':zero': 0 }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      expect((await same(() => new GetCommand({ TableName: 'nope', Key: { pk: 'x', sk: 'y' } }))).error).toMatchObject({ class: 'ResourceNotFoundException' });
+      expect((await same(() => new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, UpdateExpression: 'SET n = :unused' }))).error).toMatchObject({ name: 'ValidationException' });
+      await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'P#1' } }));
+      // Queries and scans: pages, filters, indexes, counts.
+      for (let i = 0; i < 7; i++) {
+        await same(() => new PutCommand({ TableName: 'incidents', Item: { pk: `Q#${i}`, sk: 'S', fingerprint: 'fp', createdAt: `2026-11-2${i}`, month: '2026-11', status: i % 2 ? 'odd' : 'even', scope: 'r', n: i } }));
+      }
+      let start: Record<string, unknown> | undefined;
+      let pages = 0;
+      do {
+        const page = await same(() => new QueryCommand({ TableName: 'incidents', IndexName: 'byMonth', KeyConditionExpression: '#m = :m', FilterExpression: '#s = :s', ExpressionAttributeNames: { '#m': 'month', '#s': 'status' }, ExpressionAttributeValues: { ':m': '2026-11', ':s': 'odd' }, Limit: 2, ScanIndexForward: false, ExclusiveStartKey: start }));
+        start = (page.output as { LastEvaluatedKey?: Record<string, unknown> }).LastEvaluatedKey;
+        pages += 1;
+      } while (start);
+      expect(pages).toBeGreaterThan(2);
+      await same(() => new QueryCommand({ TableName: 'incidents', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'Q#3' }, ConsistentRead: true, Select: 'COUNT' }));
+      await same(() => new ScanCommand({ TableName: 'incidents', Limit: 3 }));
+      // Batches, with keys of two tables, a missing one, and writes.
+      await same(() => new BatchWriteCommand({ RequestItems: { incidents: [{ PutRequest: { Item: { pk: 'B#1', sk: 'S', v: 1 } } }, { DeleteRequest: { Key: { pk: 'Q#0', sk: 'S' } } }], baselines: [{ PutRequest: { Item: { pk: 'B#2', sk: 'S' } } }] } }));
+      const batch = await same(() => new BatchGetCommand({ RequestItems: { incidents: { Keys: [{ pk: 'B#1', sk: 'S' }, { pk: 'Q#0', sk: 'S' }] }, baselines: { Keys: [{ pk: 'B#2', sk: 'S' }], ProjectionExpression: 'pk' } } }));
+      expect((batch.output as { Responses: Record<string, unknown[]> }).Responses.incidents).toEqual([{ pk: 'B#1', sk: 'S', v: 1 }]);
+      await same(() => new DeleteCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, ReturnValues: 'ALL_OLD' }));
+      // What the SDK refuses before sending, it refuses the same way.
+      await same(() => new PutCommand({ TableName: 'incidents', Item: { pk: 'C#1', sk: 'S', when: new Date(0) } }));
+      // The same calls reached the store: the counts bench:local reports are the same.
+      const [a, b] = await Promise.all(stores.map((store) => store.calls()));
+      expect(a).toEqual(b);
+    } finally {
+      direct.destroy();
+      viaSdk.destroy();
+      await Promise.all(stores.map((store) => store.close()));
+    }
   });
 
   it('reads every item as last written and every index as the items are (the store keeps decoded items)', async () => {
