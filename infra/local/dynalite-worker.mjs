@@ -210,7 +210,13 @@ function cacheItems(level, max = 256) {
 }
 
 const dynalite = require('dynalite');
+// The store dynalite creates (its LevelDB and table access), for the in-process calls below.
+const db = requireFromDynalite('./db');
+const createStore = db.create;
+let store;
+db.create = (...args) => (store = createStore(...args));
 const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+db.create = createStore;
 levelModule.Level = DynaliteLevel;
 try {
   if (created.length !== 1) throw new Error(`expected dynalite to open one LevelDB, it created ${created.length}`);
@@ -253,10 +259,59 @@ server.on('request', (req, res) => {
   }
   for (const handler of dynaliteHandlers) handler.call(server, req, res);
 });
-// In-process calls from the runtime's DynamoDB clients (embedded-dynamo.ts): each message goes to dynalite's own
-// request handler (the 'request' listeners, counting included) as a request and response that carry it instead
-// of a socket; the answer's bytes go back transferred, not copied.
+/**
+ * An in-process call as dynalite's request handler serves it once it has read a well-formed request (index.js:
+ * parse the JSON body, check the operation's types and validations, run the action, answer its result or its error's
+ * body and status), without what only HTTP needs: the request and response objects, the authorization header's
+ * parsing (an in-process call carries none to check), the response's CRC32 and random request id (the SDK checks
+ * neither; a counter names the call instead). Anything else (an unknown operation, an empty body, a body that is not
+ * JSON) goes to dynalite's own handler, whose answers it keeps. The same validation and actions, so the same answers.
+ */
+const API = 'DynamoDB_20120810';
+const validations = requireFromDynalite('./validations');
+const operations = new Map(
+  ['BatchGetItem', 'BatchWriteItem', 'CreateTable', 'DeleteItem', 'DeleteTable', 'DescribeTable', 'DescribeTimeToLive', 'GetItem', 'ListTables', 'PutItem', 'Query', 'Scan', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'UpdateItem', 'UpdateTable'].map((operation) => {
+    const name = validations.toLowerFirst(operation);
+    return [operation, { action: requireFromDynalite(`./actions/${name}`), validation: requireFromDynalite(`./validations/${name}`) }];
+  }),
+);
+function servedDirectly(id, headers, body) {
+  const [api, operation] = String(headers['x-amz-target'] ?? '').split('.');
+  const served = api === API ? operations.get(operation) : undefined;
+  const contentType = String(headers['content-type'] ?? '').split(';')[0].trim();
+  if (!served || !store || body.byteLength === 0 || (contentType !== 'application/json' && contentType !== 'application/x-amz-json-1.0')) return false;
+  let data;
+  try {
+    data = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString());
+  } catch {
+    return false;
+  }
+  calls[operation] = (calls[operation] ?? 0) + 1;
+  const answer = (statusCode, result) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(result));
+    const answerHeaders = { 'x-amzn-requestid': `local-${id}`, 'content-type': contentType !== 'application/x-amz-json-1.0' ? 'application/json' : contentType };
+    requests.postMessage({ id, statusCode, headers: answerHeaders, body: bytes }, [bytes.buffer]);
+  };
+  try {
+    data = validations.checkTypes(data, served.validation.types);
+    validations.checkValidations(data, served.validation.types, served.validation.custom, store);
+  } catch (error) {
+    if (!error.statusCode) throw error;
+    answer(error.statusCode, error.body);
+    return true;
+  }
+  served.action(store, data, (error, result) => {
+    if (error?.statusCode) return answer(error.statusCode, error.body);
+    if (error) throw error;
+    answer(200, result);
+  });
+  return true;
+}
+// In-process calls from the runtime's DynamoDB clients (embedded-dynamo.ts): served as above, or else each message
+// goes to dynalite's own request handler (the 'request' listeners, counting included) as a request and response
+// that carry it instead of a socket; the answer's bytes go back transferred, not copied.
 requests.on('message', ({ id, headers, body }) => {
+  if (servedDirectly(id, headers, body)) return;
   const req = Object.assign(new EventEmitter(), { headers, method: 'POST', url: '/' });
   const res = {
     statusCode: 200,
