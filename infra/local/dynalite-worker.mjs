@@ -52,17 +52,34 @@ levelModule.Level = class TrackedLevel extends DynaliteLevel {
  * dynalite reads the table's description from LevelDB on every call (a native read, its snapshot and a JSON decode:
  * a tenth of the store thread's time), though it changes only by CreateTable, UpdateTable and DeleteTable. Keep
  * each description's JSON after the first read; every write to a description drops it, and a read that overlapped
- * a write is not kept. Each caller gets its own parsed copy, as from LevelDB.
+ * a write is not kept. Each caller gets its own parsed copy, as from LevelDB, except the item operations run
+ * within {@link sharingDescriptions}: they only read a description (only the table operations change theirs before
+ * writing them back), so they share one parsed copy instead of decoding it on every call.
  */
+let shareDescriptions = false;
+function sharingDescriptions(run) {
+  shareDescriptions = true;
+  try {
+    return run();
+  } finally {
+    shareDescriptions = false;
+  }
+}
 function cacheTableDescriptions(level) {
   const TABLE_KEY = 'table~';
   const isTableKey = (key) => typeof key === 'string' && key.startsWith(TABLE_KEY);
   const descriptions = new Map();
+  const parsed = new Map();
   let writes = 0;
   const { get, put, del, batch } = level;
   level.get = function (key, callback) {
     if (!isTableKey(key) || typeof callback !== 'function') return get.apply(this, arguments);
     const text = descriptions.get(key);
+    if (text !== undefined && shareDescriptions) {
+      let shared = parsed.get(key);
+      if (shared === undefined) parsed.set(key, (shared = JSON.parse(text)));
+      return void setImmediate(callback, null, shared);
+    }
     if (text !== undefined) return void setImmediate(callback, null, JSON.parse(text));
     const writesBefore = writes;
     return get.call(this, key, (error, value) => {
@@ -73,6 +90,7 @@ function cacheTableDescriptions(level) {
   const drop = () => {
     writes += 1;
     descriptions.clear();
+    parsed.clear();
   };
   // Dropped when the write starts and again when it ends: a read between the two may have seen either value.
   const dropping = (write, keysOf) =>
@@ -268,6 +286,8 @@ server.on('request', (req, res) => {
  * JSON) goes to dynalite's own handler, whose answers it keeps. The same validation and actions, so the same answers.
  */
 const API = 'DynamoDB_20120810';
+/** The operations that read a table's description and never change it (see {@link cacheTableDescriptions}). */
+const ITEM_OPERATIONS = new Set(['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem']);
 const validations = requireFromDynalite('./validations');
 const operations = new Map(
   ['BatchGetItem', 'BatchWriteItem', 'CreateTable', 'DeleteItem', 'DeleteTable', 'DescribeTable', 'DescribeTimeToLive', 'GetItem', 'ListTables', 'PutItem', 'Query', 'Scan', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'UpdateItem', 'UpdateTable'].map((operation) => {
@@ -300,11 +320,14 @@ function servedDirectly(id, headers, body) {
     answer(error.statusCode, error.body);
     return true;
   }
-  served.action(store, data, (error, result) => {
-    if (error?.statusCode) return answer(error.statusCode, error.body);
-    if (error) throw error;
-    answer(200, result);
-  });
+  const run = () =>
+    served.action(store, data, (error, result) => {
+      if (error?.statusCode) return answer(error.statusCode, error.body);
+      if (error) throw error;
+      answer(200, result);
+    });
+  if (ITEM_OPERATIONS.has(operation)) sharingDescriptions(run);
+  else run();
   return true;
 }
 // In-process calls from the runtime's DynamoDB clients (embedded-dynamo.ts): served as above, or else each message
