@@ -175,7 +175,6 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
     };
     const same = async (make: () => object) => {
       const [a, b] = [await outcome(direct, make()), await outcome(viaSdk, make())];
-      if (process.env.SHOW_OUTCOMES) console.log(JSON.stringify(a, (_k, v) => (v instanceof Set ? [...v] : v)));
       expect(a).toEqual(b);
       return a;
     };
