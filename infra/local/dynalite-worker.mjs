@@ -140,7 +140,7 @@ async function finishInterruptedCreations(level) {
  * an incident's item (≈ 10 KB of JSON) is read by each of its ~13 updates and ~10 reads, within seconds of its last
  * write, and decoding it was the largest part of the store thread's reads and of its garbage. An item is kept only
  * once its write has completed (LevelDB answers with it from then on), dropped when a write of it starts, and a
- * value read is kept only if no write started meanwhile; a batch drops the items it touches. dynalite never changes
+ * value read is kept only if no write of it was in flight or started meanwhile; a batch drops the items it touches. dynalite never changes
  * an item it read (an update changes a deep copy; answers are serialised as they are), so the one decoded value is
  * handed to every reader.
  */
@@ -178,13 +178,15 @@ function cacheItems(level, max = 256) {
       items.set(key, value);
       return void setImmediate(callback, null, value);
     }
-    const writesBefore = writes;
+    // Kept only if no write of it was in flight when the read started and none started since: a read that overlaps a
+    // write may answer the value before it, and that write's end (which keeps its own value) may come first.
+    const writesBefore = writing.has(key) ? -1 : writes;
     return get.call(this, key, (error, found) => {
       if (!error && found !== undefined && writes === writesBefore) remember(key, found);
       callback(error, found);
     });
   };
-  const writing1 = (write, valueOf) =>
+  const tracked = (write, valueOf) =>
     function (key, ...args) {
       if (!isItemKey(key)) return write.call(this, key, ...args);
       const sequence = started(key);
@@ -205,8 +207,8 @@ function cacheItems(level, max = 256) {
       );
       return result;
     };
-  level.put = writing1(put, (args) => args[0]);
-  level.del = writing1(del, () => undefined);
+  level.put = tracked(put, (args) => args[0]);
+  level.del = tracked(del, () => undefined);
   level.batch = function (operations, ...args) {
     const keys = Array.isArray(operations) ? operations.map((operation) => operation?.key).filter(isItemKey) : [];
     if (keys.length === 0) return batch.call(this, operations, ...args);
