@@ -15,7 +15,9 @@
  *
  * Options (environment): BENCH_RATE failures/s (20), BENCH_TOTAL failures (2000), BENCH_DRAIN_S seconds to wait
  * for the last notifications (120), BENCH_NODE_ARGS extra node flags for the runtime (`--cpu-prof
- * --cpu-prof-dir=/tmp/prof` profiles its main thread and store worker; node refuses them in NODE_OPTIONS).
+ * --cpu-prof-dir=/tmp/prof` profiles its main thread and store worker; node refuses them in NODE_OPTIONS),
+ * BENCH_ROOT another checkout whose runtime to start (its `npm start` flags and sources; this bench's figures), to
+ * compare two checkouts with the same measuring code.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RecordedWebhook, loadWebhook, signWebhook } from '../infra/local/replay.js';
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const root = resolve(process.env.BENCH_ROOT ?? fileURLToPath(new URL('..', import.meta.url)));
 const SECRET = 'bench-secret';
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 2000);
@@ -84,6 +86,35 @@ async function cpuMs(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time of each thread so far, by thread id (`/proc/<pid>/task`): the main thread is the process's own id, libuv's
+ * pool (LevelDB's writes and iterators) is named `libuv-worker`; the store's worker thread is, of the others (all
+ * named `node`: V8's platform threads, the store), the one that used most.
+ */
+async function threadCpuMs(pid: number): Promise<Map<string, { name: string; ms: number }>> {
+  const threads = new Map<string, { name: string; ms: number }>();
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    threads.set(tid, { name, ms: (Number(fields[11]) + Number(fields[12])) * 10 });
+  }
+  return threads;
+}
+
+/** Per-thread CPU between two {@link threadCpuMs} samples, per incident: main / store worker / libuv pool / other. */
+function threadBreakdown(pid: number, before: Map<string, { name: string; ms: number }>, after: Map<string, { name: string; ms: number }>, incidents: number): string {
+  const used = [...after].map(([tid, { name, ms }]) => ({ tid, name, ms: ms - (before.get(tid)?.ms ?? 0) }));
+  const main = used.find((thread) => thread.tid === String(pid))?.ms ?? 0;
+  const pool = used.filter((thread) => thread.name === 'libuv-worker').reduce((sum, thread) => sum + thread.ms, 0);
+  const others = used.filter((thread) => thread.tid !== String(pid) && thread.name !== 'libuv-worker').sort((a, b) => b.ms - a.ms);
+  const store = others[0]?.ms ?? 0;
+  const rest = others.slice(1).reduce((sum, thread) => sum + thread.ms, 0);
+  const per = (ms: number) => (ms / Math.max(1, incidents)).toFixed(1);
+  return `main ${per(main)} / store worker ${per(store)} / libuv pool ${per(pool)} / other ${per(rest)} ms`;
 }
 
 function withoutGitHub(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -159,6 +190,8 @@ async function main(): Promise<void> {
     nextQuarter += quarter;
   }, 250);
   const cpuAtStart = await cpuMs(pid);
+  const threadsAtStart = await threadCpuMs(pid);
+  let threadsAtEnd = threadsAtStart;
   const loadAtStart = loadavg()[0] as number;
   let cpuAtEnd = Number.NaN;
   const firstPost = performance.now();
@@ -193,6 +226,7 @@ async function main(): Promise<void> {
     clearInterval(monitor);
     await sample('end');
     cpuAtEnd = await cpuMs(pid);
+    threadsAtEnd = await threadCpuMs(pid);
   } finally {
     clearInterval(monitor);
     child.kill('SIGTERM');
@@ -213,6 +247,7 @@ async function main(): Promise<void> {
   console.log(`POST → notified            p50 ${sec(percentile(latencies, 50))} s   p95 ${sec(percentile(latencies, 95))} s   notified ${notifiedAt.size}/${TOTAL}`);
   console.log(`throughput                 ${(notifiedAt.size / ((lastNotified - firstPost) / 1000)).toFixed(1)} incidents/s (first POST → last comment)`);
   console.log(`runtime CPU                ${((cpuAtEnd - cpuAtStart) / Math.max(1, notifiedAt.size)).toFixed(0)} ms per incident (all threads; ingest included)`);
+  console.log(`  by thread                ${threadBreakdown(pid, threadsAtStart, threadsAtEnd, notifiedAt.size)}`);
   const totalCalls = Number(/since start: (\d+)/.exec(dynamoCalls ?? '')?.[1] ?? Number.NaN);
   console.log(`DynamoDB calls             ${(totalCalls / Math.max(1, notifiedAt.size)).toFixed(1)} per incident ${dynamoCalls?.replace(/^.*?\(/, '(') ?? '(not reported)'}`);
   console.log(`machine load average       ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] as number).toFixed(1)} at the end (${availableParallelism()} cores)`);

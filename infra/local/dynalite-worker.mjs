@@ -52,17 +52,34 @@ levelModule.Level = class TrackedLevel extends DynaliteLevel {
  * dynalite reads the table's description from LevelDB on every call (a native read, its snapshot and a JSON decode:
  * a tenth of the store thread's time), though it changes only by CreateTable, UpdateTable and DeleteTable. Keep
  * each description's JSON after the first read; every write to a description drops it, and a read that overlapped
- * a write is not kept. Each caller gets its own parsed copy, as from LevelDB.
+ * a write is not kept. Each caller gets its own parsed copy, as from LevelDB, except the item operations run
+ * within {@link sharingDescriptions}: they only read a description (only the table operations change theirs before
+ * writing them back), so they share one parsed copy instead of decoding it on every call.
  */
+let shareDescriptions = false;
+function sharingDescriptions(run) {
+  shareDescriptions = true;
+  try {
+    return run();
+  } finally {
+    shareDescriptions = false;
+  }
+}
 function cacheTableDescriptions(level) {
   const TABLE_KEY = 'table~';
   const isTableKey = (key) => typeof key === 'string' && key.startsWith(TABLE_KEY);
   const descriptions = new Map();
+  const parsed = new Map();
   let writes = 0;
   const { get, put, del, batch } = level;
   level.get = function (key, callback) {
     if (!isTableKey(key) || typeof callback !== 'function') return get.apply(this, arguments);
     const text = descriptions.get(key);
+    if (text !== undefined && shareDescriptions) {
+      let shared = parsed.get(key);
+      if (shared === undefined) parsed.set(key, (shared = JSON.parse(text)));
+      return void setImmediate(callback, null, shared);
+    }
     if (text !== undefined) return void setImmediate(callback, null, JSON.parse(text));
     const writesBefore = writes;
     return get.call(this, key, (error, value) => {
@@ -73,6 +90,7 @@ function cacheTableDescriptions(level) {
   const drop = () => {
     writes += 1;
     descriptions.clear();
+    parsed.clear();
   };
   // Dropped when the write starts and again when it ends: a read between the two may have seen either value.
   const dropping = (write, keysOf) =>
@@ -117,8 +135,108 @@ async function finishInterruptedCreations(level) {
   }
 }
 
+/**
+ * The items last written or read, decoded, so the next read of the same item does not decode it again from LevelDB:
+ * an incident's item (≈ 10 KB of JSON) is read by each of its ~13 updates and ~10 reads, within seconds of its last
+ * write, and decoding it was the largest part of the store thread's reads and of its garbage. An item is kept only
+ * once its write has completed (LevelDB answers with it from then on), dropped when a write of it starts, and a
+ * value read is kept only if no write of it was in flight or started meanwhile; a batch drops the items it touches. dynalite never changes
+ * an item it read (an update changes a deep copy; answers are serialised as they are), so the one decoded value is
+ * handed to every reader.
+ */
+function cacheItems(level, max = 256) {
+  const isItemKey = (key) => typeof key === 'string' && key.startsWith('item-');
+  const items = new Map();
+  /** Writes in flight by key: how many, and the sequence number of the last one started. */
+  const writing = new Map();
+  let writes = 0;
+  const remember = (key, value) => {
+    items.delete(key);
+    items.set(key, value);
+    if (items.size > max) items.delete(items.keys().next().value);
+  };
+  const started = (key) => {
+    writes += 1;
+    items.delete(key);
+    const entry = writing.get(key) ?? { count: 0, last: 0 };
+    entry.count += 1;
+    entry.last = writes;
+    writing.set(key, entry);
+    return writes;
+  };
+  const ended = (key, sequence, value, error) => {
+    const entry = writing.get(key);
+    if (!error && entry.last === sequence && value !== undefined) remember(key, value);
+    if (--entry.count === 0) writing.delete(key);
+  };
+  const { get, put, del, batch } = level;
+  level.get = function (key, callback) {
+    if (!isItemKey(key) || typeof callback !== 'function' || level.status !== 'open') return get.apply(this, arguments);
+    const value = items.get(key);
+    if (value !== undefined) {
+      items.delete(key);
+      items.set(key, value);
+      return void setImmediate(callback, null, value);
+    }
+    // Kept only if no write of it was in flight when the read started and none started since: a read that overlaps a
+    // write may answer the value before it, and that write's end (which keeps its own value) may come first.
+    const writesBefore = writing.has(key) ? -1 : writes;
+    return get.call(this, key, (error, found) => {
+      if (!error && found !== undefined && writes === writesBefore) remember(key, found);
+      callback(error, found);
+    });
+  };
+  const tracked = (write, valueOf) =>
+    function (key, ...args) {
+      if (!isItemKey(key)) return write.call(this, key, ...args);
+      const sequence = started(key);
+      const value = valueOf(args);
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (error, ...results) => {
+          ended(key, sequence, value, error);
+          callback(error, ...results);
+        };
+        return write.call(this, key, ...args);
+      }
+      const result = write.call(this, key, ...args);
+      Promise.resolve(result).then(
+        () => ended(key, sequence, value, null),
+        (error) => ended(key, sequence, value, error ?? new Error('write failed')),
+      );
+      return result;
+    };
+  level.put = tracked(put, (args) => args[0]);
+  level.del = tracked(del, () => undefined);
+  level.batch = function (operations, ...args) {
+    const keys = Array.isArray(operations) ? operations.map((operation) => operation?.key).filter(isItemKey) : [];
+    if (keys.length === 0) return batch.call(this, operations, ...args);
+    const sequences = keys.map((key) => started(key));
+    const done = (error) => keys.forEach((key, at) => ended(key, sequences[at], undefined, error));
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (error, ...results) => {
+        done(error);
+        callback(error, ...results);
+      };
+      return batch.call(this, operations, ...args);
+    }
+    const result = batch.call(this, operations, ...args);
+    Promise.resolve(result).then(() => done(null), (error) => done(error ?? new Error('batch failed')));
+    return result;
+  };
+}
+
 const dynalite = require('dynalite');
+// The store dynalite creates (its LevelDB and table access), for the in-process calls below.
+const db = requireFromDynalite('./db');
+const createStore = db.create;
+let store;
+db.create = (...args) => (store = createStore(...args));
 const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+db.create = createStore;
 levelModule.Level = DynaliteLevel;
 try {
   if (created.length !== 1) throw new Error(`expected dynalite to open one LevelDB, it created ${created.length}`);
@@ -131,6 +249,7 @@ try {
 }
 await finishInterruptedCreations(created[0]);
 cacheTableDescriptions(created[0]);
+cacheItems(created[0]);
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
 // DynamoDB calls by operation (the X-Amz-Target header), for `npm run bench:local`'s calls per incident.
 const calls = {};
@@ -160,10 +279,64 @@ server.on('request', (req, res) => {
   }
   for (const handler of dynaliteHandlers) handler.call(server, req, res);
 });
-// In-process calls from the runtime's DynamoDB clients (embedded-dynamo.ts): each message goes to dynalite's own
-// request handler (the 'request' listeners, counting included) as a request and response that carry it instead
-// of a socket; the answer's bytes go back transferred, not copied.
+/**
+ * An in-process call as dynalite's request handler serves it once it has read a well-formed request (index.js:
+ * parse the JSON body, check the operation's types and validations, run the action, answer its result or its error's
+ * body and status), without what only HTTP needs: the request and response objects, the authorization header's
+ * parsing (an in-process call carries none to check), the response's CRC32 and random request id (the SDK checks
+ * neither; a counter names the call instead). Anything else (an unknown operation, an empty body, a body that is not
+ * JSON) goes to dynalite's own handler, whose answers it keeps. The same validation and actions, so the same answers.
+ */
+const API = 'DynamoDB_20120810';
+/** The operations that read a table's description and never change it (see {@link cacheTableDescriptions}). */
+const ITEM_OPERATIONS = new Set(['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem']);
+const validations = requireFromDynalite('./validations');
+const operations = new Map(
+  ['BatchGetItem', 'BatchWriteItem', 'CreateTable', 'DeleteItem', 'DeleteTable', 'DescribeTable', 'DescribeTimeToLive', 'GetItem', 'ListTables', 'PutItem', 'Query', 'Scan', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'UpdateItem', 'UpdateTable'].map((operation) => {
+    const name = validations.toLowerFirst(operation);
+    return [operation, { action: requireFromDynalite(`./actions/${name}`), validation: requireFromDynalite(`./validations/${name}`) }];
+  }),
+);
+function servedDirectly(id, headers, body) {
+  const [api, operation] = String(headers['x-amz-target'] ?? '').split('.');
+  const served = api === API ? operations.get(operation) : undefined;
+  const contentType = String(headers['content-type'] ?? '').split(';')[0].trim();
+  if (!served || !store || body.byteLength === 0 || (contentType !== 'application/json' && contentType !== 'application/x-amz-json-1.0')) return false;
+  let data;
+  try {
+    data = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString());
+  } catch {
+    return false;
+  }
+  calls[operation] = (calls[operation] ?? 0) + 1;
+  const answer = (statusCode, result) => {
+    const bytes = new TextEncoder().encode(JSON.stringify(result));
+    const answerHeaders = { 'x-amzn-requestid': `local-${id}`, 'content-type': contentType !== 'application/x-amz-json-1.0' ? 'application/json' : contentType };
+    requests.postMessage({ id, statusCode, headers: answerHeaders, body: bytes }, [bytes.buffer]);
+  };
+  try {
+    data = validations.checkTypes(data, served.validation.types);
+    validations.checkValidations(data, served.validation.types, served.validation.custom, store);
+  } catch (error) {
+    if (!error.statusCode) throw error;
+    answer(error.statusCode, error.body);
+    return true;
+  }
+  const run = () =>
+    served.action(store, data, (error, result) => {
+      if (error?.statusCode) return answer(error.statusCode, error.body);
+      if (error) throw error;
+      answer(200, result);
+    });
+  if (ITEM_OPERATIONS.has(operation)) sharingDescriptions(run);
+  else run();
+  return true;
+}
+// In-process calls from the runtime's DynamoDB clients (embedded-dynamo.ts): served as above, or else each message
+// goes to dynalite's own request handler (the 'request' listeners, counting included) as a request and response
+// that carry it instead of a socket; the answer's bytes go back transferred, not copied.
 requests.on('message', ({ id, headers, body }) => {
+  if (servedDirectly(id, headers, body)) return;
   const req = Object.assign(new EventEmitter(), { headers, method: 'POST', url: '/' });
   const res = {
     statusCode: 200,

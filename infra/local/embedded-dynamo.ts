@@ -8,6 +8,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { InProcessTransport } from '../../shared/stores/dynamo.js';
+import { InProcessDocumentClient } from './in-process-documents.js';
 import { type IndexDefinition, projectionOf, TABLES } from '../../shared/stores/tables.js';
 
 /** An index's projection in CreateTable's terms (the stack creates the same from the same definition). */
@@ -48,9 +49,16 @@ const UNSIGNED: Record<string, string> = {
   'x-amz-date': '20260101T000000Z',
 };
 
-/** DynamoDB client settings for calls to the embedded store from this process: its handler, and no signing. */
+/**
+ * DynamoDB client settings for calls to the embedded store from this process: its handler, no signing, and document
+ * clients that send the stores' commands to the handler without the SDK's middleware ({@link InProcessDocumentClient}).
+ */
 export function inProcessTransport(dynamo: Pick<EmbeddedDynamo, 'requestHandler'>): InProcessTransport {
-  return { requestHandler: asRequestHandler(dynamo.requestHandler), signer: { sign: async (request) => request } };
+  return {
+    requestHandler: asRequestHandler(dynamo.requestHandler),
+    signer: { sign: async (request) => request },
+    documents: (client, translateConfig) => new InProcessDocumentClient(client, translateConfig, dynamo.requestHandler),
+  };
 }
 
 interface StoreAnswer {
@@ -164,7 +172,8 @@ export async function startEmbeddedDynamo(options: { path: string; tableNames: R
     region: options.region,
     endpoint,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    ...inProcessTransport({ requestHandler }),
+    requestHandler: asRequestHandler(requestHandler),
+    signer: { sign: async (request) => request },
   });
   for (const table of TABLES) {
     const TableName = options.tableNames[table.logicalName] ?? table.logicalName;

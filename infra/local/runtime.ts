@@ -259,7 +259,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const config = loadConfig(env);
   const documents = documentClientFor(config);
   // The state machine's DynamoDB tasks send raw attribute values (`{"S": …}`): a plain client on the same transport.
-  const rawDynamo = new DynamoDBClient({ region, endpoint: dynamo.endpoint, ...transport });
+  const rawDynamo = new DynamoDBClient({ region, endpoint: dynamo.endpoint, requestHandler: transport.requestHandler, signer: transport.signer });
   const incidents = createIncidents(config);
 
   const registry: ExecutionRegistry = {

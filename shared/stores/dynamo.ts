@@ -12,30 +12,36 @@ function isLoopback(endpoint: string): boolean {
   }
 }
 
+/** lib-dynamodb's translation settings of every document client here. */
+const TRANSLATE_CONFIG = { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } };
+
 /**
  * How a client reaches a store served in its own process (the local runtime's embedded one): a request handler
- * instead of HTTP, and a signer (nothing to authenticate to within one process).
+ * instead of HTTP, and a signer (nothing to authenticate to within one process); `documents`, when given, makes the
+ * document client from the DynamoDB client (the local runtime's sends the stores' calls without the SDK's stack).
  */
-export type InProcessTransport = Required<Pick<DynamoDBClientConfig, 'requestHandler' | 'signer'>>;
+export type InProcessTransport = Required<Pick<DynamoDBClientConfig, 'requestHandler' | 'signer'>> & {
+  documents?: (client: DynamoDBClient, translateConfig: typeof TRANSLATE_CONFIG) => DynamoDBDocumentClient;
+};
 
 /**
  * One document client per process; `endpoint` points it at the embedded server in the local runtime, and
  * `transport` (locally) carries its calls to that server without HTTP.
  */
 export function createDocumentClient(options: { region: string; endpoint?: string; transport?: InProcessTransport }): DynamoDBDocumentClient {
+  const { documents, ...transport } = options.transport ?? {};
   const client = new DynamoDBClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...options.transport,
+    ...transport,
     ...(options.endpoint && isLoopback(options.endpoint) ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
   // No logger is configured, yet the SDK's logger middleware copies every input and output through the schema's
   // sensitive-data filter before handing it to the no-op logger: for a whole incident or a page of them on every
   // call (2 % of the local runtime's main thread, and its garbage). Without a logger it has nothing to do.
   client.middlewareStack.remove('loggerMiddleware');
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+  const translateConfig = structuredClone(TRANSLATE_CONFIG);
+  return documents ? documents(client, translateConfig) : DynamoDBDocumentClient.from(client, translateConfig);
 }
 
 /**

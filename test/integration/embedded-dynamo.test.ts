@@ -10,9 +10,11 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirectoryInUseError, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { DataDirectoryInUseError, type EmbeddedDynamo, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { InProcessDocumentClient } from '../../infra/local/in-process-documents.js';
+import { createDocumentClient } from '../../shared/stores/dynamo.js';
 
 const tableNames = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' };
 const dirs: string[] = [];
@@ -141,6 +143,152 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       await dynamo.close();
     }
     await expect(dynamo.requestHandler.handle({ headers: {}, body: '{}' })).rejects.toThrow(/closed/);
+  });
+
+  it("answers the stores' document commands sent without the SDK's middleware as the SDK's client does: outputs, paging, errors", async () => {
+    // Two stores fed the same calls: one through the local runtime's document client (createDocumentClient with the
+    // in-process transport), one through lib-dynamodb over the SDK's stack. Every answer must be the same.
+    const stores = await Promise.all(
+      [0, 1].map(async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+        dirs.push(dir);
+        return startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+      }),
+    );
+    const [direct, viaSdk] = [
+      createDocumentClient({ region: 'us-east-1', endpoint: (stores[0] as EmbeddedDynamo).endpoint, transport: inProcessTransport(stores[0] as EmbeddedDynamo) }),
+      DynamoDBDocumentClient.from(
+        new DynamoDBClient({ region: 'us-east-1', endpoint: (stores[1] as EmbeddedDynamo).endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...inProcessTransport(stores[1] as EmbeddedDynamo) }),
+        { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
+      ),
+    ] as const;
+    expect(direct).toBeInstanceOf(InProcessDocumentClient);
+    expect(viaSdk).not.toBeInstanceOf(InProcessDocumentClient);
+    const outcome = async (client: DynamoDBDocumentClient, command: object) => {
+      try {
+        const { $metadata, ...output } = (await client.send(command as never)) as Record<string, unknown> & { $metadata: { httpStatusCode?: number } };
+        return { output, status: $metadata.httpStatusCode };
+      } catch (error) {
+        const e = error as Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; Item?: unknown };
+        return { error: { class: Object.getPrototypeOf(e).constructor.name, name: e.name, message: e.message, fault: e.$fault, status: e.$metadata?.httpStatusCode, item: e.Item } };
+      }
+    };
+    const same = async (make: () => object) => {
+      const [a, b] = [await outcome(direct, make()), await outcome(viaSdk, make())];
+      expect(a).toEqual(b);
+      return a;
+    };
+    try {
+      const item = { pk: 'P#1', sk: 'S', text: 'naïve — ünïcode', n: 1.5, big: 2 ** 40, flags: new Set(['a', 'b']), nested: { list: [1, 'two', null, true, { deep: ['x'] }] }, empty: '', gone: undefined };
+      expect(await same(() => new PutCommand({ TableName: 'incidents', Item: item, ReturnValues: 'ALL_OLD' }))).toHaveProperty('status', 200);
+      await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' } }));
+      await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, ProjectionExpression: '#n, nested.list[4]', ExpressionAttributeNames: { '#n': 'n' } }));
+      await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'missing', sk: 'S' } }));
+      for (const ReturnValues of ['ALL_NEW', 'UPDATED_OLD', 'UPDATED_NEW', 'ALL_OLD', 'NONE'] as const) {
+        await same(() => new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, UpdateExpression: 'ADD n :one, flags :c SET #t = :t', ExpressionAttributeNames: { '#t': 'text' }, ExpressionAttributeValues: { ':one': 1, ':c': new Set(['c']), ':t': ReturnValues }, ReturnValues }));
+      }
+      // Conditional failures, with and without the item, and the service's validation errors.
+      const failed = await same(() => new PutCommand({ TableName: 'incidents', Item: { pk: 'P#1', sk: 'S' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      expect(failed.error).toMatchObject({ class: 'ConditionalCheckFailedException', name: 'ConditionalCheckFailedException', status: 400 });
+      await same(() => new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, UpdateExpression: 'SET n = :n', ConditionExpression: 'n = :zero', ExpressionAttributeValues: { ':n': 1, ':zero': 0 }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      expect((await same(() => new GetCommand({ TableName: 'nope', Key: { pk: 'x', sk: 'y' } }))).error).toMatchObject({ class: 'ResourceNotFoundException' });
+      expect((await same(() => new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, UpdateExpression: 'SET n = :unused' }))).error).toMatchObject({ name: 'ValidationException' });
+      await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'P#1' } }));
+      // Queries and scans: pages, filters, indexes, counts.
+      for (let i = 0; i < 7; i++) {
+        await same(() => new PutCommand({ TableName: 'incidents', Item: { pk: `Q#${i}`, sk: 'S', fingerprint: 'fp', createdAt: `2026-11-2${i}`, month: '2026-11', status: i % 2 ? 'odd' : 'even', scope: 'r', n: i } }));
+      }
+      let start: Record<string, unknown> | undefined;
+      let pages = 0;
+      do {
+        const page = await same(() => new QueryCommand({ TableName: 'incidents', IndexName: 'byMonth', KeyConditionExpression: '#m = :m', FilterExpression: '#s = :s', ExpressionAttributeNames: { '#m': 'month', '#s': 'status' }, ExpressionAttributeValues: { ':m': '2026-11', ':s': 'odd' }, Limit: 2, ScanIndexForward: false, ExclusiveStartKey: start }));
+        start = (page.output as { LastEvaluatedKey?: Record<string, unknown> }).LastEvaluatedKey;
+        pages += 1;
+      } while (start);
+      expect(pages).toBeGreaterThan(2);
+      await same(() => new QueryCommand({ TableName: 'incidents', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'Q#3' }, ConsistentRead: true, Select: 'COUNT' }));
+      await same(() => new ScanCommand({ TableName: 'incidents', Limit: 3 }));
+      // Batches, with keys of two tables, a missing one, and writes.
+      await same(() => new BatchWriteCommand({ RequestItems: { incidents: [{ PutRequest: { Item: { pk: 'B#1', sk: 'S', v: 1 } } }, { DeleteRequest: { Key: { pk: 'Q#0', sk: 'S' } } }], baselines: [{ PutRequest: { Item: { pk: 'B#2', sk: 'S' } } }] } }));
+      const batch = await same(() => new BatchGetCommand({ RequestItems: { incidents: { Keys: [{ pk: 'B#1', sk: 'S' }, { pk: 'Q#0', sk: 'S' }] }, baselines: { Keys: [{ pk: 'B#2', sk: 'S' }], ProjectionExpression: 'pk' } } }));
+      expect((batch.output as { Responses: Record<string, unknown[]> }).Responses.incidents).toEqual([{ pk: 'B#1', sk: 'S', v: 1 }]);
+      await same(() => new DeleteCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, ReturnValues: 'ALL_OLD' }));
+      // What the SDK refuses before sending, it refuses the same way.
+      await same(() => new PutCommand({ TableName: 'incidents', Item: { pk: 'C#1', sk: 'S', when: new Date(0) } }));
+      // The same calls reached the store: the counts bench:local reports are the same (DescribeTable aside: the
+      // start polls it until each new table is active, as often as that takes).
+      const [a, b] = (await Promise.all(stores.map((store) => store.calls()))).map(({ DescribeTable: _polls, ...calls }) => calls);
+      expect(a).toEqual(b);
+      expect(a).toEqual({ CreateTable: 3, PutItem: 9, GetItem: 5, UpdateItem: 7, Query: 5, Scan: 1, BatchWriteItem: 1, BatchGetItem: 1, DeleteItem: 1 });
+    } finally {
+      direct.destroy();
+      viaSdk.destroy();
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('reads every item as last written and every index as the items are (the store keeps decoded items)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+    dirs.push(dir);
+    let dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const clientsOf = (store: typeof dynamo) => ({
+      inProcess: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: store.endpoint, credentials, ...inProcessTransport(store) })),
+      overHttp: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: store.endpoint, credentials })),
+    });
+    let { inProcess, overHttp } = clientsOf(dynamo);
+    const key = { pk: 'P#1', sk: 'S' };
+    const get = async (client = inProcess, k: Record<string, string> = key) => (await client.send(new GetCommand({ TableName: 'incidents', Key: k }))).Item;
+    const byFingerprint = async (fingerprint: string) =>
+      (await inProcess.send(new QueryCommand({ TableName: 'incidents', IndexName: 'byFingerprint', KeyConditionExpression: 'fingerprint = :f', ExpressionAttributeValues: { ':f': fingerprint } }))).Items;
+    const byCategory = async (category: string) =>
+      (await inProcess.send(new QueryCommand({ TableName: 'incidents', IndexName: 'byKnowledgeCategory', KeyConditionExpression: 'kbCategory = :c', ExpressionAttributeValues: { ':c': category } }))).Items;
+    try {
+      await inProcess.send(new PutCommand({ TableName: 'incidents', Item: { ...key, fingerprint: 'fp', createdAt: '2026-11-20', month: '2026-11', status: 'one', n: 0, notes: ['a'] } }));
+      // Reads and conditional updates side by side: each update reads the item the one before it wrote.
+      const updates = Array.from({ length: 20 }, () =>
+        inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: key, UpdateExpression: 'ADD n :one', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':one': 1 } })),
+      );
+      const reads = Array.from({ length: 20 }, () => get());
+      await Promise.all(updates);
+      const seen = (await Promise.all(reads)).map((item) => item?.n as number);
+      expect(seen.every((n) => n >= 0 && n <= 20)).toBe(true);
+      expect(await get()).toEqual({ ...key, fingerprint: 'fp', createdAt: '2026-11-20', month: '2026-11', status: 'one', n: 20, notes: ['a'] });
+      // What one reader got is not changed by the next write (the answer is the value, not a shared object).
+      const before = await get();
+      await inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: key, UpdateExpression: 'SET notes = list_append(notes, :b), #s = :two', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':b': ['b'], ':two': 'two' } }));
+      expect(before).toMatchObject({ status: 'one', notes: ['a'] });
+      expect(await get(overHttp)).toMatchObject({ status: 'two', notes: ['a', 'b'], n: 20 });
+      // Index entries follow the item, whichever of its attributes an update changes.
+      expect(await byFingerprint('fp')).toEqual([expect.objectContaining({ pk: 'P#1', status: 'two' })]);
+      await inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: key, UpdateExpression: 'SET #s = :three', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':three': 'three' } }));
+      expect(await byFingerprint('fp')).toEqual([expect.objectContaining({ pk: 'P#1', status: 'three' })]);
+      // A whole-item index follows every attribute.
+      await inProcess.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'KB#1', sk: 'S', kbCategory: 'c', kbLastSeen: '2026-11-20', hits: 1 } }));
+      await inProcess.send(new UpdateCommand({ TableName: 'incidents', Key: { pk: 'KB#1', sk: 'S' }, UpdateExpression: 'ADD hits :one', ExpressionAttributeValues: { ':one': 1 } }));
+      expect(await byCategory('c')).toEqual([{ pk: 'KB#1', sk: 'S', kbCategory: 'c', kbLastSeen: '2026-11-20', hits: 2 }]);
+      // Deleted, written over HTTP, rewritten and deleted in a batch: each read sees the last of them.
+      await inProcess.send(new DeleteCommand({ TableName: 'incidents', Key: key }));
+      expect(await get()).toBeUndefined();
+      expect(await byFingerprint('fp')).toEqual([]);
+      await overHttp.send(new PutCommand({ TableName: 'incidents', Item: { ...key, n: 1 } }));
+      expect(await get()).toEqual({ ...key, n: 1 });
+      await inProcess.send(new BatchWriteCommand({ RequestItems: { incidents: [{ PutRequest: { Item: { ...key, n: 2 } } }, { DeleteRequest: { Key: { pk: 'KB#1', sk: 'S' } } }] } }));
+      expect(await get()).toEqual({ ...key, n: 2 });
+      expect(await get(inProcess, { pk: 'KB#1', sk: 'S' })).toBeUndefined();
+      expect(await byCategory('c')).toEqual([]);
+      // What was written is what the next start reads from the folder.
+      inProcess.destroy();
+      overHttp.destroy();
+      await dynamo.close();
+      dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+      ({ inProcess, overHttp } = clientsOf(dynamo));
+      expect(await get()).toEqual({ ...key, n: 2 });
+    } finally {
+      inProcess.destroy();
+      overHttp.destroy();
+      await dynamo.close();
+    }
   });
 
   it('keeps serving what tables exist after one is created and deleted (the store caches table descriptions)', async () => {
