@@ -23,20 +23,25 @@ const METHOD = String.raw`\.\s*(?:filter|map|at|sort|call|apply|bind|forEach|red
 const RECEIVER = String.raw`(?:(?:[\w$]+|\[[^\[\]\n]{0,80}\]|\([^()\n]{0,80}\)|"[^"\n]{0,80}"|'[^'\n]{0,80}')(?:\s*\.\s*[\w$]+){0,4}(?=\s*${METHOD}))?`;
 
 /** `names` as an alternation of whole names, or a pattern that matches nothing. */
-const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' : String.raw`(?<![\w$.])(?:${[...names].map((name) => name.replace(/\$/g, '\\$')).join('|')})(?![\w$])`);
+const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' : String.raw`(?<![\w$.#])(?:${[...names].map((name) => name.replace(/\$/g, '\\$')).join('|')})(?![\w$])`);
 
-/** The names `text` gives a function: `async function g`, `function* g`, `g = async () =>`, `const g: F = function`. */
+/**
+ * The names `text` gives an async or a generator function: `async function g`, `function* g`, `g = async () =>`,
+ * `const g: F = function* …`. Not a plain function's: in bundled code one letter names a function in one scope and an
+ * object in the next, and `x = t.constructor` then `new x(…)` copies an instance (a plain function's constructor,
+ * `Function`, stays open by this way).
+ */
 function functionNames(text: string): Set<string> {
   const names = new Set<string>();
-  const declared = new RegExp(String.raw`\bfunction\b\s*\*?\s*(${NAME})`, 'g');
-  const assigned = new RegExp(String.raw`(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN}${FUNCTION_EXPRESSION}`, 'g');
+  const declared = new RegExp(String.raw`\b(?:async\s+function\b\s*\*?|function\s*\*)\s*(${NAME})`, 'g');
+  const assigned = new RegExp(String.raw`(?<![\w$.#])(${NAME})${ANNOTATION}${ASSIGN}(?:async\b|function\s*\*)`, 'g');
   for (const match of text.matchAll(declared)) names.add(match[1]!);
   for (const match of text.matchAll(assigned)) names.add(match[1]!);
   return names;
 }
 
 /**
- * What is a function in `text` ({@link functionNames} named): a parenthesized function expression, one given to
+ * What is a function in `text` ({@link functionNames} named, async or generator): a parenthesized function expression, one given to
  * `getPrototypeOf`, a function's name, a method reached by a property (`[].filter`); `.__proto__` of any of them.
  */
 function functionValue(functions: ReadonlySet<string>): string {
