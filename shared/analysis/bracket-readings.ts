@@ -477,3 +477,73 @@ export function firstFrom(positions: readonly number[], from: number): number {
   }
   return positions[low] ?? -1;
 }
+
+/**
+ * Which characters of `text` (JavaScript) are code, not in a string, a template literal's text, a comment or a regular
+ * expression literal: 1 for code. A template literal's `${…}` is code. A quote or a regular expression's `/` not closed
+ * on its line, and a block comment not closed, are taken for code (as {@link CommonForms} takes them); a template
+ * literal not closed makes the reading fail (null), and the caller reads the whole text as code. One pass, linear: a
+ * kind found to have no end is not looked for again before where that was found.
+ */
+export function javascriptCode(text: string): Uint8Array | null {
+  const code = new Uint8Array(text.length);
+  const noEnd = new Map<string, number>();
+  /** The brace depth at which each open `${` was met; `}` back at that depth resumes its template literal. */
+  const templates: number[] = [];
+  let depth = 0;
+  /** From `i` inside a template literal's text: past its closing backtick, or past a `${` (pushed); -1 without either. */
+  const templateText = (i: number): number => {
+    for (let j = i; j < text.length; j++) {
+      if (text[j] === '\\') j++;
+      else if (text[j] === '\x60') return j + 1;
+      else if (text[j] === '$' && text[j + 1] === '{') {
+        templates.push(depth);
+        depth++;
+        return j + 2;
+      }
+    }
+    return -1;
+  };
+  /** The end of a one-line form from `i` closed by `close` (a regular expression's class read whole), or -1. */
+  const lineForm = (i: number, close: string): number => {
+    if ((noEnd.get(close) ?? -1) > i) return -1;
+    let inClass = false;
+    for (let j = i + 1; j < text.length && text[j] !== '\n'; j++) {
+      const c = text[j]!;
+      if (c === '\\') j++;
+      else if (close === '/' && c === '[') inClass = true;
+      else if (close === '/' && c === ']') inClass = false;
+      else if (c === close && !inClass) return j + 1;
+    }
+    noEnd.set(close, lineEndOf(text, i));
+    return -1;
+  };
+  for (let i = 0; i < text.length; ) {
+    const c = text[i]!;
+    let end = -1;
+    if (c === '/' && text[i + 1] === '/' && text[i - 1] !== ':') end = lineEndOf(text, i);
+    else if (c === '/' && text[i + 1] === '*' && (noEnd.get('*/') ?? -1) <= i) {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) noEnd.set('*/', text.length);
+      else end = close + 2;
+    } else if (c === '"' || c === "'") end = lineForm(i, c);
+    else if (c === '/' && REGEX_AFTER.test(text.slice(Math.max(0, i - 8), i))) end = lineForm(i, '/');
+    else if (c === '\x60' || (c === '}' && templates.length > 0 && templates[templates.length - 1] === depth - 1)) {
+      if (c === '}') {
+        templates.pop();
+        depth--;
+      }
+      end = templateText(i + 1);
+      if (end < 0) return null;
+    }
+    if (end > i) {
+      i = end;
+      continue;
+    }
+    code[i] = 1;
+    if (c === '{') depth++;
+    else if (c === '}' && depth > 0) depth--;
+    i++;
+  }
+  return code;
+}

@@ -85,10 +85,11 @@ const CALL = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(/g;
 const LINK = /[\s)]{0,100}\??\.\s*[\w$]+\s*\(/y;
 /**
  * A name given what a fetch returns (`const { data } = await axios.get(u)`, `r = requests.get(u)`, `code <- readLines(url)`,
+ * typed (`const r: Response =`, `code: str =`) or a tuple's (`code, _ = r.text, 1`),
  * `for line in urlopen(u)`), in groups 1 and 2, the fetch after it; or bound to it after the fetch, in groups 3 to 7: by
  * Python's `with … as r`, a Ruby block's `{ |f|`, a callback's parameters (`new WebSocket(u).onmessage = (e) =>`).
  */
-const ASSIGNED = /(?<![\w$@.])(\{[^{}=\n]{1,120}\}|\[[^\][=\n]{1,120}\]|[$@]{0,2}[A-Za-z_][\w$]*)\s*(?::=|=(?![=>~])|<-)|\bfor\s+([\w, ]{1,80}?)\s+in\b|\bas\s+([A-Za-z_]\w*)|(?:\{|\bdo)\s*\|([^|\n]{1,80})\||\bfunction\s*\(([^()\n]{0,80})\)|\(([^()\n]{0,80})\)\s*=>|(?<![\w$.])([A-Za-z_$][\w$]*)\s*=>/g;
+const ASSIGNED = /(?<![\w$@.])(\{[^{}=\n]{1,120}\}|\[[^\][=\n]{1,120}\]|[$@]{0,2}[A-Za-z_][\w$]*(?:[ \t]*,[ \t]*[$@]{0,2}[A-Za-z_][\w$]*){0,8})(?:\s*:(?!=)[\w$.<>[\]|&?, \t]{1,80}?)?\s*(?::=|=(?![=>~])|<-)|\bfor\s+([\w, ]{1,80}?)\s+in\b|\bas\s+([A-Za-z_]\w*)|(?:\{|\bdo)\s*\|([^|\n]{1,80})\||\bfunction\s*\(([^()\n]{0,80})\)|\(([^()\n]{0,80})\)\s*=>|(?<![\w$.])([A-Za-z_$][\w$]*)\s*=>/g;
 /** How far after an assignment's `=` the fetch it is given is looked for. */
 const ASSIGNED_REACH = 160;
 /** A name as the languages read write one (`data`, `$code`, `@body`), read where it is not a property (`r.data`). */

@@ -1,4 +1,6 @@
+import { JAVASCRIPT, javascriptCode } from './bracket-readings.js';
 import { FETCHED, SINK_NAMES, fetchedCodeRuns } from './code-sinks.js';
+import { functionsConstructorCalled } from './function-constructors.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
@@ -801,30 +803,6 @@ export const ASSEMBLED_NAME: DangerousCode = {
   ),
 };
 
-/** A function expression's start: `async …`, `function …`, `function* …`, an arrow's parameters. */
-const FUNCTION_EXPRESSION = String.raw`(?:async\b|function\b|(?:\([^()\n]{0,80}\)|[\w$]+)\s*=>)`;
-/**
- * A Function constructor no name gives, reached through a function: its prototype's (`Object.getPrototypeOf(async
- * function () {}).constructor`, `Reflect.getPrototypeOf(function* () {})…`: AsyncFunction's, GeneratorFunction's) or
- * a parenthesized function expression's own (`(async () => {}).constructor`, `….__proto__.constructor`).
- */
-const FUNCTIONS_CONSTRUCTOR = String.raw`(?:\b(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*${FUNCTION_EXPRESSION}[^;\n]{0,200}?\)|\(\s*${FUNCTION_EXPRESSION}[^;\n]{0,200}?\}\s*\)(?:\s*\.\s*__proto__)?)\s*\.\s*constructor\b`;
-/** {@link FUNCTIONS_CONSTRUCTOR} given a name (`const AF = …`): the name, in group 1. */
-const FUNCTIONS_CONSTRUCTOR_NAMED = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*${FUNCTIONS_CONSTRUCTOR}`, 'g');
-
-/**
- * Whether `text` calls a {@link FUNCTIONS_CONSTRUCTOR}, which runs a string as `eval` does: called or constructed
- * (`new`, `Reflect.construct`, `Reflect.apply`) as it is written or by a name it was given. Only named, it is an
- * ordinary check (`fn instanceof AsyncFunction`). Linear: the names are collected first, then their calls read once.
- */
-function functionsConstructorCalled(text: string): boolean {
-  if (!/\.\s*constructor\b/.test(text)) return false;
-  const call = (callee: string) => new RegExp(String.raw`\bReflect\s*\.\s*(?:construct|apply)\s*\(\s*(?:${callee})|\bnew\s*\(?\s*(?:${callee})|(?<![\w$.])(?:${callee})\s*\)?\s*\(`);
-  if (call(FUNCTIONS_CONSTRUCTOR).test(text)) return true;
-  const names = [...new Set([...text.matchAll(FUNCTIONS_CONSTRUCTOR_NAMED)].map((match) => match[1]!.replace(/\$/g, '\\$')))];
-  return names.length > 0 && call(String.raw`(?:${names.join('|')})(?![\w$])`).test(text);
-}
-
 /**
  * A name assembled or decoded at run time, in Ruby: two literals joined (`"sys" + "tem"`, `%w[sys tem].join`), a
  * literal reversed, decoded (`Base64.decode64`, `unpack1`, `pack`, `[..].map(&:chr)`), interpolated from literals
@@ -1289,7 +1267,8 @@ const LANGUAGE_SIGNALS: ReadonlyArray<{ extension: RegExp; comment: RegExp; sign
 /**
  * The ids of the language-specific checks that `added` (lines a patch adds to `path`) matches, comment lines left
  * out, or {@link UNREAD_STATEMENT} when a statement is too long to read whole; empty for ordinary code and for a
- * language without such checks. Their spelling means something else in
+ * language without such checks. Also, per file, a Function constructor reached through a function and called
+ * (`function-constructors.ts`): in a JavaScript file only where its code is, in any other file wherever it is written. Their spelling means something else in
  * other languages, so they are read by the file's extension.
  */
 export function languageSignals(path: string, added: readonly string[]): string[] {
@@ -1301,7 +1280,11 @@ export function languageSignals(path: string, added: readonly string[]): string[
     if (read.includes('built')) found.push(signal.id);
     else if (read.includes('unread')) found.push(UNREAD_STATEMENT);
   }
-  if (fetchedCodeRuns(path, added.join('\n').normalize('NFKC'))) found.push('fetch-exec');
+  const text = added.join('\n').normalize('NFKC');
+  // A Function constructor reached through a function, called where the file's code is (in JavaScript, not in its strings or comments).
+  const mask = JAVASCRIPT.test(path) ? javascriptCode(text) : null;
+  if (functionsConstructorCalled(text, mask ? (i) => mask[i] === 1 : undefined) && !found.includes(ASSEMBLED_NAME.id)) found.push(ASSEMBLED_NAME.id);
+  if (fetchedCodeRuns(path, text)) found.push('fetch-exec');
   return found;
 }
 
@@ -1535,7 +1518,6 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
   const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
   const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
-  if (!found.has(ASSEMBLED_NAME.id) && functionsConstructorCalled(folded)) found.add(ASSEMBLED_NAME.id);
   // The URL-to-shell reading over the forms whose `;`, `|` and `&` inside quotes are hidden: each reads a command to the
   // operator the shell splits it at ({@link quotedOperatorsHidden}).
   if (!found.has(REMOTE_SCRIPT.id) && [...new Set([folded, reading?.quoted ?? folded])].some((form) => quotedOperatorsHidden(form).some((hidden) => REMOTE_SCRIPT.re.test(hidden)))) {
