@@ -493,6 +493,91 @@ function gitAliasesExpanded(text: string): string {
   return read;
 }
 
+/** A URL an interpreter's program may fetch (the schemes the URL-to-shell reading reads). */
+const NAMES_URL = /\b(?:https?|ftps?|sftp|s3|gs):\/\/\w/i;
+
+/**
+ * `text` with each here-document's lines (and the line that ends it) blanked out, the line breaks kept, so that what
+ * stands where is unchanged; and each document's text, with where the command given it starts its document. Linear:
+ * each line is read once.
+ */
+function hereDocumentsApart(text: string): { text: string; documents: Array<{ at: number; body: string }> } {
+  if (!text.includes('<<')) return { text, documents: [] };
+  const lines = text.split('\n');
+  const documents: Array<{ at: number; body: string }> = [];
+  let offset = 0;
+  for (let k = 0; k < lines.length; k += 1) {
+    const line = lines[k]!;
+    const lineAt = offset;
+    offset += line.length + 1;
+    for (const opener of line.includes('<<') ? line.matchAll(HERE_DOCUMENT) : []) {
+      const word = shellWord(opener[2]!);
+      const body: string[] = [];
+      for (k += 1; k < lines.length && lines[k]!.replace(/^[ \t]+/, '') !== word; k += 1) {
+        body.push(lines[k]!);
+        offset += lines[k]!.length + 1;
+        lines[k] = ' '.repeat(lines[k]!.length);
+      }
+      if (k < lines.length) {
+        offset += lines[k]!.length + 1;
+        lines[k] = ' '.repeat(lines[k]!.length);
+      }
+      documents.push({ at: lineAt + opener.index!, body: body.join('\n') });
+    }
+  }
+  return { text: lines.join('\n'), documents };
+}
+
+/** Options that give an interpreter its program on the command line ({@link CODE_OPTION}'s, and PHP's `-r`). */
+const INLINE_PROGRAM = (program: string, word: string) => CODE_OPTION.test(word) || /^-[a-zA-Z]*[ce]$/.test(word) || (/^php/.test(program) && word === '-r');
+
+/**
+ * An interpreter's own program that names a URL, and where its output goes: a program given on the command line (`python3
+ * -c "…urlopen(u)…"`, `node -e`, `php -r`), on standard input by a here-document (`python3 <<'PY'`) or by the pipeline
+ * before it (`echo "…" | python3`), is a downloader whatever client it uses. What it prints is the download: piped into a
+ * program that runs what it reads (`| sh`, `| s\h`, `|& "sh"`, `| tee f | sh`: the program's name read as the shell reads
+ * it), `piped` is true; written to a file (`> i.sh`, `| tee i.sh`), the file is in `saved`, for a later `sh i.sh` to run.
+ * The commands are the shell's ({@link shellCommands}: a `;`, `|` or `&` inside quotes, or a `2>&1`, ends none), a quoted
+ * string going on over lines. Linear: each command is read once, at most a command line's words.
+ */
+function inlineProgramDownloads(text: string): { piped: boolean; saved: Array<{ names: string[]; end: number }> } {
+  const result = { piped: false, saved: [] as Array<{ names: string[]; end: number }> };
+  if (!NAMES_URL.test(text)) return result;
+  const apart = hereDocumentsApart(text);
+  let document = 0;
+  // Whether a stage before, in this pipeline, is an interpreter's download, or names a URL.
+  let fetched = false;
+  let named = false;
+  let previous = '';
+  for (const command of shellCommands(apart.text, true)) {
+    if (!/^\|&?$/.test(previous)) fetched = named = false;
+    previous = command.then;
+    const end = command.at + command.text.length;
+    let names = NAMES_URL.test(command.text);
+    for (; document < apart.documents.length && apart.documents[document]!.at < end; document += 1) names ||= NAMES_URL.test(apart.documents[document]!.body);
+    const stage = stageOf(command.text, 0, true);
+    const written = () => result.saved.push({ names: stage.written.flatMap(normalizedPaths), end });
+    if (stage.words.length > 0) {
+      const programAt = programIndex(stage.words);
+      const program = shellWord(stage.words[programAt]!.raw).replace(/^.*\//, '').toLowerCase();
+      if (SCRIPT_RUNNER.test(program)) {
+        const inline = stage.words.slice(programAt + 1).some((word) => INLINE_PROGRAM(program, shellWord(word.raw)));
+        const readsInput = !inline && scriptIndex(stage.words, programAt) === undefined;
+        if (fetched && readsInput) {
+          result.piped = true;
+          return result;
+        }
+        if ((inline && names) || (readsInput && (names || named))) {
+          fetched = true;
+          written();
+        } else if (fetched) written();
+      } else if (fetched) written();
+    }
+    named ||= names;
+  }
+  return result;
+}
+
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
@@ -538,6 +623,7 @@ function savedFiles(text: string): SavedFiles {
     files.add(saved, end);
     for (const directory of saved.directories ?? []) files.addExtracted(directory === '.' || directory === './' ? undefined : directory, end);
   }
+  for (const { names, end: at } of inlineProgramDownloads(text).saved) files.add({ names, globs: [], any: false }, at);
   for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
@@ -1548,6 +1634,7 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
+    [...new Set([folded, reading?.quoted ?? folded])].some((form) => inlineProgramDownloads(form).piped) ||
     [...forms, reading?.quoted ?? folded].some(joinedDownloadRun)
   ) {
     found.add(DOWNLOAD_FED_THROUGH.id);
