@@ -634,23 +634,82 @@ function savedFiles(text: string): SavedFiles {
 
 /** Where a command exports names without values: `export A B`, `declare -x A` (not `export -n A`, which un-exports). */
 const EXPORTED = /(?<![\w$@.-])(?:export(?![ \t]+-\w*n)|(?:declare|typeset)(?=(?:[ \t]+-\w+)*?[ \t]+-\w*x))((?:[ \t]+(?:-\w+|[A-Za-z_]\w*(?![\w=])))+)/g;
-/** `set -a` and `set -o allexport` (with other letters too: `set -ea`), and their `+` that ends it. */
-const ALL_EXPORT = /(?<![\w$@.-])set[ \t]+(?:([-+])[b-zA-Z]*a[a-zA-Z]*(?![\w-])|([-+])o[ \t]+allexport\b)/g;
+/** `set -a` and `set -o allexport` (with other letters too: `set -ea`), wherever they are written: each turns allexport on. */
+const ALL_EXPORT = /(?<![\w$@.-])set[ \t]+(?:-[b-zA-Z]*a[a-zA-Z]*(?![\w-])|-o[ \t]+allexport\b)/g;
+/** The commands that export or change allexport, for {@link exportedNames} to read as the shell does. */
+const EXPORTS = /\b(?:export|declare|typeset|set|shopt)\b/;
+
+/**
+ * What the shell's commands of `text` export and where they turn allexport on or off, each read as the shell reads its
+ * words ({@link shellCommands}, {@link shellWord}): `export PATH=… BASH_ENV`, `export -- BASH_ENV`, `declare -x A`; `set -a`,
+ * `set -e -a`, `set -eo allexport`, `set -o errexit -o allexport`, `shopt -so allexport`, and their `+a`, `+o`, `shopt
+ * -uo`. A `set +a` in a comment or a quoted string is no command, and ends nothing.
+ */
+function exportCommands(text: string): { names: Set<string>; toggles: Array<{ at: number; on: boolean }> } {
+  const names = new Set<string>();
+  const toggles: Array<{ at: number; on: boolean }> = [];
+  if (!EXPORTS.test(text)) return { names, toggles };
+  for (const command of shellCommands(text)) {
+    if (!EXPORTS.test(command.text)) continue;
+    const words = stageOf(command.text, 0).words.map((word) => shellWord(word.raw));
+    const k = words.findIndex((word) => !/^\w+\+?=/.test(word));
+    const program = words[k] ?? '';
+    const args = words.slice(k + 1);
+    if (program === 'export' || (/^(?:declare|typeset)$/.test(program) && args.some((word) => /^-\w*x/.test(word)))) {
+      if (args.some((word) => /^-\w*n/.test(word))) continue;
+      for (const word of args) {
+        const name = /^([A-Za-z_]\w*)(?:\+?=|$)/.exec(word)?.[1];
+        if (name !== undefined) names.add(name);
+      }
+    } else if (program === 'set') {
+      for (let j = 0; j < args.length; j += 1) {
+        const flags = /^([-+])([a-zA-Z]+)$/.exec(args[j]!);
+        if (flags === null) break;
+        const on = flags[1] === '-';
+        if (flags[2]!.includes('a')) toggles.push({ at: command.at, on });
+        // Each `o` in a bundle takes the next word as an option's name (`-eo allexport`, `-o errexit -o allexport`).
+        for (const letter of flags[2]!) if (letter === 'o' && args[++j] === 'allexport') toggles.push({ at: command.at, on });
+      }
+    } else if (program === 'shopt') {
+      const flags = args.filter((word) => word.startsWith('-')).join('');
+      if (flags.includes('o') && /[su]/.test(flags) && args.includes('allexport')) toggles.push({ at: command.at, on: flags.includes('s') });
+    }
+  }
+  return { names, toggles };
+}
 
 /**
  * Whether a variable assigned at `at` is in the environment of the programs started after: a name `text` exports anywhere
  * (`export BASH_ENV` before its `BASH_ENV=f` or after it: the shell exports the name, whatever value it takes), or
- * assigned where `set -a` is in force. Asked at increasing positions.
+ * assigned where `set -a` is in force. A `set -a` written anywhere turns it on (inside `bash -c '…'` too); only a command
+ * ({@link exportCommands}) turns it off. Asked at increasing positions.
  */
 function exportedNames(text: string): (name: string, at: number) => boolean {
-  const names = new Set([...text.matchAll(EXPORTED)].flatMap((match) => match[1]!.trim().split(/[ \t]+/).filter((word) => !word.startsWith('-'))));
-  const toggles = [...text.matchAll(ALL_EXPORT)].map((match) => ({ at: match.index!, on: (match[1] ?? match[2]) === '-' }));
+  const commands = exportCommands(text);
+  const names = new Set([...commands.names, ...[...text.matchAll(EXPORTED)].flatMap((match) => match[1]!.trim().split(/[ \t]+/).filter((word) => !word.startsWith('-')))]);
+  const toggles = [...commands.toggles, ...[...text.matchAll(ALL_EXPORT)].map((match) => ({ at: match.index!, on: true }))].sort((a, b) => a.at - b.at);
   let next = 0;
   let on = false;
   return (name, at) => {
     for (; next < toggles.length && toggles[next]!.at < at; next += 1) on = toggles[next]!.on;
     return on || names.has(name);
   };
+}
+
+/**
+ * What a command's words (as written, its program at `programAt`) assign besides `NAME=value` before it, as `NAME=value`:
+ * `NAME+=value`, `printf -v NAME format args…` (the value is among its words), and `${NAME:=value}` / `${NAME=value}`
+ * in any word (`: ${BASH_ENV:=f}`).
+ */
+function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: number): string[] {
+  const assigned: string[] = [];
+  const program = shellWord(words[programAt]?.raw ?? '');
+  if (program === 'printf') {
+    const v = words.findIndex((word, k) => k > programAt && /^-v$/.test(shellWord(word.raw)));
+    if (v > 0 && v + 1 < words.length) assigned.push(...words.slice(v + 2).map((word) => `${shellWord(words[v + 1]!.raw)}=${word.raw}`));
+  }
+  for (const word of words) for (const expansion of word.raw.matchAll(/\$\{([A-Za-z_]\w*):?=([^}\n]*)\}/g)) assigned.push(`${expansion[1]}=${expansion[2]}`);
+  return assigned;
 }
 
 /**
@@ -685,7 +744,7 @@ function savedDownloadRun(text: string): boolean {
     const stage = stageOf(text, at);
     // A path alone where code names a file (`open("f")`, `exists(f)`) is not a command run; in a shell, it is.
     const shell = call === 'process' || (!quoted && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!))));
-    const command = stage.words.findIndex((word) => !/^\w+=/.test(word.raw));
+    const command = stage.words.findIndex((word) => !/^\w+\+?=/.test(word.raw));
     if (command < 0) {
       // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes; a variable given a saved file
       // and exported (`BASH_ENV=f` on its own line, `export BASH_ENV` or `set -a` elsewhere) is `export BASH_ENV=f`'s.
@@ -693,6 +752,8 @@ function savedDownloadRun(text: string): boolean {
       if (stage.words.some((word) => exported(/^\w+/.exec(word.raw)![0], at) && settingHolds(files, word.raw, at))) return true;
       continue;
     }
+    // Assigned otherwise (`printf -v BASH_ENV %s f`, `: ${BASH_ENV:=f}`) and exported: as above.
+    if (otherAssignments(stage.words, command).some((assignment) => exported(/^\w+/.exec(assignment)![0], at) && settingHolds(files, assignment, at))) return true;
     const words = stage.words.slice(command);
     // Code, not a command: a first word no command is named by, as the shell reads it (`fp.name,`, a key `archive:`, an
     // option where a form lost the backslash that continued its line), or an assignment (`x = f`).
