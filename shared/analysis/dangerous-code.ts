@@ -470,27 +470,66 @@ const VERB_AFTER_OPTIONS = new RegExp(String.raw`^(git|gsutil)${OPTIONS_BEFORE_V
 const FIFO_MADE = /(?<![\w$@.-])(?:mkfifo|mknod)(?=[ \t])/g;
 
 /**
- * A git alias the text defines (`git -c alias.c=clone`, `git config [--global] alias.c clone`, `'clone --depth 1'`): its
- * name, and the verb and options it stands for. Not a shell alias (`alias.x='!curl … | sh'`), whose command line the
- * patterns read where it is written.
+ * A git alias the text defines (`git -c alias.c=clone`, `git config [--global] alias.c clone`, `'clone --depth 1'`,
+ * `$'clone'`, `ALIAS.c`, a dotted name `alias.c.x`): its name, and the verb and options it stands for, as the shell
+ * hands them to git. Section and key names are git's, case-insensitive.
  */
-const GIT_ALIAS = /\balias\.([\w-]{1,64})(?:[ \t]*=[ \t]*|[ \t]+)(?:"(?!!)([^"\n]{1,200})"|'(?!!)([^'\n]{1,200})'|([\w-]{1,64}))/g;
+const GIT_ALIAS = /\balias\.([\w.-]{1,64})(?:[ \t]*=[ \t]*|[ \t]+)("[^"\n]{1,200}"|\$?'[^'\n]{1,200}'|[\w-]{1,64})/gi;
+/** An `[alias]` section of a git configuration file, written by the text (`printf '[alias]\n\tget = clone'`, a here-document). */
+const ALIAS_SECTION = /\[[ \t]*alias[ \t]*\]/gi;
+/** How far after {@link ALIAS_SECTION} its `name = value` lines are read: to the next section, at most this far. */
+const MAX_SECTION = 1024;
+/** One `name = value` of {@link ALIAS_SECTION}'s, its name where a word starts (not after an escape's `\t`). */
+const SECTION_ENTRY = /(?<![\w.\\-])([\w.-]{1,64})[ \t]*=[ \t]*("[^"\n]{1,200}"|[^\s"'\\][^\n"'\\]{0,200})/g;
+/** Git's configuration given by the environment: `GIT_CONFIG_KEY_0=alias.get GIT_CONFIG_VALUE_0=clone`. */
+const ENVIRONMENT_CONFIG = /\bGIT_CONFIG_(KEY|VALUE)_(\d{1,3})=("[^"\n]{0,200}"|\$?'[^'\n]{0,200}'|[^\s;&|]{0,200})/gi;
 /** At most this many rounds of aliases: git follows an alias to another. */
 const MAX_ALIAS_ROUNDS = 4;
 
 /**
- * `text` with each git alias it defines ({@link GIT_ALIAS}) read as what it stands for where git runs it: `git -c
+ * The git aliases `text` defines, wherever it defines them ({@link GIT_ALIAS}, {@link ALIAS_SECTION},
+ * {@link ENVIRONMENT_CONFIG}), by their names lowercased, each the verb and options it stands for. A shell alias that runs
+ * git (`'!git clone'`) stands for git's verb: the words at the call are its arguments (`git get URL`). Any other shell
+ * alias (`alias.x='!curl … | sh'`) is left out: the patterns read its command line where it is written.
+ */
+function gitAliases(text: string): Map<string, string> {
+  const aliases = new Map<string, string>();
+  const define = (name: string, raw: string) => {
+    const value = shellWord(raw).trim();
+    const shell = /^!\s*git\s+(.+)$/s.exec(value);
+    if (value.startsWith('!') && shell === null) return;
+    if (value !== '') aliases.set(name.toLowerCase(), shell?.[1] ?? value);
+  };
+  for (const alias of text.matchAll(GIT_ALIAS)) define(alias[1]!, alias[2]!);
+  for (const section of text.matchAll(ALIAS_SECTION)) {
+    const from = section.index! + section[0].length;
+    const next = text.indexOf('[', from);
+    for (const entry of text.slice(from, Math.min(from + MAX_SECTION, next < 0 ? text.length : next)).matchAll(SECTION_ENTRY)) define(entry[1]!, entry[2]!);
+  }
+  const keys = new Map<string, string>();
+  const values = new Map<string, string>();
+  for (const setting of text.matchAll(ENVIRONMENT_CONFIG)) (setting[1]!.toUpperCase() === 'KEY' ? keys : values).set(setting[2]!, setting[3]!);
+  for (const [index, key] of keys) {
+    const name = /^alias\.([\w.-]+)$/i.exec(shellWord(key))?.[1];
+    if (name !== undefined && values.has(index)) define(name, values.get(index)!);
+  }
+  return aliases;
+}
+
+/**
+ * `text` with each git alias it defines ({@link gitAliases}) read as what it stands for where git runs it: `git -c
  * alias.c=clone c URL` is `git … clone URL`, a copy from another host whose tree a later `sh r/i.sh` runs. Any verb, not a
  * list of the ones that copy: the readings after it know those.
  */
 function gitAliasesExpanded(text: string): string {
-  if (!/\balias\./.test(text)) return text;
-  const aliases = new Map([...text.matchAll(GIT_ALIAS)].map((alias) => [alias[1]!, (alias[2] ?? alias[3] ?? alias[4])!]));
+  if (!/alias/i.test(text)) return text;
+  const aliases = gitAliases(text);
   if (aliases.size === 0) return text;
-  const used = new RegExp(String.raw`(\bgit${OPTIONS_BEFORE_VERB}\s+)(${[...aliases.keys()].join('|')})(?![\w.-])`, 'g');
+  const names = [...aliases.keys()].sort((x, y) => y.length - x.length).map((name) => name.replace(/[.-]/g, '\\$&'));
+  const used = new RegExp(String.raw`(\bgit${OPTIONS_BEFORE_VERB}\s+)(${names.join('|')})(?![\w.-])`, 'gi');
   let read = text;
   for (let round = 0; round < MAX_ALIAS_ROUNDS; round += 1) {
-    const next = read.replace(used, (_, git: string, name: string) => git + aliases.get(name)!);
+    const next = read.replace(used, (_, git: string, name: string) => git + aliases.get(name.toLowerCase())!);
     // An alias that names git again (`alias.a='x git a'`) grows the text each round: read as far as a patch's reading may grow.
     if (next === read || next.length > text.length + 16 * 1024) break;
     read = next;
