@@ -448,7 +448,12 @@ function loopWords(loops: Map<string, Array<{ at: number; words: string[] }>>, p
  * in: each of its words and list items (`PATH=d:$PATH`, `--require ./f`, `core.hooksPath=.`).
  */
 function settingHolds(files: SavedFiles, assignment: string, at: number): boolean {
-  const items = shellWord(assignment).replace(/^[^=]*=/, '').split(/[\s:;,=]+/).filter((item) => item !== '' && !item.startsWith('-'));
+  // An empty entry of a `:` list (`PATH=:$PATH`, `PATH=$PATH:`, `a::b`) is the directory the program runs in.
+  const items = shellWord(assignment)
+    .replace(/^[^=]*=/, '')
+    .split(/[\s;,=]+/)
+    .flatMap((list) => list.split(':').map((item, k, all) => (item === '' && all.length > 1 ? '.' : item)))
+    .filter((item) => item !== '' && !item.startsWith('-'));
   return items.some((item) => files.holds(item, at) || files.holdsIn(item, at));
 }
 
@@ -467,27 +472,66 @@ const VERB_AFTER_OPTIONS = new RegExp(String.raw`^(git|gsutil)${OPTIONS_BEFORE_V
 const FIFO_MADE = /(?<![\w$@.-])(?:mkfifo|mknod)(?=[ \t])/g;
 
 /**
- * A git alias the text defines (`git -c alias.c=clone`, `git config [--global] alias.c clone`, `'clone --depth 1'`): its
- * name, and the verb and options it stands for. Not a shell alias (`alias.x='!curl … | sh'`), whose command line the
- * patterns read where it is written.
+ * A git alias the text defines (`git -c alias.c=clone`, `git config [--global] alias.c clone`, `'clone --depth 1'`,
+ * `$'clone'`, `ALIAS.c`, a dotted name `alias.c.x`): its name, and the verb and options it stands for, as the shell
+ * hands them to git. Section and key names are git's, case-insensitive.
  */
-const GIT_ALIAS = /\balias\.([\w-]{1,64})(?:[ \t]*=[ \t]*|[ \t]+)(?:"(?!!)([^"\n]{1,200})"|'(?!!)([^'\n]{1,200})'|([\w-]{1,64}))/g;
+const GIT_ALIAS = /\balias\.([\w.-]{1,64})(?:[ \t]*=[ \t]*|[ \t]+)("[^"\n]{1,200}"|\$?'[^'\n]{1,200}'|[\w-]{1,64})/gi;
+/** An `[alias]` section of a git configuration file, written by the text (`printf '[alias]\n\tget = clone'`, a here-document). */
+const ALIAS_SECTION = /\[[ \t]*alias[ \t]*\]/gi;
+/** How far after {@link ALIAS_SECTION} its `name = value` lines are read: to the next section, at most this far. */
+const MAX_SECTION = 1024;
+/** One `name = value` of {@link ALIAS_SECTION}'s, its name where a word starts (not after an escape's `\t`). */
+const SECTION_ENTRY = /(?<![\w.\\-])([\w.-]{1,64})[ \t]*=[ \t]*("[^"\n]{1,200}"|[^\s"'\\][^\n"'\\]{0,200})/g;
+/** Git's configuration given by the environment: `GIT_CONFIG_KEY_0=alias.get GIT_CONFIG_VALUE_0=clone`. */
+const ENVIRONMENT_CONFIG = /\bGIT_CONFIG_(KEY|VALUE)_(\d{1,3})=("[^"\n]{0,200}"|\$?'[^'\n]{0,200}'|[^\s;&|]{0,200})/gi;
 /** At most this many rounds of aliases: git follows an alias to another. */
 const MAX_ALIAS_ROUNDS = 4;
 
 /**
- * `text` with each git alias it defines ({@link GIT_ALIAS}) read as what it stands for where git runs it: `git -c
+ * The git aliases `text` defines, wherever it defines them ({@link GIT_ALIAS}, {@link ALIAS_SECTION},
+ * {@link ENVIRONMENT_CONFIG}), by their names lowercased, each the verb and options it stands for. A shell alias that runs
+ * git (`'!git clone'`) stands for git's verb: the words at the call are its arguments (`git get URL`). Any other shell
+ * alias (`alias.x='!curl … | sh'`) is left out: the patterns read its command line where it is written.
+ */
+function gitAliases(text: string): Map<string, string> {
+  const aliases = new Map<string, string>();
+  const define = (name: string, raw: string) => {
+    const value = shellWord(raw).trim();
+    const shell = /^!\s*git\s+(.+)$/s.exec(value);
+    if (value.startsWith('!') && shell === null) return;
+    if (value !== '') aliases.set(name.toLowerCase(), shell?.[1] ?? value);
+  };
+  for (const alias of text.matchAll(GIT_ALIAS)) define(alias[1]!, alias[2]!);
+  for (const section of text.matchAll(ALIAS_SECTION)) {
+    const from = section.index! + section[0].length;
+    const next = text.indexOf('[', from);
+    for (const entry of text.slice(from, Math.min(from + MAX_SECTION, next < 0 ? text.length : next)).matchAll(SECTION_ENTRY)) define(entry[1]!, entry[2]!);
+  }
+  const keys = new Map<string, string>();
+  const values = new Map<string, string>();
+  for (const setting of text.matchAll(ENVIRONMENT_CONFIG)) (setting[1]!.toUpperCase() === 'KEY' ? keys : values).set(setting[2]!, setting[3]!);
+  for (const [index, key] of keys) {
+    const name = /^alias\.([\w.-]+)$/i.exec(shellWord(key))?.[1];
+    if (name !== undefined && values.has(index)) define(name, values.get(index)!);
+  }
+  return aliases;
+}
+
+/**
+ * `text` with each git alias it defines ({@link gitAliases}) read as what it stands for where git runs it: `git -c
  * alias.c=clone c URL` is `git … clone URL`, a copy from another host whose tree a later `sh r/i.sh` runs. Any verb, not a
  * list of the ones that copy: the readings after it know those.
  */
 function gitAliasesExpanded(text: string): string {
-  if (!/\balias\./.test(text)) return text;
-  const aliases = new Map([...text.matchAll(GIT_ALIAS)].map((alias) => [alias[1]!, (alias[2] ?? alias[3] ?? alias[4])!]));
+  if (!/alias/i.test(text)) return text;
+  const aliases = gitAliases(text);
   if (aliases.size === 0) return text;
-  const used = new RegExp(String.raw`(\bgit${OPTIONS_BEFORE_VERB}\s+)(${[...aliases.keys()].join('|')})(?![\w.-])`, 'g');
+  const names = [...aliases.keys()].sort((x, y) => y.length - x.length).map((name) => name.replace(/[.-]/g, '\\$&'));
+  const used = new RegExp(String.raw`(\bgit${OPTIONS_BEFORE_VERB}\s+)(${names.join('|')})(?![\w.-])`, 'gi');
   let read = text;
   for (let round = 0; round < MAX_ALIAS_ROUNDS; round += 1) {
-    const next = read.replace(used, (_, git: string, name: string) => git + aliases.get(name)!);
+    const next = read.replace(used, (_, git: string, name: string) => git + aliases.get(name.toLowerCase())!);
     // An alias that names git again (`alias.a='x git a'`) grows the text each round: read as far as a patch's reading may grow.
     if (next === read || next.length > text.length + 16 * 1024) break;
     read = next;
@@ -495,9 +539,118 @@ function gitAliasesExpanded(text: string): string {
   return read;
 }
 
+/** A URL an interpreter's program may fetch (the schemes the URL-to-shell reading reads). */
+const NAMES_URL = /\b(?:https?|ftps?|sftp|s3|gs):\/\/\w/i;
+
+/**
+ * `text` with each here-document's lines (and the line that ends it) blanked out, the line breaks kept, so that what
+ * stands where is unchanged; and each document's text, with where the command given it starts its document. Linear:
+ * each line is read once.
+ */
+function hereDocumentsApart(text: string): { text: string; documents: Array<{ at: number; body: string }> } {
+  if (!text.includes('<<')) return { text, documents: [] };
+  const lines = text.split('\n');
+  const documents: Array<{ at: number; body: string }> = [];
+  let offset = 0;
+  for (let k = 0; k < lines.length; k += 1) {
+    const line = lines[k]!;
+    const lineAt = offset;
+    offset += line.length + 1;
+    for (const opener of line.includes('<<') ? line.matchAll(HERE_DOCUMENT) : []) {
+      const word = shellWord(opener[2]!);
+      const body: string[] = [];
+      for (k += 1; k < lines.length && lines[k]!.replace(/^[ \t]+/, '') !== word; k += 1) {
+        body.push(lines[k]!);
+        offset += lines[k]!.length + 1;
+        lines[k] = ' '.repeat(lines[k]!.length);
+      }
+      if (k < lines.length) {
+        offset += lines[k]!.length + 1;
+        lines[k] = ' '.repeat(lines[k]!.length);
+      }
+      documents.push({ at: lineAt + opener.index!, body: body.join('\n') });
+    }
+  }
+  return { text: lines.join('\n'), documents };
+}
+
+/** Options that give an interpreter its program on the command line ({@link CODE_OPTION}'s, and PHP's `-r`). */
+const INLINE_PROGRAM = (program: string, word: string) => CODE_OPTION.test(word) || /^-[a-zA-Z]*[ce]$/.test(word) || (/^php/.test(program) && word === '-r');
+
+/**
+ * An interpreter's own program that names a URL, and where its output goes: a program given on the command line (`python3
+ * -c "…urlopen(u)…"`, `node -e`, `php -r`), on standard input by a here-document (`python3 <<'PY'`) or by the pipeline
+ * before it (`echo "…" | python3`), is a downloader whatever client it uses. What it prints is the download: piped into a
+ * program that runs what it reads (`| sh`, `| s\h`, `|& "sh"`, `| tee f | sh`: the program's name read as the shell reads
+ * it), `piped` is true; written to a file (`> i.sh`, `| tee i.sh`), the file is in `saved`, for a later `sh i.sh` to run.
+ * The commands are the shell's ({@link shellCommands}: a `;`, `|` or `&` inside quotes, or a `2>&1`, ends none), a quoted
+ * string going on over lines. Linear: each command is read once, at most a command line's words.
+ */
+function inlineProgramDownloads(text: string): { piped: boolean; saved: Array<{ names: string[]; end: number }> } {
+  const result = { piped: false, saved: [] as Array<{ names: string[]; end: number }> };
+  if (!NAMES_URL.test(text)) return result;
+  const apart = hereDocumentsApart(text);
+  let document = 0;
+  // Whether a stage before, in this pipeline, is an interpreter's download, or names a URL.
+  let fetched = false;
+  let named = false;
+  let previous = '';
+  for (const command of shellCommands(apart.text, true)) {
+    if (!/^\|&?$/.test(previous)) fetched = named = false;
+    previous = command.then;
+    const end = command.at + command.text.length;
+    let names = NAMES_URL.test(command.text);
+    for (; document < apart.documents.length && apart.documents[document]!.at < end; document += 1) names ||= NAMES_URL.test(apart.documents[document]!.body);
+    const stage = stageOf(command.text, 0, true);
+    const written = () => result.saved.push({ names: stage.written.flatMap(normalizedPaths), end });
+    if (stage.words.length > 0) {
+      const programAt = programIndex(stage.words);
+      const program = shellWord(stage.words[programAt]!.raw).replace(/^.*\//, '').toLowerCase();
+      if (SCRIPT_RUNNER.test(program)) {
+        const inline = stage.words.slice(programAt + 1).some((word) => INLINE_PROGRAM(program, shellWord(word.raw)));
+        const readsInput = !inline && scriptIndex(stage.words, programAt) === undefined;
+        if (fetched && readsInput) {
+          result.piped = true;
+          return result;
+        }
+        if ((inline && names) || (readsInput && (names || named))) {
+          fetched = true;
+          written();
+        } else if (fetched) written();
+      } else if (fetched) written();
+    }
+    named ||= names;
+  }
+  return result;
+}
+
+/** The programs that change the directory the shell runs in. */
+const CHANGES_DIRECTORY = /^(?:cd|pushd|chdir|set-location|sl)$/i;
+
+/**
+ * Where the shell's commands of `text` change directory ({@link shellCommands}), and to where: the path `cd` is given, as
+ * the shell reads its word (`~+/x` and `./x` relative, `$PWD/..` too); `undefined` where the text does not say (`cd`,
+ * `cd -`, `cd "$d"`, `cd ~`).
+ */
+function directoryChanges(text: string): Array<{ at: number; to: string | undefined }> {
+  const changes: Array<{ at: number; to: string | undefined }> = [];
+  if (!/\b(?:cd|pushd|chdir|set-location|sl)\b/i.test(text)) return changes;
+  for (const command of shellCommands(text)) {
+    const words = stageOf(command.text, 0).words;
+    if (words.length === 0) continue;
+    const programAt = programIndex(words);
+    if (!CHANGES_DIRECTORY.test(shellWord(words[programAt]!.raw))) continue;
+    const target = words.slice(programAt + 1).find((word) => !/^-[LPe@]*$/.test(word.raw) || word.raw === '-');
+    const path = target === undefined || target.raw === '-' ? undefined : normalizedPaths(target.raw)[0] ?? '.';
+    changes.push({ at: command.at, to: path === undefined || /[$\x60~*?[]/.test(path) ? undefined : path });
+  }
+  return changes;
+}
+
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
   const files = new SavedFiles();
+  files.changesDirectory(directoryChanges(text));
   const loops = forLoops(text);
   const configured = DOWNLOADER_CONFIG_NAMED.test(text);
   const fifos = new Map<string, number>();
@@ -540,6 +693,7 @@ function savedFiles(text: string): SavedFiles {
     files.add(saved, end);
     for (const directory of saved.directories ?? []) files.addExtracted(directory === '.' || directory === './' ? undefined : directory, end);
   }
+  for (const { names, end: at } of inlineProgramDownloads(text).saved) files.add({ names, globs: [], any: false }, at);
   for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
@@ -550,23 +704,82 @@ function savedFiles(text: string): SavedFiles {
 
 /** Where a command exports names without values: `export A B`, `declare -x A` (not `export -n A`, which un-exports). */
 const EXPORTED = /(?<![\w$@.-])(?:export(?![ \t]+-\w*n)|(?:declare|typeset)(?=(?:[ \t]+-\w+)*?[ \t]+-\w*x))((?:[ \t]+(?:-\w+|[A-Za-z_]\w*(?![\w=])))+)/g;
-/** `set -a` and `set -o allexport` (with other letters too: `set -ea`), and their `+` that ends it. */
-const ALL_EXPORT = /(?<![\w$@.-])set[ \t]+(?:([-+])[b-zA-Z]*a[a-zA-Z]*(?![\w-])|([-+])o[ \t]+allexport\b)/g;
+/** `set -a` and `set -o allexport` (with other letters too: `set -ea`), wherever they are written: each turns allexport on. */
+const ALL_EXPORT = /(?<![\w$@.-])set[ \t]+(?:-[b-zA-Z]*a[a-zA-Z]*(?![\w-])|-o[ \t]+allexport\b)/g;
+/** The commands that export or change allexport, for {@link exportedNames} to read as the shell does. */
+const EXPORTS = /\b(?:export|declare|typeset|set|shopt)\b/;
+
+/**
+ * What the shell's commands of `text` export and where they turn allexport on or off, each read as the shell reads its
+ * words ({@link shellCommands}, {@link shellWord}): `export PATH=… BASH_ENV`, `export -- BASH_ENV`, `declare -x A`; `set -a`,
+ * `set -e -a`, `set -eo allexport`, `set -o errexit -o allexport`, `shopt -so allexport`, and their `+a`, `+o`, `shopt
+ * -uo`. A `set +a` in a comment or a quoted string is no command, and ends nothing.
+ */
+function exportCommands(text: string): { names: Set<string>; toggles: Array<{ at: number; on: boolean }> } {
+  const names = new Set<string>();
+  const toggles: Array<{ at: number; on: boolean }> = [];
+  if (!EXPORTS.test(text)) return { names, toggles };
+  for (const command of shellCommands(text)) {
+    if (!EXPORTS.test(command.text)) continue;
+    const words = stageOf(command.text, 0).words.map((word) => shellWord(word.raw));
+    const k = words.findIndex((word) => !/^\w+\+?=/.test(word));
+    const program = words[k] ?? '';
+    const args = words.slice(k + 1);
+    if (program === 'export' || (/^(?:declare|typeset)$/.test(program) && args.some((word) => /^-\w*x/.test(word)))) {
+      if (args.some((word) => /^-\w*n/.test(word))) continue;
+      for (const word of args) {
+        const name = /^([A-Za-z_]\w*)(?:\+?=|$)/.exec(word)?.[1];
+        if (name !== undefined) names.add(name);
+      }
+    } else if (program === 'set') {
+      for (let j = 0; j < args.length; j += 1) {
+        const flags = /^([-+])([a-zA-Z]+)$/.exec(args[j]!);
+        if (flags === null) break;
+        const on = flags[1] === '-';
+        if (flags[2]!.includes('a')) toggles.push({ at: command.at, on });
+        // Each `o` in a bundle takes the next word as an option's name (`-eo allexport`, `-o errexit -o allexport`).
+        for (const letter of flags[2]!) if (letter === 'o' && args[++j] === 'allexport') toggles.push({ at: command.at, on });
+      }
+    } else if (program === 'shopt') {
+      const flags = args.filter((word) => word.startsWith('-')).join('');
+      if (flags.includes('o') && /[su]/.test(flags) && args.includes('allexport')) toggles.push({ at: command.at, on: flags.includes('s') });
+    }
+  }
+  return { names, toggles };
+}
 
 /**
  * Whether a variable assigned at `at` is in the environment of the programs started after: a name `text` exports anywhere
  * (`export BASH_ENV` before its `BASH_ENV=f` or after it: the shell exports the name, whatever value it takes), or
- * assigned where `set -a` is in force. Asked at increasing positions.
+ * assigned where `set -a` is in force. A `set -a` written anywhere turns it on (inside `bash -c '…'` too); only a command
+ * ({@link exportCommands}) turns it off. Asked at increasing positions.
  */
 function exportedNames(text: string): (name: string, at: number) => boolean {
-  const names = new Set([...text.matchAll(EXPORTED)].flatMap((match) => match[1]!.trim().split(/[ \t]+/).filter((word) => !word.startsWith('-'))));
-  const toggles = [...text.matchAll(ALL_EXPORT)].map((match) => ({ at: match.index!, on: (match[1] ?? match[2]) === '-' }));
+  const commands = exportCommands(text);
+  const names = new Set([...commands.names, ...[...text.matchAll(EXPORTED)].flatMap((match) => match[1]!.trim().split(/[ \t]+/).filter((word) => !word.startsWith('-')))]);
+  const toggles = [...commands.toggles, ...[...text.matchAll(ALL_EXPORT)].map((match) => ({ at: match.index!, on: true }))].sort((a, b) => a.at - b.at);
   let next = 0;
   let on = false;
   return (name, at) => {
     for (; next < toggles.length && toggles[next]!.at < at; next += 1) on = toggles[next]!.on;
     return on || names.has(name);
   };
+}
+
+/**
+ * What a command's words (as written, its program at `programAt`) assign besides `NAME=value` before it, as `NAME=value`:
+ * `NAME+=value`, `printf -v NAME format args…` (the value is among its words), and `${NAME:=value}` / `${NAME=value}`
+ * in any word (`: ${BASH_ENV:=f}`).
+ */
+function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: number): string[] {
+  const assigned: string[] = [];
+  const program = shellWord(words[programAt]?.raw ?? '');
+  if (program === 'printf') {
+    const v = words.findIndex((word, k) => k > programAt && /^-v$/.test(shellWord(word.raw)));
+    if (v > 0 && v + 1 < words.length) assigned.push(...words.slice(v + 2).map((word) => `${shellWord(words[v + 1]!.raw)}=${word.raw}`));
+  }
+  for (const word of words) for (const expansion of word.raw.matchAll(/\$\{([A-Za-z_]\w*):?=([^}\n]*)\}/g)) assigned.push(`${expansion[1]}=${expansion[2]}`);
+  return assigned;
 }
 
 /**
@@ -601,7 +814,7 @@ function savedDownloadRun(text: string): boolean {
     const stage = stageOf(text, at);
     // A path alone where code names a file (`open("f")`, `exists(f)`) is not a command run; in a shell, it is.
     const shell = call === 'process' || (!quoted && (opener !== '(' || /(?:^|[\n;&|(])[ \t]*$/.test(text.slice(Math.max(0, start.index! - 40), start.index!))));
-    const command = stage.words.findIndex((word) => !/^\w+=/.test(word.raw));
+    const command = stage.words.findIndex((word) => !/^\w+\+?=/.test(word.raw));
     if (command < 0) {
       // Only assignments and redirections: `$(< f)` is the file's text, wherever it goes; a variable given a saved file
       // and exported (`BASH_ENV=f` on its own line, `export BASH_ENV` or `set -a` elsewhere) is `export BASH_ENV=f`'s.
@@ -609,6 +822,8 @@ function savedDownloadRun(text: string): boolean {
       if (stage.words.some((word) => exported(/^\w+/.exec(word.raw)![0], at) && settingHolds(files, word.raw, at))) return true;
       continue;
     }
+    // Assigned otherwise (`printf -v BASH_ENV %s f`, `: ${BASH_ENV:=f}`) and exported: as above.
+    if (otherAssignments(stage.words, command).some((assignment) => exported(/^\w+/.exec(assignment)![0], at) && settingHolds(files, assignment, at))) return true;
     const words = stage.words.slice(command);
     // Code, not a command: a first word no command is named by, as the shell reads it (`fp.name,`, a key `archive:`, an
     // option where a form lost the backslash that continued its line), or an assignment (`x = f`).
@@ -1530,6 +1745,7 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||
+    [...new Set([folded, reading?.quoted ?? folded])].some((form) => inlineProgramDownloads(form).piped) ||
     [...forms, reading?.quoted ?? folded].some(joinedDownloadRun)
   ) {
     found.add(DOWNLOAD_FED_THROUGH.id);

@@ -47,16 +47,39 @@ export function remoteNames(url: string): string[] {
   return [...new Set([last, bare === '' ? 'index.html' : bare])].filter((name) => name !== '');
 }
 
+/** The directory the shell runs in, as a path's first component: `$PWD`, `${PWD}`, `$(pwd)`, `` `pwd` ``, `~+`. */
+const WORKING_DIRECTORY = /^(?:\$\{?PWD\}?|\$\(pwd\)|\x60pwd\x60|~\+)(?=\/|$)/;
+
+/**
+ * `path` with its `.` and `..` components resolved as written, not through the file system (`/tmp/y/../x/.` is `/tmp/x`,
+ * `x/./i` is `x/i`); a relative path keeps the `..` it starts with (`../i`), and the root its own (`/..` is `/`). Repeated
+ * and trailing slashes dropped, but not a lone `/` or `.`.
+ */
+export function lexicalPath(path: string): string {
+  const absolute = path.startsWith('/');
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts.at(-1) !== '..') parts.pop();
+    else if (part !== '..' || !absolute) parts.push(part);
+  }
+  const joined = parts.join('/');
+  return absolute ? `/${joined}` : joined === '' ? '.' : joined;
+}
+
 /**
  * A path as the check compares it: quotes and escapes removed as the shell removes them, and (for PowerShell's `.\i.ps1`)
- * with backslashes read as slashes instead; a leading `./` or `$PWD/` dropped. Both readings, when they differ.
+ * with backslashes read as slashes instead; the directory it runs in (`./`, `$PWD/`, `` `pwd`/ ``, `~+/`) dropped from its
+ * start, `.` and `..` resolved ({@link lexicalPath}). Both readings, when they differ. The one normalisation of a path:
+ * saved paths and the paths run are both read through it.
  */
 export function normalizedPaths(raw: string): string[] {
-  const tidy = (path: string) =>
-    path
-      .replace(/^(?:\$\{?PWD\}?|\$\(pwd\))\//, '')
-      .replace(/^(?:\.\/)+/, '')
-      .replace(/\/{2,}/g, '/');
+  const tidy = (path: string) => {
+    const here = path.replace(WORKING_DIRECTORY, '.');
+    if (here === '.' || !/(?:^|\/)\.{1,2}(?:\/|$)|\/\/|\/$/.test(here)) return here.replace(/^(?:\.\/)+/, '');
+    const resolved = lexicalPath(here);
+    return resolved === '.' ? '' : resolved;
+  };
   return [...new Set([tidy(shellWord(raw)), tidy(raw.replace(/["']/g, '').replace(/\\/g, '/'))])].filter((path) => path !== '');
 }
 
@@ -394,6 +417,8 @@ export class SavedFiles {
   private readonly extracted: Array<{ directories: string[] | undefined; end: number }> = [];
   /** Where the text changes directory (`cd`), after which a relative path may name any directory's file. */
   private readonly moves: number[] = [];
+  /** Where the shell's commands change directory, and the directory each leaves it in (`undefined`: one the text does not say), in order. */
+  private directories: Array<{ at: number; to: string | undefined }> = [];
   /** Where the first download ends: nothing before it is a saved file. */
   first = Infinity;
   /** The steps the glob matches have taken ({@link MAX_GLOB_WORK}). */
@@ -408,7 +433,43 @@ export class SavedFiles {
     return this.globWork > MAX_GLOB_WORK || globMatches(tokens, name);
   }
 
+  /** The text's changes of directory (`cd /tmp`, `cd x`, `cd "$d"`), read before its downloads are added. */
+  changesDirectory(changes: ReadonlyArray<{ at: number; to: string | undefined }>): void {
+    // Each change's directory folded once from the ones before it: looked up by halving, not refolded at each path read.
+    let directory: string | undefined;
+    this.directories = [...changes]
+      .sort((a, b) => a.at - b.at)
+      .map(({ at, to }) => {
+        directory = to === undefined ? undefined : to.startsWith('/') ? lexicalPath(to) : directory === undefined ? undefined : lexicalPath(`${directory}/${to}`);
+        return { at, to: directory };
+      });
+  }
+
+  /**
+   * The absolute directory the text runs in at `at`, where its `cd`s before it say it (the last absolute one, and the
+   * relative ones after it); undefined where none does, or one goes where the text does not say.
+   */
+  private directoryAt(at: number): string | undefined {
+    let low = 0;
+    let high = this.directories.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.directories[middle]!.at < at) low = middle + 1;
+      else high = middle;
+    }
+    return low === 0 ? undefined : this.directories[low - 1]!.to;
+  }
+
+  /** A relative `path` read at `at` as the absolute one it names, where the directory the text runs in there is known. */
+  private absolute(path: string, at: number): string | undefined {
+    if (path.startsWith('/') || this.directories.length === 0 || /^(?:[~$%\\]|[A-Za-z]:)/.test(path)) return undefined;
+    const directory = this.directoryAt(at);
+    return directory === undefined ? undefined : lexicalPath(`${directory}/${path}`);
+  }
+
   add(saved: Saved, end: number): void {
+    // A relative path saved where a `cd` said where the text runs is that directory's file too (`cd /tmp`, `curl -o x/i`).
+    saved = { ...saved, names: [...saved.names, ...saved.names.flatMap((name) => this.absolute(name, end) ?? [])] };
     const earliest = (map: Map<string, number>, key: string) => map.set(key, Math.min(map.get(key) ?? Infinity, end));
     // A name that is one variable of the source language (`-o ${f}`, `-o {f}`, `-o #{f}`) is where the code that holds
     // it names the file too: `import(f)`.
@@ -490,8 +551,10 @@ export class SavedFiles {
   holds(raw: string, at: number): boolean {
     // A URL names a remote file, not one saved here (`gsutil cp gs://b/*.txt .`).
     if (/^["']?[a-z][\w+.-]*:\/\//i.test(raw)) return false;
-    // A plain path is its own normalized form: the shell's reading of its word is not needed.
-    return (PLAIN_PATH.test(raw) ? [raw] : normalizedPaths(raw)).some((path) => {
+    // A plain path is its own normalized form: the shell's reading of its word is not needed. A relative one is also the
+    // absolute path it names where the text's `cd`s say where it runs (`cd /tmp/x/y`, `sh ../i`; `cd /tmp`, `sh x/i*`).
+    const paths = PLAIN_PATH.test(raw) && !raw.startsWith('..') ? [raw] : normalizedPaths(raw);
+    return [...paths, ...paths.flatMap((path) => this.absolute(path, at) ?? [])].some((path) => {
       const name = path.slice(path.lastIndexOf('/') + 1);
       const before = (map: Map<string, number>, key: string) => (map.get(key) ?? Infinity) <= at;
       if (before(this.paths, path)) return true;

@@ -476,7 +476,7 @@ interface ShellScan {
  * where each line's last closing quote of each kind stands is known before its quotes are read, so no string is read
  * twice to learn that it never closes.
  */
-function scanShell(text: string): ShellScan {
+function scanShell(text: string, lines = false): ShellScan {
   const scan: ShellScan = { operators: [], quoted: [] };
   for (let lineStart = 0; lineStart <= text.length; ) {
     const newline = text.indexOf('\n', lineStart);
@@ -493,15 +493,16 @@ function scanShell(text: string): ShellScan {
       } else if (char === '"' && run % 2 === 0) lastFreeDouble = i;
       run = char === '\\' ? run + 1 : 0;
     }
-    /** From inside a string opened before `from`, where its closing `quote` is, backslashes escaping: -1 if none. */
-    const closing = (from: number, quote: string) => {
-      for (let j = from; j < end; j += 1) {
-        if (text[j] === '\\') j += 1;
+    /** From inside a string opened before `from`, where its closing `quote` is before `until`, backslashes escaping: -1 if none. */
+    const closing = (from: number, quote: string, until = end, escapes = true) => {
+      for (let j = from; j < until; j += 1) {
+        if (escapes && text[j] === '\\') j += 1;
         else if (text[j] === quote) return j;
       }
       return -1;
     };
     let i = lineStart;
+    let next = newline < 0 ? -1 : newline + 1;
     while (i < end) {
       const char = text[i]!;
       let close = -1;
@@ -509,9 +510,24 @@ function scanShell(text: string): ShellScan {
         i += 2;
         continue;
       }
+      const opens = char === "'" || char === '"' || (char === '$' && text[i + 1] === "'");
       if (char === "'" && i < lastSingle) close = text.indexOf("'", i + 1);
       else if (char === '$' && text[i + 1] === "'" && i + 1 < lastFreeSingle) close = closing(i + 2, "'");
       else if (char === '"' && i < lastFreeDouble) close = closing(i + 1, '"');
+      else if (lines && opens && newline >= 0) {
+        // With `lines`, a quote the line leaves open may close on a later one, within a command line's length: the
+        // shell's quotes span lines (`python3 -c "…` then `…"`). The quote found after a failed search is past the
+        // bound, so each character is searched at most once per kind of quote.
+        const from = char === '$' ? i + 2 : i + 1;
+        const quote = char === '$' ? "'" : char;
+        close = closing(from, quote, Math.min(text.length, from + MAX_QUOTE_LINES), quote === '"' || char === '$');
+        if (close > end) {
+          scan.quoted.push({ from, to: close });
+          // Read on from the line the string ends on, as a line of its own.
+          next = close + 1;
+          break;
+        }
+      }
       if (close >= 0) {
         scan.quoted.push({ from: i + (char === '$' ? 2 : 1), to: close });
         i = close + 1;
@@ -526,20 +542,23 @@ function scanShell(text: string): ShellScan {
       i += 1;
     }
     if (newline < 0) break;
-    scan.operators.push({ at: newline, operator: '\n' });
-    lineStart = newline + 1;
+    if (next === newline + 1) scan.operators.push({ at: newline, operator: '\n' });
+    lineStart = next;
   }
   return scan;
 }
+
+/** With {@link scanShell}'s `lines`, how far a string the line leaves open is looked for its close. */
+const MAX_QUOTE_LINES = 4096;
 
 /**
  * The commands of shell text, split where the shell splits them: at `;`, `&&`, `||`, `|`, `|&`, `&` and line breaks
  * outside quotes ({@link scanShell}). `a "x;y" | b` is two commands, not three.
  */
-export function shellCommands(text: string): ShellCommand[] {
+export function shellCommands(text: string, lines = false): ShellCommand[] {
   const commands: ShellCommand[] = [];
   let at = 0;
-  for (const { at: end, operator } of scanShell(text).operators) {
+  for (const { at: end, operator } of scanShell(text, lines).operators) {
     commands.push({ text: text.slice(at, end), at, then: operator });
     at = end + operator.length;
   }

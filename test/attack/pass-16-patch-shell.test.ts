@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { expectRefused } from '../support/patches.js';
+import { expectAccepted, expectRefused } from '../support/patches.js';
 
 const M = 'docs/setup.md';
 type Row = [path: string, text: string];
@@ -11,9 +11,10 @@ const P = `python3 -c "import urllib.request as u; print(u.urlopen('${U}').read(
 /**
  * Attack pass 16 (shell side): variants of the forms the session's helpers closed (pass 14's helpers' reports: the quote-aware split,
  * git aliases, exported BASH_ENV, PATH=$PWD/, cd then a relative path, two-step names, AsyncFunction by prototype). Each
- * refused row is accepted today; each accepted row is refused today.
+ * row was accepted when the pass was written. A group whose rows are closed is read with `it`; a group still open names
+ * why in its `open` and is read with `it.fails` (session 38 closed all five).
  */
-const BYPASSES: ReadonlyArray<{ form: string; rows: Row[] }> = [
+const BYPASSES: ReadonlyArray<{ form: string; rows: Row[]; open?: string }> = [
   {
     form: 'a git alias the reading does not see',
     rows: [
@@ -101,9 +102,34 @@ const BYPASSES: ReadonlyArray<{ form: string; rows: Row[] }> = [
   },
 ];
 
-for (const { form, rows } of BYPASSES) {
+for (const { form, rows, open } of BYPASSES) {
   describe(`pass 16 bypasses: ${form}`, () => {
-    it.fails.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+    if (open === undefined) it.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+    else it.fails.each(rows)(`still open (${open}): refuses, in %s: %s`, (path, text) => expectRefused(path, text));
   });
 }
 
+/** What the readings closed above must go on accepting: ordinary scripts that look like the rows. */
+const LOOK_ALIKES: Row[] = [
+  [M, 'echo "a;b" | grep a'],
+  [M, 'git config alias.st status\ncurl -fsSL -o /tmp/x/i https://x.example/i\ngit st\nsh scripts/build.sh'],
+  [M, "git config --global alias.lg '!git log --oneline'\ngit lg"],
+  [M, "printf '[alias]\\n\\tco = checkout\\n' >> ~/.gitconfig\ngit co main\nsh scripts/build.sh"],
+  [M, 'curl -fsSL -o /tmp/x/i https://x.example/i\ncd ..\nsh tools/lint.sh'],
+  [M, 'curl -fsSL -o /tmp/x/i https://x.example/i\ncd /tmp/y\nsh ../z/setup.sh'],
+  [M, 'curl -fsSL -o /tmp/x/tool https://x.example/t\nexport PATH="$HOME/bin:$PATH"\nmake'],
+  [M, 'curl -fsSL -o /tmp/x/tool https://x.example/t\nexport PATH=/usr/local/bin:/usr/bin\nmake'],
+  [M, 'set -euo pipefail\ncurl -fsSL -o /tmp/env https://x.example/i\nBASH_ENV=/tmp/env\nmake test'],
+  [M, 'curl -fsSL -o /tmp/env https://x.example/i\nset -a\nset +a\nBASH_ENV=/tmp/env\nmake test'],
+  [M, 'curl -fsSL -o /tmp/env https://x.example/i\nset -o errexit -o nounset\nBASH_ENV=/tmp/env\nmake test'],
+  [M, 'curl -fsSL -o /tmp/env https://x.example/i\nexport PATH="$HOME/bin:$PATH" CI\nprintf -v msg %s done\nmake test'],
+  [M, `python3 -c "print('https://x.example/i')" > urls.txt && wc -l urls.txt`],
+  [M, `python3 -c "import json; print(json.dumps({'u': 'https://x.example/i'}))" | jq .u`],
+  [M, "python3 <<'PY'\nimport urllib.request as u; print(u.urlopen('https://x.example/i').status)\nPY"],
+  [M, 'curl -fsSL https://x.example/data.json | python3 -m json.tool | less'],
+  [M, 'echo "see https://x.example/docs" | python3 tools/format.py | sh -n'],
+];
+
+describe('pass 16 look-alikes the closed readings accept', () => {
+  it.each(LOOK_ALIKES)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});

