@@ -8,30 +8,13 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import type { InProcessTransport } from '../../shared/stores/dynamo.js';
-import { InProcessDocumentClient } from './in-process-documents.js';
+import { InProcessDocumentClient, type StoreRequestHandler } from './in-process-documents.js';
 import { type IndexDefinition, projectionOf, TABLES } from '../../shared/stores/tables.js';
 
 /** An index's projection in CreateTable's terms (the stack creates the same from the same definition). */
 function createTableProjection(index: IndexDefinition): { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } {
   const { type, nonKeyAttributes } = projectionOf(index);
   return { ProjectionType: type, ...(nonKeyAttributes ? { NonKeyAttributes: nonKeyAttributes } : {}) };
-}
-
-/** The SDK's HTTP handler interface (`requestHandler`), as far as the DynamoDB client uses it. */
-export interface StoreRequestHandler {
-  handle(
-    request: { headers: Record<string, string>; body?: unknown },
-    options?: {
-      abortSignal?: {
-        aborted: boolean;
-        addEventListener?(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-        removeEventListener?(type: 'abort', listener: () => void): void;
-      };
-    },
-  ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }>;
-  updateHttpClientConfig(key: never, value: never): void;
-  httpHandlerConfigs(): Record<string, never>;
-  destroy(): void;
 }
 
 /** A DynamoDB client's `requestHandler` setting for {@link EmbeddedDynamo.requestHandler}. */

@@ -12,7 +12,23 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type marshallOptions, type unmarshallOptions, marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { StoreRequestHandler } from './embedded-dynamo.js';
+
+/** The SDK's HTTP handler interface (`requestHandler`), as far as the DynamoDB client uses it. */
+export interface StoreRequestHandler {
+  handle(
+    request: { headers: Record<string, string>; body?: unknown },
+    options?: {
+      abortSignal?: {
+        aborted: boolean;
+        addEventListener?(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+        removeEventListener?(type: 'abort', listener: () => void): void;
+      };
+    },
+  ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }>;
+  updateHttpClientConfig(key: never, value: never): void;
+  httpHandlerConfigs(): Record<string, never>;
+  destroy(): void;
+}
 
 /**
  * A DynamoDB document client for the store in this process (the local runtime's embedded one) that sends the
