@@ -14,7 +14,7 @@ const HTTPIE = String.raw`\(\s*\[\s*["'](?:https?|xhs?)["']\s*,(?!\s*["'](?:http
  * `(irm …)`, httpie's {@link HTTPIE}). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
  * A backtick is a command's output too except in JavaScript, whose backtick opens a string ({@link fetchedCodeRuns}).
  */
-const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\(\s*\[?)\s*["']?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b|${HTTPIE}`;
+const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\((?:\s*\[)?)(?:\s*["'])?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b|${HTTPIE}`;
 
 /**
  * What a sink's argument holds when it was fetched from another host: a call that fetches (`urlopen`, `fetch`, the
@@ -53,23 +53,23 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
   [
     // Before the names, as `popen(` is one: a shell started and given what it runs on its standard input, by
     // `.communicate(` or by the block Ruby gives the pipe to (`IO.popen('sh', 'w') { |io| io.write(…) }`, `do |io|`).
-    String.raw`\b(?:popen|spawn)\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*(?:\.\s*communicate\s*\(|\{|do\b)`,
+    String.raw`\b(?:popen|spawn)\w*\s*\((?:\s*\[)?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*(?:\.\s*communicate\s*\(|\{|do\b)`,
     String.raw`(?<![\w$])(?:${SINK_NAMES})(?:(?:\s*\.\s*(?:call|apply|bind\s*\([^()\n]{0,80}\)\s*))?(?:\s*\?\.)?\s*\(|["']?\s*[)\]]\s*(?:\?\.)?\s*\()`,
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
     String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!(?:\s*(?:\/\/[^\n]{0,200}\n|\/\*[^*]{0,200}\*\/)){0,8}\s*(?:async\b|function\b|(?:[\w$]+|\([^()]{0,200}\)(?:\s*:[^=;()]{1,80})?)\s*=>))`,
     String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\(|->))`,
     String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s`,
     String.raw`[(\[](?=(?:\s*[\w.]+\s*,)?\s*${INTERPRETER}\s*,\s*(?:\{\s*args\s*:\s*)?(?:\[?\s*["'][^"'\n]{0,40}["']\s*,\s*){0,4}\[?\s*["'](?:-[a-z]*c|-e|-p|--eval|-command|\/c)["'\s])`,
-    String.raw`\(\s*\[?\s*${INTERPRETER}\s*\]?\s*,(?=[^;]{0,400}?\b(?:input|stdin_data)\s*[:=])`,
+    String.raw`\((?:\s*\[)?\s*${INTERPRETER}(?:\s*\])?\s*,(?=[^;]{0,400}?\b(?:input|stdin_data)\s*[:=])`,
     String.raw`\b(?:run|call|check_call|check_output|popen|spawn(?:sync)?|execfile(?:sync)?|execa(?:sync)?|fork)\s*\((?=[^;]{0,400}?\bshell["']?\s*[:=]\s*(?:true|1\b|["'][\w/]))`,
-    String.raw`\.\s*pipe\s*\((?=\s*(?:[\w$]+\s*\.\s*)?spawn\w*\s*\(\s*\[?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*\.\s*stdin)`,
+    String.raw`\.\s*pipe\s*\((?=\s*(?:[\w$]+\s*\.\s*)?spawn\w*\s*\((?:\s*\[)?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*\.\s*stdin)`,
     String.raw`<script\b[^>]{0,300}?dangerouslysetinnerhtml\s*=\s*\{|\bnew\s+worker\s*\((?=[^;]{0,400}?\beval\s*:\s*true)`,
     String.raw`\b(?:i|star)?map\s*\((?=\s*(?:builtins\s*\.\s*)?(?:eval|exec)\s*,)|\bload_model\s*\((?=[^;]{0,400}?\bsafe_mode\s*=\s*(?:false|0)\b)`,
   ].join('|'),
   'gi',
 ))();
 /** Scala's `#>`/`#>>`/`#|` into a shell or an interpreter (`Seq("sh", "-s")`, `Process("bash")`), and its `#<` from something. */
-const FED_TO_SHELL = /* @__PURE__ */ (() => new RegExp(String.raw`#(?:>>?|\|)\s*(?:(?:process|seq)\s*\(\s*)?${INTERPRETER}|${INTERPRETER}\s*\)?\s*#<`, 'gi'))();
+const FED_TO_SHELL = /* @__PURE__ */ (() => new RegExp(String.raw`#(?:>>?|\|)\s*(?:(?:process|seq)\s*\(\s*)?${INTERPRETER}|${INTERPRETER}(?:\s*\))?\s*#<`, 'gi'))();
 /** Sinks a promise's value or a callback's argument reaches in JavaScript (`.then((t) => eval(t))`), not a `load(` of the app's own. */
 const CALLBACK_SINK = /eval|exec|script|timeout|interval|write|context|compile|pipe/i;
 /**
@@ -100,7 +100,7 @@ const LINE_MAX = 1000;
 const SPAN_MAX = 24 * 1024;
 
 /** {@link FETCHED} as JavaScript reads it, and as the languages read it whose backtick runs a command (`` eval(`curl …`) ``). */
-const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`${FETCHED}|\x60\\s*["']?\\s*(?:command\\s+|env\\s+|[\\w.-]*\\/)*(?:${DOWNLOAD_PROGRAMS})\\b`, 'gi')])();
+const FETCHES = /* @__PURE__ */ (() => [new RegExp(FETCHED, 'gi'), new RegExp(`${FETCHED}|\x60(?:\\s*["'])?\\s*(?:command\\s+|env\\s+|[\\w.-]*\\/)*(?:${DOWNLOAD_PROGRAMS})\\b`, 'gi')])();
 
 /** Where the line holding a position ends; asked in increasing order, each newline is looked for once. */
 function lineEnds(text: string): (at: number) => number {

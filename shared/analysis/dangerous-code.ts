@@ -521,9 +521,11 @@ function gitAliases(text: string): Map<string, string> {
 /**
  * `text` with each git alias it defines ({@link gitAliases}) read as what it stands for where git runs it: `git -c
  * alias.c=clone c URL` is `git … clone URL`, a copy from another host whose tree a later `sh r/i.sh` runs. Any verb, not a
- * list of the ones that copy: the readings after it know those.
+ * list of the ones that copy: the readings after it know those. Null when the expansion outgrows what a patch's
+ * reading may grow: read unexpanded, uses padded out (comments naming the alias, say) would hide the one that runs, so
+ * the caller refuses it as unread ({@link UNREAD_SHELL}) instead.
  */
-function gitAliasesExpanded(text: string): string {
+function gitAliasesExpanded(text: string): string | null {
   if (!/alias/i.test(text)) return text;
   const aliases = gitAliases(text);
   if (aliases.size === 0) return text;
@@ -532,8 +534,9 @@ function gitAliasesExpanded(text: string): string {
   let read = text;
   for (let round = 0; round < MAX_ALIAS_ROUNDS; round += 1) {
     const next = read.replace(used, (_, git: string, name: string) => git + aliases.get(name.toLowerCase())!);
-    // An alias that names git again (`alias.a='x git a'`) grows the text each round: read as far as a patch's reading may grow.
-    if (next === read || next.length > text.length + 16 * 1024) break;
+    if (next === read) break;
+    // An alias that names git again (`alias.a='x git a'`) grows the text each round, and so do many uses of a long one.
+    if (next.length > text.length + 16 * 1024) return null;
     read = next;
   }
   return read;
@@ -1741,7 +1744,10 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   const pipelines = [...new Set([...quoted, ...unquoted])];
   // As written, and as the shell reads the variables the text assigns, but not the commands nothing here names; git's
   // aliases read as what they stand for.
-  const named = [...new Set([text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]).map(gitAliasesExpanded))];
+  const namedForms = [text, folded, asShellReadsIt(folded), reading?.named ?? folded].flatMap((form) => [form, plainWordsUnquoted(form)]);
+  const expanded = namedForms.map(gitAliasesExpanded);
+  if (expanded.includes(null)) found.add(UNREAD_SHELL);
+  const named = [...new Set(expanded.map((form, at) => form ?? namedForms[at]!))];
   if (
     pipelines.some((form) => DOWNLOAD_FED_THROUGH.re.test(form)) ||
     named.some((form) => DOWNLOAD_AT_START_FED.re.test(form) || savedDownloadRun(form)) ||

@@ -362,7 +362,8 @@ function substituted(text: string, { values, commands }: Assigned, at?: number):
       return value === undefined ? whole : operated(value, operator!);
     })
     // What prints a word: `$(echo curl)`, `` `printf sh` ``, `$(which sh)`, `$(command -v sh)`; `$()` prints nothing.
-    .replace(/\$\(\s*(?:(echo(?:\s+-[neE]+)*|printf)\s+([^()\n|;&<>]*?)|(?:which|command\s+-v|type\s+-[pP])\s+([\w./-]+))?\s*\)|\x60\s*(?:(echo(?:\s+-[neE]+)*|printf)\s+([^\x60\n|;&<>]*?)|(?:which|command\s+-v|type\s+-[pP])\s+([\w./-]+))?\s*\x60/g,
+    // The blanks before the command belong to it, so an unclosed `$(` or backtick before blank runs stays linear.
+    .replace(/\$\((?:\s*(?:(echo(?:\s+-[neE]+)*|printf)\s+([^()\n|;&<>]*?)|(?:which|command\s+-v|type\s+-[pP])\s+([\w./-]+)))?\s*\)|\x60(?:\s*(?:(echo(?:\s+-[neE]+)*|printf)\s+([^\x60\n|;&<>]*?)|(?:which|command\s+-v|type\s+-[pP])\s+([\w./-]+)))?\s*\x60/g,
       (_, echo?: string, said?: string, found?: string, echo2?: string, said2?: string, found2?: string) => {
         const args = [...(said ?? said2 ?? '').matchAll(new RegExp(WORD, 'g'))].map((word) => unquote(word[0]));
         if (echo ?? echo2) return (echo ?? echo2)!.startsWith('printf') ? printed(args[0] ?? '', args.slice(1)) : args.join(' ');

@@ -302,15 +302,11 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
 }
 
 /**
- * Whether `holder`'s approval request can still be answered at `now`: it waits (pending, its wait not over) and its
- * incident is open. A recovered or superseded incident's token applies nothing.
- */
-/**
  * An alarm back in ALARM within this many minutes of the OK that ended the open request's incident is one flapping
  * episode: its request is counted on the one on-call already has, as its pages are, instead of e-mailing a request
  * per flap. Later than that it is a new episode, and its request (the one whose token can approve it) is e-mailed.
  */
-export const APPROVAL_FLAP_MINUTES = 15;
+const APPROVAL_FLAP_MINUTES = 15;
 
 /**
  * Whether `incident`, an alarm's, fired again within {@link APPROVAL_FLAP_MINUTES} of the OK that resolved `holder`
@@ -324,6 +320,10 @@ function firesAgainWithinFlap(incident: Incident, holder: Incident | null | unde
   return Number.isFinite(firedAt) && Number.isFinite(okAt) && firedAt >= okAt && firedAt - okAt < APPROVAL_FLAP_MINUTES * 60_000;
 }
 
+/**
+ * Whether `holder`'s approval request can still be answered at `now`: it waits (pending, its wait not over) and its
+ * incident is open. A recovered or superseded incident's token applies nothing.
+ */
 function awaitsApproval(holder: Incident | null | undefined, now: Date): boolean {
   const approval = holder?.approval;
   return Boolean(holder && approval?.status === 'pending' && !waitEndedBy(approval, now) && holder.status !== 'resolved' && !holder.supersededBy);

@@ -30,3 +30,22 @@ describe('pass 16: the shell side readings cost linear time', () => {
     });
   }
 });
+
+/**
+ * A session review's finds (older expressions, and one of this session's, reached by any patch): blank runs after an
+ * opening that a blank-led optional part followed, `\s*[x]?\s*`. An unclosed backtick or `$(` before 20 KB of blank
+ * lines cost ~0.4 s in the shell reading's "what prints a word" (×4 per doubling); the code reading's downloader output,
+ * popen sink and Scala feed had the same shape after `(`, `popen(` and an interpreter's name.
+ */
+describe('session 38 review: blank runs after an opening read in linear time', () => {
+  const blanks = (size: number) => `${' '.repeat(399)}\n`.repeat(Math.max(1, Math.floor(size / 400)));
+  it.each([
+    ['an unclosed backtick', (size: number) => `r = requests.get(u)\n\`${blanks(size)}x`],
+    ['an unclosed $(', (size: number) => `r = requests.get(u)\n$(${blanks(size)}x`],
+    ['a call parenthesis after a fetch', (size: number) => `x = fetch(u)\n([${blanks(size)}x`],
+    ['popen(', (size: number) => `x = fetch(u)\npopen(${blanks(size)}x`],
+    ['an interpreter before a Scala feed', (size: number) => `x = fetch(u)\n"sh"${blanks(size)})x`],
+  ] as const)('reads %s then blank lines in linear time', { timeout: 120_000 }, (_, textOf) => {
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => dangerousCodeSignals(text))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+});
