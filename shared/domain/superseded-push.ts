@@ -8,8 +8,8 @@ import type { HistoryEntry, Incident } from './incident.js';
 
 /**
  * Whether `newer` is a failure of the same workflow on the same pull request from a later push than `incident`: its
- * head commit is another, and its run of the workflow a later one (a higher run number; not compared when either is
- * unknown, as for another CI's checks). The pull request has moved on: `incident`'s failure, and a proposal made for
+ * head commit is another, and its run of the workflow a later one (a higher run number; when either is unknown, as for
+ * another CI's checks, nothing is superseded: not paging is the unsafe way to be wrong). The pull request has moved on: `incident`'s failure, and a proposal made for
  * it (re-run the old commit's jobs, a fix on top of it), no longer speak for it.
  */
 export function isNewerPushFailure(
