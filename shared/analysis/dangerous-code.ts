@@ -476,13 +476,13 @@ const FIFO_MADE = /(?<![\w$@.-])(?:mkfifo|mknod)(?=[ \t])/g;
  * `$'clone'`, `ALIAS.c`, a dotted name `alias.c.x`): its name, and the verb and options it stands for, as the shell
  * hands them to git. Section and key names are git's, case-insensitive.
  */
-const GIT_ALIAS = /\balias\.([\w.-]{1,64})(?:[ \t]*=[ \t]*|[ \t]+)("[^"\n]{1,200}"|\$?'[^'\n]{1,200}'|[\w-]{1,64})/gi;
+const GIT_ALIAS = /\balias\.([\w.-]{1,64})(?:[ \t]*=[ \t]*|[ \t]+)("[^"\n]{1,200}"?|\$?'[^'\n]{1,200}'?|[\w-]{1,64})/gi;
 /** An `[alias]` section of a git configuration file, written by the text (`printf '[alias]\n\tget = clone'`, a here-document). */
 const ALIAS_SECTION = /\[[ \t]*alias[ \t]*\]/gi;
 /** How far after {@link ALIAS_SECTION} its `name = value` lines are read: to the next section, at most this far. */
 const MAX_SECTION = 1024;
 /** One `name = value` of {@link ALIAS_SECTION}'s, its name where a word starts (not after an escape's `\t`). */
-const SECTION_ENTRY = /(?<![\w.\\-])([\w.-]{1,64})[ \t]*=[ \t]*("[^"\n]{1,200}"|[^\s"'\\][^\n"'\\]{0,200})/g;
+const SECTION_ENTRY = /(?<![\w.\\-])([\w.-]{1,64})[ \t]*=[ \t]*("[^"\n]{1,200}"?|[^\s"'\\][^\n"'\\]{0,200})/g;
 /** Git's configuration given by the environment: `GIT_CONFIG_KEY_0=alias.get GIT_CONFIG_VALUE_0=clone`. */
 const ENVIRONMENT_CONFIG = /\bGIT_CONFIG_(KEY|VALUE)_(\d{1,3})=("[^"\n]{0,200}"|\$?'[^'\n]{0,200}'|[^\s;&|]{0,200})/gi;
 /** At most this many rounds of aliases: git follows an alias to another. */
@@ -497,7 +497,10 @@ const MAX_ALIAS_ROUNDS = 4;
 function gitAliases(text: string): Map<string, string> {
   const aliases = new Map<string, string>();
   const define = (name: string, raw: string) => {
-    const value = shellWord(raw).trim();
+    // A quoted value longer than the expressions read is cut there, its quote left open: closed here, it is read as
+    // its first 200 characters, the verb and first options git runs (a long one would otherwise hide a `clone`).
+    const quote = /^\$?(["'])/.exec(raw)?.[1];
+    const value = shellWord(quote && (raw.length === quote.length || !raw.endsWith(quote)) ? raw + quote : raw).trim();
     const shell = /^!\s*git\s+(.+)$/s.exec(value);
     if (value.startsWith('!') && shell === null) return;
     if (value !== '') aliases.set(name.toLowerCase(), shell?.[1] ?? value);
