@@ -199,6 +199,15 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
 async function requestApproval(state: PipelineState, taskToken: string, waitSeconds: number | null, waitStartedAt: Date | null, deps: NotifyDeps): Promise<NotifyResult> {
   const at = deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
+  // Resolved since Remediate planned (a later push's failure superseded it, a green run recovered it): its proposal no
+  // longer speaks for anything, so nobody is asked. Reopened as waiting, it took the pull request's comment back from
+  // the newer failure and joined its waiting proposals until the wait ran out. The wait runs out unanswered instead,
+  // and its timeout is recorded on the resolved incident, which pages nobody.
+  if (incident.status === 'resolved') {
+    const why = incident.supersededBy ? `superseded by ${incident.supersededBy}` : `resolved (${incident.resolvedBy ?? 'recovered'})`;
+    await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_not_requested', detail: `${why} before its approval request: nobody is asked` }] });
+    return { incidentId: incident.id, status: 'resolved', notifications: 0 };
+  }
   // The digest of what this request shows, and whether an earlier request of the incident showed something else
   // (a re-drive analysed it again): `/guard approve` is bound to it (shared/remediation/proposal-digest.ts).
   const digest = plannedProposalDigest(incident);

@@ -94,6 +94,35 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
     expect(comment).not.toContain(`/guard approve ${a.incidentId}`);
   });
 
+  it('asks nobody for a proposal whose failure a later push superseded between its Remediate and its approval request', async () => {
+    // Prepare: A's remediation proposes a fix and waits for approval; B's failure is notified before A's request runs.
+    const github = createFakeGitHub();
+    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+    const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
+    const a = runOf('A');
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(a), category: 'test_failure', fingerprint: 'fp-a', analysis: analysis() }, deps.clock()), githubIncidentScope(a));
+    expect(await remediateStep({ trigger: a }, deps)).toMatchObject({ awaitingApproval: true });
+    const b = await failedOnB(deps, true);
+    const commentsBefore = github.calls.filter((c) => c.method === 'upsertComment').length;
+
+    // Act: A's approval request runs late.
+    await notifyStep({ trigger: a, approvalRequest: { taskToken: 'token-a' } }, deps);
+
+    // Assert: A stays resolved and superseded, joins no waiting proposals, and neither the comment (B's) nor on-call hears of it.
+    const old = await deps.incidents.get(a.incidentId);
+    expect(old).toMatchObject({ status: 'resolved', supersededBy: expect.stringMatching(/^run 11862439999 /) });
+    expect(old?.history.at(-1)).toMatchObject({ event: 'approval_not_requested' });
+    expect(await deps.remediation.approvals.pending({ name: 'acme-shop/checkout-service', id: a.repository.id }, 1287)).toEqual([]);
+    expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(commentsBefore);
+    expect(published).toEqual([]);
+    expect((await deps.incidents.get(b.incidentId))?.status).toBe('notified');
+
+    // Its wait then times out: recorded, and nobody paged.
+    await notifyStep({ trigger: a, approvalError: TIMEOUT }, deps);
+    expect((await deps.incidents.get(a.incidentId))?.status).toBe('resolved');
+    expect(published).toEqual([]);
+  });
+
   it("takes the earlier proposal on the retry of a round killed between recording it superseded and taking it", async () => {
     // Prepare: B's notify dies on taking A's proposal, after A was recorded superseded.
     const { deps, a } = await waitingOnA();
