@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
-import { analyzeStep } from '../../shared/steps/analyze.js';
-import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
-import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
-import { loadAlarmEvent } from '../../infra/local/replay.js';
 import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
+import { askedAt, mailedTokens, recoveredAt } from '../support/alarm-approvals.js';
 
 const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
-
-/** The fixture's alarm entering `state` at `at`. */
-function change(state: 'ALARM' | 'OK', at: string) {
-  const event = structuredClone(loadAlarmEvent(state === 'ALARM' ? 'alarm-state-alarm' : 'alarm-state-ok')) as Record<string, any>;
-  event.id = `p16-${state}-${at}`;
-  event.time = at;
-  event.detail.state.timestamp = at;
-  return event;
-}
 
 /**
  * Attack pass 16, F3 (e-mailed approval requests, one per problem while one can be answered). The problem's claim
@@ -33,23 +20,12 @@ function change(state: 'ALARM' | 'OK', at: string) {
 describe('an alarm that fires, recovers and fires again within the approval timeout', () => {
   it("e-mails the approval request of the firing incident, not only the recovered one's", async () => {
     const { deps, published } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks }) });
-    const ask = async (at: string, token: string) => {
-      const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(change('ALARM', at)));
-      deps.clock = () => new Date(at);
-      await classifyStep({ trigger }, deps);
-      await analyzeStep({ trigger }, deps);
-      expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'run_runbook', awaitingApproval: true });
-      await notifyStep({ trigger, approvalRequest: { taskToken: token } }, deps);
-      return trigger;
-    };
-
-    const first = await ask('2026-11-20T10:03:12.000Z', 'token-1');
-    deps.clock = () => new Date('2026-11-20T10:08:00.000Z');
-    await recordAlarmRecovery(change('OK', '2026-11-20T10:08:00.000Z'), deps as never);
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
     expect((await deps.incidents.get(first.incidentId))?.status).toBe('resolved');
-    const second = await ask('2026-11-20T10:40:00.000Z', 'token-2');
+    const second = await askedAt(deps, '2026-11-20T10:40:00.000Z', 'token-2');
 
-    const tokens = published.map((p) => p.message.match(/--task-token '([^']+)'/)?.[1]).filter(Boolean);
+    const tokens = mailedTokens(published);
     console.log('e-mailed tokens:', tokens, 'second:', (await deps.incidents.get(second.incidentId))?.notifications.at(-1)?.detail);
     // Today: ['token-1'] only; the second incident's request is "counted on the open approval request of this problem".
     expect(tokens).toContain('token-2');
@@ -98,7 +74,7 @@ describe("a maintainer's approval request after a stranger's of the same outside
     await ask(9_101, 'stranger', 'token-stranger');
     const maintainers = await ask(9_102, 'maya-maintainer', 'token-maintainer');
 
-    const tokens = published.map((p) => p.message.match(/--task-token '([^']+)'/)?.[1]).filter(Boolean);
+    const tokens = mailedTokens(published);
     console.log('e-mailed tokens:', tokens, 'maintainer:', (await deps.incidents.get(maintainers.incidentId))?.notifications.at(-1)?.detail);
     expect(tokens).toContain('token-maintainer');
   });

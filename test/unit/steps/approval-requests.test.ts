@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { alarmEventSchema, alarmTriggerFromEvent } from '../../../shared/domain/trigger.js';
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
-import { analyzeStep } from '../../../shared/steps/analyze.js';
-import { classifyStep } from '../../../shared/steps/classify.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
-import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
-import { loadAlarmEvent, loadWebhook } from '../../../infra/local/replay.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
 import { type AnalysisSummary, newIncident } from '../../../shared/domain/incident.js';
 import { githubIncidentFields, githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { createFakeGitHub, createMemoryRerunLedger, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { askedAt, mailedTokens, recoveredAt } from '../../support/alarm-approvals.js';
 
 /** A high-severity runbook: the default policy makes it wait for approval, e-mailed to on-call (an alarm has no PR). */
 const runbooks = parseRunbookMappings(JSON.stringify([
@@ -21,36 +18,6 @@ const runbooks = parseRunbookMappings(JSON.stringify([
 function flapDeps() {
   const made = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks }) });
   return made;
-}
-
-/** The fixture's alarm (or one renamed) entering ALARM at `at`, planned and asking for approval with `token`. */
-async function askedAt(deps: ReturnType<typeof stepDeps>['deps'], at: string, token: string, alarmName?: string) {
-  const event = structuredClone(loadAlarmEvent('alarm-state-alarm')) as Record<string, any>;
-  event.time = at;
-  event.detail.state.timestamp = at;
-  if (alarmName) {
-    event.detail.alarmName = alarmName;
-    event.resources = [String(event.resources[0]).replace(/alarm:.*$/, `alarm:${alarmName}`)];
-  }
-  const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(event));
-  deps.clock = () => new Date(at);
-  await classifyStep({ trigger }, deps);
-  await analyzeStep({ trigger }, deps);
-  expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'run_runbook', awaitingApproval: true });
-  await notifyStep({ trigger, approvalRequest: { taskToken: token } }, deps);
-  return trigger;
-}
-
-/** The e-mailed task tokens, in order. */
-const mailedTokens = (published: ReturnType<typeof stepDeps>['published']) => published.flatMap((p) => p.message.match(/--task-token '([^']+)'/)?.[1] ?? []);
-
-/** The fixture's alarm returning to OK at `at`. */
-async function recoveredAt(deps: ReturnType<typeof stepDeps>['deps'], at: string) {
-  const event = structuredClone(loadAlarmEvent('alarm-state-ok')) as Record<string, any>;
-  event.time = at;
-  event.detail.state.timestamp = at;
-  deps.clock = () => new Date(at);
-  await recordAlarmRecovery(event, deps as never);
 }
 
 describe('approval requests by e-mail: one per problem while one can be answered', () => {
