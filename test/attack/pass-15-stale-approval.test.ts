@@ -5,7 +5,7 @@ import { BOT_LOGIN } from '../support/fake-github.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EVENTS_DIR } from '../../infra/local/replay.js';
-import { SECRET, pullRequestFailure } from '../support/late-deliveries.js';
+import { SECRET, pullRequestFailure, roomyRuntimeEnv } from '../support/late-deliveries.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,12 +25,8 @@ describe("a pull request's proposal left behind by a newer failing commit", () =
       secret: SECRET,
       name: 'guard-p15-stale',
       github: { auth: 'token' },
-      env: {
-        GITHUB_WRITES_PER_MINUTE: '10000', GITHUB_WRITES_PER_HOUR: '100000', GITHUB_RERUNS_PER_MINUTE: '10000', ANALYZER: 'offline', RERUN_MIN_CONFIDENCE: '0.3',
-        // Re-runs wait for a maintainer's approval, for at most a minute.
-        POLICY_JSON: JSON.stringify({ defaults: { rateLimits: { perHour: 1000, perDay: 1000 }, requireApproval: [{ actions: ['rerun_failed_jobs'] }], approvalTimeoutMinutes: 1 } }),
-        POLICY_FILE: undefined, CHAT_WEBHOOK_URL: undefined,
-      },
+      // Re-runs wait for a maintainer's approval, for at most a minute.
+      env: roomyRuntimeEnv({ requireApproval: [{ actions: ['rerun_failed_jobs'] }], approvalTimeoutMinutes: 1 }),
     });
     harness.github.login = BOT_LOGIN;
     const network = await readFile(join(EVENTS_DIR, 'logs', 'github-actions-npm-network-failure.log'), 'utf8');

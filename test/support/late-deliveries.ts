@@ -49,17 +49,20 @@ export function pushFailure(runId: number, attempt: number, actor: string, deliv
   return webhook;
 }
 
+/**
+ * Settings for a runtime against the fake GitHub: the offline analyzer, room for every write and re-run, and the
+ * policy's defaults `policyDefaults` besides rate limits no test reaches.
+ */
+export function roomyRuntimeEnv(policyDefaults: Record<string, unknown> = {}) {
+  return {
+    GITHUB_WRITES_PER_MINUTE: '10000', GITHUB_WRITES_PER_HOUR: '100000', GITHUB_RERUNS_PER_MINUTE: '10000', ANALYZER: 'offline', RERUN_MIN_CONFIDENCE: '0.3',
+    POLICY_JSON: JSON.stringify({ defaults: { rateLimits: { perHour: 1000, perDay: 1000 }, ...policyDefaults } }), POLICY_FILE: undefined, CHAT_WEBHOOK_URL: undefined,
+  };
+}
+
 /** The in-process runtime against the fake GitHub (token), the offline analyzer, and room for every write and re-run. */
 export async function startAgainstFakeGitHub(runtimes: ReturnType<typeof useLocalRuntimePerTest>, runs: number[]) {
-  const harness = await runtimes.start({
-    secret: SECRET,
-    name: 'guard-s30',
-    github: { auth: 'token' },
-    env: {
-      GITHUB_WRITES_PER_MINUTE: '10000', GITHUB_WRITES_PER_HOUR: '100000', GITHUB_RERUNS_PER_MINUTE: '10000', ANALYZER: 'offline', RERUN_MIN_CONFIDENCE: '0.3',
-      POLICY_JSON: JSON.stringify({ defaults: { rateLimits: { perHour: 1000, perDay: 1000 } } }), POLICY_FILE: undefined, CHAT_WEBHOOK_URL: undefined,
-    },
-  });
+  const harness = await runtimes.start({ secret: SECRET, name: 'guard-s30', github: { auth: 'token' }, env: roomyRuntimeEnv() });
   const github = harness.github;
   github.login = BOT_LOGIN;
   // An App without Contents read: a push's failure that needs a human pages (as the crash points have it).
