@@ -148,16 +148,17 @@ const PULL_REQUEST_INCIDENTS_READ = 10;
  * nobody, also when its approval wait times out; its proposal leaves the pull request's waiting ones, so `/guard`
  * commands decide nothing for it. If the pull request's incidents cannot be read, the failure is handled as current.
  *
- * The two writes (the failure resolved, then its proposal taken) are not one: a round killed between them is retried,
- * and finds the failure resolved already. So a superseded failure whose proposal still waits has it taken whenever a
- * round sees it so, whichever round (or what else) resolved it: taking is idempotent.
+ * The two writes are not one, so the follow-up comes first: the proposal is withdrawn, then the failure is recorded
+ * superseded. A round killed between them leaves a failure still open whose proposal is gone, which its retry (or the
+ * next round to read it) supersedes as any other; taking is idempotent. The failure is recorded superseded only while
+ * it is still open: one that a green run recovered since it was read was ended by someone else, and its recovery (time
+ * to recovery, history) stands, with nothing paged. An earlier failure read resolved whose proposal still waits has it
+ * withdrawn: left so by the code before this order (it wrote the failure resolved first, and a round killed before the
+ * take left the proposal waiting), or by an approval request that ran as the failure was superseded.
  */
 async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Promise<Incident> {
   const { repository, pullRequest } = incident;
-  if (incident.source !== 'github' || !repository || !pullRequest) return incident;
-  const resolved = incident.status === 'resolved';
-  // Of a resolved failure, only a proposal left waiting after it was superseded is this step's business.
-  if (resolved && !(incident.supersededBy && incident.approval?.status === 'pending')) return incident;
+  if (incident.source !== 'github' || !repository || !pullRequest || incident.status === 'resolved') return incident;
   let others: Incident[];
   try {
     others = await deps.incidents.listByPullRequest(repository, pullRequest, PULL_REQUEST_INCIDENTS_READ, { except: incident.id });
@@ -169,19 +170,21 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
   const withdraw = async (failure: Incident) => {
     if (failure.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: failure.repositoryId }, pullRequest, failure.id);
   };
-  const supersede = async (older: Incident, newer: Incident) => {
-    const { fields, history } = supersededByPushFields(newer, deps.clock());
-    const updated = await deps.incidents.update(older.id, fields, { history: [history] });
+  /** `older` superseded, or null when another writer ended it first (its ending stands). */
+  const supersede = async (older: Incident, newer: Incident): Promise<Incident | null> => {
     await withdraw(older);
-    deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
-    return updated;
+    const { fields, history } = supersededByPushFields(newer, deps.clock());
+    const updated = await deps.incidents.updateIfStatusMoves(older.id, fields, { history: [history] });
+    if (updated) {
+      deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
+      return updated;
+    }
+    deps.logger.info('failure ended by another writer before a later push superseded it: its ending stands', { incidentId: older.id });
+    return null;
   };
   const newer = others.filter((other) => isNewerPushFailure(incident, other)).sort((a, b) => (b.runNumber ?? 0) - (a.runNumber ?? 0))[0];
-  if (resolved) {
-    if (newer) await withdraw(incident);
-    return incident;
-  }
-  if (newer) return supersede(incident, newer);
+  // Ended by another writer meanwhile: the round goes on with the incident as that left it (no comment, no page).
+  if (newer) return (await supersede(incident, newer)) ?? (await deps.incidents.get(incident.id)) ?? incident;
   for (const older of others) {
     if (!isNewerPushFailure(older, incident)) continue;
     if (older.status !== 'resolved') await supersede(older, incident);
