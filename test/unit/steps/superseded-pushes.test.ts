@@ -184,6 +184,29 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
     expect(comment).toContain('fixed in run 999');
   });
 
+  it("reads the pull request's incidents once a round, and its comment shows the failures it superseded as superseded", async () => {
+    // Prepare
+    const { github, deps } = await waitingOnA();
+    const b = await failedOnB(deps, false);
+    const store = deps.incidents;
+    let lists = 0;
+    deps.incidents = {
+      ...store,
+      listByPullRequest(...args) {
+        lists += 1;
+        return store.listByPullRequest(...args);
+      },
+    };
+
+    // Act
+    await notifyStep({ trigger: b }, deps);
+
+    // Assert
+    expect(lists).toBe(1);
+    const comment = github.calls.filter((c) => c.method === 'upsertComment').at(-1)?.args[3] as string;
+    expect(comment).toContain(', superseded by run 11862439999 \\(attempt 1\\) of commit bbbbbbb');
+  });
+
   it('pages nobody and leaves the comment to the newer failure when the earlier proposal times out', async () => {
     // Prepare: B's failure is on record (its notify has not superseded A: A's timeout comes first).
     const { github, deps, published, a } = await waitingOnA();
