@@ -5,23 +5,38 @@ import { variantParamsOf } from '../remediation/variant.js';
 import { renderComment } from './comment.js';
 import { renderShortComment } from './short-comment.js';
 
-/** Incidents of one pull request read for its comment; more would not fit in a readable comment anyway. */
-const MAX_PULL_REQUEST_INCIDENTS = 10;
+/**
+ * Incidents of one pull request read for its comment (more would not fit in a readable comment anyway), and by Notify
+ * to find the failures a later push superseded, which reads them once for both.
+ */
+export const PULL_REQUEST_INCIDENTS_READ = 10;
+
+/**
+ * The pull request's other incidents, newest first, of its {@link PULL_REQUEST_INCIDENTS_READ} newest. `incident` is
+ * the one in hand (the newest state the caller has): reading it again would only be dropped.
+ */
+export function otherPullRequestIncidents(
+  incident: Pick<Incident, 'id'> & { repository: string; pullRequest: number },
+  incidents: Pick<IncidentStore, 'listByPullRequest'>,
+): Promise<Incident[]> {
+  return incidents.listByPullRequest(incident.repository, incident.pullRequest, PULL_REQUEST_INCIDENTS_READ, { except: incident.id });
+}
 
 /**
  * The one comment of a pull request, for `incident` and the PR's other open incidents (another workflow, another
- * CI system), so that updating it for one failure never hides another. If the list cannot be read the comment
- * still goes out, about this incident alone.
+ * CI system), so that updating it for one failure never hides another. `others`: those incidents as the caller read
+ * them this round (with what it wrote to them since), else they are read here. If the list cannot be read the
+ * comment still goes out, about this incident alone.
  */
-export async function pullRequestComment(incident: Incident, incidents: IncidentStore, logger: StepLogger): Promise<string> {
+export async function pullRequestComment(incident: Incident, incidents: IncidentStore, logger: StepLogger, others?: Incident[]): Promise<string> {
   // An experiment arm may ask for the short comment; a proposal waiting for approval always shows in full.
   const short = variantParamsOf(incident).commentDetail === 'short' && incident.approval?.status !== 'pending';
   const render = short ? renderShortComment : renderComment;
-  if (!incident.repository || !incident.pullRequest) return render(incident);
+  const { repository, pullRequest } = incident;
+  if (!repository || !pullRequest) return render(incident);
+  if (others) return render(incident, others);
   try {
-    // This incident is the one in hand (the newest state notify has): reading it again would only be dropped.
-    const others = await incidents.listByPullRequest(incident.repository, incident.pullRequest, MAX_PULL_REQUEST_INCIDENTS, { except: incident.id });
-    return render(incident, others);
+    return render(incident, await otherPullRequestIncidents({ id: incident.id, repository, pullRequest }, incidents));
   } catch (error) {
     logger.warn('could not list the pull request incidents; commenting on this one only', { incidentId: incident.id, error: String(error) });
     return render(incident);

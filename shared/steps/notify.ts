@@ -6,7 +6,7 @@ import { CommentsRefusedError, GitHubRequestError } from '../github/errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER, commitCommentMarker, renderComment } from '../notify/comment.js';
-import { pullRequestComment } from '../notify/pull-request.js';
+import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import type { NotifyDeps } from './deps.js';
@@ -136,8 +136,11 @@ function waitStartOf(input: unknown, now: Date): Date | null {
   return Number.isFinite(start) && start <= now.getTime() ? new Date(start) : null;
 }
 
-/** A pull request's incidents read to find the failures one push supersedes; as many as its comment reads. */
-const PULL_REQUEST_INCIDENTS_READ = 10;
+/** The incident after {@link supersedeEarlierPushes}, and its pull request's other incidents as that left them (when read). */
+interface AfterSuperseding {
+  incident: Incident;
+  others?: Incident[];
+}
 
 /**
  * A pull request moves on when its author pushes: a failure of the same workflow on a later push
@@ -148,46 +151,59 @@ const PULL_REQUEST_INCIDENTS_READ = 10;
  * nobody, also when its approval wait times out; its proposal leaves the pull request's waiting ones, so `/guard`
  * commands decide nothing for it. If the pull request's incidents cannot be read, the failure is handled as current.
  *
- * The two writes (the failure resolved, then its proposal taken) are not one: a round killed between them is retried,
- * and finds the failure resolved already. So a superseded failure whose proposal still waits has it taken whenever a
- * round sees it so, whichever round (or what else) resolved it: taking is idempotent.
+ * The two writes are not one, so the follow-up comes first: the proposal is withdrawn, then the failure is recorded
+ * superseded. A round killed between them leaves a failure still open whose proposal is gone, which its retry (or the
+ * next round to read it) supersedes as any other; taking is idempotent. The failure is recorded superseded only while
+ * it is still open: one that a green run recovered since it was read was ended by someone else, and its recovery (time
+ * to recovery, history) stands, with nothing paged. An earlier failure read resolved whose proposal still waits has it
+ * withdrawn: left so by the code before this order (it wrote the failure resolved first, and a round killed before the
+ * take left the proposal waiting), or by an approval request that ran as the failure was superseded.
+ *
+ * The pull request's incidents are read once a round: they come back, with what this round wrote to them, for the
+ * pull request's comment (which must not show a failure open that this round superseded, nor one a green run ended).
  */
-async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Promise<Incident> {
+async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Promise<AfterSuperseding> {
   const { repository, pullRequest } = incident;
-  if (incident.source !== 'github' || !repository || !pullRequest) return incident;
-  const resolved = incident.status === 'resolved';
-  // Of a resolved failure, only a proposal left waiting after it was superseded is this step's business.
-  if (resolved && !(incident.supersededBy && incident.approval?.status === 'pending')) return incident;
+  if (incident.source !== 'github' || !repository || !pullRequest || incident.status === 'resolved') return { incident };
   let others: Incident[];
   try {
-    others = await deps.incidents.listByPullRequest(repository, pullRequest, PULL_REQUEST_INCIDENTS_READ, { except: incident.id });
+    others = await otherPullRequestIncidents({ id: incident.id, repository, pullRequest }, deps.incidents);
   } catch (error) {
     if (isRetryable(error)) throw error;
     deps.logger.warn('could not read the pull request incidents: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
-    return incident;
+    return { incident };
   }
   const withdraw = async (failure: Incident) => {
     if (failure.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: failure.repositoryId }, pullRequest, failure.id);
   };
-  const supersede = async (older: Incident, newer: Incident) => {
-    const { fields, history } = supersededByPushFields(newer, deps.clock());
-    const updated = await deps.incidents.update(older.id, fields, { history: [history] });
+  /** `older` superseded, or null when another writer ended it first (its ending stands). */
+  const supersede = async (older: Incident, newer: Incident): Promise<Incident | null> => {
     await withdraw(older);
-    deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
-    return updated;
+    const { fields, history } = supersededByPushFields(newer, deps.clock());
+    const updated = await deps.incidents.updateIfStatusMoves(older.id, fields, { history: [history] });
+    if (updated) {
+      deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
+      return updated;
+    }
+    deps.logger.info('failure ended by another writer before a later push superseded it: its ending stands', { incidentId: older.id });
+    return null;
   };
   const newer = others.filter((other) => isNewerPushFailure(incident, other)).sort((a, b) => (b.runNumber ?? 0) - (a.runNumber ?? 0))[0];
-  if (resolved) {
-    if (newer) await withdraw(incident);
-    return incident;
+  // Ended by another writer meanwhile: the round goes on with the incident as that left it (no comment, no page).
+  if (newer) return { incident: (await supersede(incident, newer)) ?? (await deps.incidents.get(incident.id)) ?? incident, others };
+  const left: Incident[] = [];
+  for (const other of others) {
+    const earlier = isNewerPushFailure(other, incident);
+    if (earlier && other.status !== 'resolved') {
+      // Ended by another writer meanwhile: the comment shows it as that left it (a read only in that race).
+      const now = (await supersede(other, incident)) ?? (await deps.incidents.get(other.id));
+      if (now) left.push(now);
+    } else {
+      if (earlier) await withdraw(other);
+      left.push(other);
+    }
   }
-  if (newer) return supersede(incident, newer);
-  for (const older of others) {
-    if (!isNewerPushFailure(older, incident)) continue;
-    if (older.status !== 'resolved') await supersede(older, incident);
-    else await withdraw(older);
-  }
-  return incident;
+  return { incident, others: left };
 }
 
 /**
@@ -387,8 +403,9 @@ interface CommentWrite {
  * of the guard's is under way (its result decides, and comes back as a new incident) nor once the failure recovered.
  * Neither for a failure delivered after what superseded it (`supersededBy`): the pull request's comment shows the
  * later attempt or the green run, and must not be rewritten from an older attempt delivered late.
+ * `pullRequestIncidents`: the pull request's other incidents as this round read and wrote them, when it read them.
  */
-function commentToWrite(incident: Incident, actor: string | null, startedByWriter: () => Promise<boolean>, deps: NotifyDeps): CommentWrite | null {
+function commentToWrite(incident: Incident, actor: string | null, startedByWriter: () => Promise<boolean>, pullRequestIncidents: Incident[] | undefined, deps: NotifyDeps): CommentWrite | null {
   if (incident.source !== 'github' || !incident.repository || incident.supersededBy) return null;
   const [owner, repo] = incident.repository.split('/') as [string, string];
   const { pullRequest } = incident;
@@ -398,7 +415,7 @@ function commentToWrite(incident: Incident, actor: string | null, startedByWrite
       target: `${incident.repository}#${pullRequest}`,
       async write(github) {
         await collectReactionFeedback(incident, github, deps);
-        const body = await pullRequestComment(incident, deps.incidents, deps.logger);
+        const body = await pullRequestComment(incident, deps.incidents, deps.logger, pullRequestIncidents);
         // A run an outsider can repeat (a fork's pull request's, one a review started) draws on the outsiders' share of
         // the budget first: when that is spent its comment waits like any other (and a fork's failure never pages),
         // while the rest of the budget stays for the repository's own runs. One a writer started is the repository's
@@ -431,7 +448,8 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   const at = () => deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   incident = await recordApprovalOutcome(state, incident, deps);
-  incident = await supersedeEarlierPushes(incident, deps);
+  const superseding = await supersedeEarlierPushes(incident, deps);
+  incident = superseding.incident;
   const newErrors = stageErrorsOf(state, at()).filter(
     (error) => !incident.stageErrors.some((known) => known.stage === error.stage && known.error === error.error),
   );
@@ -446,7 +464,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   // Asked of GitHub at most once a round, by whichever needs it first: the comment's budget share or the ledger key.
   let writerLookup: Promise<boolean> | undefined;
   const startedByWriter = () => (writerLookup ??= isStartedByWriter(state, incident, github, deps));
-  const comment = commentToWrite(incident, triggeringActorOf(state), startedByWriter, deps);
+  const comment = commentToWrite(incident, triggeringActorOf(state), startedByWriter, superseding.others, deps);
   if (comment && !github) {
     notifications.push({ channel: comment.channel, target: comment.target, outcome: 'skipped', detail: 'no GitHub credentials configured', at: at() });
   } else if (comment && github) {

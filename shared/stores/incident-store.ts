@@ -156,6 +156,14 @@ export interface IncidentStore {
    */
   update(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append?: AppendLists): Promise<Incident>;
   /**
+   * {@link update} for a writer that moves the status and must write nothing else when it may not: the fields and
+   * appends land only while the incident's current status may move to `fields.status` (`STATUS_MAY_LEAVE`), in one
+   * conditional write. Null, and nothing written, when it may not (or the incident does not exist): another writer
+   * got there first, and what it wrote stands. (A failure recorded superseded by a writer that read it open must not
+   * overwrite the green run's recovery, time to recovery and history, that resolved it meanwhile.)
+   */
+  updateIfStatusMoves(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>> & { status: IncidentStatus }, append?: AppendLists): Promise<Incident | null>;
+  /**
    * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
    * the same write also takes that once-only marker (shared/knowledge/claims.ts) unless it is taken already:
    * `claimed` says whether this write took it (false without `claim`), `claimedAt` when it was taken (by this write
@@ -213,7 +221,7 @@ export interface IncidentStore {
 export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'>;
 
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
-export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
+export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
 
 const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
 
@@ -381,6 +389,17 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     return dropped;
   }
 
+  /** The incident an update returned (`item`, all of it), with its appended lists trimmed to their bounds. */
+  async function trimmedIncident(id: string, item: Record<string, unknown>, append: AppendLists): Promise<Incident> {
+    const incident = fromItem(item);
+    const lists = appended(append).map((name): [IncidentListName, unknown[]] => [name, (incident[name] as unknown[] | undefined) ?? []]);
+    for (const [name, drop] of await trimLists(id, lists)) {
+      (incident as unknown as Record<string, unknown>)[name] = (incident[name] as unknown[]).slice(drop);
+      incident[DROPPED_FIELD[name]] = (incident[DROPPED_FIELD[name]] ?? 0) + drop;
+    }
+    return incident;
+  }
+
   /** Writes; when the status may not move there, writes the rest without it (see IncidentStore.update). */
   async function updateOrKeepStatus(
     id: string,
@@ -447,13 +466,18 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     },
 
     async update(id, fields, append = {}) {
-      const incident = fromItem((await updateOrKeepStatus(id, fields, append, 'incident')) ?? {});
-      const lists = appended(append).map((name): [IncidentListName, unknown[]] => [name, (incident[name] as unknown[] | undefined) ?? []]);
-      for (const [name, drop] of await trimLists(id, lists)) {
-        (incident as unknown as Record<string, unknown>)[name] = (incident[name] as unknown[]).slice(drop);
-        incident[DROPPED_FIELD[name]] = (incident[DROPPED_FIELD[name]] ?? 0) + drop;
+      return trimmedIncident(id, (await updateOrKeepStatus(id, fields, append, 'incident')) ?? {}, append);
+    },
+
+    async updateIfStatusMoves(id, fields, append = {}) {
+      let item: Record<string, unknown> | undefined;
+      try {
+        item = await conditionalUpdate(id, fields, append, 'incident');
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return null;
+        throw error;
       }
-      return incident;
+      return trimmedIncident(id, item ?? {}, append);
     },
 
     async record(id, fields, append = {}, options = {}) {

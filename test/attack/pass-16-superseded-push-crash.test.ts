@@ -6,6 +6,7 @@ import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createFakeGitHub, createMemoryRerunLedger, remediationDeps, stepDeps } from '../support/fakes.js';
+import { SimulatedCrash, incidentsKilledOnResolving } from '../support/failing-writes.js';
 import { pullRequestFailure } from '../support/late-deliveries.js';
 
 const TRANSIENT: AnalysisSummary = {
@@ -23,20 +24,23 @@ function failed(runId: number, sha: string, runNumber: number): GithubTrigger {
 }
 
 /**
- * Attack pass 16, F4 and a crash. `supersedeEarlierPushes` resolves the earlier push's failure first, then takes its
+ * Attack pass 16, F4 and a crash. `supersedeEarlierPushes` resolved the earlier push's failure first, then took its
  * proposal off the pull request's pending approvals. A Notify killed between the two (a Lambda timeout, kill -9 of
- * `npm start`) is retried by Step Functions; the retry reads the earlier failure resolved and skips it (`older.status
- * !== 'resolved'`), so its proposal stays in the pending set for the index's TTL (8 days), its incident still reading
- * `approval: pending` with its task token. `/guard approve` on the pull request now finds two proposals waiting (the
- * stale one and the newer push's) and decides neither without an incident id; naming the stale one resumes a
+ * `npm start`) is retried by Step Functions; the retry read the earlier failure resolved and skipped it (`older.status
+ * !== 'resolved'`), so its proposal stayed in the pending set for the index's TTL (8 days), its incident still reading
+ * `approval: pending` with its task token. `/guard approve` on the pull request then found two proposals waiting (the
+ * stale one and the newer push's) and decided neither without an incident id; naming the stale one resumed a
  * superseded execution. Required: the retry finishes what the killed round began.
+ *
+ * Since session 39 the follow-up comes first: the proposal is taken, then the failure recorded superseded. A kill
+ * between the two leaves the proposal gone and the failure still open, which the retry supersedes as any other.
  */
-describe("a later push's failure whose Notify dies between superseding the earlier one and taking its proposal", () => {
-  it("leaves the earlier proposal off the pull request's pending approvals after the retry", async () => {
+describe("a later push's failure whose Notify dies between taking the earlier one's proposal and superseding it", () => {
+  it('leaves the earlier proposal off the pending approvals at once, and the retry supersedes it, notified once and paging nobody', async () => {
     const github = createFakeGitHub();
     const policyFile = { defaults: { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } };
     const remediation = remediationDeps({ policyFile } as never);
-    const { deps } = stepDeps({ github: github.port, reruns: createMemoryRerunLedger(), remediation });
+    const { deps, published } = stepDeps({ github: github.port, reruns: createMemoryRerunLedger(), remediation });
     const prepare = async (trigger: GithubTrigger) => {
       await deps.incidents.create(
         newIncident({ ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: `fp-${trigger.workflowRun.id}`, analysis: TRANSIENT, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] }, deps.clock()),
@@ -53,21 +57,26 @@ describe("a later push's failure whose Notify dies between superseding the earli
     const repo = { name: olderIncident!.repository!, id: olderIncident!.repositoryId };
     expect(await remediation.approvals.pending(repo, 7_100)).toEqual([older.incidentId]);
 
-    // Commit B's run fails. Its Notify dies right after resolving A as superseded (before A's proposal is taken).
+    // Commit B's run fails. Its Notify dies on the write that records A superseded (after A's proposal was taken).
     const newer = failed(71_002, 'b'.repeat(40), 483);
     await prepare(newer);
-    const take = remediation.approvals.take.bind(remediation.approvals);
-    remediation.approvals.take = async () => {
-      throw new Error('killed');
-    };
-    await expect(notifyStep({ trigger: newer }, deps)).rejects.toThrow('killed');
-    expect((await deps.incidents.get(older.incidentId))?.status).toBe('resolved');
-    remediation.approvals.take = take;
+    const store = deps.incidents;
+    deps.incidents = incidentsKilledOnResolving(store, older.incidentId);
+    const comments = github.calls.filter((call) => call.method === 'upsertComment').length;
+    await expect(notifyStep({ trigger: newer }, deps)).rejects.toThrow(SimulatedCrash);
+    expect(await remediation.approvals.pending(repo, 7_100)).not.toContain(older.incidentId);
+    expect((await store.get(older.incidentId))?.status).not.toBe('resolved');
+    deps.incidents = store;
 
     // Step Functions retries the Notify.
     await notifyStep({ trigger: newer }, deps);
 
-    console.log('pending:', await remediation.approvals.pending(repo, 7_100), 'older approval:', (await deps.incidents.get(older.incidentId))?.approval?.status);
     expect(await remediation.approvals.pending(repo, 7_100)).not.toContain(older.incidentId);
+    expect(await deps.incidents.get(older.incidentId)).toMatchObject({ status: 'resolved', supersededBy: expect.stringMatching(/^run 71002 /) });
+    const notified = await deps.incidents.get(newer.incidentId);
+    expect(notified?.status).toBe('notified');
+    expect(notified?.history.filter((entry) => entry.event === 'notified')).toHaveLength(1);
+    expect(github.calls.filter((call) => call.method === 'upsertComment')).toHaveLength(comments + 1);
+    expect(published).toEqual([]);
   });
 });

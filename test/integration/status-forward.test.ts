@@ -129,6 +129,28 @@ describe('status moves only forward (DynamoDB condition on the states a status m
     expect((await store.get(trigger.incidentId))?.status).toBe('resolved');
   });
 
+  it('writes nothing with updateIfStatusMoves once the status may not move: a recovery that landed first stands whole', async () => {
+    const store = dynamoStore();
+    const trigger = freshTrigger();
+    await store.create(newIncident({ ...githubIncidentFields(trigger), status: 'notified' }, new Date()), githubIncidentScope(trigger));
+    const at = new Date().toISOString();
+    const recovery = { status: 'resolved', resolvedAt: at, timeToRecoverySeconds: 600, resolvedBy: 'run 999', supersededBy: 'run 999' } as const;
+
+    const first = await store.updateIfStatusMoves(trigger.incidentId, recovery, { history: [{ at, event: 'resolved', detail: 'run 999' }] });
+    const late = await store.updateIfStatusMoves(
+      trigger.incidentId,
+      { status: 'resolved', resolvedAt: at, timeToRecoverySeconds: null, resolvedBy: 'superseded by run 1000', supersededBy: 'run 1000' },
+      { history: [{ at, event: 'resolved', detail: 'superseded: run 1000' }] },
+    );
+
+    expect(first).toMatchObject(recovery);
+    expect(late).toBeNull();
+    const stored = await store.get(trigger.incidentId);
+    expect(stored).toMatchObject(recovery);
+    expect(stored?.history.filter((entry) => entry.event === 'resolved').map((entry) => entry.detail)).toEqual(['run 999']);
+    expect(await store.updateIfStatusMoves('gh-0-0-0', { status: 'resolved' })).toBeNull();
+  });
+
   it('still fails for an incident that does not exist', async () => {
     await expect(dynamoStore().update('gh-0-0-0', { status: 'notified' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     await expect(dynamoStore().record('gh-0-0-0', { status: 'notified' }, {}, { claim: 'kbSeenAt' })).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });

@@ -1,4 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Incident } from '../../shared/domain/incident.js';
+import type { IncidentStore } from '../../shared/stores/incident-store.js';
 
 /** The process died here (a `kill -9`, a Lambda timeout): thrown by {@link clientFailingAtWrite}. */
 export class SimulatedCrash extends Error {}
@@ -41,4 +43,25 @@ export async function diesOfCrash(work: Promise<unknown>): Promise<boolean> {
 export function throttlingClient(client: DynamoDBDocumentClient, failAt: number): DynamoDBDocumentClient {
   const throttle = () => Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $retryable: {} });
   return clientFailingAtWrite(client, failAt, { error: throttle, thereafter: 'answer' }).client;
+}
+
+/**
+ * `store`, except that a write of incident `id` as resolved (by either of its writes that move a status) dies of a
+ * {@link SimulatedCrash} before it lands: the process killed between what came before that write and the write.
+ */
+export function incidentsKilledOnResolving(store: IncidentStore, id: string): IncidentStore {
+  const kill = (target: string, fields: Partial<Incident>) => {
+    if (target === id && fields.status === 'resolved') throw new SimulatedCrash('killed');
+  };
+  return {
+    ...store,
+    async update(target, fields, append) {
+      kill(target, fields);
+      return store.update(target, fields, append);
+    },
+    async updateIfStatusMoves(target, fields, append) {
+      kill(target, fields);
+      return store.updateIfStatusMoves(target, fields, append);
+    },
+  };
 }

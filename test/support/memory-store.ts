@@ -61,6 +61,11 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       item.incident = next;
       return structuredClone(next);
     },
+    async updateIfStatusMoves(id, fields, append: AppendLists = {}) {
+      const item = items.get(id);
+      if (!item || !mayMoveTo(item.incident.status, fields.status)) return null;
+      return this.update(id, fields, append);
+    },
     async replaceApproval(id, expected, approval, append: AppendLists = {}) {
       const now = items.get(id)?.incident.approval;
       const same = (key: 'taskToken' | 'decidedAt' | 'resumeTakenAt') => (now?.[key] ?? null) === (expected[key] ?? null);

@@ -8,6 +8,7 @@ import { notifyStep } from '../../../shared/steps/notify.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, remediationDeps, stepDeps } from '../../support/fakes.js';
+import { SimulatedCrash, incidentsKilledOnResolving } from '../../support/failing-writes.js';
 
 const PATCH = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.19;', ''].join('\n');
 const FIX_PRS_ON = { defaults: { actions: { open_fix_pr: { allowed: true } } } };
@@ -54,6 +55,34 @@ async function failedOnB(deps: ReturnType<typeof stepDeps>['deps'], notify: bool
   return b;
 }
 
+/** A green run's recovery of a failure (run 999, ten minutes after it failed). */
+const RECOVERY = { status: 'resolved', resolvedAt: '2026-11-20T10:10:00.000Z', timeToRecoverySeconds: 600, resolvedBy: 'run 999', supersededBy: 'run 999' } as const;
+
+/** Incident `id` recovers ({@link RECOVERY}) right after the next read of its pull request's incidents. */
+function recoveredOnceListed(deps: ReturnType<typeof stepDeps>['deps'], id: string): void {
+  const store = deps.incidents;
+  deps.incidents = {
+    ...store,
+    async listByPullRequest(...args) {
+      const listed = await store.listByPullRequest(...args);
+      deps.incidents = store;
+      await store.update(id, RECOVERY, { history: [{ at: RECOVERY.resolvedAt, event: 'resolved', detail: 'run 999' }] });
+      return listed;
+    },
+  };
+}
+
+/** How `incident` records its ending: the {@link RECOVERY} fields, and the details of its "resolved" history entries. */
+function resolvedEntries(incident: Incident | null) {
+  const { status, resolvedAt, timeToRecoverySeconds, resolvedBy, supersededBy } = incident ?? ({} as Partial<Incident>);
+  return { status, resolvedAt, timeToRecoverySeconds, resolvedBy, supersededBy, resolved: incident?.history.filter((entry) => entry.event === 'resolved').map((entry) => entry.detail) };
+}
+
+/** The body of the pull request comment written last. */
+function lastComment(github: ReturnType<typeof createFakeGitHub>): string {
+  return github.calls.filter((c) => c.method === 'upsertComment').at(-1)?.args[3] as string;
+}
+
 describe('isNewerPushFailure: a later push to the pull request supersedes its earlier failures', () => {
   const base = { id: 'a', source: 'github', repository: 'acme/app', pullRequest: 12, workflowId: 7, headSha: 'a'.repeat(40), runNumber: 482, runId: 1 } as Incident;
   const newer = { ...base, id: 'b', headSha: 'b'.repeat(40), runNumber: 483, runId: 2 } as Incident;
@@ -88,7 +117,7 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
     expect(await deps.remediation.approvals.pending({ name: 'acme-shop/checkout-service', id: a.repository.id }, 1287)).toEqual([]);
     expect((await deps.incidents.get(b.incidentId))?.status).toBe('notified');
     // The pull request's comment is B's, and lists A as superseded, with no approve command for it.
-    const comment = github.calls.filter((c) => c.method === 'upsertComment').at(-1)?.args[3] as string;
+    const comment = lastComment(github);
     expect(comment).toContain(`<!-- incident: ${b.incidentId} -->`);
     expect(comment).toContain(', superseded by run 11862439999 \\(attempt 1\\) of commit bbbbbbb');
     expect(comment).not.toContain(`/guard approve ${a.incidentId}`);
@@ -123,26 +152,93 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
     expect(published).toEqual([]);
   });
 
-  it("takes the earlier proposal on the retry of a round killed between recording it superseded and taking it", async () => {
-    // Prepare: B's notify dies on taking A's proposal, after A was recorded superseded.
-    const { deps, a } = await waitingOnA();
+  it('withdraws the earlier proposal before recording it superseded: a round killed between the two leaves the failure open for its retry', async () => {
+    // Prepare: B's notify dies on recording A superseded.
+    const { github, deps, published, a } = await waitingOnA();
     const repo = { name: 'acme-shop/checkout-service', id: a.repository.id };
-    const take = deps.remediation.approvals.take.bind(deps.remediation.approvals);
-    deps.remediation.approvals.take = async () => {
-      throw new Error('killed');
-    };
+    const comments = github.calls.filter((c) => c.method === 'upsertComment').length;
     const b = await failedOnB(deps, false);
-    await expect(notifyStep({ trigger: b }, deps)).rejects.toThrow('killed');
-    deps.remediation.approvals.take = take;
-    expect((await deps.incidents.get(a.incidentId))?.status).toBe('resolved');
-    expect(await deps.remediation.approvals.pending(repo, 1287)).toEqual([a.incidentId]);
+    const store = deps.incidents;
+    deps.incidents = incidentsKilledOnResolving(store, a.incidentId);
+    await expect(notifyStep({ trigger: b }, deps)).rejects.toThrow(SimulatedCrash);
+    deps.incidents = store;
+
+    // Assert: the proposal is gone and the failure still open, for the next round to supersede as any other.
+    expect(await deps.remediation.approvals.pending(repo, 1287)).toEqual([]);
+    expect((await deps.incidents.get(a.incidentId))?.status).toBe('awaiting_approval');
 
     // Act: the retry
     await notifyStep({ trigger: b }, deps);
 
-    // Assert
+    // Assert: superseded, B's comment written and notified once, nobody paged.
+    expect(await deps.incidents.get(a.incidentId)).toMatchObject({ status: 'resolved', supersededBy: expect.stringMatching(/^run 11862439999 /) });
     expect(await deps.remediation.approvals.pending(repo, 1287)).toEqual([]);
+    const notifiedB = await deps.incidents.get(b.incidentId);
+    expect(notifiedB?.status).toBe('notified');
+    expect(notifiedB?.history.filter((entry) => entry.event === 'notified')).toHaveLength(1);
+    expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(comments + 1);
+    expect(published).toEqual([]);
+  });
+
+  it("keeps a green run's recovery that lands between reading the earlier failure and recording it superseded", async () => {
+    // Prepare: A recovers (run 999, ten minutes after it failed) right after B's notify read the pull request's incidents.
+    const { github, deps, published, a } = await waitingOnA();
+    const repo = { name: 'acme-shop/checkout-service', id: a.repository.id };
+    const b = await failedOnB(deps, false);
+    recoveredOnceListed(deps, a.incidentId);
+
+    // Act
+    await notifyStep({ trigger: b }, deps);
+
+    // Assert: the recovery stands (its time to recovery, its history), the proposal is withdrawn, nobody is paged.
+    expect(resolvedEntries(await deps.incidents.get(a.incidentId))).toEqual({ ...RECOVERY, resolved: ['run 999'] });
+    expect(await deps.remediation.approvals.pending(repo, 1287)).toEqual([]);
+    expect(published).toEqual([]);
     expect((await deps.incidents.get(b.incidentId))?.status).toBe('notified');
+    // B's comment shows A as the green run left it, not as the stale copy read before it.
+    const comment = lastComment(github);
+    expect(comment).toContain('fixed in run 999');
+  });
+
+  it('keeps the recovery of a failure that supersedes itself when a green run ended it during the round, and pages nobody', async () => {
+    // Prepare: B is on record; A's approval wait times out, and A recovers right after its Notify read the pull request.
+    const { github, deps, published, a } = await waitingOnA();
+    await failedOnB(deps, false);
+    const comments = github.calls.filter((c) => c.method === 'upsertComment').length;
+    recoveredOnceListed(deps, a.incidentId);
+
+    // Act
+    await notifyStep({ trigger: a, approvalError: TIMEOUT }, deps);
+
+    // Assert: the recovery stands, the timeout is recorded, and neither the comment nor on-call hears of A.
+    const recovered = await deps.incidents.get(a.incidentId);
+    expect(resolvedEntries(recovered)).toEqual({ ...RECOVERY, resolved: ['run 999'] });
+    expect(recovered?.approval?.status).toBe('timed_out');
+    expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(comments);
+    expect(published).toEqual([]);
+  });
+
+  it("reads the pull request's incidents once a round, and its comment shows the failures it superseded as superseded", async () => {
+    // Prepare
+    const { github, deps } = await waitingOnA();
+    const b = await failedOnB(deps, false);
+    const store = deps.incidents;
+    let lists = 0;
+    deps.incidents = {
+      ...store,
+      listByPullRequest(...args) {
+        lists += 1;
+        return store.listByPullRequest(...args);
+      },
+    };
+
+    // Act
+    await notifyStep({ trigger: b }, deps);
+
+    // Assert
+    expect(lists).toBe(1);
+    const comment = lastComment(github);
+    expect(comment).toContain(', superseded by run 11862439999 \\(attempt 1\\) of commit bbbbbbb');
   });
 
   it('pages nobody and leaves the comment to the newer failure when the earlier proposal times out', async () => {
