@@ -281,7 +281,7 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended.
   for (let round = 0; round < 3 && !asked.send && !asked.alreadySent && asked.owner && asked.owner !== incident.id && asked.windowStart; round += 1) {
     const holder = await deps.incidents.get(asked.owner);
-    if (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder)) break;
+    if (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at)) break;
     asked = (await deps.escalationLedger.takeOver(claim, { owner: asked.owner, windowStart: asked.windowStart })) ?? (await deps.escalationLedger.record(claim));
   }
   if (!asked.send && !asked.alreadySent) {
@@ -319,11 +319,14 @@ const APPROVAL_FLAP_MINUTES = 15;
 
 /**
  * Whether `incident`, an alarm's, fired again within {@link APPROVAL_FLAP_MINUTES} of the OK that resolved `holder`
- * (the same alarm's incident holding the problem's request), by the alarm's own state-change times. The price, said in
- * the README: the last ALARM of a fast flap cannot be approved by e-mail; its wait times out and pages if it still fires.
+ * (the same alarm's incident holding the problem's request), by the alarm's own state-change times, while on-call can
+ * still answer the holder's e-mail: its request pending and its wait not over. Only then is it counted: an answer
+ * already given was to another firing (its token is spent, and it approved nothing that runs now), so this firing is
+ * asked by e-mail again rather than approved by it or left with nobody able to approve it.
  */
-function firesAgainWithinFlap(incident: Incident, holder: Incident | null | undefined): boolean {
+function firesAgainWithinFlap(incident: Incident, holder: Incident | null | undefined, now: Date): boolean {
   if (incident.source !== 'cloudwatch' || holder?.source !== 'cloudwatch' || holder.status !== 'resolved' || !holder.resolvedAt) return false;
+  if (holder.approval?.status !== 'pending' || waitEndedBy(holder.approval, now)) return false;
   const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
   const okAt = Date.parse(holder.resolvedAt);
   return Number.isFinite(firedAt) && Number.isFinite(okAt) && firedAt >= okAt && firedAt - okAt < APPROVAL_FLAP_MINUTES * 60_000;
