@@ -9,13 +9,14 @@ import { COMMENT_MARKER, commitCommentMarker, renderComment } from '../notify/co
 import { pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
+import { ACTION_WORDS, publishApprovalRequest } from '../notify/approval-mail.js';
+import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest } from '../notify/approval-carry.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationFor, pageOccurrence, problemOf } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import { escalationRecordedSince } from '../domain/notifications.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
-import { shortHash } from '../domain/trigger.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
 import { waitEndedBy } from '../remediation/approval-resume.js';
@@ -51,12 +52,6 @@ async function loadOrCreate(state: PipelineState, deps: NotifyDeps): Promise<Inc
 
 /** What the incident records for a comment the pull request refused (GitHub's own message names nothing more). */
 const COMMENTS_REFUSED_DETAIL = 'GitHub takes no more comments on this pull request: its conversation is locked, or it has 2,500 comments';
-
-const ACTION_WORDS: Record<string, string> = {
-  rerun_failed_jobs: 're-run the failed jobs',
-  open_fix_pr: 'open a fix pull request for review',
-  run_runbook: 'run the allow-listed runbook',
-};
 
 /**
  * An approval sent with the e-mailed commands (send-task-success): only the execution heard of it, so the incident
@@ -275,39 +270,42 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   const claim: EscalationOccurrence = {
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
   };
+  const executionArn = typeof state.execution?.arn === 'string' ? state.execution.arn : null;
   let asked = await deps.escalationLedger.record(claim);
   // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
   // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. A few
-  // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended.
+  // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended. Counted,
+  // this request is named to the holder, whose answer is then carried over to it (shared/notify/approval-carry.ts).
   for (let round = 0; round < 3 && !asked.send && !asked.alreadySent && asked.owner && asked.owner !== incident.id && asked.windowStart; round += 1) {
     const holder = await deps.incidents.get(asked.owner);
-    if (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at)) break;
+    const counts = awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at);
+    if (counts && (await countOnRequest(incident, asked.owner, executionArn, at, carryDeps(deps)))) break;
     asked = (await deps.escalationLedger.takeOver(claim, { owner: asked.owner, windowStart: asked.windowStart })) ?? (await deps.escalationLedger.record(claim));
   }
   if (!asked.send && !asked.alreadySent) {
     const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
   }
-  const occurrence: EscalationOccurrence = {
-    key: `approval:${incident.id}:${shortHash(taskToken)}`,
-    incidentId: incident.id,
-    at,
-    windowMinutes,
-    mayOpen: true,
-    label: `approval request of ${incident.id}`,
-    digest: false,
-  };
-  const tally = await deps.escalationLedger.record(occurrence);
-  if (!tally.send) {
-    return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: 'the approval request with this task token went out on an earlier try of this step', at: at.toISOString() };
-  }
-  const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
-  const message = renderEscalation(incident, `Pipeline Guard proposes to ${action}: approve or reject it with the commands below.`, undefined, state.execution?.arn, {
-    taskToken,
-    endpoint: deps.config.SFN_ENDPOINT,
-  });
-  const published = await publishClaimedPage(message, occurrence, deps);
-  return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };
+  return publishApprovalRequest(incident, taskToken, state.execution?.arn, windowMinutes, carryDeps(deps));
+}
+
+/** What e-mailing an approval request and carrying an answer over use of Notify's ports. */
+function carryDeps(deps: NotifyDeps): ApprovalCarryDeps {
+  return { ...deps, endpoint: deps.config.SFN_ENDPOINT, reconcileAfterMinutes: deps.config.RECONCILE_AFTER_MINUTES };
+}
+
+/**
+ * The answer on-call gave by e-mail to this execution's request, carried over to the firing counted on it when this
+ * incident had recovered (shared/notify/approval-carry.ts). A `/guard` decision on a pull request is not e-mailed.
+ */
+async function carryEmailedDecision(state: PipelineState, incident: Incident, deps: NotifyDeps): Promise<void> {
+  const rejected = state.approvalError?.Error === 'ApprovalRejected';
+  if (!state.approval && !rejected) return;
+  const decision: EmailedDecision = state.approval
+    ? { status: 'approved', by: approverOf(state.approval), reason: null }
+    : { status: 'rejected', by: incident.approval?.decidedBy ?? null, reason: describeCaught(state.approvalError)?.replace(/^ApprovalRejected: /, '') || null };
+  const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
+  await carryDecisionOver(incident, decision, windowMinutes, carryDeps(deps));
 }
 
 /**
@@ -434,6 +432,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   const at = () => deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   incident = await recordApprovalOutcome(state, incident, deps);
+  await carryEmailedDecision(state, incident, deps);
   incident = await supersedeEarlierPushes(incident, deps);
   const newErrors = stageErrorsOf(state, at()).filter(
     (error) => !incident.stageErrors.some((known) => known.stage === error.stage && known.error === error.error),
