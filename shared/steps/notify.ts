@@ -19,7 +19,7 @@ import { escalationRecordedSince } from '../domain/notifications.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
-import { waitEndedBy } from '../remediation/approval-resume.js';
+import { isUnresumed, waitEndedBy } from '../remediation/approval-resume.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
@@ -202,6 +202,14 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
     const why = incident.supersededBy ? `superseded by ${incident.supersededBy}` : `resolved (${incident.resolvedBy ?? 'recovered'})`;
     await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_not_requested', detail: `${why} before its approval request: nobody is asked` }] });
     return { incidentId: incident.id, status: 'resolved', notifications: 0 };
+  }
+  // A decision recorded for this very wait and not resumed yet (a `/guard` command's whose handler died, an e-mailed
+  // answer carried over): a request made again with its token (a retried invocation, an execution the local runtime
+  // restarted, which keeps its token) asks nobody, and the decision stands for the reconciler to resume. Written
+  // over as pending, it was lost, and the wait timed out and paged although somebody had decided.
+  if (isUnresumed(incident) && incident.approval.taskToken === taskToken) {
+    await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_not_requested', detail: `${incident.approval.status} already (${incident.approval.decidedAt ?? 'at an unrecorded time'}): the decision waits to be resumed` }] });
+    return { incidentId: incident.id, status: incident.status, notifications: 0 };
   }
   // The digest of what this request shows, and whether an earlier request of the incident showed something else
   // (a re-drive analysed it again): `/guard approve` is bound to it (shared/remediation/proposal-digest.ts).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
+import { notifyStep } from '../../../shared/steps/notify.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { createMemoryApprovalResumes, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps, taskPort } from '../../support/fakes.js';
 import { answeredByEmail, askedAt, mailedTokens, recoveredAt, resumeDecisionsAt } from '../../support/alarm-approvals.js';
@@ -121,6 +122,21 @@ describe("an answer to the problem's e-mailed request, given after its incident 
 
     expect(tasks.calls).toEqual([['succeed', 'token-2', { approvedBy: 'oncall-ana' }]]);
     expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it('keeps the carried decision when the waiting execution asks again with its token (the local runtime restarted it)', async () => {
+    const { deps, published, approvalResumes } = carryDeps();
+    const { first, firing } = await fastFlapEndingInAlarm(deps);
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+
+    // Act: the restarted execution reaches its wait again, with the token it kept.
+    deps.clock = () => new Date('2026-11-20T10:15:20.000Z');
+    await notifyStep({ trigger: firing, approvalRequest: { taskToken: 'token-2' } }, deps);
+    const tasks = taskPort();
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
+
+    expect(tasks.calls).toEqual([['succeed', 'token-2', { approvedBy: 'oncall-ana' }]]);
+    expect(published).toHaveLength(1);
   });
 
   it('e-mails the waiting firing its own request when what it would apply is not what the e-mail showed', async () => {
