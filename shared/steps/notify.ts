@@ -263,8 +263,10 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
  * - the problem's (`approval:<problem key>`, the key its pages have, a writer's run of a workflow outsiders can repeat
  *   apart from theirs): the first incident of the problem to ask opens it; a later one asking while that request can
  *   be answered (the same failure on another push, another ALARM of an alarm still firing, or of an alarm flapping
- *   back within APPROVAL_FLAP_MINUTES of its OK) is counted on it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
- *   problem and window like any page. Once the holder's incident recovered or was superseded, or its wait ended,
+ *   back within APPROVAL_FLAP_MINUTES of its OK) is counted on it and e-mails nothing. An answer to the holder's e-mail
+ *   given after the holder's incident recovered is carried over to the newest of them (shared/notify/approval-carry.ts);
+ *   unanswered, its wait runs out, and pages then only if its incident is still open, once per problem and window
+ *   like any page. Once the holder's incident recovered or was superseded, or its wait ended,
  *   its token applies nothing: the next request takes the claim over (a conditional write, checked when asked, so no
  *   release that a crash could skip). Only the incident holding the claim goes on to
  * - its request's (one item per incident and task token): it is published after the claim and recorded after that,
