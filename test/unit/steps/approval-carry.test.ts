@@ -139,6 +139,22 @@ describe("an answer to the problem's e-mailed request, given after its incident 
     expect(published).toHaveLength(1);
   });
 
+  it("e-mails a firing counted while the answer was recorded without it: it reads the holder again after naming itself", async () => {
+    const { deps, published } = carryDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+    const before = await deps.incidents.get(first.incidentId);
+    await answeredByEmail(deps, first, '2026-11-20T10:11:59.000Z', { approvedBy: 'oncall-ana' });
+    // The firing's Notify read the holder just before the answer was recorded (and carried to nothing).
+    const get = deps.incidents.get.bind(deps.incidents);
+    let stale = true;
+    deps.incidents.get = async (id) => (id === first.incidentId && stale ? ((stale = false), structuredClone(before)) : get(id));
+
+    await askedAt(deps, '2026-11-20T10:12:00.000Z', 'token-2');
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+  });
+
   it('e-mails the waiting firing its own request when what it would apply is not what the e-mail showed', async () => {
     const { deps, published, approvalResumes } = carryDeps();
     const { first, firing } = await fastFlapEndingInAlarm(deps);
