@@ -356,6 +356,17 @@ export interface ApprovalState {
    * that command's reply (shared/notify/command-reply.ts). Absent on decisions recorded before it was kept.
    */
   commandCommentId?: number;
+  /**
+   * On an e-mailed request counted on the problem's open one instead of being e-mailed
+   * (shared/notify/approval-carry.ts): the incident holding that request, and this request's own execution, which names
+   * the Region its e-mail's commands answer in should it be e-mailed after all.
+   */
+  countedOn?: { incidentId: string; executionArn: string | null };
+  /**
+   * The decision was given to the e-mailed request of this incident, which had recovered, and carried over to this
+   * one, the problem's newest firing counted on that request (shared/notify/approval-carry.ts).
+   */
+  carriedFrom?: string;
 }
 
 export interface HistoryEntry {

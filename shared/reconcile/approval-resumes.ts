@@ -102,15 +102,17 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   // that reached the execution: the command is told nothing was applied, as the command path tells it (comment-commands.ts).
   const waitEnded = outcome === 'spent' && waitEndedBy(incident.approval, now);
   const detail = outcome === 'resumed'
-    ? `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`
+    ? decided.carriedFrom
+      ? `the reconciler resumed the execution: ${by}, carried over from the e-mailed request of ${decided.carriedFrom}`
+      : `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`
     : waitEnded
       ? `the reconciler found the execution's wait timed out (at ${incident.approval.expiresAt}): ${by}`
       : `the reconciler found the execution's wait over (resumed already, or timed out): ${by}`;
   await markResumed(incident, decided, deps, history(detail));
   const end = outcome === 'resumed' ? { kind: 'carried_out' as const } : waitEnded ? { kind: 'wait_over' as const } : { kind: 'spent' as const };
   await tellCommand({ ...incident, approval: decided }, decided.status === 'approved' ? 'approved' : 'rejected', end, deps);
-  // Moved after a failure, the entry is no longer where markResumed drops it.
-  if (entry.failures > 0) await deps.approvalResumes.done(entry);
+  // Moved after a failure, or listed early, the entry is not where markResumed drops it (at the decision's time).
+  if (entry.entry.dueAt !== entry.decidedAt) await deps.approvalResumes.done(entry);
   return outcome;
 }
 

@@ -42,6 +42,23 @@ export function plannedProposalDigest(incident: Pick<Incident, 'id' | 'analysis'
 }
 
 /**
+ * The digest of what the incident's stored plan would do, whichever incident it is on: its action, what the action
+ * acts on and, for a fix PR, the diff. A runbook answers its alarm (the allow-list maps the alarm's name to it), so two
+ * firings of one alarm with the same plan have the same digest; any other action acts on the incident's own run, so
+ * its digest is the incident's alone. Null when nothing is planned, or when the plan is no longer the one its approval
+ * request showed (a re-analysis since): an approval given to one incident's request may then decide another's only if
+ * the two digests agree (shared/notify/approval-carry.ts).
+ */
+export function actingProposalDigest(incident: Pick<Incident, 'id' | 'source' | 'alarm' | 'analysis' | 'plan' | 'approval'>): string | null {
+  const planned = plannedProposalDigest(incident);
+  if (!incident.plan || !planned || (incident.approval?.digest && incident.approval.digest !== planned)) return null;
+  const { action } = incident.plan;
+  const target = action === 'run_runbook' && incident.source === 'cloudwatch' && incident.alarm?.arn ? `alarm:${incident.alarm.arn}` : `incident:${incident.id}`;
+  const canonical = JSON.stringify(['pipeline-guard-acting-proposal-v1', target, action, proposalOf(incident, action).diff]);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, DIGEST_CHARS);
+}
+
+/**
  * The revision of an approval request that shows `digest`: 1 for the first proposal shown, one more each time a
  * request shows a different one. A request stored before digests were recorded counts as the first.
  */

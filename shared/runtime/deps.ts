@@ -675,6 +675,7 @@ export async function createNotifyDeps(config: Config, logger: StepLogger): Prom
     // Kept across the invocations of a warm function, as the ingest function keeps the commenters'.
     permissions: createPermissionCache(),
     remediation: { policyFile: policyFileOf(config), approvals: createApprovals(config, basics.clock) },
+    approvalResumes: createApprovalResumeList(config),
     metrics: createMetrics(config),
     ...(outsiderWrites ? { outsiderWrites } : {}),
   };

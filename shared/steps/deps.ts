@@ -7,6 +7,7 @@ import type { PermissionCache } from '../github/permission-cache.js';
 import type { Learning } from '../knowledge/learning.js';
 import type { AnalysisCosts } from '../experiments/analysis-cost.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
+import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import type { GuardStore } from '../remediation/guard-store.js';
 import type { PolicyFile } from '../remediation/policy.js';
 import type { RunbookRunner } from '../remediation/runbook-runner.js';
@@ -54,6 +55,8 @@ export interface StepDeps {
   escalations: EscalationPublisher;
   /** One open escalation per problem and window (counts of repeats), shared by all executions. */
   escalationLedger: EscalationLedger;
+  /** Decisions for the reconciler to resume: an e-mailed answer carried over to another firing (shared/notify/approval-carry.ts). */
+  approvalResumes: Pick<ApprovalResumes, 'schedule'>;
   /**
    * Repository permissions asked of GitHub, kept by this process a while when they deny write access
    * (shared/github/permission-cache.ts): whether the actor who started a run is a writer picks its escalation key.
@@ -118,7 +121,7 @@ export type RemediateRemediationDeps = Omit<RemediationDeps, 'approvals'>;
 /** Notify reads the policy file and the pending approvals, never runs runbooks or touches guard counters. */
 export type NotifyDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'permissions' | 'clock' | 'logger' | 'metrics' | 'signal'
+  'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'approvalResumes' | 'permissions' | 'clock' | 'logger' | 'metrics' | 'signal'
 > & {
   remediation: Pick<RemediationDeps, 'policyFile' | 'approvals'>;
   /**

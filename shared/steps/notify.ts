@@ -9,16 +9,17 @@ import { COMMENT_MARKER, commitCommentMarker, renderComment } from '../notify/co
 import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
+import { ACTION_WORDS, publishApprovalRequest } from '../notify/approval-mail.js';
+import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest } from '../notify/approval-carry.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationFor, pageOccurrence, problemOf } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import { escalationRecordedSince } from '../domain/notifications.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
-import { shortHash } from '../domain/trigger.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
-import { waitEndedBy } from '../remediation/approval-resume.js';
+import { isUnresumed, waitEndedBy } from '../remediation/approval-resume.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
@@ -51,12 +52,6 @@ async function loadOrCreate(state: PipelineState, deps: NotifyDeps): Promise<Inc
 
 /** What the incident records for a comment the pull request refused (GitHub's own message names nothing more). */
 const COMMENTS_REFUSED_DETAIL = 'GitHub takes no more comments on this pull request: its conversation is locked, or it has 2,500 comments';
-
-const ACTION_WORDS: Record<string, string> = {
-  rerun_failed_jobs: 're-run the failed jobs',
-  open_fix_pr: 'open a fix pull request for review',
-  run_runbook: 'run the allow-listed runbook',
-};
 
 /**
  * An approval sent with the e-mailed commands (send-task-success): only the execution heard of it, so the incident
@@ -224,6 +219,14 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
     await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_not_requested', detail: `${why} before its approval request: nobody is asked` }] });
     return { incidentId: incident.id, status: 'resolved', notifications: 0 };
   }
+  // A decision recorded for this very wait and not resumed yet (a `/guard` command's whose handler died, an e-mailed
+  // answer carried over): a request made again with its token (a retried invocation, an execution the local runtime
+  // restarted, which keeps its token) asks nobody, and the decision stands for the reconciler to resume. Written
+  // over as pending, it was lost, and the wait timed out and paged although somebody had decided.
+  if (isUnresumed(incident) && incident.approval.taskToken === taskToken) {
+    await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_not_requested', detail: `${incident.approval.status} already (${incident.approval.decidedAt ?? 'at an unrecorded time'}): the decision waits to be resumed` }] });
+    return { incidentId: incident.id, status: incident.status, notifications: 0 };
+  }
   // The digest of what this request shows, and whether an earlier request of the incident showed something else
   // (a re-drive analysed it again): `/guard approve` is bound to it (shared/remediation/proposal-digest.ts).
   const digest = plannedProposalDigest(incident);
@@ -276,8 +279,10 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
  * - the problem's (`approval:<problem key>`, the key its pages have, a writer's run of a workflow outsiders can repeat
  *   apart from theirs): the first incident of the problem to ask opens it; a later one asking while that request can
  *   be answered (the same failure on another push, another ALARM of an alarm still firing, or of an alarm flapping
- *   back within APPROVAL_FLAP_MINUTES of its OK) is counted on it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
- *   problem and window like any page. Once the holder's incident recovered or was superseded, or its wait ended,
+ *   back within APPROVAL_FLAP_MINUTES of its OK) is counted on it and e-mails nothing. An answer to the holder's e-mail
+ *   given after the holder's incident recovered is carried over to the newest of them (shared/notify/approval-carry.ts);
+ *   unanswered, its wait runs out, and pages then only if its incident is still open, once per problem and window
+ *   like any page. Once the holder's incident recovered or was superseded, or its wait ended,
  *   its token applies nothing: the next request takes the claim over (a conditional write, checked when asked, so no
  *   release that a crash could skip). Only the incident holding the claim goes on to
  * - its request's (one item per incident and task token): it is published after the claim and recorded after that,
@@ -291,39 +296,42 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   const claim: EscalationOccurrence = {
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
   };
+  const executionArn = typeof state.execution?.arn === 'string' ? state.execution.arn : null;
   let asked = await deps.escalationLedger.record(claim);
   // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
   // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. A few
-  // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended.
+  // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended. Counted,
+  // this request is named to the holder, whose answer is then carried over to it (shared/notify/approval-carry.ts).
   for (let round = 0; round < 3 && !asked.send && !asked.alreadySent && asked.owner && asked.owner !== incident.id && asked.windowStart; round += 1) {
     const holder = await deps.incidents.get(asked.owner);
-    if (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder)) break;
+    const counts = awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at);
+    if (counts && (await countOnRequest(incident, asked.owner, executionArn, at, carryDeps(deps)))) break;
     asked = (await deps.escalationLedger.takeOver(claim, { owner: asked.owner, windowStart: asked.windowStart })) ?? (await deps.escalationLedger.record(claim));
   }
   if (!asked.send && !asked.alreadySent) {
     const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
   }
-  const occurrence: EscalationOccurrence = {
-    key: `approval:${incident.id}:${shortHash(taskToken)}`,
-    incidentId: incident.id,
-    at,
-    windowMinutes,
-    mayOpen: true,
-    label: `approval request of ${incident.id}`,
-    digest: false,
-  };
-  const tally = await deps.escalationLedger.record(occurrence);
-  if (!tally.send) {
-    return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: 'the approval request with this task token went out on an earlier try of this step', at: at.toISOString() };
-  }
-  const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
-  const message = renderEscalation(incident, `Pipeline Guard proposes to ${action}: approve or reject it with the commands below.`, undefined, state.execution?.arn, {
-    taskToken,
-    endpoint: deps.config.SFN_ENDPOINT,
-  });
-  const published = await publishClaimedPage(message, occurrence, deps);
-  return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };
+  return publishApprovalRequest(incident, taskToken, state.execution?.arn, windowMinutes, carryDeps(deps));
+}
+
+/** What e-mailing an approval request and carrying an answer over use of Notify's ports. */
+function carryDeps(deps: NotifyDeps): ApprovalCarryDeps {
+  return { ...deps, endpoint: deps.config.SFN_ENDPOINT, reconcileAfterMinutes: deps.config.RECONCILE_AFTER_MINUTES };
+}
+
+/**
+ * The answer on-call gave by e-mail to this execution's request, carried over to the firing counted on it when this
+ * incident had recovered (shared/notify/approval-carry.ts). A `/guard` decision on a pull request is not e-mailed.
+ */
+async function carryEmailedDecision(state: PipelineState, incident: Incident, deps: NotifyDeps): Promise<void> {
+  const rejected = state.approvalError?.Error === 'ApprovalRejected';
+  if (!state.approval && !rejected) return;
+  const decision: EmailedDecision = state.approval
+    ? { status: 'approved', by: approverOf(state.approval), reason: null }
+    : { status: 'rejected', by: incident.approval?.decidedBy ?? null, reason: describeCaught(state.approvalError)?.replace(/^ApprovalRejected: /, '') || null };
+  const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
+  await carryDecisionOver(incident, decision, windowMinutes, carryDeps(deps));
 }
 
 /**
@@ -335,11 +343,14 @@ const APPROVAL_FLAP_MINUTES = 15;
 
 /**
  * Whether `incident`, an alarm's, fired again within {@link APPROVAL_FLAP_MINUTES} of the OK that resolved `holder`
- * (the same alarm's incident holding the problem's request), by the alarm's own state-change times. The price, said in
- * the README: the last ALARM of a fast flap cannot be approved by e-mail; its wait times out and pages if it still fires.
+ * (the same alarm's incident holding the problem's request), by the alarm's own state-change times, while on-call can
+ * still answer the holder's e-mail: its request pending and its wait not over. Only then is it counted: an answer
+ * already given was to another firing (its token is spent, and it approved nothing that runs now), so this firing is
+ * asked by e-mail again rather than approved by it or left with nobody able to approve it.
  */
-function firesAgainWithinFlap(incident: Incident, holder: Incident | null | undefined): boolean {
+function firesAgainWithinFlap(incident: Incident, holder: Incident | null | undefined, now: Date): boolean {
   if (incident.source !== 'cloudwatch' || holder?.source !== 'cloudwatch' || holder.status !== 'resolved' || !holder.resolvedAt) return false;
+  if (holder.approval?.status !== 'pending' || waitEndedBy(holder.approval, now)) return false;
   const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
   const okAt = Date.parse(holder.resolvedAt);
   return Number.isFinite(firedAt) && Number.isFinite(okAt) && firedAt >= okAt && firedAt - okAt < APPROVAL_FLAP_MINUTES * 60_000;
@@ -448,6 +459,7 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   const at = () => deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   incident = await recordApprovalOutcome(state, incident, deps);
+  await carryEmailedDecision(state, incident, deps);
   const superseding = await supersedeEarlierPushes(incident, deps);
   incident = superseding.incident;
   const newErrors = stageErrorsOf(state, at()).filter(

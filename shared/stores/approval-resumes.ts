@@ -20,18 +20,23 @@ export interface RecordedDecision {
 
 /** A decision as {@link ApprovalResumes.due} lists it. */
 export interface ListedDecision extends RecordedDecision {
-  /** Its entry as stored: at `decidedAt` until a resume of it fails, later after each failure. */
+  /** Its entry as stored: at `decidedAt` (or where it was listed) until a resume of it fails, later after each failure. */
   entry: DueKey;
   /** Resumes of it that failed so far. */
   failures: number;
 }
 
 export interface ApprovalResumes {
-  /** Lists the decision for resuming; scheduling it again (a retried handler) adds nothing. */
-  schedule(decision: RecordedDecision): Promise<void>;
+  /**
+   * Lists the decision for resuming; scheduling it again (a retried handler) adds nothing. `listedAt`: when it is
+   * listed, if not at the decision's time. The reconciler resumes only decisions listed its grace (`afterMinutes`)
+   * ago, so as not to race the handler that recorded one and resumes it itself; a decision that no handler resumes
+   * (Notify's carried-over approval: Notify may not call Step Functions) is listed that much earlier, for its next run.
+   */
+  schedule(decision: RecordedDecision, options?: { listedAt?: string }): Promise<void>;
   /** The decisions recorded by `recordedBefore` (or moved there after a failure) within the look-back, oldest first, at most `limit`. */
   due(recordedBefore: Date, options: { limit: number; lookbackHours: number }): Promise<ListedDecision[]>;
-  /** Resumed, or nothing left to resume: its entry goes (where it was first scheduled, when `decision` is not a listed one). */
+  /** Resumed, or nothing left to resume: its entry goes (at the decision's time, when `decision` is not a listed one). */
   done(decision: RecordedDecision | ListedDecision): Promise<void>;
   /** A resume that failed: its entry moves to `at`, its failures counted; false when it is gone meanwhile. */
   retry(decision: ListedDecision, at: Date): Promise<boolean>;
@@ -41,11 +46,14 @@ export function createApprovalResumes(options: { client: DynamoDBDocumentClient;
   const index = createDueIndex({ ...options, prefix: 'APPROVALRESUME#' });
   const scheduledAt = (decision: RecordedDecision): DueKey => ({ id: decision.incidentId, dueAt: decision.decidedAt });
   return {
-    schedule: (decision) => index.put(scheduledAt(decision), { incidentId: decision.incidentId }, DUE_TTL_SECONDS),
+    schedule: (decision, options = {}) =>
+      options.listedAt
+        ? index.put({ id: decision.incidentId, dueAt: options.listedAt }, { incidentId: decision.incidentId, decidedAt: decision.decidedAt }, DUE_TTL_SECONDS)
+        : index.put(scheduledAt(decision), { incidentId: decision.incidentId }, DUE_TTL_SECONDS),
     async due(recordedBefore, limits) {
       return (await index.due(recordedBefore, limits)).map((item) => ({
         incidentId: String(item.incidentId),
-        // Kept on the entry once it moved; before, the entry is due at the decision's time.
+        // Kept on the entry once it moved or when listed early; otherwise the entry is due at the decision's time.
         decidedAt: String(item.decidedAt ?? item.dueAt),
         ...storedRetries(item),
       }));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
-import { useLocalRuntime } from '../support/harness.js';
+import { loadConfig } from '../../shared/config.js';
+import { createTaskControl } from '../../shared/runtime/deps.js';
+import { useLocalRuntime, useLocalRuntimePerTest } from '../support/harness.js';
 
 /** The fixture's alarm entering `state` at `at` (a flap of the same alarm: same ARN, a new state change time). */
 function stateChange(state: 'ALARM' | 'OK', at: string, previous: string) {
@@ -19,8 +21,9 @@ function stateChange(state: 'ALARM' | 'OK', at: string, previous: string) {
  * incident. An alarm flapping ALARM/OK/ALARM (each ALARM a new state change, so a new incident) e-mails on-call a new
  * "approve the runbook" request for every flap, and each OK leaves the one before unanswerable noise.
  */
+const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
+
 describe('an alarm mapped to a high-severity runbook that flaps ALARM / OK / ALARM / OK / ALARM', () => {
-  const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
   const harness = useLocalRuntime({ secret: 'p15-flap', name: 'guard-p15-flap', env: { GITHUB_TOKEN: undefined, RUNBOOKS_JSON: JSON.stringify(runbooks) } });
 
   it('asks on-call once for the problem, not once per flap', async () => {
@@ -45,4 +48,57 @@ describe('an alarm mapped to a high-severity runbook that flaps ALARM / OK / ALA
     // Required: one alarm, one problem: on-call is asked (or paged) once in the window, the repeats counted.
     expect(toOnCall).toHaveLength(1);
   }, 60_000);
+});
+
+/**
+ * The price of counting the flap: the firing that is left (the last ALARM) was counted on the first incident's
+ * e-mailed request, whose token approved nothing once that incident recovered, so its wait timed out and paged
+ * although on-call had answered. On the real runtime, with a restart between the answer and its delivery.
+ */
+describe('a fast flap that ends in ALARM, answered from the one e-mail on-call has', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  it('runs the runbook once for the firing alarm, delivered by the reconciler after a restart; a second click adds nothing', async () => {
+    // The reconciler's timer is kept out of the way: the test runs it, before and after the restart.
+    const harness = await runtimes.start({
+      secret: 'p15-carry', name: 'guard-p15-carry', env: { GITHUB_TOKEN: undefined, RUNBOOKS_JSON: JSON.stringify(runbooks), RECONCILE_INTERVAL_SECONDS: '86400' },
+    });
+    const incidents: string[] = [];
+    for (const event of [
+      stateChange('ALARM', '2026-11-20T10:03:12.000+0000', '2026-11-20T08:00:00.000+0000'),
+      stateChange('OK', '2026-11-20T10:08:00.000+0000', '2026-11-20T10:03:12.000+0000'),
+      stateChange('ALARM', '2026-11-20T10:12:00.000+0000', '2026-11-20T10:08:00.000+0000'),
+    ]) {
+      const answer = await deliverAlarm(harness.runtime.url, event);
+      if (answer.body.incidentId) incidents.push(String(answer.body.incidentId));
+      await harness.runtime.idle();
+    }
+    const [recovered = '', firing = ''] = incidents;
+    const requests = (await harness.outbox()).filter((e) => e.kind === 'escalation');
+    expect(requests).toHaveLength(1);
+    const token = /--task-token '([^']+)'/.exec(String(requests[0]?.message))?.[1] ?? 'no token in the e-mail';
+    const stepFunctions = () => createTaskControl(loadConfig(harness.runtime.env));
+
+    // On-call answers the e-mail they have; the runtime stops before the reconciler delivers the carried decision.
+    await stepFunctions().succeed(token, { approvedBy: 'oncall-ana' });
+    await harness.runtime.idle();
+    expect(await harness.incident(firing)).toMatchObject({ status: 'awaiting_approval', approval: { status: 'approved', carriedFrom: recovered } });
+    // Restarted, the runtime runs the waiting execution again up to its wait, with the token it kept.
+    await harness.restart();
+    await harness.runtime.idle();
+    const delivered = await harness.runtime.reconcile();
+    await harness.runtime.idle();
+    await harness.runtime.reconcile();
+    // The same command again: its token is spent, and nothing new happens.
+    const again = await stepFunctions().succeed(token, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => (error as Error).name);
+    await harness.runtime.idle();
+
+    const outbox = await harness.outbox();
+    expect(delivered.approvalResumes.resumed).toEqual([firing]);
+    expect(outbox.filter((e) => e.kind === 'runbook')).toEqual([expect.objectContaining({ document: 'Restart-Checkout-Api' })]);
+    expect(await harness.incident(firing)).toMatchObject({ approval: { status: 'approved', decidedBy: 'oncall-ana', taskToken: null }, decision: { action: 'run_runbook', applied: true } });
+    expect((await harness.incident(recovered)).decision).toMatchObject({ applied: false });
+    expect(again).not.toBe('taken');
+    expect(outbox.filter((e) => e.kind === 'escalation')).toHaveLength(1);
+  }, 90_000);
 });

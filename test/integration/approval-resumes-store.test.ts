@@ -28,4 +28,15 @@ describe('the list of /guard decisions to resume (DynamoDB)', () => {
     await resumes.done(moved!);
     expect(await resumes.due(new Date('2026-11-20T11:00:00Z'), LIMITS)).toEqual([]);
   });
+
+  it('lists a decision nobody resumes live where it is told to, keeping the decision time', async () => {
+    const resumes = createApprovalResumes({ client: scratch.client, tableName: 'incidents' });
+    const decision = { incidentId: 'cw-2', decidedAt: '2026-11-20T10:15:00.000Z' };
+    await resumes.schedule(decision, { listedAt: '2026-11-20T10:05:00.000Z' });
+
+    const listed = await resumes.due(new Date('2026-11-20T10:06:00Z'), LIMITS);
+    expect(listed).toEqual([{ ...decision, entry: { id: 'cw-2', dueAt: '2026-11-20T10:05:00.000Z' }, failures: 0 }]);
+    await resumes.done(listed[0]!);
+    expect(await resumes.due(new Date('2026-11-20T11:00:00Z'), LIMITS)).toEqual([]);
+  });
 });

@@ -6,11 +6,16 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { loadAlarmEvent } from '../../infra/local/replay.js';
-import type { stepDeps } from './fakes.js';
+import { type stepDeps, createMemoryCommandAnswers } from './fakes.js';
+import type { Trigger } from '../../shared/domain/trigger.js';
+import type { TaskTokenControl } from '../../shared/ports.js';
+import { resumeRecordedDecisions } from '../../shared/reconcile/approval-resumes.js';
+import type { ApprovalResumes } from '../../shared/stores/approval-resumes.js';
 
 /*
  * An alarm mapped to a runbook that waits for approval, driven through the stages one state change at a time: the
- * e-mailed approval requests' tests (test/unit/steps/approval-requests.test.ts, test/attack/pass-16-approval-claims.test.ts).
+ * e-mailed approval requests' tests (test/unit/steps/approval-requests.test.ts, test/unit/steps/approval-carry.test.ts,
+ * test/attack/pass-16-approval-claims.test.ts).
  */
 
 /** The fixture's alarm (or one renamed) entering ALARM at `at`, planned and asking for approval with `token`. */
@@ -41,4 +46,38 @@ export async function recoveredAt(deps: ReturnType<typeof stepDeps>['deps'], at:
   event.detail.state.timestamp = at;
   deps.clock = () => new Date(at);
   await recordAlarmRecovery(event, deps as never);
+}
+
+/**
+ * On-call's answer to the request e-mailed with `trigger`'s token, at `at`: its execution resumed with it, as Step
+ * Functions runs it (ApplyApproved then Notify for an approval; Notify with the Catch's error for a rejection).
+ */
+export async function answeredByEmail(deps: ReturnType<typeof stepDeps>['deps'], trigger: Trigger, at: string, answer: { approvedBy: string } | { rejected: string }) {
+  deps.clock = () => new Date(at);
+  if ('approvedBy' in answer) {
+    await remediateStep({ trigger, approval: answer }, deps);
+    return notifyStep({ trigger, approval: answer }, deps);
+  }
+  return notifyStep({ trigger, approvalError: { Error: 'ApprovalRejected', Cause: answer.rejected } }, deps);
+}
+
+/** One run of the reconciler's resumes of recorded decisions at `at`, over the steps' stores, resuming through `tasks`. */
+export function resumeDecisionsAt(deps: ReturnType<typeof stepDeps>['deps'], approvalResumes: ApprovalResumes, tasks: TaskTokenControl, at: string) {
+  return resumeRecordedDecisions(
+    {
+      approvalResumes,
+      incidents: deps.incidents,
+      approvals: deps.remediation.approvals,
+      tasks,
+      clock: () => new Date(at),
+      logger: deps.logger,
+      metrics: deps.metrics,
+      escalations: deps.escalations,
+      escalationLedger: deps.escalationLedger,
+      policyFile: deps.remediation.policyFile,
+      githubWriter: async () => deps.github,
+      answers: createMemoryCommandAnswers(),
+    },
+    { maxPerRun: 5, afterMinutes: deps.config.RECONCILE_AFTER_MINUTES, lookbackHours: 48 },
+  );
 }

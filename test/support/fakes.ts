@@ -6,7 +6,7 @@ import { staticGitHubClients } from '../../shared/github/clients.js';
 import { createPermissionCache } from '../../shared/github/permission-cache.js';
 import { outsiderModelBudgets } from '../../shared/analysis/outsider-budget.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
-import type { AnalysisResult, Analyzer, BeforePage, BranchMembership, EscalationLedger, EscalationMessage, EscalationOccurrence, EscalationTally, GitHubPort, ModelBudget, ModelRequestLedger, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger } from '../../shared/ports.js';
+import type { AnalysisResult, Analyzer, BeforePage, BranchMembership, EscalationLedger, EscalationMessage, EscalationOccurrence, EscalationTally, GitHubPort, ModelBudget, ModelRequestLedger, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger, TaskTokenControl } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import { type ApprovalIndex, approvalKeys } from '../../shared/remediation/approvals.js';
@@ -327,14 +327,25 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
   };
 }
 
+/** Step Functions as the reconciler sees it: records each call, or answers it with `answer` (an error thrown). */
+export function taskPort(answer: (token: string) => Error | null = () => null): TaskTokenControl & { calls: Array<[string, string, unknown]> } {
+  const calls: Array<[string, string, unknown]> = [];
+  const call = async (kind: string, token: string, detail: unknown) => {
+    const error = answer(token);
+    if (error) throw error;
+    calls.push([kind, token, detail]);
+  };
+  return { calls, succeed: (token, output) => call('succeed', token, output), fail: (token, error, cause) => call('fail', token, `${error}: ${cause}`) };
+}
+
 /** In-memory ApprovalResumes: the entries by their key (`<due time>#<incident id>`), listed oldest first as DynamoDB lists them. */
 export function createMemoryApprovalResumes(): ApprovalResumes & { entries: Map<string, ListedDecision> } {
   const entries = new Map<string, ListedDecision>();
   const keyOf = (entry: { id: string; dueAt: string }) => `${entry.dueAt}#${entry.id}`;
   return {
     entries,
-    async schedule(decision) {
-      const entry = { id: decision.incidentId, dueAt: decision.decidedAt };
+    async schedule(decision, options = {}) {
+      const entry = { id: decision.incidentId, dueAt: options.listedAt ?? decision.decidedAt };
       entries.set(keyOf(entry), { ...decision, entry, failures: 0 });
     },
     async due(recordedBefore, { limit }) {
@@ -422,6 +433,7 @@ export function stepDeps(
       },
     },
     escalationLedger: createMemoryEscalationLedger(),
+    approvalResumes: createMemoryApprovalResumes(),
     // On the steps' clock, so a test that moves it also ages the kept answers.
     permissions: createPermissionCache(() => (overrides.clock ?? clock)().getTime()),
     clock,

@@ -10,7 +10,7 @@ import { reconcile } from '../../../shared/reconcile/redrive.js';
 import type { TaskTokenControl } from '../../../shared/ports.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { INDEXED_REPOSITORY, PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../../support/comment-commands.js';
-import { createFakeGitHub, createMemoryCommandAnswers, createMemoryEscalationLedger, remediationDeps, stepDeps } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryCommandAnswers, createMemoryEscalationLedger, remediationDeps, stepDeps, taskPort } from '../../support/fakes.js';
 import { incidentTimeline } from '../../../shared/api/timeline.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
@@ -30,17 +30,6 @@ function approveDelivery() {
   });
   const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
   return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
-}
-
-/** Step Functions as the reconciler sees it: records each call, or answers it with `answer` (an error thrown). */
-function taskPort(answer: (token: string) => Error | null = () => null): TaskTokenControl & { calls: Array<[string, string, unknown]> } {
-  const calls: Array<[string, string, unknown]> = [];
-  const call = async (kind: string, token: string, detail: unknown) => {
-    const error = answer(token);
-    if (error) throw error;
-    calls.push([kind, token, detail]);
-  };
-  return { calls, succeed: (token, output) => call('succeed', token, output), fail: (token, error, cause) => call('fail', token, `${error}: ${cause}`) };
 }
 
 /**

@@ -96,6 +96,23 @@ describe('approval requests by e-mail: one per problem while one can be answered
     expect((await deps.incidents.get(flapped.incidentId))?.notifications.at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^counted on the open approval request/) });
   });
 
+  it("e-mails an alarm back in ALARM within the flap window once the recovered incident's request was answered", async () => {
+    // Prepare: the first firing was approved by e-mail after its OK (nothing applied: it had recovered). That
+    // e-mail's token is spent, so nothing on-call holds could approve the next firing.
+    const { deps, published } = flapDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+    deps.clock = () => new Date('2026-11-20T10:09:00.000Z');
+    await remediateStep({ trigger: first, approval: { approvedBy: 'oncall-ana' } }, deps);
+    await notifyStep({ trigger: first, approval: { approvedBy: 'oncall-ana' } }, deps);
+
+    // Act: 4 minutes after the OK, within the flap window
+    await askedAt(deps, '2026-11-20T10:12:00.000Z', 'token-2');
+
+    // Assert: asked again, not approved by the answer given to another firing, nor counted on a spent request
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+  });
+
   it('e-mails the next request once the open one was answered: its wait is over', async () => {
     const { deps, published } = flapDeps();
     const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');

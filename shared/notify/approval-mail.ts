@@ -1,0 +1,57 @@
+import type { Incident, NotificationRecord } from '../domain/incident.js';
+import { shortHash } from '../domain/trigger.js';
+import type { EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
+import { publishClaimedPage } from './claimed-page.js';
+import { renderEscalation } from './escalation.js';
+
+/** A proposed action as a request and a record of its outcome name it. */
+export const ACTION_WORDS: Record<string, string> = {
+  rerun_failed_jobs: 're-run the failed jobs',
+  open_fix_pr: 'open a fix pull request for review',
+  run_runbook: 'run the allow-listed runbook',
+};
+
+export interface ApprovalMailDeps {
+  escalations: EscalationPublisher;
+  escalationLedger: EscalationLedger;
+  logger: StepLogger;
+  clock: () => Date;
+  /** The Step Functions endpoint the e-mailed commands name when it is not AWS's (the local runtime's). */
+  endpoint: string | undefined;
+}
+
+/**
+ * E-mails the request of `incident`'s approval wait on `taskToken` to on-call: once per incident and token (its own
+ * item in the escalation ledger, for the approval timeout `windowMinutes`), published after the claim and recorded
+ * after that, so a crash in between lets the next try send it once more, and no further try sends a third
+ * (shared/notify/claimed-page.ts). `executionArn`: the waiting execution's, whose Region the commands answer in.
+ */
+export async function publishApprovalRequest(
+  incident: Incident,
+  taskToken: string,
+  executionArn: unknown,
+  windowMinutes: number,
+  deps: ApprovalMailDeps,
+): Promise<NotificationRecord> {
+  const at = deps.clock();
+  const occurrence: EscalationOccurrence = {
+    key: `approval:${incident.id}:${shortHash(taskToken)}`,
+    incidentId: incident.id,
+    at,
+    windowMinutes,
+    mayOpen: true,
+    label: `approval request of ${incident.id}`,
+    digest: false,
+  };
+  const tally = await deps.escalationLedger.record(occurrence);
+  if (!tally.send) {
+    return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: 'the approval request with this task token went out on an earlier try of this step', at: at.toISOString() };
+  }
+  const action = incident.plan ? ACTION_WORDS[incident.plan.action] ?? incident.plan.action : 'act';
+  const message = renderEscalation(incident, `Pipeline Guard proposes to ${action}: approve or reject it with the commands below.`, undefined, executionArn, {
+    taskToken,
+    endpoint: deps.endpoint,
+  });
+  const published = await publishClaimedPage(message, occurrence, deps);
+  return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };
+}

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
+import { notifyStep } from '../../../shared/steps/notify.js';
+import { remediateStep } from '../../../shared/steps/remediate.js';
+import { createMemoryApprovalResumes, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps, taskPort } from '../../support/fakes.js';
+import { answeredByEmail, askedAt, mailedTokens, recoveredAt, resumeDecisionsAt } from '../../support/alarm-approvals.js';
+
+const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
+
+/** An alarm whose runbook waits for approval, e-mailed; the reconciler's list of decisions to resume kept to read. */
+function carryDeps() {
+  const approvalResumes = createMemoryApprovalResumes();
+  const runner = createScriptedRunbookRunner();
+  const made = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner }), approvalResumes });
+  return { ...made, approvalResumes, runner };
+}
+
+/** ALARM at 10:03 (e-mailed with token-1), OK at 10:08, ALARM again at 10:12 (within the flap window: counted, token-2). */
+async function fastFlapEndingInAlarm(deps: ReturnType<typeof carryDeps>['deps']) {
+  const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+  await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+  const firing = await askedAt(deps, '2026-11-20T10:12:00.000Z', 'token-2');
+  return { first, firing };
+}
+
+describe("an answer to the problem's e-mailed request, given after its incident recovered", () => {
+  it('approves the runbook for the firing counted on the request: the reconciler resumes it, nobody is paged', async () => {
+    const { deps, published, approvalResumes, runner } = carryDeps();
+    const { first, firing } = await fastFlapEndingInAlarm(deps);
+
+    // Act: on-call answers the e-mail they have; the reconciler runs a minute later.
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+    const tasks = taskPort();
+    const run = await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
+
+    // Assert: the waiting execution is resumed with the approval, once; then it runs the runbook for the firing alarm.
+    expect(tasks.calls).toEqual([['succeed', 'token-2', { approvedBy: 'oncall-ana' }]]);
+    expect(run.resumed).toEqual([firing.incidentId]);
+    expect((await deps.incidents.get(firing.incidentId))?.approval).toMatchObject({ status: 'approved', decidedBy: 'oncall-ana', carriedFrom: first.incidentId, taskToken: null });
+    expect((await deps.incidents.get(first.incidentId))?.history.find((entry) => entry.event === 'approval_carried_over')?.detail).toBe(firing.incidentId);
+    expect(runner.started).toEqual([]);
+    deps.clock = () => new Date('2026-11-20T10:16:05.000Z');
+    expect(await remediateStep({ trigger: firing, approval: { approvedBy: 'oncall-ana' } }, deps)).toMatchObject({ action: 'run_runbook', applied: true });
+    expect(runner.started).toHaveLength(1);
+    expect(published).toHaveLength(1);
+  });
+
+  it('carries a rejection over as a rejection', async () => {
+    const { deps, approvalResumes } = carryDeps();
+    const { first, firing } = await fastFlapEndingInAlarm(deps);
+
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { rejected: 'investigating by hand' });
+    const tasks = taskPort();
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
+
+    expect(tasks.calls).toEqual([['fail', 'token-2', 'ApprovalRejected: investigating by hand']]);
+    expect((await deps.incidents.get(firing.incidentId))?.approval).toMatchObject({ status: 'rejected', reason: 'investigating by hand', carriedFrom: first.incidentId });
+  });
+
+  it('decides only the newest of two firings waiting under the request: one answer runs the runbook once', async () => {
+    const { deps, approvalResumes } = carryDeps();
+    const { first, firing: older } = await fastFlapEndingInAlarm(deps);
+    const newest = await askedAt(deps, '2026-11-20T10:14:00.000Z', 'token-3');
+
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+    const tasks = taskPort();
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
+
+    expect(tasks.calls.map(([kind, token]) => `${kind} ${token}`)).toEqual(['succeed token-3']);
+    expect((await deps.incidents.get(newest.incidentId))?.approval?.status).toBe('approved');
+    expect((await deps.incidents.get(older.incidentId))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-2' });
+  });
+
+  it('carries it to nothing when no incident of the problem waits, and says so on the timeline', async () => {
+    const { deps, published, approvalResumes } = carryDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+
+    expect(approvalResumes.entries.size).toBe(0);
+    expect((await deps.incidents.get(first.incidentId))?.history.find((entry) => entry.event === 'approval_not_carried_over')?.detail).toMatch(
+      /^approved by oncall-ana by e-mail after cw-\w+ had recovered, and no incident of its problem waits for approval under its request: nothing is applied$/,
+    );
+    expect(published).toHaveLength(1);
+  });
+
+  it('creates nothing new when the answered execution runs its Notify again (a retry, a redelivery)', async () => {
+    const { deps, published, approvalResumes } = carryDeps();
+    const { first, firing } = await fastFlapEndingInAlarm(deps);
+
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+    await answeredByEmail(deps, first, '2026-11-20T10:15:30.000Z', { approvedBy: 'oncall-ana' });
+    const tasks = taskPort();
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:17:00.000Z');
+
+    expect(tasks.calls).toHaveLength(1);
+    expect((await deps.incidents.get(firing.incidentId))?.audit?.filter((entry) => entry.status === 'approved')).toHaveLength(1);
+    expect((await deps.incidents.get(first.incidentId))?.history.filter((entry) => entry.event.startsWith('approval_carried') || entry.event.startsWith('approval_not_carried'))).toHaveLength(1);
+    expect(published).toHaveLength(1);
+  });
+
+  it('is delivered once after a Notify killed between recording the decision and its note, and a failed first resume', async () => {
+    const { deps, approvalResumes } = carryDeps();
+    const { first, firing } = await fastFlapEndingInAlarm(deps);
+    const update = deps.incidents.update.bind(deps.incidents);
+    deps.incidents.update = async (id, fields, append) => {
+      if (append?.history?.some((entry) => entry.event === 'approval_carried_over')) throw new Error('killed');
+      return update(id, fields, append);
+    };
+    await expect(answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' })).rejects.toThrow('killed');
+    deps.incidents.update = update;
+    await answeredByEmail(deps, first, '2026-11-20T10:15:10.000Z', { approvedBy: 'oncall-ana' });
+
+    // The reconciler's first call fails (Step Functions throttled it); the next run resumes it.
+    const down = taskPort(() => Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    expect((await resumeDecisionsAt(deps, approvalResumes, down, '2026-11-20T10:16:00.000Z')).failed).toEqual([firing.incidentId]);
+    const tasks = taskPort();
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:22:00.000Z');
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:40:00.000Z');
+
+    expect(tasks.calls).toEqual([['succeed', 'token-2', { approvedBy: 'oncall-ana' }]]);
+    expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it('keeps the carried decision when the waiting execution asks again with its token (the local runtime restarted it)', async () => {
+    const { deps, published, approvalResumes } = carryDeps();
+    const { first, firing } = await fastFlapEndingInAlarm(deps);
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+
+    // Act: the restarted execution reaches its wait again, with the token it kept.
+    deps.clock = () => new Date('2026-11-20T10:15:20.000Z');
+    await notifyStep({ trigger: firing, approvalRequest: { taskToken: 'token-2' } }, deps);
+    const tasks = taskPort();
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
+
+    expect(tasks.calls).toEqual([['succeed', 'token-2', { approvedBy: 'oncall-ana' }]]);
+    expect(published).toHaveLength(1);
+  });
+
+  it("e-mails a firing counted while the answer was recorded without it: it reads the holder again after naming itself", async () => {
+    const { deps, published } = carryDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await recoveredAt(deps, '2026-11-20T10:08:00.000Z');
+    const before = await deps.incidents.get(first.incidentId);
+    await answeredByEmail(deps, first, '2026-11-20T10:11:59.000Z', { approvedBy: 'oncall-ana' });
+    // The firing's Notify read the holder just before the answer was recorded (and carried to nothing).
+    const get = deps.incidents.get.bind(deps.incidents);
+    let stale = true;
+    deps.incidents.get = async (id) => (id === first.incidentId && stale ? ((stale = false), structuredClone(before)) : get(id));
+
+    await askedAt(deps, '2026-11-20T10:12:00.000Z', 'token-2');
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+  });
+
+  it('e-mails the waiting firing its own request when what it would apply is not what the e-mail showed', async () => {
+    const { deps, published, approvalResumes } = carryDeps();
+    const { first, firing } = await fastFlapEndingInAlarm(deps);
+    // What the counted request recorded is not what its incident would apply now (an analysis since changed it).
+    const waiting = await deps.incidents.get(firing.incidentId);
+    await deps.incidents.update(firing.incidentId, { approval: { ...waiting!.approval!, digest: '0123456789ab' } });
+
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+
+    expect(approvalResumes.entries.size).toBe(0);
+    expect((await deps.incidents.get(firing.incidentId))?.approval?.status).toBe('pending');
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+  });
+});
