@@ -9,6 +9,9 @@ import { COMMENT_MARKER, commitCommentMarker, renderComment } from '../notify/co
 import { pullRequestComment } from '../notify/pull-request.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
+import { recordTakingOver } from '../notify/claim-take-over.js';
+import { claimPage } from '../notify/page-claims.js';
+import { alarmEpisodeAfter } from '../domain/alarm-incident.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationFor, pageOccurrence, problemOf } from '../notify/escalation-policy.js';
@@ -260,7 +263,7 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
  * - the problem's (`approval:<problem key>`, the key its pages have, a writer's run of a workflow outsiders can repeat
  *   apart from theirs): the first incident of the problem to ask opens it; a later one asking while that request can
  *   be answered (the same failure on another push, another ALARM of an alarm still firing, or of an alarm flapping
- *   back within APPROVAL_FLAP_MINUTES of its OK) is counted on it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
+ *   back within ALARM_FLAP_MINUTES of its OK) is counted on it and e-mails nothing. Its wait runs out unanswered, and pages then only if its incident is still open, once per
  *   problem and window like any page. Once the holder's incident recovered or was superseded, or its wait ended,
  *   its token applies nothing: the next request takes the claim over (a conditional write, checked when asked, so no
  *   release that a crash could skip). Only the incident holding the claim goes on to
@@ -275,15 +278,9 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   const claim: EscalationOccurrence = {
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
   };
-  let asked = await deps.escalationLedger.record(claim);
   // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
-  // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. A few
-  // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended.
-  for (let round = 0; round < 3 && !asked.send && !asked.alreadySent && asked.owner && asked.owner !== incident.id && asked.windowStart; round += 1) {
-    const holder = await deps.incidents.get(asked.owner);
-    if (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder)) break;
-    asked = (await deps.escalationLedger.takeOver(claim, { owner: asked.owner, windowStart: asked.windowStart })) ?? (await deps.escalationLedger.record(claim));
-  }
+  // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over.
+  const asked = await recordTakingOver(claim, (holder) => awaitsApproval(holder, at) || alarmEpisodeAfter(incident, holder) === 'flap', deps);
   if (!asked.send && !asked.alreadySent) {
     const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
@@ -308,25 +305,6 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   });
   const published = await publishClaimedPage(message, occurrence, deps);
   return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };
-}
-
-/**
- * An alarm back in ALARM within this many minutes of the OK that ended the open request's incident is one flapping
- * episode: its request is counted on the one on-call already has, as its pages are, instead of e-mailing a request
- * per flap. Later than that it is a new episode, and its request (the one whose token can approve it) is e-mailed.
- */
-const APPROVAL_FLAP_MINUTES = 15;
-
-/**
- * Whether `incident`, an alarm's, fired again within {@link APPROVAL_FLAP_MINUTES} of the OK that resolved `holder`
- * (the same alarm's incident holding the problem's request), by the alarm's own state-change times. The price, said in
- * the README: the last ALARM of a fast flap cannot be approved by e-mail; its wait times out and pages if it still fires.
- */
-function firesAgainWithinFlap(incident: Incident, holder: Incident | null | undefined): boolean {
-  if (incident.source !== 'cloudwatch' || holder?.source !== 'cloudwatch' || holder.status !== 'resolved' || !holder.resolvedAt) return false;
-  const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
-  const okAt = Date.parse(holder.resolvedAt);
-  return Number.isFinite(firedAt) && Number.isFinite(okAt) && firedAt >= okAt && firedAt - okAt < APPROVAL_FLAP_MINUTES * 60_000;
 }
 
 /**
@@ -515,19 +493,14 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     if (route.scope === 'deployment') guardPaged = true;
     else paged = true;
     const occurrence = pageOccurrence(route, incident, deps.clock(), deps.remediation.policyFile);
-    const tally = await deps.escalationLedger.record(occurrence);
-    if (tally.send) {
+    const claim = await claimPage(occurrence, incident, deps);
+    if (claim.send) {
       // A publish that fails gives its send back and fails the step: the PR comment above is idempotent, and a retry
       // sends the page; a crash after it went out lets a retry send it once more, never more (the ledger's claim).
-      const published = await publishClaimedPage(renderEscalation(sofar, `${route.why}.`, tally, state.execution?.arn), occurrence, deps);
+      const published = await publishClaimedPage(renderEscalation(sofar, `${route.why}.`, claim.tally, state.execution?.arn), claim.claims, deps);
       notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
     } else {
-      const counted = tally.alreadySent
-        ? 'the escalation of this incident went out on an earlier try of this step'
-        : tally.windowCount > 0
-          ? `counted on the open escalation of this problem: seen ${tally.windowCount} time${tally.windowCount === 1 ? '' : 's'} since ${tally.windowStart ?? 'the last page'}`
-          : 'a re-run started by a person never opens an escalation by itself';
-      notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: counted, at: at() });
+      notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: claim.detail, at: at() });
     }
   } else if (reasons.length > 0 && incident.status !== 'resolved') {
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `not paged: ${route.why}`, at: at() });

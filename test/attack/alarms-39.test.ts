@@ -67,8 +67,8 @@ const NO_GITHUB = { GITHUB_TOKEN: undefined };
 describe('attack pass 17: findings on the alarm path', () => {
   const runtimes = useLocalRuntimePerTest();
 
-  // attack-39 finding F1: an alarm that recovered and fires again hours later is counted on the first page's 24 h window: nobody is paged for the new outage
-  it.skip('pages on-call again when an alarm fires again hours after it recovered (a new episode, not a flap)', async () => {
+  // attack-39 finding F1 (fixed: a new episode takes the window over): an alarm that recovered and fires again hours later is counted on the first page's 24 h window: nobody is paged for the new outage
+  it('pages on-call again when an alarm fires again hours after it recovered (a new episode, not a flap)', async () => {
     const harness = await runtimes.start({ secret: 'a39', name: 'guard-a39-refire', env: NO_GITHUB });
     const episodes = [
       alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'),
