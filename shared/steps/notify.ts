@@ -7,7 +7,7 @@ import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER, commitCommentMarker, renderComment } from '../notify/comment.js';
 import { pullRequestComment } from '../notify/pull-request.js';
-import { renderEscalation } from '../notify/escalation.js';
+import { asStormPage, renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
 import { claimPage } from '../notify/page-claims.js';
@@ -497,7 +497,8 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     if (claim.send) {
       // A publish that fails gives its send back and fails the step: the PR comment above is idempotent, and a retry
       // sends the page; a crash after it went out lets a retry send it once more, never more (the ledger's claim).
-      const published = await publishClaimedPage(renderEscalation(sofar, `${route.why}.`, claim.tally, state.execution?.arn), claim.claims, deps);
+      const message = renderEscalation(sofar, `${route.why}.${claim.note}`, claim.tally, state.execution?.arn);
+      const published = await publishClaimedPage(claim.storm ? asStormPage(message, claim.storm.alarms) : message, claim.claims, deps);
       notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
     } else {
       notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: claim.detail, at: at() });

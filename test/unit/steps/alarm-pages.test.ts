@@ -69,3 +69,30 @@ describe('alarm pages: a new episode pages again, a flap is counted', () => {
     expect(published).toHaveLength(1);
   });
 });
+
+describe('alarm pages: a group of alarms pages its lead and one storm page', () => {
+  it('groups the second alarm with the first page, sends one storm page for the third, and counts the rest on it', async () => {
+    const { deps, published } = stepDeps();
+    const incidents = [];
+    for (const [k, at] of ['10:00:00', '10:00:20', '10:01:00', '10:04:00'].entries()) incidents.push(await firedAt(deps, `2026-11-20T${at}.000Z`, `orders-${k}-5xx`));
+
+    expect(published.map((p) => p.subject)).toEqual([expect.stringContaining('] [ALARM] orders-0-5xx'), expect.stringMatching(/^\[Pipeline Guard\] \[ALARM STORM: 3 alarms\] \[ALARM\] orders-2-5xx/)]);
+    expect(published[0]?.message).toContain('grouped with this page');
+    expect(incidents.map((i) => lastPage(i)?.detail)).toEqual([
+      'm-1',
+      expect.stringMatching(/^grouped with the alarm page at 2026-11-20T10:00:00.000Z/),
+      'm-2',
+      expect.stringMatching(/^counted on the alarm storm page of the group that started at 2026-11-20T10:00:00.000Z: alarm 4/),
+    ]);
+  });
+
+  it('starts a new group five minutes after the first alarm of the last one', async () => {
+    const { deps, published } = stepDeps();
+    await firedAt(deps, '2026-11-20T10:00:00.000Z', 'orders-a-5xx');
+    await firedAt(deps, '2026-11-20T10:01:00.000Z', 'orders-b-5xx');
+
+    await firedAt(deps, '2026-11-20T10:05:30.000Z', 'orders-c-5xx');
+
+    expect(published.map((p) => p.subject)).toEqual([expect.stringContaining('orders-a-5xx'), expect.stringContaining('[ALARM] orders-c-5xx')]);
+  });
+});
