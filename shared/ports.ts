@@ -387,6 +387,11 @@ export interface EscalationOccurrence {
    * it; shared/reconcile/digests.ts). False: they reach on-call only with the next page after the window.
    */
   digest?: boolean;
+  /**
+   * What this occurrence is, named in its window's digest (an alarm group's: the alarm). Kept for the occurrences the
+   * window remembers (see MAX_SEEN_PER_WINDOW), at most 200 characters each.
+   */
+  member?: string;
 }
 
 /** The escalation ledger's answer: whether this occurrence pages, and the counts the message shows. */
@@ -451,6 +456,8 @@ export interface EscalationDigest extends DigestDue {
   lastSeen: string;
   /** The latest incident counted in the window (for links); null for windows counted before it was recorded. */
   lastIncidentId: string | null;
+  /** What the window's occurrences were (their `member`), sorted; empty when they named none. */
+  members?: string[];
   /** This run's claim: only the holder marks the digest sent or releases it. */
   claim: string;
 }

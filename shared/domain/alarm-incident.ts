@@ -98,6 +98,27 @@ export function recoveredAlarmFields(
   };
 }
 
+/**
+ * An alarm back in ALARM within this many minutes of the OK that ended its previous incident is one flapping episode
+ * with it: counted on the page (and the approval request) on-call already has. Later than that it is a new episode,
+ * which pages (and asks) again. 15 minutes: a few evaluation periods of a 1- to 5-minute alarm.
+ */
+export const ALARM_FLAP_MINUTES = 15;
+
+/**
+ * How `incident`, an alarm's ALARM, stands to `earlier`, the same alarm's incident that holds its problem's page or
+ * approval request, by the alarm's own state-change times (never by arrival): `flap` when it fired again within
+ * {@link ALARM_FLAP_MINUTES} of the OK that resolved `earlier`, `new` (a new episode) when later than that; null when
+ * `earlier` still fires, either is not an alarm's, or a time is unknown or out of order.
+ */
+export function alarmEpisodeAfter(incident: Pick<Incident, 'source' | 'alarm'>, earlier: Pick<Incident, 'source' | 'status' | 'resolvedAt'> | null | undefined): 'flap' | 'new' | null {
+  if (incident.source !== 'cloudwatch' || earlier?.source !== 'cloudwatch' || earlier.status !== 'resolved' || !earlier.resolvedAt) return null;
+  const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
+  const okAt = Date.parse(earlier.resolvedAt);
+  if (!Number.isFinite(firedAt) || !Number.isFinite(okAt) || firedAt < okAt) return null;
+  return firedAt - okAt < ALARM_FLAP_MINUTES * 60_000 ? 'flap' : 'new';
+}
+
 export function alarmIncidentScope(trigger: AlarmTrigger): string {
   return alarmScope(alarmDetails(trigger).arn);
 }

@@ -9,18 +9,22 @@ import type { EscalationLedger, EscalationMessage, EscalationOccurrence, Escalat
  */
 export async function publishClaimedPage(
   message: EscalationMessage,
-  occurrence: EscalationOccurrence,
+  claimed: EscalationOccurrence | readonly EscalationOccurrence[],
   deps: { escalations: EscalationPublisher; escalationLedger: EscalationLedger; logger: StepLogger },
 ): Promise<{ messageId: string }> {
+  // A page may hold more than one claim (an alarm's: its problem's and its alarm group's): every one is given back.
+  const claims = Array.isArray(claimed) ? claimed : [claimed as EscalationOccurrence];
   try {
     return await deps.escalations.publish(message);
   } catch (error) {
-    deps.logger.error('escalation publish failed', { key: occurrence.key, incidentId: occurrence.incidentId, error: errorMessage(error) });
-    try {
-      await deps.escalationLedger.unsent(occurrence);
-    } catch (giveBack) {
-      // The send stays used: the retry may still send once more, as after a crash.
-      deps.logger.warn('giving the escalation send back failed', { key: occurrence.key, error: errorMessage(giveBack) });
+    for (const occurrence of claims) {
+      deps.logger.error('escalation publish failed', { key: occurrence.key, incidentId: occurrence.incidentId, error: errorMessage(error) });
+      try {
+        await deps.escalationLedger.unsent(occurrence);
+      } catch (giveBack) {
+        // The send stays used: the retry may still send once more, as after a crash.
+        deps.logger.warn('giving the escalation send back failed', { key: occurrence.key, error: errorMessage(giveBack) });
+      }
     }
     throw error;
   }

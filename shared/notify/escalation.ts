@@ -476,6 +476,15 @@ export function renderEscalation(
   return { subject: subject(subjectPrefix, named), message: lines.join('\n').slice(0, 200_000), attributes, chat };
 }
 
+/**
+ * The one page of an alarm storm (shared/notify/page-claims.ts): the escalation of the alarm that made it a storm,
+ * its subject saying so, so that on-call reads it as the outage's page rather than one more alarm's.
+ */
+export function asStormPage(message: EscalationMessage, alarms: number): EscalationMessage {
+  const about = message.subject.replace(/^\[Pipeline Guard\] /, '');
+  return { ...message, subject: subject(`[Pipeline Guard] [ALARM STORM: ${alarms} alarms] `, about) };
+}
+
 const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
 const moreTimes = (n: number) => `${n} more time${n === 1 ? '' : 's'}`;
 
@@ -494,6 +503,8 @@ export function renderDigest(digest: EscalationDigest, incident: Incident | null
     `Last seen: ${digest.lastSeen}.`,
     `The window of one escalation per problem ended at ${digest.dueAt}: the next occurrence pages again.`,
     '',
+    // An alarm group's digest names the alarms counted on its pages (at most the first 1,000 the window remembered).
+    ...(digest.members?.length ? [`Counted in this window: ${digest.members.slice(0, 200).map((member) => untrusted(member)).join(', ')}${digest.members.length > 200 ? `, and ${digest.members.length - 200} more` : ''}.`, ''] : []),
   ];
   const needed = incident ? needs(guardHandoff(incident), incident.status === 'resolved', false) : null;
   if (incident) {

@@ -7,10 +7,13 @@ import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
 import { COMMENT_MARKER, commitCommentMarker, renderComment } from '../notify/comment.js';
 import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-request.js';
-import { renderEscalation } from '../notify/escalation.js';
+import { asStormPage, renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { ACTION_WORDS, publishApprovalRequest } from '../notify/approval-mail.js';
 import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest } from '../notify/approval-carry.js';
+import { recordTakingOver } from '../notify/claim-take-over.js';
+import { claimPage } from '../notify/page-claims.js';
+import { alarmEpisodeAfter } from '../domain/alarm-incident.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationFor, pageOccurrence, problemOf } from '../notify/escalation-policy.js';
@@ -279,10 +282,11 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
  * - the problem's (`approval:<problem key>`, the key its pages have, a writer's run of a workflow outsiders can repeat
  *   apart from theirs): the first incident of the problem to ask opens it; a later one asking while that request can
  *   be answered (the same failure on another push, another ALARM of an alarm still firing, or of an alarm flapping
- *   back within APPROVAL_FLAP_MINUTES of its OK) is counted on it and e-mails nothing. An answer to the holder's e-mail
- *   given after the holder's incident recovered is carried over to the newest of them (shared/notify/approval-carry.ts);
- *   unanswered, its wait runs out, and pages then only if its incident is still open, once per problem and window
- *   like any page. Once the holder's incident recovered or was superseded, or its wait ended,
+ *   back within ALARM_FLAP_MINUTES of its OK while the holder's e-mail can still be answered) is counted on it and
+ *   e-mails nothing. An answer to the holder's e-mail given after the holder's incident recovered is carried over to
+ *   the newest of them (shared/notify/approval-carry.ts); unanswered, its wait runs out, and pages then only if its
+ *   incident is still open, once per problem and window like any page. Once the holder's incident recovered or was
+ *   superseded, or its wait ended,
  *   its token applies nothing: the next request takes the claim over (a conditional write, checked when asked, so no
  *   release that a crash could skip). Only the incident holding the claim goes on to
  * - its request's (one item per incident and task token): it is published after the claim and recorded after that,
@@ -297,17 +301,14 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
   };
   const executionArn = typeof state.execution?.arn === 'string' ? state.execution.arn : null;
-  let asked = await deps.escalationLedger.record(claim);
   // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
-  // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. A few
-  // rounds at most: a failed take-over means another request took it (and is answerable) or the window ended. Counted,
+  // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. Counted,
   // this request is named to the holder, whose answer is then carried over to it (shared/notify/approval-carry.ts).
-  for (let round = 0; round < 3 && !asked.send && !asked.alreadySent && asked.owner && asked.owner !== incident.id && asked.windowStart; round += 1) {
-    const holder = await deps.incidents.get(asked.owner);
-    const counts = awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at);
-    if (counts && (await countOnRequest(incident, asked.owner, executionArn, at, carryDeps(deps)))) break;
-    asked = (await deps.escalationLedger.takeOver(claim, { owner: asked.owner, windowStart: asked.windowStart })) ?? (await deps.escalationLedger.record(claim));
-  }
+  const asked = await recordTakingOver(
+    claim,
+    async (holder) => (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at)) && holder !== null && (await countOnRequest(incident, holder.id, executionArn, at, carryDeps(deps))),
+    deps,
+  );
   if (!asked.send && !asked.alreadySent) {
     const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
@@ -335,25 +336,15 @@ async function carryEmailedDecision(state: PipelineState, incident: Incident, de
 }
 
 /**
- * An alarm back in ALARM within this many minutes of the OK that ended the open request's incident is one flapping
- * episode: its request is counted on the one on-call already has, as its pages are, instead of e-mailing a request
- * per flap. Later than that it is a new episode, and its request (the one whose token can approve it) is e-mailed.
- */
-const APPROVAL_FLAP_MINUTES = 15;
-
-/**
- * Whether `incident`, an alarm's, fired again within {@link APPROVAL_FLAP_MINUTES} of the OK that resolved `holder`
- * (the same alarm's incident holding the problem's request), by the alarm's own state-change times, while on-call can
- * still answer the holder's e-mail: its request pending and its wait not over. Only then is it counted: an answer
- * already given was to another firing (its token is spent, and it approved nothing that runs now), so this firing is
- * asked by e-mail again rather than approved by it or left with nobody able to approve it.
+ * Whether `incident`, an alarm's, is a flap of `holder` (the same alarm's incident holding the problem's request; see
+ * `alarmEpisodeAfter`) while on-call can still answer the holder's e-mail: its request pending and its wait not over.
+ * Only then is it counted: an answer already given was to another firing (its token is spent, and it approved nothing
+ * that runs now), so this firing is asked by e-mail again rather than approved by it or left with nobody able to
+ * approve it.
  */
 function firesAgainWithinFlap(incident: Incident, holder: Incident | null | undefined, now: Date): boolean {
-  if (incident.source !== 'cloudwatch' || holder?.source !== 'cloudwatch' || holder.status !== 'resolved' || !holder.resolvedAt) return false;
-  if (holder.approval?.status !== 'pending' || waitEndedBy(holder.approval, now)) return false;
-  const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
-  const okAt = Date.parse(holder.resolvedAt);
-  return Number.isFinite(firedAt) && Number.isFinite(okAt) && firedAt >= okAt && firedAt - okAt < APPROVAL_FLAP_MINUTES * 60_000;
+  if (holder?.approval?.status !== 'pending' || waitEndedBy(holder.approval, now)) return false;
+  return alarmEpisodeAfter(incident, holder) === 'flap';
 }
 
 /**
@@ -545,19 +536,15 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
     if (route.scope === 'deployment') guardPaged = true;
     else paged = true;
     const occurrence = pageOccurrence(route, incident, deps.clock(), deps.remediation.policyFile);
-    const tally = await deps.escalationLedger.record(occurrence);
-    if (tally.send) {
+    const claim = await claimPage(occurrence, incident, deps);
+    if (claim.send) {
       // A publish that fails gives its send back and fails the step: the PR comment above is idempotent, and a retry
       // sends the page; a crash after it went out lets a retry send it once more, never more (the ledger's claim).
-      const published = await publishClaimedPage(renderEscalation(sofar, `${route.why}.`, tally, state.execution?.arn), occurrence, deps);
+      const message = renderEscalation(sofar, `${route.why}.${claim.note}`, claim.tally, state.execution?.arn);
+      const published = await publishClaimedPage(claim.storm ? asStormPage(message, claim.storm.alarms) : message, claim.claims, deps);
       notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at() });
     } else {
-      const counted = tally.alreadySent
-        ? 'the escalation of this incident went out on an earlier try of this step'
-        : tally.windowCount > 0
-          ? `counted on the open escalation of this problem: seen ${tally.windowCount} time${tally.windowCount === 1 ? '' : 's'} since ${tally.windowStart ?? 'the last page'}`
-          : 'a re-run started by a person never opens an escalation by itself';
-      notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: counted, at: at() });
+      notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: claim.detail, at: at() });
     }
   } else if (reasons.length > 0 && incident.status !== 'resolved') {
     notifications.push({ channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: `not paged: ${route.why}`, at: at() });

@@ -65,7 +65,12 @@ interface LedgerItem {
   seen?: Set<string>;
   digestFor?: string;
   digestClaimedAt?: string;
+  /** The remembered occurrences' `member`s (an alarm group's alarms), for the digest to name. */
+  members?: Set<string>;
 }
+
+/** An occurrence's `member` as the item keeps it: bounded, so 1,000 of them stay far below DynamoDB's 400 KB. */
+const memberOf = (occurrence: EscalationOccurrence) => (occurrence.member ? new Set([occurrence.member.slice(0, 200)]) : null);
 
 function tallyOf(item: LedgerItem | undefined, send: boolean, previousSentAt: string | null): EscalationTally {
   return {
@@ -90,6 +95,7 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
    */
   async function open(occurrence: EscalationOccurrence, when: { cutoff: string } | { from: { owner: string; windowStart: string } }): Promise<EscalationTally | null> {
     const at = occurrence.at.toISOString();
+    const member = memberOf(occurrence);
     const response = await conditionalWrite(() =>
       client.send(
         new UpdateCommand({
@@ -97,16 +103,17 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
           Key: escalationLedgerKey(occurrence.key),
           UpdateExpression:
             'SET #windowStart = :at, #owner = :id, #windowCount = :one, #sends = :one, #seen = :ids, #lastSeen = :at, #lastSentAt = :at, ' +
-            '#firstSeen = if_not_exists(#firstSeen, :at), #expiresAt = :expiresAt, #label = :label ADD #total :one',
+            `#firstSeen = if_not_exists(#firstSeen, :at), #expiresAt = :expiresAt, #label = :label${member ? ', #members = :member' : ''} ADD #total :one${member ? '' : ' REMOVE #members'}`,
           ConditionExpression: 'cutoff' in when ? 'attribute_not_exists(#windowStart) OR #windowStart < :cutoff' : '#owner = :from AND #windowStart = :fromStart',
           ExpressionAttributeNames: {
             '#windowStart': 'windowStart', '#owner': 'owner', '#windowCount': 'windowCount', '#sends': 'sends', '#seen': 'seen', '#lastSeen': 'lastSeen',
-            '#lastSentAt': 'lastSentAt', '#firstSeen': 'firstSeen', '#expiresAt': 'expiresAt', '#label': 'label', '#total': 'total',
+            '#lastSentAt': 'lastSentAt', '#firstSeen': 'firstSeen', '#expiresAt': 'expiresAt', '#label': 'label', '#total': 'total', '#members': 'members',
           },
           ExpressionAttributeValues: {
             ':at': at, ':id': occurrence.incidentId, ':one': 1, ':ids': new Set([occurrence.incidentId]),
             ...('cutoff' in when ? { ':cutoff': when.cutoff } : { ':from': when.from.owner, ':fromStart': when.from.windowStart }),
             ':expiresAt': Math.floor(occurrence.at.getTime() / 1000) + LEDGER_TTL_SECONDS, ':label': occurrence.label.slice(0, 300),
+            ...(member ? { ':member': member } : {}),
           },
           ReturnValues: 'ALL_OLD',
         }),
@@ -128,20 +135,24 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
   async function count(occurrence: EscalationOccurrence, cutoff: string): Promise<EscalationTally | null> {
     // Remembered while the window has room for its id, else only counted (see MAX_SEEN_PER_WINDOW): two writes, each
     // conditional on which of the two the item is in, so concurrent occurrences never count one twice by racing.
+    const member = memberOf(occurrence);
     for (const remember of [true, false]) {
+      const named = remember && member !== null;
       const response = await conditionalWrite(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: escalationLedgerKey(occurrence.key),
-            UpdateExpression: `ADD #windowCount :one, #total :one${remember ? ', #seen :ids' : ''} SET #lastSeen = :at, #lastIncident = :id`,
+            UpdateExpression: `ADD #windowCount :one, #total :one${remember ? ', #seen :ids' : ''}${named ? ', #members :member' : ''} SET #lastSeen = :at, #lastIncident = :id`,
             ConditionExpression: `attribute_exists(#windowStart) AND #windowStart >= :cutoff AND NOT contains(#seen, :id) AND size(#seen) ${remember ? '<' : '>='} :maxSeen`,
             ExpressionAttributeNames: {
               '#windowCount': 'windowCount', '#total': 'total', '#seen': 'seen', '#lastSeen': 'lastSeen', '#windowStart': 'windowStart', '#lastIncident': 'lastIncident',
+              ...(named ? { '#members': 'members' } : {}),
             },
             ExpressionAttributeValues: {
               ':one': 1, ':id': occurrence.incidentId, ':at': occurrence.at.toISOString(), ':cutoff': cutoff, ':maxSeen': MAX_SEEN_PER_WINDOW,
               ...(remember ? { ':ids': new Set([occurrence.incidentId]) } : {}),
+              ...(named ? { ':member': member } : {}),
             },
             ReturnValues: 'ALL_NEW',
           }),
@@ -312,6 +323,7 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
         firstSeen: item.firstSeen ?? due.windowStart,
         lastSeen: item.lastSeen ?? due.windowStart,
         lastIncidentId: item.lastIncident ?? null,
+        ...(item.members?.size ? { members: [...item.members].sort() } : {}),
         claim,
       };
     },

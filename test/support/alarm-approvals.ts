@@ -20,6 +20,17 @@ import type { ApprovalResumes } from '../../shared/stores/approval-resumes.js';
 
 /** The fixture's alarm (or one renamed) entering ALARM at `at`, planned and asking for approval with `token`. */
 export async function askedAt(deps: ReturnType<typeof stepDeps>['deps'], at: string, token: string, alarmName?: string) {
+  const trigger = alarmTriggerAt(at, alarmName);
+  deps.clock = () => new Date(at);
+  await classifyStep({ trigger }, deps);
+  await analyzeStep({ trigger }, deps);
+  expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'run_runbook', awaitingApproval: true });
+  await notifyStep({ trigger, approvalRequest: { taskToken: token } }, deps);
+  return trigger;
+}
+
+/** The trigger of the fixture's alarm (or one renamed) entering ALARM at `at`. */
+export function alarmTriggerAt(at: string, alarmName?: string) {
   const event = structuredClone(loadAlarmEvent('alarm-state-alarm')) as Record<string, any>;
   event.time = at;
   event.detail.state.timestamp = at;
@@ -27,13 +38,7 @@ export async function askedAt(deps: ReturnType<typeof stepDeps>['deps'], at: str
     event.detail.alarmName = alarmName;
     event.resources = [String(event.resources[0]).replace(/alarm:.*$/, `alarm:${alarmName}`)];
   }
-  const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(event));
-  deps.clock = () => new Date(at);
-  await classifyStep({ trigger }, deps);
-  await analyzeStep({ trigger }, deps);
-  expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'run_runbook', awaitingApproval: true });
-  await notifyStep({ trigger, approvalRequest: { taskToken: token } }, deps);
-  return trigger;
+  return alarmTriggerFromEvent(alarmEventSchema.parse(event));
 }
 
 /** The e-mailed task tokens, in order. */

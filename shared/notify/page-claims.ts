@@ -1,0 +1,119 @@
+import { alarmEpisodeAfter } from '../domain/alarm-incident.js';
+import type { Incident } from '../domain/incident.js';
+import { failureTimeOf } from '../domain/recovery.js';
+import { alarmScope } from '../domain/trigger.js';
+import type { EscalationLedger, EscalationOccurrence, EscalationTally } from '../ports.js';
+import { recordTakingOver } from './claim-take-over.js';
+
+/**
+ * What the escalation ledger decided about a page: send it (its claims, given back if the publish fails; `note`, a
+ * sentence the page adds; `storm`, the alarm storm it is the one page of), or why not.
+ */
+export type PageClaim =
+  | { send: true; tally: EscalationTally; claims: EscalationOccurrence[]; note: string; storm?: { alarms: number } }
+  | { send: false; detail: string };
+
+/**
+ * Alarm pages of the deployment are grouped for this many minutes from the first (the group's lead): an outage fires
+ * its alarms over a few evaluation periods of 1 to 5 minutes, and a shorter window split one outage into several
+ * groups, while a longer one delays the digest that names the grouped alarms.
+ */
+export const ALARM_GROUP_MINUTES = 5;
+/** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
+const ALARM_GROUP_KEY = 'alarm-group';
+
+export interface PageClaimDeps {
+  escalationLedger: EscalationLedger;
+  incidents: { get(id: string): Promise<Incident | null>; listOpenInScope(scope: string, limit: number): Promise<Incident[]> };
+}
+
+/** An alarm's open incidents read to tell whether it still fires: the OK resolves as many (MAX_RESOLVED_PER_EVENT). */
+const OPEN_ALARM_INCIDENTS_READ = 25;
+
+/**
+ * Claims the page `occurrence` describes in the escalation ledger: one page per problem and window. An alarm's
+ * window is held by the incident that paged; an ALARM that is a new episode of the alarm takes the window over and
+ * pages (counted on the old page, the second outage reached on-call only in the next day's digest): it fired more
+ * than ALARM_FLAP_MINUTES after the OK that resolved that incident (by the alarm's own times), and no ALARM of the
+ * alarm counted since is still open (ALARM, INSUFFICIENT_DATA, ALARM: the alarm never recovered in between).
+ */
+export async function claimPage(occurrence: EscalationOccurrence, incident: Incident, deps: PageClaimDeps): Promise<PageClaim> {
+  const onChild = await countOnFiringChild(occurrence, incident, deps);
+  if (onChild) return onChild;
+  const tally = incident.source === 'cloudwatch'
+    ? await recordTakingOver(occurrence, async (holder) => alarmEpisodeAfter(incident, holder) !== 'new' || (await firesSinceEarlier(incident, deps)), deps)
+    : await deps.escalationLedger.record(occurrence);
+  if (!tally.send) return { send: false, detail: countedDetail(tally) };
+  if (incident.source !== 'cloudwatch') return { send: true, tally, claims: [occurrence], note: '' };
+  return groupAlarmPage(occurrence, tally, incident, deps);
+}
+
+/**
+ * An alarm page the problem's window let through, in its alarm group (one per deployment, {@link ALARM_GROUP_MINUTES}
+ * from its lead, as PagerDuty's time-based alert grouping): the lead pages; the second alarm is grouped with it and
+ * pages nobody (two alarms at once are most often one problem seen twice: a symptom and its cause, a composite and the
+ * children it names); the third makes it a storm and sends its one storm page; the rest are counted on that. Every
+ * one is recorded on its incident, and the lead's digest when the group ends names them all. Each place is an item of
+ * the escalation ledger claimed with a conditional write, so concurrent alarms take each place once, and a retried
+ * step finds its own place again (a crash between publish and record re-sends at most once, as any page).
+ */
+async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTally, incident: Incident, deps: PageClaimDeps): Promise<PageClaim> {
+  // Grouped by when the alarms fired (their own state-change times), not when each was delivered.
+  const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
+  const at = Number.isFinite(firedAt) ? new Date(firedAt) : problem.at;
+  const place = (key: string, label: string, digest: boolean): EscalationOccurrence => ({
+    key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest, member: incident.alarm?.name ?? problem.label,
+  });
+  const lead = place(ALARM_GROUP_KEY, `alarms grouped with the page of ${problem.label}`, true);
+  const group = await deps.escalationLedger.record(lead);
+  const start = group.windowStart;
+  const end = start ? new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString() : 'the end of the group';
+  const grouping = ` Alarms of this deployment that fire until ${end} are grouped with this page: a third one sends one alarm storm page, and a digest at ${end} names them all.`;
+  // Without a window to join (its item unreadable), the alarm pages as its own.
+  if (group.send || !start) return { send: true, tally, claims: group.send ? [problem, lead] : [problem], note: group.send ? grouping : '' };
+  if (group.alreadySent) return { send: false, detail: countedDetail(group) };
+  const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group', false));
+  if (second.send || second.alreadySent) {
+    return { send: false, detail: `grouped with the alarm page at ${start} (the second alarm of this deployment within ${ALARM_GROUP_MINUTES} minutes of it): named in its digest at ${end}` };
+  }
+  const storm = place(`${ALARM_GROUP_KEY}:${start}:storm`, 'the storm page of an alarm group', false);
+  const stormed = await deps.escalationLedger.record(storm);
+  if (stormed.send) {
+    const note = ` This is an alarm storm: ${group.windowCount} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; the ones that fire until ${end} are counted on this page, and a digest at ${end} names them all.`;
+    return { send: true, tally, claims: [problem, storm], note, storm: { alarms: group.windowCount } };
+  }
+  if (stormed.alreadySent) return { send: false, detail: countedDetail(stormed) };
+  return { send: false, detail: `counted on the alarm storm page of the group that started at ${start}: alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; named in its digest at ${end}` };
+}
+
+/**
+ * A composite alarm whose children (its `reasonData.triggeringAlarms`) still fire is the problem their pages are
+ * about: children fire first, and each was paged or grouped when it did. Its occurrence is counted on the first such
+ * child's open window (named in that child's digest) and pages nobody. Null when no child still fires or none has an
+ * open window: the composite pages as any alarm. A composite names alarms of its own account and region only.
+ */
+async function countOnFiringChild(occurrence: EscalationOccurrence, incident: Incident, deps: PageClaimDeps): Promise<PageClaim | null> {
+  const alarm = incident.alarm;
+  if (incident.source !== 'cloudwatch' || alarm?.kind !== 'composite' || !alarm.children?.length) return null;
+  const prefix = alarm.arn.slice(0, alarm.arn.indexOf(':alarm:') + ':alarm:'.length);
+  for (const child of alarm.children) {
+    const childArn = `${prefix}${child}`;
+    if ((await deps.incidents.listOpenInScope(alarmScope(childArn), 1)).length === 0) continue;
+    const counted = await deps.escalationLedger.record({ ...occurrence, key: `alarm:${childArn}`, mayOpen: false });
+    if (counted.windowCount > 0) return { send: false, detail: `counted on the open escalation of its child alarm ${child}, which still fires (the composite names it in triggeringAlarms)` };
+  }
+  return null;
+}
+
+/** Whether another ALARM of `incident`'s alarm, as early or earlier, is still open: the alarm has not recovered since. */
+async function firesSinceEarlier(incident: Incident, deps: PageClaimDeps): Promise<boolean> {
+  const open = await deps.incidents.listOpenInScope(alarmScope(incident.alarm?.arn ?? ''), OPEN_ALARM_INCIDENTS_READ);
+  return open.some((other) => other.id !== incident.id && failureTimeOf(other) <= failureTimeOf(incident));
+}
+
+/** What the incident records of a page the ledger did not let it send. */
+function countedDetail(tally: EscalationTally): string {
+  if (tally.alreadySent) return 'the escalation of this incident went out on an earlier try of this step';
+  if (tally.windowCount > 0) return `counted on the open escalation of this problem: seen ${tally.windowCount} time${tally.windowCount === 1 ? '' : 's'} since ${tally.windowStart ?? 'the last page'}`;
+  return 'a re-run started by a person never opens an escalation by itself';
+}
