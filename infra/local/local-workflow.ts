@@ -58,6 +58,18 @@ function timeoutOf(state: { TimeoutSeconds?: unknown; TimeoutSecondsPath?: unkno
   return typeof value === 'number' && value > 0 ? value : null;
 }
 
+/**
+ * The context object's `State` node, which the interpreter does not keep (a path into it fails the execution): its
+ * `EnteredTime` is the time it is read, and the interpreter reads a state's Parameters as it enters the state (again
+ * for each retry). AwaitApproval passes it to Notify as the wait's start; the runtime replaces it with the start it
+ * keeps across restarts (runtime.ts), which an execution resumed mid-wait needs.
+ */
+const enteredStateContext = {
+  get EnteredTime() {
+    return new Date().toISOString();
+  },
+};
+
 /** Fills `${Name}` placeholders exactly as CDK's definitionSubstitutions does; an unknown one is an error. */
 export function substitute(template: string, values: Record<string, string>): string {
   return template.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_match, name: string) => {
@@ -229,6 +241,7 @@ export async function startLocalWorkflow(options: {
       overrides: { taskResourceLocalHandlers: tasksFor(started) as never, retryIntervalOverrides, waitTimeOverrides },
       context: {
         Task: { Token: taskToken },
+        State: enteredStateContext,
         Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/local' },
         StateMachine: { Id: options.stateMachineArn, Name: 'incident-pipeline' },
       },

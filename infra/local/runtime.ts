@@ -355,7 +355,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
   // Notify is told when the wait began (`waitStartedAt`), so the end it records is the one this runtime enforces, also
-  // when it runs late: queued for a task slot, or again in an execution resumed after a restart.
+  // when it runs late: queued for a task slot, or again in an execution resumed after a restart. The kept start wins
+  // over the Payload's (the ASL's `$$.State.EnteredTime`, which a resumed execution evaluates anew as it re-enters).
   let notify: LambdaHandler | null = null;
   const tokenTasks: Record<string, LocalTokenTask> = {
     AwaitApproval: (input, wait) => {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ExecutionRecord, startLocalWorkflow } from '../../../infra/local/local-workflow.js';
 import { createSfnTaskControl } from '../../../shared/adapters/sfn.js';
 import { TaskTokenSpentError } from '../../../shared/errors.js';
+import { pipelineDefinition } from '../../support/pipeline-asl.js';
 
 /**
  * The local Step Functions' answer to a task token whose wait timed out while its execution still runs (its Catch
@@ -13,6 +14,10 @@ import { TaskTokenSpentError } from '../../../shared/errors.js';
  * after the timeout got its 👍 and "carried out" while the execution went on to escalate, applying nothing.
  */
 const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:timeout-test';
+const AWAIT_APPROVAL = pipelineDefinition.States.AwaitApproval as { Parameters: unknown; TimeoutSecondsPath: string };
+
+/** An execution's input as the pipeline's AwaitApproval reads it: Remediate's result holds the wait's seconds. */
+const waitingInput = (timeoutSeconds: number) => JSON.stringify({ trigger: { source: 'github' }, execution: {}, Payload: { timeoutSeconds } });
 
 function aslFile(): string {
   const definition = {
@@ -21,9 +26,10 @@ function aslFile(): string {
       AwaitApproval: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        // As statemachines/incident-pipeline.asl.json passes it: the timeout both in the Payload and where the path reads it.
-        Parameters: { Payload: { 'timeoutSeconds.$': '$.Payload.timeoutSeconds', approvalRequest: { 'taskToken.$': '$$.Task.Token' } } },
-        TimeoutSecondsPath: '$.Payload.timeoutSeconds',
+        // As statemachines/incident-pipeline.asl.json passes it (its own Parameters and timeout path, so the two cannot
+        // drift): the timeout both in the Payload and where the path reads it, the wait's start from the context object.
+        Parameters: AWAIT_APPROVAL.Parameters,
+        TimeoutSecondsPath: AWAIT_APPROVAL.TimeoutSecondsPath,
         ResultPath: '$.approval',
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalError', Next: 'Notify' }],
         Next: 'Notify',
@@ -69,7 +75,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     });
     close = async () => { release(); await workflow.close(); };
     const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'late-approval', input: JSON.stringify({ Payload: { timeoutSeconds: 1 } }) }));
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'late-approval', input: waitingInput(1) }));
     await vi.waitFor(() => expect(notified).not.toBeNull(), { timeout: 5_000 });
 
     // Act: the approval comes once the wait timed out, while Notify runs.
@@ -78,6 +84,29 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     // Assert
     await expect(answer).rejects.toBeInstanceOf(TaskTokenSpentError);
     expect(notified).toMatchObject({ approvalError: { Error: 'States.Timeout' } });
+  }, 15_000);
+
+  it("evaluates the ASL's $$.State.EnteredTime, a context node the interpreter does not keep, as the state is entered", async () => {
+    // Prepare
+    const payloads: Array<{ waitStartedAt?: unknown }> = [];
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1,
+      tokenTasks: { AwaitApproval: async (input) => { payloads.push((input as { Payload: { waitStartedAt?: unknown } }).Payload); return {}; } },
+      tasks: { Notify: async () => ({}) },
+    });
+    close = () => workflow.close();
+    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const before = Date.now();
+
+    // Act
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'entered-time', input: waitingInput(60) }));
+
+    // Assert: an ISO 8601 time, as Step Functions gives it, taken when AwaitApproval was entered (not a failed execution).
+    await vi.waitFor(() => expect(payloads).toHaveLength(1), { timeout: 5_000 });
+    const entered = Date.parse(String(payloads[0]?.waitStartedAt));
+    expect(new Date(entered).toISOString()).toBe(payloads[0]?.waitStartedAt);
+    expect(entered).toBeGreaterThanOrEqual(before);
+    expect(entered).toBeLessThanOrEqual(Date.now());
   }, 15_000);
 
   it('ends a wait resumed after a restart when it began, not a whole timeout after the restart', async () => {
@@ -92,7 +121,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     };
     const first = await startLocalWorkflow(options);
     const client = new SFNClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-wait', input: JSON.stringify({ Payload: { timeoutSeconds: 5 } }) }));
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-wait', input: waitingInput(5) }));
     await vi.waitFor(() => expect(starts).toHaveLength(1), { timeout: 5_000 });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await first.close();
