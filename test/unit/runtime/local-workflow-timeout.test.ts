@@ -141,3 +141,84 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     expect(Date.now() - resumedAt).toBeLessThan(4_500);
   }, 20_000);
 });
+
+/**
+ * The timers of `minMs` or more (a wait's, not the runtime's short polls) armed from now on and not yet fired or
+ * cleared, by delay in ms. `restore` puts the real setTimeout and clearTimeout back.
+ */
+function trackLongTimers(minMs: number) {
+  const armed = new Map<unknown, number>();
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const set = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle = realSet((...given: unknown[]) => { armed.delete(handle); callback(...given); }, ms, ...args);
+    if ((ms ?? 0) >= minMs) armed.set(handle, ms ?? 0);
+    return handle;
+  }) as typeof setTimeout);
+  const clear = vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((handle?: NodeJS.Timeout) => { armed.delete(handle); realClear(handle); }) as typeof clearTimeout);
+  return { armed: () => [...armed.values()], restore: () => { set.mockRestore(); clear.mockRestore(); } };
+}
+
+describe('local Step Functions: one timer owns an approval wait’s end', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  const client = (endpoint: string) => new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+  it('lets one timer end a wait, and a runtime that stops leaves none armed', async () => {
+    // Prepare: a wait of a minute, parked.
+    const timers = trackLongTimers(10_000);
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1,
+      tokenTasks: { AwaitApproval: async () => ({}) },
+      tasks: { Notify: async () => ({}) },
+    });
+    close = async () => { timers.restore(); await workflow.close(); };
+    await client(workflow.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'one-timer', input: waitingInput(60) }));
+    await vi.waitFor(() => expect(workflow.waiting()).toBe(1), { timeout: 5_000 });
+
+    // Assert: one timer ends the wait (the interpreter's TimeoutSecondsPath timer, armed as it entered the state, was
+    // a second, and ended a resumed wait's state a whole timeout after the restart unless the first came before).
+    expect(timers.armed().filter((ms) => ms <= 60_000)).toEqual([expect.closeTo(60_000, -3)]);
+
+    // Act: the runtime stops with the execution parked (the next start resumes it from its record).
+    await workflow.close();
+    close = async () => timers.restore();
+
+    // Assert: nothing of the stopped runtime fires later (its timer ended the wait on record when it fired).
+    expect(timers.armed()).toEqual([]);
+  }, 15_000);
+
+  it('times a resumed wait out once, at the end it began with', async () => {
+    // Prepare: a wait of 3 seconds, cut off by a restart 1 second in.
+    const registry = memoryRegistry();
+    let waitsEnded = 0;
+    const timeouts: number[] = [];
+    const starts: string[] = [];
+    const options = {
+      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, retryDelayMs: 1,
+      registry: { ...registry, endWait: async (name: string) => { waitsEnded += 1; await registry.endWait(name); } },
+      tokenTasks: { AwaitApproval: async (_input: unknown, wait?: { startedAt: string }) => { starts.push(String(wait?.startedAt)); return {}; } },
+      tasks: { Notify: async (input: unknown) => { if ((input as { approvalError?: unknown }).approvalError) timeouts.push(Date.now()); return {}; } },
+    };
+    const first = await startLocalWorkflow(options);
+    await client(first.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-once', input: waitingInput(3) }));
+    await vi.waitFor(() => expect(starts).toHaveLength(1), { timeout: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await first.close();
+
+    // Act
+    const second = await startLocalWorkflow(options);
+    close = () => second.close();
+    await second.resumeRunning();
+    const end = Date.parse(starts[0]!) + 3_000;
+    await vi.waitFor(() => expect(timeouts).toHaveLength(1), { timeout: 4_000, interval: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    // Assert: one timeout, at the wait's end; the wait ended once (a timer the stopped runtime left ended it again).
+    expect(timeouts).toHaveLength(1);
+    expect(timeouts[0]).toBeGreaterThanOrEqual(end);
+    expect(timeouts[0]! - end).toBeLessThan(500);
+    expect(waitsEnded).toBe(1);
+  }, 20_000);
+});
