@@ -66,6 +66,8 @@ export interface LocalRuntimeOptions {
   retryDelayMs?: number;
   /** Milliseconds each Wait state waits instead of its seconds (tests); unset: as long as in AWS. */
   waitDelayMs?: number;
+  /** The embedded store hands out what its caches share read-only, so a change to it throws (tests; see startEmbeddedDynamo). */
+  readOnlyShared?: boolean;
   log?: (line: string) => void;
 }
 
@@ -218,7 +220,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     baselines: source.BASELINES_TABLE ?? 'baselines',
     experiments: source.EXPERIMENTS_TABLE ?? 'experiments',
   };
-  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region });
+  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region, readOnlyShared: options.readOnlyShared ?? false });
 
   const outboxPath = join(dataDir, 'outbox.jsonl');
   // Every function's EMF records, as CloudWatch would get them from stdout; GET /metrics/prometheus sums them.
