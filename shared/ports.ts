@@ -354,7 +354,8 @@ export interface EscalationMessage {
   message: string;
   /**
    * Message attributes subscribers can filter on: severity, source, category; repository and branch for CI
-   * failures; alarm, account and region for alarms. Values as SNS takes them (shared/notify/message-attributes.ts).
+   * failures; alarm, account and region for alarms. Values as the facts give them: each publisher sends them as SNS
+   * takes them (`filterAttributes`, shared/notify/message-attributes.ts).
    */
   attributes: Record<string, string>;
   /** The same escalation for chat (Amazon Q Developer in chat applications custom notification; webhooks). */

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { cacheItems, cacheTableDescriptions, sharingDescriptions } from './store-caches.mjs';
 
 const require = createRequire(import.meta.url);
 const requireFromDynalite = createRequire(require.resolve('dynalite'));
@@ -20,7 +21,7 @@ if (typeof common.return !== 'function') {
   Object.defineProperty(common, 'return', { configurable: true, writable: true, value() { return this.close(); } });
 }
 
-const { path, requests } = workerData;
+const { path, requests, readOnlyShared } = workerData;
 // dynalite opens its LevelDB lazily and drops the open error: when the open fails (the folder is locked by another
 // runtime, or unreadable), every later call answers "Database is closed" — the start-up flake, since the first
 // call is creating the tables. An earlier probe (open, close, then let dynalite open) left a window in which a
@@ -49,73 +50,6 @@ levelModule.Level = class TrackedLevel extends DynaliteLevel {
 };
 
 /**
- * dynalite reads the table's description from LevelDB on every call (a native read, its snapshot and a JSON decode:
- * a tenth of the store thread's time), though it changes only by CreateTable, UpdateTable and DeleteTable. Keep
- * each description's JSON after the first read; every write to a description drops it, and a read that overlapped
- * a write is not kept. Each caller gets its own parsed copy, as from LevelDB, except the item operations run
- * within {@link sharingDescriptions}: they only read a description (only the table operations change theirs before
- * writing them back), so they share one parsed copy instead of decoding it on every call.
- */
-let shareDescriptions = false;
-function sharingDescriptions(run) {
-  shareDescriptions = true;
-  try {
-    return run();
-  } finally {
-    shareDescriptions = false;
-  }
-}
-function cacheTableDescriptions(level) {
-  const TABLE_KEY = 'table~';
-  const isTableKey = (key) => typeof key === 'string' && key.startsWith(TABLE_KEY);
-  const descriptions = new Map();
-  const parsed = new Map();
-  let writes = 0;
-  const { get, put, del, batch } = level;
-  level.get = function (key, callback) {
-    if (!isTableKey(key) || typeof callback !== 'function') return get.apply(this, arguments);
-    const text = descriptions.get(key);
-    if (text !== undefined && shareDescriptions) {
-      let shared = parsed.get(key);
-      if (shared === undefined) parsed.set(key, (shared = JSON.parse(text)));
-      return void setImmediate(callback, null, shared);
-    }
-    if (text !== undefined) return void setImmediate(callback, null, JSON.parse(text));
-    const writesBefore = writes;
-    return get.call(this, key, (error, value) => {
-      if (!error && value && writes === writesBefore) descriptions.set(key, JSON.stringify(value));
-      callback(error, value);
-    });
-  };
-  const drop = () => {
-    writes += 1;
-    descriptions.clear();
-    parsed.clear();
-  };
-  // Dropped when the write starts and again when it ends: a read between the two may have seen either value.
-  const dropping = (write, keysOf) =>
-    function (...args) {
-      if (!keysOf(args[0]).some(isTableKey)) return write.apply(this, args);
-      drop();
-      const last = args.length - 1;
-      const callback = args[last];
-      if (typeof callback === 'function') {
-        args[last] = (...results) => {
-          drop();
-          callback(...results);
-        };
-        return write.apply(this, args);
-      }
-      const result = write.apply(this, args);
-      result?.finally?.(drop).catch(() => {});
-      return result;
-    };
-  level.put = dropping(put, (key) => [key]);
-  level.del = dropping(del, (key) => [key]);
-  level.batch = dropping(batch, (operations) => (Array.isArray(operations) ? operations.map((operation) => operation?.key) : []));
-}
-
-/**
  * dynalite writes a new table's description as CREATING and marks it ACTIVE a timer tick later, in a second write
  * whose failure it ignores once the database is closed. A store closed or killed in between (a runtime stopped
  * during its first start, a test that reopens a folder right after creating a table) keeps the table CREATING for
@@ -133,100 +67,6 @@ async function finishInterruptedCreations(level) {
     for (const index of table.GlobalSecondaryIndexes ?? []) index.IndexStatus = 'ACTIVE';
     await level.put(key, table);
   }
-}
-
-/**
- * The items last written or read, decoded, so the next read of the same item does not decode it again from LevelDB:
- * an incident's item (≈ 10 KB of JSON) is read by each of its ~13 updates and ~10 reads, within seconds of its last
- * write, and decoding it was the largest part of the store thread's reads and of its garbage. An item is kept only
- * once its write has completed (LevelDB answers with it from then on), dropped when a write of it starts, and a
- * value read is kept only if no write of it was in flight or started meanwhile; a batch drops the items it touches. dynalite never changes
- * an item it read (an update changes a deep copy; answers are serialised as they are), so the one decoded value is
- * handed to every reader.
- */
-function cacheItems(level, max = 256) {
-  const isItemKey = (key) => typeof key === 'string' && key.startsWith('item-');
-  const items = new Map();
-  /** Writes in flight by key: how many, and the sequence number of the last one started. */
-  const writing = new Map();
-  let writes = 0;
-  const remember = (key, value) => {
-    items.delete(key);
-    items.set(key, value);
-    if (items.size > max) items.delete(items.keys().next().value);
-  };
-  const started = (key) => {
-    writes += 1;
-    items.delete(key);
-    const entry = writing.get(key) ?? { count: 0, last: 0 };
-    entry.count += 1;
-    entry.last = writes;
-    writing.set(key, entry);
-    return writes;
-  };
-  const ended = (key, sequence, value, error) => {
-    const entry = writing.get(key);
-    if (!error && entry.last === sequence && value !== undefined) remember(key, value);
-    if (--entry.count === 0) writing.delete(key);
-  };
-  const { get, put, del, batch } = level;
-  level.get = function (key, callback) {
-    if (!isItemKey(key) || typeof callback !== 'function' || level.status !== 'open') return get.apply(this, arguments);
-    const value = items.get(key);
-    if (value !== undefined) {
-      items.delete(key);
-      items.set(key, value);
-      return void setImmediate(callback, null, value);
-    }
-    // Kept only if no write of it was in flight when the read started and none started since: a read that overlaps a
-    // write may answer the value before it, and that write's end (which keeps its own value) may come first.
-    const writesBefore = writing.has(key) ? -1 : writes;
-    return get.call(this, key, (error, found) => {
-      if (!error && found !== undefined && writes === writesBefore) remember(key, found);
-      callback(error, found);
-    });
-  };
-  const tracked = (write, valueOf) =>
-    function (key, ...args) {
-      if (!isItemKey(key)) return write.call(this, key, ...args);
-      const sequence = started(key);
-      const value = valueOf(args);
-      const last = args.length - 1;
-      const callback = args[last];
-      if (typeof callback === 'function') {
-        args[last] = (error, ...results) => {
-          ended(key, sequence, value, error);
-          callback(error, ...results);
-        };
-        return write.call(this, key, ...args);
-      }
-      const result = write.call(this, key, ...args);
-      Promise.resolve(result).then(
-        () => ended(key, sequence, value, null),
-        (error) => ended(key, sequence, value, error ?? new Error('write failed')),
-      );
-      return result;
-    };
-  level.put = tracked(put, (args) => args[0]);
-  level.del = tracked(del, () => undefined);
-  level.batch = function (operations, ...args) {
-    const keys = Array.isArray(operations) ? operations.map((operation) => operation?.key).filter(isItemKey) : [];
-    if (keys.length === 0) return batch.call(this, operations, ...args);
-    const sequences = keys.map((key) => started(key));
-    const done = (error) => keys.forEach((key, at) => ended(key, sequences[at], undefined, error));
-    const last = args.length - 1;
-    const callback = args[last];
-    if (typeof callback === 'function') {
-      args[last] = (error, ...results) => {
-        done(error);
-        callback(error, ...results);
-      };
-      return batch.call(this, operations, ...args);
-    }
-    const result = batch.call(this, operations, ...args);
-    Promise.resolve(result).then(() => done(null), (error) => done(error ?? new Error('batch failed')));
-    return result;
-  };
 }
 
 const dynalite = require('dynalite');
@@ -248,8 +88,8 @@ try {
   process.exit(0);
 }
 await finishInterruptedCreations(created[0]);
-cacheTableDescriptions(created[0]);
-cacheItems(created[0]);
+cacheTableDescriptions(created[0], { readOnlyShared });
+cacheItems(created[0], { readOnlyShared });
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
 // DynamoDB calls by operation (the X-Amz-Target header), for `npm run bench:local`'s calls per incident.
 const calls = {};
@@ -288,7 +128,7 @@ server.on('request', (req, res) => {
  * JSON) goes to dynalite's own handler, whose answers it keeps. The same validation and actions, so the same answers.
  */
 const API = 'DynamoDB_20120810';
-/** The operations that read a table's description and never change it (see {@link cacheTableDescriptions}). */
+/** The operations that read a table's description and never change it (see cacheTableDescriptions in store-caches.mjs). */
 const ITEM_OPERATIONS = new Set(['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem']);
 const validations = requireFromDynalite('./validations');
 const operations = new Map(

@@ -124,11 +124,21 @@ export class DataDirectoryInUseError extends Error {
  * tables from the same definitions the CDK stack uses. dynalite lacks transactions and TTL expiry: the code uses
  * neither. Throws {@link DataDirectoryInUseError} when another process has `path` open.
  */
-export async function startEmbeddedDynamo(options: { path: string; tableNames: Record<string, string>; region: string }): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(options: {
+  path: string;
+  tableNames: Record<string, string>;
+  region: string;
+  /**
+   * The decoded items and table descriptions the store shares between calls are handed out read-only, so code that
+   * changes one throws instead of corrupting every later read of it (store-caches.mjs). For tests: a proxy per value
+   * read costs the store's hot path, so `npm start` leaves it off.
+   */
+  readOnlyShared?: boolean;
+}): Promise<EmbeddedDynamo> {
   await mkdir(options.path, { recursive: true });
   const channel = new MessageChannel();
   const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
-    workerData: { path: options.path, requests: channel.port2 },
+    workerData: { path: options.path, requests: channel.port2, readOnlyShared: options.readOnlyShared ?? false },
     transferList: [channel.port2],
     // Not the tsx loader (plain JavaScript); only profiling flags, so `--cpu-prof` covers the store's thread too.
     execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),

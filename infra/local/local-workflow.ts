@@ -58,6 +58,50 @@ function timeoutOf(state: { TimeoutSeconds?: unknown; TimeoutSecondsPath?: unkno
   return typeof value === 'number' && value > 0 ? value : null;
 }
 
+/**
+ * The context object's `State` node, which the interpreter does not keep (a path into it fails the execution): its
+ * `EnteredTime` is the time it is read, and the interpreter reads a state's Parameters as it enters the state (again
+ * for each retry). AwaitApproval passes it to Notify as the wait's start; the runtime replaces it with the start it
+ * keeps across restarts (runtime.ts), which an execution resumed mid-wait needs.
+ */
+const enteredStateContext = {
+  get EnteredTime() {
+    return new Date().toISOString();
+  },
+};
+
+/**
+ * The timeout the interpreter's own timer gives a token state: the most one Node timer holds (2^31-1 ms, about 24
+ * days), past any approval wait (7 days at most). The wait's end is its token task's timer's, counted from the start
+ * kept across restarts. The interpreter's, armed as it enters the state, ended the same wait a second time: a wait
+ * resumed after a restart had both, and a stopped runtime left both armed.
+ */
+const INTERPRETER_TOKEN_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** The definition the interpreter runs: the same, with the token states' timeouts left to their tasks' timers. */
+function tokenWaitsTimedByTasks(definition: { States: Record<string, object> }, tokenStates: string[]) {
+  const States = { ...definition.States };
+  for (const name of tokenStates) {
+    const state: Record<string, unknown> = { ...States[name], TimeoutSeconds: INTERPRETER_TOKEN_TIMEOUT_SECONDS };
+    delete state.TimeoutSecondsPath;
+    States[name] = state;
+  }
+  return { ...definition, States };
+}
+
+/** A token state's wait for SendTaskSuccess/SendTaskFailure, or its end. */
+interface TokenWait {
+  execution: string;
+  /** Ends the wait at its end (none without a timeout). */
+  timer: NodeJS.Timeout | undefined;
+  /** Its timer fired: the wait timed out, and a decision sent now is answered TaskTimedOut. */
+  expired: boolean;
+  /** Stopped with the runtime: the wait stays on record, and the next start resumes it. */
+  stopped: boolean;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+}
+
 /** Fills `${Name}` placeholders exactly as CDK's definitionSubstitutions does; an unknown one is an error. */
 export function substitute(template: string, values: Record<string, string>): string {
   return template.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_match, name: string) => {
@@ -132,14 +176,13 @@ export async function startLocalWorkflow(options: {
   onEvent?: (line: string) => void;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(tokenWaitsTimedByTasks(definition, Object.keys(options.tokenTasks ?? {})) as never, { validationOptions: { checkArn: false } });
   const running = new Set<Promise<unknown>>();
   let stopping = false;
   const aborts = new Map<string, () => void>();
   /** Executions parked on a task token: they wait for a human, so `idle()` does not wait for them. */
   const parked = new Set<string>();
-  /** `endsAt`: when the state's timeout ends the wait (ms), or null without one. */
-  const waiters = new Map<string, { execution: string; endsAt: number | null; resolve: (output: unknown) => void; reject: (error: Error) => void }>();
+  const waiters = new Map<string, TokenWait>();
 
   function tokenIn(value: unknown): string | null {
     if (!value || typeof value !== 'object') return null;
@@ -172,12 +215,13 @@ export async function startLocalWorkflow(options: {
         await options.registry.endWait(execution);
         throw timedOut();
       }
-      let timer: NodeJS.Timeout | undefined;
-      let expired = false;
+      // The wait's one timer: the interpreter's is pushed past it (tokenWaitsTimedByTasks).
+      let wait!: TokenWait;
       const waiting = new Promise<unknown>((resolve, reject) => {
-        waiters.set(token, { execution, endsAt, resolve, reject });
-        if (endsAt !== null) timer = setTimeout(() => { expired = true; reject(timedOut()); }, endsAt - Date.now());
+        wait = { execution, timer: undefined, expired: false, stopped: false, resolve, reject };
       });
+      if (endsAt !== null) wait.timer = setTimeout(() => { wait.expired = true; wait.reject(timedOut()); }, endsAt - Date.now());
+      waiters.set(token, wait);
       // Settled while the task still runs (its timeout came first): awaited below, or dropped with a failed request.
       waiting.catch(() => undefined);
       try {
@@ -185,7 +229,7 @@ export async function startLocalWorkflow(options: {
         await slots.run(order, () => task(input, { startedAt }));
       } catch (error) {
         // A failed request is asked again by the state's retry: in Step Functions with a new token and a new wait.
-        clearTimeout(timer);
+        clearTimeout(wait.timer);
         waiters.delete(token);
         await options.registry.endWait(execution);
         throw error;
@@ -194,11 +238,11 @@ export async function startLocalWorkflow(options: {
       try {
         return await waiting;
       } finally {
-        clearTimeout(timer);
+        clearTimeout(wait.timer);
         parked.delete(execution);
         // A timed-out token keeps its waiter until the execution ends, so it is answered TaskTimedOut (settleTask).
-        if (!expired) waiters.delete(token);
-        await options.registry.endWait(execution);
+        if (!wait.expired) waiters.delete(token);
+        if (!wait.stopped) await options.registry.endWait(execution);
       }
     };
   }
@@ -229,6 +273,7 @@ export async function startLocalWorkflow(options: {
       overrides: { taskResourceLocalHandlers: tasksFor(started) as never, retryIntervalOverrides, waitTimeOverrides },
       context: {
         Task: { Token: taskToken },
+        State: enteredStateContext,
         Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/local' },
         StateMachine: { Id: options.stateMachineArn, Name: 'incident-pipeline' },
       },
@@ -258,10 +303,9 @@ export async function startLocalWorkflow(options: {
   function settleTask(target: string, body: { taskToken?: string; output?: string; error?: string; cause?: string }) {
     const waiter = body.taskToken ? waiters.get(body.taskToken) : undefined;
     if (!waiter) return { status: 400, body: { __type: 'TaskDoesNotExist', message: 'Task does not exist anymore' } };
-    // The interpreter times the state out without ending its task, whose waiter stays until the execution ends: Step
-    // Functions answers a timed-out token so, and a decision taken now would be told it resumed an execution that
-    // went on without it.
-    if (waiter.endsAt !== null && Date.now() >= waiter.endsAt) {
+    // A wait whose timer ended it keeps its waiter until the execution ends: Step Functions answers a timed-out token
+    // so, and a decision taken now would be told it resumed an execution that went on without it.
+    if (waiter.expired) {
       waiters.delete(body.taskToken as string);
       return { status: 400, body: { __type: 'TaskTimedOut', message: 'Task Timed Out' } };
     }
@@ -394,6 +438,15 @@ export async function startLocalWorkflow(options: {
       // Executions still waiting for a human stop with the runtime (they would not survive a restart either);
       // the incident keeps its pending approval on record.
       for (const name of parked) aborts.get(name)?.();
+      // Their waits end with the runtime, timers and all, and stay on record: a timer left armed ended the wait again
+      // when it fired (and forgot its start), while the next start's resumed execution waited on it.
+      for (const [token, wait] of waiters) {
+        if (!parked.has(wait.execution)) continue;
+        clearTimeout(wait.timer);
+        wait.stopped = true;
+        waiters.delete(token);
+        wait.reject(Object.assign(new Error('the runtime stopped'), { name: 'ExecutionAborted' }));
+      }
       while (running.size > 0) await Promise.allSettled([...running]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

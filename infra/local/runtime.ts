@@ -66,6 +66,8 @@ export interface LocalRuntimeOptions {
   retryDelayMs?: number;
   /** Milliseconds each Wait state waits instead of its seconds (tests); unset: as long as in AWS. */
   waitDelayMs?: number;
+  /** The embedded store hands out what its caches share read-only, so a change to it throws (tests; see startEmbeddedDynamo). */
+  readOnlyShared?: boolean;
   log?: (line: string) => void;
 }
 
@@ -218,7 +220,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     baselines: source.BASELINES_TABLE ?? 'baselines',
     experiments: source.EXPERIMENTS_TABLE ?? 'experiments',
   };
-  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region });
+  const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb'), tableNames, region, readOnlyShared: options.readOnlyShared ?? false });
 
   const outboxPath = join(dataDir, 'outbox.jsonl');
   // Every function's EMF records, as CloudWatch would get them from stdout; GET /metrics/prometheus sums them.
@@ -355,7 +357,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
   // Notify is told when the wait began (`waitStartedAt`), so the end it records is the one this runtime enforces, also
-  // when it runs late: queued for a task slot, or again in an execution resumed after a restart.
+  // when it runs late: queued for a task slot, or again in an execution resumed after a restart. The kept start wins
+  // over the Payload's (the ASL's `$$.State.EnteredTime`, which a resumed execution evaluates anew as it re-enters).
   let notify: LambdaHandler | null = null;
   const tokenTasks: Record<string, LocalTokenTask> = {
     AwaitApproval: (input, wait) => {

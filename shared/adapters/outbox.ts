@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { filterAttributes } from '../notify/message-attributes.js';
 import type { EscalationPublisher } from '../ports.js';
 
 export interface OutboxEntry {
@@ -44,7 +45,8 @@ export function createOutbox(path: string, options: { echo?: (line: string) => v
   }
   const publisher: EscalationPublisher = {
     async publish(message) {
-      const entry = await write({ kind: 'escalation', ...message });
+      // Recorded as the SNS publisher sends them, so what `npm start` shows is what AWS would publish.
+      const entry = await write({ kind: 'escalation', ...message, attributes: filterAttributes(message.attributes) });
       return { messageId: entry.id };
     },
   };

@@ -18,7 +18,8 @@ export function createSnsPublisher(client: SNSClient, topicArn: string): Escalat
           TopicArn: topicArn,
           Subject: message.subject,
           ...body,
-          // Made safe here too, whoever built them: one value SNS refuses fails the whole Publish, and the page with it.
+          // Made safe here, whoever built them (the outbox records them the same way): one value SNS refuses fails the
+          // whole Publish, and the page with it.
           MessageAttributes: Object.fromEntries(
             Object.entries(filterAttributes(message.attributes)).map(([key, value]) => [key, { DataType: 'String', StringValue: value }]),
           ),

@@ -4,7 +4,6 @@ import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
 import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
 import { chatText, defang } from './defang.js';
-import { filterAttributes } from './message-attributes.js';
 import { DOWNLOADS_AND_RUNS_WARNING, FIX_PR_APPROVAL_NOTE, type ProposedChange, proposedChange } from './proposed-change.js';
 
 /**
@@ -321,8 +320,8 @@ function fallbackPageOf(incident: Incident): (typeof FALLBACK_PAGE)[FallbackCaus
 
 /**
  * Message attributes subscribers filter on: a repository only for CI failures, the alarm's name and account for
- * alarms, the fallback page's `kind`. The branch and the alarm's name are other people's text: each value is made
- * one SNS takes (shared/notify/message-attributes.ts), or the page would not go out at all.
+ * alarms, the fallback page's `kind`. The branch and the alarm's name are other people's text, given as they are:
+ * the publishers send each value as SNS takes it (shared/notify/message-attributes.ts).
  */
 function attributesOf(incident: Incident): Record<string, string> {
   const attributes: Record<string, string> = {
@@ -339,7 +338,7 @@ function attributesOf(incident: Incident): Record<string, string> {
     attributes.region = incident.alarm.region;
   }
   if (incident.branch) attributes.branch = incident.branch;
-  return filterAttributes(attributes);
+  return attributes;
 }
 
 /** One chat thread per problem: repeats and digests of the same alarm or failure land under the first message. */

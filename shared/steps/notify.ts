@@ -125,8 +125,8 @@ function waitSecondsOf(input: unknown): number | null {
 }
 
 /**
- * When AwaitApproval's wait began (its Payload's `waitStartedAt`, which the local runtime gives from the wait it
- * keeps), or null when the input has none or names a time after `now`.
+ * When AwaitApproval's wait began (its Payload's `waitStartedAt`: `$$.State.EnteredTime` in Step Functions, the wait
+ * it keeps in the local runtime), or null when the input has none or names a time after `now`.
  */
 function waitStartOf(input: unknown, now: Date): Date | null {
   const given = (input as { waitStartedAt?: unknown }).waitStartedAt;

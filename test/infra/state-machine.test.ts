@@ -98,6 +98,15 @@ describe('incident pipeline definition (statemachines/incident-pipeline.asl.json
     expect(deployed.States.ApplyAfterDelay?.Next).toBe('NeedsApproval');
   });
 
+  it('tells Notify when the approval wait began ($$.State.EnteredTime), so the end it records is the end Step Functions enforces', () => {
+    // Counted from Notify's own clock instead, a request that ran late (Lambda's invoke retried, throttled) recorded an
+    // end after the real one, and a `/guard approve` between the two was told "already decided" though nothing applied.
+    const deployed = JSON.parse(properties.DefinitionString as string) as { States: Record<string, Record<string, any>> };
+    const payload = deployed.States.AwaitApproval?.Parameters.Payload as Record<string, unknown>;
+    expect(payload['waitStartedAt.$']).toBe('$$.State.EnteredTime');
+    expect(payload['timeoutSeconds.$']).toBe(deployed.States.AwaitApproval?.TimeoutSecondsPath);
+  });
+
   it("keeps each function's timeout below its Task's TimeoutSeconds, so Lambda's timeout reaches Retry/Catch", () => {
     for (const [name, state] of allStates(asl)) {
       const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? '')?.[1];

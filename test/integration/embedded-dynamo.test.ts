@@ -230,7 +230,7 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
   it('reads every item as last written and every index as the items are (the store keeps decoded items)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
     dirs.push(dir);
-    let dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    let dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1', readOnlyShared: true });
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const clientsOf = (store: typeof dynamo) => ({
       inProcess: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: store.endpoint, credentials, ...inProcessTransport(store) })),
@@ -281,7 +281,7 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       inProcess.destroy();
       overHttp.destroy();
       await dynamo.close();
-      dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+      dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1', readOnlyShared: true });
       ({ inProcess, overHttp } = clientsOf(dynamo));
       expect(await get()).toEqual({ ...key, n: 2 });
     } finally {

@@ -76,11 +76,17 @@ describe('local runtime persistence', () => {
     try {
       const fired = await deliverAlarm(waiting.runtime.url, loadAlarmEvent('alarm-state-alarm'));
       await waiting.runtime.idle();
+      const asked = await waiting.incident(String(fired.body.incidentId));
       // Each start resumes the waiting execution from its first state, as after a kill -9.
       await waiting.restart();
       await waiting.runtime.idle();
       const restarted = await waiting.restart();
       await restarted.idle();
+      // The request made again after each restart records the end the wait began with: the runtime's kept start, not
+      // the interpreter's $$.State.EnteredTime of the resumed state.
+      const resumed = await waiting.incident(String(fired.body.incidentId));
+      expect(asked.approval?.expiresAt).toBeDefined();
+      expect(resumed.approval?.expiresAt).toBe(asked.approval?.expiresAt);
       const requests = (await waiting.outbox()).filter((entry) => entry.kind === 'escalation');
       // The e-mailed command, as on-call would paste it after the restarts: its token and its --endpoint-url.
       const token = /--task-token '([^']+)'/.exec(String(requests[0]?.message))?.[1] ?? '';

@@ -85,6 +85,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       dataDir,
       port: 0,
       retryDelayMs: 0,
+      // Tests run the store with its shared values read-only: a change to one throws here, not in a later read.
+      readOnlyShared: true,
       ...(options.host ? { host: options.host } : {}),
       ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
       ...(options.workflowPort === undefined ? {} : { workflowPort: options.workflowPort }),
@@ -233,7 +235,7 @@ export async function startScratchStore(
   tableNames: Record<string, string> = { incidents: 'incidents', baselines: 'baselines', experiments: 'experiments' },
 ): Promise<ScratchStore> {
   const dir = await mkdtemp(join(tmpdir(), `${name}-`));
-  const start = () => startEmbeddedDynamo({ path: join(dir, 'db'), tableNames, region: 'us-east-1' });
+  const start = () => startEmbeddedDynamo({ path: join(dir, 'db'), tableNames, region: 'us-east-1', readOnlyShared: true });
   let dynamo = await start();
   const documents = () => createDocumentClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
   return {

@@ -24,4 +24,15 @@ describe('the local outbox', () => {
     expect(again).toEqual(first);
     expect(entries.map((entry) => entry.kind)).toEqual(['runbook', 'escalation']);
   });
+
+  it('records an escalation with its attributes as SNS takes them, as the SNS publisher sends them', async () => {
+    // Prepare: values SNS refuses (an emoji, an empty value), from a publisher's caller that did not clean them.
+    const outbox = createOutbox(join(mkdtempSync(join(tmpdir(), 'guard-outbox-')), 'outbox.jsonl'));
+
+    // Act
+    await outbox.publisher.publish({ subject: 'CI failed', message: 'body', attributes: { severity: 'high', branch: 'fix/\u{1F525}', account: '' } });
+
+    // Assert: what `npm start` shows is what AWS would publish (the SNS adapter cleans with the same function).
+    expect((await outbox.entries())[0]?.attributes).toEqual({ severity: 'high', branch: 'fix/?' });
+  });
 });

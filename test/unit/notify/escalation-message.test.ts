@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { marked } from 'marked';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChatWebhook, webhookPayload, withChatWebhook } from '../../../shared/adapters/chat-webhook.js';
+import { createOutbox } from '../../../shared/adapters/outbox.js';
 import { createSnsPublisher } from '../../../shared/adapters/sns.js';
 import { newIncident, type Incident } from '../../../shared/domain/incident.js';
 import { alarmEventSchema } from '../../../shared/domain/trigger.js';
@@ -189,7 +191,7 @@ describe('the escalation e-mail', () => {
     expect(attributes).toEqual({ severity: 'low', source: 'github', category: 'network', repository: 'acme-shop/checkout-service', branch: 'main' });
   });
 
-  it('sets filter attributes SNS accepts whatever the branch and alarm are named, and ordinary names as they are', () => {
+  it('publishes filter attributes SNS accepts whatever the branch and alarm are named, and ordinary names as they are', async () => {
     // Prepare: git allows emoji and quotes in a branch name (a fork's pull request names its own), CloudWatch emoji in
     // an alarm's name; SNS refuses a String attribute with a character outside the Basic Multilingual Plane ("Invalid
     // attribute value was passed in for message attribute") and an empty one, so the whole page would not go out.
@@ -198,19 +200,23 @@ describe('the escalation e-mail', () => {
     const alarm = alarmIncident('alarm-state-alarm');
     const oddAlarm: Incident = { ...alarm, alarm: { ...alarm.alarm!, name: 'checkout \u{1F6A8} 5xx', account: '' } };
 
-    // Act
-    const branch = renderEscalation(ci(odd), 'a run failed').attributes.branch;
-    const ordinary = ['main', 'release/1.2', 'feature/x'].map((name) => renderEscalation(ci(name), 'a run failed').attributes.branch);
-    const alarmAttributes = renderEscalation(oddAlarm, 'an alarm needs a human').attributes;
+    // Act: rendered, then published as each runtime publishes it.
+    const branches = await publishedAttributes(renderEscalation(ci(odd), 'a run failed'));
+    const ordinary: Array<Awaited<ReturnType<typeof publishedAttributes>>> = [];
+    for (const name of ['main', 'release/1.2', 'feature/x']) ordinary.push(await publishedAttributes(renderEscalation(ci(name), 'a run failed')));
+    const alarms = await publishedAttributes(renderEscalation(oddAlarm, 'an alarm needs a human'));
 
-    // Assert
+    // Assert: the same values from both publishers.
     const acceptable = (value: string | undefined) => typeof value === 'string' && value !== '' && value.length <= 256 && !/[\uD800-\uDFFF\u0000-\u001F\u007F-\u009F"\\]/.test(value);
-    expect(acceptable(branch)).toBe(true);
-    expect(branch).toBe(`fix/?-?quoted??-caf\u00e9-${'x'.repeat(256 - 'fix/?-?quoted??-caf\u00e9-'.length)}`);
-    expect(ordinary).toEqual(['main', 'release/1.2', 'feature/x']);
-    expect(alarmAttributes.alarm).toBe('checkout ? 5xx');
-    expect(alarmAttributes).not.toHaveProperty('account');
-    expect(Object.values(alarmAttributes).every(acceptable)).toBe(true);
+    for (const [publisher, index] of [['SNS', 0], ['outbox', 1]] as const) {
+      const branch = branches[index].branch;
+      expect(acceptable(branch), publisher).toBe(true);
+      expect(branch, publisher).toBe(`fix/?-?quoted??-caf\u00e9-${'x'.repeat(256 - 'fix/?-?quoted??-caf\u00e9-'.length)}`);
+      expect(ordinary.map((sent) => sent[index].branch), publisher).toEqual(['main', 'release/1.2', 'feature/x']);
+      expect(alarms[index].alarm, publisher).toBe('checkout ? 5xx');
+      expect(alarms[index], publisher).not.toHaveProperty('account');
+      expect(Object.values(alarms[index]).every(acceptable), publisher).toBe(true);
+    }
   });
 
   it('reads as urgent when a stage that decides what to do failed, not when only the knowledge lookup did', () => {
@@ -361,6 +367,21 @@ describe('chat text from branch, workflow and log', () => {
 
 const sns = mockClient(SNSClient);
 afterEach(() => sns.reset());
+
+/**
+ * The attributes each publisher sends for `message`: the SNS publisher's MessageAttributes (AWS), then the outbox
+ * entry's (`npm start`).
+ */
+async function publishedAttributes(message: EscalationMessage): Promise<[Record<string, string>, Record<string, string>]> {
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  await createSnsPublisher(new SNSClient({}), 'arn:aws:sns:us-east-1:1:t').publish(message);
+  const sent = sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes ?? {};
+  const outbox = createOutbox(join(mkdtempSync(join(tmpdir(), 'guard-outbox-')), 'outbox.jsonl'));
+  await outbox.publisher.publish(message);
+  const recorded = (await outbox.entries())[0]?.attributes as Record<string, string>;
+  return [Object.fromEntries(Object.entries(sent).map(([name, value]) => [name, String(value.StringValue)])), recorded];
+}
 
 describe('chat delivery', () => {
   it('publishes per protocol to SNS: text for e-mail, the custom notification for Chatbot', async () => {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ExecutionRecord, startLocalWorkflow } from '../../../infra/local/local-workflow.js';
 import { createSfnTaskControl } from '../../../shared/adapters/sfn.js';
 import { TaskTokenSpentError } from '../../../shared/errors.js';
+import { pipelineDefinition } from '../../support/pipeline-asl.js';
 
 /**
  * The local Step Functions' answer to a task token whose wait timed out while its execution still runs (its Catch
@@ -13,6 +14,10 @@ import { TaskTokenSpentError } from '../../../shared/errors.js';
  * after the timeout got its 👍 and "carried out" while the execution went on to escalate, applying nothing.
  */
 const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:timeout-test';
+const AWAIT_APPROVAL = pipelineDefinition.States.AwaitApproval as { Parameters: unknown; TimeoutSecondsPath: string };
+
+/** An execution's input as the pipeline's AwaitApproval reads it: Remediate's result holds the wait's seconds. */
+const waitingInput = (timeoutSeconds: number) => JSON.stringify({ trigger: { source: 'github' }, execution: {}, Payload: { timeoutSeconds } });
 
 function aslFile(): string {
   const definition = {
@@ -21,9 +26,10 @@ function aslFile(): string {
       AwaitApproval: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        // As statemachines/incident-pipeline.asl.json passes it: the timeout both in the Payload and where the path reads it.
-        Parameters: { Payload: { 'timeoutSeconds.$': '$.Payload.timeoutSeconds', approvalRequest: { 'taskToken.$': '$$.Task.Token' } } },
-        TimeoutSecondsPath: '$.Payload.timeoutSeconds',
+        // As statemachines/incident-pipeline.asl.json passes it (its own Parameters and timeout path, so the two cannot
+        // drift): the timeout both in the Payload and where the path reads it, the wait's start from the context object.
+        Parameters: AWAIT_APPROVAL.Parameters,
+        TimeoutSecondsPath: AWAIT_APPROVAL.TimeoutSecondsPath,
         ResultPath: '$.approval',
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalError', Next: 'Notify' }],
         Next: 'Notify',
@@ -69,7 +75,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     });
     close = async () => { release(); await workflow.close(); };
     const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'late-approval', input: JSON.stringify({ Payload: { timeoutSeconds: 1 } }) }));
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'late-approval', input: waitingInput(1) }));
     await vi.waitFor(() => expect(notified).not.toBeNull(), { timeout: 5_000 });
 
     // Act: the approval comes once the wait timed out, while Notify runs.
@@ -78,6 +84,29 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     // Assert
     await expect(answer).rejects.toBeInstanceOf(TaskTokenSpentError);
     expect(notified).toMatchObject({ approvalError: { Error: 'States.Timeout' } });
+  }, 15_000);
+
+  it("evaluates the ASL's $$.State.EnteredTime, a context node the interpreter does not keep, as the state is entered", async () => {
+    // Prepare
+    const payloads: Array<{ waitStartedAt?: unknown }> = [];
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1,
+      tokenTasks: { AwaitApproval: async (input) => { payloads.push((input as { Payload: { waitStartedAt?: unknown } }).Payload); return {}; } },
+      tasks: { Notify: async () => ({}) },
+    });
+    close = () => workflow.close();
+    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const before = Date.now();
+
+    // Act
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'entered-time', input: waitingInput(60) }));
+
+    // Assert: an ISO 8601 time, as Step Functions gives it, taken when AwaitApproval was entered (not a failed execution).
+    await vi.waitFor(() => expect(payloads).toHaveLength(1), { timeout: 5_000 });
+    const entered = Date.parse(String(payloads[0]?.waitStartedAt));
+    expect(new Date(entered).toISOString()).toBe(payloads[0]?.waitStartedAt);
+    expect(entered).toBeGreaterThanOrEqual(before);
+    expect(entered).toBeLessThanOrEqual(Date.now());
   }, 15_000);
 
   it('ends a wait resumed after a restart when it began, not a whole timeout after the restart', async () => {
@@ -92,7 +121,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     };
     const first = await startLocalWorkflow(options);
     const client = new SFNClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-wait', input: JSON.stringify({ Payload: { timeoutSeconds: 5 } }) }));
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-wait', input: waitingInput(5) }));
     await vi.waitFor(() => expect(starts).toHaveLength(1), { timeout: 5_000 });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await first.close();
@@ -110,5 +139,86 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     expect(Number.isFinite(Date.parse(starts[0]!))).toBe(true);
     await vi.waitFor(() => expect(notified).toMatchObject({ approvalError: { Error: 'States.Timeout' } }), { timeout: 4_500, interval: 50 });
     expect(Date.now() - resumedAt).toBeLessThan(4_500);
+  }, 20_000);
+});
+
+/**
+ * The timers of `minMs` or more (a wait's, not the runtime's short polls) armed from now on and not yet fired or
+ * cleared, by delay in ms. `restore` puts the real setTimeout and clearTimeout back.
+ */
+function trackLongTimers(minMs: number) {
+  const armed = new Map<unknown, number>();
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const set = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle = realSet((...given: unknown[]) => { armed.delete(handle); callback(...given); }, ms, ...args);
+    if ((ms ?? 0) >= minMs) armed.set(handle, ms ?? 0);
+    return handle;
+  }) as typeof setTimeout);
+  const clear = vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((handle?: NodeJS.Timeout) => { armed.delete(handle); realClear(handle); }) as typeof clearTimeout);
+  return { armed: () => [...armed.values()], restore: () => { set.mockRestore(); clear.mockRestore(); } };
+}
+
+describe('local Step Functions: one timer owns an approval wait’s end', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  const client = (endpoint: string) => new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+  it('lets one timer end a wait, and a runtime that stops leaves none armed', async () => {
+    // Prepare: a wait of a minute, parked.
+    const timers = trackLongTimers(10_000);
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1,
+      tokenTasks: { AwaitApproval: async () => ({}) },
+      tasks: { Notify: async () => ({}) },
+    });
+    close = async () => { timers.restore(); await workflow.close(); };
+    await client(workflow.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'one-timer', input: waitingInput(60) }));
+    await vi.waitFor(() => expect(workflow.waiting()).toBe(1), { timeout: 5_000 });
+
+    // Assert: one timer ends the wait (the interpreter's TimeoutSecondsPath timer, armed as it entered the state, was
+    // a second, and ended a resumed wait's state a whole timeout after the restart unless the first came before).
+    expect(timers.armed().filter((ms) => ms <= 60_000)).toEqual([expect.closeTo(60_000, -3)]);
+
+    // Act: the runtime stops with the execution parked (the next start resumes it from its record).
+    await workflow.close();
+    close = async () => timers.restore();
+
+    // Assert: nothing of the stopped runtime fires later (its timer ended the wait on record when it fired).
+    expect(timers.armed()).toEqual([]);
+  }, 15_000);
+
+  it('times a resumed wait out once, at the end it began with', async () => {
+    // Prepare: a wait of 3 seconds, cut off by a restart 1 second in.
+    const registry = memoryRegistry();
+    let waitsEnded = 0;
+    const timeouts: number[] = [];
+    const starts: string[] = [];
+    const options = {
+      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, retryDelayMs: 1,
+      registry: { ...registry, endWait: async (name: string) => { waitsEnded += 1; await registry.endWait(name); } },
+      tokenTasks: { AwaitApproval: async (_input: unknown, wait?: { startedAt: string }) => { starts.push(String(wait?.startedAt)); return {}; } },
+      tasks: { Notify: async (input: unknown) => { if ((input as { approvalError?: unknown }).approvalError) timeouts.push(Date.now()); return {}; } },
+    };
+    const first = await startLocalWorkflow(options);
+    await client(first.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-once', input: waitingInput(3) }));
+    await vi.waitFor(() => expect(starts).toHaveLength(1), { timeout: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await first.close();
+
+    // Act
+    const second = await startLocalWorkflow(options);
+    close = () => second.close();
+    await second.resumeRunning();
+    const end = Date.parse(starts[0]!) + 3_000;
+    await vi.waitFor(() => expect(timeouts).toHaveLength(1), { timeout: 4_000, interval: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    // Assert: one timeout, at the wait's end; the wait ended once (a timer the stopped runtime left ended it again).
+    expect(timeouts).toHaveLength(1);
+    expect(timeouts[0]).toBeGreaterThanOrEqual(end);
+    expect(timeouts[0]! - end).toBeLessThan(500);
+    expect(waitsEnded).toBe(1);
   }, 20_000);
 });
