@@ -761,6 +761,8 @@ export class PipelineGuardStack extends Stack {
         RERUN_MIN_CONFIDENCE: String(settings.rerunMinConfidence),
         DRY_RUN: String(settings.dryRun),
         RUNBOOK_WAIT_SECONDS: String(settings.runbookWaitSeconds),
+        // Runbooks start here only for this account's and region's alarms (AWS_REGION is Lambda's own).
+        DEPLOYMENT_ACCOUNT_ID: this.account,
         ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),
         ...(settings.runbooks ? { RUNBOOKS_JSON: settings.runbooks.json } : {}),
       },

@@ -99,6 +99,11 @@ const configSchema = z.object({
   /** Local runtime only: the embedded DynamoDB-compatible server. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
+  /**
+   * The AWS account this deployment runs in (the stack sets it; the local runtime defaults it to the example account
+   * of events/cloudwatch). Runbooks start only for alarms of this account and AWS_REGION; unset, for none.
+   */
+  DEPLOYMENT_ACCOUNT_ID: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
 
   STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
   /** AWS: the outcome recorder ingest invokes asynchronously with a green run's recovery work (locally: a store queue). */

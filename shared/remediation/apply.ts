@@ -142,7 +142,8 @@ async function runRunbook(
   reason: string,
   escalate: (why: string) => ApplyResult,
 ): Promise<ApplyResult> {
-  const mapping = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;
+  // Looked up again, not taken from the plan: an approved plan of a foreign alarm still starts nothing.
+  const mapping = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks, deps.remediation.deployment).mapping : null;
   if (!mapping || !incident.alarm) return escalate('no runbook is allow-listed for this alarm');
   const { executionId } = await deps.remediation.runner.start({
     document: mapping.document,

@@ -592,6 +592,7 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
   return {
     policyFile: policyFileOf(config),
     runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
+    deployment: { account: config.DEPLOYMENT_ACCOUNT_ID ?? null, region: config.AWS_REGION },
     guards: createGuards(config, clock),
     runner,
   };

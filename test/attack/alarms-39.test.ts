@@ -113,7 +113,7 @@ describe('attack pass 17: findings on the alarm path', () => {
   }, 60_000);
 
   // attack-39 finding F3: an alarm of another account and region starts this deployment's runbook (name prefix only): a staging alarm restarts production
-  it.skip('does not start a runbook for an alarm of another region and account than the one the runbook runs in', async () => {
+  it('does not start a runbook for an alarm of another region and account than the one the runbook runs in', async () => {
     const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'AWS-RestartECSService', parameters: { ClusterName: ['prod'], ServiceName: ['checkout-api'] }, severity: 'medium' }];
     const harness = await runtimes.start({ secret: 'a39', name: 'guard-a39-foreign', env: { ...NO_GITHUB, AWS_REGION: 'us-east-1', RUNBOOKS_JSON: JSON.stringify(runbooks) } });
     // The same alarm name in a staging account's eu-west-1, its events forwarded to this bus (a cross-account rule).
@@ -123,6 +123,9 @@ describe('attack pass 17: findings on the alarm path', () => {
     console.log('runbooks started:', started.map((r) => `${r.document} ${JSON.stringify(r.parameters)}`), 'decision:', (await harness.incident(String(fired.body.incidentId))).decision?.result);
     // Today: AWS-RestartECSService {"ClusterName":["prod"],"ServiceName":["checkout-api"]} in us-east-1, no page.
     expect(started).toEqual([]);
+    // Escalated without any action instead, saying whose alarm it was.
+    expect((await harness.incident(String(fired.body.incidentId))).decision).toMatchObject({ action: 'escalate', reason: expect.stringContaining('account 999999999999 in eu-west-1') });
+    expect(await toOnCall(harness)).toHaveLength(1);
   }, 60_000);
 
   // attack-39 finding F4: an alarm storm (50 alarms of one outage within a minute) sends 50 pages; with approval runbooks, 20 alarms send 20 approval e-mails

@@ -389,6 +389,8 @@ export function remediationDeps(overrides: Partial<RemediationDeps> = {}): Remed
   return {
     policyFile: {},
     runbooks: [],
+    // The account and region of the alarm fixtures (events/cloudwatch).
+    deployment: { account: '123456789012', region: 'us-east-1' },
     guards: createMemoryGuardStore(),
     approvals: createMemoryApprovalIndex(),
     runner: createScriptedRunbookRunner(),
