@@ -163,9 +163,9 @@ describe('attack pass 17: findings on the alarm path', () => {
   }, 60_000);
 
   // attack-39 finding F6: on-call rejects the runbook by e-mail and is paged again, told "the guard has no automatic fix" / "it could not act safely"
-  it.skip('does not tell on-call, after they rejected the runbook by e-mail, that the guard had no fix to try', async () => {
+  it('does not tell on-call, after they rejected the runbook by e-mail, that the guard had no fix to try', async () => {
     const harness = await runtimes.start({ secret: 'a39', name: 'guard-a39-reject', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(highSeverityRunbook) } });
-    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'));
+    const fired = await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'));
     await harness.runtime.idle();
     const [request] = await toOnCall(harness);
     const [, endpoint, token] = tokenIn(request?.message ?? '');
@@ -177,6 +177,11 @@ describe('attack pass 17: findings on the alarm path', () => {
     // apply." and "What the guard tried: nothing automatic: it could not act safely." Required: no second e-mail to the
     // list that rejected, or one that says the proposal was rejected (and why).
     for (const page of after) expect(`${page.why} ${page.tried}`).toMatch(/reject/i);
+    // The rejection and its cause are on the incident's record (its timeline), and nothing was applied.
+    const rejected = await harness.incident(String(fired.body.incidentId));
+    expect(rejected.approval).toMatchObject({ status: 'rejected', reason: 'the deploy is being rolled back by hand' });
+    expect(rejected.decision).toMatchObject({ applied: false, reason: 'on-call rejected "run the allow-listed runbook" by e-mail: the deploy is being rolled back by hand' });
+    expect((await harness.outbox()).filter((e) => e.kind === 'runbook')).toEqual([]);
   }, 60_000);
 });
 
