@@ -10,6 +10,7 @@ import type { ApprovalIndex } from '../remediation/approvals.js';
 import type { GuardStore } from '../remediation/guard-store.js';
 import type { PolicyFile } from '../remediation/policy.js';
 import type { RunbookRunner } from '../remediation/runbook-runner.js';
+import type { RunbookChecks } from '../stores/runbook-checks.js';
 import type { DeploymentHome, RunbookMapping } from '../remediation/runbooks.js';
 
 /** The remediation ports: what remediate needs beyond the common ones, and the pending approvals notify keeps. */
@@ -23,6 +24,8 @@ export interface RemediationDeps {
   /** Proposals waiting for `/guard approve` per pull request. */
   approvals: ApprovalIndex;
   runner: RunbookRunner;
+  /** Runbooks that reported success, for the reconciler to check that their alarm recovered. */
+  runbookChecks: RunbookChecks;
 }
 
 /** Everything a pipeline step may touch, chosen once by a composition root (AWS or local). */

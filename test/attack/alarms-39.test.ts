@@ -92,7 +92,7 @@ describe('attack pass 17: findings on the alarm path', () => {
   }, 60_000);
 
   // attack-39 finding F2: a runbook that finished "Success" while the alarm stays in ALARM pages nobody, ever
-  it.skip('pages on-call when the alarm is still in ALARM hours after its runbook finished', async () => {
+  it('pages on-call when the alarm is still in ALARM hours after its runbook finished', async () => {
     const runbooks = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
     const harness = await runtimes.start({ secret: 'a39', name: 'guard-a39-runbook', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(runbooks) } });
     const fired = await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'));
@@ -110,6 +110,16 @@ describe('attack pass 17: findings on the alarm path', () => {
     console.log('3 h later:', later.status, later.notifications.map((n) => `${n.channel}:${n.outcome}`));
     // Today: nothing, ever (the incident stays `notified`, open, with no notification at all).
     expect((await toOnCall(harness)).map((p) => p.subject)).toEqual([expect.stringContaining('checkout-api-5xx-rate')]);
+    // What it says: the runbook ran and reported success, with its execution, and the alarm still fires; on-call must look.
+    const [page] = await toOnCall(harness);
+    expect(page?.why).toMatch(/the runbook ran and reported success \(runbook Restart-Checkout-Api \(local-[\w-]+\) finished: Success\), but the alarm still fired/);
+    expect(page?.message).toContain('What it needs from you: Look at the alarm');
+    // Once: the next run pages nobody again. The OK that comes at last resolves it as usual.
+    await harness.runtime.reconcile(new Date(Date.now() + 4 * 3_600_000));
+    await harness.runtime.idle();
+    expect(await toOnCall(harness)).toHaveLength(1);
+    const ok = await deliverAlarm(harness.runtime.url, alarmEvent('OK', '2026-11-20T14:00:00.000+0000'));
+    expect(ok.body).toEqual({ resolved: [incident.id] });
   }, 60_000);
 
   // attack-39 finding F3: an alarm of another account and region starts this deployment's runbook (name prefix only): a staging alarm restarts production
