@@ -300,8 +300,11 @@ function onCallStep(incident: Incident): OnCallStep | null {
 /** The history entry the reconciler writes when a runbook that reported success left its alarm in ALARM. */
 export const RUNBOOK_UNVERIFIED_EVENT = 'runbook_unverified';
 
-/** The runbook of an open incident reported success and its alarm still fired when checked; null otherwise. */
-function runbookUnverified(incident: Incident): Extract<HandoffReason, { kind: 'runbook_unverified' }> | null {
+/**
+ * The runbook reported success and its alarm still fired when the reconciler checked (the incident may have recovered
+ * since, by other hands); null otherwise.
+ */
+export function runbookUnverified(incident: Incident): Extract<HandoffReason, { kind: 'runbook_unverified' }> | null {
   const decision = incident.decision;
   if (decision?.action !== 'run_runbook' || !decision.applied) return null;
   const checked = incident.history.findLast((entry) => entry.event === RUNBOOK_UNVERIFIED_EVENT);

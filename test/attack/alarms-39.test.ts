@@ -120,6 +120,9 @@ describe('attack pass 17: findings on the alarm path', () => {
     expect(await toOnCall(harness)).toHaveLength(1);
     const ok = await deliverAlarm(harness.runtime.url, alarmEvent('OK', '2026-11-20T14:00:00.000+0000'));
     expect(ok.body).toEqual({ resolved: [incident.id] });
+    // Recovered by other hands, and the knowledge entry counts the runbook as not having worked for this alarm.
+    expect(await harness.incident(incident.id)).toMatchObject({ status: 'resolved', resolvedBy: 'alarm OK' });
+    expect((await harness.runtime.learning.knowledge.get(String(incident.fingerprint)))?.actions.run_runbook).toEqual({ attempts: 1, successes: 0 });
   }, 60_000);
 
   // attack-39 finding F3: an alarm of another account and region starts this deployment's runbook (name prefix only): a staging alarm restarts production
