@@ -90,10 +90,11 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   // The wait is over whatever ended it: the proposal no longer takes /guard commands.
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   const rejected = caught.Error === 'ApprovalRejected';
-  // No `/guard reject` recorded it: the e-mailed command did (send-task-failure), whose --cause is the only why given.
-  const mailedRejection = rejected && previous?.status !== 'rejected';
-  const rejectionCause = mailedRejection ? mailedRejectionCause(caught) : (previous?.reason ?? null);
   const who = previous?.decidedBy ?? null;
+  // A `/guard reject` records its author before it ends the wait; without one the e-mailed command did
+  // (send-task-failure), whose --cause is the only why given. A retried round reads it from the same input again.
+  const mailedRejection = rejected && who === null;
+  const rejectionCause = mailedRejection ? mailedRejectionCause(caught) : (previous?.reason ?? null);
   // A `/guard` decision recorded on the incident that never reached the execution (its handler and the reconciler
   // could not resume it): the wait timed out although a maintainer had decided, and that is what on-call is told.
   // Kept as recorded by an earlier round of this step (a retry, a round after the comment waited for the budget).
