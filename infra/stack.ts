@@ -134,6 +134,8 @@ export interface GuardSettings {
   /** Role the Automation documents assume (their AutomationAssumeRole); remediate may pass only this role. */
   readonly runbookRoleArn?: string;
   readonly runbookWaitSeconds: number;
+  /** Minutes after a runbook's success its alarm may still fire before on-call is paged that it did not fix it. */
+  readonly runbookVerifyMinutes: number;
   /** Deploy the web dashboard (S3 + CloudFront + Cognito) and its Cognito-authorized read API. */
   readonly dashboard: boolean;
   readonly dashboardDomainPrefix?: string;
@@ -527,6 +529,7 @@ export function readSettings(scope: Construct): GuardSettings {
     ...optional('chat', chatSettings(raw)),
     ...optional('chatWebhookFormat', chatWebhookFormat as ChatWebhookFormat | undefined),
     runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
+    runbookVerifyMinutes: number('runbookVerifyMinutes', 20, (n) => Number.isInteger(n) && n >= 5 && n <= 1440, 'a whole number of minutes between 5 and 1440'),
   };
 }
 
@@ -761,6 +764,9 @@ export class PipelineGuardStack extends Stack {
         RERUN_MIN_CONFIDENCE: String(settings.rerunMinConfidence),
         DRY_RUN: String(settings.dryRun),
         RUNBOOK_WAIT_SECONDS: String(settings.runbookWaitSeconds),
+        RUNBOOK_VERIFY_MINUTES: String(settings.runbookVerifyMinutes),
+        // Runbooks start here only for this account's and region's alarms (AWS_REGION is Lambda's own).
+        DEPLOYMENT_ACCOUNT_ID: this.account,
         ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),
         ...(settings.runbooks ? { RUNBOOKS_JSON: settings.runbooks.json } : {}),
       },

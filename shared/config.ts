@@ -99,6 +99,11 @@ const configSchema = z.object({
   /** Local runtime only: the embedded DynamoDB-compatible server. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
+  /**
+   * The AWS account this deployment runs in (the stack sets it; the local runtime defaults it to the example account
+   * of events/cloudwatch). Runbooks start only for alarms of this account and AWS_REGION; unset, for none.
+   */
+  DEPLOYMENT_ACCOUNT_ID: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
 
   STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
   /** AWS: the outcome recorder ingest invokes asynchronously with a green run's recovery work (locally: a store queue). */
@@ -266,6 +271,13 @@ const configSchema = z.object({
   /** How long the remediate step follows a runbook before reporting it still running. */
   RUNBOOK_WAIT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(840)), 300),
   RUNBOOK_POLL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(300)), 15),
+  /**
+   * How long after a runbook reported success its alarm may stay in ALARM before on-call is paged that it did not fix
+   * it. An alarm returns to OK only after its evaluation periods of good datapoints (three of five minutes is common),
+   * after whatever the runbook started has taken effect: 20 minutes covers that without leaving an outage unattended
+   * for long. A team whose alarms have longer periods sets more.
+   */
+  RUNBOOK_VERIFY_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(5), z.lte(1440)), 20),
   INCIDENT_TTL_DAYS: positiveInt(400),
 
   /**

@@ -30,6 +30,11 @@ import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-q
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ACCOUNT = '000000000000';
+/**
+ * The account the local runtime stands in for when its runbooks decide whose alarms they answer: that of the alarm
+ * events in events/cloudwatch (AWS's example account), so the demo's alarms start their runbooks.
+ */
+const LOCAL_DEPLOYMENT_ACCOUNT = '123456789012';
 /** Lambda's asynchronous invocation retries a failed event after one minute, then after two more. */
 const ASYNC_INVOKE_RETRY_MS = 60_000;
 
@@ -229,6 +234,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const env: Record<string, string> = {
     ...(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined)) as Record<string, string>),
     AWS_REGION: region,
+    DEPLOYMENT_ACCOUNT_ID: source.DEPLOYMENT_ACCOUNT_ID ?? LOCAL_DEPLOYMENT_ACCOUNT,
     AWS_ACCESS_KEY_ID: source.AWS_ACCESS_KEY_ID ?? 'local',
     AWS_SECRET_ACCESS_KEY: source.AWS_SECRET_ACCESS_KEY ?? 'local',
     AWS_EC2_METADATA_DISABLED: 'true',

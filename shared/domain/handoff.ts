@@ -91,6 +91,11 @@ export type HandoffReason =
    */
   | { kind: 'guard_unfinished'; cause: FallbackCause | null }
   | { kind: 'escalated'; reason: string }
+  /**
+   * The runbook reported success (`result`, as its decision records it), and the reconciler found its alarm still in
+   * ALARM at `at`, RUNBOOK_VERIFY_MINUTES or more after it finished: it did not fix it.
+   */
+  | { kind: 'runbook_unverified'; result: string; at: string }
   | { kind: 'approval_unanswered' }
   /**
    * A maintainer decided (`decision`, by `by` at `at`) with a `/guard` command, but the guard could not resume the
@@ -292,6 +297,25 @@ function onCallStep(incident: Incident): OnCallStep | null {
   return skipped ? { outcome: 'not_paged', detail: skipped.detail } : null;
 }
 
+/** The history entry the reconciler writes when a runbook that reported success left its alarm in ALARM. */
+export const RUNBOOK_UNVERIFIED_EVENT = 'runbook_unverified';
+
+/**
+ * The runbook reported success and its alarm still fired when the reconciler checked (the incident may have recovered
+ * since, by other hands); null otherwise.
+ */
+export function runbookUnverified(incident: Incident): Extract<HandoffReason, { kind: 'runbook_unverified' }> | null {
+  const decision = incident.decision;
+  if (decision?.action !== 'run_runbook' || !decision.applied) return null;
+  const checked = incident.history.findLast((entry) => entry.event === RUNBOOK_UNVERIFIED_EVENT);
+  return checked ? { kind: 'runbook_unverified', result: decision.result ?? 'the runbook finished: Success', at: checked.at } : null;
+}
+
+/** A `runbook_unverified` reason in the words of the page and the dashboard. */
+export function runbookUnverifiedInWords(reason: Extract<HandoffReason, { kind: 'runbook_unverified' }>): string {
+  return `the runbook ran and reported success (${reason.result}), but the alarm still fired at ${reason.at}: it did not fix it`;
+}
+
 /** Why a person must act, in the order the dashboard lists them. */
 function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   const givenUp = givenUpUnpaged(incident);
@@ -302,6 +326,8 @@ function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   const why: HandoffReason[] = [];
   if (incident.notifiedByFallback) why.push({ kind: 'guard_unfinished', cause: incident.fallbackEscalation?.cause ?? null });
   if (tried.decision.kind === 'escalated') why.push({ kind: 'escalated', reason: tried.decision.reason });
+  const unverified = runbookUnverified(incident);
+  if (unverified) why.push(unverified);
   const approval = incident.approval;
   // A rejection that never reached the execution asks nothing of anyone where its pull request tells of it (as a
   // rejection that did); without one, Notify escalated it, and what to check is said as for an approval.

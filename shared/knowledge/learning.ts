@@ -3,7 +3,7 @@ import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.
 import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
 import { outsiderCanRepeat, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
-import { rerunUnderWay } from '../domain/handoff.js';
+import { rerunUnderWay, runbookUnverified } from '../domain/handoff.js';
 import { assignVariant, experimentApplies, incidentAssignmentKey } from '../experiments/assign.js';
 import { outcomeWindowMinutes } from '../experiments/definition.js';
 import { failureTimeOf } from '../domain/recovery.js';
@@ -204,10 +204,13 @@ export function createLearning(options: LearningOptions): Learning {
       const action = creditedAction(incident);
       const at = clock();
       const entryAction = outsideExperiment(incident, action);
+      // A runbook that reported success while its alarm kept firing past the reconciler's check did not fix it: the
+      // recovery came later, by other hands, and the entry counts the runbook as not having worked for this alarm.
+      const worked = runbookUnverified(incident) === null;
       if (incident.fingerprint && !outsiderCanRepeat(incident)) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, true, at, mark('entry'));
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, worked, at, mark('entry'));
       }
-      await verdicts.ranTo(incident, 'success', at, mark('fix'));
+      await verdicts.ranTo(incident, worked ? 'success' : 'failure', at, mark('fix'));
       const ttr = incident.timeToRecoverySeconds ?? 0;
       if (incident.repository) {
         const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';

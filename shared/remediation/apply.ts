@@ -142,7 +142,8 @@ async function runRunbook(
   reason: string,
   escalate: (why: string) => ApplyResult,
 ): Promise<ApplyResult> {
-  const mapping = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;
+  // Looked up again, not taken from the plan: an approved plan of a foreign alarm still starts nothing.
+  const mapping = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks, deps.remediation.deployment).mapping : null;
   if (!mapping || !incident.alarm) return escalate('no runbook is allow-listed for this alarm');
   const { executionId } = await deps.remediation.runner.start({
     document: mapping.document,
@@ -158,6 +159,11 @@ async function runRunbook(
   if (!final.status.includes('still running')) await recordActionOutcome(deps.remediation.guards, incident, ok, `runbook:${incident.id}`);
   const summary = `runbook ${mapping.document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
   if (!ok) return { ...escalate(summary), result: summary };
+  // "Success" says the document's steps ran, not that the alarm recovered, and an alarm that stays in ALARM sends no
+  // further event: the reconciler looks again once the alarm had time to return to OK. Scheduled before the decision
+  // is recorded, so a crash between leaves a check of an incident whose retried step records it, never none.
+  const dueAt = new Date(deps.clock().getTime() + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000).toISOString();
+  await deps.remediation.runbookChecks.schedule({ incidentId: incident.id, dueAt });
   return { action: 'run_runbook', applied: true, reason, result: summary };
 }
 

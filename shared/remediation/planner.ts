@@ -64,6 +64,11 @@ export interface PlanInput {
    */
   capabilities: { github: boolean; pullRequest: boolean; commit?: boolean; rerun: boolean; runbook: RunbookMapping | null };
   /**
+   * Why the runbook an alarm's name maps to is not this deployment's to run (`RunbookChoice.refused`: an alarm of
+   * another account or region). Nothing automatic answers it: a human decides, told why.
+   */
+  runbookRefused?: string | null;
+  /**
    * The failing run may have run a fork's code (see `fromUntrustedHead`): code nobody with write access has
    * reviewed. No fix is committed on top of it, and it is not re-run automatically: its author decides whether it
    * fails again, so a re-run would spend the repository's CI on it and its failures would trip the breaker.
@@ -243,6 +248,7 @@ export function planRemediation(input: PlanInput): RemediationPlan {
     return { action, proposed, reasons, requiresApproval, dryRun: input.policy.dryRun && isAutomatic(action), experiment };
   };
 
+  if (input.runbookRefused) return done('escalate', `runbook not started: ${input.runbookRefused}; a human decides`);
   if (input.stageErrors.length > 0) return done('escalate', `a pipeline stage failed (${input.stageErrors.join('; ')}): a human should look`);
   if (input.failureLineCount === 0 && (input.category === null || input.category === 'unknown') && input.source === 'github') {
     return done('escalate', 'no failure lines could be found in the logs');

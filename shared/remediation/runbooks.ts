@@ -28,15 +28,43 @@ export function parseRunbookMappings(text: string | undefined): RunbookMapping[]
   return parseJsonDocument(runbookMappingsSchema, text, 'runbook mapping file');
 }
 
-/** The mapping for an alarm, by longest name prefix; null when the alarm has no runbook. */
-export function runbookFor(alarm: Pick<AlarmDetails, 'name'>, mappings: RunbookMapping[]): RunbookMapping | null {
+/**
+ * The account and region this deployment starts its runbooks in (Systems Manager runs a document where it is called).
+ * `account` is null when the configuration does not say (DEPLOYMENT_ACCOUNT_ID unset): then no alarm is its own.
+ */
+export interface DeploymentHome {
+  account: string | null;
+  region: string;
+}
+
+/**
+ * Why an alarm is not this deployment's to act on; null when it is. A cross-account or cross-region EventBridge rule
+ * forwards other accounts' alarms to the guard's bus, and alarm names repeat across accounts (a staging copy of
+ * production's `checkout-api-5xx-rate`): matched by name alone, such an alarm would restart this account's service.
+ */
+export function alarmOutsideDeployment(alarm: Pick<AlarmDetails, 'account' | 'region'>, home: DeploymentHome): string | null {
+  if (home.account === null) return `this deployment's account is not configured (DEPLOYMENT_ACCOUNT_ID): no runbook runs for any alarm`;
+  if (alarm.account === home.account && alarm.region === home.region) return null;
+  return `the alarm belongs to account ${alarm.account || 'unknown'} in ${alarm.region || 'an unknown region'}, and this deployment runs its runbooks in account ${home.account} in ${home.region}: it starts none for another account's or region's alarm`;
+}
+
+/** A runbook lookup: the mapping to run, or none, and why a mapping the alarm's name matches is not run. */
+export interface RunbookChoice {
+  mapping: RunbookMapping | null;
+  /** Set when a mapping matches the alarm's name but the alarm is not this deployment's ({@link alarmOutsideDeployment}). */
+  refused: string | null;
+}
+
+/** The mapping for an alarm, by longest name prefix, for an alarm of the deployment's own account and region only. */
+export function runbookFor(alarm: Pick<AlarmDetails, 'name' | 'account' | 'region'>, mappings: RunbookMapping[], home: DeploymentHome): RunbookChoice {
   let best: RunbookMapping | null = null;
   for (const mapping of mappings) {
     if (alarm.name.startsWith(mapping.alarmNamePrefix) && (!best || mapping.alarmNamePrefix.length > best.alarmNamePrefix.length)) {
       best = mapping;
     }
   }
-  return best;
+  const refused = best ? alarmOutsideDeployment(alarm, home) : null;
+  return refused ? { mapping: null, refused } : { mapping: best, refused: null };
 }
 
 const PLACEHOLDERS: Record<string, (alarm: AlarmDetails) => string> = {

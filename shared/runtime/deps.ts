@@ -34,8 +34,10 @@ import type { ExhaustedEscalationDeps, RedriveDeps, ScheduledRunOptions } from '
 import type { LateReactionDeps } from '../reconcile/late-reactions.js';
 import type { RecoveryCommentDeps } from '../reconcile/recovery-comments.js';
 import type { ApprovalResumeDeps } from '../reconcile/approval-resumes.js';
+import type { RunbookCheckDeps } from '../reconcile/runbook-checks.js';
 import { type ReactionReads, createReactionReads } from '../stores/reaction-reads.js';
 import { type DeferredRecoveryComments, createDeferredRecoveryComments } from '../stores/deferred-comments.js';
+import { type RunbookChecks, createRunbookCheckList } from '../stores/runbook-checks.js';
 import { type ApprovalResumes, createApprovalResumes } from '../stores/approval-resumes.js';
 import type {
   AnalyzeDeps,
@@ -421,7 +423,7 @@ export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDe
 export function createReconcilerDeps(
   config: Config,
   logger: StepLogger,
-): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps & ApprovalResumeDeps {
+): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps & ApprovalResumeDeps & RunbookCheckDeps {
   const github = openedWhenNeeded(() => createGitHubReader(config));
   return {
     ...createRedriveDeps(config, logger),
@@ -434,6 +436,7 @@ export function createReconcilerDeps(
     github,
     votes: createVoteDeps(config, logger),
     deferredComments: createDeferredComments(config),
+    runbookChecks: createRunbookChecks(config),
     githubWriter: openedWhenNeeded(() => createGitHub(config)),
     approvalResumes: createApprovalResumeList(config),
     approvals: createApprovals(config),
@@ -458,6 +461,11 @@ export function reconcilerOptions(config: Config): ScheduledRunOptions {
 /** The reconciler's late reads of reactions (in the incidents table): scheduled by the learning loop and recoveries. */
 export function createLateReactionReads(config: Config): ReactionReads {
   return createReactionReads({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
+}
+
+/** Runbooks that reported success, for the reconciler to check their alarm recovered (in the incidents table). */
+export function createRunbookChecks(config: Config): RunbookChecks {
+  return createRunbookCheckList({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
 }
 
 /** Recovery comments the GitHub write budget refused, for the reconciler to post (in the incidents table). */
@@ -592,8 +600,10 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
   return {
     policyFile: policyFileOf(config),
     runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
+    deployment: { account: config.DEPLOYMENT_ACCOUNT_ID ?? null, region: config.AWS_REGION },
     guards: createGuards(config, clock),
     runner,
+    runbookChecks: createRunbookChecks(config),
   };
 }
 

@@ -11,17 +11,22 @@ import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import type { GuardStore } from '../remediation/guard-store.js';
 import type { PolicyFile } from '../remediation/policy.js';
 import type { RunbookRunner } from '../remediation/runbook-runner.js';
-import type { RunbookMapping } from '../remediation/runbooks.js';
+import type { RunbookChecks } from '../stores/runbook-checks.js';
+import type { DeploymentHome, RunbookMapping } from '../remediation/runbooks.js';
 
 /** The remediation ports: what remediate needs beyond the common ones, and the pending approvals notify keeps. */
 export interface RemediationDeps {
   policyFile: PolicyFile;
   /** The runbook allow-list: alarm name prefix → Automation document. */
   runbooks: RunbookMapping[];
+  /** Where the runbooks run: only this account's and region's alarms may start one. */
+  deployment: DeploymentHome;
   guards: GuardStore;
   /** Proposals waiting for `/guard approve` per pull request. */
   approvals: ApprovalIndex;
   runner: RunbookRunner;
+  /** Runbooks that reported success, for the reconciler to check that their alarm recovered. */
+  runbookChecks: RunbookChecks;
 }
 
 /** Everything a pipeline step may touch, chosen once by a composition root (AWS or local). */

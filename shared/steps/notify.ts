@@ -25,7 +25,7 @@ import { policyFor } from '../remediation/policy.js';
 import { isUnresumed, waitEndedBy } from '../remediation/approval-resume.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
-import { type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
+import { type CaughtError, type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
 
 function stageErrorsOf(state: PipelineState, at: string): StageError[] {
   const errors: StageError[] = [];
@@ -68,6 +68,15 @@ async function recordMailedApproval(state: PipelineState, incident: Incident, de
   return deps.incidents.update(incident.id, { approval: { ...previous, status: 'approved', taskToken: null, decidedAt: at, decidedBy: approverOf(state.approval) } });
 }
 
+/**
+ * The reason given with an e-mailed rejection (`send-task-failure --cause`), on one line and at most 300 characters;
+ * null when none was given. Only a holder of the task token can send it, and it is shown as text, never as markup.
+ */
+function mailedRejectionCause(caught: CaughtError): string | null {
+  const cause = (caught.Cause ?? '').replace(/\s+/g, ' ').trim();
+  return cause ? cause.slice(0, 300) : null;
+}
+
 /** How the approval wait ended, from the AwaitApproval Catch (`ApprovalRejected`, `States.Timeout`, …). */
 async function recordApprovalOutcome(state: PipelineState, incident: Incident, deps: NotifyDeps): Promise<Incident> {
   if (state.approval) return recordMailedApproval(state, incident, deps);
@@ -80,6 +89,10 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   const rejected = caught.Error === 'ApprovalRejected';
   const who = previous?.decidedBy ?? null;
+  // A `/guard reject` records its author before it ends the wait; without one the e-mailed command did
+  // (send-task-failure), whose --cause is the only why given. A retried round reads it from the same input again.
+  const mailedRejection = rejected && who === null;
+  const rejectionCause = mailedRejection ? mailedRejectionCause(caught) : (previous?.reason ?? null);
   // A `/guard` decision recorded on the incident that never reached the execution (its handler and the reconciler
   // could not resume it): the wait timed out although a maintainer had decided, and that is what on-call is told.
   // Kept as recorded by an earlier round of this step (a retry, a round after the comment waited for the budget).
@@ -91,7 +104,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
     : timedOut
     ? `nobody approved "${action}" in time: a human should look`
     : rejected
-      ? `${who ?? 'a maintainer'} rejected "${action}"${previous?.reason ? `: ${previous.reason}` : ''}`
+      ? `${who ?? (mailedRejection ? 'on-call' : 'a maintainer')} rejected "${action}"${mailedRejection ? ' by e-mail' : ''}${rejectionCause ? `: ${rejectionCause}` : ''}`
       : `the approval step failed (${describeCaught(caught)}): a human should look`;
   return deps.incidents.update(
     incident.id,
@@ -102,14 +115,16 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
         requestedAt: previous?.requestedAt ?? at,
         decidedAt: previous?.decidedAt ?? at,
         decidedBy: who,
-        reason: previous?.reason ?? null,
+        reason: rejectionCause,
         ...(unresumed ? { unresumed } : {}),
         ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
         ...(unresumed && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
       },
-      // Without a pull request nobody else would hear of the rejection: tell the on-call list. A rejection that never
-      // reached the execution is a rejection still: nothing was applied, as it asked, and nobody needs to act.
-      decision: { action: (rejected || unresumed === 'rejected') && incident.pullRequest ? 'comment_only' : 'escalate', reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },
+      // A rejection asks nothing more of anyone: on a pull request its comment tells of it, and one sent with the
+      // e-mailed command came from the on-call list the request went to, who would otherwise be paged about their own
+      // answer (attack pass 17, F6). A rejection that never reached the execution is a rejection still: nothing was
+      // applied, as it asked.
+      decision: { action: rejected || (unresumed === 'rejected' && incident.pullRequest) ? 'comment_only' : 'escalate', reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },
     },
     { audit: [{ at, actor: who ?? 'pipeline-guard', action: incident.plan.action, status: rejected ? 'rejected' : 'skipped', detail: reason }] },
   );

@@ -1,6 +1,7 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
 import type { HistoryEntry, Incident, NotificationRecord } from '../domain/incident.js';
+import { runbookUnverified } from '../domain/handoff.js';
 import { type ForkCheckReach, greenAttemptNotLater, greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope, githubForkCheckScope } from '../domain/trigger.js';
 import { RetryableError, ValidationError, errorMessage, isRetryable } from '../errors.js';
@@ -319,7 +320,8 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
     const alarm = incident.alarm
       ? { ...incident.alarm, state: alarmEvent.detail.state.value, previousState: alarmEvent.detail.previousState?.value ?? incident.alarm.state, stateChangedAt: alarmEvent.detail.state.timestamp }
       : null;
-    const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied;
+    // Not "after the runbook" when the alarm still fired at the reconciler's check after it: it recovered by other hands.
+    const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied && runbookUnverified(incident) === null;
     await resolveIncident(incident, `alarm ${alarmEvent.detail.state.value}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {});
     resolved.push(incident.id);
   }

@@ -236,7 +236,8 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     return apply(incident, storedRerun, variantPolicy.policy, params, github, rerunKey, slots, actor, deps, state);
   }
 
-  const runbook = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks) : null;
+  const runbookChoice = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks, deps.remediation.deployment) : null;
+  const runbook = runbookChoice?.mapping ?? null;
   // The breaker is the repository's; the hourly and daily slots are those the action would take (guardSlotScope).
   const [counters, slotCounters, labels, repositoryRefusal] = await Promise.all([
     deps.remediation.guards.read(scope, policy.circuitBreaker.windowHours),
@@ -275,6 +276,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
       rerunByPersonInstead,
     },
     capabilities: { github: github !== null, pullRequest: incident.pullRequest !== null, commit: commitToCommentOn(incident) !== null, rerun: rerunKey !== null, runbook },
+    runbookRefused: runbookChoice?.refused ?? null,
     // Deny by default: only a commit known to live in this repository is acted on automatically.
     untrustedHead: fromUntrustedHead(incident),
     outsiderCanCause: incident.source === 'github' && anyoneCanCause(incident.runEvent),

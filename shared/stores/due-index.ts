@@ -108,8 +108,34 @@ export function storedRetries(item: Record<string, unknown>): { entry: DueKey; f
   return { entry: storedDueKey(item), failures: typeof item.failures === 'number' ? item.failures : 0 };
 }
 
-/** One incident's work due at a time: the late read of its reactions, its recovery comment the write budget refused. */
+/**
+ * One incident's work due at a time: the late read of its reactions, its recovery comment the write budget refused,
+ * the check that its runbook fixed its alarm.
+ */
 export interface IncidentDue {
   incidentId: string;
   dueAt: string;
+}
+
+/** Incidents' work of one kind due at a time, each entry done once and then deleted. */
+export interface IncidentDueList {
+  /** Due at `dueAt`; scheduling the same incident and time again adds nothing. */
+  schedule(entry: IncidentDue): Promise<void>;
+  /** The entries due by `now` within the look-back, oldest first, at most `limit`. */
+  due(now: Date, options: { limit: number; lookbackHours: number }): Promise<IncidentDue[]>;
+  /** Done, or nothing left to do: the entry goes. */
+  done(entry: IncidentDue): Promise<void>;
+}
+
+/** An {@link IncidentDueList} under `prefix`, each entry expiring `ttlSeconds` after it is due. */
+export function createIncidentDueList(options: { client: DynamoDBDocumentClient; tableName: string; prefix: string; ttlSeconds: number }): IncidentDueList {
+  const index = createDueIndex(options);
+  const keyOf = (entry: IncidentDue) => ({ id: entry.incidentId, dueAt: entry.dueAt });
+  return {
+    schedule: (entry) => index.put(keyOf(entry), { incidentId: entry.incidentId }, options.ttlSeconds),
+    async due(now, limits) {
+      return (await index.due(now, limits)).map((item) => ({ incidentId: String(item.incidentId), dueAt: String(item.dueAt) }));
+    },
+    done: (entry) => index.drop(keyOf(entry)),
+  };
 }

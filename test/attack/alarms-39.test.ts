@@ -92,7 +92,7 @@ describe('attack pass 17: findings on the alarm path', () => {
   }, 60_000);
 
   // attack-39 finding F2: a runbook that finished "Success" while the alarm stays in ALARM pages nobody, ever
-  it.skip('pages on-call when the alarm is still in ALARM hours after its runbook finished', async () => {
+  it('pages on-call when the alarm is still in ALARM hours after its runbook finished', async () => {
     const runbooks = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
     const harness = await runtimes.start({ secret: 'a39', name: 'guard-a39-runbook', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(runbooks) } });
     const fired = await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'));
@@ -110,10 +110,23 @@ describe('attack pass 17: findings on the alarm path', () => {
     console.log('3 h later:', later.status, later.notifications.map((n) => `${n.channel}:${n.outcome}`));
     // Today: nothing, ever (the incident stays `notified`, open, with no notification at all).
     expect((await toOnCall(harness)).map((p) => p.subject)).toEqual([expect.stringContaining('checkout-api-5xx-rate')]);
+    // What it says: the runbook ran and reported success, with its execution, and the alarm still fires; on-call must look.
+    const [page] = await toOnCall(harness);
+    expect(page?.why).toMatch(/the runbook ran and reported success \(runbook Restart-Checkout-Api \(local-[\w-]+\) finished: Success\), but the alarm still fired/);
+    expect(page?.message).toContain('What it needs from you: Look at the alarm');
+    // Once: the next run pages nobody again. The OK that comes at last resolves it as usual.
+    await harness.runtime.reconcile(new Date(Date.now() + 4 * 3_600_000));
+    await harness.runtime.idle();
+    expect(await toOnCall(harness)).toHaveLength(1);
+    const ok = await deliverAlarm(harness.runtime.url, alarmEvent('OK', '2026-11-20T14:00:00.000+0000'));
+    expect(ok.body).toEqual({ resolved: [incident.id] });
+    // Recovered by other hands, and the knowledge entry counts the runbook as not having worked for this alarm.
+    expect(await harness.incident(incident.id)).toMatchObject({ status: 'resolved', resolvedBy: 'alarm OK' });
+    expect((await harness.runtime.learning.knowledge.get(String(incident.fingerprint)))?.actions.run_runbook).toEqual({ attempts: 1, successes: 0 });
   }, 60_000);
 
   // attack-39 finding F3: an alarm of another account and region starts this deployment's runbook (name prefix only): a staging alarm restarts production
-  it.skip('does not start a runbook for an alarm of another region and account than the one the runbook runs in', async () => {
+  it('does not start a runbook for an alarm of another region and account than the one the runbook runs in', async () => {
     const runbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'AWS-RestartECSService', parameters: { ClusterName: ['prod'], ServiceName: ['checkout-api'] }, severity: 'medium' }];
     const harness = await runtimes.start({ secret: 'a39', name: 'guard-a39-foreign', env: { ...NO_GITHUB, AWS_REGION: 'us-east-1', RUNBOOKS_JSON: JSON.stringify(runbooks) } });
     // The same alarm name in a staging account's eu-west-1, its events forwarded to this bus (a cross-account rule).
@@ -123,6 +136,9 @@ describe('attack pass 17: findings on the alarm path', () => {
     console.log('runbooks started:', started.map((r) => `${r.document} ${JSON.stringify(r.parameters)}`), 'decision:', (await harness.incident(String(fired.body.incidentId))).decision?.result);
     // Today: AWS-RestartECSService {"ClusterName":["prod"],"ServiceName":["checkout-api"]} in us-east-1, no page.
     expect(started).toEqual([]);
+    // Escalated without any action instead, saying whose alarm it was.
+    expect((await harness.incident(String(fired.body.incidentId))).decision).toMatchObject({ action: 'escalate', reason: expect.stringContaining('account 999999999999 in eu-west-1') });
+    expect(await toOnCall(harness)).toHaveLength(1);
   }, 60_000);
 
   // attack-39 finding F4 (fixed: alarm groups, shared/notify/page-claims.ts): an alarm storm (50 alarms of one outage within a minute) sends 50 pages; with approval runbooks, 20 alarms send 20 approval e-mails
@@ -168,9 +184,9 @@ describe('attack pass 17: findings on the alarm path', () => {
   }, 60_000);
 
   // attack-39 finding F6: on-call rejects the runbook by e-mail and is paged again, told "the guard has no automatic fix" / "it could not act safely"
-  it.skip('does not tell on-call, after they rejected the runbook by e-mail, that the guard had no fix to try', async () => {
+  it('does not tell on-call, after they rejected the runbook by e-mail, that the guard had no fix to try', async () => {
     const harness = await runtimes.start({ secret: 'a39', name: 'guard-a39-reject', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(highSeverityRunbook) } });
-    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'));
+    const fired = await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'));
     await harness.runtime.idle();
     const [request] = await toOnCall(harness);
     const [, endpoint, token] = tokenIn(request?.message ?? '');
@@ -182,6 +198,11 @@ describe('attack pass 17: findings on the alarm path', () => {
     // apply." and "What the guard tried: nothing automatic: it could not act safely." Required: no second e-mail to the
     // list that rejected, or one that says the proposal was rejected (and why).
     for (const page of after) expect(`${page.why} ${page.tried}`).toMatch(/reject/i);
+    // The rejection and its cause are on the incident's record (its timeline), and nothing was applied.
+    const rejected = await harness.incident(String(fired.body.incidentId));
+    expect(rejected.approval).toMatchObject({ status: 'rejected', reason: 'the deploy is being rolled back by hand' });
+    expect(rejected.decision).toMatchObject({ applied: false, reason: 'on-call rejected "run the allow-listed runbook" by e-mail: the deploy is being rolled back by hand' });
+    expect((await harness.outbox()).filter((e) => e.kind === 'runbook')).toEqual([]);
   }, 60_000);
 });
 

@@ -190,6 +190,8 @@ describe.skipIf(!handlersExist)('real bundling', () => {
       if (key === 'GITHUB_WEBHOOK_SECRET_ARN') env.GITHUB_WEBHOOK_SECRET = 'bundling-test-secret';
       else if (key === 'GITHUB_TOKEN_SECRET_ARN') continue;
       else if (typeof value === 'string') env[key] = value;
+      // The stack's own account (`Stack.of(this).account`), a reference CloudFormation fills in.
+      else if (JSON.stringify(value) === '{"Ref":"AWS::AccountId"}') env[key] = '123456789012';
       else if (key.endsWith('_TABLE')) env[key] = key.toLowerCase();
       else if (key.endsWith('_ARN')) env[key] = `arn:aws:states:us-east-1:123456789012:stateMachine:${key.toLowerCase()}`;
       else env[key] = 'us-east-1';

@@ -45,6 +45,7 @@ describe('CDK context settings', () => {
       llmOutsiderAnalysesPerHour: 10,
       experimentModelIds: [],
       runbookWaitSeconds: 300,
+      runbookVerifyMinutes: 20,
       dashboard: false,
       alarmNamePrefixes: [],
       alarmScopeTag: 'pipeline-guard=enabled',

@@ -17,6 +17,7 @@ import type { RunbookRequest, RunbookRunner } from '../../shared/remediation/run
 import { type NotifyDeps, type RemediationDeps, type StepDeps, silentLogger } from '../../shared/steps/deps.js';
 import { WriteBudgetExhaustedError } from '../../shared/errors.js';
 import { rerunLedgerKey } from '../../shared/stores/rerun-ledger.js';
+import type { IncidentDue, IncidentDueList } from '../../shared/stores/due-index.js';
 import { createMemoryGreenRunNotes, createMemoryStore } from './memory-store.js';
 
 /**
@@ -396,13 +397,35 @@ export function createMemoryCommandAnswers(): CommandAnswers & { items: Map<stri
   };
 }
 
+/** In-memory IncidentDueList (shared/stores/due-index.ts): `entries` holds what is scheduled and not done. */
+export function createMemoryIncidentDueList(): IncidentDueList & { entries: IncidentDue[] } {
+  const entries: IncidentDue[] = [];
+  const same = (a: IncidentDue, b: IncidentDue) => a.incidentId === b.incidentId && a.dueAt === b.dueAt;
+  return {
+    entries,
+    async schedule(entry) {
+      if (!entries.some((known) => same(known, entry))) entries.push({ ...entry });
+    },
+    async due(now, { limit }) {
+      return entries.filter((entry) => entry.dueAt <= now.toISOString()).sort((a, b) => a.dueAt.localeCompare(b.dueAt)).slice(0, limit);
+    },
+    async done(entry) {
+      const at = entries.findIndex((known) => same(known, entry));
+      if (at >= 0) entries.splice(at, 1);
+    },
+  };
+}
+
 export function remediationDeps(overrides: Partial<RemediationDeps> = {}): RemediationDeps {
   return {
     policyFile: {},
     runbooks: [],
+    // The account and region of the alarm fixtures (events/cloudwatch).
+    deployment: { account: '123456789012', region: 'us-east-1' },
     guards: createMemoryGuardStore(),
     approvals: createMemoryApprovalIndex(),
     runner: createScriptedRunbookRunner(),
+    runbookChecks: createMemoryIncidentDueList(),
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { type GuardSteps, type HandoffReason, type OnCallStep, commentPlaceName, guardHandoff } from '../../../shared/domain/handoff.js';
+import { type GuardSteps, type HandoffReason, type OnCallStep, commentPlaceName, guardHandoff, runbookUnverifiedInWords } from '../../../shared/domain/handoff.js';
 import type { FallbackCause } from '../../../shared/domain/incident.js';
 import type { Incident } from './types.js';
 
@@ -39,6 +39,8 @@ function reasonWords(reason: HandoffReason): string | null {
       return `the guard's ${reason.stage} stage failed (${reason.error})`;
     case 'undecided':
       return 'the guard stopped before it could decide what to do';
+    case 'runbook_unverified':
+      return runbookUnverifiedInWords(reason);
     case 'not_told':
       return reason.on ? `the guard could not comment on ${commentPlaceName(reason.on)}` : 'the run has no pull request for the guard to comment on';
     default:

@@ -5,6 +5,8 @@ import { DEFAULT_POLICY, parsePolicyFile, policyFor } from '../../../shared/reme
 import { createSsmRunbookRunner, followRunbook } from '../../../shared/remediation/runbook-runner.js';
 import { automationClientToken, parseRunbookMappings, runbookFor, runbookParameters } from '../../../shared/remediation/runbooks.js';
 
+const home = { account: '123456789012', region: 'us-east-1' };
+
 /** SSM's two Automation calls, answered from `statuses` in order (the last repeats), with what they were sent. */
 function fakeSsm(statuses: Array<{ AutomationExecutionStatus?: string; FailureMessage?: string }>) {
   const starts: unknown[] = [];
@@ -59,11 +61,29 @@ describe('runbook mappings', () => {
   ]));
 
   it('picks the longest matching prefix and fills only the documented placeholders', () => {
-    const mapping = runbookFor(alarm, mappings);
+    const { mapping } = runbookFor(alarm, mappings, home);
 
     expect(mapping?.document).toBe('AWS-RestartECSService');
     expect(runbookParameters(mapping!, alarm)).toEqual({ AlarmName: ['checkout-api-5xx-rate'], Region: ['us-east-1'], Other: ['{{secret}}'] });
-    expect(runbookFor({ name: 'billing-errors' }, mappings)).toBeNull();
+    expect(runbookFor({ ...alarm, name: 'billing-errors' }, mappings, home)).toEqual({ mapping: null, refused: null });
+  });
+
+  it("maps only the deployment's own account's and region's alarms, and says why another's starts nothing", () => {
+    const elsewhere = [
+      { ...alarm, account: '999999999999' },
+      { ...alarm, region: 'eu-west-1' },
+      { ...alarm, account: '999999999999', region: 'eu-west-1' },
+      { ...alarm, account: '' },
+    ];
+    for (const foreign of elsewhere) {
+      const choice = runbookFor(foreign, mappings, home);
+      expect(choice.mapping).toBeNull();
+      expect(choice.refused).toContain(`account ${foreign.account || 'unknown'} in ${foreign.region}`);
+    }
+    // Unknown: the deployment's account is not configured, so no alarm can be shown to be its own.
+    expect(runbookFor(alarm, mappings, { account: null, region: 'us-east-1' })).toMatchObject({ mapping: null, refused: expect.stringContaining('DEPLOYMENT_ACCOUNT_ID') });
+    // No mapping by name: nothing refused, nothing to say.
+    expect(runbookFor({ ...alarm, name: 'billing-errors', region: 'eu-west-1' }, mappings, home)).toEqual({ mapping: null, refused: null });
   });
 
   it('refuses documents and parameters outside the expected shape', () => {

@@ -446,6 +446,28 @@ describe('remediate: alarm runbooks', () => {
     expect(guards.outcomes).toEqual([true]);
   });
 
+  it("starts no runbook for an alarm of another account and region, and escalates it with the reason in its timeline", async () => {
+    // Prepare: the analysis asks for the runbook too; the deployment runs in another account and region than the alarm's.
+    const runner = createScriptedRunbookRunner('Success');
+    const { deps } = stepDeps({
+      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.95 }),
+      remediation: remediationDeps({ runbooks, runner, deployment: { account: '999999999999', region: 'eu-west-1' } }),
+    });
+    const trigger = await alarmIncident(deps);
+    await analyzeStep({ trigger }, deps);
+
+    // Act
+    const result = await remediateStep({ trigger }, deps);
+
+    // Assert
+    expect(result).toMatchObject({ action: 'escalate', awaitingApproval: false });
+    expect(runner.started).toEqual([]);
+    const after = await deps.incidents.get(trigger.incidentId);
+    const why = 'the alarm belongs to account 123456789012 in us-east-1, and this deployment runs its runbooks in account 999999999999 in eu-west-1';
+    expect(after?.decision?.reason).toContain(why);
+    expect(after?.history.at(-1)).toMatchObject({ event: 'decision:escalate', detail: expect.stringContaining(why) });
+  });
+
   it('starts no runbook when the alarm went back to OK before remediation', async () => {
     const runner = createScriptedRunbookRunner('Success');
     const { deps } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner }) });

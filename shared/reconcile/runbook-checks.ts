@@ -1,0 +1,109 @@
+/**
+ * Runbooks that reported success while their alarm stayed in ALARM. SSM's "Success" says the document's steps ran,
+ * not that the alarm recovered; an alarm that stays in ALARM sends no further event, so nothing else would look at
+ * the incident again and nobody would ever be paged (attack pass 17, F2). Remediate schedules a check
+ * RUNBOOK_VERIFY_MINUTES after the runbook finished (shared/stores/runbook-checks.ts); the reconciler takes the due
+ * ones here, bounded per run, oldest first.
+ *
+ * An incident its alarm's OK resolved meanwhile (or one whose runbook did not end a success) needs nothing: its entry
+ * goes. One still open pages on-call once, "the runbook ran and reported success, the alarm still fires", with the
+ * execution the runbook's output is under, and records that on the incident (its hand-off then says a person must
+ * act; shared/domain/handoff.ts). The page is claimed in the escalation ledger under the incident's own key before
+ * it is sent, so a crash between the send and its record sends it at most once more, and a run that finds it recorded
+ * only deletes the entry. An OK arriving later resolves the incident as usual.
+ */
+import { type Incident, type NotificationRecord } from '../domain/incident.js';
+import { RUNBOOK_UNVERIFIED_EVENT, runbookUnverifiedInWords } from '../domain/handoff.js';
+import { errorMessage } from '../errors.js';
+import { publishClaimedPage } from '../notify/claimed-page.js';
+import { renderEscalation } from '../notify/escalation.js';
+import type { Clock, EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
+import type { IncidentDue } from '../stores/due-index.js';
+import type { IncidentStore } from '../stores/incident-store.js';
+import type { RunbookChecks } from '../stores/runbook-checks.js';
+
+export interface RunbookCheckDeps {
+  runbookChecks: RunbookChecks;
+  incidents: Pick<IncidentStore, 'get' | 'update'>;
+  escalations: EscalationPublisher;
+  escalationLedger: EscalationLedger;
+  clock: Clock;
+  logger: StepLogger;
+}
+
+export interface RunbookCheckResult {
+  /** Incidents whose runbook did not fix their alarm, and on-call was told so in this run. */
+  paged: string[];
+  /** Entries with nothing to do: the alarm recovered, the runbook did not succeed, told already, or the incident gone. */
+  dropped: number;
+  /** Checks that failed in this run (a refused page among them): they stay due, and the next run tries them again. */
+  failed: string[];
+}
+
+/** Whether a check of `incident` still has to tell on-call: its runbook succeeded, its alarm fires, nobody was told. */
+function stillFiringAfterRunbook(incident: Incident | null): incident is Incident {
+  if (!incident || incident.status === 'resolved' || incident.supersededBy) return false;
+  const decision = incident.decision;
+  if (decision?.action !== 'run_runbook' || !decision.applied) return false;
+  return !incident.history.some((entry) => entry.event === RUNBOOK_UNVERIFIED_EVENT);
+}
+
+/** Pages once for `incident`, whose runbook did not fix its alarm, and records it. */
+async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHours: number): Promise<void> {
+  const now = deps.clock();
+  const at = now.toISOString();
+  const entry = { at, event: RUNBOOK_UNVERIFIED_EVENT, detail: `${incident.decision?.result ?? 'the runbook finished: Success'}; the alarm still fired at ${at}` };
+  // The incident's own problem: this page is about its runbook, and is sent once however the alarm's pages are grouped.
+  // Claimed for the whole look-back, longer than its entry can stay due.
+  const occurrence: EscalationOccurrence = {
+    key: `runbook-unverified:${incident.id}`,
+    incidentId: incident.id,
+    at: now,
+    windowMinutes: lookbackHours * 60,
+    mayOpen: true,
+    label: `runbook that did not fix ${incident.alarm?.name ?? incident.id}`,
+    digest: false,
+  };
+  const tally = await deps.escalationLedger.record(occurrence);
+  // Rendered as it is recorded below, so the page says what the dashboard says: a person must act.
+  const recorded: Incident = { ...incident, history: [...incident.history, entry] };
+  let notification: NotificationRecord;
+  if (tally.send) {
+    const why = runbookUnverifiedInWords({ kind: 'runbook_unverified', result: incident.decision?.result ?? '', at });
+    const published = await publishClaimedPage(renderEscalation(recorded, why, tally), occurrence, deps);
+    notification = { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at };
+  } else {
+    notification = { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: 'the page that the runbook did not fix the alarm went out on an earlier try', at };
+  }
+  await deps.incidents.update(incident.id, {}, { history: [entry], notifications: [notification] });
+}
+
+export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options: { maxPerRun: number; lookbackHours: number }): Promise<RunbookCheckResult> {
+  const result: RunbookCheckResult = { paged: [], dropped: 0, failed: [] };
+  let due: IncidentDue[];
+  try {
+    due = await deps.runbookChecks.due(deps.clock(), { limit: options.maxPerRun, lookbackHours: options.lookbackHours });
+  } catch (error) {
+    deps.logger.warn('the runbook checks could not be listed; they wait for the next run', { error: errorMessage(error) });
+    result.failed.push('(the runbook checks could not be listed)');
+    return result;
+  }
+  for (const check of due) {
+    try {
+      const incident = await deps.incidents.get(check.incidentId);
+      if (stillFiringAfterRunbook(incident)) {
+        await tellOnCall(incident, deps, options.lookbackHours);
+        result.paged.push(incident.id);
+      } else {
+        result.dropped += 1;
+      }
+      await deps.runbookChecks.done(check);
+    } catch (error) {
+      // Left due: the next run tries again, and the run fails so that the reconciler's alarm sees it.
+      result.failed.push(check.incidentId);
+      deps.logger.warn('runbook check failed; tried again on the next run', { incidentId: check.incidentId, error: errorMessage(error) });
+    }
+  }
+  if (result.paged.length > 0 || result.failed.length > 0) deps.logger.info('runbook checks', { ...result });
+  return result;
+}
