@@ -64,13 +64,19 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const place = (key: string, label: string, digest: boolean): EscalationOccurrence => ({
     key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest, member: incident.alarm?.name ?? problem.label,
   });
-  const lead = place(ALARM_GROUP_KEY, `alarms grouped with the page of ${problem.label}`, true);
+  // The lead's item is the one the next group opens in place of this one: its counts go with it, so the digest that
+  // names the group's alarms is kept on an item of this group's own (`…:<start>:digest`), which nothing replaces.
+  const lead = place(ALARM_GROUP_KEY, `alarms grouped with the page of ${problem.label}`, false);
   const group = await deps.escalationLedger.record(lead);
   const start = group.windowStart;
   const end = start ? new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString() : 'the end of the group';
   const grouping = ` Alarms of this deployment that fire until ${end} are grouped with this page: a third one sends one alarm storm page, and a digest at ${end} names them all.`;
   // Without a window to join (its item unreadable), the alarm pages as its own.
-  if (group.send || !start) return { send: true, tally, claims: group.send ? [problem, lead] : [problem], note: group.send ? grouping : '' };
+  if (!start) return { send: true, tally, claims: [problem], note: '' };
+  // Every alarm of the group is named on its digest item before any place is claimed (a retry names it again:
+  // counted once), all at the group's start, so its window and its digest's time are the group's.
+  await deps.escalationLedger.record({ ...place(`${ALARM_GROUP_KEY}:${start}:digest`, `alarms grouped with the alarm page at ${start}`, true), at: new Date(start) });
+  if (group.send) return { send: true, tally, claims: [problem, lead], note: grouping };
   if (group.alreadySent) return { send: false, detail: countedDetail(group) };
   const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group', false));
   if (second.send || second.alreadySent) {

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeStep } from '../../shared/steps/analyze.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { notifyStep } from '../../shared/steps/notify.js';
+import { remediateStep } from '../../shared/steps/remediate.js';
+import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
+import { alarmTriggerAt } from '../support/alarm-approvals.js';
+import { stepDeps } from '../support/fakes.js';
+import { type ScratchStore, startScratchStore } from '../support/harness.js';
+
+/** Alarm groups (shared/notify/page-claims.ts) against the escalation ledger's DynamoDB items and its digests. */
+let store: ScratchStore;
+
+beforeAll(async () => {
+  store = await startScratchStore('alarm-group-digests');
+});
+
+afterAll(async () => {
+  await store?.close();
+});
+
+type Deps = ReturnType<typeof stepDeps>['deps'];
+
+async function firedAt(deps: Deps, at: string, alarmName: string) {
+  const trigger = alarmTriggerAt(at, alarmName);
+  deps.clock = () => new Date(at);
+  await classifyStep({ trigger }, deps);
+  await analyzeStep({ trigger }, deps);
+  await remediateStep({ trigger }, deps);
+  await notifyStep({ trigger }, deps);
+}
+
+describe('alarm group digests', () => {
+  it("still names a group's grouped alarms when the next group opened before the reconciler sent its digest", async () => {
+    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
+    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
+    const { deps, published } = stepDeps({ escalationLedger });
+    await firedAt(deps, '2026-11-20T10:00:00.000Z', 'orders-a-5xx');
+    await firedAt(deps, '2026-11-20T10:01:00.000Z', 'orders-b-5xx');
+    await firedAt(deps, '2026-11-20T10:02:00.000Z', 'orders-c-5xx');
+    // The outage goes on: an alarm fires just after the group's five minutes, before the reconciler's next run.
+    await firedAt(deps, '2026-11-20T10:05:30.000Z', 'orders-d-5xx');
+    expect(published).toHaveLength(3);
+
+    const due = await digests.due(new Date('2026-11-20T10:07:00.000Z'), { limit: 10, lookbackHours: 48 });
+    const claimed = (await Promise.all(due.map((entry) => digests.claim(entry, new Date('2026-11-20T10:07:00.000Z'))))).filter((d) => d !== null);
+
+    // orders-b-5xx paged nobody ("named in its digest"): the first group's digest must still name it.
+    expect(claimed).toHaveLength(1);
+    expect(claimed[0]?.members).toEqual(['orders-a-5xx', 'orders-b-5xx', 'orders-c-5xx']);
+  });
+});
