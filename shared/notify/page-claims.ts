@@ -71,8 +71,10 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const start = group.windowStart;
   const end = start ? new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString() : 'the end of the group';
   const grouping = ` Alarms of this deployment that fire until ${end} are grouped with this page: a third one sends one alarm storm page, and a digest at ${end} names them all.`;
-  // Without a window to join (its item unreadable), the alarm pages as its own.
-  if (!start) return { send: true, tally, claims: [problem], note: '' };
+  // Without a window to join (its item unreadable), the alarm pages as its own; so does one that fired more than a
+  // group's length before the group began (its Notify ran late: after an approval wait, a redrive), which the ledger
+  // would count on any window opened since: neither the lead's page nor the group's digest tells of it.
+  if (!start || at.getTime() <= Date.parse(start) - ALARM_GROUP_MINUTES * 60_000) return { send: true, tally, claims: [problem], note: '' };
   // Every alarm of the group is named on its digest item before any place is claimed (a retry names it again:
   // counted once), all at the group's start, so its window and its digest's time are the group's.
   await deps.escalationLedger.record({ ...place(`${ALARM_GROUP_KEY}:${start}:digest`, `alarms grouped with the alarm page at ${start}`, true), at: new Date(start) });

@@ -86,6 +86,20 @@ describe('alarm pages: a group of alarms pages its lead and one storm page', () 
     ]);
   });
 
+  it('pages an alarm that fired long before the group started and reached Notify late (a wait, a redrive): the group never told of it', async () => {
+    const { deps, published } = stepDeps();
+    for (const [k, at] of ['10:00:00', '10:01:00', '10:02:00'].entries()) await firedAt(deps, `2026-11-20T${at}.000Z`, `orders-${k}-5xx`);
+    expect(published).toHaveLength(2);
+
+    // Fired at 08:00; its Notify runs at 10:03 (its pipeline was re-driven), while the 10:00 group is open.
+    const trigger = alarmTriggerAt('2026-11-20T08:00:00.000Z', 'orders-late-5xx');
+    deps.clock = () => new Date('2026-11-20T10:03:00.000Z');
+    for (const step of [classifyStep, analyzeStep, remediateStep, notifyStep]) await step({ trigger }, deps);
+
+    expect(published).toHaveLength(3);
+    expect(published[2]?.subject).toContain('orders-late-5xx');
+  });
+
   it('starts a new group five minutes after the first alarm of the last one', async () => {
     const { deps, published } = stepDeps();
     await firedAt(deps, '2026-11-20T10:00:00.000Z', 'orders-a-5xx');
