@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeStep } from '../../shared/steps/analyze.js';
-import { classifyStep } from '../../shared/steps/classify.js';
-import { notifyStep } from '../../shared/steps/notify.js';
-import { remediateStep } from '../../shared/steps/remediate.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
-import { alarmTriggerAt } from '../support/alarm-approvals.js';
+import { alarmPagedAt } from '../support/alarm-approvals.js';
 import { stepDeps } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
@@ -19,16 +15,7 @@ afterAll(async () => {
   await store?.close();
 });
 
-type Deps = ReturnType<typeof stepDeps>['deps'];
-
-async function firedAt(deps: Deps, at: string, alarmName: string) {
-  const trigger = alarmTriggerAt(at, alarmName);
-  deps.clock = () => new Date(at);
-  await classifyStep({ trigger }, deps);
-  await analyzeStep({ trigger }, deps);
-  await remediateStep({ trigger }, deps);
-  await notifyStep({ trigger }, deps);
-}
+const firedAt = alarmPagedAt;
 
 describe('alarm group digests', () => {
   it("still names a group's grouped alarms when the next group opened before the reconciler sent its digest", async () => {

@@ -29,6 +29,17 @@ export async function askedAt(deps: ReturnType<typeof stepDeps>['deps'], at: str
   return trigger;
 }
 
+/**
+ * The fixture's alarm (or one renamed) entering ALARM at `at` (the clock then, unless `now`), through every stage to
+ * its page (no runbook: escalate); the incident as Notify left it.
+ */
+export async function alarmPagedAt(deps: ReturnType<typeof stepDeps>['deps'], at: string, alarmName?: string, now = at) {
+  const trigger = alarmTriggerAt(at, alarmName);
+  deps.clock = () => new Date(now);
+  for (const step of [classifyStep, analyzeStep, remediateStep, notifyStep]) await step({ trigger }, deps);
+  return (await deps.incidents.get(trigger.incidentId))!;
+}
+
 /** The trigger of the fixture's alarm (or one renamed) entering ALARM at `at`. */
 export function alarmTriggerAt(at: string, alarmName?: string) {
   const event = structuredClone(loadAlarmEvent('alarm-state-alarm')) as Record<string, any>;

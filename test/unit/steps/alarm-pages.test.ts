@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeStep } from '../../../shared/steps/analyze.js';
-import { classifyStep } from '../../../shared/steps/classify.js';
-import { notifyStep } from '../../../shared/steps/notify.js';
-import { remediateStep } from '../../../shared/steps/remediate.js';
 import { stepDeps } from '../../support/fakes.js';
-import { alarmTriggerAt, recoveredAt } from '../../support/alarm-approvals.js';
+import { alarmPagedAt, recoveredAt } from '../../support/alarm-approvals.js';
 
-type Deps = ReturnType<typeof stepDeps>['deps'];
-
-/** The fixture's alarm (or one renamed) entering ALARM at `at`, through every stage to its page (no runbook: escalate). */
-async function firedAt(deps: Deps, at: string, alarmName?: string) {
-  const trigger = alarmTriggerAt(at, alarmName);
-  deps.clock = () => new Date(at);
-  await classifyStep({ trigger }, deps);
-  await analyzeStep({ trigger }, deps);
-  await remediateStep({ trigger }, deps);
-  await notifyStep({ trigger }, deps);
-  return (await deps.incidents.get(trigger.incidentId))!;
-}
+const firedAt = alarmPagedAt;
 
 const lastPage = (incident: Awaited<ReturnType<typeof firedAt>>) => incident.notifications.filter((n) => n.channel === 'sns').at(-1);
 
@@ -92,9 +77,7 @@ describe('alarm pages: a group of alarms pages its lead and one storm page', () 
     expect(published).toHaveLength(2);
 
     // Fired at 08:00; its Notify runs at 10:03 (its pipeline was re-driven), while the 10:00 group is open.
-    const trigger = alarmTriggerAt('2026-11-20T08:00:00.000Z', 'orders-late-5xx');
-    deps.clock = () => new Date('2026-11-20T10:03:00.000Z');
-    for (const step of [classifyStep, analyzeStep, remediateStep, notifyStep]) await step({ trigger }, deps);
+    await firedAt(deps, '2026-11-20T08:00:00.000Z', 'orders-late-5xx', '2026-11-20T10:03:00.000Z');
 
     expect(published).toHaveLength(3);
     expect(published[2]?.subject).toContain('orders-late-5xx');
