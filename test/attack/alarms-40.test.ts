@@ -59,8 +59,8 @@ const TAGS = { 'pipeline-guard': 'enabled', team: 'orders' };
 describe('attack pass 18: findings on the alarm path', () => {
   const runtimes = useLocalRuntimePerTest();
 
-  // attack-40 finding F1: a group's digest is dropped when the next group opens before a reconciler run after the group's end (the one `alarm-group` item now holds the new window): the alarm grouped with the lead's page is named nowhere
-  it.skip('names the alarm grouped with a page in a digest, also when the next group opened before the reconciler ran', async () => {
+  // attack-40 finding F1 (fixed by c1e9d04: the digest is kept on the group's own item `alarm-group:<start>:digest`): a group's digest is dropped when the next group opens before a reconciler run after the group's end (the one `alarm-group` item now holds the new window): the alarm grouped with the lead's page is named nowhere
+  it('names the alarm grouped with a page in a digest, also when the next group opened before the reconciler ran', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-dropped-digest', env: NO_GITHUB });
     // checkout-queue-age pages at 10:00; payments-db-down fires a minute later and is grouped with that page.
     await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000', { name: 'checkout-queue-age' }));
