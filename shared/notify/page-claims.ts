@@ -58,6 +58,9 @@ export async function claimPage(occurrence: EscalationOccurrence, incident: Inci
  * step finds its own place again (a crash between publish and record re-sends at most once, as any page).
  */
 async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTally, incident: Incident, deps: PageClaimDeps): Promise<PageClaim> {
+  // A page after an approval request or a runbook says a human should look now (nobody answered, the runbook failed):
+  // it is never held back for a group, whose digest may have gone out while it waited.
+  if (followsApprovalOrRunbook(incident)) return { send: true, tally, claims: [problem], note: '' };
   // Grouped by when the alarms fired (their own state-change times), not when each was delivered.
   const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
   const at = Number.isFinite(firedAt) ? new Date(firedAt) : problem.at;
@@ -71,13 +74,18 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const start = group.windowStart;
   const end = start ? new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString() : 'the end of the group';
   const grouping = ` Alarms of this deployment that fire until ${end} are grouped with this page: a third one sends one alarm storm page, and a digest at ${end} names them all.`;
-  // Without a window to join (its item unreadable), the alarm pages as its own; so does one that fired more than a
-  // group's length before the group began (its Notify ran late: after an approval wait, a redrive), which the ledger
-  // would count on any window opened since: neither the lead's page nor the group's digest tells of it.
-  if (!start || at.getTime() <= Date.parse(start) - ALARM_GROUP_MINUTES * 60_000) return { send: true, tally, claims: [problem], note: '' };
+  // Without a window to join (its item unreadable), the alarm pages as its own; so does one that did not fire within
+  // the group's five minutes (its Notify ran late: a delayed delivery, a redrive), which the ledger counts on any
+  // window opened since it fired: neither the lead's page nor the group's digest would be about it.
+  const own: PageClaim = { send: true, tally, claims: [problem], note: '' };
+  if (!start || at.getTime() < Date.parse(start) || at.getTime() >= Date.parse(end)) return own;
   // Every alarm of the group is named on its digest item before any place is claimed (a retry names it again:
-  // counted once), all at the group's start, so its window and its digest's time are the group's.
-  await deps.escalationLedger.record({ ...place(`${ALARM_GROUP_KEY}:${start}:digest`, `alarms grouped with the alarm page at ${start}`, true), at: new Date(start) });
+  // counted once), all at the group's start, so its window and its digest's time are the group's. Once the digest is
+  // claimed, nothing more is counted on it: an alarm that comes after (fired in time, handled late) pages as its own.
+  const digest = await deps.escalationLedger.record({
+    ...place(`${ALARM_GROUP_KEY}:${start}:digest`, `alarms grouped with the alarm page at ${start}`, true), at: new Date(start), beforeDigest: true,
+  });
+  if (digest.digestClaimed) return own;
   if (group.send) return { send: true, tally, claims: [problem, lead], note: grouping };
   if (group.alreadySent) return { send: false, detail: countedDetail(group) };
   const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group', false));
@@ -117,6 +125,11 @@ async function countOnFiringChild(occurrence: EscalationOccurrence, incident: In
 async function firesSinceEarlier(incident: Incident, deps: PageClaimDeps): Promise<boolean> {
   const open = await deps.incidents.listOpenInScope(alarmScope(incident.alarm?.arn ?? ''), OPEN_ALARM_INCIDENTS_READ);
   return open.some((other) => other.id !== incident.id && failureTimeOf(other) <= failureTimeOf(incident));
+}
+
+/** Whether the incident asked for an approval or ran (or tried) a runbook before this page. */
+function followsApprovalOrRunbook(incident: Incident): boolean {
+  return Boolean(incident.approval) || (incident.audit ?? []).some((entry) => entry.action === 'run_runbook' && entry.status !== 'planned');
 }
 
 /** What the incident records of a page the ledger did not let it send. */

@@ -80,8 +80,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(await naming(harness, 'payments-db-down')).not.toEqual([]);
   }, 60_000);
 
-  // attack-40 finding F2: an alarm page claimed after its alarm's own time joins whatever group is the latest (any group that started after the alarm fired, however long after): an alarm delivered late into an ended storm pages nobody and is named in no digest
-  it.skip('pages for an alarm that still fires when its ALARM is delivered after a later storm group ended and its digest went', async () => {
+  // attack-40 finding F2 (fixed: an alarm joins a group only if it fired within the group's five minutes, f60ba86 and groups40): an alarm page claimed after its alarm's own time joins whatever group is the latest (any group that started after the alarm fired, however long after): an alarm delivered late into an ended storm pages nobody and is named in no digest
+  it('pages for an alarm that still fires when its ALARM is delivered after a later storm group ended and its digest went', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-late', env: NO_GITHUB });
     // A storm at 10:30: svc-b pages, svc-c is grouped, svc-d sends the storm page; the digest goes at the next run.
     for (const [i, name] of ['svc-b-5xx', 'svc-c-5xx', 'svc-d-5xx'].entries()) await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', `2026-11-20T10:30:0${i}.000+0000`, { name }));
@@ -101,8 +101,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(await naming(harness, 'payments-db-down')).not.toEqual([]);
   }, 60_000);
 
-  // attack-40 finding F2 (the everyday path): the page for an e-mailed approval nobody answered is claimed when the wait times out, with the alarm's time of hours before: counted on the latest storm and lost
-  it.skip('pages when nobody answered the approval request, although an alarm storm came and went during the wait', async () => {
+  // attack-40 finding F2 (the everyday path; fixed in groups40: a page after an approval request or a runbook never joins a group): the page for an e-mailed approval nobody answered is claimed when the wait times out, with the alarm's time of hours before: counted on the latest storm and lost
+  it('pages when nobody answered the approval request, although an alarm storm came and went during the wait', async () => {
     const runbooks = [{ alarmNamePrefix: 'payments-', document: 'Restart-Payments', parameters: {}, severity: 'high' }];
     const env = { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(runbooks), POLICY_JSON: JSON.stringify({ defaults: { approvalTimeoutMinutes: 1 } }), POLICY_FILE: undefined };
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-unanswered', env });
