@@ -105,21 +105,32 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
 /**
  * A composite alarm whose children (its `reasonData.triggeringAlarms`) still fire is the problem their pages are
  * about: children fire first, and each was paged or grouped when it did. Its occurrence is counted on the first such
- * child's open window (named in that child's digest) and pages nobody. Null when no child still fires or none has an
- * open window: the composite pages as any alarm. A composite names alarms of its own account and region only.
+ * child whose own page went out and whose window is still open (named in that child's digest) and pages nobody. Null
+ * when there is none (a child only grouped: its window's page never went out; a window ended: nothing would name the
+ * count) or the window keeps no digest: the composite pages as any alarm. A composite names alarms of its own account
+ * and region only.
  */
 async function countOnFiringChild(occurrence: EscalationOccurrence, incident: Incident, deps: PageClaimDeps): Promise<PageClaim | null> {
   const alarm = incident.alarm;
-  if (incident.source !== 'cloudwatch' || alarm?.kind !== 'composite' || !alarm.children?.length) return null;
+  if (incident.source !== 'cloudwatch' || alarm?.kind !== 'composite' || !alarm.children?.length || !occurrence.digest) return null;
   const prefix = alarm.arn.slice(0, alarm.arn.indexOf(':alarm:') + ':alarm:'.length);
+  const openSince = occurrence.at.getTime() - occurrence.windowMinutes * 60_000;
   for (const child of alarm.children) {
     const childArn = `${prefix}${child}`;
-    if ((await deps.incidents.listOpenInScope(alarmScope(childArn), 1)).length === 0) continue;
+    const paged = (await deps.incidents.listOpenInScope(alarmScope(childArn), OPEN_ALARM_INCIDENTS_READ)).filter(pagedItself);
+    if (paged.length === 0) continue;
     const counted = await deps.escalationLedger.record({ ...occurrence, key: `alarm:${childArn}`, mayOpen: false });
-    if (counted.windowCount > 0) return { send: false, detail: `counted on the open escalation of its child alarm ${child}, which still fires (the composite names it in triggeringAlarms)` };
+    // Counted only on the window a still-open page of the child opened: an ended window hands back its old count.
+    const onOpenWindow = counted.windowStart !== null && Date.parse(counted.windowStart) >= openSince && paged.some((other) => other.id === counted.owner);
+    if (counted.windowCount > 1 && onOpenWindow) {
+      return { send: false, detail: `counted on the open escalation of its child alarm ${child}, which still fires and paged (the composite names it in triggeringAlarms): named in its digest` };
+    }
   }
   return null;
 }
+
+/** Whether the incident's own page went out (not counted or grouped on another's). */
+const pagedItself = (other: Incident) => other.notifications.some((n) => n.channel === 'sns' && n.outcome === 'published');
 
 /** Whether another ALARM of `incident`'s alarm, as early or earlier, is still open: the alarm has not recovered since. */
 async function firesSinceEarlier(incident: Incident, deps: PageClaimDeps): Promise<boolean> {

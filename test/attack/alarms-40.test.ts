@@ -127,8 +127,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect((await toOnCall(harness)).length).toBeGreaterThan(before);
   }, 180_000);
 
-  // attack-40 finding F3: a composite alarm is counted on a child that has an open incident even when the child's page window ended long ago (the ledger hands back the expired window's count): the composite pages nobody and is named in no digest
-  it.skip('pages for a composite alarm whose only still-firing child paged more than a day ago', async () => {
+  // attack-40 finding F3 (fixed: counted only on an open window a still-open page of the child opened): a composite alarm is counted on a child that has an open incident even when the child's page window ended long ago (the ledger hands back the expired window's count): the composite pages nobody and is named in no digest
+  it('pages for a composite alarm whose only still-firing child paged more than a day ago', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-stale-child', env: NO_GITHUB });
     const t0 = Date.now();
     // orders-api-5xx fires and pages, and stays in ALARM (a noisy alarm nobody fixed).
@@ -154,8 +154,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     }
   }, 120_000);
 
-  // attack-40 finding F4: a composite counted on a child that was only grouped (the second alarm of a group, never paged itself) is named in that child's 24-hour digest only: the composite reaches on-call a day later
-  it.skip('tells on-call of a composite alarm within its group, when the child it is counted on never paged', async () => {
+  // attack-40 finding F4 (fixed: never counted on a child that was only grouped; the composite pages or joins a group): a composite counted on a child that was only grouped (the second alarm of a group, never paged itself) is named in that child's 24-hour digest only: the composite reaches on-call a day later
+  it('tells on-call of a composite alarm within its group, when the child it is counted on never paged', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-grouped-child', env: NO_GITHUB });
     // orders-queue-age (low value) leads the group and pages; orders-db-cpu is its second, grouped, paged nobody.
     await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-23T14:00:00.000+0000', { name: 'orders-queue-age', tags: TAGS }));
