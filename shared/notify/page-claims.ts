@@ -19,6 +19,8 @@ export type PageClaim =
  * groups, while a longer one delays the digest that names the grouped alarms.
  */
 export const ALARM_GROUP_MINUTES = 5;
+/** How far an alarm's own time may be ahead of the clock handling it (clocks differ by seconds) and still be grouped. */
+const ALARM_CLOCK_SKEW_MS = 2 * 60_000;
 /** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
 const ALARM_GROUP_KEY = 'alarm-group';
 
@@ -64,6 +66,9 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   // Grouped by when the alarms fired (their own state-change times), not when each was delivered.
   const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
   const at = Number.isFinite(firedAt) ? new Date(firedAt) : problem.at;
+  // A time ahead of the handling clock (a forged or replayed event, a wrong clock) would lead a group every real
+  // alarm until then joins: such an alarm pages as its own and leaves the group alone.
+  if (at.getTime() > problem.at.getTime() + ALARM_CLOCK_SKEW_MS) return { send: true, tally, claims: [problem], note: '' };
   const place = (key: string, label: string, digest: boolean): EscalationOccurrence => ({
     key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest, member: incident.alarm?.name ?? problem.label,
   });
