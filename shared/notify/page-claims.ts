@@ -1,4 +1,4 @@
-import { alarmEpisodeAfter } from '../domain/alarm-incident.js';
+import { OPEN_ALARM_INCIDENTS_READ, alarmEpisodeAfter } from '../domain/alarm-incident.js';
 import type { Incident } from '../domain/incident.js';
 import { failureTimeOf } from '../domain/recovery.js';
 import { alarmScope } from '../domain/trigger.js';
@@ -28,9 +28,6 @@ export interface PageClaimDeps {
   escalationLedger: EscalationLedger;
   incidents: { get(id: string): Promise<Incident | null>; listOpenInScope(scope: string, limit: number): Promise<Incident[]> };
 }
-
-/** An alarm's open incidents read to tell whether it still fires: the OK resolves as many (MAX_RESOLVED_PER_EVENT). */
-const OPEN_ALARM_INCIDENTS_READ = 25;
 
 /**
  * Claims the page `occurrence` describes in the escalation ledger: one page per problem and window. An alarm's

@@ -205,8 +205,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(pages.length).toBeLessThanOrEqual(3);
   }, 120_000);
 
-  // attack-40 finding F7: ALARM → INSUFFICIENT_DATA → ALARM with a medium runbook runs it twice for one unbroken episode, and the verification pages twice for the one alarm still firing
-  it.skip('pages once when the runbook did not fix an alarm that went through INSUFFICIENT_DATA', async () => {
+  // attack-40 finding F7 (fixed for the page: the runbook check of an unbroken episode is claimed under its earliest open incident; the runbook still restarts twice): ALARM → INSUFFICIENT_DATA → ALARM with a medium runbook runs it twice for one unbroken episode, and the verification pages twice for the one alarm still firing
+  it('pages once when the runbook did not fix an alarm that went through INSUFFICIENT_DATA', async () => {
     const runbooks = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-verify-twice', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(runbooks) } });
     await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'));
