@@ -393,6 +393,11 @@ export interface EscalationOccurrence {
    * window remembers (see MAX_SEEN_PER_WINDOW), at most 200 characters each.
    */
   member?: string;
+  /**
+   * Counted only while the window's digest is not claimed yet (an alarm group's): an occurrence recorded as "named in
+   * its digest" must be in the digest that goes out, and one that comes after the claim is refused (`digestClaimed`).
+   */
+  beforeDigest?: boolean;
 }
 
 /** The escalation ledger's answer: whether this occurrence pages, and the counts the message shows. */
@@ -413,6 +418,8 @@ export interface EscalationTally {
   alreadySent?: boolean;
   /** The incident that opened the current window (absent when none is open, or on answers that do not read it). */
   owner?: string;
+  /** A `beforeDigest` occurrence the window's digest was claimed (or sent) before: it was not counted. */
+  digestClaimed?: boolean;
 }
 
 /**

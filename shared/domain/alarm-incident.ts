@@ -119,6 +119,9 @@ export function alarmEpisodeAfter(incident: Pick<Incident, 'source' | 'alarm'>, 
   return firedAt - okAt < ALARM_FLAP_MINUTES * 60_000 ? 'flap' : 'new';
 }
 
+/** An alarm's open incidents read to tell whether it still fires: the OK resolves as many (MAX_RESOLVED_PER_EVENT). */
+export const OPEN_ALARM_INCIDENTS_READ = 25;
+
 export function alarmIncidentScope(trigger: AlarmTrigger): string {
   return alarmScope(alarmDetails(trigger).arn);
 }

@@ -1,4 +1,4 @@
-import { alarmEpisodeAfter } from '../domain/alarm-incident.js';
+import { OPEN_ALARM_INCIDENTS_READ, alarmEpisodeAfter } from '../domain/alarm-incident.js';
 import type { Incident } from '../domain/incident.js';
 import { failureTimeOf } from '../domain/recovery.js';
 import { alarmScope } from '../domain/trigger.js';
@@ -19,6 +19,8 @@ export type PageClaim =
  * groups, while a longer one delays the digest that names the grouped alarms.
  */
 export const ALARM_GROUP_MINUTES = 5;
+/** How far an alarm's own time may be ahead of the clock handling it (clocks differ by seconds) and still be grouped. */
+const ALARM_CLOCK_SKEW_MS = 2 * 60_000;
 /** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
 const ALARM_GROUP_KEY = 'alarm-group';
 
@@ -26,9 +28,6 @@ export interface PageClaimDeps {
   escalationLedger: EscalationLedger;
   incidents: { get(id: string): Promise<Incident | null>; listOpenInScope(scope: string, limit: number): Promise<Incident[]> };
 }
-
-/** An alarm's open incidents read to tell whether it still fires: the OK resolves as many (MAX_RESOLVED_PER_EVENT). */
-const OPEN_ALARM_INCIDENTS_READ = 25;
 
 /**
  * Claims the page `occurrence` describes in the escalation ledger: one page per problem and window. An alarm's
@@ -58,9 +57,15 @@ export async function claimPage(occurrence: EscalationOccurrence, incident: Inci
  * step finds its own place again (a crash between publish and record re-sends at most once, as any page).
  */
 async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTally, incident: Incident, deps: PageClaimDeps): Promise<PageClaim> {
+  // A page after an approval request or a runbook says a human should look now (nobody answered, the runbook failed):
+  // it is never held back for a group, whose digest may have gone out while it waited.
+  if (followsApprovalOrRunbook(incident)) return { send: true, tally, claims: [problem], note: '' };
   // Grouped by when the alarms fired (their own state-change times), not when each was delivered.
   const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
   const at = Number.isFinite(firedAt) ? new Date(firedAt) : problem.at;
+  // A time ahead of the handling clock (a forged or replayed event, a wrong clock) would lead a group every real
+  // alarm until then joins: such an alarm pages as its own and leaves the group alone.
+  if (at.getTime() > problem.at.getTime() + ALARM_CLOCK_SKEW_MS) return { send: true, tally, claims: [problem], note: '' };
   const place = (key: string, label: string, digest: boolean): EscalationOccurrence => ({
     key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest, member: incident.alarm?.name ?? problem.label,
   });
@@ -71,13 +76,18 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const start = group.windowStart;
   const end = start ? new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString() : 'the end of the group';
   const grouping = ` Alarms of this deployment that fire until ${end} are grouped with this page: a third one sends one alarm storm page, and a digest at ${end} names them all.`;
-  // Without a window to join (its item unreadable), the alarm pages as its own; so does one that fired more than a
-  // group's length before the group began (its Notify ran late: after an approval wait, a redrive), which the ledger
-  // would count on any window opened since: neither the lead's page nor the group's digest tells of it.
-  if (!start || at.getTime() <= Date.parse(start) - ALARM_GROUP_MINUTES * 60_000) return { send: true, tally, claims: [problem], note: '' };
+  // Without a window to join (its item unreadable), the alarm pages as its own; so does one that did not fire within
+  // the group's five minutes (its Notify ran late: a delayed delivery, a redrive), which the ledger counts on any
+  // window opened since it fired: neither the lead's page nor the group's digest would be about it.
+  const own: PageClaim = { send: true, tally, claims: [problem], note: '' };
+  if (!start || at.getTime() < Date.parse(start) || at.getTime() >= Date.parse(end)) return own;
   // Every alarm of the group is named on its digest item before any place is claimed (a retry names it again:
-  // counted once), all at the group's start, so its window and its digest's time are the group's.
-  await deps.escalationLedger.record({ ...place(`${ALARM_GROUP_KEY}:${start}:digest`, `alarms grouped with the alarm page at ${start}`, true), at: new Date(start) });
+  // counted once), all at the group's start, so its window and its digest's time are the group's. Once the digest is
+  // claimed, nothing more is counted on it: an alarm that comes after (fired in time, handled late) pages as its own.
+  const digest = await deps.escalationLedger.record({
+    ...place(`${ALARM_GROUP_KEY}:${start}:digest`, `alarms grouped with the alarm page at ${start}`, true), at: new Date(start), beforeDigest: true,
+  });
+  if (digest.digestClaimed) return own;
   if (group.send) return { send: true, tally, claims: [problem, lead], note: grouping };
   if (group.alreadySent) return { send: false, detail: countedDetail(group) };
   const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group', false));
@@ -97,26 +107,42 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
 /**
  * A composite alarm whose children (its `reasonData.triggeringAlarms`) still fire is the problem their pages are
  * about: children fire first, and each was paged or grouped when it did. Its occurrence is counted on the first such
- * child's open window (named in that child's digest) and pages nobody. Null when no child still fires or none has an
- * open window: the composite pages as any alarm. A composite names alarms of its own account and region only.
+ * child whose own page went out and whose window is still open (named in that child's digest) and pages nobody. Null
+ * when there is none (a child only grouped: its window's page never went out; a window ended: nothing would name the
+ * count) or the window keeps no digest: the composite pages as any alarm. A composite names alarms of its own account
+ * and region only.
  */
 async function countOnFiringChild(occurrence: EscalationOccurrence, incident: Incident, deps: PageClaimDeps): Promise<PageClaim | null> {
   const alarm = incident.alarm;
-  if (incident.source !== 'cloudwatch' || alarm?.kind !== 'composite' || !alarm.children?.length) return null;
+  if (incident.source !== 'cloudwatch' || alarm?.kind !== 'composite' || !alarm.children?.length || !occurrence.digest) return null;
   const prefix = alarm.arn.slice(0, alarm.arn.indexOf(':alarm:') + ':alarm:'.length);
+  const openSince = occurrence.at.getTime() - occurrence.windowMinutes * 60_000;
   for (const child of alarm.children) {
     const childArn = `${prefix}${child}`;
-    if ((await deps.incidents.listOpenInScope(alarmScope(childArn), 1)).length === 0) continue;
+    const paged = (await deps.incidents.listOpenInScope(alarmScope(childArn), OPEN_ALARM_INCIDENTS_READ)).filter(pagedItself);
+    if (paged.length === 0) continue;
     const counted = await deps.escalationLedger.record({ ...occurrence, key: `alarm:${childArn}`, mayOpen: false });
-    if (counted.windowCount > 0) return { send: false, detail: `counted on the open escalation of its child alarm ${child}, which still fires (the composite names it in triggeringAlarms)` };
+    // Counted only on the window a still-open page of the child opened: an ended window hands back its old count.
+    const onOpenWindow = counted.windowStart !== null && Date.parse(counted.windowStart) >= openSince && paged.some((other) => other.id === counted.owner);
+    if (counted.windowCount > 1 && onOpenWindow) {
+      return { send: false, detail: `counted on the open escalation of its child alarm ${child}, which still fires and paged (the composite names it in triggeringAlarms): named in its digest` };
+    }
   }
   return null;
 }
+
+/** Whether the incident's own page went out (not counted or grouped on another's). */
+const pagedItself = (other: Incident) => other.notifications.some((n) => n.channel === 'sns' && n.outcome === 'published');
 
 /** Whether another ALARM of `incident`'s alarm, as early or earlier, is still open: the alarm has not recovered since. */
 async function firesSinceEarlier(incident: Incident, deps: PageClaimDeps): Promise<boolean> {
   const open = await deps.incidents.listOpenInScope(alarmScope(incident.alarm?.arn ?? ''), OPEN_ALARM_INCIDENTS_READ);
   return open.some((other) => other.id !== incident.id && failureTimeOf(other) <= failureTimeOf(incident));
+}
+
+/** Whether the incident asked for an approval or ran (or tried) a runbook before this page. */
+function followsApprovalOrRunbook(incident: Incident): boolean {
+  return Boolean(incident.approval) || (incident.audit ?? []).some((entry) => entry.action === 'run_runbook' && entry.status !== 'planned');
 }
 
 /** What the incident records of a page the ledger did not let it send. */

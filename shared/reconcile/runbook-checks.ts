@@ -10,10 +10,15 @@
  * execution the runbook's output is under, and records that on the incident (its hand-off then says a person must
  * act; shared/domain/handoff.ts). The page is claimed in the escalation ledger under the incident's own key before
  * it is sent, so a crash between the send and its record sends it at most once more, and a run that finds it recorded
- * only deletes the entry. An OK arriving later resolves the incident as usual.
+ * only deletes the entry; an ALARM that never saw an OK since an earlier one (ALARM, INSUFFICIENT_DATA, ALARM) is
+ * claimed under that earlier incident's key, so one unbroken episode pages once. An OK arriving later resolves the
+ * incident as usual.
  */
 import { type Incident, type NotificationRecord } from '../domain/incident.js';
 import { RUNBOOK_UNVERIFIED_EVENT, runbookUnverifiedInWords } from '../domain/handoff.js';
+import { OPEN_ALARM_INCIDENTS_READ } from '../domain/alarm-incident.js';
+import { failureTimeOf } from '../domain/recovery.js';
+import { alarmScope } from '../domain/trigger.js';
 import { errorMessage } from '../errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { renderEscalation } from '../notify/escalation.js';
@@ -24,7 +29,7 @@ import type { RunbookChecks } from '../stores/runbook-checks.js';
 
 export interface RunbookCheckDeps {
   runbookChecks: RunbookChecks;
-  incidents: Pick<IncidentStore, 'get' | 'update'>;
+  incidents: Pick<IncidentStore, 'get' | 'update' | 'listOpenInScope'>;
   escalations: EscalationPublisher;
   escalationLedger: EscalationLedger;
   clock: Clock;
@@ -48,15 +53,30 @@ function stillFiringAfterRunbook(incident: Incident | null): incident is Inciden
   return !incident.history.some((entry) => entry.event === RUNBOOK_UNVERIFIED_EVENT);
 }
 
+/**
+ * The incident whose runbook check stands for `incident`'s: the earliest of its alarm's open incidents. ALARM,
+ * INSUFFICIENT_DATA, ALARM is one unbroken episode with two open incidents (no OK between), each with a runbook run
+ * and a check: one page tells of both, and it names the alarm. An OK resolves them, so a later episode has its own.
+ */
+async function episodeOpenedBy(incident: Incident, deps: RunbookCheckDeps): Promise<string> {
+  if (!incident.alarm?.arn) return incident.id;
+  const open = await deps.incidents.listOpenInScope(alarmScope(incident.alarm.arn), OPEN_ALARM_INCIDENTS_READ);
+  const earliest = open
+    .filter((other) => other.decision?.action === 'run_runbook' && failureTimeOf(other) <= failureTimeOf(incident))
+    .sort((a, b) => failureTimeOf(a) - failureTimeOf(b) || a.id.localeCompare(b.id))[0];
+  return earliest?.id ?? incident.id;
+}
+
 /** Pages once for `incident`, whose runbook did not fix its alarm, and records it. */
 async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHours: number): Promise<void> {
   const now = deps.clock();
   const at = now.toISOString();
   const entry = { at, event: RUNBOOK_UNVERIFIED_EVENT, detail: `${incident.decision?.result ?? 'the runbook finished: Success'}; the alarm still fired at ${at}` };
-  // The incident's own problem: this page is about its runbook, and is sent once however the alarm's pages are grouped.
+  // The episode's problem: this page is about its runbook, and is sent once however the alarm's pages are grouped.
   // Claimed for the whole look-back, longer than its entry can stay due.
+  const episode = await episodeOpenedBy(incident, deps);
   const occurrence: EscalationOccurrence = {
-    key: `runbook-unverified:${incident.id}`,
+    key: `runbook-unverified:${episode}`,
     incidentId: incident.id,
     at: now,
     windowMinutes: lookbackHours * 60,
@@ -73,7 +93,10 @@ async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHo
     const published = await publishClaimedPage(renderEscalation(recorded, why, tally), occurrence, deps);
     notification = { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at };
   } else {
-    notification = { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: 'the page that the runbook did not fix the alarm went out on an earlier try', at };
+    const detail = episode === incident.id
+      ? 'the page that the runbook did not fix the alarm went out on an earlier try'
+      : `counted on the page that the runbook did not fix the alarm, of its incident ${episode} that still fires (no OK since)`;
+    notification = { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at };
   }
   await deps.incidents.update(incident.id, {}, { history: [entry], notifications: [notification] });
 }

@@ -72,6 +72,9 @@ interface LedgerItem {
 /** An occurrence's `member` as the item keeps it: bounded, so 1,000 of them stay far below DynamoDB's 400 KB. */
 const memberOf = (occurrence: EscalationOccurrence) => (occurrence.member ? new Set([occurrence.member.slice(0, 200)]) : null);
 
+/** The current window's digest is claimed or sent: what the window counts from now on no digest names. */
+const digestClaimedOf = (item: LedgerItem | undefined) => item?.windowStart !== undefined && item.digestFor === item.windowStart;
+
 function tallyOf(item: LedgerItem | undefined, send: boolean, previousSentAt: string | null): EscalationTally {
   return {
     send,
@@ -144,10 +147,13 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
             TableName: tableName,
             Key: escalationLedgerKey(occurrence.key),
             UpdateExpression: `ADD #windowCount :one, #total :one${remember ? ', #seen :ids' : ''}${named ? ', #members :member' : ''} SET #lastSeen = :at, #lastIncident = :id`,
-            ConditionExpression: `attribute_exists(#windowStart) AND #windowStart >= :cutoff AND NOT contains(#seen, :id) AND size(#seen) ${remember ? '<' : '>='} :maxSeen`,
+            ConditionExpression:
+              `attribute_exists(#windowStart) AND #windowStart >= :cutoff AND NOT contains(#seen, :id) AND size(#seen) ${remember ? '<' : '>='} :maxSeen` +
+              (occurrence.beforeDigest ? ' AND (attribute_not_exists(#digestFor) OR #digestFor <> #windowStart)' : ''),
             ExpressionAttributeNames: {
               '#windowCount': 'windowCount', '#total': 'total', '#seen': 'seen', '#lastSeen': 'lastSeen', '#windowStart': 'windowStart', '#lastIncident': 'lastIncident',
               ...(named ? { '#members': 'members' } : {}),
+              ...(occurrence.beforeDigest ? { '#digestFor': 'digestFor' } : {}),
             },
             ExpressionAttributeValues: {
               ':one': 1, ':id': occurrence.incidentId, ':at': occurrence.at.toISOString(), ':cutoff': cutoff, ':maxSeen': MAX_SEEN_PER_WINDOW,
@@ -205,6 +211,7 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       // A retried step of the incident that opened the window: its page may not have gone out, so it may send again.
       if (windowOpen && item?.owner === occurrence.incidentId) return resend(occurrence, item);
       if (windowOpen && item?.seen?.has(occurrence.incidentId)) return digestDue(occurrence, tallyOf(item, false, item.lastSentAt ?? null));
+      if (windowOpen && occurrence.beforeDigest && digestClaimedOf(item)) return { ...tallyOf(item, false, item?.lastSentAt ?? null), digestClaimed: true };
       if (!windowOpen) {
         if (!occurrence.mayOpen) return tallyOf(item, false, item?.lastSentAt ?? null);
         const opened = await open(occurrence, { cutoff });
@@ -214,6 +221,10 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       const counted = await count(occurrence, cutoff);
       if (counted) return digestDue(occurrence, counted);
       const latest = await read(occurrence.key);
+      // Refused because the digest was claimed between the read and the count: the occurrence is in no digest.
+      if (occurrence.beforeDigest && digestClaimedOf(latest) && !latest?.seen?.has(occurrence.incidentId)) {
+        return { ...tallyOf(latest, false, latest?.lastSentAt ?? null), digestClaimed: true };
+      }
       return tallyOf(latest, false, latest?.lastSentAt ?? null);
     },
 
@@ -310,11 +321,15 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
               '#windowStart = :window AND (attribute_not_exists(#digestFor) OR #digestFor <> :window OR #digestClaimedAt < :stale)',
             ExpressionAttributeNames: { '#digestFor': 'digestFor', '#digestClaimedAt': 'digestClaimedAt', '#windowStart': 'windowStart' },
             ExpressionAttributeValues: { ':window': due.windowStart, ':claim': claim, ':stale': new Date(now.getTime() - DIGEST_LEASE_MS).toISOString() },
+            ReturnValues: 'ALL_NEW',
           }),
         ),
       );
       // Claimed by another run (or sent since the read): nothing for this one to do.
       if (!claimed) return null;
+      // The item as the claim left it: an occurrence counted between the read above and the claim is named too, and
+      // one after it is refused (`beforeDigest`), so every occurrence told "named in its digest" is in this one.
+      Object.assign(item, claimed.Attributes as LedgerItem);
       return {
         ...due,
         label: item.label ?? due.problemKey,

@@ -59,8 +59,8 @@ const TAGS = { 'pipeline-guard': 'enabled', team: 'orders' };
 describe('attack pass 18: findings on the alarm path', () => {
   const runtimes = useLocalRuntimePerTest();
 
-  // attack-40 finding F1: a group's digest is dropped when the next group opens before a reconciler run after the group's end (the one `alarm-group` item now holds the new window): the alarm grouped with the lead's page is named nowhere
-  it.skip('names the alarm grouped with a page in a digest, also when the next group opened before the reconciler ran', async () => {
+  // attack-40 finding F1 (fixed by c1e9d04: the digest is kept on the group's own item `alarm-group:<start>:digest`): a group's digest is dropped when the next group opens before a reconciler run after the group's end (the one `alarm-group` item now holds the new window): the alarm grouped with the lead's page is named nowhere
+  it('names the alarm grouped with a page in a digest, also when the next group opened before the reconciler ran', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-dropped-digest', env: NO_GITHUB });
     // checkout-queue-age pages at 10:00; payments-db-down fires a minute later and is grouped with that page.
     await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000', { name: 'checkout-queue-age' }));
@@ -80,8 +80,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(await naming(harness, 'payments-db-down')).not.toEqual([]);
   }, 60_000);
 
-  // attack-40 finding F2: an alarm page claimed after its alarm's own time joins whatever group is the latest (any group that started after the alarm fired, however long after): an alarm delivered late into an ended storm pages nobody and is named in no digest
-  it.skip('pages for an alarm that still fires when its ALARM is delivered after a later storm group ended and its digest went', async () => {
+  // attack-40 finding F2 (fixed: an alarm joins a group only if it fired within the group's five minutes, f60ba86 and groups40): an alarm page claimed after its alarm's own time joins whatever group is the latest (any group that started after the alarm fired, however long after): an alarm delivered late into an ended storm pages nobody and is named in no digest
+  it('pages for an alarm that still fires when its ALARM is delivered after a later storm group ended and its digest went', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-late', env: NO_GITHUB });
     // A storm at 10:30: svc-b pages, svc-c is grouped, svc-d sends the storm page; the digest goes at the next run.
     for (const [i, name] of ['svc-b-5xx', 'svc-c-5xx', 'svc-d-5xx'].entries()) await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', `2026-11-20T10:30:0${i}.000+0000`, { name }));
@@ -101,8 +101,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(await naming(harness, 'payments-db-down')).not.toEqual([]);
   }, 60_000);
 
-  // attack-40 finding F2 (the everyday path): the page for an e-mailed approval nobody answered is claimed when the wait times out, with the alarm's time of hours before: counted on the latest storm and lost
-  it.skip('pages when nobody answered the approval request, although an alarm storm came and went during the wait', async () => {
+  // attack-40 finding F2 (the everyday path; fixed in groups40: a page after an approval request or a runbook never joins a group): the page for an e-mailed approval nobody answered is claimed when the wait times out, with the alarm's time of hours before: counted on the latest storm and lost
+  it('pages when nobody answered the approval request, although an alarm storm came and went during the wait', async () => {
     const runbooks = [{ alarmNamePrefix: 'payments-', document: 'Restart-Payments', parameters: {}, severity: 'high' }];
     const env = { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(runbooks), POLICY_JSON: JSON.stringify({ defaults: { approvalTimeoutMinutes: 1 } }), POLICY_FILE: undefined };
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-unanswered', env });
@@ -127,8 +127,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect((await toOnCall(harness)).length).toBeGreaterThan(before);
   }, 180_000);
 
-  // attack-40 finding F3: a composite alarm is counted on a child that has an open incident even when the child's page window ended long ago (the ledger hands back the expired window's count): the composite pages nobody and is named in no digest
-  it.skip('pages for a composite alarm whose only still-firing child paged more than a day ago', async () => {
+  // attack-40 finding F3 (fixed: counted only on an open window a still-open page of the child opened): a composite alarm is counted on a child that has an open incident even when the child's page window ended long ago (the ledger hands back the expired window's count): the composite pages nobody and is named in no digest
+  it('pages for a composite alarm whose only still-firing child paged more than a day ago', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-stale-child', env: NO_GITHUB });
     const t0 = Date.now();
     // orders-api-5xx fires and pages, and stays in ALARM (a noisy alarm nobody fixed).
@@ -154,8 +154,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     }
   }, 120_000);
 
-  // attack-40 finding F4: a composite counted on a child that was only grouped (the second alarm of a group, never paged itself) is named in that child's 24-hour digest only: the composite reaches on-call a day later
-  it.skip('tells on-call of a composite alarm within its group, when the child it is counted on never paged', async () => {
+  // attack-40 finding F4 (fixed: never counted on a child that was only grouped; the composite pages or joins a group): a composite counted on a child that was only grouped (the second alarm of a group, never paged itself) is named in that child's 24-hour digest only: the composite reaches on-call a day later
+  it('tells on-call of a composite alarm within its group, when the child it is counted on never paged', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-grouped-child', env: NO_GITHUB });
     // orders-queue-age (low value) leads the group and pages; orders-db-cpu is its second, grouped, paged nobody.
     await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-23T14:00:00.000+0000', { name: 'orders-queue-age', tags: TAGS }));
@@ -173,8 +173,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(await naming(harness, 'orders-service-health')).not.toEqual([]);
   }, 60_000);
 
-  // attack-40 finding F5: the alarm group is keyed by the alarm's own time with no bound against the clock: one ALARM stamped a day ahead leads a group that every real alarm of the next day joins as "second" (paged nobody, named in a digest due tomorrow)
-  it.skip('pages for a real alarm after an event stamped a day in the future', async () => {
+  // attack-40 finding F5 (fixed: an alarm stamped over 2 minutes ahead of the clock pages as its own and leads no group; its test passed once an alarm had to fire within the group, 2810c7a): the alarm group is keyed by the alarm's own time with no bound against the clock: one ALARM stamped a day ahead leads a group that every real alarm of the next day joins as "second" (paged nobody, named in a digest due tomorrow)
+  it('pages for a real alarm after an event stamped a day in the future', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-future', env: NO_GITHUB });
     const t0 = Date.now();
     await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0, 24 * 3_600_000), { name: 'svc-skewed-5xx' }));
@@ -205,8 +205,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(pages.length).toBeLessThanOrEqual(3);
   }, 120_000);
 
-  // attack-40 finding F7: ALARM → INSUFFICIENT_DATA → ALARM with a medium runbook runs it twice for one unbroken episode, and the verification pages twice for the one alarm still firing
-  it.skip('pages once when the runbook did not fix an alarm that went through INSUFFICIENT_DATA', async () => {
+  // attack-40 finding F7 (fixed for the page: the runbook check of an unbroken episode is claimed under its earliest open incident; the runbook still restarts twice): ALARM → INSUFFICIENT_DATA → ALARM with a medium runbook runs it twice for one unbroken episode, and the verification pages twice for the one alarm still firing
+  it('pages once when the runbook did not fix an alarm that went through INSUFFICIENT_DATA', async () => {
     const runbooks = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-verify-twice', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(runbooks) } });
     await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'));

@@ -36,4 +36,27 @@ describe('alarm group digests', () => {
     expect(claimed).toHaveLength(1);
     expect(claimed[0]?.members).toEqual(['orders-a-5xx', 'orders-b-5xx', 'orders-c-5xx']);
   });
+
+  it('pages an alarm that fired within a group but reached Notify after its digest was claimed, instead of counting it there', async () => {
+    // Alarms of their own: the test above's still fire, and their 24-hour windows would count these.
+    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
+    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
+    const { deps, published } = stepDeps({ escalationLedger });
+    await firedAt(deps, '2026-11-21T10:00:00.000Z', 'billing-a-5xx');
+    await firedAt(deps, '2026-11-21T10:01:00.000Z', 'billing-b-5xx');
+    await firedAt(deps, '2026-11-21T10:02:00.000Z', 'billing-c-5xx');
+    expect(published).toHaveLength(2);
+    const now = new Date('2026-11-21T10:06:00.000Z');
+    const due = await digests.due(now, { limit: 10, lookbackHours: 48 });
+    const digest = (await Promise.all(due.filter((entry) => entry.windowStart.startsWith('2026-11-21')).map((entry) => digests.claim(entry, now)))).find((d) => d !== null);
+    expect(digest?.members).toEqual(['billing-a-5xx', 'billing-b-5xx', 'billing-c-5xx']);
+
+    // Fired at 10:03, inside the group; its Notify runs at 10:07 (a redrive), after the digest was claimed and sent.
+    await digests.sent(digest!);
+    const late = await firedAt(deps, '2026-11-21T10:03:00.000Z', 'billing-late-5xx', '2026-11-21T10:07:00.000Z');
+
+    expect(published).toHaveLength(3);
+    expect(published[2]?.subject).toContain('billing-late-5xx');
+    expect(late.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'published' });
+  });
 });

@@ -92,4 +92,16 @@ describe('alarm pages: a group of alarms pages its lead and one storm page', () 
 
     expect(published.map((p) => p.subject)).toEqual([expect.stringContaining('orders-a-5xx'), expect.stringContaining('[ALARM] orders-c-5xx')]);
   });
+
+  it('pages an alarm stamped ahead of the clock as its own, and leaves the group to the real alarms', async () => {
+    const { deps, published } = stepDeps();
+    // Stamped a day ahead (a forged or replayed event, a wrong clock), handled at 10:00.
+    await firedAt(deps, '2026-11-21T10:00:00.000Z', 'orders-skewed-5xx', '2026-11-20T10:00:00.000Z');
+
+    await firedAt(deps, '2026-11-20T10:00:10.000Z', 'orders-a-5xx');
+    const grouped = await firedAt(deps, '2026-11-20T10:01:00.000Z', 'orders-b-5xx');
+
+    expect(published.map((p) => p.subject)).toEqual([expect.stringContaining('orders-skewed-5xx'), expect.stringContaining('orders-a-5xx')]);
+    expect(lastPage(grouped)?.detail).toMatch(/^grouped with the alarm page at 2026-11-20T10:00:10.000Z/);
+  });
 });
