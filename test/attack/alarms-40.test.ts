@@ -205,7 +205,7 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(pages.length).toBeLessThanOrEqual(3);
   }, 120_000);
 
-  // attack-40 finding F7 (fixed for the page: the runbook check of an unbroken episode is claimed under its earliest open incident; the runbook still restarts twice): ALARM → INSUFFICIENT_DATA → ALARM with a medium runbook runs it twice for one unbroken episode, and the verification pages twice for the one alarm still firing
+  // attack-40 finding F7 (fixed for the page: the runbook check of an unbroken episode is claimed under its earliest open incident; and for the restart: the second incident counts on the first's runbook run): ALARM → INSUFFICIENT_DATA → ALARM with a medium runbook runs it twice for one unbroken episode, and the verification pages twice for the one alarm still firing
   it('pages once when the runbook did not fix an alarm that went through INSUFFICIENT_DATA', async () => {
     const runbooks = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-verify-twice', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(runbooks) } });
@@ -221,6 +221,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     console.log('restarts:', restarts, 'pages:', (await toOnCall(harness)).map((m) => m.subject));
     // Today: 2 ("[ALARM] checkout-api-5xx-rate" twice, one per incident's `runbook-unverified:<id>` claim).
     expect(await toOnCall(harness)).toHaveLength(1);
+    // One restart: the second incident of the unbroken episode counts on the first's runbook run (F7's second half).
+    expect(restarts).toBe(1);
   }, 60_000);
 });
 
