@@ -119,6 +119,21 @@ export function alarmEpisodeAfter(incident: Pick<Incident, 'source' | 'alarm'>, 
   return firedAt - okAt < ALARM_FLAP_MINUTES * 60_000 ? 'flap' : 'new';
 }
 
+/**
+ * Whether `earlier`, an open incident of the same alarm as `incident`, is the one whose runbook the unbroken episode
+ * counts on (ALARM, INSUFFICIENT_DATA, ALARM: no OK between, as an OK resolves every open incident of the alarm): it
+ * fired first (ties by id, so of two at once exactly one runs it) and its runbook started or is starting, not only
+ * proposed (an approval request still waiting, refused or timed out starts nothing).
+ */
+export function runsEpisodeRunbook(earlier: Incident, incident: Pick<Incident, 'id' | 'failedAt' | 'createdAt'>): boolean {
+  if (earlier.id === incident.id || earlier.status === 'resolved' || earlier.status === 'awaiting_approval') return false;
+  const first = failureTimeOf(earlier) - failureTimeOf(incident);
+  if (first > 0 || (first === 0 && earlier.id > incident.id)) return false;
+  if (earlier.plan?.action !== 'run_runbook' || earlier.plan.dryRun) return false;
+  // Its decision once recorded is the runbook's (applied, or failed and paged); before it, the runbook is running.
+  return !earlier.decision || earlier.decision.action === 'run_runbook';
+}
+
 /** An alarm's open incidents read to tell whether it still fires: the OK resolves as many (MAX_RESOLVED_PER_EVENT). */
 export const OPEN_ALARM_INCIDENTS_READ = 25;
 

@@ -23,6 +23,12 @@ export const ALARM_GROUP_MINUTES = 5;
 const ALARM_CLOCK_SKEW_MS = 2 * 60_000;
 /** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
 const ALARM_GROUP_KEY = 'alarm-group';
+/**
+ * A storm goes on: a group that starts at most this many minutes after the end of a group that reached storm size
+ * (its third alarm) pages nobody for its lead; every alarm of it is named in its own digest. Longer than that without
+ * a new group is a quiet gap, and the next alarm is a new outage that pages. 5 minutes: a group's own length.
+ */
+const STORM_GOES_ON_MINUTES = ALARM_GROUP_MINUTES;
 
 export interface PageClaimDeps {
   escalationLedger: EscalationLedger;
@@ -78,9 +84,11 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const grouping = ` Alarms of this deployment that fire until ${end} are grouped with this page: a third one sends one alarm storm page, and a digest at ${end} names them all.`;
   // Without a window to join (its item unreadable), the alarm pages as its own; so does one that did not fire within
   // the group's five minutes (its Notify ran late: a delayed delivery, a redrive), which the ledger counts on any
-  // window opened since it fired: neither the lead's page nor the group's digest would be about it.
+  // window opened since it fired: neither the lead's page nor the group's digest would be about it. Its five minutes
+  // include their end, as the ledger's window does (an alarm at the end is counted on this group's item, not a new
+  // one): excluded, an alarm firing right at the end paged alone every group.
   const own: PageClaim = { send: true, tally, claims: [problem], note: '' };
-  if (!start || at.getTime() < Date.parse(start) || at.getTime() >= Date.parse(end)) return own;
+  if (!start || at.getTime() < Date.parse(start) || at.getTime() > Date.parse(end)) return own;
   // Every alarm of the group is named on its digest item before any place is claimed (a retry names it again:
   // counted once), all at the group's start, so its window and its digest's time are the group's. Once the digest is
   // claimed, nothing more is counted on it: an alarm that comes after (fired in time, handled late) pages as its own.
@@ -88,7 +96,11 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
     ...place(`${ALARM_GROUP_KEY}:${start}:digest`, `alarms grouped with the alarm page at ${start}`, true), at: new Date(start), beforeDigest: true,
   });
   if (digest.digestClaimed) return own;
-  if (group.send) return { send: true, tally, claims: [problem, lead], note: grouping };
+  if (group.send) {
+    const storm = await stormGoesOn(problem, incident, { start, at, previous: group.previousSentAt }, deps);
+    if (storm) return { send: false, detail: `the alarm storm of the group that started at ${storm} goes on: this group pages nobody, and its digest at ${end} names its alarms` };
+    return { send: true, tally, claims: [problem, lead], note: grouping };
+  }
   if (group.alreadySent) return { send: false, detail: countedDetail(group) };
   const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group', false));
   if (second.send || second.alreadySent) {
@@ -96,12 +108,63 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   }
   const storm = place(`${ALARM_GROUP_KEY}:${start}:storm`, 'the storm page of an alarm group', false);
   const stormed = await deps.escalationLedger.record(storm);
+  // A group that continues a storm sends no storm page: its third alarm only marks it a storm (for the next group).
+  if (stormed.send && (await continuesStorm(start, problem, incident, deps))) {
+    return { send: false, detail: `counted on the alarm storm that goes on (this group continues one): alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; named in its digest at ${end}` };
+  }
   if (stormed.send) {
     const note = ` This is an alarm storm: ${group.windowCount} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; the ones that fire until ${end} are counted on this page, and a digest at ${end} names them all.`;
     return { send: true, tally, claims: [problem, storm], note, storm: { alarms: group.windowCount } };
   }
   if (stormed.alreadySent) return { send: false, detail: countedDetail(stormed) };
   return { send: false, detail: `counted on the alarm storm page of the group that started at ${start}: alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; named in its digest at ${end}` };
+}
+
+/**
+ * Whether the group `start` opened (this alarm its lead) continues an alarm storm, and the start of the group it
+ * continues: the previous group (`previous`, the start the lead's item held) reached storm size and ended at most
+ * {@link STORM_GOES_ON_MINUTES} before this one started. Then the lead pages nobody: on-call has the storm's page, and
+ * this group's digest (its own item, due when it ends) names every alarm of it. The lead is counted on that digest
+ * twice (itself, and the storm going on), so the digest is due even when no other alarm joins; should the digest be
+ * claimed already, the lead pages. The decision is kept on the group's `…:continues` item, so a retried step (whose
+ * lead item now holds its own start) decides the same; a crash before that write pages on the retry (one more page,
+ * never a lost one). Bounded: each group must reach storm size itself for the next to go on, and a gap pages.
+ */
+async function stormGoesOn(
+  problem: EscalationOccurrence,
+  incident: Incident,
+  group: { start: string; at: Date; previous: string | null },
+  deps: PageClaimDeps,
+): Promise<string | null> {
+  const marker = continuesMarker(group.start, problem, incident);
+  if (group.previous === group.start) {
+    const kept = await deps.escalationLedger.record({ ...marker, mayOpen: false });
+    return kept.windowStart;
+  }
+  if (!group.previous || Date.parse(group.start) - Date.parse(group.previous) > (ALARM_GROUP_MINUTES + STORM_GOES_ON_MINUTES) * 60_000) return null;
+  // Whether the previous group's storm place was taken: read only (mayOpen false; that item keeps no digest).
+  const previousStorm = await deps.escalationLedger.record({
+    key: `${ALARM_GROUP_KEY}:${group.previous}:storm`, incidentId: incident.id, at: new Date(group.previous), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: false, label: 'the storm page of an alarm group', digest: false,
+  });
+  if (previousStorm.windowStart === null) return null;
+  const goesOn = await deps.escalationLedger.record({
+    key: `${ALARM_GROUP_KEY}:${group.start}:digest`, incidentId: `${incident.id}:storm-goes-on`, at: new Date(group.start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true,
+    label: `alarms grouped with the alarm page at ${group.start}`, digest: true, beforeDigest: true, member: `(the alarm storm of the group that started at ${group.previous} goes on)`,
+  });
+  if (goesOn.digestClaimed) return null;
+  await deps.escalationLedger.record({ ...marker, at: new Date(group.previous) });
+  return group.previous;
+}
+
+/** The item that says the group `start` continues a storm (its window opened at the start of the group it continues). */
+function continuesMarker(start: string, problem: EscalationOccurrence, incident: Incident): EscalationOccurrence {
+  return { key: `${ALARM_GROUP_KEY}:${start}:continues`, incidentId: incident.id, at: problem.at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label: 'an alarm group that continues a storm', digest: false };
+}
+
+/** Whether the group `start` continues a storm (see {@link stormGoesOn}): its `…:continues` item was written. */
+async function continuesStorm(start: string, problem: EscalationOccurrence, incident: Incident, deps: PageClaimDeps): Promise<boolean> {
+  const marker = await deps.escalationLedger.record({ ...continuesMarker(start, problem, incident), mayOpen: false });
+  return marker.windowStart !== null;
 }
 
 /**

@@ -49,7 +49,7 @@ import type {
   StepDeps,
 } from '../steps/deps.js';
 import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
-import { type IncidentRecords, createIncidentRecords, createIncidentStore } from '../stores/incident-store.js';
+import { type IncidentRecords, createIncidentRecords, createIncidentStore, createOpenIncidentsInScope } from '../stores/incident-store.js';
 import { createGreenRunNotes } from '../stores/green-run-notes.js';
 import type { GateDeps } from '../baselines/evaluate.js';
 import { createBaselineStore } from '../baselines/store.js';
@@ -478,7 +478,12 @@ export function createIncidents(config: Config, clock: () => Date = () => new Da
   return createIncidentStore({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
 }
 
-/** The incidents by key only, for a stage that never lists or searches them (classify, analyze, remediate). */
+/** An alarm's open incidents: the one index query remediate makes. */
+function createOpenIncidentsInScopeOf(config: Config) {
+  return createOpenIncidentsInScope({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS });
+}
+
+/** The incidents by key only, for a stage that never lists or searches them (classify, analyze; remediate adds one list). */
 function createIncidentRecordsOf(config: Config, clock: () => Date): IncidentRecords {
   const client = documentClientFor(config);
   return createIncidentRecords({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
@@ -660,7 +665,8 @@ export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDe
 
 export async function createRemediateDeps(config: Config, logger: StepLogger): Promise<RemediateDeps> {
   const clock = () => new Date();
-  const basics = { config, clock, logger, incidents: createIncidentRecordsOf(config, clock) };
+  // By key, and an alarm's open incidents (a runbook runs once per unbroken episode): no other index query.
+  const basics = { config, clock, logger, incidents: { ...createIncidentRecordsOf(config, clock), ...createOpenIncidentsInScopeOf(config) } };
   return {
     ...basics,
     github: await createNonCommentingGitHub(config),

@@ -112,12 +112,15 @@ export type AnalyzeDeps = Pick<
 };
 /**
  * Remediate runs the offline analysis itself when the analyze stage failed. It re-runs and opens fix PRs but never
- * comments, never reads the pending approvals (notify and ingest do) and never queries the incidents' indexes:
- * neither the comment slots, the approval index nor the store's queries are built into its Lambda.
+ * comments and never reads the pending approvals (notify and ingest do): neither the comment slots nor the approval
+ * index are built into its Lambda. Of the incidents' indexes it queries one: an alarm's open incidents.
  */
 export type RemediateDeps = Pick<StepDeps, 'config' | 'reruns' | 'fallbackAnalyzer' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
-  /** Its own incident, by id: remediate lists and searches none. */
-  incidents: IncidentRecords;
+  /**
+   * Its own incident, by id, and an alarm's open incidents (whether an earlier one of the same unbroken episode runs
+   * its runbook already): remediate searches nothing else.
+   */
+  incidents: IncidentRecords & Pick<IncidentStore, 'listOpenInScope'>;
   github: GitHubClients<NonCommentingGitHubPort>;
   remediation: RemediateRemediationDeps;
 };

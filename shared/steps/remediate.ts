@@ -1,7 +1,8 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
-import { githubIncidentId } from '../domain/trigger.js';
+import { alarmScope, githubIncidentId } from '../domain/trigger.js';
+import { OPEN_ALARM_INCIDENTS_READ, runsEpisodeRunbook } from '../domain/alarm-incident.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
@@ -290,6 +291,15 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   };
 
   const at = now();
+  const episode = plan.action === 'run_runbook' && !plan.dryRun && !approval && !afterDelay ? await episodeRunbookOf(incident, deps) : null;
+  if (episode) {
+    // One unbroken episode (no OK since its first ALARM) is one problem: its runbook runs once. Run again for the
+    // second incident it restarts the service twice; the first's runbook check pages if the alarm still fires.
+    const reason = `alarm ${incident.alarm?.name ?? ''} still fires since its incident ${episode.id}, whose runbook ${episode.decision ? 'ran' : 'is running'} (no OK between): counted on that run, not started again`;
+    const outcome = { action: 'comment_only' as const, applied: false, reason, result: 'nothing applied' };
+    await recordDecision(incident, outcome, false, 'pipeline-guard', deps, 'skipped');
+    return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
+  }
   if (plan.requiresApproval && !plan.dryRun) {
     await deps.incidents.update(
       incident.id,
@@ -335,6 +345,13 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     else incident = await deps.incidents.update(incident.id, fields, { audit: [plannedAudit] });
   }
   return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, slots, actor, deps, state, unstored);
+}
+
+/** The earlier open incident of `incident`'s alarm whose runbook its unbroken episode counts on, if any. */
+async function episodeRunbookOf(incident: Incident, deps: RemediateDeps): Promise<Incident | null> {
+  if (incident.source !== 'cloudwatch' || !incident.alarm?.arn) return null;
+  const open = await deps.incidents.listOpenInScope(alarmScope(incident.alarm.arn), OPEN_ALARM_INCIDENTS_READ);
+  return open.find((earlier) => runsEpisodeRunbook(earlier, incident)) ?? null;
 }
 
 /** A plan not stored yet, for the decision's write to store with it (see `recordDecision`). */

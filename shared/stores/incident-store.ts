@@ -263,7 +263,7 @@ export function createIncidentStore(options: IncidentTableOptions): IncidentStor
 
 /**
  * The incidents table by key alone (an incident's id, an alarm's OK mark), without the index queries: for a stage
- * that reads and updates its own incident and lists none (classify, analyze, remediate), whose bundle then carries no query code.
+ * that reads and updates its own incident and lists none (classify, analyze; remediate adds {@link createOpenIncidentsInScope}), whose bundle then carries no other query code.
  */
 export function createIncidentRecords(options: IncidentTableOptions): IncidentRecords {
   const { client, tableName } = options;
@@ -516,10 +516,9 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
   };
 }
 
-/** The incidents through the table's indexes: lists, search, history and a pull request's incidents. */
-function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStore, keyof IncidentRecords> {
+/** Reads of the table's indexes (newest first, re-checked against the items), shared by every query below. */
+function indexReads(options: Pick<IncidentTableOptions, 'client' | 'tableName'>) {
   const { client, tableName } = options;
-  const clock = options.clock ?? (() => new Date());
 
   /**
    * The items behind `indexItems` (read from `index`), in the same order: the index's own items when it holds
@@ -579,6 +578,25 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
     // Read after the index: an incident resolved since the index was written is not open any more.
     return (open ? items.filter((item) => item.status !== 'resolved') : items).map(fromItem);
   }
+
+  return { wholeItems, indexPages, queryIndex };
+}
+
+/**
+ * An alarm's (a scope's) open incidents, without the other index queries: for remediate, which lists only those
+ * (whether an earlier incident of the same unbroken episode runs its runbook), so its bundle carries no other query.
+ */
+export function createOpenIncidentsInScope(options: IncidentTableOptions): Pick<IncidentStore, 'listOpenInScope'> {
+  const { queryIndex } = indexReads(options);
+  return { listOpenInScope: (scope, limit) => queryIndex(INCIDENT_INDEXES.byScope, scope, limit, { open: true }) };
+}
+
+/** The incidents through the table's indexes: lists, search, history and a pull request's incidents. */
+function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStore, keyof IncidentRecords> {
+  const { client, tableName } = options;
+  const clock = options.clock ?? (() => new Date());
+
+  const { wholeItems, indexPages, queryIndex } = indexReads(options);
 
   /**
    * History entries with where each run's code came from (a fork, or an event that may run a fork's code as this

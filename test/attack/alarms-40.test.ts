@@ -188,8 +188,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(await naming(harness, 'payments-db-down')).not.toEqual([]);
   }, 60_000);
 
-  // attack-40 finding F6: a storm that goes on (a new alarm every minute) is a new group every 6 minutes: 30 alarms of one outage over 30 minutes send 10 pages and 5 digests
-  it.skip('pages a few times, not every six minutes, for an outage that fires a new alarm every minute for half an hour', async () => {
+  // attack-40 finding F6 (fixed in groups41: a group that starts within 5 minutes of the end of a group that reached storm size pages nobody for its lead, and its digest names its alarms; an alarm at a group's very end joins it): a storm that goes on (a new alarm every minute) is a new group every 6 minutes: 30 alarms of one outage over 30 minutes send 10 pages and 5 digests
+  it('pages a few times, not every six minutes, for an outage that fires a new alarm every minute for half an hour', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-slow-storm', env: NO_GITHUB });
     const t0 = Date.parse('2026-11-20T10:00:00.000Z');
     for (let i = 0; i < 30; i++) {
@@ -203,9 +203,11 @@ describe('attack pass 18: findings on the alarm path', () => {
     expect(await toOnCall(harness)).not.toHaveLength(0);
     // Today: 10 pages (a lead and a storm page every 6 minutes) and 5 digests.
     expect(pages.length).toBeLessThanOrEqual(3);
+    // And nothing is lost: every alarm of the outage is named in a page or a digest that went out.
+    for (let i = 0; i < 30; i++) expect(await naming(harness, `checkout-svc-${i}-5xx`)).not.toEqual([]);
   }, 120_000);
 
-  // attack-40 finding F7 (fixed for the page: the runbook check of an unbroken episode is claimed under its earliest open incident; the runbook still restarts twice): ALARM → INSUFFICIENT_DATA → ALARM with a medium runbook runs it twice for one unbroken episode, and the verification pages twice for the one alarm still firing
+  // attack-40 finding F7 (fixed for the page: the runbook check of an unbroken episode is claimed under its earliest open incident; and for the restart: the second incident counts on the first's runbook run): ALARM → INSUFFICIENT_DATA → ALARM with a medium runbook runs it twice for one unbroken episode, and the verification pages twice for the one alarm still firing
   it('pages once when the runbook did not fix an alarm that went through INSUFFICIENT_DATA', async () => {
     const runbooks = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-verify-twice', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(runbooks) } });
@@ -221,6 +223,8 @@ describe('attack pass 18: findings on the alarm path', () => {
     console.log('restarts:', restarts, 'pages:', (await toOnCall(harness)).map((m) => m.subject));
     // Today: 2 ("[ALARM] checkout-api-5xx-rate" twice, one per incident's `runbook-unverified:<id>` claim).
     expect(await toOnCall(harness)).toHaveLength(1);
+    // One restart: the second incident of the unbroken episode counts on the first's runbook run (F7's second half).
+    expect(restarts).toBe(1);
   }, 60_000);
 });
 
@@ -267,5 +271,54 @@ describe('attack pass 18: what held on the alarm path', () => {
     await harness.runtime.reconcile(new Date(t0 + 60 * 60_000));
     // Every other alarm pages (a group's lead); the grouped ones' digests are F1's (a new group drops the last one's).
     expect((await pagesOnly(harness)).map((m) => m.subject)).toEqual([0, 2, 4, 6].map((i) => expect.stringContaining(`checkout-svc-${i}-5xx`)));
+  }, 60_000);
+});
+
+describe('a storm that goes on (groups41): bounded, and nothing lost', () => {
+  const runtimes = useLocalRuntimePerTest();
+  const t0 = Date.parse('2026-11-20T10:00:00.000Z');
+  /** Alarms `names` firing at `minutes` after t0 (one each), each handled before the next. */
+  async function fire(harness: Harness, alarms: Array<readonly [string, number]>) {
+    for (const [name, minutes] of alarms) {
+      await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0, minutes * 60_000), { name }));
+      await harness.runtime.idle();
+    }
+  }
+  const storm: Array<readonly [string, number]> = [['svc-a-5xx', 0], ['svc-b-5xx', 0.5], ['svc-c-5xx', 1]];
+
+  it('names the lone alarm of a group that continues a storm in that group\'s digest', async () => {
+    const harness = await runtimes.start({ secret: 'a41', name: 'guard-g41-lone', env: NO_GITHUB });
+    await fire(harness, [...storm, ['svc-d-5xx', 8]]);
+    await harness.runtime.reconcile(new Date(t0 + 30 * 60_000));
+    // The storm's two pages only: svc-d's group continues it.
+    expect((await pagesOnly(harness)).map((m) => m.subject)).toEqual([expect.stringContaining('svc-a-5xx'), expect.stringContaining('ALARM STORM')]);
+    expect(await naming(harness, 'svc-d-5xx')).not.toEqual([]);
+  }, 60_000);
+
+  it('pages for an alarm after a quiet gap longer than 5 minutes after the storm\'s group ended', async () => {
+    const harness = await runtimes.start({ secret: 'a41', name: 'guard-g41-gap', env: NO_GITHUB });
+    // The storm's group ends at 10:05; svc-d fires at 10:10:30.
+    await fire(harness, [...storm, ['svc-d-5xx', 10.5]]);
+    await harness.runtime.reconcile(new Date(t0 + 30 * 60_000));
+    expect((await pagesOnly(harness)).filter((m) => m.subject.includes('svc-d-5xx') && !m.subject.includes('STORM'))).toHaveLength(1);
+  }, 60_000);
+
+  it('pages for the next group when the group before it did not reach storm size', async () => {
+    const harness = await runtimes.start({ secret: 'a41', name: 'guard-g41-no-storm', env: NO_GITHUB });
+    await fire(harness, [['svc-a-5xx', 0], ['svc-b-5xx', 1], ['svc-d-5xx', 6]]);
+    await harness.runtime.reconcile(new Date(t0 + 30 * 60_000));
+    expect((await pagesOnly(harness)).map((m) => m.subject)).toEqual([expect.stringContaining('svc-a-5xx'), expect.stringContaining('svc-d-5xx')]);
+    expect(await naming(harness, 'svc-b-5xx')).not.toEqual([]);
+  }, 60_000);
+
+  it('names every alarm when the storm\'s digest went out before the group that continues it opened', async () => {
+    const harness = await runtimes.start({ secret: 'a41', name: 'guard-g41-after-digest', env: NO_GITHUB });
+    await fire(harness, storm);
+    await harness.runtime.reconcile(new Date(t0 + 6 * 60_000));
+    await fire(harness, [['svc-d-5xx', 7], ['svc-e-5xx', 7.5], ['svc-f-5xx', 8]]);
+    await harness.runtime.reconcile(new Date(t0 + 30 * 60_000));
+    // svc-d's group continues the storm (its own digest names it); every alarm is named somewhere.
+    for (const name of ['svc-a-5xx', 'svc-b-5xx', 'svc-c-5xx', 'svc-d-5xx', 'svc-e-5xx', 'svc-f-5xx']) expect(await naming(harness, name)).not.toEqual([]);
+    expect(await pagesOnly(harness)).toHaveLength(2);
   }, 60_000);
 });

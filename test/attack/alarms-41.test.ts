@@ -6,7 +6,7 @@ import { createDynamoEscalationDigests } from '../../shared/stores/escalation-le
 import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
 
 /*
- * Attack pass 19 (session 41): the alarm page grouping as fixed in session 40 (groups40: the group's digest on its own
+ * Attack pass 19 (session 39): the alarm page grouping as fixed by groups40 (groups40: the group's digest on its own
  * item, `beforeDigest` counts, composites counted on a child that paged, the 2-minute future-stamp clamp, pages after
  * an approval or a runbook never grouped), end to end against the in-process local runtime. Findings are `it.skip`
  * with the behaviour required (each fails when un-skipped); what held is kept as passing tests.

@@ -27,7 +27,8 @@ describe('alarm group digests', () => {
     await firedAt(deps, '2026-11-20T10:02:00.000Z', 'orders-c-5xx');
     // The outage goes on: an alarm fires just after the group's five minutes, before the reconciler's next run.
     await firedAt(deps, '2026-11-20T10:05:30.000Z', 'orders-d-5xx');
-    expect(published).toHaveLength(3);
+    // The storm page and its lead only: orders-d-5xx leads a group that continues the storm (named in that group's digest, below).
+    expect(published).toHaveLength(2);
 
     const due = await digests.due(new Date('2026-11-20T10:07:00.000Z'), { limit: 10, lookbackHours: 48 });
     const claimed = (await Promise.all(due.map((entry) => digests.claim(entry, new Date('2026-11-20T10:07:00.000Z'))))).filter((d) => d !== null);
@@ -35,6 +36,10 @@ describe('alarm group digests', () => {
     // orders-b-5xx paged nobody ("named in its digest"): the first group's digest must still name it.
     expect(claimed).toHaveLength(1);
     expect(claimed[0]?.members).toEqual(['orders-a-5xx', 'orders-b-5xx', 'orders-c-5xx']);
+    // The continuing group's digest, due when it ends (10:10:30), names orders-d-5xx alone with the storm going on.
+    const later = new Date('2026-11-20T10:11:00.000Z');
+    const next = (await Promise.all((await digests.due(later, { limit: 10, lookbackHours: 48 })).map((entry) => digests.claim(entry, later)))).filter((d) => d !== null);
+    expect(next.map((d) => d.members)).toEqual([[expect.stringContaining('goes on'), 'orders-d-5xx']]);
   });
 
   it('pages an alarm that fired within a group but reached Notify after its digest was claimed, instead of counting it there', async () => {
