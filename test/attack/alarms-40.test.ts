@@ -3,7 +3,7 @@ import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
 import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
 
 /*
- * Attack pass 18 (session 40): the alarm path's new code (alarm page groups, composites counted on their children,
+ * Attack pass 18 (session 39): the alarm path's new code (alarm page groups, composites counted on their children,
  * new episodes, runbook verification, runbooks for the deployment's own account and region) end to end against the
  * in-process local runtime, with EventBridge "CloudWatch Alarm State Change" events as AWS documents them. Findings
  * are `it.skip` with the behaviour required (each fails when un-skipped); what held is kept as passing tests.
