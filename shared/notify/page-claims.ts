@@ -169,29 +169,46 @@ async function continuesStorm(start: string, problem: EscalationOccurrence, inci
 
 /**
  * A composite alarm whose children (its `reasonData.triggeringAlarms`) still fire is the problem their pages are
- * about: children fire first, and each was paged or grouped when it did. Its occurrence is counted on the first such
- * child whose own page went out and whose window is still open (named in that child's digest) and pages nobody. Null
- * when there is none (a child only grouped: its window's page never went out; a window ended: nothing would name the
- * count) or the window keeps no digest: the composite pages as any alarm. A composite names alarms of its own account
- * and region only.
+ * about: children fire first, and each was paged or grouped when it did. When a child's own page went out as the lead
+ * of an alarm group whose digest is not claimed yet, the composite is counted on that group's digest item as a grouped
+ * alarm is (`beforeDigest`, its name a member) and pages nobody: the digest that names it goes out when the group ends.
+ * It takes no place in the group (the composite is the children's problem seen again, not one more alarm of a storm).
+ * Not on the child's 24-hour problem window: a new episode of the child takes that window over and drops its digest,
+ * and the window names only its latest occurrence, so a composite counted there could be named in nothing sent.
+ * Null when there is no such child (a child only grouped, or paged outside a group; a digest claimed or sent): the
+ * composite pages as any alarm. A composite names alarms of its own account and region only.
  */
 async function countOnFiringChild(occurrence: EscalationOccurrence, incident: Incident, deps: PageClaimDeps): Promise<PageClaim | null> {
   const alarm = incident.alarm;
   if (incident.source !== 'cloudwatch' || alarm?.kind !== 'composite' || !alarm.children?.length || !occurrence.digest) return null;
   const prefix = alarm.arn.slice(0, alarm.arn.indexOf(':alarm:') + ':alarm:'.length);
-  const openSince = occurrence.at.getTime() - occurrence.windowMinutes * 60_000;
   for (const child of alarm.children) {
-    const childArn = `${prefix}${child}`;
-    const paged = (await deps.incidents.listOpenInScope(alarmScope(childArn), OPEN_ALARM_INCIDENTS_READ)).filter(pagedItself);
-    if (paged.length === 0) continue;
-    const counted = await deps.escalationLedger.record({ ...occurrence, key: `alarm:${childArn}`, mayOpen: false });
-    // Counted only on the window a still-open page of the child opened: an ended window hands back its old count.
-    const onOpenWindow = counted.windowStart !== null && Date.parse(counted.windowStart) >= openSince && paged.some((other) => other.id === counted.owner);
-    if (counted.windowCount > 1 && onOpenWindow) {
-      return { send: false, detail: `counted on the open escalation of its child alarm ${child}, which still fires and paged (the composite names it in triggeringAlarms): named in its digest` };
+    const paged = (await deps.incidents.listOpenInScope(alarmScope(`${prefix}${child}`), OPEN_ALARM_INCIDENTS_READ)).filter(pagedItself);
+    for (const start of new Set(paged.map(groupStartIfLead).filter((led): led is string => led !== null))) {
+      // Only counted on an item a group's lead opened (never opened here), and refused once its digest was claimed.
+      const counted = await deps.escalationLedger.record({
+        key: groupDigestKey(start), incidentId: incident.id, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: false,
+        label: `alarms grouped with the alarm page at ${start}`, digest: true, member: alarm.name, beforeDigest: true,
+      });
+      if (!counted.send && !counted.digestClaimed && counted.windowCount > 1) {
+        const end = new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString();
+        return { send: false, detail: `counted on the alarm group led by the page of its child alarm ${child}, which still fires (the composite names it in triggeringAlarms): named in its digest at ${end}` };
+      }
     }
   }
   return null;
+}
+
+/** The ledger item whose digest names the alarms of the group that started at `start`. */
+const groupDigestKey = (start: string) => `${ALARM_GROUP_KEY}:${start}:digest`;
+
+/**
+ * The start of the alarm group `lead` would have led: a group starts at its lead's own state-change time (see
+ * groupAlarmPage); whether it did lead one is the ledger's to say (an item at that start exists only if so).
+ */
+function groupStartIfLead(lead: Incident): string | null {
+  const firedAt = Date.parse(lead.alarm?.stateChangedAt ?? '');
+  return Number.isFinite(firedAt) ? new Date(firedAt).toISOString() : null;
 }
 
 /** Whether the incident's own page went out (not counted or grouped on another's). */

@@ -67,8 +67,8 @@ const TAGS = { 'pipeline-guard': 'enabled', team: 'orders' };
 describe('attack pass 19: findings on the alarm page grouping', () => {
   const runtimes = useLocalRuntimePerTest();
 
-  // attack-41 finding F1: a composite counted on its paged child's 24-hour window is named nowhere once the child recovers and fires again (the new episode takes the window over and the old window's digest, the only thing that would name the composite, is dropped)
-  it.skip("names a composite alarm counted on its child's page, also when the child recovers and fires again (a new episode)", async () => {
+  // attack-41 finding F1 (fixed: counted on the digest of the alarm group its child's page led, not on the child's window): a composite counted on its paged child's 24-hour window is named nowhere once the child recovers and fires again (the new episode takes the window over and the old window's digest, the only thing that would name the composite, is dropped)
+  it("names a composite alarm counted on its child's page, also when the child recovers and fires again (a new episode)", async () => {
     const harness = await runtimes.start({ secret: 'a41', name: 'guard-a41-child-episode', env: NO_GITHUB });
     const t0 = Date.now();
     // orders-api-5xx fires and pages; a minute later the composite (orders-api-5xx OR orders-db-cpu) fires and is counted on that page.
@@ -84,16 +84,16 @@ describe('attack pass 19: findings on the alarm page grouping', () => {
     for (const hours of [25, 50, 75]) await harness.runtime.reconcile(new Date(t0 + hours * 3_600_000));
     const composite = await harness.incident(String(answer.body.incidentId));
     console.log('composite:', composite.status, composite.notifications.map((n) => `${n.outcome}: ${n.detail}`), 'e-mails:', (await toOnCall(harness)).map((m) => m.subject));
-    // The controls: still open, decided escalate, "counted on the open escalation of its child alarm orders-api-5xx ... named in its digest"; the child paged twice.
+    // The controls: still open, decided escalate, "counted on the alarm group led by the page of its child alarm orders-api-5xx ... named in its digest"; the child paged twice.
     expect(composite).toMatchObject({ status: 'notified', decision: { action: 'escalate' } });
     expect(composite.notifications.map((n) => n.detail).join(' ')).toContain('named in its digest');
     expect((await pagesOnly(harness)).map((m) => m.subject)).toEqual([expect.stringContaining('orders-api-5xx'), expect.stringContaining('orders-api-5xx')]);
-    // Today: no digest ever (the claim finds a newer window: "a newer window's page carried the counts"), and neither page names the composite.
+    // Before the fix: no digest ever (the claim found a newer window: "a newer window's page carried the counts"), and neither page named the composite.
     expect(await naming(harness, 'orders-service-health')).not.toEqual([]);
   }, 60_000);
 
-  // attack-41 finding F2: two composites counted on one paged child: the child's digest (a day later) names only the latest occurrence; the other composite is named nowhere
-  it.skip("names every composite alarm counted on a child's page in the digest, not only the latest", async () => {
+  // attack-41 finding F2 (fixed: each composite is a member of that group digest): two composites counted on one paged child: the child's digest (a day later) names only the latest occurrence; the other composite is named nowhere
+  it("names every composite alarm counted on a child's page in the digest, not only the latest", async () => {
     const harness = await runtimes.start({ secret: 'a41', name: 'guard-a41-two-composites', env: NO_GITHUB });
     const t0 = Date.now();
     await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0), { name: 'orders-api-5xx', tags: TAGS }));
@@ -104,9 +104,9 @@ describe('attack pass 19: findings on the alarm page grouping', () => {
     await harness.runtime.idle();
     for (const hours of [1, 25, 50]) await harness.runtime.reconcile(new Date(t0 + hours * 3_600_000));
     console.log('e-mails:', (await toOnCall(harness)).map((m) => m.subject));
-    // The control: the child's digest went, 24 h after its page ("Still happening, 2 more times: alarm orders-api-5xx"), naming the latest occurrence.
+    // The control: a digest names the later composite once (the group's digest since the fix; before it, the child's 24 h digest).
     expect(await naming(harness, 'orders-checkout-journey')).toHaveLength(1);
-    // Today: orders-service-health is in no page and no digest (the digest names only `lastIncident`; the child's window keeps no members).
+    // Before the fix: orders-service-health was in no page and no digest (the child's window digest named only `lastIncident`).
     expect(await naming(harness, 'orders-service-health')).not.toEqual([]);
   }, 60_000);
 
