@@ -268,14 +268,13 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
  * most: more, read from every downloader of a line, read the line again from each.
  */
 const GROUP_END = String.raw`(?:;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100}){0,8}`;
-/** The number of capturing groups in a pattern's source. */
-const groupsIn = (source: string) => new RegExp(`${source}|`).exec('')!.length - 1;
 /**
- * {@link GROUP_END} read once, at its longest, where it follows the patterns `before` (a lookahead's match taken whole and never
- * backtracked into): a quote after its `)` closes a string or opens one, and tried both ways at every `)` of a line,
- * `x("curl host/i $a")"` repeated was exponential (1 KB of it, 3 s).
+ * {@link GROUP_END} read once, at its longest (a lookahead's match taken whole and never backtracked into): a quote
+ * after its `)` closes a string or opens one, and tried both ways at every `)` of a line, `x("curl host/i $a")"`
+ * repeated was exponential (1 KB of it, 3 s). The lookahead's group is named `name`, unique in its pattern, and read back
+ * by that name: a number counted from the groups before it pointed elsewhere as soon as a part gained a group.
  */
-const groupEndAfter = (before: readonly string[]) => `(?=(${GROUP_END}))\\${before.reduce((groups, part) => groups + groupsIn(part), 1)}`;
+const groupEndOnce = (name: string) => `(?=(?<${name}>${GROUP_END}))\\k<${name}>`;
 /**
  * A process substitution written to (`> >(sh)`, `-o >(sh)`): the command in it reads what the stage writes there, as a
  * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one. Also a descriptor a
@@ -289,8 +288,8 @@ const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*|[1-9]?>&[ \t]*["']?(?=\$|p(
  */
 function downloadFed(download: string, through: boolean): RegExp {
   const stage = `${download}${stagePiece()}{0,200}`;
-  const first = stage + groupEndAfter([stage]);
-  const stages = through ? String.raw`${first}(?:${PIPE}${READS_DATA}${groupEndAfter([first, PIPE, READS_DATA])}){0,8}` : first;
+  const first = stage + groupEndOnce('firstStageEnd');
+  const stages = through ? String.raw`${first}(?:${PIPE}${READS_DATA}${groupEndOnce('dataStageEnd')}){0,8}` : first;
   return new RegExp(String.raw`${stages}(?:${PIPE}|${INTO_SUBSTITUTION})(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
 }
 
