@@ -1,6 +1,6 @@
 /**
  * JavaScript's Function constructors that no name gives (AsyncFunction's, GeneratorFunction's, reached through a
- * function), called: each runs a string as `eval` does. Where they are bound, read over the whole text (a binding
+ * function), or that a name, a container or a property hides (`Function` too), called: each runs a string as `eval` does. Where they are bound, read over the whole text (a binding
  * read in a comment only adds a name); where they are called, read over the code only, so that a comment, a JSDoc or
  * a log's string that names one before a parenthesis is no call. Linear: the names are collected by regular
  * expressions whose quantifiers are bounded or separated, and each occurrence's surroundings are read by an index walk.
@@ -27,9 +27,9 @@ const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' 
 
 /**
  * The names `text` gives an async or a generator function: `async function g`, `function* g`, `g = async () =>`,
- * `const g: F = function* …`. Not a plain function's: in bundled code one letter names a function in one scope and an
- * object in the next, and `x = t.constructor` then `new x(…)` copies an instance (a plain function's constructor,
- * `Function`, stays open by this way).
+ * `const g: F = function* …`. A plain function's (`function g`) are {@link plainFunctionNames}', read by scope: in
+ * bundled code one letter names a function in one scope and an object in the next, and `x = t.constructor` then
+ * `new x(…)` copies an instance.
  */
 function functionNames(text: string): Set<string> {
   const names = new Set<string>();
