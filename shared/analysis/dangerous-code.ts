@@ -630,16 +630,16 @@ function inlineProgramDownloads(text: string): { piped: boolean; saved: Array<{ 
 }
 
 /** The programs that change the directory the shell runs in. */
-const CHANGES_DIRECTORY = /^(?:cd|pushd|chdir|set-location|sl)$/i;
+const CHANGES_DIRECTORY = /^(?:cd|pushd|popd|chdir|set-location|sl|push-location|pop-location)$/i;
 
 /**
  * Where the shell's commands of `text` change directory ({@link shellCommands}), and to where: the path `cd` is given, as
  * the shell reads its word (`~+/x` and `./x` relative, `$PWD/..` too); `undefined` where the text does not say (`cd`,
- * `cd -`, `cd "$d"`, `cd ~`).
+ * `cd -`, `cd "$d"`, `cd ~`, `popd`).
  */
 function directoryChanges(text: string): Array<{ at: number; to: string | undefined }> {
   const changes: Array<{ at: number; to: string | undefined }> = [];
-  if (!/\b(?:cd|pushd|chdir|set-location|sl)\b/i.test(text)) return changes;
+  if (!/\b(?:cd|pushd|popd|chdir|set-location|sl|push-location|pop-location)\b/i.test(text)) return changes;
   for (const command of shellCommands(text)) {
     const words = stageOf(command.text, 0).words;
     if (words.length === 0) continue;
@@ -835,7 +835,7 @@ function savedDownloadRun(text: string): boolean {
     if (!/^[\w./~+@{}[\]:$][\w./~+@{}[\]:$-]*(?<!:)$/.test(shellWord(words[0]!.raw)) || /^[-+*/%&|^:]?=$/.test(words[1]?.raw ?? '')) continue;
     const programAt = programIndex(words);
     const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
-    if (/^(?:cd|pushd|chdir|set-location|sl)$/i.test(program)) files.changedDirectory(at);
+    if (CHANGES_DIRECTORY.test(program)) files.changedDirectory(at);
     // A variable given a saved file, or a directory one may be in, for the command's environment (`LD_PRELOAD=./f ls`,
     // `BASH_ENV=f bash -c …`, `NODE_OPTIONS="--require ./f"`, `export PATH=d/bin:$PATH`): a program loads what one names,
     // whichever program it is (a reader too), and a list of the variables that load is always one short.
