@@ -1,3 +1,5 @@
+import { firstIndexFrom } from './bracket-readings.js';
+
 /**
  * JavaScript's Function constructors that no name gives (AsyncFunction's, GeneratorFunction's, reached through a
  * function), or that a name, a container or a property hides (`Function` too), called: each runs a string as `eval` does. Where they are bound, read over the whole text (a binding
@@ -145,26 +147,23 @@ function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, { close,
   }
   if (ranges.size === 0) return text;
   // Each name's ranges merged into disjoint ones, in order, so that a read is looked up by halving.
-  const merged = new Map<string, Array<[number, number]>>();
+  const merged = new Map<string, { starts: number[]; ends: number[] }>();
   for (const [name, list] of ranges) {
-    const disjoint: Array<[number, number]> = [];
+    const disjoint = { starts: [] as number[], ends: [] as number[] };
     for (const [from, to] of list.sort((a, b) => a[0] - b[0])) {
-      const last = disjoint[disjoint.length - 1];
-      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-      else disjoint.push([from, to]);
+      const last = disjoint.ends.length - 1;
+      if (last >= 0 && from <= disjoint.ends[last]!) disjoint.ends[last] = Math.max(disjoint.ends[last]!, to);
+      else {
+        disjoint.starts.push(from);
+        disjoint.ends.push(to);
+      }
     }
     merged.set(name, disjoint);
   }
   const shadowed = (name: string, at: number) => {
-    const list = merged.get(name) ?? [];
-    let low = 0;
-    let high = list.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (list[middle]![1] < at) low = middle + 1;
-      else high = middle;
-    }
-    return low < list.length && list[low]![0] <= at;
+    const { starts, ends } = merged.get(name) ?? { starts: [], ends: [] };
+    const k = firstIndexFrom(ends, at);
+    return k < starts.length && starts[k]! <= at;
   };
   return text.replace(new RegExp(namesPattern(plain), 'g'), (name, at: number) => (shadowed(name, at) ? '\x07'.repeat(name.length) : name));
 }

@@ -194,3 +194,32 @@ describe('pass 16 cost: the new readings', () => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, textOf, READ)).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
+
+/**
+ * Ruby's and PHP's name-flow reading (`languageSignals`' `builtName`) was quadratic in a patch's lines: a here-document
+ * never ended was looked for to the text's end from each of its openings (~140 ms at 18 KB of `<<<E` lines, 5.7 s at
+ * 144 KB), each method's body was cut and split from its `def` to its `end` or the text's end, and each function's calls
+ * were read by an alternation of every function's name.
+ */
+describe("pass 16 cost: Ruby's and PHP's name-flow reading", () => {
+  const lines = (path: string, unit: (i: number) => string) => (size: number) => {
+    const out: string[] = [];
+    for (let i = 0, length = 0; length < size; i++) {
+      out.push(unit(i));
+      length += out[out.length - 1]!.length + 1;
+    }
+    return [path, out] as const;
+  };
+  it.each([
+    ['PHP here-documents never ended', lines('src/a.php', () => '<<<E')],
+    ['PHP here-documents, quoted, never ended', lines('src/a.php', () => "<<<'E'")],
+    ['Ruby here-documents never ended', lines('lib/a.rb', () => 'x = <<A')],
+    ['Ruby methods never ended', lines('lib/a.rb', () => 'def f')],
+    ['Ruby methods of many names, never ended, returning', lines('lib/a.rb', (i) => `  def f${i}; return 'a' + x`)],
+    ['Ruby methods and lambdas, each ended', lines('lib/a.rb', (i) => `def f${i}\n  g = -> { 'a' }\n  'b'\nend`)],
+    ['PHP functions of one name', lines('src/a.php', () => 'function f(){} f();')],
+    ['PHP functions of many names', lines('src/a.php', (i) => `function f${i}(){ return 'a'; } f${i}();`)],
+  ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, textOf) => {
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, textOf, ([path, added]) => languageSignals(path, added))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+});
