@@ -177,7 +177,7 @@ const PROPERTY_READ_AT = new RegExp(PROPERTY_READ, 'y');
 /** Read back from where a value starts: the name it is given (`const AF =`), a pattern it is taken apart by (`const [F] =`), the property (`this.AF =`), or the key (`{ f: `) it is set to. */
 const BOUND_TO = new RegExp(String.raw`(?<=(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN})`, 'y');
 const PATTERN_BOUND_TO = new RegExp(String.raw`(?<=([\]}])${ANNOTATION}${ASSIGN})`, 'dy');
-const PROPERTY_SET_TO = new RegExp(String.raw`(?<=(?:\.\s*(${NAME})|\[\s*["'\x60](${NAME})["'\x60]\s*\])\s*=(?![=>])\s*)`, 'y');
+const PROPERTY_SET_TO = new RegExp(String.raw`(?<=(?<![\w$.])(?:this|globalThis|window|self|global)\s*(?:\.\s*(${NAME})|\[\s*["'\x60](${NAME})["'\x60]\s*\])\s*=(?![=>])\s*)`, 'y');
 const KEY_BEFORE = new RegExp(String.raw`(?<=[{,]\s*["'\x60]?(${NAME})["'\x60]?\s*:\s*)`, 'y');
 /** `re` (sticky) matched at `i` of `text`. */
 function matchAt(re: RegExp, text: string, i: number): RegExpExecArray | null {
@@ -217,13 +217,14 @@ const FLOW_STEPS = 4;
  * Whether `text` calls a Function constructor: one reached through a function ({@link functionValue}'s `.constructor`,
  * plain functions' too where the name is the function's: {@link shadowedReadsBlanked}), or any Function constructor
  * (`Function` itself too) called by a name that does not say so, as it is written or by a name it was given: `const AF
- * = … .constructor`, `const AF: any = …`, `const { constructor: AF } = …`, an alias (`const F = Function`), an element
- * of an array or a property of an object read back (`[AF][0]`, `({ f: Function }).f`, `const x = [AF]; x[0]`, `const
- * { f } = o`), a property assigned one (`this.AF = AF`, then any `.AF` read). `Function(code)` as written is the sink
- * the fetch-exec reading reads by its name, and stays its. `code(i)` says whether `text[i]` is code (not in a string or a
- * comment): a call is read only there. Only named, the constructor is an ordinary check (`fn instanceof AsyncFunction`);
- * stored in a literal nobody reads back (`{ type: Function }`, a component's props), an ordinary value. Not followed: a
- * constructor handed to a call (`[src].map(AF)`, `Object.assign(o, { f: AF })`).
+ * = … .constructor`, `const AF: any = …`, `const { constructor: AF } = …`, an alias (`const AF2 = AF`), an element of
+ * an array or a property of an object read back (`[AF][0]`, `({ f: Function }).f`, `const x = [AF]; x[0]`, `const { f
+ * } = o`), a property of `this` or of the global object assigned one (`this.AF = AF`, then any `.AF` read).
+ * `Function(code)` as written, and by a plain alias, is the sink the fetch-exec reading reads by its name, and stays
+ * its. `code(i)` says whether `text[i]` is code (not in a string or a comment): a call is read only there. Only named,
+ * the constructor is an ordinary check (`fn instanceof AsyncFunction`); stored in a literal nobody reads back (`{ type:
+ * Function }`, a component's props), an ordinary value. Not followed: a constructor handed to a call (`[src].map(AF)`,
+ * `Object.assign(o, { f: AF })`).
  */
 export function functionsConstructorCalled(text: string, code: (i: number) => boolean = () => true): boolean {
   if (!/constructor|Function/.test(text)) return false;
@@ -241,8 +242,9 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     ].join('|'),
     'g',
   );
-  // `Function` and its aliases (`const F = Function`) are the sink the fetch-exec reading reads by name: followed into
-  // containers and properties, never read as a call here.
+  // `Function` is the sink the fetch-exec reading reads by name, and its plain aliases (`const F = Function`) too:
+  // followed into containers and properties as written, never read as a call here. Not through its aliases: in a bundle
+  // one letter is rebound in every scope, and the aliases of one reached most letters (and their properties) of bowser's.
   const visible = new Set<string>(['Function']);
   const names = new Set<string>();
   for (const match of read.matchAll(bound)) names.add(match[1] ?? match[2] ?? 'constructor');
@@ -293,7 +295,6 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
   for (const [start, end] of spans) if (follow(start, end)) return true;
   for (let step = 0; step < FLOW_STEPS; step++) {
     const size = visible.size + names.size + containers.size + keys.size + containerKeys.size;
-    withAliases(visible, aliases);
     withAliases(names, aliases);
     withAliases(containers, aliases);
     for (const match of text.matchAll(new RegExp(namesPattern(new Set([...visible, ...names])), 'g'))) {
