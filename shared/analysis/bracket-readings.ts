@@ -466,8 +466,8 @@ class LanguageForms implements Forms {
   }
 }
 
-/** The first of the sorted `positions` at or after `from`, or -1. */
-export function firstFrom(positions: readonly number[], from: number): number {
+/** The index of the first of the sorted `positions` at or after `from` (their length if none), found by halving. */
+export function firstIndexFrom(positions: readonly number[], from: number): number {
   let low = 0;
   let high = positions.length;
   while (low < high) {
@@ -475,7 +475,12 @@ export function firstFrom(positions: readonly number[], from: number): number {
     if (positions[middle]! < from) low = middle + 1;
     else high = middle;
   }
-  return positions[low] ?? -1;
+  return low;
+}
+
+/** The first of the sorted `positions` at or after `from`, or -1. */
+export function firstFrom(positions: readonly number[], from: number): number {
+  return positions[firstIndexFrom(positions, from)] ?? -1;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { JAVASCRIPT, javascriptCode } from './bracket-readings.js';
+import { JAVASCRIPT, firstIndexFrom, javascriptCode } from './bracket-readings.js';
 import { FETCHED, SINK_NAMES, fetchedCodeRuns } from './code-sinks.js';
 import { functionsConstructorCalled } from './function-constructors.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
@@ -268,14 +268,13 @@ const NO_COMMAND = String.raw`[\x22'\x60]?(?:[a-zA-Z][\w+.-]*:\/\/|[)}\],;]|[$\/
  * most: more, read from every downloader of a line, read the line again from each.
  */
 const GROUP_END = String.raw`(?:;?[ \t]*[)}][\x22'\x60]?${stagePiece()}{0,100}){0,8}`;
-/** The number of capturing groups in a pattern's source. */
-const groupsIn = (source: string) => new RegExp(`${source}|`).exec('')!.length - 1;
 /**
- * {@link GROUP_END} read once, at its longest, where it follows the patterns `before` (a lookahead's match taken whole and never
- * backtracked into): a quote after its `)` closes a string or opens one, and tried both ways at every `)` of a line,
- * `x("curl host/i $a")"` repeated was exponential (1 KB of it, 3 s).
+ * {@link GROUP_END} read once, at its longest (a lookahead's match taken whole and never backtracked into): a quote
+ * after its `)` closes a string or opens one, and tried both ways at every `)` of a line, `x("curl host/i $a")"`
+ * repeated was exponential (1 KB of it, 3 s). The lookahead's group is named `name`, unique in its pattern, and read back
+ * by that name: a number counted from the groups before it pointed elsewhere as soon as a part gained a group.
  */
-const groupEndAfter = (before: readonly string[]) => `(?=(${GROUP_END}))\\${before.reduce((groups, part) => groups + groupsIn(part), 1)}`;
+const groupEndOnce = (name: string) => `(?=(?<${name}>${GROUP_END}))\\k<${name}>`;
 /**
  * A process substitution written to (`> >(sh)`, `-o >(sh)`): the command in it reads what the stage writes there, as a
  * stage after a pipe does. {@link stagePiece} reads none, so a stage's reading stops before one. Also a descriptor a
@@ -289,8 +288,8 @@ const INTO_SUBSTITUTION = String.raw`>\((?:\s|\\\n)*|[1-9]?>&[ \t]*["']?(?=\$|p(
  */
 function downloadFed(download: string, through: boolean): RegExp {
   const stage = `${download}${stagePiece()}{0,200}`;
-  const first = stage + groupEndAfter([stage]);
-  const stages = through ? String.raw`${first}(?:${PIPE}${READS_DATA}${groupEndAfter([first, PIPE, READS_DATA])}){0,8}` : first;
+  const first = stage + groupEndOnce('firstStageEnd');
+  const stages = through ? String.raw`${first}(?:${PIPE}${READS_DATA}${groupEndOnce('dataStageEnd')}){0,8}` : first;
   return new RegExp(String.raw`${stages}(?:${PIPE}|${INTO_SUBSTITUTION})(?!${READS_DATA})(?!${NO_COMMAND})(?=[^\s|])`);
 }
 
@@ -631,16 +630,16 @@ function inlineProgramDownloads(text: string): { piped: boolean; saved: Array<{ 
 }
 
 /** The programs that change the directory the shell runs in. */
-const CHANGES_DIRECTORY = /^(?:cd|pushd|chdir|set-location|sl)$/i;
+const CHANGES_DIRECTORY = /^(?:cd|pushd|popd|chdir|set-location|sl|push-location|pop-location)$/i;
 
 /**
  * Where the shell's commands of `text` change directory ({@link shellCommands}), and to where: the path `cd` is given, as
  * the shell reads its word (`~+/x` and `./x` relative, `$PWD/..` too); `undefined` where the text does not say (`cd`,
- * `cd -`, `cd "$d"`, `cd ~`).
+ * `cd -`, `cd "$d"`, `cd ~`, `popd`).
  */
 function directoryChanges(text: string): Array<{ at: number; to: string | undefined }> {
   const changes: Array<{ at: number; to: string | undefined }> = [];
-  if (!/\b(?:cd|pushd|chdir|set-location|sl)\b/i.test(text)) return changes;
+  if (!/\b(?:cd|pushd|popd|chdir|set-location|sl|push-location|pop-location)\b/i.test(text)) return changes;
   for (const command of shellCommands(text)) {
     const words = stageOf(command.text, 0).words;
     if (words.length === 0) continue;
@@ -836,7 +835,7 @@ function savedDownloadRun(text: string): boolean {
     if (!/^[\w./~+@{}[\]:$][\w./~+@{}[\]:$-]*(?<!:)$/.test(shellWord(words[0]!.raw)) || /^[-+*/%&|^:]?=$/.test(words[1]?.raw ?? '')) continue;
     const programAt = programIndex(words);
     const program = shellWord(words[programAt]!.raw).replace(/^.*\//, '');
-    if (/^(?:cd|pushd|chdir|set-location|sl)$/i.test(program)) files.changedDirectory(at);
+    if (CHANGES_DIRECTORY.test(program)) files.changedDirectory(at);
     // A variable given a saved file, or a directory one may be in, for the command's environment (`LD_PRELOAD=./f ls`,
     // `BASH_ENV=f bash -c …`, `NODE_OPTIONS="--require ./f"`, `export PATH=d/bin:$PATH`): a program loads what one names,
     // whichever program it is (a reader too), and a list of the variables that load is always one short.
@@ -1103,8 +1102,13 @@ export const PHP_DYNAMIC_CALL: DangerousCode = {
 interface NameFlow {
   /** What a double-quoted string interpolates: the variables, or the code inside in group 1. */
   interpolated: RegExp;
-  /** Other literals (symbols, `%q(…)` strings, `%w[…]` word arrays, heredocs): each a piece. */
+  /**
+   * Other literals (symbols, `%q(…)` strings, `%w[…]` word arrays) and here-documents' openings (a named group `tag`, and
+   * `rest`, the opening line after the tag): each a piece, a here-document to the line that ends it ({@link hereDocumentEnd}).
+   */
   literals: RegExp;
+  /** The tag a line ends a here-document of, in group 1, where it starts one that does; `caseless`: tags in any case. */
+  hereDocumentEnd: { line: RegExp; caseless: boolean };
   /** A comment after code, read once strings are out of the way. */
   comment: RegExp;
   /** A method called on an object, with its arguments: its result is the object's doing, so its arguments are no pieces. */
@@ -1124,7 +1128,7 @@ interface NameFlow {
    * What each function or closure the code defines returns, once read (literals marked), as assignments to the name
    * its calls are read by: a helper the patch defines that returns `'sys' . 'tem'` builds a name as a variable does.
    */
-  returned?: (marked: string) => Array<{ name: string; adds?: undefined; value: string }>;
+  returned?: (marked: string) => Array<{ name: string; adds?: undefined; value: string; mentions?: ReadonlySet<string> }>;
 }
 
 /** A literal, once read: every piece a name is made of counts as one of these; a number as {@link NUMBER}. */
@@ -1254,11 +1258,14 @@ const HELPER_CALL = '\x06';
  * {@link phpHelperResults} assigns what the function returns.
  */
 function phpHelperCalls(code: string): string {
-  const names = [...code.matchAll(PHP_HELPER_HEADS)].map((head) => (head[1] ?? head[2])!);
-  if (names.length === 0) return code;
-  const calls = new RegExp(String.raw`(?:(?:\$this|(?<![\w$\\])[A-Za-z_\\][\w\\]*)\s*(?:->|::)\s*|(?<![\w>:\\]|\bfunction\s+&?\s*)\$?)(${names.join('|')})(?=\s*\()`, 'gi');
-  return code.replace(calls, (_, name: string) => `${PHP_HELPER}${name.toLowerCase()}${HELPER_CALL}`);
+  const names = new Set([...code.matchAll(PHP_HELPER_HEADS)].map((head) => (head[1] ?? head[2])!.toLowerCase()));
+  if (names.size === 0) return code;
+  // Any name called, then looked up: an alternation of every function's name was tried at each position of the code.
+  return code.replace(PHP_CALLS, (call, name: string) => (names.has(name.toLowerCase()) ? `${PHP_HELPER}${name.toLowerCase()}${HELPER_CALL}` : call));
 }
+
+/** A call by name in PHP, on `$this`, a class or an object (`->`, `::`) or of a function or a closure (`$f(`); group 1 the name. */
+const PHP_CALLS = /(?:(?:\$this|(?<![\w$\\])[A-Za-z_\\][\w\\]*)\s*(?:->|::)\s*|(?<![\w>:\\]|\bfunction\s+&?\s*)\$?)(\w+)(?=\s*\()/gi;
 
 /** A PHP function's head, or a closure's assignment: the name its calls are read by. */
 const PHP_HELPER_HEADS = /\bfunction\s+&?\s*([A-Za-z_]\w*)\s*\(|(?<![\w$>:\\])\$(\w+)\s*=\s*(?:static\s+)?(?:function|fn)\b/gi;
@@ -1278,7 +1285,8 @@ function phpHelperResults(marked: string): Array<{ name: string; value: string }
 
 const PHP_NAMES: NameFlow = {
   interpolated: /\$\w+/g,
-  literals: /<<<[ \t]*(["']?)(\w+)\1\n[\s\S]*?\n[ \t]*\2\b/g,
+  literals: /<<<[ \t]*(?<quote>["']?)(?<tag>\w+)\k<quote>\n/g,
+  hereDocumentEnd: { line: /^[ \t]*(\w+)/, caseless: false },
   comment: /(?:\/\/|#(?!\[)|\/\*).*$/gm,
   opaque: new RegExp(String.raw`(?:->|::|\bnew\s+)\s*[\w\\$]+\s*${NESTED}`, 'g'),
   variable: /\$\w+/g,
@@ -1298,36 +1306,99 @@ const PHP_NAMES: NameFlow = {
   returned: phpHelperResults,
 };
 
+/** A Ruby method's or lambda's head: its indentation and name (groups 1 and 2 for `def`, 3 and 4 for a lambda assigned). */
+const RUBY_HELPER_HEADS = /^([ \t]*)(?:[\w ]*[ \t])?def[ \t]+(?:self[ \t]*\.[ \t]*)?([a-z_]\w*)[?!]?[ \t]*(?:\((?:[^()\n]|\([^()\n]*\))*\))?|^([ \t]*)(?:[^\n=]*[;{|][ \t]*)?(@{0,2}[a-z_]\w*)[ \t]*=[ \t]*(?:->[ \t]*(?:\([^()\n]*\))?|lambda\b|proc\b|Proc\.new\b)[ \t]*(?:\{|do\b)/gim;
+/** A statement that is no value: empty, or a keyword that ends or divides a body. */
+const NO_STATEMENT = /^(?:end|else|ensure|begin|\})?$/;
+
 /**
  * What each method and lambda in Ruby code (once read) returns, as assignments to its name (which its calls are read
  * by: `helper`, `helper(…)`, `helper.call`): every `return`, a one-line method's value (`def helper = …`), and the
- * last statement of its body, which Ruby returns. A body ends at an `end` indented as its `def` is.
+ * last statement of its body, which Ruby returns. A body ends at an `end` indented as its `def` is, or the text's end.
+ * Read in one pass, not body by body (a body cut and split from each `def` to the text's end was quadratic in a
+ * patch's lines): each `return` is the innermost open body's, and an enclosing body is given the returns of those
+ * inside it as a copy of one name (`__returns_h`); a last statement that several bodies end with is given to each as a
+ * copy of one name (`__last_N`).
  */
-function rubyHelperResults(marked: string): Array<{ name: string; value: string }> {
-  const heads = /^([ \t]*)(?:[\w ]*[ \t])?def[ \t]+(?:self[ \t]*\.[ \t]*)?([a-z_]\w*)[?!]?[ \t]*(?:\((?:[^()\n]|\([^()\n]*\))*\))?|^([ \t]*)(?:[^\n=]*[;{|][ \t]*)?(@{0,2}[a-z_]\w*)[ \t]*=[ \t]*(?:->[ \t]*(?:\([^()\n]*\))?|lambda\b|proc\b|Proc\.new\b)[ \t]*(?:\{|do\b)/gim;
-  const results: Array<{ name: string; value: string }> = [];
-  for (const head of marked.matchAll(heads)) {
+function rubyHelperResults(marked: string): Array<{ name: string; value: string; mentions?: ReadonlySet<string> }> {
+  const closers = new Map<string, number[]>();
+  for (const closer of marked.matchAll(/\n([ \t]*)(?:end|\})\b/g)) (closers.get(closer[1]!) ?? closers.set(closer[1]!, []).get(closer[1]!)!).push(closer.index);
+  // The statements: each ends at a `\n`, a `;` or the text's end; `lastValid[k]` is the last of 0..k that is a value.
+  const ends = [...marked.matchAll(/[\n;]/g)].map((separator) => separator.index);
+  ends.push(marked.length);
+  const startOf = (k: number) => (k === 0 ? 0 : ends[k - 1]! + 1);
+  const lastValid: number[] = [];
+  ends.forEach((end, k) => lastValid.push(NO_STATEMENT.test(marked.slice(startOf(k), end).trim()) ? (lastValid[k - 1] ?? -1) : k));
+  /** The index of the statement that holds position `at` (the first whose end is at or after it). */
+  const statementAt = (at: number) => firstIndexFrom(ends, at);
+  const results: Array<{ name: string; value: string; mentions?: ReadonlySet<string> }> = [];
+  const copies: Array<{ name: string; value: string; at: number; mentions?: ReadonlySet<string> }> = [];
+  const lastValue = (statement: string) =>
+    statement
+      .replace(/^return\b/, '')
+      .replace(/^@{0,2}[a-z_]\w*\s*(?:\|\||&&|[-+*\/<]{1,2})?=(?![=~>])/i, '')
+      .split(/\s(?:do|\{)\s*\|/)[0]!;
+  /** Each shared last statement's variables: a method whose last statement names itself only rewrites itself, as an assignment does. */
+  const shared = new Map<number, ReadonlySet<string>>();
+  const bodies: Array<{ name: string; from: number; to: number }> = [];
+  for (const head of marked.matchAll(RUBY_HELPER_HEADS)) {
     const name = (head[2] ?? head[4])!;
-    const rest = marked.slice(head.index + head[0].length);
-    const endless = /^[ \t]*=(?!=)([^\n]*)/.exec(rest);
-    if (head[2] !== undefined && endless) {
-      results.push({ name, value: endless[1]! });
+    const from = head.index + head[0].length;
+    const endless = /[ \t]*=(?!=)([^\n]*)/y;
+    endless.lastIndex = from;
+    const value = endless.exec(marked)?.[1];
+    if (head[2] !== undefined && value !== undefined) {
+      results.push({ name, value });
       continue;
     }
-    const firstLine = rest.slice(0, rest.indexOf('\n') >>> 0);
-    const oneLine = /^(.*?)(?:[;\s]end|\})[ \t]*$/.exec(firstLine)?.[1];
-    const close = new RegExp(String.raw`\n${head[1] ?? head[3]}(?:end|\})\b`).exec(rest);
-    const body = oneLine ?? rest.slice(0, close?.index ?? rest.length);
-    const statements = body.split(/\n|;/).map((statement) => statement.trim()).filter((statement) => !/^(?:end|else|ensure|begin|\})?$/.test(statement));
-    // An assignment returns its value, not the variable it writes (`hash[key] = "a#{b}"` returns the string); a call
-    // given a block (`Hash.new do |h, k|`, joined to the block's first line) returns what the call does.
-    const last = statements[statements.length - 1]
-      ?.replace(/^return\b/, '')
-      .replace(/^@{0,2}[a-z_]\w*\s*(?:\|\||&&|[-+*\/<]{1,2})?=(?![=~>])/i, '')
-      .split(/\s(?:do|\{)\s*\|/)[0];
-    for (const value of [...(last === undefined ? [] : [last]), ...returnsIn(body)]) results.push({ name, value });
+    const lineEnd = marked.indexOf('\n', from) >>> 0;
+    const oneLine = /^(.*?)(?:[;\s]end|\})[ \t]*$/.exec(marked.slice(from, Math.min(lineEnd, marked.length)))?.[1];
+    const closes = closers.get(head[1] ?? head[3]!) ?? [];
+    const to = oneLine !== undefined ? from + oneLine.length : (closes[firstIndexFrom(closes, from)] ?? marked.length);
+    bodies.push({ name, from, to });
+    // The last statement: the last full one in the body that is a value, or else the part of the first after the head.
+    const first = statementAt(from);
+    const last = lastValid[statementAt(to)]!;
+    if (oneLine === undefined && last > first && ends[last]! <= to) {
+      if (!shared.has(last)) {
+        const value = lastValue(marked.slice(startOf(last), ends[last]).trim());
+        results.push({ name: `__last_${last}`, value });
+        shared.set(last, new Set(value.match(RUBY_NAMES.variable)));
+      }
+      copies.push({ name, value: `__last_${last}`, at: from, mentions: shared.get(last)! });
+      continue;
+    }
+    const own = (oneLine ?? marked.slice(from, Math.min(ends[first]!, to))).split(/\n|;/).map((statement) => statement.trim()).filter((statement) => !NO_STATEMENT.test(statement));
+    if (own.length > 0) results.push({ name, value: lastValue(own[own.length - 1]!) });
   }
-  return results;
+  // Each `return` is the innermost open body's; a body is a copy in the one open around it where it starts.
+  const open: Array<{ name: string; from: number; to: number }> = [];
+  const returns = [...marked.matchAll(new RegExp(String.raw`\breturn\b${OPERAND}`, 'g'))];
+  let next = 0;
+  /** The bodies still open at `at`, the innermost last (one closed under an open one is dropped when it surfaces). */
+  const openAt = (at: number) => {
+    while (open.length > 0 && open[open.length - 1]!.to <= at) open.pop();
+    return open[open.length - 1];
+  };
+  /** Each `return` before `until`, given to the innermost body open where it is, cut where that body ends. */
+  const returnsBefore = (until: number) => {
+    for (; next < returns.length && returns[next]!.index < until; next++) {
+      const found = returns[next]!;
+      const around = openAt(found.index);
+      const valueAt = found.index + found[0].length - found[1]!.length;
+      const value = found[1]!.slice(0, Math.max(0, around ? around.to - valueAt : 0));
+      if (around) results.push({ name: around.name, value }, { name: `__returns_${around.name}`, value });
+    }
+  };
+  for (const body of bodies) {
+    returnsBefore(body.from);
+    const around = openAt(body.from);
+    if (around) copies.push({ name: around.name, value: `__returns_${body.name}`, at: body.from }, { name: `__returns_${around.name}`, value: `__returns_${body.name}`, at: body.from });
+    open.push(body);
+  }
+  returnsBefore(Infinity);
+  // Copies last, the innermost first: one pass of builtName's carries a value out through any depth.
+  return [...results, ...copies.sort((x, y) => y.at - x.at).map(({ name, value, mentions }) => ({ name, value, mentions }))];
 }
 
 /**
@@ -1345,7 +1416,8 @@ function rubyDefinedMethodsAsDefs(code: string): string {
 const RUBY_NAMES: NameFlow = {
   interpolated: /#\{([^}\n]*)\}/g,
   // A word or symbol array (`%w[sys tem]`, over lines too) is read first, as an array of its words (see builtName).
-  literals: /(?<![\w:]):[a-z_]\w*[?!=]?|%[wi](?:\([^)]{0,2000}\)|\[[^\]]{0,2000}\]|\{[^}]{0,2000}\}|<[^>]{0,2000}>)|%[qwi]?(?:\([^)\n]*\)|\[[^\]\n]*\]|\{[^}\n]*\}|<[^>\n]*>)|<<[~-]?(["'`]?)([A-Z_]\w*)\1([^\n]*)\n[\s\S]*?\n[ \t]*\2$/gim,
+  literals: /(?<![\w:]):[a-z_]\w*[?!=]?|%[wi](?:\([^)]{0,2000}\)|\[[^\]]{0,2000}\]|\{[^}]{0,2000}\}|<[^>]{0,2000}>)|%[qwi]?(?:\([^)\n]*\)|\[[^\]\n]*\]|\{[^}\n]*\}|<[^>\n]*>)|<<[~-]?(?<quote>["'`]?)(?<tag>[A-Z_]\w*)\k<quote>(?<rest>[^\n]*)\n/gim,
+  hereDocumentEnd: { line: /^[ \t]*(\w+)(?=[\r\u2028\u2029]|$)/, caseless: true },
   comment: /#.*$/gm,
   // Not on a literal or a bracketed value: `'sys'.concat('tem')`, `%w[…].join('')` build a name from theirs.
   opaque: new RegExp(String.raw`(?<![\x01\x02\])][ \t]*)\.\s*\w+[?!]?\s*${NESTED}`, 'g'),
@@ -1362,6 +1434,61 @@ const RUBY_NAMES: NameFlow = {
 };
 
 /**
+ * `code` with each of `flow`'s literals a piece: a word array an array of pieces (`%w[sys tem]` is `[', ']`), a
+ * here-document from its opening to the first line after the next that ends it (its opening line's code after the tag
+ * kept: `super(<<~MSG)`; an unquoted Ruby tag may be any prefix of its word, as the pattern this reading replaced took
+ * it). Where each tag's ending lines are is read once, so that an opening never ended costs a lookup, not a search to
+ * the text's end (each such opening searched it: quadratic in a patch's lines).
+ */
+function literalsMarked(code: string, flow: NameFlow): string {
+  /** Each tag's ending lines: where each starts, and where its tag ends. */
+  const ends = new Map<string, { starts: number[]; tagEnds: number[] }>();
+  for (let start = 0; start <= code.length; ) {
+    const newline = code.indexOf('\n', start) >>> 0;
+    const line = code.slice(start, Math.min(newline, code.length));
+    const tag = flow.hereDocumentEnd.line.exec(line)?.[1];
+    if (tag !== undefined) {
+      const key = flow.hereDocumentEnd.caseless ? tag.toLowerCase() : tag;
+      const lines = ends.get(key) ?? ends.set(key, { starts: [], tagEnds: [] }).get(key)!;
+      lines.starts.push(start);
+      lines.tagEnds.push(start + line.indexOf(tag) + tag.length);
+    }
+    start = Math.min(newline, code.length) + 1;
+  }
+  /** Where the here-document opened up to `from` ends: after the first ending line that starts after `from`. */
+  const endAfter = (tag: string, from: number) => {
+    const lines = ends.get(flow.hereDocumentEnd.caseless ? tag.toLowerCase() : tag);
+    return lines?.tagEnds[firstIndexFrom(lines.starts, from + 1)];
+  };
+  const literals = new RegExp(flow.literals.source, flow.literals.flags);
+  let out = '';
+  let copied = 0;
+  for (let match = literals.exec(code); match !== null; match = literals.exec(code)) {
+    let end = match.index + match[0].length;
+    let rest = match.groups?.rest;
+    const tag = match.groups?.tag;
+    if (tag !== undefined) {
+      // An unquoted tag with the opening line's code after it (Ruby's) may be any prefix of its word, the longest that is ended.
+      let length = tag.length;
+      const shortest = rest !== undefined && match.groups?.quote === '' ? 1 : tag.length;
+      let ended = endAfter(tag, end);
+      while (ended === undefined && length > shortest) ended = endAfter(tag.slice(0, --length), end);
+      if (ended === undefined) {
+        literals.lastIndex = match.index + 1;
+        continue;
+      }
+      if (rest !== undefined) rest = tag.slice(length) + rest;
+      end = ended;
+    }
+    const literal = code.slice(match.index, end);
+    out += code.slice(copied, match.index) + (/^%[wi]/i.test(literal) ? `[${literal.slice(3, -1).trim().split(/\s+/).map(() => PIECE).join(',')}]` : PIECE + (rest ?? ''));
+    copied = end;
+    literals.lastIndex = end;
+  }
+  return out + code.slice(copied);
+}
+
+/**
  * Whether `code` calls by name something whose name nobody can read in it (a Ruby `send`, `method` or `const_get`, a
  * PHP variable function or `call_user_func`): a name made of two or more pieces the code writes (string literals,
  * symbols, or variables it assigns from them), however they are joined (`.`, `+`, `<<`, `.=`, adjacent literals,
@@ -1375,13 +1502,7 @@ const RUBY_NAMES: NameFlow = {
  */
 function builtName(code: string, flow: NameFlow): 'built' | 'unread' | null {
   const continued = continuedLines(
-    (flow.readable?.(code) ?? code)
-      .replace(/\\\n/g, ' ')
-      // A word array is an array of its words, each a piece: `%w[sys tem]` is `['sys', 'tem']`.
-      // A Ruby heredoc's opening line goes on after its tag (`super(<<~MSG)`): that code is kept, its brackets too.
-      .replace(flow.literals, (literal, ...groups: unknown[]) =>
-        /^%[wi]/i.test(literal) ? `[${literal.slice(3, -1).trim().split(/\s+/).map(() => PIECE).join(',')}]` : PIECE + (flow === RUBY_NAMES && typeof groups[2] === 'string' ? groups[2] : ''),
-      )
+    literalsMarked((flow.readable?.(code) ?? code).replace(/\\\n/g, ' '), flow)
       .replace(STRINGS, (_, inner?: string) => `${PIECE} ${[...(inner ?? '').matchAll(flow.interpolated)].map((part) => INTERPOLATED + (part[1] ?? part[0])).join(' ')} `)
       .replace(flow.comment, ''),
   );
@@ -1433,16 +1554,16 @@ function builtName(code: string, flow: NameFlow): 'built' | 'unread' | null {
   // (`$name = ltrim($name, '\\')`, `key = "#{key}Validator"`) holds no piece the code wrote unless another assignment gave it one.
   // A function the code defines holds what it returns, as a variable holds what it is assigned.
   const assignments = [
-    ...[...marked.matchAll(flow.assignment)].map(([, name, adds, value]) => ({ name: name!, adds, value: value! })),
+    ...[...marked.matchAll(flow.assignment)].map(([, name, adds, value]) => ({ name: name!, adds, value: value!, mentions: undefined })),
     ...(flow.returned?.(marked) ?? []),
   ];
   for (let pass = 0; pass < 4; pass += 1) {
-    for (const { name, adds, value } of assignments) {
+    for (const { name, adds, value, mentions } of assignments) {
       const found = kind(adds ? `${name} ${value}` : value);
       const copied = /^\s*(@{0,2}\$?\w+)\s*$/.exec(value)?.[1];
       if (!adds && (copied ? arrays.has(copied) : /^\s*(?:\[|array\s*\()/i.test(value) && count(value) > 1)) arrays.add(name);
       if (found === 'built') built.add(name);
-      else if (found && (adds || !value.match(flow.variable)?.includes(name))) written.add(name);
+      else if (found && (adds || !(mentions?.has(name) ?? value.match(flow.variable)?.includes(name)))) written.add(name);
     }
   }
   return [...marked.matchAll(flow.targets)].some((target) => kind(target.slice(1).find((group) => group !== undefined) ?? '') === 'built') ? 'built' : null;

