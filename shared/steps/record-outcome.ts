@@ -112,10 +112,17 @@ async function resolveIncident(
   // Reactions left on the comment while the incident was open are feedback on it.
   await readReactionsOrDefer(resolved, github, at, deps);
   const comment = (options.updateComment ?? true) && github ? await rewriteComment(resolved, github, at, deps) : {};
-  const updated = await deps.incidents.update(incident.id, resolution, {
+  // Written only while the incident is still open: another writer may have ended it since it was listed (a later
+  // push superseded it, another recovery's delivery landed), and its ending (resolvedBy, time to recovery, history)
+  // stands. Written with `update`, this recovery's overwrote every field of it but the status.
+  const updated = await deps.incidents.updateIfStatusMoves(incident.id, resolution, {
     history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }, ...(comment.history ?? [])],
     ...(comment.notification ? { notifications: [comment.notification] } : {}),
   });
+  if (!updated) {
+    deps.logger.info('incident ended by another writer before this recovery was recorded: its ending stands', { incidentId: incident.id, resolvedBy });
+    return null;
+  }
   if (incident.status !== 'resolved') deps.metrics?.measure(METRIC.timeToRecovery, 'Seconds', seconds, { source: incident.source });
   return updated;
 }
@@ -256,8 +263,7 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
       continue;
     }
     await freeRerunSlotOfGreenRerun(incident, recovery, deps);
-    await resolveIncident(incident, recovery.resolvedBy, recovery.completedAt, deps, {}, { updateComment });
-    resolved.push(incident.id);
+    if (await resolveIncident(incident, recovery.resolvedBy, recovery.completedAt, deps, {}, { updateComment })) resolved.push(incident.id);
   }
   return { resolved };
 }
@@ -322,8 +328,7 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
       : null;
     // Not "after the runbook" when the alarm still fired at the reconciler's check after it: it recovered by other hands.
     const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied && runbookUnverified(incident) === null;
-    await resolveIncident(incident, `alarm ${alarmEvent.detail.state.value}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {});
-    resolved.push(incident.id);
+    if (await resolveIncident(incident, `alarm ${alarmEvent.detail.state.value}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {})) resolved.push(incident.id);
   }
   return { resolved };
 }
