@@ -220,6 +220,17 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
 }
 
 /**
+ * An approval request for an incident resolved by the time it would wait: recorded, and nobody asked. Its proposal is
+ * taken from the pull request's waiting ones, where an earlier request with this token (retried) may have put it.
+ */
+async function approvalNotRequestedOfResolved(incident: Incident, at: string, deps: NotifyDeps): Promise<NotifyResult> {
+  const why = incident.supersededBy ? `superseded by ${incident.supersededBy}` : `resolved (${incident.resolvedBy ?? 'recovered'})`;
+  if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+  await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_not_requested', detail: `${why} before its approval request: nobody is asked` }] });
+  return { incidentId: incident.id, status: 'resolved', notifications: 0 };
+}
+
+/**
  * Approval request (the AwaitApproval task): stores the task token and tells humans what is proposed — on the
  * pull request, or by e-mail for alarms and runs without one. The execution then waits for the token, at most
  * `waitSeconds` (recorded as the approval's `expiresAt`: a command's handler told the token is spent after it knows
@@ -232,11 +243,7 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
   // longer speaks for anything, so nobody is asked. Reopened as waiting, it took the pull request's comment back from
   // the newer failure and joined its waiting proposals until the wait ran out. The wait runs out unanswered instead,
   // and its timeout is recorded on the resolved incident, which pages nobody.
-  if (incident.status === 'resolved') {
-    const why = incident.supersededBy ? `superseded by ${incident.supersededBy}` : `resolved (${incident.resolvedBy ?? 'recovered'})`;
-    await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_not_requested', detail: `${why} before its approval request: nobody is asked` }] });
-    return { incidentId: incident.id, status: 'resolved', notifications: 0 };
-  }
+  if (incident.status === 'resolved') return approvalNotRequestedOfResolved(incident, at, deps);
   // A decision recorded for this very wait and not resumed yet (a `/guard` command's whose handler died, an e-mailed
   // answer carried over): a request made again with its token (a retried invocation, an execution the local runtime
   // restarted, which keeps its token) asks nobody, and the decision stands for the reconciler to resume. Written
@@ -268,13 +275,22 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
   const recorded = previous?.taskToken === taskToken ? previous.expiresAt : undefined;
   const endOf = (start: number) => (waitSeconds === null ? undefined : new Date(start + waitSeconds * 1000).toISOString());
   const expiresAt = waitStartedAt ? endOf(waitStartedAt.getTime()) : (recorded ?? endOf(Date.parse(at)));
-  incident = await deps.incidents.update(incident.id, {
-    status: 'awaiting_approval',
+  const pending = {
+    status: 'awaiting_approval' as const,
     approval: {
-      status: 'pending', taskToken, requestedAt: mailed ? previous.requestedAt : at, ...(expiresAt ? { expiresAt } : {}),
+      status: 'pending' as const, taskToken, requestedAt: mailed ? previous.requestedAt : at, ...(expiresAt ? { expiresAt } : {}),
       decidedAt: null, decidedBy: null, reason: null, digest, revision: revisionAfter(previous, digest),
     },
-  });
+  };
+  // Written only while the status may move to waiting: resolved since it was read above (a green run, a later push),
+  // it is handled as one read resolved (with `update` it got a pending approval and joined the waiting ones). Past
+  // waiting but open (a re-driven execution's request), the approval is written and the status kept, as before.
+  const waiting = await deps.incidents.updateIfStatusMoves(incident.id, pending);
+  if (!waiting) {
+    const now = (await deps.incidents.get(incident.id)) ?? incident;
+    if (now.status === 'resolved') return approvalNotRequestedOfResolved(now, at, deps);
+  }
+  incident = waiting ?? (await deps.incidents.update(incident.id, pending));
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   if (mailed) return { incidentId: incident.id, status: 'awaiting_approval', notifications: 0 };
   const notifications: NotificationRecord[] = [];

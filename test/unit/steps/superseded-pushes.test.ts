@@ -31,14 +31,20 @@ function runOf(push: 'A' | 'B') {
   return triggerFromWorkflowRun(body as never, `d-${push}`);
 }
 
-/** Commit A's failure with a fix PR proposed and waiting for `/guard approve` on the pull request. */
-async function waitingOnA() {
+/** Commit A's failure with a fix PR proposed by its Remediate, its approval request not run yet. */
+async function proposedOnA() {
   const github = createFakeGitHub();
   github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
   const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
   const a = runOf('A');
   await deps.incidents.create(newIncident({ ...githubIncidentFields(a), category: 'test_failure', fingerprint: 'fp-a', analysis: analysis() }, deps.clock()), githubIncidentScope(a));
-  await remediateStep({ trigger: a }, deps);
+  expect(await remediateStep({ trigger: a }, deps)).toMatchObject({ awaitingApproval: true });
+  return { github, deps, published, a };
+}
+
+/** Commit A's failure with a fix PR proposed and waiting for `/guard approve` on the pull request. */
+async function waitingOnA() {
+  const { github, deps, published, a } = await proposedOnA();
   await notifyStep({ trigger: a, approvalRequest: { taskToken: 'token-a' } }, deps);
   expect((await deps.incidents.get(a.incidentId))?.approval?.status).toBe('pending');
   return { github, deps, published, a };
@@ -125,12 +131,7 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
 
   it('asks nobody for a proposal whose failure a later push superseded between its Remediate and its approval request', async () => {
     // Prepare: A's remediation proposes a fix and waits for approval; B's failure is notified before A's request runs.
-    const github = createFakeGitHub();
-    github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
-    const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
-    const a = runOf('A');
-    await deps.incidents.create(newIncident({ ...githubIncidentFields(a), category: 'test_failure', fingerprint: 'fp-a', analysis: analysis() }, deps.clock()), githubIncidentScope(a));
-    expect(await remediateStep({ trigger: a }, deps)).toMatchObject({ awaitingApproval: true });
+    const { github, deps, published, a } = await proposedOnA();
     const b = await failedOnB(deps, true);
     const commentsBefore = github.calls.filter((c) => c.method === 'upsertComment').length;
 
@@ -149,6 +150,34 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
     // Its wait then times out: recorded, and nobody paged.
     await notifyStep({ trigger: a, approvalError: TIMEOUT }, deps);
     expect((await deps.incidents.get(a.incidentId))?.status).toBe('resolved');
+    expect(published).toEqual([]);
+  });
+
+  it('asks nobody for a proposal whose failure a green run recovered between its approval request reading it and writing it', async () => {
+    // Prepare: A's remediation proposes a fix; A recovers right after its approval request read it open.
+    const { github, deps, published, a } = await proposedOnA();
+    const commentsBefore = github.calls.filter((c) => c.method === 'upsertComment').length;
+    const store = deps.incidents;
+    deps.incidents = {
+      ...store,
+      async get(id) {
+        const read = await store.get(id);
+        deps.incidents = store;
+        await store.update(id, RECOVERY, { history: [{ at: RECOVERY.resolvedAt, event: 'resolved', detail: 'run 999' }] });
+        return read;
+      },
+    };
+
+    // Act
+    await notifyStep({ trigger: a, approvalRequest: { taskToken: 'token-a' } }, deps);
+
+    // Assert: the recovery stands whole, no approval waits, the proposal is not among the waiting ones, nobody is asked.
+    const recovered = await deps.incidents.get(a.incidentId);
+    expect(resolvedEntries(recovered)).toEqual({ ...RECOVERY, resolved: ['run 999'] });
+    expect(recovered?.approval?.status).not.toBe('pending');
+    expect(recovered?.history.at(-1)).toMatchObject({ event: 'approval_not_requested' });
+    expect(await deps.remediation.approvals.pending({ name: 'acme-shop/checkout-service', id: a.repository.id }, 1287)).toEqual([]);
+    expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(commentsBefore);
     expect(published).toEqual([]);
   });
 
