@@ -21,6 +21,8 @@ export type PageClaim =
 export const ALARM_GROUP_MINUTES = 5;
 /** How far an alarm's own time may be ahead of the clock handling it (clocks differ by seconds) and still be grouped. */
 const ALARM_CLOCK_SKEW_MS = 2 * 60_000;
+/** How long before its group's start an alarm may have fired and still join it (its lead was handled first). */
+const ALARM_GROUP_EARLY_MS = 60_000;
 /** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
 const ALARM_GROUP_KEY = 'alarm-group';
 /**
@@ -87,8 +89,11 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   // window opened since it fired: neither the lead's page nor the group's digest would be about it. Its five minutes
   // include their end, as the ledger's window does (an alarm at the end is counted on this group's item, not a new
   // one): excluded, an alarm firing right at the end paged alone every group.
+  // Notifies of one outage's alarms run concurrently, so the group's lead is the first handled, not always the first
+  // fired: an alarm that fired up to a minute before the group's start is of the same outage and joins it (the digest's
+  // conditional count still decides whether it can be named there); one that fired earlier than that pages alone.
   const own: PageClaim = { send: true, tally, claims: [problem], note: '' };
-  if (!start || at.getTime() < Date.parse(start) || at.getTime() > Date.parse(end)) return own;
+  if (!start || at.getTime() < Date.parse(start) - ALARM_GROUP_EARLY_MS || at.getTime() > Date.parse(end)) return own;
   // Every alarm of the group is named on its digest item before any place is claimed (a retry names it again:
   // counted once), all at the group's start, so its window and its digest's time are the group's. Once the digest is
   // claimed, nothing more is counted on it: an alarm that comes after (fired in time, handled late) pages as its own.

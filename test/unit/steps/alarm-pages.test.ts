@@ -83,6 +83,19 @@ describe('alarm pages: a group of alarms pages its lead and one storm page', () 
     expect(published[2]?.subject).toContain('orders-late-5xx');
   });
 
+  it('groups an alarm handled after the lead although it fired up to a minute before it (concurrent Notifies), and pages one fired earlier', async () => {
+    const { deps, published } = stepDeps();
+    await firedAt(deps, '2026-11-20T10:00:30.000Z', 'orders-lead-5xx', '2026-11-20T10:00:40.000Z');
+    // Fired 25 s before the lead, handled after it: the same outage, grouped with the lead's page.
+    const early = await firedAt(deps, '2026-11-20T10:00:05.000Z', 'orders-early-5xx', '2026-11-20T10:00:41.000Z');
+    expect(published).toHaveLength(1);
+    expect(lastPage(early)?.detail).toMatch(/^grouped with the alarm page at 2026-11-20T10:00:30.000Z/);
+
+    // Fired two minutes before the lead: not grouped on a page that was never about it.
+    await firedAt(deps, '2026-11-20T09:58:30.000Z', 'orders-earlier-5xx', '2026-11-20T10:00:42.000Z');
+    expect(published.map((p) => p.subject)).toEqual([expect.stringContaining('orders-lead-5xx'), expect.stringContaining('orders-earlier-5xx')]);
+  });
+
   it('starts a new group five minutes after the first alarm of the last one', async () => {
     const { deps, published } = stepDeps();
     await firedAt(deps, '2026-11-20T10:00:00.000Z', 'orders-a-5xx');
