@@ -9,6 +9,7 @@ import { loadConfig } from '../../shared/config.js';
 import { alarmIncidentId } from '../../shared/domain/trigger.js';
 import { createTaskControl } from '../../shared/runtime/deps.js';
 import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
+import { type AlarmOptions, alarmEvent as sharedAlarmEvent } from '../support/alarm-events.js';
 
 /*
  * Attack pass 17 (session 39): the CloudWatch alarm path end to end against the local runtime (in-process, and
@@ -19,36 +20,7 @@ import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ACCOUNT = '123456789012';
-
-interface AlarmOptions {
-  name?: string;
-  /** previousState's value and time. */
-  previous?: { value: string; at: string };
-  account?: string;
-  region?: string;
-  /** The EventBridge event id (a redelivery keeps it; a replay may not). */
-  id?: string;
-  tags?: Record<string, string>;
-}
-
-/** An alarm of the fixture's shape entering `state` at `at` (its `time` and `detail.state.timestamp`). */
-function alarmEvent(state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options: AlarmOptions = {}) {
-  const event = structuredClone(loadAlarmEvent(state === 'OK' ? 'alarm-state-ok' : 'alarm-state-alarm')) as Record<string, any>;
-  const name = options.name ?? 'checkout-api-5xx-rate';
-  const account = options.account ?? ACCOUNT;
-  const region = options.region ?? 'us-east-1';
-  Object.assign(event, { id: options.id ?? `a39-${name}-${state}-${at}`, account, region, time: at, resources: [`arn:aws:cloudwatch:${region}:${account}:alarm:${name}`] });
-  event.detail.alarmName = name;
-  event.detail.state.value = state;
-  event.detail.state.timestamp = at;
-  event.detail.previousState = {
-    value: options.previous?.value ?? (state === 'ALARM' ? 'OK' : 'ALARM'),
-    reason: 'previous',
-    timestamp: options.previous?.at ?? '2026-11-20T08:00:00.000+0000',
-  };
-  if (options.tags) event.detail.alarmTags = options.tags;
-  return event;
-}
+const alarmEvent = (state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options?: AlarmOptions) => sharedAlarmEvent('a39', state, at, options);
 
 /** What went to on-call (the escalation topic's stand-in): subjects, and the "Why" and "What the guard tried" lines. */
 async function toOnCall(harness: Harness) {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
+import { deliverAlarm } from '../../infra/local/replay.js';
 import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
+import { type AlarmOptions, alarmEvent as sharedAlarmEvent, compositeEvent as sharedCompositeEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
 
 /*
  * Attack pass 18 (session 39): the alarm path's new code (alarm page groups, composites counted on their children,
@@ -11,48 +12,10 @@ import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
  */
 
 const ACCOUNT = '123456789012';
+const alarmEvent = (state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options?: AlarmOptions) => sharedAlarmEvent('a40', state, at, options);
+const compositeEvent = (at: string, children: Array<readonly [string, string]>, name?: string) => sharedCompositeEvent('a40', at, children, name);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-interface AlarmOptions { name?: string; previous?: { value: string; at: string }; account?: string; region?: string; id?: string; tags?: Record<string, string> }
 
-/** An alarm of the fixture's shape entering `state` at `at` (its `time` and `detail.state.timestamp`). */
-function alarmEvent(state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options: AlarmOptions = {}) {
-  const event = structuredClone(loadAlarmEvent(state === 'OK' ? 'alarm-state-ok' : 'alarm-state-alarm')) as Record<string, any>;
-  const name = options.name ?? 'checkout-api-5xx-rate';
-  const account = options.account ?? ACCOUNT;
-  const region = options.region ?? 'us-east-1';
-  Object.assign(event, { id: options.id ?? `a40-${name}-${state}-${at}`, account, region, time: at, resources: [`arn:aws:cloudwatch:${region}:${account}:alarm:${name}`] });
-  event.detail.alarmName = name;
-  event.detail.state.value = state;
-  event.detail.state.timestamp = at;
-  event.detail.previousState = {
-    value: options.previous?.value ?? (state === 'ALARM' ? 'OK' : 'ALARM'),
-    reason: 'previous',
-    timestamp: options.previous?.at ?? '2026-11-20T08:00:00.000+0000',
-  };
-  if (options.tags) event.detail.alarmTags = options.tags;
-  return event;
-}
-
-/** A composite `orders-service-health` (the fixture's) entering ALARM at `at`, fired by `children` ([name, time]). */
-function compositeEvent(at: string, children: Array<readonly [string, string]>) {
-  const composite = structuredClone(loadAlarmEvent('alarm-composite')) as Record<string, any>;
-  composite.id = `a40-composite-${at}`;
-  composite.time = at;
-  composite.detail.state.timestamp = at;
-  composite.detail.state.reasonData = JSON.stringify({
-    triggeringAlarms: children.map(([name, when]) => ({ arn: `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:${name}`, state: { value: 'ALARM', timestamp: when } })),
-  });
-  return composite;
-}
-
-/** Everything e-mailed to on-call (the escalation topic's stand-in): pages, approval requests and digests. */
-async function toOnCall(harness: Harness) {
-  return (await harness.outbox()).filter((e) => e.kind === 'escalation').map((e) => ({ subject: String(e.subject), message: String(e.message) }));
-}
-const naming = async (harness: Harness, name: string) => (await toOnCall(harness)).filter((m) => m.message.includes(name) || m.subject.includes(name));
-const pagesOnly = async (harness: Harness) => (await toOnCall(harness)).filter((m) => !m.subject.includes('Still happening'));
-/** CloudWatch's time format, `ms` after `t0`. */
-const cw = (t0: number, ms = 0) => new Date(t0 + ms).toISOString().replace('Z', '+0000');
 const NO_GITHUB = { GITHUB_TOKEN: undefined };
 const TAGS = { 'pipeline-guard': 'enabled', team: 'orders' };
 

@@ -1,0 +1,68 @@
+/**
+ * CloudWatch "Alarm State Change" events of the fixtures' shape for the alarm attack tests (passes 17–19), and what
+ * reached on-call in a local runtime's outbox.
+ */
+import { loadAlarmEvent } from '../../infra/local/replay.js';
+import type { Harness } from './harness.js';
+
+/** The account of the sample events in `events/cloudwatch`, the local runtime's deployment account. */
+export const ALARM_ACCOUNT = '123456789012';
+
+export interface AlarmOptions {
+  name?: string;
+  previous?: { value: string; at: string };
+  account?: string;
+  region?: string;
+  id?: string;
+  tags?: Record<string, string>;
+}
+
+/**
+ * An alarm of the fixture's shape entering `state` at `at` (its `time` and `detail.state.timestamp`); `idPrefix`
+ * starts its EventBridge id unless `options.id` gives one.
+ */
+export function alarmEvent(idPrefix: string, state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options: AlarmOptions = {}) {
+  const event = structuredClone(loadAlarmEvent(state === 'OK' ? 'alarm-state-ok' : 'alarm-state-alarm')) as Record<string, any>;
+  const name = options.name ?? 'checkout-api-5xx-rate';
+  const account = options.account ?? ALARM_ACCOUNT;
+  const region = options.region ?? 'us-east-1';
+  Object.assign(event, { id: options.id ?? `${idPrefix}-${name}-${state}-${at}`, account, region, time: at, resources: [`arn:aws:cloudwatch:${region}:${account}:alarm:${name}`] });
+  event.detail.alarmName = name;
+  event.detail.state.value = state;
+  event.detail.state.timestamp = at;
+  event.detail.previousState = {
+    value: options.previous?.value ?? (state === 'ALARM' ? 'OK' : 'ALARM'),
+    reason: 'previous',
+    timestamp: options.previous?.at ?? '2026-11-20T08:00:00.000+0000',
+  };
+  if (options.tags) event.detail.alarmTags = options.tags;
+  return event;
+}
+
+/** A composite alarm `name` (the fixture's shape) entering ALARM at `at`, fired by `children` ([name, time]). */
+export function compositeEvent(idPrefix: string, at: string, children: Array<readonly [string, string]>, name = 'orders-service-health') {
+  const composite = structuredClone(loadAlarmEvent('alarm-composite')) as Record<string, any>;
+  composite.id = `${idPrefix}-${name}-${at}`;
+  composite.time = at;
+  composite.resources = [`arn:aws:cloudwatch:us-east-1:${ALARM_ACCOUNT}:alarm:${name}`];
+  composite.detail.alarmName = name;
+  composite.detail.state.timestamp = at;
+  composite.detail.state.reasonData = JSON.stringify({
+    triggeringAlarms: children.map(([child, when]) => ({ arn: `arn:aws:cloudwatch:us-east-1:${ALARM_ACCOUNT}:alarm:${child}`, state: { value: 'ALARM', timestamp: when } })),
+  });
+  return composite;
+}
+
+/** Everything e-mailed to on-call (the escalation topic's stand-in): pages, approval requests and digests. */
+export async function toOnCall(harness: Harness) {
+  return (await harness.outbox()).filter((e) => e.kind === 'escalation').map((e) => ({ subject: String(e.subject), message: String(e.message) }));
+}
+
+/** The e-mails to on-call that name `name`. */
+export const naming = async (harness: Harness, name: string) => (await toOnCall(harness)).filter((m) => m.message.includes(name) || m.subject.includes(name));
+
+/** The e-mails to on-call but the digests. */
+export const pagesOnly = async (harness: Harness) => (await toOnCall(harness)).filter((m) => !m.subject.includes('Still happening'));
+
+/** CloudWatch's time format, `ms` after `t0`. */
+export const cw = (t0: number, ms = 0) => new Date(t0 + ms).toISOString().replace('Z', '+0000');
