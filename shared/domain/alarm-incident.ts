@@ -119,19 +119,37 @@ export function alarmEpisodeAfter(incident: Pick<Incident, 'source' | 'alarm'>, 
   return firedAt - okAt < ALARM_FLAP_MINUTES * 60_000 ? 'flap' : 'new';
 }
 
+/** Fired first, by the alarm's own state-change time; ties by id, so that of two at once exactly one is first. */
+function firedBefore(a: Incident, b: Incident): number {
+  const byTime = failureTimeOf(a) - failureTimeOf(b);
+  if (byTime) return byTime;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /**
- * Whether `earlier`, an open incident of the same alarm as `incident`, is the one whose runbook the unbroken episode
- * counts on (ALARM, INSUFFICIENT_DATA, ALARM: no OK between, as an OK resolves every open incident of the alarm): it
- * fired first (ties by id, so of two at once exactly one runs it) and its runbook started or is starting, not only
- * proposed (an approval request still waiting, refused or timed out starts nothing).
+ * Whether `incident`'s runbook started or is starting: planned for real (not a dry run), and neither waiting for an
+ * approval nor decided otherwise. Its decision once recorded is the runbook's (applied, or failed and paged); before
+ * it, the runbook is running. One only proposed (an approval request still waiting, refused or timed out) started
+ * nothing, and an alarm's OK resolves every open incident of the alarm, ending the episode.
  */
-export function runsEpisodeRunbook(earlier: Incident, incident: Pick<Incident, 'id' | 'failedAt' | 'createdAt'>): boolean {
-  if (earlier.id === incident.id || earlier.status === 'resolved' || earlier.status === 'awaiting_approval') return false;
-  const first = failureTimeOf(earlier) - failureTimeOf(incident);
-  if (first > 0 || (first === 0 && earlier.id > incident.id)) return false;
-  if (earlier.plan?.action !== 'run_runbook' || earlier.plan.dryRun) return false;
-  // Its decision once recorded is the runbook's (applied, or failed and paged); before it, the runbook is running.
-  return !earlier.decision || earlier.decision.action === 'run_runbook';
+function startedItsRunbook(incident: Incident): boolean {
+  if (incident.status === 'resolved' || incident.status === 'awaiting_approval') return false;
+  if (incident.plan?.action !== 'run_runbook' || incident.plan.dryRun) return false;
+  return !incident.decision || incident.decision.action === 'run_runbook';
+}
+
+/**
+ * The incident whose runbook `incident`'s unbroken episode counts on (ALARM, INSUFFICIENT_DATA, ALARM: no OK between,
+ * as an OK resolves every open incident of the alarm): of `open`, the alarm's open incidents, and `incident` itself,
+ * the first to fire, at or before `incident`, whose runbook started or is starting; null when none did. Remediate
+ * starts no second run for an incident it names another for; the reconciler claims the page that the runbook did not
+ * fix the alarm under the incident it names, so that one episode pages once. One rule for both, so that the incident
+ * whose run counts is the one whose check pages.
+ */
+export function episodeRunbookIncident(open: readonly Incident[], incident: Incident): Incident | null {
+  const candidates = [incident, ...open.filter((other) => other.id !== incident.id)];
+  const runners = candidates.filter((other) => firedBefore(other, incident) <= 0 && startedItsRunbook(other));
+  return runners.sort(firedBefore)[0] ?? null;
 }
 
 /** An alarm's open incidents read to tell whether it still fires: the OK resolves as many (MAX_RESOLVED_PER_EVENT). */

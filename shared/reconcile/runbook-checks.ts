@@ -16,8 +16,7 @@
  */
 import { type Incident, type NotificationRecord } from '../domain/incident.js';
 import { RUNBOOK_UNVERIFIED_EVENT, runbookUnverifiedInWords } from '../domain/handoff.js';
-import { OPEN_ALARM_INCIDENTS_READ } from '../domain/alarm-incident.js';
-import { failureTimeOf } from '../domain/recovery.js';
+import { OPEN_ALARM_INCIDENTS_READ, episodeRunbookIncident } from '../domain/alarm-incident.js';
 import { alarmScope } from '../domain/trigger.js';
 import { errorMessage } from '../errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
@@ -54,17 +53,15 @@ function stillFiringAfterRunbook(incident: Incident | null): incident is Inciden
 }
 
 /**
- * The incident whose runbook check stands for `incident`'s: the earliest of its alarm's open incidents. ALARM,
- * INSUFFICIENT_DATA, ALARM is one unbroken episode with two open incidents (no OK between), each with a runbook run
- * and a check: one page tells of both, and it names the alarm. An OK resolves them, so a later episode has its own.
+ * The incident whose runbook check stands for `incident`'s: the one whose runbook run its unbroken episode counts on
+ * (`episodeRunbookIncident`, the rule remediate starts a run by). ALARM, INSUFFICIENT_DATA, ALARM is one episode with
+ * two open incidents (no OK between): one page tells of it, and it names the alarm. An OK resolves them, so a later
+ * episode has its own.
  */
 async function episodeOpenedBy(incident: Incident, deps: RunbookCheckDeps): Promise<string> {
   if (!incident.alarm?.arn) return incident.id;
   const open = await deps.incidents.listOpenInScope(alarmScope(incident.alarm.arn), OPEN_ALARM_INCIDENTS_READ);
-  const earliest = open
-    .filter((other) => other.decision?.action === 'run_runbook' && failureTimeOf(other) <= failureTimeOf(incident))
-    .sort((a, b) => failureTimeOf(a) - failureTimeOf(b) || a.id.localeCompare(b.id))[0];
-  return earliest?.id ?? incident.id;
+  return episodeRunbookIncident(open, incident)?.id ?? incident.id;
 }
 
 /** Pages once for `incident`, whose runbook did not fix its alarm, and records it. */

@@ -2,7 +2,7 @@ import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { alarmScope, githubIncidentId } from '../domain/trigger.js';
-import { OPEN_ALARM_INCIDENTS_READ, runsEpisodeRunbook } from '../domain/alarm-incident.js';
+import { OPEN_ALARM_INCIDENTS_READ, episodeRunbookIncident } from '../domain/alarm-incident.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
@@ -291,14 +291,13 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   };
 
   const at = now();
-  const episode = plan.action === 'run_runbook' && !plan.dryRun && !approval && !afterDelay ? await episodeRunbookOf(incident, deps) : null;
-  if (episode) {
+  const episodeOpen = plan.action === 'run_runbook' && !plan.dryRun && !approval && !afterDelay ? await openIncidentsOfAlarm(incident, deps) : null;
+  const episode = episodeOpen && episodeRunbookIncident(episodeOpen, incident);
+  if (episode && episode.id !== incident.id) {
     // One unbroken episode (no OK since its first ALARM) is one problem: its runbook runs once. Run again for the
     // second incident it restarts the service twice; the first's runbook check pages if the alarm still fires.
     const reason = `alarm ${incident.alarm?.name ?? ''} still fires since its incident ${episode.id}, whose runbook ${episode.decision ? 'ran' : 'is running'} (no OK between): counted on that run, not started again`;
-    const outcome = { action: 'comment_only' as const, applied: false, reason, result: 'nothing applied' };
-    await recordDecision(incident, outcome, false, 'pipeline-guard', deps, 'skipped');
-    return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
+    return countedOnEpisodeRun(incident, reason, deps);
   }
   if (plan.requiresApproval && !plan.dryRun) {
     await deps.incidents.update(
@@ -347,11 +346,17 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, slots, actor, deps, state, unstored);
 }
 
-/** The earlier open incident of `incident`'s alarm whose runbook its unbroken episode counts on, if any. */
-async function episodeRunbookOf(incident: Incident, deps: RemediateDeps): Promise<Incident | null> {
+/** The open incidents of `incident`'s alarm, its unbroken episode's (null for an incident not an alarm's). */
+async function openIncidentsOfAlarm(incident: Incident, deps: RemediateDeps): Promise<Incident[] | null> {
   if (incident.source !== 'cloudwatch' || !incident.alarm?.arn) return null;
-  const open = await deps.incidents.listOpenInScope(alarmScope(incident.alarm.arn), OPEN_ALARM_INCIDENTS_READ);
-  return open.find((earlier) => runsEpisodeRunbook(earlier, incident)) ?? null;
+  return deps.incidents.listOpenInScope(alarmScope(incident.alarm.arn), OPEN_ALARM_INCIDENTS_READ);
+}
+
+/** Records that `incident` starts no runbook, its episode's run counting for it; notify then handles it as any comment. */
+async function countedOnEpisodeRun(incident: Incident, reason: string, deps: RemediateDeps): Promise<RemediateResult> {
+  const outcome = { action: 'comment_only' as const, applied: false, reason, result: 'nothing applied' };
+  await recordDecision(incident, outcome, false, 'pipeline-guard', deps, 'skipped');
+  return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
 }
 
 /** A plan not stored yet, for the decision's write to store with it (see `recordDecision`). */

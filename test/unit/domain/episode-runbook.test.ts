@@ -1,45 +1,69 @@
 import { describe, expect, it } from 'vitest';
-import { runsEpisodeRunbook } from '../../../shared/domain/alarm-incident.js';
+import { episodeRunbookIncident } from '../../../shared/domain/alarm-incident.js';
 import type { Incident, StoredPlan } from '../../../shared/domain/incident.js';
 import { alarm } from '../../support/incident-states.js';
 
 /**
  * Which earlier open incident of an alarm the second incident of one unbroken episode (ALARM, INSUFFICIENT_DATA, ALARM)
- * counts its runbook on (shared/domain/alarm-incident.ts, `runsEpisodeRunbook`): one run per episode.
+ * counts its runbook on (shared/domain/alarm-incident.ts, `episodeRunbookIncident`): one run per episode, and the
+ * runbook check of the same incident pages for it.
  */
 const plan = (fields: Partial<StoredPlan> = {}): StoredPlan => ({
   action: 'run_runbook', proposed: 'run_runbook', reasons: [], requiresApproval: false, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:05.000Z', ...fields,
 });
 const first = (fields: Partial<Incident> = {}) => alarm({ id: 'cw-first', status: 'analyzed', failedAt: '2026-11-20T10:00:00.000Z', plan: plan(), ...fields });
 const second = alarm({ id: 'cw-second', failedAt: '2026-11-20T10:07:00.000Z' });
+/** Whether `second` counts on `earlier`'s runbook run: the one rule remediate and the runbook check go by. */
+const countsOn = (earlier: Incident, incident: Incident) => episodeRunbookIncident([earlier], incident)?.id === earlier.id && earlier.id !== incident.id;
 const decided = (action: 'run_runbook' | 'escalate', applied: boolean) => ({ action, reason: '', applied, result: '', dryRun: false, decidedAt: '2026-11-20T10:03:00.000Z' });
 
 describe('the runbook an unbroken episode counts on', () => {
   it('is the earlier incident whose runbook is running (its plan stored, no decision yet)', () => {
-    expect(runsEpisodeRunbook(first(), second)).toBe(true);
+    expect(countsOn(first(), second)).toBe(true);
   });
 
   it('is the earlier incident whose runbook ran, applied or failed (a failed one paged)', () => {
-    expect(runsEpisodeRunbook(first({ status: 'remediated', decision: decided('run_runbook', true) }), second)).toBe(true);
-    expect(runsEpisodeRunbook(first({ status: 'remediated', decision: decided('run_runbook', false) }), second)).toBe(true);
+    expect(countsOn(first({ status: 'remediated', decision: decided('run_runbook', true) }), second)).toBe(true);
+    expect(countsOn(first({ status: 'remediated', decision: decided('run_runbook', false) }), second)).toBe(true);
   });
 
   it('is not one whose runbook was only proposed, was a dry run, or was decided against', () => {
-    expect(runsEpisodeRunbook(first({ status: 'awaiting_approval' }), second)).toBe(false);
-    expect(runsEpisodeRunbook(first({ plan: plan({ dryRun: true }) }), second)).toBe(false);
-    expect(runsEpisodeRunbook(first({ decision: decided('escalate', false) }), second)).toBe(false);
-    expect(runsEpisodeRunbook(first({ plan: plan({ action: 'escalate' }) }), second)).toBe(false);
+    expect(countsOn(first({ status: 'awaiting_approval' }), second)).toBe(false);
+    expect(countsOn(first({ plan: plan({ dryRun: true }) }), second)).toBe(false);
+    expect(countsOn(first({ decision: decided('escalate', false) }), second)).toBe(false);
+    expect(countsOn(first({ plan: plan({ action: 'escalate' }) }), second)).toBe(false);
   });
 
   it('is not a later, resolved or the same incident', () => {
-    expect(runsEpisodeRunbook(first({ failedAt: '2026-11-20T10:08:00.000Z' }), second)).toBe(false);
-    expect(runsEpisodeRunbook(first({ status: 'resolved' }), second)).toBe(false);
-    expect(runsEpisodeRunbook(first({ id: 'cw-second' }), second)).toBe(false);
+    expect(countsOn(first({ failedAt: '2026-11-20T10:08:00.000Z' }), second)).toBe(false);
+    expect(countsOn(first({ status: 'resolved' }), second)).toBe(false);
+    expect(countsOn(first({ id: 'cw-second' }), second)).toBe(false);
   });
 
   it('of two fired at the same time, exactly one runs it', () => {
     const a = first({ id: 'cw-a', failedAt: '2026-11-20T10:07:00.000Z' });
     const b = first({ id: 'cw-b', failedAt: '2026-11-20T10:07:00.000Z' });
-    expect([runsEpisodeRunbook(a, b), runsEpisodeRunbook(b, a)]).toEqual([true, false]);
+    expect([countsOn(a, b), countsOn(b, a)]).toEqual([true, false]);
+  });
+});
+
+describe('one rule for the run and for its check', () => {
+  const ran = (id: string, failedAt: string) => first({ id, failedAt, status: 'notified', decision: decided('run_runbook', true) });
+
+  it('names the incident itself when no earlier one of its episode started the runbook (its own check pages)', () => {
+    const self = ran('cw-self', '2026-11-20T10:07:00.000Z');
+    expect(episodeRunbookIncident([self, ran('cw-later', '2026-11-20T10:09:00.000Z')], self)?.id).toBe('cw-self');
+    expect(episodeRunbookIncident([first({ id: 'cw-asked', status: 'awaiting_approval' })], self)?.id).toBe('cw-self');
+  });
+
+  it('names the earliest that started it, running or ran, whichever incident of the episode asks', () => {
+    const running = first({ id: 'cw-running', failedAt: '2026-11-20T10:01:00.000Z' });
+    const open = [ran('cw-b', '2026-11-20T10:07:00.000Z'), running, ran('cw-c', '2026-11-20T10:09:00.000Z')];
+    for (const incident of open) expect(episodeRunbookIncident(open, incident)?.id).toBe('cw-running');
+  });
+
+  it('names none for an incident that did not start it and has no earlier one that did', () => {
+    expect(episodeRunbookIncident([], second)).toBeNull();
+    expect(episodeRunbookIncident([first({ failedAt: '2026-11-20T10:08:00.000Z' })], second)).toBeNull();
   });
 });
