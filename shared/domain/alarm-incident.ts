@@ -152,6 +152,15 @@ export function episodeRunbookIncident(open: readonly Incident[], incident: Inci
   return runners.sort(firedBefore)[0] ?? null;
 }
 
+/**
+ * When `incident`'s unbroken episode started: the time its alarm's earliest open incident fired (as stored), the same
+ * for every incident of the episode, so that they can claim its runbook under one key (shared/stores/runbook-checks.ts).
+ */
+export function episodeStartOf(open: readonly Incident[], incident: Incident): string {
+  const first = [incident, ...open].sort(firedBefore)[0] ?? incident;
+  return first.failedAt ?? first.createdAt;
+}
+
 /** An alarm's open incidents read to tell whether it still fires: the OK resolves as many (MAX_RESOLVED_PER_EVENT). */
 export const OPEN_ALARM_INCIDENTS_READ = 25;
 

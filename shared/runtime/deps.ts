@@ -37,7 +37,7 @@ import type { ApprovalResumeDeps } from '../reconcile/approval-resumes.js';
 import type { RunbookCheckDeps } from '../reconcile/runbook-checks.js';
 import { type ReactionReads, createReactionReads } from '../stores/reaction-reads.js';
 import { type DeferredRecoveryComments, createDeferredRecoveryComments } from '../stores/deferred-comments.js';
-import { type RunbookChecks, createRunbookCheckList } from '../stores/runbook-checks.js';
+import { type RunbookChecks, createEpisodeRunbookClaims, createRunbookCheckList } from '../stores/runbook-checks.js';
 import { type ApprovalResumes, createApprovalResumes } from '../stores/approval-resumes.js';
 import type {
   AnalyzeDeps,
@@ -609,6 +609,7 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
     guards: createGuards(config, clock),
     runner,
     runbookChecks: createRunbookChecks(config),
+    episodeRunbooks: createEpisodeRunbookClaims({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, clock }),
   };
 }
 

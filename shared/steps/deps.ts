@@ -11,7 +11,7 @@ import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import type { GuardStore } from '../remediation/guard-store.js';
 import type { PolicyFile } from '../remediation/policy.js';
 import type { RunbookRunner } from '../remediation/runbook-runner.js';
-import type { RunbookChecks } from '../stores/runbook-checks.js';
+import type { EpisodeRunbookClaims, RunbookChecks } from '../stores/runbook-checks.js';
 import type { DeploymentHome, RunbookMapping } from '../remediation/runbooks.js';
 
 /** The remediation ports: what remediate needs beyond the common ones, and the pending approvals notify keeps. */
@@ -27,6 +27,8 @@ export interface RemediationDeps {
   runner: RunbookRunner;
   /** Runbooks that reported success, for the reconciler to check that their alarm recovered. */
   runbookChecks: RunbookChecks;
+  /** Which incident of an alarm episode starts its runbook: one, however many are remediated at once. */
+  episodeRunbooks: EpisodeRunbookClaims;
 }
 
 /** Everything a pipeline step may touch, chosen once by a composition root (AWS or local). */

@@ -2,7 +2,7 @@ import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { alarmScope, githubIncidentId } from '../domain/trigger.js';
-import { OPEN_ALARM_INCIDENTS_READ, episodeRunbookIncident } from '../domain/alarm-incident.js';
+import { OPEN_ALARM_INCIDENTS_READ, episodeRunbookIncident, episodeStartOf } from '../domain/alarm-incident.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
@@ -332,6 +332,16 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     const outcome = { action: 'escalate' as const, applied: false, reason, result: 'nothing applied' };
     await recordDecision(incident, outcome, false, approver, deps, 'skipped');
     return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
+  }
+  if (episodeOpen && incident.alarm) {
+    // Two incidents of the episode planned at the same moment (concurrent executions) both found no run above; the
+    // claim lets one start it. Taken after every reason not to start it (an approval to wait for above all: a claim
+    // held while nobody answers would keep the episode's later incidents from running it).
+    const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: incident.alarm.arn, episodeStart: episodeStartOf(episodeOpen, incident), incidentId: incident.id });
+    if (heldBy !== incident.id) {
+      const reason = `alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
+      return countedOnEpisodeRun(incident, reason, deps);
+    }
   }
   const actor = approval ? approver : 'pipeline-guard';
   let unstored: Planned | undefined;

@@ -18,6 +18,7 @@ import { type NotifyDeps, type RemediationDeps, type StepDeps, silentLogger } fr
 import { WriteBudgetExhaustedError } from '../../shared/errors.js';
 import { rerunLedgerKey } from '../../shared/stores/rerun-ledger.js';
 import type { IncidentDue, IncidentDueList } from '../../shared/stores/due-index.js';
+import type { EpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createMemoryGreenRunNotes, createMemoryStore } from './memory-store.js';
 
 /**
@@ -416,6 +417,19 @@ export function createMemoryIncidentDueList(): IncidentDueList & { entries: Inci
   };
 }
 
+/** In-memory EpisodeRunbookClaims (shared/stores/runbook-checks.ts): the first claimant of an episode holds it. */
+export function createMemoryEpisodeRunbookClaims(): EpisodeRunbookClaims & { holders: Map<string, string> } {
+  const holders = new Map<string, string>();
+  return {
+    holders,
+    async claim({ alarmArn, episodeStart, incidentId }) {
+      const key = `${alarmArn}\n${episodeStart}`;
+      if (!holders.has(key)) holders.set(key, incidentId);
+      return { heldBy: holders.get(key)! };
+    },
+  };
+}
+
 export function remediationDeps(overrides: Partial<RemediationDeps> = {}): RemediationDeps {
   return {
     policyFile: {},
@@ -426,6 +440,7 @@ export function remediationDeps(overrides: Partial<RemediationDeps> = {}): Remed
     approvals: createMemoryApprovalIndex(),
     runner: createScriptedRunbookRunner(),
     runbookChecks: createMemoryIncidentDueList(),
+    episodeRunbooks: createMemoryEpisodeRunbookClaims(),
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { episodeRunbookIncident } from '../../../shared/domain/alarm-incident.js';
+import { episodeRunbookIncident, episodeStartOf } from '../../../shared/domain/alarm-incident.js';
 import type { Incident, StoredPlan } from '../../../shared/domain/incident.js';
 import { alarm } from '../../support/incident-states.js';
 
@@ -65,5 +65,14 @@ describe('one rule for the run and for its check', () => {
   it('names none for an incident that did not start it and has no earlier one that did', () => {
     expect(episodeRunbookIncident([], second)).toBeNull();
     expect(episodeRunbookIncident([first({ failedAt: '2026-11-20T10:08:00.000Z' })], second)).toBeNull();
+  });
+});
+
+describe('the start of an unbroken episode', () => {
+  it('is when its earliest open incident fired, whatever it decided, for every incident of the episode', () => {
+    const asked = first({ id: 'cw-asked', status: 'awaiting_approval', failedAt: '2026-11-20T09:58:00.000Z' });
+    const open = [second, asked, first()];
+    for (const incident of open) expect(episodeStartOf(open, incident)).toBe('2026-11-20T09:58:00.000Z');
+    expect(episodeStartOf([], second)).toBe('2026-11-20T10:07:00.000Z');
   });
 });

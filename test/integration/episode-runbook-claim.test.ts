@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { deliverAlarm } from '../../infra/local/replay.js';
+import { type AlarmTrigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
+import { analyzeStep } from '../../shared/steps/analyze.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { notifyStep } from '../../shared/steps/notify.js';
+import { remediateStep } from '../../shared/steps/remediate.js';
+import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
+import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
+import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
+import { alarmEvent, toOnCall } from '../support/alarm-events.js';
+
+/*
+ * One unbroken alarm episode (ALARM, INSUFFICIENT_DATA, ALARM: no OK between) runs its runbook once, also when its
+ * incidents are remediated at the same moment by concurrent executions (attack pass 18, F7: each saw no plan stored
+ * by the other and both restarted the service). The per-episode claim (shared/stores/runbook-checks.ts) decides.
+ */
+const scratch = scratchStoreForFile('guard-episode-runbooks');
+const RUNBOOKS = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
+const ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx-rate';
+
+describe('the claim on an alarm episode’s runbook (DynamoDB)', () => {
+  it('is held by the first claimant, granted to it again, and refused to every other, also when they claim at once', async () => {
+    const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
+    const episode = { alarmArn: ARN, episodeStart: '2026-11-20T10:00:00.000Z' };
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => claims.claim({ ...episode, incidentId: `cw-${i}` })));
+    const holder = answers[0]!.heldBy;
+    expect(answers).toEqual(answers.map(() => ({ heldBy: holder })));
+    expect(await claims.claim({ ...episode, incidentId: holder })).toEqual({ heldBy: holder });
+    // Another episode of the alarm (a later start, after an OK) and another alarm are claimed apart.
+    expect(await claims.claim({ ...episode, episodeStart: '2026-11-20T15:00:00.000Z', incidentId: 'cw-next' })).toEqual({ heldBy: 'cw-next' });
+    expect(await claims.claim({ ...episode, alarmArn: `${ARN}-other`, incidentId: 'cw-other' })).toEqual({ heldBy: 'cw-other' });
+  });
+
+  it('takes an alarm ARN of the longest length EventBridge may carry', async () => {
+    const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
+    expect(await claims.claim({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${'x'.repeat(2000)}`, episodeStart: '2026-11-20T10:00:00.000Z', incidentId: 'cw-long' })).toEqual({ heldBy: 'cw-long' });
+  });
+});
+
+let alarms = 0;
+
+/** Two incidents of one episode (ALARM at 10:00, and at 10:07 after INSUFFICIENT_DATA) classified and analysed, for remediate to run with the embedded claims. */
+async function twoIncidentsOfOneEpisode() {
+  const runner = createScriptedRunbookRunner();
+  const { deps } = stepDeps({
+    analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+    remediation: remediationDeps({ runbooks: parseRunbookMappings(JSON.stringify(RUNBOOKS)), runner, episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }) }),
+  });
+  // Each test its own alarm: the claims of the file's tests are in one table.
+  const name = `checkout-api-${++alarms}`;
+  const [first, second] = [
+    alarmEvent('ep42', 'ALARM', '2026-11-20T10:00:00.000+0000', { name }),
+    alarmEvent('ep42', 'ALARM', '2026-11-20T10:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } }),
+  ].map((event) => alarmTriggerFromEvent(alarmEventSchema.parse(event))) as [AlarmTrigger, AlarmTrigger];
+  for (const trigger of [first, second]) {
+    await classifyStep({ trigger }, deps);
+    await analyzeStep({ trigger }, deps);
+  }
+  return { deps, runner, first, second };
+}
+
+describe('one runbook run per alarm episode, under concurrent executions', () => {
+  it('starts the runbook once when both incidents read the alarm’s open incidents before either stored its plan', async () => {
+    const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
+    // The same instant: each execution lists the alarm's open incidents, and neither goes on before both have.
+    const list = deps.incidents.listOpenInScope.bind(deps.incidents);
+    let release: () => void = () => {};
+    const bothListed = new Promise<void>((resolve) => (release = resolve));
+    let listed = 0;
+    deps.incidents.listOpenInScope = async (scope, limit) => {
+      const open = await list(scope, limit);
+      if (++listed === 2) release();
+      await bothListed;
+      return open;
+    };
+
+    await Promise.all([first, second].map((trigger) => remediateStep({ trigger }, deps)));
+
+    expect(runner.started).toHaveLength(1);
+    const [a, b] = await Promise.all([first, second].map((trigger) => deps.incidents.get(trigger.incidentId)));
+    const ran = [a, b].filter((incident) => incident?.decision?.action === 'run_runbook');
+    const counted = [a, b].filter((incident) => incident?.decision?.action === 'comment_only');
+    expect(ran).toHaveLength(1);
+    expect(counted[0]?.decision?.reason).toContain(`its incident ${ran[0]!.id} claimed first`);
+    // Not lost: the one that did not run it is notified as any incident counted on its episode's run.
+    for (const trigger of [first, second]) await notifyStep({ trigger }, deps);
+    expect((await deps.incidents.get(counted[0]!.id))?.status).toBe('notified');
+  });
+
+  it('lets the claimant start it after a crash between its claim and the start, and no other incident meanwhile', async () => {
+    const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
+    // The first execution dies after its claim, before its plan is stored (a Lambda timeout).
+    const update = deps.incidents.update.bind(deps.incidents);
+    let crashed = false;
+    deps.incidents.update = async (id, fields, append) => {
+      if (!crashed && id === first.incidentId && 'plan' in fields) {
+        crashed = true;
+        throw new Error('Task timed out');
+      }
+      return update(id, fields, append);
+    };
+    await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
+
+    await remediateStep({ trigger: second }, deps);
+    expect(runner.started).toHaveLength(0);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(first.incidentId) });
+
+    // The state machine retries the first execution's step: it holds the claim, and starts the runbook.
+    await remediateStep({ trigger: first }, deps);
+    expect(runner.started).toHaveLength(1);
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'run_runbook', applied: true });
+  });
+});
+
+describe('one runbook run per alarm episode, end to end (local runtime)', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  it('restarts each of several alarms once when the two ALARMs of each one’s episode are delivered together', async () => {
+    const harness = await runtimes.start({ secret: 'ep42', name: 'guard-ep42-race', env: { GITHUB_TOKEN: undefined, RUNBOOKS_JSON: JSON.stringify(RUNBOOKS) } });
+    const names = Array.from({ length: 6 }, (_, i) => `checkout-svc-${i}`);
+    // Delivered together, the two executions of each alarm reach remediate at about the same moment.
+    await Promise.all(
+      names.flatMap((name) => [
+        deliverAlarm(harness.runtime.url, alarmEvent('ep42', 'ALARM', '2026-11-20T10:00:00.000+0000', { name })),
+        deliverAlarm(harness.runtime.url, alarmEvent('ep42', 'ALARM', '2026-11-20T10:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } })),
+      ]),
+    );
+    await harness.runtime.idle();
+    const restarts = (await harness.outbox()).filter((e) => e.kind === 'runbook');
+    expect(restarts).toHaveLength(names.length);
+    // The runbooks succeeded: nobody is paged now. The reconciler's checks page once per alarm still firing.
+    expect(await toOnCall(harness)).toEqual([]);
+    await harness.runtime.reconcile(new Date(Date.now() + 3 * 3_600_000));
+    await harness.runtime.idle();
+    expect(await toOnCall(harness)).toHaveLength(names.length);
+  }, 90_000);
+});
