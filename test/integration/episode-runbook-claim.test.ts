@@ -121,7 +121,7 @@ describe('one runbook run per alarm episode, end to end (local runtime)', () => 
     const harness = await runtimes.start({ secret: 'ep42', name: 'guard-ep42-race', env: { GITHUB_TOKEN: undefined, RUNBOOKS_JSON: JSON.stringify(RUNBOOKS) } });
     const names = Array.from({ length: 6 }, (_, i) => `checkout-svc-${i}`);
     // Delivered together, the two executions of each alarm reach remediate at about the same moment.
-    await Promise.all(
+    const answers = await Promise.all(
       names.flatMap((name) => [
         deliverAlarm(harness.runtime.url, alarmEvent('ep42', 'ALARM', '2026-11-20T10:00:00.000+0000', { name })),
         deliverAlarm(harness.runtime.url, alarmEvent('ep42', 'ALARM', '2026-11-20T10:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } })),
@@ -130,6 +130,10 @@ describe('one runbook run per alarm episode, end to end (local runtime)', () => 
     await harness.runtime.idle();
     const restarts = (await harness.outbox()).filter((e) => e.kind === 'runbook');
     expect(restarts).toHaveLength(names.length);
+    // Nothing lost: every incident, the one that restarted and the one counted on it, is finished and notified.
+    const incidents = await Promise.all(answers.map((answer) => harness.incident(String(answer.body.incidentId))));
+    expect(incidents.map((incident) => incident.status)).toEqual(incidents.map(() => 'notified'));
+    expect(incidents.filter((incident) => incident.decision?.action === 'comment_only')).toHaveLength(names.length);
     // The runbooks succeeded: nobody is paged now. The reconciler's checks page once per alarm still firing.
     expect(await toOnCall(harness)).toEqual([]);
     await harness.runtime.reconcile(new Date(Date.now() + 3 * 3_600_000));
