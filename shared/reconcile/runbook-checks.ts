@@ -58,7 +58,7 @@ function stillFiringAfterRunbook(incident: Incident | null): incident is Inciden
  * two open incidents (no OK between): one page tells of it, and it names the alarm. An OK resolves them, so a later
  * episode has its own.
  */
-async function episodeOpenedBy(incident: Incident, deps: RunbookCheckDeps): Promise<string> {
+async function runbookCheckPagedFor(incident: Incident, deps: RunbookCheckDeps): Promise<string> {
   if (!incident.alarm?.arn) return incident.id;
   const open = await deps.incidents.listOpenInScope(alarmScope(incident.alarm.arn), OPEN_ALARM_INCIDENTS_READ);
   return episodeRunbookIncident(open, incident)?.id ?? incident.id;
@@ -71,7 +71,7 @@ async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHo
   const entry = { at, event: RUNBOOK_UNVERIFIED_EVENT, detail: `${incident.decision?.result ?? 'the runbook finished: Success'}; the alarm still fired at ${at}` };
   // The episode's problem: this page is about its runbook, and is sent once however the alarm's pages are grouped.
   // Claimed for the whole look-back, longer than its entry can stay due.
-  const episode = await episodeOpenedBy(incident, deps);
+  const episode = await runbookCheckPagedFor(incident, deps);
   const occurrence: EscalationOccurrence = {
     key: `runbook-unverified:${episode}`,
     incidentId: incident.id,
