@@ -183,6 +183,12 @@ export async function startLocalWorkflow(options: {
   /** Executions parked on a task token: they wait for a human, so `idle()` does not wait for them. */
   const parked = new Set<string>();
   const waiters = new Map<string, TokenWait>();
+  /**
+   * Tokens whose wait ended in this process (decided, timed out, or its request failed), until their execution ends:
+   * the record forgets the wait's start a moment after a decision resolves it, and a decision sent in between is
+   * answered as spent, not as a wait still to be re-issued.
+   */
+  const ended = new Set<string>();
 
   function tokenIn(value: unknown): string | null {
     if (!value || typeof value !== 'object') return null;
@@ -222,6 +228,7 @@ export async function startLocalWorkflow(options: {
       });
       if (endsAt !== null) wait.timer = setTimeout(() => { wait.expired = true; wait.reject(timedOut()); }, endsAt - Date.now());
       waiters.set(token, wait);
+      ended.delete(token);
       // Settled while the task still runs (its timeout came first): awaited below, or dropped with a failed request.
       waiting.catch(() => undefined);
       try {
@@ -231,6 +238,7 @@ export async function startLocalWorkflow(options: {
         // A failed request is asked again by the state's retry: in Step Functions with a new token and a new wait.
         clearTimeout(wait.timer);
         waiters.delete(token);
+        ended.add(token);
         await options.registry.endWait(execution);
         throw error;
       }
@@ -242,7 +250,10 @@ export async function startLocalWorkflow(options: {
         parked.delete(execution);
         // A timed-out token keeps its waiter until the execution ends, so it is answered TaskTimedOut (settleTask).
         if (!wait.expired) waiters.delete(token);
-        if (!wait.stopped) await options.registry.endWait(execution);
+        if (!wait.stopped) {
+          ended.add(token);
+          await options.registry.endWait(execution);
+        }
       }
     };
   }
@@ -296,12 +307,31 @@ export async function startLocalWorkflow(options: {
         parked.delete(name);
         // A wait that ended by timeout leaves its waiter behind; the token is dead with the execution.
         for (const [token, waiter] of waiters) if (waiter.execution === name) waiters.delete(token);
+        for (const token of ended) if (token.startsWith(`${name}#`)) ended.delete(token);
       });
     running.add(done);
   }
 
-  function settleTask(target: string, body: { taskToken?: string; output?: string; error?: string; cause?: string }) {
-    const waiter = body.taskToken ? waiters.get(body.taskToken) : undefined;
+  /**
+   * Whether `token` is the token of an execution this process restarted whose wait is still on record but not taken
+   * up again: the execution runs again from its first state and will wait on the same token (resumeRunning). In Step
+   * Functions that execution would still be waiting and the token valid, so the token is not spent; a decision sent
+   * now is refused as not waiting yet, for its sender to send it again, rather than lost as one sent too late.
+   */
+  async function notWaitingYet(token: string): Promise<boolean> {
+    const execution = token.split('#')[0] ?? token;
+    if (ended.has(token) || !aborts.has(execution)) return false;
+    const record = await options.registry.get(execution);
+    return record?.status === 'RUNNING' && record.taskToken === token && Boolean(record.waitStartedAt);
+  }
+
+  async function settleTask(target: string, body: { taskToken?: string; output?: string; error?: string; cause?: string }) {
+    let waiter = body.taskToken ? waiters.get(body.taskToken) : undefined;
+    if (!waiter && body.taskToken && (await notWaitingYet(body.taskToken))) {
+      // Back at its wait while the record was read: the decision is the wait's.
+      waiter = waiters.get(body.taskToken);
+      if (!waiter) return { status: 400, body: { __type: 'TaskNotWaitingYet', message: 'The execution was restarted and is not back at its wait yet; send the decision again' } };
+    }
     if (!waiter) return { status: 400, body: { __type: 'TaskDoesNotExist', message: 'Task does not exist anymore' } };
     // A wait whose timer ended it keeps its waiter until the execution ends: Step Functions answers a timed-out token
     // so, and a decision taken now would be told it resumed an execution that went on without it.
@@ -321,6 +351,7 @@ export async function startLocalWorkflow(options: {
       waiter.reject(Object.assign(new Error(body.cause ?? ''), { name: body.error ?? 'States.TaskFailed' }));
     }
     waiters.delete(body.taskToken as string);
+    ended.add(body.taskToken as string);
     return { status: 200, body: {} };
   }
 
@@ -380,7 +411,7 @@ export async function startLocalWorkflow(options: {
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           if (target === 'AWSStepFunctions.StartExecution') result = await startExecution(body);
           else if (target === 'AWSStepFunctions.DescribeExecution') result = await describeExecution(body);
-          else if (target === 'AWSStepFunctions.SendTaskSuccess' || target === 'AWSStepFunctions.SendTaskFailure') result = settleTask(target, body);
+          else if (target === 'AWSStepFunctions.SendTaskSuccess' || target === 'AWSStepFunctions.SendTaskFailure') result = await settleTask(target, body);
           else result = { status: 400, body: { __type: 'UnknownOperationException', message: `${target} is not supported locally` } };
         } catch (error) {
           result = { status: 500, body: { __type: 'InternalFailure', message: String(error) } };
