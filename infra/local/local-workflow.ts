@@ -58,17 +58,82 @@ function timeoutOf(state: { TimeoutSeconds?: unknown; TimeoutSecondsPath?: unkno
   return typeof value === 'number' && value > 0 ? value : null;
 }
 
+/** The context object's `State` node as AWS documents it (docs.aws.amazon.com/step-functions, "Context object"). */
+interface StateNode {
+  EnteredTime: string;
+  Name: string;
+  RetryCount: number;
+}
+
+/** Where the interpreter's copy of the definition reads a state's `State` node: this execution's node of that state. */
+const STATE_NODES = 'StateOf';
+
 /**
- * The context object's `State` node, which the interpreter does not keep (a path into it fails the execution): its
- * `EnteredTime` is the time it is read, and the interpreter reads a state's Parameters as it enters the state (again
- * for each retry). AwaitApproval passes it to Notify as the wait's start; the runtime replaces it with the start it
- * keeps across restarts (runtime.ts), which an execution resumed mid-wait needs.
+ * The context object's `State` node, which the interpreter does not keep (a path into it fails the execution), for one
+ * execution: a node per state (each state's `$$.State.` paths read its own, see {@link withStatePaths}). The
+ * interpreter reads a state's Parameters as it enters the state and again before each retry; what the state's task
+ * did since tells the two apart: after its task failed the read is a retry (the interpreter reads nothing else between
+ * a failure and its retry), otherwise a new entry. EnteredTime is the entry's, kept across its retries: a retry does
+ * not enter the state again (the interpreter, like Step Functions' execution history, has one StateEntered per entry);
+ * AWS does not document which of the two it gives a retry, and Notify depends on neither (shared/steps/notify.ts).
+ * States run one at a time in an execution of this pipeline (no Parallel or Map). A state entered again right after
+ * its task failed and was caught, through states that read no `$$.State`, is taken for a retry: the pipeline has no
+ * such loop.
  */
-const enteredStateContext = {
-  get EnteredTime() {
-    return new Date().toISOString();
-  },
-};
+function executionStateNodes(stateNames: string[]) {
+  let current: { state: string; enteredAt: string; retryCount: number; called: boolean; failed: boolean } | null = null;
+  /** The attempt of `state` a read of its node (`calling` false) or a call of its task (true) belongs to. */
+  const attemptOf = (state: string, calling: boolean) => {
+    if (current?.state === state && current.failed) return { ...current, retryCount: current.retryCount + 1, called: calling, failed: false };
+    if (current?.state === state && !current.called) return { ...current, called: calling };
+    return { state, enteredAt: new Date().toISOString(), retryCount: 0, called: calling, failed: false };
+  };
+  const nodes: Record<string, StateNode> = {};
+  for (const name of stateNames) {
+    Object.defineProperty(nodes, name, {
+      enumerable: true,
+      get: (): StateNode => {
+        const attempt = attemptOf(name, false);
+        current = attempt;
+        return { EnteredTime: attempt.enteredAt, Name: name, RetryCount: attempt.retryCount };
+      },
+    });
+  }
+  return {
+    nodes,
+    /** Runs the task of `state`, noting its call and its failure, which tell its next read a retry from an entry. */
+    async track<T>(state: string, task: () => Promise<T>): Promise<T> {
+      current = attemptOf(state, true);
+      try {
+        return await task();
+      } catch (error) {
+        if (current?.state === state) current.failed = true;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * The definition with each state's `$$.State` paths in its Parameters pointed at its own node
+ * (`$$.StateOf['<state>']`, {@link executionStateNodes}), so a read knows which state it is for. A state whose name
+ * holds a quote keeps its paths (and fails on them, as before).
+ */
+function withStatePaths(definition: { States: Record<string, object> }) {
+  const point = (value: unknown, state: string): unknown => {
+    if (Array.isArray(value)) return value.map((item) => point(item, state));
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [
+      key,
+      key.endsWith('.$') && typeof inner === 'string' && /^\$\$\.State(\.|$)/.test(inner) ? `$$.${STATE_NODES}['${state}']${inner.slice('$$.State'.length)}` : point(inner, state),
+    ]));
+  };
+  const States = Object.fromEntries(Object.entries(definition.States).map(([name, state]) => {
+    const parameters = (state as { Parameters?: unknown }).Parameters;
+    return [name, parameters === undefined || name.includes("'") ? state : { ...state, Parameters: point(parameters, name) }];
+  }));
+  return { ...definition, States };
+}
 
 /**
  * The timeout the interpreter's own timer gives a token state: the most one Node timer holds (2^31-1 ms, about 24
@@ -176,7 +241,7 @@ export async function startLocalWorkflow(options: {
   onEvent?: (line: string) => void;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
-  const machine = new StateMachine(tokenWaitsTimedByTasks(definition, Object.keys(options.tokenTasks ?? {})) as never, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(tokenWaitsTimedByTasks(withStatePaths(definition), Object.keys(options.tokenTasks ?? {})) as never, { validationOptions: { checkArn: false } });
   const running = new Set<Promise<unknown>>();
   let stopping = false;
   const aborts = new Map<string, () => void>();
@@ -267,11 +332,14 @@ export async function startLocalWorkflow(options: {
             .map(([name]) => [name, options.waitDelayMs as number]),
         );
 
-  /** This execution's task handlers: each call waits for a slot in the execution's start order. */
-  function tasksFor(order: number): Record<string, LocalTask> {
+  /**
+   * This execution's task handlers: each call waits for a slot in the execution's start order, and is noted on the
+   * execution's `State` nodes.
+   */
+  function tasksFor(order: number, states: ReturnType<typeof executionStateNodes>): Record<string, LocalTask> {
     const own: Record<string, LocalTask> = {};
-    for (const [state, task] of Object.entries(options.tasks)) own[state] = (input) => slots.run(order, () => task(input));
-    for (const [state, task] of Object.entries(tokenTasks)) own[state] = (input) => task(input, order);
+    for (const [state, task] of Object.entries(options.tasks)) own[state] = (input) => states.track(state, () => slots.run(order, () => task(input)));
+    for (const [state, task] of Object.entries(tokenTasks)) own[state] = (input) => states.track(state, () => task(input, order));
     return own;
   }
 
@@ -280,11 +348,12 @@ export async function startLocalWorkflow(options: {
 
   function run(name: string, executionArn: string, input: unknown, taskToken: string) {
     started += 1;
+    const states = executionStateNodes(Object.keys(definition.States));
     const execution = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: tasksFor(started) as never, retryIntervalOverrides, waitTimeOverrides },
+      overrides: { taskResourceLocalHandlers: tasksFor(started, states) as never, retryIntervalOverrides, waitTimeOverrides },
       context: {
         Task: { Token: taskToken },
-        State: enteredStateContext,
+        [STATE_NODES]: states.nodes,
         Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/local' },
         StateMachine: { Id: options.stateMachineArn, Name: 'incident-pipeline' },
       },

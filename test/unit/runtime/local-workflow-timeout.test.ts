@@ -19,8 +19,11 @@ const AWAIT_APPROVAL = pipelineDefinition.States.AwaitApproval as { Parameters: 
 /** An execution's input as the pipeline's AwaitApproval reads it: Remediate's result holds the wait's seconds. */
 const waitingInput = (timeoutSeconds: number) => JSON.stringify({ trigger: { source: 'github' }, execution: {}, Payload: { timeoutSeconds } });
 
-/** The machine: AwaitApproval then Notify, after a `Prepare` task (a stand-in for the stages before the wait) when asked. */
-function aslFile(options: { prepare?: boolean } = {}): string {
+/**
+ * The machine: AwaitApproval then Notify, after a `Prepare` task (a stand-in for the stages before the wait) when asked;
+ * with `retried`, AwaitApproval retries a RetryableError once and also passes the context object's state name.
+ */
+function aslFile(options: { prepare?: boolean; retried?: boolean } = {}): string {
   const prepare = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:prepare', ResultPath: null, Next: 'AwaitApproval' };
   const definition = {
     StartAt: options.prepare ? 'Prepare' : 'AwaitApproval',
@@ -31,7 +34,8 @@ function aslFile(options: { prepare?: boolean } = {}): string {
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         // As statemachines/incident-pipeline.asl.json passes it (its own Parameters and timeout path, so the two cannot
         // drift): the timeout both in the Payload and where the path reads it, the wait's start from the context object.
-        Parameters: AWAIT_APPROVAL.Parameters,
+        Parameters: options.retried ? { ...(AWAIT_APPROVAL.Parameters as object), 'stateName.$': '$$.State.Name' } : AWAIT_APPROVAL.Parameters,
+        ...(options.retried ? { Retry: [{ ErrorEquals: ['RetryableError'], IntervalSeconds: 1, MaxAttempts: 1 }] } : {}),
         TimeoutSecondsPath: AWAIT_APPROVAL.TimeoutSecondsPath,
         ResultPath: '$.approval',
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalError', Next: 'Notify' }],
@@ -110,6 +114,33 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     expect(new Date(entered).toISOString()).toBe(payloads[0]?.waitStartedAt);
     expect(entered).toBeGreaterThanOrEqual(before);
     expect(entered).toBeLessThanOrEqual(Date.now());
+  }, 15_000);
+
+  it("gives a retried state's attempts the context object's State node AWS documents: its Name, its RetryCount, and the EnteredTime of its entry", async () => {
+    // Prepare: the approval request fails once (a RetryableError, which AwaitApproval retries) and is asked again.
+    const requests: Array<{ stateName?: unknown; Payload: { waitStartedAt?: unknown; waitRetryCount?: unknown } }> = [];
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 50,
+      tokenTasks: {
+        AwaitApproval: async (input) => {
+          requests.push(input as (typeof requests)[number]);
+          if (requests.length === 1) throw Object.assign(new Error('GitHub answered 502'), { name: 'RetryableError' });
+          return {};
+        },
+      },
+      tasks: { Notify: async () => ({}) },
+    });
+    close = () => workflow.close();
+    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+    // Act
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'retried-request', input: waitingInput(60) }));
+
+    // Assert: the retry is counted, and both attempts name the state and its one entry (a retry does not enter the
+    // state again: the interpreter, as Step Functions' history, has one StateEntered for the state and its retries).
+    await vi.waitFor(() => expect(requests).toHaveLength(2), { timeout: 5_000 });
+    expect(requests.map((r) => [r.stateName, r.Payload.waitRetryCount])).toEqual([['AwaitApproval', 0], ['AwaitApproval', 1]]);
+    expect(requests[1]?.Payload.waitStartedAt).toBe(requests[0]?.Payload.waitStartedAt);
   }, 15_000);
 
   it('ends a wait resumed after a restart when it began, not a whole timeout after the restart', async () => {
