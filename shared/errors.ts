@@ -130,6 +130,19 @@ export class TaskTokenSpentError extends Error {
 }
 
 /**
+ * The task token's execution runs, and its wait is on record, but the execution is not back at that wait yet: the
+ * local runtime restarted it (`npm start` after a stop or `kill -9`), and it runs again from its first state up to the
+ * wait, which takes the same token again. Only the local runtime answers so (`TaskNotWaitingYet`; Step Functions keeps
+ * a waiting execution at its wait). The token is not spent: the decision is to be sent again once the execution waits.
+ */
+export class TaskNotWaitingYetError extends Error {
+  override name = 'TaskNotWaitingYetError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
  * A reconciler run finished with re-drives or digests it could not do (a StartExecution or a publish that failed).
  * The scheduled Lambda throws it after doing the rest, so the run counts as a Lambda error: one such run is retried
  * by the next, runs that keep failing raise the reconciler alarm.

@@ -501,7 +501,8 @@ export interface EscalationPublisher {
 
 /**
  * Resumes an execution waiting on a task token (the approval step). A token whose wait is over (resumed already, or
- * timed out) is refused with `TaskTokenSpentError`.
+ * timed out) is refused with `TaskTokenSpentError`; under the local runtime, the token of an execution it restarted and
+ * that is not back at its wait yet, with `TaskNotWaitingYetError` (not spent: sent again later, it decides).
  */
 export interface TaskTokenControl {
   succeed(taskToken: string, output: Record<string, unknown>): Promise<void>;

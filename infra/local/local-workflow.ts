@@ -58,17 +58,82 @@ function timeoutOf(state: { TimeoutSeconds?: unknown; TimeoutSecondsPath?: unkno
   return typeof value === 'number' && value > 0 ? value : null;
 }
 
+/** The context object's `State` node as AWS documents it (docs.aws.amazon.com/step-functions, "Context object"). */
+interface StateNode {
+  EnteredTime: string;
+  Name: string;
+  RetryCount: number;
+}
+
+/** Where the interpreter's copy of the definition reads a state's `State` node: this execution's node of that state. */
+const STATE_NODES = 'StateOf';
+
 /**
- * The context object's `State` node, which the interpreter does not keep (a path into it fails the execution): its
- * `EnteredTime` is the time it is read, and the interpreter reads a state's Parameters as it enters the state (again
- * for each retry). AwaitApproval passes it to Notify as the wait's start; the runtime replaces it with the start it
- * keeps across restarts (runtime.ts), which an execution resumed mid-wait needs.
+ * The context object's `State` node, which the interpreter does not keep (a path into it fails the execution), for one
+ * execution: a node per state (each state's `$$.State.` paths read its own, see {@link withStatePaths}). The
+ * interpreter reads a state's Parameters as it enters the state and again before each retry; what the state's task
+ * did since tells the two apart: after its task failed the read is a retry (the interpreter reads nothing else between
+ * a failure and its retry), otherwise a new entry. EnteredTime is the entry's, kept across its retries: a retry does
+ * not enter the state again (the interpreter, like Step Functions' execution history, has one StateEntered per entry);
+ * AWS does not document which of the two it gives a retry, and Notify depends on neither (shared/steps/notify.ts).
+ * States run one at a time in an execution of this pipeline (no Parallel or Map). A state entered again right after
+ * its task failed and was caught, through states that read no `$$.State`, is taken for a retry: the pipeline has no
+ * such loop.
  */
-const enteredStateContext = {
-  get EnteredTime() {
-    return new Date().toISOString();
-  },
-};
+function executionStateNodes(stateNames: string[]) {
+  let current: { state: string; enteredAt: string; retryCount: number; called: boolean; failed: boolean } | null = null;
+  /** The attempt of `state` a read of its node (`calling` false) or a call of its task (true) belongs to. */
+  const attemptOf = (state: string, calling: boolean) => {
+    if (current?.state === state && current.failed) return { ...current, retryCount: current.retryCount + 1, called: calling, failed: false };
+    if (current?.state === state && !current.called) return { ...current, called: calling };
+    return { state, enteredAt: new Date().toISOString(), retryCount: 0, called: calling, failed: false };
+  };
+  const nodes: Record<string, StateNode> = {};
+  for (const name of stateNames) {
+    Object.defineProperty(nodes, name, {
+      enumerable: true,
+      get: (): StateNode => {
+        const attempt = attemptOf(name, false);
+        current = attempt;
+        return { EnteredTime: attempt.enteredAt, Name: name, RetryCount: attempt.retryCount };
+      },
+    });
+  }
+  return {
+    nodes,
+    /** Runs the task of `state`, noting its call and its failure, which tell its next read a retry from an entry. */
+    async track<T>(state: string, task: () => Promise<T>): Promise<T> {
+      current = attemptOf(state, true);
+      try {
+        return await task();
+      } catch (error) {
+        if (current?.state === state) current.failed = true;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * The definition with each state's `$$.State` paths in its Parameters pointed at its own node
+ * (`$$.StateOf['<state>']`, {@link executionStateNodes}), so a read knows which state it is for. A state whose name
+ * holds a quote keeps its paths (and fails on them, as before).
+ */
+function withStatePaths(definition: { States: Record<string, object> }) {
+  const point = (value: unknown, state: string): unknown => {
+    if (Array.isArray(value)) return value.map((item) => point(item, state));
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [
+      key,
+      key.endsWith('.$') && typeof inner === 'string' && /^\$\$\.State(\.|$)/.test(inner) ? `$$.${STATE_NODES}['${state}']${inner.slice('$$.State'.length)}` : point(inner, state),
+    ]));
+  };
+  const States = Object.fromEntries(Object.entries(definition.States).map(([name, state]) => {
+    const parameters = (state as { Parameters?: unknown }).Parameters;
+    return [name, parameters === undefined || name.includes("'") ? state : { ...state, Parameters: point(parameters, name) }];
+  }));
+  return { ...definition, States };
+}
 
 /**
  * The timeout the interpreter's own timer gives a token state: the most one Node timer holds (2^31-1 ms, about 24
@@ -176,13 +241,19 @@ export async function startLocalWorkflow(options: {
   onEvent?: (line: string) => void;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
-  const machine = new StateMachine(tokenWaitsTimedByTasks(definition, Object.keys(options.tokenTasks ?? {})) as never, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(tokenWaitsTimedByTasks(withStatePaths(definition), Object.keys(options.tokenTasks ?? {})) as never, { validationOptions: { checkArn: false } });
   const running = new Set<Promise<unknown>>();
   let stopping = false;
   const aborts = new Map<string, () => void>();
   /** Executions parked on a task token: they wait for a human, so `idle()` does not wait for them. */
   const parked = new Set<string>();
   const waiters = new Map<string, TokenWait>();
+  /**
+   * Tokens whose wait ended in this process (decided, timed out, or its request failed), until their execution ends:
+   * the record forgets the wait's start a moment after a decision resolves it, and a decision sent in between is
+   * answered as spent, not as a wait still to be re-issued.
+   */
+  const ended = new Set<string>();
 
   function tokenIn(value: unknown): string | null {
     if (!value || typeof value !== 'object') return null;
@@ -222,6 +293,7 @@ export async function startLocalWorkflow(options: {
       });
       if (endsAt !== null) wait.timer = setTimeout(() => { wait.expired = true; wait.reject(timedOut()); }, endsAt - Date.now());
       waiters.set(token, wait);
+      ended.delete(token);
       // Settled while the task still runs (its timeout came first): awaited below, or dropped with a failed request.
       waiting.catch(() => undefined);
       try {
@@ -231,6 +303,7 @@ export async function startLocalWorkflow(options: {
         // A failed request is asked again by the state's retry: in Step Functions with a new token and a new wait.
         clearTimeout(wait.timer);
         waiters.delete(token);
+        ended.add(token);
         await options.registry.endWait(execution);
         throw error;
       }
@@ -242,7 +315,10 @@ export async function startLocalWorkflow(options: {
         parked.delete(execution);
         // A timed-out token keeps its waiter until the execution ends, so it is answered TaskTimedOut (settleTask).
         if (!wait.expired) waiters.delete(token);
-        if (!wait.stopped) await options.registry.endWait(execution);
+        if (!wait.stopped) {
+          ended.add(token);
+          await options.registry.endWait(execution);
+        }
       }
     };
   }
@@ -256,11 +332,14 @@ export async function startLocalWorkflow(options: {
             .map(([name]) => [name, options.waitDelayMs as number]),
         );
 
-  /** This execution's task handlers: each call waits for a slot in the execution's start order. */
-  function tasksFor(order: number): Record<string, LocalTask> {
+  /**
+   * This execution's task handlers: each call waits for a slot in the execution's start order, and is noted on the
+   * execution's `State` nodes.
+   */
+  function tasksFor(order: number, states: ReturnType<typeof executionStateNodes>): Record<string, LocalTask> {
     const own: Record<string, LocalTask> = {};
-    for (const [state, task] of Object.entries(options.tasks)) own[state] = (input) => slots.run(order, () => task(input));
-    for (const [state, task] of Object.entries(tokenTasks)) own[state] = (input) => task(input, order);
+    for (const [state, task] of Object.entries(options.tasks)) own[state] = (input) => states.track(state, () => slots.run(order, () => task(input)));
+    for (const [state, task] of Object.entries(tokenTasks)) own[state] = (input) => states.track(state, () => task(input, order));
     return own;
   }
 
@@ -269,11 +348,12 @@ export async function startLocalWorkflow(options: {
 
   function run(name: string, executionArn: string, input: unknown, taskToken: string) {
     started += 1;
+    const states = executionStateNodes(Object.keys(definition.States));
     const execution = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: tasksFor(started) as never, retryIntervalOverrides, waitTimeOverrides },
+      overrides: { taskResourceLocalHandlers: tasksFor(started, states) as never, retryIntervalOverrides, waitTimeOverrides },
       context: {
         Task: { Token: taskToken },
-        State: enteredStateContext,
+        [STATE_NODES]: states.nodes,
         Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/local' },
         StateMachine: { Id: options.stateMachineArn, Name: 'incident-pipeline' },
       },
@@ -296,12 +376,31 @@ export async function startLocalWorkflow(options: {
         parked.delete(name);
         // A wait that ended by timeout leaves its waiter behind; the token is dead with the execution.
         for (const [token, waiter] of waiters) if (waiter.execution === name) waiters.delete(token);
+        for (const token of ended) if (token.startsWith(`${name}#`)) ended.delete(token);
       });
     running.add(done);
   }
 
-  function settleTask(target: string, body: { taskToken?: string; output?: string; error?: string; cause?: string }) {
-    const waiter = body.taskToken ? waiters.get(body.taskToken) : undefined;
+  /**
+   * Whether `token` is the token of an execution this process restarted whose wait is still on record but not taken
+   * up again: the execution runs again from its first state and will wait on the same token (resumeRunning). In Step
+   * Functions that execution would still be waiting and the token valid, so the token is not spent; a decision sent
+   * now is refused as not waiting yet, for its sender to send it again, rather than lost as one sent too late.
+   */
+  async function notWaitingYet(token: string): Promise<boolean> {
+    const execution = token.split('#')[0] ?? token;
+    if (ended.has(token) || !aborts.has(execution)) return false;
+    const record = await options.registry.get(execution);
+    return record?.status === 'RUNNING' && record.taskToken === token && Boolean(record.waitStartedAt);
+  }
+
+  async function settleTask(target: string, body: { taskToken?: string; output?: string; error?: string; cause?: string }) {
+    let waiter = body.taskToken ? waiters.get(body.taskToken) : undefined;
+    if (!waiter && body.taskToken && (await notWaitingYet(body.taskToken))) {
+      // Back at its wait while the record was read: the decision is the wait's.
+      waiter = waiters.get(body.taskToken);
+      if (!waiter) return { status: 400, body: { __type: 'TaskNotWaitingYet', message: 'The execution was restarted and is not back at its wait yet; send the decision again' } };
+    }
     if (!waiter) return { status: 400, body: { __type: 'TaskDoesNotExist', message: 'Task does not exist anymore' } };
     // A wait whose timer ended it keeps its waiter until the execution ends: Step Functions answers a timed-out token
     // so, and a decision taken now would be told it resumed an execution that went on without it.
@@ -321,6 +420,7 @@ export async function startLocalWorkflow(options: {
       waiter.reject(Object.assign(new Error(body.cause ?? ''), { name: body.error ?? 'States.TaskFailed' }));
     }
     waiters.delete(body.taskToken as string);
+    ended.add(body.taskToken as string);
     return { status: 200, body: {} };
   }
 
@@ -380,7 +480,7 @@ export async function startLocalWorkflow(options: {
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           if (target === 'AWSStepFunctions.StartExecution') result = await startExecution(body);
           else if (target === 'AWSStepFunctions.DescribeExecution') result = await describeExecution(body);
-          else if (target === 'AWSStepFunctions.SendTaskSuccess' || target === 'AWSStepFunctions.SendTaskFailure') result = settleTask(target, body);
+          else if (target === 'AWSStepFunctions.SendTaskSuccess' || target === 'AWSStepFunctions.SendTaskFailure') result = await settleTask(target, body);
           else result = { status: 400, body: { __type: 'UnknownOperationException', message: `${target} is not supported locally` } };
         } catch (error) {
           result = { status: 500, body: { __type: 'InternalFailure', message: String(error) } };

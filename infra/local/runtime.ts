@@ -104,6 +104,20 @@ export interface LocalRuntime {
 let generation = 0;
 
 /**
+ * What Notify is invoked with for AwaitApproval: the state's `Payload`, told when the wait began (`waitStartedAt`), so
+ * the end it records is the one this runtime enforces, also when it runs late: queued for a task slot, or again in an
+ * execution resumed after a restart. The kept start wins over the Payload's (the ASL's `$$.State.EnteredTime`, which a
+ * resumed execution evaluates anew as it re-enters). It is the start of this attempt's own wait (a failed request ends
+ * the wait, and its retry begins another), so the retry count that tells Notify EnteredTime may predate the attempt
+ * (`waitRetryCount`) does not go with it.
+ */
+export function approvalRequestOf(input: unknown, wait: { startedAt: string }): Record<string, unknown> {
+  const request: Record<string, unknown> = { ...(input as { Payload?: Record<string, unknown> }).Payload, waitStartedAt: wait.startedAt };
+  delete request.waitRetryCount;
+  return request;
+}
+
+/**
  * A Lambda-like context. `timeoutMs` is the invocation's time limit (locally the ASL state's TimeoutSeconds, the
  * limit Step Functions enforces on the attempt), counted from now, so steps get the same deadline signal as in AWS.
  */
@@ -362,15 +376,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   tasks.RecordNotifyFailed = dynamoUpdate;
 
   // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
-  // Notify is told when the wait began (`waitStartedAt`), so the end it records is the one this runtime enforces, also
-  // when it runs late: queued for a task slot, or again in an execution resumed after a restart. The kept start wins
-  // over the Payload's (the ASL's `$$.State.EnteredTime`, which a resumed execution evaluates anew as it re-enters).
   let notify: LambdaHandler | null = null;
   const tokenTasks: Record<string, LocalTokenTask> = {
-    AwaitApproval: (input, wait) => {
-      const payload = (input as { Payload?: Record<string, unknown> }).Payload;
-      return (notify as LambdaHandler)({ ...payload, waitStartedAt: wait.startedAt }, lambdaContext('notify'));
-    },
+    AwaitApproval: (input, wait) => (notify as LambdaHandler)(approvalRequestOf(input, wait), lambdaContext('notify')),
   };
   const workflow = await startLocalWorkflow({
     aslPath: join(root, 'statemachines', 'incident-pipeline.asl.json'),

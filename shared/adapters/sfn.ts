@@ -7,17 +7,20 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { TaskTokenSpentError } from '../errors.js';
+import { TaskNotWaitingYetError, TaskTokenSpentError } from '../errors.js';
 import type { ExecutionStatus, TaskTokenControl, WorkflowStarter } from '../ports.js';
 
 /** Step Functions' documented answers to SendTaskSuccess/SendTaskFailure for a token whose wait is over. */
 const SPENT_TOKEN_ERRORS = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+/** The local runtime's answer for the token of an execution it restarted that is not back at its wait yet (infra/local/local-workflow.ts). */
+const NOT_WAITING_YET_ERROR = 'TaskNotWaitingYet';
 
 async function settling(send: () => Promise<unknown>): Promise<void> {
   try {
     await send();
   } catch (error) {
     if (error instanceof Error && SPENT_TOKEN_ERRORS.has(error.name)) throw new TaskTokenSpentError(`${error.name}: ${error.message}`, { cause: error });
+    if (error instanceof Error && error.name === NOT_WAITING_YET_ERROR) throw new TaskNotWaitingYetError(`${error.name}: ${error.message}`, { cause: error });
     throw error;
   }
 }

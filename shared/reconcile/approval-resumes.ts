@@ -12,6 +12,8 @@
  * redelivery, at once one resumes it), resumed with the decision as recorded, then its token forgotten and its
  * proposal taken off the index. A decision taken by another worker within `afterMinutes` is left to it. A token
  * Step Functions calls spent was resumed already or its wait is over: nothing is left to resume, as on the live path.
+ * A token the local runtime calls not waiting yet (an execution it restarted, running again up to its wait) is not
+ * spent: the decision stays recorded, and the next run sends it again.
  * An entry whose decision is not recorded (refused, resumed since, or its wait recorded timed out) goes.
  *
  * Bounded per run, oldest first. A resume that fails moves its entry later (./retry-later.ts: 5 minutes doubling,
@@ -25,7 +27,7 @@
  */
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import type { Incident, NotificationRecord } from '../domain/incident.js';
-import { TaskTokenSpentError, errorMessage } from '../errors.js';
+import { TaskNotWaitingYetError, TaskTokenSpentError, errorMessage } from '../errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { type DecisionEnd, carriedOut, decisionEnded, replyCarriedOut, writeCommandReply } from '../notify/command-reply.js';
 import { renderEscalation } from '../notify/escalation.js';
@@ -59,6 +61,11 @@ export interface ApprovalResumeResult {
   resumed: string[];
   /** Incidents whose token Step Functions called spent: resumed already, or the wait is over. */
   spent: string[];
+  /**
+   * Incidents whose execution the local runtime restarted and is not back at its wait yet: the decision is kept,
+   * untaken, and its entry where it is, for the next run.
+   */
+  notWaitingYet: string[];
   /** Entries with nothing to resume: the decision is not recorded (any more). */
   gone: number;
   /** Decisions another worker is resuming: left to it. */
@@ -71,7 +78,7 @@ export interface ApprovalResumeResult {
   unlisted: string | null;
 }
 
-type Outcome = 'resumed' | 'spent' | 'gone' | 'busy';
+type Outcome = 'resumed' | 'spent' | 'notWaitingYet' | 'gone' | 'busy';
 
 async function resumeListed(entry: ListedDecision, now: Date, takenBefore: string, deps: ApprovalResumeDeps): Promise<Outcome> {
   const incident = await deps.incidents.get(entry.incidentId);
@@ -95,6 +102,12 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
+    if (error instanceof TaskNotWaitingYetError) {
+      // Neither spent nor failed: the execution will wait on this token again. The take is given back, so the next
+      // run, a minute later under `npm start`, sends the decision again instead of leaving it to a taker for the grace.
+      await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...decided, resumeTakenAt: incident.approval.resumeTakenAt ?? null });
+      return 'notWaitingYet';
+    }
     if (!(error instanceof TaskTokenSpentError)) throw error;
     outcome = 'spent';
   }
@@ -193,7 +206,7 @@ export async function resumeRecordedDecisions(
   deps: ApprovalResumeDeps,
   options: { maxPerRun: number; afterMinutes: number; lookbackHours: number },
 ): Promise<ApprovalResumeResult> {
-  const result: ApprovalResumeResult = { resumed: [], spent: [], gone: 0, busy: 0, failed: [], abandoned: [], unlisted: null };
+  const result: ApprovalResumeResult = { resumed: [], spent: [], notWaitingYet: [], gone: 0, busy: 0, failed: [], abandoned: [], unlisted: null };
   if (options.maxPerRun <= 0) return result;
   const now = deps.clock();
   const graceStart = new Date(now.getTime() - options.afterMinutes * 60_000);
@@ -208,7 +221,7 @@ export async function resumeRecordedDecisions(
   for (const entry of due) {
     try {
       const outcome = await resumeListed(entry, now, graceStart.toISOString(), deps);
-      if (outcome === 'resumed' || outcome === 'spent') result[outcome].push(entry.incidentId);
+      if (outcome === 'resumed' || outcome === 'spent' || outcome === 'notWaitingYet') result[outcome].push(entry.incidentId);
       else result[outcome] += 1;
     } catch (error) {
       const { incidentId, decidedAt } = entry;
@@ -238,7 +251,7 @@ export async function resumeRecordedDecisions(
     }
   }
   deps.metrics.count(RECONCILER_METRIC.approvalResumesAbandoned, result.abandoned.length);
-  if (result.resumed.length > 0 || result.spent.length > 0 || result.failed.length > 0 || result.abandoned.length > 0) {
+  if (result.resumed.length > 0 || result.spent.length > 0 || result.notWaitingYet.length > 0 || result.failed.length > 0 || result.abandoned.length > 0) {
     deps.logger.info('recorded /guard decisions resumed', { ...result });
   }
   return result;

@@ -141,9 +141,17 @@ function waitSecondsOf(input: unknown): number | null {
 
 /**
  * When AwaitApproval's wait began (its Payload's `waitStartedAt`: `$$.State.EnteredTime` in Step Functions, the wait
- * it keeps in the local runtime), or null when the input has none or names a time after `now`.
+ * it keeps in the local runtime), or null when the input has none or names a time after `now`, or when the request is
+ * a retried attempt (`waitRetryCount`, `$$.State.RetryCount`, above 0). A retry is a new attempt with a new token and a
+ * wait of its own, timed from that attempt; whether EnteredTime on it is the attempt's or the state's first entry the
+ * AWS documentation does not say, and the first entry, hours earlier after write-budget retries, dated the end too
+ * early (a command with a spent token then told "the wait ended" where "already decided" was right). Without a start,
+ * the end counts from the first request with the token, which Step Functions makes as the attempt starts: right under
+ * either reading. The local runtime gives the start of the attempt's own wait and no retry count.
  */
 function waitStartOf(input: unknown, now: Date): Date | null {
+  const retries = (input as { waitRetryCount?: unknown }).waitRetryCount;
+  if (typeof retries === 'number' && retries > 0) return null;
   const given = (input as { waitStartedAt?: unknown }).waitStartedAt;
   const start = typeof given === 'string' ? Date.parse(given) : Number.NaN;
   return Number.isFinite(start) && start <= now.getTime() ? new Date(start) : null;

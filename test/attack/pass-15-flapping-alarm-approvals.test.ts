@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
 import { loadConfig } from '../../shared/config.js';
 import { createTaskControl } from '../../shared/runtime/deps.js';
+import { flapEndingInAlarm } from '../support/alarm-events.js';
 import { useLocalRuntime, useLocalRuntimePerTest } from '../support/harness.js';
 
 /** The fixture's alarm entering `state` at `at` (a flap of the same alarm: same ARN, a new state change time). */
@@ -63,20 +64,8 @@ describe('a fast flap that ends in ALARM, answered from the one e-mail on-call h
     const harness = await runtimes.start({
       secret: 'p15-carry', name: 'guard-p15-carry', env: { GITHUB_TOKEN: undefined, RUNBOOKS_JSON: JSON.stringify(runbooks), RECONCILE_INTERVAL_SECONDS: '86400' },
     });
-    const incidents: string[] = [];
-    for (const event of [
-      stateChange('ALARM', '2026-11-20T10:03:12.000+0000', '2026-11-20T08:00:00.000+0000'),
-      stateChange('OK', '2026-11-20T10:08:00.000+0000', '2026-11-20T10:03:12.000+0000'),
-      stateChange('ALARM', '2026-11-20T10:12:00.000+0000', '2026-11-20T10:08:00.000+0000'),
-    ]) {
-      const answer = await deliverAlarm(harness.runtime.url, event);
-      if (answer.body.incidentId) incidents.push(String(answer.body.incidentId));
-      await harness.runtime.idle();
-    }
-    const [recovered = '', firing = ''] = incidents;
-    const requests = (await harness.outbox()).filter((e) => e.kind === 'escalation');
+    const { recovered, firing, requests, token } = await flapEndingInAlarm(harness, 'p15');
     expect(requests).toHaveLength(1);
-    const token = /--task-token '([^']+)'/.exec(String(requests[0]?.message))?.[1] ?? 'no token in the e-mail';
     const stepFunctions = () => createTaskControl(loadConfig(harness.runtime.env));
 
     // On-call answers the e-mail they have; the runtime stops before the reconciler delivers the carried decision.

@@ -107,6 +107,13 @@ describe('incident pipeline definition (statemachines/incident-pipeline.asl.json
     expect(payload['timeoutSeconds.$']).toBe(deployed.States.AwaitApproval?.TimeoutSecondsPath);
   });
 
+  it("tells Notify whether the approval request is a retried attempt ($$.State.RetryCount), whose wait EnteredTime may not date", () => {
+    // A retried attempt waits anew; EnteredTime on it may be the state's first entry (the AWS docs do not say).
+    const deployed = JSON.parse(properties.DefinitionString as string) as { States: Record<string, Record<string, any>> };
+    const payload = deployed.States.AwaitApproval?.Parameters.Payload as Record<string, unknown>;
+    expect(payload['waitRetryCount.$']).toBe('$$.State.RetryCount');
+  });
+
   it("keeps each function's timeout below its Task's TimeoutSeconds, so Lambda's timeout reaches Retry/Catch", () => {
     for (const [name, state] of allStates(asl)) {
       const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? '')?.[1];

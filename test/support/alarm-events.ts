@@ -1,8 +1,8 @@
 /**
- * CloudWatch "Alarm State Change" events of the fixtures' shape for the alarm attack tests (passes 17–19), and what
- * reached on-call in a local runtime's outbox.
+ * CloudWatch "Alarm State Change" events of the fixtures' shape for the alarm attack tests (passes 15, 17–19) and the
+ * carried e-mailed approvals' restart test, and what reached on-call in a local runtime's outbox.
  */
-import { loadAlarmEvent } from '../../infra/local/replay.js';
+import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
 import type { Harness } from './harness.js';
 
 /** The account of the sample events in `events/cloudwatch`, the local runtime's deployment account. */
@@ -66,3 +66,25 @@ export const pagesOnly = async (harness: Harness) => (await toOnCall(harness)).f
 
 /** CloudWatch's time format, `ms` after `t0`. */
 export const cw = (t0: number, ms = 0) => new Date(t0 + ms).toISOString().replace('Z', '+0000');
+
+/**
+ * A fast flap of the fixture's alarm that ends in ALARM (ALARM at 10:03:12, OK at 10:08, ALARM at 10:12), each state
+ * change delivered to the runtime and run until it ends or waits for approval: the incident that recovered, the one
+ * still firing, what was e-mailed to on-call, and the task token of the first approval request e-mailed.
+ */
+export async function flapEndingInAlarm(harness: Harness, idPrefix: string) {
+  const incidents: string[] = [];
+  for (const [state, at, previous] of [
+    ['ALARM', '2026-11-20T10:03:12.000+0000', '2026-11-20T08:00:00.000+0000'],
+    ['OK', '2026-11-20T10:08:00.000+0000', '2026-11-20T10:03:12.000+0000'],
+    ['ALARM', '2026-11-20T10:12:00.000+0000', '2026-11-20T10:08:00.000+0000'],
+  ] as const) {
+    const answer = await deliverAlarm(harness.runtime.url, alarmEvent(idPrefix, state, at, { previous: { value: state === 'ALARM' ? 'OK' : 'ALARM', at: previous } }));
+    if (answer.body.incidentId) incidents.push(String(answer.body.incidentId));
+    await harness.runtime.idle();
+  }
+  const [recovered = '', firing = ''] = incidents;
+  const requests = await toOnCall(harness);
+  const token = /--task-token '([^']+)'/.exec(requests[0]?.message ?? '')?.[1] ?? 'no token in the e-mail';
+  return { recovered, firing, requests, token };
+}

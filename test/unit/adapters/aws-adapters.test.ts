@@ -3,7 +3,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSfnStarter, createSfnTaskControl } from '../../../shared/adapters/sfn.js';
-import { TaskTokenSpentError } from '../../../shared/errors.js';
+import { TaskNotWaitingYetError, TaskTokenSpentError } from '../../../shared/errors.js';
 import { createSnsPublisher } from '../../../shared/adapters/sns.js';
 import { createDocumentClient } from '../../../shared/stores/dynamo.js';
 
@@ -56,6 +56,16 @@ describe('createSfnTaskControl', () => {
 
     await expect(tasks.succeed('token-1', { approvedBy: 'maya' })).rejects.toBeInstanceOf(TaskTokenSpentError);
     await expect(tasks.fail('token-1', 'ApprovalRejected', 'no')).rejects.toBeInstanceOf(TaskTokenSpentError);
+  });
+
+  it("answers the local runtime's TaskNotWaitingYet (a restarted execution not back at its wait) with TaskNotWaitingYetError: the token is not spent", async () => {
+    const refusal = Object.assign(new Error('the execution is not back at its wait yet'), { name: 'TaskNotWaitingYet' });
+    sfn.on(SendTaskSuccessCommand).rejects(refusal);
+    sfn.on(SendTaskFailureCommand).rejects(refusal);
+    const tasks = createSfnTaskControl(new SFNClient({}));
+
+    await expect(tasks.succeed('token-1', { approvedBy: 'maya' })).rejects.toBeInstanceOf(TaskNotWaitingYetError);
+    await expect(tasks.fail('token-1', 'ApprovalRejected', 'no')).rejects.toBeInstanceOf(TaskNotWaitingYetError);
   });
 
   it('lets other errors through: a throttled call may be repeated', async () => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { RECONCILER_METRIC } from '../../../shared/adapters/metric-names.js';
 import { newIncident } from '../../../shared/domain/incident.js';
-import { TaskTokenSpentError } from '../../../shared/errors.js';
+import { TaskNotWaitingYetError, TaskTokenSpentError } from '../../../shared/errors.js';
 import { commandAnswerMarker, handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { type ApprovalResumeDeps, resumeRecordedDecisions } from '../../../shared/reconcile/approval-resumes.js';
@@ -154,6 +154,28 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
     expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_too_late');
     expect(await approvals.pending(INDEXED_REPOSITORY, PENDING_PULL_REQUEST)).toEqual([]);
+    expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it('keeps a decision whose execution is not back at its wait yet (a restarted local runtime) and resumes it on the next run', async () => {
+    // Prepare: the first call finds the execution running again from its first state, the token not re-issued yet.
+    const { reconciler, incidents, approvalResumes } = await approvalWhoseHandlerDied();
+    let reissued = false;
+    const tasks = taskPort(() => (reissued ? null : new TaskNotWaitingYetError('TaskNotWaitingYet: the execution is not back at its wait yet')));
+
+    // Act
+    const early = await resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), OPTIONS);
+    const kept = await incidents.get(PENDING_INCIDENT);
+    reissued = true;
+    const next = await resumeRecordedDecisions(reconciler(tasks, new Date('2026-11-20T10:17:00Z')), OPTIONS);
+
+    // Assert: neither spent nor failed at first (no failure counted, nobody paged); the decision, its token and its
+    // entry kept and not left taken; the next run resumes it.
+    expect(early).toMatchObject({ resumed: [], spent: [], failed: [], abandoned: [], notWaitingYet: [PENDING_INCIDENT] });
+    expect(kept?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: 'token-1', resumeTakenAt: null });
+    expect(next).toMatchObject({ resumed: [PENDING_INCIDENT], notWaitingYet: [] });
+    expect(tasks.calls).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect((await incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ taskToken: null });
     expect(approvalResumes.entries.size).toBe(0);
   });
 

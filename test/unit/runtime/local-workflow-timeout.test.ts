@@ -5,7 +5,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ExecutionRecord, startLocalWorkflow } from '../../../infra/local/local-workflow.js';
 import { createSfnTaskControl } from '../../../shared/adapters/sfn.js';
-import { TaskTokenSpentError } from '../../../shared/errors.js';
+import { TaskNotWaitingYetError, TaskTokenSpentError } from '../../../shared/errors.js';
 import { pipelineDefinition } from '../../support/pipeline-asl.js';
 
 /**
@@ -19,16 +19,23 @@ const AWAIT_APPROVAL = pipelineDefinition.States.AwaitApproval as { Parameters: 
 /** An execution's input as the pipeline's AwaitApproval reads it: Remediate's result holds the wait's seconds. */
 const waitingInput = (timeoutSeconds: number) => JSON.stringify({ trigger: { source: 'github' }, execution: {}, Payload: { timeoutSeconds } });
 
-function aslFile(): string {
+/**
+ * The machine: AwaitApproval then Notify, after a `Prepare` task (a stand-in for the stages before the wait) when asked;
+ * with `retried`, AwaitApproval retries a RetryableError once and also passes the context object's state name.
+ */
+function aslFile(options: { prepare?: boolean; retried?: boolean } = {}): string {
+  const prepare = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:prepare', ResultPath: null, Next: 'AwaitApproval' };
   const definition = {
-    StartAt: 'AwaitApproval',
+    StartAt: options.prepare ? 'Prepare' : 'AwaitApproval',
     States: {
+      ...(options.prepare ? { Prepare: prepare } : {}),
       AwaitApproval: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         // As statemachines/incident-pipeline.asl.json passes it (its own Parameters and timeout path, so the two cannot
         // drift): the timeout both in the Payload and where the path reads it, the wait's start from the context object.
-        Parameters: AWAIT_APPROVAL.Parameters,
+        Parameters: options.retried ? { ...(AWAIT_APPROVAL.Parameters as object), 'stateName.$': '$$.State.Name' } : AWAIT_APPROVAL.Parameters,
+        ...(options.retried ? { Retry: [{ ErrorEquals: ['RetryableError'], IntervalSeconds: 1, MaxAttempts: 1 }] } : {}),
         TimeoutSecondsPath: AWAIT_APPROVAL.TimeoutSecondsPath,
         ResultPath: '$.approval',
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalError', Next: 'Notify' }],
@@ -107,6 +114,33 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     expect(new Date(entered).toISOString()).toBe(payloads[0]?.waitStartedAt);
     expect(entered).toBeGreaterThanOrEqual(before);
     expect(entered).toBeLessThanOrEqual(Date.now());
+  }, 15_000);
+
+  it("gives a retried state's attempts the context object's State node AWS documents: its Name, its RetryCount, and the EnteredTime of its entry", async () => {
+    // Prepare: the approval request fails once (a RetryableError, which AwaitApproval retries) and is asked again.
+    const requests: Array<{ stateName?: unknown; Payload: { waitStartedAt?: unknown; waitRetryCount?: unknown } }> = [];
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 50,
+      tokenTasks: {
+        AwaitApproval: async (input) => {
+          requests.push(input as (typeof requests)[number]);
+          if (requests.length === 1) throw Object.assign(new Error('GitHub answered 502'), { name: 'RetryableError' });
+          return {};
+        },
+      },
+      tasks: { Notify: async () => ({}) },
+    });
+    close = () => workflow.close();
+    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+    // Act
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'retried-request', input: waitingInput(60) }));
+
+    // Assert: the retry is counted, and both attempts name the state and its one entry (a retry does not enter the
+    // state again: the interpreter, as Step Functions' history, has one StateEntered for the state and its retries).
+    await vi.waitFor(() => expect(requests).toHaveLength(2), { timeout: 5_000 });
+    expect(requests.map((r) => [r.stateName, r.Payload.waitRetryCount])).toEqual([['AwaitApproval', 0], ['AwaitApproval', 1]]);
+    expect(requests[1]?.Payload.waitStartedAt).toBe(requests[0]?.Payload.waitStartedAt);
   }, 15_000);
 
   it('ends a wait resumed after a restart when it began, not a whole timeout after the restart', async () => {
@@ -220,5 +254,51 @@ describe('local Step Functions: one timer owns an approval wait’s end', () => 
     expect(timeouts[0]).toBeGreaterThanOrEqual(end);
     expect(timeouts[0]! - end).toBeLessThan(500);
     expect(waitsEnded).toBe(1);
+  }, 20_000);
+});
+
+/**
+ * A decision sent with the token of an execution the runtime restarted, before the execution is back at its wait (it
+ * runs again from its first state). Was: TaskDoesNotExist, which the reconciler takes for a spent token: it forgot an
+ * e-mailed approval it had carried over, and the wait later timed out and paged although on-call had answered.
+ */
+describe('local Step Functions: the token of a wait cut off by a restart', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  it('is answered TaskNotWaitingYet until the restarted execution is back at its wait, then decides it, then is spent', async () => {
+    // Prepare: an execution parked at its wait, and the runtime stopped (its record stays running, its wait recorded).
+    const registry = memoryRegistry();
+    let token = '';
+    let approval: unknown = null;
+    let release: () => void = () => {};
+    const prepared = { held: Promise.resolve() };
+    const options = {
+      aslPath: aslFile({ prepare: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      tokenTasks: { AwaitApproval: async (input: unknown) => { token = (input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken; return {}; } },
+      tasks: { Prepare: async () => { await prepared.held; return {}; }, Notify: async (input: unknown) => { approval = (input as { approval?: unknown }).approval ?? null; return {}; } },
+    };
+    const first = await startLocalWorkflow(options);
+    await new SFNClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+      .send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'restarted-wait', input: waitingInput(600) }));
+    await vi.waitFor(() => expect(first.waiting()).toBe(1), { timeout: 5_000 });
+    await first.close();
+    prepared.held = new Promise<void>((resolve) => { release = resolve; });
+    const second = await startLocalWorkflow(options);
+    close = async () => { release(); await second.close(); };
+    await second.resumeRunning();
+    const tasks = createSfnTaskControl(new SFNClient({ endpoint: second.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+
+    // Act: a decision while the execution runs again before its wait; another once it is back at it; a third after.
+    const early = await tasks.succeed(token, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => error);
+    release();
+    await vi.waitFor(() => expect(second.waiting()).toBe(1), { timeout: 5_000 });
+    await tasks.succeed(token, { approvedBy: 'oncall-ana' });
+    await vi.waitFor(() => expect(approval).toEqual({ approvedBy: 'oncall-ana' }), { timeout: 5_000 });
+    const late = await tasks.succeed(token, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => error);
+
+    // Assert: not yet (the decision is to be sent again), then taken, then spent.
+    expect(early).toBeInstanceOf(TaskNotWaitingYetError);
+    expect(late).toBeInstanceOf(TaskTokenSpentError);
   }, 20_000);
 });

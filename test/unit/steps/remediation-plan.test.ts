@@ -246,6 +246,31 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect(requested?.approval).toMatchObject({ status: 'pending', expiresAt: '2026-11-20T15:50:00.000Z' });
   });
 
+  /*
+   * A retried AwaitApproval (its request failed: GitHub 5xx, the write budget, Lambda throttled) runs a new attempt,
+   * with a new token and a wait of its own that Step Functions times out from that attempt. `$$.State.EnteredTime` on
+   * it is the state's first entry or the attempt's: the AWS documentation does not say. Taken as the start, the first
+   * entry recorded an end up to hours early (the earlier attempts and their backoff), and a `/guard` command answered
+   * after it with a spent token was told the wait had ended where "already decided" was right.
+   */
+  it.each([
+    ['the state\'s first entry', '2026-11-20T09:20:00.000Z'],
+    ['the retried attempt\'s own entry', '2026-11-20T09:59:59.000Z'],
+  ])('records the end of a retried wait from its own attempt, when EnteredTime is %s', async (_, enteredTime) => {
+    // Prepare: the third retry runs at 10:00 (the clock), with a new token, for a 6-hour wait.
+    const { requested } = await waitingFixPr({ timeoutSeconds: 21_600, waitStartedAt: enteredTime, waitRetryCount: 3 });
+
+    // Assert: counted from this attempt (its request, which Step Functions makes as the attempt starts), whichever
+    // entry EnteredTime names.
+    expect(requested?.approval).toMatchObject({ status: 'pending', taskToken: 'token-1', expiresAt: '2026-11-20T16:00:00.000Z' });
+  });
+
+  it('counts the wait of a first attempt (RetryCount 0) from EnteredTime, however late its request runs', async () => {
+    const { requested } = await waitingFixPr({ timeoutSeconds: 21_600, waitStartedAt: '2026-11-20T09:50:00.000Z', waitRetryCount: 0 });
+
+    expect(requested?.approval).toMatchObject({ status: 'pending', expiresAt: '2026-11-20T15:50:00.000Z' });
+  });
+
   it('keeps the recorded end of the wait when the request with the same task token runs again later', async () => {
     // Prepare: the request was made at 10:00 for a 6-hour wait; its step runs again 10 minutes later with the same
     // token (a retried invocation, an execution resumed after a crash), whose wait still ends at 16:00.
