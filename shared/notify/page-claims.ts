@@ -1,6 +1,6 @@
 import { OPEN_ALARM_INCIDENTS_READ, alarmEpisodeAfter } from '../domain/alarm-incident.js';
 import type { Incident } from '../domain/incident.js';
-import { failureTimeOf } from '../domain/recovery.js';
+import { failureTimeOf, firedAtOf } from '../domain/recovery.js';
 import { alarmScope } from '../domain/trigger.js';
 import type { EscalationLedger, EscalationOccurrence, EscalationTally } from '../ports.js';
 import { recordTakingOver } from './claim-take-over.js';
@@ -69,7 +69,7 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   // it is never held back for a group, whose digest may have gone out while it waited.
   if (followsApprovalOrRunbook(incident)) return { send: true, tally, claims: [problem], note: '' };
   // Grouped by when the alarms fired (their own state-change times), not when each was delivered.
-  const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
+  const firedAt = firedAtOf(incident);
   const at = Number.isFinite(firedAt) ? new Date(firedAt) : problem.at;
   // A time ahead of the handling clock (a forged or replayed event, a wrong clock) would lead a group every real
   // alarm until then joins: such an alarm pages as its own and leaves the group alone.
@@ -212,7 +212,7 @@ const groupDigestKey = (start: string) => `${ALARM_GROUP_KEY}:${start}:digest`;
  * groupAlarmPage); whether it did lead one is the ledger's to say (an item at that start exists only if so).
  */
 function groupStartIfLead(lead: Incident): string | null {
-  const firedAt = Date.parse(lead.alarm?.stateChangedAt ?? '');
+  const firedAt = firedAtOf(lead);
   return Number.isFinite(firedAt) ? new Date(firedAt).toISOString() : null;
 }
 
