@@ -124,7 +124,8 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
     return { send: false, detail: `counted on the alarm storm that goes on (this group continues one): alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; ${namedIn}` };
   }
   if (stormed.send) {
-    const note = ` This is an alarm storm: ${group.windowCount} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; the ones that fire until ${end} are counted on this page, and a digest at ${end} names them all.`;
+    const digests = part === 1 ? `a digest at ${end} names them all` : "the group's digests name them all (the next one at the reconciler's next run)";
+    const note = ` This is an alarm storm: ${group.windowCount} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; the ones that fire until ${end} are counted on this page, and ${digests}.`;
     return { send: true, tally, claims: [problem, storm], note, storm: { alarms: group.windowCount } };
   }
   if (stormed.alreadySent) return { send: false, detail: countedDetail(stormed) };
@@ -161,7 +162,7 @@ async function stormGoesOn(
   const goesOn = await deps.escalationLedger.record({
     ...groupDigestEntry(group.start, 1, { incidentId: `${incident.id}:storm-goes-on`, member: `(the alarm storm of the group that started at ${group.previous} goes on)` }, true), beforeDigest: true,
   });
-  if (goesOn.digestClaimed) return null;
+  if (!countedOnDigest(goesOn)) return null;
   await deps.escalationLedger.record({ ...marker, at: new Date(group.previous) });
   return group.previous;
 }
@@ -197,7 +198,7 @@ async function countOnFiringChild(occurrence: EscalationOccurrence, incident: In
     for (const start of new Set(paged.map(groupStartIfLead).filter((led): led is string => led !== null))) {
       // Only counted on an item a group's lead opened (never opened here), and refused once its digest was claimed.
       const counted = await deps.escalationLedger.record({ ...groupDigestEntry(start, 1, { incidentId: incident.id, member: alarm.name }, false), beforeDigest: true });
-      if (!counted.send && !counted.digestClaimed && counted.windowCount > 1) {
+      if (!counted.send && countedOnDigest(counted) && counted.windowCount > 1) {
         const end = new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString();
         return { send: false, detail: `counted on the alarm group led by the page of its child alarm ${child}, which still fires (the composite names it in triggeringAlarms): named in its digest at ${end}` };
       }
@@ -205,6 +206,9 @@ async function countOnFiringChild(occurrence: EscalationOccurrence, incident: In
   }
   return null;
 }
+
+/** Whether a `beforeDigest` occurrence was counted on a digest that will name it: not refused (claimed, full), nor absent. */
+const countedOnDigest = (tally: EscalationTally) => tally.windowStart !== null && !tally.digestClaimed && !tally.digestFull;
 
 /** The ledger item whose digest names the alarms of the group that started at `start` (its `part`, from 1). */
 const groupDigestKey = (start: string, part = 1) => `${ALARM_GROUP_KEY}:${start}:digest${part === 1 ? '' : `:${part}`}`;
@@ -233,7 +237,7 @@ async function nameOnGroupDigest(start: string, alarm: { incidentId: string; mem
       await deps.escalationLedger.record(groupDigestEntry(start, part, marker, true));
       tally = await deps.escalationLedger.record(named);
     }
-    if (tally.windowStart !== null && !tally.digestClaimed && !tally.digestFull) return part;
+    if (countedOnDigest(tally)) return part;
   }
   return null;
 }

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EscalationDigests } from '../../shared/ports.js';
 import { MAX_SEEN_PER_WINDOW, createDynamoEscalationDigests, createDynamoEscalationLedger, escalationLedgerKey } from '../../shared/stores/escalation-ledger.js';
+import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { analyzeStep } from '../../shared/steps/analyze.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { notifyStep } from '../../shared/steps/notify.js';
+import { remediateStep } from '../../shared/steps/remediate.js';
 import { alarmPagedAt } from '../support/alarm-approvals.js';
+import { compositeEvent } from '../support/alarm-events.js';
 import { stepDeps } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
@@ -101,4 +107,37 @@ describe('alarm group digests', () => {
     expect(sent[1]?.members).toContain('stock-c-5xx');
   });
 
+
+  it("names a composite alarm whose child's group digest names as many alarms as it can remember on the group's next digest", async () => {
+    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
+    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
+    const { deps, published } = stepDeps({ escalationLedger });
+    await firedAt(deps, '2026-11-23T10:00:00.000Z', 'ship-a-5xx');
+    await fillGroupDigest('2026-11-23T10:00:00.000Z', MAX_SEEN_PER_WINDOW);
+
+    // A composite naming the child that led the group fires a minute later.
+    const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(compositeEvent('g42', '2026-11-23T10:01:00.000+0000', [['ship-a-5xx', '2026-11-23T10:00:00.000+0000']], 'ship-service-health')));
+    deps.clock = () => new Date('2026-11-23T10:01:00.000Z');
+    for (const step of [classifyStep, analyzeStep, remediateStep, notifyStep]) await step({ trigger }, deps);
+
+    // The child's group digest can name no more: not counted there, the composite joins the group as any alarm (its
+    // second: grouped, no page) and is named on the group's next digest.
+    expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('ship-a-5xx')]);
+    const composite = (await deps.incidents.get(trigger.incidentId))!;
+    expect(composite.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining('next digest') });
+    const sent = await claimDue(digests, new Date('2026-11-23T10:06:00.000Z'), '2026-11-23T10:00');
+    expect(sent.filter((d) => d.members?.includes('ship-service-health')).map((d) => d.problemKey)).toEqual(['alarm-group:2026-11-23T10:00:00.000Z:digest:2']);
+  });
 });
+
+/** The digest item of the group that started at `start`, made to name `size` alarms (fillers added to its own). */
+async function fillGroupDigest(start: string, size: number) {
+  const key = escalationLedgerKey(`alarm-group:${start}:digest`);
+  const { Item: item } = await store.documents().send(new GetCommand({ TableName: 'incidents', Key: key }));
+  const own = [...((item?.seen as Set<string> | undefined) ?? [])];
+  const filler = Array.from({ length: size - own.length }, (_, i) => `filler-${i}`);
+  await store.documents().send(new PutCommand({
+    TableName: 'incidents',
+    Item: { ...item, ...key, windowCount: size, total: size, seen: new Set([...own, ...filler]), members: new Set([...((item?.members as Set<string> | undefined) ?? []), ...filler]) },
+  }));
+}
