@@ -128,6 +128,22 @@ describe('alarm group digests', () => {
     const sent = await claimDue(digests, new Date('2026-11-23T10:06:00.000Z'), '2026-11-23T10:00');
     expect(sent.filter((d) => d.members?.includes('ship-service-health')).map((d) => d.problemKey)).toEqual(['alarm-group:2026-11-23T10:00:00.000Z:digest:2']);
   });
+
+  it("sends the storm page for a group's third alarm handled after its digest went, saying the group's next digest names the rest", async () => {
+    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
+    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
+    const { deps, published } = stepDeps({ escalationLedger });
+    await firedAt(deps, '2026-11-25T10:00:00.000Z', 'cart-a-5xx');
+    await firedAt(deps, '2026-11-25T10:01:00.000Z', 'cart-b-5xx');
+    const digest = (await claimDue(digests, new Date('2026-11-25T10:06:00.000Z'), '2026-11-25T10:00')).at(0);
+    await digests.sent(digest!);
+
+    // Fired at 10:02, handled at 10:07: the group's third alarm, a storm on-call has not heard of yet.
+    await firedAt(deps, '2026-11-25T10:02:00.000Z', 'cart-c-5xx', '2026-11-25T10:07:00.000Z');
+
+    expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('cart-a-5xx'), expect.stringContaining('[ALARM STORM')]);
+    expect(published[1]?.message).toContain("the group's digests name them all (the next one at the reconciler's next run)");
+  });
 });
 
 /** The digest item of the group that started at `start`, made to name `size` alarms (fillers added to its own). */
