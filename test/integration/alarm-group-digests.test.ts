@@ -25,6 +25,12 @@ afterAll(async () => {
 
 const firedAt = alarmPagedAt;
 
+/** The steps' deps over the escalation ledger's DynamoDB items, and the reconciler's side of them. */
+function overTheLedger() {
+  const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
+  return { ...stepDeps({ escalationLedger }), digests: createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' }) };
+}
+
 /** The digests of groups that started at `startPrefix` (a minute) due at `now`, claimed, first part first. */
 async function claimDue(digests: EscalationDigests, now: Date, startPrefix: string) {
   const due = (await digests.due(now, { limit: 20, lookbackHours: 48 })).filter((entry) => entry.windowStart.startsWith(startPrefix));
@@ -34,9 +40,7 @@ async function claimDue(digests: EscalationDigests, now: Date, startPrefix: stri
 
 describe('alarm group digests', () => {
   it("still names a group's grouped alarms when the next group opened before the reconciler sent its digest", async () => {
-    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
-    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
-    const { deps, published } = stepDeps({ escalationLedger });
+    const { deps, published, digests } = overTheLedger();
     await firedAt(deps, '2026-11-20T10:00:00.000Z', 'orders-a-5xx');
     await firedAt(deps, '2026-11-20T10:01:00.000Z', 'orders-b-5xx');
     await firedAt(deps, '2026-11-20T10:02:00.000Z', 'orders-c-5xx');
@@ -59,9 +63,7 @@ describe('alarm group digests', () => {
 
   it("names an alarm that fired within a group but reached Notify after its digest was claimed on the group's next digest, and pages nobody for it", async () => {
     // Alarms of their own: the test above's still fire, and their 24-hour windows would count these.
-    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
-    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
-    const { deps, published } = stepDeps({ escalationLedger });
+    const { deps, published, digests } = overTheLedger();
     await firedAt(deps, '2026-11-21T10:00:00.000Z', 'billing-a-5xx');
     await firedAt(deps, '2026-11-21T10:01:00.000Z', 'billing-b-5xx');
     await firedAt(deps, '2026-11-21T10:02:00.000Z', 'billing-c-5xx');
@@ -83,18 +85,10 @@ describe('alarm group digests', () => {
   });
 
   it('names the alarms of a group on its next digest once its digest names as many as it can remember (1,000)', async () => {
-    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
-    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
-    const { deps, published } = stepDeps({ escalationLedger });
+    const { deps, published, digests } = overTheLedger();
     await firedAt(deps, '2026-11-22T10:00:00.000Z', 'stock-a-5xx');
     // The group's digest item names as many alarms as it can remember but one (a storm of 999 alarms so far).
-    const start = '2026-11-22T10:00:00.000Z';
-    const { Item: item } = await store.documents().send(new GetCommand({ TableName: 'incidents', Key: escalationLedgerKey(`alarm-group:${start}:digest`) }));
-    const filler = Array.from({ length: MAX_SEEN_PER_WINDOW - 2 }, (_, i) => `stock-filler-${i}`);
-    await store.documents().send(new PutCommand({
-      TableName: 'incidents',
-      Item: { ...item, windowCount: MAX_SEEN_PER_WINDOW - 1, total: MAX_SEEN_PER_WINDOW - 1, seen: new Set([...(item?.seen as Set<string>), ...filler]), members: new Set([...(item?.members as Set<string>), ...filler]) },
-    }));
+    await fillGroupDigest('2026-11-22T10:00:00.000Z', MAX_SEEN_PER_WINDOW - 1);
 
     await firedAt(deps, '2026-11-22T10:01:00.000Z', 'stock-b-5xx');
     await firedAt(deps, '2026-11-22T10:02:00.000Z', 'stock-c-5xx');
@@ -109,9 +103,7 @@ describe('alarm group digests', () => {
 
 
   it("names a composite alarm whose child's group digest names as many alarms as it can remember on the group's next digest", async () => {
-    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
-    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
-    const { deps, published } = stepDeps({ escalationLedger });
+    const { deps, published, digests } = overTheLedger();
     await firedAt(deps, '2026-11-23T10:00:00.000Z', 'ship-a-5xx');
     await fillGroupDigest('2026-11-23T10:00:00.000Z', MAX_SEEN_PER_WINDOW);
 
@@ -130,9 +122,7 @@ describe('alarm group digests', () => {
   });
 
   it("sends the storm page for a group's third alarm handled after its digest went, saying the group's next digest names the rest", async () => {
-    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
-    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
-    const { deps, published } = stepDeps({ escalationLedger });
+    const { deps, published, digests } = overTheLedger();
     await firedAt(deps, '2026-11-25T10:00:00.000Z', 'cart-a-5xx');
     await firedAt(deps, '2026-11-25T10:01:00.000Z', 'cart-b-5xx');
     const digest = (await claimDue(digests, new Date('2026-11-25T10:06:00.000Z'), '2026-11-25T10:00')).at(0);
