@@ -395,7 +395,8 @@ export interface EscalationOccurrence {
   member?: string;
   /**
    * Counted only while the window's digest is not claimed yet (an alarm group's): an occurrence recorded as "named in
-   * its digest" must be in the digest that goes out, and one that comes after the claim is refused (`digestClaimed`).
+   * its digest" must be in the digest that goes out, and one that comes after the claim is refused (`digestClaimed`);
+   * so is one the window has no room to remember, and so to name (`digestFull`, see MAX_SEEN_PER_WINDOW).
    */
   beforeDigest?: boolean;
 }
@@ -420,6 +421,8 @@ export interface EscalationTally {
   owner?: string;
   /** A `beforeDigest` occurrence the window's digest was claimed (or sent) before: it was not counted. */
   digestClaimed?: boolean;
+  /** A `beforeDigest` occurrence the window remembers no more of (its digest names as many as it can): it was not counted. */
+  digestFull?: boolean;
 }
 
 /**

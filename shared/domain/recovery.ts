@@ -79,6 +79,14 @@ export function failureTimeOf(incident: Pick<Incident, 'failedAt' | 'createdAt'>
   return Date.parse(incident.failedAt ?? incident.createdAt);
 }
 
+/**
+ * When an alarm incident's alarm fired: its own state-change time (epoch ms; NaN when unreadable or not an alarm), not
+ * when the event reached the guard. Alarm groups and episodes go by it: deliveries come late and out of order.
+ */
+export function firedAtOf(incident: Pick<Incident, 'alarm'>): number {
+  return Date.parse(incident.alarm?.stateChangedAt ?? '');
+}
+
 /** Whole seconds from the failure to `at`, never negative; 0 when the failure's time cannot be read. */
 export function secondsToRecovery(incident: Pick<Incident, 'failedAt' | 'createdAt'>, at: Date): number {
   const since = failureTimeOf(incident);

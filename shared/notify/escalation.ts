@@ -488,13 +488,61 @@ const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
 const moreTimes = (n: number) => `${n} more time${n === 1 ? '' : 's'}`;
 
 /**
+ * The names one digest message lists at most, in bytes once JSON-encoded, as the SNS publisher sends the e-mail text
+ * (inside its per-protocol message): 100 KB leaves the rest of the message (headings, links, the chat rendering, the
+ * subject and attributes) far more than it needs under SNS's 256 KB limit, whatever characters the names hold.
+ */
+const DIGEST_NAMES_BYTES_PER_MESSAGE = 100_000;
+
+/** Which of the messages a digest is split over this one is (see {@link renderDigestMessages}). */
+interface DigestPart {
+  index: number;
+  of: number;
+}
+
+/**
+ * The digest as the messages that send it: one, unless the names it lists (an alarm group's, up to the 1,000 its item
+ * remembers, each up to 200 characters) take more than {@link DIGEST_NAMES_BYTES_PER_MESSAGE}; then the names are
+ * split over as many messages as they need, each a whole digest saying which part it is, so every name goes out.
+ */
+export function renderDigestMessages(digest: EscalationDigest, incident: Incident | null): EscalationMessage[] {
+  const parts = namesPerMessage((digest.members ?? []).map(untrusted));
+  if (parts.length <= 1) return [renderDigest(digest, incident)];
+  return parts.map((names, i) => digestMessage(digest, incident, { names, part: { index: i + 1, of: parts.length } }));
+}
+
+/** `names` in order, in runs of at most {@link DIGEST_NAMES_BYTES_PER_MESSAGE} (a name longer than that alone). */
+function namesPerMessage(names: string[]): string[][] {
+  const encoder = new TextEncoder();
+  const runs: string[][] = [];
+  let bytes = Infinity;
+  for (const name of names) {
+    // JSON-encoded without its quotes, and the ", " before it.
+    const cost = encoder.encode(JSON.stringify(name)).length;
+    if (bytes + cost > DIGEST_NAMES_BYTES_PER_MESSAGE) {
+      runs.push([]);
+      bytes = 0;
+    }
+    runs.at(-1)!.push(name);
+    bytes += cost;
+  }
+  return runs;
+}
+
+/**
  * The digest of a window that ended with repeats no page reported: what, how many more times, first and last
  * seen, the links of the latest occurrence. Same publisher, attributes (plus `kind=digest`) and chat thread as the
  * escalation it follows. `incident` is the latest occurrence, or null when it is gone (TTL) or was not recorded.
+ * Every name it has is listed: what is sent goes through {@link renderDigestMessages}, which bounds them per message.
  */
 export function renderDigest(digest: EscalationDigest, incident: Incident | null, executionArn?: unknown): EscalationMessage {
+  return digestMessage(digest, incident, { names: (digest.members ?? []).map(untrusted), part: null }, executionArn);
+}
+
+function digestMessage(digest: EscalationDigest, incident: Incident | null, listed: { names: string[]; part: DigestPart | null }, executionArn?: unknown): EscalationMessage {
   const label = untrusted(digest.label);
   const summary = `${label}, seen ${moreTimes(digest.repeats)} since the escalation at ${digest.windowStart}`;
+  const { names, part } = listed;
   const lines: string[] = [
     `Still happening: ${summary}. No page went out for these repeats.`,
     '',
@@ -502,8 +550,8 @@ export function renderDigest(digest: EscalationDigest, incident: Incident | null
     `Last seen: ${digest.lastSeen}.`,
     `The window of one escalation per problem ended at ${digest.dueAt}: the next occurrence pages again.`,
     '',
-    // An alarm group's digest names the alarms counted on its pages (at most the first 1,000 the window remembered).
-    ...(digest.members?.length ? [`Counted in this window: ${digest.members.slice(0, 200).map((member) => untrusted(member)).join(', ')}${digest.members.length > 200 ? `, and ${digest.members.length - 200} more` : ''}.`, ''] : []),
+    // An alarm group's digest names the alarms counted on its pages.
+    ...(names.length ? [`Counted in this window${part ? ` (part ${part.index} of ${part.of}: the names are split over ${part.of} messages)` : ''}: ${names.join(', ')}.`, ''] : []),
   ];
   const needed = incident ? needs(guardHandoff(incident), incident.status === 'resolved', false) : null;
   if (incident) {
@@ -514,12 +562,13 @@ export function renderDigest(digest: EscalationDigest, incident: Incident | null
   if (execution) links.push(['Execution', execution]);
   for (const [linkLabel, url] of links) lines.push(`${linkLabel}: ${url}`);
   if (incident) lines.push(`Incident: ${incident.id} (the latest occurrence)`);
-  const title = subject(`[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}: `, redactOrWithhold(digest.label));
-  const chatTitleText = chatTitle(`[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}: `, redactOrWithhold(digest.label));
+  const prefix = `[Pipeline Guard] Still happening, ${moreTimes(digest.repeats)}${part ? ` (${part.index} of ${part.of})` : ''}: `;
+  const title = subject(prefix, redactOrWithhold(digest.label));
+  const chatTitleText = chatTitle(prefix, redactOrWithhold(digest.label));
   const chat: ChatNotification = {
     version: '1.0',
     source: 'custom',
-    id: `digest:${digest.problemKey}:${digest.windowStart}`.slice(0, 200),
+    id: `digest:${digest.problemKey}:${digest.windowStart}`.slice(0, 190) + (part ? `:${part.index}` : ''),
     content: {
       textType: 'client-markdown',
       title: chatTitleText,

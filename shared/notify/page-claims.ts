@@ -1,6 +1,6 @@
 import { OPEN_ALARM_INCIDENTS_READ, alarmEpisodeAfter } from '../domain/alarm-incident.js';
 import type { Incident } from '../domain/incident.js';
-import { failureTimeOf } from '../domain/recovery.js';
+import { failureTimeOf, firedAtOf } from '../domain/recovery.js';
 import { alarmScope } from '../domain/trigger.js';
 import type { EscalationLedger, EscalationOccurrence, EscalationTally } from '../ports.js';
 import { recordTakingOver } from './claim-take-over.js';
@@ -31,6 +31,15 @@ const ALARM_GROUP_KEY = 'alarm-group';
  * a new group is a quiet gap, and the next alarm is a new outage that pages. 5 minutes: a group's own length.
  */
 const STORM_GOES_ON_MINUTES = ALARM_GROUP_MINUTES;
+
+/**
+ * Parts of an alarm group's digest: the group's own (`…:<start>:digest`) names its alarms while it is unclaimed and
+ * remembers fewer than MAX_SEEN_PER_WINDOW; an alarm of the group handled after that digest was claimed (its Notify
+ * ran late: a backlog, a retry, a redrive) or filled up is named on the next part (`…:<start>:digest:2`, …), due at
+ * the group's end like the first, so the reconciler's next run sends it. 10: 10,000 alarms of one group, or alarms
+ * handled late over ten reconciler runs (50 minutes). An alarm that finds every part claimed or full pages as its own.
+ */
+export const MAX_GROUP_DIGEST_PARTS = 10;
 
 export interface PageClaimDeps {
   escalationLedger: EscalationLedger;
@@ -69,17 +78,15 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   // it is never held back for a group, whose digest may have gone out while it waited.
   if (followsApprovalOrRunbook(incident)) return { send: true, tally, claims: [problem], note: '' };
   // Grouped by when the alarms fired (their own state-change times), not when each was delivered.
-  const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
+  const firedAt = firedAtOf(incident);
   const at = Number.isFinite(firedAt) ? new Date(firedAt) : problem.at;
   // A time ahead of the handling clock (a forged or replayed event, a wrong clock) would lead a group every real
   // alarm until then joins: such an alarm pages as its own and leaves the group alone.
   if (at.getTime() > problem.at.getTime() + ALARM_CLOCK_SKEW_MS) return { send: true, tally, claims: [problem], note: '' };
-  const place = (key: string, label: string, digest: boolean): EscalationOccurrence => ({
-    key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest, member: incident.alarm?.name ?? problem.label,
-  });
+  const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });
   // The lead's item is the one the next group opens in place of this one: its counts go with it, so the digest that
   // names the group's alarms is kept on an item of this group's own (`…:<start>:digest`), which nothing replaces.
-  const lead = place(ALARM_GROUP_KEY, `alarms grouped with the page of ${problem.label}`, false);
+  const lead = place(ALARM_GROUP_KEY, `alarms grouped with the page of ${problem.label}`);
   const group = await deps.escalationLedger.record(lead);
   const start = group.windowStart;
   const end = start ? new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString() : 'the end of the group';
@@ -94,35 +101,35 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   // conditional count still decides whether it can be named there); one that fired earlier than that pages alone.
   const own: PageClaim = { send: true, tally, claims: [problem], note: '' };
   if (!start || at.getTime() < Date.parse(start) - ALARM_GROUP_EARLY_MS || at.getTime() > Date.parse(end)) return own;
-  // Every alarm of the group is named on its digest item before any place is claimed (a retry names it again:
-  // counted once), all at the group's start, so its window and its digest's time are the group's. Once the digest is
-  // claimed, nothing more is counted on it: an alarm that comes after (fired in time, handled late) pages as its own.
-  const digest = await deps.escalationLedger.record({
-    ...place(`${ALARM_GROUP_KEY}:${start}:digest`, `alarms grouped with the alarm page at ${start}`, true), at: new Date(start), beforeDigest: true,
-  });
-  if (digest.digestClaimed) return own;
+  // Every alarm of the group is named on a part of its digest before any place is claimed (a retry names it again:
+  // counted once). One handled after the first part was claimed (fired in time, handled late) still takes its place in
+  // the group as it would have on time: on-call has the group's pages, and the next part names it.
+  const part = await nameOnGroupDigest(start, { incidentId: incident.id, member: incident.alarm?.name ?? problem.label }, deps);
+  if (part === null) return own;
+  const namedIn = part === 1 ? `named in its digest at ${end}` : `named in the group's next digest (part ${part}: the parts before were sent or full when this alarm was handled), sent by the reconciler's next run`;
   if (group.send) {
     const storm = await stormGoesOn(problem, incident, { start, at, previous: group.previousSentAt }, deps);
     if (storm) return { send: false, detail: `the alarm storm of the group that started at ${storm} goes on: this group pages nobody, and its digest at ${end} names its alarms` };
     return { send: true, tally, claims: [problem, lead], note: grouping };
   }
   if (group.alreadySent) return { send: false, detail: countedDetail(group) };
-  const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group', false));
+  const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group'));
   if (second.send || second.alreadySent) {
-    return { send: false, detail: `grouped with the alarm page at ${start} (the second alarm of this deployment within ${ALARM_GROUP_MINUTES} minutes of it): named in its digest at ${end}` };
+    return { send: false, detail: `grouped with the alarm page at ${start} (the second alarm of this deployment within ${ALARM_GROUP_MINUTES} minutes of it): ${namedIn}` };
   }
-  const storm = place(`${ALARM_GROUP_KEY}:${start}:storm`, 'the storm page of an alarm group', false);
+  const storm = place(`${ALARM_GROUP_KEY}:${start}:storm`, 'the storm page of an alarm group');
   const stormed = await deps.escalationLedger.record(storm);
   // A group that continues a storm sends no storm page: its third alarm only marks it a storm (for the next group).
   if (stormed.send && (await continuesStorm(start, problem, incident, deps))) {
-    return { send: false, detail: `counted on the alarm storm that goes on (this group continues one): alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; named in its digest at ${end}` };
+    return { send: false, detail: `counted on the alarm storm that goes on (this group continues one): alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; ${namedIn}` };
   }
   if (stormed.send) {
-    const note = ` This is an alarm storm: ${group.windowCount} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; the ones that fire until ${end} are counted on this page, and a digest at ${end} names them all.`;
+    const digests = part === 1 ? `a digest at ${end} names them all` : "the group's digests name them all (the next one at the reconciler's next run)";
+    const note = ` This is an alarm storm: ${group.windowCount} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; the ones that fire until ${end} are counted on this page, and ${digests}.`;
     return { send: true, tally, claims: [problem, storm], note, storm: { alarms: group.windowCount } };
   }
   if (stormed.alreadySent) return { send: false, detail: countedDetail(stormed) };
-  return { send: false, detail: `counted on the alarm storm page of the group that started at ${start}: alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; named in its digest at ${end}` };
+  return { send: false, detail: `counted on the alarm storm page of the group that started at ${start}: alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; ${namedIn}` };
 }
 
 /**
@@ -153,10 +160,9 @@ async function stormGoesOn(
   });
   if (previousStorm.windowStart === null) return null;
   const goesOn = await deps.escalationLedger.record({
-    key: `${ALARM_GROUP_KEY}:${group.start}:digest`, incidentId: `${incident.id}:storm-goes-on`, at: new Date(group.start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true,
-    label: `alarms grouped with the alarm page at ${group.start}`, digest: true, beforeDigest: true, member: `(the alarm storm of the group that started at ${group.previous} goes on)`,
+    ...groupDigestEntry(group.start, 1, { incidentId: `${incident.id}:storm-goes-on`, member: `(the alarm storm of the group that started at ${group.previous} goes on)` }, true), beforeDigest: true,
   });
-  if (goesOn.digestClaimed) return null;
+  if (!countedOnDigest(goesOn)) return null;
   await deps.escalationLedger.record({ ...marker, at: new Date(group.previous) });
   return group.previous;
 }
@@ -191,11 +197,8 @@ async function countOnFiringChild(occurrence: EscalationOccurrence, incident: In
     const paged = (await deps.incidents.listOpenInScope(alarmScope(`${prefix}${child}`), OPEN_ALARM_INCIDENTS_READ)).filter(pagedItself);
     for (const start of new Set(paged.map(groupStartIfLead).filter((led): led is string => led !== null))) {
       // Only counted on an item a group's lead opened (never opened here), and refused once its digest was claimed.
-      const counted = await deps.escalationLedger.record({
-        key: groupDigestKey(start), incidentId: incident.id, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: false,
-        label: `alarms grouped with the alarm page at ${start}`, digest: true, member: alarm.name, beforeDigest: true,
-      });
-      if (!counted.send && !counted.digestClaimed && counted.windowCount > 1) {
+      const counted = await deps.escalationLedger.record({ ...groupDigestEntry(start, 1, { incidentId: incident.id, member: alarm.name }, false), beforeDigest: true });
+      if (!counted.send && countedOnDigest(counted) && counted.windowCount > 1) {
         const end = new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString();
         return { send: false, detail: `counted on the alarm group led by the page of its child alarm ${child}, which still fires (the composite names it in triggeringAlarms): named in its digest at ${end}` };
       }
@@ -204,15 +207,47 @@ async function countOnFiringChild(occurrence: EscalationOccurrence, incident: In
   return null;
 }
 
-/** The ledger item whose digest names the alarms of the group that started at `start`. */
-const groupDigestKey = (start: string) => `${ALARM_GROUP_KEY}:${start}:digest`;
+/** Whether a `beforeDigest` occurrence was counted on a digest that will name it: not refused (claimed, full), nor absent. */
+const countedOnDigest = (tally: EscalationTally) => tally.windowStart !== null && !tally.digestClaimed && !tally.digestFull;
+
+/** The ledger item whose digest names the alarms of the group that started at `start` (its `part`, from 1). */
+const groupDigestKey = (start: string, part = 1) => `${ALARM_GROUP_KEY}:${start}:digest${part === 1 ? '' : `:${part}`}`;
+
+/** An occurrence on part `part` of the digest of the group that started at `start` (all at the start: its window). */
+function groupDigestEntry(start: string, part: number, named: { incidentId: string; member: string }, mayOpen: boolean): EscalationOccurrence {
+  return {
+    key: groupDigestKey(start, part), incidentId: named.incidentId, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen,
+    label: `alarms grouped with the alarm page at ${start}${part === 1 ? '' : ` (part ${part})`}`, digest: true, member: named.member,
+  };
+}
+
+/**
+ * Names an alarm of the group that started at `start` on the first part of the group's digest that is neither claimed
+ * nor full ({@link MAX_GROUP_DIGEST_PARTS}), each count conditional on that (`beforeDigest`), so that the part that
+ * counts it is the one that goes out with its name. The part it was named on; null when every part was claimed or full.
+ * A later part is opened by a marker (saying what it continues) before its first alarm is counted on it: a digest is
+ * due only for a window with repeats, and a part's alarms are all repeats, named alike.
+ */
+async function nameOnGroupDigest(start: string, alarm: { incidentId: string; member: string }, deps: PageClaimDeps): Promise<number | null> {
+  for (let part = 1; part <= MAX_GROUP_DIGEST_PARTS; part += 1) {
+    const named = { ...groupDigestEntry(start, part, alarm, part === 1), beforeDigest: true };
+    let tally = await deps.escalationLedger.record(named);
+    if (tally.windowStart === null && part > 1) {
+      const marker = { incidentId: `${groupDigestKey(start, part)}:opened`, member: `(continues the digest of the alarm group that started at ${start}: part ${part})` };
+      await deps.escalationLedger.record(groupDigestEntry(start, part, marker, true));
+      tally = await deps.escalationLedger.record(named);
+    }
+    if (countedOnDigest(tally)) return part;
+  }
+  return null;
+}
 
 /**
  * The start of the alarm group `lead` would have led: a group starts at its lead's own state-change time (see
  * groupAlarmPage); whether it did lead one is the ledger's to say (an item at that start exists only if so).
  */
 function groupStartIfLead(lead: Incident): string | null {
-  const firedAt = Date.parse(lead.alarm?.stateChangedAt ?? '');
+  const firedAt = firedAtOf(lead);
   return Number.isFinite(firedAt) ? new Date(firedAt).toISOString() : null;
 }
 

@@ -14,7 +14,7 @@
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
-import { renderDigest } from '../notify/escalation.js';
+import { renderDigestMessages } from '../notify/escalation.js';
 import type { Clock, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -71,7 +71,9 @@ export async function sendDueDigests(deps: DigestDeps, options: DigestOptions): 
       }
       const incident = await latestIncident(digest.lastIncidentId, deps);
       try {
-        await deps.escalations.publish(renderDigest(digest, incident));
+        // Usually one message; an alarm group's digest naming more than one message holds is split, each part sent
+        // in turn. A part that fails sends them all again on the retry: a part twice, never a name in none.
+        for (const message of renderDigestMessages(digest, incident)) await deps.escalations.publish(message);
       } catch (error) {
         await deps.digests.release(digest);
         throw error;

@@ -39,7 +39,9 @@ const MAX_SENDS_PER_WINDOW = 2;
  * counted but not remembered (its retry may then count once more): every id makes the item larger, and an outsider
  * who makes a repository's `issues` workflow fail on each issue they open adds one an issue, so about 5,000 ids of 80
  * characters took the item past DynamoDB's 400 KB, after which every occurrence of the problem failed to be recorded
- * until the window ended. 1,000 ids of at most 80 characters keep it under 90 KB.
+ * until the window ended. 1,000 ids of at most 80 characters keep it under 90 KB (with their members of at most 200
+ * characters, under 300 KB). An occurrence that must be named in the digest (`beforeDigest`) is refused past them
+ * (`digestFull`), as after the digest's claim: its caller names it on another item (an alarm group's next digest).
  */
 export const MAX_SEEN_PER_WINDOW = 1_000;
 
@@ -74,6 +76,19 @@ const memberOf = (occurrence: EscalationOccurrence) => (occurrence.member ? new 
 
 /** The current window's digest is claimed or sent: what the window counts from now on no digest names. */
 const digestClaimedOf = (item: LedgerItem | undefined) => item?.windowStart !== undefined && item.digestFor === item.windowStart;
+
+/** The window remembers as many occurrences as it may: one more would be counted, but named in no digest. */
+const digestFullOf = (item: LedgerItem | undefined) => (item?.seen?.size ?? 0) >= MAX_SEEN_PER_WINDOW;
+
+/**
+ * Why a `beforeDigest` occurrence the window does not remember is refused, as the answer says it: its digest is claimed
+ * (or sent), or full; null when neither (a concurrent count of the same occurrence, or a window that ended).
+ */
+function refusedBeforeDigest(item: LedgerItem | undefined): Pick<EscalationTally, 'digestClaimed' | 'digestFull'> | null {
+  if (digestClaimedOf(item)) return { digestClaimed: true };
+  if (digestFullOf(item)) return { digestFull: true };
+  return null;
+}
 
 function tallyOf(item: LedgerItem | undefined, send: boolean, previousSentAt: string | null): EscalationTally {
   return {
@@ -137,9 +152,10 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
 
   async function count(occurrence: EscalationOccurrence, cutoff: string): Promise<EscalationTally | null> {
     // Remembered while the window has room for its id, else only counted (see MAX_SEEN_PER_WINDOW): two writes, each
-    // conditional on which of the two the item is in, so concurrent occurrences never count one twice by racing.
+    // conditional on which of the two the item is in, so concurrent occurrences never count one twice by racing. One
+    // that must be named in the digest (`beforeDigest`) is only counted if remembered: else no digest would name it.
     const member = memberOf(occurrence);
-    for (const remember of [true, false]) {
+    for (const remember of occurrence.beforeDigest ? [true] : [true, false]) {
       const named = remember && member !== null;
       const response = await conditionalWrite(() =>
         client.send(
@@ -211,7 +227,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       // A retried step of the incident that opened the window: its page may not have gone out, so it may send again.
       if (windowOpen && item?.owner === occurrence.incidentId) return resend(occurrence, item);
       if (windowOpen && item?.seen?.has(occurrence.incidentId)) return digestDue(occurrence, tallyOf(item, false, item.lastSentAt ?? null));
-      if (windowOpen && occurrence.beforeDigest && digestClaimedOf(item)) return { ...tallyOf(item, false, item?.lastSentAt ?? null), digestClaimed: true };
+      const refused = windowOpen && occurrence.beforeDigest ? refusedBeforeDigest(item) : null;
+      if (refused) return { ...tallyOf(item, false, item?.lastSentAt ?? null), ...refused };
       if (!windowOpen) {
         if (!occurrence.mayOpen) return tallyOf(item, false, item?.lastSentAt ?? null);
         const opened = await open(occurrence, { cutoff });
@@ -221,10 +238,9 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       const counted = await count(occurrence, cutoff);
       if (counted) return digestDue(occurrence, counted);
       const latest = await read(occurrence.key);
-      // Refused because the digest was claimed between the read and the count: the occurrence is in no digest.
-      if (occurrence.beforeDigest && digestClaimedOf(latest) && !latest?.seen?.has(occurrence.incidentId)) {
-        return { ...tallyOf(latest, false, latest?.lastSentAt ?? null), digestClaimed: true };
-      }
+      // Refused because the digest was claimed (or filled up) between the read and the count: it is in no digest.
+      const refusedSince = occurrence.beforeDigest && !latest?.seen?.has(occurrence.incidentId) ? refusedBeforeDigest(latest) : null;
+      if (refusedSince) return { ...tallyOf(latest, false, latest?.lastSentAt ?? null), ...refusedSince };
       return tallyOf(latest, false, latest?.lastSentAt ?? null);
     },
 

@@ -10,8 +10,10 @@ import { type AlarmOptions, alarmEvent as sharedAlarmEvent, compositeEvent as sh
  * Attack pass 19 (session 39): the alarm page grouping as fixed by groups40 (groups40: the group's digest on its own
  * item, `beforeDigest` counts, composites counted on a child that paged, the 2-minute future-stamp clamp, pages after
  * an approval or a runbook never grouped), end to end against the in-process local runtime. Findings were `it.skip`
- * with the behaviour required (each fails when un-skipped); the two still open (F3, F4) are `it.fails`, so the suite
- * says when one is fixed; what held is kept as passing tests.
+ * with the behaviour required (each fails when un-skipped). All four are fixed and run as ordinary tests: F1 and F2 by
+ * composite41, F3 and F4 by groups42 (an alarm handled after its group's digest was claimed, or once it was full, is
+ * named on the group's next digest part; a digest's names are split over several messages, none left out); what held
+ * is kept as passing tests.
  * Write-up: docs/attack-pass-17.md, "Pass 19".
  */
 
@@ -80,19 +82,20 @@ describe('attack pass 19: findings on the alarm page grouping', () => {
     expect(await naming(harness, 'orders-service-health')).not.toEqual([]);
   }, 60_000);
 
-  // attack-41 finding F3: alarms of one group whose Notify runs after the reconciler claimed the group's digest (a backlog of a few minutes) each page as their own: 25 alarms of one outage, 17 to 21 pages (18 to 22 with the alarm at the group's end)
-  it.fails('pages a few times, not once per alarm, when the alarms of a group are handled after its digest was claimed', async () => {
+  // attack-41 finding F3 (fixed: an alarm handled after its group's digest was claimed takes its place in the group as on time and is named on the group's next digest part, shared/notify/page-claims.ts): alarms of one group whose Notify runs after the reconciler claimed the group's digest (a backlog of a few minutes) each page as their own: 25 alarms of one outage, 17 to 21 pages (18 to 22 with the alarm at the group's end)
+  it('pages a few times, not once per alarm, when the alarms of a group are handled after its digest was claimed', async () => {
     const harness = await runtimes.start({ secret: 'a41', name: 'guard-a41-backlog', env: NO_GITHUB });
     const { names } = await backlogStorm(harness);
     const pages = await pagesOnly(harness);
     console.log('backlog:', pages.length, 'pages for', names.length + 1, 'alarms');
-    // Today: 18 to 22 (varies with the race): the lead, the storm page, one page for each alarm handled after the claim (15 to 19), and the alarm at start + 5 min (rightly its own).
+    // Before the fix: 18 to 22 (varies with the race): the lead, the storm page, one page for each alarm handled after the claim (15 to 19), and the alarm at start + 5 min.
     // Required: the lead, the storm page, the boundary alarm's page and at most one more (e.g. the late ones counted on a late storm page or a second digest).
+    // Since the fix: 2 (the lead and the storm page; the late alarms and the one at start + 5 min are named on the group's next digest).
     expect(pages.length).toBeLessThanOrEqual(4);
   }, 120_000);
 
-  // attack-41 finding F4: a storm of more than 200 alarms: the digest names the first 200 (sorted) and "N more"; the rest are named nowhere
-  it.fails('names every alarm of a storm of more than 200 alarms', async () => {
+  // attack-41 finding F4 (fixed: a digest lists every name it has, split over several messages past 100 KB of names; past the 1,000 names an item remembers, the group's next digest part names the rest): a storm of more than 200 alarms: the digest names the first 200 (sorted) and "N more"; the rest are named nowhere
+  it('names every alarm of a storm of more than 200 alarms', async () => {
     const harness = await runtimes.start({ secret: 'a41', name: 'guard-a41-big-storm', env: NO_GITHUB });
     const t0 = Date.now();
     const names = Array.from({ length: 205 }, (_, i) => `big-${String(i).padStart(3, '0')}-5xx`);
@@ -108,7 +111,7 @@ describe('attack pass 19: findings on the alarm page grouping', () => {
     expect(mails.filter((m) => m.subject.includes('Still happening'))).toHaveLength(1);
     expect(mails.length).toBeLessThanOrEqual(5);
     const unnamed = names.filter((n) => !mails.some((m) => m.message.includes(n) || m.subject.includes(n)));
-    // Today: big-200 .. big-203 ("and 5 more"; big-204 is the digest's latest occurrence).
+    // Before the fix: big-200 .. big-203 ("and 5 more"; big-204 is the digest's latest occurrence).
     expect(unnamed).toEqual([]);
   }, 300_000);
 });
@@ -140,7 +143,7 @@ async function backlogStorm(harness: Harness) {
 describe('attack pass 19: what held on the alarm page grouping', () => {
   const runtimes = useLocalRuntimePerTest();
 
-  it('the digest claim racing 24 concurrent Notifies and 7 reconciler runs: every alarm named in something sent, none more than twice; the alarm at start + 5 min pages once', async () => {
+  it('the digest claim racing 24 concurrent Notifies and 7 reconciler runs: every alarm named in something sent, none more than twice; the alarm at start + 5 min is named once', async () => {
     const harness = await runtimes.start({ secret: 'a41', name: 'guard-a41-race', env: NO_GITHUB });
     const { names } = await backlogStorm(harness);
     const counts = Object.fromEntries(await Promise.all(['race-lead-5xx', ...names, 'race-boundary-5xx'].map(async (n) => [n, (await naming(harness, n)).length] as const)));
@@ -179,7 +182,7 @@ describe('attack pass 19: what held on the alarm page grouping', () => {
     for (const name of names) expect(await naming(harness, name), name).not.toEqual([]);
   }, 120_000);
 
-  it('a reconciler run that died between the digest claim and its publish: the digest goes after the 10-minute lease, and an alarm of the group handled in between pages as its own', async () => {
+  it('a reconciler run that died between the digest claim and its publish: the digest goes after the 10-minute lease, and an alarm of the group handled in between is named once, on the group\'s next digest', async () => {
     const harness = await runtimes.start({ secret: 'a41', name: 'guard-a41-dead-claim', env: NO_GITHUB });
     const t0 = Date.now();
     for (const [i, name] of ['dc-a-5xx', 'dc-b-5xx', 'dc-c-5xx', 'dc-d-5xx'].entries()) await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0, i * 10_000), { name }));

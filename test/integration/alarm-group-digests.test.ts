@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { EscalationDigests } from '../../shared/ports.js';
+import { MAX_SEEN_PER_WINDOW, createDynamoEscalationDigests, createDynamoEscalationLedger, escalationLedgerKey } from '../../shared/stores/escalation-ledger.js';
+import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { analyzeStep } from '../../shared/steps/analyze.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { notifyStep } from '../../shared/steps/notify.js';
+import { remediateStep } from '../../shared/steps/remediate.js';
 import { alarmPagedAt } from '../support/alarm-approvals.js';
+import { compositeEvent } from '../support/alarm-events.js';
 import { stepDeps } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
@@ -17,11 +25,22 @@ afterAll(async () => {
 
 const firedAt = alarmPagedAt;
 
+/** The steps' deps over the escalation ledger's DynamoDB items, and the reconciler's side of them. */
+function overTheLedger() {
+  const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
+  return { ...stepDeps({ escalationLedger }), digests: createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' }) };
+}
+
+/** The digests of groups that started at `startPrefix` (a minute) due at `now`, claimed, first part first. */
+async function claimDue(digests: EscalationDigests, now: Date, startPrefix: string) {
+  const due = (await digests.due(now, { limit: 20, lookbackHours: 48 })).filter((entry) => entry.windowStart.startsWith(startPrefix));
+  const claimed = await Promise.all(due.map((entry) => digests.claim(entry, now)));
+  return claimed.filter((d) => d !== null).sort((a, b) => a.problemKey.localeCompare(b.problemKey));
+}
+
 describe('alarm group digests', () => {
   it("still names a group's grouped alarms when the next group opened before the reconciler sent its digest", async () => {
-    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
-    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
-    const { deps, published } = stepDeps({ escalationLedger });
+    const { deps, published, digests } = overTheLedger();
     await firedAt(deps, '2026-11-20T10:00:00.000Z', 'orders-a-5xx');
     await firedAt(deps, '2026-11-20T10:01:00.000Z', 'orders-b-5xx');
     await firedAt(deps, '2026-11-20T10:02:00.000Z', 'orders-c-5xx');
@@ -42,26 +61,89 @@ describe('alarm group digests', () => {
     expect(next.map((d) => d.members)).toEqual([[expect.stringContaining('goes on'), 'orders-d-5xx']]);
   });
 
-  it('pages an alarm that fired within a group but reached Notify after its digest was claimed, instead of counting it there', async () => {
+  it("names an alarm that fired within a group but reached Notify after its digest was claimed on the group's next digest, and pages nobody for it", async () => {
     // Alarms of their own: the test above's still fire, and their 24-hour windows would count these.
-    const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
-    const digests = createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' });
-    const { deps, published } = stepDeps({ escalationLedger });
+    const { deps, published, digests } = overTheLedger();
     await firedAt(deps, '2026-11-21T10:00:00.000Z', 'billing-a-5xx');
     await firedAt(deps, '2026-11-21T10:01:00.000Z', 'billing-b-5xx');
     await firedAt(deps, '2026-11-21T10:02:00.000Z', 'billing-c-5xx');
     expect(published).toHaveLength(2);
     const now = new Date('2026-11-21T10:06:00.000Z');
-    const due = await digests.due(now, { limit: 10, lookbackHours: 48 });
-    const digest = (await Promise.all(due.filter((entry) => entry.windowStart.startsWith('2026-11-21')).map((entry) => digests.claim(entry, now)))).find((d) => d !== null);
+    const digest = (await claimDue(digests, now, '2026-11-21T10:00')).at(0);
     expect(digest?.members).toEqual(['billing-a-5xx', 'billing-b-5xx', 'billing-c-5xx']);
 
     // Fired at 10:03, inside the group; its Notify runs at 10:07 (a redrive), after the digest was claimed and sent.
     await digests.sent(digest!);
     const late = await firedAt(deps, '2026-11-21T10:03:00.000Z', 'billing-late-5xx', '2026-11-21T10:07:00.000Z');
 
-    expect(published).toHaveLength(3);
-    expect(published[2]?.subject).toContain('billing-late-5xx');
-    expect(late.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'published' });
+    // On-call has the storm page: the late alarm takes its place in the group as on time (counted on that page) and is
+    // named on the group's next digest, which the reconciler's next run sends.
+    expect(published).toHaveLength(2);
+    expect(late.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining('next digest') });
+    const next = await claimDue(digests, new Date('2026-11-21T10:10:00.000Z'), '2026-11-21T10:00');
+    expect(next.map((d) => d.members)).toEqual([[expect.stringContaining('continues'), 'billing-late-5xx']]);
+  });
+
+  it('names the alarms of a group on its next digest once its digest names as many as it can remember (1,000)', async () => {
+    const { deps, published, digests } = overTheLedger();
+    await firedAt(deps, '2026-11-22T10:00:00.000Z', 'stock-a-5xx');
+    // The group's digest item names as many alarms as it can remember but one (a storm of 999 alarms so far).
+    await fillGroupDigest('2026-11-22T10:00:00.000Z', MAX_SEEN_PER_WINDOW - 1);
+
+    await firedAt(deps, '2026-11-22T10:01:00.000Z', 'stock-b-5xx');
+    await firedAt(deps, '2026-11-22T10:02:00.000Z', 'stock-c-5xx');
+
+    // The lead's page and the storm page; the digest names the first 1,000 alarms and the group's next digest the rest.
+    expect(published).toHaveLength(2);
+    const sent = await claimDue(digests, new Date('2026-11-22T10:06:00.000Z'), '2026-11-22T10:00');
+    expect(sent.map((d) => d.members?.length)).toEqual([MAX_SEEN_PER_WINDOW, 2]);
+    expect(sent[0]?.members).toContain('stock-b-5xx');
+    expect(sent[1]?.members).toContain('stock-c-5xx');
+  });
+
+
+  it("names a composite alarm whose child's group digest names as many alarms as it can remember on the group's next digest", async () => {
+    const { deps, published, digests } = overTheLedger();
+    await firedAt(deps, '2026-11-23T10:00:00.000Z', 'ship-a-5xx');
+    await fillGroupDigest('2026-11-23T10:00:00.000Z', MAX_SEEN_PER_WINDOW);
+
+    // A composite naming the child that led the group fires a minute later.
+    const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(compositeEvent('g42', '2026-11-23T10:01:00.000+0000', [['ship-a-5xx', '2026-11-23T10:00:00.000+0000']], 'ship-service-health')));
+    deps.clock = () => new Date('2026-11-23T10:01:00.000Z');
+    for (const step of [classifyStep, analyzeStep, remediateStep, notifyStep]) await step({ trigger }, deps);
+
+    // The child's group digest can name no more: not counted there, the composite joins the group as any alarm (its
+    // second: grouped, no page) and is named on the group's next digest.
+    expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('ship-a-5xx')]);
+    const composite = (await deps.incidents.get(trigger.incidentId))!;
+    expect(composite.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining('next digest') });
+    const sent = await claimDue(digests, new Date('2026-11-23T10:06:00.000Z'), '2026-11-23T10:00');
+    expect(sent.filter((d) => d.members?.includes('ship-service-health')).map((d) => d.problemKey)).toEqual(['alarm-group:2026-11-23T10:00:00.000Z:digest:2']);
+  });
+
+  it("sends the storm page for a group's third alarm handled after its digest went, saying the group's next digest names the rest", async () => {
+    const { deps, published, digests } = overTheLedger();
+    await firedAt(deps, '2026-11-25T10:00:00.000Z', 'cart-a-5xx');
+    await firedAt(deps, '2026-11-25T10:01:00.000Z', 'cart-b-5xx');
+    const digest = (await claimDue(digests, new Date('2026-11-25T10:06:00.000Z'), '2026-11-25T10:00')).at(0);
+    await digests.sent(digest!);
+
+    // Fired at 10:02, handled at 10:07: the group's third alarm, a storm on-call has not heard of yet.
+    await firedAt(deps, '2026-11-25T10:02:00.000Z', 'cart-c-5xx', '2026-11-25T10:07:00.000Z');
+
+    expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('cart-a-5xx'), expect.stringContaining('[ALARM STORM')]);
+    expect(published[1]?.message).toContain("the group's digests name them all (the next one at the reconciler's next run)");
   });
 });
+
+/** The digest item of the group that started at `start`, made to name `size` alarms (fillers added to its own). */
+async function fillGroupDigest(start: string, size: number) {
+  const key = escalationLedgerKey(`alarm-group:${start}:digest`);
+  const { Item: item } = await store.documents().send(new GetCommand({ TableName: 'incidents', Key: key }));
+  const own = [...((item?.seen as Set<string> | undefined) ?? [])];
+  const filler = Array.from({ length: size - own.length }, (_, i) => `filler-${i}`);
+  await store.documents().send(new PutCommand({
+    TableName: 'incidents',
+    Item: { ...item, ...key, windowCount: size, total: size, seen: new Set([...own, ...filler]), members: new Set([...((item?.members as Set<string> | undefined) ?? []), ...filler]) },
+  }));
+}

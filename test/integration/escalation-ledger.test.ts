@@ -121,6 +121,29 @@ describe('escalation ledger', () => {
     expect(MAX_SEEN_PER_WINDOW).toBeLessThanOrEqual(1_000);
   });
 
+  it('refuses an occurrence that must be named in the digest once the window remembers no more (its digest is full), and counts the others', async () => {
+    // Prepare: a window that remembers MAX_SEEN_PER_WINDOW occurrences, each named.
+    const opened = '2026-11-20T10:00:00.000Z';
+    const ids = Array.from({ length: MAX_SEEN_PER_WINDOW }, (_, i) => `cw-${i}`);
+    await store.documents().send(new PutCommand({
+      TableName: 'incidents',
+      Item: {
+        ...escalationLedgerKey('p10'), windowStart: opened, owner: ids[0], windowCount: ids.length, total: ids.length, sends: 1, firstSeen: opened,
+        lastSentAt: opened, lastSeen: opened, label: 'test', seen: new Set(ids), members: new Set(ids.map((id) => `alarm-${id}`)),
+      },
+    }));
+    const l = ledger();
+
+    // Act
+    const named = await l.record({ ...occurrence('p10', 'cw-named', '2026-11-20T10:01:00Z'), beforeDigest: true, member: 'alarm-cw-named' });
+    const counted = await l.record({ ...occurrence('p10', 'cw-counted', '2026-11-20T10:01:00Z'), member: 'alarm-cw-counted' });
+
+    // Assert: the one that must be named is refused (it would be in no digest); the other is counted as before.
+    expect(named).toMatchObject({ send: false, digestFull: true, windowCount: MAX_SEEN_PER_WINDOW });
+    expect(counted).toMatchObject({ send: false, windowCount: MAX_SEEN_PER_WINDOW + 1 });
+    expect(counted.digestFull).toBeUndefined();
+  });
+
   it('does not open a window for an occurrence that may only be counted', async () => {
     const l = ledger();
     const alone = await l.record(occurrence('p4', 'rerun', '2026-11-20T10:00:00Z', false));

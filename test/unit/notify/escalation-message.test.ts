@@ -13,7 +13,7 @@ import { createSnsPublisher } from '../../../shared/adapters/sns.js';
 import { newIncident, type Incident } from '../../../shared/domain/incident.js';
 import { alarmEventSchema } from '../../../shared/domain/trigger.js';
 import type { EscalationMessage } from '../../../shared/ports.js';
-import { renderDigest, renderEscalation } from '../../../shared/notify/escalation.js';
+import { renderDigest, renderDigestMessages, renderEscalation } from '../../../shared/notify/escalation.js';
 import { alarmDetails } from '../../../shared/domain/alarm-incident.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -501,5 +501,49 @@ describe('the digest of an ended escalation window', () => {
     expect(message.subject).toBe('[Pipeline Guard] Still happening, 1 more time: alarm checkout-api-5xx-rate');
     expect(message.message).not.toContain('https://');
     expect(message.attributes).toEqual({ severity: 'low', kind: 'digest' });
+  });
+});
+
+describe('the digest of an alarm group, however many alarms it names', () => {
+  const group = {
+    problemKey: 'alarm-group:2026-11-20T10:00:00.000Z:digest', windowStart: '2026-11-20T10:00:00.000Z', dueAt: '2026-11-20T10:05:00.000Z',
+    label: 'alarms grouped with the alarm page at 2026-11-20T10:00:00.000Z', total: 1_000, firstSeen: '2026-11-20T10:00:00.000Z', lastSeen: '2026-11-20T10:04:59.000Z',
+    lastIncidentId: null, claim: '2026-11-20T10:06:00.000Z',
+  };
+  const sns = mockClient(SNSClient);
+  afterEach(() => sns.reset());
+  /** What SNS counts against its 256 KB limit for one Publish: the message, the subject and the attributes. */
+  const publishedBytes = async (message: EscalationMessage) => {
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    await createSnsPublisher(new SNSClient({ region: 'us-east-1' }), 'arn:aws:sns:us-east-1:123456789012:guard').publish(message);
+    const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    const attributes = Object.entries(input.MessageAttributes ?? {}).map(([key, value]) => `${key}${value.DataType}${value.StringValue}`).join('');
+    return Buffer.byteLength(`${input.Message}${input.Subject}${attributes}`);
+  };
+
+  it('names 205 alarms in one message', () => {
+    const members = Array.from({ length: 205 }, (_, i) => `big-${String(i).padStart(3, '0')}-5xx`);
+
+    const messages = renderDigestMessages({ ...group, repeats: 204, members }, null);
+
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.subject).toBe('[Pipeline Guard] Still happening, 204 more times: alarms grouped with the alarm page at');
+    for (const member of members) expect(messages[0]?.message).toContain(member);
+    expect(messages[0]?.message).not.toContain('more.');
+  });
+
+  it('names every one of 1,000 alarms of the longest names, in as many messages as SNS takes, each saying which part it is', async () => {
+    // Names of 200 characters (the most the ledger keeps) that JSON makes longest: quotes, backslashes, three-byte characters.
+    const members = Array.from({ length: 1_000 }, (_, i) => `${String(i).padStart(4, '0')}-${'"\\€'.repeat(65)}`.slice(0, 200));
+
+    const messages = renderDigestMessages({ ...group, repeats: 999, members }, null);
+
+    expect(messages.length).toBeGreaterThan(1);
+    const named = (member: string) => messages.filter((m) => m.message.includes(member.slice(0, 5))).length;
+    for (const member of members) expect(named(member), member.slice(0, 4)).toBe(1);
+    expect(messages.map((m) => m.subject)).toEqual(messages.map((_, i) => `[Pipeline Guard] Still happening, 999 more times (${i + 1} of ${messages.length}): alarms grouped with the alarm page at`));
+    expect(new Set(messages.map((m) => m.chat?.id)).size).toBe(messages.length);
+    for (const message of messages) expect(await publishedBytes(message)).toBeLessThan(256 * 1024);
   });
 });

@@ -130,6 +130,28 @@ describe('digests of ended escalation windows', () => {
     expect(published).toHaveLength(2);
   });
 
+  it('sends a digest whose names need several messages as all of them, and marks it sent once', async () => {
+    const published: EscalationMessage[] = [];
+    const { deps, memory } = await setup([due('group')], async (message) => {
+      published.push(message);
+      return { messageId: String(published.length) };
+    });
+    // 1,000 alarms of 200-character names: more than one message holds.
+    const members = Array.from({ length: 1_000 }, (_, i) => `${String(i).padStart(4, '0')}-${'x'.repeat(195)}`);
+    const claim = memory.digests.claim;
+    memory.digests.claim = async (entry, now) => {
+      const digest = await claim(entry, now);
+      return digest && { ...digest, members };
+    };
+
+    const result = await sendDueDigests(deps, { maxPerRun: 10, lookbackHours: 48 });
+
+    expect(result.sent).toEqual(['group']);
+    expect(published.length).toBeGreaterThan(1);
+    for (const member of members) expect(published.filter((m) => m.message.includes(member))).toHaveLength(1);
+    expect([...memory.done]).toEqual(['group']);
+  });
+
   it('skips what another run has claimed', async () => {
     const { deps, memory } = await setup([due('a')], async () => ({ messageId: 'm' }));
     await memory.digests.claim(due('a'), NOW);
