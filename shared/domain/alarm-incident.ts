@@ -4,7 +4,7 @@
  */
 import type { AlarmDetails, HistoryEntry, Incident } from './incident.js';
 import { alarmShape } from './alarm-shape.js';
-import { failureTimeOf, secondsToRecovery } from './recovery.js';
+import { failureTimeOf, firedAtOf, secondsToRecovery } from './recovery.js';
 import { type AlarmEvent, type AlarmTrigger, alarmArnOf, alarmScope } from './trigger.js';
 import { redactSecrets } from '../logs/redact.js';
 
@@ -113,7 +113,7 @@ export const ALARM_FLAP_MINUTES = 15;
  */
 export function alarmEpisodeAfter(incident: Pick<Incident, 'source' | 'alarm'>, earlier: Pick<Incident, 'source' | 'status' | 'resolvedAt'> | null | undefined): 'flap' | 'new' | null {
   if (incident.source !== 'cloudwatch' || earlier?.source !== 'cloudwatch' || earlier.status !== 'resolved' || !earlier.resolvedAt) return null;
-  const firedAt = Date.parse(incident.alarm?.stateChangedAt ?? '');
+  const firedAt = firedAtOf(incident);
   const okAt = Date.parse(earlier.resolvedAt);
   if (!Number.isFinite(firedAt) || !Number.isFinite(okAt) || firedAt < okAt) return null;
   return firedAt - okAt < ALARM_FLAP_MINUTES * 60_000 ? 'flap' : 'new';
