@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { type Incident, newIncident } from '../../../shared/domain/incident.js';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
+import type { IncidentStore } from '../../../shared/stores/incident-store.js';
+import { silentLogger } from '../../../shared/steps/deps.js';
+import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
+import { createFakeGitHub, createMemoryGuardStore, createMemoryRecoveryTargets } from '../../support/fakes.js';
+import { SimulatedCrash, diesOfCrash } from '../../support/failing-writes.js';
+import { createMemoryStore } from '../../support/memory-store.js';
+
+/**
+ * A green run's recovery writes the incident resolved first, then does its follow-ups (circuit breaker, learning, the
+ * PR comment). Killed between the two, the incident is no longer open: the recovery's redelivery finds it among the
+ * targets its first delivery noted, and does them then, once.
+ */
+describe("a green run's recovery killed right after it wrote the incident resolved", () => {
+  const scope = 'acme/app|main|CI';
+  const at = new Date('2026-11-20T09:10:00Z');
+  const recovery = { scope, runId: 920, runAttempt: 2, resolvedBy: 'run 920 (attempt 2)', installationId: 5, completedAt: at };
+
+  function failure(): Incident {
+    return newIncident(
+      {
+        id: 'gh-1-920-1', source: 'github', repository: 'acme/app', repositoryId: 1, workflowId: 77, headSha: 'ABC125', workflowName: 'CI', runId: 920, runAttempt: 1, pullRequest: 14,
+        createdAt: '2026-11-20T09:00:00.000Z',
+        decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: '2026-11-20T09:01:00.000Z' },
+      },
+      new Date('2026-11-20T09:00:00Z'),
+    );
+  }
+
+  /** The store, killed once just after its write of `resolved` landed. */
+  function killedAfterResolving(store: IncidentStore): IncidentStore {
+    let killed = false;
+    return {
+      ...store,
+      async updateIfStatusMoves(...args: Parameters<IncidentStore['updateIfStatusMoves']>) {
+        const written = await store.updateIfStatusMoves(...args);
+        if (!killed && args[1].status === 'resolved') {
+          killed = true;
+          throw new SimulatedCrash('killed after resolved was written');
+        }
+        return written;
+      },
+    };
+  }
+
+  it('has its redelivery rewrite the PR comment and count the outcome, once', async () => {
+    // Arrange
+    const store = createMemoryStore();
+    const incident = failure();
+    await store.create(incident, scope, null);
+    const github = createFakeGitHub();
+    const guards = createMemoryGuardStore();
+    const learned: string[] = [];
+    const deps = (incidents: IncidentStore) => ({
+      incidents, recoveryTargets: targets, clock: () => at, github: staticGitHubClients(github.port), logger: silentLogger, guards,
+      learning: { onResolved: async (resolved: Incident) => void learned.push(resolved.id) },
+    });
+    const targets = createMemoryRecoveryTargets();
+
+    // Act: killed once, then delivered again twice (Lambda's retries)
+    const crashed = await diesOfCrash(recordWorkflowRecovery(recovery, deps(killedAfterResolving(store)) as never));
+    const again = await recordWorkflowRecovery(recovery, deps(store) as never);
+    await recordWorkflowRecovery(recovery, deps(store) as never);
+
+    // Assert
+    expect(crashed).toBe(true);
+    expect(again.resolved).toEqual([incident.id]);
+    const stored = await store.get(incident.id);
+    expect(stored).toMatchObject({ status: 'resolved', resolvedBy: recovery.resolvedBy });
+    expect(stored?.notifications.filter((n) => n.detail === 'recovery').length).toBe(1);
+    expect(github.calls.filter((call) => call.method === 'upsertComment').length).toBe(1);
+    expect([...github.comments.values()][0]).toContain('Passed in run 920');
+    expect(learned).toEqual([incident.id]);
+    expect(guards.outcomes).toEqual([true]);
+    expect(stored?.history.map((entry) => entry.event).filter((event) => event === 'resolved' || event === 'recovery_followed_up')).toEqual(['resolved', 'recovery_followed_up']);
+  });
+});
