@@ -24,6 +24,7 @@ import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
 import { isUnresumed, waitEndedBy } from '../remediation/approval-resume.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
+import { withdrawProposal } from '../remediation/approvals.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type CaughtError, type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
 
@@ -186,9 +187,7 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
     deps.logger.warn('could not read the pull request incidents: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
     return { incident };
   }
-  const withdraw = async (failure: Incident) => {
-    if (failure.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: failure.repositoryId }, pullRequest, failure.id);
-  };
+  const withdraw = (failure: Incident) => withdrawProposal(failure, deps.remediation.approvals);
   /** `older` superseded, or null when another writer ended it first (its ending stands). */
   const supersede = async (older: Incident, newer: Incident): Promise<Incident | null> => {
     await withdraw(older);

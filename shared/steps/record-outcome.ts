@@ -11,6 +11,7 @@ import { recoveryCommentWritten, writeRecoveryComment } from '../notify/recovery
 import type { GitHubPort, RerunLedger } from '../ports.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { type GuardStore, recordActionOutcome } from '../remediation/guard-store.js';
+import { type ApprovalIndex, withdrawProposal } from '../remediation/approvals.js';
 import type { DeferredRecoveryComments } from '../stores/deferred-comments.js';
 import type { RecoveryTargets } from '../stores/recovery-targets.js';
 import type { ReactionReads } from '../stores/reaction-reads.js';
@@ -45,6 +46,8 @@ type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
     reruns?: Pick<RerunLedger, 'release'>;
     /** What each recovery set out to resolve: its redelivery does the follow-ups of those an earlier delivery resolved. */
     recoveryTargets?: RecoveryTargets;
+    /** The pull requests' proposals waiting for approval: a recovered failure's is withdrawn. */
+    approvals?: Pick<ApprovalIndex, 'take'>;
   };
 
 /**
@@ -83,8 +86,8 @@ async function readReactionsOrDefer(resolved: Incident, github: GitHubPort | nul
 }
 
 /**
- * Resolves the incident, then does what follows a recovery: the circuit breaker's outcome, learning's, the reactions
- * on the PR comment and the comment's rewrite. The write comes first and is conditional: another writer may have ended the incident since it was listed (a later push superseded
+ * Resolves the incident, then does what follows a recovery: the circuit breaker's outcome, learning's, the withdrawal
+ * of a proposal still waiting for approval, the reactions on the PR comment and the comment's rewrite. The write comes first and is conditional: another writer may have ended the incident since it was listed (a later push superseded
  * it, another recovery's delivery landed), and its ending (resolvedBy, time to recovery, history) stands, so only the
  * recovery whose write landed does the follow-ups; one that did them before it knew counted a recovery the record does
  * not keep and rewrote the PR comment to say "Fixed" (session 42). Null when another writer ended it first.
@@ -132,11 +135,18 @@ async function followUpRecovery(resolved: Incident, at: Date, deps: OutcomeDeps,
     await deps.learning.onResolved(resolved).catch(unlessTransient('the outcome for learning', resolved.id, deps));
   }
   const history: HistoryEntry[] = [];
+  // Nobody should approve a fix for a failure that is green already: its proposal leaves the pull request's waiting
+  // ones, as a superseded failure's does (`withdrawProposal`), and its wait runs out unanswered, paging nobody. Read
+  // from the incident as the resolved write left it: a request that wrote the approval pending after the listing is
+  // withdrawn too.
+  if (deps.approvals && (await withdrawProposal(resolved, deps.approvals))) {
+    history.push({ at: deps.clock().toISOString(), event: 'approval_withdrawn', detail: 'recovered before anyone decided: its proposal takes no /guard command any more' });
+  }
   const github = deps.github.forInstallation(resolved.installationId);
   // Reactions left on the comment while the incident was open are feedback on it.
   await readReactionsOrDefer(resolved, github, at, deps);
   const comment = (options.updateComment ?? true) && github && !recoveryCommentWritten(resolved) ? await rewriteComment(resolved, github, at, deps) : {};
-  history.push(...(comment.history ?? []), { at: deps.clock().toISOString(), event: FOLLOWED_UP, detail: 'circuit breaker, learning and PR comment done' });
+  history.push(...(comment.history ?? []), { at: deps.clock().toISOString(), event: FOLLOWED_UP, detail: 'circuit breaker, learning, proposal and PR comment done' });
   await deps.incidents.record(resolved.id, {}, { history, ...(comment.notification ? { notifications: [comment.notification] } : {}) });
 }
 

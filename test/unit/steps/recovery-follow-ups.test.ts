@@ -4,7 +4,7 @@ import { staticGitHubClients } from '../../../shared/github/clients.js';
 import type { IncidentStore } from '../../../shared/stores/incident-store.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
-import { createFakeGitHub, createMemoryGuardStore, createMemoryRecoveryTargets } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryApprovalIndex, createMemoryGuardStore, createMemoryRecoveryTargets } from '../../support/fakes.js';
 import { SimulatedCrash, diesOfCrash } from '../../support/failing-writes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
@@ -75,5 +75,39 @@ describe("a green run's recovery killed right after it wrote the incident resolv
     expect(learned).toEqual([incident.id]);
     expect(guards.outcomes).toEqual([true]);
     expect(stored?.history.map((entry) => entry.event).filter((event) => event === 'resolved' || event === 'recovery_followed_up')).toEqual(['resolved', 'recovery_followed_up']);
+  });
+});
+
+describe('a green run that recovers a failure whose proposed fix waits for approval', () => {
+  const scope = 'acme/app|main|CI';
+  const at = new Date('2026-11-20T09:20:00Z');
+
+  it('withdraws the proposal: no /guard approve decides a fix for something already green', async () => {
+    // Arrange: the failure's re-run proposal waits on pull request 15
+    const store = createMemoryStore();
+    const incident = newIncident(
+      {
+        id: 'gh-1-930-1', source: 'github', repository: 'acme/app', repositoryId: 1, workflowId: 77, headSha: 'ABC126', workflowName: 'CI', runId: 930, runAttempt: 1, pullRequest: 15,
+        createdAt: '2026-11-20T09:00:00.000Z', status: 'awaiting_approval',
+        plan: { action: 'rerun_failed_jobs', reason: 'transient', dryRun: false } as never,
+        approval: { status: 'pending', taskToken: 'token-930', requestedAt: '2026-11-20T09:02:00.000Z', decidedAt: null, decidedBy: null, reason: null },
+      },
+      new Date('2026-11-20T09:00:00Z'),
+    );
+    await store.create(incident, scope, null);
+    const approvals = createMemoryApprovalIndex();
+    await approvals.add({ name: 'acme/app', id: 1 }, 15, incident.id);
+    const github = createFakeGitHub();
+    const deps = { incidents: store, approvals, recoveryTargets: createMemoryRecoveryTargets(), clock: () => at, github: staticGitHubClients(github.port), logger: silentLogger };
+
+    // Act: the next run passes
+    await recordWorkflowRecovery({ scope, runId: 931, runAttempt: 1, resolvedBy: 'run 931', installationId: 5, completedAt: at }, deps as never);
+
+    // Assert
+    expect(await approvals.pending({ name: 'acme/app', id: 1 }, 15)).toEqual([]);
+    const stored = await store.get(incident.id);
+    expect(stored?.status).toBe('resolved');
+    expect(stored?.history.filter((entry) => entry.event === 'approval_withdrawn').length).toBe(1);
+    expect([...github.comments.values()][0]).not.toContain('/guard approve');
   });
 });
