@@ -290,7 +290,15 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
     if (now.status === 'resolved') return approvalNotRequestedOfResolved(now, at, deps);
   }
   incident = waiting ?? (await deps.incidents.update(incident.id, pending));
-  if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+  if (incident.repository && incident.pullRequest) {
+    await deps.remediation.approvals.add({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+    // Read again once the proposal waits: a green run or a later push that ended the failure between the write above and
+    // the add withdrew nothing (the proposal was not among the waiting ones yet), and the add left it waiting for its
+    // timeout. One that ends it after this read finds it added, and withdraws it (`withdrawProposal`). (Added before
+    // the write instead, a `/guard` command in between found the incident not pending and took the proposal out again.)
+    const now = await deps.incidents.get(incident.id);
+    if (now?.status === 'resolved') return approvalNotRequestedOfResolved(now, at, deps);
+  }
   if (mailed) return { incidentId: incident.id, status: 'awaiting_approval', notifications: 0 };
   const notifications: NotificationRecord[] = [];
   if (incident.pullRequest && incident.repository && github) {

@@ -6,6 +6,7 @@ import { isNewerPushFailure } from '../../../shared/domain/superseded-push.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
+import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, remediationDeps, stepDeps } from '../../support/fakes.js';
 import { SimulatedCrash, incidentsKilledOnResolving } from '../../support/failing-writes.js';
@@ -178,6 +179,32 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
     expect(recovered?.history.at(-1)).toMatchObject({ event: 'approval_not_requested' });
     expect(await deps.remediation.approvals.pending({ name: 'acme-shop/checkout-service', id: a.repository.id }, 1287)).toEqual([]);
     expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(commentsBefore);
+    expect(published).toEqual([]);
+  });
+
+  it('leaves no proposal waiting when a green run recovers the failure right after its approval request wrote it pending', async () => {
+    // Prepare: A's remediation proposes a fix; a green run is recorded right after A's request wrote its approval pending.
+    const { deps, published, a } = await proposedOnA();
+    const store = deps.incidents;
+    const recovered: string[] = [];
+    deps.incidents = {
+      ...store,
+      async updateIfStatusMoves(id, fields, append) {
+        const written = await store.updateIfStatusMoves(id, fields, append);
+        deps.incidents = store;
+        const recovery = { scope: githubIncidentScope(a), runId: 999, runAttempt: 1, resolvedBy: 'run 999', installationId: null, completedAt: new Date('2026-11-20T10:10:00Z') };
+        recovered.push(...(await recordWorkflowRecovery(recovery, { ...deps, incidents: store, approvals: deps.remediation.approvals })).resolved);
+        return written;
+      },
+    };
+
+    // Act
+    await notifyStep({ trigger: a, approvalRequest: { taskToken: 'token-a' } }, deps);
+
+    // Assert: recovered, and its proposal is not among the waiting ones (it waited for its timeout before)
+    expect(recovered).toEqual([a.incidentId]);
+    expect((await deps.incidents.get(a.incidentId))?.status).toBe('resolved');
+    expect(await deps.remediation.approvals.pending({ name: 'acme-shop/checkout-service', id: a.repository.id }, 1287)).toEqual([]);
     expect(published).toEqual([]);
   });
 
