@@ -194,6 +194,9 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
     const { fields, history } = supersededByPushFields(newer, deps.clock());
     const updated = await deps.incidents.updateIfStatusMoves(older.id, fields, { history: [history] });
     if (updated) {
+      // Its approval request may have written it pending since it was read (and added its proposal): withdrawn as it
+      // now stands. Nothing more to take when it was read pending, which is the usual case.
+      if (older.approval?.status !== 'pending') await withdraw(updated);
       deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
       return updated;
     }
