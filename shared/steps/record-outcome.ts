@@ -87,10 +87,11 @@ async function readReactionsOrDefer(resolved: Incident, github: GitHubPort | nul
 
 /**
  * Resolves the incident, then does what follows a recovery: the circuit breaker's outcome, learning's, the withdrawal
- * of a proposal still waiting for approval, the reactions on the PR comment and the comment's rewrite. The write comes first and is conditional: another writer may have ended the incident since it was listed (a later push superseded
- * it, another recovery's delivery landed), and its ending (resolvedBy, time to recovery, history) stands, so only the
- * recovery whose write landed does the follow-ups; one that did them before it knew counted a recovery the record does
- * not keep and rewrote the PR comment to say "Fixed" (session 42). Null when another writer ended it first.
+ * of a proposal still waiting for approval, the reactions on the PR comment and the comment's rewrite. The write
+ * comes first and is conditional: another writer may have ended the incident since it was listed (a later push
+ * superseded it, another recovery's delivery landed), and its ending (resolvedBy, time to recovery, history) stands,
+ * so only the recovery whose write landed does the follow-ups; one that did them before it knew counted a recovery the
+ * record does not keep and rewrote the PR comment to say "Fixed" (session 42). Null when another writer ended it first.
  *
  * Killed between the write and the follow-ups, the incident is no longer open: the recovery's redelivery finds it
  * among the targets its earlier delivery noted (see {@link resolvedByEarlierDelivery}) and does them then; each is
@@ -168,14 +169,15 @@ async function resolvedByEarlierDelivery(recoveryKey: string, targets: Incident[
   return found;
 }
 
-/** Whether the follow-ups of the incident's recovery were recorded done (see followUpRecovery). */
+/** Whether the follow-ups of the incident's recovery were recorded done (see followUpRecovery); it is resolved once. */
 function followedUp(incident: Incident): boolean {
-  return incident.history.some((entry) => entry.event === FOLLOWED_UP && entry.at >= (incident.resolvedAt ?? ''));
+  return incident.history.some((entry) => entry.event === FOLLOWED_UP);
 }
 
 /**
  * The recovery's rewrite of the PR comment: the notification recording it, or, when the write budget refused it or
- * GitHub failed for now, the history entry saying it waits for the reconciler (scheduled here). Refused for good, it is logged: the recovery itself is recorded all the same.
+ * GitHub failed for now, the history entry saying it waits for the reconciler (scheduled here). Refused for good, it
+ * is logged: the recovery itself is recorded all the same.
  */
 async function rewriteComment(
   resolved: Incident,

@@ -3,7 +3,9 @@ import { type Incident, newIncident } from '../../../shared/domain/incident.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import type { IncidentStore } from '../../../shared/stores/incident-store.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
-import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
+import { recordAlarmRecovery, recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
+import { alarmScope } from '../../../shared/domain/trigger.js';
+import { loadAlarmEvent } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryApprovalIndex, createMemoryGuardStore, createMemoryRecoveryTargets } from '../../support/fakes.js';
 import { SimulatedCrash, diesOfCrash } from '../../support/failing-writes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -13,6 +15,22 @@ import { createMemoryStore } from '../../support/memory-store.js';
  * PR comment). Killed between the two, the incident is no longer open: the recovery's redelivery finds it among the
  * targets its first delivery noted, and does them then, once.
  */
+/** The store, killed once just after its write of `resolved` landed. */
+function killedAfterResolving(store: IncidentStore): IncidentStore {
+  let killed = false;
+  return {
+    ...store,
+    async updateIfStatusMoves(...args: Parameters<IncidentStore['updateIfStatusMoves']>) {
+      const written = await store.updateIfStatusMoves(...args);
+      if (!killed && args[1].status === 'resolved') {
+        killed = true;
+        throw new SimulatedCrash('killed after resolved was written');
+      }
+      return written;
+    },
+  };
+}
+
 describe("a green run's recovery killed right after it wrote the incident resolved", () => {
   const scope = 'acme/app|main|CI';
   const at = new Date('2026-11-20T09:10:00Z');
@@ -27,22 +45,6 @@ describe("a green run's recovery killed right after it wrote the incident resolv
       },
       new Date('2026-11-20T09:00:00Z'),
     );
-  }
-
-  /** The store, killed once just after its write of `resolved` landed. */
-  function killedAfterResolving(store: IncidentStore): IncidentStore {
-    let killed = false;
-    return {
-      ...store,
-      async updateIfStatusMoves(...args: Parameters<IncidentStore['updateIfStatusMoves']>) {
-        const written = await store.updateIfStatusMoves(...args);
-        if (!killed && args[1].status === 'resolved') {
-          killed = true;
-          throw new SimulatedCrash('killed after resolved was written');
-        }
-        return written;
-      },
-    };
   }
 
   it('has its redelivery rewrite the PR comment and count the outcome, once', async () => {
@@ -109,5 +111,35 @@ describe('a green run that recovers a failure whose proposed fix waits for appro
     expect(stored?.status).toBe('resolved');
     expect(stored?.history.filter((entry) => entry.event === 'approval_withdrawn').length).toBe(1);
     expect([...github.comments.values()][0]).not.toContain('/guard approve');
+  });
+});
+
+describe("an alarm's OK killed right after it wrote the incident resolved", () => {
+  it('has its redelivery count the outcome once', async () => {
+    // Arrange: the alarm's incident, open since it fired at 10:00
+    const store = createMemoryStore();
+    const arn = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx-rate';
+    const incident = newIncident({ id: 'alarm-1', source: 'cloudwatch', createdAt: '2026-11-20T10:00:00.000Z', failedAt: '2026-11-20T10:00:00.000Z' }, new Date('2026-11-20T10:00:00Z'));
+    await store.create(incident, alarmScope(arn), null);
+    const learned: string[] = [];
+    const targets = createMemoryRecoveryTargets();
+    const deps = (incidents: IncidentStore) => ({
+      incidents, recoveryTargets: targets, clock: () => new Date('2026-11-20T10:23:00Z'), github: staticGitHubClients(null), logger: silentLogger,
+      learning: { onResolved: async (resolved: Incident) => void learned.push(resolved.id) },
+    });
+    const ok = loadAlarmEvent('alarm-state-ok');
+
+    // Act: killed once, then delivered again twice (EventBridge's retries)
+    const crashed = await diesOfCrash(recordAlarmRecovery(structuredClone(ok), deps(killedAfterResolving(store)) as never));
+    const again = await recordAlarmRecovery(structuredClone(ok), deps(store) as never);
+    await recordAlarmRecovery(structuredClone(ok), deps(store) as never);
+
+    // Assert
+    expect(crashed).toBe(true);
+    expect(again.resolved).toEqual([incident.id]);
+    expect(learned).toEqual([incident.id]);
+    const stored = await store.get(incident.id);
+    expect(stored).toMatchObject({ status: 'resolved', resolvedBy: 'alarm OK', resolvedAt: '2026-11-20T10:22:40.000Z' });
+    expect(stored?.history.filter((entry) => entry.event === 'recovery_followed_up').length).toBe(1);
   });
 });
