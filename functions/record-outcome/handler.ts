@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
-import { createDeferredComments, createGitHub, createGreenRuns, createGuards, createIncidents, createLateReactionReads, createLearningDeps, createMetrics, createRerunLedger } from '../../shared/runtime/deps.js';
+import { createApprovals, createDeferredComments, createGitHub, createGreenRuns, createGuards, createIncidents, createLateReactionReads, createLearningDeps, createMetrics, createRecoveryTargets, createRerunLedger } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
 import { isWorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordAlarmRecovery, recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
@@ -25,6 +25,10 @@ const deps = {
   deferredComments: createDeferredComments(config),
   // Reactions GitHub could not list for now, left for the reconciler to read.
   reactionReads: createLateReactionReads(config),
+  // The incidents each recovery set out to resolve: a redelivery does the follow-ups of those written resolved.
+  recoveryTargets: createRecoveryTargets(config),
+  // The pull requests' proposals waiting for approval: a recovered failure's is withdrawn.
+  approvals: createApprovals(config),
 };
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Recovery comments the GitHub write budget refused (or GitHub put off) when the green run was recorded: the outcome
- * recorder scheduled each (shared/stores/deferred-comments.ts) before it wrote the incident resolved, and the
+ * recorder scheduled each (shared/stores/deferred-comments.ts) after it wrote the incident resolved, and the
  * reconciler posts the due ones here, so the pull request says "Fixed" once there is room instead of keeping its ❌
  * comment. Bounded per run; a run stops at the first refusal of the budget or of a GitHub that is failing (the rest
  * would be refused too) and leaves the rest for the next run. Nothing pages: a comment that waits is no failure to tell.
@@ -48,8 +48,8 @@ async function rewrittenForAnother(incident: Incident, since: string, incidents:
 async function leftToDo(incident: Incident | null, entry: IncidentDue, staleBefore: string, incidents: IncidentStore): Promise<'write' | 'wait' | 'nothing'> {
   if (!incident) return 'nothing';
   if (incident.status !== 'resolved') {
-    // Scheduled by a recovery that has not written the incident resolved: it is still at work, or it died and its
-    // redelivery does every follow-up again (and schedules its own entry if refused again).
+    // Scheduled before the incident was written resolved (as recoveries did until session 42): its recovery is still at
+    // work, or it died and its redelivery does every follow-up again (and schedules its own entry if refused again).
     return entry.dueAt < staleBefore ? 'nothing' : 'wait';
   }
   if (recoveryCommentWritten(incident) || (await rewrittenForAnother(incident, entry.dueAt, incidents))) return 'nothing';

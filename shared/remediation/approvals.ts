@@ -10,6 +10,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Incident } from '../domain/incident.js';
 import { repositoryKey } from '../domain/repository-key.js';
 
 /** Pending approvals outlive the longest approval timeout (7 days); TTL then removes stale ones. */
@@ -26,6 +27,16 @@ export interface ApprovalIndex {
   pending(repository: ApprovalRepository, pullRequest: number): Promise<string[]>;
   /** Takes the incident off the pending set; false when it was not there (decided, timed out, never asked). */
   take(repository: ApprovalRepository, pullRequest: number, incidentId: string): Promise<boolean>;
+}
+
+/**
+ * Withdraws `failure`'s proposal while it waits for approval (a later push superseded the failure, a green run
+ * recovered it): it leaves its pull request's waiting ones, so no `/guard approve` decides a fix for something that no
+ * longer needs one, and its wait runs out unanswered. True when this call took it; taking twice changes nothing.
+ */
+export async function withdrawProposal(failure: Incident, approvals: Pick<ApprovalIndex, 'take'>): Promise<boolean> {
+  if (failure.approval?.status !== 'pending' || !failure.repository || !failure.pullRequest) return false;
+  return approvals.take({ name: failure.repository, id: failure.repositoryId }, failure.pullRequest, failure.id);
 }
 
 /**

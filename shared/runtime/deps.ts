@@ -37,6 +37,7 @@ import type { ApprovalResumeDeps } from '../reconcile/approval-resumes.js';
 import type { RunbookCheckDeps } from '../reconcile/runbook-checks.js';
 import { type ReactionReads, createReactionReads } from '../stores/reaction-reads.js';
 import { type DeferredRecoveryComments, createDeferredRecoveryComments } from '../stores/deferred-comments.js';
+import { type RecoveryTargets, createRecoveryTargets as createRecoveryTargetsStore } from '../stores/recovery-targets.js';
 import { type RunbookChecks, createEpisodeRunbookClaims, createRunbookCheckList } from '../stores/runbook-checks.js';
 import { type ApprovalResumes, createApprovalResumes } from '../stores/approval-resumes.js';
 import type {
@@ -471,6 +472,11 @@ export function createRunbookChecks(config: Config): RunbookChecks {
 /** Recovery comments the GitHub write budget refused, for the reconciler to post (in the incidents table). */
 export function createDeferredComments(config: Config): DeferredRecoveryComments {
   return createDeferredRecoveryComments({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
+}
+
+/** What each recovery set out to resolve, for its redelivery (in the incidents table). */
+export function createRecoveryTargets(config: Config): RecoveryTargets {
+  return createRecoveryTargetsStore({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE });
 }
 
 export function createIncidents(config: Config, clock: () => Date = () => new Date()) {

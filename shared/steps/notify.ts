@@ -24,6 +24,7 @@ import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
 import { isUnresumed, waitEndedBy } from '../remediation/approval-resume.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
+import { withdrawProposal } from '../remediation/approvals.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
 import { type CaughtError, type NotifyResult, type PipelineState, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
 
@@ -194,15 +195,16 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
     deps.logger.warn('could not read the pull request incidents: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
     return { incident };
   }
-  const withdraw = async (failure: Incident) => {
-    if (failure.approval?.status === 'pending') await deps.remediation.approvals.take({ name: repository, id: failure.repositoryId }, pullRequest, failure.id);
-  };
+  const withdraw = (failure: Incident) => withdrawProposal(failure, deps.remediation.approvals);
   /** `older` superseded, or null when another writer ended it first (its ending stands). */
   const supersede = async (older: Incident, newer: Incident): Promise<Incident | null> => {
     await withdraw(older);
     const { fields, history } = supersededByPushFields(newer, deps.clock());
     const updated = await deps.incidents.updateIfStatusMoves(older.id, fields, { history: [history] });
     if (updated) {
+      // Its approval request may have written it pending since it was read (and added its proposal): withdrawn as it
+      // now stands. Nothing more to take when it was read pending, which is the usual case.
+      if (older.approval?.status !== 'pending') await withdraw(updated);
       deps.logger.info('failure superseded by a later push to its pull request', { incidentId: older.id, supersededBy: fields.supersededBy });
       return updated;
     }
@@ -299,7 +301,15 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
     if (now.status === 'resolved') return approvalNotRequestedOfResolved(now, at, deps);
   }
   incident = waiting ?? (await deps.incidents.update(incident.id, pending));
-  if (incident.repository && incident.pullRequest) await deps.remediation.approvals.add({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+  if (incident.repository && incident.pullRequest) {
+    await deps.remediation.approvals.add({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+    // Read again once the proposal waits: a green run or a later push that ended the failure between the write above and
+    // the add withdrew nothing (the proposal was not among the waiting ones yet), and the add left it waiting for its
+    // timeout. One that ends it after this read finds it added, and withdraws it (`withdrawProposal`). (Added before
+    // the write instead, a `/guard` command in between found the incident not pending and took the proposal out again.)
+    const now = await deps.incidents.get(incident.id);
+    if (now?.status === 'resolved') return approvalNotRequestedOfResolved(now, at, deps);
+  }
   if (mailed) return { incidentId: incident.id, status: 'awaiting_approval', notifications: 0 };
   const notifications: NotificationRecord[] = [];
   if (incident.pullRequest && incident.repository && github) {

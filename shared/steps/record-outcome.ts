@@ -7,11 +7,13 @@ import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope, githubForkCh
 import { RetryableError, ValidationError, errorMessage, isRetryable } from '../errors.js';
 import { firstIssue } from '../validation.js';
 import { readReactionFeedback } from '../knowledge/reactions.js';
-import { writeRecoveryComment } from '../notify/recovery-comment.js';
+import { recoveryCommentWritten, writeRecoveryComment } from '../notify/recovery-comment.js';
 import type { GitHubPort, RerunLedger } from '../ports.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { type GuardStore, recordActionOutcome } from '../remediation/guard-store.js';
+import { type ApprovalIndex, withdrawProposal } from '../remediation/approvals.js';
 import type { DeferredRecoveryComments } from '../stores/deferred-comments.js';
+import type { RecoveryTargets } from '../stores/recovery-targets.js';
 import type { ReactionReads } from '../stores/reaction-reads.js';
 import type { StepDeps } from './deps.js';
 
@@ -28,6 +30,9 @@ const SHARED_FORK_SCOPE_READ = 100;
  */
 const PULL_REQUEST_READ = 100;
 
+/** The history entry that says a recovery's follow-ups are done: its redelivery has nothing left to do for it. */
+const FOLLOWED_UP = 'recovery_followed_up';
+
 export interface RecoveryResult {
   resolved: string[];
 }
@@ -39,6 +44,10 @@ type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
     reactionReads?: Pick<ReactionReads, 'schedule'>;
     /** The cap on automatic re-runs per commit: a re-run of ours that ended green gives its slot back. */
     reruns?: Pick<RerunLedger, 'release'>;
+    /** What each recovery set out to resolve: its redelivery does the follow-ups of those an earlier delivery resolved. */
+    recoveryTargets?: RecoveryTargets;
+    /** The pull requests' proposals waiting for approval: a recovered failure's is withdrawn. */
+    approvals?: Pick<ApprovalIndex, 'take'>;
   };
 
 /**
@@ -77,13 +86,16 @@ async function readReactionsOrDefer(resolved: Incident, github: GitHubPort | nul
 }
 
 /**
- * Resolves the incident and does what follows a recovery: the circuit breaker's outcome, learning's, the reactions on
- * the PR comment and the comment's rewrite. The follow-ups come first and `resolved` is written last: the recovery is
- * delivered at least once, and its redelivery finds only open incidents, so a crash before the write leaves the
- * incident open for the redelivery to do them all again (each is idempotent, or claimed once per incident with its
- * counts marked), while a crash after it has nothing left undone; a follow-up that failed for now fails the recovery
- * alike (see unlessTransient). A comment the write budget refused (or GitHub put off), and a reading of the
- * reactions GitHub failed, are scheduled for the reconciler before the write instead of dropped.
+ * Resolves the incident, then does what follows a recovery: the circuit breaker's outcome, learning's, the withdrawal
+ * of a proposal still waiting for approval, the reactions on the PR comment and the comment's rewrite. The write
+ * comes first and is conditional: another writer may have ended the incident since it was listed (a later push
+ * superseded it, another recovery's delivery landed), and its ending (resolvedBy, time to recovery, history) stands,
+ * so only the recovery whose write landed does the follow-ups; one that did them before it knew counted a recovery the
+ * record does not keep and rewrote the PR comment to say "Fixed" (session 42). Null when another writer ended it first.
+ *
+ * Killed between the write and the follow-ups, the incident is no longer open: the recovery's redelivery finds it
+ * among the targets its earlier delivery noted (see {@link resolvedByEarlierDelivery}) and does them then; each is
+ * idempotent or claimed once per incident with its counts marked, so none counts twice.
  */
 async function resolveIncident(
   incident: Incident,
@@ -92,11 +104,26 @@ async function resolveIncident(
   deps: OutcomeDeps,
   extra: Partial<Incident> = {},
   options: { updateComment?: boolean } = {},
-) {
+): Promise<Incident | null> {
   const seconds = secondsToRecovery(incident, at);
   const resolution = { ...extra, status: 'resolved' as const, resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy };
-  // The incident as the write below leaves it: what the follow-ups count and what the comment says.
-  const resolved: Incident = { ...incident, ...resolution };
+  const resolved = await deps.incidents.updateIfStatusMoves(incident.id, resolution, { history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }] });
+  if (!resolved) {
+    deps.logger.info('incident ended by another writer before this recovery was recorded: its ending stands', { incidentId: incident.id, resolvedBy });
+    return null;
+  }
+  if (incident.status !== 'resolved') deps.metrics?.measure(METRIC.timeToRecovery, 'Seconds', seconds, { source: incident.source });
+  await followUpRecovery(resolved, at, deps, options);
+  return resolved;
+}
+
+/**
+ * What follows a recovery written resolved (`resolved`, as stored: its approval as it stands now, not as listed). A
+ * follow-up that failed for now fails the recovery (see unlessTransient), whose redelivery does them again. A comment
+ * the write budget refused (or GitHub put off), and a reading of the reactions GitHub failed, are scheduled for the
+ * reconciler instead of dropped (shared/reconcile/recovery-comments.ts posts a comment once the incident is resolved).
+ */
+async function followUpRecovery(resolved: Incident, at: Date, deps: OutcomeDeps, options: { updateComment?: boolean }): Promise<void> {
   // The circuit breaker counts automatic actions that led to recovery (runbooks are counted when they finish), not
   // on a run any outsider can cause again and again: they would hold it closed for the repository's own failures.
   const action = resolved.decision?.applied ? resolved.decision.action : null;
@@ -108,29 +135,49 @@ async function resolveIncident(
     // earlier delivery left undone and nothing twice.
     await deps.learning.onResolved(resolved).catch(unlessTransient('the outcome for learning', resolved.id, deps));
   }
+  const history: HistoryEntry[] = [];
+  // Nobody should approve a fix for a failure that is green already: its proposal leaves the pull request's waiting
+  // ones, as a superseded failure's does (`withdrawProposal`), and its wait runs out unanswered, paging nobody. Read
+  // from the incident as the resolved write left it: a request that wrote the approval pending after the listing is
+  // withdrawn too.
+  if (deps.approvals && (await withdrawProposal(resolved, deps.approvals))) {
+    history.push({ at: deps.clock().toISOString(), event: 'approval_withdrawn', detail: 'recovered before anyone decided: its proposal takes no /guard command any more' });
+  }
   const github = deps.github.forInstallation(resolved.installationId);
   // Reactions left on the comment while the incident was open are feedback on it.
   await readReactionsOrDefer(resolved, github, at, deps);
-  const comment = (options.updateComment ?? true) && github ? await rewriteComment(resolved, github, at, deps) : {};
-  // Written only while the incident is still open: another writer may have ended it since it was listed (a later
-  // push superseded it, another recovery's delivery landed), and its ending (resolvedBy, time to recovery, history)
-  // stands. Written with `update`, this recovery's overwrote every field of it but the status.
-  const updated = await deps.incidents.updateIfStatusMoves(incident.id, resolution, {
-    history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }, ...(comment.history ?? [])],
-    ...(comment.notification ? { notifications: [comment.notification] } : {}),
-  });
-  if (!updated) {
-    deps.logger.info('incident ended by another writer before this recovery was recorded: its ending stands', { incidentId: incident.id, resolvedBy });
-    return null;
+  const comment = (options.updateComment ?? true) && github && !recoveryCommentWritten(resolved) ? await rewriteComment(resolved, github, at, deps) : {};
+  history.push(...(comment.history ?? []), { at: deps.clock().toISOString(), event: FOLLOWED_UP, detail: 'circuit breaker, learning, proposal and PR comment done' });
+  await deps.incidents.record(resolved.id, {}, { history, ...(comment.notification ? { notifications: [comment.notification] } : {}) });
+}
+
+/**
+ * The incidents an earlier delivery of this recovery wrote resolved without recording its follow-ups done (it was
+ * killed between the two, or a follow-up failed for now): this delivery's `targets` are noted first, with the
+ * recovery's key, and the earlier deliveries' come back. Only those this very recovery resolved (`resolvedHere`)
+ * count: another writer's ending has no follow-ups of this recovery. Without `recoveryTargets`, none.
+ */
+async function resolvedByEarlierDelivery(recoveryKey: string, targets: Incident[], resolvedHere: (incident: Incident) => boolean, deps: OutcomeDeps): Promise<Incident[]> {
+  if (!deps.recoveryTargets) return [];
+  const listed = new Set(targets.map((incident) => incident.id));
+  const earlier = (await deps.recoveryTargets.note(recoveryKey, [...listed])).filter((id) => !listed.has(id)).slice(0, MAX_RESOLVED_PER_EVENT);
+  const found: Incident[] = [];
+  for (const id of earlier) {
+    const incident = await deps.incidents.get(id);
+    if (incident?.status === 'resolved' && resolvedHere(incident) && !followedUp(incident)) found.push(incident);
   }
-  if (incident.status !== 'resolved') deps.metrics?.measure(METRIC.timeToRecovery, 'Seconds', seconds, { source: incident.source });
-  return updated;
+  return found;
+}
+
+/** Whether the follow-ups of the incident's recovery were recorded done (see followUpRecovery); it is resolved once. */
+function followedUp(incident: Incident): boolean {
+  return incident.history.some((entry) => entry.event === FOLLOWED_UP);
 }
 
 /**
  * The recovery's rewrite of the PR comment: the notification recording it, or, when the write budget refused it or
- * GitHub failed for now, the history entry saying it waits for the reconciler (scheduled here, before the incident
- * is written resolved). Refused for good, it is logged: the recovery itself is recorded all the same.
+ * GitHub failed for now, the history entry saying it waits for the reconciler (scheduled here). Refused for good, it
+ * is logged: the recovery itself is recorded all the same.
  */
 async function rewriteComment(
   resolved: Incident,
@@ -248,14 +295,28 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
     });
   }
   const open = await openIncidentsFor(recovery, deps);
+  const targets = open.filter((incident) => !greenAttemptNotLater(incident, recovery) && !greenRunLeavesOpen(incident, recovery));
+  const at = recovery.completedAt.toISOString();
+  const unfinished = await resolvedByEarlierDelivery(
+    `${recovery.scope}\n${recovery.resolvedBy}\n${at}`,
+    targets,
+    (incident) => incident.resolvedBy === recovery.resolvedBy && incident.resolvedAt === at,
+    deps,
+  );
   const resolved: string[] = [];
   const commented = new Set<string>();
-  // listOpenInScope is newest first, so the first incident seen for a PR is the one its comment shows.
-  for (const incident of open) {
+  // Newest first, so the first incident seen for a PR is the one its comment shows.
+  for (const incident of [...open, ...unfinished].sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
     if (greenAttemptNotLater(incident, recovery)) continue;
     const pr = incident.pullRequest ? `${incident.repository}#${incident.pullRequest}` : null;
     const updateComment = pr !== null && !commented.has(pr);
     if (pr) commented.add(pr);
+    if (incident.status === 'resolved') {
+      // Resolved by an earlier delivery of this recovery, which did not get to its follow-ups.
+      await followUpRecovery(incident, recovery.completedAt, deps, { updateComment });
+      resolved.push(incident.id);
+      continue;
+    }
     const leftOpen = greenRunLeavesOpen(incident, recovery);
     if (leftOpen) {
       // Still open, and its PR's comment goes on showing it: an older incident resolved below does not rewrite it.
@@ -272,7 +333,7 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
  * A green run queued by ingest (shared/domain/recovery.ts), delivered by Lambda's asynchronous invocation or the
  * local store queue: at least once, so recording it twice must change nothing, and it does not (a resolved
  * incident is not open any more, and the learning counters are claimed once per incident). A delivery cut short
- * leaves whatever it had not finished open for the next one (see resolveIncident).
+ * leaves whatever it had not finished for the next one: open, or resolved among its targets (see resolveIncident).
  */
 export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps): Promise<RecoveryResult> {
   const parsed = workflowRecoveryMessageSchema.safeParse(message);
@@ -315,7 +376,22 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
     deps.logger.warn('alarm state change without a readable time: resolving as of now, not noted for ordering', { alarm: alarmEvent.detail.alarmName });
   }
   const open = await deps.incidents.listOpenInScope(alarmScope(arn), MAX_RESOLVED_PER_EVENT);
+  const resolvedBy = `alarm ${alarmEvent.detail.state.value}`;
+  // Only an event with its own time is the same recovery on each delivery; one resolved "as of now" is not.
+  const unfinished = at
+    ? await resolvedByEarlierDelivery(
+        `${alarmScope(arn)}\n${resolvedBy}\n${at.toISOString()}`,
+        open.filter((incident) => !alarmOkLeavesOpen(incident, at)),
+        (incident) => incident.resolvedAt === at.toISOString() && (incident.resolvedBy ?? '').startsWith(resolvedBy),
+        deps,
+      )
+    : [];
   const resolved: string[] = [];
+  for (const incident of unfinished) {
+    // Resolved by an earlier delivery of this OK, which did not get to its follow-ups.
+    await followUpRecovery(incident, when, deps, {});
+    resolved.push(incident.id);
+  }
   for (const incident of open) {
     const leftOpen = at ? alarmOkLeavesOpen(incident, at) : null;
     if (leftOpen) {
@@ -328,7 +404,7 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
       : null;
     // Not "after the runbook" when the alarm still fired at the reconciler's check after it: it recovered by other hands.
     const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied && runbookUnverified(incident) === null;
-    if (await resolveIncident(incident, `alarm ${alarmEvent.detail.state.value}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {})) resolved.push(incident.id);
+    if (await resolveIncident(incident, `${resolvedBy}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {})) resolved.push(incident.id);
   }
   return { resolved };
 }

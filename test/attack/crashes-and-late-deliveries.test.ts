@@ -76,8 +76,11 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
     github.fail({ ...hang, kind: 'hang', times: Infinity });
     await deliverWebhook(started.url, pullRequestGreen(runId + 1, 4_101), SECRET);
     await until('the hanging request', () => github.requests.filter((r) => r.method === hang.method && hang.route.test(r.route)).length, (n) => n > 0);
-    // Written resolved only once the recovery's follow-ups are done: open here, the redelivery does them again.
-    expect((await incidentOf(started.url, id)).status).toBe('notified');
+    // Written resolved before the recovery's follow-ups (only the recovery whose write lands does them): resolved
+    // here, with its follow-ups not recorded done, which the redelivery finds among the recovery's targets and does.
+    const killedWith = await incidentOf(started.url, id);
+    expect(killedWith.status).toBe('resolved');
+    expect(killedWith.history.map((entry: { event: string }) => entry.event)).not.toContain('recovery_followed_up');
     first.kill('SIGKILL');
     await exited(first);
     github.clearFaults();
@@ -90,8 +93,8 @@ describe('crash (SIGKILL) of npm start while a green run is recorded', () => {
     const body = await until('the comment to say the run is fixed', () => comment()?.body ?? '', (text) => fixed.test(text), 20_000).catch((error: Error) => error.message);
     const requests = github.requests.slice(killedAt).map((r) => `${r.method} ${r.route}`);
     console.log('GitHub requests after the restart:', requests);
-    // The comment is rewritten just before the incident's last write (`resolved`): read it once that write is in.
-    const incident = await until('the incident resolved', () => incidentOf(restarted.url, id), (i) => i.status === 'resolved', 20_000).catch(() => incidentOf(restarted.url, id));
+    // The comment is rewritten just before the recovery's last write (its follow-ups recorded done): read it once that write is in.
+    const incident = await until('the follow-ups recorded', () => incidentOf(restarted.url, id), (i) => i.history.some((entry: { event: string }) => entry.event === 'recovery_followed_up'), 20_000).catch(() => incidentOf(restarted.url, id));
     return { incident, body, fixed };
   }
 

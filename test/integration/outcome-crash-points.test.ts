@@ -12,6 +12,7 @@ import { knowledgeLookupStep } from '../../shared/steps/knowledge-lookup.js';
 import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
 import { createGuardStore } from '../../shared/remediation/guard-store.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { createRecoveryTargets } from '../../shared/stores/recovery-targets.js';
 import { failedRunDelivery } from '../support/fakes.js';
 import { SimulatedCrash, clientFailingAtWrite, diesOfCrash, throttlingClient } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
@@ -116,13 +117,14 @@ type Counters = Awaited<ReturnType<typeof counters>>;
 const minus = (a: Counters, b: Counters) => Object.fromEntries(Object.entries(a).map(([name, value]) => [name, value - b[name as keyof Counters]])) as Counters;
 
 /**
- * The recovery's deps on `client`: its incident store, learning loop and circuit breaker counters, no GitHub
- * installation to comment with.
+ * The recovery's deps on `client`: its incident store, the targets its redelivery reads back, learning loop and
+ * circuit breaker counters, no GitHub installation to comment with.
  */
 function outcomeDeps(client: DynamoDBDocumentClient, at: Date) {
   return {
     guards: createGuardStore({ client, tableName: 'incidents', clock: () => at }),
     incidents: createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 }),
+    recoveryTargets: createRecoveryTargets({ client, tableName: 'incidents', clock: () => at }),
     learning: learningOn(client, () => at),
     clock: () => at,
     github: { forInstallation: () => null },

@@ -19,6 +19,7 @@ import { WriteBudgetExhaustedError } from '../../shared/errors.js';
 import { rerunLedgerKey } from '../../shared/stores/rerun-ledger.js';
 import type { IncidentDue, IncidentDueList } from '../../shared/stores/due-index.js';
 import type { EpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
+import type { RecoveryTargets } from '../../shared/stores/recovery-targets.js';
 import { createMemoryGreenRunNotes, createMemoryStore } from './memory-store.js';
 
 /**
@@ -325,6 +326,19 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
     },
     async take(repository, pullRequest, incidentId) {
       return approvalKeys(repository, pullRequest).some((key) => sets.get(key)?.delete(incidentId) ?? false);
+    },
+  };
+}
+
+/** In-memory RecoveryTargets with the DynamoDB one's semantics (a set per recovery; each note returns the set as it was). */
+export function createMemoryRecoveryTargets(): RecoveryTargets & { sets: Map<string, Set<string>> } {
+  const sets = new Map<string, Set<string>>();
+  return {
+    sets,
+    async note(recovery, incidentIds) {
+      const before = [...(sets.get(recovery) ?? [])];
+      if (incidentIds.length > 0) sets.set(recovery, new Set([...before, ...incidentIds]));
+      return before;
     },
   };
 }

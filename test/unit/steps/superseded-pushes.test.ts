@@ -6,6 +6,7 @@ import { isNewerPushFailure } from '../../../shared/domain/superseded-push.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
+import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, remediationDeps, stepDeps } from '../../support/fakes.js';
 import { SimulatedCrash, incidentsKilledOnResolving } from '../../support/failing-writes.js';
@@ -64,18 +65,25 @@ async function failedOnB(deps: ReturnType<typeof stepDeps>['deps'], notify: bool
 /** A green run's recovery of a failure (run 999, ten minutes after it failed). */
 const RECOVERY = { status: 'resolved', resolvedAt: '2026-11-20T10:10:00.000Z', timeToRecoverySeconds: 600, resolvedBy: 'run 999', supersededBy: 'run 999' } as const;
 
-/** Incident `id` recovers ({@link RECOVERY}) right after the next read of its pull request's incidents. */
-function recoveredOnceListed(deps: ReturnType<typeof stepDeps>['deps'], id: string): void {
+/** `meanwhile` runs (on the store itself) right after the next read of a pull request's incidents. */
+function onceListed(deps: ReturnType<typeof stepDeps>['deps'], meanwhile: (store: typeof deps.incidents) => Promise<void>): void {
   const store = deps.incidents;
   deps.incidents = {
     ...store,
     async listByPullRequest(...args) {
       const listed = await store.listByPullRequest(...args);
       deps.incidents = store;
-      await store.update(id, RECOVERY, { history: [{ at: RECOVERY.resolvedAt, event: 'resolved', detail: 'run 999' }] });
+      await meanwhile(store);
       return listed;
     },
   };
+}
+
+/** Incident `id` recovers ({@link RECOVERY}) right after the next read of its pull request's incidents. */
+function recoveredOnceListed(deps: ReturnType<typeof stepDeps>['deps'], id: string): void {
+  onceListed(deps, async (store) => {
+    await store.update(id, RECOVERY, { history: [{ at: RECOVERY.resolvedAt, event: 'resolved', detail: 'run 999' }] });
+  });
 }
 
 /** How `incident` records its ending: the {@link RECOVERY} fields, and the details of its "resolved" history entries. */
@@ -179,6 +187,48 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
     expect(await deps.remediation.approvals.pending({ name: 'acme-shop/checkout-service', id: a.repository.id }, 1287)).toEqual([]);
     expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(commentsBefore);
     expect(published).toEqual([]);
+  });
+
+  it('leaves no proposal waiting when a green run recovers the failure right after its approval request wrote it pending', async () => {
+    // Prepare: A's remediation proposes a fix; a green run is recorded right after A's request wrote its approval pending.
+    const { deps, published, a } = await proposedOnA();
+    const store = deps.incidents;
+    const recovered: string[] = [];
+    deps.incidents = {
+      ...store,
+      async updateIfStatusMoves(id, fields, append) {
+        const written = await store.updateIfStatusMoves(id, fields, append);
+        deps.incidents = store;
+        const recovery = { scope: githubIncidentScope(a), runId: 999, runAttempt: 1, resolvedBy: 'run 999', installationId: null, completedAt: new Date('2026-11-20T10:10:00Z') };
+        recovered.push(...(await recordWorkflowRecovery(recovery, { ...deps, incidents: store, approvals: deps.remediation.approvals })).resolved);
+        return written;
+      },
+    };
+
+    // Act
+    await notifyStep({ trigger: a, approvalRequest: { taskToken: 'token-a' } }, deps);
+
+    // Assert: recovered, and its proposal is not among the waiting ones (it waited for its timeout before)
+    expect(recovered).toEqual([a.incidentId]);
+    expect((await deps.incidents.get(a.incidentId))?.status).toBe('resolved');
+    expect(await deps.remediation.approvals.pending({ name: 'acme-shop/checkout-service', id: a.repository.id }, 1287)).toEqual([]);
+    expect(published).toEqual([]);
+  });
+
+  it('withdraws a proposal whose approval request ran between a later push reading the failure and superseding it', async () => {
+    // Prepare: A's remediation proposes a fix; B's notify reads the pull request's incidents, then A's request runs.
+    const { deps, a } = await proposedOnA();
+    onceListed(deps, async (store) => {
+      await notifyStep({ trigger: a, approvalRequest: { taskToken: 'token-a' } }, deps);
+      expect((await store.get(a.incidentId))?.approval?.status).toBe('pending');
+    });
+
+    // Act: B's notify supersedes A
+    await failedOnB(deps, true);
+
+    // Assert: A superseded, and its proposal is not among the waiting ones (it waited for its timeout before)
+    expect((await deps.incidents.get(a.incidentId))?.supersededBy).toBeTruthy();
+    expect(await deps.remediation.approvals.pending({ name: 'acme-shop/checkout-service', id: a.repository.id }, 1287)).toEqual([]);
   });
 
   it('withdraws the earlier proposal before recording it superseded: a round killed between the two leaves the failure open for its retry', async () => {
