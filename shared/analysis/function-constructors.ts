@@ -202,7 +202,9 @@ function functionAliasReads(text: string, brackets: Brackets, code: (i: number) 
 const ELEMENT_READ = String.raw`(?:\[[^\[\]\n]{0,80}\]|\.\s*(?:at|pop|shift|find|findLast|get)\s*\([^()\n]{0,80}\))`;
 /** A property read (`.f`, `['f']`), bounded. */
 const PROPERTY_READ = String.raw`(?:\??\.\s*[\w$]+|\[[^\[\]\n]{0,80}\])`;
-const ELEMENT_READ_AT = new RegExp(ELEMENT_READ, 'y');
+/** Elements read back level by level, as nested holders give them (`x[0][0]`, `m.get('f')[1]`), bounded. */
+const ELEMENT_READS = String.raw`${ELEMENT_READ}(?:\s*${ELEMENT_READ}){0,3}`;
+const ELEMENT_READ_AT = new RegExp(ELEMENT_READS, 'y');
 const PROPERTY_READ_AT = new RegExp(PROPERTY_READ, 'y');
 /** Read back from where a value starts: the name it is given (`const AF =`), a pattern it is taken apart by (`const [F] =`), the property (`this.AF =`), or the key (`{ f: `) it is set to. */
 const BOUND_TO = new RegExp(String.raw`(?<=(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN})`, 'y');
@@ -257,6 +259,17 @@ function operandStart(text: string, end: number, { close, around }: Brackets): n
     else break;
   }
   return i;
+}
+
+/** Where the operand cast by the `as` or `satisfies` at `at` starts, through the casts before it (`x.constructor as unknown as T`). */
+function castOperandStart(text: string, at: number, brackets: Brackets): number {
+  let start = operandStart(text, blanksStart(text, at), brackets);
+  for (let casts = 0; casts < 4; casts++) {
+    const before = /(?<![\w$.])(?:as|satisfies)\s+$/.exec(text.slice(Math.max(0, start - 20), start));
+    if (!before) break;
+    start = operandStart(text, blanksStart(text, start - before[0].length), brackets);
+  }
+  return start;
 }
 
 /** Where the operand that starts at `start` ends: names, dots, indexes and calls, walked at most {@link OPERAND_REACH} characters. */
@@ -331,7 +344,7 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
   for (const cast of text.matchAll(CONSTRUCTOR_CAST)) {
     if (!code(cast.index)) continue;
     const end = cast.index + cast[0].length;
-    spans.push(cast[0].startsWith('<') ? [cast.index, operandEnd(text, blanksEnd(text, end), brackets)] : [operandStart(text, blanksStart(text, cast.index), brackets), end]);
+    spans.push(cast[0].startsWith('<') ? [cast.index, operandEnd(text, blanksEnd(text, end), brackets)] : [castOperandStart(text, cast.index, brackets), end]);
   }
   const bound = new RegExp(
     [
@@ -417,15 +430,14 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     if (what === 'constructor' && CALLS_WHAT_IT_IS_GIVEN.test(method)) return true;
     const receiver = new RegExp(String.raw`^(${NAME})\s*\??\.\s*[\w$]+$`).exec(callee)?.[1];
     if (receiver && STORES_IN_RECEIVER.test(method)) containers.add(receiver);
-    const stored = STORES_IN_FIRST_ARGUMENT.test(callee) ? matchAt(FIRST_ARGUMENTS, text, open) : null;
-    if (stored) {
-      containers.add(stored[1]!);
-      const storedKey = stored[2] ?? key;
-      if (storedKey !== undefined) containerKeys.add(storedKey);
-    }
+    const stores = STORES_IN_FIRST_ARGUMENT.test(callee);
+    const target = stores ? matchAt(FIRST_ARGUMENTS, text, open) : null;
+    const storedKey = target?.[2] ?? key;
+    if (target) containers.add(target[1]!);
+    if (target && storedKey !== undefined) containerKeys.add(storedKey);
     const constructed = /(?<![\w$.])new\s*$/.exec(text.slice(Math.max(0, calleeStart - 8), calleeStart));
-    if (!constructed && !stored) return false;
-    return holds(constructed ? calleeStart - constructed[0].length : calleeStart, brackets.close[open]! + 1, stored?.[2] ?? key);
+    if (!constructed && !stores) return false;
+    return holds(constructed ? calleeStart - constructed[0].length : calleeStart, brackets.close[open]! + 1, storedKey);
   };
   for (const [start, end] of spans) if (follow(start, end)) return true;
   for (const [start, end] of functionAliasReads(text, brackets, code)) if (follow(start, end, true)) return true;
@@ -437,7 +449,7 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
       if (code(match.index) && follow(match.index, match.index + match[0].length, visible.has(match[0]) && !names.has(match[0]))) return true;
     }
     const reads = [
-      ...(containers.size === 0 ? [] : [String.raw`${namesPattern(containers)}\s*(?:${ELEMENT_READ}|\??\.\s*(?:${[...containerKeys].join('|') || '(?!)'})(?![\w$]))`]),
+      ...(containers.size === 0 ? [] : [String.raw`${namesPattern(containers)}\s*(?:${ELEMENT_READS}|\??\.\s*(?:${[...containerKeys].join('|') || '(?!)'})(?![\w$]))`]),
       ...(keys.size === 0 ? [] : [String.raw`(?:${NAME}\s*)?(?:\??\.\s*(?:${[...keys].join('|')})(?![\w$])|\[\s*["'\x60](?:${[...keys].join('|')})["'\x60]\s*\])`]),
     ];
     if (containers.size > 0) for (const match of text.matchAll(new RegExp(namesPattern(containers), 'g'))) takenApart(match.index);
