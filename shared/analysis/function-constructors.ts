@@ -25,8 +25,10 @@ const METHOD = String.raw`\.\s*(?:filter|map|at|sort|call|apply|bind|forEach|red
 /** What a method is read from after an `=` (`[]`, `''`, `Math`, `console.log`): {@link METHOD}'s receiver, bounded. */
 const RECEIVER = String.raw`(?:(?:[\w$]+|\[[^\[\]\n]{0,80}\]|\([^()\n]{0,80}\)|"[^"\n]{0,80}"|'[^'\n]{0,80}')(?:\s*\.\s*[\w$]+){0,4}(?=\s*${METHOD}))?`;
 
+/** `names` as an alternation for a pattern (`$` escaped), or a pattern that matches nothing. */
+const alternation = (names: Iterable<string>) => [...names].map((name) => name.replace(/\$/g, '\\$')).join('|') || '(?!)';
 /** `names` as an alternation of whole names, or a pattern that matches nothing. */
-const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' : String.raw`(?<![\w$.#])(?:${[...names].map((name) => name.replace(/\$/g, '\\$')).join('|')})(?![\w$])`);
+const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' : String.raw`(?<![\w$.#])(?:${alternation(names)})(?![\w$])`);
 
 /**
  * The names `text` gives an async or a generator function: `async function g`, `function* g`, `g = async () =>`,
@@ -449,8 +451,8 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
       if (code(match.index) && follow(match.index, match.index + match[0].length, visible.has(match[0]) && !names.has(match[0]))) return true;
     }
     const reads = [
-      ...(containers.size === 0 ? [] : [String.raw`${namesPattern(containers)}\s*(?:${ELEMENT_READS}|\??\.\s*(?:${[...containerKeys].join('|') || '(?!)'})(?![\w$]))`]),
-      ...(keys.size === 0 ? [] : [String.raw`(?:${NAME}\s*)?(?:\??\.\s*(?:${[...keys].join('|')})(?![\w$])|\[\s*["'\x60](?:${[...keys].join('|')})["'\x60]\s*\])`]),
+      ...(containers.size === 0 ? [] : [String.raw`${namesPattern(containers)}\s*(?:${ELEMENT_READS}|\??\.\s*(?:${alternation(containerKeys)})(?![\w$]))`]),
+      ...(keys.size === 0 ? [] : [String.raw`(?:${NAME}\s*)?(?:\??\.\s*(?:${alternation(keys)})(?![\w$])|\[\s*["'\x60](?:${alternation(keys)})["'\x60]\s*\])`]),
     ];
     if (containers.size > 0) for (const match of text.matchAll(new RegExp(namesPattern(containers), 'g'))) takenApart(match.index);
     if (reads.length > 0) for (const match of text.matchAll(new RegExp(reads.join('|'), 'g'))) if (code(match.index) && follow(match.index, match.index + match[0].length)) return true;

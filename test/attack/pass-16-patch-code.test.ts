@@ -126,6 +126,8 @@ const HANDED_CAST_ALIASED: ReadonlyArray<[form: string, ...Row]> = [
   ['read through a cast', 'src/a.ts', 'Function!(code)()'],
   ['read through a cast', 'src/a.ts', 'const AF = (async () => {}).constructor;\n(AF as any)(src)()'],
   ['read through a cast', 'src/a.ts', 'const x = [Function];\n(x[0] as any)(code)()'],
+  ['a key or a property named with a $', 'src/a.js', 'const o = { $f: Function };\no.$f(code)()'],
+  ['a key or a property named with a $', 'src/a.js', 'this.$F = Function;\nthis.$F(code)()'],
   ['put in a container by an alias', 'src/a.js', 'const F = Function; const o = { F }; o.F(code)()'],
   ['put in a container by an alias', 'src/a.js', 'const F = Function; [F][0](code)()'],
 ];
