@@ -225,6 +225,8 @@ const CONSTRUCTOR_CAST = new RegExp(String.raw`(?<![\w$.])(?:as|satisfies)\s+(?:
 const CALLS_WHAT_IT_IS_GIVEN = /^(?:map|flatMap|forEach|filter|find|findIndex|findLast|findLastIndex|some|every|reduce|reduceRight|sort|toSorted|then|catch|finally|from|replace|replaceAll|setTimeout|setInterval|setImmediate|queueMicrotask|nextTick|requestAnimationFrame)$/;
 /** Methods that keep what they are given in their receiver, to be read back (`m.set('f', AF)`, then `m.get('f')`). */
 const STORES_IN_RECEIVER = /^(?:set|push|unshift|splice|add|fill)$/;
+/** A method called on a name (`m.set`, `xs?.push`), the name in group 1. */
+const METHOD_OF_NAME = new RegExp(String.raw`^(${NAME})\s*\??\.\s*[\w$]+$`);
 /** Calls that keep what they are given in their first argument (`Object.assign(o, { f: AF })`), and return it. */
 const STORES_IN_FIRST_ARGUMENT = /(?<![\w$])(?:Object\s*\.\s*(?:assign|defineProperty|defineProperties)|Reflect\s*\.\s*(?:set|defineProperty))$/;
 /** A call's first argument when it is a name, and the property named second (`(o, 'f', …`). */
@@ -430,7 +432,7 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     const method = /[\w$]+$/.exec(callee)?.[0] ?? '';
     // `Function` handed over as written is the fetch-exec reading's (`.then(Function)`), as its call is.
     if (what === 'constructor' && CALLS_WHAT_IT_IS_GIVEN.test(method)) return true;
-    const receiver = new RegExp(String.raw`^(${NAME})\s*\??\.\s*[\w$]+$`).exec(callee)?.[1];
+    const receiver = METHOD_OF_NAME.exec(callee)?.[1];
     if (receiver && STORES_IN_RECEIVER.test(method)) containers.add(receiver);
     const stores = STORES_IN_FIRST_ARGUMENT.test(callee);
     const target = stores ? matchAt(FIRST_ARGUMENTS, text, open) : null;
