@@ -253,12 +253,15 @@ function endsValue(text: string, end: number): boolean {
   return next >= text.length || /[;,)\]}]/.test(text[next]!) || (text.slice(end, next).includes('\n') && !/[.[(?\x60]/.test(text[next]!));
 }
 
-/** Where the operand that ends at `end` starts: names, dots and bracketed parts (`x.constructor`, `o['f']`, `g()`), walked back at most {@link OPERAND_REACH} characters. */
+/**
+ * Where the operand that ends at `end` starts: names (`#private` ones too, so that `this.#e.set` is no method of `e`),
+ * dots and bracketed parts (`x.constructor`, `o['f']`, `g()`), walked back at most {@link OPERAND_REACH} characters.
+ */
 function operandStart(text: string, end: number, { close, around }: Brackets): number {
   let i = end;
   while (i > 0 && end - i < OPERAND_REACH) {
     const c = text[i - 1]!;
-    if (/[\w$.]/.test(c) || (c === '?' && text[i] === '.')) i--;
+    if (/[\w$.#]/.test(c) || (c === '?' && text[i] === '.')) i--;
     else if ((c === ')' || c === ']') && around[i - 1]! >= 0 && close[around[i - 1]!] === i - 1) i = around[i - 1]!;
     else break;
   }

@@ -154,6 +154,8 @@ const HANDED_CAST_ALIASED_LOOK_ALIKES: Row[] = [
   ['src/a.js', 'const AsyncFunction = (async () => {}).constructor;\nexport const types = new Set([AsyncFunction]);\nif (types.has(fn.constructor)) run(fn)'],
   ['src/a.js', "const AsyncFunction = (async () => {}).constructor;\nassert.ok(fn instanceof AsyncFunction, util.format('%s', AsyncFunction))"],
   ['src/a.ts', "const m = new Map<string, Function>();\nm.set('a', handler);\nm.get('a')!(x)"],
+  // tinybench's bundle: a private field's Map given a letter another scope binds to AsyncFunction is no container named `e`.
+  ['src/a.js', 'const i = (async () => {}).constructor;\nclass B { #e = new Map(); add(e, t) { this.#e.set(e, i); } run(e, t) { return e[t](); } }'],
 ];
 
 describe('pass 14 look-alikes: Function handed over, cast or aliased, no constructor called', () => {
