@@ -2,7 +2,8 @@ import { firstIndexFrom } from './bracket-readings.js';
 
 /**
  * JavaScript's Function constructors that no name gives (AsyncFunction's, GeneratorFunction's, reached through a
- * function), or that a name, a container or a property hides (`Function` too), called: each runs a string as `eval` does. Where they are bound, read over the whole text (a binding
+ * function), or that a name, a container, a property, a call or a TypeScript cast hides (`Function` too), called: each
+ * runs a string as `eval` does. Where they are bound, read over the whole text (a binding
  * read in a comment only adds a name); where they are called, read over the code only, so that a comment, a JSDoc or
  * a log's string that names one before a parenthesis is no call. Linear: the names are collected by regular
  * expressions whose quantifiers are bounded or separated, and each occurrence's surroundings are read by an index walk.
@@ -24,8 +25,10 @@ const METHOD = String.raw`\.\s*(?:filter|map|at|sort|call|apply|bind|forEach|red
 /** What a method is read from after an `=` (`[]`, `''`, `Math`, `console.log`): {@link METHOD}'s receiver, bounded. */
 const RECEIVER = String.raw`(?:(?:[\w$]+|\[[^\[\]\n]{0,80}\]|\([^()\n]{0,80}\)|"[^"\n]{0,80}"|'[^'\n]{0,80}')(?:\s*\.\s*[\w$]+){0,4}(?=\s*${METHOD}))?`;
 
+/** `names` as an alternation for a pattern (`$` escaped), or a pattern that matches nothing. */
+const alternation = (names: Iterable<string>) => [...names].map((name) => name.replace(/\$/g, '\\$')).join('|') || '(?!)';
 /** `names` as an alternation of whole names, or a pattern that matches nothing. */
-const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' : String.raw`(?<![\w$.#])(?:${[...names].map((name) => name.replace(/\$/g, '\\$')).join('|')})(?![\w$])`);
+const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' : String.raw`(?<![\w$.#])(?:${alternation(names)})(?![\w$])`);
 
 /**
  * The names `text` gives an async or a generator function: `async function g`, `function* g`, `g = async () =>`,
@@ -140,13 +143,18 @@ function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, { close,
     if (text[before - 1] === ')' && around[before - 1]! >= 0) bind(text.slice(around[before - 1]! + 1, before - 1), around[before - 1]!, bodyFrom(arrow.index + 2));
     else bind(/[\w$]+$/.exec(text.slice(Math.max(0, before - 80), before))?.[0] ?? '', before, bodyFrom(arrow.index + 2));
   }
-  for (const declaration of text.matchAll(/(?<![\w$.])(?:var|let|const)\s+([A-Za-z_$][\w$]*)/g)) {
+  for (const declaration of text.matchAll(new RegExp(String.raw`(?<![\w$.])(?:var|let|const)\s+(${NAME})(?!${ANNOTATION}${ASSIGN}Function(?![\w$.]))`, 'g'))) {
     let block = around[declaration.index]!;
     while (block >= 0 && text[block] !== '{') block = around[block]!;
     bind(declaration[1]!, Math.max(block, 0), block >= 0 ? close[block]! : text.length);
   }
   if (ranges.size === 0) return text;
-  // Each name's ranges merged into disjoint ones, in order, so that a read is looked up by halving.
+  const shadowed = rangesLookup(ranges);
+  return text.replace(new RegExp(namesPattern(plain), 'g'), (name, at: number) => (shadowed(name, at) ? '\x07'.repeat(name.length) : name));
+}
+
+/** Whether a position is in one of a name's ranges (`[from, to]`): each name's merged into disjoint ones, in order, and looked up by halving. */
+function rangesLookup(ranges: ReadonlyMap<string, Array<[number, number]>>): (name: string, at: number) => boolean {
   const merged = new Map<string, { starts: number[]; ends: number[] }>();
   for (const [name, list] of ranges) {
     const disjoint = { starts: [] as number[], ends: [] as number[] };
@@ -160,33 +168,81 @@ function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, { close,
     }
     merged.set(name, disjoint);
   }
-  const shadowed = (name: string, at: number) => {
+  return (name, at) => {
     const { starts, ends } = merged.get(name) ?? { starts: [], ends: [] };
     const k = firstIndexFrom(ends, at);
     return k < starts.length && starts[k]! <= at;
   };
-  return text.replace(new RegExp(namesPattern(plain), 'g'), (name, at: number) => (shadowed(name, at) ? '\x07'.repeat(name.length) : name));
 }
 
-/** An array's element read back (`[AF][0]`, `.at(0)`, `.pop()`, `.find(…)`), bounded. */
-const ELEMENT_READ = String.raw`(?:\[[^\[\]\n]{0,80}\]|\.\s*(?:at|pop|shift|find|findLast)\s*\([^()\n]{0,80}\))`;
+/**
+ * Where `text` reads a plain alias of `Function` (`const F = Function`, then `{ F }`, `[F]`): in the block that binds
+ * it, after the binding, and not where a function's parameter or a block's declaration of the same name is another
+ * value. Bundles give one letter to `Function` in one module and to anything in the next, so the alias is read by
+ * scope, and one step only (`G = F` is not followed).
+ */
+function functionAliasReads(text: string, brackets: Brackets, code: (i: number) => boolean): Array<[number, number]> {
+  const ranges = new Map<string, Array<[number, number]>>();
+  for (const alias of text.matchAll(FUNCTION_ALIAS)) {
+    if (!code(alias.index)) continue;
+    let block = brackets.around[alias.index]!;
+    while (block >= 0 && text[block] !== '{') block = brackets.around[block]!;
+    const name = alias[1]!;
+    (ranges.get(name) ?? ranges.set(name, []).get(name)!).push([alias.index + alias[0].length, block >= 0 ? brackets.close[block]! : text.length]);
+  }
+  if (ranges.size === 0) return [];
+  const names = new Set(ranges.keys());
+  const bound = rangesLookup(ranges);
+  const reads: Array<[number, number]> = [];
+  for (const read of shadowedReadsBlanked(text, names, brackets).matchAll(new RegExp(namesPattern(names), 'g'))) {
+    if (code(read.index) && bound(read[0], read.index)) reads.push([read.index, read.index + read[0].length]);
+  }
+  return reads;
+}
+
+/** An element read back (`[AF][0]`, `.at(0)`, `.pop()`, `.find(…)`, a Map's `.get('f')`), bounded. */
+const ELEMENT_READ = String.raw`(?:\[[^\[\]\n]{0,80}\]|\.\s*(?:at|pop|shift|find|findLast|get)\s*\([^()\n]{0,80}\))`;
 /** A property read (`.f`, `['f']`), bounded. */
 const PROPERTY_READ = String.raw`(?:\??\.\s*[\w$]+|\[[^\[\]\n]{0,80}\])`;
-const ELEMENT_READ_AT = new RegExp(ELEMENT_READ, 'y');
+/** Elements read back level by level, as nested holders give them (`x[0][0]`, `m.get('f')[1]`), bounded. */
+const ELEMENT_READS = String.raw`${ELEMENT_READ}(?:\s*${ELEMENT_READ}){0,3}`;
+const ELEMENT_READ_AT = new RegExp(ELEMENT_READS, 'y');
 const PROPERTY_READ_AT = new RegExp(PROPERTY_READ, 'y');
 /** Read back from where a value starts: the name it is given (`const AF =`), a pattern it is taken apart by (`const [F] =`), the property (`this.AF =`), or the key (`{ f: `) it is set to. */
 const BOUND_TO = new RegExp(String.raw`(?<=(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN})`, 'y');
 const PATTERN_BOUND_TO = new RegExp(String.raw`(?<=([\]}])${ANNOTATION}${ASSIGN})`, 'dy');
 const PROPERTY_SET_TO = new RegExp(String.raw`(?<=(?<![\w$.])(?:this|globalThis|window|self|global)\s*(?:\.\s*(${NAME})|\[\s*["'\x60](${NAME})["'\x60]\s*\])\s*=(?![=>])\s*)`, 'y');
 const KEY_BEFORE = new RegExp(String.raw`(?<=[{,]\s*["'\x60]?(${NAME})["'\x60]?\s*:\s*)`, 'y');
+/** A TypeScript type as a cast names it: a name or `typeof` one, with type arguments and `[]`s, bounded. */
+const TYPE = String.raw`(?:typeof\s+)?[A-Za-z_$][\w$.]*(?:\s*<[^<>;\n]{0,80}>)?(?:\s*\[\s*\])*`;
+/** What a TypeScript value is read through after it (`as any`, `satisfies T`, a non-null `!`): the value, retyped. */
+const CAST_AFTER = new RegExp(String.raw`(?:\s*(?:(?:as|satisfies)\s+${TYPE}|!(?!=)))+`, 'y');
+/** A cast before a value (`<any>Function`), its `<` in group 1. */
+const CAST_BEFORE = new RegExp(String.raw`(?<=(<\s*${TYPE}\s*>)\s*)`, 'dy');
+/** A cast to a type that says its value is a Function constructor (`x.constructor as FunctionConstructor`, `<typeof Function>x`). */
+const CONSTRUCTOR_CAST = new RegExp(String.raw`(?<![\w$.])(?:as|satisfies)\s+(?:FunctionConstructor|typeof\s+Function)(?![\w$.])|<\s*(?:FunctionConstructor|typeof\s+Function)\s*>`, 'g');
+/** Methods and functions that call what they are given (`[src].map(AF)`, `p.then(AF)`, `setTimeout(AF, 0, src)`). */
+const CALLS_WHAT_IT_IS_GIVEN = /^(?:map|flatMap|forEach|filter|find|findIndex|findLast|findLastIndex|some|every|reduce|reduceRight|sort|toSorted|then|catch|finally|from|replace|replaceAll|setTimeout|setInterval|setImmediate|queueMicrotask|nextTick|requestAnimationFrame)$/;
+/** Methods that keep what they are given in their receiver, to be read back (`m.set('f', AF)`, then `m.get('f')`). */
+const STORES_IN_RECEIVER = /^(?:set|push|unshift|splice|add|fill)$/;
+/** A method called on a name (`m.set`, `xs?.push`), the name in group 1. */
+const METHOD_OF_NAME = new RegExp(String.raw`^(${NAME})\s*\??\.\s*[\w$]+$`);
+/** Calls that keep what they are given in their first argument (`Object.assign(o, { f: AF })`), and return it. */
+const STORES_IN_FIRST_ARGUMENT = /(?<![\w$])(?:Object\s*\.\s*(?:assign|defineProperty|defineProperties)|Reflect\s*\.\s*(?:set|defineProperty))$/;
+/** A call's first argument when it is a name, and the property named second (`(o, 'f', …`). */
+const FIRST_ARGUMENTS = new RegExp(String.raw`\(\s*(${NAME})\s*(?:,\s*["'\x60](${NAME})["'\x60])?`, 'y');
+/** `Function` given another name, plainly (`const F = Function`): the sink by another name, as the fetch-exec reading reads it. */
+const FUNCTION_ALIAS = new RegExp(String.raw`(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN}Function(?=[ \t]*(?:[;,)\n]|$))`, 'g');
+/** How far an operand (`x.constructor`, `o['f']`) or a callee (`new Map`) is walked over. */
+const OPERAND_REACH = 200;
 /** `re` (sticky) matched at `i` of `text`. */
 function matchAt(re: RegExp, text: string, i: number): RegExpExecArray | null {
   re.lastIndex = i;
   return re.exec(text);
 }
 
-/** Whether the `[` at `open` indexes what is before it (`x[AF]`, `f()[0]`) rather than opening an array. */
-function indexOpens(text: string, open: number): boolean {
+/** Whether the bracket at `open` applies to what is before it (an index `x[AF]`, `f()[0]`, a call `f(AF)`) rather than opening an array or a group. */
+function opensAfterOperand(text: string, open: number): boolean {
   const before = text.slice(Math.max(0, blanksStart(text, open) - 12), blanksStart(text, open));
   return /[\w$)\]]$/.test(before) && !/(?<![\w$])(?:return|yield|await|typeof|void|case|in|of|else|do)$/.test(before);
 }
@@ -195,6 +251,59 @@ function indexOpens(text: string, open: number): boolean {
 function endsValue(text: string, end: number): boolean {
   const next = blanksEnd(text, end);
   return next >= text.length || /[;,)\]}]/.test(text[next]!) || (text.slice(end, next).includes('\n') && !/[.[(?\x60]/.test(text[next]!));
+}
+
+/**
+ * Where the operand that ends at `end` starts: names (`#private` ones too, so that `this.#e.set` is no method of `e`),
+ * dots and bracketed parts (`x.constructor`, `o['f']`, `g()`), walked back at most {@link OPERAND_REACH} characters.
+ */
+function operandStart(text: string, end: number, { close, around }: Brackets): number {
+  let i = end;
+  while (i > 0 && end - i < OPERAND_REACH) {
+    const c = text[i - 1]!;
+    if (/[\w$.#]/.test(c) || (c === '?' && text[i] === '.')) i--;
+    else if ((c === ')' || c === ']') && around[i - 1]! >= 0 && close[around[i - 1]!] === i - 1) i = around[i - 1]!;
+    else break;
+  }
+  return i;
+}
+
+/** Where the operand cast by the `as` or `satisfies` at `at` starts, through the casts before it (`x.constructor as unknown as T`). */
+function castOperandStart(text: string, at: number, brackets: Brackets): number {
+  let start = operandStart(text, blanksStart(text, at), brackets);
+  for (let casts = 0; casts < 4; casts++) {
+    const before = /(?<![\w$.])(?:as|satisfies)\s+$/.exec(text.slice(Math.max(0, start - 20), start));
+    if (!before) break;
+    start = operandStart(text, blanksStart(text, start - before[0].length), brackets);
+  }
+  return start;
+}
+
+/** Where the operand that starts at `start` ends: names, dots, indexes and calls, walked at most {@link OPERAND_REACH} characters. */
+function operandEnd(text: string, start: number, { close }: Brackets): number {
+  let i = start;
+  while (i < text.length && i - start < OPERAND_REACH) {
+    const c = text[i]!;
+    if (/[\w$.]/.test(c) || (c === '?' && text[i + 1] === '.')) i++;
+    else if ((c === '(' || c === '[') && close[i]! < text.length) i = close[i]! + 1;
+    else break;
+  }
+  return i;
+}
+
+/** `[from, to)` with the parentheses that group it (`(AF)`, not a call's `f(AF)`), or as it is. */
+function parenthesized(text: string, from: number, to: number): [number, number] {
+  const open = blanksStart(text, from) - 1;
+  const close = blanksEnd(text, to);
+  return text[open] === '(' && text[close] === ')' && !opensAfterOperand(text, open) ? [open, close + 1] : [from, to];
+}
+
+/** The value `[start, end)` read through the TypeScript casts around it (`(Function as any)`, `(<any>AF)`, `F!`), or null where none is. */
+function castAround(text: string, start: number, end: number): [number, number] | null {
+  const after = matchAt(CAST_AFTER, text, end);
+  const before = matchAt(CAST_BEFORE, text, start)?.indices?.[1]?.[0];
+  if (!after && before === undefined) return null;
+  return parenthesized(text, before ?? start, after ? after.index + after[0].length : end);
 }
 
 /** `names` with their aliases (`AF2 = AF`), through any number of steps. */
@@ -219,12 +328,16 @@ const FLOW_STEPS = 4;
  * (`Function` itself too) called by a name that does not say so, as it is written or by a name it was given: `const AF
  * = … .constructor`, `const AF: any = …`, `const { constructor: AF } = …`, an alias (`const AF2 = AF`), an element of
  * an array or a property of an object read back (`[AF][0]`, `({ f: Function }).f`, `const x = [AF]; x[0]`, `const { f
- * } = o`), a property of `this` or of the global object assigned one (`this.AF = AF`, then any `.AF` read).
- * `Function(code)` as written, and by a plain alias, is the sink the fetch-exec reading reads by its name, and stays
- * its. `code(i)` says whether `text[i]` is code (not in a string or a comment): a call is read only there. Only named,
- * the constructor is an ordinary check (`fn instanceof AsyncFunction`); stored in a literal nobody reads back (`{ type:
- * Function }`, a component's props), an ordinary value. Not followed: a constructor handed to a call (`[src].map(AF)`,
- * `Object.assign(o, { f: AF })`).
+ * } = o`), a property of `this` or of the global object assigned one (`this.AF = AF`, then any `.AF` read), a call it
+ * is handed to that calls it (`[src].map(AF)`, `p.then(AF)`) or keeps it to be read back (`new Map([['f', AF]])`,
+ * `m.set('f', AF)`, `Object.assign(o, { f: AF })`), a TypeScript cast or a non-null `!` it is read through (`(Function
+ * as any)(code)`, `(<any>AF)(code)`, `Function!(code)`), a value cast to the constructor's type (`x.constructor as
+ * FunctionConstructor`), and a plain alias of `Function` put in a container ({@link functionAliasReads}). `Function(code)`
+ * as written, by a plain alias, and handed as written to a call that calls it (`.then(Function)`), is the sink the
+ * fetch-exec reading reads by its name, and stays its. `code(i)` says whether `text[i]` is code (not in a string or a
+ * comment): a call is read only there. Only named, the constructor is an ordinary check (`fn instanceof
+ * AsyncFunction`); stored in a literal nobody reads back (`{ type: Function }`, a component's props), or handed to a
+ * call that neither calls nor keeps it (`expect.any(Function)`), an ordinary value.
  */
 export function functionsConstructorCalled(text: string, code: (i: number) => boolean = () => true): boolean {
   if (!/constructor|Function/.test(text)) return false;
@@ -235,6 +348,11 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
   const called = (start: number, end: number) => code(start) && calledAt(text, start, end, code);
   const spans: Array<[number, number]> = [];
   for (const match of read.matchAll(new RegExp(String.raw`${value}${CONSTRUCTOR}`, 'g'))) spans.push([match.index, match.index + match[0].length]);
+  for (const cast of text.matchAll(CONSTRUCTOR_CAST)) {
+    if (!code(cast.index)) continue;
+    const end = cast.index + cast[0].length;
+    spans.push(cast[0].startsWith('<') ? [cast.index, operandEnd(text, blanksEnd(text, end), brackets)] : [castOperandStart(text, cast.index, brackets), end]);
+  }
   const bound = new RegExp(
     [
       String.raw`(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN}${RECEIVER}${value}${CONSTRUCTOR}`,
@@ -243,8 +361,9 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     'g',
   );
   // `Function` is the sink the fetch-exec reading reads by name, and its plain aliases (`const F = Function`) too:
-  // followed into containers and properties as written, never read as a call here. Not through its aliases: in a bundle
-  // one letter is rebound in every scope, and the aliases of one reached most letters (and their properties) of bowser's.
+  // followed into containers and properties as written, never read as a call here. Its aliases only by scope and one
+  // step ({@link functionAliasReads}): in a bundle one letter is rebound in every scope, and the aliases of one, followed
+  // through every `a = b`, reached most letters (and their properties) of bowser's.
   const visible = new Set<string>(['Function']);
   const names = new Set<string>();
   for (const match of read.matchAll(bound)) names.add(match[1] ?? match[2] ?? 'constructor');
@@ -260,39 +379,75 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     const closer = matchAt(PATTERN_BOUND_TO, text, start)?.indices?.[1]?.[0] ?? -1;
     if (closer >= 0 && brackets.around[closer]! >= 0) for (const [element] of text.slice(brackets.around[closer]! + 1, closer).matchAll(new RegExp(NAME, 'g'))) names.add(element);
   };
-  /** What `[start, end)`, a constructor, is: called (true), or given to a name, a container or a property. */
+  /** What `[start, end)`, a constructor, is: called (true), read through a cast, or given to a name, a container, a property or a call. */
   const follow = (start: number, end: number, visible = false): boolean => {
     if (!visible && called(start, end)) return true;
+    // A cast hides the name the fetch-exec reading reads (`(Function as any)(code)`): what it retypes is read as a name that does not say so.
+    const cast = castAround(text, start, end);
+    if (cast && follow(cast[0], cast[1])) return true;
     const whole = endsValue(text, end);
     const binding = whole && !visible ? matchAt(BOUND_TO, text, start) : null;
     if (binding) names.add(binding[1]!);
     if (whole && !visible) takenApart(start);
     const property = whole ? matchAt(PROPERTY_SET_TO, text, start) : null;
     if (property) keys.add(property[1] ?? property[2]!);
-    const open = brackets.around[start]!;
-    if (open < 0 || !'[{'.includes(text[open]!)) return false;
-    const previous = text[blanksStart(text, start) - 1];
-    const next = text[blanksEnd(text, end)];
-    const key = matchAt(KEY_BEFORE, text, start)?.[1];
-    const element = text[open] === '[' ? (previous === '[' || previous === ',') && (next === ',' || next === ']') && !indexOpens(text, open) : key !== undefined || ((previous === '{' || previous === ',') && (next === ',' || next === '}'));
-    if (!element) return false;
-    // The literal: read back where it is written (`[AF][0]`, `({ f: AF }).f`), or given to a name (a container).
-    let from = open;
-    let to = brackets.close[open]! + 1;
-    if (text[blanksStart(text, from) - 1] === '(' && text[blanksEnd(text, to)] === ')') {
-      from = blanksStart(text, from) - 1;
-      to = blanksEnd(text, to) + 1;
-    }
-    const back = matchAt(text[open] === '[' ? ELEMENT_READ_AT : PROPERTY_READ_AT, text, blanksEnd(text, to));
+    return within(start, end, visible ? 'visible' : 'constructor');
+  };
+  /** Holders followed once: what a holder gives is the same however it was reached. */
+  const held = new Set<string>();
+  /**
+   * What `[from, to)` (the literal, or the call, that holds a constructor under `key`) is: read back where it is written
+   * (`[AF][0]`, `({ f: AF }).f`, `new Map(…).get('f')`), given to a name (a container), or held in turn.
+   */
+  const holds = (at: number, to: number, key?: string): boolean => {
+    if (held.has(`${at} ${key}`)) return false;
+    held.add(`${at} ${key}`);
+    const [from, end] = parenthesized(text, at, to);
+    const back = matchAt(text[at] === '{' ? PROPERTY_READ_AT : ELEMENT_READ_AT, text, blanksEnd(text, end));
     if (back && follow(from, back.index + back[0].length)) return true;
-    if (!endsValue(text, to)) return false;
+    if (!endsValue(text, end)) return false;
     takenApart(from);
     const holder = matchAt(BOUND_TO, text, from);
     if (holder) containers.add(holder[1]!);
-    if (holder && text[open] === '{') containerKeys.add(key ?? text.slice(start, end));
-    return false;
+    if (holder && key !== undefined) containerKeys.add(key);
+    return within(from, end, 'holder', key);
+  };
+  /**
+   * What holds `[start, end)` (a constructor as `what` says, or a holder of one under `key`): an array or an object
+   * literal it is an element of, or a call it is handed to whole, which calls it (`[src].map(AF)`) or keeps it where it
+   * is read back (`new Map([['f', AF]])`, `m.set('f', AF)`, `Object.assign(o, { f: AF })`).
+   */
+  const within = (start: number, end: number, what: 'constructor' | 'visible' | 'holder', key?: string): boolean => {
+    const open = brackets.around[start]!;
+    if (open < 0 || !'([{'.includes(text[open]!)) return false;
+    const previous = text[blanksStart(text, start) - 1];
+    const next = text[blanksEnd(text, end)];
+    if (text[open] === '(') return (previous === '(' || previous === ',') && (next === ',' || next === ')') && opensAfterOperand(text, open) && handedTo(open, what, key);
+    const literalKey = matchAt(KEY_BEFORE, text, start)?.[1];
+    const element = text[open] === '[' ? (previous === '[' || previous === ',') && (next === ',' || next === ']') && !opensAfterOperand(text, open) : literalKey !== undefined || ((previous === '{' || previous === ',') && (next === ',' || next === '}'));
+    if (!element) return false;
+    return holds(open, brackets.close[open]! + 1, text[open] === '{' ? (literalKey ?? text.slice(start, end)) : key);
+  };
+  /** What the call whose arguments open at `open` does with a constructor (or a holder of one) it is given. */
+  const handedTo = (open: number, what: 'constructor' | 'visible' | 'holder', key?: string): boolean => {
+    const calleeStart = operandStart(text, blanksStart(text, open), brackets);
+    const callee = text.slice(calleeStart, blanksStart(text, open));
+    const method = /[\w$]+$/.exec(callee)?.[0] ?? '';
+    // `Function` handed over as written is the fetch-exec reading's (`.then(Function)`), as its call is.
+    if (what === 'constructor' && CALLS_WHAT_IT_IS_GIVEN.test(method)) return true;
+    const receiver = METHOD_OF_NAME.exec(callee)?.[1];
+    if (receiver && STORES_IN_RECEIVER.test(method)) containers.add(receiver);
+    const stores = STORES_IN_FIRST_ARGUMENT.test(callee);
+    const target = stores ? matchAt(FIRST_ARGUMENTS, text, open) : null;
+    const storedKey = target?.[2] ?? key;
+    if (target) containers.add(target[1]!);
+    if (target && storedKey !== undefined) containerKeys.add(storedKey);
+    const constructed = /(?<![\w$.])new\s*$/.exec(text.slice(Math.max(0, calleeStart - 8), calleeStart));
+    if (!constructed && !stores) return false;
+    return holds(constructed ? calleeStart - constructed[0].length : calleeStart, brackets.close[open]! + 1, storedKey);
   };
   for (const [start, end] of spans) if (follow(start, end)) return true;
+  for (const [start, end] of functionAliasReads(text, brackets, code)) if (follow(start, end, true)) return true;
   for (let step = 0; step < FLOW_STEPS; step++) {
     const size = visible.size + names.size + containers.size + keys.size + containerKeys.size;
     withAliases(names, aliases);
@@ -301,8 +456,8 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
       if (code(match.index) && follow(match.index, match.index + match[0].length, visible.has(match[0]) && !names.has(match[0]))) return true;
     }
     const reads = [
-      ...(containers.size === 0 ? [] : [String.raw`${namesPattern(containers)}\s*(?:${ELEMENT_READ}|\??\.\s*(?:${[...containerKeys].join('|') || '(?!)'})(?![\w$]))`]),
-      ...(keys.size === 0 ? [] : [String.raw`(?:${NAME}\s*)?(?:\??\.\s*(?:${[...keys].join('|')})(?![\w$])|\[\s*["'\x60](?:${[...keys].join('|')})["'\x60]\s*\])`]),
+      ...(containers.size === 0 ? [] : [String.raw`${namesPattern(containers)}\s*(?:${ELEMENT_READS}|\??\.\s*(?:${alternation(containerKeys)})(?![\w$]))`]),
+      ...(keys.size === 0 ? [] : [String.raw`(?:${NAME}\s*)?(?:\??\.\s*(?:${alternation(keys)})(?![\w$])|\[\s*["'\x60](?:${alternation(keys)})["'\x60]\s*\])`]),
     ];
     if (containers.size > 0) for (const match of text.matchAll(new RegExp(namesPattern(containers), 'g'))) takenApart(match.index);
     if (reads.length > 0) for (const match of text.matchAll(new RegExp(reads.join('|'), 'g'))) if (code(match.index) && follow(match.index, match.index + match[0].length)) return true;
