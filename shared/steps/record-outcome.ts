@@ -54,8 +54,11 @@ type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
  * What a follow-up of the recovery does when it fails. A transient failure (a DynamoDB throttle, a timeout:
  * `isRetryable`) fails the recovery, which is delivered again and does its follow-ups again (each is claimed and
  * its counts marked, so none counts twice) — as often as the delivery is retried (Lambda's asynchronous invocation:
- * twice, then the dead-letter queue; the local queue the same), after which the incident stays open for the next
- * green run. Any other failure would fail every delivery alike: it is logged, and the recovery recorded.
+ * twice, then the dead-letter queue; the local queue the same). The incident is written resolved before them, so
+ * after the last retry nothing but a redrive of the dead-lettered recovery (while its targets are kept, see
+ * shared/stores/recovery-targets.ts) does them: no reconciler looks for a resolved incident without them, and the next
+ * green run finds it no longer open. Any other failure would fail every delivery alike: it is logged, and the
+ * recovery recorded.
  */
 function unlessTransient(what: string, incidentId: string, deps: OutcomeDeps) {
   return (error: unknown) => {
