@@ -213,8 +213,12 @@ const BOUND_TO = new RegExp(String.raw`(?<=(?<![\w$.])(${NAME})${ANNOTATION}${AS
 const PATTERN_BOUND_TO = new RegExp(String.raw`(?<=([\]}])${ANNOTATION}${ASSIGN})`, 'dy');
 const PROPERTY_SET_TO = new RegExp(String.raw`(?<=(?<![\w$.])(?:this|globalThis|window|self|global)\s*(?:\.\s*(${NAME})|\[\s*["'\x60](${NAME})["'\x60]\s*\])\s*=(?![=>])\s*)`, 'y');
 const KEY_BEFORE = new RegExp(String.raw`(?<=[{,]\s*["'\x60]?(${NAME})["'\x60]?\s*:\s*)`, 'y');
-/** A TypeScript type as a cast names it: a name or `typeof` one, with type arguments and `[]`s, bounded. */
-const TYPE = String.raw`(?:typeof\s+)?[A-Za-z_$][\w$.]*(?:\s*<[^<>;\n]{0,80}>)?(?:\s*\[\s*\])*`;
+/**
+ * A TypeScript type as a cast names it: a name or `typeof` one, with type arguments and `[]`s, or a parenthesized
+ * one (`(any)`), after up to three function types' parameters (`(s: string) => () => void`, which a cast to a callable
+ * writes), bounded.
+ */
+const TYPE = String.raw`(?:\([^()\n]{0,80}\)\s*=>\s*){0,3}(?:\([^()\n]{0,80}\)|(?:typeof\s+)?[A-Za-z_$][\w$.]*(?:\s*<[^<>;\n]{0,80}>)?)(?:\s*\[\s*\])*`;
 /** What a TypeScript value is read through after it (`as any`, `satisfies T`, a non-null `!`): the value, retyped. */
 const CAST_AFTER = new RegExp(String.raw`(?:\s*(?:(?:as|satisfies)\s+${TYPE}|!(?!=)))+`, 'y');
 /** A cast before a value (`<any>Function`), its `<` in group 1. */

@@ -54,8 +54,11 @@ type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
  * What a follow-up of the recovery does when it fails. A transient failure (a DynamoDB throttle, a timeout:
  * `isRetryable`) fails the recovery, which is delivered again and does its follow-ups again (each is claimed and
  * its counts marked, so none counts twice) — as often as the delivery is retried (Lambda's asynchronous invocation:
- * twice, then the dead-letter queue; the local queue the same), after which the incident stays open for the next
- * green run. Any other failure would fail every delivery alike: it is logged, and the recovery recorded.
+ * twice, then the dead-letter queue; the local queue the same). The incident is written resolved before them, so
+ * after the last retry nothing but a redrive of the dead-lettered recovery (while its targets are kept, see
+ * shared/stores/recovery-targets.ts) does them: no reconciler looks for a resolved incident without them, and the next
+ * green run finds it no longer open. Any other failure would fail every delivery alike: it is logged, and the
+ * recovery recorded.
  */
 function unlessTransient(what: string, incidentId: string, deps: OutcomeDeps) {
   return (error: unknown) => {
@@ -152,19 +155,25 @@ async function followUpRecovery(resolved: Incident, at: Date, deps: OutcomeDeps,
 }
 
 /**
- * The incidents an earlier delivery of this recovery wrote resolved without recording its follow-ups done (it was
- * killed between the two, or a follow-up failed for now): this delivery's `targets` are noted first, with the
- * recovery's key, and the earlier deliveries' come back. Only those this very recovery resolved (`resolvedHere`)
- * count: another writer's ending has no follow-ups of this recovery. Without `recoveryTargets`, none.
+ * The incidents an earlier delivery of this recovery wrote resolved: `unfinished`, those whose follow-ups it did not
+ * record done (it was killed between the two, or a follow-up failed for now), and `done`, those it finished (whose PR
+ * comment an older unfinished one must not rewrite). This delivery's `targets` are noted first, with the recovery's
+ * key, and the earlier deliveries' come back. Only those this very recovery resolved (`resolvedHere`) count: another
+ * writer's ending has no follow-ups of this recovery. Without `recoveryTargets`, none.
  */
-async function resolvedByEarlierDelivery(recoveryKey: string, targets: Incident[], resolvedHere: (incident: Incident) => boolean, deps: OutcomeDeps): Promise<Incident[]> {
-  if (!deps.recoveryTargets) return [];
+async function resolvedByEarlierDelivery(
+  recoveryKey: string,
+  targets: Incident[],
+  resolvedHere: (incident: Incident) => boolean,
+  deps: OutcomeDeps,
+): Promise<{ unfinished: Incident[]; done: Incident[] }> {
+  const found = { unfinished: [] as Incident[], done: [] as Incident[] };
+  if (!deps.recoveryTargets) return found;
   const listed = new Set(targets.map((incident) => incident.id));
   const earlier = (await deps.recoveryTargets.note(recoveryKey, [...listed])).filter((id) => !listed.has(id)).slice(0, MAX_RESOLVED_PER_EVENT);
-  const found: Incident[] = [];
   for (const id of earlier) {
     const incident = await deps.incidents.get(id);
-    if (incident?.status === 'resolved' && resolvedHere(incident) && !followedUp(incident)) found.push(incident);
+    if (incident?.status === 'resolved' && resolvedHere(incident)) (followedUp(incident) ? found.done : found.unfinished).push(incident);
   }
   return found;
 }
@@ -297,20 +306,23 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
   const open = await openIncidentsFor(recovery, deps);
   const targets = open.filter((incident) => !greenAttemptNotLater(incident, recovery) && !greenRunLeavesOpen(incident, recovery));
   const at = recovery.completedAt.toISOString();
-  const unfinished = await resolvedByEarlierDelivery(
+  const earlier = await resolvedByEarlierDelivery(
     `${recovery.scope}\n${recovery.resolvedBy}\n${at}`,
     targets,
     (incident) => incident.resolvedBy === recovery.resolvedBy && incident.resolvedAt === at,
     deps,
   );
+  const finished = new Set(earlier.done.map((incident) => incident.id));
   const resolved: string[] = [];
   const commented = new Set<string>();
-  // Newest first, so the first incident seen for a PR is the one its comment shows.
-  for (const incident of [...open, ...unfinished].sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
+  // Newest first, so the first incident seen for a PR is the one its comment shows. Those an earlier delivery finished
+  // are in the order too: one newer than an unfinished one of its PR showed on its comment, which the older one leaves.
+  for (const incident of [...open, ...earlier.unfinished, ...earlier.done].sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
     if (greenAttemptNotLater(incident, recovery)) continue;
     const pr = incident.pullRequest ? `${incident.repository}#${incident.pullRequest}` : null;
     const updateComment = pr !== null && !commented.has(pr);
     if (pr) commented.add(pr);
+    if (finished.has(incident.id)) continue;
     if (incident.status === 'resolved') {
       // Resolved by an earlier delivery of this recovery, which did not get to its follow-ups.
       await followUpRecovery(incident, recovery.completedAt, deps, { updateComment });
@@ -378,14 +390,14 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
   const open = await deps.incidents.listOpenInScope(alarmScope(arn), MAX_RESOLVED_PER_EVENT);
   const resolvedBy = `alarm ${alarmEvent.detail.state.value}`;
   // Only an event with its own time is the same recovery on each delivery; one resolved "as of now" is not.
-  const unfinished = at
+  const { unfinished } = at
     ? await resolvedByEarlierDelivery(
         `${alarmScope(arn)}\n${resolvedBy}\n${at.toISOString()}`,
         open.filter((incident) => !alarmOkLeavesOpen(incident, at)),
         (incident) => incident.resolvedAt === at.toISOString() && (incident.resolvedBy ?? '').startsWith(resolvedBy),
         deps,
       )
-    : [];
+    : { unfinished: [] };
   const resolved: string[] = [];
   for (const incident of unfinished) {
     // Resolved by an earlier delivery of this OK, which did not get to its follow-ups.

@@ -80,6 +80,45 @@ describe("a green run's recovery killed right after it wrote the incident resolv
   });
 });
 
+describe("a green run's recovery of two failures of one pull request, killed after it wrote the older resolved", () => {
+  it("has its redelivery leave the PR comment to the newer failure's, which the first delivery wrote", async () => {
+    // Arrange: two failures of pull request 14, both before run 920 passed; the first delivery resolves the newer
+    // (and rewrites the comment for it), then the older, and is killed right after that write
+    const scope = 'acme/app|main|CI';
+    const at = new Date('2026-11-20T09:10:00Z');
+    const recovery = { scope, runId: 920, runAttempt: 1, resolvedBy: 'run 920', installationId: 5, completedAt: at };
+    const failure = (id: string, runId: number, createdAt: string) =>
+      newIncident({ id, source: 'github', repository: 'acme/app', repositoryId: 1, workflowId: 77, headSha: `SHA${runId}`, workflowName: 'CI', runId, runAttempt: 1, pullRequest: 14, createdAt }, new Date(createdAt));
+    const store = createMemoryStore();
+    const older = failure('gh-1-918-1', 918, '2026-11-20T09:00:00.000Z');
+    const newer = failure('gh-1-919-1', 919, '2026-11-20T09:05:00.000Z');
+    await store.create(older, scope, null);
+    await store.create(newer, scope, null);
+    let resolvedWrites = 0;
+    const killedAtTheSecond: IncidentStore = {
+      ...store,
+      async updateIfStatusMoves(...args: Parameters<IncidentStore['updateIfStatusMoves']>) {
+        const written = await store.updateIfStatusMoves(...args);
+        if (args[1].status === 'resolved' && ++resolvedWrites === 2) throw new SimulatedCrash('killed after the second resolved write');
+        return written;
+      },
+    };
+    const github = createFakeGitHub();
+    const targets = createMemoryRecoveryTargets();
+    const deps = (incidents: IncidentStore) => ({ incidents, recoveryTargets: targets, clock: () => at, github: staticGitHubClients(github.port), logger: silentLogger });
+
+    // Act
+    const crashed = await diesOfCrash(recordWorkflowRecovery(recovery, deps(killedAtTheSecond) as never));
+    const again = await recordWorkflowRecovery(recovery, deps(store) as never);
+
+    // Assert: the older one's follow-ups are done, without rewriting the comment the newer one's recovery wrote
+    expect(crashed).toBe(true);
+    expect(again.resolved).toEqual([older.id]);
+    expect((await store.get(older.id))?.history.filter((entry) => entry.event === 'recovery_followed_up').length).toBe(1);
+    expect(github.calls.filter((call) => call.method === 'upsertComment').length).toBe(1);
+  });
+});
+
 describe('a green run that recovers a failure whose proposed fix waits for approval', () => {
   const scope = 'acme/app|main|CI';
   const at = new Date('2026-11-20T09:20:00Z');
