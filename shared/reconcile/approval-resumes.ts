@@ -15,6 +15,8 @@
  * A token the local runtime calls not waiting yet (an execution it restarted, running again up to its wait) is not
  * spent: the decision stays recorded, and the next run sends it again.
  * An entry whose decision is not recorded (refused, resumed since, or its wait recorded timed out) goes.
+ * A wait counted on another incident's e-mailed request, whose answer was applied there (`decidedOn`), is ended the
+ * same way, with a failure that applies nothing (shared/notify/approval-carry.ts).
  *
  * Bounded per run, oldest first. A resume that fails moves its entry later (./retry-later.ts: 5 minutes doubling,
  * at most 4 hours), so one that fails every time does not hold back the others; after too many failures (over nine
@@ -34,7 +36,7 @@ import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
-import { type ResumedDeps, type Unresumed, asRead, isUnresumed, markResumed, sendDecision, takeDecision, waitEndedBy } from '../remediation/approval-resume.js';
+import { type ResumedDeps, type Unresumed, asRead, decidedOnAnotherInWords, isUnresumed, markResumed, sendDecision, takeDecision, waitEndedBy } from '../remediation/approval-resume.js';
 import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
 import type { CommandAnswers } from '../stores/command-answers.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -115,9 +117,7 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   // that reached the execution: the command is told nothing was applied, as the command path tells it (comment-commands.ts).
   const waitEnded = outcome === 'spent' && waitEndedBy(incident.approval, now);
   const detail = outcome === 'resumed'
-    ? decided.carriedFrom
-      ? `the reconciler resumed the execution: ${by}, carried over from the e-mailed request of ${decided.carriedFrom}`
-      : `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`
+    ? resumedInWords(decided, by)
     : waitEnded
       ? `the reconciler found the execution's wait timed out (at ${incident.approval.expiresAt}): ${by}`
       : `the reconciler found the execution's wait over (resumed already, or timed out): ${by}`;
@@ -127,6 +127,13 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   // Moved after a failure, or listed early, the entry is not where markResumed drops it (at the decision's time).
   if (entry.entry.dueAt !== entry.decidedAt) await deps.approvalResumes.done(entry);
   return outcome;
+}
+
+/** What the reconciler did with a decision it sent, as the incident's timeline says it. */
+function resumedInWords(decided: Unresumed['approval'], by: string): string {
+  if (decided.decidedOn) return `the reconciler ended the execution's wait: ${decidedOnAnotherInWords(decided)}`;
+  if (decided.carriedFrom) return `the reconciler resumed the execution: ${by}, carried over from the e-mailed request of ${decided.carriedFrom}`;
+  return `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`;
 }
 
 /**
