@@ -60,7 +60,7 @@ const carriedTo = (holder: Incident | null, incidentId: string): boolean => Bool
  * holder and its own execution (whose Region its commands answer in, should it be e-mailed later), then the holder's
  * timeline names it, each written once. True while the holder's request can still be answered, or its answer was
  * carried here; false when it was answered meanwhile without this one: nothing will carry that answer here, and this
- * request is e-mailed.
+ * request is e-mailed, unless that answer ended this wait meanwhile (decided on another incident).
  */
 export async function countOnRequest(incident: Incident, holderId: string, executionArn: string | null, now: Date, deps: ApprovalCarryDeps): Promise<boolean> {
   const approval = incident.approval;
@@ -74,7 +74,11 @@ export async function countOnRequest(incident: Incident, holderId: string, execu
   }
   const after = await deps.incidents.get(holderId);
   const answerable = after?.approval?.status === 'pending' && !waitEndedBy(after.approval, now);
-  return answerable || carriedTo(after, incident.id);
+  if (answerable || carriedTo(after, incident.id)) return true;
+  // The answer's Notify may have read this one's name and ended its wait meanwhile: e-mailed now, its request would
+  // ask about a wait already decided.
+  const own = (await deps.incidents.get(incident.id))?.approval;
+  return own?.countedOn?.incidentId === holderId && own.decidedOn !== undefined;
 }
 
 /** Whether `incident` waits under `holder`'s request: counted on it, pending, open, and its wait not over. */

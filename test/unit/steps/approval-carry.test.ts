@@ -236,6 +236,54 @@ describe("an answer to the problem's e-mailed request, given while its incident 
     expect(published).toHaveLength(1);
   });
 
+  it('pages nobody when the reconciler gives up ending a counted wait: its timeout ends it, with nothing to do', async () => {
+    // Prepare: the counted wait outlasts the reconciler's tries (a long approvalTimeoutMinutes), and Step Functions refuses each.
+    const { deps, published, approvalResumes } = carryDeps();
+    const { first, counted } = await firingTwice(deps);
+    const waiting = await deps.incidents.get(counted.incidentId);
+    await deps.incidents.update(counted.incidentId, { approval: { ...waiting!.approval!, expiresAt: '2026-11-22T10:12:00.000Z' } });
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+    const refused = taskPort(() => Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
+
+    // Act: the reconciler tries at each due time until it gives up.
+    const abandoned: string[] = [];
+    let at = Date.parse('2026-11-20T10:16:00.000Z');
+    for (let run = 0; run < 10 && abandoned.length === 0; run += 1) {
+      abandoned.push(...(await resumeDecisionsAt(deps, approvalResumes, refused, new Date(at).toISOString())).abandoned);
+      at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + deps.config.RECONCILE_AFTER_MINUTES * 60_000;
+    }
+    deps.clock = () => new Date('2026-11-22T10:12:00.000Z');
+    await notifyStep({ trigger: counted, approvalError: { Error: 'States.Timeout', Cause: 'timed out' } }, deps);
+
+    // Assert: given up without a page (nothing is left for anyone to do), and its timeout pages nobody either.
+    expect(abandoned).toEqual([counted.incidentId]);
+    expect(published).toHaveLength(1);
+    expect((await deps.incidents.get(counted.incidentId))?.history.find((entry) => entry.event === 'approval_resume_abandoned')?.detail).toMatch(/ends at its timeout, with nothing applied/);
+  });
+
+  it('e-mails nothing for a firing whose wait the answer ended while it was being counted', async () => {
+    const { deps, published, runner } = carryDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    // The answer's Notify runs just after the firing's Notify named itself on the holder, before it read the holder again.
+    const update = deps.incidents.update.bind(deps.incidents);
+    let answered = false;
+    deps.incidents.update = async (id, fields, append) => {
+      const updated = await update(id, fields, append);
+      if (!answered && append?.history?.some((entry) => entry.event === 'approval_request_counted')) {
+        answered = true;
+        await answeredByEmail(deps, first, '2026-11-20T10:12:00.500Z', { approvedBy: 'oncall-ana' });
+      }
+      return updated;
+    };
+
+    const counted = await askedAt(deps, '2026-11-20T10:12:00.000Z', 'token-2');
+
+    expect(answered).toBe(true);
+    expect(mailedTokens(published)).toEqual(['token-1']);
+    expect((await deps.incidents.get(counted.incidentId))?.approval).toMatchObject({ status: 'approved', decidedOn: first.incidentId });
+    expect(runner.started).toHaveLength(1);
+  });
+
   it('ends each counted wait once after a Notify killed midway, and the reconciler resumes each once', async () => {
     const { deps, published, approvalResumes, runner } = carryDeps();
     const { first, counted } = await firingTwice(deps);
