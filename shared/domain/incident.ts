@@ -367,6 +367,12 @@ export interface ApprovalState {
    * one, the problem's newest firing counted on that request (shared/notify/approval-carry.ts).
    */
   carriedFrom?: string;
+  /**
+   * On a request counted on the problem's e-mailed one, whose answer was applied on this incident instead (the holder,
+   * or the firing the answer was carried over to): this wait ends with nothing applied here (shared/notify/
+   * approval-carry.ts), so one answer runs the runbook once and nobody is paged for a wait on-call did answer.
+   */
+  decidedOn?: string;
 }
 
 export interface HistoryEntry {

@@ -10,7 +10,13 @@
  *
  * Only what on-call was shown: the waiting incident's plan must do what the e-mailed one would have
  * ({@link actingProposalDigest}: the same runbook for the same alarm); another proposal is e-mailed to them instead.
- * One answer decides one incident (one runbook run), the newest; a counted incident older than it keeps waiting.
+ * One answer decides one incident (one runbook run): the holder's own while it still fires, else the newest counted.
+ *
+ * The other waits counted on the request end once the answer is applied: each with the same proposal is recorded
+ * decided on the incident the answer went to (`decidedOn`) and listed for the reconciler, which ends its execution's
+ * wait with {@link DECIDED_ON_ANOTHER} (a failure: AwaitApproval's Catch goes to Notify, never to ApplyApproved, so
+ * the runbook does not run again, whatever Remediate's own claims say). Left waiting, each timed out and paged that
+ * nobody answered, although on-call had. A wait whose timeout comes first (the reconciler down) ends the same way.
  *
  * The link between the two is written by the counted request, in this order: its own approval says which request it
  * is counted on, then the holder's timeline names it (an `approval_request_counted` entry), and the answer reads the
@@ -18,8 +24,8 @@
  * the answer was being recorded reads the holder again after noting itself: answered and not carried to it, it is
  * e-mailed itself (its Notify took the claim over).
  */
-import type { Incident } from '../domain/incident.js';
-import { asRead, waitEndedBy } from '../remediation/approval-resume.js';
+import type { Decision, Incident } from '../domain/incident.js';
+import { DECIDED_ON_ANOTHER, asRead, decidedOnAnotherInWords, waitEndedBy } from '../remediation/approval-resume.js';
 import { actingProposalDigest } from '../remediation/proposal-digest.js';
 import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -33,6 +39,8 @@ const CARRIED = 'approval_carried_over';
 const NOT_CARRIED = 'approval_not_carried_over';
 /** Counted requests read when an answer comes, newest first: a flap's few; older ones have long been asked again. */
 const COUNTED_READ = 10;
+/** A counted wait's timeline entry saying the answer to the request it was counted on was applied on another incident. */
+const DECIDED_ELSEWHERE = 'approval_decided_on_another';
 
 export interface ApprovalCarryDeps extends ApprovalMailDeps {
   incidents: Pick<IncidentStore, 'get' | 'update' | 'replaceApproval'>;
@@ -52,7 +60,7 @@ const carriedTo = (holder: Incident | null, incidentId: string): boolean => Bool
  * holder and its own execution (whose Region its commands answer in, should it be e-mailed later), then the holder's
  * timeline names it, each written once. True while the holder's request can still be answered, or its answer was
  * carried here; false when it was answered meanwhile without this one: nothing will carry that answer here, and this
- * request is e-mailed.
+ * request is e-mailed, unless that answer ended this wait meanwhile (decided on another incident).
  */
 export async function countOnRequest(incident: Incident, holderId: string, executionArn: string | null, now: Date, deps: ApprovalCarryDeps): Promise<boolean> {
   const approval = incident.approval;
@@ -66,7 +74,11 @@ export async function countOnRequest(incident: Incident, holderId: string, execu
   }
   const after = await deps.incidents.get(holderId);
   const answerable = after?.approval?.status === 'pending' && !waitEndedBy(after.approval, now);
-  return answerable || carriedTo(after, incident.id);
+  if (answerable || carriedTo(after, incident.id)) return true;
+  // The answer's Notify may have read this one's name and ended its wait meanwhile: e-mailed now, its request would
+  // ask about a wait already decided.
+  const own = (await deps.incidents.get(incident.id))?.approval;
+  return own?.countedOn?.incidentId === holderId && own.decidedOn !== undefined;
 }
 
 /** Whether `incident` waits under `holder`'s request: counted on it, pending, open, and its wait not over. */
@@ -78,27 +90,86 @@ function waitsUnder(incident: Incident, holder: Incident, now: Date): incident i
   );
 }
 
+/** The incidents counted on `holder`'s request, newest first (at most {@link COUNTED_READ}). */
+async function countedIncidents(holder: Incident, deps: ApprovalCarryDeps): Promise<Incident[]> {
+  const newestFirst = [...new Set(countedOn(holder))].reverse().slice(0, COUNTED_READ);
+  return (await Promise.all(newestFirst.map((id) => deps.incidents.get(id)))).filter((incident): incident is Incident => incident !== null);
+}
+
 /**
- * Carries `decision`, the answer given to `holder`'s e-mailed request after its incident recovered, over to the
- * problem's newest incident waiting under that request (see the module comment). Each outcome is noted on the
- * holder's timeline once: carried to which incident, or why to none (none waits; another proposal waits, which is
- * e-mailed instead). A retried Notify finds its earlier outcome (the note, or the waiting incident's decision
- * naming the holder) and adds nothing; `windowMinutes` is the approval timeout, for the e-mail's claim.
+ * A decision listed for the reconciler's resumes as a `/guard` command lists its own, before it is recorded: a Notify
+ * that dies in between leaves an entry that finds nothing to resume, never a decision nobody resumes. Listed the
+ * reconciler's grace earlier, for its next run.
+ */
+async function listForResume(incidentId: string, now: Date, deps: ApprovalCarryDeps): Promise<void> {
+  const listedAt = new Date(now.getTime() - deps.reconcileAfterMinutes * 60_000).toISOString();
+  await deps.approvalResumes.schedule({ incidentId, decidedAt: now.toISOString() }, { listedAt });
+}
+
+/**
+ * Ends the waits counted on `holder`'s request once its answer `decision` was applied on `appliedOn` (see the module
+ * comment): each waiting one with the proposal `appliedOn` had is recorded decided on it, written only over its
+ * pending approval as read, and listed for the reconciler first. A retried Notify finds them decided and skips them.
+ * One with another proposal keeps waiting: the answer was not given to what it would do.
+ */
+async function endCountedWaits(holder: Incident, appliedOn: Incident, decision: EmailedDecision, counted: Incident[], deps: ApprovalCarryDeps): Promise<void> {
+  const applied = actingProposalDigest(appliedOn);
+  if (!applied) return;
+  const now = deps.clock();
+  const at = now.toISOString();
+  for (const incident of counted) {
+    if (incident.id === appliedOn.id || !waitsUnder(incident, holder, now) || actingProposalDigest(incident) !== applied) continue;
+    const pending = incident.approval;
+    const decided = {
+      ...pending, status: decision.status, decidedAt: at, decidedBy: decision.by, reason: decision.reason, resumeListed: true as const, decidedOn: appliedOn.id,
+    };
+    await listForResume(incident.id, now, deps);
+    await deps.incidents.replaceApproval(incident.id, asRead(pending), decided, { history: [{ at, event: DECIDED_ELSEWHERE, detail: decidedOnAnotherInWords(decided) }] });
+  }
+}
+
+/**
+ * The end of a wait decided on another incident ({@link endCountedWaits}) as Notify records it from AwaitApproval's
+ * Catch: its execution ended by the reconciler with {@link DECIDED_ON_ANOTHER}, or its timeout first. Nothing was
+ * applied for it and nobody needs to act on it (the incident the answer was applied on tells of its outcome), so its
+ * decision is a record only. Null for any other end, or a wait not so decided.
+ */
+export function endDecidedOnAnother(incident: Incident, caughtError: string | undefined, at: string): { approval: NonNullable<Incident['approval']>; decision: Decision } | null {
+  const approval = incident.approval;
+  const decided = approval?.status === 'approved' || approval?.status === 'rejected';
+  if (!approval?.decidedOn || !decided || (caughtError !== DECIDED_ON_ANOTHER && caughtError !== 'States.Timeout')) return null;
+  return {
+    approval: { ...approval, taskToken: null },
+    decision: { action: 'comment_only', reason: decidedOnAnotherInWords(approval), applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },
+  };
+}
+
+/**
+ * After `decision`, the answer given to `holder`'s e-mailed request, reached its execution: while its incident still
+ * fired (or an approval applied something before it recovered) it was used there, and the waits counted on the
+ * request end; after it recovered, it is carried over to the problem's newest incident waiting under that request,
+ * and the other waits end (see the module comment). Each carry's outcome is noted on the holder's timeline once:
+ * carried to which incident, or why to none (none waits; another proposal waits, which is e-mailed instead). A
+ * retried Notify finds its earlier outcome (the note, or the waiting incident's decision naming the holder) and adds
+ * nothing; `windowMinutes` is the approval timeout, for the e-mail's claim.
  */
 export async function carryDecisionOver(holder: Incident, decision: EmailedDecision, windowMinutes: number, deps: ApprovalCarryDeps): Promise<void> {
-  if (holder.status !== 'resolved' || holder.pullRequest || !holder.plan) return;
-  // An approval that applied something (the runbook ran before the incident recovered) was used where it was given.
-  if (decision.status === 'approved' && holder.decision?.applied) return;
+  if (holder.pullRequest || !holder.plan) return;
+  if (holder.status !== 'resolved' || (decision.status === 'approved' && holder.decision?.applied)) {
+    return endCountedWaits(holder, holder, decision, await countedIncidents(holder, deps), deps);
+  }
   if (holder.history.some((entry) => entry.event === CARRIED || entry.event === NOT_CARRIED)) return;
   const now = deps.clock();
   const at = now.toISOString();
   const answer = `${decision.status} by ${decision.by ?? 'on-call'} by e-mail after ${holder.id} had recovered`;
   const note = (event: string, detail: string) => deps.incidents.update(holder.id, {}, { history: [{ at, event, detail }] });
-  const newestFirst = [...new Set(countedOn(holder))].reverse().slice(0, COUNTED_READ);
-  const counted = (await Promise.all(newestFirst.map((id) => deps.incidents.get(id)))).filter((incident): incident is Incident => incident !== null);
-  // Recorded by an earlier try of this step that died before its note.
+  const counted = await countedIncidents(holder, deps);
+  // Recorded by an earlier try of this step that died before its note (and maybe before it ended the other waits).
   const carried = counted.find((incident) => incident.approval?.carriedFrom === holder.id);
-  if (carried) return void (await note(CARRIED, carried.id));
+  if (carried) {
+    await endCountedWaits(holder, carried, decision, counted, deps);
+    return void (await note(CARRIED, carried.id));
+  }
   const waiting = counted.find((incident) => waitsUnder(incident, holder, now));
   if (!waiting) return void (await note(NOT_CARRIED, `${answer}, and no incident of its problem waits for approval under its request: nothing is applied`));
   const pending = waiting.approval;
@@ -115,15 +186,13 @@ export async function carryDecisionOver(holder: Incident, decision: EmailedDecis
   const decided = {
     ...pending, status: decision.status, decidedAt: at, decidedBy: decision.by, reason: decision.reason, resumeListed: true as const, carriedFrom: holder.id,
   };
-  // Listed before it is recorded, as a `/guard` command lists its decision: a Notify that dies in between leaves an
-  // entry that finds nothing to resume, never a decision nobody resumes.
-  const listedAt = new Date(now.getTime() - deps.reconcileAfterMinutes * 60_000).toISOString();
-  await deps.approvalResumes.schedule({ incidentId: waiting.id, decidedAt: at }, { listedAt });
+  await listForResume(waiting.id, now, deps);
   const recorded = await deps.incidents.replaceApproval(waiting.id, asRead(pending), decided, {
     audit: [{ at, actor: decision.by ?? 'on-call', action: waiting.plan?.action ?? 'escalate', status: decision.status, detail }],
     history: [{ at, event: decision.status, detail }],
   });
   if (!recorded) return void (await note(NOT_CARRIED, `${answer}; the request of ${waiting.id} was decided or ended meanwhile: nothing is carried over`));
+  await endCountedWaits(holder, waiting, decision, counted, deps);
   await note(CARRIED, waiting.id);
   deps.logger.info('an e-mailed approval decision carried over to the firing counted on its request', { from: holder.id, to: waiting.id, decision: decision.status });
 }

@@ -14,8 +14,8 @@ export interface RouteInput {
   /** A pipeline stage other than knowledge lookup failed: the guard itself is degraded. */
   guardDegraded: boolean;
   /**
-   * The pull request was asked (an approval request) and nobody answered in time, or the answer never reached the
-   * execution: the PR did not get a human's decision carried out.
+   * The pull request (or, without one, on-call by e-mail) was asked for an approval and nobody answered in time, or
+   * the answer never reached the execution: nobody's decision was carried out.
    */
   unanswered?: boolean;
   /** The pull request comment was written (so the PR's author has been told). */
@@ -127,7 +127,12 @@ export function escalationInWords(incident: Incident, facts: { ownRerun: boolean
   const approval = incident.approval;
   const unresumed = unresumedDecision(approval);
   if (unresumed) return unresumedInWords(unresumed, approval?.decidedBy ?? null, approval?.decidedAt ?? null, incident.plan?.action ?? null);
-  if (facts.unanswered) return 'the guard asked on the pull request for approval of what it proposed, and nobody answered in time';
+  if (facts.unanswered) {
+    // Without a pull request (an alarm's, a push's) the request went to on-call by e-mail: there is no PR to point at.
+    return incident.pullRequest
+      ? 'the guard asked on the pull request for approval of what it proposed, and nobody answered in time'
+      : 'the guard e-mailed on-call for approval of what it proposed, and nobody answered in time';
+  }
   if (facts.ownRerun) return 'it failed again after the guard re-ran it, so it is not a passing glitch';
   if (incident.source === 'cloudwatch') return 'the alarm is firing and the guard has no automatic fix it may apply';
   if (incident.failureLines.length === 0) return 'the guard could not find the lines in the logs that say why it failed';

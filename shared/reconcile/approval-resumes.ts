@@ -15,6 +15,9 @@
  * A token the local runtime calls not waiting yet (an execution it restarted, running again up to its wait) is not
  * spent: the decision stays recorded, and the next run sends it again.
  * An entry whose decision is not recorded (refused, resumed since, or its wait recorded timed out) goes.
+ * A wait counted on another incident's e-mailed request, whose answer was applied there (`decidedOn`), is ended the
+ * same way, with a failure that applies nothing (shared/notify/approval-carry.ts); given up, it pages nobody: its
+ * timeout ends it the same way.
  *
  * Bounded per run, oldest first. A resume that fails moves its entry later (./retry-later.ts: 5 minutes doubling,
  * at most 4 hours), so one that fails every time does not hold back the others; after too many failures (over nine
@@ -34,7 +37,7 @@ import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
-import { type ResumedDeps, type Unresumed, asRead, isUnresumed, markResumed, sendDecision, takeDecision, waitEndedBy } from '../remediation/approval-resume.js';
+import { type ResumedDeps, type Unresumed, asRead, decidedOnAnotherInWords, isUnresumed, markResumed, sendDecision, takeDecision, waitEndedBy } from '../remediation/approval-resume.js';
 import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
 import type { CommandAnswers } from '../stores/command-answers.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -115,9 +118,7 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   // that reached the execution: the command is told nothing was applied, as the command path tells it (comment-commands.ts).
   const waitEnded = outcome === 'spent' && waitEndedBy(incident.approval, now);
   const detail = outcome === 'resumed'
-    ? decided.carriedFrom
-      ? `the reconciler resumed the execution: ${by}, carried over from the e-mailed request of ${decided.carriedFrom}`
-      : `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`
+    ? resumedInWords(decided, by)
     : waitEnded
       ? `the reconciler found the execution's wait timed out (at ${incident.approval.expiresAt}): ${by}`
       : `the reconciler found the execution's wait over (resumed already, or timed out): ${by}`;
@@ -129,12 +130,20 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   return outcome;
 }
 
+/** What the reconciler did with a decision it sent, as the incident's timeline says it. */
+function resumedInWords(decided: Unresumed['approval'], by: string): string {
+  if (decided.decidedOn) return `the reconciler ended the execution's wait: ${decidedOnAnotherInWords(decided)}`;
+  if (decided.carriedFrom) return `the reconciler resumed the execution: ${by}, carried over from the e-mailed request of ${decided.carriedFrom}`;
+  return `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`;
+}
+
 /**
  * Gives the decision up: marks it `resumeAbandonedAt` with a note on the incident's timeline (who decided what and
  * when, that the execution waits out its approval timeout with nothing applied, and how to try again: the same
  * command, which finds the decision still recorded and on the index), then tells on-call. Marked first, written only
  * over the decision as read, and the entry goes only after the page: a run that fails in between leaves the entry,
  * and the next run, finding the mark, tells on-call then (the ledger lets a page that went out go once more at most).
+ * A wait decided on another incident is only noted: nobody needs to act on it.
  */
 async function giveUp(entry: ListedDecision, failures: number, error: unknown, deps: ApprovalResumeDeps): Promise<void> {
   const incident = await deps.incidents.get(entry.incidentId);
@@ -148,6 +157,13 @@ async function giveUp(entry: ListedDecision, failures: number, error: unknown, d
   if (decided.resumeAbandonedAt) return told(incident);
   const at = deps.clock().toISOString();
   const why = error instanceof Error ? error.name : 'an error';
+  if (decided.decidedOn) {
+    // Nothing is left for anyone to do: the answer was applied on the other incident, and this wait's timeout ends it
+    // as the resume would have (shared/notify/approval-carry.ts). Not marked, so nothing reads it as a lost decision.
+    if (incident.history.some((entry) => entry.event === 'approval_resume_abandoned')) return;
+    const detail = `the guard could not end the execution's wait after ${failures} tries (${why}), and gave up: it ends at its timeout, with nothing applied (${decidedOnAnotherInWords(decided)})`;
+    return void (await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_resume_abandoned', detail }] }));
+  }
   const again = incident.pullRequest ? ` To try again, repeat the command on the pull request: /guard ${command} ${incident.id}` : '';
   const detail = `${decided.status} by ${decided.decidedBy ?? 'a maintainer'} at ${decided.decidedAt}: the guard could not resume the execution with it after ` +
     `${failures} tries (${why}), and gave up; the execution waits until its approval times out, and nothing is applied.${again}`;

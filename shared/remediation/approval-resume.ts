@@ -53,8 +53,25 @@ export function waitEndedBy(approval: Pick<ApprovalState, 'expiresAt'>, now: Dat
   return approval.expiresAt !== undefined && now.getTime() >= Date.parse(approval.expiresAt);
 }
 
-/** SendTaskSuccess, or SendTaskFailure for a rejection, with the decision as it was recorded. */
+/**
+ * The error a wait counted on another incident's e-mailed request is ended with once that request's answer was applied
+ * elsewhere (`decidedOn`): AwaitApproval's Catch takes it to Notify, never to ApplyApproved, so nothing runs twice.
+ */
+export const DECIDED_ON_ANOTHER = 'ApprovalDecidedOnAnother';
+
+/** Why a wait counted on another incident's request ended: its answer, and where it was applied. */
+export function decidedOnAnotherInWords(decided: Pick<ApprovalState, 'status' | 'decidedBy' | 'countedOn' | 'decidedOn'>): string {
+  const holder = decided.countedOn?.incidentId ?? 'another incident';
+  return `${decided.status} by ${decided.decidedBy ?? 'on-call'} by e-mail on the request of ${holder}, which this firing was counted on, ` +
+    `and decided on ${decided.decidedOn ?? holder}: nothing is applied for this firing`;
+}
+
+/**
+ * SendTaskSuccess, or SendTaskFailure for a rejection, with the decision as it was recorded; a decision applied on
+ * another incident ends the wait with {@link DECIDED_ON_ANOTHER}, whatever it was.
+ */
 export function sendDecision(decided: UnresumedApproval, tasks: TaskTokenControl): Promise<void> {
+  if (decided.decidedOn) return tasks.fail(decided.taskToken, DECIDED_ON_ANOTHER, decidedOnAnotherInWords(decided));
   const by = decided.decidedBy ?? 'a maintainer';
   return decided.status === 'approved'
     ? tasks.succeed(decided.taskToken, { approvedBy: by })

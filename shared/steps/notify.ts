@@ -10,7 +10,7 @@ import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-re
 import { asStormPage, renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { ACTION_WORDS, publishApprovalRequest } from '../notify/approval-mail.js';
-import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest } from '../notify/approval-carry.js';
+import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest, endDecidedOnAnother } from '../notify/approval-carry.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
 import { claimPage } from '../notify/page-claims.js';
 import { alarmEpisodeAfter } from '../domain/alarm-incident.js';
@@ -88,6 +88,12 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   const timedOut = caught.Error === 'States.Timeout';
   // The wait is over whatever ended it: the proposal no longer takes /guard commands.
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
+  // A wait counted on another incident's e-mailed request, whose answer was applied elsewhere: nothing more to ask.
+  const decidedElsewhere = endDecidedOnAnother(incident, caught.Error, at);
+  if (decidedElsewhere) {
+    const detail = timedOut ? `its wait timed out before the reconciler ended it: ${decidedElsewhere.decision.reason}` : decidedElsewhere.decision.reason;
+    return deps.incidents.update(incident.id, decidedElsewhere, { history: [{ at, event: 'approval_wait_ended', detail }] });
+  }
   const rejected = caught.Error === 'ApprovalRejected';
   const who = previous?.decidedBy ?? null;
   // A `/guard reject` records its author before it ends the wait; without one the e-mailed command did

@@ -200,7 +200,7 @@ describe('attack pass 20: findings on approvals of an alarm episode', () => {
   const approvalRunbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
 
   // attack-42 finding F5: an episode's second ALARM whose approval request is counted on the first's e-mailed request (one e-mail, held) is left waiting when on-call approves that e-mail and the runbook runs (an answer is carried only from an incident that recovered); its wait times out and pages "the guard asked on the pull request for approval ... and nobody answered in time", although on-call answered and the runbook ran (and there is no pull request).
-  it.fails('sends no "nobody answered" page for an episode whose one e-mailed request on-call approved', async () => {
+  it('sends no "nobody answered" page for an episode whose one e-mailed request on-call approved', async () => {
     const harness = await runtimes.start({
       secret: 'a42', name: 'guard-a42-approval', model: 'fake-model',
       env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(approvalRunbooks), RECONCILE_INTERVAL_SECONDS: '86400', POLICY_JSON: JSON.stringify({ defaults: { approvalTimeoutMinutes: 1 } }) },

@@ -57,7 +57,7 @@ describe("an answer to the problem's e-mailed request, given after its incident 
     expect((await deps.incidents.get(firing.incidentId))?.approval).toMatchObject({ status: 'rejected', reason: 'investigating by hand', carriedFrom: first.incidentId });
   });
 
-  it('decides only the newest of two firings waiting under the request: one answer runs the runbook once', async () => {
+  it('decides only the newest of two firings waiting under the request: one answer runs the runbook once, the older wait ends', async () => {
     const { deps, approvalResumes } = carryDeps();
     const { first, firing: older } = await fastFlapEndingInAlarm(deps);
     const newest = await askedAt(deps, '2026-11-20T10:14:00.000Z', 'token-3');
@@ -66,9 +66,12 @@ describe("an answer to the problem's e-mailed request, given after its incident 
     const tasks = taskPort();
     await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
 
-    expect(tasks.calls.map(([kind, token]) => `${kind} ${token}`)).toEqual(['succeed token-3']);
+    // Only the newest is resumed with the approval (ApplyApproved); the older one's wait ends with nothing applied,
+    // where it used to wait out its timeout and page that nobody had answered.
+    expect(tasks.calls.map(([kind, token]) => `${kind} ${token}`).sort()).toEqual(['fail token-2', 'succeed token-3']);
+    expect(tasks.calls.find(([, token]) => token === 'token-2')?.[2]).toMatch(/^ApprovalDecidedOnAnother: /);
     expect((await deps.incidents.get(newest.incidentId))?.approval?.status).toBe('approved');
-    expect((await deps.incidents.get(older.incidentId))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-2' });
+    expect((await deps.incidents.get(older.incidentId))?.approval).toMatchObject({ status: 'approved', decidedOn: newest.incidentId, taskToken: null });
   });
 
   it('carries it to nothing when no incident of the problem waits, and says so on the timeline', async () => {
@@ -167,5 +170,144 @@ describe("an answer to the problem's e-mailed request, given after its incident 
     expect(approvalResumes.entries.size).toBe(0);
     expect((await deps.incidents.get(firing.incidentId))?.approval?.status).toBe('pending');
     expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+  });
+});
+
+/** ALARM at 10:03 (e-mailed with token-1) and, still firing, ALARM again at 10:12 (counted on it, token-2). */
+async function firingTwice(deps: ReturnType<typeof carryDeps>['deps']) {
+  const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+  const counted = await askedAt(deps, '2026-11-20T10:12:00.000Z', 'token-2');
+  return { first, counted };
+}
+
+describe("an answer to the problem's e-mailed request, given while its incident still fires", () => {
+  it('ends the wait counted on it with nothing applied: the runbook runs once, nobody is paged', async () => {
+    // Prepare
+    const { deps, published, approvalResumes, runner } = carryDeps();
+    const { first, counted } = await firingTwice(deps);
+
+    // Act: on-call approves the one e-mail; the runbook runs for the first firing; the reconciler runs a minute later.
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+    const tasks = taskPort();
+    const run = await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
+    deps.clock = () => new Date('2026-11-20T10:16:01.000Z');
+    const [, , cause] = tasks.calls[0] ?? [];
+    await notifyStep({ trigger: counted, approvalError: { Error: 'ApprovalDecidedOnAnother', Cause: String(cause).replace(/^ApprovalDecidedOnAnother: /, '') } }, deps);
+
+    // Assert: the counted execution is resumed with a failure that applies nothing (never ApplyApproved), once.
+    expect(tasks.calls).toEqual([['fail', 'token-2', expect.stringMatching(/^ApprovalDecidedOnAnother: approved by oncall-ana by e-mail on the request of cw-\w+/)]]);
+    expect(run.resumed).toEqual([counted.incidentId]);
+    expect(runner.started).toHaveLength(1);
+    const ended = await deps.incidents.get(counted.incidentId);
+    expect(ended?.approval).toMatchObject({ status: 'approved', decidedBy: 'oncall-ana', decidedOn: first.incidentId, taskToken: null });
+    expect(ended?.decision).toMatchObject({ action: 'comment_only', applied: false });
+    expect(ended?.decision?.reason).toContain(`decided on ${first.incidentId}`);
+    expect(ended?.history.find((entry) => entry.event === 'approval_resumed_late')?.detail).toBe(
+      `the reconciler ended the execution's wait: approved by oncall-ana by e-mail on the request of ${first.incidentId}, which this firing was counted on, and decided on ${first.incidentId}: nothing is applied for this firing`,
+    );
+    expect(published).toHaveLength(1);
+  });
+
+  it('pages nobody when the counted wait times out before the reconciler ended it (the reconciler was down)', async () => {
+    const { deps, published, runner } = carryDeps();
+    const { first, counted } = await firingTwice(deps);
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+
+    deps.clock = () => new Date('2026-11-20T14:12:00.000Z');
+    await notifyStep({ trigger: counted, approvalError: { Error: 'States.Timeout', Cause: 'timed out' } }, deps);
+
+    expect(published).toHaveLength(1);
+    expect(runner.started).toHaveLength(1);
+    expect((await deps.incidents.get(counted.incidentId))?.approval).toMatchObject({ status: 'approved', decidedOn: first.incidentId, taskToken: null });
+  });
+
+  it('ends the counted wait on a rejection too, and pages nobody', async () => {
+    const { deps, published, approvalResumes } = carryDeps();
+    const { first, counted } = await firingTwice(deps);
+
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { rejected: 'investigating by hand' });
+    const tasks = taskPort();
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
+    deps.clock = () => new Date('2026-11-20T10:16:01.000Z');
+    await notifyStep({ trigger: counted, approvalError: { Error: 'ApprovalDecidedOnAnother', Cause: 'rejected' } }, deps);
+
+    expect(tasks.calls).toEqual([['fail', 'token-2', expect.stringMatching(/^ApprovalDecidedOnAnother: rejected by on-call by e-mail on the request of cw-\w+/)]]);
+    expect((await deps.incidents.get(counted.incidentId))?.approval).toMatchObject({ status: 'rejected', decidedOn: first.incidentId });
+    expect(published).toHaveLength(1);
+  });
+
+  it('pages nobody when the reconciler gives up ending a counted wait: its timeout ends it, with nothing to do', async () => {
+    // Prepare: the counted wait outlasts the reconciler's tries (a long approvalTimeoutMinutes), and Step Functions refuses each.
+    const { deps, published, approvalResumes } = carryDeps();
+    const { first, counted } = await firingTwice(deps);
+    const waiting = await deps.incidents.get(counted.incidentId);
+    await deps.incidents.update(counted.incidentId, { approval: { ...waiting!.approval!, expiresAt: '2026-11-22T10:12:00.000Z' } });
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+    const refused = taskPort(() => Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' }));
+
+    // Act: the reconciler tries at each due time until it gives up.
+    const abandoned: string[] = [];
+    let at = Date.parse('2026-11-20T10:16:00.000Z');
+    for (let run = 0; run < 10 && abandoned.length === 0; run += 1) {
+      abandoned.push(...(await resumeDecisionsAt(deps, approvalResumes, refused, new Date(at).toISOString())).abandoned);
+      at = Date.parse([...approvalResumes.entries.values()][0]?.entry.dueAt ?? new Date(at).toISOString()) + deps.config.RECONCILE_AFTER_MINUTES * 60_000;
+    }
+    deps.clock = () => new Date('2026-11-22T10:12:00.000Z');
+    await notifyStep({ trigger: counted, approvalError: { Error: 'States.Timeout', Cause: 'timed out' } }, deps);
+
+    // Assert: given up without a page (nothing is left for anyone to do), and its timeout pages nobody either.
+    expect(abandoned).toEqual([counted.incidentId]);
+    expect(published).toHaveLength(1);
+    expect((await deps.incidents.get(counted.incidentId))?.history.find((entry) => entry.event === 'approval_resume_abandoned')?.detail).toMatch(/ends at its timeout, with nothing applied/);
+  });
+
+  it('e-mails nothing for a firing whose wait the answer ended while it was being counted', async () => {
+    const { deps, published, runner } = carryDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    // The answer's Notify runs just after the firing's Notify named itself on the holder, before it read the holder again.
+    const update = deps.incidents.update.bind(deps.incidents);
+    let answered = false;
+    deps.incidents.update = async (id, fields, append) => {
+      const updated = await update(id, fields, append);
+      if (!answered && append?.history?.some((entry) => entry.event === 'approval_request_counted')) {
+        answered = true;
+        await answeredByEmail(deps, first, '2026-11-20T10:12:00.500Z', { approvedBy: 'oncall-ana' });
+      }
+      return updated;
+    };
+
+    const counted = await askedAt(deps, '2026-11-20T10:12:00.000Z', 'token-2');
+
+    expect(answered).toBe(true);
+    expect(mailedTokens(published)).toEqual(['token-1']);
+    expect((await deps.incidents.get(counted.incidentId))?.approval).toMatchObject({ status: 'approved', decidedOn: first.incidentId });
+    expect(runner.started).toHaveLength(1);
+  });
+
+  it('ends each counted wait once after a Notify killed midway, and the reconciler resumes each once', async () => {
+    const { deps, published, approvalResumes, runner } = carryDeps();
+    const { first, counted } = await firingTwice(deps);
+    const third = await askedAt(deps, '2026-11-20T10:13:00.000Z', 'token-3');
+    const replaceApproval = deps.incidents.replaceApproval.bind(deps.incidents);
+    let ended = 0;
+    deps.incidents.replaceApproval = async (id, expected, approval, append) => {
+      if (approval.decidedOn && ++ended === 2) throw new Error('killed');
+      return replaceApproval(id, expected, approval, append);
+    };
+    await expect(answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' })).rejects.toThrow('killed');
+    deps.incidents.replaceApproval = replaceApproval;
+    // Step Functions retries the Notify that died (the runbook ran before it: ApplyApproved is not run again).
+    deps.clock = () => new Date('2026-11-20T10:15:10.000Z');
+    await notifyStep({ trigger: first, approval: { approvedBy: 'oncall-ana' } }, deps);
+
+    const tasks = taskPort();
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:16:00.000Z');
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:40:00.000Z');
+
+    expect(tasks.calls.map(([kind, token]) => `${kind} ${token}`).sort()).toEqual(['fail token-2', 'fail token-3']);
+    expect(approvalResumes.entries.size).toBe(0);
+    for (const { incidentId } of [counted, third]) expect((await deps.incidents.get(incidentId))?.approval).toMatchObject({ decidedOn: first.incidentId, taskToken: null });
+    expect(runner.started).toHaveLength(1);
+    expect(published).toHaveLength(1);
   });
 });

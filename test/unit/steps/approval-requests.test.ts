@@ -69,6 +69,18 @@ describe('approval requests by e-mail: one per problem while one can be answered
     expect((await deps.incidents.get(second.incidentId))?.approval?.status).toBe('timed_out');
   });
 
+  it("says an alarm's unanswered request was e-mailed to on-call: an alarm has no pull request", async () => {
+    const { deps, published } = flapDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    deps.clock = () => new Date('2026-11-20T14:04:00.000Z');
+
+    await notifyStep({ trigger: first, approvalError: { Error: 'States.Timeout', Cause: 'timed out' } }, deps);
+
+    expect(published).toHaveLength(2);
+    expect(published[1]?.message).toContain('the guard e-mailed on-call for approval of what it proposed, and nobody answered in time');
+    expect(published[1]?.message).not.toMatch(/pull request/i);
+  });
+
   it("e-mails the next request once the open one's incident recovered (its token approves nothing), and counts the one after on it", async () => {
     const { deps, published } = flapDeps();
     const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
