@@ -70,8 +70,8 @@ describe('attack pass 20: findings on the alarm page groups (2)', () => {
     expect(pages.length).toBeLessThanOrEqual(4);
   }, 60_000);
 
-  // attack-42 finding F6: a group digest keeps each alarm's name cut to 200 characters (`memberOf`, a Set), so alarms whose names share their first 200 characters (CloudWatch allows 255) are one member: the digest says "3 more times" and lists one prefix; a grouped alarm named only in the digest (the second) is named in nothing sent.
-  it.fails('names every grouped alarm whose names share their first 200 characters', async () => {
+  // attack-42 finding F6 (fixed by groups42b: a member is kept whole up to 255 bytes, a longer one cut and ended with its hash): a group digest kept each alarm's name cut to 200 characters (`memberOf`, a Set), so alarms whose names share their first 200 characters (CloudWatch allows 255) are one member: the digest says "3 more times" and lists one prefix; a grouped alarm named only in the digest (the second) is named in nothing sent.
+  it('names every grouped alarm whose names share their first 200 characters', async () => {
     const harness = await runtimes.start({ secret: 'a42', name: 'guard-a42-long-names', env: NO_GITHUB });
     const t0 = Date.now();
     const prefix = `orders-prod-eu-west-1-${'service-mesh-'.repeat(14)}`.slice(0, 200);
