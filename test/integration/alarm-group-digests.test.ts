@@ -163,6 +163,17 @@ describe('alarm group digests', () => {
     expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('tax-a-5xx'), expect.stringContaining('tax-b-5xx'), expect.stringContaining('tax-late-5xx')]);
     expect(late.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'published' });
   });
+
+  it("sends the storm page for a group's third alarm at its end when its second fired a minute before its lead", async () => {
+    const { deps, published } = overTheLedger();
+    await firedAt(deps, '2026-11-29T10:00:00.000Z', 'fee-a-5xx');
+    // Handled after the lead (concurrent Notifies), fired a minute before it: the group's second.
+    await firedAt(deps, '2026-11-29T09:59:00.000Z', 'fee-b-5xx', '2026-11-29T10:00:10.000Z');
+    const third = await firedAt(deps, '2026-11-29T10:05:00.000Z', 'fee-c-5xx');
+
+    expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('fee-a-5xx'), expect.stringMatching(/ALARM STORM: 3 alarms.*fee-c-5xx/)]);
+    expect(third.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'published' });
+  });
 });
 
 /** The digest item of the group that started at `start`, made to name `size` alarms (fillers added to its own). */
