@@ -390,7 +390,7 @@ export interface EscalationOccurrence {
   digest?: boolean;
   /**
    * What this occurrence is, named in its window's digest (an alarm group's: the alarm). Kept for the occurrences the
-   * window remembers (see MAX_SEEN_PER_WINDOW), at most 200 characters each.
+   * window remembers (see MAX_SEEN_PER_WINDOW), at most 255 bytes each (a longer one cut, and ended with its hash).
    */
   member?: string;
   /**

@@ -23,6 +23,12 @@ export const ALARM_GROUP_MINUTES = 5;
 const ALARM_CLOCK_SKEW_MS = 2 * 60_000;
 /** How long before its group's start an alarm may have fired and still join it (its lead was handled first). */
 const ALARM_GROUP_EARLY_MS = 60_000;
+/**
+ * How long after its group ended an alarm handled late may still join it (or lead one of its own at its time): the
+ * group's digest parts are due at its end, and the reconciler reads due digests at least an hour back
+ * (RECONCILE_LOOKBACK_HOURS); 30 minutes leaves the reconciler's runs room. Later, the alarm pages as its own.
+ */
+const LATE_JOIN_MINUTES = 30;
 /** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
 const ALARM_GROUP_KEY = 'alarm-group';
 /**
@@ -91,28 +97,51 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const start = group.windowStart;
   const end = start ? new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString() : 'the end of the group';
   const grouping = ` Alarms of this deployment that fire until ${end} are grouped with this page: a third one sends one alarm storm page, and a digest at ${end} names them all.`;
-  // Without a window to join (its item unreadable), the alarm pages as its own; so does one that did not fire within
-  // the group's five minutes (its Notify ran late: a delayed delivery, a redrive), which the ledger counts on any
-  // window opened since it fired: neither the lead's page nor the group's digest would be about it. Its five minutes
-  // include their end, as the ledger's window does (an alarm at the end is counted on this group's item, not a new
-  // one): excluded, an alarm firing right at the end paged alone every group.
+  // Without a window to join (its item unreadable), the alarm pages as its own. The ledger counts an alarm that fired
+  // before the group on it too (its Notify ran late: a delayed delivery, a redrive): neither the lead's page nor this
+  // group's digest is about it, so it is handled by its own time below. The group's five minutes include their end, as
+  // the ledger's window does (an alarm at the end is counted on this group's item, not a new one): excluded, an alarm
+  // firing right at the end paged alone every group.
   // Notifies of one outage's alarms run concurrently, so the group's lead is the first handled, not always the first
   // fired: an alarm that fired up to a minute before the group's start is of the same outage and joins it (the digest's
-  // conditional count still decides whether it can be named there); one that fired earlier than that pages alone.
+  // conditional count still decides whether it can be named there). One that fired earlier than that was handled late
+  // (after a newer group opened, or a backlog drained newest first): it finds its group by its own time (lateAlarmPage).
   const own: PageClaim = { send: true, tally, claims: [problem], note: '' };
-  if (!start || at.getTime() < Date.parse(start) - ALARM_GROUP_EARLY_MS || at.getTime() > Date.parse(end)) return own;
+  if (!start || at.getTime() > Date.parse(end)) return own;
+  // The group's start goes in the index late alarms look their group up in (see lateAlarmPage).
+  if (group.send) await deps.escalationLedger.record(groupIndexEntry(start, incident));
+  if (at.getTime() < Date.parse(start) - ALARM_GROUP_EARLY_MS) return lateAlarmPage(problem, tally, incident, at, deps);
   // Every alarm of the group is named on a part of its digest before any place is claimed (a retry names it again:
   // counted once). One handled after the first part was claimed (fired in time, handled late) still takes its place in
   // the group as it would have on time: on-call has the group's pages, and the next part names it.
   const part = await nameOnGroupDigest(start, { incidentId: incident.id, member: incident.alarm?.name ?? problem.label }, deps);
   if (part === null) return own;
-  const namedIn = part === 1 ? `named in its digest at ${end}` : `named in the group's next digest (part ${part}: the parts before were sent or full when this alarm was handled), sent by the reconciler's next run`;
   if (group.send) {
     const storm = await stormGoesOn(problem, incident, { start, at, previous: group.previousSentAt }, deps);
     if (storm) return { send: false, detail: `the alarm storm of the group that started at ${storm} goes on: this group pages nobody, and its digest at ${end} names its alarms` };
     return { send: true, tally, claims: [problem, lead], note: grouping };
   }
   if (group.alreadySent) return { send: false, detail: countedDetail(group) };
+  return takePlaceInGroup(problem, tally, incident, { start, part, alarms: group.windowCount }, deps);
+}
+
+/**
+ * An alarm's place in the group that started at `start` after its lead (named on the digest's `part` already): the
+ * second is grouped with the lead's page, the third sends the group's one storm page, the rest are counted on it.
+ * `alarms`: how many alarms of the deployment the group has counted, null when not known (a group joined late).
+ */
+async function takePlaceInGroup(
+  problem: EscalationOccurrence,
+  tally: EscalationTally,
+  incident: Incident,
+  group: { start: string; part: number; alarms: number | null },
+  deps: PageClaimDeps,
+): Promise<PageClaim> {
+  const { start, part, alarms } = group;
+  const end = new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString();
+  const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });
+  const namedIn = part === 1 ? `named in its digest at ${end}` : `named in the group's next digest (part ${part}: the parts before were sent or full when this alarm was handled), sent by the reconciler's next run`;
+  const which = alarms === null ? `an alarm of this deployment within ${ALARM_GROUP_MINUTES} minutes of it, handled late` : `alarm ${alarms} of this deployment within ${ALARM_GROUP_MINUTES} minutes`;
   const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group'));
   if (second.send || second.alreadySent) {
     return { send: false, detail: `grouped with the alarm page at ${start} (the second alarm of this deployment within ${ALARM_GROUP_MINUTES} minutes of it): ${namedIn}` };
@@ -121,15 +150,88 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const stormed = await deps.escalationLedger.record(storm);
   // A group that continues a storm sends no storm page: its third alarm only marks it a storm (for the next group).
   if (stormed.send && (await continuesStorm(start, problem, incident, deps))) {
-    return { send: false, detail: `counted on the alarm storm that goes on (this group continues one): alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; ${namedIn}` };
+    return { send: false, detail: `counted on the alarm storm that goes on (this group continues one): ${which}; ${namedIn}` };
   }
   if (stormed.send) {
     const digests = part === 1 ? `a digest at ${end} names them all` : "the group's digests name them all (the next one at the reconciler's next run)";
-    const note = ` This is an alarm storm: ${group.windowCount} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; the ones that fire until ${end} are counted on this page, and ${digests}.`;
-    return { send: true, tally, claims: [problem, storm], note, storm: { alarms: group.windowCount } };
+    // Joined late, the group's count is not at hand: its third place says at least three.
+    const note = ` This is an alarm storm: ${alarms ?? 'at least 3'} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; the ones that fire until ${end} are counted on this page, and ${digests}.`;
+    return { send: true, tally, claims: [problem, storm], note, storm: { alarms: alarms ?? 3 } };
   }
   if (stormed.alreadySent) return { send: false, detail: countedDetail(stormed) };
-  return { send: false, detail: `counted on the alarm storm page of the group that started at ${start}: alarm ${group.windowCount} of this deployment within ${ALARM_GROUP_MINUTES} minutes; ${namedIn}` };
+  return { send: false, detail: `counted on the alarm storm page of the group that started at ${start}: ${which}; ${namedIn}` };
+}
+
+/**
+ * An alarm that fired before the current group's start, handled after it (its Notify ran late: a backlog drained in no
+ * order, a redrive, a retry), by the alarms' own times. It joins the group whose five minutes hold its time, found in
+ * the group index (each group's start, by {@link ALARM_GROUP_MINUTES} buckets): on-call had that group's page, and the
+ * group's next digest part names it. Without one, it joins the group that started within five minutes after it: the
+ * same outage, whose page on-call has, so it adds nothing urgent. Without either, nothing about its outage paged: it
+ * leads a group of its own at its own time (it pages, and the late alarms of that outage handled after it join it).
+ * Only groups that ended at most {@link LATE_JOIN_MINUTES} before the alarm is handled are joined or opened: their
+ * digest parts are due at their end, and the reconciler looks that far back. Older, the alarm pages as its own.
+ */
+async function lateAlarmPage(problem: EscalationOccurrence, tally: EscalationTally, incident: Incident, at: Date, deps: PageClaimDeps): Promise<PageClaim> {
+  const own: PageClaim = { send: true, tally, claims: [problem], note: '' };
+  const oldest = problem.at.getTime() - (LATE_JOIN_MINUTES + ALARM_GROUP_MINUTES) * 60_000;
+  if (at.getTime() < oldest) return own;
+  const member = { incidentId: incident.id, member: incident.alarm?.name ?? problem.label };
+  const found = await groupOf(at.getTime(), deps);
+  // Its own group found again (a retry of the alarm that opened it): it leads it, as below.
+  if (found && found.owner !== incident.id) {
+    if (Date.parse(found.start) < oldest) return own;
+    const part = await nameOnGroupDigest(found.start, member, deps);
+    return part === null ? own : takePlaceInGroup(problem, tally, incident, { start: found.start, part, alarms: null }, deps);
+  }
+  const index = groupIndexEntry(at.toISOString(), incident);
+  const opened = await deps.escalationLedger.record(index);
+  const start = opened.windowStart;
+  if (!start) return own;
+  if (opened.send || opened.alreadySent) {
+    // Named on its group's digest as any lead is, so the digest names every alarm of the group.
+    await nameOnGroupDigest(start, member, deps);
+    if (opened.alreadySent) return { send: false, detail: countedDetail(opened) };
+    const end = new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString();
+    const note = ` It was handled late, after newer alarms of this deployment had paged: the alarms that fired until ${end} and are handled late are grouped with this page, a third one sends one alarm storm page, and the group's digest names them all.`;
+    return { send: true, tally, claims: [problem, index], note };
+  }
+  // A concurrent late alarm opened a group in the same bucket a moment before: joined if its five minutes hold this one.
+  if (Math.abs(at.getTime() - Date.parse(start)) > ALARM_GROUP_MINUTES * 60_000) return own;
+  const part = await nameOnGroupDigest(start, member, deps);
+  return part === null ? own : takePlaceInGroup(problem, tally, incident, { start, part, alarms: null }, deps);
+}
+
+/**
+ * The group an alarm that fired at `at` belongs to, from the group index (its start, and the incident that opened its
+ * entry): the latest that started at or before it and whose five minutes hold it, else the first that started within
+ * five minutes after it; null if none. Reads the index buckets of the ten minutes around it: at most three items.
+ */
+async function groupOf(at: number, deps: PageClaimDeps): Promise<{ start: string; owner: string | undefined } | null> {
+  const span = ALARM_GROUP_MINUTES * 60_000;
+  const groups: Array<{ start: number; owner: string | undefined }> = [];
+  for (let bucket = Math.floor((at - span) / span) * span; bucket <= at + span; bucket += span) {
+    // Read only: an occurrence after every start the bucket can hold, with a window of no length, is never counted.
+    const read = await deps.escalationLedger.record({
+      key: groupIndexKey(bucket), incidentId: 'group-index-read', at: new Date(bucket + span), windowMinutes: 0, mayOpen: false, label: 'the start of an alarm group', digest: false,
+    });
+    if (read.windowStart) groups.push({ start: Date.parse(read.windowStart), owner: read.owner });
+  }
+  const holding = groups.filter((group) => group.start <= at && at <= group.start + span).sort((x, y) => y.start - x.start);
+  const following = groups.filter((group) => group.start > at && group.start - span <= at).sort((x, y) => x.start - y.start);
+  const group = holding[0] ?? following[0];
+  return group ? { start: new Date(group.start).toISOString(), owner: group.owner } : null;
+}
+
+/** The group index's item for the bucket of {@link ALARM_GROUP_MINUTES} that holds `ms`: at most one group starts in each. */
+function groupIndexKey(ms: number): string {
+  const span = ALARM_GROUP_MINUTES * 60_000;
+  return `${ALARM_GROUP_KEY}:starts:${new Date(Math.floor(ms / span) * span).toISOString()}`;
+}
+
+/** The group index entry of a group that started at `start` (its window opened there); see {@link lateAlarmPage}. */
+function groupIndexEntry(start: string, incident: Incident): EscalationOccurrence {
+  return { key: groupIndexKey(Date.parse(start)), incidentId: incident.id, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label: 'the start of an alarm group', digest: false };
 }
 
 /**

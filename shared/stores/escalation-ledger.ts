@@ -21,6 +21,7 @@
  * reconciler runs never send it twice; the entry is deleted once the digest is sent or has nothing left to report
  * (a newer page already carried the counts).
  */
+import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDueIndex, storedDueKey } from './due-index.js';
 import { conditionalWrite } from './dynamo.js';
@@ -39,8 +40,8 @@ const MAX_SENDS_PER_WINDOW = 2;
  * counted but not remembered (its retry may then count once more): every id makes the item larger, and an outsider
  * who makes a repository's `issues` workflow fail on each issue they open adds one an issue, so about 5,000 ids of 80
  * characters took the item past DynamoDB's 400 KB, after which every occurrence of the problem failed to be recorded
- * until the window ended. 1,000 ids of at most 80 characters keep it under 90 KB (with their members of at most 200
- * characters, under 300 KB). An occurrence that must be named in the digest (`beforeDigest`) is refused past them
+ * until the window ended. 1,000 ids of at most 80 characters keep it under 90 KB (with their members of at most 255
+ * bytes, under 350 KB). An occurrence that must be named in the digest (`beforeDigest`) is refused past them
  * (`digestFull`), as after the digest's claim: its caller names it on another item (an alarm group's next digest).
  */
 export const MAX_SEEN_PER_WINDOW = 1_000;
@@ -71,8 +72,35 @@ interface LedgerItem {
   members?: Set<string>;
 }
 
-/** An occurrence's `member` as the item keeps it: bounded, so 1,000 of them stay far below DynamoDB's 400 KB. */
-const memberOf = (occurrence: EscalationOccurrence) => (occurrence.member ? new Set([occurrence.member.slice(0, 200)]) : null);
+/**
+ * The most UTF-8 bytes of one `member` the item keeps: CloudWatch's longest alarm name (255 characters) in ASCII, so
+ * 1,000 of them and their ids stay under 350 KB of DynamoDB's 400 KB (a count, not characters: 255 three-byte
+ * characters are 765 bytes).
+ */
+const MAX_MEMBER_BYTES = 255;
+/** Hex digits of the name's hash that a cut member ends with. */
+const MEMBER_HASH_DIGITS = 12;
+
+/**
+ * A member as the item keeps it (kept in a set, so equal strings are one member): whole when it fits
+ * {@link MAX_MEMBER_BYTES}, else cut and ended with a hash of the whole name, so two long names that share their
+ * start stay two members (a plain cut made them one, and the digest named one alarm for several).
+ */
+function boundedMember(member: string): string {
+  if (Buffer.byteLength(member) <= MAX_MEMBER_BYTES) return member;
+  const suffix = `…#${createHash('sha256').update(member).digest('hex').slice(0, MEMBER_HASH_DIGITS)}`;
+  let kept = '';
+  let bytes = Buffer.byteLength(suffix);
+  for (const character of member) {
+    bytes += Buffer.byteLength(character);
+    if (bytes > MAX_MEMBER_BYTES) break;
+    kept += character;
+  }
+  return `${kept}${suffix}`;
+}
+
+/** An occurrence's `member` as the item keeps it: bounded (see {@link boundedMember}). */
+const memberOf = (occurrence: EscalationOccurrence) => (occurrence.member ? new Set([boundedMember(occurrence.member)]) : null);
 
 /** The current window's digest is claimed or sent: what the window counts from now on no digest names. */
 const digestClaimedOf = (item: LedgerItem | undefined) => item?.windowStart !== undefined && item.digestFor === item.windowStart;

@@ -18,7 +18,11 @@ import { type AlarmOptions, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnl
  * per-episode runbook claim, approval waits), end to end against the in-process local runtime (F4 at the step level,
  * as test/integration/episode-runbook-claim.test.ts simulates its crash). Each finding is an `it.fails` whose body
  * asserts the behaviour required (so it fails today) with an `attack-42 finding Fn` comment; what held is kept as
- * ordinary tests. No product code was changed.
+ * ordinary tests. No product code was changed by the pass.
+ *
+ * groups42b fixed F1, F1b and F6 (now ordinary tests): a late alarm finds its group by its own time in an index of group
+ * starts, joins the group that started within five minutes after it, or, when nothing about its outage paged, leads a
+ * group at its own time; a digest member is kept whole up to 255 bytes, a longer one cut and ended with its hash.
  */
 
 const alarmEvent = (state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options?: AlarmOptions) => sharedAlarmEvent('a42', state, at, options);
@@ -29,8 +33,8 @@ const restartsIn = async (outbox: Array<{ kind?: unknown }>) => outbox.filter((e
 describe('attack pass 20: findings on the alarm page groups', () => {
   const runtimes = useLocalRuntimePerTest();
 
-  // attack-42 finding F1: a backlog of one group's alarms handled after a NEWER group opened (any alarm of the deployment handled on time >5 min after the old lead) pages once per late alarm: the lead item `alarm-group` now holds the newer group, the late alarm is counted on it (windowOpen: its start >= at - 5 min), falls outside its [start - 60 s, end] and pages as its own; the old group's next digest part is never tried. F3 of pass 19 again, for any backlog that crosses a group boundary.
-  it.fails("pages a few times, not once per alarm, when a group's alarms are handled after a newer group opened", async () => {
+  // attack-42 finding F1 (fixed by groups42b: the late alarm finds its group in the group index and is named on its next part): a backlog of one group's alarms handled after a NEWER group opened (any alarm of the deployment handled on time >5 min after the old lead) pages once per late alarm: the lead item `alarm-group` now holds the newer group, the late alarm is counted on it (windowOpen: its start >= at - 5 min), falls outside its [start - 60 s, end] and pages as its own; the old group's next digest part is never tried. F3 of pass 19 again, for any backlog that crosses a group boundary.
+  it("pages a few times, not once per alarm, when a group's alarms are handled after a newer group opened", async () => {
     const harness = await runtimes.start({ secret: 'a42', name: 'guard-a42-cross', env: NO_GITHUB });
     const t0 = Date.now() - 9 * 60_000;
     await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0), { name: 'old-lead-5xx' }));
@@ -45,9 +49,9 @@ describe('attack pass 20: findings on the alarm page groups', () => {
     for (const minutes of [12, 30, 60]) await harness.runtime.reconcile(new Date(t0 + minutes * 60_000));
     const pages = await pagesOnly(harness);
     console.log('F1 pages:', pages.map((m) => m.subject));
-    // The control: nothing lost (each late alarm is named, today on a page of its own).
+    // The control: nothing lost (each late alarm is named: on the old group's storm page or its digest).
     for (const name of names) expect(await naming(harness, name), name).not.toEqual([]);
-    // Required: the two leads and at most one more (a storm page). Today: 10 (the two leads and one per late alarm).
+    // Required: the two leads and at most one more (a storm page). Before groups42b: 10 (the two leads and one per late alarm).
     expect(pages.length).toBeLessThanOrEqual(3);
   }, 60_000);
 });
@@ -55,8 +59,8 @@ describe('attack pass 20: findings on the alarm page groups', () => {
 describe('attack pass 20: findings on the alarm page groups (2)', () => {
   const runtimes = useLocalRuntimePerTest();
 
-  // attack-42 finding F1b (same root as F1: a late alarm finds its group only through the one `alarm-group` lead item): one outage's 12 alarms over 5.5 minutes, all handled 10 minutes late and newest first (a redrive of a batch, a drained backlog in no order) page 11 times: the newest leads a group, and every alarm that fired more than ALARM_GROUP_EARLY_MS (60 s) before it pages alone. Pass 18 accepted "out of firing order pages alone" for a few seconds of concurrency; since groups42 fixed the in-order backlog, a backlog in reverse order is the path that pages once per alarm.
-  it.fails('pages a few times, not once per alarm, for one outage handled late and newest first', async () => {
+  // attack-42 finding F1b (fixed by groups42b: an alarm up to 5 minutes before the group it follows joins it; one older, when nothing paged about it, leads a group at its own time) (same root as F1: a late alarm finds its group only through the one `alarm-group` lead item): one outage's 12 alarms over 5.5 minutes, all handled 10 minutes late and newest first (a redrive of a batch, a drained backlog in no order) page 11 times: the newest leads a group, and every alarm that fired more than ALARM_GROUP_EARLY_MS (60 s) before it pages alone. Pass 18 accepted "out of firing order pages alone" for a few seconds of concurrency; since groups42 fixed the in-order backlog, a backlog in reverse order is the path that pages once per alarm.
+  it('pages a few times, not once per alarm, for one outage handled late and newest first', async () => {
     const harness = await runtimes.start({ secret: 'a42', name: 'guard-a42-reverse', env: NO_GITHUB });
     const t0 = Date.now() - 15 * 60_000;
     const names = Array.from({ length: 12 }, (_, i) => `rev-${String(i).padStart(2, '0')}-5xx`);
@@ -66,12 +70,12 @@ describe('attack pass 20: findings on the alarm page groups (2)', () => {
     const pages = await pagesOnly(harness);
     console.log('F1b pages:', pages.length);
     for (const name of names) expect(await naming(harness, name), name).not.toEqual([]);
-    // Required: the lead, the storm page and at most two more (the outage spans just over one group). Today: 11.
+    // Required: the lead, the storm page and at most two more (the outage spans just over one group). Before groups42b: 11.
     expect(pages.length).toBeLessThanOrEqual(4);
   }, 60_000);
 
-  // attack-42 finding F6: a group digest keeps each alarm's name cut to 200 characters (`memberOf`, a Set), so alarms whose names share their first 200 characters (CloudWatch allows 255) are one member: the digest says "3 more times" and lists one prefix; a grouped alarm named only in the digest (the second) is named in nothing sent.
-  it.fails('names every grouped alarm whose names share their first 200 characters', async () => {
+  // attack-42 finding F6 (fixed by groups42b: a member is kept whole up to 255 bytes, a longer one cut and ended with its hash): a group digest kept each alarm's name cut to 200 characters (`memberOf`, a Set), so alarms whose names share their first 200 characters (CloudWatch allows 255) are one member: the digest says "3 more times" and lists one prefix; a grouped alarm named only in the digest (the second) is named in nothing sent.
+  it('names every grouped alarm whose names share their first 200 characters', async () => {
     const harness = await runtimes.start({ secret: 'a42', name: 'guard-a42-long-names', env: NO_GITHUB });
     const t0 = Date.now();
     const prefix = `orders-prod-eu-west-1-${'service-mesh-'.repeat(14)}`.slice(0, 200);
@@ -82,7 +86,7 @@ describe('attack pass 20: findings on the alarm page groups (2)', () => {
     await harness.runtime.reconcile(new Date(t0 + 6 * 60_000));
     // The control: the lead's page, the storm page (the third) and the digest.
     expect(await toOnCall(harness)).toHaveLength(3);
-    // Required: each named. Today: `…-api-5xx` (grouped, the second) is in nothing sent.
+    // Required: each named. Before groups42b: `…-api-5xx` (grouped, the second) was in nothing sent.
     for (const name of names) expect(await naming(harness, name), name.slice(200)).not.toEqual([]);
   }, 60_000);
 });

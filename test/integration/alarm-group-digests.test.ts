@@ -134,6 +134,46 @@ describe('alarm group digests', () => {
     expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('cart-a-5xx'), expect.stringContaining('[ALARM STORM')]);
     expect(published[1]?.message).toContain("the group's digests name them all (the next one at the reconciler's next run)");
   });
+
+  it('pages once for an outage no group paged, handled after a newer group opened, and groups the rest of it with that page', async () => {
+    const { deps, published, digests } = overTheLedger();
+    await firedAt(deps, '2026-11-27T10:10:00.000Z', 'pay-new-5xx');
+    // An earlier outage's alarms, never handled on time (a backlog drained at 10:12), and one that fired 4 minutes before the newer group.
+    const late = [['10:00', 'pay-a-5xx'], ['10:01', 'pay-b-5xx'], ['10:02', 'pay-c-5xx'], ['10:03', 'pay-d-5xx'], ['10:06', 'pay-e-5xx']] as const;
+    const handled = [];
+    for (const [minute, name] of late) handled.push(await firedAt(deps, `2026-11-27T${minute}:00.000Z`, name, '2026-11-27T10:12:00.000Z'));
+
+    // Nothing had paged about the earlier outage: its first alarm pages and leads a group at its own time, whose third
+    // sends the storm page; the alarm of 10:06 is grouped with the newer group's page, which on-call has.
+    expect(published.map((m) => m.subject)).toEqual([
+      expect.stringContaining('pay-new-5xx'), expect.stringContaining('pay-a-5xx'), expect.stringMatching(/ALARM STORM: 3 alarms.*pay-c-5xx/),
+    ]);
+    expect(handled[4]?.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining('grouped with the alarm page at 2026-11-27T10:10:00.000Z') });
+    const sent = await claimDue(digests, new Date('2026-11-27T10:16:00.000Z'), '2026-11-27T10:');
+    expect(sent.map((d) => d.members)).toEqual([['pay-a-5xx', 'pay-b-5xx', 'pay-c-5xx', 'pay-d-5xx'], ['pay-e-5xx', 'pay-new-5xx']]);
+  });
+
+  it('pages as its own an alarm handled more than half an hour after its group ended', async () => {
+    const { deps, published } = overTheLedger();
+    await firedAt(deps, '2026-11-28T10:00:00.000Z', 'tax-a-5xx');
+    await firedAt(deps, '2026-11-28T10:06:00.000Z', 'tax-b-5xx');
+    // Fired inside the first group, handled 36 minutes after it ended: its digest may be past the reconciler's look-back.
+    const late = await firedAt(deps, '2026-11-28T10:01:00.000Z', 'tax-late-5xx', '2026-11-28T10:41:00.000Z');
+
+    expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('tax-a-5xx'), expect.stringContaining('tax-b-5xx'), expect.stringContaining('tax-late-5xx')]);
+    expect(late.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'published' });
+  });
+
+  it("sends the storm page for a group's third alarm at its end when its second fired a minute before its lead", async () => {
+    const { deps, published } = overTheLedger();
+    await firedAt(deps, '2026-11-29T10:00:00.000Z', 'fee-a-5xx');
+    // Handled after the lead (concurrent Notifies), fired a minute before it: the group's second.
+    await firedAt(deps, '2026-11-29T09:59:00.000Z', 'fee-b-5xx', '2026-11-29T10:00:10.000Z');
+    const third = await firedAt(deps, '2026-11-29T10:05:00.000Z', 'fee-c-5xx');
+
+    expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('fee-a-5xx'), expect.stringMatching(/ALARM STORM: 3 alarms.*fee-c-5xx/)]);
+    expect(third.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'published' });
+  });
 });
 
 /** The digest item of the group that started at `start`, made to name `size` alarms (fillers added to its own). */

@@ -183,6 +183,24 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
     expect(await digests().claim(due[0]!, new Date('2026-11-21T11:30:00Z'))).toBeNull();
   });
 
+  it('names each member apart when their names share their first 200 characters, each at most 255 bytes on the item', async () => {
+    // Prepare: CloudWatch alarm names run to 255 characters; four share their first 200, two of them in three-byte characters.
+    const l = ledger();
+    const ascii = 'orders-prod-'.repeat(17).slice(0, 200);
+    const wide = '監視'.repeat(100);
+    const members = [`${ascii}-api-5xx`, `${ascii}-${'x'.repeat(54)}`, `${wide}-api`, `${wide}-db`];
+
+    // Act
+    for (const [i, member] of members.entries()) await l.record({ ...withDigest('d-long-names', `m-${i}`, `2026-11-21T10:0${i}:00Z`), member });
+    const [due] = await dueFor('d-long-names', '2026-11-21T11:05:00Z');
+    const digest = await digests().claim(due!, new Date('2026-11-21T11:05:00Z'));
+
+    // Assert: four names; those of at most 255 bytes whole, the longer ones cut but still apart.
+    expect(digest?.members).toHaveLength(4);
+    expect(digest?.members).toEqual(expect.arrayContaining(members.slice(0, 2)));
+    for (const member of digest?.members ?? []) expect(Buffer.byteLength(member)).toBeLessThanOrEqual(255);
+  });
+
   it('has nothing due for a window without repeats, or when the policy turned digests off', async () => {
     const l = ledger();
     await l.record(withDigest('d2', 'a', '2026-11-21T10:00:00Z'));
