@@ -2,7 +2,7 @@ import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { alarmScope, githubIncidentId } from '../domain/trigger.js';
-import { OPEN_ALARM_INCIDENTS_READ, episodeRunbookIncident, episodeStartOf } from '../domain/alarm-incident.js';
+import { OPEN_ALARM_INCIDENTS_READ, episodeRunbookClaimStands, episodeRunbookIncident } from '../domain/alarm-incident.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
@@ -337,7 +337,13 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     // Two incidents of the episode planned at the same moment (concurrent executions) both found no run above; the
     // claim lets one start it. Taken after every reason not to start it (an approval to wait for above all: a claim
     // held while nobody answers would keep the episode's later incidents from running it).
-    const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: incident.alarm.arn, episodeStart: episodeStartOf(episodeOpen, incident), incidentId: incident.id });
+    // One claim per alarm: its holder, read back, tells whether the episode it ran the runbook for is still this one.
+    const { arn } = incident.alarm;
+    const holderStands = async (holderId: string) => {
+      const [holder, latestOk] = await Promise.all([deps.incidents.get(holderId), deps.incidents.latestAlarmOk(arn)]);
+      return episodeRunbookClaimStands(holder, latestOk);
+    };
+    const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: arn, incidentId: incident.id }, holderStands);
     if (heldBy !== incident.id) {
       const reason = `alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
       return countedOnEpisodeRun(incident, reason, deps);

@@ -21,21 +21,39 @@ const RUNBOOKS = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Ap
 const ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx-rate';
 
 describe('the claim on an alarm episode’s runbook (DynamoDB)', () => {
-  it('is held by the first claimant, granted to it again, and refused to every other, also when they claim at once', async () => {
+  const standing = async () => true;
+
+  it('is held by the first claimant, granted to it again, and refused to every other while it stands, also when they claim at once', async () => {
     const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
-    const episode = { alarmArn: ARN, episodeStart: '2026-11-20T10:00:00.000Z' };
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => claims.claim({ ...episode, incidentId: `cw-${i}` })));
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => claims.claim({ alarmArn: ARN, incidentId: `cw-${i}` }, standing)));
     const holder = answers[0]!.heldBy;
     expect(answers).toEqual(answers.map(() => ({ heldBy: holder })));
-    expect(await claims.claim({ ...episode, incidentId: holder })).toEqual({ heldBy: holder });
-    // Another episode of the alarm (a later start, after an OK) and another alarm are claimed apart.
-    expect(await claims.claim({ ...episode, episodeStart: '2026-11-20T15:00:00.000Z', incidentId: 'cw-next' })).toEqual({ heldBy: 'cw-next' });
-    expect(await claims.claim({ ...episode, alarmArn: `${ARN}-other`, incidentId: 'cw-other' })).toEqual({ heldBy: 'cw-other' });
+    expect(await claims.claim({ alarmArn: ARN, incidentId: holder }, standing)).toEqual({ heldBy: holder });
+    // Another alarm is claimed apart.
+    expect(await claims.claim({ alarmArn: `${ARN}-other`, incidentId: 'cw-other' }, standing)).toEqual({ heldBy: 'cw-other' });
+  });
+
+  it('is taken over by exactly one of the claimants at once when its holder no longer stands (a new episode, or a holder that ended without a run)', async () => {
+    const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
+    const alarmArn = `${ARN}-taken-over`;
+    expect(await claims.claim({ alarmArn, incidentId: 'cw-old' }, standing)).toEqual({ heldBy: 'cw-old' });
+    const asked: string[] = [];
+    const standsUnlessOld = async (holderId: string) => {
+      asked.push(holderId);
+      return holderId !== 'cw-old';
+    };
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => claims.claim({ alarmArn, incidentId: `cw-next-${i}` }, standsUnlessOld)));
+    const holder = answers[0]!.heldBy;
+    expect(holder).toMatch(/^cw-next-/);
+    expect(answers).toEqual(answers.map(() => ({ heldBy: holder })));
+    expect(asked).toContain('cw-old');
+    // The old holder, retried (an execution redriven), counts on the new one.
+    expect(await claims.claim({ alarmArn, incidentId: 'cw-old' }, standsUnlessOld)).toEqual({ heldBy: holder });
   });
 
   it('takes an alarm ARN of the longest length EventBridge may carry', async () => {
     const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
-    expect(await claims.claim({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${'x'.repeat(2000)}`, episodeStart: '2026-11-20T10:00:00.000Z', incidentId: 'cw-long' })).toEqual({ heldBy: 'cw-long' });
+    expect(await claims.claim({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${'x'.repeat(2000)}`, incidentId: 'cw-long' }, standing)).toEqual({ heldBy: 'cw-long' });
   });
 });
 
