@@ -152,6 +152,15 @@ export function episodeRunbookIncident(open: readonly Incident[], incident: Inci
   return runners.sort(firedBefore)[0] ?? null;
 }
 
+/**
+ * Of an alarm's open incidents, those its latest OK (`latestOk`, as noted for the alarm) has not ended: an OK resolves
+ * the 25 newest only (MAX_RESOLVED_PER_EVENT), so the earlier incidents of a longer episode can stay open after the OK
+ * that ended it, and would be taken for the next episode's.
+ */
+export function notEndedByOk(open: readonly Incident[], latestOk: Date | null): Incident[] {
+  return latestOk ? open.filter((incident) => alarmOkLeavesOpen(incident, latestOk) !== null) : [...open];
+}
+
 /** Statuses of an incident whose execution has not reached its decision yet: a crashed or retried step comes back to it. */
 const BEFORE_DECISION: ReadonlySet<Incident['status']> = new Set(['received', 'classified', 'analyzed']);
 
@@ -168,8 +177,7 @@ const BEFORE_DECISION: ReadonlySet<Incident['status']> = new Set(['received', 'c
  */
 export function episodeRunbookClaimStands(holder: Incident | null, latestOk: Date | null): boolean {
   if (!holder || holder.status === 'resolved') return false;
-  const firedAt = failureTimeOf(holder);
-  if (latestOk && Number.isFinite(firedAt) && latestOk.getTime() >= firedAt) return false;
+  if (latestOk && alarmOkLeavesOpen(holder, latestOk) === null) return false;
   return startedItsRunbook(holder) || BEFORE_DECISION.has(holder.status);
 }
 

@@ -14,6 +14,10 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import { type IncidentDueList, createIncidentDueList } from './due-index.js';
 import { conditionalWrite } from './dynamo.js';
 import { RetryableError } from '../errors.js';
+import { OPEN_ALARM_INCIDENTS_READ, notEndedByOk } from '../domain/alarm-incident.js';
+import type { Incident } from '../domain/incident.js';
+import { alarmScope } from '../domain/trigger.js';
+import type { IncidentStore } from './incident-store.js';
 
 /** Past the reconciler's longest look-back (14 days), an entry nobody checked goes. */
 const DUE_TTL_SECONDS = 15 * 86_400;
@@ -23,6 +27,22 @@ export type RunbookChecks = IncidentDueList;
 
 export function createRunbookCheckList(options: { client: DynamoDBDocumentClient; tableName: string }): RunbookChecks {
   return createIncidentDueList({ ...options, prefix: 'RUNBOOKCHECK#', ttlSeconds: DUE_TTL_SECONDS });
+}
+
+export interface AlarmEpisode {
+  /** Of the alarm's OPEN_ALARM_INCIDENTS_READ newest open incidents, those no OK has ended. */
+  open: Incident[];
+  /** The alarm's latest OK noted, if any. */
+  latestOk: Date | null;
+}
+
+/**
+ * An alarm's unbroken episode as remediate (which incident's run it counts on) and the reconciler (whose check pages)
+ * read it, one read for both: its open incidents that no OK has ended (`notEndedByOk`), and its latest OK.
+ */
+export async function readAlarmEpisode(incidents: Pick<IncidentStore, 'listOpenInScope' | 'latestAlarmOk'>, alarmArn: string): Promise<AlarmEpisode> {
+  const [open, latestOk] = await Promise.all([incidents.listOpenInScope(alarmScope(alarmArn), OPEN_ALARM_INCIDENTS_READ), incidents.latestAlarmOk(alarmArn)]);
+  return { open: notEndedByOk(open, latestOk), latestOk };
 }
 
 /** An alarm's runbook claimed for one of its incidents. */

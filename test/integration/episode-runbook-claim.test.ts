@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { deliverAlarm } from '../../infra/local/replay.js';
-import { type AlarmTrigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { type AlarmTrigger, alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
+import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
@@ -129,6 +130,39 @@ describe('one runbook run per alarm episode, under concurrent executions', () =>
     await remediateStep({ trigger: first }, deps);
     expect(runner.started).toHaveLength(1);
     expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'run_runbook', applied: true });
+  });
+});
+
+describe('a new episode of the alarm runs its runbook again', () => {
+  /** An alarm's ALARM at 10:00 that ran its runbook, and one at 11:00, classified and analysed, for remediate. */
+  async function ranThenFiresAgain() {
+    const { deps, runner, first } = await twoIncidentsOfOneEpisode();
+    await remediateStep({ trigger: first }, deps);
+    expect(runner.started).toHaveLength(1);
+    const name = first.event.detail.alarmName;
+    const [again] = [alarmEvent('ep42', 'ALARM', '2026-11-20T11:00:00.000+0000', { name })].map((event) => alarmTriggerFromEvent(alarmEventSchema.parse(event))) as [AlarmTrigger];
+    await classifyStep({ trigger: again }, deps);
+    await analyzeStep({ trigger: again }, deps);
+    return { deps, runner, first, again, name };
+  }
+
+  it('after an OK that resolved the incident holding the claim', async () => {
+    const { deps, runner, first, again, name } = await ranThenFiresAgain();
+    await recordAlarmRecovery(alarmEvent('ep42', 'OK', '2026-11-20T10:30:00.000+0000', { name }), deps);
+    expect((await deps.incidents.get(first.incidentId))?.status).toBe('resolved');
+
+    expect(await remediateStep({ trigger: again }, deps)).toMatchObject({ action: 'run_runbook', applied: true });
+    expect(runner.started).toHaveLength(2);
+  });
+
+  it('after an OK that left the incident holding the claim open (an OK resolves the 25 newest open incidents only)', async () => {
+    const { deps, runner, first, again } = await ranThenFiresAgain();
+    // The OK noted for the alarm, the holder not among the incidents it resolved.
+    await deps.incidents.noteAlarmOk(alarmArnOf(first.event), new Date('2026-11-20T10:30:00.000Z'));
+    expect((await deps.incidents.get(first.incidentId))?.status).not.toBe('resolved');
+
+    expect(await remediateStep({ trigger: again }, deps)).toMatchObject({ action: 'run_runbook', applied: true });
+    expect(runner.started).toHaveLength(2);
   });
 });
 

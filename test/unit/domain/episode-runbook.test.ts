@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { episodeRunbookClaimStands, episodeRunbookIncident } from '../../../shared/domain/alarm-incident.js';
+import { episodeRunbookClaimStands, episodeRunbookIncident, notEndedByOk } from '../../../shared/domain/alarm-incident.js';
 import type { Incident, StoredPlan } from '../../../shared/domain/incident.js';
 import { alarm } from '../../support/incident-states.js';
 
@@ -91,5 +91,15 @@ describe('the holder of an alarm’s runbook claim', () => {
     expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('escalate', false) }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval' }), null)).toBe(false);
     expect(episodeRunbookClaimStands(null, null)).toBe(false);
+  });
+});
+
+describe('the open incidents of an alarm that no OK has ended', () => {
+  it('leaves out those that fired at or before the latest OK (an OK resolves the 25 newest only), and keeps the rest', () => {
+    const before = first({ id: 'cw-before', failedAt: '2026-11-20T10:00:00.000Z' });
+    const at = first({ id: 'cw-at', failedAt: '2026-11-20T10:30:00.000Z' });
+    const after = first({ id: 'cw-after', failedAt: '2026-11-20T11:00:00.000Z' });
+    expect(notEndedByOk([after, at, before], new Date('2026-11-20T10:30:00.000Z')).map((i) => i.id)).toEqual(['cw-after']);
+    expect(notEndedByOk([after, at, before], null).map((i) => i.id)).toEqual(['cw-after', 'cw-at', 'cw-before']);
   });
 });
