@@ -153,12 +153,32 @@ export function episodeRunbookIncident(open: readonly Incident[], incident: Inci
 }
 
 /**
- * When `incident`'s unbroken episode started: the time its alarm's earliest open incident fired (as stored), the same
- * for every incident of the episode, so that they can claim its runbook under one key (shared/stores/runbook-checks.ts).
+ * Of an alarm's open incidents, those its latest OK (`latestOk`, as noted for the alarm) has not ended: an OK resolves
+ * the 25 newest only (MAX_RESOLVED_PER_EVENT), so the earlier incidents of a longer episode can stay open after the OK
+ * that ended it, and would be taken for the next episode's.
  */
-export function episodeStartOf(open: readonly Incident[], incident: Incident): string {
-  const first = [incident, ...open].sort(firedBefore)[0] ?? incident;
-  return first.failedAt ?? first.createdAt;
+export function notEndedByOk(open: readonly Incident[], latestOk: Date | null): Incident[] {
+  return latestOk ? open.filter((incident) => alarmOkLeavesOpen(incident, latestOk) !== null) : [...open];
+}
+
+/** Statuses of an incident whose execution has not reached its decision yet: a crashed or retried step comes back to it. */
+const BEFORE_DECISION: ReadonlySet<Incident['status']> = new Set(['received', 'classified', 'analyzed']);
+
+/**
+ * Whether `holder`, the incident holding its alarm's runbook claim (shared/stores/runbook-checks.ts), still holds it
+ * for the episode the alarm is in: its episode has not ended, and it started the runbook or may still start it.
+ *
+ * Its episode ended when an OK came at or after it fired (`latestOk`, the alarm's latest noted OK; an OK resolves only
+ * the 25 newest open incidents, so a holder of a longer episode can be left open by the OK that ended it) or resolved
+ * it. It may still start the runbook while its execution has not decided (a step retried, or resumed after a crash
+ * between the claim and the start, is granted the claim again). One that ended without starting it (Remediate failed
+ * for good before the start and the state machine's Catch went to Notify, or it went to wait for an approval after a
+ * retry) holds nothing: a later incident of the episode runs it. Gone (its TTL ran out): nothing either.
+ */
+export function episodeRunbookClaimStands(holder: Incident | null, latestOk: Date | null): boolean {
+  if (!holder || holder.status === 'resolved') return false;
+  if (latestOk && alarmOkLeavesOpen(holder, latestOk) === null) return false;
+  return startedItsRunbook(holder) || BEFORE_DECISION.has(holder.status);
 }
 
 /** An alarm's open incidents read to tell whether it still fires: the OK resolves as many (MAX_RESOLVED_PER_EVENT). */

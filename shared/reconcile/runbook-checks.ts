@@ -16,19 +16,18 @@
  */
 import { type Incident, type NotificationRecord } from '../domain/incident.js';
 import { RUNBOOK_UNVERIFIED_EVENT, runbookUnverifiedInWords } from '../domain/handoff.js';
-import { OPEN_ALARM_INCIDENTS_READ, episodeRunbookIncident } from '../domain/alarm-incident.js';
-import { alarmScope } from '../domain/trigger.js';
+import { episodeRunbookIncident } from '../domain/alarm-incident.js';
 import { errorMessage } from '../errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { renderEscalation } from '../notify/escalation.js';
 import type { Clock, EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
 import type { IncidentDue } from '../stores/due-index.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-import type { RunbookChecks } from '../stores/runbook-checks.js';
+import { type RunbookChecks, readAlarmEpisode } from '../stores/runbook-checks.js';
 
 export interface RunbookCheckDeps {
   runbookChecks: RunbookChecks;
-  incidents: Pick<IncidentStore, 'get' | 'update' | 'listOpenInScope'>;
+  incidents: Pick<IncidentStore, 'get' | 'update' | 'listOpenInScope' | 'latestAlarmOk'>;
   escalations: EscalationPublisher;
   escalationLedger: EscalationLedger;
   clock: Clock;
@@ -55,12 +54,12 @@ function stillFiringAfterRunbook(incident: Incident | null): incident is Inciden
 /**
  * The incident whose runbook check stands for `incident`'s: the one whose runbook run its unbroken episode counts on
  * (`episodeRunbookIncident`, the rule remediate starts a run by). ALARM, INSUFFICIENT_DATA, ALARM is one episode with
- * two open incidents (no OK between): one page tells of it, and it names the alarm. An OK resolves them, so a later
- * episode has its own.
+ * two open incidents (no OK between): one page tells of it, and it names the alarm. An OK ends them, so a later
+ * episode has its own: also when it left some open (it resolves the 25 newest only), read as remediate reads them.
  */
 async function runbookCheckPagedFor(incident: Incident, deps: RunbookCheckDeps): Promise<string> {
   if (!incident.alarm?.arn) return incident.id;
-  const open = await deps.incidents.listOpenInScope(alarmScope(incident.alarm.arn), OPEN_ALARM_INCIDENTS_READ);
+  const { open } = await readAlarmEpisode(deps.incidents, incident.alarm.arn);
   return episodeRunbookIncident(open, incident)?.id ?? incident.id;
 }
 

@@ -1,8 +1,9 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
-import { alarmScope, githubIncidentId } from '../domain/trigger.js';
-import { OPEN_ALARM_INCIDENTS_READ, episodeRunbookIncident, episodeStartOf } from '../domain/alarm-incident.js';
+import { githubIncidentId } from '../domain/trigger.js';
+import { episodeRunbookClaimStands, episodeRunbookIncident } from '../domain/alarm-incident.js';
+import { type AlarmEpisode, readAlarmEpisode } from '../stores/runbook-checks.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
@@ -291,8 +292,8 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   };
 
   const at = now();
-  const episodeOpen = plan.action === 'run_runbook' && !plan.dryRun && !approval && !afterDelay ? await openIncidentsOfAlarm(incident, deps) : null;
-  const episode = episodeOpen && episodeRunbookIncident(episodeOpen, incident);
+  const alarmEpisode = plan.action === 'run_runbook' && !plan.dryRun && !approval && !afterDelay ? await alarmEpisodeOf(incident, deps) : null;
+  const episode = alarmEpisode && episodeRunbookIncident(alarmEpisode.open, incident);
   if (episode && episode.id !== incident.id) {
     // One unbroken episode (no OK since its first ALARM) is one problem: its runbook runs once. Run again for the
     // second incident it restarts the service twice; the first's runbook check pages if the alarm still fires.
@@ -333,11 +334,14 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     await recordDecision(incident, outcome, false, approver, deps, 'skipped');
     return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
   }
-  if (episodeOpen && incident.alarm) {
+  if (alarmEpisode && incident.alarm) {
     // Two incidents of the episode planned at the same moment (concurrent executions) both found no run above; the
     // claim lets one start it. Taken after every reason not to start it (an approval to wait for above all: a claim
     // held while nobody answers would keep the episode's later incidents from running it).
-    const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: incident.alarm.arn, episodeStart: episodeStartOf(episodeOpen, incident), incidentId: incident.id });
+    // One claim per alarm: its holder, read back, tells whether the episode it ran the runbook for is still this one.
+    const { arn } = incident.alarm;
+    const holderStands = async (holderId: string) => episodeRunbookClaimStands(await deps.incidents.get(holderId), alarmEpisode.latestOk);
+    const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: arn, incidentId: incident.id }, holderStands);
     if (heldBy !== incident.id) {
       const reason = `alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
       return countedOnEpisodeRun(incident, reason, deps);
@@ -356,10 +360,10 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   return apply(incident, plan, variantPolicy.policy, params, github, rerunKey, slots, actor, deps, state, unstored);
 }
 
-/** The open incidents of `incident`'s alarm, its unbroken episode's (null for an incident not an alarm's). */
-async function openIncidentsOfAlarm(incident: Incident, deps: RemediateDeps): Promise<Incident[] | null> {
+/** The unbroken episode of `incident`'s alarm (`readAlarmEpisode`), null for an incident not an alarm's. */
+async function alarmEpisodeOf(incident: Incident, deps: RemediateDeps): Promise<AlarmEpisode | null> {
   if (incident.source !== 'cloudwatch' || !incident.alarm?.arn) return null;
-  return deps.incidents.listOpenInScope(alarmScope(incident.alarm.arn), OPEN_ALARM_INCIDENTS_READ);
+  return readAlarmEpisode(deps.incidents, incident.alarm.arn);
 }
 
 /** Records that `incident` starts no runbook, its episode's run counting for it; notify then handles it as any comment. */

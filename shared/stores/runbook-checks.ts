@@ -5,14 +5,19 @@
  * still in ALARM when they are due (shared/reconcile/runbook-checks.ts) and deletes each once checked. An alarm that
  * stays in ALARM sends no further event, so without the entry nothing would ever look at the incident again.
  *
- * Also the claim on an alarm episode's runbook ({@link EpisodeRunbookClaims}): one item per unbroken episode, so that
- * of its incidents only one starts the runbook, however many are remediated at once.
+ * Also the claim on an alarm's runbook ({@link EpisodeRunbookClaims}): one item per alarm, held by the incident that
+ * starts the runbook for the alarm's current episode, so that of its incidents only one starts it, however many are
+ * remediated at once and in whatever order.
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type IncidentDueList, createIncidentDueList } from './due-index.js';
 import { conditionalWrite } from './dynamo.js';
 import { RetryableError } from '../errors.js';
+import { OPEN_ALARM_INCIDENTS_READ, notEndedByOk } from '../domain/alarm-incident.js';
+import type { Incident } from '../domain/incident.js';
+import { alarmScope } from '../domain/trigger.js';
+import type { IncidentStore } from './incident-store.js';
 
 /** Past the reconciler's longest look-back (14 days), an entry nobody checked goes. */
 const DUE_TTL_SECONDS = 15 * 86_400;
@@ -24,62 +29,99 @@ export function createRunbookCheckList(options: { client: DynamoDBDocumentClient
   return createIncidentDueList({ ...options, prefix: 'RUNBOOKCHECK#', ttlSeconds: DUE_TTL_SECONDS });
 }
 
-/** One unbroken episode of an alarm (no OK since `episodeStart`, its earliest open incident's ALARM) and who asks. */
-export interface EpisodeRunbookClaim {
-  alarmArn: string;
-  /** When the episode's earliest open incident fired (ISO): the same for every incident of the episode. */
-  episodeStart: string;
-  incidentId: string;
+export interface AlarmEpisode {
+  /** Of the alarm's OPEN_ALARM_INCIDENTS_READ newest open incidents, those no OK has ended. */
+  open: Incident[];
+  /** The alarm's latest OK noted, if any. */
+  latestOk: Date | null;
 }
 
 /**
- * Which incident of an alarm episode starts its runbook. Two incidents of one episode remediated at the same moment
+ * An alarm's unbroken episode as remediate (which incident's run it counts on) and the reconciler (whose check pages)
+ * read it, one read for both: its open incidents that no OK has ended (`notEndedByOk`), and its latest OK.
+ */
+export async function readAlarmEpisode(incidents: Pick<IncidentStore, 'listOpenInScope' | 'latestAlarmOk'>, alarmArn: string): Promise<AlarmEpisode> {
+  const [open, latestOk] = await Promise.all([incidents.listOpenInScope(alarmScope(alarmArn), OPEN_ALARM_INCIDENTS_READ), incidents.latestAlarmOk(alarmArn)]);
+  return { open: notEndedByOk(open, latestOk), latestOk };
+}
+
+/** An alarm's runbook claimed for one of its incidents. */
+export interface EpisodeRunbookClaim {
+  alarmArn: string;
+  incidentId: string;
+}
+
+/** Whether the incident holding the claim still holds it for the alarm's current episode (`episodeRunbookClaimStands`). */
+export type ClaimHolderStands = (holderId: string) => Promise<boolean>;
+
+/**
+ * Which incident of an alarm's episode starts its runbook. Two incidents of one episode remediated at the same moment
  * (concurrent executions) each see no plan stored by the other (attack pass 18, F7); the claim, one conditional write,
  * lets exactly one of them start it.
+ *
+ * One claim per alarm, not per computed episode start: incidents of one episode delivered out of order, or more of
+ * them than remediate reads, computed different starts and claimed apart (attack pass 20, F2, F3). The episode is
+ * told by the holder instead: a claimant takes the claim over only when its holder no longer stands (its episode
+ * ended by an OK, or it ended without starting the runbook: F4), by a write conditioned on the holder it saw, so that
+ * of several claimants that saw the same holder exactly one takes it.
  */
 export interface EpisodeRunbookClaims {
   /**
-   * Claims the episode's runbook for `claim.incidentId` unless another incident holds it, and answers who holds it
-   * now. The claimant itself is granted it again: a retried step, or a step resumed after a crash between the claim
-   * and the runbook's start, must still start the runbook (SSM's client token makes a repeated start the same run).
+   * Claims the alarm's runbook for `claim.incidentId` unless another incident holds it and `holderStands` says it
+   * still does, and answers who holds it now. The claimant itself is granted it again: a retried step, or a step
+   * resumed after a crash between the claim and the runbook's start, must still start the runbook (SSM's client token
+   * makes a repeated start the same run).
    */
-  claim(claim: EpisodeRunbookClaim): Promise<{ heldBy: string }>;
+  claim(claim: EpisodeRunbookClaim, holderStands: ClaimHolderStands): Promise<{ heldBy: string }>;
 }
 
 /**
  * The claims outlive the incidents' look-back; an episode still firing after that has its claimant among its open
- * incidents, whose stored plan the later ones count on (`episodeRunbookIncident`).
+ * incidents, whose stored plan the later ones count on (`episodeRunbookIncident`). A later claimant refreshes nothing:
+ * the TTL bounds the table to one item per alarm that ran a runbook in the last 15 days.
  */
 const EPISODE_CLAIM_TTL_SECONDS = 15 * 86_400;
 
+/** Rounds of write, read and take-over: each lost round means another claimant moved the claim meanwhile. */
+const CLAIM_ROUNDS = 3;
+
 /** The ARN is hashed, as for an alarm's OK note: it can be 2,048 characters, a key at most 2,048 bytes. */
-function episodeClaimKey(claim: Pick<EpisodeRunbookClaim, 'alarmArn' | 'episodeStart'>): { pk: string; sk: string } {
-  return { pk: `RUNBOOKEPISODE#${createHash('sha256').update(claim.alarmArn).digest('hex').slice(0, 40)}`, sk: claim.episodeStart };
+function episodeClaimKey(alarmArn: string): { pk: string; sk: string } {
+  return { pk: `RUNBOOKEPISODE#${createHash('sha256').update(alarmArn).digest('hex').slice(0, 40)}`, sk: 'RUNBOOKCLAIM' };
 }
 
 export function createEpisodeRunbookClaims(options: { client: DynamoDBDocumentClient; tableName: string; clock?: () => Date }): EpisodeRunbookClaims {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
+  /** Writes the claim for `incidentId` if `condition` holds; true when written. */
+  const claimIf = async (key: { pk: string; sk: string }, incidentId: string, condition: string, values: Record<string, string>) => {
+    const now = clock();
+    const written = await conditionalWrite(() =>
+      client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...key, incidentId, claimedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + EPISODE_CLAIM_TTL_SECONDS },
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    return written !== null;
+  };
   return {
-    async claim(claim) {
-      const key = episodeClaimKey(claim);
-      const now = clock();
-      const written = await conditionalWrite(() =>
-        client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key, incidentId: claim.incidentId, claimedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + EPISODE_CLAIM_TTL_SECONDS },
-            ConditionExpression: 'attribute_not_exists(pk) OR incidentId = :incident',
-            ExpressionAttributeValues: { ':incident': claim.incidentId },
-          }),
-        ),
-      );
-      if (written) return { heldBy: claim.incidentId };
-      const held = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-      const heldBy = held.Item?.incidentId;
-      // Refused, then gone before the read (its TTL ran out in between): free again, which the step's retry claims.
-      if (typeof heldBy !== 'string') throw new RetryableError(`the runbook claim of the alarm episode started ${claim.episodeStart} was refused, and its holder is gone`);
-      return { heldBy };
+    async claim(claim, holderStands) {
+      const key = episodeClaimKey(claim.alarmArn);
+      for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
+        if (await claimIf(key, claim.incidentId, 'attribute_not_exists(pk) OR incidentId = :incident', { ':incident': claim.incidentId })) return { heldBy: claim.incidentId };
+        const held = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+        const holder = held.Item?.incidentId;
+        // Refused, then gone before the read (its TTL ran out in between): free again, for the next round.
+        if (typeof holder !== 'string') continue;
+        if (await holderStands(holder)) return { heldBy: holder };
+        if (await claimIf(key, claim.incidentId, 'incidentId = :holder', { ':holder': holder })) return { heldBy: claim.incidentId };
+      }
+      // Contended on each round (taken over by others, or gone between the write and the read): the step's retry claims again.
+      throw new RetryableError(`the runbook claim of alarm ${claim.alarmArn} moved on each of ${CLAIM_ROUNDS} tries`);
     },
   };
 }

@@ -23,6 +23,13 @@ import { type AlarmOptions, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnl
  * groups42b fixed F1, F1b and F6 (now ordinary tests): a late alarm finds its group by its own time in an index of group
  * starts, joins the group that started within five minutes after it, or, when nothing about its outage paged, leads a
  * group at its own time; a digest member is kept whole up to 255 bytes, a longer one cut and ended with its hash.
+ *
+ * Fixed since (claim42): F2, F3, F4, now ordinary tests. The runbook claim is one per alarm, not per computed episode
+ * start; a later incident takes it over from a holder that no longer stands (its episode ended by an OK, or it ended
+ * without starting the runbook), by a write conditioned on the holder it saw (shared/stores/runbook-checks.ts).
+ *
+ * Fixed since (carry42b): F5, now an ordinary test. Once an e-mailed answer is acted on, the waits of the firings counted
+ * on that request end as decided on the firing it was applied to, quietly, instead of running out and paging.
  */
 
 const alarmEvent = (state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options?: AlarmOptions) => sharedAlarmEvent('a42', state, at, options);
@@ -124,7 +131,7 @@ describe('attack pass 20: findings on the per-episode runbook claim (local runti
   const runtimes = useLocalRuntimePerTest();
 
   // attack-42 finding F2: one unbroken episode (ALARM 10:00, INSUFFICIENT_DATA 10:05, ALARM 10:07) whose two ALARMs are delivered out of order (EventBridge does not order deliveries; a retried PutEvents, a redrive) restarts the service twice: the 10:07 incident, alone, claims the episode under its own time; the 10:00 one does not count on it (episodeRunbookIncident only counts runners that fired at or before it) and claims under 10:00, another key.
-  it.fails('restarts once for one episode whose later ALARM is delivered before its earlier one', async () => {
+  it('restarts once for one episode whose later ALARM is delivered before its earlier one', async () => {
     const harness = await runtimes.start({ secret: 'a42', name: 'guard-a42-ooo', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(RUNBOOKS) } });
     const name = 'checkout-ooo-5xx';
     const later = await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } }));
@@ -135,12 +142,12 @@ describe('attack pass 20: findings on the per-episode runbook claim (local runti
     console.log('F2 decisions:', incidents.map((i) => `${i.id} ${i.status} ${i.decision?.action}`));
     // The control: both incidents are open (no OK) and finished.
     expect(incidents.map((i) => i.status)).toEqual(['notified', 'notified']);
-    // Required: one restart for the episode. Today: 2 (both decided run_runbook).
+    // Required: one restart for the episode. Before claim42: 2 (both decided run_runbook).
     expect(await restartsIn(await harness.outbox())).toHaveLength(1);
   }, 60_000);
 
   // attack-42 finding F3: an episode with more than 25 open incidents (an alarm going ALARM / INSUFFICIENT_DATA / ALARM for about two hours, no OK) restarts again at its 26th ALARM: remediate lists the alarm's open incidents newest first, OPEN_ALARM_INCIDENTS_READ = 25, so the incident that ran the runbook drops out; the ones listed only counted on it (comment_only, not runners), and the episode start is computed from the earliest *listed* incident: a new claim key, a second restart (then one more per 25 incidents).
-  it.fails('restarts once for one episode of 28 ALARMs without an OK', async () => {
+  it('restarts once for one episode of 28 ALARMs without an OK', async () => {
     const harness = await runtimes.start({ secret: 'a42', name: 'guard-a42-long', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(RUNBOOKS) } });
     const name = 'checkout-long-5xx';
     const t0 = Date.parse('2026-11-20T10:00:00.000Z');
@@ -156,7 +163,7 @@ describe('attack pass 20: findings on the per-episode runbook claim (local runti
     console.log('F3: the ALARMs that ran the runbook:', ran);
     // The control: the first ALARM ran it, the next 24 counted on it.
     expect(ran[0]).toBe(1);
-    // Required: once. Today: twice (the 1st and the 26th).
+    // Required: once. Before claim42: twice (the 1st and the 26th).
     expect(await restartsIn(await harness.outbox())).toHaveLength(1);
   }, 120_000);
 });
@@ -165,7 +172,7 @@ const scratch = scratchStoreForFile('guard-a42-claims');
 
 describe('attack pass 20: findings on the per-episode runbook claim (steps)', () => {
   // attack-42 finding F4: the claimant's Remediate fails after its claim and before the runbook starts, not retried (any error but RetryableError / Lambda's: the ASL's Catch sends it to Notify; or retries exhausted): the claim is never given back nor taken over, so every later incident of the episode records "counted on that run, not started again" and the episode's runbook never runs; the later incident is "notified" with nothing sent about it.
-  it.fails('runs the episode’s runbook for a later incident when the claimant’s execution gave up before starting it', async () => {
+  it('runs the episode’s runbook for a later incident when the claimant’s execution gave up before starting it', async () => {
     const runner = createScriptedRunbookRunner();
     const { deps, published } = stepDeps({
       analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
@@ -194,7 +201,7 @@ describe('attack pass 20: findings on the per-episode runbook claim (steps)', ()
     await notifyStep({ trigger: second }, deps);
     const later = await deps.incidents.get(second.incidentId);
     console.log('F4:', later?.status, later?.decision?.reason, 'published:', published.map((p) => p.subject));
-    // Required: the episode's runbook runs (the claim of an execution that gave up does not stand). Today: never; the later incident counts on a run that did not happen.
+    // Required: the episode's runbook runs (the claim of an execution that gave up does not stand). Before claim42: never; the later incident counted on a run that did not happen.
     expect(runner.started).toHaveLength(1);
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { deliverAlarm } from '../../infra/local/replay.js';
-import { type AlarmTrigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { type AlarmTrigger, alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
+import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
@@ -21,21 +22,39 @@ const RUNBOOKS = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Ap
 const ARN = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx-rate';
 
 describe('the claim on an alarm episode’s runbook (DynamoDB)', () => {
-  it('is held by the first claimant, granted to it again, and refused to every other, also when they claim at once', async () => {
+  const standing = async () => true;
+
+  it('is held by the first claimant, granted to it again, and refused to every other while it stands, also when they claim at once', async () => {
     const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
-    const episode = { alarmArn: ARN, episodeStart: '2026-11-20T10:00:00.000Z' };
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => claims.claim({ ...episode, incidentId: `cw-${i}` })));
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => claims.claim({ alarmArn: ARN, incidentId: `cw-${i}` }, standing)));
     const holder = answers[0]!.heldBy;
     expect(answers).toEqual(answers.map(() => ({ heldBy: holder })));
-    expect(await claims.claim({ ...episode, incidentId: holder })).toEqual({ heldBy: holder });
-    // Another episode of the alarm (a later start, after an OK) and another alarm are claimed apart.
-    expect(await claims.claim({ ...episode, episodeStart: '2026-11-20T15:00:00.000Z', incidentId: 'cw-next' })).toEqual({ heldBy: 'cw-next' });
-    expect(await claims.claim({ ...episode, alarmArn: `${ARN}-other`, incidentId: 'cw-other' })).toEqual({ heldBy: 'cw-other' });
+    expect(await claims.claim({ alarmArn: ARN, incidentId: holder }, standing)).toEqual({ heldBy: holder });
+    // Another alarm is claimed apart.
+    expect(await claims.claim({ alarmArn: `${ARN}-other`, incidentId: 'cw-other' }, standing)).toEqual({ heldBy: 'cw-other' });
+  });
+
+  it('is taken over by exactly one of the claimants at once when its holder no longer stands (a new episode, or a holder that ended without a run)', async () => {
+    const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
+    const alarmArn = `${ARN}-taken-over`;
+    expect(await claims.claim({ alarmArn, incidentId: 'cw-old' }, standing)).toEqual({ heldBy: 'cw-old' });
+    const asked: string[] = [];
+    const standsUnlessOld = async (holderId: string) => {
+      asked.push(holderId);
+      return holderId !== 'cw-old';
+    };
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => claims.claim({ alarmArn, incidentId: `cw-next-${i}` }, standsUnlessOld)));
+    const holder = answers[0]!.heldBy;
+    expect(holder).toMatch(/^cw-next-/);
+    expect(answers).toEqual(answers.map(() => ({ heldBy: holder })));
+    expect(asked).toContain('cw-old');
+    // The old holder, retried (an execution redriven), counts on the new one.
+    expect(await claims.claim({ alarmArn, incidentId: 'cw-old' }, standsUnlessOld)).toEqual({ heldBy: holder });
   });
 
   it('takes an alarm ARN of the longest length EventBridge may carry', async () => {
     const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
-    expect(await claims.claim({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${'x'.repeat(2000)}`, episodeStart: '2026-11-20T10:00:00.000Z', incidentId: 'cw-long' })).toEqual({ heldBy: 'cw-long' });
+    expect(await claims.claim({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${'x'.repeat(2000)}`, incidentId: 'cw-long' }, standing)).toEqual({ heldBy: 'cw-long' });
   });
 });
 
@@ -111,6 +130,39 @@ describe('one runbook run per alarm episode, under concurrent executions', () =>
     await remediateStep({ trigger: first }, deps);
     expect(runner.started).toHaveLength(1);
     expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'run_runbook', applied: true });
+  });
+});
+
+describe('a new episode of the alarm runs its runbook again', () => {
+  /** An alarm's ALARM at 10:00 that ran its runbook, and one at 11:00, classified and analysed, for remediate. */
+  async function ranThenFiresAgain() {
+    const { deps, runner, first } = await twoIncidentsOfOneEpisode();
+    await remediateStep({ trigger: first }, deps);
+    expect(runner.started).toHaveLength(1);
+    const name = first.event.detail.alarmName;
+    const [again] = [alarmEvent('ep42', 'ALARM', '2026-11-20T11:00:00.000+0000', { name })].map((event) => alarmTriggerFromEvent(alarmEventSchema.parse(event))) as [AlarmTrigger];
+    await classifyStep({ trigger: again }, deps);
+    await analyzeStep({ trigger: again }, deps);
+    return { deps, runner, first, again, name };
+  }
+
+  it('after an OK that resolved the incident holding the claim', async () => {
+    const { deps, runner, first, again, name } = await ranThenFiresAgain();
+    await recordAlarmRecovery(alarmEvent('ep42', 'OK', '2026-11-20T10:30:00.000+0000', { name }), deps);
+    expect((await deps.incidents.get(first.incidentId))?.status).toBe('resolved');
+
+    expect(await remediateStep({ trigger: again }, deps)).toMatchObject({ action: 'run_runbook', applied: true });
+    expect(runner.started).toHaveLength(2);
+  });
+
+  it('after an OK that left the incident holding the claim open (an OK resolves the 25 newest open incidents only)', async () => {
+    const { deps, runner, first, again } = await ranThenFiresAgain();
+    // The OK noted for the alarm, the holder not among the incidents it resolved.
+    await deps.incidents.noteAlarmOk(alarmArnOf(first.event), new Date('2026-11-20T10:30:00.000Z'));
+    expect((await deps.incidents.get(first.incidentId))?.status).not.toBe('resolved');
+
+    expect(await remediateStep({ trigger: again }, deps)).toMatchObject({ action: 'run_runbook', applied: true });
+    expect(runner.started).toHaveLength(2);
   });
 });
 

@@ -431,15 +431,16 @@ export function createMemoryIncidentDueList(): IncidentDueList & { entries: Inci
   };
 }
 
-/** In-memory EpisodeRunbookClaims (shared/stores/runbook-checks.ts): the first claimant of an episode holds it. */
+/** In-memory EpisodeRunbookClaims (shared/stores/runbook-checks.ts): one claim per alarm, taken over from a holder that no longer stands. */
 export function createMemoryEpisodeRunbookClaims(): EpisodeRunbookClaims & { holders: Map<string, string> } {
   const holders = new Map<string, string>();
   return {
     holders,
-    async claim({ alarmArn, episodeStart, incidentId }) {
-      const key = `${alarmArn}\n${episodeStart}`;
-      if (!holders.has(key)) holders.set(key, incidentId);
-      return { heldBy: holders.get(key)! };
+    async claim({ alarmArn, incidentId }, holderStands) {
+      const holder = holders.get(alarmArn);
+      if (holder === undefined || holder === incidentId) holders.set(alarmArn, incidentId);
+      else if (!(await holderStands(holder)) && holders.get(alarmArn) === holder) holders.set(alarmArn, incidentId);
+      return { heldBy: holders.get(alarmArn)! };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { episodeRunbookIncident, episodeStartOf } from '../../../shared/domain/alarm-incident.js';
+import { episodeRunbookClaimStands, episodeRunbookIncident, notEndedByOk } from '../../../shared/domain/alarm-incident.js';
 import type { Incident, StoredPlan } from '../../../shared/domain/incident.js';
 import { alarm } from '../../support/incident-states.js';
 
@@ -68,11 +68,38 @@ describe('one rule for the run and for its check', () => {
   });
 });
 
-describe('the start of an unbroken episode', () => {
-  it('is when its earliest open incident fired, whatever it decided, for every incident of the episode', () => {
-    const asked = first({ id: 'cw-asked', status: 'awaiting_approval', failedAt: '2026-11-20T09:58:00.000Z' });
-    const open = [second, asked, first()];
-    for (const incident of open) expect(episodeStartOf(open, incident)).toBe('2026-11-20T09:58:00.000Z');
-    expect(episodeStartOf([], second)).toBe('2026-11-20T10:07:00.000Z');
+describe('the holder of an alarm’s runbook claim', () => {
+  const ok = (at: string) => new Date(at);
+
+  it('stands while its runbook is running or ran and no OK came since it fired', () => {
+    expect(episodeRunbookClaimStands(first(), null)).toBe(true);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('run_runbook', true) }), ok('2026-11-20T09:59:59.000Z'))).toBe(true);
+    expect(episodeRunbookClaimStands(first({ status: 'remediated', decision: decided('run_runbook', false) }), null)).toBe(true);
+  });
+
+  it('stands while its execution has not decided yet (a retried or resumed step starts the runbook)', () => {
+    for (const status of ['received', 'classified', 'analyzed'] as const) expect(episodeRunbookClaimStands(first({ status, plan: undefined }), null), status).toBe(true);
+  });
+
+  it('does not stand once an OK ended its episode, whether or not that OK resolved it', () => {
+    expect(episodeRunbookClaimStands(first({ status: 'resolved', decision: decided('run_runbook', true) }), null)).toBe(false);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('run_runbook', true) }), ok('2026-11-20T10:00:00.000Z'))).toBe(false);
+  });
+
+  it('does not stand when it ended without starting the runbook, waits for an approval, or is gone', () => {
+    expect(episodeRunbookClaimStands(first({ status: 'notified', plan: undefined }), null)).toBe(false);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('escalate', false) }), null)).toBe(false);
+    expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval' }), null)).toBe(false);
+    expect(episodeRunbookClaimStands(null, null)).toBe(false);
+  });
+});
+
+describe('the open incidents of an alarm that no OK has ended', () => {
+  it('leaves out those that fired at or before the latest OK (an OK resolves the 25 newest only), and keeps the rest', () => {
+    const before = first({ id: 'cw-before', failedAt: '2026-11-20T10:00:00.000Z' });
+    const at = first({ id: 'cw-at', failedAt: '2026-11-20T10:30:00.000Z' });
+    const after = first({ id: 'cw-after', failedAt: '2026-11-20T11:00:00.000Z' });
+    expect(notEndedByOk([after, at, before], new Date('2026-11-20T10:30:00.000Z')).map((i) => i.id)).toEqual(['cw-after']);
+    expect(notEndedByOk([after, at, before], null).map((i) => i.id)).toEqual(['cw-after', 'cw-at', 'cw-before']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alarmEventSchema, alarmTriggerFromEvent } from '../../../shared/domain/trigger.js';
+import { alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../../../shared/domain/trigger.js';
 import { guardHandoff } from '../../../shared/domain/handoff.js';
 import { pageRunbooksThatDidNotFix } from '../../../shared/reconcile/runbook-checks.js';
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
@@ -70,6 +70,30 @@ describe('reconciler: runbooks that reported success while the alarm kept firing
 
     expect(runbookChecks.entries).toEqual([]);
     expect(published).toHaveLength(1);
+  });
+
+  it('pages again for the next episode of an alarm whose earlier incident the OK between ended but left open', async () => {
+    // Prepare: the first episode's runbook did not fix the alarm, and on-call was paged.
+    const { deps, published, runbookChecks, check, id } = await afterRunbook();
+    expect(await check(at('10:25:00'))).toEqual({ paged: [id], dropped: 0, failed: [] });
+    // An OK at 10:30 ended the episode without resolving its incident (an OK resolves the 25 newest open ones only).
+    const event = alarmEventSchema.parse(loadAlarmEvent('alarm-state-alarm'));
+    await deps.incidents.noteAlarmOk(alarmArnOf(event), new Date('2026-11-20T10:30:00.000Z'));
+    // The alarm fires again at 11:00: a new episode, whose runbook runs and does not fix it either.
+    const next = alarmTriggerFromEvent(alarmEventSchema.parse({ ...event, id: 'next-episode', time: '2026-11-20T11:00:00Z', detail: { ...event.detail, state: { ...event.detail.state, timestamp: '2026-11-20T11:00:00.000+0000' } } }));
+    await classifyStep({ trigger: next }, deps);
+    await analyzeStep({ trigger: next }, deps);
+    expect(await remediateStep({ trigger: next }, deps)).toMatchObject({ action: 'run_runbook', applied: true });
+    await notifyStep({ trigger: next }, deps);
+
+    // Act
+    const result = await check(at('11:30:00'));
+
+    // Assert: the new episode's page, not counted on the first's.
+    expect(next.incidentId).not.toBe(id);
+    expect(result).toEqual({ paged: [next.incidentId], dropped: 0, failed: [] });
+    expect(published).toHaveLength(2);
+    expect(runbookChecks.entries).toEqual([]);
   });
 
   it('keeps the check due and fails the run when the page cannot go out, and sends it on the next run', async () => {
