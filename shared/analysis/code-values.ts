@@ -175,7 +175,7 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
     if (/\)$/.test(operand) || /\.\s*prototype$/.test(operand)) return false;
     const parts = operand.split(/\s*\??\.\s*/);
     const head = parts[0]!;
-    if (parts.length === 1) return functions.has(head) || constructors.has(head) || BUILTIN_HEAD.test(head) || /^[A-Z][A-Za-z\d]*$/.test(head);
+    if (parts.length === 1) return functions.has(head) || constructors.has(head) || BUILTIN_HEAD.test(head);
     if (head === 'this' && parts.length === 2) return methods.has(parts[1]!);
     return BUILTIN_HEAD.test(head) || functions.has(head) || constructors.has(head) || methods.has(parts[parts.length - 1]!);
   };
@@ -286,10 +286,10 @@ function otherRunnersAsValue(text: string, code: (i: number) => boolean): boolea
   return required.some((path) => written.has(path) || written.has(path.replace(/\.[cm]?js$/, '')));
 }
 
-/** Python's code runners as written: the builtins (through `builtins.` too). */
-const PYTHON_RUNNER = /(?<![\w.])(?:(?:__builtins__|builtins)\s*\.\s*)?(?:exec|eval|compile|__import__|execfile)(?!\w)/g;
-/** Python's runners read by name or made by hand: `getattr(builtins, …)`, `__builtins__['exec']`, a code object made a function, CPython's C API. */
-const PYTHON_RUNNER_REACHED = /\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__\s*\(\s*["']builtins["']\s*\))\s*,|\b(?:__builtins__|builtins)\s*(?:\.\s*__dict__\s*)?\[|\bvars\s*\(\s*(?:__builtins__|builtins)\s*\)|\b(?:FunctionType|LambdaType)\s*\(\s*(?![\w.]+\.__code__\b)|\bCodeType\s*\(|\bPyRun_\w+|\bPy_CompileString\w*/g;
+/** Python's code runners as written: the builtins (through `builtins.` too); not `__import__`, which imports a module by its name. */
+const PYTHON_RUNNER = /(?<![\w.])(?:(?:__builtins__|builtins)\s*\.\s*)?(?:exec|eval|compile|execfile)(?!\w)/g;
+/** Python's runners read by name or made by hand: `getattr(builtins, …)`, `__builtins__['exec']`, a compiled code object made a function (not a function's own `__code__` copied), CPython's C API. */
+const PYTHON_RUNNER_REACHED = /\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__\s*\(\s*["']builtins["']\s*\))\s*,|\b(?:__builtins__|builtins)\s*(?:\.\s*__dict__\s*)?\[|\bvars\s*\(\s*(?:__builtins__|builtins)\s*\)|\b(?:FunctionType|LambdaType)\s*\(\s*(?![\w.]+\.__code__\b)|\bPyRun_\w+|\bPy_CompileString\w*/g;
 /** A module or a script run by runpy, and a file written: the text's own file run (`open(p, 'w').write(code); runpy.run_path(p)`). */
 const PYTHON_RUNS_FILE = /\brunpy\s*\.\s*run_(?:path|module)\s*\(/;
 const PYTHON_WRITES_FILE = /\bopen\s*\([^()\n]{0,200}?["'][wax]b?\+?["']|\.write_(?:text|bytes)\s*\(|\bshutil\s*\.\s*copy/;
@@ -301,7 +301,7 @@ function shadowed(text: string, name: string): boolean {
 }
 
 /**
- * Whether `text` (Python, comments blanked) uses `exec`, `eval`, `compile` or `__import__` as a value (handed to
+ * Whether `text` (Python, comments blanked) uses `exec`, `eval` or `compile` as a value (handed to
  * `functools.partial`, a `Thread`'s target, `atexit.register`, put in a list or a dict, picked by a conditional), reaches
  * one by name, makes a code object a function, runs a file by an absolute or computed path, or feeds a shell or an
  * interpreter its standard input. Called as written (`exec(code)`), compared, a keyword argument's name (`f(exec=True)`),
@@ -322,6 +322,8 @@ export function pythonRunnerAsValue(text: string, code: (i: number) => boolean =
     const line = text.slice(Math.max(0, match.index - 200), match.index).split('\n').pop()!;
     if (/^\s*(?:from|import|def|class)\b/.test(line) || /(?:\bis(?:\s+not)?|[=!]=|\bdef|\bclass|\bglobal|\bnonlocal|\bdel)\s*$/.test(line)) continue;
     if (/^\s*:/.test(after) && /(?:\bdef\s+\w+\s*\([^)]*|[(,])\s*$/.test(line)) continue;
+    // A value's place: a bracket, a separator or an operator on either side (a docstring's prose has words there).
+    if (!/^\s*(?:[)\],}:]|if\b|$)/.test(after) && !/(?:[(,[=:{]|\b(?:return|yield|lambda|await|or|and|else))\s*$/.test(line)) continue;
     return true;
   }
   return false;
