@@ -488,9 +488,10 @@ export function firstFrom(positions: readonly number[], from: number): number {
  * expression literal: 1 for code. A template literal's `${…}` is code. A quote or a regular expression's `/` not closed
  * on its line, and a block comment not closed, are taken for code (as {@link CommonForms} takes them); a template
  * literal not closed makes the reading fail (null), and the caller reads the whole text as code. One pass, linear: a
- * kind found to have no end is not looked for again before where that was found.
+ * kind found to have no end is not looked for again before where that was found. `comments`, if given, is set to 1 where
+ * a comment is (a `//` line's end or a closed `/* *​/`).
  */
-export function javascriptCode(text: string): Uint8Array | null {
+export function javascriptCode(text: string, comments?: Uint8Array): Uint8Array | null {
   const code = new Uint8Array(text.length);
   const noEnd = new Map<string, number>();
   /** The brace depth at which each open `${` was met; `}` back at that depth resumes its template literal. */
@@ -526,11 +527,16 @@ export function javascriptCode(text: string): Uint8Array | null {
   for (let i = 0; i < text.length; ) {
     const c = text[i]!;
     let end = -1;
-    if (c === '/' && text[i + 1] === '/' && text[i - 1] !== ':') end = lineEndOf(text, i);
-    else if (c === '/' && text[i + 1] === '*' && (noEnd.get('*/') ?? -1) <= i) {
+    if (c === '/' && text[i + 1] === '/' && text[i - 1] !== ':') {
+      end = lineEndOf(text, i);
+      comments?.fill(1, i, end);
+    } else if (c === '/' && text[i + 1] === '*' && (noEnd.get('*/') ?? -1) <= i) {
       const close = text.indexOf('*/', i + 2);
       if (close < 0) noEnd.set('*/', text.length);
-      else end = close + 2;
+      else {
+        end = close + 2;
+        comments?.fill(1, i, end);
+      }
     } else if (c === '"' || c === "'") end = lineForm(i, c);
     else if (c === '/' && REGEX_AFTER.test(text.slice(Math.max(0, i - 8), i))) end = lineForm(i, '/');
     else if (c === '\x60' || (c === '}' && templates.length > 0 && templates[templates.length - 1] === depth - 1)) {

@@ -1,6 +1,7 @@
 import { JAVASCRIPT, firstIndexFrom, javascriptCode } from './bracket-readings.js';
 import { FETCHED, SINK_NAMES, fetchedCodeRuns } from './code-sinks.js';
 import { functionsConstructorCalled } from './function-constructors.js';
+import { PYTHON, commentsBlanked, javascriptRunnerAsValue, pythonRunnerAsValue } from './code-values.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
@@ -1596,6 +1597,9 @@ function elementsOf(value: string): string[] {
   return elements;
 }
 
+/** Why code is refused that takes a code-running builtin as a value (`code-values.ts`). */
+const CODE_RUNNER_VALUE = 'code-runner-value';
+
 /** Why code is refused that {@link builtName} could not read whole: a statement longer than it joins. */
 const UNREAD_STATEMENT = 'statement-too-long-to-read';
 
@@ -1623,10 +1627,18 @@ export function languageSignals(path: string, added: readonly string[]): string[
     else if (read.includes('unread')) found.push(UNREAD_STATEMENT);
   }
   const text = added.join('\n').normalize('NFKC');
+  // Comments blanked (JavaScript, Python), so that none stands between a name and its call's parenthesis.
+  const blanked = commentsBlanked(path, text);
+  const javascript = JAVASCRIPT.test(path);
   // A Function constructor reached through a function, called where the file's code is (in JavaScript, not in its strings or comments).
-  const mask = JAVASCRIPT.test(path) ? javascriptCode(text) : null;
-  if (functionsConstructorCalled(text, mask ? (i) => mask[i] === 1 : undefined) && !found.includes(ASSEMBLED_NAME.id)) found.push(ASSEMBLED_NAME.id);
-  if (fetchedCodeRuns(path, text)) found.push('fetch-exec');
+  const mask = javascript && !blanked.code ? javascriptCode(text) : null;
+  const called = javascript ? functionsConstructorCalled(blanked.text, blanked.code ?? (mask ? (i) => mask[i] === 1 : undefined)) : functionsConstructorCalled(text);
+  if (called && !found.includes(ASSEMBLED_NAME.id)) found.push(ASSEMBLED_NAME.id);
+  // In JavaScript a name and a parenthesis on the next line are a call (`eval⏎(c)`), read as one.
+  const joined = javascript ? blanked.text.replace(/([\w$])[ \t]*\n\s*\(/g, '$1(') : blanked.text;
+  if (fetchedCodeRuns(path, text) || (joined !== text && fetchedCodeRuns(path, joined))) found.push('fetch-exec');
+  // A code-running builtin taken as a value (passed, stored, returned, picked by an operator): `code-values.ts`.
+  if (javascript ? javascriptRunnerAsValue(blanked.text, blanked.code ?? blanked.lenient) : PYTHON.test(path) && pythonRunnerAsValue(blanked.text, blanked.code)) found.push(CODE_RUNNER_VALUE);
   return found;
 }
 

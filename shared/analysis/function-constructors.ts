@@ -10,9 +10,9 @@ import { firstIndexFrom } from './bracket-readings.js';
  */
 
 /** A function expression's start: `async …`, `function …`, `function* …`, an arrow's parameters. */
-const FUNCTION_EXPRESSION = String.raw`(?:async\b|function\b|(?:\([^()\n]{0,80}\)|[\w$]+)\s*=>)`;
+export const FUNCTION_EXPRESSION = String.raw`(?:async\b|function\b|(?:\([^()\n]{0,80}\)|[\w$]+)\s*=>)`;
 /** A JavaScript name. */
-const NAME = String.raw`[A-Za-z_$][\w$]*`;
+export const NAME = String.raw`[A-Za-z_$][\w$]*`;
 /** A TypeScript annotation between a name and its `=` (`const AF: any =`, `c: string =`), bounded. */
 const ANNOTATION = String.raw`(?:\s*:[^=;\n]{1,80}?)?`;
 /** An assignment's `=`, not `==` or `=>`. */
@@ -28,7 +28,7 @@ const RECEIVER = String.raw`(?:(?:[\w$]+|\[[^\[\]\n]{0,80}\]|\([^()\n]{0,80}\)|"
 /** `names` as an alternation for a pattern (`$` escaped), or a pattern that matches nothing. */
 const alternation = (names: Iterable<string>) => [...names].map((name) => name.replace(/\$/g, '\\$')).join('|') || '(?!)';
 /** `names` as an alternation of whole names, or a pattern that matches nothing. */
-const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' : String.raw`(?<![\w$.#])(?:${alternation(names)})(?![\w$])`);
+export const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' : String.raw`(?<![\w$.#])(?:${alternation(names)})(?![\w$])`);
 
 /**
  * The names `text` gives an async or a generator function: `async function g`, `function* g`, `g = async () =>`,
@@ -36,7 +36,7 @@ const namesPattern = (names: ReadonlySet<string>) => (names.size === 0 ? '(?!)' 
  * bundled code one letter names a function in one scope and an object in the next, and `x = t.constructor` then
  * `new x(…)` copies an instance.
  */
-function functionNames(text: string): Set<string> {
+export function functionNames(text: string): Set<string> {
   const names = new Set<string>();
   const declared = new RegExp(String.raw`\b(?:async\s+function\b\s*\*?|function\s*\*)\s*(${NAME})`, 'g');
   const assigned = new RegExp(String.raw`(?<![\w$.#])(${NAME})${ANNOTATION}${ASSIGN}(?:async\b|function\s*\*)`, 'g');
@@ -57,13 +57,13 @@ function functionValue(functions: ReadonlySet<string>): string {
 }
 
 /** Where a run of blanks (newlines too: JavaScript reads `f\n(x)` as a call) from `i` ends. */
-function blanksEnd(text: string, i: number): number {
+export function blanksEnd(text: string, i: number): number {
   while (i < text.length && /\s/.test(text[i]!)) i++;
   return i;
 }
 
 /** Where a run of blanks before `i` starts. */
-function blanksStart(text: string, i: number): number {
+export function blanksStart(text: string, i: number): number {
   while (i > 0 && /\s/.test(text[i - 1]!)) i--;
   return i;
 }
@@ -96,7 +96,7 @@ function calledAt(text: string, start: number, end: number, code: (i: number) =>
 }
 
 /** Where each bracket opened in code closes (the text's end if never), and the innermost bracket open at each position (-1: none). */
-function bracketsOf(text: string, code: (i: number) => boolean): { close: Int32Array; around: Int32Array } {
+export function bracketsOf(text: string, code: (i: number) => boolean): { close: Int32Array; around: Int32Array } {
   const close = new Int32Array(text.length).fill(text.length);
   const around = new Int32Array(text.length).fill(-1);
   const stack: number[] = [];
@@ -110,10 +110,10 @@ function bracketsOf(text: string, code: (i: number) => boolean): { close: Int32A
   return { close, around };
 }
 
-type Brackets = ReturnType<typeof bracketsOf>;
+export type Brackets = ReturnType<typeof bracketsOf>;
 
 /** The names `text` declares as plain functions (`function g() {}`, not async nor a generator: {@link functionNames}'). */
-function plainFunctionNames(text: string): Set<string> {
+export function plainFunctionNames(text: string): Set<string> {
   return new Set([...text.matchAll(new RegExp(String.raw`(?<!\basync\s+)(?<![\w$.])function\s+(${NAME})\s*\(`, 'g'))].map((match) => match[1]!));
 }
 
@@ -121,9 +121,11 @@ function plainFunctionNames(text: string): Set<string> {
  * `text` with each read of a name in `plain` blanked (same length, so indices hold) where it is another value: inside a
  * function that takes that name as a parameter (`function copy(t) { var r = t.constructor; … }`, `(t) => …`, `t => …`),
  * or in a block that declares it (`let t = …`). Bundles give one letter to a function in one scope and to an object in
- * the next; read by scope, the function's own reads stay its own, however many other scopes reuse the letter.
+ * the next; read by scope, the function's own reads stay its own, however many other scopes reuse the letter. A
+ * declaration at one of the `own` indices is the name's own binding, no other value; given `own`, a declaration's later
+ * names (`let n = 1, t = 2`) and a pattern's (`let { fn: t } = e`) are read too, an own one by its comma's index.
  */
-function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, { close, around }: Brackets): string {
+export function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, { close, around }: Brackets, own?: ReadonlySet<number>): string {
   const ranges = new Map<string, Array<[number, number]>>();
   const bind = (names: string, from: number, to: number) => {
     for (const [name] of names.matchAll(/[A-Za-z_$][\w$]*/g)) if (plain.has(name)) (ranges.get(name) ?? ranges.set(name, []).get(name)!).push([from, to]);
@@ -144,9 +146,29 @@ function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, { close,
     else bind(/[\w$]+$/.exec(text.slice(Math.max(0, before - 80), before))?.[0] ?? '', before, bodyFrom(arrow.index + 2));
   }
   for (const declaration of text.matchAll(new RegExp(String.raw`(?<![\w$.])(?:var|let|const)\s+(${NAME})(?!${ANNOTATION}${ASSIGN}Function(?![\w$.]))`, 'g'))) {
+    if (own?.has(declaration.index)) continue;
     let block = around[declaration.index]!;
     while (block >= 0 && text[block] !== '{') block = around[block]!;
     bind(declaration[1]!, Math.max(block, 0), block >= 0 ? close[block]! : text.length);
+  }
+  if (own) {
+    // The later names of a declaration's list (`let n = t(), i = r(n)`), at the list's own depth, each read 400 characters at most.
+    for (const declaration of text.matchAll(/(?<![\w$.])(?:var|let|const)\s/g)) {
+      const depth = around[declaration.index]!;
+      let block = depth;
+      while (block >= 0 && text[block] !== '{') block = around[block]!;
+      // A pattern's names (`let { fn: t, signal: i = 0 } = e`, `const [a, b] = x`): those not followed by a key's `:`.
+      const open = declaration.index + declaration[0].length + (/^\s*/.exec(text.slice(declaration.index + declaration[0].length, declaration.index + declaration[0].length + 40))?.[0].length ?? 0);
+      if ((text[open] === '{' || text[open] === '[') && close[open]! - open < 600) {
+        for (const name of text.slice(open, close[open]! + 1).matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)(?=\s*(?:[,}\]]|=(?![=>])))/g)) if (!own.has(open + name.index)) bind(name[1]!, Math.max(block, 0), block >= 0 ? close[block]! : text.length);
+      }
+      const end = Math.min(text.length, declaration.index + 400);
+      for (let i = declaration.index; i < end && text[i] !== ';'; i++) {
+        if (text[i] !== ',' || around[i] !== depth || own.has(i)) continue;
+        const name = /^,\s*([A-Za-z_$][\w$]*)\s*=(?![=>])/.exec(text.slice(i, i + 90))?.[1];
+        if (name) bind(name, Math.max(block, 0), block >= 0 ? close[block]! : text.length);
+      }
+    }
   }
   if (ranges.size === 0) return text;
   const shadowed = rangesLookup(ranges);
@@ -261,7 +283,7 @@ function endsValue(text: string, end: number): boolean {
  * Where the operand that ends at `end` starts: names (`#private` ones too, so that `this.#e.set` is no method of `e`),
  * dots and bracketed parts (`x.constructor`, `o['f']`, `g()`), walked back at most {@link OPERAND_REACH} characters.
  */
-function operandStart(text: string, end: number, { close, around }: Brackets): number {
+export function operandStart(text: string, end: number, { close, around }: Brackets): number {
   let i = end;
   while (i > 0 && end - i < OPERAND_REACH) {
     const c = text[i - 1]!;
@@ -428,7 +450,7 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     const next = text[blanksEnd(text, end)];
     if (text[open] === '(') return (previous === '(' || previous === ',') && (next === ',' || next === ')') && opensAfterOperand(text, open) && handedTo(open, what, key);
     const literalKey = matchAt(KEY_BEFORE, text, start)?.[1];
-    const element = text[open] === '[' ? (previous === '[' || previous === ',') && (next === ',' || next === ']') && !opensAfterOperand(text, open) : literalKey !== undefined || ((previous === '{' || previous === ',') && (next === ',' || next === '}'));
+    const element = text[open] === '[' ? (previous === '[' || previous === ',') && (next === ',' || next === ']') && !opensAfterOperand(text, open) : (literalKey !== undefined && endsValue(text, end)) || ((previous === '{' || previous === ',') && (next === ',' || next === '}'));
     if (!element) return false;
     return holds(open, brackets.close[open]! + 1, text[open] === '{' ? (literalKey ?? text.slice(start, end)) : key);
   };

@@ -225,6 +225,8 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`gh${ARG}extension${ARG}install\b`,
   String.raw`nix${OPTIONS}${ARG}(?:run|shell)\b`,
   String.raw`dotnet${ARG}tool${ARG}install\b`,
+  // A container image pulled and run: whatever the registry serves under its name runs (`docker run evil/img`).
+  String.raw`(?:docker|podman|nerdctl|finch)${OPTIONS}${ARG}(?:(?:container|image)${ARG})?(?:run|pull|create)\b`,
 ].join('|') + ')';
 const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,200}?${PACKAGE_COMMAND}`, 'i');
 /** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */

@@ -156,11 +156,7 @@ const HANDED_CAST_ALIASED_LOOK_ALIKES: Row[] = [
   ['src/a.ts', 'const fn = (handler as Function)(event);\nconst r = (cb as Function as any)(x);'],
   ['src/a.ts', 'const r = (cb as (x: number) => void)(x);\nconst s = (<(x: number) => void>cb)(y);'],
   ['src/a.js', 'const F = Function;\nconst check = [F, String].includes(t);'],
-  ['src/a.js', 'const AsyncFunction = (async () => {}).constructor;\nexport const types = new Set([AsyncFunction]);\nif (types.has(fn.constructor)) run(fn)'],
-  ['src/a.js', "const AsyncFunction = (async () => {}).constructor;\nassert.ok(fn instanceof AsyncFunction, util.format('%s', AsyncFunction))"],
   ['src/a.ts', "const m = new Map<string, Function>();\nm.set('a', handler);\nm.get('a')!(x)"],
-  // tinybench's bundle: a private field's Map given a letter another scope binds to AsyncFunction is no container named `e`.
-  ['src/a.js', 'const i = (async () => {}).constructor;\nclass B { #e = new Map(); add(e, t) { this.#e.set(e, i); } run(e, t) { return e[t](); } }'],
 ];
 
 describe('pass 14 look-alikes: Function handed over, cast or aliased, no constructor called', () => {
@@ -200,7 +196,6 @@ const LOOK_ALIKES: Row[] = [
   // An alias of `Function` is the sink by another name, which the fetch-exec reading follows (`F(await fetch(u))`).
   ['src/a.js', 'const F = Function;\nconst factory = new F("a", "return a");'],
   ['src/a.js', 'const bind = Function.bind;\nconst call = Function.call;\nconst f = bind.call(call, g)'],
-  ['src/a.js', 'this.AF = (async () => {}).constructor;\nconst kind = this.AF.name;\nlog(kind)'],
 ];
 
 describe('pass 16 look-alikes: annotations, constructors named and compared', () => {

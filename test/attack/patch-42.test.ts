@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { commentsBlanked, javascriptRunnerAsValue, pythonRunnerAsValue } from '../../shared/analysis/code-values.js';
+import { languageSignals } from '../../shared/analysis/dangerous-code.js';
 import { checkPatch } from '../../shared/analysis/index.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
 import { expectAccepted, expectRefused } from '../support/patches.js';
 
 type Row = [path: string, text: string];
@@ -140,14 +143,14 @@ const P9: Row[] = [
 
 for (const [finding, rows] of [['P1', P1], ['P2', P2], ['P3', P3], ['P4', P4], ['P5', P5], ['P6', P6], ['P7', P7], ['P9', P9]] as const) {
   describe(`attack-42p finding ${finding}`, () => {
-    it.fails.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+    it.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
   });
 }
 
 // attack-42p finding P8: a patch split across files: one file exports the constructor, another imports and calls
 // it by a plain name. Each file alone is accepted, and so is the patch.
 describe('attack-42p finding P8', () => {
-  it.fails.each([
+  it.each([
     ['export const', [['src/a.js', ['export const F = (async () => {}).constructor;']], ['src/b.js', ['import { F } from "./a.js";', 'F(src)()']]]],
     ['module.exports', [['src/a.js', ['module.exports = (async () => {}).constructor;']], ['src/b.js', ['const run = require("./a");', 'run(src)()']]]],
   ] as Array<[string, Array<[string, string[]]>]>)('refuses a constructor exported (%s) and called in another file', (_, files) => {
@@ -160,7 +163,7 @@ describe('attack-42p finding P8', () => {
 // Function.prototype }`); stored in an object literal and called, it is read as Function itself and refused. It
 // runs nothing (`Function.prototype()` returns undefined). The same value in a Map, a push or a default is accepted.
 describe('attack-42p finding F1', () => {
-  it.fails.each([
+  it.each([
     ['src/a.js', 'const defaults = { onError: Function.prototype };\ndefaults.onError(err);'],
     ['src/a.js', 'const opts = Object.assign({ onError: Function.prototype }, user);\nopts.onError(err);'],
   ] as Row[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
@@ -196,4 +199,60 @@ describe('attack-42p held: ordinary fixes accepted', () => {
     ['src/a.js', 'const isAsync = (fn) => fn?.constructor?.name === "AsyncFunction";'],
     ['src/a.ts', 'const handler = handlers.get(type) as Function | undefined;\nhandler?.(event);'],
   ] as Row[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+/**
+ * Session 42b's value rule (`code-values.ts`): a Function constructor reached through a function, `eval` or `exec` taken
+ * as a value refuses the file. The first four were look-alikes session 42 accepted (the constructor stored in a Set,
+ * handed to a call, put in a Map, set on `this`): by the rule, storing or handing over a constructor is refused whatever
+ * is done with it later. Compared, tested or a property of it read, it is still accepted (below).
+ */
+describe('session 42b: constructors stored or handed over, refused by the value rule', () => {
+  it.each([
+    ['src/a.js', 'const AsyncFunction = (async () => {}).constructor;\nexport const types = new Set([AsyncFunction]);\nif (types.has(fn.constructor)) run(fn)'],
+    ['src/a.js', "const AsyncFunction = (async () => {}).constructor;\nassert.ok(fn instanceof AsyncFunction, util.format('%s', AsyncFunction))"],
+    ['src/a.js', 'const i = (async () => {}).constructor;\nclass B { #e = new Map(); add(e, t) { this.#e.set(e, i); } run(e, t) { return e[t](); } }'],
+    ['src/a.js', 'this.AF = (async () => {}).constructor;\nconst kind = this.AF.name;\nlog(kind)'],
+    ['src/a.js', 'const F = Function.prototype.constructor;\nexport default F;'],
+    ['src/a.py', 'handlers = {"run": exec}'],
+    ['src/a.js', 'const run = [eval][0];\nrun(x)'],
+  ] as Row[])('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+});
+
+describe('session 42b: the value rule accepts what keeps nothing', () => {
+  it.each([
+    // tinybench's bundle: the constructor compared, and the letter rebound by a list and a pattern in other scopes.
+    ['src/a.js', 'const r = 1, i = (async () => {}).constructor, a = (e) => typeof e == "function" && e.constructor === i;\nconst o = (t) => { let n = t(), i = r(n); return i; };\nconst s = async (e) => { let { fn: t, signal: i } = e; return i; };'],
+    ['src/a.js', 'function t(n) { return n; }\nconst copy = (t) => { const r = t.constructor; return new r(t.valueOf()); }'],
+    ['src/a.js', 'const isAsync = (fn) => fn?.constructor?.name === "AsyncFunction" || fn.constructor === Object.getPrototypeOf(async () => {}).constructor;'],
+    ['src/a.js', 'Foo.prototype.constructor = Foo;\nif (typeof eval === "function") log("eval")'],
+    ['src/a.js', 'const t = await (await fetch(u)).text();\n// eval(t) would run it\nlog(t)'],
+    ['src/a.py', 'def train(model, eval=False):\n    if eval:\n        model.eval()'],
+    ['src/a.py', 'pattern = re.compile(r"x")\nresult = compile_all(paths)\nmode = "exec"'],
+    ['src/a.py', 'fn2 = types.FunctionType(fn.__code__, fn.__globals__)'],
+    ['src/a.js', "const d = require('/tmp/d.json');"],
+  ] as Row[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+/** The comment blanking and the value rule read in linear time: comments of every form, names and operators repeated. */
+describe('session 42b cost: comment blanking and the value rule', () => {
+  const head = 'const AF = (async () => {}).constructor;\nfunction g() {}\n';
+  const repeated = (unit: string) => (size: number) => head + unit.repeat(Math.floor(size / unit.length));
+  it.each([
+    ['comments of each form', repeated('/* a */ // b "/*" \'//\' `${/* c */ x}`\n')],
+    ['comments never closed', repeated('/* ( "\n')],
+    ['Python comments and strings', (size: number) => '# x\n'.repeat(Math.floor(size / 8)) + '"""' + "'#\n".repeat(Math.floor(size / 8))],
+    ['constructor reads and compared names', repeated('g.constructor === AF && AF.name; x.constructor; ')],
+    ['declarations that rebind the name', repeated('let { a: AF, b } = o, AF = 1, c = [AF]; ')],
+    ['eval and exec as names', repeated('eval ( exec , eval x ')],
+    ['blank runs after a name', repeated(`AF${' '.repeat(399)}\n`)],
+  ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, textOf) => {
+    const read = (text: string) => [
+      languageSignals('src/a.js', text.split('\n')),
+      languageSignals('src/a.py', text.split('\n')),
+      javascriptRunnerAsValue(commentsBlanked('src/a.js', text).text),
+      pythonRunnerAsValue(commentsBlanked('src/a.py', text).text),
+    ];
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, textOf, read)).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
 });

@@ -1,0 +1,330 @@
+import { JAVASCRIPT, javascriptCode } from './bracket-readings.js';
+import { type Brackets, NAME, blanksEnd, blanksStart, bracketsOf, functionNames, namesPattern, operandStart, plainFunctionNames, shadowedReadsBlanked } from './function-constructors.js';
+
+/**
+ * Code-running builtins used as values (attack pass 21, session 42's findings P1-P9). Following a Function constructor,
+ * `eval` or `exec` through each way a value can be copied (spread, `Array.from`, a Set, a getter, a returned value, an
+ * argument) never ends; the builtin taken as a value at all is what an honest fix does not do. So a file is refused
+ * where one is used as anything but called as written (read by the other readings), compared, or read a property of:
+ * passed, stored, returned, spread, exported, picked by an operator, cast. Linear: each candidate is found by a regular
+ * expression whose quantifiers are bounded, and its surroundings read by an index walk.
+ */
+
+/** Python files, read by {@link pythonCommentsBlanked} and {@link pythonRunnerAsValue}. */
+export const PYTHON = /\.pyw?$/i;
+
+/** A text with its comments blanked (spaces, newlines kept, so offsets hold), and which of its characters are code. */
+export interface Blanked {
+  text: string;
+  /** Which characters are code, where the reading is whole (none: read all as code). */
+  code?: (i: number) => boolean;
+  /** Where a JavaScript template literal is never closed: the text before it read as it is, all after its opening as code. */
+  lenient?: (i: number) => boolean;
+}
+
+/** `text` with the positions `marks` flags (1) blanked, newlines kept. */
+function blankedAt(text: string, marks: Uint8Array): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (marks[i] !== 1 || text[i] === '\n' || text[i] === '\r') continue;
+    if (i > from) parts.push(text.slice(from, i));
+    parts.push(' ');
+    from = i + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+/**
+ * Python's strings (prefixed, triple-quoted, a one-line one ended by its line) and `#` comments outside them: which
+ * characters are code (1) and which a comment (2). One pass.
+ */
+function pythonKinds(text: string): Uint8Array {
+  const kinds = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; ) {
+    const c = text[i]!;
+    if (c === '#') {
+      const end = text.indexOf('\n', i);
+      const stop = end < 0 ? text.length : end;
+      kinds.fill(2, i, stop);
+      i = stop;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const triple = text.startsWith(c.repeat(3), i);
+      let j = i + (triple ? 3 : 1);
+      for (; j < text.length; j++) {
+        if (text[j] === '\\') j++;
+        else if (!triple && text[j] === '\n') break;
+        else if (triple ? text.startsWith(c.repeat(3), j) : text[j] === c) {
+          j += triple ? 3 : 1;
+          break;
+        }
+      }
+      i = Math.min(j, text.length);
+      continue;
+    }
+    kinds[i] = 1;
+    i++;
+  }
+  return kinds;
+}
+
+/**
+ * `text` (a file's added lines) with its comments blanked, for JavaScript (and TypeScript) and Python, so that no
+ * comment stands between a name and its call's parenthesis (`AF /**\u200b/ (src)`, `eval // x⏎(c)`); other files as they
+ * are. A JavaScript text whose template literal is never closed has no exact reading (`code`): its comments before the
+ * template are blanked, and `lenient` reads from the template's opening on as code.
+ */
+export function commentsBlanked(path: string, text: string): Blanked {
+  if (JAVASCRIPT.test(path)) {
+    const comments = new Uint8Array(text.length + 1);
+    const mask = javascriptCode(text, comments);
+    if (mask) return { text: blankedAt(text, comments), code: (i) => mask[i] === 1 };
+    // A template literal never closed: read closed at the text's end, and what follows its opening read as code.
+    comments.fill(0);
+    const closed = javascriptCode(`${text}\x60`, comments)!;
+    let open = text.length;
+    while (open > 0 && closed[open - 1] === 0 && comments[open - 1] === 0) open--;
+    comments.fill(0, open);
+    return { text: blankedAt(text, comments), lenient: (i) => closed[i] === 1 || i >= open };
+  }
+  if (PYTHON.test(path)) {
+    const kinds = pythonKinds(text);
+    const comments = kinds.map((kind) => (kind === 2 ? 1 : 0));
+    return { text: blankedAt(text, comments), code: (i) => kinds[i] === 1 };
+  }
+  return { text };
+}
+
+/** Global objects, whose `Function` and `eval` properties are the builtins. */
+const GLOBAL = String.raw`(?:globalThis|window|self|global)`;
+/** Builtins (and the global object's functions) whose `.constructor`, or whose methods' `.constructor`, is Function. */
+const BUILTIN_HEAD =
+  /^(?:Object|Function|Array|String|Number|Boolean|Symbol|BigInt|Promise|Map|Set|WeakMap|WeakSet|WeakRef|Date|RegExp|\w*Error|JSON|Math|Reflect|Proxy|Intl|Atomics|console|process|Buffer|URL|globalThis|window|self|global|setTimeout|setInterval|setImmediate|clearTimeout|parseInt|parseFloat|isNaN|isFinite|require|fetch|atob|btoa|encodeURI|decodeURI|encodeURIComponent|decodeURIComponent|escape|unescape|structuredClone|queueMicrotask|eval)$/;
+/** A function, a class or an arrow written in parentheses: `(class {})`, `(async () => {})`, `(function () {})`, `(x => x)`. */
+const FUNCTION_IN_PARENTHESES = /^\(\s*(?:class\b|async\b|function\b|\([^()]*\)\s*=>|[\w$]+\s*=>)/;
+/** `Object.getPrototypeOf(…)`/`Reflect.getPrototypeOf(…)` of a function written there. */
+const PROTOTYPE_OF_FUNCTION = /^(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*(?:async\b|function\b|class\b|\([^()]*\)\s*=>|[\w$]+\s*=>)/;
+/** Names bound to a function or a class (`const g = () => 1`, `const g = function`, `class C`), besides functionNames'. */
+const BOUND_FUNCTION = new RegExp(String.raw`(?<![\w$.])(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*(?:async\b|function\b|class\b|\([^()\n]{0,80}\)\s*(?::[^=;\n]{1,80}?\s*)?=>|[\w$]+\s*=>)|(?<![\w$.])class\s+(${NAME})`, 'g');
+/** Methods written in an object or a class (`{ m() {} }`, `m: function`, `m: () =>`), by name. */
+const METHOD_DEFINED = new RegExp(String.raw`[{,;]\s*(?:static\s+)?(?:async\s+)?(?:\*\s*)?(${NAME})\s*(?:\([^()\n]{0,80}\)\s*\{|:\s*(?:async\b|function\b|\([^()\n]{0,80}\)\s*=>|[\w$]+\s*=>))`, 'g');
+/** The start of a `.constructor` read (`.constructor`, `?.constructor`, `['constructor']`). */
+const CONSTRUCTOR_READ = /(?:\??\.\s*constructor(?![\w$])|\[\s*["'\x60]constructor["'\x60]\s*\])/g;
+/** A pattern that takes `constructor` out of a value: `{ constructor: F } =`, `{ constructor } =`. */
+const CONSTRUCTOR_TAKEN = new RegExp(String.raw`\{(?:[^{}=\n]{0,120}?,)?\s*(constructor)\s*(?::\s*(${NAME})\s*)?(?:,[^{}=\n]{0,120})?\}\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*`, 'dg');
+/** A property descriptor or a reflected read of `constructor` by its name as a string. */
+const CONSTRUCTOR_BY_STRING = /(?:getOwnPropertyDescriptors?|Reflect\s*\.\s*get|Reflect\s*\.\s*getOwnPropertyDescriptor)\s*\(\s*([^,()\n]{1,120}?)\s*,\s*["'\x60]constructor["'\x60]|getOwnPropertyDescriptors\s*\(\s*Function\b/g;
+/** A plain binding: `const X =`, `let X: T =`, `var X =` (the name in group 1), as it ends just before a value. */
+const DECLARED_BEFORE = new RegExp(String.raw`((?<![\w$.])(export\s+(?:default\s+)?)?(?:const|let|var)\s+|,\s*)(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*$`);
+/** What a value's use is read by, before it: a comparison, `typeof`, `instanceof`, `!`, `void`, `delete`. */
+const SAFE_BEFORE = /(?:[=!]==?|(?<![\w$])(?:typeof|instanceof|void|delete)|!)\s*$/;
+/** After it: a comparison, `instanceof`, `in`, an assignment to it, `&&`, a conditional's test. */
+const SAFE_AFTER = /^\s*(?:[=!]==?|instanceof\b|in\b|=(?![=>])|&&|\?(?![.?])|[-+*/%<>|^&]=)/;
+/** A property read after it that is no call of it (`.name`, `.prototype`, `[key]`), not `.call`/`.apply`/`.bind`. */
+const PROPERTY_AFTER = /^\s*(?:\??\.\s*(?!(?:call|apply|bind)(?![\w$]))[\w$#]|\[(?!\s*["'\x60](?:call|apply|bind)["'\x60]))/;
+/** A parenthesized condition's keyword, whose test reads a value and keeps nothing. */
+const CONDITION = /(?<![\w$.])(?:if|while)\s*$/;
+
+/** Whether the value at `[start, end)` of `text` is used only in ways that keep nothing: compared, tested, a property of it read. */
+function usedSafely(text: string, start: number, end: number, brackets: Brackets): boolean {
+  const before = text.slice(Math.max(0, start - 12), start);
+  const after = text.slice(end, end + 12);
+  if (SAFE_BEFORE.test(before) || SAFE_AFTER.test(after) || PROPERTY_AFTER.test(after)) return true;
+  // The whole of an `if (…)` or a `while (…)`'s test.
+  const open = blanksStart(text, start) - 1;
+  const close = blanksEnd(text, end);
+  return text[open] === '(' && text[close] === ')' && brackets.close[open] === close && CONDITION.test(text.slice(Math.max(0, open - 8), open));
+}
+
+/**
+ * Whether `text` (JavaScript, comments blanked) uses a Function constructor reached through a function as a value, or
+ * `eval`, `Function`'s code-running uses, vm's runners or a shell's standard input fed text. A constructor's reads:
+ * `.constructor` (and `{ constructor } =`, a descriptor of `'constructor'`) of what is a function where it is written (a
+ * builtin and its methods, a function, class or arrow expression, a name the text binds to one, a method it defines,
+ * `Function.prototype`), and the names such a value is bound to plainly (`const AF = …`), read by scope. Each read must
+ * be compared, tested or a property of it read (`AF.name`, `fn instanceof AF`, `x.constructor === AF`); a call, a
+ * construction, an export, a property set, an argument, an element, a spread, an operator's operand, a cast refuses.
+ * `this.constructor` and the constructor of a value the text does not show to be a function (`obj.constructor`) are
+ * {@link functionsConstructorCalled}'s, as before.
+ */
+export function javascriptRunnerAsValue(text: string, code: (i: number) => boolean = () => true): boolean {
+  if (/(?<![\w$.])eval(?![\w$])/.test(text) && evalAsValue(text, code)) return true;
+  if (/Function|vm|Script|stdin|require|constructor/.test(text) && otherRunnersAsValue(text, code)) return true;
+  if (!/constructor/.test(text)) return false;
+  const brackets = bracketsOf(text, code);
+  const functions = new Set([...functionNames(text), ...plainFunctionNames(text)]);
+  const bindings = new Set<number>();
+  for (const match of text.matchAll(BOUND_FUNCTION)) {
+    functions.add(match[1] ?? match[2]!);
+    const declaration = /(?:const|let|var)\s+$/.exec(text.slice(Math.max(0, match.index - 12), match.index));
+    if (declaration) bindings.add(match.index - declaration[0].length);
+  }
+  // A function's name read by scope: where a parameter or a declaration of the same name is another value, blanked.
+  const scoped = functions.size === 0 ? text : shadowedReadsBlanked(text, functions, brackets, bindings);
+  const methods = new Set<string>();
+  for (const match of text.matchAll(METHOD_DEFINED)) if (match[1] !== 'constructor') methods.add(match[1]!);
+  /** Whether the operand `[start, end)` is a function where it is written. */
+  const isFunction = (start: number, end: number): boolean => {
+    const operand = scoped.slice(start, end).trim().replace(/\s+/g, ' ');
+    if (operand === '' || /^(?:this|new\.target|super)$/.test(operand)) return false;
+    if (FUNCTION_IN_PARENTHESES.test(operand) || PROTOTYPE_OF_FUNCTION.test(operand)) return true;
+    if (operand === 'Function.prototype' || /^\[\s*\]\s*\.\s*\w+$/.test(operand)) return true;
+    if (/\)$/.test(operand) || /\.\s*prototype$/.test(operand)) return false;
+    const parts = operand.split(/\s*\??\.\s*/);
+    const head = parts[0]!;
+    if (parts.length === 1) return functions.has(head) || constructors.has(head) || BUILTIN_HEAD.test(head);
+    if (head === 'this' && parts.length === 2) return methods.has(parts[1]!);
+    return BUILTIN_HEAD.test(head) || functions.has(head) || constructors.has(head) || methods.has(parts[parts.length - 1]!);
+  };
+  const constructors = new Set<string>();
+  const own = new Set<number>();
+  /** What the constructor at `[start, end)` is used as: true to refuse; a plain binding (`const AF = …`) adds its name. */
+  const used = (start: number, end: number, reading: boolean): boolean => {
+    if (usedSafely(text, start, end, brackets)) return false;
+    // A statement of its own, its value dropped (a bundle's leftover `(async function() {}).constructor;`).
+    if (/^(?:[;{}]|)$/.test(text[blanksStart(text, start) - 1] ?? '') && /^\s*(?:;|$)/.test(text.slice(end, end + 8))) return false;
+    const from = Math.max(0, start - 120);
+    const binding = reading ? null : DECLARED_BEFORE.exec(text.slice(from, start));
+    const next = blanksEnd(text, end);
+    const whole = next >= text.length || /[;,)\]}]/.test(text[next]!) || text.slice(end, next).includes('\n');
+    if (!binding || binding[2] !== undefined || !whole) return true;
+    constructors.add(binding[3]!);
+    own.add(from + binding.index + binding[0].indexOf(binding[1]!));
+    return false;
+  };
+  for (const match of text.matchAll(CONSTRUCTOR_READ)) {
+    if (!code(match.index)) continue;
+    const start = operandStart(text, blanksStart(text, match.index), brackets);
+    if (isFunction(start, blanksStart(text, match.index)) && used(start, match.index + match[0].length, false)) return true;
+  }
+  for (const match of text.matchAll(CONSTRUCTOR_TAKEN)) {
+    if (!code(match.index)) continue;
+    const from = match.index + match[0].length;
+    let to = from;
+    while (to < text.length && to - from < 200 && !/[;\n]/.test(text[to]!)) to++;
+    if (!isFunction(from, to)) continue;
+    const name = match[2] ?? 'constructor';
+    own.add(match.indices![2]?.[0] ?? match.indices![1]![0]);
+    if (/^(?:export|module)/.test(text.slice(Math.max(0, match.index - 20), match.index).trim().split(/\s+/).slice(-2).join(' '))) return true;
+    constructors.add(name);
+  }
+  for (const match of text.matchAll(CONSTRUCTOR_BY_STRING)) {
+    if (!code(match.index)) continue;
+    if (match[1] === undefined) return true;
+    const at = match.index + match[0].indexOf(match[1]);
+    if (isFunction(at, at + match[1].length)) return true;
+  }
+  if (constructors.size === 0) return false;
+  // The names read by scope: a parameter or another declaration of the same name is another value there.
+  const read = shadowedReadsBlanked(text, constructors, brackets, own);
+  for (const match of read.matchAll(new RegExp(namesPattern(constructors), 'g'))) {
+    const at = match.index;
+    if (!code(at) || own.has(at)) continue;
+    const before = text.slice(Math.max(0, at - 120), at);
+    // Its own binding or a declaration's name, an assignment to it, a key (`{ AF: 1 }`).
+    if (/(?:const|let|var|class|function\*?)\s+$/.test(before)) continue;
+    const after = text.slice(at + match[0].length, at + match[0].length + 90);
+    if (/^\s*(?::[^=;\n]{1,80}?)?\s*=(?![=>])/.test(after) && !/[{(]\s*$/.test(before)) continue;
+    if (/[{,]\s*$/.test(before) && /^\s*:/.test(after)) continue;
+    if (used(at, at + match[0].length, true)) { if (process.env.DBG) console.log("read", at, JSON.stringify(text.slice(at - 60, at + 40))); return true; }
+  }
+  return false;
+}
+
+/** `eval` as written: the global `eval`, not a property (`.eval`), a key (`{ eval: 1 }`) or a declaration. */
+const EVAL = /(?<![\w$.#])eval(?![\w$])/g;
+
+/** Whether `text` uses `eval` as a value: passed, stored, picked, cast (`[c].map(eval)`, `(x ? eval : y)`, `(eval as any)`). */
+function evalAsValue(text: string, code: (i: number) => boolean): boolean {
+  for (const match of text.matchAll(EVAL)) {
+    if (!code(match.index)) continue;
+    const end = match.index + 4;
+    const next = blanksEnd(text, end);
+    const c = text[next];
+    if (c === '(' || c === '\x60' || c === '.' || (c === '?' && text[next + 1] === '.')) continue;
+    // Called through a group (`(0, eval)(code)`, `(eval)(code)`): indirect eval, a call as the fetch-exec reading reads it.
+    if (/\(\s*(?:[\w$.]+\s*,\s*)?$/.test(text.slice(Math.max(0, match.index - 40), match.index)) && /^\s*\)\s*\(/.test(text.slice(end, end + 40))) continue;
+    const before = text.slice(Math.max(0, match.index - 12), match.index);
+    if (SAFE_BEFORE.test(before) || /^\s*(?:[=!]==?)/.test(text.slice(end, end + 6))) continue;
+    if (/[{,]\s*$/.test(before) && c === ':') continue;
+    if (/(?:function|const|let|var|declare|interface|type)\s+$/.test(before)) continue;
+    // A value's place: an operator, a bracket or a separator on either side (prose that names eval has words there).
+    if (c === '=' || !(c === undefined || /[),\]};:?!|&]/.test(c) || /^(?:as|satisfies)\b/.test(text.slice(next, next + 10)) || /(?:[(,[=:?|&{]|\.\.\.|(?<![\w$])(?:return|yield|await|default))\s*$/.test(before))) continue;
+    return true;
+  }
+  return false;
+}
+
+/** `Function` and `eval` as properties of the global object, by name or by a string: `globalThis.Function`, `` window[`eval`] ``, `(globalThis as any).Function`. */
+const GLOBAL_RUNNER = new RegExp(String.raw`(?<![\w$.])${GLOBAL}\s*(?:as\s+[\w$]+\s*\)\s*)?(?:\??\.\s*(?:Function|eval)(?![\w$])|\[\s*["'\x60](?:Function|eval)["'\x60]\s*\])`, 'g');
+/** `Function` handed to a call that constructs or calls it, or picked by an operator (`x || Function`, `c ? Function : g`). */
+const FUNCTION_HANDED = /(?<![\w$.])Reflect\s*\.\s*(?:construct|apply)\s*\(\s*Function(?![\w$.])|(?:\|\||\?\?|&&|\?(?![.?])|\|\|=|\?\?=)\s*Function(?![\w$.])(?!\s*(?:[=!]==?|\())|(?<![\w$.])Function\s*(?:\|\||\?\?)/g;
+/** vm's runners taken as a value: `new (require('vm').Script)(c)`, `const S = vm.Script`, `[c].map(vm.runInThisContext)`. */
+const VM_RUNNER = /\.\s*(?:Script|runInThisContext|runInNewContext|runInContext|compileFunction|SourceTextModule)(?![\w$])(?!\s*(?:\(|\??\.|[=!]==?|\x60))/g;
+/** vm required: a runner read from it is vm's, not another library's `Script`. */
+const VM_REQUIRED = /(?:require\s*\(\s*|from\s+|import\s*\(\s*)["'\x60](?:node:)?vm["'\x60]/;
+/** A shell or an interpreter started with no script (`spawn('sh')`, `Popen(['bash'], stdin=PIPE)`), to be fed one on its standard input. */
+const INTERPRETER_ALONE = /\b(?:spawn|spawnSync|exec|execFile|execSync|fork|Popen|run|call|check_output|create_subprocess_exec)\s*\(\s*\[?\s*["'\x60](?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|node|nodejs|deno|bun|python[\d.]*|ruby|perl|php|pwsh|powershell|lua|Rscript|osascript)["'\x60]\s*(?:,\s*\[\s*(?:["'\x60]-[si]?["'\x60]\s*)?\]\s*)?\]?\s*(?:\)|,\s*(?![\s["'\x60]))/;
+/** Writing a process's standard input, or handing it text to read. */
+const STDIN_WRITTEN = /\bstdin\s*\.\s*(?:write|end)\s*\(|\.communicate\s*\(\s*(?:input\s*=\s*)?(?!\s*\))|\binput\s*[:=]\s*(?!None\b|undefined\b)[\w$]/;
+/** A module required or imported by an absolute path (`require('/tmp/x.js')`): refused where the text writes that path, not JSON (data). */
+const ABSOLUTE_REQUIRE = /(?<![\w$.])(?:require|import)\s*\(\s*["'\x60]((?:\/|~\/|[A-Za-z]:[\\/])[^"'\x60\n]{1,200})["'\x60]/g;
+/** A file written by a path written out (`writeFileSync('/tmp/x.js', c)`, `copyFile(a, '/tmp/x.js')`). */
+const WRITTEN_PATH = /\b(?:writeFile|appendFile|createWriteStream|copyFile|rename|symlink|link|cp)(?:Sync)?\s*\(\s*(?:[^,()\n]{0,80},\s*)?["'\x60]([^"'\x60\n]{1,200})["'\x60]/g;
+
+/** Whether `text` (JavaScript) takes `Function`, `eval` or vm's runners as a value, or feeds a shell or an interpreter its standard input. */
+function otherRunnersAsValue(text: string, code: (i: number) => boolean): boolean {
+  for (const re of [GLOBAL_RUNNER, FUNCTION_HANDED]) for (const match of text.matchAll(re)) if (code(match.index)) return true;
+  if (VM_REQUIRED.test(text)) for (const match of text.matchAll(VM_RUNNER)) if (code(match.index)) return true;
+  if (INTERPRETER_ALONE.test(text) && STDIN_WRITTEN.test(text)) return true;
+  const required = [...text.matchAll(ABSOLUTE_REQUIRE)].map((match) => match[1]!).filter((path) => !/\.json$/i.test(path));
+  if (required.length === 0) return false;
+  const written = new Set([...text.matchAll(WRITTEN_PATH)].map((match) => match[1]!));
+  return required.some((path) => written.has(path) || written.has(path.replace(/\.[cm]?js$/, '')));
+}
+
+/** Python's code runners as written: the builtins (through `builtins.` too); not `__import__`, which imports a module by its name. */
+const PYTHON_RUNNER = /(?<![\w.])(?:(?:__builtins__|builtins)\s*\.\s*)?(?:exec|eval|compile|execfile)(?!\w)/g;
+/** Python's runners read by name or made by hand: `getattr(builtins, …)`, `__builtins__['exec']`, a compiled code object made a function (not a function's own `__code__` copied), CPython's C API. */
+const PYTHON_RUNNER_REACHED = /\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__\s*\(\s*["']builtins["']\s*\))\s*,|\b(?:__builtins__|builtins)\s*(?:\.\s*__dict__\s*)?\[|\bvars\s*\(\s*(?:__builtins__|builtins)\s*\)|\b(?:FunctionType|LambdaType)\s*\(\s*(?![\w.]+\.__code__\b)|\bPyRun_\w+|\bPy_CompileString\w*/g;
+/** A module or a script run by runpy, and a file written: the text's own file run (`open(p, 'w').write(code); runpy.run_path(p)`). */
+const PYTHON_RUNS_FILE = /\brunpy\s*\.\s*run_(?:path|module)\s*\(/;
+const PYTHON_WRITES_FILE = /\bopen\s*\([^()\n]{0,200}?["'][wax]b?\+?["']|\.write_(?:text|bytes)\s*\(|\bshutil\s*\.\s*copy/;
+
+/** Whether `text` gives the name `name` another value: a parameter, an assignment, a loop's or a `with`'s name (`def f(eval=False)`). */
+function shadowed(text: string, name: string): boolean {
+  if (!/^\w+$/.test(name)) return false;
+  return new RegExp(String.raw`\b(?:def\s+\w+\s*\([^()\n]{0,200}?|lambda\b[^:\n]{0,80}?)(?<![\w.])${name}\b|^[ \t]*${name}\s*(?::[^=\n]{1,80}?)?=(?!=)|\b(?:for|as)\s+(?:\w+\s*,\s*)*${name}\b`, 'm').test(text);
+}
+
+/**
+ * Whether `text` (Python, comments blanked) uses `exec`, `eval` or `compile` as a value (handed to
+ * `functools.partial`, a `Thread`'s target, `atexit.register`, put in a list or a dict, picked by a conditional), reaches
+ * one by name, makes a code object a function, runs a file by an absolute or computed path, or feeds a shell or an
+ * interpreter its standard input. Called as written (`exec(code)`), compared, a keyword argument's name (`f(exec=True)`),
+ * a method (`cursor.exec`), an import's name, or rebound (`exec = …`) it is no value here.
+ */
+export function pythonRunnerAsValue(text: string, code: (i: number) => boolean = () => true): boolean {
+  for (const match of text.matchAll(PYTHON_RUNNER_REACHED)) if (code(match.index)) return true;
+  if (INTERPRETER_ALONE.test(text) && STDIN_WRITTEN.test(text)) return true;
+  if (PYTHON_RUNS_FILE.test(text) && PYTHON_WRITES_FILE.test(text)) return true;
+  const shadows = new Map<string, boolean>();
+  for (const match of text.matchAll(PYTHON_RUNNER)) {
+    if (!code(match.index)) continue;
+    if (!shadows.has(match[0])) shadows.set(match[0], shadowed(text, match[0]));
+    if (shadows.get(match[0])) continue;
+    const end = match.index + match[0].length;
+    const after = text.slice(end, end + 8);
+    if (/^\s*(?:\(|=(?!=)|==|!=)/.test(after)) continue;
+    const line = text.slice(Math.max(0, match.index - 200), match.index).split('\n').pop()!;
+    if (/^\s*(?:from|import|def|class)\b/.test(line) || /(?:\bis(?:\s+not)?|[=!]=|\bdef|\bclass|\bglobal|\bnonlocal|\bdel)\s*$/.test(line)) continue;
+    if (/^\s*:/.test(after) && /(?:\bdef\s+\w+\s*\([^)]*|[(,])\s*$/.test(line)) continue;
+    // A value's place: a bracket, a separator or an operator on either side (a docstring's prose has words there).
+    if (!/^\s*(?:[)\],}:]|if\b|$)/.test(after) && !/(?:[(,[=:{]|\b(?:return|yield|lambda|await|or|and|else))\s*$/.test(line)) continue;
+    return true;
+  }
+  return false;
+}
