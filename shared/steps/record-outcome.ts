@@ -9,7 +9,7 @@ import { firstIssue } from '../validation.js';
 import { type RecoveryFollowUpDeps, followUpRecovery, followedUp, resolvedByRecovery, unlessTransient } from '../outcome/recovery-follow-ups.js';
 import type { RerunLedger } from '../ports.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
-import type { RecoveryTargets } from '../stores/recovery-targets.js';
+import type { RecoveryKey, RecoveryTargets } from '../stores/recovery-targets.js';
 import type { StepDeps } from './deps.js';
 
 /** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
@@ -73,23 +73,26 @@ async function resolveIncident(
 /**
  * The incidents an earlier delivery of this recovery wrote resolved: `unfinished`, those whose follow-ups it did not
  * record done (it was killed between the two, or a follow-up failed for now), and `done`, those it finished (whose PR
- * comment an older unfinished one must not rewrite). This delivery's `targets` are noted first, with the recovery's
- * key, and the earlier deliveries' come back. Only those this very recovery resolved (`resolvedHere`) count: another
- * writer's ending has no follow-ups of this recovery. Without `recoveryTargets`, none.
+ * comment an older unfinished one must not rewrite). This delivery's `targets` are noted first, under the recovery's
+ * key, and the earlier deliveries' come back. Only those this very recovery resolved count (`resolvedByRecovery`):
+ * another writer's ending has no follow-ups of this recovery. `noted`: whether the recovery has a targets entry, which
+ * it deletes once its follow-ups are all done (the reconciler's backstop does them for one it keeps). Without
+ * `recoveryTargets`, none.
  */
 async function resolvedByEarlierDelivery(
-  recoveryKey: string,
+  recovery: RecoveryKey,
   targets: Incident[],
-  resolvedHere: (incident: Incident) => boolean,
   deps: OutcomeDeps,
-): Promise<{ unfinished: Incident[]; done: Incident[] }> {
-  const found = { unfinished: [] as Incident[], done: [] as Incident[] };
+): Promise<{ unfinished: Incident[]; done: Incident[]; noted: boolean }> {
+  const found = { unfinished: [] as Incident[], done: [] as Incident[], noted: false };
   if (!deps.recoveryTargets) return found;
   const listed = new Set(targets.map((incident) => incident.id));
-  const earlier = (await deps.recoveryTargets.note(recoveryKey, [...listed])).filter((id) => !listed.has(id)).slice(0, MAX_RESOLVED_PER_EVENT);
+  const noted = await deps.recoveryTargets.note(recovery, [...listed]);
+  found.noted = listed.size > 0 || noted.length > 0;
+  const earlier = noted.filter((id) => !listed.has(id)).slice(0, MAX_RESOLVED_PER_EVENT);
   for (const id of earlier) {
     const incident = await deps.incidents.get(id);
-    if (incident?.status === 'resolved' && resolvedHere(incident)) (followedUp(incident) ? found.done : found.unfinished).push(incident);
+    if (incident && resolvedByRecovery(incident, recovery)) (followedUp(incident) ? found.done : found.unfinished).push(incident);
   }
   return found;
 }
@@ -192,12 +195,8 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
   const open = await openIncidentsFor(recovery, deps);
   const targets = open.filter((incident) => !greenAttemptNotLater(incident, recovery) && !greenRunLeavesOpen(incident, recovery));
   const at = recovery.completedAt.toISOString();
-  const earlier = await resolvedByEarlierDelivery(
-    `${recovery.scope}\n${recovery.resolvedBy}\n${at}`,
-    targets,
-    (incident) => resolvedByRecovery(incident, { resolvedBy: recovery.resolvedBy, at }),
-    deps,
-  );
+  const recoveryKey: RecoveryKey = { scope: recovery.scope, resolvedBy: recovery.resolvedBy, at };
+  const earlier = await resolvedByEarlierDelivery(recoveryKey, targets, deps);
   const finished = new Set(earlier.done.map((incident) => incident.id));
   const resolved: string[] = [];
   const commented = new Set<string>();
@@ -224,6 +223,8 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
     await freeRerunSlotOfGreenRerun(incident, recovery, deps);
     if (await resolveIncident(incident, recovery.resolvedBy, recovery.completedAt, deps, {}, { updateComment })) resolved.push(incident.id);
   }
+  // Every follow-up is done (or failed for good, logged): the reconciler's backstop has nothing left of this recovery.
+  if (earlier.noted) await deps.recoveryTargets?.finished(recoveryKey);
   return { resolved };
 }
 
@@ -275,15 +276,11 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
   }
   const open = await deps.incidents.listOpenInScope(alarmScope(arn), MAX_RESOLVED_PER_EVENT);
   const resolvedBy = `alarm ${alarmEvent.detail.state.value}`;
-  // Only an event with its own time is the same recovery on each delivery; one resolved "as of now" is not.
-  const { unfinished } = at
-    ? await resolvedByEarlierDelivery(
-        `${alarmScope(arn)}\n${resolvedBy}\n${at.toISOString()}`,
-        open.filter((incident) => !alarmOkLeavesOpen(incident, at)),
-        (incident) => resolvedByRecovery(incident, { resolvedBy, at: at.toISOString() }),
-        deps,
-      )
-    : { unfinished: [] };
+  // Only an event with its own time is the same recovery on each delivery and has targets; one resolved "as of now"
+  // has none, so neither a redelivery nor the reconciler's backstop finds it (CloudWatch's events carry their time).
+  const recoveryKey: RecoveryKey | null = at ? { scope: alarmScope(arn), resolvedBy, at: at.toISOString() } : null;
+  const { unfinished, noted } =
+    at && recoveryKey ? await resolvedByEarlierDelivery(recoveryKey, open.filter((incident) => !alarmOkLeavesOpen(incident, at)), deps) : { unfinished: [], noted: false };
   const resolved: string[] = [];
   for (const incident of unfinished) {
     // Resolved by an earlier delivery of this OK, which did not get to its follow-ups.
@@ -304,5 +301,6 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
     const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied && runbookUnverified(incident) === null;
     if (await resolveIncident(incident, `${resolvedBy}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {})) resolved.push(incident.id);
   }
+  if (recoveryKey && noted) await deps.recoveryTargets?.finished(recoveryKey);
   return { resolved };
 }

@@ -59,7 +59,7 @@ describe("a green run's recovery killed right after it wrote the incident resolv
       incidents, recoveryTargets: targets, clock: () => at, github: staticGitHubClients(github.port), logger: silentLogger, guards,
       learning: { onResolved: async (resolved: Incident) => void learned.push(resolved.id) },
     });
-    const targets = createMemoryRecoveryTargets();
+    const targets = createMemoryRecoveryTargets(() => at);
 
     // Act: killed once, then delivered again twice (Lambda's retries)
     const crashed = await diesOfCrash(recordWorkflowRecovery(recovery, deps(killedAfterResolving(store)) as never));
@@ -77,6 +77,8 @@ describe("a green run's recovery killed right after it wrote the incident resolv
     expect(learned).toEqual([incident.id]);
     expect(guards.outcomes).toEqual([true]);
     expect(stored?.history.map((entry) => entry.event).filter((event) => event === 'resolved' || event === 'recovery_followed_up')).toEqual(['resolved', 'recovery_followed_up']);
+    // Finished: nothing is left for the reconciler's backstop
+    expect(await targets.unfinished(new Date('2026-11-21T09:00:00Z'), { notedBefore: new Date('2026-11-21T09:00:00Z'), limit: 10, lookbackHours: 48 })).toEqual([]);
   });
 });
 
