@@ -47,8 +47,9 @@ type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
  * record does not keep and rewrote the PR comment to say "Fixed" (session 42). Null when another writer ended it first.
  *
  * Killed between the write and the follow-ups, the incident is no longer open: the recovery's redelivery finds it
- * among the targets its earlier delivery noted (see {@link resolvedByEarlierDelivery}) and does them then; each is
- * idempotent or claimed once per incident with its counts marked, so none counts twice.
+ * among the targets its earlier delivery noted (see {@link resolvedByEarlierDelivery}) and does them then, or, when no
+ * delivery comes back, the reconciler's backstop does (shared/reconcile/recovery-follow-ups.ts); each is idempotent or
+ * claimed once per incident with its counts marked, so none counts twice.
  */
 async function resolveIncident(
   incident: Incident,
@@ -232,7 +233,8 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
  * A green run queued by ingest (shared/domain/recovery.ts), delivered by Lambda's asynchronous invocation or the
  * local store queue: at least once, so recording it twice must change nothing, and it does not (a resolved
  * incident is not open any more, and the learning counters are claimed once per incident). A delivery cut short
- * leaves whatever it had not finished for the next one: open, or resolved among its targets (see resolveIncident).
+ * leaves whatever it had not finished for the next one: open, or resolved among its targets (see resolveIncident), which
+ * the reconciler finishes when no next one comes.
  */
 export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps): Promise<RecoveryResult> {
   const parsed = workflowRecoveryMessageSchema.safeParse(message);
