@@ -3,7 +3,9 @@ import { type Incident, newIncident } from '../../../shared/domain/incident.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { finishRecoveryFollowUps } from '../../../shared/reconcile/recovery-follow-ups.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
-import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
+import { recordAlarmRecovery, recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
+import { alarmScope } from '../../../shared/domain/trigger.js';
+import { loadAlarmEvent } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryRecoveryTargets } from '../../support/fakes.js';
 import { diesOfCrash, killedAfterResolving } from '../../support/failing-writes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -85,5 +87,35 @@ describe('the reconciler finishing the follow-ups of a recovery no delivery fini
     expect(due.followedUp).toEqual([incident.id]);
     expect(learned).toEqual([incident.id]);
     expect(github.calls.filter((call) => call.method === 'upsertComment')).toEqual([]);
+  });
+
+  it("finishes an alarm OK's after its runbook, which nothing delivers again locally", async () => {
+    // Arrange: the alarm's runbook ran; its OK (10:22:40) is killed right after the resolved write
+    const store = createMemoryStore();
+    const arn = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx-rate';
+    const incident = newIncident(
+      {
+        id: 'alarm-1', source: 'cloudwatch', createdAt: '2026-11-20T10:00:00.000Z', failedAt: '2026-11-20T10:00:00.000Z',
+        decision: { action: 'run_runbook', reason: 'mapped', applied: true, result: 'Success', dryRun: false, decidedAt: '2026-11-20T10:01:00.000Z' },
+      },
+      new Date('2026-11-20T10:00:00Z'),
+    );
+    await store.create(incident, alarmScope(arn), null);
+    let now = new Date('2026-11-20T10:23:00Z');
+    const targets = createMemoryRecoveryTargets(() => now);
+    const learned: string[] = [];
+    const learning = { onResolved: async (resolved: Incident) => void learned.push(resolved.id) };
+    const common = { recoveryTargets: targets, clock: () => now, logger: silentLogger, learning: learning as never };
+    const killed = await diesOfCrash(recordAlarmRecovery(loadAlarmEvent('alarm-state-ok'), { ...common, incidents: killedAfterResolving(store), github: staticGitHubClients(null) } as never));
+
+    // Act
+    now = new Date('2026-11-20T10:34:00Z');
+    const due = await finishRecoveryFollowUps({ ...common, incidents: store, githubWriter: async () => staticGitHubClients(null) }, options);
+
+    // Assert
+    expect(killed).toBe(true);
+    expect((await store.get(incident.id))?.resolvedBy).toBe('alarm OK after the runbook');
+    expect(due).toEqual({ followedUp: [incident.id], finished: 1, failed: [] });
+    expect(learned).toEqual([incident.id]);
   });
 });
