@@ -16,7 +16,7 @@ import type { ClaimName } from '../domain/incident.js';
 import { ConfigError } from '../errors.js';
 import { takeClaim } from './claims.js';
 import { type CountMark, marksOfClaim } from '../stores/count-marks.js';
-import { createFixVerdicts } from './fix-verdict.js';
+import { type FixVerdicts, createFixVerdicts } from './fix-verdict.js';
 import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
 import type { LearnedDescription } from './store.js';
 import type { EntryLookup } from './lookup.js';
@@ -109,18 +109,15 @@ function outsideExperiment(incident: Incident, action: RemediationAction): Remed
   return incident.experiment ? null : action;
 }
 
-export function createLearning(options: LearningOptions): Learning {
-  const { client, tables, clock, logger, entryLookup } = options;
-  const knowledge = createKnowledgeStore({ client, tableName: tables.incidents });
-  const experiments = createExperimentStore({ client, tableName: tables.experiments });
-  const baselines = createBaselineStore({ client, tableName: tables.baselines });
+/** The outcome claims on incidents (shared/knowledge/claims.ts) and the marks of their counts. */
+function outcomeClaims(client: DynamoDBDocumentClient, incidentsTable: string, clock: Clock) {
   /**
    * Takes the event's claim on the incident, and the marks of its counts (one per counter item: `step`), named by
    * when it was taken; null when the incident is gone, or its claim is too old to apply again (its marks may be gone:
    * see MARK_WINDOW_HOURS).
    */
   async function claimMarks(incidentId: string, name: ClaimName): Promise<{ first: boolean; mark: (step: string) => CountMark } | null> {
-    const claim = await takeClaim(client, tables.incidents, incidentId, name, clock());
+    const claim = await takeClaim(client, incidentsTable, incidentId, name, clock());
     if (!claim) return null;
     return markedFrom(incidentId, name, claim.at, claim.first);
   }
@@ -128,7 +125,95 @@ export function createLearning(options: LearningOptions): Learning {
     const mark = marksOfClaim(`${name}#${incidentId}`, { at: claimedAt, first }, clock());
     return mark ? { first, mark } : null;
   }
+  return { claimMarks, markedFrom };
+}
+
+/** A recovery's outcome, counted once per incident: what the outcome recorder and the reconciler's backstop count. */
+export interface RecoveryOutcomes {
+  /** The incident recovered (next green run, re-run passed, alarm OK). Once, however often it is called. */
+  onResolved(incident: Incident): Promise<void>;
+}
+
+/**
+ * {@link Learning.onResolved} alone, over the stores it counts in: for the reconciler, whose bundle then carries no
+ * lookup, experiment assignment or analysis costs.
+ */
+export function createRecoveryOutcomes(options: {
+  client: DynamoDBDocumentClient;
+  tables: { incidents: string };
+  clock: Clock;
+  knowledge: KnowledgeStore;
+  verdicts: FixVerdicts;
+  experiments: ExperimentStore;
+  baselines: BaselineStore;
+}): RecoveryOutcomes {
+  const { client, tables, clock, knowledge, verdicts, experiments, baselines } = options;
+  const { claimMarks } = outcomeClaims(client, tables.incidents, clock);
+  return {
+    async onResolved(incident) {
+      const claim = await claimMarks(incident.id, 'outcomeAt');
+      if (!claim) return;
+      const { mark } = claim;
+      const action = creditedAction(incident);
+      const at = clock();
+      const entryAction = outsideExperiment(incident, action);
+      // A runbook that reported success while its alarm kept firing past the reconciler's check did not fix it: the
+      // recovery came later, by other hands, and the entry counts the runbook as not having worked for this alarm.
+      const worked = runbookUnverified(incident) === null;
+      if (incident.fingerprint && !outsiderCanRepeat(incident)) {
+        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, worked, at, mark('entry'));
+      }
+      await verdicts.ranTo(incident, worked ? 'success' : 'failure', at, mark('fix'));
+      const ttr = incident.timeToRecoverySeconds ?? 0;
+      if (incident.repository) {
+        const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
+        await baselines.addMetrics(
+          incident.repository,
+          {
+            resolved: 1,
+            ttrSecondsTotal: ttr,
+            ...(automatic ? { autoFixAttempts: 1, autoFixSuccesses: 1 } : {}),
+            ...(incident.decision?.applied && AUTOMATIC_ACTIONS.has(incident.decision.action) ? { actionsTaken: 1 } : {}),
+          },
+          mark('metrics'),
+        );
+      }
+      if (incident.repository && incident.headSha && !outsiderCanRepeat(incident) && resolvedBySameCommitRerun(incident)) {
+        // Failed, then passed on the same commit: flaky evidence for each job that failed.
+        await baselines.recordTestResults(incident.repository, incident.headSha, jobEvidenceNames(incident).map((test) => ({ test, passed: true })), at, mark('tests'));
+      }
+      const assignment = incident.experiment;
+      if (assignment) {
+        const experiment = await experiments.get(assignment.experimentId);
+        // Time to recovery per arm, whatever the metric: "recovered, but slower" is part of the result. Once per
+        // unit, from its first failure: a commit whose re-run failed again recovers once, not once per attempt.
+        const recovered = recoveredAt(incident, at);
+        const unit = await experiments.claimUnitRecovery(assignment.experimentId, assignment.key, recovered, mark('unit').id);
+        if (unit !== 'already') {
+          const firstFailure = unit === 'no_unit' || !experiment ? null : Date.parse(unit.deadline) - outcomeWindowMinutes(experiment.metric) * 60_000;
+          const seconds = firstFailure === null || Number.isNaN(firstFailure) ? ttr : (recovered.getTime() - firstFailure) / 1000;
+          await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(seconds)) }, mark('recovery'));
+        }
+        // A success by the unit's deadline (its first failure + the window), once per unit however many of its
+        // incidents recover; a later recovery leaves the unit as it is, a failure once its deadline passes.
+        if (experiment?.metric.kind === 'recovered_within') {
+          const counted = await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recovered, mark('success'));
+          // Assigned before units were kept: counted as it was then, once per incident (the outcome's mark).
+          if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 }, mark('success'));
+        }
+      }
+    }
+  };
+}
+
+export function createLearning(options: LearningOptions): Learning {
+  const { client, tables, clock, logger, entryLookup } = options;
+  const knowledge = createKnowledgeStore({ client, tableName: tables.incidents });
+  const experiments = createExperimentStore({ client, tableName: tables.experiments });
+  const baselines = createBaselineStore({ client, tableName: tables.baselines });
+  const { claimMarks, markedFrom } = outcomeClaims(client, tables.incidents, clock);
   const verdicts = createFixVerdicts({ client, tableName: tables.incidents, knowledge });
+  const outcomes = createRecoveryOutcomes({ client, tables, clock, knowledge, verdicts, experiments, baselines });
   const reactionReads = createReactionReads({ client, tableName: tables.incidents });
 
   async function assignExperiment(incident: Incident): Promise<ExperimentAssignment | null> {
@@ -197,59 +282,7 @@ export function createLearning(options: LearningOptions): Learning {
       if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) }, claim.mark('metrics'));
     },
 
-    async onResolved(incident) {
-      const claim = await claimMarks(incident.id, 'outcomeAt');
-      if (!claim) return;
-      const { mark } = claim;
-      const action = creditedAction(incident);
-      const at = clock();
-      const entryAction = outsideExperiment(incident, action);
-      // A runbook that reported success while its alarm kept firing past the reconciler's check did not fix it: the
-      // recovery came later, by other hands, and the entry counts the runbook as not having worked for this alarm.
-      const worked = runbookUnverified(incident) === null;
-      if (incident.fingerprint && !outsiderCanRepeat(incident)) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, worked, at, mark('entry'));
-      }
-      await verdicts.ranTo(incident, worked ? 'success' : 'failure', at, mark('fix'));
-      const ttr = incident.timeToRecoverySeconds ?? 0;
-      if (incident.repository) {
-        const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
-        await baselines.addMetrics(
-          incident.repository,
-          {
-            resolved: 1,
-            ttrSecondsTotal: ttr,
-            ...(automatic ? { autoFixAttempts: 1, autoFixSuccesses: 1 } : {}),
-            ...(incident.decision?.applied && AUTOMATIC_ACTIONS.has(incident.decision.action) ? { actionsTaken: 1 } : {}),
-          },
-          mark('metrics'),
-        );
-      }
-      if (incident.repository && incident.headSha && !outsiderCanRepeat(incident) && resolvedBySameCommitRerun(incident)) {
-        // Failed, then passed on the same commit: flaky evidence for each job that failed.
-        await baselines.recordTestResults(incident.repository, incident.headSha, jobEvidenceNames(incident).map((test) => ({ test, passed: true })), at, mark('tests'));
-      }
-      const assignment = incident.experiment;
-      if (assignment) {
-        const experiment = await experiments.get(assignment.experimentId);
-        // Time to recovery per arm, whatever the metric: "recovered, but slower" is part of the result. Once per
-        // unit, from its first failure: a commit whose re-run failed again recovers once, not once per attempt.
-        const recovered = recoveredAt(incident, at);
-        const unit = await experiments.claimUnitRecovery(assignment.experimentId, assignment.key, recovered, mark('unit').id);
-        if (unit !== 'already') {
-          const firstFailure = unit === 'no_unit' || !experiment ? null : Date.parse(unit.deadline) - outcomeWindowMinutes(experiment.metric) * 60_000;
-          const seconds = firstFailure === null || Number.isNaN(firstFailure) ? ttr : (recovered.getTime() - firstFailure) / 1000;
-          await experiments.addCounters(assignment.experimentId, assignment.variant, { recoveries: 1, ttrSecondsTotal: Math.max(0, Math.round(seconds)) }, mark('recovery'));
-        }
-        // A success by the unit's deadline (its first failure + the window), once per unit however many of its
-        // incidents recover; a later recovery leaves the unit as it is, a failure once its deadline passes.
-        if (experiment?.metric.kind === 'recovered_within') {
-          const counted = await experiments.recordUnitSuccess(assignment.experimentId, assignment.key, recovered, mark('success'));
-          // Assigned before units were kept: counted as it was then, once per incident (the outcome's mark).
-          if (counted === 'no_unit' && ttr <= experiment.metric.minutes * 60) await experiments.addCounters(assignment.experimentId, assignment.variant, { successes: 1 }, mark('success'));
-        }
-      }
-    },
+    onResolved: outcomes.onResolved,
 
     async onRemediationFailed(incident) {
       // Only a re-run the guard started has an outcome: one it found a person had started is not its fix.

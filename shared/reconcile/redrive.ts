@@ -23,6 +23,7 @@ import { type ApprovalResumeDeps, type ApprovalResumeResult, resumeRecordedDecis
 import { type LateReactionDeps, type LateReactionResult, readLateReactions } from './late-reactions.js';
 import { type PendingVoteResult, finishPendingVotes } from './pending-votes.js';
 import { type RecoveryCommentDeps, type RecoveryCommentResult, postDeferredRecoveryComments } from './recovery-comments.js';
+import { type RecoveryFollowUpPassDeps, type RecoveryFollowUpResult, finishRecoveryFollowUps } from './recovery-follow-ups.js';
 import { type RunbookCheckDeps, type RunbookCheckResult, pageRunbooksThatDidNotFix } from './runbook-checks.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -538,6 +539,7 @@ export type ScheduledRunResult = ReconcileResult & {
   pendingVotes: PendingVoteResult;
   recoveryComments: RecoveryCommentResult;
   runbookChecks: RunbookCheckResult;
+  recoveryFollowUps: RecoveryFollowUpResult;
 };
 
 /**
@@ -546,10 +548,11 @@ export type ScheduledRunResult = ReconcileResult & {
  * re-drives at most: ./approval-resumes.ts), send the digests of escalation windows that have ended, read the reactions of experiment
  * units that became final since the guard last read them, finish the vote changes a crash left pending, then post the
  * recovery comments the write budget refused (as many as it re-drives at most), and page for the runbooks that reported
- * success while their alarm kept firing (as many as it re-drives at most: ./runbook-checks.ts).
+ * success while their alarm kept firing (as many as it re-drives at most: ./runbook-checks.ts), and finish the
+ * follow-ups of recoveries that no delivery finished (as many recoveries as it re-drives at most: ./recovery-follow-ups.ts).
  */
 export async function scheduledReconcilerRun(
-  deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps & ApprovalResumeDeps & RunbookCheckDeps,
+  deps: RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps & ApprovalResumeDeps & RunbookCheckDeps & RecoveryFollowUpPassDeps,
   options: ScheduledRunOptions,
 ): Promise<ScheduledRunResult> {
   const redriven = await reconcile(deps, options);
@@ -563,12 +566,14 @@ export async function scheduledReconcilerRun(
   const pendingVotes = await finishPendingVotes(deps, { maxPerRun: options.maxPendingVotesPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
   const recoveryComments = await postDeferredRecoveryComments(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
   const runbookChecks = await pageRunbooksThatDidNotFix(deps, { maxPerRun: options.maxPerRun, lookbackHours: options.lookbackHours });
-  return { ...redriven, approvalResumes, digests, reactions, pendingVotes, recoveryComments, runbookChecks };
+  const recoveryFollowUps = await finishRecoveryFollowUps(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
+  return { ...redriven, approvalResumes, digests, reactions, pendingVotes, recoveryComments, runbookChecks, recoveryFollowUps };
 }
 
 /**
  * The error a scheduled run ends with when it left work undone: incidents it could not re-drive, recorded `/guard`
- * decisions it could not resume (or list), digests it could not send, runbook checks whose page did not go out. Logged
+ * decisions it could not resume (or list), digests it could not send, runbook checks whose page did not go out, the
+ * follow-ups of recoveries no delivery finished that failed again (the incident stays without them). Logged
  * warnings alone reach nobody; a
  * reconciler that keeps failing leaves accepted failures un-notified, and approved executions waiting.
  * Null when the run did all it found to do. A late read of reactions that failed is not such work: it waits for the
@@ -579,14 +584,16 @@ export function incompleteRunError(
     digests: Pick<DigestResult, 'failed'>;
     approvalResumes: Pick<ApprovalResumeResult, 'failed' | 'abandoned' | 'unlisted'>;
     runbookChecks?: Pick<RunbookCheckResult, 'failed'>;
+    recoveryFollowUps?: Pick<RecoveryFollowUpResult, 'failed'>;
   },
 ): ReconcileIncompleteError | null {
   const { failed } = result;
   const digestsFailed = result.digests.failed;
   const checksFailed = result.runbookChecks?.failed ?? [];
+  const followUpsFailed = result.recoveryFollowUps?.failed ?? [];
   const resumes = result.approvalResumes;
   const resumesFailed = [...resumes.failed, ...resumes.abandoned];
-  if (failed.length === 0 && digestsFailed.length === 0 && resumesFailed.length === 0 && resumes.unlisted === null && checksFailed.length === 0) return null;
+  if (failed.length === 0 && digestsFailed.length === 0 && resumesFailed.length === 0 && resumes.unlisted === null && checksFailed.length === 0 && followUpsFailed.length === 0) return null;
   const list = (ids: string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;
   const parts = [
     ...(failed.length > 0 ? [`${failed.length} re-drive(s) failed (${list(failed)})`] : []),
@@ -594,6 +601,7 @@ export function incompleteRunError(
     ...(resumes.unlisted !== null ? ['the approvals to resume could not be listed'] : []),
     ...(digestsFailed.length > 0 ? [`${digestsFailed.length} digest(s) failed`] : []),
     ...(checksFailed.length > 0 ? [`${checksFailed.length} runbook check(s) failed (${list(checksFailed)})`] : []),
+    ...(followUpsFailed.length > 0 ? [`${followUpsFailed.length} recovery follow-up(s) failed (${list(followUpsFailed)})`] : []),
   ];
   return new ReconcileIncompleteError(`reconciler run incomplete: ${parts.join('; ')}; see the warnings of this run`);
 }

@@ -35,6 +35,7 @@ import type { LateReactionDeps } from '../reconcile/late-reactions.js';
 import type { RecoveryCommentDeps } from '../reconcile/recovery-comments.js';
 import type { ApprovalResumeDeps } from '../reconcile/approval-resumes.js';
 import type { RunbookCheckDeps } from '../reconcile/runbook-checks.js';
+import type { RecoveryFollowUpPassDeps } from '../reconcile/recovery-follow-ups.js';
 import { type ReactionReads, createReactionReads } from '../stores/reaction-reads.js';
 import { type DeferredRecoveryComments, createDeferredRecoveryComments } from '../stores/deferred-comments.js';
 import { type RecoveryTargets, createRecoveryTargets as createRecoveryTargetsStore } from '../stores/recovery-targets.js';
@@ -54,7 +55,7 @@ import { type IncidentRecords, createIncidentRecords, createIncidentStore, creat
 import { createGreenRunNotes } from '../stores/green-run-notes.js';
 import type { GateDeps } from '../baselines/evaluate.js';
 import { createBaselineStore } from '../baselines/store.js';
-import { type Learning, createLearning } from '../knowledge/learning.js';
+import { type Learning, type RecoveryOutcomes, createLearning, createRecoveryOutcomes } from '../knowledge/learning.js';
 import { type Votes, createVotes } from '../knowledge/votes.js';
 import { createFixVerdicts } from '../knowledge/fix-verdict.js';
 import { createEntryFeedback, createKnowledgeStore } from '../knowledge/store.js';
@@ -419,13 +420,16 @@ export function createRedriveDeps(config: Config, logger: StepLogger): RedriveDe
  * late reads of reactions: GitHub read-only (opened on the first read a run makes, so a credential that cannot be read
  * leaves those reads for a later run, not the re-drives undone) and the votes they record; and the recovery comments
  * the write budget refused, written with GitHub's write access and its budget (opened likewise, on the first to write);
- * and the `/guard` decisions recorded but not resumed: Step Functions' task responses and the approval index.
+ * and the `/guard` decisions recorded but not resumed: Step Functions' task responses and the approval index; and the
+ * follow-ups of recoveries no delivery finished: their noted targets, learning's outcome counters and the circuit
+ * breaker's, as record-outcome has them.
  */
 export function createReconcilerDeps(
   config: Config,
   logger: StepLogger,
-): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps & ApprovalResumeDeps & RunbookCheckDeps {
+): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps & ApprovalResumeDeps & RunbookCheckDeps & RecoveryFollowUpPassDeps {
   const github = openedWhenNeeded(() => createGitHubReader(config));
+  const votes = createVoteDeps(config, logger);
   return {
     ...createRedriveDeps(config, logger),
     metrics: createMetrics(config),
@@ -435,7 +439,7 @@ export function createReconcilerDeps(
     policyFile: policyFileOf(config),
     reactionReads: createLateReactionReads(config),
     github,
-    votes: createVoteDeps(config, logger),
+    votes,
     deferredComments: createDeferredComments(config),
     runbookChecks: createRunbookChecks(config),
     githubWriter: openedWhenNeeded(() => createGitHub(config)),
@@ -443,6 +447,9 @@ export function createReconcilerDeps(
     approvals: createApprovals(config),
     tasks: createTaskControl(config),
     answers: createCommandAnswers(config),
+    recoveryTargets: createRecoveryTargets(config),
+    learning: { ...votes, ...createRecoveryOutcomeCounts(config) },
+    guards: createGuards(config),
   };
 }
 
@@ -554,6 +561,24 @@ export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
   // The baseline store alone: the learning loop around it (knowledge base, votes, experiments) is never used here.
   const baselines = createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE });
   return { baselines, config, clock: () => new Date(), github: openedWhenNeeded(() => createGitHubReader(config)), logger, metrics: createMetrics(config) };
+}
+
+/**
+ * A recovery's outcome for learning alone (knowledge entry, fix record, repository metrics, experiment), counted once
+ * per incident: the reconciler's backstop counts what a recovery no delivery finished left uncounted.
+ */
+function createRecoveryOutcomeCounts(config: Config): RecoveryOutcomes {
+  const client = documentClientFor(config);
+  const knowledge = createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE });
+  return createRecoveryOutcomes({
+    client,
+    tables: { incidents: config.INCIDENTS_TABLE },
+    clock: () => new Date(),
+    knowledge,
+    verdicts: createFixVerdicts({ client, tableName: config.INCIDENTS_TABLE, knowledge }),
+    experiments: createExperimentStore({ client, tableName: config.EXPERIMENTS_TABLE }),
+    baselines: createBaselineStore({ client, tableName: config.BASELINES_TABLE }),
+  });
 }
 
 /** Rate-limit and circuit-breaker counters (in the incidents table). */

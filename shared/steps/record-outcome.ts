@@ -1,20 +1,15 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
-import type { HistoryEntry, Incident, NotificationRecord } from '../domain/incident.js';
+import type { Incident } from '../domain/incident.js';
 import { runbookUnverified } from '../domain/handoff.js';
 import { type ForkCheckReach, greenAttemptNotLater, greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope, githubForkCheckScope } from '../domain/trigger.js';
-import { RetryableError, ValidationError, errorMessage, isRetryable } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { firstIssue } from '../validation.js';
-import { readReactionFeedback } from '../knowledge/reactions.js';
-import { recoveryCommentWritten, writeRecoveryComment } from '../notify/recovery-comment.js';
-import type { GitHubPort, RerunLedger } from '../ports.js';
+import { type RecoveryFollowUpDeps, followUpRecovery, followedUp, resolvedByRecovery, unlessTransient } from '../outcome/recovery-follow-ups.js';
+import type { RerunLedger } from '../ports.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
-import { type GuardStore, recordActionOutcome } from '../remediation/guard-store.js';
-import { type ApprovalIndex, withdrawProposal } from '../remediation/approvals.js';
-import type { DeferredRecoveryComments } from '../stores/deferred-comments.js';
-import type { RecoveryTargets } from '../stores/recovery-targets.js';
-import type { ReactionReads } from '../stores/reaction-reads.js';
+import type { RecoveryKey, RecoveryTargets } from '../stores/recovery-targets.js';
 import type { StepDeps } from './deps.js';
 
 /** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
@@ -30,63 +25,18 @@ const SHARED_FORK_SCOPE_READ = 100;
  */
 const PULL_REQUEST_READ = 100;
 
-/** The history entry that says a recovery's follow-ups are done: its redelivery has nothing left to do for it. */
-const FOLLOWED_UP = 'recovery_followed_up';
-
 export interface RecoveryResult {
   resolved: string[];
 }
 
 type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
-  Partial<Pick<StepDeps, 'learning' | 'metrics'>> & { guards?: GuardStore; deferredComments?: DeferredRecoveryComments;
+  Partial<Pick<StepDeps, 'learning' | 'metrics'>> & RecoveryFollowUpDeps & {
     greenRuns?: Pick<StepDeps['greenRuns'], 'noteGreenRun'>;
-    /** The reconciler's late reads of reactions: a read GitHub failed for now is left to it. */
-    reactionReads?: Pick<ReactionReads, 'schedule'>;
     /** The cap on automatic re-runs per commit: a re-run of ours that ended green gives its slot back. */
     reruns?: Pick<RerunLedger, 'release'>;
     /** What each recovery set out to resolve: its redelivery does the follow-ups of those an earlier delivery resolved. */
     recoveryTargets?: RecoveryTargets;
-    /** The pull requests' proposals waiting for approval: a recovered failure's is withdrawn. */
-    approvals?: Pick<ApprovalIndex, 'take'>;
   };
-
-/**
- * What a follow-up of the recovery does when it fails. A transient failure (a DynamoDB throttle, a timeout:
- * `isRetryable`) fails the recovery, which is delivered again and does its follow-ups again (each is claimed and
- * its counts marked, so none counts twice) — as often as the delivery is retried (Lambda's asynchronous invocation:
- * twice, then the dead-letter queue; the local queue the same). The incident is written resolved before them, so
- * after the last retry nothing but a redrive of the dead-lettered recovery (while its targets are kept, see
- * shared/stores/recovery-targets.ts) does them: no reconciler looks for a resolved incident without them, and the next
- * green run finds it no longer open. Any other failure would fail every delivery alike: it is logged, and the
- * recovery recorded.
- */
-function unlessTransient(what: string, incidentId: string, deps: OutcomeDeps) {
-  return (error: unknown) => {
-    if (isRetryable(error)) throw error;
-    deps.logger.warn(`could not record ${what}`, { incidentId, error: errorMessage(error) });
-  };
-}
-
-/**
- * The reactions on the PR comment, read as feedback before the comment is rewritten. A read GitHub failed for now
- * (5xx, rate limit, timeout) is left to the reconciler's late read of reactions (shared/reconcile/late-reactions.ts,
- * which tries it again less and less often, then gives it up): GitHub may be out for longer than the recovery's
- * deliveries are retried, and the recovery is recorded meanwhile. Due just after anything this recovery writes on
- * the comment, which the late read would otherwise take as a read since.
- */
-async function readReactionsOrDefer(resolved: Incident, github: GitHubPort | null, at: Date, deps: OutcomeDeps): Promise<void> {
-  try {
-    await readReactionFeedback(resolved, github, deps);
-  } catch (error) {
-    if (isRetryable(error) && deps.reactionReads) {
-      const dueAt = new Date(Math.max(deps.clock().getTime(), at.getTime()) + 1000).toISOString();
-      await deps.reactionReads.schedule({ incidentId: resolved.id, dueAt });
-      deps.logger.warn('could not read reactions on the Pipeline Guard comment; the reconciler reads them', { incidentId: resolved.id, error: errorMessage(error) });
-      return;
-    }
-    unlessTransient('the reactions on the Pipeline Guard comment', resolved.id, deps)(error);
-  }
-}
 
 /**
  * Resolves the incident, then does what follows a recovery: the circuit breaker's outcome, learning's, the withdrawal
@@ -97,8 +47,9 @@ async function readReactionsOrDefer(resolved: Incident, github: GitHubPort | nul
  * record does not keep and rewrote the PR comment to say "Fixed" (session 42). Null when another writer ended it first.
  *
  * Killed between the write and the follow-ups, the incident is no longer open: the recovery's redelivery finds it
- * among the targets its earlier delivery noted (see {@link resolvedByEarlierDelivery}) and does them then; each is
- * idempotent or claimed once per incident with its counts marked, so none counts twice.
+ * among the targets its earlier delivery noted (see {@link resolvedByEarlierDelivery}) and does them then, or, when no
+ * delivery comes back, the reconciler's backstop does (shared/reconcile/recovery-follow-ups.ts); each is idempotent or
+ * claimed once per incident with its counts marked, so none counts twice.
  */
 async function resolveIncident(
   incident: Incident,
@@ -121,91 +72,30 @@ async function resolveIncident(
 }
 
 /**
- * What follows a recovery written resolved (`resolved`, as stored: its approval as it stands now, not as listed). A
- * follow-up that failed for now fails the recovery (see unlessTransient), whose redelivery does them again. A comment
- * the write budget refused (or GitHub put off), and a reading of the reactions GitHub failed, are scheduled for the
- * reconciler instead of dropped (shared/reconcile/recovery-comments.ts posts a comment once the incident is resolved).
- */
-async function followUpRecovery(resolved: Incident, at: Date, deps: OutcomeDeps, options: { updateComment?: boolean }): Promise<void> {
-  // The circuit breaker counts automatic actions that led to recovery (runbooks are counted when they finish), not
-  // on a run any outsider can cause again and again: they would hold it closed for the repository's own failures.
-  const action = resolved.decision?.applied ? resolved.decision.action : null;
-  if (deps.guards && (action === 'rerun_failed_jobs' || action === 'open_fix_pr')) {
-    await recordActionOutcome(deps.guards, resolved, true, `recovered:${resolved.id}`).catch(unlessTransient('the action outcome for the circuit breaker', resolved.id, deps));
-  }
-  if (deps.learning) {
-    // Knowledge, experiment and metrics counters: claimed once per incident and marked, so a redelivery counts what an
-    // earlier delivery left undone and nothing twice.
-    await deps.learning.onResolved(resolved).catch(unlessTransient('the outcome for learning', resolved.id, deps));
-  }
-  const history: HistoryEntry[] = [];
-  // Nobody should approve a fix for a failure that is green already: its proposal leaves the pull request's waiting
-  // ones, as a superseded failure's does (`withdrawProposal`), and its wait runs out unanswered, paging nobody. Read
-  // from the incident as the resolved write left it: a request that wrote the approval pending after the listing is
-  // withdrawn too.
-  if (deps.approvals && (await withdrawProposal(resolved, deps.approvals))) {
-    history.push({ at: deps.clock().toISOString(), event: 'approval_withdrawn', detail: 'recovered before anyone decided: its proposal takes no /guard command any more' });
-  }
-  const github = deps.github.forInstallation(resolved.installationId);
-  // Reactions left on the comment while the incident was open are feedback on it.
-  await readReactionsOrDefer(resolved, github, at, deps);
-  const comment = (options.updateComment ?? true) && github && !recoveryCommentWritten(resolved) ? await rewriteComment(resolved, github, at, deps) : {};
-  history.push(...(comment.history ?? []), { at: deps.clock().toISOString(), event: FOLLOWED_UP, detail: 'circuit breaker, learning, proposal and PR comment done' });
-  await deps.incidents.record(resolved.id, {}, { history, ...(comment.notification ? { notifications: [comment.notification] } : {}) });
-}
-
-/**
  * The incidents an earlier delivery of this recovery wrote resolved: `unfinished`, those whose follow-ups it did not
  * record done (it was killed between the two, or a follow-up failed for now), and `done`, those it finished (whose PR
- * comment an older unfinished one must not rewrite). This delivery's `targets` are noted first, with the recovery's
- * key, and the earlier deliveries' come back. Only those this very recovery resolved (`resolvedHere`) count: another
- * writer's ending has no follow-ups of this recovery. Without `recoveryTargets`, none.
+ * comment an older unfinished one must not rewrite). This delivery's `targets` are noted first, under the recovery's
+ * key, and the earlier deliveries' come back. Only those this very recovery resolved count (`resolvedByRecovery`):
+ * another writer's ending has no follow-ups of this recovery. `noted`: whether the recovery has a targets entry, which
+ * it deletes once its follow-ups are all done (the reconciler's backstop does them for one it keeps). Without
+ * `recoveryTargets`, none.
  */
 async function resolvedByEarlierDelivery(
-  recoveryKey: string,
+  recovery: RecoveryKey,
   targets: Incident[],
-  resolvedHere: (incident: Incident) => boolean,
   deps: OutcomeDeps,
-): Promise<{ unfinished: Incident[]; done: Incident[] }> {
-  const found = { unfinished: [] as Incident[], done: [] as Incident[] };
+): Promise<{ unfinished: Incident[]; done: Incident[]; noted: boolean }> {
+  const found = { unfinished: [] as Incident[], done: [] as Incident[], noted: false };
   if (!deps.recoveryTargets) return found;
   const listed = new Set(targets.map((incident) => incident.id));
-  const earlier = (await deps.recoveryTargets.note(recoveryKey, [...listed])).filter((id) => !listed.has(id)).slice(0, MAX_RESOLVED_PER_EVENT);
+  const noted = await deps.recoveryTargets.note(recovery, [...listed]);
+  found.noted = listed.size > 0 || noted.length > 0;
+  const earlier = noted.filter((id) => !listed.has(id)).slice(0, MAX_RESOLVED_PER_EVENT);
   for (const id of earlier) {
     const incident = await deps.incidents.get(id);
-    if (incident?.status === 'resolved' && resolvedHere(incident)) (followedUp(incident) ? found.done : found.unfinished).push(incident);
+    if (incident && resolvedByRecovery(incident, recovery)) (followedUp(incident) ? found.done : found.unfinished).push(incident);
   }
   return found;
-}
-
-/** Whether the follow-ups of the incident's recovery were recorded done (see followUpRecovery); it is resolved once. */
-function followedUp(incident: Incident): boolean {
-  return incident.history.some((entry) => entry.event === FOLLOWED_UP);
-}
-
-/**
- * The recovery's rewrite of the PR comment: the notification recording it, or, when the write budget refused it or
- * GitHub failed for now, the history entry saying it waits for the reconciler (scheduled here). Refused for good, it
- * is logged: the recovery itself is recorded all the same.
- */
-async function rewriteComment(
-  resolved: Incident,
-  github: GitHubPort,
-  at: Date,
-  deps: OutcomeDeps,
-): Promise<{ notification?: NotificationRecord; history?: HistoryEntry[] }> {
-  try {
-    const notification = await writeRecoveryComment(resolved, github, at, deps);
-    return notification ? { notification } : {};
-  } catch (error) {
-    if (error instanceof RetryableError && deps.deferredComments) {
-      const now = deps.clock().toISOString();
-      await deps.deferredComments.schedule({ incidentId: resolved.id, dueAt: now });
-      return { history: [{ at: now, event: 'recovery_comment_deferred', detail: `the PR comment waits for the reconciler: ${errorMessage(error).slice(0, 300)}` }] };
-    }
-    deps.logger.warn('could not update the PR comment after recovery', { incidentId: resolved.id, error: errorMessage(error) });
-    return {};
-  }
 }
 
 export interface WorkflowRecovery {
@@ -306,12 +196,8 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
   const open = await openIncidentsFor(recovery, deps);
   const targets = open.filter((incident) => !greenAttemptNotLater(incident, recovery) && !greenRunLeavesOpen(incident, recovery));
   const at = recovery.completedAt.toISOString();
-  const earlier = await resolvedByEarlierDelivery(
-    `${recovery.scope}\n${recovery.resolvedBy}\n${at}`,
-    targets,
-    (incident) => incident.resolvedBy === recovery.resolvedBy && incident.resolvedAt === at,
-    deps,
-  );
+  const recoveryKey: RecoveryKey = { scope: recovery.scope, resolvedBy: recovery.resolvedBy, at };
+  const earlier = await resolvedByEarlierDelivery(recoveryKey, targets, deps);
   const finished = new Set(earlier.done.map((incident) => incident.id));
   const resolved: string[] = [];
   const commented = new Set<string>();
@@ -338,6 +224,8 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
     await freeRerunSlotOfGreenRerun(incident, recovery, deps);
     if (await resolveIncident(incident, recovery.resolvedBy, recovery.completedAt, deps, {}, { updateComment })) resolved.push(incident.id);
   }
+  // Every follow-up is done (or failed for good, logged): the reconciler's backstop has nothing left of this recovery.
+  if (earlier.noted) await deps.recoveryTargets?.finished(recoveryKey);
   return { resolved };
 }
 
@@ -345,7 +233,8 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
  * A green run queued by ingest (shared/domain/recovery.ts), delivered by Lambda's asynchronous invocation or the
  * local store queue: at least once, so recording it twice must change nothing, and it does not (a resolved
  * incident is not open any more, and the learning counters are claimed once per incident). A delivery cut short
- * leaves whatever it had not finished for the next one: open, or resolved among its targets (see resolveIncident).
+ * leaves whatever it had not finished for the next one: open, or resolved among its targets (see resolveIncident), which
+ * the reconciler finishes when no next one comes.
  */
 export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps): Promise<RecoveryResult> {
   const parsed = workflowRecoveryMessageSchema.safeParse(message);
@@ -389,15 +278,11 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
   }
   const open = await deps.incidents.listOpenInScope(alarmScope(arn), MAX_RESOLVED_PER_EVENT);
   const resolvedBy = `alarm ${alarmEvent.detail.state.value}`;
-  // Only an event with its own time is the same recovery on each delivery; one resolved "as of now" is not.
-  const { unfinished } = at
-    ? await resolvedByEarlierDelivery(
-        `${alarmScope(arn)}\n${resolvedBy}\n${at.toISOString()}`,
-        open.filter((incident) => !alarmOkLeavesOpen(incident, at)),
-        (incident) => incident.resolvedAt === at.toISOString() && (incident.resolvedBy ?? '').startsWith(resolvedBy),
-        deps,
-      )
-    : { unfinished: [] };
+  // Only an event with its own time is the same recovery on each delivery and has targets; one resolved "as of now"
+  // has none, so neither a redelivery nor the reconciler's backstop finds it (CloudWatch's events carry their time).
+  const recoveryKey: RecoveryKey | null = at ? { scope: alarmScope(arn), resolvedBy, at: at.toISOString() } : null;
+  const { unfinished, noted } =
+    at && recoveryKey ? await resolvedByEarlierDelivery(recoveryKey, open.filter((incident) => !alarmOkLeavesOpen(incident, at)), deps) : { unfinished: [], noted: false };
   const resolved: string[] = [];
   for (const incident of unfinished) {
     // Resolved by an earlier delivery of this OK, which did not get to its follow-ups.
@@ -418,5 +303,6 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
     const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied && runbookUnverified(incident) === null;
     if (await resolveIncident(incident, `${resolvedBy}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {})) resolved.push(incident.id);
   }
+  if (recoveryKey && noted) await deps.recoveryTargets?.finished(recoveryKey);
   return { resolved };
 }

@@ -1,8 +1,8 @@
 /**
  * A time-bucketed index of work due at a time, kept in a table that has no secondary index for it: an entry
  * `<prefix><day it is due>` / `<due time>#<id>`, which the reconciler queries for the days of its look-back (entries due
- * by now, oldest first). The escalation ledger's digests, the late reads of reactions, the pending vote changes
- * and the recovery comments the write budget refused use it.
+ * by now, oldest first). The escalation ledger's digests, the late reads of reactions, the pending vote changes, the
+ * recovery comments the write budget refused and the targets of recoveries not yet followed up use it.
  *
  * Read oldest first and bounded per run, an entry whose work fails every time would stay at the head and, with as
  * many others, hold back every entry behind it: a caller that failed on one moves it later ({@link DueIndex.move}),
@@ -36,9 +36,14 @@ export interface DueIndex {
 
 const DAY_MS = 86_400_000;
 
+/** Where the entry of index `prefix` is kept: for a store that writes its entries itself (with more than {@link DueIndex.put}). */
+export function dueIndexKey(prefix: string, entry: DueKey): { pk: string; sk: string } {
+  return { pk: `${prefix}${entry.dueAt.slice(0, 10)}`, sk: `${entry.dueAt}#${entry.id}` };
+}
+
 export function createDueIndex(options: { client: DynamoDBDocumentClient; tableName: string; prefix: string }): DueIndex {
   const { client, tableName, prefix } = options;
-  const key = (entry: DueKey) => ({ pk: `${prefix}${entry.dueAt.slice(0, 10)}`, sk: `${entry.dueAt}#${entry.id}` });
+  const key = (entry: DueKey) => dueIndexKey(prefix, entry);
   const put = async (entry: DueKey, attributes: Record<string, unknown>, ttlSeconds: number) => {
     await client.send(
       new PutCommand({ TableName: tableName, Item: { ...key(entry), ...attributes, dueAt: entry.dueAt, expiresAt: Math.floor(Date.parse(entry.dueAt) / 1000) + ttlSeconds } }),

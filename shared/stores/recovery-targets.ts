@@ -1,31 +1,63 @@
 /**
  * The incidents each recovery (a green run, an alarm's OK) set out to resolve, kept in the incidents table beside them
- * (one item `RECOVERY#<hash of the recovery>`, in no index) for the recovery's next delivery. The outcome recorder
- * writes an incident resolved first, with a conditional write that decides whether this recovery's ending stands, and
- * does the follow-ups (circuit breaker, learning, the PR comment) only then (shared/steps/record-outcome.ts). Killed
- * between the two, the incident is no longer open, so the redelivery would not find it among the scope's open ones:
- * it finds it here. Its own module, built only for the outcome recorder.
+ * for the recovery's next delivery and for the reconciler. The outcome recorder writes an incident resolved first,
+ * with a conditional write that decides whether this recovery's ending stands, and does the follow-ups (circuit
+ * breaker, learning, the PR comment) only then (shared/steps/record-outcome.ts). Killed between the two, the incident is
+ * no longer open, so the redelivery would not find it among the scope's open ones: it finds it here.
+ *
+ * The item is a due entry (shared/stores/due-index.ts) `RECOVERYTARGETS#<day of the recovery>` / `<time of the
+ * recovery>#<hash of the recovery>`: every delivery of one recovery computes the same key, and the reconciler lists
+ * the entries of its look-back. The recovery deletes it once all its follow-ups are done, so an entry still there some
+ * minutes after its last note is a recovery whose deliveries all stopped short (killed, or retried until they went to
+ * the dead-letter queue): the reconciler does the follow-ups left (shared/reconcile/recovery-follow-ups.ts). Noting
+ * the targets was one write already; the backstop adds none per incident, and one delete per recovery.
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
+import { type DueKey, createDueIndex, dueIndexKey } from './due-index.js';
+
+const PREFIX = 'RECOVERYTARGETS#';
 
 /**
- * Longer than any redelivery: Lambda retries an asynchronous invocation for up to 6 hours, and the local queue delivers
- * again at the next start.
+ * Longer than the dead-letter queue keeps a recovery (14 days): one redriven from it on its last day still finds what
+ * its earlier deliveries resolved. Counted from the last note, so from the last delivery.
  */
-const TARGETS_TTL_SECONDS = 7 * 86_400;
+const TARGETS_TTL_SECONDS = 15 * 86_400;
+
+/** One recovery, the same on each of its deliveries: its scope, the name it resolves by, its time (ISO). */
+export interface RecoveryKey {
+  scope: string;
+  resolvedBy: string;
+  at: string;
+}
+
+/** A recovery whose follow-ups were not all recorded done: what it noted, and when it last did. */
+export interface UnfinishedRecovery extends RecoveryKey {
+  incidentIds: string[];
+  notedAt: string;
+}
 
 export interface RecoveryTargets {
   /**
-   * Adds `incidentIds` to the targets of `recovery` (a key naming one recovery, the same on each of its deliveries)
-   * and returns the targets its earlier deliveries noted: one write (a read when there is nothing to add).
+   * Adds `incidentIds` to the targets of `recovery` and returns the targets its earlier deliveries noted: one write (a
+   * read when there is nothing to add).
    */
-  note(recovery: string, incidentIds: readonly string[]): Promise<string[]>;
+  note(recovery: RecoveryKey, incidentIds: readonly string[]): Promise<string[]>;
+  /** The recovery's follow-ups are all done: its entry goes (a later delivery notes it anew if it finds any open). */
+  finished(recovery: RecoveryKey): Promise<void>;
+  /** Recoveries last noted at or before `notedBefore` and not finished, in the look-back, oldest first, at most `limit`. */
+  unfinished(now: Date, options: { notedBefore: Date; limit: number; lookbackHours: number }): Promise<UnfinishedRecovery[]>;
 }
 
-/** The item holding one recovery's targets; the key is hashed (a scope is up to 1,000 characters). */
-export function recoveryTargetsKey(recovery: string): { pk: string; sk: string } {
-  return { pk: `RECOVERY#${createHash('sha256').update(recovery).digest('hex').slice(0, 40)}`, sk: 'TARGETS' };
+/** Where the recovery's targets are; the recovery is hashed (a scope is up to 1,000 characters). */
+function entryOf(recovery: RecoveryKey): DueKey {
+  const id = createHash('sha256').update(`${recovery.scope}\n${recovery.resolvedBy}\n${recovery.at}`).digest('hex').slice(0, 40);
+  return { id, dueAt: recovery.at };
+}
+
+/** The item holding one recovery's targets. */
+export function recoveryTargetsKey(recovery: RecoveryKey): { pk: string; sk: string } {
+  return dueIndexKey(PREFIX, entryOf(recovery));
 }
 
 function idsOf(item: Record<string, unknown> | undefined): string[] {
@@ -35,22 +67,38 @@ function idsOf(item: Record<string, unknown> | undefined): string[] {
 export function createRecoveryTargets(options: { client: DynamoDBDocumentClient; tableName: string; clock?: () => Date }): RecoveryTargets {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
+  const index = createDueIndex({ client, tableName, prefix: PREFIX });
   return {
     async note(recovery, incidentIds) {
       const key = recoveryTargetsKey(recovery);
       if (incidentIds.length === 0) return idsOf((await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item);
+      const now = clock();
       const response = await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: key,
-          UpdateExpression: 'ADD #incidents :ids SET #expiresAt = :expiresAt',
-          ExpressionAttributeNames: { '#incidents': 'incidents', '#expiresAt': 'expiresAt' },
-          ExpressionAttributeValues: { ':ids': new Set(incidentIds), ':expiresAt': Math.floor(clock().getTime() / 1000) + TARGETS_TTL_SECONDS },
+          UpdateExpression: 'ADD #incidents :ids SET #scope = :scope, #resolvedBy = :resolvedBy, #at = :at, #notedAt = :notedAt, #expiresAt = :expiresAt',
+          ExpressionAttributeNames: { '#incidents': 'incidents', '#scope': 'scope', '#resolvedBy': 'resolvedBy', '#at': 'dueAt', '#notedAt': 'notedAt', '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: {
+            ':ids': new Set(incidentIds),
+            ':scope': recovery.scope,
+            ':resolvedBy': recovery.resolvedBy,
+            ':at': recovery.at,
+            ':notedAt': now.toISOString(),
+            ':expiresAt': Math.floor(now.getTime() / 1000) + TARGETS_TTL_SECONDS,
+          },
           // The item as it was: what the earlier deliveries noted.
           ReturnValues: 'ALL_OLD',
         }),
       );
       return idsOf(response.Attributes);
+    },
+    finished: (recovery) => index.drop(entryOf(recovery)),
+    async unfinished(now, { notedBefore, limit, lookbackHours }) {
+      const before = notedBefore.toISOString();
+      return (await index.due(now, { limit, lookbackHours }))
+        .filter((item) => typeof item.notedAt === 'string' && item.notedAt <= before)
+        .map((item) => ({ scope: String(item.scope), resolvedBy: String(item.resolvedBy), at: String(item.dueAt), incidentIds: idsOf(item), notedAt: String(item.notedAt) }));
     },
   };
 }

@@ -6,25 +6,47 @@ import { scratchStoreForFile } from '../support/harness.js';
 const scratch = scratchStoreForFile('guard-recovery-targets');
 
 describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
-  it('returns what the earlier deliveries of the same recovery noted, and keeps every one of them', async () => {
+  it('returns what the earlier deliveries of the same recovery noted, and keeps every one of them past the dead-letter queue', async () => {
     // Prepare
     const at = new Date('2026-11-20T10:00:00Z');
     const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => at });
-    const recovery = 'acme/app|main|CI\nrun 42\n2026-11-20T09:59:00.000Z';
+    const recovery = { scope: 'acme/app|main|CI', resolvedBy: 'run 42', at: '2026-11-20T09:59:00.000Z' };
 
     // Act: three deliveries of one recovery, and another recovery
     const first = await targets.note(recovery, ['gh-1-41-1', 'gh-1-40-1']);
     const second = await targets.note(recovery, []);
     const third = await targets.note(recovery, ['gh-1-39-1']);
-    const other = await targets.note('acme/app|main|CI\nrun 43\n2026-11-20T10:05:00.000Z', []);
+    const other = await targets.note({ ...recovery, resolvedBy: 'run 43', at: '2026-11-20T10:05:00.000Z' }, []);
 
-    // Assert
+    // Assert: kept a day longer than the dead-letter queue keeps the recovery (14 days)
     expect(first).toEqual([]);
     expect(second.sort()).toEqual(['gh-1-40-1', 'gh-1-41-1']);
     expect(third.sort()).toEqual(['gh-1-40-1', 'gh-1-41-1']);
     expect(other).toEqual([]);
     const stored = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: recoveryTargetsKey(recovery), ConsistentRead: true }))).Item;
     expect([...(stored?.incidents as Set<string>)].sort()).toEqual(['gh-1-39-1', 'gh-1-40-1', 'gh-1-41-1']);
-    expect(stored?.expiresAt).toBe(Math.floor(at.getTime() / 1000) + 7 * 86_400);
+    expect(stored?.expiresAt).toBe(Math.floor(at.getTime() / 1000) + 15 * 86_400);
+  });
+
+  it('lists the recoveries not finished some time after their last note, and forgets a finished one', async () => {
+    // Prepare: three recoveries of one day, noted at 11:00, 11:20 and 11:30
+    let now = new Date('2026-11-21T11:00:00Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const stale = { scope: 'acme/app|main|CI', resolvedBy: 'run 50', at: '2026-11-21T10:58:00.000Z' };
+    const finished = { scope: 'acme/app|main|CI', resolvedBy: 'run 51', at: '2026-11-21T10:59:00.000Z' };
+    const fresh = { scope: 'acme/app|main|Lint', resolvedBy: 'alarm OK', at: '2026-11-21T11:19:00.000Z' };
+    await targets.note(stale, ['gh-1-49-1']);
+    await targets.note(finished, ['gh-1-48-1']);
+    now = new Date('2026-11-21T11:20:00Z');
+    await targets.note(fresh, ['al-1']);
+    now = new Date('2026-11-21T11:30:00Z');
+    await targets.note(finished, ['gh-1-47-1']);
+
+    // Act
+    await targets.finished(finished);
+    const listed = await targets.unfinished(now, { notedBefore: new Date('2026-11-21T11:15:00Z'), limit: 10, lookbackHours: 6 });
+
+    // Assert: only the recovery last noted before 11:15 and not finished (the other test's, a day older, is out of the look-back)
+    expect(listed).toEqual([{ ...stale, incidentIds: ['gh-1-49-1'], notedAt: '2026-11-21T11:00:00.000Z' }]);
   });
 });

@@ -65,3 +65,19 @@ export function incidentsKilledOnResolving(store: IncidentStore, id: string): In
     },
   };
 }
+
+/** `store`, killed once just after its write of `resolved` landed: the recovery dies before its follow-ups. */
+export function killedAfterResolving(store: IncidentStore): IncidentStore {
+  let killed = false;
+  return {
+    ...store,
+    async updateIfStatusMoves(...args: Parameters<IncidentStore['updateIfStatusMoves']>) {
+      const written = await store.updateIfStatusMoves(...args);
+      if (!killed && args[1].status === 'resolved') {
+        killed = true;
+        throw new SimulatedCrash('killed after resolved was written');
+      }
+      return written;
+    },
+  };
+}

@@ -19,7 +19,7 @@ import { WriteBudgetExhaustedError } from '../../shared/errors.js';
 import { rerunLedgerKey } from '../../shared/stores/rerun-ledger.js';
 import type { IncidentDue, IncidentDueList } from '../../shared/stores/due-index.js';
 import type { EpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
-import type { RecoveryTargets } from '../../shared/stores/recovery-targets.js';
+import type { RecoveryKey, RecoveryTargets, UnfinishedRecovery } from '../../shared/stores/recovery-targets.js';
 import { createMemoryGreenRunNotes, createMemoryStore } from './memory-store.js';
 
 /**
@@ -330,15 +330,35 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
   };
 }
 
-/** In-memory RecoveryTargets with the DynamoDB one's semantics (a set per recovery; each note returns the set as it was). */
-export function createMemoryRecoveryTargets(): RecoveryTargets & { sets: Map<string, Set<string>> } {
+/**
+ * In-memory RecoveryTargets with the DynamoDB one's semantics: a set per recovery; each note returns the set as it was
+ * and stamps the recovery noted now (`clock`); a finished recovery's set goes.
+ */
+export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()): RecoveryTargets & { sets: Map<string, Set<string>> } {
   const sets = new Map<string, Set<string>>();
+  const noted = new Map<string, UnfinishedRecovery>();
+  const keyOf = (recovery: RecoveryKey) => `${recovery.scope}\n${recovery.resolvedBy}\n${recovery.at}`;
   return {
     sets,
     async note(recovery, incidentIds) {
-      const before = [...(sets.get(recovery) ?? [])];
-      if (incidentIds.length > 0) sets.set(recovery, new Set([...before, ...incidentIds]));
+      const key = keyOf(recovery);
+      const before = [...(sets.get(key) ?? [])];
+      if (incidentIds.length > 0) {
+        sets.set(key, new Set([...before, ...incidentIds]));
+        noted.set(key, { scope: recovery.scope, resolvedBy: recovery.resolvedBy, at: recovery.at, incidentIds: [], notedAt: clock().toISOString() });
+      }
       return before;
+    },
+    async finished(recovery) {
+      sets.delete(keyOf(recovery));
+      noted.delete(keyOf(recovery));
+    },
+    async unfinished(now, { notedBefore, limit }) {
+      return [...noted.entries()]
+        .filter(([, entry]) => entry.at <= now.toISOString() && entry.notedAt <= notedBefore.toISOString())
+        .sort(([, a], [, b]) => a.at.localeCompare(b.at))
+        .slice(0, limit)
+        .map(([key, entry]) => ({ ...entry, incidentIds: [...(sets.get(key) ?? [])] }));
     },
   };
 }

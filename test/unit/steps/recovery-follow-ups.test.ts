@@ -7,7 +7,7 @@ import { recordAlarmRecovery, recordWorkflowRecovery } from '../../../shared/ste
 import { alarmScope } from '../../../shared/domain/trigger.js';
 import { loadAlarmEvent } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryApprovalIndex, createMemoryGuardStore, createMemoryRecoveryTargets } from '../../support/fakes.js';
-import { SimulatedCrash, diesOfCrash } from '../../support/failing-writes.js';
+import { SimulatedCrash, diesOfCrash, killedAfterResolving } from '../../support/failing-writes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 /**
@@ -15,22 +15,6 @@ import { createMemoryStore } from '../../support/memory-store.js';
  * PR comment). Killed between the two, the incident is no longer open: the recovery's redelivery finds it among the
  * targets its first delivery noted, and does them then, once.
  */
-/** The store, killed once just after its write of `resolved` landed. */
-function killedAfterResolving(store: IncidentStore): IncidentStore {
-  let killed = false;
-  return {
-    ...store,
-    async updateIfStatusMoves(...args: Parameters<IncidentStore['updateIfStatusMoves']>) {
-      const written = await store.updateIfStatusMoves(...args);
-      if (!killed && args[1].status === 'resolved') {
-        killed = true;
-        throw new SimulatedCrash('killed after resolved was written');
-      }
-      return written;
-    },
-  };
-}
-
 describe("a green run's recovery killed right after it wrote the incident resolved", () => {
   const scope = 'acme/app|main|CI';
   const at = new Date('2026-11-20T09:10:00Z');
@@ -59,7 +43,7 @@ describe("a green run's recovery killed right after it wrote the incident resolv
       incidents, recoveryTargets: targets, clock: () => at, github: staticGitHubClients(github.port), logger: silentLogger, guards,
       learning: { onResolved: async (resolved: Incident) => void learned.push(resolved.id) },
     });
-    const targets = createMemoryRecoveryTargets();
+    const targets = createMemoryRecoveryTargets(() => at);
 
     // Act: killed once, then delivered again twice (Lambda's retries)
     const crashed = await diesOfCrash(recordWorkflowRecovery(recovery, deps(killedAfterResolving(store)) as never));
@@ -77,6 +61,8 @@ describe("a green run's recovery killed right after it wrote the incident resolv
     expect(learned).toEqual([incident.id]);
     expect(guards.outcomes).toEqual([true]);
     expect(stored?.history.map((entry) => entry.event).filter((event) => event === 'resolved' || event === 'recovery_followed_up')).toEqual(['resolved', 'recovery_followed_up']);
+    // Finished: nothing is left for the reconciler's backstop
+    expect(await targets.unfinished(new Date('2026-11-21T09:00:00Z'), { notedBefore: new Date('2026-11-21T09:00:00Z'), limit: 10, lookbackHours: 48 })).toEqual([]);
   });
 });
 

@@ -1,0 +1,99 @@
+/**
+ * The backstop of a recovery's follow-ups. A recovery writes its incidents resolved first and does the follow-ups
+ * after (shared/steps/record-outcome.ts); killed between the two, only its redelivery finds them, from the targets it
+ * noted (shared/stores/recovery-targets.ts). In AWS the recovery is retried twice, then dead-lettered (the operator is
+ * paged, and may redrive it within 14 days); locally an alarm's OK is one HTTP call that nothing delivers again. So the
+ * reconciler takes the recoveries whose targets entry is still there `afterMinutes` after their last note (a recovery
+ * deletes it once its follow-ups are all done) and does what is left, with the function the recovery uses
+ * (shared/outcome/recovery-follow-ups.ts): the incidents that recovery wrote resolved and whose follow-ups are not
+ * recorded done. Each follow-up is claimed once per incident (learning, the circuit breaker) or idempotent, so a
+ * recovery delivered late as well counts nothing twice.
+ *
+ * The PR comment shows the newest incident of its pull request: a recovered incident's comment is rewritten only when
+ * no newer incident of the pull request has written it (a newer failure's ❌, or the "Fixed" of a newer one this
+ * recovery resolved, which is taken first). Once every incident is done the entry goes; one that failed stays, and
+ * the run reports it as work left undone (incompleteRunError), so that the reconciler's alarm sees follow-ups that keep
+ * failing. Bounded per run, oldest first.
+ */
+import type { Incident } from '../domain/incident.js';
+import { errorMessage } from '../errors.js';
+import { type RecoveryFollowUpDeps, followUpRecovery, followedUp, resolvedByRecovery } from '../outcome/recovery-follow-ups.js';
+import type { GitHubClients } from '../ports.js';
+import type { IncidentStore } from '../stores/incident-store.js';
+import type { RecoveryTargets, UnfinishedRecovery } from '../stores/recovery-targets.js';
+
+export interface RecoveryFollowUpPassDeps extends Omit<RecoveryFollowUpDeps, 'github'> {
+  recoveryTargets: Pick<RecoveryTargets, 'unfinished' | 'finished'>;
+  incidents: IncidentStore;
+  /** GitHub with the shared write budget, opened on the first follow-up a run does. */
+  githubWriter: () => Promise<GitHubClients>;
+}
+
+export interface RecoveryFollowUpResult {
+  /** Incidents whose follow-ups this run did. */
+  followedUp: string[];
+  /** Recoveries with nothing left to do, whose targets entry went. */
+  finished: number;
+  /** Recoveries (their name and time) whose follow-ups failed, or their listing: they stay, and the next run tries again. */
+  failed: string[];
+}
+
+/** How many of a pull request's other incidents are read to find a newer one that wrote its comment. */
+const PULL_REQUEST_READ = 50;
+
+/** Whether a newer incident of `incident`'s pull request has written its comment: then the comment is that one's. */
+async function newerIncidentLeadsComment(incident: Incident, incidents: IncidentStore): Promise<boolean> {
+  if (!incident.repository || !incident.pullRequest) return false;
+  const others = await incidents.listByPullRequest(incident.repository, incident.pullRequest, PULL_REQUEST_READ, { except: incident.id });
+  return others.some((other) => other.createdAt > incident.createdAt && other.notifications.some((n) => n.channel === 'github_comment' && typeof n.commentId === 'number'));
+}
+
+/** Does the follow-ups `recovery` left undone; the ids of the incidents it did them for. */
+async function finishRecovery(recovery: UnfinishedRecovery, deps: RecoveryFollowUpPassDeps, github: () => Promise<GitHubClients>): Promise<string[]> {
+  const done: string[] = [];
+  const resolved: Incident[] = [];
+  for (const id of recovery.incidentIds) {
+    const incident = await deps.incidents.get(id);
+    if (incident && resolvedByRecovery(incident, recovery)) resolved.push(incident);
+  }
+  // Newest first, as the recovery takes them: a newer incident's comment is written before an older one asks.
+  for (const incident of resolved.sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
+    if (followedUp(incident)) continue;
+    const updateComment = !(await newerIncidentLeadsComment(incident, deps.incidents));
+    await followUpRecovery(incident, new Date(recovery.at), { ...deps, github: await github() }, { updateComment });
+    done.push(incident.id);
+  }
+  return done;
+}
+
+export async function finishRecoveryFollowUps(
+  deps: RecoveryFollowUpPassDeps,
+  options: { maxPerRun: number; afterMinutes: number; lookbackHours: number },
+): Promise<RecoveryFollowUpResult> {
+  const result: RecoveryFollowUpResult = { followedUp: [], finished: 0, failed: [] };
+  const now = deps.clock();
+  let unfinished: UnfinishedRecovery[];
+  try {
+    const notedBefore = new Date(now.getTime() - options.afterMinutes * 60_000);
+    unfinished = await deps.recoveryTargets.unfinished(now, { notedBefore, limit: options.maxPerRun, lookbackHours: options.lookbackHours });
+  } catch (error) {
+    deps.logger.warn('the unfinished recoveries could not be listed; they wait for the next run', { error: errorMessage(error) });
+    result.failed.push('(the unfinished recoveries could not be listed)');
+    return result;
+  }
+  let github: GitHubClients | null = null;
+  const opened = async () => (github ??= await deps.githubWriter());
+  for (const recovery of unfinished) {
+    try {
+      result.followedUp.push(...(await finishRecovery(recovery, deps, opened)));
+      await deps.recoveryTargets.finished(recovery);
+      result.finished += 1;
+    } catch (error) {
+      // Left listed: the next run does what is still undone (each follow-up done already is recorded or claimed).
+      result.failed.push(`${recovery.resolvedBy} at ${recovery.at}`);
+      deps.logger.warn("a recovery's follow-ups failed; tried again on the next run", { resolvedBy: recovery.resolvedBy, at: recovery.at, error: errorMessage(error) });
+    }
+  }
+  if (result.followedUp.length > 0 || result.failed.length > 0) deps.logger.info('recovery follow-ups', { ...result });
+  return result;
+}
