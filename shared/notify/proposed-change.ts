@@ -1,4 +1,4 @@
-import { downloadsAndRuns } from '../analysis/dangerous-code.js';
+import { downloadsAndRuns } from '../analysis/downloads-and-runs.js';
 import { addedLines, shownLines } from '../analysis/patch.js';
 import type { Incident } from '../domain/incident.js';
 

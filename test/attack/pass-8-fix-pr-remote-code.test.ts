@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
-import { downloadsAndRuns } from '../../shared/analysis/dangerous-code.js';
+import { downloadsAndRuns } from '../../shared/analysis/downloads-and-runs.js';
 import { patchAdding } from '../support/patches.js';
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PATCH_LIMITS, checkPatch, validateAnalysis } from '../../../shared/analysis/index.js';
-import { downloadsAndRuns, languageSignals } from '../../../shared/analysis/dangerous-code.js';
+import { languageSignals } from '../../../shared/analysis/dangerous-code.js';
+import { downloadsAndRuns } from '../../../shared/analysis/downloads-and-runs.js';
 import { testFailureInput } from './fixtures.js';
 
 function gitDiff(path: string, options: { from?: string; body?: string[] } = {}): string {
