@@ -26,47 +26,80 @@ export function alarmDetails(trigger: AlarmTrigger): AlarmDetails {
   };
 }
 
-/** The incident fields of an alarm trigger: its details (reason and description redacted) and when it fired. */
-export function alarmIncidentFields(trigger: AlarmTrigger): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
+/**
+ * The incident fields of an alarm trigger handled at `now`: its details (reason and description redacted) and when it
+ * fired (see {@link stateChangedAtOf}); a stamp too far ahead of `now` to trust is kept in its history.
+ */
+export function alarmIncidentFields(trigger: AlarmTrigger, now: Date): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
   const alarm = alarmDetails(trigger);
-  const changed = stateChangedAtOf(trigger.event);
+  const changed = stateChangedAtOf(trigger.event, now);
   return {
     id: trigger.incidentId,
     source: 'cloudwatch',
-    alarm,
-    ...(changed ? { failedAt: changed.toISOString() } : {}),
+    alarm: changed?.aheadStamp ? { ...alarm, stampAhead: true } : alarm,
+    ...(changed ? { failedAt: changed.at.toISOString() } : {}),
+    ...(changed?.aheadStamp
+      ? { history: [{ at: now.toISOString(), event: 'received' }, { at: now.toISOString(), event: 'alarm_time_ahead', detail: aheadDetail(changed) }] }
+      : {}),
   };
 }
 
 /**
- * When the alarm changed state: `detail.state.timestamp` (CloudWatch's `2026-11-20T10:00:00.000+0000`), else the
- * event's `time`; null when neither reads as a time. Events of one alarm are ordered by this, never by arrival:
- * EventBridge retries a target for up to 2 hours, so an OK can arrive before the ALARM it ended, or again later.
+ * How far an alarm event's own time may be ahead of the clock handling it and still be trusted: CloudWatch's and
+ * Lambda's clocks differ by seconds, and a late event (EventBridge retries for up to 2 hours) has a past time.
  */
-export function stateChangedAtOf(event: AlarmEvent): Date | null {
+export const ALARM_CLOCK_SKEW_MS = 2 * 60_000;
+
+/** An alarm event's time as read by {@link stateChangedAtOf}. */
+export interface AlarmEventTime {
+  at: Date;
+  /** The event's own stamp, when it was more than ALARM_CLOCK_SKEW_MS ahead of the handling clock (`at` is that clock's time). */
+  aheadStamp?: string;
+}
+
+/** The history or log line of an alarm event read at the handling time because its stamp was ahead. */
+export function aheadDetail(time: AlarmEventTime): string {
+  return `the alarm event's time ${time.aheadStamp} was more than ${ALARM_CLOCK_SKEW_MS / 60_000} minutes ahead of the clock: read as ${time.at.toISOString()}, when it was handled`;
+}
+
+/**
+ * When the alarm changed state, as read at `now` (the handling clock): `detail.state.timestamp` (CloudWatch's
+ * `2026-11-20T10:00:00.000+0000`), else the event's `time`; null when neither reads as a time. Events of one alarm are
+ * ordered by this, never by arrival: EventBridge retries a target for up to 2 hours, so an OK can arrive before the
+ * ALARM it ended, or again later, with its past time. A time more than {@link ALARM_CLOCK_SKEW_MS} ahead of `now` is
+ * not trusted and reads as `now` (with `aheadStamp`): no real state change is in the future, while a stamp a day ahead
+ * (a hand-made event POSTed to the local runtime, a replay tool that restamps) ordered after every real event until
+ * then: an ALARM held the alarm's runbook claim past every real OK, an OK silenced every real ALARM (attack-42b G1, G3).
+ */
+export function stateChangedAtOf(event: AlarmEvent, now: Date): AlarmEventTime | null {
   for (const text of [event.detail.state.timestamp, event.time]) {
     const at = Date.parse(text);
-    if (!Number.isNaN(at)) return new Date(at);
+    if (Number.isNaN(at)) continue;
+    return at > now.getTime() + ALARM_CLOCK_SKEW_MS ? { at: new Date(now.getTime()), aheadStamp: text } : { at: new Date(at) };
   }
   return null;
 }
 
 /**
- * Whether an OK of the alarm at `okAt` ended this ALARM: it came at or after the ALARM's state change. Never when
- * either time is unknown (an ALARM whose time cannot be read is handled as it always was).
+ * Whether an OK of the alarm at `okAt` ended this ALARM, handled at `now`: it came at or after the ALARM's state change.
+ * Never when either time is unknown (an ALARM whose time cannot be read is handled as it always was).
  */
-export function alarmOverBy(event: AlarmEvent, okAt: Date | null): boolean {
-  const firedAt = stateChangedAtOf(event);
-  return firedAt !== null && okAt !== null && okAt.getTime() >= firedAt.getTime();
+export function alarmOverBy(event: AlarmEvent, okAt: Date | null, now: Date): boolean {
+  const firedAt = stateChangedAtOf(event, now);
+  return firedAt !== null && okAt !== null && okAt.getTime() >= firedAt.at.getTime();
 }
 
 /**
  * Why an OK at `okAt` does not end an open alarm incident, or null when it does: the incident's ALARM came after
  * it (a late or redelivered OK from before the alarm fired again), so it is a newer ALARM that OK knows nothing of.
  */
-export function alarmOkLeavesOpen(incident: Pick<Incident, 'failedAt' | 'createdAt'>, okAt: Date): string | null {
+export function alarmOkLeavesOpen(incident: Pick<Incident, 'failedAt' | 'createdAt' | 'alarm'>, okAt: Date): string | null {
   const firedAt = failureTimeOf(incident);
-  if (Number.isNaN(firedAt) || firedAt <= okAt.getTime()) return null;
+  // An ALARM whose stamp was ahead was read as the time it was handled, on a clock that agrees with CloudWatch's only
+  // within ALARM_CLOCK_SKEW_MS: an OK stamped less than that before is not known to be older, and ends it (else the
+  // alarm's real OK, a moment before, left it holding the runbook claim: attack-42b G1).
+  const allowance = incident.alarm?.stampAhead ? ALARM_CLOCK_SKEW_MS : 0;
+  if (Number.isNaN(firedAt) || firedAt - allowance <= okAt.getTime()) return null;
   return `the OK at ${okAt.toISOString()} is older than the alarm at ${new Date(firedAt).toISOString()}`;
 }
 

@@ -15,7 +15,7 @@ export function incidentFromTrigger(trigger: Trigger, now: Date): { incident: In
     case 'github_check':
       return { incident: newIncident(githubCheckIncidentFields(trigger), now), scope: githubCheckIncidentScope(trigger) };
     case 'cloudwatch':
-      return { incident: newIncident(alarmIncidentFields(trigger), now), scope: alarmIncidentScope(trigger) };
+      return { incident: newIncident(alarmIncidentFields(trigger, now), now), scope: alarmIncidentScope(trigger) };
   }
 }
 

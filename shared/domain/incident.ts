@@ -65,6 +65,11 @@ export interface AlarmDetails {
   previousState: string | null;
   reason: string;
   stateChangedAt: string;
+  /**
+   * `stateChangedAt` was more than ALARM_CLOCK_SKEW_MS ahead of the clock that handled the ALARM: not trusted, the
+   * incident's `failedAt` is when it was handled (shared/domain/alarm-incident.ts, `stateChangedAtOf`).
+   */
+  stampAhead?: true;
   metric: string | null;
   namespace: string | null;
   threshold: number | null;

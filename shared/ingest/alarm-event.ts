@@ -17,7 +17,7 @@ import {
   alarmTriggerFromEvent,
   jsonBytes,
 } from '../domain/trigger.js';
-import { alarmOverBy, recoveredAlarmFields, stateChangedAtOf } from '../domain/alarm-incident.js';
+import { aheadDetail, alarmOverBy, recoveredAlarmFields, stateChangedAtOf } from '../domain/alarm-incident.js';
 import { redactDeep } from '../logs/redact.js';
 import { redactWithin } from './redact-within.js';
 import { ValidationError } from '../errors.js';
@@ -150,9 +150,12 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   // The alarm's latest OK, read before the incident is written. An OK noted after this read is caught by
   // record-outcome (it lists the alarm's open incidents after noting the OK) or, if it got there before this
   // incident was written, by classify, which reads the OK again before anything acts.
-  const okAt = stateChangedAtOf(parsed.data) ? await deps.incidents.latestAlarmOk(alarmArnOf(parsed.data)) : null;
-  if (okAt && alarmOverBy(parsed.data, okAt)) return recordRecoveredAlarm(trigger, okAt, deps);
-  const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
+  const now = deps.clock();
+  const firedAt = stateChangedAtOf(parsed.data, now);
+  if (firedAt?.aheadStamp) deps.logger.warn('alarm time ahead of the clock: read as now', { alarm: parsed.data.detail.alarmName, detail: aheadDetail(firedAt) });
+  const okAt = firedAt ? await deps.incidents.latestAlarmOk(alarmArnOf(parsed.data)) : null;
+  if (okAt && alarmOverBy(parsed.data, okAt, now)) return recordRecoveredAlarm(trigger, okAt, now, deps);
+  const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, now);
   // As for a webhook: a start that fails leaves the recorded incident to the reconciler, which starts it or escalates
   // a refusal for good once. Thrown, it also went to Lambda's retries and dead-letter queue, whose alarm paged on top.
   const started = await startRecordedIncident(trigger.incidentId, { trigger, incidentStored: true }, deps);
@@ -174,8 +177,7 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
  * incident is written in its final state in one write (a crash cannot leave it open for the reconciler to re-drive).
  * A redelivery of an ALARM whose incident exists changes nothing, and re-drives nothing.
  */
-async function recordRecoveredAlarm(trigger: AlarmTrigger, okAt: Date, deps: AlarmIngestDeps): Promise<AlarmIngestResult> {
-  const now = deps.clock();
+async function recordRecoveredAlarm(trigger: AlarmTrigger, okAt: Date, now: Date, deps: AlarmIngestDeps): Promise<AlarmIngestResult> {
   const { incident, scope } = incidentFromTrigger(trigger, now);
   const { fields, history } = recoveredAlarmFields(incident, okAt, 'the pipeline started', now);
   const created = await deps.incidents.create({ ...incident, ...fields, history: [...incident.history, history] }, scope, trigger);

@@ -1,4 +1,4 @@
-import { OPEN_ALARM_INCIDENTS_READ, alarmEpisodeAfter } from '../domain/alarm-incident.js';
+import { ALARM_CLOCK_SKEW_MS, OPEN_ALARM_INCIDENTS_READ, alarmEpisodeAfter } from '../domain/alarm-incident.js';
 import type { Incident } from '../domain/incident.js';
 import { failureTimeOf, firedAtOf } from '../domain/recovery.js';
 import { alarmScope } from '../domain/trigger.js';
@@ -19,8 +19,6 @@ export type PageClaim =
  * groups, while a longer one delays the digest that names the grouped alarms.
  */
 export const ALARM_GROUP_MINUTES = 5;
-/** How far an alarm's own time may be ahead of the clock handling it (clocks differ by seconds) and still be grouped. */
-const ALARM_CLOCK_SKEW_MS = 2 * 60_000;
 /** How long before its group's start an alarm may have fired and still join it (its lead was handled first). */
 const ALARM_GROUP_EARLY_MS = 60_000;
 /**

@@ -284,7 +284,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
     // now, so the later stages act on nothing (remediation applies nothing to a resolved incident, notify pages
     // nobody for one); one the outcome recorder resolved already keeps the record it wrote.
     const okAt = await deps.incidents.latestAlarmOk(alarmArnOf(trigger.event));
-    const over = alarmOverBy(trigger.event, okAt) && (await deps.incidents.get(trigger.incidentId))?.status !== 'resolved';
+    const over = alarmOverBy(trigger.event, okAt, now) && (await deps.incidents.get(trigger.incidentId))?.status !== 'resolved';
     const recovered = over ? recoveredAlarmFields(incident, okAt as Date, 'classify', now) : null;
     await deps.incidents.record(
       trigger.incidentId,

@@ -1,5 +1,5 @@
 import { METRIC } from '../adapters/metric-names.js';
-import { alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
+import { aheadDetail, alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
 import type { Incident } from '../domain/incident.js';
 import { runbookUnverified } from '../domain/handoff.js';
 import { type ForkCheckReach, greenAttemptNotLater, greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
@@ -267,8 +267,11 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
   if (!parsed.success) throw new ValidationError(`not a CloudWatch Alarm State Change event: ${firstIssue(parsed.error)}`);
   const alarmEvent: AlarmEvent = parsed.data;
   const arn = alarmArnOf(alarmEvent);
-  const at = stateChangedAtOf(alarmEvent);
-  const when = at ?? deps.clock();
+  const now = deps.clock();
+  const read = stateChangedAtOf(alarmEvent, now);
+  const at = read?.at ?? null;
+  const when = at ?? now;
+  if (read?.aheadStamp) deps.logger.warn('alarm time ahead of the clock: read as now', { alarm: alarmEvent.detail.alarmName, detail: aheadDetail(read) });
   if (at && alarmEvent.detail.state.value === 'OK') {
     // Noted before the open incidents are read: an ALARM ingested meanwhile either reads this OK (and starts
     // nothing) or was stored before the read below, which then resolves it.
@@ -297,7 +300,7 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
       continue;
     }
     const alarm = incident.alarm
-      ? { ...incident.alarm, state: alarmEvent.detail.state.value, previousState: alarmEvent.detail.previousState?.value ?? incident.alarm.state, stateChangedAt: alarmEvent.detail.state.timestamp }
+      ? { ...incident.alarm, state: alarmEvent.detail.state.value, previousState: alarmEvent.detail.previousState?.value ?? incident.alarm.state, stateChangedAt: read?.aheadStamp ? read.at.toISOString() : alarmEvent.detail.state.timestamp }
       : null;
     // Not "after the runbook" when the alarm still fired at the reconciler's check after it: it recovered by other hands.
     const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied && runbookUnverified(incident) === null;

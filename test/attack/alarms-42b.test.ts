@@ -39,6 +39,8 @@ const scratch = scratchStoreForFile('guard-a42b-claims');
 function stepSetup() {
   const runner = createScriptedRunbookRunner();
   const { deps, published } = stepDeps({
+    // Handled after the steps' alarms fired (10:00 to 13:20): an alarm's time ahead of the handling clock is not trusted.
+    clock: () => new Date('2026-11-20T14:00:00Z'),
     analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
     remediation: remediationDeps({ runbooks: parseRunbookMappings(JSON.stringify(RUNBOOKS)), runner, episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }) }),
   });
@@ -174,7 +176,7 @@ describe('attack pass 21: the per-alarm runbook claim (local runtime)', () => {
   const runtimes = useLocalRuntimePerTest();
 
   // attack-42b finding G1: one ALARM event stamped in the future (a skewed or hand-made event on the ingest endpoint, a replay tool that restamps) runs the runbook and holds the alarm's one claim; the alarm's real OK (earlier than that stamp) neither resolves it nor ends its "episode" (alarmOkLeavesOpen: the OK is older than the alarm), so episodeRunbookClaimStands says it stands and every real episode of the alarm for the claim's 15 days records "counted on that run, not started again": the alarm's runbook never runs again. Before claim42 the claim was per episode start and the next episode claimed its own.
-  it.fails("runs the runbook for the alarm's next real episode after a future-stamped ALARM", async () => {
+  it("runs the runbook for the alarm's next real episode after a future-stamped ALARM", async () => {
     const harness = await runtimes.start({ secret: 'a42b', name: 'guard-a42b-future', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(RUNBOOKS) } });
     const name = 'checkout-future-5xx';
     const now = Date.now();
@@ -191,7 +193,7 @@ describe('attack pass 21: the per-alarm runbook claim (local runtime)', () => {
   }, 60_000);
 
   // attack-42b finding G3: one OK event stamped in the future (the same skewed/hand-made/restamped event as G1, as an OK) is noted as the alarm's latest OK with no check against the clock (groups have ALARM_CLOCK_SKEW_MS; noteAlarmOk has none), and noteLatest keeps the max: every real ALARM of the alarm until that stamp is recorded "already back to OK" at ingest (alarmOverBy), and with notEndedByOk the runbook claim and the runbook checks drop the alarm's open incidents too. The alarm is silenced: no runbook, no page.
-  it.fails('pages for a real ALARM after an OK stamped a day ahead', async () => {
+  it('pages for a real ALARM after an OK stamped a day ahead', async () => {
     const harness = await runtimes.start({ secret: 'a42b', name: 'guard-a42b-future-ok', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(RUNBOOKS) } });
     const name = 'checkout-future-ok-5xx';
     const now = Date.now();

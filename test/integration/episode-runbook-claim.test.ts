@@ -64,6 +64,8 @@ let alarms = 0;
 async function twoIncidentsOfOneEpisode() {
   const runner = createScriptedRunbookRunner();
   const { deps } = stepDeps({
+    // Handled after the file's alarms fired (10:00 to 11:00): an alarm's time ahead of the handling clock is not trusted.
+    clock: () => new Date('2026-11-20T11:05:00Z'),
     analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
     remediation: remediationDeps({ runbooks: parseRunbookMappings(JSON.stringify(RUNBOOKS)), runner, episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }) }),
   });

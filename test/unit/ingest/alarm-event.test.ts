@@ -277,4 +277,40 @@ describe('alarm state changes are applied in the order they happened, not the or
     expect(result).not.toHaveProperty('recoveredAt');
     expect(d.started).toHaveLength(1);
   });
+
+  // attack-42b G3: an OK stamped a day ahead (a hand-made event POSTed to the local runtime) was noted as the alarm's
+  // latest OK, and every real ALARM until that stamp was recorded "already back to OK": no runbook, no page.
+  it('reads an OK stamped a day ahead of the clock as when it was handled: the next real ALARM starts the pipeline', async () => {
+    const d = setup();
+    await d.ok('2026-11-21T12:00:00.000+0000');
+    expect(await d.incidents.latestAlarmOk(ARN)).toEqual(new Date('2026-11-20T12:00:00Z'));
+
+    const real = await d.alarm('2026-11-20T12:01:00.000+0000');
+
+    expect(real).toEqual({ incidentId: real.incidentId, duplicate: false });
+    expect(d.started).toEqual([real.incidentId]);
+  });
+
+  // attack-42b G1: an ALARM stamped a day ahead was older than no real OK until then, so it held the alarm's runbook claim.
+  it('reads an ALARM stamped a day ahead as when it was handled, noted in its history, and the OK a moment before it ends it', async () => {
+    const d = setup();
+    const skewed = await d.alarm('2026-11-21T12:00:00.000+0000');
+    const incident = (await d.incidents.get(skewed.incidentId))!;
+    expect(incident).toMatchObject({ failedAt: '2026-11-20T12:00:00.000Z', alarm: { stampAhead: true } });
+    expect(incident.history.find((entry) => entry.event === 'alarm_time_ahead')?.detail).toContain('2026-11-21T12:00:00.000+0000');
+
+    // The alarm's real OK, stamped by CloudWatch's clock a moment before this guard's clock handled the ALARM.
+    expect(await d.ok('2026-11-20T11:59:30.000+0000')).toEqual({ resolved: [skewed.incidentId] });
+  });
+
+  it('trusts a stamp ahead of the clock by less than the allowed skew, and a past one, as CloudWatch stamped them', async () => {
+    const d = setup();
+    const ahead = await d.alarm('2026-11-20T12:01:59.000+0000');
+    const delayed = await d.alarm('2026-11-20T09:00:00.000+0000');
+    expect(await d.incidents.get(ahead.incidentId)).toMatchObject({ failedAt: '2026-11-20T12:01:59.000Z', alarm: { stateChangedAt: '2026-11-20T12:01:59.000+0000' } });
+    expect((await d.incidents.get(ahead.incidentId))?.alarm).not.toHaveProperty('stampAhead');
+    expect((await d.incidents.get(delayed.incidentId))?.failedAt).toBe('2026-11-20T09:00:00.000Z');
+    // An OK before the trusted stamp leaves that ALARM open, as for any newer ALARM.
+    expect(await d.ok('2026-11-20T11:59:30.000+0000')).toEqual({ resolved: [delayed.incidentId] });
+  });
 });

@@ -81,6 +81,8 @@ describe('reconciler: runbooks that reported success while the alarm kept firing
     await deps.incidents.noteAlarmOk(alarmArnOf(event), new Date('2026-11-20T10:30:00.000Z'));
     // The alarm fires again at 11:00: a new episode, whose runbook runs and does not fix it either.
     const next = alarmTriggerFromEvent(alarmEventSchema.parse({ ...event, id: 'next-episode', time: '2026-11-20T11:00:00Z', detail: { ...event.detail, state: { ...event.detail.state, timestamp: '2026-11-20T11:00:00.000+0000' } } }));
+    // Handled as it fires: an alarm's time ahead of the handling clock is not trusted.
+    deps.clock = () => new Date('2026-11-20T11:00:05Z');
     await classifyStep({ trigger: next }, deps);
     await analyzeStep({ trigger: next }, deps);
     expect(await remediateStep({ trigger: next }, deps)).toMatchObject({ action: 'run_runbook', applied: true });

@@ -510,7 +510,8 @@ describe('remediate: alarm runbooks', () => {
   it('starts no runbook and pages nobody when the alarm\'s OK came before classify stored the incident', async () => {
     // A re-driven execution stores the incident at classify; the OK (10:22:40) was recorded before, with nothing open.
     const runner = createScriptedRunbookRunner('Success');
-    const { deps, published } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner }) });
+    // Handled after the OK: an alarm's time ahead of the handling clock is not trusted.
+    const { deps, published } = stepDeps({ clock: () => new Date('2026-11-20T10:25:00Z'), analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks, runner }) });
     expect(await recordAlarmRecovery(loadAlarmEvent('alarm-state-ok'), deps)).toEqual({ resolved: [] });
     const trigger = await alarmIncident(deps);
     await analyzeStep({ trigger }, deps);

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ALARM_CLOCK_SKEW_MS, stateChangedAtOf } from '../../../shared/domain/alarm-incident.js';
+import { type AlarmEvent, alarmEventSchema } from '../../../shared/domain/trigger.js';
+
+/**
+ * How an alarm event's own time is read against the clock handling it (shared/domain/alarm-incident.ts,
+ * `stateChangedAtOf`): every reader of an ALARM's or OK's time goes through it.
+ */
+const EVENT = alarmEventSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, '../../../events/cloudwatch/alarm-state-alarm.json'), 'utf8')));
+const NOW = new Date('2026-11-20T12:00:00.000Z');
+
+function stamped(timestamp: string, time = timestamp): AlarmEvent {
+  const event = structuredClone(EVENT);
+  event.detail.state.timestamp = timestamp;
+  event.time = time;
+  return event;
+}
+
+describe("an alarm event's time", () => {
+  it('is its stamp when in the past: a delayed or redelivered event keeps its own time', () => {
+    expect(stateChangedAtOf(stamped('2026-11-20T10:00:00.000+0000'), NOW)).toEqual({ at: new Date('2026-11-20T10:00:00.000Z') });
+  });
+
+  it('is its stamp when ahead of the clock by at most the allowed skew', () => {
+    const edge = new Date(NOW.getTime() + ALARM_CLOCK_SKEW_MS).toISOString();
+    expect(stateChangedAtOf(stamped(edge), NOW)).toEqual({ at: new Date(edge) });
+  });
+
+  it('is the handling time, with the stamp kept, when ahead of the clock by more than the allowed skew', () => {
+    const ahead = new Date(NOW.getTime() + ALARM_CLOCK_SKEW_MS + 1).toISOString();
+    expect(stateChangedAtOf(stamped(ahead), NOW)).toEqual({ at: NOW, aheadStamp: ahead });
+    expect(stateChangedAtOf(stamped('2026-11-21T12:00:00.000+0000'), NOW)).toEqual({ at: NOW, aheadStamp: '2026-11-21T12:00:00.000+0000' });
+  });
+
+  it("is the event's time when its stamp cannot be read, checked against the clock the same way", () => {
+    expect(stateChangedAtOf(stamped('not a time', '2026-11-20T11:00:00Z'), NOW)).toEqual({ at: new Date('2026-11-20T11:00:00Z') });
+    expect(stateChangedAtOf(stamped('not a time', '2026-11-22T11:00:00Z'), NOW)).toEqual({ at: NOW, aheadStamp: '2026-11-22T11:00:00Z' });
+    expect(stateChangedAtOf(stamped('not a time', 'nor this'), NOW)).toBeNull();
+  });
+});
