@@ -24,6 +24,7 @@ const REPOSITORY = 'acme-shop/checkout-service';
 export interface Incident {
   status?: string;
   notifications?: Array<{ channel: string; outcome: string }>;
+  history?: Array<{ event: string }>;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

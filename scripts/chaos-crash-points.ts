@@ -9,8 +9,9 @@
  *   approval    once every proposal waits for approval (e-mailed for pushes, on the PR comment for pull requests)
  *   notify      while the PR comment POSTs hang after GitHub stored them
  *   recovery    pull request failures notified, then their green runs recorded while the comments' PATCHes (the
- *               "Fixed") hang: the incidents are written resolved only after them, so the restart's redelivered
- *               recoveries must resolve every incident and say "Fixed" on every pull request, in its one comment
+ *               "Fixed") hang: the incidents are written resolved before them, so the restart's redelivered
+ *               recoveries must finish every incident's follow-ups (its `recovery_followed_up`) and say "Fixed" on
+ *               every pull request, in its one comment
  *
  * Half of each batch are pushes to main (no pull request, and a GitHub App that may not comment on commits: a failure
  * pages on-call, a distinct problem each), half
@@ -88,7 +89,12 @@ async function crashAt(point: Point): Promise<boolean> {
     const restartedAt = Date.now();
     const restarted = await startChild(dataDir, env);
     second = restarted.child;
-    const ended = point === 'recovery' ? (i: Incident) => i.status === 'resolved' : (i: Incident) => i.status === 'notified' || i.status === 'resolved';
+    // A recovery writes the incident resolved first and its follow-ups (the "Fixed" comment among them) after: resolved
+    // alone is not the end of it.
+    const ended =
+      point === 'recovery'
+        ? (i: Incident) => i.status === 'resolved' && (i.history ?? []).some((entry) => entry.event === 'recovery_followed_up')
+        : (i: Incident) => i.status === 'notified' || i.status === 'resolved';
     let lost = await waitUntil(restarted.url, ids, point === 'approval' ? asked : ended, restartedAt + DEADLINE_MS);
     const pullRequest = (i: number) => onlyPullRequests || !isPush(i);
     if (point === 'approval') {
