@@ -2,7 +2,7 @@ import { JAVASCRIPT, javascriptCode } from './bracket-readings.js';
 import { type Brackets, NAME, blanksEnd, blanksStart, bracketsOf, functionNames, namesPattern, operandStart, plainFunctionNames, shadowedReadsBlanked } from './function-constructors.js';
 
 /**
- * Code-running builtins used as values (attack pass 21, session 42's findings P1-P9). Following a Function constructor,
+ * Code-running builtins used as values (attack pass 21, session 40's findings P1-P9). Following a Function constructor,
  * `eval` or `exec` through each way a value can be copied (spread, `Array.from`, a Set, a getter, a returned value, an
  * argument) never ends; the builtin taken as a value at all is what an honest fix does not do. So a file is refused
  * where one is used as anything but called as written (read by the other readings), compared, or read a property of:

@@ -48,7 +48,7 @@ async function rewrittenForAnother(incident: Incident, since: string, incidents:
 async function leftToDo(incident: Incident | null, entry: IncidentDue, staleBefore: string, incidents: IncidentStore): Promise<'write' | 'wait' | 'nothing'> {
   if (!incident) return 'nothing';
   if (incident.status !== 'resolved') {
-    // Scheduled before the incident was written resolved (as recoveries did until session 42): its recovery is still at
+    // Scheduled before the incident was written resolved (as recoveries did until session 40): its recovery is still at
     // work, or it died and its redelivery does every follow-up again (and schedules its own entry if refused again).
     return entry.dueAt < staleBefore ? 'nothing' : 'wait';
   }

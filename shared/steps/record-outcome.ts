@@ -44,7 +44,7 @@ type OutcomeDeps = Pick<StepDeps, 'incidents' | 'clock' | 'github' | 'logger'> &
  * comes first and is conditional: another writer may have ended the incident since it was listed (a later push
  * superseded it, another recovery's delivery landed), and its ending (resolvedBy, time to recovery, history) stands,
  * so only the recovery whose write landed does the follow-ups; one that did them before it knew counted a recovery the
- * record does not keep and rewrote the PR comment to say "Fixed" (session 42). Null when another writer ended it first.
+ * record does not keep and rewrote the PR comment to say "Fixed" (session 40). Null when another writer ended it first.
  *
  * Killed between the write and the follow-ups, the incident is no longer open: the recovery's redelivery finds it
  * among the targets its earlier delivery noted (see {@link resolvedByEarlierDelivery}) and does them then, or, when no

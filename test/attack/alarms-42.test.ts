@@ -14,7 +14,7 @@ import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.
 import { type AlarmOptions, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
 
 /*
- * Attack pass 20 (session 42): the alarm path as int42 left it (the group's next digest part, split digests, the
+ * Attack pass 20 (session 40): the alarm path as int42 left it (the group's next digest part, split digests, the
  * per-episode runbook claim, approval waits), end to end against the in-process local runtime (F4 at the step level,
  * as test/integration/episode-runbook-claim.test.ts simulates its crash). Each finding is an `it.fails` whose body
  * asserts the behaviour required (so it fails today) with an `attack-42 finding Fn` comment; what held is kept as

@@ -14,7 +14,7 @@ import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.
 import { type AlarmOptions, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
 
 /*
- * Attack pass 21 (session 42b): the alarm path after claim42 (one runbook claim per alarm, taken over from a holder that
+ * Attack pass 21 (session 40): the alarm path after claim42 (one runbook claim per alarm, taken over from a holder that
  * no longer stands; notEndedByOk), groups42b (the group-start index) and carry42b (counted waits ended as decided on
  * another). Each finding is an `it.fails` whose body asserts the behaviour required, with an `attack-42b finding Gn`
  * comment; what held is kept as ordinary tests. No product code was changed by the pass.

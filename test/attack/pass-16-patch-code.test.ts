@@ -102,7 +102,7 @@ describe('pass 16 variants: constructors through containers and properties', () 
 });
 
 /**
- * Attack pass 14's last open rows (session 42): a constructor handed to a call that calls what it is given or stores it
+ * Attack pass 14's last open rows (session 40): a constructor handed to a call that calls what it is given or stores it
  * where it is read back, read through a TypeScript cast or a non-null `!`, or `Function` put in a container by an alias.
  */
 const HANDED_CAST_ALIASED: ReadonlyArray<[form: string, ...Row]> = [
@@ -136,7 +136,7 @@ const HANDED_CAST_ALIASED: ReadonlyArray<[form: string, ...Row]> = [
   ['put in a container by an alias', 'src/a.js', 'const F = Function; [F][0](code)()'],
 ];
 
-describe('pass 14 rows closed by session 42: constructors handed to calls, cast, or aliased into containers', () => {
+describe('pass 14 rows closed by session 40: constructors handed to calls, cast, or aliased into containers', () => {
   it.each(HANDED_CAST_ALIASED)('refuses (%s), in %s: %s', (_, path, text) => expectRefused(path, text));
 });
 
@@ -256,7 +256,7 @@ describe('pass 16 cost: the new readings', () => {
   });
 });
 
-/** Session 42's readings: casts before and after a value, operands walked to a cast, calls handed constructors, aliases by scope. */
+/** Session 40's readings: casts before and after a value, operands walked to a cast, calls handed constructors, aliases by scope. */
 describe('pass 14 cost: constructors handed to calls, cast and aliased', () => {
   const repeated = (unit: string, head = '') => (size: number) => head + unit.repeat(Math.floor(size / unit.length));
   it.each([

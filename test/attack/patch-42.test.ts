@@ -8,7 +8,7 @@ import { expectAccepted, expectRefused } from '../support/patches.js';
 type Row = [path: string, text: string];
 
 /**
- * Attack 42p: patches against session 42's patch-check reading (Function constructors handed to calls, cast, aliased
+ * Attack 42p: patches against session 40's patch-check reading (Function constructors handed to calls, cast, aliased
  * into containers) and its neighbours. Each `it.fails` row is a patch the check accepts today whose added code runs
  * the patch's own text (or a fetched text) as code when the fixed code runs; each was run under node to confirm.
  * `src` is any string the patch writes (the payload itself); `c` below is text fetched on the same line.
@@ -169,7 +169,7 @@ describe('attack-42p finding F1', () => {
   ] as Row[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
-/** What held: rows of session 42's reading and its neighbours that the check refuses, and ordinary fixes it accepts. */
+/** What held: rows of session 40's reading and its neighbours that the check refuses, and ordinary fixes it accepts. */
 describe('attack-42p held: refused', () => {
   it.each([
     ['src/a.js', `${AF}const {f} = {f: AF}; f(src)()`],
@@ -202,12 +202,12 @@ describe('attack-42p held: ordinary fixes accepted', () => {
 });
 
 /**
- * Session 42b's value rule (`code-values.ts`): a Function constructor reached through a function, `eval` or `exec` taken
- * as a value refuses the file. The first four were look-alikes session 42 accepted (the constructor stored in a Set,
+ * Session 40's value rule (`code-values.ts`): a Function constructor reached through a function, `eval` or `exec` taken
+ * as a value refuses the file. The first four were look-alikes session 40 accepted (the constructor stored in a Set,
  * handed to a call, put in a Map, set on `this`): by the rule, storing or handing over a constructor is refused whatever
  * is done with it later. Compared, tested or a property of it read, it is still accepted (below).
  */
-describe('session 42b: constructors stored or handed over, refused by the value rule', () => {
+describe('session 40: constructors stored or handed over, refused by the value rule', () => {
   it.each([
     ['src/a.js', 'const AsyncFunction = (async () => {}).constructor;\nexport const types = new Set([AsyncFunction]);\nif (types.has(fn.constructor)) run(fn)'],
     ['src/a.js', "const AsyncFunction = (async () => {}).constructor;\nassert.ok(fn instanceof AsyncFunction, util.format('%s', AsyncFunction))"],
@@ -219,7 +219,7 @@ describe('session 42b: constructors stored or handed over, refused by the value 
   ] as Row[])('refuses, in %s: %s', (path, text) => expectRefused(path, text));
 });
 
-describe('session 42b: the value rule accepts what keeps nothing', () => {
+describe('session 40: the value rule accepts what keeps nothing', () => {
   it.each([
     // tinybench's bundle: the constructor compared, and the letter rebound by a list and a pattern in other scopes.
     ['src/a.js', 'const r = 1, i = (async () => {}).constructor, a = (e) => typeof e == "function" && e.constructor === i;\nconst o = (t) => { let n = t(), i = r(n); return i; };\nconst s = async (e) => { let { fn: t, signal: i } = e; return i; };'],
@@ -235,7 +235,7 @@ describe('session 42b: the value rule accepts what keeps nothing', () => {
 });
 
 /** The comment blanking and the value rule read in linear time: comments of every form, names and operators repeated. */
-describe('session 42b cost: comment blanking and the value rule', () => {
+describe('session 40 cost: comment blanking and the value rule', () => {
   const head = 'const AF = (async () => {}).constructor;\nfunction g() {}\n';
   const repeated = (unit: string) => (size: number) => head + unit.repeat(Math.floor(size / unit.length));
   it.each([
