@@ -86,7 +86,10 @@ export function stateChangedAtOf(event: AlarmEvent, now: Date): AlarmEventTime |
  */
 export function alarmOverBy(event: AlarmEvent, okAt: Date | null, now: Date): boolean {
   const firedAt = stateChangedAtOf(event, now);
-  return firedAt !== null && okAt !== null && okAt.getTime() >= firedAt.at.getTime();
+  // As alarmOkLeavesOpen reads a stored incident: an ALARM read at the handling time (its stamp ahead) is ended by an
+  // OK up to ALARM_CLOCK_SKEW_MS before it, whichever of the two was handled first.
+  const allowance = firedAt?.aheadStamp ? ALARM_CLOCK_SKEW_MS : 0;
+  return firedAt !== null && okAt !== null && okAt.getTime() >= firedAt.at.getTime() - allowance;
 }
 
 /**
