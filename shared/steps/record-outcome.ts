@@ -271,7 +271,13 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
   const read = stateChangedAtOf(alarmEvent, now);
   const at = read?.at ?? null;
   const when = at ?? now;
-  if (read?.aheadStamp) deps.logger.warn('alarm time ahead of the clock: read as now', { alarm: alarmEvent.detail.alarmName, detail: aheadDetail(read) });
+  if (read?.aheadStamp) {
+    // Not read as "now", as an ALARM stamped ahead is: each delivery of the event would be a later OK than the one
+    // before, and a redelivery would end ALARMs that fired after the first. CloudWatch's clock and ours agree far
+    // closer than ALARM_CLOCK_SKEW_MS, so such a stamp is not CloudWatch's; the incidents stay open for a real OK.
+    deps.logger.warn('alarm recovery stamped ahead of the clock: not trusted, resolves nothing', { alarm: alarmEvent.detail.alarmName, detail: aheadDetail(read) });
+    return { resolved: [] };
+  }
   if (at && alarmEvent.detail.state.value === 'OK') {
     // Noted before the open incidents are read: an ALARM ingested meanwhile either reads this OK (and starts
     // nothing) or was stored before the read below, which then resolves it.

@@ -50,8 +50,9 @@ describe('an alarm stamp ahead of the clock (review of skew42)', () => {
     expect(d.started).toEqual([]);
   });
 
-  // Open finding (review42b): each delivery reads the ahead stamp as its own handling time, so the redelivery is a later OK.
-  it.fails('does not let a redelivery of an ahead-stamped OK end an ALARM that fired after its first delivery', async () => {
+  // Found by the review of skew42: read as its handling time, each delivery of an ahead-stamped OK was a later OK than
+  // the one before; such an OK now resolves nothing, on every delivery.
+  it('does not let a redelivery of an ahead-stamped OK end an ALARM that fired after its first delivery', async () => {
     const d = setup();
     expect(await d.ok('2026-11-21T12:00:00.000+0000')).toEqual({ resolved: [] }); // read as 12:00
     d.at('2026-11-20T12:05:00Z');
