@@ -32,7 +32,7 @@ export interface RecoveryFollowUpPassDeps extends Omit<RecoveryFollowUpDeps, 'gi
 export interface RecoveryFollowUpResult {
   /** Incidents whose follow-ups this run did. */
   followedUp: string[];
-  /** Recoveries with nothing left to do, whose targets entry went. */
+  /** Recoveries with nothing left to do, whose targets entry went (not noted again since this run listed it). */
   finished: number;
   /** Recoveries (their name and time) whose follow-ups failed, or their listing: they stay, and the next run tries again. */
   failed: string[];
@@ -86,8 +86,8 @@ export async function finishRecoveryFollowUps(
   for (const recovery of unfinished) {
     try {
       result.followedUp.push(...(await finishRecovery(recovery, deps, opened)));
-      await deps.recoveryTargets.finished(recovery);
-      result.finished += 1;
+      // Noted again since it was listed (a delivery running now): left to that delivery, or to the next run.
+      if (await deps.recoveryTargets.finished(recovery)) result.finished += 1;
     } catch (error) {
       // Left listed: the next run does what is still undone (each follow-up done already is recorded or claimed).
       result.failed.push(`${recovery.resolvedBy} at ${recovery.at}`);
