@@ -13,7 +13,7 @@ import type { ReadRecovery, RecoveryKey, RecoveryTargets } from '../stores/recov
 import type { StepDeps } from './deps.js';
 
 /** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
-const MAX_RESOLVED_PER_EVENT = 25;
+export const MAX_RESOLVED_PER_EVENT = 25;
 /**
  * Open incidents read from a scope all forks' checks once shared, to find those of one pull request among them: no
  * new incident goes there, so the number only falls; one of the pull request's older than this many is left open.
