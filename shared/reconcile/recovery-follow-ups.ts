@@ -13,7 +13,10 @@
  * no newer incident of the pull request has written it (a newer failure's ❌, or the "Fixed" of a newer one this
  * recovery resolved, which is taken first). Once every incident is done the entry goes; one that failed stays, and
  * the run reports it as work left undone (incompleteRunError), so that the reconciler's alarm sees follow-ups that keep
- * failing. Bounded per run, oldest first.
+ * failing. Bounded per run, oldest first, and per recovery as a delivery is: at most MAX_RESOLVED_PER_EVENT of its
+ * noted incidents are read (more is several deliveries' open ones; those beyond are logged), and each pull request's
+ * other incidents once. One incident whose follow-ups fail does not stop the rest of its recovery: it is counted, and
+ * the entry stays for the next run.
  */
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
@@ -21,6 +24,7 @@ import { type RecoveryFollowUpDeps, followUpRecovery, followedUp, resolvedByReco
 import type { GitHubClients } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { RecoveryTargets, UnfinishedRecovery } from '../stores/recovery-targets.js';
+import { MAX_RESOLVED_PER_EVENT } from '../steps/record-outcome.js';
 
 export interface RecoveryFollowUpPassDeps extends Omit<RecoveryFollowUpDeps, 'github'> {
   recoveryTargets: Pick<RecoveryTargets, 'unfinished' | 'finished'>;
@@ -32,7 +36,7 @@ export interface RecoveryFollowUpPassDeps extends Omit<RecoveryFollowUpDeps, 'gi
 export interface RecoveryFollowUpResult {
   /** Incidents whose follow-ups this run did. */
   followedUp: string[];
-  /** Recoveries with nothing left to do, whose targets entry went. */
+  /** Recoveries with nothing left to do, whose targets entry went (not noted again since this run listed it). */
   finished: number;
   /** Recoveries (their name and time) whose follow-ups failed, or their listing: they stay, and the next run tries again. */
   failed: string[];
@@ -42,28 +46,51 @@ export interface RecoveryFollowUpResult {
 const PULL_REQUEST_READ = 50;
 
 /** Whether a newer incident of `incident`'s pull request has written its comment: then the comment is that one's. */
-async function newerIncidentLeadsComment(incident: Incident, incidents: IncidentStore): Promise<boolean> {
-  if (!incident.repository || !incident.pullRequest) return false;
+async function newerIncidentLeadsComment(incident: Incident & { repository: string; pullRequest: number }, incidents: IncidentStore): Promise<boolean> {
   const others = await incidents.listByPullRequest(incident.repository, incident.pullRequest, PULL_REQUEST_READ, { except: incident.id });
   return others.some((other) => other.createdAt > incident.createdAt && other.notifications.some((n) => n.channel === 'github_comment' && typeof n.commentId === 'number'));
 }
 
-/** Does the follow-ups `recovery` left undone; the ids of the incidents it did them for. */
-async function finishRecovery(recovery: UnfinishedRecovery, deps: RecoveryFollowUpPassDeps, github: () => Promise<GitHubClients>): Promise<string[]> {
+/**
+ * Does the follow-ups `recovery` left undone: the ids of the incidents it did them for, and how many incidents failed
+ * (read or followed up; the rest go on).
+ */
+async function finishRecovery(recovery: UnfinishedRecovery, deps: RecoveryFollowUpPassDeps, github: () => Promise<GitHubClients>): Promise<{ done: string[]; failures: number }> {
   const done: string[] = [];
+  let failures = 0;
+  const failed = (incidentId: string, error: unknown) => {
+    failures += 1;
+    deps.logger.warn("an incident's recovery follow-ups failed; tried again on the next run", { incidentId, resolvedBy: recovery.resolvedBy, at: recovery.at, error: errorMessage(error) });
+  };
   const resolved: Incident[] = [];
-  for (const id of recovery.incidentIds) {
-    const incident = await deps.incidents.get(id);
-    if (incident && resolvedByRecovery(incident, recovery)) resolved.push(incident);
+  if (recovery.incidentIds.length > MAX_RESOLVED_PER_EVENT) {
+    deps.logger.warn('a recovery noted more incidents than one resolves: the rest are not followed up', { resolvedBy: recovery.resolvedBy, at: recovery.at, noted: recovery.incidentIds.length, read: MAX_RESOLVED_PER_EVENT });
   }
-  // Newest first, as the recovery takes them: a newer incident's comment is written before an older one asks.
+  for (const id of recovery.incidentIds.slice(0, MAX_RESOLVED_PER_EVENT)) {
+    try {
+      const incident = await deps.incidents.get(id);
+      if (incident && resolvedByRecovery(incident, recovery)) resolved.push(incident);
+    } catch (error) {
+      failed(id, error);
+    }
+  }
+  // Newest first, as the recovery takes them: only the newest of a pull request's incidents (followed up already or
+  // not) may rewrite its comment, and only if no newer incident outside the recovery wrote it; one read per pull request.
+  const seen = new Set<string>();
   for (const incident of resolved.sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
+    const pr = incident.repository && incident.pullRequest ? `${incident.repository}#${incident.pullRequest}` : null;
+    const newest = pr !== null && !seen.has(pr);
+    if (pr) seen.add(pr);
     if (followedUp(incident)) continue;
-    const updateComment = !(await newerIncidentLeadsComment(incident, deps.incidents));
-    await followUpRecovery(incident, new Date(recovery.at), { ...deps, github: await github() }, { updateComment });
-    done.push(incident.id);
+    try {
+      const updateComment = pr === null || (newest && !(await newerIncidentLeadsComment(incident as Incident & { repository: string; pullRequest: number }, deps.incidents)));
+      await followUpRecovery(incident, new Date(recovery.at), { ...deps, github: await github() }, { updateComment });
+      done.push(incident.id);
+    } catch (error) {
+      failed(incident.id, error);
+    }
   }
-  return done;
+  return { done, failures };
 }
 
 export async function finishRecoveryFollowUps(
@@ -85,9 +112,15 @@ export async function finishRecoveryFollowUps(
   const opened = async () => (github ??= await deps.githubWriter());
   for (const recovery of unfinished) {
     try {
-      result.followedUp.push(...(await finishRecovery(recovery, deps, opened)));
-      await deps.recoveryTargets.finished(recovery);
-      result.finished += 1;
+      const { done, failures } = await finishRecovery(recovery, deps, opened);
+      result.followedUp.push(...done);
+      if (failures > 0) {
+        // Left listed: the next run does what is still undone.
+        result.failed.push(`${recovery.resolvedBy} at ${recovery.at} (${failures} incident${failures === 1 ? '' : 's'} failed)`);
+        continue;
+      }
+      // Noted again since it was listed (a delivery running now): left to that delivery, or to the next run.
+      if (await deps.recoveryTargets.finished(recovery)) result.finished += 1;
     } catch (error) {
       // Left listed: the next run does what is still undone (each follow-up done already is recorded or claimed).
       result.failed.push(`${recovery.resolvedBy} at ${recovery.at}`);

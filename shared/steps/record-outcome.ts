@@ -9,11 +9,11 @@ import { firstIssue } from '../validation.js';
 import { type RecoveryFollowUpDeps, followUpRecovery, followedUp, resolvedByRecovery, unlessTransient } from '../outcome/recovery-follow-ups.js';
 import type { RerunLedger } from '../ports.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
-import type { RecoveryKey, RecoveryTargets } from '../stores/recovery-targets.js';
+import type { ReadRecovery, RecoveryKey, RecoveryTargets } from '../stores/recovery-targets.js';
 import type { StepDeps } from './deps.js';
 
 /** Open incidents resolved by one recovery event; bounded so a noisy scope cannot fan out without limit. */
-const MAX_RESOLVED_PER_EVENT = 25;
+export const MAX_RESOLVED_PER_EVENT = 25;
 /**
  * Open incidents read from a scope all forks' checks once shared, to find those of one pull request among them: no
  * new incident goes there, so the number only falls; one of the pull request's older than this many is left open.
@@ -76,20 +76,20 @@ async function resolveIncident(
  * record done (it was killed between the two, or a follow-up failed for now), and `done`, those it finished (whose PR
  * comment an older unfinished one must not rewrite). This delivery's `targets` are noted first, under the recovery's
  * key, and the earlier deliveries' come back. Only those this very recovery resolved count (`resolvedByRecovery`):
- * another writer's ending has no follow-ups of this recovery. `noted`: whether the recovery has a targets entry, which
- * it deletes once its follow-ups are all done (the reconciler's backstop does them for one it keeps). Without
+ * another writer's ending has no follow-ups of this recovery. `noted`: the recovery's targets entry as this delivery
+ * left it (null: none), which it deletes once its follow-ups are all done unless noted again since (the reconciler's backstop does them for one it keeps). Without
  * `recoveryTargets`, none.
  */
 async function resolvedByEarlierDelivery(
   recovery: RecoveryKey,
   targets: Incident[],
   deps: OutcomeDeps,
-): Promise<{ unfinished: Incident[]; done: Incident[]; noted: boolean }> {
-  const found = { unfinished: [] as Incident[], done: [] as Incident[], noted: false };
+): Promise<{ unfinished: Incident[]; done: Incident[]; noted: ReadRecovery | null }> {
+  const found = { unfinished: [] as Incident[], done: [] as Incident[], noted: null as ReadRecovery | null };
   if (!deps.recoveryTargets) return found;
   const listed = new Set(targets.map((incident) => incident.id));
-  const noted = await deps.recoveryTargets.note(recovery, [...listed]);
-  found.noted = listed.size > 0 || noted.length > 0;
+  const { earlier: noted, mark } = await deps.recoveryTargets.note(recovery, [...listed]);
+  if (listed.size > 0 || noted.length > 0) found.noted = { ...recovery, mark };
   const earlier = noted.filter((id) => !listed.has(id)).slice(0, MAX_RESOLVED_PER_EVENT);
   for (const id of earlier) {
     const incident = await deps.incidents.get(id);
@@ -225,7 +225,7 @@ export async function recordWorkflowRecovery(recovery: WorkflowRecovery, deps: O
     if (await resolveIncident(incident, recovery.resolvedBy, recovery.completedAt, deps, {}, { updateComment })) resolved.push(incident.id);
   }
   // Every follow-up is done (or failed for good, logged): the reconciler's backstop has nothing left of this recovery.
-  if (earlier.noted) await deps.recoveryTargets?.finished(recoveryKey);
+  if (earlier.noted) await deps.recoveryTargets?.finished(earlier.noted);
   return { resolved };
 }
 
@@ -291,7 +291,7 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
   // has none, so neither a redelivery nor the reconciler's backstop finds it (CloudWatch's events carry their time).
   const recoveryKey: RecoveryKey | null = at ? { scope: alarmScope(arn), resolvedBy, at: at.toISOString() } : null;
   const { unfinished, noted } =
-    at && recoveryKey ? await resolvedByEarlierDelivery(recoveryKey, open.filter((incident) => !alarmOkLeavesOpen(incident, at)), deps) : { unfinished: [], noted: false };
+    at && recoveryKey ? await resolvedByEarlierDelivery(recoveryKey, open.filter((incident) => !alarmOkLeavesOpen(incident, at)), deps) : { unfinished: [], noted: null };
   const resolved: string[] = [];
   for (const incident of unfinished) {
     // Resolved by an earlier delivery of this OK, which did not get to its follow-ups.
@@ -312,6 +312,6 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
     const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied && runbookUnverified(incident) === null;
     if (await resolveIncident(incident, `${resolvedBy}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {})) resolved.push(incident.id);
   }
-  if (recoveryKey && noted) await deps.recoveryTargets?.finished(recoveryKey);
+  if (noted) await deps.recoveryTargets?.finished(noted);
   return { resolved };
 }

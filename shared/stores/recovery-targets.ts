@@ -7,14 +7,17 @@
  *
  * The item is a due entry (shared/stores/due-index.ts) `RECOVERYTARGETS#<day of the recovery>` / `<time of the
  * recovery>#<hash of the recovery>`: every delivery of one recovery computes the same key, and the reconciler lists
- * the entries of its look-back. The recovery deletes it once all its follow-ups are done, so an entry still there some
+ * the entries of its look-back. The recovery deletes it once all its follow-ups are done, as last noted (its `mark`, new
+ * on every note, still the one the deleter read: a concurrent delivery's later note, with targets the deleter never saw,
+ * keeps the entry for that delivery or the reconciler), so an entry still there some
  * minutes after its last note is a recovery whose deliveries all stopped short (killed, or retried until they went to
  * the dead-letter queue): the reconciler does the follow-ups left (shared/reconcile/recovery-follow-ups.ts). Noting
  * the targets was one write already; the backstop adds none per incident, and one delete per recovery.
  */
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash, randomUUID } from 'node:crypto';
 import { type DueKey, createDueIndex, dueIndexKey } from './due-index.js';
+import { conditionalWrite } from './dynamo.js';
 
 const PREFIX = 'RECOVERYTARGETS#';
 
@@ -31,20 +34,37 @@ export interface RecoveryKey {
   at: string;
 }
 
+/**
+ * A recovery as its entry was read: `mark` is the last note's (new on every note; null for none, or an entry written
+ * before marks were), which {@link RecoveryTargets.finished} deletes only if it is still the entry's.
+ */
+export interface ReadRecovery extends RecoveryKey {
+  mark: string | null;
+}
+
 /** A recovery whose follow-ups were not all recorded done: what it noted, and when it last did. */
-export interface UnfinishedRecovery extends RecoveryKey {
+export interface UnfinishedRecovery extends ReadRecovery {
   incidentIds: string[];
   notedAt: string;
 }
 
+/** What a delivery's note found: the targets its earlier deliveries noted, and the mark of the entry now (null: none). */
+export interface NotedTargets {
+  earlier: string[];
+  mark: string | null;
+}
+
 export interface RecoveryTargets {
   /**
-   * Adds `incidentIds` to the targets of `recovery` and returns the targets its earlier deliveries noted: one write (a
-   * read when there is nothing to add).
+   * Adds `incidentIds` to the targets of `recovery` and returns the targets its earlier deliveries noted, with the
+   * entry's mark: one write (a read when there is nothing to add).
    */
-  note(recovery: RecoveryKey, incidentIds: readonly string[]): Promise<string[]>;
-  /** The recovery's follow-ups are all done: its entry goes (a later delivery notes it anew if it finds any open). */
-  finished(recovery: RecoveryKey): Promise<void>;
+  note(recovery: RecoveryKey, incidentIds: readonly string[]): Promise<NotedTargets>;
+  /**
+   * The follow-ups of the recovery as read (`recovery.mark`) are all done: its entry goes, unless noted again since
+   * (false, the entry left for whoever noted it; not an error). A later delivery notes it anew if it finds any open.
+   */
+  finished(recovery: ReadRecovery): Promise<boolean>;
   /** Recoveries last noted at or before `notedBefore` and not finished, in the look-back, oldest first, at most `limit`. */
   unfinished(now: Date, options: { notedBefore: Date; limit: number; lookbackHours: number }): Promise<UnfinishedRecovery[]>;
 }
@@ -64,6 +84,10 @@ function idsOf(item: Record<string, unknown> | undefined): string[] {
   return item?.incidents instanceof Set ? [...item.incidents].map(String) : [];
 }
 
+function markOf(item: Record<string, unknown> | undefined): string | null {
+  return typeof item?.mark === 'string' ? item.mark : null;
+}
+
 export function createRecoveryTargets(options: { client: DynamoDBDocumentClient; tableName: string; clock?: () => Date }): RecoveryTargets {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
@@ -71,34 +95,52 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
   return {
     async note(recovery, incidentIds) {
       const key = recoveryTargetsKey(recovery);
-      if (incidentIds.length === 0) return idsOf((await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item);
+      if (incidentIds.length === 0) {
+        const item = (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+        return { earlier: idsOf(item), mark: markOf(item) };
+      }
       const now = clock();
+      const mark = randomUUID();
       const response = await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: key,
-          UpdateExpression: 'ADD #incidents :ids SET #scope = :scope, #resolvedBy = :resolvedBy, #at = :at, #notedAt = :notedAt, #expiresAt = :expiresAt',
-          ExpressionAttributeNames: { '#incidents': 'incidents', '#scope': 'scope', '#resolvedBy': 'resolvedBy', '#at': 'dueAt', '#notedAt': 'notedAt', '#expiresAt': 'expiresAt' },
+          UpdateExpression: 'ADD #incidents :ids SET #scope = :scope, #resolvedBy = :resolvedBy, #at = :at, #notedAt = :notedAt, #mark = :mark, #expiresAt = :expiresAt',
+          ExpressionAttributeNames: { '#incidents': 'incidents', '#scope': 'scope', '#resolvedBy': 'resolvedBy', '#at': 'dueAt', '#notedAt': 'notedAt', '#mark': 'mark', '#expiresAt': 'expiresAt' },
           ExpressionAttributeValues: {
             ':ids': new Set(incidentIds),
             ':scope': recovery.scope,
             ':resolvedBy': recovery.resolvedBy,
             ':at': recovery.at,
             ':notedAt': now.toISOString(),
+            ':mark': mark,
             ':expiresAt': Math.floor(now.getTime() / 1000) + TARGETS_TTL_SECONDS,
           },
           // The item as it was: what the earlier deliveries noted.
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return idsOf(response.Attributes);
+      return { earlier: idsOf(response.Attributes), mark };
     },
-    finished: (recovery) => index.drop(entryOf(recovery)),
+    async finished(recovery) {
+      const deleted = await conditionalWrite(() =>
+        client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: recoveryTargetsKey(recovery),
+            ...(recovery.mark === null
+              ? { ConditionExpression: 'attribute_not_exists(#mark)', ExpressionAttributeNames: { '#mark': 'mark' } }
+              : { ConditionExpression: '#mark = :mark', ExpressionAttributeNames: { '#mark': 'mark' }, ExpressionAttributeValues: { ':mark': recovery.mark } }),
+          }),
+        ),
+      );
+      return deleted !== null;
+    },
     async unfinished(now, { notedBefore, limit, lookbackHours }) {
       const before = notedBefore.toISOString();
       return (await index.due(now, { limit, lookbackHours }))
         .filter((item) => typeof item.notedAt === 'string' && item.notedAt <= before)
-        .map((item) => ({ scope: String(item.scope), resolvedBy: String(item.resolvedBy), at: String(item.dueAt), incidentIds: idsOf(item), notedAt: String(item.notedAt) }));
+        .map((item) => ({ scope: String(item.scope), resolvedBy: String(item.resolvedBy), at: String(item.dueAt), incidentIds: idsOf(item), notedAt: String(item.notedAt), mark: markOf(item) }));
     },
   };
 }

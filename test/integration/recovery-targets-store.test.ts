@@ -19,10 +19,13 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
     const other = await targets.note({ ...recovery, resolvedBy: 'run 43', at: '2026-11-20T10:05:00.000Z' }, []);
 
     // Assert: kept a day longer than the dead-letter queue keeps the recovery (14 days)
-    expect(first).toEqual([]);
-    expect(second.sort()).toEqual(['gh-1-40-1', 'gh-1-41-1']);
-    expect(third.sort()).toEqual(['gh-1-40-1', 'gh-1-41-1']);
-    expect(other).toEqual([]);
+    expect(first.earlier).toEqual([]);
+    expect(second.earlier.sort()).toEqual(['gh-1-40-1', 'gh-1-41-1']);
+    expect(third.earlier.sort()).toEqual(['gh-1-40-1', 'gh-1-41-1']);
+    expect(other.earlier).toEqual([]);
+    // A read-only delivery sees the mark of the last note; a note sets a new one.
+    expect(second.mark).toBe(first.mark);
+    expect(third.mark).not.toBe(first.mark);
     const stored = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: recoveryTargetsKey(recovery), ConsistentRead: true }))).Item;
     expect([...(stored?.incidents as Set<string>)].sort()).toEqual(['gh-1-39-1', 'gh-1-40-1', 'gh-1-41-1']);
     expect(stored?.expiresAt).toBe(Math.floor(at.getTime() / 1000) + 15 * 86_400);
@@ -40,13 +43,34 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
     now = new Date('2026-11-21T11:20:00Z');
     await targets.note(fresh, ['al-1']);
     now = new Date('2026-11-21T11:30:00Z');
-    await targets.note(finished, ['gh-1-47-1']);
+    const last = await targets.note(finished, ['gh-1-47-1']);
 
     // Act
-    await targets.finished(finished);
+    await targets.finished({ ...finished, mark: last.mark });
     const listed = await targets.unfinished(now, { notedBefore: new Date('2026-11-21T11:15:00Z'), limit: 10, lookbackHours: 6 });
 
     // Assert: only the recovery last noted before 11:15 and not finished (the other test's, a day older, is out of the look-back)
-    expect(listed).toEqual([{ ...stale, incidentIds: ['gh-1-49-1'], notedAt: '2026-11-21T11:00:00.000Z' }]);
+    expect(listed).toEqual([{ ...stale, incidentIds: ['gh-1-49-1'], notedAt: '2026-11-21T11:00:00.000Z', mark: expect.any(String) }]);
+  });
+
+  it('keeps the targets another delivery noted after the finisher read them: deleted only as last noted', async () => {
+    // Prepare: delivery A notes and reads; delivery B (or A's own redelivery) notes one more incident meanwhile
+    const now = new Date('2026-11-22T08:00:00Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const recovery = { scope: 'acme/app|main|CI', resolvedBy: 'run 60', at: '2026-11-22T07:59:00.000Z' };
+    const a = await targets.note(recovery, ['gh-1-59-1']);
+    const b = await targets.note(recovery, ['gh-1-58-1']);
+
+    // Act: A (done with what it saw) finishes, then B
+    const byA = await targets.finished({ ...recovery, mark: a.mark });
+    const kept = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: recoveryTargetsKey(recovery), ConsistentRead: true }))).Item;
+    const byB = await targets.finished({ ...recovery, mark: b.mark });
+    const gone = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: recoveryTargetsKey(recovery), ConsistentRead: true }))).Item;
+
+    // Assert: A's delete is refused (not an error) and B's note survives it; B's, the last note, deletes it
+    expect(byA).toBe(false);
+    expect([...(kept?.incidents as Set<string>)].sort()).toEqual(['gh-1-58-1', 'gh-1-59-1']);
+    expect(byB).toBe(true);
+    expect(gone).toBeUndefined();
   });
 });

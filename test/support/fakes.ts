@@ -332,11 +332,12 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
 
 /**
  * In-memory RecoveryTargets with the DynamoDB one's semantics: a set per recovery; each note returns the set as it was
- * and stamps the recovery noted now (`clock`); a finished recovery's set goes.
+ * and stamps the recovery noted now (`clock`) with a new mark; a finished recovery's set goes if not noted since.
  */
 export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()): RecoveryTargets & { sets: Map<string, Set<string>> } {
   const sets = new Map<string, Set<string>>();
   const noted = new Map<string, UnfinishedRecovery>();
+  let marks = 0;
   const keyOf = (recovery: RecoveryKey) => `${recovery.scope}\n${recovery.resolvedBy}\n${recovery.at}`;
   return {
     sets,
@@ -345,13 +346,16 @@ export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()
       const before = [...(sets.get(key) ?? [])];
       if (incidentIds.length > 0) {
         sets.set(key, new Set([...before, ...incidentIds]));
-        noted.set(key, { scope: recovery.scope, resolvedBy: recovery.resolvedBy, at: recovery.at, incidentIds: [], notedAt: clock().toISOString() });
+        marks += 1;
+        noted.set(key, { scope: recovery.scope, resolvedBy: recovery.resolvedBy, at: recovery.at, incidentIds: [], notedAt: clock().toISOString(), mark: `mark-${marks}` });
       }
-      return before;
+      return { earlier: before, mark: noted.get(key)?.mark ?? null };
     },
     async finished(recovery) {
+      if ((noted.get(keyOf(recovery))?.mark ?? null) !== recovery.mark) return false;
       sets.delete(keyOf(recovery));
       noted.delete(keyOf(recovery));
+      return true;
     },
     async unfinished(now, { notedBefore, limit }) {
       return [...noted.entries()]

@@ -6,6 +6,8 @@ import { silentLogger } from '../../../shared/steps/deps.js';
 import { recordAlarmRecovery, recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
 import { alarmScope } from '../../../shared/domain/trigger.js';
 import { loadAlarmEvent } from '../../../infra/local/replay.js';
+import { RetryableError } from '../../../shared/errors.js';
+import type { IncidentStore } from '../../../shared/stores/incident-store.js';
 import { createFakeGitHub, createMemoryRecoveryTargets } from '../../support/fakes.js';
 import { diesOfCrash, killedAfterResolving } from '../../support/failing-writes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -117,5 +119,77 @@ describe('the reconciler finishing the follow-ups of a recovery no delivery fini
     expect((await store.get(incident.id))?.resolvedBy).toBe('alarm OK after the runbook');
     expect(due).toEqual({ followedUp: [incident.id], finished: 1, failed: [] });
     expect(learned).toEqual([incident.id]);
+  });
+
+  describe('a recovery of many incidents', () => {
+    const key = { scope, resolvedBy: 'run 920', at: at.toISOString() };
+    /** Incidents of pull request 14 that the recovery wrote resolved (then killed), their targets noted at `at`. */
+    async function resolvedAndNoted(ids: string[], stored: string[] = ids) {
+      const store = createMemoryStore();
+      for (const [i, id] of stored.entries()) {
+        const incident = failure(id, 900 + i, `2026-11-20T08:${String(10 + i).padStart(2, '0')}:00.000Z`);
+        await store.create({ ...incident, status: 'resolved', resolvedBy: 'run 920', resolvedAt: key.at }, scope, null);
+      }
+      let now = at;
+      const targets = createMemoryRecoveryTargets(() => now);
+      await targets.note(key, ids);
+      const reads = { get: 0, pullRequest: 0 };
+      const incidents: IncidentStore = {
+        ...store,
+        get: async (id) => ((reads.get += 1), store.get(id)),
+        // The pass's reads of a pull request's other incidents (50, but the incident); the follow-up's own (the reactions,
+        // the comment) are the shared function's, the same as a delivery's.
+        listByPullRequest: async (...args) => ((reads.pullRequest += args[2] === 50 && args[3]?.except ? 1 : 0), store.listByPullRequest(...args)),
+      };
+      const github = createFakeGitHub();
+      const learned: string[] = [];
+      const failing = new Set<string>();
+      const learning = {
+        onResolved: async (resolved: Incident) => {
+          if (failing.has(resolved.id)) throw new RetryableError('throttled');
+          learned.push(resolved.id);
+        },
+      };
+      const pass = () => {
+        now = new Date(at.getTime() + 11 * 60_000);
+        return finishRecoveryFollowUps({ incidents, recoveryTargets: targets, clock: () => now, githubWriter: async () => staticGitHubClients(github.port), logger: silentLogger, learning: learning as never }, options);
+      };
+      return { store, targets, reads, learned, failing, pass };
+    }
+
+    it('reads at most as many of its incidents as a recovery resolves (25), and each pull request once', async () => {
+      // Arrange: 30 targets noted (by several deliveries), three of them stored, resolved, on one pull request
+      const ids = Array.from({ length: 30 }, (_, i) => `gh-1-${800 + i}-1`);
+      const { reads, learned, pass } = await resolvedAndNoted(ids, ids.slice(0, 3));
+
+      // Act
+      const due = await pass();
+
+      // Assert
+      expect(reads.get).toBeLessThanOrEqual(25);
+      expect(reads.pullRequest).toBe(1);
+      expect(learned.sort()).toEqual(ids.slice(0, 3));
+      expect(due.failed).toEqual([]);
+    });
+
+    it("goes on with the recovery's other incidents when one fails, and keeps the entry for the next run", async () => {
+      // Arrange: the follow-ups of the newest incident fail for now
+      const ids = ['gh-1-900-1', 'gh-1-901-1', 'gh-1-902-1'];
+      const { targets, learned, failing, pass } = await resolvedAndNoted(ids);
+      failing.add('gh-1-902-1');
+
+      // Act
+      const due = await pass();
+      failing.clear();
+      const next = await pass();
+
+      // Assert
+      expect(due.followedUp.sort()).toEqual(['gh-1-900-1', 'gh-1-901-1']);
+      expect(due.finished).toBe(0);
+      expect(due.failed).toEqual(['run 920 at 2026-11-20T09:10:00.000Z (1 incident failed)']);
+      expect(next).toEqual({ followedUp: ['gh-1-902-1'], finished: 1, failed: [] });
+      expect(learned.sort()).toEqual(ids);
+      expect(targets.sets.size).toBe(0);
+    });
   });
 });
