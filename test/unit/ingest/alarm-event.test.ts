@@ -161,7 +161,8 @@ describe('alarm state changes are applied in the order they happened, not the or
     return event;
   }
   function setup() {
-    const clock = () => new Date('2026-11-20T12:00:00Z');
+    let now = new Date('2026-11-20T12:00:00Z');
+    const clock = () => now;
     const incidents = createMemoryStore(clock);
     const started: string[] = [];
     const ingest = {
@@ -179,6 +180,7 @@ describe('alarm state changes are applied in the order they happened, not the or
     const outcome = { incidents, clock, logger: silentLogger, github: staticGitHubClients(null) };
     return {
       incidents, started,
+      at: (iso: string) => { now = new Date(iso); },
       alarm: async (timestamp: string) => ingestAlarmEvent(change('ALARM', timestamp), ingest as never) as Promise<{ incidentId: string; duplicate: boolean; recoveredAt?: string }>,
       ok: async (timestamp: string) => recordAlarmRecovery(change('OK', timestamp), outcome as never),
     };
@@ -312,5 +314,29 @@ describe('alarm state changes are applied in the order they happened, not the or
     expect((await d.incidents.get(delayed.incidentId))?.failedAt).toBe('2026-11-20T09:00:00.000Z');
     // An OK before the trusted stamp leaves that ALARM open, as for any newer ALARM.
     expect(await d.ok('2026-11-20T11:59:30.000+0000')).toEqual({ resolved: [delayed.incidentId] });
+  });
+
+  // The review of skew42: an alarm stamp ahead of the clock must read the same whatever the order and the deliveries.
+  it('ends an ahead-stamped ALARM by the OK a moment before it whichever of the two is handled first', async () => {
+    const d = setup();
+    // The OK first this time (the tested order is the ALARM first): the same pair must read the same way.
+    expect(await d.ok('2026-11-20T11:59:30.000+0000')).toEqual({ resolved: [] });
+    const skewed = await d.alarm('2026-11-21T12:00:00.000+0000');
+    expect(skewed.recoveredAt).toBeDefined();
+    expect(d.started).toEqual([]);
+  });
+
+  // Found by the review of skew42: read as its handling time, each delivery of an ahead-stamped OK was a later OK than
+  // the one before; such an OK now resolves nothing, on every delivery.
+  it('does not let a redelivery of an ahead-stamped OK end an ALARM that fired after its first delivery', async () => {
+    const d = setup();
+    expect(await d.ok('2026-11-21T12:00:00.000+0000')).toEqual({ resolved: [] }); // read as 12:00
+    d.at('2026-11-20T12:05:00Z');
+    const real = await d.alarm('2026-11-20T12:04:00.000+0000'); // a real ALARM after that OK
+    expect(d.started).toEqual([real.incidentId]);
+    d.at('2026-11-20T12:10:00Z');
+    // EventBridge (or Lambda's async retry, or the local queue) delivers the same OK again.
+    expect(await d.ok('2026-11-21T12:00:00.000+0000')).toEqual({ resolved: [] });
+    expect((await d.incidents.get(real.incidentId))?.status).not.toBe('resolved');
   });
 });
