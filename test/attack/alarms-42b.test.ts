@@ -11,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { type AlarmOptions, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
+import { type AlarmOptions, episodeAwaitingEmailedApproval, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
 
 /*
  * Attack pass 21 (session 40): the alarm path after claim42 (one runbook claim per alarm, taken over from a holder that
@@ -257,17 +257,8 @@ describe('attack pass 21: counted approval waits (carry42b)', () => {
       env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(approvalRunbooks), RECONCILE_INTERVAL_SECONDS: '86400', POLICY_JSON: JSON.stringify({ defaults: { approvalTimeoutMinutes: 1 } }) },
     });
     harness.model.answer = () => ({ rootCause: 'checkout-api returns 5xx', fix: ['restart it'], confidence: 0.9, proposedAction: 'escalate' });
-    const ids: string[] = [];
-    for (const event of [
-      alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000'),
-      alarmEvent('ALARM', '2026-11-20T10:07:00.000+0000', { previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } }),
-    ]) {
-      ids.push(String((await deliverAlarm(harness.runtime.url, event)).body.incidentId));
-      await harness.runtime.idle();
-    }
-    const requests = await toOnCall(harness);
+    const { incidents: ids, requests, token } = await episodeAwaitingEmailedApproval(harness, 'a42b');
     expect(requests).toHaveLength(1);
-    const token = /--task-token '([^']+)'/.exec(requests[0]!.message)?.[1] ?? 'no token';
     await createTaskControl(loadConfig(harness.runtime.env)).fail(token, 'ApprovalRejected', 'rolling back by hand');
     await harness.runtime.idle();
     await harness.runtime.reconcile();

@@ -88,3 +88,22 @@ export async function flapEndingInAlarm(harness: Harness, idPrefix: string) {
   const token = /--task-token '([^']+)'/.exec(requests[0]?.message ?? '')?.[1] ?? 'no token in the e-mail';
   return { recovered, firing, requests, token };
 }
+
+/**
+ * One episode of the fixture's alarm whose runbook waits for on-call's e-mailed approval (ALARM at 10:00, and again at
+ * 10:07 after INSUFFICIENT_DATA, counted on the first one's request), each delivered to the runtime and run until it
+ * waits: the two incidents, what was e-mailed to on-call, and the task token of the first approval request.
+ */
+export async function episodeAwaitingEmailedApproval(harness: Harness, idPrefix: string) {
+  const incidents: string[] = [];
+  for (const event of [
+    alarmEvent(idPrefix, 'ALARM', '2026-11-20T10:00:00.000+0000'),
+    alarmEvent(idPrefix, 'ALARM', '2026-11-20T10:07:00.000+0000', { previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } }),
+  ]) {
+    incidents.push(String((await deliverAlarm(harness.runtime.url, event)).body.incidentId));
+    await harness.runtime.idle();
+  }
+  const requests = await toOnCall(harness);
+  const token = /--task-token '([^']+)'/.exec(requests[0]?.message ?? '')?.[1] ?? 'no token';
+  return { incidents, requests, token };
+}
