@@ -80,6 +80,7 @@ export class OperationsDashboard extends Construct {
         plain(RECONCILER_METRIC.redrivesAbandoned, 'Sum', day, 'incident re-drives and escalations'),
         plain(RECONCILER_METRIC.givenUpUnpaged, 'Sum', day, 'of those, incidents nobody was paged about'),
         plain(RECONCILER_METRIC.approvalResumesAbandoned, 'Sum', day, 'resumes of /guard decisions'),
+        plain(RECONCILER_METRIC.recoveryFollowUpsAbandoned, 'Sum', day, "recoveries' follow-ups"),
       ]),
     );
   }

@@ -71,6 +71,8 @@ export const RECONCILER_METRIC = {
   approvalResumesAbandoned: 'ApprovalResumesAbandoned',
   /** Late reads of reactions that kept failing, given up (shared/reconcile/late-reactions.ts). */
   lateReactionReadsAbandoned: 'LateReactionReadsAbandoned',
+  /** Recoveries whose follow-ups the reconciler's backstop kept failing at, given up (shared/reconcile/recovery-follow-ups.ts). */
+  recoveryFollowUpsAbandoned: 'RecoveryFollowUpsAbandoned',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC] | (typeof RECONCILER_METRIC)[keyof typeof RECONCILER_METRIC];

@@ -16,19 +16,35 @@
  * failing. Bounded per run, oldest first, and per recovery as a delivery is: at most MAX_RESOLVED_PER_EVENT of its
  * noted incidents are read (more is several deliveries' open ones; those beyond are logged), and each pull request's
  * other incidents once. One incident whose follow-ups fail does not stop the rest of its recovery: it is counted, and
- * the entry stays for the next run.
+ * the entry stays.
+ *
+ * A recovery that failed is tried again by the reconciler's one rule for its sweeps (./retry-later.ts, from the next
+ * run: a throttled call is the likeliest failure, then 5 minutes doubling), counted on its entry, not on every run
+ * as until session 41, when a follow-up failing for good was tried every few minutes for the entry's 15 days. After
+ * the last try (over five hours of them) it is given up loudly, as a digest is: an error log, the
+ * `RecoveryFollowUpsAbandoned` metric, and a `recovery_follow_up_abandoned` entry on the timeline of each incident
+ * left without them (what is missing, and that nothing will retry it). Nobody is paged: every incident is resolved
+ * and nobody is waiting on it; what is missing is a "Fixed" comment, a count in learning, the circuit breaker's
+ * success, or a proposal still waiting (whose wait times out paging nobody). Its entry stays, listed no more, for a
+ * delivery redriven from the dead-letter queue.
  */
+import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import { type RecoveryFollowUpDeps, followUpRecovery, followedUp, resolvedByRecovery } from '../outcome/recovery-follow-ups.js';
-import type { GitHubClients } from '../ports.js';
+import type { GitHubClients, Metrics } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import type { RecoveryTargets, UnfinishedRecovery } from '../stores/recovery-targets.js';
 import { MAX_RESOLVED_PER_EVENT } from '../steps/record-outcome.js';
+import { afterFailure } from './retry-later.js';
+
+/** The timeline entry of an incident whose recovery's follow-ups the reconciler gave up. */
+export const FOLLOW_UP_ABANDONED = 'recovery_follow_up_abandoned';
 
 export interface RecoveryFollowUpPassDeps extends Omit<RecoveryFollowUpDeps, 'github'> {
-  recoveryTargets: Pick<RecoveryTargets, 'unfinished' | 'finished'>;
+  recoveryTargets: Pick<RecoveryTargets, 'unfinished' | 'finished' | 'retry' | 'givenUp'>;
   incidents: IncidentStore;
+  metrics: Metrics;
   /** GitHub with the shared write budget, opened on the first follow-up a run does. */
   githubWriter: () => Promise<GitHubClients>;
 }
@@ -38,8 +54,10 @@ export interface RecoveryFollowUpResult {
   followedUp: string[];
   /** Recoveries with nothing left to do, whose targets entry went (not noted again since this run listed it). */
   finished: number;
-  /** Recoveries (their name and time) whose follow-ups failed, or their listing: they stay, and the next run tries again. */
+  /** Recoveries (their name and time) whose follow-ups failed, or their listing: they stay, and a later run tries again. */
   failed: string[];
+  /** Of those, the recoveries given up after their last try. */
+  abandoned: string[];
 }
 
 /** How many of a pull request's other incidents are read to find a newer one that wrote its comment. */
@@ -55,12 +73,18 @@ async function newerIncidentLeadsComment(incident: Incident & { repository: stri
  * Does the follow-ups `recovery` left undone: the ids of the incidents it did them for, and how many incidents failed
  * (read or followed up; the rest go on).
  */
-async function finishRecovery(recovery: UnfinishedRecovery, deps: RecoveryFollowUpPassDeps, github: () => Promise<GitHubClients>): Promise<{ done: string[]; failures: number }> {
+async function finishRecovery(
+  recovery: UnfinishedRecovery,
+  deps: RecoveryFollowUpPassDeps,
+  github: () => Promise<GitHubClients>,
+): Promise<{ done: string[]; failures: number; lastError: unknown }> {
   const done: string[] = [];
   let failures = 0;
+  let lastError: unknown = null;
   const failed = (incidentId: string, error: unknown) => {
     failures += 1;
-    deps.logger.warn("an incident's recovery follow-ups failed; tried again on the next run", { incidentId, resolvedBy: recovery.resolvedBy, at: recovery.at, error: errorMessage(error) });
+    lastError = error;
+    deps.logger.warn("an incident's recovery follow-ups failed; its recovery is tried again later", { incidentId, resolvedBy: recovery.resolvedBy, at: recovery.at, error: errorMessage(error) });
   };
   const resolved: Incident[] = [];
   if (recovery.incidentIds.length > MAX_RESOLVED_PER_EVENT) {
@@ -90,19 +114,56 @@ async function finishRecovery(recovery: UnfinishedRecovery, deps: RecoveryFollow
       failed(incident.id, error);
     }
   }
-  return { done, failures };
+  return { done, failures, lastError };
+}
+
+/**
+ * Gives the recovery up after its `failures`th failed try: each incident it resolved and did not follow up gets a
+ * timeline entry saying so (once, should a run fail between two), then its entry is marked given up. A write that
+ * fails is thrown: the entry stays listed, and the next run gives it up again.
+ */
+async function giveUp(recovery: UnfinishedRecovery, failures: number, failedAt: Date, error: unknown, deps: RecoveryFollowUpPassDeps): Promise<void> {
+  const why = error instanceof Error ? error.name : 'an error';
+  const detail =
+    `the reconciler's tries at the follow-ups of ${recovery.resolvedBy} at ${recovery.at} (circuit breaker, learning, proposal, PR comment) ` +
+    `failed ${failures} times (the last: ${why}) and were given up: those not done stay undone`;
+  for (const id of recovery.incidentIds.slice(0, MAX_RESOLVED_PER_EVENT)) {
+    const incident = await deps.incidents.get(id);
+    if (!incident || !resolvedByRecovery(incident, recovery) || followedUp(incident) || incident.history.some((entry) => entry.event === FOLLOW_UP_ABANDONED)) continue;
+    await deps.incidents.record(id, {}, { history: [{ at: failedAt.toISOString(), event: FOLLOW_UP_ABANDONED, detail }] });
+  }
+  await deps.recoveryTargets.givenUp(recovery, failures, failedAt);
+}
+
+/** A recovery failed by what `error` says: tried again later by ./retry-later.ts's rule, or given up after its last try. */
+async function afterFailedRecovery(recovery: UnfinishedRecovery, label: string, error: unknown, deps: RecoveryFollowUpPassDeps, result: RecoveryFollowUpResult): Promise<void> {
+  const named = { resolvedBy: recovery.resolvedBy, at: recovery.at };
+  await afterFailure({
+    failures: recovery.failures,
+    fromNextRun: true,
+    named: { retried: named, givenUp: { ...named, incidents: recovery.incidentIds.slice(0, 5) } },
+    retry: { message: "a recovery's follow-ups failed; it is tried again later", move: (retryAt, failures) => deps.recoveryTargets.retry(recovery, retryAt, failures) },
+    giveUp: {
+      message: "a recovery's follow-ups kept failing and are given up: its incidents stay resolved without them",
+      counted: () => result.abandoned.push(label),
+      drop: (failures, failedAt) => giveUp(recovery, failures, failedAt, error, deps),
+    },
+  }, error, deps).catch((moveError: unknown) => {
+    // Left as it is, listed: the next run tries it (and counts the try) again.
+    deps.logger.warn("a recovery's failed follow-ups could not be counted; it waits for the next run", { ...named, error: errorMessage(moveError) });
+  });
 }
 
 export async function finishRecoveryFollowUps(
   deps: RecoveryFollowUpPassDeps,
-  options: { maxPerRun: number; afterMinutes: number; lookbackHours: number },
+  options: { maxPerRun: number; afterMinutes: number },
 ): Promise<RecoveryFollowUpResult> {
-  const result: RecoveryFollowUpResult = { followedUp: [], finished: 0, failed: [] };
+  const result: RecoveryFollowUpResult = { followedUp: [], finished: 0, failed: [], abandoned: [] };
   const now = deps.clock();
   let unfinished: UnfinishedRecovery[];
   try {
     const notedBefore = new Date(now.getTime() - options.afterMinutes * 60_000);
-    unfinished = await deps.recoveryTargets.unfinished(now, { notedBefore, limit: options.maxPerRun, lookbackHours: options.lookbackHours });
+    unfinished = await deps.recoveryTargets.unfinished(now, { notedBefore, limit: options.maxPerRun });
   } catch (error) {
     deps.logger.warn('the unfinished recoveries could not be listed; they wait for the next run', { error: errorMessage(error) });
     result.failed.push('(the unfinished recoveries could not be listed)');
@@ -112,21 +173,25 @@ export async function finishRecoveryFollowUps(
   const opened = async () => (github ??= await deps.githubWriter());
   for (const recovery of unfinished) {
     try {
-      const { done, failures } = await finishRecovery(recovery, deps, opened);
+      const { done, failures, lastError } = await finishRecovery(recovery, deps, opened);
       result.followedUp.push(...done);
       if (failures > 0) {
-        // Left listed: the next run does what is still undone.
-        result.failed.push(`${recovery.resolvedBy} at ${recovery.at} (${failures} incident${failures === 1 ? '' : 's'} failed)`);
+        // A later run does what is still undone.
+        const label = `${recovery.resolvedBy} at ${recovery.at} (${failures} incident${failures === 1 ? '' : 's'} failed)`;
+        result.failed.push(label);
+        await afterFailedRecovery(recovery, label, lastError, deps, result);
         continue;
       }
       // Noted again since it was listed (a delivery running now): left to that delivery, or to the next run.
       if (await deps.recoveryTargets.finished(recovery)) result.finished += 1;
     } catch (error) {
-      // Left listed: the next run does what is still undone (each follow-up done already is recorded or claimed).
-      result.failed.push(`${recovery.resolvedBy} at ${recovery.at}`);
-      deps.logger.warn("a recovery's follow-ups failed; tried again on the next run", { resolvedBy: recovery.resolvedBy, at: recovery.at, error: errorMessage(error) });
+      // A later run does what is still undone (each follow-up done already is recorded or claimed).
+      const label = `${recovery.resolvedBy} at ${recovery.at}`;
+      result.failed.push(label);
+      await afterFailedRecovery(recovery, label, error, deps, result);
     }
   }
+  deps.metrics.count(RECONCILER_METRIC.recoveryFollowUpsAbandoned, result.abandoned.length);
   if (result.followedUp.length > 0 || result.failed.length > 0) deps.logger.info('recovery follow-ups', { ...result });
   return result;
 }

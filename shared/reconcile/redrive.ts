@@ -566,7 +566,7 @@ export async function scheduledReconcilerRun(
   const pendingVotes = await finishPendingVotes(deps, { maxPerRun: options.maxPendingVotesPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
   const recoveryComments = await postDeferredRecoveryComments(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
   const runbookChecks = await pageRunbooksThatDidNotFix(deps, { maxPerRun: options.maxPerRun, lookbackHours: options.lookbackHours });
-  const recoveryFollowUps = await finishRecoveryFollowUps(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
+  const recoveryFollowUps = await finishRecoveryFollowUps(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes });
   return { ...redriven, approvalResumes, digests, reactions, pendingVotes, recoveryComments, runbookChecks, recoveryFollowUps };
 }
 

@@ -13,8 +13,16 @@
  * minutes after its last note is a recovery whose deliveries all stopped short (killed, or retried until they went to
  * the dead-letter queue): the reconciler does the follow-ups left (shared/reconcile/recovery-follow-ups.ts). Noting
  * the targets was one write already; the backstop adds none per incident, and one delete per recovery.
+ *
+ * The reconciler lists the entries of every day one can be noted on (session 41): a delivery redriven from the
+ * dead-letter queue on its last day notes its recovery's entry under a day two weeks back, which a look-back of the
+ * last hours never read, so the backstop helped only a delivery that came back by itself. Its tries that failed are
+ * counted on the entry where it is (`failures`, `retryAt`; not moved, as other due entries are: every delivery of the
+ * recovery computes this key), and one given up is marked (`givenUpAt`) and listed no more, but kept for a redriven
+ * delivery until it expires; the listing skips both with a filter, so they do not take the run's bound. A new note
+ * clears them: the recovery was delivered again, and its tries start over.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
 import { type DueKey, createDueIndex, dueIndexKey } from './due-index.js';
 import { conditionalWrite } from './dynamo.js';
@@ -42,10 +50,14 @@ export interface ReadRecovery extends RecoveryKey {
   mark: string | null;
 }
 
-/** A recovery whose follow-ups were not all recorded done: what it noted, and when it last did. */
+/**
+ * A recovery whose follow-ups were not all recorded done: what it noted, when it last did, and how often the
+ * reconciler's tries at them failed since.
+ */
 export interface UnfinishedRecovery extends ReadRecovery {
   incidentIds: string[];
   notedAt: string;
+  failures: number;
 }
 
 /** What a delivery's note found: the targets its earlier deliveries noted, and the mark of the entry now (null: none). */
@@ -65,9 +77,30 @@ export interface RecoveryTargets {
    * (false, the entry left for whoever noted it; not an error). A later delivery notes it anew if it finds any open.
    */
   finished(recovery: ReadRecovery): Promise<boolean>;
-  /** Recoveries last noted at or before `notedBefore` and not finished, in the look-back, oldest first, at most `limit`. */
-  unfinished(now: Date, options: { notedBefore: Date; limit: number; lookbackHours: number }): Promise<UnfinishedRecovery[]>;
+  /**
+   * Recoveries last noted at or before `notedBefore` and not finished, of any day an entry lives in, oldest first, at
+   * most `limit`: those whose tries wait (`retry`) until their time, those given up never.
+   */
+  unfinished(now: Date, options: { notedBefore: Date; limit: number }): Promise<UnfinishedRecovery[]>;
+  /** The reconciler's tries at the follow-ups failed `failures` times: listed again from `retryAt`. False when it is gone. */
+  retry(recovery: ReadRecovery, retryAt: Date, failures: number): Promise<boolean>;
+  /** Given up after `failures` tries, at `at`: listed no more, kept for a redriven delivery. False when it is gone. */
+  givenUp(recovery: ReadRecovery, failures: number, at: Date): Promise<boolean>;
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The days before today whose entries are listed: a recovery is noted by its deliveries, the last at most as long
+ * after it as the dead-letter queue keeps it (14 days), and its entry lives on {@link TARGETS_TTL_SECONDS} after that.
+ */
+const LISTED_DAYS = TARGETS_TTL_SECONDS / 86_400;
+
+/**
+ * Pages of one day read per run, each up to DynamoDB's 1 MB: a day's entries waiting for their retry or given up are
+ * read and skipped, and would take thousands to fill one.
+ */
+const MAX_PAGES_PER_DAY = 2;
 
 /** Where the recovery's targets are; the recovery is hashed (a scope is up to 1,000 characters). */
 function entryOf(recovery: RecoveryKey): DueKey {
@@ -105,8 +138,12 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
         new UpdateCommand({
           TableName: tableName,
           Key: key,
-          UpdateExpression: 'ADD #incidents :ids SET #scope = :scope, #resolvedBy = :resolvedBy, #at = :at, #notedAt = :notedAt, #mark = :mark, #expiresAt = :expiresAt',
-          ExpressionAttributeNames: { '#incidents': 'incidents', '#scope': 'scope', '#resolvedBy': 'resolvedBy', '#at': 'dueAt', '#notedAt': 'notedAt', '#mark': 'mark', '#expiresAt': 'expiresAt' },
+          UpdateExpression:
+            'ADD #incidents :ids SET #scope = :scope, #resolvedBy = :resolvedBy, #at = :at, #notedAt = :notedAt, #mark = :mark, #expiresAt = :expiresAt REMOVE #failures, #retryAt, #givenUpAt',
+          ExpressionAttributeNames: {
+            '#incidents': 'incidents', '#scope': 'scope', '#resolvedBy': 'resolvedBy', '#at': 'dueAt', '#notedAt': 'notedAt', '#mark': 'mark', '#expiresAt': 'expiresAt',
+            '#failures': 'failures', '#retryAt': 'retryAt', '#givenUpAt': 'givenUpAt',
+          },
           ExpressionAttributeValues: {
             ':ids': new Set(incidentIds),
             ':scope': recovery.scope,
@@ -136,11 +173,35 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
       );
       return deleted !== null;
     },
-    async unfinished(now, { notedBefore, limit, lookbackHours }) {
-      const before = notedBefore.toISOString();
-      return (await index.due(now, { limit, lookbackHours }))
-        .filter((item) => typeof item.notedAt === 'string' && item.notedAt <= before)
-        .map((item) => ({ scope: String(item.scope), resolvedBy: String(item.resolvedBy), at: String(item.dueAt), incidentIds: idsOf(item), notedAt: String(item.notedAt), mark: markOf(item) }));
+    async unfinished(now, { notedBefore, limit }) {
+      const found: Array<Record<string, unknown>> = [];
+      const today = Math.floor(now.getTime() / DAY_MS);
+      for (let day = today - LISTED_DAYS; day <= today && found.length < limit; day += 1) {
+        let start: Record<string, unknown> | undefined;
+        for (let page = 0; page < MAX_PAGES_PER_DAY && found.length < limit; page += 1) {
+          // No Limit: DynamoDB counts it before the filter, and the entries skipped would take the bound.
+          const response = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk AND sk <= :now',
+              FilterExpression: '#notedAt <= :before AND (attribute_not_exists(#retryAt) OR #retryAt <= :now) AND attribute_not_exists(#givenUpAt)',
+              ExpressionAttributeNames: { '#notedAt': 'notedAt', '#retryAt': 'retryAt', '#givenUpAt': 'givenUpAt' },
+              ExpressionAttributeValues: { ':pk': `${PREFIX}${new Date(day * DAY_MS).toISOString().slice(0, 10)}`, ':now': now.toISOString(), ':before': notedBefore.toISOString() },
+              ...(start ? { ExclusiveStartKey: start } : {}),
+              ConsistentRead: true,
+            }),
+          );
+          found.push(...(response.Items ?? []));
+          start = response.LastEvaluatedKey;
+          if (!start) break;
+        }
+      }
+      return found.slice(0, limit).map((item) => ({
+        scope: String(item.scope), resolvedBy: String(item.resolvedBy), at: String(item.dueAt), incidentIds: idsOf(item), notedAt: String(item.notedAt), mark: markOf(item),
+        failures: typeof item.failures === 'number' ? item.failures : 0,
+      }));
     },
+    retry: (recovery, retryAt, failures) => index.annotate(entryOf(recovery), { failures, retryAt: retryAt.toISOString() }),
+    givenUp: (recovery, failures, at) => index.annotate(entryOf(recovery), { failures, givenUpAt: at.toISOString() }),
   };
 }

@@ -32,25 +32,26 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
   });
 
   it('lists the recoveries not finished some time after their last note, and forgets a finished one', async () => {
-    // Prepare: three recoveries of one day, noted at 11:00, 11:20 and 11:30
-    let now = new Date('2026-11-21T11:00:00Z');
+    // Prepare: three recoveries of one day, noted at 11:00, 11:20 and 11:30 (a month before the other tests', whose
+    // entries are after its clock)
+    let now = new Date('2026-10-21T11:00:00Z');
     const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
-    const stale = { scope: 'acme/app|main|CI', resolvedBy: 'run 50', at: '2026-11-21T10:58:00.000Z' };
-    const finished = { scope: 'acme/app|main|CI', resolvedBy: 'run 51', at: '2026-11-21T10:59:00.000Z' };
-    const fresh = { scope: 'acme/app|main|Lint', resolvedBy: 'alarm OK', at: '2026-11-21T11:19:00.000Z' };
+    const stale = { scope: 'acme/app|main|CI', resolvedBy: 'run 50', at: '2026-10-21T10:58:00.000Z' };
+    const finished = { scope: 'acme/app|main|CI', resolvedBy: 'run 51', at: '2026-10-21T10:59:00.000Z' };
+    const fresh = { scope: 'acme/app|main|Lint', resolvedBy: 'alarm OK', at: '2026-10-21T11:19:00.000Z' };
     await targets.note(stale, ['gh-1-49-1']);
     await targets.note(finished, ['gh-1-48-1']);
-    now = new Date('2026-11-21T11:20:00Z');
+    now = new Date('2026-10-21T11:20:00Z');
     await targets.note(fresh, ['al-1']);
-    now = new Date('2026-11-21T11:30:00Z');
+    now = new Date('2026-10-21T11:30:00Z');
     const last = await targets.note(finished, ['gh-1-47-1']);
 
     // Act
     await targets.finished({ ...finished, mark: last.mark });
-    const listed = await targets.unfinished(now, { notedBefore: new Date('2026-11-21T11:15:00Z'), limit: 10, lookbackHours: 6 });
+    const listed = await targets.unfinished(now, { notedBefore: new Date('2026-10-21T11:15:00Z'), limit: 10 });
 
-    // Assert: only the recovery last noted before 11:15 and not finished (the other test's, a day older, is out of the look-back)
-    expect(listed).toEqual([{ ...stale, incidentIds: ['gh-1-49-1'], notedAt: '2026-11-21T11:00:00.000Z', mark: expect.any(String) }]);
+    // Assert: only the recovery last noted before 11:15 and not finished
+    expect(listed).toEqual([{ ...stale, incidentIds: ['gh-1-49-1'], notedAt: '2026-10-21T11:00:00.000Z', mark: expect.any(String), failures: 0 }]);
   });
 
   it('keeps the targets another delivery noted after the finisher read them: deleted only as last noted', async () => {
@@ -72,5 +73,38 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
     expect([...(kept?.incidents as Set<string>)].sort()).toEqual(['gh-1-58-1', 'gh-1-59-1']);
     expect(byB).toBe(true);
     expect(gone).toBeUndefined();
+  });
+
+  it("lists a recovery of any day its entry lives in, and skips those waiting for a retry or given up without their taking the bound (session 41)", async () => {
+    // Prepare (September, before the other tests' entries): a recovery of 1 September noted by a delivery redriven from the
+    // dead-letter queue on the 14th; three of the 14th, one waiting for its retry at 13:00, one given up, one not tried
+    let now = new Date('2026-09-14T11:00:00Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const redriven = { scope: 'acme/app|main|CI', resolvedBy: 'run 70', at: '2026-09-01T09:00:00.000Z' };
+    const waiting = { scope: 'acme/app|main|CI', resolvedBy: 'run 71', at: '2026-09-14T10:58:00.000Z' };
+    const givenUp = { scope: 'acme/app|main|CI', resolvedBy: 'run 72', at: '2026-09-14T10:59:00.000Z' };
+    const untried = { scope: 'acme/app|main|Lint', resolvedBy: 'run 73', at: '2026-09-14T11:00:00.000Z' };
+    const waitingNote = await targets.note(waiting, ['gh-1-71-1']);
+    const givenUpNote = await targets.note(givenUp, ['gh-1-72-1']);
+    await targets.note(untried, ['gh-1-73-1']);
+    now = new Date('2026-09-14T12:00:00Z');
+    await targets.note(redriven, ['gh-1-70-1']);
+    await targets.retry({ ...waiting, mark: waitingNote.mark }, new Date('2026-09-14T13:00:00Z'), 3);
+    await targets.givenUp({ ...givenUp, mark: givenUpNote.mark }, 8, now);
+    const notedBefore = new Date('2026-09-14T12:15:00Z');
+
+    // Act
+    const listed = await targets.unfinished(new Date('2026-09-14T12:30:00Z'), { notedBefore, limit: 2 });
+    const afterRetry = await targets.unfinished(new Date('2026-09-14T13:00:00Z'), { notedBefore, limit: 10 });
+    now = new Date('2026-09-14T13:01:00Z');
+    await targets.note(givenUp, ['gh-1-74-1']);
+    const notedAgain = await targets.unfinished(new Date('2026-09-14T13:30:00Z'), { notedBefore: new Date('2026-09-14T13:20:00Z'), limit: 10 });
+
+    // Assert: the one of 1 September first, then the untried one; the waiting one from its time, with its failures;
+    // the given-up one again once a delivery notes it anew, its tries starting over
+    expect(listed.map((recovery) => recovery.resolvedBy)).toEqual(['run 70', 'run 73']);
+    expect(listed[0]).toMatchObject({ incidentIds: ['gh-1-70-1'], notedAt: '2026-09-14T12:00:00.000Z', failures: 0 });
+    expect(afterRetry.map((recovery) => [recovery.resolvedBy, recovery.failures])).toEqual([['run 70', 0], ['run 71', 3], ['run 73', 0]]);
+    expect(notedAgain.map((recovery) => [recovery.resolvedBy, recovery.failures])).toEqual([['run 70', 0], ['run 71', 3], ['run 72', 0], ['run 73', 0]]);
   });
 });

@@ -332,15 +332,23 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
 
 /**
  * In-memory RecoveryTargets with the DynamoDB one's semantics: a set per recovery; each note returns the set as it was
- * and stamps the recovery noted now (`clock`) with a new mark; a finished recovery's set goes if not noted since.
+ * and stamps the recovery noted now (`clock`) with a new mark, clearing the reconciler's tries; a finished recovery's
+ * set goes if not noted since; one waiting for its retry, or given up, is not listed; the days listed are the last 15.
  */
-export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()): RecoveryTargets & { sets: Map<string, Set<string>> } {
+export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()): RecoveryTargets & { sets: Map<string, Set<string>>; tries: Map<string, { failures: number; retryAt?: string; givenUpAt?: string }> } {
   const sets = new Map<string, Set<string>>();
-  const noted = new Map<string, UnfinishedRecovery>();
+  const noted = new Map<string, Omit<UnfinishedRecovery, 'failures'>>();
+  const tries = new Map<string, { failures: number; retryAt?: string; givenUpAt?: string }>();
   let marks = 0;
   const keyOf = (recovery: RecoveryKey) => `${recovery.scope}\n${recovery.resolvedBy}\n${recovery.at}`;
+  const annotate = (recovery: RecoveryKey, values: { failures: number; retryAt?: string; givenUpAt?: string }) => {
+    if (!noted.has(keyOf(recovery))) return false;
+    tries.set(keyOf(recovery), { ...tries.get(keyOf(recovery)), ...values });
+    return true;
+  };
   return {
     sets,
+    tries,
     async note(recovery, incidentIds) {
       const key = keyOf(recovery);
       const before = [...(sets.get(key) ?? [])];
@@ -348,6 +356,7 @@ export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()
         sets.set(key, new Set([...before, ...incidentIds]));
         marks += 1;
         noted.set(key, { scope: recovery.scope, resolvedBy: recovery.resolvedBy, at: recovery.at, incidentIds: [], notedAt: clock().toISOString(), mark: `mark-${marks}` });
+        tries.delete(key);
       }
       return { earlier: before, mark: noted.get(key)?.mark ?? null };
     },
@@ -355,14 +364,26 @@ export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()
       if ((noted.get(keyOf(recovery))?.mark ?? null) !== recovery.mark) return false;
       sets.delete(keyOf(recovery));
       noted.delete(keyOf(recovery));
+      tries.delete(keyOf(recovery));
       return true;
     },
     async unfinished(now, { notedBefore, limit }) {
+      const firstDay = new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000 - 15 * 86_400_000).toISOString();
+      const waits = (key: string) => {
+        const entry = tries.get(key);
+        return entry !== undefined && (entry.givenUpAt !== undefined || (entry.retryAt !== undefined && entry.retryAt > now.toISOString()));
+      };
       return [...noted.entries()]
-        .filter(([, entry]) => entry.at <= now.toISOString() && entry.notedAt <= notedBefore.toISOString())
+        .filter(([key, entry]) => entry.at >= firstDay && entry.at <= now.toISOString() && entry.notedAt <= notedBefore.toISOString() && !waits(key))
         .sort(([, a], [, b]) => a.at.localeCompare(b.at))
         .slice(0, limit)
-        .map(([key, entry]) => ({ ...entry, incidentIds: [...(sets.get(key) ?? [])] }));
+        .map(([key, entry]) => ({ ...entry, incidentIds: [...(sets.get(key) ?? [])], failures: tries.get(key)?.failures ?? 0 }));
+    },
+    async retry(recovery, retryAt, failures) {
+      return annotate(recovery, { failures, retryAt: retryAt.toISOString() });
+    },
+    async givenUp(recovery, failures, at) {
+      return annotate(recovery, { failures, givenUpAt: at.toISOString() });
     },
   };
 }

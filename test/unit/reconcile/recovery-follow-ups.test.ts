@@ -19,7 +19,8 @@ import { createMemoryStore } from '../../support/memory-store.js';
 const scope = 'acme/app|main|CI';
 const at = new Date('2026-11-20T09:10:00Z');
 const recovery = { scope, runId: 920, runAttempt: 1, resolvedBy: 'run 920', installationId: 5, completedAt: at };
-const options = { maxPerRun: 25, afterMinutes: 10, lookbackHours: 48 };
+const options = { maxPerRun: 25, afterMinutes: 10 };
+const metrics = { count() {}, measure() {} };
 
 function failure(id: string, runId: number, createdAt: string): Incident {
   return newIncident(
@@ -46,7 +47,7 @@ async function killedRecovery(incidents: Incident[]) {
   const pass = (minutesLater: number) => {
     now = new Date(at.getTime() + minutesLater * 60_000);
     return finishRecoveryFollowUps(
-      { incidents: store, recoveryTargets: targets, clock, githubWriter: async () => staticGitHubClients(github.port), logger: silentLogger, learning: learning as never },
+      { incidents: store, recoveryTargets: targets, clock, githubWriter: async () => staticGitHubClients(github.port), logger: silentLogger, learning: learning as never, metrics },
       options,
     );
   };
@@ -67,7 +68,7 @@ describe('the reconciler finishing the follow-ups of a recovery no delivery fini
     // Assert
     expect(crashed).toBe(true);
     expect(early.followedUp).toEqual([]);
-    expect(due).toEqual({ followedUp: [incident.id], finished: 1, failed: [] });
+    expect(due).toEqual({ followedUp: [incident.id], finished: 1, failed: [], abandoned: [] });
     expect(again.followedUp).toEqual([]);
     expect(learned).toEqual([incident.id]);
     expect([...github.comments.values()][0]).toContain('Fixed in run 920');
@@ -107,7 +108,7 @@ describe('the reconciler finishing the follow-ups of a recovery no delivery fini
     const targets = createMemoryRecoveryTargets(() => now);
     const learned: string[] = [];
     const learning = { onResolved: async (resolved: Incident) => void learned.push(resolved.id) };
-    const common = { recoveryTargets: targets, clock: () => now, logger: silentLogger, learning: learning as never };
+    const common = { recoveryTargets: targets, clock: () => now, logger: silentLogger, learning: learning as never, metrics };
     const killed = await diesOfCrash(recordAlarmRecovery(loadAlarmEvent('alarm-state-ok'), { ...common, incidents: killedAfterResolving(store), github: staticGitHubClients(null) } as never));
 
     // Act
@@ -117,7 +118,7 @@ describe('the reconciler finishing the follow-ups of a recovery no delivery fini
     // Assert
     expect(killed).toBe(true);
     expect((await store.get(incident.id))?.resolvedBy).toBe('alarm OK after the runbook');
-    expect(due).toEqual({ followedUp: [incident.id], finished: 1, failed: [] });
+    expect(due).toEqual({ followedUp: [incident.id], finished: 1, failed: [], abandoned: [] });
     expect(learned).toEqual([incident.id]);
   });
 
@@ -144,17 +145,24 @@ describe('the reconciler finishing the follow-ups of a recovery no delivery fini
       const github = createFakeGitHub();
       const learned: string[] = [];
       const failing = new Set<string>();
+      const tried: string[] = [];
       const learning = {
         onResolved: async (resolved: Incident) => {
+          tried.push(resolved.id);
           if (failing.has(resolved.id)) throw new RetryableError('throttled');
           learned.push(resolved.id);
         },
       };
-      const pass = () => {
-        now = new Date(at.getTime() + 11 * 60_000);
-        return finishRecoveryFollowUps({ incidents, recoveryTargets: targets, clock: () => now, githubWriter: async () => staticGitHubClients(github.port), logger: silentLogger, learning: learning as never }, options);
+      const abandoned: number[] = [];
+      const counting = { count: (name: string, value: number) => void (name === 'RecoveryFollowUpsAbandoned' && abandoned.push(value)), measure() {} };
+      const pass = (minutesLater = 11) => {
+        now = new Date(at.getTime() + minutesLater * 60_000);
+        return finishRecoveryFollowUps(
+          { incidents, recoveryTargets: targets, clock: () => now, githubWriter: async () => staticGitHubClients(github.port), logger: silentLogger, learning: learning as never, metrics: counting },
+          options,
+        );
       };
-      return { store, targets, reads, learned, failing, pass };
+      return { store, targets, reads, learned, failing, tried, abandoned, pass };
     }
 
     it('reads at most as many of its incidents as a recovery resolves (25), and each pull request once', async () => {
@@ -187,9 +195,35 @@ describe('the reconciler finishing the follow-ups of a recovery no delivery fini
       expect(due.followedUp.sort()).toEqual(['gh-1-900-1', 'gh-1-901-1']);
       expect(due.finished).toBe(0);
       expect(due.failed).toEqual(['run 920 at 2026-11-20T09:10:00.000Z (1 incident failed)']);
-      expect(next).toEqual({ followedUp: ['gh-1-902-1'], finished: 1, failed: [] });
+      expect(next).toEqual({ followedUp: ['gh-1-902-1'], finished: 1, failed: [], abandoned: [] });
       expect(learned.sort()).toEqual(ids);
       expect(targets.sets.size).toBe(0);
+    });
+
+    it('tries a recovery whose follow-ups keep failing less and less often, then gives it up on the timeline, once (session 41)', async () => {
+      // Arrange: one incident's follow-ups fail every time; the reconciler runs every 5 minutes for a day
+      const ids = ['gh-1-900-1', 'gh-1-901-1'];
+      const { store, targets, learned, failing, tried, abandoned, pass } = await resolvedAndNoted(ids);
+      failing.add('gh-1-901-1');
+
+      // Act
+      const runs = [];
+      for (let minutes = 11; minutes <= 11 + 24 * 60; minutes += 5) runs.push(await pass(minutes));
+
+      // Assert: tried at 0, 5, 10, 20, 40, 80, 160 and 320 minutes after the first failure, not on all 289 runs
+      const triedAt = runs.flatMap((run, i) => (run.failed.length > 0 ? [i * 5] : []));
+      expect(triedAt).toEqual([0, 5, 10, 20, 40, 80, 160, 320]);
+      expect(tried.filter((id) => id === 'gh-1-901-1')).toHaveLength(8);
+      expect(learned).toEqual(['gh-1-900-1']);
+      expect(runs[64]?.abandoned).toEqual(['run 920 at 2026-11-20T09:10:00.000Z (1 incident failed)']);
+      expect(runs.flatMap((run) => run.abandoned)).toHaveLength(1);
+      expect(abandoned.reduce((sum, value) => sum + value, 0)).toBe(1);
+      const given = (await store.get('gh-1-901-1'))?.history.filter((entry) => entry.event === 'recovery_follow_up_abandoned') ?? [];
+      expect(given).toHaveLength(1);
+      expect(given[0]?.detail).toMatch(/failed 8 times \(the last: RetryableError\)/);
+      expect((await store.get('gh-1-900-1'))?.history.some((entry) => entry.event === 'recovery_follow_up_abandoned')).toBe(false);
+      // Kept for a delivery redriven from the dead-letter queue, listed no more
+      expect(targets.sets.size).toBe(1);
     });
   });
 });

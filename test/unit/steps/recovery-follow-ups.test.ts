@@ -62,7 +62,7 @@ describe("a green run's recovery killed right after it wrote the incident resolv
     expect(guards.outcomes).toEqual([true]);
     expect(stored?.history.map((entry) => entry.event).filter((event) => event === 'resolved' || event === 'recovery_followed_up')).toEqual(['resolved', 'recovery_followed_up']);
     // Finished: nothing is left for the reconciler's backstop
-    expect(await targets.unfinished(new Date('2026-11-21T09:00:00Z'), { notedBefore: new Date('2026-11-21T09:00:00Z'), limit: 10, lookbackHours: 48 })).toEqual([]);
+    expect(await targets.unfinished(new Date('2026-11-21T09:00:00Z'), { notedBefore: new Date('2026-11-21T09:00:00Z'), limit: 10 })).toEqual([]);
   });
 });
 
