@@ -1,6 +1,6 @@
 import { METRIC } from '../adapters/metric-names.js';
 import { aheadDetail, alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
-import type { Incident } from '../domain/incident.js';
+import type { HistoryEntry, Incident } from '../domain/incident.js';
 import { runbookUnverified } from '../domain/handoff.js';
 import { type ForkCheckReach, greenAttemptNotLater, greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope, githubForkCheckScope } from '../domain/trigger.js';
@@ -57,11 +57,12 @@ async function resolveIncident(
   at: Date,
   deps: OutcomeDeps,
   extra: Partial<Incident> = {},
-  options: { updateComment?: boolean } = {},
+  options: { updateComment?: boolean; history?: HistoryEntry[] } = {},
 ): Promise<Incident | null> {
   const seconds = secondsToRecovery(incident, at);
   const resolution = { ...extra, status: 'resolved' as const, resolvedAt: at.toISOString(), timeToRecoverySeconds: seconds, resolvedBy };
-  const resolved = await deps.incidents.updateIfStatusMoves(incident.id, resolution, { history: [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }] });
+  const history = [{ at: at.toISOString(), event: 'resolved', detail: resolvedBy }, ...(options.history ?? [])];
+  const resolved = await deps.incidents.updateIfStatusMoves(incident.id, resolution, { history });
   if (!resolved) {
     deps.logger.info('incident ended by another writer before this recovery was recorded: its ending stands', { incidentId: incident.id, resolvedBy });
     return null;
@@ -283,15 +284,20 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
     // nothing) or was stored before the read below, which then resolves it.
     await deps.incidents.noteAlarmOk(arn, at);
   } else if (!at) {
-    deps.logger.warn('alarm state change without a readable time: resolving as of now, not noted for ordering', { alarm: alarmEvent.detail.alarmName });
+    deps.logger.warn('alarm state change without a readable time: resolving as of its handling time, not noted for ordering', { alarm: alarmEvent.detail.alarmName, at: when.toISOString() });
   }
   const open = await deps.incidents.listOpenInScope(alarmScope(arn), MAX_RESOLVED_PER_EVENT);
   const resolvedBy = `alarm ${alarmEvent.detail.state.value}`;
-  // Only an event with its own time is the same recovery on each delivery and has targets; one resolved "as of now"
-  // has none, so neither a redelivery nor the reconciler's backstop finds it (CloudWatch's events carry their time).
-  const recoveryKey: RecoveryKey | null = at ? { scope: alarmScope(arn), resolvedBy, at: at.toISOString() } : null;
-  const { unfinished, noted } =
-    at && recoveryKey ? await resolvedByEarlierDelivery(recoveryKey, open.filter((incident) => !alarmOkLeavesOpen(incident, at)), deps) : { unfinished: [], noted: null };
+  // An event without a readable time is the recovery of its handling time, recorded as such on each incident: a
+  // redelivery is another recovery (its own handling time), but the targets noted under this one let the reconciler's
+  // backstop finish the follow-ups of a delivery killed after its resolved writes, as for an event with its time
+  // (until session 41 it noted none, and such a kill left the PR comment, learning and the proposal undone for good).
+  const recoveryKey: RecoveryKey = { scope: alarmScope(arn), resolvedBy, at: when.toISOString() };
+  const targets = at ? open.filter((incident) => !alarmOkLeavesOpen(incident, at)) : open;
+  const { unfinished, noted } = await resolvedByEarlierDelivery(recoveryKey, targets, deps);
+  const unread: HistoryEntry[] = at
+    ? []
+    : [{ at: now.toISOString(), event: 'alarm_time_unread', detail: `the alarm event had no readable time: its handling time, ${when.toISOString()}, is taken as when it changed state` }];
   const resolved: string[] = [];
   for (const incident of unfinished) {
     // Resolved by an earlier delivery of this OK, which did not get to its follow-ups.
@@ -306,11 +312,11 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
       continue;
     }
     const alarm = incident.alarm
-      ? { ...incident.alarm, state: alarmEvent.detail.state.value, previousState: alarmEvent.detail.previousState?.value ?? incident.alarm.state, stateChangedAt: read?.aheadStamp ? read.at.toISOString() : alarmEvent.detail.state.timestamp }
+      ? { ...incident.alarm, state: alarmEvent.detail.state.value, previousState: alarmEvent.detail.previousState?.value ?? incident.alarm.state, stateChangedAt: at ? alarmEvent.detail.state.timestamp : when.toISOString() }
       : null;
     // Not "after the runbook" when the alarm still fired at the reconciler's check after it: it recovered by other hands.
     const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied && runbookUnverified(incident) === null;
-    if (await resolveIncident(incident, `${resolvedBy}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {})) resolved.push(incident.id);
+    if (await resolveIncident(incident, `${resolvedBy}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {}, { history: unread })) resolved.push(incident.id);
   }
   if (noted) await deps.recoveryTargets?.finished(noted);
   return { resolved };

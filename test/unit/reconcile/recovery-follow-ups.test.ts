@@ -8,6 +8,7 @@ import { alarmScope } from '../../../shared/domain/trigger.js';
 import { loadAlarmEvent } from '../../../infra/local/replay.js';
 import { RetryableError } from '../../../shared/errors.js';
 import type { IncidentStore } from '../../../shared/stores/incident-store.js';
+import { alarmEvent } from '../../support/alarm-events.js';
 import { createFakeGitHub, createMemoryRecoveryTargets } from '../../support/fakes.js';
 import { diesOfCrash, killedAfterResolving } from '../../support/failing-writes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
@@ -120,6 +121,35 @@ describe('the reconciler finishing the follow-ups of a recovery no delivery fini
     expect((await store.get(incident.id))?.resolvedBy).toBe('alarm OK after the runbook');
     expect(due).toEqual({ followedUp: [incident.id], finished: 1, failed: [], abandoned: [] });
     expect(learned).toEqual([incident.id]);
+  });
+
+  it('finishes the follow-ups of an alarm OK without a readable time, killed after it resolved, as of its handling time (session 41)', async () => {
+    // Arrange: the alarm fired at 10:00; its OK, of AWS's "CloudWatch Alarm State Change" shape but with neither
+    // `time` nor `detail.state.timestamp` readable, is handled at 10:23 and killed right after the resolved write
+    const store = createMemoryStore();
+    const arn = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-api-5xx-rate';
+    const incident = newIncident({ id: 'alarm-2', source: 'cloudwatch', createdAt: '2026-11-20T10:00:00.000Z', failedAt: '2026-11-20T10:00:00.000Z' }, new Date('2026-11-20T10:00:00Z'));
+    await store.create(incident, alarmScope(arn), null);
+    const ok = alarmEvent('unread', 'OK', 'not a time');
+    let now = new Date('2026-11-20T10:23:00Z');
+    const targets = createMemoryRecoveryTargets(() => now);
+    const learned: string[] = [];
+    const learning = { onResolved: async (resolved: Incident) => void learned.push(resolved.id) };
+    const common = { recoveryTargets: targets, clock: () => now, logger: silentLogger, learning: learning as never, metrics };
+    const killed = await diesOfCrash(recordAlarmRecovery(ok, { ...common, incidents: killedAfterResolving(store), github: staticGitHubClients(null) } as never));
+
+    // Act
+    now = new Date('2026-11-20T10:34:00Z');
+    const due = await finishRecoveryFollowUps({ ...common, incidents: store, githubWriter: async () => staticGitHubClients(null) }, options);
+
+    // Assert: resolved as of 10:23, said so on its timeline, and followed up once by the backstop
+    expect(killed).toBe(true);
+    expect(due).toEqual({ followedUp: [incident.id], finished: 1, failed: [], abandoned: [] });
+    const stored = await store.get(incident.id);
+    expect(stored).toMatchObject({ status: 'resolved', resolvedBy: 'alarm OK', resolvedAt: '2026-11-20T10:23:00.000Z', timeToRecoverySeconds: 1380 });
+    expect(stored?.history.find((entry) => entry.event === 'alarm_time_unread')?.detail).toContain('2026-11-20T10:23:00.000Z');
+    expect(learned).toEqual([incident.id]);
+    expect(targets.sets.size).toBe(0);
   });
 
   describe('a recovery of many incidents', () => {
