@@ -6,6 +6,7 @@ import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { routeEscalation } from '../../../shared/notify/escalation-policy.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { parseState } from '../../../shared/steps/state.js';
+import { classifyStep } from '../../../shared/steps/classify.js';
 import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
@@ -338,5 +339,26 @@ describe('alarm state changes are applied in the order they happened, not the or
     // EventBridge (or Lambda's async retry, or the local queue) delivers the same OK again.
     expect(await d.ok('2026-11-21T12:00:00.000+0000')).toEqual({ resolved: [] });
     expect((await d.incidents.get(real.incidentId))?.status).not.toBe('resolved');
+  });
+
+  // Session 41: classify read the ALARM's stamp again at its own later clock, where a stamp ahead at ingest may be
+  // within the allowed skew: the OK that ended the ALARM for ingest did not for classify, and the runbook ran.
+  it("has classify decide an OK noted before the incident was written by ingest's read of the ALARM's time, not its own later one", async () => {
+    // Prepare: an ALARM stamped 12:02:30 is ingested at 12:00 (read as 12:00, ahead); the alarm's OK of 12:01 was
+    // noted by record-outcome after ingest read the alarm's latest OK and listed before the incident was written
+    const started: unknown[] = [];
+    let now = new Date('2026-11-20T12:00:00Z');
+    const deps = { ...ingestDeps('checkout-', started), clock: () => now };
+    const alarm = change('ALARM', '2026-11-20T12:02:30.000+0000');
+    const { incidentId } = (await ingestAlarmEvent(alarm, deps as never)) as { incidentId: string };
+    await deps.incidents.noteAlarmOk(ARN, new Date('2026-11-20T12:01:00Z'));
+
+    // Act: classify at 12:01, when the stamp is within the allowed skew of its clock
+    now = new Date('2026-11-20T12:01:00Z');
+    const result = await classifyStep(started[0], { ...deps, metrics: { count() {}, measure() {} }, github: staticGitHubClients(null) } as never);
+
+    // Assert: over, as ingest and record-outcome read it (an OK within the skew before an ALARM read as handled)
+    expect(result).toMatchObject({ incidentId, incidentStatus: 'resolved' });
+    expect(await deps.incidents.get(incidentId)).toMatchObject({ status: 'resolved', resolvedBy: 'alarm OK before classify', resolvedAt: '2026-11-20T12:01:00.000Z' });
   });
 });
