@@ -24,7 +24,7 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
-import { type DueKey, createDueIndex, dueIndexKey } from './due-index.js';
+import { type DueKey, dueIndexKey } from './due-index.js';
 import { conditionalWrite } from './dynamo.js';
 
 const PREFIX = 'RECOVERYTARGETS#';
@@ -121,10 +121,37 @@ function markOf(item: Record<string, unknown> | undefined): string | null {
   return typeof item?.mark === 'string' ? item.mark : null;
 }
 
+/** The condition that the entry is as `recovery` read it: its mark the same (none for none). */
+function asLastNoted(recovery: ReadRecovery): { condition: string; names: Record<string, string>; values: Record<string, string> } {
+  return recovery.mark === null
+    ? { condition: 'attribute_not_exists(#mark)', names: { '#mark': 'mark' }, values: {} }
+    : { condition: '#mark = :mark', names: { '#mark': 'mark' }, values: { ':mark': recovery.mark } };
+}
+
 export function createRecoveryTargets(options: { client: DynamoDBDocumentClient; tableName: string; clock?: () => Date }): RecoveryTargets {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
-  const index = createDueIndex({ client, tableName, prefix: PREFIX });
+  /**
+   * Sets the reconciler's tries on the entry as the reconciler read it: not on one noted again since, whose
+   * delivery's tries start over, and never on one gone (it would be written back).
+   */
+  const countTries = async (recovery: ReadRecovery, tries: { failures: number; retryAt?: string; givenUpAt?: string }) => {
+    const asRead = asLastNoted(recovery);
+    const names = Object.keys(tries);
+    const updated = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: recoveryTargetsKey(recovery),
+          UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+          ConditionExpression: `attribute_exists(pk) AND ${asRead.condition}`,
+          ExpressionAttributeNames: { ...asRead.names, ...Object.fromEntries(names.map((name) => [`#${name}`, name])) },
+          ExpressionAttributeValues: { ...asRead.values, ...Object.fromEntries(Object.entries(tries).map(([name, value]) => [`:${name}`, value])) },
+        }),
+      ),
+    );
+    return updated !== null;
+  };
   return {
     async note(recovery, incidentIds) {
       const key = recoveryTargetsKey(recovery);
@@ -160,14 +187,15 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
       return { earlier: idsOf(response.Attributes), mark };
     },
     async finished(recovery) {
+      const asRead = asLastNoted(recovery);
       const deleted = await conditionalWrite(() =>
         client.send(
           new DeleteCommand({
             TableName: tableName,
             Key: recoveryTargetsKey(recovery),
-            ...(recovery.mark === null
-              ? { ConditionExpression: 'attribute_not_exists(#mark)', ExpressionAttributeNames: { '#mark': 'mark' } }
-              : { ConditionExpression: '#mark = :mark', ExpressionAttributeNames: { '#mark': 'mark' }, ExpressionAttributeValues: { ':mark': recovery.mark } }),
+            ConditionExpression: asRead.condition,
+            ExpressionAttributeNames: asRead.names,
+            ...(recovery.mark === null ? {} : { ExpressionAttributeValues: asRead.values }),
           }),
         ),
       );
@@ -201,7 +229,7 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
         failures: typeof item.failures === 'number' ? item.failures : 0,
       }));
     },
-    retry: (recovery, retryAt, failures) => index.annotate(entryOf(recovery), { failures, retryAt: retryAt.toISOString() }),
-    givenUp: (recovery, failures, at) => index.annotate(entryOf(recovery), { failures, givenUpAt: at.toISOString() }),
+    retry: (recovery, retryAt, failures) => countTries(recovery, { failures, retryAt: retryAt.toISOString() }),
+    givenUp: (recovery, failures, at) => countTries(recovery, { failures, givenUpAt: at.toISOString() }),
   };
 }

@@ -107,4 +107,28 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
     expect(afterRetry.map((recovery) => [recovery.resolvedBy, recovery.failures])).toEqual([['run 70', 0], ['run 71', 3], ['run 73', 0]]);
     expect(notedAgain.map((recovery) => [recovery.resolvedBy, recovery.failures])).toEqual([['run 70', 0], ['run 71', 3], ['run 72', 0], ['run 73', 0]]);
   });
+
+  it("counts the reconciler's failed tries only on the entry as it read it: a delivery's new note starts them over (session 41)", async () => {
+    // Prepare (August, before the other tests' entries): the reconciler lists a recovery, then its delivery, redriven,
+    // notes it again before the reconciler's try fails
+    let now = new Date('2026-08-14T11:00:00Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const recovery = { scope: 'acme/app|main|CI', resolvedBy: 'run 80', at: '2026-08-14T10:59:00.000Z' };
+    await targets.note(recovery, ['gh-1-79-1']);
+    now = new Date('2026-08-14T11:15:00Z');
+    const [listed] = await targets.unfinished(now, { notedBefore: new Date('2026-08-14T11:05:00Z'), limit: 10 });
+    await targets.note(recovery, ['gh-1-78-1']);
+
+    // Act
+    const retried = await targets.retry(listed!, new Date('2026-08-14T15:00:00Z'), 5);
+    const givenUp = await targets.givenUp(listed!, 8, now);
+    const gone = await targets.retry({ ...recovery, at: '2026-08-14T10:58:00.000Z', mark: null }, new Date('2026-08-14T15:00:00Z'), 1);
+
+    // Assert: neither written; listed 10 minutes after the new note, not tried yet; nothing written where nothing was
+    expect([retried, givenUp, gone]).toEqual([false, false, false]);
+    const again = await targets.unfinished(new Date('2026-08-14T11:30:00Z'), { notedBefore: new Date('2026-08-14T11:20:00Z'), limit: 10 });
+    expect(again.map((entry) => [entry.resolvedBy, entry.failures, entry.incidentIds.sort()])).toEqual([['run 80', 0, ['gh-1-78-1', 'gh-1-79-1']]]);
+    const absent = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: recoveryTargetsKey({ ...recovery, at: '2026-08-14T10:58:00.000Z' }), ConsistentRead: true }))).Item;
+    expect(absent).toBeUndefined();
+  });
 });

@@ -333,7 +333,7 @@ export function createMemoryApprovalIndex(): ApprovalIndex & { sets: Map<string,
 /**
  * In-memory RecoveryTargets with the DynamoDB one's semantics: a set per recovery; each note returns the set as it was
  * and stamps the recovery noted now (`clock`) with a new mark, clearing the reconciler's tries; a finished recovery's
- * set goes if not noted since; one waiting for its retry, or given up, is not listed; the days listed are the last 15.
+ * set goes, and its tries are counted, if not noted since; one waiting for its retry, or given up, is not listed; the days listed are the last 15.
  */
 export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()): RecoveryTargets & { sets: Map<string, Set<string>>; tries: Map<string, { failures: number; retryAt?: string; givenUpAt?: string }> } {
   const sets = new Map<string, Set<string>>();
@@ -341,8 +341,8 @@ export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()
   const tries = new Map<string, { failures: number; retryAt?: string; givenUpAt?: string }>();
   let marks = 0;
   const keyOf = (recovery: RecoveryKey) => `${recovery.scope}\n${recovery.resolvedBy}\n${recovery.at}`;
-  const annotate = (recovery: RecoveryKey, values: { failures: number; retryAt?: string; givenUpAt?: string }) => {
-    if (!noted.has(keyOf(recovery))) return false;
+  const annotate = (recovery: RecoveryKey & { mark: string | null }, values: { failures: number; retryAt?: string; givenUpAt?: string }) => {
+    if (!noted.has(keyOf(recovery)) || noted.get(keyOf(recovery))?.mark !== recovery.mark) return false;
     tries.set(keyOf(recovery), { ...tries.get(keyOf(recovery)), ...values });
     return true;
   };
