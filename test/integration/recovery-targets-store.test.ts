@@ -5,6 +5,9 @@ import { scratchStoreForFile } from '../support/harness.js';
 
 const scratch = scratchStoreForFile('guard-recovery-targets');
 
+/** A recovery of `scope` (by default the CI workflow of acme/app's main branch). */
+const recoveryOf = (resolvedBy: string, at: string, scope = 'acme/app|main|CI') => ({ scope, resolvedBy, at });
+
 describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
   it('returns what the earlier deliveries of the same recovery noted, and keeps every one of them past the dead-letter queue', async () => {
     // Prepare
@@ -36,9 +39,9 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
     // entries are after its clock)
     let now = new Date('2026-10-21T11:00:00Z');
     const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
-    const stale = { scope: 'acme/app|main|CI', resolvedBy: 'run 50', at: '2026-10-21T10:58:00.000Z' };
-    const finished = { scope: 'acme/app|main|CI', resolvedBy: 'run 51', at: '2026-10-21T10:59:00.000Z' };
-    const fresh = { scope: 'acme/app|main|Lint', resolvedBy: 'alarm OK', at: '2026-10-21T11:19:00.000Z' };
+    const stale = recoveryOf('run 50', '2026-10-21T10:58:00.000Z');
+    const finished = recoveryOf('run 51', '2026-10-21T10:59:00.000Z');
+    const fresh = recoveryOf('alarm OK', '2026-10-21T11:19:00.000Z', 'acme/app|main|Lint');
     await targets.note(stale, ['gh-1-49-1']);
     await targets.note(finished, ['gh-1-48-1']);
     now = new Date('2026-10-21T11:20:00Z');
@@ -80,10 +83,10 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
     // dead-letter queue on the 14th; three of the 14th, one waiting for its retry at 13:00, one given up, one not tried
     let now = new Date('2026-09-14T11:00:00Z');
     const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
-    const redriven = { scope: 'acme/app|main|CI', resolvedBy: 'run 70', at: '2026-09-01T09:00:00.000Z' };
-    const waiting = { scope: 'acme/app|main|CI', resolvedBy: 'run 71', at: '2026-09-14T10:58:00.000Z' };
-    const givenUp = { scope: 'acme/app|main|CI', resolvedBy: 'run 72', at: '2026-09-14T10:59:00.000Z' };
-    const untried = { scope: 'acme/app|main|Lint', resolvedBy: 'run 73', at: '2026-09-14T11:00:00.000Z' };
+    const redriven = recoveryOf('run 70', '2026-09-01T09:00:00.000Z');
+    const waiting = recoveryOf('run 71', '2026-09-14T10:58:00.000Z');
+    const givenUp = recoveryOf('run 72', '2026-09-14T10:59:00.000Z');
+    const untried = recoveryOf('run 73', '2026-09-14T11:00:00.000Z', 'acme/app|main|Lint');
     const waitingNote = await targets.note(waiting, ['gh-1-71-1']);
     const givenUpNote = await targets.note(givenUp, ['gh-1-72-1']);
     await targets.note(untried, ['gh-1-73-1']);
@@ -113,7 +116,7 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
     // notes it again before the reconciler's try fails
     let now = new Date('2026-08-14T11:00:00Z');
     const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
-    const recovery = { scope: 'acme/app|main|CI', resolvedBy: 'run 80', at: '2026-08-14T10:59:00.000Z' };
+    const recovery = recoveryOf('run 80', '2026-08-14T10:59:00.000Z');
     await targets.note(recovery, ['gh-1-79-1']);
     now = new Date('2026-08-14T11:15:00Z');
     const [listed] = await targets.unfinished(now, { notedBefore: new Date('2026-08-14T11:05:00Z'), limit: 10 });
