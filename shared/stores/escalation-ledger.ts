@@ -70,6 +70,11 @@ interface LedgerItem {
   digestClaimedAt?: string;
   /** The remembered occurrences' `member`s (an alarm group's alarms), for the digest to name. */
   members?: Set<string>;
+  /**
+   * The messages of a split digest published so far, each `<window start> <key>` (see `messagePublished`): removed when
+   * the digest is marked sent; an abandoned window's few stay until the item expires, read by no other window.
+   */
+  digestMessagesSent?: Set<string>;
 }
 
 /**
@@ -292,6 +297,12 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
   };
 }
 
+/** The keys of the messages of the window `windowStart`'s digest published so far (see `messagePublished`). */
+function publishedMessagesOf(item: LedgerItem, windowStart: string): Pick<EscalationDigest, 'publishedMessages'> {
+  const keys = [...(item.digestMessagesSent ?? [])].filter((entry) => entry.startsWith(`${windowStart} `)).map((entry) => entry.slice(windowStart.length + 1));
+  return keys.length ? { publishedMessages: keys } : {};
+}
+
 /** The reconciler's side of the ledger: digests of windows that have ended (see the top of this file). */
 export function createDynamoEscalationDigests(options: { client: DynamoDBDocumentClient; tableName: string }): EscalationDigests {
   const { client, tableName } = options;
@@ -300,7 +311,7 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
   const entryOf = (due: DigestDue) => ({ id: due.problemKey, dueAt: due.retryAt ?? due.dueAt });
   const drop = (due: DigestDue) => dueDigests.drop(entryOf(due));
   /** An update of the ledger item only the holder of the digest's claim may make; false when the claim is not held. */
-  async function asClaimHolder(digest: EscalationDigest, update: string, names: Record<string, string>): Promise<boolean> {
+  async function asClaimHolder(digest: EscalationDigest, update: string, names: Record<string, string>, values: Record<string, unknown> = {}): Promise<boolean> {
     const updated = await conditionalWrite(() =>
       client.send(
         new UpdateCommand({
@@ -309,7 +320,7 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
           UpdateExpression: update,
           ConditionExpression: '#digestFor = :window AND #digestClaimedAt = :claim',
           ExpressionAttributeNames: { '#digestFor': 'digestFor', '#digestClaimedAt': 'digestClaimedAt', ...names },
-          ExpressionAttributeValues: { ':window': digest.windowStart, ':claim': digest.claim },
+          ExpressionAttributeValues: { ':window': digest.windowStart, ':claim': digest.claim, ...values },
         }),
       ),
     );
@@ -383,13 +394,20 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
         lastSeen: item.lastSeen ?? due.windowStart,
         lastIncidentId: item.lastIncident ?? null,
         ...(item.members?.size ? { members: [...item.members].sort() } : {}),
+        ...publishedMessagesOf(item, due.windowStart),
         claim,
       };
     },
 
     async sent(digest) {
       // Not ours any more (the lease ran out and another run claimed it): that run finishes the entry.
-      if (await asClaimHolder(digest, 'SET #digestSentAt = :claim REMOVE #digestClaimedAt', { '#digestSentAt': 'digestSentAt' })) await drop(digest);
+      const update = 'SET #digestSentAt = :claim REMOVE #digestClaimedAt, #digestMessagesSent';
+      if (await asClaimHolder(digest, update, { '#digestSentAt': 'digestSentAt', '#digestMessagesSent': 'digestMessagesSent' })) await drop(digest);
+    },
+
+    async messagePublished(digest, key) {
+      // Only the claim's holder records: a run whose lease ran out has another run sending the window's messages.
+      await asClaimHolder(digest, 'ADD #digestMessagesSent :message', { '#digestMessagesSent': 'digestMessagesSent' }, { ':message': new Set([`${digest.windowStart} ${key}`]) });
     },
 
     async release(digest) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { EscalationDigests } from '../../shared/ports.js';
+import type { EscalationDigests, EscalationMessage } from '../../shared/ports.js';
+import { sendDueDigests } from '../../shared/reconcile/digests.js';
 import { MAX_SEEN_PER_WINDOW, createDynamoEscalationDigests, createDynamoEscalationLedger, escalationLedgerKey } from '../../shared/stores/escalation-ledger.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
@@ -174,16 +175,50 @@ describe('alarm group digests', () => {
     expect(published.map((m) => m.subject)).toEqual([expect.stringContaining('fee-a-5xx'), expect.stringMatching(/ALARM STORM: 3 alarms.*fee-c-5xx/)]);
     expect(third.notifications.filter((n) => n.channel === 'sns').at(-1)).toMatchObject({ outcome: 'published' });
   });
+  it("sends only the messages a split digest had not published when its second message failed (session 41)", async () => {
+    const { deps, digests } = overTheLedger();
+    await firedAt(deps, '2026-11-19T10:00:00.000Z', 'split-a-5xx');
+    await firedAt(deps, '2026-11-19T10:01:00.000Z', 'split-b-5xx');
+    // 1,000 names of 250 characters: more than 100 KB, so the digest goes out as three messages.
+    await fillGroupDigest('2026-11-19T10:00:00.000Z', MAX_SEEN_PER_WINDOW, (i) => `filler-${String(i).padStart(4, '0')}-${'x'.repeat(238)}`);
+    // The digests of this group's window (the store holds the other tests' too, due as well).
+    const published: EscalationMessage[] = [];
+    let failNext = true;
+    const publish = async (message: EscalationMessage) => {
+      if (!message.chat?.id?.includes('2026-11-19T10:00')) return { messageId: 'another-test' };
+      // The second message of the first try is throttled; every other publish goes out.
+      if (failNext && published.length === 1) {
+        failNext = false;
+        throw new Error('Throttling: Rate exceeded');
+      }
+      published.push(message);
+      return { messageId: `m-${published.length}` };
+    };
+    const reconcilerDeps = { digests, incidents: deps.incidents, escalations: { publish }, logger: deps.logger, metrics: deps.metrics };
+    const first = await sendDueDigests({ ...reconcilerDeps, clock: () => new Date('2026-11-19T10:06:00.000Z') }, { maxPerRun: 10, lookbackHours: 48 });
+    expect(first.failed).toEqual(['alarm-group:2026-11-19T10:00:00.000Z:digest']);
+    const retried = await sendDueDigests({ ...reconcilerDeps, clock: () => new Date('2026-11-19T10:30:00.000Z') }, { maxPerRun: 10, lookbackHours: 48 });
+    expect(retried.sent).toContain('alarm-group:2026-11-19T10:00:00.000Z:digest');
+
+    // Each of the three messages reached on-call once: the retry sent the two the first try had not.
+    expect(published.map((m) => /\((\d) of 3\)/.exec(m.subject)?.[1])).toEqual(['1', '2', '3']);
+    const named = published.flatMap((m) => /Counted in this window[^:]*: (.*)\.$/m.exec(m.message)?.[1]?.split(', ') ?? []);
+    expect(named).toHaveLength(MAX_SEEN_PER_WINDOW);
+    expect(new Set(named).size).toBe(MAX_SEEN_PER_WINDOW);
+  });
 });
 
-/** The digest item of the group that started at `start`, made to name `size` alarms (fillers added to its own). */
-async function fillGroupDigest(start: string, size: number) {
+/**
+ * The digest item of the group that started at `start`, made to name `size` alarms (fillers added to its own), each
+ * filler named `fillerName(i)` in the digest.
+ */
+async function fillGroupDigest(start: string, size: number, fillerName = (i: number) => `filler-${i}`) {
   const key = escalationLedgerKey(`alarm-group:${start}:digest`);
   const { Item: item } = await store.documents().send(new GetCommand({ TableName: 'incidents', Key: key }));
   const own = [...((item?.seen as Set<string> | undefined) ?? [])];
   const filler = Array.from({ length: size - own.length }, (_, i) => `filler-${i}`);
   await store.documents().send(new PutCommand({
     TableName: 'incidents',
-    Item: { ...item, ...key, windowCount: size, total: size, seen: new Set([...own, ...filler]), members: new Set([...((item?.members as Set<string> | undefined) ?? []), ...filler]) },
+    Item: { ...item, ...key, windowCount: size, total: size, seen: new Set([...own, ...filler]), members: new Set([...((item?.members as Set<string> | undefined) ?? []), ...filler.map((_, i) => fillerName(i))]) },
   }));
 }
