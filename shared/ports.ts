@@ -399,6 +399,12 @@ export interface EscalationOccurrence {
    * so is one the window has no room to remember, and so to name (`digestFull`, see MAX_SEEN_PER_WINDOW).
    */
   beforeDigest?: boolean;
+  /**
+   * Counted only on a window that started at or before this time: an alarm group's lead item, whose window a newer
+   * group may hold by the time an alarm of an older one is handled (late); counted there, it inflated the newer group's
+   * count. Not counted, the answer still gives the window's start, by which the caller finds the alarm's own group.
+   */
+  startedBy?: Date;
 }
 
 /** The escalation ledger's answer: whether this occurrence pages, and the counts the message shows. */

@@ -198,7 +198,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
             UpdateExpression: `ADD #windowCount :one, #total :one${remember ? ', #seen :ids' : ''}${named ? ', #members :member' : ''} SET #lastSeen = :at, #lastIncident = :id`,
             ConditionExpression:
               `attribute_exists(#windowStart) AND #windowStart >= :cutoff AND NOT contains(#seen, :id) AND size(#seen) ${remember ? '<' : '>='} :maxSeen` +
-              (occurrence.beforeDigest ? ' AND (attribute_not_exists(#digestFor) OR #digestFor <> #windowStart)' : ''),
+              (occurrence.beforeDigest ? ' AND (attribute_not_exists(#digestFor) OR #digestFor <> #windowStart)' : '') +
+              (occurrence.startedBy ? ' AND #windowStart <= :startedBy' : ''),
             ExpressionAttributeNames: {
               '#windowCount': 'windowCount', '#total': 'total', '#seen': 'seen', '#lastSeen': 'lastSeen', '#windowStart': 'windowStart', '#lastIncident': 'lastIncident',
               ...(named ? { '#members': 'members' } : {}),
@@ -208,6 +209,7 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
               ':one': 1, ':id': occurrence.incidentId, ':at': occurrence.at.toISOString(), ':cutoff': cutoff, ':maxSeen': MAX_SEEN_PER_WINDOW,
               ...(remember ? { ':ids': new Set([occurrence.incidentId]) } : {}),
               ...(named ? { ':member': member } : {}),
+              ...(occurrence.startedBy ? { ':startedBy': occurrence.startedBy.toISOString() } : {}),
             },
             ReturnValues: 'ALL_NEW',
           }),
@@ -262,6 +264,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       if (windowOpen && item?.seen?.has(occurrence.incidentId)) return digestDue(occurrence, tallyOf(item, false, item.lastSentAt ?? null));
       const refused = windowOpen && occurrence.beforeDigest ? refusedBeforeDigest(item) : null;
       if (refused) return { ...tallyOf(item, false, item?.lastSentAt ?? null), ...refused };
+      // A window that started after the occurrence may count it is not its window (see `startedBy`): read, not counted.
+      if (windowOpen && occurrence.startedBy && item.windowStart! > occurrence.startedBy.toISOString()) return tallyOf(item, false, item.lastSentAt ?? null);
       if (!windowOpen) {
         if (!occurrence.mayOpen) return tallyOf(item, false, item?.lastSentAt ?? null);
         const opened = await open(occurrence, { cutoff });
