@@ -144,6 +144,16 @@ describe('escalation ledger', () => {
     expect(counted.digestFull).toBeUndefined();
   });
 
+  it('counts an occurrence only on a window that started by its `startedBy`, and still answers with that window (session 41)', async () => {
+    const l = ledger();
+    await l.record(occurrence('p11', 'newer', '2026-11-20T10:10:00Z'));
+    const earlier = await l.record({ ...occurrence('p11', 'earlier', '2026-11-20T10:02:00Z'), startedBy: new Date('2026-11-20T10:03:00Z') });
+    const inTime = await l.record({ ...occurrence('p11', 'in-time', '2026-11-20T10:09:30Z'), startedBy: new Date('2026-11-20T10:10:30Z') });
+
+    expect(earlier).toMatchObject({ send: false, windowCount: 1, windowStart: '2026-11-20T10:10:00.000Z' });
+    expect(inTime).toMatchObject({ send: false, windowCount: 2 });
+  });
+
   it('does not open a window for an occurrence that may only be counted', async () => {
     const l = ledger();
     const alone = await l.record(occurrence('p4', 'rerun', '2026-11-20T10:00:00Z', false));
@@ -242,6 +252,24 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
     expect(await dueFor('d5', '2026-11-21T11:14:00Z')).toHaveLength(1);
     await digests().sent(third!);
     expect(await dueFor('d5', '2026-11-21T11:14:00Z')).toEqual([]);
+  });
+
+  it("remembers the messages of a split digest its claim's holder published, for the next claim of the window only (session 41)", async () => {
+    const l = ledger();
+    await l.record(withDigest('d9', 'a', '2026-11-10T10:00:00Z'));
+    await l.record(withDigest('d9', 'b', '2026-11-10T10:20:00Z'));
+    const [due] = await dueFor('d9', '2026-11-10T11:05:00Z');
+    const first = await digests().claim(due!, new Date('2026-11-10T11:05:00Z'));
+    await digests().messagePublished(first!, 'part-one');
+    // A holder whose claim was given back records nothing.
+    await digests().messagePublished({ ...first!, claim: '2026-11-10T11:04:00.000Z' }, 'stale');
+    await digests().release(first!);
+
+    const again = await digests().claim(due!, new Date('2026-11-10T11:10:00Z'));
+    expect(again?.publishedMessages).toEqual(['part-one']);
+    await digests().sent(again!);
+    const item = (await client().send(new GetCommand({ TableName: 'incidents', Key: escalationLedgerKey('d9') }))).Item;
+    expect(item?.digestMessagesSent).toBeUndefined();
   });
 
   it('lists a digest whose send failed again at the time it is retried, with its window and failures, until it is sent', async () => {
