@@ -170,6 +170,12 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
   const withDigest = (key: string, incidentId: string, at: string) => ({ ...occurrence(key, incidentId, at), digest: true });
   const lookback = { limit: 50, lookbackHours: 48 };
   const dueFor = async (key: string, now: string) => (await digests().due(new Date(now), lookback)).filter((d) => d.problemKey === key);
+  /** The due digest, at `now`, of problem `key`'s window opened at `opened` with one repeat at `repeated`. */
+  const dueWithRepeat = async (key: string, opened: string, repeated: string, now: string) => {
+    await ledger().record(withDigest(key, 'a', opened));
+    await ledger().record(withDigest(key, 'b', repeated));
+    return (await dueFor(key, now))[0];
+  };
 
   it('is due when the window ends with repeats, is claimed by one of many concurrent runs, and is never due again once sent', async () => {
     const l = ledger();
@@ -234,10 +240,7 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
   });
 
   it('can be claimed again after a failed send is released, or after a claim outlived its lease', async () => {
-    const l = ledger();
-    await l.record(withDigest('d5', 'a', '2026-11-21T10:00:00Z'));
-    await l.record(withDigest('d5', 'b', '2026-11-21T10:30:00Z'));
-    const [due] = await dueFor('d5', '2026-11-21T11:01:00Z');
+    const due = await dueWithRepeat('d5', '2026-11-21T10:00:00Z', '2026-11-21T10:30:00Z', '2026-11-21T11:01:00Z');
 
     const first = await digests().claim(due!, new Date('2026-11-21T11:01:00Z'));
     await digests().release(first!);
@@ -255,10 +258,7 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
   });
 
   it("remembers the messages of a split digest its claim's holder published, for the next claim of the window only (session 41)", async () => {
-    const l = ledger();
-    await l.record(withDigest('d9', 'a', '2026-11-10T10:00:00Z'));
-    await l.record(withDigest('d9', 'b', '2026-11-10T10:20:00Z'));
-    const [due] = await dueFor('d9', '2026-11-10T11:05:00Z');
+    const due = await dueWithRepeat('d9', '2026-11-10T10:00:00Z', '2026-11-10T10:20:00Z', '2026-11-10T11:05:00Z');
     const first = await digests().claim(due!, new Date('2026-11-10T11:05:00Z'));
     await digests().messagePublished(first!, 'part-one');
     // A holder whose claim was given back records nothing.
