@@ -399,6 +399,12 @@ export interface EscalationOccurrence {
    * so is one the window has no room to remember, and so to name (`digestFull`, see MAX_SEEN_PER_WINDOW).
    */
   beforeDigest?: boolean;
+  /**
+   * Counted only on a window that started at or before this time: an alarm group's lead item, whose window a newer
+   * group may hold by the time an alarm of an older one is handled (late); counted there, it inflated the newer group's
+   * count. Not counted, the answer still gives the window's start, by which the caller finds the alarm's own group.
+   */
+  startedBy?: Date;
 }
 
 /** The escalation ledger's answer: whether this occurrence pages, and the counts the message shows. */
@@ -469,6 +475,11 @@ export interface EscalationDigest extends DigestDue {
   lastIncidentId: string | null;
   /** What the window's occurrences were (their `member`), sorted; empty when they named none. */
   members?: string[];
+  /**
+   * The messages of this window's digest an earlier claim published (their keys, see `messagePublished`): a digest
+   * split over several messages whose send failed part-way is retried with the others only.
+   */
+  publishedMessages?: string[];
   /** This run's claim: only the holder marks the digest sent or releases it. */
   claim: string;
 }
@@ -487,6 +498,11 @@ export interface EscalationDigests {
   sent(digest: EscalationDigest): Promise<void>;
   /** Sending failed: the claim is given back, for a later run. */
   release(digest: EscalationDigest): Promise<void>;
+  /**
+   * One message (`key`) of a digest split over several went out: recorded by the claim's holder after the publish, so
+   * a later claim of the window skips it (a crash between the publish and this write sends it once more).
+   */
+  messagePublished(digest: EscalationDigest, key: string): Promise<void>;
   /** A digest whose send failed is due again at `at`, its failures counted; false when its entry is gone meanwhile. */
   retry(due: DigestDue, at: Date): Promise<boolean>;
   /** A digest given up: its entry goes, and no run tries it again. */

@@ -506,9 +506,14 @@ interface DigestPart {
  * split over as many messages as they need, each a whole digest saying which part it is, so every name goes out.
  */
 export function renderDigestMessages(digest: EscalationDigest, incident: Incident | null): EscalationMessage[] {
+  return renderDigestParts(digest, incident).map((part) => part.message);
+}
+
+/** The messages of {@link renderDigestMessages}, each with the names it lists (what says which message it is). */
+export function renderDigestParts(digest: EscalationDigest, incident: Incident | null): Array<{ names: string[]; message: EscalationMessage }> {
   const parts = namesPerMessage((digest.members ?? []).map(untrusted));
-  if (parts.length <= 1) return [renderDigest(digest, incident)];
-  return parts.map((names, i) => digestMessage(digest, incident, { names, part: { index: i + 1, of: parts.length } }));
+  if (parts.length <= 1) return [{ names: parts[0] ?? [], message: renderDigest(digest, incident) }];
+  return parts.map((names, i) => ({ names, message: digestMessage(digest, incident, { names, part: { index: i + 1, of: parts.length } }) }));
 }
 
 /** `names` in order, in runs of at most {@link DIGEST_NAMES_BYTES_PER_MESSAGE} (a name longer than that alone). */

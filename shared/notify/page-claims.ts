@@ -90,7 +90,8 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });
   // The lead's item is the one the next group opens in place of this one: its counts go with it, so the digest that
   // names the group's alarms is kept on an item of this group's own (`…:<start>:digest`), which nothing replaces.
-  const lead = place(ALARM_GROUP_KEY, `alarms grouped with the page of ${problem.label}`);
+  // Counted only on a group it fired in (or up to a minute before, see below): one that fired earlier finds its own group.
+  const lead = { ...place(ALARM_GROUP_KEY, `alarms grouped with the page of ${problem.label}`), startedBy: new Date(at.getTime() + ALARM_GROUP_EARLY_MS) };
   const group = await deps.escalationLedger.record(lead);
   const start = group.windowStart;
   const end = start ? new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString() : 'the end of the group';
@@ -112,34 +113,35 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   // Every alarm of the group is named on a part of its digest before any place is claimed (a retry names it again:
   // counted once). One handled after the first part was claimed (fired in time, handled late) still takes its place in
   // the group as it would have on time: on-call has the group's pages, and the next part names it.
-  const part = await nameOnGroupDigest(start, { incidentId: incident.id, member: incident.alarm?.name ?? problem.label }, deps);
-  if (part === null) return own;
+  const named = await nameOnGroupDigest(start, { incidentId: incident.id, member: incident.alarm?.name ?? problem.label }, deps);
+  if (named === null) return own;
   if (group.send) {
     const storm = await stormGoesOn(problem, incident, { start, at, previous: group.previousSentAt }, deps);
     if (storm) return { send: false, detail: `the alarm storm of the group that started at ${storm} goes on: this group pages nobody, and its digest at ${end} names its alarms` };
     return { send: true, tally, claims: [problem, lead], note: grouping };
   }
   if (group.alreadySent) return { send: false, detail: countedDetail(group) };
-  return takePlaceInGroup(problem, tally, incident, { start, part, alarms: group.windowCount }, deps);
+  return takePlaceInGroup(problem, tally, incident, { start, part: named.part, alarms: group.windowCount }, deps);
 }
 
 /**
  * An alarm's place in the group that started at `start` after its lead (named on the digest's `part` already): the
  * second is grouped with the lead's page, the third sends the group's one storm page, the rest are counted on it.
- * `alarms`: how many alarms of the deployment the group has counted, null when not known (a group joined late).
+ * `alarms`: how many alarms of the deployment the group has counted, this one included (joined late, the lead's item
+ * holds a newer group: those named on the group's digest).
  */
 async function takePlaceInGroup(
   problem: EscalationOccurrence,
   tally: EscalationTally,
   incident: Incident,
-  group: { start: string; part: number; alarms: number | null },
+  group: { start: string; part: number; alarms: number },
   deps: PageClaimDeps,
 ): Promise<PageClaim> {
   const { start, part, alarms } = group;
   const end = new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString();
   const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });
   const namedIn = part === 1 ? `named in its digest at ${end}` : `named in the group's next digest (part ${part}: the parts before were sent or full when this alarm was handled), sent by the reconciler's next run`;
-  const which = alarms === null ? `an alarm of this deployment within ${ALARM_GROUP_MINUTES} minutes of it, handled late` : `alarm ${alarms} of this deployment within ${ALARM_GROUP_MINUTES} minutes`;
+  const which = `alarm ${alarms} of this deployment within ${ALARM_GROUP_MINUTES} minutes`;
   const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group'));
   if (second.send || second.alreadySent) {
     return { send: false, detail: `grouped with the alarm page at ${start} (the second alarm of this deployment within ${ALARM_GROUP_MINUTES} minutes of it): ${namedIn}` };
@@ -151,10 +153,12 @@ async function takePlaceInGroup(
     return { send: false, detail: `counted on the alarm storm that goes on (this group continues one): ${which}; ${namedIn}` };
   }
   if (stormed.send) {
-    const digests = part === 1 ? `a digest at ${end} names them all` : "the group's digests name them all (the next one at the reconciler's next run)";
-    // Joined late, the group's count is not at hand: its third place says at least three.
-    const note = ` This is an alarm storm: ${alarms ?? 'at least 3'} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; the ones that fire until ${end} are counted on this page, and ${digests}.`;
-    return { send: true, tally, claims: [problem, storm], note, storm: { alarms: alarms ?? 3 } };
+    // Handled after the group ended (late), its digest is due already: the reconciler's next run sends it.
+    const ended = problem.at.getTime() > Date.parse(end);
+    const digests = part > 1 ? "the group's digests name them all (the next one at the reconciler's next run)" : ended ? "its digest, sent by the reconciler's next run, names them all" : `a digest at ${end} names them all`;
+    const counted = ended ? `the ones handled late are counted on this page` : `the ones that fire until ${end} are counted on this page`;
+    const note = ` This is an alarm storm: ${alarms} alarms of this deployment fired within ${ALARM_GROUP_MINUTES} minutes of the alarm page at ${start}; ${counted}, and ${digests}.`;
+    return { send: true, tally, claims: [problem, storm], note, storm: { alarms } };
   }
   if (stormed.alreadySent) return { send: false, detail: countedDetail(stormed) };
   return { send: false, detail: `counted on the alarm storm page of the group that started at ${start}: ${which}; ${namedIn}` };
@@ -179,8 +183,8 @@ async function lateAlarmPage(problem: EscalationOccurrence, tally: EscalationTal
   // Its own group found again (a retry of the alarm that opened it): it leads it, as below.
   if (found && found.owner !== incident.id) {
     if (Date.parse(found.start) < oldest) return own;
-    const part = await nameOnGroupDigest(found.start, member, deps);
-    return part === null ? own : takePlaceInGroup(problem, tally, incident, { start: found.start, part, alarms: null }, deps);
+    const named = await nameOnGroupDigest(found.start, member, deps);
+    return named === null ? own : takePlaceInGroup(problem, tally, incident, { start: found.start, part: named.part, alarms: named.alarms }, deps);
   }
   const index = groupIndexEntry(at.toISOString(), incident);
   const opened = await deps.escalationLedger.record(index);
@@ -196,8 +200,8 @@ async function lateAlarmPage(problem: EscalationOccurrence, tally: EscalationTal
   }
   // A concurrent late alarm opened a group in the same bucket a moment before: joined if its five minutes hold this one.
   if (Math.abs(at.getTime() - Date.parse(start)) > ALARM_GROUP_MINUTES * 60_000) return own;
-  const part = await nameOnGroupDigest(start, member, deps);
-  return part === null ? own : takePlaceInGroup(problem, tally, incident, { start, part, alarms: null }, deps);
+  const named = await nameOnGroupDigest(start, member, deps);
+  return named === null ? own : takePlaceInGroup(problem, tally, incident, { start, part: named.part, alarms: named.alarms }, deps);
 }
 
 /**
@@ -324,11 +328,13 @@ function groupDigestEntry(start: string, part: number, named: { incidentId: stri
 /**
  * Names an alarm of the group that started at `start` on the first part of the group's digest that is neither claimed
  * nor full ({@link MAX_GROUP_DIGEST_PARTS}), each count conditional on that (`beforeDigest`), so that the part that
- * counts it is the one that goes out with its name. The part it was named on; null when every part was claimed or full.
+ * counts it is the one that goes out with its name. The part it was named on, and how many alarms the parts up to it
+ * name (this one included; each later part's marker aside); null when every part was claimed or full.
  * A later part is opened by a marker (saying what it continues) before its first alarm is counted on it: a digest is
  * due only for a window with repeats, and a part's alarms are all repeats, named alike.
  */
-async function nameOnGroupDigest(start: string, alarm: { incidentId: string; member: string }, deps: PageClaimDeps): Promise<number | null> {
+async function nameOnGroupDigest(start: string, alarm: { incidentId: string; member: string }, deps: PageClaimDeps): Promise<{ part: number; alarms: number } | null> {
+  let before = 0;
   for (let part = 1; part <= MAX_GROUP_DIGEST_PARTS; part += 1) {
     const named = { ...groupDigestEntry(start, part, alarm, part === 1), beforeDigest: true };
     let tally = await deps.escalationLedger.record(named);
@@ -337,7 +343,9 @@ async function nameOnGroupDigest(start: string, alarm: { incidentId: string; mem
       await deps.escalationLedger.record(groupDigestEntry(start, part, marker, true));
       tally = await deps.escalationLedger.record(named);
     }
-    if (countedOnDigest(tally)) return part;
+    const alarms = before + tally.windowCount - (part > 1 ? 1 : 0);
+    if (countedOnDigest(tally)) return { part, alarms };
+    before = alarms;
   }
   return null;
 }

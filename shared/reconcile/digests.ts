@@ -11,11 +11,12 @@
  * it is given up with an error log and the `EscalationDigestsAbandoned` metric. Every failed send, the last one too,
  * also fails the run (see `incompleteRunError`), so the reconciler's alarm sees them all along.
  */
+import { createHash } from 'node:crypto';
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
-import { renderDigestMessages } from '../notify/escalation.js';
-import type { Clock, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
+import { renderDigestParts } from '../notify/escalation.js';
+import type { Clock, EscalationDigest, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
 import type { StepLogger } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { afterFailure } from './retry-later.js';
@@ -58,6 +59,25 @@ async function latestIncident(id: string | null, deps: DigestDeps): Promise<Inci
   }
 }
 
+/**
+ * Usually one message; an alarm group's digest naming more than one message holds is split, each message sent in turn
+ * and, when there are several, recorded as published (by the names it lists) on the digest's claim. A message that
+ * fails leaves the others to the retry, which skips the ones recorded: on-call gets each message once, and a second
+ * time only after a crash between its publish and its record. Were names counted on the window between the tries (the
+ * claim given back lets them in), the split moves and the messages whose names changed go out whole: a name twice,
+ * never a name in none.
+ */
+async function publishDigest(digest: EscalationDigest, incident: Incident | null, deps: DigestDeps): Promise<void> {
+  const parts = renderDigestParts(digest, incident);
+  const published = new Set(digest.publishedMessages ?? []);
+  for (const { names, message } of parts) {
+    const key = parts.length > 1 ? createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 32) : null;
+    if (key !== null && published.has(key)) continue;
+    await deps.escalations.publish(message);
+    if (key !== null) await deps.digests.messagePublished(digest, key);
+  }
+}
+
 export async function sendDueDigests(deps: DigestDeps, options: DigestOptions): Promise<DigestResult> {
   const now = deps.clock();
   const result: DigestResult = { sent: [], skipped: 0, failed: [], abandoned: [] };
@@ -71,9 +91,7 @@ export async function sendDueDigests(deps: DigestDeps, options: DigestOptions): 
       }
       const incident = await latestIncident(digest.lastIncidentId, deps);
       try {
-        // Usually one message; an alarm group's digest naming more than one message holds is split, each part sent
-        // in turn. A part that fails sends them all again on the retry: a part twice, never a name in none.
-        for (const message of renderDigestMessages(digest, incident)) await deps.escalations.publish(message);
+        await publishDigest(digest, incident, deps);
       } catch (error) {
         await deps.digests.release(digest);
         throw error;

@@ -70,6 +70,11 @@ interface LedgerItem {
   digestClaimedAt?: string;
   /** The remembered occurrences' `member`s (an alarm group's alarms), for the digest to name. */
   members?: Set<string>;
+  /**
+   * The messages of a split digest published so far, each `<window start> <key>` (see `messagePublished`): removed when
+   * the digest is marked sent; an abandoned window's few stay until the item expires, read by no other window.
+   */
+  digestMessagesSent?: Set<string>;
 }
 
 /**
@@ -193,7 +198,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
             UpdateExpression: `ADD #windowCount :one, #total :one${remember ? ', #seen :ids' : ''}${named ? ', #members :member' : ''} SET #lastSeen = :at, #lastIncident = :id`,
             ConditionExpression:
               `attribute_exists(#windowStart) AND #windowStart >= :cutoff AND NOT contains(#seen, :id) AND size(#seen) ${remember ? '<' : '>='} :maxSeen` +
-              (occurrence.beforeDigest ? ' AND (attribute_not_exists(#digestFor) OR #digestFor <> #windowStart)' : ''),
+              (occurrence.beforeDigest ? ' AND (attribute_not_exists(#digestFor) OR #digestFor <> #windowStart)' : '') +
+              (occurrence.startedBy ? ' AND #windowStart <= :startedBy' : ''),
             ExpressionAttributeNames: {
               '#windowCount': 'windowCount', '#total': 'total', '#seen': 'seen', '#lastSeen': 'lastSeen', '#windowStart': 'windowStart', '#lastIncident': 'lastIncident',
               ...(named ? { '#members': 'members' } : {}),
@@ -203,6 +209,7 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
               ':one': 1, ':id': occurrence.incidentId, ':at': occurrence.at.toISOString(), ':cutoff': cutoff, ':maxSeen': MAX_SEEN_PER_WINDOW,
               ...(remember ? { ':ids': new Set([occurrence.incidentId]) } : {}),
               ...(named ? { ':member': member } : {}),
+              ...(occurrence.startedBy ? { ':startedBy': occurrence.startedBy.toISOString() } : {}),
             },
             ReturnValues: 'ALL_NEW',
           }),
@@ -257,6 +264,8 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       if (windowOpen && item?.seen?.has(occurrence.incidentId)) return digestDue(occurrence, tallyOf(item, false, item.lastSentAt ?? null));
       const refused = windowOpen && occurrence.beforeDigest ? refusedBeforeDigest(item) : null;
       if (refused) return { ...tallyOf(item, false, item?.lastSentAt ?? null), ...refused };
+      // A window that started after the occurrence may count it is not its window (see `startedBy`): read, not counted.
+      if (windowOpen && occurrence.startedBy && item.windowStart! > occurrence.startedBy.toISOString()) return tallyOf(item, false, item.lastSentAt ?? null);
       if (!windowOpen) {
         if (!occurrence.mayOpen) return tallyOf(item, false, item?.lastSentAt ?? null);
         const opened = await open(occurrence, { cutoff });
@@ -292,6 +301,12 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
   };
 }
 
+/** The keys of the messages of the window `windowStart`'s digest published so far (see `messagePublished`). */
+function publishedMessagesOf(item: LedgerItem, windowStart: string): Pick<EscalationDigest, 'publishedMessages'> {
+  const keys = [...(item.digestMessagesSent ?? [])].filter((entry) => entry.startsWith(`${windowStart} `)).map((entry) => entry.slice(windowStart.length + 1));
+  return keys.length ? { publishedMessages: keys } : {};
+}
+
 /** The reconciler's side of the ledger: digests of windows that have ended (see the top of this file). */
 export function createDynamoEscalationDigests(options: { client: DynamoDBDocumentClient; tableName: string }): EscalationDigests {
   const { client, tableName } = options;
@@ -300,7 +315,7 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
   const entryOf = (due: DigestDue) => ({ id: due.problemKey, dueAt: due.retryAt ?? due.dueAt });
   const drop = (due: DigestDue) => dueDigests.drop(entryOf(due));
   /** An update of the ledger item only the holder of the digest's claim may make; false when the claim is not held. */
-  async function asClaimHolder(digest: EscalationDigest, update: string, names: Record<string, string>): Promise<boolean> {
+  async function asClaimHolder(digest: EscalationDigest, update: string, names: Record<string, string>, values: Record<string, unknown> = {}): Promise<boolean> {
     const updated = await conditionalWrite(() =>
       client.send(
         new UpdateCommand({
@@ -309,7 +324,7 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
           UpdateExpression: update,
           ConditionExpression: '#digestFor = :window AND #digestClaimedAt = :claim',
           ExpressionAttributeNames: { '#digestFor': 'digestFor', '#digestClaimedAt': 'digestClaimedAt', ...names },
-          ExpressionAttributeValues: { ':window': digest.windowStart, ':claim': digest.claim },
+          ExpressionAttributeValues: { ':window': digest.windowStart, ':claim': digest.claim, ...values },
         }),
       ),
     );
@@ -383,13 +398,20 @@ export function createDynamoEscalationDigests(options: { client: DynamoDBDocumen
         lastSeen: item.lastSeen ?? due.windowStart,
         lastIncidentId: item.lastIncident ?? null,
         ...(item.members?.size ? { members: [...item.members].sort() } : {}),
+        ...publishedMessagesOf(item, due.windowStart),
         claim,
       };
     },
 
     async sent(digest) {
       // Not ours any more (the lease ran out and another run claimed it): that run finishes the entry.
-      if (await asClaimHolder(digest, 'SET #digestSentAt = :claim REMOVE #digestClaimedAt', { '#digestSentAt': 'digestSentAt' })) await drop(digest);
+      const update = 'SET #digestSentAt = :claim REMOVE #digestClaimedAt, #digestMessagesSent';
+      if (await asClaimHolder(digest, update, { '#digestSentAt': 'digestSentAt', '#digestMessagesSent': 'digestMessagesSent' })) await drop(digest);
+    },
+
+    async messagePublished(digest, key) {
+      // Only the claim's holder records: a run whose lease ran out has another run sending the window's messages.
+      await asClaimHolder(digest, 'ADD #digestMessagesSent :message', { '#digestMessagesSent': 'digestMessagesSent' }, { ':message': new Set([`${digest.windowStart} ${key}`]) });
     },
 
     async release(digest) {

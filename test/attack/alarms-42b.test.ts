@@ -292,3 +292,29 @@ describe('attack pass 21: late alarms across index buckets', () => {
     expect(pages.length).toBeLessThanOrEqual(6);
   }, 90_000);
 });
+
+describe('session 41: approval requests of an alarm storm (not fixed)', () => {
+  const runtimes = useLocalRuntimePerTest();
+  const approvalRunbooks = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
+
+  // Found in session 41, not fixed: each alarm's execution e-mails the request of its own wait when that wait starts
+  // (shared/steps/notify.ts, mailApprovalRequest), one claim per problem: alarms of a storm are problems of their own,
+  // and no step holds more than its own task token, so a storm of N alarms whose runbooks need approval e-mails N
+  // requests. One e-mail naming each alarm with its own token needs a sender that holds the group's tokens later.
+  it.fails('a storm of 6 alarms whose runbooks need approval e-mails one request naming each, not six', async () => {
+    const harness = await runtimes.start({
+      secret: 'a42b', name: 'guard-41-storm-approvals', model: 'fake-model',
+      env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(approvalRunbooks), RECONCILE_INTERVAL_SECONDS: '86400' },
+    });
+    harness.model.answer = () => ({ rootCause: 'checkout-api returns 5xx', fix: ['restart it'], confidence: 0.9, proposedAction: 'escalate' });
+    const t0 = Date.now() - 2 * 60_000;
+    const names = Array.from({ length: 6 }, (_, i) => `checkout-api-s${i}-5xx`);
+    for (const [i, name] of names.entries()) await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0, i * 10_000), { name }));
+    await harness.runtime.idle();
+    const requests = (await toOnCall(harness)).filter((m) => /--task-token '/.test(m.message));
+    console.log('session 41 storm approvals:', requests.map((m) => m.subject));
+    // Each alarm's request goes out, its own token in it; required: one e-mail, each alarm with its own commands.
+    for (const name of names) expect(requests.filter((m) => m.message.includes(name)), name).not.toEqual([]);
+    expect(requests).toHaveLength(1);
+  }, 90_000);
+});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { EscalationDigests } from '../../shared/ports.js';
+import type { EscalationDigests, EscalationMessage } from '../../shared/ports.js';
+import { sendDueDigests } from '../../shared/reconcile/digests.js';
 import { MAX_SEEN_PER_WINDOW, createDynamoEscalationDigests, createDynamoEscalationLedger, escalationLedgerKey } from '../../shared/stores/escalation-ledger.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
@@ -10,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { alarmPagedAt } from '../support/alarm-approvals.js';
 import { compositeEvent } from '../support/alarm-events.js';
 import { stepDeps } from '../support/fakes.js';
-import { type ScratchStore, startScratchStore } from '../support/harness.js';
+import { type ScratchStore, scratchStoreForFile, startScratchStore } from '../support/harness.js';
 
 /** Alarm groups (shared/notify/page-claims.ts) against the escalation ledger's DynamoDB items and its digests. */
 let store: ScratchStore;
@@ -26,9 +27,9 @@ afterAll(async () => {
 const firedAt = alarmPagedAt;
 
 /** The steps' deps over the escalation ledger's DynamoDB items, and the reconciler's side of them. */
-function overTheLedger() {
-  const escalationLedger = createDynamoEscalationLedger({ client: store.documents(), tableName: 'incidents' });
-  return { ...stepDeps({ escalationLedger }), digests: createDynamoEscalationDigests({ client: store.documents(), tableName: 'incidents' }) };
+function overTheLedger(over: ScratchStore = store) {
+  const escalationLedger = createDynamoEscalationLedger({ client: over.documents(), tableName: 'incidents' });
+  return { ...stepDeps({ escalationLedger }), digests: createDynamoEscalationDigests({ client: over.documents(), tableName: 'incidents' }) };
 }
 
 /** The digests of groups that started at `startPrefix` (a minute) due at `now`, claimed, first part first. */
@@ -176,14 +177,81 @@ describe('alarm group digests', () => {
   });
 });
 
-/** The digest item of the group that started at `start`, made to name `size` alarms (fillers added to its own). */
-async function fillGroupDigest(start: string, size: number) {
+/*
+ * Session 41, in a deployment of their own: the tests above leave its alarm group with a start ahead of the wall clock
+ * (their alarms of late November), which an alarm of these tests, dated before the wall clock, would be late for.
+ */
+describe('alarm group digests: late joins and split digests', () => {
+  const late = scratchStoreForFile('alarm-group-digests-late');
+
+  it("counts a late alarm on its own group, not the newer one, and its storm page says how many alarms its group has (session 41)", async () => {
+    const { deps, published } = overTheLedger(late.store);
+    await firedAt(deps, '2026-11-18T10:00:00.000Z', 'late-a-5xx');
+    await firedAt(deps, '2026-11-18T10:10:00.000Z', 'late-new-5xx');
+    // The first group's second and third alarms, handled late (a backlog drained at 10:12), after the newer group opened.
+    await firedAt(deps, '2026-11-18T10:01:00.000Z', 'late-b-5xx', '2026-11-18T10:12:00.000Z');
+    await firedAt(deps, '2026-11-18T10:02:00.000Z', 'late-c-5xx', '2026-11-18T10:12:00.000Z');
+    // The newer group's second and third alarms, on time.
+    await firedAt(deps, '2026-11-18T10:11:00.000Z', 'late-new-b-5xx', '2026-11-18T10:12:30.000Z');
+    await firedAt(deps, '2026-11-18T10:12:00.000Z', 'late-new-c-5xx', '2026-11-18T10:12:40.000Z');
+
+    // Each group's storm page names its own three alarms: the late ones fired in the first group, not the newer.
+    expect(published.map((m) => m.subject)).toEqual([
+      expect.stringContaining('late-a-5xx'), expect.stringContaining('late-new-5xx'),
+      expect.stringMatching(/ALARM STORM: 3 alarms.*late-c-5xx/), expect.stringMatching(/ALARM STORM: 3 alarms.*late-new-c-5xx/),
+    ]);
+    // Handled after its group ended: its digest is due already (not "at 10:05"), and the count is the group's own.
+    expect(published[2]?.message).toContain(
+      "This is an alarm storm: 3 alarms of this deployment fired within 5 minutes of the alarm page at 2026-11-18T10:00:00.000Z; the ones handled late are counted on this page, and its digest, sent by the reconciler's next run, names them all.",
+    );
+    expect(published[3]?.message).toContain('This is an alarm storm: 3 alarms of this deployment fired within 5 minutes of the alarm page at 2026-11-18T10:10:00.000Z');
+  });
+
+  it("sends only the messages a split digest had not published when its second message failed (session 41)", async () => {
+    const { deps, digests } = overTheLedger(late.store);
+    await firedAt(deps, '2026-11-19T10:00:00.000Z', 'split-a-5xx');
+    await firedAt(deps, '2026-11-19T10:01:00.000Z', 'split-b-5xx');
+    // 1,000 names of 250 characters: more than 100 KB, so the digest goes out as three messages.
+    await fillGroupDigest('2026-11-19T10:00:00.000Z', MAX_SEEN_PER_WINDOW, (i) => `filler-${String(i).padStart(4, '0')}-${'x'.repeat(238)}`, late.store);
+    const published: EscalationMessage[] = [];
+    let failNext = true;
+    const publish = async (message: EscalationMessage) => {
+      // The test before left digests of its own groups due as well: they go out, and are not looked at.
+      if (!message.chat?.id?.includes('2026-11-19T10:00')) return { messageId: 'another-group' };
+      // The second message of the first try is throttled; every other publish goes out.
+      if (failNext && published.length === 1) {
+        failNext = false;
+        throw new Error('Throttling: Rate exceeded');
+      }
+      published.push(message);
+      return { messageId: `m-${published.length}` };
+    };
+    const reconcilerDeps = { digests, incidents: deps.incidents, escalations: { publish }, logger: deps.logger, metrics: deps.metrics };
+    const first = await sendDueDigests({ ...reconcilerDeps, clock: () => new Date('2026-11-19T10:06:00.000Z') }, { maxPerRun: 10, lookbackHours: 48 });
+    expect(first.failed).toEqual(['alarm-group:2026-11-19T10:00:00.000Z:digest']);
+    const retried = await sendDueDigests({ ...reconcilerDeps, clock: () => new Date('2026-11-19T10:30:00.000Z') }, { maxPerRun: 10, lookbackHours: 48 });
+    expect(retried.sent).toEqual(['alarm-group:2026-11-19T10:00:00.000Z:digest']);
+
+    // Each of the three messages reached on-call once: the retry sent the two the first try had not.
+    expect(published.map((m) => /\((\d) of 3\)/.exec(m.subject)?.[1])).toEqual(['1', '2', '3']);
+    const named = published.flatMap((m) => /Counted in this window[^:]*: (.*)\.$/m.exec(m.message)?.[1]?.split(', ') ?? []);
+    expect(named).toHaveLength(MAX_SEEN_PER_WINDOW);
+    expect(new Set(named).size).toBe(MAX_SEEN_PER_WINDOW);
+  });
+});
+
+
+/**
+ * The digest item of the group that started at `start`, made to name `size` alarms (fillers added to its own), each
+ * filler named `fillerName(i)` in the digest; in `over`, this file's store unless named.
+ */
+async function fillGroupDigest(start: string, size: number, fillerName = (i: number) => `filler-${i}`, over: ScratchStore = store) {
   const key = escalationLedgerKey(`alarm-group:${start}:digest`);
-  const { Item: item } = await store.documents().send(new GetCommand({ TableName: 'incidents', Key: key }));
+  const { Item: item } = await over.documents().send(new GetCommand({ TableName: 'incidents', Key: key }));
   const own = [...((item?.seen as Set<string> | undefined) ?? [])];
   const filler = Array.from({ length: size - own.length }, (_, i) => `filler-${i}`);
-  await store.documents().send(new PutCommand({
+  await over.documents().send(new PutCommand({
     TableName: 'incidents',
-    Item: { ...item, ...key, windowCount: size, total: size, seen: new Set([...own, ...filler]), members: new Set([...((item?.members as Set<string> | undefined) ?? []), ...filler]) },
+    Item: { ...item, ...key, windowCount: size, total: size, seen: new Set([...own, ...filler]), members: new Set([...((item?.members as Set<string> | undefined) ?? []), ...filler.map((_, i) => fillerName(i))]) },
   }));
 }

@@ -144,6 +144,16 @@ describe('escalation ledger', () => {
     expect(counted.digestFull).toBeUndefined();
   });
 
+  it('counts an occurrence only on a window that started by its `startedBy`, and still answers with that window (session 41)', async () => {
+    const l = ledger();
+    await l.record(occurrence('p11', 'newer', '2026-11-20T10:10:00Z'));
+    const earlier = await l.record({ ...occurrence('p11', 'earlier', '2026-11-20T10:02:00Z'), startedBy: new Date('2026-11-20T10:03:00Z') });
+    const inTime = await l.record({ ...occurrence('p11', 'in-time', '2026-11-20T10:09:30Z'), startedBy: new Date('2026-11-20T10:10:30Z') });
+
+    expect(earlier).toMatchObject({ send: false, windowCount: 1, windowStart: '2026-11-20T10:10:00.000Z' });
+    expect(inTime).toMatchObject({ send: false, windowCount: 2 });
+  });
+
   it('does not open a window for an occurrence that may only be counted', async () => {
     const l = ledger();
     const alone = await l.record(occurrence('p4', 'rerun', '2026-11-20T10:00:00Z', false));
@@ -160,6 +170,12 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
   const withDigest = (key: string, incidentId: string, at: string) => ({ ...occurrence(key, incidentId, at), digest: true });
   const lookback = { limit: 50, lookbackHours: 48 };
   const dueFor = async (key: string, now: string) => (await digests().due(new Date(now), lookback)).filter((d) => d.problemKey === key);
+  /** The due digest, at `now`, of problem `key`'s window opened at `opened` with one repeat at `repeated`. */
+  const dueWithRepeat = async (key: string, opened: string, repeated: string, now: string) => {
+    await ledger().record(withDigest(key, 'a', opened));
+    await ledger().record(withDigest(key, 'b', repeated));
+    return (await dueFor(key, now))[0];
+  };
 
   it('is due when the window ends with repeats, is claimed by one of many concurrent runs, and is never due again once sent', async () => {
     const l = ledger();
@@ -224,10 +240,7 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
   });
 
   it('can be claimed again after a failed send is released, or after a claim outlived its lease', async () => {
-    const l = ledger();
-    await l.record(withDigest('d5', 'a', '2026-11-21T10:00:00Z'));
-    await l.record(withDigest('d5', 'b', '2026-11-21T10:30:00Z'));
-    const [due] = await dueFor('d5', '2026-11-21T11:01:00Z');
+    const due = await dueWithRepeat('d5', '2026-11-21T10:00:00Z', '2026-11-21T10:30:00Z', '2026-11-21T11:01:00Z');
 
     const first = await digests().claim(due!, new Date('2026-11-21T11:01:00Z'));
     await digests().release(first!);
@@ -242,6 +255,21 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
     expect(await dueFor('d5', '2026-11-21T11:14:00Z')).toHaveLength(1);
     await digests().sent(third!);
     expect(await dueFor('d5', '2026-11-21T11:14:00Z')).toEqual([]);
+  });
+
+  it("remembers the messages of a split digest its claim's holder published, for the next claim of the window only (session 41)", async () => {
+    const due = await dueWithRepeat('d9', '2026-11-10T10:00:00Z', '2026-11-10T10:20:00Z', '2026-11-10T11:05:00Z');
+    const first = await digests().claim(due!, new Date('2026-11-10T11:05:00Z'));
+    await digests().messagePublished(first!, 'part-one');
+    // A holder whose claim was given back records nothing.
+    await digests().messagePublished({ ...first!, claim: '2026-11-10T11:04:00.000Z' }, 'stale');
+    await digests().release(first!);
+
+    const again = await digests().claim(due!, new Date('2026-11-10T11:10:00Z'));
+    expect(again?.publishedMessages).toEqual(['part-one']);
+    await digests().sent(again!);
+    const item = (await client().send(new GetCommand({ TableName: 'incidents', Key: escalationLedgerKey('d9') }))).Item;
+    expect(item?.digestMessagesSent).toBeUndefined();
   });
 
   it('lists a digest whose send failed again at the time it is retried, with its window and failures, until it is sent', async () => {

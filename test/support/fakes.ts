@@ -575,6 +575,7 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
         return tally(true, item.lastSentAt);
       }
       if (open && item.seen.has(occurrence.incidentId)) return tally(false, item.lastSentAt);
+      if (open && occurrence.startedBy && item.windowStart > occurrence.startedBy.toISOString()) return tally(false, item.lastSentAt);
       if (open) {
         item.windowCount += 1;
         item.total += 1;

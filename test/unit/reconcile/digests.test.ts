@@ -37,6 +37,7 @@ function memoryDigests(entries: DigestDue[], repeats = 3) {
       claimed.delete(digest.problemKey);
       released.push(digest.problemKey);
     },
+    async messagePublished() {},
     async retry(due, at) {
       const entry = waiting.find((e) => e.problemKey === due.problemKey);
       if (!entry || done.has(due.problemKey)) return false;
