@@ -239,6 +239,12 @@ export async function startLocalWorkflow(options: {
   /** Loopback port of the Step Functions API; 0 (the default) picks a free one. */
   port?: number;
   onEvent?: (line: string) => void;
+  /**
+   * An execution {@link resumeRunning} restarted is back at its token wait (`token`, its task's `input`), once per
+   * resume: a decision sent while it ran again up to the wait was answered TaskNotWaitingYet, and can be sent now
+   * rather than at a later reconciler run. Awaited by `idle()`; its failure is only logged (the reconciler remains).
+   */
+  onBackAtWait?: (wait: { state: string; input: unknown; token: string }) => Promise<void>;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
   const machine = new StateMachine(tokenWaitsTimedByTasks(withStatePaths(definition), Object.keys(options.tokenTasks ?? {})) as never, { validationOptions: { checkArn: false } });
@@ -254,6 +260,17 @@ export async function startLocalWorkflow(options: {
    * answered as spent, not as a wait still to be re-issued.
    */
   const ended = new Set<string>();
+  /** Executions restarted by this process and not back at their token wait since: {@link options.onBackAtWait}'s. */
+  const resumedNotWaiting = new Set<string>();
+  /** Calls of {@link options.onBackAtWait} in flight. */
+  const backAtWait = new Set<Promise<void>>();
+  function tellBackAtWait(execution: string, wait: { state: string; input: unknown; token: string }) {
+    if (!resumedNotWaiting.delete(execution) || !options.onBackAtWait) return;
+    const told: Promise<void> = options.onBackAtWait(wait)
+      .catch((error: unknown) => options.onEvent?.(`execution ${execution} is back at its wait; sending a decision recorded meanwhile failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => backAtWait.delete(told));
+    backAtWait.add(told);
+  }
 
   function tokenIn(value: unknown): string | null {
     if (!value || typeof value !== 'object') return null;
@@ -308,6 +325,7 @@ export async function startLocalWorkflow(options: {
         throw error;
       }
       parked.add(execution);
+      tellBackAtWait(execution, { state, input, token });
       try {
         return await waiting;
       } finally {
@@ -374,6 +392,7 @@ export async function startLocalWorkflow(options: {
         running.delete(done);
         aborts.delete(name);
         parked.delete(name);
+        resumedNotWaiting.delete(name);
         // A wait that ended by timeout leaves its waiter behind; the token is dead with the execution.
         for (const [token, waiter] of waiters) if (waiter.execution === name) waiters.delete(token);
         for (const token of ended) if (token.startsWith(`${name}#`)) ended.delete(token);
@@ -501,9 +520,12 @@ export async function startLocalWorkflow(options: {
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    /** Resolves when every execution has finished or is parked waiting for a human (a task token). */
+    /**
+     * Resolves when every execution has finished or is parked waiting for a human (a task token), and no decision
+     * recorded meanwhile is being sent to one back at its wait (onBackAtWait).
+     */
     async idle() {
-      while (running.size > parked.size) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (running.size > parked.size || backAtWait.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     },
     /**
      * Restarts every execution recorded as running: after a crash (kill -9) they were cut off mid-way. Each starts
@@ -523,6 +545,7 @@ export async function startLocalWorkflow(options: {
           await options.registry.finish(record.name, 'FAILED', 'recorded input is not JSON; cannot resume');
           continue;
         }
+        resumedNotWaiting.add(record.name);
         run(record.name, record.executionArn, input, record.taskToken ?? newTaskToken(record.name));
         resumed.push(record.name);
       }
@@ -547,7 +570,7 @@ export async function startLocalWorkflow(options: {
         waiters.delete(token);
         wait.reject(Object.assign(new Error('the runtime stopped'), { name: 'ExecutionAborted' }));
       }
-      while (running.size > 0) await Promise.allSettled([...running]);
+      while (running.size > 0 || backAtWait.size > 0) await Promise.allSettled([...running, ...backAtWait]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
