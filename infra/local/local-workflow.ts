@@ -40,8 +40,11 @@ export interface ExecutionRegistry {
   running(): Promise<ExecutionRecord[]>;
   /** Records `at` as the start of the execution's token wait unless one is recorded; answers the recorded start. */
   startWait(name: string, at: string): Promise<string>;
-  /** Forgets the execution's token wait: it ended (decided, timed out, or its request failed and is asked again). */
-  endWait(name: string): Promise<void>;
+  /**
+   * Forgets the execution's token wait: it ended (decided, timed out, or its request failed and is asked again). A
+   * failed request's retry waits on a new token (`nextToken`), kept as the execution's token for a resume.
+   */
+  endWait(name: string, nextToken?: string): Promise<void>;
 }
 
 /**
@@ -317,11 +320,14 @@ export async function startLocalWorkflow(options: {
         // Only the call takes a slot: the wait for a human that follows holds none.
         await slots.run(order, () => task(input, { startedAt }));
       } catch (error) {
-        // A failed request is asked again by the state's retry: in Step Functions with a new token and a new wait.
+        // A failed request is asked again by the state's retry: as in Step Functions, with a new token and a new wait.
+        // The failed attempt's token is spent from now on (a decision sent with it is answered TaskDoesNotExist).
         clearTimeout(wait.timer);
         waiters.delete(token);
         ended.add(token);
-        await options.registry.endWait(execution);
+        const next = newTaskToken(execution);
+        tokens.set(execution, next);
+        await options.registry.endWait(execution, next);
         throw error;
       }
       parked.add(execution);
@@ -361,16 +367,25 @@ export async function startLocalWorkflow(options: {
     return own;
   }
 
-  /** One token per execution is enough: the pipeline has one wait state. */
+  /**
+   * A task token of execution `name`. Step Functions makes one as a workflow enters a task state ("Task tokens are
+   * generated ... in the context object when a workflow enters a task state", SendTaskSuccess in its API reference),
+   * and a retried attempt is a new task with a new token (the pipeline's Notify counts on it: shared/steps/notify.ts).
+   * The pipeline has one wait state: an execution's token changes only when its request fails and is retried.
+   */
   const newTaskToken = (name: string) => `${name}#${crypto.randomUUID()}`;
+  /** The token each execution in flight waits on, or will wait on at its next attempt (`$$.Task.Token`). */
+  const tokens = new Map<string, string>();
 
   function run(name: string, executionArn: string, input: unknown, taskToken: string) {
     started += 1;
     const states = executionStateNodes(Object.keys(definition.States));
+    tokens.set(name, taskToken);
     const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: tasksFor(started, states) as never, retryIntervalOverrides, waitTimeOverrides },
       context: {
-        Task: { Token: taskToken },
+        // Read as each attempt's Parameters are: a retried attempt reads the token its failed one left (see newTaskToken).
+        Task: { get Token() { return tokens.get(name) ?? taskToken; } },
         [STATE_NODES]: states.nodes,
         Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/local' },
         StateMachine: { Id: options.stateMachineArn, Name: 'incident-pipeline' },
@@ -393,6 +408,7 @@ export async function startLocalWorkflow(options: {
         aborts.delete(name);
         parked.delete(name);
         resumedNotWaiting.delete(name);
+        tokens.delete(name);
         // A wait that ended by timeout leaves its waiter behind; the token is dead with the execution.
         for (const [token, waiter] of waiters) if (waiter.execution === name) waiters.delete(token);
         for (const token of ended) if (token.startsWith(`${name}#`)) ended.delete(token);

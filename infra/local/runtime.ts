@@ -331,12 +331,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }));
       return String(response.Attributes?.waitStartedAt ?? at);
     },
-    async endWait(name) {
+    async endWait(name, nextToken) {
       await documents.send(new UpdateCommand({
         TableName: tableNames.incidents,
         Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' },
-        UpdateExpression: 'REMOVE waitStartedAt',
+        UpdateExpression: nextToken === undefined ? 'REMOVE waitStartedAt' : 'SET taskToken = :token REMOVE waitStartedAt',
         ConditionExpression: 'attribute_exists(pk)',
+        ...(nextToken === undefined ? {} : { ExpressionAttributeValues: { ':token': nextToken } }),
       }));
     },
     async finish(name, status, error) {
