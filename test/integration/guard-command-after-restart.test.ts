@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RecordedWebhook, deliverWebhook } from '../../infra/local/replay.js';
+import { deliverWebhook } from '../../infra/local/replay.js';
 import type { Incident } from '../../shared/domain/incident.js';
 import { failedRunDelivery, pullRequestCommentDelivery } from '../support/fakes.js';
 import { useLocalRuntimePerTest } from '../support/harness.js';
@@ -15,18 +15,8 @@ const REPOSITORY = { id: 800000003, name: 'billing' };
 const policy = { repositories: { 'acme-shop/billing': { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } } };
 /** How long the model's hanging answer holds the restarted execution before its wait (LLM_TIMEOUT_MS). */
 const HELD_MS = 1_500;
-
-/** The flaky failure (a network flake in the recorded runs) on acme-shop/billing's pull request 1287. */
-function failure(): RecordedWebhook {
-  const webhook = failedRunDelivery(11_870_000_001);
-  const body = webhook.body as Record<string, any>;
-  body.repository.id = REPOSITORY.id;
-  body.repository.name = REPOSITORY.name;
-  body.repository.full_name = `acme-shop/${REPOSITORY.name}`;
-  body.workflow_run.head_repository.id = REPOSITORY.id;
-  for (const pr of body.workflow_run.pull_requests) pr.base.repo.id = pr.head.repo.id = REPOSITORY.id;
-  return webhook;
-}
+/** A network flake in the recorded runs, on the repository's pull request 1287. */
+const FLAKY_RUN = 11_870_000_001;
 
 const approve = (commentId: number) =>
   pullRequestCommentDelivery({ login: 'acme-shop', text: '/guard approve', commentId, pullRequest: 1287, repository: REPOSITORY, deliveryId: `approve-${commentId}` });
@@ -41,7 +31,7 @@ describe('local runtime: a /guard command for an execution it restarted', () => 
       env: { GITHUB_TOKEN: undefined, POLICY_JSON: JSON.stringify(policy), RECONCILE_INTERVAL_SECONDS: '86400', LLM_TIMEOUT_MS: String(HELD_MS) },
     });
     harness.model.answer = () => ({ rootCause: 'npm ci lost its connection', fix: ['re-run the job'], confidence: 0.9, proposedAction: 'rerun_failed_jobs', evidence: ['npm error code ECONNRESET'] });
-    const id = String((await deliverWebhook(harness.runtime.url, failure(), SECRET)).body.incidentId);
+    const id = String((await deliverWebhook(harness.runtime.url, failedRunDelivery(FLAKY_RUN, { repository: REPOSITORY }), SECRET)).body.incidentId);
     await harness.runtime.idle();
     expect(await harness.incident(id)).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending' } });
 
