@@ -40,8 +40,11 @@ export interface ExecutionRegistry {
   running(): Promise<ExecutionRecord[]>;
   /** Records `at` as the start of the execution's token wait unless one is recorded; answers the recorded start. */
   startWait(name: string, at: string): Promise<string>;
-  /** Forgets the execution's token wait: it ended (decided, timed out, or its request failed and is asked again). */
-  endWait(name: string): Promise<void>;
+  /**
+   * Forgets the execution's token wait: it ended (decided, timed out, or its request failed and is asked again). A
+   * failed request's retry waits on a new token (`nextToken`), kept as the execution's token for a resume.
+   */
+  endWait(name: string, nextToken?: string): Promise<void>;
 }
 
 /**
@@ -239,6 +242,12 @@ export async function startLocalWorkflow(options: {
   /** Loopback port of the Step Functions API; 0 (the default) picks a free one. */
   port?: number;
   onEvent?: (line: string) => void;
+  /**
+   * An execution {@link resumeRunning} restarted is back at its token wait (`token`, its task's `input`), once per
+   * resume: a decision sent while it ran again up to the wait was answered TaskNotWaitingYet, and can be sent now
+   * rather than at a later reconciler run. Awaited by `idle()`; its failure is only logged (the reconciler remains).
+   */
+  onBackAtWait?: (wait: { state: string; input: unknown; token: string }) => Promise<void>;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
   const machine = new StateMachine(tokenWaitsTimedByTasks(withStatePaths(definition), Object.keys(options.tokenTasks ?? {})) as never, { validationOptions: { checkArn: false } });
@@ -254,6 +263,17 @@ export async function startLocalWorkflow(options: {
    * answered as spent, not as a wait still to be re-issued.
    */
   const ended = new Set<string>();
+  /** Executions restarted by this process and not back at their token wait since: {@link options.onBackAtWait}'s. */
+  const resumedNotWaiting = new Set<string>();
+  /** Calls of {@link options.onBackAtWait} in flight. */
+  const backAtWait = new Set<Promise<void>>();
+  function tellBackAtWait(execution: string, wait: { state: string; input: unknown; token: string }) {
+    if (!resumedNotWaiting.delete(execution) || !options.onBackAtWait) return;
+    const told: Promise<void> = options.onBackAtWait(wait)
+      .catch((error: unknown) => options.onEvent?.(`execution ${execution} is back at its wait; sending a decision recorded meanwhile failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => backAtWait.delete(told));
+    backAtWait.add(told);
+  }
 
   function tokenIn(value: unknown): string | null {
     if (!value || typeof value !== 'object') return null;
@@ -300,14 +320,18 @@ export async function startLocalWorkflow(options: {
         // Only the call takes a slot: the wait for a human that follows holds none.
         await slots.run(order, () => task(input, { startedAt }));
       } catch (error) {
-        // A failed request is asked again by the state's retry: in Step Functions with a new token and a new wait.
+        // A failed request is asked again by the state's retry: as in Step Functions, with a new token and a new wait.
+        // The failed attempt's token is spent from now on (a decision sent with it is answered TaskDoesNotExist).
         clearTimeout(wait.timer);
         waiters.delete(token);
         ended.add(token);
-        await options.registry.endWait(execution);
+        const next = newTaskToken(execution);
+        tokens.set(execution, next);
+        await options.registry.endWait(execution, next);
         throw error;
       }
       parked.add(execution);
+      tellBackAtWait(execution, { state, input, token });
       try {
         return await waiting;
       } finally {
@@ -343,16 +367,25 @@ export async function startLocalWorkflow(options: {
     return own;
   }
 
-  /** One token per execution is enough: the pipeline has one wait state. */
+  /**
+   * A task token of execution `name`. Step Functions makes one as a workflow enters a task state ("Task tokens are
+   * generated ... in the context object when a workflow enters a task state", SendTaskSuccess in its API reference),
+   * and a retried attempt is a new task with a new token (the pipeline's Notify counts on it: shared/steps/notify.ts).
+   * The pipeline has one wait state: an execution's token changes only when its request fails and is retried.
+   */
   const newTaskToken = (name: string) => `${name}#${crypto.randomUUID()}`;
+  /** The token each execution in flight waits on, or will wait on at its next attempt (`$$.Task.Token`). */
+  const tokens = new Map<string, string>();
 
   function run(name: string, executionArn: string, input: unknown, taskToken: string) {
     started += 1;
     const states = executionStateNodes(Object.keys(definition.States));
+    tokens.set(name, taskToken);
     const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: tasksFor(started, states) as never, retryIntervalOverrides, waitTimeOverrides },
       context: {
-        Task: { Token: taskToken },
+        // Read as each attempt's Parameters are: a retried attempt reads the token its failed one left (see newTaskToken).
+        Task: { get Token() { return tokens.get(name) ?? taskToken; } },
         [STATE_NODES]: states.nodes,
         Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::000000000000:role/local' },
         StateMachine: { Id: options.stateMachineArn, Name: 'incident-pipeline' },
@@ -374,6 +407,8 @@ export async function startLocalWorkflow(options: {
         running.delete(done);
         aborts.delete(name);
         parked.delete(name);
+        resumedNotWaiting.delete(name);
+        tokens.delete(name);
         // A wait that ended by timeout leaves its waiter behind; the token is dead with the execution.
         for (const [token, waiter] of waiters) if (waiter.execution === name) waiters.delete(token);
         for (const token of ended) if (token.startsWith(`${name}#`)) ended.delete(token);
@@ -501,9 +536,12 @@ export async function startLocalWorkflow(options: {
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    /** Resolves when every execution has finished or is parked waiting for a human (a task token). */
+    /**
+     * Resolves when every execution has finished or is parked waiting for a human (a task token), and no decision
+     * recorded meanwhile is being sent to one back at its wait (onBackAtWait).
+     */
     async idle() {
-      while (running.size > parked.size) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (running.size > parked.size || backAtWait.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     },
     /**
      * Restarts every execution recorded as running: after a crash (kill -9) they were cut off mid-way. Each starts
@@ -523,6 +561,7 @@ export async function startLocalWorkflow(options: {
           await options.registry.finish(record.name, 'FAILED', 'recorded input is not JSON; cannot resume');
           continue;
         }
+        resumedNotWaiting.add(record.name);
         run(record.name, record.executionArn, input, record.taskToken ?? newTaskToken(record.name));
         resumed.push(record.name);
       }
@@ -547,7 +586,7 @@ export async function startLocalWorkflow(options: {
         waiters.delete(token);
         wait.reject(Object.assign(new Error('the runtime stopped'), { name: 'ExecutionAborted' }));
       }
-      while (running.size > 0) await Promise.allSettled([...running]);
+      while (running.size > 0 || backAtWait.size > 0) await Promise.allSettled([...running, ...backAtWait]);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

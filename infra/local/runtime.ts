@@ -11,6 +11,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, typ
 import { GetCommand, PutCommand, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { createEmfFileReader } from '../../shared/adapters/prometheus.js';
 import { type ScheduledRunResult, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
+import { resumeDecisionOfWait } from '../../shared/reconcile/approval-resumes.js';
 import { blankAsUnset, loadConfig } from '../../shared/config.js';
 import { alarmStateChangeOf } from '../../shared/domain/trigger.js';
 import { ConfigError, ValidationError } from '../../shared/errors.js';
@@ -330,12 +331,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }));
       return String(response.Attributes?.waitStartedAt ?? at);
     },
-    async endWait(name) {
+    async endWait(name, nextToken) {
       await documents.send(new UpdateCommand({
         TableName: tableNames.incidents,
         Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' },
-        UpdateExpression: 'REMOVE waitStartedAt',
+        UpdateExpression: nextToken === undefined ? 'REMOVE waitStartedAt' : 'SET taskToken = :token REMOVE waitStartedAt',
         ConditionExpression: 'attribute_exists(pk)',
+        ...(nextToken === undefined ? {} : { ExpressionAttributeValues: { ':token': nextToken } }),
       }));
     },
     async finish(name, status, error) {
@@ -380,6 +382,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const tokenTasks: Record<string, LocalTokenTask> = {
     AwaitApproval: (input, wait) => (notify as LambdaHandler)(approvalRequestOf(input, wait), lambdaContext('notify')),
   };
+  // Set once the reconciler's dependencies exist (below), before any execution is resumed.
+  let resumeDecisionAtWait: (wait: { input: unknown; token: string }) => Promise<void> = async () => {};
   const workflow = await startLocalWorkflow({
     aslPath: join(root, 'statemachines', 'incident-pipeline.asl.json'),
     substitutions: {
@@ -396,6 +400,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
     port: options.workflowPort ?? 0,
     onEvent: log,
+    onBackAtWait: (wait) => resumeDecisionAtWait(wait),
   });
   env.SFN_ENDPOINT = workflow.endpoint;
   process.env.SFN_ENDPOINT = workflow.endpoint;
@@ -408,13 +413,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tasks[state] = (input) => handler(input, lambdaContext(fn, timeoutMs));
   }
   notify = await importHandler('notify', generation);
-  // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
-  const resumed = await workflow.resumeRunning();
-  if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
   // The same reconciler run the scheduled Lambda makes in AWS (re-drives, then digests of ended escalation
   // windows, published to the outbox like escalations), on a timer.
   const reconcileLogger = { info() {}, warn: log, error: log };
   const reconcileDeps = createReconcilerDeps(loadConfig(env), reconcileLogger);
+  // A `/guard` decision sent while a resumed execution ran again up to its wait was refused as not waiting yet, and
+  // waits recorded: it is sent as the execution is back at its wait, not at the first reconciler run past its grace
+  // (RECONCILE_AFTER_MINUTES), which left it minutes late.
+  resumeDecisionAtWait = async ({ input, token }) => {
+    const incidentId = (input as { Payload?: { trigger?: { incidentId?: unknown } } }).Payload?.trigger?.incidentId;
+    if (typeof incidentId !== 'string') return;
+    await resumeDecisionOfWait(reconcileDeps, { incidentId, taskToken: token }, { afterMinutes: config.RECONCILE_AFTER_MINUTES });
+  };
+  // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
+  const resumed = await workflow.resumeRunning();
+  if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
   const runReconciler = (at?: Date) =>
     scheduledReconcilerRun({ ...reconcileDeps, clock: () => at ?? new Date() }, reconcilerOptions(config));
   // The timer's run in flight: close() waits for it, so a run that fires during a stop never calls a closed store.

@@ -386,7 +386,7 @@ async function applyApproval(
     // may be running with this decision. It stays recorded, with its token, its index entry and its entry for the
     // reconciler, which resumes it or finds the token spent and forgets it; the same command delivered again does the
     // same sooner. Putting the proposal back as pending said it waited while the execution ran on with the approval.
-    await noteResumeFailed(incident.id, error, deps);
+    await noteResumeFailed(incident.id, `${error instanceof Error ? error.name : 'an error'}; Step Functions may have taken the call`, deps);
     return notResumed(error);
   }
   await markResumed(incident, decided, deps);
@@ -395,9 +395,8 @@ async function applyApproval(
 }
 
 /** The timeline's note of a resume that failed, whose decision is left to the reconciler. Best effort: the call's error is the one thrown. */
-async function noteResumeFailed(incidentId: string, error: unknown, deps: CommentCommandDeps): Promise<void> {
-  const why = error instanceof Error ? error.name : 'an error';
-  const detail = `resuming the execution failed (${why}; Step Functions may have taken the call): the decision stands, and the reconciler or the same command again resumes it`;
+async function noteResumeFailed(incidentId: string, why: string, deps: CommentCommandDeps): Promise<void> {
+  const detail = `resuming the execution failed (${why}): the decision stands, and the reconciler or the same command again resumes it`;
   try {
     await deps.incidents.update(incidentId, {}, { history: [{ at: deps.clock().toISOString(), event: 'approval_resume_failed', detail }] });
   } catch (noteError) {
@@ -427,6 +426,15 @@ async function spentOnDecision(
     // Resumed with this decision: it stands. Told as a decision taken already, as when its resumer answered first.
     await markResumed(incident, now, deps);
     return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
+  }
+  if (ours && pending.expiresAt !== undefined && !waitEndedBy(pending, deps.clock())) {
+    // Spent before the end its request recorded: not the timeout, but a request that failed, which Step Functions asks
+    // again with a new token (a retried attempt gets one). The decision stays recorded, with its index entry and its
+    // entry for the reconciler: the request made again carries it to the new token (shared/steps/notify.ts). Written
+    // off as too late, it was lost while the proposal was asked again. An execution that ended otherwise is found by
+    // the reconciler, which tells this command.
+    await noteResumeFailed(incident.id, 'TaskTokenSpentError before the wait ended: its request failed, and is asked again with a new token, which the decision is carried to', deps);
+    return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: false, notResumed: 'TaskTokenSpentError', givenUp: false }, writer: true };
   }
   if (ours) {
     const late = deps.clock().toISOString();

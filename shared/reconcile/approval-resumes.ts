@@ -81,9 +81,10 @@ export interface ApprovalResumeResult {
   unlisted: string | null;
 }
 
-type Outcome = 'resumed' | 'spent' | 'notWaitingYet' | 'gone' | 'busy';
+export type Outcome = 'resumed' | 'spent' | 'notWaitingYet' | 'gone' | 'busy';
 
-async function resumeListed(entry: ListedDecision, now: Date, takenBefore: string, deps: ApprovalResumeDeps): Promise<Outcome> {
+/** `resumer`: who resumes it, as the incident's timeline names them. */
+async function resumeListed(entry: ListedDecision, now: Date, takenBefore: string, deps: ApprovalResumeDeps, resumer = 'the reconciler'): Promise<Outcome> {
   const incident = await deps.incidents.get(entry.incidentId);
   if (!isUnresumed(incident) || incident.approval.decidedAt !== entry.decidedAt) {
     // Notify recorded the wait's timeout over this very decision: it was never carried out.
@@ -118,10 +119,10 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   // that reached the execution: the command is told nothing was applied, as the command path tells it (comment-commands.ts).
   const waitEnded = outcome === 'spent' && waitEndedBy(incident.approval, now);
   const detail = outcome === 'resumed'
-    ? resumedInWords(decided, by)
+    ? resumedInWords(decided, by, resumer)
     : waitEnded
-      ? `the reconciler found the execution's wait timed out (at ${incident.approval.expiresAt}): ${by}`
-      : `the reconciler found the execution's wait over (resumed already, or timed out): ${by}`;
+      ? `${resumer} found the execution's wait timed out (at ${incident.approval.expiresAt}): ${by}`
+      : `${resumer} found the execution's wait over (resumed already, or timed out): ${by}`;
   await markResumed(incident, decided, deps, history(detail));
   const end = outcome === 'resumed' ? { kind: 'carried_out' as const } : waitEnded ? { kind: 'wait_over' as const } : { kind: 'spent' as const };
   await tellCommand({ ...incident, approval: decided }, decided.status === 'approved' ? 'approved' : 'rejected', end, deps);
@@ -130,11 +131,11 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
   return outcome;
 }
 
-/** What the reconciler did with a decision it sent, as the incident's timeline says it. */
-function resumedInWords(decided: Unresumed['approval'], by: string): string {
-  if (decided.decidedOn) return `the reconciler ended the execution's wait: ${decidedOnAnotherInWords(decided)}`;
-  if (decided.carriedFrom) return `the reconciler resumed the execution: ${by}, carried over from the e-mailed request of ${decided.carriedFrom}`;
-  return `the reconciler resumed the execution: ${by}, whose command's handling ended before it was resumed`;
+/** What the reconciler (or another `resumer`) did with a decision it sent, as the incident's timeline says it. */
+function resumedInWords(decided: Unresumed['approval'], by: string, resumer: string): string {
+  if (decided.decidedOn) return `${resumer} ended the execution's wait: ${decidedOnAnotherInWords(decided)}`;
+  if (decided.carriedFrom) return `${resumer} resumed the execution: ${by}, carried over from the e-mailed request of ${decided.carriedFrom}`;
+  return `${resumer} resumed the execution: ${by}, whose command's handling ended before it was resumed`;
 }
 
 /**
@@ -216,6 +217,28 @@ async function tellGivenUp(incident: Unresumed, deps: ApprovalResumeDeps): Promi
       : told('skipped', tally.alreadySent ? 'the page of this decision given up went out on an earlier run' : `decision given up, counted on the open escalation of this problem (${tally.windowCount} in its window)`);
   }
   await deps.incidents.update(incident.id, {}, { notifications: [notification] });
+}
+
+/**
+ * The decision recorded for one wait, resumed now instead of at the first reconciler run past its grace: the local
+ * runtime calls it when an execution it restarted is back at its wait (infra/local/runtime.ts), since a `/guard`
+ * decision sent while the execution ran again up to the wait was refused as not waiting yet (`TaskNotWaitingYetError`)
+ * and waits, recorded, for a resume. The same resume as the reconciler's, so a take by another worker within
+ * `afterMinutes` is left to it and the command's reply is told the outcome; a decision for another wait (its token
+ * not `taskToken`), or none, is left alone. A resume that fails stays listed for the reconciler, which retries it.
+ */
+export async function resumeDecisionOfWait(
+  deps: ApprovalResumeDeps,
+  wait: { incidentId: string; taskToken: string },
+  options: { afterMinutes: number },
+): Promise<Outcome | 'none'> {
+  const incident = await deps.incidents.get(wait.incidentId);
+  const decidedAt = incident?.approval?.decidedAt;
+  if (!isUnresumed(incident) || incident.approval.taskToken !== wait.taskToken || !decidedAt) return 'none';
+  const now = deps.clock();
+  const listed: ListedDecision = { incidentId: incident.id, decidedAt, entry: { id: incident.id, dueAt: decidedAt }, failures: 0 };
+  const takenBefore = new Date(now.getTime() - options.afterMinutes * 60_000).toISOString();
+  return resumeListed(listed, now, takenBefore, deps, 'the local runtime, its restarted execution back at its wait,');
 }
 
 export async function resumeRecordedDecisions(

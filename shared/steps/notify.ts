@@ -1,7 +1,7 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
 import { isNewerPushFailure, supersededByPushFields } from '../domain/superseded-push.js';
 import { type Incident, type NotificationRecord, type StageError, outsiderCanRepeat } from '../domain/incident.js';
-import { ProposalChangedError, WriteBudgetExhaustedError, errorMessage, isRetryable } from '../errors.js';
+import { ProposalChangedError, RetryableError, WriteBudgetExhaustedError, errorMessage, isRetryable } from '../errors.js';
 import { CommentsRefusedError, GitHubRequestError } from '../github/errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
@@ -22,7 +22,7 @@ import { escalationRecordedSince } from '../domain/notifications.js';
 import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
-import { isUnresumed, waitEndedBy } from '../remediation/approval-resume.js';
+import { type Unresumed, asRead, isUnresumed, waitEndedBy } from '../remediation/approval-resume.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { withdrawProposal } from '../remediation/approvals.js';
 import { plannedProposalDigest, revisionAfter } from '../remediation/proposal-digest.js';
@@ -271,6 +271,9 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
   // The digest of what this request shows, and whether an earlier request of the incident showed something else
   // (a re-drive analysed it again): `/guard approve` is bound to it (shared/remediation/proposal-digest.ts).
   const digest = plannedProposalDigest(incident);
+  if (isUnresumed(incident) && !incident.approval.decidedOn && (incident.approval.digest ?? null) === digest && !waitEndedBy(incident.approval, new Date(at))) {
+    return carryDecisionToRetry(incident, taskToken, waitSeconds, waitStartedAt, at, deps);
+  }
   const previous = incident.approval;
   const github = deps.github.forInstallation(incident.installationId, deps.signal);
   const onPullRequest = Boolean(incident.pullRequest && incident.repository && github);
@@ -329,6 +332,37 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
   }
   await deps.incidents.update(incident.id, {}, { notifications, history: [{ at, event: 'approval_requested', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') }] });
   return { incidentId: incident.id, status: 'awaiting_approval', notifications: notifications.length };
+}
+
+/**
+ * A decision recorded for an earlier request of this very proposal, with a token Step Functions no longer takes: that
+ * request failed and this is its retry, which waits on a new token (in AWS and under `npm start` alike), so the
+ * decision, sent to the failed attempt's token, reached nothing (the command kept it: shared/ingest/comment-commands.ts).
+ * It is carried to this token, its wait's end recorded anew, and listed for the reconciler's next run (Notify does not
+ * call Step Functions); nobody is asked again. Written over as pending, it was lost, and the proposal asked again.
+ * Written only over the decision as read; otherwise the request is made as usual.
+ */
+async function carryDecisionToRetry(
+  incident: Unresumed,
+  taskToken: string,
+  waitSeconds: number | null,
+  waitStartedAt: Date | null,
+  at: string,
+  deps: NotifyDeps,
+): Promise<NotifyResult> {
+  const decided = incident.approval;
+  const start = waitStartedAt?.getTime() ?? Date.parse(at);
+  const carried = {
+    ...decided, taskToken, resumeTakenAt: null, ...(waitSeconds === null ? {} : { expiresAt: new Date(start + waitSeconds * 1000).toISOString() }),
+  };
+  const detail = `${decided.status} by ${decided.decidedBy ?? 'a maintainer'} at ${decided.decidedAt}, with the token of a request that failed: carried to its retry's token, to be resumed`;
+  const listedAt = new Date(Date.parse(at) - deps.config.RECONCILE_AFTER_MINUTES * 60_000).toISOString();
+  await deps.approvalResumes.schedule({ incidentId: incident.id, decidedAt: decided.decidedAt as string }, { listedAt });
+  if (!(await deps.incidents.replaceApproval(incident.id, asRead(decided), carried, { history: [{ at, event: 'approval_carried_to_retry', detail }] }))) {
+    // Changed since it was read (resumed, or rewritten): the retry that follows reads it anew.
+    throw new RetryableError('the decision recorded for an earlier request changed while it was carried to its retry');
+  }
+  return { incidentId: incident.id, status: incident.status, notifications: 0 };
 }
 
 /**

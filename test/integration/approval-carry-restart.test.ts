@@ -36,11 +36,16 @@ describe('a carried e-mailed approval, and a reconciler run right after a restar
     const next = await harness.runtime.reconcile();
     await harness.runtime.idle();
 
-    // Assess: the first run kept the decision, the next one resumed it; the runbook ran once, and nobody was paged.
+    // Assess: the first run kept the decision; the runtime resumed it as the execution was back at its wait (since
+    // session 41; the next reconciler run did before), so that run found nothing left; the runbook ran once, and
+    // nobody was paged.
     const outbox = await harness.outbox();
     expect(harness.model.faultsServed).toBe(1);
     expect(early.approvalResumes).toMatchObject({ resumed: [], spent: [], failed: [], notWaitingYet: [firing] });
-    expect(next.approvalResumes.resumed).toEqual([firing]);
+    expect(next.approvalResumes).toMatchObject({ resumed: [], spent: [], failed: [], notWaitingYet: [] });
+    expect((await harness.incident(firing)).history).toContainEqual(expect.objectContaining({
+      event: 'approval_resumed_late', detail: expect.stringMatching(/^the local runtime, its restarted execution back at its wait, resumed the execution: approved by oncall-ana/),
+    }));
     expect(outbox.filter((e) => e.kind === 'runbook')).toEqual([expect.objectContaining({ document: 'Restart-Checkout-Api' })]);
     expect(await harness.incident(firing)).toMatchObject({ approval: { status: 'approved', decidedBy: 'oncall-ana', taskToken: null }, decision: { action: 'run_runbook', applied: true } });
     expect(outbox.filter((e) => e.kind === 'escalation')).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { Webhooks } from '@octokit/webhooks';
 import { describe, expect, it } from 'vitest';
-import { type RecordedWebhook, deliverWebhook, signWebhook } from '../../infra/local/replay.js';
+import { deliverWebhook, signWebhook } from '../../infra/local/replay.js';
 import { loadConfig } from '../../shared/config.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
 import { createPermissionCache } from '../../shared/github/permission-cache.js';
@@ -22,16 +22,7 @@ const REPOSITORY = { id: 800000002, name: 'ledger' };
 const policy = { repositories: { 'acme-shop/ledger': { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } } };
 
 /** The flaky failure of run `runId` (11870000001 is a network flake in the recorded runs) on acme-shop/ledger's pull request 1287, whose re-run the policy asks to approve. */
-function failure(runId: number): RecordedWebhook {
-  const webhook = failedRunDelivery(runId);
-  const body = webhook.body as Record<string, any>;
-  body.repository.id = REPOSITORY.id;
-  body.repository.name = REPOSITORY.name;
-  body.repository.full_name = `acme-shop/${REPOSITORY.name}`;
-  body.workflow_run.head_repository.id = REPOSITORY.id;
-  for (const pr of body.workflow_run.pull_requests) pr.base.repo.id = pr.head.repo.id = REPOSITORY.id;
-  return webhook;
-}
+const failure = (runId: number) => failedRunDelivery(runId, { repository: REPOSITORY });
 
 /** The ingest handler's own dependencies over the runtime's tables, with `tasks` for its Step Functions calls. */
 function commandDeps(env: NodeJS.ProcessEnv, tasks: CommentCommandDeps['tasks']): CommentCommandDeps {

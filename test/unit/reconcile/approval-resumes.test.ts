@@ -5,7 +5,7 @@ import { newIncident } from '../../../shared/domain/incident.js';
 import { TaskNotWaitingYetError, TaskTokenSpentError } from '../../../shared/errors.js';
 import { commandAnswerMarker, handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
-import { type ApprovalResumeDeps, resumeRecordedDecisions } from '../../../shared/reconcile/approval-resumes.js';
+import { type ApprovalResumeDeps, resumeDecisionOfWait, resumeRecordedDecisions } from '../../../shared/reconcile/approval-resumes.js';
 import { reconcile } from '../../../shared/reconcile/redrive.js';
 import type { TaskTokenControl } from '../../../shared/ports.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
@@ -154,6 +154,23 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
     expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_too_late');
     expect(await approvals.pending(INDEXED_REPOSITORY, PENDING_PULL_REQUEST)).toEqual([]);
+    expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it("resumes the decision of one wait at once, within the grace, when the local runtime's restarted execution is back at it; another wait's token sends nothing", async () => {
+    // Prepare: a decision recorded at 10:05 with token-1; it is 10:06, well within the reconciler's grace.
+    const { reconciler, incidents, approvalResumes } = await approvalWhoseHandlerDied();
+    const tasks = taskPort(() => null);
+    const deps = reconciler(tasks, new Date('2026-11-20T10:06:00Z'));
+
+    // Act
+    const other = await resumeDecisionOfWait(deps, { incidentId: PENDING_INCIDENT, taskToken: 'token-2' }, { afterMinutes: 10 });
+    const own = await resumeDecisionOfWait(deps, { incidentId: PENDING_INCIDENT, taskToken: 'token-1' }, { afterMinutes: 10 });
+
+    // Assert
+    expect([other, own]).toEqual(['none', 'resumed']);
+    expect(tasks.calls).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+    expect((await incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', taskToken: null });
     expect(approvalResumes.entries.size).toBe(0);
   });
 

@@ -57,7 +57,7 @@ function memoryRegistry() {
     async get(name: string) { return records.get(name) ?? null; },
     async running() { return [...records.values()].filter((r) => r.status === 'RUNNING'); },
     async startWait(name: string, at: string) { const r = records.get(name); if (r && !r.waitStartedAt) records.set(name, { ...r, waitStartedAt: at }); return records.get(name)?.waitStartedAt ?? at; },
-    async endWait(name: string) { const r = records.get(name); if (r) records.set(name, { ...r, waitStartedAt: undefined }); },
+    async endWait(name: string, nextToken?: string) { const r = records.get(name); if (r) records.set(name, { ...r, waitStartedAt: undefined, ...(nextToken ? { taskToken: nextToken } : {}) }); },
   };
 }
 
@@ -301,4 +301,51 @@ describe('local Step Functions: the token of a wait cut off by a restart', () =>
     expect(early).toBeInstanceOf(TaskNotWaitingYetError);
     expect(late).toBeInstanceOf(TaskTokenSpentError);
   }, 20_000);
+});
+
+/**
+ * A token state whose request fails and is retried (AwaitApproval retries Notify's RetryableError, GitHub's outages,
+ * the write budget). Step Functions makes a task token as a workflow enters a task state, and a retried attempt is a
+ * new task with a new token; the failed attempt's token is refused from then on. Was (until session 41): the local
+ * runtime kept one token per execution, so a decision sent with the failed attempt's token after the retry decided the
+ * retried wait, which in AWS it cannot.
+ */
+describe('local Step Functions: a retried token state', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  it("gives the retried attempt a new task token, as Step Functions does: the failed attempt's is spent, the new one decides and is the one a resume waits on", async () => {
+    // Prepare: the approval request fails once and is asked again.
+    const registry = memoryRegistry();
+    const tokens: string[] = [];
+    let approval: unknown = null;
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 50,
+      tokenTasks: {
+        AwaitApproval: async (input) => {
+          tokens.push((input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken);
+          if (tokens.length === 1) throw Object.assign(new Error('GitHub answered 502'), { name: 'RetryableError' });
+          return {};
+        },
+      },
+      tasks: { Notify: async (input) => { approval = (input as { approval?: unknown }).approval ?? null; return {}; } },
+    });
+    close = () => workflow.close();
+    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'retried-token', input: waitingInput(60) }));
+    await vi.waitFor(() => expect(workflow.waiting()).toBe(1), { timeout: 5_000 });
+    const recorded = (await registry.get('retried-token'))?.taskToken;
+    const tasks = createSfnTaskControl(client);
+
+    // Act: a decision with the failed attempt's token, then one with the retry's.
+    const old = await tasks.succeed(tokens[0] as string, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => error);
+    await tasks.succeed(tokens[1] as string, { approvedBy: 'oncall-bob' });
+
+    // Assert
+    expect(tokens).toHaveLength(2);
+    expect(tokens[1]).not.toBe(tokens[0]);
+    expect(recorded).toBe(tokens[1]);
+    expect(old).toBeInstanceOf(TaskTokenSpentError);
+    await vi.waitFor(() => expect(approval).toEqual({ approvedBy: 'oncall-bob' }), { timeout: 5_000 });
+  }, 15_000);
 });

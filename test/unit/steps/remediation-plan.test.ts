@@ -1,3 +1,4 @@
+import { Webhooks } from '@octokit/webhooks';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisSummary } from '../../../shared/domain/incident.js';
 import { newIncident } from '../../../shared/domain/incident.js';
@@ -11,8 +12,13 @@ import { notifyStep } from '../../../shared/steps/notify.js';
 import { recordAlarmRecovery } from '../../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { nextStep } from '../../../infra/dashboard/src/next-step.js';
-import { loadAlarmEvent, loadWebhook } from '../../../infra/local/replay.js';
-import { createFakeGitHub, createMemoryGuardStore, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { loadAlarmEvent, loadWebhook, signWebhook } from '../../../infra/local/replay.js';
+import { TaskTokenSpentError } from '../../../shared/errors.js';
+import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
+import type { Learning } from '../../../shared/knowledge/learning.js';
+import type { ApprovalResumes } from '../../../shared/stores/approval-resumes.js';
+import { resumeDecisionsAt } from '../../support/alarm-approvals.js';
+import { createFakeGitHub, createMemoryCommandAnswers, createMemoryGuardStore, createScriptedRunbookRunner, pullRequestCommentDelivery, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 
 const PATCH = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.19;', ''].join('\n');
 
@@ -282,6 +288,47 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
 
     // Assert
     expect((await deps.incidents.get(trigger.incidentId))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-1', expiresAt: '2026-11-20T16:00:00.000Z' });
+  });
+
+  /*
+   * A request that fails after it was recorded (GitHub 5xx on the comment, the write budget) is retried by Step
+   * Functions with a new token, in AWS and (since session 41) under `npm start`; the failed attempt's token is spent.
+   * A `/guard approve` read in between decides with that token. Was: told the wait had ended, its decision written off
+   * as too late, and the proposal asked again by the retry: lost, although the wait had hours to run.
+   */
+  it('applies a /guard approve sent with the token of a request that failed: the retry carries it to its own token, and the reconciler resumes it', async () => {
+    // Prepare: the request of a 6-hour wait, made with token-1 at 10:00; that attempt then failed (token-1 is spent).
+    const { github, deps, trigger } = await waitingFixPr({ timeoutSeconds: 21_600 });
+    const approvalResumes = deps.approvalResumes as ApprovalResumes;
+    github.permissions.set('maintainer', 'write');
+    const sent: Array<[string, unknown]> = [];
+    const tasks = {
+      async succeed(token: string, output: Record<string, unknown>) {
+        if (token !== 'token-2') throw new TaskTokenSpentError('TaskTimedOut: Task Timed Out');
+        sent.push([token, output]);
+      },
+      async fail() { throw new Error('nothing is rejected here'); },
+    };
+    const command = signWebhook(pullRequestCommentDelivery({ login: 'maintainer', text: '/guard approve', commentId: 7, pullRequest: 1287, repository: { id: 714523861, name: 'checkout-service' }, deliveryId: 'c-7' }), 'retry-secret');
+
+    // Act: the command, then the retried request (token-2), then the reconciler's next run.
+    const answer = await handleIssueCommentWebhook({ ...command, isBase64Encoded: false }, {
+      ...deps, webhooks: new Webhooks({ secret: 'retry-secret' }), maxBodyBytes: 1_048_576, github: deps.github, approvals: deps.remediation.approvals,
+      answers: createMemoryCommandAnswers(), tasks, learning: {} as Learning, approvalResumes,
+    });
+    await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-2' } }, deps);
+    const carried = await deps.incidents.get(trigger.incidentId);
+    const run = await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:01:00.000Z');
+
+    // Assert: kept (not too late), carried to token-2 without asking again, and resumed with it.
+    expect(answer.statusCode).toBe(202);
+    expect(carried?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: 'token-2' });
+    expect(carried?.history.map((entry) => entry.event)).toEqual(expect.arrayContaining(['approval_carried_to_retry']));
+    expect(carried?.history.map((entry) => entry.event)).not.toContain('approval_too_late');
+    expect(github.calls.filter((c) => c.method === 'upsertComment' && String(c.args[3]).includes('waiting for approval'))).toHaveLength(1);
+    expect(run.resumed).toEqual([trigger.incidentId]);
+    expect(sent).toEqual([['token-2', { approvedBy: 'maintainer' }]]);
+    expect((await deps.incidents.get(trigger.incidentId))?.approval).toMatchObject({ status: 'approved', taskToken: null });
   });
 
   it('shows the digest of the proposal in the request, and counts a revision when a later request shows another', async () => {

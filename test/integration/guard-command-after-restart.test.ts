@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { deliverWebhook } from '../../infra/local/replay.js';
+import type { Incident } from '../../shared/domain/incident.js';
+import { failedRunDelivery, pullRequestCommentDelivery } from '../support/fakes.js';
+import { useLocalRuntimePerTest } from '../support/harness.js';
+
+/**
+ * A `/guard approve` that arrives after a restart of the local runtime, for an execution that waited for approval
+ * before it: the restarted execution runs again from its first state up to its wait, and the command's
+ * SendTaskSuccess, sent before it is back there, is refused as not waiting yet. Until session 41 the decision was
+ * then applied only by a reconciler run past its grace (RECONCILE_AFTER_MINUTES, 10 by default): late, not lost.
+ */
+const SECRET = 'command-after-restart';
+const REPOSITORY = { id: 800000003, name: 'billing' };
+const policy = { repositories: { 'acme-shop/billing': { requireApproval: [{ actions: ['rerun_failed_jobs'] }] } } };
+/** How long the model's hanging answer holds the restarted execution before its wait (LLM_TIMEOUT_MS). */
+const HELD_MS = 1_500;
+/** A network flake in the recorded runs, on the repository's pull request 1287. */
+const FLAKY_RUN = 11_870_000_001;
+
+const approve = (commentId: number) =>
+  pullRequestCommentDelivery({ login: 'acme-shop', text: '/guard approve', commentId, pullRequest: 1287, repository: REPOSITORY, deliveryId: `approve-${commentId}` });
+
+describe('local runtime: a /guard command for an execution it restarted', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  it('is applied as soon as the restarted execution is back at its wait, not at a reconciler run past its grace', async () => {
+    const harness = await runtimes.start({
+      secret: SECRET, name: 'guard-command-restart', model: 'fake-model',
+      // The timed reconciler stays out of it: only the runtime's own resume can apply the decision in this test.
+      env: { GITHUB_TOKEN: undefined, POLICY_JSON: JSON.stringify(policy), RECONCILE_INTERVAL_SECONDS: '86400', LLM_TIMEOUT_MS: String(HELD_MS) },
+    });
+    harness.model.answer = () => ({ rootCause: 'npm ci lost its connection', fix: ['re-run the job'], confidence: 0.9, proposedAction: 'rerun_failed_jobs', evidence: ['npm error code ECONNRESET'] });
+    const id = String((await deliverWebhook(harness.runtime.url, failedRunDelivery(FLAKY_RUN, { repository: REPOSITORY }), SECRET)).body.incidentId);
+    await harness.runtime.idle();
+    expect(await harness.incident(id)).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending' } });
+
+    // Act: restarted with the execution held at Analyze (the model's first answer hangs), the command comes.
+    harness.model.fail({ kind: 'hang', times: 1 });
+    await harness.restart();
+    expect(harness.runtime.resumed).toHaveLength(1);
+    const posted = Date.now();
+    const answer = await deliverWebhook(harness.runtime.url, approve(41), SECRET);
+    let applied: Incident | null = null;
+    let appliedAfterMs = Number.POSITIVE_INFINITY;
+    for (let waited = 0; waited < 20_000; waited += 50) {
+      const now = await harness.incident(id);
+      if (now.decision?.applied) {
+        applied = now;
+        appliedAfterMs = Date.now() - posted;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await harness.runtime.idle();
+    console.log(`session 41: /guard approve after a restart, POST to decision applied: ${appliedAfterMs} ms (execution held ${HELD_MS} ms before its wait; answer ${answer.status})`);
+
+    // Assert: refused at first (not waiting yet), then applied within seconds of the execution's return to its wait,
+    // once; nobody paged.
+    expect(harness.model.faultsServed).toBe(1);
+    expect(answer.status).toBe(500);
+    expect(appliedAfterMs).toBeLessThan(HELD_MS + 8_000);
+    expect(applied).toMatchObject({ approval: { status: 'approved', decidedBy: 'acme-shop' }, decision: { action: 'rerun_failed_jobs', applied: true } });
+    const done = await harness.incident(id);
+    expect(done).toMatchObject({ status: 'notified', approval: { status: 'approved', taskToken: null } });
+    expect(done.history.map((entry) => entry.event)).toContain('approval_resume_failed');
+    expect(done.history).toContainEqual(expect.objectContaining({
+      event: 'approval_resumed_late', detail: expect.stringMatching(/^the local runtime, its restarted execution back at its wait, resumed the execution: approved by acme-shop/),
+    }));
+    const outbox = await harness.outbox();
+    expect(outbox.filter((entry) => entry.kind === 'github_rerun')).toHaveLength(1);
+    expect(outbox.filter((entry) => entry.kind === 'escalation')).toEqual([]);
+  }, 60_000);
+});
