@@ -175,6 +175,18 @@ function startedItsRunbook(incident: Incident): boolean {
 }
 
 /**
+ * Whether the runbook start of `holder`, whose run its alarm's episode counts on, is not known to have happened: its
+ * plan (run_runbook, for real) was stored and no decision was, or the decision that its runbook step failed (the
+ * start or the following of the run threw: a timeout says nothing of whether SSM started it). It may be running its
+ * runbook or following it; or its start may have failed on every try, and the failure's record with it (a Lambda
+ * timeout while SSM or DynamoDB hang), its Catch recording no decision (attack-42b G2). Its stored state cannot tell
+ * these apart; the start repeated with its client token can (`confirmRunbookStart`).
+ */
+export function runbookStartUnconfirmed(holder: Incident): boolean {
+  return startedItsRunbook(holder) && !holder.decision?.applied;
+}
+
+/**
  * The incident whose runbook `incident`'s unbroken episode counts on (ALARM, INSUFFICIENT_DATA, ALARM: no OK between,
  * as an OK resolves every open incident of the alarm): of `open`, the alarm's open incidents, and `incident` itself,
  * the first to fire, at or before `incident`, whose runbook started or is starting; null when none did. Remediate
