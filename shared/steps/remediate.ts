@@ -292,12 +292,16 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   };
 
   const at = now();
-  const alarmEpisode = plan.action === 'run_runbook' && !plan.dryRun && !approval && !afterDelay ? await alarmEpisodeOf(incident, deps) : null;
+  // An approved runbook is one run of its episode like an automatic one (session 41): approved for a second incident
+  // of the episode after the first's ran, it restarted the service twice, and it took no claim, so the episode's
+  // later ALARMs did not count on it.
+  const alarmEpisode = plan.action === 'run_runbook' && !plan.dryRun && !afterDelay ? await alarmEpisodeOf(incident, deps) : null;
+  const approvedBy = approval ? `approved by ${approver}, but ` : '';
   const episode = alarmEpisode && episodeRunbookIncident(alarmEpisode.open, incident);
   if (episode && episode.id !== incident.id) {
     // One unbroken episode (no OK since its first ALARM) is one problem: its runbook runs once. Run again for the
     // second incident it restarts the service twice; the first's runbook check pages if the alarm still fires.
-    const reason = `alarm ${incident.alarm?.name ?? ''} still fires since its incident ${episode.id}, whose runbook ${episode.decision ? 'ran' : 'is running'} (no OK between): counted on that run, not started again`;
+    const reason = `${approvedBy}alarm ${incident.alarm?.name ?? ''} still fires since its incident ${episode.id}, whose runbook ${episode.decision ? 'ran' : 'is running'} (no OK between): counted on that run, not started again`;
     return countedOnEpisodeRun(incident, episode, reason, deps);
   }
   if (plan.requiresApproval && !plan.dryRun) {
@@ -343,7 +347,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     const holderStands = async (holderId: string) => episodeRunbookClaimStands(await deps.incidents.get(holderId), alarmEpisode.latestOk);
     const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: arn, incidentId: incident.id }, holderStands);
     if (heldBy !== incident.id) {
-      const reason = `alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
+      const reason = `${approvedBy}alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
       return countedOnEpisodeRun(incident, await deps.incidents.get(heldBy), reason, deps);
     }
   }

@@ -311,3 +311,38 @@ describe("an answer to the problem's e-mailed request, given while its incident 
     expect(published).toHaveLength(1);
   });
 });
+
+describe("an approved runbook and its alarm's episode (session 41)", () => {
+  const distinctRuns = (runner: ReturnType<typeof createScriptedRunbookRunner>) => new Set(runner.started.map((r) => r.clientToken)).size;
+
+  it('runs once for an episode whose second ALARM is approved after its first ran the runbook under an approval', async () => {
+    const { deps, runner } = carryDeps();
+    // Prepare: the episode's first ALARM asks; a second ALARM of the episode (no OK between) asks too, while the first waits.
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    const second = await askedAt(deps, '2026-11-20T10:07:00.000Z', 'token-2');
+
+    // Act: the first is approved and runs the runbook; then the second's request is answered as well.
+    await answeredByEmail(deps, first, '2026-11-20T10:09:00.000Z', { approvedBy: 'oncall-ana' });
+    expect(distinctRuns(runner)).toBe(1);
+    await answeredByEmail(deps, second, '2026-11-20T10:10:00.000Z', { approvedBy: 'oncall-ben' });
+
+    // Assert: one run for the episode; the second is counted on the first's.
+    expect(distinctRuns(runner)).toBe(1);
+    expect((await deps.incidents.get(second.incidentId))?.decision?.reason).toContain(first.incidentId);
+  });
+
+  it("runs once when the episode's later ALARM is approved first and its first ALARM after: the approved run holds the claim", async () => {
+    const { deps, runner } = carryDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    const second = await askedAt(deps, '2026-11-20T10:07:00.000Z', 'token-2');
+
+    // Act: the answers come in the other order; the first, older, counts on no run it can see among earlier incidents.
+    await answeredByEmail(deps, second, '2026-11-20T10:09:00.000Z', { approvedBy: 'oncall-ben' });
+    expect(distinctRuns(runner)).toBe(1);
+    await answeredByEmail(deps, first, '2026-11-20T10:10:00.000Z', { approvedBy: 'oncall-ana' });
+
+    // Assert
+    expect(distinctRuns(runner)).toBe(1);
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(`its incident ${second.incidentId} claimed first`) });
+  });
+});
