@@ -176,14 +176,15 @@ function startedItsRunbook(incident: Incident): boolean {
 
 /**
  * Whether the runbook start of `holder`, whose run its alarm's episode counts on, is not known to have happened: its
- * plan (run_runbook, for real) was stored and no decision was, or the decision that its runbook step failed (the
- * start or the following of the run threw: a timeout says nothing of whether SSM started it). It may be running its
- * runbook or following it; or its start may have failed on every try, and the failure's record with it (a Lambda
- * timeout while SSM or DynamoDB hang), its Catch recording no decision (attack-42b G2). Its stored state cannot tell
- * these apart; the start repeated with its client token can (`confirmRunbookStart`).
+ * plan (run_runbook, for real) was stored, and neither the execution its start answered (`runbookExecutionId`) nor
+ * an applied decision was; a decision that its runbook step failed says nothing of the start either (a timeout of the
+ * start is no answer). Its start may be under way, or may have failed on every try and the failure's record with it
+ * (a Lambda timeout while SSM or DynamoDB hang), its Catch recording no decision (attack-42b G2). The start repeated
+ * with its client token tells (`confirmRunbookStart`); asked only here, since SSM documents no time after which it
+ * forgets a token, and a start repeated then for a run that did happen would be a second run.
  */
 export function runbookStartUnconfirmed(holder: Incident): boolean {
-  return startedItsRunbook(holder) && !holder.decision?.applied;
+  return startedItsRunbook(holder) && !holder.decision?.applied && !holder.runbookExecutionId;
 }
 
 /**

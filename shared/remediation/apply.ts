@@ -146,6 +146,8 @@ async function runRunbook(
   if (!start) return escalate('no runbook is allow-listed for this alarm');
   const { mapping } = start;
   const { executionId } = await deps.remediation.runner.start(start.request);
+  // Before the run is followed (minutes): the episode's later incidents read from it that this start happened.
+  if (incident.runbookExecutionId !== executionId) await deps.incidents.update(incident.id, { runbookExecutionId: executionId });
   const final = await followRunbook(deps.remediation.runner, executionId, {
     pollMs: deps.config.RUNBOOK_POLL_SECONDS * 1000,
     timeoutMs: deps.config.RUNBOOK_WAIT_SECONDS * 1000,

@@ -183,6 +183,27 @@ describe("a holder whose runbook start is not known to have happened (session 41
     expect(distinctRuns(runner)).toBe(1);
   });
 
+  it('asks nothing of SSM for a holder that recorded its execution before its decision was lost', async () => {
+    const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
+    // The holder starts the runbook; its decision's write fails on every try (the Catch's Notify records none).
+    const update = deps.incidents.update.bind(deps.incidents);
+    deps.incidents.update = async (id, fields, append) => {
+      if (id === first.incidentId && 'decision' in fields) throw new Error('Task timed out');
+      return update(id, fields, append);
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
+    deps.incidents.update = update;
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
+    const starts = runner.started.length;
+
+    await remediateStep({ trigger: second }, deps);
+
+    // Its state says its start happened: hours later, SSM may no longer know the token (it documents no window), and
+    // the start made again would be a second run.
+    expect(runner.started).toHaveLength(starts);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', result: 'nothing applied' });
+  });
+
   it("counts on the holder's run when SSM refuses its token as used with other parameters (the mapping changed since)", async () => {
     const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
     await holderStartFailedForGood(deps, first);
