@@ -331,6 +331,29 @@ describe("an approved runbook and its alarm's episode (session 41)", () => {
     expect((await deps.incidents.get(second.incidentId))?.decision?.reason).toContain(first.incidentId);
   });
 
+  it('runs once when a second incident of the episode is approved while the first approved run is being followed', async () => {
+    const { deps, runner } = carryDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    const second = await askedAt(deps, '2026-11-20T10:07:00.000Z', 'token-2');
+    // The second's answer is handled while the first's runbook runs (its step follows the run for minutes, its
+    // incident still awaiting_approval until the decision is recorded).
+    const status = runner.status.bind(runner);
+    let answered = false;
+    runner.status = async (executionId) => {
+      if (!answered) {
+        answered = true;
+        await remediateStep({ trigger: second, approval: { approvedBy: 'oncall-ben' } }, deps);
+      }
+      return status(executionId);
+    };
+
+    deps.clock = () => new Date('2026-11-20T10:09:00.000Z');
+    await remediateStep({ trigger: first, approval: { approvedBy: 'oncall-ana' } }, deps);
+
+    expect(distinctRuns(runner)).toBe(1);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(first.incidentId) });
+  });
+
   it("runs once when the episode's later ALARM is approved first and its first ALARM after: the approved run holds the claim", async () => {
     const { deps, runner } = carryDeps();
     const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
