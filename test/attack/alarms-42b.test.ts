@@ -11,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { type AlarmOptions, episodeAwaitingEmailedApproval, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
+import { type AlarmOptions, episodeAwaitingEmailedApproval, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
 
 /*
  * Attack pass 21 (session 40): the alarm path after claim42 (one runbook claim per alarm, taken over from a holder that
@@ -63,13 +63,7 @@ describe('attack pass 21: the per-alarm runbook claim (steps)', () => {
       await classifyStep({ trigger }, deps);
       await analyzeStep({ trigger }, deps);
     }
-    const update = deps.incidents.update.bind(deps.incidents);
-    deps.incidents.update = async (id, fields, append) => {
-      if (id === first.incidentId && 'decision' in fields) throw new Error('Task timed out');
-      return update(id, fields, append);
-    };
-    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
-    deps.incidents.update = update;
+    await remediateDiesAtWrite(deps, first, 'decision');
     // The control: the runbook did start (one run: the retries reuse its client token).
     expect(distinctRuns(runner)).toBe(1);
     await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps).catch((error: unknown) => console.log('H1 notify of the holder:', error));

@@ -11,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { alarmEvent, toOnCall } from '../support/alarm-events.js';
+import { alarmEvent, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
 
 /*
  * One unbroken alarm episode (ALARM, INSUFFICIENT_DATA, ALARM: no OK between) runs its runbook once, also when its
@@ -186,13 +186,7 @@ describe("a holder whose runbook start is not known to have happened (session 41
   it('asks nothing of SSM for a holder that recorded its execution before its decision was lost', async () => {
     const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
     // The holder starts the runbook; its decision's write fails on every try (the Catch's Notify records none).
-    const update = deps.incidents.update.bind(deps.incidents);
-    deps.incidents.update = async (id, fields, append) => {
-      if (id === first.incidentId && 'decision' in fields) throw new Error('Task timed out');
-      return update(id, fields, append);
-    };
-    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
-    deps.incidents.update = update;
+    await remediateDiesAtWrite(deps, first, 'decision');
     await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
     const starts = runner.started.length;
 

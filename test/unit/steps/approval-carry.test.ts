@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
+import type { Trigger } from '../../../shared/domain/trigger.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { createMemoryApprovalResumes, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps, taskPort } from '../../support/fakes.js';
 import { answeredByEmail, askedAt, mailedTokens, recoveredAt, resumeDecisionsAt } from '../../support/alarm-approvals.js';
@@ -315,26 +316,36 @@ describe("an answer to the problem's e-mailed request, given while its incident 
 describe("an approved runbook and its alarm's episode (session 41)", () => {
   const distinctRuns = (runner: ReturnType<typeof createScriptedRunbookRunner>) => new Set(runner.started.map((r) => r.clientToken)).size;
 
-  it('runs once for an episode whose second ALARM is approved after its first ran the runbook under an approval', async () => {
+  /** The episode's first ALARM (10:03:12) asks for approval; its second (10:07, no OK between) asks too while the first waits. */
+  async function twoAskingIncidentsOfOneEpisode() {
     const { deps, runner } = carryDeps();
-    // Prepare: the episode's first ALARM asks; a second ALARM of the episode (no OK between) asks too, while the first waits.
     const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
     const second = await askedAt(deps, '2026-11-20T10:07:00.000Z', 'token-2');
+    return { deps, runner, first, second };
+  }
 
-    // Act: the first is approved and runs the runbook; then the second's request is answered as well.
-    await answeredByEmail(deps, first, '2026-11-20T10:09:00.000Z', { approvedBy: 'oncall-ana' });
-    expect(distinctRuns(runner)).toBe(1);
-    await answeredByEmail(deps, second, '2026-11-20T10:10:00.000Z', { approvedBy: 'oncall-ben' });
+  // In the answers' order: the second approved after the first's run counts on the run it finds among the episode's
+  // earlier incidents; the first (older) approved after the second's finds none earlier, and counts on the claim.
+  it.each([
+    { answered: 'first, then second', order: ['first', 'second'] as const, counted: (ran: string) => `still fires since its incident ${ran}, whose runbook ran` },
+    { answered: 'second, then first', order: ['second', 'first'] as const, counted: (ran: string) => `its incident ${ran} claimed first` },
+  ])('runs once for an episode both of whose ALARMs are approved, answered $answered', async ({ order, counted }) => {
+    const incidents = await twoAskingIncidentsOfOneEpisode();
+    const { deps, runner } = incidents;
+    const [ran, later] = order.map((which) => incidents[which]) as [Trigger, Trigger];
 
-    // Assert: one run for the episode; the second is counted on the first's.
+    // Act: one is approved and runs the runbook; then the other's request is answered as well.
+    await answeredByEmail(deps, ran, '2026-11-20T10:09:00.000Z', { approvedBy: 'oncall-ana' });
     expect(distinctRuns(runner)).toBe(1);
-    expect((await deps.incidents.get(second.incidentId))?.decision?.reason).toContain(first.incidentId);
+    await answeredByEmail(deps, later, '2026-11-20T10:10:00.000Z', { approvedBy: 'oncall-ben' });
+
+    // Assert: one run for the episode; the later answered is counted on it.
+    expect(distinctRuns(runner)).toBe(1);
+    expect((await deps.incidents.get(later.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(counted(ran.incidentId)) });
   });
 
   it('runs once when a second incident of the episode is approved while the first approved run is being followed', async () => {
-    const { deps, runner } = carryDeps();
-    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
-    const second = await askedAt(deps, '2026-11-20T10:07:00.000Z', 'token-2');
+    const { deps, runner, first, second } = await twoAskingIncidentsOfOneEpisode();
     // The second's answer is handled while the first's runbook runs (its step follows the run for minutes, its
     // incident still awaiting_approval until the decision is recorded).
     const status = runner.status.bind(runner);
@@ -352,20 +363,5 @@ describe("an approved runbook and its alarm's episode (session 41)", () => {
 
     expect(distinctRuns(runner)).toBe(1);
     expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(first.incidentId) });
-  });
-
-  it("runs once when the episode's later ALARM is approved first and its first ALARM after: the approved run holds the claim", async () => {
-    const { deps, runner } = carryDeps();
-    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
-    const second = await askedAt(deps, '2026-11-20T10:07:00.000Z', 'token-2');
-
-    // Act: the answers come in the other order; the first, older, counts on no run it can see among earlier incidents.
-    await answeredByEmail(deps, second, '2026-11-20T10:09:00.000Z', { approvedBy: 'oncall-ben' });
-    expect(distinctRuns(runner)).toBe(1);
-    await answeredByEmail(deps, first, '2026-11-20T10:10:00.000Z', { approvedBy: 'oncall-ana' });
-
-    // Assert
-    expect(distinctRuns(runner)).toBe(1);
-    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(`its incident ${second.incidentId} claimed first`) });
   });
 });
