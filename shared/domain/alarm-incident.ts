@@ -166,12 +166,28 @@ function firedBefore(a: Incident, b: Incident): number {
  * Whether `incident`'s runbook started or is starting: planned for real (not a dry run), and neither waiting for an
  * approval nor decided otherwise. Its decision once recorded is the runbook's (applied, or failed and paged); before
  * it, the runbook is running. One only proposed (an approval request still waiting, refused or timed out) started
- * nothing, and an alarm's OK resolves every open incident of the alarm, ending the episode.
+ * nothing, and an alarm's OK resolves every open incident of the alarm, ending the episode. One approved says it
+ * still awaits approval until its decision is recorded (an e-mailed approval is recorded by Notify, after it): the
+ * execution its start answered tells that it started (session 41), for the minutes its run is followed.
  */
 function startedItsRunbook(incident: Incident): boolean {
-  if (incident.status === 'resolved' || incident.status === 'awaiting_approval') return false;
+  if (incident.status === 'resolved') return false;
+  if (incident.status === 'awaiting_approval' && !incident.runbookExecutionId) return false;
   if (incident.plan?.action !== 'run_runbook' || incident.plan.dryRun) return false;
   return !incident.decision || incident.decision.action === 'run_runbook';
+}
+
+/**
+ * Whether the runbook start of `holder`, whose run its alarm's episode counts on, is not known to have happened: its
+ * plan (run_runbook, for real) was stored, and neither the execution its start answered (`runbookExecutionId`) nor
+ * an applied decision was; a decision that its runbook step failed says nothing of the start either (a timeout of the
+ * start is no answer). Its start may be under way, or may have failed on every try and the failure's record with it
+ * (a Lambda timeout while SSM or DynamoDB hang), its Catch recording no decision (attack-42b G2). The start repeated
+ * with its client token tells (`confirmRunbookStart`); asked only here, since SSM documents no time after which it
+ * forgets a token, and a start repeated then for a run that did happen would be a second run.
+ */
+export function runbookStartUnconfirmed(holder: Incident): boolean {
+  return startedItsRunbook(holder) && !holder.decision?.applied && !holder.runbookExecutionId;
 }
 
 /**

@@ -428,6 +428,13 @@ export interface Incident {
    * Remediate never planned for (and on those stored before it recorded this), for which Notify asks the ledger.
    */
   ownRerun?: boolean;
+  /**
+   * The SSM Automation execution this incident's runbook step started, recorded as soon as the start answered,
+   * before the run is followed and its decision recorded: an incident whose decision was then lost still says its
+   * start happened, so the later incidents of its alarm's episode count on it without asking SSM again
+   * (`runbookStartUnconfirmed`). Absent on incidents that started none (and on those stored before session 41).
+   */
+  runbookExecutionId?: string;
   /** The failing commit comes from a fork (a pull request from another repository). */
   fromFork?: boolean;
   /** The repository id the failing commit lives in (null when unknown); differs from `repositoryId` for a fork. */

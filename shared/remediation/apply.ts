@@ -7,8 +7,8 @@ import { defusePlainReferences } from '../notify/markdown.js';
 import type { RemediationPlan } from './planner.js';
 import type { RepositoryPolicy } from './policy.js';
 import { recordActionOutcome } from './guard-store.js';
-import { followRunbook, succeeded } from './runbook-runner.js';
-import { automationClientToken, runbookFor, runbookParameters } from './runbooks.js';
+import { ClientTokenUsedError, type RunbookRequest, followRunbook, succeeded } from './runbook-runner.js';
+import { type RunbookMapping, automationClientToken, runbookFor, runbookParameters } from './runbooks.js';
 
 export interface ApplyContext {
   incident: Incident;
@@ -142,15 +142,12 @@ async function runRunbook(
   reason: string,
   escalate: (why: string) => ApplyResult,
 ): Promise<ApplyResult> {
-  // Looked up again, not taken from the plan: an approved plan of a foreign alarm still starts nothing.
-  const mapping = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks, deps.remediation.deployment).mapping : null;
-  if (!mapping || !incident.alarm) return escalate('no runbook is allow-listed for this alarm');
-  const { executionId } = await deps.remediation.runner.start({
-    document: mapping.document,
-    ...(mapping.documentVersion ? { documentVersion: mapping.documentVersion } : {}),
-    parameters: runbookParameters(mapping, incident.alarm),
-    clientToken: automationClientToken(incident.id),
-  });
+  const start = runbookStartOf(incident, deps);
+  if (!start) return escalate('no runbook is allow-listed for this alarm');
+  const { mapping } = start;
+  const { executionId } = await deps.remediation.runner.start(start.request);
+  // Before the run is followed (minutes): the episode's later incidents read from it that this start happened.
+  if (incident.runbookExecutionId !== executionId) await deps.incidents.update(incident.id, { runbookExecutionId: executionId });
   const final = await followRunbook(deps.remediation.runner, executionId, {
     pollMs: deps.config.RUNBOOK_POLL_SECONDS * 1000,
     timeoutMs: deps.config.RUNBOOK_WAIT_SECONDS * 1000,
@@ -165,6 +162,39 @@ async function runRunbook(
   const dueAt = new Date(deps.clock().getTime() + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000).toISOString();
   await deps.remediation.runbookChecks.schedule({ incidentId: incident.id, dueAt });
   return { action: 'run_runbook', applied: true, reason, result: summary };
+}
+
+/** The start of `incident`'s runbook, as its own runbook step makes it (its client token the incident's); null when none is allow-listed. */
+function runbookStartOf(incident: Incident, deps: RemediateDeps): { mapping: RunbookMapping; request: RunbookRequest } | null {
+  // Looked up again, not taken from the plan: an approved plan of a foreign alarm still starts nothing.
+  const mapping = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks, deps.remediation.deployment).mapping : null;
+  if (!mapping || !incident.alarm) return null;
+  const request = {
+    document: mapping.document,
+    ...(mapping.documentVersion ? { documentVersion: mapping.documentVersion } : {}),
+    parameters: runbookParameters(mapping, incident.alarm),
+    clientToken: automationClientToken(incident.id),
+  };
+  return { mapping, request };
+}
+
+/**
+ * Makes sure the runbook start of `holder`, the incident whose run its alarm's episode counts on, happened: the same
+ * start again, with the holder's client token and parameters. SSM's start is idempotent by that token, so this answers
+ * the execution the holder started, or starts the one that never did (its start failed, or its execution died before
+ * recording whether it had). The execution's id, or `an earlier execution` when the token's run is known only by
+ * SSM's refusal of other parameters (the mapping changed since the holder's start); null when no runbook is
+ * allow-listed for the holder's alarm any more, so there is nothing to start.
+ */
+export async function confirmRunbookStart(holder: Incident, deps: RemediateDeps): Promise<string | null> {
+  const start = runbookStartOf(holder, deps);
+  if (!start) return null;
+  try {
+    return (await deps.remediation.runner.start(start.request)).executionId;
+  } catch (error) {
+    if (error instanceof ClientTokenUsedError) return 'an earlier execution';
+    throw error;
+  }
 }
 
 /**

@@ -19,7 +19,21 @@ export interface RunbookStatus {
   failureMessage: string | null;
 }
 
-/** Port: starts an allow-listed runbook and reports its status. */
+/**
+ * A start refused because its client token started an execution already, with other parameters (SSM's
+ * IdempotentParameterMismatch): that execution is the token's run, so the refusal says the run happened.
+ */
+export class ClientTokenUsedError extends Error {
+  constructor(readonly clientToken: string, message: string) {
+    super(message);
+    this.name = 'ClientTokenUsedError';
+  }
+}
+
+/**
+ * Port: starts an allow-listed runbook and reports its status. A start is idempotent by its client token: a start
+ * repeated with the token of one that happened answers that execution (or ClientTokenUsedError), never a second run.
+ */
 export interface RunbookRunner {
   start(request: RunbookRequest): Promise<{ executionId: string }>;
   status(executionId: string): Promise<RunbookStatus>;
@@ -37,12 +51,18 @@ export function succeeded(status: string): boolean {
 export function createSsmRunbookRunner(ssm: SsmAutomationApi): RunbookRunner {
   return {
     async start(request) {
-      const response = await ssm.startAutomationExecution({
-        DocumentName: request.document,
-        ...(request.documentVersion ? { DocumentVersion: request.documentVersion } : {}),
-        Parameters: request.parameters,
-        ClientToken: request.clientToken,
-      });
+      const response = await ssm
+        .startAutomationExecution({
+          DocumentName: request.document,
+          ...(request.documentVersion ? { DocumentVersion: request.documentVersion } : {}),
+          Parameters: request.parameters,
+          ClientToken: request.clientToken,
+        })
+        .catch((error: unknown) => {
+          // The adapter names its failures by SSM's error code (SsmServiceError), as the SDK's exceptions are named.
+          if (error instanceof Error && error.name === 'IdempotentParameterMismatch') throw new ClientTokenUsedError(request.clientToken, error.message);
+          throw error;
+        });
       if (!response.AutomationExecutionId) throw new RetryableError('StartAutomationExecution returned no execution id');
       return { executionId: response.AutomationExecutionId };
     },
@@ -58,19 +78,29 @@ export function createSsmRunbookRunner(ssm: SsmAutomationApi): RunbookRunner {
   };
 }
 
+/** The last start of each outbox file (by path) still being made, so that the next waits for it. */
+const outboxStarts = new Map<string, Promise<unknown>>();
+
 /**
  * Local stand-in: records the automation request in the outbox (where an operator can see what would have
  * run) and reports it finished, as the outbox does for SNS. Like SSM it starts one execution per client token: a
  * step retried, or an execution the local runtime resumed after a crash, gets the first one back and the runbook
- * does not run twice.
+ * does not run twice. The starts of one outbox are made one at a time: a later incident of the episode repeats its
+ * holder's start (`confirmRunbookStart`) while the holder may be making it, and both must not find the token unused.
  */
 export function createOutboxRunbookRunner(outbox: Outbox): RunbookRunner {
+  const startOnce = async (request: RunbookRequest) => {
+    const earlier = (await outbox.entries()).find((entry) => entry.kind === 'runbook' && entry.clientToken === request.clientToken);
+    if (earlier) return { executionId: `local-${earlier.id}` };
+    const entry = await outbox.write({ kind: 'runbook', target: request.document, ...request });
+    return { executionId: `local-${entry.id}` };
+  };
   return {
     async start(request) {
-      const earlier = (await outbox.entries()).find((entry) => entry.kind === 'runbook' && entry.clientToken === request.clientToken);
-      if (earlier) return { executionId: `local-${earlier.id}` };
-      const entry = await outbox.write({ kind: 'runbook', target: request.document, ...request });
-      return { executionId: `local-${entry.id}` };
+      const before = outboxStarts.get(outbox.path) ?? Promise.resolve();
+      const started = before.catch(() => undefined).then(() => startOnce(request));
+      outboxStarts.set(outbox.path, started);
+      return started;
     },
     async status(executionId) {
       return { executionId, status: 'Success', failureMessage: null };

@@ -2,12 +2,12 @@ import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { githubIncidentId } from '../domain/trigger.js';
-import { episodeRunbookClaimStands, episodeRunbookIncident } from '../domain/alarm-incident.js';
+import { episodeRunbookClaimStands, episodeRunbookIncident, runbookStartUnconfirmed } from '../domain/alarm-incident.js';
 import { type AlarmEpisode, readAlarmEpisode } from '../stores/runbook-checks.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
-import { applyPlan, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
+import { applyPlan, confirmRunbookStart, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
 import { guardScope, guardSlotScope, recordActionOutcome } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
@@ -292,13 +292,17 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   };
 
   const at = now();
-  const alarmEpisode = plan.action === 'run_runbook' && !plan.dryRun && !approval && !afterDelay ? await alarmEpisodeOf(incident, deps) : null;
+  // An approved runbook is one run of its episode like an automatic one (session 41): approved for a second incident
+  // of the episode after the first's ran, it restarted the service twice, and it took no claim, so the episode's
+  // later ALARMs did not count on it.
+  const alarmEpisode = plan.action === 'run_runbook' && !plan.dryRun && !afterDelay ? await alarmEpisodeOf(incident, deps) : null;
+  const approvedBy = approval ? `approved by ${approver}, but ` : '';
   const episode = alarmEpisode && episodeRunbookIncident(alarmEpisode.open, incident);
   if (episode && episode.id !== incident.id) {
     // One unbroken episode (no OK since its first ALARM) is one problem: its runbook runs once. Run again for the
     // second incident it restarts the service twice; the first's runbook check pages if the alarm still fires.
-    const reason = `alarm ${incident.alarm?.name ?? ''} still fires since its incident ${episode.id}, whose runbook ${episode.decision ? 'ran' : 'is running'} (no OK between): counted on that run, not started again`;
-    return countedOnEpisodeRun(incident, reason, deps);
+    const reason = `${approvedBy}alarm ${incident.alarm?.name ?? ''} still fires since its incident ${episode.id}, whose runbook ${episode.decision ? 'ran' : 'is running'} (no OK between): counted on that run, not started again`;
+    return countedOnEpisodeRun(incident, episode, reason, deps);
   }
   if (plan.requiresApproval && !plan.dryRun) {
     await deps.incidents.update(
@@ -343,8 +347,8 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     const holderStands = async (holderId: string) => episodeRunbookClaimStands(await deps.incidents.get(holderId), alarmEpisode.latestOk);
     const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: arn, incidentId: incident.id }, holderStands);
     if (heldBy !== incident.id) {
-      const reason = `alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
-      return countedOnEpisodeRun(incident, reason, deps);
+      const reason = `${approvedBy}alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
+      return countedOnEpisodeRun(incident, await deps.incidents.get(heldBy), reason, deps);
     }
   }
   const actor = approval ? approver : 'pipeline-guard';
@@ -366,9 +370,16 @@ async function alarmEpisodeOf(incident: Incident, deps: RemediateDeps): Promise<
   return readAlarmEpisode(deps.incidents, incident.alarm.arn);
 }
 
-/** Records that `incident` starts no runbook, its episode's run counting for it; notify then handles it as any comment. */
-async function countedOnEpisodeRun(incident: Incident, reason: string, deps: RemediateDeps): Promise<RemediateResult> {
-  const outcome = { action: 'comment_only' as const, applied: false, reason, result: 'nothing applied' };
+/**
+ * Records that `incident` starts no runbook of its own, its episode's run, `holder`'s, counting for it; notify then
+ * handles it as any comment. A holder whose start is not known to have happened has it made sure of first, by its own
+ * client token (`confirmRunbookStart`): counted on a start that failed unrecorded, the episode's runbook never ran
+ * (attack-42b G2). A retry of this step repeats the same start, which SSM answers with the same execution.
+ */
+async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, reason: string, deps: RemediateDeps): Promise<RemediateResult> {
+  const execution = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps) : null;
+  const result = execution ? `nothing applied; the start of incident ${holder?.id}'s runbook, made again with its client token, answered ${execution}` : 'nothing applied';
+  const outcome = { action: 'comment_only' as const, applied: false, reason, result };
   await recordDecision(incident, outcome, false, 'pipeline-guard', deps, 'skipped');
   return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
 }

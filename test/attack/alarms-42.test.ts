@@ -11,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { type AlarmOptions, episodeAwaitingEmailedApproval, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
+import { type AlarmOptions, episodeAwaitingEmailedApproval, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
 
 /*
  * Attack pass 20 (session 40): the alarm path as int42 left it (the group's next digest part, split digests, the
@@ -188,13 +188,7 @@ describe('attack pass 20: findings on the per-episode runbook claim (steps)', ()
       await analyzeStep({ trigger }, deps);
     }
     // The first execution's Remediate fails after its claim, before its plan is stored, on each of its attempts; the Catch goes to Notify.
-    const update = deps.incidents.update.bind(deps.incidents);
-    deps.incidents.update = async (id, fields, append) => {
-      if (id === first.incidentId && 'plan' in fields) throw new Error('Task timed out');
-      return update(id, fields, append);
-    };
-    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
-    deps.incidents.update = update;
+    await remediateDiesAtWrite(deps, first, 'plan');
     await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps).catch((error: unknown) => console.log('F4 notify of the claimant:', error));
     // Later: the episode's next ALARM.
     await remediateStep({ trigger: second }, deps);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deliverAlarm } from '../../infra/local/replay.js';
 import { type AlarmTrigger, alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
-import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
+import { ClientTokenUsedError } from '../../shared/remediation/runbook-runner.js';
+import { automationClientToken, parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
@@ -10,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { alarmEvent, toOnCall } from '../support/alarm-events.js';
+import { alarmEvent, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
 
 /*
  * One unbroken alarm episode (ALARM, INSUFFICIENT_DATA, ALARM: no OK between) runs its runbook once, also when its
@@ -132,6 +133,80 @@ describe('one runbook run per alarm episode, under concurrent executions', () =>
     await remediateStep({ trigger: first }, deps);
     expect(runner.started).toHaveLength(1);
     expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'run_runbook', applied: true });
+  });
+});
+
+describe("a holder whose runbook start is not known to have happened (session 41)", () => {
+  const distinctRuns = (runner: ReturnType<typeof createScriptedRunbookRunner>) => new Set(runner.started.map((r) => r.clientToken)).size;
+
+  /** The first incident's step fails on every try (4, as the state machine's Retry) at its runbook start, then its Catch's Notify. */
+  async function holderStartFailedForGood(deps: Awaited<ReturnType<typeof twoIncidentsOfOneEpisode>>['deps'], first: AlarmTrigger) {
+    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
+    deps.remediation.runner.start = async () => {
+      throw new Error('connect ETIMEDOUT');
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
+    deps.remediation.runner.start = start;
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
+  }
+
+  it("runs the episode's runbook for a later incident when the holder recorded that its start failed", async () => {
+    const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
+    await holderStartFailedForGood(deps, first);
+    // The control: the holder recorded its start's failure, and nothing ran.
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'run_runbook', applied: false });
+    expect(runner.started).toHaveLength(0);
+
+    await remediateStep({ trigger: second }, deps);
+
+    // The one run is the holder's (its client token): its own retry, or another incident's, would get it back.
+    expect(runner.started.map((r) => r.clientToken)).toEqual([automationClientToken(first.incidentId)]);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', result: expect.stringContaining('exec-1') });
+  });
+
+  it('starts once when the later incident and the holder are both retried after the later one made the start', async () => {
+    const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
+    await holderStartFailedForGood(deps, first);
+    // The later incident's decision is lost after its start (a Lambda timeout): the state machine retries its step.
+    const update = deps.incidents.update.bind(deps.incidents);
+    let lose = true;
+    deps.incidents.update = async (id, fields, append) => {
+      if (lose && id === second.incidentId && 'decision' in fields) throw new Error('Task timed out');
+      return update(id, fields, append);
+    };
+    await expect(remediateStep({ trigger: second }, deps)).rejects.toThrow('Task timed out');
+    lose = false;
+    await remediateStep({ trigger: second }, deps);
+    // The holder's execution redriven: its own start is the same run.
+    await remediateStep({ trigger: first }, deps).catch(() => undefined);
+
+    expect(distinctRuns(runner)).toBe(1);
+  });
+
+  it('asks nothing of SSM for a holder that recorded its execution before its decision was lost', async () => {
+    const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
+    // The holder starts the runbook; its decision's write fails on every try (the Catch's Notify records none).
+    await remediateDiesAtWrite(deps, first, 'decision');
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
+    const starts = runner.started.length;
+
+    await remediateStep({ trigger: second }, deps);
+
+    // Its state says its start happened: hours later, SSM may no longer know the token (it documents no window), and
+    // the start made again would be a second run.
+    expect(runner.started).toHaveLength(starts);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', result: 'nothing applied' });
+  });
+
+  it("counts on the holder's run when SSM refuses its token as used with other parameters (the mapping changed since)", async () => {
+    const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
+    await holderStartFailedForGood(deps, first);
+    deps.remediation.runner.start = async (request) => Promise.reject(new ClientTokenUsedError(request.clientToken, 'IdempotentParameterMismatch'));
+
+    await remediateStep({ trigger: second }, deps);
+
+    expect(runner.started).toHaveLength(0);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', result: expect.stringContaining('an earlier execution') });
   });
 });
 

@@ -1,8 +1,13 @@
 /**
  * CloudWatch "Alarm State Change" events of the fixtures' shape for the alarm attack tests (passes 15, 17–19) and the
- * carried e-mailed approvals' restart test, and what reached on-call in a local runtime's outbox.
+ * carried e-mailed approvals' restart test, what reached on-call in a local runtime's outbox, and an alarm incident's
+ * Remediate failing on every try for the episode claim's tests.
  */
+import { expect } from 'vitest';
 import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
+import type { Trigger } from '../../shared/domain/trigger.js';
+import { remediateStep } from '../../shared/steps/remediate.js';
+import type { stepDeps } from './fakes.js';
 import type { Harness } from './harness.js';
 
 /** The account of the sample events in `events/cloudwatch`, the local runtime's deployment account. */
@@ -106,4 +111,18 @@ export async function episodeAwaitingEmailedApproval(harness: Harness, idPrefix:
   const requests = await toOnCall(harness);
   const token = /--task-token '([^']+)'/.exec(requests[0]?.message ?? '')?.[1] ?? 'no token';
   return { incidents, requests, token };
+}
+
+/**
+ * The state machine's four tries (its Retry) of `trigger`'s Remediate, each dying ('Task timed out': a Lambda timeout
+ * while DynamoDB hangs) at the incident's write of `field`, its plan or its decision; the writes work again after.
+ */
+export async function remediateDiesAtWrite(deps: ReturnType<typeof stepDeps>['deps'], trigger: Trigger, field: 'plan' | 'decision') {
+  const update = deps.incidents.update.bind(deps.incidents);
+  deps.incidents.update = async (id, fields, append) => {
+    if (id === trigger.incidentId && field in fields) throw new Error('Task timed out');
+    return update(id, fields, append);
+  };
+  for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger }, deps)).rejects.toThrow('Task timed out');
+  deps.incidents.update = update;
 }

@@ -301,9 +301,10 @@ export function createScriptedRunbookRunner(finalStatus = 'Success'): RunbookRun
   const started: RunbookRequest[] = [];
   return {
     started,
+    /** Every start made is in `started`; as SSM, a start repeated with a client token answers its first execution. */
     async start(request) {
       started.push(request);
-      return { executionId: `exec-${started.length}` };
+      return { executionId: `exec-${started.findIndex((earlier) => earlier.clientToken === request.clientToken) + 1}` };
     },
     async status(executionId) {
       return { executionId, status: finalStatus, failureMessage: finalStatus === 'Success' ? null : 'step failed' };

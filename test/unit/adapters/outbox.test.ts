@@ -25,6 +25,20 @@ describe('the local outbox', () => {
     expect(entries.map((entry) => entry.kind)).toEqual(['runbook', 'escalation']);
   });
 
+  it('starts one run for starts of one client token made at the same moment, by several runners of one outbox', async () => {
+    // Prepare: an episode's later incident repeats its holder's start while the holder makes it (session 41), each
+    // execution with the runner its own deps built.
+    const outbox = createOutbox(join(mkdtempSync(join(tmpdir(), 'guard-outbox-')), 'outbox.jsonl'));
+    const request = { document: 'Restart-Checkout-Api', parameters: { Alarm: ['checkout-api-5xx'] }, clientToken: 'cw-1' };
+
+    // Act
+    const answers = await Promise.all([createOutboxRunbookRunner(outbox), createOutboxRunbookRunner(outbox), createOutboxRunbookRunner(outbox)].map((runner) => runner.start(request)));
+
+    // Assert
+    expect(new Set(answers.map((answer) => answer.executionId)).size).toBe(1);
+    expect((await outbox.entries()).filter((entry) => entry.kind === 'runbook')).toHaveLength(1);
+  });
+
   it('records an escalation with its attributes as SNS takes them, as the SNS publisher sends them', async () => {
     // Prepare: values SNS refuses (an emoji, an empty value), from a publisher's caller that did not clean them.
     const outbox = createOutbox(join(mkdtempSync(join(tmpdir(), 'guard-outbox-')), 'outbox.jsonl'));

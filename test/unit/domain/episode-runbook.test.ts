@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { episodeRunbookClaimStands, episodeRunbookIncident, notEndedByOk } from '../../../shared/domain/alarm-incident.js';
+import { episodeRunbookClaimStands, episodeRunbookIncident, notEndedByOk, runbookStartUnconfirmed } from '../../../shared/domain/alarm-incident.js';
 import type { Incident, StoredPlan } from '../../../shared/domain/incident.js';
 import { alarm } from '../../support/incident-states.js';
 
@@ -86,11 +86,35 @@ describe('the holder of an alarm’s runbook claim', () => {
     expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('run_runbook', true) }), ok('2026-11-20T10:00:00.000Z'))).toBe(false);
   });
 
+  it('stands while the runbook it was approved to run is followed: its start answered, its decision not yet recorded (session 41)', () => {
+    expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval', runbookExecutionId: 'exec-1' }), null)).toBe(true);
+  });
+
   it('does not stand when it ended without starting the runbook, waits for an approval, or is gone', () => {
     expect(episodeRunbookClaimStands(first({ status: 'notified', plan: undefined }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('escalate', false) }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval' }), null)).toBe(false);
     expect(episodeRunbookClaimStands(null, null)).toBe(false);
+  });
+});
+
+describe("whether the start of the runbook an episode counts on is not known to have happened (session 41)", () => {
+  it('is not known while its plan is stored and neither its execution nor an applied decision is, or its step recorded a failure', () => {
+    expect(runbookStartUnconfirmed(first())).toBe(true);
+    expect(runbookStartUnconfirmed(first({ status: 'notified' }))).toBe(true);
+    expect(runbookStartUnconfirmed(first({ status: 'notified', decision: decided('run_runbook', false) }))).toBe(true);
+  });
+
+  it('is known once its start answered an execution or its run was decided applied', () => {
+    expect(runbookStartUnconfirmed(first({ runbookExecutionId: 'exec-1' }))).toBe(false);
+    expect(runbookStartUnconfirmed(first({ status: 'notified', runbookExecutionId: 'exec-1', decision: decided('run_runbook', false) }))).toBe(false);
+    expect(runbookStartUnconfirmed(first({ status: 'remediated', decision: decided('run_runbook', true) }))).toBe(false);
+  });
+
+  it('is no question for one that started nothing: only proposed, a dry run, or decided against', () => {
+    expect(runbookStartUnconfirmed(first({ status: 'awaiting_approval' }))).toBe(false);
+    expect(runbookStartUnconfirmed(first({ plan: plan({ dryRun: true }) }))).toBe(false);
+    expect(runbookStartUnconfirmed(first({ decision: decided('escalate', true) }))).toBe(false);
   });
 });
 

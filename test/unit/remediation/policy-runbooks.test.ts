@@ -110,6 +110,18 @@ describe('SSM runbook runner', () => {
     expect(ssm.gets).toEqual([{ AutomationExecutionId: 'exec-1' }, { AutomationExecutionId: 'exec-1' }]);
   });
 
+  it("answers a start whose client token SSM refuses as used with other parameters as the token's run, by a named error", async () => {
+    // Prepare: SSM's refusal as the adapter names it (SsmServiceError carries SSM's error code as its name).
+    const refused = Object.assign(new Error('Error returned when an idempotent operation is retried and the parameters do not match'), { name: 'IdempotentParameterMismatch' });
+    const api: SsmAutomationApi = { startAutomationExecution: async () => Promise.reject(refused), getAutomationExecution: async () => ({}) };
+
+    // Act
+    const start = createSsmRunbookRunner(api).start({ document: 'Restart', parameters: {}, clientToken: automationClientToken('cw-1') });
+
+    // Assert: a run with this token exists (session 41: a later incident repeating its episode's start counts on it).
+    await expect(start).rejects.toMatchObject({ name: 'ClientTokenUsedError', clientToken: automationClientToken('cw-1') });
+  });
+
   it('names the document version when the mapping pins one', async () => {
     const ssm = fakeSsm([{ AutomationExecutionStatus: 'Success' }]);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
+import type { Trigger } from '../../../shared/domain/trigger.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
 import { createMemoryApprovalResumes, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps, taskPort } from '../../support/fakes.js';
 import { answeredByEmail, askedAt, mailedTokens, recoveredAt, resumeDecisionsAt } from '../../support/alarm-approvals.js';
@@ -309,5 +310,58 @@ describe("an answer to the problem's e-mailed request, given while its incident 
     for (const { incidentId } of [counted, third]) expect((await deps.incidents.get(incidentId))?.approval).toMatchObject({ decidedOn: first.incidentId, taskToken: null });
     expect(runner.started).toHaveLength(1);
     expect(published).toHaveLength(1);
+  });
+});
+
+describe("an approved runbook and its alarm's episode (session 41)", () => {
+  const distinctRuns = (runner: ReturnType<typeof createScriptedRunbookRunner>) => new Set(runner.started.map((r) => r.clientToken)).size;
+
+  /** The episode's first ALARM (10:03:12) asks for approval; its second (10:07, no OK between) asks too while the first waits. */
+  async function twoAskingIncidentsOfOneEpisode() {
+    const { deps, runner } = carryDeps();
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    const second = await askedAt(deps, '2026-11-20T10:07:00.000Z', 'token-2');
+    return { deps, runner, first, second };
+  }
+
+  // In the answers' order: the second approved after the first's run counts on the run it finds among the episode's
+  // earlier incidents; the first (older) approved after the second's finds none earlier, and counts on the claim.
+  it.each([
+    { answered: 'first, then second', order: ['first', 'second'] as const, counted: (ran: string) => `still fires since its incident ${ran}, whose runbook ran` },
+    { answered: 'second, then first', order: ['second', 'first'] as const, counted: (ran: string) => `its incident ${ran} claimed first` },
+  ])('runs once for an episode both of whose ALARMs are approved, answered $answered', async ({ order, counted }) => {
+    const incidents = await twoAskingIncidentsOfOneEpisode();
+    const { deps, runner } = incidents;
+    const [ran, later] = order.map((which) => incidents[which]) as [Trigger, Trigger];
+
+    // Act: one is approved and runs the runbook; then the other's request is answered as well.
+    await answeredByEmail(deps, ran, '2026-11-20T10:09:00.000Z', { approvedBy: 'oncall-ana' });
+    expect(distinctRuns(runner)).toBe(1);
+    await answeredByEmail(deps, later, '2026-11-20T10:10:00.000Z', { approvedBy: 'oncall-ben' });
+
+    // Assert: one run for the episode; the later answered is counted on it.
+    expect(distinctRuns(runner)).toBe(1);
+    expect((await deps.incidents.get(later.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(counted(ran.incidentId)) });
+  });
+
+  it('runs once when a second incident of the episode is approved while the first approved run is being followed', async () => {
+    const { deps, runner, first, second } = await twoAskingIncidentsOfOneEpisode();
+    // The second's answer is handled while the first's runbook runs (its step follows the run for minutes, its
+    // incident still awaiting_approval until the decision is recorded).
+    const status = runner.status.bind(runner);
+    let answered = false;
+    runner.status = async (executionId) => {
+      if (!answered) {
+        answered = true;
+        await remediateStep({ trigger: second, approval: { approvedBy: 'oncall-ben' } }, deps);
+      }
+      return status(executionId);
+    };
+
+    deps.clock = () => new Date('2026-11-20T10:09:00.000Z');
+    await remediateStep({ trigger: first, approval: { approvedBy: 'oncall-ana' } }, deps);
+
+    expect(distinctRuns(runner)).toBe(1);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(first.incidentId) });
   });
 });
