@@ -1,4 +1,13 @@
+import { Webhooks } from '@octokit/webhooks';
 import { describe, expect, it } from 'vitest';
+import { type AnalysisSummary, newIncident } from '../../shared/domain/incident.js';
+import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
+import { loadWebhook, signWebhook } from '../../infra/local/replay.js';
+import { TaskTokenSpentError } from '../../shared/errors.js';
+import type { Learning } from '../../shared/knowledge/learning.js';
+import type { ApprovalResumes } from '../../shared/stores/approval-resumes.js';
 import { type AlarmTrigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
@@ -6,10 +15,10 @@ import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
-import { createMemoryApprovalResumes, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
+import { createFakeGitHub, createMemoryApprovalResumes, createMemoryCommandAnswers, createScriptedRunbookRunner, pullRequestCommentDelivery, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { alarmEvent as sharedAlarmEvent } from '../support/alarm-events.js';
-import { askedAt } from '../support/alarm-approvals.js';
+import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
 
 /*
  * Attack pass 43a (session 41): the per-episode runbook claim after runbook41 (approved runbooks take the claim; a later
@@ -146,5 +155,97 @@ describe("attack pass 43a: a later ALARM making its holder's start again (confir
     await remediateStep({ trigger: second }, deps).catch(() => undefined);
     expect(distinctRuns(runner)).toBe(1);
     expect(runner.started[0]?.parameters).toEqual(runner.started.at(-1)?.parameters);
+  });
+});
+
+describe("attack pass 43a: confirmRunbookStart against a holder still in its step", () => {
+  // attack-43a finding F3: runbookStartUnconfirmed reads "plan run_runbook stored, no decision, no execution id" as "its start may have failed unrecorded", but a holder still in its step looks the same between its plan's write and its start; applyPlan reserves the rate-limit slot in that window. A concurrent later ALARM makes the holder's start (its token) while the holder's reservation is then refused: the runbook runs past the rate limit, and the holder records "run_runbook planned, not applied: the rate limit was reached" (on-call is told it did not run).
+  it.fails("starts nothing for a holder whose own step then finds the rate limit reached", async () => {
+    const { deps, runner, first, second } = await twoAutomaticIncidents();
+    const reserve = deps.remediation.guards.reserve.bind(deps.remediation.guards);
+    deps.remediation.guards.reserve = async (scope, limits, incidentId) => {
+      if (incidentId === first.incidentId) {
+        // The holder stored its plan; the later ALARM's execution is remediated at this moment (a storm's concurrent executions).
+        await remediateStep({ trigger: second }, deps);
+        return false;
+      }
+      return reserve(scope, limits, incidentId);
+    };
+
+    await remediateStep({ trigger: first }, deps);
+
+    const holder = await deps.incidents.get(first.incidentId);
+    expect(holder?.decision).toMatchObject({ action: 'escalate', reason: expect.stringContaining('rate limit') });
+    // Required: the rate limit's refusal holds (nothing ran), or at least the holder's record says that its runbook ran.
+    expect(runner.started).toHaveLength(0);
+  });
+});
+
+const PATCH = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.19;', ''].join('\n');
+
+/** A fix PR proposal asked for at 10:00 with token-1 for a 6-hour wait (as test/unit/steps/remediation-plan.test.ts). */
+async function waitingFixPr() {
+  const github = createFakeGitHub();
+  github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
+  const { deps } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: { defaults: { actions: { open_fix_pr: { allowed: true } } } } }) });
+  const body = structuredClone(loadWebhook('workflow_run-failure')).body;
+  const trigger = triggerFromWorkflowRun(body as never, 'd-1');
+  const analysis: AnalysisSummary = {
+    provider: 'scripted', model: null, rootCause: 'the tax rate constant is wrong', fix: ['use 0.19'], confidence: 0.95,
+    proposedAction: 'open_fix_pr', rationale: 'one-line fix', evidence: ['Expected: 107.1'], latencyMs: 1, patch: { diff: PATCH, files: ['src/tax.ts'] },
+  };
+  await deps.incidents.create(
+    newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp', failureLines: [{ line: 77, text: '● Invoice totals' }], analysis }, deps.clock()),
+    githubIncidentScope(trigger),
+  );
+  await remediateStep({ trigger }, deps);
+  await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-1' } }, deps);
+  github.permissions.set('maintainer', 'write');
+  const approvalResumes = deps.approvalResumes as ApprovalResumes;
+  const sent: Array<[string, unknown]> = [];
+  const tasks = {
+    async succeed(token: string, output: Record<string, unknown>) {
+      if (token !== 'token-2') throw new TaskTokenSpentError('TaskDoesNotExist: Task does not exist anymore');
+      sent.push([token, output]);
+    },
+    async fail(token: string, error: string, cause: string) {
+      if (token !== 'token-2') throw new TaskTokenSpentError('TaskDoesNotExist: Task does not exist anymore');
+      sent.push([token, `${error}: ${cause}`]);
+    },
+  };
+  const answers = createMemoryCommandAnswers();
+  const handle = (text = '/guard approve') => handleIssueCommentWebhook({ ...signWebhook(pullRequestCommentDelivery({ login: 'maintainer', text, commentId: 7, pullRequest: 1287, repository: { id: 714523861, name: 'checkout-service' }, deliveryId: 'c-7' }), 'a43-secret'), isBase64Encoded: false }, {
+    ...deps, webhooks: new Webhooks({ secret: 'a43-secret' }), maxBodyBytes: 1_048_576, github: deps.github, approvals: deps.remediation.approvals,
+    answers, tasks, learning: {} as Learning, approvalResumes,
+  });
+  return { github, deps, trigger, approvalResumes, sent, tasks, handle };
+}
+
+describe('attack pass 43a: a /guard decision refused for a failed request\'s token, carried to its retry', () => {
+  // attack-43a finding F4: the command keeps a decision refused for a spent token before its wait's end (202, "carried to its retry"), but the reconciler's next run past its grace (RECONCILE_AFTER_MINUTES, 10) sends it to the same spent token before the retry ran (AwaitApproval retries WriteBudgetExhaustedError for up to 15 minutes a try, 22 tries): resumeListed reads TaskTokenSpentError before the wait's end as "resumed already", marks the decision resumed and tells the command it "needs nothing more"; the retry then finds no unresumed decision and asks again. The approval is lost and its author told it was done.
+  it.fails('applies the approval when the reconciler runs before the retried request (a write-budget backoff)', async () => {
+    const { deps, trigger, approvalResumes, sent, tasks, handle } = await waitingFixPr();
+    // The request's attempt with token-1 failed after it was recorded (the write budget): token-1 is spent. 10:00: /guard approve.
+    expect((await handle()).statusCode).toBe(202);
+    // 10:11: the reconciler's run, past the grace, before the retry.
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:11:00.000Z');
+    // 10:15: the retried request (token-2), then the reconciler's next run.
+    deps.clock = () => new Date('2026-11-20T10:15:00.000Z');
+    await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-2' } }, deps);
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:30:00.000Z');
+
+    if (process.env.A43_DEBUG) console.log('DBG', JSON.stringify((await deps.incidents.get(trigger.incidentId))?.approval), JSON.stringify((await deps.incidents.get(trigger.incidentId))?.history.slice(-5)));
+    // Required: the approval reaches the retry's wait, and nobody is asked again.
+    expect(sent).toEqual([['token-2', { approvedBy: 'maintainer' }]]);
+  });
+
+  // Held: the carry refuses a rejection's turning into an approval, and the retry carries only a decision of the proposal it asks (same digest): a rejection sent with the failed attempt's token is carried as the rejection.
+  it('carries a /guard reject sent with the failed request\'s token as a rejection', async () => {
+    const { deps, trigger, handle } = await waitingFixPr();
+    expect((await handle('/guard reject not now')).statusCode).toBe(202);
+    deps.clock = () => new Date('2026-11-20T10:01:00.000Z');
+    await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-2' } }, deps);
+    const carried = await deps.incidents.get(trigger.incidentId);
+    expect(carried?.approval).toMatchObject({ status: 'rejected', decidedBy: 'maintainer', taskToken: 'token-2' });
   });
 });
