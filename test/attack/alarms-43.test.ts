@@ -214,7 +214,7 @@ async function waitingFixPr() {
     },
   };
   const answers = createMemoryCommandAnswers();
-  const handle = (text = '/guard approve') => handleIssueCommentWebhook({ ...signWebhook(pullRequestCommentDelivery({ login: 'maintainer', text, commentId: 7, pullRequest: 1287, repository: { id: 714523861, name: 'checkout-service' }, deliveryId: 'c-7' }), 'a43-secret'), isBase64Encoded: false }, {
+  const handle = (text = '/guard approve', login = 'maintainer', commentId = 7) => handleIssueCommentWebhook({ ...signWebhook(pullRequestCommentDelivery({ login, text, commentId, pullRequest: 1287, repository: { id: 714523861, name: 'checkout-service' }, deliveryId: `c-${commentId}` }), 'a43-secret'), isBase64Encoded: false }, {
     ...deps, webhooks: new Webhooks({ secret: 'a43-secret' }), maxBodyBytes: 1_048_576, github: deps.github, approvals: deps.remediation.approvals,
     answers, tasks, learning: {} as Learning, approvalResumes,
   });
@@ -234,8 +234,22 @@ describe('attack pass 43a: a /guard decision refused for a failed request\'s tok
     await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-2' } }, deps);
     await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:30:00.000Z');
 
-    if (process.env.A43_DEBUG) console.log('DBG', JSON.stringify((await deps.incidents.get(trigger.incidentId))?.approval), JSON.stringify((await deps.incidents.get(trigger.incidentId))?.history.slice(-5)));
     // Required: the approval reaches the retry's wait, and nobody is asked again.
+    expect(sent).toEqual([['token-2', { approvedBy: 'maintainer' }]]);
+  });
+
+  // attack-43a finding F6: the same write-off on the command path. A second maintainer's same `/guard approve` (or the first's command redelivered) while the failed request's retry backs off finds the decision unresumed, sends it to the spent token, and resumeDecided reads TaskTokenSpentError before the wait's end as "resumed already": markResumed forgets the decision, the second maintainer is told "already decided", and the retry asks again. The approval is lost.
+  it.fails("applies the approval when a second maintainer's same command comes before the retried request", async () => {
+    const { deps, trigger, approvalResumes, sent, tasks, handle, github } = await waitingFixPr();
+    github.permissions.set('second-maintainer', 'write');
+    expect((await handle()).statusCode).toBe(202);
+    deps.clock = () => new Date('2026-11-20T10:03:00.000Z');
+    await handle('/guard approve', 'second-maintainer', 8);
+    deps.clock = () => new Date('2026-11-20T10:05:00.000Z');
+    await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-2' } }, deps);
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:30:00.000Z');
+
+    // Required: the approval reaches the retry's wait.
     expect(sent).toEqual([['token-2', { approvedBy: 'maintainer' }]]);
   });
 
@@ -247,5 +261,29 @@ describe('attack pass 43a: a /guard decision refused for a failed request\'s tok
     await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-2' } }, deps);
     const carried = await deps.incidents.get(trigger.incidentId);
     expect(carried?.approval).toMatchObject({ status: 'rejected', decidedBy: 'maintainer', taskToken: 'token-2' });
+  });
+});
+
+describe("attack pass 43a: a holder's start that SSM refuses for good", () => {
+  // Held (attack-43a idea: a page twice): a holder whose runbook start SSM refuses for good pages on-call once; the episode's later ALARM makes that start again (confirmRunbookStart), is refused the same way and fails its own Remediate on every try, but its Catch's Notify pages nobody again for the one episode.
+  it('pages once per episode when the runbook start fails for good', async () => {
+    const { deps, runner, published, first, second } = await twoAutomaticIncidents();
+    runner.start = async () => {
+      throw Object.assign(new Error('Document Restart-Checkout-Api does not exist'), { name: 'AutomationDefinitionNotFoundException' });
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('does not exist');
+    await notifyStep({ trigger: first, remediateError: { Error: 'AutomationDefinitionNotFoundException', Cause: 'Document Restart-Checkout-Api does not exist' } }, deps);
+    const pagesAfterHolder = published.length;
+    expect(pagesAfterHolder).toBe(1);
+
+    // The episode's next ALARM (10:07, no OK between).
+    let failed: unknown = null;
+    for (let attempt = 0; attempt < 4; attempt += 1) await remediateStep({ trigger: second }, deps).catch((error: unknown) => (failed = error));
+    expect(String(failed)).toContain('does not exist');
+    expect(runner.started).toHaveLength(0);
+    await notifyStep(failed ? { trigger: second, remediateError: { Error: 'AutomationDefinitionNotFoundException', Cause: 'Document Restart-Checkout-Api does not exist' } } : { trigger: second }, deps);
+
+    // Required: on-call is not paged a second time for the one episode's one failing runbook.
+    expect(published).toHaveLength(pagesAfterHolder);
   });
 });
