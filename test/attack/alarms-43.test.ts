@@ -1,5 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Webhooks } from '@octokit/webhooks';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type ExecutionRecord, startLocalWorkflow } from '../../infra/local/local-workflow.js';
+import { createSfnTaskControl } from '../../shared/adapters/sfn.js';
+import { pipelineDefinition } from '../support/pipeline-asl.js';
 import { type AnalysisSummary, newIncident } from '../../shared/domain/incident.js';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
@@ -286,4 +293,77 @@ describe("attack pass 43a: a holder's start that SSM refuses for good", () => {
     // Required: on-call is not paged a second time for the one episode's one failing runbook.
     expect(published).toHaveLength(pagesAfterHolder);
   });
+});
+
+const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:a43';
+const AWAIT_APPROVAL = pipelineDefinition.States.AwaitApproval as { Parameters: unknown; TimeoutSecondsPath: string };
+
+/** AwaitApproval (its Parameters and timeout path as the pipeline's, a RetryableError retried once) then Notify. */
+function retriedAwaitAsl(): string {
+  const definition = {
+    StartAt: 'AwaitApproval',
+    States: {
+      AwaitApproval: {
+        Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: AWAIT_APPROVAL.Parameters,
+        Retry: [{ ErrorEquals: ['RetryableError'], IntervalSeconds: 1, MaxAttempts: 1 }], TimeoutSecondsPath: AWAIT_APPROVAL.TimeoutSecondsPath,
+        ResultPath: '$.approval', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalError', Next: 'Notify' }], Next: 'Notify',
+      },
+      Notify: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:notify', End: true },
+    },
+  };
+  const path = join(mkdtempSync(join(tmpdir(), 'guard-a43-asl-')), 'machine.asl.json');
+  writeFileSync(path, JSON.stringify(definition));
+  return path;
+}
+
+function memoryRegistry() {
+  const records = new Map<string, ExecutionRecord>();
+  return {
+    async claim(record: ExecutionRecord) { if (records.has(record.name)) return false; records.set(record.name, record); return true; },
+    async finish(name: string, status: ExecutionRecord['status'], error: string | null) { const r = records.get(name); if (r) records.set(name, { ...r, status, error }); },
+    async get(name: string) { return records.get(name) ?? null; },
+    async running() { return [...records.values()].filter((r) => r.status === 'RUNNING'); },
+    async startWait(name: string, at: string) { const r = records.get(name); if (r && !r.waitStartedAt) records.set(name, { ...r, waitStartedAt: at }); return records.get(name)?.waitStartedAt ?? at; },
+    async endWait(name: string, nextToken?: string) { const r = records.get(name); if (r) records.set(name, { ...r, waitStartedAt: undefined, ...(nextToken ? { taskToken: nextToken } : {}) }); },
+  };
+}
+
+describe('attack pass 43a: the local runtime\'s retried token state', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  // attack-43a finding F7: the local runtime registers an attempt's waiter before its request (Notify) runs, so a decision sent while the request still runs (the PR comment is up; a later write of the request then fails: GitHub 502, the write budget) is accepted (200: the command marks it resumed, replies "approved") — and the attempt's failure then ends that token and retries with a new one, asking again. The accepted decision never reaches the execution.
+  it.fails('applies a decision it accepted while the request was still running, or refuses it', async () => {
+    const registry = memoryRegistry();
+    const tokens: string[] = [];
+    let decide: () => Promise<string | unknown> = async () => 'not sent';
+    let answer: unknown = null;
+    let approval: unknown = 'none';
+    const workflow = await startLocalWorkflow({
+      aslPath: retriedAwaitAsl(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 50,
+      tokenTasks: {
+        AwaitApproval: async (input) => {
+          tokens.push((input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken);
+          if (tokens.length === 1) {
+            // The request's comment is up; a /guard approve is handled before the request's last write fails.
+            answer = await decide();
+            throw Object.assign(new Error('GitHub answered 502'), { name: 'RetryableError' });
+          }
+          return {};
+        },
+      },
+      tasks: { Notify: async (input) => { approval = (input as { approval?: unknown }).approval ?? null; return {}; } },
+    });
+    close = () => workflow.close();
+    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const tasks = createSfnTaskControl(client);
+    decide = () => tasks.succeed(tokens[0] as string, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => error);
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'decided-mid-request', input: JSON.stringify({ trigger: { source: 'github' }, execution: {}, Payload: { timeoutSeconds: 60 } }) }));
+    await vi.waitFor(() => expect(tokens).toHaveLength(2), { timeout: 5_000 });
+
+    // The control: the decision was accepted.
+    expect(answer).toBe('taken');
+    // Required: accepted, it is the wait's answer (Notify gets it), not asked again on a new token.
+    await vi.waitFor(() => expect(approval).toEqual({ approvedBy: 'oncall-ana' }), { timeout: 2_000 });
+  }, 15_000);
 });
