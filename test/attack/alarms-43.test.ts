@@ -16,7 +16,7 @@ import { TaskTokenSpentError } from '../../shared/errors.js';
 import type { Learning } from '../../shared/knowledge/learning.js';
 import type { ApprovalResumes } from '../../shared/stores/approval-resumes.js';
 import { type AlarmTrigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
-import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
+import { automationClientToken, parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
@@ -24,7 +24,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createFakeGitHub, createMemoryApprovalResumes, createMemoryCommandAnswers, createScriptedRunbookRunner, pullRequestCommentDelivery, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
-import { alarmEvent as sharedAlarmEvent } from '../support/alarm-events.js';
+import { alarmEvent as sharedAlarmEvent, remediateDiesAtWrite } from '../support/alarm-events.js';
 import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
 
 /*
@@ -34,6 +34,17 @@ import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
  * decision refused for an old token to its retry's new token). Each finding is an `it.fails` whose body asserts the
  * behaviour required, with an `attack-43a finding Fn` comment; what held is kept as ordinary tests. No product code
  * was changed by the pass.
+ *
+ * Findings: F1 an approved holder does not hold the episode's claim between its claim and its runbookExecutionId (a
+ * second approved ALARM runs the runbook again); F2 confirmRunbookStart runs before, and without, the approval the later
+ * ALARM's own plan needs; F3 confirmRunbookStart starts the run of a holder still in its step, which its rate-limit
+ * reservation then refuses (a run past the limit, recorded as not run); F4 the reconciler writes off a decision kept for
+ * its request's retry as "resumed already" when it runs before the retry; F5 the same on the command path, by a second
+ * maintainer's same command; F6 the local runtime accepts a decision while its request still runs and then retries the
+ * failed request on a new token, losing it.
+ * Held: an approved holder that recorded its execution stands; a later ALARM makes an automatic holder's start once,
+ * with the holder's token and parameters; a holder that died before its plan leaves the claim to the next ALARM; a
+ * start SSM refuses for good pages once per episode; a rejection is carried to the retry as a rejection.
  */
 
 const alarmEvent = (state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options?: Parameters<typeof sharedAlarmEvent>[3]) => sharedAlarmEvent('a43', state, at, options);
@@ -166,6 +177,16 @@ describe("attack pass 43a: a later ALARM making its holder's start again (confir
 });
 
 describe("attack pass 43a: confirmRunbookStart against a holder still in its step", () => {
+  // Held: a holder that claimed and died before storing its plan on every try (its Catch's Notify records it) leaves the episode's runbook to the next ALARM, which runs it once with its own token.
+  it('runs the runbook for the next ALARM when the holder died before its plan on every try', async () => {
+    const { deps, runner, first, second } = await twoAutomaticIncidents();
+    await remediateDiesAtWrite(deps, first, 'plan');
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
+
+    expect(await remediateStep({ trigger: second }, deps)).toMatchObject({ action: 'run_runbook', applied: true });
+    expect(runner.started.map((r) => r.clientToken)).toEqual([automationClientToken(second.incidentId)]);
+  });
+
   // attack-43a finding F3: runbookStartUnconfirmed reads "plan run_runbook stored, no decision, no execution id" as "its start may have failed unrecorded", but a holder still in its step looks the same between its plan's write and its start; applyPlan reserves the rate-limit slot in that window. A concurrent later ALARM makes the holder's start (its token) while the holder's reservation is then refused: the runbook runs past the rate limit, and the holder records "run_runbook planned, not applied: the rate limit was reached" (on-call is told it did not run).
   it.fails("starts nothing for a holder whose own step then finds the rate limit reached", async () => {
     const { deps, runner, first, second } = await twoAutomaticIncidents();
@@ -245,7 +266,7 @@ describe('attack pass 43a: a /guard decision refused for a failed request\'s tok
     expect(sent).toEqual([['token-2', { approvedBy: 'maintainer' }]]);
   });
 
-  // attack-43a finding F6: the same write-off on the command path. A second maintainer's same `/guard approve` (or the first's command redelivered) while the failed request's retry backs off finds the decision unresumed, sends it to the spent token, and resumeDecided reads TaskTokenSpentError before the wait's end as "resumed already": markResumed forgets the decision, the second maintainer is told "already decided", and the retry asks again. The approval is lost.
+  // attack-43a finding F5: the same write-off on the command path. A second maintainer's same `/guard approve` (or the first's command redelivered) while the failed request's retry backs off finds the decision unresumed, sends it to the spent token, and resumeDecided reads TaskTokenSpentError before the wait's end as "resumed already": markResumed forgets the decision, the second maintainer is told "already decided", and the retry asks again. The approval is lost.
   it.fails("applies the approval when a second maintainer's same command comes before the retried request", async () => {
     const { deps, trigger, approvalResumes, sent, tasks, handle, github } = await waitingFixPr();
     github.permissions.set('second-maintainer', 'write');
@@ -332,7 +353,7 @@ describe('attack pass 43a: the local runtime\'s retried token state', () => {
   let close: (() => Promise<void>) | null = null;
   afterEach(async () => { await close?.(); close = null; });
 
-  // attack-43a finding F7: the local runtime registers an attempt's waiter before its request (Notify) runs, so a decision sent while the request still runs (the PR comment is up; a later write of the request then fails: GitHub 502, the write budget) is accepted (200: the command marks it resumed, replies "approved") — and the attempt's failure then ends that token and retries with a new one, asking again. The accepted decision never reaches the execution.
+  // attack-43a finding F6: the local runtime registers an attempt's waiter before its request (Notify) runs, so a decision sent while the request still runs (the PR comment is up; a later write of the request then fails: GitHub 502, the write budget) is accepted (200: the command marks it resumed, replies "approved") — and the attempt's failure then ends that token and retries with a new one, asking again. The accepted decision never reaches the execution.
   it.fails('applies a decision it accepted while the request was still running, or refuses it', async () => {
     const registry = memoryRegistry();
     const tokens: string[] = [];
