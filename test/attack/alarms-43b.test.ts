@@ -4,10 +4,19 @@ import { deliverAlarm } from '../../infra/local/replay.js';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { sendDueDigests } from '../../shared/reconcile/digests.js';
 import { MAX_SEEN_PER_WINDOW, createDynamoEscalationDigests, createDynamoEscalationLedger, escalationLedgerKey } from '../../shared/stores/escalation-ledger.js';
+import { createRecoveryTargets } from '../../shared/stores/recovery-targets.js';
 import { alarmPagedAt } from '../support/alarm-approvals.js';
 import { stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
 import { alarmEvent as sharedAlarmEvent, compositeEvent, cw, naming, pagesOnly } from '../support/alarm-events.js';
+
+/*
+ * Attack pass 43b (session 41): this session's alarm group counting (startedBy on the lead item, a late join's count
+ * from the digest parts), split digests' published messages (digestMessagesSent), and the reconciler's backstop of
+ * recovery follow-ups (every day key listed, retries and give-up). Each finding is an `it.fails` whose body asserts
+ * the behaviour required (so it fails today) with an `attack-43b finding Fn` comment; what held is kept as ordinary
+ * tests. No product code was changed by the pass.
+ */
 
 const alarmEvent = (state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options?: Parameters<typeof sharedAlarmEvent>[3]) => sharedAlarmEvent('a43b', state, at, options);
 const NO_GITHUB = { GITHUB_TOKEN: undefined };
@@ -15,6 +24,7 @@ const NO_GITHUB = { GITHUB_TOKEN: undefined };
 describe('attack pass 43b: alarm groups of old alarms', () => {
   const runtimes = useLocalRuntimePerTest();
 
+  // attack-43b finding F1: an alarm group led by an alarm whose stateChangedAt is older than the reconciler's look-back (48 h; an EventBridge archive replay, a forged event) opens on the lead item at that old time when no group is newer (groupAlarmPage has no LATE_JOIN_MINUTES bound, lateAlarmPage has): its second alarm is grouped (pages nobody, "named in its digest at <old end>") and its digest, due at the old end, is never read by sendDueDigests: the second alarm is named on no message.
   it.fails('names on a message an alarm grouped with a lead that fired beyond the reconciler lookback', async () => {
     const harness = await runtimes.start({ secret: 'a43b', name: 'guard-a43b-old', env: NO_GITHUB });
     const t0 = Date.now() - 72 * 3_600_000;
@@ -29,9 +39,28 @@ describe('attack pass 43b: alarm groups of old alarms', () => {
   }, 60_000);
 });
 
+describe('attack pass 43b: alarm groups of old alarms (held)', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  // Held (F1's control): the same replay of alarms 2 hours old, within the reconciler's look-back, names both.
+  it('names both alarms of a group replayed 2 hours late, the second in its digest', async () => {
+    const harness = await runtimes.start({ secret: 'a43b', name: 'guard-a43b-recent', env: NO_GITHUB });
+    const t0 = Date.now() - 2 * 3_600_000;
+    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0), { name: 'recent-lead-5xx' }));
+    await harness.runtime.idle();
+    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0, 60_000), { name: 'recent-second-5xx' }));
+    await harness.runtime.idle();
+    for (const minutes of [0, 10, 60]) await harness.runtime.reconcile(new Date(Date.now() + minutes * 60_000));
+    expect(await pagesOnly(harness)).toHaveLength(1);
+    expect(await naming(harness, 'recent-lead-5xx')).not.toEqual([]);
+    expect(await naming(harness, 'recent-second-5xx')).not.toEqual([]);
+  }, 60_000);
+});
+
 describe('attack pass 43b: storm count with an early alarm', () => {
   const runtimes = useLocalRuntimePerTest();
 
+  // attack-43b finding F2: the startedBy of session 41 keeps an alarm that fired 1 to 5 minutes before the group's lead off the lead item's count, though it joins the group by lateAlarmPage (the group that started within five minutes after it) and takes a place; the on-time third alarm's storm page gives the lead item's count: "[ALARM STORM: 2 alarms]" for lead, early and third (3 places, 3 names on the digest).
   it.fails('says 3 alarms on the storm page of a group of 3', async () => {
     const harness = await runtimes.start({ secret: 'a43b', name: 'guard-a43b-early', env: NO_GITHUB });
     const t0 = Date.now() - 4 * 60_000;
@@ -52,6 +81,7 @@ describe('attack pass 43b: storm count with an early alarm', () => {
 describe('attack pass 43b: late join count with a composite', () => {
   const runtimes = useLocalRuntimePerTest();
 
+  // attack-43b finding F3: a late join's count is the digest parts' windowCount (nameOnGroupDigest), which also counts what takes no place in the group: a composite counted on its firing child's group digest (countOnFiringChild), and a continuing storm's marker: the late join's storm page says "4 alarms" for the child and two late alarms, where an on-time third would say 3.
   it.fails('counts the alarms, not the composite, on a late join storm page', async () => {
     const harness = await runtimes.start({ secret: 'a43b', name: 'guard-a43b-composite', env: NO_GITHUB });
     const t0 = Date.now() - 9 * 60_000;
@@ -106,6 +136,35 @@ describe('attack pass 43b: split digests over the ledger', () => {
     return published;
   };
 
+  // Held: a split digest whose messages all went out but whose `sent` write failed sends none of them again: the next
+  // claim (after the lease) reads every message recorded, and only marks the digest sent.
+  it('sends no message again when the write that marks a split digest sent failed', async () => {
+    const deps = overTheLedger();
+    const start = '2026-10-06T10:00:00.000Z';
+    await alarmPagedAt(deps.deps, start, 'sent-lead-5xx');
+    await alarmPagedAt(deps.deps, '2026-10-06T10:01:00.000Z', 'sent-second-5xx');
+    await fillGroupDigest(start, Array.from({ length: MAX_SEEN_PER_WINDOW - 2 }, (_, i) => `held-${String(i).padStart(4, '0')}-${'y'.repeat(230)}`));
+    const realSent = deps.digests.sent.bind(deps.digests);
+    let sentFails = 1;
+    deps.digests.sent = async (digest) => {
+      if (sentFails-- > 0) throw new Error('ProvisionedThroughputExceededException');
+      return realSent(digest);
+    };
+    const published: EscalationMessage[] = [];
+    const publish = async (message: EscalationMessage) => {
+      if (message.chat?.id?.includes(start.slice(0, 16))) published.push(message);
+      return { messageId: `m-${published.length}` };
+    };
+    const reconcilerDeps = { digests: deps.digests, incidents: deps.deps.incidents, escalations: { publish }, logger: deps.deps.logger, metrics: deps.deps.metrics };
+    for (const at of ['2026-10-06T10:06:00.000Z', '2026-10-06T10:12:00.000Z', '2026-10-06T10:40:00.000Z', '2026-10-06T12:00:00.000Z']) {
+      await sendDueDigests({ ...reconcilerDeps, clock: () => new Date(at) }, { maxPerRun: 10, lookbackHours: 48 });
+    }
+    expect(published.map((m) => /\((\d) of 3\)/.exec(m.subject)?.[1])).toEqual(['1', '2', '3']);
+    const { Item: item } = await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: escalationLedgerKey(`alarm-group:${start}:digest`) }));
+    expect(item?.digestSentAt).toBeDefined();
+    expect(item?.digestMessagesSent).toBeUndefined();
+  }, 60_000);
+
   // attack-43b finding F4: a split digest's published messages are keyed by the hash of the names as RENDERED (redacted, one line), which two messages share when hostile alarm names differ only in what redaction hides (`…-ghp_<36 chars>` each renders `…-[REDACTED:github-token]`): with part 1 recorded and part 2 failed, the retry takes part 2's key for part 1's and never sends it.
   it.fails('sends every message of a split digest after its second message failed, whatever the names render as', async () => {
     const deps = overTheLedger();
@@ -126,4 +185,34 @@ describe('attack pass 43b: split digests over the ledger', () => {
     // Required: each of the three messages reached on-call (part 2 of 3 among them).
     expect(published.map((m) => /\((\d) of 3\)/.exec(m.subject)?.[1]).sort()).toEqual(['1', '2', '3']);
   }, 60_000);
+});
+
+describe('attack pass 43b: the recovery targets the backstop lists', () => {
+  const scratch = scratchStoreForFile('guard-a43b-targets');
+  const recoveryOf = (resolvedBy: string, at: string, scope = 'acme/app|main|CI') => ({ scope, resolvedBy, at });
+
+  // Held: the 15-day edge. A delivery redriven from the dead-letter queue on its last day notes an entry under the
+  // recovery's own day, 15 days back at midnight: the listing reads that day's key until its end.
+  it("lists an entry noted under the day 15 days back, at that day's first and last millisecond", async () => {
+    let now = new Date('2026-09-16T23:00:00.000Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const first = recoveryOf('run 1', '2026-09-01T00:00:00.000Z');
+    const last = recoveryOf('run 2', '2026-09-01T23:59:59.999Z');
+    await targets.note(first, ['gh-1-1-1']);
+    await targets.note(last, ['gh-1-2-1']);
+    now = new Date('2026-09-16T23:59:59.999Z');
+    const listed = await targets.unfinished(now, { notedBefore: new Date('2026-09-16T23:30:00.000Z'), limit: 10 });
+    expect(listed.map((r) => r.resolvedBy).sort()).toEqual(['run 1', 'run 2']);
+  });
+
+  // attack-43b finding F5: the entry is keyed by the day of the recovery's own time (an alarm OK's stamp, a check run's completed_at, both from the event) while it lives 15 days from its NOTE: an OK (or a third-party app's check run) stamped 20 days back that resolves an incident failed before it, killed before its follow-ups, notes an entry the listing of the last 16 days never reads: the backstop never finishes it, never gives it up, and the PR comment never says Fixed.
+  it.fails('lists a recovery stamped 20 days before it was noted, while its entry lives', async () => {
+    let now = new Date('2026-08-21T10:00:00.000Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const old = recoveryOf('alarm OK', '2026-08-01T10:00:00.000Z', 'cloudwatch:arn:aws:cloudwatch:us-east-1:123456789012:alarm:replayed');
+    await targets.note(old, ['cw-replayed']);
+    now = new Date('2026-08-21T10:30:00.000Z');
+    const listed = await targets.unfinished(now, { notedBefore: new Date('2026-08-21T10:15:00.000Z'), limit: 10 });
+    expect(listed.map((r) => r.resolvedBy)).toEqual(['alarm OK']);
+  });
 });
