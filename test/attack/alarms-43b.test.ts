@@ -8,7 +8,7 @@ import { createRecoveryTargets } from '../../shared/stores/recovery-targets.js';
 import { alarmPagedAt } from '../support/alarm-approvals.js';
 import { stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { alarmEvent as sharedAlarmEvent, compositeEvent, cw, naming, pagesOnly } from '../support/alarm-events.js';
+import { alarmEvent as sharedAlarmEvent, compositeEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
 
 /*
  * Attack pass 43b (session 41): this session's alarm group counting (startedBy on the lead item, a late join's count
@@ -36,6 +36,23 @@ describe('attack pass 43b: alarm groups of old alarms', () => {
     console.log('pages', (await pagesOnly(harness)).map((m) => m.subject));
     expect(await naming(harness, 'replayed-lead-5xx')).not.toEqual([]);
     expect(await naming(harness, 'replayed-second-5xx')).not.toEqual([]);
+  }, 60_000);
+});
+
+describe('attack pass 43b: a hostile stateChangedAt', () => {
+  const runtimes = useLocalRuntimePerTest();
+
+  // attack-43b finding F6: an ALARM stamped at the earliest time a Date holds (-271821-04-20T00:01Z, which Date.parse and ingest accept) is accepted, and its group's lead record computes the window's cutoff (at - 5 min) as an invalid Date: `toISOString` throws a RangeError on every try of Notify (page-claims.ts groupAlarmPage -> escalationLedger.record), so the alarm's page never goes out; on-call gets only "the notify function failed" (naming no alarm, sending them to the notify function's logs), which also opens the notify fallback's 24-hour window, so real notify failures of that day are counted, not paged.
+  it.fails('pages an alarm whose state-change time is the earliest a Date holds, naming it', async () => {
+    const harness = await runtimes.start({ secret: 'a43b', name: 'guard-a43b-ancient', env: NO_GITHUB });
+    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '-271821-04-20T00:01:00.000Z', { name: 'ancient-5xx' }));
+    await harness.runtime.idle();
+    await harness.runtime.reconcile(new Date(Date.now() + 10 * 60_000));
+    await harness.runtime.idle();
+    const received = await toOnCall(harness);
+    console.log('F6 on-call', received.map((m) => m.subject));
+    expect(received.some((m) => m.subject.includes('notify function failed'))).toBe(false);
+    expect(await naming(harness, 'ancient-5xx')).not.toEqual([]);
   }, 60_000);
 });
 
