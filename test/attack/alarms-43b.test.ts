@@ -232,4 +232,14 @@ describe('attack pass 43b: the recovery targets the backstop lists', () => {
     const listed = await targets.unfinished(now, { notedBefore: new Date('2026-08-21T10:15:00.000Z'), limit: 10 });
     expect(listed.map((r) => r.resolvedBy)).toEqual(['alarm OK']);
   });
+  // attack-43b finding F5 (ahead): the same for a recovery stamped ahead of the clock, which only an alarm OK refuses (record-outcome resolves nothing for it): a third-party app's green check run with its completed_at two days ahead (completedAtOf in shared/ingest/github-webhook.ts keeps any parseable time) notes its entry under a day, and a sort key, no listing reaches (`sk <= :now`) before the entry expires 15 days after its note.
+  it.fails('lists a recovery stamped two days ahead of its note, while its entry lives', async () => {
+    let now = new Date('2026-08-10T10:00:00.000Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const ahead = recoveryOf('check run 7', '2026-08-12T10:00:00.000Z', 'acme/app|fork-check|third-party');
+    await targets.note(ahead, ['gh-check-7']);
+    now = new Date('2026-08-10T10:30:00.000Z');
+    const listed = await targets.unfinished(now, { notedBefore: new Date('2026-08-10T10:15:00.000Z'), limit: 10 });
+    expect(listed.map((r) => r.resolvedBy)).toEqual(['check run 7']);
+  });
 });
