@@ -222,6 +222,28 @@ describe('attack pass 43b: the recovery targets the backstop lists', () => {
     expect(listed.map((r) => r.resolvedBy).sort()).toEqual(['run 1', 'run 2']);
   });
 
+  // Held: tries counted on the entry as listed only. A give-up written from a stale listing (the recovery was noted
+  // again since by a redriven delivery) is refused, and the entry is listed with its tries started over; one given up
+  // as listed is listed no more.
+  it('gives up only the entry as it was listed, and lists again one noted since', async () => {
+    let now = new Date('2026-07-10T10:00:00.000Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const recovery = recoveryOf('run 9', '2026-07-10T09:59:00.000Z', 'acme/app|main|Release');
+    await targets.note(recovery, ['gh-1-9-1']);
+    now = new Date('2026-07-10T10:30:00.000Z');
+    const [listed] = await targets.unfinished(now, { notedBefore: new Date('2026-07-10T10:15:00.000Z'), limit: 10 });
+    expect(await targets.retry(listed!, new Date('2026-07-10T10:35:00.000Z'), 7)).toBe(true);
+    // A redriven delivery notes it again before the reconciler's give-up write.
+    await targets.note(recovery, ['gh-1-9-2']);
+    expect(await targets.givenUp(listed!, 8, now)).toBe(false);
+    now = new Date('2026-07-10T11:00:00.000Z');
+    const [again] = await targets.unfinished(now, { notedBefore: new Date('2026-07-10T10:45:00.000Z'), limit: 10 });
+    expect(again).toMatchObject({ resolvedBy: 'run 9', failures: 0 });
+    expect(again!.incidentIds.sort()).toEqual(['gh-1-9-1', 'gh-1-9-2']);
+    expect(await targets.givenUp(again!, 8, now)).toBe(true);
+    expect(await targets.unfinished(new Date('2026-07-11T11:00:00.000Z'), { notedBefore: new Date('2026-07-11T10:45:00.000Z'), limit: 10 })).toEqual([]);
+  });
+
   // attack-43b finding F5: the entry is keyed by the day of the recovery's own time (an alarm OK's stamp, a check run's completed_at, both from the event) while it lives 15 days from its NOTE: an OK (or a third-party app's check run) stamped 20 days back that resolves an incident failed before it, killed before its follow-ups, notes an entry the listing of the last 16 days never reads: the backstop never finishes it, never gives it up, and the PR comment never says Fixed.
   it.fails('lists a recovery stamped 20 days before it was noted, while its entry lives', async () => {
     let now = new Date('2026-08-21T10:00:00.000Z');
@@ -230,7 +252,7 @@ describe('attack pass 43b: the recovery targets the backstop lists', () => {
     await targets.note(old, ['cw-replayed']);
     now = new Date('2026-08-21T10:30:00.000Z');
     const listed = await targets.unfinished(now, { notedBefore: new Date('2026-08-21T10:15:00.000Z'), limit: 10 });
-    expect(listed.map((r) => r.resolvedBy)).toEqual(['alarm OK']);
+    expect(listed.map((r) => r.resolvedBy)).toContain('alarm OK');
   });
   // attack-43b finding F5 (ahead): the same for a recovery stamped ahead of the clock, which only an alarm OK refuses (record-outcome resolves nothing for it): a third-party app's green check run with its completed_at two days ahead (completedAtOf in shared/ingest/github-webhook.ts keeps any parseable time) notes its entry under a day, and a sort key, no listing reaches (`sk <= :now`) before the entry expires 15 days after its note.
   it.fails('lists a recovery stamped two days ahead of its note, while its entry lives', async () => {
@@ -240,6 +262,6 @@ describe('attack pass 43b: the recovery targets the backstop lists', () => {
     await targets.note(ahead, ['gh-check-7']);
     now = new Date('2026-08-10T10:30:00.000Z');
     const listed = await targets.unfinished(now, { notedBefore: new Date('2026-08-10T10:15:00.000Z'), limit: 10 });
-    expect(listed.map((r) => r.resolvedBy)).toEqual(['check run 7']);
+    expect(listed.map((r) => r.resolvedBy)).toContain('check run 7');
   });
 });
