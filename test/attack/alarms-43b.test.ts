@@ -1,6 +1,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { deliverAlarm } from '../../infra/local/replay.js';
+import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
+import { storeIncidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
+import { alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { classifyStep } from '../../shared/steps/classify.js';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { sendDueDigests } from '../../shared/reconcile/digests.js';
 import { MAX_SEEN_PER_WINDOW, createDynamoEscalationDigests, createDynamoEscalationLedger, escalationLedgerKey } from '../../shared/stores/escalation-ledger.js';
@@ -263,5 +266,37 @@ describe('attack pass 43b: the recovery targets the backstop lists', () => {
     now = new Date('2026-08-10T10:30:00.000Z');
     const listed = await targets.unfinished(now, { notedBefore: new Date('2026-08-10T10:15:00.000Z'), limit: 10 });
     expect(listed.map((r) => r.resolvedBy)).toContain('check run 7');
+  });
+});
+
+describe('attack pass 43b: classify and an OK noted before the ALARM was stored', () => {
+  /** The fixture's alarm entering ALARM with `timestamp` as its state's time and `time` as the event's. */
+  const triggerWith = (timestamp: string, time: string) => {
+    const event = structuredClone(loadAlarmEvent('alarm-state-alarm')) as Record<string, any>;
+    event.time = time;
+    event.detail.state.timestamp = timestamp;
+    event.detail.alarmName = 'classify-ok-5xx';
+    event.resources = [String(event.resources[0]).replace(/alarm:.*$/, 'alarm:classify-ok-5xx')];
+    return alarmTriggerFromEvent(alarmEventSchema.parse(event));
+  };
+  /** Ingest stored the ALARM (its read of the alarm's OK found none); the OK at 10:01 was noted, and found nothing open, before; classify runs. */
+  const classifiedAfterOk = async (timestamp: string) => {
+    const { deps } = stepDeps();
+    const trigger = triggerWith(timestamp, '2026-11-20T10:00:00.000Z');
+    deps.clock = () => new Date('2026-11-20T10:02:00.000Z');
+    await storeIncidentFromTrigger(deps.incidents, trigger, deps.clock());
+    await deps.incidents.noteAlarmOk(alarmArnOf(trigger.event), new Date('2026-11-20T10:01:00.000Z'));
+    await classifyStep({ trigger, incidentStored: true }, deps);
+    return deps.incidents.get(trigger.incidentId);
+  };
+
+  // Held (the session 41 change): an ALARM at 10:00 whose OK at 10:01 was noted before classify is recorded resolved.
+  it('records resolved an ALARM whose OK came after it, noted before classify', async () => {
+    expect((await classifiedAfterOk('2026-11-20T10:00:00.000+0000'))?.status).toBe('resolved');
+  });
+
+  // attack-43b finding F7: classify now says "never over" for a stored incident whose alarm.stateChangedAt (the raw detail.state.timestamp) does not parse, but ingest (stateChangedAtOf), record-outcome and the stored failedAt all read such an event by its `time` instead: an ALARM with an unreadable state timestamp and a readable time, whose OK was handled between ingest's read of the OK and the incident's write, is left open by classify and pages on-call for an alarm already back to OK; nothing resolves it afterwards (the OK has been handled).
+  it.fails("records resolved an ALARM read by its event time (its state's stamp unreadable) whose OK came after it", async () => {
+    expect((await classifiedAfterOk('not a time'))?.status).toBe('resolved');
   });
 });
