@@ -4,12 +4,18 @@ import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
 import { storeIncidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
 import { alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { classifyStep } from '../../shared/steps/classify.js';
+import { type Incident, newIncident } from '../../shared/domain/incident.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
+import { finishRecoveryFollowUps } from '../../shared/reconcile/recovery-follow-ups.js';
+import { MAX_RESOLVED_PER_EVENT } from '../../shared/steps/record-outcome.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import { createMemoryStore } from '../support/memory-store.js';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { sendDueDigests } from '../../shared/reconcile/digests.js';
 import { MAX_SEEN_PER_WINDOW, createDynamoEscalationDigests, createDynamoEscalationLedger, escalationLedgerKey } from '../../shared/stores/escalation-ledger.js';
 import { createRecoveryTargets } from '../../shared/stores/recovery-targets.js';
 import { alarmPagedAt } from '../support/alarm-approvals.js';
-import { stepDeps } from '../support/fakes.js';
+import { createFakeGitHub, createMemoryRecoveryTargets, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
 import { alarmEvent as sharedAlarmEvent, compositeEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
 
@@ -298,5 +304,40 @@ describe('attack pass 43b: classify and an OK noted before the ALARM was stored'
   // attack-43b finding F7: classify now says "never over" for a stored incident whose alarm.stateChangedAt (the raw detail.state.timestamp) does not parse, but ingest (stateChangedAtOf), record-outcome and the stored failedAt all read such an event by its `time` instead: an ALARM with an unreadable state timestamp and a readable time, whose OK was handled between ingest's read of the OK and the incident's write, is left open by classify and pages on-call for an alarm already back to OK; nothing resolves it afterwards (the OK has been handled).
   it.fails("records resolved an ALARM read by its event time (its state's stamp unreadable) whose OK came after it", async () => {
     expect((await classifiedAfterOk('not a time'))?.status).toBe('resolved');
+  });
+});
+
+describe('attack pass 43b: the backstop and a recovery that noted more than one delivery resolves', () => {
+  // attack-43b finding F8: a recovery whose deliveries noted more targets than MAX_RESOLVED_PER_EVENT (25; each delivery reads 25 open incidents of the scope, a retry the next ones) and were all killed after resolving them: the backstop follows up the first 25 it reads, logs "the rest are not followed up", and then `finished` deletes the entry (failures 0), so the others resolved by that recovery never get their follow-ups (learning, circuit breaker, "Fixed"), and no run tries them again.
+  it.fails('follows up, over its runs, every incident a recovery resolved, though its deliveries noted more than 25', async () => {
+    const scope = 'acme/app|main|Nightly';
+    const at = new Date('2026-06-10T09:10:00.000Z');
+    const store = createMemoryStore();
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_RESOLVED_PER_EVENT + 5; i += 1) {
+      const createdAt = new Date(Date.parse('2026-06-01T00:00:00.000Z') + i * 3_600_000).toISOString();
+      const id = `gh-1-${600 + i}-1`;
+      const failed = newIncident({ id, source: 'github', repository: 'acme/app', repositoryId: 1, workflowId: 78, headSha: `SHA${i}`, workflowName: 'Nightly', runId: 600 + i, runAttempt: 1, createdAt }, new Date(createdAt));
+      // Resolved by the recovery (run 920) before its deliveries died, its follow-ups not done.
+      await store.create({ ...failed, status: 'resolved', resolvedAt: at.toISOString(), resolvedBy: 'run 920' } as Incident, scope, null);
+      ids.push(id);
+    }
+    let now = at;
+    const targets = createMemoryRecoveryTargets(() => now);
+    const recovery = { scope, resolvedBy: 'run 920', at: at.toISOString() };
+    await targets.note(recovery, ids.slice(0, MAX_RESOLVED_PER_EVENT));
+    await targets.note(recovery, ids.slice(MAX_RESOLVED_PER_EVENT));
+    const github = createFakeGitHub();
+    const learned: string[] = [];
+    const learning = { onResolved: async (resolved: Incident) => void learned.push(resolved.id) };
+    for (const minutes of [15, 30, 60, 120]) {
+      now = new Date(at.getTime() + minutes * 60_000);
+      await finishRecoveryFollowUps(
+        { incidents: store, recoveryTargets: targets, clock: () => now, githubWriter: async () => staticGitHubClients(github.port), logger: silentLogger, learning: learning as never, metrics: { count() {}, measure() {} } },
+        { maxPerRun: 25, afterMinutes: 10 },
+      );
+    }
+    console.log('F8 learned', learned.length, 'of', ids.length, 'entries left', targets.sets.size);
+    expect(learned.sort()).toEqual([...ids].sort());
   });
 });
