@@ -354,7 +354,7 @@ describe('attack pass 43a: the local runtime\'s retried token state', () => {
   afterEach(async () => { await close?.(); close = null; });
 
   // attack-43a finding F6: the local runtime registers an attempt's waiter before its request (Notify) runs, so a decision sent while the request still runs (the PR comment is up; a later write of the request then fails: GitHub 502, the write budget) is accepted (200: the command marks it resumed, replies "approved") — and the attempt's failure then ends that token and retries with a new one, asking again. The accepted decision never reaches the execution.
-  it.fails('applies a decision it accepted while the request was still running, or refuses it', async () => {
+  it('applies a decision it accepted while the request was still running, or refuses it', async () => {
     const registry = memoryRegistry();
     const tokens: string[] = [];
     let decide: () => Promise<string | unknown> = async () => 'not sent';
