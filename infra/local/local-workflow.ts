@@ -157,6 +157,9 @@ function tokenWaitsTimedByTasks(definition: { States: Record<string, object> }, 
   return { ...definition, States };
 }
 
+/** A decision taken for a token wait: SendTaskSuccess's output, or SendTaskFailure's error. */
+type Decision = { output: unknown } | { error: Error };
+
 /** A token state's wait for SendTaskSuccess/SendTaskFailure, or its end. */
 interface TokenWait {
   execution: string;
@@ -166,6 +169,8 @@ interface TokenWait {
   expired: boolean;
   /** Stopped with the runtime: the wait stays on record, and the next start resumes it. */
   stopped: boolean;
+  /** The decision (SendTaskSuccess or SendTaskFailure) taken for it, if any. */
+  decision: Decision | null;
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -263,6 +268,8 @@ export async function startLocalWorkflow(options: {
    * answered as spent, not as a wait still to be re-issued.
    */
   const ended = new Set<string>();
+  /** Decisions taken for an attempt whose request then failed, by execution: the answer of its retry's wait. */
+  const carried = new Map<string, Decision>();
   /** Executions restarted by this process and not back at their token wait since: {@link options.onBackAtWait}'s. */
   const resumedNotWaiting = new Set<string>();
   /** Calls of {@link options.onBackAtWait} in flight. */
@@ -309,7 +316,7 @@ export async function startLocalWorkflow(options: {
       // The wait's one timer: the interpreter's is pushed past it (tokenWaitsTimedByTasks).
       let wait!: TokenWait;
       const waiting = new Promise<unknown>((resolve, reject) => {
-        wait = { execution, timer: undefined, expired: false, stopped: false, resolve, reject };
+        wait = { execution, timer: undefined, expired: false, stopped: false, decision: null, resolve, reject };
       });
       if (endsAt !== null) wait.timer = setTimeout(() => { wait.expired = true; wait.reject(timedOut()); }, endsAt - Date.now());
       waiters.set(token, wait);
@@ -325,10 +332,22 @@ export async function startLocalWorkflow(options: {
         clearTimeout(wait.timer);
         waiters.delete(token);
         ended.add(token);
+        // A decision taken while the request still ran (its comment was up; a later write of it failed) was answered
+        // 200, and its sender marked it resumed: dropped with the attempt, it was lost and the retry asked again. Step
+        // Functions makes the token as the state is entered (SendTaskSuccess's API reference) and so takes a decision
+        // while the invocation runs; what the invocation's later failure then does is not documented. Carried to the
+        // retry's wait, the decision answers that wait whichever way AWS goes: nothing taken is lost, and no decision
+        // is refused as AWS never refuses one.
+        if (wait.decision) carried.set(execution, wait.decision);
         const next = newTaskToken(execution);
         tokens.set(execution, next);
         await options.registry.endWait(execution, next);
         throw error;
+      }
+      const decision = carried.get(execution);
+      if (decision) {
+        carried.delete(execution);
+        settle(wait, decision);
       }
       parked.add(execution);
       tellBackAtWait(execution, { state, input, token });
@@ -409,6 +428,7 @@ export async function startLocalWorkflow(options: {
         parked.delete(name);
         resumedNotWaiting.delete(name);
         tokens.delete(name);
+        carried.delete(name);
         // A wait that ended by timeout leaves its waiter behind; the token is dead with the execution.
         for (const [token, waiter] of waiters) if (waiter.execution === name) waiters.delete(token);
         for (const token of ended) if (token.startsWith(`${name}#`)) ended.delete(token);
@@ -427,6 +447,12 @@ export async function startLocalWorkflow(options: {
     if (ended.has(token) || !aborts.has(execution)) return false;
     const record = await options.registry.get(execution);
     return record?.status === 'RUNNING' && record.taskToken === token && Boolean(record.waitStartedAt);
+  }
+
+  function settle(waiter: TokenWait, decision: Decision) {
+    waiter.decision = decision;
+    if ('error' in decision) waiter.reject(decision.error);
+    else waiter.resolve(decision.output);
   }
 
   async function settleTask(target: string, body: { taskToken?: string; output?: string; error?: string; cause?: string }) {
@@ -450,9 +476,9 @@ export async function startLocalWorkflow(options: {
       } catch {
         return { status: 400, body: { __type: 'InvalidOutput', message: 'output is not JSON' } };
       }
-      waiter.resolve(output);
+      settle(waiter, { output });
     } else {
-      waiter.reject(Object.assign(new Error(body.cause ?? ''), { name: body.error ?? 'States.TaskFailed' }));
+      settle(waiter, { error: Object.assign(new Error(body.cause ?? ''), { name: body.error ?? 'States.TaskFailed' }) });
     }
     waiters.delete(body.taskToken as string);
     ended.add(body.taskToken as string);

@@ -342,6 +342,12 @@ export interface ApprovalState {
    */
   resumeTakenAt?: string | null;
   /**
+   * The token Step Functions refused this decision for as spent before the wait's recorded end: its request failed
+   * and is retried with a new token, which the retry carries the decision to (shared/steps/notify.ts). While the
+   * decision still has this token, nobody sends it (shared/remediation/approval-resume.ts, `keptForRetry`).
+   */
+  spentToken?: string;
+  /**
    * With `timed_out`: the decision a `/guard` command recorded (by `decidedBy` at `decidedAt`) that never reached the
    * execution, whose wait timed out first (its handler and the reconciler could not resume it). Absent otherwise.
    */

@@ -8,7 +8,9 @@ import type { PermissionCache } from '../github/permission-cache.js';
 import { type FeedbackCommand, type FeedbackDeps, type FeedbackTarget, type IssueComment, applyFeedback, feedbackTarget, issueCommentPayload, parseFeedbackCommand } from '../knowledge/feedback.js';
 import type { GitHubClients, TaskTokenControl } from '../ports.js';
 import type { ApprovalIndex } from '../remediation/approvals.js';
-import { type Unresumed, type UnresumedApproval, asRead, isUnresumed, markResumed, sendDecision, takeDecision, waitEndedBy } from '../remediation/approval-resume.js';
+import {
+  type Unresumed, type UnresumedApproval, asRead, isUnresumed, keepForRetry, keptForRetry, markResumed, sendDecision, spentByFailedRequest, takeDecision, waitEndedBy,
+} from '../remediation/approval-resume.js';
 import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import { COMMAND_ANSWER_BUDGET_MS } from '../github/comment-timing.js';
 export { commandAnswerMarker } from '../notify/command-reply.js';
@@ -176,14 +178,22 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
   if ((recorded.status === 'approved') !== (command.decision === 'approve')) {
     return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   }
+  // Refused for its failed request's token and kept for the retry, which carries it to its new token: sent again,
+  // it reaches nothing, and read as resumed it was lost.
+  if (keptForRetry(incident, deps.clock())) return keptForRetryAnswer(incident.id, command);
   // Marked before SendTaskSuccess: the handler that recorded the decision may still be waiting for its own call, and
   // when Step Functions answers it "spent" this mark tells it the execution was resumed, not timed out.
-  const decided = await takeDecision(incident, deps.clock().toISOString(), deps.incidents);
+  const at = deps.clock().toISOString();
+  const decided = await takeDecision(incident, at, deps.incidents);
   if (!decided) return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
     if (!(error instanceof TaskTokenSpentError)) return notResumed(error, Boolean(recorded.resumeAbandonedAt));
+    if (spentByFailedRequest(incident, recorded.resumeTakenAt, deps.clock())) {
+      await keepForRetry(incident.id, decided, recorded.resumeTakenAt ?? null, deps.incidents, at);
+      return keptForRetryAnswer(incident.id, command);
+    }
     // Resumed by a delivery whose answer was lost, or the wait timed out (Notify then records it so): either way
     // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile. Past the
     // wait's end it was the timeout: "already decided" would tell the author the approval stands, and nothing is applied.
@@ -427,14 +437,14 @@ async function spentOnDecision(
     await markResumed(incident, now, deps);
     return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
   }
-  if (ours && pending.expiresAt !== undefined && !waitEndedBy(pending, deps.clock())) {
+  if (ours && spentByFailedRequest({ ...incident, approval: decided }, null, deps.clock())) {
     // Spent before the end its request recorded: not the timeout, but a request that failed, which Step Functions asks
     // again with a new token (a retried attempt gets one). The decision stays recorded, with its index entry and its
     // entry for the reconciler: the request made again carries it to the new token (shared/steps/notify.ts). Written
     // off as too late, it was lost while the proposal was asked again. An execution that ended otherwise is found by
     // the reconciler, which tells this command.
-    await noteResumeFailed(incident.id, 'TaskTokenSpentError before the wait ended: its request failed, and is asked again with a new token, which the decision is carried to', deps);
-    return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: false, notResumed: 'TaskTokenSpentError', givenUp: false }, writer: true };
+    await keepForRetry(incident.id, decided, null, deps.incidents, deps.clock().toISOString());
+    return keptForRetryAnswer(incident.id, command);
   }
   if (ours) {
     const late = deps.clock().toISOString();
@@ -448,6 +458,11 @@ async function spentOnDecision(
     await deps.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   }
   return refused(409, waitEnded(incident.id, pending.expiresAt ?? null), true);
+}
+
+/** A decision kept for its failed request's retry: recorded, not carried out yet, as the command that recorded it is told. */
+function keptForRetryAnswer(incidentId: string, command: ApprovalCommand): Decided {
+  return { response: reply(202, { incidentId, decision: command.decision }), told: { done: false, notResumed: 'TaskTokenSpentError', givenUp: false }, writer: true };
 }
 
 /** The answer to a decision that came after the approval wait had ended (`endedAt`, when the request recorded it). */

@@ -11,7 +11,9 @@
  * (`resumeTakenAt`, a write conditional on the decision as read, so of two reconcilers, or a reconciler and a
  * redelivery, at once one resumes it), resumed with the decision as recorded, then its token forgotten and its
  * proposal taken off the index. A decision taken by another worker within `afterMinutes` is left to it. A token
- * Step Functions calls spent was resumed already or its wait is over: nothing is left to resume, as on the live path.
+ * Step Functions calls spent was resumed already or its wait is over: nothing is left to resume, as on the live path;
+ * unless it was the token of a request that failed, before the wait's end (`spentByFailedRequest`): the decision is
+ * then kept, listed, for the request's retry to carry to its new token, and no run sends it to the refused token again.
  * A token the local runtime calls not waiting yet (an execution it restarted, running again up to its wait) is not
  * spent: the decision stays recorded, and the next run sends it again.
  * An entry whose decision is not recorded (refused, resumed since, or its wait recorded timed out) goes.
@@ -37,7 +39,10 @@ import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
 import type { Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, StepLogger, TaskTokenControl } from '../ports.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
-import { type ResumedDeps, type Unresumed, asRead, decidedOnAnotherInWords, isUnresumed, markResumed, sendDecision, takeDecision, waitEndedBy } from '../remediation/approval-resume.js';
+import {
+  type ResumedDeps, type Unresumed, asRead, decidedOnAnotherInWords, isUnresumed, keepForRetry, keptForRetry, markResumed, sendDecision, spentByFailedRequest, takeDecision,
+  waitEndedBy,
+} from '../remediation/approval-resume.js';
 import type { ApprovalResumes, ListedDecision } from '../stores/approval-resumes.js';
 import type { CommandAnswers } from '../stores/command-answers.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -69,6 +74,11 @@ export interface ApprovalResumeResult {
    * untaken, and its entry where it is, for the next run.
    */
   notWaitingYet: string[];
+  /**
+   * Incidents whose decision Step Functions refused for the token of a request that failed, before the wait's end:
+   * kept, untaken, and its entry where it is, until the request's retry carries it to its new token or the wait ends.
+   */
+  keptForRetry: string[];
   /** Entries with nothing to resume: the decision is not recorded (any more). */
   gone: number;
   /** Decisions another worker is resuming: left to it. */
@@ -81,7 +91,7 @@ export interface ApprovalResumeResult {
   unlisted: string | null;
 }
 
-export type Outcome = 'resumed' | 'spent' | 'notWaitingYet' | 'gone' | 'busy';
+export type Outcome = 'resumed' | 'spent' | 'notWaitingYet' | 'keptForRetry' | 'gone' | 'busy';
 
 /** `resumer`: who resumes it, as the incident's timeline names them. */
 async function resumeListed(entry: ListedDecision, now: Date, takenBefore: string, deps: ApprovalResumeDeps, resumer = 'the reconciler'): Promise<Outcome> {
@@ -95,6 +105,8 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     await deps.approvalResumes.done(entry);
     return 'gone';
   }
+  // Refused for its failed request's token: left, listed, to the retry that carries it to its new token.
+  if (keptForRetry(incident, now)) return 'keptForRetry';
   const takenAt = incident.approval.resumeTakenAt;
   if (takenAt && takenAt > takenBefore) return 'busy';
   const at = now.toISOString();
@@ -113,6 +125,10 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
       return 'notWaitingYet';
     }
     if (!(error instanceof TaskTokenSpentError)) throw error;
+    if (spentByFailedRequest(incident, takenAt, now)) {
+      await keepForRetry(incident.id, decided, takenAt ?? null, deps.incidents, at);
+      return 'keptForRetry';
+    }
     outcome = 'spent';
   }
   // A spent token past the wait's recorded end was the timeout's (Notify records it a moment later), not a first try
@@ -245,7 +261,7 @@ export async function resumeRecordedDecisions(
   deps: ApprovalResumeDeps,
   options: { maxPerRun: number; afterMinutes: number; lookbackHours: number },
 ): Promise<ApprovalResumeResult> {
-  const result: ApprovalResumeResult = { resumed: [], spent: [], notWaitingYet: [], gone: 0, busy: 0, failed: [], abandoned: [], unlisted: null };
+  const result: ApprovalResumeResult = { resumed: [], spent: [], notWaitingYet: [], keptForRetry: [], gone: 0, busy: 0, failed: [], abandoned: [], unlisted: null };
   if (options.maxPerRun <= 0) return result;
   const now = deps.clock();
   const graceStart = new Date(now.getTime() - options.afterMinutes * 60_000);
@@ -260,8 +276,8 @@ export async function resumeRecordedDecisions(
   for (const entry of due) {
     try {
       const outcome = await resumeListed(entry, now, graceStart.toISOString(), deps);
-      if (outcome === 'resumed' || outcome === 'spent' || outcome === 'notWaitingYet') result[outcome].push(entry.incidentId);
-      else result[outcome] += 1;
+      if (outcome === 'gone' || outcome === 'busy') result[outcome] += 1;
+      else result[outcome].push(entry.incidentId);
     } catch (error) {
       const { incidentId, decidedAt } = entry;
       await afterFailure({
@@ -290,7 +306,7 @@ export async function resumeRecordedDecisions(
     }
   }
   deps.metrics.count(RECONCILER_METRIC.approvalResumesAbandoned, result.abandoned.length);
-  if (result.resumed.length > 0 || result.spent.length > 0 || result.notWaitingYet.length > 0 || result.failed.length > 0 || result.abandoned.length > 0) {
+  if (result.resumed.length > 0 || result.spent.length > 0 || result.notWaitingYet.length > 0 || result.keptForRetry.length > 0 || result.failed.length > 0 || result.abandoned.length > 0) {
     deps.logger.info('recorded /guard decisions resumed', { ...result });
   }
   return result;

@@ -54,6 +54,45 @@ export function waitEndedBy(approval: Pick<ApprovalState, 'expiresAt'>, now: Dat
 }
 
 /**
+ * Whether a token Step Functions calls spent was the token of a request that failed, which AwaitApproval retries with
+ * a new token (as Step Functions gives a retried attempt), rather than one resumed already or timed out: the wait's
+ * recorded end is still ahead, the incident still waits for approval (an execution resumed with the decision moved it
+ * on), and no worker took the decision before (`takenBefore`, the take as read: one whose call may have reached the
+ * execution before it died). Read as "resumed already", the decision was forgotten before the retry could carry it,
+ * the retry asked again, and the approval was lost while its author was told it went through.
+ */
+export function spentByFailedRequest(incident: Unresumed, takenBefore: string | null | undefined, now: Date): boolean {
+  return incident.status === 'awaiting_approval' && incident.approval.expiresAt !== undefined && !waitEndedBy(incident.approval, now) && !takenBefore;
+}
+
+/**
+ * A decision kept for its request's retry ({@link keepForRetry}) whose token is still the one refused: sending it again
+ * reaches nothing, and reading the refusal as "resumed already" would lose it. Both resumers (the reconciler, the
+ * command again) leave it to the retry, or to the wait's end.
+ */
+export function keptForRetry(incident: Unresumed, now: Date): boolean {
+  return incident.approval.spentToken === incident.approval.taskToken && spentByFailedRequest(incident, incident.approval.resumeTakenAt, now);
+}
+
+/**
+ * Keeps a decision refused for a failed request's token ({@link spentByFailedRequest}): recorded, listed, its take given
+ * back (`takenBefore`) and the refused token noted (`spentToken`), written only over the decision as sent. The retry
+ * carries it to its new token (shared/steps/notify.ts); the wait's end, if the retry never comes, ends it as a timeout.
+ */
+export async function keepForRetry(
+  incidentId: string,
+  decided: UnresumedApproval,
+  takenBefore: string | null,
+  incidents: Pick<IncidentStore, 'replaceApproval'>,
+  at: string,
+): Promise<void> {
+  const detail = 'resuming the execution failed (TaskTokenSpentError before the wait ended: its request failed, and is asked again with a new token, which the decision is carried to): the decision stands';
+  await incidents.replaceApproval(incidentId, asRead(decided), { ...decided, resumeTakenAt: takenBefore, spentToken: decided.taskToken }, {
+    history: [{ at, event: 'approval_resume_failed', detail }],
+  });
+}
+
+/**
  * The error a wait counted on another incident's e-mailed request is ended with once that request's answer was applied
  * elsewhere (`decidedOn`): AwaitApproval's Catch takes it to Notify, never to ApplyApproved, so nothing runs twice.
  */

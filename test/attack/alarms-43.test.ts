@@ -251,7 +251,7 @@ async function waitingFixPr() {
 
 describe('attack pass 43a: a /guard decision refused for a failed request\'s token, carried to its retry', () => {
   // attack-43a finding F4: the command keeps a decision refused for a spent token before its wait's end (202, "carried to its retry"), but the reconciler's next run past its grace (RECONCILE_AFTER_MINUTES, 10) sends it to the same spent token before the retry ran (AwaitApproval retries WriteBudgetExhaustedError for up to 15 minutes a try, 22 tries): resumeListed reads TaskTokenSpentError before the wait's end as "resumed already", marks the decision resumed and tells the command it "needs nothing more"; the retry then finds no unresumed decision and asks again. The approval is lost and its author told it was done.
-  it.fails('applies the approval when the reconciler runs before the retried request (a write-budget backoff)', async () => {
+  it('applies the approval when the reconciler runs before the retried request (a write-budget backoff)', async () => {
     const { deps, trigger, approvalResumes, sent, tasks, handle } = await waitingFixPr();
     // The request's attempt with token-1 failed after it was recorded (the write budget): token-1 is spent. 10:00: /guard approve.
     expect((await handle()).statusCode).toBe(202);
@@ -267,7 +267,7 @@ describe('attack pass 43a: a /guard decision refused for a failed request\'s tok
   });
 
   // attack-43a finding F5: the same write-off on the command path. A second maintainer's same `/guard approve` (or the first's command redelivered) while the failed request's retry backs off finds the decision unresumed, sends it to the spent token, and resumeDecided reads TaskTokenSpentError before the wait's end as "resumed already": markResumed forgets the decision, the second maintainer is told "already decided", and the retry asks again. The approval is lost.
-  it.fails("applies the approval when a second maintainer's same command comes before the retried request", async () => {
+  it("applies the approval when a second maintainer's same command comes before the retried request", async () => {
     const { deps, trigger, approvalResumes, sent, tasks, handle, github } = await waitingFixPr();
     github.permissions.set('second-maintainer', 'write');
     expect((await handle()).statusCode).toBe(202);
@@ -354,7 +354,7 @@ describe('attack pass 43a: the local runtime\'s retried token state', () => {
   afterEach(async () => { await close?.(); close = null; });
 
   // attack-43a finding F6: the local runtime registers an attempt's waiter before its request (Notify) runs, so a decision sent while the request still runs (the PR comment is up; a later write of the request then fails: GitHub 502, the write budget) is accepted (200: the command marks it resumed, replies "approved") — and the attempt's failure then ends that token and retries with a new one, asking again. The accepted decision never reaches the execution.
-  it.fails('applies a decision it accepted while the request was still running, or refuses it', async () => {
+  it('applies a decision it accepted while the request was still running, or refuses it', async () => {
     const registry = memoryRegistry();
     const tokens: string[] = [];
     let decide: () => Promise<string | unknown> = async () => 'not sent';

@@ -36,10 +36,10 @@ function approveDelivery() {
  * A `/guard approve` whose handler dies once it has recorded the decision: its SendTaskSuccess never answers (a Lambda
  * timeout), and GitHub does not redeliver. What it left, and the reconciler's dependencies over the same stores.
  */
-async function approvalWhoseHandlerDied() {
+async function approvalWhoseHandlerDied(fields?: Parameters<typeof pendingApproval>[0]['fields']) {
   const github = createFakeGitHub();
   github.permissions.set('maintainer', 'maintain');
-  const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers });
+  const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers, ...(fields ? { fields } : {}) });
   let reached = false;
   const hung = () => ((reached = true), new Promise<void>(() => {}));
   void handleIssueCommentWebhook(approveDelivery(), { ...made.deps(), tasks: { succeed: hung, fail: hung } });
@@ -154,6 +154,33 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
     expect(incident?.history.map((entry) => entry.event)).not.toContain('approval_too_late');
     expect(await approvals.pending(INDEXED_REPOSITORY, PENDING_PULL_REQUEST)).toEqual([]);
+    expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it("keeps a decision refused for a failed request's token before the wait's end for the retry, sends it there no more, and ends it at the wait's end", async () => {
+    // Prepare: the request with token-1 waits until 16:00 and then failed (its retry backs off): Step Functions calls
+    // token-1 spent. The handler that recorded the decision died before its own call.
+    const approval = { status: 'pending' as const, taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', expiresAt: '2026-11-20T16:00:00.000Z', decidedAt: null, decidedBy: null, reason: null };
+    const { reconciler, incidents, approvals, approvalResumes } = await approvalWhoseHandlerDied({ status: 'awaiting_approval', approval });
+    const tasks = taskPort((token) => (token === 'token-1' ? new TaskTokenSpentError('TaskDoesNotExist: Task does not exist anymore') : null));
+    let sent = 0;
+    const counted: TaskTokenControl = { succeed: (token, output) => ((sent += 1), tasks.succeed(token, output)), fail: (token, error, cause) => ((sent += 1), tasks.fail(token, error, cause)) };
+
+    const first = await resumeRecordedDecisions(reconciler(counted, AFTER_GRACE), OPTIONS);
+    const second = await resumeRecordedDecisions(reconciler(counted, new Date('2026-11-20T10:30:00Z')), OPTIONS);
+
+    // Assert: kept, untaken and listed, with the refused token noted; the next run sends nothing to it.
+    expect(first).toMatchObject({ resumed: [], spent: [], keptForRetry: [PENDING_INCIDENT], failed: [] });
+    expect(second).toMatchObject({ resumed: [], spent: [], keptForRetry: [PENDING_INCIDENT] });
+    expect(sent).toBe(1);
+    expect((await incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', taskToken: 'token-1', spentToken: 'token-1', resumeTakenAt: null });
+    expect(await approvals.pending(INDEXED_REPOSITORY, PENDING_PULL_REQUEST)).toEqual([PENDING_INCIDENT]);
+    expect(approvalResumes.entries.size).toBe(1);
+
+    // Past the wait's end without a retry: its token is the timeout's, and the decision ends as the live path ends it.
+    const ended = await resumeRecordedDecisions(reconciler(counted, new Date('2026-11-20T16:10:00Z')), OPTIONS);
+    expect(ended).toMatchObject({ spent: [PENDING_INCIDENT], keptForRetry: [] });
+    expect((await incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', taskToken: null });
     expect(approvalResumes.entries.size).toBe(0);
   });
 
