@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { commentsBlanked, javascriptRunnerAsValue } from '../../shared/analysis/code-values.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
+import { expectAccepted, expectRefused } from '../support/patches.js';
+
+type Row = [path: string, text: string];
+
+/**
+ * Session 41: patches against session 40's value rule (`code-values.ts`) and the constructor reading
+ * (`function-constructors.ts`) that session 40's review found still accepted. Each row of a `refuses` table is a patch
+ * the check accepted before session 41 whose added code runs a string as code; `src` is any string the patch writes,
+ * `c` a text fetched on the same line (`Function(c)` as written is the fetch-exec reading's).
+ */
+
+// 1. `.constructor` of a value the text does not show to be a function (an arrow in parentheses, a prototype a name
+// holds, anything at all): called with a value, or read off a constructor, it is Function's.
+const CONSTRUCTOR_OF_ANY: Row[] = [
+  ['src/a.js', 'const o = (()=>{}); o.constructor(src)()'],
+  ['src/a.js', 'const o = (()=>{}); const F = o.constructor; F(src)()'],
+  ['src/a.js', 'const o = (()=>{}); const r = { f: o.constructor }; r.f(src)()'],
+  ['src/a.js', 'fn.constructor(src)()'],
+  ['src/a.js', 'fn?.constructor?.(src)()'],
+  ['src/a.js', 'fn.constructor.call(null, src)()'],
+  ['src/a.js', 'fn["constructor"](src)()'],
+  ['src/a.js', 'const P = Object.getPrototypeOf(async function(){}); P.constructor(src)()'],
+  ['src/a.js', 'const P = Object.getPrototypeOf(async function(){}); const AF = P.constructor; AF(src)()'],
+  ['src/a.js', 'const P = Object.getPrototypeOf(async function(){}); run([P.constructor])'],
+  ['src/a.js', 'const C = x.constructor; const F = C.constructor; wrap(F)'],
+];
+
+for (const [finding, rows] of [['1 (.constructor of any value)', CONSTRUCTOR_OF_ANY]] as const) {
+  describe(`session 41 finding ${finding}`, () => {
+    it.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+  });
+}
+
+/** Ordinary code around `.constructor` and `Function` that the session 41 readings must not refuse. */
+describe('session 41: ordinary code accepted', () => {
+  it.each([
+    ['src/a.js', 'const kind = this.constructor.name;'],
+    ['src/a.js', 'if (x.constructor === Object) return clone(x);'],
+    ['src/a.js', 'const copy = new value.constructor(value.valueOf());'],
+    ['src/a.js', 'const Ctor = value.constructor;\nreturn new Ctor(value.byteLength);'],
+    ['src/a.js', 'const isPlain = (v) => v.constructor === Object || v.constructor == null;'],
+    ['src/a.js', 'const empty = x.constructor();'],
+    ['src/a.js', 'const same = value.constructor("literal");'],
+    ['src/a.js', 'if (fn.constructor.name === "AsyncFunction") await fn();'],
+    ['src/a.js', 'const props = defineProps({ onClick: Function });\nprops.onClick(event);'],
+    ['src/a.js', 'export default defineComponent({ props: { onSave: Function } });'],
+    ['src/a.js', 'const schema = new Schema({ validate: Function });'],
+    ['src/a.js', 'expect(spy).toHaveBeenCalledWith(expect.any(Function));'],
+    ['src/a.js', 'check(value, [String, Function]);'],
+  ] as Row[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+/** The calls of constructors of any value read in linear time: arguments nested in calls, literals, names rebound. */
+describe('session 41 cost: constructors of any value called', () => {
+  const repeated = (unit: string) => (size: number) => unit.repeat(Math.floor(size / unit.length));
+  it.each([
+    ['constructions nested in arguments', repeated('new o.constructor("a", 1, new o.constructor(')],
+    ['literal arguments', repeated('o.constructor("a", \'b\', `c`, 1, null); ')],
+    ['names bound to constructors', repeated('const C = x.constructor;\nC("a", 1) === D && new C(C.constructor.name, ')],
+  ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, textOf) => {
+    const read = (text: string) => javascriptRunnerAsValue(commentsBlanked('src/a.js', text).text);
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, textOf, read)).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+});
