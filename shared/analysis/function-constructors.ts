@@ -233,7 +233,7 @@ const PROPERTY_READ_AT = new RegExp(PROPERTY_READ, 'y');
 /** Read back from where a value starts: the name it is given (`const AF =`), a pattern it is taken apart by (`const [F] =`), the property (`this.AF =`), or the key (`{ f: `) it is set to. */
 const BOUND_TO = new RegExp(String.raw`(?<=(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN})`, 'y');
 const PATTERN_BOUND_TO = new RegExp(String.raw`(?<=([\]}])${ANNOTATION}${ASSIGN})`, 'dy');
-const PROPERTY_SET_TO = new RegExp(String.raw`(?<=(?<![\w$.])(?:this|globalThis|window|self|global)\s*(?:\.\s*(${NAME})|\[\s*["'\x60](${NAME})["'\x60]\s*\])\s*=(?![=>])\s*)`, 'y');
+const PROPERTY_SET_TO = new RegExp(String.raw`(?<=(?<![\w$.])${NAME}(?:\s*\.\s*[\w$]+){0,3}\s*(?:\.\s*(${NAME})|\[\s*["'\x60](${NAME})["'\x60]\s*\])\s*=(?![=>])\s*)`, 'y');
 const KEY_BEFORE = new RegExp(String.raw`(?<=[{,]\s*["'\x60]?(${NAME})["'\x60]?\s*:\s*)`, 'y');
 /**
  * A TypeScript type as a cast names it: a name or `typeof` one, with type arguments and `[]`s, or a parenthesized
@@ -253,6 +253,12 @@ const CALLS_WHAT_IT_IS_GIVEN = /^(?:map|flatMap|forEach|filter|find|findIndex|fi
 const STORES_IN_RECEIVER = /^(?:set|push|unshift|splice|add|fill)$/;
 /** A method called on a name (`m.set`, `xs?.push`), the name in group 1. */
 const METHOD_OF_NAME = new RegExp(String.raw`^(${NAME})\s*\??\.\s*[\w$]+$`);
+/**
+ * Vue's props macros: given an object whose values are types (`defineProps({ onClick: Function })`), they return the
+ * props by the same keys, the caller's functions, not the types. Any other call the text does not show may return the
+ * holder it is given, and is read so.
+ */
+const DECLARES_TYPES = /^(?:defineProps|withDefaults)$/;
 /** Calls that keep what they are given in their first argument (`Object.assign(o, { f: AF })`), and return it. */
 const STORES_IN_FIRST_ARGUMENT = /(?<![\w$])(?:Object\s*\.\s*(?:assign|defineProperty|defineProperties)|Reflect\s*\.\s*(?:set|defineProperty))$/;
 /** A call's first argument when it is a name, and the property named second (`(o, 'f', …`). */
@@ -425,11 +431,13 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
    * What `[from, to)` (the literal, or the call, that holds a constructor under `key`) is: read back where it is written
    * (`[AF][0]`, `({ f: AF }).f`, `new Map(…).get('f')`), given to a name (a container), or held in turn.
    */
-  const holds = (at: number, to: number, key?: string): boolean => {
+  const holds = (at: number, to: number, key?: string, returned = false): boolean => {
     if (held.has(`${at} ${key}`)) return false;
     held.add(`${at} ${key}`);
     const [from, end] = parenthesized(text, at, to);
-    const back = matchAt(text[at] === '{' ? PROPERTY_READ_AT : ELEMENT_READ_AT, text, blanksEnd(text, end));
+    // What a call returns is read back by the key it was given under (`register({ run: F }).run`), or as an element.
+    const read = returned && key !== undefined ? new RegExp(String.raw`\??\.\s*(?:${alternation([key])})(?![\w$])|\[\s*["'\x60](?:${alternation([key])})["'\x60]\s*\]`, 'y') : text[at] === '{' ? PROPERTY_READ_AT : ELEMENT_READ_AT;
+    const back = matchAt(read, text, blanksEnd(text, end));
     if (back && follow(from, back.index + back[0].length)) return true;
     if (!endsValue(text, end)) return false;
     takenApart(from);
@@ -469,7 +477,8 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     if (target) containers.add(target[1]!);
     if (target && storedKey !== undefined) containerKeys.add(storedKey);
     const constructed = /(?<![\w$.])new\s*$/.exec(text.slice(Math.max(0, calleeStart - 8), calleeStart));
-    if (!constructed && !stores) return false;
+    // A function the text does not show, handed a holder (`wrap([F])`, `register({ run: F })`), may return it.
+    if (!constructed && !stores) return what === 'holder' && !DECLARES_TYPES.test(method) && holds(calleeStart, brackets.close[open]! + 1, key, true);
     return holds(constructed ? calleeStart - constructed[0].length : calleeStart, brackets.close[open]! + 1, storedKey);
   };
   for (const [start, end] of spans) if (follow(start, end)) return true;

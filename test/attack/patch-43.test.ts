@@ -11,6 +11,7 @@ type Row = [path: string, text: string];
  * the check accepted before session 41 whose added code runs a string as code; `src` is any string the patch writes,
  * `c` a text fetched on the same line (`Function(c)` as written is the fetch-exec reading's).
  */
+const FETCHED_JS = 'const c = await (await fetch(u)).text(); ';
 
 // 1. `.constructor` of a value the text does not show to be a function (an arrow in parentheses, a prototype a name
 // holds, anything at all): called with a value, or read off a constructor, it is Function's.
@@ -28,7 +29,23 @@ const CONSTRUCTOR_OF_ANY: Row[] = [
   ['src/a.js', 'const C = x.constructor; const F = C.constructor; wrap(F)'],
 ];
 
-for (const [finding, rows] of [['1 (.constructor of any value)', CONSTRUCTOR_OF_ANY]] as const) {
+// 2. `Function` (as written or by a plain alias) assigned to a property of an object, and called by it.
+const PROPERTY_SET: Row[] = [
+  ['src/a.js', `${FETCHED_JS}const o = {}; o.f = Function; o.f(c)()`],
+  ['src/a.js', `${FETCHED_JS}o.f = Function; o.f(c)()`],
+  ['src/a.js', `${FETCHED_JS}o["f"] = Function; o.f(c)()`],
+  ['src/a.js', `${FETCHED_JS}const F = Function; const o = {}; o.f = F; o.f(c)()`],
+];
+
+// 3. A holder of `Function` handed to a function the text does not show, and read back from what it returns.
+const HOLDER_THROUGH_CALL: Row[] = [
+  ['src/a.js', `${FETCHED_JS}register({ run: Function }).run(c)()`],
+  ['src/a.js', `${FETCHED_JS}wrap([Function])[0](c)()`],
+  ['src/a.js', `${FETCHED_JS}const h = wrap([Function]); h[0](c)()`],
+  ['src/a.js', `${FETCHED_JS}const h = register({ run: Function }); h.run(c)()`],
+];
+
+for (const [finding, rows] of [['1 (.constructor of any value)', CONSTRUCTOR_OF_ANY], ['2 (a property set to Function)', PROPERTY_SET], ['3 (a holder through a call)', HOLDER_THROUGH_CALL]] as const) {
   describe(`session 41 finding ${finding}`, () => {
     it.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
   });
