@@ -130,11 +130,38 @@ export function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, {
   const bind = (names: string, from: number, to: number) => {
     for (const [name] of names.matchAll(/[A-Za-z_$][\w$]*/g)) if (plain.has(name)) (ranges.get(name) ?? ranges.set(name, []).get(name)!).push([from, to]);
   };
-  /** The range of a body that starts at `i` (after a parameter list): its braces, or up to the bracket around it. */
+  let ends: Int32Array | undefined;
+  /**
+   * Where the expression at `i` ends, at its own depth: a `,` or a `;`, or a line break where a statement ends without
+   * one (a name, a bracket's close or a string before it, a name, a number or a string after it, as JavaScript inserts
+   * one); the text's length where none does. One pass from the end, for every position at once.
+   */
+  const expressionEnd = (i: number) => {
+    if (!ends) {
+      ends = new Int32Array(text.length);
+      const next = new Map<number, number>();
+      let following = -1;
+      let lineBreak = -1;
+      for (let j = text.length - 1; j >= 0; j--) {
+        const c = text[j]!;
+        const blank = /\s/.test(c);
+        if (!blank && lineBreak >= 0 && /[\w$)\]}"'\x60]/.test(c) && /[\w$"'\x60]/.test(text[following]!) && !/^(?:in|instanceof)(?![\w$])/.test(text.slice(following, following + 11))) next.set(around[lineBreak]!, lineBreak);
+        ends[j] = next.get(around[j]!) ?? text.length;
+        if (c === ',' || c === ';') next.set(around[j]!, j);
+        if (c === '\n') lineBreak = j;
+        else if (!blank) {
+          following = j;
+          lineBreak = -1;
+        }
+      }
+    }
+    return ends[i]!;
+  };
+  /** The range of a body that starts at `i` (after a parameter list): its braces, or the expression an arrow returns. */
   const bodyFrom = (i: number) => {
     const brace = /^\s*(?::[^{;\n]{0,80})?\{/.exec(text.slice(i, i + 100));
     if (brace) return close[i + brace[0].length - 1]!;
-    return around[i]! >= 0 ? close[around[i]!]! : text.length;
+    return Math.min(expressionEnd(i), around[i]! >= 0 ? close[around[i]!]! : text.length);
   };
   for (const head of text.matchAll(/\bfunction\b\s*\*?\s*[\w$]*\s*\(/g)) {
     const open = head.index + head[0].length - 1;

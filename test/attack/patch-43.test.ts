@@ -45,7 +45,17 @@ const HOLDER_THROUGH_CALL: Row[] = [
   ['src/a.js', `${FETCHED_JS}const h = register({ run: Function }); h.run(c)()`],
 ];
 
-for (const [finding, rows] of [['1 (.constructor of any value)', CONSTRUCTOR_OF_ANY], ['2 (a property set to Function)', PROPERTY_SET], ['3 (a holder through a call)', HOLDER_THROUGH_CALL]] as const) {
+// 4. A name read by scope where an arrow whose body is an expression takes a parameter of the same name: the
+// parameter's scope is the arrow's body, up to the comma or semicolon that ends it, not the rest of the file.
+const ARROW_SCOPE: Row[] = [
+  ['src/a.js', 'const o = (()=>{}); const id = o => o, r = { f: o.constructor }; r.f(src)()'],
+  ['src/a.js', 'const o = (()=>{}); const id = (o) => o; const r = { f: o.constructor }; r.f(src)()'],
+  ['src/a.js', 'const AF = (async () => {}).constructor;\nconst id = (AF) => AF;\nconst xs = [...[AF]]; xs[0](src)()'],
+  ['src/a.js', 'const AF = (async () => {}).constructor\nconst id = (AF) => AF\nconst xs = [...[AF]]\nxs[0](src)()'],
+  ['src/a.js', 'const o = (()=>{})\nconst id = o =>\n  o\nrun([o.constructor])'],
+];
+
+for (const [finding, rows] of [['1 (.constructor of any value)', CONSTRUCTOR_OF_ANY], ['2 (a property set to Function)', PROPERTY_SET], ['3 (a holder through a call)', HOLDER_THROUGH_CALL], ['4 (an arrow\'s parameter read by scope)', ARROW_SCOPE]] as const) {
   describe(`session 41 finding ${finding}`, () => {
     it.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
   });
@@ -70,12 +80,13 @@ describe('session 41: ordinary code accepted', () => {
   ] as Row[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
-/** The calls of constructors of any value read in linear time: arguments nested in calls, literals, names rebound. */
+/** The calls of constructors of any value, and arrows' bodies, read in linear time: arguments nested in calls, literals, names rebound, line breaks. */
 describe('session 41 cost: constructors of any value called', () => {
   const repeated = (unit: string) => (size: number) => unit.repeat(Math.floor(size / unit.length));
   it.each([
     ['constructions nested in arguments', repeated('new o.constructor("a", 1, new o.constructor(')],
     ['literal arguments', repeated('o.constructor("a", \'b\', `c`, 1, null); ')],
+    ['arrows ended by line breaks and commas', repeated('const o = (()=>{})\nconst id = (o) => o\n\n  \n, o => o, ')],
     ['names bound to constructors', repeated('const C = x.constructor;\nC("a", 1) === D && new C(C.constructor.name, ')],
   ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, textOf) => {
     const read = (text: string) => javascriptRunnerAsValue(commentsBlanked('src/a.js', text).text);
