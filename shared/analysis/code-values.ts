@@ -110,7 +110,7 @@ const PROTOTYPE_OF_FUNCTION = /^(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*
 /** Names bound to a function or a class (`const g = () => 1`, `const g = function`, `class C`), besides functionNames'. */
 const BOUND_FUNCTION = new RegExp(String.raw`(?<![\w$.])(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*(?:\(\s*)?(?:(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*)?(?:async\b|function\b|class\b|\([^()\n]{0,80}\)\s*(?::[^=;\n]{1,80}?\s*)?=>|[\w$]+\s*=>)|(?<![\w$.])class\s+(${NAME})`, 'g');
 /** A name bound plainly to a `.constructor` read of anything (`const C = x.constructor`): a constructor, so a function. */
-const BOUND_CONSTRUCTOR = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*[\w$.?\s]{1,200}?(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])(?=\s*(?:[;,)]|$))`, 'gm');
+const BOUND_CONSTRUCTOR = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*(?!this\s*\??\.\s*constructor)[\w$.?\s]{1,200}?(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])(?=\s*(?:[;,)]|$))`, 'gm');
 /** An argument that is a literal, its text in the diff to read (a string with no substitution, a number, a keyword), and what ends it. */
 const LITERAL_ARGUMENT = /\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\$]|\\.|\$(?!\{))*\x60|-?[\d.]+|true|false|null|undefined)\s*([,)])/y;
 /** A constructor's call by `call`/`apply`/`bind`, whose first argument is `this`. */
@@ -186,11 +186,12 @@ function usedSafely(text: string, start: number, end: number, brackets: Brackets
  * `Function.prototype`), and the names such a value is bound to plainly (`const AF = …`), read by scope. Each read must
  * be compared, tested or a property of it read (`AF.name`, `fn instanceof AF`, `x.constructor === AF`); a call, a
  * construction, an export, a property set, an argument, an element, a spread, an operator's operand, a cast refuses.
- * `this.constructor` and the constructor of a value the text does not show to be a function (`obj.constructor`) are
- * {@link functionsConstructorCalled}'s, as before, but for a call (not a construction) with anything but literals, as
- * read or by a name bound plainly to it (`o.constructor(src)`, `const F = o.constructor; F(src)`): where the value is a
- * function, that is Function's (session 41), and copying code constructs (`new x.constructor(v)`). A constructor is a
- * function, so a constructor's `.constructor` is read as one's (`x.constructor.constructor`, `C.constructor`).
+ * `this.constructor` is {@link functionsConstructorCalled}'s, as before (a class's or a function component's own). So is
+ * the constructor of a value the text does not show to be a function (`obj.constructor`), but for its call (not a
+ * construction) with anything but literals, as read or by a name bound plainly to it (`o.constructor(src)`, `const F =
+ * o.constructor; F(src)`): where the value is a function, that is Function's (session 41), while copying code
+ * constructs (`new x.constructor(v)`). A constructor is a function, so a constructor's `.constructor` is read as one's
+ * (`x.constructor.constructor`, `C.constructor`).
  */
 export function javascriptRunnerAsValue(text: string, code: (i: number) => boolean = () => true): boolean {
   if (/(?<![\w$.])eval(?![\w$])/.test(text) && evalAsValue(text, code)) return true;
@@ -255,7 +256,9 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
     if (!code(match.index)) continue;
     const start = operandStart(text, blanksStart(text, match.index), brackets);
     const end = match.index + match[0].length;
-    if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !constructedAt(text, start) && calledWithValue(text, end, code)) return true;
+    // `this.constructor(props)`: a class's or a function component's own constructor (preact's `doRender`).
+    const byThis = text.slice(start, blanksStart(text, match.index)).trim() === 'this';
+    if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !byThis && !constructedAt(text, start) && calledWithValue(text, end, code)) return true;
   }
   if (anyConstructors.size > 0) {
     for (const match of shadowedReadsBlanked(text, anyConstructors, brackets, anyOwn).matchAll(new RegExp(namesPattern(anyConstructors), 'g'))) {

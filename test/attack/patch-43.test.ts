@@ -72,6 +72,8 @@ describe('session 41: ordinary code accepted', () => {
     ['src/a.js', 'const empty = x.constructor();'],
     ['src/a.js', 'const same = value.constructor("literal");'],
     ['src/a.js', 'if (fn.constructor.name === "AsyncFunction") await fn();'],
+    // preact's backing instance of a function component (src/diff/index.js), which patch:fp read.
+    ['src/a.js', 'function doRender(props, state, context) {\n\treturn this.constructor(props, context);\n}'],
     ['src/a.js', 'const props = defineProps({ onClick: Function });\nprops.onClick(event);'],
     ['src/a.js', 'export default defineComponent({ props: { onSave: Function } });'],
     ['src/a.js', 'const schema = new Schema({ validate: Function });'],
