@@ -172,11 +172,28 @@ export function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, {
     if (text[before - 1] === ')' && around[before - 1]! >= 0) bind(text.slice(around[before - 1]! + 1, before - 1), around[before - 1]!, bodyFrom(arrow.index + 2));
     else bind(/[\w$]+$/.exec(text.slice(Math.max(0, before - 80), before))?.[0] ?? '', before, bodyFrom(arrow.index + 2));
   }
-  for (const declaration of text.matchAll(new RegExp(String.raw`(?<![\w$.])(?:var|let|const)\s+(${NAME})(?!${ANNOTATION}${ASSIGN}Function(?![\w$.]))`, 'g'))) {
-    if (own?.has(declaration.index)) continue;
-    let block = around[declaration.index]!;
+  /** The block a position is in: the brace around it, or -1 for the top level. */
+  const blockOf = (i: number) => {
+    let block = around[i]!;
     while (block >= 0 && text[block] !== '{') block = around[block]!;
-    bind(declaration[1]!, Math.max(block, 0), block >= 0 ? close[block]! : text.length);
+    return block;
+  };
+  const ownBlocks = new Set([...(own ?? [])].map(blockOf));
+  for (const declaration of text.matchAll(new RegExp(String.raw`(?<![\w$.])(var|let|const)\s+(${NAME})(?!${ANNOTATION}${ASSIGN}Function(?![\w$.]))`, 'g'))) {
+    if (own?.has(declaration.index)) continue;
+    const loop = around[declaration.index]!;
+    // A loop's own name (`for (let t of xs) …`): the loop's head and body, not the block the loop is in.
+    if (loop >= 0 && text[loop] === '(' && /(?<![\w$.])for\s*(?:await\s*)?$/.test(text.slice(Math.max(0, loop - 12), loop))) {
+      const after = blanksEnd(text, close[loop]! + 1);
+      bind(declaration[2]!, loop, /[;,]/.test(text[after] ?? '') ? after : bodyFrom(close[loop]! + 1));
+      continue;
+    }
+    const block = blockOf(declaration.index);
+    // `var` declares again the name it is in the scope of: a value from there on, none at all without an initializer
+    // where the name's own declaration is (`var AF = …; var AF;` keeps AF), so never before it.
+    const initialized = /^\s*(?::[^=;\n]{1,80}?)?\s*=(?![=>])/.test(text.slice(declaration.index + declaration[0].length, declaration.index + declaration[0].length + 90));
+    if (declaration[1] === 'var' && !initialized && ownBlocks.has(block)) continue;
+    bind(declaration[2]!, declaration[1] === 'var' ? declaration.index : Math.max(block, 0), block >= 0 ? close[block]! : text.length);
   }
   if (own) {
     // The later names of a declaration's list (`let n = t(), i = r(n)`), at the list's own depth, each read 400 characters at most.

@@ -45,9 +45,15 @@ const HOLDER_THROUGH_CALL: Row[] = [
   ['src/a.js', `${FETCHED_JS}const h = register({ run: Function }); h.run(c)()`],
 ];
 
-// 4. A name read by scope where an arrow whose body is an expression takes a parameter of the same name: the
-// parameter's scope is the arrow's body, up to the comma or semicolon that ends it, not the rest of the file.
-const ARROW_SCOPE: Row[] = [
+// 4. A constructor's name read by scope where another binding of the same name was read as hiding it beyond its own
+// scope: an arrow's parameter (its scope is the arrow's expression body, up to the comma, semicolon or statement-ending
+// line break), a loop's name (the loop), a `var` declared again (from there on; without an initializer, no other value).
+const SCOPES: Row[] = [
+  ['src/a.js', 'var AF = (async () => {}).constructor;\nvar AF;\nconst xs = [...[AF]]; xs[0](src)()'],
+  ['src/a.js', 'var AF = (async () => {}).constructor;\nconst xs = [...[AF]];\nvar AF = 1;\nxs[0](src)()'],
+  ['src/a.js', 'const AF = (async () => {}).constructor;\nfor (let AF of []);\nconst xs = [...[AF]]; xs[0](src)()'],
+  ['src/a.js', 'const AF = (async () => {}).constructor;\nfor (const AF in {}) log(AF)\nconst xs = [...[AF]]; xs[0](src)()'],
+  ['src/a.js', 'const o = (()=>{});\nfor (let o of []);\nconst r = { f: o.constructor }; r.f(src)()'],
   ['src/a.js', 'const o = (()=>{}); const id = o => o, r = { f: o.constructor }; r.f(src)()'],
   ['src/a.js', 'const o = (()=>{}); const id = (o) => o; const r = { f: o.constructor }; r.f(src)()'],
   ['src/a.js', 'const AF = (async () => {}).constructor;\nconst id = (AF) => AF;\nconst xs = [...[AF]]; xs[0](src)()'],
@@ -55,7 +61,7 @@ const ARROW_SCOPE: Row[] = [
   ['src/a.js', 'const o = (()=>{})\nconst id = o =>\n  o\nrun([o.constructor])'],
 ];
 
-for (const [finding, rows] of [['1 (.constructor of any value)', CONSTRUCTOR_OF_ANY], ['2 (a property set to Function)', PROPERTY_SET], ['3 (a holder through a call)', HOLDER_THROUGH_CALL], ['4 (an arrow\'s parameter read by scope)', ARROW_SCOPE]] as const) {
+for (const [finding, rows] of [['1 (.constructor of any value)', CONSTRUCTOR_OF_ANY], ['2 (a property set to Function)', PROPERTY_SET], ['3 (a holder through a call)', HOLDER_THROUGH_CALL], ['4 (names read by scope)', SCOPES]] as const) {
   describe(`session 41 finding ${finding}`, () => {
     it.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
   });
