@@ -147,6 +147,8 @@ function calledWithValue(text: string, end: number, code: (i: number) => boolean
 
 /** Whether the operand that starts at `start` is constructed (`new x.constructor(…)`): a copy of a value by its class, as code does. */
 const constructedAt = (text: string, start: number) => /(?<![\w$.])new\s*$/.test(text.slice(Math.max(0, start - 8), start));
+/** Whether the operand that starts at `start` is the first argument of `Reflect.apply`: called, as `x.constructor.call` is. */
+const reflectedAt = (text: string, start: number) => /(?<![\w$.])Reflect\s*\.\s*apply\s*\(\s*$/.test(text.slice(Math.max(0, start - 30), start));
 
 /** Methods written in an object or a class (`{ m() {} }`, `m: function`, `m: () =>`), by name. */
 const METHOD_DEFINED = new RegExp(String.raw`[{,;]\s*(?:static\s+)?(?:async\s+)?(?:\*\s*)?(${NAME})\s*(?:\([^()\n]{0,80}\)\s*\{|:\s*(?:async\b|function\b|\([^()\n]{0,80}\)\s*=>|[\w$]+\s*=>))`, 'g');
@@ -189,9 +191,9 @@ function usedSafely(text: string, start: number, end: number, brackets: Brackets
  * `this.constructor` is {@link functionsConstructorCalled}'s, as before (a class's or a function component's own). So is
  * the constructor of a value the text does not show to be a function (`obj.constructor`), but for its call (not a
  * construction) with anything but literals, as read or by a name bound plainly to it (`o.constructor(src)`, `const F =
- * o.constructor; F(src)`): where the value is a function, that is Function's (session 41), while copying code
- * constructs (`new x.constructor(v)`). A constructor is a function, so a constructor's `.constructor` is read as one's
- * (`x.constructor.constructor`, `C.constructor`).
+ * o.constructor; F(src)`, `Reflect.apply(o.constructor, …)`): where the value is a function, that is Function's
+ * (session 41), while copying code constructs (`new x.constructor(v)`). A constructor is a function, so a constructor's
+ * `.constructor` is read as one's (`x.constructor.constructor`, `C.constructor`).
  */
 export function javascriptRunnerAsValue(text: string, code: (i: number) => boolean = () => true): boolean {
   if (/(?<![\w$.])eval(?![\w$])/.test(text) && evalAsValue(text, code)) return true;
@@ -258,7 +260,7 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
     const end = match.index + match[0].length;
     // `this.constructor(props)`: a class's or a function component's own constructor (preact's `doRender`).
     const byThis = text.slice(start, blanksStart(text, match.index)).trim() === 'this';
-    if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !byThis && !constructedAt(text, start) && calledWithValue(text, end, code)) return true;
+    if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !byThis && !constructedAt(text, start) && (reflectedAt(text, start) || calledWithValue(text, end, code))) return true;
   }
   if (anyConstructors.size > 0) {
     for (const match of shadowedReadsBlanked(text, anyConstructors, brackets, anyOwn).matchAll(new RegExp(namesPattern(anyConstructors), 'g'))) {

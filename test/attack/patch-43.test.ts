@@ -23,6 +23,7 @@ const CONSTRUCTOR_OF_ANY: Row[] = [
   ['src/a.js', 'fn?.constructor?.(src)()'],
   ['src/a.js', 'fn.constructor.call(null, src)()'],
   ['src/a.js', 'fn["constructor"](src)()'],
+  ['src/a.js', 'Reflect.apply(fn.constructor, null, [src])()'],
   ['src/a.js', 'const P = Object.getPrototypeOf(async function(){}); P.constructor(src)()'],
   ['src/a.js', 'const P = Object.getPrototypeOf(async function(){}); const AF = P.constructor; AF(src)()'],
   ['src/a.js', 'const P = Object.getPrototypeOf(async function(){}); run([P.constructor])'],
