@@ -299,10 +299,13 @@ const STORES_IN_RECEIVER = /^(?:set|push|unshift|splice|add|fill)$/;
 const METHOD_OF_NAME = new RegExp(String.raw`^(${NAME})\s*\??\.\s*[\w$]+$`);
 /**
  * Vue's props macros: given an object whose values are types (`defineProps({ onClick: Function })`), they return the
- * props by the same keys, the caller's functions, not the types. Any other call the text does not show may return the
- * holder it is given, and is read so.
+ * props by the same keys, the caller's functions, not the types. Only where the text writes each name as a call (a
+ * compiler macro is never defined, bound or handed over); any other call the text does not show may return the holder
+ * it is given, and is read so.
  */
 const DECLARES_TYPES = /^(?:defineProps|withDefaults)$/;
+/** Whether every occurrence of `name` in `text` is a call of it (`defineProps(`), not a definition, a binding or a key. */
+const onlyCalled = (text: string, name: string) => [...text.matchAll(new RegExp(String.raw`(?<![\w$])${name}(?![\w$])`, 'g'))].every((match) => text[match.index - 1] !== '.' && !/(?:function\s*\*?|class)\s*$/.test(text.slice(Math.max(0, match.index - 12), match.index)) && text[blanksEnd(text, match.index + name.length)] === '(');
 /** Calls that keep what they are given in their first argument (`Object.assign(o, { f: AF })`), and return it. */
 const STORES_IN_FIRST_ARGUMENT = /(?<![\w$])(?:Object\s*\.\s*(?:assign|defineProperty|defineProperties)|Reflect\s*\.\s*(?:set|defineProperty))$/;
 /** A call's first argument when it is a name, and the property named second (`(o, 'f', …`). */
@@ -469,6 +472,9 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     if (property) keys.add(property[1] ?? property[2]!);
     return within(start, end, visible ? 'visible' : 'constructor');
   };
+  const macros = new Map<string, boolean>();
+  /** Whether `name` is Vue's props macro here ({@link onlyCalled}), read once a name. */
+  const macro = (name: string) => macros.get(name) ?? macros.set(name, onlyCalled(text, name)).get(name)!;
   /** Holders followed once: what a holder gives is the same however it was reached. */
   const held = new Set<string>();
   /**
@@ -522,7 +528,7 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     if (target && storedKey !== undefined) containerKeys.add(storedKey);
     const constructed = /(?<![\w$.])new\s*$/.exec(text.slice(Math.max(0, calleeStart - 8), calleeStart));
     // A function the text does not show, handed a holder (`wrap([F])`, `register({ run: F })`), may return it.
-    if (!constructed && !stores) return what === 'holder' && !DECLARES_TYPES.test(method) && holds(calleeStart, brackets.close[open]! + 1, key, true);
+    if (!constructed && !stores) return what === 'holder' && !(DECLARES_TYPES.test(method) && macro(method)) && holds(calleeStart, brackets.close[open]! + 1, key, true);
     return holds(constructed ? calleeStart - constructed[0].length : calleeStart, brackets.close[open]! + 1, storedKey);
   };
   for (const [start, end] of spans) if (follow(start, end)) return true;

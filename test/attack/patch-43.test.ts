@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commentsBlanked, javascriptRunnerAsValue } from '../../shared/analysis/code-values.js';
+import { languageSignals } from '../../shared/analysis/dangerous-code.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
 import { expectAccepted, expectRefused } from '../support/patches.js';
 
@@ -44,6 +45,9 @@ const HOLDER_THROUGH_CALL: Row[] = [
   ['src/a.js', `${FETCHED_JS}wrap([Function])[0](c)()`],
   ['src/a.js', `${FETCHED_JS}const h = wrap([Function]); h[0](c)()`],
   ['src/a.js', `${FETCHED_JS}const h = register({ run: Function }); h.run(c)()`],
+  // Vue's props macro by name, written by the patch itself: no macro.
+  ['src/a.js', `const defineProps = (o) => o;\n${FETCHED_JS}defineProps({ run: Function }).run(c)()`],
+  ['src/a.js', `function withDefaults(o) { return o }\n${FETCHED_JS}withDefaults({ run: Function }).run(c)()`],
 ];
 
 // 4. A constructor's name read by scope where another binding of the same name was read as hiding it beyond its own
@@ -89,16 +93,17 @@ describe('session 41: ordinary code accepted', () => {
   ] as Row[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
-/** The calls of constructors of any value, and arrows' bodies, read in linear time: arguments nested in calls, literals, names rebound, line breaks. */
-describe('session 41 cost: constructors of any value called', () => {
+/** Session 41's readings in linear time: constructors' calls (arguments nested, literals, names rebound), arrows' bodies, holders handed to calls. */
+describe('session 41 cost: constructors called, arrows, holders', () => {
   const repeated = (unit: string) => (size: number) => unit.repeat(Math.floor(size / unit.length));
   it.each([
     ['constructions nested in arguments', repeated('new o.constructor("a", 1, new o.constructor(')],
     ['literal arguments', repeated('o.constructor("a", \'b\', `c`, 1, null); ')],
     ['arrows ended by line breaks and commas', repeated('const o = (()=>{})\nconst id = (o) => o\n\n  \n, o => o, ')],
+    ['holders handed to calls', repeated('wrap([Function]); register({ f: Function }); defineProps({ g: Function }); o.h = Function; ')],
     ['names bound to constructors', repeated('const C = x.constructor;\nC("a", 1) === D && new C(C.constructor.name, ')],
   ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, textOf) => {
-    const read = (text: string) => javascriptRunnerAsValue(commentsBlanked('src/a.js', text).text);
+    const read = (text: string) => [javascriptRunnerAsValue(commentsBlanked('src/a.js', text).text), languageSignals('src/a.js', text.split('\n'))];
     expect(cpuGrowthExponent(PATCH_COST_SIZES, textOf, read)).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
