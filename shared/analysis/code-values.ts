@@ -110,7 +110,7 @@ const PROTOTYPE_OF_FUNCTION = /^(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*
 /** Names bound to a function or a class (`const g = () => 1`, `const g = function`, `class C`), besides functionNames'. */
 const BOUND_FUNCTION = new RegExp(String.raw`(?<![\w$.])(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*(?:\(\s*)?(?:(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*)?(?:async\b|function\b|class\b|\([^()\n]{0,80}\)\s*(?::[^=;\n]{1,80}?\s*)?=>|[\w$]+\s*=>)|(?<![\w$.])class\s+(${NAME})`, 'g');
 /** A name bound plainly to a `.constructor` read of anything (`const C = x.constructor`): a constructor, so a function. */
-const BOUND_CONSTRUCTOR = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*(?!this\s*\??\.\s*constructor)[\w$.?\s]{1,200}?(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])(?=\s*(?:[;,)]|$))`, 'gm');
+const BOUND_CONSTRUCTOR = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*\(?\s*(?!this\s*\??\.\s*constructor)[\w$.?\s]{1,200}?(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])\s*\)?(?=\s*(?:[;,)]|$))`, 'gm');
 /** An argument that is a literal, its text in the diff to read (a string with no substitution, a number, a keyword), and what ends it. */
 const LITERAL_ARGUMENT = /\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\$]|\\.|\$(?!\{))*\x60|-?[\d.]+|true|false|null|undefined)\s*([,)])/y;
 /** A constructor's call by `call`/`apply`/`bind`, whose first argument is `this`. */
@@ -121,13 +121,19 @@ const CALLED_BY_METHOD = /\??\.\s*(?:call|apply|bind)\s*\(/y;
  * constructor of a value the text does not show, called so, is Function where the value is a function. The arguments
  * are read literal by literal, so nested calls cost no more than their text.
  */
-function calledWithValue(text: string, end: number, code: (i: number) => boolean): boolean {
+function calledWithValue(text: string, start: number, end: number, { close, around }: Brackets, code: (i: number) => boolean): boolean {
   let at = blanksEnd(text, end);
+  // Called through a group (`(fn.constructor)(src)`, `(0, fn.constructor)(src)`), not handed to a call (`f(fn.constructor)`).
+  const group = around[start]!;
+  const before = group >= 0 ? text.slice(Math.max(0, blanksStart(text, group) - 8), blanksStart(text, group)) : '';
+  const grouping = !/[\w$)\]]$/.test(before) || /(?<![\w$])(?:return|typeof|void|await|yield|case|in|of|else|do)$/.test(before);
+  if (group >= 0 && text[group] === '(' && grouping && text[at] === ')' && close[group] === at) at = blanksEnd(text, at + 1);
   if (text.startsWith('?.', at) && text[blanksEnd(text, at + 2)] === '(') at = blanksEnd(text, at + 2);
   CALLED_BY_METHOD.lastIndex = at;
   const method = CALLED_BY_METHOD.exec(text);
   if (method) at += method[0].length - 1;
-  if (text[at] !== '(' || !code(at)) return false;
+  // A method's definition (`constructor(props) {`) is no call.
+  if (text[at] !== '(' || !code(at) || text[blanksEnd(text, close[at]! + 1)] === '{') return false;
   let i = blanksEnd(text, at + 1);
   if (text[i] === ')') return false;
   if (method) {
@@ -260,23 +266,28 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
     const end = match.index + match[0].length;
     // `this.constructor(props)`: a class's or a function component's own constructor (preact's `doRender`).
     const byThis = text.slice(start, blanksStart(text, match.index)).trim() === 'this';
-    if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !byThis && !constructedAt(text, start) && (reflectedAt(text, start) || calledWithValue(text, end, code))) return true;
-  }
-  if (anyConstructors.size > 0) {
-    for (const match of shadowedReadsBlanked(text, anyConstructors, brackets, anyOwn).matchAll(new RegExp(namesPattern(anyConstructors), 'g'))) {
-      if (code(match.index) && !constructedAt(text, match.index) && calledWithValue(text, match.index + match[0].length, code)) return true;
-    }
+    if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !byThis && !constructedAt(text, start) && (reflectedAt(text, start) || calledWithValue(text, start, end, brackets, code))) return true;
   }
   for (const match of text.matchAll(CONSTRUCTOR_TAKEN)) {
     if (!code(match.index)) continue;
     const from = match.index + match[0].length;
     let to = from;
     while (to < text.length && to - from < 200 && !/[;\n]/.test(text[to]!)) to++;
-    if (!isFunction(from, to)) continue;
     const name = match[2] ?? 'constructor';
+    if (!isFunction(from, to)) {
+      // Of a value the text does not show to be a function: a name whose calls are read below.
+      anyConstructors.add(name);
+      anyOwn.add(match.indices![2]?.[0] ?? match.indices![1]![0]);
+      continue;
+    }
     own.add(match.indices![2]?.[0] ?? match.indices![1]![0]);
     if (/^(?:export|module)/.test(text.slice(Math.max(0, match.index - 20), match.index).trim().split(/\s+/).slice(-2).join(' '))) return true;
     constructors.add(name);
+  }
+  if (anyConstructors.size > 0) {
+    for (const match of shadowedReadsBlanked(text, anyConstructors, brackets, anyOwn).matchAll(new RegExp(namesPattern(anyConstructors), 'g'))) {
+      if (code(match.index) && !constructedAt(text, match.index) && calledWithValue(text, match.index, match.index + match[0].length, brackets, code)) return true;
+    }
   }
   for (const match of text.matchAll(CONSTRUCTOR_BY_STRING)) {
     if (!code(match.index)) continue;
