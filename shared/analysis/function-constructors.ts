@@ -464,6 +464,9 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     // A cast hides the name the fetch-exec reading reads (`(Function as any)(code)`): what it retypes is read as a name that does not say so.
     const cast = castAround(text, start, end);
     if (cast && follow(cast[0], cast[1])) return true;
+    // A group is the value it holds (`o.f = (Function)`).
+    const [groupStart, groupEnd] = parenthesized(text, start, end);
+    if (groupStart !== start && follow(groupStart, groupEnd, visible)) return true;
     const whole = endsValue(text, end);
     const binding = whole && !visible ? matchAt(BOUND_TO, text, start) : null;
     if (binding) names.add(binding[1]!);
@@ -528,7 +531,11 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     if (target && storedKey !== undefined) containerKeys.add(storedKey);
     const constructed = /(?<![\w$.])new\s*$/.exec(text.slice(Math.max(0, calleeStart - 8), calleeStart));
     // A function the text does not show, handed a holder (`wrap([F])`, `register({ run: F })`), may return it.
-    if (!constructed && !stores) return what === 'holder' && !(DECLARES_TYPES.test(method) && macro(method)) && holds(calleeStart, brackets.close[open]! + 1, key, true);
+    if (!constructed && !stores) {
+      // What it returns, awaited or not (`const h = await register({ run: F })`).
+      const awaited = /(?<![\w$.])await\s*$/.exec(text.slice(Math.max(0, calleeStart - 8), calleeStart));
+      return what === 'holder' && !(DECLARES_TYPES.test(method) && macro(method)) && holds(calleeStart - (awaited?.[0].length ?? 0), brackets.close[open]! + 1, key, true);
+    }
     return holds(constructed ? calleeStart - constructed[0].length : calleeStart, brackets.close[open]! + 1, storedKey);
   };
   for (const [start, end] of spans) if (follow(start, end)) return true;

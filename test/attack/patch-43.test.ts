@@ -42,6 +42,7 @@ const PROPERTY_SET: Row[] = [
   ['src/a.js', `${FETCHED_JS}const o = {}; o.f = Function; o.f(c)()`],
   ['src/a.js', `${FETCHED_JS}o.f = Function; o.f(c)()`],
   ['src/a.js', `${FETCHED_JS}o["f"] = Function; o.f(c)()`],
+  ['src/a.js', `${FETCHED_JS}o.f = (Function); o.f(c)()`],
   ['src/a.js', `${FETCHED_JS}const F = Function; const o = {}; o.f = F; o.f(c)()`],
 ];
 
@@ -51,6 +52,8 @@ const HOLDER_THROUGH_CALL: Row[] = [
   ['src/a.js', `${FETCHED_JS}wrap([Function])[0](c)()`],
   ['src/a.js', `${FETCHED_JS}const h = wrap([Function]); h[0](c)()`],
   ['src/a.js', `${FETCHED_JS}const h = register({ run: Function }); h.run(c)()`],
+  ['src/a.js', `${FETCHED_JS}const h = await register({ run: Function }); h.run(c)()`],
+  ['src/a.js', `${FETCHED_JS}(await register({ run: Function })).run(c)()`],
   // Vue's props macro by name, written by the patch itself: no macro.
   ['src/a.js', `const defineProps = (o) => o;\n${FETCHED_JS}defineProps({ run: Function }).run(c)()`],
   ['src/a.js', `function withDefaults(o) { return o }\n${FETCHED_JS}withDefaults({ run: Function }).run(c)()`],
