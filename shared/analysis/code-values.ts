@@ -108,7 +108,54 @@ const FUNCTION_IN_PARENTHESES = /^\(\s*(?:class\b|async\b|function\b|\([^()]*\)\
 /** `Object.getPrototypeOf(…)`/`Reflect.getPrototypeOf(…)` of a function written there. */
 const PROTOTYPE_OF_FUNCTION = /^(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*(?:async\b|function\b|class\b|\([^()]*\)\s*=>|[\w$]+\s*=>)/;
 /** Names bound to a function or a class (`const g = () => 1`, `const g = function`, `class C`), besides functionNames'. */
-const BOUND_FUNCTION = new RegExp(String.raw`(?<![\w$.])(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*(?:async\b|function\b|class\b|\([^()\n]{0,80}\)\s*(?::[^=;\n]{1,80}?\s*)?=>|[\w$]+\s*=>)|(?<![\w$.])class\s+(${NAME})`, 'g');
+const BOUND_FUNCTION = new RegExp(String.raw`(?<![\w$.])(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*(?:\(\s*)?(?:(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*)?(?:async\b|function\b|class\b|\([^()\n]{0,80}\)\s*(?::[^=;\n]{1,80}?\s*)?=>|[\w$]+\s*=>)|(?<![\w$.])class\s+(${NAME})`, 'g');
+/** A name bound plainly to a `.constructor` read of anything (`const C = x.constructor`): a constructor, so a function. */
+const BOUND_CONSTRUCTOR = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*\(?\s*(?!this\s*\??\.\s*constructor)[\w$.?\s]{1,200}?(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])\s*\)?(?=\s*(?:[;,)]|$))`, 'gm');
+/** An argument that is a literal, its text in the diff to read (a string with no substitution, a number, a keyword), and what ends it. */
+const LITERAL_ARGUMENT = /\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\$]|\\.|\$(?!\{))*\x60|-?[\d.]+|true|false|null|undefined)\s*([,)])/y;
+/** A constructor's call by `call`/`apply`/`bind`, whose first argument is `this`. */
+const CALLED_BY_METHOD = /\??\.\s*(?:call|apply|bind)\s*\(/y;
+
+/**
+ * Whether what ends at `end` is called there with anything but literals (`(src)`, `?.(src)`, `.call(null, src)`): a
+ * constructor of a value the text does not show, called so, is Function where the value is a function. The arguments
+ * are read literal by literal, so nested calls cost no more than their text.
+ */
+function calledWithValue(text: string, start: number, end: number, { close, around }: Brackets, code: (i: number) => boolean): boolean {
+  let at = blanksEnd(text, end);
+  // Called through a group (`(fn.constructor)(src)`, `(0, fn.constructor)(src)`), not handed to a call (`f(fn.constructor)`).
+  const group = around[start]!;
+  const before = group >= 0 ? text.slice(Math.max(0, blanksStart(text, group) - 8), blanksStart(text, group)) : '';
+  const grouping = !/[\w$)\]]$/.test(before) || /(?<![\w$])(?:return|typeof|void|await|yield|case|in|of|else|do)$/.test(before);
+  if (group >= 0 && text[group] === '(' && grouping && text[at] === ')' && close[group] === at) at = blanksEnd(text, at + 1);
+  if (text.startsWith('?.', at) && text[blanksEnd(text, at + 2)] === '(') at = blanksEnd(text, at + 2);
+  CALLED_BY_METHOD.lastIndex = at;
+  const method = CALLED_BY_METHOD.exec(text);
+  if (method) at += method[0].length - 1;
+  // A method's definition (`constructor(props) {`) is no call.
+  if (text[at] !== '(' || !code(at) || text[blanksEnd(text, close[at]! + 1)] === '{') return false;
+  let i = blanksEnd(text, at + 1);
+  if (text[i] === ')') return false;
+  if (method) {
+    // `this` for the call: any one operand, read up to its comma.
+    const comma = /^[\w$.\s]{0,80}?([,)])/.exec(text.slice(i, i + 82));
+    if (!comma || comma[1] === ')') return comma === null;
+    i += comma[0].length;
+  }
+  for (;;) {
+    LITERAL_ARGUMENT.lastIndex = i;
+    const literal = LITERAL_ARGUMENT.exec(text);
+    if (!literal) return true;
+    if (literal[1] === ')') return false;
+    i = LITERAL_ARGUMENT.lastIndex;
+  }
+}
+
+/** Whether the operand that starts at `start` is constructed (`new x.constructor(…)`): a copy of a value by its class, as code does. */
+const constructedAt = (text: string, start: number) => /(?<![\w$.])new\s*$/.test(text.slice(Math.max(0, start - 8), start));
+/** Whether the operand that starts at `start` is the first argument of `Reflect.apply`: called, as `x.constructor.call` is. */
+const reflectedAt = (text: string, start: number) => /(?<![\w$.])Reflect\s*\.\s*apply\s*\(\s*$/.test(text.slice(Math.max(0, start - 30), start));
+
 /** Methods written in an object or a class (`{ m() {} }`, `m: function`, `m: () =>`), by name. */
 const METHOD_DEFINED = new RegExp(String.raw`[{,;]\s*(?:static\s+)?(?:async\s+)?(?:\*\s*)?(${NAME})\s*(?:\([^()\n]{0,80}\)\s*\{|:\s*(?:async\b|function\b|\([^()\n]{0,80}\)\s*=>|[\w$]+\s*=>))`, 'g');
 /** The start of a `.constructor` read (`.constructor`, `?.constructor`, `['constructor']`). */
@@ -147,8 +194,12 @@ function usedSafely(text: string, start: number, end: number, brackets: Brackets
  * `Function.prototype`), and the names such a value is bound to plainly (`const AF = …`), read by scope. Each read must
  * be compared, tested or a property of it read (`AF.name`, `fn instanceof AF`, `x.constructor === AF`); a call, a
  * construction, an export, a property set, an argument, an element, a spread, an operator's operand, a cast refuses.
- * `this.constructor` and the constructor of a value the text does not show to be a function (`obj.constructor`) are
- * {@link functionsConstructorCalled}'s, as before.
+ * `this.constructor` is {@link functionsConstructorCalled}'s, as before (a class's or a function component's own). So is
+ * the constructor of a value the text does not show to be a function (`obj.constructor`), but for its call (not a
+ * construction) with anything but literals, as read or by a name bound plainly to it (`o.constructor(src)`, `const F =
+ * o.constructor; F(src)`, `Reflect.apply(o.constructor, …)`): where the value is a function, that is Function's
+ * (session 41), while copying code constructs (`new x.constructor(v)`). A constructor is a function, so a constructor's
+ * `.constructor` is read as one's (`x.constructor.constructor`, `C.constructor`).
  */
 export function javascriptRunnerAsValue(text: string, code: (i: number) => boolean = () => true): boolean {
   if (/(?<![\w$.])eval(?![\w$])/.test(text) && evalAsValue(text, code)) return true;
@@ -158,11 +209,24 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
   const functions = new Set([...functionNames(text), ...plainFunctionNames(text)]);
   const bindings = new Set<number>();
   for (const match of text.matchAll(BOUND_FUNCTION)) {
+    // A function in parentheses that is called or read on (`(function () {…})()`) gives its result, not itself.
+    const open = blanksEnd(text, match.index + match[0].indexOf('=') + 1);
+    if (text[open] === '(' && match[0].indexOf('(', match[0].indexOf('=')) === open - match.index) {
+      const after = text[blanksEnd(text, brackets.close[open]! + 1)];
+      if (after !== undefined && (after === '(' || after === '.' || after === '[')) continue;
+    }
     functions.add(match[1] ?? match[2]!);
     const declaration = /(?:const|let|var)\s+$/.exec(text.slice(Math.max(0, match.index - 12), match.index));
     if (declaration) bindings.add(match.index - declaration[0].length);
   }
   // A function's name read by scope: where a parameter or a declaration of the same name is another value, blanked.
+  // Names bound to a `.constructor` read of anything, by the index of their declaration.
+  const anyConstructors = new Set<string>();
+  const anyOwn = new Set<number>();
+  for (const match of text.matchAll(BOUND_CONSTRUCTOR)) {
+    anyConstructors.add(match[1]!);
+    anyOwn.add(match.index);
+  }
   const scoped = functions.size === 0 ? text : shadowedReadsBlanked(text, functions, brackets, bindings);
   const methods = new Set<string>();
   for (const match of text.matchAll(METHOD_DEFINED)) if (match[1] !== 'constructor') methods.add(match[1]!);
@@ -170,6 +234,7 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
   const isFunction = (start: number, end: number): boolean => {
     const operand = scoped.slice(start, end).trim().replace(/\s+/g, ' ');
     if (operand === '' || /^(?:this|new\.target|super)$/.test(operand)) return false;
+    if (/(?:\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])$/.test(operand) || anyConstructors.has(operand)) return true;
     if (FUNCTION_IN_PARENTHESES.test(operand) || PROTOTYPE_OF_FUNCTION.test(operand)) return true;
     if (operand === 'Function.prototype' || /^\[\s*\]\s*\.\s*\w+$/.test(operand)) return true;
     if (/\)$/.test(operand) || /\.\s*prototype$/.test(operand)) return false;
@@ -198,18 +263,31 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
   for (const match of text.matchAll(CONSTRUCTOR_READ)) {
     if (!code(match.index)) continue;
     const start = operandStart(text, blanksStart(text, match.index), brackets);
-    if (isFunction(start, blanksStart(text, match.index)) && used(start, match.index + match[0].length, false)) return true;
+    const end = match.index + match[0].length;
+    // `this.constructor(props)`: a class's or a function component's own constructor (preact's `doRender`).
+    const byThis = text.slice(start, blanksStart(text, match.index)).trim() === 'this';
+    if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !byThis && !constructedAt(text, start) && (reflectedAt(text, start) || calledWithValue(text, start, end, brackets, code))) return true;
   }
   for (const match of text.matchAll(CONSTRUCTOR_TAKEN)) {
     if (!code(match.index)) continue;
     const from = match.index + match[0].length;
     let to = from;
     while (to < text.length && to - from < 200 && !/[;\n]/.test(text[to]!)) to++;
-    if (!isFunction(from, to)) continue;
     const name = match[2] ?? 'constructor';
+    if (!isFunction(from, to)) {
+      // Of a value the text does not show to be a function: a name whose calls are read below.
+      anyConstructors.add(name);
+      anyOwn.add(match.indices![2]?.[0] ?? match.indices![1]![0]);
+      continue;
+    }
     own.add(match.indices![2]?.[0] ?? match.indices![1]![0]);
     if (/^(?:export|module)/.test(text.slice(Math.max(0, match.index - 20), match.index).trim().split(/\s+/).slice(-2).join(' '))) return true;
     constructors.add(name);
+  }
+  if (anyConstructors.size > 0) {
+    for (const match of shadowedReadsBlanked(text, anyConstructors, brackets, anyOwn).matchAll(new RegExp(namesPattern(anyConstructors), 'g'))) {
+      if (code(match.index) && !constructedAt(text, match.index) && calledWithValue(text, match.index, match.index + match[0].length, brackets, code)) return true;
+    }
   }
   for (const match of text.matchAll(CONSTRUCTOR_BY_STRING)) {
     if (!code(match.index)) continue;
@@ -229,7 +307,7 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
     const after = text.slice(at + match[0].length, at + match[0].length + 90);
     if (/^\s*(?::[^=;\n]{1,80}?)?\s*=(?![=>])/.test(after) && !/[{(]\s*$/.test(before)) continue;
     if (/[{,]\s*$/.test(before) && /^\s*:/.test(after)) continue;
-    if (used(at, at + match[0].length, true)) { if (process.env.DBG) console.log("read", at, JSON.stringify(text.slice(at - 60, at + 40))); return true; }
+    if (used(at, at + match[0].length, true)) return true;
   }
   return false;
 }

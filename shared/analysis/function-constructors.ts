@@ -130,11 +130,38 @@ export function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, {
   const bind = (names: string, from: number, to: number) => {
     for (const [name] of names.matchAll(/[A-Za-z_$][\w$]*/g)) if (plain.has(name)) (ranges.get(name) ?? ranges.set(name, []).get(name)!).push([from, to]);
   };
-  /** The range of a body that starts at `i` (after a parameter list): its braces, or up to the bracket around it. */
+  let ends: Int32Array | undefined;
+  /**
+   * Where the expression at `i` ends, at its own depth: a `,` or a `;`, or a line break where a statement ends without
+   * one (a name, a bracket's close or a string before it, a name, a number or a string after it, as JavaScript inserts
+   * one); the text's length where none does. One pass from the end, for every position at once.
+   */
+  const expressionEnd = (i: number) => {
+    if (!ends) {
+      ends = new Int32Array(text.length);
+      const next = new Map<number, number>();
+      let following = -1;
+      let lineBreak = -1;
+      for (let j = text.length - 1; j >= 0; j--) {
+        const c = text[j]!;
+        const blank = /\s/.test(c);
+        if (!blank && lineBreak >= 0 && /[\w$)\]}"'\x60]/.test(c) && /[\w$"'\x60]/.test(text[following]!) && !/^(?:in|instanceof)(?![\w$])/.test(text.slice(following, following + 11))) next.set(around[lineBreak]!, lineBreak);
+        ends[j] = next.get(around[j]!) ?? text.length;
+        if (c === ',' || c === ';') next.set(around[j]!, j);
+        if (c === '\n') lineBreak = j;
+        else if (!blank) {
+          following = j;
+          lineBreak = -1;
+        }
+      }
+    }
+    return ends[i]!;
+  };
+  /** The range of a body that starts at `i` (after a parameter list): its braces, or the expression an arrow returns. */
   const bodyFrom = (i: number) => {
     const brace = /^\s*(?::[^{;\n]{0,80})?\{/.exec(text.slice(i, i + 100));
     if (brace) return close[i + brace[0].length - 1]!;
-    return around[i]! >= 0 ? close[around[i]!]! : text.length;
+    return Math.min(expressionEnd(i), around[i]! >= 0 ? close[around[i]!]! : text.length);
   };
   for (const head of text.matchAll(/\bfunction\b\s*\*?\s*[\w$]*\s*\(/g)) {
     const open = head.index + head[0].length - 1;
@@ -145,11 +172,28 @@ export function shadowedReadsBlanked(text: string, plain: ReadonlySet<string>, {
     if (text[before - 1] === ')' && around[before - 1]! >= 0) bind(text.slice(around[before - 1]! + 1, before - 1), around[before - 1]!, bodyFrom(arrow.index + 2));
     else bind(/[\w$]+$/.exec(text.slice(Math.max(0, before - 80), before))?.[0] ?? '', before, bodyFrom(arrow.index + 2));
   }
-  for (const declaration of text.matchAll(new RegExp(String.raw`(?<![\w$.])(?:var|let|const)\s+(${NAME})(?!${ANNOTATION}${ASSIGN}Function(?![\w$.]))`, 'g'))) {
-    if (own?.has(declaration.index)) continue;
-    let block = around[declaration.index]!;
+  /** The block a position is in: the brace around it, or -1 for the top level. */
+  const blockOf = (i: number) => {
+    let block = around[i]!;
     while (block >= 0 && text[block] !== '{') block = around[block]!;
-    bind(declaration[1]!, Math.max(block, 0), block >= 0 ? close[block]! : text.length);
+    return block;
+  };
+  const ownBlocks = new Set([...(own ?? [])].map(blockOf));
+  for (const declaration of text.matchAll(new RegExp(String.raw`(?<![\w$.])(var|let|const)\s+(${NAME})(?!${ANNOTATION}${ASSIGN}Function(?![\w$.]))`, 'g'))) {
+    if (own?.has(declaration.index)) continue;
+    const loop = around[declaration.index]!;
+    // A loop's own name (`for (let t of xs) …`): the loop's head and body, not the block the loop is in.
+    if (loop >= 0 && text[loop] === '(' && /(?<![\w$.])for\s*(?:await\s*)?$/.test(text.slice(Math.max(0, loop - 12), loop))) {
+      const after = blanksEnd(text, close[loop]! + 1);
+      bind(declaration[2]!, loop, /[;,]/.test(text[after] ?? '') ? after : bodyFrom(close[loop]! + 1));
+      continue;
+    }
+    const block = blockOf(declaration.index);
+    // `var` declares again the name it is in the scope of: a value from there on, none at all without an initializer
+    // where the name's own declaration is (`var AF = …; var AF;` keeps AF), so never before it.
+    const initialized = /^\s*(?::[^=;\n]{1,80}?)?\s*=(?![=>])/.test(text.slice(declaration.index + declaration[0].length, declaration.index + declaration[0].length + 90));
+    if (declaration[1] === 'var' && !initialized && ownBlocks.has(block)) continue;
+    bind(declaration[2]!, declaration[1] === 'var' ? declaration.index : Math.max(block, 0), block >= 0 ? close[block]! : text.length);
   }
   if (own) {
     // The later names of a declaration's list (`let n = t(), i = r(n)`), at the list's own depth, each read 400 characters at most.
@@ -233,7 +277,7 @@ const PROPERTY_READ_AT = new RegExp(PROPERTY_READ, 'y');
 /** Read back from where a value starts: the name it is given (`const AF =`), a pattern it is taken apart by (`const [F] =`), the property (`this.AF =`), or the key (`{ f: `) it is set to. */
 const BOUND_TO = new RegExp(String.raw`(?<=(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN})`, 'y');
 const PATTERN_BOUND_TO = new RegExp(String.raw`(?<=([\]}])${ANNOTATION}${ASSIGN})`, 'dy');
-const PROPERTY_SET_TO = new RegExp(String.raw`(?<=(?<![\w$.])(?:this|globalThis|window|self|global)\s*(?:\.\s*(${NAME})|\[\s*["'\x60](${NAME})["'\x60]\s*\])\s*=(?![=>])\s*)`, 'y');
+const PROPERTY_SET_TO = new RegExp(String.raw`(?<=(?<![\w$.])${NAME}(?:\s*\.\s*[\w$]+){0,3}\s*(?:\.\s*(${NAME})|\[\s*["'\x60](${NAME})["'\x60]\s*\])\s*=(?![=>])\s*)`, 'y');
 const KEY_BEFORE = new RegExp(String.raw`(?<=[{,]\s*["'\x60]?(${NAME})["'\x60]?\s*:\s*)`, 'y');
 /**
  * A TypeScript type as a cast names it: a name or `typeof` one, with type arguments and `[]`s, or a parenthesized
@@ -253,6 +297,15 @@ const CALLS_WHAT_IT_IS_GIVEN = /^(?:map|flatMap|forEach|filter|find|findIndex|fi
 const STORES_IN_RECEIVER = /^(?:set|push|unshift|splice|add|fill)$/;
 /** A method called on a name (`m.set`, `xs?.push`), the name in group 1. */
 const METHOD_OF_NAME = new RegExp(String.raw`^(${NAME})\s*\??\.\s*[\w$]+$`);
+/**
+ * Vue's props macros: given an object whose values are types (`defineProps({ onClick: Function })`), they return the
+ * props by the same keys, the caller's functions, not the types. Only where the text writes each name as a call (a
+ * compiler macro is never defined, bound or handed over); any other call the text does not show may return the holder
+ * it is given, and is read so.
+ */
+const DECLARES_TYPES = /^(?:defineProps|withDefaults)$/;
+/** Whether every occurrence of `name` in `text` is a call of it (`defineProps(`), not a definition, a binding or a key. */
+const onlyCalled = (text: string, name: string) => [...text.matchAll(new RegExp(String.raw`(?<![\w$])${name}(?![\w$])`, 'g'))].every((match) => text[match.index - 1] !== '.' && !/(?:function\s*\*?|class)\s*$/.test(text.slice(Math.max(0, match.index - 12), match.index)) && text[blanksEnd(text, match.index + name.length)] === '(');
 /** Calls that keep what they are given in their first argument (`Object.assign(o, { f: AF })`), and return it. */
 const STORES_IN_FIRST_ARGUMENT = /(?<![\w$])(?:Object\s*\.\s*(?:assign|defineProperty|defineProperties)|Reflect\s*\.\s*(?:set|defineProperty))$/;
 /** A call's first argument when it is a name, and the property named second (`(o, 'f', …`). */
@@ -411,6 +464,9 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     // A cast hides the name the fetch-exec reading reads (`(Function as any)(code)`): what it retypes is read as a name that does not say so.
     const cast = castAround(text, start, end);
     if (cast && follow(cast[0], cast[1])) return true;
+    // A group is the value it holds (`o.f = (Function)`).
+    const [groupStart, groupEnd] = parenthesized(text, start, end);
+    if (groupStart !== start && follow(groupStart, groupEnd, visible)) return true;
     const whole = endsValue(text, end);
     const binding = whole && !visible ? matchAt(BOUND_TO, text, start) : null;
     if (binding) names.add(binding[1]!);
@@ -419,17 +475,22 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     if (property) keys.add(property[1] ?? property[2]!);
     return within(start, end, visible ? 'visible' : 'constructor');
   };
+  const macros = new Map<string, boolean>();
+  /** Whether `name` is Vue's props macro here ({@link onlyCalled}), read once a name. */
+  const macro = (name: string) => macros.get(name) ?? macros.set(name, onlyCalled(text, name)).get(name)!;
   /** Holders followed once: what a holder gives is the same however it was reached. */
   const held = new Set<string>();
   /**
    * What `[from, to)` (the literal, or the call, that holds a constructor under `key`) is: read back where it is written
    * (`[AF][0]`, `({ f: AF }).f`, `new Map(…).get('f')`), given to a name (a container), or held in turn.
    */
-  const holds = (at: number, to: number, key?: string): boolean => {
+  const holds = (at: number, to: number, key?: string, returned = false): boolean => {
     if (held.has(`${at} ${key}`)) return false;
     held.add(`${at} ${key}`);
     const [from, end] = parenthesized(text, at, to);
-    const back = matchAt(text[at] === '{' ? PROPERTY_READ_AT : ELEMENT_READ_AT, text, blanksEnd(text, end));
+    // What a call returns is read back by the key it was given under (`register({ run: F }).run`), or as an element.
+    const read = returned && key !== undefined ? new RegExp(String.raw`\??\.\s*(?:${alternation([key])})(?![\w$])|\[\s*["'\x60](?:${alternation([key])})["'\x60]\s*\]`, 'y') : text[at] === '{' ? PROPERTY_READ_AT : ELEMENT_READ_AT;
+    const back = matchAt(read, text, blanksEnd(text, end));
     if (back && follow(from, back.index + back[0].length)) return true;
     if (!endsValue(text, end)) return false;
     takenApart(from);
@@ -469,7 +530,12 @@ export function functionsConstructorCalled(text: string, code: (i: number) => bo
     if (target) containers.add(target[1]!);
     if (target && storedKey !== undefined) containerKeys.add(storedKey);
     const constructed = /(?<![\w$.])new\s*$/.exec(text.slice(Math.max(0, calleeStart - 8), calleeStart));
-    if (!constructed && !stores) return false;
+    // A function the text does not show, handed a holder (`wrap([F])`, `register({ run: F })`), may return it.
+    if (!constructed && !stores) {
+      // What it returns, awaited or not (`const h = await register({ run: F })`).
+      const awaited = /(?<![\w$.])await\s*$/.exec(text.slice(Math.max(0, calleeStart - 8), calleeStart));
+      return what === 'holder' && !(DECLARES_TYPES.test(method) && macro(method)) && holds(calleeStart - (awaited?.[0].length ?? 0), brackets.close[open]! + 1, key, true);
+    }
     return holds(constructed ? calleeStart - constructed[0].length : calleeStart, brackets.close[open]! + 1, storedKey);
   };
   for (const [start, end] of spans) if (follow(start, end)) return true;
