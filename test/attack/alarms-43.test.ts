@@ -41,7 +41,7 @@ import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
  * reservation then refuses (a run past the limit, recorded as not run); F4 the reconciler writes off a decision kept for
  * its request's retry as "resumed already" when it runs before the retry; F5 the same on the command path, by a second
  * maintainer's same command; F6 the local runtime accepts a decision while its request still runs and then retries the
- * failed request on a new token, losing it. F1 and F3 were fixed in session 41 (their tests are ordinary ones now).
+ * failed request on a new token, losing it. F1, F2 and F3 were fixed in session 41 (their tests are ordinary ones now).
  * Held: an approved holder that recorded its execution stands; a later ALARM makes an automatic holder's start once,
  * with the holder's token and parameters; a holder that died before its plan leaves the claim to the next ALARM; a
  * start SSM refuses for good pages once per episode; a rejection is carried to the retry as a rejection.
@@ -150,8 +150,8 @@ describe('attack pass 43a: the episode claim of an approved runbook', () => {
 });
 
 describe("attack pass 43a: a later ALARM making its holder's start again (confirmRunbookStart)", () => {
-  // attack-43a finding F2: the episode check (and confirmRunbookStart in countedOnEpisodeRun) comes before the plan's requiresApproval: a later ALARM whose plan now needs a human's approval (the runbook's severity raised to high after the holder's start failed and on-call was paged) starts the runbook without anyone approving it.
-  it.fails("starts no runbook without approval when the later ALARM's plan needs approval and the holder's start had failed", async () => {
+  // attack-43a finding F2: the episode check (and confirmRunbookStart in countedOnEpisodeRun) comes before the plan's requiresApproval: a later ALARM whose plan now needs a human's approval (the runbook's severity raised to high after the holder's start failed and on-call was paged) starts the runbook without anyone approving it. Fixed in session 41: a holder's start not known to have happened is made again only after the later ALARM's own approval, delay and proposal checks.
+  it("starts no runbook without approval when the later ALARM's plan needs approval and the holder's start had failed", async () => {
     const { deps, runner, second, first } = await twoAutomaticIncidents();
     await holderStartFailedForGood(deps, first);
     expect(runner.started).toHaveLength(0);
