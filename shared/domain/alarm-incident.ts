@@ -162,32 +162,40 @@ function firedBefore(a: Incident, b: Incident): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Statuses of an incident whose execution has not reached its decision yet: a crashed or retried step comes back to it. */
+const BEFORE_DECISION: ReadonlySet<Incident['status']> = new Set(['received', 'classified', 'analyzed']);
+
 /**
- * Whether `incident`'s runbook started or is starting: planned for real (not a dry run), and neither waiting for an
- * approval nor decided otherwise. Its decision once recorded is the runbook's (applied, or failed and paged); before
- * it, the runbook is running. One only proposed (an approval request still waiting, refused or timed out) started
- * nothing, and an alarm's OK resolves every open incident of the alarm, ending the episode. One approved says it
- * still awaits approval until its decision is recorded (an e-mailed approval is recorded by Notify, after it): the
- * execution its start answered tells that it started (session 41), for the minutes its run is followed.
+ * Whether `incident`'s runbook started or is starting: planned for real (not a dry run), and not decided otherwise.
+ * Its decision once recorded is the runbook's (applied, or failed and paged). Before it, the runbook started once its
+ * step went to start it (`runbookStartAttemptedAt`, or the execution its start answered); until then it is starting
+ * only while its step still runs towards the start (BEFORE_DECISION: a retried or resumed step comes back to it).
+ * One only proposed (an approval request still waiting, refused or timed out) started nothing, and neither did one
+ * approved that has not reached its start: an e-mailed approval is recorded by Notify, after this step, so the status
+ * still says it waits (attack-43a F1). Nor one whose step ended before its start (its Catch's Notify recorded no
+ * decision): a later incident of the episode runs the runbook. An alarm's OK resolves every open incident of the
+ * alarm, ending the episode.
  */
 function startedItsRunbook(incident: Incident): boolean {
   if (incident.status === 'resolved') return false;
-  if (incident.status === 'awaiting_approval' && !incident.runbookExecutionId) return false;
   if (incident.plan?.action !== 'run_runbook' || incident.plan.dryRun) return false;
-  return !incident.decision || incident.decision.action === 'run_runbook';
+  if (incident.decision) return incident.decision.action === 'run_runbook';
+  return Boolean(incident.runbookStartAttemptedAt || incident.runbookExecutionId) || BEFORE_DECISION.has(incident.status);
 }
 
 /**
  * Whether the runbook start of `holder`, whose run its alarm's episode counts on, is not known to have happened: its
- * plan (run_runbook, for real) was stored, and neither the execution its start answered (`runbookExecutionId`) nor
- * an applied decision was; a decision that its runbook step failed says nothing of the start either (a timeout of the
- * start is no answer). Its start may be under way, or may have failed on every try and the failure's record with it
- * (a Lambda timeout while SSM or DynamoDB hang), its Catch recording no decision (attack-42b G2). The start repeated
- * with its client token tells (`confirmRunbookStart`); asked only here, since SSM documents no time after which it
- * forgets a token, and a start repeated then for a run that did happen would be a second run.
+ * step went to start it (`runbookStartAttemptedAt`), and neither the execution its start answered
+ * (`runbookExecutionId`) nor an applied decision was recorded; a decision that its runbook step failed says nothing of
+ * the start either (a timeout of the start is no answer). Its start may have failed on every try and the failure's
+ * record with it (a Lambda timeout while SSM or DynamoDB hang), its Catch recording no decision (attack-42b G2). The
+ * start repeated with its client token tells (`confirmRunbookStart`); asked only here, since SSM documents no time
+ * after which it forgets a token, and a start repeated then for a run that did happen would be a second run. Never
+ * for a holder that has not gone to its start: its step may yet refuse it (its rate-limit slot taken meanwhile), and a
+ * start made for it would run past the limit while it records that nothing ran (attack-43a F3).
  */
 export function runbookStartUnconfirmed(holder: Incident): boolean {
-  return startedItsRunbook(holder) && !holder.decision?.applied && !holder.runbookExecutionId;
+  return startedItsRunbook(holder) && Boolean(holder.runbookStartAttemptedAt) && !holder.decision?.applied && !holder.runbookExecutionId;
 }
 
 /**
@@ -212,9 +220,6 @@ export function episodeRunbookIncident(open: readonly Incident[], incident: Inci
 export function notEndedByOk(open: readonly Incident[], latestOk: Date | null): Incident[] {
   return latestOk ? open.filter((incident) => alarmOkLeavesOpen(incident, latestOk) !== null) : [...open];
 }
-
-/** Statuses of an incident whose execution has not reached its decision yet: a crashed or retried step comes back to it. */
-const BEFORE_DECISION: ReadonlySet<Incident['status']> = new Set(['received', 'classified', 'analyzed']);
 
 /**
  * Whether `holder`, the incident holding its alarm's runbook claim (shared/stores/runbook-checks.ts), still holds it

@@ -441,6 +441,13 @@ export interface Incident {
    * (`runbookStartUnconfirmed`). Absent on incidents that started none (and on those stored before session 41).
    */
   runbookExecutionId?: string;
+  /**
+   * When this incident's runbook step first went to start its runbook: written after its claim and its rate-limit
+   * slot, before the start is sent. The start may have happened from then on (its answer, or the write of
+   * `runbookExecutionId`, lost), so the episode's later incidents count on it and may make it again with its client
+   * token; before it, the step may still find a reason not to start (the rate limit), so nobody else starts it.
+   */
+  runbookStartAttemptedAt?: string;
   /** The failing commit comes from a fork (a pull request from another repository). */
   fromFork?: boolean;
   /** The repository id the failing commit lives in (null when unknown); differs from `repositoryId` for a fork. */

@@ -145,6 +145,9 @@ async function runRunbook(
   const start = runbookStartOf(incident, deps);
   if (!start) return escalate('no runbook is allow-listed for this alarm');
   const { mapping } = start;
+  // After the claim and the rate-limit slot, before the start: from here the episode's later incidents count on this
+  // start and may make it again with its token, even before it answers or when its answer is lost (attack-43a F1, F3).
+  if (!incident.runbookStartAttemptedAt) await deps.incidents.update(incident.id, { runbookStartAttemptedAt: deps.clock().toISOString() });
   const { executionId } = await deps.remediation.runner.start(start.request);
   // Before the run is followed (minutes): the episode's later incidents read from it that this start happened.
   if (incident.runbookExecutionId !== executionId) await deps.incidents.update(incident.id, { runbookExecutionId: executionId });

@@ -298,12 +298,12 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   const alarmEpisode = plan.action === 'run_runbook' && !plan.dryRun && !afterDelay ? await alarmEpisodeOf(incident, deps) : null;
   const approvedBy = approval ? `approved by ${approver}, but ` : '';
   const episode = alarmEpisode && episodeRunbookIncident(alarmEpisode.open, incident);
-  if (episode && episode.id !== incident.id) {
-    // One unbroken episode (no OK since its first ALARM) is one problem: its runbook runs once. Run again for the
-    // second incident it restarts the service twice; the first's runbook check pages if the alarm still fires.
-    const reason = `${approvedBy}alarm ${incident.alarm?.name ?? ''} still fires since its incident ${episode.id}, whose runbook ${episode.decision ? 'ran' : 'is running'} (no OK between): counted on that run, not started again`;
-    return countedOnEpisodeRun(incident, episode, reason, deps);
-  }
+  // One unbroken episode (no OK since its first ALARM) is one problem: its runbook runs once. Run again for the
+  // second incident it restarts the service twice; the first's runbook check pages if the alarm still fires.
+  const countedOn = episode && episode.id !== incident.id ? episode : null;
+  // A start not known to have happened is made again (countedOnEpisodeRun) only once this incident's own plan may
+  // start a runbook, below: made now, it ran without the approval the plan needs (attack-43a F2).
+  if (countedOn && !runbookStartUnconfirmed(countedOn)) return countedOnEpisodeRun(incident, countedOn, episodeRunReason(incident, countedOn, approvedBy), deps);
   if (plan.requiresApproval && !plan.dryRun) {
     await deps.incidents.update(
       incident.id,
@@ -338,6 +338,7 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     await recordDecision(incident, outcome, false, approver, deps, 'skipped');
     return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
   }
+  if (countedOn) return countedOnEpisodeRun(incident, countedOn, episodeRunReason(incident, countedOn, approvedBy), deps);
   if (alarmEpisode && incident.alarm) {
     // Two incidents of the episode planned at the same moment (concurrent executions) both found no run above; the
     // claim lets one start it. Taken after every reason not to start it (an approval to wait for above all: a claim
@@ -382,6 +383,12 @@ async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, 
   const outcome = { action: 'comment_only' as const, applied: false, reason, result };
   await recordDecision(incident, outcome, false, 'pipeline-guard', deps, 'skipped');
   return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
+}
+
+/** Why `incident` counts on `holder`'s run, the first of its unbroken episode, with how that run stands. */
+function episodeRunReason(incident: Incident, holder: Incident, approvedBy: string): string {
+  const run = runbookStartUnconfirmed(holder) ? 'is not known to have started' : !holder.decision ? 'is running' : holder.decision.applied ? 'ran' : 'failed';
+  return `${approvedBy}alarm ${incident.alarm?.name ?? ''} still fires since its incident ${holder.id}, whose runbook ${run} (no OK between): counted on that run, not started again`;
 }
 
 /** A plan not stored yet, for the decision's write to store with it (see `recordDecision`). */

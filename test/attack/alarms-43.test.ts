@@ -41,7 +41,7 @@ import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
  * reservation then refuses (a run past the limit, recorded as not run); F4 the reconciler writes off a decision kept for
  * its request's retry as "resumed already" when it runs before the retry; F5 the same on the command path, by a second
  * maintainer's same command; F6 the local runtime accepts a decision while its request still runs and then retries the
- * failed request on a new token, losing it.
+ * failed request on a new token, losing it. F1, F2 and F3 were fixed in session 41 (their tests are ordinary ones now).
  * Held: an approved holder that recorded its execution stands; a later ALARM makes an automatic holder's start once,
  * with the holder's token and parameters; a holder that died before its plan leaves the claim to the next ALARM; a
  * start SSM refuses for good pages once per episode; a rejection is carried to the retry as a rejection.
@@ -102,8 +102,8 @@ async function twoAskingIncidents() {
 }
 
 describe('attack pass 43a: the episode claim of an approved runbook', () => {
-  // attack-43a finding F1: an approved holder does not hold the episode's claim between its claim and the write of runbookExecutionId (it is still awaiting_approval, and awaiting_approval without an execution id neither "started" nor is BEFORE_DECISION), so a second approved ALARM of the episode handled in that window takes the claim over and starts a second run.
-  it.fails('runs once when the second ALARM of the episode is approved while the first approved one is starting its run', async () => {
+  // attack-43a finding F1: an approved holder does not hold the episode's claim between its claim and the write of runbookExecutionId (it is still awaiting_approval, and awaiting_approval without an execution id neither "started" nor is BEFORE_DECISION), so a second approved ALARM of the episode handled in that window takes the claim over and starts a second run. Fixed in session 41: the step records runbookStartAttemptedAt before its start, and a holder that did stands.
+  it('runs once when the second ALARM of the episode is approved while the first approved one is starting its run', async () => {
     const { deps, runner, first, second } = await twoAskingIncidents();
     // The first's approved Remediate: SSM answers its start; before the step records the execution (a DynamoDB write
     // that takes its time, or a Lambda that dies there and is retried a few seconds later), the second's approval is handled.
@@ -150,8 +150,8 @@ describe('attack pass 43a: the episode claim of an approved runbook', () => {
 });
 
 describe("attack pass 43a: a later ALARM making its holder's start again (confirmRunbookStart)", () => {
-  // attack-43a finding F2: the episode check (and confirmRunbookStart in countedOnEpisodeRun) comes before the plan's requiresApproval: a later ALARM whose plan now needs a human's approval (the runbook's severity raised to high after the holder's start failed and on-call was paged) starts the runbook without anyone approving it.
-  it.fails("starts no runbook without approval when the later ALARM's plan needs approval and the holder's start had failed", async () => {
+  // attack-43a finding F2: the episode check (and confirmRunbookStart in countedOnEpisodeRun) comes before the plan's requiresApproval: a later ALARM whose plan now needs a human's approval (the runbook's severity raised to high after the holder's start failed and on-call was paged) starts the runbook without anyone approving it. Fixed in session 41: a holder's start not known to have happened is made again only after the later ALARM's own approval, delay and proposal checks.
+  it("starts no runbook without approval when the later ALARM's plan needs approval and the holder's start had failed", async () => {
     const { deps, runner, second, first } = await twoAutomaticIncidents();
     await holderStartFailedForGood(deps, first);
     expect(runner.started).toHaveLength(0);
@@ -187,8 +187,8 @@ describe("attack pass 43a: confirmRunbookStart against a holder still in its ste
     expect(runner.started.map((r) => r.clientToken)).toEqual([automationClientToken(second.incidentId)]);
   });
 
-  // attack-43a finding F3: runbookStartUnconfirmed reads "plan run_runbook stored, no decision, no execution id" as "its start may have failed unrecorded", but a holder still in its step looks the same between its plan's write and its start; applyPlan reserves the rate-limit slot in that window. A concurrent later ALARM makes the holder's start (its token) while the holder's reservation is then refused: the runbook runs past the rate limit, and the holder records "run_runbook planned, not applied: the rate limit was reached" (on-call is told it did not run).
-  it.fails("starts nothing for a holder whose own step then finds the rate limit reached", async () => {
+  // attack-43a finding F3: runbookStartUnconfirmed reads "plan run_runbook stored, no decision, no execution id" as "its start may have failed unrecorded", but a holder still in its step looks the same between its plan's write and its start; applyPlan reserves the rate-limit slot in that window. A concurrent later ALARM makes the holder's start (its token) while the holder's reservation is then refused: the runbook runs past the rate limit, and the holder records "run_runbook planned, not applied: the rate limit was reached" (on-call is told it did not run). Fixed in session 41: only a holder whose step went to its start (runbookStartAttemptedAt, written after its rate-limit slot) has its start made again.
+  it("starts nothing for a holder whose own step then finds the rate limit reached", async () => {
     const { deps, runner, first, second } = await twoAutomaticIncidents();
     const reserve = deps.remediation.guards.reserve.bind(deps.remediation.guards);
     deps.remediation.guards.reserve = async (scope, limits, incidentId) => {

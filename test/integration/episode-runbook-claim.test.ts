@@ -198,6 +198,19 @@ describe("a holder whose runbook start is not known to have happened (session 41
     expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', result: 'nothing applied' });
   });
 
+  it("asks for the approval the later incident's plan needs before making the holder's start, and makes it once approved (attack-43a F2)", async () => {
+    const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
+    await holderStartFailedForGood(deps, first);
+    deps.remediation.runbooks = parseRunbookMappings(JSON.stringify([{ ...RUNBOOKS[0], severity: 'high' }]));
+
+    expect(await remediateStep({ trigger: second }, deps)).toMatchObject({ awaitingApproval: true });
+    expect(runner.started).toHaveLength(0);
+
+    await remediateStep({ trigger: second, approval: { approvedBy: 'oncall-ana' } }, deps);
+    expect(runner.started.map((r) => r.clientToken)).toEqual([automationClientToken(first.incidentId)]);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining('approved by oncall-ana') });
+  });
+
   it("counts on the holder's run when SSM refuses its token as used with other parameters (the mapping changed since)", async () => {
     const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
     await holderStartFailedForGood(deps, first);

@@ -15,6 +15,7 @@ const first = (fields: Partial<Incident> = {}) => alarm({ id: 'cw-first', status
 const second = alarm({ id: 'cw-second', failedAt: '2026-11-20T10:07:00.000Z' });
 /** Whether `second` counts on `earlier`'s runbook run: the one rule remediate and the runbook check go by. */
 const countsOn = (earlier: Incident, incident: Incident) => episodeRunbookIncident([earlier], incident)?.id === earlier.id && earlier.id !== incident.id;
+const ATTEMPTED = '2026-11-20T10:00:06.000Z';
 const decided = (action: 'run_runbook' | 'escalate', applied: boolean) => ({ action, reason: '', applied, result: '', dryRun: false, decidedAt: '2026-11-20T10:03:00.000Z' });
 
 describe('the runbook an unbroken episode counts on', () => {
@@ -90,19 +91,31 @@ describe('the holder of an alarm’s runbook claim', () => {
     expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval', runbookExecutionId: 'exec-1' }), null)).toBe(true);
   });
 
+  it('stands once its approved step went to start the runbook, before the start answered (attack-43a F1)', () => {
+    expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval', runbookStartAttemptedAt: ATTEMPTED }), null)).toBe(true);
+  });
+
   it('does not stand when it ended without starting the runbook, waits for an approval, or is gone', () => {
     expect(episodeRunbookClaimStands(first({ status: 'notified', plan: undefined }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('escalate', false) }), null)).toBe(false);
+    // Its plan stored, its step ended before it went to start the runbook (its Catch's Notify recorded no decision).
+    expect(episodeRunbookClaimStands(first({ status: 'notified' }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval' }), null)).toBe(false);
     expect(episodeRunbookClaimStands(null, null)).toBe(false);
   });
 });
 
 describe("whether the start of the runbook an episode counts on is not known to have happened (session 41)", () => {
-  it('is not known while its plan is stored and neither its execution nor an applied decision is, or its step recorded a failure', () => {
-    expect(runbookStartUnconfirmed(first())).toBe(true);
-    expect(runbookStartUnconfirmed(first({ status: 'notified' }))).toBe(true);
-    expect(runbookStartUnconfirmed(first({ status: 'notified', decision: decided('run_runbook', false) }))).toBe(true);
+  it('is not known once its step went to start it and neither its execution nor an applied decision is recorded, or its step recorded a failure', () => {
+    expect(runbookStartUnconfirmed(first({ runbookStartAttemptedAt: ATTEMPTED }))).toBe(true);
+    expect(runbookStartUnconfirmed(first({ status: 'notified', runbookStartAttemptedAt: ATTEMPTED }))).toBe(true);
+    expect(runbookStartUnconfirmed(first({ status: 'notified', runbookStartAttemptedAt: ATTEMPTED, decision: decided('run_runbook', false) }))).toBe(true);
+    expect(runbookStartUnconfirmed(first({ status: 'awaiting_approval', runbookStartAttemptedAt: ATTEMPTED }))).toBe(true);
+  });
+
+  it('is no question before its step went to start it: the step may yet refuse (attack-43a F3)', () => {
+    expect(runbookStartUnconfirmed(first())).toBe(false);
+    expect(runbookStartUnconfirmed(first({ status: 'notified' }))).toBe(false);
   });
 
   it('is known once its start answered an execution or its run was decided applied', () => {
