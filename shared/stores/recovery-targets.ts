@@ -78,6 +78,11 @@ export interface RecoveryTargets {
    */
   finished(recovery: ReadRecovery): Promise<boolean>;
   /**
+   * Of the recovery as read, `incidentIds` need nothing more (followed up, or not its to follow up): they are taken off
+   * its targets, so that the reconciler reads the rest on its next run. False when noted again since, or gone.
+   */
+  settled(recovery: ReadRecovery, incidentIds: readonly string[]): Promise<boolean>;
+  /**
    * Recoveries last noted at or before `notedBefore` and not finished, of any day an entry lives in, oldest first, at
    * most `limit`: those whose tries wait (`retry`) until their time, those given up never.
    */
@@ -228,6 +233,23 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
         scope: String(item.scope), resolvedBy: String(item.resolvedBy), at: String(item.dueAt), incidentIds: idsOf(item), notedAt: String(item.notedAt), mark: markOf(item),
         failures: typeof item.failures === 'number' ? item.failures : 0,
       }));
+    },
+    async settled(recovery, incidentIds) {
+      if (incidentIds.length === 0) return true;
+      const asRead = asLastNoted(recovery);
+      const updated = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: recoveryTargetsKey(recovery),
+            UpdateExpression: 'DELETE #incidents :ids',
+            ConditionExpression: `attribute_exists(pk) AND ${asRead.condition}`,
+            ExpressionAttributeNames: { ...asRead.names, '#incidents': 'incidents' },
+            ExpressionAttributeValues: { ...asRead.values, ':ids': new Set(incidentIds) },
+          }),
+        ),
+      );
+      return updated !== null;
     },
     retry: (recovery, retryAt, failures) => countTries(recovery, { failures, retryAt: retryAt.toISOString() }),
     givenUp: (recovery, failures, at) => countTries(recovery, { failures, givenUpAt: at.toISOString() }),

@@ -135,3 +135,25 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
     expect(absent).toBeUndefined();
   });
 });
+
+describe('the targets a backstop run settled (DynamoDB)', () => {
+  it('takes them off the entry as read, and nothing off one noted again since', async () => {
+    // Prepare: a recovery noted by two deliveries
+    let now = new Date('2026-10-05T10:00:00Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const recovery = recoveryOf('run 70', '2026-10-05T09:59:00.000Z', 'acme/app|main|Settle');
+    await targets.note(recovery, ['gh-1-70-1', 'gh-1-70-2']);
+    const read = await targets.note(recovery, ['gh-1-70-3']);
+
+    // Act: one run settles two; a stale listing's settle is refused after another note
+    const first = await targets.settled({ ...recovery, mark: read.mark }, ['gh-1-70-1', 'gh-1-70-2']);
+    now = new Date('2026-10-05T10:05:00Z');
+    await targets.note(recovery, ['gh-1-70-4']);
+    const stale = await targets.settled({ ...recovery, mark: read.mark }, ['gh-1-70-3']);
+
+    // Assert
+    expect([first, stale]).toEqual([true, false]);
+    const stored = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: recoveryTargetsKey(recovery), ConsistentRead: true }))).Item;
+    expect([...(stored?.incidents as Set<string>)].sort()).toEqual(['gh-1-70-3', 'gh-1-70-4']);
+  });
+});

@@ -368,6 +368,11 @@ export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()
       tries.delete(keyOf(recovery));
       return true;
     },
+    async settled(recovery, incidentIds) {
+      if ((noted.get(keyOf(recovery))?.mark ?? null) !== recovery.mark || !noted.has(keyOf(recovery))) return false;
+      for (const id of incidentIds) sets.get(keyOf(recovery))?.delete(id);
+      return true;
+    },
     async unfinished(now, { notedBefore, limit }) {
       const firstDay = new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000 - 15 * 86_400_000).toISOString();
       const waits = (key: string) => {
