@@ -254,7 +254,7 @@ describe('attack pass 43b: the recovery targets the backstop lists', () => {
   });
 
   // attack-43b finding F5: the entry is keyed by the day of the recovery's own time (an alarm OK's stamp, a check run's completed_at, both from the event) while it lives 15 days from its NOTE: an OK (or a third-party app's check run) stamped 20 days back that resolves an incident failed before it, killed before its follow-ups, notes an entry the listing of the last 16 days never reads: the backstop never finishes it, never gives it up, and the PR comment never says Fixed.
-  it.fails('lists a recovery stamped 20 days before it was noted, while its entry lives', async () => {
+  it('lists a recovery stamped 20 days before it was noted, while its entry lives', async () => {
     let now = new Date('2026-08-21T10:00:00.000Z');
     const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
     const old = recoveryOf('alarm OK', '2026-08-01T10:00:00.000Z', 'cloudwatch:arn:aws:cloudwatch:us-east-1:123456789012:alarm:replayed');
@@ -264,7 +264,7 @@ describe('attack pass 43b: the recovery targets the backstop lists', () => {
     expect(listed.map((r) => r.resolvedBy)).toContain('alarm OK');
   });
   // attack-43b finding F5 (ahead): the same for a recovery stamped ahead of the clock, which only an alarm OK refuses (record-outcome resolves nothing for it): a third-party app's green check run with its completed_at two days ahead (completedAtOf in shared/ingest/github-webhook.ts keeps any parseable time) notes its entry under a day, and a sort key, no listing reaches (`sk <= :now`) before the entry expires 15 days after its note.
-  it.fails('lists a recovery stamped two days ahead of its note, while its entry lives', async () => {
+  it('lists a recovery stamped two days ahead of its note, while its entry lives', async () => {
     let now = new Date('2026-08-10T10:00:00.000Z');
     const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
     const ahead = recoveryOf('check run 7', '2026-08-12T10:00:00.000Z', 'acme/app|fork-check|third-party');

@@ -157,3 +157,24 @@ describe('the targets a backstop run settled (DynamoDB)', () => {
     expect([...(stored?.incidents as Set<string>)].sort()).toEqual(['gh-1-70-3', 'gh-1-70-4']);
   });
 });
+
+describe('a recovery stamped far from the clock noting it (DynamoDB)', () => {
+  it('is keyed by the day of its note, listed with its own time, and finished as listed on a later day', async () => {
+    // Prepare: an OK replayed 20 days after its stamp, noted at 23:50
+    let now = new Date('2026-07-21T23:50:00Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const old = recoveryOf('alarm OK', '2026-07-01T10:00:00.000Z', 'cloudwatch:arn:aws:cloudwatch:us-east-1:123456789012:alarm:keyed');
+    const noted = await targets.note(old, ['cw-keyed']);
+
+    // Act: listed the next day, then finished as listed
+    now = new Date('2026-07-22T00:10:00Z');
+    const [listed] = await targets.unfinished(now, { notedBefore: new Date('2026-07-22T00:00:00Z'), limit: 10 });
+    const finished = await targets.finished(listed!);
+
+    // Assert
+    expect(noted.keyAt).toBe('2026-07-21T00:00:00.000Z');
+    expect(listed).toMatchObject({ at: old.at, keyAt: noted.keyAt, incidentIds: ['cw-keyed'] });
+    expect(finished).toBe(true);
+    expect(await targets.unfinished(now, { notedBefore: now, limit: 10 })).toEqual([]);
+  });
+});
