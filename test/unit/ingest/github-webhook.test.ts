@@ -348,4 +348,18 @@ describe('handleGithubWebhook', () => {
     });
     expect(store.items.get('gh-714523861-11862439017-1')?.scope).toBe(scope);
   });
+
+  // Attack-43b F5's unverified risk, confirmed: a third-party app's green check run whose completed_at is two days
+  // ahead was queued with that time, noted as the scope's latest green run, and a failure of the check delivered after
+  // it (completed before that time) was classified superseded by it and paged nobody (shared/domain/recovery.ts,
+  // supersededFields). A completion time ahead of the handling clock by more than the skew is read as that clock's.
+  it("reads a green check run's completed_at far ahead of the clock as the handling time, and logs the stamp", async () => {
+    const warned: Array<[string, unknown]> = [];
+    deps.logger = { ...silentLogger, warn: (message, fields) => void warned.push([message, fields]) };
+    await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.completed_at = '2026-11-22T10:00:00Z')), deps);
+    await handleGithubWebhook(request('check_run-circleci-success', (b) => ((b.check_run.id += 1), (b.check_run.completed_at = '2026-11-20T10:01:00Z'))), deps);
+
+    expect(recoveries.messages.map((m) => m.completedAt)).toEqual(['2026-11-20T10:00:00.000Z', '2026-11-20T10:01:00.000Z']);
+    expect(warned).toEqual([[expect.stringContaining('ahead'), expect.objectContaining({ completedAt: '2026-11-22T10:00:00Z' })]]);
+  });
 });
