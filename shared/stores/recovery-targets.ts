@@ -165,25 +165,33 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
   /**
-   * Sets the reconciler's tries on the entry as the reconciler read it: not on one noted again since, whose
-   * delivery's tries start over, and never on one gone (it would be written back).
+   * Updates the entry as the reconciler read it: not one noted again since, whose delivery's tries start over and
+   * whose targets the reader never saw, and never one gone (it would be written back). False when it is either.
    */
-  const countTries = async (recovery: ReadRecovery, tries: { failures: number; retryAt?: string; givenUpAt?: string }) => {
+  const updateAsRead = async (recovery: ReadRecovery, update: { expression: string; names: Record<string, string>; values: Record<string, unknown> }) => {
     const asRead = asLastNoted(recovery);
-    const names = Object.keys(tries);
     const updated = await conditionalWrite(() =>
       client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: recoveryTargetsKey(recovery),
-          UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+          UpdateExpression: update.expression,
           ConditionExpression: `attribute_exists(pk) AND ${asRead.condition}`,
-          ExpressionAttributeNames: { ...asRead.names, ...Object.fromEntries(names.map((name) => [`#${name}`, name])) },
-          ExpressionAttributeValues: { ...asRead.values, ...Object.fromEntries(Object.entries(tries).map(([name, value]) => [`:${name}`, value])) },
+          ExpressionAttributeNames: { ...asRead.names, ...update.names },
+          ExpressionAttributeValues: { ...asRead.values, ...update.values },
         }),
       ),
     );
     return updated !== null;
+  };
+  /** Sets the reconciler's tries on the entry as it read it. */
+  const countTries = (recovery: ReadRecovery, tries: { failures: number; retryAt?: string; givenUpAt?: string }) => {
+    const names = Object.keys(tries);
+    return updateAsRead(recovery, {
+      expression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+      names: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+      values: Object.fromEntries(Object.entries(tries).map(([name, value]) => [`:${name}`, value])),
+    });
   };
   return {
     async note(recovery, incidentIds) {
@@ -268,23 +276,8 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
         };
       });
     },
-    async settled(recovery, incidentIds) {
-      if (incidentIds.length === 0) return true;
-      const asRead = asLastNoted(recovery);
-      const updated = await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: recoveryTargetsKey(recovery),
-            UpdateExpression: 'DELETE #incidents :ids',
-            ConditionExpression: `attribute_exists(pk) AND ${asRead.condition}`,
-            ExpressionAttributeNames: { ...asRead.names, '#incidents': 'incidents' },
-            ExpressionAttributeValues: { ...asRead.values, ':ids': new Set(incidentIds) },
-          }),
-        ),
-      );
-      return updated !== null;
-    },
+    settled: async (recovery, incidentIds) =>
+      incidentIds.length === 0 || updateAsRead(recovery, { expression: 'DELETE #incidents :ids', names: { '#incidents': 'incidents' }, values: { ':ids': new Set(incidentIds) } }),
     retry: (recovery, retryAt, failures) => countTries(recovery, { failures, retryAt: retryAt.toISOString() }),
     givenUp: (recovery, failures, at) => countTries(recovery, { failures, givenUpAt: at.toISOString() }),
   };
