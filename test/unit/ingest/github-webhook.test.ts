@@ -3,14 +3,15 @@ import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
 import { newIncident } from '../../../shared/domain/incident.js';
-import { handleGithubWebhook, type IngestDeps } from '../../../shared/ingest/github-webhook.js';
+import { handleGithubWebhook, type IngestDeps, triggerFromCheckRun } from '../../../shared/ingest/github-webhook.js';
 import { githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
 import { reconcile } from '../../../shared/reconcile/redrive.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createMemoryEscalationLedger, createRecordingRecoveryQueue } from '../../support/fakes.js';
+import { classifyStep } from '../../../shared/steps/classify.js';
+import { createFakeGitHub, createMemoryEscalationLedger, createRecordingRecoveryQueue, stepDeps } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 const SECRET = 'unit-test-secret';
@@ -361,5 +362,19 @@ describe('handleGithubWebhook', () => {
 
     expect(recoveries.messages.map((m) => m.completedAt)).toEqual(['2026-11-20T10:00:00.000Z', '2026-11-20T10:01:00.000Z']);
     expect(warned).toEqual([[expect.stringContaining('ahead'), expect.objectContaining({ completedAt: '2026-11-22T10:00:00Z' })]]);
+  });
+
+  it('leaves current a failing check delivered after a green one whose completed_at was days ahead', async () => {
+    const outcome = stepDeps({ github: createFakeGitHub().port }).deps;
+    await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.completed_at = '2026-11-22T10:00:00Z')), deps);
+    await recoveries.drain(outcome);
+    const failing = structuredClone(loadWebhook('check_run-circleci-failure'));
+    (failing.body as Record<string, any>).check_run.completed_at = '2026-11-20T10:01:00Z';
+    const trigger = triggerFromCheckRun(failing.body as never, null);
+
+    const result = await classifyStep({ trigger }, outcome);
+
+    expect(result.incidentStatus).toBe('classified');
+    expect((await outcome.incidents.get(trigger.incidentId))?.supersededBy ?? null).toBeNull();
   });
 });
