@@ -329,9 +329,25 @@ async function withForkPullRequest(trigger: GithubCheckTrigger, deps: IngestDeps
   }
 }
 
-function completedAtOf(value: string | null | undefined, clock: Clock): Date {
-  const parsed = new Date(value ?? clock().toISOString());
-  return Number.isNaN(parsed.getTime()) ? clock() : parsed;
+/**
+ * How far a green run's completion time may be ahead of the clock handling it and still be trusted: GitHub's and
+ * Lambda's clocks differ by seconds (ALARM_CLOCK_SKEW_MS is the alarm path's same rule).
+ */
+const COMPLETION_CLOCK_SKEW_MS = 2 * 60_000;
+
+/**
+ * When a green run completed: its own time, or the handling clock's for one missing, unreadable, or ahead of it by
+ * more than the skew (a third-party app's check run may say anything). Kept, a time days ahead was noted as the
+ * scope's latest green run and superseded every failure of the scope delivered before then, paging nobody
+ * (attack-43b F5); the stamp is logged.
+ */
+function completedAtOf(value: string | null | undefined, deps: { clock: Clock; logger: StepLogger }, resolvedBy: string): Date {
+  const now = deps.clock();
+  const parsed = new Date(value ?? now.toISOString());
+  if (Number.isNaN(parsed.getTime())) return now;
+  if (parsed.getTime() <= now.getTime() + COMPLETION_CLOCK_SKEW_MS) return parsed;
+  deps.logger.warn('green run completed ahead of the clock: read as completed now', { resolvedBy, completedAt: value, now: now.toISOString() });
+  return now;
 }
 
 function invalid(event: string, error: z.core.$ZodError): WebhookResponse {
@@ -365,15 +381,16 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
   const trigger = await withInstallation(triggerFromWorkflowRun(parsed.data, deliveryId), deps);
 
   if (run.conclusion === 'success') {
+    const resolvedBy = run.run_attempt > 1 ? `run ${run.id} (attempt ${run.run_attempt})` : `run ${run.id}`;
     return queueRecovery(
       {
         scope: githubIncidentScope(trigger),
         runId: run.id,
         runAttempt: run.run_attempt,
         runNumber: run.run_number ?? null,
-        resolvedBy: run.run_attempt > 1 ? `run ${run.id} (attempt ${run.run_attempt})` : `run ${run.id}`,
+        resolvedBy,
         installationId: trigger.installationId,
-        completedAt: completedAtOf(run.updated_at, deps.clock),
+        completedAt: completedAtOf(run.updated_at, deps, resolvedBy),
       },
       deps,
     );
@@ -445,7 +462,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
         runId: null,
         resolvedBy: `check run ${check.id}`,
         installationId: trigger.installationId,
-        completedAt: completedAtOf(check.completed_at, deps.clock),
+        completedAt: completedAtOf(check.completed_at, deps, `check run ${check.id}`),
         ...(origin && 'pullRequest' in origin ? { sharedForkScopes: { scopes: sharedForkCheckScopes(trigger), pullRequest: origin.pullRequest } } : {}),
         ...(forkCheck ? { forkCheck } : {}),
       },

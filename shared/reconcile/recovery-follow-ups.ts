@@ -14,8 +14,9 @@
  * recovery resolved, which is taken first). Once every incident is done the entry goes; one that failed stays, and
  * the run reports it as work left undone (incompleteRunError), so that the reconciler's alarm sees follow-ups that keep
  * failing. Bounded per run, oldest first, and per recovery as a delivery is: at most MAX_RESOLVED_PER_EVENT of its
- * noted incidents are read (more is several deliveries' open ones; those beyond are logged), and each pull request's
- * other incidents once. One incident whose follow-ups fail does not stop the rest of its recovery: it is counted, and
+ * noted incidents are read (more is several deliveries' open ones), and each pull request's other incidents once.
+ * A recovery that noted more keeps its entry, without those a run settled, until a run has read all it noted (until
+ * session 41 the entry went after the first MAX_RESOLVED_PER_EVENT, and the rest never got their follow-ups). One incident whose follow-ups fail does not stop the rest of its recovery: it is counted, and
  * the entry stays.
  *
  * A recovery that failed is tried again by the reconciler's one rule for its sweeps (./retry-later.ts, from the next
@@ -42,7 +43,7 @@ import { afterFailure } from './retry-later.js';
 export const FOLLOW_UP_ABANDONED = 'recovery_follow_up_abandoned';
 
 export interface RecoveryFollowUpPassDeps extends Omit<RecoveryFollowUpDeps, 'github'> {
-  recoveryTargets: Pick<RecoveryTargets, 'unfinished' | 'finished' | 'retry' | 'givenUp'>;
+  recoveryTargets: Pick<RecoveryTargets, 'unfinished' | 'finished' | 'settled' | 'retry' | 'givenUp'>;
   incidents: IncidentStore;
   metrics: Metrics;
   /** GitHub with the shared write budget, opened on the first follow-up a run does. */
@@ -77,20 +78,25 @@ async function finishRecovery(
   recovery: UnfinishedRecovery,
   deps: RecoveryFollowUpPassDeps,
   github: () => Promise<GitHubClients>,
-): Promise<{ done: string[]; failures: number; lastError: unknown }> {
+): Promise<{ done: string[]; failures: number; lastError: unknown; settled: string[]; unread: number }> {
   const done: string[] = [];
   let failures = 0;
   let lastError: unknown = null;
+  const unsettled = new Set<string>();
   const failed = (incidentId: string, error: unknown) => {
     failures += 1;
+    unsettled.add(incidentId);
     lastError = error;
     deps.logger.warn("an incident's recovery follow-ups failed; its recovery is tried again later", { incidentId, resolvedBy: recovery.resolvedBy, at: recovery.at, error: errorMessage(error) });
   };
   const resolved: Incident[] = [];
-  if (recovery.incidentIds.length > MAX_RESOLVED_PER_EVENT) {
-    deps.logger.warn('a recovery noted more incidents than one resolves: the rest are not followed up', { resolvedBy: recovery.resolvedBy, at: recovery.at, noted: recovery.incidentIds.length, read: MAX_RESOLVED_PER_EVENT });
+  // In one order on every run: those this run settles are taken off the entry, and the next run reads the rest.
+  const read = [...recovery.incidentIds].sort().slice(0, MAX_RESOLVED_PER_EVENT);
+  const unread = recovery.incidentIds.length - read.length;
+  if (unread > 0) {
+    deps.logger.info('a recovery noted more incidents than one resolves: the rest wait for the next run', { resolvedBy: recovery.resolvedBy, at: recovery.at, noted: recovery.incidentIds.length, read: read.length });
   }
-  for (const id of recovery.incidentIds.slice(0, MAX_RESOLVED_PER_EVENT)) {
+  for (const id of read) {
     try {
       const incident = await deps.incidents.get(id);
       if (incident && resolvedByRecovery(incident, recovery)) resolved.push(incident);
@@ -114,7 +120,7 @@ async function finishRecovery(
       failed(incident.id, error);
     }
   }
-  return { done, failures, lastError };
+  return { done, failures, lastError, settled: read.filter((id) => !unsettled.has(id)), unread };
 }
 
 /**
@@ -127,7 +133,7 @@ async function giveUp(recovery: UnfinishedRecovery, failures: number, failedAt: 
   const detail =
     `the reconciler's tries at the follow-ups of ${recovery.resolvedBy} at ${recovery.at} (circuit breaker, learning, proposal, PR comment) ` +
     `failed ${failures} times (the last: ${why}) and were given up: those not done stay undone`;
-  for (const id of recovery.incidentIds.slice(0, MAX_RESOLVED_PER_EVENT)) {
+  for (const id of recovery.incidentIds) {
     const incident = await deps.incidents.get(id);
     if (!incident || !resolvedByRecovery(incident, recovery) || followedUp(incident) || incident.history.some((entry) => entry.event === FOLLOW_UP_ABANDONED)) continue;
     await deps.incidents.record(id, {}, { history: [{ at: failedAt.toISOString(), event: FOLLOW_UP_ABANDONED, detail }] });
@@ -173,8 +179,11 @@ export async function finishRecoveryFollowUps(
   const opened = async () => (github ??= await deps.githubWriter());
   for (const recovery of unfinished) {
     try {
-      const { done, failures, lastError } = await finishRecovery(recovery, deps, opened);
+      const { done, failures, lastError, settled, unread } = await finishRecovery(recovery, deps, opened);
       result.followedUp.push(...done);
+      // More noted than one run reads: the entry stays, without those settled, listed again for the rest (deleted
+      // now, the rest would never get their follow-ups: attack-43b F8). Noted again since, it is read again whole.
+      if (unread > 0) await deps.recoveryTargets.settled(recovery, settled);
       if (failures > 0) {
         // A later run does what is still undone.
         const label = `${recovery.resolvedBy} at ${recovery.at} (${failures} incident${failures === 1 ? '' : 's'} failed)`;
@@ -182,6 +191,7 @@ export async function finishRecoveryFollowUps(
         await afterFailedRecovery(recovery, label, lastError, deps, result);
         continue;
       }
+      if (unread > 0) continue;
       // Noted again since it was listed (a delivery running now): left to that delivery, or to the next run.
       if (await deps.recoveryTargets.finished(recovery)) result.finished += 1;
     } catch (error) {

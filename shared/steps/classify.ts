@@ -1,11 +1,11 @@
 import { METRIC } from '../adapters/metric-names.js';
 import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incident.js';
 import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
-import { alarmOkLeavesOpen, alarmOverBy, recoveredAlarmFields } from '../domain/alarm-incident.js';
+import { alarmOkLeavesOpen, alarmOverBy, recoveredAlarmFields, stateChangedAtOf } from '../domain/alarm-incident.js';
 import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
 import { pullRequestAtCommit } from '../domain/commit-pull-request.js';
 import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
-import { LATER_ATTEMPTS_READ, type LaterOnRecord, firedAtOf, supersededFields } from '../domain/recovery.js';
+import { LATER_ATTEMPTS_READ, type LaterOnRecord, supersededFields } from '../domain/recovery.js';
 import { RetryableError, SupersededCheckUnavailableError, errorMessage, isRetryable, isTransientAwsError } from '../errors.js';
 import {
   type GithubCheckTrigger,
@@ -286,11 +286,14 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
     // Compared with the time ingest decided the ALARM fired, as stored (`failedAt`, `stampAhead`), not its stamp read
     // again at this later clock: a stamp ahead by more than the allowed skew at ingest may be within it now, and the
     // same OK would end the ALARM for ingest and record-outcome but not here (session 41). The trigger's own read is
-    // for an incident stored here (a re-drive); one without a readable time is never over, as ingest has it.
+    // for an incident stored here (a re-drive); one without a readable time is never over, as ingest has it. Readable
+    // as ingest reads it (its state's stamp, else the event's time), not the raw stamp alone: an ALARM read by its event
+    // time was ended by that OK for ingest and record-outcome, and paged here for an alarm already back to OK
+    // (attack-43b F7). Whether a time is readable does not depend on the clock; only the ahead rule does.
     const okAt = await deps.incidents.latestAlarmOk(alarmArnOf(trigger.event));
     const stored = okAt ? await deps.incidents.get(trigger.incidentId) : null;
     const over = stored
-      ? stored.status !== 'resolved' && !Number.isNaN(firedAtOf(stored)) && alarmOkLeavesOpen(stored, okAt as Date) === null
+      ? stored.status !== 'resolved' && stateChangedAtOf(trigger.event, now) !== null && alarmOkLeavesOpen(stored, okAt as Date) === null
       : alarmOverBy(trigger.event, okAt, now);
     const recovered = over ? recoveredAlarmFields(incident, okAt as Date, 'classify', now) : null;
     await deps.incidents.record(

@@ -89,8 +89,8 @@ async function resolvedByEarlierDelivery(
   const found = { unfinished: [] as Incident[], done: [] as Incident[], noted: null as ReadRecovery | null };
   if (!deps.recoveryTargets) return found;
   const listed = new Set(targets.map((incident) => incident.id));
-  const { earlier: noted, mark } = await deps.recoveryTargets.note(recovery, [...listed]);
-  if (listed.size > 0 || noted.length > 0) found.noted = { ...recovery, mark };
+  const { earlier: noted, mark, keyAt } = await deps.recoveryTargets.note(recovery, [...listed]);
+  if (listed.size > 0 || noted.length > 0) found.noted = { ...recovery, mark, keyAt };
   const earlier = noted.filter((id) => !listed.has(id)).slice(0, MAX_RESOLVED_PER_EVENT);
   for (const id of earlier) {
     const incident = await deps.incidents.get(id);

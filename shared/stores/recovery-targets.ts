@@ -7,7 +7,8 @@
  *
  * The item is a due entry (shared/stores/due-index.ts) `RECOVERYTARGETS#<day of the recovery>` / `<time of the
  * recovery>#<hash of the recovery>`: every delivery of one recovery computes the same key, and the reconciler lists
- * the entries of its look-back. The recovery deletes it once all its follow-ups are done, as last noted (its `mark`, new
+ * the entries of its look-back. A recovery stamped too far back or ahead of the clock noting it is keyed by that day
+ * instead (`keyTimeOf`), its own time kept as `recoveryAt`. The recovery deletes it once all its follow-ups are done, as last noted (its `mark`, new
  * on every note, still the one the deleter read: a concurrent delivery's later note, with targets the deleter never saw,
  * keeps the entry for that delivery or the reconciler), so an entry still there some
  * minutes after its last note is a recovery whose deliveries all stopped short (killed, or retried until they went to
@@ -48,6 +49,8 @@ export interface RecoveryKey {
  */
 export interface ReadRecovery extends RecoveryKey {
   mark: string | null;
+  /** The time its entry is keyed by, when not the recovery's own (see {@link keyTimeOf}); from the entry or its note. */
+  keyAt?: string;
 }
 
 /**
@@ -64,6 +67,8 @@ export interface UnfinishedRecovery extends ReadRecovery {
 export interface NotedTargets {
   earlier: string[];
   mark: string | null;
+  /** The time the entry is keyed by, for {@link ReadRecovery.keyAt}. */
+  keyAt: string;
 }
 
 export interface RecoveryTargets {
@@ -77,6 +82,11 @@ export interface RecoveryTargets {
    * (false, the entry left for whoever noted it; not an error). A later delivery notes it anew if it finds any open.
    */
   finished(recovery: ReadRecovery): Promise<boolean>;
+  /**
+   * Of the recovery as read, `incidentIds` need nothing more (followed up, or not its to follow up): they are taken off
+   * its targets, so that the reconciler reads the rest on its next run. False when noted again since, or gone.
+   */
+  settled(recovery: ReadRecovery, incidentIds: readonly string[]): Promise<boolean>;
   /**
    * Recoveries last noted at or before `notedBefore` and not finished, of any day an entry lives in, oldest first, at
    * most `limit`: those whose tries wait (`retry`) until their time, those given up never.
@@ -102,14 +112,37 @@ const LISTED_DAYS = TARGETS_TTL_SECONDS / 86_400;
  */
 const MAX_PAGES_PER_DAY = 2;
 
-/** Where the recovery's targets are; the recovery is hashed (a scope is up to 1,000 characters). */
-function entryOf(recovery: RecoveryKey): DueKey {
-  const id = createHash('sha256').update(`${recovery.scope}\n${recovery.resolvedBy}\n${recovery.at}`).digest('hex').slice(0, 40);
-  return { id, dueAt: recovery.at };
+/**
+ * How far from the clock noting it a recovery's own time may key its entry. Back: the dead-letter queue keeps a
+ * recovery 14 days, and an entry keyed so is still listed a day after its note. Ahead: the clocks of CloudWatch,
+ * GitHub and Lambda differ by seconds (as ALARM_CLOCK_SKEW_MS has it for alarms), and such an entry is listed a moment
+ * later.
+ */
+const KEYED_BACK_MS = (LISTED_DAYS - 1) * DAY_MS;
+const KEYED_AHEAD_MS = 2 * 60_000;
+
+/**
+ * The time the entry of `recovery`, noted at `now`, is keyed by: the recovery's own, so every delivery finds the same
+ * entry; but one stamped further back or ahead (a replayed OK stamped weeks back, a third-party check run's
+ * completed_at in the future) is keyed by the start of the day noting it, as the listing, which covers the days from
+ * LISTED_DAYS before today up to now, reads it while it lives (keyed by its own time it was never listed, and its
+ * follow-ups never finished nor given up: attack-43b F5). Deliveries of such a recovery on other days note other
+ * entries, each listed and followed up on its own.
+ */
+export function keyTimeOf(recovery: RecoveryKey, now: Date): string {
+  const at = Date.parse(recovery.at);
+  if (at >= now.getTime() - KEYED_BACK_MS && at <= now.getTime() + KEYED_AHEAD_MS) return recovery.at;
+  return new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS).toISOString();
 }
 
-/** The item holding one recovery's targets. */
-export function recoveryTargetsKey(recovery: RecoveryKey): { pk: string; sk: string } {
+/** Where the recovery's targets are; the recovery is hashed (a scope is up to 1,000 characters). */
+function entryOf(recovery: RecoveryKey & { keyAt?: string }): DueKey {
+  const id = createHash('sha256').update(`${recovery.scope}\n${recovery.resolvedBy}\n${recovery.at}`).digest('hex').slice(0, 40);
+  return { id, dueAt: recovery.keyAt ?? recovery.at };
+}
+
+/** The item holding one recovery's targets, keyed by `keyAt` when given, else by the recovery's own time. */
+export function recoveryTargetsKey(recovery: RecoveryKey & { keyAt?: string }): { pk: string; sk: string } {
   return dueIndexKey(PREFIX, entryOf(recovery));
 }
 
@@ -132,43 +165,52 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
   /**
-   * Sets the reconciler's tries on the entry as the reconciler read it: not on one noted again since, whose
-   * delivery's tries start over, and never on one gone (it would be written back).
+   * Updates the entry as the reconciler read it: not one noted again since, whose delivery's tries start over and
+   * whose targets the reader never saw, and never one gone (it would be written back). False when it is either.
    */
-  const countTries = async (recovery: ReadRecovery, tries: { failures: number; retryAt?: string; givenUpAt?: string }) => {
+  const updateAsRead = async (recovery: ReadRecovery, update: { expression: string; names: Record<string, string>; values: Record<string, unknown> }) => {
     const asRead = asLastNoted(recovery);
-    const names = Object.keys(tries);
     const updated = await conditionalWrite(() =>
       client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: recoveryTargetsKey(recovery),
-          UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+          UpdateExpression: update.expression,
           ConditionExpression: `attribute_exists(pk) AND ${asRead.condition}`,
-          ExpressionAttributeNames: { ...asRead.names, ...Object.fromEntries(names.map((name) => [`#${name}`, name])) },
-          ExpressionAttributeValues: { ...asRead.values, ...Object.fromEntries(Object.entries(tries).map(([name, value]) => [`:${name}`, value])) },
+          ExpressionAttributeNames: { ...asRead.names, ...update.names },
+          ExpressionAttributeValues: { ...asRead.values, ...update.values },
         }),
       ),
     );
     return updated !== null;
   };
+  /** Sets the reconciler's tries on the entry as it read it. */
+  const countTries = (recovery: ReadRecovery, tries: { failures: number; retryAt?: string; givenUpAt?: string }) => {
+    const names = Object.keys(tries);
+    return updateAsRead(recovery, {
+      expression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+      names: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+      values: Object.fromEntries(Object.entries(tries).map(([name, value]) => [`:${name}`, value])),
+    });
+  };
   return {
     async note(recovery, incidentIds) {
-      const key = recoveryTargetsKey(recovery);
+      const now = clock();
+      const keyAt = keyTimeOf(recovery, now);
+      const key = recoveryTargetsKey({ ...recovery, keyAt });
       if (incidentIds.length === 0) {
         const item = (await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
-        return { earlier: idsOf(item), mark: markOf(item) };
+        return { earlier: idsOf(item), mark: markOf(item), keyAt };
       }
-      const now = clock();
       const mark = randomUUID();
       const response = await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: key,
           UpdateExpression:
-            'ADD #incidents :ids SET #scope = :scope, #resolvedBy = :resolvedBy, #at = :at, #notedAt = :notedAt, #mark = :mark, #expiresAt = :expiresAt REMOVE #failures, #retryAt, #givenUpAt',
+            'ADD #incidents :ids SET #scope = :scope, #resolvedBy = :resolvedBy, #at = :at, #keyAt = :keyAt, #notedAt = :notedAt, #mark = :mark, #expiresAt = :expiresAt REMOVE #failures, #retryAt, #givenUpAt',
           ExpressionAttributeNames: {
-            '#incidents': 'incidents', '#scope': 'scope', '#resolvedBy': 'resolvedBy', '#at': 'dueAt', '#notedAt': 'notedAt', '#mark': 'mark', '#expiresAt': 'expiresAt',
+            '#incidents': 'incidents', '#scope': 'scope', '#resolvedBy': 'resolvedBy', '#at': 'recoveryAt', '#keyAt': 'dueAt', '#notedAt': 'notedAt', '#mark': 'mark', '#expiresAt': 'expiresAt',
             '#failures': 'failures', '#retryAt': 'retryAt', '#givenUpAt': 'givenUpAt',
           },
           ExpressionAttributeValues: {
@@ -176,6 +218,7 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
             ':scope': recovery.scope,
             ':resolvedBy': recovery.resolvedBy,
             ':at': recovery.at,
+            ':keyAt': keyAt,
             ':notedAt': now.toISOString(),
             ':mark': mark,
             ':expiresAt': Math.floor(now.getTime() / 1000) + TARGETS_TTL_SECONDS,
@@ -184,7 +227,7 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return { earlier: idsOf(response.Attributes), mark };
+      return { earlier: idsOf(response.Attributes), mark, keyAt };
     },
     async finished(recovery) {
       const asRead = asLastNoted(recovery);
@@ -224,11 +267,17 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
           if (!start) break;
         }
       }
-      return found.slice(0, limit).map((item) => ({
-        scope: String(item.scope), resolvedBy: String(item.resolvedBy), at: String(item.dueAt), incidentIds: idsOf(item), notedAt: String(item.notedAt), mark: markOf(item),
-        failures: typeof item.failures === 'number' ? item.failures : 0,
-      }));
+      return found.slice(0, limit).map((item) => {
+        // An entry noted before session 41's recoveryAt is keyed by the recovery's own time.
+        const at = String(item.recoveryAt ?? item.dueAt);
+        return {
+          scope: String(item.scope), resolvedBy: String(item.resolvedBy), at, ...(item.dueAt === at ? {} : { keyAt: String(item.dueAt) }),
+          incidentIds: idsOf(item), notedAt: String(item.notedAt), mark: markOf(item), failures: typeof item.failures === 'number' ? item.failures : 0,
+        };
+      });
     },
+    settled: async (recovery, incidentIds) =>
+      incidentIds.length === 0 || updateAsRead(recovery, { expression: 'DELETE #incidents :ids', names: { '#incidents': 'incidents' }, values: { ':ids': new Set(incidentIds) } }),
     retry: (recovery, retryAt, failures) => countTries(recovery, { failures, retryAt: retryAt.toISOString() }),
     givenUp: (recovery, failures, at) => countTries(recovery, { failures, givenUpAt: at.toISOString() }),
   };

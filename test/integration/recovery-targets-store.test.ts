@@ -135,3 +135,46 @@ describe('the incidents each recovery set out to resolve (DynamoDB)', () => {
     expect(absent).toBeUndefined();
   });
 });
+
+describe('the targets a backstop run settled (DynamoDB)', () => {
+  it('takes them off the entry as read, and nothing off one noted again since', async () => {
+    // Prepare: a recovery noted by two deliveries
+    let now = new Date('2026-10-05T10:00:00Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const recovery = recoveryOf('run 70', '2026-10-05T09:59:00.000Z', 'acme/app|main|Settle');
+    await targets.note(recovery, ['gh-1-70-1', 'gh-1-70-2']);
+    const read = await targets.note(recovery, ['gh-1-70-3']);
+
+    // Act: one run settles two; a stale listing's settle is refused after another note
+    const first = await targets.settled({ ...recovery, mark: read.mark }, ['gh-1-70-1', 'gh-1-70-2']);
+    now = new Date('2026-10-05T10:05:00Z');
+    await targets.note(recovery, ['gh-1-70-4']);
+    const stale = await targets.settled({ ...recovery, mark: read.mark }, ['gh-1-70-3']);
+
+    // Assert
+    expect([first, stale]).toEqual([true, false]);
+    const stored = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: recoveryTargetsKey(recovery), ConsistentRead: true }))).Item;
+    expect([...(stored?.incidents as Set<string>)].sort()).toEqual(['gh-1-70-3', 'gh-1-70-4']);
+  });
+});
+
+describe('a recovery stamped far from the clock noting it (DynamoDB)', () => {
+  it('is keyed by the day of its note, listed with its own time, and finished as listed on a later day', async () => {
+    // Prepare: an OK replayed 20 days after its stamp, noted at 23:50
+    let now = new Date('2026-07-21T23:50:00Z');
+    const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => now });
+    const old = recoveryOf('alarm OK', '2026-07-01T10:00:00.000Z', 'cloudwatch:arn:aws:cloudwatch:us-east-1:123456789012:alarm:keyed');
+    const noted = await targets.note(old, ['cw-keyed']);
+
+    // Act: listed the next day, then finished as listed
+    now = new Date('2026-07-22T00:10:00Z');
+    const [listed] = await targets.unfinished(now, { notedBefore: new Date('2026-07-22T00:00:00Z'), limit: 10 });
+    const finished = await targets.finished(listed!);
+
+    // Assert
+    expect(noted.keyAt).toBe('2026-07-21T00:00:00.000Z');
+    expect(listed).toMatchObject({ at: old.at, keyAt: noted.keyAt, incidentIds: ['cw-keyed'] });
+    expect(finished).toBe(true);
+    expect(await targets.unfinished(now, { notedBefore: now, limit: 10 })).toEqual([]);
+  });
+});

@@ -19,7 +19,7 @@ import { WriteBudgetExhaustedError } from '../../shared/errors.js';
 import { rerunLedgerKey } from '../../shared/stores/rerun-ledger.js';
 import type { IncidentDue, IncidentDueList } from '../../shared/stores/due-index.js';
 import type { EpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
-import type { RecoveryKey, RecoveryTargets, UnfinishedRecovery } from '../../shared/stores/recovery-targets.js';
+import { type RecoveryKey, type RecoveryTargets, type UnfinishedRecovery, keyTimeOf } from '../../shared/stores/recovery-targets.js';
 import { createMemoryGreenRunNotes, createMemoryStore } from './memory-store.js';
 
 /**
@@ -353,19 +353,25 @@ export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()
     async note(recovery, incidentIds) {
       const key = keyOf(recovery);
       const before = [...(sets.get(key) ?? [])];
+      const keyAt = keyTimeOf(recovery, clock());
       if (incidentIds.length > 0) {
         sets.set(key, new Set([...before, ...incidentIds]));
         marks += 1;
-        noted.set(key, { scope: recovery.scope, resolvedBy: recovery.resolvedBy, at: recovery.at, incidentIds: [], notedAt: clock().toISOString(), mark: `mark-${marks}` });
+        noted.set(key, { scope: recovery.scope, resolvedBy: recovery.resolvedBy, at: recovery.at, ...(keyAt === recovery.at ? {} : { keyAt }), incidentIds: [], notedAt: clock().toISOString(), mark: `mark-${marks}` });
         tries.delete(key);
       }
-      return { earlier: before, mark: noted.get(key)?.mark ?? null };
+      return { earlier: before, mark: noted.get(key)?.mark ?? null, keyAt };
     },
     async finished(recovery) {
       if ((noted.get(keyOf(recovery))?.mark ?? null) !== recovery.mark) return false;
       sets.delete(keyOf(recovery));
       noted.delete(keyOf(recovery));
       tries.delete(keyOf(recovery));
+      return true;
+    },
+    async settled(recovery, incidentIds) {
+      if ((noted.get(keyOf(recovery))?.mark ?? null) !== recovery.mark || !noted.has(keyOf(recovery))) return false;
+      for (const id of incidentIds) sets.get(keyOf(recovery))?.delete(id);
       return true;
     },
     async unfinished(now, { notedBefore, limit }) {
@@ -375,7 +381,7 @@ export function createMemoryRecoveryTargets(clock: () => Date = () => new Date()
         return entry !== undefined && (entry.givenUpAt !== undefined || (entry.retryAt !== undefined && entry.retryAt > now.toISOString()));
       };
       return [...noted.entries()]
-        .filter(([key, entry]) => entry.at >= firstDay && entry.at <= now.toISOString() && entry.notedAt <= notedBefore.toISOString() && !waits(key))
+        .filter(([key, entry]) => (entry.keyAt ?? entry.at) >= firstDay && (entry.keyAt ?? entry.at) <= now.toISOString() && entry.notedAt <= notedBefore.toISOString() && !waits(key))
         .sort(([, a], [, b]) => a.at.localeCompare(b.at))
         .slice(0, limit)
         .map(([key, entry]) => ({ ...entry, incidentIds: [...(sets.get(key) ?? [])], failures: tries.get(key)?.failures ?? 0 }));

@@ -3,14 +3,15 @@ import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
 import { newIncident } from '../../../shared/domain/incident.js';
-import { handleGithubWebhook, type IngestDeps } from '../../../shared/ingest/github-webhook.js';
+import { handleGithubWebhook, type IngestDeps, triggerFromCheckRun } from '../../../shared/ingest/github-webhook.js';
 import { githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
 import { reconcile } from '../../../shared/reconcile/redrive.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createMemoryEscalationLedger, createRecordingRecoveryQueue } from '../../support/fakes.js';
+import { classifyStep } from '../../../shared/steps/classify.js';
+import { createFakeGitHub, createMemoryEscalationLedger, createRecordingRecoveryQueue, stepDeps } from '../../support/fakes.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 const SECRET = 'unit-test-secret';
@@ -347,5 +348,33 @@ describe('handleGithubWebhook', () => {
       workflowRun: { id: 1, attempt: 1, name: 'CI', workflowId: 61835520, headSha: 'abc', headBranch: 'feature/tax-rounding', headRepositoryId: 1, event: null, conclusion: 'failure', htmlUrl: null, createdAt: null, updatedAt: null },
     });
     expect(store.items.get('gh-714523861-11862439017-1')?.scope).toBe(scope);
+  });
+
+  // Attack-43b F5's unverified risk, confirmed: a third-party app's green check run whose completed_at is two days
+  // ahead was queued with that time, noted as the scope's latest green run, and a failure of the check delivered after
+  // it (completed before that time) was classified superseded by it and paged nobody (shared/domain/recovery.ts,
+  // supersededFields). A completion time ahead of the handling clock by more than the skew is read as that clock's.
+  it("reads a green check run's completed_at far ahead of the clock as the handling time, and logs the stamp", async () => {
+    const warned: Array<[string, unknown]> = [];
+    deps.logger = { ...silentLogger, warn: (message, fields) => void warned.push([message, fields]) };
+    await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.completed_at = '2026-11-22T10:00:00Z')), deps);
+    await handleGithubWebhook(request('check_run-circleci-success', (b) => ((b.check_run.id += 1), (b.check_run.completed_at = '2026-11-20T10:01:00Z'))), deps);
+
+    expect(recoveries.messages.map((m) => m.completedAt)).toEqual(['2026-11-20T10:00:00.000Z', '2026-11-20T10:01:00.000Z']);
+    expect(warned).toEqual([[expect.stringContaining('ahead'), expect.objectContaining({ completedAt: '2026-11-22T10:00:00Z' })]]);
+  });
+
+  it('leaves current a failing check delivered after a green one whose completed_at was days ahead', async () => {
+    const outcome = stepDeps({ github: createFakeGitHub().port }).deps;
+    await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.completed_at = '2026-11-22T10:00:00Z')), deps);
+    await recoveries.drain(outcome);
+    const failing = structuredClone(loadWebhook('check_run-circleci-failure'));
+    (failing.body as Record<string, any>).check_run.completed_at = '2026-11-20T10:01:00Z';
+    const trigger = triggerFromCheckRun(failing.body as never, null);
+
+    const result = await classifyStep({ trigger }, outcome);
+
+    expect(result.incidentStatus).toBe('classified');
+    expect((await outcome.incidents.get(trigger.incidentId))?.supersededBy ?? null).toBeNull();
   });
 });
