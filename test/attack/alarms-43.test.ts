@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Webhooks } from '@octokit/webhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type ExecutionRecord, startLocalWorkflow } from '../../infra/local/local-workflow.js';
+import { startLocalWorkflow } from '../../infra/local/local-workflow.js';
 import { createSfnTaskControl } from '../../shared/adapters/sfn.js';
 import { pipelineDefinition } from '../support/pipeline-asl.js';
+import { memoryRegistry } from '../support/execution-registry.js';
 import { type AnalysisSummary, newIncident } from '../../shared/domain/incident.js';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
@@ -335,18 +336,6 @@ function retriedAwaitAsl(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'guard-a43-asl-')), 'machine.asl.json');
   writeFileSync(path, JSON.stringify(definition));
   return path;
-}
-
-function memoryRegistry() {
-  const records = new Map<string, ExecutionRecord>();
-  return {
-    async claim(record: ExecutionRecord) { if (records.has(record.name)) return false; records.set(record.name, record); return true; },
-    async finish(name: string, status: ExecutionRecord['status'], error: string | null) { const r = records.get(name); if (r) records.set(name, { ...r, status, error }); },
-    async get(name: string) { return records.get(name) ?? null; },
-    async running() { return [...records.values()].filter((r) => r.status === 'RUNNING'); },
-    async startWait(name: string, at: string) { const r = records.get(name); if (r && !r.waitStartedAt) records.set(name, { ...r, waitStartedAt: at }); return records.get(name)?.waitStartedAt ?? at; },
-    async endWait(name: string, nextToken?: string) { const r = records.get(name); if (r) records.set(name, { ...r, waitStartedAt: undefined, ...(nextToken ? { taskToken: nextToken } : {}) }); },
-  };
 }
 
 describe('attack pass 43a: the local runtime\'s retried token state', () => {
