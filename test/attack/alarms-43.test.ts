@@ -25,7 +25,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createFakeGitHub, createMemoryApprovalResumes, createMemoryCommandAnswers, createScriptedRunbookRunner, pullRequestCommentDelivery, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
-import { alarmEvent as sharedAlarmEvent, remediateDiesAtWrite } from '../support/alarm-events.js';
+import { alarmEvent as sharedAlarmEvent, holderStartFailedForGood, remediateDiesAtWrite } from '../support/alarm-events.js';
 import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
 
 /*
@@ -75,17 +75,6 @@ async function twoAutomaticIncidents() {
     await analyzeStep({ trigger }, deps);
   }
   return { deps, runner, published, first, second };
-}
-
-/** The first incident's Remediate fails at its runbook start on every try (4), then its Catch's Notify records the failure. */
-async function holderStartFailedForGood(deps: Awaited<ReturnType<typeof twoAutomaticIncidents>>['deps'], first: AlarmTrigger) {
-  const start = deps.remediation.runner.start.bind(deps.remediation.runner);
-  deps.remediation.runner.start = async () => {
-    throw new Error('connect ETIMEDOUT');
-  };
-  for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
-  deps.remediation.runner.start = start;
-  await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
 }
 
 /** An alarm whose runbook needs approval (high), e-mailed: its episode's first ALARM (10:03:12) and second (10:07) both asking. */

@@ -11,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { alarmEvent, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
+import { alarmEvent, holderStartFailedForGood, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
 
 /*
  * One unbroken alarm episode (ALARM, INSUFFICIENT_DATA, ALARM: no OK between) runs its runbook once, also when its
@@ -138,17 +138,6 @@ describe('one runbook run per alarm episode, under concurrent executions', () =>
 
 describe("a holder whose runbook start is not known to have happened (session 41)", () => {
   const distinctRuns = (runner: ReturnType<typeof createScriptedRunbookRunner>) => new Set(runner.started.map((r) => r.clientToken)).size;
-
-  /** The first incident's step fails on every try (4, as the state machine's Retry) at its runbook start, then its Catch's Notify. */
-  async function holderStartFailedForGood(deps: Awaited<ReturnType<typeof twoIncidentsOfOneEpisode>>['deps'], first: AlarmTrigger) {
-    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
-    deps.remediation.runner.start = async () => {
-      throw new Error('connect ETIMEDOUT');
-    };
-    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
-    deps.remediation.runner.start = start;
-    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
-  }
 
   it("runs the episode's runbook for a later incident when the holder recorded that its start failed", async () => {
     const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();

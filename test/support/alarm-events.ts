@@ -1,11 +1,12 @@
 /**
  * CloudWatch "Alarm State Change" events of the fixtures' shape for the alarm attack tests (passes 15, 17–19) and the
  * carried e-mailed approvals' restart test, what reached on-call in a local runtime's outbox, and an alarm incident's
- * Remediate failing on every try for the episode claim's tests.
+ * Remediate failing on every try (at a write, or at its runbook start) for the episode claim's tests.
  */
 import { expect } from 'vitest';
 import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
 import type { Trigger } from '../../shared/domain/trigger.js';
+import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import type { stepDeps } from './fakes.js';
 import type { Harness } from './harness.js';
@@ -125,4 +126,18 @@ export async function remediateDiesAtWrite(deps: ReturnType<typeof stepDeps>['de
   };
   for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger }, deps)).rejects.toThrow('Task timed out');
   deps.incidents.update = update;
+}
+
+/**
+ * The holder's (`first`'s) Remediate failing at its runbook start on every try (4, as the state machine's Retry:
+ * 'connect ETIMEDOUT'), then its Catch's Notify recording the failure; the runner's start works again after.
+ */
+export async function holderStartFailedForGood(deps: ReturnType<typeof stepDeps>['deps'], first: Trigger) {
+  const start = deps.remediation.runner.start.bind(deps.remediation.runner);
+  deps.remediation.runner.start = async () => {
+    throw new Error('connect ETIMEDOUT');
+  };
+  for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
+  deps.remediation.runner.start = start;
+  await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
 }
