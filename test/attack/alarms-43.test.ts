@@ -16,16 +16,13 @@ import { loadWebhook, signWebhook } from '../../infra/local/replay.js';
 import { TaskTokenSpentError } from '../../shared/errors.js';
 import type { Learning } from '../../shared/knowledge/learning.js';
 import type { ApprovalResumes } from '../../shared/stores/approval-resumes.js';
-import { type AlarmTrigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { automationClientToken, parseRunbookMappings } from '../../shared/remediation/runbooks.js';
-import { analyzeStep } from '../../shared/steps/analyze.js';
-import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createFakeGitHub, createMemoryApprovalResumes, createMemoryCommandAnswers, createScriptedRunbookRunner, pullRequestCommentDelivery, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
-import { alarmEvent as sharedAlarmEvent, holderStartFailedForGood, remediateDiesAtWrite } from '../support/alarm-events.js';
+import { holderStartFailedForGood, remediateDiesAtWrite, twoAlarmsOfOneEpisode } from '../support/alarm-events.js';
 import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
 
 /*
@@ -48,11 +45,9 @@ import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
  * start SSM refuses for good pages once per episode; a rejection is carried to the retry as a rejection.
  */
 
-const alarmEvent = (state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options?: Parameters<typeof sharedAlarmEvent>[3]) => sharedAlarmEvent('a43', state, at, options);
 const MEDIUM = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
 const HIGH = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
 const scratch = scratchStoreForFile('guard-a43-claims');
-const triggers = (events: object[]) => events.map((event) => alarmTriggerFromEvent(alarmEventSchema.parse(event))) as AlarmTrigger[];
 const distinctRuns = (runner: ReturnType<typeof createScriptedRunbookRunner>) => new Set(runner.started.map((r) => r.clientToken)).size;
 
 let alarms = 0;
@@ -66,14 +61,7 @@ async function twoAutomaticIncidents() {
     remediation: remediationDeps({ runbooks: parseRunbookMappings(JSON.stringify(MEDIUM)), runner, episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }) }),
   });
   const name = `checkout-a43-${++alarms}`;
-  const [first, second] = triggers([
-    alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000', { name }),
-    alarmEvent('ALARM', '2026-11-20T10:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } }),
-  ]) as [AlarmTrigger, AlarmTrigger];
-  for (const trigger of [first, second]) {
-    await classifyStep({ trigger }, deps);
-    await analyzeStep({ trigger }, deps);
-  }
+  const [first, second] = await twoAlarmsOfOneEpisode(deps, 'a43', name);
   return { deps, runner, published, first, second };
 }
 

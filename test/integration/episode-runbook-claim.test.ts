@@ -11,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { alarmEvent, holderStartFailedForGood, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
+import { alarmEvent, holderStartFailedForGood, remediateDiesAtWrite, toOnCall, twoAlarmsOfOneEpisode } from '../support/alarm-events.js';
 
 /*
  * One unbroken alarm episode (ALARM, INSUFFICIENT_DATA, ALARM: no OK between) runs its runbook once, also when its
@@ -72,14 +72,7 @@ async function twoIncidentsOfOneEpisode() {
   });
   // Each test its own alarm: the claims of the file's tests are in one table.
   const name = `checkout-api-${++alarms}`;
-  const [first, second] = [
-    alarmEvent('ep42', 'ALARM', '2026-11-20T10:00:00.000+0000', { name }),
-    alarmEvent('ep42', 'ALARM', '2026-11-20T10:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } }),
-  ].map((event) => alarmTriggerFromEvent(alarmEventSchema.parse(event))) as [AlarmTrigger, AlarmTrigger];
-  for (const trigger of [first, second]) {
-    await classifyStep({ trigger }, deps);
-    await analyzeStep({ trigger }, deps);
-  }
+  const [first, second] = await twoAlarmsOfOneEpisode(deps, 'ep42', name);
   return { deps, runner, first, second };
 }
 
