@@ -11,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { type AlarmOptions, episodeAwaitingEmailedApproval, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
+import { type AlarmOptions, episodeAwaitingEmailedApproval, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, remediateDiesAtWrite, toOnCall, twoAlarmsOfOneEpisode } from '../support/alarm-events.js';
 
 /*
  * Attack pass 21 (session 40): the alarm path after claim42 (one runbook claim per alarm, taken over from a holder that
@@ -55,14 +55,7 @@ describe('attack pass 21: the per-alarm runbook claim (steps)', () => {
   it('restarts once for an episode whose holder started the runbook and then failed to record it', async () => {
     const { runner, deps, published } = stepSetup();
     const name = 'checkout-started-then-died';
-    const [first, second] = triggers([
-      alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000', { name }),
-      alarmEvent('ALARM', '2026-11-20T10:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } }),
-    ]) as [AlarmTrigger, AlarmTrigger];
-    for (const trigger of [first, second]) {
-      await classifyStep({ trigger }, deps);
-      await analyzeStep({ trigger }, deps);
-    }
+    const [first, second] = await twoAlarmsOfOneEpisode(deps, 'a42b', name);
     await remediateDiesAtWrite(deps, first, 'decision');
     // The control: the runbook did start (one run: the retries reuse its client token).
     expect(distinctRuns(runner)).toBe(1);
@@ -80,14 +73,7 @@ describe('attack pass 21: the per-alarm runbook claim (steps)', () => {
   it("runs the episode's runbook for a later incident when the holder's start failed after its plan was stored", async () => {
     const { runner, deps, published } = stepSetup();
     const name = 'checkout-start-never-ran';
-    const [first, second] = triggers([
-      alarmEvent('ALARM', '2026-11-20T12:00:00.000+0000', { name }),
-      alarmEvent('ALARM', '2026-11-20T12:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T12:05:00.000+0000' } }),
-    ]) as [AlarmTrigger, AlarmTrigger];
-    for (const trigger of [first, second]) {
-      await classifyStep({ trigger }, deps);
-      await analyzeStep({ trigger }, deps);
-    }
+    const [first, second] = await twoAlarmsOfOneEpisode(deps, 'a42b', name, 12);
     const start = deps.remediation.runner.start.bind(deps.remediation.runner);
     const update = deps.incidents.update.bind(deps.incidents);
     deps.remediation.runner.start = async (request) => {
@@ -143,14 +129,7 @@ describe('attack pass 21: the per-alarm runbook claim (steps)', () => {
   it('a holder between its claim and its start still stands for a concurrent later ALARM', async () => {
     const { runner, deps } = stepSetup();
     const name = 'checkout-mid-claim';
-    const [first, second] = triggers([
-      alarmEvent('ALARM', '2026-11-20T11:00:00.000+0000', { name }),
-      alarmEvent('ALARM', '2026-11-20T11:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T11:05:00.000+0000' } }),
-    ]) as [AlarmTrigger, AlarmTrigger];
-    for (const trigger of [first, second]) {
-      await classifyStep({ trigger }, deps);
-      await analyzeStep({ trigger }, deps);
-    }
+    const [first, second] = await twoAlarmsOfOneEpisode(deps, 'a42b', name, 11);
     const start = deps.remediation.runner.start.bind(deps.remediation.runner);
     let fail = true;
     deps.remediation.runner.start = async (request) => {

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Webhooks } from '@octokit/webhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type ExecutionRecord, startLocalWorkflow } from '../../infra/local/local-workflow.js';
+import { startLocalWorkflow } from '../../infra/local/local-workflow.js';
 import { createSfnTaskControl } from '../../shared/adapters/sfn.js';
 import { pipelineDefinition } from '../support/pipeline-asl.js';
+import { memoryRegistry } from '../support/execution-registry.js';
 import { type AnalysisSummary, newIncident } from '../../shared/domain/incident.js';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
@@ -15,16 +16,13 @@ import { loadWebhook, signWebhook } from '../../infra/local/replay.js';
 import { TaskTokenSpentError } from '../../shared/errors.js';
 import type { Learning } from '../../shared/knowledge/learning.js';
 import type { ApprovalResumes } from '../../shared/stores/approval-resumes.js';
-import { type AlarmTrigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { automationClientToken, parseRunbookMappings } from '../../shared/remediation/runbooks.js';
-import { analyzeStep } from '../../shared/steps/analyze.js';
-import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createFakeGitHub, createMemoryApprovalResumes, createMemoryCommandAnswers, createScriptedRunbookRunner, pullRequestCommentDelivery, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
-import { alarmEvent as sharedAlarmEvent, remediateDiesAtWrite } from '../support/alarm-events.js';
+import { holderStartFailedForGood, remediateDiesAtWrite, twoAlarmsOfOneEpisode } from '../support/alarm-events.js';
 import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
 
 /*
@@ -47,11 +45,9 @@ import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
  * start SSM refuses for good pages once per episode; a rejection is carried to the retry as a rejection.
  */
 
-const alarmEvent = (state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options?: Parameters<typeof sharedAlarmEvent>[3]) => sharedAlarmEvent('a43', state, at, options);
 const MEDIUM = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
 const HIGH = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
 const scratch = scratchStoreForFile('guard-a43-claims');
-const triggers = (events: object[]) => events.map((event) => alarmTriggerFromEvent(alarmEventSchema.parse(event))) as AlarmTrigger[];
 const distinctRuns = (runner: ReturnType<typeof createScriptedRunbookRunner>) => new Set(runner.started.map((r) => r.clientToken)).size;
 
 let alarms = 0;
@@ -65,26 +61,8 @@ async function twoAutomaticIncidents() {
     remediation: remediationDeps({ runbooks: parseRunbookMappings(JSON.stringify(MEDIUM)), runner, episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }) }),
   });
   const name = `checkout-a43-${++alarms}`;
-  const [first, second] = triggers([
-    alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000', { name }),
-    alarmEvent('ALARM', '2026-11-20T10:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } }),
-  ]) as [AlarmTrigger, AlarmTrigger];
-  for (const trigger of [first, second]) {
-    await classifyStep({ trigger }, deps);
-    await analyzeStep({ trigger }, deps);
-  }
+  const [first, second] = await twoAlarmsOfOneEpisode(deps, 'a43', name);
   return { deps, runner, published, first, second };
-}
-
-/** The first incident's Remediate fails at its runbook start on every try (4), then its Catch's Notify records the failure. */
-async function holderStartFailedForGood(deps: Awaited<ReturnType<typeof twoAutomaticIncidents>>['deps'], first: AlarmTrigger) {
-  const start = deps.remediation.runner.start.bind(deps.remediation.runner);
-  deps.remediation.runner.start = async () => {
-    throw new Error('connect ETIMEDOUT');
-  };
-  for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
-  deps.remediation.runner.start = start;
-  await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
 }
 
 /** An alarm whose runbook needs approval (high), e-mailed: its episode's first ALARM (10:03:12) and second (10:07) both asking. */
@@ -335,18 +313,6 @@ function retriedAwaitAsl(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'guard-a43-asl-')), 'machine.asl.json');
   writeFileSync(path, JSON.stringify(definition));
   return path;
-}
-
-function memoryRegistry() {
-  const records = new Map<string, ExecutionRecord>();
-  return {
-    async claim(record: ExecutionRecord) { if (records.has(record.name)) return false; records.set(record.name, record); return true; },
-    async finish(name: string, status: ExecutionRecord['status'], error: string | null) { const r = records.get(name); if (r) records.set(name, { ...r, status, error }); },
-    async get(name: string) { return records.get(name) ?? null; },
-    async running() { return [...records.values()].filter((r) => r.status === 'RUNNING'); },
-    async startWait(name: string, at: string) { const r = records.get(name); if (r && !r.waitStartedAt) records.set(name, { ...r, waitStartedAt: at }); return records.get(name)?.waitStartedAt ?? at; },
-    async endWait(name: string, nextToken?: string) { const r = records.get(name); if (r) records.set(name, { ...r, waitStartedAt: undefined, ...(nextToken ? { taskToken: nextToken } : {}) }); },
-  };
 }
 
 describe('attack pass 43a: the local runtime\'s retried token state', () => {

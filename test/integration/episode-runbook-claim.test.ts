@@ -11,7 +11,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
-import { alarmEvent, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
+import { alarmEvent, holderStartFailedForGood, remediateDiesAtWrite, toOnCall, twoAlarmsOfOneEpisode } from '../support/alarm-events.js';
 
 /*
  * One unbroken alarm episode (ALARM, INSUFFICIENT_DATA, ALARM: no OK between) runs its runbook once, also when its
@@ -72,14 +72,7 @@ async function twoIncidentsOfOneEpisode() {
   });
   // Each test its own alarm: the claims of the file's tests are in one table.
   const name = `checkout-api-${++alarms}`;
-  const [first, second] = [
-    alarmEvent('ep42', 'ALARM', '2026-11-20T10:00:00.000+0000', { name }),
-    alarmEvent('ep42', 'ALARM', '2026-11-20T10:07:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:05:00.000+0000' } }),
-  ].map((event) => alarmTriggerFromEvent(alarmEventSchema.parse(event))) as [AlarmTrigger, AlarmTrigger];
-  for (const trigger of [first, second]) {
-    await classifyStep({ trigger }, deps);
-    await analyzeStep({ trigger }, deps);
-  }
+  const [first, second] = await twoAlarmsOfOneEpisode(deps, 'ep42', name);
   return { deps, runner, first, second };
 }
 
@@ -138,17 +131,6 @@ describe('one runbook run per alarm episode, under concurrent executions', () =>
 
 describe("a holder whose runbook start is not known to have happened (session 41)", () => {
   const distinctRuns = (runner: ReturnType<typeof createScriptedRunbookRunner>) => new Set(runner.started.map((r) => r.clientToken)).size;
-
-  /** The first incident's step fails on every try (4, as the state machine's Retry) at its runbook start, then its Catch's Notify. */
-  async function holderStartFailedForGood(deps: Awaited<ReturnType<typeof twoIncidentsOfOneEpisode>>['deps'], first: AlarmTrigger) {
-    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
-    deps.remediation.runner.start = async () => {
-      throw new Error('connect ETIMEDOUT');
-    };
-    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
-    deps.remediation.runner.start = start;
-    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
-  }
 
   it("runs the episode's runbook for a later incident when the holder recorded that its start failed", async () => {
     const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();

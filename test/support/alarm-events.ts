@@ -1,11 +1,15 @@
 /**
  * CloudWatch "Alarm State Change" events of the fixtures' shape for the alarm attack tests (passes 15, 17–19) and the
  * carried e-mailed approvals' restart test, what reached on-call in a local runtime's outbox, and an alarm incident's
- * Remediate failing on every try for the episode claim's tests.
+ * two ALARMs of one episode run through the steps, and an alarm incident's Remediate failing on every try (at a write,
+ * or at its runbook start) for the episode claim's tests.
  */
 import { expect } from 'vitest';
 import { deliverAlarm, loadAlarmEvent } from '../../infra/local/replay.js';
-import type { Trigger } from '../../shared/domain/trigger.js';
+import { type AlarmTrigger, type Trigger, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { analyzeStep } from '../../shared/steps/analyze.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import type { stepDeps } from './fakes.js';
 import type { Harness } from './harness.js';
@@ -125,4 +129,35 @@ export async function remediateDiesAtWrite(deps: ReturnType<typeof stepDeps>['de
   };
   for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger }, deps)).rejects.toThrow('Task timed out');
   deps.incidents.update = update;
+}
+
+/**
+ * The holder's (`first`'s) Remediate failing at its runbook start on every try (4, as the state machine's Retry:
+ * 'connect ETIMEDOUT'), then its Catch's Notify recording the failure; the runner's start works again after.
+ */
+export async function holderStartFailedForGood(deps: ReturnType<typeof stepDeps>['deps'], first: Trigger) {
+  const start = deps.remediation.runner.start.bind(deps.remediation.runner);
+  deps.remediation.runner.start = async () => {
+    throw new Error('connect ETIMEDOUT');
+  };
+  for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
+  deps.remediation.runner.start = start;
+  await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
+}
+
+/**
+ * Two ALARMs of one episode of the alarm `name` (at `hour`:00, and at `hour`:07 after INSUFFICIENT_DATA at `hour`:05,
+ * on 2026-11-20; their ids started by `idPrefix`) as the steps' triggers, each classified and analysed.
+ */
+export async function twoAlarmsOfOneEpisode(deps: ReturnType<typeof stepDeps>['deps'], idPrefix: string, name: string, hour = 10) {
+  const at = (minute: string) => `2026-11-20T${String(hour).padStart(2, '0')}:${minute}:00.000+0000`;
+  const [first, second] = [
+    alarmEvent(idPrefix, 'ALARM', at('00'), { name }),
+    alarmEvent(idPrefix, 'ALARM', at('07'), { name, previous: { value: 'INSUFFICIENT_DATA', at: at('05') } }),
+  ].map((event) => alarmTriggerFromEvent(alarmEventSchema.parse(event))) as [AlarmTrigger, AlarmTrigger];
+  for (const trigger of [first, second]) {
+    await classifyStep({ trigger }, deps);
+    await analyzeStep({ trigger }, deps);
+  }
+  return [first, second] as const;
 }

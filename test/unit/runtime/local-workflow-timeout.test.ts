@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type ExecutionRecord, startLocalWorkflow } from '../../../infra/local/local-workflow.js';
+import { startLocalWorkflow } from '../../../infra/local/local-workflow.js';
 import { createSfnTaskControl } from '../../../shared/adapters/sfn.js';
 import { TaskNotWaitingYetError, TaskTokenSpentError } from '../../../shared/errors.js';
 import { pipelineDefinition } from '../../support/pipeline-asl.js';
+import { memoryRegistry } from '../../support/execution-registry.js';
 
 /**
  * The local Step Functions' answer to a task token whose wait timed out while its execution still runs (its Catch
@@ -47,18 +48,6 @@ function aslFile(options: { prepare?: boolean; retried?: boolean } = {}): string
   const path = join(mkdtempSync(join(tmpdir(), 'guard-asl-')), 'machine.asl.json');
   writeFileSync(path, JSON.stringify(definition));
   return path;
-}
-
-function memoryRegistry() {
-  const records = new Map<string, ExecutionRecord>();
-  return {
-    async claim(record: ExecutionRecord) { if (records.has(record.name)) return false; records.set(record.name, record); return true; },
-    async finish(name: string, status: ExecutionRecord['status'], error: string | null) { const r = records.get(name); if (r) records.set(name, { ...r, status, error }); },
-    async get(name: string) { return records.get(name) ?? null; },
-    async running() { return [...records.values()].filter((r) => r.status === 'RUNNING'); },
-    async startWait(name: string, at: string) { const r = records.get(name); if (r && !r.waitStartedAt) records.set(name, { ...r, waitStartedAt: at }); return records.get(name)?.waitStartedAt ?? at; },
-    async endWait(name: string, nextToken?: string) { const r = records.get(name); if (r) records.set(name, { ...r, waitStartedAt: undefined, ...(nextToken ? { taskToken: nextToken } : {}) }); },
-  };
 }
 
 describe('local Step Functions: a task token whose wait timed out', () => {
