@@ -27,6 +27,15 @@ const ALARM_GROUP_EARLY_MS = 60_000;
  * (RECONCILE_LOOKBACK_HOURS); 30 minutes leaves the reconciler's runs room. Later, the alarm pages as its own.
  */
 const LATE_JOIN_MINUTES = 30;
+/**
+ * How long before it is handled an alarm may have fired and still lead a group at its own time: the group's digest is
+ * due when it ends, and the reconciler reads due digests RECONCILE_LOOKBACK_HOURS back (48 in the stack), so a group
+ * led at most 24 hours back leaves its runs a day to send it. EventBridge gives up on an event after 2 hours: an older
+ * alarm is a redrive, an archive replay or a forged event, and pages as its own (once: its problem's window), as an
+ * alarm whose group is gone does. A bound on its time, compared before any arithmetic: a stamp at the earliest time a
+ * Date holds made the group's times invalid Dates.
+ */
+const OLDEST_LEAD_HOURS = 24;
 /** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
 const ALARM_GROUP_KEY = 'alarm-group';
 /**
@@ -85,8 +94,10 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const firedAt = firedAtOf(incident);
   const at = Number.isFinite(firedAt) ? new Date(firedAt) : problem.at;
   // A time ahead of the handling clock (a forged or replayed event, a wrong clock) would lead a group every real
-  // alarm until then joins: such an alarm pages as its own and leaves the group alone.
-  if (at.getTime() > problem.at.getTime() + ALARM_CLOCK_SKEW_MS) return { send: true, tally, claims: [problem], note: '' };
+  // alarm until then joins; one too old would lead a group whose digest no reconciler run reads: such an alarm pages
+  // as its own and leaves the group alone.
+  const handled = problem.at.getTime();
+  if (at.getTime() > handled + ALARM_CLOCK_SKEW_MS || at.getTime() < handled - OLDEST_LEAD_HOURS * 3_600_000) return { send: true, tally, claims: [problem], note: '' };
   const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });
   // The lead's item is the one the next group opens in place of this one: its counts go with it, so the digest that
   // names the group's alarms is kept on an item of this group's own (`…:<start>:digest`), which nothing replaces.
