@@ -132,33 +132,36 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
     return { send: true, tally, claims: [problem, lead], note: grouping };
   }
   if (group.alreadySent) return { send: false, detail: countedDetail(group) };
-  return takePlaceInGroup(problem, tally, incident, { start, part: named.part, alarms: group.windowCount }, deps);
+  return takePlaceInGroup(problem, tally, incident, { start, part: named.part, counted: group.windowCount }, deps);
 }
 
 /**
  * An alarm's place in the group that started at `start` after its lead (named on the digest's `part` already): the
  * second is grouped with the lead's page, the third sends the group's one storm page, the rest are counted on it.
- * `alarms`: how many alarms of the deployment the group has counted, this one included (joined late, the lead's item
- * holds a newer group: those named on the group's digest).
+ * `counted`: how many alarms the lead's item counted, this one included (0 when joined late: that item holds a newer
+ * group). The alarms said are the larger of that and the alarm's place (the lead, the second, then each counted on the
+ * storm place): the lead's item leaves out an alarm that fired before the group and joined it late, yet it takes a
+ * place; the digest's count would add what takes none (a composite counted on its firing child, a storm's marker).
  */
 async function takePlaceInGroup(
   problem: EscalationOccurrence,
   tally: EscalationTally,
   incident: Incident,
-  group: { start: string; part: number; alarms: number },
+  group: { start: string; part: number; counted: number },
   deps: PageClaimDeps,
 ): Promise<PageClaim> {
-  const { start, part, alarms } = group;
+  const { start, part, counted } = group;
   const end = new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString();
   const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });
   const namedIn = part === 1 ? `named in its digest at ${end}` : `named in the group's next digest (part ${part}: the parts before were sent or full when this alarm was handled), sent by the reconciler's next run`;
-  const which = `alarm ${alarms} of this deployment within ${ALARM_GROUP_MINUTES} minutes`;
   const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group'));
   if (second.send || second.alreadySent) {
     return { send: false, detail: `grouped with the alarm page at ${start} (the second alarm of this deployment within ${ALARM_GROUP_MINUTES} minutes of it): ${namedIn}` };
   }
   const storm = place(`${ALARM_GROUP_KEY}:${start}:storm`, 'the storm page of an alarm group');
   const stormed = await deps.escalationLedger.record(storm);
+  const alarms = Math.max(counted, 2 + stormed.windowCount);
+  const which = `alarm ${alarms} of this deployment within ${ALARM_GROUP_MINUTES} minutes`;
   // A group that continues a storm sends no storm page: its third alarm only marks it a storm (for the next group).
   if (stormed.send && (await continuesStorm(start, problem, incident, deps))) {
     return { send: false, detail: `counted on the alarm storm that goes on (this group continues one): ${which}; ${namedIn}` };
@@ -195,7 +198,7 @@ async function lateAlarmPage(problem: EscalationOccurrence, tally: EscalationTal
   if (found && found.owner !== incident.id) {
     if (Date.parse(found.start) < oldest) return own;
     const named = await nameOnGroupDigest(found.start, member, deps);
-    return named === null ? own : takePlaceInGroup(problem, tally, incident, { start: found.start, part: named.part, alarms: named.alarms }, deps);
+    return named === null ? own : takePlaceInGroup(problem, tally, incident, { start: found.start, part: named.part, counted: 0 }, deps);
   }
   const index = groupIndexEntry(at.toISOString(), incident);
   const opened = await deps.escalationLedger.record(index);
@@ -212,7 +215,7 @@ async function lateAlarmPage(problem: EscalationOccurrence, tally: EscalationTal
   // A concurrent late alarm opened a group in the same bucket a moment before: joined if its five minutes hold this one.
   if (Math.abs(at.getTime() - Date.parse(start)) > ALARM_GROUP_MINUTES * 60_000) return own;
   const named = await nameOnGroupDigest(start, member, deps);
-  return named === null ? own : takePlaceInGroup(problem, tally, incident, { start, part: named.part, alarms: named.alarms }, deps);
+  return named === null ? own : takePlaceInGroup(problem, tally, incident, { start, part: named.part, counted: 0 }, deps);
 }
 
 /**
@@ -339,13 +342,11 @@ function groupDigestEntry(start: string, part: number, named: { incidentId: stri
 /**
  * Names an alarm of the group that started at `start` on the first part of the group's digest that is neither claimed
  * nor full ({@link MAX_GROUP_DIGEST_PARTS}), each count conditional on that (`beforeDigest`), so that the part that
- * counts it is the one that goes out with its name. The part it was named on, and how many alarms the parts up to it
- * name (this one included; each later part's marker aside); null when every part was claimed or full.
+ * counts it is the one that goes out with its name. The part it was named on; null when every part was claimed or full.
  * A later part is opened by a marker (saying what it continues) before its first alarm is counted on it: a digest is
  * due only for a window with repeats, and a part's alarms are all repeats, named alike.
  */
-async function nameOnGroupDigest(start: string, alarm: { incidentId: string; member: string }, deps: PageClaimDeps): Promise<{ part: number; alarms: number } | null> {
-  let before = 0;
+async function nameOnGroupDigest(start: string, alarm: { incidentId: string; member: string }, deps: PageClaimDeps): Promise<{ part: number } | null> {
   for (let part = 1; part <= MAX_GROUP_DIGEST_PARTS; part += 1) {
     const named = { ...groupDigestEntry(start, part, alarm, part === 1), beforeDigest: true };
     let tally = await deps.escalationLedger.record(named);
@@ -354,9 +355,7 @@ async function nameOnGroupDigest(start: string, alarm: { incidentId: string; mem
       await deps.escalationLedger.record(groupDigestEntry(start, part, marker, true));
       tally = await deps.escalationLedger.record(named);
     }
-    const alarms = before + tally.windowCount - (part > 1 ? 1 : 0);
-    if (countedOnDigest(tally)) return { part, alarms };
-    before = alarms;
+    if (countedOnDigest(tally)) return { part };
   }
   return null;
 }
