@@ -36,10 +36,10 @@ export function alarmIncidentFields(trigger: AlarmTrigger, now: Date): Pick<Inci
   return {
     id: trigger.incidentId,
     source: 'cloudwatch',
-    alarm: changed?.aheadStamp ? { ...alarm, stampAhead: true } : alarm,
+    alarm: changed?.aheadStamp ? { ...alarm, stampAhead: true } : changed?.earlyStamp ? { ...alarm, stampEarly: true } : alarm,
     ...(changed ? { failedAt: changed.at.toISOString() } : {}),
-    ...(changed?.aheadStamp
-      ? { history: [{ at: now.toISOString(), event: 'received' }, { at: now.toISOString(), event: 'alarm_time_ahead', detail: aheadDetail(changed) }] }
+    ...(changed && untrustedStamp(changed)
+      ? { history: [{ at: now.toISOString(), event: 'received' }, { at: now.toISOString(), event: changed.aheadStamp ? 'alarm_time_ahead' : 'alarm_time_too_early', detail: aheadDetail(changed) }] }
       : {}),
   };
 }
@@ -55,11 +55,24 @@ export interface AlarmEventTime {
   at: Date;
   /** The event's own stamp, when it was more than ALARM_CLOCK_SKEW_MS ahead of the handling clock (`at` is that clock's time). */
   aheadStamp?: string;
+  /** The event's own stamp, when it was before {@link EARLIEST_ALARM_TIME} (`at` is the handling clock's time). */
+  earlyStamp?: string;
 }
 
-/** The history or log line of an alarm event read at the handling time because its stamp was ahead. */
+/**
+ * The earliest alarm time trusted: CloudWatch alarms came in 2009, and a stamp far before (one Date.parse takes, down
+ * to the year -271821) made times derived from it (a group's cutoff, 5 minutes before) invalid Dates that threw.
+ */
+export const EARLIEST_ALARM_TIME = Date.parse('2000-01-01T00:00:00.000Z');
+
+/** The event's own stamp when it was not trusted (ahead of the clock, or too early), else undefined. */
+export const untrustedStamp = (time: AlarmEventTime): string | undefined => time.aheadStamp ?? time.earlyStamp;
+
+/** The history or log line of an alarm event read at the handling time because its stamp was ahead, or too early. */
 export function aheadDetail(time: AlarmEventTime): string {
-  return `the alarm event's time ${time.aheadStamp} was more than ${ALARM_CLOCK_SKEW_MS / 60_000} minutes ahead of the clock: read as ${time.at.toISOString()}, when it was handled`;
+  const read = `read as ${time.at.toISOString()}, when it was handled`;
+  if (time.earlyStamp) return `the alarm event's time ${time.earlyStamp} was before ${new Date(EARLIEST_ALARM_TIME).toISOString()}: ${read}`;
+  return `the alarm event's time ${time.aheadStamp} was more than ${ALARM_CLOCK_SKEW_MS / 60_000} minutes ahead of the clock: ${read}`;
 }
 
 /**
@@ -70,12 +83,14 @@ export function aheadDetail(time: AlarmEventTime): string {
  * not trusted and reads as `now` (with `aheadStamp`): no real state change is in the future, while a stamp a day ahead
  * (a hand-made event POSTed to the local runtime, a replay tool that restamps) ordered after every real event until
  * then: an ALARM held the alarm's runbook claim past every real OK, an OK silenced every real ALARM (attack-42b G1, G3).
+ * A time before {@link EARLIEST_ALARM_TIME} is no CloudWatch stamp either, and reads as `now` the same way (`earlyStamp`).
  */
 export function stateChangedAtOf(event: AlarmEvent, now: Date): AlarmEventTime | null {
   for (const text of [event.detail.state.timestamp, event.time]) {
     const at = Date.parse(text);
     if (Number.isNaN(at)) continue;
-    return at > now.getTime() + ALARM_CLOCK_SKEW_MS ? { at: new Date(now.getTime()), aheadStamp: text } : { at: new Date(at) };
+    if (at > now.getTime() + ALARM_CLOCK_SKEW_MS) return { at: new Date(now.getTime()), aheadStamp: text };
+    return at < EARLIEST_ALARM_TIME ? { at: new Date(now.getTime()), earlyStamp: text } : { at: new Date(at) };
   }
   return null;
 }
@@ -88,7 +103,7 @@ export function alarmOverBy(event: AlarmEvent, okAt: Date | null, now: Date): bo
   const firedAt = stateChangedAtOf(event, now);
   // As alarmOkLeavesOpen reads a stored incident: an ALARM read at the handling time (its stamp ahead) is ended by an
   // OK up to ALARM_CLOCK_SKEW_MS before it, whichever of the two was handled first.
-  const allowance = firedAt?.aheadStamp ? ALARM_CLOCK_SKEW_MS : 0;
+  const allowance = firedAt && untrustedStamp(firedAt) ? ALARM_CLOCK_SKEW_MS : 0;
   return firedAt !== null && okAt !== null && okAt.getTime() >= firedAt.at.getTime() - allowance;
 }
 
@@ -101,7 +116,7 @@ export function alarmOkLeavesOpen(incident: Pick<Incident, 'failedAt' | 'created
   // An ALARM whose stamp was ahead was read as the time it was handled, on a clock that agrees with CloudWatch's only
   // within ALARM_CLOCK_SKEW_MS: an OK stamped less than that before is not known to be older, and ends it (else the
   // alarm's real OK, a moment before, left it holding the runbook claim: attack-42b G1).
-  const allowance = incident.alarm?.stampAhead ? ALARM_CLOCK_SKEW_MS : 0;
+  const allowance = incident.alarm?.stampAhead || incident.alarm?.stampEarly ? ALARM_CLOCK_SKEW_MS : 0;
   if (Number.isNaN(firedAt) || firedAt - allowance <= okAt.getTime()) return null;
   return `the OK at ${okAt.toISOString()} is older than the alarm at ${new Date(firedAt).toISOString()}`;
 }

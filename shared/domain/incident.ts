@@ -70,6 +70,8 @@ export interface AlarmDetails {
    * incident's `failedAt` is when it was handled (shared/domain/alarm-incident.ts, `stateChangedAtOf`).
    */
   stampAhead?: true;
+  /** `stateChangedAt` was before EARLIEST_ALARM_TIME: not trusted either, `failedAt` is when it was handled. */
+  stampEarly?: true;
   metric: string | null;
   namespace: string | null;
   threshold: number | null;

@@ -17,7 +17,7 @@ import {
   alarmTriggerFromEvent,
   jsonBytes,
 } from '../domain/trigger.js';
-import { aheadDetail, alarmOverBy, recoveredAlarmFields, stateChangedAtOf } from '../domain/alarm-incident.js';
+import { aheadDetail, alarmOverBy, recoveredAlarmFields, stateChangedAtOf, untrustedStamp } from '../domain/alarm-incident.js';
 import { redactDeep } from '../logs/redact.js';
 import { redactWithin } from './redact-within.js';
 import { ValidationError } from '../errors.js';
@@ -152,7 +152,7 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   // incident was written, by classify, which reads the OK again before anything acts.
   const now = deps.clock();
   const firedAt = stateChangedAtOf(parsed.data, now);
-  if (firedAt?.aheadStamp) deps.logger.warn('alarm time ahead of the clock: read as now', { alarm: parsed.data.detail.alarmName, detail: aheadDetail(firedAt) });
+  if (firedAt && untrustedStamp(firedAt)) deps.logger.warn('alarm time not trusted: read as now', { alarm: parsed.data.detail.alarmName, detail: aheadDetail(firedAt) });
   const okAt = firedAt ? await deps.incidents.latestAlarmOk(alarmArnOf(parsed.data)) : null;
   if (okAt && alarmOverBy(parsed.data, okAt, now)) return recordRecoveredAlarm(trigger, okAt, now, deps);
   const { created } = await storeIncidentFromTrigger(deps.incidents, trigger, now);

@@ -509,26 +509,29 @@ export function renderDigestMessages(digest: EscalationDigest, incident: Inciden
   return renderDigestParts(digest, incident).map((part) => part.message);
 }
 
-/** The messages of {@link renderDigestMessages}, each with the names it lists (what says which message it is). */
-export function renderDigestParts(digest: EscalationDigest, incident: Incident | null): Array<{ names: string[]; message: EscalationMessage }> {
-  const parts = namesPerMessage((digest.members ?? []).map(untrusted));
-  if (parts.length <= 1) return [{ names: parts[0] ?? [], message: renderDigest(digest, incident) }];
-  return parts.map((names, i) => ({ names, message: digestMessage(digest, incident, { names, part: { index: i + 1, of: parts.length } }) }));
+/**
+ * The messages of {@link renderDigestMessages}, each with the members it lists as stored (`members`: what says which
+ * message it is; its names as rendered may be alike in two messages, redaction hiding what told them apart).
+ */
+export function renderDigestParts(digest: EscalationDigest, incident: Incident | null): Array<{ members: string[]; message: EscalationMessage }> {
+  const parts = membersPerMessage(digest.members ?? []);
+  if (parts.length <= 1) return [{ members: parts[0] ?? [], message: renderDigest(digest, incident) }];
+  return parts.map((members, i) => ({ members, message: digestMessage(digest, incident, { names: members.map(untrusted), part: { index: i + 1, of: parts.length } }) }));
 }
 
-/** `names` in order, in runs of at most {@link DIGEST_NAMES_BYTES_PER_MESSAGE} (a name longer than that alone). */
-function namesPerMessage(names: string[]): string[][] {
+/** `members` in order, in runs whose rendered names take at most {@link DIGEST_NAMES_BYTES_PER_MESSAGE} (a longer name alone). */
+function membersPerMessage(members: string[]): string[][] {
   const encoder = new TextEncoder();
   const runs: string[][] = [];
   let bytes = Infinity;
-  for (const name of names) {
-    // JSON-encoded without its quotes, and the ", " before it.
-    const cost = encoder.encode(JSON.stringify(name)).length;
+  for (const member of members) {
+    // As the message lists it: rendered, JSON-encoded without its quotes, and the ", " before it.
+    const cost = encoder.encode(JSON.stringify(untrusted(member))).length;
     if (bytes + cost > DIGEST_NAMES_BYTES_PER_MESSAGE) {
       runs.push([]);
       bytes = 0;
     }
-    runs.at(-1)!.push(name);
+    runs.at(-1)!.push(member);
     bytes += cost;
   }
   return runs;

@@ -27,6 +27,15 @@ const ALARM_GROUP_EARLY_MS = 60_000;
  * (RECONCILE_LOOKBACK_HOURS); 30 minutes leaves the reconciler's runs room. Later, the alarm pages as its own.
  */
 const LATE_JOIN_MINUTES = 30;
+/**
+ * How long before it is handled an alarm may have fired and still lead a group at its own time: the group's digest is
+ * due when it ends, and the reconciler reads due digests RECONCILE_LOOKBACK_HOURS back (48 in the stack), so a group
+ * led at most 24 hours back leaves its runs a day to send it. EventBridge gives up on an event after 2 hours: an older
+ * alarm is a redrive, an archive replay or a forged event, and pages as its own (once: its problem's window), as an
+ * alarm whose group is gone does. A bound on its time, compared before any arithmetic: a stamp at the earliest time a
+ * Date holds made the group's times invalid Dates.
+ */
+const OLDEST_LEAD_HOURS = 24;
 /** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
 const ALARM_GROUP_KEY = 'alarm-group';
 /**
@@ -85,8 +94,10 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const firedAt = firedAtOf(incident);
   const at = Number.isFinite(firedAt) ? new Date(firedAt) : problem.at;
   // A time ahead of the handling clock (a forged or replayed event, a wrong clock) would lead a group every real
-  // alarm until then joins: such an alarm pages as its own and leaves the group alone.
-  if (at.getTime() > problem.at.getTime() + ALARM_CLOCK_SKEW_MS) return { send: true, tally, claims: [problem], note: '' };
+  // alarm until then joins; one too old would lead a group whose digest no reconciler run reads: such an alarm pages
+  // as its own and leaves the group alone.
+  const handled = problem.at.getTime();
+  if (at.getTime() > handled + ALARM_CLOCK_SKEW_MS || at.getTime() < handled - OLDEST_LEAD_HOURS * 3_600_000) return { send: true, tally, claims: [problem], note: '' };
   const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });
   // The lead's item is the one the next group opens in place of this one: its counts go with it, so the digest that
   // names the group's alarms is kept on an item of this group's own (`…:<start>:digest`), which nothing replaces.
@@ -121,33 +132,36 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
     return { send: true, tally, claims: [problem, lead], note: grouping };
   }
   if (group.alreadySent) return { send: false, detail: countedDetail(group) };
-  return takePlaceInGroup(problem, tally, incident, { start, part: named.part, alarms: group.windowCount }, deps);
+  return takePlaceInGroup(problem, tally, incident, { start, part: named.part, counted: group.windowCount }, deps);
 }
 
 /**
  * An alarm's place in the group that started at `start` after its lead (named on the digest's `part` already): the
  * second is grouped with the lead's page, the third sends the group's one storm page, the rest are counted on it.
- * `alarms`: how many alarms of the deployment the group has counted, this one included (joined late, the lead's item
- * holds a newer group: those named on the group's digest).
+ * `counted`: how many alarms the lead's item counted, this one included (0 when joined late: that item holds a newer
+ * group). The alarms said are the larger of that and the alarm's place (the lead, the second, then each counted on the
+ * storm place): the lead's item leaves out an alarm that fired before the group and joined it late, yet it takes a
+ * place; the digest's count would add what takes none (a composite counted on its firing child, a storm's marker).
  */
 async function takePlaceInGroup(
   problem: EscalationOccurrence,
   tally: EscalationTally,
   incident: Incident,
-  group: { start: string; part: number; alarms: number },
+  group: { start: string; part: number; counted: number },
   deps: PageClaimDeps,
 ): Promise<PageClaim> {
-  const { start, part, alarms } = group;
+  const { start, part, counted } = group;
   const end = new Date(Date.parse(start) + ALARM_GROUP_MINUTES * 60_000).toISOString();
   const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });
   const namedIn = part === 1 ? `named in its digest at ${end}` : `named in the group's next digest (part ${part}: the parts before were sent or full when this alarm was handled), sent by the reconciler's next run`;
-  const which = `alarm ${alarms} of this deployment within ${ALARM_GROUP_MINUTES} minutes`;
   const second = await deps.escalationLedger.record(place(`${ALARM_GROUP_KEY}:${start}:second`, 'the second alarm of an alarm group'));
   if (second.send || second.alreadySent) {
     return { send: false, detail: `grouped with the alarm page at ${start} (the second alarm of this deployment within ${ALARM_GROUP_MINUTES} minutes of it): ${namedIn}` };
   }
   const storm = place(`${ALARM_GROUP_KEY}:${start}:storm`, 'the storm page of an alarm group');
   const stormed = await deps.escalationLedger.record(storm);
+  const alarms = Math.max(counted, 2 + stormed.windowCount);
+  const which = `alarm ${alarms} of this deployment within ${ALARM_GROUP_MINUTES} minutes`;
   // A group that continues a storm sends no storm page: its third alarm only marks it a storm (for the next group).
   if (stormed.send && (await continuesStorm(start, problem, incident, deps))) {
     return { send: false, detail: `counted on the alarm storm that goes on (this group continues one): ${which}; ${namedIn}` };
@@ -184,7 +198,7 @@ async function lateAlarmPage(problem: EscalationOccurrence, tally: EscalationTal
   if (found && found.owner !== incident.id) {
     if (Date.parse(found.start) < oldest) return own;
     const named = await nameOnGroupDigest(found.start, member, deps);
-    return named === null ? own : takePlaceInGroup(problem, tally, incident, { start: found.start, part: named.part, alarms: named.alarms }, deps);
+    return named === null ? own : takePlaceInGroup(problem, tally, incident, { start: found.start, part: named.part, counted: 0 }, deps);
   }
   const index = groupIndexEntry(at.toISOString(), incident);
   const opened = await deps.escalationLedger.record(index);
@@ -201,7 +215,7 @@ async function lateAlarmPage(problem: EscalationOccurrence, tally: EscalationTal
   // A concurrent late alarm opened a group in the same bucket a moment before: joined if its five minutes hold this one.
   if (Math.abs(at.getTime() - Date.parse(start)) > ALARM_GROUP_MINUTES * 60_000) return own;
   const named = await nameOnGroupDigest(start, member, deps);
-  return named === null ? own : takePlaceInGroup(problem, tally, incident, { start, part: named.part, alarms: named.alarms }, deps);
+  return named === null ? own : takePlaceInGroup(problem, tally, incident, { start, part: named.part, counted: 0 }, deps);
 }
 
 /**
@@ -328,13 +342,11 @@ function groupDigestEntry(start: string, part: number, named: { incidentId: stri
 /**
  * Names an alarm of the group that started at `start` on the first part of the group's digest that is neither claimed
  * nor full ({@link MAX_GROUP_DIGEST_PARTS}), each count conditional on that (`beforeDigest`), so that the part that
- * counts it is the one that goes out with its name. The part it was named on, and how many alarms the parts up to it
- * name (this one included; each later part's marker aside); null when every part was claimed or full.
+ * counts it is the one that goes out with its name. The part it was named on; null when every part was claimed or full.
  * A later part is opened by a marker (saying what it continues) before its first alarm is counted on it: a digest is
  * due only for a window with repeats, and a part's alarms are all repeats, named alike.
  */
-async function nameOnGroupDigest(start: string, alarm: { incidentId: string; member: string }, deps: PageClaimDeps): Promise<{ part: number; alarms: number } | null> {
-  let before = 0;
+async function nameOnGroupDigest(start: string, alarm: { incidentId: string; member: string }, deps: PageClaimDeps): Promise<{ part: number } | null> {
   for (let part = 1; part <= MAX_GROUP_DIGEST_PARTS; part += 1) {
     const named = { ...groupDigestEntry(start, part, alarm, part === 1), beforeDigest: true };
     let tally = await deps.escalationLedger.record(named);
@@ -343,9 +355,7 @@ async function nameOnGroupDigest(start: string, alarm: { incidentId: string; mem
       await deps.escalationLedger.record(groupDigestEntry(start, part, marker, true));
       tally = await deps.escalationLedger.record(named);
     }
-    const alarms = before + tally.windowCount - (part > 1 ? 1 : 0);
-    if (countedOnDigest(tally)) return { part, alarms };
-    before = alarms;
+    if (countedOnDigest(tally)) return { part };
   }
   return null;
 }

@@ -61,7 +61,8 @@ async function latestIncident(id: string | null, deps: DigestDeps): Promise<Inci
 
 /**
  * Usually one message; an alarm group's digest naming more than one message holds is split, each message sent in turn
- * and, when there are several, recorded as published (by the names it lists) on the digest's claim. A message that
+ * and, when there are several, recorded as published (by its place and the members it lists, as stored: two messages
+ * may list names that render alike, redaction hiding what told them apart) on the digest's claim. A message that
  * fails leaves the others to the retry, which skips the ones recorded: on-call gets each message once, and a second
  * time only after a crash between its publish and its record. Were names counted on the window between the tries (the
  * claim given back lets them in), the split moves and the messages whose names changed go out whole: a name twice,
@@ -70,8 +71,8 @@ async function latestIncident(id: string | null, deps: DigestDeps): Promise<Inci
 async function publishDigest(digest: EscalationDigest, incident: Incident | null, deps: DigestDeps): Promise<void> {
   const parts = renderDigestParts(digest, incident);
   const published = new Set(digest.publishedMessages ?? []);
-  for (const { names, message } of parts) {
-    const key = parts.length > 1 ? createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 32) : null;
+  for (const [i, { members, message }] of parts.entries()) {
+    const key = parts.length > 1 ? createHash('sha256').update([i + 1, ...members].join('\n')).digest('hex').slice(0, 32) : null;
     if (key !== null && published.has(key)) continue;
     await deps.escalations.publish(message);
     if (key !== null) await deps.digests.messagePublished(digest, key);

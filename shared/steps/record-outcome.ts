@@ -1,5 +1,5 @@
 import { METRIC } from '../adapters/metric-names.js';
-import { aheadDetail, alarmOkLeavesOpen, stateChangedAtOf } from '../domain/alarm-incident.js';
+import { aheadDetail, alarmOkLeavesOpen, stateChangedAtOf, untrustedStamp } from '../domain/alarm-incident.js';
 import type { HistoryEntry, Incident } from '../domain/incident.js';
 import { runbookUnverified } from '../domain/handoff.js';
 import { type ForkCheckReach, greenAttemptNotLater, greenRunLeavesOpen, secondsToRecovery, workflowRecoveryMessageSchema } from '../domain/recovery.js';
@@ -272,11 +272,12 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
   const read = stateChangedAtOf(alarmEvent, now);
   const at = read?.at ?? null;
   const when = at ?? now;
-  if (read?.aheadStamp) {
+  if (read && untrustedStamp(read)) {
     // Not read as "now", as an ALARM stamped ahead is: each delivery of the event would be a later OK than the one
     // before, and a redelivery would end ALARMs that fired after the first. CloudWatch's clock and ours agree far
-    // closer than ALARM_CLOCK_SKEW_MS, so such a stamp is not CloudWatch's; the incidents stay open for a real OK.
-    deps.logger.warn('alarm recovery stamped ahead of the clock: not trusted, resolves nothing', { alarm: alarmEvent.detail.alarmName, detail: aheadDetail(read) });
+    // closer than ALARM_CLOCK_SKEW_MS, and it stamps nothing before 2000, so such a stamp is not CloudWatch's; the
+    // incidents stay open for a real OK.
+    deps.logger.warn('alarm recovery stamped ahead of the clock or too early: not trusted, resolves nothing', { alarm: alarmEvent.detail.alarmName, detail: aheadDetail(read) });
     return { resolved: [] };
   }
   if (at && alarmEvent.detail.state.value === 'OK') {

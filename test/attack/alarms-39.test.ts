@@ -9,7 +9,7 @@ import { loadConfig } from '../../shared/config.js';
 import { alarmIncidentId } from '../../shared/domain/trigger.js';
 import { createTaskControl } from '../../shared/runtime/deps.js';
 import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
-import { type AlarmOptions, alarmEvent as sharedAlarmEvent } from '../support/alarm-events.js';
+import { type AlarmOptions, cw, recentT0, alarmEvent as sharedAlarmEvent } from '../support/alarm-events.js';
 
 /*
  * Attack pass 17 (session 39): the CloudWatch alarm path end to end against the local runtime (in-process, and
@@ -35,6 +35,7 @@ async function toOnCall(harness: Harness) {
 const tokenIn = (message: string) => /send-task-success --endpoint-url '([^']+)' --task-token '([^']+)'/.exec(message) ?? [];
 const highSeverityRunbook = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
 const NO_GITHUB = { GITHUB_TOKEN: undefined };
+const T0 = recentT0();
 
 describe('attack pass 17: findings on the alarm path', () => {
   const runtimes = useLocalRuntimePerTest();
@@ -117,7 +118,7 @@ describe('attack pass 17: findings on the alarm path', () => {
   it('pages on-call a few times, not 50, when 50 alarms of one outage fire together, and records every one', async () => {
     const harness = await runtimes.start({ secret: 'a39', name: 'guard-a39-storm', env: NO_GITHUB });
     const names = Array.from({ length: 50 }, (_, i) => `checkout-svc-${i}-5xx`);
-    const answers = await Promise.all(names.map((name, i) => deliverAlarm(harness.runtime.url, alarmEvent('ALARM', `2026-11-20T10:00:${String(i).padStart(2, '0')}.000+0000`, { name }))));
+    const answers = await Promise.all(names.map((name, i) => deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(T0, i * 1000), { name }))));
     await harness.runtime.idle();
     // The control: nothing lost, every alarm recorded and notified.
     const incidents = await Promise.all(answers.map((a) => harness.incident(String(a.body.incidentId))));
@@ -130,7 +131,7 @@ describe('attack pass 17: findings on the alarm path', () => {
     // Every alarm's incident records what became of its page: sent, grouped with the lead, or counted on the storm page.
     for (const incident of incidents) expect(incident.notifications.filter((n) => n.channel === 'sns').map((n) => n.outcome)).toEqual([expect.stringMatching(/published|skipped/)]);
     // When the group's five minutes are over, one digest names every alarm counted on its pages.
-    await harness.runtime.reconcile(new Date('2026-11-20T10:06:00.000Z'));
+    await harness.runtime.reconcile(new Date(T0 + 6 * 60_000));
     const digest = (await toOnCall(harness)).slice(pages.length);
     expect(digest).toHaveLength(1);
     for (const name of names) expect(digest[0]?.message).toContain(name);
@@ -139,7 +140,7 @@ describe('attack pass 17: findings on the alarm path', () => {
   // attack-39 finding F5 (fixed: the children are grouped, the composite counted on a child that still fires): a composite alarm and the two child alarms its reasonData names page three times for one problem
   it('pages once for a composite alarm and the child alarms that fired it', async () => {
     const harness = await runtimes.start({ secret: 'a39', name: 'guard-a39-composite', env: NO_GITHUB });
-    const children = [['orders-api-5xx', '2026-11-23T14:05:00.000+0000'], ['orders-db-cpu', '2026-11-23T14:05:03.000+0000']] as const;
+    const children = [['orders-api-5xx', cw(T0)], ['orders-db-cpu', cw(T0, 3000)]] as const;
     for (const [name, at] of children) {
       await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', at, { name, tags: { 'pipeline-guard': 'enabled', team: 'orders' } }));
     }
@@ -299,7 +300,7 @@ describe('attack pass 17: kill -9 of npm start in the middle of an alarm storm',
     try {
       const started = await startChild(dataDir, env);
       first = started.child;
-      const at = '2026-11-20T10:00:00.000+0000';
+      const at = cw(T0);
       const names = Array.from({ length: 40 }, (_, i) => `checkout-svc-${i}-5xx`);
       const outbox = join(dataDir, 'outbox.jsonl');
       const pages = async () => (await readOutbox(outbox)).filter((e) => e.kind === 'escalation');

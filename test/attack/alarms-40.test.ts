@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { deliverAlarm } from '../../infra/local/replay.js';
 import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
-import { type AlarmOptions, alarmEvent as sharedAlarmEvent, compositeEvent as sharedCompositeEvent, cw, naming, pagesOnly, toOnCall } from '../support/alarm-events.js';
+import { type AlarmOptions, alarmEvent as sharedAlarmEvent, compositeEvent as sharedCompositeEvent, cw, naming, pagesOnly, recentT0, toOnCall } from '../support/alarm-events.js';
 
 /*
  * Attack pass 18 (session 39): the alarm path's new code (alarm page groups, composites counted on their children,
@@ -17,6 +17,7 @@ const compositeEvent = (at: string, children: Array<readonly [string, string]>, 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const NO_GITHUB = { GITHUB_TOKEN: undefined };
+const T0 = recentT0();
 const TAGS = { 'pipeline-guard': 'enabled', team: 'orders' };
 
 describe('attack pass 18: findings on the alarm path', () => {
@@ -26,14 +27,14 @@ describe('attack pass 18: findings on the alarm path', () => {
   it('names the alarm grouped with a page in a digest, also when the next group opened before the reconciler ran', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-dropped-digest', env: NO_GITHUB });
     // checkout-queue-age pages at 10:00; payments-db-down fires a minute later and is grouped with that page.
-    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000', { name: 'checkout-queue-age' }));
-    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:01:00.000+0000', { name: 'payments-db-down' }));
+    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(T0), { name: 'checkout-queue-age' }));
+    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(T0, 60_000), { name: 'payments-db-down' }));
     await harness.runtime.idle();
     // The group ends at 10:05. At 10:05:30, before the reconciler's next run (every 5 minutes), another alarm opens the next group.
-    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:05:30.000+0000', { name: 'search-latency-p99' }));
+    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(T0, 5.5 * 60_000), { name: 'search-latency-p99' }));
     await harness.runtime.idle();
-    await harness.runtime.reconcile(new Date('2026-11-20T10:07:00.000Z'));
-    await harness.runtime.reconcile(new Date('2026-11-20T10:30:00.000Z'));
+    await harness.runtime.reconcile(new Date(T0 + 7 * 60_000));
+    await harness.runtime.reconcile(new Date(T0 + 30 * 60_000));
     console.log('e-mails:', (await toOnCall(harness)).map((m) => m.subject));
     // The control: two pages, the two groups' leads.
     expect((await pagesOnly(harness)).map((m) => m.subject)).toEqual([expect.stringContaining('checkout-queue-age'), expect.stringContaining('search-latency-p99')]);
@@ -154,7 +155,7 @@ describe('attack pass 18: findings on the alarm path', () => {
   // attack-40 finding F6 (fixed in groups41: a group that starts within 5 minutes of the end of a group that reached storm size pages nobody for its lead, and its digest names its alarms; an alarm at a group's very end joins it): a storm that goes on (a new alarm every minute) is a new group every 6 minutes: 30 alarms of one outage over 30 minutes send 10 pages and 5 digests
   it('pages a few times, not every six minutes, for an outage that fires a new alarm every minute for half an hour', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-slow-storm', env: NO_GITHUB });
-    const t0 = Date.parse('2026-11-20T10:00:00.000Z');
+    const t0 = T0;
     for (let i = 0; i < 30; i++) {
       await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0, i * 60_000), { name: `checkout-svc-${i}-5xx` }));
       await harness.runtime.idle();
@@ -214,17 +215,17 @@ describe('attack pass 18: what held on the alarm path', () => {
 
   it('a low-value alarm first: the second alarm is grouped, and the group digest names it at the next run after five minutes', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-second', env: NO_GITHUB });
-    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:00.000+0000', { name: 'checkout-queue-age' }));
-    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', '2026-11-20T10:00:20.000+0000', { name: 'payments-db-down' }));
+    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(T0), { name: 'checkout-queue-age' }));
+    await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(T0, 20_000), { name: 'payments-db-down' }));
     await harness.runtime.idle();
     expect(await naming(harness, 'payments-db-down')).toEqual([]);
-    await harness.runtime.reconcile(new Date('2026-11-20T10:06:00.000Z'));
+    await harness.runtime.reconcile(new Date(T0 + 6 * 60_000));
     expect(await naming(harness, 'payments-db-down')).toHaveLength(1);
   }, 60_000);
 
   it('an alarm every 4 minutes: the group does not extend, a new group pages every 8 minutes', async () => {
     const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-every4', env: NO_GITHUB });
-    const t0 = Date.parse('2026-11-20T10:00:00.000Z');
+    const t0 = T0;
     const names = Array.from({ length: 8 }, (_, i) => `checkout-svc-${i}-5xx`);
     for (const [i, name] of names.entries()) {
       await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0, i * 4 * 60_000), { name }));
@@ -239,7 +240,7 @@ describe('attack pass 18: what held on the alarm path', () => {
 
 describe('a storm that goes on (groups41): bounded, and nothing lost', () => {
   const runtimes = useLocalRuntimePerTest();
-  const t0 = Date.parse('2026-11-20T10:00:00.000Z');
+  const t0 = T0;
   /** Alarms `names` firing at `minutes` after t0 (one each), each handled before the next. */
   async function fire(harness: Harness, alarms: Array<readonly [string, number]>) {
     for (const [name, minutes] of alarms) {

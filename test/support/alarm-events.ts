@@ -77,6 +77,12 @@ export const pagesOnly = async (harness: Harness) => (await toOnCall(harness)).f
 export const cw = (t0: number, ms = 0) => new Date(t0 + ms).toISOString().replace('Z', '+0000');
 
 /**
+ * A "10:00" for tests of alarm groups: an hour and a half before the wall clock, on a group index bucket (5 minutes).
+ * Alarms are handled by the wall clock, and one that fired more than a day before it leads no group (page-claims.ts).
+ */
+export const recentT0 = () => Math.floor((Date.now() - 90 * 60_000) / 300_000) * 300_000;
+
+/**
  * A fast flap of the fixture's alarm that ends in ALARM (ALARM at 10:03:12, OK at 10:08, ALARM at 10:12), each state
  * change delivered to the runtime and run until it ends or waits for approval: the incident that recovered, the one
  * still firing, what was e-mailed to on-call, and the task token of the first approval request e-mailed.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALARM_CLOCK_SKEW_MS, stateChangedAtOf } from '../../../shared/domain/alarm-incident.js';
+import { ALARM_CLOCK_SKEW_MS, EARLIEST_ALARM_TIME, stateChangedAtOf } from '../../../shared/domain/alarm-incident.js';
 import { type AlarmEvent, alarmEventSchema } from '../../../shared/domain/trigger.js';
 
 /**
@@ -32,6 +32,13 @@ describe("an alarm event's time", () => {
     const ahead = new Date(NOW.getTime() + ALARM_CLOCK_SKEW_MS + 1).toISOString();
     expect(stateChangedAtOf(stamped(ahead), NOW)).toEqual({ at: NOW, aheadStamp: ahead });
     expect(stateChangedAtOf(stamped('2026-11-21T12:00:00.000+0000'), NOW)).toEqual({ at: NOW, aheadStamp: '2026-11-21T12:00:00.000+0000' });
+  });
+
+  // attack-43b F6: a stamp at the earliest time a Date holds made the alarm group's cutoff an invalid Date.
+  it('is the handling time, with the stamp kept, when before the earliest alarm time', () => {
+    expect(stateChangedAtOf(stamped('-271821-04-20T00:01:00.000Z'), NOW)).toEqual({ at: NOW, earlyStamp: '-271821-04-20T00:01:00.000Z' });
+    expect(stateChangedAtOf(stamped('1999-12-31T23:59:59.999Z'), NOW)).toEqual({ at: NOW, earlyStamp: '1999-12-31T23:59:59.999Z' });
+    expect(stateChangedAtOf(stamped(new Date(EARLIEST_ALARM_TIME).toISOString()), NOW)).toEqual({ at: new Date(EARLIEST_ALARM_TIME) });
   });
 
   it("is the event's time when its stamp cannot be read, checked against the clock the same way", () => {

@@ -306,6 +306,16 @@ describe('alarm state changes are applied in the order they happened, not the or
     expect(await d.ok('2026-11-20T11:59:30.000+0000')).toEqual({ resolved: [skewed.incidentId] });
   });
 
+  // attack-43b F6: a stamp at the earliest time a Date holds was kept as the alarm's time, and broke its group's times.
+  it('reads an ALARM stamped before 2000 as when it was handled, noted in its history', async () => {
+    const d = setup();
+    const early = await d.alarm('-271821-04-20T00:01:00.000Z');
+    const incident = (await d.incidents.get(early.incidentId))!;
+    expect(incident).toMatchObject({ failedAt: '2026-11-20T12:00:00.000Z', alarm: { stampEarly: true } });
+    expect(incident.alarm).not.toHaveProperty('stampAhead');
+    expect(incident.history.find((entry) => entry.event === 'alarm_time_too_early')?.detail).toContain('-271821-04-20T00:01:00.000Z');
+  });
+
   it('trusts a stamp ahead of the clock by less than the allowed skew, and a past one, as CloudWatch stamped them', async () => {
     const d = setup();
     const ahead = await d.alarm('2026-11-20T12:01:59.000+0000');
