@@ -39,7 +39,8 @@ import { askedAt, resumeDecisionsAt } from '../support/alarm-approvals.js';
  * reservation then refuses (a run past the limit, recorded as not run); F4 the reconciler writes off a decision kept for
  * its request's retry as "resumed already" when it runs before the retry; F5 the same on the command path, by a second
  * maintainer's same command; F6 the local runtime accepts a decision while its request still runs and then retries the
- * failed request on a new token, losing it. F1, F2 and F3 were fixed in session 41 (their tests are ordinary ones now).
+ * failed request on a new token, losing it. All six were fixed in session 41: their tests are ordinary ones now, with
+ * the bodies the pass wrote.
  * Held: an approved holder that recorded its execution stands; a later ALARM makes an automatic holder's start once,
  * with the holder's token and parameters; a holder that died before its plan leaves the claim to the next ALARM; a
  * start SSM refuses for good pages once per episode; a rejection is carried to the retry as a rejection.

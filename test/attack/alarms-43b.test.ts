@@ -24,7 +24,8 @@ import { alarmEvent as sharedAlarmEvent, compositeEvent, cw, naming, pagesOnly, 
  * from the digest parts), split digests' published messages (digestMessagesSent), and the reconciler's backstop of
  * recovery follow-ups (every day key listed, retries and give-up). Each finding is an `it.fails` whose body asserts
  * the behaviour required (so it fails today) with an `attack-43b finding Fn` comment; what held is kept as ordinary
- * tests. No product code was changed by the pass.
+ * tests. No product code was changed by the pass. All eight findings were fixed in session 41: their tests are
+ * ordinary ones now, with the bodies the pass wrote.
  */
 
 const alarmEvent = (state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA', at: string, options?: Parameters<typeof sharedAlarmEvent>[3]) => sharedAlarmEvent('a43b', state, at, options);
