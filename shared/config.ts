@@ -127,8 +127,12 @@ const configSchema = z.object({
    * RECONCILE_AFTER_MINUTES ago; the rest wait for the next run. 0 finishes none.
    */
   RECONCILE_MAX_PENDING_VOTES_PER_RUN: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(1000)), 25),
-  /** Reconciler: how far back it looks for unfinished incidents, escalation windows that ended and reactions due. */
-  RECONCILE_LOOKBACK_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(24 * 14)), 48),
+  /**
+   * Reconciler: how far back it looks for unfinished incidents, escalation windows that ended and reactions due. At
+   * least 25: an alarm up to 24 hours old may lead a group (OLDEST_LEAD_HOURS in shared/notify/page-claims.ts), whose
+   * digest falls due when the group ends and must still be in reach.
+   */
+  RECONCILE_LOOKBACK_HOURS: z._default(z.coerce.number().check(z.int(), z.gte(25), z.lte(24 * 14)), 48),
   /** Local runtime only: seconds between reconciler runs (AWS: the EventBridge schedule, every 5 minutes). */
   RECONCILE_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(86_400)), 60),
   /** Local runtime only: the embedded Step Functions endpoint that runs the same ASL in-process. */

@@ -23,14 +23,14 @@ export const ALARM_GROUP_MINUTES = 5;
 const ALARM_GROUP_EARLY_MS = 60_000;
 /**
  * How long after its group ended an alarm handled late may still join it (or lead one of its own at its time): the
- * group's digest parts are due at its end, and the reconciler reads due digests at least an hour back
+ * group's digest parts are due at its end, and the reconciler reads due digests at least 25 hours back
  * (RECONCILE_LOOKBACK_HOURS); 30 minutes leaves the reconciler's runs room. Later, the alarm pages as its own.
  */
 const LATE_JOIN_MINUTES = 30;
 /**
  * How long before it is handled an alarm may have fired and still lead a group at its own time: the group's digest is
- * due when it ends, and the reconciler reads due digests RECONCILE_LOOKBACK_HOURS back (48 in the stack), so a group
- * led at most 24 hours back leaves its runs a day to send it. EventBridge gives up on an event after 2 hours: an older
+ * due when it ends, and the reconciler reads due digests RECONCILE_LOOKBACK_HOURS back (48 in the stack, at least 25
+ * by the config's bound), so a group led at most 24 hours back leaves its runs an hour or more to send it. EventBridge gives up on an event after 2 hours: an older
  * alarm is a redrive, an archive replay or a forged event, and pages as its own (once: its problem's window), as an
  * alarm whose group is gone does. A bound on its time, compared before any arithmetic: a stamp at the earliest time a
  * Date holds made the group's times invalid Dates.

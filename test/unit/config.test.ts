@@ -62,6 +62,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DRY_RUN: 'maybe' })).toThrow(/DRY_RUN/);
   });
 
+  it("looks back at least 25 hours: an alarm group's lead may be 24 hours old, and its digest must still be read", () => {
+    expect(loadConfig({ RECONCILE_LOOKBACK_HOURS: '25' }).RECONCILE_LOOKBACK_HOURS).toBe(25);
+    expect(() => loadConfig({ RECONCILE_LOOKBACK_HOURS: '24' })).toThrow(/RECONCILE_LOOKBACK_HOURS: Too small/);
+  });
+
   it("bounds the model analyses of outsiders' failures: 10 an hour by default, 0 to 1000", () => {
     expect(loadConfig({}).LLM_OUTSIDER_ANALYSES_PER_HOUR).toBe(10);
     expect(loadConfig({ LLM_OUTSIDER_ANALYSES_PER_HOUR: '0' }).LLM_OUTSIDER_ANALYSES_PER_HOUR).toBe(0);
