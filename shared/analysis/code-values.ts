@@ -202,6 +202,10 @@ function usedSafely(text: string, start: number, end: number, brackets: Brackets
  * `.constructor` is read as one's (`x.constructor.constructor`, `C.constructor`).
  */
 export function javascriptRunnerAsValue(text: string, code: (i: number) => boolean = () => true): boolean {
+  // A name written with an escape (`\u0046unction`, `fn.\u0063onstructor`) is the same binding to JavaScript, unread by
+  // every name-based reading here; honest code never spells an identifier so (attack 43c, P4).
+  for (const match of text.matchAll(/\\u[\da-fA-F{]/g)) if (code(match.index)) return true;
+  for (const match of text.matchAll(COMPUTED_KEY)) if (code(match.index) && computedRunnerKey(match[1]!)) return true;
   if (/(?<![\w$.])eval(?![\w$])/.test(text) && evalAsValue(text, code)) return true;
   if (/Function|vm|Script|stdin|require|constructor/.test(text) && otherRunnersAsValue(text, code)) return true;
   if (!/constructor/.test(text)) return false;
@@ -310,6 +314,22 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
     if (used(at, at + match[0].length, true)) return true;
   }
   return false;
+}
+
+/** A bracket's key made of string literals only (`['\x63onstructor']`, `['constr' + 'uctor']`), its text in group 1. */
+const COMPUTED_KEY = /\[\s*((?:["'\x60](?:[^"'\x60\\\n$]|\\.){0,60}["'\x60]\s*\+?\s*){1,6})\]/g;
+
+/**
+ * Whether a bracket's key (string literals, as {@link COMPUTED_KEY} reads them) spells a runner or `constructor` only once
+ * its escapes are decoded or its pieces joined: a plain `['constructor']` is the other readings', which allow its safe uses.
+ */
+function computedRunnerKey(key: string): boolean {
+  if (!/\\|\+/.test(key)) return false;
+  const joined = [...key.matchAll(/["'\x60]((?:[^"'\x60\\]|\\.)*)["'\x60]/g)].map((part) => part[1]!).join('');
+  const decoded = joined.replace(/\\(?:u\{([\da-fA-F]{1,6})\}|u([\da-fA-F]{4})|x([\da-fA-F]{2})|(.))/g, (_, braced?: string, u?: string, x?: string, other?: string) =>
+    other ?? String.fromCodePoint(Math.min(Number.parseInt((braced ?? u ?? x)!, 16), 0x10ffff)),
+  );
+  return /^(?:constructor|Function|eval)$/.test(decoded);
 }
 
 /** `eval` as written: the global `eval`, not a property (`.eval`), a key (`{ eval: 1 }`) or a declaration. */

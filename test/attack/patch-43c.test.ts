@@ -1,7 +1,8 @@
 import { describe, it } from 'vitest';
 import { expectAccepted, expectRefused } from '../support/patches.js';
 
-type Row = [path: string, text: string];
+/** A finding's row; `'closed'` once the check refuses it (an ordinary row), open (`it.fails`) until then. */
+type Row = [path: string, text: string, status?: 'closed'];
 
 /**
  * Attack 43c (session 41): patches the check accepts whose added code runs a string or fetched text as code, or adds a
@@ -38,9 +39,9 @@ const CONSTRUCTOR_UNFOLLOWED: Row[] = [
   ['src/a.js', 'const F = fn.bind().constructor; F(src)()'],
   ['src/a.js', "const F = Reflect.get(fn, 'constructor'); F(src)()"],
   ['src/a.js', "const k = 'constructor'; fn[k](src)()"],
-  ['src/a.js', "fn['constr' + 'uctor'](src)()"],
-  ['src/a.js', "fn['\\x63onstructor'](src)()"],
-  ['src/a.js', 'fn.\\u0063onstructor(src)()'],
+  ['src/a.js', "fn['constr' + 'uctor'](src)()", 'closed'],
+  ['src/a.js', "fn['\\x63onstructor'](src)()", 'closed'],
+  ['src/a.js', 'fn.\\u0063onstructor(src)()', 'closed'],
   ['src/a.js', "const F = (fn)?.['constructor']; F(src)()"],
   ['src/a.js', "const { ['constructor']: F } = fn; F(src)()"],
   ['src/a.js', 'const { constructor: { constructor: F } } = x; F(src)()'],
@@ -51,8 +52,8 @@ const CONSTRUCTOR_UNFOLLOWED: Row[] = [
 // attack-43c finding P4: a code runner's name written with a unicode escape, taken as a value: the same binding to
 // JavaScript, unread by the value rule (`const e = eval; e(src)` is refused).
 const ESCAPED_RUNNER_NAME: Row[] = [
-  ['src/a.js', 'const F = \\u0046unction; F(src)()'],
-  ['src/a.js', 'const e = \\u0065val; e(src)'],
+  ['src/a.js', 'const F = \\u0046unction; F(src)()', 'closed'],
+  ['src/a.js', 'const e = \\u0065val; e(src)', 'closed'],
 ];
 
 // attack-43c finding P5: Python's exec/eval bound to another name by import (`from builtins import exec as run`) or off
@@ -114,7 +115,10 @@ for (const [finding, rows] of [
   ['P8 (remote code by git or npm pack)', OTHER_TRANSPORTS],
 ] as const) {
   describe(`attack-43c finding ${finding}`, () => {
-    it.fails.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+    const closed = rows.filter((row) => row[2] === 'closed');
+    const open = rows.filter((row) => row[2] !== 'closed');
+    if (closed.length > 0) it.each(closed)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+    if (open.length > 0) it.fails.each(open)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
   });
 }
 
