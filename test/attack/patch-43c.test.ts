@@ -28,8 +28,8 @@ const FUNCTION_TO_CALLING_BUILTIN: Row[] = [
 // attack-43c finding P2: `Function` as a template tag: Function`x${c}` is Function(['x', ''], c), a body from `c`
 // (the trailing comma in the parameter list is allowed); not read as a call by the value rule nor by fetch-exec.
 const FUNCTION_TAGGED_TEMPLATE: Row[] = [
-  ['src/a.js', 'Function`x${src}`()'],
-  ['src/a.js', `${FETCHED_JS}Function\`x\${c}\`()`],
+  ['src/a.js', 'Function`x${src}`()', 'closed'],
+  ['src/a.js', `${FETCHED_JS}Function\`x\${c}\`()`, 'closed'],
 ];
 
 // attack-43c finding P3: `.constructor` of a function reached by forms session 41's reading does not follow.
