@@ -359,10 +359,11 @@ function evalAsValue(text: string, code: (i: number) => boolean): boolean {
 /** `Function` and `eval` as properties of the global object, by name or by a string: `globalThis.Function`, `` window[`eval`] ``, `(globalThis as any).Function`. */
 const GLOBAL_RUNNER = new RegExp(String.raw`(?<![\w$.])${GLOBAL}\s*(?:as\s+[\w$]+\s*\)\s*)?(?:\??\.\s*(?:Function|eval)(?![\w$])|\[\s*["'\x60](?:Function|eval)["'\x60]\s*\])`, 'g');
 /**
- * `Function` handed to a call that constructs or calls it, or picked by an operator (`x || Function`, `c ? Function : g`);
+ * `Function` handed to a call that constructs or calls it (`Reflect.construct`, `new Proxy`, an array's or a promise's
+ * callback, `call`/`apply`'s argument) or bound (`Function.bind(null, src)`), or picked by an operator (`x || Function`, `c ? Function : g`);
  * a Function constructor as a template's tag whose template has a substitution (Function`x${c}` is Function(['x', ''], c)).
  */
-const FUNCTION_HANDED = /(?:(?<![\w$.])(?:Async)?Function|\.\s*constructor)\s*\x60(?:[^\x60\\]|\\.){0,200}?\$\{|(?<![\w$.])Reflect\s*\.\s*(?:construct|apply)\s*\(\s*Function(?![\w$.])|(?:\|\||\?\?|&&|\?(?![.?])|\|\|=|\?\?=)\s*Function(?![\w$.])(?!\s*(?:[=!]==?|\())|(?<![\w$.])Function\s*(?:\|\||\?\?)/g;
+const FUNCTION_HANDED = /(?:(?<![\w$.])(?:Async)?Function|\.\s*constructor)\s*\x60(?:[^\x60\\]|\\.){0,200}?\$\{|(?<![\w$.])(?:Reflect\s*\.\s*(?:construct|apply)|new\s+Proxy)\s*\(\s*Function(?![\w$.])|\.\s*(?:map|flatMap|forEach|then|catch|finally|reduce|filter|find|some|every|sort|call|apply)\s*\(\s*(?:[\w$.]+\s*,\s*)?Function\s*[,)]|(?<![\w$.])Function\s*\.\s*(?:bind|call|apply)\s*\(|(?:\|\||\?\?|&&|\?(?![.?])|\|\|=|\?\?=)\s*Function(?![\w$.])(?!\s*(?:[=!]==?|\())|(?<![\w$.])Function\s*(?:\|\||\?\?)/g;
 /** vm's runners taken as a value: `new (require('vm').Script)(c)`, `const S = vm.Script`, `[c].map(vm.runInThisContext)`. */
 const VM_RUNNER = /\.\s*(?:Script|runInThisContext|runInNewContext|runInContext|compileFunction|SourceTextModule)(?![\w$])(?!\s*(?:\(|\??\.|[=!]==?|\x60))/g;
 /** vm required: a runner read from it is vm's, not another library's `Script`. */

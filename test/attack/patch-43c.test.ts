@@ -15,14 +15,14 @@ const FETCHED_JS = 'const c = await (await fetch(u)).text(); ';
 // attack-43c finding P1: `Function` handed to a builtin that calls it (map, then, Proxy's apply, bind) is a code runner
 // taken as a value, but only `eval` is refused there (`xs.map(eval)` is refused, `xs.map(Function)` is not).
 const FUNCTION_TO_CALLING_BUILTIN: Row[] = [
-  ['src/a.js', '[src].map(Function)[0]()'],
-  ['src/a.js', `${FETCHED_JS}[c].map(Function)[0]()`],
-  ['src/a.js', 'await Promise.resolve(src).then(Function).then((f) => f())'],
-  ['src/a.js', 'new Proxy(Function, {})(src)()'],
-  ['src/a.js', `${FETCHED_JS}new Proxy(Function, {})(c)()`],
-  ['src/a.js', 'const P = new Proxy(Function, {}); P(src)()'],
-  ['src/a.js', 'Function.bind(null, src)()()'],
-  ['src/a.js', 'const F = Function.bind(null); F(src)()'],
+  ['src/a.js', '[src].map(Function)[0]()', 'closed'],
+  ['src/a.js', `${FETCHED_JS}[c].map(Function)[0]()`, 'closed'],
+  ['src/a.js', 'await Promise.resolve(src).then(Function).then((f) => f())', 'closed'],
+  ['src/a.js', 'new Proxy(Function, {})(src)()', 'closed'],
+  ['src/a.js', `${FETCHED_JS}new Proxy(Function, {})(c)()`, 'closed'],
+  ['src/a.js', 'const P = new Proxy(Function, {}); P(src)()', 'closed'],
+  ['src/a.js', 'Function.bind(null, src)()()', 'closed'],
+  ['src/a.js', 'const F = Function.bind(null); F(src)()', 'closed'],
 ];
 
 // attack-43c finding P2: `Function` as a template tag: Function`x${c}` is Function(['x', ''], c), a body from `c`
