@@ -390,8 +390,8 @@ function otherRunnersAsValue(text: string, code: (i: number) => boolean): boolea
 
 /** Python's code runners as written: the builtins (through `builtins.` too); not `__import__`, which imports a module by its name. */
 const PYTHON_RUNNER = /(?<![\w.])(?:(?:__builtins__|builtins)\s*\.\s*)?(?:exec|eval|compile|execfile)(?!\w)/g;
-/** Python's runners read by name or made by hand: `getattr(builtins, …)`, `__builtins__['exec']`, a compiled code object made a function (not a function's own `__code__` copied), CPython's C API. */
-const PYTHON_RUNNER_REACHED = /\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__\s*\(\s*["']builtins["']\s*\))\s*,|\b(?:__builtins__|builtins)\s*(?:\.\s*__dict__\s*)?\[|\bvars\s*\(\s*(?:__builtins__|builtins)\s*\)|\b(?:FunctionType|LambdaType)\s*\(\s*(?![\w.]+\.__code__\b)|\bPyRun_\w+|\bPy_CompileString\w*/g;
+/** Python's runners read by name or made by hand: imported under another name (`from builtins import exec as run`), `getattr(builtins, …)`, `__builtins__['exec']`, a compiled code object made a function (not a function's own `__code__` copied), CPython's C API. */
+const PYTHON_RUNNER_REACHED = /\bfrom\s+(?:builtins|__builtin__)\s+import\b[^\n#]*?\b(?:exec|eval|compile|execfile)\s+as\b|\b__import__\s*\(\s*["'](?:builtins|__builtin__)["']\s*\)\s*\.\s*(?:exec|eval|compile)\b|\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__\s*\(\s*["']builtins["']\s*\))\s*,|\b(?:__builtins__|builtins)\s*(?:\.\s*__dict__\s*)?\[|\bvars\s*\(\s*(?:__builtins__|builtins)\s*\)|\b(?:FunctionType|LambdaType)\s*\(\s*(?![\w.]+\.__code__\b)|\bPyRun_\w+|\bPy_CompileString\w*/g;
 /** A module or a script run by runpy, and a file written: the text's own file run (`open(p, 'w').write(code); runpy.run_path(p)`). */
 const PYTHON_RUNS_FILE = /\brunpy\s*\.\s*run_(?:path|module)\s*\(/;
 const PYTHON_WRITES_FILE = /\bopen\s*\([^()\n]{0,200}?["'][wax]b?\+?["']|\.write_(?:text|bytes)\s*\(|\bshutil\s*\.\s*copy/;

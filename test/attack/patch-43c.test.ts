@@ -59,10 +59,10 @@ const ESCAPED_RUNNER_NAME: Row[] = [
 // attack-43c finding P5: Python's exec/eval bound to another name by import (`from builtins import exec as run`) or off
 // `__import__('builtins')`: `run = builtins.exec` is refused, these are not, and the fetch-exec reading misses `run(...)`.
 const PYTHON_RUNNER_IMPORTED: Row[] = [
-  ['src/a.py', 'from builtins import exec as run\nrun(src)'],
-  ['src/a.py', 'from builtins import eval as parse\nparse(src)'],
-  ['src/a.py', "run = __import__('builtins').exec\nrun(src)"],
-  ['src/a.py', 'from builtins import exec as run\nimport requests\nrun(requests.get(u).text)'],
+  ['src/a.py', 'from builtins import exec as run\nrun(src)', 'closed'],
+  ['src/a.py', 'from builtins import eval as parse\nparse(src)', 'closed'],
+  ['src/a.py', "run = __import__('builtins').exec\nrun(src)", 'closed'],
+  ['src/a.py', 'from builtins import exec as run\nimport requests\nrun(requests.get(u).text)', 'closed'],
 ];
 
 // attack-43c finding P6: fetched text run, on the fetch's own line, through sinks the fetch-exec reading has no entry for.
