@@ -109,8 +109,11 @@ const FUNCTION_IN_PARENTHESES = /^\(\s*(?:class\b|async\b|function\b|\([^()]*\)\
 const PROTOTYPE_OF_FUNCTION = /^(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*(?:async\b|function\b|class\b|\([^()]*\)\s*=>|[\w$]+\s*=>)/;
 /** Names bound to a function or a class (`const g = () => 1`, `const g = function`, `class C`), besides functionNames'. */
 const BOUND_FUNCTION = new RegExp(String.raw`(?<![\w$.])(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*(?:\(\s*)?(?:(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*)?(?:async\b|function\b|class\b|\([^()\n]{0,80}\)\s*(?::[^=;\n]{1,80}?\s*)?=>|[\w$]+\s*=>)|(?<![\w$.])class\s+(${NAME})`, 'g');
-/** A name bound plainly to a `.constructor` read of anything (`const C = x.constructor`): a constructor, so a function. */
-const BOUND_CONSTRUCTOR = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*\(?\s*(?!this\s*\??\.\s*constructor)[\w$.?\s]{1,200}?(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])\s*\)?(?=\s*(?:[;,)]|$))`, 'gm');
+/**
+ * A name bound plainly to a `.constructor` read of anything, through calls and indexes (`const C = x.constructor`, `=
+ * Object.getPrototypeOf(fn).constructor`, `= Reflect.get(fn, 'constructor')`): a constructor, so a function.
+ */
+const BOUND_CONSTRUCTOR = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*\(?\s*(?!this\s*\??\.\s*constructor)(?:[\w$.?\s()[\]'"]{1,200}?(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])|Reflect\s*\.\s*get\s*\([^,()\n]{1,120},\s*["'\x60]constructor["'\x60]\s*\))\s*\)?(?=\s*(?:[;,)]|$))`, 'gm');
 /** An argument that is a literal, its text in the diff to read (a string with no substitution, a number, a keyword), and what ends it. */
 const LITERAL_ARGUMENT = /\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\$]|\\.|\$(?!\{))*\x60|-?[\d.]+|true|false|null|undefined)\s*([,)])/y;
 /** A constructor's call by `call`/`apply`/`bind`, whose first argument is `this`. */
@@ -160,8 +163,15 @@ const reflectedAt = (text: string, start: number) => /(?<![\w$.])Reflect\s*\.\s*
 const METHOD_DEFINED = new RegExp(String.raw`[{,;]\s*(?:static\s+)?(?:async\s+)?(?:\*\s*)?(${NAME})\s*(?:\([^()\n]{0,80}\)\s*\{|:\s*(?:async\b|function\b|\([^()\n]{0,80}\)\s*=>|[\w$]+\s*=>))`, 'g');
 /** The start of a `.constructor` read (`.constructor`, `?.constructor`, `['constructor']`). */
 const CONSTRUCTOR_READ = /(?:\??\.\s*constructor(?![\w$])|\[\s*["'\x60]constructor["'\x60]\s*\])/g;
-/** A pattern that takes `constructor` out of a value: `{ constructor: F } =`, `{ constructor } =`. */
-const CONSTRUCTOR_TAKEN = new RegExp(String.raw`\{(?:[^{}=\n]{0,120}?,)?\s*(constructor)\s*(?::\s*(${NAME})\s*)?(?:,[^{}=\n]{0,120})?\}\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*`, 'dg');
+/** A pattern that takes `constructor` out of a value: `{ constructor: F } =`, `{ constructor } =`, `{ ['constructor']: F } =`. */
+const CONSTRUCTOR_TAKEN = new RegExp(String.raw`\{(?:[^{}=\n]{0,120}?,)?\s*(?:\[\s*)?["'\x60]?(constructor)["'\x60]?(?:\s*\])?\s*(?::\s*(${NAME})\s*)?(?:,[^{}=\n]{0,120})?\}\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*`, 'dg');
+/**
+ * A constructor's constructor taken by a nested pattern (`{ constructor: { constructor: F } } = x`), always Function; and
+ * a `with` statement, whose names read an object's properties (`with (fn) constructor(src)`), in strict code an error.
+ */
+const CONSTRUCTOR_HIDDEN = /constructor["'\x60]?(?:\s*\])?\s*:\s*\{[^{}=\n]{0,120}?(?<![\w$])constructor(?![\w$])|(?<![\w$.])with\s*\(/g;
+/** `'constructor'` bound to a name (`const k = 'constructor'`), a key for an index (`fn[k]`) read as `fn.constructor`. */
+const CONSTRUCTOR_NAMED = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*=\s*["'\x60]constructor["'\x60]`, 'g');
 /** A property descriptor or a reflected read of `constructor` by its name as a string. */
 const CONSTRUCTOR_BY_STRING = /(?:getOwnPropertyDescriptors?|Reflect\s*\.\s*get|Reflect\s*\.\s*getOwnPropertyDescriptor)\s*\(\s*([^,()\n]{1,120}?)\s*,\s*["'\x60]constructor["'\x60]|getOwnPropertyDescriptors\s*\(\s*Function\b/g;
 /** A plain binding: `const X =`, `let X: T =`, `var X =` (the name in group 1), as it ends just before a value. */
@@ -208,6 +218,10 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
   for (const match of text.matchAll(COMPUTED_KEY)) if (code(match.index) && computedRunnerKey(match[1]!)) return true;
   if (/(?<![\w$.])eval(?![\w$])/.test(text) && evalAsValue(text, code)) return true;
   if (/Function|vm|Script|stdin|require|constructor/.test(text) && otherRunnersAsValue(text, code)) return true;
+  if (!/constructor|with/.test(text)) return false;
+  // A `with` only where a statement starts (prose in JSX text says "with (…)" after a word).
+  for (const match of text.matchAll(CONSTRUCTOR_HIDDEN)) if (code(match.index) && (match[0][0] !== 'w' || /^[;{}]?$/.test(text[blanksStart(text, match.index) - 1] ?? ''))) return true;
+  for (const match of text.matchAll(CONSTRUCTOR_NAMED)) if (new RegExp(String.raw`\[\s*${match[1]!.replace(/\$/g, '\\$')}\s*\]`).test(text)) return true;
   if (!/constructor/.test(text)) return false;
   const brackets = bracketsOf(text, code);
   const functions = new Set([...functionNames(text), ...plainFunctionNames(text)]);
@@ -266,8 +280,14 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
   };
   for (const match of text.matchAll(CONSTRUCTOR_READ)) {
     if (!code(match.index)) continue;
-    const start = operandStart(text, blanksStart(text, match.index), brackets);
+    let start = operandStart(text, blanksStart(text, match.index), brackets);
     const end = match.index + match[0].length;
+    // A function or a class written out (`async function () {}.constructor`): its body's brace ends the operand.
+    const body = brackets.around[blanksStart(text, match.index) - 1] ?? -1;
+    const expression = text[blanksStart(text, match.index) - 1] === '}' && body >= 0 ? /(?:async\s+)?(?:function|class)\b[^{}\n]{0,80}$/.exec(text.slice(Math.max(0, body - 80), body)) : null;
+    if (expression) start = body - expression[0].length;
+    if (expression ? used(start, end, false) : false) return true;
+    if (expression) continue;
     // `this.constructor(props)`: a class's or a function component's own constructor (preact's `doRender`).
     const byThis = text.slice(start, blanksStart(text, match.index)).trim() === 'this';
     if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !byThis && !constructedAt(text, start) && (reflectedAt(text, start) || calledWithValue(text, start, end, brackets, code))) return true;
@@ -317,7 +337,7 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
 }
 
 /** A bracket's key made of string literals only (`['\x63onstructor']`, `['constr' + 'uctor']`), its text in group 1. */
-const COMPUTED_KEY = /\[\s*((?:["'\x60](?:[^"'\x60\\\n$]|\\.){0,60}["'\x60]\s*\+?\s*){1,6})\]/g;
+const COMPUTED_KEY = /\[\s*((?:["'\x60](?:[^"'\x60\\\n$]|\\.){0,60}["'\x60]\s*(?:\+\s*)?){1,6})\]/g;
 
 /**
  * Whether a bracket's key (string literals, as {@link COMPUTED_KEY} reads them) spells a runner or `constructor` only once

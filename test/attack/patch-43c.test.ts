@@ -34,19 +34,19 @@ const FUNCTION_TAGGED_TEMPLATE: Row[] = [
 
 // attack-43c finding P3: `.constructor` of a function reached by forms session 41's reading does not follow.
 const CONSTRUCTOR_UNFOLLOWED: Row[] = [
-  ['src/a.js', 'const F = Object.getPrototypeOf(fn).constructor; F(src)()'],
-  ['src/a.js', `const F = Object.getPrototypeOf(fn).constructor; ${FETCHED_JS}F(c)()`],
-  ['src/a.js', 'const F = fn.bind().constructor; F(src)()'],
-  ['src/a.js', "const F = Reflect.get(fn, 'constructor'); F(src)()"],
-  ['src/a.js', "const k = 'constructor'; fn[k](src)()"],
+  ['src/a.js', 'const F = Object.getPrototypeOf(fn).constructor; F(src)()', 'closed'],
+  ['src/a.js', `const F = Object.getPrototypeOf(fn).constructor; ${FETCHED_JS}F(c)()`, 'closed'],
+  ['src/a.js', 'const F = fn.bind().constructor; F(src)()', 'closed'],
+  ['src/a.js', "const F = Reflect.get(fn, 'constructor'); F(src)()", 'closed'],
+  ['src/a.js', "const k = 'constructor'; fn[k](src)()", 'closed'],
   ['src/a.js', "fn['constr' + 'uctor'](src)()", 'closed'],
   ['src/a.js', "fn['\\x63onstructor'](src)()", 'closed'],
   ['src/a.js', 'fn.\\u0063onstructor(src)()', 'closed'],
-  ['src/a.js', "const F = (fn)?.['constructor']; F(src)()"],
-  ['src/a.js', "const { ['constructor']: F } = fn; F(src)()"],
-  ['src/a.js', 'const { constructor: { constructor: F } } = x; F(src)()'],
-  ['src/a.js', 'with (fn) constructor(src)()'],
-  ['src/a.js', 'const AsyncFunction = async function () {}.constructor; new AsyncFunction(src)()'],
+  ['src/a.js', "const F = (fn)?.['constructor']; F(src)()", 'closed'],
+  ['src/a.js', "const { ['constructor']: F } = fn; F(src)()", 'closed'],
+  ['src/a.js', 'const { constructor: { constructor: F } } = x; F(src)()', 'closed'],
+  ['src/a.js', 'with (fn) constructor(src)()', 'closed'],
+  ['src/a.js', 'const AsyncFunction = async function () {}.constructor; new AsyncFunction(src)()', 'closed'],
 ];
 
 // attack-43c finding P4: a code runner's name written with a unicode escape, taken as a value: the same binding to
