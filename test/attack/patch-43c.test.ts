@@ -83,18 +83,18 @@ const FETCHED_UNLISTED_SINKS: Row[] = [
 // attack-43c finding P7: a dependency added at run time by a package manager the list lacks, pip's in-process API, or a
 // command whose words the process-call reading does not see together.
 const DEPENDENCY_ADDED: Row[] = [
-  ['src/a.py', "import subprocess\nsubprocess.run(['pipenv', 'install', 'evilpkg'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['pdm', 'add', 'evilpkg'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['rye', 'add', 'evilpkg'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['pixi', 'add', 'evilpkg'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['Rscript', '-e', 'install.packages(\"evil\")'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['julia', '-e', 'using Pkg; Pkg.add(\"Evil\")'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['apt-get', 'install', '-y', 'evil'])"],
-  ['src/a.py', "import pip\npip.main(['install', 'evilpkg'])"],
-  ['src/a.js', "execSync('corepack pnpm@9 dlx evilpkg')"],
-  ['src/a.js', "execSync('npm' + ' install evilpkg')"],
-  ['src/a.js', "const args = ['install', 'evilpkg']; spawn('npm', args)"],
-  ['src/a.js', "new Deno.Command('npm', { args: ['install', 'evilpkg'] }).spawn()"],
+  ['src/a.py', "import subprocess\nsubprocess.run(['pipenv', 'install', 'evilpkg'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['pdm', 'add', 'evilpkg'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['rye', 'add', 'evilpkg'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['pixi', 'add', 'evilpkg'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['Rscript', '-e', 'install.packages(\"evil\")'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['julia', '-e', 'using Pkg; Pkg.add(\"Evil\")'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['apt-get', 'install', '-y', 'evil'])", 'closed'],
+  ['src/a.py', "import pip\npip.main(['install', 'evilpkg'])", 'closed'],
+  ['src/a.js', "execSync('corepack pnpm@9 dlx evilpkg')", 'closed'],
+  ['src/a.js', "execSync('npm' + ' install evilpkg')", 'closed'],
+  ['src/a.js', "const args = ['install', 'evilpkg']; spawn('npm', args)", 'closed'],
+  ['src/a.js', "new Deno.Command('npm', { args: ['install', 'evilpkg'] }).spawn()", 'closed'],
 ];
 
 // attack-43c finding P8: remote code fetched by a transport the download readings do not know (git, npm pack) and run.
