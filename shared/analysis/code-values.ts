@@ -217,7 +217,7 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
   for (const match of text.matchAll(/\\u[\da-fA-F{]/g)) if (code(match.index)) return true;
   for (const match of text.matchAll(COMPUTED_KEY)) if (code(match.index) && computedRunnerKey(match[1]!)) return true;
   if (/(?<![\w$.])eval(?![\w$])/.test(text) && evalAsValue(text, code)) return true;
-  if (/Function|vm|Script|stdin|require|constructor/.test(text) && otherRunnersAsValue(text, code)) return true;
+  if (/Function|vm|Script|stdin|require|import|constructor/.test(text) && otherRunnersAsValue(text, code)) return true;
   if (!/constructor|with/.test(text)) return false;
   // A `with` only where a statement starts (prose in JSX text says "with (…)" after a word).
   for (const match of text.matchAll(CONSTRUCTOR_HIDDEN)) if (code(match.index) && (match[0][0] !== 'w' || /^[;{}]?$/.test(text[blanksStart(text, match.index) - 1] ?? ''))) return true;
@@ -392,10 +392,10 @@ const VM_REQUIRED = /(?:require\s*\(\s*|from\s+|import\s*\(\s*)["'\x60](?:node:)
 const INTERPRETER_ALONE = /\b(?:spawn|spawnSync|exec|execFile|execSync|fork|Popen|run|call|check_output|create_subprocess_exec)\s*\(\s*\[?\s*["'\x60](?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|node|nodejs|deno|bun|python[\d.]*|ruby|perl|php|pwsh|powershell|lua|Rscript|osascript)["'\x60]\s*(?:,\s*\[\s*(?:["'\x60]-[si]?["'\x60]\s*)?\]\s*)?\]?\s*(?:\)|,\s*(?![\s["'\x60]))/;
 /** Writing a process's standard input, or handing it text to read. */
 const STDIN_WRITTEN = /\bstdin\s*\.\s*(?:write|end)\s*\(|\.communicate\s*\(\s*(?:input\s*=\s*)?(?!\s*\))|\binput\s*[:=]\s*(?!None\b|undefined\b)[\w$]/;
-/** A module required or imported by an absolute path (`require('/tmp/x.js')`): refused where the text writes that path, not JSON (data). */
-const ABSOLUTE_REQUIRE = /(?<![\w$.])(?:require|import)\s*\(\s*["'\x60]((?:\/|~\/|[A-Za-z]:[\\/])[^"'\x60\n]{1,200})["'\x60]/g;
-/** A file written by a path written out (`writeFileSync('/tmp/x.js', c)`, `copyFile(a, '/tmp/x.js')`). */
-const WRITTEN_PATH = /\b(?:writeFile|appendFile|createWriteStream|copyFile|rename|symlink|link|cp)(?:Sync)?\s*\(\s*(?:[^,()\n]{0,80},\s*)?["'\x60]([^"'\x60\n]{1,200})["'\x60]/g;
+/** A module required or imported by a path (`require('/tmp/x.js')`, `require('./x')`): refused where the text writes that file, not JSON (data). */
+const ABSOLUTE_REQUIRE = /(?<![\w$.])(?:require|import)\s*\(\s*["'\x60]((?:\.{0,2}\/|~\/|[A-Za-z]:[\\/])[^"'\x60\n]{1,200})["'\x60]/g;
+/** A file written by a path written out, or ending one (`writeFileSync('/tmp/x.js', c)`, `copyFile(a, __dirname + '/x.js')`). */
+const WRITTEN_PATH = /\b(?:writeFile|appendFile|createWriteStream|copyFile|rename|symlink|link|cp)(?:Sync)?\s*\(\s*(?:[^,()\n]{0,80},\s*)?(?:[\w$.]+\s*\+\s*)?["'\x60]([^"'\x60\n]{1,200})["'\x60]/g;
 
 /** Whether `text` (JavaScript) takes `Function`, `eval` or vm's runners as a value, or feeds a shell or an interpreter its standard input. */
 function otherRunnersAsValue(text: string, code: (i: number) => boolean): boolean {
@@ -404,8 +404,10 @@ function otherRunnersAsValue(text: string, code: (i: number) => boolean): boolea
   if (INTERPRETER_ALONE.test(text) && STDIN_WRITTEN.test(text)) return true;
   const required = [...text.matchAll(ABSOLUTE_REQUIRE)].map((match) => match[1]!).filter((path) => !/\.json$/i.test(path));
   if (required.length === 0) return false;
-  const written = new Set([...text.matchAll(WRITTEN_PATH)].map((match) => match[1]!));
-  return required.some((path) => written.has(path) || written.has(path.replace(/\.[cm]?js$/, '')));
+  // By the file's name, its extension left out: `require('./x')` loads what `writeFileSync(__dirname + '/x.js', c)` wrote.
+  const named = (path: string) => path.replace(/^.*[\\/]/, '').replace(/\.[cm]?[jt]s$/, '');
+  const written = new Set([...text.matchAll(WRITTEN_PATH)].map((match) => named(match[1]!)));
+  return required.some((path) => written.has(named(path)));
 }
 
 /** Python's code runners as written: the builtins (through `builtins.` too); not `__import__`, which imports a module by its name. */

@@ -67,17 +67,17 @@ const PYTHON_RUNNER_IMPORTED: Row[] = [
 
 // attack-43c finding P6: fetched text run, on the fetch's own line, through sinks the fetch-exec reading has no entry for.
 const FETCHED_UNLISTED_SINKS: Row[] = [
-  ['src/a.js', `${FETCHED_JS}new ShadowRealm().evaluate(c)`],
-  ['src/a.js', 'const { data } = await axios.get(u); new ShadowRealm().evaluate(data)'],
-  ['src/a.js', `${FETCHED_JS}fork('x.js', { execArgv: ['--eval', c] })`],
-  ['src/a.js', 'const b = await (await fetch(u)).arrayBuffer(); (await WebAssembly.instantiate(b)).instance.exports.run()'],
-  ['src/a.js', 'const { instance } = await WebAssembly.instantiateStreaming(fetch(u)); instance.exports.run()'],
-  ['src/a.js', `${FETCHED_JS}document.body.append(Object.assign(document.createElement('script'), { textContent: c }))`],
-  ['src/a.js', `${FETCHED_JS}writeFileSync('/tmp/x.mjs', c); await import('/tmp/x.mjs')`],
-  ['src/a.js', `${FETCHED_JS}fs.writeFileSync(__dirname + '/x.js', c); require('./x')`],
-  ['src/a.js', `${FETCHED_JS}location.href = 'javascript:' + c`],
-  ['src/a.js', `${FETCHED_JS}el.setAttribute('onclick', c)`],
-  ['src/a.js', `${FETCHED_JS}iframe.srcdoc = c`],
+  ['src/a.js', `${FETCHED_JS}new ShadowRealm().evaluate(c)`, 'closed'],
+  ['src/a.js', 'const { data } = await axios.get(u); new ShadowRealm().evaluate(data)', 'closed'],
+  ['src/a.js', `${FETCHED_JS}fork('x.js', { execArgv: ['--eval', c] })`, 'closed'],
+  ['src/a.js', 'const b = await (await fetch(u)).arrayBuffer(); (await WebAssembly.instantiate(b)).instance.exports.run()', 'closed'],
+  ['src/a.js', 'const { instance } = await WebAssembly.instantiateStreaming(fetch(u)); instance.exports.run()', 'closed'],
+  ['src/a.js', `${FETCHED_JS}document.body.append(Object.assign(document.createElement('script'), { textContent: c }))`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}writeFileSync('/tmp/x.mjs', c); await import('/tmp/x.mjs')`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}fs.writeFileSync(__dirname + '/x.js', c); require('./x')`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}location.href = 'javascript:' + c`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}el.setAttribute('onclick', c)`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}iframe.srcdoc = c`, 'closed'],
 ];
 
 // attack-43c finding P7: a dependency added at run time by a package manager the list lacks, pip's in-process API, or a
