@@ -213,8 +213,9 @@ function usedSafely(text: string, start: number, end: number, brackets: Brackets
  */
 export function javascriptRunnerAsValue(text: string, code: (i: number) => boolean = () => true): boolean {
   // A name written with an escape (`\u0046unction`, `fn.\u0063onstructor`) is the same binding to JavaScript, unread by
-  // every name-based reading here; honest code never spells an identifier so (attack 43c, P4).
-  for (const match of text.matchAll(/\\u[\da-fA-F{]/g)) if (code(match.index)) return true;
+  // every name-based reading here; honest code never spells an identifier so (attack 43c, P4). Only an escape of a
+  // name's ASCII character: a regular expression read as code where a chunk's template is left open escapes others.
+  for (const match of text.matchAll(/\\u(?:\{0*|00)([2-7][\da-fA-F])\}?/g)) if (code(match.index) && /[\w$]/.test(String.fromCharCode(Number.parseInt(match[1]!, 16)))) return true;
   for (const match of text.matchAll(COMPUTED_KEY)) if (code(match.index) && computedRunnerKey(match[1]!)) return true;
   if (/(?<![\w$.])eval(?![\w$])/.test(text) && evalAsValue(text, code)) return true;
   if (/Function|vm|Script|stdin|require|import|constructor/.test(text) && otherRunnersAsValue(text, code)) return true;
