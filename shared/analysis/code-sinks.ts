@@ -64,6 +64,8 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
     String.raw`\b(?:run|call|check_call|check_output|popen|spawn(?:sync)?|execfile(?:sync)?|execa(?:sync)?|fork)\s*\((?=[^;]{0,400}?\bshell["']?\s*[:=]\s*(?:true|1\b|["'][\w/]))`,
     String.raw`\.\s*pipe\s*\((?=\s*(?:[\w$]+\s*\.\s*)?spawn\w*\s*\((?:\s*\[)?\s*${INTERPRETER}[^;\n]{0,200}?\)\s*\.\s*stdin)`,
     String.raw`<script\b[^>]{0,300}?dangerouslysetinnerhtml\s*=\s*\{|\bnew\s+worker\s*\((?=[^;]{0,400}?\beval\s*:\s*true)`,
+    // A realm's evaluator, node given code by its options, WebAssembly compiled, a document's or a link's script.
+    String.raw`shadowrealm\s*\(\s*\)\s*\.\s*(?:evaluate|importvalue)\s*\(|\bexecargv\s*:\s*\[(?=[^\]\n]{0,80}["']-(?:-eval|e|p|-print)["'])|\bwebassembly\s*\.\s*(?:instantiate|compile)(?:streaming)?\s*\(|\.\s*srcdoc\s*=(?![=>])|\bsetattribute\s*\((?=\s*["'](?:on\w+|srcdoc)["'])|\b(?:href|location|src)\s*=\s*["'\x60]javascript:`,
     String.raw`\b(?:i|star)?map\s*\((?=\s*(?:builtins\s*\.\s*)?(?:eval|exec)\s*,)|\bload_model\s*\((?=[^;]{0,400}?\bsafe_mode\s*=\s*(?:false|0)\b)`,
   ].join('|'),
   'gi',
@@ -253,9 +255,9 @@ function fetchedRuns(path: string, text: string): boolean {
     if (CALLBACK_SINK.test(found) || /Function/.test(found)) callbackSinks.push(start);
   }
   for (const value of text.matchAll(SINK_VALUE)) callbackSinks.push(value.index!);
-  // A script element made here is run with the text it is given (`s.textContent = await (await fetch(u)).text()`).
+  // A script element made here is run with the text it is given (`s.textContent = await (await fetch(u)).text()`, `{ textContent: c }`).
   if (/createelement\s*\(\s*["'\x60]script/i.test(text)) {
-    for (const given of text.matchAll(/\.\s*(?:text|textcontent|innertext|innerhtml)\s*=(?![=>])/gi)) {
+    for (const given of text.matchAll(/\.\s*(?:text|textcontent|innertext|innerhtml)\s*=(?![=>])|\b(?:text|textcontent|innertext|innerhtml)\s*:/gi)) {
       const from = given.index! + given[0].length;
       if (within(fetchedOrRead, from, Math.min(sinkLineEnd(from), from + LINE_MAX))) return true;
     }

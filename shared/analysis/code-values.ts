@@ -109,8 +109,11 @@ const FUNCTION_IN_PARENTHESES = /^\(\s*(?:class\b|async\b|function\b|\([^()]*\)\
 const PROTOTYPE_OF_FUNCTION = /^(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*(?:async\b|function\b|class\b|\([^()]*\)\s*=>|[\w$]+\s*=>)/;
 /** Names bound to a function or a class (`const g = () => 1`, `const g = function`, `class C`), besides functionNames'. */
 const BOUND_FUNCTION = new RegExp(String.raw`(?<![\w$.])(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*(?:\(\s*)?(?:(?:Object|Reflect)\s*\.\s*getPrototypeOf\s*\(\s*)?(?:async\b|function\b|class\b|\([^()\n]{0,80}\)\s*(?::[^=;\n]{1,80}?\s*)?=>|[\w$]+\s*=>)|(?<![\w$.])class\s+(${NAME})`, 'g');
-/** A name bound plainly to a `.constructor` read of anything (`const C = x.constructor`): a constructor, so a function. */
-const BOUND_CONSTRUCTOR = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*\(?\s*(?!this\s*\??\.\s*constructor)[\w$.?\s]{1,200}?(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])\s*\)?(?=\s*(?:[;,)]|$))`, 'gm');
+/**
+ * A name bound plainly to a `.constructor` read of anything, through calls and indexes (`const C = x.constructor`, `=
+ * Object.getPrototypeOf(fn).constructor`, `= Reflect.get(fn, 'constructor')`): a constructor, so a function.
+ */
+const BOUND_CONSTRUCTOR = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*\(?\s*(?!this\s*\??\.\s*constructor)(?:[\w$.?\s()[\]'"]{1,200}?(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])|Reflect\s*\.\s*get\s*\([^,()\n]{1,120},\s*["'\x60]constructor["'\x60]\s*\))\s*\)?(?=\s*(?:[;,)]|$))`, 'gm');
 /** An argument that is a literal, its text in the diff to read (a string with no substitution, a number, a keyword), and what ends it. */
 const LITERAL_ARGUMENT = /\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\$]|\\.|\$(?!\{))*\x60|-?[\d.]+|true|false|null|undefined)\s*([,)])/y;
 /** A constructor's call by `call`/`apply`/`bind`, whose first argument is `this`. */
@@ -160,8 +163,15 @@ const reflectedAt = (text: string, start: number) => /(?<![\w$.])Reflect\s*\.\s*
 const METHOD_DEFINED = new RegExp(String.raw`[{,;]\s*(?:static\s+)?(?:async\s+)?(?:\*\s*)?(${NAME})\s*(?:\([^()\n]{0,80}\)\s*\{|:\s*(?:async\b|function\b|\([^()\n]{0,80}\)\s*=>|[\w$]+\s*=>))`, 'g');
 /** The start of a `.constructor` read (`.constructor`, `?.constructor`, `['constructor']`). */
 const CONSTRUCTOR_READ = /(?:\??\.\s*constructor(?![\w$])|\[\s*["'\x60]constructor["'\x60]\s*\])/g;
-/** A pattern that takes `constructor` out of a value: `{ constructor: F } =`, `{ constructor } =`. */
-const CONSTRUCTOR_TAKEN = new RegExp(String.raw`\{(?:[^{}=\n]{0,120}?,)?\s*(constructor)\s*(?::\s*(${NAME})\s*)?(?:,[^{}=\n]{0,120})?\}\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*`, 'dg');
+/** A pattern that takes `constructor` out of a value: `{ constructor: F } =`, `{ constructor } =`, `{ ['constructor']: F } =`. */
+const CONSTRUCTOR_TAKEN = new RegExp(String.raw`\{(?:[^{}=\n]{0,120}?,)?\s*(?:\[\s*)?["'\x60]?(constructor)["'\x60]?(?:\s*\])?\s*(?::\s*(${NAME})\s*)?(?:,[^{}=\n]{0,120})?\}\s*(?::[^=;\n]{1,80}?\s*)?=(?![=>])\s*`, 'dg');
+/**
+ * A constructor's constructor taken by a nested pattern (`{ constructor: { constructor: F } } = x`), always Function; and
+ * a `with` statement, whose names read an object's properties (`with (fn) constructor(src)`), in strict code an error.
+ */
+const CONSTRUCTOR_HIDDEN = /constructor["'\x60]?(?:\s*\])?\s*:\s*\{[^{}=\n]{0,120}?(?<![\w$])constructor(?![\w$])|(?<![\w$.])with\s*\(/g;
+/** `'constructor'` bound to a name (`const k = 'constructor'`), a key for an index (`fn[k]`) read as `fn.constructor`. */
+const CONSTRUCTOR_NAMED = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*=\s*["'\x60]constructor["'\x60]`, 'g');
 /** A property descriptor or a reflected read of `constructor` by its name as a string. */
 const CONSTRUCTOR_BY_STRING = /(?:getOwnPropertyDescriptors?|Reflect\s*\.\s*get|Reflect\s*\.\s*getOwnPropertyDescriptor)\s*\(\s*([^,()\n]{1,120}?)\s*,\s*["'\x60]constructor["'\x60]|getOwnPropertyDescriptors\s*\(\s*Function\b/g;
 /** A plain binding: `const X =`, `let X: T =`, `var X =` (the name in group 1), as it ends just before a value. */
@@ -202,8 +212,17 @@ function usedSafely(text: string, start: number, end: number, brackets: Brackets
  * `.constructor` is read as one's (`x.constructor.constructor`, `C.constructor`).
  */
 export function javascriptRunnerAsValue(text: string, code: (i: number) => boolean = () => true): boolean {
+  // A name written with an escape (`\u0046unction`, `fn.\u0063onstructor`) is the same binding to JavaScript, unread by
+  // every name-based reading here; honest code never spells an identifier so (attack 43c, P4). Only an escape of a
+  // name's ASCII character: a regular expression read as code where a chunk's template is left open escapes others.
+  for (const match of text.matchAll(/\\u(?:\{0*|00)([2-7][\da-fA-F])\}?/g)) if (code(match.index) && /[\w$]/.test(String.fromCharCode(Number.parseInt(match[1]!, 16)))) return true;
+  for (const match of text.matchAll(COMPUTED_KEY)) if (code(match.index) && computedRunnerKey(match[1]!)) return true;
   if (/(?<![\w$.])eval(?![\w$])/.test(text) && evalAsValue(text, code)) return true;
-  if (/Function|vm|Script|stdin|require|constructor/.test(text) && otherRunnersAsValue(text, code)) return true;
+  if (/Function|vm|Script|stdin|require|import|constructor/.test(text) && otherRunnersAsValue(text, code)) return true;
+  if (!/constructor|with/.test(text)) return false;
+  // A `with` only where a statement starts (prose in JSX text says "with (…)" after a word).
+  for (const match of text.matchAll(CONSTRUCTOR_HIDDEN)) if (code(match.index) && (match[0][0] !== 'w' || /^[;{}]?$/.test(text[blanksStart(text, match.index) - 1] ?? ''))) return true;
+  for (const match of text.matchAll(CONSTRUCTOR_NAMED)) if (new RegExp(String.raw`\[\s*${match[1]!.replace(/\$/g, '\\$')}\s*\]`).test(text)) return true;
   if (!/constructor/.test(text)) return false;
   const brackets = bracketsOf(text, code);
   const functions = new Set([...functionNames(text), ...plainFunctionNames(text)]);
@@ -262,8 +281,14 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
   };
   for (const match of text.matchAll(CONSTRUCTOR_READ)) {
     if (!code(match.index)) continue;
-    const start = operandStart(text, blanksStart(text, match.index), brackets);
+    let start = operandStart(text, blanksStart(text, match.index), brackets);
     const end = match.index + match[0].length;
+    // A function or a class written out (`async function () {}.constructor`): its body's brace ends the operand.
+    const body = brackets.around[blanksStart(text, match.index) - 1] ?? -1;
+    const expression = text[blanksStart(text, match.index) - 1] === '}' && body >= 0 ? /(?:async\s+)?(?:function|class)\b[^{}\n]{0,80}$/.exec(text.slice(Math.max(0, body - 80), body)) : null;
+    if (expression) start = body - expression[0].length;
+    if (expression ? used(start, end, false) : false) return true;
+    if (expression) continue;
     // `this.constructor(props)`: a class's or a function component's own constructor (preact's `doRender`).
     const byThis = text.slice(start, blanksStart(text, match.index)).trim() === 'this';
     if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !byThis && !constructedAt(text, start) && (reflectedAt(text, start) || calledWithValue(text, start, end, brackets, code))) return true;
@@ -312,6 +337,22 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
   return false;
 }
 
+/** A bracket's key made of string literals only (`['\x63onstructor']`, `['constr' + 'uctor']`), its text in group 1. */
+const COMPUTED_KEY = /\[\s*((?:["'\x60](?:[^"'\x60\\\n$]|\\.){0,60}["'\x60]\s*(?:\+\s*)?){1,6})\]/g;
+
+/**
+ * Whether a bracket's key (string literals, as {@link COMPUTED_KEY} reads them) spells a runner or `constructor` only once
+ * its escapes are decoded or its pieces joined: a plain `['constructor']` is the other readings', which allow its safe uses.
+ */
+function computedRunnerKey(key: string): boolean {
+  if (!/\\|\+/.test(key)) return false;
+  const joined = [...key.matchAll(/["'\x60]((?:[^"'\x60\\]|\\.)*)["'\x60]/g)].map((part) => part[1]!).join('');
+  const decoded = joined.replace(/\\(?:u\{([\da-fA-F]{1,6})\}|u([\da-fA-F]{4})|x([\da-fA-F]{2})|(.))/g, (_, braced?: string, u?: string, x?: string, other?: string) =>
+    other ?? String.fromCodePoint(Math.min(Number.parseInt((braced ?? u ?? x)!, 16), 0x10ffff)),
+  );
+  return /^(?:constructor|Function|eval)$/.test(decoded);
+}
+
 /** `eval` as written: the global `eval`, not a property (`.eval`), a key (`{ eval: 1 }`) or a declaration. */
 const EVAL = /(?<![\w$.#])eval(?![\w$])/g;
 
@@ -338,8 +379,12 @@ function evalAsValue(text: string, code: (i: number) => boolean): boolean {
 
 /** `Function` and `eval` as properties of the global object, by name or by a string: `globalThis.Function`, `` window[`eval`] ``, `(globalThis as any).Function`. */
 const GLOBAL_RUNNER = new RegExp(String.raw`(?<![\w$.])${GLOBAL}\s*(?:as\s+[\w$]+\s*\)\s*)?(?:\??\.\s*(?:Function|eval)(?![\w$])|\[\s*["'\x60](?:Function|eval)["'\x60]\s*\])`, 'g');
-/** `Function` handed to a call that constructs or calls it, or picked by an operator (`x || Function`, `c ? Function : g`). */
-const FUNCTION_HANDED = /(?<![\w$.])Reflect\s*\.\s*(?:construct|apply)\s*\(\s*Function(?![\w$.])|(?:\|\||\?\?|&&|\?(?![.?])|\|\|=|\?\?=)\s*Function(?![\w$.])(?!\s*(?:[=!]==?|\())|(?<![\w$.])Function\s*(?:\|\||\?\?)/g;
+/**
+ * `Function` handed to a call that constructs or calls it (`Reflect.construct`, `new Proxy`, an array's or a promise's
+ * callback, `call`/`apply`'s argument) or bound (`Function.bind(null, src)`), or picked by an operator (`x || Function`, `c ? Function : g`);
+ * a Function constructor as a template's tag whose template has a substitution (Function`x${c}` is Function(['x', ''], c)).
+ */
+const FUNCTION_HANDED = /(?:(?<![\w$.])(?:Async)?Function|\.\s*constructor)\s*\x60(?:[^\x60\\]|\\.){0,200}?\$\{|(?<![\w$.])(?:Reflect\s*\.\s*(?:construct|apply)|new\s+Proxy)\s*\(\s*Function(?![\w$.])|\.\s*(?:map|flatMap|forEach|then|catch|finally|reduce|filter|find|some|every|sort|call|apply)\s*\(\s*(?:[\w$.]+\s*,\s*)?Function\s*[,)]|(?<![\w$.])Function\s*\.\s*(?:bind|call|apply)\s*\(|(?:\|\||\?\?|&&|\?(?![.?])|\|\|=|\?\?=)\s*Function(?![\w$.])(?!\s*(?:[=!]==?|\())|(?<![\w$.])Function\s*(?:\|\||\?\?)/g;
 /** vm's runners taken as a value: `new (require('vm').Script)(c)`, `const S = vm.Script`, `[c].map(vm.runInThisContext)`. */
 const VM_RUNNER = /\.\s*(?:Script|runInThisContext|runInNewContext|runInContext|compileFunction|SourceTextModule)(?![\w$])(?!\s*(?:\(|\??\.|[=!]==?|\x60))/g;
 /** vm required: a runner read from it is vm's, not another library's `Script`. */
@@ -348,10 +393,10 @@ const VM_REQUIRED = /(?:require\s*\(\s*|from\s+|import\s*\(\s*)["'\x60](?:node:)
 const INTERPRETER_ALONE = /\b(?:spawn|spawnSync|exec|execFile|execSync|fork|Popen|run|call|check_output|create_subprocess_exec)\s*\(\s*\[?\s*["'\x60](?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|fish|node|nodejs|deno|bun|python[\d.]*|ruby|perl|php|pwsh|powershell|lua|Rscript|osascript)["'\x60]\s*(?:,\s*\[\s*(?:["'\x60]-[si]?["'\x60]\s*)?\]\s*)?\]?\s*(?:\)|,\s*(?![\s["'\x60]))/;
 /** Writing a process's standard input, or handing it text to read. */
 const STDIN_WRITTEN = /\bstdin\s*\.\s*(?:write|end)\s*\(|\.communicate\s*\(\s*(?:input\s*=\s*)?(?!\s*\))|\binput\s*[:=]\s*(?!None\b|undefined\b)[\w$]/;
-/** A module required or imported by an absolute path (`require('/tmp/x.js')`): refused where the text writes that path, not JSON (data). */
-const ABSOLUTE_REQUIRE = /(?<![\w$.])(?:require|import)\s*\(\s*["'\x60]((?:\/|~\/|[A-Za-z]:[\\/])[^"'\x60\n]{1,200})["'\x60]/g;
-/** A file written by a path written out (`writeFileSync('/tmp/x.js', c)`, `copyFile(a, '/tmp/x.js')`). */
-const WRITTEN_PATH = /\b(?:writeFile|appendFile|createWriteStream|copyFile|rename|symlink|link|cp)(?:Sync)?\s*\(\s*(?:[^,()\n]{0,80},\s*)?["'\x60]([^"'\x60\n]{1,200})["'\x60]/g;
+/** A module required or imported by a path (`require('/tmp/x.js')`, `require('./x')`): refused where the text writes that file, not JSON (data). */
+const ABSOLUTE_REQUIRE = /(?<![\w$.])(?:require|import)\s*\(\s*["'\x60]((?:\.{0,2}\/|~\/|[A-Za-z]:[\\/])[^"'\x60\n]{1,200})["'\x60]/g;
+/** A file written by a path written out, or ending one (`writeFileSync('/tmp/x.js', c)`, `copyFile(a, __dirname + '/x.js')`). */
+const WRITTEN_PATH = /\b(?:writeFile|appendFile|createWriteStream|copyFile|rename|symlink|link|cp)(?:Sync)?\s*\(\s*(?:[^,()\n]{0,80},\s*)?(?:[\w$.]+\s*\+\s*)?["'\x60]([^"'\x60\n]{1,200})["'\x60]/g;
 
 /** Whether `text` (JavaScript) takes `Function`, `eval` or vm's runners as a value, or feeds a shell or an interpreter its standard input. */
 function otherRunnersAsValue(text: string, code: (i: number) => boolean): boolean {
@@ -360,14 +405,16 @@ function otherRunnersAsValue(text: string, code: (i: number) => boolean): boolea
   if (INTERPRETER_ALONE.test(text) && STDIN_WRITTEN.test(text)) return true;
   const required = [...text.matchAll(ABSOLUTE_REQUIRE)].map((match) => match[1]!).filter((path) => !/\.json$/i.test(path));
   if (required.length === 0) return false;
-  const written = new Set([...text.matchAll(WRITTEN_PATH)].map((match) => match[1]!));
-  return required.some((path) => written.has(path) || written.has(path.replace(/\.[cm]?js$/, '')));
+  // By the file's name, its extension left out: `require('./x')` loads what `writeFileSync(__dirname + '/x.js', c)` wrote.
+  const named = (path: string) => path.replace(/^.*[\\/]/, '').replace(/\.[cm]?[jt]s$/, '');
+  const written = new Set([...text.matchAll(WRITTEN_PATH)].map((match) => named(match[1]!)));
+  return required.some((path) => written.has(named(path)));
 }
 
 /** Python's code runners as written: the builtins (through `builtins.` too); not `__import__`, which imports a module by its name. */
 const PYTHON_RUNNER = /(?<![\w.])(?:(?:__builtins__|builtins)\s*\.\s*)?(?:exec|eval|compile|execfile)(?!\w)/g;
-/** Python's runners read by name or made by hand: `getattr(builtins, …)`, `__builtins__['exec']`, a compiled code object made a function (not a function's own `__code__` copied), CPython's C API. */
-const PYTHON_RUNNER_REACHED = /\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__\s*\(\s*["']builtins["']\s*\))\s*,|\b(?:__builtins__|builtins)\s*(?:\.\s*__dict__\s*)?\[|\bvars\s*\(\s*(?:__builtins__|builtins)\s*\)|\b(?:FunctionType|LambdaType)\s*\(\s*(?![\w.]+\.__code__\b)|\bPyRun_\w+|\bPy_CompileString\w*/g;
+/** Python's runners read by name or made by hand: imported under another name (`from builtins import exec as run`), `getattr(builtins, …)`, `__builtins__['exec']`, a compiled code object made a function (not a function's own `__code__` copied), CPython's C API. */
+const PYTHON_RUNNER_REACHED = /\bfrom\s+(?:builtins|__builtin__)\s+import\b[^\n#]*?\b(?:exec|eval|compile|execfile)\s+as\b|\b__import__\s*\(\s*["'](?:builtins|__builtin__)["']\s*\)\s*\.\s*(?:exec|eval|compile)\b|\bgetattr\s*\(\s*(?:__builtins__|builtins|__import__\s*\(\s*["']builtins["']\s*\))\s*,|\b(?:__builtins__|builtins)\s*(?:\.\s*__dict__\s*)?\[|\bvars\s*\(\s*(?:__builtins__|builtins)\s*\)|\b(?:FunctionType|LambdaType)\s*\(\s*(?![\w.]+\.__code__\b)|\bPyRun_\w+|\bPy_CompileString\w*/g;
 /** A module or a script run by runpy, and a file written: the text's own file run (`open(p, 'w').write(code); runpy.run_path(p)`). */
 const PYTHON_RUNS_FILE = /\brunpy\s*\.\s*run_(?:path|module)\s*\(/;
 const PYTHON_WRITES_FILE = /\bopen\s*\([^()\n]{0,200}?["'][wax]b?\+?["']|\.write_(?:text|bytes)\s*\(|\bshutil\s*\.\s*copy/;

@@ -49,6 +49,7 @@ export const COPIES_FROM_HOSTS = [
 /**
  * Programs that print what another host sends without a downloader's name: a command run on another host (`ssh h cat
  * f`), an object printed from a remote (`rclone cat`), a DNS record looked up (`dig TXT`, `nslookup -q=txt`, `host -t
- * txt`). Piped into a shell, or written to a file then run, they are a download run.
+ * txt`), a remote repository's files archived (`git archive --remote=…`). Piped into a shell, or written to a file then
+ * run, they are a download run.
  */
-export const PRINTS_FROM_HOSTS = String.raw`ssh|rclone\s+cat|k?dig|drill|nslookup|host(?=\s+-)`;
+export const PRINTS_FROM_HOSTS = String.raw`git\s+archive(?=[^\n|;&]*--remote)|ssh|rclone\s+cat|k?dig|drill|nslookup|host(?=\s+-)`;

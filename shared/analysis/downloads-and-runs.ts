@@ -8,9 +8,9 @@ import { BITS_CMDLET, DOWNLOAD_PROGRAMS, GH_DOWNLOADS, WEB_CMDLETS } from './dow
 /**
  * A downloader: curl, wget, PowerShell's, Windows' own (`certutil -urlcache`, `bitsadmin /transfer`, `Start-BitsTransfer`:
  * certutil and bitsadmin only when told to download, they do much else), and GitHub's CLI where what it prints or saves
- * is a file of someone's choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`).
+ * is a file of someone's choosing (`gh api …/contents/x`, `gh release download -O -`, `gh gist view --raw`, `gh run download`), and a registry's package saved (`npm pack x`, `pip download x`).
  */
-export const FETCH = String.raw`(?:(?:${DOWNLOAD_PROGRAMS})(?:\.exe)?|${WEB_CMDLETS}|${BITS_CMDLET}|certutil(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/]urlcache\b)|bitsadmin(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/](?:transfer|addfile)\b)|${GH_DOWNLOADS})`;
+export const FETCH = String.raw`(?:(?:${DOWNLOAD_PROGRAMS})(?:\.exe)?|${WEB_CMDLETS}|${BITS_CMDLET}|certutil(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/]urlcache\b)|bitsadmin(?:\.exe)?(?=\s[^\n|;&]{0,80}?[-/](?:transfer|addfile)\b)|${GH_DOWNLOADS}|npm\s+pack|pip[\d.]*\s+download)`;
 
 /**
  * A download and, elsewhere, a way to run code: `payload = urlopen(url).read()` on one line and `exec(payload)` on

@@ -195,8 +195,8 @@ const URL_IMPORT = new RegExp(
   'i',
 );
 
-/** Between a command's words, in a string or an argument list: `npm install`, `"npm", "install"`, `'npm', ['install'`. */
-const ARG = String.raw`["'\x60]?[,\s\[]+["'\x60]?`;
+/** Between a command's words, in a string or an argument list: `npm install`, `"npm", "install"`, `'npm', ['install'`, `'npm' + ' install'`. */
+const ARG = String.raw`(?:["'\x60]?[,\s\[+])+["'\x60]?`;
 /** Up to three options between a program and its verb, each with its value if it has one: `npm --prefix /tmp install`. */
 const OPTIONS = String.raw`(?:${ARG}-{1,2}[\w-]+(?:=[^\s"'\x60,\]]*)?(?:${ARG}(?!-)[^\s"'\x60,\]]+)?){0,3}`;
 /**
@@ -213,8 +213,10 @@ const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec
  * `xargs` or a path (`/usr/bin/npx`), with options before its verb.
  */
 const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
-  String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)${OPTIONS}${ARG}(?:install|add|i|get|create|binstall|require)\b`,
-  String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm)\b`,
+  String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry|pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)${OPTIONS}${ARG}(?:install|add|i|get|create|binstall|require)\b`,
+  String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  // A package manager given arguments the line does not show (`spawn('npm', args)`, `new Deno.Command('npm', { args })`).
+  String.raw`(?:npm|pnpm|yarn|bun|pip[\d.]*|uv|gem|cargo|composer)["'\x60]\s*,\s*(?![\s\[])`,
   String.raw`(?:npm|pnpm|yarn|bun)${OPTIONS}${ARG}(?:exec|dlx|x)\b`,
   String.raw`(?:npm|pnpm|yarn|bun)${ARG}init${ARG}(?!-)\w`,
   String.raw`composer${ARG}global${ARG}require\b`,
@@ -229,6 +231,8 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`(?:docker|podman|nerdctl|finch)${OPTIONS}${ARG}(?:(?:container|image)${ARG})?(?:run|pull|create)\b`,
 ].join('|') + ')';
 const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,200}?${PACKAGE_COMMAND}`, 'i');
+/** pip's own API told to install (`pip.main(['install', …])`), in the process. */
+const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install/;
 /** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */
 const CALL_LINES = 3;
 
@@ -237,7 +241,7 @@ function addedDependency(added: readonly string[]): string | null {
   const lines = added.map((line) => line.normalize('NFKC'));
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] as string;
-    if (URL_IMPORT.test(line) || PROCESS_PACKAGE.test(lines.slice(index, index + CALL_LINES).join(' '))) return line;
+    if (URL_IMPORT.test(line) || PIP_MAIN.test(line) || PROCESS_PACKAGE.test(lines.slice(index, index + CALL_LINES).join(' '))) return line;
   }
   return null;
 }

