@@ -103,14 +103,16 @@ describe('pass 15, pysink: a metric\'s script from the Hub, and pip\'s own API g
     ['src/a.py', 'metric = evaluate.load(path="https://x.example/metric.py")'],
     ['src/a.py', "pip._internal.main(['install', '-e', 'git+https://github.com/o/r'])"],
     ['src/a.py', "sys.exit(pip.main(['install', '--index-url=https://x.example/simple', 'requests']))"],
+    // Session 41 (attack 43c P7): an install through pip's own API is a run-time dependency like `python -m pip
+    // install` through subprocess, which was refused already; pass 15 had accepted these two.
+    ['src/a.py', "pip.main(['install', 'requests'])"],
+    ['src/a.py', "pip.main(['install', '-r', 'requirements.txt'])"],
   ])('refuses, in %s: %s', refused);
 
   it.each([
     ['src/a.py', "metric = evaluate.load('accuracy')"],
     ['src/a.py', 'metric = evaluate.load("glue", "mrpc")'],
     ['src/a.py', "metric = evaluate.load('./metrics/my_metric.py')"],
-    ['src/a.py', "pip.main(['install', 'requests'])"],
-    ['src/a.py', "pip.main(['install', '-r', 'requirements.txt'])"],
   ])('accepts, in %s: %s', accepted);
 });
 
