@@ -395,13 +395,16 @@ function proposedChangeLines(change: ProposedChange): string[] {
   ];
 }
 
-/** `approval`: the request for a human's decision, with the task token the execution waits on. */
+/**
+ * `approval`: the request for a human's decision, with the task token the execution waits on; `region`, the Region
+ * its commands answer in when no execution ARN says it (a request the reconciler e-mails: its own Region's).
+ */
 export function renderEscalation(
   incident: Incident,
   why: string,
   tally?: EscalationTally,
   executionArn?: unknown,
-  approval?: { taskToken: string; endpoint?: string | undefined },
+  approval?: { taskToken: string; endpoint?: string | undefined; region?: string | undefined },
 ): EscalationMessage {
   const { tag: failureTag, about, headline } = what(incident);
   const fallback = fallbackPageOf(incident);
@@ -437,7 +440,7 @@ export function renderEscalation(
   const triedText = tried(incident, handoff.tried);
   lines.push(`What the guard tried: ${triedText}`);
   for (const error of incident.stageErrors) lines.push(`  (its ${error.stage} step failed: ${untrusted(error.error)})`);
-  const commands = approval ? approvalCommands(approval.taskToken, approval.endpoint, executionRegion(executionArn)) : [];
+  const commands = approval ? approvalCommands(approval.taskToken, approval.endpoint, executionRegion(executionArn) ?? approval.region ?? null) : [];
   const change = approval ? proposedChange(incident) : null;
   if (change) lines.push('', ...proposedChangeLines(change));
   const resolved = incident.status === 'resolved';

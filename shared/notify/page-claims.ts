@@ -20,7 +20,7 @@ export type PageClaim =
  */
 export const ALARM_GROUP_MINUTES = 5;
 /** How long before its group's start an alarm may have fired and still join it (its lead was handled first). */
-const ALARM_GROUP_EARLY_MS = 60_000;
+export const ALARM_GROUP_EARLY_MS = 60_000;
 /**
  * How long after its group ended an alarm handled late may still join it (or lead one of its own at its time): the
  * group's digest parts are due at its end, and the reconciler reads due digests at least 25 hours back
@@ -35,7 +35,7 @@ const LATE_JOIN_MINUTES = 30;
  * alarm whose group is gone does. A bound on its time, compared before any arithmetic: a stamp at the earliest time a
  * Date holds made the group's times invalid Dates.
  */
-const OLDEST_LEAD_HOURS = 24;
+export const OLDEST_LEAD_HOURS = 24;
 /** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
 const ALARM_GROUP_KEY = 'alarm-group';
 /**
@@ -328,14 +328,31 @@ async function countOnFiringChild(occurrence: EscalationOccurrence, incident: In
 /** Whether a `beforeDigest` occurrence was counted on a digest that will name it: not refused (claimed, full), nor absent. */
 const countedOnDigest = (tally: EscalationTally) => tally.windowStart !== null && !tally.digestClaimed && !tally.digestFull;
 
+/**
+ * Which grouping a digest belongs to: the alarm pages' (`alarm-group`) or the approval requests' (`approval-group`,
+ * shared/notify/approval-groups.ts); its items are `<key>:<start>:digest[:<part>]`, labelled "<what> <start>".
+ */
+export interface DigestGrouping {
+  key: string;
+  what: string;
+}
+
+const ALARM_PAGES: DigestGrouping = { key: ALARM_GROUP_KEY, what: 'alarms grouped with the alarm page at' };
+
 /** The ledger item whose digest names the alarms of the group that started at `start` (its `part`, from 1). */
-const groupDigestKey = (start: string, part = 1) => `${ALARM_GROUP_KEY}:${start}:digest${part === 1 ? '' : `:${part}`}`;
+export const groupDigestKey = (start: string, part = 1, grouping: DigestGrouping = ALARM_PAGES) => `${grouping.key}:${start}:digest${part === 1 ? '' : `:${part}`}`;
 
 /** An occurrence on part `part` of the digest of the group that started at `start` (all at the start: its window). */
-function groupDigestEntry(start: string, part: number, named: { incidentId: string; member: string }, mayOpen: boolean): EscalationOccurrence {
+export function groupDigestEntry(
+  start: string,
+  part: number,
+  named: { incidentId: string; member: string },
+  mayOpen: boolean,
+  grouping: DigestGrouping = ALARM_PAGES,
+): EscalationOccurrence {
   return {
-    key: groupDigestKey(start, part), incidentId: named.incidentId, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen,
-    label: `alarms grouped with the alarm page at ${start}${part === 1 ? '' : ` (part ${part})`}`, digest: true, member: named.member,
+    key: groupDigestKey(start, part, grouping), incidentId: named.incidentId, at: new Date(start), windowMinutes: ALARM_GROUP_MINUTES, mayOpen,
+    label: `${grouping.what} ${start}${part === 1 ? '' : ` (part ${part})`}`, digest: true, member: named.member,
   };
 }
 
@@ -346,13 +363,18 @@ function groupDigestEntry(start: string, part: number, named: { incidentId: stri
  * A later part is opened by a marker (saying what it continues) before its first alarm is counted on it: a digest is
  * due only for a window with repeats, and a part's alarms are all repeats, named alike.
  */
-async function nameOnGroupDigest(start: string, alarm: { incidentId: string; member: string }, deps: PageClaimDeps): Promise<{ part: number } | null> {
+export async function nameOnGroupDigest(
+  start: string,
+  alarm: { incidentId: string; member: string },
+  deps: Pick<PageClaimDeps, 'escalationLedger'>,
+  grouping: DigestGrouping = ALARM_PAGES,
+): Promise<{ part: number } | null> {
   for (let part = 1; part <= MAX_GROUP_DIGEST_PARTS; part += 1) {
-    const named = { ...groupDigestEntry(start, part, alarm, part === 1), beforeDigest: true };
+    const named = { ...groupDigestEntry(start, part, alarm, part === 1, grouping), beforeDigest: true };
     let tally = await deps.escalationLedger.record(named);
     if (tally.windowStart === null && part > 1) {
-      const marker = { incidentId: `${groupDigestKey(start, part)}:opened`, member: `(continues the digest of the alarm group that started at ${start}: part ${part})` };
-      await deps.escalationLedger.record(groupDigestEntry(start, part, marker, true));
+      const marker = { incidentId: `${groupDigestKey(start, part, grouping)}:opened`, member: `(continues the digest of the alarm group that started at ${start}: part ${part})` };
+      await deps.escalationLedger.record(groupDigestEntry(start, part, marker, true, grouping));
       tally = await deps.escalationLedger.record(named);
     }
     if (countedOnDigest(tally)) return { part };

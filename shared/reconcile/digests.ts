@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
+import { type ApprovalGroupMailDeps, isApprovalGroupDigest, renderApprovalGroupParts } from '../notify/approval-group-mail.js';
 import { renderDigestParts } from '../notify/escalation.js';
 import type { Clock, EscalationDigest, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
 import type { StepLogger } from '../ports.js';
@@ -28,6 +29,8 @@ export interface DigestDeps {
   clock: Clock;
   logger: StepLogger;
   metrics: Metrics;
+  /** Where the e-mailed approval commands of a grouped request answer (see ApprovalGroupMailDeps). */
+  stepFunctions?: ApprovalGroupMailDeps['stepFunctions'];
 }
 
 export interface DigestOptions {
@@ -69,10 +72,13 @@ async function latestIncident(id: string | null, deps: DigestDeps): Promise<Inci
  * never a name in none.
  */
 async function publishDigest(digest: EscalationDigest, incident: Incident | null, deps: DigestDeps): Promise<void> {
-  const parts = renderDigestParts(digest, incident);
+  // An approval-request group's digest asks for each request still waiting (shared/notify/approval-groups.ts).
+  const approvals = isApprovalGroupDigest(digest.problemKey);
+  const parts = approvals ? await renderApprovalGroupParts(digest, deps) : renderDigestParts(digest, incident);
   const published = new Set(digest.publishedMessages ?? []);
   for (const [i, { members, message }] of parts.entries()) {
-    const key = parts.length > 1 ? createHash('sha256').update([i + 1, ...members].join('\n')).digest('hex').slice(0, 32) : null;
+    // Approval requests are recorded even alone: a sender that dies after marking them published asks nobody again.
+    const key = parts.length > 1 || approvals ? createHash('sha256').update([i + 1, ...members].join('\n')).digest('hex').slice(0, 32) : null;
     if (key !== null && published.has(key)) continue;
     await deps.escalations.publish(message);
     if (key !== null) await deps.digests.messagePublished(digest, key);

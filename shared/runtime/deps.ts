@@ -434,6 +434,7 @@ export function createReconcilerDeps(
     ...createRedriveDeps(config, logger),
     metrics: createMetrics(config),
     digests: createEscalationDigests(config),
+    stepFunctions: { endpoint: config.SFN_ENDPOINT, region: config.AWS_REGION },
     escalations: createEscalations(config, logger),
     escalationLedger: createEscalationLedger(config),
     policyFile: policyFileOf(config),

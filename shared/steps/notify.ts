@@ -10,6 +10,7 @@ import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-re
 import { asStormPage, renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { ACTION_WORDS, publishApprovalRequest } from '../notify/approval-mail.js';
+import { groupApprovalRequest } from '../notify/approval-groups.js';
 import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest, endDecidedOnAnother } from '../notify/approval-carry.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
 import { claimPage } from '../notify/page-claims.js';
@@ -400,6 +401,13 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   );
   if (!asked.send && !asked.alreadySent) {
     const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
+    return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
+  }
+  // An alarm storm asks once more, not once per alarm: a later alarm of the group is e-mailed with the others.
+  const grouped = await groupApprovalRequest(incident, taskToken, deps);
+  if (grouped) {
+    const when = grouped.part === 1 ? `at the group's end (${grouped.end})` : `by the reconciler's next run (part ${grouped.part} of the group's requests)`;
+    const detail = `grouped with the approval request at ${grouped.start}: e-mailed with the group's other requests, each with its own commands, ${when}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
   }
   return publishApprovalRequest(incident, taskToken, state.execution?.arn, windowMinutes, carryDeps(deps));

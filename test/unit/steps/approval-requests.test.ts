@@ -44,13 +44,25 @@ describe('approval requests by e-mail: one per problem while one can be answered
     expect(published.map((p) => p.message.match(/--task-token '([^']+)'/)?.[1])).toEqual(['token-1', 'token-2']);
   });
 
+  // Fired after the first alarm's approval group ended (5 minutes, session 42): within it, the request is grouped and
+  // e-mailed with the group's digest (the next test; test/integration/approval-storm-digests.test.ts sends it).
   it('asks separately for another alarm: a problem is the alarm', async () => {
     const { deps, published } = flapDeps();
 
     await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
-    await askedAt(deps, '2026-11-20T10:04:00.000Z', 'token-2', 'orders-queue-depth');
+    await askedAt(deps, '2026-11-20T10:09:00.000Z', 'token-2', 'orders-queue-depth');
 
     expect(published).toHaveLength(2);
+  });
+
+  it("groups the request of another alarm firing within five minutes of the first: e-mailed by the group's digest, not counted on the first's", async () => {
+    const { deps, published } = flapDeps();
+
+    await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    const second = await askedAt(deps, '2026-11-20T10:04:00.000Z', 'token-2', 'orders-queue-depth');
+
+    expect(published).toHaveLength(1);
+    expect((await deps.incidents.get(second.incidentId))?.notifications.at(-1)?.detail).toMatch(/^grouped with the approval request at 2026-11-20T10:03:12.000Z: e-mailed with the group's other requests/);
   });
 
   it('still pages once when a counted request times out while its alarm still fires', async () => {

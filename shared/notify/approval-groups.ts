@@ -1,0 +1,58 @@
+import { ALARM_CLOCK_SKEW_MS } from '../domain/alarm-incident.js';
+import type { Incident } from '../domain/incident.js';
+import { firedAtOf } from '../domain/recovery.js';
+import { shortHash } from '../domain/trigger.js';
+import type { EscalationLedger } from '../ports.js';
+import { APPROVAL_GROUP_KEY, requestMember } from './approval-group-mail.js';
+import { ALARM_GROUP_EARLY_MS, ALARM_GROUP_MINUTES, type DigestGrouping, OLDEST_LEAD_HOURS, groupDigestEntry, groupDigestKey, nameOnGroupDigest } from './page-claims.js';
+
+const APPROVAL_REQUESTS: DigestGrouping = { key: APPROVAL_GROUP_KEY, what: 'approval requests grouped with the request at' };
+
+/**
+ * How long after its group's end a grouped request's wait must still run: the reconciler sends the group's digest on
+ * its next run after the end (every 5 minutes in the stack), and on-call needs time to answer. A wait ending sooner
+ * (a policy's short approvalTimeoutMinutes) is asked at once.
+ */
+const ANSWER_AFTER_DIGEST_MS = 2 * ALARM_GROUP_MINUTES * 60_000;
+
+export interface ApprovalGroupDeps {
+  escalationLedger: EscalationLedger;
+  clock: () => Date;
+}
+
+/**
+ * Groups the approval request of an alarm's wait on `taskToken` as its pages are grouped (shared/notify/page-claims.ts):
+ * alarms of the deployment that fire within {@link ALARM_GROUP_MINUTES} of the first that asks make one group. The lead
+ * (the first) is asked at once and alone: one alarm is most often all there is, and its runbook must not wait five
+ * minutes for a digest. Each later alarm's request is recorded on the group's digest (one record per incident and
+ * token, its member; a retry finds its own record again, on the part it was named on) and e-mailed with the group's
+ * others, each with its own commands, by the reconciler when the group ends (shared/reconcile/digests.ts): a storm asks
+ * twice, not once per alarm. The digest's claim refuses a request recorded after it, which goes on the next part (sent
+ * by the reconciler's next run): none is lost, and the claim sends none twice. The group's start, end and the part the
+ * request was named on; null when it is asked at once: the lead, a request of no alarm, an alarm fired ahead of the
+ * clock or more than a day back, or before its group (handled late), a wait that would end too soon after the digest,
+ * every part claimed or full.
+ */
+export async function groupApprovalRequest(incident: Incident, taskToken: string, deps: ApprovalGroupDeps): Promise<{ start: string; end: string; part: number } | null> {
+  if (incident.source !== 'cloudwatch') return null;
+  const firedAt = firedAtOf(incident);
+  const handled = deps.clock().getTime();
+  if (!Number.isFinite(firedAt) || firedAt > handled + ALARM_CLOCK_SKEW_MS || firedAt < handled - OLDEST_LEAD_HOURS * 3_600_000) return null;
+  const lead = await deps.escalationLedger.record({
+    key: APPROVAL_GROUP_KEY, incidentId: incident.id, at: new Date(firedAt), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, digest: false,
+    label: `approval requests grouped with the request of ${incident.alarm?.name ?? incident.id}`, startedBy: new Date(firedAt + ALARM_GROUP_EARLY_MS),
+  });
+  const start = lead.windowStart;
+  if (lead.send || lead.alreadySent || lead.owner === incident.id || !start) return null;
+  const end = Date.parse(start) + ALARM_GROUP_MINUTES * 60_000;
+  if (firedAt < Date.parse(start) - ALARM_GROUP_EARLY_MS || firedAt > end) return null;
+  const expiresAt = incident.approval?.expiresAt;
+  if (expiresAt && Date.parse(expiresAt) < end + ANSWER_AFTER_DIGEST_MS) return null;
+  // The digest is due only for a window with repeats: its first part is opened by a marker, so every request is one.
+  const marker = { incidentId: `${groupDigestKey(start, 1, APPROVAL_REQUESTS)}:opened`, member: `(approval requests grouped with the request at ${start})` };
+  await deps.escalationLedger.record(groupDigestEntry(start, 1, marker, true, APPROVAL_REQUESTS));
+  // Remembered by incident and token: a retry is found again, and a re-driven execution's new token is a request of its own.
+  const request = { incidentId: `${incident.id}:${shortHash(taskToken)}`, member: requestMember(incident.id, taskToken) };
+  const named = await nameOnGroupDigest(start, request, deps, APPROVAL_REQUESTS);
+  return named ? { start, end: new Date(end).toISOString(), part: named.part } : null;
+}
