@@ -83,9 +83,24 @@ function groupMessage(
     ...(group.ended ? [`Not asked: ${group.ended} more request${group.ended === 1 ? '' : 's'} of this group no longer wait${group.ended === 1 ? 's' : ''} (the wait ended, was decided, or the alarm recovered).`] : []),
   ];
   for (const [i, request] of requests.entries()) lines.push('', `==== Request ${i + 1} of ${requests.length} ====`, request.message);
+  const title = `Approval needed for ${requests.length} alarm${requests.length === 1 ? '' : 's'} of an alarm storm${part}`;
   return {
-    subject: `[Pipeline Guard] Approval needed for ${requests.length} alarm${requests.length === 1 ? '' : 's'} of an alarm storm${part}`,
+    subject: `[Pipeline Guard] ${title}`,
     message: lines.join('\n'),
     attributes: { ...requests[0]!.attributes, kind: 'approval-group' },
+    // As for a single request, the tokens go to the e-mail only: chat gets the alarms' titles, as their own requests'.
+    chat: {
+      version: '1.0',
+      source: 'custom',
+      id: `${APPROVAL_GROUP_KEY}:${group.start}${group.part ? `:${group.part.index}` : ''}`,
+      content: {
+        textType: 'client-markdown',
+        title,
+        description: requests.map((request) => `- ${request.chat?.content.title ?? ''}`).join('\n').slice(0, 3500),
+        nextSteps: ['Approve or reject each alarm with the commands of the approval request e-mail.'],
+        keywords: ['approval', 'cloudwatch'],
+      },
+      metadata: { threadId: `${APPROVAL_GROUP_KEY}:${group.start}`, summary: title },
+    },
   };
 }

@@ -88,5 +88,8 @@ describe('the approval requests of an alarm storm, grouped on the ledger', () =>
     console.log('approval storm digests:', sent.map((m) => m.subject), tokens);
     expect(tokens.sort()).toEqual(['token-late', 'token-lead', 'token-second', 'token-third']);
     expect(sent.length).toBeLessThanOrEqual(2);
+    // Chat is told too, naming the alarms, but never gets a token (whoever holds one can answer the wait).
+    expect(sent[0]!.chat?.content.description).toContain('checkout-api-second-5xx');
+    expect(JSON.stringify(sent.map((m) => m.chat))).not.toContain('token-');
   }, 60_000);
 });
