@@ -77,7 +77,8 @@ async function publishDigest(digest: EscalationDigest, incident: Incident | null
   const parts = approvals ? await renderApprovalGroupParts(digest, deps) : renderDigestParts(digest, incident);
   const published = new Set(digest.publishedMessages ?? []);
   for (const [i, { members, message }] of parts.entries()) {
-    // Approval requests are recorded even alone: a sender that dies after marking them published asks nobody again.
+    // An approval group's message is recorded even alone: a sender that dies after that record and before the digest
+    // is marked sent asks nobody again when the next run claims it (only a death between publish and record does).
     const key = parts.length > 1 || approvals ? createHash('sha256').update([i + 1, ...members].join('\n')).digest('hex').slice(0, 32) : null;
     if (key !== null && published.has(key)) continue;
     await deps.escalations.publish(message);
