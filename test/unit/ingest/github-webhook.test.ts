@@ -400,6 +400,17 @@ describe('handleGithubWebhook', () => {
     expect((await store.get(id!))?.history).toContainEqual({ at: '2026-11-20T10:00:00.000Z', event: 'failure_time_too_early', detail: expect.stringContaining('-271821-04-20T00:01:00.000Z') });
   });
 
+  // Session 42: a green check run stamped at the earliest time a Date holds was queued with that time, which the
+  // recovery message's schema refuses: record-outcome threw on every delivery of it and the green run resolved nothing.
+  it("reads a green check run's completed_at before 2000 as the handling time, so it resolves the check's failure", async () => {
+    await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.check_run.completed_at = '2026-11-20T09:50:00Z')), deps);
+    const [id] = [...store.items.keys()];
+    await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.completed_at = '-271821-04-20T00:01:00.000Z')), deps);
+
+    expect(recoveries.messages.map((m) => m.completedAt)).toEqual(['2026-11-20T10:00:00.000Z']);
+    expect(await recoveries.drain(deps)).toEqual([id]);
+  });
+
   it('leaves current a failing check delivered after a green one whose completed_at was days ahead', async () => {
     const outcome = stepDeps({ github: createFakeGitHub().port }).deps;
     await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.completed_at = '2026-11-22T10:00:00Z')), deps);
