@@ -152,11 +152,17 @@ export const ALARM_FLAP_MINUTES = 15;
  * How `incident`, an alarm's ALARM, stands to `earlier`, the same alarm's incident that holds its problem's page or
  * approval request, by the alarm's own state-change times (never by arrival): `flap` when it fired again within
  * {@link ALARM_FLAP_MINUTES} of the OK that resolved `earlier`, `new` (a new episode) when later than that; null when
- * `earlier` still fires, either is not an alarm's, or a time is unknown or out of order.
+ * `earlier` still fires, either is not an alarm's, or a time is unknown or out of order. An ALARM whose stamp was not
+ * trusted (`stampAhead`, `stampEarly`) goes by the time it was read at, its `failedAt`: by its raw stamp one stamped
+ * before 2000 fired before every OK (counted on the old episode's page, not paged as new) and one a day ahead was a new episode
+ * however soon it flapped (session 42).
  */
-export function alarmEpisodeAfter(incident: Pick<Incident, 'source' | 'alarm'>, earlier: Pick<Incident, 'source' | 'status' | 'resolvedAt'> | null | undefined): 'flap' | 'new' | null {
+export function alarmEpisodeAfter(
+  incident: Pick<Incident, 'source' | 'alarm' | 'failedAt' | 'createdAt'>,
+  earlier: Pick<Incident, 'source' | 'status' | 'resolvedAt'> | null | undefined,
+): 'flap' | 'new' | null {
   if (incident.source !== 'cloudwatch' || earlier?.source !== 'cloudwatch' || earlier.status !== 'resolved' || !earlier.resolvedAt) return null;
-  const firedAt = firedAtOf(incident);
+  const firedAt = incident.alarm?.stampAhead || incident.alarm?.stampEarly ? failureTimeOf(incident) : firedAtOf(incident);
   const okAt = Date.parse(earlier.resolvedAt);
   if (!Number.isFinite(firedAt) || !Number.isFinite(okAt) || firedAt < okAt) return null;
   return firedAt - okAt < ALARM_FLAP_MINUTES * 60_000 ? 'flap' : 'new';
