@@ -76,7 +76,11 @@ export function aheadDetail(time: AlarmEventTime): string {
  * not trusted and reads as `now` (with `aheadStamp`): no real state change is in the future, while a stamp a day ahead
  * (a hand-made event POSTed to the local runtime, a replay tool that restamps) ordered after every real event until
  * then: an ALARM held the alarm's runbook claim past every real OK, an OK silenced every real ALARM (attack-42b G1, G3).
- * A time before {@link EARLIEST_ALARM_TIME} is no CloudWatch stamp either, and reads as `now` the same way (`earlyStamp`).
+ * A time before {@link EARLIEST_ALARM_TIME} is no CloudWatch stamp either, and reads as `now` the same way (`earlyStamp`):
+ * this keeps the incident's `failedAt`, by which its OKs, open ALARMs and episodes are ordered, on a real time. It is
+ * not the guard of attack-43b F6 (Notify crashing on a stamp at the earliest time a Date holds): `alarm.stateChangedAt`
+ * keeps the raw stamp, and the alarm group that crashed reads it; groupAlarmPage (shared/notify/page-claims.ts)
+ * bounds it before any arithmetic, and carries F6.
  */
 export function stateChangedAtOf(event: AlarmEvent, now: Date): AlarmEventTime | null {
   for (const text of [event.detail.state.timestamp, event.time]) {
@@ -154,8 +158,8 @@ export const ALARM_FLAP_MINUTES = 15;
  * {@link ALARM_FLAP_MINUTES} of the OK that resolved `earlier`, `new` (a new episode) when later than that; null when
  * `earlier` still fires, either is not an alarm's, or a time is unknown or out of order. An ALARM whose stamp was not
  * trusted (`stampAhead`, `stampEarly`) goes by the time it was read at, its `failedAt`: by its raw stamp one stamped
- * before 2000 fired before every OK (counted on the old episode's page, not paged as new) and one a day ahead was a new episode
- * however soon it flapped (session 42).
+ * before 2000 fired before every OK (counted on the old episode's page, not paged as new) and one a day ahead was a
+ * new episode however soon it flapped (session 42).
  */
 export function alarmEpisodeAfter(
   incident: Pick<Incident, 'source' | 'alarm' | 'failedAt' | 'createdAt'>,

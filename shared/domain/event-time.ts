@@ -6,9 +6,9 @@
 export const CLOCK_SKEW_MS = 2 * 60_000;
 
 /**
- * The earliest event time trusted: CloudWatch alarms came in 2009, GitHub in 2008, and a stamp far before (one
- * Date.parse takes, down to the year -271821) made times derived from it (a group's cutoff, 5 minutes before)
- * invalid Dates that threw.
+ * The earliest event time trusted: CloudWatch alarms came in 2009, GitHub in 2008. A stamp far before (one Date.parse
+ * takes, down to the year -271821) orders before every real event, and times derived from it (5 minutes before) are
+ * invalid Dates that throw.
  */
 export const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00.000Z');
 
