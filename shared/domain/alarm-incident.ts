@@ -4,6 +4,7 @@
  */
 import type { AlarmDetails, HistoryEntry, Incident } from './incident.js';
 import { alarmShape } from './alarm-shape.js';
+import { CLOCK_SKEW_MS, EARLIEST_EVENT_TIME, eventTimeAt, untrustedDetail } from './event-time.js';
 import { failureTimeOf, firedAtOf, secondsToRecovery } from './recovery.js';
 import { type AlarmEvent, type AlarmTrigger, alarmArnOf, alarmScope } from './trigger.js';
 import { redactSecrets } from '../logs/redact.js';
@@ -44,11 +45,8 @@ export function alarmIncidentFields(trigger: AlarmTrigger, now: Date): Pick<Inci
   };
 }
 
-/**
- * How far an alarm event's own time may be ahead of the clock handling it and still be trusted: CloudWatch's and
- * Lambda's clocks differ by seconds, and a late event (EventBridge retries for up to 2 hours) has a past time.
- */
-export const ALARM_CLOCK_SKEW_MS = 2 * 60_000;
+/** How far an alarm event's own time may be ahead of the clock handling it: the one rule's (shared/domain/event-time.ts). */
+export const ALARM_CLOCK_SKEW_MS = CLOCK_SKEW_MS;
 
 /** An alarm event's time as read by {@link stateChangedAtOf}. */
 export interface AlarmEventTime {
@@ -59,20 +57,15 @@ export interface AlarmEventTime {
   earlyStamp?: string;
 }
 
-/**
- * The earliest alarm time trusted: CloudWatch alarms came in 2009, and a stamp far before (one Date.parse takes, down
- * to the year -271821) made times derived from it (a group's cutoff, 5 minutes before) invalid Dates that threw.
- */
-export const EARLIEST_ALARM_TIME = Date.parse('2000-01-01T00:00:00.000Z');
+/** The earliest alarm time trusted: the one rule's {@link EARLIEST_EVENT_TIME}. */
+export const EARLIEST_ALARM_TIME = EARLIEST_EVENT_TIME;
 
 /** The event's own stamp when it was not trusted (ahead of the clock, or too early), else undefined. */
 export const untrustedStamp = (time: AlarmEventTime): string | undefined => time.aheadStamp ?? time.earlyStamp;
 
 /** The history or log line of an alarm event read at the handling time because its stamp was ahead, or too early. */
 export function aheadDetail(time: AlarmEventTime): string {
-  const read = `read as ${time.at.toISOString()}, when it was handled`;
-  if (time.earlyStamp) return `the alarm event's time ${time.earlyStamp} was before ${new Date(EARLIEST_ALARM_TIME).toISOString()}: ${read}`;
-  return `the alarm event's time ${time.aheadStamp} was more than ${ALARM_CLOCK_SKEW_MS / 60_000} minutes ahead of the clock: ${read}`;
+  return untrustedDetail("the alarm event's time", untrustedStamp(time), { at: time.at, untrusted: time.earlyStamp ? 'early' : 'ahead' });
 }
 
 /**
@@ -83,14 +76,17 @@ export function aheadDetail(time: AlarmEventTime): string {
  * not trusted and reads as `now` (with `aheadStamp`): no real state change is in the future, while a stamp a day ahead
  * (a hand-made event POSTed to the local runtime, a replay tool that restamps) ordered after every real event until
  * then: an ALARM held the alarm's runbook claim past every real OK, an OK silenced every real ALARM (attack-42b G1, G3).
- * A time before {@link EARLIEST_ALARM_TIME} is no CloudWatch stamp either, and reads as `now` the same way (`earlyStamp`).
+ * A time before {@link EARLIEST_ALARM_TIME} is no CloudWatch stamp either, and reads as `now` the same way (`earlyStamp`):
+ * this keeps the incident's `failedAt`, by which its OKs, open ALARMs and episodes are ordered, on a real time. It is
+ * not the guard of attack-43b F6 (Notify crashing on a stamp at the earliest time a Date holds): `alarm.stateChangedAt`
+ * keeps the raw stamp, and the alarm group that crashed reads it; groupAlarmPage (shared/notify/page-claims.ts)
+ * bounds it before any arithmetic, and carries F6.
  */
 export function stateChangedAtOf(event: AlarmEvent, now: Date): AlarmEventTime | null {
   for (const text of [event.detail.state.timestamp, event.time]) {
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) continue;
-    if (at > now.getTime() + ALARM_CLOCK_SKEW_MS) return { at: new Date(now.getTime()), aheadStamp: text };
-    return at < EARLIEST_ALARM_TIME ? { at: new Date(now.getTime()), earlyStamp: text } : { at: new Date(at) };
+    const { at, untrusted } = eventTimeAt(text, now);
+    if (untrusted === 'unreadable') continue;
+    return untrusted === 'ahead' ? { at, aheadStamp: text } : untrusted === 'early' ? { at, earlyStamp: text } : { at };
   }
   return null;
 }
@@ -160,11 +156,17 @@ export const ALARM_FLAP_MINUTES = 15;
  * How `incident`, an alarm's ALARM, stands to `earlier`, the same alarm's incident that holds its problem's page or
  * approval request, by the alarm's own state-change times (never by arrival): `flap` when it fired again within
  * {@link ALARM_FLAP_MINUTES} of the OK that resolved `earlier`, `new` (a new episode) when later than that; null when
- * `earlier` still fires, either is not an alarm's, or a time is unknown or out of order.
+ * `earlier` still fires, either is not an alarm's, or a time is unknown or out of order. An ALARM whose stamp was not
+ * trusted (`stampAhead`, `stampEarly`) goes by the time it was read at, its `failedAt`: by its raw stamp one stamped
+ * before 2000 fired before every OK (counted on the old episode's page, not paged as new) and one a day ahead was a
+ * new episode however soon it flapped (session 42).
  */
-export function alarmEpisodeAfter(incident: Pick<Incident, 'source' | 'alarm'>, earlier: Pick<Incident, 'source' | 'status' | 'resolvedAt'> | null | undefined): 'flap' | 'new' | null {
+export function alarmEpisodeAfter(
+  incident: Pick<Incident, 'source' | 'alarm' | 'failedAt' | 'createdAt'>,
+  earlier: Pick<Incident, 'source' | 'status' | 'resolvedAt'> | null | undefined,
+): 'flap' | 'new' | null {
   if (incident.source !== 'cloudwatch' || earlier?.source !== 'cloudwatch' || earlier.status !== 'resolved' || !earlier.resolvedAt) return null;
-  const firedAt = firedAtOf(incident);
+  const firedAt = incident.alarm?.stampAhead || incident.alarm?.stampEarly ? failureTimeOf(incident) : firedAtOf(incident);
   const okAt = Date.parse(earlier.resolvedAt);
   if (!Number.isFinite(firedAt) || !Number.isFinite(okAt) || firedAt < okAt) return null;
   return firedAt - okAt < ALARM_FLAP_MINUTES * 60_000 ? 'flap' : 'new';

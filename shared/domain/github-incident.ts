@@ -1,11 +1,32 @@
+import { eventTimeAt, untrustedDetail } from './event-time.js';
 import type { Incident } from './incident.js';
 import type { ForkCheckReach } from './recovery.js';
 import { type ForkCheckOrigin, type GithubCheckTrigger, type GithubTrigger, githubCheckScope, githubForkCheckScope, githubScope, isFork } from './trigger.js';
 
 const headOf = (repositoryId: number, headRepositoryId: number | null) => ({ repositoryId, headRepositoryId });
 
-/** The incident fields a GitHub trigger determines on its own, before any log is read. */
-export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
+/**
+ * When a GitHub failure happened, handled at `now`: its run's `updated_at` or its check run's `completed_at`, read by
+ * the one rule for an event's own time (shared/domain/event-time.ts). Kept as stamped, a check run of a third party's
+ * app stamped two days ahead was the incident's failedAt: no real green run of the scope resolved it (one that
+ * completed "before the failure", `greenRunLeavesOpen`) nor superseded it until then (session 42). A stamp ahead or
+ * before 2000 reads as `now` and is kept in the incident's history, as an alarm's is (`alarm_time_ahead`); an
+ * unreadable or missing one leaves failedAt to `newIncident` (when the incident is created).
+ */
+function failureTimeFields(stamp: string | null, now: Date): Pick<Partial<Incident>, 'failedAt' | 'history'> {
+  const { at, untrusted } = eventTimeAt(stamp, now);
+  if (untrusted === 'unreadable') return {};
+  if (!untrusted) return { failedAt: at.toISOString() };
+  const handled = now.toISOString();
+  const event = untrusted === 'ahead' ? 'failure_time_ahead' : 'failure_time_too_early';
+  return { failedAt: handled, history: [{ at: handled, event: 'received' }, { at: handled, event, detail: untrustedDetail("the failure's time", stamp, { at, untrusted }) }] };
+}
+
+/**
+ * The incident fields a GitHub trigger handled at `now` determines on its own, before any log is read (`now` defaults
+ * to the wall clock for callers that build an incident outside a handler: tests, replays).
+ */
+export function githubIncidentFields(trigger: GithubTrigger, now = new Date()): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
   return {
     id: trigger.incidentId,
     source: 'github',
@@ -26,9 +47,7 @@ export function githubIncidentFields(trigger: GithubTrigger): Pick<Incident, 'id
     runEvent: trigger.workflowRun.event,
     defaultBranch: trigger.repository.defaultBranch,
     installationId: trigger.installationId,
-    ...(trigger.workflowRun.updatedAt && !Number.isNaN(Date.parse(trigger.workflowRun.updatedAt))
-      ? { failedAt: new Date(trigger.workflowRun.updatedAt).toISOString() }
-      : {}),
+    ...failureTimeFields(trigger.workflowRun.updatedAt, now),
   };
 }
 
@@ -42,10 +61,11 @@ export function githubIncidentScope(trigger: GithubTrigger): string {
 }
 
 /**
- * The incident fields of a failed check run from another CI system. It is a GitHub incident (one PR comment,
- * the same notifications) whose "workflow" is the check's name; there is no Actions run to re-run.
+ * The incident fields of a failed check run from another CI system, handled at `now`. It is a GitHub incident (one PR
+ * comment, the same notifications) whose "workflow" is the check's name; there is no Actions run to re-run. `now` as for
+ * {@link githubIncidentFields}.
  */
-export function githubCheckIncidentFields(trigger: GithubCheckTrigger): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
+export function githubCheckIncidentFields(trigger: GithubCheckTrigger, now = new Date()): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
   const check = trigger.checkRun;
   return {
     id: trigger.incidentId,
@@ -62,9 +82,7 @@ export function githubCheckIncidentFields(trigger: GithubCheckTrigger): Pick<Inc
     defaultBranch: trigger.repository.defaultBranch,
     installationId: trigger.installationId,
     checkRun: { id: check.id, name: check.name, appSlug: check.app.slug, appName: check.app.name, detailsUrl: check.detailsUrl },
-    ...(check.completedAt && !Number.isNaN(Date.parse(check.completedAt))
-      ? { failedAt: new Date(check.completedAt).toISOString() }
-      : {}),
+    ...failureTimeFields(check.completedAt, now),
   };
 }
 

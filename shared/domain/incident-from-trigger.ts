@@ -11,9 +11,9 @@ import type { Trigger } from './trigger.js';
 export function incidentFromTrigger(trigger: Trigger, now: Date): { incident: Incident; scope: string } {
   switch (trigger.source) {
     case 'github':
-      return { incident: newIncident(githubIncidentFields(trigger), now), scope: githubIncidentScope(trigger) };
+      return { incident: newIncident(githubIncidentFields(trigger, now), now), scope: githubIncidentScope(trigger) };
     case 'github_check':
-      return { incident: newIncident(githubCheckIncidentFields(trigger), now), scope: githubCheckIncidentScope(trigger) };
+      return { incident: newIncident(githubCheckIncidentFields(trigger, now), now), scope: githubCheckIncidentScope(trigger) };
     case 'cloudwatch':
       return { incident: newIncident(alarmIncidentFields(trigger, now), now), scope: alarmIncidentScope(trigger) };
   }

@@ -15,6 +15,7 @@ import {
 } from '../domain/trigger.js';
 import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../ports.js';
 import { workflowRecoveryMessage } from '../domain/recovery.js';
+import { eventTimeAt } from '../domain/event-time.js';
 import { forkCheckOrigin, forkGreenCheckReach, githubCheckIncidentScope, githubIncidentScope, sharedForkCheckScopes } from '../domain/github-incident.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { pullRequestAtCommit } from '../domain/commit-pull-request.js';
@@ -330,24 +331,19 @@ async function withForkPullRequest(trigger: GithubCheckTrigger, deps: IngestDeps
 }
 
 /**
- * How far a green run's completion time may be ahead of the clock handling it and still be trusted: GitHub's and
- * Lambda's clocks differ by seconds (ALARM_CLOCK_SKEW_MS is the alarm path's same rule).
- */
-const COMPLETION_CLOCK_SKEW_MS = 2 * 60_000;
-
-/**
- * When a green run completed: its own time, or the handling clock's for one missing, unreadable, or ahead of it by
- * more than the skew (a third-party app's check run may say anything). Kept, a time days ahead was noted as the
- * scope's latest green run and superseded every failure of the scope delivered before then, paging nobody
- * (attack-43b F5); the stamp is logged.
+ * When a green run completed, read by the one rule for an event's own time (shared/domain/event-time.ts): its own
+ * time, or the handling clock's for one missing, unreadable, more than the skew ahead of it (a third-party app's check
+ * run may say anything), or before 2000. Kept, a time days ahead was noted as the scope's latest green run and
+ * superseded every failure of the scope delivered before then, paging nobody (attack-43b F5); one at the earliest time
+ * a Date holds made a recovery message the outcome recorder refused on every delivery (session 42). The stamp is logged.
  */
 function completedAtOf(value: string | null | undefined, deps: { clock: Clock; logger: StepLogger }, resolvedBy: string): Date {
   const now = deps.clock();
-  const parsed = new Date(value ?? now.toISOString());
-  if (Number.isNaN(parsed.getTime())) return now;
-  if (parsed.getTime() <= now.getTime() + COMPLETION_CLOCK_SKEW_MS) return parsed;
-  deps.logger.warn('green run completed ahead of the clock: read as completed now', { resolvedBy, completedAt: value, now: now.toISOString() });
-  return now;
+  const { at, untrusted } = eventTimeAt(value, now);
+  if (untrusted === 'ahead' || untrusted === 'early') {
+    deps.logger.warn(`green run completed ${untrusted === 'ahead' ? 'ahead of the clock' : 'before 2000'}: read as completed now`, { resolvedBy, completedAt: value, now: now.toISOString() });
+  }
+  return at;
 }
 
 function invalid(event: string, error: z.core.$ZodError): WebhookResponse {

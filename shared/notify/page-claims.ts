@@ -32,8 +32,11 @@ const LATE_JOIN_MINUTES = 30;
  * due when it ends, and the reconciler reads due digests RECONCILE_LOOKBACK_HOURS back (48 in the stack, at least 25
  * by the config's bound), so a group led at most 24 hours back leaves its runs an hour or more to send it. EventBridge gives up on an event after 2 hours: an older
  * alarm is a redrive, an archive replay or a forged event, and pages as its own (once: its problem's window), as an
- * alarm whose group is gone does. A bound on its time, compared before any arithmetic: a stamp at the earliest time a
- * Date holds made the group's times invalid Dates.
+ * alarm whose group is gone does. A bound on its time, compared before any arithmetic: this is the guard that carries
+ * attack-43b F6 (a stamp at the earliest time a Date holds made the group's cutoff, 5 minutes before, an invalid Date
+ * that threw on every try of Notify). Ingest's reading of a stamp before 2000 as the handling time
+ * (`stateChangedAtOf`, `stampEarly`) does not: it sets the incident's `failedAt`, and the group goes by the alarm's
+ * own stamp (`firedAtOf`, `alarm.stateChangedAt`), which is kept as CloudWatch sent it.
  */
 export const OLDEST_LEAD_HOURS = 24;
 /** The ledger items of an alarm group: the lead's (its window, its count and digest), then one per later place in it. */
@@ -95,7 +98,8 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   const at = Number.isFinite(firedAt) ? new Date(firedAt) : problem.at;
   // A time ahead of the handling clock (a forged or replayed event, a wrong clock) would lead a group every real
   // alarm until then joins; one too old would lead a group whose digest no reconciler run reads: such an alarm pages
-  // as its own and leaves the group alone.
+  // as its own and leaves the group alone. Compared before any arithmetic on `at`: the raw stamp may be the earliest
+  // time a Date holds (attack-43b F6, see OLDEST_LEAD_HOURS).
   const handled = problem.at.getTime();
   if (at.getTime() > handled + ALARM_CLOCK_SKEW_MS || at.getTime() < handled - OLDEST_LEAD_HOURS * 3_600_000) return { send: true, tally, claims: [problem], note: '' };
   const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });

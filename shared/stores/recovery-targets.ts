@@ -27,6 +27,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, U
 import { createHash, randomUUID } from 'node:crypto';
 import { type DueKey, dueIndexKey } from './due-index.js';
 import { conditionalWrite } from './dynamo.js';
+import { eventTimeAt } from '../domain/event-time.js';
 
 const PREFIX = 'RECOVERYTARGETS#';
 
@@ -113,13 +114,12 @@ const LISTED_DAYS = TARGETS_TTL_SECONDS / 86_400;
 const MAX_PAGES_PER_DAY = 2;
 
 /**
- * How far from the clock noting it a recovery's own time may key its entry. Back: the dead-letter queue keeps a
- * recovery 14 days, and an entry keyed so is still listed a day after its note. Ahead: the clocks of CloudWatch,
- * GitHub and Lambda differ by seconds (as ALARM_CLOCK_SKEW_MS has it for alarms), and such an entry is listed a moment
- * later.
+ * How far back from the clock noting it a recovery's own time may key its entry: the dead-letter queue keeps a
+ * recovery 14 days, and an entry keyed so is still listed a day after its note. Ahead, the one rule's skew
+ * (shared/domain/event-time.ts): the clocks of CloudWatch, GitHub and Lambda differ by seconds, and such an entry is
+ * listed a moment later.
  */
 const KEYED_BACK_MS = (LISTED_DAYS - 1) * DAY_MS;
-const KEYED_AHEAD_MS = 2 * 60_000;
 
 /**
  * The time the entry of `recovery`, noted at `now`, is keyed by: the recovery's own, so every delivery finds the same
@@ -130,8 +130,8 @@ const KEYED_AHEAD_MS = 2 * 60_000;
  * entries, each listed and followed up on its own.
  */
 export function keyTimeOf(recovery: RecoveryKey, now: Date): string {
-  const at = Date.parse(recovery.at);
-  if (at >= now.getTime() - KEYED_BACK_MS && at <= now.getTime() + KEYED_AHEAD_MS) return recovery.at;
+  const { at, untrusted } = eventTimeAt(recovery.at, now);
+  if (!untrusted && at.getTime() >= now.getTime() - KEYED_BACK_MS) return recovery.at;
   return new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS).toISOString();
 }
 

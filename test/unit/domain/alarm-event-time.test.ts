@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALARM_CLOCK_SKEW_MS, EARLIEST_ALARM_TIME, stateChangedAtOf } from '../../../shared/domain/alarm-incident.js';
-import { type AlarmEvent, alarmEventSchema } from '../../../shared/domain/trigger.js';
+import { ALARM_CLOCK_SKEW_MS, EARLIEST_ALARM_TIME, alarmEpisodeAfter, alarmIncidentFields, stateChangedAtOf } from '../../../shared/domain/alarm-incident.js';
+import { type Incident, newIncident } from '../../../shared/domain/incident.js';
+import { type AlarmEvent, alarmEventSchema, alarmTriggerFromEvent } from '../../../shared/domain/trigger.js';
 
 /**
  * How an alarm event's own time is read against the clock handling it (shared/domain/alarm-incident.ts,
@@ -45,5 +46,31 @@ describe("an alarm event's time", () => {
     expect(stateChangedAtOf(stamped('not a time', '2026-11-20T11:00:00Z'), NOW)).toEqual({ at: new Date('2026-11-20T11:00:00Z') });
     expect(stateChangedAtOf(stamped('not a time', '2026-11-22T11:00:00Z'), NOW)).toEqual({ at: NOW, aheadStamp: '2026-11-22T11:00:00Z' });
     expect(stateChangedAtOf(stamped('not a time', 'nor this'), NOW)).toBeNull();
+  });
+});
+
+// Session 42: an alarm's episode (a flap of the episode that paged, or a new one that pages again) went by the ALARM's
+// raw stamp even when ingest did not trust it: one stamped before 2000 read as firing before the OK that ended the last
+// episode (counted on that page, paging nobody), one stamped a day ahead as a new episode however soon it flapped.
+describe("an alarm's episode, by the time its ALARM was read at", () => {
+  const resolvedAt = (minutesBefore: number): Pick<Incident, 'source' | 'status' | 'resolvedAt'> => ({
+    source: 'cloudwatch',
+    status: 'resolved',
+    resolvedAt: new Date(NOW.getTime() - minutesBefore * 60_000).toISOString(),
+  });
+  const handled = (timestamp: string): Incident => newIncident(alarmIncidentFields(alarmTriggerFromEvent(stamped(timestamp)), NOW), NOW);
+
+  it('is new when an ALARM stamped before 2000 was handled an hour after the OK that ended the last one', () => {
+    expect(alarmEpisodeAfter(handled('-271821-04-20T00:01:00.000Z'), resolvedAt(60))).toBe('new');
+    expect(alarmEpisodeAfter(handled('1999-12-31T23:59:59.999Z'), resolvedAt(60))).toBe('new');
+  });
+
+  it('is a flap when an ALARM stamped a day ahead was handled 5 minutes after the OK that ended the last one', () => {
+    expect(alarmEpisodeAfter(handled('2026-11-21T12:00:00.000+0000'), resolvedAt(5))).toBe('flap');
+  });
+
+  it('goes by a trusted stamp as before', () => {
+    expect(alarmEpisodeAfter(handled('2026-11-20T11:55:00.000+0000'), resolvedAt(10))).toBe('flap');
+    expect(alarmEpisodeAfter(handled('2026-11-20T11:55:00.000+0000'), resolvedAt(25))).toBe('new');
   });
 });

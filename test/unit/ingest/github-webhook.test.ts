@@ -325,6 +325,8 @@ describe('handleGithubWebhook', () => {
   it('leaves a newer failure open when a queued recovery is redelivered after it, even with no run numbers', async () => {
     // The reviewer's case: run 200 failed at 11:00; run 100 of the same workflow and branch went green at 10:00 and its
     // recovery is delivered again now. Nothing but the times to go by (a recovery queued before run numbers were kept).
+    // Handled at 11:00: a failure stamped an hour ahead of the clock handling it reads as that clock's time (session 42).
+    deps.clock = () => new Date('2026-11-20T11:00:00Z');
     await handleGithubWebhook(
       request('workflow_run-failure', (b) => Object.assign(b.workflow_run, { id: 200, updated_at: '2026-11-20T11:00:00Z', run_number: undefined })),
       deps,
@@ -362,6 +364,51 @@ describe('handleGithubWebhook', () => {
 
     expect(recoveries.messages.map((m) => m.completedAt)).toEqual(['2026-11-20T10:00:00.000Z', '2026-11-20T10:01:00.000Z']);
     expect(warned).toEqual([[expect.stringContaining('ahead'), expect.objectContaining({ completedAt: '2026-11-22T10:00:00Z' })]]);
+  });
+
+  // Session 42: a failing check run's completed_at (and a failing run's updated_at) was taken as the incident's failedAt
+  // however far ahead of the clock: a third party's check stamped two days ahead was not resolved by the check's real
+  // green runs until then (greenRunLeavesOpen: "completed before the failure"). It is read as the handling time now,
+  // as an alarm's time is (shared/domain/event-time.ts), and the stamp is kept in the incident's history.
+  it("reads a failing check run's completed_at far ahead of the clock as the handling time, so its next green run resolves it", async () => {
+    await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.check_run.completed_at = '2026-11-22T10:00:00Z')), deps);
+    const [id] = [...store.items.keys()];
+    expect(await store.get(id!)).toMatchObject({ failedAt: '2026-11-20T10:00:00.000Z' });
+    expect((await store.get(id!))?.history).toContainEqual({ at: '2026-11-20T10:00:00.000Z', event: 'failure_time_ahead', detail: expect.stringContaining('2026-11-22T10:00:00Z') });
+
+    await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.completed_at = '2026-11-20T10:01:00Z')), deps);
+
+    expect(await recoveries.drain(deps)).toEqual([id]);
+  });
+
+  it("reads a failing run's updated_at far ahead of the clock as the handling time, so the next green run resolves it", async () => {
+    await handleGithubWebhook(request('workflow_run-failure', (b) => (b.workflow_run.updated_at = '2026-11-22T10:00:00Z')), deps);
+    const incident = await store.get('gh-714523861-11862439017-1');
+    expect(incident).toMatchObject({ failedAt: '2026-11-20T10:00:00.000Z' });
+    expect(incident?.history.map((entry) => entry.event)).toEqual(['received', 'failure_time_ahead']);
+
+    await handleGithubWebhook(request('workflow_run-success', (b) => (b.workflow_run.updated_at = '2026-11-20T10:01:00Z')), deps);
+
+    expect(await recoveries.drain(deps)).toEqual(['gh-714523861-11862439017-1']);
+  });
+
+  it("reads a failing check run's completed_at before 2000 as the handling time, and keeps the stamp", async () => {
+    await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.check_run.completed_at = '-271821-04-20T00:01:00.000Z')), deps);
+    const [id] = [...store.items.keys()];
+
+    expect(await store.get(id!)).toMatchObject({ failedAt: '2026-11-20T10:00:00.000Z' });
+    expect((await store.get(id!))?.history).toContainEqual({ at: '2026-11-20T10:00:00.000Z', event: 'failure_time_too_early', detail: expect.stringContaining('-271821-04-20T00:01:00.000Z') });
+  });
+
+  // Session 42: a green check run stamped at the earliest time a Date holds was queued with that time, which the
+  // recovery message's schema refuses: record-outcome threw on every delivery of it and the green run resolved nothing.
+  it("reads a green check run's completed_at before 2000 as the handling time, so it resolves the check's failure", async () => {
+    await handleGithubWebhook(request('check_run-circleci-failure', (b) => (b.check_run.completed_at = '2026-11-20T09:50:00Z')), deps);
+    const [id] = [...store.items.keys()];
+    await handleGithubWebhook(request('check_run-circleci-success', (b) => (b.check_run.completed_at = '-271821-04-20T00:01:00.000Z')), deps);
+
+    expect(recoveries.messages.map((m) => m.completedAt)).toEqual(['2026-11-20T10:00:00.000Z']);
+    expect(await recoveries.drain(deps)).toEqual([id]);
   });
 
   it('leaves current a failing check delivered after a green one whose completed_at was days ahead', async () => {
