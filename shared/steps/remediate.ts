@@ -351,6 +351,8 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
       const reason = `${approvedBy}alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
       return countedOnEpisodeRun(incident, await deps.incidents.get(heldBy), reason, deps);
     }
+    // Its status says it waits for approval until its decision: this says the claim's holder goes to its start.
+    if (approval && !incident.runbookClaimedAt) incident = await deps.incidents.update(incident.id, { runbookClaimedAt: at });
   }
   const actor = approval ? approver : 'pipeline-guard';
   let unstored: Planned | undefined;
