@@ -386,6 +386,11 @@ async function alarmEpisodeOf(incident: Incident, deps: RemediateDeps): Promise<
  * A holder still in its step (or in its retries) follows its own run.
  */
 async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, reason: string, deps: RemediateDeps): Promise<RemediateResult> {
+  // A retry of this step after its last write, the holder's execution: the run it followed is its decision already.
+  const { decision } = incident;
+  if (holder?.runbookExecutionId && decision && decision.action !== 'comment_only' && decision.result?.includes(`(${holder.runbookExecutionId})`)) {
+    return { incidentId: incident.id, action: decision.action, applied: decision.applied, awaitingApproval: false, awaitingDelay: false };
+  }
   const follow = holder?.status === 'notified' ? { incident, reason } : undefined;
   const confirmed = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps, follow) : null;
   const result = confirmed ? `nothing applied; the start of incident ${holder?.id}'s runbook, made again with its client token, answered ${confirmed.execution}` : 'nothing applied';

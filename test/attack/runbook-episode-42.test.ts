@@ -118,6 +118,18 @@ describe("session 42: the run a later ALARM started for a dead holder is followe
     expect((await deps.incidents.get(first.incidentId))?.runbookExecutionId).toBe('exec-1');
   });
 
+  it("keeps the run's outcome when the later incident's step is retried after its last write", async () => {
+    const { deps, runbookChecks, first, second } = await twoAutomaticIncidents();
+    await holderStartFailedForGood(deps, first);
+    await remediateStep({ trigger: second }, deps);
+    // The Lambda dies after the step's last write (the holder's execution), before it answers: the state machine retries it.
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'run_runbook', applied: true, result: expect.stringContaining('exec-1') });
+    expect(runbookChecks.entries.map((entry) => entry.incidentId)).toEqual([second.incidentId]);
+  });
+
   it('escalates the failed run once, on the later incident; a third ALARM of the episode records it on no other incident', async () => {
     const { deps, runner, first, second, name } = await twoAutomaticIncidents('Failed');
     await holderStartFailedForGood(deps, first);
