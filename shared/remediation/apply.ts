@@ -151,7 +151,7 @@ async function runRunbook(
   const { executionId } = await deps.remediation.runner.start(start.request);
   // Before the run is followed (minutes): the episode's later incidents read from it that this start happened.
   if (incident.runbookExecutionId !== executionId) await deps.incidents.update(incident.id, { runbookExecutionId: executionId });
-  return followRunbookRun(incident, incident, mapping, executionId, deps, reason, escalate);
+  return followRunbookRun(incident, incident, mapping, executionId, deps, reason, 'run_runbook planned, not applied: ');
 }
 
 /**
@@ -166,7 +166,8 @@ async function followRunbookRun(
   executionId: string,
   deps: RemediateDeps,
   reason: string,
-  escalate: (why: string) => ApplyResult,
+  /** Said before the run's end in the reason of the escalation a failed run is. */
+  failedPrefix: string,
 ): Promise<ApplyResult> {
   const final = await followRunbook(deps.remediation.runner, executionId, {
     pollMs: deps.config.RUNBOOK_POLL_SECONDS * 1000,
@@ -175,7 +176,7 @@ async function followRunbookRun(
   const ok = succeeded(final.status);
   if (!final.status.includes('still running')) await recordActionOutcome(deps.remediation.guards, holder, ok, `runbook:${holder.id}`);
   const summary = `runbook ${mapping.document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
-  if (!ok) return { ...escalate(summary), result: summary };
+  if (!ok) return { action: 'escalate', applied: true, reason: `${failedPrefix}${summary}`, result: summary };
   // "Success" says the document's steps ran, not that the alarm recovered, and an alarm that stays in ALARM sends no
   // further event: the reconciler looks again once the alarm had time to return to OK. Scheduled before the decision
   // is recorded, so a crash between leaves a check of an incident whose retried step records it, never none.
@@ -227,8 +228,7 @@ export async function confirmRunbookStart(
     throw error;
   }
   if (!follow) return { execution: executionId };
-  const escalate = (why: string): ApplyResult => ({ action: 'escalate', applied: true, result: 'escalation is published by the notify stage', reason: `${follow.reason}; ${why}` });
-  return { execution: executionId, followed: await followRunbookRun(holder, follow.incident, start.mapping, executionId, deps, follow.reason, escalate) };
+  return { execution: executionId, followed: await followRunbookRun(holder, follow.incident, start.mapping, executionId, deps, follow.reason, `${follow.reason}; `) };
 }
 
 /**
