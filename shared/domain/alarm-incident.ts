@@ -184,20 +184,23 @@ const BEFORE_DECISION: ReadonlySet<Incident['status']> = new Set(['received', 'c
 
 /**
  * Whether `incident`'s runbook started or is starting: planned for real (not a dry run), and not decided otherwise.
- * Its decision once recorded is the runbook's (applied, or failed and paged). Before it, the runbook started once its
- * step went to start it (`runbookStartAttemptedAt`, or the execution its start answered); until then it is starting
- * only while its step still runs towards the start (BEFORE_DECISION: a retried or resumed step comes back to it).
- * One only proposed (an approval request still waiting, refused or timed out) started nothing, and neither did one
- * approved that has not reached its start: an e-mailed approval is recorded by Notify, after this step, so the status
- * still says it waits (attack-43a F1). Nor one whose step ended before its start (its Catch's Notify recorded no
- * decision): a later incident of the episode runs the runbook. An alarm's OK resolves every open incident of the
- * alarm, ending the episode.
+ * The runbook started once its step went to start it (`runbookStartAttemptedAt`, or the execution its start answered),
+ * whatever was decided after: a decision that the step failed then says nothing of the start (a timeout of the start
+ * is no answer). One decided without going to its start started nothing: its runbook step failed before it (the
+ * rate-limit reservation timed out on every try; session 42: read as started, it left its episode with no run at all).
+ * Before a decision it is starting while its step still runs towards the start: an automatic step by its status
+ * (BEFORE_DECISION: a retried or resumed step comes back to it), an approved one once it took the claim
+ * (`runbookClaimedAt`; its status still says it waits). One only proposed (an approval request still waiting, refused
+ * or timed out) started nothing, and neither did one approved that has not taken the claim. Nor one whose step ended
+ * before its start (its Catch's Notify recorded no decision): a later incident of the episode runs the runbook. An
+ * alarm's OK resolves every open incident of the alarm, ending the episode.
  */
 function startedItsRunbook(incident: Incident): boolean {
   if (incident.status === 'resolved') return false;
   if (incident.plan?.action !== 'run_runbook' || incident.plan.dryRun) return false;
-  if (incident.decision) return incident.decision.action === 'run_runbook';
-  return Boolean(incident.runbookStartAttemptedAt || incident.runbookExecutionId) || BEFORE_DECISION.has(incident.status);
+  const attempted = Boolean(incident.runbookStartAttemptedAt || incident.runbookExecutionId);
+  if (incident.decision) return incident.decision.action === 'run_runbook' && (incident.decision.applied || attempted);
+  return attempted || BEFORE_DECISION.has(incident.status) || (incident.status === 'awaiting_approval' && Boolean(incident.runbookClaimedAt));
 }
 
 /**

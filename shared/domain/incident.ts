@@ -450,6 +450,13 @@ export interface Incident {
    * token; before it, the step may still find a reason not to start (the rate limit), so nobody else starts it.
    */
   runbookStartAttemptedAt?: string;
+  /**
+   * When this incident's approved runbook step took its alarm's runbook claim (session 42). Its status still says it
+   * waits for approval until its decision (an e-mailed approval is recorded by Notify, after the step), so without it
+   * the holder stood for nothing between its claim and `runbookStartAttemptedAt`, and a second approved ALARM of the
+   * episode took the claim over and ran the runbook again. Not written by an automatic step: its status says it runs.
+   */
+  runbookClaimedAt?: string;
   /** The failing commit comes from a fork (a pull request from another repository). */
   fromFork?: boolean;
   /** The repository id the failing commit lives in (null when unknown); differs from `repositoryId` for a fork. */

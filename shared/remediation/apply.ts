@@ -151,19 +151,37 @@ async function runRunbook(
   const { executionId } = await deps.remediation.runner.start(start.request);
   // Before the run is followed (minutes): the episode's later incidents read from it that this start happened.
   if (incident.runbookExecutionId !== executionId) await deps.incidents.update(incident.id, { runbookExecutionId: executionId });
+  return followRunbookRun(incident, incident, mapping, executionId, deps, reason, 'run_runbook planned, not applied: ');
+}
+
+/**
+ * Follows `holder`'s runbook run (`executionId`) to its end, records its outcome on the guard's counters (under the
+ * holder's key: one outcome per run), and schedules the runbook check of `decidedOn`, the incident whose decision
+ * records the run: the holder itself, or the later incident that made the dead holder's start again (session 42).
+ */
+async function followRunbookRun(
+  holder: Incident,
+  decidedOn: Incident,
+  mapping: RunbookMapping,
+  executionId: string,
+  deps: RemediateDeps,
+  reason: string,
+  /** Said before the run's end in the reason of the escalation a failed run is. */
+  failedPrefix: string,
+): Promise<ApplyResult> {
   const final = await followRunbook(deps.remediation.runner, executionId, {
     pollMs: deps.config.RUNBOOK_POLL_SECONDS * 1000,
     timeoutMs: deps.config.RUNBOOK_WAIT_SECONDS * 1000,
   });
   const ok = succeeded(final.status);
-  if (!final.status.includes('still running')) await recordActionOutcome(deps.remediation.guards, incident, ok, `runbook:${incident.id}`);
+  if (!final.status.includes('still running')) await recordActionOutcome(deps.remediation.guards, holder, ok, `runbook:${holder.id}`);
   const summary = `runbook ${mapping.document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
-  if (!ok) return { ...escalate(summary), result: summary };
+  if (!ok) return { action: 'escalate', applied: true, reason: `${failedPrefix}${summary}`, result: summary };
   // "Success" says the document's steps ran, not that the alarm recovered, and an alarm that stays in ALARM sends no
   // further event: the reconciler looks again once the alarm had time to return to OK. Scheduled before the decision
   // is recorded, so a crash between leaves a check of an incident whose retried step records it, never none.
   const dueAt = new Date(deps.clock().getTime() + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000).toISOString();
-  await deps.remediation.runbookChecks.schedule({ incidentId: incident.id, dueAt });
+  await deps.remediation.runbookChecks.schedule({ incidentId: decidedOn.id, dueAt });
   return { action: 'run_runbook', applied: true, reason, result: summary };
 }
 
@@ -188,16 +206,29 @@ function runbookStartOf(incident: Incident, deps: RemediateDeps): { mapping: Run
  * recording whether it had). The execution's id, or `an earlier execution` when the token's run is known only by
  * SSM's refusal of other parameters (the mapping changed since the holder's start); null when no runbook is
  * allow-listed for the holder's alarm any more, so there is nothing to start.
+ *
+ * `follow`: the holder's own step is over (its Notify ran), so nobody else follows the run this answers (session 42:
+ * started so, its outcome was recorded on no incident and nobody was told). It is followed here to its end, as the
+ * holder's step would have, for `incident`'s decision (its runbook check too), and only then written on the holder as
+ * its execution, so that the episode's later incidents count on it as started and none follows it again, while a
+ * retry of `incident`'s step before it makes the start, and follows it, again.
  */
-export async function confirmRunbookStart(holder: Incident, deps: RemediateDeps): Promise<string | null> {
+export async function confirmRunbookStart(
+  holder: Incident,
+  deps: RemediateDeps,
+  follow?: { incident: Incident; reason: string },
+): Promise<{ execution: string; followed?: ApplyResult } | null> {
   const start = runbookStartOf(holder, deps);
   if (!start) return null;
+  let executionId: string;
   try {
-    return (await deps.remediation.runner.start(start.request)).executionId;
+    executionId = (await deps.remediation.runner.start(start.request)).executionId;
   } catch (error) {
-    if (error instanceof ClientTokenUsedError) return 'an earlier execution';
+    if (error instanceof ClientTokenUsedError) return { execution: 'an earlier execution' };
     throw error;
   }
+  if (!follow) return { execution: executionId };
+  return { execution: executionId, followed: await followRunbookRun(holder, follow.incident, start.mapping, executionId, deps, follow.reason, `${follow.reason}; `) };
 }
 
 /**

@@ -351,6 +351,8 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
       const reason = `${approvedBy}alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
       return countedOnEpisodeRun(incident, await deps.incidents.get(heldBy), reason, deps);
     }
+    // Its status says it waits for approval until its decision: this says the claim's holder goes to its start.
+    if (approval && !incident.runbookClaimedAt) incident = await deps.incidents.update(incident.id, { runbookClaimedAt: at });
   }
   const actor = approval ? approver : 'pipeline-guard';
   let unstored: Planned | undefined;
@@ -376,13 +378,26 @@ async function alarmEpisodeOf(incident: Incident, deps: RemediateDeps): Promise<
  * handles it as any comment. A holder whose start is not known to have happened has it made sure of first, by its own
  * client token (`confirmRunbookStart`): counted on a start that failed unrecorded, the episode's runbook never ran
  * (attack-42b G2). A retry of this step repeats the same start, which SSM answers with the same execution.
+ *
+ * A holder whose execution is over (its Notify ran: `notified`) follows that run nowhere, so `incident` follows it
+ * and records its outcome as its own decision, which its Notify tells (session 42). On the later incident, not the
+ * holder: the holder's Notify has run already, and no stage would tell a decision recorded there. Only then is the
+ * execution written on the holder, so the episode's next incidents count on it as started, and none follows it again.
+ * A holder still in its step (or in its retries) follows its own run.
  */
 async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, reason: string, deps: RemediateDeps): Promise<RemediateResult> {
-  const execution = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps) : null;
-  const result = execution ? `nothing applied; the start of incident ${holder?.id}'s runbook, made again with its client token, answered ${execution}` : 'nothing applied';
-  const outcome = { action: 'comment_only' as const, applied: false, reason, result };
-  await recordDecision(incident, outcome, false, 'pipeline-guard', deps, 'skipped');
-  return { incidentId: incident.id, action: outcome.action, applied: false, awaitingApproval: false, awaitingDelay: false };
+  // A retry of this step after its last write, the holder's execution: the run it followed is its decision already.
+  const { decision } = incident;
+  if (holder?.runbookExecutionId && decision && decision.action !== 'comment_only' && decision.result?.includes(`(${holder.runbookExecutionId})`)) {
+    return { incidentId: incident.id, action: decision.action, applied: decision.applied, awaitingApproval: false, awaitingDelay: false };
+  }
+  const follow = holder?.status === 'notified' ? { incident, reason } : undefined;
+  const confirmed = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps, follow) : null;
+  const result = confirmed ? `nothing applied; the start of incident ${holder?.id}'s runbook, made again with its client token, answered ${confirmed.execution}` : 'nothing applied';
+  const outcome = confirmed?.followed ?? { action: 'comment_only' as const, applied: false, reason, result };
+  await recordDecision(incident, outcome, false, 'pipeline-guard', deps, confirmed?.followed ? undefined : 'skipped');
+  if (holder && confirmed?.followed) await deps.incidents.update(holder.id, { runbookExecutionId: confirmed.execution });
+  return { incidentId: incident.id, action: outcome.action, applied: outcome.applied, awaitingApproval: false, awaitingDelay: false };
 }
 
 /** Why `incident` counts on `holder`'s run, the first of its unbroken episode, with how that run stands. */

@@ -143,7 +143,8 @@ describe("a holder whose runbook start is not known to have happened (session 41
 
     // The one run is the holder's (its client token): its own retry, or another incident's, would get it back.
     expect(runner.started.map((r) => r.clientToken)).toEqual([automationClientToken(first.incidentId)]);
-    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', result: expect.stringContaining('exec-1') });
+    // It followed that run, the holder's execution being over (session 42): the run's outcome is its decision.
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'run_runbook', applied: true, result: expect.stringContaining('exec-1') });
   });
 
   it('starts once when the later incident and the holder are both retried after the later one made the start', async () => {
@@ -190,7 +191,7 @@ describe("a holder whose runbook start is not known to have happened (session 41
 
     await remediateStep({ trigger: second, approval: { approvedBy: 'oncall-ana' } }, deps);
     expect(runner.started.map((r) => r.clientToken)).toEqual([automationClientToken(first.incidentId)]);
-    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining('approved by oncall-ana') });
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'run_runbook', applied: true, reason: expect.stringContaining('approved by oncall-ana') });
   });
 
   it("counts on the holder's run when SSM refuses its token as used with other parameters (the mapping changed since)", async () => {

@@ -23,9 +23,18 @@ describe('the runbook an unbroken episode counts on', () => {
     expect(countsOn(first(), second)).toBe(true);
   });
 
-  it('is the earlier incident whose runbook ran, applied or failed (a failed one paged)', () => {
+  it('is the earlier incident whose runbook ran, applied or failed after its step went to start it (a failed one paged)', () => {
     expect(countsOn(first({ status: 'remediated', decision: decided('run_runbook', true) }), second)).toBe(true);
-    expect(countsOn(first({ status: 'remediated', decision: decided('run_runbook', false) }), second)).toBe(true);
+    expect(countsOn(first({ status: 'remediated', runbookStartAttemptedAt: ATTEMPTED, decision: decided('run_runbook', false) }), second)).toBe(true);
+  });
+
+  it('is not one whose runbook step failed before it went to start the runbook (session 42)', () => {
+    expect(countsOn(first({ status: 'notified', decision: decided('run_runbook', false) }), second)).toBe(false);
+  });
+
+  it('is the earlier incident whose approved step took the claim, before it went to start the runbook (session 42)', () => {
+    expect(countsOn(first({ status: 'awaiting_approval', runbookClaimedAt: ATTEMPTED }), second)).toBe(true);
+    expect(countsOn(first({ status: 'notified', runbookClaimedAt: ATTEMPTED }), second)).toBe(false);
   });
 
   it('is not one whose runbook was only proposed, was a dry run, or was decided against', () => {
@@ -75,7 +84,7 @@ describe('the holder of an alarm’s runbook claim', () => {
   it('stands while its runbook is running or ran and no OK came since it fired', () => {
     expect(episodeRunbookClaimStands(first(), null)).toBe(true);
     expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('run_runbook', true) }), ok('2026-11-20T09:59:59.000Z'))).toBe(true);
-    expect(episodeRunbookClaimStands(first({ status: 'remediated', decision: decided('run_runbook', false) }), null)).toBe(true);
+    expect(episodeRunbookClaimStands(first({ status: 'remediated', runbookStartAttemptedAt: ATTEMPTED, decision: decided('run_runbook', false) }), null)).toBe(true);
   });
 
   it('stands while its execution has not decided yet (a retried or resumed step starts the runbook)', () => {
@@ -95,7 +104,15 @@ describe('the holder of an alarm’s runbook claim', () => {
     expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval', runbookStartAttemptedAt: ATTEMPTED }), null)).toBe(true);
   });
 
+  it('stands once its approved step took the claim, before it went to start the runbook (session 42)', () => {
+    expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval', runbookClaimedAt: ATTEMPTED }), null)).toBe(true);
+  });
+
   it('does not stand when it ended without starting the runbook, waits for an approval, or is gone', () => {
+    // Its runbook step failed before it went to start it, on every try (session 42), approved or not.
+    expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('run_runbook', false) }), null)).toBe(false);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', runbookClaimedAt: ATTEMPTED, decision: decided('run_runbook', false) }), null)).toBe(false);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', runbookClaimedAt: ATTEMPTED }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'notified', plan: undefined }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('escalate', false) }), null)).toBe(false);
     // Its plan stored, its step ended before it went to start the runbook (its Catch's Notify recorded no decision).
