@@ -13,8 +13,8 @@ import { FakeGitHub } from '../support/fake-github.js';
  * session 42 the runtime held that decision in memory only, so `npm start` killed between the failure and the retry's
  * wait (kill -9, a crash) came back with the retry waiting unanswered, while the command had been answered with a 👍.
  * Here `npm start` (a child process, as the crash suites run it: an in-process runtime stops gracefully, letting the
- * retry reach its wait first) is killed with SIGKILL while the retry's request hangs, then started again on the same
- * data directory.
+ * retry reach its wait first) is killed with SIGKILL while the retry's request hangs, or while the first request still
+ * hangs (the decision was lost the same way), then started again on the same data directory.
  */
 const PULL = 1;
 const POLL_MS = 50;
@@ -29,53 +29,73 @@ async function until(url: string, id: string, done: (incident: Incident & Record
   return null;
 }
 
-describe('npm start killed between a failed approval request and its retry', () => {
+/**
+ * A pull request's network failure whose re-run waits for approval, approved while its request's comment POST is held;
+ * with `requestFails`, that POST then fails (502, no retry of its own) and the state machine's retry, on a new token,
+ * hangs on GitHub. `npm start` is then killed and started again: the incident 90 s after the restart, at most.
+ */
+async function approvedMidRequestThenKilled(requestFails: boolean, cleanup: Array<() => Promise<unknown>>) {
+  const github = await FakeGitHub.start();
+  cleanup.push(() => github.close());
+  await serveFailures(github, true);
+  const dataDir = await mkdtemp(join(tmpdir(), 'guard-mid-request-'));
+  cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+  const env = crashPointEnv(github, RERUNS_NEED_APPROVAL, { RECONCILE_INTERVAL_SECONDS: '86400', GITHUB_RETRIES: '0' });
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // The request's comment is stored, and its answer held: the request is still running when the command comes.
+  github.fail({ method: 'POST', route: /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, kind: 'reply', reply: { status: 502, body: { message: 'Bad Gateway' } }, afterApplying: true, heldUntil: held });
+  let first: ChildProcess | undefined;
+  let second: ChildProcess | undefined;
+  cleanup.push(() => (release(), stopBoth(first, second)));
+  const started = await startChild(dataDir, env);
+  first = started.child;
+  const id = String((await post(started.url, failure(PULL, true))).body.incidentId);
+  const asked = await until(started.url, id, (i) => i.approval?.status === 'pending', 30_000);
+  const answered = await post(started.url, commandComment(PULL, `/guard approve ${id}`, 'maintainer', 91_001, 'mid-request-approve'));
+  const approved = await until(started.url, id, (i) => i.approval?.status === 'approved', 10_000);
+  let retried = null;
+  if (requestFails) {
+    for (const method of ['GET', 'POST', 'PATCH']) github.fail({ method, route: COMMENTS, kind: 'hang', times: Number.POSITIVE_INFINITY });
+    release();
+    // The retry asks anew: its request wrote the approval pending again (its token the retry's), then hung.
+    retried = await until(started.url, id, (i) => i.approval?.status === 'pending', 20_000);
+  }
+  first.kill('SIGKILL');
+  await exited(first);
+  github.clearFaults();
+  const restarted = await startChild(dataDir, env);
+  second = restarted.child;
+  const applied = await until(restarted.url, id, (i) => i.decision?.applied === true, 90_000);
+  const reruns = github.reruns.filter((r) => r.runId === (failure(PULL, true).body.workflow_run as { id: number }).id).length;
+  return { asked, answered, approved, retried, applied, reruns };
+}
+
+describe('npm start killed after it took a /guard decision while the approval request still ran', () => {
   const cleanup: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  it('answers the retry\'s wait after the restart with the decision taken while the failed request still ran', async () => {
-    // Prepare: a pull request's network failure whose re-run waits for approval.
-    const github = await FakeGitHub.start();
-    cleanup.push(() => github.close());
-    await serveFailures(github, true);
-    const dataDir = await mkdtemp(join(tmpdir(), 'guard-mid-request-'));
-    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
-    const env = crashPointEnv(github, RERUNS_NEED_APPROVAL, { RECONCILE_INTERVAL_SECONDS: '86400', GITHUB_RETRIES: '0' });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    // The request's comment is stored, and its answer held: the request is still running when the command comes.
-    github.fail({ method: 'POST', route: /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/, kind: 'reply', reply: { status: 502, body: { message: 'Bad Gateway' } }, afterApplying: true, heldUntil: held });
-    let first: ChildProcess | undefined;
-    let second: ChildProcess | undefined;
-    cleanup.push(() => stopBoth(first, second));
-    const started = await startChild(dataDir, env);
-    first = started.child;
-    const id = String((await post(started.url, failure(PULL, true))).body.incidentId);
-    expect(await until(started.url, id, (i) => i.approval?.status === 'pending', 30_000)).not.toBeNull();
-
-    // Act: the command is accepted while the request runs; the request then fails (no retry of its own) and is retried
-    // on a new token, whose request hangs on GitHub while the runtime is killed.
-    const answered = await post(started.url, commandComment(PULL, `/guard approve ${id}`, 'maintainer', 91_001, 'mid-request-approve'));
-    const approved = await until(started.url, id, (i) => i.approval?.status === 'approved', 10_000);
-    for (const method of ['GET', 'POST', 'PATCH']) github.fail({ method, route: COMMENTS, kind: 'hang', times: Number.POSITIVE_INFINITY });
-    release();
-    // The retry asks anew: its request wrote the approval pending again (its token the retry's), then hung.
-    const retried = await until(started.url, id, (i) => i.approval?.status === 'pending', 20_000);
-    first.kill('SIGKILL');
-    await exited(first);
-    github.clearFaults();
-    const restarted = await startChild(dataDir, env);
-    second = restarted.child;
-    const applied = await until(restarted.url, id, (i) => i.decision?.applied === true, 90_000);
+  it("answers the retry's wait after the restart when it was killed between the request's failure and the retry's wait", async () => {
+    const { asked, answered, approved, retried, applied, reruns } = await approvedMidRequestThenKilled(true, cleanup);
 
     // Assert: the command was taken; after the restart the retry's wait got it as its answer, and the re-run was made
     // once.
+    expect(asked).not.toBeNull();
     expect(answered.status).toBe(202);
     expect(approved?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer' });
     expect(retried).not.toBeNull();
     expect(applied).toMatchObject({ decision: { action: 'rerun_failed_jobs', applied: true } });
-    expect(github.reruns.filter((r) => r.runId === (failure(PULL, true).body.workflow_run as { id: number }).id)).toHaveLength(1);
+    expect(reruns).toBe(1);
+  }, 180_000);
+
+  it('answers the resumed wait after the restart when it was killed while the request still ran', async () => {
+    const { answered, approved, applied, reruns } = await approvedMidRequestThenKilled(false, cleanup);
+
+    expect(answered.status).toBe(202);
+    expect(approved?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer' });
+    expect(applied).toMatchObject({ decision: { action: 'rerun_failed_jobs', applied: true } });
+    expect(reruns).toBe(1);
   }, 180_000);
 });
