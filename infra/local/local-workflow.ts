@@ -29,7 +29,16 @@ export interface ExecutionRecord {
    * it would have without the restart (in Step Functions a waiting execution keeps its wait, timer and all).
    */
   waitStartedAt?: string;
+  /**
+   * A decision taken for the wait while its request still ran, kept until the wait ends: the answer of the retry's
+   * wait should that request fail, or of the resumed wait should the runtime stop before it ends. Held in memory only
+   * (until session 42), it was lost by a restart between the failure and the retry's wait.
+   */
+  carriedDecision?: StoredDecision;
 }
+
+/** A {@link Decision} as the registry keeps it: SendTaskSuccess's output, or SendTaskFailure's error name and cause. */
+export type StoredDecision = { output: unknown } | { error: { name: string; message: string } };
 
 export interface ExecutionRegistry {
   /** Records a new execution name; false when the name was used before (Step Functions' ExecutionAlreadyExists). */
@@ -42,9 +51,12 @@ export interface ExecutionRegistry {
   startWait(name: string, at: string): Promise<string>;
   /**
    * Forgets the execution's token wait: it ended (decided, timed out, or its request failed and is asked again). A
-   * failed request's retry waits on a new token (`nextToken`), kept as the execution's token for a resume.
+   * failed request's retry waits on a new token (`nextToken`), kept as the execution's token for a resume, and keeps
+   * the decision taken while that request ran; the end of a wait (no `nextToken`) forgets it.
    */
   endWait(name: string, nextToken?: string): Promise<void>;
+  /** Keeps a decision taken for the execution's wait while its request still runs (`carriedDecision`). */
+  keepDecision(name: string, decision: StoredDecision): Promise<void>;
 }
 
 /**
@@ -160,6 +172,14 @@ function tokenWaitsTimedByTasks(definition: { States: Record<string, object> }, 
 /** A decision taken for a token wait: SendTaskSuccess's output, or SendTaskFailure's error. */
 type Decision = { output: unknown } | { error: Error };
 
+function storedDecision(taken: Decision): StoredDecision {
+  return 'error' in taken ? { error: { name: taken.error.name, message: taken.error.message } } : taken;
+}
+
+function takenDecision(kept: StoredDecision): Decision {
+  return 'error' in kept ? { error: Object.assign(new Error(kept.error.message), { name: kept.error.name }) } : kept;
+}
+
 /** A token state's wait for SendTaskSuccess/SendTaskFailure, or its end. */
 interface TokenWait {
   execution: string;
@@ -171,6 +191,8 @@ interface TokenWait {
   stopped: boolean;
   /** The decision (SendTaskSuccess or SendTaskFailure) taken for it, if any. */
   decision: Decision | null;
+  /** Its request (the task) still runs: a decision taken now is kept in the registry before it is answered. */
+  requesting: boolean;
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -268,8 +290,6 @@ export async function startLocalWorkflow(options: {
    * answered as spent, not as a wait still to be re-issued.
    */
   const ended = new Set<string>();
-  /** Decisions taken for an attempt whose request then failed, by execution: the answer of its retry's wait. */
-  const carried = new Map<string, Decision>();
   /** Executions restarted by this process and not back at their token wait since: {@link options.onBackAtWait}'s. */
   const resumedNotWaiting = new Set<string>();
   /** Calls of {@link options.onBackAtWait} in flight. */
@@ -316,7 +336,7 @@ export async function startLocalWorkflow(options: {
       // The wait's one timer: the interpreter's is pushed past it (tokenWaitsTimedByTasks).
       let wait!: TokenWait;
       const waiting = new Promise<unknown>((resolve, reject) => {
-        wait = { execution, timer: undefined, expired: false, stopped: false, decision: null, resolve, reject };
+        wait = { execution, timer: undefined, expired: false, stopped: false, decision: null, requesting: true, resolve, reject };
       });
       if (endsAt !== null) wait.timer = setTimeout(() => { wait.expired = true; wait.reject(timedOut()); }, endsAt - Date.now());
       waiters.set(token, wait);
@@ -326,7 +346,9 @@ export async function startLocalWorkflow(options: {
       try {
         // Only the call takes a slot: the wait for a human that follows holds none.
         await slots.run(order, () => task(input, { startedAt }));
+        wait.requesting = false;
       } catch (error) {
+        wait.requesting = false;
         // A failed request is asked again by the state's retry: as in Step Functions, with a new token and a new wait.
         // The failed attempt's token is spent from now on (a decision sent with it is answered TaskDoesNotExist).
         clearTimeout(wait.timer);
@@ -338,17 +360,15 @@ export async function startLocalWorkflow(options: {
         // while the invocation runs; what the invocation's later failure then does is not documented. Carried to the
         // retry's wait, the decision answers that wait whichever way AWS goes: nothing taken is lost, and no decision
         // is refused as AWS never refuses one.
-        if (wait.decision) carried.set(execution, wait.decision);
+        // Kept in the registry as it was taken (settleTask), so a restart before the retry's wait does not lose it.
         const next = newTaskToken(execution);
         tokens.set(execution, next);
         await options.registry.endWait(execution, next);
         throw error;
       }
-      const decision = carried.get(execution);
-      if (decision) {
-        carried.delete(execution);
-        settle(wait, decision);
-      }
+      // A decision taken for an earlier attempt whose request failed, or for this wait before a restart.
+      const carried = wait.decision ? undefined : (await options.registry.get(execution))?.carriedDecision;
+      if (carried) settle(wait, takenDecision(carried));
       parked.add(execution);
       tellBackAtWait(execution, { state, input, token });
       try {
@@ -428,7 +448,6 @@ export async function startLocalWorkflow(options: {
         parked.delete(name);
         resumedNotWaiting.delete(name);
         tokens.delete(name);
-        carried.delete(name);
         // A wait that ended by timeout leaves its waiter behind; the token is dead with the execution.
         for (const [token, waiter] of waiters) if (waiter.execution === name) waiters.delete(token);
         for (const token of ended) if (token.startsWith(`${name}#`)) ended.delete(token);
@@ -469,17 +488,20 @@ export async function startLocalWorkflow(options: {
       waiters.delete(body.taskToken as string);
       return { status: 400, body: { __type: 'TaskTimedOut', message: 'Task Timed Out' } };
     }
+    let taken: Decision;
     if (target.endsWith('SendTaskSuccess')) {
-      let output: unknown;
       try {
-        output = JSON.parse(body.output ?? '{}');
+        taken = { output: JSON.parse(body.output ?? '{}') };
       } catch {
         return { status: 400, body: { __type: 'InvalidOutput', message: 'output is not JSON' } };
       }
-      settle(waiter, { output });
     } else {
-      settle(waiter, { error: Object.assign(new Error(body.cause ?? ''), { name: body.error ?? 'States.TaskFailed' }) });
+      taken = { error: Object.assign(new Error(body.cause ?? ''), { name: body.error ?? 'States.TaskFailed' }) };
     }
+    // Answered 200, its sender marks it resumed: while the request runs, only the registry keeps it for the retry's
+    // wait (the request may still fail) or for the wait resumed after a restart.
+    if (waiter.requesting) await options.registry.keepDecision(waiter.execution, storedDecision(taken));
+    settle(waiter, taken);
     waiters.delete(body.taskToken as string);
     ended.add(body.taskToken as string);
     return { status: 200, body: {} };

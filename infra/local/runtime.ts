@@ -335,9 +335,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await documents.send(new UpdateCommand({
         TableName: tableNames.incidents,
         Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' },
-        UpdateExpression: nextToken === undefined ? 'REMOVE waitStartedAt' : 'SET taskToken = :token REMOVE waitStartedAt',
+        UpdateExpression: nextToken === undefined ? 'REMOVE waitStartedAt, carriedDecision' : 'SET taskToken = :token REMOVE waitStartedAt',
         ConditionExpression: 'attribute_exists(pk)',
         ...(nextToken === undefined ? {} : { ExpressionAttributeValues: { ':token': nextToken } }),
+      }));
+    },
+    async keepDecision(name, decision) {
+      await documents.send(new UpdateCommand({
+        TableName: tableNames.incidents,
+        Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' },
+        UpdateExpression: 'SET carriedDecision = :decision',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':decision': decision },
       }));
     },
     async finish(name, status, error) {

@@ -257,6 +257,21 @@ export async function resumeDecisionOfWait(
   return resumeListed(listed, now, takenBefore, deps, 'the local runtime, its restarted execution back at its wait,');
 }
 
+/**
+ * A decision kept for its request's retry waits for that retry or its wait's end, whichever comes first, and nothing
+ * can resume it before: left where it was listed, as many such as a run lists held every run's share for up to the
+ * wait (5.5 h of write-budget backoffs), and a later decision whose handler died waited behind them. The retry lists
+ * the decision it carries anew (shared/steps/notify.ts), so the entry moves to the wait's end, where it ends as a
+ * timeout's. A move that fails leaves it where it is, for the next run.
+ */
+async function postponeToWaitEnd(entry: ListedDecision, deps: ApprovalResumeDeps): Promise<void> {
+  const waitEnd = (await deps.incidents.get(entry.incidentId))?.approval?.expiresAt;
+  if (!waitEnd) return;
+  await deps.approvalResumes.postpone(entry, new Date(waitEnd)).catch((error: unknown) => {
+    deps.logger.warn('a decision kept for its request\'s retry could not be moved to its wait\'s end; the next run lists it again', { incidentId: entry.incidentId, error: errorMessage(error) });
+  });
+}
+
 export async function resumeRecordedDecisions(
   deps: ApprovalResumeDeps,
   options: { maxPerRun: number; afterMinutes: number; lookbackHours: number },
@@ -267,18 +282,25 @@ export async function resumeRecordedDecisions(
   const graceStart = new Date(now.getTime() - options.afterMinutes * 60_000);
   let due: ListedDecision[];
   try {
-    due = await deps.approvalResumes.due(graceStart, { limit: options.maxPerRun, lookbackHours: options.lookbackHours });
+    // Kept decisions have a share of their own, as large as the run's: each is met once and moved to its wait's end
+    // (postponeToWaitEnd), so it holds back none of the decisions the run can resume.
+    due = await deps.approvalResumes.due(graceStart, { limit: 2 * options.maxPerRun, lookbackHours: options.lookbackHours });
   } catch (error) {
     result.unlisted = errorMessage(error);
     deps.logger.warn('the recorded /guard decisions to resume could not be listed; they wait for the next run', { error: result.unlisted });
     return result;
   }
+  let counted = 0;
   for (const entry of due) {
+    if (counted >= options.maxPerRun) break;
     try {
       const outcome = await resumeListed(entry, now, graceStart.toISOString(), deps);
       if (outcome === 'gone' || outcome === 'busy') result[outcome] += 1;
       else result[outcome].push(entry.incidentId);
+      if (outcome === 'keptForRetry') await postponeToWaitEnd(entry, deps);
+      else counted += 1;
     } catch (error) {
+      counted += 1;
       const { incidentId, decidedAt } = entry;
       await afterFailure({
         failures: entry.failures,

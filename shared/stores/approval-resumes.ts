@@ -40,11 +40,18 @@ export interface ApprovalResumes {
   done(decision: RecordedDecision | ListedDecision): Promise<void>;
   /** A resume that failed: its entry moves to `at`, its failures counted; false when it is gone meanwhile. */
   retry(decision: ListedDecision, at: Date): Promise<boolean>;
+  /**
+   * A decision nothing can resume before `at` (kept for its request's retry until its wait's end): its entry moves
+   * there, its failures as they were, so it takes no run's share meanwhile; false when it is gone meanwhile.
+   */
+  postpone(decision: ListedDecision, at: Date): Promise<boolean>;
 }
 
 export function createApprovalResumes(options: { client: DynamoDBDocumentClient; tableName: string }): ApprovalResumes {
   const index = createDueIndex({ ...options, prefix: 'APPROVALRESUME#' });
   const scheduledAt = (decision: RecordedDecision): DueKey => ({ id: decision.incidentId, dueAt: decision.decidedAt });
+  const moveTo = (decision: ListedDecision, at: Date, failures: number) =>
+    index.move(decision.entry, { id: decision.entry.id, dueAt: at.toISOString() }, { incidentId: decision.incidentId, decidedAt: decision.decidedAt, failures }, DUE_TTL_SECONDS);
   return {
     schedule: (decision, options = {}) =>
       options.listedAt
@@ -59,12 +66,7 @@ export function createApprovalResumes(options: { client: DynamoDBDocumentClient;
       }));
     },
     done: (decision) => index.drop('entry' in decision ? decision.entry : scheduledAt(decision)),
-    retry: (decision, at) =>
-      index.move(
-        decision.entry,
-        { id: decision.entry.id, dueAt: at.toISOString() },
-        { incidentId: decision.incidentId, decidedAt: decision.decidedAt, failures: decision.failures + 1 },
-        DUE_TTL_SECONDS,
-      ),
+    retry: (decision, at) => moveTo(decision, at, decision.failures + 1),
+    postpone: (decision, at) => moveTo(decision, at, decision.failures),
   };
 }

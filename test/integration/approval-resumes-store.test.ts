@@ -29,6 +29,22 @@ describe('the list of /guard decisions to resume (DynamoDB)', () => {
     expect(await resumes.due(new Date('2026-11-20T11:00:00Z'), LIMITS)).toEqual([]);
   });
 
+  it('postpones a decision kept for its retry to its wait\'s end, its failures as they were', async () => {
+    const resumes = createApprovalResumes({ client: scratch.client, tableName: 'incidents' });
+    const decision = { incidentId: 'gh-1-4-1', decidedAt: '2026-11-20T12:05:00.000Z' };
+    await resumes.schedule(decision);
+    const [listed] = await resumes.due(new Date('2026-11-20T12:06:00Z'), LIMITS);
+    await resumes.retry(listed!, new Date('2026-11-20T12:10:00Z'));
+    const [failedOnce] = await resumes.due(new Date('2026-11-20T12:11:00Z'), LIMITS);
+
+    expect(await resumes.postpone(failedOnce!, new Date('2026-11-20T18:05:00Z'))).toBe(true);
+
+    expect(await resumes.due(new Date('2026-11-20T18:04:59Z'), LIMITS)).toEqual([]);
+    const [postponed] = await resumes.due(new Date('2026-11-20T18:05:01Z'), LIMITS);
+    expect(postponed).toEqual({ ...decision, entry: { id: 'gh-1-4-1', dueAt: '2026-11-20T18:05:00.000Z' }, failures: 1 });
+    await resumes.done(postponed!);
+  });
+
   it('lists a decision nobody resumes live where it is told to, keeping the decision time', async () => {
     const resumes = createApprovalResumes({ client: scratch.client, tableName: 'incidents' });
     const decision = { incidentId: 'cw-2', decidedAt: '2026-11-20T10:15:00.000Z' };

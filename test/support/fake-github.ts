@@ -72,6 +72,8 @@ export interface Fault {
   reply?: Reply;
   /** Apply the request to the fake's state first, then fail: GitHub stored the write but the answer was lost. */
   afterApplying?: boolean;
+  /** Answer (as `kind` says) only once this settles: a request held in flight while the test acts, then failed. */
+  heldUntil?: Promise<unknown>;
 }
 
 interface ActiveFault extends Fault {
@@ -219,6 +221,7 @@ export class FakeGitHub {
     if (fault) {
       fault.remaining -= 1;
       if (fault.afterApplying) await this.route(recorded, url, res, true);
+      if (fault.heldUntil) await fault.heldUntil.catch(() => undefined);
       if (fault.kind === 'drop') {
         req.socket.destroy();
         return;

@@ -410,6 +410,12 @@ export function taskPort(answer: (token: string) => Error | null = () => null): 
 export function createMemoryApprovalResumes(): ApprovalResumes & { entries: Map<string, ListedDecision> } {
   const entries = new Map<string, ListedDecision>();
   const keyOf = (entry: { id: string; dueAt: string }) => `${entry.dueAt}#${entry.id}`;
+  const moveTo = (decision: ListedDecision, at: Date, failures: number) => {
+    if (!entries.delete(keyOf(decision.entry))) return false;
+    const entry = { id: decision.entry.id, dueAt: at.toISOString() };
+    entries.set(keyOf(entry), { ...decision, entry, failures });
+    return true;
+  };
   return {
     entries,
     async schedule(decision, options = {}) {
@@ -423,10 +429,10 @@ export function createMemoryApprovalResumes(): ApprovalResumes & { entries: Map<
       entries.delete(keyOf('entry' in decision ? decision.entry : { id: decision.incidentId, dueAt: decision.decidedAt }));
     },
     async retry(decision, at) {
-      if (!entries.delete(keyOf(decision.entry))) return false;
-      const entry = { id: decision.entry.id, dueAt: at.toISOString() };
-      entries.set(keyOf(entry), { ...decision, entry, failures: decision.failures + 1 });
-      return true;
+      return moveTo(decision, at, decision.failures + 1);
+    },
+    async postpone(decision, at) {
+      return moveTo(decision, at, decision.failures);
     },
   };
 }

@@ -10,7 +10,8 @@ import { reconcile } from '../../../shared/reconcile/redrive.js';
 import type { TaskTokenControl } from '../../../shared/ports.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
 import { INDEXED_REPOSITORY, PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../../support/comment-commands.js';
-import { createFakeGitHub, createMemoryCommandAnswers, createMemoryEscalationLedger, remediationDeps, stepDeps, taskPort } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryApprovalResumes, createMemoryCommandAnswers, createMemoryEscalationLedger, remediationDeps, stepDeps, taskPort } from '../../support/fakes.js';
+import { resumeDecisionsAt } from '../../support/alarm-approvals.js';
 import { incidentTimeline } from '../../../shared/api/timeline.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
@@ -169,9 +170,11 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     const first = await resumeRecordedDecisions(reconciler(counted, AFTER_GRACE), OPTIONS);
     const second = await resumeRecordedDecisions(reconciler(counted, new Date('2026-11-20T10:30:00Z')), OPTIONS);
 
-    // Assert: kept, untaken and listed, with the refused token noted; the next run sends nothing to it.
+    // Assert: kept, untaken and listed at its wait's end (since session 42: the retry lists the decision it carries
+    // anew), with the refused token noted; the next run sends nothing to it.
     expect(first).toMatchObject({ resumed: [], spent: [], keptForRetry: [PENDING_INCIDENT], failed: [] });
-    expect(second).toMatchObject({ resumed: [], spent: [], keptForRetry: [PENDING_INCIDENT] });
+    expect(second).toMatchObject({ resumed: [], spent: [], keptForRetry: [] });
+    expect([...approvalResumes.entries.values()].map((listed) => listed.entry.dueAt)).toEqual(['2026-11-20T16:00:00.000Z']);
     expect(sent).toBe(1);
     expect((await incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', taskToken: 'token-1', spentToken: 'token-1', resumeTakenAt: null });
     expect(await approvals.pending(INDEXED_REPOSITORY, PENDING_PULL_REQUEST)).toEqual([PENDING_INCIDENT]);
@@ -564,5 +567,62 @@ describe('the reply to a /guard decision whose resume failed', () => {
       'The `/guard approve` from `maintainer` was not carried out: the guard could not resume its pipeline with it (`ThrottlingException`), and no longer tries by itself; ' +
         'nothing is applied. Repeat the command to try again while the approval wait runs.',
     );
+  });
+});
+
+/**
+ * Decisions kept for their request's retry (refused for a failed request's token before the wait's end) are listed
+ * oldest first among the run's due decisions (RECONCILE_MAX_PER_RUN, 25 by default; 5 here). Until session 42 each
+ * stayed where it was listed until its retry came or its wait ended (up to ~5.5 h of write-budget backoffs): as many
+ * kept decisions as a run lists held every run's share, and a decision recorded after them whose handler died was not
+ * resumed (nor given up and told) before they left. The retry lists its carried decision anew (shared/steps/notify.ts),
+ * so a kept one's entry moves to its wait's end, where it ends as before.
+ */
+describe('decisions kept for their request\'s retry, as many as a run lists', () => {
+  const KEPT = OPTIONS.maxPerRun;
+  const WAIT_ENDS = '2026-11-20T16:00:00.000Z';
+
+  async function keptAndOneToResume() {
+    const { deps } = stepDeps({ clock: () => new Date('2026-11-20T10:00:00Z') });
+    const approvalResumes = deps.approvalResumes as ReturnType<typeof createMemoryApprovalResumes>;
+    const decided = (token: string, decidedAt: string) => ({
+      status: 'approved' as const, taskToken: token, requestedAt: '2026-11-20T10:00:00Z', expiresAt: WAIT_ENDS, decidedAt, decidedBy: 'maintainer', reason: null, resumeListed: true as const,
+    });
+    for (let i = 0; i < KEPT; i += 1) {
+      const id = `gh-kept-${i}`;
+      const decidedAt = `2026-11-20T10:0${i}:00.000Z`;
+      await deps.incidents.create(newIncident({ id, source: 'github', status: 'awaiting_approval', approval: { ...decided(`spent-${i}`, decidedAt), spentToken: `spent-${i}` } }, new Date(decidedAt)), null);
+      await approvalResumes.schedule({ incidentId: id, decidedAt });
+    }
+    const decidedAt = '2026-11-20T10:20:00.000Z';
+    await deps.incidents.create(newIncident({ id: 'gh-handler-died', source: 'github', status: 'awaiting_approval', approval: decided('live-token', decidedAt) }, new Date(decidedAt)), null);
+    await approvalResumes.schedule({ incidentId: 'gh-handler-died', decidedAt });
+    const tasks = taskPort((token) => (token.startsWith('spent-') ? new TaskTokenSpentError('TaskDoesNotExist: Task does not exist anymore') : null));
+    return { deps, approvalResumes, tasks };
+  }
+
+  it('do not hold back a later decision whose handler died', async () => {
+    const { deps, approvalResumes, tasks } = await keptAndOneToResume();
+
+    // Act: the reconciler's runs past the later decision's grace, while every kept one's retry backs off.
+    const runs = [];
+    for (const at of ['2026-11-20T10:31:00Z', '2026-11-20T10:32:00Z', '2026-11-20T11:30:00Z']) runs.push(await resumeDecisionsAt(deps, approvalResumes, tasks, at));
+
+    // Assert: the later decision reaches its execution at the first run past its grace; the kept ones are sent nothing
+    // and stay kept, listed at their wait's end.
+    expect(runs[0]?.resumed).toEqual(['gh-handler-died']);
+    expect(tasks.calls).toEqual([['succeed', 'live-token', { approvedBy: 'maintainer' }]]);
+    for (let i = 0; i < KEPT; i += 1) expect((await deps.incidents.get(`gh-kept-${i}`))?.approval).toMatchObject({ status: 'approved', taskToken: `spent-${i}`, spentToken: `spent-${i}` });
+    expect([...approvalResumes.entries.values()].map((listed) => listed.entry.dueAt)).toEqual(Array(KEPT).fill(WAIT_ENDS));
+  });
+
+  it('end as before at their wait\'s end when no retry came', async () => {
+    const { deps, approvalResumes, tasks } = await keptAndOneToResume();
+    await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:31:00Z');
+
+    const ended = await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T16:10:00Z');
+
+    expect(ended.spent).toHaveLength(KEPT);
+    expect(approvalResumes.entries.size).toBe(0);
   });
 });
