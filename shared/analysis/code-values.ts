@@ -162,7 +162,7 @@ const reflectedAt = (text: string, start: number) => /(?<![\w$.])Reflect\s*\.\s*
 /** Whether the operand that starts at `start` is the first argument of `Reflect.construct` with a list that is not all literals. */
 const reflectedConstructAt = (text: string, start: number) =>
   /(?<![\w$.])Reflect\s*\.\s*construct\s*\(\s*$/.test(text.slice(Math.max(0, start - 30), start)) &&
-  /^[^,\n]{0,200}?,\s*\[(?!\s*\])(?!(?:\s*(?:"[^"\n]*"|'[^'\n]*'|-?[\d.]+)\s*,?)*\s*\])/.test(text.slice(start, start + 400));
+  /^[^,\n]{0,200}?,\s*\[(?!\s*\])(?!\s*(?:(?:"[^"\n]*"|'[^'\n]*'|-?\d[\d.]*)\s*(?:,\s*|(?=\])))*\])/.test(text.slice(start, start + 400));
 
 /**
  * Whether what a construction builds (`new x.constructor(…)` at `[start, end)`, or `Reflect.construct(x.constructor, …)`)
@@ -503,7 +503,7 @@ function piecesJoined(source: string): string {
 /** What a runner's name or `constructor` spells once joined ({@link piecesJoined}). */
 const RUNNER_NAME = /^(?:eval|Function|constructor|execScript)$/;
 /** A name bound to string literals only, joined or not (`const k = 'ev' + 'al'`, `= ['ev', 'al'].join('')`, `` = `ev${'al'}` ``). */
-const PIECES_BOUND = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*=\s*((?:["'\x60](?:[^"'\x60\\\n]|\\.|\$\{\s*["'][^"'\n]*["']\s*\})*["'\x60]|[\s+,[\]]|\.\s*join\s*\(\s*(?:["']{2})?\s*\))+)(?=\s*[;\n]|$)`, 'g');
+const PIECES_BOUND = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*=\s*((?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\$\n]|\\.|\$(?!\{)|\$\{\s*(?:"[^"\n]*"|'[^'\n]*')\s*\})*\x60|[ \t+,[\]]|\.\s*join\s*\(\s*(?:["']{2})?\s*\))+)`, 'g');
 /** A bracket's key that is a template of literals only (`` window[`ev${'al'}`] ``). */
 const TEMPLATE_KEY = /\[\s*(\x60(?:[^\x60\\$\n]|\\.|\$\{\s*(?:"[^"\n]*"|'[^'\n]*')\s*\})*\x60)\s*\]/g;
 /** The global object's names, and the names the text gives it (`const g = globalThis`). */
@@ -518,7 +518,10 @@ const GLOBAL_NAMES = /(?<![\w$.])(?:globalThis|window|self|global)(?![\w$])/;
 function runnerByComputedName(text: string, code: (i: number) => boolean): boolean {
   for (const match of text.matchAll(TEMPLATE_KEY)) if (code(match.index) && RUNNER_NAME.test(piecesJoined(match[1]!))) return true;
   for (const match of text.matchAll(PIECES_BOUND)) {
-    if (!code(match.index) || !RUNNER_NAME.test(piecesJoined(match[2]!))) continue;
+    // The whole value: its statement ends where the pieces do (checked here, not by a look-ahead the pieces' blanks would retry).
+    const next = text[blanksEnd(text, match.index + match[0].length)];
+    if (!code(match.index) || (next !== undefined && next !== ';' && next !== '\n' && !text.slice(match.index + match[0].length, blanksEnd(text, match.index + match[0].length)).includes('\n'))) continue;
+    if (!RUNNER_NAME.test(piecesJoined(match[2]!))) continue;
     if (new RegExp(String.raw`\[\s*${match[1]!.replace(/\$/g, '\\$')}\s*\]`).test(text)) return true;
   }
   const aliases = [...text.matchAll(FUNCTION_ALIAS)].map((alias) => alias[1]!.replace(/\$/g, '\\$'));
@@ -529,7 +532,7 @@ function runnerByComputedName(text: string, code: (i: number) => boolean): boole
   const globals = [...text.matchAll(new RegExp(String.raw`(?<![\w$.])(${NAME})\s*=(?![=>])\s*(?:globalThis|window|self|global)\s*[;,\n]`, 'g'))].map((alias) => alias[1]!);
   const runner = String.raw`(?:Function|eval|${[...aliases, 'Function'].join('|')})(?![\w$.])`;
   const constructorOf = String.raw`[\w$.]+(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])`;
-  for (const set of text.matchAll(new RegExp(String.raw`([\w$.]+)\s*\[[^\[\]\n]{1,80}\]\s*=(?![=>])\s*(?:(${runner})|(${constructorOf}))\s*(?=[;,)}\n]|$)`, 'g'))) {
+  for (const set of text.matchAll(new RegExp(String.raw`(?<![\w$.])([\w$.]+)\s*\[[^\[\]\n]{1,80}\]\s*=(?![=>])\s*(?:(${runner})|(${constructorOf}))\s*(?=[;,)}\n]|$)`, 'g'))) {
     if (!code(set.index)) continue;
     if (set[2] !== undefined) return true;
     if (GLOBAL_NAMES.test(set[1]!) || globals.includes(set[1]!)) return true;

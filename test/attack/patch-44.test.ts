@@ -1,4 +1,6 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { languageSignals } from '../../shared/analysis/dangerous-code.js';
+import { LINEAR_EXPONENT_BOUND, cpuGrowthExponent } from '../support/growth.js';
 import { type FindingRow, describeFindings, expectAccepted } from '../support/patches.js';
 
 /**
@@ -97,4 +99,19 @@ describe('attack-44: ordinary code accepted', () => {
     ['src/a.js', 'const props = { value: [String, Function] }; const bound = store.select(key)(state);'],
     ['src/a.js', 'expect(spy).toHaveBeenCalledWith(expect.any(Function)); const next = api.middleware(store)(next);'],
   ] as FindingRow[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+/**
+ * The readings' cost: a list given to `Reflect.construct` whose number the literal reading could split anywhere (a first
+ * version's `(?:\s*(?:…|-?[\d.]+)\s*,?)*` was exponential in the digits: 26 of them cost 2 s), and the runs of blanks
+ * the pieces' reading skips.
+ */
+describe('attack-44: the new readings cost linear time', () => {
+  it.each([
+    ['a constructed list of one long number', (size: number) => [`Reflect.construct(x.constructor, [${'1'.repeat(size)} x])`]],
+    ['a name bound to blanks', (size: number) => [`const k = ${' '.repeat(size)}x`]],
+  ] as const)('reads %s in linear time', { timeout: 60_000 }, (_name, linesOf) => {
+    const exponent = cpuGrowthExponent([60, 120, 240, 480], linesOf, (lines) => languageSignals('src/a.js', lines));
+    expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
 });
