@@ -1,5 +1,5 @@
 import { JAVASCRIPT, javascriptCode } from './bracket-readings.js';
-import { type Brackets, NAME, blanksEnd, blanksStart, bracketsOf, functionNames, namesPattern, operandStart, plainFunctionNames, shadowedReadsBlanked } from './function-constructors.js';
+import { type Brackets, FUNCTION_ALIAS, NAME, blanksEnd, blanksStart, bracketsOf, functionNames, namesPattern, operandStart, plainFunctionNames, shadowedReadsBlanked } from './function-constructors.js';
 
 /**
  * Code-running builtins used as values (attack pass 21, session 40's findings P1-P9). Following a Function constructor,
@@ -159,6 +159,90 @@ const constructedAt = (text: string, start: number) => /(?<![\w$.])new\s*$/.test
 /** Whether the operand that starts at `start` is the first argument of `Reflect.apply`: called, as `x.constructor.call` is. */
 const reflectedAt = (text: string, start: number) => /(?<![\w$.])Reflect\s*\.\s*apply\s*\(\s*$/.test(text.slice(Math.max(0, start - 30), start));
 
+/** Whether the operand that starts at `start` is the first argument of `Reflect.construct` with a list that is not all literals. */
+const reflectedConstructAt = (text: string, start: number) =>
+  /(?<![\w$.])Reflect\s*\.\s*construct\s*\(\s*$/.test(text.slice(Math.max(0, start - 30), start)) &&
+  /^[^,\n]{0,200}?,\s*\[(?!\s*\])(?!\s*(?:(?:"[^"\n]*"|'[^'\n]*'|-?\d[\d.]*)\s*(?:,\s*|(?=\])))*\])/.test(text.slice(start, start + 400));
+
+/**
+ * Whether what a construction builds (`new x.constructor(…)` at `[start, end)`, or `Reflect.construct(x.constructor, …)`)
+ * is called: at once (`new x.constructor(src)()`, `(new …)()`), or by the name it is bound to (`const F = new …; F()`,
+ * `F.call(…)`). A copy of a value by its class is kept, not called; `new Function(src)` is built to be.
+ */
+function builtAndCalled(text: string, start: number, end: number, { close, around }: Brackets): boolean {
+  let from = start;
+  let to: number;
+  const newAt = /(?<![\w$.])new\s*$/.exec(text.slice(Math.max(0, start - 8), start));
+  if (newAt) {
+    from = start - newAt[0].length;
+    const at = blanksEnd(text, end);
+    if (text[at] !== '(') return false;
+    to = close[at]! + 1;
+  } else {
+    const open = around[start]!;
+    if (open < 0 || text[open] !== '(') return false;
+    from = operandStart(text, blanksStart(text, open), { close, around });
+    to = close[open]! + 1;
+  }
+  // Through the groups around it: `(new x.constructor(src))()`.
+  while (text[blanksStart(text, from) - 1] === '(' && close[blanksStart(text, from) - 1] === blanksEnd(text, to)) {
+    from = blanksStart(text, from) - 1;
+    to = blanksEnd(text, to) + 1;
+  }
+  const after = blanksEnd(text, to);
+  if (text[after] === '(' || text.startsWith('?.(', after) || /^\.\s*(?:call|apply)\s*\(/.test(text.slice(after, after + 12))) return true;
+  const bound = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=(?![=>])\s*$/.exec(text.slice(Math.max(0, from - 80), from))?.[1];
+  if (bound === undefined) return false;
+  const name = bound.replace(/\$/g, '\\$');
+  // Called by its name, or handed to what calls it (`setTimeout(F)`, `[1].map(F)`, `Reflect.apply(F, …)`).
+  return new RegExp(String.raw`(?<![\w$.])${name}\s*(?:\?\.\s*)?(?:\(|\.\s*(?:call|apply)\s*\()|\b(?:${CALLS_GIVEN})\s*\(\s*(?:[^,()\n]{0,80},\s*)?${name}\s*[,)]`).test(text.slice(to));
+}
+
+/** Builtins that call a function they are given. */
+const CALLS_GIVEN = 'map|flatMap|forEach|filter|find|some|every|reduce|sort|then|catch|finally|setTimeout|setInterval|setImmediate|queueMicrotask|nextTick|requestAnimationFrame|apply|call';
+
+/** A block's head that is no function's: `if (…) {`, `for (…) {`, `catch (e) {`. */
+const STATEMENT_HEAD = /(?<![\w$.])(?:if|for|while|switch|catch|with)\s*$/;
+
+/**
+ * Whether `this` at `at` may be a function: the nearest function around it that is not an arrow (an arrow's `this` is
+ * its surroundings') is called with a value the text gives as `this` (`m.call(fn, …)`, `.apply`, `.bind(fn)`; not
+ * `this`, `null` or `undefined`; `Reflect.apply(m, fn, …)`), bound where it is written (`function () {…}.bind(fn)`),
+ * made a method of every function (`Function.prototype.m = function …`), or, with `calledOnMember`, set as a property
+ * of a value the text does not show (`fn.m = function …`). A class's method, a prototype's and a component's render
+ * are called on their instance, and read as before.
+ */
+function thisMayBeAFunction(text: string, at: number, { close, around }: Brackets, calledOnMember: boolean): boolean {
+  for (let brace = around[at]!; brace >= 0; brace = around[brace]!) {
+    if (text[brace] !== '{') continue;
+    const headEnd = blanksStart(text, brace);
+    if (text.slice(Math.max(0, headEnd - 2), headEnd) === '=>') continue;
+    const paramsClose = text[headEnd - 1] === ')' ? headEnd - 1 : -1;
+    const paramsOpen = paramsClose >= 0 ? around[paramsClose]! : -1;
+    if (paramsOpen < 0 || text[paramsOpen] !== '(') {
+      // A class's body, or an object literal: no function between `this` and its method's.
+      continue;
+    }
+    const head = text.slice(Math.max(0, paramsOpen - 120), paramsOpen);
+    if (STATEMENT_HEAD.test(head)) continue;
+    const declared = /(?:(?<![\w$.])function\b\s*\*?\s*([A-Za-z_$][\w$]*)?|(?<![\w$.])(?:async\s+)?(?:\*\s*)?([A-Za-z_$][\w$]*))\s*$/.exec(head);
+    if (!declared) return false;
+    const afterBody = blanksEnd(text, close[brace]! + 1);
+    if (/^\.\s*(?:call|apply|bind)\s*\(\s*(?!this\b|null\b|undefined\b|\))/.test(text.slice(afterBody, afterBody + 40))) return true;
+    const before = text.slice(Math.max(0, paramsOpen - 200), paramsOpen - declared[0].length);
+    if (/(?<![\w$.])Function\s*\.\s*prototype\s*(?:\.\s*[\w$]+|\[[^\]\n]{1,80}\])\s*=\s*$/.test(before)) return true;
+    // A function set as a property of a value the text does not show (`fn.m = function …`) is called on that value; on
+    // a prototype (`Foo.prototype.m = function …`), on its instances.
+    const member = /(?<![\w$.])([\w$]+(?:\s*\.\s*[\w$]+)*)\s*\.\s*[\w$]+\s*=(?![=>])\s*$/.exec(before);
+    if (calledOnMember && member && !/(?:^|\.)\s*prototype$/.test(member[1]!) && !/^(?:this|module|exports|module\s*\.\s*exports)$/.test(member[1]!)) return true;
+    const name = declared[1] ?? declared[2] ?? /(?:([A-Za-z_$][\w$]*)\s*[:=]|\[\s*["'\x60]([\w$]+)["'\x60]\s*\]\s*=)\s*$/.exec(before)?.slice(1).find((group) => group !== undefined);
+    if (name === undefined || name === 'function') return false;
+    const escaped = name.replace(/\$/g, '\\$');
+    return new RegExp(String.raw`(?<![\w$])${escaped}\s*\.\s*(?:call|apply|bind)\s*\(\s*(?!this\b|null\b|undefined\b|\))|(?<![\w$.])Reflect\s*\.\s*apply\s*\(\s*(?:[\w$]+\s*\.\s*)*${escaped}\s*,\s*(?!this\b|null\b|undefined\b)`).test(text);
+  }
+  return false;
+}
+
 /** Methods written in an object or a class (`{ m() {} }`, `m: function`, `m: () =>`), by name. */
 const METHOD_DEFINED = new RegExp(String.raw`[{,;]\s*(?:static\s+)?(?:async\s+)?(?:\*\s*)?(${NAME})\s*(?:\([^()\n]{0,80}\)\s*\{|:\s*(?:async\b|function\b|\([^()\n]{0,80}\)\s*=>|[\w$]+\s*=>))`, 'g');
 /** The start of a `.constructor` read (`.constructor`, `?.constructor`, `['constructor']`). */
@@ -289,9 +373,18 @@ export function javascriptRunnerAsValue(text: string, code: (i: number) => boole
     if (expression) start = body - expression[0].length;
     if (expression ? used(start, end, false) : false) return true;
     if (expression) continue;
-    // `this.constructor(props)`: a class's or a function component's own constructor (preact's `doRender`).
+    // `this.constructor(props)`: a class's or a function component's own constructor (preact's `doRender`), unless the
+    // function it is in is called with a function as `this` (session 42).
     const byThis = text.slice(start, blanksStart(text, match.index)).trim() === 'this';
     if (isFunction(start, blanksStart(text, match.index)) ? used(start, end, false) : !byThis && !constructedAt(text, start) && (reflectedAt(text, start) || calledWithValue(text, start, end, brackets, code))) return true;
+    // A copy built by a method set on an object (`o.clone = function () { return new this.constructor(this.v) }`) is kept.
+    if (byThis && calledWithValue(text, start, end, brackets, code) && thisMayBeAFunction(text, start, brackets, !constructedAt(text, start) || builtAndCalled(text, start, end, brackets))) return true;
+    // Copying code constructs a value's class (`new x.constructor(v)`) and keeps what it built; `new Function(src)` is
+    // built to be called (session 42).
+    const group = blanksStart(text, start) - 1;
+    const [built, builtEnd] = text[group] === '(' && brackets.close[group] === blanksEnd(text, end) ? [group, brackets.close[group]! + 1] : [start, end];
+    if (!byThis && constructedAt(text, built) && calledWithValue(text, built, builtEnd, brackets, code) && builtAndCalled(text, built, builtEnd, brackets)) return true;
+    if (reflectedConstructAt(text, start) && builtAndCalled(text, start, end, brackets)) return true;
   }
   for (const match of text.matchAll(CONSTRUCTOR_TAKEN)) {
     if (!code(match.index)) continue;
@@ -398,9 +491,95 @@ const ABSOLUTE_REQUIRE = /(?<![\w$.])(?:require|import)\s*\(\s*["'\x60]((?:\.{0,
 /** A file written by a path written out, or ending one (`writeFileSync('/tmp/x.js', c)`, `copyFile(a, __dirname + '/x.js')`). */
 const WRITTEN_PATH = /\b(?:writeFile|appendFile|createWriteStream|copyFile|rename|symlink|link|cp)(?:Sync)?\s*\(\s*(?:[^,()\n]{0,80},\s*)?(?:[\w$.]+\s*\+\s*)?["'\x60]([^"'\x60\n]{1,200})["'\x60]/g;
 
+/** A string's text as JavaScript builds it from literal pieces: joined (`'ev' + 'al'`, `['ev', 'al'].join('')`, `` `ev${'al'}` ``), escapes decoded. */
+function piecesJoined(source: string): string {
+  const inlined = source.replace(/\$\{\s*(["'])((?:(?!\1)[^\\\n]|\\.)*)\1\s*\}/g, '$2');
+  const joined = [...inlined.matchAll(/(["'\x60])((?:(?!\1)[^\\\n]|\\.)*)\1/g)].map((piece) => piece[2]!).join('');
+  return joined.replace(/\\(?:u\{([\da-fA-F]{1,6})\}|u([\da-fA-F]{4})|x([\da-fA-F]{2})|(.))/g, (_, braced?: string, u?: string, x?: string, other?: string) =>
+    other ?? String.fromCodePoint(Math.min(Number.parseInt((braced ?? u ?? x)!, 16), 0x10ffff)),
+  );
+}
+
+/** What a runner's name or `constructor` spells once joined ({@link piecesJoined}). */
+const RUNNER_NAME = /^(?:eval|Function|constructor|execScript)$/;
+/** A name bound to string literals only, joined or not (`const k = 'ev' + 'al'`, `= ['ev', 'al'].join('')`, `` = `ev${'al'}` ``). */
+const PIECES_BOUND = new RegExp(String.raw`(?<![\w$.])(?:const|let|var)\s+(${NAME})\s*=\s*((?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\x60(?:[^\x60\\$\n]|\\.|\$(?!\{)|\$\{\s*(?:"[^"\n]*"|'[^'\n]*')\s*\})*\x60|[ \t+,[\]]|\.\s*join\s*\(\s*(?:["']{2})?\s*\))+)`, 'g');
+/** A bracket's key that is a template of literals only (`` window[`ev${'al'}`] ``). */
+const TEMPLATE_KEY = /\[\s*(\x60(?:[^\x60\\$\n]|\\.|\$\{\s*(?:"[^"\n]*"|'[^'\n]*')\s*\})*\x60)\s*\]/g;
+/** The global object's names, and the names the text gives it (`const g = globalThis`). */
+const GLOBAL_NAMES = /(?<![\w$.])(?:globalThis|window|self|global)(?![\w$])/;
+
+/**
+ * Whether `text` makes a runner reachable by a computed name (session 42): a runner set on the global object (or on
+ * anything, for `Function` and its aliases) under a computed key (`globalThis[k] = Function`, `self[k] =
+ * fn.constructor`), or read by a key the text builds from literal pieces that spell one (`const k = 'ev' + 'al';
+ * window[k](src)`, `` window[`ev${'al'}`] ``).
+ */
+function runnerByComputedName(text: string, code: (i: number) => boolean): boolean {
+  for (const match of text.matchAll(TEMPLATE_KEY)) if (code(match.index) && RUNNER_NAME.test(piecesJoined(match[1]!))) return true;
+  for (const match of text.matchAll(PIECES_BOUND)) {
+    // The whole value: its statement ends where the pieces do (checked here, not by a look-ahead the pieces' blanks would retry).
+    const next = text[blanksEnd(text, match.index + match[0].length)];
+    if (!code(match.index) || (next !== undefined && next !== ';' && next !== '\n' && !text.slice(match.index + match[0].length, blanksEnd(text, match.index + match[0].length)).includes('\n'))) continue;
+    if (!RUNNER_NAME.test(piecesJoined(match[2]!))) continue;
+    if (new RegExp(String.raw`\[\s*${match[1]!.replace(/\$/g, '\\$')}\s*\]`).test(text)) return true;
+  }
+  const aliases = [...text.matchAll(FUNCTION_ALIAS)].map((alias) => alias[1]!.replace(/\$/g, '\\$'));
+  // Defined on the global object under a key the text does not spell (`Object.defineProperty(globalThis, k, { value: Function })`).
+  const defined = new RegExp(String.raw`(?:Object\s*\.\s*defineProperty|Reflect\s*\.\s*(?:set|defineProperty))\s*\(\s*(?:globalThis|window|self|global)\s*,\s*(?!["'\x60])[^,()\n]{1,80},\s*(?:\{[^{}\n]{0,80}?\bvalue\s*:\s*)?(?:Function|eval|${[...aliases, 'Function'].join('|')})(?![\w$.])`, 'g');
+  for (const match of text.matchAll(defined)) if (code(match.index)) return true;
+  if (!/\]\s*=/.test(text)) return false;
+  const globals = [...text.matchAll(new RegExp(String.raw`(?<![\w$.])(${NAME})\s*=(?![=>])\s*(?:globalThis|window|self|global)\s*[;,\n]`, 'g'))].map((alias) => alias[1]!);
+  const runner = String.raw`(?:Function|eval|${[...aliases, 'Function'].join('|')})(?![\w$.])`;
+  const constructorOf = String.raw`[\w$.]+(?:\??\.\s*constructor|\[\s*["'\x60]constructor["'\x60]\s*\])`;
+  for (const set of text.matchAll(new RegExp(String.raw`(?<![\w$.])([\w$.]+)\s*\[[^\[\]\n]{1,80}\]\s*=(?![=>])\s*(?:(${runner})|(${constructorOf}))\s*(?=[;,)}\n]|$)`, 'g'))) {
+    if (!code(set.index)) continue;
+    if (set[2] !== undefined) return true;
+    if (GLOBAL_NAMES.test(set[1]!) || globals.includes(set[1]!)) return true;
+  }
+  return false;
+}
+
+/** A member's or an element's call with a value that is no literal, whose result is called in turn (`h.run(src)()`, `r[0](src)()`, `get().run(src).call()`). */
+const READ_BACK_CALLED = /(?:\??\.\s*[\w$]+|[\w$\])]\s*\[[^\[\]\n]{1,80}\])\s*\(\s*(?!\))(?!(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|-?[\d.]+)\s*\))[^()\n]{0,200}\)\s*(?:\?\.\s*)?(?:\(|\.\s*(?:call|apply)\s*\()/g;
+/** Where a value is kept or handed on, before it: an element, an object's value, an argument, a return, an arrow's result, a spread. */
+const HELD_BEFORE = /(?:[[(,:]|(?<![\w$])return|=>|\.\.\.)\s*$/;
+/** After it: the end of an element, an argument, a value or a statement. */
+const HELD_AFTER = /^\s*(?:[,\])};]|$)/;
+/** Where a constructor stands for a type, not to be called: a `type:` key, a check's argument (`expect.any(Function)`). */
+const TYPE_BEFORE = /(?:(?<![\w$])type\s*:|(?<![\w$])(?:any|instanceOf|isPrototypeOf|isInstance)\s*\()\s*$/;
+/** Builtin constructors that name types in a list (`[String, Function]`, Vue's props). */
+const TYPE_NAMES = /^(?:String|Number|Boolean|Array|Object|Function|Date|Symbol|BigInt|RegExp|Map|Set|Promise|Error|null)$/;
+
+/**
+ * Whether `text` keeps a Function constructor in a holder or hands it to a call (`id({ run: fn.constructor })`, `[F]`,
+ * `Array.of(F)`, `return { run: F }`), and calls what a holder gives back with a value and then its result
+ * (`h.run(src)()`): what the holder held was read back through calls, returns and copies the flow reading does not follow
+ * (session 42). `Function`, its plain aliases and any `.constructor` read; not where it names a type.
+ */
+function runnerHeldThroughCalls(text: string, code: (i: number) => boolean): boolean {
+  if (![...text.matchAll(READ_BACK_CALLED)].some((call) => code(call.index))) return false;
+  const aliases = [...text.matchAll(FUNCTION_ALIAS)].map((alias) => alias[1]!.replace(/\$/g, '\\$'));
+  const runner = new RegExp(String.raw`(?<![\w$.])(?:(?:${['Function', ...aliases].join('|')})(?![\w$.])|[\w$]+(?:\s*\??\.\s*[\w$]+)*\s*(?:\??\.\s*constructor(?![\w$])|\[\s*["'\x60]constructor["'\x60]\s*\]))`, 'g');
+  for (const value of text.matchAll(runner)) {
+    if (!code(value.index)) continue;
+    const before = text.slice(Math.max(0, value.index - 40), value.index);
+    const end = value.index + value[0].length;
+    if (!HELD_BEFORE.test(before) || !HELD_AFTER.test(text.slice(end, end + 4)) || TYPE_BEFORE.test(before)) continue;
+    // A list of types (`[String, Function]`): every element a builtin constructor's name.
+    const opened = /\[([^\[\]\n]{0,200})$/.exec(before)?.[1];
+    const rest = /^([^\[\]\n]{0,200})\]/.exec(text.slice(end, end + 201))?.[1];
+    if (opened !== undefined && rest !== undefined && `${opened}${value[0]}${rest}`.split(',').every((element) => TYPE_NAMES.test(element.trim()))) continue;
+    return true;
+  }
+  return false;
+}
+
 /** Whether `text` (JavaScript) takes `Function`, `eval` or vm's runners as a value, or feeds a shell or an interpreter its standard input. */
 function otherRunnersAsValue(text: string, code: (i: number) => boolean): boolean {
+  if (runnerHeldThroughCalls(text, code)) return true;
   for (const re of [GLOBAL_RUNNER, FUNCTION_HANDED]) for (const match of text.matchAll(re)) if (code(match.index)) return true;
+  if (runnerByComputedName(text, code)) return true;
   if (VM_REQUIRED.test(text)) for (const match of text.matchAll(VM_RUNNER)) if (code(match.index)) return true;
   if (INTERPRETER_ALONE.test(text) && STDIN_WRITTEN.test(text)) return true;
   const required = [...text.matchAll(ABSOLUTE_REQUIRE)].map((match) => match[1]!).filter((path) => !/\.json$/i.test(path));

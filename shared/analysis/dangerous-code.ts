@@ -635,6 +635,14 @@ const CHANGES_DIRECTORY = /^(?:cd|pushd|popd|chdir|set-location|sl|push-location
  */
 function directoryChanges(text: string): Array<{ at: number; to: string | undefined }> {
   const changes: Array<{ at: number; to: string | undefined }> = [];
+  // A process call's working directory (`run(['sh', 'i.sh'], cwd='/tmp/x')`, `{ cwd: '/tmp/x' }`, read to the statement's
+  // end): its command runs there, from the call's start to the line's end, then in a directory not known (session 42).
+  for (const call of text.matchAll(PROCESS_CALL_IN)) {
+    const to = normalizedPaths(call[2]!)[0];
+    changes.push({ at: call.index, to: to === undefined || /[$\x60~*?[]/.test(to) ? undefined : to });
+    const lineEnd = text.indexOf('\n', call.index);
+    changes.push({ at: lineEnd < 0 ? text.length : lineEnd, to: undefined });
+  }
   if (!/\b(?:cd|pushd|popd|chdir|set-location|sl|push-location|pop-location)\b/i.test(text)) return changes;
   for (const command of shellCommands(text)) {
     const words = stageOf(command.text, 0).words;
@@ -647,6 +655,9 @@ function directoryChanges(text: string): Array<{ at: number; to: string | undefi
   }
   return changes;
 }
+
+/** A call that starts a process with a working directory written out in its statement (`cwd='/tmp/x'`, `cwd: "/tmp/x"`), its path in group 2. */
+const PROCESS_CALL_IN = /(?<![\w$])(?:run|call|check_call|check_output|Popen|spawn\w*|exec\w*|fork)\s*\((?=[^;]{0,400}?\bcwd\s*[=:]\s*(["'])([^"'\n]{1,200})\1)/g;
 
 /** The files the downloads in `text` save ({@link savedBy}), each from where its pipeline ends. */
 function savedFiles(text: string): SavedFiles {
@@ -784,6 +795,16 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
 }
 
 /**
+ * A source-language string's closing quote where an argument list or a call goes on after it and another string
+ * follows on the line (`'/tmp/x']); run(['sh`): a line break is put after it, so that the shell's reading of the
+ * command in the string ends there.
+ * Read as the shell reads a quote, it opened a quoted part that ran to the next string's opening quote on the line
+ * (`/tmp/x']); subprocess.run(['sh`): one word that hid both the clone's directory and the next call's command
+ * (session 42, attack 43c P8).
+ */
+const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*["'])/g;
+
+/**
  * Whether `text` runs a file a download saved: a download written to a file and then run, sourced or given to a program
  * not known to only read data (`curl -o f …` then `bash f`, `. ./f`, `chmod +x f`, `./f`, `ksh93 f`, `sh < f`, on the
  * same line or any later one). A list of the ways to run a file is always one short, as one of shells was for a pipe:
@@ -795,7 +816,8 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
  * is a file named, not run (`open("f.json")`); a string a command prints (`echo "…  f" | sha256sum -c`) is no command.
  * Linear: each command's start is read once, at most a command line's words.
  */
-function savedDownloadRun(text: string): boolean {
+function savedDownloadRun(written: string): boolean {
+  const text = written.replace(STRING_CLOSED_IN_CALL, '$1\n');
   const files = savedFiles(text);
   if (files.first === Infinity) return false;
   if (fileRunByCode(text, files)) return true;

@@ -311,7 +311,7 @@ const STORES_IN_FIRST_ARGUMENT = /(?<![\w$])(?:Object\s*\.\s*(?:assign|definePro
 /** A call's first argument when it is a name, and the property named second (`(o, 'f', …`). */
 const FIRST_ARGUMENTS = new RegExp(String.raw`\(\s*(${NAME})\s*(?:,\s*["'\x60](${NAME})["'\x60])?`, 'y');
 /** `Function` given another name, plainly (`const F = Function`): the sink by another name, as the fetch-exec reading reads it. */
-const FUNCTION_ALIAS = new RegExp(String.raw`(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN}Function(?=[ \t]*(?:[;,)\n]|$))`, 'g');
+export const FUNCTION_ALIAS = new RegExp(String.raw`(?<![\w$.])(${NAME})${ANNOTATION}${ASSIGN}Function(?=[ \t]*(?:[;,)\n]|$))`, 'g');
 /** How far an operand (`x.constructor`, `o['f']`) or a callee (`new Map`) is walked over. */
 const OPERAND_REACH = 200;
 /** `re` (sticky) matched at `i` of `text`. */

@@ -59,7 +59,7 @@ export function createSsmRunbookRunner(ssm: SsmAutomationApi): RunbookRunner {
           ClientToken: request.clientToken,
         })
         .catch((error: unknown) => {
-          // The adapter names its failures by SSM's error code (SsmServiceError), as the SDK's exceptions are named.
+          // The adapter names its failures by SSM's error code (AwsServiceError, shared/adapters/aws-json.ts), as the SDK's exceptions are named.
           if (error instanceof Error && error.name === 'IdempotentParameterMismatch') throw new ClientTokenUsedError(request.clientToken, error.message);
           throw error;
         });

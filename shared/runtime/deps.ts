@@ -11,6 +11,7 @@ import { createLambdaRecoveryQueue } from '../adapters/lambda-async.js';
 import { createSfnStarter, createSfnTaskControl } from '../adapters/sfn.js';
 import { createSnsPublisher } from '../adapters/sns.js';
 import { createSsmAutomationClient } from '../adapters/ssm-automation.js';
+import { createSecretsManagerReader } from '../adapters/secrets-manager.js';
 import { createChatWebhook, withChatWebhook } from '../adapters/chat-webhook.js';
 import { createOfflineAnalyzer } from '../analysis/offline.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
@@ -68,7 +69,7 @@ import { createDynamoModelRequestLedger } from '../stores/model-requests.js';
 import { outsiderModelBudgets } from '../analysis/outsider-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { type WriteBudgets, createDynamoWriteLimiter, outsiderShareOf } from '../stores/write-limiter.js';
-import { type SecretReader, createRotatingWebhookVerifier, powertoolsSecretReader, readSecret, webhookVerifier } from './secrets.js';
+import { type SecretReader, createRotatingWebhookVerifier, readSecret, webhookVerifier } from './secrets.js';
 import type { WebhookVerifier } from '../ingest/verify.js';
 import type { LocalAdapters } from './local-adapters.js';
 
@@ -161,7 +162,7 @@ async function secretValue(
 function secretSource(config: Config, arnKey: SecretArnKey): (() => Promise<string>) | undefined {
   const arn = config[arnKey];
   if (!arn) return undefined;
-  const reader = (secretReader ??= powertoolsSecretReader());
+  const reader = (secretReader ??= createSecretsManagerReader({ region: config.AWS_REGION }));
   return () => readSecret(arnKey, arn, reader);
 }
 
@@ -312,7 +313,7 @@ export async function createWebhookVerifier(config: Config, logger?: StepLogger)
   if (config.GITHUB_WEBHOOK_SECRET) return webhookVerifier(config.GITHUB_WEBHOOK_SECRET);
   const arn = config.GITHUB_WEBHOOK_SECRET_ARN;
   if (!arn) throw new ConfigError('missing environment variable GITHUB_WEBHOOK_SECRET_ARN');
-  secretReader ??= powertoolsSecretReader();
+  secretReader ??= createSecretsManagerReader({ region: config.AWS_REGION });
   return createRotatingWebhookVerifier({
     setting: 'GITHUB_WEBHOOK_SECRET_ARN',
     arn,

@@ -8,39 +8,22 @@
  * into the secret first and into GitHub's webhook settings a few minutes later.
  */
 import { verify } from '@octokit/webhooks-methods';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { ConfigError, RetryableError, errorMessage } from '../errors.js';
 import type { WebhookVerifier } from '../ingest/verify.js';
 
 export type SecretStage = 'AWSCURRENT' | 'AWSPREVIOUS';
 
-/** Reads one version stage of a secret; Powertools in AWS, a fake in tests. */
+/** Reads one version stage of a secret: shared/adapters/secrets-manager.ts in AWS, a fake in tests. */
 export type SecretReader = (arn: string, stage: SecretStage) => Promise<unknown>;
 
 /** How long a read value is reused: rotation reaches every warm function within this. */
 export const SECRET_MAX_AGE_SECONDS = 300;
 
-/**
- * Powertools' providers cache by secret name only, so each version stage gets its own provider: the previous
- * version must never be served from the current one's cache entry.
- */
-export function powertoolsSecretReader(): SecretReader {
-  const providers = { AWSCURRENT: new SecretsProvider(), AWSPREVIOUS: new SecretsProvider() };
-  return (arn, stage) => providers[stage].get(arn, { maxAge: SECRET_MAX_AGE_SECONDS, sdkOptions: { VersionStage: stage } });
-}
-
 const TRANSIENT = new Set(['ThrottlingException', 'InternalServiceError', 'InternalFailure', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout']);
 
-/** Powertools wraps the SDK's error in a GetParameterError; the cause names what happened. */
-function awsErrorName(error: unknown): string {
-  const cause = (error as { cause?: unknown })?.cause;
-  const inner = cause instanceof Error ? cause : error;
-  return inner instanceof Error ? inner.name : 'Error';
-}
-
-/** What a failed read means for the person deploying, by the SDK error's name. */
+/** What a failed read means for the person deploying, by the error's name: the service's error code (`AwsServiceError`). */
 export function secretReadError(setting: string, error: unknown): Error {
-  const name = awsErrorName(error);
+  const name = error instanceof Error ? error.name : 'Error';
   const where = `secret ${setting}`;
   switch (name) {
     case 'ResourceNotFoundException':
@@ -62,7 +45,8 @@ export function secretReadError(setting: string, error: unknown): Error {
     case 'ExpiredTokenException':
       return new ConfigError(`${where} could not be read: the function's AWS credentials were refused (${name})`);
     default:
-      if (TRANSIENT.has(name) || /ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(errorMessage(error))) {
+      // fetch fails with a TypeError when the network does (the adapter has retried it already).
+      if (TRANSIENT.has(name) || error instanceof TypeError || /ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(errorMessage(error))) {
         return new RetryableError(`${where} could not be read right now (${name}); it is read again on the next attempt`, { cause: error });
       }
       return new ConfigError(`${where} could not be read (${name}: ${errorMessage(error).slice(0, 200)})`);

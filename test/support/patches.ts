@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
 
 /**
@@ -33,4 +33,22 @@ export const refusedFor = (reason?: string | RegExp) => (path: string, text: str
 export function expectAccepted(path: string, text: string): void {
   const result = checkedAdding(path, text);
   expect(result.ok, JSON.stringify(result)).toBe(true);
+}
+
+/** An attack finding's row: a path and the text a patch adds there; `'closed'` once the check refuses it, open until then. */
+export type FindingRow = [path: string, text: string, status?: 'closed'];
+
+/**
+ * One `describe` per finding (`${attack} finding ${name}`): its closed rows must be refused, its open ones are
+ * `it.fails` (they assert the refusal, and fail while the check accepts them).
+ */
+export function describeFindings(attack: string, findings: ReadonlyArray<readonly [name: string, rows: readonly FindingRow[]]>): void {
+  for (const [finding, rows] of findings) {
+    describe(`${attack} finding ${finding}`, () => {
+      const closed = rows.filter((row) => row[2] === 'closed');
+      const open = rows.filter((row) => row[2] !== 'closed');
+      if (closed.length > 0) it.each(closed)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+      if (open.length > 0) it.fails.each(open)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+    });
+  }
 }

@@ -111,7 +111,7 @@ describe('SSM runbook runner', () => {
   });
 
   it("answers a start whose client token SSM refuses as used with other parameters as the token's run, by a named error", async () => {
-    // Prepare: SSM's refusal as the adapter names it (SsmServiceError carries SSM's error code as its name).
+    // Prepare: SSM's refusal as the adapter names it (AwsServiceError carries SSM's error code as its name).
     const refused = Object.assign(new Error('Error returned when an idempotent operation is retried and the parameters do not match'), { name: 'IdempotentParameterMismatch' });
     const api: SsmAutomationApi = { startAutomationExecution: async () => Promise.reject(refused), getAutomationExecution: async () => ({}) };
 

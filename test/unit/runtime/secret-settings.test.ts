@@ -1,7 +1,7 @@
 /**
  * Settings that are credentials and so, in AWS, live in Secrets Manager rather than in a function's configuration:
  * the chat webhook's URL and the OpenAI-compatible endpoint's key. The composition root reads them through the real
- * SDK and Powertools, pointed at a stand-in Secrets Manager on loopback (`AWS_ENDPOINT_URL_SECRETS_MANAGER`), so
+ * Secrets Manager adapter, pointed at a stand-in Secrets Manager on loopback (`AWS_ENDPOINT_URL_SECRETS_MANAGER`), so
  * what is checked is what the functions do: read when needed, a missing value fails only that message or call.
  */
 import { mkdtempSync } from 'node:fs';

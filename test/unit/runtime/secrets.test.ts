@@ -1,15 +1,14 @@
 import { sign } from '@octokit/webhooks-methods';
-import { GetParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { describe, expect, it } from 'vitest';
+import { AwsServiceError } from '../../../shared/adapters/aws-json.js';
 import { ConfigError, RetryableError } from '../../../shared/errors.js';
 import { SECRET_MAX_AGE_SECONDS, type SecretReader, type SecretStage, createRotatingWebhookVerifier, readSecret, secretReadError } from '../../../shared/runtime/secrets.js';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:guard/webhook-AbCdEf';
 
-/** An SDK error as Powertools hands it on: wrapped in a GetParameterError whose cause is the SDK's error. */
+/** A refusal as the Secrets Manager adapter hands it on: named by the service's error code. */
 function sdkFailure(name: string, message = `${name} from Secrets Manager`): Error {
-  const cause = Object.assign(new Error(message), { name });
-  return new GetParameterError(message, { cause });
+  return new AwsServiceError(name, message, 400);
 }
 
 /** A secret with versions by stage; values can change (a rotation) and reads are counted. */
