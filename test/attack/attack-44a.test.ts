@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { EscalationMessage } from '../../shared/ports.js';
+import { sendDueDigests } from '../../shared/reconcile/digests.js';
+import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
+import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
+import { answeredByEmail, askedAt, mailedTokens } from '../support/alarm-approvals.js';
+import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
+import { scratchStoreForFile } from '../support/harness.js';
+
+/*
+ * Attack pass 44a (session 42): grouped approval requests of an alarm storm (shared/notify/approval-groups.ts,
+ * approval-group-mail.ts, shared/reconcile/digests.ts) and the one event-time rule (shared/domain/event-time.ts).
+ * Each finding is an `it.fails` whose body asserts the behaviour required; what held is kept as ordinary tests.
+ * No product code was changed by the pass.
+ */
+
+const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
+const scratch = scratchStoreForFile('guard-attack-44a');
+
+function setup() {
+  const tables = { client: scratch.client, tableName: 'incidents' };
+  const { deps, published } = stepDeps({
+    analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+    remediation: remediationDeps({ runbooks }),
+    escalationLedger: createDynamoEscalationLedger(tables),
+  });
+  const digests = createDynamoEscalationDigests(tables);
+  return { deps, published, digests };
+}
+
+type Setup = ReturnType<typeof setup>;
+
+/** A reconciler run's digest sender at `at`; `publish` may fail, `sent` may die once (`markFails`). */
+function digestRun(s: Setup, sent: EscalationMessage[], faults: { publishFailsAt?: number[]; markFails?: number } = {}) {
+  let publishes = 0;
+  let markFails = faults.markFails ?? 0;
+  return (at: string) =>
+    sendDueDigests(
+      {
+        digests: { ...s.digests, sent: async (digest) => (markFails-- > 0 ? Promise.reject(new Error('Task timed out')) : s.digests.sent(digest)) },
+        incidents: s.deps.incidents,
+        escalations: {
+          publish: async (message) => {
+            publishes += 1;
+            if (faults.publishFailsAt?.includes(publishes)) throw new Error('Throttling: Rate exceeded');
+            sent.push(message);
+            return { messageId: `m-${sent.length}` };
+          },
+        },
+        clock: () => new Date(at),
+        logger: s.deps.logger,
+        metrics: s.deps.metrics,
+      },
+      { maxPerRun: 10, lookbackHours: 48 },
+    );
+}
+
+const tokensOf = (messages: EscalationMessage[]) => messages.flatMap((m) => [...m.message.matchAll(/send-task-success .*?--task-token '([^']+)'/g)].map((t) => t[1]!));
+const counts = (tokens: string[]) => tokens.reduce<Record<string, number>>((all, t) => ({ ...all, [t]: (all[t] ?? 0) + 1 }), {});
+
+describe('attack 44a: grouped approval requests', () => {
+  // attack-44a finding H1: an approval group's e-mail is recorded by the exact set of requests it lists, so a request whose wait ends between a sender's publish and its retry (on-call answered one of them) changes the set and every other request of that e-mail is asked again
+  it.fails('asks each grouped request once when one of the e-mailed requests is answered before the sender that died after its publish is retried', async () => {
+    const s = setup();
+    await askedAt(s.deps, '2026-11-10T10:00:00.000Z', 'h1-token-lead', 'checkout-api-h1-lead-5xx');
+    await askedAt(s.deps, '2026-11-10T10:00:20.000Z', 'h1-token-a', 'checkout-api-h1-a-5xx');
+    const b = await askedAt(s.deps, '2026-11-10T10:00:40.000Z', 'h1-token-b', 'checkout-api-h1-b-5xx');
+    expect(mailedTokens(s.published)).toEqual(['h1-token-lead']);
+    const sent: EscalationMessage[] = [];
+    // The reconciler at the group's end publishes the group's e-mail (a and b), records it, and dies before the
+    // digest is marked sent; on-call rejects b from that e-mail; the claim's lease runs out and the next runs send it.
+    const run = digestRun(s, sent, { markFails: 1 });
+    await run('2026-11-10T10:06:00.000Z');
+    expect(tokensOf(sent).sort()).toEqual(['h1-token-a', 'h1-token-b']);
+    await answeredByEmail(s.deps, b, '2026-11-10T10:08:00.000Z', { rejected: 'not this one' });
+    for (const at of ['2026-11-10T10:12:00.000Z', '2026-11-10T10:18:00.000Z', '2026-11-10T10:30:00.000Z']) await run(at);
+    console.log('H1 (crash) e-mails:', sent.map((m) => m.subject), counts(tokensOf(sent)));
+    expect(counts(tokensOf(sent))).toEqual({ 'h1-token-a': 1, 'h1-token-b': 1 });
+  }, 60_000);
+
+  // attack-44a finding H1: (no crash) a group of 11 split over two e-mails whose second publish is throttled: on-call answers one request of the first e-mail before the retry, and the retry sends the first e-mail's nine other requests again
+  it.fails('asks each request of a split group once when the second e-mail is throttled and on-call answers one of the first', async () => {
+    const s = setup();
+    await askedAt(s.deps, '2026-11-13T10:00:00.000Z', 'h1b-token-lead', 'checkout-api-h1b-lead-5xx');
+    const triggers = [];
+    for (let i = 1; i <= 11; i += 1) {
+      triggers.push(await askedAt(s.deps, `2026-11-13T10:0${Math.floor((i * 20) / 60)}:${String((i * 20) % 60).padStart(2, '0')}.000Z`, `h1b-token-${i}`, `checkout-api-h1b-${i}-5xx`));
+    }
+    expect(mailedTokens(s.published)).toEqual(['h1b-token-lead']);
+    const sent: EscalationMessage[] = [];
+    const run = digestRun(s, sent, { publishFailsAt: [2] });
+    await run('2026-11-13T10:06:00.000Z');
+    expect(sent).toHaveLength(1);
+    const firstTokens = tokensOf(sent);
+    expect(firstTokens).toHaveLength(10);
+    // On-call works through the first e-mail: rejects one of its requests.
+    const answered = triggers[Number(firstTokens[0]!.replace('h1b-token-', '')) - 1]!;
+    await answeredByEmail(s.deps, answered, '2026-11-13T10:08:00.000Z', { rejected: 'not this one' });
+    for (const at of ['2026-11-13T10:12:00.000Z', '2026-11-13T10:18:00.000Z', '2026-11-13T10:30:00.000Z']) await run(at);
+    const asked = counts(tokensOf(sent));
+    console.log('H1 (throttle) e-mails:', sent.map((m) => m.subject), asked);
+    expect(Object.values(asked).every((n) => n === 1)).toBe(true);
+    expect(Object.keys(asked)).toHaveLength(11);
+  }, 60_000);
+});
