@@ -141,4 +141,35 @@ describe('attack 44a: grouped approval requests', () => {
     expect(routed).toHaveLength(2);
     for (const r of routed) expect(r.alarmAttribute).toBe(r.owner);
   }, 60_000);
+
+  // attack-44a finding H4: a Notify that dies after recording its request on a group's digest and is run again with the same token (the local runtime resumes a waiting execution after a restart, keeping its token) once a later group has started is asked at once, while the first group's digest e-mails the same token too: asked twice
+  it.fails('asks a request recorded on a group once when its Notify is run again with the same token after a new group started', async () => {
+    const s = setup();
+    await askedAt(s.deps, '2026-11-22T10:00:00.000Z', 'h4-token-lead', 'checkout-api-h4-lead-5xx');
+    // The second alarm's Notify records its request on the group's digest and dies before its incident records it.
+    const update = s.deps.incidents.update.bind(s.deps.incidents);
+    let dies = true;
+    s.deps.incidents.update = async (id, fields, append) => {
+      if (dies && append?.history?.some((entry) => entry.event === 'approval_requested')) {
+        dies = false;
+        throw new Error('runtime stopped');
+      }
+      return update(id, fields, append);
+    };
+    const second = await askedAt(s.deps, '2026-11-22T10:01:00.000Z', 'h4-token-second', 'checkout-api-h4-second-5xx').catch((error: unknown) => error);
+    expect(second).toMatchObject({ message: 'runtime stopped' });
+    s.deps.incidents.update = update;
+    // Another alarm asks at 10:06:30 (it leads a new group); the runtime comes back at 10:07 and runs the second's
+    // Notify again with the token its execution still waits on.
+    await askedAt(s.deps, '2026-11-22T10:06:30.000Z', 'h4-token-next', 'checkout-api-h4-next-5xx');
+    const trigger = alarmTriggerAt('2026-11-22T10:01:00.000Z', 'checkout-api-h4-second-5xx');
+    s.deps.clock = () => new Date('2026-11-22T10:07:00.000Z');
+    await notifyStep({ trigger, approvalRequest: { taskToken: 'h4-token-second' } }, s.deps);
+    const sent: EscalationMessage[] = [];
+    for (const at of ['2026-11-22T10:08:00.000Z', '2026-11-22T10:13:00.000Z']) await digestRun(s, sent)(at);
+    const asked = counts([...mailedTokens(s.published), ...tokensOf(sent)]);
+    console.log('H4 asked:', asked, (await s.deps.incidents.get(trigger.incidentId))?.notifications.map((n) => `${n.outcome}: ${n.detail ?? ''}`));
+    expect(asked['h4-token-second']).toBe(1);
+  }, 60_000);
 });
+
