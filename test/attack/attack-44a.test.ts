@@ -10,6 +10,8 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
+import { alarmEvent } from '../support/alarm-events.js';
+import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 
 /*
  * Attack pass 44a (session 42): grouped approval requests of an alarm storm (shared/notify/approval-groups.ts,
@@ -170,6 +172,24 @@ describe('attack 44a: grouped approval requests', () => {
     const asked = counts([...mailedTokens(s.published), ...tokensOf(sent)]);
     console.log('H4 asked:', asked, (await s.deps.incidents.get(trigger.incidentId))?.notifications.map((n) => `${n.outcome}: ${n.detail ?? ''}`));
     expect(asked['h4-token-second']).toBe(1);
+  }, 60_000);
+
+  // attack-44a finding H6: a grouped alarm that flaps (OK, then ALARM again within 15 minutes) before its group's digest is sent: the new ALARM's request is counted on the first one's request (the problem's claim), which was never e-mailed and is dropped from the digest once its incident recovered: the new ALARM's request is asked nowhere
+  it.fails('asks the request of a grouped alarm that fired again after an OK before its group\'s digest went out', async () => {
+    const s = setup();
+    await askedAt(s.deps, '2026-11-24T10:00:00.000Z', 'h6-token-lead', 'checkout-api-h6-lead-5xx');
+    await askedAt(s.deps, '2026-11-24T10:00:30.000Z', 'h6-token-first', 'checkout-api-h6-flap-5xx');
+    // Its alarm goes back to OK at 10:02 and fires again at 10:03 (a new incident, same alarm).
+    s.deps.clock = () => new Date('2026-11-24T10:02:00.000Z');
+    await recordAlarmRecovery(alarmEvent('a44a', 'OK', '2026-11-24T10:02:00.000Z', { name: 'checkout-api-h6-flap-5xx', previous: { value: 'ALARM', at: '2026-11-24T10:00:30.000Z' } }), s.deps as never);
+    const again = await askedAt(s.deps, '2026-11-24T10:03:00.000Z', 'h6-token-again', 'checkout-api-h6-flap-5xx');
+    const sent: EscalationMessage[] = [];
+    for (const at of ['2026-11-24T10:06:00.000Z', '2026-11-24T10:11:00.000Z', '2026-11-24T10:16:00.000Z']) await digestRun(s, sent)(at);
+    const incident = await s.deps.incidents.get(again.incidentId);
+    const asked = [...mailedTokens(s.published), ...tokensOf(sent)];
+    console.log('H6 asked:', asked, 'digest e-mails:', sent.map((m) => m.message.split('\n').find((l) => l.startsWith('Not asked')) ?? m.subject),
+      'the new ALARM:', incident?.status, incident?.approval?.status, incident?.approval?.countedOn, incident?.notifications.map((n) => `${n.outcome}: ${n.detail ?? ''}`));
+    expect(asked).toContain('h6-token-again');
   }, 60_000);
 });
 
