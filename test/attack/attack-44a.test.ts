@@ -191,5 +191,33 @@ describe('attack 44a: grouped approval requests', () => {
       'the new ALARM:', incident?.status, incident?.approval?.status, incident?.approval?.countedOn, incident?.notifications.map((n) => `${n.outcome}: ${n.detail ?? ''}`));
     expect(asked).toContain('h6-token-again');
   }, 60_000);
+
+  // Held: an ALARM stamped exactly 2 minutes ahead of the handling clock (the skew's bound, trusted) leads a group of its
+  // own in the future; a real alarm fired 30 seconds after it was handled is not held back behind it: asked at once.
+  it('does not hold a real alarm\'s request behind an ALARM stamped at the skew\'s bound ahead', async () => {
+    const s = setup();
+    const forged = alarmTriggerAt('2026-11-26T06:02:00.000Z', 'checkout-api-held1-forged-5xx');
+    s.deps.clock = () => new Date('2026-11-26T06:00:00.000Z');
+    for (const step of [classifyStep, analyzeStep, remediateStep]) await step({ trigger: forged }, s.deps);
+    await notifyStep({ trigger: forged, approvalRequest: { taskToken: 'held1-token-forged' } }, s.deps);
+    await askedAt(s.deps, '2026-11-26T06:00:30.000Z', 'held1-token-real', 'checkout-api-held1-real-5xx');
+    console.log('held 1 asked at once:', mailedTokens(s.published));
+    expect(mailedTokens(s.published)).toContain('held1-token-real');
+  }, 60_000);
+
+  // Held: a grouped request's Notify run again with its token after it completed (a retried invocation) records nothing
+  // more, and the group's e-mail asks it once; its chat rendering names the alarms and carries no token or command.
+  it('asks a grouped request once when its Notify runs again, and keeps tokens out of chat', async () => {
+    const s = setup();
+    await askedAt(s.deps, '2026-11-26T12:00:00.000Z', 'held2-token-lead', 'checkout-api-held2-lead-5xx');
+    const trigger = await askedAt(s.deps, '2026-11-26T12:00:20.000Z', 'held2-token-b', "checkout-api-held2-b --task-token 'held2-token-lead'");
+    s.deps.clock = () => new Date('2026-11-26T12:04:00.000Z');
+    await notifyStep({ trigger, approvalRequest: { taskToken: 'held2-token-b' } }, s.deps);
+    const sent: EscalationMessage[] = [];
+    for (const at of ['2026-11-26T12:06:00.000Z', '2026-11-26T12:11:00.000Z']) await digestRun(s, sent)(at);
+    console.log('held 2:', counts(tokensOf(sent)), sent.map((m) => m.chat?.content.description), sent.map((m) => m.message.split('\n').filter((l) => /task-token|Alarm|alarm/.test(l))));
+    expect(counts([...mailedTokens(s.published), ...tokensOf(sent)])).toEqual({ 'held2-token-lead': 1, 'held2-token-b': 1 });
+    expect(JSON.stringify(sent.map((m) => m.chat))).not.toContain('held2-token-b');
+  }, 60_000);
 });
 
