@@ -18,6 +18,23 @@ import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
  * approval-group-mail.ts, shared/reconcile/digests.ts) and the one event-time rule (shared/domain/event-time.ts).
  * Each finding is an `it.fails` whose body asserts the behaviour required; what held is kept as ordinary tests.
  * No product code was changed by the pass.
+ *
+ * Findings: H1 a group e-mail is recorded by the exact set of requests it lists: one request answered (or ended)
+ * between a publish and the sender's retry (a death before `sent`, a throttled second part) re-asks every other
+ * request of that e-mail; H2 a late request (handled after its group ended) is grouped whenever its wait ends 10
+ * minutes after the group's END: a short wait runs out before the reconciler's next run and it is never asked;
+ * H3 a group e-mail carries the SNS attributes (alarm, account, region) of its first request: a subscriber filtering on
+ * `alarm` gets other alarms' tokens, theirs gets nothing; H4 a Notify re-run with the same token (local runtime
+ * restart) after a new group started is asked at once while the old group's digest asks it too; H5 (in
+ * attack-44a-size.test.ts) ten bound-sized alarms make a group e-mail over SNS's 256 KB: refused on every try, the
+ * digest is given up and its requests are never asked; H6 a grouped alarm that flaps (OK, ALARM within 15 minutes)
+ * before the digest: the new ALARM is counted on a request never e-mailed and dropped from the digest, and is asked
+ * nowhere; H7 (in attack-44a-time.test.ts) a bare number or year ("1", "12", "2026") passes the event-time rule as
+ * a trusted 2001/2026 date.
+ * Held: an ALARM stamped exactly at the skew's bound ahead does not hold a real alarm's request back; a grouped
+ * request's Notify re-run after it completed asks once; chat of a group carries no token (an alarm name holding
+ * `--task-token '…'` is redacted in the e-mail); the event-time rule's bounds (2 min exactly, ±max Date, rolled-over
+ * days) give valid times.
  */
 
 const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
