@@ -17,8 +17,8 @@ function failingCheckStamped(completedAt: string) {
 }
 
 describe('attack 44a: the one event-time rule', () => {
-  // attack-44a finding H7: V8's lenient Date.parse reads a bare number or a year as a date ("1" and "-1" as 2001-01-01, "12" as 2001-12-01, "2026" as 2026-01-01), so a third party's check run stamped so is trusted: its failure dates 25 years (or 11 months) back, never read as the handling time the rule promises an unreadable stamp
-  it.fails('reads a check run stamped with a bare number or year (no ISO 8601 date-time) as the handling time', () => {
+  // attack-44a finding H7 (fixed, session 42): V8's lenient Date.parse reads a bare number or a year as a date ("1" and "-1" as 2001-01-01, "12" as 2001-12-01, "2026" as 2026-01-01), so a third party's check run stamped so is trusted: its failure dates 25 years (or 11 months) back, never read as the handling time the rule promises an unreadable stamp
+  it('reads a check run stamped with a bare number or year (no ISO 8601 date-time) as the handling time', () => {
     const read = ['1', '-1', '12', '2026'].map((stamp) => ({ stamp, rule: eventTimeAt(stamp, NOW), failedAt: failingCheckStamped(stamp).failedAt }));
     console.log('H7:', read.map((r) => `${JSON.stringify(r.stamp)} -> ${r.rule.at.toISOString()} (${r.rule.untrusted ?? 'trusted'}), failedAt ${r.failedAt}`));
     for (const r of read) expect(r.failedAt).toBe(NOW.toISOString());
