@@ -9,9 +9,11 @@ import { ALARM_GROUP_EARLY_MS, ALARM_GROUP_MINUTES, type DigestGrouping, OLDEST_
 const APPROVAL_REQUESTS: DigestGrouping = { key: APPROVAL_GROUP_KEY, what: 'approval requests grouped with the request at' };
 
 /**
- * How long after its group's end a grouped request's wait must still run: the reconciler sends the group's digest on
- * its next run after the end (every 5 minutes in the stack), and on-call needs time to answer. A wait ending sooner
- * (a policy's short approvalTimeoutMinutes) is asked at once.
+ * How long a grouped request's wait must still run after the later of its group's end and the request itself: the
+ * reconciler sends the part it is named on by its next run after both (every 5 minutes in the stack; a late request
+ * of an ended group goes on a later part), and on-call needs time to answer. A wait ending sooner (a policy's short
+ * approvalTimeoutMinutes) is asked at once: counted from the group's end alone, a request handled 25 minutes late on
+ * a 3-minute wait was grouped and never asked (attack-44a H2).
  */
 const ANSWER_AFTER_DIGEST_MS = 2 * ALARM_GROUP_MINUTES * 60_000;
 
@@ -47,7 +49,7 @@ export async function groupApprovalRequest(incident: Incident, taskToken: string
   const end = Date.parse(start) + ALARM_GROUP_MINUTES * 60_000;
   if (firedAt < Date.parse(start) - ALARM_GROUP_EARLY_MS || firedAt > end) return null;
   const expiresAt = incident.approval?.expiresAt;
-  if (expiresAt && Date.parse(expiresAt) < end + ANSWER_AFTER_DIGEST_MS) return null;
+  if (expiresAt && Date.parse(expiresAt) < Math.max(end, handled) + ANSWER_AFTER_DIGEST_MS) return null;
   // The digest is due only for a window with repeats: its first part is opened by a marker, so every request is one.
   const marker = { incidentId: `${groupDigestKey(start, 1, APPROVAL_REQUESTS)}:opened`, member: `(approval requests grouped with the request at ${start})` };
   await deps.escalationLedger.record(groupDigestEntry(start, 1, marker, true, APPROVAL_REQUESTS));

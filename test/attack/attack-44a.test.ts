@@ -126,8 +126,8 @@ describe('attack 44a: grouped approval requests', () => {
     expect(Object.keys(asked)).toHaveLength(11);
   }, 60_000);
 
-  // attack-44a finding H2: a request handled after its group ended (an EventBridge retry, a backlog) is grouped whenever its wait ends 10 minutes after the group's END, not after the digest that will carry it is sent: a short wait runs out before the reconciler's next run, and the request is never e-mailed
-  it.fails('asks at once a late request of an old group whose wait ends before the reconciler can send the group part it would be named on', async () => {
+  // attack-44a finding H2 (fixed, session 42): a request handled after its group ended (an EventBridge retry, a backlog) is grouped whenever its wait ends 10 minutes after the group's END, not after the digest that will carry it is sent: a short wait runs out before the reconciler's next run, and the request is never e-mailed
+  it('asks at once a late request of an old group whose wait ends before the reconciler can send the group part it would be named on', async () => {
     const s = setup();
     await askedAt(s.deps, '2026-11-16T10:00:00.000Z', 'h2-token-lead', 'checkout-api-h2-lead-5xx');
     // Fired within the lead's group; its event delivered (an EventBridge retry) and its execution waiting 25 minutes later,
