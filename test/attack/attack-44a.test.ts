@@ -161,8 +161,8 @@ describe('attack 44a: grouped approval requests', () => {
     for (const r of routed) expect(r.alarmAttribute).toBe(r.owner);
   }, 60_000);
 
-  // attack-44a finding H4: a Notify that dies after recording its request on a group's digest and is run again with the same token (the local runtime resumes a waiting execution after a restart, keeping its token) once a later group has started is asked at once, while the first group's digest e-mails the same token too: asked twice
-  it.fails('asks a request recorded on a group once when its Notify is run again with the same token after a new group started', async () => {
+  // attack-44a finding H4 (fixed, session 42): a Notify that dies after recording its request on a group's digest and is run again with the same token (the local runtime resumes a waiting execution after a restart, keeping its token) once a later group has started is asked at once, while the first group's digest e-mails the same token too: asked twice
+  it('asks a request recorded on a group once when its Notify is run again with the same token after a new group started', async () => {
     const s = setup();
     await askedAt(s.deps, '2026-11-22T10:00:00.000Z', 'h4-token-lead', 'checkout-api-h4-lead-5xx');
     // The second alarm's Notify records its request on the group's digest and dies before its incident records it.
