@@ -191,8 +191,8 @@ describe('attack 44a: grouped approval requests', () => {
     expect(asked['h4-token-second']).toBe(1);
   }, 60_000);
 
-  // attack-44a finding H6: a grouped alarm that flaps (OK, then ALARM again within 15 minutes) before its group's digest is sent: the new ALARM's request is counted on the first one's request (the problem's claim), which was never e-mailed and is dropped from the digest once its incident recovered: the new ALARM's request is asked nowhere
-  it.fails('asks the request of a grouped alarm that fired again after an OK before its group\'s digest went out', async () => {
+  // attack-44a finding H6 (fixed, session 42): a grouped alarm that flaps (OK, then ALARM again within 15 minutes) before its group's digest is sent: the new ALARM's request is counted on the first one's request (the problem's claim), which was never e-mailed and is dropped from the digest once its incident recovered: the new ALARM's request is asked nowhere
+  it('asks the request of a grouped alarm that fired again after an OK before its group\'s digest went out', async () => {
     const s = setup();
     await askedAt(s.deps, '2026-11-24T10:00:00.000Z', 'h6-token-lead', 'checkout-api-h6-lead-5xx');
     await askedAt(s.deps, '2026-11-24T10:00:30.000Z', 'h6-token-first', 'checkout-api-h6-flap-5xx');
