@@ -13,8 +13,16 @@ export const CLOCK_SKEW_MS = 2 * 60_000;
 export const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00.000Z');
 
 /**
+ * An ISO 8601 date-time with its offset, as GitHub (`2019-05-15T15:20:38Z`) and CloudWatch
+ * (`2019-10-02T17:04:40.985+0000`) stamp events. V8's Date.parse also reads "1", "12" or "2026" as dates
+ * (attack-44a H7): those are unreadable.
+ */
+const ISO_DATE_TIME = /^([+-]\d\d)?\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/;
+
+/**
  * An event's stamp as read at the handling clock: its own time, or that clock's when the stamp is `ahead` (more than
- * {@link CLOCK_SKEW_MS} ahead of it), `early` (before {@link EARLIEST_EVENT_TIME}) or `unreadable`.
+ * {@link CLOCK_SKEW_MS} ahead of it), `early` (before {@link EARLIEST_EVENT_TIME}) or `unreadable` (no date-time
+ * {@link ISO_DATE_TIME} reads).
  */
 export interface EventTime {
   at: Date;
@@ -26,7 +34,7 @@ export interface EventTime {
  * a day ahead (a hand-made or replayed event, a third party's check run) ordered after every real event until then.
  */
 export function eventTimeAt(stamp: string | null | undefined, now: Date): EventTime {
-  const at = stamp ? Date.parse(stamp) : Number.NaN;
+  const at = stamp && ISO_DATE_TIME.test(stamp) ? Date.parse(stamp) : Number.NaN;
   const untrusted = Number.isNaN(at) ? 'unreadable' : at > now.getTime() + CLOCK_SKEW_MS ? 'ahead' : at < EARLIEST_EVENT_TIME ? 'early' : undefined;
   return untrusted ? { at: new Date(now.getTime()), untrusted } : { at: new Date(at) };
 }

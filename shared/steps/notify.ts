@@ -10,7 +10,7 @@ import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-re
 import { asStormPage, renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { ACTION_WORDS, publishApprovalRequest } from '../notify/approval-mail.js';
-import { groupApprovalRequest } from '../notify/approval-groups.js';
+import { groupApprovalRequest, groupedRequestStart } from '../notify/approval-groups.js';
 import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest, endDecidedOnAnother } from '../notify/approval-carry.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
 import { claimPage } from '../notify/page-claims.js';
@@ -394,9 +394,11 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
   // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
   // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. Counted,
   // this request is named to the holder, whose answer is then carried over to it (shared/notify/approval-carry.ts).
+  // Never on a request grouped on a digest: the digest leaves it out once its incident recovered (a flap before the
+  // group's end), and a flap counted on it was asked nowhere (attack-44a H6); this request is asked itself instead.
   const asked = await recordTakingOver(
     claim,
-    async (holder) => (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at)) && holder !== null && (await countOnRequest(incident, holder.id, executionArn, at, carryDeps(deps))),
+    async (holder) => (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at)) && holder !== null && !isGroupedRequest(holder) && (await countOnRequest(incident, holder.id, executionArn, at, carryDeps(deps))),
     deps,
   );
   if (!asked.send && !asked.alreadySent) {
@@ -442,6 +444,12 @@ async function carryEmailedDecision(state: PipelineState, incident: Incident, de
 function firesAgainWithinFlap(incident: Incident, holder: Incident | null | undefined, now: Date): boolean {
   if (holder?.approval?.status !== 'pending' || waitEndedBy(holder.approval, now)) return false;
   return alarmEpisodeAfter(incident, holder) === 'flap';
+}
+
+/** Whether `holder`'s pending request was recorded on an approval group's digest rather than e-mailed alone. */
+function isGroupedRequest(holder: Incident): boolean {
+  const token = holder.approval?.taskToken;
+  return Boolean(token && groupedRequestStart(holder, token));
 }
 
 /**
