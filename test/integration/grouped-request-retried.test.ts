@@ -4,7 +4,7 @@ import { sendDueDigests } from '../../shared/reconcile/digests.js';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
-import { alarmTriggerAt, askedAt, mailedTokens } from '../support/alarm-approvals.js';
+import { alarmTriggerAt, askedAt, mailedTokens, throttleRequestRecord } from '../support/alarm-approvals.js';
 import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
@@ -29,16 +29,9 @@ describe("an alarm storm's grouped approval request whose Notify is retried afte
       escalationLedger: createDynamoEscalationLedger(tables),
     });
     await askedAt(deps, '2026-11-20T10:00:00.000Z', 'token-lead', 'checkout-api-lead-5xx');
-    const update = deps.incidents.update.bind(deps.incidents);
-    let recordFails = true;
-    deps.incidents.update = async (id, fields, append) => {
-      if (recordFails && append?.history?.some((entry) => entry.event === 'approval_requested')) {
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-      }
-      return update(id, fields, append);
-    };
+    const throttled = throttleRequestRecord(deps);
     await expect(askedAt(deps, '2026-11-20T10:00:20.000Z', 'token-1', 'checkout-api-second-5xx')).rejects.toThrow('Rate exceeded');
-    recordFails = false;
+    throttled.heal();
     deps.clock = () => new Date('2026-11-20T10:00:30.000Z');
     await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:00:20.000Z', 'checkout-api-second-5xx'), approvalRequest: { taskToken: 'token-2' } }, deps);
     expect(mailedTokens(published)).toEqual(['token-lead']);

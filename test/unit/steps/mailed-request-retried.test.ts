@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, mailedTokens } from '../../support/alarm-approvals.js';
+import { alarmTriggerAt, askedAt, mailedTokens, throttleRequestRecord } from '../../support/alarm-approvals.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 
 /*
@@ -23,21 +23,15 @@ import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDep
  */
 const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
 
+const runbookDeps = () => stepDeps({
+  analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+  remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
+});
+
 describe('an e-mailed approval request whose Notify is retried after it e-mailed', () => {
   it("leaves on-call only e-mails whose commands answer the execution's wait when the write is throttled once", async () => {
-    const { deps, published } = stepDeps({
-      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-      remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
-    });
-    const update = deps.incidents.update.bind(deps.incidents);
-    let recordFails = true;
-    deps.incidents.update = async (id, fields, append) => {
-      if (recordFails && append?.history?.some((entry) => entry.event === 'approval_requested')) {
-        recordFails = false;
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-      }
-      return update(id, fields, append);
-    };
+    const { deps, published } = runbookDeps();
+    throttleRequestRecord(deps, 1);
 
     // Act: the request with token-1; if its attempt fails, the state machine's retry asks with token-2.
     let waitsOn = 'token-1';
@@ -54,21 +48,11 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
   });
 
   it("says at the top of the retry's e-mail, and its chat message, that it replaces the earlier request and that the earlier commands no longer work", async () => {
-    const { deps, published } = stepDeps({
-      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-      remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
-    });
-    const update = deps.incidents.update.bind(deps.incidents);
-    let recordFails = true;
+    const { deps, published } = runbookDeps();
     // Throttled for as long as the first attempt lasts: it fails after it e-mailed, and its retry asks with token-2.
-    deps.incidents.update = async (id, fields, append) => {
-      if (recordFails && append?.history?.some((entry) => entry.event === 'approval_requested')) {
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-      }
-      return update(id, fields, append);
-    };
+    const throttled = throttleRequestRecord(deps);
     await expect(askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1')).rejects.toThrow('Rate exceeded');
-    recordFails = false;
+    throttled.heal();
 
     deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
     await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-2' } }, deps);
@@ -83,10 +67,7 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
   });
 
   it('says nothing is replaced when the failed attempt e-mailed nothing (its publish failed)', async () => {
-    const { deps, published } = stepDeps({
-      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-      remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
-    });
+    const { deps, published } = runbookDeps();
     const publish = deps.escalations.publish.bind(deps.escalations);
     let publishFails = true;
     deps.escalations.publish = async (message) => {
