@@ -465,7 +465,7 @@ export function renderEscalation(
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 
   const attributes = attributesOf(incident);
-  const subjectPrefix = `[Pipeline Guard] ${tag} `;
+  const subjectPrefix = `[Pipeline Guard] ${replaces.length ? '[REPLACES EARLIER REQUEST] ' : ''}${tag} `;
   const named = headlineText(subjectPrefix, about);
   const title = chatTitle(`${tag} `, named);
   const chat: ChatNotification = {

@@ -64,6 +64,9 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
     expect(top).toMatch(/its commands no longer work \(Step Functions refuses them: TaskTimedOut or InvalidToken\): answer this one/);
     expect(retried.chat?.content.description.split('\n')[0]).toBe(top);
     expect(published[0]!.message).not.toContain('REPLACES');
+    // Seen in the inbox list, beside the earlier one's subject.
+    expect(retried.subject).toMatch(/^\[Pipeline Guard\] \[REPLACES EARLIER REQUEST\] /);
+    expect(published[0]!.subject).not.toContain('REPLACES');
   });
 
   it('says nothing is replaced when the failed attempt e-mailed nothing (its publish failed)', async () => {
