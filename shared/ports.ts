@@ -447,6 +447,11 @@ export interface EscalationLedger {
    * write, so of two callers replacing the same holder at once only one opens the window).
    */
   takeOver(occurrence: EscalationOccurrence, from: { owner: string; windowStart: string }): Promise<EscalationTally | null>;
+  /**
+   * When the page of `key`'s latest window last went out (its send claimed and not given back, so it may have been
+   * published); null when nothing was sent under it, or its item expired.
+   */
+  lastSent(key: string): Promise<string | null>;
 }
 
 /** A window whose end a digest waits for: the entry of the time-bucketed index the reconciler reads. */

@@ -20,11 +20,24 @@ export interface ApprovalMailDeps {
   endpoint: string | undefined;
 }
 
+/** The escalation ledger's item of the request e-mailed for `incidentId`'s wait on `taskToken` (one per token). */
+const requestKey = (incidentId: string, taskToken: string) => `approval:${incidentId}:${shortHash(taskToken)}`;
+
+/**
+ * When the request of `incidentId`'s wait on `earlierToken` was e-mailed, as its ledger item says (claimed before the
+ * publish, so it holds even when the write recording the e-mail on the incident failed); null when it was not. For a
+ * retried request, whose new token makes the earlier e-mail's commands answer nothing.
+ */
+export function requestMailedAt(incidentId: string, earlierToken: string, deps: Pick<ApprovalMailDeps, 'escalationLedger'>): Promise<string | null> {
+  return deps.escalationLedger.lastSent(requestKey(incidentId, earlierToken));
+}
+
 /**
  * E-mails the request of `incident`'s approval wait on `taskToken` to on-call: once per incident and token (its own
  * item in the escalation ledger, for the approval timeout `windowMinutes`), published after the claim and recorded
  * after that, so a crash in between lets the next try send it once more, and no further try sends a third
  * (shared/notify/claimed-page.ts). `executionArn`: the waiting execution's, whose Region the commands answer in.
+ * `replaces`: when the request it replaces (an earlier attempt's, whose token Step Functions no longer takes) went out.
  */
 export async function publishApprovalRequest(
   incident: Incident,
@@ -32,10 +45,11 @@ export async function publishApprovalRequest(
   executionArn: unknown,
   windowMinutes: number,
   deps: ApprovalMailDeps,
+  replaces: string | null = null,
 ): Promise<NotificationRecord> {
   const at = deps.clock();
   const occurrence: EscalationOccurrence = {
-    key: `approval:${incident.id}:${shortHash(taskToken)}`,
+    key: requestKey(incident.id, taskToken),
     incidentId: incident.id,
     at,
     windowMinutes,
@@ -51,6 +65,7 @@ export async function publishApprovalRequest(
   const message = renderEscalation(incident, `Pipeline Guard proposes to ${action}: approve or reject it with the commands below.`, undefined, executionArn, {
     taskToken,
     endpoint: deps.endpoint,
+    replaces,
   });
   const published = await publishClaimedPage(message, occurrence, deps);
   return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };

@@ -396,20 +396,32 @@ function proposedChangeLines(change: ProposedChange): string[] {
 }
 
 /**
+ * The first line of a request that replaces one e-mailed at `sentAt`: that request's attempt failed after it went out,
+ * and Step Functions gave the retry a new token. The earlier commands go to Step Functions, not to the guard, so only
+ * the reader can be told they no longer work.
+ */
+function replacesLine(incident: Incident, sentAt: string): string {
+  return `This request REPLACES the earlier approval request e-mailed at ${sentAt} for incident ${incident.id}: its commands no longer work ` +
+    '(Step Functions refuses them: TaskTimedOut or InvalidToken): answer this one.';
+}
+
+/**
  * `approval`: the request for a human's decision, with the task token the execution waits on; `region`, the Region
- * its commands answer in when no execution ARN says it (a request the reconciler e-mails: its own Region's).
+ * its commands answer in when no execution ARN says it (a request the reconciler e-mails: its own Region's);
+ * `replaces`, when the earlier request this one replaces went out (see {@link replacesLine}).
  */
 export function renderEscalation(
   incident: Incident,
   why: string,
   tally?: EscalationTally,
   executionArn?: unknown,
-  approval?: { taskToken: string; endpoint?: string | undefined; region?: string | undefined },
+  approval?: { taskToken: string; endpoint?: string | undefined; region?: string | undefined; replaces?: string | null },
 ): EscalationMessage {
   const { tag: failureTag, about, headline } = what(incident);
   const fallback = fallbackPageOf(incident);
   const tag = fallback?.tag ? `${fallback.tag} ${failureTag}` : failureTag;
-  const lines: string[] = [untrusted(headline), '', `Why you are getting this: ${untrusted(why)}`];
+  const replaces = approval?.replaces ? [replacesLine(incident, approval.replaces)] : [];
+  const lines: string[] = [...replaces, ...(replaces.length ? [''] : []), untrusted(headline), '', `Why you are getting this: ${untrusted(why)}`];
   const seen = tally && tally.total > 1 && tally.firstSeen
     ? `Seen ${tally.total} times since ${tally.firstSeen}${tally.previousSentAt ? `; the last escalation of this problem went out at ${tally.previousSentAt}` : ''}.`
     : null;
@@ -453,7 +465,7 @@ export function renderEscalation(
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 
   const attributes = attributesOf(incident);
-  const subjectPrefix = `[Pipeline Guard] ${tag} `;
+  const subjectPrefix = `[Pipeline Guard] ${replaces.length ? '[REPLACES EARLIER REQUEST] ' : ''}${tag} `;
   const named = headlineText(subjectPrefix, about);
   const title = chatTitle(`${tag} `, named);
   const chat: ChatNotification = {
@@ -465,7 +477,7 @@ export function renderEscalation(
       title,
       // What failed, as the e-mail says it: without it the chat message named only the category ("a test failed").
       description: chatText(
-        [untrusted(headline), ...(whatFailed ? [`*What failed:* ${whatFailed}`] : []), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${triedText}`].join('\n'),
+        [...replaces, untrusted(headline), ...(whatFailed ? [`*What failed:* ${whatFailed}`] : []), `*Why:* ${untrusted(why)}`, ...(seen ? [seen] : []), `*Tried:* ${triedText}`].join('\n'),
       ).slice(0, 3500),
       // The task token goes to the e-mail only. Whoever holds it and may call SendTaskSuccess answers the wait: a
       // chat channel is wider than on-call (AWS Chatbot may even run the command with the channel's own role), and

@@ -1,7 +1,7 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
 import { isNewerPushFailure, supersededByPushFields } from '../domain/superseded-push.js';
 import { type Incident, type NotificationRecord, type StageError, outsiderCanRepeat } from '../domain/incident.js';
-import { ProposalChangedError, RetryableError, WriteBudgetExhaustedError, errorMessage, isRetryable } from '../errors.js';
+import { ProposalChangedError, RetryableError, WriteBudgetExhaustedError, errorMessage, isRetryable, isTransientAwsError } from '../errors.js';
 import { CommentsRefusedError, GitHubRequestError } from '../github/errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
 import { collectReactionFeedback } from '../knowledge/reactions.js';
@@ -9,7 +9,7 @@ import { COMMENT_MARKER, commitCommentMarker, renderComment } from '../notify/co
 import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-request.js';
 import { asStormPage, renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
-import { ACTION_WORDS, publishApprovalRequest } from '../notify/approval-mail.js';
+import { ACTION_WORDS, publishApprovalRequest, requestMailedAt } from '../notify/approval-mail.js';
 import { groupApprovalRequest, groupedRequestStart } from '../notify/approval-groups.js';
 import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest, endDecidedOnAnother } from '../notify/approval-carry.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
@@ -329,10 +329,35 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
   } else {
     // Kept apart like the problem's pages: a stranger's run of an outsider-repeatable workflow must not hold the
     // claim a maintainer's run of it needs (see githubProblemKey).
-    notifications.push(await mailApprovalRequest(state, incident, taskToken, await isStartedByWriter(state, incident, github, deps), deps));
+    notifications.push(await mailApprovalRequest(state, incident, taskToken, await isStartedByWriter(state, incident, github, deps), deps, previous));
   }
-  await deps.incidents.update(incident.id, {}, { notifications, history: [{ at, event: 'approval_requested', detail: notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ') }] });
+  await recordApprovalRequested(incident.id, notifications, at, deps);
   return { incidentId: incident.id, status: 'awaiting_approval', notifications: notifications.length };
+}
+
+/** Tries of the write recording an approval request, and the wait before the second (doubled before each next). */
+const RECORD_REQUEST_TRIES = 3;
+const RECORD_REQUEST_BACKOFF_MS = 250;
+
+/**
+ * Records the approval request (its notifications and `approval_requested`), tried again in place on a transient
+ * failure (a throttle that outlasted the SDK's own retries, a 5xx): the request went out with this attempt's task
+ * token, and the state machine retries a failed step with a new one, so the e-mail on-call holds would answer nothing
+ * (session 42; the retry's e-mail then says it replaces it). A write that landed before it timed out and is tried
+ * again only repeats its history entry. Past the tries, or once the step's deadline passed, the step fails.
+ */
+async function recordApprovalRequested(incidentId: string, notifications: NotificationRecord[], at: string, deps: NotifyDeps): Promise<void> {
+  const detail = notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ');
+  for (let tried = 1; ; tried += 1) {
+    try {
+      await deps.incidents.update(incidentId, {}, { notifications, history: [{ at, event: 'approval_requested', detail }] });
+      return;
+    } catch (error) {
+      if (!isTransientAwsError(error) || tried >= RECORD_REQUEST_TRIES || deps.signal?.aborted) throw error;
+      deps.logger.warn('recording the approval request failed: tried again in place', { incidentId, tried, error: errorMessage(error) });
+      await new Promise((resolve) => setTimeout(resolve, RECORD_REQUEST_BACKOFF_MS * 2 ** (tried - 1)));
+    }
+  }
 }
 
 /**
@@ -383,7 +408,14 @@ async function carryDecisionToRetry(
  *   so a crash in between lets the next try send it once more, and no further try sends a third
  *   (shared/notify/claimed-page.ts); a re-driven execution's new token is a request of its own.
  */
-async function mailApprovalRequest(state: PipelineState, incident: Incident, taskToken: string, startedByWriter: boolean, deps: NotifyDeps): Promise<NotificationRecord> {
+async function mailApprovalRequest(
+  state: PipelineState,
+  incident: Incident,
+  taskToken: string,
+  startedByWriter: boolean,
+  deps: NotifyDeps,
+  previous: Incident['approval'],
+): Promise<NotificationRecord> {
   const at = deps.clock();
   const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
   const problem = problemOf(incident, startedByWriter);
@@ -412,7 +444,12 @@ async function mailApprovalRequest(state: PipelineState, incident: Incident, tas
     const detail = `grouped with the approval request at ${grouped.start}: e-mailed with the group's other requests, each with its own commands, ${when}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
   }
-  return publishApprovalRequest(incident, taskToken, state.execution?.arn, windowMinutes, carryDeps(deps));
+  // Pending with another token as read before this request wrote its own: an earlier attempt's (the state machine
+  // retried it with a new token, or a re-drive started anew), whose e-mail, if the ledger says it went out, is dead.
+  // Only the ledger knows: the attempt may have failed on the write recording the e-mail on the incident (session 42).
+  const earlierToken = previous?.status === 'pending' && previous.taskToken && previous.taskToken !== taskToken ? previous.taskToken : null;
+  const replaces = earlierToken ? await requestMailedAt(incident.id, earlierToken, deps) : null;
+  return publishApprovalRequest(incident, taskToken, state.execution?.arn, windowMinutes, carryDeps(deps), replaces);
 }
 
 /** What e-mailing an approval request and carrying an answer over use of Notify's ports. */

@@ -283,6 +283,12 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
 
     takeOver: (occurrence, from) => open(occurrence, { from }),
 
+    async lastSent(key) {
+      const item = await read(key);
+      // An item written before sends were claimed (no `sends`) went out when its window opened.
+      return item?.lastSentAt !== undefined && (item.sends ?? 1) > 0 ? item.lastSentAt : null;
+    },
+
     async unsent(occurrence) {
       // Only the owner's claim, and never below zero: a late or repeated give-back changes nothing.
       await conditionalWrite(() =>

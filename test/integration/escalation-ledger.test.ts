@@ -47,6 +47,17 @@ describe('escalation ledger', () => {
     expect(tries[3]).toMatchObject({ alreadySent: true, windowCount: 1, total: 1 });
   });
 
+  it('says when the page went out while a send of it stands, and nothing once its send was given back (session 42)', async () => {
+    const l = ledger();
+    await l.record(occurrence('p8', 'a', '2026-11-20T10:00:00Z'));
+    await l.record(occurrence('p9', 'a', '2026-11-20T10:00:00Z'));
+    await l.unsent(occurrence('p9', 'a', '2026-11-20T10:00:00Z'));
+
+    expect(await l.lastSent('p8')).toBe('2026-11-20T10:00:00.000Z');
+    expect(await l.lastSent('p9')).toBeNull();
+    expect(await l.lastSent('never-recorded')).toBeNull();
+  });
+
   it('takes the one re-send for only one of many concurrent retries of the opener', async () => {
     const l = ledger();
     await l.record(occurrence('p6', 'a', '2026-11-20T10:00:00Z'));

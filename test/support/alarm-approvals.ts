@@ -52,6 +52,23 @@ export function alarmTriggerAt(at: string, alarmName?: string) {
   return alarmTriggerFromEvent(alarmEventSchema.parse(event));
 }
 
+/**
+ * Makes the write that records an approval request (its `approval_requested` entry) fail as a throttled DynamoDB write,
+ * `times` times or until `heal()`: an attempt failing after its request went out (session 42).
+ */
+export function throttleRequestRecord(deps: ReturnType<typeof stepDeps>['deps'], times = Number.POSITIVE_INFINITY) {
+  const update = deps.incidents.update.bind(deps.incidents);
+  let left = times;
+  deps.incidents.update = async (id, fields, append) => {
+    if (left > 0 && append?.history?.some((entry) => entry.event === 'approval_requested')) {
+      left -= 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    }
+    return update(id, fields, append);
+  };
+  return { heal: () => void (left = 0) };
+}
+
 /** The e-mailed task tokens, in order. */
 export const mailedTokens = (published: ReturnType<typeof stepDeps>['published']) => published.flatMap((p) => p.message.match(/--task-token '([^']+)'/)?.[1] ?? []);
 

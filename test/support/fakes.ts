@@ -606,6 +606,10 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
       const item = items.get(occurrence.key);
       if (item?.owner === occurrence.incidentId && item.sends > 0) item.sends -= 1;
     },
+    async lastSent(key) {
+      const item = items.get(key);
+      return item && item.sends > 0 ? item.lastSentAt : null;
+    },
   };
 }
 

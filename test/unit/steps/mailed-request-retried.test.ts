@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, mailedTokens } from '../../support/alarm-approvals.js';
+import { alarmTriggerAt, askedAt, mailedTokens, throttleRequestRecord } from '../../support/alarm-approvals.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 
 /*
- * Session 42, gap 2 (found, not fixed: see the session's report). An approval request e-mailed to on-call by Notify
+ * Session 42, gap 2. An approval request e-mailed to on-call by Notify
  * (AwaitApproval, `lambda:invoke.waitForTaskToken`) whose attempt then fails (here the request's last write, the
  * record of the e-mail: throttled, the write budget, a Lambda timeout) is retried by the state machine with a new
  * task token, as Step Functions gives a retried attempt. The path: requestApproval -> mailApprovalRequest ->
@@ -16,25 +16,22 @@ import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDep
  * token: the guard never sees that answer, so the carried-decision rule (shared/remediation/approval-resume.ts), which
  * works on decisions the guard records, cannot reach it. On-call, told the task does not exist, may not answer the
  * second e-mail: the wait then times out and pages although on-call answered.
+ * Fixed (session 42): the write is tried again in place on a transient failure, so a throttle spends no token; a
+ * failure that outlasts those tries still fails the attempt, and its retry's e-mail says at its top that it replaces
+ * the earlier one, whose commands no longer work (known from the earlier token's escalation-ledger item, written
+ * before the publish, not from the write that failed).
  */
 const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
 
+const runbookDeps = () => stepDeps({
+  analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+  remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
+});
+
 describe('an e-mailed approval request whose Notify is retried after it e-mailed', () => {
-  // Finding (session 42, gap 2): the first e-mail names the failed attempt's token, which answers nothing.
-  it.fails("leaves on-call only e-mails whose commands answer the execution's wait", async () => {
-    const { deps, published } = stepDeps({
-      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-      remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
-    });
-    const update = deps.incidents.update.bind(deps.incidents);
-    let recordFails = true;
-    deps.incidents.update = async (id, fields, append) => {
-      if (recordFails && append?.history?.some((entry) => entry.event === 'approval_requested')) {
-        recordFails = false;
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-      }
-      return update(id, fields, append);
-    };
+  it("leaves on-call only e-mails whose commands answer the execution's wait when the write is throttled once", async () => {
+    const { deps, published } = runbookDeps();
+    throttleRequestRecord(deps, 1);
 
     // Act: the request with token-1; if its attempt fails, the state machine's retry asks with token-2.
     let waitsOn = 'token-1';
@@ -48,5 +45,46 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
     // Required: every e-mail on-call holds answers the wait the execution is in.
     expect(mailedTokens(published).length).toBeGreaterThan(0);
     expect(mailedTokens(published).every((token) => token === waitsOn)).toBe(true);
+  });
+
+  it("says at the top of the retry's e-mail, and its chat message, that it replaces the earlier request and that the earlier commands no longer work", async () => {
+    const { deps, published } = runbookDeps();
+    // Throttled for as long as the first attempt lasts: it fails after it e-mailed, and its retry asks with token-2.
+    const throttled = throttleRequestRecord(deps);
+    await expect(askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1')).rejects.toThrow('Rate exceeded');
+    throttled.heal();
+
+    deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
+    await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-2' } }, deps);
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+    const retried = published[1]!;
+    const top = retried.message.split('\n')[0]!;
+    expect(top).toMatch(/REPLACES the earlier approval request e-mailed at 2026-11-20T10:03:12\.000Z for incident \S+/);
+    expect(top).toMatch(/its commands no longer work \(Step Functions refuses them: TaskTimedOut or InvalidToken\): answer this one/);
+    expect(retried.chat?.content.description.split('\n')[0]).toBe(top);
+    expect(published[0]!.message).not.toContain('REPLACES');
+    // Seen in the inbox list, beside the earlier one's subject.
+    expect(retried.subject).toMatch(/^\[Pipeline Guard\] \[REPLACES EARLIER REQUEST\] /);
+    expect(published[0]!.subject).not.toContain('REPLACES');
+  });
+
+  it('says nothing is replaced when the failed attempt e-mailed nothing (its publish failed)', async () => {
+    const { deps, published } = runbookDeps();
+    const publish = deps.escalations.publish.bind(deps.escalations);
+    let publishFails = true;
+    deps.escalations.publish = async (message) => {
+      if (publishFails) throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
+      return publish(message);
+    };
+    // The first attempt wrote its approval pending with token-1, then e-mailed nothing.
+    await expect(askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1')).rejects.toThrow('SNS is down');
+    publishFails = false;
+
+    deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
+    await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-2' } }, deps);
+
+    expect(mailedTokens(published)).toEqual(['token-2']);
+    expect(published[0]!.message).not.toContain('REPLACES');
   });
 });
