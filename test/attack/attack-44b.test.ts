@@ -24,7 +24,7 @@ const tokens = (runner: { started: Array<{ clientToken: string }> }) => runner.s
 let alarms = 0;
 
 /** Two ALARMs of one episode of an automatic runbook's alarm, classified and analysed; the runner answers `status`. */
-async function episode(status = 'Success', env: Record<string, string> = {}) {
+async function episode(status = 'Success', env: Record<string, string> = {}, policyFile: Record<string, unknown> = {}) {
   const runner = createScriptedRunbookRunner(status);
   const runbookChecks = createMemoryIncidentDueList();
   const { deps, published } = stepDeps({
@@ -33,6 +33,7 @@ async function episode(status = 'Success', env: Record<string, string> = {}) {
     analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
     remediation: remediationDeps({
       runbooks: parseRunbookMappings(JSON.stringify(MEDIUM)),
+      policyFile,
       runner,
       runbookChecks,
       episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }),
@@ -207,5 +208,60 @@ describe('attack-44b: OK between the claim and the start', () => {
     console.log('R7 starts', tokens(runner), 'holder', holder?.status, holder?.decision?.action, holder?.decision?.result);
     expect(holder?.status).toBe('resolved');
     expect(runner.started).toHaveLength(0);
+  });
+});
+
+describe("attack-44b: a retry of the later incident's step after its last write", () => {
+  // attack-44b finding R8: the retry guard (the text "(<executionId>)" in the decision) is reached only when the retry plans run_runbook again; the followed run's own failure, counted on the breaker, makes the retry plan `escalate` ("circuit breaker open") and that decision replaces the run's outcome
+  it.fails("keeps the followed run's failure as the decision when the retry re-plans after that failure opened the breaker", async () => {
+    const { deps, first, second } = await episode('Failed', {}, { defaults: { circuitBreaker: { minSamples: 1 } } });
+    await holderStartFailedForGood(deps, first);
+    await remediateStep({ trigger: second }, deps);
+    const followed = (await deps.incidents.get(second.incidentId))?.decision;
+    // The Lambda dies after the step's last write (the holder's execution), before it answers: the state machine retries it.
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    const later = await deps.incidents.get(second.incidentId);
+    console.log('R8 followed', followed?.result, '| after the retry', later?.decision?.action, later?.decision?.reason, '|', later?.decision?.result);
+    expect(followed?.result).toContain('(exec-1) finished: Failed');
+    expect(later?.decision?.result).toContain('(exec-1) finished: Failed');
+  });
+});
+
+describe('attack-44b: what held', () => {
+  it("leaves the run to the holder's own retry when the second ALARM comes between the holder's tries (the holder then records it)", async () => {
+    const { deps, runner, runbookChecks, first, second } = await episode('Success');
+    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
+    let failHolder = true;
+    deps.remediation.runner.start = async (request) => {
+      if (failHolder && request.clientToken === automationClientToken(first.incidentId)) {
+        failHolder = false;
+        throw new Error('connect ETIMEDOUT');
+      }
+      return start(request);
+    };
+    await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    await remediateStep({ trigger: first }, deps);
+    await notifyStep({ trigger: first }, deps);
+    const [holder, later] = await Promise.all([first, second].map((t) => deps.incidents.get(t.incidentId)));
+    expect(new Set(tokens(runner))).toEqual(new Set([automationClientToken(first.incidentId)]));
+    expect(holder?.decision).toMatchObject({ action: 'run_runbook', applied: true, result: expect.stringContaining('(exec-1) finished: Success') });
+    expect(later?.decision).toMatchObject({ action: 'comment_only', result: expect.stringContaining('answered exec-1') });
+    expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([first.incidentId]);
+  });
+
+  it('a third ALARM after the second followed the dead holder\'s run neither starts nor follows it again', async () => {
+    const { deps, runner, runbookChecks, first, second, name } = await episode('Success');
+    await holderStartFailedForGood(deps, first);
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    const third = await thirdAlarm(deps, name);
+    await remediateStep({ trigger: third }, deps);
+    expect(new Set(tokens(runner)).size).toBe(1);
+    expect(runner.started).toHaveLength(1);
+    expect((await deps.incidents.get(third.incidentId))?.decision).toMatchObject({ action: 'comment_only', result: 'nothing applied' });
+    expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([second.incidentId]);
   });
 });
