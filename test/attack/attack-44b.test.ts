@@ -265,3 +265,37 @@ describe('attack-44b: what held', () => {
     expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([second.incidentId]);
   });
 });
+
+describe('attack-44b: runs whose outcome nobody records', () => {
+  // attack-44b finding R9: a holder whose start answered (runbookExecutionId recorded) but whose following of the run failed on every try (GetAutomationExecution throttled) ends with "failed: …"; the episode's later ALARMs count on it as confirmed and nobody ever reads the run's outcome (session 42 follows only an unconfirmed start)
+  it.fails("records the outcome of a holder's run whose following died on every try, when a later ALARM counts on it", async () => {
+    const { deps, runner, runbookChecks, first, second } = await episode('Failed');
+    const status = deps.remediation.runner.status.bind(deps.remediation.runner);
+    deps.remediation.runner.status = async () => {
+      throw new Error('ThrottlingException: Rate exceeded');
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Rate exceeded');
+    deps.remediation.runner.status = status;
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'ThrottlingException: Rate exceeded' } }, deps);
+
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    const decisions = await Promise.all([first, second].map(async (t) => (await deps.incidents.get(t.incidentId))?.decision));
+    console.log('R9 starts', tokens(runner), 'exec', (await deps.incidents.get(first.incidentId))?.runbookExecutionId, 'decisions', decisions.map((d) => `${d?.action}/${d?.applied}: ${d?.reason} — ${d?.result}`), 'checks', runbookChecks.entries);
+    expect(new Set(tokens(runner)).size).toBe(1);
+    expect(decisions.some((d) => d?.result?.includes('(exec-1) finished'))).toBe(true);
+  });
+
+  // attack-44b finding R10 (the fixer's known doubt 4, shown): the run a later ALARM follows for a dead holder is counted in no action metric (ActionsAttempted / ActionsSucceeded), while the same run followed by its holder is
+  it.fails('counts the followed run of a dead holder in the action metrics', async () => {
+    const { deps, first, second } = await episode('Success');
+    const counted: Array<{ name: string; dimensions?: Record<string, string> }> = [];
+    deps.metrics = { count: (name, _value, dimensions) => void counted.push({ name, dimensions }), measure: () => undefined };
+    await holderStartFailedForGood(deps, first);
+    const beforeFollow = counted.length;
+    await remediateStep({ trigger: second }, deps);
+    const actions = counted.slice(beforeFollow).filter((c) => c.name === 'ActionsAttempted' || c.name === 'ActionsSucceeded');
+    console.log('R10 metrics of the follow', actions, 'all', counted.slice(beforeFollow).map((c) => c.name));
+    expect(actions.map((c) => c.name).sort()).toEqual(['ActionsAttempted', 'ActionsSucceeded']);
+  });
+});
