@@ -299,3 +299,23 @@ describe('attack-44b: runs whose outcome nobody records', () => {
     expect(actions.map((c) => c.name).sort()).toEqual(['ActionsAttempted', 'ActionsSucceeded']);
   });
 });
+
+describe('attack-44b: incidents stored before the start marker', () => {
+  // attack-44b finding R11 (the fixer's known doubt 3, shown): a holder stored before session 41 (no runbookStartAttemptedAt) whose start SSM accepted but whose answer was lost on every try reads as "not started" since session 42 (its failed decision no longer counts): the episode's next ALARM starts a second run
+  it.fails('starts no second run for an episode whose pre-session-41 holder recorded a failed run_runbook decision', async () => {
+    const { deps, runner, first, second } = await episode('Success');
+    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
+    deps.remediation.runner.start = async (request) => {
+      await start(request);
+      throw new Error('Task timed out'); // SSM accepted the start; the Lambda died before its answer
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
+    deps.remediation.runner.start = start;
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
+    // As session 40's code stored it: no start marker.
+    await deps.incidents.update(first.incidentId, { runbookStartAttemptedAt: undefined });
+    await remediateStep({ trigger: second }, deps);
+    console.log('R11 starts', tokens(runner), 'second', (await deps.incidents.get(second.incidentId))?.decision?.result);
+    expect(new Set(tokens(runner))).toEqual(new Set([automationClientToken(first.incidentId)]));
+  });
+});
