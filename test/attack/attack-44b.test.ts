@@ -319,3 +319,36 @@ describe('attack-44b: incidents stored before the start marker', () => {
     expect(new Set(tokens(runner))).toEqual(new Set([automationClientToken(first.incidentId)]));
   });
 });
+
+describe('attack-44b: the approved holder between its claim and its runbookClaimedAt write', () => {
+  // attack-44b finding R12: the approved holder's claim and its `runbookClaimedAt` are two writes; a second approved ALARM whose claim reads the holder between them finds an approved holder that "waits for approval" without runbookClaimedAt, takes the claim over, and both restart the service (session 42 closed the gap only after that write)
+  it.fails('runs once when the second approved ALARM claims between the first\'s claim and its runbookClaimedAt write', async () => {
+    const runner = createScriptedRunbookRunner();
+    const { deps } = stepDeps({
+      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+      remediation: remediationDeps({
+        runbooks: parseRunbookMappings(JSON.stringify(HIGH)),
+        runner,
+        episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }),
+      }),
+      approvalResumes: createMemoryApprovalResumes(),
+    });
+    const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1', 'checkout-api-a44b-r12');
+    const second = await askedAt(deps, '2026-11-20T10:07:00.000Z', 'token-2', 'checkout-api-a44b-r12');
+    const update = deps.incidents.update.bind(deps.incidents);
+    let secondDone = false;
+    deps.incidents.update = async (id, fields, append) => {
+      if (id === first.incidentId && 'runbookClaimedAt' in fields && !secondDone) {
+        // The first took the claim and has not written runbookClaimedAt yet: the second's approval (one e-mail approving both) is handled now.
+        secondDone = true;
+        await remediateStep({ trigger: second, approval: { approvedBy: 'oncall-ana' } }, deps);
+      }
+      return update(id, fields, append);
+    };
+    deps.clock = () => new Date('2026-11-20T10:09:00.000Z');
+    await remediateStep({ trigger: first, approval: { approvedBy: 'oncall-ana' } }, deps);
+    console.log('R12 starts', tokens(runner), 'second', (await deps.incidents.get(second.incidentId))?.decision?.result);
+    expect(secondDone).toBe(true);
+    expect(tokens(runner)).toEqual([automationClientToken(first.incidentId)]);
+  });
+});
