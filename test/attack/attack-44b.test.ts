@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { automationClientToken, parseRunbookMappings } from '../../shared/remediation/runbooks.js';
+import { ClientTokenUsedError } from '../../shared/remediation/runbook-runner.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
@@ -350,5 +351,37 @@ describe('attack-44b: the approved holder between its claim and its runbookClaim
     console.log('R12 starts', tokens(runner), 'second', (await deps.incidents.get(second.incidentId))?.decision?.result);
     expect(secondDone).toBe(true);
     expect(tokens(runner)).toEqual([automationClientToken(first.incidentId)]);
+  });
+});
+
+describe("attack-44b: the dead holder's token answered by SSM's refusal", () => {
+  // attack-44b finding R13: the runbook mapping's parameters changed (a deploy) after the dead holder's start, which SSM accepted with its answer lost: the later ALARM's start with the holder's token is refused (IdempotentParameterMismatch, "an earlier execution"), nothing is followed, and the holder never gets an execution: the run's outcome is recorded nowhere, and every later ALARM asks again
+  it.fails("records the outcome of the holder's run when its token's start is refused for changed parameters", async () => {
+    const { deps, runner, first, second } = await episode('Failed');
+    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
+    deps.remediation.runner.start = async (request) => {
+      const earlier = runner.started.find((r) => r.clientToken === request.clientToken);
+      if (earlier && JSON.stringify(earlier.parameters) !== JSON.stringify(request.parameters)) {
+        throw new ClientTokenUsedError(request.clientToken, 'IdempotentParameterMismatch');
+      }
+      return start(request);
+    };
+    const accepted = deps.remediation.runner.start;
+    deps.remediation.runner.start = async (request) => {
+      await accepted(request);
+      throw new Error('Task timed out'); // SSM accepted the start; the Lambda died before its answer
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
+    deps.remediation.runner.start = accepted;
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
+    // The deploy: the mapping now passes a parameter.
+    deps.remediation.runbooks = parseRunbookMappings(JSON.stringify([{ ...MEDIUM[0], parameters: { Mode: ['graceful'] } }]));
+
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    const [holder, later] = await Promise.all([first, second].map((t) => deps.incidents.get(t.incidentId)));
+    console.log('R13 starts', runner.started.length, 'holder exec', holder?.runbookExecutionId, 'later', later?.decision?.action, later?.decision?.result);
+    expect(new Set(tokens(runner)).size).toBe(1);
+    expect([holder, later].some((i) => i?.decision?.result?.includes('finished'))).toBe(true);
   });
 });
