@@ -46,8 +46,8 @@ async function episode(status = 'Success', env: Record<string, string> = {}, pol
 }
 
 describe('attack-44b: a holder whose run was started and then decided escalate', () => {
-  // attack-44b finding R1: a holder whose run is still running at RUNBOOK_WAIT_SECONDS decides `escalate`, which reads as "no run": the next ALARM of the episode starts a second run while the first still runs
-  it.fails('starts no second run in the episode while the holder\'s run is still going (holder stopped following it)', async () => {
+  // attack-44b finding R1: a holder whose run is still running at RUNBOOK_WAIT_SECONDS decides `escalate`, which reads as "no run": the next ALARM of the episode starts a second run while the first still runs (fixed, session 42)
+  it('starts no second run in the episode while the holder\'s run is still going (holder stopped following it)', async () => {
     const { deps, runner, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
     await remediateStep({ trigger: first }, deps);
     await notifyStep({ trigger: first }, deps);
@@ -59,8 +59,8 @@ describe('attack-44b: a holder whose run was started and then decided escalate',
     expect(new Set(tokens(runner))).toEqual(new Set([automationClientToken(first.incidentId)]));
   });
 
-  // attack-44b finding R2: a holder whose run finished Failed decides `escalate` (applied), which reads as "no run": the episode's next ALARM restarts the service a second time
-  it.fails('runs the runbook once in the episode when the holder\'s run failed', async () => {
+  // attack-44b finding R2: a holder whose run finished Failed decides `escalate` (applied), which reads as "no run": the episode's next ALARM restarts the service a second time (fixed, session 42)
+  it('runs the runbook once in the episode when the holder\'s run failed', async () => {
     const { deps, runner, first, second } = await episode('Failed');
     await remediateStep({ trigger: first }, deps);
     await notifyStep({ trigger: first }, deps);
@@ -322,8 +322,8 @@ describe('attack-44b: incidents stored before the start marker', () => {
 });
 
 describe('attack-44b: the approved holder between its claim and its runbookClaimedAt write', () => {
-  // attack-44b finding R12: the approved holder's claim and its `runbookClaimedAt` are two writes; a second approved ALARM whose claim reads the holder between them finds an approved holder that "waits for approval" without runbookClaimedAt, takes the claim over, and both restart the service (session 42 closed the gap only after that write)
-  it.fails('runs once when the second approved ALARM claims between the first\'s claim and its runbookClaimedAt write', async () => {
+  // attack-44b finding R12: the approved holder's claim and its `runbookClaimedAt` are two writes; a second approved ALARM whose claim reads the holder between them finds an approved holder that "waits for approval" without runbookClaimedAt, takes the claim over, and both restart the service (session 42 closed the gap only after that write) (fixed, session 42)
+  it('runs once when the second approved ALARM claims between the first\'s claim and its runbookClaimedAt write', async () => {
     const runner = createScriptedRunbookRunner();
     const { deps } = stepDeps({
       analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),

@@ -28,6 +28,15 @@ describe('the runbook an unbroken episode counts on', () => {
     expect(countsOn(first({ status: 'remediated', runbookStartAttemptedAt: ATTEMPTED, decision: decided('run_runbook', false) }), second)).toBe(true);
   });
 
+  it('is the earlier incident whose step went to start the runbook, whatever it decided after (attack-44b R1, R2)', () => {
+    // Its run still going when the step stopped following it, or finished Failed: both decide `escalate` (applied).
+    expect(countsOn(first({ status: 'notified', runbookStartAttemptedAt: ATTEMPTED, runbookExecutionId: 'exec-1', decision: decided('escalate', true) }), second)).toBe(true);
+    expect(countsOn(first({ status: 'notified', runbookStartAttemptedAt: ATTEMPTED, decision: decided('escalate', false) }), second)).toBe(true);
+    // A retry after the start re-planned something else (the breaker its own failed run opened) and stored that plan.
+    expect(countsOn(first({ status: 'notified', plan: plan({ action: 'escalate' }), runbookExecutionId: 'exec-1', decision: decided('escalate', true) }), second)).toBe(true);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', runbookExecutionId: 'exec-1', decision: decided('escalate', true) }), null)).toBe(true);
+  });
+
   it('is not one whose runbook step failed before it went to start the runbook (session 42)', () => {
     expect(countsOn(first({ status: 'notified', decision: decided('run_runbook', false) }), second)).toBe(false);
   });
@@ -106,6 +115,12 @@ describe('the holder of an alarm’s runbook claim', () => {
 
   it('stands once its approved step took the claim, before it went to start the runbook (session 42)', () => {
     expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval', runbookClaimedAt: ATTEMPTED }), null)).toBe(true);
+  });
+
+  it('stands from the claim an approved step took, which its claim item says, before its runbookClaimedAt is written (attack-44b R12)', () => {
+    expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval' }), null, true)).toBe(true);
+    expect(episodeRunbookClaimStands(first({ status: 'notified' }), null, true)).toBe(false);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('run_runbook', false) }), null, true)).toBe(false);
   });
 
   it('does not stand when it ended without starting the runbook, waits for an approval, or is gone', () => {
