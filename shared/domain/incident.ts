@@ -447,7 +447,9 @@ export interface Incident {
    * When this incident's runbook step first went to start its runbook: written after its claim and its rate-limit
    * slot, before the start is sent. The start may have happened from then on (its answer, or the write of
    * `runbookExecutionId`, lost), so the episode's later incidents count on it and may make it again with its client
-   * token; before it, the step may still find a reason not to start (the rate limit), so nobody else starts it.
+   * token; before it, the step may still find a reason not to start (the rate limit), so nobody else starts it. The
+   * write that sets it reads the status back: an incident its alarm's OK resolved meanwhile starts nothing (a resolved
+   * incident's marker counts for no run).
    */
   runbookStartAttemptedAt?: string;
   /**

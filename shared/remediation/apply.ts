@@ -147,7 +147,12 @@ async function runRunbook(
   const { mapping } = start;
   // After the claim and the rate-limit slot, before the start: from here the episode's later incidents count on this
   // start and may make it again with its token, even before it answers or when its answer is lost (attack-43a F1, F3).
-  if (!incident.runbookStartAttemptedAt) await deps.incidents.update(incident.id, { runbookStartAttemptedAt: deps.clock().toISOString() });
+  // The write answers the incident as it stands: the alarm's OK may have resolved it since the step read it (during
+  // the rate-limit reservation), ending its episode, and no runbook starts for an alarm already OK (attack-44b R7).
+  const current = incident.runbookStartAttemptedAt
+    ? await deps.incidents.get(incident.id)
+    : await deps.incidents.update(incident.id, { runbookStartAttemptedAt: deps.clock().toISOString() });
+  if (current?.status === 'resolved') return { action: 'comment_only', applied: false, reason: 'the incident recovered before its runbook started', result: 'nothing applied' };
   const { executionId } = await deps.remediation.runner.start(start.request);
   // Before the run is followed (minutes): the episode's later incidents read from it that this start happened.
   if (incident.runbookExecutionId !== executionId) await deps.incidents.update(incident.id, { runbookExecutionId: executionId });

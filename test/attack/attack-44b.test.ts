@@ -195,8 +195,8 @@ describe('attack-44b: the holder dies after a later ALARM counted on it', () => 
 });
 
 describe('attack-44b: OK between the claim and the start', () => {
-  // attack-44b finding R7: the alarm's OK resolves the holder after it took the claim and before its start (its rate-limit reservation): the runbook starts anyway, for an alarm already OK
-  it.fails('starts no runbook for an incident its OK resolved between its claim and its start', async () => {
+  // attack-44b finding R7: the alarm's OK resolves the holder after it took the claim and before its start (its rate-limit reservation): the runbook starts anyway, for an alarm already OK (fixed, session 42)
+  it('starts no runbook for an incident its OK resolved between its claim and its start', async () => {
     const { deps, runner, first, name } = await episode('Success');
     const reserve = deps.remediation.guards.reserve.bind(deps.remediation.guards);
     deps.remediation.guards.reserve = async (scope, limits, incidentId) => {
