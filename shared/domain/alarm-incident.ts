@@ -190,7 +190,9 @@ const BEFORE_DECISION: ReadonlySet<Incident['status']> = new Set(['received', 'c
  * one that finished Failed (attack-44b R1, R2: read as no run, the episode's next ALARM started a second), nor a
  * retry's plan stored after the start. One decided without going to its start started nothing: its runbook step failed
  * before it (the rate-limit reservation timed out on every try; session 42: read as started, it left its episode with
- * no run at all).
+ * no run at all), as its decision says (`failedBeforeRunbookStart`). A failed decision that does not say so, recorded
+ * before steps marked their start, counts as a run (attack-44b R11): its start may have been made with its answer
+ * lost, and a second restart is an action nobody asked for, while its failure paged on-call already.
  * Before a decision it is starting while its step still runs towards the start: an automatic step by its status
  * (BEFORE_DECISION: a retried or resumed step comes back to it), an approved one once it took the claim
  * (`runbookClaimedAt`; its status still says it waits). One only proposed (an approval request still waiting, refused
@@ -202,7 +204,7 @@ function startedItsRunbook(incident: Incident): boolean {
   if (incident.status === 'resolved') return false;
   if (incident.runbookStartAttemptedAt || incident.runbookExecutionId) return true;
   if (incident.plan?.action !== 'run_runbook' || incident.plan.dryRun) return false;
-  if (incident.decision) return incident.decision.action === 'run_runbook' && incident.decision.applied;
+  if (incident.decision) return incident.decision.action === 'run_runbook' && (incident.decision.applied || !incident.decision.failedBeforeRunbookStart);
   return BEFORE_DECISION.has(incident.status) || (incident.status === 'awaiting_approval' && Boolean(incident.runbookClaimedAt));
 }
 

@@ -223,6 +223,12 @@ export interface Decision {
   result: string | null;
   dryRun: boolean;
   decidedAt: string;
+  /**
+   * On a failed `run_runbook` decision: its step had not gone to its start (no `runbookStartAttemptedAt` when it
+   * failed, read back then), so it started nothing (session 42). Absent on failed decisions recorded before, which may
+   * have started it with the answer lost (no marker before session 41) and count as a run (attack-44b R11).
+   */
+  failedBeforeRunbookStart?: boolean;
 }
 
 export interface NotificationRecord {

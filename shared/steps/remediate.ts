@@ -7,7 +7,7 @@ import { type AlarmEpisode, type ClaimHolderStands, readAlarmEpisode } from '../
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
-import { applyPlan, confirmRunbookStart, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
+import { applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
 import { guardScope, guardSlotScope, recordActionOutcome } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
@@ -434,7 +434,7 @@ async function apply(
     if (waiting) return waiting;
     if (AUTOMATIC_KINDS.has(plan.action) && !plan.dryRun) deps.metrics.count(METRIC.actionsAttempted, 1, { kind: plan.action });
     // Record the failed attempt, then let the state machine retry (transient) or catch it (anything else).
-    await recordDecision(incident, failedOutcome(plan, error), plan.dryRun, actor, deps, 'failed');
+    await recordDecision(incident, failedOutcome(plan, error, await failedBeforeRunbookStart(incident, plan, deps)), plan.dryRun, actor, deps, 'failed');
     throw error;
   }
   await recordDecision(incident, outcome, plan.dryRun, actor, deps, undefined, planned);

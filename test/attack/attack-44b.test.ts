@@ -302,8 +302,8 @@ describe('attack-44b: runs whose outcome nobody records', () => {
 });
 
 describe('attack-44b: incidents stored before the start marker', () => {
-  // attack-44b finding R11 (the fixer's known doubt 3, shown): a holder stored before session 41 (no runbookStartAttemptedAt) whose start SSM accepted but whose answer was lost on every try reads as "not started" since session 42 (its failed decision no longer counts): the episode's next ALARM starts a second run
-  it.fails('starts no second run for an episode whose pre-session-41 holder recorded a failed run_runbook decision', async () => {
+  // attack-44b finding R11 (the fixer's known doubt 3, shown): a holder stored before session 41 (no runbookStartAttemptedAt) whose start SSM accepted but whose answer was lost on every try reads as "not started" since session 42 (its failed decision no longer counts): the episode's next ALARM starts a second run (fixed, session 42)
+  it('starts no second run for an episode whose pre-session-41 holder recorded a failed run_runbook decision', async () => {
     const { deps, runner, first, second } = await episode('Success');
     const start = deps.remediation.runner.start.bind(deps.remediation.runner);
     deps.remediation.runner.start = async (request) => {
