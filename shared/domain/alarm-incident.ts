@@ -185,9 +185,14 @@ const BEFORE_DECISION: ReadonlySet<Incident['status']> = new Set(['received', 'c
 /**
  * Whether `incident`'s runbook started or is starting: planned for real (not a dry run), and not decided otherwise.
  * The runbook started once its step went to start it (`runbookStartAttemptedAt`, or the execution its start answered),
- * whatever was decided after: a decision that the step failed then says nothing of the start (a timeout of the start
- * is no answer). One decided without going to its start started nothing: its runbook step failed before it (the
- * rate-limit reservation timed out on every try; session 42: read as started, it left its episode with no run at all).
+ * whatever was decided or planned after: a decision that the step failed then says nothing of the start (a timeout of
+ * the start is no answer), and neither does `escalate` for a run still going when the step stopped following it or
+ * one that finished Failed (attack-44b R1, R2: read as no run, the episode's next ALARM started a second), nor a
+ * retry's plan stored after the start. One decided without going to its start started nothing: its runbook step failed
+ * before it (the rate-limit reservation timed out on every try; session 42: read as started, it left its episode with
+ * no run at all), as its decision says (`failedBeforeRunbookStart`). A failed decision that does not say so, recorded
+ * before steps marked their start, counts as a run (attack-44b R11): its start may have been made with its answer
+ * lost, and a second restart is an action nobody asked for, while its failure paged on-call already.
  * Before a decision it is starting while its step still runs towards the start: an automatic step by its status
  * (BEFORE_DECISION: a retried or resumed step comes back to it), an approved one once it took the claim
  * (`runbookClaimedAt`; its status still says it waits). One only proposed (an approval request still waiting, refused
@@ -197,10 +202,10 @@ const BEFORE_DECISION: ReadonlySet<Incident['status']> = new Set(['received', 'c
  */
 function startedItsRunbook(incident: Incident): boolean {
   if (incident.status === 'resolved') return false;
+  if (incident.runbookStartAttemptedAt || incident.runbookExecutionId) return true;
   if (incident.plan?.action !== 'run_runbook' || incident.plan.dryRun) return false;
-  const attempted = Boolean(incident.runbookStartAttemptedAt || incident.runbookExecutionId);
-  if (incident.decision) return incident.decision.action === 'run_runbook' && (incident.decision.applied || attempted);
-  return attempted || BEFORE_DECISION.has(incident.status) || (incident.status === 'awaiting_approval' && Boolean(incident.runbookClaimedAt));
+  if (incident.decision) return incident.decision.action === 'run_runbook' && (incident.decision.applied || !incident.decision.failedBeforeRunbookStart);
+  return BEFORE_DECISION.has(incident.status) || (incident.status === 'awaiting_approval' && Boolean(incident.runbookClaimedAt));
 }
 
 /**
@@ -251,11 +256,15 @@ export function notEndedByOk(open: readonly Incident[], latestOk: Date | null): 
  * between the claim and the start, is granted the claim again). One that ended without starting it (Remediate failed
  * for good before the start and the state machine's Catch went to Notify, or it went to wait for an approval after a
  * retry) holds nothing: a later incident of the episode runs it. Gone (its TTL ran out): nothing either.
+ *
+ * `claimedApproved`: the claim item says an approved step took it (shared/stores/runbook-checks.ts). Such a holder
+ * goes to its start from the write that took the claim, while its status still says it waits for approval: it stands
+ * until its decision, before its own `runbookClaimedAt` is written too (attack-44b R12).
  */
-export function episodeRunbookClaimStands(holder: Incident | null, latestOk: Date | null): boolean {
+export function episodeRunbookClaimStands(holder: Incident | null, latestOk: Date | null, claimedApproved = false): boolean {
   if (!holder || holder.status === 'resolved') return false;
   if (latestOk && alarmOkLeavesOpen(holder, latestOk) === null) return false;
-  return startedItsRunbook(holder) || BEFORE_DECISION.has(holder.status);
+  return startedItsRunbook(holder) || BEFORE_DECISION.has(holder.status) || (claimedApproved && holder.status === 'awaiting_approval');
 }
 
 /** An alarm's open incidents read to tell whether it still fires: the OK resolves as many (MAX_RESOLVED_PER_EVENT). */

@@ -223,6 +223,12 @@ export interface Decision {
   result: string | null;
   dryRun: boolean;
   decidedAt: string;
+  /**
+   * On a failed `run_runbook` decision: its step had not gone to its start (no `runbookStartAttemptedAt` when it
+   * failed, read back then), so it started nothing (session 42). Absent on failed decisions recorded before, which may
+   * have started it with the answer lost (no marker before session 41) and count as a run (attack-44b R11).
+   */
+  failedBeforeRunbookStart?: boolean;
 }
 
 export interface NotificationRecord {
@@ -447,7 +453,9 @@ export interface Incident {
    * When this incident's runbook step first went to start its runbook: written after its claim and its rate-limit
    * slot, before the start is sent. The start may have happened from then on (its answer, or the write of
    * `runbookExecutionId`, lost), so the episode's later incidents count on it and may make it again with its client
-   * token; before it, the step may still find a reason not to start (the rate limit), so nobody else starts it.
+   * token; before it, the step may still find a reason not to start (the rate limit), so nobody else starts it. The
+   * write that sets it reads the status back: an incident its alarm's OK resolved meanwhile starts nothing (a resolved
+   * incident's marker counts for no run).
    */
   runbookStartAttemptedAt?: string;
   /**

@@ -35,6 +35,8 @@ export interface ApplyResult {
    * neither our claim nor a decision saying the re-run was found started, and be re-run again.
    */
   rerunClaimToRelease?: Omit<RerunClaimRequest, 'max'>;
+  /** A failed runbook step had not gone to its start (`Decision.failedBeforeRunbookStart`). */
+  failedBeforeRunbookStart?: boolean;
 }
 
 /**
@@ -147,7 +149,12 @@ async function runRunbook(
   const { mapping } = start;
   // After the claim and the rate-limit slot, before the start: from here the episode's later incidents count on this
   // start and may make it again with its token, even before it answers or when its answer is lost (attack-43a F1, F3).
-  if (!incident.runbookStartAttemptedAt) await deps.incidents.update(incident.id, { runbookStartAttemptedAt: deps.clock().toISOString() });
+  // The write answers the incident as it stands: the alarm's OK may have resolved it since the step read it (during
+  // the rate-limit reservation), ending its episode, and no runbook starts for an alarm already OK (attack-44b R7).
+  const current = incident.runbookStartAttemptedAt
+    ? await deps.incidents.get(incident.id)
+    : await deps.incidents.update(incident.id, { runbookStartAttemptedAt: deps.clock().toISOString() });
+  if (current?.status === 'resolved') return { action: 'comment_only', applied: false, reason: 'the incident recovered before its runbook started', result: 'nothing applied' };
   const { executionId } = await deps.remediation.runner.start(start.request);
   // Before the run is followed (minutes): the episode's later incidents read from it that this start happened.
   if (incident.runbookExecutionId !== executionId) await deps.incidents.update(incident.id, { runbookExecutionId: executionId });
@@ -259,6 +266,7 @@ export async function recordDecision(
 ): Promise<Incident> {
   const at = deps.clock().toISOString();
   const decision: Decision = { action: outcome.action, reason: outcome.reason, applied: outcome.applied, result: outcome.result, dryRun, decidedAt: at };
+  if (outcome.failedBeforeRunbookStart) decision.failedBeforeRunbookStart = true;
   const fields = { ...planned?.fields, decision };
   return deps.incidents.update(
     incident.id,
@@ -270,6 +278,18 @@ export async function recordDecision(
   );
 }
 
-export function failedOutcome(plan: RemediationPlan, error: unknown): ApplyResult {
-  return { action: plan.action, applied: false, reason: plan.reasons.join('; '), result: `failed: ${errorMessage(error)}`.slice(0, 300) };
+export function failedOutcome(plan: RemediationPlan, error: unknown, beforeRunbookStart = false): ApplyResult {
+  const failed: ApplyResult = { action: plan.action, applied: false, reason: plan.reasons.join('; '), result: `failed: ${errorMessage(error)}`.slice(0, 300) };
+  return beforeRunbookStart ? { ...failed, failedBeforeRunbookStart: true } : failed;
+}
+
+/**
+ * Whether `incident`'s runbook step, which just failed, had not gone to its start: no start marker, read back now
+ * (this try may have written it). Unknown (the read failed too) counts as gone to it: a failed decision not saying
+ * so counts as a run, which starts no second one (attack-44b R11).
+ */
+export async function failedBeforeRunbookStart(incident: Incident, plan: RemediationPlan, deps: RemediateDeps): Promise<boolean> {
+  if (plan.action !== 'run_runbook' || plan.dryRun || incident.runbookStartAttemptedAt) return false;
+  const current = await deps.incidents.get(incident.id).catch(() => null);
+  return Boolean(current && !current.runbookStartAttemptedAt && !current.runbookExecutionId);
 }

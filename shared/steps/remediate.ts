@@ -3,11 +3,11 @@ import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, f
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { episodeRunbookClaimStands, episodeRunbookIncident, runbookStartUnconfirmed } from '../domain/alarm-incident.js';
-import { type AlarmEpisode, readAlarmEpisode } from '../stores/runbook-checks.js';
+import { type AlarmEpisode, type ClaimHolderStands, readAlarmEpisode } from '../stores/runbook-checks.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
-import { applyPlan, confirmRunbookStart, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
+import { applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
 import { guardScope, guardSlotScope, recordActionOutcome } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
@@ -345,13 +345,15 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     // held while nobody answers would keep the episode's later incidents from running it).
     // One claim per alarm: its holder, read back, tells whether the episode it ran the runbook for is still this one.
     const { arn } = incident.alarm;
-    const holderStands = async (holderId: string) => episodeRunbookClaimStands(await deps.incidents.get(holderId), alarmEpisode.latestOk);
-    const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: arn, incidentId: incident.id }, holderStands);
+    const holderStands: ClaimHolderStands = async (holderId, held) => episodeRunbookClaimStands(await deps.incidents.get(holderId), alarmEpisode.latestOk, held.approved);
+    const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: arn, incidentId: incident.id, approved: Boolean(approval) }, holderStands);
     if (heldBy !== incident.id) {
       const reason = `${approvedBy}alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
       return countedOnEpisodeRun(incident, await deps.incidents.get(heldBy), reason, deps);
     }
-    // Its status says it waits for approval until its decision: this says the claim's holder goes to its start.
+    // Its status says it waits for approval until its decision: this says the claim's holder goes to its start to the
+    // episode's later incidents that read it before their claim (`episodeRunbookIncident`); the claim item says so
+    // from the claim's own write.
     if (approval && !incident.runbookClaimedAt) incident = await deps.incidents.update(incident.id, { runbookClaimedAt: at });
   }
   const actor = approval ? approver : 'pipeline-guard';
@@ -432,7 +434,7 @@ async function apply(
     if (waiting) return waiting;
     if (AUTOMATIC_KINDS.has(plan.action) && !plan.dryRun) deps.metrics.count(METRIC.actionsAttempted, 1, { kind: plan.action });
     // Record the failed attempt, then let the state machine retry (transient) or catch it (anything else).
-    await recordDecision(incident, failedOutcome(plan, error), plan.dryRun, actor, deps, 'failed');
+    await recordDecision(incident, failedOutcome(plan, error, await failedBeforeRunbookStart(incident, plan, deps)), plan.dryRun, actor, deps, 'failed');
     throw error;
   }
   await recordDecision(incident, outcome, plan.dryRun, actor, deps, undefined, planned);

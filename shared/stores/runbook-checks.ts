@@ -49,10 +49,22 @@ export async function readAlarmEpisode(incidents: Pick<IncidentStore, 'listOpenI
 export interface EpisodeRunbookClaim {
   alarmArn: string;
   incidentId: string;
+  /**
+   * Claimed by an approved step, which goes to its start with the claim. Written on the claim item by the write that
+   * takes it: the incident's status still says it waits for approval, and its own `runbookClaimedAt`, a second write,
+   * came too late for a claimant reading between the two (attack-44b R12: it took the claim over, two runs).
+   */
+  approved?: boolean;
+}
+
+/** What the claim item says of its holder, besides its id. */
+export interface HeldClaim {
+  /** Its holder claimed it approved (`EpisodeRunbookClaim.approved`); false on claims stored before session 42. */
+  approved: boolean;
 }
 
 /** Whether the incident holding the claim still holds it for the alarm's current episode (`episodeRunbookClaimStands`). */
-export type ClaimHolderStands = (holderId: string) => Promise<boolean>;
+export type ClaimHolderStands = (holderId: string, held: HeldClaim) => Promise<boolean>;
 
 /**
  * Which incident of an alarm's episode starts its runbook. Two incidents of one episode remediated at the same moment
@@ -94,13 +106,15 @@ export function createEpisodeRunbookClaims(options: { client: DynamoDBDocumentCl
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
   /** Writes the claim for `incidentId` if `condition` holds; true when written. */
-  const claimIf = async (key: { pk: string; sk: string }, incidentId: string, condition: string, values: Record<string, string>) => {
+  const claimIf = async (key: { pk: string; sk: string }, claim: EpisodeRunbookClaim, condition: string, values: Record<string, string>) => {
     const now = clock();
+    const { incidentId } = claim;
+    const approved = claim.approved ? { approved: true } : {};
     const written = await conditionalWrite(() =>
       client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...key, incidentId, claimedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + EPISODE_CLAIM_TTL_SECONDS },
+          Item: { ...key, incidentId, ...approved, claimedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + EPISODE_CLAIM_TTL_SECONDS },
           ConditionExpression: condition,
           ExpressionAttributeValues: values,
         }),
@@ -112,13 +126,13 @@ export function createEpisodeRunbookClaims(options: { client: DynamoDBDocumentCl
     async claim(claim, holderStands) {
       const key = episodeClaimKey(claim.alarmArn);
       for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
-        if (await claimIf(key, claim.incidentId, 'attribute_not_exists(pk) OR incidentId = :incident', { ':incident': claim.incidentId })) return { heldBy: claim.incidentId };
+        if (await claimIf(key, claim, 'attribute_not_exists(pk) OR incidentId = :incident', { ':incident': claim.incidentId })) return { heldBy: claim.incidentId };
         const held = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
         const holder = held.Item?.incidentId;
         // Refused, then gone before the read (its TTL ran out in between): free again, for the next round.
         if (typeof holder !== 'string') continue;
-        if (await holderStands(holder)) return { heldBy: holder };
-        if (await claimIf(key, claim.incidentId, 'incidentId = :holder', { ':holder': holder })) return { heldBy: claim.incidentId };
+        if (await holderStands(holder, { approved: held.Item?.approved === true })) return { heldBy: holder };
+        if (await claimIf(key, claim, 'incidentId = :holder', { ':holder': holder })) return { heldBy: claim.incidentId };
       }
       // Contended on each round (taken over by others, or gone between the write and the read): the step's retry claims again.
       throw new RetryableError(`the runbook claim of alarm ${claim.alarmArn} moved on each of ${CLAIM_ROUNDS} tries`);

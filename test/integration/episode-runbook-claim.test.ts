@@ -53,6 +53,19 @@ describe('the claim on an alarm episode’s runbook (DynamoDB)', () => {
     expect(await claims.claim({ alarmArn, incidentId: 'cw-old' }, standsUnlessOld)).toEqual({ heldBy: holder });
   });
 
+  it('tells whoever finds it held whether an approved step took it, from the write that took it (attack-44b R12)', async () => {
+    const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
+    const alarmArn = `${ARN}-approved`;
+    expect(await claims.claim({ alarmArn, incidentId: 'cw-approved', approved: true }, standing)).toEqual({ heldBy: 'cw-approved' });
+    const told: unknown[] = [];
+    const standsIfApproved = async (_holderId: string, held: { approved: boolean }) => told.push(held) > 0 && held.approved;
+    expect(await claims.claim({ alarmArn, incidentId: 'cw-later' }, standsIfApproved)).toEqual({ heldBy: 'cw-approved' });
+    expect(told).toEqual([{ approved: true }]);
+    const automaticArn = `${ARN}-automatic`;
+    await claims.claim({ alarmArn: automaticArn, incidentId: 'cw-automatic' }, standing);
+    expect(await claims.claim({ alarmArn: automaticArn, incidentId: 'cw-later' }, standsIfApproved)).toEqual({ heldBy: 'cw-later' });
+  });
+
   it('takes an alarm ARN of the longest length EventBridge may carry', async () => {
     const claims = createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' });
     expect(await claims.claim({ alarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${'x'.repeat(2000)}`, incidentId: 'cw-long' }, standing)).toEqual({ heldBy: 'cw-long' });

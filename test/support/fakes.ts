@@ -492,12 +492,17 @@ export function createMemoryIncidentDueList(): IncidentDueList & { entries: Inci
 /** In-memory EpisodeRunbookClaims (shared/stores/runbook-checks.ts): one claim per alarm, taken over from a holder that no longer stands. */
 export function createMemoryEpisodeRunbookClaims(): EpisodeRunbookClaims & { holders: Map<string, string> } {
   const holders = new Map<string, string>();
+  const approvedHolders = new Set<string>();
+  const take = (alarmArn: string, incidentId: string, approved?: boolean) => {
+    holders.set(alarmArn, incidentId);
+    if (approved) approvedHolders.add(incidentId);
+  };
   return {
     holders,
-    async claim({ alarmArn, incidentId }, holderStands) {
+    async claim({ alarmArn, incidentId, approved }, holderStands) {
       const holder = holders.get(alarmArn);
-      if (holder === undefined || holder === incidentId) holders.set(alarmArn, incidentId);
-      else if (!(await holderStands(holder)) && holders.get(alarmArn) === holder) holders.set(alarmArn, incidentId);
+      if (holder === undefined || holder === incidentId) take(alarmArn, incidentId, approved);
+      else if (!(await holderStands(holder, { approved: approvedHolders.has(holder) })) && holders.get(alarmArn) === holder) take(alarmArn, incidentId, approved);
       return { heldBy: holders.get(alarmArn)! };
     },
   };

@@ -17,6 +17,8 @@ const second = alarm({ id: 'cw-second', failedAt: '2026-11-20T10:07:00.000Z' });
 const countsOn = (earlier: Incident, incident: Incident) => episodeRunbookIncident([earlier], incident)?.id === earlier.id && earlier.id !== incident.id;
 const ATTEMPTED = '2026-11-20T10:00:06.000Z';
 const decided = (action: 'run_runbook' | 'escalate', applied: boolean) => ({ action, reason: '', applied, result: '', dryRun: false, decidedAt: '2026-11-20T10:03:00.000Z' });
+/** A failed runbook step's decision, recorded saying it had not gone to its start (session 42). */
+const failedUnmarked = () => ({ ...decided('run_runbook', false), failedBeforeRunbookStart: true });
 
 describe('the runbook an unbroken episode counts on', () => {
   it('is the earlier incident whose runbook is running (its plan stored, no decision yet)', () => {
@@ -28,8 +30,24 @@ describe('the runbook an unbroken episode counts on', () => {
     expect(countsOn(first({ status: 'remediated', runbookStartAttemptedAt: ATTEMPTED, decision: decided('run_runbook', false) }), second)).toBe(true);
   });
 
+  it('is the earlier incident whose step went to start the runbook, whatever it decided after (attack-44b R1, R2)', () => {
+    // Its run still going when the step stopped following it, or finished Failed: both decide `escalate` (applied).
+    expect(countsOn(first({ status: 'notified', runbookStartAttemptedAt: ATTEMPTED, runbookExecutionId: 'exec-1', decision: decided('escalate', true) }), second)).toBe(true);
+    expect(countsOn(first({ status: 'notified', runbookStartAttemptedAt: ATTEMPTED, decision: decided('escalate', false) }), second)).toBe(true);
+    // A retry after the start re-planned something else (the breaker its own failed run opened) and stored that plan.
+    expect(countsOn(first({ status: 'notified', plan: plan({ action: 'escalate' }), runbookExecutionId: 'exec-1', decision: decided('escalate', true) }), second)).toBe(true);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', runbookExecutionId: 'exec-1', decision: decided('escalate', true) }), null)).toBe(true);
+  });
+
   it('is not one whose runbook step failed before it went to start the runbook (session 42)', () => {
-    expect(countsOn(first({ status: 'notified', decision: decided('run_runbook', false) }), second)).toBe(false);
+    expect(countsOn(first({ status: 'notified', decision: failedUnmarked() }), second)).toBe(false);
+  });
+
+  it('is one whose failed runbook decision was recorded before steps marked their start: it may have started it (attack-44b R11)', () => {
+    expect(countsOn(first({ status: 'notified', decision: decided('run_runbook', false) }), second)).toBe(true);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('run_runbook', false) }), null)).toBe(true);
+    // Counted on, not started again: with no marker its start is no question for the later incident to make again.
+    expect(runbookStartUnconfirmed(first({ status: 'notified', decision: decided('run_runbook', false) }))).toBe(false);
   });
 
   it('is the earlier incident whose approved step took the claim, before it went to start the runbook (session 42)', () => {
@@ -108,10 +126,16 @@ describe('the holder of an alarm’s runbook claim', () => {
     expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval', runbookClaimedAt: ATTEMPTED }), null)).toBe(true);
   });
 
+  it('stands from the claim an approved step took, which its claim item says, before its runbookClaimedAt is written (attack-44b R12)', () => {
+    expect(episodeRunbookClaimStands(first({ status: 'awaiting_approval' }), null, true)).toBe(true);
+    expect(episodeRunbookClaimStands(first({ status: 'notified' }), null, true)).toBe(false);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', decision: failedUnmarked() }), null, true)).toBe(false);
+  });
+
   it('does not stand when it ended without starting the runbook, waits for an approval, or is gone', () => {
     // Its runbook step failed before it went to start it, on every try (session 42), approved or not.
-    expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('run_runbook', false) }), null)).toBe(false);
-    expect(episodeRunbookClaimStands(first({ status: 'notified', runbookClaimedAt: ATTEMPTED, decision: decided('run_runbook', false) }), null)).toBe(false);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', decision: failedUnmarked() }), null)).toBe(false);
+    expect(episodeRunbookClaimStands(first({ status: 'notified', runbookClaimedAt: ATTEMPTED, decision: failedUnmarked() }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'notified', runbookClaimedAt: ATTEMPTED }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'notified', plan: undefined }), null)).toBe(false);
     expect(episodeRunbookClaimStands(first({ status: 'notified', decision: decided('escalate', false) }), null)).toBe(false);
