@@ -82,8 +82,8 @@ async function thirdAlarm(deps: Awaited<ReturnType<typeof episode>>['deps'], nam
 }
 
 describe('attack-44b: two later ALARMs and the dead holder\'s run', () => {
-  // attack-44b finding R3: a third ALARM handled while the second follows the dead holder's run (up to RUNBOOK_WAIT_SECONDS) follows it too: the one failed run is escalated twice, on two incidents
-  it.fails('records and escalates the dead holder\'s failed run once when a third ALARM comes while the second follows it', async () => {
+  // attack-44b finding R3 (fixed, session 42): a third ALARM handled while the second follows the dead holder's run (up to RUNBOOK_WAIT_SECONDS) follows it too: the one failed run is escalated twice, on two incidents
+  it('records and escalates the dead holder\'s failed run once when a third ALARM comes while the second follows it', async () => {
     const { deps, published, runner, first, second, name } = await episode('Failed');
     await holderStartFailedForGood(deps, first);
     const third = await thirdAlarm(deps, name);
@@ -110,8 +110,8 @@ describe('attack-44b: two later ALARMs and the dead holder\'s run', () => {
     expect(claimingTheRun).toHaveLength(1);
   });
 
-  // attack-44b finding R4: two later ALARMs at once (concurrent executions) after the holder died both follow its run: a successful run is recorded as applied on both and two runbook checks are scheduled
-  it.fails('records the dead holder\'s run on one incident when two later ALARMs are remediated at once', async () => {
+  // attack-44b finding R4 (fixed, session 42): two later ALARMs at once (concurrent executions) after the holder died both follow its run: a successful run is recorded as applied on both and two runbook checks are scheduled
+  it('records the dead holder\'s run on one incident when two later ALARMs are remediated at once', async () => {
     const { deps, runner, runbookChecks, first, second, name } = await episode('Success');
     await holderStartFailedForGood(deps, first);
     const third = await thirdAlarm(deps, name);
@@ -213,8 +213,8 @@ describe('attack-44b: OK between the claim and the start', () => {
 });
 
 describe("attack-44b: a retry of the later incident's step after its last write", () => {
-  // attack-44b finding R8: the retry guard (the text "(<executionId>)" in the decision) is reached only when the retry plans run_runbook again; the followed run's own failure, counted on the breaker, makes the retry plan `escalate` ("circuit breaker open") and that decision replaces the run's outcome
-  it.fails("keeps the followed run's failure as the decision when the retry re-plans after that failure opened the breaker", async () => {
+  // attack-44b finding R8 (fixed, session 42): the retry guard (the text "(<executionId>)" in the decision) is reached only when the retry plans run_runbook again; the followed run's own failure, counted on the breaker, makes the retry plan `escalate` ("circuit breaker open") and that decision replaces the run's outcome
+  it("keeps the followed run's failure as the decision when the retry re-plans after that failure opened the breaker", async () => {
     const { deps, first, second } = await episode('Failed', {}, { defaults: { circuitBreaker: { minSamples: 1 } } });
     await holderStartFailedForGood(deps, first);
     await remediateStep({ trigger: second }, deps);
@@ -268,8 +268,8 @@ describe('attack-44b: what held', () => {
 });
 
 describe('attack-44b: runs whose outcome nobody records', () => {
-  // attack-44b finding R9: a holder whose start answered (runbookExecutionId recorded) but whose following of the run failed on every try (GetAutomationExecution throttled) ends with "failed: …"; the episode's later ALARMs count on it as confirmed and nobody ever reads the run's outcome (session 42 follows only an unconfirmed start)
-  it.fails("records the outcome of a holder's run whose following died on every try, when a later ALARM counts on it", async () => {
+  // attack-44b finding R9 (fixed, session 42): a holder whose start answered (runbookExecutionId recorded) but whose following of the run failed on every try (GetAutomationExecution throttled) ends with "failed: …"; the episode's later ALARMs count on it as confirmed and nobody ever reads the run's outcome (session 42 follows only an unconfirmed start)
+  it("records the outcome of a holder's run whose following died on every try, when a later ALARM counts on it", async () => {
     const { deps, runner, runbookChecks, first, second } = await episode('Failed');
     const status = deps.remediation.runner.status.bind(deps.remediation.runner);
     deps.remediation.runner.status = async () => {
@@ -287,8 +287,8 @@ describe('attack-44b: runs whose outcome nobody records', () => {
     expect(decisions.some((d) => d?.result?.includes('(exec-1) finished'))).toBe(true);
   });
 
-  // attack-44b finding R10 (the fixer's known doubt 4, shown): the run a later ALARM follows for a dead holder is counted in no action metric (ActionsAttempted / ActionsSucceeded), while the same run followed by its holder is
-  it.fails('counts the followed run of a dead holder in the action metrics', async () => {
+  // attack-44b finding R10 (fixed, session 42) (the fixer's known doubt 4, shown): the run a later ALARM follows for a dead holder is counted in no action metric (ActionsAttempted / ActionsSucceeded), while the same run followed by its holder is
+  it('counts the followed run of a dead holder in the action metrics', async () => {
     const { deps, first, second } = await episode('Success');
     const counted: Array<{ name: string; dimensions?: Record<string, string> }> = [];
     deps.metrics = { count: (name, _value, dimensions) => void counted.push({ name, dimensions }), measure: () => undefined };
