@@ -355,9 +355,9 @@ describe('attack-44b: the approved holder between its claim and its runbookClaim
 });
 
 describe("attack-44b: the dead holder's token answered by SSM's refusal", () => {
-  // attack-44b finding R13: the runbook mapping's parameters changed (a deploy) after the dead holder's start, which SSM accepted with its answer lost: the later ALARM's start with the holder's token is refused (IdempotentParameterMismatch, "an earlier execution"), nothing is followed, and the holder never gets an execution: the run's outcome is recorded nowhere, and every later ALARM asks again
-  it.fails("records the outcome of the holder's run when its token's start is refused for changed parameters", async () => {
-    const { deps, runner, first, second } = await episode('Failed');
+  // attack-44b finding R13 (fixed, session 42): the runbook mapping's parameters changed (a deploy) after the dead holder's start, which SSM accepted with its answer lost: the later ALARM's start with the holder's token is refused (IdempotentParameterMismatch, "an earlier execution"), nothing is followed, and the holder never gets an execution: the run's outcome is recorded nowhere, and every later ALARM asks again
+  it("records the outcome of the holder's run, as not known, once when its token's start is refused for changed parameters", async () => {
+    const { deps, runner, first, second, name } = await episode('Failed');
     const start = deps.remediation.runner.start.bind(deps.remediation.runner);
     deps.remediation.runner.start = async (request) => {
       const earlier = runner.started.find((r) => r.clientToken === request.clientToken);
@@ -382,6 +382,15 @@ describe("attack-44b: the dead holder's token answered by SSM's refusal", () => 
     const [holder, later] = await Promise.all([first, second].map((t) => deps.incidents.get(t.incidentId)));
     console.log('R13 starts', runner.started.length, 'holder exec', holder?.runbookExecutionId, 'later', later?.decision?.action, later?.decision?.result);
     expect(new Set(tokens(runner)).size).toBe(1);
-    expect([holder, later].some((i) => i?.decision?.result?.includes('finished'))).toBe(true);
+    // Required (session 42): SSM offers no look-up by client token, so the run is recorded once as one whose outcome is not known, on-call told once, and later ALARMs count on it.
+    expect(later?.decision).toMatchObject({ action: 'escalate', applied: true, result: expect.stringContaining('its outcome is not known'), followedRun: { holder: first.incidentId } });
+    const starts = runner.started.length;
+    const third = await thirdAlarm(deps, name);
+    await remediateStep({ trigger: third }, deps);
+    await notifyStep({ trigger: third }, deps);
+    const thirdIncident = await deps.incidents.get(third.incidentId);
+    console.log('R13 third', thirdIncident?.decision);
+    expect(runner.started).toHaveLength(starts);
+    expect(thirdIncident?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(`followed by incident ${second.incidentId}`) });
   });
 });
