@@ -156,6 +156,37 @@ describe('attack-44b: the holder dies after a later ALARM counted on it', () => 
     expect(decisions.some((d) => d?.result?.includes('(exec-1) finished'))).toBe(true);
   });
 
+  // attack-44b finding R5, in part (session 42): the execution the second's start answered is written on the holder, so once the holder failed for good the episode's next ALARM follows that execution by its id, and makes no start again (SSM documents no time for which it remembers a token)
+  it("follows, by its execution and with no start made, the run the second ALARM's start answered once the holder failed for good", async () => {
+    const { deps, runner, first, second, name } = await episode('Failed');
+    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
+    let inHolder = false;
+    deps.remediation.runner.start = async (request) => {
+      if (inHolder) throw new Error('connect ETIMEDOUT');
+      return start(request);
+    };
+    const holderTry = async () => {
+      inHolder = true;
+      await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
+      inHolder = false;
+    };
+    await holderTry();
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    await holderTry();
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
+    const starts = runner.started.length;
+
+    const third = await thirdAlarm(deps, name);
+    await remediateStep({ trigger: third }, deps);
+    expect(runner.started).toHaveLength(starts);
+    expect((await deps.incidents.get(third.incidentId))?.decision).toMatchObject({
+      action: 'escalate',
+      result: expect.stringContaining('(exec-1) finished: Failed'),
+      followedRun: { holder: first.incidentId, executionId: 'exec-1' },
+    });
+  });
+
   // attack-44b finding R6: a second approved ALARM handled while the approved holder is between its claim and its start counts on it ("approved by …, but … counted on that run"); the holder then dies before its start on every try: the episode runs nothing though a human approved it twice
   it.fails('runs the runbook once when the approved holder died before its start after the second approval counted on it', async () => {
     const runner = createScriptedRunbookRunner();
