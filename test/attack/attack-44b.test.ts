@@ -318,6 +318,19 @@ describe('attack-44b: runs whose outcome nobody records', () => {
     expect(decisions.some((d) => d?.result?.includes('(exec-1) finished'))).toBe(true);
   });
 
+  // attack-44b suspicion (fixed, session 42): the followed run's failure was counted on the holder's page, which said its start failed ("nothing ran"): on-call's only message hid that the runbook ran and failed
+  it("pages on-call with the followed run's own outcome, not only a count on the holder's page", async () => {
+    const { deps, published, first, second } = await episode('Failed');
+    await holderStartFailedForGood(deps, first);
+    const before = published.length;
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    const later = await deps.incidents.get(second.incidentId);
+    console.log('follow page', later?.notifications, published.slice(before).map((m) => m.subject));
+    expect(later?.notifications.filter((n) => n.target === 'escalation-topic').map((n) => n.outcome)).toEqual(['published']);
+    expect(JSON.stringify(published.slice(before))).toContain(`the runbook run of its incident ${first.incidentId}`);
+  });
+
   // attack-44b finding R10 (fixed, session 42) (the fixer's known doubt 4, shown): the run a later ALARM follows for a dead holder is counted in no action metric (ActionsAttempted / ActionsSucceeded), while the same run followed by its holder is
   it('counts the followed run of a dead holder in the action metrics', async () => {
     const { deps, first, second } = await episode('Success');
