@@ -110,6 +110,27 @@ describe('attack-44b: two later ALARMs and the dead holder\'s run', () => {
     expect(claimingTheRun).toHaveLength(1);
   });
 
+  // Session 42 (R3, R4 fix): the follow claim binds no one whose step ended without recording the run: a third ALARM follows it then
+  it("lets a third ALARM follow the dead holder's run when the second, which took the follow claim, failed for good", async () => {
+    const { deps, first, second, name } = await episode('Success');
+    await holderStartFailedForGood(deps, first);
+    const status = deps.remediation.runner.status.bind(deps.remediation.runner);
+    deps.remediation.runner.status = async () => {
+      throw new Error('ThrottlingException: Rate exceeded');
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: second }, deps)).rejects.toThrow('Rate exceeded');
+    await notifyStep({ trigger: second, remediateError: { Error: 'Error', Cause: 'ThrottlingException: Rate exceeded' } }, deps);
+    deps.remediation.runner.status = status;
+
+    const third = await thirdAlarm(deps, name);
+    await remediateStep({ trigger: third }, deps);
+    expect((await deps.incidents.get(third.incidentId))?.decision).toMatchObject({
+      action: 'run_runbook',
+      result: expect.stringContaining('(exec-1) finished: Success'),
+      followedRun: { holder: first.incidentId, executionId: 'exec-1' },
+    });
+  });
+
   // attack-44b finding R4 (fixed, session 42): two later ALARMs at once (concurrent executions) after the holder died both follow its run: a successful run is recorded as applied on both and two runbook checks are scheduled
   it('records the dead holder\'s run on one incident when two later ALARMs are remediated at once', async () => {
     const { deps, runner, runbookChecks, first, second, name } = await episode('Success');
