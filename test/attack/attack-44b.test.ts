@@ -145,22 +145,29 @@ describe('attack-44b: two later ALARMs and the dead holder\'s run', () => {
   });
 });
 
+/**
+ * A try of the holder's (`first`'s) step whose own calls to SSM time out (its Lambda's network), while the other
+ * incidents' starts, from other Lambdas, get through.
+ */
+function holderTriesTimingOut(deps: Awaited<ReturnType<typeof episode>>['deps'], first: Awaited<ReturnType<typeof episode>>['first']) {
+  const start = deps.remediation.runner.start.bind(deps.remediation.runner);
+  let inHolder = false;
+  deps.remediation.runner.start = async (request) => {
+    if (inHolder) throw new Error('connect ETIMEDOUT');
+    return start(request);
+  };
+  return async () => {
+    inHolder = true;
+    await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
+    inHolder = false;
+  };
+}
+
 describe('attack-44b: the holder dies after a later ALARM counted on it', () => {
   // attack-44b finding R5 (the fixer's known doubt 1, shown): the holder is between its tries when the second ALARM makes its start again (not followed: the holder is not `notified`); the holder then fails for good elsewhere, and the run SSM made is followed by nobody: no decision records it, no check is scheduled
   it.fails("records the outcome of the run the second ALARM started for a holder still in its retries, once the holder failed for good", async () => {
     const { deps, runner, runbookChecks, first, second } = await episode('Failed');
-    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
-    let inHolder = false;
-    // The holder's own calls to SSM time out (its Lambda's network); the second's, from another Lambda, get through.
-    deps.remediation.runner.start = async (request) => {
-      if (inHolder) throw new Error('connect ETIMEDOUT');
-      return start(request);
-    };
-    const holderTry = async () => {
-      inHolder = true;
-      await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
-      inHolder = false;
-    };
+    const holderTry = holderTriesTimingOut(deps, first);
     await holderTry();
     await holderTry();
     console.log('R5 holder between tries', (await deps.incidents.get(first.incidentId))?.status);
@@ -180,17 +187,7 @@ describe('attack-44b: the holder dies after a later ALARM counted on it', () => 
   // attack-44b finding R5, in part (session 42): the execution the second's start answered is written on the holder, so once the holder failed for good the episode's next ALARM follows that execution by its id, and makes no start again (SSM documents no time for which it remembers a token)
   it("follows, by its execution and with no start made, the run the second ALARM's start answered once the holder failed for good", async () => {
     const { deps, runner, first, second, name } = await episode('Failed');
-    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
-    let inHolder = false;
-    deps.remediation.runner.start = async (request) => {
-      if (inHolder) throw new Error('connect ETIMEDOUT');
-      return start(request);
-    };
-    const holderTry = async () => {
-      inHolder = true;
-      await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
-      inHolder = false;
-    };
+    const holderTry = holderTriesTimingOut(deps, first);
     await holderTry();
     await remediateStep({ trigger: second }, deps);
     await notifyStep({ trigger: second }, deps);
