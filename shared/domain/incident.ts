@@ -229,6 +229,18 @@ export interface Decision {
    * have started it with the answer lost (no marker before session 41) and count as a run (attack-44b R11).
    */
   failedBeforeRunbookStart?: boolean;
+  /**
+   * The runbook run of another incident, its episode's holder whose step ended without recording the run's outcome,
+   * that this decision followed and records (session 42): a retry of the step keeps this decision before it plans
+   * anything. No `executionId` when SSM's refusal of the holder's token said only that the run happened.
+   */
+  followedRun?: FollowedRun;
+}
+
+/** A runbook run an incident's decision followed for its episode's holder (`Decision.followedRun`). */
+export interface FollowedRun {
+  holder: string;
+  executionId?: string;
 }
 
 export interface NotificationRecord {

@@ -113,6 +113,10 @@ export function degradedGuardProblem(incident: Incident, startedByWriter = false
 export function problemOf(incident: Incident, startedByWriter = false): { key: string; label: string } {
   if (incident.source === 'cloudwatch') {
     const arn = incident.alarm?.arn ?? incident.alarm?.name ?? incident.id;
+    // The run of a dead holder, followed once by this incident (session 42): counted on the holder's page, which said
+    // its start failed, on-call never heard that the runbook ran and how it ended.
+    const followed = incident.decision?.followedRun;
+    if (followed) return { key: `alarm:${arn}:run-of:${followed.holder}`, label: `the runbook run of alarm ${incident.alarm?.name ?? arn}` };
     return { key: `alarm:${arn}`, label: `alarm ${incident.alarm?.name ?? arn}` };
   }
   return { key: githubProblemKey(incident, startedByWriter), label: `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}` };
@@ -134,6 +138,8 @@ export function escalationInWords(incident: Incident, facts: { ownRerun: boolean
       : 'the guard e-mailed on-call for approval of what it proposed, and nobody answered in time';
   }
   if (facts.ownRerun) return 'it failed again after the guard re-ran it, so it is not a passing glitch';
+  const followed = incident.decision?.followedRun;
+  if (followed) return `the runbook run of its incident ${followed.holder}, whose step ended before it recorded how the run ended, was followed: ${incident.decision?.result ?? ''}`;
   if (incident.source === 'cloudwatch') return 'the alarm is firing and the guard has no automatic fix it may apply';
   if (incident.failureLines.length === 0) return 'the guard could not find the lines in the logs that say why it failed';
   return 'the guard has no safe automatic fix for this failure';

@@ -1,4 +1,4 @@
-import type { AuditEntry, Decision, Incident, RemediationAction } from '../domain/incident.js';
+import type { AuditEntry, Decision, FollowedRun, Incident, RemediationAction } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import type { NonCommentingGitHubPort, RerunClaimRequest, RerunKey } from '../ports.js';
 import type { RemediateDeps } from '../steps/deps.js';
@@ -37,6 +37,8 @@ export interface ApplyResult {
   rerunClaimToRelease?: Omit<RerunClaimRequest, 'max'>;
   /** A failed runbook step had not gone to its start (`Decision.failedBeforeRunbookStart`). */
   failedBeforeRunbookStart?: boolean;
+  /** The run of another incident this decision followed and records (`Decision.followedRun`). */
+  followedRun?: FollowedRun;
 }
 
 /**
@@ -158,7 +160,7 @@ async function runRunbook(
   const { executionId } = await deps.remediation.runner.start(start.request);
   // Before the run is followed (minutes): the episode's later incidents read from it that this start happened.
   if (incident.runbookExecutionId !== executionId) await deps.incidents.update(incident.id, { runbookExecutionId: executionId });
-  return followRunbookRun(incident, incident, mapping, executionId, deps, reason, 'run_runbook planned, not applied: ');
+  return followRunbookRun(incident, incident, mapping.document, executionId, deps, reason);
 }
 
 /**
@@ -166,24 +168,16 @@ async function runRunbook(
  * holder's key: one outcome per run), and schedules the runbook check of `decidedOn`, the incident whose decision
  * records the run: the holder itself, or the later incident that made the dead holder's start again (session 42).
  */
-async function followRunbookRun(
-  holder: Incident,
-  decidedOn: Incident,
-  mapping: RunbookMapping,
-  executionId: string,
-  deps: RemediateDeps,
-  reason: string,
-  /** Said before the run's end in the reason of the escalation a failed run is. */
-  failedPrefix: string,
-): Promise<ApplyResult> {
+async function followRunbookRun(holder: Incident, decidedOn: Incident, document: string, executionId: string, deps: RemediateDeps, reason: string): Promise<ApplyResult> {
   const final = await followRunbook(deps.remediation.runner, executionId, {
     pollMs: deps.config.RUNBOOK_POLL_SECONDS * 1000,
     timeoutMs: deps.config.RUNBOOK_WAIT_SECONDS * 1000,
   });
   const ok = succeeded(final.status);
   if (!final.status.includes('still running')) await recordActionOutcome(deps.remediation.guards, holder, ok, `runbook:${holder.id}`);
-  const summary = `runbook ${mapping.document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
-  if (!ok) return { action: 'escalate', applied: true, reason: `${failedPrefix}${summary}`, result: summary };
+  const summary = `runbook ${document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
+  // The run was applied and did not succeed: said so, not "planned, not applied" (attack-44b).
+  if (!ok) return { action: 'escalate', applied: true, reason: `${reason}; the runbook ran and did not succeed: ${summary}`, result: summary };
   // "Success" says the document's steps ran, not that the alarm recovered, and an alarm that stays in ALARM sends no
   // further event: the reconciler looks again once the alarm had time to return to OK. Scheduled before the decision
   // is recorded, so a crash between leaves a check of an incident whose retried step records it, never none.
@@ -213,29 +207,38 @@ function runbookStartOf(incident: Incident, deps: RemediateDeps): { mapping: Run
  * recording whether it had). The execution's id, or `an earlier execution` when the token's run is known only by
  * SSM's refusal of other parameters (the mapping changed since the holder's start); null when no runbook is
  * allow-listed for the holder's alarm any more, so there is nothing to start.
- *
- * `follow`: the holder's own step is over (its Notify ran), so nobody else follows the run this answers (session 42:
- * started so, its outcome was recorded on no incident and nobody was told). It is followed here to its end, as the
- * holder's step would have, for `incident`'s decision (its runbook check too), and only then written on the holder as
- * its execution, so that the episode's later incidents count on it as started and none follows it again, while a
- * retry of `incident`'s step before it makes the start, and follows it, again.
  */
-export async function confirmRunbookStart(
-  holder: Incident,
-  deps: RemediateDeps,
-  follow?: { incident: Incident; reason: string },
-): Promise<{ execution: string; followed?: ApplyResult } | null> {
+export async function confirmRunbookStart(holder: Incident, deps: RemediateDeps): Promise<{ execution: string; known: boolean } | null> {
   const start = runbookStartOf(holder, deps);
   if (!start) return null;
-  let executionId: string;
   try {
-    executionId = (await deps.remediation.runner.start(start.request)).executionId;
+    return { execution: (await deps.remediation.runner.start(start.request)).executionId, known: true };
   } catch (error) {
-    if (error instanceof ClientTokenUsedError) return { execution: 'an earlier execution' };
+    if (error instanceof ClientTokenUsedError) return { execution: 'an earlier execution', known: false };
     throw error;
   }
-  if (!follow) return { execution: executionId };
-  return { execution: executionId, followed: await followRunbookRun(holder, follow.incident, start.mapping, executionId, deps, follow.reason, `${follow.reason}; `) };
+}
+
+/**
+ * Follows the runbook run of `holder`, whose own step is over without recording the run's outcome, for `incident`'s
+ * decision (session 42): the execution the holder recorded (its following of it failed on every try, attack-44b R9),
+ * else the one its start, made again with its client token, answers (`confirmRunbookStart`). Followed to its end as
+ * the holder's step would have (its runbook check scheduled for `incident`), the outcome names the run it followed
+ * (`followedRun`), so that a retry of `incident`'s step keeps it. A start SSM refuses for other parameters (the
+ * mapping changed since the holder's start) ran a run nobody can follow by its token: escalated once as a run whose
+ * outcome is not known (attack-44b R13). Null when no runbook is allow-listed for the holder's alarm any more and it
+ * recorded no execution: there is nothing to follow.
+ */
+export async function followHoldersRun(holder: Incident, incident: Incident, reason: string, deps: RemediateDeps): Promise<ApplyResult | null> {
+  const document = runbookStartOf(holder, deps)?.mapping.document ?? 'of the alarm';
+  const confirmed = holder.runbookExecutionId ? { execution: holder.runbookExecutionId, known: true } : await confirmRunbookStart(holder, deps);
+  if (!confirmed) return null;
+  const followedRun = { holder: holder.id, ...(confirmed.known ? { executionId: confirmed.execution } : {}) };
+  if (!confirmed.known) {
+    const result = `runbook ${document}: the start of incident ${holder.id}'s run, made again with its client token, was refused for other parameters (the runbook mapping changed since): that run happened and its outcome is not known; look it up among the document's executions`;
+    return { action: 'escalate', applied: true, reason, result, followedRun };
+  }
+  return { ...(await followRunbookRun(holder, incident, document, confirmed.execution, deps, reason)), followedRun };
 }
 
 /**
@@ -265,7 +268,15 @@ export async function recordDecision(
   planned?: { fields: Pick<Incident, 'plan' | 'ownRerun'>; audit: AuditEntry },
 ): Promise<Incident> {
   const at = deps.clock().toISOString();
-  const decision: Decision = { action: outcome.action, reason: outcome.reason, applied: outcome.applied, result: outcome.result, dryRun, decidedAt: at };
+  const decision: Decision = {
+    action: outcome.action,
+    reason: outcome.reason,
+    applied: outcome.applied,
+    result: outcome.result,
+    dryRun,
+    decidedAt: at,
+    ...(outcome.followedRun ? { followedRun: outcome.followedRun } : {}),
+  };
   if (outcome.failedBeforeRunbookStart) decision.failedBeforeRunbookStart = true;
   const fields = { ...planned?.fields, decision };
   return deps.incidents.update(

@@ -7,7 +7,7 @@ import { type AlarmEpisode, type ClaimHolderStands, readAlarmEpisode } from '../
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
-import { applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
+import { type ApplyResult, applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, followHoldersRun, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
 import { guardScope, guardSlotScope, recordActionOutcome } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
@@ -159,6 +159,10 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
   const state = parseState(input);
   let incident: Incident | null = await deps.incidents.get(state.trigger.incidentId);
   if (!incident) throw new NotFoundError(`incident ${state.trigger.incidentId} not found`);
+  // A retry after this step followed its dead holder's run (countedOnEpisodeRun): that run is its decision. Checked
+  // before anything is planned: re-planned, the run's own failure (the breaker it opened) replaced it (attack-44b R8).
+  const followed = incident.decision?.followedRun ? incident.decision : null;
+  if (followed) return { incidentId: incident.id, action: followed.action, applied: followed.applied, awaitingApproval: false, awaitingDelay: false };
   const now = () => deps.clock().toISOString();
 
   const analyzeFailure = describeCaught(state.analyzeError);
@@ -379,32 +383,84 @@ async function alarmEpisodeOf(incident: Incident, deps: RemediateDeps): Promise<
  * Records that `incident` starts no runbook of its own, its episode's run, `holder`'s, counting for it; notify then
  * handles it as any comment. A holder whose start is not known to have happened has it made sure of first, by its own
  * client token (`confirmRunbookStart`): counted on a start that failed unrecorded, the episode's runbook never ran
- * (attack-42b G2). A retry of this step repeats the same start, which SSM answers with the same execution.
+ * (attack-42b G2). A retry of this step repeats the same start, which SSM answers with the same execution. The
+ * execution it answers is written on the holder: a holder still in its retries follows it itself, and should it then
+ * fail for good, the episode's next ALARM finds an execution whose outcome nobody recorded, and follows it (R5).
  *
- * A holder whose execution is over (its Notify ran: `notified`) follows that run nowhere, so `incident` follows it
- * and records its outcome as its own decision, which its Notify tells (session 42). On the later incident, not the
- * holder: the holder's Notify has run already, and no stage would tell a decision recorded there. Only then is the
- * execution written on the holder, so the episode's next incidents count on it as started, and none follows it again.
- * A holder still in its step (or in its retries) follows its own run.
+ * A holder whose step is over (its Notify ran: `notified`) without recording its run's outcome (its start unconfirmed,
+ * or its following of the execution failed on every try, attack-44b R9) follows that run nowhere, so one later
+ * incident follows it and records its outcome as its own decision, which its Notify tells (`followHoldersRun`,
+ * session 42). One: the follower takes the follow claim on the holder's run first, and the others count on it
+ * (attack-44b R3, R4); a follower that ended without recording it holds nothing.
  */
 async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, reason: string, deps: RemediateDeps): Promise<RemediateResult> {
-  // A retry of this step after its last write, the holder's execution: the run it followed is its decision already.
-  const { decision } = incident;
-  if (holder?.runbookExecutionId && decision && decision.action !== 'comment_only' && decision.result?.includes(`(${holder.runbookExecutionId})`)) {
-    return { incidentId: incident.id, action: decision.action, applied: decision.applied, awaitingApproval: false, awaitingDelay: false };
+  if (holder && holderRunUnrecorded(holder)) {
+    const follower = await followerOf(holder, incident, deps);
+    if (follower !== incident.id) return countedOnly(incident, `${reason}; that run is followed by incident ${follower}`, 'nothing applied', deps);
+    const followed = await followHoldersRun(holder, incident, reason, deps);
+    if (followed) return recordFollowed(incident, holder, followed, deps);
   }
-  const follow = holder?.status === 'notified' ? { incident, reason } : undefined;
-  const confirmed = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps, follow) : null;
+  const confirmed = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps) : null;
+  if (holder && confirmed?.known) await deps.incidents.update(holder.id, { runbookExecutionId: confirmed.execution });
   const result = confirmed ? `nothing applied; the start of incident ${holder?.id}'s runbook, made again with its client token, answered ${confirmed.execution}` : 'nothing applied';
-  const outcome = confirmed?.followed ?? { action: 'comment_only' as const, applied: false, reason, result };
-  await recordDecision(incident, outcome, false, 'pipeline-guard', deps, confirmed?.followed ? undefined : 'skipped');
-  if (holder && confirmed?.followed) await deps.incidents.update(holder.id, { runbookExecutionId: confirmed.execution });
-  return { incidentId: incident.id, action: outcome.action, applied: outcome.applied, awaitingApproval: false, awaitingDelay: false };
+  return countedOnly(incident, reason, result, deps);
+}
+
+async function countedOnly(incident: Incident, reason: string, result: string, deps: RemediateDeps): Promise<RemediateResult> {
+  await recordDecision(incident, { action: 'comment_only', applied: false, reason, result }, false, 'pipeline-guard', deps, 'skipped');
+  return { incidentId: incident.id, action: 'comment_only', applied: false, awaitingApproval: false, awaitingDelay: false };
+}
+
+/**
+ * Whether `holder`'s runbook run is one nobody follows: its step is over (`notified`), it went to its start, and it
+ * recorded no outcome of the run (no applied decision). Its execution is then followed by a later incident.
+ */
+function holderRunUnrecorded(holder: Incident): boolean {
+  return holder.status === 'notified' && !holder.decision?.applied && (Boolean(holder.runbookExecutionId) || runbookStartUnconfirmed(holder));
+}
+
+/**
+ * The incident that follows `holder`'s run: `incident`, unless another took the follow claim first and still stands,
+ * its step running towards the run's outcome or its decision recording it. The claim is one conditional write on the
+ * claim store's item of its own key (one per holder, beside its alarm's runbook claim): a third ALARM of the episode
+ * handled while the second follows the run, or two remediated at once, recorded the one run twice (attack-44b R3, R4).
+ */
+async function followerOf(holder: Incident, incident: Incident, deps: RemediateDeps): Promise<string> {
+  const followerStands = async (id: string) => {
+    const follower = await deps.incidents.get(id);
+    return Boolean(follower?.decision?.followedRun) || (follower !== null && follower.status !== 'notified' && follower.status !== 'resolved');
+  };
+  const key = { alarmArn: `${holder.alarm?.arn ?? ''}#run-of:${holder.id}`, incidentId: incident.id };
+  return (await deps.remediation.episodeRunbooks.claim(key, followerStands)).heldBy;
+}
+
+/**
+ * Records the holder's run `incident` followed as its decision, and counts it in the action metrics as its holder's
+ * step would have (attack-44b R10). Only then is a confirmed execution written on the holder: a retry of this step
+ * before it makes the start, and follows it, again; after it, the decision's `followedRun` keeps it.
+ */
+async function recordFollowed(incident: Incident, holder: Incident, followed: ApplyResult, deps: RemediateDeps): Promise<RemediateResult> {
+  await recordDecision(incident, followed, false, 'pipeline-guard', deps);
+  const executionId = followed.followedRun?.executionId;
+  if (executionId) {
+    deps.metrics.count(METRIC.actionsAttempted, 1, { kind: 'run_runbook' });
+    if (followed.action === 'run_runbook') deps.metrics.count(METRIC.actionsSucceeded, 1, { kind: 'run_runbook' });
+    if (holder.runbookExecutionId !== executionId) await deps.incidents.update(holder.id, { runbookExecutionId: executionId });
+  }
+  return { incidentId: incident.id, action: followed.action, applied: followed.applied, awaitingApproval: false, awaitingDelay: false };
 }
 
 /** Why `incident` counts on `holder`'s run, the first of its unbroken episode, with how that run stands. */
 function episodeRunReason(incident: Incident, holder: Incident, approvedBy: string): string {
-  const run = runbookStartUnconfirmed(holder) ? 'is not known to have started' : !holder.decision ? 'is running' : holder.decision.applied ? 'ran' : 'failed';
+  const run = runbookStartUnconfirmed(holder)
+    ? 'is not known to have started'
+    : !holder.decision
+      ? 'is running'
+      : holder.decision.applied
+        ? 'ran'
+        : holder.runbookExecutionId
+          ? `started as ${holder.runbookExecutionId}, its outcome not recorded`
+          : 'failed';
   return `${approvedBy}alarm ${incident.alarm?.name ?? ''} still fires since its incident ${holder.id}, whose runbook ${run} (no OK between): counted on that run, not started again`;
 }
 

@@ -82,8 +82,8 @@ async function thirdAlarm(deps: Awaited<ReturnType<typeof episode>>['deps'], nam
 }
 
 describe('attack-44b: two later ALARMs and the dead holder\'s run', () => {
-  // attack-44b finding R3: a third ALARM handled while the second follows the dead holder's run (up to RUNBOOK_WAIT_SECONDS) follows it too: the one failed run is escalated twice, on two incidents
-  it.fails('records and escalates the dead holder\'s failed run once when a third ALARM comes while the second follows it', async () => {
+  // attack-44b finding R3 (fixed, session 42): a third ALARM handled while the second follows the dead holder's run (up to RUNBOOK_WAIT_SECONDS) follows it too: the one failed run is escalated twice, on two incidents
+  it('records and escalates the dead holder\'s failed run once when a third ALARM comes while the second follows it', async () => {
     const { deps, published, runner, first, second, name } = await episode('Failed');
     await holderStartFailedForGood(deps, first);
     const third = await thirdAlarm(deps, name);
@@ -110,8 +110,29 @@ describe('attack-44b: two later ALARMs and the dead holder\'s run', () => {
     expect(claimingTheRun).toHaveLength(1);
   });
 
-  // attack-44b finding R4: two later ALARMs at once (concurrent executions) after the holder died both follow its run: a successful run is recorded as applied on both and two runbook checks are scheduled
-  it.fails('records the dead holder\'s run on one incident when two later ALARMs are remediated at once', async () => {
+  // Session 42 (R3, R4 fix): the follow claim binds no one whose step ended without recording the run: a third ALARM follows it then
+  it("lets a third ALARM follow the dead holder's run when the second, which took the follow claim, failed for good", async () => {
+    const { deps, first, second, name } = await episode('Success');
+    await holderStartFailedForGood(deps, first);
+    const status = deps.remediation.runner.status.bind(deps.remediation.runner);
+    deps.remediation.runner.status = async () => {
+      throw new Error('ThrottlingException: Rate exceeded');
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: second }, deps)).rejects.toThrow('Rate exceeded');
+    await notifyStep({ trigger: second, remediateError: { Error: 'Error', Cause: 'ThrottlingException: Rate exceeded' } }, deps);
+    deps.remediation.runner.status = status;
+
+    const third = await thirdAlarm(deps, name);
+    await remediateStep({ trigger: third }, deps);
+    expect((await deps.incidents.get(third.incidentId))?.decision).toMatchObject({
+      action: 'run_runbook',
+      result: expect.stringContaining('(exec-1) finished: Success'),
+      followedRun: { holder: first.incidentId, executionId: 'exec-1' },
+    });
+  });
+
+  // attack-44b finding R4 (fixed, session 42): two later ALARMs at once (concurrent executions) after the holder died both follow its run: a successful run is recorded as applied on both and two runbook checks are scheduled
+  it('records the dead holder\'s run on one incident when two later ALARMs are remediated at once', async () => {
     const { deps, runner, runbookChecks, first, second, name } = await episode('Success');
     await holderStartFailedForGood(deps, first);
     const third = await thirdAlarm(deps, name);
@@ -124,22 +145,29 @@ describe('attack-44b: two later ALARMs and the dead holder\'s run', () => {
   });
 });
 
+/**
+ * A try of the holder's (`first`'s) step whose own calls to SSM time out (its Lambda's network), while the other
+ * incidents' starts, from other Lambdas, get through.
+ */
+function holderTriesTimingOut(deps: Awaited<ReturnType<typeof episode>>['deps'], first: Awaited<ReturnType<typeof episode>>['first']) {
+  const start = deps.remediation.runner.start.bind(deps.remediation.runner);
+  let inHolder = false;
+  deps.remediation.runner.start = async (request) => {
+    if (inHolder) throw new Error('connect ETIMEDOUT');
+    return start(request);
+  };
+  return async () => {
+    inHolder = true;
+    await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
+    inHolder = false;
+  };
+}
+
 describe('attack-44b: the holder dies after a later ALARM counted on it', () => {
   // attack-44b finding R5 (the fixer's known doubt 1, shown): the holder is between its tries when the second ALARM makes its start again (not followed: the holder is not `notified`); the holder then fails for good elsewhere, and the run SSM made is followed by nobody: no decision records it, no check is scheduled
   it.fails("records the outcome of the run the second ALARM started for a holder still in its retries, once the holder failed for good", async () => {
     const { deps, runner, runbookChecks, first, second } = await episode('Failed');
-    const start = deps.remediation.runner.start.bind(deps.remediation.runner);
-    let inHolder = false;
-    // The holder's own calls to SSM time out (its Lambda's network); the second's, from another Lambda, get through.
-    deps.remediation.runner.start = async (request) => {
-      if (inHolder) throw new Error('connect ETIMEDOUT');
-      return start(request);
-    };
-    const holderTry = async () => {
-      inHolder = true;
-      await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('ETIMEDOUT');
-      inHolder = false;
-    };
+    const holderTry = holderTriesTimingOut(deps, first);
     await holderTry();
     await holderTry();
     console.log('R5 holder between tries', (await deps.incidents.get(first.incidentId))?.status);
@@ -154,6 +182,27 @@ describe('attack-44b: the holder dies after a later ALARM counted on it', () => 
     expect(tokens(runner)).toEqual([automationClientToken(first.incidentId)]);
     // Required: the run that happened (exec-1, Failed) is recorded on some incident's decision, which its Notify tells.
     expect(decisions.some((d) => d?.result?.includes('(exec-1) finished'))).toBe(true);
+  });
+
+  // attack-44b finding R5, in part (session 42): the execution the second's start answered is written on the holder, so once the holder failed for good the episode's next ALARM follows that execution by its id, and makes no start again (SSM documents no time for which it remembers a token)
+  it("follows, by its execution and with no start made, the run the second ALARM's start answered once the holder failed for good", async () => {
+    const { deps, runner, first, second, name } = await episode('Failed');
+    const holderTry = holderTriesTimingOut(deps, first);
+    await holderTry();
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    await holderTry();
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
+    const starts = runner.started.length;
+
+    const third = await thirdAlarm(deps, name);
+    await remediateStep({ trigger: third }, deps);
+    expect(runner.started).toHaveLength(starts);
+    expect((await deps.incidents.get(third.incidentId))?.decision).toMatchObject({
+      action: 'escalate',
+      result: expect.stringContaining('(exec-1) finished: Failed'),
+      followedRun: { holder: first.incidentId, executionId: 'exec-1' },
+    });
   });
 
   // attack-44b finding R6: a second approved ALARM handled while the approved holder is between its claim and its start counts on it ("approved by …, but … counted on that run"); the holder then dies before its start on every try: the episode runs nothing though a human approved it twice
@@ -213,8 +262,8 @@ describe('attack-44b: OK between the claim and the start', () => {
 });
 
 describe("attack-44b: a retry of the later incident's step after its last write", () => {
-  // attack-44b finding R8: the retry guard (the text "(<executionId>)" in the decision) is reached only when the retry plans run_runbook again; the followed run's own failure, counted on the breaker, makes the retry plan `escalate` ("circuit breaker open") and that decision replaces the run's outcome
-  it.fails("keeps the followed run's failure as the decision when the retry re-plans after that failure opened the breaker", async () => {
+  // attack-44b finding R8 (fixed, session 42): the retry guard (the text "(<executionId>)" in the decision) is reached only when the retry plans run_runbook again; the followed run's own failure, counted on the breaker, makes the retry plan `escalate` ("circuit breaker open") and that decision replaces the run's outcome
+  it("keeps the followed run's failure as the decision when the retry re-plans after that failure opened the breaker", async () => {
     const { deps, first, second } = await episode('Failed', {}, { defaults: { circuitBreaker: { minSamples: 1 } } });
     await holderStartFailedForGood(deps, first);
     await remediateStep({ trigger: second }, deps);
@@ -268,8 +317,8 @@ describe('attack-44b: what held', () => {
 });
 
 describe('attack-44b: runs whose outcome nobody records', () => {
-  // attack-44b finding R9: a holder whose start answered (runbookExecutionId recorded) but whose following of the run failed on every try (GetAutomationExecution throttled) ends with "failed: …"; the episode's later ALARMs count on it as confirmed and nobody ever reads the run's outcome (session 42 follows only an unconfirmed start)
-  it.fails("records the outcome of a holder's run whose following died on every try, when a later ALARM counts on it", async () => {
+  // attack-44b finding R9 (fixed, session 42): a holder whose start answered (runbookExecutionId recorded) but whose following of the run failed on every try (GetAutomationExecution throttled) ends with "failed: …"; the episode's later ALARMs count on it as confirmed and nobody ever reads the run's outcome (session 42 follows only an unconfirmed start)
+  it("records the outcome of a holder's run whose following died on every try, when a later ALARM counts on it", async () => {
     const { deps, runner, runbookChecks, first, second } = await episode('Failed');
     const status = deps.remediation.runner.status.bind(deps.remediation.runner);
     deps.remediation.runner.status = async () => {
@@ -287,8 +336,21 @@ describe('attack-44b: runs whose outcome nobody records', () => {
     expect(decisions.some((d) => d?.result?.includes('(exec-1) finished'))).toBe(true);
   });
 
-  // attack-44b finding R10 (the fixer's known doubt 4, shown): the run a later ALARM follows for a dead holder is counted in no action metric (ActionsAttempted / ActionsSucceeded), while the same run followed by its holder is
-  it.fails('counts the followed run of a dead holder in the action metrics', async () => {
+  // attack-44b suspicion (fixed, session 42): the followed run's failure was counted on the holder's page, which said its start failed ("nothing ran"): on-call's only message hid that the runbook ran and failed
+  it("pages on-call with the followed run's own outcome, not only a count on the holder's page", async () => {
+    const { deps, published, first, second } = await episode('Failed');
+    await holderStartFailedForGood(deps, first);
+    const before = published.length;
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    const later = await deps.incidents.get(second.incidentId);
+    console.log('follow page', later?.notifications, published.slice(before).map((m) => m.subject));
+    expect(later?.notifications.filter((n) => n.target === 'escalation-topic').map((n) => n.outcome)).toEqual(['published']);
+    expect(JSON.stringify(published.slice(before))).toContain(`the runbook run of its incident ${first.incidentId}`);
+  });
+
+  // attack-44b finding R10 (fixed, session 42) (the fixer's known doubt 4, shown): the run a later ALARM follows for a dead holder is counted in no action metric (ActionsAttempted / ActionsSucceeded), while the same run followed by its holder is
+  it('counts the followed run of a dead holder in the action metrics', async () => {
     const { deps, first, second } = await episode('Success');
     const counted: Array<{ name: string; dimensions?: Record<string, string> }> = [];
     deps.metrics = { count: (name, _value, dimensions) => void counted.push({ name, dimensions }), measure: () => undefined };
@@ -355,9 +417,9 @@ describe('attack-44b: the approved holder between its claim and its runbookClaim
 });
 
 describe("attack-44b: the dead holder's token answered by SSM's refusal", () => {
-  // attack-44b finding R13: the runbook mapping's parameters changed (a deploy) after the dead holder's start, which SSM accepted with its answer lost: the later ALARM's start with the holder's token is refused (IdempotentParameterMismatch, "an earlier execution"), nothing is followed, and the holder never gets an execution: the run's outcome is recorded nowhere, and every later ALARM asks again
-  it.fails("records the outcome of the holder's run when its token's start is refused for changed parameters", async () => {
-    const { deps, runner, first, second } = await episode('Failed');
+  // attack-44b finding R13 (fixed, session 42): the runbook mapping's parameters changed (a deploy) after the dead holder's start, which SSM accepted with its answer lost: the later ALARM's start with the holder's token is refused (IdempotentParameterMismatch, "an earlier execution"), nothing is followed, and the holder never gets an execution: the run's outcome is recorded nowhere, and every later ALARM asks again
+  it("records the outcome of the holder's run, as not known, once when its token's start is refused for changed parameters", async () => {
+    const { deps, runner, first, second, name } = await episode('Failed');
     const start = deps.remediation.runner.start.bind(deps.remediation.runner);
     deps.remediation.runner.start = async (request) => {
       const earlier = runner.started.find((r) => r.clientToken === request.clientToken);
@@ -382,6 +444,15 @@ describe("attack-44b: the dead holder's token answered by SSM's refusal", () => 
     const [holder, later] = await Promise.all([first, second].map((t) => deps.incidents.get(t.incidentId)));
     console.log('R13 starts', runner.started.length, 'holder exec', holder?.runbookExecutionId, 'later', later?.decision?.action, later?.decision?.result);
     expect(new Set(tokens(runner)).size).toBe(1);
-    expect([holder, later].some((i) => i?.decision?.result?.includes('finished'))).toBe(true);
+    // Required (session 42): SSM offers no look-up by client token, so the run is recorded once as one whose outcome is not known, on-call told once, and later ALARMs count on it.
+    expect(later?.decision).toMatchObject({ action: 'escalate', applied: true, result: expect.stringContaining('its outcome is not known'), followedRun: { holder: first.incidentId } });
+    const starts = runner.started.length;
+    const third = await thirdAlarm(deps, name);
+    await remediateStep({ trigger: third }, deps);
+    await notifyStep({ trigger: third }, deps);
+    const thirdIncident = await deps.incidents.get(third.incidentId);
+    console.log('R13 third', thirdIncident?.decision);
+    expect(runner.started).toHaveLength(starts);
+    expect(thirdIncident?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(`followed by incident ${second.incidentId}`) });
   });
 });

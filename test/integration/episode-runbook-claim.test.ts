@@ -179,7 +179,7 @@ describe("a holder whose runbook start is not known to have happened (session 41
     expect(distinctRuns(runner)).toBe(1);
   });
 
-  it('asks nothing of SSM for a holder that recorded its execution before its decision was lost', async () => {
+  it('starts nothing for a holder that recorded its execution before its decision was lost, and follows that execution', async () => {
     const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
     // The holder starts the runbook; its decision's write fails on every try (the Catch's Notify records none).
     await remediateDiesAtWrite(deps, first, 'decision');
@@ -189,9 +189,16 @@ describe("a holder whose runbook start is not known to have happened (session 41
     await remediateStep({ trigger: second }, deps);
 
     // Its state says its start happened: hours later, SSM may no longer know the token (it documents no window), and
-    // the start made again would be a second run.
+    // the start made again would be a second run. Its outcome nobody recorded: the later incident follows that
+    // execution by its id (session 42, attack-44b R9).
     expect(runner.started).toHaveLength(starts);
-    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', result: 'nothing applied' });
+    const executionId = (await deps.incidents.get(first.incidentId))?.runbookExecutionId;
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({
+      action: 'run_runbook',
+      applied: true,
+      result: expect.stringContaining(`(${executionId}) finished: Success`),
+      followedRun: { holder: first.incidentId, executionId },
+    });
   });
 
   it("asks for the approval the later incident's plan needs before making the holder's start, and makes it once approved (attack-43a F2)", async () => {
@@ -207,15 +214,21 @@ describe("a holder whose runbook start is not known to have happened (session 41
     expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'run_runbook', applied: true, reason: expect.stringContaining('approved by oncall-ana') });
   });
 
-  it("counts on the holder's run when SSM refuses its token as used with other parameters (the mapping changed since)", async () => {
+  it("escalates the holder's run as one whose outcome is not known when SSM refuses its token as used with other parameters (the mapping changed since)", async () => {
     const { deps, runner, first, second } = await twoIncidentsOfOneEpisode();
     await holderStartFailedForGood(deps, first);
     deps.remediation.runner.start = async (request) => Promise.reject(new ClientTokenUsedError(request.clientToken, 'IdempotentParameterMismatch'));
 
     await remediateStep({ trigger: second }, deps);
 
+    // The run happened, and nobody can follow it by its token: told once, as such (session 42, attack-44b R13).
     expect(runner.started).toHaveLength(0);
-    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ action: 'comment_only', result: expect.stringContaining('an earlier execution') });
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({
+      action: 'escalate',
+      applied: true,
+      result: expect.stringContaining('its outcome is not known'),
+      followedRun: { holder: first.incidentId },
+    });
   });
 });
 
