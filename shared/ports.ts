@@ -499,8 +499,9 @@ export interface EscalationDigests {
   /** Sending failed: the claim is given back, for a later run. */
   release(digest: EscalationDigest): Promise<void>;
   /**
-   * One message (`key`) of a digest split over several went out: recorded by the claim's holder after the publish, so
-   * a later claim of the window skips it (a crash between the publish and this write sends it once more).
+   * One message (`key`) of a digest split over several went out (of an approval group's digest: one request it asked):
+   * recorded by the claim's holder after the publish, so a later claim of the window skips it (a crash between the
+   * publish and this write sends it once more).
    */
   messagePublished(digest: EscalationDigest, key: string): Promise<void>;
   /** A digest whose send failed is due again at `at`, its failures counted; false when its entry is gone meanwhile. */
