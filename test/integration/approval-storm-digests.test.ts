@@ -13,7 +13,8 @@ import { scratchStoreForFile } from '../support/harness.js';
 
 /*
  * Session 42: the approval requests of an alarm storm's later alarms are recorded on their group's digest (one record
- * per incident and token) and e-mailed together by the reconciler when the group ends (shared/notify/approval-groups.ts).
+ * per incident and token) and e-mailed by the reconciler when the group ends (shared/notify/approval-groups.ts), together
+ * only under equal message attributes: these alarms' names differ, so one e-mail each (attack-44a H3).
  * Over the real ledger (the embedded DynamoDB): a Notify that dies after recording its request, a digest sender whose
  * publish fails and one that dies after its publish, a request recorded after the digest was claimed, and one whose
  * wait ended before the digest: every waiting request is e-mailed exactly once, and the ended one not at all.
