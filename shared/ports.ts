@@ -355,9 +355,10 @@ export interface EscalationMessage {
   /**
    * Message attributes subscribers can filter on: severity, source, category; repository and branch for CI
    * failures; alarm, account and region for alarms. Values as the facts give them: each publisher sends them as SNS
-   * takes them (`filterAttributes`, shared/notify/message-attributes.ts).
+   * takes them (`filterAttributes`, shared/notify/message-attributes.ts). A list is sent as a String.Array, which a
+   * filter policy matches when any of its values matches (a grouped approval e-mail's `alarm`).
    */
-  attributes: Record<string, string>;
+  attributes: Record<string, string | string[]>;
   /** The same escalation for chat (Amazon Q Developer in chat applications custom notification; webhooks). */
   chat?: ChatNotification;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { snsMessageAttributes } from '../../../shared/adapters/sns.js';
 import { type AlarmDetails, newIncident } from '../../../shared/domain/incident.js';
 import { requestMember } from '../../../shared/notify/approval-group-mail.js';
 import type { EscalationDigest, EscalationDigests, EscalationMessage } from '../../../shared/ports.js';
@@ -19,7 +20,7 @@ const SNS_MAX_BYTES = 256 * 1024;
 /** What SNS is given, as the SNS publisher builds it (shared/adapters/sns.ts). */
 const snsBytes = (m: EscalationMessage) =>
   Buffer.byteLength(m.chat ? JSON.stringify({ default: JSON.stringify(m.chat), email: m.message }) : m.message) + Buffer.byteLength(m.subject) +
-  Object.entries(m.attributes).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v) + 6, 0);
+  Object.entries(snsMessageAttributes(m.attributes)).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(`${v.DataType}${v.StringValue}`), 0);
 const tokensOf = (messages: EscalationMessage[]) => messages.flatMap((m) => [...m.message.matchAll(/send-task-success .*?--task-token '([^']+)'/g)].map((t) => t[1]!));
 const counts = (tokens: string[]) => tokens.reduce<Record<string, number>>((all, t) => ({ ...all, [t]: (all[t] ?? 0) + 1 }), {});
 
