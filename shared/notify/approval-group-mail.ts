@@ -58,9 +58,10 @@ interface WaitingRequest {
  * The e-mails of an approval-request group's digest: every request named on it whose execution still waits on the
  * token it was named with (pending, its wait not over, its incident open) and that no earlier claim e-mailed (its
  * {@link askedKey} in `asked`), each with its own alarm's facts and its own approve and reject commands. Requests share
- * an e-mail only when their message attributes (alarm, account, region, severity, …: what subscribers' filter policies
- * read) are equal, and it carries those: a subscriber filtering on its own alarms gets their requests and no other
- * alarm's token (attack-44a H3). Then {@link REQUESTS_PER_MESSAGE} and {@link REQUEST_BYTES_PER_MESSAGE} to an e-mail.
+ * an e-mail only when their message attributes but `alarm` (account, region, severity, …: what subscribers' filter
+ * policies read) are equal, and it carries those and `alarm` as the list of its alarms (see {@link groupMessage}), so a
+ * subscription filtering on any of them gets it (attack-44a H3). Then {@link REQUESTS_PER_MESSAGE} and
+ * {@link REQUEST_BYTES_PER_MESSAGE} to an e-mail.
  * A request whose wait ended (timed out, decided, recovered, superseded, a new token) is not asked: the first message
  * counts it as no longer waiting. Each message's `members` are the requests it asks, which the sender records.
  */
@@ -81,7 +82,7 @@ export async function renderApprovalGroupParts(
     const taskToken = approval?.taskToken;
     if (incident && approval?.status === 'pending' && taskToken && shortHash(taskToken) === tokenHash && !waitEndedBy(approval, now) && incident.status !== 'resolved' && !incident.supersededBy) {
       const request = requestOf(incident, taskToken, deps);
-      const route = JSON.stringify(Object.entries(request.attributes).sort(([a], [b]) => a.localeCompare(b)));
+      const route = JSON.stringify(Object.entries(request.attributes).filter(([name]) => name !== 'alarm').sort(([a], [b]) => a.localeCompare(b)));
       routes.set(route, [...(routes.get(route) ?? []), { member, request }]);
     } else {
       ended += 1;
@@ -106,8 +107,14 @@ function requestOf(incident: Incident, taskToken: string, deps: ApprovalGroupMai
 }
 
 /**
- * One e-mail of requests of equal attributes: `part`, which of the e-mails their requests are split over it is;
- * `message`, its place among all the group's e-mails of this send (its chat id).
+ * One e-mail of requests whose attributes but `alarm` are equal: `part`, which of the e-mails their requests are split
+ * over it is; `message`, its place among all the group's e-mails of this send (its chat id).
+ *
+ * It carries `alarm` as a String.Array of every alarm it asks about. An SNS filter policy on `alarm` matches an array
+ * when any of its values matches, so each team's subscription gets every e-mail that asks about its alarm; it may see
+ * other alarms' requests in it too. Accepted (session 42): a token answers a wait only through
+ * `aws stepfunctions send-task-success`, which needs states:SendTaskSuccess on the state machine, so a token alone
+ * grants nothing. The first request's `alarm` alone sent the others' owners nothing (attack-44a H3).
  */
 function groupMessage(
   requests: EscalationMessage[],
@@ -126,8 +133,8 @@ function groupMessage(
   return {
     subject: `[Pipeline Guard] ${title}`,
     message: lines.join('\n').slice(0, MESSAGE_MAX_CHARS),
-    // Every request here has these attributes (see renderApprovalGroupParts): the filter policies route it as its own.
-    attributes: { ...requests[0]!.attributes, kind: 'approval-group' },
+    // Every request here has these attributes but `alarm` (see renderApprovalGroupParts); `alarm` lists them all.
+    attributes: { ...requests[0]!.attributes, kind: 'approval-group', ...alarmsOf(requests) },
     // As for a single request, the tokens go to the e-mail only: chat gets the alarms' titles, as their own requests'.
     chat: {
       version: '1.0',
@@ -143,4 +150,10 @@ function groupMessage(
       metadata: { threadId: `${APPROVAL_GROUP_KEY}:${group.start}`, summary: title },
     },
   };
+}
+
+/** The `alarm` attribute of an e-mail asking `requests`: each alarm named once; none when no request names one. */
+function alarmsOf(requests: EscalationMessage[]): { alarm?: string[] } {
+  const alarms = [...new Set(requests.flatMap((request) => request.attributes.alarm ?? []))];
+  return alarms.length > 0 ? { alarm: alarms } : {};
 }

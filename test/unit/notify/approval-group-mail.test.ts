@@ -9,8 +9,8 @@ import { createMemoryStore } from '../../support/memory-store.js';
 
 /*
  * The sending side of grouped approval requests (shared/notify/approval-group-mail.ts, shared/reconcile/digests.ts),
- * over an in-memory ledger and incident store, with requests whose alarms share their message attributes (the only
- * requests an e-mail may carry together; the end-to-end attack tests' alarms never do). Attack pass 44a, session 42.
+ * over an in-memory ledger and incident store, with requests whose alarms share their message attributes but `alarm`
+ * (the only requests an e-mail may carry together). Attack pass 44a, session 42.
  */
 
 const START = '2026-11-20T10:00:00.000Z';
@@ -73,14 +73,14 @@ function groupDigest(members: string[]) {
   return { digests, dieAtMarkOnce: () => void (markFails = 1) };
 }
 
-async function setup(requests: Array<{ token: string; alarm: AlarmDetails }>) {
+async function setup(requests: Array<{ token: string; alarm: AlarmDetails; category?: 'infrastructure' }>) {
   const incidents = createMemoryStore();
   const members: string[] = [];
   for (const [i, request] of requests.entries()) {
     const id = `i-${i}`;
     await incidents.create(
       newIncident({
-        id, source: 'cloudwatch', status: 'awaiting_approval', alarm: request.alarm, plan: { action: 'run_runbook' } as never,
+        id, source: 'cloudwatch', status: 'awaiting_approval', alarm: request.alarm, ...(request.category ? { category: request.category } : {}), plan: { action: 'run_runbook' } as never,
         approval: { status: 'pending', taskToken: request.token, requestedAt: START, expiresAt: '2026-11-20T11:00:00.000Z', decidedAt: null, decidedBy: null, reason: null },
       }, new Date(START)),
       null,
@@ -137,20 +137,24 @@ describe('the e-mails of an approval group', () => {
     expect(s.sent[1]!.subject).toMatch(/\(2 of 3\)$/);
   });
 
-  it('e-mails requests together only under equal message attributes, each e-mail under its requests\' own', async () => {
+  it("e-mails requests together only under equal attributes but `alarm`, which lists each e-mail's alarms", async () => {
     const s = await setup([
       { token: 'pay-1', alarm: alarm('payments-5xx') },
       { token: 'search-1', alarm: alarm('search-5xx') },
       { token: 'pay-2', alarm: alarm('payments-5xx') },
       { token: 'pay-other-account', alarm: alarm('payments-5xx', '210987654321') },
+      { token: 'pay-other-region', alarm: { ...alarm('payments-5xx'), region: 'eu-west-1' } },
+      { token: 'search-other-category', alarm: alarm('search-5xx'), category: 'infrastructure' },
     ]);
     await s.run('2026-11-20T10:06:00.000Z');
-    const routed = s.sent.map((m) => ({ tokens: tokensOf([m]).sort(), alarm: m.attributes.alarm, account: m.attributes.account, kind: m.attributes.kind }));
-    expect(routed).toHaveLength(3);
+    const routed = s.sent.map((m) => ({ tokens: tokensOf([m]).sort(), ...m.attributes }));
+    const shared = { severity: 'high', source: 'cloudwatch', category: 'unknown', account: '123456789012', region: 'us-east-1', kind: 'approval-group' };
+    expect(routed).toHaveLength(4);
     expect(routed).toEqual(expect.arrayContaining([
-      { tokens: ['pay-1', 'pay-2'], alarm: 'payments-5xx', account: '123456789012', kind: 'approval-group' },
-      { tokens: ['search-1'], alarm: 'search-5xx', account: '123456789012', kind: 'approval-group' },
-      { tokens: ['pay-other-account'], alarm: 'payments-5xx', account: '210987654321', kind: 'approval-group' },
+      { ...shared, tokens: ['pay-1', 'pay-2', 'search-1'], alarm: ['payments-5xx', 'search-5xx'] },
+      { ...shared, tokens: ['pay-other-account'], alarm: ['payments-5xx'], account: '210987654321' },
+      { ...shared, tokens: ['pay-other-region'], alarm: ['payments-5xx'], region: 'eu-west-1' },
+      { ...shared, tokens: ['search-other-category'], alarm: ['search-5xx'], category: 'infrastructure' },
     ]));
   });
 
