@@ -355,9 +355,10 @@ export interface EscalationMessage {
   /**
    * Message attributes subscribers can filter on: severity, source, category; repository and branch for CI
    * failures; alarm, account and region for alarms. Values as the facts give them: each publisher sends them as SNS
-   * takes them (`filterAttributes`, shared/notify/message-attributes.ts).
+   * takes them (`filterAttributes`, shared/notify/message-attributes.ts). A list is sent as a String.Array, which a
+   * filter policy matches when any of its values matches (a grouped approval e-mail's `alarm`).
    */
-  attributes: Record<string, string>;
+  attributes: Record<string, string | string[]>;
   /** The same escalation for chat (Amazon Q Developer in chat applications custom notification; webhooks). */
   chat?: ChatNotification;
 }
@@ -504,8 +505,9 @@ export interface EscalationDigests {
   /** Sending failed: the claim is given back, for a later run. */
   release(digest: EscalationDigest): Promise<void>;
   /**
-   * One message (`key`) of a digest split over several went out: recorded by the claim's holder after the publish, so
-   * a later claim of the window skips it (a crash between the publish and this write sends it once more).
+   * One message (`key`) of a digest split over several went out (of an approval group's digest: one request it asked):
+   * recorded by the claim's holder after the publish, so a later claim of the window skips it (a crash between the
+   * publish and this write sends it once more).
    */
   messagePublished(digest: EscalationDigest, key: string): Promise<void>;
   /** A digest whose send failed is due again at `at`, its failures counted; false when its entry is gone meanwhile. */

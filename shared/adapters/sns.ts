@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { filterAttributes } from '../notify/message-attributes.js';
 import type { EscalationPublisher } from '../ports.js';
 
@@ -18,14 +18,24 @@ export function createSnsPublisher(client: SNSClient, topicArn: string): Escalat
           TopicArn: topicArn,
           Subject: message.subject,
           ...body,
-          // Made safe here, whoever built them (the outbox records them the same way): one value SNS refuses fails the
-          // whole Publish, and the page with it.
-          MessageAttributes: Object.fromEntries(
-            Object.entries(filterAttributes(message.attributes)).map(([key, value]) => [key, { DataType: 'String', StringValue: value }]),
-          ),
+          MessageAttributes: snsMessageAttributes(message.attributes),
         }),
       );
       return { messageId: response.MessageId ?? 'unknown' };
     },
   };
+}
+
+/**
+ * An escalation's attributes as SNS's Publish takes them. Made safe here, whoever built them (the outbox records them
+ * the same way): one value SNS refuses fails the whole Publish, and the page with it. A list goes as a String.Array,
+ * its values as a JSON array, which a filter policy matches when any of its values matches.
+ */
+export function snsMessageAttributes(attributes: Record<string, string | string[]>): Record<string, MessageAttributeValue> {
+  return Object.fromEntries(
+    Object.entries(filterAttributes(attributes)).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? { DataType: 'String.Array', StringValue: JSON.stringify(value) } : { DataType: 'String', StringValue: value },
+    ]),
+  );
 }

@@ -537,17 +537,25 @@ export function renderDigestParts(digest: EscalationDigest, incident: Incident |
 /** `members` in order, in runs whose rendered names take at most {@link DIGEST_NAMES_BYTES_PER_MESSAGE} (a longer name alone). */
 function membersPerMessage(members: string[]): string[][] {
   const encoder = new TextEncoder();
-  const runs: string[][] = [];
-  let bytes = Infinity;
-  for (const member of members) {
-    // As the message lists it: rendered, JSON-encoded without its quotes, and the ", " before it.
-    const cost = encoder.encode(JSON.stringify(untrusted(member))).length;
-    if (bytes + cost > DIGEST_NAMES_BYTES_PER_MESSAGE) {
+  // As the message lists it: rendered, JSON-encoded without its quotes, and the ", " before it.
+  return runsWithin(members, (member) => encoder.encode(JSON.stringify(untrusted(member))).length, DIGEST_NAMES_BYTES_PER_MESSAGE);
+}
+
+/**
+ * `items` in order, in runs of at most `perRun` whose `bytes` add up to at most `budget`: a message's share of SNS's
+ * 256 KB. An item over the budget goes in a run of its own.
+ */
+export function runsWithin<T>(items: readonly T[], bytes: (item: T) => number, budget: number, perRun = Infinity): T[][] {
+  const runs: T[][] = [];
+  let used = Infinity;
+  for (const item of items) {
+    const cost = bytes(item);
+    if (used + cost > budget || runs.at(-1)!.length >= perRun) {
       runs.push([]);
-      bytes = 0;
+      used = 0;
     }
-    runs.at(-1)!.push(member);
-    bytes += cost;
+    runs.at(-1)!.push(item);
+    used += cost;
   }
   return runs;
 }

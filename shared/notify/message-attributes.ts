@@ -26,12 +26,16 @@ export function filterAttributeValue(value: string): string | null {
   return safe === '' ? null : safe;
 }
 
-/** `attributes` as SNS takes them: each value made safe by {@link filterAttributeValue}, an empty one left out. */
-export function filterAttributes(attributes: Record<string, string>): Record<string, string> {
-  const kept: Record<string, string> = {};
+/**
+ * `attributes` as SNS takes them: each value made safe by {@link filterAttributeValue}, an empty one left out; a
+ * list's values each made safe, empty ones and repeats left out, and an empty list left out (a String.Array of no
+ * value matches no filter policy).
+ */
+export function filterAttributes(attributes: Record<string, string | string[]>): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(attributes)) {
-    const safe = filterAttributeValue(value);
-    if (safe !== null) kept[name] = safe;
+    const safe = Array.isArray(value) ? [...new Set(value.map(filterAttributeValue).filter((v) => v !== null))] : filterAttributeValue(value);
+    if (safe !== null && safe.length > 0) kept[name] = safe;
   }
   return kept;
 }

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { Incident } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
-import { type ApprovalGroupMailDeps, isApprovalGroupDigest, renderApprovalGroupParts } from '../notify/approval-group-mail.js';
+import { type ApprovalGroupMailDeps, askedKey, isApprovalGroupDigest, renderApprovalGroupParts } from '../notify/approval-group-mail.js';
 import { renderDigestParts } from '../notify/escalation.js';
 import type { Clock, EscalationDigest, EscalationDigests, EscalationPublisher, Metrics } from '../ports.js';
 import type { StepLogger } from '../ports.js';
@@ -72,17 +72,30 @@ async function latestIncident(id: string | null, deps: DigestDeps): Promise<Inci
  * never a name in none.
  */
 async function publishDigest(digest: EscalationDigest, incident: Incident | null, deps: DigestDeps): Promise<void> {
-  // An approval-request group's digest asks for each request still waiting (shared/notify/approval-groups.ts).
-  const approvals = isApprovalGroupDigest(digest.problemKey);
-  const parts = approvals ? await renderApprovalGroupParts(digest, deps) : renderDigestParts(digest, incident);
+  if (isApprovalGroupDigest(digest.problemKey)) return askApprovalGroup(digest, deps);
+  const parts = renderDigestParts(digest, incident);
   const published = new Set(digest.publishedMessages ?? []);
   for (const [i, { members, message }] of parts.entries()) {
-    // An approval group's message is recorded even alone: a sender that dies after that record and before the digest
-    // is marked sent asks nobody again when the next run claims it (only a death between publish and record does).
-    const key = parts.length > 1 || approvals ? createHash('sha256').update([i + 1, ...members].join('\n')).digest('hex').slice(0, 32) : null;
+    const key = parts.length > 1 ? createHash('sha256').update([i + 1, ...members].join('\n')).digest('hex').slice(0, 32) : null;
     if (key !== null && published.has(key)) continue;
     await deps.escalations.publish(message);
     if (key !== null) await deps.digests.messagePublished(digest, key);
+  }
+}
+
+/**
+ * An approval-request group's digest asks each request still waiting (shared/notify/approval-groups.ts). Each request
+ * an e-mail asked is recorded once it is published, on the digest's claim, even alone: the retry of a send that failed
+ * part-way, or of a sender that died before the digest was marked sent, leaves those requests out. Recorded by request,
+ * not by message: a request decided or ended between the tries (on-call answering the first e-mail) changes which
+ * messages the others make, and a record of each message's list re-sent them all (attack-44a H1, fixed in session 42).
+ * Only a death between a publish and its records asks that e-mail's requests once more.
+ */
+async function askApprovalGroup(digest: EscalationDigest, deps: DigestDeps): Promise<void> {
+  const asked = new Set(digest.publishedMessages ?? []);
+  for (const { members, message } of await renderApprovalGroupParts(digest, deps, asked)) {
+    await deps.escalations.publish(message);
+    await Promise.all(members.map((member) => deps.digests.messagePublished(digest, askedKey(member))));
   }
 }
 

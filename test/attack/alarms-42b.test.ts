@@ -290,21 +290,27 @@ describe('session 42: approval requests of an alarm storm', () => {
   // sends the group's digest here, so the test runs the reconciler at the group's end as the page digests' tests do.
   // The design asks twice, not once per alarm: the group's lead at once and alone (a single alarm's runbook must not
   // wait five minutes for its approval), the five later alarms in one e-mail from the group's digest. Every alarm is
-  // named in exactly one request, with its own token, and no token is e-mailed twice.
+  // named in exactly one request, with its own token, and no token is e-mailed twice. The grouped e-mail carries
+  // `alarm` as the String.Array of the five names (as the outbox records what SNS is sent), so a subscription filtering
+  // on any one of them receives it (attack-44a H3, session 42).
   it('a storm of 6 alarms whose runbooks need approval e-mails two requests (the lead, then one naming the other five), not six', async () => {
     const { harness, t0, names } = await stormAwaitingApproval('guard-41-storm-approvals');
     const before = (await toOnCall(harness)).filter((m) => tokensIn(m.message).length > 0);
     expect(before).toHaveLength(1);
     for (const minutes of [6, 12]) await harness.runtime.reconcile(new Date(t0 + minutes * 60_000));
-    const requests = (await toOnCall(harness)).filter((m) => tokensIn(m.message).length > 0);
-    console.log('session 42 storm approvals:', requests.map((m) => `${m.subject}: ${tokensIn(m.message).length}`));
+    const requests = (await harness.outbox()).filter((e) => e.kind === 'escalation' && tokensIn(String(e.message)).length > 0);
+    console.log('session 42 storm approvals:', requests.map((m) => `${String(m.subject)}: ${tokensIn(String(m.message)).length}`));
     expect(requests).toHaveLength(2);
-    const tokens = requests.flatMap((m) => tokensIn(m.message));
+    const tokens = requests.flatMap((m) => tokensIn(String(m.message)));
     expect(tokens).toHaveLength(6);
     expect(new Set(tokens).size).toBe(6);
-    for (const name of names) expect(requests.filter((m) => m.message.includes(name)), name).toHaveLength(1);
-    expect(tokensIn(requests[1]!.message)).toHaveLength(5);
-    expect(requests[1]!.message).toContain(`--endpoint-url '${harness.runtime.env.SFN_ENDPOINT}'`);
+    for (const name of names) expect(requests.filter((m) => String(m.message).includes(name)), name).toHaveLength(1);
+    expect(tokensIn(String(requests[1]!.message))).toHaveLength(5);
+    expect(String(requests[1]!.message)).toContain(`--endpoint-url '${harness.runtime.env.SFN_ENDPOINT}'`);
+    expect((requests[0]!.attributes as Record<string, unknown>).alarm).toBe(names[0]);
+    const grouped = requests[1]!.attributes as Record<string, unknown>;
+    expect(grouped.kind).toBe('approval-group');
+    expect(Array.isArray(grouped.alarm) ? [...grouped.alarm].sort() : grouped.alarm).toEqual(names.slice(1).sort());
   }, 90_000);
 
   // Each request in the grouped e-mail carries its own alarm's token: the approve command under an alarm resumes that

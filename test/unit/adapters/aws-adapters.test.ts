@@ -104,6 +104,20 @@ describe('createSnsPublisher', () => {
       alarm: { DataType: 'String', StringValue: '?' },
     });
   });
+  it('sends a list as SNS takes a String.Array (its values as a JSON array, each made safe), and never an empty one', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-3' });
+
+    // A grouped approval e-mail's `alarm`: one value per alarm it asks about (shared/notify/approval-group-mail.ts).
+    await createSnsPublisher(new SNSClient({}), 'arn:aws:sns:us-east-1:1:t').publish({
+      subject: 'Approval needed', message: 'body', attributes: { severity: 'high', alarm: ['payments-5xx', 'search \u{1F6A8} "5xx"', ''], repository: [] },
+    });
+
+    const sent = sns.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes;
+    expect(sent).toEqual({
+      severity: { DataType: 'String', StringValue: 'high' },
+      alarm: { DataType: 'String.Array', StringValue: '["payments-5xx","search ? ?5xx?"]' },
+    });
+  });
 });
 
 describe('createDocumentClient', () => {

@@ -219,6 +219,15 @@ describe('the escalation e-mail', () => {
     }
   });
 
+  it("sends a list attribute (a grouped approval e-mail's `alarm`) as a String.Array to SNS, and the outbox records the same values", async () => {
+    const message = { ...renderEscalation(alarmIncident('alarm-state-alarm'), 'x'), attributes: { severity: 'high', alarm: ['payments-5xx', 'search \u{1F6A8} 5xx'] } };
+
+    const [sns, outbox] = await publishedAttributes(message);
+
+    expect(sns.alarm).toBe('["payments-5xx","search ? 5xx"]');
+    expect(outbox.alarm).toEqual(['payments-5xx', 'search ? 5xx']);
+  });
+
   it('reads as urgent when a stage that decides what to do failed, not when only the knowledge lookup did', () => {
     const failed = (stage: string): Incident => ({
       ...newIncident({ id: `gh-1-3-${stage}`, source: 'github', repository: 'octo/app', branch: 'main', workflowName: 'CI', runId: 3, runAttempt: 1, category: 'test_failure' }, at),

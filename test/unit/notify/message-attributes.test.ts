@@ -30,4 +30,10 @@ describe('filterAttributes', () => {
   it('makes each value safe and leaves out an empty one', () => {
     expect(filterAttributes({ severity: 'high', alarm: 'checkout \u{1F6A8} 5xx', account: '' })).toEqual({ severity: 'high', alarm: 'checkout ? 5xx' });
   });
+
+  it('makes each value of a list safe, leaves out empty values and repeats, and an empty list altogether', () => {
+    expect(filterAttributes({ alarm: ['payments-5xx', '', 'checkout \u{1F6A8} 5xx', 'payments-5xx', 'checkout \u{1F525} 5xx'], repository: [''], branch: [] })).toEqual({
+      alarm: ['payments-5xx', 'checkout ? 5xx'],
+    });
+  });
 });
