@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, mailedTokens } from '../support/alarm-approvals.js';
+import { alarmTriggerAt, askedAt, mailedTokens, throttleRequestRecord } from '../support/alarm-approvals.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 
 /* Attack pass 44c on session 42's retried e-mailed approval request (B). */
@@ -62,5 +62,24 @@ describe('attack-44c B: REPLACES when the earlier attempt e-mailed nothing', () 
     expect(first).not.toBeNull();
     expect(mailedTokens(published)).toEqual(['token-2']);
     expect(published[0]!.message).not.toContain('REPLACES');
+  });
+});
+
+describe('attack-44c B: the REPLACES subject', () => {
+  // attack-44c finding S9: "[REPLACES EARLIER REQUEST] " takes 27 of the subject's 100 characters, and a subject is cut before the last space: a 60-character alarm name (no spaces, as alarm names are) fits the first request's subject but not the retry's, which is cut to "[Pipeline Guard] [REPLACES EARLIER REQUEST] [ALARM]": the one e-mail on-call must answer does not say, in the inbox, which alarm's request it replaces
+  it.fails("names the alarm in the retried request's subject when it named it in the first's", async () => {
+    const { deps, published } = runbookDeps();
+    const name = 'checkout-api-prod-eu-west-1-orders-service-5xx-error-rate-p99';
+    const throttled = throttleRequestRecord(deps);
+    await expect(askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1', name)).rejects.toThrow('Rate exceeded');
+    throttled.heal();
+    deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
+    await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z', name), approvalRequest: { taskToken: 'token-2' } }, deps);
+    console.log(`S9 name ${name.length} chars; subjects:`, published.map((p) => `${p.subject} (${p.subject.length})`));
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+    expect(published[0]!.subject).toContain(name);
+    expect(published[1]!.subject.length).toBeLessThanOrEqual(100);
+    expect(published[1]!.subject).toContain('REPLACES');
+    expect(published[1]!.subject).toContain('checkout-api-prod');
   });
 });
