@@ -62,3 +62,41 @@ describe('attack-44c A: the SDK endpoint settings the adapter honours', () => {
     expect(urls[0]).toBe('https://secretsmanager-fips.us-gov-west-1.amazonaws.com/');
   });
 });
+
+describe('attack-44c A: what is signed is what is sent', () => {
+  // attack-44c finding S11: an endpoint setting with a query (AWS_ENDPOINT_URL_SECRETS_MANAGER=https://vpce-proxy.example/?tenant=a) is sent with its query (endpoint.href) but signed with `query: {}`: the signature covers another request than the one sent, and a SigV4-checking endpoint refuses it (InvalidSignatureException → ConfigError "credentials were refused")
+  const signedAsSent = async (endpoint: string) => {
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { Hash } = await import('@smithy/hash-node');
+    let sent: { url: string; headers: Record<string, string>; body: string } | null = null;
+    const fetch: AwsJsonFetch = async (url, init) => {
+      sent = { url, headers: init.headers, body: init.body };
+      return new Response(JSON.stringify({ SecretString: 'v' }), { status: 200 });
+    };
+    const read = createSecretsManagerReader({ region: 'eu-west-1', credentials: async () => credentials, fetch, retryStrategy: noWait(), env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint } });
+    await read('arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf', 'AWSCURRENT');
+    const request = sent!;
+    const url = new URL(request.url);
+    const amzDate = request.headers['x-amz-date']!;
+    const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => !['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'].includes(k.toLowerCase())));
+    const verifier = new SignatureV4({ service: 'secretsmanager', region: 'eu-west-1', credentials, sha256: Hash.bind(null, 'sha256') });
+    const expected = await verifier.sign(
+      { method: 'POST', protocol: url.protocol, hostname: url.host, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: request.body },
+      { signingDate },
+    );
+    console.log(`S11 ${endpoint}: sent`, '\n  sent auth    ', request.headers.authorization, '\n  as sent auth ', expected.headers.authorization);
+    return { sent: request.headers.authorization, asSent: expected.headers.authorization };
+  };
+
+  it.fails('signs the query string it sends', async () => {
+    const { sent, asSent } = await signedAsSent('https://proxy.example.com/sm?tenant=a');
+    expect(sent).toBe(asSent);
+  });
+
+  // Control for S11: the same check holds for an endpoint without a query.
+  it('signs what it sends for an endpoint without a query', async () => {
+    const { sent, asSent } = await signedAsSent('https://proxy.example.com/sm');
+    expect(sent).toBe(asSent);
+  });
+});
