@@ -13,17 +13,28 @@
  * only deletes the entry; an ALARM that never saw an OK since an earlier one (ALARM, INSUFFICIENT_DATA, ALARM) is
  * claimed under that earlier incident's key, so one unbroken episode pages once. An OK arriving later resolves the
  * incident as usual.
+ *
+ * A check is also due for an episode's runbook holder whose start a later ALARM made again while the holder was
+ * between its retries (attack-44b R5, session 42: shared/remediation/apply.ts, `recordHoldersExecution`). A holder
+ * whose step then ended (`notified`) without recording the run's outcome has its run followed here: its execution's
+ * status read once per run (left due while it runs, or while the holder's step still runs), and once it ended the
+ * outcome is recorded as the holder's decision (`followedRun`) and on-call told as Notify tells of a followed run
+ * (the run's own problem key). Under the follow claim a later ALARM takes to follow the same run
+ * (`runFollowerOf`): one of them records it.
  */
-import { type Incident, type NotificationRecord } from '../domain/incident.js';
+import type { Decision, Incident, NotificationRecord } from '../domain/incident.js';
 import { RUNBOOK_UNVERIFIED_EVENT, runbookUnverifiedInWords } from '../domain/handoff.js';
 import { episodeRunbookIncident } from '../domain/alarm-incident.js';
 import { errorMessage } from '../errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { renderEscalation } from '../notify/escalation.js';
+import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
+import { type PolicyFile, policyFor } from '../remediation/policy.js';
+import { type RunbookRunner, isTerminal, succeeded } from '../remediation/runbook-runner.js';
 import type { Clock, EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
 import type { IncidentDue } from '../stores/due-index.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-import { type RunbookChecks, readAlarmEpisode } from '../stores/runbook-checks.js';
+import { type EpisodeRunbookClaims, type RunbookChecks, readAlarmEpisode, runFollowerOf } from '../stores/runbook-checks.js';
 
 export interface RunbookCheckDeps {
   runbookChecks: RunbookChecks;
@@ -32,6 +43,12 @@ export interface RunbookCheckDeps {
   escalationLedger: EscalationLedger;
   clock: Clock;
   logger: StepLogger;
+  /** Reads the status of a holder's run that nobody followed (SSM GetAutomationExecution; the local runner locally). */
+  runbookRunner: Pick<RunbookRunner, 'status'>;
+  /** The follow claims: a holder's run is recorded by the reconciler or by a later ALARM, never both. */
+  episodeRunbooks: EpisodeRunbookClaims;
+  /** Who is paged for a followed run's outcome, as Notify pages it. */
+  policyFile: PolicyFile;
 }
 
 export interface RunbookCheckResult {
@@ -97,6 +114,55 @@ async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHo
   await deps.incidents.update(incident.id, {}, { history: [entry], notifications: [notification] });
 }
 
+/** A holder whose run (its execution known) has no recorded outcome: its decision neither applied nor a followed run. */
+function runUnrecorded(incident: Incident | null): incident is Incident & { runbookExecutionId: string } {
+  return Boolean(incident?.runbookExecutionId) && !incident?.decision?.applied && !incident?.decision?.followedRun;
+}
+
+/**
+ * Follows `holder`'s run once: `waiting` while its step or its run still runs (the entry stays due), `dropped` when
+ * its alarm's OK resolved it or a later ALARM follows the run, `paged` once its outcome is recorded and told.
+ */
+async function followUnrecordedRun(holder: Incident & { runbookExecutionId: string }, deps: RunbookCheckDeps): Promise<'waiting' | 'dropped' | 'paged'> {
+  if (holder.status === 'resolved') return 'dropped';
+  if (holder.status !== 'notified') return 'waiting';
+  if ((await runFollowerOf(holder, holder.id, deps)) !== holder.id) return 'dropped';
+  const executionId = holder.runbookExecutionId;
+  const run = await deps.runbookRunner.status(executionId);
+  if (!isTerminal(run.status)) return 'waiting';
+  const now = deps.clock();
+  const at = now.toISOString();
+  const result = `runbook (${executionId}) finished: ${run.status}${run.failureMessage ? ` — ${run.failureMessage}` : ''}`;
+  const decision: Decision = {
+    action: succeeded(run.status) ? 'run_runbook' : 'escalate',
+    reason: `its step ended before it recorded how its runbook run ended; the reconciler followed the run`,
+    applied: true,
+    result,
+    dryRun: false,
+    decidedAt: at,
+    followedRun: { holder: holder.id, executionId },
+  };
+  const entry = { at, event: 'runbook_followed', detail: `the reconciler followed the runbook run ${executionId}: ${result}` };
+  const recorded: Incident = { ...holder, decision, history: [...holder.history, entry] };
+  // Paged, or counted, before the decision is written: a run that fails in between follows the run again, and the
+  // ledger lets the page go once more at most.
+  const policy = policyFor(deps.policyFile, holder.repository, false).escalation;
+  const { route } = escalationFor(recorded, { ownRerun: false, policy });
+  const told = (outcome: NotificationRecord['outcome'], detail: string): NotificationRecord => ({ channel: 'sns', target: 'escalation-topic', outcome, detail, at });
+  let notification: NotificationRecord;
+  if (!route.page) {
+    notification = told('skipped', `the followed run's outcome, not paged: ${route.why}`);
+  } else {
+    const occurrence = pageOccurrence(route, recorded, now, deps.policyFile);
+    const tally = await deps.escalationLedger.record(occurrence);
+    notification = tally.send
+      ? told('published', (await publishClaimedPage(renderEscalation(recorded, `${route.why}.`, tally), occurrence, deps)).messageId)
+      : told('skipped', tally.alreadySent ? "the page of the followed run's outcome went out on an earlier run" : `counted on the open escalation of this problem (${tally.windowCount} in its window)`);
+  }
+  await deps.incidents.update(holder.id, { decision }, { history: [entry], notifications: [notification] });
+  return 'paged';
+}
+
 export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options: { maxPerRun: number; lookbackHours: number }): Promise<RunbookCheckResult> {
   const result: RunbookCheckResult = { paged: [], dropped: 0, failed: [] };
   let due: IncidentDue[];
@@ -110,7 +176,12 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
   for (const check of due) {
     try {
       const incident = await deps.incidents.get(check.incidentId);
-      if (stillFiringAfterRunbook(incident)) {
+      if (runUnrecorded(incident)) {
+        const followed = await followUnrecordedRun(incident, deps);
+        if (followed === 'waiting') continue;
+        if (followed === 'paged') result.paged.push(incident.id);
+        else result.dropped += 1;
+      } else if (stillFiringAfterRunbook(incident)) {
         await tellOnCall(incident, deps, options.lookbackHours);
         result.paged.push(incident.id);
       } else {

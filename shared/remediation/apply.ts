@@ -220,6 +220,19 @@ export async function confirmRunbookStart(holder: Incident, deps: RemediateDeps)
 }
 
 /**
+ * Writes on `holder`, whose step is still running (between its retries), the execution its start, made again with its
+ * client token by a later incident, answered; and schedules the holder's runbook check. The holder follows that run
+ * itself on its next try; should its step end without recording the run's outcome (its own SSM calls fail on every
+ * try), the reconciler's check follows the run then and tells on-call how it ended (attack-44b R5, session 42). Due
+ * once the holder's own following would have ended (RUNBOOK_WAIT_SECONDS) and its alarm had time to recover.
+ */
+export async function recordHoldersExecution(holder: Incident, executionId: string, deps: RemediateDeps): Promise<void> {
+  await deps.incidents.update(holder.id, { runbookExecutionId: executionId });
+  const dueMs = deps.config.RUNBOOK_WAIT_SECONDS * 1000 + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000;
+  await deps.remediation.runbookChecks.schedule({ incidentId: holder.id, dueAt: new Date(deps.clock().getTime() + dueMs).toISOString() });
+}
+
+/**
  * Follows the runbook run of `holder`, whose own step is over without recording the run's outcome, for `incident`'s
  * decision (session 42): the execution the holder recorded (its following of it failed on every try, attack-44b R9),
  * else the one its start, made again with its client token, answers (`confirmRunbookStart`). Followed to its end as

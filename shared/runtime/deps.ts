@@ -28,7 +28,7 @@ import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPub
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
-import { createSsmRunbookRunner } from '../remediation/runbook-runner.js';
+import { type RunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
 import type { DigestDeps } from '../reconcile/digests.js';
 import type { ExhaustedEscalationDeps, RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
@@ -444,6 +444,8 @@ export function createReconcilerDeps(
     votes,
     deferredComments: createDeferredComments(config),
     runbookChecks: createRunbookChecks(config),
+    runbookRunner: createRunbookRunner(config),
+    episodeRunbooks: createEpisodeRunbookClaims({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
     githubWriter: openedWhenNeeded(() => createGitHub(config)),
     approvalResumes: createApprovalResumeList(config),
     approvals: createApprovals(config),
@@ -632,9 +634,7 @@ function named<T>(name: string, read: () => T): T {
  * notify and ingest keep the pending approvals, and they build their own ({@link createApprovals}).
  */
 export function createRemediationDeps(config: Config, clock: () => Date = () => new Date()): RemediateRemediationDeps {
-  const runner = config.OUTBOX_PATH
-    ? local('OUTBOX_PATH').runbookRunner(outboxAt(config.OUTBOX_PATH))
-    : createSsmRunbookRunner(createSsmAutomationClient({ region: config.AWS_REGION }));
+  const runner = createRunbookRunner(config);
   return {
     policyFile: policyFileOf(config),
     runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
@@ -644,6 +644,16 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
     runbookChecks: createRunbookChecks(config),
     episodeRunbooks: createEpisodeRunbookClaims({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, clock }),
   };
+}
+
+/**
+ * The runbook runner: SSM Automation, or the local runtime's runner (its outbox) when OUTBOX_PATH is set. Remediate
+ * starts and follows runs; the reconciler reads the status of a holder's run nobody followed (session 42).
+ */
+export function createRunbookRunner(config: Config): RunbookRunner {
+  return config.OUTBOX_PATH
+    ? local('OUTBOX_PATH').runbookRunner(outboxAt(config.OUTBOX_PATH))
+    : createSsmRunbookRunner(createSsmAutomationClient({ region: config.AWS_REGION }));
 }
 
 /*

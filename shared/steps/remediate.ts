@@ -3,11 +3,11 @@ import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, f
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { githubIncidentId } from '../domain/trigger.js';
 import { episodeRunbookClaimStands, episodeRunbookIncident, runbookStartUnconfirmed } from '../domain/alarm-incident.js';
-import { type AlarmEpisode, type ClaimHolderStands, readAlarmEpisode } from '../stores/runbook-checks.js';
+import { type AlarmEpisode, type ClaimHolderStands, readAlarmEpisode, runFollowerOf } from '../stores/runbook-checks.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
-import { type ApplyResult, applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, followHoldersRun, outcomeWithoutEffects, recordDecision } from '../remediation/apply.js';
+import { type ApplyResult, applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, followHoldersRun, outcomeWithoutEffects, recordDecision, recordHoldersExecution } from '../remediation/apply.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
 import { guardScope, guardSlotScope, recordActionOutcome } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
@@ -401,7 +401,7 @@ async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, 
     if (followed) return recordFollowed(incident, holder, followed, deps);
   }
   const confirmed = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps) : null;
-  if (holder && confirmed?.known) await deps.incidents.update(holder.id, { runbookExecutionId: confirmed.execution });
+  if (holder && confirmed?.known) await recordHoldersExecution(holder, confirmed.execution, deps);
   const result = confirmed ? `nothing applied; the start of incident ${holder?.id}'s runbook, made again with its client token, answered ${confirmed.execution}` : 'nothing applied';
   return countedOnly(incident, reason, result, deps);
 }
@@ -419,19 +419,9 @@ function holderRunUnrecorded(holder: Incident): boolean {
   return holder.status === 'notified' && !holder.decision?.applied && (Boolean(holder.runbookExecutionId) || runbookStartUnconfirmed(holder));
 }
 
-/**
- * The incident that follows `holder`'s run: `incident`, unless another took the follow claim first and still stands,
- * its step running towards the run's outcome or its decision recording it. The claim is one conditional write on the
- * claim store's item of its own key (one per holder, beside its alarm's runbook claim): a third ALARM of the episode
- * handled while the second follows the run, or two remediated at once, recorded the one run twice (attack-44b R3, R4).
- */
-async function followerOf(holder: Incident, incident: Incident, deps: RemediateDeps): Promise<string> {
-  const followerStands = async (id: string) => {
-    const follower = await deps.incidents.get(id);
-    return Boolean(follower?.decision?.followedRun) || (follower !== null && follower.status !== 'notified' && follower.status !== 'resolved');
-  };
-  const key = { alarmArn: `${holder.alarm?.arn ?? ''}#run-of:${holder.id}`, incidentId: incident.id };
-  return (await deps.remediation.episodeRunbooks.claim(key, followerStands)).heldBy;
+/** The incident that follows `holder`'s run: `incident`, unless another took the follow claim first and still stands. */
+function followerOf(holder: Incident, incident: Incident, deps: RemediateDeps): Promise<string> {
+  return runFollowerOf(holder, incident.id, { episodeRunbooks: deps.remediation.episodeRunbooks, incidents: deps.incidents });
 }
 
 /**

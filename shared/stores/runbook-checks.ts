@@ -139,3 +139,24 @@ export function createEpisodeRunbookClaims(options: { client: DynamoDBDocumentCl
     },
   };
 }
+
+/**
+ * The incident that follows `holder`'s runbook run, whose own step ended without recording its outcome: `followerId`
+ * (a later incident of its episode, or the holder itself for the reconciler's runbook check), unless another took the
+ * follow claim first and still stands, its step running towards the run's outcome or its decision recording it. The
+ * claim is one conditional write on the claim store's item of its own key (one per holder, beside its alarm's runbook
+ * claim): a third ALARM of the episode handled while the second follows the run, or two remediated at once, recorded
+ * the one run twice (attack-44b R3, R4), and a later ALARM and the reconciler would both record it (R5, session 42).
+ */
+export async function runFollowerOf(
+  holder: Pick<Incident, 'id' | 'alarm'>,
+  followerId: string,
+  deps: { episodeRunbooks: EpisodeRunbookClaims; incidents: Pick<IncidentStore, 'get'> },
+): Promise<string> {
+  const followerStands = async (id: string) => {
+    const follower = await deps.incidents.get(id);
+    return Boolean(follower?.decision?.followedRun) || (follower !== null && follower.status !== 'notified' && follower.status !== 'resolved');
+  };
+  const key = { alarmArn: `${holder.alarm?.arn ?? ''}#run-of:${holder.id}`, incidentId: followerId };
+  return (await deps.episodeRunbooks.claim(key, followerStands)).heldBy;
+}

@@ -8,6 +8,7 @@ import { createMemoryApprovalResumes, createMemoryIncidentDueList, createScripte
 import { scratchStoreForFile } from '../support/harness.js';
 import { askedAt } from '../support/alarm-approvals.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
+import { pageRunbooksThatDidNotFix } from '../../shared/reconcile/runbook-checks.js';
 import { alarmEvent, holderStartFailedForGood, twoAlarmsOfOneEpisode } from '../support/alarm-events.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
@@ -165,8 +166,10 @@ function holderTriesTimingOut(deps: Awaited<ReturnType<typeof episode>>['deps'],
 
 describe('attack-44b: the holder dies after a later ALARM counted on it', () => {
   // attack-44b finding R5 (the fixer's known doubt 1, shown): the holder is between its tries when the second ALARM makes its start again (not followed: the holder is not `notified`); the holder then fails for good elsewhere, and the run SSM made is followed by nobody: no decision records it, no check is scheduled
-  it.fails("records the outcome of the run the second ALARM started for a holder still in its retries, once the holder failed for good", async () => {
-    const { deps, runner, runbookChecks, first, second } = await episode('Failed');
+  // Fixed (session 42): the second's start, answered on a live holder, schedules a runbook check of the holder; the
+  // reconciler follows the run once the holder's step ended without its outcome, records it and pages.
+  it("records the outcome of the run the second ALARM started for a holder still in its retries, once the holder failed for good (fixed, session 42)", async () => {
+    const { deps, published, runner, runbookChecks, first, second } = await episode('Failed');
     const holderTry = holderTriesTimingOut(deps, first);
     await holderTry();
     await holderTry();
@@ -176,12 +179,20 @@ describe('attack-44b: the holder dies after a later ALARM counted on it', () => 
     await holderTry();
     await holderTry();
     await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
+    const pagesBefore = published.length;
+    const reconcile = { ...deps, runbookChecks, runbookRunner: deps.remediation.runner, episodeRunbooks: deps.remediation.episodeRunbooks, policyFile: {}, clock: () => new Date('2026-11-20T14:30:00Z') };
+    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48 });
+    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48 });
 
     const decisions = await Promise.all([first, second].map(async (t) => (await deps.incidents.get(t.incidentId))?.decision));
     console.log('R5 starts', tokens(runner), 'decisions', decisions.map((d) => `${d?.action}/${d?.applied}: ${d?.result}`), 'checks', runbookChecks.entries);
     expect(tokens(runner)).toEqual([automationClientToken(first.incidentId)]);
     // Required: the run that happened (exec-1, Failed) is recorded on some incident's decision, which its Notify tells.
     expect(decisions.some((d) => d?.result?.includes('(exec-1) finished'))).toBe(true);
+    // Told once, on the followed run's own page, with how it ended.
+    expect(published.slice(pagesBefore)).toHaveLength(1);
+    expect(published.at(-1)?.message).toContain('(exec-1) finished: Failed');
+    expect(runbookChecks.entries).toEqual([]);
   });
 
   // attack-44b finding R5, in part (session 42): the execution the second's start answered is written on the holder, so once the holder failed for good the episode's next ALARM follows that execution by its id, and makes no start again (SSM documents no time for which it remembers a token)
@@ -299,7 +310,8 @@ describe('attack-44b: what held', () => {
     expect(new Set(tokens(runner))).toEqual(new Set([automationClientToken(first.incidentId)]));
     expect(holder?.decision).toMatchObject({ action: 'run_runbook', applied: true, result: expect.stringContaining('(exec-1) finished: Success') });
     expect(later?.decision).toMatchObject({ action: 'comment_only', result: expect.stringContaining('answered exec-1') });
-    expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([first.incidentId]);
+    // Both checks are the holder's: the one the second's answered start scheduled (session 42, R5), and its own run's.
+    expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([first.incidentId, first.incidentId]);
   });
 
   it('a third ALARM after the second followed the dead holder\'s run neither starts nor follows it again', async () => {

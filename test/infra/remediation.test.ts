@@ -36,9 +36,26 @@ describe('remediation settings', () => {
   });
 
   it('grants no SSM or PassRole without a runbook allow-list', () => {
-    const statements = functionStatements(synth(), 'remediate');
+    const synthesized = synth();
+    for (const name of ['remediate', 'reconcile'] as const) {
+      expect(functionStatements(synthesized, name).some((s) => actionsOf(s).some((a) => a.startsWith('ssm:') || a === 'iam:PassRole')), name).toBe(false);
+    }
+  });
 
-    expect(statements.some((s) => actionsOf(s).some((a) => a.startsWith('ssm:') || a === 'iam:PassRole'))).toBe(false);
+  // Session 42 (attack-44b R5): the reconciler reads the status of a runbook run whose holder's step ended without it.
+  it('lets the reconciler read automation executions as remediate does, and start none', () => {
+    const synthesized = synth({ runbooksFile: fixture('runbooks.json'), runbookRoleArn: 'arn:aws:iam::123456789012:role/automation' });
+    const readsExecutions = (name: 'remediate' | 'reconcile') => {
+      const statements = functionStatements(synthesized, name);
+      return statements.filter((s) => actionsOf(s).includes('ssm:GetAutomationExecution')).flatMap(resourcesOf);
+    };
+    const reconcile = functionStatements(synthesized, 'reconcile');
+
+    expect(readsExecutions('reconcile')).toHaveLength(1);
+    expect(readsExecutions('reconcile')).toEqual(readsExecutions('remediate'));
+    expect(JSON.stringify(readsExecutions('reconcile'))).toContain(':automation-execution/*');
+    expect(reconcile.flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual(['ssm:GetAutomationExecution']);
+    expect(reconcile.some((s) => actionsOf(s).includes('iam:PassRole'))).toBe(false);
   });
 
   it('lets ingest and the reconciler (recorded /guard decisions left unresumed) resume executions waiting for approval, and only them', () => {

@@ -16,6 +16,14 @@ const LIMITS = { maxPerRun: 25, lookbackHours: 48 };
 /** The steps' clock (stepDeps) is 10:00; the runbook finishes then. */
 const at = (time: string) => () => new Date(`2026-11-20T${time}Z`);
 
+/** The reconciler's ports the steps' fakes have under `remediation`: the runner, the claims, the policy file. */
+const reconcilerParts = (deps: ReturnType<typeof stepDeps>['deps']) => ({
+  ...deps,
+  runbookRunner: deps.remediation.runner,
+  episodeRunbooks: deps.remediation.episodeRunbooks,
+  policyFile: deps.remediation.policyFile,
+});
+
 /** An alarm whose runbook ran and reported `status`, notified as the pipeline leaves it, with its checks and pages. */
 async function afterRunbook(status = 'Success') {
   const runbookChecks = createMemoryIncidentDueList();
@@ -28,7 +36,7 @@ async function afterRunbook(status = 'Success') {
   await analyzeStep({ trigger }, deps);
   await remediateStep({ trigger }, deps);
   await notifyStep({ trigger }, deps);
-  const check = (clock: () => Date, escalations = deps.escalations) => pageRunbooksThatDidNotFix({ ...deps, runbookChecks, escalations, clock }, LIMITS);
+  const check = (clock: () => Date, escalations = deps.escalations) => pageRunbooksThatDidNotFix({ ...reconcilerParts(deps), runbookChecks, escalations, clock }, LIMITS);
   return { deps, published, runbookChecks, check, id: trigger.incidentId };
 }
 
@@ -111,5 +119,76 @@ describe('reconciler: runbooks that reported success while the alarm kept firing
     expect(left).toBe(1);
     expect(next).toEqual({ paged: [id], dropped: 0, failed: [] });
     expect(published).toHaveLength(1);
+  });
+});
+
+/**
+ * A holder whose own start timed out on every try and whose step ended (notified), with the execution a later ALARM's
+ * start answered written on it and its check scheduled, as remediate leaves it (attack-44b R5); the runner reports
+ * `status` for that execution.
+ */
+async function holderWithUnfollowedRun(status: string) {
+  const runbookChecks = createMemoryIncidentDueList();
+  const runner = createScriptedRunbookRunner(status);
+  const { deps, published } = stepDeps({
+    analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+    remediation: remediationDeps({ runbooks, runner, runbookChecks }),
+  });
+  const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(loadAlarmEvent('alarm-state-alarm')));
+  await classifyStep({ trigger }, deps);
+  await analyzeStep({ trigger }, deps);
+  runner.start = async () => {
+    throw new Error('connect ETIMEDOUT');
+  };
+  await expect(remediateStep({ trigger }, deps)).rejects.toThrow('ETIMEDOUT');
+  await deps.incidents.update(trigger.incidentId, { runbookExecutionId: 'exec-7' });
+  await runbookChecks.schedule({ incidentId: trigger.incidentId, dueAt: '2026-11-20T10:25:00.000Z' });
+  await notifyStep({ trigger, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
+  const check = (clock: () => Date) => pageRunbooksThatDidNotFix({ ...reconcilerParts(deps), runbookChecks, clock }, LIMITS);
+  return { deps, published, runbookChecks, runner, check, id: trigger.incidentId };
+}
+
+describe('reconciler: the run of a holder whose step ended without its outcome (attack-44b R5, session 42)', () => {
+  it('records the run once it ended as the holder\'s decision and pages its outcome once', async () => {
+    // Prepare: the run is still going at the first due run.
+    const { deps, published, runbookChecks, runner, check, id } = await holderWithUnfollowedRun('InProgress');
+    const pagesBefore = published.length;
+
+    // Act
+    const running = await check(at('10:30:00'));
+    runner.status = async (executionId) => ({ executionId, status: 'Failed', failureMessage: 'step failed' });
+    const ended = await check(at('10:35:00'));
+    const again = await check(at('10:40:00'));
+
+    // Assert
+    expect(running).toEqual({ paged: [], dropped: 0, failed: [] });
+    expect(ended).toEqual({ paged: [id], dropped: 0, failed: [] });
+    expect(again).toEqual({ paged: [], dropped: 0, failed: [] });
+    expect(runbookChecks.entries).toEqual([]);
+    expect((await deps.incidents.get(id))?.decision).toMatchObject({
+      action: 'escalate',
+      applied: true,
+      result: 'runbook (exec-7) finished: Failed — step failed',
+      followedRun: { holder: id, executionId: 'exec-7' },
+    });
+    expect(published.slice(pagesBefore)).toHaveLength(1);
+    expect(published.at(-1)?.message).toContain('(exec-7) finished: Failed');
+  });
+
+  it('leaves the run to the later ALARM that took its follow claim first', async () => {
+    const { deps, published, runbookChecks, check, id } = await holderWithUnfollowedRun('Failed');
+    const holder = (await deps.incidents.get(id))!;
+    // A later incident of the episode, still running, follows the run.
+    const { runbookExecutionId: _, ...rest } = holder;
+    const later = { ...rest, id: `${id}-later`, status: 'remediated' as const, decision: null };
+    await deps.incidents.create(later, null);
+    const claimed = await deps.remediation.episodeRunbooks.claim({ alarmArn: `${holder.alarm?.arn}#run-of:${id}`, incidentId: later.id }, async () => true);
+    expect(claimed.heldBy).toBe(later.id);
+    const pagesBefore = published.length;
+
+    expect(await check(at('10:30:00'))).toEqual({ paged: [], dropped: 1, failed: [] });
+    expect(runbookChecks.entries).toEqual([]);
+    expect((await deps.incidents.get(id))?.decision?.followedRun).toBeUndefined();
+    expect(published.slice(pagesBefore)).toEqual([]);
   });
 });
