@@ -237,6 +237,8 @@ const TRANSIENT_AWS_ERRORS = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  // shared/adapters/aws-json.ts's network failure (fetch's TypeError, named): retried there, then by the state machine.
+  'AwsNetworkError',
 ]);
 
 /**
@@ -253,8 +255,10 @@ const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 
  */
 export function isTransientAwsError(error: unknown): boolean {
   if (!(error instanceof Error) || error instanceof RetryableError) return false;
-  const sdk = error as Error & { $retryable?: unknown; $fault?: unknown; code?: unknown };
-  return Boolean(sdk.$retryable) || sdk.$fault === 'server' || TRANSIENT_AWS_ERRORS.has(error.name) || TRANSIENT_NETWORK_CODES.has(String(sdk.code));
+  const sdk = error as Error & { $retryable?: unknown; $fault?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  // A 429 by its status is throttling whatever its body (a proxy's HTML page has no error code to name it).
+  const throttled = sdk.$metadata?.httpStatusCode === 429;
+  return Boolean(sdk.$retryable) || sdk.$fault === 'server' || throttled || TRANSIENT_AWS_ERRORS.has(error.name) || TRANSIENT_NETWORK_CODES.has(String(sdk.code));
 }
 
 export function errorMessage(error: unknown): string {

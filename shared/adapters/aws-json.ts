@@ -3,6 +3,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { StandardRetryStrategy, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { ConfigError } from '../errors.js';
 
 /**
  * One AWS service's JSON API (AWS JSON 1.1: a signed POST to the regional endpoint with the operation in
@@ -52,6 +53,32 @@ export interface AwsJsonService {
   label: string;
   /** The SDK's name for the service in `AWS_ENDPOINT_URL_<SERVICE>`: `SSM`, `SECRETS_MANAGER`. */
   endpointEnv: string;
+  /**
+   * The endpoint's first label with `AWS_USE_FIPS_ENDPOINT=true`, as the service's SDK endpoint rules build it
+   * (`https://secretsmanager-fips.{Region}.{dnsSuffix}` in @aws-sdk/client-secrets-manager's ruleset). Unset where
+   * those rules are not at hand to copy: the setting is then refused at start-up rather than silently ignored.
+   */
+  fipsEndpointPrefix?: string;
+}
+
+/** An endpoint setting the adapter cannot honour as the SDK client did: refused when the client is built (cold start). */
+export class AwsEndpointSettingError extends ConfigError {
+  override name = 'AwsEndpointSettingError';
+}
+
+/**
+ * The network failed before the service answered (fetch's `TypeError('fetch failed')`, the socket's error on its
+ * `cause`). Named so the step's transient test (isTransientAwsError) and secretReadError know it without treating every
+ * TypeError (a bug) as the network; `code` is the socket's (ECONNRESET, …), where the SDK's Node handler put it.
+ */
+export class AwsNetworkError extends Error {
+  override name = 'AwsNetworkError';
+  readonly code: string | undefined;
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    const code = (options.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+    this.code = typeof code === 'string' ? code : undefined;
+  }
 }
 
 /**
@@ -62,18 +89,31 @@ export interface AwsJsonService {
 export class AwsServiceError extends Error {
   readonly statusCode: number;
   readonly $metadata: { httpStatusCode: number };
+  /** As the SDK's exceptions: a 5xx is the server's fault (what isTransientAwsError reads), whatever its body said. */
+  readonly $fault: 'client' | 'server';
   constructor(code: string, message: string, statusCode: number) {
     super(message);
     this.name = code;
     this.statusCode = statusCode;
     this.$metadata = { httpStatusCode: statusCode };
+    this.$fault = statusCode >= 500 ? 'server' : 'client';
   }
 }
 
 /** The SDK's default (standard mode). */
 const MAX_ATTEMPTS = 3;
-/** One attempt's bound: an answer that hangs is retried instead of holding the function to its timeout. */
-const ATTEMPT_TIMEOUT_MS = 15_000;
+/**
+ * One attempt's bound: an answer that hangs is retried instead of holding the function to its timeout. Far under the
+ * shortest function timeout (ingest's 10 s, which reads the webhook secret at cold start and on refresh inside
+ * `verify`); these calls answer in well under a second.
+ */
+const ATTEMPT_TIMEOUT_MS = 3_000;
+/**
+ * The whole call's bound, retries included: no retry starts once it is spent, and the last attempt is cut to what is
+ * left, so a hanging service fails the call with time left in the 10 s function to answer (a refresh keeps the
+ * values read before).
+ */
+const CALL_BUDGET_MS = 6_000;
 
 /** Calls `operation` of `service` with `input` and resolves to its parsed output. */
 export type AwsJsonCall = (operation: string, input: object) => Promise<unknown>;
@@ -81,26 +121,39 @@ export type AwsJsonCall = (operation: string, input: object) => Promise<unknown>
 export function createAwsJsonCall(service: AwsJsonService, options: AwsJsonClientOptions): AwsJsonCall {
   const { region } = options;
   const env = options.env ?? process.env;
-  const override = env[`AWS_ENDPOINT_URL_${service.endpointEnv}`] || env.AWS_ENDPOINT_URL;
-  const endpoint = new URL(override || `https://${service.endpointPrefix}.${region}.${partition(region).dnsSuffix}/`);
+  const endpoint = endpointOf(service, region, env);
   const hostname = endpoint.host;
+  // Signed as sent: the endpoint setting's query (a proxy's `?tenant=a`) is part of the canonical request.
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of endpoint.searchParams) {
+    const before = query[key];
+    query[key] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+  }
   const signer = new SignatureV4({ service: service.endpointPrefix, region, credentials: options.credentials ?? defaultProvider(), sha256: Hash.bind(null, 'sha256') });
   const send = options.fetch ?? ((url, init) => fetch(url, init));
   // One per client, as an SDK client has: its retry quota is shared by the client's calls.
   const retries = options.retryStrategy ?? new StandardRetryStrategy(MAX_ATTEMPTS);
 
-  async function attempt(operation: string, body: string): Promise<unknown> {
+  async function attempt(operation: string, body: string, timeoutMs: number): Promise<unknown> {
     const signed = await signer.sign({
       method: 'POST',
       protocol: endpoint.protocol,
       hostname,
       path: endpoint.pathname,
-      query: {},
+      query,
       headers: { host: hostname, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${service.targetPrefix}.${operation}` },
       body,
     });
-    const response = await send(endpoint.href, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) });
-    const text = await response.text();
+    let response: Response;
+    let text: string;
+    try {
+      response = await send(endpoint.href, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      text = await response.text();
+    } catch (error) {
+      // fetch's network failure; its timeout's abort (a TimeoutError) is already named as the SDK's classification reads it.
+      if (error instanceof TypeError) throw new AwsNetworkError(`${service.label} ${operation}: ${error.message}`, { cause: error });
+      throw error;
+    }
     if (response.ok) return text ? (JSON.parse(text) as unknown) : {};
     // An error's body is JSON from the service, but may be a proxy's HTML page (a 502): its status still says what it is.
     let parsed: unknown = {};
@@ -118,10 +171,11 @@ export function createAwsJsonCall(service: AwsJsonService, options: AwsJsonClien
   /** The SDK's retry middleware's loop: a token per call, renewed (after the backoff) for each retry the strategy allows. */
   return async function call(operation, input) {
     const body = JSON.stringify(input);
+    const deadline = Date.now() + CALL_BUDGET_MS;
     let token = await retries.acquireInitialRetryToken(service.endpointPrefix);
     for (;;) {
       try {
-        const output = await attempt(operation, body);
+        const output = await attempt(operation, body, Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS, deadline - Date.now())));
         retries.recordSuccess(token);
         return output;
       } catch (error) {
@@ -131,22 +185,43 @@ export function createAwsJsonCall(service: AwsJsonService, options: AwsJsonClien
           // No retry left (attempts, quota) or not a retryable failure: the failure itself is the answer.
           throw error;
         }
+        // The strategy's backoff has been waited (inside refreshRetryTokenForRetry): no retry once the budget is spent.
+        if (Date.now() >= deadline) throw error;
       }
     }
   };
 }
 
 /**
+ * The endpoint as the SDK client resolved it: `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, else the
+ * region's, in the partition's domain (the SDK's partition table), its FIPS one with `AWS_USE_FIPS_ENDPOINT=true`.
+ * What the SDK refuses (FIPS with a custom endpoint, FIPS in a partition without it) is refused here too.
+ */
+function endpointOf(service: AwsJsonService, region: string, env: Readonly<Record<string, string | undefined>>): URL {
+  const override = env[`AWS_ENDPOINT_URL_${service.endpointEnv}`] || env.AWS_ENDPOINT_URL;
+  const fips = env.AWS_USE_FIPS_ENDPOINT?.trim().toLowerCase() === 'true';
+  if (fips && override) throw new AwsEndpointSettingError(`${service.label}: AWS_USE_FIPS_ENDPOINT=true and a custom endpoint (AWS_ENDPOINT_URL*) are not supported together, as in the AWS SDK: unset one`);
+  if (override) return new URL(override);
+  const { dnsSuffix, supportsFIPS } = partition(region);
+  if (!fips) return new URL(`https://${service.endpointPrefix}.${region}.${dnsSuffix}/`);
+  if (!supportsFIPS) throw new AwsEndpointSettingError(`${service.label}: AWS_USE_FIPS_ENDPOINT=true, but region ${region}'s partition has no FIPS endpoints`);
+  if (!service.fipsEndpointPrefix) {
+    throw new AwsEndpointSettingError(`${service.label}: AWS_USE_FIPS_ENDPOINT=true is not supported by this function's ${service.label} client: unset it for this function and set AWS_ENDPOINT_URL_${service.endpointEnv} to ${service.label}'s FIPS endpoint for ${region} (see README)`);
+  }
+  return new URL(`https://${service.fipsEndpointPrefix}.${region}.${dnsSuffix}/`);
+}
+
+/**
  * The SDK's classification (its retry middleware's): throttling codes and 429, transient codes, 500/502/503/504 and
- * timeouts (AbortSignal.timeout's abort is a TimeoutError), other 5xx. fetch fails with a TypeError when the network
- * does, where the SDK's Node handler fails with the socket's code (ECONNRESET, …): both are transient.
+ * timeouts (AbortSignal.timeout's abort is a TimeoutError), other 5xx. A network failure (fetch's TypeError, named
+ * AwsNetworkError here) is transient, as the SDK's Node handler's socket errors (ECONNRESET, …) are.
  */
 function retryErrorType(error: unknown): 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR' {
   if (!(error instanceof Error)) return 'CLIENT_ERROR';
   // The SDK's type for what it classifies: an Error whose `cause` is an Error, if any (isTransientError follows it).
   const sdkError = error as Parameters<typeof isTransientError>[0];
   if (isThrottlingError(sdkError)) return 'THROTTLING';
-  if (isTransientError(sdkError) || error instanceof TypeError) return 'TRANSIENT';
+  if (isTransientError(sdkError) || error instanceof AwsNetworkError) return 'TRANSIENT';
   if (isServerError(sdkError)) return 'SERVER_ERROR';
   return 'CLIENT_ERROR';
 }

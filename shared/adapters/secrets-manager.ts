@@ -25,7 +25,7 @@ interface GetSecretValueOutput {
 const MAX_CACHED_SECRETS = 16;
 
 export function createSecretsManagerReader(options: SecretsManagerReaderOptions): SecretReader {
-  const call = createAwsJsonCall({ endpointPrefix: 'secretsmanager', targetPrefix: 'secretsmanager', label: 'Secrets Manager', endpointEnv: 'SECRETS_MANAGER' }, options);
+  const call = createAwsJsonCall({ endpointPrefix: 'secretsmanager', targetPrefix: 'secretsmanager', label: 'Secrets Manager', endpointEnv: 'SECRETS_MANAGER', fipsEndpointPrefix: 'secretsmanager-fips' }, options);
   const values = createExpiringCache<string, string | undefined>({ maxEntries: MAX_CACHED_SECRETS, ttlMs: SECRET_MAX_AGE_SECONDS * 1000, ...(options.now ? { now: options.now } : {}) });
   const keyOf = (arn: string, stage: SecretStage) => `${stage} ${arn}`;
   return async (arn, stage) => {

@@ -19,7 +19,13 @@ export type SecretReader = (arn: string, stage: SecretStage) => Promise<unknown>
 /** How long a read value is reused: rotation reaches every warm function within this. */
 export const SECRET_MAX_AGE_SECONDS = 300;
 
-const TRANSIENT = new Set(['ThrottlingException', 'InternalServiceError', 'InternalFailure', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout']);
+const TRANSIENT = new Set(['ThrottlingException', 'InternalServiceError', 'InternalFailure', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout', 'AwsNetworkError']);
+
+/** A 5xx or 429 by its status is transient whatever its body said: a proxy's HTML 503 has no error code (`HTTP503`). */
+function transientStatus(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' && (status === 429 || status >= 500);
+}
 
 /** What a failed read means for the person deploying, by the error's name: the service's error code (`AwsServiceError`). */
 export function secretReadError(setting: string, error: unknown): Error {
@@ -45,8 +51,8 @@ export function secretReadError(setting: string, error: unknown): Error {
     case 'ExpiredTokenException':
       return new ConfigError(`${where} could not be read: the function's AWS credentials were refused (${name})`);
     default:
-      // fetch fails with a TypeError when the network does (the adapter has retried it already).
-      if (TRANSIENT.has(name) || error instanceof TypeError || /ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(errorMessage(error))) {
+      // The network (AwsNetworkError; a TypeError from another reader's fetch), already retried by the adapter.
+      if (TRANSIENT.has(name) || transientStatus(error) || error instanceof TypeError || /ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(errorMessage(error))) {
         return new RetryableError(`${where} could not be read right now (${name}); it is read again on the next attempt`, { cause: error });
       }
       return new ConfigError(`${where} could not be read (${name}: ${errorMessage(error).slice(0, 200)})`);

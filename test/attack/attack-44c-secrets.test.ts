@@ -31,14 +31,14 @@ async function failureOf(fetch: AwsJsonFetch): Promise<unknown> {
 }
 
 describe('attack-44c A: Secrets Manager over its JSON API', () => {
-  // attack-44c finding S1: a 5xx/429 answered without a JSON error code (a proxy's or load balancer's HTML page) is named `HTTP503` and secretReadError calls it a ConfigError (permanent: "could not be read (HTTP503…)") instead of a RetryableError, though the adapter itself retried it as transient.
+  // attack-44c finding S1 (fixed, session 42): a 5xx/429 answered without a JSON error code (a proxy's or load balancer's HTML page) is named `HTTP503` and secretReadError calls it a ConfigError (permanent: "could not be read (HTTP503…)") instead of a RetryableError, though the adapter itself retried it as transient.
   for (const [status, page] of [
     [503, '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>'],
     [502, '<html><body>502 Bad Gateway</body></html>'],
     [504, ''],
     [429, '<html>Too Many Requests</html>'],
   ] as const) {
-    it.fails(`a read that ends on a ${status} with no JSON error code is retryable, not a configuration error`, async () => {
+    it(`a read that ends on a ${status} with no JSON error code is retryable, not a configuration error`, async () => {
       const { fetch, calls } = answering(status, page, { 'content-type': 'text/html' });
       const error = await failureOf(fetch);
       console.log(`S1 ${status}: ${calls()} attempt(s); ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`);
@@ -56,8 +56,8 @@ describe('attack-44c A: Secrets Manager over its JSON API', () => {
     expect(error).toBeInstanceOf(RetryableError);
   });
 
-  // attack-44c finding S2: one attempt is bounded at 15 s (ATTEMPT_TIMEOUT_MS), longer than the ingest function's whole 10 s timeout (infra/stack.ts IngestGitHub), which reads the webhook secret on cold start and re-reads it every 300 s inside `verify`: a connection that hangs holds the ingest function to its timeout instead of failing the read (and keeping the values read before) while there is time left.
-  it.fails('a read whose answer hangs gives up within the ingest function’s 10 s timeout', async () => {
+  // attack-44c finding S2 (fixed, session 42): one attempt is bounded at 15 s (ATTEMPT_TIMEOUT_MS), longer than the ingest function's whole 10 s timeout (infra/stack.ts IngestGitHub), which reads the webhook secret on cold start and re-reads it every 300 s inside `verify`: a connection that hangs holds the ingest function to its timeout instead of failing the read (and keeping the values read before) while there is time left.
+  it('a read whose answer hangs gives up within the ingest function’s 10 s timeout', async () => {
     const fetch: AwsJsonFetch = (_url, init) =>
       new Promise((_resolve, reject) => {
         init.signal?.addEventListener('abort', () => reject(init.signal?.reason));

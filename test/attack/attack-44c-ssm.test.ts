@@ -17,8 +17,8 @@ async function startFailure(fetch: AwsJsonFetch): Promise<unknown> {
 }
 
 describe('attack-44c A: SSM failures the step must retry', () => {
-  // attack-44c finding S7: fetch fails a reset connection as TypeError('fetch failed') with the socket's code on its `cause`; the adapter retries it itself, then throws it as it is, and isTransientAwsError (the Lambda wrapper's test, shared/runtime/lambda.ts, for turning it into RetryableError, the name the ASL retries) reads `code` on the error only: a runbook start or status read whose connection reset 3 times is no longer retried by the state machine, as the SDK's ECONNRESET error (code on the error) was
-  it.fails('a runbook start whose connection resets on every attempt fails as transient (state machine retries it)', async () => {
+  // attack-44c finding S7 (fixed, session 42): fetch fails a reset connection as TypeError('fetch failed') with the socket's code on its `cause`; the adapter retries it itself, then throws it as it is, and isTransientAwsError (the Lambda wrapper's test, shared/runtime/lambda.ts, for turning it into RetryableError, the name the ASL retries) reads `code` on the error only: a runbook start or status read whose connection reset 3 times is no longer retried by the state machine, as the SDK's ECONNRESET error (code on the error) was
+  it('a runbook start whose connection resets on every attempt fails as transient (state machine retries it)', async () => {
     let attempts = 0;
     const error = await startFailure(async () => {
       attempts += 1;
@@ -29,8 +29,8 @@ describe('attack-44c A: SSM failures the step must retry', () => {
     expect(isTransientAwsError(error)).toBe(true);
   });
 
-  // attack-44c finding S7 (b): a 503/502 answered by a proxy or load balancer without SSM's JSON error (name `HTTP503`, no `$fault`) is not transient for the step, where the SDK marked every 5xx `$fault: 'server'`
-  it.fails('a runbook start answered 503 with an HTML page on every attempt fails as transient (state machine retries it)', async () => {
+  // attack-44c finding S7 (b) (fixed, session 42): a 503/502 answered by a proxy or load balancer without SSM's JSON error (name `HTTP503`, no `$fault`) is not transient for the step, where the SDK marked every 5xx `$fault: 'server'`
+  it('a runbook start answered 503 with an HTML page on every attempt fails as transient (state machine retries it)', async () => {
     let attempts = 0;
     const error = await startFailure(async () => {
       attempts += 1;
@@ -49,8 +49,8 @@ describe('attack-44c A: SSM failures the step must retry', () => {
 });
 
 describe('attack-44c A: the SDK endpoint settings the adapter honours', () => {
-  // attack-44c finding S8: the SDK client honoured AWS_USE_FIPS_ENDPOINT (a GovCloud / FedRAMP deployment's setting): the adapter reads AWS_ENDPOINT_URL* only, so with AWS_USE_FIPS_ENDPOINT=true the secrets (the GitHub token, the webhook secret) and SSM are read from the non-FIPS endpoint
-  it.fails('reads a secret from the FIPS endpoint when AWS_USE_FIPS_ENDPOINT=true, as the SDK client did', async () => {
+  // attack-44c finding S8 (fixed, session 42): the SDK client honoured AWS_USE_FIPS_ENDPOINT (a GovCloud / FedRAMP deployment's setting): the adapter reads AWS_ENDPOINT_URL* only, so with AWS_USE_FIPS_ENDPOINT=true the secrets (the GitHub token, the webhook secret) and SSM are read from the non-FIPS endpoint
+  it('reads a secret from the FIPS endpoint when AWS_USE_FIPS_ENDPOINT=true, as the SDK client did', async () => {
     const urls: string[] = [];
     const fetch: AwsJsonFetch = async (url) => {
       urls.push(url);
@@ -64,7 +64,7 @@ describe('attack-44c A: the SDK endpoint settings the adapter honours', () => {
 });
 
 describe('attack-44c A: what is signed is what is sent', () => {
-  // attack-44c finding S11: an endpoint setting with a query (AWS_ENDPOINT_URL_SECRETS_MANAGER=https://vpce-proxy.example/?tenant=a) is sent with its query (endpoint.href) but signed with `query: {}`: the signature covers another request than the one sent, and a SigV4-checking endpoint refuses it (InvalidSignatureException → ConfigError "credentials were refused")
+  // attack-44c finding S11 (fixed, session 42): an endpoint setting with a query (AWS_ENDPOINT_URL_SECRETS_MANAGER=https://vpce-proxy.example/?tenant=a) is sent with its query (endpoint.href) but signed with `query: {}`: the signature covers another request than the one sent, and a SigV4-checking endpoint refuses it (InvalidSignatureException → ConfigError "credentials were refused")
   const signedAsSent = async (endpoint: string) => {
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const { Hash } = await import('@smithy/hash-node');
@@ -89,7 +89,7 @@ describe('attack-44c A: what is signed is what is sent', () => {
     return { sent: request.headers.authorization, asSent: expected.headers.authorization };
   };
 
-  it.fails('signs the query string it sends', async () => {
+  it('signs the query string it sends', async () => {
     const { sent, asSent } = await signedAsSent('https://proxy.example.com/sm?tenant=a');
     expect(sent).toBe(asSent);
   });

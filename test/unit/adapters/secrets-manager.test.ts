@@ -1,6 +1,6 @@
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
-import type { AwsJsonFetch } from '../../../shared/adapters/aws-json.js';
+import { type AwsJsonFetch, AwsEndpointSettingError } from '../../../shared/adapters/aws-json.js';
 import { createSecretsManagerReader } from '../../../shared/adapters/secrets-manager.js';
 import { ConfigError, RetryableError } from '../../../shared/errors.js';
 import { SECRET_MAX_AGE_SECONDS, readSecret } from '../../../shared/runtime/secrets.js';
@@ -104,5 +104,18 @@ describe('Secrets Manager over its JSON API', () => {
     const { fetch } = fakeFetch({ status: 200, body: { SecretBinary: 'AAEC' } });
 
     await expect(readSecret('S', ARN, reader(fetch))).rejects.toThrow(/is empty/);
+  });
+
+  it('reads from the FIPS endpoint in the partition’s domain with AWS_USE_FIPS_ENDPOINT=true (session 42, attack-44c S8)', async () => {
+    const { fetch, sent } = fakeFetch({ status: 200, body: { SecretString: 'v' } });
+    const read = createSecretsManagerReader({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait(), env: { AWS_USE_FIPS_ENDPOINT: 'true' } });
+
+    await read(ARN, 'AWSCURRENT');
+    expect(sent[0]?.url).toBe('https://secretsmanager-fips.us-east-1.amazonaws.com/');
+  });
+
+  it('refuses FIPS with a custom endpoint, as the SDK does (session 42, attack-44c S8)', () => {
+    const build = (region: string, env: Record<string, string>) => () => createSecretsManagerReader({ region, credentials: async () => credentials, env });
+    expect(build('eu-west-1', { AWS_USE_FIPS_ENDPOINT: 'true', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' })).toThrow(AwsEndpointSettingError);
   });
 });

@@ -1,6 +1,8 @@
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
+import { AwsEndpointSettingError, AwsNetworkError } from '../../../shared/adapters/aws-json.js';
 import { type SsmFetch, createSsmAutomationClient } from '../../../shared/adapters/ssm-automation.js';
+import { ConfigError } from '../../../shared/errors.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session-token' };
 
@@ -124,5 +126,36 @@ describe('SSM Automation over its JSON API', () => {
 
     expect(sent).toHaveLength(3);
     expect(failure.name).toBe('InternalServerError');
+  });
+
+  it('names a network failure that outlasts its retries AwsNetworkError, with the socket’s code (session 42, attack-44c S7)', async () => {
+    const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    const { fetch, sent } = fakeFetch(reset);
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy });
+
+    const failure = await ssm.getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error);
+
+    expect(sent).toHaveLength(3);
+    expect(failure).toBeInstanceOf(AwsNetworkError);
+    expect((failure as AwsNetworkError).code).toBe('ECONNRESET');
+    expect((failure as Error).cause).toBe(reset);
+  });
+});
+
+describe('SSM endpoint settings refused at start-up (session 42, attack-44c S8)', () => {
+  const build = (region: string, env: Record<string, string>) => () => createSsmAutomationClient({ region, credentials: async () => credentials, env });
+
+  it('refuses AWS_USE_FIPS_ENDPOINT=true, whose SSM hostnames this client does not resolve, and says what to set instead', () => {
+    expect(build('us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'true' })).toThrow(AwsEndpointSettingError);
+    expect(build('us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'true' })).toThrow(/AWS_ENDPOINT_URL_SSM/);
+    expect(build('us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'true' })).toThrow(ConfigError);
+  });
+
+  it('refuses FIPS with a custom endpoint, as the SDK does', () => {
+    expect(build('us-east-1', { AWS_USE_FIPS_ENDPOINT: 'true', AWS_ENDPOINT_URL_SSM: 'https://ssm.example.com' })).toThrow(/not supported together/);
+  });
+
+  it('builds without FIPS or with it set false', () => {
+    expect(build('us-gov-west-1', { AWS_USE_FIPS_ENDPOINT: 'false' })).not.toThrow();
   });
 });

@@ -27,4 +27,9 @@ describe('isTransientAwsError', () => {
     expect(isTransientAwsError(new GitHubUnavailableError('down'))).toBe(false);
     expect(isTransientAwsError('text')).toBe(false);
   });
+
+  it('treats a 429 by its status as throttling whatever its name (a proxy’s page has no error code: HTTP429) (session 42, attack-44c S1/S7)', () => {
+    expect(isTransientAwsError(Object.assign(new Error('SSM answered 429'), { name: 'HTTP429', $fault: 'client', $metadata: { httpStatusCode: 429 } }))).toBe(true);
+    expect(isTransientAwsError(Object.assign(new Error('SSM answered 403'), { name: 'HTTP403', $fault: 'client', $metadata: { httpStatusCode: 403 } }))).toBe(false);
+  });
 });
