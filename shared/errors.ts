@@ -166,6 +166,21 @@ export class NoRecordedTriggerError extends Error {
   }
 }
 
+/**
+ * The runbook run its alarm's episode counts on is not known yet: the episode's holder took the runbook claim and its
+ * step has not gone to its start (its rate-limit reservation), nor decided. Counted on now, a holder that then died
+ * before its start left the episode with no run though it was approved twice (attack-44b R6, session 42). The state
+ * machine retries it on the Remediate tasks for longer than the holder's own retries can last; the retried step counts
+ * on a holder that went to its start, or takes over one that failed before it. Retries spent, its Catch goes to Notify,
+ * which tells on-call the episode's runbook state is unknown. Not a RetryableError: its own Retry, not theirs.
+ */
+export class RunbookHolderStartingError extends Error {
+  override name = 'RunbookHolderStartingError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /** A record the step needs does not exist. */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';

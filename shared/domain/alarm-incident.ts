@@ -224,6 +224,20 @@ export function runbookStartUnconfirmed(holder: Incident): boolean {
 }
 
 /**
+ * Whether `holder`, whose runbook its alarm's episode counts on, is between its claim and its start: its step still
+ * runs towards the start (`startedItsRunbook` before a decision: an automatic step by its status, an approved one by
+ * its status and its claim) and has neither gone to it (no start marker, no execution) nor decided. Whether it runs
+ * the runbook is not known yet: it may still die before its start (its rate-limit reservation timing out on every
+ * try), so a later incident of the episode counts on it only once it went to its start, and takes over once it failed
+ * before it (attack-44b R6, session 42). `claimedApproved`: the claim item says an approved step took it, before its
+ * `runbookClaimedAt` is written (`episodeRunbookClaimStands`).
+ */
+export function runbookHolderStarting(holder: Incident, claimedApproved = false): boolean {
+  if (holder.decision || holder.runbookStartAttemptedAt || holder.runbookExecutionId || holder.status === 'resolved') return false;
+  return startedItsRunbook(holder) || (claimedApproved && holder.status === 'awaiting_approval');
+}
+
+/**
  * The incident whose runbook `incident`'s unbroken episode counts on (ALARM, INSUFFICIENT_DATA, ALARM: no OK between,
  * as an OK resolves every open incident of the alarm): of `open`, the alarm's open incidents, and `incident` itself,
  * the first to fire, at or before `incident`, whose runbook started or is starting; null when none did. Remediate

@@ -2,10 +2,10 @@ import { METRIC } from '../adapters/metric-names.js';
 import { type AnalysisSummary, anyoneCanCause, type Incident, type StoredPlan, fromUntrustedHead } from '../domain/incident.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import { githubIncidentId } from '../domain/trigger.js';
-import { episodeRunbookClaimStands, episodeRunbookIncident, runbookStartUnconfirmed } from '../domain/alarm-incident.js';
+import { episodeRunbookClaimStands, episodeRunbookIncident, runbookHolderStarting, runbookStartUnconfirmed } from '../domain/alarm-incident.js';
 import { type AlarmEpisode, type ClaimHolderStands, readAlarmEpisode, runFollowerOf } from '../stores/runbook-checks.js';
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
-import { NotFoundError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
+import { NotFoundError, RunbookHolderStartingError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
 import { type ApplyResult, applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, followHoldersRun, outcomeWithoutEffects, recordDecision, recordHoldersExecution } from '../remediation/apply.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
@@ -349,11 +349,15 @@ export async function remediateStep(input: unknown, deps: RemediateDeps): Promis
     // held while nobody answers would keep the episode's later incidents from running it).
     // One claim per alarm: its holder, read back, tells whether the episode it ran the runbook for is still this one.
     const { arn } = incident.alarm;
-    const holderStands: ClaimHolderStands = async (holderId, held) => episodeRunbookClaimStands(await deps.incidents.get(holderId), alarmEpisode.latestOk, held.approved);
+    let claimedApproved = false;
+    const holderStands: ClaimHolderStands = async (holderId, held) => {
+      claimedApproved = held.approved;
+      return episodeRunbookClaimStands(await deps.incidents.get(holderId), alarmEpisode.latestOk, held.approved);
+    };
     const { heldBy } = await deps.remediation.episodeRunbooks.claim({ alarmArn: arn, incidentId: incident.id, approved: Boolean(approval) }, holderStands);
     if (heldBy !== incident.id) {
       const reason = `${approvedBy}alarm ${incident.alarm.name} still fires since the start of its episode, whose runbook its incident ${heldBy} claimed first (no OK between): counted on that run, not started again`;
-      return countedOnEpisodeRun(incident, await deps.incidents.get(heldBy), reason, deps);
+      return countedOnEpisodeRun(incident, await deps.incidents.get(heldBy), reason, deps, claimedApproved);
     }
     // Its status says it waits for approval until its decision: this says the claim's holder goes to its start to the
     // episode's later incidents that read it before their claim (`episodeRunbookIncident`); the claim item says so
@@ -393,7 +397,15 @@ async function alarmEpisodeOf(incident: Incident, deps: RemediateDeps): Promise<
  * session 42). One: the follower takes the follow claim on the holder's run first, and the others count on it
  * (attack-44b R3, R4); a follower that ended without recording it holds nothing.
  */
-async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, reason: string, deps: RemediateDeps): Promise<RemediateResult> {
+async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, reason: string, deps: RemediateDeps, claimedApproved = false): Promise<RemediateResult> {
+  // Between its claim and its start the holder may still die before the start: counted on then, the episode ran
+  // nothing (attack-44b R6). The state machine retries this until it went to its start or failed before it.
+  if (holder && runbookHolderStarting(holder, claimedApproved)) {
+    // Retries spent, Notify pages with this message: on-call is told the episode's runbook state is unknown.
+    throw new RunbookHolderStartingError(
+      `incident ${holder.id} claimed the runbook of this alarm's episode and had not gone to its start (nor decided) when last read: whether the episode's runbook runs is not known; incident ${incident.id} started none, look at ${holder.id} and the runbook's Automation executions`,
+    );
+  }
   if (holder && holderRunUnrecorded(holder)) {
     const follower = await followerOf(holder, incident, deps);
     if (follower !== incident.id) return countedOnly(incident, `${reason}; that run is followed by incident ${follower}`, 'nothing applied', deps);

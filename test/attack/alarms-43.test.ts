@@ -13,7 +13,7 @@ import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/g
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { loadWebhook, signWebhook } from '../../infra/local/replay.js';
-import { TaskTokenSpentError } from '../../shared/errors.js';
+import { RunbookHolderStartingError, TaskTokenSpentError } from '../../shared/errors.js';
 import type { Learning } from '../../shared/knowledge/learning.js';
 import type { ApprovalResumes } from '../../shared/stores/approval-resumes.js';
 import { automationClientToken, parseRunbookMappings } from '../../shared/remediation/runbooks.js';
@@ -169,17 +169,21 @@ describe("attack pass 43a: confirmRunbookStart against a holder still in its ste
   // attack-43a finding F3: runbookStartUnconfirmed reads "plan run_runbook stored, no decision, no execution id" as "its start may have failed unrecorded", but a holder still in its step looks the same between its plan's write and its start; applyPlan reserves the rate-limit slot in that window. A concurrent later ALARM makes the holder's start (its token) while the holder's reservation is then refused: the runbook runs past the rate limit, and the holder records "run_runbook planned, not applied: the rate limit was reached" (on-call is told it did not run). Fixed in session 41: only a holder whose step went to its start (runbookStartAttemptedAt, written after its rate-limit slot) has its start made again.
   it("starts nothing for a holder whose own step then finds the rate limit reached", async () => {
     const { deps, runner, first, second } = await twoAutomaticIncidents();
+    let secondFailed: unknown;
     const reserve = deps.remediation.guards.reserve.bind(deps.remediation.guards);
     deps.remediation.guards.reserve = async (scope, limits, incidentId) => {
       if (incidentId === first.incidentId) {
         // The holder stored its plan; the later ALARM's execution is remediated at this moment (a storm's concurrent executions).
-        await remediateStep({ trigger: second }, deps);
+        // Since session 42 (attack-44b R6) its step does not count on a holder that has not gone to its start: it fails
+        // with RunbookHolderStartingError for the state machine to retry, making no start meanwhile.
+        secondFailed = await remediateStep({ trigger: second }, deps).catch((error: unknown) => error);
         return false;
       }
       return reserve(scope, limits, incidentId);
     };
 
     await remediateStep({ trigger: first }, deps);
+    expect(secondFailed).toBeInstanceOf(RunbookHolderStartingError);
 
     const holder = await deps.incidents.get(first.incidentId);
     expect(holder?.decision).toMatchObject({ action: 'escalate', reason: expect.stringContaining('rate limit') });

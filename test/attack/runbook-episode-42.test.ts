@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { automationClientToken, parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
+import { RunbookHolderStartingError } from '../../shared/errors.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createMemoryApprovalResumes, createMemoryIncidentDueList, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
@@ -27,14 +28,14 @@ const distinctRuns = (runner: ReturnType<typeof createScriptedRunbookRunner>) =>
 /** An alarm whose runbook needs approval (high), e-mailed: its episode's first ALARM (10:03:12) and second (10:07) both asking. */
 async function twoAskingIncidents() {
   const runner = createScriptedRunbookRunner();
-  const { deps } = stepDeps({
+  const { deps, published } = stepDeps({
     analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
     remediation: remediationDeps({ runbooks: parseRunbookMappings(JSON.stringify(HIGH)), runner }),
     approvalResumes: createMemoryApprovalResumes(),
   });
   const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
   const second = await askedAt(deps, '2026-11-20T10:07:00.000Z', 'token-2');
-  return { deps, runner, first, second };
+  return { deps, published, runner, first, second };
 }
 
 let alarms = 0;
@@ -66,15 +67,18 @@ describe('session 42: an approved holder between its claim and its start', () =>
     deps.remediation.guards.reserve = async (scope, limits, incidentId) => {
       if (incidentId === first.incidentId && !secondDone) {
         // The first holds the claim and has written nothing since: the second's approval is handled at this moment.
+        // Since session 42 (attack-44b R6) it does not count on a holder that has not gone to its start: its step
+        // fails with RunbookHolderStartingError, which the state machine retries; the retry below counts on the run.
         secondDone = true;
         deps.clock = () => new Date('2026-11-20T10:09:01.000Z');
-        await remediateStep({ trigger: second, approval: { approvedBy: 'oncall-ben' } }, deps);
+        await expect(remediateStep({ trigger: second, approval: { approvedBy: 'oncall-ben' } }, deps)).rejects.toThrow(RunbookHolderStartingError);
       }
       return reserve(scope, limits, incidentId);
     };
 
     deps.clock = () => new Date('2026-11-20T10:09:00.000Z');
     await remediateStep({ trigger: first, approval: { approvedBy: 'oncall-ana' } }, deps);
+    await remediateStep({ trigger: second, approval: { approvedBy: 'oncall-ben' } }, deps);
 
     // Before session 42: two runs (the first's status still said it waited, so it stood for nothing and the second took the claim over).
     expect(runner.started.map((r) => r.clientToken)).toEqual([automationClientToken(first.incidentId)]);
@@ -99,6 +103,60 @@ describe('session 42: an approved holder between its claim and its start', () =>
 
     // Before session 42: no run at all (the first's decision that its step failed, written before it went to start the
     // runbook, read as the episode's run: "whose runbook failed ... counted on that run").
+    expect(runner.started.map((r) => r.clientToken)).toEqual([automationClientToken(second.incidentId)]);
+  });
+});
+
+describe('session 42: a later ALARM whose holder never goes to its start (attack-44b R6)', () => {
+  it("ends the later incident notified, telling on-call its episode's runbook state is unknown, once its retries are spent", async () => {
+    const { deps, published, runner, first, second } = await twoAskingIncidents();
+    const before = published.length;
+    const reserve = deps.remediation.guards.reserve.bind(deps.remediation.guards);
+    let caught: unknown;
+    deps.remediation.guards.reserve = async (scope, limits, incidentId) => {
+      if (incidentId === first.incidentId) {
+        // The holder hangs at its reservation for longer than the later ALARM's retries of RunbookHolderStartingError.
+        deps.clock = () => new Date('2026-11-20T10:09:01.000Z');
+        for (let attempt = 0; attempt < 3; attempt += 1) caught = await remediateStep({ trigger: second, approval: { approvedBy: 'oncall-ben' } }, deps).catch((error: unknown) => error);
+        // Its retries spent, the Catch goes to Notify with the error as Lambda reports it.
+        await notifyStep({ trigger: second, approval: { approvedBy: 'oncall-ben' }, remediateError: { Error: (caught as Error).name, Cause: (caught as Error).message } }, deps);
+        throw new Error('Task timed out');
+      }
+      return reserve(scope, limits, incidentId);
+    };
+    deps.clock = () => new Date('2026-11-20T10:09:00.000Z');
+    await expect(remediateStep({ trigger: first, approval: { approvedBy: 'oncall-ana' } }, deps)).rejects.toThrow('Task timed out');
+
+    expect(caught).toBeInstanceOf(RunbookHolderStartingError);
+    const incident = await deps.incidents.get(second.incidentId);
+    // Nothing silent: the incident is finished, its step's failure recorded, and on-call paged that the runbook's state is unknown.
+    expect(runner.started).toHaveLength(0);
+    expect(incident?.status).toBe('notified');
+    expect(incident?.stageErrors).toEqual([expect.objectContaining({ stage: 'remediate', error: expect.stringContaining('RunbookHolderStartingError') })]);
+    expect(published.slice(before)).toHaveLength(1);
+    expect(published[before]?.message).toContain(`whether the episode's runbook runs is not known; incident ${second.incidentId} started none, look at ${first.incidentId}`);
+  });
+});
+
+describe('session 42: an automatic holder between its claim and its start (attack-44b R6, same rule)', () => {
+  it('runs the runbook once when the automatic holder died at its reservation after a later ALARM was handled', async () => {
+    const { deps, runner, first, second } = await twoAutomaticIncidents();
+    const reserve = deps.remediation.guards.reserve.bind(deps.remediation.guards);
+    let secondTried: unknown = null;
+    deps.remediation.guards.reserve = async (scope, limits, incidentId) => {
+      if (incidentId === first.incidentId) {
+        // Counted on here before session 42: the holder then died before its start and the episode ran nothing.
+        secondTried ??= await remediateStep({ trigger: second }, deps).catch((error: unknown) => error);
+        throw new Error('Task timed out');
+      }
+      return reserve(scope, limits, incidentId);
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
+    deps.remediation.guards.reserve = reserve;
+
+    // The state machine's retry of the later ALARM's step takes over the holder that failed before its start.
+    if (secondTried instanceof RunbookHolderStartingError) await remediateStep({ trigger: second }, deps);
     expect(runner.started.map((r) => r.clientToken)).toEqual([automationClientToken(second.incidentId)]);
   });
 });

@@ -125,6 +125,25 @@ describe('incident pipeline definition (statemachines/incident-pipeline.asl.json
     }
   });
 
+  it('retries RunbookHolderStartingError on the Remediate tasks, without jitter, for longer than a holder between its claim and its start retries its own timeouts (attack-44b R6)', () => {
+    interface Retrier { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string }
+    const deployed = JSON.parse(properties.DefinitionString as string) as { States: Record<string, { Retry?: Retrier[]; TimeoutSeconds?: number }> };
+    /** The longest a retrier waits in all (no jitter: FULL jitter could make each wait next to nothing). */
+    const waits = (r: Retrier) => Array.from({ length: r.MaxAttempts ?? 3 }, (_, i) => Math.min((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** i, r.MaxDelaySeconds ?? Infinity)).reduce((a, b) => a + b, 0);
+    for (const name of ['Remediate', 'ApplyApproved']) {
+      const state = deployed.States[name]!;
+      const named = state.Retry?.find((r) => r.ErrorEquals.includes('RunbookHolderStartingError'));
+      expect(named, name).toBeDefined();
+      expect(named?.JitterStrategy, name).toBeUndefined();
+      // The holder's step dies at its reservation by timing out on each try: each attempt lasts up to the Task's
+      // TimeoutSeconds (above the function's timeout), with its Lambda retrier's waits between them.
+      const timeouts = state.Retry?.find((r) => r.ErrorEquals.includes('Sandbox.Timedout'));
+      expect(timeouts, name).toBeDefined();
+      const holderSpan = ((timeouts?.MaxAttempts ?? 3) + 1) * (state.TimeoutSeconds ?? 0) + waits(timeouts!);
+      expect(waits(named!), name).toBeGreaterThan(holderSpan);
+    }
+  });
+
   describe("the state machine role (CDK cannot infer it from a string definition)", () => {
     const statements = roleStatements(template, stack.getLogicalId(stack.stateMachine.role.node.defaultChild as CfnRole));
 

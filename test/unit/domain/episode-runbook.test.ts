@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { episodeRunbookClaimStands, episodeRunbookIncident, notEndedByOk, runbookStartUnconfirmed } from '../../../shared/domain/alarm-incident.js';
+import { episodeRunbookClaimStands, episodeRunbookIncident, notEndedByOk, runbookHolderStarting, runbookStartUnconfirmed } from '../../../shared/domain/alarm-incident.js';
 import type { Incident, StoredPlan } from '../../../shared/domain/incident.js';
 import { alarm } from '../../support/incident-states.js';
 
@@ -179,5 +179,24 @@ describe('the open incidents of an alarm that no OK has ended', () => {
     const after = first({ id: 'cw-after', failedAt: '2026-11-20T11:00:00.000Z' });
     expect(notEndedByOk([after, at, before], new Date('2026-11-20T10:30:00.000Z')).map((i) => i.id)).toEqual(['cw-after']);
     expect(notEndedByOk([after, at, before], null).map((i) => i.id)).toEqual(['cw-after', 'cw-at', 'cw-before']);
+  });
+});
+
+describe('a holder between its claim and its start (attack-44b R6, session 42)', () => {
+  it('is one whose step runs towards its start without having gone to it: automatic by its status, approved by its claim', () => {
+    expect(runbookHolderStarting(first())).toBe(true);
+    expect(runbookHolderStarting(first({ status: 'awaiting_approval', runbookClaimedAt: ATTEMPTED }))).toBe(true);
+    // Approved, its claim item says so before its runbookClaimedAt is written (R12).
+    expect(runbookHolderStarting(first({ status: 'awaiting_approval' }), true)).toBe(true);
+  });
+
+  it('is not one that went to its start, decided, ended, or only waits for an approval', () => {
+    expect(runbookHolderStarting(first({ runbookStartAttemptedAt: ATTEMPTED }))).toBe(false);
+    expect(runbookHolderStarting(first({ runbookExecutionId: 'exec-1' }))).toBe(false);
+    expect(runbookHolderStarting(first({ status: 'remediated', decision: decided('run_runbook', true) }))).toBe(false);
+    expect(runbookHolderStarting(first({ status: 'remediated', decision: failedUnmarked() }))).toBe(false);
+    expect(runbookHolderStarting(first({ status: 'notified' }), true)).toBe(false);
+    expect(runbookHolderStarting(first({ status: 'resolved' }), true)).toBe(false);
+    expect(runbookHolderStarting(first({ status: 'awaiting_approval' }))).toBe(false);
   });
 });
