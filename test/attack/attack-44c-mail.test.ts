@@ -66,8 +66,8 @@ describe('attack-44c B: REPLACES when the earlier attempt e-mailed nothing', () 
 });
 
 describe('attack-44c B: the REPLACES subject', () => {
-  // attack-44c finding S9: "[REPLACES EARLIER REQUEST] " takes 27 of the subject's 100 characters, and a subject is cut before the last space: a 60-character alarm name (no spaces, as alarm names are) fits the first request's subject but not the retry's, which is cut to "[Pipeline Guard] [REPLACES EARLIER REQUEST] [ALARM]": the one e-mail on-call must answer does not say, in the inbox, which alarm's request it replaces
-  it.fails("names the alarm in the retried request's subject when it named it in the first's", async () => {
+  // attack-44c finding S9 (fixed, session 42): "[REPLACES EARLIER REQUEST] " takes 27 of the subject's 100 characters, and a subject is cut before the last space: a 60-character alarm name (no spaces, as alarm names are) fits the first request's subject but not the retry's, which is cut to "[Pipeline Guard] [REPLACES EARLIER REQUEST] [ALARM]": the one e-mail on-call must answer does not say, in the inbox, which alarm's request it replaces
+  it("names the alarm in the retried request's subject when it named it in the first's", async () => {
     const { deps, published } = runbookDeps();
     const name = 'checkout-api-prod-eu-west-1-orders-service-5xx-error-rate-p99';
     const throttled = throttleRequestRecord(deps);
