@@ -13,8 +13,8 @@ const runbookDeps = () => stepDeps({
 });
 
 describe('attack-44c B: the request record tried again in place', () => {
-  // attack-44c finding S5: the approval request's record is a list_append of its notifications and history; a write that landed but answered a transient error (a DynamoDB timeout after the commit) is tried again in place and appends the e-mail's notification record a second time (recordApprovalRequested's comment says only the history entry repeats): the incident says the request was published twice
-  it.fails('records the e-mailed request once when the write that landed is tried again in place', async () => {
+  // attack-44c finding S5 (fixed, session 42): the approval request's record is a list_append of its notifications and history; a write that landed but answered a transient error (a DynamoDB timeout after the commit) is tried again in place and appends the e-mail's notification record a second time (recordApprovalRequested's comment says only the history entry repeats): the incident says the request was published twice
+  it('records the e-mailed request once when the write that landed is tried again in place', async () => {
     const { deps, published } = runbookDeps();
     const update = deps.incidents.update.bind(deps.incidents);
     let landedThenFailed = false;
