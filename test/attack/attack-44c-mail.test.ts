@@ -38,8 +38,8 @@ describe('attack-44c B: the request record tried again in place', () => {
 });
 
 describe('attack-44c B: REPLACES when the earlier attempt e-mailed nothing', () => {
-  // attack-44c finding S6: the ledger item of the earlier token is claimed (lastSentAt, sends 1) before the publish; when the publish fails and giving the claim back fails too (or the function dies between the claim and the publish), the retry's e-mail says it REPLACES an "earlier approval request e-mailed at …" that on-call never received
-  it.fails('says nothing is replaced when the earlier publish failed and its claim could not be given back', async () => {
+  // attack-44c finding S6 (fixed, session 42): the ledger item of the earlier token is claimed (lastSentAt, sends 1) before the publish; when the publish fails and giving the claim back fails too (or the function dies between the claim and the publish), the retry's e-mail says it REPLACES an "earlier approval request e-mailed at …" that on-call never received
+  it('says nothing is replaced when the earlier publish failed and its claim could not be given back', async () => {
     const { deps, published } = runbookDeps();
     const publish = deps.escalations.publish.bind(deps.escalations);
     let down = true;
