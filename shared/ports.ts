@@ -449,8 +449,14 @@ export interface EscalationLedger {
    */
   takeOver(occurrence: EscalationOccurrence, from: { owner: string; windowStart: string }): Promise<EscalationTally | null>;
   /**
-   * When the page of `key`'s latest window last went out (its send claimed and not given back, so it may have been
-   * published); null when nothing was sent under it, or its item expired.
+   * The page `record` let `occurrence` send was published: marked on its item, for `lastSent`. Its caller writes it
+   * after the publish answered; a claim alone may have sent nothing (attack-44c S6).
+   */
+  published(occurrence: EscalationOccurrence): Promise<void>;
+  /**
+   * When the page of `key`'s latest window was published, as `published` marked it; null when no publish of it is
+   * known to have gone out (only claimed: its publish failed and the claim could not be given back, or the function
+   * died before or after it), or its item expired.
    */
   lastSent(key: string): Promise<string | null>;
 }

@@ -1,4 +1,5 @@
 import type { Incident, NotificationRecord } from '../domain/incident.js';
+import { errorMessage } from '../errors.js';
 import { shortHash } from '../domain/trigger.js';
 import type { EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
 import { publishClaimedPage } from './claimed-page.js';
@@ -24,9 +25,10 @@ export interface ApprovalMailDeps {
 const requestKey = (incidentId: string, taskToken: string) => `approval:${incidentId}:${shortHash(taskToken)}`;
 
 /**
- * When the request of `incidentId`'s wait on `earlierToken` was e-mailed, as its ledger item says (claimed before the
- * publish, so it holds even when the write recording the e-mail on the incident failed); null when it was not. For a
- * retried request, whose new token makes the earlier e-mail's commands answer nothing.
+ * When the request of `incidentId`'s wait on `earlierToken` was e-mailed, as its ledger item says (marked after the
+ * publish, so it holds even when the write recording the e-mail on the incident failed); null when it is not known to
+ * have gone out (its claim alone is not enough: attack-44c S6). For a retried request, whose new token makes the
+ * earlier e-mail's commands answer nothing.
  */
 export function requestMailedAt(incidentId: string, earlierToken: string, deps: Pick<ApprovalMailDeps, 'escalationLedger'>): Promise<string | null> {
   return deps.escalationLedger.lastSent(requestKey(incidentId, earlierToken));
@@ -68,5 +70,12 @@ export async function publishApprovalRequest(
     replaces,
   });
   const published = await publishClaimedPage(message, occurrence, deps);
+  try {
+    await deps.escalationLedger.published(occurrence);
+  } catch (error) {
+    // The e-mail went out: failing the step for the mark would retry it with a new token and e-mail again. Unmarked,
+    // a retry's request only says nothing of replacing this one.
+    deps.logger.warn('marking the approval request published failed', { key: occurrence.key, incidentId: incident.id, error: errorMessage(error) });
+  }
   return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };
 }

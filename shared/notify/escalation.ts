@@ -77,7 +77,17 @@ function subject(prefix: string, text: string): string {
   const full = `${prefix}${defang(ascii(text))}`;
   if (full.length <= SUBJECT_MAX) return full;
   const cut = full.slice(0, SUBJECT_MAX + 1);
-  return cut.slice(0, Math.max(prefix.trimEnd().length, cut.lastIndexOf(' '))).trimEnd();
+  const atWord = cut.lastIndexOf(' ');
+  if (atWord > prefix.length) return cut.slice(0, atWord).trimEnd();
+  // One word too long for the room (an alarm name has no spaces): cut before a word, the subject named nothing (a
+  // retry's `[REPLACES EARLIER]` subject lost the alarm's name, attack-44c S9). It is cut inside the word instead, before
+  // defang, so defang sees what the subject shows; cut shorter while defang's brackets take it past the limit.
+  const plain = ascii(text);
+  for (let room = SUBJECT_MAX - prefix.length; room > 0; room -= 1) {
+    const named = `${prefix}${defang(plain.slice(0, room))}`;
+    if (named.length <= SUBJECT_MAX) return named.trimEnd();
+  }
+  return prefix.trimEnd();
 }
 
 /**
@@ -465,7 +475,7 @@ export function renderEscalation(
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 
   const attributes = attributesOf(incident);
-  const subjectPrefix = `[Pipeline Guard] ${replaces.length ? '[REPLACES EARLIER REQUEST] ' : ''}${tag} `;
+  const subjectPrefix = `[Pipeline Guard] ${replaces.length ? '[REPLACES EARLIER] ' : ''}${tag} `;
   const named = headlineText(subjectPrefix, about);
   const title = chatTitle(`${tag} `, named);
   const chat: ChatNotification = {

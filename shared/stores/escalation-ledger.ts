@@ -60,6 +60,8 @@ interface LedgerItem {
   total?: number;
   firstSeen?: string;
   lastSentAt?: string;
+  /** When the current window's page was published, as its sender marked it after the publish (`published`). */
+  publishedAt?: string;
   lastSeen?: string;
   lastIncident?: string;
   /** Sends of this window's page claimed by its owner (absent on items written before sends were claimed). */
@@ -154,11 +156,12 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
           Key: escalationLedgerKey(occurrence.key),
           UpdateExpression:
             'SET #windowStart = :at, #owner = :id, #windowCount = :one, #sends = :one, #seen = :ids, #lastSeen = :at, #lastSentAt = :at, ' +
-            `#firstSeen = if_not_exists(#firstSeen, :at), #expiresAt = :expiresAt, #label = :label${member ? ', #members = :member' : ''} ADD #total :one${member ? '' : ' REMOVE #members'}`,
+            `#firstSeen = if_not_exists(#firstSeen, :at), #expiresAt = :expiresAt, #label = :label${member ? ', #members = :member' : ''} ADD #total :one REMOVE #publishedAt${member ? '' : ', #members'}`,
           ConditionExpression: 'cutoff' in when ? 'attribute_not_exists(#windowStart) OR #windowStart < :cutoff' : '#owner = :from AND #windowStart = :fromStart',
           ExpressionAttributeNames: {
             '#windowStart': 'windowStart', '#owner': 'owner', '#windowCount': 'windowCount', '#sends': 'sends', '#seen': 'seen', '#lastSeen': 'lastSeen',
             '#lastSentAt': 'lastSentAt', '#firstSeen': 'firstSeen', '#expiresAt': 'expiresAt', '#label': 'label', '#total': 'total', '#members': 'members',
+            '#publishedAt': 'publishedAt',
           },
           ExpressionAttributeValues: {
             ':at': at, ':id': occurrence.incidentId, ':one': 1, ':ids': new Set([occurrence.incidentId]),
@@ -283,10 +286,27 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
 
     takeOver: (occurrence, from) => open(occurrence, { from }),
 
+    async published(occurrence) {
+      // The owner's window only (a window opened anew removes the mark): the occurrence's own time, when it was sent.
+      await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: escalationLedgerKey(occurrence.key),
+            UpdateExpression: 'SET #publishedAt = :at',
+            ConditionExpression: '#owner = :id',
+            ExpressionAttributeNames: { '#publishedAt': 'publishedAt', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':at': occurrence.at.toISOString(), ':id': occurrence.incidentId },
+          }),
+        ),
+      );
+    },
+
     async lastSent(key) {
-      const item = await read(key);
-      // An item written before sends were claimed (no `sends`) went out when its window opened.
-      return item?.lastSentAt !== undefined && (item.sends ?? 1) > 0 ? item.lastSentAt : null;
+      // The mark, not the claim (`sends`): a claim whose publish failed and could not be given back sent nothing, and a
+      // retried approval request told on-call it replaced an e-mail they never got (attack-44c S6). An item without
+      // the mark (written before it, or whose publish was not marked) says nothing was sent: no REPLACES notice.
+      return (await read(key))?.publishedAt ?? null;
     },
 
     async unsent(occurrence) {

@@ -13,8 +13,8 @@ const runbookDeps = () => stepDeps({
 });
 
 describe('attack-44c B: the request record tried again in place', () => {
-  // attack-44c finding S5: the approval request's record is a list_append of its notifications and history; a write that landed but answered a transient error (a DynamoDB timeout after the commit) is tried again in place and appends the e-mail's notification record a second time (recordApprovalRequested's comment says only the history entry repeats): the incident says the request was published twice
-  it.fails('records the e-mailed request once when the write that landed is tried again in place', async () => {
+  // attack-44c finding S5 (fixed, session 42): the approval request's record is a list_append of its notifications and history; a write that landed but answered a transient error (a DynamoDB timeout after the commit) is tried again in place and appends the e-mail's notification record a second time (recordApprovalRequested's comment says only the history entry repeats): the incident says the request was published twice
+  it('records the e-mailed request once when the write that landed is tried again in place', async () => {
     const { deps, published } = runbookDeps();
     const update = deps.incidents.update.bind(deps.incidents);
     let landedThenFailed = false;
@@ -38,8 +38,8 @@ describe('attack-44c B: the request record tried again in place', () => {
 });
 
 describe('attack-44c B: REPLACES when the earlier attempt e-mailed nothing', () => {
-  // attack-44c finding S6: the ledger item of the earlier token is claimed (lastSentAt, sends 1) before the publish; when the publish fails and giving the claim back fails too (or the function dies between the claim and the publish), the retry's e-mail says it REPLACES an "earlier approval request e-mailed at …" that on-call never received
-  it.fails('says nothing is replaced when the earlier publish failed and its claim could not be given back', async () => {
+  // attack-44c finding S6 (fixed, session 42): the ledger item of the earlier token is claimed (lastSentAt, sends 1) before the publish; when the publish fails and giving the claim back fails too (or the function dies between the claim and the publish), the retry's e-mail says it REPLACES an "earlier approval request e-mailed at …" that on-call never received
+  it('says nothing is replaced when the earlier publish failed and its claim could not be given back', async () => {
     const { deps, published } = runbookDeps();
     const publish = deps.escalations.publish.bind(deps.escalations);
     let down = true;
@@ -66,8 +66,8 @@ describe('attack-44c B: REPLACES when the earlier attempt e-mailed nothing', () 
 });
 
 describe('attack-44c B: the REPLACES subject', () => {
-  // attack-44c finding S9: "[REPLACES EARLIER REQUEST] " takes 27 of the subject's 100 characters, and a subject is cut before the last space: a 60-character alarm name (no spaces, as alarm names are) fits the first request's subject but not the retry's, which is cut to "[Pipeline Guard] [REPLACES EARLIER REQUEST] [ALARM]": the one e-mail on-call must answer does not say, in the inbox, which alarm's request it replaces
-  it.fails("names the alarm in the retried request's subject when it named it in the first's", async () => {
+  // attack-44c finding S9 (fixed, session 42): "[REPLACES EARLIER REQUEST] " takes 27 of the subject's 100 characters, and a subject is cut before the last space: a 60-character alarm name (no spaces, as alarm names are) fits the first request's subject but not the retry's, which is cut to "[Pipeline Guard] [REPLACES EARLIER REQUEST] [ALARM]": the one e-mail on-call must answer does not say, in the inbox, which alarm's request it replaces
+  it("names the alarm in the retried request's subject when it named it in the first's", async () => {
     const { deps, published } = runbookDeps();
     const name = 'checkout-api-prod-eu-west-1-orders-service-5xx-error-rate-p99';
     const throttled = throttleRequestRecord(deps);

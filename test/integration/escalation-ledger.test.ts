@@ -47,15 +47,32 @@ describe('escalation ledger', () => {
     expect(tries[3]).toMatchObject({ alreadySent: true, windowCount: 1, total: 1 });
   });
 
-  it('says when the page went out while a send of it stands, and nothing once its send was given back (session 42)', async () => {
+  it('says when the page went out once its publish was marked, and nothing for a claim alone or one given back (session 42)', async () => {
     const l = ledger();
     await l.record(occurrence('p8', 'a', '2026-11-20T10:00:00Z'));
+    await l.published(occurrence('p8', 'a', '2026-11-20T10:00:00Z'));
     await l.record(occurrence('p9', 'a', '2026-11-20T10:00:00Z'));
     await l.unsent(occurrence('p9', 'a', '2026-11-20T10:00:00Z'));
+    // Claimed, its publish failed and the claim could not be given back (or the function died): nothing went out.
+    await l.record(occurrence('mark-claimed-only', 'a', '2026-11-20T10:00:00Z'));
+    // Marked by another incident than the window's owner: not this window's page.
+    await l.record(occurrence('mark-other-incident', 'a', '2026-11-20T10:00:00Z'));
+    await l.published(occurrence('mark-other-incident', 'b', '2026-11-20T10:00:00Z'));
 
     expect(await l.lastSent('p8')).toBe('2026-11-20T10:00:00.000Z');
     expect(await l.lastSent('p9')).toBeNull();
+    expect(await l.lastSent('mark-claimed-only')).toBeNull();
+    expect(await l.lastSent('mark-other-incident')).toBeNull();
     expect(await l.lastSent('never-recorded')).toBeNull();
+  });
+
+  it('forgets the publish mark of a window when the next window opens (attack-44c S6)', async () => {
+    const l = ledger();
+    await l.record(occurrence('mark-next-window', 'a', '2026-11-20T10:00:00Z'));
+    await l.published(occurrence('mark-next-window', 'a', '2026-11-20T10:00:00Z'));
+    await l.record(occurrence('mark-next-window', 'a', '2026-11-20T12:00:00Z'));
+
+    expect(await l.lastSent('mark-next-window')).toBeNull();
   });
 
   it('takes the one re-send for only one of many concurrent retries of the opener', async () => {

@@ -65,7 +65,7 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
     expect(retried.chat?.content.description.split('\n')[0]).toBe(top);
     expect(published[0]!.message).not.toContain('REPLACES');
     // Seen in the inbox list, beside the earlier one's subject.
-    expect(retried.subject).toMatch(/^\[Pipeline Guard\] \[REPLACES EARLIER REQUEST\] /);
+    expect(retried.subject).toMatch(/^\[Pipeline Guard\] \[REPLACES EARLIER\] /);
     expect(published[0]!.subject).not.toContain('REPLACES');
   });
 
