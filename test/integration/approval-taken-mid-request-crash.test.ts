@@ -52,6 +52,13 @@ async function approvedMidRequestThenKilled(requestFails: boolean, cleanup: Arra
   first = started.child;
   const id = String((await post(started.url, failure(PULL, true))).body.incidentId);
   const asked = await until(started.url, id, (i) => i.approval?.status === 'pending', 30_000);
+  // On-call answers the request they read on the pull request: its comment is posted (here: received and held) after
+  // the request has written the incident pending and then the pull request's index of waiting proposals. A command
+  // sent as soon as the incident reads pending could come between those two writes and be told "nothing is waiting"
+  // (409), as it was once on a loaded machine.
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(POLL_MS)) {
+    if (github.requests.some((r) => r.method === 'POST' && COMMENTS.test(r.route))) break;
+  }
   const answered = await post(started.url, commandComment(PULL, `/guard approve ${id}`, 'maintainer', 91_001, 'mid-request-approve'));
   const approved = await until(started.url, id, (i) => i.approval?.status === 'approved', 10_000);
   let retried = null;
