@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { sendDueDigests } from '../../shared/reconcile/digests.js';
-import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
-import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
-import { mailedTokens } from '../support/alarm-approvals.js';
+import { approvalStormSteps, mailedTokens } from '../support/alarm-approvals.js';
 import { compositeEvent } from '../support/alarm-events.js';
-import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
-const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
 const scratch = scratchStoreForFile('guard-attack-44a-size');
 
 /** SNS's limit on a Publish (message, subject and attributes): 256 KiB. */
@@ -40,13 +36,7 @@ function bigComposite(name: string, at: string) {
 describe('attack 44a: the size of a grouped approval e-mail', () => {
   // attack-44a finding H5 (fixed, session 42): ten grouped requests are put in one e-mail whatever their size (each request's text is cut at 200,000 characters only): ten alarms whose texts are at the event schema's bounds make an e-mail SNS refuses on every try, the digest is given up, and every request in it (a real alarm's among them) is never asked
   it('keeps every e-mail of an approval group within SNS\'s 256 KB, so that each grouped request can be sent', async () => {
-    const tables = { client: scratch.client, tableName: 'incidents' };
-    const { deps, published } = stepDeps({
-      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-      remediation: remediationDeps({ runbooks }),
-      escalationLedger: createDynamoEscalationLedger(tables),
-    });
-    const digests = createDynamoEscalationDigests(tables);
+    const { deps, published, digests } = approvalStormSteps(scratch.client);
     for (let i = 0; i <= 10; i += 1) {
       const at = `2026-11-20T10:0${Math.floor((i * 20) / 60)}:${String((i * 20) % 60).padStart(2, '0')}.000Z`;
       const trigger = bigComposite(`checkout-api-size-${i}`, at);

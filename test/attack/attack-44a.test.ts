@@ -2,14 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { snsMessageAttributes } from '../../shared/adapters/sns.js';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { sendDueDigests } from '../../shared/reconcile/digests.js';
-import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
-import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
-import { alarmTriggerAt, answeredByEmail, askedAt, mailedTokens } from '../support/alarm-approvals.js';
+import { approvalStormSteps, alarmTriggerAt, answeredByEmail, askedAt, mailedTokens } from '../support/alarm-approvals.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
-import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { alarmEvent } from '../support/alarm-events.js';
 import { snsFilterDelivers } from '../support/sns-filter.js';
@@ -39,19 +36,9 @@ import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
  * days) give valid times.
  */
 
-const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
 const scratch = scratchStoreForFile('guard-attack-44a');
 
-function setup() {
-  const tables = { client: scratch.client, tableName: 'incidents' };
-  const { deps, published } = stepDeps({
-    analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-    remediation: remediationDeps({ runbooks }),
-    escalationLedger: createDynamoEscalationLedger(tables),
-  });
-  const digests = createDynamoEscalationDigests(tables);
-  return { deps, published, digests };
-}
+const setup = () => approvalStormSteps(scratch.client);
 
 type Setup = ReturnType<typeof setup>;
 

@@ -5,12 +5,12 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { RunbookHolderStartingError } from '../../shared/errors.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
-import { createMemoryApprovalResumes, createMemoryIncidentDueList, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
+import { createMemoryApprovalResumes, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { askedAt } from '../support/alarm-approvals.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { pageRunbooksThatDidNotFix } from '../../shared/reconcile/runbook-checks.js';
-import { alarmEvent, holderStartFailedForGood, twoAlarmsOfOneEpisode } from '../support/alarm-events.js';
+import { CHECKOUT_RUNBOOK, alarmEvent, holderStartFailedForGood, runbookEpisode } from '../support/alarm-events.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
@@ -20,32 +20,13 @@ import { classifyStep } from '../../shared/steps/classify.js';
  * run a later ALARM follows for a dead holder, crashes and retries around that follow.
  */
 
-const MEDIUM = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
 const HIGH = [{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }];
 const scratch = scratchStoreForFile('guard-a44b-claims');
 const tokens = (runner: { started: Array<{ clientToken: string }> }) => runner.started.map((r) => r.clientToken);
 let alarms = 0;
 
 /** Two ALARMs of one episode of an automatic runbook's alarm, classified and analysed; the runner answers `status`. */
-async function episode(status = 'Success', env: Record<string, string> = {}, policyFile: Record<string, unknown> = {}) {
-  const runner = createScriptedRunbookRunner(status);
-  const runbookChecks = createMemoryIncidentDueList();
-  const { deps, published } = stepDeps({
-    env,
-    clock: () => new Date('2026-11-20T14:00:00Z'),
-    analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-    remediation: remediationDeps({
-      runbooks: parseRunbookMappings(JSON.stringify(MEDIUM)),
-      policyFile,
-      runner,
-      runbookChecks,
-      episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }),
-    }),
-  });
-  const name = `checkout-a44b-${++alarms}`;
-  const [first, second] = await twoAlarmsOfOneEpisode(deps, 'a44b', name);
-  return { deps, published, runner, runbookChecks, first, second, name };
-}
+const episode = (status = 'Success', env: Record<string, string> = {}, policyFile: Record<string, unknown> = {}) => runbookEpisode(scratch.client, 'a44b', ++alarms, { status, env, policyFile });
 
 describe('attack-44b: a holder whose run was started and then decided escalate', () => {
   // attack-44b finding R1: a holder whose run is still running at RUNBOOK_WAIT_SECONDS decides `escalate`, which reads as "no run": the next ALARM of the episode starts a second run while the first still runs (fixed, session 42)
@@ -459,7 +440,7 @@ describe("attack-44b: the dead holder's token answered by SSM's refusal", () => 
     deps.remediation.runner.start = accepted;
     await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
     // The deploy: the mapping now passes a parameter.
-    deps.remediation.runbooks = parseRunbookMappings(JSON.stringify([{ ...MEDIUM[0], parameters: { Mode: ['graceful'] } }]));
+    deps.remediation.runbooks = parseRunbookMappings(JSON.stringify([{ ...CHECKOUT_RUNBOOK[0], parameters: { Mode: ['graceful'] } }]));
 
     await remediateStep({ trigger: second }, deps);
     await notifyStep({ trigger: second }, deps);

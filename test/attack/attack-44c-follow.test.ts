@@ -3,39 +3,21 @@ import { automationClientToken, parseRunbookMappings } from '../../shared/remedi
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
-import { createMemoryIncidentDueList, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
+import { createMemoryIncidentDueList, createScriptedRunbookRunner, remediationDeps, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
-import { alarmEvent, holderStartFailedForGood, twoAlarmsOfOneEpisode } from '../support/alarm-events.js';
+import { CHECKOUT_RUNBOOK, alarmEvent, holderStartFailedForGood, runbookEpisode } from '../support/alarm-events.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 
 /* Attack pass 44c on session 42's following of a dead runbook holder's run (D). */
 
-const MEDIUM = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
 const scratch = scratchStoreForFile('guard-a44c-claims');
 const tokens = (runner: { started: Array<{ clientToken: string }> }) => runner.started.map((r) => r.clientToken);
 let alarms = 0;
 
-async function episode(status = 'Success', env: Record<string, string> = {}, policyFile: Record<string, unknown> = {}) {
-  const runner = createScriptedRunbookRunner(status);
-  const runbookChecks = createMemoryIncidentDueList();
-  const { deps, published } = stepDeps({
-    env,
-    clock: () => new Date('2026-11-20T14:00:00Z'),
-    analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-    remediation: remediationDeps({
-      runbooks: parseRunbookMappings(JSON.stringify(MEDIUM)),
-      policyFile,
-      runner,
-      runbookChecks,
-      episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }),
-    }),
-  });
-  const name = `checkout-a44c-${++alarms}`;
-  const [first, second] = await twoAlarmsOfOneEpisode(deps, 'a44c', name);
-  return { deps, published, runner, runbookChecks, first, second, name };
-}
+/** Two ALARMs of one episode of an automatic runbook's alarm, classified and analysed; the runner answers `status`. */
+const episode = (status = 'Success', env: Record<string, string> = {}, policyFile: Record<string, unknown> = {}) => runbookEpisode(scratch.client, 'a44c', ++alarms, { status, env, policyFile });
 
 describe('attack-44c D: a dead holder whose run the next ALARM does not plan to follow', () => {
   // Held: the breaker opened by the dead holder's unconfirmed start does not keep the next ALARM from following its run.
@@ -71,7 +53,7 @@ describe('attack-44c D: a later ALARM whose own plan is not run_runbook', () => 
       clock: () => new Date('2026-11-20T14:00:00Z'),
       analyzer,
       remediation: remediationDeps({
-        runbooks: parseRunbookMappings(JSON.stringify(MEDIUM)),
+        runbooks: parseRunbookMappings(JSON.stringify(CHECKOUT_RUNBOOK)),
         runner,
         runbookChecks: createMemoryIncidentDueList(),
         episodeRunbooks: createEpisodeRunbookClaims({ client: scratch.client, tableName: 'incidents' }),

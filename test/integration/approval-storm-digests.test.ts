@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { sendDueDigests } from '../../shared/reconcile/digests.js';
-import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
-import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
-import { alarmTriggerAt, answeredByEmail, askedAt, mailedTokens } from '../support/alarm-approvals.js';
-import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
+import { approvalStormSteps, alarmTriggerAt, answeredByEmail, askedAt, mailedTokens } from '../support/alarm-approvals.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
 /*
@@ -19,18 +16,11 @@ import { scratchStoreForFile } from '../support/harness.js';
  * wait ended before the digest: every waiting request is e-mailed exactly once, and the ended one not at all.
  */
 
-const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
 const scratch = scratchStoreForFile('guard-approval-storm-digests');
 
 describe('the approval requests of an alarm storm, grouped on the ledger', () => {
   it('e-mails each waiting request once through a Notify retry, a failed publish, a sender that dies after its publish and a late request', async () => {
-    const tables = { client: scratch.client, tableName: 'incidents' };
-    const { deps, published } = stepDeps({
-      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-      remediation: remediationDeps({ runbooks }),
-      escalationLedger: createDynamoEscalationLedger(tables),
-    });
-    const digests = createDynamoEscalationDigests(tables);
+    const { deps, published, digests } = approvalStormSteps(scratch.client);
     // Prepare: the lead asks at once; the second's Notify dies after recording its request (its incident's write
     // fails once) and is retried; the third is rejected by e-mail before the group ends.
     await askedAt(deps, '2026-11-20T10:00:00.000Z', 'token-lead', 'checkout-api-lead-5xx');

@@ -6,7 +6,9 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { loadAlarmEvent } from '../../infra/local/replay.js';
-import { type stepDeps, createMemoryCommandAnswers } from './fakes.js';
+import { createMemoryCommandAnswers, remediationDeps, scriptedAnalyzer, stepDeps } from './fakes.js';
+import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
+import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
 import type { Trigger } from '../../shared/domain/trigger.js';
 import type { TaskTokenControl } from '../../shared/ports.js';
 import { resumeRecordedDecisions } from '../../shared/reconcile/approval-resumes.js';
@@ -113,4 +115,21 @@ export function resumeDecisionsAt(deps: ReturnType<typeof stepDeps>['deps'], app
     },
     { maxPerRun: 5, afterMinutes: deps.config.RECONCILE_AFTER_MINUTES, lookbackHours: 48 },
   );
+}
+
+/** The `checkout-api-` alarms' runbook, of high severity: each run waits for a human's approval. */
+export const APPROVED_CHECKOUT_RUNBOOK = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
+
+/**
+ * The steps' dependencies for an alarm storm whose runbooks need approval, with the escalation ledger and its digests
+ * on `client` (a file's scratch store), as the reconciler reads them to send the grouped requests.
+ */
+export function approvalStormSteps(client: Parameters<typeof createDynamoEscalationLedger>[0]['client']) {
+  const tables = { client, tableName: 'incidents' };
+  const { deps, published } = stepDeps({
+    analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+    remediation: remediationDeps({ runbooks: APPROVED_CHECKOUT_RUNBOOK }),
+    escalationLedger: createDynamoEscalationLedger(tables),
+  });
+  return { deps, published, digests: createDynamoEscalationDigests(tables) };
 }

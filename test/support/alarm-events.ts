@@ -11,7 +11,9 @@ import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
-import type { stepDeps } from './fakes.js';
+import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
+import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
+import { createMemoryIncidentDueList, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from './fakes.js';
 import type { Harness } from './harness.js';
 
 /** The account of the sample events in `events/cloudwatch`, the local runtime's deployment account. */
@@ -166,4 +168,32 @@ export async function twoAlarmsOfOneEpisode(deps: ReturnType<typeof stepDeps>['d
     await analyzeStep({ trigger }, deps);
   }
   return [first, second] as const;
+}
+
+/** The automatic runbook of every `checkout-` alarm, of medium severity (it runs without approval). */
+export const CHECKOUT_RUNBOOK = [{ alarmNamePrefix: 'checkout-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'medium' }];
+
+/**
+ * Two ALARMs of one episode of {@link CHECKOUT_RUNBOOK}'s alarm `<idPrefix>`-numbered, classified and analysed as
+ * `run_runbook`, handled at 14:00 after both fired; the scripted runner answers `status`, the episode's claims live on
+ * `claims` (a file's scratch store), and runbook checks on an in-memory due list.
+ */
+export async function runbookEpisode(claims: Parameters<typeof createEpisodeRunbookClaims>[0]['client'], idPrefix: string, number: number, options: { status?: string; env?: Record<string, string>; policyFile?: Record<string, unknown> } = {}) {
+  const runner = createScriptedRunbookRunner(options.status ?? 'Success');
+  const runbookChecks = createMemoryIncidentDueList();
+  const { deps, published } = stepDeps({
+    env: options.env ?? {},
+    clock: () => new Date('2026-11-20T14:00:00Z'),
+    analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+    remediation: remediationDeps({
+      runbooks: parseRunbookMappings(JSON.stringify(CHECKOUT_RUNBOOK)),
+      policyFile: options.policyFile ?? {},
+      runner,
+      runbookChecks,
+      episodeRunbooks: createEpisodeRunbookClaims({ client: claims, tableName: 'incidents' }),
+    }),
+  });
+  const name = `checkout-${idPrefix}-${number}`;
+  const [first, second] = await twoAlarmsOfOneEpisode(deps, idPrefix, name);
+  return { deps, published, runner, runbookChecks, first, second, name };
 }
