@@ -45,20 +45,14 @@ export function alarmIncidentFields(trigger: AlarmTrigger, now: Date): Pick<Inci
   };
 }
 
-/** How far an alarm event's own time may be ahead of the clock handling it: the one rule's (shared/domain/event-time.ts). */
-export const ALARM_CLOCK_SKEW_MS = CLOCK_SKEW_MS;
-
 /** An alarm event's time as read by {@link stateChangedAtOf}. */
 export interface AlarmEventTime {
   at: Date;
-  /** The event's own stamp, when it was more than ALARM_CLOCK_SKEW_MS ahead of the handling clock (`at` is that clock's time). */
+  /** The event's own stamp, when it was more than CLOCK_SKEW_MS ahead of the handling clock (`at` is that clock's time). */
   aheadStamp?: string;
-  /** The event's own stamp, when it was before {@link EARLIEST_ALARM_TIME} (`at` is the handling clock's time). */
+  /** The event's own stamp, when it was before {@link EARLIEST_EVENT_TIME} (`at` is the handling clock's time). */
   earlyStamp?: string;
 }
-
-/** The earliest alarm time trusted: the one rule's {@link EARLIEST_EVENT_TIME}. */
-export const EARLIEST_ALARM_TIME = EARLIEST_EVENT_TIME;
 
 /** The event's own stamp when it was not trusted (ahead of the clock, or too early), else undefined. */
 export const untrustedStamp = (time: AlarmEventTime): string | undefined => time.aheadStamp ?? time.earlyStamp;
@@ -72,11 +66,11 @@ export function aheadDetail(time: AlarmEventTime): string {
  * When the alarm changed state, as read at `now` (the handling clock): `detail.state.timestamp` (CloudWatch's
  * `2026-11-20T10:00:00.000+0000`), else the event's `time`; null when neither reads as a time. Events of one alarm are
  * ordered by this, never by arrival: EventBridge retries a target for up to 2 hours, so an OK can arrive before the
- * ALARM it ended, or again later, with its past time. A time more than {@link ALARM_CLOCK_SKEW_MS} ahead of `now` is
+ * ALARM it ended, or again later, with its past time. A time more than {@link CLOCK_SKEW_MS} ahead of `now` is
  * not trusted and reads as `now` (with `aheadStamp`): no real state change is in the future, while a stamp a day ahead
  * (a hand-made event POSTed to the local runtime, a replay tool that restamps) ordered after every real event until
  * then: an ALARM held the alarm's runbook claim past every real OK, an OK silenced every real ALARM (attack-42b G1, G3).
- * A time before {@link EARLIEST_ALARM_TIME} is no CloudWatch stamp either, and reads as `now` the same way (`earlyStamp`):
+ * A time before {@link EARLIEST_EVENT_TIME} is no CloudWatch stamp either, and reads as `now` the same way (`earlyStamp`):
  * this keeps the incident's `failedAt`, by which its OKs, open ALARMs and episodes are ordered, on a real time. It is
  * not the guard of attack-43b F6 (Notify crashing on a stamp at the earliest time a Date holds): `alarm.stateChangedAt`
  * keeps the raw stamp, and the alarm group that crashed reads it; groupAlarmPage (shared/notify/page-claims.ts)
@@ -98,8 +92,8 @@ export function stateChangedAtOf(event: AlarmEvent, now: Date): AlarmEventTime |
 export function alarmOverBy(event: AlarmEvent, okAt: Date | null, now: Date): boolean {
   const firedAt = stateChangedAtOf(event, now);
   // As alarmOkLeavesOpen reads a stored incident: an ALARM read at the handling time (its stamp ahead) is ended by an
-  // OK up to ALARM_CLOCK_SKEW_MS before it, whichever of the two was handled first.
-  const allowance = firedAt && untrustedStamp(firedAt) ? ALARM_CLOCK_SKEW_MS : 0;
+  // OK up to CLOCK_SKEW_MS before it, whichever of the two was handled first.
+  const allowance = firedAt && untrustedStamp(firedAt) ? CLOCK_SKEW_MS : 0;
   return firedAt !== null && okAt !== null && okAt.getTime() >= firedAt.at.getTime() - allowance;
 }
 
@@ -110,9 +104,9 @@ export function alarmOverBy(event: AlarmEvent, okAt: Date | null, now: Date): bo
 export function alarmOkLeavesOpen(incident: Pick<Incident, 'failedAt' | 'createdAt' | 'alarm'>, okAt: Date): string | null {
   const firedAt = failureTimeOf(incident);
   // An ALARM whose stamp was ahead was read as the time it was handled, on a clock that agrees with CloudWatch's only
-  // within ALARM_CLOCK_SKEW_MS: an OK stamped less than that before is not known to be older, and ends it (else the
+  // within CLOCK_SKEW_MS: an OK stamped less than that before is not known to be older, and ends it (else the
   // alarm's real OK, a moment before, left it holding the runbook claim: attack-42b G1).
-  const allowance = incident.alarm?.stampAhead || incident.alarm?.stampEarly ? ALARM_CLOCK_SKEW_MS : 0;
+  const allowance = incident.alarm?.stampAhead || incident.alarm?.stampEarly ? CLOCK_SKEW_MS : 0;
   if (Number.isNaN(firedAt) || firedAt - allowance <= okAt.getTime()) return null;
   return `the OK at ${okAt.toISOString()} is older than the alarm at ${new Date(firedAt).toISOString()}`;
 }

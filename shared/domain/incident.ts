@@ -66,11 +66,11 @@ export interface AlarmDetails {
   reason: string;
   stateChangedAt: string;
   /**
-   * `stateChangedAt` was more than ALARM_CLOCK_SKEW_MS ahead of the clock that handled the ALARM: not trusted, the
+   * `stateChangedAt` was more than CLOCK_SKEW_MS ahead of the clock that handled the ALARM: not trusted, the
    * incident's `failedAt` is when it was handled (shared/domain/alarm-incident.ts, `stateChangedAtOf`).
    */
   stampAhead?: true;
-  /** `stateChangedAt` was before EARLIEST_ALARM_TIME: not trusted either, `failedAt` is when it was handled. */
+  /** `stateChangedAt` was before EARLIEST_EVENT_TIME: not trusted either, `failedAt` is when it was handled. */
   stampEarly?: true;
   metric: string | null;
   namespace: string | null;

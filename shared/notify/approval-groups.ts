@@ -1,4 +1,4 @@
-import { ALARM_CLOCK_SKEW_MS } from '../domain/alarm-incident.js';
+import { CLOCK_SKEW_MS } from '../domain/event-time.js';
 import type { Incident } from '../domain/incident.js';
 import { firedAtOf } from '../domain/recovery.js';
 import { shortHash } from '../domain/trigger.js';
@@ -59,7 +59,7 @@ export async function groupApprovalRequest(incident: Incident, taskToken: string
   if (recorded) return nameRequest(recorded, request, deps);
   const firedAt = firedAtOf(incident);
   const handled = deps.clock().getTime();
-  if (!Number.isFinite(firedAt) || firedAt > handled + ALARM_CLOCK_SKEW_MS || firedAt < handled - OLDEST_LEAD_HOURS * 3_600_000) return null;
+  if (!Number.isFinite(firedAt) || firedAt > handled + CLOCK_SKEW_MS || firedAt < handled - OLDEST_LEAD_HOURS * 3_600_000) return null;
   const lead = await deps.escalationLedger.record({
     key: APPROVAL_GROUP_KEY, incidentId: incident.id, at: new Date(firedAt), windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, digest: false,
     label: `approval requests grouped with the request of ${incident.alarm?.name ?? incident.id}`, startedBy: new Date(firedAt + ALARM_GROUP_EARLY_MS),

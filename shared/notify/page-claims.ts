@@ -1,4 +1,5 @@
-import { ALARM_CLOCK_SKEW_MS, OPEN_ALARM_INCIDENTS_READ, alarmEpisodeAfter } from '../domain/alarm-incident.js';
+import { OPEN_ALARM_INCIDENTS_READ, alarmEpisodeAfter } from '../domain/alarm-incident.js';
+import { CLOCK_SKEW_MS } from '../domain/event-time.js';
 import type { Incident } from '../domain/incident.js';
 import { failureTimeOf, firedAtOf } from '../domain/recovery.js';
 import { alarmScope } from '../domain/trigger.js';
@@ -101,7 +102,7 @@ async function groupAlarmPage(problem: EscalationOccurrence, tally: EscalationTa
   // as its own and leaves the group alone. Compared before any arithmetic on `at`: the raw stamp may be the earliest
   // time a Date holds (attack-43b F6, see OLDEST_LEAD_HOURS).
   const handled = problem.at.getTime();
-  if (at.getTime() > handled + ALARM_CLOCK_SKEW_MS || at.getTime() < handled - OLDEST_LEAD_HOURS * 3_600_000) return { send: true, tally, claims: [problem], note: '' };
+  if (at.getTime() > handled + CLOCK_SKEW_MS || at.getTime() < handled - OLDEST_LEAD_HOURS * 3_600_000) return { send: true, tally, claims: [problem], note: '' };
   const place = (key: string, label: string): EscalationOccurrence => ({ key, incidentId: incident.id, at, windowMinutes: ALARM_GROUP_MINUTES, mayOpen: true, label, digest: false });
   // The lead's item is the one the next group opens in place of this one: its counts go with it, so the digest that
   // names the group's alarms is kept on an item of this group's own (`…:<start>:digest`), which nothing replaces.

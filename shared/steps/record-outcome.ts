@@ -275,7 +275,7 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
   if (read && untrustedStamp(read)) {
     // Not read as "now", as an ALARM stamped ahead is: each delivery of the event would be a later OK than the one
     // before, and a redelivery would end ALARMs that fired after the first. CloudWatch's clock and ours agree far
-    // closer than ALARM_CLOCK_SKEW_MS, and it stamps nothing before 2000, so such a stamp is not CloudWatch's; the
+    // closer than CLOCK_SKEW_MS, and it stamps nothing before 2000, so such a stamp is not CloudWatch's; the
     // incidents stay open for a real OK.
     deps.logger.warn('alarm recovery stamped ahead of the clock or too early: not trusted, resolves nothing', { alarm: alarmEvent.detail.alarmName, detail: aheadDetail(read) });
     return { resolved: [] };

@@ -165,7 +165,7 @@ describe('attack pass 21: the per-alarm runbook claim (local runtime)', () => {
     expect(await restartsIn(await harness.outbox())).toHaveLength(2);
   }, 60_000);
 
-  // attack-42b finding G3: one OK event stamped in the future (the same skewed/hand-made/restamped event as G1, as an OK) is noted as the alarm's latest OK with no check against the clock (groups have ALARM_CLOCK_SKEW_MS; noteAlarmOk has none), and noteLatest keeps the max: every real ALARM of the alarm until that stamp is recorded "already back to OK" at ingest (alarmOverBy), and with notEndedByOk the runbook claim and the runbook checks drop the alarm's open incidents too. The alarm is silenced: no runbook, no page.
+  // attack-42b finding G3: one OK event stamped in the future (the same skewed/hand-made/restamped event as G1, as an OK) is noted as the alarm's latest OK with no check against the clock (groups have CLOCK_SKEW_MS; noteAlarmOk has none), and noteLatest keeps the max: every real ALARM of the alarm until that stamp is recorded "already back to OK" at ingest (alarmOverBy), and with notEndedByOk the runbook claim and the runbook checks drop the alarm's open incidents too. The alarm is silenced: no runbook, no page.
   it('pages for a real ALARM after an OK stamped a day ahead', async () => {
     const harness = await runtimes.start({ secret: 'a42b', name: 'guard-a42b-future-ok', env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(RUNBOOKS) } });
     const name = 'checkout-future-ok-5xx';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALARM_CLOCK_SKEW_MS, EARLIEST_ALARM_TIME, alarmEpisodeAfter, alarmIncidentFields, stateChangedAtOf } from '../../../shared/domain/alarm-incident.js';
+import { alarmEpisodeAfter, alarmIncidentFields, stateChangedAtOf } from '../../../shared/domain/alarm-incident.js';
+import { CLOCK_SKEW_MS, EARLIEST_EVENT_TIME } from '../../../shared/domain/event-time.js';
 import { type Incident, newIncident } from '../../../shared/domain/incident.js';
 import { type AlarmEvent, alarmEventSchema, alarmTriggerFromEvent } from '../../../shared/domain/trigger.js';
 
@@ -25,12 +26,12 @@ describe("an alarm event's time", () => {
   });
 
   it('is its stamp when ahead of the clock by at most the allowed skew', () => {
-    const edge = new Date(NOW.getTime() + ALARM_CLOCK_SKEW_MS).toISOString();
+    const edge = new Date(NOW.getTime() + CLOCK_SKEW_MS).toISOString();
     expect(stateChangedAtOf(stamped(edge), NOW)).toEqual({ at: new Date(edge) });
   });
 
   it('is the handling time, with the stamp kept, when ahead of the clock by more than the allowed skew', () => {
-    const ahead = new Date(NOW.getTime() + ALARM_CLOCK_SKEW_MS + 1).toISOString();
+    const ahead = new Date(NOW.getTime() + CLOCK_SKEW_MS + 1).toISOString();
     expect(stateChangedAtOf(stamped(ahead), NOW)).toEqual({ at: NOW, aheadStamp: ahead });
     expect(stateChangedAtOf(stamped('2026-11-21T12:00:00.000+0000'), NOW)).toEqual({ at: NOW, aheadStamp: '2026-11-21T12:00:00.000+0000' });
   });
@@ -39,7 +40,7 @@ describe("an alarm event's time", () => {
   it('is the handling time, with the stamp kept, when before the earliest alarm time', () => {
     expect(stateChangedAtOf(stamped('-271821-04-20T00:01:00.000Z'), NOW)).toEqual({ at: NOW, earlyStamp: '-271821-04-20T00:01:00.000Z' });
     expect(stateChangedAtOf(stamped('1999-12-31T23:59:59.999Z'), NOW)).toEqual({ at: NOW, earlyStamp: '1999-12-31T23:59:59.999Z' });
-    expect(stateChangedAtOf(stamped(new Date(EARLIEST_ALARM_TIME).toISOString()), NOW)).toEqual({ at: new Date(EARLIEST_ALARM_TIME) });
+    expect(stateChangedAtOf(stamped(new Date(EARLIEST_EVENT_TIME).toISOString()), NOW)).toEqual({ at: new Date(EARLIEST_EVENT_TIME) });
   });
 
   it("is the event's time when its stamp cannot be read, checked against the clock the same way", () => {
