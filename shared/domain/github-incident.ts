@@ -23,10 +23,11 @@ function failureTimeFields(stamp: string | null, now: Date): Pick<Partial<Incide
 }
 
 /**
- * The incident fields a GitHub trigger handled at `now` determines on its own, before any log is read (`now` defaults
- * to the wall clock for callers that build an incident outside a handler: tests, replays).
+ * The incident fields a GitHub trigger handled at `now` determines on its own, before any log is read. `now` is the
+ * caller's: it once defaulted to the wall clock, so a test's incident depended on the day it ran and a caller that
+ * forgot the handling time went unnoticed (session 43).
  */
-export function githubIncidentFields(trigger: GithubTrigger, now = new Date()): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
+export function githubIncidentFields(trigger: GithubTrigger, now: Date): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
   return {
     id: trigger.incidentId,
     source: 'github',
@@ -65,7 +66,7 @@ export function githubIncidentScope(trigger: GithubTrigger): string {
  * comment, the same notifications) whose "workflow" is the check's name; there is no Actions run to re-run. `now` as for
  * {@link githubIncidentFields}.
  */
-export function githubCheckIncidentFields(trigger: GithubCheckTrigger, now = new Date()): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
+export function githubCheckIncidentFields(trigger: GithubCheckTrigger, now: Date): Pick<Incident, 'id' | 'source'> & Partial<Incident> {
   const check = trigger.checkRun;
   return {
     id: trigger.incidentId,

@@ -206,7 +206,7 @@ async function waitingFixPr() {
     proposedAction: 'open_fix_pr', rationale: 'one-line fix', evidence: ['Expected: 107.1'], latencyMs: 1, patch: { diff: PATCH, files: ['src/tax.ts'] },
   };
   await deps.incidents.create(
-    newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp', failureLines: [{ line: 77, text: '● Invoice totals' }], analysis }, deps.clock()),
+    newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'test_failure', fingerprint: 'fp', failureLines: [{ line: 77, text: '● Invoice totals' }], analysis }, deps.clock()),
     githubIncidentScope(trigger),
   );
   await remediateStep({ trigger }, deps);

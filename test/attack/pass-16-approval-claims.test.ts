@@ -63,7 +63,7 @@ describe("a maintainer's approval request after a stranger's of the same outside
       const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
       const analysis = { provider: 'scripted', model: null, rootCause: 'the API timed out', fix: ['re-run'], confidence: 0.9, proposedAction: 'rerun_failed_jobs', rationale: 'transient', evidence: [], latencyMs: 1 } satisfies Summary;
       await deps.incidents.create(
-        newIncident({ ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: `fp-${runId}`, analysis, failureLines: [{ line: 3, text: 'ETIMEDOUT' }] }, deps.clock()),
+        newIncident({ ...githubIncidentFields(trigger, deps.clock()), status: 'analyzed', category: 'network', fingerprint: `fp-${runId}`, analysis, failureLines: [{ line: 3, text: 'ETIMEDOUT' }] }, deps.clock()),
         githubIncidentScope(trigger),
       );
       expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'rerun_failed_jobs', awaitingApproval: true });

@@ -43,7 +43,7 @@ describe("a later push's failure whose Notify dies between taking the earlier on
     const { deps, published } = stepDeps({ github: github.port, reruns: createMemoryRerunLedger(), remediation });
     const prepare = async (trigger: GithubTrigger) => {
       await deps.incidents.create(
-        newIncident({ ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: `fp-${trigger.workflowRun.id}`, analysis: TRANSIENT, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] }, deps.clock()),
+        newIncident({ ...githubIncidentFields(trigger, deps.clock()), status: 'analyzed', category: 'network', fingerprint: `fp-${trigger.workflowRun.id}`, analysis: TRANSIENT, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] }, deps.clock()),
         githubIncidentScope(trigger),
       );
       expect(await remediateStep({ trigger }, deps)).toMatchObject({ awaitingApproval: true });

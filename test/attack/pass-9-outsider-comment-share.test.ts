@@ -27,7 +27,7 @@ describe('the comment of a run an outsider can repeat on a pull request of the r
     Object.assign(body.workflow_run, { event });
     const trigger = triggerFromWorkflowRun(body as never, 'delivery-1');
     await deps.incidents.create(
-      newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp-1', failureLines: [{ line: 7, text: 'FAIL src/tax.test.ts' }] }, deps.clock()),
+      newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'test_failure', fingerprint: 'fp-1', failureLines: [{ line: 7, text: 'FAIL src/tax.test.ts' }] }, deps.clock()),
       githubIncidentScope(trigger),
     );
     await analyzeStep({ trigger }, deps);

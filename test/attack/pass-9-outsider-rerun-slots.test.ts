@@ -46,7 +46,7 @@ describe("re-runs of runs an outsider can repeat and the repository's own", () =
   /** Remediates the failed run's incident, classified transient; the incident as remediate leaves it. */
   async function remediated(trigger: GithubTrigger) {
     await deps.incidents.create(
-      newIncident({ ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: 'fp-net', analysis: TRANSIENT, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] }, deps.clock()),
+      newIncident({ ...githubIncidentFields(trigger, deps.clock()), status: 'analyzed', category: 'network', fingerprint: 'fp-net', analysis: TRANSIENT, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] }, deps.clock()),
       githubIncidentScope(trigger),
     );
     await remediateStep({ trigger }, deps);

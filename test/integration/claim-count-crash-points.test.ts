@@ -146,7 +146,7 @@ describe('a bulk import of one fingerprint’s history', () => {
 async function failedOnPassedCommit(n: number) {
   const event = failedRunDelivery(800_000 + n, { run: { workflow_id: 810_000 + n, head_sha: String(800_000 + n).padStart(40, 'c') } });
   const trigger = triggerFromWorkflowRun(event.body as never, `delivery-classify-${n}`);
-  await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).create(newIncident(githubIncidentFields(trigger), T0), githubIncidentScope(trigger), trigger);
+  await createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 }).create(newIncident(githubIncidentFields(trigger, T0), T0), githubIncidentScope(trigger), trigger);
   const repository = trigger.repository.fullName;
   const sha = trigger.workflowRun.headSha;
   const [test] = jobEvidenceNames({ workflowName: trigger.workflowRun.name, jobs: [{ jobName: 'build' } as never] }) as [string];

@@ -243,7 +243,7 @@ describe('a knowledge stage killed before any of its writes', () => {
       const trigger = triggerFromWorkflowRun(event.body as never, `delivery-seen-${n}`);
       const fingerprint = `5ee0${String(n).padStart(6, '0')}`;
       const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 });
-      const incident = newIncident({ ...githubIncidentFields(trigger), category: 'dependency', fingerprint, template: 'npm ERR! peer dep', failureLines: [{ line: 1, text: 'npm ERR! peer dep' }] }, T0);
+      const incident = newIncident({ ...githubIncidentFields(trigger, T0), category: 'dependency', fingerprint, template: 'npm ERR! peer dep', failureLines: [{ line: 1, text: 'npm ERR! peer dep' }] }, T0);
       await incidents.create(incident, githubIncidentScope(trigger), trigger);
       const read = async () => ({
         entrySeen: Number((await documents.send(new GetCommand({ TableName: 'incidents', Key: entryKey(fingerprint), ConsistentRead: true }))).Item?.seen ?? 0),

@@ -24,7 +24,7 @@ const APPROVED: ApprovalState = { ...PENDING, status: 'approved', decidedAt: '20
 describe('replaceApproval (DynamoDB)', () => {
   it('writes over the approval as read, once, and not over a later one (a null decision time matches one stored as null)', async () => {
     const trigger = triggerFromWorkflowRun(failedRunDelivery(910_001).body as never, 'delivery-replace');
-    const incident = newIncident({ ...githubIncidentFields(trigger), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
     await store.create(incident, null);
 
     const history = [{ at: APPROVED.decidedAt as string, event: 'approved', detail: 'approved by maintainer' }];
@@ -41,7 +41,7 @@ describe('replaceApproval (DynamoDB)', () => {
 
   it('writes over a decision only with the resume take as read: a put-back of an untaken decision refuses one taken since', async () => {
     const trigger = triggerFromWorkflowRun(failedRunDelivery(910_002).body as never, 'delivery-replace-take');
-    const incident = newIncident({ ...githubIncidentFields(trigger), approval: APPROVED }, new Date('2026-11-20T10:00:00Z'));
+    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: APPROVED }, new Date('2026-11-20T10:00:00Z'));
     await store.create(incident, null);
     const taken: ApprovalState = { ...APPROVED, resumeTakenAt: '2026-11-20T10:06:00Z' };
 

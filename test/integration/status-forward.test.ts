@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
-import { type IncidentStatus, STATUS_MAY_LEAVE, newIncident } from '../../shared/domain/incident.js';
+import { type Incident, type IncidentStatus, STATUS_MAY_LEAVE, newIncident } from '../../shared/domain/incident.js';
 import { LATER_ATTEMPTS_READ } from '../../shared/domain/recovery.js';
+import type { GithubTrigger } from '../../shared/domain/trigger.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
@@ -64,6 +65,15 @@ function withRecoveryBeforeFirstStatusWrite(store: IncidentStore, recover: (id: 
   };
 }
 
+/**
+ * The incident ingest stores for `trigger` handled now, with `fields` on it: this store and the recoveries here run on
+ * the wall clock, so the failure is handled by it too.
+ */
+function incidentOf(trigger: GithubTrigger, fields: Partial<Incident> = {}): Incident {
+  const handledAt = new Date();
+  return newIncident({ ...githubIncidentFields(trigger, handledAt), ...fields }, handledAt);
+}
+
 type Stage = 'classify' | 'analyze' | 'remediate' | 'notify';
 const STAGES: Array<{ stage: Stage; startsAt: IncidentStatus; wrote: (i: Record<string, unknown>) => unknown }> = [
   { stage: 'classify', startsAt: 'received', wrote: (i) => i.category },
@@ -78,7 +88,7 @@ describe('status moves only forward (DynamoDB condition on the states a status m
     const github = createFakeGitHub();
     const trigger = freshTrigger();
     const scope = githubIncidentScope(trigger);
-    await store.create(newIncident({ ...githubIncidentFields(trigger), status: startsAt, category: 'test_failure', fingerprint: `fp-${run}` }, new Date()), scope);
+    await store.create(incidentOf(trigger, { status: startsAt, category: 'test_failure', fingerprint: `fp-${run}` }), scope);
     const recover = async () => {
       const { resolved } = await recordWorkflowRecovery(
         { scope, runId: trigger.workflowRun.id + 1, resolvedBy: 'green run', installationId: null, completedAt: new Date() },
@@ -100,7 +110,7 @@ describe('status moves only forward (DynamoDB condition on the states a status m
   it('moves forward through every stage when nothing interferes, and never back', async () => {
     const store = dynamoStore();
     const trigger = freshTrigger();
-    await store.create(newIncident(githubIncidentFields(trigger), new Date()), githubIncidentScope(trigger));
+    await store.create(incidentOf(trigger), githubIncidentScope(trigger));
     const order: IncidentStatus[] = ['classified', 'analyzed', 'awaiting_approval', 'remediated', 'notified'];
     for (const status of order) expect((await store.update(trigger.incidentId, { status })).status).toBe(status);
     // A late classify (a retried or re-driven stage) records its fields but keeps the status.
@@ -111,7 +121,7 @@ describe('status moves only forward (DynamoDB condition on the states a status m
   it('never leaves resolved, whichever status a late write asks for', async () => {
     const store = dynamoStore();
     const trigger = freshTrigger();
-    await store.create(newIncident({ ...githubIncidentFields(trigger), status: 'resolved' }, new Date()), githubIncidentScope(trigger));
+    await store.create(incidentOf(trigger, { status: 'resolved' }), githubIncidentScope(trigger));
     for (const status of Object.keys(STATUS_MAY_LEAVE) as IncidentStatus[]) {
       expect((await store.update(trigger.incidentId, { status })).status).toBe('resolved');
     }
@@ -120,7 +130,7 @@ describe('status moves only forward (DynamoDB condition on the states a status m
   it('keeps resolved under 20 concurrent late stage writes racing the recovery', async () => {
     const store = dynamoStore();
     const trigger = freshTrigger();
-    await store.create(newIncident({ ...githubIncidentFields(trigger), status: 'analyzed' }, new Date()), githubIncidentScope(trigger));
+    await store.create(incidentOf(trigger, { status: 'analyzed' }), githubIncidentScope(trigger));
     const late: IncidentStatus[] = ['classified', 'analyzed', 'remediated', 'notified'];
     await Promise.all([
       store.update(trigger.incidentId, { status: 'resolved', resolvedBy: 'green run' }),
@@ -132,7 +142,7 @@ describe('status moves only forward (DynamoDB condition on the states a status m
   it('writes nothing with updateIfStatusMoves once the status may not move: a recovery that landed first stands whole', async () => {
     const store = dynamoStore();
     const trigger = freshTrigger();
-    await store.create(newIncident({ ...githubIncidentFields(trigger), status: 'notified' }, new Date()), githubIncidentScope(trigger));
+    await store.create(incidentOf(trigger, { status: 'notified' }), githubIncidentScope(trigger));
     const at = new Date().toISOString();
     const recovery = { status: 'resolved', resolvedAt: at, timeToRecoverySeconds: 600, resolvedBy: 'run 999', supersededBy: 'run 999' } as const;
 
@@ -159,7 +169,7 @@ describe('status moves only forward (DynamoDB condition on the states a status m
   it('records like update without reading back, keeps the status the same way, and takes a claim with the first write only', async () => {
     const store = dynamoStore();
     const trigger = freshTrigger();
-    await store.create(newIncident({ ...githubIncidentFields(trigger), status: 'notified' }, new Date()), githubIncidentScope(trigger));
+    await store.create(incidentOf(trigger, { status: 'notified' }), githubIncidentScope(trigger));
 
     const plain = await store.record(trigger.incidentId, { status: 'classified', category: 'lint' }, { history: [{ at: new Date().toISOString(), event: 'classified' }] });
     const first = await store.record(trigger.incidentId, { category: 'network' }, {}, { claim: 'kbSeenAt' });
@@ -212,7 +222,7 @@ describe('a scope\'s latest green run only moves forward (one conditional write 
     // A later attempt's incident exists once it is stored, and only then; the latest stored of those read counts.
     const { attempt } = trigger.workflowRun;
     const attemptId = (n: number) => `gh-${trigger.repository.id}-${trigger.workflowRun.id}-${n}`;
-    const storeAttempt = (n: number) => incidents.create(newIncident({ ...githubIncidentFields(trigger), id: attemptId(n), runAttempt: n }, new Date()), scope);
+    const storeAttempt = (n: number) => incidents.create(incidentOf(trigger, { id: attemptId(n), runAttempt: n }), scope);
     const laterAttempts = Array.from({ length: LATER_ATTEMPTS_READ }, (_, i) => ({ attempt: attempt + 1 + i, incidentId: attemptId(attempt + 1 + i) }));
     expect((await greenRuns.laterOnRecord(scope, laterAttempts)).laterAttemptFailed).toBeNull();
     // One past those read is not seen: the read is bounded.

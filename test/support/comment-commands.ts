@@ -36,7 +36,7 @@ export async function pendingApproval(options: {
   const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
   await incidents.create(
     newIncident({
-      ...githubIncidentFields(trigger),
+      ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')),
       plan: { action: 'rerun_failed_jobs', proposed: 'rerun_failed_jobs', reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-20T10:00:00Z' },
       approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: null, decidedBy: null, reason: null },
       ...options.fields,

@@ -76,7 +76,7 @@ describe('EMF metrics from the stages (Powertools Metrics)', () => {
     const emf = emfCapture();
     const { deps } = stepDeps({ metrics: emf.metrics, analyzer: scriptedAnalyzer({ proposedAction: 'comment_only', confidence: 0.7 }) });
     const t = trigger();
-    await deps.incidents.create(newIncident({ ...githubIncidentFields(t), category: 'network', failureLines: [{ line: 1, text: 'npm ERR! network' }] }, deps.clock()), githubIncidentScope(t));
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(t, deps.clock()), category: 'network', failureLines: [{ line: 1, text: 'npm ERR! network' }] }, deps.clock()), githubIncidentScope(t));
 
     await analyzeStep({ trigger: t }, deps);
 
@@ -90,7 +90,7 @@ describe('EMF metrics from the stages (Powertools Metrics)', () => {
     const github = createFakeGitHub();
     const { deps } = stepDeps({ metrics: emf.metrics, github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'rerun_failed_jobs', confidence: 0.9 }) });
     const t = trigger();
-    await deps.incidents.create(newIncident({ ...githubIncidentFields(t), category: 'network', fingerprint: 'fp-1', failureLines: [{ line: 1, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()), githubIncidentScope(t));
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(t, deps.clock()), category: 'network', fingerprint: 'fp-1', failureLines: [{ line: 1, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()), githubIncidentScope(t));
     await analyzeStep({ trigger: t }, deps);
 
     await remediateStep({ trigger: t }, deps);

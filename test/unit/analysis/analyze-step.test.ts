@@ -41,7 +41,7 @@ async function seeded(env: Record<string, string> = {}) {
     { line: 213, text: 'AssertionError: expected 90 to be 81 // Object.is equality' },
   ];
   await deps.incidents.create(
-    newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp-cart', failureLines: lines }, deps.clock()),
+    newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'test_failure', fingerprint: 'fp-cart', failureLines: lines }, deps.clock()),
     githubIncidentScope(trigger),
   );
   return { deps, trigger };

@@ -112,7 +112,7 @@ function incidentFor(sample: InjectionSample, from: ReturnType<typeof trigger>, 
   ];
   return newIncident(
     {
-      ...githubIncidentFields(from),
+      ...githubIncidentFields(from, now),
       pullRequest: 42,
       category: 'test_failure',
       fingerprint: 'fp-injection',

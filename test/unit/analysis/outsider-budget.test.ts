@@ -88,7 +88,7 @@ async function failedRun(deps: ReturnType<typeof stepDeps>['deps'], runId: numbe
   const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
   const lines = [{ line: 12, text: 'AssertionError: expected 90 to be 81 // Object.is equality' }];
   await deps.incidents.create(
-    newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: `fp-${runId}`, failureLines: lines }, deps.clock()),
+    newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'test_failure', fingerprint: `fp-${runId}`, failureLines: lines }, deps.clock()),
     githubIncidentScope(trigger),
   );
   return trigger;

@@ -554,7 +554,7 @@ describe('/guard feedback', () => {
       body.workflow_run.id = runId;
       for (const pr of body.workflow_run.pull_requests) pr.number = pullRequest;
       const trigger = triggerFromWorkflowRun(body as never, `d-${runId}`);
-      await incidents.create(newIncident(githubIncidentFields(trigger), new Date('2026-11-20T10:03:00Z')), githubIncidentScope(trigger));
+      await incidents.create(newIncident(githubIncidentFields(trigger, new Date('2026-11-20T10:03:00Z')), new Date('2026-11-20T10:03:00Z')), githubIncidentScope(trigger));
       return trigger.incidentId;
     };
     return { deps, votes, sources, addIncident };

@@ -392,8 +392,9 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
 
 describe('fork pull requests', () => {
   it('marks an incident whose head commit lives in a fork, so no fix is committed on top of it', () => {
-    const fork = githubIncidentFields(triggerFromWorkflowRun(loadWebhook('workflow_run-fork-failure').body as never, 'd'));
-    const own = githubIncidentFields(triggerFromWorkflowRun(loadWebhook('workflow_run-failure').body as never, 'd'));
+    const handledAt = new Date('2026-11-20T11:00:00Z');
+    const fork = githubIncidentFields(triggerFromWorkflowRun(loadWebhook('workflow_run-fork-failure').body as never, 'd'), handledAt);
+    const own = githubIncidentFields(triggerFromWorkflowRun(loadWebhook('workflow_run-failure').body as never, 'd'), handledAt);
 
     expect(fork.fromFork).toBe(true);
     expect(own.fromFork).toBe(false);

@@ -166,7 +166,7 @@ describe('notifyStep pages once per problem', () => {
     const { deps, published } = stepDeps({ github: createFakeGitHub().port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }) });
     const triggers = [1, 2, 3, 4, 5].map((id) => pushTrigger(id)).concat(pushTrigger(6, 1, 'schedule'));
     for (const trigger of triggers) {
-      await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: 'fp-same', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
+      await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'unknown', fingerprint: 'fp-same', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
       await analyzeStep({ trigger }, deps);
       await remediateStep({ trigger }, deps);
       await notifyStep({ trigger }, deps);
@@ -180,7 +180,7 @@ describe('notifyStep pages once per problem', () => {
   it('sends the page at most once more when the step is retried after dying between publish and record', async () => {
     const { deps, published } = stepDeps({ github: createFakeGitHub().port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }) });
     const trigger = pushTrigger(31);
-    await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: 'fp-crash', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'unknown', fingerprint: 'fp-crash', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
     await analyzeStep({ trigger }, deps);
     await remediateStep({ trigger }, deps);
     const store = deps.incidents;
@@ -201,7 +201,7 @@ describe('notifyStep pages once per problem', () => {
     for (const [i, time] of ['2026-11-20T09:12:00Z', '2026-11-20T13:00:00Z', '2026-11-20T18:00:00Z', '2026-11-21T09:30:00Z'].entries()) {
       now = new Date(time);
       const trigger = pushTrigger(10 + i);
-      await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: 'fp-nightly', failureLines: [{ line: 3, text: 'boom' }] }, now), githubIncidentScope(trigger));
+      await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger, now), category: 'unknown', fingerprint: 'fp-nightly', failureLines: [{ line: 3, text: 'boom' }] }, now), githubIncidentScope(trigger));
       await analyzeStep({ trigger }, deps);
       await remediateStep({ trigger }, deps);
       await notifyStep({ trigger }, deps);
@@ -228,7 +228,7 @@ describe('notifyStep pages once per problem', () => {
 
     // Act
     for (const [i, trigger] of [...targets, ...issues].entries()) {
-      await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: `fp-title-${i}`, failureLines: [{ line: 3, text: `bad title ${i}` }] }, deps.clock()), githubIncidentScope(trigger));
+      await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'unknown', fingerprint: `fp-title-${i}`, failureLines: [{ line: 3, text: `bad title ${i}` }] }, deps.clock()), githubIncidentScope(trigger));
       await analyzeStep({ trigger }, deps);
       await remediateStep({ trigger }, deps);
       await notifyStep({ trigger }, deps);
@@ -236,7 +236,7 @@ describe('notifyStep pages once per problem', () => {
     const afterTargets = published.length;
     for (const [i, trigger] of forks.entries()) {
       await deps.incidents.create(
-        newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: `fp-fork-${i}`, stageErrors: [{ stage: 'classify', error: 'Timeout', at: at.toISOString() }] }, deps.clock()),
+        newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'unknown', fingerprint: `fp-fork-${i}`, stageErrors: [{ stage: 'classify', error: 'Timeout', at: at.toISOString() }] }, deps.clock()),
         githubIncidentScope(trigger),
       );
       await notifyStep({ trigger }, deps);
@@ -256,7 +256,7 @@ describe('notifyStep pages once per problem', () => {
     Object.assign(body.workflow_run, { pull_requests: [], head_branch: 'main', event, id: runId, triggering_actor: { login: actor, type: 'User' } });
     const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
     await deps.incidents.create(
-      newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: `fp-${runId}`, failureLines: [{ line: 3, text: `failed on ${runId}` }] }, deps.clock()),
+      newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'unknown', fingerprint: `fp-${runId}`, failureLines: [{ line: 3, text: `failed on ${runId}` }] }, deps.clock()),
       githubIncidentScope(trigger),
     );
     await analyzeStep({ trigger }, deps);
@@ -307,7 +307,7 @@ describe('notifyStep pages once per problem', () => {
       const body = structuredClone(loadWebhook('workflow_run-failure').body) as Record<string, any>;
       body.workflow_run.run_attempt = attempt;
       const trigger = triggerFromWorkflowRun(body as never, `d-${attempt}`);
-      await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'unknown', fingerprint: 'fp-pr', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
+      await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'unknown', fingerprint: 'fp-pr', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
       await analyzeStep({ trigger }, deps);
       await remediateStep({ trigger }, deps);
       await notifyStep({ trigger }, deps);
@@ -347,7 +347,7 @@ describe('notifyStep: whose re-run failed', () => {
     await deps.incidents.create(
       newIncident(
         {
-          ...githubIncidentFields(trigger),
+          ...githubIncidentFields(trigger, deps.clock()),
           status: 'remediated',
           category: 'unknown',
           fingerprint: 'fp-rerun',
@@ -391,7 +391,7 @@ describe('notifyStep: whose re-run failed', () => {
     body.workflow_run.head_branch = 'main';
     body.workflow_run.event = 'push';
     const trigger = triggerFromWorkflowRun(body as never, 'delivery-bot-rerun');
-    await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'network', fingerprint: 'fp-bot', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'network', fingerprint: 'fp-bot', failureLines: [{ line: 3, text: 'boom' }] }, deps.clock()), githubIncidentScope(trigger));
     await analyzeStep({ trigger }, deps);
 
     // Act

@@ -179,7 +179,7 @@ describe('approval requests by e-mail of a workflow an outsider can repeat (on: 
     });
     const trigger = triggerFromWorkflowRun(body as never, `delivery-${runId}`);
     await deps.incidents.create(
-      newIncident({ ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: `fp-${runId}`, analysis: TRANSIENT, failureLines: [{ line: 3, text: 'ETIMEDOUT' }] }, deps.clock()),
+      newIncident({ ...githubIncidentFields(trigger, deps.clock()), status: 'analyzed', category: 'network', fingerprint: `fp-${runId}`, analysis: TRANSIENT, failureLines: [{ line: 3, text: 'ETIMEDOUT' }] }, deps.clock()),
       githubIncidentScope(trigger),
     );
     expect(await remediateStep({ trigger }, deps)).toMatchObject({ action: 'rerun_failed_jobs', awaitingApproval: true });

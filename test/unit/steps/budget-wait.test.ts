@@ -43,7 +43,7 @@ async function prepared(github: ReturnType<typeof createFakeGitHub>, clock?: () 
   const { deps, published } = stepDeps({ github: github.port, env, ...(clock ? { clock } : {}) });
   const t = trigger();
   await deps.incidents.create(
-    newIncident({ ...githubIncidentFields(t), category: 'network', fingerprint: 'fp-1', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()),
+    newIncident({ ...githubIncidentFields(t, deps.clock()), category: 'network', fingerprint: 'fp-1', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()),
     githubIncidentScope(t),
   );
   await analyzeStep({ trigger: t }, deps);
@@ -149,7 +149,7 @@ describe('notifyStep with a spent write budget', () => {
     const told = failing(801, 81);
     const untold = failing(802, 82);
     for (const t of [told, untold]) {
-      await deps.incidents.create(newIncident({ ...githubIncidentFields(t), category: 'unknown', stageErrors: classifyFailed }, deps.clock()), githubIncidentScope(t));
+      await deps.incidents.create(newIncident({ ...githubIncidentFields(t, deps.clock()), category: 'unknown', stageErrors: classifyFailed }, deps.clock()), githubIncidentScope(t));
       await remediateStep({ trigger: t }, deps);
     }
     await notifyStep({ trigger: told }, deps);
@@ -196,7 +196,7 @@ describe('notifyStep with a spent write budget', () => {
     const policyFile = { defaults: { escalation: { pullRequests: true } } };
     const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile }) });
     const t = trigger();
-    await deps.incidents.create(newIncident({ ...githubIncidentFields(t), category: 'network', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()), githubIncidentScope(t));
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(t, deps.clock()), category: 'network', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()), githubIncidentScope(t));
 
     // Act
     const result = await notifyStep({ trigger: t }, deps);
@@ -246,7 +246,7 @@ describe('remediateStep with a spent write budget', () => {
   async function rerunIncident(github: ReturnType<typeof createFakeGitHub>, env: Record<string, string> = {}, clock?: () => Date) {
     const { deps, published } = stepDeps({ github: github.port, env, analyzer: scriptedAnalyzer({ proposedAction: 'rerun_failed_jobs', confidence: 0.8 }), ...(clock ? { clock } : {}) });
     const t = trigger();
-    await deps.incidents.create(newIncident({ ...githubIncidentFields(t), category: 'network', fingerprint: 'fp-1', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()), githubIncidentScope(t));
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(t, deps.clock()), category: 'network', fingerprint: 'fp-1', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()), githubIncidentScope(t));
     await analyzeStep({ trigger: t }, deps);
     return { deps, published, trigger: t };
   }

@@ -26,7 +26,7 @@ function pushTrigger(event = 'push', actor: string | null = 'dana-dev') {
 /** A push's failure handled up to Notify: a failing test, which the analysis explains and the guard only comments on. */
 async function handled(deps: ReturnType<typeof stepDeps>['deps'], trigger = pushTrigger()) {
   await deps.incidents.create(
-    newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp-push', failureLines: [{ line: 40, text: 'FAIL src/cart.test.ts' }] }, deps.clock()),
+    newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'test_failure', fingerprint: 'fp-push', failureLines: [{ line: 40, text: 'FAIL src/cart.test.ts' }] }, deps.clock()),
     githubIncidentScope(trigger),
   );
   await analyzeStep({ trigger }, deps);
@@ -119,7 +119,7 @@ describe('a failed run on a push', () => {
     const { deps, published } = stepDeps({ github: github.port, analyzer: scriptedAnalyzer({ proposedAction: 'rerun_failed_jobs', confidence: 0.9 }) });
     const trigger = pushTrigger();
     await deps.incidents.create(
-      newIncident({ ...githubIncidentFields(trigger), category: 'network', fingerprint: 'fp-net', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()),
+      newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'network', fingerprint: 'fp-net', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }] }, deps.clock()),
       githubIncidentScope(trigger),
     );
     await analyzeStep({ trigger }, deps);
@@ -148,7 +148,8 @@ describe('a failed run on a push', () => {
 
   describe('attacks (attacker pass, session 28)', () => {
     it("does not comment on a commit whose origin is unknown (an incident stored before it was kept): unknown counts as a fork's", async () => {
-      const known = newIncident(githubIncidentFields(pushTrigger()), new Date());
+      const handledAt = new Date('2026-11-20T10:00:00Z');
+      const known = newIncident(githubIncidentFields(pushTrigger(), handledAt), handledAt);
       const { fromFork: _dropped, ...unknown } = known;
 
       expect(commitToCommentOn(known)).toBe(SHA);

@@ -40,7 +40,7 @@ function checkTrigger(mutate?: (body: Record<string, any>) => void): GithubCheck
 async function seedAnalyzed(deps: ReturnType<typeof stepDeps>['deps'], trigger: GithubTrigger, analysis = FLAKY) {
   await deps.incidents.create(
     newIncident(
-      { ...githubIncidentFields(trigger), status: 'analyzed', category: 'network', fingerprint: 'fp-net', analysis, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] },
+      { ...githubIncidentFields(trigger, deps.clock()), status: 'analyzed', category: 'network', fingerprint: 'fp-net', analysis, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] },
       deps.clock(),
     ),
     githubIncidentScope(trigger),
@@ -347,7 +347,7 @@ describe('remediateStep: automatic re-runs', () => {
     const { deps } = stepDeps({ github: github.port });
     const trigger = checkTrigger();
     await deps.incidents.create(
-      newIncident({ ...githubCheckIncidentFields(trigger), status: 'analyzed', category: 'network', analysis: FLAKY, failureLines: [{ line: 1, text: 'npm ERR! code ETIMEDOUT' }] }, deps.clock()),
+      newIncident({ ...githubCheckIncidentFields(trigger, deps.clock()), status: 'analyzed', category: 'network', analysis: FLAKY, failureLines: [{ line: 1, text: 'npm ERR! code ETIMEDOUT' }] }, deps.clock()),
       githubCheckIncidentScope(trigger),
     );
 
@@ -411,7 +411,7 @@ describe('classifyStep: the incident ingest stored', () => {
     const github = createFakeGitHub();
     const { deps } = stepDeps({ github: github.port });
     const trigger = runTrigger();
-    await deps.incidents.create(newIncident(githubIncidentFields(trigger), deps.clock()), githubIncidentScope(trigger), trigger);
+    await deps.incidents.create(newIncident(githubIncidentFields(trigger, deps.clock()), deps.clock()), githubIncidentScope(trigger), trigger);
     const creates: string[] = [];
     const create = deps.incidents.create.bind(deps.incidents);
     deps.incidents.create = async (incident, scope, stored) => {

@@ -42,7 +42,7 @@ async function githubIncident(
   if (runEvent) body.workflow_run.event = runEvent;
   const trigger = triggerFromWorkflowRun(body as never, 'd-1');
   await deps.incidents.create(
-    newIncident({ ...githubIncidentFields(trigger), category, fingerprint: 'fp', failureLines: [{ line: 77, text: '● Invoice totals' }], analysis: analysis(fields) }, deps.clock()),
+    newIncident({ ...githubIncidentFields(trigger, deps.clock()), category, fingerprint: 'fp', failureLines: [{ line: 77, text: '● Invoice totals' }], analysis: analysis(fields) }, deps.clock()),
     githubIncidentScope(trigger),
   );
   return trigger;
@@ -359,7 +359,7 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     push.workflow_run.pull_requests = [];
     const trigger = triggerFromWorkflowRun(push as never, 'd-push');
     await deps.incidents.create(
-      newIncident({ ...githubIncidentFields(trigger), category: 'test_failure', fingerprint: 'fp', analysis: analysis({ patch: { diff: PATCH, files: ['src/tax.ts'] } }) }, deps.clock()),
+      newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'test_failure', fingerprint: 'fp', analysis: analysis({ patch: { diff: PATCH, files: ['src/tax.ts'] } }) }, deps.clock()),
       githubIncidentScope(trigger),
     );
     await remediateStep({ trigger }, deps);
@@ -445,7 +445,7 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     const otherTrigger = triggerFromWorkflowRun(other as never, 'd-other');
     const { deps } = first;
     await deps.incidents.create(
-      newIncident({ ...githubIncidentFields(otherTrigger), category: 'test_failure', fingerprint: 'fp', analysis: analysis({ patch: { diff: PATCH, files: ['src/tax.ts'] } }) }, deps.clock()),
+      newIncident({ ...githubIncidentFields(otherTrigger, deps.clock()), category: 'test_failure', fingerprint: 'fp', analysis: analysis({ patch: { diff: PATCH, files: ['src/tax.ts'] } }) }, deps.clock()),
       githubIncidentScope(otherTrigger),
     );
     await remediateStep({ trigger: otherTrigger }, deps);

@@ -19,7 +19,7 @@ function githubTrigger(mutate?: (body: Record<string, any>) => void) {
 
 async function seed(deps: ReturnType<typeof stepDeps>['deps'], trigger = githubTrigger(), fields: Record<string, unknown> = {}) {
   await deps.incidents.create(
-    newIncident({ ...githubIncidentFields(trigger), category: 'network', fingerprint: 'fp-1', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }], ...fields }, deps.clock()),
+    newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'network', fingerprint: 'fp-1', failureLines: [{ line: 7, text: 'npm ERR! network ETIMEDOUT' }], ...fields }, deps.clock()),
     githubIncidentScope(trigger),
   );
   return trigger;
@@ -260,7 +260,7 @@ describe('notifyStep', () => {
       const found = await get(id);
       // The other execution stores its incident (with its own category) right after this one looked.
       if (id === raced.incidentId && reads.filter((r) => r === id).length === 1) {
-        await deps.incidents.create(newIncident({ ...githubIncidentFields(raced), category: 'network' }, deps.clock()), githubIncidentScope(raced));
+        await deps.incidents.create(newIncident({ ...githubIncidentFields(raced, deps.clock()), category: 'network' }, deps.clock()), githubIncidentScope(raced));
       }
       return found;
     };

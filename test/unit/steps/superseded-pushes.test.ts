@@ -38,7 +38,7 @@ async function proposedOnA() {
   github.files.set('src/tax.ts', 'export const rate = 0.2;\n');
   const { deps, published } = stepDeps({ github: github.port, remediation: remediationDeps({ policyFile: FIX_PRS_ON }) });
   const a = runOf('A');
-  await deps.incidents.create(newIncident({ ...githubIncidentFields(a), category: 'test_failure', fingerprint: 'fp-a', analysis: analysis() }, deps.clock()), githubIncidentScope(a));
+  await deps.incidents.create(newIncident({ ...githubIncidentFields(a, deps.clock()), category: 'test_failure', fingerprint: 'fp-a', analysis: analysis() }, deps.clock()), githubIncidentScope(a));
   expect(await remediateStep({ trigger: a }, deps)).toMatchObject({ awaitingApproval: true });
   return { github, deps, published, a };
 }
@@ -55,7 +55,7 @@ async function waitingOnA() {
 async function failedOnB(deps: ReturnType<typeof stepDeps>['deps'], notify: boolean) {
   const b = runOf('B');
   await deps.incidents.create(
-    newIncident({ ...githubIncidentFields(b), status: 'classified', category: 'test_failure', fingerprint: 'fp-b', failureLines: [{ line: 9, text: '● Cart total' }] }, deps.clock()),
+    newIncident({ ...githubIncidentFields(b, deps.clock()), status: 'classified', category: 'test_failure', fingerprint: 'fp-b', failureLines: [{ line: 9, text: '● Cart total' }] }, deps.clock()),
     githubIncidentScope(b),
   );
   if (notify) await notifyStep({ trigger: b }, deps);

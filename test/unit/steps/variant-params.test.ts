@@ -27,7 +27,7 @@ function assignment(action: ExperimentAssignment['action'], params: VariantParam
 async function seed(deps: ReturnType<typeof stepDeps>['deps'], t: GithubTrigger, experiment: ExperimentAssignment, analysis = FLAKY, category = 'network') {
   await deps.incidents.create(
     newIncident(
-      { ...githubIncidentFields(t), status: 'analyzed', category: category as never, fingerprint: 'fp-net', analysis, experiment, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] },
+      { ...githubIncidentFields(t, deps.clock()), status: 'analyzed', category: category as never, fingerprint: 'fp-net', analysis, experiment, failureLines: [{ line: 3, text: 'npm ERR! code ETIMEDOUT' }] },
       deps.clock(),
     ),
     githubIncidentScope(t),

@@ -29,7 +29,7 @@ function setup() {
   const { deps } = stepDeps({ github: github.port, clock: () => new Date(now) });
   const notifyRun = async (runId: number, actor: string) => {
     const trigger = issuesRun(runId, actor);
-    await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger), category: 'test_failure' }, deps.clock()), githubIncidentScope(trigger));
+    await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'test_failure' }, deps.clock()), githubIncidentScope(trigger));
     await notifyStep({ trigger }, deps);
   };
   const lookups = (actor: string) => github.calls.filter((c) => c.method === 'repositoryPermission' && c.args[1] === actor).length;
