@@ -81,3 +81,46 @@ describe('imports', () => {
     expect([...importGraph().values()].reduce((sum, targets) => sum + targets.length, 0)).toBeGreaterThan(500);
   });
 });
+
+/**
+ * Reads of the clock: `new Date()` (or `new Date` without its parentheses), `Date()`, `Date.now`, `performance.now`,
+ * `process.hrtime`. A stamp given to Date (`new Date(stamp)`, `Date.parse`) is not one.
+ */
+const CLOCK_READ_RE = /(?<![\w.])Date\s*\(\s*\)|\bnew\s+Date\b(?!\s*\()|\bDate\.now\b|\bperformance\.now\b|\bprocess\.hrtime\b/g;
+
+/** Each line of `source` that reads the clock, as `line: text`. */
+function clockReads(source: string): string[] {
+  return source.split('\n').flatMap((text, index) => (text.match(CLOCK_READ_RE) ? [`${index + 1}: ${text.trim()}`] : []));
+}
+
+/**
+ * Domain code is given the time (`now`) by its caller. A default of `now = new Date()` made results depend on when a
+ * test ran and hid a caller that forgot to pass the handling time (session 43).
+ */
+describe('domain code', () => {
+  it('never reads the clock itself: shared/domain is given the time', () => {
+    const reads = sourceFiles(join(ROOT, 'shared', 'domain')).flatMap((file) =>
+      clockReads(readFileSync(file, 'utf8')).map((read) => `${relative(ROOT, file)}:${read}`),
+    );
+    expect(reads).toEqual([]);
+  });
+
+  it('is read: every way to read the clock is found, and a stamp given to Date is not one', () => {
+    const source = [
+      'const a = new Date();',
+      'const b = new Date;',
+      'const c = Date();',
+      'const d = Date.now();',
+      'const e = performance.now();',
+      'const f = process.hrtime.bigint();',
+      "const g = new Date('2026-11-20T10:00:00Z');",
+      'const h = new Date(now.getTime() + 1000);',
+      'const i = Date.parse(stamp);',
+      'const j = toDate();',
+      'function k(now: Date): Date { return now; }',
+    ].join('\n');
+    expect(clockReads(source).map((read) => Number(read.split(':')[0]))).toEqual([1, 2, 3, 4, 5, 6]);
+    // The scan reads the domain's files (the directory is where the test looks for them).
+    expect(sourceFiles(join(ROOT, 'shared', 'domain')).length).toBeGreaterThan(10);
+  });
+});
