@@ -34,5 +34,15 @@ export async function stepHandler<D, R>(
         throw error;
       }
     }),
+    { timeoutEarlyResponse: invocationTimedOut },
   ).use(injectLambdaContext(logger));
+}
+
+/**
+ * What a step still running 5 ms before the Lambda's timeout fails with (middy's early timeout). Middy's own answer
+ * is an error named `TimeoutError`, which no Retry of the state machine matches: the incident went to its Catch and
+ * was degraded, where the same step cut off by Lambda itself (`Sandbox.Timedout`) is retried (session 43).
+ */
+function invocationTimedOut(): never {
+  throw new RetryableError('the step was still running at the invocation’s timeout');
 }

@@ -67,8 +67,8 @@ describe('the invocation’s deadline in the AWS JSON API adapters (session 43)'
     // 500 ms left: the deadline keeps a fifth back for the step to record its failure.
     const outcome = await outcomeOf(() => invoke({ getRemainingTimeInMillis: () => 500 }));
 
-    // Before the invocation's timeout: middy's own early timeout 5 ms before it rejects with a bare TimeoutError
-    // (not retried by the state machine), which is what a call not cut by the adapter ends with.
+    // Cut by the adapter (its TimeoutError the cause), before middy's own early timeout 5 ms before the
+    // invocation's, which a call not cut by the adapter ends with (a RetryableError without that cause).
     expect(outcome.error).toBeInstanceOf(RetryableError);
     expect((outcome.error?.cause as Error).name).toBe('TimeoutError');
     expect(outcome.ms).toBeGreaterThanOrEqual(350);
@@ -84,5 +84,22 @@ describe('the invocation’s deadline in the AWS JSON API adapters (session 43)'
     answer = { afterMs: 400 };
     expect((await outcomeOf(() => invoke({}))).value).toMatchObject({ status: 'Success' });
     expect((await outcomeOf(() => invoke({ getRemainingTimeInMillis: () => 60_000 }))).value).toMatchObject({ status: 'Success' });
+  });
+});
+
+describe('a step still running at the invocation’s timeout (session 43)', () => {
+  it('fails with the error the state machine retries, not middy’s bare TimeoutError that only its Catch matches', async () => {
+    // A step that outlives its deadline however it spends the time (a loop, a call that ignores the signal).
+    const handler = await stepHandler(
+      () => new Promise<never>(() => undefined),
+      () => ({}),
+    );
+    const invoke = handler as unknown as (event: unknown, context: object) => Promise<unknown>;
+
+    const outcome = await outcomeOf(() => invoke({}, { functionName: 'classify', getRemainingTimeInMillis: () => 200 }));
+
+    expect(outcome.error).toBeInstanceOf(RetryableError);
+    expect(outcome.error?.name).toBe('RetryableError');
+    expect(outcome.error?.message).toMatch(/timeout/);
   });
 });
