@@ -7,6 +7,7 @@ import { loadConfig } from '../../shared/config.js';
 import { ValidationError, errorMessage } from '../../shared/errors.js';
 import { createGateDeps } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
+import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
 
 /** Gate requests are a few metrics and test names; anything bigger is refused before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -47,4 +48,4 @@ async function evaluate(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   }
 }
 
-export const handler = middy(evaluate).use(injectLambdaContext(logger));
+export const handler = middy(withInvocationDeadline(evaluate)).use(injectLambdaContext(logger));

@@ -6,6 +6,7 @@ import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { createApprovalResumeList, createApprovals, createCommandAnswers, createGitHub, createIncidents, createVoteDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
+import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
 import { errorMessage } from '../../shared/errors.js';
 import { createPermissionCache } from '../../shared/github/permission-cache.js';
 
@@ -50,4 +51,4 @@ async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
   }
 }
 
-export const handler = middy(ingest).use(injectLambdaContext(logger));
+export const handler = middy(withInvocationDeadline(ingest)).use(injectLambdaContext(logger));

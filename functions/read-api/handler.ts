@@ -6,6 +6,7 @@ import { loadConfig } from '../../shared/config.js';
 import { errorMessage } from '../../shared/errors.js';
 import { createIncidents, createLearningStores } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
+import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
 
 const config = loadConfig(process.env);
 const read = createReadApi({ incidents: createIncidents(config), learning: createLearningStores(config), clock: () => new Date() });
@@ -38,4 +39,4 @@ async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
   }
 }
 
-export const handler = middy(handle).use(injectLambdaContext(logger));
+export const handler = middy(withInvocationDeadline(handle)).use(injectLambdaContext(logger));

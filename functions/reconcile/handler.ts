@@ -4,6 +4,7 @@ import { loadConfig } from '../../shared/config.js';
 import { incompleteRunError, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
 import { createReconcilerDeps, reconcilerOptions } from '../../shared/runtime/deps.js';
 import { logger } from '../../shared/runtime/lambda.js';
+import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
 
 const config = loadConfig(process.env);
 const deps = createReconcilerDeps(config, logger);
@@ -14,9 +15,11 @@ const options = reconcilerOptions(config);
  * escalation windows that have ended (shared/reconcile/redrive.ts, shared/reconcile/digests.ts). A run that left
  * some of that undone fails after doing the rest, so the reconciler alarm sees runs that keep failing.
  */
-export const handler = middy(async () => {
-  const result = await scheduledReconcilerRun(deps, options);
-  const incomplete = incompleteRunError(result);
-  if (incomplete) throw incomplete;
-  return result;
-}).use(injectLambdaContext(logger));
+export const handler = middy(
+  withInvocationDeadline(async () => {
+    const result = await scheduledReconcilerRun(deps, options);
+    const incomplete = incompleteRunError(result);
+    if (incomplete) throw incomplete;
+    return result;
+  }),
+).use(injectLambdaContext(logger));

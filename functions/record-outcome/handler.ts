@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { createApprovals, createDeferredComments, createGitHub, createGreenRuns, createGuards, createIncidents, createLateReactionReads, createLearningDeps, createMetrics, createRecoveryTargets, createRerunLedger } from '../../shared/runtime/deps.js';
 import { logger, safeLogger } from '../../shared/runtime/lambda.js';
+import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
 import { isWorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordAlarmRecovery, recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 
@@ -35,6 +36,6 @@ const deps = {
  * Asynchronous invocations: a green run queued by ingest-github, or (EventBridge) a CloudWatch alarm returned to OK.
  * A throw makes Lambda retry the event, then move it to the dead-letter queue.
  */
-export const handler = middy(async (event: unknown) =>
-  isWorkflowRecoveryMessage(event) ? recordQueuedRecovery(event, deps) : recordAlarmRecovery(event, deps),
+export const handler = middy(
+  withInvocationDeadline(async (event: unknown) => (isWorkflowRecoveryMessage(event) ? recordQueuedRecovery(event, deps) : recordAlarmRecovery(event, deps))),
 ).use(injectLambdaContext(logger));

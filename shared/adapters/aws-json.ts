@@ -41,6 +41,14 @@ export interface AwsJsonClientOptions {
    * @default process.env
    */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * When the call must be over (ms since the epoch), asked as each call starts: the invoking Lambda's deadline less
+   * the margin its step keeps to record a failure (shared/runtime/step-deadline.ts), so a call is cut with a
+   * TimeoutError the state machine retries rather than killed with the invocation (session 43). Undefined outside an
+   * invocation (cold start, the CLI): the fixed budget.
+   * @default none: the fixed budget
+   */
+  deadline?: () => number | undefined;
 }
 
 /** Where a service's JSON API is and how its operations are named. */
@@ -109,11 +117,18 @@ const MAX_ATTEMPTS = 3;
  */
 const ATTEMPT_TIMEOUT_MS = 3_000;
 /**
- * The whole call's bound, retries included: no retry starts once it is spent, and the last attempt is cut to what is
- * left, so a hanging service fails the call with time left in the 10 s function to answer (a refresh keeps the
- * values read before).
+ * The whole call's bound, retries included, where no invocation's deadline is known (cold start, the CLI): no retry
+ * starts once it is spent, and the last attempt is cut to what is left, so a hanging service fails the call with time
+ * left in the 10 s function to answer (a refresh keeps the values read before).
  */
 const CALL_BUDGET_MS = 6_000;
+/**
+ * The whole call's bound when the invocation's deadline is known and further away (session 43). The deadline, not
+ * this, keeps ingest (10 s) answering; a step (30 s to minutes) may then let the standard mode's third attempt run
+ * after two that hung (three attempts' timeouts and their backoffs). Not more: with no attempt left, a longer wait
+ * would only hold the step, and the state machine's Retry waits better.
+ */
+const CALL_BUDGET_WITH_DEADLINE_MS = MAX_ATTEMPTS * ATTEMPT_TIMEOUT_MS + 1_000;
 
 /** Calls `operation` of `service` with `input` and resolves to its parsed output. */
 export type AwsJsonCall = (operation: string, input: object) => Promise<unknown>;
@@ -135,6 +150,8 @@ export function createAwsJsonCall(service: AwsJsonService, options: AwsJsonClien
   const retries = options.retryStrategy ?? new StandardRetryStrategy(MAX_ATTEMPTS);
 
   async function attempt(operation: string, body: string, timeoutMs: number): Promise<unknown> {
+    // Started before signing: the credential chain's first resolution counts against the attempt's time too.
+    const signal = AbortSignal.timeout(timeoutMs);
     const signed = await signer.sign({
       method: 'POST',
       protocol: endpoint.protocol,
@@ -147,7 +164,7 @@ export function createAwsJsonCall(service: AwsJsonService, options: AwsJsonClien
     let response: Response;
     let text: string;
     try {
-      response = await send(endpoint.href, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      response = await send(endpoint.href, { method: 'POST', headers: signed.headers, body, signal });
       text = await response.text();
     } catch (error) {
       // fetch's network failure; its timeout's abort (a TimeoutError) is already named as the SDK's classification reads it.
@@ -171,7 +188,11 @@ export function createAwsJsonCall(service: AwsJsonService, options: AwsJsonClien
   /** The SDK's retry middleware's loop: a token per call, renewed (after the backoff) for each retry the strategy allows. */
   return async function call(operation, input) {
     const body = JSON.stringify(input);
-    const deadline = Date.now() + CALL_BUDGET_MS;
+    const now = Date.now();
+    const invocationDeadline = options.deadline?.();
+    const deadline = invocationDeadline === undefined ? now + CALL_BUDGET_MS : Math.min(now + CALL_BUDGET_WITH_DEADLINE_MS, invocationDeadline);
+    // Named as a timed-out attempt is (AbortSignal.timeout's reason), which the step's transient test already knows.
+    if (deadline <= now) throw new DOMException(`${service.label} ${operation}: not sent, the invocation's deadline has passed`, 'TimeoutError');
     let token = await retries.acquireInitialRetryToken(service.endpointPrefix);
     for (;;) {
       try {

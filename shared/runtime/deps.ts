@@ -72,6 +72,7 @@ import { type WriteBudgets, createDynamoWriteLimiter, outsiderShareOf } from '..
 import { type SecretReader, createRotatingWebhookVerifier, readSecret, webhookVerifier } from './secrets.js';
 import type { WebhookVerifier } from '../ingest/verify.js';
 import type { LocalAdapters } from './local-adapters.js';
+import { invocationDeadline } from './step-deadline.js';
 
 /**
  * Transports to DynamoDB endpoints served inside this process, by endpoint: the local runtime registers its
@@ -143,7 +144,19 @@ function outboxAt(path: string) {
   return local('OUTBOX_PATH').outbox(path, { echo: (line) => console.log(line) });
 }
 
+/**
+ * The AWS JSON API clients' settings (Secrets Manager, SSM): built once per container, each call bounded by the
+ * deadline of the invocation making it (session 43).
+ */
+function awsJsonOptions(config: Config) {
+  return { region: config.AWS_REGION, deadline: invocationDeadline };
+}
+
 let secretReader: SecretReader | undefined;
+
+function secretReaderFor(config: Config): SecretReader {
+  return (secretReader ??= createSecretsManagerReader(awsJsonOptions(config)));
+}
 
 /** A credential set in plain (the local runtime, tests) or read from the secret its `*_SECRET_ARN` names. */
 async function secretValue(
@@ -162,7 +175,7 @@ async function secretValue(
 function secretSource(config: Config, arnKey: SecretArnKey): (() => Promise<string>) | undefined {
   const arn = config[arnKey];
   if (!arn) return undefined;
-  const reader = (secretReader ??= createSecretsManagerReader({ region: config.AWS_REGION }));
+  const reader = secretReaderFor(config);
   return () => readSecret(arnKey, arn, reader);
 }
 
@@ -313,11 +326,10 @@ export async function createWebhookVerifier(config: Config, logger?: StepLogger)
   if (config.GITHUB_WEBHOOK_SECRET) return webhookVerifier(config.GITHUB_WEBHOOK_SECRET);
   const arn = config.GITHUB_WEBHOOK_SECRET_ARN;
   if (!arn) throw new ConfigError('missing environment variable GITHUB_WEBHOOK_SECRET_ARN');
-  secretReader ??= createSecretsManagerReader({ region: config.AWS_REGION });
   return createRotatingWebhookVerifier({
     setting: 'GITHUB_WEBHOOK_SECRET_ARN',
     arn,
-    reader: secretReader,
+    reader: secretReaderFor(config),
     onRefreshError: (error) => logger?.warn('webhook secret refresh failed; verifying with the values read before', { error: errorMessage(error) }),
   });
 }
@@ -653,7 +665,7 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
 export function createRunbookRunner(config: Config): RunbookRunner {
   return config.OUTBOX_PATH
     ? local('OUTBOX_PATH').runbookRunner(outboxAt(config.OUTBOX_PATH))
-    : createSsmRunbookRunner(createSsmAutomationClient({ region: config.AWS_REGION }));
+    : createSsmRunbookRunner(createSsmAutomationClient(awsJsonOptions(config)));
 }
 
 /*

@@ -5,7 +5,7 @@ import { type Config, loadConfig } from '../config.js';
 import { RetryableError, isTransientAwsError } from '../errors.js';
 import type { StepLogger } from '../ports.js';
 import { redactingLogger } from './redacting-logger.js';
-import { stepDeadlineSignal } from './step-deadline.js';
+import { stepDeadlineSignal, withInvocationDeadline } from './step-deadline.js';
 
 /** One logger per process; Powertools reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL. */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pipeline-guard' });
@@ -22,15 +22,27 @@ export async function stepHandler<D, R>(
   createDeps: (config: Config, logger: StepLogger) => D | Promise<D>,
 ) {
   const deps = await createDeps(loadConfig(process.env), safeLogger);
-  return middy(async (event: unknown, context: unknown) => {
-    // Per invocation: the step passes its deadline to every outbound request (see step-deadline.ts).
-    const signal = stepDeadlineSignal(context);
-    try {
-      return await step(event, signal ? { ...deps, signal } : deps);
-    } catch (error) {
-      // A throttled or failing AWS call is transient: give it the name the ASL retries.
-      if (isTransientAwsError(error)) throw new RetryableError(`transient AWS error: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
-      throw error;
-    }
-  }).use(injectLambdaContext(logger));
+  return middy(
+    withInvocationDeadline(async (event: unknown, context: unknown) => {
+      // Per invocation: the step passes its deadline to every outbound request, the adapters built once read it (see step-deadline.ts).
+      const signal = stepDeadlineSignal(context);
+      try {
+        return await step(event, signal ? { ...deps, signal } : deps);
+      } catch (error) {
+        // A throttled or failing AWS call is transient: give it the name the ASL retries.
+        if (isTransientAwsError(error)) throw new RetryableError(`transient AWS error: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+        throw error;
+      }
+    }),
+    { timeoutEarlyResponse: invocationTimedOut },
+  ).use(injectLambdaContext(logger));
+}
+
+/**
+ * What a step still running 5 ms before the Lambda's timeout fails with (middy's early timeout). Middy's own answer
+ * is an error named `TimeoutError`, which no Retry of the state machine matches: the incident went to its Catch and
+ * was degraded, where the same step cut off by Lambda itself (`Sandbox.Timedout`) is retried (session 43).
+ */
+function invocationTimedOut(): never {
+  throw new RetryableError('the step was still running at the invocation’s timeout');
 }

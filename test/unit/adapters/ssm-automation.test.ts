@@ -2,7 +2,7 @@ import { StandardRetryStrategy } from '@smithy/core/retry';
 import { describe, expect, it } from 'vitest';
 import { AwsEndpointSettingError, AwsNetworkError } from '../../../shared/adapters/aws-json.js';
 import { type SsmFetch, createSsmAutomationClient } from '../../../shared/adapters/ssm-automation.js';
-import { ConfigError } from '../../../shared/errors.js';
+import { ConfigError, isTransientAwsError } from '../../../shared/errors.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session-token' };
 
@@ -140,6 +140,78 @@ describe('SSM Automation over its JSON API', () => {
     expect((failure as AwsNetworkError).code).toBe('ECONNRESET');
     expect((failure as Error).cause).toBe(reset);
   });
+});
+
+/**
+ * A fetch whose first `hangs` attempts never answer (each ends when its signal aborts, with the signal's reason) and
+ * whose later ones answer `{}`; records when each attempt began and ended, from `started`.
+ */
+function hangingFetch(hangs: number) {
+  const started = Date.now();
+  const attempts: Array<{ at: number; endedAt?: number }> = [];
+  const fetch: SsmFetch = (_url, init) => {
+    const attempt: { at: number; endedAt?: number } = { at: Date.now() - started };
+    attempts.push(attempt);
+    if (attempts.length > hangs) return Promise.resolve(new Response('{}', { status: 200 }));
+    return new Promise((_resolve, reject) => {
+      init.signal?.addEventListener('abort', () => {
+        attempt.endedAt = Date.now() - started;
+        reject(init.signal?.reason);
+      });
+    });
+  };
+  return { fetch, attempts, started };
+}
+
+describe('an AWS JSON API call bounded by the invocation’s deadline (session 43)', () => {
+  const client = (fetch: SsmFetch, deadline: () => number | undefined) =>
+    createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy, deadline });
+
+  it('aborts a call whose deadline comes before one attempt’s 3 s at the deadline, as a TimeoutError the step retries', async () => {
+    const { fetch, attempts, started } = hangingFetch(3);
+    const deadline = started + 300;
+
+    const failure = (await client(fetch, () => deadline).getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error)) as Error;
+    const elapsed = Date.now() - started;
+
+    expect(failure.name).toBe('TimeoutError');
+    expect(isTransientAwsError(failure)).toBe(true);
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(1_000);
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('fails at once, sending nothing, a call started once the deadline (the margin kept to record the failure) has passed', async () => {
+    const { fetch, attempts, started } = hangingFetch(0);
+
+    const failure = (await client(fetch, () => started - 1).getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error)) as Error;
+
+    expect(failure.name).toBe('TimeoutError');
+    expect(failure.message).toContain('SSM GetAutomationExecution');
+    expect(isTransientAwsError(failure)).toBe(true);
+    expect(attempts).toHaveLength(0);
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
+  it('keeps the fixed budgets (3 s an attempt, 6 s a call) without a deadline; minutes before one, the third attempt runs', async () => {
+    const withoutDeadline = hangingFetch(2);
+    const minutesLeft = hangingFetch(2);
+    const farDeadline = minutesLeft.started + 300_000;
+
+    const [failure, answer] = await Promise.all([
+      client(withoutDeadline.fetch, () => undefined).getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error as Error),
+      client(minutesLeft.fetch, () => farDeadline).getAutomationExecution({ AutomationExecutionId: 'e' }),
+    ]);
+    const elapsed = Date.now() - withoutDeadline.started;
+
+    expect((failure as Error).name).toBe('TimeoutError');
+    expect(withoutDeadline.attempts).toHaveLength(2);
+    expect(withoutDeadline.attempts[0]?.endedAt).toBeGreaterThanOrEqual(2_900);
+    expect(elapsed).toBeGreaterThanOrEqual(5_900);
+    expect(elapsed).toBeLessThan(7_500);
+    expect(answer).toEqual({});
+    expect(minutesLeft.attempts).toHaveLength(3);
+  }, 15_000);
 });
 
 describe('SSM endpoint settings refused at start-up (session 42, attack-44c S8)', () => {
