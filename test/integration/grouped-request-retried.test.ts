@@ -13,7 +13,8 @@ import { scratchStoreForFile } from '../support/harness.js';
  * digest with token-1, its attempt then fails (the write recording it, throttled past its tries in place), and the
  * state machine's retry asks with token-2, recorded on the digest too. Nothing was e-mailed with token-1 (the digest
  * goes out when the group ends), so nothing is replaced: the digest, which reads the approval each request's incident
- * records, must ask with token-2 only.
+ * records, must ask with token-2 only, and must not count token-1's record among the requests that no longer wait:
+ * the request still waits, on token-2 (session 43).
  */
 const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
 const scratch = scratchStoreForFile('guard-grouped-request-retried');
@@ -51,5 +52,7 @@ describe("an alarm storm's grouped approval request whose Notify is retried afte
 
     expect(sent.flatMap(commandTokens)).toEqual(['token-2']);
     expect(sent.map((message) => message.message).join('\n')).not.toContain('REPLACES');
+    // Session 43: token-1's record is the same request, retried, and it still waits (on token-2): not counted as ended.
+    expect(sent.map((message) => message.message).join('\n')).not.toMatch(/no longer wait/);
   }, 60_000);
 });
