@@ -59,6 +59,21 @@ describe("an alarm storm's grouped approval request whose Notify is retried afte
   }, 60_000);
 });
 
+/** The reconciler's digest runs at each of `times`, over the storm's steps' stores: what they e-mailed. */
+async function reconcilerRunsAt(storm: Pick<ReturnType<typeof approvalStormSteps>, 'deps' | 'digests'>, times: string[]): Promise<EscalationMessage[]> {
+  const sent: EscalationMessage[] = [];
+  for (const when of times) {
+    await sendDueDigests(
+      {
+        digests: storm.digests, incidents: storm.deps.incidents, clock: () => new Date(when), logger: storm.deps.logger, metrics: storm.deps.metrics,
+        escalations: { publish: async (message) => (sent.push(message), { messageId: `m-${sent.length}` }) },
+      },
+      { maxPerRun: 10, lookbackHours: 48 },
+    );
+  }
+  return sent;
+}
+
 /*
  * Session 43 (H6's race): the second alarm's Notify is killed between the group's record of its request (the ledger's
  * writes: its place on the group's lead item, the digest's marker, its name on the digest) and the `approval_grouped`
@@ -109,16 +124,7 @@ describe("an alarm storm's grouped approval request whose Notify is killed aroun
     deps.clock = () => new Date(at(newGroup ? 420 : 90));
     await notifyStep({ trigger: second, approvalRequest: { taskToken: waitsOn } }, deps);
 
-    const sent: EscalationMessage[] = [];
-    for (const when of [at(480), at(780), at(1080)]) {
-      await sendDueDigests(
-        {
-          digests, incidents: deps.incidents, clock: () => new Date(when), logger: deps.logger, metrics: deps.metrics,
-          escalations: { publish: async (message) => (sent.push(message), { messageId: `m-${sent.length}` }) },
-        },
-        { maxPerRun: 10, lookbackHours: 48 },
-      );
-    }
+    const sent = await reconcilerRunsAt({ deps, digests }, [at(480), at(780), at(1080)]);
     const asked = [...mailedTokens(published), ...sent.flatMap(commandTokens)];
     expect(asked.filter((token) => token.startsWith(`k${i}-second-`))).toEqual([waitsOn]);
     expect(sent.map((message) => message.message).join('\n')).not.toMatch(/no longer wait/);
@@ -159,16 +165,7 @@ describe("a grouped alarm that flaps while its request's Notify lies killed betw
     deps.clock = () => new Date(at(200));
     await notifyStep({ trigger: first, approvalRequest: { taskToken: `f-${kill}-first-2` } }, deps);
 
-    const sent: EscalationMessage[] = [];
-    for (const when of [at(480), at(780), at(1080)]) {
-      await sendDueDigests(
-        {
-          digests, incidents: deps.incidents, clock: () => new Date(when), logger: deps.logger, metrics: deps.metrics,
-          escalations: { publish: async (message) => (sent.push(message), { messageId: `m-${sent.length}` }) },
-        },
-        { maxPerRun: 10, lookbackHours: 48 },
-      );
-    }
+    const sent = await reconcilerRunsAt({ deps, digests }, [at(480), at(780), at(1080)]);
     expect([...mailedTokens(published), ...sent.flatMap(commandTokens)]).toContain(`f-${kill}-again`);
   }, 60_000);
 });
