@@ -73,6 +73,7 @@ export async function publishApprovalRequest(
     endpoint: deps.endpoint,
     replaces,
   });
+  // Failing here fails the step with nothing sent: its retry (a new token) asks anew and replaces nothing.
   await deps.escalationLedger.publishing(occurrence, true);
   const published = await publishClaimedPage(message, occurrence, deps).catch(async (error: unknown) => {
     await deps.escalationLedger.publishing(occurrence, false).catch((takeBack: unknown) => {
@@ -85,7 +86,7 @@ export async function publishApprovalRequest(
     await deps.escalationLedger.published(occurrence);
   } catch (error) {
     // The e-mail went out: failing the step for the mark would retry it with a new token and e-mail again. Unmarked,
-    // a retry's request only says nothing of replacing this one.
+    // the mark written before the publish still makes a retry's request say it may replace this one.
     deps.logger.warn('marking the approval request published failed', { key: occurrence.key, incidentId: incident.id, error: errorMessage(error) });
   }
   return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };
