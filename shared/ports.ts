@@ -449,16 +449,29 @@ export interface EscalationLedger {
    */
   takeOver(occurrence: EscalationOccurrence, from: { owner: string; windowStart: string }): Promise<EscalationTally | null>;
   /**
+   * The page `record` let `occurrence` send is about to be published (`underWay` true: marked on its item before the
+   * publish, so a function that dies between the publish and `published` leaves a trace of it, session 43), or its
+   * publish answered an error (false: the mark is taken back, as nothing is known to have gone out).
+   */
+  publishing(occurrence: EscalationOccurrence, underWay: boolean): Promise<void>;
+  /**
    * The page `record` let `occurrence` send was published: marked on its item, for `lastSent`. Its caller writes it
    * after the publish answered; a claim alone may have sent nothing (attack-44c S6).
    */
   published(occurrence: EscalationOccurrence): Promise<void>;
   /**
-   * When the page of `key`'s latest window was published, as `published` marked it; null when no publish of it is
-   * known to have gone out (only claimed: its publish failed and the claim could not be given back, or the function
-   * died before or after it), or its item expired.
+   * When the page of `key`'s latest window was published (`certain`, as `published` marked it), or when its publish
+   * began and may or may not have gone out (not `certain`: `publishing` marked it, `published` never did: the function
+   * died in between, or before the publish answered); null when no publish of it is known to have begun (only claimed,
+   * or its publish failed and its mark was taken back), or its item expired.
    */
-  lastSent(key: string): Promise<string | null>;
+  lastSent(key: string): Promise<PublishMark | null>;
+}
+
+/** When a page's publish was marked (see `EscalationLedger.lastSent`): `certain` once it answered, else only begun. */
+export interface PublishMark {
+  at: string;
+  certain: boolean;
 }
 
 /** A window whose end a digest waits for: the entry of the time-bucketed index the reconciler reads. */

@@ -62,8 +62,11 @@ interface WaitingRequest {
  * policies read) are equal, and it carries those and `alarm` as the list of its alarms (see {@link groupMessage}), so a
  * subscription filtering on any of them gets it (attack-44a H3). Then {@link REQUESTS_PER_MESSAGE} and
  * {@link REQUEST_BYTES_PER_MESSAGE} to an e-mail.
- * A request whose wait ended (timed out, decided, recovered, superseded, a new token) is not asked: the first message
- * counts it as no longer waiting. Each message's `members` are the requests it asks, which the sender records.
+ * A request whose wait ended (timed out, decided, recovered, superseded) is not asked: the first message counts it as
+ * no longer waiting. A record of an earlier token of a request that still waits on a new one (its Notify retried, which
+ * Step Functions does with a new token) is left out and not counted: the request is asked under its new token, once
+ * (counted as ended, it was told on-call as a wait that ended: session 43). Each message's `members` are the requests
+ * it asks, which the sender records.
  */
 export async function renderApprovalGroupParts(
   digest: EscalationDigest,
@@ -80,13 +83,16 @@ export async function renderApprovalGroupParts(
     const incident = await deps.incidents.get(incidentId);
     const approval = incident?.approval;
     const taskToken = approval?.taskToken;
-    if (incident && approval?.status === 'pending' && taskToken && shortHash(taskToken) === tokenHash && !waitEndedBy(approval, now) && incident.status !== 'resolved' && !incident.supersededBy) {
+    const waits = incident && approval?.status === 'pending' && taskToken && !waitEndedBy(approval, now) && incident.status !== 'resolved' && !incident.supersededBy;
+    if (!waits) {
+      ended += 1;
+    } else if (shortHash(taskToken) === tokenHash) {
       const request = requestOf(incident, taskToken, deps);
       const route = JSON.stringify(Object.entries(request.attributes).filter(([name]) => name !== 'alarm').sort(([a], [b]) => a.localeCompare(b)));
       routes.set(route, [...(routes.get(route) ?? []), { member, request }]);
-    } else {
-      ended += 1;
     }
+    // Else an earlier token of a request that still waits, on the token of its retry: asked under that token (named on
+    // a digest, or e-mailed alone), never counted as ended (session 43).
   }
   const runs = [...routes.values()].flatMap((requests) => {
     const split = runsWithin(requests, ({ request }) => jsonBytes(request.message), REQUEST_BYTES_PER_MESSAGE, REQUESTS_PER_MESSAGE);

@@ -32,7 +32,7 @@ export interface ApprovalGroupDeps {
  * Written on the incident before the digest names it: a Notify run again with the token finds its group whatever
  * group started since (asked at once instead, the old group's digest e-mailed the token too: attack-44a H4).
  */
-export function groupedRequestStart(incident: Incident, taskToken: string): string | null {
+function groupedRequestStart(incident: Incident, taskToken: string): string | null {
   const hash = shortHash(taskToken);
   return incident.history.filter((entry) => entry.event === GROUPED && entry.detail?.endsWith(` ${hash}`)).at(-1)?.detail?.split(' ')[0] ?? null;
 }

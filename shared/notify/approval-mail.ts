@@ -1,7 +1,7 @@
 import type { Incident, NotificationRecord } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import { shortHash } from '../domain/trigger.js';
-import type { EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
+import type { EscalationLedger, EscalationOccurrence, EscalationPublisher, PublishMark, StepLogger } from '../ports.js';
 import { publishClaimedPage } from './claimed-page.js';
 import { renderEscalation } from './escalation.js';
 
@@ -26,11 +26,12 @@ const requestKey = (incidentId: string, taskToken: string) => `approval:${incide
 
 /**
  * When the request of `incidentId`'s wait on `earlierToken` was e-mailed, as its ledger item says (marked after the
- * publish, so it holds even when the write recording the e-mail on the incident failed); null when it is not known to
- * have gone out (its claim alone is not enough: attack-44c S6). For a retried request, whose new token makes the
- * earlier e-mail's commands answer nothing.
+ * publish, so it holds even when the write recording the e-mail on the incident failed), or when its e-mailing began
+ * (marked before the publish: the function died before it marked the publish, so it may or may not have gone out,
+ * session 43); null when no e-mailing of it is known to have begun (its claim alone is not enough: attack-44c S6). For
+ * a retried request, whose new token makes the earlier e-mail's commands answer nothing.
  */
-export function requestMailedAt(incidentId: string, earlierToken: string, deps: Pick<ApprovalMailDeps, 'escalationLedger'>): Promise<string | null> {
+export function requestMailedAt(incidentId: string, earlierToken: string, deps: Pick<ApprovalMailDeps, 'escalationLedger'>): Promise<PublishMark | null> {
   return deps.escalationLedger.lastSent(requestKey(incidentId, earlierToken));
 }
 
@@ -39,7 +40,10 @@ export function requestMailedAt(incidentId: string, earlierToken: string, deps: 
  * item in the escalation ledger, for the approval timeout `windowMinutes`), published after the claim and recorded
  * after that, so a crash in between lets the next try send it once more, and no further try sends a third
  * (shared/notify/claimed-page.ts). `executionArn`: the waiting execution's, whose Region the commands answer in.
- * `replaces`: when the request it replaces (an earlier attempt's, whose token Step Functions no longer takes) went out.
+ * `replaces`: when the request it replaces (an earlier attempt's, whose token Step Functions no longer takes) went out,
+ * or began to. The publish is marked begun before it and done after it: a function that dies in between leaves its
+ * retry the mark that says the e-mail may have gone out (unmarked, the retry's request said nothing of an e-mail
+ * on-call held: session 43); a publish that answered an error takes the mark back, as it sent nothing known.
  */
 export async function publishApprovalRequest(
   incident: Incident,
@@ -47,7 +51,7 @@ export async function publishApprovalRequest(
   executionArn: unknown,
   windowMinutes: number,
   deps: ApprovalMailDeps,
-  replaces: string | null = null,
+  replaces: PublishMark | null = null,
 ): Promise<NotificationRecord> {
   const at = deps.clock();
   const occurrence: EscalationOccurrence = {
@@ -69,12 +73,20 @@ export async function publishApprovalRequest(
     endpoint: deps.endpoint,
     replaces,
   });
-  const published = await publishClaimedPage(message, occurrence, deps);
+  // Failing here fails the step with nothing sent: its retry (a new token) asks anew and replaces nothing.
+  await deps.escalationLedger.publishing(occurrence, true);
+  const published = await publishClaimedPage(message, occurrence, deps).catch(async (error: unknown) => {
+    await deps.escalationLedger.publishing(occurrence, false).catch((takeBack: unknown) => {
+      // Left, a retry's request says it may replace this one, which it may: the publish's error does not say it failed.
+      deps.logger.warn('taking the approval request\'s publish mark back failed', { key: occurrence.key, error: errorMessage(takeBack) });
+    });
+    throw error;
+  });
   try {
     await deps.escalationLedger.published(occurrence);
   } catch (error) {
     // The e-mail went out: failing the step for the mark would retry it with a new token and e-mail again. Unmarked,
-    // a retry's request only says nothing of replacing this one.
+    // the mark written before the publish still makes a retry's request say it may replace this one.
     deps.logger.warn('marking the approval request published failed', { key: occurrence.key, incidentId: incident.id, error: errorMessage(error) });
   }
   return { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: published.messageId, at: at.toISOString() };

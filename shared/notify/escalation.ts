@@ -2,7 +2,7 @@ import { type AlarmDetails, type FallbackCause, type Incident, type RemediationA
 import { type AutomaticAction, type CommentStep, type GuardSteps, type Handoff, commentPlaceName, degradingStageErrors, guardHandoff } from '../domain/handoff.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import { redactOrWithhold } from '../logs/redact.js';
-import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally } from '../ports.js';
+import type { ChatNotification, EscalationDigest, EscalationMessage, EscalationTally, PublishMark } from '../ports.js';
 import { chatText, defang } from './defang.js';
 import { DOWNLOADS_AND_RUNS_WARNING, FIX_PR_APPROVAL_NOTE, type ProposedChange, proposedChange } from './proposed-change.js';
 
@@ -406,26 +406,29 @@ function proposedChangeLines(change: ProposedChange): string[] {
 }
 
 /**
- * The first line of a request that replaces one e-mailed at `sentAt`: that request's attempt failed after it went out,
- * and Step Functions gave the retry a new token. The earlier commands go to Step Functions, not to the guard, so only
- * the reader can be told they no longer work.
+ * The first line of a request that replaces one e-mailed at `earlier.at`: that request's attempt failed after it went
+ * out, and Step Functions gave the retry a new token. The earlier commands go to Step Functions, not to the guard, so
+ * only the reader can be told they no longer work. Not `certain`: the attempt died after it began to e-mail and before
+ * it marked the e-mail sent, so it may or may not have gone out, and the line says so (session 43).
  */
-function replacesLine(incident: Incident, sentAt: string): string {
-  return `This request REPLACES the earlier approval request e-mailed at ${sentAt} for incident ${incident.id}: its commands no longer work ` +
-    '(Step Functions refuses them: TaskTimedOut or InvalidToken): answer this one.';
+function replacesLine(incident: Incident, earlier: PublishMark): string {
+  const refused = 'no longer work (Step Functions refuses them: TaskTimedOut or InvalidToken): answer this one.';
+  return earlier.certain
+    ? `This request REPLACES the earlier approval request e-mailed at ${earlier.at} for incident ${incident.id}: its commands ${refused}`
+    : `This request may REPLACE an earlier approval request for incident ${incident.id} that may or may not have been e-mailed (at ${earlier.at}): if you got it, its commands ${refused}`;
 }
 
 /**
  * `approval`: the request for a human's decision, with the task token the execution waits on; `region`, the Region
  * its commands answer in when no execution ARN says it (a request the reconciler e-mails: its own Region's);
- * `replaces`, when the earlier request this one replaces went out (see {@link replacesLine}).
+ * `replaces`, when the earlier request this one replaces went out, or began to (see {@link replacesLine}).
  */
 export function renderEscalation(
   incident: Incident,
   why: string,
   tally?: EscalationTally,
   executionArn?: unknown,
-  approval?: { taskToken: string; endpoint?: string | undefined; region?: string | undefined; replaces?: string | null },
+  approval?: { taskToken: string; endpoint?: string | undefined; region?: string | undefined; replaces?: PublishMark | null },
 ): EscalationMessage {
   const { tag: failureTag, about, headline } = what(incident);
   const fallback = fallbackPageOf(incident);
@@ -475,7 +478,8 @@ export function renderEscalation(
   lines.push(`Incident: ${incident.id} (Step Functions execution of the same name)`);
 
   const attributes = attributesOf(incident);
-  const subjectPrefix = `[Pipeline Guard] ${replaces.length ? '[REPLACES EARLIER] ' : ''}${tag} `;
+  const replacing = approval?.replaces ? (approval.replaces.certain ? '[REPLACES EARLIER] ' : '[MAY REPLACE EARLIER] ') : '';
+  const subjectPrefix = `[Pipeline Guard] ${replacing}${tag} `;
   const named = headlineText(subjectPrefix, about);
   const title = chatTitle(`${tag} `, named);
   const chat: ChatNotification = {

@@ -10,7 +10,7 @@ import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-re
 import { asStormPage, renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { ACTION_WORDS, publishApprovalRequest, requestMailedAt } from '../notify/approval-mail.js';
-import { groupApprovalRequest, groupedRequestStart } from '../notify/approval-groups.js';
+import { groupApprovalRequest } from '../notify/approval-groups.js';
 import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest, endDecidedOnAnother } from '../notify/approval-carry.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
 import { claimPage } from '../notify/page-claims.js';
@@ -430,11 +430,11 @@ async function mailApprovalRequest(
   // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
   // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. Counted,
   // this request is named to the holder, whose answer is then carried over to it (shared/notify/approval-carry.ts).
-  // Never on a request grouped on a digest: the digest leaves it out once its incident recovered (a flap before the
-  // group's end), and a flap counted on it was asked nowhere (attack-44a H6); this request is asked itself instead.
+  // Never on an alarm's request not e-mailed alone (grouped on a digest, which leaves it out once its incident recovered:
+  // a flap counted on it was asked nowhere, attack-44a H6); this request is asked itself instead.
   const asked = await recordTakingOver(
     claim,
-    async (holder) => (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at)) && holder !== null && !isGroupedRequest(holder) && (await countOnRequest(incident, holder.id, executionArn, at, carryDeps(deps))),
+    async (holder) => (awaitsApproval(holder, at) || firesAgainWithinFlap(incident, holder, at)) && holder !== null && (await mailedAlone(holder, deps)) && (await countOnRequest(incident, holder.id, executionArn, at, carryDeps(deps))),
     deps,
   );
   if (!asked.send && !asked.alreadySent) {
@@ -487,10 +487,16 @@ function firesAgainWithinFlap(incident: Incident, holder: Incident | null | unde
   return alarmEpisodeAfter(incident, holder) === 'flap';
 }
 
-/** Whether `holder`'s pending request was recorded on an approval group's digest rather than e-mailed alone. */
-function isGroupedRequest(holder: Incident): boolean {
+/**
+ * Whether `holder`'s pending request, an alarm's, was e-mailed alone (or began to be), as the ledger item of its e-mail
+ * says: one recorded on an approval group's digest has none. Nor has one whose Notify died between its group's record
+ * and the incident's `approval_grouped` entry, which the timeline check this replaces (session 43) took for a request
+ * e-mailed alone: a flap counted on it was asked nowhere, as in attack-44a H6. Other sources' requests are never grouped.
+ */
+async function mailedAlone(holder: Incident, deps: NotifyDeps): Promise<boolean> {
   const token = holder.approval?.taskToken;
-  return Boolean(token && groupedRequestStart(holder, token));
+  if (holder.source !== 'cloudwatch') return true;
+  return Boolean(token && (await requestMailedAt(holder.id, token, deps)));
 }
 
 /**

@@ -62,6 +62,8 @@ interface LedgerItem {
   lastSentAt?: string;
   /** When the current window's page was published, as its sender marked it after the publish (`published`). */
   publishedAt?: string;
+  /** When the current window's page began to be published, as its sender marked it before the publish (`publishing`). */
+  publishingAt?: string;
   lastSeen?: string;
   lastIncident?: string;
   /** Sends of this window's page claimed by its owner (absent on items written before sends were claimed). */
@@ -156,12 +158,12 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
           Key: escalationLedgerKey(occurrence.key),
           UpdateExpression:
             'SET #windowStart = :at, #owner = :id, #windowCount = :one, #sends = :one, #seen = :ids, #lastSeen = :at, #lastSentAt = :at, ' +
-            `#firstSeen = if_not_exists(#firstSeen, :at), #expiresAt = :expiresAt, #label = :label${member ? ', #members = :member' : ''} ADD #total :one REMOVE #publishedAt${member ? '' : ', #members'}`,
+            `#firstSeen = if_not_exists(#firstSeen, :at), #expiresAt = :expiresAt, #label = :label${member ? ', #members = :member' : ''} ADD #total :one REMOVE #publishedAt, #publishingAt${member ? '' : ', #members'}`,
           ConditionExpression: 'cutoff' in when ? 'attribute_not_exists(#windowStart) OR #windowStart < :cutoff' : '#owner = :from AND #windowStart = :fromStart',
           ExpressionAttributeNames: {
             '#windowStart': 'windowStart', '#owner': 'owner', '#windowCount': 'windowCount', '#sends': 'sends', '#seen': 'seen', '#lastSeen': 'lastSeen',
             '#lastSentAt': 'lastSentAt', '#firstSeen': 'firstSeen', '#expiresAt': 'expiresAt', '#label': 'label', '#total': 'total', '#members': 'members',
-            '#publishedAt': 'publishedAt',
+            '#publishedAt': 'publishedAt', '#publishingAt': 'publishingAt',
           },
           ExpressionAttributeValues: {
             ':at': at, ':id': occurrence.incidentId, ':one': 1, ':ids': new Set([occurrence.incidentId]),
@@ -257,6 +259,25 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
     return tally;
   }
 
+  /**
+   * Sets (`set`) or removes a publish mark of the owner's window only (a window opened anew removes the marks), set to
+   * the occurrence's own time, when it was sent.
+   */
+  async function markPublish(occurrence: EscalationOccurrence, mark: 'publishedAt' | 'publishingAt', set: boolean): Promise<void> {
+    await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: escalationLedgerKey(occurrence.key),
+          UpdateExpression: set ? 'SET #mark = :at' : 'REMOVE #mark',
+          ConditionExpression: '#owner = :id',
+          ExpressionAttributeNames: { '#mark': mark, '#owner': 'owner' },
+          ExpressionAttributeValues: { ...(set ? { ':at': occurrence.at.toISOString() } : {}), ':id': occurrence.incidentId },
+        }),
+      ),
+    );
+  }
+
   return {
     async record(occurrence) {
       const cutoff = new Date(occurrence.at.getTime() - occurrence.windowMinutes * 60_000).toISOString();
@@ -286,27 +307,18 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
 
     takeOver: (occurrence, from) => open(occurrence, { from }),
 
-    async published(occurrence) {
-      // The owner's window only (a window opened anew removes the mark): the occurrence's own time, when it was sent.
-      await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: escalationLedgerKey(occurrence.key),
-            UpdateExpression: 'SET #publishedAt = :at',
-            ConditionExpression: '#owner = :id',
-            ExpressionAttributeNames: { '#publishedAt': 'publishedAt', '#owner': 'owner' },
-            ExpressionAttributeValues: { ':at': occurrence.at.toISOString(), ':id': occurrence.incidentId },
-          }),
-        ),
-      );
-    },
+    publishing: (occurrence, underWay) => markPublish(occurrence, 'publishingAt', underWay),
+
+    published: (occurrence) => markPublish(occurrence, 'publishedAt', true),
 
     async lastSent(key) {
-      // The mark, not the claim (`sends`): a claim whose publish failed and could not be given back sent nothing, and a
-      // retried approval request told on-call it replaced an e-mail they never got (attack-44c S6). An item without
-      // the mark (written before it, or whose publish was not marked) says nothing was sent: no REPLACES notice.
-      return (await read(key))?.publishedAt ?? null;
+      // The marks, not the claim (`sends`): a claim whose publish failed and could not be given back sent nothing, and a
+      // retried approval request told on-call it replaced an e-mail they never got (attack-44c S6). The mark written
+      // before the publish alone says it may have gone out (session 43); neither (an item written before the marks, a
+      // publish not begun): nothing was sent.
+      const item = await read(key);
+      if (item?.publishedAt) return { at: item.publishedAt, certain: true };
+      return item?.publishingAt ? { at: item.publishingAt, certain: false } : null;
     },
 
     async unsent(occurrence) {

@@ -59,11 +59,39 @@ describe('escalation ledger', () => {
     await l.record(occurrence('mark-other-incident', 'a', '2026-11-20T10:00:00Z'));
     await l.published(occurrence('mark-other-incident', 'b', '2026-11-20T10:00:00Z'));
 
-    expect(await l.lastSent('p8')).toBe('2026-11-20T10:00:00.000Z');
+    expect(await l.lastSent('p8')).toEqual({ at: '2026-11-20T10:00:00.000Z', certain: true });
     expect(await l.lastSent('p9')).toBeNull();
     expect(await l.lastSent('mark-claimed-only')).toBeNull();
     expect(await l.lastSent('mark-other-incident')).toBeNull();
     expect(await l.lastSent('never-recorded')).toBeNull();
+  });
+
+  it('says a page may have gone out when its publish was marked begun and never marked done, and nothing once the mark was taken back (session 43)', async () => {
+    const l = ledger();
+    // The function died between the publish and its mark.
+    await l.record(occurrence('mark-begun', 'a', '2026-11-20T10:00:00Z'));
+    await l.publishing(occurrence('mark-begun', 'a', '2026-11-20T10:00:00Z'), true);
+    // Begun, then done.
+    await l.record(occurrence('mark-begun-done', 'a', '2026-11-20T10:00:00Z'));
+    await l.publishing(occurrence('mark-begun-done', 'a', '2026-11-20T10:00:00Z'), true);
+    await l.published(occurrence('mark-begun-done', 'a', '2026-11-20T10:00:00Z'));
+    // Begun, and its publish answered an error.
+    await l.record(occurrence('mark-taken-back', 'a', '2026-11-20T10:00:00Z'));
+    await l.publishing(occurrence('mark-taken-back', 'a', '2026-11-20T10:00:00Z'), true);
+    await l.publishing(occurrence('mark-taken-back', 'a', '2026-11-20T10:00:00Z'), false);
+    // Begun by another incident than the window's owner: not this window's page.
+    await l.record(occurrence('mark-begun-other', 'a', '2026-11-20T10:00:00Z'));
+    await l.publishing(occurrence('mark-begun-other', 'b', '2026-11-20T10:00:00Z'), true);
+    // Begun in a window the next one replaced.
+    await l.record(occurrence('mark-begun-next-window', 'a', '2026-11-20T10:00:00Z'));
+    await l.publishing(occurrence('mark-begun-next-window', 'a', '2026-11-20T10:00:00Z'), true);
+    await l.record(occurrence('mark-begun-next-window', 'a', '2026-11-20T12:00:00Z'));
+
+    expect(await l.lastSent('mark-begun')).toEqual({ at: '2026-11-20T10:00:00.000Z', certain: false });
+    expect(await l.lastSent('mark-begun-done')).toEqual({ at: '2026-11-20T10:00:00.000Z', certain: true });
+    expect(await l.lastSent('mark-taken-back')).toBeNull();
+    expect(await l.lastSent('mark-begun-other')).toBeNull();
+    expect(await l.lastSent('mark-begun-next-window')).toBeNull();
   });
 
   it('forgets the publish mark of a window when the next window opens (attack-44c S6)', async () => {

@@ -566,8 +566,8 @@ export function stepDeps(
  * In-memory EscalationLedger with the DynamoDB one's semantics (one opener per window, each incident counted once,
  * the opener's page sent at most twice unless a send is given back).
  */
-export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<string, { windowStart: string; owner: string; windowCount: number; sends: number; total: number; firstSeen: string; lastSentAt: string; publishedAt?: string; seen: Set<string> }> } {
-  const items = new Map<string, { windowStart: string; owner: string; windowCount: number; sends: number; total: number; firstSeen: string; lastSentAt: string; publishedAt?: string; seen: Set<string> }>();
+export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<string, { windowStart: string; owner: string; windowCount: number; sends: number; total: number; firstSeen: string; lastSentAt: string; publishedAt?: string; publishingAt?: string; seen: Set<string> }> } {
+  const items = new Map<string, { windowStart: string; owner: string; windowCount: number; sends: number; total: number; firstSeen: string; lastSentAt: string; publishedAt?: string; publishingAt?: string; seen: Set<string> }>();
   const openWindow = (occurrence: EscalationOccurrence): EscalationTally => {
     const at = occurrence.at.toISOString();
     const item = items.get(occurrence.key);
@@ -612,7 +612,15 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
       if (item?.owner === occurrence.incidentId && item.sends > 0) item.sends -= 1;
     },
     async lastSent(key) {
-      return items.get(key)?.publishedAt ?? null;
+      const item = items.get(key);
+      if (item?.publishedAt) return { at: item.publishedAt, certain: true };
+      return item?.publishingAt ? { at: item.publishingAt, certain: false } : null;
+    },
+    async publishing(occurrence, underWay) {
+      const item = items.get(occurrence.key);
+      if (item?.owner !== occurrence.incidentId) return;
+      if (underWay) item.publishingAt = occurrence.at.toISOString();
+      else delete item.publishingAt;
     },
     async published(occurrence) {
       const item = items.get(occurrence.key);

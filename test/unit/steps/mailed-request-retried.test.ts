@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { alarmTriggerAt, askedAt, mailedTokens, throttleRequestRecord } from '../../support/alarm-approvals.js';
@@ -69,6 +69,29 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
     expect(published[0]!.subject).not.toContain('REPLACES');
   });
 
+  // Session 43: the function died after its publish went out and before the ledger marked it published (killed here
+  // by a mark that never answers). Before, the retry said nothing of the earlier e-mail on-call held, whose commands
+  // no longer work; the intent, marked before the publish, now makes it say it may replace one.
+  it('says the retry may replace an earlier e-mail when the attempt died between its publish and the publish mark', async () => {
+    const { deps, published } = runbookDeps();
+    const mark = deps.escalationLedger.published.bind(deps.escalationLedger);
+    deps.escalationLedger.published = () => new Promise<void>(() => {});
+    void askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    await vi.waitFor(() => expect(published).toHaveLength(1));
+    deps.escalationLedger.published = mark;
+
+    deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
+    await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-2' } }, deps);
+
+    expect(mailedTokens(published)).toEqual(['token-1', 'token-2']);
+    const retried = published[1]!;
+    const top = retried.message.split('\n')[0]!;
+    expect(top).toMatch(/may REPLACE an earlier approval request for incident \S+ that may or may not have been e-mailed \(at 2026-11-20T10:03:12\.000Z\)/);
+    expect(top).toMatch(/if you got it, its commands no longer work \(Step Functions refuses them: TaskTimedOut or InvalidToken\): answer this one/);
+    expect(retried.chat?.content.description.split('\n')[0]).toBe(top);
+    expect(retried.subject).toMatch(/^\[Pipeline Guard\] \[MAY REPLACE EARLIER\] /);
+  });
+
   it('says nothing is replaced when the failed attempt e-mailed nothing (its publish failed)', async () => {
     const { deps, published } = runbookDeps();
     const publish = deps.escalations.publish.bind(deps.escalations);
@@ -86,5 +109,6 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
 
     expect(mailedTokens(published)).toEqual(['token-2']);
     expect(published[0]!.message).not.toContain('REPLACES');
+    expect(published[0]!.message).not.toMatch(/replace/i);
   });
 });
