@@ -32,7 +32,8 @@ export interface ExecutionRecord {
   /**
    * A decision taken for the wait while its request still ran, kept until the wait ends: the answer of the retry's
    * wait should that request fail, or of the resumed wait should the runtime stop before it ends. Held in memory only
-   * (until session 42), it was lost by a restart between the failure and the retry's wait.
+   * (until session 42), it was lost by a restart between the failure and the retry's wait. Forgotten as the execution
+   * ends, however it ends (session 43).
    */
   carriedDecision?: StoredDecision;
 }
@@ -43,6 +44,11 @@ export type StoredDecision = { output: unknown } | { error: { name: string; mess
 export interface ExecutionRegistry {
   /** Records a new execution name; false when the name was used before (Step Functions' ExecutionAlreadyExists). */
   claim(record: ExecutionRecord): Promise<boolean>;
+  /**
+   * Records the execution ended, and forgets the decision kept for its wait (`carriedDecision`) in the same write: kept
+   * for a retry that never waited (the retries ran out, the Catch path ran on), it stayed on record for good, an answer
+   * to no request it was given for (session 43).
+   */
   finish(name: string, status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', error: string | null): Promise<void>;
   get(name: string): Promise<ExecutionRecord | null>;
   /** Executions recorded as running: after a crash, the ones that were cut off. */

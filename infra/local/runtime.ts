@@ -353,7 +353,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await documents.send(new UpdateCommand({
         TableName: tableNames.incidents,
         Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' },
-        UpdateExpression: 'SET #status = :status, stoppedAt = :at, #error = :error',
+        UpdateExpression: 'SET #status = :status, stoppedAt = :at, #error = :error REMOVE carriedDecision',
         ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
         ExpressionAttributeValues: { ':status': status, ':at': new Date().toISOString(), ':error': error },
       }));

@@ -338,3 +338,49 @@ describe('local Step Functions: a retried token state', () => {
     await vi.waitFor(() => expect(approval).toEqual({ approvedBy: 'oncall-bob' }), { timeout: 5_000 });
   }, 15_000);
 });
+
+/**
+ * A decision taken while a request ran is kept for the retry's wait (`carriedDecision`). When no retry waits again (the
+ * retries ran out, the execution went on along its Catch path and ended), it was kept on the execution's record for
+ * good, ready to answer a later wait of that record that it was never given for (session 43).
+ */
+describe('local Step Functions: a decision kept for a request that failed for good', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  it.each([
+    ['SUCCEEDED', async () => ({})],
+    ['FAILED', async () => { throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' }); }],
+  ] as const)('is forgotten when the execution ends (%s)', async (status, notify) => {
+    // Prepare: every attempt of the request fails; the first is answered while it runs.
+    const registry = memoryRegistry();
+    const tokens: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 20,
+      tokenTasks: {
+        AwaitApproval: async (input) => {
+          tokens.push((input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken);
+          if (tokens.length === 1) await held;
+          throw Object.assign(new Error('GitHub answered 502'), { name: 'RetryableError' });
+        },
+      },
+      tasks: { Notify: notify },
+    });
+    close = async () => { release(); await workflow.close(); };
+    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: `kept-${status}`, input: waitingInput(60) }));
+    await vi.waitFor(() => expect(tokens).toHaveLength(1), { timeout: 5_000 });
+    await createSfnTaskControl(client).succeed(tokens[0] as string, { approvedBy: 'oncall-ana' });
+    expect((await registry.get(`kept-${status}`))?.carriedDecision).toEqual({ output: { approvedBy: 'oncall-ana' } });
+
+    // Act
+    release();
+    await vi.waitFor(async () => expect((await registry.get(`kept-${status}`))?.status).toBe(status), { timeout: 5_000 });
+
+    // Assert
+    expect(tokens).toHaveLength(2);
+    expect((await registry.get(`kept-${status}`))?.carriedDecision).toBeUndefined();
+  }, 15_000);
+});
