@@ -32,7 +32,8 @@ export interface ExecutionRecord {
   /**
    * A decision taken for the wait while its request still ran, kept until the wait ends: the answer of the retry's
    * wait should that request fail, or of the resumed wait should the runtime stop before it ends. Held in memory only
-   * (until session 42), it was lost by a restart between the failure and the retry's wait.
+   * (until session 42), it was lost by a restart between the failure and the retry's wait. Forgotten as the execution
+   * ends, however it ends (session 43).
    */
   carriedDecision?: StoredDecision;
 }
@@ -43,6 +44,11 @@ export type StoredDecision = { output: unknown } | { error: { name: string; mess
 export interface ExecutionRegistry {
   /** Records a new execution name; false when the name was used before (Step Functions' ExecutionAlreadyExists). */
   claim(record: ExecutionRecord): Promise<boolean>;
+  /**
+   * Records the execution ended, and forgets the decision kept for its wait (`carriedDecision`) in the same write: kept
+   * for a retry that never waited (the retries ran out, the Catch path ran on), it stayed on record for good, an answer
+   * to no request it was given for (session 43).
+   */
   finish(name: string, status: 'SUCCEEDED' | 'FAILED' | 'ABORTED', error: string | null): Promise<void>;
   get(name: string): Promise<ExecutionRecord | null>;
   /** Executions recorded as running: after a crash, the ones that were cut off. */
@@ -180,6 +186,14 @@ function takenDecision(kept: StoredDecision): Decision {
   return 'error' in kept ? { error: Object.assign(new Error(kept.error.message), { name: kept.error.name }) } : kept;
 }
 
+/** An execution the runtime restarted, back at its token wait: what {@link startLocalWorkflow}'s `onBackAtWait` is told. */
+export interface BackAtWait {
+  state: string;
+  input: unknown;
+  token: string;
+  endedAt?: string;
+}
+
 /** A token state's wait for SendTaskSuccess/SendTaskFailure, or its end. */
 interface TokenWait {
   execution: string;
@@ -273,8 +287,9 @@ export async function startLocalWorkflow(options: {
    * An execution {@link resumeRunning} restarted is back at its token wait (`token`, its task's `input`), once per
    * resume: a decision sent while it ran again up to the wait was answered TaskNotWaitingYet, and can be sent now
    * rather than at a later reconciler run. Awaited by `idle()`; its failure is only logged (the reconciler remains).
+   * `endedAt`: the wait ended while the runtime was down (ISO 8601), and only a decision taken before then answers it.
    */
-  onBackAtWait?: (wait: { state: string; input: unknown; token: string }) => Promise<void>;
+  onBackAtWait?: (wait: BackAtWait) => Promise<void>;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
   const machine = new StateMachine(tokenWaitsTimedByTasks(withStatePaths(definition), Object.keys(options.tokenTasks ?? {})) as never, { validationOptions: { checkArn: false } });
@@ -294,12 +309,44 @@ export async function startLocalWorkflow(options: {
   const resumedNotWaiting = new Set<string>();
   /** Calls of {@link options.onBackAtWait} in flight. */
   const backAtWait = new Set<Promise<void>>();
-  function tellBackAtWait(execution: string, wait: { state: string; input: unknown; token: string }) {
-    if (!resumedNotWaiting.delete(execution) || !options.onBackAtWait) return;
+  function tellBackAtWait(execution: string, wait: BackAtWait): Promise<void> {
+    if (!resumedNotWaiting.delete(execution) || !options.onBackAtWait) return Promise.resolve();
     const told: Promise<void> = options.onBackAtWait(wait)
       .catch((error: unknown) => options.onEvent?.(`execution ${execution} is back at its wait; sending a decision recorded meanwhile failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => backAtWait.delete(told));
     backAtWait.add(told);
+    return told;
+  }
+
+  /** A wait on `token`, not yet registered: settled by a decision (settleTask), its timer, or the runtime's stop. */
+  function newWait(execution: string): { wait: TokenWait; waiting: Promise<unknown> } {
+    let wait!: TokenWait;
+    const waiting = new Promise<unknown>((resolve, reject) => {
+      wait = { execution, timer: undefined, expired: false, stopped: false, decision: null, requesting: true, resolve, reject };
+    });
+    // Settled while nobody awaits it (its timeout came first, a failed request dropped it): awaited where it matters.
+    waiting.catch(() => undefined);
+    return { wait, waiting };
+  }
+
+  /**
+   * The answer of a wait that ended while the runtime was down, taken before its end: kept while its request ran (the
+   * stop came before the wait took it), or recorded while the restarted execution was not back at its wait and sent
+   * now that it is (onBackAtWait, told the wait's end). Null when none was taken in time.
+   */
+  async function decisionTakenInTime(execution: string, back: BackAtWait & { endedAt: string }): Promise<Decision | null> {
+    const kept = (await options.registry.get(execution))?.carriedDecision;
+    if (kept) return takenDecision(kept);
+    // Taken as a request's is (kept in the registry before it is answered): a stop before the wait's end is recorded
+    // finds it kept.
+    const { wait } = newWait(execution);
+    waiters.set(back.token, wait);
+    try {
+      await tellBackAtWait(execution, back);
+    } finally {
+      waiters.delete(back.token);
+    }
+    return wait.decision;
   }
 
   function tokenIn(value: unknown): string | null {
@@ -329,20 +376,21 @@ export async function startLocalWorkflow(options: {
       const endsAt = seconds === null ? null : Date.parse(startedAt) + seconds * 1000;
       const timedOut = () => Object.assign(new Error('the approval wait timed out'), { name: 'States.Timeout' });
       if (endsAt !== null && Date.now() >= endsAt) {
-        // It ended while the runtime was down: as in Step Functions, nobody is asked again and the Catch path runs.
+        // It ended while the runtime was down: as in Step Functions, nobody is asked again. A decision taken before
+        // its end answers it, as it would have without the stop; timed out instead, an approval given in time was
+        // lost (session 43). Without one, the wait timed out and the Catch path runs.
+        const decision = await decisionTakenInTime(execution, { state, input, token, endedAt: new Date(endsAt).toISOString() });
+        ended.add(token);
         await options.registry.endWait(execution);
-        throw timedOut();
+        if (!decision) throw timedOut();
+        if ('error' in decision) throw decision.error;
+        return decision.output;
       }
       // The wait's one timer: the interpreter's is pushed past it (tokenWaitsTimedByTasks).
-      let wait!: TokenWait;
-      const waiting = new Promise<unknown>((resolve, reject) => {
-        wait = { execution, timer: undefined, expired: false, stopped: false, decision: null, requesting: true, resolve, reject };
-      });
+      const { wait, waiting } = newWait(execution);
       if (endsAt !== null) wait.timer = setTimeout(() => { wait.expired = true; wait.reject(timedOut()); }, endsAt - Date.now());
       waiters.set(token, wait);
       ended.delete(token);
-      // Settled while the task still runs (its timeout came first): awaited below, or dropped with a failed request.
-      waiting.catch(() => undefined);
       try {
         // Only the call takes a slot: the wait for a human that follows holds none.
         await slots.run(order, () => task(input, { startedAt }));

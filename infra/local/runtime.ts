@@ -22,7 +22,7 @@ import { MAX_JSON_DEPTH, isLoopbackHost, jsonNestsDeeperThan } from '../../share
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
-import { type ExecutionRecord, type ExecutionRegistry, type LocalTask, type LocalTokenTask, startLocalWorkflow } from './local-workflow.js';
+import { type BackAtWait, type ExecutionRecord, type ExecutionRegistry, type LocalTask, type LocalTokenTask, startLocalWorkflow } from './local-workflow.js';
 import { namedByLoopback } from './loopback-requests.js';
 import { bodyTooLargeMessage } from '../../shared/ingest/verify.js';
 import { dashboardContentSecurityPolicy } from '../constructs/dashboard-headers.js';
@@ -353,7 +353,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await documents.send(new UpdateCommand({
         TableName: tableNames.incidents,
         Key: { pk: `EXECUTION#${name}`, sk: 'EXECUTION' },
-        UpdateExpression: 'SET #status = :status, stoppedAt = :at, #error = :error',
+        UpdateExpression: 'SET #status = :status, stoppedAt = :at, #error = :error REMOVE carriedDecision',
         ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
         ExpressionAttributeValues: { ':status': status, ':at': new Date().toISOString(), ':error': error },
       }));
@@ -392,7 +392,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     AwaitApproval: (input, wait) => (notify as LambdaHandler)(approvalRequestOf(input, wait), lambdaContext('notify')),
   };
   // Set once the reconciler's dependencies exist (below), before any execution is resumed.
-  let resumeDecisionAtWait: (wait: { input: unknown; token: string }) => Promise<void> = async () => {};
+  let resumeDecisionAtWait: (wait: BackAtWait) => Promise<void> = async () => {};
   const workflow = await startLocalWorkflow({
     aslPath: join(root, 'statemachines', 'incident-pipeline.asl.json'),
     substitutions: {
@@ -429,10 +429,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // A `/guard` decision sent while a resumed execution ran again up to its wait was refused as not waiting yet, and
   // waits recorded: it is sent as the execution is back at its wait, not at the first reconciler run past its grace
   // (RECONCILE_AFTER_MINUTES), which left it minutes late.
-  resumeDecisionAtWait = async ({ input, token }) => {
+  resumeDecisionAtWait = async ({ input, token, endedAt }) => {
     const incidentId = (input as { Payload?: { trigger?: { incidentId?: unknown } } }).Payload?.trigger?.incidentId;
     if (typeof incidentId !== 'string') return;
-    await resumeDecisionOfWait(reconcileDeps, { incidentId, taskToken: token }, { afterMinutes: config.RECONCILE_AFTER_MINUTES });
+    await resumeDecisionOfWait(reconcileDeps, { incidentId, taskToken: token, ...(endedAt ? { endedAt } : {}) }, { afterMinutes: config.RECONCILE_AFTER_MINUTES });
   };
   // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
   const resumed = await workflow.resumeRunning();

@@ -242,15 +242,18 @@ async function tellGivenUp(incident: Unresumed, deps: ApprovalResumeDeps): Promi
  * and waits, recorded, for a resume. The same resume as the reconciler's, so a take by another worker within
  * `afterMinutes` is left to it and the command's reply is told the outcome; a decision for another wait (its token
  * not `taskToken`), or none, is left alone. A resume that fails stays listed for the reconciler, which retries it.
+ * `endedAt`: the wait ended while the runtime was down (session 43): only a decision taken before then answers it; a
+ * later one is left to the wait's timeout, as any decision too late.
  */
 export async function resumeDecisionOfWait(
   deps: ApprovalResumeDeps,
-  wait: { incidentId: string; taskToken: string },
+  wait: { incidentId: string; taskToken: string; endedAt?: string },
   options: { afterMinutes: number },
 ): Promise<Outcome | 'none'> {
   const incident = await deps.incidents.get(wait.incidentId);
   const decidedAt = incident?.approval?.decidedAt;
   if (!isUnresumed(incident) || incident.approval.taskToken !== wait.taskToken || !decidedAt) return 'none';
+  if (wait.endedAt !== undefined && Date.parse(decidedAt) >= Date.parse(wait.endedAt)) return 'none';
   const now = deps.clock();
   const listed: ListedDecision = { incidentId: incident.id, decidedAt, entry: { id: incident.id, dueAt: decidedAt }, failures: 0 };
   const takenBefore = new Date(now.getTime() - options.afterMinutes * 60_000).toISOString();

@@ -343,18 +343,19 @@ const RECORD_REQUEST_BACKOFF_MS = 250;
  * Records the approval request (its notifications and `approval_requested`), tried again in place on a transient
  * failure (a throttle that outlasted the SDK's own retries, a 5xx): the request went out with this attempt's task
  * token, and the state machine retries a failed step with a new one, so the e-mail on-call holds would answer nothing
- * (session 42; the retry's e-mail then says it replaces it). The write appends to lists, so one that landed but
- * answered an error (a timeout after DynamoDB committed it) is read back before it is tried again: written twice, the
- * incident held two `published` records of one e-mail (attack-44c S5). Past the tries, or once the step's deadline
- * passed, the step fails.
+ * (session 42; the retry's e-mail then says it replaces it). The write appends to lists, and one that answered an
+ * error may have landed (a timeout after DynamoDB committed it) or still be on its way: named by this step's entry
+ * (its clock's `at` and its notifications' detail), it lands once whichever try gets there first. Read back before
+ * the next try instead (session 42), a write still in flight landed after the read, and the incident held two
+ * `published` records of one e-mail (attack-44c S5; session 43). Past the tries, or once the step's deadline passed,
+ * the step fails.
  */
 async function recordApprovalRequested(incidentId: string, notifications: NotificationRecord[], at: string, deps: NotifyDeps): Promise<void> {
   const detail = notifications.map((n) => `${n.channel}:${n.outcome}`).join(', ');
+  const writeId = `approval_requested ${at} ${detail}`;
   for (let tried = 1; ; tried += 1) {
     try {
-      // This step's entry (its clock's `at` and its notifications' detail) is there: the failed write had landed.
-      if (tried > 1 && (await deps.incidents.get(incidentId))?.history.some((h) => h.event === 'approval_requested' && h.at === at && h.detail === detail)) return;
-      await deps.incidents.update(incidentId, {}, { notifications, history: [{ at, event: 'approval_requested', detail }] });
+      await deps.incidents.update(incidentId, {}, { notifications, history: [{ at, event: 'approval_requested', detail }] }, { writeId });
       return;
     } catch (error) {
       if (!isTransientAwsError(error) || tried >= RECORD_REQUEST_TRIES || deps.signal?.aborted) throw error;

@@ -101,6 +101,20 @@ export interface AppendLists {
   audit?: AuditEntry[];
 }
 
+/** Options of {@link IncidentStore.update}. */
+export interface UpdateOptions {
+  /**
+   * Names this write: it lands only when the incident's last write so named (its {@link LAST_WRITE_ID} attribute) had
+   * another name, and names it so, in the same conditional write. A write tried again after its answer was lost (a
+   * timeout while it was still in flight, landing after any read-back) then cannot append its entries twice (session
+   * 43). When the last one was this one, nothing is written and the incident is returned as it stands.
+   */
+  writeId?: string;
+}
+
+/** The incident item's attribute naming its last write made with a `writeId` (bookkeeping, not part of the incident). */
+export const LAST_WRITE_ID = 'lastWriteId';
+
 /** The lists `append` adds entries to. */
 function appended(append: AppendLists): IncidentListName[] {
   return (Object.keys(append) as IncidentListName[]).filter((name) => (append[name]?.length ?? 0) > 0);
@@ -154,7 +168,7 @@ export interface IncidentStore {
    * is set only when the incident's current status may move to it (`STATUS_MAY_LEAVE`); otherwise the other
    * fields are still written and the status stays (a late stage never moves a resolved incident back).
    */
-  update(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append?: AppendLists): Promise<Incident>;
+  update(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>>, append?: AppendLists, options?: UpdateOptions): Promise<Incident>;
   /**
    * {@link update} for a writer that moves the status and must write nothing else when it may not: the fields and
    * appends land only while the incident's current status may move to `fields.status` (`STATUS_MAY_LEAVE`), in one
@@ -223,7 +237,7 @@ export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'dec
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
 export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
 
-const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger']);
+const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger', LAST_WRITE_ID]);
 
 /**
  * Attributes `<prefix><login>` of an incident item: the `seq` of the last vote change of that user counted on its vote counters
@@ -281,6 +295,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     returned: 'incident' | 'nothing',
     claim?: { name: ClaimName; at: string },
     expected?: ExpectedApproval,
+    writeId?: string,
   ): Promise<Record<string, unknown> | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -318,8 +333,13 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       values[':claimAt'] = claim.at;
       sets.push('#claim = if_not_exists(#claim, :claimAt)');
     }
+    if (writeId !== undefined) {
+      names['#writeId'] = LAST_WRITE_ID;
+      values[':writeId'] = writeId;
+      sets.push('#writeId = :writeId');
+    }
     const expression = updateExpression({ set: sets, remove: removes });
-    let condition = 'attribute_exists(pk)';
+    let condition = writeId === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND (attribute_not_exists(#writeId) OR #writeId <> :writeId)';
     if (fields.status !== undefined) {
       const from = STATUS_MAY_LEAVE[fields.status];
       names['#current'] = 'status';
@@ -400,6 +420,10 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     return incident;
   }
 
+  async function readItem(id: string): Promise<Record<string, unknown> | undefined> {
+    return (await client.send(new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true }))).Item;
+  }
+
   /** Writes; when the status may not move there, writes the rest without it (see IncidentStore.update). */
   async function updateOrKeepStatus(
     id: string,
@@ -407,14 +431,15 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     append: AppendLists,
     returned: 'incident' | 'nothing',
     claim?: { name: ClaimName; at: string },
+    writeId?: string,
   ) {
     try {
-      return await conditionalUpdate(id, fields, append, returned, claim);
+      return await conditionalUpdate(id, fields, append, returned, claim, undefined, writeId);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || fields.status === undefined) throw error;
       // The status may not move there (or the incident is gone: then this write fails on existence as before).
       const { status: _kept, ...rest } = fields;
-      return conditionalUpdate(id, rest, append, returned, claim);
+      return conditionalUpdate(id, rest, append, returned, claim, undefined, writeId);
     }
   }
   return {
@@ -461,12 +486,22 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     },
 
     async get(id) {
-      const response = await client.send(new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true }));
-      return response.Item ? fromItem(response.Item) : null;
+      const item = await readItem(id);
+      return item ? fromItem(item) : null;
     },
 
-    async update(id, fields, append = {}) {
-      return trimmedIncident(id, (await updateOrKeepStatus(id, fields, append, 'incident')) ?? {}, append);
+    async update(id, fields, append = {}, options = {}) {
+      let item: Record<string, unknown> | undefined;
+      try {
+        item = await updateOrKeepStatus(id, fields, append, 'incident', undefined, options.writeId);
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || options.writeId === undefined) throw error;
+        // Made already (its first try landed), or the incident is gone: then it fails on existence as before.
+        const now = await readItem(id);
+        if (!now || now[LAST_WRITE_ID] !== options.writeId) throw error;
+        return fromItem(now);
+      }
+      return trimmedIncident(id, item ?? {}, append);
     },
 
     async updateIfStatusMoves(id, fields, append = {}) {

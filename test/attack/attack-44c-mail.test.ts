@@ -18,8 +18,8 @@ describe('attack-44c B: the request record tried again in place', () => {
     const { deps, published } = runbookDeps();
     const update = deps.incidents.update.bind(deps.incidents);
     let landedThenFailed = false;
-    deps.incidents.update = async (id, fields, append) => {
-      const written = await update(id, fields, append);
+    deps.incidents.update = async (id, fields, append, options) => {
+      const written = await update(id, fields, append, options);
       if (!landedThenFailed && append?.history?.some((entry) => entry.event === 'approval_requested')) {
         landedThenFailed = true;
         // The write reached DynamoDB; its answer did not reach the function.
@@ -34,6 +34,40 @@ describe('attack-44c B: the request record tried again in place', () => {
     expect(landedThenFailed).toBe(true);
     expect(mailedTokens(published)).toEqual(['token-1']);
     expect(mails).toHaveLength(1);
+  });
+  // Session 43: the read-back before the second try does not see a write still in flight (it timed out on the
+  // function's side but reaches DynamoDB after the read): the second try appended the request's records again.
+  it('records the e-mailed request once when the write that timed out lands after the second try read the incident', async () => {
+    const { deps, published } = runbookDeps();
+    const { update, get } = { update: deps.incidents.update.bind(deps.incidents), get: deps.incidents.get.bind(deps.incidents) };
+    let inFlight: (() => Promise<unknown>) | null = null;
+    let landedLate = false;
+    // The write in flight lands right after the store answers its next call (the read-back, or the second try).
+    const thenLand = async <T>(call: Promise<T>): Promise<T> => {
+      const answer = await call;
+      const land = inFlight;
+      inFlight = null;
+      if (land) {
+        await land();
+        landedLate = true;
+      }
+      return answer;
+    };
+    deps.incidents.update = async (...args) => {
+      if (!landedLate && !inFlight && args[2]?.history?.some((entry) => entry.event === 'approval_requested')) {
+        inFlight = () => update(...args);
+        throw Object.assign(new Error('Request timed out'), { name: 'TimeoutError', $retryable: {} });
+      }
+      return thenLand(update(...args));
+    };
+    deps.incidents.get = (id) => thenLand(get(id));
+    const trigger = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
+    const incident = await get(trigger.incidentId);
+    const mails = incident?.notifications.filter((n) => n.target === 'escalation-topic' && n.outcome === 'published') ?? [];
+    expect(landedLate).toBe(true);
+    expect(mailedTokens(published)).toEqual(['token-1']);
+    expect(mails).toHaveLength(1);
+    expect(incident?.history.filter((entry) => entry.event === 'approval_requested')).toHaveLength(1);
   });
 });
 

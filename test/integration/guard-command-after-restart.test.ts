@@ -71,4 +71,41 @@ describe('local runtime: a /guard command for an execution it restarted', () => 
     expect(outbox.filter((entry) => entry.kind === 'github_rerun')).toHaveLength(1);
     expect(outbox.filter((entry) => entry.kind === 'escalation')).toEqual([]);
   }, 60_000);
+
+  // Session 43: the restarted execution found its wait ended by the time it was back at it, and timed it out as if
+  // nobody had answered; the runtime's resume of the decision recorded meanwhile never ran.
+  it("is applied when taken before the wait's end, though the restarted execution is back at its wait after that end", async () => {
+    const heldMs = 65_000;
+    const harness = await runtimes.start({
+      secret: SECRET, name: 'guard-command-restart-late', model: 'fake-model',
+      env: {
+        GITHUB_TOKEN: undefined, RECONCILE_INTERVAL_SECONDS: '86400', LLM_TIMEOUT_MS: String(heldMs),
+        // The shortest wait a policy allows: it ends while the restarted execution is held before it.
+        POLICY_JSON: JSON.stringify({ repositories: { 'acme-shop/billing': { ...policy.repositories['acme-shop/billing'], approvalTimeoutMinutes: 1 } } }),
+      },
+    });
+    harness.model.answer = () => ({ rootCause: 'npm ci lost its connection', fix: ['re-run the job'], confidence: 0.9, proposedAction: 'rerun_failed_jobs', evidence: ['npm error code ECONNRESET'] });
+    const id = String((await deliverWebhook(harness.runtime.url, failedRunDelivery(FLAKY_RUN, { repository: REPOSITORY }), SECRET)).body.incidentId);
+    await harness.runtime.idle();
+    const asked = await harness.incident(id);
+    expect(asked).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending' } });
+
+    // Act: restarted with the execution held at Analyze past the wait's end; the command comes before that end.
+    harness.model.fail({ kind: 'hang', times: 1 });
+    await harness.restart();
+    const answer = await deliverWebhook(harness.runtime.url, approve(42), SECRET);
+    const decided = await harness.incident(id);
+    await harness.runtime.idle();
+
+    // Assert: decided in time; once the execution was back, the decision was its wait's answer: applied, nobody paged.
+    const waitEnd = Date.parse(String(asked.approval?.expiresAt));
+    expect(answer.status).toBe(500);
+    expect(Date.parse(String(decided.approval?.decidedAt))).toBeLessThan(waitEnd);
+    expect(harness.model.faultsServed).toBe(1);
+    const done = await harness.incident(id);
+    expect(done).toMatchObject({ approval: { status: 'approved', decidedBy: 'acme-shop' }, decision: { action: 'rerun_failed_jobs', applied: true } });
+    const outbox = await harness.outbox();
+    expect(outbox.filter((entry) => entry.kind === 'github_rerun')).toHaveLength(1);
+    expect(outbox.filter((entry) => entry.kind === 'escalation')).toEqual([]);
+  }, 150_000);
 });

@@ -5,6 +5,7 @@ import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
 import { failedRunDelivery } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
+import { createMemoryStore } from '../support/memory-store.js';
 
 let scratch: ScratchStore;
 let store: IncidentStore;
@@ -52,5 +53,33 @@ describe('replaceApproval (DynamoDB)', () => {
     expect(await store.replaceApproval(incident.id, taken, { ...taken, taskToken: null })).toBe(true);
 
     expect((await store.get(incident.id))?.approval).toMatchObject({ status: 'approved', taskToken: null, resumeTakenAt: '2026-11-20T10:06:00Z' });
+  });
+});
+
+/**
+ * An append named by a write id (session 43): Notify's record of an approval request, tried again after an answer that
+ * was lost while the write was still in flight, must land once whichever try gets there first. The same in DynamoDB
+ * and in the in-memory store the unit tests use.
+ */
+describe.each([
+  ['DynamoDB', () => store],
+  ['in memory', () => createMemoryStore()],
+])('update with a writeId (%s)', (_name, storeOf) => {
+  it('appends once per write id, appends for another id, and fails on a missing incident as before', async () => {
+    const incidents = storeOf();
+    const trigger = triggerFromWorkflowRun(failedRunDelivery(910_003).body as never, `delivery-write-id-${_name}`);
+    const incident = newIncident({ ...githubIncidentFields(trigger), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    await incidents.create(incident, null);
+    const entry = (at: string) => ({ history: [{ at, event: 'approval_requested', detail: 'sns:published' }] });
+
+    const first = await incidents.update(incident.id, {}, entry('2026-11-20T10:00:01Z'), { writeId: 'request-1' });
+    const again = await incidents.update(incident.id, {}, entry('2026-11-20T10:00:01Z'), { writeId: 'request-1' });
+    await incidents.update(incident.id, {}, entry('2026-11-20T10:00:09Z'), { writeId: 'request-2' });
+
+    const requested = (await incidents.get(incident.id))?.history.filter((h) => h.event === 'approval_requested').map((h) => h.at);
+    expect(requested).toEqual(['2026-11-20T10:00:01Z', '2026-11-20T10:00:09Z']);
+    expect(again.history).toEqual(first.history);
+    expect(Object.keys(again)).not.toContain('lastWriteId');
+    await expect(incidents.update('no-such-incident', {}, entry('2026-11-20T10:00:01Z'), { writeId: 'request-1' })).rejects.toThrow();
   });
 });

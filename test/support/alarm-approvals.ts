@@ -61,12 +61,12 @@ export function alarmTriggerAt(at: string, alarmName?: string) {
 export function throttleRequestRecord(deps: ReturnType<typeof stepDeps>['deps'], times = Number.POSITIVE_INFINITY) {
   const update = deps.incidents.update.bind(deps.incidents);
   let left = times;
-  deps.incidents.update = async (id, fields, append) => {
+  deps.incidents.update = async (id, fields, append, options) => {
     if (left > 0 && append?.history?.some((entry) => entry.event === 'approval_requested')) {
       left -= 1;
       throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     }
-    return update(id, fields, append);
+    return update(id, fields, append, options);
   };
   return { heal: () => void (left = 0) };
 }

@@ -8,7 +8,7 @@ export function memoryRegistry() {
   const records = new Map<string, ExecutionRecord>();
   return {
     async claim(record: ExecutionRecord) { if (records.has(record.name)) return false; records.set(record.name, record); return true; },
-    async finish(name: string, status: ExecutionRecord['status'], error: string | null) { const r = records.get(name); if (r) records.set(name, { ...r, status, error }); },
+    async finish(name: string, status: ExecutionRecord['status'], error: string | null) { const r = records.get(name); if (r) records.set(name, { ...r, status, error, carriedDecision: undefined }); },
     async get(name: string) { return records.get(name) ?? null; },
     async running() { return [...records.values()].filter((r) => r.status === 'RUNNING'); },
     async startWait(name: string, at: string) { const r = records.get(name); if (r && !r.waitStartedAt) records.set(name, { ...r, waitStartedAt: at }); return records.get(name)?.waitStartedAt ?? at; },

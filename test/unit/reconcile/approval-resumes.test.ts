@@ -204,6 +204,22 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(approvalResumes.entries.size).toBe(0);
   });
 
+  it('resumes, for a wait that ended while the local runtime was down, only a decision taken before that end (session 43)', async () => {
+    // Prepare: a decision recorded at 10:05 with token-1.
+    const { reconciler } = await approvalWhoseHandlerDied();
+    const tasks = taskPort(() => null);
+    const deps = reconciler(tasks, new Date('2026-11-20T10:06:00Z'));
+    const wait = { incidentId: PENDING_INCIDENT, taskToken: 'token-1' };
+
+    // Act: told the wait ended at 10:04 (before the decision), then at 10:05:30 (after it).
+    const tooLate = await resumeDecisionOfWait(deps, { ...wait, endedAt: '2026-11-20T10:04:00.000Z' }, { afterMinutes: 10 });
+    const inTime = await resumeDecisionOfWait(deps, { ...wait, endedAt: '2026-11-20T10:05:30.000Z' }, { afterMinutes: 10 });
+
+    // Assert
+    expect([tooLate, inTime]).toEqual(['none', 'resumed']);
+    expect(tasks.calls).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+  });
+
   it('keeps a decision whose execution is not back at its wait yet (a restarted local runtime) and resumes it on the next run', async () => {
     // Prepare: the first call finds the execution running again from its first state, the token not re-issued yet.
     const { reconciler, incidents, approvalResumes } = await approvalWhoseHandlerDied();

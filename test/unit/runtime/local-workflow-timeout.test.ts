@@ -293,6 +293,88 @@ describe('local Step Functions: the token of a wait cut off by a restart', () =>
 });
 
 /**
+ * A decision taken in time for a wait cut off by a restart, whose wait then ended before the restarted execution was
+ * back at it (session 43): the decision sent while the execution ran again up to its wait was refused as not waiting
+ * yet, to be sent once it is back (onBackAtWait), or the decision was kept while the request ran and the runtime
+ * stopped before the wait took it. The wait timed out as if nobody had answered.
+ */
+describe('local Step Functions: a wait that ended while its restarted execution was not back at it', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  it('is answered by the decision taken in time, sent as the execution is back at its wait', async () => {
+    // Prepare: an execution parked at a wait of 2 seconds, and the runtime stopped (its record stays running).
+    const registry = memoryRegistry();
+    let token = '';
+    let notified: { approval?: unknown; approvalError?: unknown } | null = null;
+    let release: () => void = () => {};
+    const prepared = { held: Promise.resolve() };
+    let tasks: ReturnType<typeof createSfnTaskControl> | null = null;
+    const backAtWait: string[] = [];
+    const options = {
+      aslPath: aslFile({ prepare: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      tokenTasks: { AwaitApproval: async (input: unknown) => { token = (input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken; return {}; } },
+      tasks: { Prepare: async () => { await prepared.held; return {}; }, Notify: async (input: unknown) => { notified = input as typeof notified; return {}; } },
+      // The runtime's resume of a decision recorded while the execution was not back at its wait.
+      onBackAtWait: async (wait: { token: string }) => { backAtWait.push(wait.token); await tasks?.succeed(wait.token, { approvedBy: 'oncall-ana' }); },
+    };
+    const first = await startLocalWorkflow(options);
+    await new SFNClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+      .send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'ended-while-away', input: waitingInput(2) }));
+    await vi.waitFor(() => expect(first.waiting()).toBe(1), { timeout: 5_000 });
+    const endsAt = Date.parse(String((await registry.get('ended-while-away'))?.waitStartedAt)) + 2_000;
+    await first.close();
+    prepared.held = new Promise<void>((resolve) => { release = resolve; });
+    const second = await startLocalWorkflow(options);
+    close = async () => { release(); await second.close(); };
+    tasks = createSfnTaskControl(new SFNClient({ endpoint: second.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    await second.resumeRunning();
+
+    // Act: the decision comes in time, while the execution runs again before its wait; the wait ends before it is back.
+    const early = await tasks.succeed(token, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => error);
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(endsAt + 200), { timeout: 5_000, interval: 50 });
+    release();
+
+    // Assert: refused as not waiting yet, then sent as the execution is back, and the wait's answer.
+    await vi.waitFor(() => expect(notified).not.toBeNull(), { timeout: 5_000 });
+    expect(early).toBeInstanceOf(TaskNotWaitingYetError);
+    expect(backAtWait).toEqual([token]);
+    expect(notified).toMatchObject({ approval: { approvedBy: 'oncall-ana' } });
+    expect(notified).not.toHaveProperty('approvalError');
+  }, 20_000);
+
+  it('is answered by the decision kept while its request ran, when the runtime was killed before the wait took it', async () => {
+    // Prepare: what a runtime killed (kill -9) while the request still ran leaves on record: the execution running, its
+    // wait's start (2 seconds ago, for a wait of 1 second), and the decision taken meanwhile.
+    const registry = memoryRegistry();
+    const name = 'killed-mid-request';
+    await registry.claim({
+      name, executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${name}`, status: 'RUNNING', startedAt: new Date(Date.now() - 3_000).toISOString(),
+      stoppedAt: null, error: null, input: waitingInput(1), taskToken: `${name}#token-1`,
+    });
+    await registry.startWait(name, new Date(Date.now() - 2_000).toISOString());
+    await registry.keepDecision(name, { output: { approvedBy: 'oncall-ana' } });
+    let requests = 0;
+    let notified: { approval?: unknown; approvalError?: unknown } | null = null;
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      tokenTasks: { AwaitApproval: async () => { requests += 1; return {}; } },
+      tasks: { Notify: async (input) => { notified = input as typeof notified; return {}; } },
+    });
+    close = () => workflow.close();
+
+    // Act
+    await workflow.resumeRunning();
+
+    // Assert: the kept decision is the wait's answer; nobody is asked again (as for any wait that ended meanwhile).
+    await vi.waitFor(() => expect(notified).not.toBeNull(), { timeout: 5_000 });
+    expect(notified).toMatchObject({ approval: { approvedBy: 'oncall-ana' } });
+    expect(notified).not.toHaveProperty('approvalError');
+    expect(requests).toBe(0);
+  }, 15_000);
+});
+
+/**
  * A token state whose request fails and is retried (AwaitApproval retries Notify's RetryableError, GitHub's outages,
  * the write budget). Step Functions makes a task token as a workflow enters a task state, and a retried attempt is a
  * new task with a new token; the failed attempt's token is refused from then on. Was (until session 41): the local
@@ -336,5 +418,51 @@ describe('local Step Functions: a retried token state', () => {
     expect(recorded).toBe(tokens[1]);
     expect(old).toBeInstanceOf(TaskTokenSpentError);
     await vi.waitFor(() => expect(approval).toEqual({ approvedBy: 'oncall-bob' }), { timeout: 5_000 });
+  }, 15_000);
+});
+
+/**
+ * A decision taken while a request ran is kept for the retry's wait (`carriedDecision`). When no retry waits again (the
+ * retries ran out, the execution went on along its Catch path and ended), it was kept on the execution's record for
+ * good, ready to answer a later wait of that record that it was never given for (session 43).
+ */
+describe('local Step Functions: a decision kept for a request that failed for good', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  it.each([
+    ['SUCCEEDED', async () => ({})],
+    ['FAILED', async () => { throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' }); }],
+  ] as const)('is forgotten when the execution ends (%s)', async (status, notify) => {
+    // Prepare: every attempt of the request fails; the first is answered while it runs.
+    const registry = memoryRegistry();
+    const tokens: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const workflow = await startLocalWorkflow({
+      aslPath: aslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 20,
+      tokenTasks: {
+        AwaitApproval: async (input) => {
+          tokens.push((input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken);
+          if (tokens.length === 1) await held;
+          throw Object.assign(new Error('GitHub answered 502'), { name: 'RetryableError' });
+        },
+      },
+      tasks: { Notify: notify },
+    });
+    close = async () => { release(); await workflow.close(); };
+    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: `kept-${status}`, input: waitingInput(60) }));
+    await vi.waitFor(() => expect(tokens).toHaveLength(1), { timeout: 5_000 });
+    await createSfnTaskControl(client).succeed(tokens[0] as string, { approvedBy: 'oncall-ana' });
+    expect((await registry.get(`kept-${status}`))?.carriedDecision).toEqual({ output: { approvedBy: 'oncall-ana' } });
+
+    // Act
+    release();
+    await vi.waitFor(async () => expect((await registry.get(`kept-${status}`))?.status).toBe(status), { timeout: 5_000 });
+
+    // Assert
+    expect(tokens).toHaveLength(2);
+    expect((await registry.get(`kept-${status}`))?.carriedDecision).toBeUndefined();
   }, 15_000);
 });
