@@ -163,8 +163,8 @@ describe('attack-44b: the holder dies after a later ALARM counted on it', () => 
     await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
     const pagesBefore = published.length;
     const reconcile = { ...deps, runbookChecks, runbookRunner: deps.remediation.runner, episodeRunbooks: deps.remediation.episodeRunbooks, policyFile: {}, clock: () => new Date('2026-11-20T14:30:00Z') };
-    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48 });
-    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48 });
+    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48, notEndedMinutes: 120 });
+    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48, notEndedMinutes: 120 });
 
     const decisions = await Promise.all([first, second].map(async (t) => (await deps.incidents.get(t.incidentId))?.decision));
     console.log('R5 starts', tokens(runner), 'decisions', decisions.map((d) => `${d?.action}/${d?.applied}: ${d?.result}`), 'checks', runbookChecks.entries);
