@@ -462,6 +462,12 @@ export interface Incident {
    */
   runbookExecutionId?: string;
   /**
+   * When the runbook check of this incident's run is due: scheduled before `runbookExecutionId` is written, by its own
+   * step or by the later incident whose start answered it (session 43), so that a run whose execution is known is
+   * always followed by the reconciler should no step record its outcome. Its own step drops it once it recorded that.
+   */
+  runbookRunCheckAt?: string;
+  /**
    * When this incident's runbook step first went to start its runbook: written after its claim and its rate-limit
    * slot, before the start is sent. The start may have happened from then on (its answer, or the write of
    * `runbookExecutionId`, lost), so the episode's later incidents count on it and may make it again with its client
