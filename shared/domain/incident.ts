@@ -235,6 +235,11 @@ export interface Decision {
    * anything. No `executionId` when SSM's refusal of the holder's token said only that the run happened.
    */
   followedRun?: FollowedRun;
+  /**
+   * The runbook run this decision records had not ended when its step stopped following it (RUNBOOK_WAIT_SECONDS):
+   * its outcome is not recorded yet, and the reconciler follows the run on its check (session 43).
+   */
+  runNotEnded?: boolean;
 }
 
 /** A runbook run an incident's decision followed for its episode's holder (`Decision.followedRun`). */

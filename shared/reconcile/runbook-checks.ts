@@ -21,7 +21,9 @@
  * outcome is recorded as the holder's decision (`followedRun`) and on-call told as Notify tells of a followed run
  * (the run's own problem key). Under the follow claim a later ALARM takes to follow the same run
  * (`runFollowerOf`): one of them records it. The holder's own runbook step schedules such a check before it records its
- * execution (session 43), so a holder that died after that write is followed without a later ALARM.
+ * execution (session 43), so a holder that died after that write is followed without a later ALARM; a step that
+ * stopped following a run still going (RUNBOOK_WAIT_SECONDS: its decision's `runNotEnded`) leaves the check to follow
+ * the run to its end, as does a later ALARM that followed the holder's run so.
  *
  * A followed run that has not ended RUNBOOK_NOT_ENDED_MINUTES after its start (a stuck approval step, a hung script)
  * pages on-call once that it has not, with its execution and how long (session 43: it was re-checked forever and
@@ -165,9 +167,13 @@ async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: Runbo
   return 'overdue_paged';
 }
 
-/** A holder whose run (its execution known) has no recorded outcome: its decision neither applied nor a followed run. */
+/**
+ * A holder whose run (its execution known) has no recorded outcome: its decision neither applied, nor one whose run had
+ * not ended when its step stopped following it (session 43), nor a followed run.
+ */
 function runUnrecorded(incident: Incident | null): incident is Incident & { runbookExecutionId: string } {
-  return Boolean(incident?.runbookExecutionId) && !incident?.decision?.applied && !incident?.decision?.followedRun;
+  const decision = incident?.decision;
+  return Boolean(incident?.runbookExecutionId) && (!decision?.applied || decision.runNotEnded === true) && !decision?.followedRun;
 }
 
 /**
@@ -212,7 +218,10 @@ async function followUnrecordedRun(
   if (!route.page) {
     notification = told('skipped', `the followed run's outcome, not paged: ${route.why}`);
   } else {
-    const occurrence = pageOccurrence(route, recorded, now, deps.policyFile);
+    // Claimed as the end of this execution, not counted on the problem's open window: the run's follower may have
+    // paged under that key already that it was still running, and its end is news (session 43).
+    const problem = pageOccurrence(route, recorded, now, deps.policyFile);
+    const occurrence = { ...problem, key: `${problem.key}:ended:${executionId}` };
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(recorded, `${route.why}.`, tally), occurrence, deps)).messageId)

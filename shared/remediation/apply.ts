@@ -40,6 +40,8 @@ export interface ApplyResult {
   failedBeforeRunbookStart?: boolean;
   /** The run of another incident this decision followed and records (`Decision.followedRun`). */
   followedRun?: FollowedRun;
+  /** The run had not ended when the step stopped following it (`Decision.runNotEnded`). */
+  runNotEnded?: boolean;
   /** The check of the run scheduled with its execution (`recordRunbookExecution`), to drop once this decision is recorded. */
   runbookCheckToDrop?: IncidentDue;
 }
@@ -190,9 +192,11 @@ async function followRunbookRun(
     timeoutMs: deps.config.RUNBOOK_WAIT_SECONDS * 1000,
   });
   const ok = succeeded(final.status);
-  if (!final.status.includes('still running')) await recordActionOutcome(deps.remediation.guards, holder, ok, `runbook:${holder.id}`);
+  const ended = !final.status.includes('still running');
+  if (ended) await recordActionOutcome(deps.remediation.guards, holder, ok, `runbook:${holder.id}`);
   const summary = `runbook ${document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
-  const dropped = runCheck ? { runbookCheckToDrop: runCheck } : {};
+  // A run still going keeps its check: the reconciler follows it to its end (session 43).
+  const dropped = !ended ? { runNotEnded: true } : runCheck ? { runbookCheckToDrop: runCheck } : {};
   // The run was applied and did not succeed: said so, not "planned, not applied" (attack-44b).
   if (!ok) return { action: 'escalate', applied: true, reason: `${reason}; the runbook ran and did not succeed: ${summary}`, result: summary, ...dropped };
   // "Success" says the document's steps ran, not that the alarm recovered, and an alarm that stays in ALARM sends no
@@ -315,6 +319,7 @@ export async function recordDecision(
     ...(outcome.followedRun ? { followedRun: outcome.followedRun } : {}),
   };
   if (outcome.failedBeforeRunbookStart) decision.failedBeforeRunbookStart = true;
+  if (outcome.runNotEnded) decision.runNotEnded = true;
   const fields = { ...planned?.fields, decision };
   return deps.incidents.update(
     incident.id,

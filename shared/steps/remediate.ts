@@ -447,7 +447,9 @@ async function recordFollowed(incident: Incident, holder: Incident, followed: Ap
   if (executionId) {
     deps.metrics.count(METRIC.actionsAttempted, 1, { kind: 'run_runbook' });
     if (followed.action === 'run_runbook') deps.metrics.count(METRIC.actionsSucceeded, 1, { kind: 'run_runbook' });
-    if (holder.runbookExecutionId !== executionId) await deps.incidents.update(holder.id, { runbookExecutionId: executionId });
+    // A run still going when this step stopped following it is the reconciler's to follow to its end (session 43).
+    if (followed.runNotEnded) await recordRunbookExecution(holder, executionId, deps);
+    else if (holder.runbookExecutionId !== executionId) await deps.incidents.update(holder.id, { runbookExecutionId: executionId });
   }
   return { incidentId: incident.id, action: followed.action, applied: followed.applied, awaitingApproval: false, awaitingDelay: false };
 }

@@ -533,6 +533,25 @@ describe('session 43: a check of every run whose execution id is known', () => {
     expect(runbookChecks.entries).toEqual([]);
   });
 
+  it("follows to its end the dead holder's run a later ALARM followed while it still ran, and tells its outcome once", async () => {
+    const { deps, published, runner, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
+    await holderStartFailedForGood(deps, first);
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ followedRun: { holder: first.incidentId, executionId: 'exec-1' }, result: expect.stringContaining('still running') });
+    const pagesBefore = published.length;
+
+    const running = await reconcileAt(deps, runbookChecks, '14:30:00');
+    runner.status = async (executionId) => ({ executionId, status: 'Failed', failureMessage: 'step failed' });
+    const ended = await reconcileAt(deps, runbookChecks, '14:40:00');
+
+    expect(running.paged).toEqual([]);
+    expect(ended.paged).toEqual([first.incidentId]);
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ followedRun: { holder: first.incidentId, executionId: 'exec-1' }, result: 'runbook (exec-1) finished: Failed — step failed' });
+    expect(published.slice(pagesBefore)).toHaveLength(1);
+    expect(runbookChecks.entries).toEqual([]);
+  });
+
   it('leaves no extra check of a holder whose own step recorded its run', async () => {
     const { deps, runbookChecks, first } = await episode('Failed');
     await remediateStep({ trigger: first }, deps);

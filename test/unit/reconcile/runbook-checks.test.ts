@@ -222,6 +222,38 @@ describe('reconciler: a followed run that does not end (session 43)', () => {
     expect(runbookChecks.entries).toEqual([]);
   });
 
+  it("follows the holder's own run still going when its step stopped waiting (RUNBOOK_WAIT_SECONDS), and tells its outcome once it ended", async () => {
+    // Prepare: the holder's step followed its run for RUNBOOK_WAIT_SECONDS (0 here) and escalated it as still running.
+    const runbookChecks = createMemoryIncidentDueList();
+    const runner = createScriptedRunbookRunner('InProgress');
+    const { deps, published } = stepDeps({
+      env: { RUNBOOK_WAIT_SECONDS: '0' },
+      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+      remediation: remediationDeps({ runbooks, runner, runbookChecks }),
+    });
+    const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(loadAlarmEvent('alarm-state-alarm')));
+    await classifyStep({ trigger }, deps);
+    await analyzeStep({ trigger }, deps);
+    await remediateStep({ trigger }, deps);
+    await notifyStep({ trigger }, deps);
+    const id = trigger.incidentId;
+    expect((await deps.incidents.get(id))?.decision?.result).toContain('still running when Pipeline Guard stopped waiting');
+    const pagesBefore = published.length;
+    const check = (clock: () => Date) => pageRunbooksThatDidNotFix({ ...reconcilerParts(deps), runbookChecks, clock }, LIMITS);
+
+    // Act
+    const running = await check(at('10:30:00'));
+    runner.status = async (executionId) => ({ executionId, status: 'Failed', failureMessage: 'approval rejected' });
+    const ended = await check(at('10:35:00'));
+
+    // Assert
+    expect(running).toEqual({ paged: [], dropped: 0, failed: [] });
+    expect(ended).toEqual({ paged: [id], dropped: 0, failed: [] });
+    expect((await deps.incidents.get(id))?.decision).toMatchObject({ action: 'escalate', result: 'runbook (exec-1) finished: Failed — approval rejected', followedRun: { holder: id, executionId: 'exec-1' } });
+    expect(published.slice(pagesBefore)).toHaveLength(1);
+    expect(runbookChecks.entries).toEqual([]);
+  });
+
   it('moves the check of a run past the bound a reconciler period later, behind the other checks and inside the look-back', async () => {
     const { runbookChecks, check } = await holderWithUnfollowedRun('Waiting');
 
