@@ -10,7 +10,7 @@ import { scratchStoreForFile } from '../support/harness.js';
 import { askedAt } from '../support/alarm-approvals.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { pageRunbooksThatDidNotFix } from '../../shared/reconcile/runbook-checks.js';
-import { CHECKOUT_RUNBOOK, alarmEvent, holderStartFailedForGood, runbookEpisode } from '../support/alarm-events.js';
+import { CHECKOUT_RUNBOOK, alarmEvent, holderFollowFailedForGood, holderStartFailedForGood, runbookEpisode } from '../support/alarm-events.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
@@ -321,13 +321,7 @@ describe('attack-44b: runs whose outcome nobody records', () => {
   // attack-44b finding R9 (fixed, session 42): a holder whose start answered (runbookExecutionId recorded) but whose following of the run failed on every try (GetAutomationExecution throttled) ends with "failed: …"; the episode's later ALARMs count on it as confirmed and nobody ever reads the run's outcome (session 42 follows only an unconfirmed start)
   it("records the outcome of a holder's run whose following died on every try, when a later ALARM counts on it", async () => {
     const { deps, runner, runbookChecks, first, second } = await episode('Failed');
-    const status = deps.remediation.runner.status.bind(deps.remediation.runner);
-    deps.remediation.runner.status = async () => {
-      throw new Error('ThrottlingException: Rate exceeded');
-    };
-    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Rate exceeded');
-    deps.remediation.runner.status = status;
-    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'ThrottlingException: Rate exceeded' } }, deps);
+    await holderFollowFailedForGood(deps, first);
 
     await remediateStep({ trigger: second }, deps);
     await notifyStep({ trigger: second }, deps);
@@ -514,13 +508,7 @@ describe('session 43: a check of every run whose execution id is known', () => {
   // Known defect 3: a holder that recorded its own execution and whose following died on every try (GetAutomationExecution throttled, or its Lambda killed) had no check; only a later ALARM of the episode would follow its run.
   it('follows the run of a holder that recorded its own execution and lost its follow, with no later ALARM', async () => {
     const { deps, published, runbookChecks, first } = await episode('Failed');
-    const status = deps.remediation.runner.status.bind(deps.remediation.runner);
-    deps.remediation.runner.status = async () => {
-      throw new Error('Task timed out');
-    };
-    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
-    deps.remediation.runner.status = status;
-    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
+    await holderFollowFailedForGood(deps, first, 'Task timed out');
     const pagesBefore = published.length;
 
     const early = await reconcileAt(deps, runbookChecks, '14:10:00');
