@@ -136,6 +136,8 @@ export interface GuardSettings {
   readonly runbookWaitSeconds: number;
   /** Minutes after a runbook's success its alarm may still fire before on-call is paged that it did not fix it. */
   readonly runbookVerifyMinutes: number;
+  /** Minutes after its start a runbook run the reconciler follows may stay unended before on-call is paged that it has not ended. */
+  readonly runbookNotEndedMinutes: number;
   /** Deploy the web dashboard (S3 + CloudFront + Cognito) and its Cognito-authorized read API. */
   readonly dashboard: boolean;
   readonly dashboardDomainPrefix?: string;
@@ -530,6 +532,7 @@ export function readSettings(scope: Construct): GuardSettings {
     ...optional('chatWebhookFormat', chatWebhookFormat as ChatWebhookFormat | undefined),
     runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
     runbookVerifyMinutes: number('runbookVerifyMinutes', 20, (n) => Number.isInteger(n) && n >= 5 && n <= 1440, 'a whole number of minutes between 5 and 1440'),
+    runbookNotEndedMinutes: number('runbookNotEndedMinutes', 120, (n) => Number.isInteger(n) && n >= 10 && n <= 1440, 'a whole number of minutes between 10 and 1440'),
   };
 }
 
@@ -1180,6 +1183,7 @@ export class PipelineGuardStack extends Stack {
         RECONCILE_MAX_REACTION_READS_PER_RUN: '10',
         RECONCILE_MAX_REACTION_CALLS_PER_RUN: '50',
         RECONCILE_MAX_PENDING_VOTES_PER_RUN: '25',
+        RUNBOOK_NOT_ENDED_MINUTES: String(settings.runbookNotEndedMinutes),
         ESCALATION_TOPIC_ARN: topic.topicArn,
         // Its pages about incidents the pipeline could not finish are grouped by the policy's escalation rules.
         ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),

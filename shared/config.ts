@@ -282,6 +282,13 @@ const configSchema = z.object({
    * for long. A team whose alarms have longer periods sets more.
    */
   RUNBOOK_VERIFY_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(5), z.lte(1440)), 20),
+  /**
+   * How long after its start a runbook run the reconciler follows may stay unended (InProgress, Waiting: a stuck
+   * approval step, a hung script) before on-call is paged, once, that it has not ended; the reconciler keeps following
+   * it and tells its outcome when it ends (session 43). Two hours leaves a slow runbook room; at most a day, inside
+   * the reconciler's shortest look-back.
+   */
+  RUNBOOK_NOT_ENDED_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(10), z.lte(1440)), 120),
   INCIDENT_TTL_DAYS: positiveInt(400),
 
   /**

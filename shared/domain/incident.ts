@@ -235,6 +235,11 @@ export interface Decision {
    * anything. No `executionId` when SSM's refusal of the holder's token said only that the run happened.
    */
   followedRun?: FollowedRun;
+  /**
+   * The runbook run this decision records had not ended when its step stopped following it (RUNBOOK_WAIT_SECONDS):
+   * its outcome is not recorded yet, and the reconciler follows the run on its check (session 43).
+   */
+  runNotEnded?: boolean;
 }
 
 /** A runbook run an incident's decision followed for its episode's holder (`Decision.followedRun`). */
@@ -461,6 +466,12 @@ export interface Incident {
    * (`runbookStartUnconfirmed`). Absent on incidents that started none (and on those stored before session 41).
    */
   runbookExecutionId?: string;
+  /**
+   * When the runbook check of this incident's run is due: scheduled before `runbookExecutionId` is written, by its own
+   * step or by the later incident whose start answered it (session 43), so that a run whose execution is known is
+   * always followed by the reconciler should no step record its outcome. Its own step drops it once it recorded that.
+   */
+  runbookRunCheckAt?: string;
   /**
    * When this incident's runbook step first went to start its runbook: written after its claim and its rate-limit
    * slot, before the start is sent. The start may have happened from then on (its answer, or the write of

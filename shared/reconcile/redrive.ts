@@ -530,6 +530,8 @@ export interface ScheduledRunOptions extends ReconcileOptions {
   maxReactionCallsPerRun: number;
   /** Vote changes left pending by a crash that a run finishes (./pending-votes.ts). */
   maxPendingVotesPerRun: number;
+  /** How long a followed runbook run may stay unended before on-call is paged that it has not (./runbook-checks.ts). */
+  runbookNotEndedMinutes: number;
 }
 
 export type ScheduledRunResult = ReconcileResult & {
@@ -565,7 +567,7 @@ export async function scheduledReconcilerRun(
   });
   const pendingVotes = await finishPendingVotes(deps, { maxPerRun: options.maxPendingVotesPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
   const recoveryComments = await postDeferredRecoveryComments(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes, lookbackHours: options.lookbackHours });
-  const runbookChecks = await pageRunbooksThatDidNotFix(deps, { maxPerRun: options.maxPerRun, lookbackHours: options.lookbackHours });
+  const runbookChecks = await pageRunbooksThatDidNotFix(deps, { maxPerRun: options.maxPerRun, lookbackHours: options.lookbackHours, notEndedMinutes: options.runbookNotEndedMinutes });
   const recoveryFollowUps = await finishRecoveryFollowUps(deps, { maxPerRun: options.maxPerRun, afterMinutes: options.afterMinutes });
   return { ...redriven, approvalResumes, digests, reactions, pendingVotes, recoveryComments, runbookChecks, recoveryFollowUps };
 }

@@ -15,12 +15,20 @@
  * incident as usual.
  *
  * A check is also due for an episode's runbook holder whose start a later ALARM made again while the holder was
- * between its retries (attack-44b R5, session 42: shared/remediation/apply.ts, `recordHoldersExecution`). A holder
+ * between its retries (attack-44b R5, session 42: shared/remediation/apply.ts, `recordRunbookExecution`). A holder
  * whose step then ended (`notified`) without recording the run's outcome has its run followed here: its execution's
  * status read once per run (left due while it runs, or while the holder's step still runs), and once it ended the
  * outcome is recorded as the holder's decision (`followedRun`) and on-call told as Notify tells of a followed run
  * (the run's own problem key). Under the follow claim a later ALARM takes to follow the same run
- * (`runFollowerOf`): one of them records it.
+ * (`runFollowerOf`): one of them records it. The holder's own runbook step schedules such a check before it records its
+ * execution (session 43), so a holder that died after that write is followed without a later ALARM; a step that
+ * stopped following a run still going (RUNBOOK_WAIT_SECONDS: its decision's `runNotEnded`) leaves the check to follow
+ * the run to its end, as does a later ALARM that followed the holder's run so.
+ *
+ * A followed run that has not ended RUNBOOK_NOT_ENDED_MINUTES after its start (a stuck approval step, a hung script)
+ * pages on-call once that it has not, with its execution and how long (session 43: it was re-checked forever and
+ * nobody was told). Its check is then moved a reconciler period later on each run, behind the other entries and
+ * within the look-back, and its outcome is recorded and told as any other once it ends.
  */
 import type { Decision, Incident, NotificationRecord } from '../domain/incident.js';
 import { RUNBOOK_UNVERIFIED_EVENT, runbookUnverifiedInWords } from '../domain/handoff.js';
@@ -30,7 +38,7 @@ import { publishClaimedPage } from '../notify/claimed-page.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
-import { type RunbookRunner, isTerminal, succeeded } from '../remediation/runbook-runner.js';
+import { type RunbookRunner, type RunbookStatus, isTerminal, succeeded } from '../remediation/runbook-runner.js';
 import type { Clock, EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
 import type { IncidentDue } from '../stores/due-index.js';
 import type { IncidentStore } from '../stores/incident-store.js';
@@ -52,7 +60,7 @@ export interface RunbookCheckDeps {
 }
 
 export interface RunbookCheckResult {
-  /** Incidents whose runbook did not fix their alarm, and on-call was told so in this run. */
+  /** Incidents whose runbook did not fix their alarm, whose followed run ended or has not ended, and on-call was told so in this run. */
   paged: string[];
   /** Entries with nothing to do: the alarm recovered, the runbook did not succeed, told already, or the incident gone. */
   dropped: number;
@@ -114,22 +122,79 @@ async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHo
   await deps.incidents.update(incident.id, {}, { history: [entry], notifications: [notification] });
 }
 
-/** A holder whose run (its execution known) has no recorded outcome: its decision neither applied nor a followed run. */
-function runUnrecorded(incident: Incident | null): incident is Incident & { runbookExecutionId: string } {
-  return Boolean(incident?.runbookExecutionId) && !incident?.decision?.applied && !incident?.decision?.followedRun;
+/** The history event of a followed run on-call was paged about because it had not ended (session 43). */
+export const RUNBOOK_NOT_ENDED_EVENT = 'runbook_not_ended';
+
+/** How much later the check of a run past RUNBOOK_NOT_ENDED_MINUTES is due again: the reconciler's schedule in AWS. */
+const NOT_ENDED_RECHECK_MS = 5 * 60_000;
+
+export interface RunbookCheckOptions {
+  maxPerRun: number;
+  lookbackHours: number;
+  /** RUNBOOK_NOT_ENDED_MINUTES: how long after its start a followed run may stay unended before on-call is paged. */
+  notEndedMinutes: number;
 }
 
 /**
- * Follows `holder`'s run once: `waiting` while its step or its run still runs (the entry stays due), `dropped` when
+ * Pages once that `holder`'s run has not ended (`run`, read just now) when its start, first made at `since`, is more
+ * than `notEndedMinutes` ago; 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own key,
+ * so a crash between the page and its record sends it at most once more, and a later run finds it recorded.
+ */
+async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: RunbookCheckDeps, options: RunbookCheckOptions): Promise<'running' | 'overdue' | 'overdue_paged'> {
+  const now = deps.clock();
+  const since = holder.runbookStartAttemptedAt ?? holder.createdAt;
+  const minutes = Math.floor((now.getTime() - Date.parse(since)) / 60_000);
+  if (minutes < options.notEndedMinutes) return 'running';
+  if (holder.history.some((entry) => entry.event === RUNBOOK_NOT_ENDED_EVENT && entry.detail?.includes(run.executionId))) return 'overdue';
+  const at = now.toISOString();
+  const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (first made at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;
+  const entry = { at, event: RUNBOOK_NOT_ENDED_EVENT, detail: why };
+  const occurrence: EscalationOccurrence = {
+    key: `runbook-not-ended:${run.executionId}`,
+    incidentId: holder.id,
+    at: now,
+    windowMinutes: options.lookbackHours * 60,
+    mayOpen: true,
+    label: `runbook run ${run.executionId} that has not ended`,
+    digest: false,
+  };
+  const tally = await deps.escalationLedger.record(occurrence);
+  const recorded: Incident = { ...holder, history: [...holder.history, entry] };
+  const notification: NotificationRecord = tally.send
+    ? { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: (await publishClaimedPage(renderEscalation(recorded, `${why}.`, tally), occurrence, deps)).messageId, at }
+    : { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail: 'the page that the runbook run has not ended went out on an earlier try', at };
+  await deps.incidents.update(holder.id, {}, { history: [entry], notifications: [notification] });
+  return 'overdue_paged';
+}
+
+/**
+ * A holder whose run (its execution known) has no recorded outcome: its decision neither applied, nor one whose run had
+ * not ended when its step stopped following it (session 43), nor a followed run.
+ */
+function runUnrecorded(incident: Incident | null): incident is Incident & { runbookExecutionId: string } {
+  const decision = incident?.decision;
+  return Boolean(incident?.runbookExecutionId) && (!decision?.applied || decision.runNotEnded === true) && !decision?.followedRun;
+}
+
+/**
+ * Follows `holder`'s run once: `waiting` while its step or its run still runs (the entry stays due), `overdue` (and
+ * `overdue_paged` on the run that paged so) while its run has not ended past RUNBOOK_NOT_ENDED_MINUTES, `dropped` when
  * its alarm's OK resolved it or a later ALARM follows the run, `paged` once its outcome is recorded and told.
  */
-async function followUnrecordedRun(holder: Incident & { runbookExecutionId: string }, deps: RunbookCheckDeps): Promise<'waiting' | 'dropped' | 'paged'> {
+async function followUnrecordedRun(
+  holder: Incident & { runbookExecutionId: string },
+  deps: RunbookCheckDeps,
+  options: RunbookCheckOptions,
+): Promise<'waiting' | 'overdue' | 'overdue_paged' | 'dropped' | 'paged'> {
   if (holder.status === 'resolved') return 'dropped';
   if (holder.status !== 'notified') return 'waiting';
   if ((await runFollowerOf(holder, holder.id, deps)) !== holder.id) return 'dropped';
   const executionId = holder.runbookExecutionId;
   const run = await deps.runbookRunner.status(executionId);
-  if (!isTerminal(run.status)) return 'waiting';
+  if (!isTerminal(run.status)) {
+    const overdue = await pageRunNotEnded(holder, run, deps, options);
+    return overdue === 'running' ? 'waiting' : overdue;
+  }
   const now = deps.clock();
   const at = now.toISOString();
   const result = `runbook (${executionId}) finished: ${run.status}${run.failureMessage ? ` — ${run.failureMessage}` : ''}`;
@@ -153,7 +218,10 @@ async function followUnrecordedRun(holder: Incident & { runbookExecutionId: stri
   if (!route.page) {
     notification = told('skipped', `the followed run's outcome, not paged: ${route.why}`);
   } else {
-    const occurrence = pageOccurrence(route, recorded, now, deps.policyFile);
+    // Claimed as the end of this execution, not counted on the problem's open window: the run's follower may have
+    // paged under that key already that it was still running, and its end is news (session 43).
+    const problem = pageOccurrence(route, recorded, now, deps.policyFile);
+    const occurrence = { ...problem, key: `${problem.key}:ended:${executionId}` };
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(recorded, `${route.why}.`, tally), occurrence, deps)).messageId)
@@ -163,7 +231,7 @@ async function followUnrecordedRun(holder: Incident & { runbookExecutionId: stri
   return 'paged';
 }
 
-export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options: { maxPerRun: number; lookbackHours: number }): Promise<RunbookCheckResult> {
+export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options: RunbookCheckOptions): Promise<RunbookCheckResult> {
   const result: RunbookCheckResult = { paged: [], dropped: 0, failed: [] };
   let due: IncidentDue[];
   try {
@@ -177,8 +245,15 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
     try {
       const incident = await deps.incidents.get(check.incidentId);
       if (runUnrecorded(incident)) {
-        const followed = await followUnrecordedRun(incident, deps);
+        const followed = await followUnrecordedRun(incident, deps, options);
         if (followed === 'waiting') continue;
+        if (followed === 'overdue' || followed === 'overdue_paged') {
+          if (followed === 'overdue_paged') result.paged.push(incident.id);
+          // Written before the old entry goes: a crash between leaves it twice, never lost.
+          await deps.runbookChecks.schedule({ incidentId: check.incidentId, dueAt: new Date(deps.clock().getTime() + NOT_ENDED_RECHECK_MS).toISOString() });
+          await deps.runbookChecks.done(check);
+          continue;
+        }
         if (followed === 'paged') result.paged.push(incident.id);
         else result.dropped += 1;
       } else if (stillFiringAfterRunbook(incident)) {

@@ -2,6 +2,7 @@ import type { AuditEntry, Decision, FollowedRun, Incident, RemediationAction } f
 import { errorMessage } from '../errors.js';
 import type { NonCommentingGitHubPort, RerunClaimRequest, RerunKey } from '../ports.js';
 import type { RemediateDeps } from '../steps/deps.js';
+import type { IncidentDue } from '../stores/due-index.js';
 import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody, repositoryAt } from './fix-pr.js';
 import { defusePlainReferences } from '../notify/markdown.js';
 import type { RemediationPlan } from './planner.js';
@@ -39,6 +40,10 @@ export interface ApplyResult {
   failedBeforeRunbookStart?: boolean;
   /** The run of another incident this decision followed and records (`Decision.followedRun`). */
   followedRun?: FollowedRun;
+  /** The run had not ended when the step stopped following it (`Decision.runNotEnded`). */
+  runNotEnded?: boolean;
+  /** The check of the run scheduled with its execution (`recordRunbookExecution`), to drop once this decision is recorded. */
+  runbookCheckToDrop?: IncidentDue;
 }
 
 /**
@@ -158,9 +163,13 @@ async function runRunbook(
     : await deps.incidents.update(incident.id, { runbookStartAttemptedAt: deps.clock().toISOString() });
   if (current?.status === 'resolved') return { action: 'comment_only', applied: false, reason: 'the incident recovered before its runbook started', result: 'nothing applied' };
   const { executionId } = await deps.remediation.runner.start(start.request);
-  // Before the run is followed (minutes): the episode's later incidents read from it that this start happened.
-  if (incident.runbookExecutionId !== executionId) await deps.incidents.update(incident.id, { runbookExecutionId: executionId });
-  return followRunbookRun(incident, incident, mapping.document, executionId, deps, reason);
+  // Before the run is followed (minutes): the episode's later incidents read from it that this start happened. An
+  // earlier try, or a later incident that made this start again, may have recorded it and its check already.
+  const check =
+    current?.runbookExecutionId === executionId && current.runbookRunCheckAt
+      ? { incidentId: incident.id, dueAt: current.runbookRunCheckAt }
+      : await recordRunbookExecution(incident, executionId, deps);
+  return followRunbookRun(incident, incident, mapping.document, executionId, deps, reason, check);
 }
 
 /**
@@ -168,22 +177,36 @@ async function runRunbook(
  * holder's key: one outcome per run), and schedules the runbook check of `decidedOn`, the incident whose decision
  * records the run: the holder itself, or the later incident that made the dead holder's start again (session 42).
  */
-async function followRunbookRun(holder: Incident, decidedOn: Incident, document: string, executionId: string, deps: RemediateDeps, reason: string): Promise<ApplyResult> {
+async function followRunbookRun(
+  holder: Incident,
+  decidedOn: Incident,
+  document: string,
+  executionId: string,
+  deps: RemediateDeps,
+  reason: string,
+  /** The holder's check of the run (`recordRunbookExecution`), which the holder's own decision makes needless. */
+  runCheck?: IncidentDue,
+): Promise<ApplyResult> {
   const final = await followRunbook(deps.remediation.runner, executionId, {
     pollMs: deps.config.RUNBOOK_POLL_SECONDS * 1000,
     timeoutMs: deps.config.RUNBOOK_WAIT_SECONDS * 1000,
   });
   const ok = succeeded(final.status);
-  if (!final.status.includes('still running')) await recordActionOutcome(deps.remediation.guards, holder, ok, `runbook:${holder.id}`);
+  const ended = !final.status.includes('still running');
+  if (ended) await recordActionOutcome(deps.remediation.guards, holder, ok, `runbook:${holder.id}`);
   const summary = `runbook ${document} (${executionId}) finished: ${final.status}${final.failureMessage ? ` — ${final.failureMessage}` : ''}`;
+  // A run still going keeps its check: the reconciler follows it to its end (session 43).
+  const dropped = !ended ? { runNotEnded: true } : runCheck ? { runbookCheckToDrop: runCheck } : {};
   // The run was applied and did not succeed: said so, not "planned, not applied" (attack-44b).
-  if (!ok) return { action: 'escalate', applied: true, reason: `${reason}; the runbook ran and did not succeed: ${summary}`, result: summary };
+  if (!ok) return { action: 'escalate', applied: true, reason: `${reason}; the runbook ran and did not succeed: ${summary}`, result: summary, ...dropped };
   // "Success" says the document's steps ran, not that the alarm recovered, and an alarm that stays in ALARM sends no
   // further event: the reconciler looks again once the alarm had time to return to OK. Scheduled before the decision
   // is recorded, so a crash between leaves a check of an incident whose retried step records it, never none.
   const dueAt = new Date(deps.clock().getTime() + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000).toISOString();
   await deps.remediation.runbookChecks.schedule({ incidentId: decidedOn.id, dueAt });
-  return { action: 'run_runbook', applied: true, reason, result: summary };
+  // The same entry when both fall due at once (RUNBOOK_WAIT_SECONDS 0): kept, it is the check of the success.
+  const kept = runCheck?.incidentId === decidedOn.id && runCheck.dueAt === dueAt;
+  return { action: 'run_runbook', applied: true, reason, result: summary, ...(kept ? {} : dropped) };
 }
 
 /** The start of `incident`'s runbook, as its own runbook step makes it (its client token the incident's); null when none is allow-listed. */
@@ -220,16 +243,21 @@ export async function confirmRunbookStart(holder: Incident, deps: RemediateDeps)
 }
 
 /**
- * Writes on `holder`, whose step is still running (between its retries), the execution its start, made again with its
- * client token by a later incident, answered; and schedules the holder's runbook check. The holder follows that run
- * itself on its next try; should its step end without recording the run's outcome (its own SSM calls fail on every
- * try), the reconciler's check follows the run then and tells on-call how it ended (attack-44b R5, session 42). Due
- * once the holder's own following would have ended (RUNBOOK_WAIT_SECONDS) and its alarm had time to recover.
+ * Writes on `holder` the execution its start answered, made by its own step or again with its client token by a later
+ * incident while the holder's step still runs (between its retries), after scheduling the holder's runbook check of
+ * that run. The holder follows the run itself, on this try or its next; should its step end without recording the
+ * run's outcome (its own SSM calls fail on every try, or its Lambda dies after this write), the reconciler's check
+ * follows the run then and tells on-call how it ended (attack-44b R5, session 42). Scheduled first (session 43):
+ * written the other way round, a step that died between the two left a recorded execution with no check, and its
+ * retry, finding the execution recorded, scheduled none; nobody followed the run unless a later ALARM came. Due once
+ * the holder's own following would have ended (RUNBOOK_WAIT_SECONDS) and its alarm had time to recover.
  */
-export async function recordHoldersExecution(holder: Incident, executionId: string, deps: RemediateDeps): Promise<void> {
-  await deps.incidents.update(holder.id, { runbookExecutionId: executionId });
+export async function recordRunbookExecution(holder: Incident, executionId: string, deps: RemediateDeps): Promise<IncidentDue> {
   const dueMs = deps.config.RUNBOOK_WAIT_SECONDS * 1000 + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000;
-  await deps.remediation.runbookChecks.schedule({ incidentId: holder.id, dueAt: new Date(deps.clock().getTime() + dueMs).toISOString() });
+  const check = { incidentId: holder.id, dueAt: new Date(deps.clock().getTime() + dueMs).toISOString() };
+  await deps.remediation.runbookChecks.schedule(check);
+  await deps.incidents.update(holder.id, { runbookExecutionId: executionId, runbookRunCheckAt: check.dueAt });
+  return check;
 }
 
 /**
@@ -291,6 +319,7 @@ export async function recordDecision(
     ...(outcome.followedRun ? { followedRun: outcome.followedRun } : {}),
   };
   if (outcome.failedBeforeRunbookStart) decision.failedBeforeRunbookStart = true;
+  if (outcome.runNotEnded) decision.runNotEnded = true;
   const fields = { ...planned?.fields, decision };
   return deps.incidents.update(
     incident.id,

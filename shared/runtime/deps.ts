@@ -479,6 +479,7 @@ export function reconcilerOptions(config: Config): ScheduledRunOptions {
     maxReactionReadsPerRun: config.RECONCILE_MAX_REACTION_READS_PER_RUN,
     maxReactionCallsPerRun: config.RECONCILE_MAX_REACTION_CALLS_PER_RUN,
     maxPendingVotesPerRun: config.RECONCILE_MAX_PENDING_VOTES_PER_RUN,
+    runbookNotEndedMinutes: config.RUNBOOK_NOT_ENDED_MINUTES,
   };
 }
 

@@ -7,7 +7,7 @@ import { type AlarmEpisode, type ClaimHolderStands, readAlarmEpisode, runFollowe
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, RunbookHolderStartingError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
-import { type ApplyResult, applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, followHoldersRun, outcomeWithoutEffects, recordDecision, recordHoldersExecution } from '../remediation/apply.js';
+import { type ApplyResult, applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, followHoldersRun, outcomeWithoutEffects, recordDecision, recordRunbookExecution } from '../remediation/apply.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
 import { guardScope, guardSlotScope, recordActionOutcome } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
@@ -413,7 +413,7 @@ async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, 
     if (followed) return recordFollowed(incident, holder, followed, deps);
   }
   const confirmed = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps) : null;
-  if (holder && confirmed?.known) await recordHoldersExecution(holder, confirmed.execution, deps);
+  if (holder && confirmed?.known) await recordRunbookExecution(holder, confirmed.execution, deps);
   const result = confirmed ? `nothing applied; the start of incident ${holder?.id}'s runbook, made again with its client token, answered ${confirmed.execution}` : 'nothing applied';
   return countedOnly(incident, reason, result, deps);
 }
@@ -447,7 +447,9 @@ async function recordFollowed(incident: Incident, holder: Incident, followed: Ap
   if (executionId) {
     deps.metrics.count(METRIC.actionsAttempted, 1, { kind: 'run_runbook' });
     if (followed.action === 'run_runbook') deps.metrics.count(METRIC.actionsSucceeded, 1, { kind: 'run_runbook' });
-    if (holder.runbookExecutionId !== executionId) await deps.incidents.update(holder.id, { runbookExecutionId: executionId });
+    // A run still going when this step stopped following it is the reconciler's to follow to its end (session 43).
+    if (followed.runNotEnded) await recordRunbookExecution(holder, executionId, deps);
+    else if (holder.runbookExecutionId !== executionId) await deps.incidents.update(holder.id, { runbookExecutionId: executionId });
   }
   return { incidentId: incident.id, action: followed.action, applied: followed.applied, awaitingApproval: false, awaitingDelay: false };
 }
@@ -496,6 +498,8 @@ async function apply(
     throw error;
   }
   await recordDecision(incident, outcome, plan.dryRun, actor, deps, undefined, planned);
+  // After the record: a crash before it leaves the run's check, which finds the outcome recorded.
+  if (outcome.runbookCheckToDrop) await deps.remediation.runbookChecks.done(outcome.runbookCheckToDrop);
   // After the record: from here the decision says the re-run was found started, whether or not the claim still is.
   if (outcome.rerunClaimToRelease && rerunKey) await deps.reruns.release(rerunKey, outcome.rerunClaimToRelease);
   if (AUTOMATIC_KINDS.has(plan.action) && !plan.dryRun) {

@@ -155,7 +155,9 @@ export async function runFollowerOf(
 ): Promise<string> {
   const followerStands = async (id: string) => {
     const follower = await deps.incidents.get(id);
-    return Boolean(follower?.decision?.followedRun) || (follower !== null && follower.status !== 'notified' && follower.status !== 'resolved');
+    // One whose decision says the run had not ended when it stopped following it recorded no outcome (session 43).
+    const recorded = Boolean(follower?.decision?.followedRun) && !follower?.decision?.runNotEnded;
+    return recorded || (follower !== null && follower.status !== 'notified' && follower.status !== 'resolved');
   };
   const key = { alarmArn: `${holder.alarm?.arn ?? ''}#run-of:${holder.id}`, incidentId: followerId };
   return (await deps.episodeRunbooks.claim(key, followerStands)).heldBy;

@@ -10,7 +10,7 @@ import { scratchStoreForFile } from '../support/harness.js';
 import { askedAt } from '../support/alarm-approvals.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { pageRunbooksThatDidNotFix } from '../../shared/reconcile/runbook-checks.js';
-import { CHECKOUT_RUNBOOK, alarmEvent, holderStartFailedForGood, runbookEpisode } from '../support/alarm-events.js';
+import { CHECKOUT_RUNBOOK, alarmEvent, holderFollowFailedForGood, holderStartFailedForGood, runbookEpisode } from '../support/alarm-events.js';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
@@ -163,8 +163,8 @@ describe('attack-44b: the holder dies after a later ALARM counted on it', () => 
     await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
     const pagesBefore = published.length;
     const reconcile = { ...deps, runbookChecks, runbookRunner: deps.remediation.runner, episodeRunbooks: deps.remediation.episodeRunbooks, policyFile: {}, clock: () => new Date('2026-11-20T14:30:00Z') };
-    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48 });
-    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48 });
+    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48, notEndedMinutes: 120 });
+    await pageRunbooksThatDidNotFix(reconcile, { maxPerRun: 25, lookbackHours: 48, notEndedMinutes: 120 });
 
     const decisions = await Promise.all([first, second].map(async (t) => (await deps.incidents.get(t.incidentId))?.decision));
     console.log('R5 starts', tokens(runner), 'decisions', decisions.map((d) => `${d?.action}/${d?.applied}: ${d?.result}`), 'checks', runbookChecks.entries);
@@ -298,8 +298,9 @@ describe('attack-44b: what held', () => {
     expect(new Set(tokens(runner))).toEqual(new Set([automationClientToken(first.incidentId)]));
     expect(holder?.decision).toMatchObject({ action: 'run_runbook', applied: true, result: expect.stringContaining('(exec-1) finished: Success') });
     expect(later?.decision).toMatchObject({ action: 'comment_only', result: expect.stringContaining('answered exec-1') });
-    // Both checks are the holder's: the one the second's answered start scheduled (session 42, R5), and its own run's.
-    expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([first.incidentId, first.incidentId]);
+    // One check, the holder's run's: the one the second's answered start scheduled (session 42, R5) was dropped once
+    // the holder's own step recorded the run's outcome (session 43: one check of the run, whoever learns it last).
+    expect(runbookChecks.entries).toEqual([{ incidentId: first.incidentId, dueAt: '2026-11-20T14:20:00.000Z' }]);
   });
 
   it('a third ALARM after the second followed the dead holder\'s run neither starts nor follows it again', async () => {
@@ -320,13 +321,7 @@ describe('attack-44b: runs whose outcome nobody records', () => {
   // attack-44b finding R9 (fixed, session 42): a holder whose start answered (runbookExecutionId recorded) but whose following of the run failed on every try (GetAutomationExecution throttled) ends with "failed: …"; the episode's later ALARMs count on it as confirmed and nobody ever reads the run's outcome (session 42 follows only an unconfirmed start)
   it("records the outcome of a holder's run whose following died on every try, when a later ALARM counts on it", async () => {
     const { deps, runner, runbookChecks, first, second } = await episode('Failed');
-    const status = deps.remediation.runner.status.bind(deps.remediation.runner);
-    deps.remediation.runner.status = async () => {
-      throw new Error('ThrottlingException: Rate exceeded');
-    };
-    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Rate exceeded');
-    deps.remediation.runner.status = status;
-    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'ThrottlingException: Rate exceeded' } }, deps);
+    await holderFollowFailedForGood(deps, first);
 
     await remediateStep({ trigger: second }, deps);
     await notifyStep({ trigger: second }, deps);
@@ -457,5 +452,98 @@ describe("attack-44b: the dead holder's token answered by SSM's refusal", () => 
     console.log('R13 third', thirdIncident?.decision);
     expect(runner.started).toHaveLength(starts);
     expect(thirdIncident?.decision).toMatchObject({ action: 'comment_only', reason: expect.stringContaining(`followed by incident ${second.incidentId}`) });
+  });
+});
+
+/** The reconciler's run at `time` on 2026-11-20 over `runbookChecks`, with the steps' fakes as its ports. */
+const reconcileAt = (deps: Awaited<ReturnType<typeof episode>>['deps'], runbookChecks: Awaited<ReturnType<typeof episode>>['runbookChecks'], time: string) =>
+  pageRunbooksThatDidNotFix(
+    { ...deps, runbookChecks, runbookRunner: deps.remediation.runner, episodeRunbooks: deps.remediation.episodeRunbooks, policyFile: {}, clock: () => new Date(`2026-11-20T${time}Z`) },
+    { maxPerRun: 25, lookbackHours: 48, notEndedMinutes: 120 },
+  );
+
+describe('session 43: a check of every run whose execution id is known', () => {
+  // Known defect 2 as described (the later ALARM writes the holder's execution after the holder's last failed try, before its Notify): held on session 42's code, as the later ALARM's write of the execution (recordRunbookExecution) schedules its check.
+  it("follows and tells the run a later ALARM's start answered after the holder's last try and before its Notify, on one check", async () => {
+    const { deps, published, runner, runbookChecks, first, second } = await episode('Failed');
+    const holderTry = holderTriesTimingOut(deps, first);
+    for (let attempt = 0; attempt < 4; attempt += 1) await holderTry();
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
+    const checks = runbookChecks.entries.map((e) => e.incidentId);
+    const pagesBefore = published.length;
+
+    await reconcileAt(deps, runbookChecks, '14:30:00');
+
+    expect(tokens(runner)).toEqual([automationClientToken(first.incidentId)]);
+    expect(checks).toEqual([first.incidentId]);
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ followedRun: { holder: first.incidentId, executionId: 'exec-1' }, result: expect.stringContaining('(exec-1) finished: Failed') });
+    expect(published.slice(pagesBefore)).toHaveLength(1);
+    expect(runbookChecks.entries).toEqual([]);
+  });
+
+  // Known defect 2, the interleaving that lost it: the later ALARM wrote the holder's execution and died before it scheduled the check; its retry found the execution written and scheduled none, and the holder's Notify none either.
+  it("follows the run when the later ALARM died between writing the holder's execution and scheduling its check", async () => {
+    const { deps, published, runbookChecks, first, second } = await episode('Failed');
+    const holderTry = holderTriesTimingOut(deps, first);
+    for (let attempt = 0; attempt < 4; attempt += 1) await holderTry();
+    const schedule = runbookChecks.schedule.bind(runbookChecks);
+    runbookChecks.schedule = async () => {
+      throw new Error('Task timed out');
+    };
+    await expect(remediateStep({ trigger: second }, deps)).rejects.toThrow('Task timed out');
+    runbookChecks.schedule = schedule;
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'connect ETIMEDOUT' } }, deps);
+    const pagesBefore = published.length;
+
+    await reconcileAt(deps, runbookChecks, '14:30:00');
+
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ followedRun: { holder: first.incidentId, executionId: 'exec-1' }, result: expect.stringContaining('(exec-1) finished: Failed') });
+    expect(published.slice(pagesBefore)).toHaveLength(1);
+  });
+
+  // Known defect 3: a holder that recorded its own execution and whose following died on every try (GetAutomationExecution throttled, or its Lambda killed) had no check; only a later ALARM of the episode would follow its run.
+  it('follows the run of a holder that recorded its own execution and lost its follow, with no later ALARM', async () => {
+    const { deps, published, runbookChecks, first } = await episode('Failed');
+    await holderFollowFailedForGood(deps, first, 'Task timed out');
+    const pagesBefore = published.length;
+
+    const early = await reconcileAt(deps, runbookChecks, '14:10:00');
+    const due = await reconcileAt(deps, runbookChecks, '14:30:00');
+
+    expect(early.paged).toEqual([]);
+    expect(due.paged).toEqual([first.incidentId]);
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ followedRun: { holder: first.incidentId, executionId: 'exec-1' }, result: expect.stringContaining('(exec-1) finished: Failed') });
+    expect(published.slice(pagesBefore)).toHaveLength(1);
+    expect(runbookChecks.entries).toEqual([]);
+  });
+
+  it("follows to its end the dead holder's run a later ALARM followed while it still ran, and tells its outcome once", async () => {
+    const { deps, published, runner, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
+    await holderStartFailedForGood(deps, first);
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ followedRun: { holder: first.incidentId, executionId: 'exec-1' }, result: expect.stringContaining('still running') });
+    const pagesBefore = published.length;
+
+    const running = await reconcileAt(deps, runbookChecks, '14:30:00');
+    runner.status = async (executionId) => ({ executionId, status: 'Failed', failureMessage: 'step failed' });
+    const ended = await reconcileAt(deps, runbookChecks, '14:40:00');
+
+    expect(running.paged).toEqual([]);
+    expect(ended.paged).toEqual([first.incidentId]);
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ followedRun: { holder: first.incidentId, executionId: 'exec-1' }, result: 'runbook (exec-1) finished: Failed — step failed' });
+    expect(published.slice(pagesBefore)).toHaveLength(1);
+    expect(runbookChecks.entries).toEqual([]);
+  });
+
+  it('leaves no extra check of a holder whose own step recorded its run', async () => {
+    const { deps, runbookChecks, first } = await episode('Failed');
+    await remediateStep({ trigger: first }, deps);
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'escalate', applied: true });
+    expect(runbookChecks.entries).toEqual([]);
   });
 });

@@ -46,6 +46,7 @@ describe('CDK context settings', () => {
       experimentModelIds: [],
       runbookWaitSeconds: 300,
       runbookVerifyMinutes: 20,
+      runbookNotEndedMinutes: 120,
       dashboard: false,
       alarmNamePrefixes: [],
       alarmScopeTag: 'pipeline-guard=enabled',

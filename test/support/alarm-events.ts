@@ -154,6 +154,21 @@ export async function holderStartFailedForGood(deps: ReturnType<typeof stepDeps>
 }
 
 /**
+ * The holder's (`first`'s) Remediate, its start answered, failing to read its run's status on every try (4, as the
+ * state machine's Retry, with `error`: GetAutomationExecution throttled, or its Lambda timing out), then its Catch's
+ * Notify recording the failure; the runner's status works again after.
+ */
+export async function holderFollowFailedForGood(deps: ReturnType<typeof stepDeps>['deps'], first: Trigger, error = 'ThrottlingException: Rate exceeded') {
+  const status = deps.remediation.runner.status.bind(deps.remediation.runner);
+  deps.remediation.runner.status = async () => {
+    throw new Error(error);
+  };
+  for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow(error);
+  deps.remediation.runner.status = status;
+  await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: error } }, deps);
+}
+
+/**
  * Two ALARMs of one episode of the alarm `name` (at `hour`:00, and at `hour`:07 after INSUFFICIENT_DATA at `hour`:05,
  * on 2026-11-20; their ids started by `idPrefix`) as the steps' triggers, each classified and analysed.
  */

@@ -62,6 +62,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DRY_RUN: 'maybe' })).toThrow(/DRY_RUN/);
   });
 
+  it('pages a followed runbook run that has not ended after 2 hours by default, between 10 minutes and a day (session 43)', () => {
+    expect(loadConfig({}).RUNBOOK_NOT_ENDED_MINUTES).toBe(120);
+    expect(loadConfig({ RUNBOOK_NOT_ENDED_MINUTES: '1440' }).RUNBOOK_NOT_ENDED_MINUTES).toBe(1440);
+    expect(() => loadConfig({ RUNBOOK_NOT_ENDED_MINUTES: '1441' })).toThrow(/RUNBOOK_NOT_ENDED_MINUTES/);
+    expect(() => loadConfig({ RUNBOOK_NOT_ENDED_MINUTES: '5' })).toThrow(/RUNBOOK_NOT_ENDED_MINUTES/);
+  });
+
   it("looks back at least 25 hours: an alarm group's lead may be 24 hours old, and its digest must still be read", () => {
     expect(loadConfig({ RECONCILE_LOOKBACK_HOURS: '25' }).RECONCILE_LOOKBACK_HOURS).toBe(25);
     expect(() => loadConfig({ RECONCILE_LOOKBACK_HOURS: '24' })).toThrow(/RECONCILE_LOOKBACK_HOURS: Too small/);

@@ -12,7 +12,7 @@ import { loadAlarmEvent } from '../../../infra/local/replay.js';
 import { createMemoryIncidentDueList, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 
 const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', severity: 'medium' }]));
-const LIMITS = { maxPerRun: 25, lookbackHours: 48 };
+const LIMITS = { maxPerRun: 25, lookbackHours: 48, notEndedMinutes: 120 };
 /** The steps' clock (stepDeps) is 10:00; the runbook finishes then. */
 const at = (time: string) => () => new Date(`2026-11-20T${time}Z`);
 
@@ -192,3 +192,74 @@ describe('reconciler: the run of a holder whose step ended without its outcome (
     expect(published.slice(pagesBefore)).toEqual([]);
   });
 });
+
+describe('reconciler: a followed run that does not end (session 43)', () => {
+  it('pages once that the run has not ended past RUNBOOK_NOT_ENDED_MINUTES, keeps checking, and tells its outcome once it ended', async () => {
+    // Prepare: the holder went to its start at 10:00; its run stays InProgress (a stuck approval step).
+    const { deps, published, runbookChecks, runner, check, id } = await holderWithUnfollowedRun('InProgress');
+    const pagesBefore = published.length;
+
+    // Act: runs before the bound, past it, and again; then the run ends.
+    const before = await check(at('11:55:00'));
+    const past = await check(at('12:05:00'));
+    const again = await check(at('12:11:00'));
+    const later = await check(at('14:30:00'));
+    runner.status = async (executionId) => ({ executionId, status: 'Failed', failureMessage: 'approval rejected' });
+    const ended = await check(at('14:40:00'));
+
+    // Assert: one page that it has not ended, with its execution and how long; then the outcome's own page.
+    expect(before).toEqual({ paged: [], dropped: 0, failed: [] });
+    expect(past).toEqual({ paged: [id], dropped: 0, failed: [] });
+    expect(again).toEqual({ paged: [], dropped: 0, failed: [] });
+    expect(later).toEqual({ paged: [], dropped: 0, failed: [] });
+    expect(ended).toEqual({ paged: [id], dropped: 0, failed: [] });
+    const pages = published.slice(pagesBefore);
+    expect(pages).toHaveLength(2);
+    expect(pages[0]?.message).toContain('exec-7');
+    expect(pages[0]?.message).toContain('has not ended (InProgress) 125 minutes after its start');
+    expect(pages[1]?.message).toContain('(exec-7) finished: Failed');
+    expect((await deps.incidents.get(id))?.decision).toMatchObject({ followedRun: { holder: id, executionId: 'exec-7' } });
+    expect(runbookChecks.entries).toEqual([]);
+  });
+
+  it("follows the holder's own run still going when its step stopped waiting (RUNBOOK_WAIT_SECONDS), and tells its outcome once it ended", async () => {
+    // Prepare: the holder's step followed its run for RUNBOOK_WAIT_SECONDS (0 here) and escalated it as still running.
+    const runbookChecks = createMemoryIncidentDueList();
+    const runner = createScriptedRunbookRunner('InProgress');
+    const { deps, published } = stepDeps({
+      env: { RUNBOOK_WAIT_SECONDS: '0' },
+      analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+      remediation: remediationDeps({ runbooks, runner, runbookChecks }),
+    });
+    const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(loadAlarmEvent('alarm-state-alarm')));
+    await classifyStep({ trigger }, deps);
+    await analyzeStep({ trigger }, deps);
+    await remediateStep({ trigger }, deps);
+    await notifyStep({ trigger }, deps);
+    const id = trigger.incidentId;
+    expect((await deps.incidents.get(id))?.decision?.result).toContain('still running when Pipeline Guard stopped waiting');
+    const pagesBefore = published.length;
+    const check = (clock: () => Date) => pageRunbooksThatDidNotFix({ ...reconcilerParts(deps), runbookChecks, clock }, LIMITS);
+
+    // Act
+    const running = await check(at('10:30:00'));
+    runner.status = async (executionId) => ({ executionId, status: 'Failed', failureMessage: 'approval rejected' });
+    const ended = await check(at('10:35:00'));
+
+    // Assert
+    expect(running).toEqual({ paged: [], dropped: 0, failed: [] });
+    expect(ended).toEqual({ paged: [id], dropped: 0, failed: [] });
+    expect((await deps.incidents.get(id))?.decision).toMatchObject({ action: 'escalate', result: 'runbook (exec-1) finished: Failed — approval rejected', followedRun: { holder: id, executionId: 'exec-1' } });
+    expect(published.slice(pagesBefore)).toHaveLength(1);
+    expect(runbookChecks.entries).toEqual([]);
+  });
+
+  it('moves the check of a run past the bound a reconciler period later, behind the other checks and inside the look-back', async () => {
+    const { runbookChecks, check } = await holderWithUnfollowedRun('Waiting');
+
+    await check(at('12:05:00'));
+
+    expect(runbookChecks.entries.map((entry) => entry.dueAt)).toEqual([expect.stringMatching(/^2026-11-20T12:/)]);
+  });
+});
+
