@@ -68,7 +68,7 @@ describe.each([
   it('appends once per write id, appends for another id, and fails on a missing incident as before', async () => {
     const incidents = storeOf();
     const trigger = triggerFromWorkflowRun(failedRunDelivery(910_003).body as never, `delivery-write-id-${_name}`);
-    const incident = newIncident({ ...githubIncidentFields(trigger), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
     await incidents.create(incident, null);
     const entry = (at: string) => ({ history: [{ at, event: 'approval_requested', detail: 'sns:published' }] });
 
