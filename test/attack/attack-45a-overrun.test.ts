@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RetryableError } from '../../shared/errors.js';
 import { stepHandler } from '../../shared/runtime/lambda.js';
+import { invocationDeadline, withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
 import { notifyStep } from '../../shared/steps/notify.js';
@@ -64,5 +65,27 @@ describe('attack-45a: an approval request whose Notify overran its invocation, t
 
     // Required: every e-mail on-call holds answers the wait the execution is in (token-2).
     expect(mailedTokens(published)).toEqual(['token-2']);
+  });
+});
+
+describe('attack-45a: invocation deadlines of concurrent invocations in one process (the local runtime)', () => {
+  // Control (held): each of two interleaved invocations reads its own deadline after awaits, and none outside them.
+  it('control: keeps each concurrent invocation its own deadline', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const seen: Record<string, number | undefined> = {};
+    const handler = withInvocationDeadline(async (name: string, _context: object) => {
+      await gate;
+      await Promise.resolve();
+      seen[name] = invocationDeadline();
+    });
+    const started = Date.now();
+    const long = handler('long', { getRemainingTimeInMillis: () => 600_000 });
+    const short = handler('short', { getRemainingTimeInMillis: () => 1_000 });
+    release();
+    await Promise.all([long, short]);
+    expect(seen.long! - started).toBeGreaterThan(500_000);
+    expect(seen.short! - started).toBeLessThan(1_000);
+    expect(invocationDeadline()).toBeUndefined();
   });
 });
