@@ -451,7 +451,9 @@ export interface EscalationLedger {
   /**
    * The page `record` let `occurrence` send is about to be published (`underWay` true: marked on its item before the
    * publish, so a function that dies between the publish and `published` leaves a trace of it, session 43), or its
-   * publish answered an error (false: the mark is taken back, as nothing is known to have gone out).
+   * publish answered an error (false: the mark is taken back, as nothing is known to have gone out). A window's first
+   * mark is kept: a re-send of the page neither moves nor takes back the mark of an earlier send, which may have gone
+   * out (attack-45a A1, session 43).
    */
   publishing(occurrence: EscalationOccurrence, underWay: boolean): Promise<void>;
   /**

@@ -262,17 +262,24 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
   /**
    * Sets (`set`) or removes a publish mark of the owner's window only (a window opened anew removes the marks), set to
    * the occurrence's own time, when it was sent.
+   *
+   * The `publishingAt` mark is only ever its window's first: a token's request sent twice (the ledger's one re-send,
+   * after the first attempt died between its publish and `published`) leaves the first attempt's mark, whose e-mail
+   * may be out, and taking a mark back removes only the mark this attempt wrote (the same time). Set over it and
+   * removed unconditionally, a failed re-send erased the first e-mail's trace, and the retry's request (a new token)
+   * said nothing of the e-mail on-call held (attack-45a A1, session 43).
    */
   async function markPublish(occurrence: EscalationOccurrence, mark: 'publishedAt' | 'publishingAt', set: boolean): Promise<void> {
+    const firstOnly = set && mark === 'publishingAt';
     await conditionalWrite(() =>
       client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: escalationLedgerKey(occurrence.key),
-          UpdateExpression: set ? 'SET #mark = :at' : 'REMOVE #mark',
-          ConditionExpression: '#owner = :id',
+          UpdateExpression: set ? `SET #mark = ${firstOnly ? 'if_not_exists(#mark, :at)' : ':at'}` : 'REMOVE #mark',
+          ConditionExpression: set ? '#owner = :id' : '#owner = :id AND #mark = :at',
           ExpressionAttributeNames: { '#mark': mark, '#owner': 'owner' },
-          ExpressionAttributeValues: { ...(set ? { ':at': occurrence.at.toISOString() } : {}), ':id': occurrence.incidentId },
+          ExpressionAttributeValues: { ':at': occurrence.at.toISOString(), ':id': occurrence.incidentId },
         }),
       ),
     );

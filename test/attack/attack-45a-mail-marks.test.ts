@@ -15,7 +15,7 @@ const runbookDeps = () => stepDeps({
 });
 
 describe('attack-45a: the publish mark of an approval request e-mailed again with its own token', () => {
-  // attack-45a finding A1 (medium): shared/notify/approval-mail.ts publishApprovalRequest takes its `publishing` mark
+  // attack-45a finding A1 (medium) (fixed, session 43): shared/notify/approval-mail.ts publishApprovalRequest takes its `publishing` mark
   // back on a publish error with an unconditional REMOVE (shared/stores/escalation-ledger.ts markPublish, `REMOVE #mark`
   // under `#owner = :id` only). When the same token's request is sent a second time (the ledger's resend: the local
   // runtime restarted the execution, which keeps its token, after the first attempt died between its publish and
@@ -24,7 +24,7 @@ describe('attack-45a: the publish mark of an approval request e-mailed again wit
   // one on-call holds, whose commands no longer work: exactly what session 43's mark was for. Required: the take-back
   // removes only its own mark (conditional on `publishingAt = :at`, or kept once an earlier send of the window began),
   // so the retry's e-mail says it may replace the earlier request.
-  it.fails("keeps the first e-mail's trace when a resend with the same token fails to publish: the retry's e-mail says it may replace it", async () => {
+  it("keeps the first e-mail's trace when a resend with the same token fails to publish: the retry's e-mail says it may replace it", async () => {
     const { deps, published } = runbookDeps();
     // 1. token-1's request is e-mailed; the function dies before the ledger marks it published (never answers).
     const mark = deps.escalationLedger.published.bind(deps.escalationLedger);

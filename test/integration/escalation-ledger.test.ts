@@ -94,6 +94,18 @@ describe('escalation ledger', () => {
     expect(await l.lastSent('mark-begun-next-window')).toBeNull();
   });
 
+  it("keeps the first send's publish mark when the re-send's publish fails and takes its own back (attack-45a A1, session 43)", async () => {
+    const l = ledger();
+    await l.record(occurrence('mark-resent', 'a', '2026-11-20T10:00:00Z'));
+    await l.publishing(occurrence('mark-resent', 'a', '2026-11-20T10:00:00Z'), true);
+    // The opener's re-send, after it died between its publish and `published`: its publish answers an error.
+    await l.record(occurrence('mark-resent', 'a', '2026-11-20T10:01:00Z'));
+    await l.publishing(occurrence('mark-resent', 'a', '2026-11-20T10:01:00Z'), true);
+    await l.publishing(occurrence('mark-resent', 'a', '2026-11-20T10:01:00Z'), false);
+
+    expect(await l.lastSent('mark-resent')).toEqual({ at: '2026-11-20T10:00:00.000Z', certain: false });
+  });
+
   it('forgets the publish mark of a window when the next window opens (attack-44c S6)', async () => {
     const l = ledger();
     await l.record(occurrence('mark-next-window', 'a', '2026-11-20T10:00:00Z'));

@@ -619,8 +619,10 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
     async publishing(occurrence, underWay) {
       const item = items.get(occurrence.key);
       if (item?.owner !== occurrence.incidentId) return;
-      if (underWay) item.publishingAt = occurrence.at.toISOString();
-      else delete item.publishingAt;
+      // As the DynamoDB ledger: the window's first mark is kept, and only the mark this attempt wrote is taken back.
+      const at = occurrence.at.toISOString();
+      if (underWay) item.publishingAt ??= at;
+      else if (item.publishingAt === at) delete item.publishingAt;
     },
     async published(occurrence) {
       const item = items.get(occurrence.key);
