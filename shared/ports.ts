@@ -468,6 +468,11 @@ export interface EscalationLedger {
    * or its publish failed and its mark was taken back), or its item expired.
    */
   lastSent(key: string): Promise<PublishMark | null>;
+  /**
+   * The incident that opened `key`'s latest window (ended or not) and when: written by the write that opened it, so it
+   * says who took the claim from the moment it was taken; null when no window was opened or the item expired.
+   */
+  opener(key: string): Promise<{ owner: string; windowStart: string } | null>;
 }
 
 /** When a page's publish was marked (see `EscalationLedger.lastSent`): `certain` once it answered, else only begun. */

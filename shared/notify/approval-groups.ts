@@ -77,6 +77,16 @@ export async function groupApprovalRequest(incident: Incident, taskToken: string
   return nameRequest(start, request, deps);
 }
 
+/**
+ * Whether `incidentId` leads the latest approval-request group: the write that opened the group's window made it the
+ * lead, which is asked at once and alone (see {@link groupApprovalRequest}). Durable from that write on, before its
+ * e-mail's publish mark; an incident that took a later place in the group (grouped, or killed before it said so on its
+ * timeline) does not lead it. Once a newer group opened, the lead of an older one is not known here.
+ */
+export async function leadsApprovalGroup(incidentId: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<boolean> {
+  return (await deps.escalationLedger.opener(APPROVAL_GROUP_KEY))?.owner === incidentId;
+}
+
 /** Names `request` on the digest of the group that started at `start`: where, or null when every part was claimed or full. */
 async function nameRequest(start: string, request: { incidentId: string; member: string }, deps: ApprovalGroupDeps): Promise<{ start: string; end: string; part: number } | null> {
   const named = await nameOnGroupDigest(start, request, deps, APPROVAL_REQUESTS);

@@ -328,6 +328,11 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
       return item?.publishingAt ? { at: item.publishingAt, certain: false } : null;
     },
 
+    async opener(key) {
+      const item = await read(key);
+      return item?.owner && item.windowStart ? { owner: item.owner, windowStart: item.windowStart } : null;
+    },
+
     async unsent(occurrence) {
       // Only the owner's claim, and never below zero: a late or repeated give-back changes nothing.
       await conditionalWrite(() =>

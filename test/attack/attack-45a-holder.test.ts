@@ -10,7 +10,7 @@ import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js
 const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
 
 describe('attack-45a: a later request of the same alarm while the holder is still e-mailing its own', () => {
-  // attack-45a finding A2 (medium): shared/steps/notify.ts mailApprovalRequest counts a request on the holder's only
+  // attack-45a finding A2 (medium) (fixed, session 43): shared/steps/notify.ts mailApprovalRequest counts a request on the holder's only
   // when `mailedAlone(holder)` finds the holder's request ledger item marked (`publishing`/`published`). The holder
   // writes that mark only in publishApprovalRequest, AFTER its problem claim, its group's ledger record and its request's
   // own `record`: in a normal storm (no crash, no failure) a second ALARM of the same alarm whose Notify runs in that
@@ -19,7 +19,7 @@ describe('attack-45a: a later request of the same alarm while the holder is stil
   // timeline check it replaced (`isGroupedRequest`) counted it on the holder. Required: a holder whose request is
   // still being made (claimed, not grouped, no outcome yet) holds: count on it (e.g. treat "owner of the problem
   // claim, no approval_grouped and no request outcome yet" as e-mailed alone, or mark the intent at the claim).
-  it.fails('e-mails on-call once: the second ALARM is counted on the request the holder is still e-mailing', async () => {
+  it('e-mails on-call once: the second ALARM is counted on the request the holder is still e-mailing', async () => {
     const { deps, published } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks }) });
     // The holder pauses (no failure) at its request's own ledger record, after its problem claim.
     const record = deps.escalationLedger.record.bind(deps.escalationLedger);

@@ -106,6 +106,16 @@ describe('escalation ledger', () => {
     expect(await l.lastSent('mark-resent')).toEqual({ at: '2026-11-20T10:00:00.000Z', certain: false });
   });
 
+  it('names the opener of the latest window from the write that opened it, counted occurrences aside (attack-45a A2, session 43)', async () => {
+    const l = ledger();
+    await l.record(occurrence('opener', 'lead', '2026-11-20T10:00:00Z'));
+    await l.record(occurrence('opener', 'later', '2026-11-20T10:01:00Z'));
+    expect(await l.opener('opener')).toEqual({ owner: 'lead', windowStart: '2026-11-20T10:00:00.000Z' });
+    await l.takeOver(occurrence('opener', 'next', '2026-11-20T10:02:00Z'), { owner: 'lead', windowStart: '2026-11-20T10:00:00.000Z' });
+    expect(await l.opener('opener')).toEqual({ owner: 'next', windowStart: '2026-11-20T10:02:00.000Z' });
+    expect(await l.opener('never-opened')).toBeNull();
+  });
+
   it('forgets the publish mark of a window when the next window opens (attack-44c S6)', async () => {
     const l = ledger();
     await l.record(occurrence('mark-next-window', 'a', '2026-11-20T10:00:00Z'));

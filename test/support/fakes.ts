@@ -616,6 +616,10 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
       if (item?.publishedAt) return { at: item.publishedAt, certain: true };
       return item?.publishingAt ? { at: item.publishingAt, certain: false } : null;
     },
+    async opener(key) {
+      const item = items.get(key);
+      return item ? { owner: item.owner, windowStart: item.windowStart } : null;
+    },
     async publishing(occurrence, underWay) {
       const item = items.get(occurrence.key);
       if (item?.owner !== occurrence.incidentId) return;
