@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { TaskTokenSpentError } from '../../shared/errors.js';
+import type { TaskTokenControl } from '../../shared/ports.js';
 import { fromWebPage } from './loopback-requests.js';
 
 /** Task implementation for the local run: the same handler export a Lambda would run, or a service stand-in. */
@@ -191,7 +193,14 @@ export interface BackAtWait {
   state: string;
   input: unknown;
   token: string;
+  /** The wait ended while the runtime was down (ISO 8601): only a decision taken before then answers it. */
   endedAt?: string;
+  /**
+   * With `endedAt`, the only way to answer the wait: a decision its caller found taken before `endedAt` is handed in
+   * here. One sent over the Step Functions API arrives after the wait's end and is refused as timed out (session 43:
+   * the open wait took any decision sent while `onBackAtWait` ran, a late one too).
+   */
+  answer?: TaskTokenControl;
 }
 
 /** A token state's wait for SendTaskSuccess/SendTaskFailure, or its end. */
@@ -337,16 +346,32 @@ export async function startLocalWorkflow(options: {
   async function decisionTakenInTime(execution: string, back: BackAtWait & { endedAt: string }): Promise<Decision | null> {
     const kept = (await options.registry.get(execution))?.carriedDecision;
     if (kept) return takenDecision(kept);
-    // Taken as a request's is (kept in the registry before it is answered): a stop before the wait's end is recorded
-    // finds it kept.
+    // Registered as timed out, so a decision sent to the token meanwhile is answered TaskTimedOut (settleTask), as
+    // Step Functions answers one sent after the wait's end; only `answer`, handed the decision vetted as taken in
+    // time, settles it. Taken as a request's is (kept in the registry before it is answered): a stop before the wait's
+    // end is recorded finds it kept.
     const { wait } = newWait(execution);
+    wait.expired = true;
     waiters.set(back.token, wait);
     try {
-      await tellBackAtWait(execution, back);
+      await tellBackAtWait(execution, { ...back, answer: answerOf(wait, back.token) });
     } finally {
-      waiters.delete(back.token);
+      // Left registered when nothing answered it: the timed-out token is answered TaskTimedOut until its execution ends.
+      if (wait.decision) waiters.delete(back.token);
     }
     return wait.decision;
+  }
+
+  /** The task-token control of one wait, in-process: what {@link BackAtWait.answer} is. */
+  function answerOf(wait: TokenWait, token: string): TaskTokenControl {
+    const decide = async (sent: string, taken: Decision) => {
+      if (sent !== token || wait.decision) throw new TaskTokenSpentError(`TaskDoesNotExist: the wait on ${sent} has no answer to take`);
+      await take(wait, taken);
+    };
+    return {
+      succeed: (sent, output) => decide(sent, { output }),
+      fail: (sent, error, cause) => decide(sent, { error: Object.assign(new Error(cause), { name: error }) }),
+    };
   }
 
   function tokenIn(value: unknown): string | null {
@@ -522,6 +547,14 @@ export async function startLocalWorkflow(options: {
     else waiter.resolve(decision.output);
   }
 
+  /** `taken` answers the wait. */
+  async function take(waiter: TokenWait, taken: Decision) {
+    // Answered 200, its sender marks it resumed: while the request runs, only the registry keeps it for the retry's
+    // wait (the request may still fail) or for the wait resumed after a restart.
+    if (waiter.requesting) await options.registry.keepDecision(waiter.execution, storedDecision(taken));
+    settle(waiter, taken);
+  }
+
   async function settleTask(target: string, body: { taskToken?: string; output?: string; error?: string; cause?: string }) {
     let waiter = body.taskToken ? waiters.get(body.taskToken) : undefined;
     if (!waiter && body.taskToken && (await notWaitingYet(body.taskToken))) {
@@ -531,9 +564,10 @@ export async function startLocalWorkflow(options: {
     }
     if (!waiter) return { status: 400, body: { __type: 'TaskDoesNotExist', message: 'Task does not exist anymore' } };
     // A wait whose timer ended it keeps its waiter until the execution ends: Step Functions answers a timed-out token
-    // so, and a decision taken now would be told it resumed an execution that went on without it.
+    // so, and a decision taken now would be told it resumed an execution that went on without it. Kept on refusal too,
+    // so a second decision is answered the same (session 43: one sent while a wait that ended during a stop was being
+    // answered in-process was otherwise told not waiting yet).
     if (waiter.expired) {
-      waiters.delete(body.taskToken as string);
       return { status: 400, body: { __type: 'TaskTimedOut', message: 'Task Timed Out' } };
     }
     let taken: Decision;
@@ -546,10 +580,7 @@ export async function startLocalWorkflow(options: {
     } else {
       taken = { error: Object.assign(new Error(body.cause ?? ''), { name: body.error ?? 'States.TaskFailed' }) };
     }
-    // Answered 200, its sender marks it resumed: while the request runs, only the registry keeps it for the retry's
-    // wait (the request may still fail) or for the wait resumed after a restart.
-    if (waiter.requesting) await options.registry.keepDecision(waiter.execution, storedDecision(taken));
-    settle(waiter, taken);
+    await take(waiter, taken);
     waiters.delete(body.taskToken as string);
     ended.add(body.taskToken as string);
     return { status: 200, body: {} };

@@ -429,10 +429,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // A `/guard` decision sent while a resumed execution ran again up to its wait was refused as not waiting yet, and
   // waits recorded: it is sent as the execution is back at its wait, not at the first reconciler run past its grace
   // (RECONCILE_AFTER_MINUTES), which left it minutes late.
-  resumeDecisionAtWait = async ({ input, token, endedAt }) => {
+  // A wait that ended while the runtime was down takes the decision vetted as taken in time only in-process (`answer`):
+  // over the API it is refused as timed out, as any decision sent after the wait's end (session 43).
+  resumeDecisionAtWait = async ({ input, token, endedAt, answer }) => {
     const incidentId = (input as { Payload?: { trigger?: { incidentId?: unknown } } }).Payload?.trigger?.incidentId;
     if (typeof incidentId !== 'string') return;
-    await resumeDecisionOfWait(reconcileDeps, { incidentId, taskToken: token, ...(endedAt ? { endedAt } : {}) }, { afterMinutes: config.RECONCILE_AFTER_MINUTES });
+    const deps = answer ? { ...reconcileDeps, tasks: answer } : reconcileDeps;
+    await resumeDecisionOfWait(deps, { incidentId, taskToken: token, ...(endedAt ? { endedAt } : {}) }, { afterMinutes: config.RECONCILE_AFTER_MINUTES });
   };
   // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
   const resumed = await workflow.resumeRunning();

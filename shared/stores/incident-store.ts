@@ -104,16 +104,29 @@ export interface AppendLists {
 /** Options of {@link IncidentStore.update}. */
 export interface UpdateOptions {
   /**
-   * Names this write: it lands only when the incident's last write so named (its {@link LAST_WRITE_ID} attribute) had
-   * another name, and names it so, in the same conditional write. A write tried again after its answer was lost (a
-   * timeout while it was still in flight, landing after any read-back) then cannot append its entries twice (session
-   * 43). When the last one was this one, nothing is written and the incident is returned as it stands.
+   * Names this write: it lands only when none of the incident's recent writes so named (its {@link WRITE_IDS}
+   * attribute) had this name, and adds it there, in the same conditional write. A write tried again after its answer
+   * was lost (a timeout while it was still in flight, landing after any read-back) then cannot append its entries
+   * twice (session 43), even when another named write landed between its tries (attack-45a A5: one slot, the last
+   * write's id, let the late try in). When it was made already, nothing is written and the incident is returned as it
+   * stands.
    */
   writeId?: string;
 }
 
-/** The incident item's attribute naming its last write made with a `writeId` (bookkeeping, not part of the incident). */
-export const LAST_WRITE_ID = 'lastWriteId';
+/**
+ * The incident item's attribute listing its most recent write ids (oldest first), at most {@link WRITE_IDS_KEPT}:
+ * bookkeeping, not part of the incident.
+ */
+export const WRITE_IDS = 'recentWriteIds';
+/**
+ * Write ids an incident keeps. A try can land late only while it is in flight, within one step's deadline; the named
+ * writes landing meanwhile are the retries of that step (Notify's record of an approval request: a few, with seconds
+ * of backoff between them). Sixteen leaves a wide margin, and keeps the list a few KB at most of the item's 400 KB.
+ */
+export const WRITE_IDS_KEPT = 16;
+/** Was the single slot of WRITE_IDS (session 43, before attack-45a): still on items written then, and not the incident's. */
+const LEGACY_WRITE_ID = 'lastWriteId';
 
 /** The lists `append` adds entries to. */
 function appended(append: AppendLists): IncidentListName[] {
@@ -237,7 +250,7 @@ export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'dec
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
 export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
 
-const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger', LAST_WRITE_ID]);
+const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger', WRITE_IDS, LEGACY_WRITE_ID]);
 
 /**
  * Attributes `<prefix><login>` of an incident item: the `seq` of the last vote change of that user counted on its vote counters
@@ -253,6 +266,12 @@ function monthsBack(newest: Date, oldest: Date): string[] {
     months.push(at.toISOString().slice(0, 7));
   }
   return months;
+}
+
+/** The write ids an incident item keeps ({@link WRITE_IDS}), oldest first. */
+function writeIdsOf(item: Record<string, unknown>): string[] {
+  const kept = item[WRITE_IDS];
+  return Array.isArray(kept) ? (kept as string[]) : [];
 }
 
 function fromItem(item: Record<string, unknown>): Incident {
@@ -334,12 +353,15 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       sets.push('#claim = if_not_exists(#claim, :claimAt)');
     }
     if (writeId !== undefined) {
-      names['#writeId'] = LAST_WRITE_ID;
+      // A list, for `contains` on it: kept to its bound by trimmedIncident, as DynamoDB cannot append and drop in one write.
+      names['#writeIds'] = WRITE_IDS;
       values[':writeId'] = writeId;
-      sets.push('#writeId = :writeId');
+      values[':writeIds'] = [writeId];
+      values[':empty'] = [];
+      sets.push('#writeIds = list_append(if_not_exists(#writeIds, :empty), :writeIds)');
     }
     const expression = updateExpression({ set: sets, remove: removes });
-    let condition = writeId === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND (attribute_not_exists(#writeId) OR #writeId <> :writeId)';
+    let condition = writeId === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND NOT contains(#writeIds, :writeId)';
     if (fields.status !== undefined) {
       const from = STATUS_MAY_LEAVE[fields.status];
       names['#current'] = 'status';
@@ -388,29 +410,43 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     const dropped = new Map<IncidentListName, number>();
     for (const [name, list] of lists) {
       const drop = Math.min(entriesToDrop(list, INCIDENT_LIST_BOUNDS[name]), MAX_TRIMMED_PER_WRITE);
-      if (drop === 0) continue;
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: incidentKey(id),
-            UpdateExpression: `REMOVE ${Array.from({ length: drop }, (_, at) => `#list[${at}]`).join(', ')} SET #dropped = if_not_exists(#dropped, :zero) + :drop`,
-            ConditionExpression: 'size(#list) = :length',
-            ExpressionAttributeNames: { '#list': name, '#dropped': DROPPED_FIELD[name] },
-            ExpressionAttributeValues: { ':zero': 0, ':drop': drop, ':length': list.length },
-          }),
-        );
-        dropped.set(name, drop);
-      } catch {
-        // The write itself is done, and failing now would have its caller write (and append) again: a list left over
-        // its bound (another write appended meanwhile, or DynamoDB refused) is trimmed by the next write to it.
-      }
+      if (drop > 0 && (await dropOldest(id, name, list.length, drop, DROPPED_FIELD[name]))) dropped.set(name, drop);
     }
     return dropped;
   }
 
-  /** The incident an update returned (`item`, all of it), with its appended lists trimmed to their bounds. */
-  async function trimmedIncident(id: string, item: Record<string, unknown>, append: AppendLists): Promise<Incident> {
+  /**
+   * Removes the `drop` oldest entries of the item's list `name`, if it is still `length` long (when another write
+   * appended meanwhile, that write's trim drops them instead), counting them in `counted` when given. Whether it did.
+   */
+  async function dropOldest(id: string, name: string, length: number, drop: number, counted?: string): Promise<boolean> {
+    const removed = `REMOVE ${Array.from({ length: drop }, (_, at) => `#list[${at}]`).join(', ')}`;
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: incidentKey(id),
+          UpdateExpression: counted ? `${removed} SET #dropped = if_not_exists(#dropped, :zero) + :drop` : removed,
+          ConditionExpression: 'size(#list) = :length',
+          ExpressionAttributeNames: { '#list': name, ...(counted ? { '#dropped': counted } : {}) },
+          ExpressionAttributeValues: { ':length': length, ...(counted ? { ':zero': 0, ':drop': drop } : {}) },
+        }),
+      );
+      return true;
+    } catch {
+      // The write itself is done, and failing now would have its caller write (and append) again: a list left over
+      // its bound (another write appended meanwhile, or DynamoDB refused) is trimmed by the next write to it.
+      return false;
+    }
+  }
+
+  /**
+   * The incident an update returned (`item`, all of it), with its appended lists trimmed to their bounds, and its write
+   * ids to {@link WRITE_IDS_KEPT} when `named` (the write added one).
+   */
+  async function trimmedIncident(id: string, item: Record<string, unknown>, append: AppendLists, named = false): Promise<Incident> {
+    const writeIds = writeIdsOf(item);
+    if (named && writeIds.length > WRITE_IDS_KEPT) await dropOldest(id, WRITE_IDS, writeIds.length, writeIds.length - WRITE_IDS_KEPT);
     const incident = fromItem(item);
     const lists = appended(append).map((name): [IncidentListName, unknown[]] => [name, (incident[name] as unknown[] | undefined) ?? []]);
     for (const [name, drop] of await trimLists(id, lists)) {
@@ -498,10 +534,10 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         if (!(error instanceof ConditionalCheckFailedException) || options.writeId === undefined) throw error;
         // Made already (its first try landed), or the incident is gone: then it fails on existence as before.
         const now = await readItem(id);
-        if (!now || now[LAST_WRITE_ID] !== options.writeId) throw error;
+        if (!now || !writeIdsOf(now).includes(options.writeId)) throw error;
         return fromItem(now);
       }
-      return trimmedIncident(id, item ?? {}, append);
+      return trimmedIncident(id, item ?? {}, append, options.writeId !== undefined);
     },
 
     async updateIfStatusMoves(id, fields, append = {}) {

@@ -38,7 +38,7 @@ describe('attack-45a: a wait that ended while the local runtime was down', () =>
   let close: (() => Promise<void>) | null = null;
   afterEach(async () => { await close?.(); close = null; });
 
-  // attack-45a finding A3 (medium): infra/local/local-workflow.ts `decisionTakenInTime` registers a live waiter
+  // attack-45a finding A3 (medium) (fixed, session 43): infra/local/local-workflow.ts `decisionTakenInTime` registers a live waiter
   // (`newWait`: `expired: false`, `requesting: true`) on the token of a wait that has ALREADY ended, for as long as
   // `onBackAtWait` runs (the runtime's resumeDecisionOfWait: an incident read, a resume). Only that path checks the
   // decision's time against `endedAt` (shared/reconcile/approval-resumes.ts). Any other SendTaskSuccess on the token in
@@ -47,7 +47,7 @@ describe('attack-45a: a wait that ended while the local runtime was down', () =>
   // applied (the runbook runs), where Step Functions, and this runtime before session 43, answer TaskTimedOut and run
   // the Catch path. Required: the waiter of an ended wait takes only the decision resumeDecisionOfWait vetted (e.g.
   // mark it `expired` and pass the vetted decision in directly, or check settleTask's arrival time against endedAt).
-  it.fails('refuses a decision sent after the wait ended, while the restarted execution is back at it, as TaskTimedOut', async () => {
+  it('refuses a decision sent after the wait ended, while the restarted execution is back at it, as TaskTimedOut', async () => {
     // Prepare: what a runtime stopped while the execution waited leaves on record: running, a wait of 1 s begun 2 s ago.
     const registry = memoryRegistry();
     const name = 'ended-while-down';

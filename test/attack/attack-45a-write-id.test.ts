@@ -27,7 +27,7 @@ describe.each([
   ['DynamoDB', () => store],
   ['in memory', () => createMemoryStore()],
 ])('attack-45a: update with a writeId after another named write (%s)', (name, storeOf) => {
-  // attack-45a finding A5 (low): shared/stores/incident-store.ts update/conditionalUpdate refuses a named write only
+  // attack-45a finding A5 (low) (fixed, session 43): shared/stores/incident-store.ts update/conditionalUpdate refuses a named write only
   // when the item's single `lastWriteId` equals it (`#writeId <> :writeId`; test/support/memory-store.ts the same).
   // Two Notify attempts of one incident alive at once (attempt 1 answered RetryableError by middy's early timeout while
   // still running, finding A4, and the state machine's retry) each name their record: attempt 1's first try is still in
@@ -35,7 +35,7 @@ describe.each([
   // W1 <> W2, so its `approval_requested` and notifications are appended a second time, the attack-44c S5 double
   // record the write id was made to end. Required: a write id already made is refused whatever was written since (a
   // short list of recent ids, e.g. `NOT contains(#writeIds, :writeId)` with a bounded list, or the entry's own id).
-  it.fails('lands a named write once even when another named write landed between its two tries', async () => {
+  it('lands a named write once even when another named write landed between its two tries', async () => {
     const incidents = storeOf();
     const trigger = triggerFromWorkflowRun(failedRunDelivery(945_001).body as never, `delivery-attack-45a-${name}`);
     const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));

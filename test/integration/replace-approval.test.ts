@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApprovalState, newIncident } from '../../shared/domain/incident.js';
 import { githubIncidentFields } from '../../shared/domain/github-incident.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
-import { type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type IncidentStore, WRITE_IDS, WRITE_IDS_KEPT, createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
 import { failedRunDelivery } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 import { createMemoryStore } from '../support/memory-store.js';
@@ -80,6 +81,29 @@ describe.each([
     expect(requested).toEqual(['2026-11-20T10:00:01Z', '2026-11-20T10:00:09Z']);
     expect(again.history).toEqual(first.history);
     expect(Object.keys(again)).not.toContain('lastWriteId');
+    expect(Object.keys(again)).not.toContain(WRITE_IDS);
+    expect(Object.keys((await incidents.get(incident.id)) ?? {})).not.toContain(WRITE_IDS);
     await expect(incidents.update('no-such-incident', {}, entry('2026-11-20T10:00:01Z'), { writeId: 'request-1' })).rejects.toThrow();
+  });
+
+  // attack-45a A5 (session 43): the write ids are a list, kept to its bound, and the ids kept are still refused.
+  it('keeps the most recent write ids, each still refused, and forgets older ones', async () => {
+    const incidents = storeOf();
+    const trigger = triggerFromWorkflowRun(failedRunDelivery(910_004).body as never, `delivery-write-ids-${_name}`);
+    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    await incidents.create(incident, null);
+    const entry = (n: number) => ({ history: [{ at: `2026-11-20T10:01:${String(n).padStart(2, '0')}Z`, event: 'approval_requested', detail: 'sns:published' }] });
+    const named = WRITE_IDS_KEPT + 4;
+
+    for (let n = 0; n < named; n += 1) await incidents.update(incident.id, {}, entry(n), { writeId: `request-${n}` });
+    for (let n = named - WRITE_IDS_KEPT; n < named; n += 1) await incidents.update(incident.id, {}, entry(n), { writeId: `request-${n}` });
+    await incidents.update(incident.id, {}, entry(0), { writeId: 'request-0' });
+
+    const requested = (await incidents.get(incident.id))?.history.filter((h) => h.event === 'approval_requested') ?? [];
+    expect(requested).toHaveLength(named + 1);
+    if (_name === 'DynamoDB') {
+      const item = (await scratch.documents().send(new GetCommand({ TableName: 'incidents', Key: incidentKey(incident.id), ConsistentRead: true }))).Item;
+      expect(item?.[WRITE_IDS]).toHaveLength(WRITE_IDS_KEPT);
+    }
   });
 });

@@ -2,14 +2,14 @@ import { type ClaimName, type Incident, isDueForReconciler, mayMoveTo, outsiderC
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../../shared/domain/incident-lists.js';
 import type { GreenRunNote } from '../../shared/domain/recovery.js';
 import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
-import type { AppendLists, IncidentStore, UpdateOptions } from '../../shared/stores/incident-store.js';
+import { type AppendLists, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT } from '../../shared/stores/incident-store.js';
 
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
 export function createMemoryStore(clock: () => Date = () => new Date()): IncidentStore & { items: Map<string, { incident: Incident; scope: string | null; trigger?: unknown }> } {
   const items = new Map<string, { incident: Incident; scope: string | null; trigger?: unknown }>();
   const alarmOks = new Map<string, Date>();
-  /** Each incident's last write made with a `writeId` (the DynamoDB store's LAST_WRITE_ID attribute). */
-  const lastWriteIds = new Map<string, string>();
+  /** Each incident's recent write ids, oldest first and as many as kept (the DynamoDB store's WRITE_IDS attribute). */
+  const recentWriteIds = new Map<string, string[]>();
   const byNewest = (a: Incident, b: Incident) => b.createdAt.localeCompare(a.createdAt);
   return {
     items,
@@ -48,9 +48,12 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async update(id, fields, append: AppendLists = {}, options: UpdateOptions = {}) {
       const item = items.get(id);
       if (!item) throw new Error(`ConditionalCheckFailed: ${id}`);
-      // Made already: nothing is written, as the DynamoDB store's condition on its last write's id refuses it.
-      if (options.writeId !== undefined && lastWriteIds.get(id) === options.writeId) return structuredClone(item.incident);
-      if (options.writeId !== undefined) lastWriteIds.set(id, options.writeId);
+      // Made already: nothing is written, as the DynamoDB store's condition on its recent write ids refuses it.
+      if (options.writeId !== undefined) {
+        const writeIds = recentWriteIds.get(id) ?? [];
+        if (writeIds.includes(options.writeId)) return structuredClone(item.incident);
+        recentWriteIds.set(id, [...writeIds, options.writeId].slice(-WRITE_IDS_KEPT));
+      }
       // Status only moves forward, as the DynamoDB store's condition enforces.
       const { status, ...rest } = fields;
       const moves = status !== undefined && mayMoveTo(item.incident.status, status);

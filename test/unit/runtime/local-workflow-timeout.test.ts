@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startLocalWorkflow } from '../../../infra/local/local-workflow.js';
+import { type BackAtWait, startLocalWorkflow } from '../../../infra/local/local-workflow.js';
 import { createSfnTaskControl } from '../../../shared/adapters/sfn.js';
 import { TaskNotWaitingYetError, TaskTokenSpentError } from '../../../shared/errors.js';
 import { pipelineDefinition } from '../../support/pipeline-asl.js';
@@ -315,8 +315,9 @@ describe('local Step Functions: a wait that ended while its restarted execution 
       aslPath: aslFile({ prepare: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async (input: unknown) => { token = (input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken; return {}; } },
       tasks: { Prepare: async () => { await prepared.held; return {}; }, Notify: async (input: unknown) => { notified = input as typeof notified; return {}; } },
-      // The runtime's resume of a decision recorded while the execution was not back at its wait.
-      onBackAtWait: async (wait: { token: string }) => { backAtWait.push(wait.token); await tasks?.succeed(wait.token, { approvedBy: 'oncall-ana' }); },
+      // The runtime's resume of a decision recorded while the execution was not back at its wait: handed in to the
+      // ended wait's own `answer` (session 43: over the API it arrives after the wait's end and is refused).
+      onBackAtWait: async (wait: BackAtWait) => { backAtWait.push(wait.token); await (wait.answer ?? tasks)?.succeed(wait.token, { approvedBy: 'oncall-ana' }); },
     };
     const first = await startLocalWorkflow(options);
     await new SFNClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
