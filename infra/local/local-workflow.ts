@@ -162,14 +162,16 @@ function withStatePaths(definition: { States: Record<string, object> }) {
  * The timeout the interpreter's own timer gives a token state: the most one Node timer holds (2^31-1 ms, about 24
  * days), past any approval wait (7 days at most). The wait's end is its token task's timer's, counted from the start
  * kept across restarts. The interpreter's, armed as it enters the state, ended the same wait a second time: a wait
- * resumed after a restart had both, and a stopped runtime left both armed.
+ * resumed after a restart had both, and a stopped runtime left both armed. The same for a task that enforces its own
+ * time limit (`selfTimedTasks`): the interpreter's timer raced the attempt, failing the state with States.Timeout
+ * (which only its Catch matches) while the attempt still ran beside the Catch path (session 43).
  */
 const INTERPRETER_TOKEN_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-/** The definition the interpreter runs: the same, with the token states' timeouts left to their tasks' timers. */
-function tokenWaitsTimedByTasks(definition: { States: Record<string, object> }, tokenStates: string[]) {
+/** The definition the interpreter runs: the same, with the timeouts of `states` left to their tasks' timers. */
+function timedByTheirTasks(definition: { States: Record<string, object> }, states: readonly string[]) {
   const States = { ...definition.States };
-  for (const name of tokenStates) {
+  for (const name of states) {
     const state: Record<string, unknown> = { ...States[name], TimeoutSeconds: INTERPRETER_TOKEN_TIMEOUT_SECONDS };
     delete state.TimeoutSecondsPath;
     States[name] = state;
@@ -280,6 +282,12 @@ export async function startLocalWorkflow(options: {
    * when the wait began (kept across a restart) and told to the task.
    */
   tokenTasks?: Record<string, LocalTokenTask>;
+  /**
+   * Task states (of `tasks`) whose task enforces the state's TimeoutSeconds itself, answering only once its attempt
+   * settled (the local runtime's Lambda invocations: infra/local/lambda-invocation.ts); the interpreter does not
+   * time them out (session 43).
+   */
+  selfTimedTasks?: readonly string[];
   /** Delay per retry in ms (the ASL's backoff is seconds to minutes; locally that only slows things down). */
   retryDelayMs: number;
   /** Task invocations at a time across all executions (see {@link createTaskSlots}); default 8. */
@@ -301,7 +309,7 @@ export async function startLocalWorkflow(options: {
   onBackAtWait?: (wait: BackAtWait) => Promise<void>;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
-  const machine = new StateMachine(tokenWaitsTimedByTasks(withStatePaths(definition), Object.keys(options.tokenTasks ?? {})) as never, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(timedByTheirTasks(withStatePaths(definition), [...Object.keys(options.tokenTasks ?? {}), ...(options.selfTimedTasks ?? [])]) as never, { validationOptions: { checkArn: false } });
   const running = new Set<Promise<unknown>>();
   let stopping = false;
   const aborts = new Map<string, () => void>();
@@ -411,7 +419,7 @@ export async function startLocalWorkflow(options: {
         if ('error' in decision) throw decision.error;
         return decision.output;
       }
-      // The wait's one timer: the interpreter's is pushed past it (tokenWaitsTimedByTasks).
+      // The wait's one timer: the interpreter's is pushed past it (timedByTheirTasks).
       const { wait, waiting } = newWait(execution);
       if (endsAt !== null) wait.timer = setTimeout(() => { wait.expired = true; wait.reject(timedOut()); }, endsAt - Date.now());
       waiters.set(token, wait);

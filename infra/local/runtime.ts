@@ -23,6 +23,7 @@ import { type Learning, createLearning } from '../../shared/knowledge/learning.j
 import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
 import { type BackAtWait, type ExecutionRecord, type ExecutionRegistry, type LocalTask, type LocalTokenTask, startLocalWorkflow } from './local-workflow.js';
+import { LOCAL_ACCOUNT, type LambdaHandler, invokeWithTimeout, lambdaContext } from './lambda-invocation.js';
 import { namedByLoopback } from './loopback-requests.js';
 import { bodyTooLargeMessage } from '../../shared/ingest/verify.js';
 import { dashboardContentSecurityPolicy } from '../constructs/dashboard-headers.js';
@@ -30,12 +31,16 @@ import { startQueueConsumer } from './queue-consumer.js';
 import { RECOVERY_QUEUE, createStoreWorkQueue } from '../../shared/stores/work-queue.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const ACCOUNT = '000000000000';
 /**
  * The account the local runtime stands in for when its runbooks decide whose alarms they answer: that of the alarm
  * events in events/cloudwatch (AWS's example account), so the demo's alarms start their runbooks.
  */
 const LOCAL_DEPLOYMENT_ACCOUNT = '123456789012';
+/**
+ * The time limit of AwaitApproval's invocation of notify, a token state whose TimeoutSeconds bounds the approval wait
+ * rather than the invocation: as long as the lambdaContext default the invocation had before session 43.
+ */
+const NOTIFY_REQUEST_TIMEOUT_MS = 300_000;
 /** Lambda's asynchronous invocation retries a failed event after one minute, then after two more. */
 const ASYNC_INVOKE_RETRY_MS = 60_000;
 
@@ -49,8 +54,6 @@ const STEP_FUNCTIONS = {
   ApplyAfterDelay: 'remediate',
   Notify: 'notify',
 } as const;
-
-type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
 export interface LocalRuntimeOptions {
   /** Where tables, the outbox and recorded comments are kept (survives restarts). */
@@ -116,28 +119,6 @@ export function approvalRequestOf(input: unknown, wait: { startedAt: string }): 
   const request: Record<string, unknown> = { ...(input as { Payload?: Record<string, unknown> }).Payload, waitStartedAt: wait.startedAt };
   delete request.waitRetryCount;
   return request;
-}
-
-/**
- * A Lambda-like context. `timeoutMs` is the invocation's time limit (locally the ASL state's TimeoutSeconds, the
- * limit Step Functions enforces on the attempt), counted from now, so steps get the same deadline signal as in AWS.
- */
-function lambdaContext(functionName: string, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done() {},
-    fail() {},
-    succeed() {},
-  };
 }
 
 /** Imports a function's handler module with the current environment (a fresh module instance per runtime). */
@@ -234,7 +215,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
   const dataDir = resolve(options.dataDir);
   const region = source.AWS_REGION ?? 'us-east-1';
-  const stateMachineArn = `arn:aws:states:${region}:${ACCOUNT}:stateMachine:incident-pipeline`;
+  const stateMachineArn = `arn:aws:states:${region}:${LOCAL_ACCOUNT}:stateMachine:incident-pipeline`;
   const tableNames = {
     incidents: source.INCIDENTS_TABLE ?? 'incidents',
     baselines: source.BASELINES_TABLE ?? 'baselines',
@@ -389,7 +370,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // AwaitApproval is `lambda:invoke.waitForTaskToken` on notify: the function gets the `Payload`, the state then waits.
   let notify: LambdaHandler | null = null;
   const tokenTasks: Record<string, LocalTokenTask> = {
-    AwaitApproval: (input, wait) => (notify as LambdaHandler)(approvalRequestOf(input, wait), lambdaContext('notify')),
+    AwaitApproval: (input, wait) => invokeWithTimeout(notify as LambdaHandler, approvalRequestOf(input, wait), { functionName: 'notify', timeoutMs: NOTIFY_REQUEST_TIMEOUT_MS, log }),
   };
   // Set once the reconciler's dependencies exist (below), before any execution is resumed.
   let resumeDecisionAtWait: (wait: BackAtWait) => Promise<void> = async () => {};
@@ -397,13 +378,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     aslPath: join(root, 'statemachines', 'incident-pipeline.asl.json'),
     substitutions: {
       ...Object.fromEntries(
-        Object.entries(STEP_FUNCTIONS).map(([state, fn]) => [`${state}FunctionArn`, `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn}`]),
+        Object.entries(STEP_FUNCTIONS).map(([state, fn]) => [`${state}FunctionArn`, `arn:aws:lambda:${region}:${LOCAL_ACCOUNT}:function:${fn}`]),
       ),
       IncidentsTableName: tableNames.incidents,
     },
     stateMachineArn,
     tasks,
     tokenTasks,
+    selfTimedTasks: Object.keys(STEP_FUNCTIONS),
     registry,
     retryDelayMs: options.retryDelayMs ?? 250,
     ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
@@ -419,7 +401,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   for (const [state, fn] of Object.entries(STEP_FUNCTIONS)) {
     const handler = await importHandler(fn, generation);
     const timeoutMs = (aslStates[state]?.TimeoutSeconds ?? 300) * 1000;
-    tasks[state] = (input) => handler(input, lambdaContext(fn, timeoutMs));
+    // Timed out as Lambda times a function out: answered Sandbox.Timedout, and only once the attempt settled (session 43).
+    tasks[state] = (input) => invokeWithTimeout(handler, input, { functionName: fn, timeoutMs, log });
   }
   notify = await importHandler('notify', generation);
   // The same reconciler run the scheduled Lambda makes in AWS (re-drives, then digests of ended escalation

@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js';
+import { RetryableError, errorMessage } from '../errors.js';
 import type { EscalationLedger, EscalationMessage, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
 
 /**
@@ -10,11 +10,15 @@ import type { EscalationLedger, EscalationMessage, EscalationOccurrence, Escalat
 export async function publishClaimedPage(
   message: EscalationMessage,
   claimed: EscalationOccurrence | readonly EscalationOccurrence[],
-  deps: { escalations: EscalationPublisher; escalationLedger: EscalationLedger; logger: StepLogger },
+  deps: { escalations: EscalationPublisher; escalationLedger: EscalationLedger; logger: StepLogger; signal?: AbortSignal },
 ): Promise<{ messageId: string }> {
   // A page may hold more than one claim (an alarm's: its problem's and its alarm group's): every one is given back.
   const claims = Array.isArray(claimed) ? claimed : [claimed as EscalationOccurrence];
   try {
+    // Past the step's deadline (a store call held it: the SDK's take no signal), nothing goes out: the step is about
+    // to be timed out and retried, and a late e-mail would land beside or after its retry's, naming a dead task token
+    // (attack-45a A4; session 43). Given back like a failed publish, the send stays the retry's.
+    if (deps.signal?.aborted) throw new RetryableError('the step’s deadline passed before the page was published', { cause: deps.signal.reason });
     return await deps.escalations.publish(message);
   } catch (error) {
     for (const occurrence of claims) {

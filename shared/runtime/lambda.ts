@@ -34,15 +34,11 @@ export async function stepHandler<D, R>(
         throw error;
       }
     }),
-    { timeoutEarlyResponse: invocationTimedOut },
+    // No early timeout: a step still running at the function's timeout is stopped by Lambda itself, which answers
+    // Sandbox.Timedout (every step's Retry matches it) and resets the execution environment, so nothing of the attempt
+    // runs on beside its retry. Middy's early answer (session 43, a RetryableError) left the step's promise running in
+    // the warm container, and its late side effects came after its retry's (attack-45a A4). The local runtime times
+    // its invocations out the same way (infra/local/lambda-invocation.ts).
+    { timeoutEarlyInMillis: 0 },
   ).use(injectLambdaContext(logger));
-}
-
-/**
- * What a step still running 5 ms before the Lambda's timeout fails with (middy's early timeout). Middy's own answer
- * is an error named `TimeoutError`, which no Retry of the state machine matches: the incident went to its Catch and
- * was degraded, where the same step cut off by Lambda itself (`Sandbox.Timedout`) is retried (session 43).
- */
-function invocationTimedOut(): never {
-  throw new RetryableError('the step was still running at the invocation’s timeout');
 }

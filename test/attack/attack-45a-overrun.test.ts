@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RetryableError } from '../../shared/errors.js';
+import { type LambdaHandler, invokeWithTimeout } from '../../infra/local/lambda-invocation.js';
 import { stepHandler } from '../../shared/runtime/lambda.js';
 import { invocationDeadline, withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
@@ -20,7 +20,7 @@ beforeAll(() => {
 afterAll(() => vi.unstubAllEnvs());
 
 describe('attack-45a: an approval request whose Notify overran its invocation, then retried', () => {
-  // attack-45a finding A4 (medium): middy's early timeout answers while the step's promise still runs (it cannot stop
+  // attack-45a finding A4 (medium) (fixed, session 43): middy's early timeout answers while the step's promise still runs (it cannot stop
   // it; the step's deadline signal reaches only GitHub/SSM/Secrets Manager calls: DynamoDB stores and the SNS publisher
   // take no signal). Before session 43 that answer (TimeoutError) went to the Catch path; now it is a RetryableError and
   // AwaitApproval retries Notify with a NEW task token while the overrun attempt is still alive (in the local runtime at
@@ -31,7 +31,11 @@ describe('attack-45a: an approval request whose Notify overran its invocation, t
   // dead and answering it is refused. Required: an invocation answered "retry" leaves no side effect behind it: steps
   // stop at the aborted deadline signal before each side effect (the SNS publish, the ledger/incident writes), or
   // stepHandler answers only once the step's promise settled (or keeps the early timeout non-retryable for Notify).
-  it.fails("leaves on-call only e-mails whose commands answer the execution's wait", async () => {
+  // Session 43's fix: stepHandler no longer answers early (in AWS, Lambda stops the step at its timeout and answers
+  // Sandbox.Timedout); the local runtime answers Sandbox.Timedout only once the attempt settled
+  // (infra/local/lambda-invocation.ts), and a page is not published past the step's deadline. Attempt 1 is therefore
+  // invoked as the local runtime invokes AwaitApproval's notify, and the retry starts once that invocation answered.
+  it("leaves on-call only e-mails whose commands answer the execution's wait", async () => {
     const { deps, published } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks: APPROVED_CHECKOUT_RUNBOOK }) });
     const trigger = alarmTriggerAt('2026-11-20T10:03:12.000Z');
     deps.clock = () => new Date('2026-11-20T10:03:12.000Z');
@@ -50,21 +54,28 @@ describe('attack-45a: an approval request whose Notify overran its invocation, t
       }
       return record(occurrence);
     };
-    const handler = (await stepHandler(notifyStep, () => deps)) as unknown as (event: unknown, context: object) => Promise<unknown>;
+    const handler = (await stepHandler(notifyStep, () => deps)) as unknown as LambdaHandler;
 
-    // Act: attempt 1 (token-1) overruns its invocation (300 ms here) and is answered RetryableError.
-    const first = await handler({ trigger, approvalRequest: { taskToken: 'token-1' } }, { functionName: 'notify', getRemainingTimeInMillis: () => 300 }).then(() => null, (error: unknown) => error);
-    expect(first).toBeInstanceOf(RetryableError);
+    // Act: attempt 1 (token-1) overruns its invocation (300 ms here); nothing answers while it runs, so no retry starts.
+    let answered = false;
+    const attempt = invokeWithTimeout(handler, { trigger, approvalRequest: { taskToken: 'token-1' } }, { functionName: 'notify', timeoutMs: 300 })
+      .then(() => null, (error: unknown) => error)
+      .finally(() => { answered = true; });
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(held).toBe(true);
-    // The state machine's retry, with a new token; then attempt 1's late DynamoDB answer comes.
+    expect(answered).toBe(false);
+    // Attempt 1's late DynamoDB answer comes; only then is the invocation answered, with the error every step retries.
+    release();
+    const first = await attempt;
+    expect((first as Error).name).toBe('Sandbox.Timedout');
+    expect(mailedTokens(published)).toEqual([]);
+    // The state machine's retry, with a new token.
     deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
     await notifyStep({ trigger, approvalRequest: { taskToken: 'token-2' } }, deps);
-    expect(mailedTokens(published)).toEqual(['token-2']);
-    release();
-    await vi.waitFor(async () => expect((await deps.incidents.get(trigger.incidentId))?.history.filter((h) => h.event === 'approval_requested')).toHaveLength(2));
 
     // Required: every e-mail on-call holds answers the wait the execution is in (token-2).
     expect(mailedTokens(published)).toEqual(['token-2']);
+    expect((await deps.incidents.get(trigger.incidentId))?.history.filter((h) => h.event === 'approval_requested')).toHaveLength(1);
   });
 });
 

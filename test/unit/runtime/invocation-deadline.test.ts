@@ -2,11 +2,13 @@
  * The invocation's deadline reaches the AWS JSON API adapters the composition root builds once per container
  * (session 43): a step's SSM call is cut before the Lambda's timeout and fails with the error the state machine
  * retries, and the next invocation of the same warm container gets its own deadline, or none. The adapter is the real
- * one (shared/runtime/deps.ts's runbook runner), pointed at a stand-in SSM on loopback (`AWS_ENDPOINT_URL_SSM`).
+ * one (shared/runtime/deps.ts's runbook runner), pointed at a stand-in SSM on loopback (`AWS_ENDPOINT_URL_SSM`). A step
+ * still running at the timeout is left to Lambda, and locally answered Sandbox.Timedout once it settled (attack-45a A4).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type LambdaHandler, SandboxTimedOutError, invokeWithTimeout } from '../../../infra/local/lambda-invocation.js';
 import { RetryableError } from '../../../shared/errors.js';
 import { createRunbookRunner } from '../../../shared/runtime/deps.js';
 import { stepHandler } from '../../../shared/runtime/lambda.js';
@@ -67,8 +69,8 @@ describe('the invocation’s deadline in the AWS JSON API adapters (session 43)'
     // 500 ms left: the deadline keeps a fifth back for the step to record its failure.
     const outcome = await outcomeOf(() => invoke({ getRemainingTimeInMillis: () => 500 }));
 
-    // Cut by the adapter (its TimeoutError the cause), before middy's own early timeout 5 ms before the
-    // invocation's, which a call not cut by the adapter ends with (a RetryableError without that cause).
+    // Cut by the adapter (its TimeoutError the cause), well before the invocation's timeout, at which Lambda itself
+    // would stop the step (Sandbox.Timedout).
     expect(outcome.error).toBeInstanceOf(RetryableError);
     expect((outcome.error?.cause as Error).name).toBe('TimeoutError');
     expect(outcome.ms).toBeGreaterThanOrEqual(350);
@@ -88,18 +90,73 @@ describe('the invocation’s deadline in the AWS JSON API adapters (session 43)'
 });
 
 describe('a step still running at the invocation’s timeout (session 43)', () => {
-  it('fails with the error the state machine retries, not middy’s bare TimeoutError that only its Catch matches', async () => {
-    // A step that outlives its deadline however it spends the time (a loop, a call that ignores the signal).
+  // Was (session 43, before attack-45a A4): the wrapper answered a RetryableError 5 ms before the timeout (middy's
+  // early timeout), while the step's promise ran on and its late side effects came after its retry's. Now the wrapper
+  // leaves the timeout to Lambda (Sandbox.Timedout, the environment reset), and the local runtime answers the same
+  // error only once the attempt settled.
+  it('is not answered by the Lambda wrapper: Lambda itself stops it at the function’s timeout', async () => {
     const handler = await stepHandler(
       () => new Promise<never>(() => undefined),
       () => ({}),
     );
     const invoke = handler as unknown as (event: unknown, context: object) => Promise<unknown>;
+    let answered = false;
+    void invoke({}, { functionName: 'classify', getRemainingTimeInMillis: () => 200 }).finally(() => { answered = true; });
 
-    const outcome = await outcomeOf(() => invoke({}, { functionName: 'classify', getRemainingTimeInMillis: () => 200 }));
+    await new Promise((resolve) => setTimeout(resolve, 400));
 
-    expect(outcome.error).toBeInstanceOf(RetryableError);
-    expect(outcome.error?.name).toBe('RetryableError');
-    expect(outcome.error?.message).toMatch(/timeout/);
+    expect(answered).toBe(false);
+  });
+
+  it('fails locally with the error the state machine retries, once the attempt settled, not beside it', async () => {
+    // A step that outlives its deadline by a store call that ignores the signal, then records what it did.
+    const events: string[] = [];
+    const handler = await stepHandler(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        events.push('attempt wrote');
+        return { ok: true };
+      },
+      () => ({}),
+    );
+
+    const outcome = await outcomeOf(() => invokeWithTimeout(handler as LambdaHandler, {}, { functionName: 'classify', timeoutMs: 200 }).finally(() => events.push('answered')));
+
+    expect(outcome.error).toBeInstanceOf(SandboxTimedOutError);
+    expect(outcome.error?.name).toBe('Sandbox.Timedout');
+    expect(outcome.ms).toBeGreaterThanOrEqual(390);
+    expect(events).toEqual(['attempt wrote', 'answered']);
+  });
+
+  it('answers a step that settles before its timeout with its own outcome', async () => {
+    const handler = await stepHandler(
+      async (input: unknown) => {
+        if ((input as { fail?: boolean }).fail) throw new RetryableError('GitHub answered 502');
+        return { ok: true };
+      },
+      () => ({}),
+    );
+    const invoke = (event: unknown) => invokeWithTimeout(handler as LambdaHandler, event, { functionName: 'classify', timeoutMs: 1_000 });
+
+    expect(await invoke({})).toEqual({ ok: true });
+    expect((await outcomeOf(() => invoke({ fail: true }))).error).toBeInstanceOf(RetryableError);
+  });
+
+  it('keeps the execution waiting for an attempt that never settles, and says so once after the grace', async () => {
+    const lines: string[] = [];
+    const handler = await stepHandler(
+      () => new Promise<never>(() => undefined),
+      () => ({}),
+    );
+    let answered = false;
+    void invokeWithTimeout(handler as LambdaHandler, {}, { functionName: 'remediate', timeoutMs: 100, graceMs: 100, log: (line) => lines.push(line) })
+      .catch(() => undefined)
+      .finally(() => { answered = true; });
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    expect(answered).toBe(false);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/remediate is still running 100 ms past its 100 ms timeout: its execution waits for it/);
   });
 });
