@@ -125,8 +125,6 @@ export const WRITE_IDS = 'recentWriteIds';
  * of backoff between them). Sixteen leaves a wide margin, and keeps the list a few KB at most of the item's 400 KB.
  */
 export const WRITE_IDS_KEPT = 16;
-/** Was the single slot of WRITE_IDS (session 43, before attack-45a): still on items written then, and not the incident's. */
-const LEGACY_WRITE_ID = 'lastWriteId';
 
 /** The lists `append` adds entries to. */
 function appended(append: AppendLists): IncidentListName[] {
@@ -250,7 +248,7 @@ export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'dec
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
 export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
 
-const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger', WRITE_IDS, LEGACY_WRITE_ID]);
+const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger', WRITE_IDS]);
 
 /**
  * Attributes `<prefix><login>` of an incident item: the `seq` of the last vote change of that user counted on its vote counters
