@@ -114,6 +114,25 @@ describe('attack-45b: a run the reconciler follows to its end', () => {
   });
 });
 
+describe('attack-45b: how long a run has not ended', () => {
+  // attack-45b finding B7 (medium): pageRunNotEnded counts the minutes since the holder's runbookStartAttemptedAt (runbook-checks.ts), its own first try, not since the run's start: a holder whose start never reached SSM (ETIMEDOUT on every try) at 14:00 and whose run a later ALARM of the episode made with its client token at 18:00 (followed while still running, runNotEnded) is paged "has not ended ... 265 minutes after its start" at the first check, 25 minutes into a healthy run, and the follower's "still running" page already told on-call it runs. Required: no "has not ended" page before RUNBOOK_NOT_ENDED_MINUTES after the run's own start.
+  it.fails("pages no 'has not ended' 25 minutes into a run a later ALARM started hours after the dead holder's failed start", async () => {
+    const { deps, published, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
+    await holderStartFailedForGood(deps, first);
+    const clock = deps.clock;
+    deps.clock = () => new Date('2026-11-20T18:00:00Z');
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    deps.clock = clock;
+    expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ runNotEnded: true, followedRun: { holder: first.incidentId, executionId: 'exec-1' } });
+    const pagesBefore = published.length;
+
+    await reconcileAt(deps, runbookChecks, '18:25:00');
+
+    expect(published.slice(pagesBefore).filter((p) => p.message.includes('has not ended'))).toEqual([]);
+  });
+});
+
 describe('attack-45b: checks crowded out', () => {
   // attack-45b finding B5 (medium): a check whose run has not ended and is still under RUNBOOK_NOT_ENDED_MINUTES (up to 1440) is left where it is ('waiting' → continue: runbook-checks.ts pageRunbooksThatDidNotFix), at the head of the oldest-first list the reconciler reads maxPerRun (25) of: since session 43 every run the holder's step does not see end (RUNBOOK_WAIT_SECONDS) keeps such a check, so 25 slow or stuck runs (one outage across 25 alarms) hold back every other runbook check (another alarm's failed run, a runbook that did not fix its alarm) for up to a day; only past the bound is a check moved behind the others. Shown with maxPerRun 1 and one stuck run. Required: a check not yet past the bound is moved behind the others too, so other checks are not starved.
   it.fails("tells another alarm's run outcome while a stuck run's check, under the not-ended bound, fills the reconciler's list", async () => {
