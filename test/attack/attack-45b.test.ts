@@ -133,6 +133,28 @@ describe('attack-45b: how long a run has not ended', () => {
   });
 });
 
+describe('attack-45b: two checks of one run', () => {
+  // attack-45b finding B8 (medium): the holder's own step scheduled its run's check (recordRunbookExecution, 14:20) and lost its follow; a later ALARM then followed the run while it still ran and scheduled a second check of the holder (recordFollowed → recordRunbookExecution, 14:30). Once the run ended Success, the reconciler records it on the first check and, in the same run, the second finds a run_runbook decision applied and the alarm still firing (stillFiringAfterRunbook) and pages that the runbook did not fix the alarm at once, the run's success minutes old, with no RUNBOOK_VERIFY_MINUTES for the alarm to recover. Required: no "did not fix" page before the alarm had RUNBOOK_VERIFY_MINUTES after the run's recorded success.
+  it.fails('pages no "runbook did not fix" right after the reconciler recorded the run\'s success, when a later ALARM scheduled a second check of it', async () => {
+    const { deps, runner, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
+    await holderFollowFailedForGood(deps, first, 'Task timed out');
+    const clock = deps.clock;
+    deps.clock = () => new Date('2026-11-20T14:10:00Z');
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    deps.clock = clock;
+    expect(runbookChecks.entries.map((e) => e.dueAt).sort()).toEqual(['2026-11-20T14:20:00.000Z', '2026-11-20T14:30:00.000Z']);
+    await reconcileAt(deps, runbookChecks, '14:25:00');
+    runner.status = async (executionId) => ({ executionId, status: 'Success', failureMessage: null });
+
+    await reconcileAt(deps, runbookChecks, '14:35:00');
+
+    const holder = await deps.incidents.get(first.incidentId);
+    expect(holder?.decision).toMatchObject({ action: 'run_runbook', followedRun: { executionId: 'exec-1' } });
+    expect(holder?.history.filter((h) => h.event === 'runbook_unverified' && h.at === '2026-11-20T14:35:00.000Z')).toEqual([]);
+  });
+});
+
 describe('attack-45b: checks crowded out', () => {
   // attack-45b finding B5 (medium): a check whose run has not ended and is still under RUNBOOK_NOT_ENDED_MINUTES (up to 1440) is left where it is ('waiting' → continue: runbook-checks.ts pageRunbooksThatDidNotFix), at the head of the oldest-first list the reconciler reads maxPerRun (25) of: since session 43 every run the holder's step does not see end (RUNBOOK_WAIT_SECONDS) keeps such a check, so 25 slow or stuck runs (one outage across 25 alarms) hold back every other runbook check (another alarm's failed run, a runbook that did not fix its alarm) for up to a day; only past the bound is a check moved behind the others. Shown with maxPerRun 1 and one stuck run. Required: a check not yet past the bound is moved behind the others too, so other checks are not starved.
   it.fails("tells another alarm's run outcome while a stuck run's check, under the not-ended bound, fills the reconciler's list", async () => {
