@@ -155,6 +155,27 @@ describe('attack-45b: two checks of one run', () => {
   });
 });
 
+describe('attack-45b: a check whose execution id was never written', () => {
+  // attack-45b finding B9 (medium): recordRunbookExecution schedules the holder's check, then its write of runbookExecutionId fails on every try (DynamoDB throttled or the Lambda killed at that write) and the holder's Catch runs Notify (the step failed). The check falls due, finds no execution on the holder (runUnrecorded false) and is dropped: the run SSM started (the same execution on each try, by the client token) is followed by nobody without a later ALARM, and its outcome is never told, though the check scheduled for it was there. Required: the check of a holder that went to its start follows its run (its execution confirmed by the client token, as confirmRunbookStart does) and tells its outcome.
+  it.fails("tells the outcome of the holder's run when its execution id write failed on every try after its check was scheduled", async () => {
+    const { deps, published, runbookChecks, first } = await episode('Failed');
+    const update = deps.incidents.update.bind(deps.incidents);
+    deps.incidents.update = async (id, fields, append) => {
+      if (id === first.incidentId && 'runbookExecutionId' in fields) throw new Error('Task timed out');
+      return update(id, fields, append);
+    };
+    for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow('Task timed out');
+    deps.incidents.update = update;
+    await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: 'Task timed out' } }, deps);
+    expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([first.incidentId]);
+    const pagesBefore = published.length;
+
+    await reconcileAt(deps, runbookChecks, '14:30:00');
+
+    expect(published.slice(pagesBefore).filter((p) => p.message.includes('exec-1') && p.message.includes('Failed'))).toHaveLength(1);
+  });
+});
+
 describe('attack-45b: checks crowded out', () => {
   // attack-45b finding B5 (medium): a check whose run has not ended and is still under RUNBOOK_NOT_ENDED_MINUTES (up to 1440) is left where it is ('waiting' → continue: runbook-checks.ts pageRunbooksThatDidNotFix), at the head of the oldest-first list the reconciler reads maxPerRun (25) of: since session 43 every run the holder's step does not see end (RUNBOOK_WAIT_SECONDS) keeps such a check, so 25 slow or stuck runs (one outage across 25 alarms) hold back every other runbook check (another alarm's failed run, a runbook that did not fix its alarm) for up to a day; only past the bound is a check moved behind the others. Shown with maxPerRun 1 and one stuck run. Required: a check not yet past the bound is moved behind the others too, so other checks are not starved.
   it.fails("tells another alarm's run outcome while a stuck run's check, under the not-ended bound, fills the reconciler's list", async () => {
