@@ -98,8 +98,8 @@ describe('attack-45b: a run the reconciler follows to its end', () => {
     expect(published.slice(pagesBefore).filter((p) => p.message.includes('exec-1') && p.message.includes('Failed'))).toHaveLength(1);
   });
 
-  // attack-45b finding B4 (low): SSM's ChangeCalendarOverrideRejected ends a run (it never runs: the change calendar is closed and the override was rejected), but TERMINAL (shared/remediation/runbook-runner.ts) lacks it: the reconciler reads the run as not ended, pages after RUNBOOK_NOT_ENDED_MINUTES that it "has not ended", and re-lists and re-reads it every 5 minutes forever (the moved entry's TTL restarts each time); its outcome is never recorded. Required: the run is recorded as ended (not succeeded) on the first check, with no "has not ended" page.
-  it.fails('records a run SSM rejected by its change calendar as ended, not as a run that has not ended', async () => {
+  // attack-45b finding B4 (low) (fixed, session 43): SSM's ChangeCalendarOverrideRejected ends a run (it never runs: the change calendar is closed and the override was rejected), but TERMINAL (shared/remediation/runbook-runner.ts) lacks it: the reconciler reads the run as not ended, pages after RUNBOOK_NOT_ENDED_MINUTES that it "has not ended", and re-lists and re-reads it every 5 minutes forever (the moved entry's TTL restarts each time); its outcome is never recorded. Required: the run is recorded as ended (not succeeded) on the first check, with no "has not ended" page.
+  it('records a run SSM rejected by its change calendar as ended, not as a run that has not ended', async () => {
     const { deps, published, runbookChecks, first } = await episode('ChangeCalendarOverrideRejected');
     await holderFollowFailedForGood(deps, first, 'Task timed out');
     const pagesBefore = published.length;
