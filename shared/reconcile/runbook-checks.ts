@@ -136,18 +136,19 @@ export interface RunbookCheckOptions {
 }
 
 /**
- * Pages once that `holder`'s run has not ended (`run`, read just now) when its start, first made at `since`, is more
- * than `notEndedMinutes` ago; 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own key,
+ * Pages once that `holder`'s run has not ended (`run`, read just now) when its start is more than `notEndedMinutes` ago:
+ * the run's own start as SSM reports it, else the holder's first try (a later ALARM may have made the run hours after
+ * it: attack-45b B7, session 43); 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own key,
  * so a crash between the page and its record sends it at most once more, and a later run finds it recorded.
  */
 async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: RunbookCheckDeps, options: RunbookCheckOptions): Promise<'running' | 'overdue' | 'overdue_paged'> {
   const now = deps.clock();
-  const since = holder.runbookStartAttemptedAt ?? holder.createdAt;
+  const since = run.startedAt ?? holder.runbookStartAttemptedAt ?? holder.createdAt;
   const minutes = Math.floor((now.getTime() - Date.parse(since)) / 60_000);
   if (minutes < options.notEndedMinutes) return 'running';
   if (holder.history.some((entry) => entry.event === RUNBOOK_NOT_ENDED_EVENT && entry.detail?.includes(run.executionId))) return 'overdue';
   const at = now.toISOString();
-  const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (first made at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;
+  const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;
   const entry = { at, event: RUNBOOK_NOT_ENDED_EVENT, detail: why };
   const occurrence: EscalationOccurrence = {
     key: `runbook-not-ended:${run.executionId}`,

@@ -23,6 +23,11 @@ export interface RunbookStatus {
   executionId: string;
   status: string;
   failureMessage: string | null;
+  /**
+   * When the run itself started (SSM's ExecutionStartTime), when known: a run a later ALARM made with a dead holder's
+   * client token started hours after the holder's own first try (attack-45b B7, session 43).
+   */
+  startedAt?: string;
 }
 
 /**
@@ -75,10 +80,12 @@ export function createSsmRunbookRunner(ssm: SsmAutomationApi): RunbookRunner {
     async status(executionId) {
       const response = await ssm.getAutomationExecution({ AutomationExecutionId: executionId });
       const execution = response.AutomationExecution;
+      const started = execution?.ExecutionStartTime;
       return {
         executionId,
         status: execution?.AutomationExecutionStatus ?? 'Pending',
         failureMessage: execution?.FailureMessage ?? null,
+        ...(typeof started === 'number' ? { startedAt: new Date(started * 1000).toISOString() } : {}),
       };
     },
   };

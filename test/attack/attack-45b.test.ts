@@ -115,8 +115,8 @@ describe('attack-45b: a run the reconciler follows to its end', () => {
 });
 
 describe('attack-45b: how long a run has not ended', () => {
-  // attack-45b finding B7 (medium): pageRunNotEnded counts the minutes since the holder's runbookStartAttemptedAt (runbook-checks.ts), its own first try, not since the run's start: a holder whose start never reached SSM (ETIMEDOUT on every try) at 14:00 and whose run a later ALARM of the episode made with its client token at 18:00 (followed while still running, runNotEnded) is paged "has not ended ... 265 minutes after its start" at the first check, 25 minutes into a healthy run, and the follower's "still running" page already told on-call it runs. Required: no "has not ended" page before RUNBOOK_NOT_ENDED_MINUTES after the run's own start.
-  it.fails("pages no 'has not ended' 25 minutes into a run a later ALARM started hours after the dead holder's failed start", async () => {
+  // attack-45b finding B7 (medium) (fixed, session 43): pageRunNotEnded counts the minutes since the holder's runbookStartAttemptedAt (runbook-checks.ts), its own first try, not since the run's start: a holder whose start never reached SSM (ETIMEDOUT on every try) at 14:00 and whose run a later ALARM of the episode made with its client token at 18:00 (followed while still running, runNotEnded) is paged "has not ended ... 265 minutes after its start" at the first check, 25 minutes into a healthy run, and the follower's "still running" page already told on-call it runs. Required: no "has not ended" page before RUNBOOK_NOT_ENDED_MINUTES after the run's own start.
+  it("pages no 'has not ended' 25 minutes into a run a later ALARM started hours after the dead holder's failed start", async () => {
     const { deps, published, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
     await holderStartFailedForGood(deps, first);
     const clock = deps.clock;
