@@ -219,10 +219,8 @@ async function followUnrecordedRun(
   if (!route.page) {
     notification = told('skipped', `the followed run's outcome, not paged: ${route.why}`);
   } else {
-    // Claimed as the end of this execution, not counted on the problem's open window: the run's follower may have
-    // paged under that key already that it was still running, and its end is news (session 43).
-    const problem = pageOccurrence(route, recorded, now, deps.policyFile);
-    const occurrence = { ...problem, key: `${problem.key}:ended:${executionId}` };
+    // Keyed as the end of this execution (`problemOf`), not counted on the page that it still ran (session 43).
+    const occurrence = pageOccurrence(route, recorded, now, deps.policyFile);
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(recorded, `${route.why}.`, tally), occurrence, deps)).messageId)

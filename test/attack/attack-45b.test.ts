@@ -37,8 +37,8 @@ async function thirdAlarm(deps: Deps, name: string) {
 }
 
 describe('attack-45b: the outcome of a run followed while it still ran', () => {
-  // attack-45b finding B1 (high): the second ALARM followed the dead holder's run while it still ran (runNotEnded) and paged "still running" under alarm:<arn>:run-of:<holder>; it no longer stands on the follow claim, so a third ALARM of the episode takes it, records the run's end and its Notify pages it under the same problem key as the "still running" page, where it is only counted; the reconciler then drops the holder's check (the third stands). The run's outcome reaches nobody. Required: on-call is told how the run ended.
-  it.fails("tells on-call how the dead holder's run ended when a third ALARM records its end after the second paged it still running", async () => {
+  // attack-45b finding B1 (high) (fixed, session 43): the second ALARM followed the dead holder's run while it still ran (runNotEnded) and paged "still running" under alarm:<arn>:run-of:<holder>; it no longer stands on the follow claim, so a third ALARM of the episode takes it, records the run's end and its Notify pages it under the same problem key as the "still running" page, where it is only counted; the reconciler then drops the holder's check (the third stands). The run's outcome reaches nobody. Required: on-call is told how the run ended.
+  it("tells on-call how the dead holder's run ended when a third ALARM records its end after the second paged it still running", async () => {
     const { deps, published, runner, runbookChecks, first, second, name } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
     await holderStartFailedForGood(deps, first);
     await remediateStep({ trigger: second }, deps);
