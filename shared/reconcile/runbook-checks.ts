@@ -77,6 +77,17 @@ function stillFiringAfterRunbook(incident: Incident | null): incident is Inciden
 }
 
 /**
+ * Whether `check` was scheduled to follow `incident`'s run, not to see its alarm recover after the success the
+ * reconciler recorded from following it: due no later than that decision or the last check of the run its steps
+ * scheduled (`runbookRunCheckAt`). A later ALARM that followed the run while it still ran schedules a second one; taken
+ * for a check of the success, it paged "did not fix" minutes after it, the alarm given no time (attack-45b B8, session 43).
+ */
+function checkOfFollowedRun(incident: Incident, check: IncidentDue): boolean {
+  if (incident.decision?.followedRun?.holder !== incident.id) return false;
+  return check.dueAt <= incident.decision.decidedAt || check.dueAt <= (incident.runbookRunCheckAt ?? '');
+}
+
+/**
  * The incident whose runbook check stands for `incident`'s: the one whose runbook run its unbroken episode counts on
  * (`episodeRunbookIncident`, the rule remediate starts a run by). ALARM, INSUFFICIENT_DATA, ALARM is one episode with
  * two open incidents (no OK between): one page tells of it, and it names the alarm. An OK ends them, so a later
@@ -255,7 +266,7 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
         }
         if (followed === 'paged') result.paged.push(incident.id);
         else result.dropped += 1;
-      } else if (stillFiringAfterRunbook(incident)) {
+      } else if (stillFiringAfterRunbook(incident) && !checkOfFollowedRun(incident, check)) {
         await tellOnCall(incident, deps, options.lookbackHours);
         result.paged.push(incident.id);
       } else {

@@ -134,8 +134,8 @@ describe('attack-45b: how long a run has not ended', () => {
 });
 
 describe('attack-45b: two checks of one run', () => {
-  // attack-45b finding B8 (medium): the holder's own step scheduled its run's check (recordRunbookExecution, 14:20) and lost its follow; a later ALARM then followed the run while it still ran and scheduled a second check of the holder (recordFollowed → recordRunbookExecution, 14:30). Once the run ended Success, the reconciler records it on the first check and, in the same run, the second finds a run_runbook decision applied and the alarm still firing (stillFiringAfterRunbook) and pages that the runbook did not fix the alarm at once, the run's success minutes old, with no RUNBOOK_VERIFY_MINUTES for the alarm to recover. Required: no "did not fix" page before the alarm had RUNBOOK_VERIFY_MINUTES after the run's recorded success.
-  it.fails('pages no "runbook did not fix" right after the reconciler recorded the run\'s success, when a later ALARM scheduled a second check of it', async () => {
+  // attack-45b finding B8 (medium) (fixed, session 43): the holder's own step scheduled its run's check (recordRunbookExecution, 14:20) and lost its follow; a later ALARM then followed the run while it still ran and scheduled a second check of the holder (recordFollowed → recordRunbookExecution, 14:30). Once the run ended Success, the reconciler records it on the first check and, in the same run, the second finds a run_runbook decision applied and the alarm still firing (stillFiringAfterRunbook) and pages that the runbook did not fix the alarm at once, the run's success minutes old, with no RUNBOOK_VERIFY_MINUTES for the alarm to recover. Required: no "did not fix" page before the alarm had RUNBOOK_VERIFY_MINUTES after the run's recorded success.
+  it('pages no "runbook did not fix" right after the reconciler recorded the run\'s success, when a later ALARM scheduled a second check of it', async () => {
     const { deps, runner, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
     await holderFollowFailedForGood(deps, first, 'Task timed out');
     const clock = deps.clock;
