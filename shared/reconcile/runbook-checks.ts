@@ -78,13 +78,12 @@ function stillFiringAfterRunbook(incident: Incident | null): incident is Inciden
 
 /**
  * Whether `check` was scheduled to follow `incident`'s run, not to see its alarm recover after the success the
- * reconciler recorded from following it: due no later than that decision or the last check of the run its steps
- * scheduled (`runbookRunCheckAt`). A later ALARM that followed the run while it still ran schedules a second one; taken
- * for a check of the success, it paged "did not fix" minutes after it, the alarm given no time (attack-45b B8, session 43).
+ * reconciler recorded from following it: due no later than that decision. A later ALARM that followed the run while it
+ * still ran schedules a second check of it; taken for a check of the success, it paged "did not fix" as soon as the
+ * success was recorded, the alarm given no time (attack-45b B8, session 43).
  */
 function checkOfFollowedRun(incident: Incident, check: IncidentDue): boolean {
-  if (incident.decision?.followedRun?.holder !== incident.id) return false;
-  return check.dueAt <= incident.decision.decidedAt || check.dueAt <= (incident.runbookRunCheckAt ?? '');
+  return incident.decision?.followedRun?.holder === incident.id && check.dueAt <= incident.decision.decidedAt;
 }
 
 /**
@@ -238,6 +237,9 @@ async function followUnrecordedRun(
       : told('skipped', tally.alreadySent ? "the page of the followed run's outcome went out on an earlier run" : `counted on the open escalation of this problem (${tally.windowCount} in its window)`);
   }
   await deps.incidents.update(holder.id, { decision }, { history: [entry], notifications: [notification] });
+  // The last check of the run its steps scheduled (a later ALARM's, maybe due after this one) is needless now, as a
+  // step drops its own once it recorded the run's outcome: left, it paged "did not fix" minutes after the success (attack-45b B8).
+  if (holder.runbookRunCheckAt) await deps.runbookChecks.done({ incidentId: holder.id, dueAt: holder.runbookRunCheckAt });
   return 'paged';
 }
 

@@ -153,6 +153,25 @@ describe('attack-45b: two checks of one run', () => {
     expect(holder?.decision).toMatchObject({ action: 'run_runbook', followedRun: { executionId: 'exec-1' } });
     expect(holder?.history.filter((h) => h.event === 'runbook_unverified' && h.at === '2026-11-20T14:35:00.000Z')).toEqual([]);
   });
+
+  // Session 43 (B8's fix): the run's success recorded by the first check before the second check falls due.
+  it('pages no "runbook did not fix" when the second check of the run falls due minutes after the reconciler recorded its success', async () => {
+    const { deps, runner, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
+    await holderFollowFailedForGood(deps, first, 'Task timed out');
+    const clock = deps.clock;
+    deps.clock = () => new Date('2026-11-20T14:10:00Z');
+    await remediateStep({ trigger: second }, deps);
+    await notifyStep({ trigger: second }, deps);
+    deps.clock = clock;
+    runner.status = async (executionId) => ({ executionId, status: 'Success', failureMessage: null });
+    await reconcileAt(deps, runbookChecks, '14:25:00');
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'run_runbook', followedRun: { executionId: 'exec-1' } });
+
+    await reconcileAt(deps, runbookChecks, '14:30:00');
+    await reconcileAt(deps, runbookChecks, '14:35:00');
+
+    expect((await deps.incidents.get(first.incidentId))?.history.filter((h) => h.event === 'runbook_unverified')).toEqual([]);
+  });
 });
 
 describe('attack-45b: a check whose execution id was never written', () => {
