@@ -133,16 +133,25 @@ describe('attack-45b: how long a run has not ended', () => {
   });
 });
 
+/**
+ * The holder's run, its follow failed for good, checked twice: its own check (14:20), and the one a later ALARM that
+ * followed the run while it still ran scheduled at 14:10 (14:30).
+ */
+async function twoChecksOfOneRun() {
+  const { deps, runner, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
+  await holderFollowFailedForGood(deps, first, 'Task timed out');
+  const clock = deps.clock;
+  deps.clock = () => new Date('2026-11-20T14:10:00Z');
+  await remediateStep({ trigger: second }, deps);
+  await notifyStep({ trigger: second }, deps);
+  deps.clock = clock;
+  return { deps, runner, runbookChecks, first };
+}
+
 describe('attack-45b: two checks of one run', () => {
   // attack-45b finding B8 (medium) (fixed, session 43): the holder's own step scheduled its run's check (recordRunbookExecution, 14:20) and lost its follow; a later ALARM then followed the run while it still ran and scheduled a second check of the holder (recordFollowed → recordRunbookExecution, 14:30). Once the run ended Success, the reconciler records it on the first check and, in the same run, the second finds a run_runbook decision applied and the alarm still firing (stillFiringAfterRunbook) and pages that the runbook did not fix the alarm at once, the run's success minutes old, with no RUNBOOK_VERIFY_MINUTES for the alarm to recover. Required: no "did not fix" page before the alarm had RUNBOOK_VERIFY_MINUTES after the run's recorded success.
   it('pages no "runbook did not fix" right after the reconciler recorded the run\'s success, when a later ALARM scheduled a second check of it', async () => {
-    const { deps, runner, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
-    await holderFollowFailedForGood(deps, first, 'Task timed out');
-    const clock = deps.clock;
-    deps.clock = () => new Date('2026-11-20T14:10:00Z');
-    await remediateStep({ trigger: second }, deps);
-    await notifyStep({ trigger: second }, deps);
-    deps.clock = clock;
+    const { deps, runner, runbookChecks, first } = await twoChecksOfOneRun();
     expect(runbookChecks.entries.map((e) => e.dueAt).sort()).toEqual(['2026-11-20T14:20:00.000Z', '2026-11-20T14:30:00.000Z']);
     await reconcileAt(deps, runbookChecks, '14:25:00');
     runner.status = async (executionId) => ({ executionId, status: 'Success', failureMessage: null });
@@ -156,13 +165,7 @@ describe('attack-45b: two checks of one run', () => {
 
   // Session 43 (B8's fix): the run's success recorded by the first check before the second check falls due.
   it('pages no "runbook did not fix" when the second check of the run falls due minutes after the reconciler recorded its success', async () => {
-    const { deps, runner, runbookChecks, first, second } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
-    await holderFollowFailedForGood(deps, first, 'Task timed out');
-    const clock = deps.clock;
-    deps.clock = () => new Date('2026-11-20T14:10:00Z');
-    await remediateStep({ trigger: second }, deps);
-    await notifyStep({ trigger: second }, deps);
-    deps.clock = clock;
+    const { deps, runner, runbookChecks, first } = await twoChecksOfOneRun();
     runner.status = async (executionId) => ({ executionId, status: 'Success', failureMessage: null });
     await reconcileAt(deps, runbookChecks, '14:25:00');
     expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'run_runbook', followedRun: { executionId: 'exec-1' } });
