@@ -19,7 +19,8 @@ export interface StartAutomationExecutionInput {
 
 /** GetAutomationExecution's output, as far as remediate reads it. */
 export interface GetAutomationExecutionOutput {
-  AutomationExecution?: { AutomationExecutionStatus?: string; FailureMessage?: string };
+  /** `ExecutionStartTime`: when the run started, in epoch seconds (SSM's JSON API sends timestamps so). */
+  AutomationExecution?: { AutomationExecutionStatus?: string; FailureMessage?: string; ExecutionStartTime?: number };
 }
 
 /** Port: what the runbook runner needs of SSM. */

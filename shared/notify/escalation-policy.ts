@@ -114,9 +114,14 @@ export function problemOf(incident: Incident, startedByWriter = false): { key: s
   if (incident.source === 'cloudwatch') {
     const arn = incident.alarm?.arn ?? incident.alarm?.name ?? incident.id;
     // The run of a dead holder, followed once by this incident (session 42): counted on the holder's page, which said
-    // its start failed, on-call never heard that the runbook ran and how it ended.
+    // its start failed, on-call never heard that the runbook ran and how it ended. Its end is a problem apart from
+    // the page that it still ran, whoever records it (a later ALARM, or the reconciler's check): counted on that page,
+    // on-call never heard how it ended (attack-45b B1, session 43).
     const followed = incident.decision?.followedRun;
-    if (followed) return { key: `alarm:${arn}:run-of:${followed.holder}`, label: `the runbook run of alarm ${incident.alarm?.name ?? arn}` };
+    if (followed) {
+      const ended = followed.executionId && !incident.decision?.runNotEnded ? `:ended:${followed.executionId}` : '';
+      return { key: `alarm:${arn}:run-of:${followed.holder}${ended}`, label: `the runbook run of alarm ${incident.alarm?.name ?? arn}` };
+    }
     return { key: `alarm:${arn}`, label: `alarm ${incident.alarm?.name ?? arn}` };
   }
   return { key: githubProblemKey(incident, startedByWriter), label: `${incident.workflowName || 'workflow'} in ${incident.repository ?? 'unknown'}` };

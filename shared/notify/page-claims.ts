@@ -405,9 +405,13 @@ async function firesSinceEarlier(incident: Incident, deps: PageClaimDeps): Promi
   return open.some((other) => other.id !== incident.id && failureTimeOf(other) <= failureTimeOf(incident));
 }
 
-/** Whether the incident asked for an approval or ran (or tried) a runbook before this page. */
+/**
+ * Whether the incident asked for an approval, ran (or tried) a runbook, or followed its episode's run before this
+ * page: a followed run that did not succeed is recorded as an escalation, and grouped as the second alarm of its
+ * group, its outcome was told nobody (attack-45b B1, session 43).
+ */
 function followsApprovalOrRunbook(incident: Incident): boolean {
-  return Boolean(incident.approval) || (incident.audit ?? []).some((entry) => entry.action === 'run_runbook' && entry.status !== 'planned');
+  return Boolean(incident.approval || incident.decision?.followedRun) || (incident.audit ?? []).some((entry) => entry.action === 'run_runbook' && entry.status !== 'planned');
 }
 
 /** What the incident records of a page the ledger did not let it send. */

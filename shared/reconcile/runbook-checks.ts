@@ -77,6 +77,16 @@ function stillFiringAfterRunbook(incident: Incident | null): incident is Inciden
 }
 
 /**
+ * Whether `check` was scheduled to follow `incident`'s run, not to see its alarm recover after the success the
+ * reconciler recorded from following it: due no later than that decision. A later ALARM that followed the run while it
+ * still ran schedules a second check of it; taken for a check of the success, it paged "did not fix" as soon as the
+ * success was recorded, the alarm given no time (attack-45b B8, session 43).
+ */
+function checkOfFollowedRun(incident: Incident, check: IncidentDue): boolean {
+  return incident.decision?.followedRun?.holder === incident.id && check.dueAt <= incident.decision.decidedAt;
+}
+
+/**
  * The incident whose runbook check stands for `incident`'s: the one whose runbook run its unbroken episode counts on
  * (`episodeRunbookIncident`, the rule remediate starts a run by). ALARM, INSUFFICIENT_DATA, ALARM is one episode with
  * two open incidents (no OK between): one page tells of it, and it names the alarm. An OK ends them, so a later
@@ -136,18 +146,19 @@ export interface RunbookCheckOptions {
 }
 
 /**
- * Pages once that `holder`'s run has not ended (`run`, read just now) when its start, first made at `since`, is more
- * than `notEndedMinutes` ago; 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own key,
+ * Pages once that `holder`'s run has not ended (`run`, read just now) when its start is more than `notEndedMinutes` ago:
+ * the run's own start as SSM reports it, else the holder's first try (a later ALARM may have made the run hours after
+ * it: attack-45b B7, session 43); 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own key,
  * so a crash between the page and its record sends it at most once more, and a later run finds it recorded.
  */
 async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: RunbookCheckDeps, options: RunbookCheckOptions): Promise<'running' | 'overdue' | 'overdue_paged'> {
   const now = deps.clock();
-  const since = holder.runbookStartAttemptedAt ?? holder.createdAt;
+  const since = run.startedAt ?? holder.runbookStartAttemptedAt ?? holder.createdAt;
   const minutes = Math.floor((now.getTime() - Date.parse(since)) / 60_000);
   if (minutes < options.notEndedMinutes) return 'running';
   if (holder.history.some((entry) => entry.event === RUNBOOK_NOT_ENDED_EVENT && entry.detail?.includes(run.executionId))) return 'overdue';
   const at = now.toISOString();
-  const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (first made at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;
+  const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;
   const entry = { at, event: RUNBOOK_NOT_ENDED_EVENT, detail: why };
   const occurrence: EscalationOccurrence = {
     key: `runbook-not-ended:${run.executionId}`,
@@ -218,16 +229,17 @@ async function followUnrecordedRun(
   if (!route.page) {
     notification = told('skipped', `the followed run's outcome, not paged: ${route.why}`);
   } else {
-    // Claimed as the end of this execution, not counted on the problem's open window: the run's follower may have
-    // paged under that key already that it was still running, and its end is news (session 43).
-    const problem = pageOccurrence(route, recorded, now, deps.policyFile);
-    const occurrence = { ...problem, key: `${problem.key}:ended:${executionId}` };
+    // Keyed as the end of this execution (`problemOf`), not counted on the page that it still ran (session 43).
+    const occurrence = pageOccurrence(route, recorded, now, deps.policyFile);
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(recorded, `${route.why}.`, tally), occurrence, deps)).messageId)
       : told('skipped', tally.alreadySent ? "the page of the followed run's outcome went out on an earlier run" : `counted on the open escalation of this problem (${tally.windowCount} in its window)`);
   }
   await deps.incidents.update(holder.id, { decision }, { history: [entry], notifications: [notification] });
+  // The last check of the run its steps scheduled (a later ALARM's, maybe due after this one) is needless now, as a
+  // step drops its own once it recorded the run's outcome: left, it paged "did not fix" minutes after the success (attack-45b B8).
+  if (holder.runbookRunCheckAt) await deps.runbookChecks.done({ incidentId: holder.id, dueAt: holder.runbookRunCheckAt });
   return 'paged';
 }
 
@@ -256,7 +268,7 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
         }
         if (followed === 'paged') result.paged.push(incident.id);
         else result.dropped += 1;
-      } else if (stillFiringAfterRunbook(incident)) {
+      } else if (stillFiringAfterRunbook(incident) && !checkOfFollowedRun(incident, check)) {
         await tellOnCall(incident, deps, options.lookbackHours);
         result.paged.push(incident.id);
       } else {

@@ -2,8 +2,14 @@ import type { SsmAutomationApi } from '../adapters/ssm-automation.js';
 import type { Outbox } from '../adapters/outbox.js';
 import { RetryableError } from '../errors.js';
 
-/** Terminal states of an Automation execution (SSM AutomationExecutionStatus). */
-const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled', 'CompletedWithSuccess', 'CompletedWithFailure', 'Rejected', 'Exited']);
+/**
+ * The states of SSM's AutomationExecutionStatus that end a run. The others have not ended: Pending, InProgress,
+ * Waiting, Cancelling, Scheduled, RunbookInProgress, PendingApproval and Approved (a Change Manager request, run once
+ * approved), PendingChangeCalendarOverride and ChangeCalendarOverrideApproved (run once the override is approved).
+ * ChangeCalendarOverrideRejected ends a run that never ran: read as not ended, it was paged "has not ended" and
+ * re-read forever (attack-45b B4, session 43).
+ */
+const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled', 'CompletedWithSuccess', 'CompletedWithFailure', 'Rejected', 'ChangeCalendarOverrideRejected', 'Exited']);
 
 export interface RunbookRequest {
   document: string;
@@ -17,6 +23,11 @@ export interface RunbookStatus {
   executionId: string;
   status: string;
   failureMessage: string | null;
+  /**
+   * When the run itself started (SSM's ExecutionStartTime), when known: a run a later ALARM made with a dead holder's
+   * client token started hours after the holder's own first try (attack-45b B7, session 43).
+   */
+  startedAt?: string;
 }
 
 /**
@@ -69,10 +80,12 @@ export function createSsmRunbookRunner(ssm: SsmAutomationApi): RunbookRunner {
     async status(executionId) {
       const response = await ssm.getAutomationExecution({ AutomationExecutionId: executionId });
       const execution = response.AutomationExecution;
+      const started = execution?.ExecutionStartTime;
       return {
         executionId,
         status: execution?.AutomationExecutionStatus ?? 'Pending',
         failureMessage: execution?.FailureMessage ?? null,
+        ...(typeof started === 'number' ? { startedAt: new Date(started * 1000).toISOString() } : {}),
       };
     },
   };

@@ -194,7 +194,8 @@ export const CHECKOUT_RUNBOOK = [{ alarmNamePrefix: 'checkout-', document: 'Rest
  * `claims` (a file's scratch store), and runbook checks on an in-memory due list.
  */
 export async function runbookEpisode(claims: Parameters<typeof createEpisodeRunbookClaims>[0]['client'], idPrefix: string, number: number, options: { status?: string; env?: Record<string, string>; policyFile?: Record<string, unknown> } = {}) {
-  const runner = createScriptedRunbookRunner(options.status ?? 'Success');
+  // The runner reports each run's start at the steps' clock, read when the start is made.
+  const runner = createScriptedRunbookRunner(options.status ?? 'Success', () => deps.clock());
   const runbookChecks = createMemoryIncidentDueList();
   const { deps, published } = stepDeps({
     env: options.env ?? {},

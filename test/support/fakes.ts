@@ -296,18 +296,25 @@ export function createMemoryGuardStore(initial: Partial<GuardCounters> = {}): Gu
   return store;
 }
 
-/** A RunbookRunner that records starts and answers a scripted final status. */
-export function createScriptedRunbookRunner(finalStatus = 'Success'): RunbookRunner & { started: RunbookRequest[] } {
+/**
+ * A RunbookRunner that records starts and answers a scripted final status. Given a `clock`, it also reports when each
+ * execution started (SSM's ExecutionStartTime), the time of the start that made it.
+ */
+export function createScriptedRunbookRunner(finalStatus = 'Success', clock?: () => Date): RunbookRunner & { started: RunbookRequest[] } {
   const started: RunbookRequest[] = [];
+  const startedAt = new Map<string, string>();
   return {
     started,
     /** Every start made is in `started`; as SSM, a start repeated with a client token answers its first execution. */
     async start(request) {
       started.push(request);
-      return { executionId: `exec-${started.findIndex((earlier) => earlier.clientToken === request.clientToken) + 1}` };
+      const executionId = `exec-${started.findIndex((earlier) => earlier.clientToken === request.clientToken) + 1}`;
+      if (clock && !startedAt.has(executionId)) startedAt.set(executionId, clock().toISOString());
+      return { executionId };
     },
     async status(executionId) {
-      return { executionId, status: finalStatus, failureMessage: finalStatus === 'Success' ? null : 'step failed' };
+      const at = startedAt.get(executionId);
+      return { executionId, status: finalStatus, failureMessage: finalStatus === 'Success' ? null : 'step failed', ...(at ? { startedAt: at } : {}) };
     },
   };
 }

@@ -75,6 +75,18 @@ describe('routeEscalation (who hears about a failure)', () => {
     });
   });
 
+  it("keys a followed run's end apart from the page that it still ran (session 43)", () => {
+    const arn = 'arn:aws:cloudwatch:us-east-1:1:alarm:db-cpu';
+    const decision = { action: 'escalate', reason: 'r', applied: true, result: 'Failed', dryRun: false, decidedAt: at.toISOString(), followedRun: { holder: 'cw-1', executionId: 'exec-1' } } as const;
+    const keyOf = (fields: Partial<Incident>) => {
+      const routed = routeEscalation({ incident: incident({ source: 'cloudwatch', repository: null, alarm: { name: 'db-cpu', arn } as Incident['alarm'], ...fields }), reasons: ['x'], guardDegraded: false, commented: false, ownRerun: false, policy: DEFAULT_POLICY.escalation });
+      return routed.page ? routed.key : null;
+    };
+
+    expect(keyOf({ decision: { ...decision, runNotEnded: true } })).toBe(`alarm:${arn}:run-of:cw-1`);
+    expect(keyOf({ decision })).toBe(`alarm:${arn}:run-of:cw-1:ended:exec-1`);
+  });
+
   describe('a degraded guard whose failure was told on its pull request or pushed commit', () => {
     const failed = (stage: string, error: string): Partial<Incident> => ({ fingerprint: null, stageErrors: [{ stage, error, at: at.toISOString() }] });
     const told = { commented: true, guardDegraded: true };

@@ -8,7 +8,7 @@ import { automationClientToken, parseRunbookMappings, runbookFor, runbookParamet
 const home = { account: '123456789012', region: 'us-east-1' };
 
 /** SSM's two Automation calls, answered from `statuses` in order (the last repeats), with what they were sent. */
-function fakeSsm(statuses: Array<{ AutomationExecutionStatus?: string; FailureMessage?: string }>) {
+function fakeSsm(statuses: Array<{ AutomationExecutionStatus?: string; FailureMessage?: string; ExecutionStartTime?: number }>) {
   const starts: unknown[] = [];
   const gets: unknown[] = [];
   const api: SsmAutomationApi = {
@@ -149,5 +149,14 @@ describe('SSM runbook runner', () => {
     const final = await followRunbook(createSsmRunbookRunner(ssm.api), 'exec-3', { pollMs: 1, timeoutMs: 10 });
 
     expect(final).toEqual({ executionId: 'exec-3', status: 'Failed', failureMessage: 'Step restart failed' });
+  });
+
+  it("reports when SSM started the run, and a run its change calendar's override rejection ended as ended (session 43)", async () => {
+    const ssm = fakeSsm([{ AutomationExecutionStatus: 'ChangeCalendarOverrideRejected', ExecutionStartTime: 1_795_183_200.5 }]);
+
+    const final = await followRunbook(createSsmRunbookRunner(ssm.api), 'exec-4', { pollMs: 1, timeoutMs: 10 });
+
+    expect(final).toEqual({ executionId: 'exec-4', status: 'ChangeCalendarOverrideRejected', failureMessage: null, startedAt: '2026-11-20T14:00:00.500Z' });
+    expect(ssm.gets).toHaveLength(1);
   });
 });
