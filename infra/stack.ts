@@ -1184,6 +1184,8 @@ export class PipelineGuardStack extends Stack {
         RECONCILE_MAX_REACTION_CALLS_PER_RUN: '50',
         RECONCILE_MAX_PENDING_VOTES_PER_RUN: '25',
         RUNBOOK_NOT_ENDED_MINUTES: String(settings.runbookNotEndedMinutes),
+        // A run it followed to a success is checked as remediate checks its own (session 43).
+        RUNBOOK_VERIFY_MINUTES: String(settings.runbookVerifyMinutes),
         ESCALATION_TOPIC_ARN: topic.topicArn,
         // Its pages about incidents the pipeline could not finish are grouped by the policy's escalation rules.
         ...(settings.policyJson ? { POLICY_JSON: settings.policyJson } : {}),

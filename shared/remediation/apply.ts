@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import type { NonCommentingGitHubPort, RerunClaimRequest, RerunKey } from '../ports.js';
 import type { RemediateDeps } from '../steps/deps.js';
 import type { IncidentDue } from '../stores/due-index.js';
+import { scheduleRunbookVerify } from '../stores/runbook-checks.js';
 import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody, repositoryAt } from './fix-pr.js';
 import { defusePlainReferences } from '../notify/markdown.js';
 import type { RemediationPlan } from './planner.js';
@@ -202,8 +203,7 @@ async function followRunbookRun(
   // "Success" says the document's steps ran, not that the alarm recovered, and an alarm that stays in ALARM sends no
   // further event: the reconciler looks again once the alarm had time to return to OK. Scheduled before the decision
   // is recorded, so a crash between leaves a check of an incident whose retried step records it, never none.
-  const dueAt = new Date(deps.clock().getTime() + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000).toISOString();
-  await deps.remediation.runbookChecks.schedule({ incidentId: decidedOn.id, dueAt });
+  const dueAt = await scheduleRunbookVerify(deps.remediation.runbookChecks, decidedOn.id, deps.clock(), deps.config.RUNBOOK_VERIFY_MINUTES);
   // The same entry when both fall due at once (RUNBOOK_WAIT_SECONDS 0): kept, it is the check of the success.
   const kept = runCheck?.incidentId === decidedOn.id && runCheck.dueAt === dueAt;
   return { action: 'run_runbook', applied: true, reason, result: summary, ...(kept ? {} : dropped) };

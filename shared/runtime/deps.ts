@@ -445,6 +445,7 @@ export function createReconcilerDeps(
   const votes = createVoteDeps(config, logger);
   return {
     ...createRedriveDeps(config, logger),
+    config,
     metrics: createMetrics(config),
     digests: createEscalationDigests(config),
     stepFunctions: { endpoint: config.SFN_ENDPOINT, region: config.AWS_REGION },
