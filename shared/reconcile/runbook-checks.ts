@@ -42,6 +42,7 @@ import { publishClaimedPage } from '../notify/claimed-page.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
+import { type RunbookStartPorts, confirmRunbookStart } from '../remediation/runbook-start.js';
 import { type RunbookRunner, type RunbookStatus, isTerminal, succeeded } from '../remediation/runbook-runner.js';
 import type { Clock, EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
 import type { IncidentDue } from '../stores/due-index.js';
@@ -55,12 +56,17 @@ export interface RunbookCheckDeps {
   escalationLedger: EscalationLedger;
   clock: Clock;
   logger: StepLogger;
-  /** Reads the status of a holder's run that nobody followed (SSM GetAutomationExecution; the local runner locally). */
-  runbookRunner: Pick<RunbookRunner, 'status'>;
+  /**
+   * Reads the status of a holder's run that nobody followed (SSM GetAutomationExecution; the local runner locally), and
+   * makes a holder's start again with its client token, which answers its run (StartAutomationExecution).
+   */
+  runbookRunner: Pick<RunbookRunner, 'status' | 'start'>;
   /** The follow claims: a holder's run is recorded by the reconciler or by a later ALARM, never both. */
   episodeRunbooks: EpisodeRunbookClaims;
   /** Who is paged for a followed run's outcome, as Notify pages it. */
   policyFile: PolicyFile;
+  /** Which start a holder made, to confirm its run by its client token when its execution was never written (session 43). */
+  remediation: RunbookStartPorts;
   /** RUNBOOK_VERIFY_MINUTES: a followed run's success is checked as the runbook step checks its own (session 43). */
   config: Pick<Config, 'RUNBOOK_VERIFY_MINUTES'>;
 }
@@ -197,12 +203,32 @@ async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: Runbo
 }
 
 /**
- * A holder whose run (its execution known) has no recorded outcome: its decision neither applied, nor one whose run had
- * not ended when its step stopped following it (session 43), nor a followed run.
+ * A holder whose run has no recorded outcome: its decision neither applied, nor one whose run had not ended when its
+ * step stopped following it (session 43), nor a followed run. Its execution known, or its start made with no execution
+ * written: the step schedules the check once its start answered and writes the id after, a write that can fail on
+ * every try (attack-45b B9, session 43).
  */
-function runUnrecorded(incident: Incident | null): incident is Incident & { runbookExecutionId: string } {
-  const decision = incident?.decision;
-  return Boolean(incident?.runbookExecutionId) && (!decision?.applied || decision.runNotEnded === true) && !decision?.followedRun;
+function runUnrecorded(incident: Incident): boolean {
+  const decision = incident.decision;
+  const started = Boolean(incident.runbookExecutionId ?? incident.runbookStartAttemptedAt);
+  return started && (!decision?.applied || decision.runNotEnded === true) && !decision?.followedRun;
+}
+
+/**
+ * The execution of `holder`'s run: the one it recorded, else the one its start, made again with its client token,
+ * answers (`confirmRunbookStart`, as a later ALARM confirms a dead holder's), written on the holder so that its next
+ * check reads it. Its check was scheduled after that start answered, so the token names a run SSM made. Null when it
+ * cannot be told (no runbook allow-listed any more, or the start refused for other parameters).
+ */
+async function executionOf(holder: Incident, deps: RunbookCheckDeps): Promise<string | null> {
+  if (holder.runbookExecutionId) return holder.runbookExecutionId;
+  const confirmed = await confirmRunbookStart(holder, { ...deps.remediation, runner: deps.runbookRunner });
+  if (!confirmed?.known) {
+    deps.logger.warn('the runbook run of a check with no execution written cannot be told by its client token', { incidentId: holder.id, execution: confirmed?.execution ?? null });
+    return null;
+  }
+  await deps.incidents.update(holder.id, { runbookExecutionId: confirmed.execution });
+  return confirmed.execution;
 }
 
 /**
@@ -211,8 +237,8 @@ function runUnrecorded(incident: Incident | null): incident is Incident & { runb
  * meanwhile: the run (an approval step, a hung script) may still act, and the page promised its outcome (attack-45b
  * B3, session 43: the check was dropped at the OK, and its end told to nobody).
  */
-function outcomePromised(holder: Incident & { runbookExecutionId: string }): boolean {
-  return holder.decision?.runNotEnded === true || pagedNotEnded(holder, holder.runbookExecutionId);
+function outcomePromised(holder: Incident): boolean {
+  return holder.decision?.runNotEnded === true || (holder.runbookExecutionId !== undefined && pagedNotEnded(holder, holder.runbookExecutionId));
 }
 
 /**
@@ -222,7 +248,7 @@ function outcomePromised(holder: Incident & { runbookExecutionId: string }): boo
  * outcome is recorded and told.
  */
 async function followUnrecordedRun(
-  holder: Incident & { runbookExecutionId: string },
+  holder: Incident,
   deps: RunbookCheckDeps,
   options: RunbookCheckOptions,
 ): Promise<'waiting' | 'running' | 'overdue' | 'overdue_paged' | 'dropped' | 'paged'> {
@@ -230,7 +256,8 @@ async function followUnrecordedRun(
   if (recovered && !outcomePromised(holder)) return 'dropped';
   if (!recovered && holder.status !== 'notified') return 'waiting';
   if ((await runFollowerOf(holder, holder.id, deps)) !== holder.id) return 'dropped';
-  const executionId = holder.runbookExecutionId;
+  const executionId = await executionOf(holder, deps);
+  if (executionId === null) return 'dropped';
   const run = await deps.runbookRunner.status(executionId);
   if (!isTerminal(run.status)) return pageRunNotEnded(holder, run, deps, options);
   const now = deps.clock();
@@ -301,7 +328,7 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
   for (const check of due) {
     try {
       const incident = await deps.incidents.get(check.incidentId);
-      if (runUnrecorded(incident)) {
+      if (incident && runUnrecorded(incident)) {
         const followed = await followUnrecordedRun(incident, deps, options);
         if (followed === 'waiting') continue;
         if (followed === 'running' || followed === 'overdue' || followed === 'overdue_paged') {

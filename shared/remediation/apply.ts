@@ -9,8 +9,8 @@ import { defusePlainReferences } from '../notify/markdown.js';
 import type { RemediationPlan } from './planner.js';
 import type { RepositoryPolicy } from './policy.js';
 import { recordActionOutcome } from './guard-store.js';
-import { ClientTokenUsedError, type RunbookRequest, followRunbook, succeeded } from './runbook-runner.js';
-import { type RunbookMapping, automationClientToken, runbookFor, runbookParameters } from './runbooks.js';
+import { followRunbook, succeeded } from './runbook-runner.js';
+import { confirmRunbookStart, runbookStartOf } from './runbook-start.js';
 
 export interface ApplyContext {
   incident: Incident;
@@ -152,7 +152,7 @@ async function runRunbook(
   reason: string,
   escalate: (why: string) => ApplyResult,
 ): Promise<ApplyResult> {
-  const start = runbookStartOf(incident, deps);
+  const start = runbookStartOf(incident, deps.remediation);
   if (!start) return escalate('no runbook is allow-listed for this alarm');
   const { mapping } = start;
   // After the claim and the rate-limit slot, before the start: from here the episode's later incidents count on this
@@ -209,39 +209,6 @@ async function followRunbookRun(
   return { action: 'run_runbook', applied: true, reason, result: summary, ...(kept ? {} : dropped) };
 }
 
-/** The start of `incident`'s runbook, as its own runbook step makes it (its client token the incident's); null when none is allow-listed. */
-function runbookStartOf(incident: Incident, deps: RemediateDeps): { mapping: RunbookMapping; request: RunbookRequest } | null {
-  // Looked up again, not taken from the plan: an approved plan of a foreign alarm still starts nothing.
-  const mapping = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks, deps.remediation.deployment).mapping : null;
-  if (!mapping || !incident.alarm) return null;
-  const request = {
-    document: mapping.document,
-    ...(mapping.documentVersion ? { documentVersion: mapping.documentVersion } : {}),
-    parameters: runbookParameters(mapping, incident.alarm),
-    clientToken: automationClientToken(incident.id),
-  };
-  return { mapping, request };
-}
-
-/**
- * Makes sure the runbook start of `holder`, the incident whose run its alarm's episode counts on, happened: the same
- * start again, with the holder's client token and parameters. SSM's start is idempotent by that token, so this answers
- * the execution the holder started, or starts the one that never did (its start failed, or its execution died before
- * recording whether it had). The execution's id, or `an earlier execution` when the token's run is known only by
- * SSM's refusal of other parameters (the mapping changed since the holder's start); null when no runbook is
- * allow-listed for the holder's alarm any more, so there is nothing to start.
- */
-export async function confirmRunbookStart(holder: Incident, deps: RemediateDeps): Promise<{ execution: string; known: boolean } | null> {
-  const start = runbookStartOf(holder, deps);
-  if (!start) return null;
-  try {
-    return { execution: (await deps.remediation.runner.start(start.request)).executionId, known: true };
-  } catch (error) {
-    if (error instanceof ClientTokenUsedError) return { execution: 'an earlier execution', known: false };
-    throw error;
-  }
-}
-
 /**
  * Writes on `holder` the execution its start answered, made by its own step or again with its client token by a later
  * incident while the holder's step still runs (between its retries), after scheduling the holder's runbook check of
@@ -271,8 +238,8 @@ export async function recordRunbookExecution(holder: Incident, executionId: stri
  * recorded no execution: there is nothing to follow.
  */
 export async function followHoldersRun(holder: Incident, incident: Incident, reason: string, deps: RemediateDeps): Promise<ApplyResult | null> {
-  const document = runbookStartOf(holder, deps)?.mapping.document ?? 'of the alarm';
-  const confirmed = holder.runbookExecutionId ? { execution: holder.runbookExecutionId, known: true } : await confirmRunbookStart(holder, deps);
+  const document = runbookStartOf(holder, deps.remediation)?.mapping.document ?? 'of the alarm';
+  const confirmed = holder.runbookExecutionId ? { execution: holder.runbookExecutionId, known: true } : await confirmRunbookStart(holder, deps.remediation);
   if (!confirmed) return null;
   const followedRun = { holder: holder.id, ...(confirmed.known ? { executionId: confirmed.execution } : {}) };
   if (!confirmed.known) {

@@ -156,8 +156,8 @@ describe('attack-45b: two checks of one run', () => {
 });
 
 describe('attack-45b: a check whose execution id was never written', () => {
-  // attack-45b finding B9 (medium): recordRunbookExecution schedules the holder's check, then its write of runbookExecutionId fails on every try (DynamoDB throttled or the Lambda killed at that write) and the holder's Catch runs Notify (the step failed). The check falls due, finds no execution on the holder (runUnrecorded false) and is dropped: the run SSM started (the same execution on each try, by the client token) is followed by nobody without a later ALARM, and its outcome is never told, though the check scheduled for it was there. Required: the check of a holder that went to its start follows its run (its execution confirmed by the client token, as confirmRunbookStart does) and tells its outcome.
-  it.fails("tells the outcome of the holder's run when its execution id write failed on every try after its check was scheduled", async () => {
+  // attack-45b finding B9 (medium) (fixed, session 43): recordRunbookExecution schedules the holder's check, then its write of runbookExecutionId fails on every try (DynamoDB throttled or the Lambda killed at that write) and the holder's Catch runs Notify (the step failed). The check falls due, finds no execution on the holder (runUnrecorded false) and is dropped: the run SSM started (the same execution on each try, by the client token) is followed by nobody without a later ALARM, and its outcome is never told, though the check scheduled for it was there. Required: the check of a holder that went to its start follows its run (its execution confirmed by the client token, as confirmRunbookStart does) and tells its outcome.
+  it("tells the outcome of the holder's run when its execution id write failed on every try after its check was scheduled", async () => {
     const { deps, published, runbookChecks, first } = await episode('Failed');
     const update = deps.incidents.update.bind(deps.incidents);
     deps.incidents.update = async (id, fields, append) => {
