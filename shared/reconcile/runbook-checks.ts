@@ -32,8 +32,8 @@
  * other once it ends; one paged so is followed to its end though its alarm recovered meanwhile. A followed run that
  * succeeded has its alarm checked RUNBOOK_VERIFY_MINUTES later, as the runbook step's own success does.
  */
-import type { Config } from '../config.js';
 import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
 import type { Decision, Incident, NotificationRecord } from '../domain/incident.js';
 import { RUNBOOK_UNVERIFIED_EVENT, runbookUnverifiedInWords } from '../domain/handoff.js';
 import { episodeRunbookIncident } from '../domain/alarm-incident.js';
@@ -139,6 +139,11 @@ export const RUNBOOK_NOT_ENDED_EVENT = 'runbook_not_ended';
 
 /** How much later the check of a run that has not ended is due again: the reconciler's schedule in AWS. */
 const NOT_ENDED_RECHECK_MS = 5 * 60_000;
+
+/** When the check of a run that has not ended, read at `now`, is due again: a reconciler period later, on its minute. */
+function recheckAt(now: Date): string {
+  return new Date(Math.floor((now.getTime() + NOT_ENDED_RECHECK_MS) / 60_000) * 60_000).toISOString();
+}
 
 /**
  * Takes the page that `holder`'s run `executionId` has not ended for this reconciler run (its time at `now`): one
@@ -335,8 +340,9 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
           if (followed === 'overdue_paged') result.paged.push(incident.id);
           // Moved behind the others, under the bound too: left at the head of the oldest-first list, runs that have
           // not ended (one outage across maxPerRun alarms) held back every other check for up to the bound (attack-45b
-          // B5, session 43). Written before the old entry goes: a crash between leaves it twice, never lost.
-          await deps.runbookChecks.schedule({ incidentId: check.incidentId, dueAt: new Date(deps.clock().getTime() + NOT_ENDED_RECHECK_MS).toISOString() });
+          // B5, session 43). Written before the old entry goes: a crash between leaves it twice, never lost. On a whole
+          // minute, so that two overlapping runs moving it write one entry, not two that each later run moves again.
+          await deps.runbookChecks.schedule({ incidentId: check.incidentId, dueAt: recheckAt(deps.clock()) });
           await deps.runbookChecks.done(check);
           continue;
         }
