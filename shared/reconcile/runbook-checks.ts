@@ -27,9 +27,13 @@
  *
  * A followed run that has not ended RUNBOOK_NOT_ENDED_MINUTES after its start (a stuck approval step, a hung script)
  * pages on-call once that it has not, with its execution and how long (session 43: it was re-checked forever and
- * nobody was told). Its check is then moved a reconciler period later on each run, behind the other entries and
- * within the look-back, and its outcome is recorded and told as any other once it ends.
+ * nobody was told). The check of a run that has not ended, past that bound or not yet, is moved a reconciler period
+ * later on each run, behind the other entries and within the look-back, and its outcome is recorded and told as any
+ * other once it ends; one paged so is followed to its end though its alarm recovered meanwhile. A followed run that
+ * succeeded has its alarm checked RUNBOOK_VERIFY_MINUTES later, as the runbook step's own success does.
  */
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
 import type { Decision, Incident, NotificationRecord } from '../domain/incident.js';
 import { RUNBOOK_UNVERIFIED_EVENT, runbookUnverifiedInWords } from '../domain/handoff.js';
 import { episodeRunbookIncident } from '../domain/alarm-incident.js';
@@ -38,11 +42,12 @@ import { publishClaimedPage } from '../notify/claimed-page.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
+import { type RunbookStartPorts, confirmRunbookStart } from '../remediation/runbook-start.js';
 import { type RunbookRunner, type RunbookStatus, isTerminal, succeeded } from '../remediation/runbook-runner.js';
 import type { Clock, EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
 import type { IncidentDue } from '../stores/due-index.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-import { type EpisodeRunbookClaims, type RunbookChecks, readAlarmEpisode, runFollowerOf } from '../stores/runbook-checks.js';
+import { type EpisodeRunbookClaims, type RunbookChecks, readAlarmEpisode, runFollowerOf, scheduleRunbookVerify } from '../stores/runbook-checks.js';
 
 export interface RunbookCheckDeps {
   runbookChecks: RunbookChecks;
@@ -51,12 +56,19 @@ export interface RunbookCheckDeps {
   escalationLedger: EscalationLedger;
   clock: Clock;
   logger: StepLogger;
-  /** Reads the status of a holder's run that nobody followed (SSM GetAutomationExecution; the local runner locally). */
-  runbookRunner: Pick<RunbookRunner, 'status'>;
+  /**
+   * Reads the status of a holder's run that nobody followed (SSM GetAutomationExecution; the local runner locally), and
+   * makes a holder's start again with its client token, which answers its run (StartAutomationExecution).
+   */
+  runbookRunner: Pick<RunbookRunner, 'status' | 'start'>;
   /** The follow claims: a holder's run is recorded by the reconciler or by a later ALARM, never both. */
   episodeRunbooks: EpisodeRunbookClaims;
   /** Who is paged for a followed run's outcome, as Notify pages it. */
   policyFile: PolicyFile;
+  /** Which start a holder made, to confirm its run by its client token when its execution was never written (session 43). */
+  remediation: RunbookStartPorts;
+  /** RUNBOOK_VERIFY_MINUTES: a followed run's success is checked as the runbook step checks its own (session 43). */
+  config: Pick<Config, 'RUNBOOK_VERIFY_MINUTES'>;
 }
 
 export interface RunbookCheckResult {
@@ -135,8 +147,26 @@ async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHo
 /** The history event of a followed run on-call was paged about because it had not ended (session 43). */
 export const RUNBOOK_NOT_ENDED_EVENT = 'runbook_not_ended';
 
-/** How much later the check of a run past RUNBOOK_NOT_ENDED_MINUTES is due again: the reconciler's schedule in AWS. */
+/** How much later the check of a run that has not ended is due again: the reconciler's schedule in AWS. */
 const NOT_ENDED_RECHECK_MS = 5 * 60_000;
+
+/** When the check of a run that has not ended, read at `now`, is due again: a reconciler period later, on its minute. */
+function recheckAt(now: Date): string {
+  return new Date(Math.floor((now.getTime() + NOT_ENDED_RECHECK_MS) / 60_000) * 60_000).toISOString();
+}
+
+/**
+ * Takes the page that `holder`'s run `executionId` has not ended for this reconciler run (its time at `now`): one
+ * conditional write on a claim item of the page's own (the claim store's, as a run's follow claim), granted to one
+ * of two overlapping runs. A take a reconciler period old whose run recorded no page is a run that died before it:
+ * taken over, so the page still goes.
+ */
+async function takeNotEndedPage(holder: Incident, executionId: string, now: Date, deps: RunbookCheckDeps): Promise<boolean> {
+  const taker = `${now.toISOString()}#${randomUUID()}`;
+  const takenLately = async (other: string) => now.getTime() - Date.parse(other.split('#')[0] ?? '') < NOT_ENDED_RECHECK_MS;
+  const { heldBy } = await deps.episodeRunbooks.claim({ alarmArn: `${holder.alarm?.arn ?? ''}#not-ended-page:${executionId}`, incidentId: taker }, takenLately);
+  return heldBy === taker;
+}
 
 export interface RunbookCheckOptions {
   maxPerRun: number;
@@ -145,18 +175,28 @@ export interface RunbookCheckOptions {
   notEndedMinutes: number;
 }
 
+/** Whether on-call was paged that `holder`'s run `executionId` has not ended, the page that promises its outcome. */
+function pagedNotEnded(holder: Incident, executionId: string): boolean {
+  return holder.history.some((entry) => entry.event === RUNBOOK_NOT_ENDED_EVENT && entry.detail?.includes(executionId) === true);
+}
+
 /**
  * Pages once that `holder`'s run has not ended (`run`, read just now) when its start is more than `notEndedMinutes` ago:
  * the run's own start as SSM reports it, else the holder's first try (a later ALARM may have made the run hours after
  * it: attack-45b B7, session 43); 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own key,
  * so a crash between the page and its record sends it at most once more, and a later run finds it recorded.
+ *
+ * Taken first by one reconciler run ({@link takeNotEndedPage}): two overlapping runs (no reserved concurrency) both
+ * read the holder before either recorded the page, and the ledger, which grants its incident one send more for a
+ * crash, let both send it (attack-45b B6, session 43).
  */
 async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: RunbookCheckDeps, options: RunbookCheckOptions): Promise<'running' | 'overdue' | 'overdue_paged'> {
   const now = deps.clock();
   const since = run.startedAt ?? holder.runbookStartAttemptedAt ?? holder.createdAt;
   const minutes = Math.floor((now.getTime() - Date.parse(since)) / 60_000);
   if (minutes < options.notEndedMinutes) return 'running';
-  if (holder.history.some((entry) => entry.event === RUNBOOK_NOT_ENDED_EVENT && entry.detail?.includes(run.executionId))) return 'overdue';
+  if (pagedNotEnded(holder, run.executionId)) return 'overdue';
+  if (!(await takeNotEndedPage(holder, run.executionId, now, deps))) return 'overdue';
   const at = now.toISOString();
   const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;
   const entry = { at, event: RUNBOOK_NOT_ENDED_EVENT, detail: why };
@@ -179,33 +219,63 @@ async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: Runbo
 }
 
 /**
- * A holder whose run (its execution known) has no recorded outcome: its decision neither applied, nor one whose run had
- * not ended when its step stopped following it (session 43), nor a followed run.
+ * A holder whose run has no recorded outcome: its decision neither applied, nor one whose run had not ended when its
+ * step stopped following it (session 43), nor a followed run. Its execution known, or its start made with no execution
+ * written: the step schedules the check once its start answered and writes the id after, a write that can fail on
+ * every try (attack-45b B9, session 43).
  */
-function runUnrecorded(incident: Incident | null): incident is Incident & { runbookExecutionId: string } {
-  const decision = incident?.decision;
-  return Boolean(incident?.runbookExecutionId) && (!decision?.applied || decision.runNotEnded === true) && !decision?.followedRun;
+function runUnrecorded(incident: Incident): boolean {
+  const decision = incident.decision;
+  const started = Boolean(incident.runbookExecutionId ?? incident.runbookStartAttemptedAt);
+  return started && (!decision?.applied || decision.runNotEnded === true) && !decision?.followedRun;
 }
 
 /**
- * Follows `holder`'s run once: `waiting` while its step or its run still runs (the entry stays due), `overdue` (and
- * `overdue_paged` on the run that paged so) while its run has not ended past RUNBOOK_NOT_ENDED_MINUTES, `dropped` when
- * its alarm's OK resolved it or a later ALARM follows the run, `paged` once its outcome is recorded and told.
+ * The execution of `holder`'s run: the one it recorded, else the one its start, made again with its client token,
+ * answers (`confirmRunbookStart`, as a later ALARM confirms a dead holder's), written on the holder so that its next
+ * check reads it. Its check was scheduled after that start answered, so the token names a run SSM made. Null when it
+ * cannot be told (no runbook allow-listed any more, or the start refused for other parameters).
+ */
+async function executionOf(holder: Incident, deps: RunbookCheckDeps): Promise<string | null> {
+  if (holder.runbookExecutionId) return holder.runbookExecutionId;
+  const confirmed = await confirmRunbookStart(holder, { ...deps.remediation, runner: deps.runbookRunner });
+  if (!confirmed?.known) {
+    deps.logger.warn('the runbook run of a check with no execution written cannot be told by its client token', { incidentId: holder.id, execution: confirmed?.execution ?? null });
+    return null;
+  }
+  await deps.incidents.update(holder.id, { runbookExecutionId: confirmed.execution });
+  return confirmed.execution;
+}
+
+/**
+ * Whether on-call was told that `holder`'s run had not ended and so waits for its outcome: paged so here, or its step's
+ * decision said so (`runNotEnded`). Such a run is followed to its end though its alarm's OK resolved the holder
+ * meanwhile: the run (an approval step, a hung script) may still act, and the page promised its outcome (attack-45b
+ * B3, session 43: the check was dropped at the OK, and its end told to nobody).
+ */
+function outcomePromised(holder: Incident): boolean {
+  return holder.decision?.runNotEnded === true || (holder.runbookExecutionId !== undefined && pagedNotEnded(holder, holder.runbookExecutionId));
+}
+
+/**
+ * Follows `holder`'s run once: `waiting` while its step still runs (the entry stays due), `running` while its run has
+ * not ended within RUNBOOK_NOT_ENDED_MINUTES, `overdue` (and `overdue_paged` on the run that paged so) past them,
+ * `dropped` when its alarm's OK resolved it with no outcome promised or a later ALARM follows the run, `paged` once its
+ * outcome is recorded and told.
  */
 async function followUnrecordedRun(
-  holder: Incident & { runbookExecutionId: string },
+  holder: Incident,
   deps: RunbookCheckDeps,
   options: RunbookCheckOptions,
-): Promise<'waiting' | 'overdue' | 'overdue_paged' | 'dropped' | 'paged'> {
-  if (holder.status === 'resolved') return 'dropped';
-  if (holder.status !== 'notified') return 'waiting';
+): Promise<'waiting' | 'running' | 'overdue' | 'overdue_paged' | 'dropped' | 'paged'> {
+  const recovered = holder.status === 'resolved';
+  if (recovered && !outcomePromised(holder)) return 'dropped';
+  if (!recovered && holder.status !== 'notified') return 'waiting';
   if ((await runFollowerOf(holder, holder.id, deps)) !== holder.id) return 'dropped';
-  const executionId = holder.runbookExecutionId;
+  const executionId = await executionOf(holder, deps);
+  if (executionId === null) return 'dropped';
   const run = await deps.runbookRunner.status(executionId);
-  if (!isTerminal(run.status)) {
-    const overdue = await pageRunNotEnded(holder, run, deps, options);
-    return overdue === 'running' ? 'waiting' : overdue;
-  }
+  if (!isTerminal(run.status)) return pageRunNotEnded(holder, run, deps, options);
   const now = deps.clock();
   const at = now.toISOString();
   const result = `runbook (${executionId}) finished: ${run.status}${run.failureMessage ? ` — ${run.failureMessage}` : ''}`;
@@ -226,7 +296,23 @@ async function followUnrecordedRun(
   const { route } = escalationFor(recorded, { ownRerun: false, policy });
   const told = (outcome: NotificationRecord['outcome'], detail: string): NotificationRecord => ({ channel: 'sns', target: 'escalation-topic', outcome, detail, at });
   let notification: NotificationRecord;
-  if (!route.page) {
+  if (!route.page && recovered && pagedNotEnded(holder, executionId)) {
+    // Its alarm recovered, which pages nobody; the page that it had not ended promised this end, under its own key.
+    const occurrence: EscalationOccurrence = {
+      key: `runbook-not-ended:${executionId}:ended`,
+      incidentId: holder.id,
+      at: now,
+      windowMinutes: options.lookbackHours * 60,
+      mayOpen: true,
+      label: `runbook run ${executionId} that had not ended`,
+      digest: false,
+    };
+    const why = `the runbook run ${executionId}, paged earlier as not ended, has ended: ${result}; its alarm had recovered meanwhile`;
+    const tally = await deps.escalationLedger.record(occurrence);
+    notification = tally.send
+      ? told('published', (await publishClaimedPage(renderEscalation(recorded, `${why}.`, tally), occurrence, deps)).messageId)
+      : told('skipped', "the page of the followed run's outcome went out on an earlier run");
+  } else if (!route.page) {
     notification = told('skipped', `the followed run's outcome, not paged: ${route.why}`);
   } else {
     // Keyed as the end of this execution (`problemOf`), not counted on the page that it still ran (session 43).
@@ -236,6 +322,9 @@ async function followUnrecordedRun(
       ? told('published', (await publishClaimedPage(renderEscalation(recorded, `${route.why}.`, tally), occurrence, deps)).messageId)
       : told('skipped', tally.alreadySent ? "the page of the followed run's outcome went out on an earlier run" : `counted on the open escalation of this problem (${tally.windowCount} in its window)`);
   }
+  // A success is checked as the runbook step checks its own: the alarm may still fire once the run is done (attack-45b
+  // B2, session 43). Scheduled before the decision is written, as the step does.
+  if (succeeded(run.status)) await scheduleRunbookVerify(deps.runbookChecks, holder.id, now, deps.config.RUNBOOK_VERIFY_MINUTES);
   await deps.incidents.update(holder.id, { decision }, { history: [entry], notifications: [notification] });
   // The last check of the run its steps scheduled (a later ALARM's, maybe due after this one) is needless now, as a
   // step drops its own once it recorded the run's outcome: left, it paged "did not fix" minutes after the success (attack-45b B8).
@@ -256,13 +345,16 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
   for (const check of due) {
     try {
       const incident = await deps.incidents.get(check.incidentId);
-      if (runUnrecorded(incident)) {
+      if (incident && runUnrecorded(incident)) {
         const followed = await followUnrecordedRun(incident, deps, options);
         if (followed === 'waiting') continue;
-        if (followed === 'overdue' || followed === 'overdue_paged') {
+        if (followed === 'running' || followed === 'overdue' || followed === 'overdue_paged') {
           if (followed === 'overdue_paged') result.paged.push(incident.id);
-          // Written before the old entry goes: a crash between leaves it twice, never lost.
-          await deps.runbookChecks.schedule({ incidentId: check.incidentId, dueAt: new Date(deps.clock().getTime() + NOT_ENDED_RECHECK_MS).toISOString() });
+          // Moved behind the others, under the bound too: left at the head of the oldest-first list, runs that have
+          // not ended (one outage across maxPerRun alarms) held back every other check for up to the bound (attack-45b
+          // B5, session 43). Written before the old entry goes: a crash between leaves it twice, never lost. On a whole
+          // minute, so that two overlapping runs moving it write one entry, not two that each later run moves again.
+          await deps.runbookChecks.schedule({ incidentId: check.incidentId, dueAt: recheckAt(deps.clock()) });
           await deps.runbookChecks.done(check);
           continue;
         }

@@ -3,13 +3,14 @@ import { errorMessage } from '../errors.js';
 import type { NonCommentingGitHubPort, RerunClaimRequest, RerunKey } from '../ports.js';
 import type { RemediateDeps } from '../steps/deps.js';
 import type { IncidentDue } from '../stores/due-index.js';
+import { scheduleRunbookVerify } from '../stores/runbook-checks.js';
 import { PatchRefusedError, FIX_PR_LABELS, buildFixFiles, fixBranchName, fixPrBody, repositoryAt } from './fix-pr.js';
 import { defusePlainReferences } from '../notify/markdown.js';
 import type { RemediationPlan } from './planner.js';
 import type { RepositoryPolicy } from './policy.js';
 import { recordActionOutcome } from './guard-store.js';
-import { ClientTokenUsedError, type RunbookRequest, followRunbook, succeeded } from './runbook-runner.js';
-import { type RunbookMapping, automationClientToken, runbookFor, runbookParameters } from './runbooks.js';
+import { followRunbook, succeeded } from './runbook-runner.js';
+import { confirmRunbookStart, runbookStartOf } from './runbook-start.js';
 
 export interface ApplyContext {
   incident: Incident;
@@ -151,7 +152,7 @@ async function runRunbook(
   reason: string,
   escalate: (why: string) => ApplyResult,
 ): Promise<ApplyResult> {
-  const start = runbookStartOf(incident, deps);
+  const start = runbookStartOf(incident, deps.remediation);
   if (!start) return escalate('no runbook is allow-listed for this alarm');
   const { mapping } = start;
   // After the claim and the rate-limit slot, before the start: from here the episode's later incidents count on this
@@ -202,44 +203,10 @@ async function followRunbookRun(
   // "Success" says the document's steps ran, not that the alarm recovered, and an alarm that stays in ALARM sends no
   // further event: the reconciler looks again once the alarm had time to return to OK. Scheduled before the decision
   // is recorded, so a crash between leaves a check of an incident whose retried step records it, never none.
-  const dueAt = new Date(deps.clock().getTime() + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000).toISOString();
-  await deps.remediation.runbookChecks.schedule({ incidentId: decidedOn.id, dueAt });
+  const dueAt = await scheduleRunbookVerify(deps.remediation.runbookChecks, decidedOn.id, deps.clock(), deps.config.RUNBOOK_VERIFY_MINUTES);
   // The same entry when both fall due at once (RUNBOOK_WAIT_SECONDS 0): kept, it is the check of the success.
   const kept = runCheck?.incidentId === decidedOn.id && runCheck.dueAt === dueAt;
   return { action: 'run_runbook', applied: true, reason, result: summary, ...(kept ? {} : dropped) };
-}
-
-/** The start of `incident`'s runbook, as its own runbook step makes it (its client token the incident's); null when none is allow-listed. */
-function runbookStartOf(incident: Incident, deps: RemediateDeps): { mapping: RunbookMapping; request: RunbookRequest } | null {
-  // Looked up again, not taken from the plan: an approved plan of a foreign alarm still starts nothing.
-  const mapping = incident.alarm ? runbookFor(incident.alarm, deps.remediation.runbooks, deps.remediation.deployment).mapping : null;
-  if (!mapping || !incident.alarm) return null;
-  const request = {
-    document: mapping.document,
-    ...(mapping.documentVersion ? { documentVersion: mapping.documentVersion } : {}),
-    parameters: runbookParameters(mapping, incident.alarm),
-    clientToken: automationClientToken(incident.id),
-  };
-  return { mapping, request };
-}
-
-/**
- * Makes sure the runbook start of `holder`, the incident whose run its alarm's episode counts on, happened: the same
- * start again, with the holder's client token and parameters. SSM's start is idempotent by that token, so this answers
- * the execution the holder started, or starts the one that never did (its start failed, or its execution died before
- * recording whether it had). The execution's id, or `an earlier execution` when the token's run is known only by
- * SSM's refusal of other parameters (the mapping changed since the holder's start); null when no runbook is
- * allow-listed for the holder's alarm any more, so there is nothing to start.
- */
-export async function confirmRunbookStart(holder: Incident, deps: RemediateDeps): Promise<{ execution: string; known: boolean } | null> {
-  const start = runbookStartOf(holder, deps);
-  if (!start) return null;
-  try {
-    return { execution: (await deps.remediation.runner.start(start.request)).executionId, known: true };
-  } catch (error) {
-    if (error instanceof ClientTokenUsedError) return { execution: 'an earlier execution', known: false };
-    throw error;
-  }
 }
 
 /**
@@ -271,8 +238,8 @@ export async function recordRunbookExecution(holder: Incident, executionId: stri
  * recorded no execution: there is nothing to follow.
  */
 export async function followHoldersRun(holder: Incident, incident: Incident, reason: string, deps: RemediateDeps): Promise<ApplyResult | null> {
-  const document = runbookStartOf(holder, deps)?.mapping.document ?? 'of the alarm';
-  const confirmed = holder.runbookExecutionId ? { execution: holder.runbookExecutionId, known: true } : await confirmRunbookStart(holder, deps);
+  const document = runbookStartOf(holder, deps.remediation)?.mapping.document ?? 'of the alarm';
+  const confirmed = holder.runbookExecutionId ? { execution: holder.runbookExecutionId, known: true } : await confirmRunbookStart(holder, deps.remediation);
   if (!confirmed) return null;
   const followedRun = { holder: holder.id, ...(confirmed.known ? { executionId: confirmed.execution } : {}) };
   if (!confirmed.known) {

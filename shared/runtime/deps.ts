@@ -30,6 +30,7 @@ import { type GuardStore, createGuardStore } from '../remediation/guard-store.js
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
 import { type RunbookRunner, createSsmRunbookRunner } from '../remediation/runbook-runner.js';
 import { parseRunbookMappings } from '../remediation/runbooks.js';
+import type { RunbookStartPorts } from '../remediation/runbook-start.js';
 import type { DigestDeps } from '../reconcile/digests.js';
 import type { ExhaustedEscalationDeps, RedriveDeps, ScheduledRunOptions } from '../reconcile/redrive.js';
 import type { LateReactionDeps } from '../reconcile/late-reactions.js';
@@ -445,6 +446,7 @@ export function createReconcilerDeps(
   const votes = createVoteDeps(config, logger);
   return {
     ...createRedriveDeps(config, logger),
+    config,
     metrics: createMetrics(config),
     digests: createEscalationDigests(config),
     stepFunctions: { endpoint: config.SFN_ENDPOINT, region: config.AWS_REGION },
@@ -457,6 +459,7 @@ export function createReconcilerDeps(
     deferredComments: createDeferredComments(config),
     runbookChecks: createRunbookChecks(config),
     runbookRunner: createRunbookRunner(config),
+    remediation: runbookStartsOf(config),
     episodeRunbooks: createEpisodeRunbookClaims({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
     githubWriter: openedWhenNeeded(() => createGitHub(config)),
     approvalResumes: createApprovalResumeList(config),
@@ -650,12 +653,22 @@ export function createRemediationDeps(config: Config, clock: () => Date = () => 
   const runner = createRunbookRunner(config);
   return {
     policyFile: policyFileOf(config),
-    runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
-    deployment: { account: config.DEPLOYMENT_ACCOUNT_ID ?? null, region: config.AWS_REGION },
+    ...runbookStartsOf(config),
     guards: createGuards(config, clock),
     runner,
     runbookChecks: createRunbookChecks(config),
     episodeRunbooks: createEpisodeRunbookClaims({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, clock }),
+  };
+}
+
+/**
+ * Which runbook start an incident makes: the allow-list (a bad file fails at cold start, named) and where runbooks run.
+ * Remediate's, and the reconciler's, which makes a holder's start again to learn its run (session 43).
+ */
+function runbookStartsOf(config: Config): RunbookStartPorts {
+  return {
+    runbooks: named('RUNBOOKS_JSON', () => parseRunbookMappings(config.RUNBOOKS_JSON)),
+    deployment: { account: config.DEPLOYMENT_ACCOUNT_ID ?? null, region: config.AWS_REGION },
   };
 }
 

@@ -7,7 +7,8 @@ import { type AlarmEpisode, type ClaimHolderStands, readAlarmEpisode, runFollowe
 import { commitToCommentOn, rerunFoundStarted } from '../domain/handoff.js';
 import { NotFoundError, RunbookHolderStartingError, WriteBudgetExhaustedError, errorMessage } from '../errors.js';
 import { planWriteWait } from '../domain/write-wait.js';
-import { type ApplyResult, applyPlan, confirmRunbookStart, failedBeforeRunbookStart, failedOutcome, followHoldersRun, outcomeWithoutEffects, recordDecision, recordRunbookExecution } from '../remediation/apply.js';
+import { type ApplyResult, applyPlan, failedBeforeRunbookStart, failedOutcome, followHoldersRun, outcomeWithoutEffects, recordDecision, recordRunbookExecution } from '../remediation/apply.js';
+import { confirmRunbookStart } from '../remediation/runbook-start.js';
 import { PatchRefusedError, buildFixFiles, repositoryAt } from '../remediation/fix-pr.js';
 import { guardScope, guardSlotScope, recordActionOutcome } from '../remediation/guard-store.js';
 import { type PlanInput, type RemediationPlan, planRemediation } from '../remediation/planner.js';
@@ -412,7 +413,7 @@ async function countedOnEpisodeRun(incident: Incident, holder: Incident | null, 
     const followed = await followHoldersRun(holder, incident, reason, deps);
     if (followed) return recordFollowed(incident, holder, followed, deps);
   }
-  const confirmed = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps) : null;
+  const confirmed = holder && runbookStartUnconfirmed(holder) ? await confirmRunbookStart(holder, deps.remediation) : null;
   if (holder && confirmed?.known) await recordRunbookExecution(holder, confirmed.execution, deps);
   const result = confirmed ? `nothing applied; the start of incident ${holder?.id}'s runbook, made again with its client token, answered ${confirmed.execution}` : 'nothing applied';
   return countedOnly(incident, reason, result, deps);

@@ -29,6 +29,18 @@ export function createRunbookCheckList(options: { client: DynamoDBDocumentClient
   return createIncidentDueList({ ...options, prefix: 'RUNBOOKCHECK#', ttlSeconds: DUE_TTL_SECONDS });
 }
 
+/**
+ * Schedules the check of `incidentId`'s runbook run that reported success, due once its alarm had `verifyMinutes`
+ * (RUNBOOK_VERIFY_MINUTES) from `now` to recover; answers its due time. One rule for the runbook step, which saw the
+ * run end, and the reconciler, which followed a run that outlived its step to its end (attack-45b B2, session 43: it
+ * scheduled none, and a slow runbook's "success" with the alarm still firing was never paged).
+ */
+export async function scheduleRunbookVerify(runbookChecks: Pick<RunbookChecks, 'schedule'>, incidentId: string, now: Date, verifyMinutes: number): Promise<string> {
+  const dueAt = new Date(now.getTime() + verifyMinutes * 60_000).toISOString();
+  await runbookChecks.schedule({ incidentId, dueAt });
+  return dueAt;
+}
+
 export interface AlarmEpisode {
   /** Of the alarm's OPEN_ALARM_INCIDENTS_READ newest open incidents, those no OK has ended. */
   open: Incident[];

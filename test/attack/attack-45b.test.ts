@@ -58,8 +58,8 @@ describe('attack-45b: the outcome of a run followed while it still ran', () => {
 });
 
 describe('attack-45b: a run the reconciler follows to its end', () => {
-  // attack-45b finding B2 (medium): the holder's own run outlived its step (RUNBOOK_WAIT_SECONDS) and its Notify paged it "still running"; the reconciler then follows it and, once it ended Success, records it (decision run_runbook, followedRun) and drops the check, but schedules no RUNBOOK_VERIFY_MINUTES check as the step's own success does (followRunbookRun): an alarm that still fires after the slow runbook's "success" sends no further event, and nobody is told it did not fix it. Required: the alarm still firing RUNBOOK_VERIFY_MINUTES after the followed run's success pages runbook_unverified, once.
-  it.fails("pages that the runbook did not fix the alarm when the run the reconciler followed to its end succeeded and the alarm still fires", async () => {
+  // attack-45b finding B2 (medium) (fixed, session 43): the holder's own run outlived its step (RUNBOOK_WAIT_SECONDS) and its Notify paged it "still running"; the reconciler then follows it and, once it ended Success, records it (decision run_runbook, followedRun) and drops the check, but schedules no RUNBOOK_VERIFY_MINUTES check as the step's own success does (followRunbookRun): an alarm that still fires after the slow runbook's "success" sends no further event, and nobody is told it did not fix it. Required: the alarm still firing RUNBOOK_VERIFY_MINUTES after the followed run's success pages runbook_unverified, once.
+  it("pages that the runbook did not fix the alarm when the run the reconciler followed to its end succeeded and the alarm still fires", async () => {
     const { deps, published, runner, runbookChecks, first } = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
     await remediateStep({ trigger: first }, deps);
     await notifyStep({ trigger: first }, deps);
@@ -79,8 +79,8 @@ describe('attack-45b: a run the reconciler follows to its end', () => {
     expect(published.slice(pagesBefore)).toHaveLength(1);
   });
 
-  // attack-45b finding B3 (medium): after on-call was paged that the followed run has not ended ("Pipeline Guard keeps following it and tells its outcome once it ends"), the alarm's OK resolves the holder and the reconciler drops the check (followUnrecordedRun: holder.status === 'resolved' → 'dropped'): the run, still stuck in Systems Manager (an approval step that may still restart the service later), is followed by nobody and its end is never told, against the page's own promise. Required: a run on-call was paged about as not ended is followed to its end and its outcome told, OK or not.
-  it.fails('tells the outcome of a run paged as not ended, when the alarm recovered before the run ended', async () => {
+  // attack-45b finding B3 (medium) (fixed, session 43): after on-call was paged that the followed run has not ended ("Pipeline Guard keeps following it and tells its outcome once it ends"), the alarm's OK resolves the holder and the reconciler drops the check (followUnrecordedRun: holder.status === 'resolved' → 'dropped'): the run, still stuck in Systems Manager (an approval step that may still restart the service later), is followed by nobody and its end is never told, against the page's own promise. Required: a run on-call was paged about as not ended is followed to its end and its outcome told, OK or not.
+  it('tells the outcome of a run paged as not ended, when the alarm recovered before the run ended', async () => {
     const { deps, published, runner, runbookChecks, first, name } = await episode('InProgress');
     await holderFollowFailedForGood(deps, first, 'Task timed out');
     const past = await reconcileAt(deps, runbookChecks, '16:10:00');
@@ -178,8 +178,8 @@ describe('attack-45b: two checks of one run', () => {
 });
 
 describe('attack-45b: a check whose execution id was never written', () => {
-  // attack-45b finding B9 (medium): recordRunbookExecution schedules the holder's check, then its write of runbookExecutionId fails on every try (DynamoDB throttled or the Lambda killed at that write) and the holder's Catch runs Notify (the step failed). The check falls due, finds no execution on the holder (runUnrecorded false) and is dropped: the run SSM started (the same execution on each try, by the client token) is followed by nobody without a later ALARM, and its outcome is never told, though the check scheduled for it was there. Required: the check of a holder that went to its start follows its run (its execution confirmed by the client token, as confirmRunbookStart does) and tells its outcome.
-  it.fails("tells the outcome of the holder's run when its execution id write failed on every try after its check was scheduled", async () => {
+  // attack-45b finding B9 (medium) (fixed, session 43): recordRunbookExecution schedules the holder's check, then its write of runbookExecutionId fails on every try (DynamoDB throttled or the Lambda killed at that write) and the holder's Catch runs Notify (the step failed). The check falls due, finds no execution on the holder (runUnrecorded false) and is dropped: the run SSM started (the same execution on each try, by the client token) is followed by nobody without a later ALARM, and its outcome is never told, though the check scheduled for it was there. Required: the check of a holder that went to its start follows its run (its execution confirmed by the client token, as confirmRunbookStart does) and tells its outcome.
+  it("tells the outcome of the holder's run when its execution id write failed on every try after its check was scheduled", async () => {
     const { deps, published, runbookChecks, first } = await episode('Failed');
     const update = deps.incidents.update.bind(deps.incidents);
     deps.incidents.update = async (id, fields, append) => {
@@ -199,8 +199,8 @@ describe('attack-45b: a check whose execution id was never written', () => {
 });
 
 describe('attack-45b: checks crowded out', () => {
-  // attack-45b finding B5 (medium): a check whose run has not ended and is still under RUNBOOK_NOT_ENDED_MINUTES (up to 1440) is left where it is ('waiting' → continue: runbook-checks.ts pageRunbooksThatDidNotFix), at the head of the oldest-first list the reconciler reads maxPerRun (25) of: since session 43 every run the holder's step does not see end (RUNBOOK_WAIT_SECONDS) keeps such a check, so 25 slow or stuck runs (one outage across 25 alarms) hold back every other runbook check (another alarm's failed run, a runbook that did not fix its alarm) for up to a day; only past the bound is a check moved behind the others. Shown with maxPerRun 1 and one stuck run. Required: a check not yet past the bound is moved behind the others too, so other checks are not starved.
-  it.fails("tells another alarm's run outcome while a stuck run's check, under the not-ended bound, fills the reconciler's list", async () => {
+  // attack-45b finding B5 (medium) (fixed, session 43): a check whose run has not ended and is still under RUNBOOK_NOT_ENDED_MINUTES (up to 1440) is left where it is ('waiting' → continue: runbook-checks.ts pageRunbooksThatDidNotFix), at the head of the oldest-first list the reconciler reads maxPerRun (25) of: since session 43 every run the holder's step does not see end (RUNBOOK_WAIT_SECONDS) keeps such a check, so 25 slow or stuck runs (one outage across 25 alarms) hold back every other runbook check (another alarm's failed run, a runbook that did not fix its alarm) for up to a day; only past the bound is a check moved behind the others. Shown with maxPerRun 1 and one stuck run. Required: a check not yet past the bound is moved behind the others too, so other checks are not starved.
+  it("tells another alarm's run outcome while a stuck run's check, under the not-ended bound, fills the reconciler's list", async () => {
     const { deps, published, runner, runbookChecks, first } = await episode('InProgress');
     const { twoAlarmsOfOneEpisode } = await import('../support/alarm-events.js');
     const [other] = await twoAlarmsOfOneEpisode(deps, 'a45b-other', 'checkout-a45b-other');
@@ -219,8 +219,8 @@ describe('attack-45b: checks crowded out', () => {
 });
 
 describe('attack-45b: overlapping reconciler runs', () => {
-  // attack-45b finding B6 (low): two reconciler runs that overlap (scheduled every 5 minutes, no reserved concurrency: the due index already expects "an overlapping run") both read the holder before either wrote its runbook_not_ended history, and both record the occurrence runbook-not-ended:<execution> for the same incident id: the ledger grants its owner a second send (meant for a crash after the publish), so on-call gets the "has not ended" page twice. Required: one page.
-  it.fails('pages once that a run has not ended when two reconciler runs overlap past the bound', async () => {
+  // attack-45b finding B6 (low) (fixed, session 43): two reconciler runs that overlap (scheduled every 5 minutes, no reserved concurrency: the due index already expects "an overlapping run") both read the holder before either wrote its runbook_not_ended history, and both record the occurrence runbook-not-ended:<execution> for the same incident id: the ledger grants its owner a second send (meant for a crash after the publish), so on-call gets the "has not ended" page twice. Required: one page.
+  it('pages once that a run has not ended when two reconciler runs overlap past the bound', async () => {
     const { deps, published, runbookChecks, first } = await episode('Waiting');
     await holderFollowFailedForGood(deps, first, 'Task timed out');
     const pagesBefore = published.length;

@@ -75,6 +75,10 @@ const ENVIRONMENT: Record<FunctionName, string[]> = {
     'RECONCILE_MAX_REACTION_CALLS_PER_RUN',
     'RECONCILE_MAX_PENDING_VOTES_PER_RUN',
     'RUNBOOK_NOT_ENDED_MINUTES',
+    // A run it followed to a success is checked as remediate checks its own (attack-45b B2, session 43).
+    'RUNBOOK_VERIFY_MINUTES',
+    // It makes a holder's runbook start again with its client token, as remediate made it (attack-45b B9, session 43).
+    'DEPLOYMENT_ACCOUNT_ID',
     // It reads reactions and permissions from GitHub, and posts the recovery comments the write budget refused: the
     // same budget as every other writer.
     'GITHUB_API_URL',

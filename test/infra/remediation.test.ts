@@ -43,7 +43,9 @@ describe('remediation settings', () => {
   });
 
   // Session 42 (attack-44b R5): the reconciler reads the status of a runbook run whose holder's step ended without it.
-  it('lets the reconciler read automation executions as remediate does, and start none', () => {
+  // Session 43 (attack-45b B9): it makes the holder's start again with its client token when its execution id was never
+  // written, so it may start the allow-listed documents as remediate does, with the same role.
+  it('lets the reconciler read automation executions and start the allow-listed documents as remediate does', () => {
     const synthesized = synth({ runbooksFile: fixture('runbooks.json'), runbookRoleArn: 'arn:aws:iam::123456789012:role/automation' });
     const readsExecutions = (name: 'remediate' | 'reconcile') => {
       const statements = functionStatements(synthesized, name);
@@ -54,8 +56,12 @@ describe('remediation settings', () => {
     expect(readsExecutions('reconcile')).toHaveLength(1);
     expect(readsExecutions('reconcile')).toEqual(readsExecutions('remediate'));
     expect(JSON.stringify(readsExecutions('reconcile'))).toContain(':automation-execution/*');
-    expect(reconcile.flatMap(actionsOf).filter((a) => a.startsWith('ssm:'))).toEqual(['ssm:GetAutomationExecution']);
-    expect(reconcile.some((s) => actionsOf(s).includes('iam:PassRole'))).toBe(false);
+    expect(reconcile.flatMap(actionsOf).filter((a) => a.startsWith('ssm:')).sort()).toEqual(['ssm:GetAutomationExecution', 'ssm:StartAutomationExecution']);
+    const starts = (name: 'remediate' | 'reconcile') =>
+      functionStatements(synthesized, name).filter((s) => actionsOf(s).includes('ssm:StartAutomationExecution')).flatMap(resourcesOf);
+    expect(starts('reconcile')).toEqual(starts('remediate'));
+    const passes = (name: 'remediate' | 'reconcile') => functionStatements(synthesized, name).filter((s) => actionsOf(s).includes('iam:PassRole'));
+    expect(passes('reconcile')).toEqual(passes('remediate'));
   });
 
   it('lets ingest and the reconciler (recorded /guard decisions left unresumed) resume executions waiting for approval, and only them', () => {
