@@ -215,8 +215,6 @@ const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec
 const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry|pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)${OPTIONS}${ARG}(?:install|add|i|get|create|binstall|require)\b`,
   String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
-  // A package manager given arguments the line does not show (`spawn('npm', args)`, `new Deno.Command('npm', { args })`).
-  String.raw`(?:npm|pnpm|yarn|bun|pip[\d.]*|uv|gem|cargo|composer)["'\x60]\s*,\s*(?![\s\[])`,
   String.raw`(?:npm|pnpm|yarn|bun)${OPTIONS}${ARG}(?:exec|dlx|x)\b`,
   String.raw`(?:npm|pnpm|yarn|bun)${ARG}init${ARG}(?!-)\w`,
   String.raw`composer${ARG}global${ARG}require\b`,
@@ -230,18 +228,81 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // A container image pulled and run: whatever the registry serves under its name runs (`docker run evil/img`).
   String.raw`(?:docker|podman|nerdctl|finch)${OPTIONS}${ARG}(?:(?:container|image)${ARG})?(?:run|pull|create)\b`,
 ].join('|') + ')';
-const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,200}?${PACKAGE_COMMAND}`, 'i');
+/** The most characters between a process call's opening and the package command it is read with. */
+const CALL_REACH = 200;
+const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,${CALL_REACH}}?${PACKAGE_COMMAND}`, 'i');
+const PROCESS_CALL_OPENING = new RegExp(PROCESS_CALL, 'gi');
+/** A package manager named as a program, its arguments to follow (`spawn('npm', …)`, `['/usr/bin/pip', …]`). */
+const ARGUMENT_PROGRAM = /(?<=[\s"'\x60;&|(/,\[])(?:npm|pnpm|yarn|bun|pip[\d.]*|uv|gem|cargo|composer)["'\x60]/gi;
+/** Between one argument and the next, in an argument list or a list in it. */
+const NEXT_ARGUMENT = /\s*,\s*\[?\s*/y;
+/** An argument shown whole: a string literal with no escape and no template value, nothing joined to it. */
+const SHOWN_ARGUMENT = /(?:"([^"\\\n]*)"|'([^'\\\n]*)'|\x60([^\x60\\$\n]*)\x60)(?=\s*[,\])])/y;
+/** A list of arguments joined to more after it (`['npm'] + args`, `['npm'].concat(args)`). */
+const JOINED_LIST = /\s*\]\s*(?:\+|\.\s*concat\b)/y;
+/** Verbs that fetch a package, wherever they stand among a package manager's arguments (past options, a toolchain, a workspace). */
+const FETCHING_VERBS = new Set(['install', 'add', 'i', 'x', 'exec', 'dlx', 'create', 'init', 'binstall', 'require', 'download', 'wheel']);
+/** Arguments read after a package manager's name; past them, the rest is not read (fail closed). */
+const MAX_ARGUMENTS_READ = 16;
+
+/**
+ * Whether the arguments after a package manager's name, from `at`, could fetch a package: one is not shown (a name, a
+ * spread, `${verb}`, `'in' + 'stall'`, a list joined to more, a list going on past the lines read, more than
+ * {@link MAX_ARGUMENTS_READ}), or one is a fetching verb. Session 43: a regular expression read any argument after the
+ * name as not shown, `['npm', 'test']` too; read here token by token, each at most {@link MAX_ARGUMENTS_READ} times.
+ */
+function argumentsMayFetch(text: string, at: number): boolean {
+  for (let read = 0; read <= MAX_ARGUMENTS_READ; read++) {
+    NEXT_ARGUMENT.lastIndex = at;
+    const more = NEXT_ARGUMENT.test(text);
+    if (more) at = NEXT_ARGUMENT.lastIndex;
+    // The list ends (a trailing comma before its end too): only what is joined to it is not shown.
+    if (!more || /[\])]/.test(text.charAt(at))) {
+      JOINED_LIST.lastIndex = at;
+      return JOINED_LIST.test(text);
+    }
+    SHOWN_ARGUMENT.lastIndex = at;
+    const shown = SHOWN_ARGUMENT.exec(text);
+    if (shown === null || read === MAX_ARGUMENTS_READ) return true;
+    if (FETCHING_VERBS.has((shown[1] ?? shown[2] ?? shown[3] ?? '').toLowerCase())) return true;
+    at = SHOWN_ARGUMENT.lastIndex;
+  }
+  return true;
+}
+
+/**
+ * Where the first process call opens whose package manager is given arguments that may fetch a package
+ * ({@link argumentsMayFetch}), as {@link PROCESS_PACKAGE} reads a call: the package manager at most {@link CALL_REACH}
+ * characters after the call's opening. Null when none is.
+ */
+function packageArgumentsCall(text: string): number | null {
+  const calls = [...text.matchAll(PROCESS_CALL_OPENING)].map((call) => ({ start: call.index, end: call.index + call[0].length }));
+  let next = 0;
+  for (const program of text.matchAll(ARGUMENT_PROGRAM)) {
+    while (next < calls.length && calls[next]!.end < program.index - CALL_REACH) next++;
+    const call = calls[next];
+    if (call === undefined) return null;
+    if (call.end <= program.index && argumentsMayFetch(text, program.index + program[0].length)) return call.start;
+  }
+  return null;
+}
+
 /** pip's own API told to install (`pip.main(['install', …])`), in the process. */
 const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install/;
 /** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */
 const CALL_LINES = 3;
 
-/** The first added line (with the lines after it that a call may go on over) that adds a dependency, or null. */
+/** The first added line that adds a dependency (for a process call, the line it opens on), or null. */
 function addedDependency(added: readonly string[]): string | null {
   const lines = added.map((line) => line.normalize('NFKC'));
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] as string;
-    if (URL_IMPORT.test(line) || PIP_MAIN.test(line) || PROCESS_PACKAGE.test(lines.slice(index, index + CALL_LINES).join(' '))) return line;
+    if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return line;
+    // A call that opens on a later line is found again, and quoted, from its own line (session 43: the first line read
+    // was quoted, `import subprocess` for the call under it).
+    const text = lines.slice(index, index + CALL_LINES).join(' ');
+    const call = Math.min(PROCESS_PACKAGE.exec(text)?.index ?? Infinity, packageArgumentsCall(text) ?? Infinity);
+    if (call < line.length) return line;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
-import { patchAdding } from '../support/patches.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES } from '../support/growth.js';
+import { expectAccepted, expectRefused, patchAdding } from '../support/patches.js';
 
 /**
  * Session 35's attack pass, finding 1: the rule for a package fetched and run by a process call (`npx x`, `npm
@@ -97,5 +98,84 @@ describe('attack pass 12: a package runner or installer anywhere in a process ca
     ['docs/setup.md', ['Run `npm install left-pad` and then `npx prettier --check .`.']],
   ] as const)('accepts %s: %s', (path, lines) => {
     expect(reasonFor(path, lines)).toBeNull();
+  });
+});
+
+/**
+ * Session 43: the rule for a package manager given arguments the line does not show (`spawn('npm', args)`) read a
+ * string it was given as not shown, so Python's `subprocess.run(['npm', 'test'])` was refused as a dependency added,
+ * and the reason quoted `import subprocess`, the first of the lines read together. An argument is shown when it is a
+ * plain string literal; a name, a spread, a template with a value, a string joined to another is not, and past 16 the
+ * rest is not read. The rows accepted were refused, and the rows of a list's join and of an argument in a list not
+ * shown were accepted, before session 43.
+ */
+describe("session 43: a package manager's arguments shown in a process call", () => {
+  it.each([
+    ['src/check.py', "import subprocess\n\nsubprocess.run(['npm', 'test'], check=True)"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['npm', 'run', 'build'], check=True)"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['yarn', 'test'])"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['pnpm', 'run', 'lint'])"],
+    ['src/check.py', 'import subprocess\nsubprocess.run(["cargo", "test"], check=True)'],
+    ['src/check.py', "import subprocess\nsubprocess.run(['go', 'test', './...'])"],
+    ['src/check.py', "import subprocess\nsubprocess.check_call(['pip', '--version'])"],
+    ['src/check.py', "import subprocess\nsubprocess.run(\n    ['npm', 'run', 'test:unit', '--', '--reporter=dot'],\n    check=True)"],
+    ['src/check.py', "await asyncio.create_subprocess_exec('npm', 'test')"],
+    ['src/check.js', "execFileSync('npm', ['test'])"],
+    ['src/check.js', "spawnSync('yarn', ['lint'])"],
+    ['src/check.js', "spawn('npm', ['run', 'build'], { stdio: 'inherit' })"],
+    ['src/check.js', 'spawnSync("pnpm", ["test",]);'],
+    ['src/check.go', 'exec.Command("go", "test", "./...").Run()'],
+    ['src/check.rs', 'Command::new("cargo").arg("test").status()?;'],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+
+  it.each([
+    ['src/check.py', "import subprocess\nsubprocess.run(['npm', 'install', 'left-pad'])"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['pip', 'install', 'x'])"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['yarn', 'add', 'x'])"],
+    ['src/check.js', "execFileSync('npx', ['x'])"],
+    ['src/check.js', "spawn('npm', ['exec', 'x'])"],
+    ['src/check.js', "spawn('pnpm', ['dlx', 'x'])"],
+    // A fetching verb past more options than a command line's reading counts, a toolchain or a workspace
+    ['src/check.py', "import subprocess\nsubprocess.run(['npm', '--a', '--b', '--c', '--d', 'install', 'x'])"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['cargo', '+nightly', 'install', 'x'])"],
+    ['src/check.js', "spawnSync('yarn', ['workspace', 'app', 'add', 'x'])"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['pip', 'download', 'x'])"],
+    // Arguments not shown: a name, a spread, a template with a value, strings joined
+    ['src/check.js', "spawn('npm', args)"],
+    ['src/check.js', "spawn('npm', ...args)"],
+    ['src/check.js', "spawn('npm', [...args])"],
+    ['src/check.js', "spawn('npm', ['test', ...args])"],
+    ['src/check.js', "spawn('npm', ['run', script])"],
+    ['src/check.js', "spawn('npm', `${verb}`)"],
+    ['src/check.js', "spawn('npm', [`${verb}`, 'x'])"],
+    ['src/check.js', "spawnSync('npm', ['in' + 'stall', 'x'])"],
+    ['src/check.js', "spawnSync('npm', 'in' + 'stall')"],
+    ['src/check.js', "spawnSync('npm', ['test'].concat(args))"],
+    ['src/check.js', "spawnSync('npm', ['\\x69nstall', 'x'])"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['npm', *args])"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['npm'] + args)"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['npm', 'test'] + args)"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['pip', f'{verb}', 'x'])"],
+    ['src/check.js', `spawnSync('npm', [${Array.from({ length: 17 }, (_, n) => `'--flag${n}'`).join(', ')}, 'install', 'x'])`],
+  ] as const)('refuses, in %s: %s', (path, text) => expectRefused(path, text, 'adds a dependency'));
+
+  it.each([
+    ['src/check.py', "import subprocess\n\nsubprocess.run(['npm', 'install', 'left-pad'])", "subprocess.run(['npm', 'install', 'left-pad'])"],
+    ['src/check.py', 'import subprocess\nsubprocess.run(\n    ["npx", "--yes", "evil-pkg"],\n    check=True)', 'subprocess.run('],
+    ['src/check.js', "const args = ['install', 'evilpkg'];\nspawn('npm', args);", "spawn('npm', args);"],
+  ] as const)('quotes the line that holds the call, in %s: %s', (path, text, line) => {
+    expectRefused(path, text, `a dependency no manifest declares: ${JSON.stringify(line)}`);
+  });
+
+  it.each([
+    ['literal arguments', "spawn('npm', ['run', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i1', 'j', 'k', 'l', 'm', 'n', 'o']); "],
+    ['package managers as arguments', "run(['npm', 'yarn', 'npm', 'pip', 'npm', 'cargo', 'npm', 'gem', 'npm', 'uv', 'npm', 'bun']) "],
+    ['call openings in arguments', `run(['npm', '${'run('.repeat(40)}', 'npm', '${'run('.repeat(40)}']) `],
+    ['calls nested in arguments', "run(['npm', 'test', run(['yarn', "],
+    ['unclosed strings', "spawn('npm', ['run, 'x "],
+  ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, unit) => {
+    const textOf = (size: number) => unit.repeat(Math.floor(size / unit.length));
+    const exponent = cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => checkPatch(patchAdding('src/check.js', [text])));
+    expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
