@@ -232,57 +232,168 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
 const CALL_REACH = 200;
 const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,${CALL_REACH}}?${PACKAGE_COMMAND}`, 'i');
 const PROCESS_CALL_OPENING = new RegExp(PROCESS_CALL, 'gi');
-/** A package manager named as a program, its arguments to follow (`spawn('npm', …)`, `['/usr/bin/pip', …]`). */
-const ARGUMENT_PROGRAM = /(?<=[\s"'\x60;&|(/,\[])(?:npm|pnpm|yarn|bun|pip[\d.]*|uv|gem|cargo|composer)["'\x60]/gi;
-/** Between one argument and the next, in an argument list or a list in it. */
-const NEXT_ARGUMENT = /\s*,\s*\[?\s*/y;
-/** An argument shown whole: a string literal with no escape and no template value, nothing joined to it. */
+/**
+ * A package manager named as a program, its arguments to follow (`spawn('npm', …)`, `['/usr/bin/pip', …]`), by its
+ * name, a path to it or its Windows shim (`npm.cmd`; session 43, attack-45c C8: the shim was read by no rule).
+ */
+const ARGUMENT_PROGRAM = /(?<=[\s"'\x60;&|(/,\[\\])(npm|pnpm|yarn|bun|pip[\d.]*|uv|gem|cargo|composer)(?:\.(?:cmd|exe|ps1|bat))?["'\x60]/gi;
+/**
+ * The verbs, per package manager, a process call may give it: ones that run the project's own scripts, tests or
+ * builds, or print, and fetch nothing. Anything else is refused (session 43, attack-45c: a list of fetching verbs
+ * missed npm's aliases `isntall`/`innit`, gem's and composer's prefixes, `uv run <url>`, `yarn set version <url>`…).
+ * Not on it: `npm version` (edits package.json), bun's verbs (bun auto-installs imports when no node_modules is
+ * found), `uv run` (runs a URL or a script's inline dependencies), yarn with no verb (`yarn` is `yarn install`).
+ */
+const ALLOWED_VERBS: Readonly<Record<string, ReadonlySet<string>>> = {
+  npm: new Set(['test', 't', 'tst', 'run', 'run-script', 'rum', 'urn', 'start', 'stop', 'restart', 'ls', 'list', '--version', '-v']),
+  yarn: new Set(['test', 'run', 'lint', 'build', '--version', '-v']),
+  pnpm: new Set(['test', 't', 'run', '--version', '-v']),
+  bun: new Set(['--version']),
+  cargo: new Set(['test', 'build', 'check', 'clippy', 'fmt', 'run', '--version', '-V']),
+  pip: new Set(['--version', '-V', 'list', 'show', 'check', 'freeze']),
+  uv: new Set(['--version']),
+  gem: new Set(['--version']),
+  composer: new Set(['--version']),
+};
+/** Options a package manager may be given before its verb: only ones that quiet it. */
+const QUIET_OPTIONS = new Set(['--silent', '-s', '--quiet', '-q']);
+/** An argument that points a package manager at a registry or an index of its choosing, wherever it stands. */
+const NAMES_A_REGISTRY = /registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^-[if]$/i;
+/**
+ * Between a package manager's name and its first argument: a comma (with a list opening, Node's `('npm', [`), or
+ * Rust's `Command::new("cargo").arg(`.
+ */
+const FIRST_SEPARATOR = /\s*(?:,\s*(\[)?|\)\s*\.\s*arg\s*\()\s*/y;
+/** Between one argument and the next: a comma, or Rust's next `.arg(`. */
+const NEXT_SEPARATOR = /\s*(?:,|\)\s*\.\s*arg\s*\()\s*/y;
+/**
+ * An argument shown whole: a plain string literal (no prefix, no escape, no template value), nothing joined to it,
+ * not even an adjacent literal.
+ */
 const SHOWN_ARGUMENT = /(?:"([^"\\\n]*)"|'([^'\\\n]*)'|\x60([^\x60\\$\n]*)\x60)(?=\s*[,\])])/y;
-/** A list of arguments joined to more after it (`['npm'] + args`, `['npm'].concat(args)`). */
-const JOINED_LIST = /\s*\]\s*(?:\+|\.\s*concat\b)/y;
-/** Verbs that fetch a package, wherever they stand among a package manager's arguments (past options, a toolchain, a workspace). */
-const FETCHING_VERBS = new Set(['install', 'add', 'i', 'x', 'exec', 'dlx', 'create', 'init', 'binstall', 'require', 'download', 'wheel']);
+/** A keyword argument or an options object after the argument list (`check=True`, `{ stdio: 'inherit' }`). */
+const OPTIONS_START = /\s*(?:[A-Za-z_]\w*\s*=(?!=)|\{)/y;
+/** In the call's other arguments: what could change the program run or where it fetches from. */
+const UNSAFE_OPTIONS = /\b(?:env|shell|executable|preexec_fn|extendEnv|argv0)\b|registry|index.?url|find.?links|userconfig|\.\.\.|\*\*|[{,]\s*\[/i;
+/** What may follow a process call whose package manager's arguments are read: no method, or one that runs it or reads its result. */
+const AFTER_CALL = /(?!\s*\??\.)|\s*\??\.\s*(?:Run|Output|CombinedOutput|Start|Wait|status|output|spawn|wait|returncode|stdout|stderr|communicate|check_returncode|pid|then|catch|toString|trim|exitCode|unwrap|expect|await)\b/y;
 /** Arguments read after a package manager's name; past them, the rest is not read (fail closed). */
 const MAX_ARGUMENTS_READ = 16;
+/** Characters of a call's other arguments read after its argument list; a call going on past them is refused. */
+const OPTIONS_REACH = 300;
 
 /**
- * Whether the arguments after a package manager's name, from `at`, could fetch a package: one is not shown (a name, a
- * spread, `${verb}`, `'in' + 'stall'`, a list joined to more, a list going on past the lines read, more than
- * {@link MAX_ARGUMENTS_READ}), or one is a fetching verb. Session 43: a regular expression read any argument after the
- * name as not shown, `['npm', 'test']` too; read here token by token, each at most {@link MAX_ARGUMENTS_READ} times.
+ * Scans `text` from `from` to at most `to`, counting brackets outside string literals, from `depth`. Stops where the
+ * count reaches 0 (`stopAtZero`) or at `to`; answers the depth and where it stopped. Each character is read once.
  */
-function argumentsMayFetch(text: string, at: number): boolean {
-  for (let read = 0; read <= MAX_ARGUMENTS_READ; read++) {
-    NEXT_ARGUMENT.lastIndex = at;
-    const more = NEXT_ARGUMENT.test(text);
-    if (more) at = NEXT_ARGUMENT.lastIndex;
-    // The list ends (a trailing comma before its end too): only what is joined to it is not shown.
-    if (!more || /[\])]/.test(text.charAt(at))) {
-      JOINED_LIST.lastIndex = at;
-      return JOINED_LIST.test(text);
+function bracketDepth(text: string, from: number, to: number, depth: number, stopAtZero: boolean): { depth: number; at: number } {
+  let at = from;
+  while (at < to) {
+    const char = text.charAt(at);
+    if (char === '"' || char === "'" || char === '\x60') {
+      // Read up to `to` only (not indexOf, which reads on to the text's end): a string going on past it holds the end.
+      let close = at + 1;
+      while (close < to && text.charAt(close) !== char) close++;
+      if (close >= to) return { depth, at: to };
+      at = close + 1;
+      continue;
     }
-    SHOWN_ARGUMENT.lastIndex = at;
-    const shown = SHOWN_ARGUMENT.exec(text);
-    if (shown === null || read === MAX_ARGUMENTS_READ) return true;
-    if (FETCHING_VERBS.has((shown[1] ?? shown[2] ?? shown[3] ?? '').toLowerCase())) return true;
-    at = SHOWN_ARGUMENT.lastIndex;
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') {
+      depth--;
+      if (stopAtZero && depth <= 0) return { depth, at: at + 1 };
+    }
+    at++;
   }
-  return true;
+  return { depth, at };
 }
 
 /**
- * Where the first process call opens whose package manager is given arguments that may fetch a package
- * ({@link argumentsMayFetch}), as {@link PROCESS_PACKAGE} reads a call: the package manager at most {@link CALL_REACH}
- * characters after the call's opening. Null when none is.
+ * Whether a package manager named in a process call, its name ending at `at` and `depth` brackets inside the call, is
+ * given arguments shown to run only the project's own scripts (an allow-list, failing closed; session 43 after
+ * attack-45c): the list is read whole (at most {@link MAX_ARGUMENTS_READ} plain literals), its first argument past
+ * {@link QUIET_OPTIONS} is in {@link ALLOWED_VERBS}, no argument names a registry, and the list is followed only by the
+ * call's end or by keyword arguments / an options object that set no environment, shell or registry. A list joined to
+ * more (`+`, `*`, a slice, `.concat`, an unpacking, `if … else`) is refused, on the lines read or on the next ones;
+ * so is a list that does not close before `shownTo`, the end of the lines read.
+ * Each step reads a bounded stretch, so the whole is linear in the text.
  */
-function packageArgumentsCall(text: string): number | null {
+function argumentsShownSafe(text: string, at: number, manager: string, depth: number, shownTo: number): boolean {
+  const verbs = ALLOWED_VERBS[manager.startsWith('pip') ? 'pip' : manager];
+  if (verbs === undefined) return false;
+  const args: string[] = [];
+  FIRST_SEPARATOR.lastIndex = at;
+  const first = FIRST_SEPARATOR.exec(text);
+  if (first !== null) {
+    if (first[1] !== undefined) depth++;
+    at = FIRST_SEPARATOR.lastIndex;
+    for (;;) {
+      SHOWN_ARGUMENT.lastIndex = at;
+      const shown = SHOWN_ARGUMENT.exec(text);
+      if (shown === null || args.length === MAX_ARGUMENTS_READ) return false;
+      args.push(shown[1] ?? shown[2] ?? shown[3] ?? '');
+      at = SHOWN_ARGUMENT.lastIndex;
+      NEXT_SEPARATOR.lastIndex = at;
+      if (!NEXT_SEPARATOR.test(text) || /[\])]/.test(text.charAt(NEXT_SEPARATOR.lastIndex))) break;
+      at = NEXT_SEPARATOR.lastIndex;
+    }
+    // A trailing comma before the list's end.
+    const trailing = /\s*,?/y;
+    trailing.lastIndex = at;
+    trailing.test(text);
+    at = trailing.lastIndex;
+  } else if (depth <= 0) {
+    // The name stands alone, outside the call's brackets (`const pm = 'npm';`): no argument is given it here.
+    return true;
+  }
+  if (args.some((arg) => NAMES_A_REGISTRY.test(arg))) return false;
+  const verb = args.find((arg) => !QUIET_OPTIONS.has(arg));
+  if (verb === undefined ? manager.toLowerCase() === 'yarn' || args.length > 0 : !verbs.has(verb)) return false;
+  if (depth <= 0) return false;
+  // The list closes within the lines read (a list going on past them is refused, as before session 43's change).
+  if (at >= shownTo) return false;
+  // The list's closing brackets: past them the call has ended, or its other arguments follow.
+  let closers = 0;
+  for (;;) {
+    const skip = /\s*/y;
+    skip.lastIndex = at;
+    skip.test(text);
+    at = skip.lastIndex;
+    const char = text.charAt(at);
+    if (char !== ')' && char !== ']') break;
+    if (++closers > 4) return false;
+    at++;
+    if (--depth <= 0) {
+      // The call has ended; a builder's call goes on (Rust's `Command::new("cargo").args([…])`, `.env(…)`): only
+      // methods that run it or read its result may follow.
+      AFTER_CALL.lastIndex = at;
+      return AFTER_CALL.test(text);
+    }
+  }
+  if (closers === 0 || text.charAt(at) !== ',') return false;
+  at++;
+  OPTIONS_START.lastIndex = at;
+  if (!OPTIONS_START.test(text)) return false;
+  const end = bracketDepth(text, at, Math.min(text.length, at + OPTIONS_REACH), depth, true);
+  return end.depth <= 0 && !UNSAFE_OPTIONS.test(text.slice(at, end.at));
+}
+
+/**
+ * Where the first process call opens whose package manager is given arguments not shown safe
+ * ({@link argumentsShownSafe}), as {@link PROCESS_PACKAGE} reads a call: the package manager named in `text` at most
+ * {@link CALL_REACH} characters after the call's opening; its arguments are read in `reading`, the same lines and the
+ * ones after them, so a list joined to more on the next line is seen. Null when none is.
+ */
+function packageArgumentsCall(text: string, reading: string): number | null {
   const calls = [...text.matchAll(PROCESS_CALL_OPENING)].map((call) => ({ start: call.index, end: call.index + call[0].length }));
   let next = 0;
   for (const program of text.matchAll(ARGUMENT_PROGRAM)) {
     while (next < calls.length && calls[next]!.end < program.index - CALL_REACH) next++;
     const call = calls[next];
     if (call === undefined) return null;
-    if (call.end <= program.index && argumentsMayFetch(text, program.index + program[0].length)) return call.start;
+    if (call.end > program.index) continue;
+    const { depth } = bracketDepth(text, call.end, program.index, 1, false);
+    if (!argumentsShownSafe(reading, program.index + program[0].length, program[1]!.toLowerCase(), depth, text.length)) return call.start;
   }
   return null;
 }
@@ -291,6 +402,8 @@ function packageArgumentsCall(text: string): number | null {
 const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install/;
 /** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */
 const CALL_LINES = 3;
+/** Lines after the ones read where a process call's argument list is still followed (joined to more, or not). */
+const READ_ON_LINES = 3;
 
 /** The first added line that adds a dependency (for a process call, the line it opens on), or null. */
 function addedDependency(added: readonly string[]): string | null {
@@ -301,7 +414,10 @@ function addedDependency(added: readonly string[]): string | null {
     // A call that opens on a later line is found again, and quoted, from its own line (session 43: the first line read
     // was quoted, `import subprocess` for the call under it).
     const text = lines.slice(index, index + CALL_LINES).join(' ');
-    const call = Math.min(PROCESS_PACKAGE.exec(text)?.index ?? Infinity, packageArgumentsCall(text) ?? Infinity);
+    // The same lines and a few more, joined so each character stands where it does in `text`: an argument list read
+    // from the lines read may be joined to more on the next ones (session 43, attack-45c C7).
+    const reading = lines.slice(index, index + CALL_LINES + READ_ON_LINES).join('\n');
+    const call = Math.min(PROCESS_PACKAGE.exec(text)?.index ?? Infinity, packageArgumentsCall(text, reading) ?? Infinity);
     if (call < line.length) return line;
   }
   return null;

@@ -173,6 +173,9 @@ describe("session 43: a package manager's arguments shown in a process call", ()
     ['call openings in arguments', `run(['npm', '${'run('.repeat(40)}', 'npm', '${'run('.repeat(40)}']) `],
     ['calls nested in arguments', "run(['npm', 'test', run(['yarn', "],
     ['unclosed strings', "spawn('npm', ['run, 'x "],
+    // Session 43, after attack-45c: the options read after an accepted list, and brackets counted back to the call
+    ['options after accepted lists', "spawn('npm', ['test'], { a: '(', b: [[[ "],
+    ['unclosed strings before a manager', "run('x, \"y, ['npm', 'test'], check=((( "],
   ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, unit) => {
     const textOf = (size: number) => unit.repeat(Math.floor(size / unit.length));
     const exponent = cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => checkPatch(patchAdding('src/check.js', [text])));
