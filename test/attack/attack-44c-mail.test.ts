@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, mailedTokens, throttleRequestRecord } from '../support/alarm-approvals.js';
-import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
+import { alarmTriggerAt, askedAt, checkoutRunbookDeps, mailedTokens, throttleRequestRecord } from '../support/alarm-approvals.js';
 
 /* Attack pass 44c on session 42's retried e-mailed approval request (B). */
 
-const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
-const runbookDeps = () => stepDeps({
-  analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-  remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
-});
+const runbookDeps = checkoutRunbookDeps;
 
 describe('attack-44c B: the request record tried again in place', () => {
   // attack-44c finding S5 (fixed, session 42): the approval request's record is a list_append of its notifications and history; a write that landed but answered a transient error (a DynamoDB timeout after the commit) is tried again in place and appends the e-mail's notification record a second time (recordApprovalRequested's comment says only the history entry repeats): the incident says the request was published twice

@@ -1,18 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, mailedTokens } from '../support/alarm-approvals.js';
-import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
+import { alarmTriggerAt, askedAt, checkoutRunbookDeps, mailedTokens } from '../support/alarm-approvals.js';
 
 /*
  * attack-45a, target 3: the approval request's publish marks (session 43: `publishing` written before the publish,
  * taken back on a publish error; `lastSent` answering `{ at, certain }`).
  */
-const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
-const runbookDeps = () => stepDeps({
-  analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-  remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
-});
+const runbookDeps = checkoutRunbookDeps;
 
 describe('attack-45a: the publish mark of an approval request e-mailed again with its own token', () => {
   // attack-45a finding A1 (medium) (fixed, session 43): shared/notify/approval-mail.ts publishApprovalRequest takes its `publishing` mark

@@ -6,7 +6,7 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { loadAlarmEvent } from '../../infra/local/replay.js';
-import { createMemoryCommandAnswers, remediationDeps, scriptedAnalyzer, stepDeps } from './fakes.js';
+import { createMemoryCommandAnswers, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from './fakes.js';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
 import type { Trigger } from '../../shared/domain/trigger.js';
@@ -132,4 +132,16 @@ export function approvalStormSteps(client: Parameters<typeof createDynamoEscalat
     escalationLedger: createDynamoEscalationLedger(tables),
   });
   return { deps, published, digests: createDynamoEscalationDigests(tables) };
+}
+
+/**
+ * Step deps whose analyzer proposes the `checkout-api-` alarms' runbook (high severity: its request is e-mailed for
+ * approval), with a scripted SSM runner: the set-up of the e-mailed-request retry tests.
+ */
+export function checkoutRunbookDeps() {
+  const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
+  return stepDeps({
+    analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
+    remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
+  });
 }

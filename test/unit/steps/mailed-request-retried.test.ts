@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, mailedTokens, throttleRequestRecord } from '../../support/alarm-approvals.js';
-import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { alarmTriggerAt, askedAt, checkoutRunbookDeps, mailedTokens, throttleRequestRecord } from '../../support/alarm-approvals.js';
 
 /*
  * Session 42, gap 2. An approval request e-mailed to on-call by Notify
@@ -21,12 +19,7 @@ import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDep
  * the earlier one, whose commands no longer work (known from the earlier token's escalation-ledger item, written
  * before the publish, not from the write that failed).
  */
-const runbooks = parseRunbookMappings(JSON.stringify([{ alarmNamePrefix: 'checkout-api-', document: 'Restart-Checkout-Api', parameters: {}, severity: 'high' }]));
-
-const runbookDeps = () => stepDeps({
-  analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }),
-  remediation: remediationDeps({ runbooks, runner: createScriptedRunbookRunner() }),
-});
+const runbookDeps = checkoutRunbookDeps;
 
 describe('an e-mailed approval request whose Notify is retried after it e-mailed', () => {
   it("leaves on-call only e-mails whose commands answer the execution's wait when the write is throttled once", async () => {
