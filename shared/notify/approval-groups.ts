@@ -18,7 +18,7 @@ const APPROVAL_REQUESTS: DigestGrouping = { key: APPROVAL_GROUP_KEY, what: 'appr
  */
 const ANSWER_AFTER_DIGEST_MS = 2 * ALARM_GROUP_MINUTES * 60_000;
 
-/** The incident's timeline entry of a request recorded on a group's digest: `<group start> <token hash>`. */
+/** The incident's timeline entry of a request recorded on a group's digest: `<group start> <token hash>` (for people). */
 const GROUPED = 'approval_grouped';
 
 export interface ApprovalGroupDeps {
@@ -28,13 +28,64 @@ export interface ApprovalGroupDeps {
 }
 
 /**
- * The start of the group whose digest `incident`'s request with `taskToken` was recorded on, or null when none was.
- * Written on the incident before the digest names it: a Notify run again with the token finds its group whatever
- * group started since (asked at once instead, the old group's digest e-mailed the token too: attack-44a H4).
+ * How long the fact of how a request is asked is kept open for a retry to find: the longest approval wait
+ * (approvalTimeoutMinutes is at most 7 days), after which its token answers nothing.
  */
-function groupedRequestStart(incident: Incident, taskToken: string): string | null {
-  const hash = shortHash(taskToken);
-  return incident.history.filter((entry) => entry.event === GROUPED && entry.detail?.endsWith(` ${hash}`)).at(-1)?.detail?.split(' ')[0] ?? null;
+const ASKING_KEPT_MINUTES = 7 * 24 * 60;
+/**
+ * How long a later request of the same problem waits for the holder's decision on how it is asked: the holder takes
+ * its problem's claim, then its place in a group, then writes the decision, a few ledger writes apart. Past it the
+ * holder is taken to have died in between, and the later request is asked itself (one e-mail more, never one lost).
+ */
+const HOLDER_DECIDES_MS = 3_000;
+const HOLDER_DECIDES_POLL_MS = 200;
+
+/** How an alarm's e-mailed approval request is asked: in an e-mail of its own, or on the digest of the group that started at `groupStart`. */
+export type RequestAsking = { alone: true } | { alone: false; groupStart: string };
+
+/** The escalation ledger's item whose window's opener is how the request of `incidentId`'s wait on `taskToken` is asked. */
+const askingKey = (incidentId: string, taskToken: string) => `approval:${incidentId}:${shortHash(taskToken)}:asking`;
+const ALONE = 'alone';
+const GROUPED_ON = 'grouped ';
+
+function askingFrom(opener: string | undefined): RequestAsking | null {
+  if (opener === ALONE) return { alone: true };
+  return opener?.startsWith(GROUPED_ON) ? { alone: false, groupStart: opener.slice(GROUPED_ON.length) } : null;
+}
+
+/**
+ * How the request of `incidentId`'s wait on `taskToken` is asked, as decided before anything asks it (see
+ * {@link groupApprovalRequest}); null while undecided (its Notify has not got there, or died before). The one fact
+ * every reader goes by: a later request of the problem counted on it or not, a retry finding its group again, a retry
+ * with a new token saying what it replaces (session 44).
+ */
+export async function requestAsking(incidentId: string, taskToken: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<RequestAsking | null> {
+  return askingFrom((await deps.escalationLedger.opener(askingKey(incidentId, taskToken)))?.owner);
+}
+
+/**
+ * {@link requestAsking} of a holder of the problem's claim, waiting up to {@link HOLDER_DECIDES_MS} while it is
+ * undecided: read at once, a second ALARM handled between the holder's claim and its decision took the claim over and
+ * was asked as well as the holder (session 43 review, defect 1).
+ */
+export async function holderAsking(incidentId: string, taskToken: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<RequestAsking | null> {
+  for (let waited = 0; ; waited += HOLDER_DECIDES_POLL_MS) {
+    const asking = await requestAsking(incidentId, taskToken, deps);
+    if (asking || waited >= HOLDER_DECIDES_MS) return asking;
+    await new Promise((resolve) => setTimeout(resolve, HOLDER_DECIDES_POLL_MS));
+  }
+}
+
+/**
+ * Decides how the request of `incident`'s wait on `taskToken` is asked, before it is named on a digest or e-mailed: the
+ * item's first opener wins, so two attempts with the same token decide alike. What stands.
+ */
+export async function decideRequestAsking(incident: Incident, taskToken: string, asking: RequestAsking, deps: Pick<ApprovalGroupDeps, 'escalationLedger' | 'clock'>): Promise<RequestAsking> {
+  const tally = await deps.escalationLedger.record({
+    key: askingKey(incident.id, taskToken), incidentId: asking.alone ? ALONE : `${GROUPED_ON}${asking.groupStart}`, at: deps.clock(), windowMinutes: ASKING_KEPT_MINUTES,
+    mayOpen: true, label: `how the approval request of ${incident.id} is asked`, digest: false,
+  });
+  return askingFrom(tally.owner) ?? asking;
 }
 
 /**
@@ -42,8 +93,10 @@ function groupedRequestStart(incident: Incident, taskToken: string): string | nu
  * alarms of the deployment that fire within {@link ALARM_GROUP_MINUTES} of the first that asks make one group. The lead
  * (the first) is asked at once and alone: one alarm is most often all there is, and its runbook must not wait five
  * minutes for a digest. Each later alarm's request is recorded on the group's digest (one record per incident and
- * token, its member, first noted on the incident; a retry finds its own record again, on the group and part it was
- * named on, whatever group started since) and e-mailed with the group's
+ * token, its member). Alone or grouped is decided once per request, before anything asks it, on a ledger item of its
+ * own ({@link decideRequestAsking}, session 44): a retry finds its own record again, on the group and part it was
+ * named on, whatever group started since, and the problem's later requests read it to know whether they may be
+ * counted on it. It is e-mailed with the group's
  * others, each with its own commands, by the reconciler when the group ends (shared/reconcile/digests.ts): a storm asks
  * twice, not once per alarm. The digest's claim refuses a request recorded after it, which goes on the next part (sent
  * by the reconciler's next run): none is lost, and the claim sends none twice. The group's start, end and the part the
@@ -55,8 +108,24 @@ export async function groupApprovalRequest(incident: Incident, taskToken: string
   if (incident.source !== 'cloudwatch') return null;
   // Remembered by incident and token: a retry is found again, and a re-driven execution's new token is a request of its own.
   const request = { incidentId: `${incident.id}:${shortHash(taskToken)}`, member: requestMember(incident.id, taskToken) };
-  const recorded = groupedRequestStart(incident, taskToken);
-  if (recorded) return nameRequest(recorded, request, deps);
+  const decided = await requestAsking(incident.id, taskToken, deps);
+  if (decided) return decided.alone ? null : nameRequest(decided.groupStart, request, deps);
+  const start = await groupToJoin(incident, deps);
+  const asking = await decideRequestAsking(incident, taskToken, start ? { alone: false, groupStart: start } : { alone: true }, deps);
+  if (asking.alone) return null;
+  // The digest is due only for a window with repeats: its first part is opened by a marker, so every request is one.
+  const marker = { incidentId: `${groupDigestKey(asking.groupStart, 1, APPROVAL_REQUESTS)}:opened`, member: `(approval requests grouped with the request at ${asking.groupStart})` };
+  await deps.escalationLedger.record(groupDigestEntry(asking.groupStart, 1, marker, true, APPROVAL_REQUESTS));
+  await deps.incidents.update(incident.id, {}, { history: [{ at: deps.clock().toISOString(), event: GROUPED, detail: `${asking.groupStart} ${shortHash(taskToken)}` }] });
+  return nameRequest(asking.groupStart, request, deps);
+}
+
+/**
+ * The start of the group whose later place `incident`'s request takes (see {@link groupApprovalRequest}); null when it
+ * is asked alone: the lead, an alarm fired ahead of the clock, more than a day back or before its group, a wait that
+ * would end too soon after the digest.
+ */
+async function groupToJoin(incident: Incident, deps: ApprovalGroupDeps): Promise<string | null> {
   const firedAt = firedAtOf(incident);
   const handled = deps.clock().getTime();
   if (!Number.isFinite(firedAt) || firedAt > handled + CLOCK_SKEW_MS || firedAt < handled - OLDEST_LEAD_HOURS * 3_600_000) return null;
@@ -70,21 +139,7 @@ export async function groupApprovalRequest(incident: Incident, taskToken: string
   if (firedAt < Date.parse(start) - ALARM_GROUP_EARLY_MS || firedAt > end) return null;
   const expiresAt = incident.approval?.expiresAt;
   if (expiresAt && Date.parse(expiresAt) < Math.max(end, handled) + ANSWER_AFTER_DIGEST_MS) return null;
-  // The digest is due only for a window with repeats: its first part is opened by a marker, so every request is one.
-  const marker = { incidentId: `${groupDigestKey(start, 1, APPROVAL_REQUESTS)}:opened`, member: `(approval requests grouped with the request at ${start})` };
-  await deps.escalationLedger.record(groupDigestEntry(start, 1, marker, true, APPROVAL_REQUESTS));
-  await deps.incidents.update(incident.id, {}, { history: [{ at: new Date(handled).toISOString(), event: GROUPED, detail: `${start} ${shortHash(taskToken)}` }] });
-  return nameRequest(start, request, deps);
-}
-
-/**
- * Whether `incidentId` leads the latest approval-request group: the write that opened the group's window made it the
- * lead, which is asked at once and alone (see {@link groupApprovalRequest}). Durable from that write on, before its
- * e-mail's publish mark; an incident that took a later place in the group (grouped, or killed before it said so on its
- * timeline) does not lead it. Once a newer group opened, the lead of an older one is not known here.
- */
-export async function leadsApprovalGroup(incidentId: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<boolean> {
-  return (await deps.escalationLedger.opener(APPROVAL_GROUP_KEY))?.owner === incidentId;
+  return start;
 }
 
 /** Names `request` on the digest of the group that started at `start`: where, or null when every part was claimed or full. */

@@ -10,7 +10,7 @@ import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-re
 import { asStormPage, renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { ACTION_WORDS, publishApprovalRequest, requestMailedAt } from '../notify/approval-mail.js';
-import { groupApprovalRequest, leadsApprovalGroup } from '../notify/approval-groups.js';
+import { groupApprovalRequest, holderAsking } from '../notify/approval-groups.js';
 import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest, endDecidedOnAnother } from '../notify/approval-carry.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
 import { claimPage } from '../notify/page-claims.js';
@@ -489,19 +489,20 @@ function firesAgainWithinFlap(incident: Incident, holder: Incident | null | unde
 }
 
 /**
- * Whether `holder`'s pending request, an alarm's, is e-mailed alone: its e-mail's ledger item says it went out or began
- * to, or the holder leads the latest approval group, which the group's write that made it the lead says from the start
- * (its lead is asked alone). A holder still e-mailing (no publish mark yet) is thus counted on: read from the mark alone,
- * a second ALARM of its alarm took the claim over meanwhile and on-call was asked twice (attack-45a A2, session 43). One
- * that took a later place in a group is not, nor one whose Notify died between its group's record and the incident's
- * `approval_grouped` entry, which the timeline check this replaces (session 43) took for a request e-mailed alone: a
- * flap counted on it was asked nowhere, as in attack-44a H6. Other sources' requests are never grouped.
+ * Whether `holder`'s pending request, an alarm's, is e-mailed alone: as decided before anything asked it
+ * (`holderAsking`, waiting a moment for a holder between its claim and that decision: read at once, a second ALARM
+ * handled in between took the claim over and on-call was asked twice, session 43 review defect 1), or its e-mail's
+ * ledger item says it went out or began to (a request decided grouped that every part of its group's digest refused,
+ * and one asked before the decision was kept). A request grouped on a digest is not: the digest leaves it out once its
+ * incident recovered, and a flap counted on it was asked nowhere (attack-44a H6). Other sources' requests are never
+ * grouped.
  */
 async function mailedAlone(holder: Incident, deps: NotifyDeps): Promise<boolean> {
   const token = holder.approval?.taskToken;
   if (holder.source !== 'cloudwatch') return true;
-  if (token && (await requestMailedAt(holder.id, token, deps))) return true;
-  return leadsApprovalGroup(holder.id, deps);
+  if (!token) return false;
+  if (await requestMailedAt(holder.id, token, deps)) return true;
+  return (await holderAsking(holder.id, token, deps))?.alone === true;
 }
 
 /**

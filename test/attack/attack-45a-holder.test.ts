@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
-import { askedAt, mailedTokens } from '../support/alarm-approvals.js';
+import { alarmTriggerAt, askedAt, mailedTokens, pauseLedgerRecord } from '../support/alarm-approvals.js';
 import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 
 /*
@@ -22,19 +22,9 @@ describe('attack-45a: a later request of the same alarm while the holder is stil
   it('e-mails on-call once: the second ALARM is counted on the request the holder is still e-mailing', async () => {
     const { deps, published } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks }) });
     // The holder pauses (no failure) at its request's own ledger record, after its problem claim.
-    const record = deps.escalationLedger.record.bind(deps.escalationLedger);
-    let release: () => void = () => {};
-    const released = new Promise<void>((resolve) => { release = resolve; });
-    let paused = false;
-    deps.escalationLedger.record = async (occurrence) => {
-      if (!paused && occurrence.key.startsWith(`approval:${occurrence.incidentId}:`)) {
-        paused = true;
-        await released;
-      }
-      return record(occurrence);
-    };
+    const { paused, release } = pauseLedgerRecord(deps, (occurrence) => occurrence.key.startsWith(`approval:${occurrence.incidentId}:`));
     const holder = askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
-    await vi.waitFor(() => expect(paused).toBe(true));
+    await vi.waitFor(() => expect(paused()).toBe(true));
 
     // The same alarm's next ALARM, 29 s later, is handled meanwhile; then the holder goes on.
     const second = await askedAt(deps, '2026-11-20T10:03:41.000Z', 'token-2');
@@ -43,6 +33,33 @@ describe('attack-45a: a later request of the same alarm while the holder is stil
 
     // Required: the second request is counted on the holder's (asked once): not taken over and e-mailed or put on
     // the group's digest (which the reconciler e-mails at the group's end, a second ask of the same problem).
+    expect(mailedTokens(published)).toEqual(['token-1']);
+    expect((await deps.incidents.get(second.incidentId))?.notifications.at(-1)?.detail).toMatch(/^counted on the open approval request/);
+  });
+
+  // Session 43 review, defect 1 (fixed, session 44): the gap before A2's, between the holder's problem claim and its
+  // group's record (whether it is asked alone, as the group's lead, or grouped). Its request's ledger item has no mark
+  // yet and the group's lead item names another incident or none, so the second ALARM took the claim over and was
+  // asked itself: as the lead of a group the holder then joined, e-mailed at once, and the holder's request by the
+  // group's digest. Required: the second ALARM waits for the holder's decision and is counted on it (alone, as here).
+  it("e-mails on-call once: the second ALARM handled between the holder's problem claim and its group record is counted", async () => {
+    const { deps, published } = stepDeps({ analyzer: scriptedAnalyzer({ proposedAction: 'run_runbook', confidence: 0.85 }), remediation: remediationDeps({ runbooks }) });
+    const holderAt = '2026-11-20T10:03:12.000Z';
+    const holderId = alarmTriggerAt(holderAt).incidentId;
+    const { paused, release } = pauseLedgerRecord(deps, (occurrence) => occurrence.key === 'approval-group' && occurrence.incidentId === holderId);
+    const holder = askedAt(deps, holderAt, 'token-1');
+    await vi.waitFor(() => expect(paused()).toBe(true));
+
+    // The holder goes on 300 ms after the second ALARM first reads it (far longer than either Notify takes here).
+    const get = deps.incidents.get.bind(deps.incidents);
+    deps.incidents.get = async (id) => {
+      if (id === holderId) setTimeout(release, 300);
+      return get(id);
+    };
+    const second = await askedAt(deps, '2026-11-20T10:03:41.000Z', 'token-2');
+    release();
+    await holder;
+
     expect(mailedTokens(published)).toEqual(['token-1']);
     expect((await deps.incidents.get(second.incidentId))?.notifications.at(-1)?.detail).toMatch(/^counted on the open approval request/);
   });

@@ -10,7 +10,7 @@ import { createMemoryCommandAnswers, createScriptedRunbookRunner, remediationDep
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { createDynamoEscalationDigests, createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
 import type { Trigger } from '../../shared/domain/trigger.js';
-import type { TaskTokenControl } from '../../shared/ports.js';
+import type { EscalationOccurrence, TaskTokenControl } from '../../shared/ports.js';
 import { resumeRecordedDecisions } from '../../shared/reconcile/approval-resumes.js';
 import type { ApprovalResumes } from '../../shared/stores/approval-resumes.js';
 
@@ -69,6 +69,25 @@ export function throttleRequestRecord(deps: ReturnType<typeof stepDeps>['deps'],
     return update(id, fields, append, options);
   };
   return { heal: () => void (left = 0) };
+}
+
+/**
+ * Holds the first escalation-ledger write `at` picks until `release()`: a Notify paused between two of its writes, as a
+ * slow or busy one is, for another Notify to run meanwhile (`paused()` says the hold began).
+ */
+export function pauseLedgerRecord(deps: ReturnType<typeof stepDeps>['deps'], at: (occurrence: EscalationOccurrence) => boolean) {
+  const record = deps.escalationLedger.record.bind(deps.escalationLedger);
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => { release = resolve; });
+  let paused = false;
+  deps.escalationLedger.record = async (occurrence) => {
+    if (!paused && at(occurrence)) {
+      paused = true;
+      await released;
+    }
+    return record(occurrence);
+  };
+  return { paused: () => paused, release };
 }
 
 /** The e-mailed task tokens, in order. */
