@@ -473,6 +473,12 @@ export interface EscalationLedger {
    * says who took the claim from the moment it was taken; null when no window was opened or the item expired.
    */
   opener(key: string): Promise<{ owner: string; windowStart: string } | null>;
+  /**
+   * When the digest of `key`'s latest window was claimed to be sent (or, once sent, that claim), if the window names
+   * `member`; null when it does not, or its digest was not claimed. A digest's e-mail goes out after its claim, so a
+   * member of a claimed digest may have been e-mailed (session 44).
+   */
+  digestClaimedNaming(key: string, member: string): Promise<string | null>;
 }
 
 /** When a page's publish was marked (see `EscalationLedger.lastSent`): `certain` once it answered, else only begun. */

@@ -2,10 +2,10 @@ import { CLOCK_SKEW_MS } from '../domain/event-time.js';
 import type { Incident } from '../domain/incident.js';
 import { firedAtOf } from '../domain/recovery.js';
 import { shortHash } from '../domain/trigger.js';
-import type { EscalationLedger } from '../ports.js';
+import type { EscalationLedger, PublishMark } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { APPROVAL_GROUP_KEY, requestMember } from './approval-group-mail.js';
-import { ALARM_GROUP_EARLY_MS, ALARM_GROUP_MINUTES, type DigestGrouping, OLDEST_LEAD_HOURS, groupDigestEntry, groupDigestKey, nameOnGroupDigest } from './page-claims.js';
+import { ALARM_GROUP_EARLY_MS, ALARM_GROUP_MINUTES, type DigestGrouping, MAX_GROUP_DIGEST_PARTS, OLDEST_LEAD_HOURS, groupDigestEntry, groupDigestKey, nameOnGroupDigest } from './page-claims.js';
 
 const APPROVAL_REQUESTS: DigestGrouping = { key: APPROVAL_GROUP_KEY, what: 'approval requests grouped with the request at' };
 
@@ -102,15 +102,16 @@ export async function decideRequestAsking(incident: Incident, taskToken: string,
  * by the reconciler's next run): none is lost, and the claim sends none twice. The group's start, end and the part the
  * request was named on; null when it is asked at once: the lead, a request of no alarm, an alarm fired ahead of the
  * clock or more than a day back, or before its group (handled late), a wait that would end too soon after the digest,
- * every part claimed or full.
+ * every part claimed or full. `alone`: asked alone whatever the group (a retry that says what it replaces, which only
+ * its own e-mail does), unless an earlier attempt with this token decided otherwise.
  */
-export async function groupApprovalRequest(incident: Incident, taskToken: string, deps: ApprovalGroupDeps): Promise<{ start: string; end: string; part: number } | null> {
+export async function groupApprovalRequest(incident: Incident, taskToken: string, deps: ApprovalGroupDeps, alone = false): Promise<{ start: string; end: string; part: number } | null> {
   if (incident.source !== 'cloudwatch') return null;
   // Remembered by incident and token: a retry is found again, and a re-driven execution's new token is a request of its own.
   const request = { incidentId: `${incident.id}:${shortHash(taskToken)}`, member: requestMember(incident.id, taskToken) };
   const decided = await requestAsking(incident.id, taskToken, deps);
   if (decided) return decided.alone ? null : nameRequest(decided.groupStart, request, deps);
-  const start = await groupToJoin(incident, deps);
+  const start = alone ? null : await groupToJoin(incident, deps);
   const asking = await decideRequestAsking(incident, taskToken, start ? { alone: false, groupStart: start } : { alone: true }, deps);
   if (asking.alone) return null;
   // The digest is due only for a window with repeats: its first part is opened by a marker, so every request is one.
@@ -140,6 +141,23 @@ async function groupToJoin(incident: Incident, deps: ApprovalGroupDeps): Promise
   const expiresAt = incident.approval?.expiresAt;
   if (expiresAt && Date.parse(expiresAt) < Math.max(end, handled) + ANSWER_AFTER_DIGEST_MS) return null;
   return start;
+}
+
+/**
+ * When a digest of the group that the request of `incidentId`'s wait on `taskToken` was grouped on, naming it, was
+ * claimed to be sent: it may have e-mailed it (whether it did, the records of what it asked say only until it is
+ * marked sent); null when the request was not grouped, or no part naming it was claimed. For a retry with a new token,
+ * whose e-mail must say what it replaces as every other retry's does (session 43 review, defect 2).
+ */
+export async function groupMailedAt(incidentId: string, taskToken: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<PublishMark | null> {
+  const asking = await requestAsking(incidentId, taskToken, deps);
+  if (!asking || asking.alone) return null;
+  const member = requestMember(incidentId, taskToken);
+  for (let part = 1; part <= MAX_GROUP_DIGEST_PARTS; part += 1) {
+    const at = await deps.escalationLedger.digestClaimedNaming(groupDigestKey(asking.groupStart, part, APPROVAL_REQUESTS), member);
+    if (at) return { at, certain: false };
+  }
+  return null;
 }
 
 /** Names `request` on the digest of the group that started at `start`: where, or null when every part was claimed or full. */

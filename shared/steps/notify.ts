@@ -10,7 +10,7 @@ import { otherPullRequestIncidents, pullRequestComment } from '../notify/pull-re
 import { asStormPage, renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { ACTION_WORDS, publishApprovalRequest, requestMailedAt } from '../notify/approval-mail.js';
-import { groupApprovalRequest, holderAsking } from '../notify/approval-groups.js';
+import { groupApprovalRequest, groupMailedAt, holderAsking } from '../notify/approval-groups.js';
 import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest, endDecidedOnAnother } from '../notify/approval-carry.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
 import { claimPage } from '../notify/page-claims.js';
@@ -442,18 +442,20 @@ async function mailApprovalRequest(
     const detail = `counted on the open approval request of this problem: asked ${asked.windowCount} time${asked.windowCount === 1 ? '' : 's'} since ${asked.windowStart ?? 'the request'}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
   }
-  // An alarm storm asks once more, not once per alarm: a later alarm of the group is e-mailed with the others.
-  const grouped = await groupApprovalRequest(incident, taskToken, deps);
+  // Pending with another token as read before this request wrote its own: an earlier attempt's (the state machine
+  // retried it with a new token, or a re-drive started anew), whose e-mail, if the ledger says it went out, is dead.
+  // Only the ledger knows: the attempt may have failed on the write recording the e-mail on the incident (session 42).
+  // E-mailed alone, or by its group's digest (session 44).
+  const earlierToken = previous?.status === 'pending' && previous.taskToken && previous.taskToken !== taskToken ? previous.taskToken : null;
+  const replaces = earlierToken ? ((await requestMailedAt(incident.id, earlierToken, deps)) ?? (await groupMailedAt(incident.id, earlierToken, deps))) : null;
+  // An alarm storm asks once more, not once per alarm: a later alarm of the group is e-mailed with the others. Not a
+  // retry that replaces an e-mail: only its own e-mail says so (on a digest's next part it asked as if none was sent).
+  const grouped = await groupApprovalRequest(incident, taskToken, deps, replaces !== null);
   if (grouped) {
     const when = grouped.part === 1 ? `at the group's end (${grouped.end})` : `by the reconciler's next run (part ${grouped.part} of the group's requests)`;
     const detail = `grouped with the approval request at ${grouped.start}: e-mailed with the group's other requests, each with its own commands, ${when}`;
     return { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at: at.toISOString() };
   }
-  // Pending with another token as read before this request wrote its own: an earlier attempt's (the state machine
-  // retried it with a new token, or a re-drive started anew), whose e-mail, if the ledger says it went out, is dead.
-  // Only the ledger knows: the attempt may have failed on the write recording the e-mail on the incident (session 42).
-  const earlierToken = previous?.status === 'pending' && previous.taskToken && previous.taskToken !== taskToken ? previous.taskToken : null;
-  const replaces = earlierToken ? await requestMailedAt(incident.id, earlierToken, deps) : null;
   return publishApprovalRequest(incident, taskToken, state.execution?.arn, windowMinutes, carryDeps(deps), replaces);
 }
 

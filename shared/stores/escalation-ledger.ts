@@ -72,6 +72,8 @@ interface LedgerItem {
   seen?: Set<string>;
   digestFor?: string;
   digestClaimedAt?: string;
+  /** The claim of the current window's digest once it was sent (see `sent`). */
+  digestSentAt?: string;
   /** The remembered occurrences' `member`s (an alarm group's alarms), for the digest to name. */
   members?: Set<string>;
   /**
@@ -331,6 +333,12 @@ export function createDynamoEscalationLedger(options: { client: DynamoDBDocument
     async opener(key) {
       const item = await read(key);
       return item?.owner && item.windowStart ? { owner: item.owner, windowStart: item.windowStart } : null;
+    },
+
+    async digestClaimedNaming(key, member) {
+      const item = await read(key);
+      if (!digestClaimedOf(item) || !item?.members?.has(boundedMember(member))) return null;
+      return item.digestClaimedAt ?? item.digestSentAt ?? null;
     },
 
     async unsent(occurrence) {

@@ -169,3 +169,30 @@ describe("a grouped alarm that flaps while its request's Notify lies killed betw
     expect([...mailedTokens(published), ...sent.flatMap(commandTokens)]).toContain(`f-${kill}-again`);
   }, 60_000);
 });
+
+/*
+ * Session 43 review, defect 2 (fixed, session 44): the same grouped request, its attempt with token-1 failing the same
+ * way, but retried only after its group ended and the group's digest e-mailed token-1 (an overrun step, a retry's
+ * back-off). Every other retry of an e-mailed request opens with "This request REPLACES" (or "may REPLACE"); this one
+ * went on the group's next part, asked with token-2 as if nothing had been sent, and on-call could answer the dead
+ * earlier e-mail's commands. Last in the file: its group is the latest on the lead item all share.
+ */
+describe("a grouped approval request retried after its group's digest e-mailed its earlier token", () => {
+  it('says in its new e-mail that it replaces the earlier one, and asks with the new token once', async () => {
+    const { deps, published, digests } = approvalStormSteps(scratch.client);
+    await askedAt(deps, '2027-06-01T10:00:00.000Z', 'late-lead', 'checkout-api-late-lead-5xx');
+    const throttled = throttleRequestRecord(deps);
+    await expect(askedAt(deps, '2027-06-01T10:00:20.000Z', 'late-1', 'checkout-api-late-second-5xx')).rejects.toThrow('Rate exceeded');
+    throttled.heal();
+    const first = await reconcilerRunsAt({ deps, digests }, ['2027-06-01T10:06:00.000Z']);
+    expect(first.flatMap(commandTokens)).toEqual(['late-1']);
+
+    deps.clock = () => new Date('2027-06-01T10:07:00.000Z');
+    await notifyStep({ trigger: alarmTriggerAt('2027-06-01T10:00:20.000Z', 'checkout-api-late-second-5xx'), approvalRequest: { taskToken: 'late-2' } }, deps);
+    const later = await reconcilerRunsAt({ deps, digests }, ['2027-06-01T10:11:00.000Z', '2027-06-01T10:16:00.000Z']);
+
+    const askingNew = [...published, ...later].filter((message) => message.message.includes("--task-token 'late-2'"));
+    expect(askingNew).toHaveLength(1);
+    expect(askingNew[0]!.message).toMatch(/This request may REPLACE an earlier approval request/);
+  }, 60_000);
+});

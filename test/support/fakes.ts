@@ -627,6 +627,10 @@ export function createMemoryEscalationLedger(): EscalationLedger & { items: Map<
       const item = items.get(key);
       return item ? { owner: item.owner, windowStart: item.windowStart } : null;
     },
+    // Keeps no digests: none is claimed.
+    async digestClaimedNaming() {
+      return null;
+    },
     async publishing(occurrence, underWay) {
       const item = items.get(occurrence.key);
       if (item?.owner !== occurrence.incidentId) return;
