@@ -277,6 +277,22 @@ describe('escalation digests (the reconciler\'s side of the ledger)', () => {
     expect(await digests().claim(due[0]!, new Date('2026-11-21T11:30:00Z'))).toBeNull();
   });
 
+  it("says when a digest naming a member was claimed, and keeps saying it once sent; nothing for one unclaimed or a member it does not name (session 44)", async () => {
+    const l = ledger();
+    await l.record({ ...withDigest('d-named', 'a', '2026-11-21T10:00:00Z'), member: 'inc-1 0123456789abcdef' });
+    await l.record({ ...withDigest('d-named', 'b', '2026-11-21T10:10:00Z'), member: 'inc-2 0123456789abcdef' });
+    expect(await l.digestClaimedNaming('d-named', 'inc-1 0123456789abcdef')).toBeNull();
+
+    const [due] = await dueFor('d-named', '2026-11-21T11:05:00Z');
+    const digest = await digests().claim(due!, new Date('2026-11-21T11:05:00Z'));
+    expect(await l.digestClaimedNaming('d-named', 'inc-1 0123456789abcdef')).toBe('2026-11-21T11:05:00.000Z');
+    expect(await l.digestClaimedNaming('d-named', 'inc-3 0123456789abcdef')).toBeNull();
+
+    await digests().sent(digest!);
+    expect(await l.digestClaimedNaming('d-named', 'inc-2 0123456789abcdef')).toBe('2026-11-21T11:05:00.000Z');
+    expect(await l.digestClaimedNaming('d-none', 'inc-1 0123456789abcdef')).toBeNull();
+  });
+
   it('names each member apart when their names share their first 200 characters, each at most 255 bytes on the item', async () => {
     // Prepare: CloudWatch alarm names run to 255 characters; four share their first 200, two of them in three-byte characters.
     const l = ledger();
