@@ -8,13 +8,16 @@ import { errorMessage } from '../../shared/errors.js';
 import { createPermissionCache } from '../../shared/github/permission-cache.js';
 
 const config = loadConfig(process.env);
+// Side by side: each secret read at cold start has a fixed budget (6 s, shared/adapters/aws-json.ts); the two one
+// after the other could hold the init phase past Lambda's 10 s limit.
+const [webhooks, github] = await Promise.all([createWebhookVerifier(config, safeLogger), createGitHub(config)]);
 const deps = {
-  webhooks: await createWebhookVerifier(config, safeLogger),
+  webhooks,
   maxBodyBytes: config.MAX_WEBHOOK_BYTES,
   allowedOwners: config.GITHUB_OWNERS,
   incidents: createIncidents(config),
   workflow: createWorkflowStarter(config),
-  github: await createGitHub(config),
+  github,
   clock: () => new Date(),
   logger: safeLogger,
   // A green run's recovery is done off the request by record-outcome (asynchronous invocation; locally a store queue).

@@ -5,7 +5,8 @@
  * not answered by the wrapper: middy's early answer (a bare TimeoutError 5 ms before the timeout) left the handler's
  * promise running in the warm container, its late writes beside those of the retry or redelivery. Lambda stops it
  * and resets the environment instead. The real handler exports, their AWS calls sent to a stand-in on loopback that
- * never answers (`AWS_ENDPOINT_URL`), as a DynamoDB or Step Functions connection that stalls.
+ * never answers (`AWS_ENDPOINT_URL`), as a DynamoDB or Step Functions connection that stalls. And ingest-github's
+ * cold start, whose secret reads must fit Lambda's init limit together.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,5 +91,52 @@ describe('a handler still running at its invocation’s timeout (session 44)', (
     // Held by its stalled AWS call, past its timeout. Was: middy's TimeoutError at 195 ms, that call still pending.
     expect(stalledRequests).toBeGreaterThan(requestsBefore);
     expect(answer).toBe('none');
+  });
+});
+
+const WEBHOOK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:guard/webhook-AbCdEf';
+const TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:guard/github-token-AbCdEf';
+/** How long the stand-in Secrets Manager takes to answer the webhook secret's current version. */
+const WEBHOOK_SECRET_ANSWER_MS = 1_000;
+
+describe('ingest-github’s cold start (session 44)', () => {
+  // Each secret read outside an invocation is bounded by a fixed budget (6 s, shared/adapters/aws-json.ts), under
+  // Lambda's 10 s init limit; ingest reads two (the webhook secret, the GitHub token or App key). One after the other,
+  // a Secrets Manager that hangs held the init phase twice that budget, past the limit.
+  it('reads its secrets side by side, so the init phase is bounded by one read’s budget, not their sum', async () => {
+    const arrivals: Array<{ secret: string; stage: string; at: number }> = [];
+    const secretsManager = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => { text += chunk.toString('utf8'); });
+      request.on('end', () => {
+        const { SecretId: secret, VersionStage: stage } = JSON.parse(text) as { SecretId: string; VersionStage: string };
+        arrivals.push({ secret, stage, at: Date.now() });
+        if (stage === 'AWSPREVIOUS') {
+          response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no AWSPREVIOUS' }));
+          return;
+        }
+        const answer = () => response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ SecretString: secret === WEBHOOK_SECRET_ARN ? WEBHOOK_SECRET : 'ghp_example' }));
+        if (secret === WEBHOOK_SECRET_ARN) setTimeout(answer, WEBHOOK_SECRET_ANSWER_MS);
+        else answer();
+      });
+    });
+    await new Promise<void>((resolve) => secretsManager.listen(0, '127.0.0.1', resolve));
+    try {
+      stubDeployedEnv();
+      vi.stubEnv('GITHUB_WEBHOOK_SECRET', '');
+      vi.stubEnv('GITHUB_WEBHOOK_SECRET_ARN', WEBHOOK_SECRET_ARN);
+      vi.stubEnv('GITHUB_TOKEN_SECRET_ARN', TOKEN_SECRET_ARN);
+      vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`);
+
+      await import('../../../functions/ingest-github/handler.js');
+
+      const webhook = arrivals.find((arrival) => arrival.secret === WEBHOOK_SECRET_ARN && arrival.stage === 'AWSCURRENT');
+      const token = arrivals.find((arrival) => arrival.secret === TOKEN_SECRET_ARN);
+      // Was: the token asked for only once the webhook secret had answered, a second budget after the first.
+      expect(token!.at - webhook!.at).toBeLessThan(WEBHOOK_SECRET_ANSWER_MS / 2);
+    } finally {
+      secretsManager.closeAllConnections();
+      secretsManager.close();
+    }
   });
 });
