@@ -1,13 +1,10 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { DefaultBranchRefusedError, evaluateGateRequest } from '../../shared/baselines/evaluate.js';
 import { gateAccess, gateCallerOf } from '../../shared/baselines/gate-access.js';
 import { loadConfig } from '../../shared/config.js';
 import { ValidationError, errorMessage } from '../../shared/errors.js';
 import { createGateDeps } from '../../shared/runtime/deps.js';
-import { logger, safeLogger } from '../../shared/runtime/lambda.js';
-import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
+import { lambdaHandler, safeLogger } from '../../shared/runtime/lambda.js';
 
 /** Gate requests are a few metrics and test names; anything bigger is refused before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -48,4 +45,4 @@ async function evaluate(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   }
 }
 
-export const handler = middy(withInvocationDeadline(evaluate)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(evaluate);

@@ -1,11 +1,8 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { ingestAlarmEvent } from '../../shared/ingest/alarm-event.js';
 import { alarmScopeFromConfig } from '../../shared/ingest/alarm-scope.js';
 import { createAlarmTags, createRedriveDeps } from '../../shared/runtime/deps.js';
-import { logger } from '../../shared/runtime/lambda.js';
-import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
+import { lambdaHandler, logger } from '../../shared/runtime/lambda.js';
 
 const config = loadConfig(process.env);
 const deps = {
@@ -16,4 +13,4 @@ const deps = {
 };
 
 /** EventBridge: a CloudWatch alarm went to ALARM. Starts one execution per state change (named, so deduplicated). */
-export const handler = middy(withInvocationDeadline(async (event: unknown) => ingestAlarmEvent(event, deps))).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(async (event: unknown) => ingestAlarmEvent(event, deps));

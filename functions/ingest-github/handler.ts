@@ -1,23 +1,23 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadConfig } from '../../shared/config.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { createApprovalResumeList, createApprovals, createCommandAnswers, createGitHub, createIncidents, createVoteDeps, createRecoveryQueue, createTaskControl, createWebhookVerifier, createWorkflowStarter } from '../../shared/runtime/deps.js';
-import { logger, safeLogger } from '../../shared/runtime/lambda.js';
-import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
+import { lambdaHandler, safeLogger } from '../../shared/runtime/lambda.js';
 import { errorMessage } from '../../shared/errors.js';
 import { createPermissionCache } from '../../shared/github/permission-cache.js';
 
 const config = loadConfig(process.env);
+// Side by side: each secret read at cold start has a fixed budget (6 s, shared/adapters/aws-json.ts); the two one
+// after the other could hold the init phase past Lambda's 10 s limit.
+const [webhooks, github] = await Promise.all([createWebhookVerifier(config, safeLogger), createGitHub(config)]);
 const deps = {
-  webhooks: await createWebhookVerifier(config, safeLogger),
+  webhooks,
   maxBodyBytes: config.MAX_WEBHOOK_BYTES,
   allowedOwners: config.GITHUB_OWNERS,
   incidents: createIncidents(config),
   workflow: createWorkflowStarter(config),
-  github: await createGitHub(config),
+  github,
   clock: () => new Date(),
   logger: safeLogger,
   // A green run's recovery is done off the request by record-outcome (asynchronous invocation; locally a store queue).
@@ -51,4 +51,4 @@ async function ingest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
   }
 }
 
-export const handler = middy(withInvocationDeadline(ingest)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(ingest);

@@ -1,12 +1,9 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createReadApi } from '../../shared/api/read-api.js';
 import { loadConfig } from '../../shared/config.js';
 import { errorMessage } from '../../shared/errors.js';
 import { createIncidents, createLearningStores } from '../../shared/runtime/deps.js';
-import { logger, safeLogger } from '../../shared/runtime/lambda.js';
-import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
+import { lambdaHandler, safeLogger } from '../../shared/runtime/lambda.js';
 
 const config = loadConfig(process.env);
 const read = createReadApi({ incidents: createIncidents(config), learning: createLearningStores(config), clock: () => new Date() });
@@ -39,4 +36,4 @@ async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResul
   }
 }
 
-export const handler = middy(withInvocationDeadline(handle)).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(handle);

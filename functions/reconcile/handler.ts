@@ -1,10 +1,7 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { incompleteRunError, scheduledReconcilerRun } from '../../shared/reconcile/redrive.js';
 import { createReconcilerDeps, reconcilerOptions } from '../../shared/runtime/deps.js';
-import { logger } from '../../shared/runtime/lambda.js';
-import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
+import { lambdaHandler, logger } from '../../shared/runtime/lambda.js';
 
 const config = loadConfig(process.env);
 const deps = createReconcilerDeps(config, logger);
@@ -15,11 +12,9 @@ const options = reconcilerOptions(config);
  * escalation windows that have ended (shared/reconcile/redrive.ts, shared/reconcile/digests.ts). A run that left
  * some of that undone fails after doing the rest, so the reconciler alarm sees runs that keep failing.
  */
-export const handler = middy(
-  withInvocationDeadline(async () => {
-    const result = await scheduledReconcilerRun(deps, options);
-    const incomplete = incompleteRunError(result);
-    if (incomplete) throw incomplete;
-    return result;
-  }),
-).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(async () => {
+  const result = await scheduledReconcilerRun(deps, options);
+  const incomplete = incompleteRunError(result);
+  if (incomplete) throw incomplete;
+  return result;
+});

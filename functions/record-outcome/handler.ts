@@ -1,9 +1,6 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../shared/config.js';
 import { createApprovals, createDeferredComments, createGitHub, createGreenRuns, createGuards, createIncidents, createLateReactionReads, createLearningDeps, createMetrics, createRecoveryTargets, createRerunLedger } from '../../shared/runtime/deps.js';
-import { logger, safeLogger } from '../../shared/runtime/lambda.js';
-import { withInvocationDeadline } from '../../shared/runtime/step-deadline.js';
+import { lambdaHandler, safeLogger } from '../../shared/runtime/lambda.js';
 import { isWorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
 import { recordAlarmRecovery, recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 
@@ -36,6 +33,4 @@ const deps = {
  * Asynchronous invocations: a green run queued by ingest-github, or (EventBridge) a CloudWatch alarm returned to OK.
  * A throw makes Lambda retry the event, then move it to the dead-letter queue.
  */
-export const handler = middy(
-  withInvocationDeadline(async (event: unknown) => (isWorkflowRecoveryMessage(event) ? recordQueuedRecovery(event, deps) : recordAlarmRecovery(event, deps))),
-).use(injectLambdaContext(logger));
+export const handler = lambdaHandler(async (event: unknown) => (isWorkflowRecoveryMessage(event) ? recordQueuedRecovery(event, deps) : recordAlarmRecovery(event, deps)));

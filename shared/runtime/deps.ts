@@ -19,6 +19,7 @@ import { type Config, type SecretArnKey, chatWebhookUrlSchema, requireConfig } f
 import { ConfigError, errorMessage } from '../errors.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients, writeIdentity } from '../github/clients.js';
+import { rotatingGitHubClients } from '../github/rotating-clients.js';
 import { createPermissionCache } from '../github/permission-cache.js';
 import { withCommentSlots } from '../github/comment-slot.js';
 import { COMMAND_ANSWER_LEASE_MS, commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
@@ -70,7 +71,7 @@ import { createDynamoModelRequestLedger } from '../stores/model-requests.js';
 import { outsiderModelBudgets } from '../analysis/outsider-budget.js';
 import { createDynamoRerunLedger } from '../stores/rerun-ledger.js';
 import { type WriteBudgets, createDynamoWriteLimiter, outsiderShareOf } from '../stores/write-limiter.js';
-import { type SecretReader, createRotatingWebhookVerifier, readSecret, webhookVerifier } from './secrets.js';
+import { SECRET_MAX_AGE_SECONDS, type SecretReader, createRotatingWebhookVerifier, readSecret, webhookVerifier } from './secrets.js';
 import type { WebhookVerifier } from '../ingest/verify.js';
 import type { LocalAdapters } from './local-adapters.js';
 import { invocationDeadline } from './step-deadline.js';
@@ -254,8 +255,8 @@ async function createGitHubAccess(
   const auth = await githubAuth(config);
   if (auth) {
     const budgets = writeBudgetsOf(config);
-    return createGitHubClients({
-      auth,
+    const build = (credential: GitHubAuth) => createGitHubClients({
+      auth: credential,
       client: {
         baseUrl: config.GITHUB_API_URL,
         maxLogBytes: config.MAX_LOG_BYTES,
@@ -267,6 +268,9 @@ async function createGitHubAccess(
         ? { writeLimiter: (identity: string) => createDynamoWriteLimiter({ client: documents, tableName: config.INCIDENTS_TABLE, identity, budgets }) }
         : {}),
     });
+    if (config.GITHUB_TOKEN || config.GITHUB_APP_PRIVATE_KEY) return build(auth);
+    // From Secrets Manager: read again every few minutes, so a rotated token or App key needs no cold start.
+    return rotatingGitHubClients({ credential: auth, read: async () => (await githubAuth(config)) ?? auth, build, same: sameGitHubAuth, maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000 });
   }
   if (config.RECORDED_RUNS_FILE && config.OUTBOX_PATH) {
     return staticGitHubClients(
@@ -279,6 +283,11 @@ async function createGitHubAccess(
     );
   }
   return staticGitHubClients(null);
+}
+
+function sameGitHubAuth(a: GitHubAuth, b: GitHubAuth): boolean {
+  if (a.kind === 'token') return b.kind === 'token' && a.token === b.token;
+  return b.kind === 'app' && a.appId === b.appId && a.privateKey === b.privateKey;
 }
 
 function writeBudgetsOf(config: Config): WriteBudgets {

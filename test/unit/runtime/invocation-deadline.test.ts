@@ -2,16 +2,18 @@
  * The invocation's deadline reaches the AWS JSON API adapters the composition root builds once per container
  * (session 43): a step's SSM call is cut before the Lambda's timeout and fails with the error the state machine
  * retries, and the next invocation of the same warm container gets its own deadline, or none. The adapter is the real
- * one (shared/runtime/deps.ts's runbook runner), pointed at a stand-in SSM on loopback (`AWS_ENDPOINT_URL_SSM`). A step
- * still running at the timeout is left to Lambda, and locally answered Sandbox.Timedout once it settled (attack-45a A4).
+ * one (shared/runtime/deps.ts's runbook runner), pointed at a stand-in SSM on loopback (`AWS_ENDPOINT_URL_SSM`); the
+ * Secrets Manager reader the same way (session 44). A step still running at the timeout is left to Lambda, and
+ * locally answered Sandbox.Timedout once it settled (attack-45a A4).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LambdaHandler, SandboxTimedOutError, invokeWithTimeout } from '../../../infra/local/lambda-invocation.js';
 import { RetryableError } from '../../../shared/errors.js';
-import { createRunbookRunner } from '../../../shared/runtime/deps.js';
-import { stepHandler } from '../../../shared/runtime/lambda.js';
+import { loadConfig } from '../../../shared/config.js';
+import { createRunbookRunner, createWebhookVerifier } from '../../../shared/runtime/deps.js';
+import { lambdaHandler, stepHandler } from '../../../shared/runtime/lambda.js';
 
 /** How the stand-in SSM answers the next request: never, or `{ … Success }` after `afterMs`. */
 let answer: { hang: true } | { afterMs: number } = { hang: true };
@@ -29,6 +31,7 @@ const server = createServer((request, response) => {
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   vi.stubEnv('AWS_ENDPOINT_URL_SSM', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY');
   vi.stubEnv('AWS_REGION', 'us-east-1');
@@ -86,6 +89,21 @@ describe('the invocation’s deadline in the AWS JSON API adapters (session 43)'
     answer = { afterMs: 400 };
     expect((await outcomeOf(() => invoke({}))).value).toMatchObject({ status: 'Success' });
     expect((await outcomeOf(() => invoke({ getRemainingTimeInMillis: () => 60_000 }))).value).toMatchObject({ status: 'Success' });
+  });
+
+  it('cuts a Secrets Manager read made during an invocation at its deadline, not at the fixed 6 s budget (session 44)', async () => {
+    // The webhook secret, read through the composition root's reader as ingest reads it again when it is due.
+    const config = loadConfig({ ...process.env, GITHUB_WEBHOOK_SECRET: '', GITHUB_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:guard/webhook-AbCdEf' });
+    const invoke = lambdaHandler(async () => createWebhookVerifier(config)) as unknown as (event: unknown, context: object) => Promise<unknown>;
+    answer = { hang: true };
+
+    const outcome = await outcomeOf(() => invoke({}, { functionName: 'ingest-github', getRemainingTimeInMillis: () => 500 }));
+
+    // Cut at the deadline (500 ms less a fifth), well before the 6 s a read outside an invocation may take.
+    expect(outcome.error).toBeInstanceOf(RetryableError);
+    expect(outcome.error?.message).toMatch(/GITHUB_WEBHOOK_SECRET_ARN could not be read right now \(TimeoutError\)/);
+    expect(outcome.ms).toBeGreaterThanOrEqual(350);
+    expect(outcome.ms).toBeLessThan(1_500);
   });
 });
 
