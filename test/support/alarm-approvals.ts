@@ -71,6 +71,25 @@ export function throttleRequestRecord(deps: ReturnType<typeof stepDeps>['deps'],
   return { heal: () => void (left = 0) };
 }
 
+/**
+ * Makes the publish of e-mails fail as SNS does when it is down, until `heal()`: an attempt that e-mailed nothing
+ * (`down` says whether it still fails, for a fault that lasts as long).
+ */
+export function failingPublish(deps: ReturnType<typeof stepDeps>['deps']) {
+  const publish = deps.escalations.publish.bind(deps.escalations);
+  let down = true;
+  deps.escalations.publish = async (message) => {
+    if (down) throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
+    return publish(message);
+  };
+  return {
+    heal: () => void (down = false),
+    get down() {
+      return down;
+    },
+  };
+}
+
 /** The e-mailed task tokens, in order. */
 export const mailedTokens = (published: ReturnType<typeof stepDeps>['published']) => published.flatMap((p) => p.message.match(/--task-token '([^']+)'/)?.[1] ?? []);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { notifyStep } from '../../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, checkoutRunbookDeps, mailedTokens, throttleRequestRecord } from '../../support/alarm-approvals.js';
+import { alarmTriggerAt, askedAt, checkoutRunbookDeps, failingPublish, mailedTokens, throttleRequestRecord } from '../../support/alarm-approvals.js';
 
 /*
  * Session 42, gap 2. An approval request e-mailed to on-call by Notify
@@ -87,15 +87,10 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
 
   it('says nothing is replaced when the failed attempt e-mailed nothing (its publish failed)', async () => {
     const { deps, published } = runbookDeps();
-    const publish = deps.escalations.publish.bind(deps.escalations);
-    let publishFails = true;
-    deps.escalations.publish = async (message) => {
-      if (publishFails) throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
-      return publish(message);
-    };
-    // The first attempt wrote its approval pending with token-1, then e-mailed nothing.
+    const sns = failingPublish(deps);
+    // The first attempt wrote its approval pending with token-1, then e-mailed nothing (and took its publish mark back).
     await expect(askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1')).rejects.toThrow('SNS is down');
-    publishFails = false;
+    sns.heal();
 
     deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
     await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-2' } }, deps);
@@ -103,5 +98,6 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
     expect(mailedTokens(published)).toEqual(['token-2']);
     expect(published[0]!.message).not.toContain('REPLACES');
     expect(published[0]!.message).not.toMatch(/replace/i);
+    expect(published[0]!.subject).not.toMatch(/replace/i);
   });
 });
