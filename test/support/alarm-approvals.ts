@@ -55,23 +55,6 @@ export function alarmTriggerAt(at: string, alarmName?: string) {
 }
 
 /**
- * Makes the write that records an approval request (its `approval_requested` entry) fail as a throttled DynamoDB write,
- * `times` times or until `heal()`: an attempt failing after its request went out (session 42).
- */
-export function throttleRequestRecord(deps: ReturnType<typeof stepDeps>['deps'], times = Number.POSITIVE_INFINITY) {
-  const update = deps.incidents.update.bind(deps.incidents);
-  let left = times;
-  deps.incidents.update = async (id, fields, append, options) => {
-    if (left > 0 && append?.history?.some((entry) => entry.event === 'approval_requested')) {
-      left -= 1;
-      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    }
-    return update(id, fields, append, options);
-  };
-  return { heal: () => void (left = 0) };
-}
-
-/**
  * Makes the publish of e-mails fail as SNS does when it is down, until `heal()`: an attempt that e-mailed nothing
  * (`down` says whether it still fails, for a fault that lasts as long).
  */
@@ -88,6 +71,23 @@ export function failingPublish(deps: ReturnType<typeof stepDeps>['deps']) {
       return down;
     },
   };
+}
+
+/**
+ * Makes the write that records an approval request (its `approval_requested` entry) fail as a throttled DynamoDB write,
+ * `times` times or until `heal()`: an attempt failing after its request went out (session 42).
+ */
+export function throttleRequestRecord(deps: ReturnType<typeof stepDeps>['deps'], times = Number.POSITIVE_INFINITY) {
+  const update = deps.incidents.update.bind(deps.incidents);
+  let left = times;
+  deps.incidents.update = async (id, fields, append, options) => {
+    if (left > 0 && append?.history?.some((entry) => entry.event === 'approval_requested')) {
+      left -= 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    }
+    return update(id, fields, append, options);
+  };
+  return { heal: () => void (left = 0) };
 }
 
 /** The e-mailed task tokens, in order. */
