@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notifyStep } from '../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, checkoutRunbookDeps, failingPublish, mailedTokens } from '../support/alarm-approvals.js';
+import { alarmTriggerAt, checkoutRunbookDeps, diedAfterPublish, failingPublish, mailedTokens } from '../support/alarm-approvals.js';
 
 /*
  * attack-45a, target 3: the approval request's publish marks (session 43: `publishing` written before the publish,
@@ -21,11 +21,7 @@ describe('attack-45a: the publish mark of an approval request e-mailed again wit
   it("keeps the first e-mail's trace when a resend with the same token fails to publish: the retry's e-mail says it may replace it", async () => {
     const { deps, published } = runbookDeps();
     // 1. token-1's request is e-mailed; the function dies before the ledger marks it published (never answers).
-    const mark = deps.escalationLedger.published.bind(deps.escalationLedger);
-    deps.escalationLedger.published = () => new Promise<void>(() => {});
-    void askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
-    await vi.waitFor(() => expect(published).toHaveLength(1));
-    deps.escalationLedger.published = mark;
+    await diedAfterPublish(deps, published, '2026-11-20T10:03:12.000Z', 'token-1');
 
     // 2. The execution restarted with its token (local runtime): token-1's request is sent again, and SNS fails it.
     const sns = failingPublish(deps);

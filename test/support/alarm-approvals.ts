@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
@@ -71,6 +71,18 @@ export function failingPublish(deps: ReturnType<typeof stepDeps>['deps']) {
       return down;
     },
   };
+}
+
+/**
+ * `token`'s request for the fixture's alarm entering ALARM at `at`, e-mailed by an attempt that dies before the ledger
+ * marks it published (killed here by a mark that never answers; the mark works again after): session 43's intent.
+ */
+export async function diedAfterPublish(deps: ReturnType<typeof stepDeps>['deps'], published: ReturnType<typeof stepDeps>['published'], at: string, token: string) {
+  const mark = deps.escalationLedger.published.bind(deps.escalationLedger);
+  deps.escalationLedger.published = () => new Promise<void>(() => {});
+  void askedAt(deps, at, token);
+  await vi.waitFor(() => expect(published).toHaveLength(1));
+  deps.escalationLedger.published = mark;
 }
 
 /**
