@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { notifyStep } from '../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, checkoutRunbookDeps, mailedTokens, throttleRequestRecord } from '../support/alarm-approvals.js';
+import { alarmTriggerAt, askedAt, checkoutRunbookDeps, failingPublish, mailedTokens, throttleRequestRecord } from '../support/alarm-approvals.js';
 
 /* Attack pass 44c on session 42's retried e-mailed approval request (B). */
 
@@ -69,20 +69,15 @@ describe('attack-44c B: REPLACES when the earlier attempt e-mailed nothing', () 
   // attack-44c finding S6 (fixed, session 42): the ledger item of the earlier token is claimed (lastSentAt, sends 1) before the publish; when the publish fails and giving the claim back fails too (or the function dies between the claim and the publish), the retry's e-mail says it REPLACES an "earlier approval request e-mailed at …" that on-call never received
   it('says nothing is replaced when the earlier publish failed and its claim could not be given back', async () => {
     const { deps, published } = runbookDeps();
-    const publish = deps.escalations.publish.bind(deps.escalations);
-    let down = true;
-    deps.escalations.publish = async (message) => {
-      if (down) throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
-      return publish(message);
-    };
+    const sns = failingPublish(deps);
     const unsent = deps.escalationLedger.unsent.bind(deps.escalationLedger);
     deps.escalationLedger.unsent = async (occurrence) => {
-      if (down) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      if (sns.down) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       return unsent(occurrence);
     };
     const first = await askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1').then(() => null, (error: unknown) => error);
     console.log('S6 first attempt', String(first));
-    down = false;
+    sns.heal();
 
     deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
     await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-2' } }, deps);

@@ -1,39 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BackAtWait, startLocalWorkflow } from '../../infra/local/local-workflow.js';
 import { createSfnTaskControl } from '../../shared/adapters/sfn.js';
 import { TaskTokenSpentError } from '../../shared/errors.js';
-import { pipelineDefinition } from '../support/pipeline-asl.js';
 import { memoryRegistry } from '../support/execution-registry.js';
+import { awaitApprovalAslFile, endedWaitOnRecord, localSfnClient } from '../support/await-approval-machine.js';
 
 /*
  * attack-45a, target 2: the local runtime's wait that ended while it was down (infra/local/local-workflow.ts
  * `decisionTakenInTime`, session 43), as test/unit/runtime/local-workflow-timeout.test.ts sets one up.
  */
 const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:attack-45a';
-const AWAIT_APPROVAL = pipelineDefinition.States.AwaitApproval as { Parameters: unknown; TimeoutSecondsPath: string };
-const waitingInput = (timeoutSeconds: number) => JSON.stringify({ trigger: { source: 'github' }, execution: {}, Payload: { timeoutSeconds } });
-
-function aslFile(): string {
-  const definition = {
-    StartAt: 'AwaitApproval',
-    States: {
-      AwaitApproval: {
-        Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: AWAIT_APPROVAL.Parameters,
-        TimeoutSecondsPath: AWAIT_APPROVAL.TimeoutSecondsPath, ResultPath: '$.approval',
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalError', Next: 'Notify' }], Next: 'Notify',
-      },
-      Notify: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:notify', End: true },
-    },
-  };
-  const path = join(mkdtempSync(join(tmpdir(), 'guard-asl-')), 'machine.asl.json');
-  writeFileSync(path, JSON.stringify(definition));
-  return path;
-}
-
 describe('attack-45a: a wait that ended while the local runtime was down', () => {
   let close: (() => Promise<void>) | null = null;
   afterEach(async () => { await close?.(); close = null; });
@@ -51,24 +27,20 @@ describe('attack-45a: a wait that ended while the local runtime was down', () =>
     // Prepare: what a runtime stopped while the execution waited leaves on record: running, a wait of 1 s begun 2 s ago.
     const registry = memoryRegistry();
     const name = 'ended-while-down';
-    await registry.claim({
-      name, executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${name}`, status: 'RUNNING', startedAt: new Date(Date.now() - 3_000).toISOString(),
-      stoppedAt: null, error: null, input: waitingInput(1), taskToken: `${name}#token-1`,
-    });
-    await registry.startWait(name, new Date(Date.now() - 2_000).toISOString());
+    await endedWaitOnRecord(registry, STATE_MACHINE, name);
     let back: BackAtWait | null = null;
     let release: () => void = () => {};
     const resumeRead = new Promise<void>((resolve) => { release = resolve; });
     let notified: { approval?: unknown; approvalError?: unknown } | null = null;
     const workflow = await startLocalWorkflow({
-      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async () => ({}) },
       tasks: { Notify: async (input) => { notified = input as typeof notified; return {}; } },
       // The runtime's resume (resumeDecisionOfWait): it finds no decision taken before `endedAt` and sends nothing.
       onBackAtWait: async (wait) => { back = wait; await resumeRead; },
     });
     close = async () => { release(); await workflow.close(); };
-    const tasks = createSfnTaskControl(new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const tasks = createSfnTaskControl(localSfnClient(workflow.endpoint));
 
     // Act: restarted, the execution is back at its ended wait; on-call's e-mailed approve arrives now, after its end.
     await workflow.resumeRunning();
@@ -88,14 +60,10 @@ describe('attack-45a: a wait that ended while the local runtime was down', () =>
   it('control: an ended wait with no decision taken times out on restart', async () => {
     const registry = memoryRegistry();
     const name = 'ended-no-decision';
-    await registry.claim({
-      name, executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${name}`, status: 'RUNNING', startedAt: new Date(Date.now() - 3_000).toISOString(),
-      stoppedAt: null, error: null, input: waitingInput(1), taskToken: `${name}#token-1`,
-    });
-    await registry.startWait(name, new Date(Date.now() - 2_000).toISOString());
+    await endedWaitOnRecord(registry, STATE_MACHINE, name);
     let notified: { approval?: unknown; approvalError?: unknown } | null = null;
     const workflow = await startLocalWorkflow({
-      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async () => ({}) },
       tasks: { Notify: async (input) => { notified = input as typeof notified; return {}; } },
       onBackAtWait: async () => {},

@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notifyStep } from '../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, checkoutRunbookDeps, mailedTokens } from '../support/alarm-approvals.js';
+import { alarmTriggerAt, checkoutRunbookDeps, diedAfterPublish, failingPublish, mailedTokens } from '../support/alarm-approvals.js';
 
 /*
  * attack-45a, target 3: the approval request's publish marks (session 43: `publishing` written before the publish,
@@ -21,22 +21,13 @@ describe('attack-45a: the publish mark of an approval request e-mailed again wit
   it("keeps the first e-mail's trace when a resend with the same token fails to publish: the retry's e-mail says it may replace it", async () => {
     const { deps, published } = runbookDeps();
     // 1. token-1's request is e-mailed; the function dies before the ledger marks it published (never answers).
-    const mark = deps.escalationLedger.published.bind(deps.escalationLedger);
-    deps.escalationLedger.published = () => new Promise<void>(() => {});
-    void askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
-    await vi.waitFor(() => expect(published).toHaveLength(1));
-    deps.escalationLedger.published = mark;
+    await diedAfterPublish(deps, published, '2026-11-20T10:03:12.000Z', 'token-1');
 
     // 2. The execution restarted with its token (local runtime): token-1's request is sent again, and SNS fails it.
-    const publish = deps.escalations.publish.bind(deps.escalations);
-    let publishFails = true;
-    deps.escalations.publish = async (message) => {
-      if (publishFails) throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
-      return publish(message);
-    };
+    const sns = failingPublish(deps);
     deps.clock = () => new Date('2026-11-20T10:04:00.000Z');
     await expect(notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-1' } }, deps)).rejects.toThrow('SNS is down');
-    publishFails = false;
+    sns.heal();
 
     // 3. The state machine retries the failed attempt with a new token.
     deps.clock = () => new Date('2026-11-20T10:04:10.000Z');
@@ -47,20 +38,6 @@ describe('attack-45a: the publish mark of an approval request e-mailed again wit
     expect(published[1]!.subject).toMatch(/^\[Pipeline Guard\] \[(MAY REPLACE|REPLACES) EARLIER\] /);
   });
 
-  // Control (held): a first publish that fails takes its mark back, and the retry replaces nothing.
-  it('control: a publish mark taken back after the only publish failed makes the retry replace nothing', async () => {
-    const { deps, published } = runbookDeps();
-    const publish = deps.escalations.publish.bind(deps.escalations);
-    let publishFails = true;
-    deps.escalations.publish = async (message) => {
-      if (publishFails) throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
-      return publish(message);
-    };
-    await expect(askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1')).rejects.toThrow('SNS is down');
-    publishFails = false;
-    deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
-    await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-2' } }, deps);
-    expect(mailedTokens(published)).toEqual(['token-2']);
-    expect(published[0]!.subject).not.toMatch(/REPLACE/);
-  });
+  // Its control, the only publish failing (its mark taken back, the retry replaces nothing), is the last test of
+  // test/unit/steps/mailed-request-retried.test.ts: one test of that scenario since session 44.
 });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApprovalState, newIncident } from '../../shared/domain/incident.js';
-import { githubIncidentFields } from '../../shared/domain/github-incident.js';
-import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import type { ApprovalState } from '../../shared/domain/incident.js';
 import { type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
-import { failedRunDelivery } from '../support/fakes.js';
+import { failedRunIncident } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 import { createMemoryStore } from '../support/memory-store.js';
 
@@ -37,8 +35,7 @@ describe.each([
   // short list of recent ids, e.g. `NOT contains(#writeIds, :writeId)` with a bounded list, or the entry's own id).
   it('lands a named write once even when another named write landed between its two tries', async () => {
     const incidents = storeOf();
-    const trigger = triggerFromWorkflowRun(failedRunDelivery(945_001).body as never, `delivery-attack-45a-${name}`);
-    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    const incident = failedRunIncident(945_001, `delivery-attack-45a-${name}`, { approval: PENDING });
     await incidents.create(incident, null);
     const entry = (at: string) => ({ history: [{ at, event: 'approval_requested', detail: 'sns:published' }] });
     const w1 = 'approval_requested 2026-11-20T10:00:01.000Z sns:published';
@@ -55,8 +52,7 @@ describe.each([
   // Control (held): the retry in place with no other named write between lands once.
   it('control: a named write tried again lands once', async () => {
     const incidents = storeOf();
-    const trigger = triggerFromWorkflowRun(failedRunDelivery(945_002).body as never, `delivery-attack-45a-control-${name}`);
-    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    const incident = failedRunIncident(945_002, `delivery-attack-45a-control-${name}`, { approval: PENDING });
     await incidents.create(incident, null);
     const entry = { history: [{ at: '2026-11-20T10:00:01.000Z', event: 'approval_requested', detail: 'sns:published' }] };
     await incidents.update(incident.id, {}, entry, { writeId: 'w1' });

@@ -15,6 +15,7 @@ import { SimulatedCrash, clientFailingAtWrite, diesOfCrash, throttlingClient } f
 import { createFakeGitHub, failedRunDelivery, stepDeps } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn, networkRerunExperiment } from '../support/learning.js';
+import { handledAfter } from '../support/handling-time.js';
 
 /**
  * Nothing lost and nothing counted twice where an event is claimed once and then counted on other items: an
@@ -25,7 +26,8 @@ import { learningOn, networkRerunExperiment } from '../support/learning.js';
  * once (see shared/stores/count-marks.ts). Classify also fails, to be retried, when a write is refused for now.
  */
 const scratch = scratchStoreForFile('guard-claim-count-crash-points');
-const T0 = new Date('2026-11-03T09:00:00.000Z');
+// Handled after the failed run's delivery ended: a clock 17 days before it read each failure as stamped ahead (session 44).
+const T0 = handledAfter(failedRunDelivery(0).body);
 const EXPERIMENT = 'unit-crash';
 
 /** The store's client, dying before its write number `crashAt` (1-based; 0: never): that write and every call after it fail. */

@@ -17,6 +17,7 @@ import { failedRunDelivery } from '../support/fakes.js';
 import { SimulatedCrash, clientFailingAtWrite, diesOfCrash, throttlingClient } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn, networkRerunExperiment } from '../support/learning.js';
+import { handledAfter } from '../support/handling-time.js';
 
 /**
  * Nothing lost and nothing counted twice between a recovery and learning's counters (shared/knowledge/learning.ts
@@ -26,7 +27,8 @@ import { learningOn, networkRerunExperiment } from '../support/learning.js';
  * Every counter then moved exactly as it does without the crash: once.
  */
 const scratch = scratchStoreForFile('guard-outcome-crash-points');
-const T0 = new Date('2026-11-03T09:00:00.000Z');
+// Handled after the failed run's delivery ended: a clock 17 days before it read each failure as stamped ahead (session 44).
+const T0 = handledAfter(failedRunDelivery(0).body);
 const PIN = 'Pin the registry mirror in .npmrc.';
 const EXPERIMENT = 'outcome-crash';
 

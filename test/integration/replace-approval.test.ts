@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApprovalState, newIncident } from '../../shared/domain/incident.js';
-import { githubIncidentFields } from '../../shared/domain/github-incident.js';
-import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import type { ApprovalState } from '../../shared/domain/incident.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type IncidentStore, WRITE_IDS, WRITE_IDS_KEPT, createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
-import { failedRunDelivery } from '../support/fakes.js';
+import { failedRunIncident } from '../support/fakes.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 import { createMemoryStore } from '../support/memory-store.js';
 
@@ -25,8 +23,7 @@ const APPROVED: ApprovalState = { ...PENDING, status: 'approved', decidedAt: '20
 
 describe('replaceApproval (DynamoDB)', () => {
   it('writes over the approval as read, once, and not over a later one (a null decision time matches one stored as null)', async () => {
-    const trigger = triggerFromWorkflowRun(failedRunDelivery(910_001).body as never, 'delivery-replace');
-    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    const incident = failedRunIncident(910_001, 'delivery-replace', { approval: PENDING });
     await store.create(incident, null);
 
     const history = [{ at: APPROVED.decidedAt as string, event: 'approved', detail: 'approved by maintainer' }];
@@ -42,8 +39,7 @@ describe('replaceApproval (DynamoDB)', () => {
   });
 
   it('writes over a decision only with the resume take as read: a put-back of an untaken decision refuses one taken since', async () => {
-    const trigger = triggerFromWorkflowRun(failedRunDelivery(910_002).body as never, 'delivery-replace-take');
-    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: APPROVED }, new Date('2026-11-20T10:00:00Z'));
+    const incident = failedRunIncident(910_002, 'delivery-replace-take', { approval: APPROVED });
     await store.create(incident, null);
     const taken: ApprovalState = { ...APPROVED, resumeTakenAt: '2026-11-20T10:06:00Z' };
 
@@ -68,8 +64,7 @@ describe.each([
 ])('update with a writeId (%s)', (_name, storeOf) => {
   it('appends once per write id, appends for another id, and fails on a missing incident as before', async () => {
     const incidents = storeOf();
-    const trigger = triggerFromWorkflowRun(failedRunDelivery(910_003).body as never, `delivery-write-id-${_name}`);
-    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    const incident = failedRunIncident(910_003, `delivery-write-id-${_name}`, { approval: PENDING });
     await incidents.create(incident, null);
     const entry = (at: string) => ({ history: [{ at, event: 'approval_requested', detail: 'sns:published' }] });
 
@@ -88,8 +83,7 @@ describe.each([
   // attack-45a A5 (session 43): the write ids are a list, kept to its bound, and the ids kept are still refused.
   it('keeps the most recent write ids, each still refused, and forgets older ones', async () => {
     const incidents = storeOf();
-    const trigger = triggerFromWorkflowRun(failedRunDelivery(910_004).body as never, `delivery-write-ids-${_name}`);
-    const incident = newIncident({ ...githubIncidentFields(trigger, new Date('2026-11-20T10:00:00Z')), approval: PENDING }, new Date('2026-11-20T10:00:00Z'));
+    const incident = failedRunIncident(910_004, `delivery-write-ids-${_name}`, { approval: PENDING });
     await incidents.create(incident, null);
     const entry = (n: number) => ({ history: [{ at: `2026-11-20T10:01:${String(n).padStart(2, '0')}Z`, event: 'approval_requested', detail: 'sns:published' }] });
     const named = WRITE_IDS_KEPT + 4;

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { analyzeStep } from '../../shared/steps/analyze.js';
 import { classifyStep } from '../../shared/steps/classify.js';
@@ -52,6 +52,37 @@ export function alarmTriggerAt(at: string, alarmName?: string) {
     event.resources = [String(event.resources[0]).replace(/alarm:.*$/, `alarm:${alarmName}`)];
   }
   return alarmTriggerFromEvent(alarmEventSchema.parse(event));
+}
+
+/**
+ * Makes the publish of e-mails fail as SNS does when it is down, until `heal()`: an attempt that e-mailed nothing
+ * (`down` says whether it still fails, for a fault that lasts as long).
+ */
+export function failingPublish(deps: ReturnType<typeof stepDeps>['deps']) {
+  const publish = deps.escalations.publish.bind(deps.escalations);
+  let down = true;
+  deps.escalations.publish = async (message) => {
+    if (down) throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
+    return publish(message);
+  };
+  return {
+    heal: () => void (down = false),
+    get down() {
+      return down;
+    },
+  };
+}
+
+/**
+ * `token`'s request for the fixture's alarm entering ALARM at `at`, e-mailed by an attempt that dies before the ledger
+ * marks it published (killed here by a mark that never answers; the mark works again after): session 43's intent.
+ */
+export async function diedAfterPublish(deps: ReturnType<typeof stepDeps>['deps'], published: ReturnType<typeof stepDeps>['published'], at: string, token: string) {
+  const mark = deps.escalationLedger.published.bind(deps.escalationLedger);
+  deps.escalationLedger.published = () => new Promise<void>(() => {});
+  void askedAt(deps, at, token);
+  await vi.waitFor(() => expect(published).toHaveLength(1));
+  deps.escalationLedger.published = mark;
 }
 
 /**

@@ -8,6 +8,9 @@ import { outsiderModelBudgets } from '../../shared/analysis/outsider-budget.js';
 import { COMMENT_MARKER } from '../../shared/notify/comment.js';
 import type { AnalysisResult, Analyzer, BeforePage, BranchMembership, EscalationLedger, EscalationMessage, EscalationOccurrence, EscalationTally, GitHubPort, ModelBudget, ModelRequestLedger, OutsiderModelBudgets, RecoveryQueue, RepositoryRole, RerunKey, RerunLedger, TaskTokenControl } from '../../shared/ports.js';
 import type { WorkflowRecoveryMessage } from '../../shared/domain/recovery.js';
+import { type Incident, newIncident } from '../../shared/domain/incident.js';
+import { githubIncidentFields } from '../../shared/domain/github-incident.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { recordQueuedRecovery } from '../../shared/steps/record-outcome.js';
 import { type ApprovalIndex, approvalKeys } from '../../shared/remediation/approvals.js';
 import type { CommandAnswerKey, CommandAnswers } from '../../shared/stores/command-answers.js';
@@ -690,6 +693,16 @@ export function failedRunDelivery(
   Object.assign(body.workflow_run, options.run);
   if (options.deliveryId !== undefined) webhook.headers['x-github-delivery'] = options.deliveryId;
   return webhook;
+}
+
+/**
+ * The incident of failed run `runId` ({@link failedRunDelivery}, delivered as `deliveryId`) as first stored, with
+ * `fields`: handled at 10:00 on 2026-11-20, after the recorded run ended.
+ */
+export function failedRunIncident(runId: number, deliveryId: string, fields: Partial<Incident> = {}): Incident {
+  const trigger = triggerFromWorkflowRun(failedRunDelivery(runId).body as never, deliveryId);
+  const handledAt = new Date('2026-11-20T10:00:00Z');
+  return newIncident({ ...githubIncidentFields(trigger, handledAt), ...fields }, handledAt);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Analyzer, Metrics, ModelBudget, StepLogger } from '../../../shared
 import { analyzeStep } from '../../../shared/steps/analyze.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createMemoryOutsiderBudgets, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { handledAfter } from '../../support/handling-time.js';
 
 /**
  * The model budget of failures an outsider controls (LLM_OUTSIDER_ANALYSES_PER_HOUR) and a repository's share of it
@@ -71,6 +72,9 @@ function recordingLogger(): StepLogger & { warnings: string[] } {
 
 type Origin = 'fork' | 'own push' | 'pull_request_target' | 'issues';
 
+/** The steps' clock: after the latest recorded run (the fork's) ended, in the hour the budgets' messages name. */
+const HANDLED = handledAfter(loadWebhook('workflow_run-fork-failure').body);
+
 /**
  * Stores a failed run of `origin` (run `runId`, in the recorded delivery's repository or in `repository`) as an
  * incident received at the deps' clock; returns its trigger.
@@ -121,7 +125,7 @@ function budgeted(perHour: string, share?: string) {
   const metrics = recordingMetrics();
   const logger = recordingLogger();
   const env = { LLM_OUTSIDER_ANALYSES_PER_HOUR: perHour, ...(share === undefined ? {} : { LLM_OUTSIDER_REPOSITORY_ANALYSES_PER_HOUR: share }) };
-  const { deps } = stepDeps({ analyzer: model, fallbackAnalyzer: createOfflineAnalyzer(), metrics, logger, env });
+  const { deps } = stepDeps({ analyzer: model, fallbackAnalyzer: createOfflineAnalyzer(), metrics, logger, env, clock: () => HANDLED });
   return { deps, model, metrics, logger };
 }
 
@@ -177,7 +181,7 @@ describe("analyze step with the outsiders' model budget", () => {
     const fork = await failedRun(deps, 303, 'fork');
     const target = await failedRun(deps, 304, 'pull_request_target');
     const offline = createOfflineAnalyzer();
-    const offlineOnly = stepDeps({ analyzer: offline, fallbackAnalyzer: offline, env: { LLM_OUTSIDER_ANALYSES_PER_HOUR: '0' } }).deps;
+    const offlineOnly = stepDeps({ analyzer: offline, fallbackAnalyzer: offline, env: { LLM_OUTSIDER_ANALYSES_PER_HOUR: '0' }, clock: () => HANDLED }).deps;
     const claimedOffline = claimsOf(offlineOnly);
     const offlineFork = await failedRun(offlineOnly, 305, 'fork');
 

@@ -12,6 +12,7 @@ import type { GithubTrigger } from '../../../shared/domain/trigger.js';
 import type { RerunLedger } from '../../../shared/ports.js';
 import { createFakeGitHub, createMemoryRerunLedger, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
 import { dyingBeforeNotified } from '../../support/memory-store.js';
+import { handledAfter } from '../../support/handling-time.js';
 
 const at = new Date('2026-11-20T10:00:00Z');
 
@@ -208,9 +209,10 @@ describe('notifyStep pages once per problem', () => {
   });
 
   it('pages again after the window with the count since the problem was first seen', async () => {
-    let now = new Date('2026-11-20T09:12:00Z');
+    let now = new Date('2026-11-20T09:20:00Z');
     const { deps, published } = stepDeps({ github: createFakeGitHub().port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }), clock: () => now });
-    for (const [i, time] of ['2026-11-20T09:12:00Z', '2026-11-20T13:00:00Z', '2026-11-20T18:00:00Z', '2026-11-21T09:30:00Z'].entries()) {
+    // The first handled after the nightly run's (the fixture's) end, 09:19:47.
+    for (const [i, time] of ['2026-11-20T09:20:00Z', '2026-11-20T13:00:00Z', '2026-11-20T18:00:00Z', '2026-11-21T09:30:00Z'].entries()) {
       now = new Date(time);
       const trigger = pushTrigger(10 + i);
       await deps.incidents.create(newIncident({ ...githubIncidentFields(trigger, now), category: 'unknown', fingerprint: 'fp-nightly', failureLines: [{ line: 3, text: 'boom' }] }, now), githubIncidentScope(trigger));
@@ -220,13 +222,12 @@ describe('notifyStep pages once per problem', () => {
     }
 
     expect(published).toHaveLength(2);
-    expect(published[1]?.message).toMatch(/Seen 4 times since 2026-11-20T09:12:00.000Z/);
+    expect(published[1]?.message).toMatch(/Seen 4 times since 2026-11-20T09:20:00.000Z/);
   });
 
   it("opens one escalation per workflow, not per log line, for runs whose log an outsider writes or whose failure anyone can repeat", async () => {
     // Prepare: strangers' pull requests fail a pull_request_target workflow (reported as `main` of this repository)
     // five times, each printing something else; a fork's runs fail five times while a stage of the guard fails.
-    const { deps, published } = stepDeps({ github: createFakeGitHub().port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }) });
     const forkTrigger = (runId: number) => {
       const body = structuredClone(loadWebhook('workflow_run-fork-failure').body) as Record<string, any>;
       body.workflow_run.id = runId;
@@ -237,6 +238,9 @@ describe('notifyStep pages once per problem', () => {
     // A triage workflow on `issues` fails on each new issue, which anyone can open, and prints its title.
     const issues = [51, 52, 53, 54, 55].map((id) => pushTrigger(id, 1, 'issues'));
     const forks = [41, 42, 43, 44, 45].map(forkTrigger);
+    // Handled after the latest run ended (the forks'), as a classify that timed out then.
+    const handled = handledAfter(forks);
+    const { deps, published } = stepDeps({ github: createFakeGitHub().port, analyzer: scriptedAnalyzer({ proposedAction: 'escalate', confidence: 0.3 }), clock: () => handled });
 
     // Act
     for (const [i, trigger] of [...targets, ...issues].entries()) {
@@ -248,7 +252,7 @@ describe('notifyStep pages once per problem', () => {
     const afterTargets = published.length;
     for (const [i, trigger] of forks.entries()) {
       await deps.incidents.create(
-        newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'unknown', fingerprint: `fp-fork-${i}`, stageErrors: [{ stage: 'classify', error: 'Timeout', at: at.toISOString() }] }, deps.clock()),
+        newIncident({ ...githubIncidentFields(trigger, deps.clock()), category: 'unknown', fingerprint: `fp-fork-${i}`, stageErrors: [{ stage: 'classify', error: 'Timeout', at: handled.toISOString() }] }, deps.clock()),
         githubIncidentScope(trigger),
       );
       await notifyStep({ trigger }, deps);

@@ -1,13 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BackAtWait, startLocalWorkflow } from '../../../infra/local/local-workflow.js';
 import { createSfnTaskControl } from '../../../shared/adapters/sfn.js';
 import { TaskNotWaitingYetError, TaskTokenSpentError } from '../../../shared/errors.js';
-import { pipelineDefinition } from '../../support/pipeline-asl.js';
 import { memoryRegistry } from '../../support/execution-registry.js';
+import { awaitApprovalAslFile, endedWaitOnRecord, localSfnClient, waitingInput } from '../../support/await-approval-machine.js';
 
 /**
  * The local Step Functions' answer to a task token whose wait timed out while its execution still runs (its Catch
@@ -15,40 +12,6 @@ import { memoryRegistry } from '../../support/execution-registry.js';
  * after the timeout got its 👍 and "carried out" while the execution went on to escalate, applying nothing.
  */
 const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:timeout-test';
-const AWAIT_APPROVAL = pipelineDefinition.States.AwaitApproval as { Parameters: unknown; TimeoutSecondsPath: string };
-
-/** An execution's input as the pipeline's AwaitApproval reads it: Remediate's result holds the wait's seconds. */
-const waitingInput = (timeoutSeconds: number) => JSON.stringify({ trigger: { source: 'github' }, execution: {}, Payload: { timeoutSeconds } });
-
-/**
- * The machine: AwaitApproval then Notify, after a `Prepare` task (a stand-in for the stages before the wait) when asked;
- * with `retried`, AwaitApproval retries a RetryableError once and also passes the context object's state name.
- */
-function aslFile(options: { prepare?: boolean; retried?: boolean } = {}): string {
-  const prepare = { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:prepare', ResultPath: null, Next: 'AwaitApproval' };
-  const definition = {
-    StartAt: options.prepare ? 'Prepare' : 'AwaitApproval',
-    States: {
-      ...(options.prepare ? { Prepare: prepare } : {}),
-      AwaitApproval: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        // As statemachines/incident-pipeline.asl.json passes it (its own Parameters and timeout path, so the two cannot
-        // drift): the timeout both in the Payload and where the path reads it, the wait's start from the context object.
-        Parameters: options.retried ? { ...(AWAIT_APPROVAL.Parameters as object), 'stateName.$': '$$.State.Name' } : AWAIT_APPROVAL.Parameters,
-        ...(options.retried ? { Retry: [{ ErrorEquals: ['RetryableError'], IntervalSeconds: 1, MaxAttempts: 1 }] } : {}),
-        TimeoutSecondsPath: AWAIT_APPROVAL.TimeoutSecondsPath,
-        ResultPath: '$.approval',
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.approvalError', Next: 'Notify' }],
-        Next: 'Notify',
-      },
-      Notify: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:notify', End: true },
-    },
-  };
-  const path = join(mkdtempSync(join(tmpdir(), 'guard-asl-')), 'machine.asl.json');
-  writeFileSync(path, JSON.stringify(definition));
-  return path;
-}
 
 describe('local Step Functions: a task token whose wait timed out', () => {
   let close: (() => Promise<void>) | null = null;
@@ -61,7 +24,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => { release = resolve; });
     const workflow = await startLocalWorkflow({
-      aslPath: aslFile(),
+      aslPath: awaitApprovalAslFile(),
       substitutions: {},
       stateMachineArn: STATE_MACHINE,
       registry: memoryRegistry(),
@@ -70,7 +33,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
       tasks: { Notify: async (input) => { notified = input as { approvalError?: unknown }; await held; return {}; } },
     });
     close = async () => { release(); await workflow.close(); };
-    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = localSfnClient(workflow.endpoint);
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'late-approval', input: waitingInput(1) }));
     await vi.waitFor(() => expect(notified).not.toBeNull(), { timeout: 5_000 });
 
@@ -86,12 +49,12 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     // Prepare
     const payloads: Array<{ waitStartedAt?: unknown }> = [];
     const workflow = await startLocalWorkflow({
-      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1,
+      aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async (input) => { payloads.push((input as { Payload: { waitStartedAt?: unknown } }).Payload); return {}; } },
       tasks: { Notify: async () => ({}) },
     });
     close = () => workflow.close();
-    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = localSfnClient(workflow.endpoint);
     const before = Date.now();
 
     // Act
@@ -109,7 +72,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     // Prepare: the approval request fails once (a RetryableError, which AwaitApproval retries) and is asked again.
     const requests: Array<{ stateName?: unknown; Payload: { waitStartedAt?: unknown; waitRetryCount?: unknown } }> = [];
     const workflow = await startLocalWorkflow({
-      aslPath: aslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 50,
+      aslPath: awaitApprovalAslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 50,
       tokenTasks: {
         AwaitApproval: async (input) => {
           requests.push(input as (typeof requests)[number]);
@@ -120,7 +83,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
       tasks: { Notify: async () => ({}) },
     });
     close = () => workflow.close();
-    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = localSfnClient(workflow.endpoint);
 
     // Act
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'retried-request', input: waitingInput(60) }));
@@ -138,12 +101,12 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     const starts: string[] = [];
     let notified: { approvalError?: unknown } | null = null;
     const options = {
-      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async (_input: unknown, wait?: { startedAt: string }) => { starts.push(String(wait?.startedAt)); return {}; } },
       tasks: { Notify: async (input: unknown) => { notified = input as { approvalError?: unknown }; return {}; } },
     };
     const first = await startLocalWorkflow(options);
-    const client = new SFNClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = localSfnClient(first.endpoint);
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-wait', input: waitingInput(5) }));
     await vi.waitFor(() => expect(starts).toHaveLength(1), { timeout: 5_000 });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -186,18 +149,16 @@ describe('local Step Functions: one timer owns an approval wait’s end', () => 
   let close: (() => Promise<void>) | null = null;
   afterEach(async () => { await close?.(); close = null; });
 
-  const client = (endpoint: string) => new SFNClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-
   it('lets one timer end a wait, and a runtime that stops leaves none armed', async () => {
     // Prepare: a wait of a minute, parked.
     const timers = trackLongTimers(10_000);
     const workflow = await startLocalWorkflow({
-      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1,
+      aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async () => ({}) },
       tasks: { Notify: async () => ({}) },
     });
     close = async () => { timers.restore(); await workflow.close(); };
-    await client(workflow.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'one-timer', input: waitingInput(60) }));
+    await localSfnClient(workflow.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'one-timer', input: waitingInput(60) }));
     await vi.waitFor(() => expect(workflow.waiting()).toBe(1), { timeout: 5_000 });
 
     // Assert: one timer ends the wait (the interpreter's TimeoutSecondsPath timer, armed as it entered the state, was
@@ -219,13 +180,13 @@ describe('local Step Functions: one timer owns an approval wait’s end', () => 
     const timeouts: number[] = [];
     const starts: string[] = [];
     const options = {
-      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, retryDelayMs: 1,
+      aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, retryDelayMs: 1,
       registry: { ...registry, endWait: async (name: string) => { waitsEnded += 1; await registry.endWait(name); } },
       tokenTasks: { AwaitApproval: async (_input: unknown, wait?: { startedAt: string }) => { starts.push(String(wait?.startedAt)); return {}; } },
       tasks: { Notify: async (input: unknown) => { if ((input as { approvalError?: unknown }).approvalError) timeouts.push(Date.now()); return {}; } },
     };
     const first = await startLocalWorkflow(options);
-    await client(first.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-once', input: waitingInput(3) }));
+    await localSfnClient(first.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-once', input: waitingInput(3) }));
     await vi.waitFor(() => expect(starts).toHaveLength(1), { timeout: 5_000 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await first.close();
@@ -263,12 +224,12 @@ describe('local Step Functions: the token of a wait cut off by a restart', () =>
     let release: () => void = () => {};
     const prepared = { held: Promise.resolve() };
     const options = {
-      aslPath: aslFile({ prepare: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      aslPath: awaitApprovalAslFile({ prepare: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async (input: unknown) => { token = (input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken; return {}; } },
       tasks: { Prepare: async () => { await prepared.held; return {}; }, Notify: async (input: unknown) => { approval = (input as { approval?: unknown }).approval ?? null; return {}; } },
     };
     const first = await startLocalWorkflow(options);
-    await new SFNClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+    await localSfnClient(first.endpoint)
       .send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'restarted-wait', input: waitingInput(600) }));
     await vi.waitFor(() => expect(first.waiting()).toBe(1), { timeout: 5_000 });
     await first.close();
@@ -276,7 +237,7 @@ describe('local Step Functions: the token of a wait cut off by a restart', () =>
     const second = await startLocalWorkflow(options);
     close = async () => { release(); await second.close(); };
     await second.resumeRunning();
-    const tasks = createSfnTaskControl(new SFNClient({ endpoint: second.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const tasks = createSfnTaskControl(localSfnClient(second.endpoint));
 
     // Act: a decision while the execution runs again before its wait; another once it is back at it; a third after.
     const early = await tasks.succeed(token, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => error);
@@ -312,7 +273,7 @@ describe('local Step Functions: a wait that ended while its restarted execution 
     let tasks: ReturnType<typeof createSfnTaskControl> | null = null;
     const backAtWait: string[] = [];
     const options = {
-      aslPath: aslFile({ prepare: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      aslPath: awaitApprovalAslFile({ prepare: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async (input: unknown) => { token = (input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken; return {}; } },
       tasks: { Prepare: async () => { await prepared.held; return {}; }, Notify: async (input: unknown) => { notified = input as typeof notified; return {}; } },
       // The runtime's resume of a decision recorded while the execution was not back at its wait: handed in to the
@@ -320,7 +281,7 @@ describe('local Step Functions: a wait that ended while its restarted execution 
       onBackAtWait: async (wait: BackAtWait) => { backAtWait.push(wait.token); await (wait.answer ?? tasks)?.succeed(wait.token, { approvedBy: 'oncall-ana' }); },
     };
     const first = await startLocalWorkflow(options);
-    await new SFNClient({ endpoint: first.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+    await localSfnClient(first.endpoint)
       .send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'ended-while-away', input: waitingInput(2) }));
     await vi.waitFor(() => expect(first.waiting()).toBe(1), { timeout: 5_000 });
     const endsAt = Date.parse(String((await registry.get('ended-while-away'))?.waitStartedAt)) + 2_000;
@@ -328,7 +289,7 @@ describe('local Step Functions: a wait that ended while its restarted execution 
     prepared.held = new Promise<void>((resolve) => { release = resolve; });
     const second = await startLocalWorkflow(options);
     close = async () => { release(); await second.close(); };
-    tasks = createSfnTaskControl(new SFNClient({ endpoint: second.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    tasks = createSfnTaskControl(localSfnClient(second.endpoint));
     await second.resumeRunning();
 
     // Act: the decision comes in time, while the execution runs again before its wait; the wait ends before it is back.
@@ -349,16 +310,12 @@ describe('local Step Functions: a wait that ended while its restarted execution 
     // wait's start (2 seconds ago, for a wait of 1 second), and the decision taken meanwhile.
     const registry = memoryRegistry();
     const name = 'killed-mid-request';
-    await registry.claim({
-      name, executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${name}`, status: 'RUNNING', startedAt: new Date(Date.now() - 3_000).toISOString(),
-      stoppedAt: null, error: null, input: waitingInput(1), taskToken: `${name}#token-1`,
-    });
-    await registry.startWait(name, new Date(Date.now() - 2_000).toISOString());
+    await endedWaitOnRecord(registry, STATE_MACHINE, name);
     await registry.keepDecision(name, { output: { approvedBy: 'oncall-ana' } });
     let requests = 0;
     let notified: { approval?: unknown; approvalError?: unknown } | null = null;
     const workflow = await startLocalWorkflow({
-      aslPath: aslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
+      aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async () => { requests += 1; return {}; } },
       tasks: { Notify: async (input) => { notified = input as typeof notified; return {}; } },
     });
@@ -392,7 +349,7 @@ describe('local Step Functions: a retried token state', () => {
     const tokens: string[] = [];
     let approval: unknown = null;
     const workflow = await startLocalWorkflow({
-      aslPath: aslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 50,
+      aslPath: awaitApprovalAslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 50,
       tokenTasks: {
         AwaitApproval: async (input) => {
           tokens.push((input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken);
@@ -403,7 +360,7 @@ describe('local Step Functions: a retried token state', () => {
       tasks: { Notify: async (input) => { approval = (input as { approval?: unknown }).approval ?? null; return {}; } },
     });
     close = () => workflow.close();
-    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = localSfnClient(workflow.endpoint);
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'retried-token', input: waitingInput(60) }));
     await vi.waitFor(() => expect(workflow.waiting()).toBe(1), { timeout: 5_000 });
     const recorded = (await registry.get('retried-token'))?.taskToken;
@@ -441,7 +398,7 @@ describe('local Step Functions: a decision kept for a request that failed for go
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => { release = resolve; });
     const workflow = await startLocalWorkflow({
-      aslPath: aslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 20,
+      aslPath: awaitApprovalAslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 20,
       tokenTasks: {
         AwaitApproval: async (input) => {
           tokens.push((input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken);
@@ -452,7 +409,7 @@ describe('local Step Functions: a decision kept for a request that failed for go
       tasks: { Notify: notify },
     });
     close = async () => { release(); await workflow.close(); };
-    const client = new SFNClient({ endpoint: workflow.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = localSfnClient(workflow.endpoint);
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: `kept-${status}`, input: waitingInput(60) }));
     await vi.waitFor(() => expect(tokens).toHaveLength(1), { timeout: 5_000 });
     await createSfnTaskControl(client).succeed(tokens[0] as string, { approvedBy: 'oncall-ana' });

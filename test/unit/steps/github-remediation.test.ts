@@ -18,6 +18,7 @@ import { GitHubUnavailableError } from '../../../shared/errors.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryGuardStore, createMemoryRerunLedger, remediationDeps, stepDeps } from '../../support/fakes.js';
 import { longFailuresLog } from '../../support/long-failures-log.js';
+import { handledAfter } from '../../support/handling-time.js';
 
 const FLAKY: AnalysisSummary = {
   provider: 'scripted', model: null, rootCause: 'the npm registry timed out', fix: ['re-run'], confidence: 0.8,
@@ -344,8 +345,8 @@ describe('remediateStep: automatic re-runs', () => {
   it('only comments on a check run from another CI system, whatever the analysis proposes', async () => {
     // Prepare
     const github = createFakeGitHub();
-    const { deps } = stepDeps({ github: github.port });
     const trigger = checkTrigger();
+    const { deps } = stepDeps({ github: github.port, clock: () => handledAfter(trigger) });
     await deps.incidents.create(
       newIncident({ ...githubCheckIncidentFields(trigger, deps.clock()), status: 'analyzed', category: 'network', analysis: FLAKY, failureLines: [{ line: 1, text: 'npm ERR! code ETIMEDOUT' }] }, deps.clock()),
       githubCheckIncidentScope(trigger),
@@ -363,13 +364,13 @@ describe('remediateStep: automatic re-runs', () => {
     // Prepare: a fork's job prints a registry timeout on each of four commits (its author decides whether it
     // fails again), then the repository's own run hits a real one.
     const github = createFakeGitHub();
-    const { deps } = stepDeps({ github: github.port });
     const forkRuns = [1, 2, 3, 4].map((i) =>
       runTrigger('workflow_run-fork-failure', (body) => {
         body.workflow_run.id = 500 + i;
         body.workflow_run.head_sha = String(i).repeat(40);
       }),
     );
+    const { deps } = stepDeps({ github: github.port, clock: () => handledAfter(forkRuns) });
 
     // Act
     for (const trigger of forkRuns) {
@@ -465,8 +466,8 @@ describe('classifyStep: check runs and forks', () => {
   it('analyses a CircleCI check run from its output text, without downloading any log', async () => {
     // Prepare
     const github = createFakeGitHub();
-    const { deps } = stepDeps({ github: github.port });
     const trigger = checkTrigger();
+    const { deps } = stepDeps({ github: github.port, clock: () => handledAfter(trigger) });
 
     // Act
     const result = await classifyStep({ trigger }, deps);
@@ -489,11 +490,11 @@ describe('classifyStep: check runs and forks', () => {
   /** Classifies a fork's CircleCI check run that lists no pull request, GitHub's commit lookup answering `found`. */
   async function forkCheckPullRequest(found: Awaited<ReturnType<GitHubPort['findPullRequestsForCommit']>>) {
     const github = createFakeGitHub();
-    const { deps } = stepDeps({ github: { ...github.port, findPullRequestsForCommit: async () => found } });
     const trigger = checkTrigger((b) => {
       Object.assign(b.check_run.check_suite, { head_branch: null, pull_requests: [] });
       b.check_run.pull_requests = [];
     });
+    const { deps } = stepDeps({ github: { ...github.port, findPullRequestsForCommit: async () => found }, clock: () => handledAfter(trigger) });
     await classifyStep({ trigger }, deps);
     return (await deps.incidents.get(trigger.incidentId))?.pullRequest;
   }
@@ -526,8 +527,8 @@ describe('classifyStep: check runs and forks', () => {
         return [{ number: 1290, headRepositoryId: 829371044 }];
       },
     };
-    const { deps } = stepDeps({ github: port });
     const trigger = runTrigger('workflow_run-fork-failure');
+    const { deps } = stepDeps({ github: port, clock: () => handledAfter(trigger) });
 
     // Act
     await classifyStep({ trigger }, deps);

@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notifyStep } from '../../../shared/steps/notify.js';
-import { alarmTriggerAt, askedAt, checkoutRunbookDeps, mailedTokens, throttleRequestRecord } from '../../support/alarm-approvals.js';
+import { alarmTriggerAt, askedAt, checkoutRunbookDeps, diedAfterPublish, failingPublish, mailedTokens, throttleRequestRecord } from '../../support/alarm-approvals.js';
 
 /*
  * Session 42, gap 2. An approval request e-mailed to on-call by Notify
@@ -67,11 +67,7 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
   // no longer work; the intent, marked before the publish, now makes it say it may replace one.
   it('says the retry may replace an earlier e-mail when the attempt died between its publish and the publish mark', async () => {
     const { deps, published } = runbookDeps();
-    const mark = deps.escalationLedger.published.bind(deps.escalationLedger);
-    deps.escalationLedger.published = () => new Promise<void>(() => {});
-    void askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1');
-    await vi.waitFor(() => expect(published).toHaveLength(1));
-    deps.escalationLedger.published = mark;
+    await diedAfterPublish(deps, published, '2026-11-20T10:03:12.000Z', 'token-1');
 
     deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
     await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-2' } }, deps);
@@ -87,15 +83,10 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
 
   it('says nothing is replaced when the failed attempt e-mailed nothing (its publish failed)', async () => {
     const { deps, published } = runbookDeps();
-    const publish = deps.escalations.publish.bind(deps.escalations);
-    let publishFails = true;
-    deps.escalations.publish = async (message) => {
-      if (publishFails) throw Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' });
-      return publish(message);
-    };
-    // The first attempt wrote its approval pending with token-1, then e-mailed nothing.
+    const sns = failingPublish(deps);
+    // The first attempt wrote its approval pending with token-1, then e-mailed nothing (and took its publish mark back).
     await expect(askedAt(deps, '2026-11-20T10:03:12.000Z', 'token-1')).rejects.toThrow('SNS is down');
-    publishFails = false;
+    sns.heal();
 
     deps.clock = () => new Date('2026-11-20T10:03:20.000Z');
     await notifyStep({ trigger: alarmTriggerAt('2026-11-20T10:03:12.000Z'), approvalRequest: { taskToken: 'token-2' } }, deps);
@@ -103,5 +94,6 @@ describe('an e-mailed approval request whose Notify is retried after it e-mailed
     expect(mailedTokens(published)).toEqual(['token-2']);
     expect(published[0]!.message).not.toContain('REPLACES');
     expect(published[0]!.message).not.toMatch(/replace/i);
+    expect(published[0]!.subject).not.toMatch(/replace/i);
   });
 });

@@ -19,6 +19,7 @@ import type { Learning } from '../../../shared/knowledge/learning.js';
 import type { ApprovalResumes } from '../../../shared/stores/approval-resumes.js';
 import { resumeDecisionsAt } from '../../support/alarm-approvals.js';
 import { createFakeGitHub, createMemoryCommandAnswers, createMemoryGuardStore, createScriptedRunbookRunner, pullRequestCommentDelivery, remediationDeps, scriptedAnalyzer, stepDeps } from '../../support/fakes.js';
+import { handledAfter } from '../../support/handling-time.js';
 
 const PATCH = ['--- a/src/tax.ts', '+++ b/src/tax.ts', '@@ -1 +1 @@', '-export const rate = 0.2;', '+export const rate = 0.19;', ''].join('\n');
 
@@ -500,6 +501,8 @@ describe('remediate: alarm runbooks', () => {
 
   async function alarmIncident(deps: ReturnType<typeof stepDeps>['deps']) {
     const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(loadAlarmEvent('alarm-state-alarm')));
+    // Handled after the alarm changed state (10:03:12), not at the steps' default clock before it.
+    deps.clock = () => handledAfter(trigger);
     await classifyStep({ trigger }, deps);
     return trigger;
   }
