@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { notifyStep } from '../../shared/steps/notify.js';
+import { remediateStep } from '../../shared/steps/remediate.js';
+import { scratchStoreForFile } from '../support/harness.js';
+import {
+  RUNBOOK_CHECK_LIMITS,
+  holderFollowFailedForGood,
+  reconcileRunbookChecksAt,
+  runbookEpisode,
+  thirdAlarmOfEpisode,
+  twoAlarmsOfOneEpisode,
+} from '../support/alarm-events.js';
+
+/*
+ * The runbook follow-up checks' defects session 43's own review found (known defects 1-4 of session 44's brief): a
+ * run checked three times, a run SSM reports no start time of, a recovered alarm's run, and checks crowded out.
+ */
+
+const scratch = scratchStoreForFile('guard-rb-review-claims');
+let alarms = 0;
+const episode = (status: string, env: Record<string, string> = {}) => runbookEpisode(scratch.client, 'rbr', ++alarms, { status, env });
+type Episode = Awaited<ReturnType<typeof episode>>;
+
+/** A later ALARM of the episode remediated and notified with the steps' clock at `time` (2026-11-20). */
+async function handledAt(ep: Episode, trigger: Episode['second'], time: string) {
+  const clock = ep.deps.clock;
+  ep.deps.clock = () => new Date(`2026-11-20T${time}Z`);
+  await remediateStep({ trigger }, ep.deps);
+  await notifyStep({ trigger }, ep.deps);
+  ep.deps.clock = clock;
+}
+
+const unverifiedPages = async (ep: Episode, id: string) => ((await ep.deps.incidents.get(id))?.history ?? []).filter((h) => h.event === 'runbook_unverified');
+
+describe('review 43, defect 1: three checks of one run', () => {
+  // The holder's check (14:20), the second ALARM's (14:30) and the third's (14:35), each following the run while it
+  // still ran. The reconciler records the success at 14:20 and drops the last one written (14:35): the second ALARM's
+  // is due after that decision, so it was taken for the check of the success and paged "did not fix" at 14:30, ten
+  // minutes after the success, where the alarm has RUNBOOK_VERIFY_MINUTES (20) to recover.
+  it('pages "did not fix" no earlier than RUNBOOK_VERIFY_MINUTES after the success the reconciler recorded', async () => {
+    const ep = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
+    const { deps, runner, first, second, name } = ep;
+    await holderFollowFailedForGood(deps, first, 'Task timed out');
+    await handledAt(ep, second, '14:10:00');
+    await handledAt(ep, await thirdAlarmOfEpisode(deps, 'rbr', name), '14:15:00');
+    expect(new Set(ep.runbookChecks.entries.map((e) => e.dueAt)).size).toBeGreaterThanOrEqual(3);
+    runner.status = async (executionId) => ({ executionId, status: 'Success', failureMessage: null });
+
+    await reconcileRunbookChecksAt(ep, '14:20:00');
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ action: 'run_runbook', followedRun: { executionId: 'exec-1' } });
+    for (const time of ['14:25:00', '14:30:00', '14:35:00']) await reconcileRunbookChecksAt(ep, time);
+    expect(await unverifiedPages(ep, first.incidentId)).toEqual([]);
+
+    await reconcileRunbookChecksAt(ep, '14:40:00');
+    await reconcileRunbookChecksAt(ep, '14:45:00');
+    expect(await unverifiedPages(ep, first.incidentId)).toHaveLength(1);
+  });
+});
+
+describe('review 43, defect 4: checks crowded out', () => {
+  // A holder whose step is still in its retries ('waiting') left its check at the head of the oldest-first list: as
+  // many of them as the reconciler takes a run held back every other check for as long as their steps ran.
+  it("tells another alarm's run outcome while the checks of holders still in their steps fill the reconciler's list", async () => {
+    const ep = await episode('InProgress');
+    const { deps, published, runner, runbookChecks, first } = ep;
+    const [other] = await twoAlarmsOfOneEpisode(deps, 'rbr-other', 'checkout-rbr-other');
+    runner.status = async (executionId) => ({ executionId, status: executionId === 'exec-1' ? 'InProgress' : 'Failed', failureMessage: 'step failed' });
+    await holderFollowFailedForGood(deps, first, 'Task timed out', false);
+    await holderFollowFailedForGood(deps, other, 'Task timed out');
+    expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([first.incidentId, other.incidentId]);
+    const pagesBefore = published.length;
+
+    const runs = [];
+    for (const time of ['14:30:00', '14:35:00', '14:40:00']) runs.push(await reconcileRunbookChecksAt(ep, time, { ...RUNBOOK_CHECK_LIMITS, maxPerRun: 1 }));
+
+    expect(runs.flatMap((r) => r.paged)).toContain(other.incidentId);
+    expect(published.slice(pagesBefore).filter((p) => p.message.includes('finished: Failed'))).toHaveLength(1);
+    expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([first.incidentId]);
+  });
+});
