@@ -191,7 +191,9 @@ function pagedNotEnded(holder: Incident, executionId: string): boolean {
  * Pages once that `holder`'s run has not ended (`run`, read just now) when its start is more than `notEndedMinutes` ago:
  * the run's own start as SSM reports it, else the holder's first try (a later ALARM may have made the run hours after
  * it: attack-45b B7, session 43); 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own key,
- * so a crash between the page and its record sends it at most once more, and a later run finds it recorded.
+ * so a crash between the page and its record sends it at most once more, and a later run finds it recorded. A run
+ * whose alarm recovered before it was paged so is followed to its end without the page: nobody needs to act on it
+ * (review 43's defect 3, session 44: paged with "Nothing: it has recovered" as its next step).
  *
  * Taken first by one reconciler run ({@link takeNotEndedPage}): two overlapping runs (no reserved concurrency) both
  * read the holder before either recorded the page, and the ledger, which grants its incident one send more for a
@@ -202,7 +204,7 @@ async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: Runbo
   const since = run.startedAt ?? holder.runbookStartAttemptedAt ?? holder.createdAt;
   const minutes = Math.floor((now.getTime() - Date.parse(since)) / 60_000);
   if (minutes < options.notEndedMinutes) return 'running';
-  if (pagedNotEnded(holder, run.executionId)) return 'overdue';
+  if (pagedNotEnded(holder, run.executionId) || holder.status === 'resolved') return 'overdue';
   if (!(await takeNotEndedPage(holder, run.executionId, now, deps))) return 'overdue';
   const at = now.toISOString();
   const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;

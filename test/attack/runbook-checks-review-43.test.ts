@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { notifyStep } from '../../shared/steps/notify.js';
+import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import {
   RUNBOOK_CHECK_LIMITS,
+  alarmEvent,
   holderFollowFailedForGood,
   reconcileRunbookChecksAt,
   runbookEpisode,
@@ -54,6 +56,29 @@ describe('review 43, defect 1: three checks of one run', () => {
     await reconcileRunbookChecksAt(ep, '14:40:00');
     await reconcileRunbookChecksAt(ep, '14:45:00');
     expect(await unverifiedPages(ep, first.incidentId)).toHaveLength(1);
+  });
+});
+
+describe('review 43, defect 3: a run whose alarm recovered', () => {
+  // The holder's step stopped following its run still going (runNotEnded); the alarm's OK then resolved it. The run is
+  // followed to its end (its outcome was promised), but nobody needs to act on a recovered alarm's run not ending.
+  it('pages no "has not ended" for a run its alarm recovered from before it was paged so', async () => {
+    const ep = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
+    const { deps, published, first, name } = ep;
+    await remediateStep({ trigger: first }, deps);
+    await notifyStep({ trigger: first }, deps);
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ runNotEnded: true });
+    await recordAlarmRecovery(alarmEvent('rbr', 'OK', '2026-11-20T14:30:00.000+0000', { name, previous: { value: 'ALARM', at: '2026-11-20T10:07:00.000+0000' } }), {
+      ...deps,
+      clock: () => new Date('2026-11-20T14:30:30Z'),
+    });
+    expect((await deps.incidents.get(first.incidentId))?.status).toBe('resolved');
+    const pagesBefore = published.length;
+
+    for (const time of ['14:35:00', '16:10:00', '16:20:00']) await reconcileRunbookChecksAt(ep, time);
+
+    expect(published.slice(pagesBefore).filter((p) => p.message.includes('has not ended'))).toEqual([]);
+    expect(ep.runbookChecks.entries).toHaveLength(1);
   });
 });
 
