@@ -189,9 +189,11 @@ function pagedNotEnded(holder: Incident, executionId: string): boolean {
 
 /**
  * Pages once that `holder`'s run has not ended (`run`, read just now) when its start is more than `notEndedMinutes` ago:
- * the run's own start as SSM reports it, else the holder's first try (a later ALARM may have made the run hours after
- * it: attack-45b B7, session 43); 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own key,
- * so a crash between the page and its record sends it at most once more, and a later run finds it recorded. A run
+ * the run's own start as SSM reports it, else when a start answered its execution (`runbookStartAnsweredAt`), else the
+ * holder's first try. Not that first where it can be helped: a later ALARM may have made the run hours after it
+ * (attack-45b B7), and where SSM reports no start time on-call was paged "has not ended" minutes into the run (review
+ * 43's defect 2, session 44). 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own
+ * key, so a crash between the page and its record sends it at most once more, and a later run finds it recorded. A run
  * whose alarm recovered before it was paged so is followed to its end without the page: nobody needs to act on it
  * (review 43's defect 3, session 44: paged with "Nothing: it has recovered" as its next step).
  *
@@ -201,7 +203,7 @@ function pagedNotEnded(holder: Incident, executionId: string): boolean {
  */
 async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: RunbookCheckDeps, options: RunbookCheckOptions): Promise<'running' | 'overdue' | 'overdue_paged'> {
   const now = deps.clock();
-  const since = run.startedAt ?? holder.runbookStartAttemptedAt ?? holder.createdAt;
+  const since = run.startedAt ?? holder.runbookStartAnsweredAt ?? holder.runbookStartAttemptedAt ?? holder.createdAt;
   const minutes = Math.floor((now.getTime() - Date.parse(since)) / 60_000);
   if (minutes < options.notEndedMinutes) return 'running';
   if (pagedNotEnded(holder, run.executionId) || holder.status === 'resolved') return 'overdue';

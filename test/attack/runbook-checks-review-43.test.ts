@@ -7,6 +7,7 @@ import {
   RUNBOOK_CHECK_LIMITS,
   alarmEvent,
   holderFollowFailedForGood,
+  holderStartFailedForGood,
   reconcileRunbookChecksAt,
   runbookEpisode,
   thirdAlarmOfEpisode,
@@ -56,6 +57,26 @@ describe('review 43, defect 1: three checks of one run', () => {
     await reconcileRunbookChecksAt(ep, '14:40:00');
     await reconcileRunbookChecksAt(ep, '14:45:00');
     expect(await unverifiedPages(ep, first.incidentId)).toHaveLength(1);
+  });
+});
+
+describe('review 43, defect 2: a run SSM reports no start time of', () => {
+  // The holder's start never reached SSM (14:00, its first try); a later ALARM made the run at 18:00 and followed it
+  // while it ran. SSM answers no ExecutionStartTime: the bound was counted from the holder's first try, and on-call
+  // paged "has not ended ... 265 minutes after its start" 25 minutes into the run.
+  it('pages "has not ended" neither early nor never when SSM reports no start time', async () => {
+    const ep = await episode('InProgress', { RUNBOOK_WAIT_SECONDS: '0' });
+    const { deps, published, runner, first, second } = ep;
+    await holderStartFailedForGood(deps, first);
+    await handledAt(ep, second, '18:00:00');
+    runner.status = async (executionId) => ({ executionId, status: 'InProgress', failureMessage: null });
+    const pagesBefore = published.length;
+    const notEnded = () => published.slice(pagesBefore).filter((p) => p.message.includes('has not ended'));
+
+    await reconcileRunbookChecksAt(ep, '18:25:00');
+    expect(notEnded()).toEqual([]);
+    for (const time of ['19:00:00', '20:00:00', '20:30:00', '21:00:00']) await reconcileRunbookChecksAt(ep, time);
+    expect(notEnded()).toHaveLength(1);
   });
 });
 
