@@ -124,3 +124,29 @@ describe('review 43, defect 4: checks crowded out', () => {
     expect(runbookChecks.entries.map((e) => e.incidentId)).toEqual([first.incidentId]);
   });
 });
+
+describe('review 43, defect 4: more runs that have not ended than the reconciler takes a run', () => {
+  // Checked, held (session 44): the checks of runs that have not ended are moved a period later on each run, behind a
+  // check that fell due meanwhile, so that it waits only for those due before it (here two runs: 14:37 to 14:45).
+  it('tells a run outcome whose check fell due after the checks of two stuck runs, with one check taken a run', async () => {
+    const ep = await episode('InProgress');
+    const { deps, published, runner, first } = ep;
+    const [stuck] = await twoAlarmsOfOneEpisode(deps, 'rbr-stuck', 'checkout-rbr-stuck');
+    const [fresh] = await twoAlarmsOfOneEpisode(deps, 'rbr-fresh', 'checkout-rbr-fresh');
+    await holderFollowFailedForGood(deps, first, 'Task timed out');
+    await holderFollowFailedForGood(deps, stuck, 'Task timed out');
+    const clock = deps.clock;
+    deps.clock = () => new Date('2026-11-20T14:12:00Z');
+    await holderFollowFailedForGood(deps, fresh, 'Task timed out');
+    deps.clock = clock;
+    const freshRun = (await deps.incidents.get(fresh.incidentId))?.runbookExecutionId;
+    runner.status = async (executionId) => ({ executionId, status: executionId === freshRun ? 'Failed' : 'InProgress', failureMessage: 'step failed' });
+    expect(ep.runbookChecks.entries.map((e) => e.dueAt)).toEqual(['2026-11-20T14:25:00.000Z', '2026-11-20T14:25:00.000Z', '2026-11-20T14:37:00.000Z']);
+
+    const runs = [];
+    for (const time of ['14:30:00', '14:35:00', '14:40:00', '14:45:00']) runs.push(await reconcileRunbookChecksAt(ep, time, { ...RUNBOOK_CHECK_LIMITS, maxPerRun: 1 }));
+
+    expect(runs.at(-1)?.paged).toEqual([fresh.incidentId]);
+    expect(published.filter((p) => p.message.includes(`(${freshRun}) finished: Failed`))).toHaveLength(1);
+  });
+});
