@@ -473,6 +473,12 @@ export interface Incident {
    */
   runbookRunCheckAt?: string;
   /**
+   * When a start answered `runbookExecutionId` (written with it): the run started no later. The reconciler counts
+   * RUNBOOK_NOT_ENDED_MINUTES from it when SSM reports no start time, not from the incident's first try, which a later
+   * incident's start may follow by hours (session 44). Absent on incidents recorded before.
+   */
+  runbookStartAnsweredAt?: string;
+  /**
    * When this incident's runbook step first went to start its runbook: written after its claim and its rate-limit
    * slot, before the start is sent. The start may have happened from then on (its answer, or the write of
    * `runbookExecutionId`, lost), so the episode's later incidents count on it and may make it again with its client

@@ -89,13 +89,13 @@ function stillFiringAfterRunbook(incident: Incident | null): incident is Inciden
 }
 
 /**
- * Whether `check` was scheduled to follow `incident`'s run, not to see its alarm recover after the success the
- * reconciler recorded from following it: due no later than that decision. A later ALARM that followed the run while it
- * still ran schedules a second check of it; taken for a check of the success, it paged "did not fix" as soon as the
- * success was recorded, the alarm given no time (attack-45b B8, session 43).
+ * When `incident`'s alarm has had RUNBOOK_VERIFY_MINUTES to recover since its runbook's success was recorded (its
+ * decision's time): no check pages "did not fix" before. One run can have several checks (the holder's, each later
+ * ALARM's that followed it while it ran, the success's own); one due between the success and that time paged as soon
+ * as it fell due (attack-45b B8 with two checks; review 43's defect 1 with three, session 44).
  */
-function checkOfFollowedRun(incident: Incident, check: IncidentDue): boolean {
-  return incident.decision?.followedRun?.holder === incident.id && check.dueAt <= incident.decision.decidedAt;
+function verifiedAfter(incident: Incident, verifyMinutes: number): string {
+  return new Date(Date.parse(incident.decision?.decidedAt ?? '') + verifyMinutes * 60_000).toISOString();
 }
 
 /**
@@ -150,6 +150,13 @@ export const RUNBOOK_NOT_ENDED_EVENT = 'runbook_not_ended';
 /** How much later the check of a run that has not ended is due again: the reconciler's schedule in AWS. */
 const NOT_ENDED_RECHECK_MS = 5 * 60_000;
 
+/** Moves `check` to `dueAt`: written before the old entry goes, so that a crash between leaves it twice, never lost. */
+async function moveCheck(check: IncidentDue, dueAt: string, deps: Pick<RunbookCheckDeps, 'runbookChecks'>): Promise<void> {
+  if (check.dueAt === dueAt) return;
+  await deps.runbookChecks.schedule({ incidentId: check.incidentId, dueAt });
+  await deps.runbookChecks.done(check);
+}
+
 /** When the check of a run that has not ended, read at `now`, is due again: a reconciler period later, on its minute. */
 function recheckAt(now: Date): string {
   return new Date(Math.floor((now.getTime() + NOT_ENDED_RECHECK_MS) / 60_000) * 60_000).toISOString();
@@ -182,9 +189,13 @@ function pagedNotEnded(holder: Incident, executionId: string): boolean {
 
 /**
  * Pages once that `holder`'s run has not ended (`run`, read just now) when its start is more than `notEndedMinutes` ago:
- * the run's own start as SSM reports it, else the holder's first try (a later ALARM may have made the run hours after
- * it: attack-45b B7, session 43); 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own key,
- * so a crash between the page and its record sends it at most once more, and a later run finds it recorded.
+ * the run's own start as SSM reports it, else when a start answered its execution (`runbookStartAnsweredAt`), else the
+ * holder's first try. Not that first where it can be helped: a later ALARM may have made the run hours after it
+ * (attack-45b B7), and where SSM reports no start time on-call was paged "has not ended" minutes into the run (review
+ * 43's defect 2, session 44). 'overdue' when it is, 'running' when it is not yet. Claimed under the execution's own
+ * key, so a crash between the page and its record sends it at most once more, and a later run finds it recorded. A run
+ * whose alarm recovered before it was paged so is followed to its end without the page: nobody needs to act on it
+ * (review 43's defect 3, session 44: paged with "Nothing: it has recovered" as its next step).
  *
  * Taken first by one reconciler run ({@link takeNotEndedPage}): two overlapping runs (no reserved concurrency) both
  * read the holder before either recorded the page, and the ledger, which grants its incident one send more for a
@@ -192,10 +203,10 @@ function pagedNotEnded(holder: Incident, executionId: string): boolean {
  */
 async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: RunbookCheckDeps, options: RunbookCheckOptions): Promise<'running' | 'overdue' | 'overdue_paged'> {
   const now = deps.clock();
-  const since = run.startedAt ?? holder.runbookStartAttemptedAt ?? holder.createdAt;
+  const since = run.startedAt ?? holder.runbookStartAnsweredAt ?? holder.runbookStartAttemptedAt ?? holder.createdAt;
   const minutes = Math.floor((now.getTime() - Date.parse(since)) / 60_000);
   if (minutes < options.notEndedMinutes) return 'running';
-  if (pagedNotEnded(holder, run.executionId)) return 'overdue';
+  if (pagedNotEnded(holder, run.executionId) || holder.status === 'resolved') return 'overdue';
   if (!(await takeNotEndedPage(holder, run.executionId, now, deps))) return 'overdue';
   const at = now.toISOString();
   const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;
@@ -258,7 +269,7 @@ function outcomePromised(holder: Incident): boolean {
 }
 
 /**
- * Follows `holder`'s run once: `waiting` while its step still runs (the entry stays due), `running` while its run has
+ * Follows `holder`'s run once: `waiting` while its step still runs (the entry is moved later), `running` while its run has
  * not ended within RUNBOOK_NOT_ENDED_MINUTES, `overdue` (and `overdue_paged` on the run that paged so) past them,
  * `dropped` when its alarm's OK resolved it with no outcome promised or a later ALARM follows the run, `paged` once its
  * outcome is recorded and told.
@@ -347,20 +358,24 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
       const incident = await deps.incidents.get(check.incidentId);
       if (incident && runUnrecorded(incident)) {
         const followed = await followUnrecordedRun(incident, deps, options);
-        if (followed === 'waiting') continue;
-        if (followed === 'running' || followed === 'overdue' || followed === 'overdue_paged') {
+        if (followed === 'waiting' || followed === 'running' || followed === 'overdue' || followed === 'overdue_paged') {
           if (followed === 'overdue_paged') result.paged.push(incident.id);
           // Moved behind the others, under the bound too: left at the head of the oldest-first list, runs that have
           // not ended (one outage across maxPerRun alarms) held back every other check for up to the bound (attack-45b
-          // B5, session 43). Written before the old entry goes: a crash between leaves it twice, never lost. On a whole
+          // B5, session 43), as did holders whose steps still ran (review 43's defect 4, session 44). On a whole
           // minute, so that two overlapping runs moving it write one entry, not two that each later run moves again.
-          await deps.runbookChecks.schedule({ incidentId: check.incidentId, dueAt: recheckAt(deps.clock()) });
-          await deps.runbookChecks.done(check);
+          await moveCheck(check, recheckAt(deps.clock()), deps);
           continue;
         }
         if (followed === 'paged') result.paged.push(incident.id);
         else result.dropped += 1;
-      } else if (stillFiringAfterRunbook(incident) && !checkOfFollowedRun(incident, check)) {
+      } else if (stillFiringAfterRunbook(incident)) {
+        const verifyAt = verifiedAfter(incident, deps.config.RUNBOOK_VERIFY_MINUTES);
+        // Too early: moved to when the alarm had its time, onto the success's own check where that is due then.
+        if (deps.clock().toISOString() < verifyAt) {
+          await moveCheck(check, verifyAt, deps);
+          continue;
+        }
         await tellOnCall(incident, deps, options.lookbackHours);
         result.paged.push(incident.id);
       } else {

@@ -217,13 +217,17 @@ async function followRunbookRun(
  * follows the run then and tells on-call how it ended (attack-44b R5, session 42). Scheduled first (session 43):
  * written the other way round, a step that died between the two left a recorded execution with no check, and its
  * retry, finding the execution recorded, scheduled none; nobody followed the run unless a later ALARM came. Due once
- * the holder's own following would have ended (RUNBOOK_WAIT_SECONDS) and its alarm had time to recover.
+ * the holder's own following would have ended (RUNBOOK_WAIT_SECONDS) and its alarm had time to recover. When the
+ * start answered is written with it (`runbookStartAnsweredAt`, session 44): the run started no later, which the
+ * reconciler counts RUNBOOK_NOT_ENDED_MINUTES from where SSM reports no start time; a later incident's write of it
+ * again only makes that page later, never earlier.
  */
 export async function recordRunbookExecution(holder: Incident, executionId: string, deps: RemediateDeps): Promise<IncidentDue> {
   const dueMs = deps.config.RUNBOOK_WAIT_SECONDS * 1000 + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000;
-  const check = { incidentId: holder.id, dueAt: new Date(deps.clock().getTime() + dueMs).toISOString() };
+  const now = deps.clock();
+  const check = { incidentId: holder.id, dueAt: new Date(now.getTime() + dueMs).toISOString() };
   await deps.remediation.runbookChecks.schedule(check);
-  await deps.incidents.update(holder.id, { runbookExecutionId: executionId, runbookRunCheckAt: check.dueAt });
+  await deps.incidents.update(holder.id, { runbookExecutionId: executionId, runbookRunCheckAt: check.dueAt, runbookStartAnsweredAt: now.toISOString() });
   return check;
 }
 

@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { pageRunbooksThatDidNotFix } from '../../shared/reconcile/runbook-checks.js';
-import { alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
-import { analyzeStep } from '../../shared/steps/analyze.js';
-import { classifyStep } from '../../shared/steps/classify.js';
 import { scratchStoreForFile } from '../support/harness.js';
-import { alarmEvent, holderFollowFailedForGood, holderStartFailedForGood, runbookEpisode } from '../support/alarm-events.js';
+import { alarmEvent, holderFollowFailedForGood, holderStartFailedForGood, runbookEpisode, thirdAlarmOfEpisode } from '../support/alarm-events.js';
 
 /*
  * Attack pass 45b on session 43's runbook follow-up: the check scheduled before the execution id is written, the
@@ -27,15 +24,6 @@ const reconcileAt = (deps: Deps, runbookChecks: Checks, time: string, limits = L
     limits,
   );
 
-/** A third ALARM of the episode (10:12, after INSUFFICIENT_DATA at 10:11), classified and analysed. */
-async function thirdAlarm(deps: Deps, name: string) {
-  const event = alarmEvent('a45b', 'ALARM', '2026-11-20T10:12:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:11:00.000+0000' } });
-  const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(event));
-  await classifyStep({ trigger }, deps);
-  await analyzeStep({ trigger }, deps);
-  return trigger;
-}
-
 describe('attack-45b: the outcome of a run followed while it still ran', () => {
   // attack-45b finding B1 (high) (fixed, session 43): the second ALARM followed the dead holder's run while it still ran (runNotEnded) and paged "still running" under alarm:<arn>:run-of:<holder>; it no longer stands on the follow claim, so a third ALARM of the episode takes it, records the run's end and its Notify pages it under the same problem key as the "still running" page, where it is only counted; the reconciler then drops the holder's check (the third stands). The run's outcome reaches nobody. Required: on-call is told how the run ended.
   it("tells on-call how the dead holder's run ended when a third ALARM records its end after the second paged it still running", async () => {
@@ -46,7 +34,7 @@ describe('attack-45b: the outcome of a run followed while it still ran', () => {
     expect((await deps.incidents.get(second.incidentId))?.decision).toMatchObject({ runNotEnded: true, followedRun: { holder: first.incidentId } });
     const pagesBefore = published.length;
     runner.status = async (executionId) => ({ executionId, status: 'Failed', failureMessage: 'step failed' });
-    const third = await thirdAlarm(deps, name);
+    const third = await thirdAlarmOfEpisode(deps, 'a45b', name);
     await remediateStep({ trigger: third }, deps);
     await notifyStep({ trigger: third }, deps);
     await reconcileAt(deps, runbookChecks, '14:30:00');

@@ -13,6 +13,7 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
+import { type RunbookCheckOptions, pageRunbooksThatDidNotFix } from '../../shared/reconcile/runbook-checks.js';
 import { createMemoryIncidentDueList, createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from './fakes.js';
 import type { Harness } from './harness.js';
 
@@ -156,16 +157,16 @@ export async function holderStartFailedForGood(deps: ReturnType<typeof stepDeps>
 /**
  * The holder's (`first`'s) Remediate, its start answered, failing to read its run's status on every try (4, as the
  * state machine's Retry, with `error`: GetAutomationExecution throttled, or its Lambda timing out), then its Catch's
- * Notify recording the failure; the runner's status works again after.
+ * Notify recording the failure (unless not `notified`: its step still in its retries); the runner's status works again after.
  */
-export async function holderFollowFailedForGood(deps: ReturnType<typeof stepDeps>['deps'], first: Trigger, error = 'ThrottlingException: Rate exceeded') {
+export async function holderFollowFailedForGood(deps: ReturnType<typeof stepDeps>['deps'], first: Trigger, error = 'ThrottlingException: Rate exceeded', notified = true) {
   const status = deps.remediation.runner.status.bind(deps.remediation.runner);
   deps.remediation.runner.status = async () => {
     throw new Error(error);
   };
   for (let attempt = 0; attempt < 4; attempt += 1) await expect(remediateStep({ trigger: first }, deps)).rejects.toThrow(error);
   deps.remediation.runner.status = status;
-  await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: error } }, deps);
+  if (notified) await notifyStep({ trigger: first, remediateError: { Error: 'Error', Cause: error } }, deps);
 }
 
 /**
@@ -183,6 +184,15 @@ export async function twoAlarmsOfOneEpisode(deps: ReturnType<typeof stepDeps>['d
     await analyzeStep({ trigger }, deps);
   }
   return [first, second] as const;
+}
+
+/** A third ALARM of {@link twoAlarmsOfOneEpisode}'s episode (10:12, after INSUFFICIENT_DATA at 10:11), classified and analysed. */
+export async function thirdAlarmOfEpisode(deps: ReturnType<typeof stepDeps>['deps'], idPrefix: string, name: string) {
+  const event = alarmEvent(idPrefix, 'ALARM', '2026-11-20T10:12:00.000+0000', { name, previous: { value: 'INSUFFICIENT_DATA', at: '2026-11-20T10:11:00.000+0000' } });
+  const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(event));
+  await classifyStep({ trigger }, deps);
+  await analyzeStep({ trigger }, deps);
+  return trigger;
 }
 
 /** The automatic runbook of every `checkout-` alarm, of medium severity (it runs without approval). */
@@ -212,4 +222,20 @@ export async function runbookEpisode(claims: Parameters<typeof createEpisodeRunb
   const name = `checkout-${idPrefix}-${number}`;
   const [first, second] = await twoAlarmsOfOneEpisode(deps, idPrefix, name);
   return { deps, published, runner, runbookChecks, first, second, name };
+}
+
+/** The reconciler's limits in the runbook episodes' tests: as deployed (25 a run, 48 hours back, 120 minutes unended). */
+export const RUNBOOK_CHECK_LIMITS: RunbookCheckOptions = { maxPerRun: 25, lookbackHours: 48, notEndedMinutes: 120 };
+
+/** The reconciler's runbook checks run at `time` on 2026-11-20 over a {@link runbookEpisode}'s checks, with its steps' fakes as its ports. */
+export function reconcileRunbookChecksAt(
+  episode: Pick<Awaited<ReturnType<typeof runbookEpisode>>, 'deps' | 'runbookChecks'>,
+  time: string,
+  limits: RunbookCheckOptions = RUNBOOK_CHECK_LIMITS,
+) {
+  const { deps, runbookChecks } = episode;
+  return pageRunbooksThatDidNotFix(
+    { ...deps, runbookChecks, runbookRunner: deps.remediation.runner, episodeRunbooks: deps.remediation.episodeRunbooks, policyFile: {}, clock: () => new Date(`2026-11-20T${time}Z`) },
+    limits,
+  );
 }
