@@ -10,7 +10,7 @@ import { createPermissionCache } from '../../shared/github/permission-cache.js';
 const config = loadConfig(process.env);
 // Side by side: each secret read at cold start has a fixed budget (6 s, shared/adapters/aws-json.ts); the two one
 // after the other could hold the init phase past Lambda's 10 s limit.
-const [webhooks, github] = await Promise.all([createWebhookVerifier(config, safeLogger), createGitHub(config)]);
+const [webhooks, github] = await Promise.all([createWebhookVerifier(config, safeLogger), createGitHub(config, safeLogger)]);
 const deps = {
   webhooks,
   maxBodyBytes: config.MAX_WEBHOOK_BYTES,

@@ -9,7 +9,7 @@ const deps = {
   incidents: createIncidents(config),
   // A green run is noted for a failure delivered after it (classify reads the note).
   greenRuns: createGreenRuns(config),
-  github: await createGitHub(config),
+  github: await createGitHub(config, safeLogger),
   clock: () => new Date(),
   logger: safeLogger,
   learning: createLearningDeps(config, safeLogger),

@@ -23,10 +23,10 @@ export interface RotatingGitHubClientsOptions<Credential> {
 /**
  * GitHub clients whose credential is read again every `maxAgeMs` (session 44): a token or App key rotated in
  * Secrets Manager reaches warm functions within minutes, not when Lambda recycles them (hours), so the old one can be
- * revoked soon after. The re-read is started by a request for a client once the credential is due; a client is handed
- * out at once (`forInstallation` answers synchronously) from the clients of the credential read before, so the old
- * credential must stay valid until the new one has been read (README, "Deploying"). `installationFor`, asynchronous,
- * waits for a re-read under way.
+ * revoked soon after. `forInstallation` still answers synchronously, but every request of the port it hands out
+ * first waits for a re-read that is due (attack-46a A3): a warm function idle since before a rotation would otherwise
+ * send its first request with a credential that may be revoked by then (README, "Deploying", promises 15 minutes).
+ * After a failed re-read the clients built before stay in use and the next read waits {@link REREAD_AFTER_FAILURE_MS}.
  */
 export function rotatingGitHubClients<Credential>(options: RotatingGitHubClientsOptions<Credential>): GitHubClients {
   const now = options.now ?? Date.now;
@@ -34,7 +34,8 @@ export function rotatingGitHubClients<Credential>(options: RotatingGitHubClients
   let clients = options.build(credential);
   let readAt = now();
   let rereading: Promise<void> | null = null;
-  const current = (): GitHubClients => {
+  /** The re-read, started once the credential is due; resolves (never rejects) when it has answered. */
+  const reread = (): Promise<void> | null => {
     if (!rereading && now() - readAt >= options.maxAgeMs) {
       rereading = options
         .read()
@@ -53,14 +54,31 @@ export function rotatingGitHubClients<Credential>(options: RotatingGitHubClients
           rereading = null;
         });
     }
-    return clients;
+    return rereading;
   };
-  const rotating: GitHubClients = { forInstallation: (installationId, signal) => current().forInstallation(installationId, signal) };
+  const forInstallation: GitHubClients['forInstallation'] = (installationId, signal) => {
+    reread();
+    const builtFrom = clients;
+    const port = builtFrom.forInstallation(installationId, signal);
+    if (!port) return null;
+    // Every port method is a request (a promise): each waits for a due re-read, then runs on the clients it produced.
+    return new Proxy(port, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          await reread();
+          const fresh = clients === builtFrom ? target : clients.forInstallation(installationId, signal) ?? target;
+          return (Reflect.get(fresh, name) as (...a: unknown[]) => unknown).apply(fresh, args);
+        };
+      },
+    });
+  };
+  const rotating: GitHubClients = { forInstallation };
   // Only where the clients have it: a token's clients have no installations, and callers test for the method.
   if (clients.installationFor) {
     rotating.installationFor = async (repo) => {
-      current();
-      await rereading;
+      await reread();
       return clients.installationFor ? clients.installationFor(repo) : null;
     };
   }

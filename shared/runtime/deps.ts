@@ -17,6 +17,7 @@ import { createOfflineAnalyzer } from '../analysis/offline.js';
 import { createConfiguredAnalyzers } from '../analysis/providers.js';
 import { type Config, type SecretArnKey, chatWebhookUrlSchema, requireConfig } from '../config.js';
 import { ConfigError, errorMessage } from '../errors.js';
+import * as z from '../zod.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClients, staticGitHubClients, writeIdentity } from '../github/clients.js';
 import { rotatingGitHubClients } from '../github/rotating-clients.js';
@@ -196,14 +197,28 @@ async function githubAuth(config: Config): Promise<GitHubAuth | undefined> {
     return { kind: 'app', appId: config.GITHUB_APP_ID as number, privateKey: normalizePrivateKey(key, setting) };
   }
   const token = await secretValue(config, 'GITHUB_TOKEN', 'GITHUB_TOKEN_SECRET_ARN');
-  return token ? { kind: 'token', token } : undefined;
+  return token ? { kind: 'token', token: githubToken(token, config.GITHUB_TOKEN ? 'GITHUB_TOKEN' : 'GITHUB_TOKEN_SECRET_ARN') } : undefined;
+}
+
+/**
+ * A token is one header-safe word (attack-46a A5): the Secrets Manager console stores a new secret as key/value JSON
+ * (`{"token":"ghp_…"}`) by default, which would otherwise be sent as the token and fail every call. Refused as an
+ * empty value is: at cold start a clear error naming the setting, on a re-read the clients read before stay in use.
+ */
+const GITHUB_TOKEN_FORM = z.string().check(z.maxLength(1024), z.regex(/^[A-Za-z0-9._~+/=-]+$/));
+
+function githubToken(value: string, setting: string): string {
+  if (!GITHUB_TOKEN_FORM.safeParse(value).success) {
+    throw new ConfigError(`${setting} is not a GitHub token (one word of letters, digits and _-.~+/=; a secret stored as key/value JSON must hold the plain token)`);
+  }
+  return value;
 }
 
 /**
  * GitHub access by installation: the REST client (token or GitHub App) with the shared write budget in the
  * incidents table; else, in the local runtime without credentials, the recorded stand-in; else no access.
  */
-export async function createGitHub(config: Config): Promise<GitHubClients> {
+export async function createGitHub(config: Config, logger?: StepLogger): Promise<GitHubClients> {
   const documents = documentClientFor(config);
   // Every client claims the pull request's comment slot before creating a comment (one comment per PR). The claim
   // is honoured for as long as the client may still be creating one (its POST timeout, retries and backoff).
@@ -211,7 +226,7 @@ export async function createGitHub(config: Config): Promise<GitHubClients> {
   const retrySettings = { retries: config.GITHUB_RETRIES };
   const leaseMs = commentSlotLeaseMs(retrySettings);
   const slots = createDynamoCommentSlots({ client: documents, tableName: config.INCIDENTS_TABLE, leaseMs });
-  return withCommentSlots(await createGitHubAccess(config, documents, retrySettings), slots);
+  return withCommentSlots(await createGitHubAccess(config, documents, retrySettings, { budgetWrites: true, logger }), slots);
 }
 
 /**
@@ -219,8 +234,8 @@ export async function createGitHub(config: Config): Promise<GitHubClients> {
  * clients and write budget without the comment slots, whose store and claims would only ride along in its bundle.
  * The type leaves commenting out, so a comment from there cannot bypass the slot.
  */
-export async function createNonCommentingGitHub(config: Config): Promise<GitHubClients<NonCommentingGitHubPort>> {
-  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES });
+export async function createNonCommentingGitHub(config: Config, logger?: StepLogger): Promise<GitHubClients<NonCommentingGitHubPort>> {
+  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES }, { budgetWrites: true, logger });
 }
 
 /**
@@ -242,15 +257,15 @@ function openedWhenNeeded(open: () => Promise<GitHubClients>): () => Promise<Git
  * GitHub access for a function that only reads (the quality gate): no comment slots and no write budget, so it
  * needs no incidents table. Its callers are given ports that cannot write (see `GateGitHub`).
  */
-export async function createGitHubReader(config: Config): Promise<GitHubClients> {
-  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES }, { budgetWrites: false });
+export async function createGitHubReader(config: Config, logger?: StepLogger): Promise<GitHubClients> {
+  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES }, { budgetWrites: false, logger });
 }
 
 async function createGitHubAccess(
   config: Config,
   documents: ReturnType<typeof documentClientFor>,
   retrySettings: Pick<CommentRetrySettings, 'retries' | 'retryBaseDelayMs'>,
-  { budgetWrites }: { budgetWrites: boolean } = { budgetWrites: true },
+  { budgetWrites, logger }: { budgetWrites: boolean; logger?: StepLogger | undefined } = { budgetWrites: true },
 ): Promise<GitHubClients> {
   const auth = await githubAuth(config);
   if (auth) {
@@ -270,7 +285,12 @@ async function createGitHubAccess(
     });
     if (config.GITHUB_TOKEN || config.GITHUB_APP_PRIVATE_KEY) return build(auth);
     // From Secrets Manager: read again every few minutes, so a rotated token or App key needs no cold start.
-    return rotatingGitHubClients({ credential: auth, read: async () => (await githubAuth(config)) ?? auth, build, same: sameGitHubAuth, maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000 });
+    // A failed re-read is logged (attack-46a A2) by the setting and the error's name, never a value: the old
+    // credential runs on, and whoever rotated it must learn the new one is not being read before revoking the old.
+    const setting = auth.kind === 'app' ? 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN' : 'GITHUB_TOKEN_SECRET_ARN';
+    const onRereadError = (error: unknown) =>
+      logger?.warn(`GitHub credential re-read failed (${setting}); using the one read before`, { setting, error: error instanceof Error ? error.name : 'Error' });
+    return rotatingGitHubClients({ credential: auth, read: async () => (await githubAuth(config)) ?? auth, build, same: sameGitHubAuth, maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000, onRereadError });
   }
   if (config.RECORDED_RUNS_FILE && config.OUTBOX_PATH) {
     return staticGitHubClients(
@@ -451,7 +471,7 @@ export function createReconcilerDeps(
   config: Config,
   logger: StepLogger,
 ): RedriveDeps & DigestDeps & ExhaustedEscalationDeps & LateReactionDeps & RecoveryCommentDeps & ApprovalResumeDeps & RunbookCheckDeps & RecoveryFollowUpPassDeps {
-  const github = openedWhenNeeded(() => createGitHubReader(config));
+  const github = openedWhenNeeded(() => createGitHubReader(config, logger));
   const votes = createVoteDeps(config, logger);
   return {
     ...createRedriveDeps(config, logger),
@@ -470,7 +490,7 @@ export function createReconcilerDeps(
     runbookRunner: createRunbookRunner(config),
     remediation: runbookStartsOf(config),
     episodeRunbooks: createEpisodeRunbookClaims({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE }),
-    githubWriter: openedWhenNeeded(() => createGitHub(config)),
+    githubWriter: openedWhenNeeded(() => createGitHub(config, logger)),
     approvalResumes: createApprovalResumeList(config),
     approvals: createApprovals(config),
     tasks: createTaskControl(config),
@@ -589,7 +609,7 @@ export function createVoteDeps(config: Config, logger: StepLogger, clock: () => 
 export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
   // The baseline store alone: the learning loop around it (knowledge base, votes, experiments) is never used here.
   const baselines = createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE });
-  return { baselines, config, clock: () => new Date(), github: openedWhenNeeded(() => createGitHubReader(config)), logger, metrics: createMetrics(config) };
+  return { baselines, config, clock: () => new Date(), github: openedWhenNeeded(() => createGitHubReader(config, logger)), logger, metrics: createMetrics(config) };
 }
 
 /**
@@ -716,7 +736,7 @@ export async function createClassifyDeps(config: Config, logger: StepLogger): Pr
     logger,
     incidents: createIncidentRecordsOf(config, clock),
     greenRuns: createGreenRuns(config, clock),
-    github: await createGitHub(config),
+    github: await createGitHub(config, logger),
     learning: { baselines: createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE }) },
     metrics: createMetrics(config),
   };
@@ -748,7 +768,7 @@ export async function createRemediateDeps(config: Config, logger: StepLogger): P
   const basics = { config, clock, logger, incidents: { ...createIncidentRecordsOf(config, clock), ...createOpenIncidentsInScopeOf(config) } };
   return {
     ...basics,
-    github: await createNonCommentingGitHub(config),
+    github: await createNonCommentingGitHub(config, logger),
     reruns: createRerunLedger(config),
     // Only the offline analyzer: remediate runs it when the analyze stage failed, never the configured provider.
     fallbackAnalyzer: createOfflineAnalyzer(),
@@ -763,7 +783,7 @@ export async function createNotifyDeps(config: Config, logger: StepLogger): Prom
   const outsiderWrites = createOutsiderWrites(config);
   return {
     ...basics,
-    github: await createGitHub(config),
+    github: await createGitHub(config, logger),
     reruns: createRerunLedger(config),
     escalations: createEscalations(config, logger),
     escalationLedger: createEscalationLedger(config),

@@ -64,13 +64,36 @@ describe('rotatingGitHubClients (session 44)', () => {
     await settle();
     expect(reads).toBe(2);
 
-    // Rotated: the request that finds it due still gets the old clients; installationFor waits for the read.
+    // Rotated: the port handed out synchronously is the old clients' (its requests wait, see below); installationFor waits for the read.
     stored = 'key-2';
     at = 600_000 + 30_000;
     expect(credentialOf(clients)).toBe('key-1');
     expect(await clients.installationFor!(REPO)).toBe(2);
     expect(credentialOf(clients)).toBe('key-2');
     expect(built).toEqual(['key-1', 'key-2']);
+  });
+
+  it('makes each request of a port handed out wait for a due re-read, then run on the new clients (attack-46a A3)', async () => {
+    // Prepare: ports whose one request says which credential served it.
+    let at = 0;
+    let stored = 'key-1';
+    const clients = rotatingGitHubClients({
+      credential: 'key-1',
+      read: async () => stored,
+      build: (credential: string): GitHubClients => ({ forInstallation: () => ({ latestSuccessfulRun: async () => ({ id: Number(credential.slice(4)), attempt: 1 }) }) as never }),
+      same: (a, b) => a === b,
+      maxAgeMs: 300_000,
+      now: () => at,
+    });
+    const port = clients.forInstallation(1)!;
+    expect(await port.latestSuccessfulRun(REPO, 1, 'main')).toEqual({ id: 1, attempt: 1 });
+
+    // Act: rotated, and the port handed out before is used once the credential is due.
+    stored = 'key-2';
+    at = 3_600_000;
+
+    // Assess
+    expect(await port.latestSuccessfulRun(REPO, 1, 'main')).toEqual({ id: 2, attempt: 1 });
   });
 
   it('has no installationFor where the clients have none (a token)', () => {
