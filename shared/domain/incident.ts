@@ -350,6 +350,13 @@ export interface ApprovalState {
    * stored before it was recorded.
    */
   expiresAt?: string;
+  /**
+   * When the Notify invocation that wrote this pending request ends at the latest (its Lambda timeout; every step
+   * stops there, session 43): a later request of its problem waiting for its decision on how it is asked waits no
+   * longer (attack-46a A4). Absent where the invocation's end is unknown (the CLI, unit tests) and on requests stored
+   * before session 44.
+   */
+  decidesBy?: string;
   decidedAt: string | null;
   decidedBy: string | null;
   reason: string | null;

@@ -1,10 +1,12 @@
 import { CLOCK_SKEW_MS } from '../domain/event-time.js';
 import type { Incident } from '../domain/incident.js';
+import { RetryableError } from '../errors.js';
 import { firedAtOf } from '../domain/recovery.js';
 import { shortHash } from '../domain/trigger.js';
 import type { EscalationLedger, PublishMark } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { APPROVAL_GROUP_KEY, requestMember } from './approval-group-mail.js';
+import { requestMailedAt } from './approval-mail.js';
 import { ALARM_GROUP_EARLY_MS, ALARM_GROUP_MINUTES, type DigestGrouping, MAX_GROUP_DIGEST_PARTS, OLDEST_LEAD_HOURS, groupDigestEntry, groupDigestKey, nameOnGroupDigest } from './page-claims.js';
 
 const APPROVAL_REQUESTS: DigestGrouping = { key: APPROVAL_GROUP_KEY, what: 'approval requests grouped with the request at' };
@@ -33,12 +35,17 @@ export interface ApprovalGroupDeps {
  */
 const ASKING_KEPT_MINUTES = 7 * 24 * 60;
 /**
- * How long a later request of the same problem waits for the holder's decision on how it is asked: the holder takes
- * its problem's claim, then its place in a group, then writes the decision, a few ledger writes apart. Past it the
- * holder is taken to have died in between, and the later request is asked itself (one e-mail more, never one lost).
+ * How long a later request of the same problem waits for the holder's decision on how it is asked when the holder's
+ * pending request names no end of its invocation (`decidesBy`: written before session 44, or run where the end is
+ * unknown): the holder takes its problem's claim, then its place in a group, then writes the decision, a few ledger
+ * writes apart, each of which a throttled DynamoDB with the SDK's retries can hold for seconds (attack-46a A4: 4 s).
+ * Past it the holder is taken to have died in between, and the later request is asked itself (one e-mail more, never
+ * one lost). With `decidesBy` the wait runs to the holder's end instead: past it the holder is certainly dead.
  */
-const HOLDER_DECIDES_MS = 3_000;
+const HOLDER_DECIDES_FALLBACK_MS = 10_000;
 const HOLDER_DECIDES_POLL_MS = 200;
+/** What a waiting Notify keeps of its own invocation for its work after the holder's decision (its e-mail and records). */
+const AFTER_HOLDER_DECIDES_MS = 10_000;
 
 /** How an alarm's e-mailed approval request is asked: in an e-mail of its own, or on the digest of the group that started at `groupStart`. */
 export type RequestAsking = { alone: true } | { alone: false; groupStart: string };
@@ -64,15 +71,50 @@ export async function requestAsking(incidentId: string, taskToken: string, deps:
 }
 
 /**
- * {@link requestAsking} of a holder of the problem's claim, waiting up to {@link HOLDER_DECIDES_MS} while it is
- * undecided: read at once, a second ALARM handled between the holder's claim and its decision took the claim over and
- * was asked as well as the holder (session 43 review, defect 1).
+ * How the request of `incident`'s wait on `taskToken` was asked as the code before session 44 recorded it: grouped
+ * only on the incident's timeline (`approval_grouped <start> <token hash>`), with no asking item (attack-46a A1). A
+ * request that code grouped and whose Notify is retried with the same token after the deploy finds its group there,
+ * as before session 44, rather than being decided again on the group open now (and e-mailed twice). Deploy-window
+ * compatibility only: it can go once no request older than the deploy can be pending, the approval wait's maximum
+ * ({@link ASKING_KEPT_MINUTES}, 7 days) after it.
  */
-export async function holderAsking(incidentId: string, taskToken: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<RequestAsking | null> {
-  for (let waited = 0; ; waited += HOLDER_DECIDES_POLL_MS) {
-    const asking = await requestAsking(incidentId, taskToken, deps);
-    if (asking || waited >= HOLDER_DECIDES_MS) return asking;
-    await new Promise((resolve) => setTimeout(resolve, HOLDER_DECIDES_POLL_MS));
+function groupedOnTimeline(incident: Pick<Incident, 'history'>, taskToken: string): RequestAsking | null {
+  const hash = shortHash(taskToken);
+  const entry = incident.history.filter((item) => item.event === GROUPED && item.detail?.endsWith(` ${hash}`)).at(-1);
+  const start = entry?.detail?.split(' ')[0];
+  return start ? { alone: false, groupStart: start } : null;
+}
+
+/** {@link requestAsking}, else as the code before session 44 recorded it ({@link groupedOnTimeline}). */
+async function askingOf(incident: Pick<Incident, 'id' | 'history'>, taskToken: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<RequestAsking | null> {
+  return (await requestAsking(incident.id, taskToken, deps)) ?? groupedOnTimeline(incident, taskToken);
+}
+
+/**
+ * {@link requestAsking} of a holder of the problem's claim, waiting while it is undecided: read at once, a second
+ * ALARM handled between the holder's claim and its decision took the claim over and was asked as well as the holder
+ * (session 43 review, defect 1). The wait runs by the clock, not by reads (attack-46a A4), until the holder's
+ * invocation has certainly ended (`decidesBy`, else {@link HOLDER_DECIDES_FALLBACK_MS}); a holder that may outlive
+ * this invocation fails it with a `RetryableError` (the state machine tries again) rather than being taken over. A
+ * publish mark of its request appearing meanwhile answers too: it began e-mailing it alone.
+ */
+export async function holderAsking(
+  holder: Pick<Incident, 'id' | 'history' | 'approval'>,
+  taskToken: string,
+  deps: Pick<ApprovalGroupDeps, 'escalationLedger'> & { invocationEndsAt?: number | undefined },
+): Promise<RequestAsking | null> {
+  const decidesBy = Date.parse(holder.approval?.decidesBy ?? '');
+  const until = Number.isFinite(decidesBy) ? decidesBy : Date.now() + HOLDER_DECIDES_FALLBACK_MS;
+  for (;;) {
+    const asking = await askingOf(holder, taskToken, deps);
+    if (asking) return asking;
+    if (await requestMailedAt(holder.id, taskToken, deps)) return { alone: true };
+    const left = until - Date.now();
+    if (left <= 0) return null;
+    if (deps.invocationEndsAt !== undefined && until > deps.invocationEndsAt - AFTER_HOLDER_DECIDES_MS) {
+      throw new RetryableError(`the approval request of ${holder.id} holding this problem's claim may still be deciding how it is asked until ${new Date(until).toISOString()}, past this invocation's end`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(HOLDER_DECIDES_POLL_MS, left)));
   }
 }
 
@@ -109,7 +151,10 @@ export async function groupApprovalRequest(incident: Incident, taskToken: string
   if (incident.source !== 'cloudwatch') return null;
   // Remembered by incident and token: a retry is found again, and a re-driven execution's new token is a request of its own.
   const request = { incidentId: `${incident.id}:${shortHash(taskToken)}`, member: requestMember(incident.id, taskToken) };
-  const decided = await requestAsking(incident.id, taskToken, deps);
+  const recorded = await requestAsking(incident.id, taskToken, deps);
+  // Grouped by the code before session 44 (its timeline only): kept as the decision, so every reader finds it (attack-46a A1).
+  const legacy = recorded ? null : groupedOnTimeline(incident, taskToken);
+  const decided = recorded ?? (legacy && (await decideRequestAsking(incident, taskToken, legacy, deps)));
   if (decided) return decided.alone ? null : nameRequest(decided.groupStart, request, deps);
   const start = alone ? null : await groupToJoin(incident, deps);
   const asking = await decideRequestAsking(incident, taskToken, start ? { alone: false, groupStart: start } : { alone: true }, deps);
@@ -144,15 +189,15 @@ async function groupToJoin(incident: Incident, deps: ApprovalGroupDeps): Promise
 }
 
 /**
- * When a digest of the group that the request of `incidentId`'s wait on `taskToken` was grouped on, naming it, was
+ * When a digest of the group that the request of `incident`'s wait on `taskToken` was grouped on, naming it, was
  * claimed to be sent: it may have e-mailed it (whether it did, the records of what it asked say only until it is
  * marked sent); null when the request was not grouped, or no part naming it was claimed. For a retry with a new token,
  * whose e-mail must say what it replaces as every other retry's does (session 43 review, defect 2).
  */
-export async function groupMailedAt(incidentId: string, taskToken: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<PublishMark | null> {
-  const asking = await requestAsking(incidentId, taskToken, deps);
+export async function groupMailedAt(incident: Pick<Incident, 'id' | 'history'>, taskToken: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<PublishMark | null> {
+  const asking = await askingOf(incident, taskToken, deps);
   if (!asking || asking.alone) return null;
-  const member = requestMember(incidentId, taskToken);
+  const member = requestMember(incident.id, taskToken);
   for (let part = 1; part <= MAX_GROUP_DIGEST_PARTS; part += 1) {
     const at = await deps.escalationLedger.digestClaimedNaming(groupDigestKey(asking.groupStart, part, APPROVAL_REQUESTS), member);
     if (at) return { at, certain: false };

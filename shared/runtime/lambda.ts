@@ -5,7 +5,7 @@ import { type Config, loadConfig } from '../config.js';
 import { RetryableError, isTransientAwsError } from '../errors.js';
 import type { StepLogger } from '../ports.js';
 import { redactingLogger } from './redacting-logger.js';
-import { stepDeadlineSignal, withInvocationDeadline } from './step-deadline.js';
+import { invocationEndOf, stepDeadlineSignal, withInvocationDeadline } from './step-deadline.js';
 
 /** One logger per process; Powertools reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL. */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pipeline-guard' });
@@ -39,8 +39,9 @@ export async function stepHandler<D, R>(
   return lambdaHandler(async (event: unknown, context: unknown) => {
     // Per invocation: the step passes its deadline to every outbound request, the adapters built once read it (see step-deadline.ts).
     const signal = stepDeadlineSignal(context);
+    const invocationEndsAt = invocationEndOf(context);
     try {
-      return await step(event, signal ? { ...deps, signal } : deps);
+      return await step(event, signal ? { ...deps, signal, invocationEndsAt } : deps);
     } catch (error) {
       // A throttled or failing AWS call is transient: give it the name the ASL retries.
       if (isTransientAwsError(error)) throw new RetryableError(`transient AWS error: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });

@@ -13,13 +13,24 @@ export function deadlineMarginMs(remainingMs: number): number {
   return Math.min(10_000, Math.floor(remainingMs * 0.2));
 }
 
-/** When the invocation's outbound work must be over (ms since the epoch): its remaining time less the margin; none without a context. */
-function deadlineOf(context: unknown): number | undefined {
+/** The invocation's remaining time (ms) from its Lambda context; none without one. */
+function remainingOf(context: unknown): number | undefined {
   const remaining = (context as { getRemainingTimeInMillis?: unknown } | null)?.getRemainingTimeInMillis;
   if (typeof remaining !== 'function') return undefined;
   const remainingMs = Number(remaining.call(context));
-  if (!Number.isFinite(remainingMs) || remainingMs <= 0) return undefined;
-  return Date.now() + remainingMs - deadlineMarginMs(remainingMs);
+  return Number.isFinite(remainingMs) && remainingMs > 0 ? remainingMs : undefined;
+}
+
+/** When the invocation's outbound work must be over (ms since the epoch): its remaining time less the margin; none without a context. */
+function deadlineOf(context: unknown): number | undefined {
+  const remainingMs = remainingOf(context);
+  return remainingMs === undefined ? undefined : Date.now() + remainingMs - deadlineMarginMs(remainingMs);
+}
+
+/** When Lambda (or the local runtime) stops the invocation (ms since the epoch), margin not taken off; none without a context. */
+export function invocationEndOf(context: unknown): number | undefined {
+  const remainingMs = remainingOf(context);
+  return remainingMs === undefined ? undefined : Date.now() + remainingMs;
 }
 
 /** Aborts (reason: a TimeoutError) when the invocation has `remainingMs` left minus the margin; none without a context. */

@@ -85,6 +85,12 @@ export interface StepDeps {
    * an attempt the state machine timed out stops its requests instead of running beside its retry.
    */
   signal?: AbortSignal;
+  /**
+   * When this invocation ends at the latest (ms since the epoch: Lambda's own timeout, set by the handler wrapper,
+   * absent in unit tests): an approval request's Notify records it, so a later request of its problem knows how long
+   * it may still decide (attack-46a A4).
+   */
+  invocationEndsAt?: number;
 }
 
 export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
@@ -131,7 +137,7 @@ export type RemediateRemediationDeps = Omit<RemediationDeps, 'approvals'>;
 /** Notify reads the policy file and the pending approvals, never runs runbooks or touches guard counters. */
 export type NotifyDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'approvalResumes' | 'permissions' | 'clock' | 'logger' | 'metrics' | 'signal'
+  'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'approvalResumes' | 'permissions' | 'clock' | 'logger' | 'metrics' | 'signal' | 'invocationEndsAt'
 > & {
   remediation: Pick<RemediationDeps, 'policyFile' | 'approvals'>;
   /**

@@ -299,6 +299,8 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
     status: 'awaiting_approval' as const,
     approval: {
       status: 'pending' as const, taskToken, requestedAt: mailed ? previous.requestedAt : at, ...(expiresAt ? { expiresAt } : {}),
+      // Until when this invocation may still decide how the request is asked, for a later request of its problem (attack-46a A4).
+      ...(deps.invocationEndsAt === undefined ? {} : { decidesBy: new Date(deps.invocationEndsAt).toISOString() }),
       decidedAt: null, decidedBy: null, reason: null, digest, revision: revisionAfter(previous, digest),
     },
   };
@@ -447,7 +449,7 @@ async function mailApprovalRequest(
   // Only the ledger knows: the attempt may have failed on the write recording the e-mail on the incident (session 42).
   // E-mailed alone, or by its group's digest (session 44).
   const earlierToken = previous?.status === 'pending' && previous.taskToken && previous.taskToken !== taskToken ? previous.taskToken : null;
-  const replaces = earlierToken ? ((await requestMailedAt(incident.id, earlierToken, deps)) ?? (await groupMailedAt(incident.id, earlierToken, deps))) : null;
+  const replaces = earlierToken ? ((await requestMailedAt(incident.id, earlierToken, deps)) ?? (await groupMailedAt(incident, earlierToken, deps))) : null;
   // An alarm storm asks once more, not once per alarm: a later alarm of the group is e-mailed with the others. Not a
   // retry that replaces an e-mail: only its own e-mail says so (on a digest's next part it asked as if none was sent).
   const grouped = await groupApprovalRequest(incident, taskToken, deps, replaces !== null);
@@ -504,7 +506,7 @@ async function mailedAlone(holder: Incident, deps: NotifyDeps): Promise<boolean>
   if (holder.source !== 'cloudwatch') return true;
   if (!token) return false;
   if (await requestMailedAt(holder.id, token, deps)) return true;
-  return (await holderAsking(holder.id, token, deps))?.alone === true;
+  return (await holderAsking(holder, token, deps))?.alone === true;
 }
 
 /**
