@@ -12,6 +12,7 @@
  * itself, and narrow to the prefix only when there is no tag scope (`alarmScopeTag=none`); ingest-alarm applies
  * the scope in code, as the local runtime does, reading the tags of alarms whose events carry none.
  */
+import { FUNCTION_TIMEOUT_SECONDS } from './function-timeouts.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -886,7 +887,7 @@ export class PipelineGuardStack extends Stack {
       name: 'ingest-github',
       description: 'Verifies GitHub webhooks, deduplicates and starts one pipeline execution per failed run',
       // GitHub gives up on a delivery after 10 s; answering later is pointless.
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['ingest-github']),
       environment: {
         ...github,
         ...botLogin,
@@ -1017,7 +1018,7 @@ export class PipelineGuardStack extends Stack {
       description: 'Read API: incidents with their timelines, metrics, experiments and knowledge search',
       memorySize: 512,
       // API Gateway gives up after 29 s.
-      timeout: Duration.seconds(29),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['read-api']),
       environment: dashboardSite ? { DASHBOARD_ORIGIN: dashboardSite.url } : {},
     })
       .useTable(incidents, 'read')
@@ -1097,7 +1098,7 @@ export class PipelineGuardStack extends Stack {
       name: 'record-outcome',
       description: 'Records recoveries on open incidents: a green run queued by ingest, or an alarm back to OK (time to recovery, PR comment)',
       // Up to 25 incidents per green run, each with a PR comment update through GitHub's retries.
-      timeout: Duration.seconds(120),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['record-outcome']),
       deadLetterQueue: eventsDlq,
       environment: { ...github, ...botLogin },
     })
@@ -1134,7 +1135,7 @@ export class PipelineGuardStack extends Stack {
     const ingestAlarm = fn('IngestAlarm', {
       name: 'ingest-alarm',
       description: 'Records an alarm entering ALARM and starts one pipeline execution named after the state change',
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['ingest-alarm']),
       deadLetterQueue: eventsDlq,
       // The scope is applied in code (the same in both runtimes): a prefix or the opt-in tag; autoscaling, muted
       // and suppressed alarms are left alone.

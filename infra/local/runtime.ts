@@ -24,6 +24,7 @@ import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
 import { type BackAtWait, type ExecutionRecord, type ExecutionRegistry, type LocalTask, type LocalTokenTask, startLocalWorkflow } from './local-workflow.js';
 import { LOCAL_ACCOUNT, type LambdaHandler, invokeWithTimeout, lambdaContext } from './lambda-invocation.js';
+import { FUNCTION_TIMEOUT_SECONDS, type TimedFunction } from '../function-timeouts.js';
 import { namedByLoopback } from './loopback-requests.js';
 import { bodyTooLargeMessage } from '../../shared/ingest/verify.js';
 import { dashboardContentSecurityPolicy } from '../constructs/dashboard-headers.js';
@@ -437,6 +438,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }, config.RECONCILE_INTERVAL_SECONDS * 1000);
   reconcileTimer.unref();
   const ingest = await importHandler('ingest-github', generation);
+  // Invoked with their AWS time limits, as the steps are (session 44): see infra/function-timeouts.ts.
+  const invokeTimed = (handler: LambdaHandler, functionName: TimedFunction, event: unknown) =>
+    invokeWithTimeout(handler, event, { functionName, timeoutMs: FUNCTION_TIMEOUT_SECONDS[functionName] * 1000, log });
   const recordOutcome = await importHandler('record-outcome', generation);
   // Green runs queued by ingest, delivered to record-outcome several at once, as Lambda's asynchronous invocation
   // does in AWS (two retries, one and two minutes apart, then a dead letter); the queue is in the embedded store, so
@@ -446,7 +450,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // dead-lettered such a recovery.
   const recoveries = startQueueConsumer({
     queue: createStoreWorkQueue({ client: documents, tableName: tableNames.incidents, name: RECOVERY_QUEUE }),
-    deliver: (message) => recordOutcome(message, lambdaContext('record-outcome')),
+    deliver: (message) => invokeTimed(recordOutcome, 'record-outcome', message),
     maxAttempts: 3,
     retryDelayMs: options.retryDelayMs ?? ASYNC_INVOKE_RETRY_MS,
     pollMs: 250,
@@ -483,9 +487,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (body === null) return send(res, 413, { message: bodyTooLargeMessage(config.MAX_WEBHOOK_BYTES) });
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
       // API Gateway REST proxy event shape; base64 keeps the raw bytes the signature was computed over.
-      const result = (await ingest(
+      const result = (await invokeTimed(
+        ingest,
+        'ingest-github',
         { resource: '/webhooks/github', path, httpMethod: 'POST', headers, body: body.toString('base64'), isBase64Encoded: true, requestContext: { requestId: randomUUID() } },
-        lambdaContext('ingest-github'),
       )) as { statusCode: number; body: string };
       res.writeHead(result.statusCode, { 'content-type': 'application/json' });
       return res.end(`${result.body}\n`);
@@ -508,8 +513,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       // The same handler exports the EventBridge rules invoke in AWS: record-outcome for OK, ingest-alarm for the rest
       // (it starts the pipeline for ALARM only). The handlers validate the event; their ValidationError is a 400.
       try {
-        if (alarmStateChangeOf(json) === 'OK') return send(res, 200, await recordOutcome(json, lambdaContext('record-outcome')));
-        return send(res, 202, await ingestAlarm(json, lambdaContext('ingest-alarm')));
+        if (alarmStateChangeOf(json) === 'OK') return send(res, 200, await invokeTimed(recordOutcome, 'record-outcome', json));
+        return send(res, 202, await invokeTimed(ingestAlarm, 'ingest-alarm', json));
       } catch (error) {
         if (error instanceof ValidationError) return send(res, 400, { message: error.message });
         throw error;
@@ -528,9 +533,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     if (req.method === 'GET' || req.method === 'HEAD') {
       // API Gateway's REST proxy event for the read-api Lambda: the same handler export answers in AWS.
       const query = Object.fromEntries(url.searchParams.entries());
-      const result = (await readApi(
+      const result = (await invokeTimed(
+        readApi,
+        'read-api',
         { resource: '/{proxy+}', path, httpMethod: 'GET', headers: {}, queryStringParameters: Object.keys(query).length ? query : null, body: null, isBase64Encoded: false, requestContext: { requestId: randomUUID() } },
-        lambdaContext('read-api'),
       )) as { statusCode: number; body: string; headers?: Record<string, string> };
       if (result.statusCode !== 404 || !result.body.includes('"no route for')) {
         res.writeHead(result.statusCode, { ...result.headers, 'content-type': 'application/json' });
