@@ -231,7 +231,9 @@ const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec
  * `xargs` or a path (`/usr/bin/npx`), with options before its verb.
  */
 const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
-  String.raw`${MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require)\b|${UNKNOWN_OPTION})`,
+  // Also its own configuration changed, where every later call reads it (`npm config set registry …`, `go env -w`);
+  // `config get` and `config list` only read it.
+  String.raw`${MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require|set)\b|config\b(?!${ARG}(?:get|list|ls)\b)|env${ARG}-w\b|${UNKNOWN_OPTION})`,
   String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack|rustup)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   String.raw`(?:npm|pnpm|yarn|bun)${OPTIONS}${ARG}(?:exec|dlx|x)\b`,
   String.raw`(?:npm|pnpm|yarn|bun)${ARG}init${ARG}(?!-)\w`,

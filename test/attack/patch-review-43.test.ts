@@ -79,12 +79,24 @@ const MANAGER_ENVIRONMENT: FindingRow[] = [
 ];
 
 
+// R6 (high, found on the way): a package manager told to change its own configuration, in a command string: the
+// same settings as R1 and R4, written where every later call in the job reads them.
+const CONFIGURED_BY_COMMAND: FindingRow[] = [
+  ['src/check.py', SYSTEM('npm config set registry https://evil.example/')],
+  ['src/check.py', SYSTEM('npm set registry https://evil.example/')],
+  ['src/check.py', SYSTEM('pnpm config set verify-deps-before-run install')],
+  ['src/check.py', SYSTEM('yarn config set npmRegistryServer https://evil.example/')],
+  ['src/check.py', SYSTEM('pip config set global.index-url https://evil.example/simple')],
+  ['src/check.go', 'exec.Command("sh", "-c", "go env -w GOPRIVATE=*").Run()'],
+];
+
 describeFindings('review-43', [
   ['R1', [...closedRows(REFUSED_BEFORE), ...closedRows(MANAGER_CONFIGURATION)]],
   ['R2', closedRows(TOOLCHAIN_FETCHES)],
   ['R3', closedRows(OPTIONS_BEFORE_THE_VERB)],
   ['R4', closedRows(MANAGER_ENVIRONMENT)],
   ['R5', closedRows(MANIFEST_WRITTEN)],
+  ['R6', closedRows(CONFIGURED_BY_COMMAND)],
 ]);
 
 describe('review-43 controls', () => {
@@ -100,6 +112,8 @@ describe('review-43 controls', () => {
     ['src/check.js', "const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));"],
     ['src/check.py', "version = json.load(open('package.json'))['version']"],
     ['src/check.py', "text = open('package.json', 'r').read()"],
+    ['src/check.go', 'out, err := exec.Command("go", "env", "GOPATH").Output()'],
+    ['src/check.js', "const prefix = execSync('npm config get prefix').toString().trim();"],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
