@@ -235,6 +235,8 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // `config get` and `config list` only read it.
   String.raw`${MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require|set)\b|config\b(?!${ARG}(?:get|list|ls)\b)|env${ARG}-w\b|${UNKNOWN_OPTION})`,
   String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack|rustup)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `cargo build --config …`).
+  String.raw`${MANAGERS}${ARG}[^\n"'\x60;&|]{0,200}?\s-{1,2}(?:registry|config|(?:extra-)?index-url|find-links|userconfig|globalconfig)\b`,
   String.raw`(?:npm|pnpm|yarn|bun)${OPTIONS}${ARG}(?:exec|dlx|x)\b`,
   String.raw`(?:npm|pnpm|yarn|bun)${ARG}init${ARG}(?!-)\w`,
   String.raw`composer${ARG}global${ARG}require\b`,
@@ -277,8 +279,11 @@ const ALLOWED_VERBS: Readonly<Record<string, ReadonlySet<string>>> = {
 };
 /** Options a package manager may be given before its verb: only ones that quiet it. */
 const QUIET_OPTIONS = new Set(['--silent', '-s', '--quiet', '-q']);
-/** An argument that points a package manager at a registry or an index of its choosing, wherever it stands. */
-const NAMES_A_REGISTRY = /registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^-[if]$/i;
+/**
+ * An argument that points a package manager at a registry or an index of its choosing, wherever it stands, or sets its
+ * configuration (`--config.verify-deps-before-run=install`, cargo's `--config`; session 44, review-43 R7).
+ */
+const NAMES_A_REGISTRY = /registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^-[if]$|^--?config\b|verify.deps/i;
 /**
  * Between a package manager's name and its first argument: a comma (with a list opening, Node's `('npm', [`), or
  * Rust's `Command::new("cargo").arg(`.

