@@ -125,9 +125,9 @@ function countRefusals(paths: readonly string[]): void {
       read += 1;
       for (const patch of patches(text.replace(/\r\n?/g, '\n').split('\n'), kind.as)) {
         const check = checkPatch(patch);
-        if (check.ok || !/runs something nobody can review|dependency no manifest declares|out of view/.test(check.reason)) continue;
+        if (check.ok || !/runs something nobody can review|dependency no manifest declares|configures a package manager|out of view/.test(check.reason)) continue;
         flagged += 1;
-        const reason = /\(([\w, -]+)\)$/.exec(check.reason)?.[1] ?? (/out of view/.test(check.reason) ? 'out-of-view' : 'added-dependency');
+        const reason = /\(([\w, -]+)\)$/.exec(check.reason)?.[1] ?? (/out of view/.test(check.reason) ? 'out-of-view' : /configures a package manager/.test(check.reason) ? 'manager-setting' : 'added-dependency');
         const line = show > 0 ? patch.split('\n').slice(3).find((added) => !checkPatch(patches([added.slice(1)], kind.as)[0] ?? '').ok) : undefined;
         refused.set(reason, [...(refused.get(reason) ?? []), `${path}: ${(line ?? check.reason).slice(0, 200)}`]);
         break;

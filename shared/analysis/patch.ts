@@ -77,6 +77,14 @@ function stripPrefix(path: string, prefix: 'a/' | 'b/'): string {
 }
 
 /**
+ * Package managers' and toolchains' configuration files, by name: they say where packages are fetched from, what is
+ * installed before a run (pnpm's verify-deps-before-run makes an allowed `pnpm run` install) and which toolchain rustup
+ * downloads for an allowed `cargo build`. Refused wherever they stand, as files a patch changes and as names its code
+ * writes (session 44: `.pnpmfile.mjs`, `uv.toml`, `rust-toolchain.toml` passed as source or as test fixtures).
+ */
+const MANAGER_CONFIGURATION_NAMES = /* @__PURE__ */ (() => String.raw`\.npmrc|\.yarnrc(?:\.yml)?|\.pnpmfile\.[cm]?js|pnpm-workspace\.yaml|\.?bunfig\.toml|\.pypirc|pip\.(?:conf|ini)|uv\.toml|poetry\.toml|pixi\.toml|pdm\.toml|hatch\.toml|rust-toolchain(?:\.toml)?|\.condarc|\.gemrc`)();
+
+/**
  * Files that run at build, install or CI time with the repository's credentials, or that decide which code is
  * fetched: a patch to one of them acts on the next push without anyone running the changed code on purpose.
  * Each entry says why, for the comment. A tool's other names for its file count too, where their extension alone
@@ -99,7 +107,7 @@ const BUILD_AND_MANIFEST_FILES: Array<{ re: RegExp; why: string }> = [
   { re: /\.(?:sh|bash|zsh|ksh|fish|ps1|psm1|bat|cmd|command)$/i, why: 'a shell script' },
   { re: /^(?:\.gitlab-ci\.ya?ml|\.travis\.ya?ml|jenkinsfile|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|appveyor\.ya?ml|\.drone\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|codemagic\.ya?ml|\.woodpecker\.ya?ml|vercel\.json|netlify\.toml|renovate\.json5?|\.renovaterc(?:\.json)?|dependabot\.ya?ml)$/i, why: 'CI configuration' },
   { re: /^(?:\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|lefthook(?:-local)?\.ya?ml|\.huskyrc(?:\.\w+)?|\.lintstagedrc(?:\.\w+)?|lint-staged\.config\.\w+)$/i, why: 'a git hook configuration' },
-  { re: /^(?:\.npmrc|\.yarnrc(?:\.yml)?|\.pnpmfile\.cjs|pnpm-workspace\.yaml|\.pypirc|pip\.conf|pip\.ini|\.condarc|\.gemrc|\.bazelrc|\.netrc|\.gitattributes|\.gitmodules|\.gitconfig|\.envrc|\.tool-versions|\.?mise(?:\.local)?\.toml|\.nvmrc|\.node-version|\.python-version|\.ruby-version)$/i, why: 'a package manager, toolchain or git configuration file' },
+  { re: /* @__PURE__ */ (() => new RegExp(String.raw`^(?:${MANAGER_CONFIGURATION_NAMES}|\.bazelrc|\.netrc|\.gitattributes|\.gitmodules|\.gitconfig|\.envrc|\.tool-versions|\.?mise(?:\.local)?\.toml|\.nvmrc|\.node-version|\.python-version|\.ruby-version)$`, 'i'))(), why: 'a package manager, toolchain or git configuration file' },
   { re: /^(?:[\w.-]+\.(?:config|conf)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts)|(?:gulpfile|gruntfile|dangerfile)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee)|\.[\w-]+rc\.(?:js|cjs|mjs|ts|cts|mts)|conf\.py|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|(?:spec|rails|test)_helper\.rb|\.php-cs-fixer(?:\.dist)?\.php|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json|vitest\.workspace\.\w+|phpunit\.xml(?:\.dist)?)$/i, why: 'a tool configuration that runs code at build or test start-up' },
 ];
 
@@ -197,8 +205,18 @@ const URL_IMPORT = new RegExp(
 
 /** Between a command's words, in a string or an argument list: `npm install`, `"npm", "install"`, `'npm', ['install'`, `'npm' + ' install'`. */
 const ARG = String.raw`(?:["'\x60]?[,\s\[+])+["'\x60]?`;
-/** Up to three options between a program and its verb, each with its value if it has one: `npm --prefix /tmp install`. */
-const OPTIONS = String.raw`(?:${ARG}-{1,2}[\w-]+(?:=[^\s"'\x60,\]]*)?(?:${ARG}(?!-)[^\s"'\x60,\]]+)?){0,3}`;
+/** Options that only quiet a program or print its version (`npm -s test`, `pip -qq list`, `cargo --version`). */
+const QUIET = String.raw`(?:--(?:silent|quiet|verbose|version)|-[sqvV]{1,3})(?![\w=-])`;
+/**
+ * Options between a program and its verb: quiet ones only, any number of them. Any other option there, or a rustup
+ * `+toolchain`, is refused by itself ({@link UNKNOWN_OPTION}): skipping up to three options and their values let a
+ * fourth one, or a quoted value, hide the verb (session 44, review-43 R3).
+ */
+const OPTIONS = String.raw`(?:${ARG}${QUIET})*`;
+/** An option other than a quiet one where a verb is read, or a toolchain rustup downloads (`cargo +nightly build`). */
+const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
+/** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
+const MANAGERS = String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry|pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
@@ -213,8 +231,12 @@ const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec
  * `xargs` or a path (`/usr/bin/npx`), with options before its verb.
  */
 const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
-  String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry|pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)${OPTIONS}${ARG}(?:install|add|i|get|create|binstall|require)\b`,
-  String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  // Also its own configuration changed, where every later call reads it (`npm config set registry …`, `go env -w`);
+  // `config get` and `config list` only read it.
+  String.raw`${MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require|set)\b|config\b(?!${ARG}(?:get|list|ls)\b)|env${ARG}-w\b|${UNKNOWN_OPTION})`,
+  String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack|rustup)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `cargo build --config …`).
+  String.raw`${MANAGERS}${ARG}[^\n"'\x60;&|]{0,200}?\s-{1,2}(?:registry|config|(?:extra-)?index-url|find-links|userconfig|globalconfig)\b`,
   String.raw`(?:npm|pnpm|yarn|bun)${OPTIONS}${ARG}(?:exec|dlx|x)\b`,
   String.raw`(?:npm|pnpm|yarn|bun)${ARG}init${ARG}(?!-)\w`,
   String.raw`composer${ARG}global${ARG}require\b`,
@@ -223,10 +245,10 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
   String.raw`uv${ARG}(?:tool${ARG}(?:run|install)\b|run\b[^\n)]*--with\b)`,
   String.raw`gh${ARG}extension${ARG}install\b`,
-  String.raw`nix${OPTIONS}${ARG}(?:run|shell)\b`,
+  String.raw`nix${OPTIONS}${ARG}(?:(?:run|shell)\b|${UNKNOWN_OPTION})`,
   String.raw`dotnet${ARG}tool${ARG}install\b`,
   // A container image pulled and run: whatever the registry serves under its name runs (`docker run evil/img`).
-  String.raw`(?:docker|podman|nerdctl|finch)${OPTIONS}${ARG}(?:(?:container|image)${ARG})?(?:run|pull|create)\b`,
+  String.raw`(?:docker|podman|nerdctl|finch)${OPTIONS}${ARG}(?:(?:(?:container|image)${ARG})?(?:run|pull|create)\b|${UNKNOWN_OPTION})`,
 ].join('|') + ')';
 /** The most characters between a process call's opening and the package command it is read with. */
 const CALL_REACH = 200;
@@ -257,8 +279,11 @@ const ALLOWED_VERBS: Readonly<Record<string, ReadonlySet<string>>> = {
 };
 /** Options a package manager may be given before its verb: only ones that quiet it. */
 const QUIET_OPTIONS = new Set(['--silent', '-s', '--quiet', '-q']);
-/** An argument that points a package manager at a registry or an index of its choosing, wherever it stands. */
-const NAMES_A_REGISTRY = /registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^-[if]$/i;
+/**
+ * An argument that points a package manager at a registry or an index of its choosing, wherever it stands, or sets its
+ * configuration (`--config.verify-deps-before-run=install`, cargo's `--config`; session 44, review-43 R7).
+ */
+const NAMES_A_REGISTRY = /registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^-[if]$|^--?config\b|verify.deps/i;
 /**
  * Between a package manager's name and its first argument: a comma (with a list opening, Node's `('npm', [`), or
  * Rust's `Command::new("cargo").arg(`.
@@ -423,6 +448,37 @@ function addedDependency(added: readonly string[]): string | null {
   return null;
 }
 
+/**
+ * What an added line of code sets for a package manager or toolchain the job runs later (session 44, review-43 R1, R2,
+ * R4): one of their configuration files named as a string (code writing `.npmrc` or `rust-toolchain.toml`), or an
+ * environment variable saying where they fetch from, what they install before a run or which toolchain rustup downloads
+ * (`npm_config_registry`, `RUSTUP_DIST_SERVER`, `GOPROXY`). An allowed `pnpm run` or `cargo build` inherits either. So
+ * does `npm test` a package.json (or `make` a Makefile) the code writes, on the line that writes it.
+ * A name's middle is read for 40 characters at most, so a line of `-npm_config_` runs is read in linear time.
+ */
+const MANAGER_SETTING = [
+  /* @__PURE__ */ (() => new RegExp(String.raw`["'\x60](?:[^"'\x60\n]*/)?(?:${MANAGER_CONFIGURATION_NAMES}|\.cargo/config(?:\.toml)?)["'\x60]`, 'i'))(),
+  /\b(?:npm_config|yarn|pnpm_config|bun_config|pip|uv|poetry|pdm|pixi|hatch|conda|cargo|rustup|composer|bundle|gem)_[\w@:-]{0,40}?(?:registr|index|find_links|mirror|dist_server|update_root|toolchain|rc_filename|config_file|verify_deps|userconfig|globalconfig|pnpmfile|strict_ssl|cafile)|\b(?:cargo|rustup)_home\b/i,
+  /\bGO(?:PROXY|SUMDB|NOSUMDB|NOSUMCHECK|INSECURE|TOOLCHAIN|FLAGS)\b/,
+  // A manifest or build file written by the code, on the line that writes it: the next `npm test` or `make` runs its scripts.
+  /^(?=.*(?:\b(?:write_?file(?:sync)?|append_?file(?:sync)?|write_text|write_bytes|file_put_contents|output_?file(?:sync)?|write_?json(?:sync)?|copy_?file(?:sync)?|copy2?)\s*\(|\bopen\s*\([^)\n]{0,200}?["'][wax]\+?b?["'])).*["'\x60](?:[^"'\x60\n]*\/)?(?:package\.json|(?:gnu)?makefile|justfile)["'\x60]/i,
+];
+/** Files that only document: what they name is not run. */
+const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
+
+/** Whether a line of code sets a package manager's configuration ({@link MANAGER_SETTING}). */
+export const setsManagerConfiguration = (line: string): boolean => MANAGER_SETTING.some((setting) => setting.test(line.normalize('NFKC')));
+
+/** The first line the patch adds to a file of code that sets a package manager's configuration, or null. */
+function managerSetting(files: readonly ShownFile[]): string | null {
+  for (const { path, added } of files) {
+    if (DOCUMENTATION.test(path)) continue;
+    const line = added.find(setsManagerConfiguration);
+    if (line !== undefined) return line;
+  }
+  return null;
+}
+
 /** The lines a patch adds, as the applier (jsdiff) reads its hunks: an added line may itself start with `++`. */
 export function addedLines(diff: string): string[] {
   try {
@@ -580,7 +636,8 @@ function pipRequirementsShown(diff: string): string | null {
  * moved or copied ({@link movedFile}), added lines that download or decode code and run it ({@link dangerousCodeSignals}),
  * alone or read with the context lines around them, a declared source encoding, writes to GitHub Actions' environment
  * files and downloads onto paths tools load ({@link jobChangingSignals}), added lines that bring in a dependency no
- * manifest declares ({@link addedDependency}), and added lines the approval would not show whole ({@link unseenLineReason}).
+ * manifest declares ({@link addedDependency}) or set a package manager's configuration ({@link managerSetting}), and added
+ * lines the approval would not show whole ({@link unseenLineReason}).
  */
 export function checkPatch(raw: string): PatchCheck {
   const diff = raw.replace(/\r\n?/g, '\n');
@@ -663,13 +720,18 @@ export function checkPatch(raw: string): PatchCheck {
   if (requirements !== null) return { ok: false, reason: `the patch touches a file outside the fix-PR allow-list: ${requirements} (${PIP_REQUIREMENTS_WHY})` };
   const moved = movedFile(diff);
   if (moved) return { ok: false, reason: `the patch moves or copies a file (${moved}): a fix for a failing run needs neither, and what is moved is never shown` };
-  const dangerous = [...new Set([...dangerousCodeSignals(added.join('\n')), ...shownByFile(diff).flatMap(shownFileSignals)])];
+  const shown = shownByFile(diff);
+  const dangerous = [...new Set([...dangerousCodeSignals(added.join('\n')), ...shown.flatMap(shownFileSignals)])];
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
   const dependency = addedDependency(added);
   if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
+  }
+  const setting = managerSetting(shown);
+  if (setting !== null) {
+    return { ok: false, reason: `the patch configures a package manager or toolchain (where it fetches from, what it installs, downloads or runs): ${JSON.stringify(setting.trim().slice(0, 120))}` };
   }
   // After the code's reading, whose reasons say more, and whose cost on long lines the attack tests measure.
   const unseen = unseenLineReason(added);

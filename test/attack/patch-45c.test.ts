@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { type FindingRow, describeFindings, expectAccepted, expectRefused } from '../support/patches.js';
+import { closedRows, type FindingRow, describeFindings, expectAccepted, expectRefused } from '../support/patches.js';
 
 /**
  * Attack 45c (session 43): patches the check accepts although a process call they add fetches a package (or code from a
@@ -98,18 +98,15 @@ const ALSO_BEFORE: FindingRow[] = [
   ['src/check.py', PY("['npm'] * 1 + ['install', 'evil-pkg']")],
 ];
 
-/** Rows the check refuses since session 43 read a package manager's arguments against an allow-list of verbs. */
-const closed = (rows: FindingRow[]): FindingRow[] => rows.map(([path, text]): FindingRow => [path, text, 'closed']);
-
 describeFindings('attack-45c', [
-  ['C1', closed(NPM_INSTALL_ALIASES)],
-  ['C2', closed(NPM_INIT_ALIAS)],
-  ['C3', closed(SHORT_FETCHING_VERBS)],
-  ['C4', closed(OTHER_FETCHING_VERBS)],
-  ['C5', closed(UPDATES_FROM_A_REGISTRY)],
-  ['C6', closed(JOINED_OTHERWISE)],
-  ['C7', closed(JOINED_PAST_THE_LINES_READ)],
-  ['C8', closed(ALSO_BEFORE)],
+  ['C1', closedRows(NPM_INSTALL_ALIASES)],
+  ['C2', closedRows(NPM_INIT_ALIAS)],
+  ['C3', closedRows(SHORT_FETCHING_VERBS)],
+  ['C4', closedRows(OTHER_FETCHING_VERBS)],
+  ['C5', closedRows(UPDATES_FROM_A_REGISTRY)],
+  ['C6', closedRows(JOINED_OTHERWISE)],
+  ['C7', closedRows(JOINED_PAST_THE_LINES_READ)],
+  ['C8', closedRows(ALSO_BEFORE)],
 ]);
 
 describe('attack-45c controls', () => {

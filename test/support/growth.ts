@@ -17,6 +17,9 @@ export const PATCH_COST_SIZES = [2_250, 4_500, 9_000, 18_000];
  */
 export const LINEAR_EXPONENT_BOUND = 1.8;
 
+/** The text of `size` characters or fewer that repeats `unit`, for {@link cpuGrowthExponent}'s `textOf`. */
+export const repeatedTo = (unit: string) => (size: number): string => unit.repeat(Math.floor(size / unit.length));
+
 /** The exponent of `read`'s CPU time over `textOf(size)` for each of `sizes` (the first is read once before, to warm it). */
 export function cpuGrowthExponent<T>(sizes: readonly number[], textOf: (size: number) => T, read: (text: T) => unknown): number {
   const texts = sizes.map((size) => [size, textOf(size)] as const);

@@ -38,6 +38,9 @@ export function expectAccepted(path: string, text: string): void {
 /** An attack finding's row: a path and the text a patch adds there; `'closed'` once the check refuses it, open until then. */
 export type FindingRow = [path: string, text: string, status?: 'closed'];
 
+/** `rows` marked closed: the check refuses them since the fix named where they are listed. */
+export const closedRows = (rows: readonly FindingRow[]): FindingRow[] => rows.map(([path, text]): FindingRow => [path, text, 'closed']);
+
 /**
  * One `describe` per finding (`${attack} finding ${name}`): its closed rows must be refused, its open ones are
  * `it.fails` (they assert the refusal, and fail while the check accepts them).
