@@ -30,6 +30,11 @@ export type DecisionStep =
   /** Only explained it (in its comment when that is there, see the comment step). */
   | { kind: 'comment_only' }
   | { kind: 'escalated'; reason: string }
+  /**
+   * Started, or followed, a runbook run (`executionId`, null when not recorded) that had not ended when its step stopped
+   * following it (`runNotEnded`): the reconciler follows it and tells its outcome.
+   */
+  | { kind: 'run_not_ended'; executionId: string | null }
   | { kind: 'acted'; action: AutomaticAction }
   /** Chose an automatic action and did not take it: it failed, or was refused (`result` says, when recorded). */
   | { kind: 'not_acted'; action: AutomaticAction; reason: string; result: string | null };
@@ -96,6 +101,8 @@ export type HandoffReason =
    * ALARM at `at`, RUNBOOK_VERIFY_MINUTES or more after it finished: it did not fix it.
    */
   | { kind: 'runbook_unverified'; result: string; at: string }
+  /** A runbook run of the alarm's still goes (see DecisionStep's `run_not_ended`): it may act while a person does. */
+  | { kind: 'runbook_not_ended'; executionId: string | null }
   | { kind: 'approval_unanswered' }
   /**
    * A maintainer decided (`decision`, by `by` at `at`) with a `/guard` command, but the guard could not resume the
@@ -236,6 +243,8 @@ function decisionStep(incident: Incident): DecisionStep {
   if (!decision) return { kind: 'undecided', finished: pipelineEnded(incident) };
   if (decision.dryRun) return { kind: 'dry_run', action: decision.action };
   if (decision.action === 'comment_only') return { kind: 'comment_only' };
+  // Not "escalated" (decided so, applied): "nothing automatic" while the runbook still runs (attack-46b B3, session 44).
+  if (decision.runNotEnded && decision.applied) return { kind: 'run_not_ended', executionId: decision.followedRun?.executionId ?? incident.runbookExecutionId ?? null };
   if (decision.action === 'escalate') return { kind: 'escalated', reason: decision.reason };
   return decision.applied ? { kind: 'acted', action: decision.action } : { kind: 'not_acted', action: decision.action, reason: decision.reason, result: decision.result };
 }
@@ -316,6 +325,11 @@ export function runbookUnverifiedInWords(reason: Extract<HandoffReason, { kind: 
   return `the runbook ran and reported success (${reason.result}), but the alarm still fired at ${reason.at}: it did not fix it`;
 }
 
+/** A `runbook_not_ended` reason in the words of the page and the dashboard. */
+export function runbookNotEndedInWords(reason: Extract<HandoffReason, { kind: 'runbook_not_ended' }>): string {
+  return `the runbook run ${reason.executionId ?? '(execution not recorded)'} has not ended, and the alarm still fires: the run may still act; Pipeline Guard keeps following it and tells its outcome once it ends`;
+}
+
 /** Why a person must act, in the order the dashboard lists them. */
 function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   const givenUp = givenUpUnpaged(incident);
@@ -326,6 +340,7 @@ function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
   const why: HandoffReason[] = [];
   if (incident.notifiedByFallback) why.push({ kind: 'guard_unfinished', cause: incident.fallbackEscalation?.cause ?? null });
   if (tried.decision.kind === 'escalated') why.push({ kind: 'escalated', reason: tried.decision.reason });
+  if (tried.decision.kind === 'run_not_ended') why.push({ kind: 'runbook_not_ended', executionId: tried.decision.executionId });
   const unverified = runbookUnverified(incident);
   if (unverified) why.push(unverified);
   const approval = incident.approval;

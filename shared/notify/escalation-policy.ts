@@ -1,4 +1,4 @@
-import { type CommentPlace, type HandoffReason, commentPlaceName, degradingStageErrors, guardHandoff, runbookUnverifiedInWords, stageErrorName } from '../domain/handoff.js';
+import { type CommentPlace, type HandoffReason, commentPlaceName, degradingStageErrors, guardHandoff, runbookNotEndedInWords, runbookUnverifiedInWords, stageErrorName } from '../domain/handoff.js';
 import { type FallbackCause, type Incident, type RemediationAction, outsiderCanRepeat, unresumedDecision } from '../domain/incident.js';
 import type { EscalationOccurrence } from '../ports.js';
 import { type EscalationPolicy, type PolicyFile, policyFor } from '../remediation/policy.js';
@@ -260,6 +260,8 @@ function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRe
       return 'the guard stopped before it could decide what to do';
     case 'runbook_unverified':
       return runbookUnverifiedInWords(reason);
+    case 'runbook_not_ended':
+      return runbookNotEndedInWords(reason);
     case 'not_told': {
       if (reason.on === null) return 'nobody else was told: the run has no pull request';
       const waited = commentWaitMinutes(incident, reason.on);

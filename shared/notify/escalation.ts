@@ -223,6 +223,9 @@ function tried(incident: Incident, { decision, comment }: GuardSteps): string {
       return `${explained(comment)}.${attempt}`;
     case 'escalated':
       return `nothing automatic: it could not act safely.${attempt}`;
+    case 'run_not_ended':
+      // Its holder's start or a later ALARM's follow of it: the run is named, not who made it.
+      return `the allow-listed runbook, run ${decision.executionId ?? '(not recorded)'}, which has not ended: its outcome is told once it ends.${attempt}`;
     case 'acted':
       return `${TRIED[decision.action]}.${attempt}`;
     case 'not_acted':

@@ -29,7 +29,9 @@
  * pages on-call once that it has not, with its execution and how long (session 43: it was re-checked forever and
  * nobody was told). The check of a run that has not ended, past that bound or not yet, is moved a reconciler period
  * later on each run, behind the other entries and within the look-back, and its outcome is recorded and told as any
- * other once it ends; one paged so is followed to its end though its alarm recovered meanwhile. A followed run that
+ * other once it ends; one paged so, or whose step said so (`runNotEnded`), is followed to its end though its alarm
+ * recovered meanwhile, and its end paged (attack-46b B2, session 44). Each page of a check is taken by one of two
+ * overlapping reconciler runs ({@link takeCheckPage}). A followed run that
  * succeeded has its alarm checked RUNBOOK_VERIFY_MINUTES later, as the runbook step's own success does.
  */
 import { randomUUID } from 'node:crypto';
@@ -110,9 +112,13 @@ async function runbookCheckPagedFor(incident: Incident, deps: RunbookCheckDeps):
   return episodeRunbookIncident(open, incident)?.id ?? incident.id;
 }
 
-/** Pages once for `incident`, whose runbook did not fix its alarm, and records it. */
-async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHours: number): Promise<void> {
+/**
+ * Pages once for `incident`, whose runbook did not fix its alarm, and records it; false when an overlapping reconciler
+ * run took the page ({@link takeCheckPage}: both read the incident before either recorded it, attack-46b B5).
+ */
+async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHours: number): Promise<boolean> {
   const now = deps.clock();
+  if (!(await takeCheckPage(incident, `unverified-page:${incident.id}`, now, deps))) return false;
   const at = now.toISOString();
   const entry = { at, event: RUNBOOK_UNVERIFIED_EVENT, detail: `${incident.decision?.result ?? 'the runbook finished: Success'}; the alarm still fired at ${at}` };
   // The episode's problem: this page is about its runbook, and is sent once however the alarm's pages are grouped.
@@ -142,6 +148,7 @@ async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHo
     notification = { channel: 'sns', target: 'escalation-topic', outcome: 'skipped', detail, at };
   }
   await deps.incidents.update(incident.id, {}, { history: [entry], notifications: [notification] });
+  return true;
 }
 
 /** The history event of a followed run on-call was paged about because it had not ended (session 43). */
@@ -163,15 +170,18 @@ function recheckAt(now: Date): string {
 }
 
 /**
- * Takes the page that `holder`'s run `executionId` has not ended for this reconciler run (its time at `now`): one
- * conditional write on a claim item of the page's own (the claim store's, as a run's follow claim), granted to one
- * of two overlapping runs. A take a reconciler period old whose run recorded no page is a run that died before it:
- * taken over, so the page still goes.
+ * Takes one page of a run check (`page`: which page of which run or incident, e.g. `not-ended-page:<execution>`) for
+ * this reconciler run (its time at `now`): one conditional write on a claim item of the page's own (the claim store's,
+ * as a run's follow claim), granted to one of two overlapping runs. Two overlapping runs (no reserved concurrency) both
+ * read the holder before either recorded the page, and the ledger, which grants its incident one send more for a
+ * crash, let both send it: the "has not ended" page (attack-45b B6, session 43), a followed run's outcome and the "did
+ * not fix" page (attack-46b B4, B5, session 44). One function for every page of a run check. A take a reconciler
+ * period old whose run recorded no page is a run that died before it: taken over, so the page still goes.
  */
-async function takeNotEndedPage(holder: Incident, executionId: string, now: Date, deps: RunbookCheckDeps): Promise<boolean> {
+async function takeCheckPage(holder: Incident, page: string, now: Date, deps: RunbookCheckDeps): Promise<boolean> {
   const taker = `${now.toISOString()}#${randomUUID()}`;
   const takenLately = async (other: string) => now.getTime() - Date.parse(other.split('#')[0] ?? '') < NOT_ENDED_RECHECK_MS;
-  const { heldBy } = await deps.episodeRunbooks.claim({ alarmArn: `${holder.alarm?.arn ?? ''}#not-ended-page:${executionId}`, incidentId: taker }, takenLately);
+  const { heldBy } = await deps.episodeRunbooks.claim({ alarmArn: `${holder.alarm?.arn ?? ''}#${page}`, incidentId: taker }, takenLately);
   return heldBy === taker;
 }
 
@@ -197,9 +207,7 @@ function pagedNotEnded(holder: Incident, executionId: string): boolean {
  * whose alarm recovered before it was paged so is followed to its end without the page: nobody needs to act on it
  * (review 43's defect 3, session 44: paged with "Nothing: it has recovered" as its next step).
  *
- * Taken first by one reconciler run ({@link takeNotEndedPage}): two overlapping runs (no reserved concurrency) both
- * read the holder before either recorded the page, and the ledger, which grants its incident one send more for a
- * crash, let both send it (attack-45b B6, session 43).
+ * Taken first by one reconciler run ({@link takeCheckPage}, attack-45b B6, session 43).
  */
 async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: RunbookCheckDeps, options: RunbookCheckOptions): Promise<'running' | 'overdue' | 'overdue_paged'> {
   const now = deps.clock();
@@ -207,7 +215,7 @@ async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: Runbo
   const minutes = Math.floor((now.getTime() - Date.parse(since)) / 60_000);
   if (minutes < options.notEndedMinutes) return 'running';
   if (pagedNotEnded(holder, run.executionId) || holder.status === 'resolved') return 'overdue';
-  if (!(await takeNotEndedPage(holder, run.executionId, now, deps))) return 'overdue';
+  if (!(await takeCheckPage(holder, `not-ended-page:${run.executionId}`, now, deps))) return 'overdue';
   const at = now.toISOString();
   const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;
   const entry = { at, event: RUNBOOK_NOT_ENDED_EVENT, detail: why };
@@ -272,13 +280,14 @@ function outcomePromised(holder: Incident): boolean {
  * Follows `holder`'s run once: `waiting` while its step still runs (the entry is moved later), `running` while its run has
  * not ended within RUNBOOK_NOT_ENDED_MINUTES, `overdue` (and `overdue_paged` on the run that paged so) past them,
  * `dropped` when its alarm's OK resolved it with no outcome promised or a later ALARM follows the run, `paged` once its
- * outcome is recorded and told.
+ * outcome is recorded and told, `taken` when an overlapping reconciler run took its outcome's page (its entry is left
+ * as it is: that run drops it once recorded, and a later run takes the page over should it die first).
  */
 async function followUnrecordedRun(
   holder: Incident,
   deps: RunbookCheckDeps,
   options: RunbookCheckOptions,
-): Promise<'waiting' | 'running' | 'overdue' | 'overdue_paged' | 'dropped' | 'paged'> {
+): Promise<'waiting' | 'running' | 'overdue' | 'overdue_paged' | 'dropped' | 'paged' | 'taken'> {
   const recovered = holder.status === 'resolved';
   if (recovered && !outcomePromised(holder)) return 'dropped';
   if (!recovered && holder.status !== 'notified') return 'waiting';
@@ -288,6 +297,8 @@ async function followUnrecordedRun(
   const run = await deps.runbookRunner.status(executionId);
   if (!isTerminal(run.status)) return pageRunNotEnded(holder, run, deps, options);
   const now = deps.clock();
+  // runFollowerOf grants the holder's own claim to each overlapping run alike: the outcome's page is taken (attack-46b B4).
+  if (!(await takeCheckPage(holder, `ended-page:${executionId}`, now, deps))) return 'taken';
   const at = now.toISOString();
   const result = `runbook (${executionId}) finished: ${run.status}${run.failureMessage ? ` — ${run.failureMessage}` : ''}`;
   const decision: Decision = {
@@ -307,8 +318,10 @@ async function followUnrecordedRun(
   const { route } = escalationFor(recorded, { ownRerun: false, policy });
   const told = (outcome: NotificationRecord['outcome'], detail: string): NotificationRecord => ({ channel: 'sns', target: 'escalation-topic', outcome, detail, at });
   let notification: NotificationRecord;
-  if (!route.page && recovered && pagedNotEnded(holder, executionId)) {
-    // Its alarm recovered, which pages nobody; the page that it had not ended promised this end, under its own key.
+  if (!route.page && recovered && outcomePromised(holder)) {
+    // Its alarm recovered, which pages nobody; the page that it had not ended, or its step's saying so (`runNotEnded`),
+    // promised this end, under its own key: told only after a not-ended page, the end of a run whose alarm recovered
+    // before that bound was told to nobody (attack-46b B2, session 44).
     const occurrence: EscalationOccurrence = {
       key: `runbook-not-ended:${executionId}:ended`,
       incidentId: holder.id,
@@ -318,7 +331,8 @@ async function followUnrecordedRun(
       label: `runbook run ${executionId} that had not ended`,
       digest: false,
     };
-    const why = `the runbook run ${executionId}, paged earlier as not ended, has ended: ${result}; its alarm had recovered meanwhile`;
+    const earlier = pagedNotEnded(holder, executionId) ? 'paged earlier as not ended' : 'reported still running when its step stopped following it';
+    const why = `the runbook run ${executionId}, ${earlier}, has ended: ${result}; its alarm had recovered meanwhile`;
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(recorded, `${why}.`, tally), occurrence, deps)).messageId)
@@ -367,6 +381,7 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
           await moveCheck(check, recheckAt(deps.clock()), deps);
           continue;
         }
+        if (followed === 'taken') continue;
         if (followed === 'paged') result.paged.push(incident.id);
         else result.dropped += 1;
       } else if (stillFiringAfterRunbook(incident)) {
@@ -376,7 +391,8 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
           await moveCheck(check, verifyAt, deps);
           continue;
         }
-        await tellOnCall(incident, deps, options.lookbackHours);
+        // Left as it is when an overlapping run took the page (attack-46b B5): that run drops it once recorded.
+        if (!(await tellOnCall(incident, deps, options.lookbackHours))) continue;
         result.paged.push(incident.id);
       } else {
         result.dropped += 1;

@@ -219,15 +219,17 @@ async function followRunbookRun(
  * retry, finding the execution recorded, scheduled none; nobody followed the run unless a later ALARM came. Due once
  * the holder's own following would have ended (RUNBOOK_WAIT_SECONDS) and its alarm had time to recover. When the
  * start answered is written with it (`runbookStartAnsweredAt`, session 44): the run started no later, which the
- * reconciler counts RUNBOOK_NOT_ENDED_MINUTES from where SSM reports no start time; a later incident's write of it
- * again only makes that page later, never earlier.
+ * reconciler counts RUNBOOK_NOT_ENDED_MINUTES from where SSM reports no start time. Kept as first written for the
+ * same run (`keepFirst`, one write): each later ALARM following the run wrote its own time, and the page went late, or
+ * never while the ALARMs came faster than the bound (attack-46b B1, session 44).
  */
 export async function recordRunbookExecution(holder: Incident, executionId: string, deps: RemediateDeps): Promise<IncidentDue> {
   const dueMs = deps.config.RUNBOOK_WAIT_SECONDS * 1000 + deps.config.RUNBOOK_VERIFY_MINUTES * 60_000;
   const now = deps.clock();
   const check = { incidentId: holder.id, dueAt: new Date(now.getTime() + dueMs).toISOString() };
   await deps.remediation.runbookChecks.schedule(check);
-  await deps.incidents.update(holder.id, { runbookExecutionId: executionId, runbookRunCheckAt: check.dueAt, runbookStartAnsweredAt: now.toISOString() });
+  const sameRun = (holder.runbookExecutionId ?? executionId) === executionId;
+  await deps.incidents.update(holder.id, { runbookExecutionId: executionId, runbookRunCheckAt: check.dueAt, runbookStartAnsweredAt: now.toISOString() }, {}, sameRun ? { keepFirst: ['runbookStartAnsweredAt'] } : {});
   return check;
 }
 

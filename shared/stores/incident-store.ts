@@ -112,6 +112,12 @@ export interface UpdateOptions {
    * stands.
    */
   writeId?: string;
+  /**
+   * Fields written only where the incident has none yet (`if_not_exists`, in the same write): a time that must stay
+   * the first one written (`runbookStartAnsweredAt`: each later ALARM following the run moved it to its own time, and
+   * the "has not ended" page with it, attack-46b B1).
+   */
+  keepFirst?: Array<keyof Incident>;
 }
 
 /**
@@ -313,6 +319,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     claim?: { name: ClaimName; at: string },
     expected?: ExpectedApproval,
     writeId?: string,
+    keepFirst: string[] = [],
   ): Promise<Record<string, unknown> | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -332,7 +339,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         removes.push(name);
       } else {
         values[`:v${n}`] = value;
-        sets.push(`${name} = :v${n}`);
+        sets.push(keepFirst.includes(key) ? `${name} = if_not_exists(${name}, :v${n})` : `${name} = :v${n}`);
       }
       n += 1;
     }
@@ -466,14 +473,15 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     returned: 'incident' | 'nothing',
     claim?: { name: ClaimName; at: string },
     writeId?: string,
+    keepFirst?: string[],
   ) {
     try {
-      return await conditionalUpdate(id, fields, append, returned, claim, undefined, writeId);
+      return await conditionalUpdate(id, fields, append, returned, claim, undefined, writeId, keepFirst);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || fields.status === undefined) throw error;
       // The status may not move there (or the incident is gone: then this write fails on existence as before).
       const { status: _kept, ...rest } = fields;
-      return conditionalUpdate(id, rest, append, returned, claim, undefined, writeId);
+      return conditionalUpdate(id, rest, append, returned, claim, undefined, writeId, keepFirst);
     }
   }
   return {
@@ -527,7 +535,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     async update(id, fields, append = {}, options = {}) {
       let item: Record<string, unknown> | undefined;
       try {
-        item = await updateOrKeepStatus(id, fields, append, 'incident', undefined, options.writeId);
+        item = await updateOrKeepStatus(id, fields, append, 'incident', undefined, options.writeId, options.keepFirst);
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) || options.writeId === undefined) throw error;
         // Made already (its first try landed), or the incident is gone: then it fails on existence as before.

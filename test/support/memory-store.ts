@@ -56,6 +56,8 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       }
       // Status only moves forward, as the DynamoDB store's condition enforces.
       const { status, ...rest } = fields;
+      // Kept where present, as the DynamoDB store's if_not_exists keeps them (attack-46b B1).
+      for (const key of options.keepFirst ?? []) if (item.incident[key] !== undefined) delete (rest as Record<string, unknown>)[key];
       const moves = status !== undefined && mayMoveTo(item.incident.status, status);
       const next = { ...item.incident, ...structuredClone(rest), ...(moves ? { status } : {}), updatedAt: clock().toISOString() } as Incident;
       for (const [key, entries] of Object.entries(append) as Array<[IncidentListName, unknown[] | undefined]>) {

@@ -1,4 +1,4 @@
-import { type GuardSteps, type HandoffReason, type OnCallStep, commentPlaceName, guardHandoff, runbookUnverifiedInWords } from '../../../shared/domain/handoff.js';
+import { type GuardSteps, type HandoffReason, type OnCallStep, commentPlaceName, guardHandoff, runbookNotEndedInWords, runbookUnverifiedInWords } from '../../../shared/domain/handoff.js';
 import type { FallbackCause } from '../../../shared/domain/incident.js';
 import type { Incident } from './types.js';
 
@@ -41,6 +41,8 @@ function reasonWords(reason: HandoffReason): string | null {
       return 'the guard stopped before it could decide what to do';
     case 'runbook_unverified':
       return runbookUnverifiedInWords(reason);
+    case 'runbook_not_ended':
+      return runbookNotEndedInWords(reason);
     case 'not_told':
       return reason.on ? `the guard could not comment on ${commentPlaceName(reason.on)}` : 'the run has no pull request for the guard to comment on';
     default:
