@@ -1,0 +1,137 @@
+/**
+ * Attack pass 46d (session 44): defects in the session's latest fixes, each an `it` that fails until fixed.
+ *
+ * D1 holderAsking (attack-46a A4): a waiter that started within 10 s of its holder fails its attempt with
+ *    RetryableError at once, without waiting the 200 ms the holder needs to decide.
+ * D2 rotatingGitHubClients (attack-46a A3): after a rotation every request through a port handed out before it gets
+ *    a client of its own, so the writes of one step are no longer paced.
+ * D3 followUnrecordedRun (attack-46b B2): a run whose alarm recovered meanwhile and that ended in Success is paged.
+ */
+import { describe, expect, it } from 'vitest';
+import { decideRequestAsking, holderAsking } from '../../shared/notify/approval-groups.js';
+import { createGitHubClients } from '../../shared/github/clients.js';
+import { rotatingGitHubClients } from '../../shared/github/rotating-clients.js';
+import type { GitHubAuth } from '../../shared/github/clients.js';
+import type { Incident } from '../../shared/domain/incident.js';
+import { createMemoryEscalationLedger } from '../support/fakes.js';
+import { notifyStep } from '../../shared/steps/notify.js';
+import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
+import { remediateStep } from '../../shared/steps/remediate.js';
+import { scratchStoreForFile } from '../support/harness.js';
+import { alarmEvent, reconcileRunbookChecksAt, runbookEpisode } from '../support/alarm-events.js';
+
+const REPO = { owner: 'acme', repo: 'app' };
+
+/** A holder of its problem's claim that has not decided how its request is asked, its Notify ending at `decidesBy`. */
+const holder = (decidesBy: number) => ({
+  id: 'inc-holder',
+  history: [],
+  approval: {
+    status: 'pending' as const, taskToken: 'tok-holder', requestedAt: new Date().toISOString(), decidedAt: null, decidedBy: null, reason: null,
+    decidesBy: new Date(decidesBy).toISOString(),
+  },
+});
+
+describe('attack-46d: approvals, a holder deciding in a moment (A4 fix)', () => {
+  it('D1: a request of an alarm storm that starts 5 s after its holder waits the moment the holder takes to decide, rather than fail its attempt at once', async () => {
+    // Prepare: two ALARMs of one problem 5 s apart (a storm: the normal case), each Notify with the same 60 s
+    // timeout. The holder decides "alone" 300 ms into the waiter's check, long before either invocation ends.
+    const escalationLedger = createMemoryEscalationLedger();
+    const now = Date.now();
+    const holderEnds = now + 55_000; // started 5 s before the waiter
+    const waiterEnds = now + 60_000;
+    const clock = () => new Date();
+    setTimeout(() => void decideRequestAsking(holder(holderEnds) as unknown as Incident, 'tok-holder', { alone: true }, { escalationLedger, clock }), 300);
+
+    // Act
+    const started = Date.now();
+    const asking = await holderAsking(holder(holderEnds), 'tok-holder', { escalationLedger, invocationEndsAt: waiterEnds }).catch((error: unknown) => error);
+
+    // Assess: the holder's decision is read (it took 300 ms). Observed: RetryableError thrown on the first read, as
+    // `until` (55 s away) > waiterEnds − 10 s: the attempt fails and is retried by the state machine (5 s, ×2), using
+    // up the Notify state's RetryableError attempts that a throttled DynamoDB or SES also draws on.
+    expect(asking).toEqual({ alone: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('attack-46d: GitHub credential rotation (A3 fix)', () => {
+  /** A fetch that answers every request and records when each POST went out. */
+  function recordingFetch(posts: number[]) {
+    return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+      if (method === 'POST') posts.push(Date.now());
+      return new Response(JSON.stringify({ id: 1, content: '+1' }), { status: 201, headers: { 'content-type': 'application/json' } });
+    };
+  }
+
+  function rotating(posts: number[], rotate: boolean) {
+    let at = 0;
+    const clients = rotatingGitHubClients<GitHubAuth>({
+      credential: { kind: 'token', token: 'ghp_oldOldOldOldOldOld1' },
+      read: async () => ({ kind: 'token', token: rotate ? 'ghp_newNewNewNewNewNew2' : 'ghp_oldOldOldOldOldOld1' }),
+      build: (auth) => createGitHubClients({ auth, client: { fetch: recordingFetch(posts) as typeof fetch, writeIntervalMs: 400, retries: 0 } }),
+      same: (a, b) => a.kind === 'token' && b.kind === 'token' && a.token === b.token,
+      maxAgeMs: 300_000,
+      now: () => at,
+    });
+    return { clients, due: () => { at = 300_000; } };
+  }
+
+  it('control: the writes of one step through one port are paced (writeIntervalMs) when the credential read again is the same', async () => {
+    const posts: number[] = [];
+    const { clients, due } = rotating(posts, false);
+    due();
+    const port = clients.forInstallation(1, new AbortController().signal)!;
+    await Promise.all([port.addCommentReaction(REPO, 1, '+1'), port.addCommentReaction(REPO, 2, '+1'), port.addCommentReaction(REPO, 3, '+1')]);
+    expect(posts).toHaveLength(3);
+    expect(posts[2]! - posts[0]!).toBeGreaterThanOrEqual(700);
+  });
+
+  it('D2: the writes of one step through a port handed out as a rotated credential is read again stay paced', async () => {
+    // Prepare: the step's port is handed out as the re-read becomes due; the token was rotated in Secrets Manager.
+    const posts: number[] = [];
+    const { clients, due } = rotating(posts, true);
+    due();
+    const port = clients.forInstallation(1, new AbortController().signal)!;
+
+    // Act: three writes of one step (a Notify's comment and reactions, a reconciler's pass over many incidents).
+    await Promise.all([port.addCommentReaction(REPO, 1, '+1'), port.addCommentReaction(REPO, 2, '+1'), port.addCommentReaction(REPO, 3, '+1')]);
+
+    // Assess: paced as before the rotation (≥ 2 × 400 ms between the first and the third). Observed: all three at once —
+    // the Proxy builds `clients.forInstallation(installationId, signal)` anew for every request (a new Octokit, a new
+    // per-client pacer) once the clients changed, so GitHub's 1 s write spacing is lost (secondary rate limits).
+    expect(posts).toHaveLength(3);
+    expect(posts[2]! - posts[0]!).toBeGreaterThanOrEqual(700);
+  });
+});
+
+describe('attack-46d: a promised outcome after the OK (attack-46b B2 fix)', () => {
+  const scratch = scratchStoreForFile('guard-a46d-claims');
+  let alarms = 0;
+
+  // D3: the holder's step stopped following its run still going (runNotEnded), the alarm's OK resolved the holder at
+  // 14:30, and the run then SUCCEEDED. followUnrecordedRun's B2 branch publishes on the escalation topic (a page)
+  // whatever the run's status: "the runbook run exec-1 … has ended: Success; its alarm had recovered meanwhile". The
+  // alarm is OK and the runbook did what it should: nobody must act (README, "Quiet by design": on-call is paged only
+  // when a human must act). Required: recorded on the incident (the dashboard), not paged.
+  it("D3: does not page on-call that a run whose alarm recovered meanwhile ended in Success (nobody must act)", async () => {
+    const ep = await runbookEpisode(scratch.client, 'a46d', ++alarms, { status: 'InProgress', env: { RUNBOOK_WAIT_SECONDS: '0' } });
+    const { deps, published, runner, first, name } = ep;
+    await remediateStep({ trigger: first }, deps);
+    await notifyStep({ trigger: first }, deps);
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ runNotEnded: true });
+    await recordAlarmRecovery(alarmEvent('a46d', 'OK', '2026-11-20T14:30:00.000+0000', { name, previous: { value: 'ALARM', at: '2026-11-20T10:07:00.000+0000' } }), {
+      ...deps,
+      clock: () => new Date('2026-11-20T14:30:30Z'),
+    });
+    const pagesBefore = published.length;
+    runner.status = async (executionId) => ({ executionId, status: 'Success', failureMessage: null });
+    await reconcileRunbookChecksAt(ep, '14:35:00');
+
+    // The outcome is recorded …
+    expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ followedRun: { executionId: 'exec-1' }, action: 'run_runbook' });
+    // … but nobody is paged: the alarm is OK and the run succeeded. Observed: one page "has ended: … Success".
+    expect(published.slice(pagesBefore).filter((p) => p.message.includes('exec-1')).map((p) => p.message.split('\n').find((line) => line.includes('exec-1')))).toEqual([]);
+  });
+});
