@@ -5,11 +5,15 @@
  *    RetryableError at once, without waiting the 200 ms the holder needs to decide.
  * D2 rotatingGitHubClients (attack-46a A3): after a rotation every request through a port handed out before it gets
  *    a client of its own, so the writes of one step are no longer paced.
+ * D4 githubToken (attack-46a A5): a plain GITHUB_TOKEN with a trailing newline (or CR) fails the cold start; the
+ *    client trimmed it before, so the check broke configurations that worked.
  * D3 followUnrecordedRun (attack-46b B2): a run whose alarm recovered meanwhile and that ended in Success is paged.
  */
 import { describe, expect, it } from 'vitest';
 import { decideRequestAsking, holderAsking } from '../../shared/notify/approval-groups.js';
 import { createGitHubClients } from '../../shared/github/clients.js';
+import { loadConfig } from '../../shared/config.js';
+import { createNonCommentingGitHub } from '../../shared/runtime/deps.js';
 import { rotatingGitHubClients } from '../../shared/github/rotating-clients.js';
 import type { GitHubAuth } from '../../shared/github/clients.js';
 import type { Incident } from '../../shared/domain/incident.js';
@@ -133,5 +137,22 @@ describe('attack-46d: a promised outcome after the OK (attack-46b B2 fix)', () =
     expect((await deps.incidents.get(first.incidentId))?.decision).toMatchObject({ followedRun: { executionId: 'exec-1' }, action: 'run_runbook' });
     // … but nobody is paged: the alarm is OK and the run succeeded. Observed: one page "has ended: … Success".
     expect(published.slice(pagesBefore).filter((p) => p.message.includes('exec-1')).map((p) => p.message.split('\n').find((line) => line.includes('exec-1')))).toEqual([]);
+  });
+});
+
+describe('attack-46d: the token form check (A5 fix)', () => {
+  // D4: githubToken (shared/runtime/deps.ts) tests the raw value against /^[A-Za-z0-9._~+/=-]+$/ (JS `$` does not match
+  // before a final newline). A plain GITHUB_TOKEN set from a file or a CRLF env file (`--env-file`, a pasted value)
+  // ends with "\n" or "\r": createGitHubClient trims it (`options.token?.trim()`), so it worked before session 44, and
+  // readSecret trims a secret's value; now the function fails its cold start with a ConfigError. Required: trimmed
+  // (as the client and readSecret do), then checked.
+  it('control: the same token without the line end is taken', async () => {
+    const config = loadConfig({ AWS_REGION: 'us-east-1', INCIDENTS_TABLE: 'incidents', GITHUB_TOKEN: 'ghp_attack46dnewline00000000000000000' });
+    expect(await createNonCommentingGitHub(config).then(() => 'built', (error: unknown) => String(error))).toBe('built');
+  });
+  it.each([['a newline', '\n'], ['a carriage return', '\r'], ['CRLF', '\r\n']])('D4: a plain GITHUB_TOKEN ending with %s is taken (trimmed), not refused at cold start', async (_what, end) => {
+    const config = loadConfig({ AWS_REGION: 'us-east-1', INCIDENTS_TABLE: 'incidents', GITHUB_TOKEN: `ghp_attack46dnewline00000000000000000${end}` });
+    const built = await createNonCommentingGitHub(config).then(() => 'built', (error: unknown) => String(error));
+    expect(built).toBe('built');
   });
 });
