@@ -94,7 +94,8 @@ async function askingOf(incident: Pick<Incident, 'id' | 'history'>, taskToken: s
  * {@link requestAsking} of a holder of the problem's claim, waiting while it is undecided: read at once, a second
  * ALARM handled between the holder's claim and its decision took the claim over and was asked as well as the holder
  * (session 43 review, defect 1). The wait runs by the clock, not by reads (attack-46a A4), until the holder's
- * invocation has certainly ended (`decidesBy`, else {@link HOLDER_DECIDES_FALLBACK_MS}); a holder that may outlive
+ * invocation has certainly ended (`decidesBy`, else {@link HOLDER_DECIDES_FALLBACK_MS}), or until this invocation must go on with its own work
+ * ({@link AFTER_HOLDER_DECIDES_MS} before its end), whichever is first; a holder still undecided then that may outlive
  * this invocation fails it with a `RetryableError` (the state machine tries again) rather than being taken over. A
  * publish mark of its request appearing meanwhile answers too: it began e-mailing it alone.
  */
@@ -105,16 +106,21 @@ export async function holderAsking(
 ): Promise<RequestAsking | null> {
   const decidesBy = Date.parse(holder.approval?.decidesBy ?? '');
   const until = Number.isFinite(decidesBy) ? decidesBy : Date.now() + HOLDER_DECIDES_FALLBACK_MS;
+  // Polled until the holder has certainly ended or this invocation must go on with its own work, whichever is first:
+  // a holder that outlives this invocation most often decides a moment later (an alarm storm's waiter starts seconds
+  // after its holder), so it is waited for, not failed at once (attack-46d D1).
+  const ownLast = deps.invocationEndsAt === undefined ? Infinity : deps.invocationEndsAt - AFTER_HOLDER_DECIDES_MS;
+  const waitUntil = Math.min(until, ownLast);
   for (;;) {
     const asking = await askingOf(holder, taskToken, deps);
     if (asking) return asking;
     if (await requestMailedAt(holder.id, taskToken, deps)) return { alone: true };
-    const left = until - Date.now();
-    if (left <= 0) return null;
-    if (deps.invocationEndsAt !== undefined && until > deps.invocationEndsAt - AFTER_HOLDER_DECIDES_MS) {
+    const now = Date.now();
+    if (now >= until) return null;
+    if (now >= waitUntil) {
       throw new RetryableError(`the approval request of ${holder.id} holding this problem's claim may still be deciding how it is asked until ${new Date(until).toISOString()}, past this invocation's end`);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(HOLDER_DECIDES_POLL_MS, left)));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(HOLDER_DECIDES_POLL_MS, waitUntil - now)));
   }
 }
 
