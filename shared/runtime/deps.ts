@@ -207,7 +207,10 @@ async function githubAuth(config: Config): Promise<GitHubAuth | undefined> {
  */
 const GITHUB_TOKEN_FORM = z.string().check(z.maxLength(1024), z.regex(/^[A-Za-z0-9._~+/=-]+$/));
 
-function githubToken(value: string, setting: string): string {
+function githubToken(raw: string, setting: string): string {
+  // Trimmed first, as the client and readSecret trim: a value set from a file or a CRLF env file ends in a line end,
+  // and was taken before the form check (attack-46d D4). Whitespace or braces inside are still refused.
+  const value = raw.trim();
   if (!GITHUB_TOKEN_FORM.safeParse(value).success) {
     throw new ConfigError(`${setting} is not a GitHub token (one word of letters, digits and _-.~+/=; a secret stored as key/value JSON must hold the plain token)`);
   }
