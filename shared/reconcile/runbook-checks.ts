@@ -318,7 +318,13 @@ async function followUnrecordedRun(
   const { route } = escalationFor(recorded, { ownRerun: false, policy });
   const told = (outcome: NotificationRecord['outcome'], detail: string): NotificationRecord => ({ channel: 'sns', target: 'escalation-topic', outcome, detail, at });
   let notification: NotificationRecord;
-  if (!route.page && recovered && outcomePromised(holder)) {
+  const pagedEarlier = pagedNotEnded(holder, executionId);
+  if (!route.page && recovered && succeeded(run.status) && !pagedEarlier) {
+    // Its alarm is OK and its run did what it should: nobody must act, so the success is recorded (the incident, its
+    // dashboard) but not paged (attack-46d D3; README, "Quiet by design"). A run that did not succeed is still paged
+    // below (the automation is broken), and so is any end of a run paged earlier as not ended (on-call expects it).
+    notification = told('skipped', `the followed run succeeded after its alarm had recovered: nobody must act`);
+  } else if (!route.page && recovered && outcomePromised(holder)) {
     // Its alarm recovered, which pages nobody; the page that it had not ended, or its step's saying so (`runNotEnded`),
     // promised this end, under its own key: told only after a not-ended page, the end of a run whose alarm recovered
     // before that bound was told to nobody (attack-46b B2, session 44).
@@ -331,7 +337,7 @@ async function followUnrecordedRun(
       label: `runbook run ${executionId} that had not ended`,
       digest: false,
     };
-    const earlier = pagedNotEnded(holder, executionId) ? 'paged earlier as not ended' : 'reported still running when its step stopped following it';
+    const earlier = pagedEarlier ? 'paged earlier as not ended' : 'reported still running when its step stopped following it';
     const why = `the runbook run ${executionId}, ${earlier}, has ended: ${result}; its alarm had recovered meanwhile`;
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
