@@ -63,11 +63,8 @@ export function rotatingGitHubClients<Credential>(options: RotatingGitHubClients
     if (!port) return null;
     // The port of the latest clients, built once per clients generation: each port has its own write pacer, so one
     // built per request would send a step's writes at once (attack-46d D2: GitHub's secondary rate limits).
-    let current = { from: builtFrom, port };
-    const portOfLatest = () => {
-      if (current.from !== clients) current = { from: clients, port: clients.forInstallation(installationId, signal) ?? port };
-      return current.port;
-    };
+    let latestFrom = builtFrom;
+    let latest = port;
     // Every port method is a request (a promise): each waits for a due re-read, then runs on the clients it produced.
     return new Proxy(port, {
       get(target, name, receiver) {
@@ -75,8 +72,11 @@ export function rotatingGitHubClients<Credential>(options: RotatingGitHubClients
         if (typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
           await reread();
-          const fresh = portOfLatest();
-          return (Reflect.get(fresh, name) as (...a: unknown[]) => unknown).apply(fresh, args);
+          if (latestFrom !== clients) {
+            latestFrom = clients;
+            latest = clients.forInstallation(installationId, signal) ?? port;
+          }
+          return (Reflect.get(latest, name) as (...a: unknown[]) => unknown).apply(latest, args);
         };
       },
     });
