@@ -43,6 +43,7 @@ async function measureBundle(name: FunctionName): Promise<Metafile['outputs'][st
     sourcemap: options.sourceMap,
     mainFields: options.mainFields,
     banner: { js: options.banner },
+    charset: options.charset,
     legalComments: LEGAL_COMMENTS,
     external: options.externalModules,
     outfile: join(PROJECT_ROOT, 'cdk.out', 'bundle-sizes', name, 'index.mjs'),
