@@ -7,9 +7,11 @@ import { alarmStateChangeOf } from './trigger.js';
  * A green run (or a successful check of another CI system) to record off the webhook request: ingest queues it
  * and answers GitHub at once; the outcome recorder resolves the scope's open incidents, updates the PR comment and
  * the learning counters (shared/steps/record-outcome.ts). Plain JSON, so it crosses Lambda's async invocation
- * queue and the local runtime's store queue the same way.
+ * queue and the local runtime's store queue the same way. Built in a pure function: only the outcome recorder parses
+ * it, and esbuild keeps a top-level schema (its `.check` calls could have side effects) in every bundle that imports
+ * this module for its helpers (remediate, notify, classify …), `z.iso`'s whole namespace with it.
  */
-export const workflowRecoveryMessageSchema = z.object({
+export const workflowRecoveryMessageSchema = /* @__PURE__ */ (() => z.object({
   kind: z.literal('workflow_recovery'),
   /** Deterministic per green run: the same delivery queued twice is one message locally, one outcome everywhere. */
   id: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
@@ -43,7 +45,7 @@ export const workflowRecoveryMessageSchema = z.object({
       number: z.number().check(z.int(), z.positive()),
     })),
   })),
-});
+}))();
 export type WorkflowRecoveryMessage = z.infer<typeof workflowRecoveryMessageSchema>;
 /** What a fork's green check run resolves beyond its own scope. */
 export type ForkCheckReach = NonNullable<WorkflowRecoveryMessage['forkCheck']>;

@@ -59,6 +59,16 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(readFileSync(path, 'utf8')).not.toContain('Bundled license information');
   });
 
+  it.each(FUNCTION_NAMES)('%s: keeps non-ASCII characters as UTF-8, not as \\u escapes', (name) => {
+    // Every bundle carries the log redaction's homoglyph table (Cyrillic letters, shared/logs/redact.ts), and no
+    // regular expression or String.raw (the code esbuild prints as written) spells one as an escape: under esbuild's
+    // default charset (aws-cdk-lib drops `charset`) each bundle had 31 or more `\u04XX`, and was larger than
+    // bundle:sizes measures.
+    const code = readFileSync(bundleOf(name).path, 'utf8');
+    expect(code).not.toMatch(/\\u04[0-9A-Fa-f]{2}/);
+    expect(code).toMatch(/[\u0400-\u04FF]/);
+  });
+
   it.each(FUNCTION_NAMES)('%s: loads the event-stream serde it leaves out only on demand, never at start', (name) => {
     const code = readFileSync(bundleOf(name).path, 'utf8');
     const quoted = JSON.stringify(EVENT_STREAM_SERDE);
