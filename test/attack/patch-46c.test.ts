@@ -1,11 +1,13 @@
 import { describe, it } from 'vitest';
-import { type FindingRow, describeFindings, expectAccepted } from '../support/patches.js';
+import { closedRows, type FindingRow, describeFindings, expectAccepted } from '../support/patches.js';
 
 /**
  * Attack 46c (session 44): patches the check accepts after session 44's review-43 fixes (R1-R7), although the code
  * they add fetches and runs a package, or configures a package manager or toolchain that a later allowed call
- * (`pnpm run`, `npm test`, `cargo build`, `go test`) inherits. Each row is `it.fails` while open: it asserts the
- * refusal. Known open and not repeated here: a file name built on another line or in pieces, `git config
+ * (`pnpm run`, `npm test`, `cargo build`, `go test`) inherits. Each row asserts the refusal. All are fixed (session 44,
+ * s44-fix-c): a package manager's verb is read against its allow-list in command strings as in argument lists, options
+ * by any prefix of a dangerous long one, environment names by family where they are set, writes to the home directory's
+ * dot folders and `etc/npmrc`, and `package.yaml`/`package.json5` as manifests. Known open and not repeated here: a file name built on another line or in pieces, `git config
  * url.<x>.insteadOf`, `globalThis[k](src)`.
  */
 const PY = (call: string) => `import subprocess\nsubprocess.run(${call})`;
@@ -147,20 +149,20 @@ const GO_FETCHES_AN_IMPORT: FindingRow[] = [
 ];
 
 describeFindings('attack-46c', [
-  ['C1', ALIASES_IN_COMMAND_STRINGS],
-  ['C2', OTHER_VERBS_IN_COMMAND_STRINGS],
-  ['C3', HYPHENATED_ENVIRONMENT],
-  ['C4', OTHER_ENVIRONMENT],
-  ['C5', CONFIGURATION_WRITTEN_ELSEWHERE],
-  ['C6', ABBREVIATED_OPTIONS],
-  ['C7', MANIFEST_SET_BY_COMMAND],
-  ['C8', OTHER_MANIFEST_NAMES],
-  ['C9', TRUST_WEAKENED],
-  ['C10', GO_FETCHES_AN_IMPORT],
+  ['C1', closedRows(ALIASES_IN_COMMAND_STRINGS)],
+  ['C2', closedRows(OTHER_VERBS_IN_COMMAND_STRINGS)],
+  ['C3', closedRows(HYPHENATED_ENVIRONMENT)],
+  ['C4', closedRows(OTHER_ENVIRONMENT)],
+  ['C5', closedRows(CONFIGURATION_WRITTEN_ELSEWHERE)],
+  ['C6', closedRows(ABBREVIATED_OPTIONS)],
+  ['C7', closedRows(MANIFEST_SET_BY_COMMAND)],
+  ['C8', closedRows(OTHER_MANIFEST_NAMES)],
+  ['C9', closedRows(TRUST_WEAKENED)],
+  ['C10', closedRows(GO_FETCHES_AN_IMPORT)],
 ]);
 
 /**
- * False refusals: legitimate fixes the check refuses today (`it.fails` while refused: each asserts the acceptance).
+ * False refusals: legitimate fixes the check refused (each asserts the acceptance; all fixed, session 44).
  * F1: `uv_index` (ultraviolet index in weather code, a UV-map index in 3D code) and `bundle_index` read as a
  * package-manager environment name (MANAGER_SETTING's `\b(?:…|uv|…|bundle|…)_…index`, without `npm_config`-like
  * prefixes being required to be environment names). F2: an option given to the test runner after `--` (`npm test --
@@ -168,7 +170,7 @@ describeFindings('attack-46c', [
  * F3: an ordinary option before an allowed verb (`npm --no-color test`, `go -C backend test ./...`).
  */
 describe('attack-46c false refusals', () => {
-  it.fails.each([
+  it.each([
     ['src/weather.py', "    return {'temp': data['temp'], 'uv_index': data['uvi']}"],
     ['src/render.js', 'const uv_index = mesh.uvs.length;'],
     ['src/build.py', 'bundle_index = 0'],
