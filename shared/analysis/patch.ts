@@ -215,8 +215,6 @@ const QUIET = String.raw`(?:--(?:silent|quiet|verbose|version|no-color|no-progre
 const OPTIONS = String.raw`(?:${ARG}${QUIET})*`;
 /** An option other than a quiet one where a verb is read, or a toolchain rustup downloads (`cargo +nightly build`). */
 const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
-/** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
-const MANAGERS = String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry|pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
@@ -269,6 +267,8 @@ const NOT_ALLOWED_VERB = /* @__PURE__ */ (() =>
     .join('|'))();
 /** Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. */
 const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundle|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)`;
+/** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
+const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.keys(ALLOWED_VERBS).map((manager) => MANAGER_WORD[manager] ?? manager).join('|')}|${OTHER_MANAGERS})`)();
 /**
  * Long options that name a registry or a configuration file, as npm and pnpm (nopt) read them: any unambiguous prefix of
  * two letters or more (`--reg=` is `--registry`, `--userc=` is `--userconfig`; session 44, attack-46c C6).
@@ -292,7 +292,7 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack|rustup)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
-  String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:-{1,2}(?:registry|config|(?:extra-)?index-url|find-links|userconfig|globalconfig)\b|${DANGEROUS_LONG_OPTION}|-mod=mod\b)`,
+  String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|-mod=mod\b)`,
   String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
   String.raw`gh${ARG}extension${ARG}install\b`,
   String.raw`go${ARG}(?:run\b[^\n)]*@|env${ARG}-w\b)`,
