@@ -490,7 +490,11 @@ function addedDependency(added: readonly string[]): string | null {
  * in ordinary code is not one.
  */
 const MANAGER_ENVIRONMENT = String.raw`(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
-/** A key in a dict or an object (`{'PIP_INDEX_URL': …}`, `env: { NODE_OPTIONS: … }`): an environment name when written in capitals or as `*_config_*`. */
+/**
+ * A key in a dict or an object on a line that names an environment (`env={'PIP_INDEX_URL': …}`, `env: { NODE_OPTIONS: … }`):
+ * an environment name when written in capitals or as `*_config_*` (`'uv_index': …` in a weather reading is not; nor are
+ * constants' keys, `UV_DIRENT_UNKNOWN: …`, on a line about no environment).
+ */
 const ENVIRONMENT_KEY = /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:${MANAGER_ENVIRONMENT})["'\x60]?\s*:(?!:)`, 'gi'))();
 
 /**
@@ -517,7 +521,7 @@ const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
 /** Whether a line of code sets a package manager's configuration ({@link MANAGER_SETTING}). */
 export const setsManagerConfiguration = (line: string): boolean => {
   const text = line.normalize('NFKC');
-  return MANAGER_SETTING.some((setting) => setting.test(text)) || [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key));
+  return MANAGER_SETTING.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key)));
 };
 
 /** The first line the patch adds to a file of code that sets a package manager's configuration, or null. */
