@@ -92,7 +92,7 @@ const MANAGER_CONFIGURATION_NAMES = /* @__PURE__ */ (() => String.raw`\.npmrc|\.
  * `build.sc`, Cabal's `Setup.hs`, and the helpers RSpec and Minitest load before every test (as pytest's `conftest.py`).
  */
 const BUILD_AND_MANIFEST_FILES: Array<{ re: RegExp; why: string }> = [
-  { re: /^(?:package\.json|npm-shrinkwrap\.json|bunfig\.toml|deno\.jsonc?)$/i, why: 'a package manifest: its scripts, bin and dependencies run on install' },
+  { re: /^(?:package\.(?:json5?|ya?ml)|npm-shrinkwrap\.json|bunfig\.toml|deno\.jsonc?)$/i, why: 'a package manifest: its scripts, bin and dependencies run on install' },
   { re: /^(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|gemfile\.lock|poetry\.lock|pipfile\.lock|uv\.lock|pdm\.lock|cargo\.lock|go\.sum|composer\.lock|packages\.lock\.json|podfile\.lock|mix\.lock|pubspec\.lock|flake\.lock)$/i, why: 'a lockfile: it decides which dependency code is fetched' },
   { re: /^(?:setup\.py|setup\.cfg|pyproject\.toml|pipfile|[\w.-]*requirements[\w.-]*\.(?:txt|in)|[\w.-]*constraints[\w.-]*\.txt|sitecustomize\.py|usercustomize\.py|manifest\.in|noxfile\.py|tox\.ini|conanfile\.(?:py|txt))$/i, why: 'a Python build or dependency file: build hooks run on install' },
   { re: /^(?:gemfile|gems\.rb|[\w.-]+\.gemspec|rakefile(?:\.rb)?|go\.mod|go\.work|cargo\.toml|build\.rs|composer\.json|podfile|[\w.-]+\.podspec|package\.swift|pubspec\.yaml|mix\.exs|rebar\.config|stack\.yaml|[\w.-]+\.cabal|dune-project|[\w.-]+\.opam|cpanfile|makefile\.pl|build\.pl|project\.clj|deps\.edn|build\.sbt|setup\.l?hs|[\w.-]+\.csproj|[\w.-]+\.fsproj|[\w.-]+\.vbproj|[\w.-]+\.props|[\w.-]+\.targets|nuget\.config|directory\.build\.\w+)$/i, why: 'a build manifest: it declares dependencies or build steps' },
@@ -204,9 +204,9 @@ const URL_IMPORT = new RegExp(
 );
 
 /** Between a command's words, in a string or an argument list: `npm install`, `"npm", "install"`, `'npm', ['install'`, `'npm' + ' install'`. */
-const ARG = String.raw`(?:["'\x60]?[,\s\[+])+["'\x60]?`;
+const ARG = String.raw`(?:["'\x60]?[,\s\[+\\])+["'\x60]?`;
 /** Options that only quiet a program or print its version (`npm -s test`, `pip -qq list`, `cargo --version`). */
-const QUIET = String.raw`(?:--(?:silent|quiet|verbose|version)|-[sqvV]{1,3})(?![\w=-])`;
+const QUIET = String.raw`(?:--(?:silent|quiet|verbose|version|no-color|no-progress)|--color=\w+|-[sqvV]{1,3})(?![\w=-])`;
 /**
  * Options between a program and its verb: quiet ones only, any number of them. Any other option there, or a rustup
  * `+toolchain`, is refused by itself ({@link UNKNOWN_OPTION}): skipping up to three options and their values let a
@@ -215,8 +215,6 @@ const QUIET = String.raw`(?:--(?:silent|quiet|verbose|version)|-[sqvV]{1,3})(?![
 const OPTIONS = String.raw`(?:${ARG}${QUIET})*`;
 /** An option other than a quiet one where a verb is read, or a toolchain rustup downloads (`cargo +nightly build`). */
 const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
-/** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
-const MANAGERS = String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry|pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|npm|pnpm|yarn|bun|deno|gem|bundle|cargo|go|composer|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
@@ -224,6 +222,62 @@ const MANAGERS = String.raw`(?:python[\d.]*\s+-m\s+)?(?:pip[\d.]*|pipx|uv|poetry
  * and a fix for a missing dependency often adds one.
  */
 const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd|create_subprocess_\w+)\s*\(|\bcommand::new\s*\(|\$\x60)`;
+/**
+ * The verbs, per package manager, a process call may give it: ones that run the project's own scripts, tests or
+ * builds, or print, and fetch nothing. Anything else is refused (session 43, attack-45c: a list of fetching verbs
+ * missed npm's aliases `isntall`/`innit`, gem's and composer's prefixes, `uv run <url>`, `yarn set version <url>`…).
+ * Not on it: `npm version` (edits package.json), bun's verbs (bun auto-installs imports when no node_modules is
+ * found), `uv run` (runs a URL or a script's inline dependencies), yarn with no verb (`yarn` is `yarn install`), `go mod`
+ * (`go mod tidy` fetches every module a new import names); `go run mod@version` and `go env -w` are refused by
+ * {@link PACKAGE_COMMAND}.
+ * Read in argument lists and in command strings alike (session 44, attack-46c C1/C2/C7/C10: a command string was read
+ * only against a list of fetching verbs, which missed `npm isntall`, `gem ins`, `npm pkg set`, `go mod tidy`…).
+ */
+const ALLOWED_VERBS: Readonly<Record<string, ReadonlySet<string>>> = {
+  npm: new Set(['test', 't', 'tst', 'run', 'run-script', 'rum', 'urn', 'start', 'stop', 'restart', 'ls', 'list', '--version', '-v']),
+  yarn: new Set(['test', 'run', 'lint', 'build', '--version', '-v']),
+  pnpm: new Set(['test', 't', 'run', '--version', '-v']),
+  bun: new Set(['--version']),
+  cargo: new Set(['test', 'build', 'check', 'clippy', 'fmt', 'run', '--version', '-V']),
+  pip: new Set(['--version', '-V', 'list', 'show', 'check', 'freeze']),
+  uv: new Set(['--version']),
+  gem: new Set(['--version']),
+  composer: new Set(['--version']),
+  go: new Set(['test', 'build', 'vet', 'version', 'run', 'env']),
+  poetry: new Set(['run', 'check', 'show', '--version']),
+  pipx: new Set(['list', '--version']),
+};
+/** A package manager's words where a command names it: pip as `python -m pip`, `pip3.11`; go given a directory (`go -C backend test`). */
+const MANAGER_WORD: Readonly<Record<string, string>> = { pip: String.raw`(?:python[\d.]*\s+-m\s+)?pip[\d.]*`, go: String.raw`go(?:${ARG}-C${ARG}[\w./-]+)?` };
+/**
+ * Verbs a command string may also give (attack pass 12 accepted them, session 43's argument lists do not): `npm ci`
+ * installs the lockfile exactly, `npm config get` only reads.
+ */
+const STRING_VERBS: Readonly<Record<string, string>> = { npm: String.raw`|ci|config${ARG}(?:get|list|ls)` };
+/** Where a verb ends. */
+const VERB_END = String.raw`(?![\w.:@/-])`;
+/**
+ * A package manager of {@link ALLOWED_VERBS} given a verb not on its list, past quiet options, in a command string or an
+ * argument list (the verb's first character is not a separator, so the words between cannot be skipped; a quiet option, or
+ * go's `-C <dir>`, is not read as the verb).
+ */
+const NOT_ALLOWED_VERB = /* @__PURE__ */ (() =>
+  Object.entries(ALLOWED_VERBS)
+    .map(([manager, verbs]) => String.raw`${MANAGER_WORD[manager] ?? manager}${OPTIONS}${ARG}(?!(?:${[...verbs].join('|')}${STRING_VERBS[manager] ?? ''})${VERB_END}|${QUIET}${manager === 'go' ? '|-C ' : ''})[^\s,\[+"'\x60)\]\\]`)
+    .join('|'))();
+/** Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. */
+const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundle|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)`;
+/** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
+const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.keys(ALLOWED_VERBS).map((manager) => MANAGER_WORD[manager] ?? manager).join('|')}|${OTHER_MANAGERS})`)();
+/**
+ * Long options that name a registry or a configuration file, as npm and pnpm (nopt) read them: any unambiguous prefix of
+ * two letters or more (`--reg=` is `--registry`, `--userc=` is `--userconfig`; session 44, attack-46c C6).
+ */
+const DANGEROUS_LONG_OPTION = /* @__PURE__ */ (() =>
+  String.raw`--(?:${['registry', 'userconfig', 'globalconfig', 'config', 'index-url', 'extra-index-url', 'find-links']
+    .map((name) => name.slice(0, 2) + [...name.slice(2)].reduceRight((rest, char) => `(?:${char}${rest})?`, ''))
+    .join('|')})(?![\w-])`)();
+
 /**
  * A package manager fetching and installing a package, or a package runner fetching one and running it at once
  * (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run mod@version`, `deno run <url>`: `curl | sh` with a registry in
@@ -233,18 +287,15 @@ const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec
 const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // Also its own configuration changed, where every later call reads it (`npm config set registry …`, `go env -w`);
   // `config get` and `config list` only read it.
-  String.raw`${MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require|set)\b|config\b(?!${ARG}(?:get|list|ls)\b)|env${ARG}-w\b|${UNKNOWN_OPTION})`,
+  NOT_ALLOWED_VERB,
+  String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require|set)\b|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
   String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack|rustup)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
-  // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `cargo build --config …`).
-  String.raw`${MANAGERS}${ARG}[^\n"'\x60;&|]{0,200}?\s-{1,2}(?:registry|config|(?:extra-)?index-url|find-links|userconfig|globalconfig)\b`,
-  String.raw`(?:npm|pnpm|yarn|bun)${OPTIONS}${ARG}(?:exec|dlx|x)\b`,
-  String.raw`(?:npm|pnpm|yarn|bun)${ARG}init${ARG}(?!-)\w`,
-  String.raw`composer${ARG}global${ARG}require\b`,
-  String.raw`pipx${ARG}run\b`,
-  String.raw`go${ARG}run\b[^\n)]*@`,
+  // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
+  // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
+  String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|-mod=mod\b)`,
   String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
-  String.raw`uv${ARG}(?:tool${ARG}(?:run|install)\b|run\b[^\n)]*--with\b)`,
   String.raw`gh${ARG}extension${ARG}install\b`,
+  String.raw`go${ARG}(?:run\b[^\n)]*@|env${ARG}-w\b)`,
   String.raw`nix${OPTIONS}${ARG}(?:(?:run|shell)\b|${UNKNOWN_OPTION})`,
   String.raw`dotnet${ARG}tool${ARG}install\b`,
   // A container image pulled and run: whatever the registry serves under its name runs (`docker run evil/img`).
@@ -258,32 +309,14 @@ const PROCESS_CALL_OPENING = new RegExp(PROCESS_CALL, 'gi');
  * A package manager named as a program, its arguments to follow (`spawn('npm', …)`, `['/usr/bin/pip', …]`), by its
  * name, a path to it or its Windows shim (`npm.cmd`; session 43, attack-45c C8: the shim was read by no rule).
  */
-const ARGUMENT_PROGRAM = /(?<=[\s"'\x60;&|(/,\[\\])(npm|pnpm|yarn|bun|pip[\d.]*|uv|gem|cargo|composer)(?:\.(?:cmd|exe|ps1|bat))?["'\x60]/gi;
-/**
- * The verbs, per package manager, a process call may give it: ones that run the project's own scripts, tests or
- * builds, or print, and fetch nothing. Anything else is refused (session 43, attack-45c: a list of fetching verbs
- * missed npm's aliases `isntall`/`innit`, gem's and composer's prefixes, `uv run <url>`, `yarn set version <url>`…).
- * Not on it: `npm version` (edits package.json), bun's verbs (bun auto-installs imports when no node_modules is
- * found), `uv run` (runs a URL or a script's inline dependencies), yarn with no verb (`yarn` is `yarn install`).
- */
-const ALLOWED_VERBS: Readonly<Record<string, ReadonlySet<string>>> = {
-  npm: new Set(['test', 't', 'tst', 'run', 'run-script', 'rum', 'urn', 'start', 'stop', 'restart', 'ls', 'list', '--version', '-v']),
-  yarn: new Set(['test', 'run', 'lint', 'build', '--version', '-v']),
-  pnpm: new Set(['test', 't', 'run', '--version', '-v']),
-  bun: new Set(['--version']),
-  cargo: new Set(['test', 'build', 'check', 'clippy', 'fmt', 'run', '--version', '-V']),
-  pip: new Set(['--version', '-V', 'list', 'show', 'check', 'freeze']),
-  uv: new Set(['--version']),
-  gem: new Set(['--version']),
-  composer: new Set(['--version']),
-};
+const ARGUMENT_PROGRAM = /(?<=[\s"'\x60;&|(/,\[\\])(npm|pnpm|yarn|bun|pip[\d.]*|uv|gem|cargo|composer|go|poetry|pipx)(?:\.(?:cmd|exe|ps1|bat))?["'\x60]/gi;
 /** Options a package manager may be given before its verb: only ones that quiet it. */
-const QUIET_OPTIONS = new Set(['--silent', '-s', '--quiet', '-q']);
+const QUIET_OPTIONS = new Set(['--silent', '-s', '--quiet', '-q', '--no-color', '--no-progress']);
 /**
  * An argument that points a package manager at a registry or an index of its choosing, wherever it stands, or sets its
  * configuration (`--config.verify-deps-before-run=install`, cargo's `--config`; session 44, review-43 R7).
  */
-const NAMES_A_REGISTRY = /registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^-[if]$|^--?config\b|verify.deps/i;
+const NAMES_A_REGISTRY = /* @__PURE__ */ (() => new RegExp(String.raw`registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^-[if]$|^--?config\b|verify.deps|^${DANGEROUS_LONG_OPTION}|^-mod=mod$`, 'i'))();
 /**
  * Between a package manager's name and its first argument: a comma (with a list opening, Node's `('npm', [`), or
  * Rust's `Command::new("cargo").arg(`.
@@ -371,7 +404,9 @@ function argumentsShownSafe(text: string, at: number, manager: string, depth: nu
     // The name stands alone, outside the call's brackets (`const pm = 'npm';`): no argument is given it here.
     return true;
   }
-  if (args.some((arg) => NAMES_A_REGISTRY.test(arg))) return false;
+  // Past a bare `--`, the options are the test runner's (`npm test -- --config vitest.ci.config.ts`).
+  const managers = args.indexOf('--');
+  if (args.slice(0, managers < 0 ? undefined : managers).some((arg) => NAMES_A_REGISTRY.test(arg))) return false;
   const verb = args.find((arg) => !QUIET_OPTIONS.has(arg));
   if (verb === undefined ? manager.toLowerCase() === 'yarn' || args.length > 0 : !verbs.has(verb)) return false;
   if (depth <= 0) return false;
@@ -449,6 +484,20 @@ function addedDependency(added: readonly string[]): string | null {
 }
 
 /**
+ * Environment variables that configure a package manager, a toolchain or the runtime a later allowed call starts, by
+ * family (session 44, attack-46c C3/C4/C9: a list of names missed hyphenated spellings, proxies, Corepack's registry,
+ * RUSTC_WRAPPER, NODE_OPTIONS…): case-insensitively, `-` and `_` alike. Read only where a name is set, so `uv_index`
+ * in ordinary code is not one.
+ */
+const MANAGER_ENVIRONMENT = String.raw`(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
+/**
+ * A key in a dict or an object on a line that names an environment (`env={'PIP_INDEX_URL': …}`, `env: { NODE_OPTIONS: … }`):
+ * an environment name when written in capitals or as `*_config_*` (`'uv_index': …` in a weather reading is not; nor are
+ * constants' keys, `UV_DIRENT_UNKNOWN: …`, on a line about no environment).
+ */
+const ENVIRONMENT_KEY = /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:${MANAGER_ENVIRONMENT})["'\x60]?\s*:(?!:)`, 'gi'))();
+
+/**
  * What an added line of code sets for a package manager or toolchain the job runs later (session 44, review-43 R1, R2,
  * R4): one of their configuration files named as a string (code writing `.npmrc` or `rust-toolchain.toml`), or an
  * environment variable saying where they fetch from, what they install before a run or which toolchain rustup downloads
@@ -458,16 +507,22 @@ function addedDependency(added: readonly string[]): string | null {
  */
 const MANAGER_SETTING = [
   /* @__PURE__ */ (() => new RegExp(String.raw`["'\x60](?:[^"'\x60\n]*/)?(?:${MANAGER_CONFIGURATION_NAMES}|\.cargo/config(?:\.toml)?)["'\x60]`, 'i'))(),
-  /\b(?:npm_config|yarn|pnpm_config|bun_config|pip|uv|poetry|pdm|pixi|hatch|conda|cargo|rustup|composer|bundle|gem)_[\w@:-]{0,40}?(?:registr|index|find_links|mirror|dist_server|update_root|toolchain|rc_filename|config_file|verify_deps|userconfig|globalconfig|pnpmfile|strict_ssl|cafile)|\b(?:cargo|rustup)_home\b/i,
-  /\bGO(?:PROXY|SUMDB|NOSUMDB|NOSUMCHECK|INSECURE|TOOLCHAIN|FLAGS)\b/,
+  // An environment variable of the managers' families set: `os.environ['X'] =`, `process.env.X =`, `os.Setenv("X"`,
+  // `X=… cmd` in a command, `export X=`.
+  /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:env(?:iron)?\s*(?:\[\s*["'\x60]|[.:])(?:${MANAGER_ENVIRONMENT})["'\x60]?\s*\]?\s*[|&?]{0,2}=(?!=)|(?:putenv|setenv|set_?var|setdefault)\s*\(\s*["'\x60](?:${MANAGER_ENVIRONMENT}))(?![\w-])|(?:^|["'\x60;&|]\s*|\b(?:export|env|set)\s+)(?:${MANAGER_ENVIRONMENT})=`, 'i'))(),
   // A manifest or build file written by the code, on the line that writes it: the next `npm test` or `make` runs its scripts.
-  /^(?=.*(?:\b(?:write_?file(?:sync)?|append_?file(?:sync)?|write_text|write_bytes|file_put_contents|output_?file(?:sync)?|write_?json(?:sync)?|copy_?file(?:sync)?|copy2?)\s*\(|\bopen\s*\([^)\n]{0,200}?["'][wax]\+?b?["'])).*["'\x60](?:[^"'\x60\n]*\/)?(?:package\.json|(?:gnu)?makefile|justfile)["'\x60]/i,
+  // So does every later call a configuration the code writes outside the repository, in the home directory's dot folders
+  // (`~/.config/pnpm/rc`, `~/.bundle/config`, `~/.rustup/settings.toml`) or npm's global `etc/npmrc` (attack-46c C5).
+  /^(?=.*(?:\b(?:write_?file(?:sync)?|append_?file(?:sync)?|write_text|write_bytes|file_put_contents|output_?file(?:sync)?|write_?json(?:sync)?|copy_?file(?:sync)?|copy2?)\s*\(|\bopen\s*\([^)\n]{0,200}?["'][wax]\+?b?["']|\.write\s*\()).*["'\x60](?:(?:[^"'\x60\n]*\/)?(?:package\.json5?|package\.ya?ml|(?:gnu)?makefile|justfile)["'\x60]|(?:~|\$\{?HOME\}?)?\/\.\w|[^"'\x60\n]*\/etc\/npmrc["'\x60])/i,
 ];
 /** Files that only document: what they name is not run. */
 const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
 
 /** Whether a line of code sets a package manager's configuration ({@link MANAGER_SETTING}). */
-export const setsManagerConfiguration = (line: string): boolean => MANAGER_SETTING.some((setting) => setting.test(line.normalize('NFKC')));
+export const setsManagerConfiguration = (line: string): boolean => {
+  const text = line.normalize('NFKC');
+  return MANAGER_SETTING.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key)));
+};
 
 /** The first line the patch adds to a file of code that sets a package manager's configuration, or null. */
 function managerSetting(files: readonly ShownFile[]): string | null {

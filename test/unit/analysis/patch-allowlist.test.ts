@@ -153,8 +153,10 @@ describe('fix-PR file allow-list (deny by default)', () => {
     expect(checkPatch(gitDiff('src/cart.ts', [' a', '+const { tax } = await import("./tax.js");'])).ok).toBe(true);
   });
 
-  it('allows a preload of a module in the repository', () => {
-    expect(checkPatch(gitDiff('src/setup.ts', [' a', '+process.env.NODE_OPTIONS = "--require ./tracing.js --max-old-space-size=4096";'])).ok).toBe(true);
+  // Session 44 (attack-46c C4): NODE_OPTIONS is read by every node the job starts, so a `--require` of the patch's
+  // choosing runs in the next allowed `npm test`; set from code it is refused, whatever module it names.
+  it('refuses a preload set through NODE_OPTIONS, even of a module in the repository', () => {
+    expect(checkPatch(gitDiff('src/setup.ts', [' a', '+process.env.NODE_OPTIONS = "--require ./tracing.js --max-old-space-size=4096";'])).ok).toBe(false);
   });
 
   it('refuses a postinstall hook even when the rest of the patch is source code', () => {
