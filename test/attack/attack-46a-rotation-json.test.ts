@@ -3,54 +3,13 @@
  * wired in shared/runtime/deps.ts): the composition root's GitHub access with its real Secrets Manager reader and
  * GitHub client, pointed at stand-ins on loopback, as test/unit/runtime/github-credential-rotation.test.ts drives it.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../shared/config.js';
-import { createNonCommentingGitHub } from '../../shared/runtime/deps.js';
+import { describe, expect, it, vi } from 'vitest';
 import { SECRET_MAX_AGE_SECONDS } from '../../shared/runtime/secrets.js';
+import { githubRotationStandIns } from '../support/github-rotation.js';
 
 const TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:guard/github-token-46aJsn';
-const REPO = { owner: 'acme', repo: 'app' };
 const TOKEN = 'ghp_attack46ajsonfirst0000000000000000';
-
-/** The token the stand-in Secrets Manager holds now. */
-let storedToken = TOKEN;
-const secretsManager = createServer((request, response) => {
-  request.resume();
-  request.on('end', () => {
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ SecretString: storedToken }));
-  });
-});
-/** The Authorization header of each request GitHub's stand-in received. */
-const authorizations: string[] = [];
-const github = createServer((request, response) => {
-  authorizations.push(String(request.headers.authorization));
-  request.resume();
-  request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ total_count: 0, workflow_runs: [] })));
-});
-const urlOf = (server: ReturnType<typeof createServer>) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-beforeAll(async () => {
-  await Promise.all([secretsManager, github].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY');
-  vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', urlOf(secretsManager));
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  storedToken = TOKEN;
-});
-
-afterAll(() => {
-  for (const server of [secretsManager, github]) {
-    server.closeAllConnections();
-    server.close();
-  }
-  vi.unstubAllEnvs();
-});
+const standIns = githubRotationStandIns(TOKEN_SECRET_ARN, TOKEN);
 
 describe('attack 46a: a rotated secret that cannot be a GitHub token', () => {
   /*
@@ -61,14 +20,11 @@ describe('attack 46a: a rotated secret that cannot be a GitHub token', () => {
    * (401) while the old token is still valid, with nothing logged.
    */
   it('A5: keeps using the token read before when the re-read value is key/value JSON, not a token', async () => {
-    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-    const config = loadConfig({ ...process.env, GITHUB_TOKEN_SECRET_ARN: TOKEN_SECRET_ARN, GITHUB_API_URL: urlOf(github), INCIDENTS_TABLE: 'incidents' });
-    const clients = await createNonCommentingGitHub(config);
-    const latestRun = () => clients.forInstallation(null)!.latestSuccessfulRun(REPO, 1, 'main');
+    const { latestRun } = await standIns.access();
     await latestRun();
-    expect(authorizations.at(-1)).toBe(`token ${TOKEN}`);
+    expect(standIns.lastAuthorization()).toBe(`token ${TOKEN}`);
 
-    storedToken = JSON.stringify({ token: 'ghp_attack46ajsonsecond000000000000000' });
+    standIns.storeToken(JSON.stringify({ token: 'ghp_attack46ajsonsecond000000000000000' }));
     vi.setSystemTime(Date.now() + (SECRET_MAX_AGE_SECONDS + 10) * 1000);
     await latestRun();
     // The re-read has answered well before the next requests.
@@ -76,6 +32,6 @@ describe('attack 46a: a rotated secret that cannot be a GitHub token', () => {
     await latestRun().catch(() => null);
     await latestRun().catch(() => null);
 
-    expect(authorizations.at(-1)).toBe(`token ${TOKEN}`);
+    expect(standIns.lastAuthorization()).toBe(`token ${TOKEN}`);
   });
 });

@@ -3,7 +3,7 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { scratchStoreForFile } from '../support/harness.js';
-import { alarmEvent, holderFollowFailedForGood, reconcileRunbookChecksAt, runbookEpisode, thirdAlarmOfEpisode } from '../support/alarm-events.js';
+import { alarmEvent, holderFollowFailedForGood, reconcileRunbookChecksAt, type RunbookEpisode as Episode, runbookAlarmHandledAt as handledAt, runbookEpisodesOf, thirdAlarmOfEpisode } from '../support/alarm-events.js';
 
 /*
  * Attack pass 46b on session 44's runbook follow-up checks: the "did not fix" page moved to RUNBOOK_VERIFY_MINUTES
@@ -12,18 +12,7 @@ import { alarmEvent, holderFollowFailedForGood, reconcileRunbookChecksAt, runboo
  */
 
 const scratch = scratchStoreForFile('guard-a46b-claims');
-let alarms = 0;
-const episode = (status: string, env: Record<string, string> = {}) => runbookEpisode(scratch.client, 'a46b', ++alarms, { status, env });
-type Episode = Awaited<ReturnType<typeof episode>>;
-
-/** A later ALARM of the episode remediated and notified with the steps' clock at `time` (2026-11-20). */
-async function handledAt(ep: Episode, trigger: Episode['second'], time: string) {
-  const clock = ep.deps.clock;
-  ep.deps.clock = () => new Date(`2026-11-20T${time}Z`);
-  await remediateStep({ trigger }, ep.deps);
-  await notifyStep({ trigger }, ep.deps);
-  ep.deps.clock = clock;
-}
+const episode = runbookEpisodesOf(scratch, 'a46b');
 
 /** The runner as SSM answering no ExecutionStartTime: the run's status alone. */
 function noStartTime(ep: Episode, status: () => string) {

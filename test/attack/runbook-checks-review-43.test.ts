@@ -9,7 +9,9 @@ import {
   holderFollowFailedForGood,
   holderStartFailedForGood,
   reconcileRunbookChecksAt,
-  runbookEpisode,
+  type RunbookEpisode as Episode,
+  runbookAlarmHandledAt as handledAt,
+  runbookEpisodesOf,
   thirdAlarmOfEpisode,
   twoAlarmsOfOneEpisode,
 } from '../support/alarm-events.js';
@@ -20,18 +22,7 @@ import {
  */
 
 const scratch = scratchStoreForFile('guard-rb-review-claims');
-let alarms = 0;
-const episode = (status: string, env: Record<string, string> = {}) => runbookEpisode(scratch.client, 'rbr', ++alarms, { status, env });
-type Episode = Awaited<ReturnType<typeof episode>>;
-
-/** A later ALARM of the episode remediated and notified with the steps' clock at `time` (2026-11-20). */
-async function handledAt(ep: Episode, trigger: Episode['second'], time: string) {
-  const clock = ep.deps.clock;
-  ep.deps.clock = () => new Date(`2026-11-20T${time}Z`);
-  await remediateStep({ trigger }, ep.deps);
-  await notifyStep({ trigger }, ep.deps);
-  ep.deps.clock = clock;
-}
+const episode = runbookEpisodesOf(scratch, 'rbr');
 
 const unverifiedPages = async (ep: Episode, id: string) => ((await ep.deps.incidents.get(id))?.history ?? []).filter((h) => h.event === 'runbook_unverified');
 

@@ -239,3 +239,24 @@ export function reconcileRunbookChecksAt(
     limits,
   );
 }
+
+/** A {@link runbookEpisode} of the runbook-check tests. */
+export type RunbookEpisode = Awaited<ReturnType<typeof runbookEpisode>>;
+
+/**
+ * A file's {@link runbookEpisode}s, alarms `<idPrefix>`-1, -2, … with their claims on the file's scratch store
+ * (`scratch.client`, read when an episode is made).
+ */
+export function runbookEpisodesOf(scratch: { readonly client: Parameters<typeof createEpisodeRunbookClaims>[0]['client'] }, idPrefix: string) {
+  let alarms = 0;
+  return (status: string, env: Record<string, string> = {}) => runbookEpisode(scratch.client, idPrefix, ++alarms, { status, env });
+}
+
+/** A later ALARM of the episode remediated and notified with the steps' clock at `time` (2026-11-20). */
+export async function runbookAlarmHandledAt(ep: RunbookEpisode, trigger: RunbookEpisode['second'], time: string) {
+  const clock = ep.deps.clock;
+  ep.deps.clock = () => new Date(`2026-11-20T${time}Z`);
+  await remediateStep({ trigger }, ep.deps);
+  await notifyStep({ trigger }, ep.deps);
+  ep.deps.clock = clock;
+}
