@@ -85,9 +85,19 @@ function groupedOnTimeline(incident: Pick<Incident, 'history'>, taskToken: strin
   return start ? { alone: false, groupStart: start } : null;
 }
 
-/** {@link requestAsking}, else as the code before session 44 recorded it ({@link groupedOnTimeline}). */
-async function askingOf(incident: Pick<Incident, 'id' | 'history'>, taskToken: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<RequestAsking | null> {
-  return (await requestAsking(incident.id, taskToken, deps)) ?? groupedOnTimeline(incident, taskToken);
+/**
+ * {@link requestAsking}, else as the code before session 44 recorded it ({@link groupedOnTimeline}); `onTimelineOnly`
+ * when only the timeline says it, so the one writer of the decision can keep it on the ledger item too.
+ */
+async function askingOf(
+  incident: Pick<Incident, 'id' | 'history'>,
+  taskToken: string,
+  deps: Pick<ApprovalGroupDeps, 'escalationLedger'>,
+): Promise<{ asking: RequestAsking; onTimelineOnly: boolean } | null> {
+  const recorded = await requestAsking(incident.id, taskToken, deps);
+  if (recorded) return { asking: recorded, onTimelineOnly: false };
+  const onTimeline = groupedOnTimeline(incident, taskToken);
+  return onTimeline ? { asking: onTimeline, onTimelineOnly: true } : null;
 }
 
 /**
@@ -112,8 +122,8 @@ export async function holderAsking(
   const ownLast = deps.invocationEndsAt === undefined ? Infinity : deps.invocationEndsAt - AFTER_HOLDER_DECIDES_MS;
   const waitUntil = Math.min(until, ownLast);
   for (;;) {
-    const asking = await askingOf(holder, taskToken, deps);
-    if (asking) return asking;
+    const found = await askingOf(holder, taskToken, deps);
+    if (found) return found.asking;
     if (await requestMailedAt(holder.id, taskToken, deps)) return { alone: true };
     const now = Date.now();
     if (now >= until) return null;
@@ -157,10 +167,9 @@ export async function groupApprovalRequest(incident: Incident, taskToken: string
   if (incident.source !== 'cloudwatch') return null;
   // Remembered by incident and token: a retry is found again, and a re-driven execution's new token is a request of its own.
   const request = { incidentId: `${incident.id}:${shortHash(taskToken)}`, member: requestMember(incident.id, taskToken) };
-  const recorded = await requestAsking(incident.id, taskToken, deps);
   // Grouped by the code before session 44 (its timeline only): kept as the decision, so every reader finds it (attack-46a A1).
-  const legacy = recorded ? null : groupedOnTimeline(incident, taskToken);
-  const decided = recorded ?? (legacy && (await decideRequestAsking(incident, taskToken, legacy, deps)));
+  const found = await askingOf(incident, taskToken, deps);
+  const decided = found && (found.onTimelineOnly ? await decideRequestAsking(incident, taskToken, found.asking, deps) : found.asking);
   if (decided) return decided.alone ? null : nameRequest(decided.groupStart, request, deps);
   const start = alone ? null : await groupToJoin(incident, deps);
   const asking = await decideRequestAsking(incident, taskToken, start ? { alone: false, groupStart: start } : { alone: true }, deps);
@@ -201,7 +210,7 @@ async function groupToJoin(incident: Incident, deps: ApprovalGroupDeps): Promise
  * whose e-mail must say what it replaces as every other retry's does (session 43 review, defect 2).
  */
 export async function groupMailedAt(incident: Pick<Incident, 'id' | 'history'>, taskToken: string, deps: Pick<ApprovalGroupDeps, 'escalationLedger'>): Promise<PublishMark | null> {
-  const asking = await askingOf(incident, taskToken, deps);
+  const asking = (await askingOf(incident, taskToken, deps))?.asking;
   if (!asking || asking.alone) return null;
   const member = requestMember(incident.id, taskToken);
   for (let part = 1; part <= MAX_GROUP_DIGEST_PARTS; part += 1) {
