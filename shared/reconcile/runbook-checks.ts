@@ -49,7 +49,7 @@ import { type RunbookRunner, type RunbookStatus, isTerminal, succeeded } from '.
 import type { Clock, EscalationLedger, EscalationOccurrence, EscalationPublisher, StepLogger } from '../ports.js';
 import type { IncidentDue } from '../stores/due-index.js';
 import type { IncidentStore } from '../stores/incident-store.js';
-import { type EpisodeRunbookClaims, type RunbookChecks, readAlarmEpisode, runFollowerOf, scheduleRunbookVerify } from '../stores/runbook-checks.js';
+import { type CheckPage, type EpisodeRunbookClaims, type RunbookChecks, readAlarmEpisode, runFollowerOf, scheduleRunbookVerify } from '../stores/runbook-checks.js';
 
 export interface RunbookCheckDeps {
   runbookChecks: RunbookChecks;
@@ -63,8 +63,11 @@ export interface RunbookCheckDeps {
    * makes a holder's start again with its client token, which answers its run (StartAutomationExecution).
    */
   runbookRunner: Pick<RunbookRunner, 'status' | 'start'>;
-  /** The follow claims: a holder's run is recorded by the reconciler or by a later ALARM, never both. */
-  episodeRunbooks: EpisodeRunbookClaims;
+  /**
+   * The follow claims (a holder's run is recorded by the reconciler or by a later ALARM, never both) and the takes of a
+   * check's pages (one of two overlapping reconciler runs sends each).
+   */
+  episodeRunbooks: Pick<EpisodeRunbookClaims, 'claimRunFollow' | 'takeCheckPage'>;
   /** Who is paged for a followed run's outcome, as Notify pages it. */
   policyFile: PolicyFile;
   /** Which start a holder made, to confirm its run by its client token when its execution was never written (session 43). */
@@ -118,7 +121,7 @@ async function runbookCheckPagedFor(incident: Incident, deps: RunbookCheckDeps):
  */
 async function tellOnCall(incident: Incident, deps: RunbookCheckDeps, lookbackHours: number): Promise<boolean> {
   const now = deps.clock();
-  if (!(await takeCheckPage(incident, `unverified-page:${incident.id}`, now, deps))) return false;
+  if (!(await takeCheckPage(incident, 'unverified', incident.id, now, deps))) return false;
   const at = now.toISOString();
   const entry = { at, event: RUNBOOK_UNVERIFIED_EVENT, detail: `${incident.decision?.result ?? 'the runbook finished: Success'}; the alarm still fired at ${at}` };
   // The episode's problem: this page is about its runbook, and is sent once however the alarm's pages are grouped.
@@ -170,19 +173,18 @@ function recheckAt(now: Date): string {
 }
 
 /**
- * Takes one page of a run check (`page`: which page of which run or incident, e.g. `not-ended-page:<execution>`) for
- * this reconciler run (its time at `now`): one conditional write on a claim item of the page's own (the claim store's,
- * as a run's follow claim), granted to one of two overlapping runs. Two overlapping runs (no reserved concurrency) both
- * read the holder before either recorded the page, and the ledger, which grants its incident one send more for a
- * crash, let both send it: the "has not ended" page (attack-45b B6, session 43), a followed run's outcome and the "did
- * not fix" page (attack-46b B4, B5, session 44). One function for every page of a run check. A take a reconciler
- * period old whose run recorded no page is a run that died before it: taken over, so the page still goes.
+ * Takes one page of a run check (`page` of `subject`: e.g. `not-ended` of its execution) for this reconciler run (its
+ * time at `now`): one conditional write on a claim item of the page's own (the claim store's, as a run's follow claim),
+ * granted to one of two overlapping runs. Two overlapping runs (no reserved concurrency) both read the holder before
+ * either recorded the page, and the ledger, which grants its incident one send more for a crash, let both send it: the
+ * "has not ended" page (attack-45b B6, session 43), a followed run's outcome and the "did not fix" page (attack-46b
+ * B4, B5, session 44). One function for every page of a run check. A take a reconciler period old whose run recorded
+ * no page is a run that died before it: taken over, so the page still goes.
  */
-async function takeCheckPage(holder: Incident, page: string, now: Date, deps: RunbookCheckDeps): Promise<boolean> {
+async function takeCheckPage(holder: Incident, page: CheckPage, subject: string, now: Date, deps: RunbookCheckDeps): Promise<boolean> {
   const taker = `${now.toISOString()}#${randomUUID()}`;
   const takenLately = async (other: string) => now.getTime() - Date.parse(other.split('#')[0] ?? '') < NOT_ENDED_RECHECK_MS;
-  const { heldBy } = await deps.episodeRunbooks.claim({ alarmArn: `${holder.alarm?.arn ?? ''}#${page}`, incidentId: taker }, takenLately);
-  return heldBy === taker;
+  return deps.episodeRunbooks.takeCheckPage(holder, page, subject, taker, takenLately);
 }
 
 export interface RunbookCheckOptions {
@@ -215,7 +217,7 @@ async function pageRunNotEnded(holder: Incident, run: RunbookStatus, deps: Runbo
   const minutes = Math.floor((now.getTime() - Date.parse(since)) / 60_000);
   if (minutes < options.notEndedMinutes) return 'running';
   if (pagedNotEnded(holder, run.executionId) || holder.status === 'resolved') return 'overdue';
-  if (!(await takeCheckPage(holder, `not-ended-page:${run.executionId}`, now, deps))) return 'overdue';
+  if (!(await takeCheckPage(holder, 'not-ended', run.executionId, now, deps))) return 'overdue';
   const at = now.toISOString();
   const why = `the runbook run ${run.executionId} has not ended (${run.status}) ${minutes} minutes after its start (at ${since}): look at it in Systems Manager; Pipeline Guard keeps following it and tells its outcome once it ends`;
   const entry = { at, event: RUNBOOK_NOT_ENDED_EVENT, detail: why };
@@ -298,7 +300,7 @@ async function followUnrecordedRun(
   if (!isTerminal(run.status)) return pageRunNotEnded(holder, run, deps, options);
   const now = deps.clock();
   // runFollowerOf grants the holder's own claim to each overlapping run alike: the outcome's page is taken (attack-46b B4).
-  if (!(await takeCheckPage(holder, `ended-page:${executionId}`, now, deps))) return 'taken';
+  if (!(await takeCheckPage(holder, 'ended', executionId, now, deps))) return 'taken';
   const at = now.toISOString();
   const result = `runbook (${executionId}) finished: ${run.status}${run.failureMessage ? ` — ${run.failureMessage}` : ''}`;
   const decision: Decision = {

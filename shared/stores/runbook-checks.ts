@@ -97,6 +97,50 @@ export interface EpisodeRunbookClaims {
    * makes a repeated start the same run).
    */
   claim(claim: EpisodeRunbookClaim, holderStands: ClaimHolderStands): Promise<{ heldBy: string }>;
+  /**
+   * Claims the follow of `holder`'s runbook run for `followerId` ({@link runFollowerOf}) unless another follower holds
+   * it and `followerStands` says it still does; answers who holds it now.
+   */
+  claimRunFollow(holder: RunbookClaimHolder, followerId: string, followerStands: (followerId: string) => Promise<boolean>): Promise<{ heldBy: string }>;
+  /**
+   * Takes `holder`'s check page `page` of `subject` (the execution or incident it tells of) for `taker` unless another
+   * took it and `takenLately` says its take still holds; true when `taker` holds it.
+   */
+  takeCheckPage(holder: RunbookClaimHolder, page: CheckPage, subject: string, taker: string, takenLately: (otherTaker: string) => Promise<boolean>): Promise<boolean>;
+}
+
+/** The incident whose runbook run a follow claim or a check page's take is about. */
+export type RunbookClaimHolder = Pick<Incident, 'id' | 'alarm'>;
+
+/**
+ * The pages of a run check each taken by one reconciler run (shared/reconcile/runbook-checks.ts): a followed run's
+ * outcome (`ended`, of its execution), that it has not ended (`not-ended`, of its execution), that a runbook's success
+ * did not fix its alarm (`unverified`, of its incident).
+ */
+export type CheckPage = 'ended' | 'not-ended' | 'unverified';
+
+/** What a claim writes: its claimant, and whether it claimed approved (`EpisodeRunbookClaim.approved`). */
+type ClaimTaken = Pick<EpisodeRunbookClaim, 'incidentId' | 'approved'>;
+
+/** One conditional claim on the item keyed by `scope`, as {@link EpisodeRunbookClaims.claim} claims an alarm's. */
+export type ScopedClaim = (scope: string, claim: ClaimTaken, holderStands: ClaimHolderStands) => Promise<{ heldBy: string }>;
+
+/**
+ * The claim store's operations over one scoped claim (the DynamoDB item's, or the in-memory one's), each scope built
+ * here once. The follow claims and page takes are scoped by their alarm's ARN with a suffix, as before session 45 the
+ * callers suffixed it themselves: the scopes, and so the hashed keys, are byte for byte the same, and a claim written
+ * before the deploy (a run followed while it is in flight) is still found. An incident with no alarm scopes by ''.
+ */
+export function episodeRunbookClaimsOver(claimScoped: ScopedClaim): EpisodeRunbookClaims {
+  const alarmOf = (holder: RunbookClaimHolder) => holder.alarm?.arn ?? '';
+  return {
+    claim: (claim, holderStands) => claimScoped(claim.alarmArn, claim, holderStands),
+    claimRunFollow: (holder, followerId, followerStands) => claimScoped(`${alarmOf(holder)}#run-of:${holder.id}`, { incidentId: followerId }, followerStands),
+    async takeCheckPage(holder, page, subject, taker, takenLately) {
+      const { heldBy } = await claimScoped(`${alarmOf(holder)}#${page}-page:${subject}`, { incidentId: taker }, takenLately);
+      return heldBy === taker;
+    },
+  };
 }
 
 /**
@@ -118,7 +162,7 @@ export function createEpisodeRunbookClaims(options: { client: DynamoDBDocumentCl
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
   /** Writes the claim for `incidentId` if `condition` holds; true when written. */
-  const claimIf = async (key: { pk: string; sk: string }, claim: EpisodeRunbookClaim, condition: string, values: Record<string, string>) => {
+  const claimIf = async (key: { pk: string; sk: string }, claim: ClaimTaken, condition: string, values: Record<string, string>) => {
     const now = clock();
     const { incidentId } = claim;
     const approved = claim.approved ? { approved: true } : {};
@@ -134,22 +178,20 @@ export function createEpisodeRunbookClaims(options: { client: DynamoDBDocumentCl
     );
     return written !== null;
   };
-  return {
-    async claim(claim, holderStands) {
-      const key = episodeClaimKey(claim.alarmArn);
-      for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
-        if (await claimIf(key, claim, 'attribute_not_exists(pk) OR incidentId = :incident', { ':incident': claim.incidentId })) return { heldBy: claim.incidentId };
-        const held = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-        const holder = held.Item?.incidentId;
-        // Refused, then gone before the read (its TTL ran out in between): free again, for the next round.
-        if (typeof holder !== 'string') continue;
-        if (await holderStands(holder, { approved: held.Item?.approved === true })) return { heldBy: holder };
-        if (await claimIf(key, claim, 'incidentId = :holder', { ':holder': holder })) return { heldBy: claim.incidentId };
-      }
-      // Contended on each round (taken over by others, or gone between the write and the read): the step's retry claims again.
-      throw new RetryableError(`the runbook claim of alarm ${claim.alarmArn} moved on each of ${CLAIM_ROUNDS} tries`);
-    },
-  };
+  return episodeRunbookClaimsOver(async (scope, claim, holderStands) => {
+    const key = episodeClaimKey(scope);
+    for (let round = 0; round < CLAIM_ROUNDS; round += 1) {
+      if (await claimIf(key, claim, 'attribute_not_exists(pk) OR incidentId = :incident', { ':incident': claim.incidentId })) return { heldBy: claim.incidentId };
+      const held = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      const holder = held.Item?.incidentId;
+      // Refused, then gone before the read (its TTL ran out in between): free again, for the next round.
+      if (typeof holder !== 'string') continue;
+      if (await holderStands(holder, { approved: held.Item?.approved === true })) return { heldBy: holder };
+      if (await claimIf(key, claim, 'incidentId = :holder', { ':holder': holder })) return { heldBy: claim.incidentId };
+    }
+    // Contended on each round (taken over by others, or gone between the write and the read): the step's retry claims again.
+    throw new RetryableError(`the runbook claim of alarm ${scope} moved on each of ${CLAIM_ROUNDS} tries`);
+  });
 }
 
 /**
@@ -161,9 +203,9 @@ export function createEpisodeRunbookClaims(options: { client: DynamoDBDocumentCl
  * the one run twice (attack-44b R3, R4), and a later ALARM and the reconciler would both record it (R5, session 42).
  */
 export async function runFollowerOf(
-  holder: Pick<Incident, 'id' | 'alarm'>,
+  holder: RunbookClaimHolder,
   followerId: string,
-  deps: { episodeRunbooks: EpisodeRunbookClaims; incidents: Pick<IncidentStore, 'get'> },
+  deps: { episodeRunbooks: Pick<EpisodeRunbookClaims, 'claimRunFollow'>; incidents: Pick<IncidentStore, 'get'> },
 ): Promise<string> {
   const followerStands = async (id: string) => {
     const follower = await deps.incidents.get(id);
@@ -171,6 +213,5 @@ export async function runFollowerOf(
     const recorded = Boolean(follower?.decision?.followedRun) && !follower?.decision?.runNotEnded;
     return recorded || (follower !== null && follower.status !== 'notified' && follower.status !== 'resolved');
   };
-  const key = { alarmArn: `${holder.alarm?.arn ?? ''}#run-of:${holder.id}`, incidentId: followerId };
-  return (await deps.episodeRunbooks.claim(key, followerStands)).heldBy;
+  return (await deps.episodeRunbooks.claimRunFollow(holder, followerId, followerStands)).heldBy;
 }

@@ -21,7 +21,7 @@ import { type NotifyDeps, type RemediationDeps, type StepDeps, silentLogger } fr
 import { WriteBudgetExhaustedError } from '../../shared/errors.js';
 import { rerunLedgerKey } from '../../shared/stores/rerun-ledger.js';
 import type { IncidentDue, IncidentDueList } from '../../shared/stores/due-index.js';
-import type { EpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
+import { type EpisodeRunbookClaims, episodeRunbookClaimsOver } from '../../shared/stores/runbook-checks.js';
 import { type RecoveryKey, type RecoveryTargets, type UnfinishedRecovery, keyTimeOf } from '../../shared/stores/recovery-targets.js';
 import { createMemoryGreenRunNotes, createMemoryStore } from './memory-store.js';
 
@@ -499,23 +499,24 @@ export function createMemoryIncidentDueList(): IncidentDueList & { entries: Inci
   };
 }
 
-/** In-memory EpisodeRunbookClaims (shared/stores/runbook-checks.ts): one claim per alarm, taken over from a holder that no longer stands. */
+/**
+ * In-memory EpisodeRunbookClaims (shared/stores/runbook-checks.ts): one claim per scope (an alarm's, a run's follow, a
+ * check page's), taken over from a holder that no longer stands; scoped as the DynamoDB store scopes its items.
+ */
 export function createMemoryEpisodeRunbookClaims(): EpisodeRunbookClaims & { holders: Map<string, string> } {
   const holders = new Map<string, string>();
   const approvedHolders = new Set<string>();
-  const take = (alarmArn: string, incidentId: string, approved?: boolean) => {
-    holders.set(alarmArn, incidentId);
+  const take = (scope: string, incidentId: string, approved?: boolean) => {
+    holders.set(scope, incidentId);
     if (approved) approvedHolders.add(incidentId);
   };
-  return {
-    holders,
-    async claim({ alarmArn, incidentId, approved }, holderStands) {
-      const holder = holders.get(alarmArn);
-      if (holder === undefined || holder === incidentId) take(alarmArn, incidentId, approved);
-      else if (!(await holderStands(holder, { approved: approvedHolders.has(holder) })) && holders.get(alarmArn) === holder) take(alarmArn, incidentId, approved);
-      return { heldBy: holders.get(alarmArn)! };
-    },
-  };
+  const claims = episodeRunbookClaimsOver(async (scope, { incidentId, approved }, holderStands) => {
+    const holder = holders.get(scope);
+    if (holder === undefined || holder === incidentId) take(scope, incidentId, approved);
+    else if (!(await holderStands(holder, { approved: approvedHolders.has(holder) })) && holders.get(scope) === holder) take(scope, incidentId, approved);
+    return { heldBy: holders.get(scope)! };
+  });
+  return { ...claims, holders };
 }
 
 export function remediationDeps(overrides: Partial<RemediationDeps> = {}): RemediationDeps {
