@@ -278,6 +278,25 @@ function outcomePromised(holder: Incident): boolean {
   return holder.decision?.runNotEnded === true || (holder.runbookExecutionId !== undefined && pagedNotEnded(holder, holder.runbookExecutionId));
 }
 
+/** How following a holder's run once went ({@link followUnrecordedRun}). */
+type FollowedRun = 'waiting' | 'running' | 'overdue' | 'overdue_paged' | 'dropped' | 'paged' | 'taken';
+
+/**
+ * What each way of following a run does to its check, one row each, so that a new way must say it (session 45: long
+ * `||` chains that a new result would have slipped through). `check`: `moved` a reconciler period later (its run or its
+ * step still goes), `left` as it is (an overlapping run took its page and drops it once recorded), or `done`.
+ * `counts`: the run's result it counts in, if any.
+ */
+const FOLLOWED_RUN_CHECK: Record<FollowedRun, { check: 'moved' | 'left' | 'done'; counts: 'paged' | 'dropped' | null }> = {
+  waiting: { check: 'moved', counts: null },
+  running: { check: 'moved', counts: null },
+  overdue: { check: 'moved', counts: null },
+  overdue_paged: { check: 'moved', counts: 'paged' },
+  taken: { check: 'left', counts: null },
+  paged: { check: 'done', counts: 'paged' },
+  dropped: { check: 'done', counts: 'dropped' },
+};
+
 /**
  * Follows `holder`'s run once: `waiting` while its step still runs (the entry is moved later), `running` while its run has
  * not ended within RUNBOOK_NOT_ENDED_MINUTES, `overdue` (and `overdue_paged` on the run that paged so) past them,
@@ -285,11 +304,7 @@ function outcomePromised(holder: Incident): boolean {
  * outcome is recorded and told, `taken` when an overlapping reconciler run took its outcome's page (its entry is left
  * as it is: that run drops it once recorded, and a later run takes the page over should it die first).
  */
-async function followUnrecordedRun(
-  holder: Incident,
-  deps: RunbookCheckDeps,
-  options: RunbookCheckOptions,
-): Promise<'waiting' | 'running' | 'overdue' | 'overdue_paged' | 'dropped' | 'paged' | 'taken'> {
+async function followUnrecordedRun(holder: Incident, deps: RunbookCheckDeps, options: RunbookCheckOptions): Promise<FollowedRun> {
   const recovered = holder.status === 'resolved';
   if (recovered && !outcomePromised(holder)) return 'dropped';
   if (!recovered && holder.status !== 'notified') return 'waiting';
@@ -379,9 +394,10 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
     try {
       const incident = await deps.incidents.get(check.incidentId);
       if (incident && runUnrecorded(incident)) {
-        const followed = await followUnrecordedRun(incident, deps, options);
-        if (followed === 'waiting' || followed === 'running' || followed === 'overdue' || followed === 'overdue_paged') {
-          if (followed === 'overdue_paged') result.paged.push(incident.id);
+        const followed = FOLLOWED_RUN_CHECK[await followUnrecordedRun(incident, deps, options)];
+        if (followed.counts === 'paged') result.paged.push(incident.id);
+        if (followed.counts === 'dropped') result.dropped += 1;
+        if (followed.check === 'moved') {
           // Moved behind the others, under the bound too: left at the head of the oldest-first list, runs that have
           // not ended (one outage across maxPerRun alarms) held back every other check for up to the bound (attack-45b
           // B5, session 43), as did holders whose steps still ran (review 43's defect 4, session 44). On a whole
@@ -389,9 +405,7 @@ export async function pageRunbooksThatDidNotFix(deps: RunbookCheckDeps, options:
           await moveCheck(check, recheckAt(deps.clock()), deps);
           continue;
         }
-        if (followed === 'taken') continue;
-        if (followed === 'paged') result.paged.push(incident.id);
-        else result.dropped += 1;
+        if (followed.check === 'left') continue;
       } else if (stillFiringAfterRunbook(incident)) {
         const verifyAt = verifiedAfter(incident, deps.config.RUNBOOK_VERIFY_MINUTES);
         // Too early: moved to when the alarm had its time, onto the success's own check where that is due then.
