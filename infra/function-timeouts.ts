@@ -12,6 +12,9 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   'ingest-alarm': 30,
   // API Gateway's integration limit.
   'read-api': 29,
+  // Every bounded pass of one scheduled run (re-drives, digests, reactions, comments, runbook checks); locally it
+  // bounds the timer's run, so one that hangs no longer stops the later ones (session 45).
+  reconcile: 60,
 } as const;
 
 export type TimedFunction = keyof typeof FUNCTION_TIMEOUT_SECONDS;

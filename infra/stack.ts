@@ -1178,7 +1178,7 @@ export class PipelineGuardStack extends Stack {
     const reconciler = fn('Reconcile', {
       name: 'reconcile',
       description: 'Re-drives unfinished incidents; resumes /guard decisions left unresumed; sends digests of ended escalation windows; reads late reactions; finishes vote changes a crash left pending; posts deferred recovery comments (bounded per run)',
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.reconcile),
       environment: {
         RECONCILE_AFTER_MINUTES: '10',
         RECONCILE_MAX_PER_RUN: '25',

@@ -652,3 +652,5 @@ export interface Analyzer {
 
 /** Time is a dependency so tests and the demo control it. */
 export type Clock = () => Date;
+/** Waiting on the {@link Clock}, a dependency beside it: in real time in AWS and locally; a test's moves its clock on (session 45). */
+export type Sleep = (ms: number) => Promise<void>;

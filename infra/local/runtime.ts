@@ -24,6 +24,7 @@ import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
 import { type BackAtWait, type ExecutionRecord, type ExecutionRegistry, type LocalTask, type LocalTokenTask, startLocalWorkflow } from './local-workflow.js';
 import { LOCAL_ACCOUNT, type LambdaHandler, invokeWithTimeout, lambdaContext } from './lambda-invocation.js';
+import { callsRefusedOnceAborted, startReconcilerTimer } from './reconciler-timer.js';
 import { FUNCTION_TIMEOUT_SECONDS, type TimedFunction } from '../function-timeouts.js';
 import { namedByLoopback } from './loopback-requests.js';
 import { bodyTooLargeMessage } from '../../shared/ingest/verify.js';
@@ -424,19 +425,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
   const resumed = await workflow.resumeRunning();
   if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
-  const runReconciler = (at?: Date) =>
-    scheduledReconcilerRun({ ...reconcileDeps, clock: () => at ?? new Date() }, reconcilerOptions(config));
-  // The timer's run in flight: close() waits for it, so a run that fires during a stop never calls a closed store.
-  let timedRun: Promise<unknown> | null = null;
-  const reconcileTimer = setInterval(() => {
-    if (timedRun) return;
-    timedRun = runReconciler()
-      .catch((error: unknown) => log(`reconciler run failed: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
-        timedRun = null;
-      });
-  }, config.RECONCILE_INTERVAL_SECONDS * 1000);
-  reconcileTimer.unref();
+  const runReconciler = (at?: Date, deps = reconcileDeps) =>
+    scheduledReconcilerRun({ ...deps, clock: () => at ?? new Date() }, reconcilerOptions(config));
+  // Bounded by the reconcile function's AWS timeout, each run's ports refusing once it is let go (session 45).
+  const reconcileTimer = startReconcilerTimer({
+    run: (stopped) => runReconciler(undefined, callsRefusedOnceAborted(reconcileDeps, stopped)),
+    intervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
+    timeoutMs: FUNCTION_TIMEOUT_SECONDS.reconcile * 1000,
+    log,
+  });
   const ingest = await importHandler('ingest-github', generation);
   // Invoked with their AWS time limits, as the steps are (session 44): see infra/function-timeouts.ts.
   const invokeTimed = (handler: LambdaHandler, functionName: TimedFunction, event: unknown) =>
@@ -583,8 +580,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
     dynamoCalls: () => dynamo.calls(),
     async close() {
-      clearInterval(reconcileTimer);
-      await timedRun;
+      await reconcileTimer.stop();
       await rm(runtimeFile, { force: true });
       await new Promise<void>((ok) => server.close(() => ok()));
       await recoveries.close();

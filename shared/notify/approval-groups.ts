@@ -3,7 +3,7 @@ import type { Incident } from '../domain/incident.js';
 import { RetryableError } from '../errors.js';
 import { firedAtOf } from '../domain/recovery.js';
 import { shortHash } from '../domain/trigger.js';
-import type { EscalationLedger, PublishMark } from '../ports.js';
+import type { EscalationLedger, PublishMark, Sleep } from '../ports.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { APPROVAL_GROUP_KEY, requestMember } from './approval-group-mail.js';
 import { requestMailedAt } from './approval-mail.js';
@@ -27,6 +27,8 @@ export interface ApprovalGroupDeps {
   escalationLedger: EscalationLedger;
   incidents: Pick<IncidentStore, 'update'>;
   clock: () => Date;
+  /** How a wait for a holder's decision waits, on {@link ApprovalGroupDeps.clock} (session 45). */
+  sleep: Sleep;
 }
 
 /**
@@ -112,10 +114,10 @@ async function askingOf(
 export async function holderAsking(
   holder: Pick<Incident, 'id' | 'history' | 'approval'>,
   taskToken: string,
-  deps: Pick<ApprovalGroupDeps, 'escalationLedger'> & { invocationEndsAt?: number | undefined },
+  deps: Pick<ApprovalGroupDeps, 'escalationLedger' | 'clock' | 'sleep'> & { invocationEndsAt?: number | undefined },
 ): Promise<RequestAsking | null> {
   const decidesBy = Date.parse(holder.approval?.decidesBy ?? '');
-  const until = Number.isFinite(decidesBy) ? decidesBy : Date.now() + HOLDER_DECIDES_FALLBACK_MS;
+  const until = Number.isFinite(decidesBy) ? decidesBy : deps.clock().getTime() + HOLDER_DECIDES_FALLBACK_MS;
   // Polled until the holder has certainly ended or this invocation must go on with its own work, whichever is first:
   // a holder that outlives this invocation most often decides a moment later (an alarm storm's waiter starts seconds
   // after its holder), so it is waited for, not failed at once (attack-46d D1).
@@ -125,12 +127,12 @@ export async function holderAsking(
     const found = await askingOf(holder, taskToken, deps);
     if (found) return found.asking;
     if (await requestMailedAt(holder.id, taskToken, deps)) return { alone: true };
-    const now = Date.now();
+    const now = deps.clock().getTime();
     if (now >= until) return null;
     if (now >= waitUntil) {
       throw new RetryableError(`the approval request of ${holder.id} holding this problem's claim may still be deciding how it is asked until ${new Date(until).toISOString()}, past this invocation's end`);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(HOLDER_DECIDES_POLL_MS, waitUntil - now)));
+    await deps.sleep(Math.min(HOLDER_DECIDES_POLL_MS, waitUntil - now));
   }
 }
 

@@ -26,7 +26,7 @@ import { withCommentSlots } from '../github/comment-slot.js';
 import { COMMAND_ANSWER_LEASE_MS, commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
 import { type CommandAnswers, createDynamoCommandAnswers } from '../stores/command-answers.js';
-import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, NonCommentingGitHubPort, OutsiderModelBudgets, RecoveryQueue, RerunLedger, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, NonCommentingGitHubPort, OutsiderModelBudgets, RecoveryQueue, RerunLedger, Sleep, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
@@ -780,12 +780,16 @@ export async function createRemediateDeps(config: Config, logger: StepLogger): P
   };
 }
 
+/** Waiting in real time, on the real clock every stage is given (`() => new Date()`), in AWS and locally. */
+const sleepInRealTime: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The only stage that publishes escalations, so the only one that requires the topic (and fails at cold start without it). */
 export async function createNotifyDeps(config: Config, logger: StepLogger): Promise<NotifyDeps> {
   const basics = stageBasics(config, logger);
   const outsiderWrites = createOutsiderWrites(config);
   return {
     ...basics,
+    sleep: sleepInRealTime,
     github: await createGitHub(config, logger),
     reruns: createRerunLedger(config),
     escalations: createEscalations(config, logger),

@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, NonCommentingGitHubPort, OutsiderModelBudgets, RerunLedger, StepLogger, WriteLimiter } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, NonCommentingGitHubPort, OutsiderModelBudgets, RerunLedger, Sleep, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentRecords, IncidentStore } from '../stores/incident-store.js';
 import type { GreenRunNotes } from '../stores/green-run-notes.js';
 import type { PermissionCache } from '../github/permission-cache.js';
@@ -70,6 +70,8 @@ export interface StepDeps {
    */
   permissions: PermissionCache;
   clock: Clock;
+  /** Waits on {@link StepDeps.clock}: a Notify's wait for the holder of its problem's request (shared/notify/approval-groups.ts). */
+  sleep: Sleep;
   logger: StepLogger;
   /**
    * Knowledge base, experiments and baselines (shared/knowledge/learning.ts). Optional so a step test without
@@ -137,7 +139,7 @@ export type RemediateRemediationDeps = Omit<RemediationDeps, 'approvals'>;
 /** Notify reads the policy file and the pending approvals, never runs runbooks or touches guard counters. */
 export type NotifyDeps = Pick<
   StepDeps,
-  'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'approvalResumes' | 'permissions' | 'clock' | 'logger' | 'metrics' | 'signal' | 'invocationEndsAt'
+  'config' | 'incidents' | 'github' | 'reruns' | 'escalations' | 'escalationLedger' | 'approvalResumes' | 'permissions' | 'clock' | 'sleep' | 'logger' | 'metrics' | 'signal' | 'invocationEndsAt'
 > & {
   remediation: Pick<RemediationDeps, 'policyFile' | 'approvals'>;
   /**

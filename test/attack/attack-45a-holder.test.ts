@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { parseRunbookMappings } from '../../shared/remediation/runbooks.js';
-import { alarmTriggerAt, askedAt, mailedTokens, pauseLedgerRecord } from '../support/alarm-approvals.js';
+import { alarmTriggerAt, askedAt, mailedTokens, pauseLedgerRecord, releaseAfterFirstRead } from '../support/alarm-approvals.js';
 import { remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
 
 /*
@@ -50,12 +50,9 @@ describe('attack-45a: a later request of the same alarm while the holder is stil
     const holder = askedAt(deps, holderAt, 'token-1');
     await vi.waitFor(() => expect(paused()).toBe(true));
 
-    // The holder goes on 300 ms after the second ALARM first reads it (far longer than either Notify takes here).
-    const get = deps.incidents.get.bind(deps.incidents);
-    deps.incidents.get = async (id) => {
-      if (id === holderId) setTimeout(release, 300);
-      return get(id);
-    };
+    // The holder goes on 300 ms after the second ALARM first reads it (far longer than either Notify takes here), on
+    // the steps' clock, which the second's wait moves on (session 45).
+    releaseAfterFirstRead(deps, holderId, 300, release);
     const second = await askedAt(deps, '2026-11-20T10:03:41.000Z', 'token-2');
     release();
     await holder;

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { sendDueDigests } from '../../shared/reconcile/digests.js';
 import { notifyStep } from '../../shared/steps/notify.js';
-import { alarmTriggerAt, approvalStormSteps, askedAt, checkoutRunbookDeps, mailedTokens, pauseLedgerRecord } from '../support/alarm-approvals.js';
+import { alarmTriggerAt, approvalStormSteps, askedAt, checkoutRunbookDeps, mailedTokens, pauseLedgerRecord, releaseAfterFirstRead } from '../support/alarm-approvals.js';
 import { createMemoryEscalationLedger } from '../support/fakes.js';
 import { scratchStoreForFile } from '../support/harness.js';
 
@@ -81,16 +81,8 @@ describe('attack 46a: a live holder slower than the 3 s wait', () => {
     const holder = askedAt(deps, holderAt, 'slow-1');
     await vi.waitFor(() => expect(paused()).toBe(true));
 
-    // The holder's write answers 4 s after the second ALARM first reads it.
-    const get = deps.incidents.get.bind(deps.incidents);
-    let armed = true;
-    deps.incidents.get = async (id) => {
-      if (id === holderId && armed) {
-        armed = false;
-        setTimeout(release, 4_000);
-      }
-      return get(id);
-    };
+    // The holder's write answers 4 s after the second ALARM first reads it (on the steps' clock: session 45).
+    releaseAfterFirstRead(deps, holderId, 4_000, release);
     const second = await askedAt(deps, '2026-11-21T10:03:41.000Z', 'slow-2');
     release();
     await holder;

@@ -17,7 +17,7 @@ import { createNonCommentingGitHub } from '../../shared/runtime/deps.js';
 import { rotatingGitHubClients } from '../../shared/github/rotating-clients.js';
 import type { GitHubAuth } from '../../shared/github/clients.js';
 import type { Incident } from '../../shared/domain/incident.js';
-import { createMemoryEscalationLedger } from '../support/fakes.js';
+import { createMemoryEscalationLedger, steppedTime } from '../support/fakes.js';
 import { notifyStep } from '../../shared/steps/notify.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
@@ -40,22 +40,23 @@ describe('attack-46d: approvals, a holder deciding in a moment (A4 fix)', () => 
   it('D1: a request of an alarm storm that starts 5 s after its holder waits the moment the holder takes to decide, rather than fail its attempt at once', async () => {
     // Prepare: two ALARMs of one problem 5 s apart (a storm: the normal case), each Notify with the same 60 s
     // timeout. The holder decides "alone" 300 ms into the waiter's check, long before either invocation ends.
+    // On a stepped clock (session 45): the waiter's 300 ms go by without waiting in real time.
     const escalationLedger = createMemoryEscalationLedger();
-    const now = Date.now();
+    const time = steppedTime();
+    const now = time.clock().getTime();
     const holderEnds = now + 55_000; // started 5 s before the waiter
     const waiterEnds = now + 60_000;
-    const clock = () => new Date();
-    setTimeout(() => void decideRequestAsking(holder(holderEnds) as unknown as Incident, 'tok-holder', { alone: true }, { escalationLedger, clock }), 300);
+    time.after(300, () => void decideRequestAsking(holder(holderEnds) as unknown as Incident, 'tok-holder', { alone: true }, { escalationLedger, clock: time.clock }));
 
     // Act
-    const started = Date.now();
-    const asking = await holderAsking(holder(holderEnds), 'tok-holder', { escalationLedger, invocationEndsAt: waiterEnds }).catch((error: unknown) => error);
+    const started = time.clock().getTime();
+    const asking = await holderAsking(holder(holderEnds), 'tok-holder', { escalationLedger, ...time, invocationEndsAt: waiterEnds }).catch((error: unknown) => error);
 
     // Assess: the holder's decision is read (it took 300 ms). Observed: RetryableError thrown on the first read, as
     // `until` (55 s away) > waiterEnds − 10 s: the attempt fails and is retried by the state machine (5 s, ×2), using
     // up the Notify state's RetryableError attempts that a throttled DynamoDB or SES also draws on.
     expect(asking).toEqual({ alone: true });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(time.clock().getTime() - started).toBeLessThan(5_000);
   });
 });
 

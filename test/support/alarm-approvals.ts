@@ -121,6 +121,24 @@ export function pauseLedgerRecord(deps: ReturnType<typeof stepDeps>['deps'], at:
   return { paused: () => paused, release };
 }
 
+/**
+ * Calls `release` once the steps' clock is `ms` past the first read of incident `id`: a paused holder going on while
+ * a later Notify waits for it, on the clock that Notify's sleeps move on, not in real time (session 45).
+ */
+export function releaseAfterFirstRead(deps: ReturnType<typeof stepDeps>['deps'], id: string, ms: number, release: () => void) {
+  const get = deps.incidents.get.bind(deps.incidents);
+  let releaseAt: number | null = null;
+  deps.incidents.get = async (read) => {
+    if (read === id && releaseAt === null) releaseAt = deps.clock().getTime() + ms;
+    return get(read);
+  };
+  const sleep = deps.sleep;
+  deps.sleep = async (slept) => {
+    await sleep(slept);
+    if (releaseAt !== null && deps.clock().getTime() >= releaseAt) release();
+  };
+}
+
 /** The e-mailed task tokens, in order. */
 export const mailedTokens = (published: ReturnType<typeof stepDeps>['published']) => published.flatMap((p) => p.message.match(/--task-token '([^']+)'/)?.[1] ?? []);
 

@@ -534,6 +534,29 @@ export function remediationDeps(overrides: Partial<RemediationDeps> = {}): Remed
   };
 }
 
+/**
+ * A clock that moves only when slept on, with work due at its times (`after`): a wait by the clock (`holderAsking`)
+ * tested without waiting in real time (session 45). Each sleep lets other work run before it returns.
+ */
+export function steppedTime(start = Date.parse('2026-11-20T10:00:00Z')) {
+  let now = start;
+  const due: Array<{ at: number; run: () => void }> = [];
+  return {
+    clock: () => new Date(now),
+    async sleep(ms: number) {
+      now += ms;
+      for (const work of due.filter((item) => item.at <= now)) {
+        due.splice(due.indexOf(work), 1);
+        work.run();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    after(ms: number, run: () => void) {
+      due.push({ at: now + ms, run });
+    },
+  };
+}
+
 /** Step dependencies for unit tests; `github` is one port for every installation (or none). */
 export function stepDeps(
   overrides: Omit<Partial<StepDeps>, 'github'> & { github?: GitHubPort | null; env?: Record<string, string> } = {},
@@ -564,6 +587,13 @@ export function stepDeps(
     // On the steps' clock, so a test that moves it also ages the kept answers.
     permissions: createPermissionCache(() => (overrides.clock ?? clock)().getTime()),
     clock,
+    // Moves the steps' clock on (whichever the test set) and lets other work run: a step's wait by the clock takes no
+    // real time (session 45).
+    async sleep(ms) {
+      const woken = deps.clock().getTime() + ms;
+      deps.clock = () => new Date(woken);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
     logger: silentLogger,
     remediation: remediationDeps(),
     metrics: noMetrics,

@@ -1,0 +1,69 @@
+/**
+ * The local runtime's reconciler timer (infra/local/reconciler-timer.ts, session 45): a run that hangs (a store call
+ * that never answers) is bounded by the reconcile function's AWS timeout, as Lambda bounds it, so later runs still
+ * happen (escalation digests, re-drives, runbook checks), and the hung run calls nothing once it is past its limit.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ReconcilerRunStoppedError, callsRefusedOnceAborted, startReconcilerTimer } from '../../../infra/local/reconciler-timer.js';
+
+const INTERVAL_MS = 20;
+const TIMEOUT_MS = 60;
+
+describe('the local reconciler timer', () => {
+  let stop: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await stop?.();
+    stop = null;
+  });
+
+  it('runs again after a run that hangs past the reconcile function’s timeout', async () => {
+    // Prepare: the first run's store call never answers; the later ones answer at once.
+    let runs = 0;
+    const log: string[] = [];
+    const timer = startReconcilerTimer({
+      run: () => (++runs === 1 ? new Promise<never>(() => {}) : Promise.resolve()),
+      intervalMs: INTERVAL_MS,
+      timeoutMs: TIMEOUT_MS,
+      log: (line) => void log.push(line),
+    });
+    stop = timer.stop;
+
+    // Assess: later runs happen once the hung one is past its limit, and that is said.
+    await vi.waitFor(() => expect(runs).toBeGreaterThanOrEqual(3), { timeout: 2_000, interval: 10 });
+    expect(log.join('\n')).toMatch(/timeout/);
+  });
+
+  it('stops without waiting for a hung run past its limit', async () => {
+    let runs = 0;
+    const timer = startReconcilerTimer({ run: () => (++runs, new Promise<never>(() => {})), intervalMs: INTERVAL_MS, timeoutMs: TIMEOUT_MS, log: () => {} });
+    await vi.waitFor(() => expect(runs).toBe(1), { timeout: 1_000, interval: 5 });
+    const stopped = await Promise.race([timer.stop().then(() => 'stopped'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), TIMEOUT_MS * 10))]);
+    expect(stopped).toBe('stopped');
+  });
+
+  it('aborts the hung run’s signal at its limit, and its ports then refuse its calls', async () => {
+    // Prepare: each run's store reached through its fenced ports, as the runtime wires them; the first run's read hangs.
+    const reads: string[] = [];
+    const store = { async get(key: string) { reads.push(key); return key === 'first' ? new Promise<never>(() => {}) : null; } };
+    let signal: AbortSignal | null = null;
+    let ports: { store: typeof store } | null = null;
+    const timer = startReconcilerTimer({
+      run: (stopped) => {
+        if (signal) return callsRefusedOnceAborted({ store }, stopped).store.get('later');
+        signal = stopped;
+        ports = callsRefusedOnceAborted({ store }, stopped);
+        return ports.store.get('first');
+      },
+      intervalMs: INTERVAL_MS,
+      timeoutMs: TIMEOUT_MS,
+      log: () => {},
+    });
+    stop = timer.stop;
+
+    // Assess
+    await vi.waitFor(() => expect(signal?.aborted).toBe(true), { timeout: 1_000, interval: 5 });
+    expect(() => ports!.store.get('after its limit')).toThrow(ReconcilerRunStoppedError);
+    expect(reads).not.toContain('after its limit');
+    await vi.waitFor(() => expect(reads).toContain('later'), { timeout: 1_000, interval: 5 });
+  });
+});
