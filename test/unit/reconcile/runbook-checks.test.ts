@@ -182,7 +182,7 @@ describe('reconciler: the run of a holder whose step ended without its outcome (
     const { runbookExecutionId: _, ...rest } = holder;
     const later = { ...rest, id: `${id}-later`, status: 'remediated' as const, decision: null };
     await deps.incidents.create(later, null);
-    const claimed = await deps.remediation.episodeRunbooks.claim({ alarmArn: `${holder.alarm?.arn}#run-of:${id}`, incidentId: later.id }, async () => true);
+    const claimed = await deps.remediation.episodeRunbooks.claimRunFollow(holder, later.id, async () => true);
     expect(claimed.heldBy).toBe(later.id);
     const pagesBefore = published.length;
 
