@@ -61,10 +61,11 @@ export type CommentOutcome = 'created' | 'updated' | 'unchanged';
 export type JobLogStream = AsyncIterable<Uint8Array> & { readonly bytes?: number };
 
 /**
- * GitHub for a stage that never comments (remediate). Its clients are built without the comment slots that keep
- * an incident to one comment per pull request, so commenting is left out of the type instead of left unguarded.
+ * GitHub for remediate: re-runs, the kill-switch label, fix pull requests and the bot's login, nothing else. It never
+ * comments: its clients are built without the comment slots that keep an incident to one comment per pull request,
+ * so commenting is left out of the type instead of left unguarded; and its bundle carries only these requests.
  */
-export type NonCommentingGitHubPort = Omit<GitHubPort, 'upsertComment' | 'commentOnCommit'>;
+export type RemediationGitHubPort = Pick<GitHubPort, 'rerunFailedJobs' | 'botLogin' | 'listIssueLabels' | 'readFile' | 'listAllFiles' | 'createFixPullRequest'>;
 
 export interface GitHubPort {
   /** Jobs of one run attempt that did not succeed (failure, timed_out, cancelled, startup_failure). */

@@ -47,11 +47,20 @@ export function writeIdentity(installationId: number | null): string {
 }
 
 /** One client for every installation (a token, the recorded stand-in, a test fake) or none at all. */
-export function staticGitHubClients(port: GitHubPort | null): GitHubClients {
+export function staticGitHubClients<Port = GitHubPort>(port: NoInfer<Port> | null): GitHubClients<Port> {
   return { forInstallation: () => port };
 }
 
+/** Clients of the whole adapter (`createGitHubClient`). */
 export function createGitHubClients(options: GitHubClientsOptions): GitHubClients {
+  return createGitHubClientsOf(createGitHubClient, options);
+}
+
+/**
+ * Clients whose ports `build` makes from a client's options: a function that uses only some of GitHub builds only
+ * those ports (remediation-client.ts), and its bundle carries only their requests.
+ */
+export function createGitHubClientsOf<Port>(build: (options: GitHubClientOptions) => Port, options: GitHubClientsOptions): GitHubClients<Port> {
   const { auth } = options;
   const base = options.client ?? {};
   // The bot login discovered once serves every client of the process, including those bound to a step's deadline.
@@ -59,14 +68,14 @@ export function createGitHubClients(options: GitHubClientsOptions): GitHubClient
   if (auth.kind === 'token') {
     const writeLimiter = options.writeLimiter?.(writeIdentity(null));
     const tokenClient = (signal?: AbortSignal) =>
-      createGitHubClient({ ...base, token: auth.token, loginCache, ...(writeLimiter ? { writeLimiter } : {}), ...(signal ? { signal } : {}) });
+      build({ ...base, token: auth.token, loginCache, ...(writeLimiter ? { writeLimiter } : {}), ...(signal ? { signal } : {}) });
     const client = tokenClient();
     // A client per step invocation when bound to its deadline: an Octokit is cheap, and pacing is per process anyway.
     return { forInstallation: (_installationId, signal) => (signal ? tokenClient(signal) : client) };
   }
   const tokenCache = options.tokenCache ?? createInstallationTokenCache();
   const maxInstallations = options.maxInstallations ?? 100;
-  const clients = new Map<number, GitHubPort>();
+  const clients = new Map<number, Port>();
   // Signed with the App's JWT: auth-app authenticates GET /repos/{owner}/{repo}/installation as the App itself.
   const appOctokit = new Octokit({
     authStrategy: createAppAuth,
@@ -100,7 +109,7 @@ export function createGitHubClients(options: GitHubClientsOptions): GitHubClient
       if (installationId === null || !Number.isInteger(installationId) || installationId <= 0) return null;
       const cached = clients.get(installationId);
       if (cached && !signal) return cached;
-      const client = createGitHubClient({
+      const client = build({
         ...base,
         app: { appId: auth.appId, privateKey: auth.privateKey, installationId, tokenCache },
         loginCache,

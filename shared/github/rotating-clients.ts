@@ -1,15 +1,15 @@
-import type { GitHubClients } from '../ports.js';
+import type { GitHubClients, GitHubPort } from '../ports.js';
 
 /** After a failed re-read, the clients built before stay in use and the credential is read again this much later. */
 const REREAD_AFTER_FAILURE_MS = 30_000;
 
-export interface RotatingGitHubClientsOptions<Credential> {
+export interface RotatingGitHubClientsOptions<Credential, Port = GitHubPort> {
   /** The credential read at cold start. */
   credential: Credential;
   /** Reads the credential again (the token or App key from Secrets Manager, through the reader's cache). */
   read: () => Promise<Credential>;
   /** The clients for one credential. */
-  build: (credential: Credential) => GitHubClients;
+  build: (credential: Credential) => GitHubClients<Port>;
   /** Whether two reads are the same credential: the clients (and their caches) are rebuilt only for a new one. */
   same: (a: Credential, b: Credential) => boolean;
   /** How long a read credential is used before it is read again. */
@@ -28,7 +28,7 @@ export interface RotatingGitHubClientsOptions<Credential> {
  * send its first request with a credential that may be revoked by then (README, "Deploying", promises 15 minutes).
  * After a failed re-read the clients built before stay in use and the next read waits {@link REREAD_AFTER_FAILURE_MS}.
  */
-export function rotatingGitHubClients<Credential>(options: RotatingGitHubClientsOptions<Credential>): GitHubClients {
+export function rotatingGitHubClients<Credential, Port extends object = GitHubPort>(options: RotatingGitHubClientsOptions<Credential, Port>): GitHubClients<Port> {
   const now = options.now ?? Date.now;
   let credential = options.credential;
   let clients = options.build(credential);
@@ -56,7 +56,7 @@ export function rotatingGitHubClients<Credential>(options: RotatingGitHubClients
     }
     return rereading;
   };
-  const forInstallation: GitHubClients['forInstallation'] = (installationId, signal) => {
+  const forInstallation: GitHubClients<Port>['forInstallation'] = (installationId, signal) => {
     reread();
     const builtFrom = clients;
     const port = builtFrom.forInstallation(installationId, signal);
@@ -81,7 +81,7 @@ export function rotatingGitHubClients<Credential>(options: RotatingGitHubClients
       },
     });
   };
-  const rotating: GitHubClients = { forInstallation };
+  const rotating: GitHubClients<Port> = { forInstallation };
   // Only where the clients have it: a token's clients have no installations, and callers test for the method.
   if (clients.installationFor) {
     rotating.installationFor = async (repo) => {

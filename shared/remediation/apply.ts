@@ -1,6 +1,6 @@
 import type { AuditEntry, Decision, FollowedRun, Incident, RemediationAction } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
-import type { NonCommentingGitHubPort, RerunClaimRequest, RerunKey } from '../ports.js';
+import type { RemediationGitHubPort, RerunClaimRequest, RerunKey } from '../ports.js';
 import type { RemediateDeps } from '../steps/deps.js';
 import type { IncidentDue } from '../stores/due-index.js';
 import { scheduleRunbookVerify } from '../stores/runbook-checks.js';
@@ -16,7 +16,7 @@ export interface ApplyContext {
   incident: Incident;
   plan: RemediationPlan;
   policy: RepositoryPolicy;
-  github: NonCommentingGitHubPort | null;
+  github: RemediationGitHubPort | null;
   rerunKey: RerunKey | null;
   /** The scope whose automatic-action slots the action takes (`guardSlotScope`): the repository's, the alarm's, or outsiders' runs'. */
   scope: string;

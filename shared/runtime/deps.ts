@@ -19,14 +19,17 @@ import { type Config, type SecretArnKey, chatWebhookUrlSchema, requireConfig } f
 import { ConfigError, errorMessage } from '../errors.js';
 import * as z from '../zod.js';
 import { normalizePrivateKey } from '../github/app-auth.js';
-import { type GitHubAuth, createGitHubClients, staticGitHubClients, writeIdentity } from '../github/clients.js';
+import { type GitHubAuth, createGitHubClientsOf, staticGitHubClients, writeIdentity } from '../github/clients.js';
+import { createGitHubClient } from '../github/client.js';
+import { createRemediationGitHubClient } from '../github/remediation-client.js';
+import type { GitHubClientOptions } from '../github/rest.js';
 import { rotatingGitHubClients } from '../github/rotating-clients.js';
 import { createPermissionCache } from '../github/permission-cache.js';
 import { withCommentSlots } from '../github/comment-slot.js';
 import { COMMAND_ANSWER_LEASE_MS, commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
 import { type CommandAnswers, createDynamoCommandAnswers } from '../stores/command-answers.js';
-import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, NonCommentingGitHubPort, OutsiderModelBudgets, RecoveryQueue, RerunLedger, Sleep, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, GitHubPort, Metrics, RemediationGitHubPort, OutsiderModelBudgets, RecoveryQueue, RerunLedger, Sleep, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
@@ -229,16 +232,16 @@ export async function createGitHub(config: Config, logger?: StepLogger): Promise
   const retrySettings = { retries: config.GITHUB_RETRIES };
   const leaseMs = commentSlotLeaseMs(retrySettings);
   const slots = createDynamoCommentSlots({ client: documents, tableName: config.INCIDENTS_TABLE, leaseMs });
-  return withCommentSlots(await createGitHubAccess(config, documents, retrySettings, { budgetWrites: true, logger }), slots);
+  return withCommentSlots(await createGitHubAccess(config, documents, retrySettings, { budgetWrites: true, logger, ports: WHOLE_ADAPTER }), slots);
 }
 
 /**
  * GitHub access for remediate, which re-runs runs and opens fix PRs but never comments: {@link createGitHub}'s
- * clients and write budget without the comment slots, whose store and claims would only ride along in its bundle.
- * The type leaves commenting out, so a comment from there cannot bypass the slot.
+ * write budget, with only the ports remediate uses and without the comment slots, whose store and claims would only
+ * ride along in its bundle. The type leaves commenting out, so a comment from there cannot bypass the slot.
  */
-export async function createNonCommentingGitHub(config: Config, logger?: StepLogger): Promise<GitHubClients<NonCommentingGitHubPort>> {
-  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES }, { budgetWrites: true, logger });
+export async function createNonCommentingGitHub(config: Config, logger?: StepLogger): Promise<GitHubClients<RemediationGitHubPort>> {
+  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES }, { budgetWrites: true, logger, ports: REMEDIATION_PORTS });
 }
 
 /**
@@ -261,19 +264,31 @@ function openedWhenNeeded(open: () => Promise<GitHubClients>): () => Promise<Git
  * needs no incidents table. Its callers are given ports that cannot write (see `GateGitHub`).
  */
 export async function createGitHubReader(config: Config, logger?: StepLogger): Promise<GitHubClients> {
-  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES }, { budgetWrites: false, logger });
+  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES }, { budgetWrites: false, logger, ports: WHOLE_ADAPTER });
 }
 
-async function createGitHubAccess(
+/**
+ * Which GitHub ports an access hands out: `build` makes them from a client's options; `recorded` is the recorded
+ * stand-in (a whole `GitHubPort`, local runs) as such a port.
+ */
+interface GitHubPorts<Port> {
+  build(options: GitHubClientOptions): Port;
+  recorded(port: GitHubPort): Port;
+}
+
+const WHOLE_ADAPTER: GitHubPorts<GitHubPort> = { build: createGitHubClient, recorded: (port) => port };
+const REMEDIATION_PORTS: GitHubPorts<RemediationGitHubPort> = { build: createRemediationGitHubClient, recorded: (port) => port };
+
+async function createGitHubAccess<Port extends object>(
   config: Config,
   documents: ReturnType<typeof documentClientFor>,
   retrySettings: Pick<CommentRetrySettings, 'retries' | 'retryBaseDelayMs'>,
-  { budgetWrites, logger }: { budgetWrites: boolean; logger?: StepLogger | undefined } = { budgetWrites: true },
-): Promise<GitHubClients> {
+  { budgetWrites, logger, ports }: { budgetWrites: boolean; logger?: StepLogger | undefined; ports: GitHubPorts<Port> },
+): Promise<GitHubClients<Port>> {
   const auth = await githubAuth(config);
   if (auth) {
     const budgets = writeBudgetsOf(config);
-    const build = (credential: GitHubAuth) => createGitHubClients({
+    const build = (credential: GitHubAuth) => createGitHubClientsOf(ports.build, {
       auth: credential,
       client: {
         baseUrl: config.GITHUB_API_URL,
@@ -297,15 +312,15 @@ async function createGitHubAccess(
   }
   if (config.RECORDED_RUNS_FILE && config.OUTBOX_PATH) {
     return staticGitHubClients(
-      local('OUTBOX_PATH').recordedGitHub({
+      ports.recorded(local('OUTBOX_PATH').recordedGitHub({
         manifestPath: config.RECORDED_RUNS_FILE,
         comments: { client: documents, tableName: config.INCIDENTS_TABLE },
         outbox: outboxAt(config.OUTBOX_PATH),
         ...(config.GITHUB_BOT_LOGIN ? { botLogin: config.GITHUB_BOT_LOGIN } : {}),
-      }),
+      })),
     );
   }
-  return staticGitHubClients(null);
+  return staticGitHubClients<Port>(null);
 }
 
 function sameGitHubAuth(a: GitHubAuth, b: GitHubAuth): boolean {

@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, NonCommentingGitHubPort, OutsiderModelBudgets, RerunLedger, Sleep, StepLogger, WriteLimiter } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, RemediationGitHubPort, OutsiderModelBudgets, RerunLedger, Sleep, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentRecords, IncidentStore } from '../stores/incident-store.js';
 import type { GreenRunNotes } from '../stores/green-run-notes.js';
 import type { PermissionCache } from '../github/permission-cache.js';
@@ -131,7 +131,7 @@ export type RemediateDeps = Pick<StepDeps, 'config' | 'reruns' | 'fallbackAnalyz
    * its runbook already): remediate searches nothing else.
    */
   incidents: IncidentRecords & Pick<IncidentStore, 'listOpenInScope'>;
-  github: GitHubClients<NonCommentingGitHubPort>;
+  github: GitHubClients<RemediationGitHubPort>;
   remediation: RemediateRemediationDeps;
 };
 /** What remediate uses of {@link RemediationDeps}. */

@@ -17,7 +17,7 @@ import { proposalDigest, proposalOf } from '../remediation/proposal-digest.js';
 import { type RunbookMapping, runbookFor, runbookSeverity } from '../remediation/runbooks.js';
 import { policyForVariant, variantParamsNote, variantParamsOf } from '../remediation/variant.js';
 import type { VariantParams } from '../experiments/params.js';
-import type { NonCommentingGitHubPort, RerunKey } from '../ports.js';
+import type { RemediationGitHubPort, RerunKey } from '../ports.js';
 import type { RemediateDeps } from './deps.js';
 import { fallbackAnalysisOf } from '../analysis/incident-analysis.js';
 import { type PipelineState, type RemediateResult, approverOf, describeCaught, parseState, triggeringActorOf } from './state.js';
@@ -34,7 +34,7 @@ async function startedByUs(
   state: PipelineState,
   incident: Incident,
   ledgerSaysOurs: boolean,
-  github: NonCommentingGitHubPort | null,
+  github: RemediationGitHubPort | null,
   deps: RemediateDeps,
 ): Promise<boolean> {
   if (ledgerSaysOurs) return true;
@@ -70,7 +70,7 @@ function severityOf(incident: Incident, runbook: RunbookMapping | null): Severit
   return incident.category === 'security_scan' ? 'high' : 'medium';
 }
 
-async function labelsOf(incident: Incident, github: NonCommentingGitHubPort | null, deps: RemediateDeps): Promise<string[]> {
+async function labelsOf(incident: Incident, github: RemediationGitHubPort | null, deps: RemediateDeps): Promise<string[]> {
   if (!github || !incident.repository || !incident.pullRequest) return [];
   const [owner, repo] = incident.repository.split('/') as [string, string];
   try {
@@ -116,7 +116,7 @@ function patchRefusalOf(analysis: AnalysisSummary): { patchRefusal?: string } {
  * does not allow one). Checked before approval is asked for, so nobody is asked to approve a diff that would be
  * refused; the fix PR checks again when it is opened.
  */
-async function refusalAtFailingCommit(incident: Incident, analysis: AnalysisSummary, github: NonCommentingGitHubPort | null, policy: RepositoryPolicy): Promise<string | null> {
+async function refusalAtFailingCommit(incident: Incident, analysis: AnalysisSummary, github: RemediationGitHubPort | null, policy: RepositoryPolicy): Promise<string | null> {
   const patch = analysis.patch?.diff;
   if (!patch || !github || !incident.repository || !incident.headSha || fromUntrustedHead(incident) || !policy.actions.open_fix_pr.allowed) return null;
   const [owner, repo] = incident.repository.split('/') as [string, string];
@@ -477,7 +477,7 @@ async function apply(
   plan: RemediationPlan,
   policy: RepositoryPolicy,
   params: VariantParams,
-  github: NonCommentingGitHubPort | null,
+  github: RemediationGitHubPort | null,
   rerunKey: RerunKey | null,
   /** Whose automatic-action slots the action takes (`guardSlotScope`). */
   slots: string,

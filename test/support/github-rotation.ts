@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
-import { createNonCommentingGitHub } from '../../shared/runtime/deps.js';
+import { createGitHubReader } from '../../shared/runtime/deps.js';
 
 const REPO = { owner: 'acme', repo: 'app' };
 const urlOf = (server: ReturnType<typeof createServer>) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -71,12 +71,12 @@ export function githubRotationStandIns(tokenSecretArn: string, firstToken: strin
     lastAuthorization: () => authorizations.at(-1),
     /**
      * The GitHub access with a fake clock (Date only, advancing), built as the composition root builds it (`extra`
-     * handed to createNonCommentingGitHub after the config), and a request through its clients.
+     * handed to createGitHubReader after the config), and a request through its clients.
      */
     async access(...extra: unknown[]) {
       vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
       const config = loadConfig({ ...process.env, GITHUB_TOKEN_SECRET_ARN: tokenSecretArn, GITHUB_API_URL: urlOf(github), INCIDENTS_TABLE: 'incidents' });
-      const clients = await (createNonCommentingGitHub as (...args: unknown[]) => ReturnType<typeof createNonCommentingGitHub>)(config, ...extra);
+      const clients = await (createGitHubReader as (...args: unknown[]) => ReturnType<typeof createGitHubReader>)(config, ...extra);
       const latestRun = () => clients.forInstallation(null)!.latestSuccessfulRun(REPO, 1, 'main');
       return { clients, latestRun };
     },
