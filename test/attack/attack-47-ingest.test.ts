@@ -62,6 +62,31 @@ describe('I1: a /guard command that the rendered comment shows as quoted or as c
     expect(tasks).toEqual([]);
     expect((await incidents.get(PENDING_INCIDENT))?.approval?.status).toBe('pending');
   });
+
+  it('a command shown as inline code that a wrapped line splits ("type `/guard approve` ...") does not approve', async () => {
+    // An editor (or a phone) wraps the sentence inside the backticks: the code span spans the line ends.
+    const body = 'Once someone has read the proposal, they can type `\n/guard approve\n` here. I have not read it.';
+    expect(rendered(body)).toContain('<code>/guard approve</code>');
+    const { deps, tasks, incidents } = await waitingProposal();
+
+    await handleIssueCommentWebhook(commentDelivery('maintainer', body), deps);
+
+    expect(tasks).toEqual([]);
+    expect((await incidents.get(PENDING_INCIDENT))?.approval?.status).toBe('pending');
+  });
+
+  it('a command hidden in an HTML attribute (nothing on the page shows it) does not approve', async () => {
+    // The same as an HTML comment, which is ignored: text pasted into a maintainer's comment (a "suggested reply" from
+    // an outsider's PR description) that decides for them without a visible word.
+    const body = 'Thanks, looking into it. <img alt="\n/guard approve\n" src="https://example.com/pixel.png">';
+    expect(rendered(body).replace(/<[^>]*>/g, '')).not.toContain('/guard');
+    const { deps, tasks, incidents } = await waitingProposal();
+
+    await handleIssueCommentWebhook(commentDelivery('maintainer', body), deps);
+
+    expect(tasks).toEqual([]);
+    expect((await incidents.get(PENDING_INCIDENT))?.approval?.status).toBe('pending');
+  });
 });
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:guard/webhook-AbCdEf';
