@@ -3,9 +3,11 @@ import { sign } from '@octokit/webhooks-methods';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
+import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { SECRET_MAX_AGE_SECONDS, type SecretReader, type SecretStage, createRotatingWebhookVerifier } from '../../shared/runtime/secrets.js';
 import { PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../support/comment-commands.js';
 import { createFakeGitHub, createMemoryCommandAnswers } from '../support/fakes.js';
+import { memoryIngest, signedWebhook } from '../support/ingest.js';
 
 /**
  * Attack pass 47 (ingest): holes an outsider's (or a leaked credential's) delivery reaches, each reproduced through
@@ -122,4 +124,28 @@ describe('I2: the webhook secret replaced after a leak keeps verifying deliverie
     expect(await verifier.verify(body, await sign('fresh-secret', body))).toBe(true);
     expect(await verifier.verify(body, await sign('leaked-secret', body))).toBe(false);
   });
+});
+
+describe('I3: a failing check run whose output repeats "eyJ" holds ingest past GitHub\'s 10 s', () => {
+  // The check output (summary and text, 65,535 characters each, as GitHub caps them) is redacted in the request
+  // (redactOrWithhold) before the durable write. The `jwt` rule (/eyJ[A-Za-z0-9_-]{8,}\.eyJ…/g) and its neighbours
+  // scan to the text's end from every "eyJ" that has no dot after it: quadratic, ~6 s a field on a fast machine.
+  // What a third-party CI writes there is the test output of the code checked, a fork's pull request's included:
+  // ingest then runs past its 10 s timeout (infra/function-timeouts.ts), the failure is never recorded and GitHub
+  // does not redeliver; every such delivery holds an ingest instance for the whole 10 s meanwhile.
+  it('answers the delivery within 2 s (the redaction linear), not after 15 s', async () => {
+    const filler = 'eyJ'.repeat(21_845);
+    const { deps, store } = memoryIngest(SECRET);
+    const request = signedWebhook('check_run-circleci-failure', SECRET, (body) => {
+      body.check_run.output = { title: 'tests failed', summary: filler, text: filler };
+    });
+
+    const started = performance.now();
+    const response = await handleGithubWebhook(request, deps);
+    const tookMs = performance.now() - started;
+
+    expect(response.statusCode).toBe(202);
+    expect(await store.get(String(response.body.incidentId))).toBeTruthy();
+    expect(tookMs).toBeLessThan(2_000);
+  }, 60_000);
 });
