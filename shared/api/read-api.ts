@@ -63,7 +63,15 @@ export function encodeCursor(cursor: IncidentCursor): string {
   return Buffer.from(JSON.stringify({ id: cursor.id, createdAt: cursor.createdAt })).toString('base64url');
 }
 
-export function decodeCursor(text: string): IncidentCursor {
+/** How far past `now` a cursor's date may be (clocks apart): no incident this API returned was created later. */
+const CURSOR_CLOCK_SKEW_MS = 86_400_000;
+
+/**
+ * The cursor `text` encodes, read as untrusted: anyone can write one. A date the API cannot have issued (past now
+ * and a day of clock skew) is refused here; one from long ago is not, as an expired incident's cursor is one too,
+ * and the store's month walk reads every year as written (attack-47 R1: years 0-99 made it answer 500).
+ */
+export function decodeCursor(text: string, now: Date): IncidentCursor {
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -71,7 +79,9 @@ export function decodeCursor(text: string): IncidentCursor {
     throw new ValidationError('cursor is not one this API returned');
   }
   const parsed = cursorSchema.safeParse(json);
-  if (!parsed.success) throw new ValidationError('cursor is not one this API returned');
+  if (!parsed.success || Date.parse(parsed.data.createdAt) > now.getTime() + CURSOR_CLOCK_SKEW_MS) {
+    throw new ValidationError('cursor is not one this API returned');
+  }
   return parsed.data;
 }
 
@@ -178,7 +188,7 @@ export function createReadApi(deps: ReadApiDeps) {
             ...(query.since ? { since: new Date(query.since) } : {}),
           },
           query.limit,
-          query.cursor ? decodeCursor(query.cursor) : null,
+          query.cursor ? decodeCursor(query.cursor, deps.clock()) : null,
         );
         // The body stays the array it has always been; the next page is a header, as GitHub's API does it.
         const displayed = page.items.map(forDisplay);

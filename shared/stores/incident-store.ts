@@ -262,11 +262,25 @@ const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullK
  */
 export const VOTE_TALLY_MARK_PREFIX = 'voteTallied#';
 
-/** Month partition keys (`YYYY-MM`) from `newest`'s month back to `oldest`'s, newest first. */
+/**
+ * The first instant of `date`'s month moved by `months` (negative: back). Built with `setUTCFullYear`, not `Date.UTC`,
+ * which reads the years 0-99 as 1900-1999: a forged cursor of year 1 walked from 1901, with a start key of month
+ * 0001-01 that DynamoDB refused (a 500, attack-47 R1).
+ */
+function monthStart(date: Date, months = 0): Date {
+  const start = new Date(0);
+  start.setUTCFullYear(date.getUTCFullYear(), date.getUTCMonth() + months, 1);
+  return start;
+}
+
+/** The first month a `YYYY-MM` key can name: before year 0, `toISOString` writes a six-digit year with a sign. */
+const FIRST_KEYED_MONTH = Date.parse('0000-01-01T00:00:00Z');
+
+/** Month partition keys (`YYYY-MM`) from `newest`'s month back to `oldest`'s (at most to year 0), newest first. */
 function monthsBack(newest: Date, oldest: Date): string[] {
   const months: string[] = [];
-  const last = Date.UTC(oldest.getUTCFullYear(), oldest.getUTCMonth(), 1);
-  for (let at = new Date(Date.UTC(newest.getUTCFullYear(), newest.getUTCMonth(), 1)); at.getTime() >= last; at = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1))) {
+  const last = Math.max(monthStart(oldest).getTime(), FIRST_KEYED_MONTH);
+  for (let at = monthStart(newest); at.getTime() >= last; at = monthStart(at, -1)) {
     months.push(at.toISOString().slice(0, 7));
   }
   return months;
@@ -733,7 +747,7 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
     async listRecent(limit) {
       const results: Incident[] = [];
       const now = clock();
-      for (const month of monthsBack(now, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - RECENT_MONTHS_BACK, 1)))) {
+      for (const month of monthsBack(now, monthStart(now, -RECENT_MONTHS_BACK))) {
         if (results.length >= limit) break;
         results.push(...(await queryIndex(INCIDENT_INDEXES.byMonth, month, limit - results.length)));
       }
@@ -763,7 +777,7 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
       const now = clock();
       const cursor = after && new Date(after.createdAt).getTime() <= now.getTime() ? after : null;
       const start = cursor ? new Date(cursor.createdAt) : now;
-      const windowStart = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - SEARCH_MAX_MONTHS, 1));
+      const windowStart = monthStart(start, -SEARCH_MAX_MONTHS);
       const oldest = filter.since && filter.since > windowStart ? filter.since : windowStart;
       const since = filter.since ? oldest.toISOString() : undefined;
       let pagesLeft = SEARCH_MAX_PAGES;

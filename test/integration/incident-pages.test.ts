@@ -124,6 +124,13 @@ describe('incident store pages (embedded DynamoDB)', () => {
     expect(calls.length).toBeLessThanOrEqual(15 + 20);
   });
 
+  it.each(['0001-01-01T00:00:00Z', '0099-12-31T23:59:59Z', '0000-03-01T00:00:00Z'])('walks the months of a forged cursor dated %s as written (attack-47 R1)', async (createdAt) => {
+    // Before: Date.UTC read the years 0-99 as 1900-1999, and DynamoDB refused the start key of another month.
+    const page = await store.search({}, 50, { id: 'x', createdAt });
+
+    expect(page).toEqual({ items: [], next: null });
+  });
+
   it('lists unfinished incidents oldest month first, without the notified and resolved ones', async () => {
     const unfinished = await store.listUnfinished({ createdAfter: new Date('2026-08-15T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), dueBy: NOW, limit: 1000 });
 

@@ -148,7 +148,13 @@ describe('GET /incidents', () => {
     expect(await read(get('/incidents', { limit: '2.5' }))).toEqual({ status: 400, body: { message: 'query parameter limit: expected a whole number' } });
     expect(await read(get('/metrics', { days: 'abc' }))).toEqual({ status: 400, body: { message: 'query parameter days: expected a whole number' } });
     expect(await read(get('/incidents', { cursor: 'bm90LWpzb24' }))).toEqual({ status: 400, body: { message: 'cursor is not one this API returned' } });
-    expect(decodeCursor(encodeCursor({ id: 'x', createdAt: NOW.toISOString() }))).toEqual({ id: 'x', createdAt: NOW.toISOString() });
+    expect(decodeCursor(encodeCursor({ id: 'x', createdAt: NOW.toISOString() }), NOW)).toEqual({ id: 'x', createdAt: NOW.toISOString() });
+    // attack-47 R1: a date no incident the API returned can have (past now and a day of clock skew) is refused too.
+    const dated = (createdAt: string) => encodeCursor({ id: 'x', createdAt });
+    expect(await read(get('/incidents', { cursor: dated('9999-12-31T00:00:00Z') }))).toEqual({ status: 400, body: { message: 'cursor is not one this API returned' } });
+    expect(() => decodeCursor(dated(new Date(NOW.getTime() + 86_400_001).toISOString()), NOW)).toThrow('cursor is not one this API returned');
+    expect(decodeCursor(dated(new Date(NOW.getTime() + 86_400_000).toISOString()), NOW).id).toBe('x');
+    expect(() => decodeCursor(dated('2026-02-29T00:00:00Z'), NOW)).toThrow('cursor is not one this API returned');
   });
 
   it('leaves paths it does not own and writes to the other routes', async () => {

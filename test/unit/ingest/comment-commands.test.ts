@@ -84,6 +84,14 @@ describe('/guard approve and reject', () => {
     ['the middle of a line, after U+2028 (no line break in Markdown)', 'Looks odd:\u2028/guard approve'],
     ['the middle of a line, after U+2029', 'not yet\u2029/guard approve'],
     ['nothing visible: 40 levels of quote (read in linear time)', `${'> '.repeat(40)}x\n${'> '.repeat(40)}/guard approve`],
+    // attack-47 I1: what GitHub renders as quoted or as code, or does not show, beyond the attack's own inputs.
+    ['a quote in a list item, continued lazily', '- > quoted\n/guard approve'],
+    ['a <pre> block across a blank line', '<pre>\n\n/guard approve\n</pre>'],
+    ['an HTML block that a blank line ends', '<div>\n/guard approve\n</div>'],
+    ['a double-backtick code span over lines', 'run ``\n/guard approve\n`` here'],
+    ['a code span opened after a run that nothing closes', '``` a ` b\n/guard approve`'],
+    ['a code span opened on a line indented as code (a paragraph continuation)', 'Then\n    run `\n/guard approve\n`'],
+    ['an attribute whose quoted value holds ">"', 'ok <img alt="a>b\n/guard approve\n">'],
   ])('ignores a command shown in %s', (_, body) => {
     expect(parseApprovalCommand(body)).toBeNull();
   });
@@ -101,8 +109,22 @@ describe('/guard approve and reject', () => {
     ['a backtick run that is inline code, not a fence', '``` a ` b\n/guard approve'],
     ['a list item whose fence the next unindented line ends', '* ```\n/guard approve'],
     ['a line that a lone CR ends', 'LGTM\r/guard approve'],
+    ['a quote that a blank line ended', '> quoted\n\n/guard approve'],
+    ['a <pre> block closed before it', '<pre>\nx\n</pre>\n/guard approve'],
+    ['a code span closed on its line', 'run `npm test` first\n/guard approve'],
+    ['a backtick run that no later run closes', 'a `` b\n/guard approve\n`'],
+    ['a tag closed on its line', 'LGTM <b>really</b>\n/guard approve'],
+    ['an autolink', 'see <https://example.com/log>\n/guard approve'],
   ])('reads a visible command after %s', (_, body) => {
     expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
+  });
+
+  it('reads 64 KB of open code spans, tags, quotes and HTML blocks in linear time', () => {
+    const started = performance.now();
+    for (const unit of ['` \n', '<a b="', '<a ', '> ', '<pre>\n', '<!--\n', 'x\n']) {
+      expect(parseApprovalCommand(`${unit.repeat(Math.ceil(65_536 / unit.length))}\n/guard approve`)).toBeNull();
+    }
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('reads a command after a closed code block or comment', () => {
