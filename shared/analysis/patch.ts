@@ -295,7 +295,8 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|-mod=mod\b)`,
   String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
   String.raw`gh${ARG}extension${ARG}install\b`,
-  String.raw`go${ARG}(?:run\b[^\n)]*@|env${ARG}-w\b)`,
+  // Past go's `-C <dir>` as its verbs are (session 45: `go -C . run mod@version` fetched and ran a module).
+  String.raw`${MANAGER_WORD.go}${ARG}(?:run\b[^\n)]*@|env${ARG}-w\b)`,
   String.raw`nix${OPTIONS}${ARG}(?:(?:run|shell)\b|${UNKNOWN_OPTION})`,
   String.raw`dotnet${ARG}tool${ARG}install\b`,
   // A container image pulled and run: whatever the registry serves under its name runs (`docker run evil/img`).
