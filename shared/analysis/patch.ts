@@ -378,7 +378,7 @@ function bracketDepth(text: string, from: number, to: number, depth: number, sto
  * Each step reads a bounded stretch, so the whole is linear in the text.
  */
 function argumentsShownSafe(text: string, at: number, manager: string, depth: number, shownTo: number): boolean {
-  const verbs = ALLOWED_VERBS[manager.startsWith('pip') ? 'pip' : manager];
+  const verbs = ALLOWED_VERBS[/^pip[\d.]*$/.test(manager) ? 'pip' : manager];
   if (verbs === undefined) return false;
   const args: string[] = [];
   FIRST_SEPARATOR.lastIndex = at;

@@ -23,3 +23,14 @@ describe('session 45: go given a directory (`go -C <dir>`) before a fetching for
     ['src/check.py', SYSTEM('go -C backend env GOPATH')],
   ])('still accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
+
+/**
+ * Session 45: an argument list given to `pipx` was read against pip's verbs (the name was matched by its prefix `pip`),
+ * so `-V`, a verb of pip's list and not of pipx's, was accepted from pipx. Harmless today (pipx has no `-V`), but a
+ * manager's list is its own.
+ */
+describe("session 45: pipx's argument list read against pipx's verbs, not pip's", () => {
+  it('refuses pip-only verbs given to pipx', () => expectRefused('src/check.py', "import subprocess\nsubprocess.run(['pipx', '-V'])"));
+  it("still accepts pipx's own", () => expectAccepted('src/check.py', "import subprocess\nsubprocess.run(['pipx', 'list'])"));
+  it("still reads pip3.11 against pip's", () => expectAccepted('src/check.py', "import subprocess\nsubprocess.run(['pip3.11', '-V'])"));
+});
