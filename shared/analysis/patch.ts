@@ -223,60 +223,120 @@ const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
  */
 const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd|create_subprocess_\w+)\s*\(|\bcommand::new\s*\(|\$\x60)`;
 /**
- * The verbs, per package manager, a process call may give it: ones that run the project's own scripts, tests or
- * builds, or print, and fetch nothing. Anything else is refused (session 43, attack-45c: a list of fetching verbs
- * missed npm's aliases `isntall`/`innit`, gem's and composer's prefixes, `uv run <url>`, `yarn set version <url>`…).
- * Not on it: `npm version` (edits package.json), bun's verbs (bun auto-installs imports when no node_modules is
- * found), `uv run` (runs a URL or a script's inline dependencies), yarn with no verb (`yarn` is `yarn install`), `go mod`
- * (`go mod tidy` fetches every module a new import names); `go run mod@version` and `go env -w` are refused by
- * {@link PACKAGE_COMMAND}.
- * Read in argument lists and in command strings alike (session 44, attack-46c C1/C2/C7/C10: a command string was read
- * only against a list of fetching verbs, which missed `npm isntall`, `gem ins`, `npm pkg set`, `go mod tidy`…).
+ * One package manager's rules, in one place, read by both forms a process call gives it: a command string
+ * (`execSync('npm test')`, {@link PACKAGE_COMMAND}) and an argument list (`spawn('npm', ['test'])`,
+ * {@link argumentsShownSafe}). Session 45: they had grown by hand per form, which let go's fetching forms miss `-C <dir>`.
  */
-const ALLOWED_VERBS: Readonly<Record<string, ReadonlySet<string>>> = {
-  npm: new Set(['test', 't', 'tst', 'run', 'run-script', 'rum', 'urn', 'start', 'stop', 'restart', 'ls', 'list', '--version', '-v']),
-  yarn: new Set(['test', 'run', 'lint', 'build', '--version', '-v']),
-  pnpm: new Set(['test', 't', 'run', '--version', '-v']),
-  bun: new Set(['--version']),
-  cargo: new Set(['test', 'build', 'check', 'clippy', 'fmt', 'run', '--version', '-V']),
-  pip: new Set(['--version', '-V', 'list', 'show', 'check', 'freeze']),
-  uv: new Set(['--version']),
-  gem: new Set(['--version']),
-  composer: new Set(['--version']),
-  go: new Set(['test', 'build', 'vet', 'version', 'run', 'env']),
-  poetry: new Set(['run', 'check', 'show', '--version']),
-  pipx: new Set(['list', '--version']),
-};
-/** A package manager's words where a command names it: pip as `python -m pip`, `pip3.11`; go given a directory (`go -C backend test`). */
-const MANAGER_WORD: Readonly<Record<string, string>> = { pip: String.raw`(?:python[\d.]*\s+-m\s+)?pip[\d.]*`, go: String.raw`go(?:${ARG}-C${ARG}[\w./-]+)?` };
+interface PackageManagerRules {
+  /**
+   * The verbs it may be given: ones that run the project's own scripts, tests or builds, or print, and fetch nothing.
+   * Anything else is refused (session 43, attack-45c: a list of fetching verbs missed npm's aliases `isntall`/`innit`,
+   * gem's and composer's prefixes, `uv run <url>`, `yarn set version <url>`…; session 44, attack-46c C1/C2/C7/C10: a
+   * command string was read only against that list, which missed `npm isntall`, `gem ins`, `npm pkg set`, `go mod tidy`…).
+   */
+  verbs: readonly string[];
+  /** Its name as a program (regex source), where it has other spellings than its key (`pip3.11`). */
+  name?: string;
+  /** What may run it in a command string (regex source): pip as `python -m pip`. */
+  runBy?: string;
+  /** Options before its verb that take a value, in a command string (go's `-C <dir>`); an argument list is refused them. */
+  valueOptions?: readonly string[];
+  /**
+   * Verbs a command string may also give, an argument list not (regex source; attack pass 12 accepted them, session
+   * 43's argument lists do not): `npm ci` installs the lockfile exactly, `npm config get` only reads.
+   */
+  commandStringVerbs?: string;
+  /** Its name alone runs a verb not on its list (`yarn` is `yarn install`): an argument list must give a verb. */
+  verbRequired?: true;
+  /** Forms of its allowed verbs that fetch and run a package or change its configuration (regex source, read after its name). */
+  refusedForms?: string;
+  /**
+   * Long options that name a registry or a configuration file, refused by any unambiguous prefix of two letters or
+   * more, as npm and pnpm (nopt) read them (`--reg=` is `--registry`; session 44, attack-46c C6), after any manager's name.
+   */
+  registryOptions?: readonly string[];
+  /** Options that let it fetch, refused as written after any manager's name (`go test -mod=mod`). */
+  fetchingOptions?: readonly string[];
+  /** Arguments of an argument list that name an index or change a setting (regex source; session 44, review-43 R7). */
+  settingArguments?: string;
+}
+
 /**
- * Verbs a command string may also give (attack pass 12 accepted them, session 43's argument lists do not): `npm ci`
- * installs the lockfile exactly, `npm config get` only reads.
+ * The package managers a process call may give a verb, with their rules. Not on a list: `npm version` (edits
+ * package.json), bun's verbs (bun auto-installs imports when no node_modules is found), `uv run` (runs a URL or a
+ * script's inline dependencies), `go mod` (`go mod tidy` fetches every module a new import names).
  */
-const STRING_VERBS: Readonly<Record<string, string>> = { npm: String.raw`|ci|config${ARG}(?:get|list|ls)` };
+const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
+  npm: {
+    verbs: ['test', 't', 'tst', 'run', 'run-script', 'rum', 'urn', 'start', 'stop', 'restart', 'ls', 'list', '--version', '-v'],
+    commandStringVerbs: String.raw`ci|config${ARG}(?:get|list|ls)`,
+    registryOptions: ['registry', 'userconfig', 'globalconfig', 'config'],
+  },
+  yarn: { verbs: ['test', 'run', 'lint', 'build', '--version', '-v'], verbRequired: true },
+  // pnpm's verify-deps-before-run makes an allowed `pnpm run` install.
+  pnpm: { verbs: ['test', 't', 'run', '--version', '-v'], settingArguments: 'verify.deps' },
+  bun: { verbs: ['--version'] },
+  cargo: { verbs: ['test', 'build', 'check', 'clippy', 'fmt', 'run', '--version', '-V'] },
+  pip: {
+    verbs: ['--version', '-V', 'list', 'show', 'check', 'freeze'],
+    name: String.raw`pip[\d.]*`,
+    runBy: String.raw`python[\d.]*\s+-m\s+`,
+    registryOptions: ['index-url', 'extra-index-url', 'find-links'],
+    // `-i` and `-f`, pip's short `--index-url` and `--find-links`.
+    settingArguments: '^-[if]$',
+  },
+  uv: { verbs: ['--version'] },
+  gem: { verbs: ['--version'] },
+  composer: { verbs: ['--version'] },
+  go: {
+    verbs: ['test', 'build', 'vet', 'version', 'run', 'env'],
+    valueOptions: ['-C'],
+    // `go run mod@version` fetches a module and runs it; `go env -w` changes every later call's settings.
+    refusedForms: String.raw`run\b[^\n)]*@|env${ARG}-w\b`,
+    fetchingOptions: ['-mod=mod'],
+  },
+  poetry: { verbs: ['run', 'check', 'show', '--version'] },
+  pipx: { verbs: ['list', '--version'] },
+};
 /** Where a verb ends. */
 const VERB_END = String.raw`(?![\w.:@/-])`;
+/** A package manager's name as a command names it, with what runs it and its options that take a value (`go -C backend test`). */
+const commandWord = (manager: string, { name = manager, runBy, valueOptions }: PackageManagerRules): string =>
+  `${runBy === undefined ? '' : `(?:${runBy})?`}${name}${valueOptions === undefined ? '' : `(?:${ARG}(?:${valueOptions.join('|')})${ARG}[\\w./-]+)?`}`;
 /**
- * A package manager of {@link ALLOWED_VERBS} given a verb not on its list, past quiet options, in a command string or an
- * argument list (the verb's first character is not a separator, so the words between cannot be skipped; a quiet option, or
- * go's `-C <dir>`, is not read as the verb).
+ * A package manager of {@link PACKAGE_MANAGERS} given a verb not on its list, past quiet options, in a command string or
+ * an argument list (the verb's first character is not a separator, so the words between cannot be skipped; a quiet
+ * option, or an option that takes a value, is not read as the verb); or given one of its refused forms.
  */
 const NOT_ALLOWED_VERB = /* @__PURE__ */ (() =>
-  Object.entries(ALLOWED_VERBS)
-    .map(([manager, verbs]) => String.raw`${MANAGER_WORD[manager] ?? manager}${OPTIONS}${ARG}(?!(?:${[...verbs].join('|')}${STRING_VERBS[manager] ?? ''})${VERB_END}|${QUIET}${manager === 'go' ? '|-C ' : ''})[^\s,\[+"'\x60)\]\\]`)
+  Object.entries(PACKAGE_MANAGERS)
+    .flatMap(([manager, rules]) => {
+      const word = commandWord(manager, rules);
+      const verbs = [...rules.verbs, ...(rules.commandStringVerbs === undefined ? [] : [rules.commandStringVerbs])].join('|');
+      const valueOptions = (rules.valueOptions ?? []).map((option) => `|${option} `).join('');
+      return [
+        String.raw`${word}${OPTIONS}${ARG}(?!(?:${verbs})${VERB_END}|${QUIET}${valueOptions})[^\s,\[+"'\x60)\]\\]`,
+        ...(rules.refusedForms === undefined ? [] : [String.raw`${word}${ARG}(?:${rules.refusedForms})`]),
+      ];
+    })
     .join('|'))();
+/** The rules of every package manager of {@link PACKAGE_MANAGERS}, of one kind, together. */
+const allRules = <K extends keyof PackageManagerRules>(kind: K): Array<NonNullable<PackageManagerRules[K]>> =>
+  Object.values(PACKAGE_MANAGERS).flatMap((rules) => (rules[kind] === undefined ? [] : [rules[kind]!]));
 /** Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. */
 const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundle|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)`;
 /** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
-const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.keys(ALLOWED_VERBS).map((manager) => MANAGER_WORD[manager] ?? manager).join('|')}|${OTHER_MANAGERS})`)();
+const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.entries(PACKAGE_MANAGERS).map(([manager, rules]) => commandWord(manager, rules)).join('|')}|${OTHER_MANAGERS})`)();
 /**
- * Long options that name a registry or a configuration file, as npm and pnpm (nopt) read them: any unambiguous prefix of
- * two letters or more (`--reg=` is `--registry`, `--userc=` is `--userconfig`; session 44, attack-46c C6).
+ * The long options of {@link PackageManagerRules.registryOptions}, any manager's, by any prefix of two letters or more,
+ * read after any manager's name: a manager passes them on to another (`pnpm` reads npm's).
  */
 const DANGEROUS_LONG_OPTION = /* @__PURE__ */ (() =>
-  String.raw`--(?:${['registry', 'userconfig', 'globalconfig', 'config', 'index-url', 'extra-index-url', 'find-links']
+  String.raw`--(?:${allRules('registryOptions').flat()
     .map((name) => name.slice(0, 2) + [...name.slice(2)].reduceRight((rest, char) => `(?:${char}${rest})?`, ''))
     .join('|')})(?![\w-])`)();
+/** The options of {@link PackageManagerRules.fetchingOptions}, any manager's. */
+const FETCHING_OPTION = /* @__PURE__ */ (() => `(?:${allRules('fetchingOptions').flat().join('|')})`)();
 
 /**
  * A package manager fetching and installing a package, or a package runner fetching one and running it at once
@@ -285,17 +345,15 @@ const DANGEROUS_LONG_OPTION = /* @__PURE__ */ (() =>
  * `xargs` or a path (`/usr/bin/npx`), with options before its verb.
  */
 const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
-  // Also its own configuration changed, where every later call reads it (`npm config set registry …`, `go env -w`);
-  // `config get` and `config list` only read it.
+  // Also its own configuration changed, where every later call reads it (`npm config set registry …`, `go env -w`).
   NOT_ALLOWED_VERB,
   String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require|set)\b|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
   String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack|rustup)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
-  String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|-mod=mod\b)`,
+  String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b)`,
   String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
   String.raw`gh${ARG}extension${ARG}install\b`,
-  String.raw`go${ARG}(?:run\b[^\n)]*@|env${ARG}-w\b)`,
   String.raw`nix${OPTIONS}${ARG}(?:(?:run|shell)\b|${UNKNOWN_OPTION})`,
   String.raw`dotnet${ARG}tool${ARG}install\b`,
   // A container image pulled and run: whatever the registry serves under its name runs (`docker run evil/img`).
@@ -309,14 +367,19 @@ const PROCESS_CALL_OPENING = new RegExp(PROCESS_CALL, 'gi');
  * A package manager named as a program, its arguments to follow (`spawn('npm', …)`, `['/usr/bin/pip', …]`), by its
  * name, a path to it or its Windows shim (`npm.cmd`; session 43, attack-45c C8: the shim was read by no rule).
  */
-const ARGUMENT_PROGRAM = /(?<=[\s"'\x60;&|(/,\[\\])(npm|pnpm|yarn|bun|pip[\d.]*|uv|gem|cargo|composer|go|poetry|pipx)(?:\.(?:cmd|exe|ps1|bat))?["'\x60]/gi;
+const ARGUMENT_PROGRAM = /* @__PURE__ */ (() =>
+  new RegExp(String.raw`(?<=[\s"'\x60;&|(/,\[\\])(${Object.entries(PACKAGE_MANAGERS).map(([manager, { name = manager }]) => name).join('|')})(?:\.(?:cmd|exe|ps1|bat))?["'\x60]`, 'gi'))();
+/** A program's name, as {@link ARGUMENT_PROGRAM} reads it, with its package manager's rules. */
+const PROGRAM_RULES = /* @__PURE__ */ (() =>
+  Object.entries(PACKAGE_MANAGERS).map(([manager, rules]) => ({ name: new RegExp(`^(?:${rules.name ?? manager})$`), rules })))();
 /** Options a package manager may be given before its verb: only ones that quiet it. */
 const QUIET_OPTIONS = new Set(['--silent', '-s', '--quiet', '-q', '--no-color', '--no-progress']);
 /**
  * An argument that points a package manager at a registry or an index of its choosing, wherever it stands, or sets its
  * configuration (`--config.verify-deps-before-run=install`, cargo's `--config`; session 44, review-43 R7).
  */
-const NAMES_A_REGISTRY = /* @__PURE__ */ (() => new RegExp(String.raw`registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^-[if]$|^--?config\b|verify.deps|^${DANGEROUS_LONG_OPTION}|^-mod=mod$`, 'i'))();
+const NAMES_A_REGISTRY = /* @__PURE__ */ (() =>
+  new RegExp(String.raw`registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^--?config\b|${allRules('settingArguments').join('|')}|^${DANGEROUS_LONG_OPTION}|^${FETCHING_OPTION}$`, 'i'))();
 /**
  * Between a package manager's name and its first argument: a comma (with a list opening, Node's `('npm', [`), or
  * Rust's `Command::new("cargo").arg(`.
@@ -370,15 +433,15 @@ function bracketDepth(text: string, from: number, to: number, depth: number, sto
  * Whether a package manager named in a process call, its name ending at `at` and `depth` brackets inside the call, is
  * given arguments shown to run only the project's own scripts (an allow-list, failing closed; session 43 after
  * attack-45c): the list is read whole (at most {@link MAX_ARGUMENTS_READ} plain literals), its first argument past
- * {@link QUIET_OPTIONS} is in {@link ALLOWED_VERBS}, no argument names a registry, and the list is followed only by the
- * call's end or by keyword arguments / an options object that set no environment, shell or registry. A list joined to
- * more (`+`, `*`, a slice, `.concat`, an unpacking, `if … else`) is refused, on the lines read or on the next ones;
- * so is a list that does not close before `shownTo`, the end of the lines read.
+ * {@link QUIET_OPTIONS} is one of its manager's {@link PackageManagerRules.verbs}, no argument names a registry, and the
+ * list is followed only by the call's end or by keyword arguments / an options object that set no environment, shell
+ * or registry. A list joined to more (`+`, `*`, a slice, `.concat`, an unpacking, `if … else`) is refused, on the lines
+ * read or on the next ones; so is a list that does not close before `shownTo`, the end of the lines read.
  * Each step reads a bounded stretch, so the whole is linear in the text.
  */
 function argumentsShownSafe(text: string, at: number, manager: string, depth: number, shownTo: number): boolean {
-  const verbs = ALLOWED_VERBS[manager.startsWith('pip') ? 'pip' : manager];
-  if (verbs === undefined) return false;
+  const rules = PROGRAM_RULES.find(({ name }) => name.test(manager))?.rules;
+  if (rules === undefined) return false;
   const args: string[] = [];
   FIRST_SEPARATOR.lastIndex = at;
   const first = FIRST_SEPARATOR.exec(text);
@@ -408,7 +471,7 @@ function argumentsShownSafe(text: string, at: number, manager: string, depth: nu
   const managers = args.indexOf('--');
   if (args.slice(0, managers < 0 ? undefined : managers).some((arg) => NAMES_A_REGISTRY.test(arg))) return false;
   const verb = args.find((arg) => !QUIET_OPTIONS.has(arg));
-  if (verb === undefined ? manager.toLowerCase() === 'yarn' || args.length > 0 : !verbs.has(verb)) return false;
+  if (verb === undefined ? rules.verbRequired === true || args.length > 0 : !rules.verbs.includes(verb)) return false;
   if (depth <= 0) return false;
   // The list closes within the lines read (a list going on past them is refused, as before session 43's change).
   if (at >= shownTo) return false;
