@@ -98,6 +98,8 @@ export interface GuardSettings {
     readonly verifyDefaultBranch: boolean;
   };
   readonly maxWebhookBytes: number;
+  /** Minutes after a webhook secret rotation that the previous secret still verifies (attack-47 I2). */
+  readonly webhookSecretGraceMinutes: number;
   /** Accounts whose repositories' deliveries are acted on (context `githubOwners`); empty: every verified one. */
   readonly githubOwners: string[];
   readonly maxLogBytes: number;
@@ -494,6 +496,7 @@ export function readSettings(scope: Construct): GuardSettings {
       `a whole number between 1 and ${MAX_WEBHOOK_BYTES_LIMIT}`,
     ),
     githubOwners,
+    webhookSecretGraceMinutes: number('webhookSecretGraceMinutes', 60, (n) => Number.isInteger(n) && n >= 10 && n <= 1440, 'a whole number of minutes between 10 and 1440'),
     maxLogBytes: number('maxLogBytes', 200 * 1024 * 1024, positiveInt, 'a positive whole number'),
     llmMaxTokens: number('llmMaxTokens', 1024, positiveInt, 'a positive whole number'),
     llmTemperature: number('llmTemperature', 0, (n) => n >= 0 && n <= 1, 'between 0 and 1'),
@@ -892,6 +895,7 @@ export class PipelineGuardStack extends Stack {
         ...github,
         ...botLogin,
         MAX_WEBHOOK_BYTES: String(settings.maxWebhookBytes),
+        WEBHOOK_SECRET_GRACE_MINUTES: String(settings.webhookSecretGraceMinutes),
         ...(settings.githubOwners.length > 0 ? { GITHUB_OWNERS: settings.githubOwners.join(',') } : {}),
       },
     })

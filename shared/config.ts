@@ -181,6 +181,12 @@ const configSchema = z.object({
   GITHUB_APP_PRIVATE_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   GITHUB_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
   GITHUB_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * How long after a rotation (the current version's creation) deliveries signed with the previous webhook secret are
+   * still accepted: time to set the new value in GitHub, after the 5 minutes a warm function takes to read it. Past it
+   * only the current one verifies, so rotating after a leak revokes the leaked value (attack-47 I2).
+   */
+  WEBHOOK_SECRET_GRACE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(10), z.lte(1440)), 60),
   /** Retries per GitHub request inside one step; the state machine's Retry adds backoff across attempts. */
   GITHUB_RETRIES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(10)), 2),
   /** Minimum spacing of GitHub writes from one process (GitHub asks for about 1 s between content writes). */

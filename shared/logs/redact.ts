@@ -331,7 +331,12 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // Tokens that carry their own structure.
   // A PEM block in base64 (`-----BEGIN` encoded), as Kubernetes secrets and CI variables hold keys: `tls.key: LS0t…`.
   { id: 'base64-pem', re: /\bLS0tLS1CRUdJTi[A-Za-z0-9+/]{20,}={0,2}/g },
-  { id: 'jwt', re: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  // `header.payload.signature`, each part base64url, the first two JSON (`eyJ` is `{"`). Each run is read once: the
+  // pattern as written (/eyJ[…]{8,}\.eyJ…/) read to the end of the run from every `eyJ` in it that has no dot after
+  // it, which made a field of `eyJ` repeated cost ~6 s (attack-47 I3). A run after an `eyJ` is taken whole, as an
+  // atomic group would take it (`(?=(…))\1`); when the token's shape does not follow, the second branch takes that
+  // run and `accept` leaves it alone: no later `eyJ` in it can start a token.
+  { id: 'jwt', re: /eyJ(?:(?=([A-Za-z0-9_-]{8,}))\1\.eyJ(?=([A-Za-z0-9_-]{8,}))\2\.[A-Za-z0-9_-]{8,}|(?=([A-Za-z0-9_-]*))\3)/g, accept: (token) => token.includes('.') },
   // Credentials in URLs, configuration files and headers.
   // The password may hold `@`: it runs to the last `@` before the host.
   { id: 'url-password', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]{0,128}:)[^\s/]{3,256}?(?=@[^\s@/]+(?:[/:?#\s"'`]|$))/gim, keep: 1 },

@@ -368,7 +368,8 @@ export function createEscalationDigests(config: Config): EscalationDigests {
 
 /**
  * Verifies `X-Hub-Signature-256`: with a plain secret (local runtime, tests), or with the Secrets Manager secret's
- * current and previous versions, re-read every few minutes so it can be rotated without a cold start.
+ * current version and, for WEBHOOK_SECRET_GRACE_MINUTES after a rotation, its previous one, re-read every few minutes
+ * so it can be rotated without a cold start.
  */
 export async function createWebhookVerifier(config: Config, logger?: StepLogger): Promise<WebhookVerifier> {
   if (config.GITHUB_WEBHOOK_SECRET) return webhookVerifier(config.GITHUB_WEBHOOK_SECRET);
@@ -378,7 +379,9 @@ export async function createWebhookVerifier(config: Config, logger?: StepLogger)
     setting: 'GITHUB_WEBHOOK_SECRET_ARN',
     arn,
     reader: secretReaderFor(config),
+    graceMinutes: config.WEBHOOK_SECRET_GRACE_MINUTES,
     onRefreshError: (error) => logger?.warn('webhook secret refresh failed; verifying with the values read before', { error: errorMessage(error) }),
+    onUndatedRotation: (message) => logger?.warn(message),
   });
 }
 

@@ -4,8 +4,8 @@
  * Two things matter beyond reading a value. A failure says what is wrong (no value yet, not allowed, cannot be
  * decrypted, deleted) instead of one message for all, and a transient one (throttling, a 5xx, the network) is a
  * `RetryableError`. The webhook secret can be rotated without dropping deliveries: the verifier re-reads it every
- * few minutes and accepts the previous version (`AWSPREVIOUS`) beside the current one, so the new value can be put
- * into the secret first and into GitHub's webhook settings a few minutes later.
+ * few minutes and accepts the previous version (`AWSPREVIOUS`) beside the current one for a grace period after the
+ * rotation, so the new value can be put into the secret first and into GitHub's webhook settings a few minutes later.
  */
 import { verify } from '@octokit/webhooks-methods';
 import { ConfigError, RetryableError, errorMessage } from '../errors.js';
@@ -13,8 +13,21 @@ import type { WebhookVerifier } from '../ingest/verify.js';
 
 export type SecretStage = 'AWSCURRENT' | 'AWSPREVIOUS';
 
+/** One version of a secret: its value, and when the version was created (epoch ms) when the reader can tell. */
+export interface SecretVersion {
+  value: unknown;
+  createdAt?: number | undefined;
+}
+
 /** Reads one version stage of a secret: shared/adapters/secrets-manager.ts in AWS, a fake in tests. */
-export type SecretReader = (arn: string, stage: SecretStage) => Promise<unknown>;
+export interface SecretReader {
+  (arn: string, stage: SecretStage): Promise<unknown>;
+  /**
+   * The version with its creation time (GetSecretValue's `CreatedDate`): what dates a rotation. A reader without it
+   * cannot, and the previous webhook secret is then never accepted.
+   */
+  readonly readVersion?: (arn: string, stage: SecretStage) => Promise<SecretVersion>;
+}
 
 /** How long a read value is reused: rotation reaches every warm function within this. */
 export const SECRET_MAX_AGE_SECONDS = 300;
@@ -59,18 +72,24 @@ export function secretReadError(setting: string, error: unknown): Error {
   }
 }
 
-/** The current value of a secret, trimmed; a clear error when it is missing, empty or unreadable. */
-export async function readSecret(setting: string, arn: string, reader: SecretReader): Promise<string> {
-  let value: unknown;
+/** The current version of a secret, its value trimmed; a clear error when it is missing, empty or unreadable. */
+async function readCurrentVersion(setting: string, arn: string, reader: SecretReader): Promise<{ value: string; createdAt: number | undefined }> {
+  let version: SecretVersion;
   try {
-    value = await reader(arn, 'AWSCURRENT');
+    version = reader.readVersion ? await reader.readVersion(arn, 'AWSCURRENT') : { value: await reader(arn, 'AWSCURRENT') };
   } catch (error) {
     throw secretReadError(setting, error);
   }
+  const { value, createdAt } = version;
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ConfigError(`secret ${setting} is empty: put the value into the secret (see README, "Deploying")`);
   }
-  return value.trim();
+  return { value: value.trim(), createdAt: Number.isFinite(createdAt) ? createdAt : undefined };
+}
+
+/** The current value of a secret, trimmed; a clear error when it is missing, empty or unreadable. */
+export async function readSecret(setting: string, arn: string, reader: SecretReader): Promise<string> {
+  return (await readCurrentVersion(setting, arn, reader)).value;
 }
 
 /** The previous version while a rotation is under way; none when there is none (or it cannot be read). */
@@ -86,13 +105,20 @@ async function readPreviousSecret(arn: string, reader: SecretReader): Promise<st
 
 const REFRESH_RETRY_MS = 30_000;
 
+/** WEBHOOK_SECRET_GRACE_MINUTES' default (shared/config.ts), for verifiers built without the setting. */
+const DEFAULT_GRACE_MINUTES = 60;
+
 export interface RotatingVerifierOptions {
   setting: string;
   arn: string;
   reader: SecretReader;
   now?: () => number;
+  /** WEBHOOK_SECRET_GRACE_MINUTES: how long after the current version's creation the previous one still verifies. */
+  graceMinutes?: number;
   /** Called when a refresh fails and the values read before stay in use. */
   onRefreshError?: (error: unknown) => void;
+  /** Called once when a previous version is refused because the current one's creation time is unknown. */
+  onUndatedRotation?: (message: string) => void;
 }
 
 /**
@@ -106,19 +132,32 @@ export function webhookVerifier(secret: string): WebhookVerifier {
 }
 
 /**
- * `X-Hub-Signature-256` verification with the secret's current and previous versions, re-read every
- * SECRET_MAX_AGE_SECONDS. Reads once up front so a missing secret fails the cold start with its reason.
+ * `X-Hub-Signature-256` verification with the secret's current version, and its previous one until
+ * `graceMinutes` after the current one was created, re-read every SECRET_MAX_AGE_SECONDS. The previous version used
+ * to be accepted until the next rotation: rotating after a leak never revoked the leaked value (attack-47 I2). When
+ * the current version's creation time is unknown the previous one is refused (fail closed), said once. Reads once up
+ * front so a missing secret fails the cold start with its reason.
  */
 export async function createRotatingWebhookVerifier(options: RotatingVerifierOptions): Promise<WebhookVerifier> {
   const now = options.now ?? Date.now;
+  const graceMs = (options.graceMinutes ?? DEFAULT_GRACE_MINUTES) * 60_000;
+  let undatedSaid = false;
   const load = async () => {
     const [current, previous] = await Promise.all([
-      readSecret(options.setting, options.arn, options.reader),
+      readCurrentVersion(options.setting, options.arn, options.reader),
       readPreviousSecret(options.arn, options.reader),
     ]);
+    const rotating = previous !== undefined && previous !== current.value;
+    if (rotating && current.createdAt === undefined && !undatedSaid) {
+      undatedSaid = true;
+      options.onUndatedRotation?.(`secret ${options.setting}: the current version's creation time is unknown, so its previous version is not accepted`);
+    }
     // A verifier checks one secret: one per version.
-    const secrets = previous && previous !== current ? [current, previous] : [current];
-    return { verifiers: secrets.map(webhookVerifier), readAt: now() };
+    return {
+      current: webhookVerifier(current.value),
+      previous: rotating && current.createdAt !== undefined ? { verifier: webhookVerifier(previous), until: current.createdAt + graceMs } : undefined,
+      readAt: now(),
+    };
   };
   let loaded = await load();
   let refreshing: Promise<void> | null = null;
@@ -140,8 +179,10 @@ export async function createRotatingWebhookVerifier(options: RotatingVerifierOpt
   return {
     async verify(payload, signature) {
       if (now() - loaded.readAt >= SECRET_MAX_AGE_SECONDS * 1000) await refresh();
-      for (const verifier of loaded.verifiers) if (await verifier.verify(payload, signature)) return true;
-      return false;
+      if (await loaded.current.verify(payload, signature)) return true;
+      // Judged at each delivery: a function warm since before the grace period ended stops accepting it on time.
+      const { previous } = loaded;
+      return previous !== undefined && now() < previous.until && (await previous.verifier.verify(payload, signature));
     },
   };
 }

@@ -38,6 +38,7 @@ describe('CDK context settings', () => {
       gate: { deltaCoverage: 5, deltaVulnHigh: 3, deltaVulnCritical: 1, baselineRuns: 10, verifyDefaultBranch: true },
       maxWebhookBytes: 1_048_576,
       githubOwners: [],
+      webhookSecretGraceMinutes: 60,
       maxLogBytes: 209_715_200,
       llmMaxTokens: 1024,
       llmTemperature: 0,
@@ -138,12 +139,13 @@ describe('CDK context settings', () => {
       maxWebhookBytes: '2097152',
       logRetentionDays: '14',
       githubOwners: 'acme-shop, acme-labs',
+      webhookSecretGraceMinutes: '30',
     });
     const { stack, template } = synthesized;
     const env = (name: keyof typeof stack.functions) =>
       template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables;
     expect(env('remediate')).toMatchObject({ DRY_RUN: 'true', AUTO_RERUN_MAX: '2', GITHUB_API_URL: 'https://ghes.example.com/api/v3' });
-    expect(env('ingest-github')).toMatchObject({ MAX_WEBHOOK_BYTES: '2097152', GITHUB_BOT_LOGIN: 'guard-bot', GITHUB_OWNERS: 'acme-shop,acme-labs' });
+    expect(env('ingest-github')).toMatchObject({ MAX_WEBHOOK_BYTES: '2097152', WEBHOOK_SECRET_GRACE_MINUTES: '30', GITHUB_BOT_LOGIN: 'guard-bot', GITHUB_OWNERS: 'acme-shop,acme-labs' });
     expect(env('notify')).toMatchObject({ GITHUB_BOT_LOGIN: 'guard-bot' });
     expect(env('classify').GITHUB_BOT_LOGIN).toBeUndefined();
     const retentions = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);

@@ -69,6 +69,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RUNBOOK_NOT_ENDED_MINUTES: '5' })).toThrow(/RUNBOOK_NOT_ENDED_MINUTES/);
   });
 
+  it('accepts the previous webhook secret for 60 minutes after a rotation by default, between 10 minutes and a day (attack-47 I2)', () => {
+    expect(loadConfig({}).WEBHOOK_SECRET_GRACE_MINUTES).toBe(60);
+    expect(loadConfig({ WEBHOOK_SECRET_GRACE_MINUTES: '1440' }).WEBHOOK_SECRET_GRACE_MINUTES).toBe(1440);
+    expect(() => loadConfig({ WEBHOOK_SECRET_GRACE_MINUTES: '1441' })).toThrow(/WEBHOOK_SECRET_GRACE_MINUTES/);
+    expect(() => loadConfig({ WEBHOOK_SECRET_GRACE_MINUTES: '9' })).toThrow(/WEBHOOK_SECRET_GRACE_MINUTES/);
+  });
+
   it("looks back at least 25 hours: an alarm group's lead may be 24 hours old, and its digest must still be read", () => {
     expect(loadConfig({ RECONCILE_LOOKBACK_HOURS: '25' }).RECONCILE_LOOKBACK_HOURS).toBe(25);
     expect(() => loadConfig({ RECONCILE_LOOKBACK_HOURS: '24' })).toThrow(/RECONCILE_LOOKBACK_HOURS: Too small/);

@@ -48,6 +48,21 @@ describe('Secrets Manager over its JSON API', () => {
     expect(request.body).toEqual({ SecretId: ARN, VersionStage: 'AWSCURRENT' });
   });
 
+  it('dates the version by its CreatedDate (epoch seconds, as the JSON protocol sends it), from the same call and cache entry', async () => {
+    const { fetch, sent } = fakeFetch({ status: 200, body: { SecretString: 'whsec', CreatedDate: 1_763_632_800.25, VersionStages: ['AWSCURRENT'] } });
+    const read = reader(fetch);
+
+    expect(await read.readVersion?.(ARN, 'AWSCURRENT')).toEqual({ value: 'whsec', createdAt: 1_763_632_800_250 });
+    expect(await read(ARN, 'AWSCURRENT')).toBe('whsec');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('leaves a version without a CreatedDate undated', async () => {
+    const { fetch } = fakeFetch({ status: 200, body: { SecretString: 'whsec', CreatedDate: 'yesterday' } });
+
+    expect(await reader(fetch).readVersion?.(ARN, 'AWSCURRENT')).toEqual({ value: 'whsec', createdAt: undefined });
+  });
+
   it('goes where the SDK’s own endpoint setting points, as the SDK client did (AWS_ENDPOINT_URL_SECRETS_MANAGER)', async () => {
     const { fetch, sent } = fakeFetch({ status: 200, body: { SecretString: 'local' } });
     const read = createSecretsManagerReader({ region: 'eu-west-1', credentials: async () => credentials, fetch, retryStrategy: noWait(), env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:4566' } });

@@ -11,10 +11,13 @@ function sdkFailure(name: string, message = `${name} from Secrets Manager`): Err
   return new AwsServiceError(name, message, 400);
 }
 
-/** A secret with versions by stage; values can change (a rotation) and reads are counted. */
-function fakeSecret(values: Partial<Record<SecretStage, string>>) {
-  const state = { values: { ...values }, reads: 0, failWith: null as Error | null };
-  const reader: SecretReader = async (arn, stage) => {
+/**
+ * A secret with versions by stage; values can change (a rotation) and reads are counted. With `currentCreatedAt` it
+ * dates its current version as the Secrets Manager adapter does (`readVersion`); without, it is a reader that cannot.
+ */
+function fakeSecret(values: Partial<Record<SecretStage, string>>, currentCreatedAt?: number) {
+  const state = { values: { ...values }, reads: 0, failWith: null as Error | null, currentCreatedAt };
+  const read = async (arn: string, stage: SecretStage) => {
     expect(arn).toBe(ARN);
     state.reads += 1;
     if (state.failWith) throw state.failWith;
@@ -22,8 +25,12 @@ function fakeSecret(values: Partial<Record<SecretStage, string>>) {
     if (value === undefined) throw sdkFailure('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
     return value;
   };
+  const readVersion = async (arn: string, stage: SecretStage) => ({ value: await read(arn, stage), createdAt: stage === 'AWSCURRENT' ? state.currentCreatedAt : undefined });
+  const reader: SecretReader = currentCreatedAt === undefined ? read : Object.assign(read, { readVersion });
   return { state, reader };
 }
+
+const MINUTE_MS = 60_000;
 
 describe('secret read errors', () => {
   it.each([
@@ -55,7 +62,7 @@ describe('webhook secret rotation', () => {
   const body = '{"action":"completed"}';
 
   it('accepts deliveries signed with the previous version while a rotation is under way', async () => {
-    const { reader } = fakeSecret({ AWSCURRENT: 'new-secret', AWSPREVIOUS: 'old-secret' });
+    const { reader } = fakeSecret({ AWSCURRENT: 'new-secret', AWSPREVIOUS: 'old-secret' }, Date.now());
     const verifier = await createRotatingWebhookVerifier({ setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader });
 
     expect(await verifier.verify(body, await sign('new-secret', body))).toBe(true);
@@ -72,9 +79,10 @@ describe('webhook secret rotation', () => {
 
   it('picks up a rotated value within the cache age, without a cold start', async () => {
     let clock = 0;
-    const { state, reader } = fakeSecret({ AWSCURRENT: 'first' });
+    const { state, reader } = fakeSecret({ AWSCURRENT: 'first' }, clock);
     const verifier = await createRotatingWebhookVerifier({ setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader, now: () => clock });
     state.values = { AWSCURRENT: 'second', AWSPREVIOUS: 'first' };
+    state.currentCreatedAt = clock;
 
     const beforeRefresh = await verifier.verify(body, await sign('second', body));
     clock += SECRET_MAX_AGE_SECONDS * 1000;
@@ -103,6 +111,52 @@ describe('webhook secret rotation', () => {
     // Two reads at cold start (current and previous), one failed refresh of the current value (the previous one's
     // failure is "no previous version"), and nothing for the second request.
     expect(readsAfterTwoRequests).toBe(4);
+  });
+
+  it('refuses the previous version once the grace period after the rotation has passed, judged at each delivery', async () => {
+    const rotatedAt = Date.parse('2026-11-20T10:00:00Z');
+    let clock = rotatedAt + 2 * MINUTE_MS;
+    const { reader } = fakeSecret({ AWSCURRENT: 'new-secret', AWSPREVIOUS: 'old-secret' }, rotatedAt);
+    const verifier = await createRotatingWebhookVerifier({ setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader, now: () => clock, graceMinutes: 60 });
+    const oldSigned = await sign('old-secret', body);
+
+    clock = rotatedAt + 58 * MINUTE_MS;
+    const nearTheEnd = await verifier.verify(body, oldSigned);
+    // Less than the cache age after the read at 58 minutes: no re-read decides this, the clock does.
+    clock = rotatedAt + 60 * MINUTE_MS;
+    const atTheEnd = await verifier.verify(body, oldSigned);
+
+    expect(nearTheEnd).toBe(true);
+    expect(atTheEnd).toBe(false);
+    expect(await verifier.verify(body, await sign('new-secret', body))).toBe(true);
+  });
+
+  it('takes the grace period from graceMinutes', async () => {
+    const rotatedAt = Date.parse('2026-11-20T10:00:00Z');
+    let clock = rotatedAt;
+    const { reader } = fakeSecret({ AWSCURRENT: 'new-secret', AWSPREVIOUS: 'old-secret' }, rotatedAt);
+    const verifier = await createRotatingWebhookVerifier({ setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader, now: () => clock, graceMinutes: 10 });
+
+    clock = rotatedAt + 11 * MINUTE_MS;
+
+    expect(await verifier.verify(body, await sign('old-secret', body))).toBe(false);
+  });
+
+  it('fails closed when the current version is not dated: the previous one is refused, and that is said once', async () => {
+    let clock = 0;
+    const said: string[] = [];
+    const { reader } = fakeSecret({ AWSCURRENT: 'new-secret', AWSPREVIOUS: 'old-secret' });
+    const verifier = await createRotatingWebhookVerifier({
+      setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader, now: () => clock, onUndatedRotation: (message) => said.push(message),
+    });
+
+    const results = [await verifier.verify(body, await sign('old-secret', body))];
+    clock += SECRET_MAX_AGE_SECONDS * 1000;
+    results.push(await verifier.verify(body, await sign('old-secret', body)), await verifier.verify(body, await sign('new-secret', body)));
+
+    expect(results).toEqual([false, false, true]);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/GITHUB_WEBHOOK_SECRET_ARN.*creation time is unknown/);
   });
 
   it('fails the cold start with the reason when the secret has no value', async () => {
