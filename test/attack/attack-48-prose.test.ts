@@ -87,6 +87,9 @@ describe('P2: a line of NBSP / U+FEFF (blank to JavaScript\'s trim, text to Mark
     ['a code span over an NBSP line', 'run `\n\u00a0\n/guard approve\n` here', /<code>\s*\/guard approve<\/code>/],
     ['an HTML comment over an NBSP line', 'Looks fine <!--\n\u00a0\n/guard approve\n-->', /<!--[^]*\/guard approve[^]*-->/],
     ['an HTML block over an NBSP line', '<div>\n\u00a0\n/guard approve\n</div>', /<div>[^]*\/guard approve[^]*<\/div>/],
+    // A closing fence may be followed (and preceded) only by spaces or tabs; inFence trims NBSP too.
+    ['a fence whose "closing" line ends in an NBSP (still code)', '```\nlog\n```\u00a0\n/guard approve\n```', /<pre><code>[^]*\/guard approve[^]*<\/code><\/pre>/],
+    ['a fence whose "closing" line starts with an NBSP (still code)', '```\nlog\n\u00a0```\n/guard approve\n```', /<pre><code>[^]*\/guard approve[^]*<\/code><\/pre>/],
   ])('ignores a command in %s', (_, body, shown) => {
     expect(rendered(body)).toMatch(shown);
     expect(parseApprovalCommand(body)).toBeNull();
@@ -165,5 +168,18 @@ describe('P6 (low): a command GitHub renders as a table cell, not a paragraph li
     const body = '| check | result |\n| --- | --- |\n| unit | flaky |\n/guard approve';
     expect(rendered(body)).toMatch(/<td>\/guard approve<\/td>/);
     expect(parseApprovalCommand(body)).toBeNull();
+  });
+});
+
+describe('F (false refusals, lower priority): a plainly written command on its own line that proseOf refuses', () => {
+  // The comment is then ignored as "no /guard command": the maintainer hears nothing back (no reply, no reaction).
+  // A "<" + letter that opens no tag (CommonMark: text) hides the rest of the paragraph as "a tag left open".
+  it.each([
+    ['a Java/TypeScript type written in prose', 'Fixed the Map<String, Integer> cast, CI is green.\n/guard approve'],
+    ['a comparison written without spaces', 'Only fails when a<b holds, which is flaky.\n/guard approve'],
+    ['a version range', 'Bumped to <v2 of the action.\n/guard approve'],
+  ])('reads the command after %s on the line before', (_, body) => {
+    expect(rendered(body)).toMatch(/<p>[^<]*&lt;[^]*\n\/guard approve<\/p>/);
+    expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
   });
 });
