@@ -183,3 +183,18 @@ describe('F (false refusals, lower priority): a plainly written command on its o
     expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
   });
 });
+
+describe('P7: the closer past the 65,536th UTF-16 unit of a comment GitHub counts as far shorter', () => {
+  // parseApprovalCommand reads proseOf(body.slice(0, 65_536)): UTF-16 units. GitHub's limit (65,536 characters)
+  // counts an emoji as one; 32,800 of them fill 65,600 units. Cut there, the closing "`" or "-->" is gone, and proseOf
+  // takes the span or comment as never closed (text), while GitHub renders the whole comment.
+  const fill = '\u{1F600}'.repeat(32_800);
+  it.each([
+    ['a code span closed after the cut', `Reply with \`\n/guard approve\n${fill} \``, /^<p>Reply with <code>\/guard approve /],
+    ['an HTML comment closed after the cut', `Looks fine <!--\n/guard approve\n${fill} -->`, /^<p>Looks fine <!--\n\/guard approve\n[^]*--><\/p>\n$/],
+  ])('ignores a command in %s', (_, body, shown) => {
+    expect([...body].length).toBeLessThan(65_536);
+    expect(rendered(body)).toMatch(shown);
+    expect(parseApprovalCommand(body)).toBeNull();
+  });
+});
