@@ -61,6 +61,10 @@ describe('P1: an HTML element left open wraps the Markdown after it (GitHub\'s <
     ['an inline <q> quotation over lines', 'They wrote <q>\n/guard approve\n</q> but that is not my call.', /<q>\s*\/guard approve\s*<\/q>/],
     ['an inline <blockquote> over lines', 'They said <blockquote>\n/guard approve\n</blockquote>', /<blockquote>\s*\/guard approve[^]*<\/blockquote>/],
     ['struck out with <del> over lines', 'Not yet: <del>\n/guard approve\n</del> the new log shows a real failure.', /<del>\s*\/guard approve\s*<\/del>/],
+    // CommonMark ends these HTML blocks at their line (a "-->" on it) or at a blank line; the "<!--" left in the
+    // HTML opens a comment the browser (and GitHub's sanitiser) runs to the end of the comment: nothing after shows.
+    ['after a second "<!--" on an HTML comment line', '<!-- template --> <!--\n/guard approve\n', /<!--\n<p>\/guard approve<\/p>(?![^]*-->)/],
+    ['after a "<!--" in an HTML block that a blank line ends', '<div><!--\n\n/guard approve\n', /<!--\n\n<p>\/guard approve<\/p>(?![^]*-->)/],
     ['struck out with GFM ~~ over lines', 'I was going to ~~say\n/guard approve this~~ but the log shows a real failure.', /<del>say\s*\/guard approve this<\/del>/],
   ])('ignores a command %s', (_, body, shown) => {
     expect(rendered(body)).toMatch(shown);
