@@ -175,16 +175,28 @@ describe('P6 (low): a command GitHub renders as a table cell, not a paragraph li
   });
 });
 
-describe('F (false refusals, lower priority): a plainly written command on its own line that proseOf refuses', () => {
-  // The comment is then ignored as "no /guard command": the maintainer hears nothing back (no reply, no reaction).
-  // A "<" + letter that opens no tag (CommonMark: text) hides the rest of the paragraph as "a tag left open".
+describe('F (false refusals, lower priority): a plainly written command on its own line that proseOf refused', () => {
+  // The comment was then ignored as "no /guard command": the maintainer heard nothing back (no reply, no reaction).
+  // Decided in session 45 (to review): a command counts only after text free of < ` ~ [ | $ > (see commandLine in
+  // shared/domain/comment-text.ts), so these stay refused, for safety; the maintainer is now told why, and how to
+  // send the command so that it is read.
   it.each([
     ['a Java/TypeScript type written in prose', 'Fixed the Map<String, Integer> cast, CI is green.\n/guard approve'],
     ['a comparison written without spaces', 'Only fails when a<b holds, which is flaky.\n/guard approve'],
     ['a version range', 'Bumped to <v2 of the action.\n/guard approve'],
-  ])('reads the command after %s on the line before', (_, body) => {
+  ])('refuses the command after %s on the line before, and tells the maintainer why', async (_, body) => {
     expect(rendered(body)).toMatch(/<p>[^<]*&lt;[^]*\n\/guard approve<\/p>/);
-    expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
+    expect(parseApprovalCommand(body)).toBeNull();
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers });
+
+    await handleIssueCommentWebhook(commentDelivery('maintainer', body), made.deps());
+
+    expect(made.tasks).toEqual([]);
+    expect(github.calls.filter((call) => call.method === 'upsertComment').map((call) => call.args[3])).toEqual([
+      'The `/guard approve` from `maintainer` decided nothing: it was not read as a command, because text before it in the comment can be read as code, a quote or HTML. Send the command on its own line at the start of a new comment.',
+    ]);
   });
 });
 

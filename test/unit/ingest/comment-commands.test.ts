@@ -108,15 +108,18 @@ describe('/guard approve and reject', () => {
     ['<!--> (a comment that closes at once)', '<!-->\n\n/guard approve'],
     ['a backtick run that is inline code, not a fence', '``` a ` b\n/guard approve'],
     ['a list item whose fence the next unindented line ends', '* ```\n/guard approve'],
-    ['a line that a lone CR ends', 'LGTM\r/guard approve'],
     ['a quote that a blank line ended', '> quoted\n\n/guard approve'],
     ['a <pre> block closed before it', '<pre>\nx\n</pre>\n/guard approve'],
     ['a code span closed on its line', 'run `npm test` first\n/guard approve'],
     ['a backtick run that no later run closes', 'a `` b\n/guard approve\n`'],
     ['a tag closed on its line', 'LGTM <b>really</b>\n/guard approve'],
     ['an autolink', 'see <https://example.com/log>\n/guard approve'],
-  ])('reads a visible command after %s', (_, body) => {
-    expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
+  ])('refuses a command, visible though it is, after %s (markup before it: attack-48)', (_, body) => {
+    expect(parseApprovalCommand(body)).toBeNull();
+  });
+
+  it('reads a visible command after a line that a lone CR ends', () => {
+    expect(parseApprovalCommand('LGTM\r/guard approve')).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
   });
 
   it('reads 64 KB of open code spans, tags, quotes and HTML blocks in linear time', () => {
@@ -127,8 +130,8 @@ describe('/guard approve and reject', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
-  it('reads a command after a closed code block or comment', () => {
-    expect(parseApprovalCommand('```\nnpm test\n```\n<!-- note -->\n/guard approve')).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
+  it('refuses a command after a closed code block or comment (markup before it: attack-48)', () => {
+    expect(parseApprovalCommand('```\nnpm test\n```\n<!-- note -->\n/guard approve')).toBeNull();
   });
 
   it('resumes the waiting execution for a user with write access and records who decided', async () => {
