@@ -882,3 +882,64 @@ describe('answers on the pull request', () => {
     expect(answers(github)[0]?.args[3]).toMatch(/^The `\/guard approve` decided nothing: /);
   });
 });
+
+describe('a column-0 /guard command refused for the markup before it (attack-48)', () => {
+  const NOT_READ = 'it was not read as a command, because text before it in the comment can be read as code, a quote or HTML. Send the command on its own line at the start of a new comment.';
+  const upserts = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((call) => call.method === 'upsertComment');
+
+  it('tells a writer once, across a redelivery, that it was not read and how to send it', async () => {
+    const { deps, tasks, github, incidents } = await setup();
+    const body = 'Fixed the `Map<String, Integer>` cast.\n/guard reject not yet';
+
+    const first = await handleIssueCommentWebhook(delivery('maintainer', body, undefined, 'MEMBER'), deps);
+    await handleIssueCommentWebhook(delivery('maintainer', body, undefined, 'MEMBER'), deps);
+
+    expect(first).toEqual({ statusCode: 202, body: { ignored: NOT_READ.slice(0, -1) } });
+    expect(tasks).toEqual([]);
+    expect((await incidents.get(INCIDENT))?.approval?.status).toBe('pending');
+    const answered = [...github.comments].filter(([key]) => key.includes(commandAnswerMarker(1)));
+    expect(answered.map(([, text]) => text)).toEqual([`The \`/guard reject\` from \`maintainer\` decided nothing: ${NOT_READ}`]);
+    expect(upserts(github).every((call) => call.args[2] === commandAnswerMarker(1))).toBe(true);
+  });
+
+  it('tells a writer about refused feedback too', async () => {
+    const { deps, github } = await setup();
+
+    await handleIssueCommentWebhook(delivery('maintainer', '> vote up\n\n/guard feedback up', undefined, 'OWNER'), deps);
+
+    expect(upserts(github).map((call) => call.args[3])).toEqual([`The \`/guard feedback\` from \`maintainer\` decided nothing: ${NOT_READ}`]);
+  });
+
+  it.each([
+    ['an outsider', 'stranger', 'NONE'],
+    ['an author whose association may write but whom GitHub gives read access', 'reader', 'MEMBER'],
+  ])('says nothing to %s', async (_, login, association) => {
+    const { deps, github } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery(login, 'see <https://example.com>\n/guard approve', undefined, association), deps);
+
+    expect(response.statusCode).toBe(202);
+    expect(upserts(github)).toEqual([]);
+  });
+
+  it('asks GitHub nothing for an outsider', async () => {
+    const { deps, github } = await setup();
+
+    await handleIssueCommentWebhook(delivery('stranger', '`x`\n/guard approve', undefined, 'NONE'), deps);
+
+    expect(github.calls).toEqual([]);
+  });
+
+  it.each([
+    ['inside a quote of our instructions', '> To approve, reply:\n> /guard approve'],
+    ['indented', 'Run `this`:\n\n    /guard approve'],
+    ['in the middle of a line', 'Type `/guard approve` to approve'],
+  ])('says nothing about a /guard line that is not at column 0: %s', async (_, body) => {
+    const { deps, github } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', body, undefined, 'MEMBER'), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { ignored: 'no /guard command' } });
+    expect(upserts(github)).toEqual([]);
+  });
+});
