@@ -23,7 +23,7 @@ import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, rep
 
 /** One line of a comment (see `commandLine`): the command at its start, and its words to the end of the line. */
 const APPROVAL_COMMAND = /^\/guard[ \t]+(approve|reject)(?:[ \t]+([^]*))?\s*$/i;
-/** Any command, as far as telling its author it was refused needs (see {@link notReadAnswer}). */
+/** The start of any command, enough to tell its author that one at a line's start was refused (see {@link notReadAnswer}). */
 const ANY_COMMAND = /^\/guard[ \t]+(approve|reject|feedback)(?![^\s])/i;
 const MAX_REASON = 500;
 
