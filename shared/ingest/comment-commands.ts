@@ -1,6 +1,6 @@
 import type { ApprovalState, AuditEntry, Incident } from '../domain/incident.js';
 import { TaskTokenSpentError, errorMessage } from '../errors.js';
-import { OUR_MARKER_PREFIX, leadingIncidentId, proseOf } from '../domain/comment-text.js';
+import { OUR_MARKER_PREFIX, commandLine, leadingIncidentId } from '../domain/comment-text.js';
 import { sameRepository } from '../domain/repository-key.js';
 import { firstIssue } from '../validation.js';
 import { hasWriteAccess } from '../github/roles.js';
@@ -21,7 +21,10 @@ import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediat
 import type { StepLogger } from '../ports.js';
 import { type VerifyDeps, type WebhookRequest, type WebhookResponse, refuse, reply, verifyDelivery } from './verify.js';
 
-const APPROVAL_COMMAND = /^\s*\/guard\s+(approve|reject)(?:[ \t]+([^\r\n]*))?\s*$/im;
+/** One line of a comment (see `commandLine`): the command at its start, and its words to the end of the line. */
+const APPROVAL_COMMAND = /^\/guard[ \t]+(approve|reject)(?:[ \t]+([^]*))?\s*$/i;
+/** The start of any command, enough to tell its author that one at a line's start was refused (see {@link notReadAnswer}). */
+const ANY_COMMAND = /^\/guard[ \t]+(approve|reject|feedback)(?![^\s])/i;
 const MAX_REASON = 500;
 
 export interface CommentCommandDeps extends VerifyDeps, FeedbackDeps {
@@ -47,12 +50,13 @@ export interface ApprovalCommand {
 }
 
 /**
- * Parses the first `/guard approve [incident] [digest]` or `/guard reject [incident] [reason]` line of a comment's
- * prose. Rejecting needs no digest: whatever was shown, nothing is applied.
+ * Parses the first `/guard approve [incident] [digest]` or `/guard reject [incident] [reason]` line of a comment, if
+ * it counts (see `commandLine`). Rejecting needs no digest: whatever was shown, nothing is applied.
  */
 export function parseApprovalCommand(body: string): ApprovalCommand | null {
-  const match = APPROVAL_COMMAND.exec(proseOf(body.slice(0, 65_536)));
-  if (!match) return null;
+  const line = commandLine(body, APPROVAL_COMMAND);
+  if (line.kind !== 'read') return null;
+  const { match } = line;
   // The pattern ignores case (a phone writes `/guard Approve`): the word is compared in lower case too, or an
   // approval so written would be taken as its opposite.
   const decision = match[1]?.toLowerCase() === 'approve' ? 'approve' : 'reject';
@@ -87,7 +91,7 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   if (body.includes(OUR_MARKER_PREFIX)) return ignore('a Pipeline Guard comment is not a command');
   const approval = parseApprovalCommand(body);
   const feedback = approval ? null : parseFeedbackCommand(body);
-  if (!approval && !feedback) return ignore('no /guard command');
+  if (!approval && !feedback) return notReadAnswer(payload, deps);
   if (!payload.issue.pull_request) return ignore('/guard commands are taken on pull requests only');
   if (payload.comment.user.type === 'Bot') return ignore('/guard commands from bots are not accepted');
   const decided = approval ? await decideApproval(payload, approval, deps) : await decideFeedback(payload, feedback as FeedbackCommand, deps);
@@ -99,6 +103,24 @@ export async function handleIssueCommentWebhook(request: WebhookRequest, deps: C
   if ('failure' in decided) throw decided.failure;
   return decided.response;
 }
+
+/**
+ * A comment with no command that counts. One whose `/guard approve|reject|feedback` line starts the line but was
+ * refused for what comes before it (see `commandLine`) has its author told why, on the pull request, when they have
+ * write access (asked of GitHub only for an author whose association may write: an outsider cannot make the guard
+ * talk, nor spend its API quota), once per comment whatever the deliveries (the command answer's claim). Without it a
+ * maintainer whose `/guard approve` followed a pasted log heard nothing (attack-48 F). A command not at a line's start
+ * (inside a quote of our own instructions) is not one, and gets no answer.
+ */
+async function notReadAnswer(payload: IssueComment, deps: CommentCommandDeps): Promise<WebhookResponse> {
+  const line = commandLine(payload.comment.body ?? '', ANY_COMMAND);
+  if (line.kind !== 'refused' || !payload.issue.pull_request || payload.comment.user.type === 'Bot') return reply(202, { ignored: 'no /guard command' });
+  const command = `/guard ${(line.match[1] ?? '').toLowerCase()}`;
+  await answerOnPullRequest(payload, command, { done: false, refusal: NOT_READ }, null, deps);
+  return reply(202, { ignored: NOT_READ.plain });
+}
+
+const NOT_READ = refusal`it was not read as a command, because text before it in the comment can be read as code, a quote or HTML. Send the command on its own line at the start of a new comment`;
 
 /** A refusal, as the webhook's answer says it and as the pull request is told (see {@link refusal}). */
 export interface Refusal {

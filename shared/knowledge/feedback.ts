@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { leadingIncidentId, proseOf } from '../domain/comment-text.js';
+import { MAX_COMMENT_BODY, commandLine, leadingIncidentId } from '../domain/comment-text.js';
 import type { Incident } from '../domain/incident.js';
 import { sameRepository } from '../domain/repository-key.js';
 import type { Clock } from '../ports.js';
@@ -12,10 +12,8 @@ import type { FeedbackVote, Votes } from './votes.js';
  */
 
 const MAX_FEEDBACK_COMMENT = 500;
-/** GitHub caps comment bodies at 65,536 characters; anything larger is not a real comment. */
-const MAX_COMMENT_BODY = 65_536;
-
-const COMMAND = /^\s*\/guard\s+feedback\s+(up|down|👍|👎|\+1|-1)(?:[ \t]+([^\r\n]*))?\s*$/im;
+/** One line of a comment (see `commandLine`): the command at its start, and its words to the end of the line. */
+const COMMAND = /^\/guard[ \t]+feedback[ \t]+(up|down|👍|👎|\+1|-1)(?:[ \t]+([^]*))?\s*$/i;
 
 export interface FeedbackCommand {
   vote: FeedbackVote;
@@ -24,10 +22,11 @@ export interface FeedbackCommand {
   comment: string | null;
 }
 
-/** Parses the first `/guard feedback …` line of a comment's prose (see `proseOf`); null when it has none. */
+/** Parses the first `/guard feedback …` line of a comment, if it counts (see `commandLine`); null otherwise. */
 export function parseFeedbackCommand(body: string): FeedbackCommand | null {
-  const match = COMMAND.exec(proseOf(body.slice(0, MAX_COMMENT_BODY)));
-  if (!match) return null;
+  const line = commandLine(body, COMMAND);
+  if (line.kind !== 'read') return null;
+  const { match } = line;
   // Compared in lower case, as the pattern matched it: `/guard feedback Up` is an up vote, not a down one.
   const word = (match[1] ?? '').toLowerCase();
   const vote: FeedbackVote = word === 'up' || word === '👍' || word === '+1' ? 'up' : 'down';

@@ -108,15 +108,18 @@ describe('/guard approve and reject', () => {
     ['<!--> (a comment that closes at once)', '<!-->\n\n/guard approve'],
     ['a backtick run that is inline code, not a fence', '``` a ` b\n/guard approve'],
     ['a list item whose fence the next unindented line ends', '* ```\n/guard approve'],
-    ['a line that a lone CR ends', 'LGTM\r/guard approve'],
     ['a quote that a blank line ended', '> quoted\n\n/guard approve'],
     ['a <pre> block closed before it', '<pre>\nx\n</pre>\n/guard approve'],
     ['a code span closed on its line', 'run `npm test` first\n/guard approve'],
     ['a backtick run that no later run closes', 'a `` b\n/guard approve\n`'],
     ['a tag closed on its line', 'LGTM <b>really</b>\n/guard approve'],
     ['an autolink', 'see <https://example.com/log>\n/guard approve'],
-  ])('reads a visible command after %s', (_, body) => {
-    expect(parseApprovalCommand(body)).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
+  ])('refuses a command, visible though it is, after %s (markup before it: attack-48)', (_, body) => {
+    expect(parseApprovalCommand(body)).toBeNull();
+  });
+
+  it('reads a visible command after a line that a lone CR ends', () => {
+    expect(parseApprovalCommand('LGTM\r/guard approve')).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
   });
 
   it('reads 64 KB of open code spans, tags, quotes and HTML blocks in linear time', () => {
@@ -127,8 +130,8 @@ describe('/guard approve and reject', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
-  it('reads a command after a closed code block or comment', () => {
-    expect(parseApprovalCommand('```\nnpm test\n```\n<!-- note -->\n/guard approve')).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
+  it('refuses a command after a closed code block or comment (markup before it: attack-48)', () => {
+    expect(parseApprovalCommand('```\nnpm test\n```\n<!-- note -->\n/guard approve')).toBeNull();
   });
 
   it('resumes the waiting execution for a user with write access and records who decided', async () => {
@@ -877,5 +880,66 @@ describe('answers on the pull request', () => {
     await handleIssueCommentWebhook(delivery('evil`login', '/guard approve'), deps);
 
     expect(answers(github)[0]?.args[3]).toMatch(/^The `\/guard approve` decided nothing: /);
+  });
+});
+
+describe('a column-0 /guard command refused for the markup before it (attack-48)', () => {
+  const NOT_READ = 'it was not read as a command, because text before it in the comment can be read as code, a quote or HTML. Send the command on its own line at the start of a new comment.';
+  const upserts = (github: ReturnType<typeof createFakeGitHub>) => github.calls.filter((call) => call.method === 'upsertComment');
+
+  it('tells a writer once, across a redelivery, that it was not read and how to send it', async () => {
+    const { deps, tasks, github, incidents } = await setup();
+    const body = 'Fixed the `Map<String, Integer>` cast.\n/guard reject not yet';
+
+    const first = await handleIssueCommentWebhook(delivery('maintainer', body, undefined, 'MEMBER'), deps);
+    await handleIssueCommentWebhook(delivery('maintainer', body, undefined, 'MEMBER'), deps);
+
+    expect(first).toEqual({ statusCode: 202, body: { ignored: NOT_READ.slice(0, -1) } });
+    expect(tasks).toEqual([]);
+    expect((await incidents.get(INCIDENT))?.approval?.status).toBe('pending');
+    const answered = [...github.comments].filter(([key]) => key.includes(commandAnswerMarker(1)));
+    expect(answered.map(([, text]) => text)).toEqual([`The \`/guard reject\` from \`maintainer\` decided nothing: ${NOT_READ}`]);
+    expect(upserts(github).every((call) => call.args[2] === commandAnswerMarker(1))).toBe(true);
+  });
+
+  it('tells a writer about refused feedback too', async () => {
+    const { deps, github } = await setup();
+
+    await handleIssueCommentWebhook(delivery('maintainer', '> vote up\n\n/guard feedback up', undefined, 'OWNER'), deps);
+
+    expect(upserts(github).map((call) => call.args[3])).toEqual([`The \`/guard feedback\` from \`maintainer\` decided nothing: ${NOT_READ}`]);
+  });
+
+  it.each([
+    ['an outsider', 'stranger', 'NONE'],
+    ['an author whose association may write but whom GitHub gives read access', 'reader', 'MEMBER'],
+  ])('says nothing to %s', async (_, login, association) => {
+    const { deps, github } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery(login, 'see <https://example.com>\n/guard approve', undefined, association), deps);
+
+    expect(response.statusCode).toBe(202);
+    expect(upserts(github)).toEqual([]);
+  });
+
+  it('asks GitHub nothing for an outsider', async () => {
+    const { deps, github } = await setup();
+
+    await handleIssueCommentWebhook(delivery('stranger', '`x`\n/guard approve', undefined, 'NONE'), deps);
+
+    expect(github.calls).toEqual([]);
+  });
+
+  it.each([
+    ['inside a quote of our instructions', '> To approve, reply:\n> /guard approve'],
+    ['indented', 'Run `this`:\n\n    /guard approve'],
+    ['in the middle of a line', 'Type `/guard approve` to approve'],
+  ])('says nothing about a /guard line that is not at column 0: %s', async (_, body) => {
+    const { deps, github } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', body, undefined, 'MEMBER'), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { ignored: 'no /guard command' } });
+    expect(upserts(github)).toEqual([]);
   });
 });
