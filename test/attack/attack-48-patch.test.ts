@@ -49,6 +49,17 @@ const ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM: FindingRow[] = [
   ['src/check.js', "spawnSync('n\\u0070m', ['install', 'evil'])"],
 ];
 
+// E1 (high): the same escapes in an environment name or a configuration file's name MANAGER_SETTING reads literally
+// (a name built in pieces is known open; this is one literal): GOFLAGS=-mod=mod, npm's registry, NODE_OPTIONS, the
+// repository's `.cargo/config.toml`, a package.json the code writes (its scripts run on the next `npm test`).
+const ESCAPED_SETTING_NAMES: FindingRow[] = [
+  ['src/check.py', "import os\nos.environ['\\x47OFLAGS'] = '-mod=mod'"],
+  ['src/check.py', "import os\nos.environ['npm_config_regis\\x74ry'] = 'https://evil.example/'"],
+  ['src/check.js', "process.env['NODE_\\u004fPTIONS'] = '--require ./x.js'"],
+  ['src/check.js', "fs.writeFileSync('.cargo/config.to\\x6dl', cfg)"],
+  ['src/check.py', "open('package.js\\x6fn', 'w').write(pkg)"],
+];
+
 // A (high): a fetching verb spelled so the shell still reads `npm install` (or `pip install`), but the check does not:
 // shell quote removal (`n""pm`, `np'm'`), a backslash inside a word, `${IFS}` as the separator, the program in a
 // variable; Python's implicit concatenation of adjacent literals (`'n' 'pm'` is `'npm'`); `python -mpip` (no space:
@@ -387,6 +398,7 @@ const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
 
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM],
+  ['E1 escaped setting names', ESCAPED_SETTING_NAMES],
   ['A spellings', SPELLINGS],
   ['B backtick calls', BACKTICK_CALLS],
   ['C deno remote modules', DENO_REMOTE],
