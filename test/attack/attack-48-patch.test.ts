@@ -78,14 +78,38 @@ const SPELLINGS: FindingRow[] = [
   LIST("'node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'install', 'evil'"),
 ];
 
-// B (high): process calls the check does not read as one: Ruby's, Perl's and PHP's backticks, `%x()`, `qx{}`. Each
-// runs its text through the shell; `npm install evil` inside runs evil's install scripts.
+// B (high): process calls the check does not read as one: Ruby's, Perl's and PHP's backticks, `%x()`, `qx{}` (each
+// runs its text through the shell; `npm install evil` inside runs evil's install scripts), and process libraries.
 const BACKTICK_CALLS: FindingRow[] = [
   ['src/check.rb', '`npm install evil`'],
   ['src/check.rb', '%x(npm install evil)'],
   ['src/check.pl', 'my $out = `npm install evil`;'],
   ['src/check.pl', 'qx{npm install evil};'],
   ['src/check.php', '<?php `npm install evil`;'],
+  // Process APIs PROCESS_CALL does not name: Python's sh and plumbum libraries (the program is an attribute or a
+  // key), Fabric's `c.local`, cross-spawn's `crossSpawn.sync`, Rust's duct and xshell `cmd!` macros, Perl's piped
+  // open, Haskell's `callCommand`/`readProcess`, R's `system2`, Swift's `Process.arguments`, Groovy's `.execute()`,
+  // Scala's `sys.process` (`.!`, `.!!`), Clojure's `sh`, OCaml's `Sys.command`, Zig's `std.process.Child`.
+  ['src/x.py', "import sh\nsh.npm('install', 'evil')"],
+  ['src/x.py', "import sh\nsh.npm.install('evil')"],
+  ['src/x.py', "from plumbum import local\nlocal['npm']['install', 'evil']()"],
+  ['src/x.py', "from plumbum.cmd import npm\nnpm['install', 'evil']()"],
+  ['src/x.py', "c.local('npm install evil')"],
+  ['src/x.js', "crossSpawn.sync('npm', ['install', 'evil'])"],
+  ['src/x.rs', 'duct::cmd!("npm", "install", "evil").run()?;'],
+  ['src/x.rs', 'cmd!(sh, "npm install evil").run()?;'],
+  ['src/x.pl', "open(my $fh, '-|', 'npm install evil');"],
+  ['src/x.hs', 'callCommand "npm install evil"'],
+  ['src/x.hs', 'readProcess "npm" ["install", "evil"] ""'],
+  ['src/x.R', 'system2("npm", c("install", "evil"))'],
+  ['src/x.swift', 'p.arguments = ["npm", "install", "evil"]'],
+  ['src/x.groovy', '"npm install evil".execute()'],
+  ['src/x.groovy', "['npm', 'install', 'evil'].execute()"],
+  ['src/x.scala', '"npm install evil".!'],
+  ['src/x.scala', 'Seq("npm", "install", "evil").!!'],
+  ['src/x.clj', '(sh "npm" "install" "evil")'],
+  ['src/x.ml', 'Sys.command "npm install evil"'],
+  ['src/x.zig', 'var child = std.process.Child.init(&.{ "npm", "install", "evil" }, alloc);'],
 ];
 
 // C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
@@ -400,7 +424,7 @@ describeFindings('attack-48', [
   ['E0 escaped separator before the program', ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM],
   ['E1 escaped setting names', ESCAPED_SETTING_NAMES],
   ['A spellings', SPELLINGS],
-  ['B backtick calls', BACKTICK_CALLS],
+  ['B process calls not read', BACKTICK_CALLS],
   ['C deno remote modules', DENO_REMOTE],
   ['D other runners', OTHER_RUNNERS],
   ['E go flag spellings', GO_FLAG_SPELLINGS],
