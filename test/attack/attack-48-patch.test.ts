@@ -60,6 +60,20 @@ const ESCAPED_SETTING_NAMES: FindingRow[] = [
   ['src/check.py', "open('package.js\\x6fn', 'w').write(pkg)"],
 ];
 
+// R (high): the reading's reach. A command more than CALL_REACH (200) characters after the call's opening, padded in
+// the same string (lines may hold 500); a call whose command starts past the CALL_LINES (3) lines read, after comment
+// lines, blank lines, or as a multi-line template literal or implicitly joined literals; and (possibly the known
+// "built on another line" class, here for commands) the command or the argument list in a variable the call is given.
+const READING_REACH: FindingRow[] = [
+  SYSTEM(`echo ${'x'.repeat(210)}; npm install evil`),
+  ['src/x.py', "import subprocess\nsubprocess.run(\n    'echo a'\n    ' && echo b'\n    ' && echo c'\n    ' && npm install evil',\n    shell=True,\n)"],
+  ['src/x.js', 'execSync(`\n  echo 1\n  echo 2\n  echo 3\n  npm install evil\n`)'],
+  ['src/x.py', "import subprocess\nsubprocess.run(\n    # run the tests\n    # quietly\n    # in CI\n    ['npm', 'install', 'evil'],\n)"],
+  ['src/x.py', "import subprocess\nsubprocess.run(\n\n\n\n    ['npm', 'install', 'evil'])"],
+  ['src/x.py', "import subprocess\ncmd = 'npm install evil'\nsubprocess.run(cmd, shell=True)"],
+  ['src/x.py', "import subprocess\nCMD = ['npm', 'install', 'evil']\nsubprocess.run(CMD)"],
+];
+
 // A (high): a fetching verb spelled so the shell still reads `npm install` (or `pip install`), but the check does not:
 // shell quote removal (`n""pm`, `np'm'`), a backslash inside a word, `${IFS}` as the separator, the program in a
 // variable; Python's implicit concatenation of adjacent literals (`'n' 'pm'` is `'npm'`); `python -mpip` (no space:
@@ -423,6 +437,7 @@ const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM],
   ['E1 escaped setting names', ESCAPED_SETTING_NAMES],
+  ['R reading reach', READING_REACH],
   ['A spellings', SPELLINGS],
   ['B process calls not read', BACKTICK_CALLS],
   ['C deno remote modules', DENO_REMOTE],
