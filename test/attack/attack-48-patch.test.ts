@@ -74,6 +74,19 @@ const READING_REACH: FindingRow[] = [
   ['src/x.py', "import subprocess\nCMD = ['npm', 'install', 'evil']\nsubprocess.run(CMD)"],
 ];
 
+// S (high): the program named by a value the argument-list reading does not take as npm: Python's `executable=` with
+// any argv[0]; npm's own path from `npm_execpath` (the usual way Node tooling re-runs the npm that started it; node
+// given npm-cli.js); Go's `exec.LookPath("npm")` on the line before; an f-string or template literal spelling the name.
+const PROGRAM_COMPUTED: FindingRow[] = [
+  ['src/x.py', "import subprocess\nsubprocess.run(['x', 'install', 'evil'], executable='npm')"],
+  ['src/x.py', "import subprocess, os\nsubprocess.run([os.environ['npm_execpath'], 'install', 'evil'])"],
+  SYSTEM('node "$npm_execpath" install evil'),
+  ['src/x.js', "execFileSync(process.execPath, [process.env.npm_execpath, 'install', 'evil'])"],
+  ['src/x.go', 'p, _ := exec.LookPath("npm")\nexec.Command(p, "install", "evil").Run()'],
+  ['src/x.py', "import subprocess\nsubprocess.run([f'np{\"m\"}', 'install', 'evil'])"],
+  ['src/x.js', "spawnSync(`${'n'}pm`, ['install', 'evil'])"],
+];
+
 // A (high): a fetching verb spelled so the shell still reads `npm install` (or `pip install`), but the check does not:
 // shell quote removal (`n""pm`, `np'm'`), a backslash inside a word, `${IFS}` as the separator, the program in a
 // variable; Python's implicit concatenation of adjacent literals (`'n' 'pm'` is `'npm'`); `python -mpip` (no space:
@@ -438,6 +451,7 @@ describeFindings('attack-48', [
   ['E0 escaped separator before the program', ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM],
   ['E1 escaped setting names', ESCAPED_SETTING_NAMES],
   ['R reading reach', READING_REACH],
+  ['S program computed', PROGRAM_COMPUTED],
   ['A spellings', SPELLINGS],
   ['B process calls not read', BACKTICK_CALLS],
   ['C deno remote modules', DENO_REMOTE],
