@@ -511,7 +511,8 @@ describeFindings('attack-48', [
  * False refusals (lower priority): ordinary read-only or build calls a fix's tooling code makes, refused because their
  * verb is not on the manager's list. None fetches or runs code a build would not: `go list`/`go fmt`, `cargo metadata`
  * (the usual way Rust tooling reads a workspace), `cargo tree`, `cargo doc`/`cargo bench` (as `cargo build`/`test`),
- * `pnpm exec <local bin>` (never fetches, unlike dlx), pnpm's script shorthand (`pnpm lint`, `pnpm build`). Open:
+ * `pnpm exec <local bin>` (never fetches, unlike dlx), pnpm's script shorthand (`pnpm lint`, `pnpm build`); NODE_OPTIONS
+ * with only a heap size, an allowed verb given `env` with CI=true, cosmetic settings of a manager's family. Open:
  * `it.fails` asserts the acceptance.
  */
 describe('attack-48 false refusals', () => {
@@ -526,5 +527,14 @@ describe('attack-48 false refusals', () => {
     ['src/check.py', "import os\nos.system('cargo bench')"],
     ['src/check.py', "import subprocess\nsubprocess.run(['pnpm', 'exec', 'tsc', '--noEmit'], check=True)"],
     ['src/check.py', "import os\nos.system('pnpm lint')"],
+    // The commonest CI fix for "JavaScript heap out of memory", set for the builds a script starts (a heap size loads nothing).
+    ['src/x.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096';"],
+    ['src/x.py', "import os\nos.environ['NODE_OPTIONS'] = '--max-old-space-size=4096'"],
+    // An allowed verb run with the environment plus CI=true (any `env` refuses the call).
+    ['src/x.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'CI': 'true'})"],
+    ['src/x.js', "spawnSync('npm', ['test'], { stdio: 'inherit', env: { ...process.env, CI: 'true' } })"],
+    // Cosmetic settings refused by family.
+    ['src/x.rs', 'std::env::set_var("CARGO_TERM_COLOR", "always");'],
+    ['src/x.py', "import os\nos.environ['PIP_DISABLE_PIP_VERSION_CHECK'] = '1'"],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
