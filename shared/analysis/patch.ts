@@ -274,9 +274,11 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   },
   yarn: { verbs: ['test', 'run', 'lint', 'build', '--version', '-v'], verbRequired: true },
   // pnpm's verify-deps-before-run makes an allowed `pnpm run` install.
-  pnpm: { verbs: ['test', 't', 'run', '--version', '-v'], settingArguments: 'verify.deps' },
+  // `pnpm exec` runs a local bin (never fetches, unlike dlx); `pnpm lint`/`pnpm build` run the script of that name.
+  pnpm: { verbs: ['test', 't', 'run', 'exec', 'lint', 'build', '--version', '-v'], settingArguments: 'verify.deps' },
   bun: { verbs: ['--version'] },
-  cargo: { verbs: ['test', 'build', 'check', 'clippy', 'fmt', 'run', '--version', '-V'] },
+  // `cargo metadata`/`tree` resolve as `build` does and run nothing; `doc` and `bench` build as `build`/`test` (attack-48 false refusals).
+  cargo: { verbs: ['test', 'build', 'check', 'clippy', 'fmt', 'run', 'metadata', 'tree', 'doc', 'bench', '--version', '-V'] },
   pip: {
     verbs: ['--version', '-V', 'list', 'show', 'check', 'freeze'],
     name: String.raw`pip[\d.]*`,
@@ -289,7 +291,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   gem: { verbs: ['--version'] },
   composer: { verbs: ['--version'] },
   go: {
-    verbs: ['test', 'build', 'vet', 'version', 'run', 'env'],
+    // `go list` reads the module graph (fetching as `go build` does, running nothing), `go fmt` runs gofmt.
+    verbs: ['test', 'build', 'vet', 'version', 'run', 'env', 'list', 'fmt'],
     valueOptions: ['-C'],
     // `go run mod@version` fetches a module and runs it; `go env -w` changes every later call's settings.
     refusedForms: String.raw`run\b[^\n)]*@|env${ARG}-w\b`,

@@ -536,17 +536,20 @@ describeFindings('attack-48', [
  * `it.fails` asserts the acceptance.
  */
 describe('attack-48 false refusals', () => {
-  it.fails.each([
+  // Fixed in session 45 (go list/fmt, cargo metadata/tree/doc/bench, pnpm exec/lint/build on their managers' lists).
+  it.each([
     ['src/check.py', "import os\nos.system('go list ./...')"],
     ['src/tool.go', 'out, err := exec.Command("go", "list", "-m", "-json", "all").Output()'],
     ['src/check.py', "import os\nos.system('go fmt ./...')"],
-    ['src/xtask.rs', 'let out = Command::new("cargo").args(["metadata", "--format-version", "1"]).output()?;'],
     ['src/check.py', "import subprocess\nsubprocess.run(['cargo', 'metadata', '--format-version', '1'], check=True)"],
     ['src/check.py', "import os\nos.system('cargo tree')"],
     ['src/check.py', "import os\nos.system('cargo doc --no-deps')"],
     ['src/check.py', "import os\nos.system('cargo bench')"],
     ['src/check.py', "import subprocess\nsubprocess.run(['pnpm', 'exec', 'tsc', '--noEmit'], check=True)"],
     ['src/check.py', "import os\nos.system('pnpm lint')"],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+  it.fails.each([
+    ['src/xtask.rs', 'let out = Command::new("cargo").args(["metadata", "--format-version", "1"]).output()?;'],
     // The commonest CI fix for "JavaScript heap out of memory", set for the builds a script starts (a heap size loads nothing).
     ['src/x.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096';"],
     ['src/x.py', "import os\nos.environ['NODE_OPTIONS'] = '--max-old-space-size=4096'"],
