@@ -53,5 +53,9 @@ describe('patch check G: ordinary paths stay accepted', () => {
     ['src/app/view.ts', "import { format } from '../lib/format';"],
     ['tests/test_x.py', "import os, sys\nsys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))"],
     ['tests/test_x.py', "import sys\nsys.path.append('..')"],
+    // The program's own path is not read as what it loads; the workspace variable is the repository.
+    ['src/check.py', "import subprocess\nsubprocess.run(['/usr/local/bin/npm', 'test'], check=True)"],
+    ['src/check.py', "import os\nos.system('cd \"$GITHUB_WORKSPACE/web\" && npm test')"],
+    ['src/check.js', "execSync('npm run build', { cwd: path.join(__dirname, 'web') })"],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
