@@ -108,7 +108,7 @@ const BUILD_AND_MANIFEST_FILES: Array<{ re: RegExp; why: string }> = [
   { re: /^(?:\.gitlab-ci\.ya?ml|\.travis\.ya?ml|jenkinsfile|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|appveyor\.ya?ml|\.drone\.ya?ml|cloudbuild\.ya?ml|buildspec\.ya?ml|codemagic\.ya?ml|\.woodpecker\.ya?ml|vercel\.json|netlify\.toml|renovate\.json5?|\.renovaterc(?:\.json)?|dependabot\.ya?ml)$/i, why: 'CI configuration' },
   { re: /^(?:\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|lefthook(?:-local)?\.ya?ml|\.huskyrc(?:\.\w+)?|\.lintstagedrc(?:\.\w+)?|lint-staged\.config\.\w+)$/i, why: 'a git hook configuration' },
   { re: /* @__PURE__ */ (() => new RegExp(String.raw`^(?:${MANAGER_CONFIGURATION_NAMES}|\.bazelrc|\.netrc|\.gitattributes|\.gitmodules|\.gitconfig|\.envrc|\.tool-versions|\.?mise(?:\.local)?\.toml|\.nvmrc|\.node-version|\.python-version|\.ruby-version)$`, 'i'))(), why: 'a package manager, toolchain or git configuration file' },
-  { re: /^(?:[\w.-]+\.(?:config|conf)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts)|(?:gulpfile|gruntfile|dangerfile)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee)|\.[\w-]+rc\.(?:js|cjs|mjs|ts|cts|mts)|conf\.py|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|(?:spec|rails|test)_helper\.rb|\.php-cs-fixer(?:\.dist)?\.php|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json|vitest\.workspace\.\w+|phpunit\.xml(?:\.dist)?)$/i, why: 'a tool configuration that runs code at build or test start-up' },
+  { re: /^(?:[\w.-]+\.(?:config|conf)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts)|(?:gulpfile|gruntfile|dangerfile)(?:\.[\w-]+)?\.(?:js|cjs|mjs|ts|cts|mts|coffee)|\.[\w-]+rc\.(?:js|cjs|mjs|ts|cts|mts)|conf\.py|\.babelrc(?:\.\w+)?|babel\.config\.json|\.eslintrc(?:\.\w+)?|conftest\.py|\.?pytest\.(?:ini|toml)|(?:spec|rails|test)_helper\.rb|\.php-cs-fixer(?:\.dist)?\.php|jest\.setup\.\w+|vitest\.setup\.\w+|global-setup\.\w+|\.mocharc(?:\.\w+)?|tsconfig(?:\.[\w-]+)?\.json|jsconfig\.json|vitest\.workspace\.\w+|phpunit\.xml(?:\.dist)?)$/i, why: 'a tool configuration that runs code at build or test start-up' },
 ];
 
 /** Directories whose files run in CI, as git hooks or as tooling (compared case-insensitively, at any depth). */
@@ -274,9 +274,11 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   },
   yarn: { verbs: ['test', 'run', 'lint', 'build', '--version', '-v'], verbRequired: true },
   // pnpm's verify-deps-before-run makes an allowed `pnpm run` install.
-  pnpm: { verbs: ['test', 't', 'run', '--version', '-v'], settingArguments: 'verify.deps' },
+  // `pnpm exec` runs a local bin (never fetches, unlike dlx); `pnpm lint`/`pnpm build` run the script of that name.
+  pnpm: { verbs: ['test', 't', 'run', 'exec', 'lint', 'build', '--version', '-v'], settingArguments: 'verify.deps' },
   bun: { verbs: ['--version'] },
-  cargo: { verbs: ['test', 'build', 'check', 'clippy', 'fmt', 'run', '--version', '-V'] },
+  // `cargo metadata`/`tree` resolve as `build` does and run nothing; `doc` and `bench` build as `build`/`test` (attack-48 false refusals).
+  cargo: { verbs: ['test', 'build', 'check', 'clippy', 'fmt', 'run', 'metadata', 'tree', 'doc', 'bench', '--version', '-V'] },
   pip: {
     verbs: ['--version', '-V', 'list', 'show', 'check', 'freeze'],
     name: String.raw`pip[\d.]*`,
@@ -289,7 +291,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   gem: { verbs: ['--version'] },
   composer: { verbs: ['--version'] },
   go: {
-    verbs: ['test', 'build', 'vet', 'version', 'run', 'env'],
+    // `go list` reads the module graph (fetching as `go build` does, running nothing), `go fmt` runs gofmt.
+    verbs: ['test', 'build', 'vet', 'version', 'run', 'env', 'list', 'fmt'],
     valueOptions: ['-C'],
     // `go run mod@version` fetches a module and runs it; `go env -w` changes every later call's settings.
     refusedForms: String.raw`run\b[^\n)]*@|env${ARG}-w\b`,
@@ -542,6 +545,60 @@ function addedDependency(added: readonly string[]): string | null {
     const reading = lines.slice(index, index + CALL_LINES + READ_ON_LINES).join('\n');
     const call = Math.min(PROCESS_PACKAGE.exec(text)?.index ?? Infinity, packageArgumentsCall(text, reading) ?? Infinity);
     if (call < line.length) return line;
+  }
+  return null;
+}
+
+/**
+ * Where a path names a place outside the checked-out repository, as a command or a load reads it (session 45,
+ * attack-48 G): absolute, `~`, the home, temp or runner directories (another job, step or fork run may have left
+ * code there on a self-hosted runner), or `..` climbing above `depth` directories (the repository's root for a
+ * command, the file's own directory for a load). The null device, the process's own files and the system's programs
+ * (`/usr/bin/env`, `/bin/sh`) load nothing a run left behind.
+ */
+const OUTSIDE_START = /^(?:~|\$\{?(?:HOME|USERPROFILE|TE?MP(?:DIR)?|RUNNER_\w+)\b|%(?:USERPROFILE|TE?MP|\w*APPDATA)%|\/(?!dev\/(?:null|std)|proc\/self\/|(?:usr\/(?:local\/)?)?bin\/))/i;
+const outsidePath = (path: string, depth = 0): boolean =>
+  OUTSIDE_START.test(path) ||
+  // A variable counts as the root (`$GITHUB_WORKSPACE/..`, `$PWD/..` climb from it).
+  path.split(/[\\/]/).some((part) => !/^(?:\.|\$.*)?$/.test(part) && (depth += part === '..' ? -1 : 1) < 0);
+/**
+ * A program the check knows, with the rest of its command (up to the next command or the call's end): its options
+ * and arguments name what it runs, builds, or reads its project, settings or manifest from (npm `--prefix`, cargo
+ * `--manifest-path`, go's package path or `-C`/`-modfile`/`-toolexec`, make `-f`, mvn `-s`, gradle `--init-script`).
+ */
+const OUTSIDE_PROGRAM = /* @__PURE__ */ (() =>
+  new RegExp(String.raw`(?<=[\s"'\x60;&|(/,\[])(?:${MANAGERS}|make|mvnw?|gradlew?|docker|podman|pre-commit|tox|nox|julia)(?![\w./-])[^;&|)\]\n]*`, 'gi'))();
+/**
+ * A word that may be a path, as a separate argument or an option's value; not a redirection's target nor an output
+ * option's (`> /tmp/log`, `go build -o /tmp/bin`: a write outside loads nothing).
+ */
+const PATH_WORD = /(?<!(?:[<>]|[\s"'\x60,]-o|--(?:out|junit|report|log|coverage)[\w-]*)[\s"'\x60,=]*)(?<=[\s"'\x60=,\[(])[~/$%.][^\s"'\x60,\])=;&|<>]*/g;
+/**
+ * The directory such a command runs in, on the lines read with it: `cd /tmp/x && npm test`, `cwd=`, `cwd:`, Go's
+ * `cmd.Dir =`, `os.chdir(`, Rust's `current_dir(` (only with a program above: `git status` run in /tmp is harmless).
+ */
+const CHANGED_DIRECTORY = /(?:\bcd\s+|\bcwd\s*[:=]\s*|\.Dir\s*=\s*|\b(?:chdir|current_dir)\()["'\x60]?([^\s;&|"'\x60)]+)/g;
+/**
+ * Code loaded by its path (Rust's `#[path]` and `include!`, C's quoted `#include`, `sys.path`, `require`, `import`,
+ * Ruby's `load`, Go's `plugin.Open`), given a string literal; JSON is data (`require('/tmp/d.json')`, session 40).
+ * The home directory, however the code asks for it, reads as `$HOME`.
+ */
+const LOADED_PATH = /(?:#\[path\s*=|\binclude!\((?:concat!\()?|#include\s*|\b(?:require(?:_relative)?|import|from|load(?=\s)|sys\.path\.(?:insert\(\d+,|append)|plugin\.Open)\s*\(?\s*(?:File\.expand_path\()?)\s*(["'\x60])([^"'\x60\n]*)(?<!\.json)\1/g;
+const HOME = /(?:require\(["']os["']\)|\bos)\.homedir\(\)|env!\("HOME"\)|\b(?:Path\.home\(\)|Dir\.home|process\.env\.HOME)\b/g;
+
+/** The first added line of code that runs, builds or loads something from outside the repository (see above), or null. */
+function outsideRepository(files: readonly ShownFile[]): string | null {
+  for (const { path, added } of files) {
+    if (DOCUMENTATION.test(path)) continue;
+    const lines = added.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index]!;
+      if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return line;
+      const text = lines.slice(index, index + CALL_LINES).join(' ');
+      const programs = [...text.matchAll(PROCESS_CALL_OPENING)].flatMap((call) => [...text.slice(call.index + call[0].length, call.index + call[0].length + CALL_REACH).matchAll(OUTSIDE_PROGRAM)]);
+      const words = programs.length === 0 ? '' : [...programs, ...text.matchAll(CHANGED_DIRECTORY)].map((match) => ` ${match[1] ?? match[0]}`).join('');
+      if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return line;
+    }
   }
   return null;
 }
@@ -846,6 +903,10 @@ export function checkPatch(raw: string): PatchCheck {
   const dependency = addedDependency(added);
   if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
+  }
+  const outside = outsideRepository(shown);
+  if (outside !== null) {
+    return { ok: false, reason: `the patch loads code from outside the repository (outside-repository): ${JSON.stringify(outside.trim().slice(0, 120))}` };
   }
   const setting = managerSetting(shown);
   if (setting !== null) {

