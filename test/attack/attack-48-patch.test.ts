@@ -63,6 +63,22 @@ const ESCAPED_SETTING_NAMES: FindingRow[] = [
   ['src/check.py', "open('package.js\\x6fn', 'w').write(pkg)"],
 ];
 
+// E0 and A's fix read further (session 45): every letter escaped, a line break as `\x0a` or `\r\n`, every letter a
+// `\N{…}` (none looked up: each is a character the reading cannot name), a program in a variable the line does not
+// set given a fetching verb, backslashes between every letter, an escaped program whose argument list runs a shell.
+const ESCAPE_VARIANTS: FindingRow[] = [
+  SYSTEM('\\x6e\\x70\\x6d install evil'),
+  SYSTEM('echo ok\\x0anpm install evil'),
+  SYSTEM('echo ok\\r\\nnpm install evil'),
+  SYSTEM('\\N{LATIN SMALL LETTER N}\\N{LATIN SMALL LETTER P}\\N{LATIN SMALL LETTER M} install evil'),
+  SYSTEM('\\N{LATIN SMALL LETTER N}px evil'),
+  SYSTEM('"$PM" install evil'),
+  SYSTEM('$PM i evil'),
+  SYSTEM('n\\\\p\\\\m install evil'),
+  ['src/check.rb', 'system("\\u006epm", "install", "evil")'],
+  ['src/check.js', "spawnSync('n\\u0070m', ['test'], { shell: true })"],
+];
+
 // R (high): the reading's reach. A command more than CALL_REACH (200) characters after the call's opening, padded in
 // the same string (lines may hold 500); a call whose command starts past the CALL_LINES (3) lines read, after comment
 // lines, blank lines, or as a multi-line template literal or implicitly joined literals; and (possibly the known
@@ -520,6 +536,7 @@ describeFindings('attack-48', [
   ['T decoded and run', DECODED_AND_RUN],
   ['U modules from a host', MODULES_FROM_A_HOST],
   ['A spellings', closedRows(SPELLINGS)],
+  ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
   ['B process calls not read', BACKTICK_CALLS],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
@@ -558,6 +575,7 @@ describe('attack-48 E0/A: ordinary escapes stay accepted', () => {
     ['src/check.py', "import subprocess\nsubprocess.run(['git', 'commit', '-m', 'fix: add\\ttabs'], check=True)"],
     ['src/check.js', "spawnSync('npm', ['run', 'build'], { stdio: 'inherit' })\nconsole.log(`built\\n${name}`)"],
     ['src/check.py', "import subprocess\nsubprocess.run(['python3', '-m', 'pytest', '-q'], check=True)"],
+    ['src/check.py', "import os\nos.system('$PYTHON -m pytest')"],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
