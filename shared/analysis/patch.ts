@@ -1,8 +1,8 @@
 import { parsePatch } from 'diff';
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
 import { PROCESS_CALL_NAMES } from './language-calls.js';
-import { decodeEscapes, shellReading, UNNAMED } from './shell-reading.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
+import { decodeEscapes, shellReading, UNNAMED } from './shell-reading.js';
 import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
 import { hidesCode } from './text.js';
 
@@ -537,7 +537,7 @@ const CALL_LINES = 3;
 const READ_ON_LINES = 3;
 
 /** A line's string escapes decoded, a line break read as the `;` it is to a shell (so the line stays one). */
-const decoded = (line: string): string => decodeEscapes(line).replace(/[\r\n]/g, ';');
+const decoded = (line: string): string => decodeEscapes(line).replace(/\n/g, ';');
 
 /** The first added line that adds a dependency (for a process call, the line it opens on), or null. */
 function addedDependency(added: readonly string[]): string | null {
