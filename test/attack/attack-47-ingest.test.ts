@@ -1,12 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { handleGithubWebhook } from '../../shared/ingest/github-webhook.js';
 import { SECRET_MAX_AGE_SECONDS, type SecretReader, type SecretStage, createRotatingWebhookVerifier } from '../../shared/runtime/secrets.js';
-import { PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../support/comment-commands.js';
-import { createFakeGitHub, createMemoryCommandAnswers } from '../support/fakes.js';
+import { PENDING_INCIDENT, proposalAwaitingMaintainer, signedCommentDelivery } from '../support/comment-commands.js';
 import { memoryIngest, signedWebhook } from '../support/ingest.js';
 
 /**
@@ -16,23 +14,8 @@ import { memoryIngest, signedWebhook } from '../support/ingest.js';
 
 const SECRET = 'attack-47-secret';
 
-function commentDelivery(login: string, body: string) {
-  const payload = JSON.stringify({
-    action: 'created',
-    issue: { number: PENDING_PULL_REQUEST, pull_request: { url: 'x' } },
-    comment: { id: 4701, body, user: { login, type: 'User' }, created_at: '2026-11-20T10:04:00Z', author_association: 'MEMBER' },
-    repository: { id: 714523861, full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
-  });
-  const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
-  return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
-}
-
-async function waitingProposal() {
-  const github = createFakeGitHub();
-  github.permissions.set('maintainer', 'maintain');
-  const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers });
-  return { deps: made.deps(), tasks: made.tasks, incidents: made.incidents };
-}
+const commentDelivery = (login: string, body: string) => signedCommentDelivery({ secret: SECRET, login, body, commentId: 4701 });
+const waitingProposal = () => proposalAwaitingMaintainer(SECRET);
 
 /** The HTML GitHub-flavoured Markdown renders the comment to: where the command line ends up on the page. */
 const rendered = (body: string) => marked.parse(body, { async: false, gfm: true }) as string;

@@ -1,9 +1,8 @@
-import { createHmac } from 'node:crypto';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { handleIssueCommentWebhook, parseApprovalCommand } from '../../shared/ingest/comment-commands.js';
 import { parseFeedbackCommand } from '../../shared/knowledge/feedback.js';
-import { PENDING_INCIDENT, PENDING_PULL_REQUEST, pendingApproval } from '../support/comment-commands.js';
+import { PENDING_INCIDENT, pendingApproval, proposalAwaitingMaintainer, signedCommentDelivery } from '../support/comment-commands.js';
 import { createFakeGitHub, createMemoryCommandAnswers } from '../support/fakes.js';
 
 /**
@@ -20,23 +19,8 @@ const rendered = (body: string) => marked.parse(body, { async: false, gfm: true 
 /** What of the rendered comment a reader sees as text: tags, comments and attributes dropped. */
 const visibleText = (body: string) => rendered(body).replace(/<!--[^]*?-->/g, '').replace(/<[^>]*>/g, '');
 
-function commentDelivery(login: string, body: string) {
-  const payload = JSON.stringify({
-    action: 'created',
-    issue: { number: PENDING_PULL_REQUEST, pull_request: { url: 'x' } },
-    comment: { id: 4801, body, user: { login, type: 'User' }, created_at: '2026-11-20T10:04:00Z', author_association: 'MEMBER' },
-    repository: { id: 714523861, full_name: 'acme-shop/checkout-service', name: 'checkout-service', owner: { login: 'acme-shop' } },
-  });
-  const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
-  return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
-}
-
-async function waitingProposal() {
-  const github = createFakeGitHub();
-  github.permissions.set('maintainer', 'maintain');
-  const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers });
-  return { deps: made.deps(), tasks: made.tasks, incidents: made.incidents };
-}
+const commentDelivery = (login: string, body: string) => signedCommentDelivery({ secret: SECRET, login, body, commentId: 4801 });
+const waitingProposal = () => proposalAwaitingMaintainer(SECRET);
 
 describe('P1: an HTML element left open wraps the Markdown after it (GitHub\'s <details>/<blockquote> idiom)', () => {
   // proseOf ends a type 6/7 HTML block at a blank line, and takes a tag closed on its line as done. But the

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Webhooks } from '@octokit/webhooks';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { githubIncidentFields, githubIncidentScope } from '../../shared/domain/github-incident.js';
@@ -10,7 +11,7 @@ import type { GitHubPort } from '../../shared/ports.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import type { CommandAnswers } from '../../shared/stores/command-answers.js';
 import { loadWebhook } from '../../infra/local/replay.js';
-import { createMemoryApprovalIndex, createMemoryApprovalResumes } from './fakes.js';
+import { createFakeGitHub, createMemoryApprovalIndex, createMemoryApprovalResumes, createMemoryCommandAnswers } from './fakes.js';
 import { createMemoryStore } from './memory-store.js';
 
 /** The sample failure's incident (events/github/workflow_run-failure.json) and its pull request. */
@@ -71,4 +72,27 @@ export async function pendingApproval(options: {
     },
   });
   return { incidents, approvals, approvalResumes, tasks, deps };
+}
+
+/**
+ * A comment by `login` (a member) on the pending proposal's pull request, as comment `commentId`, as API Gateway hands
+ * the delivery to ingest: signed with `secret` over its raw body.
+ */
+export function signedCommentDelivery(options: { secret: string; login: string; body: string; commentId: number }) {
+  const payload = JSON.stringify({
+    action: 'created',
+    issue: { number: PENDING_PULL_REQUEST, pull_request: { url: 'x' } },
+    comment: { id: options.commentId, body: options.body, user: { login: options.login, type: 'User' }, created_at: '2026-11-20T10:04:00Z', author_association: 'MEMBER' },
+    repository: { id: INDEXED_REPOSITORY.id, full_name: INDEXED_REPOSITORY.name, name: 'checkout-service', owner: { login: 'acme-shop' } },
+  });
+  const signature = `sha256=${createHmac('sha256', options.secret).update(payload).digest('hex')}`;
+  return { headers: { 'x-github-event': 'issue_comment', 'x-hub-signature-256': signature }, body: payload, isBase64Encoded: false };
+}
+
+/** {@link pendingApproval} with `maintainer` holding write access on a fake GitHub, its command answers in memory. */
+export async function proposalAwaitingMaintainer(secret: string) {
+  const github = createFakeGitHub();
+  github.permissions.set('maintainer', 'maintain');
+  const made = await pendingApproval({ secret, github: github.port, answers: createMemoryCommandAnswers });
+  return { deps: made.deps(), tasks: made.tasks, incidents: made.incidents };
 }
