@@ -393,9 +393,10 @@ const NAMES_A_REGISTRY = /* @__PURE__ */ (() =>
   new RegExp(String.raw`registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^--?config\b|${allRules('settingArguments').join('|')}|^${DANGEROUS_LONG_OPTION}|^${FETCHING_OPTION}$`, 'i'))();
 /**
  * Between a package manager's name and its first argument: a comma (with a list opening, Node's `('npm', [`), or
- * Rust's `Command::new("cargo").arg(`.
+ * Rust's `Command::new("cargo").arg(`, or its `.args([` / `.args(&[`, a list read as the other languages' lists are
+ * (attack-48 false refusals: `cargo metadata` given so was refused whatever its verb).
  */
-const FIRST_SEPARATOR = /\s*(?:,\s*(\[)?|\)\s*\.\s*arg\s*\()\s*/y;
+const FIRST_SEPARATOR = /\s*(?:,\s*(\[)?|\)\s*\.\s*arg(?:\s*\(|s\s*\(\s*&?\s*(\[)))\s*/y;
 /** Between one argument and the next: a comma, or Rust's next `.arg(`. */
 const NEXT_SEPARATOR = /\s*(?:,|\)\s*\.\s*arg\s*\()\s*/y;
 /**
@@ -457,7 +458,7 @@ function argumentsShownSafe(text: string, at: number, manager: string, depth: nu
   FIRST_SEPARATOR.lastIndex = at;
   const first = FIRST_SEPARATOR.exec(text);
   if (first !== null) {
-    if (first[1] !== undefined) depth++;
+    if (first[1] !== undefined || first[2] !== undefined) depth++;
     at = FIRST_SEPARATOR.lastIndex;
     for (;;) {
       SHOWN_ARGUMENT.lastIndex = at;
@@ -625,7 +626,16 @@ function outsideRepository(files: readonly ShownFile[]): string | null {
  * RUSTC_WRAPPER, NODE_OPTIONS…): case-insensitively, `-` and `_` alike. Read only where a name is set, so `uv_index`
  * in ordinary code is not one.
  */
-const MANAGER_ENVIRONMENT = String.raw`(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
+/**
+ * Managers' settings that only change how they print or how hard they work, excepted from {@link MANAGER_ENVIRONMENT}'s
+ * families by their whole name (attack-48 false refusals: CI fixes set them to quiet a log). None changes what is fetched,
+ * from where, or what runs: CARGO_TERM_COLOR/VERBOSE/QUIET/PROGRESS_WHEN and PIP_NO_COLOR, PIP_PROGRESS_BAR,
+ * NPM_CONFIG_COLOR, NPM_CONFIG_LOGLEVEL, NPM_CONFIG_PROGRESS, YARN_ENABLE_PROGRESS_BARS only style the output;
+ * PIP_DISABLE_PIP_VERSION_CHECK skips pip's look for a newer pip (one fetch fewer); CARGO_INCREMENTAL only turns the
+ * compiler's cache of the same sources on or off.
+ */
+const COSMETIC_ENVIRONMENT = String.raw`(?!(?:cargo[-_](?:term[-_](?:color|verbose|quiet|progress[-_]when)|incremental)|pip[-_](?:disable[-_]pip[-_]version[-_]check|no[-_]color|progress[-_]bar)|npm[-_]config[-_](?:color|loglevel|progress)|yarn[-_]enable[-_]progress[-_]bars)(?![\w-]))`;
+const MANAGER_ENVIRONMENT = String.raw`${COSMETIC_ENVIRONMENT}(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
 /**
  * A key in a dict or an object on a line that names an environment (`env={'PIP_INDEX_URL': …}`, `env: { NODE_OPTIONS: … }`):
  * an environment name when written in capitals or as `*_config_*` (`'uv_index': …` in a weather reading is not; nor are
@@ -654,9 +664,16 @@ const MANAGER_SETTING = [
 /** Files that only document: what they name is not run. */
 const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
 
+/**
+ * NODE_OPTIONS set to a plain literal of heap and stack sizes only (`'--max-old-space-size=4096'`), the commonest fix for
+ * "JavaScript heap out of memory" (attack-48 false refusals): a size loads nothing. Anything else in the value
+ * (`--require`, `--import`, `--loader`, `-r`, `--env-file`), a value built or joined to more, is still read as setting it.
+ */
+const NODE_SIZES_ONLY = /\bnode_options(?=["'\x60]?\s*\]?\s*[=:,]\s*(["'])(?:\s*--(?:max[-_](?:old|semi)[-_]space[-_]size|stack[-_]size)=\d{1,6})+\s*\1\s*(?:[;,)}\]]|$))/gi;
+
 /** Whether a line of code sets a package manager's configuration ({@link MANAGER_SETTING}). */
 export const setsManagerConfiguration = (line: string): boolean => {
-  const written = line.normalize('NFKC');
+  const written = line.normalize('NFKC').replace(NODE_SIZES_ONLY, 'node_sizes');
   // As written and with its escapes decoded: a name spelled `'\x47OFLAGS'` or `'package.js\x6fn'` (attack-48 E1).
   return [written, decoded(written)].some((text) =>
     MANAGER_SETTING.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key))));

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { closedRows, describeFindings, expectAccepted, type FindingRow } from '../support/patches.js';
+import { closedRows, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
@@ -601,17 +601,37 @@ describe('attack-48 false refusals', () => {
     ['src/check.py', "import os\nos.system('cargo bench')"],
     ['src/check.py', "import subprocess\nsubprocess.run(['pnpm', 'exec', 'tsc', '--noEmit'], check=True)"],
     ['src/check.py', "import os\nos.system('pnpm lint')"],
-  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
-  it.fails.each([
+    // Fixed in session 45: Rust's `.args([…])` read as a list; NODE_OPTIONS of sizes only; cosmetic settings excepted.
     ['src/xtask.rs', 'let out = Command::new("cargo").args(["metadata", "--format-version", "1"]).output()?;'],
+    ['src/xtask.rs', 'Command::new("cargo").args(&["test", "--workspace"]).status()?;'],
     // The commonest CI fix for "JavaScript heap out of memory", set for the builds a script starts (a heap size loads nothing).
     ['src/x.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096';"],
     ['src/x.py', "import os\nos.environ['NODE_OPTIONS'] = '--max-old-space-size=4096'"],
-    // An allowed verb run with the environment plus CI=true (any `env` refuses the call).
-    ['src/x.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'CI': 'true'})"],
-    ['src/x.js', "spawnSync('npm', ['test'], { stdio: 'inherit', env: { ...process.env, CI: 'true' } })"],
+    ['src/x.js', "process.env.NODE_OPTIONS = '--max_old_space_size=4096 --max-semi-space-size=64 --stack-size=2000';"],
     // Cosmetic settings refused by family.
     ['src/x.rs', 'std::env::set_var("CARGO_TERM_COLOR", "always");'],
     ['src/x.py', "import os\nos.environ['PIP_DISABLE_PIP_VERSION_CHECK'] = '1'"],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+  // What the fixes above must still refuse.
+  it.each([
+    ['src/check.rs', 'Command::new("cargo").args(["install", "evil"]).status()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(&["install", "evil"]).status()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(["metadata", "--config", "x"]).output()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(["+nightly", "build"]).status()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(["test"]).args(["install", "evil"]).status()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(["test"]).env("RUSTC_WRAPPER", "./w").status()?;'],
+    ['src/check.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096 --require ./x.js';"],
+    ['src/check.js', 'process.env.NODE_OPTIONS = `--max-old-space-size=${X}`;'],
+    ['src/check.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096' + extra;"],
+    ['src/check.py', "import os\nos.environ['NODE_OPTIONS'] = '--max-old-space-size=4096 -r ./x.js'"],
+    ['src/check.py', "import os\nos.environ['NODE_OPTIONS'] = '--import=./x.mjs'"],
+    ['src/check.py', "import os\nos.environ['NODE_OPTIONS'] = '--max-old-space-size=4096' if ci else '--loader ./x.mjs'"],
+    ['src/check.rs', 'std::env::set_var("CARGO_TERM_COLOR_X", "always");'],
+    ['src/check.py', "import os\nos.environ['PIP_INDEX_URL'] = 'https://evil.example/'"],
+  ] as const)('still refuses, in %s: %s', (path, text) => expectRefused(path, text));
+  it.fails.each([
+    // An allowed verb run with the environment plus CI=true (any `env` refuses the call).
+    ['src/x.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'CI': 'true'})"],
+    ['src/x.js', "spawnSync('npm', ['test'], { stdio: 'inherit', env: { ...process.env, CI: 'true' } })"],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
