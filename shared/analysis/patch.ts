@@ -510,7 +510,20 @@ function argumentsShownSafe(text: string, at: number, manager: string, depth: nu
   OPTIONS_START.lastIndex = at;
   if (!OPTIONS_START.test(text)) return false;
   const end = bracketDepth(text, at, Math.min(text.length, at + OPTIONS_REACH), depth, true);
-  return end.depth <= 0 && !UNSAFE_OPTIONS.test(text.slice(at, end.at));
+  return end.depth <= 0 && !UNSAFE_OPTIONS.test(text.slice(at, end.at).replace(INHERITED_ENVIRONMENT, harmlessAdditions));
+}
+
+/**
+ * An `env` option passing the environment on whole with plain literals added (`env={**os.environ, 'CI': 'true'}`,
+ * `env: { ...process.env, CI: 'true' }`), its added keys in group 2 (attack-48 false refusals: any `env` refused the call).
+ * Python's keys must be quoted (a bare one is a variable); JavaScript's may be bare. Anything else joined in stays unsafe.
+ */
+const INHERITED_ENVIRONMENT = /\benv\s*[=:]\s*\{\s*(\*\*\s*os\s*\.\s*environ|\.\.\.\s*process\s*\.\s*env)((?:\s*,\s*(?:(["'])\w+\3|\w+)\s*:\s*(?:"[^"\\\n]*"|'[^'\\\n]*'))*)\s*,?\s*\}(?=\s*[,)}])/g;
+/** An {@link INHERITED_ENVIRONMENT} match read as safe (`inherited`) when every key it adds is {@link HARMLESS_ADDED_NAME}, else kept. */
+function harmlessAdditions(match: string, inherited: string, added: string): string {
+  const keys = [...added.matchAll(/,\s*(?:(["'])(\w+)\1|(\w+))\s*:/g)];
+  const harmless = keys.every(([, , quoted, bare]) => (bare === undefined || inherited.startsWith('...')) && HARMLESS_ADDED_NAME.test(quoted ?? bare!));
+  return harmless ? 'inherited' : match;
 }
 
 /**
@@ -634,7 +647,15 @@ function outsideRepository(files: readonly ShownFile[]): string | null {
  * PIP_DISABLE_PIP_VERSION_CHECK skips pip's look for a newer pip (one fetch fewer); CARGO_INCREMENTAL only turns the
  * compiler's cache of the same sources on or off.
  */
-const COSMETIC_ENVIRONMENT = String.raw`(?!(?:cargo[-_](?:term[-_](?:color|verbose|quiet|progress[-_]when)|incremental)|pip[-_](?:disable[-_]pip[-_]version[-_]check|no[-_]color|progress[-_]bar)|npm[-_]config[-_](?:color|loglevel|progress)|yarn[-_]enable[-_]progress[-_]bars)(?![\w-]))`;
+const COSMETIC_NAMES = String.raw`cargo[-_](?:term[-_](?:color|verbose|quiet|progress[-_]when)|incremental)|pip[-_](?:disable[-_]pip[-_]version[-_]check|no[-_]color|progress[-_]bar)|npm[-_]config[-_](?:color|loglevel|progress)|yarn[-_]enable[-_]progress[-_]bars`;
+const COSMETIC_ENVIRONMENT = String.raw`(?!(?:${COSMETIC_NAMES})(?![\w-]))`;
+/**
+ * Names a process call may add to the environment it passes on whole (`env={**os.environ, 'CI': 'true'}`; attack-48 false
+ * refusals): an allow-list, not the families' complement, since PATH, HOME, LD_PRELOAD, PYTHONPATH, RUBYOPT and the like
+ * change what runs without being a manager's. These only say "in CI", style or encode output, or set the time zone.
+ */
+const HARMLESS_ADDED_NAME = /* @__PURE__ */ (() =>
+  new RegExp(String.raw`^(?:ci|force_color|no_color|term|columns|lang|lc_all|tz|pythonunbuffered|pythonioencoding|rust_backtrace|${COSMETIC_NAMES})$`, 'i'))();
 const MANAGER_ENVIRONMENT = String.raw`${COSMETIC_ENVIRONMENT}(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
 /**
  * A key in a dict or an object on a line that names an environment (`env={'PIP_INDEX_URL': …}`, `env: { NODE_OPTIONS: … }`):
