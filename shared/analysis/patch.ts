@@ -614,6 +614,8 @@ const CHANGED_DIRECTORY = /(?:\bcd\s+|\bcwd\s*[:=]\s*|\.Dir\s*=\s*|\b(?:chdir|cu
  * The home directory, however the code asks for it, reads as `$HOME`.
  */
 const LOADED_PATH = /(?:#\[path\s*=|\binclude!\((?:concat!\()?|#include\s*|\b(?:require(?:_relative)?|import|from|load(?=\s)|sys\.path\.(?:insert\(\d+,|append)|plugin\.Open)\s*\(?\s*(?:File\.expand_path\()?)\s*(["'\x60])([^"'\x60\n]*)(?<!\.json)\1/g;
+/** Between a Rust `Command`'s program and its arguments, or one argument and the next: `).arg(`, `).args([`, `).args(&[`. */
+const RUST_ARGUMENTS = /\)\s*\.\s*args?\s*\(\s*&?\s*\[?/g;
 const HOME = /(?:require\(["']os["']\)|\bos)\.homedir\(\)|env!\("HOME"\)|\b(?:Path\.home\(\)|Dir\.home|process\.env\.HOME)\b/g;
 
 /** The first added line of code that runs, builds or loads something from outside the repository (see above), or null. */
@@ -624,7 +626,9 @@ function outsideRepository(files: readonly ShownFile[]): string | null {
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index]!;
       if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return line;
-      const text = lines.slice(index, index + CALL_LINES).join(' ');
+      // Rust's `Command::new("cargo").args(["test", "--manifest-path", …])` read as one list, as the argument reading
+      // reads it (attack-48 false refusals accepted that form: its paths must be read too).
+      const text = lines.slice(index, index + CALL_LINES).join(' ').replace(RUST_ARGUMENTS, ', ');
       const programs = [...text.matchAll(PROCESS_CALL_OPENING)].flatMap((call) => [...text.slice(call.index + call[0].length, call.index + call[0].length + CALL_REACH).matchAll(OUTSIDE_PROGRAM)]);
       const words = programs.length === 0 ? '' : [...programs, ...text.matchAll(CHANGED_DIRECTORY)].map((match) => ` ${match[1] ?? match[0]}`).join('');
       if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return line;
@@ -676,7 +680,7 @@ const MANAGER_SETTING = [
   /* @__PURE__ */ (() => new RegExp(String.raw`["'\x60](?:[^"'\x60\n]*/)?(?:${MANAGER_CONFIGURATION_NAMES}|\.cargo/config(?:\.toml)?)["'\x60]`, 'i'))(),
   // An environment variable of the managers' families set: `os.environ['X'] =`, `process.env.X =`, `os.Setenv("X"`,
   // `X=… cmd` in a command, `export X=`.
-  /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:env(?:iron)?\s*(?:\[\s*["'\x60]|[.:])(?:${MANAGER_ENVIRONMENT})["'\x60]?\s*\]?\s*[|&?]{0,2}=(?!=)|(?:putenv|setenv|set_?var|setdefault)\s*\(\s*["'\x60](?:${MANAGER_ENVIRONMENT}))(?![\w-])|(?:^|["'\x60;&|]\s*|\b(?:export|env|set)\s+)(?:${MANAGER_ENVIRONMENT})=`, 'i'))(),
+  /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:env(?:iron)?\s*(?:\[\s*["'\x60]|[.:])(?:${MANAGER_ENVIRONMENT})["'\x60]?\s*\]?\s*[|&?+]{0,2}=(?!=)|(?:putenv|setenv|set_?var|setdefault)\s*\(\s*["'\x60](?:${MANAGER_ENVIRONMENT}))(?![\w-])|(?:^|["'\x60;&|]\s*|\b(?:export|env|set)\s+)(?:${MANAGER_ENVIRONMENT})=`, 'i'))(),
   // A manifest or build file written by the code, on the line that writes it: the next `npm test` or `make` runs its scripts.
   // So does every later call a configuration the code writes outside the repository, in the home directory's dot folders
   // (`~/.config/pnpm/rc`, `~/.bundle/config`, `~/.rustup/settings.toml`) or npm's global `etc/npmrc` (attack-46c C5).
