@@ -393,9 +393,10 @@ const NAMES_A_REGISTRY = /* @__PURE__ */ (() =>
   new RegExp(String.raw`registry|index[-_]?url|find[-_]?links|userconfig|globalconfig|^--?config\b|${allRules('settingArguments').join('|')}|^${DANGEROUS_LONG_OPTION}|^${FETCHING_OPTION}$`, 'i'))();
 /**
  * Between a package manager's name and its first argument: a comma (with a list opening, Node's `('npm', [`), or
- * Rust's `Command::new("cargo").arg(`.
+ * Rust's `Command::new("cargo").arg(`, or its `.args([` / `.args(&[`, a list read as the other languages' lists are
+ * (attack-48 false refusals: `cargo metadata` given so was refused whatever its verb).
  */
-const FIRST_SEPARATOR = /\s*(?:,\s*(\[)?|\)\s*\.\s*arg\s*\()\s*/y;
+const FIRST_SEPARATOR = /\s*(?:,\s*(\[)?|\)\s*\.\s*arg(?:\s*\(|s\s*\(\s*&?\s*(\[)))\s*/y;
 /** Between one argument and the next: a comma, or Rust's next `.arg(`. */
 const NEXT_SEPARATOR = /\s*(?:,|\)\s*\.\s*arg\s*\()\s*/y;
 /**
@@ -457,7 +458,7 @@ function argumentsShownSafe(text: string, at: number, manager: string, depth: nu
   FIRST_SEPARATOR.lastIndex = at;
   const first = FIRST_SEPARATOR.exec(text);
   if (first !== null) {
-    if (first[1] !== undefined) depth++;
+    if (first[1] !== undefined || first[2] !== undefined) depth++;
     at = FIRST_SEPARATOR.lastIndex;
     for (;;) {
       SHOWN_ARGUMENT.lastIndex = at;
@@ -509,7 +510,20 @@ function argumentsShownSafe(text: string, at: number, manager: string, depth: nu
   OPTIONS_START.lastIndex = at;
   if (!OPTIONS_START.test(text)) return false;
   const end = bracketDepth(text, at, Math.min(text.length, at + OPTIONS_REACH), depth, true);
-  return end.depth <= 0 && !UNSAFE_OPTIONS.test(text.slice(at, end.at));
+  return end.depth <= 0 && !UNSAFE_OPTIONS.test(text.slice(at, end.at).replace(INHERITED_ENVIRONMENT, harmlessAdditions));
+}
+
+/**
+ * An `env` option passing the environment on whole with plain literals added (`env={**os.environ, 'CI': 'true'}`,
+ * `env: { ...process.env, CI: 'true' }`), its added keys in group 2 (attack-48 false refusals: any `env` refused the call).
+ * Python's keys must be quoted (a bare one is a variable); JavaScript's may be bare. Anything else joined in stays unsafe.
+ */
+const INHERITED_ENVIRONMENT = /\benv\s*[=:]\s*\{\s*(\*\*\s*os\s*\.\s*environ|\.\.\.\s*process\s*\.\s*env)((?:\s*,\s*(?:(["'])\w+\3|\w+)\s*:\s*(?:"[^"\\\n]*"|'[^'\\\n]*'))*)\s*,?\s*\}(?=\s*[,)}])/g;
+/** An {@link INHERITED_ENVIRONMENT} match read as safe (`inherited`) when every key it adds is {@link HARMLESS_ADDED_NAME}, else kept. */
+function harmlessAdditions(match: string, inherited: string, added: string): string {
+  const keys = [...added.matchAll(/,\s*(?:(["'])(\w+)\1|(\w+))\s*:/g)];
+  const harmless = keys.every(([, , quoted, bare]) => (bare === undefined || inherited.startsWith('...')) && HARMLESS_ADDED_NAME.test(quoted ?? bare!));
+  return harmless ? 'inherited' : match;
 }
 
 /**
@@ -600,6 +614,8 @@ const CHANGED_DIRECTORY = /(?:\bcd\s+|\bcwd\s*[:=]\s*|\.Dir\s*=\s*|\b(?:chdir|cu
  * The home directory, however the code asks for it, reads as `$HOME`.
  */
 const LOADED_PATH = /(?:#\[path\s*=|\binclude!\((?:concat!\()?|#include\s*|\b(?:require(?:_relative)?|import|from|load(?=\s)|sys\.path\.(?:insert\(\d+,|append)|plugin\.Open)\s*\(?\s*(?:File\.expand_path\()?)\s*(["'\x60])([^"'\x60\n]*)(?<!\.json)\1/g;
+/** Between a Rust `Command`'s program and its arguments, or one argument and the next: `).arg(`, `).args([`, `).args(&[`. */
+const RUST_ARGUMENTS = /\)\s*\.\s*args?\s*\(\s*&?\s*\[?/g;
 const HOME = /(?:require\(["']os["']\)|\bos)\.homedir\(\)|env!\("HOME"\)|\b(?:Path\.home\(\)|Dir\.home|process\.env\.HOME)\b/g;
 
 /** The first added line of code that runs, builds or loads something from outside the repository (see above), or null. */
@@ -610,7 +626,9 @@ function outsideRepository(files: readonly ShownFile[]): string | null {
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index]!;
       if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return line;
-      const text = lines.slice(index, index + CALL_LINES).join(' ');
+      // Rust's `Command::new("cargo").args(["test", "--manifest-path", …])` read as one list, as the argument reading
+      // reads it (attack-48 false refusals accepted that form: its paths must be read too).
+      const text = lines.slice(index, index + CALL_LINES).join(' ').replace(RUST_ARGUMENTS, ', ');
       const programs = [...text.matchAll(PROCESS_CALL_OPENING)].flatMap((call) => [...text.slice(call.index + call[0].length, call.index + call[0].length + CALL_REACH).matchAll(OUTSIDE_PROGRAM)]);
       const words = programs.length === 0 ? '' : [...programs, ...text.matchAll(CHANGED_DIRECTORY)].map((match) => ` ${match[1] ?? match[0]}`).join('');
       if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return line;
@@ -625,7 +643,24 @@ function outsideRepository(files: readonly ShownFile[]): string | null {
  * RUSTC_WRAPPER, NODE_OPTIONS…): case-insensitively, `-` and `_` alike. Read only where a name is set, so `uv_index`
  * in ordinary code is not one.
  */
-const MANAGER_ENVIRONMENT = String.raw`(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
+/**
+ * Managers' settings that only change how they print or how hard they work, excepted from {@link MANAGER_ENVIRONMENT}'s
+ * families by their whole name (attack-48 false refusals: CI fixes set them to quiet a log). None changes what is fetched,
+ * from where, or what runs: CARGO_TERM_COLOR/VERBOSE/QUIET/PROGRESS_WHEN and PIP_NO_COLOR, PIP_PROGRESS_BAR,
+ * NPM_CONFIG_COLOR, NPM_CONFIG_LOGLEVEL, NPM_CONFIG_PROGRESS, YARN_ENABLE_PROGRESS_BARS only style the output;
+ * PIP_DISABLE_PIP_VERSION_CHECK skips pip's look for a newer pip (one fetch fewer); CARGO_INCREMENTAL only turns the
+ * compiler's cache of the same sources on or off.
+ */
+const COSMETIC_NAMES = String.raw`cargo[-_](?:term[-_](?:color|verbose|quiet|progress[-_]when)|incremental)|pip[-_](?:disable[-_]pip[-_]version[-_]check|no[-_]color|progress[-_]bar)|npm[-_]config[-_](?:color|loglevel|progress)|yarn[-_]enable[-_]progress[-_]bars`;
+const COSMETIC_ENVIRONMENT = String.raw`(?!(?:${COSMETIC_NAMES})(?![\w-]))`;
+/**
+ * Names a process call may add to the environment it passes on whole (`env={**os.environ, 'CI': 'true'}`; attack-48 false
+ * refusals): an allow-list, not the families' complement, since PATH, HOME, LD_PRELOAD, PYTHONPATH, RUBYOPT and the like
+ * change what runs without being a manager's. These only say "in CI", style or encode output, or set the time zone.
+ */
+const HARMLESS_ADDED_NAME = /* @__PURE__ */ (() =>
+  new RegExp(String.raw`^(?:ci|force_color|no_color|term|columns|lang|lc_all|tz|pythonunbuffered|pythonioencoding|rust_backtrace|${COSMETIC_NAMES})$`, 'i'))();
+const MANAGER_ENVIRONMENT = String.raw`${COSMETIC_ENVIRONMENT}(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
 /**
  * Environment variables that make a later allowed program load or run code they name (attack-48 I), refused where set
  * as the managers' are: an interpreter's startup options and module paths (RUBYOPT, PERL5OPT, PYTHONPATH…), the dynamic
@@ -673,7 +708,7 @@ const MANAGER_SETTING = [
   // `X=… cmd` in a command, `export X=`.
   // Also (attack-48 H) Perl's `$ENV{X} =`, Ruby's `ENV.store`, Java's `environment().put`, .NET's
   // `SetEnvironmentVariable`, Elixir's `System.put_env`.
-  /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:env(?:iron)?\s*(?:\[\s*["'\x60]|\{\s*["']?|[.:])(?:${REFUSED_ENVIRONMENT})["'\x60]?\s*[\]}]?\s*[|&?]{0,2}=(?!=)|(?:putenv|setenv|set_?var|setdefault|store|put|put_?env|set_?environment_?variable)\s*\(\s*["'\x60](?:${REFUSED_ENVIRONMENT}))(?![\w-])|(?:^|["'\x60;&|]\s*|\b(?:export|env|set)\s+)(?:${REFUSED_ENVIRONMENT})=`, 'i'))(),
+  /* @__PURE__ */ (() => new RegExp(String.raw`\b(?:env(?:iron)?\s*(?:\[\s*["'\x60]|\{\s*["']?|[.:])(?:${REFUSED_ENVIRONMENT})["'\x60]?\s*[\]}]?\s*[|&?+]{0,2}=(?!=)|(?:putenv|setenv|set_?var|setdefault|store|put|put_?env|set_?environment_?variable)\s*\(\s*["'\x60](?:${REFUSED_ENVIRONMENT}))(?![\w-])|(?:^|["'\x60;&|]\s*|\b(?:export|env|set)\s+)(?:${REFUSED_ENVIRONMENT})=`, 'i'))(),
   // Several names set by one call (attack-48 H): `os.environ.update(X=…)`/`({'X': …})`, `dict(os.environ, X=…)`,
   // Ruby's `ENV.update('X' => …)` and `system({'X' => …}, …)`, R's `Sys.setenv(X = …)`.
   /* @__PURE__ */ (() => new RegExp(String.raw`(?:\benviron\s*\.\s*update|\bENV\s*\.\s*(?:update|merge!?|replace)|\bdict\s*\(\s*(?:\*\*)?os\s*\.\s*environ\s*,|\bSys\s*\.\s*setenv|\bSystem\s*\.\s*put_env|\b(?:system|spawn|popen\w*|capture\w*)\s*\(\s*\{)[^\n]{0,200}?\b(?:${REFUSED_ENVIRONMENT})["'\x60]?\s*(?:=(?![=>])|=>|:(?!:))`, 'i'))(),
@@ -688,9 +723,16 @@ const MANAGER_SETTING = [
 /** Files that only document: what they name is not run. */
 const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
 
+/**
+ * NODE_OPTIONS set to a plain literal of heap and stack sizes only (`'--max-old-space-size=4096'`), the commonest fix for
+ * "JavaScript heap out of memory" (attack-48 false refusals): a size loads nothing. Anything else in the value
+ * (`--require`, `--import`, `--loader`, `-r`, `--env-file`), a value built or joined to more, is still read as setting it.
+ */
+const NODE_SIZES_ONLY = /\bnode_options(?=["'\x60]?\s*\]?\s*[=:,]\s*(["'])(?:\s*--(?:max[-_](?:old|semi)[-_]space[-_]size|stack[-_]size)=\d{1,6})+\s*\1\s*(?:[;,)}\]]|$))/gi;
+
 /** Whether a line of code sets a package manager's configuration ({@link MANAGER_SETTING}). */
 export const setsManagerConfiguration = (line: string): boolean => {
-  const written = line.normalize('NFKC');
+  const written = line.normalize('NFKC').replace(NODE_SIZES_ONLY, 'node_sizes');
   // As written and with its escapes decoded: a name spelled `'\x47OFLAGS'` or `'package.js\x6fn'` (attack-48 E1).
   return [written, decoded(written)].some((text) =>
     MANAGER_SETTING.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key))));

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { closedRows, describeFindings, expectAccepted, type FindingRow } from '../support/patches.js';
+import { closedRows, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
@@ -636,8 +636,8 @@ describe('attack-48 H/I/J: ordinary environment and git calls stay accepted', ()
  * verb is not on the manager's list. None fetches or runs code a build would not: `go list`/`go fmt`, `cargo metadata`
  * (the usual way Rust tooling reads a workspace), `cargo tree`, `cargo doc`/`cargo bench` (as `cargo build`/`test`),
  * `pnpm exec <local bin>` (never fetches, unlike dlx), pnpm's script shorthand (`pnpm lint`, `pnpm build`); NODE_OPTIONS
- * with only a heap size, an allowed verb given `env` with CI=true, cosmetic settings of a manager's family. Open:
- * `it.fails` asserts the acceptance.
+ * with only a heap size, an allowed verb given `env` with CI=true, cosmetic settings of a manager's family. All 16 fixed
+ * in session 45; the refusal rows say what each fix must still refuse.
  */
 describe('attack-48 false refusals', () => {
   // Fixed in session 45 (go list/fmt, cargo metadata/tree/doc/bench, pnpm exec/lint/build on their managers' lists).
@@ -651,17 +651,52 @@ describe('attack-48 false refusals', () => {
     ['src/check.py', "import os\nos.system('cargo bench')"],
     ['src/check.py', "import subprocess\nsubprocess.run(['pnpm', 'exec', 'tsc', '--noEmit'], check=True)"],
     ['src/check.py', "import os\nos.system('pnpm lint')"],
-  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
-  it.fails.each([
+    // Fixed in session 45: Rust's `.args([…])` read as a list; NODE_OPTIONS of sizes only; cosmetic settings excepted;
+    // an inherited environment with harmless names added.
     ['src/xtask.rs', 'let out = Command::new("cargo").args(["metadata", "--format-version", "1"]).output()?;'],
+    ['src/xtask.rs', 'Command::new("cargo").args(&["test", "--workspace"]).status()?;'],
     // The commonest CI fix for "JavaScript heap out of memory", set for the builds a script starts (a heap size loads nothing).
     ['src/x.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096';"],
     ['src/x.py', "import os\nos.environ['NODE_OPTIONS'] = '--max-old-space-size=4096'"],
-    // An allowed verb run with the environment plus CI=true (any `env` refuses the call).
-    ['src/x.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'CI': 'true'})"],
-    ['src/x.js', "spawnSync('npm', ['test'], { stdio: 'inherit', env: { ...process.env, CI: 'true' } })"],
+    ['src/x.js', "process.env.NODE_OPTIONS = '--max_old_space_size=4096 --max-semi-space-size=64 --stack-size=2000';"],
     // Cosmetic settings refused by family.
     ['src/x.rs', 'std::env::set_var("CARGO_TERM_COLOR", "always");'],
     ['src/x.py', "import os\nos.environ['PIP_DISABLE_PIP_VERSION_CHECK'] = '1'"],
+    // An allowed verb run with the environment plus CI=true (any `env` refused the call).
+    ['src/x.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'CI': 'true'})"],
+    ['src/x.js', "spawnSync('npm', ['test'], { stdio: 'inherit', env: { ...process.env, CI: 'true' } })"],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+  // What the fixes above must still refuse.
+  it.each([
+    ['src/check.rs', 'Command::new("cargo").args(["install", "evil"]).status()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(&["install", "evil"]).status()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(["metadata", "--config", "x"]).output()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(["+nightly", "build"]).status()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(["test"]).args(["install", "evil"]).status()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(["test"]).env("RUSTC_WRAPPER", "./w").status()?;'],
+    ['src/check.rs', 'Command::new("cargo").args(["test", "--manifest-path", "/tmp/x/Cargo.toml"]).status()?;'],
+    ['src/check.rs', 'Command::new("cargo").arg("test").arg("--manifest-path").arg("/tmp/x/Cargo.toml").status()?;'],
+    ['src/check.js', "process.env.NODE_OPTIONS += ' --require ./x.js';"],
+    ['src/check.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096'; process.env.NODE_OPTIONS += ' -r ./x.js';"],
+    ['src/check.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096 --require ./x.js';"],
+    ['src/check.js', 'process.env.NODE_OPTIONS = `--max-old-space-size=${X}`;'],
+    ['src/check.js', "process.env.NODE_OPTIONS = '--max-old-space-size=4096' + extra;"],
+    ['src/check.py', "import os\nos.environ['NODE_OPTIONS'] = '--max-old-space-size=4096 -r ./x.js'"],
+    ['src/check.py', "import os\nos.environ['NODE_OPTIONS'] = '--import=./x.mjs'"],
+    ['src/check.py', "import os\nos.environ['NODE_OPTIONS'] = '--max-old-space-size=4096' if ci else '--loader ./x.mjs'"],
+    ['src/check.rs', 'std::env::set_var("CARGO_TERM_COLOR_X", "always");'],
+    ['src/check.py', "import os\nos.environ['PIP_INDEX_URL'] = 'https://evil.example/'"],
+    // An inherited environment with added keys: only names on the harmless list, only plain literals, nothing joined in.
+    ['src/check.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'npm_config_registry': 'https://evil.example/'})"],
+    ['src/check.js', "spawnSync('npm', ['test'], { stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '--require x' } })"],
+    ['src/check.js', "spawnSync('npm', ['test'], { stdio: 'inherit', env: { ...process.env, LD_PRELOAD: './x.so' } })"],
+    ['src/check.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'PATH': './bin'})"],
+    ['src/check.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, CI: 'true'})"],
+    ['src/check.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'CI': 'true', **evil})"],
+    ['src/check.py', "import subprocess, os\nsubprocess.run(['npm', 'run', 'build'], check=True, env={**os.environ, 'CI': 'true'} | evil)"],
+    ['src/check.js', "spawnSync('npm', ['test'], { env: { ...evil, CI: 'true' } })"],
+    ['src/check.js', "spawnSync('npm', ['test'], { env: { ...process.env, [k]: 'true' } })"],
+    ['src/check.js', "spawnSync('npm', ['test'], { env: { ...process.env, CI: 'true' }, shell: true })"],
+    ['src/check.js', "spawnSync('npm', ['install', 'evil'], { env: { ...process.env, CI: 'true' } })"],
+  ] as const)('still refuses, in %s: %s', (path, text) => expectRefused(path, text));
 });
