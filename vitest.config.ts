@@ -1,16 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SpreadRealTimeSequencer } from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     environment: 'node',
-    // One test file per core, and one more. Vitest's default for a run is one fewer than the cores, which leaves a
-    // 2-core machine (CI's) running the files one after another while its main process mostly waits; and the local
-    // runtime's end-to-end files spend much of their time waiting in real time (a one-minute approval wait, a child
-    // process restarting), a core left idle. Session 43, 2 cores, quiet: 570 s with 2 workers, 475 s with 3.
-    maxWorkers: availableParallelism() + 1,
+    // Two test files more than the cores. Vitest's default for a run is one fewer than the cores, which leaves a
+    // 2-core machine (CI's) running the files one after another while its main process mostly waits. And some files
+    // spend a minute or more asleep in real time (a one-minute approval wait, a child process restarting: see
+    // REAL_TIME_FILES): the sequencer spreads them over the run so that about two wait at a time while the other
+    // workers keep the cores busy. Session 43, 2 cores, quiet: 570 s with 2 workers, 475 s with 3. Session 46: with 3
+    // workers the three longest waiting files ran together, leaving one worker for two cores for two minutes.
+    maxWorkers: availableParallelism() + 2,
+    sequence: { sequencer: SpreadRealTimeSequencer },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     env: {

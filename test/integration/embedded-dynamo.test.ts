@@ -94,7 +94,7 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       client.destroy();
       await dynamo.close();
     }
-  });
+  }, 120_000);
 
   it('answers calls sent in-process (handler, unsigned) exactly as over HTTP: items, conditional failures, unknown tables', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));

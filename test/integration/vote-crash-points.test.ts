@@ -144,7 +144,7 @@ describe('a vote and its counters, killed between any two of its writes', () => 
     for (const outcome of outcomes) {
       expect({ crashAt: outcome.crashAt, crashed: outcome.crashed, pendingLeft: outcome.pendingLeft, moved: outcome.moved }).toEqual({ crashAt: outcome.crashAt, crashed: true, pendingLeft: [], moved: reference.moved });
     }
-  });
+  }, 120_000);
 });
 
 describe('a vote item', () => {

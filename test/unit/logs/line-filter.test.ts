@@ -257,7 +257,7 @@ describe('LineFilter', () => {
       });
     }
     expect(needed).toBeGreaterThan(60);
-  });
+  }, 120_000);
 
   it('names a caret escape whose `^` would end an ANSI sequence', () => {
     // cleanLine removes `^[[31m` first, so `ESC ^[[31merror: make` cleans to `error: make` (the bare ESC goes), not
