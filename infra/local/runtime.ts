@@ -97,7 +97,8 @@ export interface LocalRuntime {
   resumed: string[];
   /**
    * One reconciler run now (the runtime also runs it every RECONCILE_INTERVAL_SECONDS). `at` runs it as of a later
-   * time: a replay that compresses a week into seconds sends the digests of the windows the week closes.
+   * time: a replay that compresses a week into seconds sends the digests of the windows the week closes. Bounded as
+   * the timer's runs are, by the reconcile function's AWS timeout: past it, it fails with ReconcilerRunStoppedError.
    */
   reconcile(at?: Date): Promise<ScheduledRunResult>;
   /** Resolves when every queued recovery is recorded and every started workflow execution has finished. */
@@ -425,11 +426,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
   const resumed = await workflow.resumeRunning();
   if (resumed.length > 0) log(`resumed ${resumed.length} execution(s) that were running when the runtime stopped`);
-  const runReconciler = (at?: Date, deps = reconcileDeps) =>
-    scheduledReconcilerRun({ ...deps, clock: () => at ?? new Date() }, reconcilerOptions(config));
-  // Bounded by the reconcile function's AWS timeout, each run's ports refusing once it is let go (session 45).
+  // The timer's runs and the API's (`reconcile`) alike are bounded by the reconcile function's AWS timeout, each run's
+  // ports refusing once it is let go (session 45; the API's since session 46).
   const reconcileTimer = startReconcilerTimer({
-    run: (stopped) => runReconciler(undefined, callsRefusedOnceAborted(reconcileDeps, stopped)),
+    run: (stopped, at) => scheduledReconcilerRun({ ...callsRefusedOnceAborted(reconcileDeps, stopped), clock: () => at ?? new Date() }, reconcilerOptions(config)),
     intervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     timeoutMs: FUNCTION_TIMEOUT_SECONDS.reconcile * 1000,
     log,
@@ -573,7 +573,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     gateToken,
     learning,
     resumed,
-    reconcile: runReconciler,
+    reconcile: (at) => reconcileTimer.runNow(at),
     async idle() {
       await recoveries.idle();
       await workflow.idle();

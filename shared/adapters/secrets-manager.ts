@@ -9,7 +9,7 @@ import { SECRET_MAX_AGE_SECONDS, type SecretReader, type SecretStage, type Secre
  * What Powertools' provider did is kept: a value is reused for SECRET_MAX_AGE_SECONDS, per version stage (the
  * previous version is never served from the current one's entry), and a failure is not kept. A refusal fails with the
  * service's error code as the error's `name` (`AwsServiceError`), which `secretReadError` explains. The version's
- * `CreatedDate` comes with its value (`readVersion`): it dates a rotation, which bounds how long the previous webhook
+ * `CreatedDate` comes with its value: it dates a rotation, which bounds how long the previous webhook
  * secret is accepted (attack-47 I2).
  */
 
@@ -37,7 +37,7 @@ export function createSecretsManagerReader(options: SecretsManagerReaderOptions)
   const call = createAwsJsonCall({ endpointPrefix: 'secretsmanager', targetPrefix: 'secretsmanager', label: 'Secrets Manager', endpointEnv: 'SECRETS_MANAGER', fipsEndpointPrefix: 'secretsmanager-fips' }, options);
   const versions = createExpiringCache<string, SecretVersion>({ maxEntries: MAX_CACHED_SECRETS, ttlMs: SECRET_MAX_AGE_SECONDS * 1000, ...(options.now ? { now: options.now } : {}) });
   const keyOf = (arn: string, stage: SecretStage) => `${stage} ${arn}`;
-  const readVersion = async (arn: string, stage: SecretStage): Promise<SecretVersion> => {
+  const read = async (arn: string, stage: SecretStage): Promise<SecretVersion> => {
     const key = keyOf(arn, stage);
     const kept = versions.get(key);
     if (kept !== undefined) return kept;
@@ -46,5 +46,5 @@ export function createSecretsManagerReader(options: SecretsManagerReaderOptions)
     if (version.value !== undefined) versions.set(key, version);
     return version;
   };
-  return Object.assign(async (arn: string, stage: SecretStage) => (await readVersion(arn, stage)).value, { readVersion });
+  return { read };
 }

@@ -1,3 +1,4 @@
+import { withinGitHubCommentLimit } from './comment-limit.js';
 import { INCIDENT_ID } from './trigger.js';
 
 /**
@@ -5,9 +6,6 @@ import { INCIDENT_ID } from './trigger.js';
  * comment holding one is ours, and never a command: with a personal token ours are not written by a Bot account.
  */
 export const OUR_MARKER_PREFIX = '<!-- pipeline-guard:';
-
-/** GitHub caps comment bodies at 65,536 characters; a body longer than that, as read, is not a real comment. */
-export const MAX_COMMENT_BODY = 65_536;
 
 /**
  * What may not come before a `/guard` command line: each of these can open a construct that wraps a later line, so
@@ -40,15 +38,15 @@ export type CommandLine = { kind: 'read'; match: RegExpExecArray } | { kind: 're
  *   emphasis or a setext underline after it leave it shown, and a column-0 line after a list item is at most a lazy
  *   continuation of its paragraph, still shown as the maintainer wrote it. The other whitespace is refused because
  *   Markdown reads it as text where a reader sees a blank line (attack-48 P2).
- * - The body is within GitHub's limit as read: cut to it, a closer past the cut would be lost (attack-48 P7), so
- *   a longer body has no command read at all.
+ * - The body is within GitHub's bound ({@link withinGitHubCommentLimit}): cut to it, a closer past the cut would be
+ *   lost (attack-48 P7), so a longer body has no command read at all.
  *
  * What follows the command line does not matter. This gives up commands after markup that hides nothing (a closed
  * code span, `Map<K, V>`): those are refused, and the author is told why (see comment-commands.ts). Linear in the
  * comment's length: each line is tested once by the pattern and once for markup.
  */
 export function commandLine(body: string, command: RegExp): CommandLine {
-  let plain = body.length <= MAX_COMMENT_BODY;
+  let plain = withinGitHubCommentLimit(body);
   for (const line of body.split(/\r\n|\r|\n/)) {
     const match = command.exec(line);
     if (match) return plain ? { kind: 'read', match } : { kind: 'refused', match };

@@ -1,10 +1,10 @@
 /**
  * Keeping a comment body within what GitHub accepts, without losing the marker that finds it again.
  */
+import { GITHUB_COMMENT_MAX_CHARS } from '../domain/comment-limit.js';
 import { pairSafeEnd } from '../utf16.js';
 
-/** GitHub rejects issue/PR comment bodies longer than this ("Body is too long (maximum is 65536 characters)"). */
-export const GITHUB_COMMENT_MAX_CHARS = 65_536;
+export { GITHUB_COMMENT_MAX_CHARS };
 
 /** A marker this long is a caller bug; refusing it keeps the truncation arithmetic meaningful. */
 export const MAX_MARKER_CHARS = 1_024;
@@ -16,7 +16,8 @@ const FENCE_LINE = /^\s*(```|~~~)/;
  * comment and would post a duplicate), and a body over `limit` is cut with a visible note. The cut never splits a
  * surrogate pair and closes a code fence it lands in, so the note renders as text rather than inside a code block.
  *
- * Lengths are UTF-16 code units (`string.length`), which is never less than the character count GitHub checks.
+ * Lengths are UTF-16 code units (`string.length`): a unit is at most 3 UTF-8 bytes (a surrogate pair 4 for 2), so
+ * a body within 65,536 units is within the 262,144 bytes GitHub counts (GITHUB_COMMENT_MAX_BYTES), whatever it holds.
  */
 export function fitCommentBody(body: string, marker: string, limit = GITHUB_COMMENT_MAX_CHARS): string {
   const withMarker = body.includes(marker) ? body : `${body}\n\n${marker}`;

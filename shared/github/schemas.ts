@@ -3,11 +3,13 @@
  * unexpected answer — an HTML error page from a proxy, a GHES version with a different shape — into a clear
  * error naming the call, instead of `undefined` travelling into the incident.
  */
+import { GITHUB_COMMENT_MAX_BYTES, withinGitHubCommentLimit } from '../domain/comment-limit.js';
 import * as z from '../zod.js';
 
 /**
- * GitHub refuses a comment body or an annotation message over 65,535 characters, counted as code points: at most
- * twice that in UTF-16 units. A longer field is not GitHub's answer, and would travel into the incident unbounded.
+ * GitHub refuses an annotation message over 65,535 characters, counted as code points: at most twice that in UTF-16
+ * units. A longer field is not GitHub's answer, and would travel into the incident unbounded. (Comment bodies have
+ * their own bound, {@link withinGitHubCommentLimit}.)
  */
 const GITHUB_TEXT_MAX = 131_072;
 /** Names GitHub shows in one line (jobs, steps, check runs); matrix jobs put their values in the name. */
@@ -76,7 +78,8 @@ export const pullsPageSchema = z.array(
 
 export const commentSchema = z.object({
   id: z.number().check(z.int()),
-  body: z.nullish(z.string().check(z.maxLength(GITHUB_TEXT_MAX))),
+  // Anyone's comment on the thread is listed: one GitHub holds is never refused (it would stop every upsert there).
+  body: z.nullish(z.string().check(z.refine(withinGitHubCommentLimit, `must be within GitHub's comment bound (${GITHUB_COMMENT_MAX_BYTES} UTF-8 bytes)`))),
   html_url: z.nullish(z.string().check(z.maxLength(URL_MAX))),
   user: z.nullish(z.object({ login: z.string().check(z.maxLength(LOGIN_MAX)) })),
 });

@@ -1,5 +1,6 @@
 import * as z from '../zod.js';
-import { MAX_COMMENT_BODY, commandLine, leadingIncidentId } from '../domain/comment-text.js';
+import { GITHUB_COMMENT_MAX_BYTES, withinGitHubCommentLimit } from '../domain/comment-limit.js';
+import { commandLine, leadingIncidentId } from '../domain/comment-text.js';
 import type { Incident } from '../domain/incident.js';
 import { sameRepository } from '../domain/repository-key.js';
 import type { Clock } from '../ports.js';
@@ -41,7 +42,7 @@ export const issueCommentPayload = z.object({
   issue: z.object({ number: z.number().check(z.int(), z.positive()), pull_request: z.nullish(z.looseObject({})) }),
   comment: z.object({
     id: z.number().check(z.int()),
-    body: z.nullable(z.string().check(z.maxLength(MAX_COMMENT_BODY))),
+    body: z.nullable(z.string().check(z.refine(withinGitHubCommentLimit, `must be within GitHub's comment bound (${GITHUB_COMMENT_MAX_BYTES} UTF-8 bytes)`))),
     user: z.object({ login: z.string().check(z.minLength(1), z.maxLength(100)), type: z.optional(z.string().check(z.maxLength(50))) }),
     /** The author's relation to the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, …). */
     author_association: z.optional(z.string().check(z.maxLength(40))),

@@ -13,20 +13,18 @@ import type { WebhookVerifier } from '../ingest/verify.js';
 
 export type SecretStage = 'AWSCURRENT' | 'AWSPREVIOUS';
 
-/** One version of a secret: its value, and when the version was created (epoch ms) when the reader can tell. */
+/**
+ * One version of a secret: its value, and when the version was created (epoch ms; GetSecretValue's `CreatedDate`),
+ * which dates a rotation. `undefined` when it is not known: the previous webhook secret is then never accepted.
+ */
 export interface SecretVersion {
   value: unknown;
-  createdAt?: number | undefined;
+  createdAt: number | undefined;
 }
 
 /** Reads one version stage of a secret: shared/adapters/secrets-manager.ts in AWS, a fake in tests. */
 export interface SecretReader {
-  (arn: string, stage: SecretStage): Promise<unknown>;
-  /**
-   * The version with its creation time (GetSecretValue's `CreatedDate`): what dates a rotation. A reader without it
-   * cannot, and the previous webhook secret is then never accepted.
-   */
-  readonly readVersion?: (arn: string, stage: SecretStage) => Promise<SecretVersion>;
+  read(arn: string, stage: SecretStage): Promise<SecretVersion>;
 }
 
 /** How long a read value is reused: rotation reaches every warm function within this. */
@@ -76,7 +74,7 @@ export function secretReadError(setting: string, error: unknown): Error {
 async function readCurrentVersion(setting: string, arn: string, reader: SecretReader): Promise<{ value: string; createdAt: number | undefined }> {
   let version: SecretVersion;
   try {
-    version = reader.readVersion ? await reader.readVersion(arn, 'AWSCURRENT') : { value: await reader(arn, 'AWSCURRENT') };
+    version = await reader.read(arn, 'AWSCURRENT');
   } catch (error) {
     throw secretReadError(setting, error);
   }
@@ -95,7 +93,7 @@ export async function readSecret(setting: string, arn: string, reader: SecretRea
 /** The previous version while a rotation is under way; none when there is none (or it cannot be read). */
 async function readPreviousSecret(arn: string, reader: SecretReader): Promise<string | undefined> {
   try {
-    const value = await reader(arn, 'AWSPREVIOUS');
+    const { value } = await reader.read(arn, 'AWSPREVIOUS');
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   } catch {
     // No AWSPREVIOUS version until the first rotation: the normal case, not an error.

@@ -57,7 +57,7 @@ describe('attack-44c A: the SDK endpoint settings the adapter honours', () => {
       return new Response(JSON.stringify({ SecretString: 'v' }), { status: 200 });
     };
     const read = createSecretsManagerReader({ region: 'us-gov-west-1', credentials: async () => credentials, fetch, retryStrategy: noWait(), env: { AWS_USE_FIPS_ENDPOINT: 'true' } });
-    await read('arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:guard/token-AbCdEf', 'AWSCURRENT');
+    await read.read('arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:guard/token-AbCdEf', 'AWSCURRENT');
     console.log('S8 endpoint', urls);
     expect(urls[0]).toBe('https://secretsmanager-fips.us-gov-west-1.amazonaws.com/');
   });
@@ -74,7 +74,7 @@ describe('attack-44c A: what is signed is what is sent', () => {
       return new Response(JSON.stringify({ SecretString: 'v' }), { status: 200 });
     };
     const read = createSecretsManagerReader({ region: 'eu-west-1', credentials: async () => credentials, fetch, retryStrategy: noWait(), env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint } });
-    await read('arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf', 'AWSCURRENT');
+    await read.read('arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf', 'AWSCURRENT');
     const request = sent!;
     const url = new URL(request.url);
     const amzDate = request.headers['x-amz-date']!;

@@ -84,10 +84,12 @@ describe('I2: the webhook secret replaced after a leak keeps verifying deliverie
     // check then confirms (it asks GitHub about the login the forged payload names).
     let clock = Date.parse('2026-11-20T10:00:00Z');
     const values: Partial<Record<SecretStage, string>> = { AWSCURRENT: 'leaked-secret' };
-    const reader: SecretReader = async (_arn, stage) => {
-      const value = values[stage];
-      if (value === undefined) throw Object.assign(new Error('no such stage'), { name: 'ResourceNotFoundException' });
-      return value;
+    const reader: SecretReader = {
+      read: async (_arn, stage) => {
+        const value = values[stage];
+        if (value === undefined) throw Object.assign(new Error('no such stage'), { name: 'ResourceNotFoundException' });
+        return { value, createdAt: undefined };
+      },
     };
     const verifier = await createRotatingWebhookVerifier({ setting: 'GITHUB_WEBHOOK_SECRET_ARN', arn: ARN, reader, now: () => clock });
     // The rotation: a new value, the leaked one now AWSPREVIOUS.

@@ -37,7 +37,7 @@ describe('Secrets Manager over its JSON API', () => {
   it('asks GetSecretValue for the version stage, signed with SigV4 for secretsmanager, and answers with the string', async () => {
     const { fetch, sent } = fakeFetch({ status: 200, body: { ARN, Name: 'guard/github-token', SecretString: 'ghp_value', VersionStages: ['AWSCURRENT'] } });
 
-    expect(await reader(fetch)(ARN, 'AWSCURRENT')).toBe('ghp_value');
+    expect((await reader(fetch).read(ARN, 'AWSCURRENT')).value).toBe('ghp_value');
 
     expect(sent).toHaveLength(1);
     const [request] = sent as [Sent];
@@ -52,22 +52,22 @@ describe('Secrets Manager over its JSON API', () => {
     const { fetch, sent } = fakeFetch({ status: 200, body: { SecretString: 'whsec', CreatedDate: 1_763_632_800.25, VersionStages: ['AWSCURRENT'] } });
     const read = reader(fetch);
 
-    expect(await read.readVersion?.(ARN, 'AWSCURRENT')).toEqual({ value: 'whsec', createdAt: 1_763_632_800_250 });
-    expect(await read(ARN, 'AWSCURRENT')).toBe('whsec');
+    expect(await read.read(ARN, 'AWSCURRENT')).toEqual({ value: 'whsec', createdAt: 1_763_632_800_250 });
+    expect((await read.read(ARN, 'AWSCURRENT')).value).toBe('whsec');
     expect(sent).toHaveLength(1);
   });
 
   it('leaves a version without a CreatedDate undated', async () => {
     const { fetch } = fakeFetch({ status: 200, body: { SecretString: 'whsec', CreatedDate: 'yesterday' } });
 
-    expect(await reader(fetch).readVersion?.(ARN, 'AWSCURRENT')).toEqual({ value: 'whsec', createdAt: undefined });
+    expect(await reader(fetch).read(ARN, 'AWSCURRENT')).toEqual({ value: 'whsec', createdAt: undefined });
   });
 
   it('goes where the SDK’s own endpoint setting points, as the SDK client did (AWS_ENDPOINT_URL_SECRETS_MANAGER)', async () => {
     const { fetch, sent } = fakeFetch({ status: 200, body: { SecretString: 'local' } });
     const read = createSecretsManagerReader({ region: 'eu-west-1', credentials: async () => credentials, fetch, retryStrategy: noWait(), env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:4566' } });
 
-    expect(await read(ARN, 'AWSCURRENT')).toBe('local');
+    expect((await read.read(ARN, 'AWSCURRENT')).value).toBe('local');
     expect(sent[0]?.url).toBe('http://127.0.0.1:4566/');
     expect(sent[0]?.headers.host).toBe('127.0.0.1:4566');
   });
@@ -77,14 +77,14 @@ describe('Secrets Manager over its JSON API', () => {
     let clock = 0;
     const read = reader(fetch, () => clock);
 
-    expect(await read(ARN, 'AWSCURRENT')).toBe('v1');
-    expect(await read(ARN, 'AWSCURRENT')).toBe('v1');
+    expect((await read.read(ARN, 'AWSCURRENT')).value).toBe('v1');
+    expect((await read.read(ARN, 'AWSCURRENT')).value).toBe('v1');
     // The previous version is its own entry: never served from the current one's.
-    expect(await read(ARN, 'AWSPREVIOUS')).toBe('old');
+    expect((await read.read(ARN, 'AWSPREVIOUS')).value).toBe('old');
     expect(sent.map((request) => request.body.VersionStage)).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
 
     clock = SECRET_MAX_AGE_SECONDS * 1000;
-    expect(await read(ARN, 'AWSCURRENT')).toBe('v2');
+    expect((await read.read(ARN, 'AWSCURRENT')).value).toBe('v2');
     expect(sent).toHaveLength(3);
   });
 
@@ -125,7 +125,7 @@ describe('Secrets Manager over its JSON API', () => {
     const { fetch, sent } = fakeFetch({ status: 200, body: { SecretString: 'v' } });
     const read = createSecretsManagerReader({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait(), env: { AWS_USE_FIPS_ENDPOINT: 'true' } });
 
-    await read(ARN, 'AWSCURRENT');
+    await read.read(ARN, 'AWSCURRENT');
     expect(sent[0]?.url).toBe('https://secretsmanager-fips.us-east-1.amazonaws.com/');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_COMMENT_BODY } from '../../../shared/domain/comment-text.js';
+import { GITHUB_COMMENT_MAX_BYTES, GITHUB_COMMENT_MAX_CHARS } from '../../../shared/domain/comment-limit.js';
 import { parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { parseFeedbackCommand } from '../../../shared/knowledge/feedback.js';
 
@@ -31,6 +31,11 @@ describe('a /guard command first in the comment', () => {
       decision: 'reject', incidentId: 'gh-1-2-1', digest: null, reason: `not flaky <b> \`x\` ${'y'.repeat(600)}`.slice(0, 500),
     });
     expect(parseFeedbackCommand(`/guard feedback down gh-1-2-1 ${'z'.repeat(600)}`)?.comment).toBe('z'.repeat(500));
+  });
+
+  it("in a body within GitHub's bound that JavaScript counts as longer (an emoji is two UTF-16 units, four UTF-8 bytes)", () => {
+    expect(parseApprovalCommand(`/guard approve\n${'\u{1F680}'.repeat(40_000)}`)).toEqual(APPROVED);
+    expect(parseApprovalCommand(`${'\u{1F680}'.repeat(GITHUB_COMMENT_MAX_BYTES / 4 - 4)}\n/guard approve`)).toEqual(APPROVED);
   });
 });
 
@@ -77,14 +82,16 @@ describe('a /guard command refused', () => {
   });
 
   it('in a body longer than GitHub allows, even first in it', () => {
-    expect(parseApprovalCommand(`LGTM\n/guard approve\n${'x'.repeat(MAX_COMMENT_BODY)}`)).toBeNull();
-    expect(parseApprovalCommand(`/guard approve\n${'x'.repeat(MAX_COMMENT_BODY)}`)).toBeNull();
-    expect(parseFeedbackCommand(`/guard feedback up\n${'x'.repeat(MAX_COMMENT_BODY)}`)).toBeNull();
-    expect(parseApprovalCommand(`${'x'.repeat(MAX_COMMENT_BODY - '\n/guard approve'.length)}\n/guard approve`)).toEqual(APPROVED);
+    expect(parseApprovalCommand(`LGTM\n/guard approve\n${'x'.repeat(GITHUB_COMMENT_MAX_BYTES)}`)).toBeNull();
+    expect(parseApprovalCommand(`/guard approve\n${'x'.repeat(GITHUB_COMMENT_MAX_BYTES)}`)).toBeNull();
+    expect(parseFeedbackCommand(`/guard feedback up\n${'x'.repeat(GITHUB_COMMENT_MAX_BYTES)}`)).toBeNull();
+    expect(parseApprovalCommand(`${'x'.repeat(GITHUB_COMMENT_MAX_BYTES - '\n/guard approve'.length)}\n/guard approve`)).toEqual(APPROVED);
+    // GitHub counts UTF-8 bytes: 65,536 emoji fill the bound, and a command line more is over it.
+    expect(parseApprovalCommand(`/guard approve\n${'\u{1F680}'.repeat(GITHUB_COMMENT_MAX_BYTES / 4)}`)).toBeNull();
   });
 
   it('reads 64 KB of hostile comment in linear time (under 100 ms each)', () => {
-    const fill = (unit: string, end: string) => `${unit.repeat(Math.floor((MAX_COMMENT_BODY - end.length) / unit.length))}${end}`;
+    const fill = (unit: string, end: string) => `${unit.repeat(Math.floor((GITHUB_COMMENT_MAX_CHARS - end.length) / unit.length))}${end}`;
     for (const [unit, end] of [['` \n', '\n/guard approve'], ['a\n', '\n/guard approve'], ['\n', '/guard approve'], ['/guard approvex\n', '/guard approve'], ['/guard reject \t', ' \t'], ['*a ', '\n/guard approve']] as const) {
       const body = fill(unit, end);
       const started = performance.now();

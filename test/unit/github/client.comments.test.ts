@@ -39,6 +39,19 @@ describe('GitHub client: upsertComment', () => {
     });
   });
 
+  it("finds its own comment among others as long as GitHub keeps them (262,144 UTF-8 bytes: 200,000 ASCII characters)", async () => {
+    // Prepare
+    fake.addComment(7, 'alice', 'x'.repeat(200_000));
+    const mine = fake.addComment(7, BOT_LOGIN, `${MARKER}\nold analysis`);
+    const client = clientFor(fake);
+
+    // Act
+    const result = await client.upsertComment(repo, 7, MARKER, `${MARKER}\nnew analysis`);
+
+    // Assert
+    expect(result).toMatchObject({ outcome: 'updated', commentId: mine.id });
+  });
+
   it('updates the bot comment in place when the body changed', async () => {
     // Prepare
     const mine = fake.addComment(7, BOT_LOGIN, `${MARKER}\nold analysis`);

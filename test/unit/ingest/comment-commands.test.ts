@@ -5,6 +5,7 @@ import { TaskTokenSpentError } from '../../../shared/errors.js';
 import { plannedProposalDigest } from '../../../shared/remediation/proposal-digest.js';
 import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
+import { GITHUB_COMMENT_MAX_BYTES } from '../../../shared/domain/comment-limit.js';
 import { createPermissionCache } from '../../../shared/github/permission-cache.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
@@ -122,10 +123,10 @@ describe('/guard approve and reject', () => {
     expect(parseApprovalCommand('LGTM\r/guard approve')).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
   });
 
-  it('reads 64 KB of open code spans, tags, quotes and HTML blocks in linear time', () => {
+  it('reads 256 KB (GitHub\'s bound) of open code spans, tags, quotes and HTML blocks in linear time', () => {
     const started = performance.now();
     for (const unit of ['` \n', '<a b="', '<a ', '> ', '<pre>\n', '<!--\n', 'x\n']) {
-      expect(parseApprovalCommand(`${unit.repeat(Math.ceil(65_536 / unit.length))}\n/guard approve`)).toBeNull();
+      expect(parseApprovalCommand(`${unit.repeat(Math.ceil(GITHUB_COMMENT_MAX_BYTES / unit.length))}\n/guard approve`)).toBeNull();
     }
     expect(performance.now() - started).toBeLessThan(1_000);
   });
@@ -144,6 +145,29 @@ describe('/guard approve and reject', () => {
     const incident = await incidents.get(INCIDENT);
     expect(incident?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: null });
     expect(incident?.audit).toEqual([expect.objectContaining({ actor: 'maintainer', status: 'approved', action: 'rerun_failed_jobs' })]);
+  });
+
+  // GitHub bounds a comment at 262,144 UTF-8 bytes, its "65,536 characters" at four bytes each (measured by bisection:
+  // dead-claudia/github-limits#13, objectstack-ai/objectstack#18826): both comments below are real ones it delivers.
+  it.each([
+    ['an emoji-heavy comment of fewer than 65,536 characters but more UTF-16 units', `/guard approve\n${'\u{1F680}'.repeat(40_000)}`],
+    ['an ASCII comment of 200,000 characters', `/guard approve\n${'x'.repeat(200_000)}`],
+  ])('takes the command of %s', async (_, body) => {
+    const { deps, tasks } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', body), deps);
+
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+    expect(tasks).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
+  });
+
+  it('refuses a comment over 262,144 UTF-8 bytes, which GitHub cannot have delivered', async () => {
+    const { deps, tasks } = await setup();
+
+    const response = await handleIssueCommentWebhook(delivery('maintainer', `/guard approve\n${'\u{1F680}'.repeat(65_533)}`), deps);
+
+    expect(response.statusCode).toBe(400);
+    expect(tasks).toEqual([]);
   });
 
   it('sends the rejection reason as the task failure', async () => {

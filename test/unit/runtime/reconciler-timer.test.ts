@@ -66,4 +66,47 @@ describe('the local reconciler timer', () => {
     expect(reads).not.toContain('after its limit');
     await vi.waitFor(() => expect(reads).toContain('later'), { timeout: 1_000, interval: 5 });
   });
+
+  describe('a run asked for now (the local runtime API\'s reconcile())', () => {
+    it('is bounded by the same limit: past it, it fails with ReconcilerRunStoppedError and its ports refuse its calls', async () => {
+      // Prepare: the run's store read never answers; the timer's own runs never come (a long interval).
+      const reads: string[] = [];
+      const store = { async get(key: string) { reads.push(key); return new Promise<never>(() => {}); } };
+      let ports: { store: typeof store } | null = null;
+      const timer = startReconcilerTimer({
+        run: (stopped, at) => {
+          ports = callsRefusedOnceAborted({ store }, stopped);
+          return ports.store.get(`as of ${at?.toISOString()}`);
+        },
+        intervalMs: 60_000,
+        timeoutMs: TIMEOUT_MS,
+        log: () => {},
+      });
+      stop = timer.stop;
+
+      // Act
+      const outcome = await timer.runNow(new Date(0)).catch((error: unknown) => error);
+
+      // Assess
+      expect(outcome).toBeInstanceOf(ReconcilerRunStoppedError);
+      expect(reads).toEqual(['as of 1970-01-01T00:00:00.000Z']);
+      expect(() => ports!.store.get('after its limit')).toThrow(ReconcilerRunStoppedError);
+    });
+
+    it('answers what the run answers, or its failure, within the limit', async () => {
+      const timer = startReconcilerTimer({
+        run: async (_stopped, at) => {
+          if (at) throw new Error('store unavailable');
+          return { redriven: 2 };
+        },
+        intervalMs: 60_000,
+        timeoutMs: TIMEOUT_MS,
+        log: () => {},
+      });
+      stop = timer.stop;
+
+      expect(await timer.runNow()).toEqual({ redriven: 2 });
+      await expect(timer.runNow(new Date(0))).rejects.toThrow('store unavailable');
+    });
+  });
 });

@@ -13,7 +13,7 @@ function sdkFailure(name: string, message = `${name} from Secrets Manager`): Err
 
 /**
  * A secret with versions by stage; values can change (a rotation) and reads are counted. With `currentCreatedAt` it
- * dates its current version as the Secrets Manager adapter does (`readVersion`); without, it is a reader that cannot.
+ * dates its current version as the Secrets Manager adapter does; without, it is a reader that cannot.
  */
 function fakeSecret(values: Partial<Record<SecretStage, string>>, currentCreatedAt?: number) {
   const state = { values: { ...values }, reads: 0, failWith: null as Error | null, currentCreatedAt };
@@ -25,8 +25,7 @@ function fakeSecret(values: Partial<Record<SecretStage, string>>, currentCreated
     if (value === undefined) throw sdkFailure('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for staging label: ${stage}`);
     return value;
   };
-  const readVersion = async (arn: string, stage: SecretStage) => ({ value: await read(arn, stage), createdAt: stage === 'AWSCURRENT' ? state.currentCreatedAt : undefined });
-  const reader: SecretReader = currentCreatedAt === undefined ? read : Object.assign(read, { readVersion });
+  const reader: SecretReader = { read: async (arn, stage) => ({ value: await read(arn, stage), createdAt: stage === 'AWSCURRENT' ? state.currentCreatedAt : undefined }) };
   return { state, reader };
 }
 
