@@ -3,6 +3,7 @@
 // incident's CPU time was the embedded store). Plain JavaScript so it loads the same under tsx, vitest and node.
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { cacheItems, cacheTableDescriptions, sharingDescriptions } from './store-caches.mjs';
 
@@ -196,6 +197,7 @@ requests.on('message', ({ id, headers, body }) => {
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', (message) => {
   if (message === 'calls') parentPort.postMessage({ calls });
+  if (message === 'heap') parentPort.postMessage({ heap: getHeapStatistics() });
   if (message === 'close') {
     requests.close();
     server.close(() => parentPort.postMessage({ closed: true }));

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { HeapInfo } from 'node:v8';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
@@ -103,6 +104,29 @@ function messageRequestHandler(port: MessagePort): StoreRequestHandler & { close
   };
 }
 
+/**
+ * The store worker's old-generation limit, set for the growth factor it brings. V8 lets an isolate's heap grow to up
+ * to 4× what survived its last full collection when the limit is 2 GB or more (Node's default here: 4 GB), and 1.3–2×
+ * below that (heap-controller.cc, MaxGrowingFactor; on Node's 64-bit builds 1.3 at 256 MB, 1.4 at 512 MB). The store
+ * keeps ~20 MB alive (its bounded caches and the calls in flight: heap snapshots after 1,000 and 2,000 incidents),
+ * yet its heap swung between 50 and 97 MB during `npm run bench:local`, and the pages it freed stayed in the process's
+ * RSS; with this limit it stays at 32–44 MB. 512 MB is twenty times what it keeps: only the growth factor changes.
+ */
+const STORE_OLD_GENERATION_MB = 512;
+
+/** Asks the store worker for its call counts or its heap: the answer is the next message that carries that key. */
+function ask<K extends 'calls' | 'heap'>(worker: Worker, key: K): Promise<K extends 'calls' ? Record<string, number> : HeapInfo> {
+  return new Promise((resolve) => {
+    const answer = (message: Record<string, unknown>) => {
+      if (!message?.[key]) return;
+      worker.off('message', answer);
+      resolve(message[key] as never);
+    };
+    worker.on('message', answer);
+    worker.postMessage(key);
+  });
+}
+
 export interface EmbeddedDynamo {
   /** The store's HTTP endpoint, for other processes (`guard` commands) and clients without {@link requestHandler}. */
   endpoint: string;
@@ -110,6 +134,8 @@ export interface EmbeddedDynamo {
   requestHandler: StoreRequestHandler;
   /** DynamoDB calls served since start, by operation (GetItem, UpdateItem, …). */
   calls(): Promise<Record<string, number>>;
+  /** The store thread's V8 heap (`v8.getHeapStatistics()` in its isolate). */
+  heapStatistics(): Promise<HeapInfo>;
   close(): Promise<void>;
 }
 
@@ -144,7 +170,7 @@ export async function startEmbeddedDynamo(options: {
     execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
     // The store's garbage is short-lived request objects: a small young generation holds them as well and keeps
     // ~60 MB of RSS the default one reserves (240 incidents: 274 instead of 337 MB, the same CPU).
-    resourceLimits: { maxYoungGenerationSizeMb: 6 },
+    resourceLimits: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: STORE_OLD_GENERATION_MB },
   });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('error', reject);
@@ -212,17 +238,8 @@ export async function startEmbeddedDynamo(options: {
   return {
     endpoint,
     requestHandler,
-    calls() {
-      return new Promise((resolve) => {
-        const answer = (message: { calls?: Record<string, number> }) => {
-          if (!message.calls) return;
-          worker.off('message', answer);
-          resolve(message.calls);
-        };
-        worker.on('message', answer);
-        worker.postMessage('calls');
-      });
-    },
+    calls: () => ask(worker, 'calls'),
+    heapStatistics: () => ask(worker, 'heap'),
     async close() {
       requestHandler.close();
       await new Promise<void>((resolve) => {
