@@ -1,6 +1,7 @@
 import { parsePatch } from 'diff';
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
 import { PROCESS_CALL_NAMES } from './language-calls.js';
+import { callsSpelledOut } from './process-calls.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
 import { decodeEscapes, shellReading, UNNAMED } from './shell-reading.js';
 import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
@@ -217,12 +218,20 @@ const OPTIONS = String.raw`(?:${ARG}${QUIET})*`;
 /** An option other than a quiet one where a verb is read, or a toolchain rustup downloads (`cargo +nightly build`). */
 const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
 /**
+ * Process calls of other libraries and languages, as they open (attack-48 B): cross-spawn's `spawn.sync(`, Zig's
+ * `Child.init(`, Swift's `Process.arguments = [`, Perl's piped `open($fh, '-|', …)`, and calls without parentheses:
+ * Ruby's and Perl's `system "…"`/`exec "…"`/`spawn "…"`, Haskell's `callCommand`/`readProcess`, OCaml's
+ * `Sys.command`, Clojure's `(sh …)`. (Rust's `cmd!(`, R's `system2(` and Fabric's `c.local(` are in the names above;
+ * the calls written after their command are spelled as these by `process-calls.ts`.)
+ */
+const OTHER_PROCESS_CALLS = String.raw`\w*spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+`;
+/**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
  * message or an assertion names the command as text (`new Error('npm install failed')`, `toContain('npx tsc')`),
  * and a fix for a missing dependency often adds one.
  */
-const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd|create_subprocess_\w+)\s*\(|\bcommand::new\s*\(|\$\x60)`;
+const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd!?|create_subprocess_\w+|system2|local)\s*\(|\bcommand::new\s*\(|\$\x60|${OTHER_PROCESS_CALLS})`;
 /**
  * One package manager's rules, in one place, read by both forms a process call gives it: a command string
  * (`execSync('npm test')`, {@link PACKAGE_COMMAND}) and an argument list (`spawn('npm', ['test'])`,
@@ -434,8 +443,8 @@ const SHOWN_ARGUMENT = /(?:"([^"\\\n]*)"|'([^'\\\n]*)'|\x60([^\x60\\$\n]*)\x60)(
 const OPTIONS_START = /\s*(?:[A-Za-z_]\w*\s*=(?!=)|\{)/y;
 /** In the call's other arguments: what could change the program run or where it fetches from. */
 const UNSAFE_OPTIONS = /\b(?:env|shell|executable|preexec_fn|extendEnv|argv0)\b|registry|index.?url|find.?links|userconfig|\.\.\.|\*\*|[{,]\s*\[/i;
-/** What may follow a process call whose package manager's arguments are read: no method, or one that runs it or reads its result. */
-const AFTER_CALL = /(?!\s*\??\.)|\s*\??\.\s*(?:Run|Output|CombinedOutput|Start|Wait|status|output|spawn|wait|returncode|stdout|stderr|communicate|check_returncode|pid|then|catch|toString|trim|exitCode|unwrap|expect|await)\b/y;
+/** What may follow a process call whose package manager's arguments are read: no method, or one that runs it or reads its result (duct's `.run()`/`.read()`). */
+const AFTER_CALL = /(?!\s*\??\.)|\s*\??\.\s*(?:Run|run|read|Output|CombinedOutput|Start|Wait|status|output|spawn|wait|returncode|stdout|stderr|communicate|check_returncode|pid|then|catch|toString|trim|exitCode|unwrap|expect|await)\b/y;
 /** Arguments read after a package manager's name; past them, the rest is not read (fail closed). */
 const MAX_ARGUMENTS_READ = 16;
 /** Characters of a call's other arguments read after its argument list; a call going on past them is refused. */
@@ -582,16 +591,19 @@ const READ_ON_LINES = 3;
 /** A line's string escapes decoded, a line break read as the `;` it is to a shell (so the line stays one). */
 const decoded = (line: string): string => decodeEscapes(line).replace(/\n/g, ';');
 
-/** The first added line that adds a dependency (for a process call, the line it opens on), or null. */
-function addedDependency(added: readonly string[]): string | null {
-  const raw = added.map((line) => line.normalize('NFKC'));
+/**
+ * The first added line that adds a dependency (for a process call, the line it opens on), or null; read in `spelled`,
+ * the same lines with other languages' process calls spelled out ({@link ShownFile.read}), where given.
+ */
+function addedDependency(added: readonly string[], spelled = added): string | null {
+  const raw = spelled.map((line) => line.normalize('NFKC'));
   // Read as written, then as the program receives it (attack-48 E0, A): the string's escapes decoded, a line break a
   // `;` (`'echo ok\nnpm install x'`, `'\x6epm'`), and as the shell builds its words (the reading `curl | sh` is read
   // in: quotes removed, `n""pm`, `n\pm`, `$IFS`, `x=npm; $x`, Python's `'n' 'pm'`). Each only adds refusals.
   for (const lines of [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line))]) {
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index] as string;
-      if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return raw[index]!;
+      if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return added[index]!;
       // A call that opens on a later line is found again, and quoted, from its own line (session 43: the first line read
       // was quoted, `import subprocess` for the call under it).
       const text = lines.slice(index, index + CALL_LINES).join(' ');
@@ -599,7 +611,7 @@ function addedDependency(added: readonly string[]): string | null {
       // from the lines read may be joined to more on the next ones (session 43, attack-45c C7).
       const reading = lines.slice(index, index + CALL_LINES + READ_ON_LINES).join('\n');
       const call = Math.min(PROCESS_PACKAGE.exec(text)?.index ?? Infinity, packageArgumentsCall(text, reading) ?? Infinity);
-      if (call < line.length) return raw[index]!;
+      if (call < line.length) return added[index]!;
     }
   }
   return null;
@@ -646,18 +658,18 @@ const HOME = /(?:require\(["']os["']\)|\bos)\.homedir\(\)|env!\("HOME"\)|\b(?:Pa
 
 /** The first added line of code that runs, builds or loads something from outside the repository (see above), or null. */
 function outsideRepository(files: readonly ShownFile[]): string | null {
-  for (const { path, added } of files) {
+  for (const { path, added, read } of files) {
     if (DOCUMENTATION.test(path)) continue;
-    const lines = added.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
+    const lines = read.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index]!;
-      if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return line;
+      if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return added[index]!;
       // Rust's `Command::new("cargo").args(["test", "--manifest-path", …])` read as one list, as the argument reading
       // reads it (attack-48 false refusals accepted that form: its paths must be read too).
       const text = lines.slice(index, index + CALL_LINES).join(' ').replace(RUST_ARGUMENTS, ', ');
       const programs = [...text.matchAll(PROCESS_CALL_OPENING)].flatMap((call) => [...text.slice(call.index + call[0].length, call.index + call[0].length + CALL_REACH).matchAll(OUTSIDE_PROGRAM)]);
       const words = programs.length === 0 ? '' : [...programs, ...text.matchAll(CHANGED_DIRECTORY)].map((match) => ` ${match[1] ?? match[0]}`).join('');
-      if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return line;
+      if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return added[index]!;
     }
   }
   return null;
@@ -766,10 +778,10 @@ export const setsManagerConfiguration = (line: string): boolean => {
 
 /** The first line the patch adds to a file of code that sets a package manager's configuration, or null. */
 function managerSetting(files: readonly ShownFile[]): string | null {
-  for (const { path, added } of files) {
+  for (const { path, added, read } of files) {
     if (DOCUMENTATION.test(path)) continue;
-    const line = added.find(setsManagerConfiguration);
-    if (line !== undefined) return line;
+    const index = read.findIndex(setsManagerConfiguration);
+    if (index >= 0) return added[index]!;
   }
   return null;
 }
@@ -788,6 +800,8 @@ interface ShownFile {
   path: string;
   /** The lines it adds (Ruby's and PHP's checks go by the file). */
   added: string[];
+  /** The same lines with other languages' process calls spelled as the command reading reads them (attack-48 B, `process-calls.ts`). */
+  read: readonly string[];
   /** Its context and removed lines, and its context and added lines: the parts of the file before and after it shows. */
   before: string[];
   after: string[];
@@ -800,7 +814,7 @@ function shownByFile(diff: string): ShownFile[] {
   return parsePatch(diff).flatMap((file) => {
     const path = appliedPath(file.newFileName, 'b/');
     if (path === null) return [];
-    const shown: ShownFile = { path, added: [], before: [], after: [], firstLines: [] };
+    const shown: ShownFile = { path, added: [], read: [], before: [], after: [], firstLines: [] };
     for (const hunk of file.hunks) {
       let number = hunk.newStart;
       for (const line of hunk.lines) {
@@ -816,6 +830,7 @@ function shownByFile(diff: string): ShownFile[] {
         number += 1;
       }
     }
+    shown.read = callsSpelledOut(path, shown.added);
     return [shown];
   });
 }
@@ -1020,7 +1035,8 @@ export function checkPatch(raw: string): PatchCheck {
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
-  const dependency = addedDependency(added);
+  // Read again, file by file, where a file's process calls are spelled out differently (attack-48 B).
+  const dependency = addedDependency(added) ?? shown.reduce<string | null>((found, file) => found ?? (file.read.some((line, at) => line !== file.added[at]) ? addedDependency(file.added, file.read) : null), null);
   if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
   }

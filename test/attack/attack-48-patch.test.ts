@@ -164,6 +164,8 @@ const SPELLINGS: FindingRow[] = [
   LIST("'node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'install', 'evil'"),
 ];
 
+// Closed (session 46): PROCESS_CALL names the calls that open before their command, process-calls.ts spells the
+// others (a backtick outside a string, `%x`, `qx`, Groovy's and Scala's postfix calls, sh and plumbum) as those.
 // B (high): process calls the check does not read as one: Ruby's, Perl's and PHP's backticks, `%x()`, `qx{}` (each
 // runs its text through the shell; `npm install evil` inside runs evil's install scripts), and process libraries.
 const BACKTICK_CALLS: FindingRow[] = [
@@ -196,6 +198,16 @@ const BACKTICK_CALLS: FindingRow[] = [
   ['src/x.clj', '(sh "npm" "install" "evil")'],
   ['src/x.ml', 'Sys.command "npm install evil"'],
   ['src/x.zig', 'var child = std.process.Child.init(&.{ "npm", "install", "evil" }, alloc);'],
+  // Found closing B (session 46): Ruby's and Perl's process calls without parentheses.
+  ['src/check.rb', 'system "npm install evil"'],
+  ['src/check.pl', 'system "npm install evil";'],
+  ['src/check.rb', 'exec "npx evil"'],
+  ['src/check.rb', 'spawn "pip install evil"'],
+  // The other rules read these calls too: a directory outside the repository, a manager's setting.
+  ['src/check.rb', '`cd /tmp/evil && npm test`'],
+  ['src/check.rb', '%x(NPM_CONFIG_REGISTRY=https://evil.example/ npm test)'],
+  ['src/x.groovy', '"cd /tmp/evil && npm test".execute()'],
+  ['src/x.py', "import sh\nsh.make('-C', '/tmp/x')"],
 ];
 
 // C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
@@ -560,7 +572,7 @@ describeFindings('attack-48', [
   ['U modules from a host', MODULES_FROM_A_HOST],
   ['A spellings', closedRows(SPELLINGS)],
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
-  ['B process calls not read', BACKTICK_CALLS],
+  ['B process calls not read', closedRows(BACKTICK_CALLS)],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
@@ -630,6 +642,43 @@ describe('attack-48 H/I/J: ordinary environment and git calls stay accepted', ()
     ['tests/test_repo.py', "import subprocess\nsubprocess.run(['git', '-c', 'user.name=T', 'commit', '-m', 'x'], check=True)"],
     ['src/check.py', "import os\nos.system('git clone . /tmp/copy')"],
     ['src/check.go', 'out, err := exec.Command("git", "config", "--get", "remote.origin.url").Output()'],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+/**
+ * Ordinary process calls in the languages B's fix (session 46) reads: a backtick in a string or a comment names a
+ * command without running it; an allowed command in a backtick, `%x`, `qx`, a postfix call, sh or plumbum stays accepted.
+ */
+describe('attack-48 B: ordinary process calls stay accepted', () => {
+  it.each([
+    ['src/check.rb', 'system("bundle exec rspec")'],
+    ['src/check.rb', 'sha = `git rev-parse HEAD`.strip'],
+    ['src/check.rb', 'raise "run `bundle install` first"'],
+    ['src/check.rb', '# Runs `npm install` before the tests'],
+    ['src/check.rb', "puts 'use `npm ci`'"],
+    ['src/check.rb', 'system "bundle exec rake"'],
+    ['src/check.pl', 'my $sha = `git rev-parse HEAD`;'],
+    ['src/check.pl', 'my $out = qx{git status --short};'],
+    ['src/check.pl', 'system "make test";'],
+    ['src/check.pl', "open(my $fh, '-|', 'git log --oneline');"],
+    ['src/check.php', '<?php // run `composer install` first'],
+    ['src/x.groovy', 'def out = "ls".execute().text'],
+    ['src/x.groovy', "['git', 'status'].execute()"],
+    ['src/x.scala', 'val out = "sbt test".!!'],
+    ['src/x.scala', 'Seq("git", "status").!'],
+    ['src/x.py', "import sh\nprint(sh.git('status'))"],
+    ['src/x.py', "import sh\nsh.npm('test')"],
+    ['src/x.py', "from plumbum import local\nlocal['npm']['test']()"],
+    ['src/x.py', "from plumbum.cmd import git\ngit['status']()"],
+    ['src/x.py', "print('%x' % 255)"],
+    ['src/x.js', "crossSpawn.sync('npm', ['test'], { stdio: 'inherit' })"],
+    ['src/x.js', 'console.log(`run npm install ${name}`)'],
+    ['src/x.rs', 'duct::cmd!("cargo", "test").run()?;'],
+    ['src/x.swift', 'p.arguments = ["npm", "test"]'],
+    ['src/x.clj', '(sh "git" "status")'],
+    ['src/x.ml', 'Sys.command "dune test"'],
+    ['src/x.hs', 'callCommand "cabal test"'],
+    ['README.md', 'Run `npm install evil` to try it.'],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
