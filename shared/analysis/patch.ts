@@ -682,14 +682,16 @@ function outsideRepository(files: readonly ShownFile[]): string | null {
  * in ordinary code is not one.
  */
 /**
- * Managers' settings that only change how they print or how hard they work, excepted from {@link MANAGER_ENVIRONMENT}'s
+ * Managers' settings that only change how they print or how hard they work, excepted from {@link REFUSED_ENVIRONMENT}'s
  * families by their whole name (attack-48 false refusals: CI fixes set them to quiet a log). None changes what is fetched,
  * from where, or what runs: CARGO_TERM_COLOR/VERBOSE/QUIET/PROGRESS_WHEN and PIP_NO_COLOR, PIP_PROGRESS_BAR,
  * NPM_CONFIG_COLOR, NPM_CONFIG_LOGLEVEL, NPM_CONFIG_PROGRESS, YARN_ENABLE_PROGRESS_BARS only style the output;
  * PIP_DISABLE_PIP_VERSION_CHECK skips pip's look for a newer pip (one fetch fewer); CARGO_INCREMENTAL only turns the
- * compiler's cache of the same sources on or off.
+ * compiler's cache of the same sources on or off. .NET's (session 46): DOTNET_CLI_TELEMETRY_OPTOUT, DOTNET_NOLOGO and
+ * DOTNET_SKIP_FIRST_TIME_EXPERIENCE quiet the CLI, DOTNET_ENVIRONMENT names which of the repository's appsettings files
+ * an app reads, NUGET_XMLDOC_MODE skips unpacking packages' documentation.
  */
-const COSMETIC_NAMES = String.raw`cargo[-_](?:term[-_](?:color|verbose|quiet|progress[-_]when)|incremental)|pip[-_](?:disable[-_]pip[-_]version[-_]check|no[-_]color|progress[-_]bar)|npm[-_]config[-_](?:color|loglevel|progress)|yarn[-_]enable[-_]progress[-_]bars`;
+const COSMETIC_NAMES = String.raw`cargo[-_](?:term[-_](?:color|verbose|quiet|progress[-_]when)|incremental)|pip[-_](?:disable[-_]pip[-_]version[-_]check|no[-_]color|progress[-_]bar)|npm[-_]config[-_](?:color|loglevel|progress)|yarn[-_]enable[-_]progress[-_]bars|dotnet[-_](?:cli[-_]telemetry[-_]optout|nologo|skip[-_]first[-_]time[-_]experience|environment)|nuget[-_]xmldoc[-_]mode`;
 const COSMETIC_ENVIRONMENT = String.raw`(?!(?:${COSMETIC_NAMES})(?![\w-]))`;
 /**
  * Names a process call may add to the environment it passes on whole (`env={**os.environ, 'CI': 'true'}`; attack-48 false
@@ -698,18 +700,23 @@ const COSMETIC_ENVIRONMENT = String.raw`(?!(?:${COSMETIC_NAMES})(?![\w-]))`;
  */
 const HARMLESS_ADDED_NAME = /* @__PURE__ */ (() =>
   new RegExp(String.raw`^(?:ci|force_color|no_color|term|columns|lang|lc_all|tz|pythonunbuffered|pythonioencoding|rust_backtrace|${COSMETIC_NAMES})$`, 'i'))();
-const MANAGER_ENVIRONMENT = String.raw`${COSMETIC_ENVIRONMENT}(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
+const MANAGER_ENVIRONMENT = String.raw`(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack|nuget|mise)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
 /**
  * Environment variables that make a later allowed program load or run code they name (attack-48 I), refused where set
  * as the managers' are: an interpreter's startup options and module paths (RUBYOPT, PERL5OPT, PYTHONPATH…), the dynamic
  * loader's (LD_PRELOAD, DYLD_*), the file every non-interactive bash sources (BASH_ENV; sh's ENV is left out: only an
  * interactive sh reads it, and `ENV=production` is ordinary), git's configuration and the programs git runs
  * (GIT_CONFIG_COUNT/KEY_n/VALUE_n set core.fsmonitor or core.hooksPath for every later git call; GIT_SSH_COMMAND runs
- * at every fetch), Node's module path.
+ * at every fetch), Node's module path; .NET's host settings (session 46: DOTNET_STARTUP_HOOKS and DOTNET_ADDITIONAL_DEPS
+ * load assemblies into every later `dotnet test`, DOTNET_ROOT picks the runtime that runs it).
  */
-const LOADER_ENVIRONMENT = String.raw`ruby(?:opt|lib)|perl(?:5opt|5lib|lib)|python(?:path|startup|home)|ld[-_](?:preload|library[-_]path|audit)|dyld[-_][\w-]{0,40}|bash[-_]env|git[-_](?:config(?:[-_](?:count|(?:key|value)[-_]\w{1,10}|global|system|parameters))?|ssh(?:[-_]command)?|exec[-_]path|askpass|editor|pager|proxy[-_]command|external[-_]diff|template[-_]dir)|node[-_]path`;
-/** The environment families refused where set: the managers' and the loaders'. */
-const REFUSED_ENVIRONMENT = `${MANAGER_ENVIRONMENT}|${LOADER_ENVIRONMENT}`;
+const LOADER_ENVIRONMENT = String.raw`ruby(?:opt|lib)|perl(?:5opt|5lib|lib)|python(?:path|startup|home)|ld[-_](?:preload|library[-_]path|audit)|dyld[-_][\w-]{0,40}|bash[-_]env|git[-_](?:config(?:[-_](?:count|(?:key|value)[-_]\w{1,10}|global|system|parameters))?|ssh(?:[-_]command)?|exec[-_]path|askpass|editor|pager|proxy[-_]command|external[-_]diff|template[-_]dir)|node[-_]path|dotnet[-_][\w-]{1,60}`;
+/**
+ * The environment families refused where set: the managers' and the loaders', but their cosmetic names. The lookahead
+ * stands before the whole alternation (session 46: written at MANAGER_ENVIRONMENT's head, it bound to its first
+ * alternative only, and a cosmetic name of any later family, .NET's DOTNET_NOLOGO, was refused).
+ */
+const REFUSED_ENVIRONMENT = `${COSMETIC_ENVIRONMENT}(?:${MANAGER_ENVIRONMENT}|${LOADER_ENVIRONMENT})`;
 /**
  * A key in a dict or an object on a line that names an environment (`env={'PIP_INDEX_URL': …}`, `env: { NODE_OPTIONS: … }`):
  * an environment name when written in capitals or as `*_config_*` (`'uv_index': …` in a weather reading is not; nor are

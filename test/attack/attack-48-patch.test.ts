@@ -717,6 +717,31 @@ describe('attack-48 D/P: ordinary runner and manager calls stay accepted', () =>
 });
 
 /**
+ * .NET's environment (session 46, with D's dotnet rows): a later allowed `dotnet test` loads the assemblies
+ * DOTNET_STARTUP_HOOKS and DOTNET_ADDITIONAL_DEPS name, NuGet runs the plugins NUGET_PLUGIN_PATHS names and takes its
+ * packages from NUGET_PACKAGES. Its cosmetic settings, which CI sets to quiet a log, stay accepted: their family is not
+ * the first of the refused families, where COSMETIC_ENVIRONMENT's lookahead alone was read (it bound to the first
+ * alternative only).
+ */
+describe('attack-48 D: .NET environment', () => {
+  it.each([
+    ENV('DOTNET_STARTUP_HOOKS', '/tmp/x.dll'),
+    ENV('DOTNET_ADDITIONAL_DEPS', '/tmp/deps.json'),
+    ENV('NUGET_PLUGIN_PATHS', '/tmp/p.dll'),
+    ['src/check.js', "process.env.NUGET_PACKAGES = '/tmp/packages';"],
+    SYSTEM('DOTNET_STARTUP_HOOKS=/tmp/x.dll dotnet test'),
+    ENV('DOTNET_NOLOGO_HOOKS', '/tmp/x.dll'),
+  ])('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+  it.each([
+    ENV('DOTNET_CLI_TELEMETRY_OPTOUT', '1'),
+    ENV('DOTNET_NOLOGO', 'true'),
+    SYSTEM('DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet test'),
+    ['src/x.rs', 'std::env::set_var("DOTNET_CLI_TELEMETRY_OPTOUT", "1");'],
+    ['src/x.js', "spawnSync('dotnet', ['test'], { env: { ...process.env, DOTNET_NOLOGO: 'true' } })"],
+  ])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+/**
  * False refusals (lower priority): ordinary read-only or build calls a fix's tooling code makes, refused because their
  * verb is not on the manager's list. None fetches or runs code a build would not: `go list`/`go fmt`, `cargo metadata`
  * (the usual way Rust tooling reads a workspace), `cargo tree`, `cargo doc`/`cargo bench` (as `cargo build`/`test`),
