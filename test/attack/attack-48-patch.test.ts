@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { closedRows, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
+import { closedRows, describeAccepted, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
@@ -649,72 +649,68 @@ describe('attack-48 H/I/J: ordinary environment and git calls stay accepted', ()
  * Ordinary process calls in the languages B's fix (session 46) reads: a backtick in a string or a comment names a
  * command without running it; an allowed command in a backtick, `%x`, `qx`, a postfix call, sh or plumbum stays accepted.
  */
-describe('attack-48 B: ordinary process calls stay accepted', () => {
-  it.each([
-    ['src/check.rb', 'system("bundle exec rspec")'],
-    ['src/check.rb', 'sha = `git rev-parse HEAD`.strip'],
-    ['src/check.rb', 'raise "run `bundle install` first"'],
-    ['src/check.rb', '# Runs `npm install` before the tests'],
-    ['src/check.rb', "puts 'use `npm ci`'"],
-    ['src/check.rb', 'system "bundle exec rake"'],
-    ['src/check.pl', 'my $sha = `git rev-parse HEAD`;'],
-    ['src/check.pl', 'my $out = qx{git status --short};'],
-    ['src/check.pl', 'system "make test";'],
-    ['src/check.pl', "open(my $fh, '-|', 'git log --oneline');"],
-    ['src/check.php', '<?php // run `composer install` first'],
-    ['src/x.groovy', 'def out = "ls".execute().text'],
-    ['src/x.groovy', "['git', 'status'].execute()"],
-    ['src/x.scala', 'val out = "sbt test".!!'],
-    ['src/x.scala', 'Seq("git", "status").!'],
-    ['src/x.py', "import sh\nprint(sh.git('status'))"],
-    ['src/x.py', "import sh\nsh.npm('test')"],
-    ['src/x.py', "from plumbum import local\nlocal['npm']['test']()"],
-    ['src/x.py', "from plumbum.cmd import git\ngit['status']()"],
-    ['src/x.py', "print('%x' % 255)"],
-    ['src/x.js', "crossSpawn.sync('npm', ['test'], { stdio: 'inherit' })"],
-    ['src/x.js', 'console.log(`run npm install ${name}`)'],
-    ['src/x.rs', 'duct::cmd!("cargo", "test").run()?;'],
-    ['src/x.swift', 'p.arguments = ["npm", "test"]'],
-    ['src/x.clj', '(sh "git" "status")'],
-    ['src/x.ml', 'Sys.command "dune test"'],
-    ['src/x.hs', 'callCommand "cabal test"'],
-    ['README.md', 'Run `npm install evil` to try it.'],
-  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
-});
+describeAccepted('attack-48 B: ordinary process calls stay accepted', [
+  ['src/check.rb', 'system("bundle exec rspec")'],
+  ['src/check.rb', 'sha = `git rev-parse HEAD`.strip'],
+  ['src/check.rb', 'raise "run `bundle install` first"'],
+  ['src/check.rb', '# Runs `npm install` before the tests'],
+  ['src/check.rb', "puts 'use `npm ci`'"],
+  ['src/check.rb', 'system "bundle exec rake"'],
+  ['src/check.pl', 'my $sha = `git rev-parse HEAD`;'],
+  ['src/check.pl', 'my $out = qx{git status --short};'],
+  ['src/check.pl', 'system "make test";'],
+  ['src/check.pl', "open(my $fh, '-|', 'git log --oneline');"],
+  ['src/check.php', '<?php // run `composer install` first'],
+  ['src/x.groovy', 'def out = "ls".execute().text'],
+  ['src/x.groovy', "['git', 'status'].execute()"],
+  ['src/x.scala', 'val out = "sbt test".!!'],
+  ['src/x.scala', 'Seq("git", "status").!'],
+  ['src/x.py', "import sh\nprint(sh.git('status'))"],
+  ['src/x.py', "import sh\nsh.npm('test')"],
+  ['src/x.py', "from plumbum import local\nlocal['npm']['test']()"],
+  ['src/x.py', "from plumbum.cmd import git\ngit['status']()"],
+  ['src/x.py', "print('%x' % 255)"],
+  ['src/x.js', "crossSpawn.sync('npm', ['test'], { stdio: 'inherit' })"],
+  ['src/x.js', 'console.log(`run npm install ${name}`)'],
+  ['src/x.rs', 'duct::cmd!("cargo", "test").run()?;'],
+  ['src/x.swift', 'p.arguments = ["npm", "test"]'],
+  ['src/x.clj', '(sh "git" "status")'],
+  ['src/x.ml', 'Sys.command "dune test"'],
+  ['src/x.hs', 'callCommand "cabal test"'],
+  ['README.md', 'Run `npm install evil` to try it.'],
+]);
 
 /**
  * Ordinary calls of the runners and managers D and P's fixes (session 46) named: what they print, test, build or run
  * of the repository's own, and fetches of what its manifest declares (`flutter pub get`, `dotnet restore`).
  */
-describe('attack-48 D/P: ordinary runner and manager calls stay accepted', () => {
-  it.each([
-    SYSTEM('conda list'),
-    SYSTEM('conda run -n test pytest'),
-    SYSTEM('conda env list'),
-    SYSTEM('dotnet test'),
-    SYSTEM('dotnet test -s test.runsettings'),
-    SYSTEM('dotnet build -c Release'),
-    SYSTEM('dotnet restore'),
-    SYSTEM('dotnet new console'),
-    SYSTEM('mise run test'),
-    LIST("'mise', 'run', 'lint'", ', check=True'),
-    SYSTEM('pixi run test'),
-    SYSTEM('mvn -B test'),
-    SYSTEM('mvn versions:display-dependency-updates'),
-    SYSTEM('cabal test'),
-    SYSTEM('stack build --test'),
-    SYSTEM('flutter pub get'),
-    SYSTEM('dart test'),
-    SYSTEM('mix test'),
-    SYSTEM('zig build test'),
-    SYSTEM('bundler exec rspec'),
-    SYSTEM('yarnpkg test'),
-    SYSTEM('nix-shell --run "make test"'),
-    SYSTEM('clojure -M:test'),
-    SYSTEM('opam exec -- dune test'),
-    SYSTEM('echo yay'),
-  ])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
-});
+describeAccepted('attack-48 D/P: ordinary runner and manager calls stay accepted', [
+  SYSTEM('conda list'),
+  SYSTEM('conda run -n test pytest'),
+  SYSTEM('conda env list'),
+  SYSTEM('dotnet test'),
+  SYSTEM('dotnet test -s test.runsettings'),
+  SYSTEM('dotnet build -c Release'),
+  SYSTEM('dotnet restore'),
+  SYSTEM('dotnet new console'),
+  SYSTEM('mise run test'),
+  LIST("'mise', 'run', 'lint'", ', check=True'),
+  SYSTEM('pixi run test'),
+  SYSTEM('mvn -B test'),
+  SYSTEM('mvn versions:display-dependency-updates'),
+  SYSTEM('cabal test'),
+  SYSTEM('stack build --test'),
+  SYSTEM('flutter pub get'),
+  SYSTEM('dart test'),
+  SYSTEM('mix test'),
+  SYSTEM('zig build test'),
+  SYSTEM('bundler exec rspec'),
+  SYSTEM('yarnpkg test'),
+  SYSTEM('nix-shell --run "make test"'),
+  SYSTEM('clojure -M:test'),
+  SYSTEM('opam exec -- dune test'),
+  SYSTEM('echo yay'),
+]);
 
 /**
  * .NET's environment (session 46, with D's dotnet rows): a later allowed `dotnet test` loads the assemblies
