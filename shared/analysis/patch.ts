@@ -221,17 +221,18 @@ const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
  * Process calls of other libraries and languages, as they open (attack-48 B): cross-spawn's `spawn.sync(`, Zig's
  * `Child.init(`, Swift's `Process.arguments = [`, Perl's piped `open($fh, '-|', …)`, and calls without parentheses:
  * Ruby's and Perl's `system "…"`/`exec "…"`/`spawn "…"`, Haskell's `callCommand`/`readProcess`, OCaml's
- * `Sys.command`, Clojure's `(sh …)`. (Rust's `cmd!(`, R's `system2(` and Fabric's `c.local(` are in the names above;
- * the calls written after their command are spelled as these by `process-calls.ts`.)
+ * `Sys.command`, Clojure's `(sh "…" …)` (given a string: the shell reading writes `$0` as `sh`). Rust's `cmd!(`, R's `system2(` and Fabric's `local('…')` are among PROCESS_CALL's
+ * names (`local` only given a string: Perl's `local($x)` localizes a variable); the calls written after their command
+ * are spelled as these by `process-calls.ts`.
  */
-const OTHER_PROCESS_CALLS = String.raw`\w*spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+`;
+const OTHER_PROCESS_CALLS = String.raw`\w*spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
  * message or an assertion names the command as text (`new Error('npm install failed')`, `toContain('npx tsc')`),
  * and a fix for a missing dependency often adds one.
  */
-const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd!?|create_subprocess_\w+|system2|local)\s*\(|\bcommand::new\s*\(|\$\x60|${OTHER_PROCESS_CALLS})`;
+const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd!?|create_subprocess_\w+|system2)\s*\(|(?<![A-Za-z0-9])local\s*\((?=\s*["'\x60])|\bcommand::new\s*\(|\$\x60|${OTHER_PROCESS_CALLS})`;
 /**
  * One package manager's rules, in one place, read by both forms a process call gives it: a command string
  * (`execSync('npm test')`, {@link PACKAGE_COMMAND}) and an argument list (`spawn('npm', ['test'])`,
@@ -346,12 +347,12 @@ const allRules = <K extends keyof PackageManagerRules>(kind: K): Array<NonNullab
   Object.values(PACKAGE_MANAGERS).flatMap((rules) => (rules[kind] === undefined ? [] : [rules[kind]!]));
 /**
  * Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. Since
- * attack-48 D/P also the system's, which install packages from a URL with their scriptlets (pacman, rpm, zypper,
- * flatpak, snap), and the language managers that build what they install (cabal's and
+ * attack-48 D/P also the system's, which install packages from a URL with their scriptlets (zypper, flatpak, snap;
+ * rpm's and pacman's installing modes are read apart: their queries are ordinary), and the language managers that build what they install (cabal's and
  * stack's Setup.hs, opam's and nimble's build scripts, conan's and spack's recipes in Python, raco, mix, dart, flutter,
  * vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
  */
-const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|pacman|rpm|zypper|flatpak|snap|cabal|stack|opam|nimble|raco|conan|spack|vcpkg|guix|mix|dart|flutter|zig|volta|proto|ansible-galaxy)`;
+const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|snap|cabal|stack|opam|nimble|raco|conan|spack|vcpkg|guix|mix|dart|flutter|zig|volta|proto|ansible-galaxy)`;
 /**
  * What {@link OTHER_MANAGERS} are refused: a verb that installs or fetches, directly or under a sub-command that
  * installs elsewhere (`pixi global install`, `pdm self add`, `rye tools install`, `dotnet tool exec`, `dotnet new install`,
@@ -383,8 +384,8 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   NOT_ALLOWED_VERB,
   String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:${OTHER_MANAGER_VERBS}|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
   // Runners that fetch a package and run it, whatever follows: .NET 10's dnx (as npx), pkgx, cpan, nix-env; the AUR
-  // helpers given any option (their `-S` is no quiet `-s`) (attack-48 D/P).
-  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  // helpers given any option (their `-S` is no quiet `-s`), rpm and pacman told to install (attack-48 D/P).
+  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|rpm${ARG}(?:-[iUF]\w*|--(?:install|upgrade|freshen|reinstall))(?![\w-])|pacman${ARG}(?:-[SU]\w*|--(?:sync|upgrade))(?![\w-])|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A command word the reading cannot name: a `\N{…}` in it (not one alone, `'\N{CHECK MARK} done'`), or a variable
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
   // it can be (attack-48 E0, A).

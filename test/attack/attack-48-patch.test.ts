@@ -203,6 +203,7 @@ const BACKTICK_CALLS: FindingRow[] = [
   ['src/check.pl', 'system "npm install evil";'],
   ['src/check.rb', 'exec "npx evil"'],
   ['src/check.rb', 'spawn "pip install evil"'],
+  ['src/check.py', "from fabric.api import local\nlocal('npm install evil')"],
   // The other rules read these calls too: a directory outside the repository, a manager's setting.
   ['src/check.rb', '`cd /tmp/evil && npm test`'],
   ['src/check.rb', '%x(NPM_CONFIG_REGISTRY=https://evil.example/ npm test)'],
@@ -678,6 +679,12 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/x.ml', 'Sys.command "dune test"'],
   ['src/x.hs', 'callCommand "cabal test"'],
   ['README.md', 'Run `npm install evil` to try it.'],
+  // False refusals of the first version, in installed Perl (patch:fp): Perl's `local(…)` read as Fabric's, `(sh ` as
+  // Clojure's where the shell reading writes `$0` as `sh`, rpm's query read as an install.
+  ['src/check.pl', 'local($x) = 1; print "run npm install first";'],
+  ['src/check.pl', 'warn("$0 script version, CPAN.pm version");'],
+  ['src/check.pl', "return `rpm --queryformat '%{VERSION}' -q $package`;"],
+  SYSTEM('pacman -Qi bash'),
 ]);
 
 /**
