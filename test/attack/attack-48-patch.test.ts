@@ -211,6 +211,14 @@ const BACKTICK_CALLS: FindingRow[] = [
   ['src/x.py', "import sh\nsh.make('-C', '/tmp/x')"],
 ];
 
+// Still open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's
+// `Process(…)` (a name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder).
+const BACKTICK_CALLS_OPEN: FindingRow[] = [
+  ['src/x.pl', 'open(FH, "npm install evil |");'],
+  ['src/x.scala', 'Process("npm install evil").!'],
+  ['src/x.py', "import sh\nsh.Command('npm')('install', 'evil')"],
+];
+
 // C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
 // `deno bench`, `deno serve` import and run it; `deno repl --eval-file=<url>` evaluates it; `deno x` (Deno 2.x's
 // package runner, as npx). Only `deno run` is read.
@@ -574,6 +582,7 @@ describeFindings('attack-48', [
   ['A spellings', closedRows(SPELLINGS)],
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
   ['B process calls not read', closedRows(BACKTICK_CALLS)],
+  ['B process calls not read, open', BACKTICK_CALLS_OPEN],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
