@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { loadWebhook } from '../../infra/local/replay.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { analyzeLog, redactSecrets } from '../../shared/logs/index.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { createFakeGitHub, stepDeps } from '../support/fakes.js';
 
 /**
  * Attack pass 49 on "secrets are redacted before anything leaves the first stage that sees them". Each row is a
@@ -186,4 +190,29 @@ describe('class I (high, availability): a hostile 1 MB line costs what a plain l
     const reference = timed(fill('error: cannot find module foo in /src/app.ts line 12 '));
     expect(timed(hostile)).toBeLessThan(SLACK * reference + FLOOR_MS);
   }, 30_000);
+});
+
+describe('class J (medium): a job name is stored and shown as GitHub gave it', () => {
+  // A job's name is written by the workflow and may interpolate a matrix value or an input (`name: test (${{
+  // matrix.database_url }})`). classify redacted the step name (analyzer.ts redactStep) but kept the job name whole,
+  // and cut it to 200 characters, which could leave half a token: it reaches the incident record, the PR comment
+  // (`Log lines of <job>`), the diagnosis sentence and the LLM prompt.
+  it('classify stores no password from a job name, in the job summary or the diagnosis', async () => {
+    const github = createFakeGitHub();
+    github.port.listFailedJobs = async () => [
+      { id: 4901, name: `test (postgres://ci:${PASSWORD}@db.internal:5432/app)`, htmlUrl: null, conclusion: 'failure', checkRunId: 4901, steps: [] },
+    ];
+    github.port.openJobLog = async () =>
+      (async function* () {
+        yield new TextEncoder().encode('npm ERR! code ETIMEDOUT\nnpm ERR! network request to https://registry.npmjs.org/left-pad failed\n##[error]Process completed with exit code 1.\n');
+      })();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = triggerFromWorkflowRun(loadWebhook('workflow_run-failure').body as never, 'delivery-49');
+
+    await classifyStep({ trigger }, deps);
+
+    const stored = JSON.stringify(await deps.incidents.get(trigger.incidentId));
+    expect(stored).toContain('postgres://ci:');
+    expect(stored).not.toContain(PASSWORD);
+  });
 });
