@@ -3,6 +3,7 @@ import { loadWebhook } from '../../infra/local/replay.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
 import { analyzeLog, redactSecrets } from '../../shared/logs/index.js';
 import { classifyStep } from '../../shared/steps/classify.js';
+import { notifyStep } from '../../shared/steps/notify.js';
 import { createFakeGitHub, stepDeps } from '../support/fakes.js';
 
 /**
@@ -214,5 +215,24 @@ describe('class J (medium): a job name is stored and shown as GitHub gave it', (
     const stored = JSON.stringify(await deps.incidents.get(trigger.incidentId));
     expect(stored).toContain('postgres://ci:');
     expect(stored).not.toContain(PASSWORD);
+  });
+});
+
+describe('class K (medium): a stage\'s error message is recorded and paged as thrown', () => {
+  // Step Functions hands notify the failed stage's error (`classifyError.Cause`); describeCaught kept its message
+  // whole. Messages quote what failed: a command line with a URL's credentials (`Command failed: git fetch
+  // https://user:password@…`), or Node's JSON.parse quoting the text around a bad token. It reaches the incident's
+  // stageErrors (DynamoDB, the read API, the dashboard timeline) and the page.
+  it('notify records and pages no password from a stage error', async () => {
+    const { deps, published } = stepDeps();
+    const trigger = triggerFromWorkflowRun(loadWebhook('workflow_run-failure').body as never, 'delivery-49');
+    const cause = JSON.stringify({ errorMessage: `Command failed: git fetch https://deploy:${PASSWORD}@git.example.com/acme/app.git` });
+
+    await notifyStep({ trigger, classifyError: { Error: 'Error', Cause: cause } }, deps);
+
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident?.stageErrors[0]?.error).toContain('git fetch https://deploy:');
+    expect(JSON.stringify(incident)).not.toContain(PASSWORD);
+    expect(JSON.stringify(published)).not.toContain(PASSWORD);
   });
 });
