@@ -508,7 +508,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'cli-password-flag',
     kind: 'generic',
     // `m` as for cli-user-password.
-    re: new RegExp(String.raw`((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|storepass|keypass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))${FLAG_VALUE}`, 'gim'),
+    re: new RegExp(String.raw`((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|passphrase|passin|passout|(?:src|dest|new)?(?:store|key)pass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))${FLAG_VALUE}`, 'gim'),
     keep: 1,
     accept: passwordValue,
   },
@@ -564,6 +564,40 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'gh-secret-value',
     kind: 'generic',
     re: new RegExp(String.raw`(\bgh[^\S\n]+secret[^\S\n]+set\b[^\n]{0,160}?[^\S\n](?:--body|-b)(?:[^\S\n]+|=))${FLAG_VALUE}`, 'g'),
+    keep: 1,
+    accept: passwordValue,
+  },
+  // A password flag one tool spells its own way (attack-49 L): `az login -p`, macOS `security unlock-keychain -p` and
+  // `import -P`, `ssh-keygen -N` (and `-P`, the old passphrase), the OpenLDAP clients' `-w`, `openssl enc -k`,
+  // `smbclient -U user%password`, `rabbitmqctl add_user|change_password user password`. Each tool's flag after its
+  // own name only: `-k`, `-N` and `-w` are other things to other commands.
+  {
+    id: 'cli-tool-password',
+    kind: 'generic',
+    re: new RegExp(
+      String.raw`(\b(?:az[^\S\n]+login\b[^\n]{0,160}?[^\S\n]-p|security[^\S\n]+(?:unlock-keychain|create-keychain|import)\b[^\n]{0,160}?[^\S\n]-[pP]|ssh-keygen\b[^\n]{0,160}?[^\S\n]-[NP]|ldap[a-z]{0,10}\b[^\n]{0,160}?[^\S\n]-w|openssl\b[^\n]{0,160}?[^\S\n]-k|smbclient\b[^\n]{0,160}?[^\S\n](?:-U|--user)[^\S\n]*=?["']?[^\s%'"]{1,100}%|rabbitmqctl[^\S\n]+(?:add_user|change_password)[^\S\n]+\S{1,100})[^\S\n]*)${FLAG_VALUE}`,
+      'g',
+    ),
+    keep: 1,
+    accept: passwordValue,
+    gate: /\b(?:az|security|ssh-keygen|ldap[a-z]{0,10}|openssl|smbclient|rabbitmqctl)[^\S\n]/,
+  },
+  // SQL that sets a password, echoed in a failed migration's or set-up script's error: MySQL's `IDENTIFIED BY '…'`
+  // (`IDENTIFIED WITH plugin BY '…'`), PostgreSQL's `[WITH] [ENCRYPTED] PASSWORD '…'` after a role (attack-49 L).
+  {
+    id: 'sql-password',
+    kind: 'generic',
+    re: /(\b(?:IDENTIFIED[^\S\n]+(?:WITH[^\S\n]+\w{1,40}[^\S\n]+)?BY|(?:ROLE|USER)[^\S\n]+[^\s;]{1,100}[^\n;]{0,160}?[^\S\n](?:ENCRYPTED[^\S\n]+)?PASSWORD)[^\S\n]+')[^'\n]{1,200}(?=')/gi,
+    keep: 1,
+    accept: passwordValue,
+    gate: /IDENTIFIED|PASSWORD[^\S\n]+'/i,
+  },
+  // .NET's `<add key="…Password" value="…"/>` (appSettings, NuGet.Config's `ClearTextPassword`): the key is an
+  // attribute, so the XML element rule does not see it (attack-49 L).
+  {
+    id: 'xml-secret',
+    kind: 'generic',
+    re: new RegExp(String.raw`(\bkey[^\S\n]*=[^\S\n]*["'][\w.:-]{0,40}${PASSWORD_KEY}[\w.:-]{0,40}["'][^\S\n]+value[^\S\n]*=[^\S\n]*["'])[^"'\n]{1,200}(?=["'])`, 'gi'),
     keep: 1,
     accept: passwordValue,
   },

@@ -187,6 +187,11 @@ describe('class I (high, availability): a hostile 1 MB line costs what a plain l
     ['gh secret set -b repeated', fill('gh secret set -b')],
     ['escaped slashes', fill('\\/')],
     ['a run of backslashes and a u', `${fill('\\')}u`],
+    ['security import -x repeated', fill('security import -x ')],
+    ['ldap tools without -w', fill('ldapsearch -x ')],
+    ['SQL roles without a password', fill("ROLE r WITH LOGIN PASSWORD ")],
+    ["IDENTIFIED BY ' repeated", fill("IDENTIFIED BY '")],
+    ['.NET keys without a value', fill('key="DbPassword" ')],
   ])('%s', (_, hostile) => {
     const reference = timed(fill('error: cannot find module foo in /src/app.ts line 12 '));
     expect(timed(hostile)).toBeLessThan(SLACK * reference + FLOOR_MS);
@@ -234,5 +239,40 @@ describe('class K (medium): a stage\'s error message is recorded and paged as th
     expect(incident?.stageErrors[0]?.error).toContain('git fetch https://deploy:');
     expect(JSON.stringify(incident)).not.toContain(PASSWORD);
     expect(JSON.stringify(published)).not.toContain(PASSWORD);
+  });
+});
+
+describe('class L (medium): passwords on the command lines of tools the flag rules did not know', () => {
+  // `set -x` traces of signing, keychain, directory and database set-up steps: each tool names its password flag its
+  // own way, and the generic flag rules know `--password`, `-p` after a few clients, `storepass`/`keypass`.
+  it.each([
+    ['gpg --passphrase', `+ gpg --batch --yes --passphrase ${PASSWORD} --decrypt secrets.tar.gpg`],
+    ['keytool -srcstorepass/-deststorepass', `+ keytool -importkeystore -srckeystore in.p12 -srcstorepass ${PASSWORD} -deststorepass ${PASSWORD}`],
+    ['openssl -passin pass:', `+ openssl pkcs12 -in cert.p12 -passin pass:${PASSWORD} -nodes -out cert.pem`],
+    ['openssl enc -k', `+ openssl enc -d -aes-256-cbc -k ${PASSWORD} -in secrets.enc -out secrets.json`],
+    ['az login -p', `+ az login --service-principal -u 0f1e2d3c-aaaa-bbbb-cccc-111122223333 -p ${PASSWORD} --tenant acme.onmicrosoft.com`],
+    ['security unlock-keychain -p', `+ security unlock-keychain -p ${PASSWORD} build.keychain`],
+    ['security import -P', `+ security import cert.p12 -k build.keychain -P ${PASSWORD} -T /usr/bin/codesign`],
+    ['ssh-keygen -N', `+ ssh-keygen -t ed25519 -N '${PASSWORD}' -f deploy_key`],
+    ['ldapsearch -w', `+ ldapsearch -x -H ldap://ldap.internal -D cn=admin,dc=acme,dc=org -w ${PASSWORD} -b dc=acme,dc=org`],
+    ['smbclient -U user%password', `+ smbclient //files.internal/builds -U ci%${PASSWORD} -c 'put app.zip'`],
+    ['rabbitmqctl add_user', `+ rabbitmqctl add_user ci ${PASSWORD}`],
+    ["SQL IDENTIFIED BY", `ERROR 1396 (HY000) at line 1: Operation CREATE USER failed for 'ci'@'%': CREATE USER 'ci'@'%' IDENTIFIED BY '${PASSWORD}';`],
+    ['SQL WITH PASSWORD', `psql:init.sql:3: ERROR:  role "ci" already exists: CREATE ROLE ci WITH LOGIN PASSWORD '${PASSWORD}';`],
+    ['.NET appSettings key/value', `  <add key="ClearTextPassword" value="${PASSWORD}" />`],
+  ])('is redacted: %s', (_, line) => {
+    expect(survives(line, PASSWORD)).toBe(false);
+  });
+
+  // Open: htpasswd's password is its last positional argument after `-b` and a file and a user name (or `-nb` and a
+  // user name); a rule for it needs htpasswd's option grammar.
+  it.fails('htpasswd -b is redacted', () => {
+    expect(survives(`+ htpasswd -b -c .htpasswd ci ${PASSWORD}`, PASSWORD)).toBe(false);
+  });
+
+  // Open by design: a bare `pass=` (automake's `PASS:`, code's `first_pass = …`) is no password key; INI files that
+  // spell it so lose it.
+  it.fails('an INI `pass=` value is redacted', () => {
+    expect(survives(`pass=${PASSWORD}`, PASSWORD)).toBe(false);
   });
 });

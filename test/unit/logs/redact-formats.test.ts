@@ -155,6 +155,8 @@ const CASES: Case[] = [
   { kind: 'registry-login-password', text: 'docker login registry.example.com -u ci -p {S}', secret: 'hunter2hunter2' },
   { kind: 'stdin-password', text: '+ echo {S} | docker login -u ci --password-stdin registry.example.com', secret: random(ALNUM, 18) },
   { kind: 'gh-secret-value', text: '+ gh secret set DEPLOY_TOKEN --body {S}', secret: random(ALNUM, 18) },
+  { kind: 'cli-tool-password', text: '+ security unlock-keychain -p {S} build.keychain', secret: random(ALNUM, 18) },
+  { kind: 'sql-password', text: "CREATE USER 'ci'@'%' IDENTIFIED BY '{S}';", secret: random(ALNUM, 18) },
   { kind: 'base64-pem', text: '  tls.key: {S}', secret: j('LS0tLS1CRUdJTi', random(ALNUM, 60)) },
   { kind: 'key-value-secret', text: 'DB_PASSWORD={S} ./migrate', secret: 'correct-horse-battery' },
   { kind: 'key-value-secret', text: 'PGPASSWORD={S} psql -h db', secret: 'postgres' },
