@@ -229,6 +229,9 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // A `.netrc` entry, on one line or, as netrc(5) prints it, a token a line (`machine h` / `login u` / `password p`):
   // read across line breaks, so it runs with the key blocks on each text alone (attack-49 E).
   { id: 'netrc-password', re: /(\bmachine\s+\S+(?:\s+(?:login|account|port)\s+\S+){0,3}\s+password[^\S\n]+)\S+/gi, keep: 1 },
+  // A line that is netrc's `password <value>` alone, in its lower case: an excerpt's window can start below the
+  // entry's `machine` line.
+  { id: 'netrc-password', re: /^([^\S\n]*password[^\S\n]+)[^\s'"]+(?=[^\S\n]*$)/gm, keep: 1, accept: passwordValue },
   { id: 'private-key', re: /^[^\S\n]*[A-Za-z0-9+/]{40,100}={0,2}[^\S\n]*$/gm, accept: isPemBodyLine },
   { id: 'private-key', re: /-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/g },
   { id: 'age-secret-key', re: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g },

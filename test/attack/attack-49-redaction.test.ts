@@ -127,6 +127,23 @@ describe('class E (medium): a .netrc printed as netrc(5) documents it, one token
   it('the password on its own line after machine and login lines is redacted', () => {
     expect(survives(`machine github.com\n  login deploy\n  password ${PASSWORD}`, PASSWORD)).toBe(false);
   });
+
+  // The analysis shows a window of context lines above the failure: one that starts below the `machine` line showed
+  // the `password` line alone, which the multi-line rule cannot read.
+  it('the password line of a .netrc is redacted in an excerpt whose window starts below its machine line', async () => {
+    const log = [
+      '+ cat /home/runner/.netrc',
+      'machine github.com',
+      '  login deploy',
+      `  password ${PASSWORD}`,
+      ...Array.from({ length: 5 }, (_, i) => `step output ${i}`),
+      'fatal: Authentication failed for https://github.com/acme/app.git',
+      '##[error]Process completed with exit code 128.',
+    ].join('\n');
+    for (const contextLines of [6, 7]) {
+      expect(JSON.stringify(await analyzeLog(log, { contextLines }))).not.toContain(PASSWORD);
+    }
+  });
 });
 
 describe('class F (medium): JSON that escapes its slashes (PHP json_encode, Jackson with ESCAPE_FORWARD_SLASHES)', () => {
@@ -192,6 +209,7 @@ describe('class I (high, availability): a hostile 1 MB line costs what a plain l
     ['SQL roles without a password', fill("ROLE r WITH LOGIN PASSWORD ")],
     ["IDENTIFIED BY ' repeated", fill("IDENTIFIED BY '")],
     ['.NET keys without a value', fill('key="DbPassword" ')],
+    ['netrc password lines', fill('  password hunter2 x\n')],
   ])('%s', (_, hostile) => {
     const reference = timed(fill('error: cannot find module foo in /src/app.ts line 12 '));
     expect(timed(hostile)).toBeLessThan(SLACK * reference + FLOOR_MS);
