@@ -175,7 +175,7 @@ const PASSWORD_KEY = '(?:pa(?:ss|55)[-_]?w[o0]rd|passwd|pwd|passphrase|client[_-
  * `first_pass = …` and `ruff_pass: bool` are no passwords.
  */
 const SHORT_PASSWORD_KEY = String.raw`(?:[A-Z][A-Z0-9_]{0,60}_(?:PASS|PW)|(?:[\w.-]{0,40}[_.-])?(?:db|database|smtp|mail|email|redis|mysql|mariadb|postgres|pg|mongo|ftp|sftp|proxy|ldap|vnc|amqp|rabbitmq|admin|root|user|login|auth)[_.-](?:pass|pw))(?![A-Za-z0-9])`;
-const SECRET_KEY = String.raw`(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?key|session[_-]?key|master[_-]?key|webhook[_-]?url)`;
+const SECRET_KEY = String.raw`(?:secret|token|api[_-]?key|apikey|access[_-]?key|subscription[_-]?key|functions?[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?key|session[_-]?key|master[_-]?key|webhook[_-]?url)`;
 /**
  * What joins a key to its value: `:`, `=` or Ruby's and PHP's `=>` (a Rails `Parameters:` line, print_r's
  * `[password] => …`), after a quote or PHP's `]`; quotes may be escaped, at any level up to three
@@ -193,6 +193,10 @@ const valueChar = (excluded: string): string => String.raw`(?:[^\s"'\`${excluded
  * as it was read (it used to be left whole).
  */
 const FLAG_VALUE = String.raw`(?:\\{0,7}(?:'[^'\n]{1,200}'?|"[^"\n]{1,200}"?)|[^\s'"]+)`;
+/** A flag that makes a command read a secret from its standard input (a registry login, the GitHub CLI's login). */
+const STDIN_SECRET_FLAG = String.raw`(?:--password-stdin|--with-token|--token-stdin|--password-from-stdin)\b`;
+/** What every match of the stdin rules holds, looked for once before their `echo` or flag is tried. */
+const STDIN_SECRET_GATE = /--(?:password-stdin|with-token|token-stdin|password-from-stdin)/;
 /** The name of a pair in a connection string, a form body or a query (`Database`, `User Id`, `remember`). */
 const PAIR_NAME = String.raw`[\w .[\]-]{1,40}`;
 /**
@@ -222,6 +226,12 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // Private keys: the whole block, and (when the BEGIN line is elsewhere, e.g. a context excerpt) body lines.
   { id: 'private-key', re: /-----BEGIN[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g },
   { id: 'putty-private-key', re: /(PuTTY-User-Key-File-\d:[^\n]*\n(?:[^\n]*\n){0,4}?Private-Lines:[^\S\n]*\d+\n)(?:[A-Za-z0-9+/=]+\n?){1,40}/g, keep: 1 },
+  // A `.netrc` entry, on one line or, as netrc(5) prints it, a token a line (`machine h` / `login u` / `password p`):
+  // read across line breaks, so it runs with the key blocks on each text alone (attack-49 E).
+  { id: 'netrc-password', re: /(\bmachine\s+\S+(?:\s+(?:login|account|port)\s+\S+){0,3}\s+password[^\S\n]+)\S+/gi, keep: 1 },
+  // A line that is netrc's `password <value>` alone, in its lower case: an excerpt's window can start below the
+  // entry's `machine` line.
+  { id: 'netrc-password', re: /^([^\S\n]*password[^\S\n]+)[^\s'"]+(?=[^\S\n]*$)/gm, keep: 1, accept: passwordValue },
   { id: 'private-key', re: /^[^\S\n]*[A-Za-z0-9+/]{40,100}={0,2}[^\S\n]*$/gm, accept: isPemBodyLine },
   { id: 'private-key', re: /-----END[A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/g },
   { id: 'age-secret-key', re: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g },
@@ -240,11 +250,25 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { id: 'aws-access-key-id', re: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b/g },
   {
     id: 'aws-secret-access-key',
-    // `KEY=value`, `key: value`, and `aws configure set aws_secret_access_key value`.
-    re: /\b((?:aws_?)?secret_?access_?key(?:_id)?["']?(?:[^\S\n]*[:=][^\S\n]*|[^\S\n]+)["']?)[A-Za-z0-9/+=]{40}\b/gi,
+    // `KEY=value`, `key: value`, `aws configure set aws_secret_access_key value`, and a `--output table` row's
+    // `| SecretAccessKey |  value |`.
+    re: /\b((?:aws_?)?secret_?access_?key(?:_id)?["']?(?:[^\S\n]*[:=|][^\S\n]*|[^\S\n]+)["']?)[A-Za-z0-9/+=]{40}\b/gi,
     keep: 1,
   },
   { id: 'aws-session-token', re: /\b(aws_?session_?token["']?[^\S\n]*[:=][^\S\n]*["']?)[A-Za-z0-9/+=]{16,}/gi, keep: 1 },
+  // An STS session token by its own start, wherever it stands (`--output text`'s columns, a table's cell): base64 of
+  // the token's fixed header, `!\n\torigin_ec` today, `\x17\n\x06er/aws` and `\x01\n\x03aws` before (attack-49 A).
+  { id: 'aws-session-token', re: /\b(?:IQoJb3JpZ2luX2Vj|F[wQ]oGZXIvYXdzE|AQoDYXdzE)[A-Za-z0-9/+]{60,}={0,2}/g },
+  // A secret access key with no name in front of it, a column or two after its key id on the same line:
+  // `aws iam create-access-key --output text` (`ACCESSKEY  AKIA…  date  secret  Active`), `aws sts … --output text`
+  // (`CREDENTIALS  ASIA…  expiry  secret  token`), the console's credentials CSV (`AKIA…,secret`). The key id may be
+  // redacted already (the patterns run in turn). Bounded: two fields of 40 characters between them at most.
+  {
+    id: 'aws-secret-access-key',
+    re: /((?:\b(?:AKIA|ASIA)[A-Z0-9]{16}|\[REDACTED:aws-access-key-id\])(?:(?:[^\S\n]*[,|;][^\S\n]*|[^\S\n]+)[^\s,|;]{1,40}){0,2}(?:[^\S\n]*[,|;][^\S\n]*|[^\S\n]+))[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    keep: 1,
+    accept: mixedRandom,
+  },
   { id: 'aws-bedrock-key', re: /\bABSK[A-Za-z0-9+/]{100,}={0,2}/g },
   { id: 'google-api-key', re: /\bAIza[0-9A-Za-z_-]{35}/g },
   { id: 'google-oauth-secret', re: /\bGOCSPX-[A-Za-z0-9_-]{20,}/g },
@@ -360,7 +384,6 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     accept: mixedRandom,
   },
   { id: 'url-token-user', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([A-Za-z0-9_-]{20,128})(?=@)/gi, keep: 1, accept: highEntropy(3.5) },
-  { id: 'netrc-password', re: /(\bmachine[^\S\n]+\S+[^\S\n]+login[^\S\n]+\S+[^\S\n]+password[^\S\n]+)\S+/gi, keep: 1 },
   { id: 'docker-config-auth', re: /("auth"[^\S\n]*:[^\S\n]*")[A-Za-z0-9+/]{12,}={0,2}(?=")/g, keep: 1 },
   { id: 'kubeconfig-secret', re: /(\b(?:client-key-data|token|id-token|refresh-token)[^\S\n]*:[^\S\n]*["']?)[A-Za-z0-9+/._-]{20,}={0,2}/g, keep: 1, accept: highEntropy(3.5) },
   { id: 'authorization-basic', re: /\b(Authorization:[^\S\n]*Basic[^\S\n]+)[A-Za-z0-9+/=]{8,}/gi, keep: 1 },
@@ -488,7 +511,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'cli-password-flag',
     kind: 'generic',
     // `m` as for cli-user-password.
-    re: new RegExp(String.raw`((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|storepass|keypass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))${FLAG_VALUE}`, 'gim'),
+    re: new RegExp(String.raw`((?:^|[^\S\n])--?(?:password|passwd|pass|pwd|[a-z]+-password|passphrase|passin|passout|(?:src|dest|new)?(?:store|key)pass)(?:[^\S\n]+|=|[^\S\n]*:[^\S\n]*))${FLAG_VALUE}`, 'gim'),
     keep: 1,
     accept: passwordValue,
   },
@@ -505,6 +528,79 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     kind: 'generic',
     // `docker login -p value`: a password whatever it looks like (the flag says so).
     re: new RegExp(String.raw`(\b(?:docker|podman|buildah|skopeo|oras|nerdctl|helm registry)[^\S\n]+login\b[^\n]{0,120}?[^\S\n]-p[^\S\n]+)${FLAG_VALUE}`, 'g'),
+    keep: 1,
+    accept: passwordValue,
+  },
+  // A secret given to a login on its standard input, as `set -x` traces it: `echo X | docker login --password-stdin`,
+  // `printf '%s' X | … --password-stdin`, `… --password-stdin <<< X`, `echo X | gh auth login --with-token`. The flag
+  // after the pipe says what `echo` printed (attack-49 B). The look-ahead is bounded, and the gate skips text without
+  // such a flag.
+  {
+    id: 'stdin-password',
+    kind: 'generic',
+    re: new RegExp(
+      String.raw`(\b(?:echo(?:[^\S\n]+-[neE]{1,3})?|printf(?:[^\S\n]+(?:'%s[^'\n]{0,4}'|"%s[^"\n]{0,4}"|%s(?:\\n)?))?)[^\S\n]+)${FLAG_VALUE}(?=[^\S\n]*\|[^\n]{0,160}?${STDIN_SECRET_FLAG})`,
+      'g',
+    ),
+    keep: 1,
+    accept: passwordValue,
+    gate: STDIN_SECRET_GATE,
+  },
+  {
+    id: 'stdin-password',
+    kind: 'generic',
+    re: new RegExp(String.raw`(${STDIN_SECRET_FLAG}[^\n]{0,160}?<<<[^\S\n]*)${FLAG_VALUE}`, 'g'),
+    keep: 1,
+    accept: passwordValue,
+    gate: STDIN_SECRET_GATE,
+  },
+  // A token as a command's positional value, not joined to its key by `=` or `:` (attack-49 C): `npm config set
+  // //registry.npmjs.org/:_authToken <token>` (`_auth`, `_password` too) and `gh secret set NAME --body <value>`.
+  {
+    id: 'npmrc-auth',
+    kind: 'generic',
+    re: new RegExp(String.raw`(\bconfig[^\S\n]+set[^\S\n]+(?:[^\s=]{0,200}:)?_(?:authToken|auth|password)(?:[^\S\n]+|[^\S\n]*=[^\S\n]*))${FLAG_VALUE}`, 'g'),
+    keep: 1,
+    accept: passwordValue,
+  },
+  {
+    id: 'gh-secret-value',
+    kind: 'generic',
+    re: new RegExp(String.raw`(\bgh[^\S\n]+secret[^\S\n]+set\b[^\n]{0,160}?[^\S\n](?:--body|-b)(?:[^\S\n]+|=))${FLAG_VALUE}`, 'g'),
+    keep: 1,
+    accept: passwordValue,
+  },
+  // A password flag one tool spells its own way (attack-49 L): `az login -p`, macOS `security unlock-keychain -p` and
+  // `import -P`, `ssh-keygen -N` (and `-P`, the old passphrase), the OpenLDAP clients' `-w`, `openssl enc -k`,
+  // `smbclient -U user%password`, `rabbitmqctl add_user|change_password user password`. Each tool's flag after its
+  // own name only: `-k`, `-N` and `-w` are other things to other commands.
+  {
+    id: 'cli-tool-password',
+    kind: 'generic',
+    re: new RegExp(
+      String.raw`(\b(?:az[^\S\n]+login\b[^\n]{0,160}?[^\S\n]-p|security[^\S\n]+(?:unlock-keychain|create-keychain|import)\b[^\n]{0,160}?[^\S\n]-[pP]|ssh-keygen\b[^\n]{0,160}?[^\S\n]-[NP]|ldap[a-z]{0,10}\b[^\n]{0,160}?[^\S\n]-w|openssl\b[^\n]{0,160}?[^\S\n]-k|smbclient\b[^\n]{0,160}?[^\S\n](?:-U|--user)[^\S\n]*=?["']?[^\s%'"]{1,100}%|rabbitmqctl[^\S\n]+(?:add_user|change_password)[^\S\n]+\S{1,100})[^\S\n]*)${FLAG_VALUE}`,
+      'g',
+    ),
+    keep: 1,
+    accept: passwordValue,
+    gate: /\b(?:az|security|ssh-keygen|ldap[a-z]{0,10}|openssl|smbclient|rabbitmqctl)[^\S\n]/,
+  },
+  // SQL that sets a password, echoed in a failed migration's or set-up script's error: MySQL's `IDENTIFIED BY '…'`
+  // (`IDENTIFIED WITH plugin BY '…'`), PostgreSQL's `[WITH] [ENCRYPTED] PASSWORD '…'` after a role (attack-49 L).
+  {
+    id: 'sql-password',
+    kind: 'generic',
+    re: /(\b(?:IDENTIFIED[^\S\n]+(?:WITH[^\S\n]+\w{1,40}[^\S\n]+)?BY|(?:ROLE|USER)[^\S\n]+[^\s;]{1,100}[^\n;]{0,160}?[^\S\n](?:ENCRYPTED[^\S\n]+)?PASSWORD)[^\S\n]+')[^'\n]{1,200}(?=')/gi,
+    keep: 1,
+    accept: passwordValue,
+    gate: /IDENTIFIED|PASSWORD[^\S\n]+'/i,
+  },
+  // .NET's `<add key="…Password" value="…"/>` (appSettings, NuGet.Config's `ClearTextPassword`): the key is an
+  // attribute, so the XML element rule does not see it (attack-49 L).
+  {
+    id: 'xml-secret',
+    kind: 'generic',
+    re: new RegExp(String.raw`(\bkey[^\S\n]*=[^\S\n]*["'][\w.:-]{0,40}${PASSWORD_KEY}[\w.:-]{0,40}["'][^\S\n]+value[^\S\n]*=[^\S\n]*["'])[^"'\n]{1,200}(?=["'])`, 'gi'),
     keep: 1,
     accept: passwordValue,
   },
@@ -1241,11 +1337,12 @@ function inflatedTextRunsIntoEnd(bytes: Buffer): boolean {
 
 /**
  * Patterns that read a text as a whole: a key block runs from its BEGIN line to its END line or to the end of its
- * text, and in decoded base64 a key body line counts only when the text names a private key. When several texts
+ * text, a `.netrc` entry over its lines, and in decoded base64 a key body line counts only when the text names a
+ * private key. When several texts
  * are redacted together these run on each text on its own; every other pattern stops at a line break, so texts
  * joined by one are read as if each were alone.
  */
-const readsWholeText = (pattern: SecretPattern): boolean => pattern.id === 'private-key' || pattern.id === 'putty-private-key';
+const readsWholeText = (pattern: SecretPattern): boolean => pattern.id === 'private-key' || pattern.id === 'putty-private-key' || pattern.id === 'netrc-password';
 const WHOLE_TEXT_PATTERNS = PATTERNS_IN_USE.filter(readsWholeText);
 const LINE_PATTERNS = PATTERNS_IN_USE.filter((pattern) => !readsWholeText(pattern));
 /** The token formats, read in look-alike characters too ({@link redactLookalikes}). */
@@ -1571,10 +1668,14 @@ function replacedFromRewritten(text: string, rewritten: RewrittenWindows, patter
 /**
  * A JSON `\uXXXX` escape, behind any number of backslashes (one more level of JSON inside a JSON string doubles them):
  * `{"\u0070assword":…}`, a secret escaped letter by letter, `\u0067hp_…` in a message. No pattern reads through one.
+ * And JSON's `\/`, which PHP's json_encode and others write for every slash: `https:\/\/user:password@host` is no
+ * URL to the URL rules (attack-49 F).
  */
 /** What Go's encoding/json escapes by default, besides quotes, backslashes and control characters. */
 const GO_HTML_ESCAPED = '<>&';
-const UNICODE_ESCAPE = /\\+u([0-9A-Fa-f]{4})/g;
+// From the first backslash of a run only: tried at each, a run of backslashes with no escape after it was read again
+// from every one of them (quadratic: 0.9 s for 32 KB of `\`).
+const UNICODE_ESCAPE = /(?<!\\)\\+(?:u([0-9A-Fa-f]{4})|\/)/g;
 
 /**
  * What the escaped UTF-16 unit `code` reads as for the patterns: the character, '' for a hidden one (a zero-width
@@ -1589,19 +1690,20 @@ function unescapedChar(code: number): string | null {
 }
 
 /**
- * `text` with the secrets written with JSON `\uXXXX` escapes replaced: each line holding an escape that decodes to a
+ * `text` with the secrets written with JSON `\uXXXX` or `\/` escapes replaced: each line holding an escape that decodes to a
  * character ({@link unescapedChar}; surrogate pairs to theirs) is decoded and read by every line pattern, after the
  * plain pass, so what is found there is new; it is replaced where it stands in `text` (the escapes it covers with it),
  * the rest of the line kept as written. Linear: a line without such an escape costs nothing more.
  */
 function redactUnicodeEscapes(text: string): string {
-  if (text.indexOf('u') === -1 || text.indexOf('\\') === -1) return text;
+  if (text.indexOf('\\') === -1) return text;
   const decoded = new RewrittenWindows();
   let lineEnd = -1;
   let copied = 0;
   UNICODE_ESCAPE.lastIndex = 0;
   for (let escape = UNICODE_ESCAPE.exec(text); escape !== null; escape = UNICODE_ESCAPE.exec(text)) {
-    let code = parseInt(escape[1] as string, 16);
+    // An escaped slash reads as the code of `/`.
+    let code = escape[1] === undefined ? 0x2f : parseInt(escape[1], 16);
     let end = escape.index + escape[0].length;
     let char: string | null;
     const low = code >= 0xd800 && code < 0xdc00 ? /^\\+u(d[c-f][0-9a-f]{2})/i.exec(text.slice(end, end + 16)) : null;

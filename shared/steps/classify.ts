@@ -11,6 +11,7 @@ import {
   type GithubCheckTrigger,
   type GithubTrigger,
 } from '../domain/trigger.js';
+import { redactWithin } from '../ingest/redact-within.js';
 import { analyzeLog, diagnose, fingerprintOf } from '../logs/index.js';
 import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
 import type { FailedJob, GitHubPort, RepoRef } from '../ports.js';
@@ -76,10 +77,14 @@ function summarizeJob(
   logSource: JobFailureSummary['logSource'],
   withBaseline = false,
 ): JobFailureSummary {
-  const diagnosis = diagnose(analysis, { job: job.name });
+  // A job's name may interpolate a matrix value or an input (`test (${{ matrix.database_url }})`): redacted as the
+  // step names are, before it is cut (a cut first could leave half a token), for the record, the comment and the
+  // diagnosis sentence (attack-49 J).
+  const jobName = redactWithin(job.name, 200);
+  const diagnosis = diagnose(analysis, { job: jobName });
   return {
     jobId: job.id,
-    jobName: job.name.slice(0, 200),
+    jobName,
     url: job.htmlUrl,
     category: analysis.category,
     fingerprint: analysis.fingerprint,

@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { firstIssue } from '../validation.js';
 import { ValidationError } from '../errors.js';
+import { redactOrWithhold } from '../logs/redact.js';
 import { type Trigger, triggerSchema } from '../domain/trigger.js';
 
 /** The error object Step Functions puts at a Catch's ResultPath. */
@@ -119,7 +120,10 @@ export function describeCaught(error: CaughtError | undefined): string | null {
   } catch {
     // Cause is plain text when the error did not come from a Lambda.
   }
-  return `${error.Error ?? 'Error'}: ${cause}`.slice(0, 500);
+  // Redacted before it is cut (a cut first could leave half a token): a message quotes what failed, a command line
+  // with a URL's credentials or the text around a bad JSON token, and this one is recorded, shown and paged
+  // (attack-49 K).
+  return redactOrWithhold(`${error.Error ?? 'Error'}: ${cause}`).slice(0, 500);
 }
 
 export type { Trigger };

@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import { loadWebhook } from '../../infra/local/replay.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { analyzeLog, redactSecrets } from '../../shared/logs/index.js';
+import { classifyStep } from '../../shared/steps/classify.js';
+import { notifyStep } from '../../shared/steps/notify.js';
+import { createFakeGitHub, stepDeps } from '../support/fakes.js';
+
+/**
+ * Attack pass 49 on "secrets are redacted before anything leaves the first stage that sees them". Each row is a
+ * secret as a real tool prints it in a CI log, which came out of `redactSecrets` (what every excerpt, prompt, PR
+ * comment, incident record and page goes through) whole when the pass found it. Rows marked `it.fails` are still
+ * open: each asserts the redaction that does not happen yet, so it fails the day it is fixed.
+ *
+ * The values are made up, in each vendor's documented shape (AWS: a 20-character key id, a 40-character base64
+ * secret, STS session tokens starting `IQoJb3JpZ2luX2Vj` (base64 of their own header); GitHub: `ghp_` and 36).
+ */
+const AWS_KEY_ID = 'AKIAQ3EGRZ7TV5XWN2PL';
+const AWS_TEMP_KEY_ID = 'ASIAQ3EGRZ7TV5XWN2PL';
+const AWS_SECRET = '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';
+const AWS_SESSION =
+  'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDk7Lq3mZ9pXv2Wc8Tn4Rb6Yh1Jf5Gd0Ks3Ae7Nu9Px2QIgV4tL8oB1cM6rZ0wE3yH7kJ9nF2sD5qA8gU1iT4pR6eoq7gIIk///////////ARAAGgw1NTUxMjM0NTY3ODkiDPq3wR9kLm2Zt7Vn8SrLAkYh3Xc6Jb0Tq';
+const GITHUB_TOKEN = 'ghp_R8kz3Qm1Lx7Vt2Wn9Pb4Hc6Jd0Fs5Gy8EaUo';
+const PASSWORD = 'Wq7pLz2Rk9Xv4Nt6';
+
+const survives = (text: string, secret: string): boolean => redactSecrets(text).includes(secret);
+
+describe('class A (high): AWS credentials as the AWS CLI prints them (--output text/table, credentials CSV)', () => {
+  // Where they go: an `aws sts assume-role`/`aws iam create-access-key` step whose output precedes a failure is the
+  // excerpt's context: PR comment, LLM prompt, incident record, page. The key id was redacted by format; the secret
+  // key and the session token have no key name in front of them (a tab, a `|` or a `,`), so no rule read them.
+  it('control: the secret after AWS_SECRET_ACCESS_KEY= is redacted', () => {
+    expect(survives(`AWS_SECRET_ACCESS_KEY=${AWS_SECRET}`, AWS_SECRET)).toBe(false);
+  });
+
+  it.each([
+    ['aws iam create-access-key --output text', `ACCESSKEY\t${AWS_KEY_ID}\t2026-11-27T02:11:05+00:00\t${AWS_SECRET}\tActive\tci-deployer`],
+    ['aws sts assume-role --output text', `CREDENTIALS\t${AWS_TEMP_KEY_ID}\t2026-11-27T03:11:05+00:00\t${AWS_SECRET}\t${AWS_SESSION}`],
+    ['a credentials CSV (console download) printed by cat', `${AWS_KEY_ID},${AWS_SECRET}`],
+    ['aws ... --output table', `||  SecretAccessKey |  ${AWS_SECRET}  ||`],
+  ])('the secret access key is redacted: %s', (_, line) => {
+    expect(survives(line, AWS_SECRET)).toBe(false);
+  });
+
+  it.each([
+    ['aws sts assume-role --output text', `CREDENTIALS\t${AWS_TEMP_KEY_ID}\t2026-11-27T03:11:05+00:00\t${AWS_SECRET}\t${AWS_SESSION}`],
+    ['aws ... --output table', `||  SessionToken    |  ${AWS_SESSION}  ||`],
+    ['a Python dict of boto3 credentials', `{'Token': '${AWS_SESSION}'}`],
+  ])('the STS session token is redacted by its format: %s', (_, line) => {
+    expect(survives(line, AWS_SESSION.slice(0, 60))).toBe(false);
+  });
+
+  it('the secret key in an assume-role excerpt does not reach the analysis (excerpt and context)', async () => {
+    const log = [
+      '##[group]Run aws sts assume-role --role-arn arn:aws:iam::555123456789:role/ci --role-session-name ci --output text',
+      `CREDENTIALS\t${AWS_TEMP_KEY_ID}\t2026-11-27T03:11:05+00:00\t${AWS_SECRET}\t${AWS_SESSION}`,
+      'An error occurred (AccessDenied) when calling the PutObject operation: Access Denied',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const shown = JSON.stringify(await analyzeLog(log, { contextLines: 10 }));
+    expect(shown).not.toContain(AWS_SECRET);
+    expect(shown).not.toContain(AWS_SESSION.slice(0, 60));
+  });
+});
+
+describe('class B (high): a secret piped into a login command, as `set -x` traces it', () => {
+  // Where they go: the trace line is right above the login error (`unauthorized`, `denied`), the excerpt itself.
+  // The secret is `echo`'s argument or a here-string; only the login command's flag says it is one.
+  it.each([
+    ['echo | docker login --password-stdin', `+ echo ${PASSWORD} | docker login -u deploy --password-stdin ghcr.io`],
+    ["printf '%s' | podman login --password-stdin", `+ printf '%s' ${PASSWORD} | podman login --username deploy --password-stdin quay.io`],
+    ['docker login --password-stdin <<<', `+ docker login -u deploy --password-stdin registry.example.com <<< ${PASSWORD}`],
+    ['echo | helm registry login --password-stdin', `+ echo "${PASSWORD}" | helm registry login ghcr.io -u deploy --password-stdin`],
+  ])('is redacted: %s', (_, line) => {
+    expect(survives(line, PASSWORD)).toBe(false);
+  });
+
+  it('a GitHub token piped into gh auth login --with-token is redacted', () => {
+    // The token's format catches it wherever it stands: the control for the format-less rows above.
+    expect(survives(`+ echo ${GITHUB_TOKEN} | gh auth login --with-token`, GITHUB_TOKEN)).toBe(false);
+  });
+
+  it('an opaque token piped into gh auth login --with-token is redacted (a GitHub Enterprise Server token)', () => {
+    const token = 'a3f9c1e7b5d2084f6e1c9a7b3d5f0e2c4a6b8d0f';
+    expect(survives(`+ echo ${token} | gh auth login --hostname ghe.example.com --with-token`, token)).toBe(false);
+  });
+});
+
+describe('class C (medium): a token as a command\'s positional argument', () => {
+  // `npm config set <key> <value>` and `gh secret set NAME --body <value>`: the key is not joined to the value by
+  // `=` or `:`, so the .npmrc rule and the key-value rules do not apply.
+  const NPM_UUID = '5f1b2c3d-8e9a-4b7c-9d0e-1f2a3b4c5d6e';
+  it.each([
+    ['npm config set …:_authToken <uuid>', `+ npm config set //registry.npmjs.org/:_authToken ${NPM_UUID}`, NPM_UUID],
+    ['npm config set _auth <base64>', `+ npm config set _auth ${Buffer.from(`deploy:${PASSWORD}`).toString('base64')}`, Buffer.from(`deploy:${PASSWORD}`).toString('base64')],
+    ['gh secret set --body', `+ gh secret set NPM_TOKEN --body ${PASSWORD}`, PASSWORD],
+    ['gh secret set -b', `+ gh secret set DEPLOY_KEY -b ${PASSWORD} --repo acme/app`, PASSWORD],
+  ])('is redacted: %s', (_, line, secret) => {
+    expect(survives(line, secret)).toBe(false);
+  });
+
+  // Open: SonarScanner's `sonar.login` is its token (deprecated name, still printed by `mvn -X`): a key named
+  // `login` is a user name everywhere else.
+  it.fails('sonar.login passed as a -D property is redacted', () => {
+    const token = '9c1e7b5d2084f6e1c9a7b3d5f0e2c4a6b8d0fa3f';
+    expect(survives(`+ mvn -B verify sonar:sonar -Dsonar.login=${token}`, token)).toBe(false);
+  });
+});
+
+describe('class D (medium): vendor API-key headers whose name the header rules do not know', () => {
+  // `curl -v` prints request headers (`> Name: value`); the header rule knows `Authorization`, the key-value rule
+  // `api_key`/`access_key`/`token`: Azure API Management's and Azure Functions' key headers are neither.
+  it.each([
+    ['Ocp-Apim-Subscription-Key', `> Ocp-Apim-Subscription-Key: 3f9c1e7b5d2084f6e1c9a7b3d5f0e2c4`, '3f9c1e7b5d2084f6e1c9a7b3d5f0e2c4'],
+    ['x-functions-key', `> x-functions-key: Rk9Xv4Nt6Wq7pLz2aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ==`, 'Rk9Xv4Nt6Wq7pLz2aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ'],
+  ])('is redacted: %s', (_, line, secret) => {
+    expect(survives(line, secret)).toBe(false);
+  });
+});
+
+describe('class E (medium): a .netrc printed as netrc(5) documents it, one token per line', () => {
+  // `cat ~/.netrc` in a debug step; the netrc rule wanted `machine … login … password …` on one line.
+  it('control: the one-line form is redacted', () => {
+    expect(survives(`machine github.com login deploy password ${PASSWORD}`, PASSWORD)).toBe(false);
+  });
+
+  it('the password on its own line after machine and login lines is redacted', () => {
+    expect(survives(`machine github.com\n  login deploy\n  password ${PASSWORD}`, PASSWORD)).toBe(false);
+  });
+
+  // The analysis shows a window of context lines above the failure: one that starts below the `machine` line showed
+  // the `password` line alone, which the multi-line rule cannot read.
+  it('the password line of a .netrc is redacted in an excerpt whose window starts below its machine line', async () => {
+    const log = [
+      '+ cat /home/runner/.netrc',
+      'machine github.com',
+      '  login deploy',
+      `  password ${PASSWORD}`,
+      ...Array.from({ length: 5 }, (_, i) => `step output ${i}`),
+      'fatal: Authentication failed for https://github.com/acme/app.git',
+      '##[error]Process completed with exit code 128.',
+    ].join('\n');
+    for (const contextLines of [6, 7]) {
+      expect(JSON.stringify(await analyzeLog(log, { contextLines }))).not.toContain(PASSWORD);
+    }
+  });
+});
+
+describe('class F (medium): JSON that escapes its slashes (PHP json_encode, Jackson with ESCAPE_FORWARD_SLASHES)', () => {
+  // `https:\/\/user:password@host`: the url-password rule wants `://`.
+  it('a password in a URL with escaped slashes is redacted', () => {
+    expect(survives(`{"repository":"https:\\/\\/deploy:${PASSWORD}@git.example.com\\/acme\\/app.git"}`, PASSWORD)).toBe(false);
+  });
+});
+
+describe('class G (low-medium, open): a token the log cut in two', () => {
+  // Open: a terminal-wrapped or `fold`-ed line splits a token over two log lines; each half is below its format's
+  // length. A rule joining a format's prefix run with the next line's run would need the wrap width.
+  it.fails('a GitHub token wrapped over two lines is redacted (both halves)', () => {
+    const out = redactSecrets(`${GITHUB_TOKEN.slice(0, 24)}\n${GITHUB_TOKEN.slice(24)}`);
+    expect(out).not.toContain(GITHUB_TOKEN.slice(4, 24));
+  });
+
+  // Open: masking by value leaves a token's own prefix when the registered secret was a shorter or derived string
+  // (`ghp_…` printed with `***` where only the tail was registered): the part left is below the format's length.
+  it.fails('a GitHub token whose tail the CI masked keeps no visible part', () => {
+    const out = redactSecrets(`using ${GITHUB_TOKEN.slice(0, 20)}***`);
+    expect(out).not.toContain(GITHUB_TOKEN.slice(4, 20));
+  });
+});
+
+describe('class H (low, open): an opaque key after a bare `key=` query parameter', () => {
+  // Open: `?key=` names a secret on Google's and others' APIs but also cache keys, sort keys and map keys in URLs
+  // everywhere; the Google key itself is caught by its `AIza` format.
+  it.fails('an opaque API key after ?key= is redacted', () => {
+    const key = 'Rk9Xv4Nt6Wq7pLz2aB3cD4eF5gH6iJ7k';
+    expect(survives(`GET https://api.example.com/v1/geocode?key=${key}&q=Berlin 403`, key)).toBe(false);
+  });
+});
+
+describe('class I (high, availability): a hostile 1 MB line costs what a plain log line of that size costs', () => {
+  // An attacker controls the log. Each shape below is built to make one of this pass's rules (or the `\/` and `\uXXXX`
+  // decoding) try again at every position; the bound is against a linear reference, a plain line of the same size
+  // redacted just before, not a clock. The last shape was quadratic before this pass: the escape pattern read a run
+  // of backslashes again from each of them (32 KB of `\` and a `u` took 1.5 s, 1 MB would take minutes).
+  const MB = 1 << 20;
+  const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+  const timed = (text: string): number => {
+    const started = performance.now();
+    redactSecrets(text);
+    return performance.now() - started;
+  };
+  const SLACK = 10;
+  const FLOOR_MS = 200;
+
+  it.each([
+    ['echo … | repeated before a --password-stdin', `${fill('echo a| ')} --password-stdin`],
+    ['--password-stdin <<< repeated', fill('--password-stdin <<')],
+    ['AWS key ids and short fields', fill(`${AWS_KEY_ID},x,`)],
+    ['redacted key ids and short fields', fill('[REDACTED:aws-access-key-id] aaaa ')],
+    ['netrc machine tokens', fill('machine h login u ')],
+    ['one netrc machine and 1 MB of spaces', `machine ${fill(' ')}`],
+    ['npm config set repeated', fill('config set :')],
+    ['gh secret set -b repeated', fill('gh secret set -b')],
+    ['escaped slashes', fill('\\/')],
+    ['a run of backslashes and a u', `${fill('\\')}u`],
+    ['security import -x repeated', fill('security import -x ')],
+    ['ldap tools without -w', fill('ldapsearch -x ')],
+    ['SQL roles without a password', fill("ROLE r WITH LOGIN PASSWORD ")],
+    ["IDENTIFIED BY ' repeated", fill("IDENTIFIED BY '")],
+    ['.NET keys without a value', fill('key="DbPassword" ')],
+    ['netrc password lines', fill('  password hunter2 x\n')],
+  ])('%s', (_, hostile) => {
+    const reference = timed(fill('error: cannot find module foo in /src/app.ts line 12 '));
+    expect(timed(hostile)).toBeLessThan(SLACK * reference + FLOOR_MS);
+  }, 30_000);
+});
+
+describe('class J (medium): a job name is stored and shown as GitHub gave it', () => {
+  // A job's name is written by the workflow and may interpolate a matrix value or an input (`name: test (${{
+  // matrix.database_url }})`). classify redacted the step name (analyzer.ts redactStep) but kept the job name whole,
+  // and cut it to 200 characters, which could leave half a token: it reaches the incident record, the PR comment
+  // (`Log lines of <job>`), the diagnosis sentence and the LLM prompt.
+  it('classify stores no password from a job name, in the job summary or the diagnosis', async () => {
+    const github = createFakeGitHub();
+    github.port.listFailedJobs = async () => [
+      { id: 4901, name: `test (postgres://ci:${PASSWORD}@db.internal:5432/app)`, htmlUrl: null, conclusion: 'failure', checkRunId: 4901, steps: [] },
+    ];
+    github.port.openJobLog = async () =>
+      (async function* () {
+        yield new TextEncoder().encode('npm ERR! code ETIMEDOUT\nnpm ERR! network request to https://registry.npmjs.org/left-pad failed\n##[error]Process completed with exit code 1.\n');
+      })();
+    const { deps } = stepDeps({ github: github.port });
+    const trigger = triggerFromWorkflowRun(loadWebhook('workflow_run-failure').body as never, 'delivery-49');
+
+    await classifyStep({ trigger }, deps);
+
+    const stored = JSON.stringify(await deps.incidents.get(trigger.incidentId));
+    expect(stored).toContain('postgres://ci:');
+    expect(stored).not.toContain(PASSWORD);
+  });
+});
+
+describe('class K (medium): a stage\'s error message is recorded and paged as thrown', () => {
+  // Step Functions hands notify the failed stage's error (`classifyError.Cause`); describeCaught kept its message
+  // whole. Messages quote what failed: a command line with a URL's credentials (`Command failed: git fetch
+  // https://user:password@…`), or Node's JSON.parse quoting the text around a bad token. It reaches the incident's
+  // stageErrors (DynamoDB, the read API, the dashboard timeline) and the page.
+  it('notify records and pages no password from a stage error', async () => {
+    const { deps, published } = stepDeps();
+    const trigger = triggerFromWorkflowRun(loadWebhook('workflow_run-failure').body as never, 'delivery-49');
+    const cause = JSON.stringify({ errorMessage: `Command failed: git fetch https://deploy:${PASSWORD}@git.example.com/acme/app.git` });
+
+    await notifyStep({ trigger, classifyError: { Error: 'Error', Cause: cause } }, deps);
+
+    const incident = await deps.incidents.get(trigger.incidentId);
+    expect(incident?.stageErrors[0]?.error).toContain('git fetch https://deploy:');
+    expect(JSON.stringify(incident)).not.toContain(PASSWORD);
+    expect(JSON.stringify(published)).not.toContain(PASSWORD);
+  });
+});
+
+describe('class L (medium): passwords on the command lines of tools the flag rules did not know', () => {
+  // `set -x` traces of signing, keychain, directory and database set-up steps: each tool names its password flag its
+  // own way, and the generic flag rules know `--password`, `-p` after a few clients, `storepass`/`keypass`.
+  it.each([
+    ['gpg --passphrase', `+ gpg --batch --yes --passphrase ${PASSWORD} --decrypt secrets.tar.gpg`],
+    ['keytool -srcstorepass/-deststorepass', `+ keytool -importkeystore -srckeystore in.p12 -srcstorepass ${PASSWORD} -deststorepass ${PASSWORD}`],
+    ['openssl -passin pass:', `+ openssl pkcs12 -in cert.p12 -passin pass:${PASSWORD} -nodes -out cert.pem`],
+    ['openssl enc -k', `+ openssl enc -d -aes-256-cbc -k ${PASSWORD} -in secrets.enc -out secrets.json`],
+    ['az login -p', `+ az login --service-principal -u 0f1e2d3c-aaaa-bbbb-cccc-111122223333 -p ${PASSWORD} --tenant acme.onmicrosoft.com`],
+    ['security unlock-keychain -p', `+ security unlock-keychain -p ${PASSWORD} build.keychain`],
+    ['security import -P', `+ security import cert.p12 -k build.keychain -P ${PASSWORD} -T /usr/bin/codesign`],
+    ['ssh-keygen -N', `+ ssh-keygen -t ed25519 -N '${PASSWORD}' -f deploy_key`],
+    ['ldapsearch -w', `+ ldapsearch -x -H ldap://ldap.internal -D cn=admin,dc=acme,dc=org -w ${PASSWORD} -b dc=acme,dc=org`],
+    ['smbclient -U user%password', `+ smbclient //files.internal/builds -U ci%${PASSWORD} -c 'put app.zip'`],
+    ['rabbitmqctl add_user', `+ rabbitmqctl add_user ci ${PASSWORD}`],
+    ["SQL IDENTIFIED BY", `ERROR 1396 (HY000) at line 1: Operation CREATE USER failed for 'ci'@'%': CREATE USER 'ci'@'%' IDENTIFIED BY '${PASSWORD}';`],
+    ['SQL WITH PASSWORD', `psql:init.sql:3: ERROR:  role "ci" already exists: CREATE ROLE ci WITH LOGIN PASSWORD '${PASSWORD}';`],
+    ['.NET appSettings key/value', `  <add key="ClearTextPassword" value="${PASSWORD}" />`],
+  ])('is redacted: %s', (_, line) => {
+    expect(survives(line, PASSWORD)).toBe(false);
+  });
+
+  // Open: htpasswd's password is its last positional argument after `-b` and a file and a user name (or `-nb` and a
+  // user name); a rule for it needs htpasswd's option grammar.
+  it.fails('htpasswd -b is redacted', () => {
+    expect(survives(`+ htpasswd -b -c .htpasswd ci ${PASSWORD}`, PASSWORD)).toBe(false);
+  });
+
+  // Open by design: a bare `pass=` (automake's `PASS:`, code's `first_pass = …`) is no password key; INI files that
+  // spell it so lose it.
+  it.fails('an INI `pass=` value is redacted', () => {
+    expect(survives(`pass=${PASSWORD}`, PASSWORD)).toBe(false);
+  });
+});
