@@ -659,18 +659,22 @@ const HOME = /(?:require\(["']os["']\)|\bos)\.homedir\(\)|env!\("HOME"\)|\b(?:Pa
 
 /** The first added line of code that runs, builds or loads something from outside the repository (see above), or null. */
 function outsideRepository(files: readonly ShownFile[]): string | null {
-  for (const { path, added, read } of files) {
+  // Each file read as added and as spelled out (`process-calls.ts`): a spelling only adds refusals, never takes one
+  // away (review of B's fix, H1: `import os as sh` spelled `sh.chdir('/tmp/x')` as a call, and the path was lost).
+  for (const { path, added, read: spelled } of files) {
     if (DOCUMENTATION.test(path)) continue;
-    const lines = read.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
-    for (let index = 0; index < lines.length; index++) {
-      const line = lines[index]!;
-      if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return added[index]!;
-      // Rust's `Command::new("cargo").args(["test", "--manifest-path", …])` read as one list, as the argument reading
-      // reads it (attack-48 false refusals accepted that form: its paths must be read too).
-      const text = lines.slice(index, index + CALL_LINES).join(' ').replace(RUST_ARGUMENTS, ', ');
-      const programs = [...text.matchAll(PROCESS_CALL_OPENING)].flatMap((call) => [...text.slice(call.index + call[0].length, call.index + call[0].length + CALL_REACH).matchAll(OUTSIDE_PROGRAM)]);
-      const words = programs.length === 0 ? '' : [...programs, ...text.matchAll(CHANGED_DIRECTORY)].map((match) => ` ${match[1] ?? match[0]}`).join('');
-      if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return added[index]!;
+    for (const read of spelled.every((line, at) => line === added[at]) ? [added] : [added, spelled]) {
+      const lines = read.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
+      for (let index = 0; index < lines.length; index++) {
+        const line = lines[index]!;
+        if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return added[index]!;
+        // Rust's `Command::new("cargo").args(["test", "--manifest-path", …])` read as one list, as the argument reading
+        // reads it (attack-48 false refusals accepted that form: its paths must be read too).
+        const text = lines.slice(index, index + CALL_LINES).join(' ').replace(RUST_ARGUMENTS, ', ');
+        const programs = [...text.matchAll(PROCESS_CALL_OPENING)].flatMap((call) => [...text.slice(call.index + call[0].length, call.index + call[0].length + CALL_REACH).matchAll(OUTSIDE_PROGRAM)]);
+        const words = programs.length === 0 ? '' : [...programs, ...text.matchAll(CHANGED_DIRECTORY)].map((match) => ` ${match[1] ?? match[0]}`).join('');
+        if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return added[index]!;
+      }
     }
   }
   return null;
@@ -788,7 +792,8 @@ export const setsManagerConfiguration = (line: string): boolean => {
 function managerSetting(files: readonly ShownFile[]): string | null {
   for (const { path, added, read } of files) {
     if (DOCUMENTATION.test(path)) continue;
-    const index = read.findIndex(setsManagerConfiguration);
+    // As added and as spelled out, as outsideRepository reads them (H1: `sh.environ[…] =` spelled as a call hid the setting).
+    const index = added.findIndex((line, at) => setsManagerConfiguration(line) || (read[at] !== line && setsManagerConfiguration(read[at]!)));
     if (index >= 0) return added[index]!;
   }
   return null;
@@ -838,7 +843,7 @@ function shownByFile(diff: string): ShownFile[] {
         number += 1;
       }
     }
-    shown.read = callsSpelledOut(path, shown.added);
+    shown.read = callsSpelledOut(path, shown.added, shown.after);
     return [shown];
   });
 }

@@ -12,22 +12,36 @@ const SHELL_QUOTES = /\.(?:rb|pl|pm|php)$/i;
 /** Ruby's `%x(…)` and Perl's `qx{…}` as they open: read as a backtick would be. */
 const QUOTED_COMMAND = /(?<![\w$])(?:%x|qx)\s*[^\w\s]/g;
 
+type Spelling = [RegExp, (match: string, ...groups: string[]) => string];
 /**
- * The calls written after their command or under the program's name, each with how it is read (group 1 is the
- * command or the argument list, group 2 the quote of a string): Groovy's `"cmd".execute()` and `[…].execute()`, Scala's
- * `"cmd".!`/`.!!` and `Seq(…).!`; Python's sh library (`sh.npm('install', x)`, `sh.npm.install(x)`) and plumbum's
- * `local['npm']` (read as sh's `sh.npm`).
+ * The calls written after their command, each with how it is read: Groovy's `"cmd".execute()` (group 1 the quote,
+ * group 2 the command) and `[…].execute()`, Scala's `"cmd".!`/`.!!` and `Seq(…).!` (group 1 or 2 the argument list).
  */
-const POSTFIX_CALLS: ReadonlyArray<[RegExp, (match: string, ...groups: string[]) => string]> = [
+const POSTFIX_CALLS: readonly Spelling[] = [
   [/(["'])((?:(?!\1)[^\\\n]|\\.)*)\1\s*\.\s*(?:execute\s*\(\s*\)|!!?(?![=\w]))/g, (_, quote, command) => `execute(${quote}${command}${quote})`],
   [/(?:\[([^[\]\n]*)\]\s*\.\s*execute\s*\(\s*\)|\b(?:Seq|List)\s*\(([^()\n]*)\)\s*\.\s*!!?(?![=\w]))/g, (_, list, seq) => `execute([${list ?? seq}])`],
+];
+/**
+ * Python's sh library (`sh.npm('install', x)`, `sh.npm.install(x)`) and plumbum's `local['npm']` (read as sh's
+ * `sh.npm`), in a Python file that imports either: elsewhere `sh` is any name (`const sh = process`).
+ */
+const PYTHON_PROGRAM_CALLS: readonly Spelling[] = [
   [/\blocal\s*\[\s*(["'])([\w.+-]+)\1\s*\]/g, (_, _quote, program) => `sh.${program}`],
   // The program, its verbs as attributes, and the opening of their arguments: `run('npm', 'install', ` then the rest.
-  [/\bsh\s*\.\s*([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*)*)\s*[([](\s*[)\]])?/g, (_, program, verbs: string, empty?: string) =>
+  // Not after a word or a dot (`os.sh.x`), so a run of `sh.` is read from one place only (review of B's fix, M2: each
+  // position of `'sh.'.repeat(n)` read the run to its end).
+  [/(?<![\w.$])sh\s*\.\s*([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*)*)\s*[([](\s*[)\]])?/g, (_, program, verbs: string, empty?: string) =>
     `run(${[program, ...verbs.split('.').slice(1)].map((word) => `'${word.trim()}'`).join(', ')}${empty === undefined ? ', ' : ')'}`],
 ];
-/** Names plumbum's `from plumbum.cmd import npm, git as g` binds to programs: `npm[…]()` runs npm. */
-const PLUMBUM_IMPORT = /\bfrom\s+plumbum\.cmd\s+import\s+([\w\s,]+)/g;
+/** A Python file, one of its lines importing sh or plumbum, and one binding `sh` to something else. */
+const PYTHON = /\.pyw?$/i;
+const IMPORTS_SH_OR_PLUMBUM = /\b(?:import\s+(?:[\w.]+\s*,\s*)*(?:sh|plumbum)\b|from\s+(?:sh|plumbum)\b)/;
+const BINDS_SH = /\bas\s+sh\b|^\s*sh\s*=(?!=)/;
+/**
+ * The names plumbum's `from plumbum.cmd import npm, git as g` (or `import (npm)`) binds, each to its program: `npm[…]()`
+ * runs npm, `g[…]()` runs git (an alias is read as the program it names, not as its own name).
+ */
+const PLUMBUM_IMPORT = /\bfrom\s+plumbum\.cmd\s+import\s+\(?([\w\s,]+)/g;
 
 /**
  * A backtick's command in a line of Ruby, Perl or PHP as `system(\`…\`)`: only a backtick outside a string literal and
@@ -55,19 +69,32 @@ function backticksAsCalls(line: string): string {
   return out;
 }
 
-/** The lines a patch adds to `path`, with the process calls above spelled as the command reading reads them. */
-export function callsSpelledOut(path: string, added: readonly string[]): readonly string[] {
-  const programs = new Set<string>();
-  for (const line of added) {
-    for (const [, names] of line.matchAll(PLUMBUM_IMPORT)) for (const name of names!.split(',')) programs.add(name.trim().split(/\s+/).pop()!);
+/**
+ * The lines a patch adds to `path`, with the process calls above spelled as the command reading reads them; `shown`,
+ * the file's lines the patch shows after it (context and added), is where an import of sh or plumbum is looked for.
+ */
+export function callsSpelledOut(path: string, added: readonly string[], shown: readonly string[] = added): readonly string[] {
+  // A Python file whose import is out of the patch's view is read as importing them (fail closed), unless a line it
+  // shows binds `sh` to another module (`import os as sh`).
+  const python = PYTHON.test(path) && (shown.some((line) => IMPORTS_SH_OR_PLUMBUM.test(line)) || !shown.some((line) => BINDS_SH.test(line)));
+  const programs = new Map<string, string>();
+  if (python) {
+    for (const line of shown) {
+      for (const [, names] of line.matchAll(PLUMBUM_IMPORT)) {
+        for (const name of names!.split(',')) {
+          const [program, as, alias] = name.trim().split(/\s+/);
+          if (program !== undefined && /^\w+$/.test(program)) programs.set(as === 'as' && alias !== undefined && /^\w+$/.test(alias) ? alias : program, program);
+        }
+      }
+    }
   }
-  const names = [...programs].filter((name) => /^\w+$/.test(name));
-  const plumbum = names.length === 0 ? null : new RegExp(String.raw`(?<![\w.])(${names.join('|')})(?=\s*[([])`, 'g');
+  const plumbum = programs.size === 0 ? null : new RegExp(String.raw`(?<![\w.])(${[...programs.keys()].join('|')})(?=\s*[([])`, 'g');
   const shellQuotes = SHELL_QUOTES.test(path);
+  const spellings = python ? [...POSTFIX_CALLS, ...PYTHON_PROGRAM_CALLS] : POSTFIX_CALLS;
   return added.map((line) => {
     let read = shellQuotes ? backticksAsCalls(line).replace(QUOTED_COMMAND, 'system(\x60') : line;
-    if (plumbum !== null && !/\bplumbum\.cmd\b/.test(read)) read = read.replace(plumbum, 'sh.$1');
-    for (const [call, as] of POSTFIX_CALLS) read = read.replace(call, as);
+    if (plumbum !== null && !/\bplumbum\.cmd\b/.test(read)) read = read.replace(plumbum, (name) => `sh.${programs.get(name)!}`);
+    for (const [call, as] of spellings) read = read.replace(call, as);
     return read;
   });
 }

