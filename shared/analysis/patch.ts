@@ -218,14 +218,15 @@ const OPTIONS = String.raw`(?:${ARG}${QUIET})*`;
 /** An option other than a quiet one where a verb is read, or a toolchain rustup downloads (`cargo +nightly build`). */
 const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
 /**
- * Process calls of other libraries and languages, as they open (attack-48 B): cross-spawn's `spawn.sync(`, Zig's
- * `Child.init(`, Swift's `Process.arguments = [`, Perl's piped `open($fh, '-|', …)`, and calls without parentheses:
- * Ruby's and Perl's `system "…"`/`exec "…"`/`spawn "…"`, Haskell's `callCommand`/`readProcess`, OCaml's
- * `Sys.command`, Clojure's `(sh "…" …)` (given a string: the shell reading writes `$0` as `sh`). Rust's `cmd!(`, R's `system2(` and Fabric's `local('…')` are among PROCESS_CALL's
- * names (`local` only given a string: Perl's `local($x)` localizes a variable); the calls written after their command
- * are spelled as these by `process-calls.ts`.
+ * Process calls of other libraries and languages, as they open (attack-48 B): cross-spawn's `spawn.sync(` (found within
+ * `crossSpawn.sync(` by the search; a leading `\w*` read a run of letters from each of its positions, review of B's
+ * fix M2), Zig's `Child.init(`, Swift's `Process.arguments = [`, Perl's piped `open($fh, '-|', …)`, and calls without
+ * parentheses: Ruby's and Perl's `system "…"`/`exec "…"`/`spawn "…"`, Haskell's `callCommand`/`readProcess`, OCaml's
+ * `Sys.command`, Clojure's `(sh "…" …)` (given a string: the shell reading writes `$0` as `sh`). Rust's `cmd!(`, R's
+ * `system2(` and Fabric's `local('…')` are among PROCESS_CALL's names (`local` only given a string: Perl's `local($x)`
+ * localizes a variable); the calls written after their command are spelled as these by `process-calls.ts`.
  */
-const OTHER_PROCESS_CALLS = String.raw`\w*spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
+const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
