@@ -347,20 +347,28 @@ const NOT_ALLOWED_VERB = /* @__PURE__ */ (() =>
 const allRules = <K extends keyof PackageManagerRules>(kind: K): Array<NonNullable<PackageManagerRules[K]>> =>
   Object.values(PACKAGE_MANAGERS).flatMap((rules) => (rules[kind] === undefined ? [] : [rules[kind]!]));
 /**
+ * Where a manager named by a common word (`stack`, `proto`, `snap`, `mix`, `dart`, `zig`) is read: as a command's first
+ * word only, at a quote (a command string's or a list element's start), after a shell's `;`, `&`, `|` or `sudo`, or
+ * after a directory (`/usr/bin/snap`); and not assigned to (`; zig -= 1` after a call in Python). A bare identifier
+ * in code (`handler.call(this, stack, i)`) is none (review of D/P's fix, M1: those were refused as installs after any call).
+ */
+const COMMAND_WORD = String.raw`(?<=["'\x60]|[;&|]\s*|\bsudo\s+|\w\/)`;
+/**
  * Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. Since
  * attack-48 D/P also the system's, which install packages from a URL with their scriptlets (zypper, flatpak, snap;
  * rpm's and pacman's installing modes are read apart: their queries are ordinary), and the language managers that build what they install (cabal's and
  * stack's Setup.hs, opam's and nimble's build scripts, conan's and spack's recipes in Python, raco, mix, dart, flutter,
  * vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
  */
-const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|snap|cabal|stack|opam|nimble|raco|conan|spack|vcpkg|guix|mix|dart|flutter|zig|volta|proto|ansible-galaxy)`;
+const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|cabal|opam|nimble|raco|vcpkg|guix|flutter|ansible-galaxy|${COMMAND_WORD}(?:snap|stack|conan|spack|mix|dart|zig|volta|proto)(?!\s*[-+*/%&|^]?=))`;
 /**
  * What {@link OTHER_MANAGERS} are refused: a verb that installs or fetches, directly or under a sub-command that
  * installs elsewhere (`pixi global install`, `pdm self add`, `rye tools install`, `dotnet tool exec`, `dotnet new install`,
- * `conda env create -f <url>`, `raco pkg install`, `dart pub global activate`, `mix archive.install hex x`; attack-48 D/P). Not `pub get`, which
- * fetches what the manifest declares, as `npm ci` does.
+ * `conda env create -f <url>`, `raco pkg install`, `dart pub global activate`, `mix archive.install hex x`; attack-48
+ * D/P). Not `pub get`, which fetches what the manifest declares, as `npm ci` does. zypper's `in` is read on its own line
+ * of {@link PACKAGE_COMMAND}: as every manager's verb it refused `for stack in stacks` (review of D/P's fix, M1).
  */
-const OTHER_MANAGER_VERBS = String.raw`(?:install|add|i|in|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
+const OTHER_MANAGER_VERBS = String.raw`(?:install|add|i|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
 /** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
 const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.entries(PACKAGE_MANAGERS).map(([manager, rules]) => commandWord(manager, rules)).join('|')}|${OTHER_MANAGERS})`)();
 /**
@@ -386,7 +394,7 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:${OTHER_MANAGER_VERBS}|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
   // Runners that fetch a package and run it, whatever follows: .NET 10's dnx (as npx), pkgx, cpan, nix-env; the AUR
   // helpers given any option (their `-S` is no quiet `-s`), rpm and pacman told to install (attack-48 D/P).
-  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|rpm${ARG}(?:-[iUF]\w*|--(?:install|upgrade|freshen|reinstall))(?![\w-])|pacman${ARG}(?:-[SU]\w*|--(?:sync|upgrade))(?![\w-])|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|zypper${OPTIONS}${ARG}in\b|rpm${ARG}(?:-[iUF]\w*|--(?:install|upgrade|freshen|reinstall))(?![\w-])|pacman${ARG}(?:-[SU]\w*|--(?:sync|upgrade))(?![\w-])|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A command word the reading cannot name: a `\N{…}` in it (not one alone, `'\N{CHECK MARK} done'`), or a variable
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
   // it can be (attack-48 E0, A).

