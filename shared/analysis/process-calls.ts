@@ -43,20 +43,46 @@ const BINDS_SH = /\bas\s+sh\b|^\s*sh\s*=(?!=)/;
  */
 const PLUMBUM_IMPORT = /\bfrom\s+plumbum\.cmd\s+import\s+\(?([\w\s,]+)/g;
 
+/** Where a double-quoted string's interpolation opens on code: Ruby's `#{…}`, Perl's `@{[…]}`. */
+const INTERPOLATION = /#\{|@\{\[/y;
+/** How many ways a line with a quote that never closes is read (each reading takes one more such quote as no quote). */
+const READINGS = 4;
+
 /**
- * A backtick's command in a line of Ruby, Perl or PHP as `system(\`…\`)`: only a backtick outside a string literal and
- * before a comment (`raise "run \`bundle install\`"` and `# runs \`npm ci\`` name a command, they do not run it).
+ * One reading of a line for {@link backticksAsCalls}: its backticks outside strings and comments as `system(\`…\`)`,
+ * the quotes at `plain` read as no quote; with where a quote opened that the line does not close (-1 for none).
  */
-function backticksAsCalls(line: string): string {
+function backtickReading(line: string, php: boolean, plain: ReadonlySet<number>): { out: string; unclosed: number } {
   let out = '';
   let quote = '';
+  let opened = -1;
+  // The strings an interpolation left, to go back to at its `}`, with the braces opened inside it.
+  const interpolations: Array<{ quote: string; opened: number; braces: number }> = [];
   for (let at = 0; at < line.length; at++) {
     const char = line[at]!;
     if (quote !== '') {
-      if (char === '\\') out += line[at++] ?? '';
-      else if (char === quote) quote = '';
-    } else if (char === '"' || char === "'") quote = char;
-    else if ((char === '#' && (at === 0 || /\s/.test(line[at - 1]!))) || line.startsWith('//', at)) return out + line.slice(at);
+      INTERPOLATION.lastIndex = at;
+      if (char === '\\') {
+        out += char + (line[at + 1] ?? '');
+        at++;
+        continue;
+      } else if (quote === '"' && INTERPOLATION.test(line)) {
+        // Code inside a string: a backtick there runs (`"#{`npm i x`}"`).
+        interpolations.push({ quote, opened, braces: 0 });
+        quote = '';
+        out += line.slice(at, INTERPOLATION.lastIndex);
+        at = INTERPOLATION.lastIndex - 1;
+        continue;
+      } else if (char === quote) quote = '';
+    } else if (interpolations.length > 0 && (char === '{' || char === '}')) {
+      const inner = interpolations[interpolations.length - 1]!;
+      if (char === '{') inner.braces++;
+      else if (inner.braces > 0) inner.braces--;
+      else ({ quote, opened } = interpolations.pop()!);
+    } else if ((char === '"' || char === "'") && !plain.has(at)) {
+      quote = char;
+      opened = at;
+    } else if ((char === '#' && (at === 0 || /\s/.test(line[at - 1]!))) || (php && line.startsWith('//', at))) return { out: out + line.slice(at), unclosed: -1 };
     else if (char === '\x60') {
       const close = line.indexOf('\x60', at + 1);
       const end = close < 0 ? line.length : close + 1;
@@ -66,7 +92,26 @@ function backticksAsCalls(line: string): string {
     }
     out += char;
   }
-  return out;
+  return { out, unclosed: quote !== '' ? opened : interpolations[0]?.opened ?? -1 };
+}
+
+/**
+ * A backtick's command in a line of Ruby, Perl or PHP as `system(\`…\`)`: only a backtick outside a string literal and
+ * before a comment (`raise "run \`bundle install\`"` and `# runs \`npm ci\`` name a command, they do not run it), or
+ * inside an interpolation. `//` is a comment in PHP only (Perl's defined-or, Ruby's empty regex). A quote the line does
+ * not close may be no quote (`q{don't}`, `s/'//g`, Ruby's `?'`) or the end of a string opened on an earlier line: the
+ * line is read again with it taken as no quote, the readings joined (fail closed; review of B's fix, H2).
+ */
+function backticksAsCalls(line: string, php: boolean): string {
+  const plain = new Set<number>();
+  const readings: string[] = [];
+  for (let reading = 0; reading < READINGS; reading++) {
+    const { out, unclosed } = backtickReading(line, php, plain);
+    if (!readings.includes(out)) readings.push(out);
+    if (unclosed < 0) break;
+    plain.add(unclosed);
+  }
+  return readings.join(' ; ');
 }
 
 /**
@@ -92,7 +137,7 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
   const shellQuotes = SHELL_QUOTES.test(path);
   const spellings = python ? [...POSTFIX_CALLS, ...PYTHON_PROGRAM_CALLS] : POSTFIX_CALLS;
   return added.map((line) => {
-    let read = shellQuotes ? backticksAsCalls(line).replace(QUOTED_COMMAND, 'system(\x60') : line;
+    let read = shellQuotes ? backticksAsCalls(line, /\.php$/i.test(path)).replace(QUOTED_COMMAND, 'system(\x60') : line;
     if (plumbum !== null && !/\bplumbum\.cmd\b/.test(read)) read = read.replace(plumbum, (name) => `sh.${programs.get(name)!}`);
     for (const [call, as] of spellings) read = read.replace(call, as);
     return read;

