@@ -224,9 +224,11 @@ const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
  * parentheses: Ruby's and Perl's `system "…"`/`exec "…"`/`spawn "…"`, Haskell's `callCommand`/`readProcess`, OCaml's
  * `Sys.command`, Clojure's `(sh "…" …)` (given a string: the shell reading writes `$0` as `sh`). Rust's `cmd!(`, R's
  * `system2(` and Fabric's `local('…')` are among PROCESS_CALL's names (`local` only given a string: Perl's `local($x)`
- * localizes a variable); the calls written after their command are spelled as these by `process-calls.ts`.
+ * localizes a variable); the calls written after their command are spelled as these by `process-calls.ts`. Also the
+ * module-qualified calls without parentheses (Ruby's `Kernel.system "…"`, `IO.popen "…"`, OCaml's `Unix.system "…"`)
+ * and Perl's `readpipe(` (review of B's fix, M3).
  */
-const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
+const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\b(?:kernel|process|io|unix)\s*\.\s*(?:system|exec|spawn|popen)[ \t]+(?=["'\[])|\breadpipe\s*\(|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
@@ -356,17 +358,19 @@ const COMMAND_WORD = String.raw`(?<=["'\x60]|[;&|]\s*|\bsudo\s+|\w\/)`;
 /**
  * Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. Since
  * attack-48 D/P also the system's, which install packages from a URL with their scriptlets (zypper, flatpak, snap;
- * rpm's and pacman's installing modes are read apart: their queries are ordinary), and the language managers that build what they install (cabal's and
- * stack's Setup.hs, opam's and nimble's build scripts, conan's and spack's recipes in Python, raco, mix, dart, flutter,
- * vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
+ * rpm's and pacman's installing modes are read apart: their queries are ordinary), and the language managers that
+ * build what they install (cabal's and stack's Setup.hs, opam's and nimble's build scripts, conan's and spack's
+ * recipes in Python, raco, mix, dart, flutter, vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
+ * Those named by common words only as a command's first word ({@link COMMAND_WORD}).
  */
 const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|cabal|opam|nimble|raco|vcpkg|guix|flutter|ansible-galaxy|${COMMAND_WORD}(?:snap|stack|conan|spack|mix|dart|zig|volta|proto)(?!\s*[-+*/%&|^]?=))`;
 /**
  * What {@link OTHER_MANAGERS} are refused: a verb that installs or fetches, directly or under a sub-command that
  * installs elsewhere (`pixi global install`, `pdm self add`, `rye tools install`, `dotnet tool exec`, `dotnet new install`,
  * `conda env create -f <url>`, `raco pkg install`, `dart pub global activate`, `mix archive.install hex x`; attack-48
- * D/P; cabal's `v2-install`/`new-install`, ansible-galaxy's `collection install`/`role install`, M4). Not `pub get`, which fetches what the manifest declares, as `npm ci` does. zypper's `in` is read on its own line
- * of {@link PACKAGE_COMMAND}: as every manager's verb it refused `for stack in stacks` (review of D/P's fix, M1).
+ * D/P; cabal's `v2-install`/`new-install`, ansible-galaxy's `collection install`/`role install`, review M4). Not
+ * `pub get`, which fetches what the manifest declares, as `npm ci` does. zypper's `in` is read on its own line of
+ * {@link PACKAGE_COMMAND}: as every manager's verb it refused `for stack in stacks` (review of D/P's fix, M1).
  */
 const OTHER_MANAGER_VERBS = String.raw`(?:(?:v\d-|new-|old-)?install|add|i|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env|collection|role)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
 /** Package managers, as a command names them (`python -m pip`, `pip3.11`). */

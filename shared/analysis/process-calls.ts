@@ -4,7 +4,8 @@
  * string, or the language runs a backtick's text through the shell where others make a string of it. Each is written
  * as `system('…')` or `run('program', …)` is, in a reading of the line beside the line itself, so every rule of the
  * command reading (a manager's verbs, a runner, a path outside the repository, a manager's settings) applies to it.
- * A line keeps its place (one line in, one line out), so a refusal quotes the line as the patch adds it.
+ * A line keeps its place (one line in, one line out; a line read several ways holds its readings joined by ` ; `), so
+ * a refusal quotes the line as the patch adds it. The patch check reads both the lines as added and these readings.
  */
 
 /** Languages whose backticks, Ruby's `%x` and Perl's `qx` run their text through the shell: Ruby, Perl, PHP. */

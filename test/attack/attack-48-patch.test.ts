@@ -226,9 +226,15 @@ const SPELLING_HIDES_SETTINGS: FindingRow[] = [
   // sh's import above the hunk, out of the patch's view: still read as sh's call.
   ['src/x.py', "sh.npm('install', 'evil')"],
 ];
-// Review of B's fix, M3 (the spelling's own bug): plumbum's alias read as the program's name (`n`, not npm), and an
-// import in parentheses not read. Closed: an alias is read as the program it names.
+// Review of B's fix, M3: Ruby's module-qualified calls, OCaml's Unix.system and Perl's readpipe, not read as calls;
+// and (the spelling's own bug) plumbum's alias read as the program's name (`n`, not npm), an import in parentheses
+// not read. Closed: PROCESS_CALL names the former; an alias is read as the program it names.
 const PLUMBUM_ALIASES: FindingRow[] = [
+  ['src/check.rb', 'Kernel.system "npm install evil-pkg"'],
+  ['src/check.rb', 'Process.spawn "npm install evil-pkg"'],
+  ['src/check.rb', 'IO.popen "npm install evil-pkg"'],
+  ['src/x.ml', 'Unix.system "npm install evil-pkg"'],
+  ['src/check.pl', "readpipe('npm install evil-pkg');"],
   ['src/x.py', "from plumbum.cmd import npm as n\nn['install', 'evil']()"],
   ['src/x.py', "from plumbum.cmd import (npm)\nnpm['install', 'evil']()"],
 ];
@@ -284,6 +290,29 @@ const BACKTICK_CALLS_OPEN: FindingRow[] = [
   ['src/x.pl', 'open(FH, "npm install evil |");'],
   ['src/x.scala', 'Process("npm install evil").!'],
   ['src/x.py', "import sh\nsh.Command('npm')('install', 'evil')"],
+  // Review of B's fix, M3: other spellings of the same calls, still accepted. Perl's and Ruby's other quotes (qq, q, qw, %(), a heredoc) after system; Perl's readpipe; Groovy's
+  // execute with arguments, on a parenthesized or triple-quoted string; Scala's run, lazyLines, postfix `!` and
+  // Vector(…).!; Clojure's namespaced shell/sh; Haskell's createProcess and runProcess_; sh's program imported by name
+  // or sh under an alias; plumbum's local.cmd; .NET's ProcessStartInfo.
+  ['src/check.pl', 'system qq{npm install evil-pkg};'],
+  ['src/check.pl', 'system q(npm install evil-pkg);'],
+  ['src/check.pl', 'system qw(npm install evil-pkg);'],
+  ['src/check.rb', 'system %(npm install evil-pkg)'],
+  ['src/check.rb', 'system <<~SH\n  npm install evil-pkg\nSH'],
+  ['src/x.groovy', '"npm install evil-pkg".execute(null, new File(\'.\'))'],
+  ['src/x.groovy', "('npm install evil-pkg').execute()"],
+  ['src/x.groovy', '"""npm install evil-pkg""".execute()'],
+  ['src/x.scala', '"npm install evil-pkg".run()'],
+  ['src/x.scala', '"npm install evil-pkg".lazyLines'],
+  ['src/x.scala', '"npm install evil-pkg" !'],
+  ['src/x.scala', 'Vector("npm", "install", "evil-pkg").!'],
+  ['src/x.clj', '(shell/sh "npm" "install" "evil-pkg")'],
+  ['src/x.hs', 'createProcess (proc "npm" ["install", "evil-pkg"])'],
+  ['src/x.hs', 'runProcess_ "npm install evil-pkg"'],
+  ['src/x.py', "from sh import npm\nnpm('install', 'evil-pkg')"],
+  ['src/x.py', "import sh as s\ns.npm('install', 'evil-pkg')"],
+  ['src/x.py', "from plumbum import local\nlocal.cmd.npm('install', 'evil-pkg')"],
+  ['src/X.cs', 'new ProcessStartInfo("npm", "install evil-pkg")'],
 ];
 
 // C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
@@ -758,6 +787,8 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/x.js', "const sh = process;\nsh.env['CI'] = 'true';"],
   ['src/x.py', "import os as sh\nsh.environ['TZ'] = 'UTC'"],
   ['src/x.py', "from plumbum.cmd import git as g\ng['status']()"],
+  ['src/check.rb', 'out = IO.popen "git status"'],
+  ['src/check.pl', "my $sha = readpipe('git rev-parse HEAD');"],
   ['src/x.py', "print('%x' % 255)"],
   ['src/x.js', "crossSpawn.sync('npm', ['test'], { stdio: 'inherit' })"],
   ['src/x.js', 'console.log(`run npm install ${name}`)'],
