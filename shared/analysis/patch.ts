@@ -218,14 +218,17 @@ const OPTIONS = String.raw`(?:${ARG}${QUIET})*`;
 /** An option other than a quiet one where a verb is read, or a toolchain rustup downloads (`cargo +nightly build`). */
 const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
 /**
- * Process calls of other libraries and languages, as they open (attack-48 B): cross-spawn's `spawn.sync(`, Zig's
- * `Child.init(`, Swift's `Process.arguments = [`, Perl's piped `open($fh, '-|', …)`, and calls without parentheses:
- * Ruby's and Perl's `system "…"`/`exec "…"`/`spawn "…"`, Haskell's `callCommand`/`readProcess`, OCaml's
- * `Sys.command`, Clojure's `(sh "…" …)` (given a string: the shell reading writes `$0` as `sh`). Rust's `cmd!(`, R's `system2(` and Fabric's `local('…')` are among PROCESS_CALL's
- * names (`local` only given a string: Perl's `local($x)` localizes a variable); the calls written after their command
- * are spelled as these by `process-calls.ts`.
+ * Process calls of other libraries and languages, as they open (attack-48 B): cross-spawn's `spawn.sync(` (found within
+ * `crossSpawn.sync(` by the search; a leading `\w*` read a run of letters from each of its positions, review of B's
+ * fix M2), Zig's `Child.init(`, Swift's `Process.arguments = [`, Perl's piped `open($fh, '-|', …)`, and calls without
+ * parentheses: Ruby's and Perl's `system "…"`/`exec "…"`/`spawn "…"`, Haskell's `callCommand`/`readProcess`, OCaml's
+ * `Sys.command`, Clojure's `(sh "…" …)` (given a string: the shell reading writes `$0` as `sh`). Rust's `cmd!(`, R's
+ * `system2(` and Fabric's `local('…')` are among PROCESS_CALL's names (`local` only given a string: Perl's `local($x)`
+ * localizes a variable); the calls written after their command are spelled as these by `process-calls.ts`. Also the
+ * module-qualified calls without parentheses (Ruby's `Kernel.system "…"`, `IO.popen "…"`, OCaml's `Unix.system "…"`)
+ * and Perl's `readpipe(` (review of B's fix, M3).
  */
-const OTHER_PROCESS_CALLS = String.raw`\w*spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
+const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\b(?:kernel|process|io|unix)\s*\.\s*(?:system|exec|spawn|popen)[ \t]+(?=["'\[])|\breadpipe\s*\(|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
@@ -346,20 +349,30 @@ const NOT_ALLOWED_VERB = /* @__PURE__ */ (() =>
 const allRules = <K extends keyof PackageManagerRules>(kind: K): Array<NonNullable<PackageManagerRules[K]>> =>
   Object.values(PACKAGE_MANAGERS).flatMap((rules) => (rules[kind] === undefined ? [] : [rules[kind]!]));
 /**
+ * Where a manager named by a common word (`stack`, `proto`, `snap`, `mix`, `dart`, `zig`) is read: as a command's first
+ * word only, at a quote (a command string's or a list element's start), after a shell's `;`, `&`, `|` or `sudo`, or
+ * after a directory (`/usr/bin/snap`); and not assigned to (`; zig -= 1` after a call in Python). A bare identifier
+ * in code (`handler.call(this, stack, i)`) is none (review of D/P's fix, M1: those were refused as installs after any call).
+ */
+const COMMAND_WORD = String.raw`(?<=["'\x60]|[;&|]\s*|\bsudo\s+|\w\/)`;
+/**
  * Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. Since
  * attack-48 D/P also the system's, which install packages from a URL with their scriptlets (zypper, flatpak, snap;
- * rpm's and pacman's installing modes are read apart: their queries are ordinary), and the language managers that build what they install (cabal's and
- * stack's Setup.hs, opam's and nimble's build scripts, conan's and spack's recipes in Python, raco, mix, dart, flutter,
- * vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
+ * rpm's and pacman's installing modes are read apart: their queries are ordinary), and the language managers that
+ * build what they install (cabal's and stack's Setup.hs, opam's and nimble's build scripts, conan's and spack's
+ * recipes in Python, raco, mix, dart, flutter, vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
+ * Those named by common words only as a command's first word ({@link COMMAND_WORD}).
  */
-const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|snap|cabal|stack|opam|nimble|raco|conan|spack|vcpkg|guix|mix|dart|flutter|zig|volta|proto|ansible-galaxy)`;
+const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|cabal|opam|nimble|raco|vcpkg|guix|flutter|ansible-galaxy|${COMMAND_WORD}(?:snap|stack|conan|spack|mix|dart|zig|volta|proto)(?!\s*[-+*/%&|^]?=))`;
 /**
  * What {@link OTHER_MANAGERS} are refused: a verb that installs or fetches, directly or under a sub-command that
  * installs elsewhere (`pixi global install`, `pdm self add`, `rye tools install`, `dotnet tool exec`, `dotnet new install`,
- * `conda env create -f <url>`, `raco pkg install`, `dart pub global activate`, `mix archive.install hex x`; attack-48 D/P). Not `pub get`, which
- * fetches what the manifest declares, as `npm ci` does.
+ * `conda env create -f <url>`, `raco pkg install`, `dart pub global activate`, `mix archive.install hex x`; attack-48
+ * D/P; cabal's `v2-install`/`new-install`, ansible-galaxy's `collection install`/`role install`, review M4). Not
+ * `pub get`, which fetches what the manifest declares, as `npm ci` does. zypper's `in` is read on its own line of
+ * {@link PACKAGE_COMMAND}: as every manager's verb it refused `for stack in stacks` (review of D/P's fix, M1).
  */
-const OTHER_MANAGER_VERBS = String.raw`(?:install|add|i|in|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
+const OTHER_MANAGER_VERBS = String.raw`(?:(?:v\d-|new-|old-)?install|add|i|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env|collection|role)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
 /** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
 const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.entries(PACKAGE_MANAGERS).map(([manager, rules]) => commandWord(manager, rules)).join('|')}|${OTHER_MANAGERS})`)();
 /**
@@ -374,6 +387,14 @@ const DANGEROUS_LONG_OPTION = /* @__PURE__ */ (() =>
 const FETCHING_OPTION = /* @__PURE__ */ (() => `(?:${allRules('fetchingOptions').flat().join('|')})`)();
 
 /**
+ * rpm and pacman told to install, their mode wherever it stands among their options (review of D/P's fix, M4:
+ * `rpm --nosignature -i`, `rpm -vih`, `pacman --noconfirm -S`, `pacman -yS`). The command reading ignores case, so
+ * letters are told apart by what else the cluster holds: rpm's cluster holding i, u or f, unless a query's or an
+ * erase's (`-qi`, `-qf`, `-e`); pacman's holding S or U but no other s or i (`-Ss` searches, `-Si` and `-Qi` print).
+ */
+const RPM_INSTALL = String.raw`rpm\b[^\n;&|]{0,200}?[\s"'\x60,\[](?:-(?![qe])[a-z]*[iuf][a-z]*|--(?:install|upgrade|freshen|reinstall))(?![\w-])`;
+const PACMAN_INSTALL = String.raw`pacman\b[^\n;&|]{0,200}?[\s"'\x60,\[](?:-[a-hj-rt-z]*[su][a-hj-rt-z]*|--(?:sync|upgrade))(?![\w-])`;
+/**
  * A package manager fetching and installing a package, or a package runner fetching one and running it at once
  * (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run mod@version`, `deno run <url>`: `curl | sh` with a registry in
  * the middle), as a word of the call's command wherever it stands: after a `cd … &&`, an assignment, `timeout 60`,
@@ -385,7 +406,7 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:${OTHER_MANAGER_VERBS}|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
   // Runners that fetch a package and run it, whatever follows: .NET 10's dnx (as npx), pkgx, cpan, nix-env; the AUR
   // helpers given any option (their `-S` is no quiet `-s`), rpm and pacman told to install (attack-48 D/P).
-  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|rpm${ARG}(?:-[iUF]\w*|--(?:install|upgrade|freshen|reinstall))(?![\w-])|pacman${ARG}(?:-[SU]\w*|--(?:sync|upgrade))(?![\w-])|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
+  String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|zypper${OPTIONS}${ARG}in\b|${RPM_INSTALL}|${PACMAN_INSTALL}|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A command word the reading cannot name: a `\N{…}` in it (not one alone, `'\N{CHECK MARK} done'`), or a variable
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
   // it can be (attack-48 E0, A).
@@ -394,7 +415,9 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b)`,
   String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
-  String.raw`gh${ARG}ext(?:ension)?${ARG}install\b`,
+  String.raw`gh${ARG}ext(?:ensions?)?${ARG}install\b`,
+  // guix shell given a package (it fetches and runs it); given only the repository's manifest or file it reads that.
+  String.raw`guix${OPTIONS}${ARG}(?:shell|environment)\b(?!${ARG}(?:-m|--manifest|-f|--file|--)(?![\w-]))${ARG}[^\s"'\x60,\])]`,
   String.raw`nix${OPTIONS}${ARG}(?:(?:run|shell)\b|${UNKNOWN_OPTION})`,
   // Attack-48 D/P, each told what to fetch: a package named to nix-shell, a pixi package run, a NuGet feed, a Maven
   // plugin by its coordinates (`group:artifact:version:goal`), Coursier's launch, a Scala CLI script from a URL or
@@ -659,18 +682,22 @@ const HOME = /(?:require\(["']os["']\)|\bos)\.homedir\(\)|env!\("HOME"\)|\b(?:Pa
 
 /** The first added line of code that runs, builds or loads something from outside the repository (see above), or null. */
 function outsideRepository(files: readonly ShownFile[]): string | null {
-  for (const { path, added, read } of files) {
+  // Each file read as added and as spelled out (`process-calls.ts`): a spelling only adds refusals, never takes one
+  // away (review of B's fix, H1: `import os as sh` spelled `sh.chdir('/tmp/x')` as a call, and the path was lost).
+  for (const { path, added, read: spelled } of files) {
     if (DOCUMENTATION.test(path)) continue;
-    const lines = read.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
-    for (let index = 0; index < lines.length; index++) {
-      const line = lines[index]!;
-      if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return added[index]!;
-      // Rust's `Command::new("cargo").args(["test", "--manifest-path", …])` read as one list, as the argument reading
-      // reads it (attack-48 false refusals accepted that form: its paths must be read too).
-      const text = lines.slice(index, index + CALL_LINES).join(' ').replace(RUST_ARGUMENTS, ', ');
-      const programs = [...text.matchAll(PROCESS_CALL_OPENING)].flatMap((call) => [...text.slice(call.index + call[0].length, call.index + call[0].length + CALL_REACH).matchAll(OUTSIDE_PROGRAM)]);
-      const words = programs.length === 0 ? '' : [...programs, ...text.matchAll(CHANGED_DIRECTORY)].map((match) => ` ${match[1] ?? match[0]}`).join('');
-      if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return added[index]!;
+    for (const read of spelled.every((line, at) => line === added[at]) ? [added] : [added, spelled]) {
+      const lines = read.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
+      for (let index = 0; index < lines.length; index++) {
+        const line = lines[index]!;
+        if ([...line.matchAll(LOADED_PATH)].some((load) => outsidePath(load[2]!, path.split('/').length - 1))) return added[index]!;
+        // Rust's `Command::new("cargo").args(["test", "--manifest-path", …])` read as one list, as the argument reading
+        // reads it (attack-48 false refusals accepted that form: its paths must be read too).
+        const text = lines.slice(index, index + CALL_LINES).join(' ').replace(RUST_ARGUMENTS, ', ');
+        const programs = [...text.matchAll(PROCESS_CALL_OPENING)].flatMap((call) => [...text.slice(call.index + call[0].length, call.index + call[0].length + CALL_REACH).matchAll(OUTSIDE_PROGRAM)]);
+        const words = programs.length === 0 ? '' : [...programs, ...text.matchAll(CHANGED_DIRECTORY)].map((match) => ` ${match[1] ?? match[0]}`).join('');
+        if (words.match(PATH_WORD)?.some((word) => outsidePath(word))) return added[index]!;
+      }
     }
   }
   return null;
@@ -788,7 +815,8 @@ export const setsManagerConfiguration = (line: string): boolean => {
 function managerSetting(files: readonly ShownFile[]): string | null {
   for (const { path, added, read } of files) {
     if (DOCUMENTATION.test(path)) continue;
-    const index = read.findIndex(setsManagerConfiguration);
+    // As added and as spelled out, as outsideRepository reads them (H1: `sh.environ[…] =` spelled as a call hid the setting).
+    const index = added.findIndex((line, at) => setsManagerConfiguration(line) || (read[at] !== line && setsManagerConfiguration(read[at]!)));
     if (index >= 0) return added[index]!;
   }
   return null;
@@ -838,7 +866,7 @@ function shownByFile(diff: string): ShownFile[] {
         number += 1;
       }
     }
-    shown.read = callsSpelledOut(path, shown.added);
+    shown.read = callsSpelledOut(path, shown.added, shown.after);
     return [shown];
   });
 }

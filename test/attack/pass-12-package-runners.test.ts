@@ -181,4 +181,18 @@ describe("session 43: a package manager's arguments shown in a process call", ()
     const exponent = cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => checkPatch(patchAdding('src/check.js', [text])));
     expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
+
+  // Review of attack-48 B's fix (session 46), M2: cross-spawn's `\w*spawn\s*\.\s*sync` read a run of word characters
+  // from each of its positions (a line of `a`s, of `spawn`s, a `run(mvn ` before one), and sh's spelling each `sh.` of a run.
+  it.each([
+    ['a run of letters', 'src/check.js', (size: number) => 'a'.repeat(size)],
+    ['a run of spawns', 'src/check.js', (size: number) => 'spawn'.repeat(Math.floor(size / 5))],
+    ['a run of letters after run(mvn', 'src/check.js', (size: number) => `run(mvn ${'a'.repeat(size)}`],
+    ['a run of sh.', 'src/check.py', (size: number) => 'sh.'.repeat(Math.floor(size / 3))],
+    // H2: Ruby's interpolations and quotes a line does not close, read in a bounded number of readings.
+    ['interpolations and stray quotes in Ruby', 'src/check.rb', (size: number) => `"#{'\x60`.repeat(Math.floor(size / 5))],
+  ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, path, textOf) => {
+    const exponent = cpuGrowthExponent(PATCH_COST_SIZES, textOf, (text) => checkPatch(patchAdding(path, [text])));
+    expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
 });
