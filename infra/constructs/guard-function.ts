@@ -80,6 +80,17 @@ export const CREATE_REQUIRE_BANNER =
 /** Where esbuild puts the bundled packages' license comments: a file beside the bundle. */
 export const LEGAL_COMMENTS = 'external' as const;
 
+/**
+ * Packages the bundles take from a project module instead (esbuild's `--alias`): `@octokit/auth-app` imports the
+ * GitHub App's OAuth client and its user and device flows, which an App authenticating as itself and as its
+ * installations never uses (~10 KB of every function with GitHub); shared/github/no-oauth.ts stands in for them.
+ * Relative to the project root, where synth and `npm run bundle:sizes` run esbuild.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@octokit/auth-oauth-app': './shared/github/no-oauth.ts',
+  '@octokit/auth-oauth-user': './shared/github/no-oauth.ts',
+};
+
 /** The charset of the bundles' code (see {@link bundlingOptionsFor}). */
 export const CHARSET = 'utf8' as const;
 
@@ -109,7 +120,8 @@ export function bundlingOptionsFor(name: FunctionName) {
     // means the same; esbuild keeps regular expressions as written and still escapes what it must (lone surrogates,
     // U+2028/U+2029). An esbuild argument because aws-cdk-lib accepts `charset: Charset.UTF8` and never passes it on
     // (aws/aws-cdk#32649, still so in 2.276); test/infra/bundling.test.ts checks the synthesized bundles.
-    esbuildArgs: { '--legal-comments': LEGAL_COMMENTS, '--charset': CHARSET },
+    // `--alias`: the packages BUNDLE_ALIASES replaces.
+    esbuildArgs: { '--legal-comments': LEGAL_COMMENTS, '--charset': CHARSET, '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
     // Ship the SDK versions the code was tested with (Bedrock Converse, lib-dynamodb) instead of whatever
     // the runtime happens to include; only the credential chain's never-used fallbacks and, where nothing
     // imports it at start, the event-stream serde stay outside.

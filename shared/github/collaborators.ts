@@ -3,7 +3,7 @@ import type * as z from '../zod.js';
 import type { GitHubPort, RepositoryRole } from '../ports.js';
 import { GitHubRequestError } from './errors.js';
 import type { GitHubRest } from './rest.js';
-import { collaboratorsPageSchema } from './schemas.js';
+import { collaboratorsPageSchema } from './listing-schemas.js';
 
 export type CollaboratorsPort = Pick<GitHubPort, 'repositoryPermission' | 'listCollaborators' | 'collaboratorsPage'>;
 

@@ -11,7 +11,7 @@ import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
 import { retryBackoffMs } from './comment-timing.js';
 import { GitHubRequestError } from './errors.js';
 import { type GitHubRest, parseBody, sleep } from './rest.js';
-import { type Comment, commentSchema, commentsPageSchema, reactionsPageSchema } from './schemas.js';
+import { type Comment, commentSchema, commentsPageSchema, reactionsPageSchema } from './listing-schemas.js';
 
 export type CommentsPort = Pick<GitHubPort, 'upsertComment' | 'commentOnCommit' | 'listCommentReactions' | 'commentReactionsPage' | 'addCommentReaction'>;
 

@@ -9,7 +9,7 @@ import type { CheckAnnotation, FailedJob, GitHubPort, JobLogStream, RepoRef } fr
 import { GitHubRequestError, toGitHubError } from './errors.js';
 import { cappedStream } from './log-stream.js';
 import { API_HEADERS, type GitHubRest, type OctokitResult, parseBody, withStepSignal } from './rest.js';
-import { annotationsPageSchema, commitComparisonSchema, jobsPageSchema, pullsPageSchema, workflowRunsPageSchema } from './schemas.js';
+import { annotationsPageSchema, commitComparisonSchema, jobsPageSchema, pullsPageSchema, workflowRunsPageSchema } from './listing-schemas.js';
 
 export type RunReadsPort = Pick<
   GitHubPort,

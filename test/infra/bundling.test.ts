@@ -102,6 +102,15 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs.some((input) => input.startsWith('node_modules/@octokit/webhooks-methods/'))).toBe(true);
   });
 
+  it.each(FUNCTION_NAMES)('%s carries none of GitHub’s OAuth client flows: an App authenticates as its installations', (name) => {
+    const inputs = inputsOf(name);
+    // @octokit/auth-app's OAuth client, user and device flows (~10 KB) are shared/github/no-oauth.ts in the bundles.
+    const oauth = ['node_modules/@octokit/auth-oauth-app/', 'node_modules/@octokit/auth-oauth-user/', 'node_modules/@octokit/auth-oauth-device/', 'node_modules/@octokit/oauth-methods/'];
+    expect(inputs.filter((input) => oauth.some((prefix) => input.startsWith(prefix)))).toEqual([]);
+    // Sanity: where auth-app is bundled, the stand-in is too.
+    expect(inputs.some((input) => input.startsWith('node_modules/@octokit/auth-app/'))).toBe(inputs.includes('shared/github/no-oauth.ts'));
+  });
+
   it('remediate carries neither the comment slots nor the approval index: it never comments, never reads approvals', () => {
     const inputs = inputsOf('remediate');
     const commentingOnly = ['shared/github/comment-slot.ts', 'shared/stores/comment-slots.ts', 'shared/remediation/approvals.ts'];
