@@ -352,9 +352,12 @@ const allRules = <K extends keyof PackageManagerRules>(kind: K): Array<NonNullab
  * Where a manager named by a common word (`stack`, `proto`, `snap`, `mix`, `dart`, `zig`) is read: as a command's first
  * word only, at a quote (a command string's or a list element's start), after a shell's `;`, `&`, `|` or `sudo`, or
  * after a directory (`/usr/bin/snap`); and not assigned to (`; zig -= 1` after a call in Python). A bare identifier
- * in code (`handler.call(this, stack, i)`) is none (review of D/P's fix, M1: those were refused as installs after any call).
+ * in code (`handler.call(this, stack, i)`) is none (review of D/P's fix, M1: those were refused as installs after any call). * A command that runs the next word as a program (`timeout 60`, `nice -n 10`, `env CI=1`, `xargs -n1`, `nohup`) or a
+ * variable set for it (`CI=1 stack install x`) counts as a command's start too (session 46).
  */
-const COMMAND_WORD = String.raw`(?<=["'\x60]|[;&|]\s*|\bsudo\s+|\w\/)`;
+/** A wrapper's options, numbers and assignments (`-k 5 60`, `CI=1`): each token told apart by its first character. */
+const WRAPPER_ARGUMENTS = String.raw`(?:\s+(?:-\S+|\d[^\s=]*|[A-Za-z_]\w*=\S*))*`;
+const COMMAND_WORD = String.raw`(?<=["'\x60]|[;&|]\s*|\w\/|\b(?:sudo|nohup|exec|command|time|xargs|nice|timeout|env)${WRAPPER_ARGUMENTS}\s+|\b[A-Za-z_]\w*=\S*\s+)`;
 /**
  * Package managers without a list of allowed verbs: their fetching verbs and options are refused instead. Since
  * attack-48 D/P also the system's, which install packages from a URL with their scriptlets (zypper, flatpak, snap;

