@@ -421,7 +421,21 @@ export async function startLocalWorkflow(options: {
       }
       // The wait's one timer: the interpreter's is pushed past it (timedByTheirTasks).
       const { wait, waiting } = newWait(execution);
-      if (endsAt !== null) wait.timer = setTimeout(() => { wait.expired = true; wait.reject(timedOut()); }, endsAt - Date.now());
+      if (endsAt !== null) {
+        // Node counts a timer from the event loop's time, taken when the loop's turn began, so it can fire a few
+        // milliseconds before `endsAt` by the clock (seen in CI: 1 ms): the wait is not over until its end, so a timer
+        // that fires early is armed again for what is left.
+        const expireAtEnd = (): void => {
+          const left = endsAt - Date.now();
+          if (left > 0) {
+            wait.timer = setTimeout(expireAtEnd, left);
+            return;
+          }
+          wait.expired = true;
+          wait.reject(timedOut());
+        };
+        wait.timer = setTimeout(expireAtEnd, endsAt - Date.now());
+      }
       waiters.set(token, wait);
       ended.delete(token);
       try {
