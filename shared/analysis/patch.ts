@@ -685,11 +685,10 @@ const HOME = /(?:require\(["']os["']\)|\bos)\.homedir\(\)|env!\("HOME"\)|\b(?:Pa
 
 /** The first added line of code that runs, builds or loads something from outside the repository (see above), or null. */
 function outsideRepository(files: readonly ShownFile[]): string | null {
-  // Each file read as added and as spelled out (`process-calls.ts`): a spelling only adds refusals, never takes one
-  // away (review of B's fix, H1: `import os as sh` spelled `sh.chdir('/tmp/x')` as a call, and the path was lost).
-  for (const { path, added, read: spelled } of files) {
+  for (const file of files) {
+    const { path, added } = file;
     if (DOCUMENTATION.test(path)) continue;
-    for (const read of spelled.every((line, at) => line === added[at]) ? [added] : [added, spelled]) {
+    for (const read of readingsOf(file)) {
       const lines = read.map((line) => line.normalize('NFKC').replace(HOME, "'$HOME'"));
       for (let index = 0; index < lines.length; index++) {
         const line = lines[index]!;
@@ -816,13 +815,22 @@ export const setsManagerConfiguration = (line: string): boolean => {
 
 /** The first line the patch adds to a file of code that sets a package manager's configuration, or null. */
 function managerSetting(files: readonly ShownFile[]): string | null {
-  for (const { path, added, read } of files) {
-    if (DOCUMENTATION.test(path)) continue;
-    // As added and as spelled out, as outsideRepository reads them (H1: `sh.environ[…] =` spelled as a call hid the setting).
-    const index = added.findIndex((line, at) => setsManagerConfiguration(line) || (read[at] !== line && setsManagerConfiguration(read[at]!)));
-    if (index >= 0) return added[index]!;
+  for (const file of files) {
+    if (DOCUMENTATION.test(file.path)) continue;
+    // H1: `sh.environ[…] =` spelled as a call hid the setting when only the spelling was read.
+    const found = readingsOf(file).map((lines) => lines.findIndex((line) => setsManagerConfiguration(line))).filter((at) => at >= 0);
+    if (found.length > 0) return file.added[Math.min(...found)]!;
   }
   return null;
+}
+
+/**
+ * A file's added lines as added and, where `process-calls.ts` spells a process call differently, as spelled out: the
+ * rules read both, so a spelling only adds refusals and never takes one away (review of B's fix, H1: `import os as sh`
+ * spelled `sh.chdir('/tmp/x')` and `sh.environ[…] =` as calls, and the path and the setting were lost).
+ */
+function readingsOf(file: ShownFile): ReadonlyArray<readonly string[]> {
+  return file.read.every((line, at) => line === file.added[at]) ? [file.added] : [file.added, file.read];
 }
 
 /** The lines a patch adds, as the applier (jsdiff) reads its hunks: an added line may itself start with `++`. */
@@ -1075,7 +1083,7 @@ export function checkPatch(raw: string): PatchCheck {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
   // Read again, file by file, where a file's process calls are spelled out differently (attack-48 B).
-  const dependency = addedDependency(added) ?? shown.reduce<string | null>((found, file) => found ?? (file.read.some((line, at) => line !== file.added[at]) ? addedDependency(file.added, file.read) : null), null);
+  const dependency = addedDependency(added) ?? shown.reduce<string | null>((found, file) => found ?? (readingsOf(file).length > 1 ? addedDependency(file.added, file.read) : null), null);
   if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
   }
