@@ -13,7 +13,6 @@ import { createGitHubRest, type GitHubClientOptions } from './rest.js';
 import { runReadsOf } from './runs.js';
 
 export { GitHubRequestError } from './errors.js';
-export { GITHUB_COMMENT_MAX_CHARS } from './comment-limit.js';
 export { DEFAULT_GITHUB_API_URL, DEFAULT_MAX_LOG_BYTES, type GitHubAppInstallationAuth, type GitHubClientOptions } from './rest.js';
 
 /**

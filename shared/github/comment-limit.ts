@@ -4,8 +4,6 @@
 import { GITHUB_COMMENT_MAX_CHARS } from '../domain/comment-limit.js';
 import { pairSafeEnd } from '../utf16.js';
 
-export { GITHUB_COMMENT_MAX_CHARS };
-
 /** A marker this long is a caller bug; refusing it keeps the truncation arithmetic meaningful. */
 export const MAX_MARKER_CHARS = 1_024;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubUnavailableError } from '../../../shared/errors.js';
-import { GITHUB_COMMENT_MAX_CHARS, GitHubRequestError } from '../../../shared/github/client.js';
+import { GITHUB_COMMENT_MAX_CHARS } from '../../../shared/domain/comment-limit.js';
+import { GitHubRequestError } from '../../../shared/github/client.js';
 import { BOT_LOGIN, FakeGitHub, clientFor, rejection } from '../../support/fake-github.js';
 import { eachTestWithFakeGitHub } from './fake-server.js';
 

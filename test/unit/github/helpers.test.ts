@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitCommentBody, GITHUB_COMMENT_MAX_CHARS } from '../../../shared/github/comment-limit.js';
+import { GITHUB_COMMENT_MAX_CHARS } from '../../../shared/domain/comment-limit.js';
+import { fitCommentBody } from '../../../shared/github/comment-limit.js';
 import { createPacer } from '../../../shared/github/pacer.js';
 import { nextPageQuery } from '../../../shared/github/pagination.js';
 
