@@ -10,7 +10,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_SERVICE } from '../../shared/adapters/metric-names.js';
 import type { Config, SecretArnKey } from '../../shared/config.js';
-import type { GuardTable, TableAccess } from './guard-table.js';
+import type { GuardTable } from './guard-table.js';
+import { FUNCTION_TABLE_ACCESS, type FunctionName, type TableName } from '../table-access.js';
 
 /** The project root, resolved from this module so synth and tests work from any working directory. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -48,18 +49,7 @@ export const EVENT_STREAM_SERDE_AT_START: ReadonlySet<FunctionName> = new Set(['
 export const MAX_BUNDLE_BYTES = 700 * 1024;
 
 /** Every Lambda of Pipeline Guard: one folder under functions/ each, entry `handler.ts`, export `handler`. */
-export type FunctionName =
-  | 'ingest-github'
-  | 'classify'
-  | 'knowledge-lookup'
-  | 'analyze'
-  | 'remediate'
-  | 'notify'
-  | 'record-outcome'
-  | 'evaluate-gate'
-  | 'reconcile'
-  | 'ingest-alarm'
-  | 'read-api';
+export type { FunctionName };
 
 /**
  * Environment keys a function may be given: exactly the ones `loadConfig` reads (shared/config.ts), so a renamed
@@ -223,10 +213,16 @@ export class GuardFunction extends Construct implements IGrantable {
     return this;
   }
 
-  /** Grants item access to a table and sets the `<NAME>_TABLE` variable `loadConfig` reads, in one call. */
-  useTable(table: GuardTable, access: TableAccess): this {
-    table.grantData(this, access);
-    return this.setEnv(table.envKey, table.tableName);
+  /**
+   * Grants item access to the tables this function's row of FUNCTION_TABLE_ACCESS names, as it names it (the local
+   * runtime enforces the same row), and sets the `<NAME>_TABLE` variable `loadConfig` reads for each.
+   */
+  useTables(tables: Record<TableName, GuardTable>): this {
+    for (const [name, access] of Object.entries(FUNCTION_TABLE_ACCESS[this.name]) as Array<[TableName, NonNullable<(typeof FUNCTION_TABLE_ACCESS)[FunctionName][TableName]>]>) {
+      tables[name].grantData(this, access);
+      this.setEnv(tables[name].envKey, tables[name].tableName);
+    }
+    return this;
   }
 
   /** Grants read access to a secret and sets the `*_SECRET_ARN` variable that names it, in one call. */

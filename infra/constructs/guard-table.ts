@@ -4,6 +4,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { Config } from '../../shared/config.js';
 import { type IndexDefinition, projectionOf, type TableDefinition } from '../../shared/stores/tables.js';
+import { INDEX_ACTIONS, TABLE_ACTIONS, type TableAccess } from '../table-access.js';
 
 const PROJECTION_TYPES = { ALL: ProjectionType.ALL, KEYS_ONLY: ProjectionType.KEYS_ONLY, INCLUDE: ProjectionType.INCLUDE } as const;
 
@@ -17,21 +18,7 @@ function cdkProjection(index: IndexDefinition): { projectionType: ProjectionType
 export type TableEnvKey = `${Uppercase<TableDefinition['logicalName']>}_TABLE` & keyof Config;
 
 /** `readWriteDelete` is for the one store that deletes (the guard store releases a rate-limit claim). */
-export type TableAccess = 'read' | 'readWrite' | 'readWriteDelete';
-
-/**
- * Item-level actions the stores actually send, nothing else: no Scan (every read is a key or index query), no
- * BatchWriteItem or ConditionCheckItem (conditional puts and atomic `ADD` updates; the local runtime has no
- * transactions), DeleteItem only where a store deletes, no DescribeTable, stream or backup actions, nothing on `*`.
- * An internet-facing function that could scan or bulk-delete a table would turn one bug into a data loss.
- */
-export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-  readWrite: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  readWriteDelete: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-};
-/** Global secondary indexes are only queried. */
-const INDEX_ACTIONS = ['dynamodb:Query'];
+export type { TableAccess };
 
 export interface GuardTableProps {
   /** One entry of `TABLES` in shared/stores/tables.ts: the same layout the local runtime creates. */
@@ -96,7 +83,7 @@ export class GuardTable extends Construct {
     policy.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [this.table.tableArn] }));
     const indexArns = this.indexArns;
     if (indexArns.length > 0) {
-      policy.addToPrincipalPolicy(new PolicyStatement({ actions: INDEX_ACTIONS, resources: indexArns }));
+      policy.addToPrincipalPolicy(new PolicyStatement({ actions: [...INDEX_ACTIONS], resources: indexArns }));
     }
   }
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { FunctionName } from '../table-access.js';
+import { runAsFunction } from './function-grants.js';
 
 /** The account the local runtime's ARNs name. */
 export const LOCAL_ACCOUNT = '000000000000';
@@ -52,9 +54,10 @@ const OVERRUN_GRACE_MS = 10_000;
 export async function invokeWithTimeout(
   handler: LambdaHandler,
   event: unknown,
-  options: { functionName: string; timeoutMs: number; graceMs?: number; log?: (line: string) => void },
+  options: { functionName: FunctionName; timeoutMs: number; graceMs?: number; log?: (line: string) => void },
 ): Promise<unknown> {
-  const attempt = handler(event, lambdaContext(options.functionName, options.timeoutMs));
+  // Held to the function's DynamoDB grants, as its role holds it in AWS (function-grants.ts).
+  const attempt = runAsFunction(options.functionName, () => handler(event, lambdaContext(options.functionName, options.timeoutMs)));
   const settled = attempt.then(() => 'settled' as const, () => 'settled' as const);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timed out'>((resolve) => { timer = setTimeout(() => resolve('timed out'), options.timeoutMs); });

@@ -21,6 +21,7 @@ import { readPages } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, isLoopbackHost, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
+import { enforcingFunctionGrants, outsideFunctionGrants, runAsFunction } from './function-grants.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
 import { type BackAtWait, type ExecutionRecord, type ExecutionRegistry, type LocalTask, type LocalTokenTask, startLocalWorkflow } from './local-workflow.js';
 import { LOCAL_ACCOUNT, type LambdaHandler, invokeWithTimeout, lambdaContext } from './lambda-invocation.js';
@@ -258,11 +259,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   delete env.ESCALATION_TOPIC_ARN;
 
   // Every DynamoDB client in this process (the handlers' too: they build theirs in the composition root) talks to
-  // the store's thread by message; the HTTP endpoint stays for `guard` commands in other processes.
-  const transport = inProcessTransport(dynamo);
+  // the store's thread by message; the HTTP endpoint stays for `guard` commands in other processes. A call made in a
+  // function's invocation is held to that function's grants in the stack (function-grants.ts).
+  const transport = inProcessTransport({ requestHandler: enforcingFunctionGrants(dynamo.requestHandler, tableNames, log) });
   const stopServingInProcess = serveDynamoInProcess(dynamo.endpoint, transport);
   // The handlers' composition root wires these wherever OUTBOX_PATH, RECORDED_RUNS_FILE and METRICS_EMF_PATH (set above) name them.
-  const stopLocalAdapters = useLocalAdapters(LOCAL_ADAPTERS);
+  // GitHub's and Lambda's stand-ins keep their state in the embedded store: not a function's DynamoDB calls in AWS.
+  const stopLocalAdapters = useLocalAdapters({
+    ...LOCAL_ADAPTERS,
+    recordedGitHub: (...args) => outsideFunctionGrants(LOCAL_ADAPTERS.recordedGitHub(...args)),
+    recoveryQueue: (client, tableName) => outsideFunctionGrants(LOCAL_ADAPTERS.recoveryQueue(client, tableName)),
+  });
   const config = loadConfig(env);
   const documents = documentClientFor(config);
   // The state machine's DynamoDB tasks send raw attribute values (`{"S": …}`): a plain client on the same transport.
@@ -421,7 +428,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const incidentId = (input as { Payload?: { trigger?: { incidentId?: unknown } } }).Payload?.trigger?.incidentId;
     if (typeof incidentId !== 'string') return;
     const deps = answer ? { ...reconcileDeps, tasks: answer } : reconcileDeps;
-    await resumeDecisionOfWait(deps, { incidentId, taskToken: token, ...(endedAt ? { endedAt } : {}) }, { afterMinutes: config.RECONCILE_AFTER_MINUTES });
+    // The reconciler's work in AWS, held to its grants.
+    await runAsFunction('reconcile', () =>
+      resumeDecisionOfWait(deps, { incidentId, taskToken: token, ...(endedAt ? { endedAt } : {}) }, { afterMinutes: config.RECONCILE_AFTER_MINUTES }),
+    );
   };
   // Executions cut off by a crash restart from their first state (stages are idempotent; see local-workflow.ts).
   const resumed = await workflow.resumeRunning();
@@ -429,7 +439,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The timer's runs and the API's (`reconcile`) alike are bounded by the reconcile function's AWS timeout, each run's
   // ports refusing once it is let go (session 45; the API's since session 46).
   const reconcileTimer = startReconcilerTimer({
-    run: (stopped, at) => scheduledReconcilerRun({ ...callsRefusedOnceAborted(reconcileDeps, stopped), clock: () => at ?? new Date() }, reconcilerOptions(config)),
+    run: (stopped, at) =>
+      runAsFunction('reconcile', () => scheduledReconcilerRun({ ...callsRefusedOnceAborted(reconcileDeps, stopped), clock: () => at ?? new Date() }, reconcilerOptions(config))),
     intervalMs: config.RECONCILE_INTERVAL_SECONDS * 1000,
     timeoutMs: FUNCTION_TIMEOUT_SECONDS.reconcile * 1000,
     log,
@@ -446,7 +457,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // (commentSlotLeaseMs in shared/github/comment-timing.ts, 45 s by default), and three tries 250 ms apart
   // dead-lettered such a recovery.
   const recoveries = startQueueConsumer({
-    queue: createStoreWorkQueue({ client: documents, tableName: tableNames.incidents, name: RECOVERY_QUEUE }),
+    queue: outsideFunctionGrants(createStoreWorkQueue({ client: documents, tableName: tableNames.incidents, name: RECOVERY_QUEUE })),
     deliver: (message) => invokeTimed(recordOutcome, 'record-outcome', message),
     maxAttempts: 3,
     retryDelayMs: options.retryDelayMs ?? ASYNC_INVOKE_RETRY_MS,
@@ -465,7 +476,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   const readApi = await importHandler('read-api', generation);
   const scrapeMetrics = createEmfFileReader(metricsPath);
-  const learningApi = createLearningApi({ learning, gateToken, evaluateGate: await importHandler('evaluate-gate', generation), context: lambdaContext });
+  const evaluateGate = await importHandler('evaluate-gate', generation);
+  const learningApi = createLearningApi({
+    learning,
+    gateToken,
+    evaluateGate: (event, context) => runAsFunction('evaluate-gate', () => evaluateGate(event, context)),
+    context: lambdaContext,
+  });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     // `//x` parses as a protocol-relative URL with host "x" and `//` throws: take the path as given, never a host.

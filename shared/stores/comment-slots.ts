@@ -8,12 +8,14 @@
  * waits for the id and updates that comment.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from './dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
 import { shortHash } from '../domain/trigger.js';
 
 const SLOT_TTL_SECONDS = 400 * 86_400;
+/** The claim time of a released slot: older than any lease, so the next claim takes it over. */
+const RELEASED_AT = new Date(0).toISOString();
 
 export interface CommentSlot {
   /** Set once the comment exists. */
@@ -113,14 +115,17 @@ export function createDynamoCommentSlots(options: { client: DynamoDBDocumentClie
       );
     },
     async release(key, holder) {
-      // Not released when the comment exists or another holder took the slot over.
+      // Not released when the comment exists or another holder took the slot over. Released by dating the claim at the
+      // epoch, a lapsed claim the next writer takes over, rather than deleted: the functions that comment are granted
+      // no DeleteItem on the incidents table (infra/table-access.ts).
       await conditionalWrite(() =>
         client.send(
-          new DeleteCommand({
+          new UpdateCommand({
             TableName: tableName,
             Key: keyOf(key),
+            UpdateExpression: 'SET claimedAt = :released',
             ConditionExpression: 'holder = :holder AND attribute_not_exists(commentId)',
-            ExpressionAttributeValues: { ':holder': holder },
+            ExpressionAttributeValues: { ':holder': holder, ':released': RELEASED_AT },
           }),
         ),
       );

@@ -20,17 +20,19 @@ type Access = 'none' | 'read' | 'readWrite' | 'readWriteDelete';
 
 /** The access matrix of the design: anything not listed here must not be granted. */
 const TABLE_ACCESS: Record<FunctionName, Record<TableName, Access>> = {
-  'ingest-github': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
+  'ingest-github': { incidents: 'readWriteDelete', baselines: 'readWrite', experiments: 'readWrite' },
   classify: { incidents: 'readWrite', baselines: 'readWrite', experiments: 'none' },
   'knowledge-lookup': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
   // An analysed incident in an experiment charges its arm's cost counters.
   analyze: { incidents: 'readWrite', baselines: 'none', experiments: 'readWrite' },
   // The guard store deletes a rate-limit claim it could not complete; the reconciler deletes the due entry of a
-  // digest it sent (or that has nothing left to report). No other function deletes.
+  // digest it sent (or that has nothing left to report); record-outcome a recovery's targets entry once done; the
+  // gate the baseline runs beyond the kept ones; ingest-github a /guard decision's or vote's due entry once done. No
+  // other function deletes (a comment slot is released by an update).
   remediate: { incidents: 'readWriteDelete', baselines: 'none', experiments: 'none' },
   notify: { incidents: 'readWrite', baselines: 'none', experiments: 'none' },
-  'record-outcome': { incidents: 'readWrite', baselines: 'readWrite', experiments: 'readWrite' },
-  'evaluate-gate': { incidents: 'none', baselines: 'readWrite', experiments: 'none' },
+  'record-outcome': { incidents: 'readWriteDelete', baselines: 'readWrite', experiments: 'readWrite' },
+  'evaluate-gate': { incidents: 'none', baselines: 'readWriteDelete', experiments: 'none' },
   // The reconciler's late reads of reactions record votes: the experiment's units and the false-positive metric.
   reconcile: { incidents: 'readWriteDelete', baselines: 'readWrite', experiments: 'readWrite' },
   'ingest-alarm': { incidents: 'readWrite', baselines: 'none', experiments: 'none' },

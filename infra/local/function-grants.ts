@@ -1,0 +1,108 @@
+/**
+ * The stack's DynamoDB grants, enforced by the local runtime (session 47). In AWS each function's role may send only
+ * the actions FUNCTION_TABLE_ACCESS names (infra/table-access.ts, what the stack grants); dynalite checks no IAM, so a
+ * store method that deleted where its function's role may not passed every local test and failed in AWS alone, with
+ * AccessDenied: a green run's recovery (record-outcome), a comment slot's release (every function that comments), the
+ * gate's trim of old baseline runs (evaluate-gate). Every call a function's invocation makes to the embedded store now
+ * meets the same refusal DynamoDB gives, so the integration tests see what a deployment would.
+ *
+ * A call is a function's when it is made inside {@link runAsFunction}: the local runtime runs each handler invocation,
+ * and the reconciler's runs, so. Calls outside one (the CLI, the runtime's own reads, the state machine's service
+ * integration) are not checked.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { accessAllows, FUNCTION_TABLE_ACCESS, type FunctionName, type TableName } from '../table-access.js';
+import type { StoreRequestHandler } from './in-process-documents.js';
+
+const invokedFunction = new AsyncLocalStorage<FunctionName>();
+
+/** Runs `work` as `name`'s invocation: its DynamoDB calls are held to that function's grants. */
+export function runAsFunction<T>(name: FunctionName, work: () => T): T {
+  return invokedFunction.run(name, work);
+}
+
+/** One table a request touches, with the action IAM checks for it. */
+interface TableAction {
+  table: string;
+  operation: string;
+  onIndex: boolean;
+}
+
+/** Item-level actions of a transaction's parts, as IAM checks them. */
+const TRANSACT_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+
+function tableActions(operation: string, request: Record<string, unknown>): TableAction[] {
+  if (typeof request.TableName === 'string') return [{ table: request.TableName, operation, onIndex: typeof request.IndexName === 'string' }];
+  if (request.RequestItems && typeof request.RequestItems === 'object') {
+    return Object.keys(request.RequestItems).map((table) => ({ table, operation, onIndex: false }));
+  }
+  if (Array.isArray(request.TransactItems)) {
+    return request.TransactItems.flatMap((part: Record<string, { TableName?: unknown }>) =>
+      Object.entries(part).map(([kind, item]) => ({ table: String(item?.TableName), operation: TRANSACT_ACTIONS[kind] ?? kind, onIndex: false })),
+    );
+  }
+  return [];
+}
+
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return '';
+}
+
+/** DynamoDB's answer to an action the caller's role is not granted. */
+function accessDenied(fn: FunctionName, denied: TableAction) {
+  const message = `User: arn:aws:sts::000000000000:assumed-role/${fn}/${fn} is not authorized to perform: dynamodb:${denied.operation} on resource: ${denied.table}${denied.onIndex ? '/index/*' : ''} because no identity-based policy allows the dynamodb:${denied.operation} action`;
+  return {
+    response: {
+      statusCode: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'local-access-denied' },
+      body: new TextEncoder().encode(JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', Message: message })),
+    },
+  };
+}
+
+/**
+ * `handler`, refusing a call made in a function's invocation that its grants do not allow, and telling `onRefused`.
+ * `tables` names the local tables (logical name → table name); a table outside them is refused to every function, as
+ * an ungranted one is.
+ */
+export function enforcingFunctionGrants(handler: StoreRequestHandler, tables: Record<TableName, string>, onRefused: (line: string) => void = () => {}): StoreRequestHandler {
+  const logicalNames = new Map(Object.entries(tables).map(([logical, table]) => [table, logical as TableName]));
+  return {
+    async handle(request, options) {
+      const fn = invokedFunction.getStore();
+      if (fn === undefined) return handler.handle(request, options);
+      const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
+      const operation = target.slice(target.indexOf('.') + 1);
+      const parsed = JSON.parse(bodyText(request.body) || '{}') as Record<string, unknown>;
+      for (const action of tableActions(operation, parsed)) {
+        const logical = logicalNames.get(action.table);
+        const access = logical === undefined ? undefined : FUNCTION_TABLE_ACCESS[fn][logical];
+        if (!accessAllows(access, action.operation, action.onIndex)) {
+          onRefused(`${fn}: dynamodb:${action.operation} on ${action.table} refused: not granted to the function's role in the stack (infra/table-access.ts)`);
+          return accessDenied(fn, action);
+        }
+      }
+      return handler.handle(request, options);
+    },
+    updateHttpClientConfig: (key, value) => handler.updateHttpClientConfig(key, value),
+    httpHandlerConfigs: () => handler.httpHandlerConfigs(),
+    destroy: () => handler.destroy(),
+  };
+}
+
+/**
+ * `port` with every method run outside any function's invocation: a local stand-in for a system other than DynamoDB
+ * (GitHub without credentials, Lambda's asynchronous invocation) that keeps its state in the embedded store. In AWS
+ * no function's DynamoDB grants are asked about what those systems store.
+ */
+export function outsideFunctionGrants<T extends object>(port: T): T {
+  return new Proxy(port, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => invokedFunction.exit(() => (value as (...a: unknown[]) => unknown).apply(target, args));
+    },
+  });
+}
