@@ -76,7 +76,10 @@ export function enforcingFunctionGrants(handler: StoreRequestHandler, tables: Re
       const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
       const operation = target.slice(target.indexOf('.') + 1);
       const parsed = JSON.parse(bodyText(request.body) || '{}') as Record<string, unknown>;
-      for (const action of tableActions(operation, parsed)) {
+      const actions = tableActions(operation, parsed);
+      // A call that names no table (ListTables, PartiQL's ExecuteStatement) is granted to no function.
+      if (actions.length === 0) actions.push({ table: '*', operation, onIndex: false });
+      for (const action of actions) {
         const logical = logicalNames.get(action.table);
         const access = logical === undefined ? undefined : FUNCTION_TABLE_ACCESS[fn][logical];
         if (!accessAllows(access, action.operation, action.onIndex)) {

@@ -427,7 +427,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   resumeDecisionAtWait = async ({ input, token, endedAt, answer }) => {
     const incidentId = (input as { Payload?: { trigger?: { incidentId?: unknown } } }).Payload?.trigger?.incidentId;
     if (typeof incidentId !== 'string') return;
-    const deps = answer ? { ...reconcileDeps, tasks: answer } : reconcileDeps;
+    // The in-process answer drives the state machine, whose own writes are not the reconciler's (SendTaskSuccess in AWS).
+    const deps = answer ? { ...reconcileDeps, tasks: outsideFunctionGrants(answer) } : reconcileDeps;
     // The reconciler's work in AWS, held to its grants.
     await runAsFunction('reconcile', () =>
       resumeDecisionOfWait(deps, { incidentId, taskToken: token, ...(endedAt ? { endedAt } : {}) }, { afterMinutes: config.RECONCILE_AFTER_MINUTES }),

@@ -1,3 +1,4 @@
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { runAsFunction } from '../../infra/local/function-grants.js';
@@ -48,6 +49,15 @@ describe("the local runtime refuses what a function's role is not granted", () =
 
     expect(refused?.name).toBe('AccessDeniedException');
     await expect(indexQuery).resolves.toBeDefined();
+  });
+
+  it('refuses a call that names no table (ListTables) to every function', async () => {
+    const client = handlersClient();
+
+    const refused = await refusal(runAsFunction('reconcile', () => client.send(new ListTablesCommand({}))));
+
+    expect(refused?.name).toBe('AccessDeniedException');
+    await expect(client.send(new ListTablesCommand({}))).resolves.toBeDefined();
   });
 });
 
