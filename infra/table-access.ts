@@ -3,8 +3,8 @@
  * exactly this (`GuardFunction.useTables`), and for the local runtime, which refuses any other call a function makes
  * as DynamoDB would refuse it (infra/local/function-grants.ts). Without the second, a store method that deletes or
  * scans where its function's role may not passed every local test and failed only in AWS, with AccessDenied (session
- * 47: a green run's recovery, a comment slot's release and the gate's baseline trim did so). No AWS library here:
- * the local runtime loads it.
+ * 47: a green run's recovery, a comment slot's release, the gate's baseline trim and the end of a /guard approval's or
+ * vote's bookkeeping did so). No AWS library here: the local runtime loads it.
  */
 import type { TableDefinition } from '../shared/stores/tables.js';
 

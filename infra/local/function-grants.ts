@@ -3,7 +3,8 @@
  * the actions FUNCTION_TABLE_ACCESS names (infra/table-access.ts, what the stack grants); dynalite checks no IAM, so a
  * store method that deleted where its function's role may not passed every local test and failed in AWS alone, with
  * AccessDenied: a green run's recovery (record-outcome), a comment slot's release (every function that comments), the
- * gate's trim of old baseline runs (evaluate-gate). Every call a function's invocation makes to the embedded store now
+ * gate's trim of old baseline runs (evaluate-gate), the due entry of a /guard approval or vote once done
+ * (ingest-github). Every call a function's invocation makes to the embedded store now
  * meets the same refusal DynamoDB gives, so the integration tests see what a deployment would.
  *
  * A call is a function's when it is made inside {@link runAsFunction}: the local runtime runs each handler invocation,
