@@ -19,6 +19,8 @@ function toMatch(incident: IncidentHistoryEntry): KnowledgeMatch {
     timeToRecoverySeconds: incident.timeToRecoverySeconds ?? null,
     branch: incident.branch,
     runUrl: incident.runUrl,
+    repository: incident.repository,
+    repositoryId: incident.repositoryId,
   };
 }
 

@@ -52,7 +52,7 @@ describe('L1 (medium): another repository\'s failure makes this pull request "al
   // caused by this change", linking the other repository's run. A reviewer is told a regression is not the change's
   // (and merges it), and the public pull request shows a private repository's name and run. Anyone who can make a
   // watched repository's `main` fail with a line gets this verdict on every other repository's pull requests.
-  it.fails("does not take another repository's failure on its main as this repository's base branch", async () => {
+  it("does not take another repository's failure on its main as this repository's base branch", async () => {
     // Prepare
     await stored(failure({ id: 'gh-900-5001-1', repository: 'acme/infra', repositoryId: 900, branch: 'main', fingerprint: 'fp-l1-cross' }));
     const pullRequest = await withHistory(failure({ id: 'gh-901-5002-1', repository: 'acme/site', repositoryId: 901, branch: 'feature/x', pullRequest: 12, fingerprint: 'fp-l1-cross' }));
