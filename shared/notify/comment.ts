@@ -1,6 +1,6 @@
 import { OUR_MARKER_PREFIX } from '../domain/comment-text.js';
 import { rerunUnderWay } from '../domain/handoff.js';
-import type { Incident, KnowledgeMatch } from '../domain/incident.js';
+import { type Incident, type KnowledgeMatch, outsiderCanRepeat } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
 import { sameRepository } from '../domain/repository-key.js';
 import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
@@ -130,11 +130,13 @@ export function verdictOf(incident: Incident): Verdict {
  * An earlier failure of the same fingerprint on this repository's base branch, from the incident's history. The
  * history is of the fingerprint, which is the failure's text alone, in every repository watched: another
  * repository's `main` failing with the same line says nothing of this one's, and its run is not this pull request's
- * to link (attack pass 50, L1).
+ * to link (attack pass 50, L1). None for a failure whose log an outsider writes (a fork's, `outsiderCanRepeat`): its
+ * author picks its fingerprint, and printing a line the base branch once failed with made their own failure "probably
+ * not caused by this change" (L3); GitHub's word on the base branch's latest run (`baseBranchRun`) still counts.
  */
 function baseBranchMatch(incident: Incident): KnowledgeMatch | null {
   const repository = incident.repository;
-  if (!repository) return null;
+  if (!repository || outsiderCanRepeat(incident)) return null;
   const here = { full_name: repository, id: incident.repositoryId };
   const onBase = (match: KnowledgeMatch) =>
     match.branch === incident.defaultBranch &&

@@ -85,7 +85,7 @@ describe('L3 (medium): a fork picks its verdict by printing a line main once fai
   // are public) makes the history hold this repository's failure on `main`, and the comment says the fork's failure is
   // "also failing on the base branch: probably not caused by this change": a maintainer merges a pull request whose
   // own tests fail.
-  it.fails("takes no base-branch verdict from the history of a fingerprint a fork's log chose", async () => {
+  it("takes no base-branch verdict from the history of a fingerprint a fork's log chose", async () => {
     // Prepare
     await stored(failure({ id: 'gh-930-5301-1', repository: 'acme/lib', repositoryId: 930, branch: 'main', fingerprint: 'fp-l3-fork' }));
     const fork = await withHistory(
