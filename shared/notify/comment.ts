@@ -132,7 +132,9 @@ export function verdictOf(incident: Incident): Verdict {
  * repository's `main` failing with the same line says nothing of this one's, and its run is not this pull request's
  * to link (attack pass 50, L1). None for a failure whose log an outsider writes (a fork's, `outsiderCanRepeat`): its
  * author picks its fingerprint, and printing a line the base branch once failed with made their own failure "probably
- * not caused by this change" (L3); GitHub's word on the base branch's latest run (`baseBranchRun`) still counts.
+ * not caused by this change" (L3); GitHub's word on the base branch's latest run (`baseBranchRun`) still counts. Nor
+ * one the base branch recovered from when the history was read: it is green again, and a change that brings the
+ * failure back is this change's (L4).
  */
 function baseBranchMatch(incident: Incident): KnowledgeMatch | null {
   const repository = incident.repository;
@@ -141,6 +143,7 @@ function baseBranchMatch(incident: Incident): KnowledgeMatch | null {
   const onBase = (match: KnowledgeMatch) =>
     match.branch === incident.defaultBranch &&
     match.incidentId !== incident.id &&
+    match.status !== 'resolved' &&
     sameRepository({ repository: match.repository ?? null, repositoryId: match.repositoryId ?? null }, here);
   return (incident.knowledge?.matches ?? []).find(onBase) ?? null;
 }

@@ -119,7 +119,7 @@ describe('L4 (low): a failure main recovered from long ago is "also failing on t
   // pull request that brings back a failure `main` had and fixed last year is told "also failing on the base branch:
   // probably not caused by this change", though `main` is green: the one reading that should look at the change is
   // told not to.
-  it.fails('does not call a failure main has recovered from "also failing" there', async () => {
+  it('does not call a failure main has recovered from "also failing" there', async () => {
     // Prepare
     await stored(failure({ id: 'gh-940-5401-1', repository: 'acme/api', repositoryId: 940, branch: 'main', fingerprint: 'fp-l4-old', status: 'resolved', resolvedAt: at.toISOString(), resolvedBy: 'run 5402 (attempt 1)' }));
     const pullRequest = await withHistory(failure({ id: 'gh-940-5403-1', repository: 'acme/api', repositoryId: 940, branch: 'feature/w', pullRequest: 17, fingerprint: 'fp-l4-old' }));
