@@ -94,9 +94,16 @@ function recoveredAt(incident: Incident, fallback: Date): Date {
   return Number.isNaN(resolved) ? fallback : new Date(resolved);
 }
 
-/** The action an outcome is credited to: the one applied, else "a manual fix" (comment only). */
+/**
+ * The action a recovery is credited to: the one applied, else "a manual fix" (comment only). A re-run only when an
+ * attempt of its own run passed: another run's recovery (a commit pushed meanwhile, whose newer run may also have
+ * cancelled the re-run's attempt) is a person's fix, and crediting the re-run taught the entry, and the automatic-fix
+ * rate, that re-running fixed a failure a commit fixed (attack pass 50, L7).
+ */
 function creditedAction(incident: Incident): RemediationAction {
-  return incident.decision?.applied ? incident.decision.action : 'comment_only';
+  if (!incident.decision?.applied) return 'comment_only';
+  if (incident.decision.action === 'rerun_failed_jobs' && !resolvedBySameCommitRerun(incident)) return 'comment_only';
+  return incident.decision.action;
 }
 
 /**
@@ -166,7 +173,7 @@ export function createRecoveryOutcomes(options: {
       await verdicts.ranTo(incident, worked ? 'success' : 'failure', at, mark('fix'));
       const ttr = incident.timeToRecoverySeconds ?? 0;
       if (incident.repository) {
-        const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
+        const automatic = action === 'rerun_failed_jobs';
         await baselines.addMetrics(
           incident.repository,
           {

@@ -153,6 +153,43 @@ describe('L6 (low, open): a fork names its failing job after a flaky one and rea
   });
 });
 
+describe('L7 (medium): a re-run is credited with the recovery of a commit pushed after it', () => {
+  // The guard re-ran a failure's jobs; before the re-run's attempt passed or failed, its author pushed a fix, and that
+  // commit's run (another run, on the same branch and workflow) passed. The recovery credited the re-run: the entry
+  // learned "re-running the failed jobs fixed it", and the repository's automatic-fix rate counted a success. With a
+  // workflow's `concurrency: cancel-in-progress` (the newer push cancels the re-run attempt, which is no failure) it
+  // happens without anyone meaning it; a writer repeats it on purpose until the entry recommends re-running a real
+  // bug (3 attempts, a lower bound ≥ 0.5), which the prompt and every comment of that failure then say.
+  const rerun = { action: 'rerun_failed_jobs' as const, reason: 'flaky', applied: true, result: 'rerun requested', dryRun: false, decidedAt: at.toISOString() };
+
+  async function resolvedBy(id: string, fingerprint: string, by: string) {
+    const learning = learningOn(scratch.client, () => at);
+    const incident = failure({ id, repository: 'acme/pay', repositoryId: 950, branch: 'feature/v', fingerprint, decision: rerun });
+    await stored(incident);
+    await learning.countSeen(incident, at);
+    await learning.onResolved({ ...incident, status: 'resolved', resolvedAt: at.toISOString(), resolvedBy: by });
+    return learning;
+  }
+
+  it("does not credit the re-run with another run's recovery", async () => {
+    // Act: run 5502 (the pushed fix) resolves run 5501's failure
+    const learning = await resolvedBy('gh-950-5501-1', 'fp-l7-push', 'run 5502');
+
+    // Assert
+    const entry = await learning.knowledge.get('fp-l7-push');
+    expect(entry?.actions.rerun_failed_jobs?.successes ?? 0).toBe(0);
+    expect((await learning.baselines.metrics('acme/pay')).autoFixSuccesses).toBe(0);
+  });
+
+  it('(ordinary use) credits the re-run when its own attempt passed', async () => {
+    // Act
+    const learning = await resolvedBy('gh-951-5503-1', 'fp-l7-rerun', 'run 5503 (attempt 2)');
+
+    // Assert
+    expect((await learning.knowledge.get('fp-l7-rerun'))?.actions.rerun_failed_jobs).toEqual({ attempts: 1, successes: 1 });
+  });
+});
+
 describe('L2 (medium, open): the knowledge base is one for every repository', () => {
   // Entries are keyed by fingerprint alone (`KB#<fingerprint>`), and their counters, fix and fix record are fed by the
   // incidents of every watched repository. A writer of one repository (or, with GITHUB_OWNERS unset and a public App,
