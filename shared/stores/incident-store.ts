@@ -692,9 +692,9 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
   /**
    * History entries with where each run's code came from (a fork, or an event that may run a fork's code as this
    * repository's, or one anyone can cause) and its repository (a fingerprint's history spans them all), read from the
-   * table: the index's projection is fixed once deployed
-   * (changing it means replacing the index), and such runs must not count as this repository's history
-   * (`outsiderCanRepeat`). Incidents stored before these fields were kept read as the repository's own, as they did.
+   * table: the index's projection is fixed once deployed (changing it means replacing the index), and such runs must
+   * not count as this repository's history (`outsiderCanRepeat`). Incidents stored before these fields were kept read
+   * as the repository's own, as they did.
    */
   async function withOrigins(history: Incident[]): Promise<IncidentHistoryEntry[]> {
     const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork', 'runEvent', 'repository', 'repositoryId'] });
