@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.js';
+import { jobEvidenceNames, recoveryByAppliedAction, resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
 import { outsiderCanRepeat, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
@@ -94,16 +94,9 @@ function recoveredAt(incident: Incident, fallback: Date): Date {
   return Number.isNaN(resolved) ? fallback : new Date(resolved);
 }
 
-/**
- * The action a recovery is credited to: the one applied, else "a manual fix" (comment only). A re-run only when an
- * attempt of its own run passed: another run's recovery (a commit pushed meanwhile, whose newer run may also have
- * cancelled the re-run's attempt) is a person's fix, and crediting the re-run taught the entry, and the automatic-fix
- * rate, that re-running fixed a failure a commit fixed (attack pass 50, L7).
- */
+/** The action a recovery is credited to: the one applied, if it brought the recovery about, else "a manual fix" (comment only). */
 function creditedAction(incident: Incident): RemediationAction {
-  if (!incident.decision?.applied) return 'comment_only';
-  if (incident.decision.action === 'rerun_failed_jobs' && !resolvedBySameCommitRerun(incident)) return 'comment_only';
-  return incident.decision.action;
+  return incident.decision && recoveryByAppliedAction(incident) ? incident.decision.action : 'comment_only';
 }
 
 /**

@@ -4,6 +4,9 @@ import { assessFlakiness } from '../../shared/baselines/flaky.js';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { renderComment, verdictOf } from '../../shared/notify/comment.js';
+import { followUpRecovery } from '../../shared/outcome/recovery-follow-ups.js';
+import { createGuardStore, guardScope } from '../../shared/remediation/guard-store.js';
+import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { scratchStoreForFile } from '../support/harness.js';
 import { learningOn } from '../support/learning.js';
@@ -187,6 +190,26 @@ describe('L7 (medium): a re-run is credited with the recovery of a commit pushed
 
     // Assert
     expect((await learning.knowledge.get('fp-l7-rerun'))?.actions.rerun_failed_jobs).toEqual({ attempts: 1, successes: 1 });
+  });
+
+  /** The circuit breaker's outcomes of `repository` after its re-run failure's recovery by `by`. */
+  async function breakerAfter(id: string, repository: string, by: string) {
+    const guards = createGuardStore({ client: scratch.client, tableName: 'incidents', clock: () => at });
+    const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
+    const incident = failure({ id, repository, repositoryId: 952, branch: 'feature/u', fingerprint: `fp-${id}`, decision: rerun });
+    await stored(incident);
+    const resolved = { ...incident, status: 'resolved' as const, resolvedAt: at.toISOString(), resolvedBy: by };
+    await followUpRecovery(resolved, at, { incidents, guards, github: { forInstallation: () => null }, clock: () => at, logger: silentLogger }, {});
+    return (await guards.read(guardScope(incident), 2)).recentOutcomes;
+  }
+
+  it("counts no re-run success for the circuit breaker from another run's recovery", async () => {
+    // Act / Assert: re-runs that a pushed commit's recovery credited hold the breaker closed while re-running fixes nothing
+    expect(await breakerAfter('gh-952-5601-1', 'acme/breaker-push', 'run 5602')).toEqual({ attempts: 0, failures: 0 });
+  });
+
+  it('(ordinary use) counts the re-run a success for the circuit breaker when its own attempt passed', async () => {
+    expect(await breakerAfter('gh-952-5603-1', 'acme/breaker-rerun', 'run 5603 (attempt 2)')).toEqual({ attempts: 1, failures: 0 });
   });
 });
 
