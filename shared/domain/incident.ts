@@ -602,7 +602,7 @@ export type ClaimName =
 
 /** What a knowledge lookup reads of an earlier incident with the same fingerprint (`summarizeHistory`). */
 export const HISTORY_FIELDS = ['id', 'fingerprint', 'createdAt', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'] as const;
-export type IncidentHistoryEntry = Pick<Incident, (typeof HISTORY_FIELDS)[number] | 'fromFork' | 'runEvent' | 'repository' | 'repositoryId'>;
+export type IncidentHistoryEntry = Pick<Incident, (typeof HISTORY_FIELDS)[number] | 'fromFork' | 'runEvent' | 'repository' | 'repositoryId' | 'runId' | 'resolvedBy'>;
 
 export function newIncident(
   fields: Pick<Incident, 'id' | 'source'> & Partial<Incident>,

@@ -192,6 +192,34 @@ describe('L7 (medium): a re-run is credited with the recovery of a commit pushed
     expect((await learning.knowledge.get('fp-l7-rerun'))?.actions.rerun_failed_jobs).toEqual({ attempts: 1, successes: 1 });
   });
 
+  it("does not tell the next failure that re-running fixed it, from the history of another run's recovery", async () => {
+    // Prepare: three failures the guard re-ran, each resolved by the run of a commit pushed meanwhile
+    const runs = [5701, 5703, 5705];
+    await stored(
+      ...runs.map((runId) =>
+        failure({ id: `gh-953-${runId}-1`, repository: 'acme/ledger', repositoryId: 953, branch: 'main', fingerprint: 'fp-l7-history', decision: rerun, status: 'resolved', resolvedBy: `run ${runId + 1}` }),
+      ),
+    );
+
+    // Act: the next failure's history
+    const next = await withHistory(failure({ id: 'gh-953-5707-1', repository: 'acme/ledger', repositoryId: 953, branch: 'main', fingerprint: 'fp-l7-history' }));
+
+    // Assert: no "re-running the failed jobs fixed it 3 of 3 times" in the prompt and the comment
+    expect(next.knowledge?.actionOutcomes.rerun_failed_jobs?.successes ?? 0).toBe(0);
+    expect(next.knowledge?.summary).not.toContain('re-running the failed jobs fixed it');
+  });
+
+  it("(ordinary use) the history still says re-running fixed it when the re-run's own attempt passed", async () => {
+    // Prepare
+    await stored(failure({ id: 'gh-954-5801-1', repository: 'acme/ledger2', repositoryId: 954, branch: 'main', fingerprint: 'fp-l7-history-own', decision: rerun, status: 'resolved', resolvedBy: 'run 5801 (attempt 2)' }));
+
+    // Act
+    const next = await withHistory(failure({ id: 'gh-954-5803-1', repository: 'acme/ledger2', repositoryId: 954, branch: 'main', fingerprint: 'fp-l7-history-own' }));
+
+    // Assert
+    expect(next.knowledge?.actionOutcomes.rerun_failed_jobs).toEqual({ attempts: 1, successes: 1 });
+  });
+
   /** The circuit breaker's outcomes of `repository` after its re-run failure's recovery by `by`. */
   async function breakerAfter(id: string, repository: string, by: string) {
     const guards = createGuardStore({ client: scratch.client, tableName: 'incidents', clock: () => at });
