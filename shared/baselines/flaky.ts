@@ -68,3 +68,15 @@ export async function assessFlakiness(
 export function resolvedBySameCommitRerun(incident: Pick<Incident, 'runId' | 'resolvedBy'>): boolean {
   return incident.runId !== null && (incident.resolvedBy ?? '').startsWith(`run ${incident.runId} (attempt `);
 }
+
+/**
+ * Whether a resolved incident's applied action brought its recovery about, for what counts the action's outcomes
+ * (the knowledge entry, the automatic-fix rate, the circuit breaker). A re-run only when an attempt of its own run
+ * passed: another run's recovery (a commit pushed meanwhile, whose newer run may also have cancelled the re-run's
+ * attempt) is a person's fix, and crediting the re-run taught that re-running fixed a failure a commit fixed and held
+ * the breaker closed (attack pass 50, L7). A recovery that names no resolver counts as it always did.
+ */
+export function recoveryByAppliedAction(incident: Pick<Incident, 'decision' | 'runId' | 'resolvedBy'>): boolean {
+  if (!incident.decision?.applied) return false;
+  return incident.decision.action !== 'rerun_failed_jobs' || !incident.resolvedBy || resolvedBySameCommitRerun(incident);
+}

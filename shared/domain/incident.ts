@@ -155,6 +155,12 @@ export interface KnowledgeMatch {
   /** Where that failure happened: the PR comment says when the same failure is also on the base branch. */
   branch?: string | null;
   runUrl?: string | null;
+  /**
+   * Its repository: a fingerprint is the failure's text alone, and its history spans every repository watched, so
+   * another repository's `main` is not this one's base branch.
+   */
+  repository?: string | null;
+  repositoryId?: number | null;
 }
 
 /** A knowledge-base entry found for an incident: the same fingerprint (`exact`) or a similar template. */
@@ -596,7 +602,7 @@ export type ClaimName =
 
 /** What a knowledge lookup reads of an earlier incident with the same fingerprint (`summarizeHistory`). */
 export const HISTORY_FIELDS = ['id', 'fingerprint', 'createdAt', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'] as const;
-export type IncidentHistoryEntry = Pick<Incident, (typeof HISTORY_FIELDS)[number] | 'fromFork' | 'runEvent'>;
+export type IncidentHistoryEntry = Pick<Incident, (typeof HISTORY_FIELDS)[number] | 'fromFork' | 'runEvent' | 'repository' | 'repositoryId' | 'runId' | 'resolvedBy'>;
 
 export function newIncident(
   fields: Pick<Incident, 'id' | 'source'> & Partial<Incident>,

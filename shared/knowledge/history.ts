@@ -1,3 +1,4 @@
+import { recoveryByAppliedAction } from '../baselines/flaky.js';
 import { type Incident, outsiderCanRepeat, type IncidentHistoryEntry, type KnowledgeMatch, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 
 const ACTION_WORDS: Record<RemediationAction, string> = {
@@ -19,6 +20,8 @@ function toMatch(incident: IncidentHistoryEntry): KnowledgeMatch {
     timeToRecoverySeconds: incident.timeToRecoverySeconds ?? null,
     branch: incident.branch,
     runUrl: incident.runUrl,
+    repository: incident.repository,
+    repositoryId: incident.repositoryId,
   };
 }
 
@@ -29,10 +32,13 @@ function toMatch(incident: IncidentHistoryEntry): KnowledgeMatch {
  * their failures and recoveries, and "re-running fixed it 3 of 3 times" decides what is recommended.
  */
 export function summarizeHistory(current: Pick<Incident, 'id'>, earlier: IncidentHistoryEntry[]): KnowledgeSummary {
-  const matches = earlier.filter((incident) => incident.id !== current.id && !outsiderCanRepeat(incident)).map(toMatch);
+  const kept = earlier.filter((incident) => incident.id !== current.id && !outsiderCanRepeat(incident));
+  const matches = kept.map(toMatch);
   const actionOutcomes: KnowledgeSummary['actionOutcomes'] = {};
-  for (const match of matches) {
-    if (!match.action) continue;
+  for (const [i, match] of matches.entries()) {
+    // A recovery its action did not bring about (a re-run's failure resolved by a commit pushed meanwhile) says
+    // nothing of the action, as on the knowledge entry (`recoveryByAppliedAction`).
+    if (!match.action || (match.recovered && !recoveryByAppliedAction(kept[i] as IncidentHistoryEntry))) continue;
     const counts = (actionOutcomes[match.action] ??= { attempts: 0, successes: 0 });
     counts.attempts += 1;
     if (match.recovered) counts.successes += 1;

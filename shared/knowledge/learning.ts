@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { jobEvidenceNames, resolvedBySameCommitRerun } from '../baselines/flaky.js';
+import { jobEvidenceNames, recoveryByAppliedAction, resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { type BaselineStore, createBaselineStore } from '../baselines/store.js';
 import { outsiderCanRepeat, type ExperimentAssignment, type Incident, type KnowledgeSummary, type RemediationAction } from '../domain/incident.js';
 import { githubIncidentId } from '../domain/trigger.js';
@@ -94,9 +94,9 @@ function recoveredAt(incident: Incident, fallback: Date): Date {
   return Number.isNaN(resolved) ? fallback : new Date(resolved);
 }
 
-/** The action an outcome is credited to: the one applied, else "a manual fix" (comment only). */
+/** The action a recovery is credited to: the one applied, if it brought the recovery about, else "a manual fix" (comment only). */
 function creditedAction(incident: Incident): RemediationAction {
-  return incident.decision?.applied ? incident.decision.action : 'comment_only';
+  return incident.decision && recoveryByAppliedAction(incident) ? incident.decision.action : 'comment_only';
 }
 
 /**
@@ -166,7 +166,7 @@ export function createRecoveryOutcomes(options: {
       await verdicts.ranTo(incident, worked ? 'success' : 'failure', at, mark('fix'));
       const ttr = incident.timeToRecoverySeconds ?? 0;
       if (incident.repository) {
-        const automatic = incident.decision?.applied === true && incident.decision.action === 'rerun_failed_jobs';
+        const automatic = action === 'rerun_failed_jobs';
         await baselines.addMetrics(
           incident.repository,
           {

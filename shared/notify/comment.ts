@@ -1,7 +1,8 @@
 import { OUR_MARKER_PREFIX } from '../domain/comment-text.js';
 import { rerunUnderWay } from '../domain/handoff.js';
-import type { Incident } from '../domain/incident.js';
+import { type Incident, type KnowledgeMatch, outsiderCanRepeat } from '../domain/incident.js';
 import type { JobFailureSummary } from '../domain/incident.js';
+import { sameRepository } from '../domain/repository-key.js';
 import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
 import { resolvedBySameCommitRerun } from '../baselines/flaky.js';
 import { isUserLogin } from '../github/roles.js';
@@ -117,12 +118,34 @@ export function verdictOf(incident: Incident): Verdict {
   if (incident.flaky && incident.flaky.tests.length > 0) return 'likely_flaky';
   const base = incident.defaultBranch;
   const baseRunFailed = FAILED_RUN_CONCLUSIONS.has(incident.baseBranchRun?.conclusion ?? '');
-  if (base && incident.branch !== base && (baseRunFailed || (incident.knowledge?.matches ?? []).some((m) => m.branch === base && m.incidentId !== incident.id))) {
+  if (base && incident.branch !== base && (baseRunFailed || baseBranchMatch(incident))) {
     return 'base_branch';
   }
   const job = primaryJob(incident);
   if (job?.diagnosis?.determined && CODE_CATEGORIES.includes(job.category)) return 'this_change';
   return 'not_determined';
+}
+
+/**
+ * An earlier failure of the same fingerprint on this repository's base branch, from the incident's history. The
+ * history is of the fingerprint, which is the failure's text alone, in every repository watched: another
+ * repository's `main` failing with the same line says nothing of this one's, and its run is not this pull request's
+ * to link (attack pass 50, L1). None for a failure whose log an outsider writes (a fork's, `outsiderCanRepeat`): its
+ * author picks its fingerprint, and printing a line the base branch once failed with made their own failure "probably
+ * not caused by this change" (L3); GitHub's word on the base branch's latest run (`baseBranchRun`) still counts. Nor
+ * one the base branch recovered from when the history was read: it is green again, and a change that brings the
+ * failure back is this change's (L4).
+ */
+function baseBranchMatch(incident: Incident): KnowledgeMatch | null {
+  const repository = incident.repository;
+  if (!repository || outsiderCanRepeat(incident)) return null;
+  const here = { full_name: repository, id: incident.repositoryId };
+  const onBase = (match: KnowledgeMatch) =>
+    match.branch === incident.defaultBranch &&
+    match.incidentId !== incident.id &&
+    match.status !== 'resolved' &&
+    sameRepository({ repository: match.repository ?? null, repositoryId: match.repositoryId ?? null }, here);
+  return (incident.knowledge?.matches ?? []).find(onBase) ?? null;
 }
 
 function verdictLine(incident: Incident): string {
@@ -131,8 +154,7 @@ function verdictLine(incident: Incident): string {
     flaky: 'flaky — it passed when the same commit was re-run.',
     likely_flaky: `probably flaky — ${escapeMarkdown(incident.flaky?.detail ?? 'these tests failed and passed on the same commit before')}.`,
     base_branch: (() => {
-      const match = incident.knowledge?.matches.find((m) => m.branch === incident.defaultBranch);
-      const url = (FAILED_RUN_CONCLUSIONS.has(incident.baseBranchRun?.conclusion ?? '') ? incident.baseBranchRun?.url : null) ?? match?.runUrl ?? null;
+      const url = (FAILED_RUN_CONCLUSIONS.has(incident.baseBranchRun?.conclusion ?? '') ? incident.baseBranchRun?.url : null) ?? baseBranchMatch(incident)?.runUrl ?? null;
       return `also failing on the base branch ${inlineCode(incident.defaultBranch ?? '')}${url ? ` (${link('that run', url)})` : ''}: probably not caused by this change.`;
     })(),
     this_change: 'caused by this change — the log shows a failure in the code under test, not in the CI system.',

@@ -6,6 +6,7 @@
  * backstop when no delivery came back (shared/reconcile/recovery-follow-ups.ts): one function below both, so that
  * each does exactly what the other does.
  */
+import { recoveryByAppliedAction } from '../baselines/flaky.js';
 import type { HistoryEntry, Incident, NotificationRecord } from '../domain/incident.js';
 import { RetryableError, errorMessage, isRetryable } from '../errors.js';
 import type { Learning } from '../knowledge/learning.js';
@@ -94,7 +95,7 @@ async function readReactionsOrDefer(resolved: Incident, github: GitHubPort | nul
 export async function followUpRecovery(resolved: Incident, at: Date, deps: RecoveryFollowUpDeps, options: { updateComment?: boolean }): Promise<void> {
   // The circuit breaker counts automatic actions that led to recovery (runbooks are counted when they finish), not
   // on a run any outsider can cause again and again: they would hold it closed for the repository's own failures.
-  const action = resolved.decision?.applied ? resolved.decision.action : null;
+  const action = recoveryByAppliedAction(resolved) ? (resolved.decision?.action ?? null) : null;
   if (deps.guards && (action === 'rerun_failed_jobs' || action === 'open_fix_pr')) {
     await recordActionOutcome(deps.guards, resolved, true, `recovered:${resolved.id}`).catch(unlessTransient('the action outcome for the circuit breaker', resolved.id, deps));
   }

@@ -691,17 +691,26 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
 
   /**
    * History entries with where each run's code came from (a fork, or an event that may run a fork's code as this
-   * repository's, or one anyone can cause), read from the table: the index's projection is fixed once deployed
-   * (changing it means replacing the index), and such runs must not count as this repository's history
-   * (`outsiderCanRepeat`). Incidents stored before these fields were kept read as the repository's own, as they did.
+   * repository's, or one anyone can cause), its repository (a fingerprint's history spans them all) and what resolved
+   * it (whether a re-run's own attempt did), read from the table: the index's projection is fixed once deployed (changing it means replacing the index), and such runs must
+   * not count as this repository's history (`outsiderCanRepeat`). Incidents stored before these fields were kept read
+   * as the repository's own, as they did.
    */
   async function withOrigins(history: Incident[]): Promise<IncidentHistoryEntry[]> {
-    const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork', 'runEvent'] });
+    const origins = await readItems(client, tableName, history.map((entry) => incidentKey(entry.id)), { consistentRead: false, fields: ['fromFork', 'runEvent', 'repository', 'repositoryId', 'runId', 'resolvedBy'] });
     const originOf = new Map(origins.map((item) => [String(item.pk), item]));
     return history.map((entry) => {
       const origin = originOf.get(incidentKey(entry.id).pk);
       // An item gone between the query and the read is of unknown origin: left out, as a fork's would be.
-      return { ...entry, fromFork: origin ? origin.fromFork === true : true, runEvent: typeof origin?.runEvent === 'string' ? origin.runEvent : null };
+      return {
+        ...entry,
+        fromFork: origin ? origin.fromFork === true : true,
+        runEvent: typeof origin?.runEvent === 'string' ? origin.runEvent : null,
+        repository: typeof origin?.repository === 'string' ? origin.repository : null,
+        repositoryId: typeof origin?.repositoryId === 'number' ? origin.repositoryId : null,
+        runId: typeof origin?.runId === 'number' ? origin.runId : null,
+        resolvedBy: typeof origin?.resolvedBy === 'string' ? origin.resolvedBy : null,
+      };
     });
   }
 

@@ -118,7 +118,7 @@ describe('the PR comment, rendered', () => {
   it('also failing on the base branch: from an earlier incident with the same fingerprint on main', () => {
     const incident = failing({
       knowledge: {
-        matches: [{ incidentId: 'gh-714523861-1-1', fingerprint: '65a3a4d0147e2340', createdAt: at.toISOString(), status: 'notified', action: null, recovered: null, timeToRecoverySeconds: null, branch: 'main', runUrl: 'https://github.com/acme-shop/checkout-service/actions/runs/1' }],
+        matches: [{ incidentId: 'gh-714523861-1-1', fingerprint: '65a3a4d0147e2340', createdAt: at.toISOString(), status: 'notified', action: null, recovered: null, timeToRecoverySeconds: null, branch: 'main', runUrl: 'https://github.com/acme-shop/checkout-service/actions/runs/1', repository: 'acme-shop/checkout-service' }],
         seenBefore: 1, actionOutcomes: {}, summary: 'Seen once before.',
       },
     });
