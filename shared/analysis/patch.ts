@@ -226,16 +226,18 @@ const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
  * `system2(` and Fabric's `local('…')` are among PROCESS_CALL's names (`local` only given a string: Perl's `local($x)`
  * localizes a variable); the calls written after their command are spelled as these by `process-calls.ts`. Also the
  * module-qualified calls without parentheses (Ruby's `Kernel.system "…"`, `IO.popen "…"`, OCaml's `Unix.system "…"`)
- * and Perl's `readpipe(` (review of B's fix, M3).
+ * and Perl's `readpipe(` (review of B's fix, M3). Also (M3's other spellings) Perl's two-argument open with a pipe
+ * before or after the command (`open(FH, "npm i x |")`), Clojure's `sh` under any namespace (`shell/sh`), Haskell's
+ * `proc "npm" […]`, `shell "…"`, `runCommand`, `runProcess_` (typed-process takes a string literal as a shell command).
  */
-const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\b(?:kernel|process|io|unix)\s*\.\s*(?:system|exec|spawn|popen)[ \t]+(?=["'\[])|\breadpipe\s*\(|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
+const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?:["'](?:-\||\|-)["']\s*,|(?=["']\s*\||["'][^"'\n]*\|\s*["']))|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess|runprocess\w*|runcommand|proc|shell)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\b(?:kernel|process|io|unix)\s*\.\s*(?:system|exec|spawn|popen)[ \t]+(?=["'\[])|\breadpipe\s*\(|\(\s*(?:[\w.-]+\/)?sh[ \t]+(?=")`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
  * message or an assertion names the command as text (`new Error('npm install failed')`, `toContain('npx tsc')`),
  * and a fix for a missing dependency often adds one.
  */
-const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd!?|create_subprocess_\w+|system2)\s*\(|(?<![A-Za-z0-9])local\s*\((?=\s*["'\x60])|\bcommand::new\s*\(|\$\x60|${OTHER_PROCESS_CALLS})`;
+const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|processstartinfo|start|cmd!?|create_subprocess_\w+|system2)\s*\(|(?<![A-Za-z0-9])local\s*\((?=\s*["'\x60])|\bcommand::new\s*\(|\$\x60|${OTHER_PROCESS_CALLS})`;
 /**
  * One package manager's rules, in one place, read by both forms a process call gives it: a command string
  * (`execSync('npm test')`, {@link PACKAGE_COMMAND}) and an argument list (`spawn('npm', ['test'])`,

@@ -1,5 +1,8 @@
-import { describe, it } from 'vitest';
-import { closedRows, describeAccepted, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
+import { describe, expect, it } from 'vitest';
+import { checkPatch } from '../../shared/analysis/index.js';
+import { callsSpelledOut } from '../../shared/analysis/process-calls.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, repeatedTo } from '../support/growth.js';
+import { closedRows, describeAccepted, describeFindings, expectAccepted, expectRefused, patchAdding, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
@@ -292,8 +295,13 @@ const NEW_MANAGERS_INSTALL: FindingRow[] = [
   SYSTEM('guix shell evil -- evil'),
 ];
 
-// Still open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's
-// `Process(…)` (a name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder).
+// Open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's `Process(…)` (a
+// name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder). Closed
+// (session 47) by readings per construct: Perl's open with a pipe in its mode string, Perl's and Ruby's other quotes
+// read as a double quote and a heredoc's lines where it opens, a string or Scala collection before whatever runs it
+// (Groovy's execute with arguments, Scala's run, lazyLines, `!` postfix), Clojure's sh in any namespace, Haskell's proc,
+// shell, runProcess and runCommand, sh's programs by import, alias or `Command('…')` and plumbum's by lookup, .NET's
+// ProcessStartInfo among PROCESS_CALL's names.
 const BACKTICK_CALLS_OPEN: FindingRow[] = [
   ['src/x.pl', 'open(FH, "npm install evil |");'],
   ['src/x.scala', 'Process("npm install evil").!'],
@@ -321,6 +329,19 @@ const BACKTICK_CALLS_OPEN: FindingRow[] = [
   ['src/x.py', "import sh as s\ns.npm('install', 'evil-pkg')"],
   ['src/x.py', "from plumbum import local\nlocal.cmd.npm('install', 'evil-pkg')"],
   ['src/X.cs', 'new ProcessStartInfo("npm", "install evil-pkg")'],
+  // Found closing them: the same constructs in their other forms.
+  ['src/x.pl', 'open FH, "| npm install evil-pkg";'],
+  ['src/x.rb', 'out = <<~`SH`\n  npm install evil-pkg\nSH'],
+  ['src/x.rb', 'IO.popen(<<~SH)\n  echo start\n  echo more\n  npm install evil-pkg\nSH'],
+  ['src/x.php', '<?php shell_exec(<<<EOT\nnpm install evil-pkg\nEOT);'],
+  ['src/check.rb', 'system(*%w[npm install evil-pkg])'],
+  ['src/x.clj', '(p/sh "npm" "install" "evil-pkg")'],
+  ['src/x.scala', 'Seq("npm", "install", "evil-pkg").lazyLines_!'],
+  ['src/x.scala', 'Process("npm", Seq("install", "evil-pkg")).!'],
+  ['src/x.hs', 'shell "npm install evil-pkg"'],
+  ['src/x.py', "from sh import npm as n\nn.install('evil-pkg')"],
+  ['src/x.py', "from plumbum import local\nlocal.get('npm')('install', 'evil-pkg')"],
+  ['src/x.py', "import sh\nsh.Command('/usr/bin/npm')('install', 'evil-pkg')"],
 ];
 
 // C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
@@ -686,7 +707,7 @@ describeFindings('attack-48', [
   ['A spellings', closedRows(SPELLINGS)],
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
   ['B process calls not read', closedRows(BACKTICK_CALLS)],
-  ['B process calls not read, open', BACKTICK_CALLS_OPEN],
+  ['B process calls not read, closed in session 47', closedRows(BACKTICK_CALLS_OPEN)],
   ['B review H1 spelling hides settings', closedRows(SPELLING_HIDES_SETTINGS)],
   ['B review M3 plumbum aliases', closedRows(PLUMBUM_ALIASES)],
   ['P review M1 common-word managers', closedRows(COMMON_WORD_MANAGERS)],
@@ -819,7 +840,65 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   SYSTEM('rpm -Va'),
   SYSTEM("rpm -E '%{_arch}'"),
   SYSTEM('guix shell -m manifest.scm -- make check'),
+  // Session 47 (B's other spellings): the same constructs running allowed commands, and the text they read otherwise.
+  ['src/check.pl', 'system qq{make test};'],
+  ['src/check.pl', 'system qw(git status);'],
+  ['src/check.pl', 'my %opt = (q => 1, v => 0);'],
+  ['src/check.pl', 'my $s = q{run npm install evil-pkg first}; print $s;'],
+  ['src/check.pl', "printf(\"%-5s %s\\n\", $name, 'npm install evil-pkg');"],
+  ['src/check.rb', 'system %(bundle exec rspec)'],
+  ['src/check.rb', 'system <<~SH\n  bundle exec rspec\nSH'],
+  ['src/check.rb', 'msg = <<~TXT\n  Run npm install evil-pkg first\nTXT\nputs msg'],
+  ['src/check.pl', 'print <<"END";\nRun npm install evil-pkg first\nEND'],
+  ['src/check.rb', 'flags = 1 << 4'],
+  ['src/check.pl', 'open(FH, "< $file") or die;'],
+  ['src/check.pl', 'open(FH, "git log --oneline |") or die;'],
+  ['src/x.groovy', '"git status".execute(null, new File(\'.\'))'],
+  ['src/x.groovy', "def out = ('ls -la').execute().text"],
+  ['src/x.groovy', '"""git log --oneline""".execute()'],
+  ['src/x.scala', '"sbt test".run()'],
+  ['src/x.scala', '"sbt test" !'],
+  ['src/x.scala', 'val lines = "git log --oneline".lazyLines'],
+  ['src/x.scala', 'Process("sbt", Seq("test")).!'],
+  ['src/x.js', "const same = 'npm install evil-pkg' !== hint;"],
+  ['src/x.js', "tip('npm install evil-pkg').run();"],
+  ['src/x.clj', '(shell/sh "git" "status")'],
+  ['src/x.hs', 'createProcess (proc "cabal" ["test"])'],
+  ['src/x.hs', 'runProcess_ "cabal build"'],
+  ['src/x.py', "from sh import git\ngit('status')"],
+  ['src/x.py', "import sh as s\ns.git('status')"],
+  ['src/x.py', "from plumbum import local\nlocal.cmd.git('status')"],
+  ['src/x.py', "import sh\nsh.Command('git')('status')"],
+  ['src/x.py', "from sh import ErrorReturnCode\ntry:\n    pass\nexcept ErrorReturnCode as e:\n    print(e)"],
+  ['src/x.py', "import re as s\ns.compile('npm install evil-pkg')"],
+  ['src/X.cs', 'new ProcessStartInfo("dotnet", "test")'],
+  ['src/X.cs', 'var psi = new ProcessStartInfo("npm", "test");'],
 ]);
+
+/**
+ * B's readings of session 47 cost time linear in what they read (`test/support/growth.ts`): the spellings alone (in the
+ * whole check, slower readings of the same line hide a quadratic one), and the calls PROCESS_CALL names in the check.
+ */
+describe('attack-48 B: session 47 readings in linear time', () => {
+  it.each([
+    ['src/x.scala', 'strings never run', '"a" '],
+    ['src/x.scala', 'triple quotes never closed', '"""a" '],
+    ['src/x.groovy', 'strings in parentheses never run', "('a' "],
+    ['src/x.scala', 'collections never run', 'Seq(a(b) '],
+    ['src/x.scala', 'a string, then spaces', '"a"                                 x'],
+    ['src/check.pl', 'quote operators', 'q(%[qq{ '],
+    ['src/x.py', 'programs looked up, never closed', "sh.Command('a/"],
+    ['src/check.rb', 'heredocs never closed', 'system <<A\n'],
+  ] as const)('spells, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => callsSpelledOut(path, text.split('\n')))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+  it.each([
+    ['src/check.pl', 'two-argument opens', 'open(FH, "a '],
+    ['src/x.hs', 'Haskell calls without parentheses', 'proc shell runProcess_ '],
+  ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+});
 
 /**
  * Ordinary calls of the runners and managers D and P's fixes (session 46) named: what they print, test, build or run
