@@ -327,9 +327,11 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
 };
 /** Where a verb ends. */
 const VERB_END = String.raw`(?![\w.:@/-])`;
+/** A program's Windows shim or binary (`npm.cmd`, `pip.exe`), read as the program (attack-48 N). */
+const WINDOWS_SHIM = String.raw`(?:\.(?:cmd|exe|ps1|bat))?`;
 /** A package manager's name as a command names it, with what runs it and its options that take a value (`go -C backend test`). */
 const commandWord = (manager: string, { name = manager, runBy, valueOptions }: PackageManagerRules): string =>
-  `${runBy === undefined ? '' : `(?:${runBy})?`}${name}${valueOptions === undefined ? '' : `(?:${ARG}(?:${valueOptions.join('|')})${ARG}[\\w./-]+)?`}`;
+  `${runBy === undefined ? '' : `(?:${runBy})?`}(?:${name})${WINDOWS_SHIM}${valueOptions === undefined ? '' : `(?:${ARG}(?:${valueOptions.join('|')})${ARG}[\\w./-]+)?`}`;
 /**
  * A package manager of {@link PACKAGE_MANAGERS} given a verb not on its list, past quiet options, in a command string or
  * an argument list (the verb's first character is not a separator, so the words between cannot be skipped; a quiet
@@ -368,7 +370,7 @@ const COMMAND_WORD = String.raw`(?<=["'\x60]|[;&|]\s*|\w\/|\b(?:sudo|nohup|exec|
  * recipes in Python, raco, mix, dart, flutter, vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
  * Those named by common words only as a command's first word ({@link COMMAND_WORD}).
  */
-const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|cabal|opam|nimble|raco|vcpkg|guix|flutter|ansible-galaxy|${COMMAND_WORD}(?:snap|stack|conan|spack|mix|dart|zig|volta|proto)(?!\s*[-+*/%&|^]?=))`;
+const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|cabal|opam|nimble|raco|vcpkg|guix|flutter|ansible-galaxy|choco|winget|scoop|${COMMAND_WORD}(?:snap|stack|conan|spack|mix|dart|zig|volta|proto)(?!\s*[-+*/%&|^]?=))`;
 /**
  * What {@link OTHER_MANAGERS} are refused: a verb that installs or fetches, directly or under a sub-command that
  * installs elsewhere (`pixi global install`, `pdm self add`, `rye tools install`, `dotnet tool exec`, `dotnet new install`,
@@ -377,7 +379,7 @@ const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|
  * `pub get`, which fetches what the manifest declares, as `npm ci` does. zypper's `in` is read on its own line of
  * {@link PACKAGE_COMMAND}: as every manager's verb it refused `for stack in stacks` (review of D/P's fix, M1).
  */
-const OTHER_MANAGER_VERBS = String.raw`(?:(?:v\d-|new-|old-)?install|add|i|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env|collection|role)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
+const OTHER_MANAGER_VERBS = String.raw`(?:(?:v\d-|new-|old-)?install|add|i|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env|collection|role|bucket)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
 /** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
 const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.entries(PACKAGE_MANAGERS).map(([manager, rules]) => commandWord(manager, rules)).join('|')}|${OTHER_MANAGERS})`)();
 /**
@@ -411,6 +413,9 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:${OTHER_MANAGER_VERBS}|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
   // Runners that fetch a package and run it, whatever follows: .NET 10's dnx (as npx), pkgx, cpan, nix-env; the AUR
   // helpers given any option (their `-S` is no quiet `-s`), rpm and pacman told to install (attack-48 D/P).
+  // Windows' (attack-48 N): PowerShell Gallery's installs (the module's code is the attacker's), mshta (runs any script
+  // it is given), and an installer, a scriptlet or an HTML application run from a URL.
+  String.raw`Install-(?:Module|Package|Script|PSResource)\b|mshta\b|(?:msiexec|regsvr32|rundll32)\b[^\n;&|]{0,200}?(?:https?|ftp):\/\/`,
   String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|zypper${OPTIONS}${ARG}in\b|${RPM_INSTALL}|${PACMAN_INSTALL}|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A command word the reading cannot name: a `\N{…}` in it (not one alone, `'\N{CHECK MARK} done'`), or a variable
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst

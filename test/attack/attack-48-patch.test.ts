@@ -534,6 +534,8 @@ const PNPM_SETTINGS_IN_COMMAND_STRINGS: FindingRow[] = [
 // managers (choco, winget, scoop, a scoop bucket from a URL), PowerShell Gallery modules (Install-Module runs nothing
 // yet, but the module's code is the attacker's), and the system's programs that fetch and run: `msiexec /i <url>`
 // (an installer's custom actions), `mshta <url>`, `regsvr32 /i:<url> scrobj.dll`, `rundll32 url.dll,OpenURL <hta>`.
+// Closed (session 47): a manager's name read with its shim, choco, winget and scoop among the other managers (a
+// bucket added as an install), the Gallery's installs, mshta, and msiexec, regsvr32 and rundll32 given a URL.
 const WINDOWS: FindingRow[] = [
   SYSTEM('npm.cmd install evil'),
   SYSTEM('npm.ps1 install evil'),
@@ -729,7 +731,7 @@ describeFindings('attack-48', [
   ['K deno command object', closedRows(DENO_COMMAND_OBJECT)],
   ['L pip in process', closedRows(PIP_IN_PROCESS)],
   ['M pnpm settings in command strings', closedRows(PNPM_SETTINGS_IN_COMMAND_STRINGS)],
-  ['N windows', WINDOWS],
+  ['N windows', closedRows(WINDOWS)],
   ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
   ['O doctests configure', DOCTESTS_CONFIGURE],
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
@@ -892,6 +894,17 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/check.py', "import runpy\nrunpy.run_module('mypackage.cli', run_name='__main__')"],
   SYSTEM('pnpm run build --reporter=append-only'),
   SYSTEM('npm test -- --verify-deps'),
+  // Session 47, N: shims running allowed verbs, Windows' managers listing, a local installer or library registered.
+  SYSTEM('npm.cmd test'),
+  SYSTEM('npm.cmd ci'),
+  SYSTEM('pip.exe list'),
+  SYSTEM('cargo.exe build --release'),
+  SYSTEM('choco list --local-only'),
+  SYSTEM('winget list'),
+  SYSTEM('pwsh -c "Get-Module -ListAvailable"'),
+  SYSTEM('msiexec /i build\\\\app.msi /qn'),
+  ['src/check.js', "execSync('regsvr32 /s build/x.dll')"],
+  ['src/check.js', "execSync('npm.cmd run build', { stdio: 'inherit' })"],
 ]);
 
 /**
