@@ -271,7 +271,10 @@ interface PackageManagerRules {
    * more, as npm and pnpm (nopt) read them (`--reg=` is `--registry`; session 44, attack-46c C6), after any manager's name.
    */
   registryOptions?: readonly string[];
-  /** Options that let it fetch, refused as written after any manager's name (`go test -mod=mod`). */
+  /**
+   * Options that let it fetch, refused after any manager's name (regex source: `go test -mod=mod`, also as Go's flag
+   * package takes it, `--mod=mod`, `-mod mod`; attack-48 E), in a command string or in a list's arguments joined by spaces.
+   */
   fetchingOptions?: readonly string[];
   /** Arguments of an argument list that name an index or change a setting (regex source; session 44, review-43 R7). */
   settingArguments?: string;
@@ -317,8 +320,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
     verbs: ['test', 'build', 'vet', 'version', 'run', 'env', 'list', 'fmt'],
     valueOptions: ['-C'],
     // `go run mod@version` fetches a module and runs it; `go env -w` changes every later call's settings.
-    refusedForms: String.raw`run\b[^\n)]*@|env${ARG}-w\b`,
-    fetchingOptions: ['-mod=mod'],
+    refusedForms: String.raw`run\b[^\n)]*@|env${ARG}--?w\b`,
+    fetchingOptions: [String.raw`--?mod(?:=|\s+)mod`],
   },
   poetry: { verbs: ['run', 'check', 'show', '--version'] },
   pipx: { verbs: ['list', '--version'] },
@@ -392,6 +395,8 @@ const DANGEROUS_LONG_OPTION = /* @__PURE__ */ (() =>
     .join('|')})(?![\w-])`)();
 /** The options of {@link PackageManagerRules.fetchingOptions}, any manager's. */
 const FETCHING_OPTION = /* @__PURE__ */ (() => `(?:${allRules('fetchingOptions').flat().join('|')})`)();
+/** A {@link FETCHING_OPTION} among a list's arguments joined by spaces (`"-mod", "mod"`). */
+const FETCHING_ARGUMENTS = /* @__PURE__ */ (() => new RegExp(String.raw`(?:^|\s)${FETCHING_OPTION}(?!\S)`))();
 
 /**
  * rpm and pacman told to install, their mode wherever it stands among their options (review of D/P's fix, M4:
@@ -553,7 +558,8 @@ function argumentsShownSafe(text: string, at: number, manager: string, depth: nu
   }
   // Past a bare `--`, the options are the test runner's (`npm test -- --config vitest.ci.config.ts`).
   const managers = args.indexOf('--');
-  if (args.slice(0, managers < 0 ? undefined : managers).some((arg) => NAMES_A_REGISTRY.test(arg))) return false;
+  const own = args.slice(0, managers < 0 ? undefined : managers);
+  if (own.some((arg) => NAMES_A_REGISTRY.test(arg)) || FETCHING_ARGUMENTS.test(own.join(' '))) return false;
   const verb = args.find((arg) => !QUIET_OPTIONS.has(arg));
   if (verb === undefined ? rules.verbRequired === true || args.length > 0 : !rules.verbs.includes(verb)) return false;
   if (depth <= 0) return false;

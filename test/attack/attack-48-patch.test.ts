@@ -398,7 +398,8 @@ const OTHER_RUNNERS: FindingRow[] = [
 
 // E (high): Go's fetching option in the spellings Go's flag package also takes (`--mod=mod`, `-mod mod`), in a command
 // string and an argument list (FETCHING_OPTION is the literal `-mod=mod`); `go env --w` (refusedForms reads `-w` only),
-// which sets GOPROXY for every later go call.
+// which sets GOPROXY for every later go call. Closed (session 47): the option read in each spelling, in a string and in
+// a list's arguments joined, and `--w` as `-w`.
 const GO_FLAG_SPELLINGS: FindingRow[] = [
   SYSTEM('go test --mod=mod ./...'),
   SYSTEM('go test -mod mod ./...'),
@@ -723,7 +724,7 @@ describeFindings('attack-48', [
   ['C deno remote modules', closedRows(DENO_REMOTE)],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
-  ['E go flag spellings', GO_FLAG_SPELLINGS],
+  ['E go flag spellings', closedRows(GO_FLAG_SPELLINGS)],
   ['F dependencies in source', DEPENDENCIES_IN_SOURCE],
   ['H environment spellings', closedRows(ENVIRONMENT_SPELLINGS)],
   ['I loader environment', closedRows(LOADER_ENVIRONMENT)],
@@ -905,6 +906,12 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   SYSTEM('msiexec /i build\\\\app.msi /qn'),
   ['src/check.js', "execSync('regsvr32 /s build/x.dll')"],
   ['src/check.js', "execSync('npm.cmd run build', { stdio: 'inherit' })"],
+  // Session 47, E: Go's other module modes, and `mod` as a test's name or a directory.
+  SYSTEM('go test -mod=readonly ./...'),
+  SYSTEM('go build -mod vendor ./...'),
+  ['src/check.go', 'exec.Command("go", "test", "-mod", "vendor", "./...").Run()'],
+  ['src/check.go', 'exec.Command("go", "test", "-run", "TestMod", "./mod").Run()'],
+  SYSTEM('go test ./mod mod'),
 ]);
 
 /**
