@@ -918,7 +918,7 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
  * B's readings of session 47 cost time linear in what they read (`test/support/growth.ts`): the spellings alone (in the
  * whole check, slower readings of the same line hide a quadratic one), and the calls PROCESS_CALL names in the check.
  */
-describe('attack-48 B, C, K, L, M: session 47 readings in linear time', () => {
+describe('attack-48 B, C, E, K, L, M, N: session 47 readings in linear time', () => {
   it.each([
     ['src/x.scala', 'strings never run', '"a" '],
     ['src/x.scala', 'triple quotes never closed', '"""a" '],
@@ -938,6 +938,7 @@ describe('attack-48 B, C, K, L, M: session 47 readings in linear time', () => {
     ['src/x.hs', 'Haskell calls without parentheses', 'proc shell runProcess_ '],
     ['src/check.py', 'scopes and settings after a verb', "system('npm x --@a.b --verify "],
     ['src/check.py', "deno's verbs, no module named", "system('deno test x deno x"],
+    ['src/check.py', 'shims, module modes and installers, no URL', "system('npm.cmd x -mod    msiexec /i "],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
