@@ -614,10 +614,12 @@ function packageArgumentsCall(text: string, reading: string): number | null {
   const calls = [...text.matchAll(PROCESS_CALL_OPENING)].map((call) => ({ start: call.index, end: call.index + call[0].length }));
   let next = 0;
   for (const program of text.matchAll(ARGUMENT_PROGRAM)) {
-    while (next < calls.length && calls[next]!.end < program.index - CALL_REACH) next++;
+    // The nearest opening before the program: an earlier one closed before it (a decoy `/* system "x")) */`) would
+    // make the depth of the program's own call read as closed, and its options go unread (review of session 47, H2).
+    while (next + 1 < calls.length && calls[next + 1]!.start <= program.index) next++;
     const call = calls[next];
-    if (call === undefined) return null;
-    if (call.end > program.index) continue;
+    if (call === undefined || call.start > program.index) continue;
+    if (call.end < program.index - CALL_REACH || call.end > program.index) continue;
     const { depth } = bracketDepth(text, call.end, program.index, 1, false);
     if (!argumentsShownSafe(reading, program.index + program[0].length, program[1]!.toLowerCase(), depth, text.length)) return call.start;
   }

@@ -704,6 +704,18 @@ const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
   ['src/plugin.go', 'p, _ := plugin.Open("/tmp/x.so")'],
 ];
 
+// Review of session 47's patch, H2 (high): the argument-list reading measured the call's brackets from the earliest
+// process-call opening in reach, so a decoy opening closed by `))` before the real call made its list look closed and
+// its options (a PATH of the attacker's, a shell, another argv0) were never read. Closed: measured from the nearest.
+const DECOY_CALL_OPENING: FindingRow[] = [
+  ['src/x.ts', "/* shell \"x\")) */ execFileSync('npm', ['test'], { env: { PATH: '/tmp/evil' } })"],
+  ['src/x.ts', "/* shell \"x\")) */ execFileSync('npm', ['test'], { shell: true })"],
+  ['src/x.ts', "/* shell \"x\")) */ execFileSync('npm', ['test'], { argv0: 'x' })"],
+  ['src/x.ts', "/* system \"x\")) */ execFileSync('npm', ['test'], { env: { PATH: '/tmp/evil' } })"],
+  ['src/x.ts', "/* system \"x\")) */ execFileSync('npm', ['test'], { shell: true })"],
+  ['src/x.ts', "/* runCommand \"x\")) */ execFileSync('npm', ['test'], { env: { PATH: '/tmp/evil' } })"],
+];
+
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
   ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
@@ -733,6 +745,7 @@ describeFindings('attack-48', [
   ['L pip in process', closedRows(PIP_IN_PROCESS)],
   ['M pnpm settings in command strings', closedRows(PNPM_SETTINGS_IN_COMMAND_STRINGS)],
   ['N windows', closedRows(WINDOWS)],
+  ['review H2 decoy call opening', closedRows(DECOY_CALL_OPENING)],
   ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
   ['O doctests configure', DOCTESTS_CONFIGURE],
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
