@@ -1751,10 +1751,10 @@ function withFoundReplaced(text: string, found: FoundStretch[]): string {
 
 /**
  * The token formats whose start marks a token by itself ({@link marksToken}: `ghp_`, `AKIA`, `xoxb-`), for the rules
- * that find part of a token: its start says what the rest is.
+ * that find part of a token: its start says what the rest is. Their starts are read together, with case.
  */
 const PARTIAL_TOKEN_FORMATS = LINE_PATTERNS.flatMap((pattern) => {
-  const start = pattern.kind === 'generic' || pattern.keep !== undefined ? null : tokenStart(pattern.re.source);
+  const start = pattern.kind === 'generic' || pattern.keep !== undefined || pattern.re.ignoreCase ? null : tokenStart(pattern.re.source);
   return start !== null && marksToken(start) ? [{ pattern, start }] : [];
 });
 /** Where a token of {@link PARTIAL_TOKEN_FORMATS} starts: its start, behind no letter or digit. */

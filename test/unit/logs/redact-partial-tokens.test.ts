@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../../shared/logs/index.js';
 import { marksToken, tokenStart } from '../../../shared/logs/token-start.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, repeatedTo } from '../../support/growth.js';
 import { seededRandom } from '../../support/random.js';
 
 /**
@@ -99,4 +100,20 @@ describe('a token whose tail a CI masked', () => {
   it('reads each mask back to the one before it only', () => {
     expect(redactSecrets('ghp_***ab***')).toBe('ghp_***ab***');
   });
+});
+
+describe('the cost of reading for parts of tokens grows with the text, no faster', () => {
+  // Each shape makes one of the two readers work at every line or mask: a word and a token start at each line's end,
+  // lines a token's body fills (a chain of wrapped lines), masks after token starts, starts bundled before a mask.
+  const SIZES = [32_768, 65_536, 131_072, 262_144];
+  it.each([
+    ['token starts ending every line', 'x ghp_a\nghp_a\n'],
+    ['lines a token body fills', `ghp_${'a1B2'.repeat(19)}\n`],
+    ['a token start ending every line, the next line indented', `ghp_${'a'.repeat(20)}\n  at x\n`],
+    ['masks after token starts', 'ghp_ab***'],
+    ['token starts bundled before masks', `${'github_pat_'.repeat(40)}***`],
+    ['masks after a long body', `ghp_${'a'.repeat(600)}***`],
+  ])('%s', (_, unit) => {
+    expect(cpuGrowthExponent(SIZES, repeatedTo(unit), (text) => redactSecrets(text))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  }, 60_000);
 });
