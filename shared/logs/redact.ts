@@ -1757,8 +1757,11 @@ const PARTIAL_TOKEN_FORMATS = LINE_PATTERNS.flatMap((pattern) => {
   const start = pattern.kind === 'generic' || pattern.keep !== undefined || pattern.re.ignoreCase ? null : tokenStart(pattern.re.source);
   return start !== null && marksToken(start) ? [{ pattern, start }] : [];
 });
-/** Where a token of {@link PARTIAL_TOKEN_FORMATS} starts: its start, behind no letter or digit. */
-const TOKEN_STARTS = new RegExp(String.raw`(?<![A-Za-z0-9])(?:${PARTIAL_TOKEN_FORMATS.map(({ start }) => start.prefix).join('|')})`, 'g');
+/** A token of {@link PARTIAL_TOKEN_FORMATS} starting right there (`lastIndex`): its start. */
+const TOKEN_START_AT = new RegExp(`(?:${PARTIAL_TOKEN_FORMATS.map(({ start }) => start.prefix).join('|')})`, 'y');
+/** The characters a start can begin with, by their code: a position with another is passed over without a test. */
+const TOKEN_FIRST_CHARS = new Set(PARTIAL_TOKEN_FORMATS.flatMap(({ start }) => [...start.firstChars].map((char) => char.charCodeAt(0))));
+const isAlphanumeric = (code: number): boolean => isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 /** Longest part of a token read on either side of a line break or before a mask. */
 const PARTIAL_TOKEN_WINDOW = 512;
 /** How far into the next line a token's start may run (`gh` | `p_…`): the longest start, and some. */
@@ -1789,15 +1792,21 @@ function wordStartBefore(text: string, end: number, floor: number): number {
 }
 
 /**
- * Where the first token start ({@link TOKEN_STARTS}) in `text[start, end)` is, read with the character before `start`
- * (a word cut by the window goes on there), or -1. `also` more characters after `end` may hold the rest of the start.
+ * Where the first token start ({@link TOKEN_START_AT}) in `text[start, end)` is, behind no letter or digit, or -1. A
+ * start may run on past `end` into `next` (the next line's first word: `gh` | `p_…`).
  */
-function tokenStartIn(text: string, start: number, end: number, floor: number, also = ''): number {
-  const from = start > floor ? start - 1 : start;
-  const probe = text.slice(from, end) + also;
-  TOKEN_STARTS.lastIndex = start - from;
-  const found = TOKEN_STARTS.exec(probe);
-  return found !== null && found.index < end - from ? from + found.index : -1;
+function tokenStartIn(text: string, start: number, end: number, next: WordAfterBreak | null = null): number {
+  for (let at = start; at < end; at++) {
+    if (!TOKEN_FIRST_CHARS.has(text.charCodeAt(at)) || (at > 0 && isAlphanumeric(text.charCodeAt(at - 1)))) continue;
+    if (next !== null && end - at < TOKEN_START_CHARS) {
+      TOKEN_START_AT.lastIndex = 0;
+      if (TOKEN_START_AT.test(text.slice(at, end) + text.slice(next.start, Math.min(next.end, next.start + TOKEN_START_CHARS)))) return at;
+      continue;
+    }
+    TOKEN_START_AT.lastIndex = at;
+    if (TOKEN_START_AT.test(text)) return at;
+  }
+  return -1;
 }
 
 /** The first word of a line, behind the prefix it shares with the line before (see {@link wordAfterBreak}). */
@@ -1841,7 +1850,7 @@ function redactWrappedTokens(text: string): string {
   for (let lineEnd = text.indexOf('\n'); lineEnd !== -1; lineEnd = text.indexOf('\n', lineStart)) {
     const tailStart = wordStartBefore(text, lineEnd, lineStart);
     let head = tailStart < lineEnd ? wordAfterBreak(text, lineStart, lineEnd) : null;
-    const tokenAt = head === null ? -1 : tokenStartIn(text, tailStart, lineEnd, lineStart, text.slice(head.start, Math.min(head.end, head.start + TOKEN_START_CHARS)));
+    const tokenAt = head === null ? -1 : tokenStartIn(text, tailStart, lineEnd, head);
     if (tokenAt >= 0 && head !== null) {
       joins.open();
       joins.keep(text, tokenAt, lineEnd);
@@ -1910,12 +1919,11 @@ function redactMaskedTokenParts(text: string): string {
   for (let mask = CI_MASK.exec(text); mask !== null; mask = CI_MASK.exec(text)) {
     const maskStart = mask.index;
     const wordStart = wordStartBefore(text, maskStart, floor);
-    const previousFloor = floor;
     floor = maskStart + mask[0].length;
     const visible = text.slice(wordStart, maskStart);
     let start = wordStart;
     for (let tried = 0; tried < MAX_STARTS_BEFORE_A_MASK && start < maskStart; tried++) {
-      const at = tokenStartIn(text, start, maskStart, previousFloor);
+      const at = tokenStartIn(text, start, maskStart);
       if (at < 0) break;
       TRUNCATED_TOKEN.lastIndex = at - wordStart;
       const token = TRUNCATED_TOKEN.exec(visible);

@@ -12,6 +12,8 @@ export interface TokenStart {
   readonly body: string | null;
   /** Fewest characters the start spans. */
   readonly minLength: number;
+  /** The characters the start can begin with. */
+  readonly firstChars: string;
 }
 
 /** One literal character: a letter, digit, `_` or `-`, or an escaped `.`, `/` or `-`. */
@@ -28,6 +30,13 @@ const ONE_CHARACTER = /\[[^\]]*\]|\\.|./g;
 
 const spelledLength = (source: string): number => source.match(ONE_CHARACTER)?.length ?? 0;
 
+/** The characters that `source` (literal characters, escapes and small classes) can begin with. */
+function firstCharsOf(source: string): string {
+  const first = source.match(ONE_CHARACTER)?.[0] ?? '';
+  if (first.startsWith('[')) return first.slice(1, -1);
+  return first.startsWith('\\') ? first.slice(1) : first;
+}
+
 /**
  * The fixed start of the format whose expression is `source`, when it begins with `\b` and a start of at least one
  * character: `\bgh[pousr]_[A-Za-z0-9]{30,255}\b` starts with `gh[pousr]_`, its body `[A-Za-z0-9]`. An item that a
@@ -39,16 +48,18 @@ export function tokenStart(source: string): TokenStart | null {
   let at = 2;
   let prefix = '';
   let minLength = 0;
+  let firstChars = '';
   for (;;) {
     const rest = source.slice(at);
     const item = LITERAL.exec(rest) ?? SMALL_CLASS.exec(rest) ?? LITERAL_GROUP.exec(rest);
     if (item === null || QUANTIFIER.test(rest.slice(item[0].length))) break;
+    if (prefix === '') firstChars = item[1] === undefined ? firstCharsOf(item[0]) : item[1].split('|').map(firstCharsOf).join('');
     prefix += item[0];
     at += item[0].length;
     minLength += item[1] === undefined ? 1 : Math.min(...item[1].split('|').map(spelledLength));
   }
   if (minLength === 0) return null;
-  return { prefix, body: BODY_CLASS.exec(source.slice(at))?.[1] ?? null, minLength };
+  return { prefix, body: BODY_CLASS.exec(source.slice(at))?.[1] ?? null, minLength, firstChars };
 }
 
 /**

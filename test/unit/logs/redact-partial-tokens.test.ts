@@ -23,14 +23,20 @@ const TOKENS: ReadonlyArray<readonly [string, string, number]> = [
 
 describe('tokenStart: the fixed start of a format', () => {
   it.each([
-    [String.raw`\bgh[pousr]_[A-Za-z0-9]{30,255}\b`, { prefix: 'gh[pousr]_', body: '[A-Za-z0-9]', minLength: 4 }],
-    [String.raw`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`, { prefix: '(?:AKIA|ASIA)', body: '[A-Z0-9]', minLength: 4 }],
-    [String.raw`\bya29\.[0-9A-Za-z_-]{20,}`, { prefix: String.raw`ya29\.`, body: '[0-9A-Za-z_-]', minLength: 5 }],
+    [String.raw`\bgh[pousr]_[A-Za-z0-9]{30,255}\b`, { prefix: 'gh[pousr]_', body: '[A-Za-z0-9]', minLength: 4, firstChars: 'g' }],
+    [String.raw`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`, { prefix: '(?:AKIA|ASIA)', body: '[A-Z0-9]', minLength: 4, firstChars: 'AA' }],
+    [String.raw`\bya29\.[0-9A-Za-z_-]{20,}`, { prefix: String.raw`ya29\.`, body: '[0-9A-Za-z_-]', minLength: 5, firstChars: 'y' }],
     // An item a quantifier follows ends the start before it.
-    [String.raw`\bsk-ant-(?:api\d\d-|admin\d\d-)?[A-Za-z0-9_-]{32,}`, { prefix: 'sk-ant-', body: null, minLength: 7 }],
-    [String.raw`\bFLWSECK(?:_TEST)?-[a-h0-9]{32}-X\b`, { prefix: 'FLWSECK', body: null, minLength: 7 }],
+    [String.raw`\bsk-ant-(?:api\d\d-|admin\d\d-)?[A-Za-z0-9_-]{32,}`, { prefix: 'sk-ant-', body: null, minLength: 7, firstChars: 's' }],
+    [String.raw`\bFLWSECK(?:_TEST)?-[a-h0-9]{32}-X\b`, { prefix: 'FLWSECK', body: null, minLength: 7, firstChars: 'F' }],
   ])('%s', (source, expected) => {
     expect(tokenStart(source)).toEqual(expected);
+  });
+
+  it('reads the first characters of a group\'s alternatives and of a small class', () => {
+    expect(tokenStart(String.raw`\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}`)?.firstChars).toBe('srp');
+    expect(tokenStart(String.raw`\b[MNO][A-Za-z\d_-]{23,27}\.`)?.firstChars).toBe('MNO');
+    expect(tokenStart(String.raw`\b1\/\/0[A-Za-z0-9_-]{40,}`)?.firstChars).toBe('1');
   });
 
   it.each([
