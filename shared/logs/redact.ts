@@ -21,6 +21,7 @@ import { RedactionError } from '../errors.js';
 import { stripHidden } from '../invisible.js';
 import { MAX_LINE_CHARS, stripAnsi } from './reader.js';
 import { taskPrefixLength } from './task-prefix.js';
+import { marksToken, tokenStart } from './token-start.js';
 
 /** One redaction pattern. */
 export interface SecretPattern {
@@ -172,10 +173,15 @@ const PASSWORD_KEY = '(?:pa(?:ss|55)[-_]?w[o0]rd|passwd|pwd|passphrase|client[_-
  * A password key's short spellings, where they end the key (matched with case): an environment variable's `_PASS` or
  * `_PW` (`DB_PASS`, `RABBITMQ_DEFAULT_PASS`, `VNC_PW`), and in lower case after a word naming what logs in
  * (`smtp_pass`, `mail.pass`, `db_pw`). Not `pass` alone or after any word: automake's `PASS: test`, code's
- * `first_pass = …` and `ruff_pass: bool` are no passwords.
+ * `first_pass = …` and `ruff_pass: bool` are no passwords (an INI line whose key is `pass` alone is: see
+ * {@link INI_PASS_LINE}).
  */
 const SHORT_PASSWORD_KEY = String.raw`(?:[A-Z][A-Z0-9_]{0,60}_(?:PASS|PW)|(?:[\w.-]{0,40}[_.-])?(?:db|database|smtp|mail|email|redis|mysql|mariadb|postgres|pg|mongo|ftp|sftp|proxy|ldap|vnc|amqp|rabbitmq|admin|root|user|login|auth)[_.-](?:pass|pw))(?![A-Za-z0-9])`;
-const SECRET_KEY = String.raw`(?:secret|token|api[_-]?key|apikey|access[_-]?key|subscription[_-]?key|functions?[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?key|session[_-]?key|master[_-]?key|webhook[_-]?url)`;
+/**
+ * Key names that say another secret follows. SonarScanner's `sonar.login` is its token (the name before `sonar.token`)
+ * or a user's login when `sonar.password` follows: a secret key's value must look generated, which a login does not.
+ */
+const SECRET_KEY = String.raw`(?:secret|token|api[_-]?key|apikey|access[_-]?key|subscription[_-]?key|functions?[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?key|session[_-]?key|master[_-]?key|webhook[_-]?url|sonar[._-]?login)`;
 /**
  * What joins a key to its value: `:`, `=` or Ruby's and PHP's `=>` (a Rails `Parameters:` line, print_r's
  * `[password] => …`), after a quote or PHP's `]`; quotes may be escaped, at any level up to three
@@ -220,6 +226,44 @@ const yamlLine = (key: string): RegExp =>
   new RegExp(String.raw`^([^\S\n]*(?:-[^\S\n]+)?[A-Za-z0-9_.-]{0,40}${key}[A-Za-z0-9_.-]{0,40}:[^\S\n]+)(?![\["'{|>&*!#])\S+(?:[^\S\n]+[^\s#]\S*)*(?=[^\S\n]*(?:#|$))`, 'gim');
 /** An XML element named like `key` and its text (`<password>…</password>`, a settings file echoed by a build). */
 const xmlElement = (key: string): RegExp => new RegExp(String.raw`(<([\w.:-]{0,40}${key}[\w.:-]{0,40})(?:[^\S\n][^>\n]{0,200})?>)[^<\n]+(?=</\2>)`, 'gi');
+
+/** `htpasswd` as a command's first word, or as Docker's entrypoint before the image (`--entrypoint htpasswd httpd:2`). */
+const HTPASSWD = String.raw`(?:--entrypoint(?:=|[^\S\n]+)htpasswd[^\S\n]+[^\s-]\S{0,200}|\bhtpasswd)`;
+/** One of htpasswd's options, flags bundled: `-C` and `-r` (cost, rounds) end one with their number. */
+const HTPASSWD_OPTION = String.raw`-[A-Za-z0-9]{0,7}(?:[Cr][^\S\n]+\d{1,6}|[A-BD-Za-qs-z0-9])`;
+const HTPASSWD_OPTIONS = String.raw`(?:[^\S\n]+${HTPASSWD_OPTION}){1,8}`;
+/** Whether htpasswd's options, read from right after its name, hold the flag `letter` (bundled or alone). */
+const htpasswdFlag = (letter: string): string => String.raw`(?:[^\S\n]+${HTPASSWD_OPTION}){0,7}?[^\S\n]+-[A-Za-z0-9]{0,7}${letter}`;
+/** htpasswd with `-b`: its password is on its command line. */
+const HTPASSWD_WITH_B = String.raw`${HTPASSWD}(?=${htpasswdFlag('b')})`;
+/** A file or a user name: quoted, or a word that is not an option. */
+const HTPASSWD_ARGUMENT = String.raw`(?:'[^'\n]{0,200}'|"[^"\n]{0,200}"|[^\s'"-][^\s'"]{0,200})`;
+const HTPASSWD_GATE = /htpasswd[^\S\n]/;
+
+/**
+ * A line that is an INI or .env file's `pass = value` (attack-49 L): the key `pass` alone, with nothing before it but
+ * spaces, `=`, and one value (quoted, or a word) to the end of the line. `pass` alone is no password key anywhere
+ * else: automake's `PASS: test` has a colon, code's `first_pass = …` a word before the key, a test tally's
+ * `pass=3 fail=0` more after the value; a count, ratio or percentage is not taken ({@link iniPassValue}).
+ */
+const INI_PASS_LINE = /^([^\S\n]*pass[^\S\n]*=[^\S\n]*)(?:"[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"']+)(?=[^\S\n]*$)/gim;
+
+/**
+ * A value after {@link INI_PASS_LINE}'s key: a password's, but not a number, ratio or percentage (a tally's) nor a
+ * statement's end (`pass = matched;`, code).
+ */
+function iniPassValue(secret: string): boolean {
+  return passwordValue(secret) && !/^["']?[\d.,:%/+-]+["']?$/.test(secret) && !secret.endsWith(';');
+}
+
+/**
+ * A bare `key` query parameter's value read as a credential: a part of it between `-` and `_` of 16 characters or
+ * more that reads as generated ({@link mixedRandom}: digits and letters of both cases). A cache key's words and
+ * digest (`node-cache-Linux-x64-npm-6f1e…`), a column name and a lower-case hex digest are not taken.
+ */
+function opaqueKey(secret: string): boolean {
+  return secret.split(/[-_]/).some((part) => part.length >= 16 && mixedRandom(part));
+}
 
 /** The secret formats, most specific first (a GitHub token inside `token=` is labelled as GitHub). */
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
@@ -585,6 +629,30 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     accept: passwordValue,
     gate: /\b(?:az|security|ssh-keygen|ldap[a-z]{0,10}|openssl|smbclient|rabbitmqctl)[^\S\n]/,
   },
+  // htpasswd's password is its last positional argument, on the command line only with `-b` (attack-49 L):
+  // `htpasswd -b[c…] FILE USER PASSWORD`, `htpasswd -nb USER PASSWORD`, behind Docker's `--entrypoint htpasswd IMAGE`
+  // too. Its flags may be bundled; `-C` and `-r` take a number.
+  {
+    id: 'cli-tool-password',
+    kind: 'generic',
+    re: new RegExp(String.raw`(${HTPASSWD_WITH_B}(?=${htpasswdFlag('n')})${HTPASSWD_OPTIONS}[^\S\n]+${HTPASSWD_ARGUMENT}[^\S\n]+)${FLAG_VALUE}`, 'g'),
+    keep: 1,
+    accept: passwordValue,
+    gate: HTPASSWD_GATE,
+  },
+  {
+    id: 'cli-tool-password',
+    kind: 'generic',
+    re: new RegExp(String.raw`(${HTPASSWD_WITH_B}(?!${htpasswdFlag('n')})${HTPASSWD_OPTIONS}(?:[^\S\n]+${HTPASSWD_ARGUMENT}){2}[^\S\n]+)${FLAG_VALUE}`, 'g'),
+    keep: 1,
+    accept: passwordValue,
+    gate: HTPASSWD_GATE,
+  },
+  // An INI or .env line whose key is `pass` alone (attack-49 L): see INI_PASS_LINE.
+  { id: 'key-value-secret', kind: 'generic', re: INI_PASS_LINE, keep: 1, accept: iniPassValue, gate: /pass[^\S\n]*=/i },
+  // An API key as a bare `key` query parameter (`?key=`, `&key=`, Google's and others' APIs; attack-49 H): cache, sort
+  // and map keys are spelled so too, so only a value with a generated part is taken (opaqueKey).
+  { id: 'url-query-key', kind: 'generic', re: /([?&]key=)[A-Za-z0-9_-]{16,}(?![\w%.~+/=:-])/gi, keep: 1, accept: opaqueKey },
   // SQL that sets a password, echoed in a failed migration's or set-up script's error: MySQL's `IDENTIFIED BY '…'`
   // (`IDENTIFIED WITH plugin BY '…'`), PostgreSQL's `[WITH] [ENCRYPTED] PASSWORD '…'` after a role (attack-49 L).
   {
@@ -1649,6 +1717,22 @@ function replacedFromRewritten(text: string, rewritten: RewrittenWindows, patter
       found.push({ start: starts[start] as number, end: ends[end - 1] as number, marker: markers[r / 2] as string, order: found.length });
     }
   }
+  return withFoundReplaced(text, found);
+}
+
+/** Whether a value reads as generated: as a secret after a key would ({@link looksLikeSecretValue}), or, shorter, {@link mixedRandom}. */
+const readsGenerated = (value: string): boolean => secretValue(value) || mixedRandom(value);
+
+/** A stretch of a text to replace, found by a pattern in a copy of it; `order`: how many were found before it. */
+interface FoundStretch {
+  readonly start: number;
+  readonly end: number;
+  readonly marker: string;
+  readonly order: number;
+}
+
+/** `text` with the stretches of `found` replaced: of overlapping ones the first found gives the label, the union goes. */
+function withFoundReplaced(text: string, found: FoundStretch[]): string {
   if (found.length === 0) return text;
   found.sort((a, b) => a.start - b.start || a.order - b.order);
   const ranges: number[] = [];
@@ -1663,6 +1747,195 @@ function replacedFromRewritten(text: string, rewritten: RewrittenWindows, patter
     markers.push(match.marker);
   }
   return withRangesReplaced(text, ranges, markers);
+}
+
+/**
+ * The token formats whose start marks a token by itself ({@link marksToken}: `ghp_`, `AKIA`, `xoxb-`), for the rules
+ * that find part of a token: its start says what the rest is. Their starts are read together, with case.
+ */
+const PARTIAL_TOKEN_FORMATS = LINE_PATTERNS.flatMap((pattern) => {
+  const start = pattern.kind === 'generic' || pattern.keep !== undefined || pattern.re.ignoreCase ? null : tokenStart(pattern.re.source);
+  return start !== null && marksToken(start) ? [{ pattern, start }] : [];
+});
+/** A token of {@link PARTIAL_TOKEN_FORMATS} starting right there (`lastIndex`): its start. */
+const TOKEN_START_AT = new RegExp(`(?:${PARTIAL_TOKEN_FORMATS.map(({ start }) => start.prefix).join('|')})`, 'y');
+/** The characters a start can begin with, by their code: a position with another is passed over without a test. */
+const TOKEN_FIRST_CHARS = new Set(PARTIAL_TOKEN_FORMATS.flatMap(({ start }) => [...start.firstChars].map((char) => char.charCodeAt(0))));
+const isAlphanumeric = (code: number): boolean => isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+/** Longest part of a token read on either side of a line break or before a mask. */
+const PARTIAL_TOKEN_WINDOW = 512;
+/** How far into the next line a token's start may run (`gh` | `p_…`): the longest start, and some. */
+const TOKEN_START_CHARS = 32;
+/** Longest prefix two lines may share before a wrapped token's second half (a timestamp, a service's name). */
+const SHARED_PREFIX_CHARS = 128;
+
+/**
+ * How long a prefix the lines at `a` and `b` share, up to the last whitespace in it (a timestamp and its space, a
+ * service's `app-1  | `; digits may differ): 0 when they share none.
+ */
+function sharedLinePrefix(text: string, a: number, b: number, limit: number): number {
+  let shared = 0;
+  for (let i = 0; i < limit; i++) {
+    const x = text.charCodeAt(a + i);
+    const y = text.charCodeAt(b + i);
+    if (x !== y && !(isDigit(x) && isDigit(y))) break;
+    if (isWhitespace(x)) shared = i + 1;
+  }
+  return shared;
+}
+
+/** Where the word that ends at `end` starts, no further back than `floor` nor {@link PARTIAL_TOKEN_WINDOW} characters. */
+function wordStartBefore(text: string, end: number, floor: number): number {
+  let start = end;
+  while (start > floor && end - start < PARTIAL_TOKEN_WINDOW && !isWhitespace(text.charCodeAt(start - 1))) start -= 1;
+  return start;
+}
+
+/**
+ * Where the first token start ({@link TOKEN_START_AT}) in `text[start, end)` is, behind no letter or digit, or -1. A
+ * start may run on past `end` into `next` (the next line's first word: `gh` | `p_…`).
+ */
+function tokenStartIn(text: string, start: number, end: number, next: WordAfterBreak | null = null): number {
+  for (let at = start; at < end; at++) {
+    if (!TOKEN_FIRST_CHARS.has(text.charCodeAt(at)) || (at > 0 && isAlphanumeric(text.charCodeAt(at - 1)))) continue;
+    if (next !== null && end - at < TOKEN_START_CHARS) {
+      TOKEN_START_AT.lastIndex = 0;
+      if (TOKEN_START_AT.test(text.slice(at, end) + text.slice(next.start, Math.min(next.end, next.start + TOKEN_START_CHARS)))) return at;
+      continue;
+    }
+    TOKEN_START_AT.lastIndex = at;
+    if (TOKEN_START_AT.test(text)) return at;
+  }
+  return -1;
+}
+
+/** The first word of a line, behind the prefix it shares with the line before (see {@link wordAfterBreak}). */
+interface WordAfterBreak {
+  readonly start: number;
+  readonly end: number;
+  /** Where the word's line ends: at a line break, or at the end of the text. */
+  readonly lineEnd: number;
+}
+
+/**
+ * The first word of the line after the line break at `lineEnd` (its line starting at `lineStart`), behind the prefix
+ * the two lines share ({@link sharedLinePrefix}), {@link PARTIAL_TOKEN_WINDOW} characters at most; null when that
+ * line starts with a space (an indented line goes on with something else) or there is none.
+ */
+function wordAfterBreak(text: string, lineStart: number, lineEnd: number): WordAfterBreak | null {
+  const nextStart = lineEnd + 1;
+  const nextBreak = text.indexOf('\n', nextStart);
+  const nextEnd = nextBreak === -1 ? text.length : nextBreak;
+  const start = nextStart + sharedLinePrefix(text, lineStart, nextStart, Math.min(lineEnd - lineStart, nextEnd - nextStart, SHARED_PREFIX_CHARS));
+  let end = start;
+  while (end < nextEnd && end - start < PARTIAL_TOKEN_WINDOW && !isWhitespace(text.charCodeAt(end))) end += 1;
+  return end > start ? { start, end, lineEnd: nextEnd } : null;
+}
+
+/**
+ * `text` with each token that line breaks cut in pieces replaced, every piece: a terminal or `fold` wraps a long line
+ * at its width, and no piece is long enough for its format. A line that ends in a word holding a token's start
+ * ({@link PARTIAL_TOKEN_FORMATS}; the start may run on into the next line) is read joined to the word that starts
+ * the next line, behind the prefix the two lines share (a timestamp, a service's name), and on to the line after
+ * while that word fills its line; a match of a format across a line break is replaced on each line, the breaks and
+ * prefixes kept. When the first line's piece is a whole token by itself, the next line's word is taken only when it
+ * reads as generated ({@link readsGenerated}): `Done` after a token is a word. Linear: a line's words are read once as
+ * its last and once as its first, {@link PARTIAL_TOKEN_WINDOW} characters at most, and the formats read the joins
+ * once.
+ */
+function redactWrappedTokens(text: string): string {
+  const joins = new RewrittenWindows();
+  let joined = false;
+  let lineStart = 0;
+  for (let lineEnd = text.indexOf('\n'); lineEnd !== -1; lineEnd = text.indexOf('\n', lineStart)) {
+    const tailStart = wordStartBefore(text, lineEnd, lineStart);
+    let head = tailStart < lineEnd ? wordAfterBreak(text, lineStart, lineEnd) : null;
+    const tokenAt = head === null ? -1 : tokenStartIn(text, tailStart, lineEnd, head);
+    if (tokenAt >= 0 && head !== null) {
+      joins.open();
+      joins.keep(text, tokenAt, lineEnd);
+      joined = true;
+      let read = lineEnd - tokenAt;
+      for (;;) {
+        joins.keep(text, head.start, head.end);
+        read += head.end - head.start;
+        if (head.end !== head.lineEnd || head.lineEnd === text.length || read >= 2 * PARTIAL_TOKEN_WINDOW) break;
+        // The word fills its line: the token may go on on the next one. That line is read whole, as a last word.
+        const following = wordAfterBreak(text, lineEnd + 1, head.lineEnd);
+        if (following === null) break;
+        lineEnd = head.lineEnd;
+        head = following;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  if (!joined) return text;
+  const copy = joins.text;
+  const { starts, ends } = joins;
+  const found: FoundStretch[] = [];
+  for (const { pattern } of PARTIAL_TOKEN_FORMATS) {
+    const { ranges, markers } = patternReplacements(copy, pattern);
+    for (let r = 0; r < ranges.length; r += 2) {
+      const start = ranges[r] as number;
+      const end = ranges[r + 1] as number;
+      if (starts.slice(start, end).includes(-1)) continue;
+      // The line breaks: where the stretch of the text a unit reads does not go on from the one before.
+      const breaks = [start];
+      for (let unit = start + 1; unit < end; unit++) if (starts[unit] !== ends[unit - 1]) breaks.push(unit);
+      if (breaks.length === 1) continue;
+      const firstBreak = breaks[1] as number;
+      if (patternReplacements(copy.slice(start, firstBreak), pattern).ranges[0] === 0 && !readsGenerated(copy.slice(firstBreak, end))) continue;
+      breaks.push(end);
+      const marker = markers[r / 2] as string;
+      for (let b = 0; b + 1 < breaks.length; b++) {
+        found.push({ start: starts[breaks[b] as number] as number, end: ends[(breaks[b + 1] as number) - 1] as number, marker, order: found.length });
+      }
+    }
+  }
+  return withFoundReplaced(text, found);
+}
+
+/** What a CI prints for a value it masks: GitHub's and Jenkins' `***`, GitLab's `[MASKED]`, Travis's `[secure]`. */
+const CI_MASK = /\*{3,}|\[(?:MASKED|masked|secure|FILTERED|filtered)\]/g;
+/**
+ * A token's start and what follows it in its format's characters, to the end of the text: which format's by the
+ * group that matched (the formats' order, most specific first).
+ */
+const TRUNCATED_TOKEN = new RegExp(PARTIAL_TOKEN_FORMATS.map(({ start }) => `(${start.prefix})${start.body ?? '[A-Za-z0-9_-]'}+$`).join('|'), 'y');
+/** How many token starts before one mask are tried (`sk-learn-ghp_…`: the first is not always the token's). */
+const MAX_STARTS_BEFORE_A_MASK = 4;
+
+/**
+ * `text` with the visible part of each token whose tail a CI masked replaced: masking by value leaves a token's start
+ * when the registered secret was a shorter or derived string (`ghp_R8kz3Qm1***`). A token's start
+ * ({@link PARTIAL_TOKEN_FORMATS}) followed by one character or more of its format up to the mask is replaced, the mask
+ * kept; a start alone (`ghp_***`) shows nothing of the token. Linear: each mask reads the word before it, back to the
+ * mask before, {@link PARTIAL_TOKEN_WINDOW} characters at most.
+ */
+function redactMaskedTokenParts(text: string): string {
+  const found: FoundStretch[] = [];
+  let floor = 0;
+  CI_MASK.lastIndex = 0;
+  for (let mask = CI_MASK.exec(text); mask !== null; mask = CI_MASK.exec(text)) {
+    const maskStart = mask.index;
+    const wordStart = wordStartBefore(text, maskStart, floor);
+    floor = maskStart + mask[0].length;
+    const visible = text.slice(wordStart, maskStart);
+    let start = wordStart;
+    for (let tried = 0; tried < MAX_STARTS_BEFORE_A_MASK && start < maskStart; tried++) {
+      const at = tokenStartIn(text, start, maskStart);
+      if (at < 0) break;
+      TRUNCATED_TOKEN.lastIndex = at - wordStart;
+      const token = TRUNCATED_TOKEN.exec(visible);
+      if (token !== null) {
+        const { pattern } = PARTIAL_TOKEN_FORMATS[token.slice(1).findIndex((group) => group !== undefined)] as { pattern: SecretPattern };
+        found.push({ start: at, end: maskStart, marker: replacement(pattern.id, ''), order: found.length });
+        break;
+      }
+      start = at + 1;
+    }
+  }
+  return withFoundReplaced(text, found);
 }
 
 /**
@@ -1777,8 +2050,10 @@ function redactTexts(texts: readonly string[], depth: number, cut?: TextCut, all
   const unwrapped = depth < BASE64_MAX_DEPTH ? redactWrappedBase64(prepared, depth, allowance) : prepared;
   const cleaned = unwrapped.map((text) => applyWholeTextPatterns(text, depth));
   let out = cleaned.length === 1 ? (cleaned[0] as string) : cleaned.join('\n');
-  out = redactLookalikes(out);
+  // Before the formats: a token's first piece can be a whole token by itself, which they would replace alone.
+  out = redactWrappedTokens(redactLookalikes(out));
   for (const pattern of LINE_PATTERNS) out = applyPattern(out, pattern);
+  out = redactMaskedTokenParts(out);
   out = redactUnicodeEscapes(out);
   if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth, allowance);
   out = redactUrlEncodedGlue(out.replace(SEPARATORS, ''));

@@ -10,7 +10,8 @@ import { createFakeGitHub, stepDeps } from '../support/fakes.js';
  * Attack pass 49 on "secrets are redacted before anything leaves the first stage that sees them". Each row is a
  * secret as a real tool prints it in a CI log, which came out of `redactSecrets` (what every excerpt, prompt, PR
  * comment, incident record and page goes through) whole when the pass found it. Rows marked `it.fails` are still
- * open: each asserts the redaction that does not happen yet, so it fails the day it is fixed.
+ * open: each asserts the redaction that does not happen yet, so it fails the day it is fixed. Each closed row has
+ * neighbours of ordinary text that its rule must leave as it is.
  *
  * The values are made up, in each vendor's documented shape (AWS: a 20-character key id, a 40-character base64
  * secret, STS session tokens starting `IQoJb3JpZ2luX2Vj` (base64 of their own header); GitHub: `ghp_` and 36).
@@ -99,11 +100,29 @@ describe('class C (medium): a token as a command\'s positional argument', () => 
     expect(survives(line, secret)).toBe(false);
   });
 
-  // Open: SonarScanner's `sonar.login` is its token (deprecated name, still printed by `mvn -X`): a key named
-  // `login` is a user name everywhere else.
-  it.fails('sonar.login passed as a -D property is redacted', () => {
-    const token = '9c1e7b5d2084f6e1c9a7b3d5f0e2c4a6b8d0fa3f';
-    expect(survives(`+ mvn -B verify sonar:sonar -Dsonar.login=${token}`, token)).toBe(false);
+  // SonarScanner's `sonar.login` is its token (deprecated name, still printed by `mvn -X`), or a user's login when
+  // `sonar.password` follows it: read as a secret key, whose value must look generated (a login is a name).
+  const SONAR_TOKEN = '9c1e7b5d2084f6e1c9a7b3d5f0e2c4a6b8d0fa3f';
+  it.each([
+    ['mvn -Dsonar.login=', `+ mvn -B verify sonar:sonar -Dsonar.login=${SONAR_TOKEN}`],
+    ['gradle -Dsonar.login=', `+ ./gradlew sonar -Dsonar.login=${SONAR_TOKEN} -Dsonar.host.url=https://sonar.example.com`],
+    ['dotnet-sonarscanner /d:sonar.login="…"', `+ dotnet sonarscanner begin /k:acme_app /d:sonar.login="${SONAR_TOKEN}"`],
+    ['sonar-project.properties echoed', `sonar.login=${SONAR_TOKEN}`],
+    ['Maven settings.xml property', `<sonar.login>${SONAR_TOKEN}</sonar.login>`],
+    ['-Dsonar.token= (its name since SonarQube 10)', `+ mvn sonar:sonar -Dsonar.token=${SONAR_TOKEN}`],
+    ['SONAR_TOKEN= in the environment', `SONAR_TOKEN=${SONAR_TOKEN}`],
+  ])('sonar.login and its other names are redacted: %s', (_, line) => {
+    expect(survives(line, SONAR_TOKEN)).toBe(false);
+  });
+
+  it.each([
+    ['a user name as the login (its password follows in a -Dsonar.password)', '+ mvn sonar:sonar -Dsonar.login=admin'],
+    ['a service account name', 'sonar.login=ci-sonar-bot'],
+    ['the project key and host', '+ mvn sonar:sonar -Dsonar.projectKey=acme_app -Dsonar.host.url=https://sonar.example.com'],
+    ["the scanner's own log line", "INFO: Load project settings for component key: 'acme_app'"],
+    ['a variable as the login', '+ mvn sonar:sonar -Dsonar.login=${SONAR_TOKEN}'],
+  ])('ordinary Sonar text stays: %s', (_, line) => {
+    expect(redactSecrets(line)).toBe(line);
   });
 });
 
@@ -153,28 +172,84 @@ describe('class F (medium): JSON that escapes its slashes (PHP json_encode, Jack
   });
 });
 
-describe('class G (low-medium, open): a token the log cut in two', () => {
-  // Open: a terminal-wrapped or `fold`-ed line splits a token over two log lines; each half is below its format's
-  // length. A rule joining a format's prefix run with the next line's run would need the wrap width.
-  it.fails('a GitHub token wrapped over two lines is redacted (both halves)', () => {
-    const out = redactSecrets(`${GITHUB_TOKEN.slice(0, 24)}\n${GITHUB_TOKEN.slice(24)}`);
-    expect(out).not.toContain(GITHUB_TOKEN.slice(4, 24));
+describe('class G (low-medium): a token the log cut in two', () => {
+  // A terminal-wrapped or `fold`-ed line splits a token over two log lines, each half below its format's length. A
+  // line that ends in a known token prefix (and what follows it) is read joined to the first word of the next line
+  // (behind the same prefix: a timestamp, a service's `app-1  | `), and both halves go when the join is the format.
+  const STAMP = '2026-11-27T03:11:05.1234567Z ';
+  it.each([
+    ['after its 24th character', '', 24, ''],
+    ['inside its prefix', '+ echo ', 2, ''],
+    ['right after its prefix', 'token=', 4, ''],
+    ['each line behind a timestamp', `${STAMP}+ echo `, 30, STAMP.replace('1234567', '1299999')],
+  ])('a GitHub token wrapped over two lines is redacted (both halves): %s', (_, before, at, stamp) => {
+    const out = redactSecrets(`${before}${GITHUB_TOKEN.slice(0, at)}\n${stamp}${GITHUB_TOKEN.slice(at)} | gh auth login --with-token`);
+    expect(out.split('\n')).toHaveLength(2);
+    if (at > 4) expect(out).not.toContain(GITHUB_TOKEN.slice(4, at));
+    expect(out).not.toContain(GITHUB_TOKEN.slice(Math.max(at, 4)));
+    expect(out).toContain(' | gh auth login --with-token');
   });
 
-  // Open: masking by value leaves a token's own prefix when the registered secret was a shorter or derived string
-  // (`ghp_…` printed with `***` where only the tail was registered): the part left is below the format's length.
-  it.fails('a GitHub token whose tail the CI masked keeps no visible part', () => {
-    const out = redactSecrets(`using ${GITHUB_TOKEN.slice(0, 20)}***`);
-    expect(out).not.toContain(GITHUB_TOKEN.slice(4, 20));
+  it('an AWS key id wrapped by fold is redacted (both halves), the text around it kept', () => {
+    expect(redactSecrets(`deployer key id ${AWS_KEY_ID.slice(0, 9)}\n${AWS_KEY_ID.slice(9)} (ci)`)).toBe('deployer key id [REDACTED:aws-access-key-id]\n[REDACTED:aws-access-key-id] (ci)');
+  });
+
+  it.each([
+    ['a token whole on its line, a word on the next', `export GH_TOKEN=${GITHUB_TOKEN}\nDone`, 'export GH_TOKEN=[REDACTED:github-token]\nDone'],
+    ['a prefix named in prose, a word on the next', 'classic tokens start with ghp_\nand fine-grained ones with github_pat_', null],
+    ['a word that ends a line, a word that starts the next', 'npm WARN deprecated\nrequest@2.88.2: request has been deprecated', null],
+    ['a prefix whose join is too short for its format', 'using ghp_R8kz\nQm1L', null],
+    ['a prefix whose next line is indented', `using ${GITHUB_TOKEN.slice(0, 24)}\n    at Object.<anonymous> (/src/app.ts:1:1)`, `using ${GITHUB_TOKEN.slice(0, 24)}\n    at Object.<anonymous> (/src/app.ts:1:1)`],
+  ])('ordinary line ends stay as they are: %s', (_, text, expected) => {
+    expect(redactSecrets(text)).toBe(expected ?? text);
+  });
+
+  // Masking by value leaves a token's own prefix when the registered secret was a shorter or derived string
+  // (`ghp_…` printed with `***` where only the tail was registered): a known prefix and what follows it up to a CI's
+  // mask is a token's visible part.
+  it.each([
+    ["GitHub's ***", `using ${GITHUB_TOKEN.slice(0, 20)}***`, GITHUB_TOKEN.slice(4, 20)],
+    ["GitLab's [MASKED]", `using ${GITHUB_TOKEN.slice(0, 12)}[MASKED]`, GITHUB_TOKEN.slice(4, 12)],
+    ['an AWS key id', `assuming role with key ${AWS_KEY_ID.slice(0, 10)}****`, AWS_KEY_ID.slice(4, 10)],
+  ])('a token whose tail the CI masked keeps no visible part: %s', (_, line, visible) => {
+    const out = redactSecrets(line);
+    expect(out).not.toContain(visible);
+    expect(out).toMatch(/\[REDACTED:[a-z-]+\]/);
+  });
+
+  it.each([
+    ['a masked value with nothing of a token before it', 'GH_TOKEN: ***'],
+    ['a prefix alone before the mask', 'token: ghp_***'],
+    ['a word ending like a prefix before a mask', 'risk-free***'],
+    ['a mailgun-like prefix before a word that is not hex', 'using key-file***'],
+    ['bold markdown', '***Build succeeded***'],
+  ])('masks without a visible token part stay: %s', (_, line) => {
+    expect(redactSecrets(line)).toBe(line);
   });
 });
 
-describe('class H (low, open): an opaque key after a bare `key=` query parameter', () => {
-  // Open: `?key=` names a secret on Google's and others' APIs but also cache keys, sort keys and map keys in URLs
-  // everywhere; the Google key itself is caught by its `AIza` format.
-  it.fails('an opaque API key after ?key= is redacted', () => {
-    const key = 'Rk9Xv4Nt6Wq7pLz2aB3cD4eF5gH6iJ7k';
-    expect(survives(`GET https://api.example.com/v1/geocode?key=${key}&q=Berlin 403`, key)).toBe(false);
+describe('class H (low): an opaque key after a bare `key=` query parameter', () => {
+  // `?key=` names a secret on Google's and others' APIs but also cache keys, sort keys and map keys in URLs
+  // everywhere (the Google key itself is caught by its `AIza` format): a value is taken when a part of it between
+  // `-` and `_` is 16 characters or more of digits and letters of both cases, as generated (mixedRandom).
+  const KEY = 'Rk9Xv4Nt6Wq7pLz2aB3cD4eF5gH6iJ7k';
+  it.each([
+    ['?key=', `GET https://api.example.com/v1/geocode?key=${KEY}&q=Berlin 403`],
+    ['&key=', `curl: (22) The requested URL returned error: 403 https://maps.example.com/api/js?v=3&key=${KEY}`],
+    ['at the end of a quoted URL', `fetch("https://api.example.com/v1/search?q=x&key=${KEY}")`],
+  ])('an opaque API key after key= is redacted: %s', (_, line) => {
+    expect(survives(line, KEY)).toBe(false);
+  });
+
+  it.each([
+    ['a name', 'GET /api/settings?key=name 200'],
+    ['a number', 'GET /api/items?page=2&key=123 200'],
+    ['a sort key', 'GET /api/users?sort=asc&key=created_at 200'],
+    ['a cache key of words and a digest', 'GET /_apis/artifactcache/cache?key=node-cache-Linux-x64-npm-6f1ed002ab5595859014ebf0951522d9&version=1'],
+    ['a lower-case hex digest', 'GET /objects?key=3f9c1e7b5d2084f6e1c9a7b3d5f0e2c4a6b8d0fa 404'],
+    ['an object path', 'GET https://bucket.s3.amazonaws.com/?list-type=2&key=builds/Linux/App-1.2.3.tar.gz'],
+  ])('ordinary key= values stay: %s', (_, line) => {
+    expect(redactSecrets(line)).toBe(line);
   });
 });
 
@@ -210,6 +285,20 @@ describe('class I (high, availability): a hostile 1 MB line costs what a plain l
     ["IDENTIFIED BY ' repeated", fill("IDENTIFIED BY '")],
     ['.NET keys without a value', fill('key="DbPassword" ')],
     ['netrc password lines', fill('  password hunter2 x\n')],
+    ['-Dsonar.login= repeated', fill('-Dsonar.login=')],
+    ['?key= repeated', fill('?key=')],
+    ['&key= and short values', fill('&key=Ab1')],
+    ['a long key value that never ends the query', `?key=${fill('aB3')}/`],
+    ['htpasswd -b repeated', fill('htpasswd -b ')],
+    ['htpasswd options without a password', fill('htpasswd -b -C 10 -B -c ')],
+    ['docker --entrypoint htpasswd repeated', fill('--entrypoint htpasswd i ')],
+    ['pass= lines', fill('pass=x y\n')],
+    ['pass= and 1 MB of spaces', `pass=${fill(' ')}x`],
+    ['token prefixes ending lines', fill('x ghp_a\nghp_a\n')],
+    ['a token prefix and 1 MB of its body on the next line', `ghp_a\n${fill('a')}`],
+    ['token prefixes bundled before a mask', `${fill('github_pat_')}***`],
+    ['masks after token prefixes', fill('ghp_ab***')],
+    ['masks after a long body', fill(`ghp_${'a'.repeat(600)}***`)],
   ])('%s', (_, hostile) => {
     const reference = timed(fill('error: cannot find module foo in /src/app.ts line 12 '));
     expect(timed(hostile)).toBeLessThan(SLACK * reference + FLOOR_MS);
@@ -282,15 +371,54 @@ describe('class L (medium): passwords on the command lines of tools the flag rul
     expect(survives(line, PASSWORD)).toBe(false);
   });
 
-  // Open: htpasswd's password is its last positional argument after `-b` and a file and a user name (or `-nb` and a
-  // user name); a rule for it needs htpasswd's option grammar.
-  it.fails('htpasswd -b is redacted', () => {
-    expect(survives(`+ htpasswd -b -c .htpasswd ci ${PASSWORD}`, PASSWORD)).toBe(false);
+  // htpasswd's password is its last positional argument after `-b` and a file and a user name (or `-nb` and a user
+  // name): read by htpasswd's option grammar (flags may be bundled, `-C` and `-r` take a number), and after Docker's
+  // `--entrypoint htpasswd <image>` as the registry's documentation runs it.
+  it.each([
+    ['-b -c FILE USER PASSWORD', `+ htpasswd -b -c .htpasswd ci ${PASSWORD}`],
+    ['-bc FILE USER PASSWORD', `+ htpasswd -bc /etc/nginx/.htpasswd ci ${PASSWORD}`],
+    ['-b -B -C 12 FILE USER PASSWORD', `+ htpasswd -b -B -C 12 auth/htpasswd ci '${PASSWORD}'`],
+    ['-nb USER PASSWORD', `+ htpasswd -nb ci ${PASSWORD}`],
+    ['-Bbn USER PASSWORD, from a Docker entrypoint', `+ docker run --rm --entrypoint htpasswd httpd:2 -Bbn ci ${PASSWORD} > auth/htpasswd`],
+  ])('htpasswd -b is redacted: %s', (_, line) => {
+    expect(survives(line, PASSWORD)).toBe(false);
   });
 
-  // Open by design: a bare `pass=` (automake's `PASS:`, code's `first_pass = …`) is no password key; INI files that
-  // spell it so lose it.
-  it.fails('an INI `pass=` value is redacted', () => {
-    expect(survives(`pass=${PASSWORD}`, PASSWORD)).toBe(false);
+  it.each([
+    ['a password it prompts for (-c without -b)', '+ htpasswd -c .htpasswd ci'],
+    ['a user deleted', '+ htpasswd -D .htpasswd ci'],
+    ['a password read from stdin', '+ htpasswd -i .htpasswd ci'],
+    ['its usage line', 'Usage: htpasswd [-cimB25dpsDv] [-C cost] [-r rounds] passwordfile username'],
+    ['the package installed', '+ apt-get install -y apache2-utils # provides htpasswd -b'],
+  ])('htpasswd without a password on its line stays: %s', (_, line) => {
+    expect(redactSecrets(line)).toBe(line);
+  });
+
+  // A bare `pass` is no password key anywhere else (automake's `PASS:`, code's `first_pass = …`, a test tally's
+  // `pass=3 fail=0`): an INI or .env line whose key is `pass` alone, with nothing before it but spaces, `=` and one
+  // value to the end of the line (not a count, ratio or percentage), is a configuration's password.
+  it.each([
+    ['pass=value', `pass=${PASSWORD}`],
+    ['pass = value, indented', `  pass = ${PASSWORD}`],
+    ['Pass="value"', `Pass="${PASSWORD}"`],
+    ['in a section echoed by cat', `[smtp]\nhost = mail.example.com\nuser = ci\npass = ${PASSWORD}`],
+  ])('an INI `pass=` value is redacted: %s', (_, text) => {
+    expect(survives(text, PASSWORD)).toBe(false);
+  });
+
+  it.each([
+    ["automake's test result", 'PASS: tests/test-parser.sh'],
+    ['a variable in code', 'first_pass = compute_first_pass(graph)'],
+    ['a test tally', 'pass=3 fail=0 skip=1'],
+    ['a count', 'pass=128'],
+    ['a percentage', 'pass=100%'],
+    ['a ratio', 'pass = 12/12'],
+    ["Python's pass", '    pass'],
+    ['a comparison', 'pass == expected'],
+    ['a boolean', 'pass=true'],
+    ['an assignment in code', '        pass = matched;'],
+    ['a variable', 'pass=$SMTP_PASS'],
+  ])('ordinary `pass` text stays: %s', (_, line) => {
+    expect(redactSecrets(line)).toBe(line);
   });
 });

@@ -172,6 +172,7 @@ const CASES: Case[] = [
   { kind: 'cookie', text: '< Set-Cookie: PHPSESSID={S}; Path=/; HttpOnly', secret: random(LOWERNUM, 26) },
   { kind: 'xml-secret', text: '    <spring.datasource.password>{S}</spring.datasource.password>', secret: 'hunter2-prod' },
   { kind: 'xml-secret', text: '<server><id>nexus</id><apiKey type="plain">{S}</apiKey></server>', secret: random(ALNUM, 32) },
+  { kind: 'url-query-key', text: 'GET https://maps.example.com/api/geocode/json?address=Berlin&key={S} 403', secret: random(ALNUM, 32) },
 ];
 
 describe('redactSecrets: formats', () => {
