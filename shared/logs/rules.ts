@@ -167,9 +167,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /\b(?:high|critical) severity vulnerabilit|✗ (?:Critical|High|Medium|Low) severity vulnerability|Total: \d+ \(.*(?:CRITICAL|HIGH): [1-9]|\bleaks? found: [1-9]|>> Issue: \[B\d+|Security (?:vulnerabilities|issues) (?:found|detected)|^\s*[│|]\s*(?:CVE-\d{4}-\d{4,}|GHSA-[\w-]{14})\b/i },
 
   // ── test runners ──────────────────────────────────────────────────────────────────────────────────────────
+  // pytest-cov's report (`---------- coverage: platform linux, python 3.12.3 -----------`) follows the last section.
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
     pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: /\S/ }],
-    re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated| ?\S.* logs? ).* -{3,}|[=_]{20,})$/ },
+    re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/ },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`.
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
