@@ -147,6 +147,10 @@ interface Block {
    * reads it, and such a block takes no line as raw bytes, so it is always the last line's text.
    */
   lastText: string;
+  /** The lines its rule's `keyLines` named so far (see {@link Rule.keyLines}); null for a rule without them. */
+  keyLines: number[] | null;
+  /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
+  tallyLine: number;
 }
 
 /** A block opened on line `headLine` (see {@link LogScanner.openBlock}), with nothing stored in it yet. */
@@ -194,6 +198,8 @@ function newBlock(
     inBaseline: false,
     wrapper: false,
     lastText: '',
+    keyLines: rule.keyLines === undefined ? null : [],
+    tallyLine: 0,
   };
 }
 
@@ -229,6 +235,8 @@ function writeBlockFieldsOnce(section: Section): void {
   block.inBaseline = true;
   block.wrapper = true;
   block.lastText = 'x';
+  block.keyLines = [];
+  block.tallyLine = 1;
 }
 
 /** The part of a block's score that its section's outcome does not change (see {@link LogScanner.score}). */
@@ -409,6 +417,8 @@ export class LogScanner {
   private lastFacts: HeadFacts = { template: normalizeLine(''), wrapper: null };
   private readonly factsByShape = new Map<number, HeadFacts>();
   private readonly awaiting: Block[] = [];
+  /** Kept blocks whose rule has a `tally` not yet seen after them, in line order. */
+  private readonly tallyWanted: Block[] = [];
   /** The unscoped lerna / Nx task names this log announced, read past as prefixes from then on. */
   private readonly taskNames = new TaskNames();
   /** Whether {@link taskNames} holds a name (see {@link idle}). */
@@ -515,6 +525,8 @@ export class LogScanner {
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
     if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '') return false;
+    // A block that names its key lines judges each line by its text and the line before it.
+    if (open.keyLines !== null) return false;
     const rule = open.rule;
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
@@ -664,6 +676,7 @@ export class LogScanner {
       prefix = 0;
     } else if (prefix === 0) prefix = this.taskNames.prefixLength(text);
     const task = prefix === 0 ? text : text.slice(prefix);
+    if (this.tallyWanted.length > 0) this.takeTally(line, task);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
       return;
@@ -978,7 +991,9 @@ export class LogScanner {
     }
     if (dropped.length === 0) return;
     keepOnly(this.blocks, new Set(this.blocks.filter((block) => !taken(block.headLine))));
-    keepOnly(this.awaiting, new Set(this.blocks));
+    const left = new Set(this.blocks);
+    keepOnly(this.awaiting, left);
+    keepOnly(this.tallyWanted, left);
     for (const { section } of dropped) if (section.lastFinding !== null && dropped.includes(section.lastFinding)) section.lastFinding = this.lastFindingOf(section);
   }
 
@@ -1018,12 +1033,21 @@ export class LogScanner {
   }
 
   private store(block: Block, line: number, text: string): void {
+    if (block.keyLines !== null && block.lineCount > 0) this.considerKey(block, block.keyLines, line, text);
     block.lineCount++;
     block.endLine = line;
     block.lastText = text;
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
     if (pick && line > block.headLine && stillPicking(block, pick)) this.considerPick(block, pick, line, text);
+  }
+
+  /** Whether line `line`, stored right after the block's last line, is one its rule's `keyLines` name. */
+  private considerKey(block: Block, keyLines: number[], line: number, text: string): void {
+    const keys = block.rule.keyLines;
+    if (keys === undefined) return;
+    const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
+    if (underPick || keys.after?.test(block.lastText) === true) keyLines.push(line);
   }
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {
@@ -1124,6 +1148,7 @@ export class LogScanner {
     }
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
+    if (block.rule.tally !== undefined) this.tallyWanted.push(block);
     if (block.headLine > this.reportedUpTo) this.reportedUpTo = block.headLine;
     // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
     this.readStored(block);
@@ -1138,6 +1163,23 @@ export class LogScanner {
     block.afterWanted = this.contextLines - block.after.length;
     if (block.afterWanted > 0) this.awaiting.push(block);
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
+  }
+
+  /** Line `line` (read as `text`) is the run's summary for the waiting blocks whose rule's `tally` it matches. */
+  private takeTally(line: number, text: string): void {
+    let kept = 0;
+    let lastRule: Rule | null = null;
+    let matched = false;
+    for (const block of this.tallyWanted) {
+      // A run's reports are of one rule, one after another: each rule's expression is tried once.
+      if (block.rule !== lastRule) {
+        lastRule = block.rule;
+        matched = block.rule.tally?.test(text) === true;
+      }
+      if (matched) block.tallyLine = line;
+      else this.tallyWanted[kept++] = block;
+    }
+    this.tallyWanted.length = kept;
   }
 
   /** The {@link HeadFacts} of a closing block's head `text`, whose shape class is `shape` (0: not known). */
@@ -1185,6 +1227,7 @@ export class LogScanner {
     }
     keepOnly(this.blocks, kept);
     keepOnly(this.awaiting, kept);
+    keepOnly(this.tallyWanted, kept);
   }
 
   private newSection(title: string, kind: SectionKind, step: StepRef | null, outputFrom: number = this.lastLine): Section {
@@ -1476,6 +1519,8 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
     failure.repeats = block.repeats.map((r) => ({ startLine: r.startLine, endLine: r.endLine }));
   }
   if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
+  if (block.keyLines !== null) failure.keyLines = [...block.keyLines];
+  if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
   return failure;
 }
 

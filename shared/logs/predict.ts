@@ -1,7 +1,9 @@
 /**
  * Turns an analysis into the line list the scorer (`../shared/datasets/score.py`) and the `guard extract`
  * command expect: the root cause's headline first, then its whole block, then neighbouring failures of the same
- * kind (the other failed tests of the same report), which a reader would read as one failure report.
+ * kind (the other failed tests of the same report), which a reader would read as one failure report. Of a block
+ * that is a test's whole captured output it lists the key lines only (`Rule.keyLines`), and after the report the
+ * run's summary line (`Rule.tally`).
  */
 import { RULE_TABLE, type Rule } from './rules.js';
 import type { LogAnalysis } from './types.js';
@@ -29,10 +31,12 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   };
   const head = top.lines[0]?.line ?? top.startLine;
   add(head);
-  const ranges = [{ startLine: top.startLine, endLine: top.endLine }];
+  // A block with key lines is listed by them (a repeat of it, which has none, by its first line).
+  const repeatKeys = top.keyLines && [];
+  const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines }];
   const sameRule = analysis.failures
     .filter((f) => f.rule === top.rule)
-    .flatMap((f) => [{ startLine: f.startLine, endLine: f.endLine }, ...(f.repeats ?? [])]);
+    .flatMap((f): Range[] => [{ startLine: f.startLine, endLine: f.endLine, keys: f.keyLines }, ...(f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
   let end = top.endLine;
   for (const r of sameRule) {
@@ -59,6 +63,17 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
       end = f.endLine;
     }
   }
-  for (const r of ranges) for (let l = r.startLine; l <= r.endLine; l++) add(l);
+  for (const r of ranges) {
+    if (r.keys === undefined) for (let l = r.startLine; l <= r.endLine; l++) add(l);
+    else for (const l of [r.startLine, ...r.keys]) add(l);
+  }
+  if (top.tallyLine !== undefined) add(top.tallyLine);
   return out;
+}
+
+/** Lines of a block, or only its first line and `keys` when its rule names its key lines. */
+interface Range {
+  startLine: number;
+  endLine: number;
+  keys?: readonly number[] | undefined;
 }

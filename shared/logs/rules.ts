@@ -73,6 +73,20 @@ export interface Rule {
    * a line the rule's own expression matched; when it fails, the rules after this one are tried.
    */
   readonly under?: { readonly header: RegExp; readonly through: RegExp };
+  /**
+   * The block holds a test's whole captured output (nextest's stdout and stderr sections), most of it what the test
+   * printed while it passed its other checks: of it the prediction (`predict.ts`) lists the block's first line, its
+   * picked line and the lines named here, not every captured line. `underPick`: the line right under the picked
+   * line, when it matches (a compiler error's `--> file:line:col`). `after`: the line right under one it matches (a
+   * panic's message under `panicked at file:line:col:`). The scanner reads every line of such a block.
+   */
+  readonly keyLines?: { readonly underPick?: RegExp; readonly after?: RegExp };
+  /**
+   * The run's summary line, printed after its reports (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`,
+   * `Found 279 errors in 9 files`): the first match after a kept block is listed with the report. Only a line the
+   * scanner reads can match: it must hold a word one of the scanner's triggers looks for (`failed`, `errors`).
+   */
+  readonly tally?: RegExp;
 }
 
 /**
@@ -102,6 +116,8 @@ export function uniformRule(rule: Rule): Rule {
     statusOnly: rule.statusOnly,
     categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
     under: rule.under && { header: rule.under.header, through: rule.under.through },
+    keyLines: rule.keyLines && { underPick: rule.keyLines.underPick, after: rule.keyLines.after },
+    tally: rule.tally,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -239,7 +255,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'nextest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 400, gap: 99,
     re: /^\s*(?:FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK-FAIL) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?\S/,
     end: /^\s*(?:(?:PASS|FAIL|SKIP|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK|START|SLOW|RETRY|TRY \d+ \w+) \[|Summary \[|Cancelling due to)/,
-    pick: [{ re: /^\s*error(?:\[E\d{4}\])?: (?!test failed|aborting)/ }, { re: /^\s*thread '.*' panicked at/ }] },
+    pick: [{ re: /^\s*error(?:\[E\d{4}\])?: (?!test failed|aborting)/ }, { re: /^\s*thread '.*'(?: \(\d+\))? panicked at/ }],
+    // Recent Rust names the thread's id too: `thread 'main' (25975) panicked at src/lib.rs:12:9:`.
+    keyLines: { underPick: /^\s*--> \S+:\d+(?::\d+)?$/, after: /^\s*thread '.*'(?: \(\d+\))? panicked at \S+:\d+(?::\d+)?:$/ },
+    tally: /^\s*Summary \[\s*[\d.]+m?s\] \d+ tests? run: .*\b\d+ failed\b/ },
   // A doc-test is named by its file, item and line: `---- src/version.rs - version::Version::bump (line 88) stdout ----`.
   { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
     re: /^---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----$/, end: /^(?:---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----|failures:$|test result:)/ },

@@ -31,4 +31,68 @@ describe('the extent of a test runner report', () => {
     expect(analysis.failures[0]?.endLine).toBe(7);
     expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7]);
   });
+
+  it("lists of a nextest report its FAIL line, the error it picked and that error's location, and the run's summary, not the captured output", async () => {
+    // Prepare: a trybuild test's whole captured stdout and stderr sit under nextest's FAIL line.
+    const captured = Array.from({ length: 60 }, (_, i) => `    test tests/pass/case_${i}.rs [should pass] ... ok`);
+    const log = [
+      '        PASS [   0.006s] (395/396) tokio-util::udp send_framed_lines_codec',
+      '        FAIL [   9.875s] (396/396) tests-build::macros compile_fail_full',
+      '  stdout ───',
+      '',
+      '    running 1 test',
+      '    test compile_fail_full ... FAILED',
+      '  stderr ───',
+      ...captured,
+      '    error[E0308]: mismatched types',
+      '     --> tests/fail/macros_type_mismatch.rs:5:5',
+      '      |',
+      '    5 |     Ok(())',
+      '      |     ^^^^^^ expected `()`, found `Result<(), _>`',
+      '    error[E0308]: mismatched types',
+      '      --> tests/fail/macros_type_mismatch.rs:10:5',
+      '    thread \'compile_fail_full\' (25975) panicked at /home/runner/.cargo/registry/src/trybuild-1.0.116/src/run.rs:102:13:',
+      '    1 of 10 tests failed',
+      '    stack backtrace:',
+      '       0: __rustc::rust_begin_unwind',
+      '',
+      '  Cancelling due to test failure: ',
+      '────────────',
+      '     Summary [   9.876s] 396 tests run: 395 passed, 1 failed, 1 skipped',
+      '        FAIL [   9.875s] (396/396) tests-build::macros compile_fail_full',
+      'error: test run failed',
+    ];
+    const error = log.indexOf('    error[E0308]: mismatched types') + 1;
+    const message = log.indexOf('    1 of 10 tests failed') + 1;
+    const summary = log.findIndex((l) => l.includes('Summary [')) + 1;
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('nextest.failed');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(error);
+    expect(predictionLines(analysis)).toEqual([error, 2, error + 1, message, summary]);
+  });
+
+  it('lists a panicking test\'s message under nextest\'s FAIL line, with the run\'s summary', async () => {
+    const log = [
+      '        FAIL [   0.004s] (1/2) calc::tests adds',
+      '  stdout ───',
+      '',
+      '    running 1 test',
+      '    test tests::adds ... FAILED',
+      '  stderr ───',
+      "    thread 'tests::adds' panicked at src/lib.rs:12:9:",
+      '    assertion `left == right` failed',
+      '      left: 3',
+      '     right: 4',
+      '    note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace',
+      '',
+      '        PASS [   0.003s] (2/2) calc::tests subtracts',
+      '────────────',
+      '     Summary [   0.010s] 2 tests run: 1 passed, 1 failed, 0 skipped',
+    ].join('\n');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('nextest.failed');
+    expect(predictionLines(analysis)).toEqual([7, 1, 8, 15]);
+  });
 });
