@@ -6,12 +6,13 @@
  * run's summary line (`Rule.tally`).
  */
 import { RULE_TABLE, type Rule } from './rules.js';
-import type { LogAnalysis } from './types.js';
+import type { Failure, LogAnalysis } from './types.js';
 
 /** Gap in lines under which two blocks of the same rule count as one report. */
 const ADJACENT_GAP = 12;
 /** Gap in lines under which a block of another rule right after the report is part of it. */
 const CONTIGUOUS_GAP = 2;
+const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULE_TABLE.map((rule) => [rule.id, rule]));
 /** Rules whose lines say that something failed, not what ({@link Rule.statusOnly}). */
 const STATUS_RULES: ReadonlySet<string> = new Set(RULE_TABLE.filter((rule) => rule.statusOnly).map((rule) => rule.id));
 
@@ -34,8 +35,11 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   // A block with key lines is listed by them (a repeat of it, which has none, by its first line).
   const repeatKeys = top.keyLines && [];
   const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines }];
+  const fileOf = RULES_BY_ID.get(top.rule)?.fileOf;
+  const fileOfFailure = (f: Failure): string | undefined => (fileOf === undefined ? undefined : fileOf.exec(f.lines[0]?.text ?? '')?.[1]);
+  const topFile = fileOfFailure(top);
   const sameRule = analysis.failures
-    .filter((f) => f.rule === top.rule)
+    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile)
     .flatMap((f): Range[] => [{ startLine: f.startLine, endLine: f.endLine, keys: f.keyLines }, ...(f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
   let end = top.endLine;

@@ -87,6 +87,11 @@ export interface Rule {
    * scanner reads can match: it must hold a word one of the scanner's triggers looks for (`failed`, `errors`).
    */
   readonly tally?: RegExp;
+  /**
+   * One line per diagnostic, sorted by file (mypy): the first capture names the file a headline is about. The
+   * prediction joins to the top block only the neighbouring blocks about its file, not a report of hundreds.
+   */
+  readonly fileOf?: RegExp;
 }
 
 /**
@@ -118,6 +123,7 @@ export function uniformRule(rule: Rule): Rule {
     under: rule.under && { header: rule.under.header, through: rule.under.through },
     keyLines: rule.keyLines && { underPick: rule.keyLines.underPick, after: rule.keyLines.after },
     tally: rule.tally,
+    fileOf: rule.fileOf,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -429,7 +435,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // A notch under mypy's: where both fail in one run (pre-commit hooks), mypy's lines, found first until now, stay first.
   { id: 'pyright.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 20, re: /^\s+\S+\.pyi?:\d+:\d+ - error: \S/ },
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: / },
+    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
+    fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },

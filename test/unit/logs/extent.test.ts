@@ -95,4 +95,27 @@ describe('the extent of a test runner report', () => {
     expect(analysis.failures[0]?.rule).toBe('nextest.failed');
     expect(predictionLines(analysis)).toEqual([7, 1, 8, 15]);
   });
+
+  it("lists of mypy's report the errors of the first file it names and its `Found N errors` line, not every file's", async () => {
+    // Prepare: pre-commit's mypy hook, then another hook's output.
+    const log = [
+      'mypy.....................................................................Failed',
+      '- hook id: mypy',
+      '- exit code: 1',
+      '',
+      'pandas/compat/pyarrow.py:69: error: Call to untyped function "fill_null" in typed context  [no-untyped-call]',
+      'pandas/compat/pyarrow.py:76: error: Module has no attribute "is_null"  [attr-defined]',
+      'pandas/core/arrays/_arrow_string_mixins.py:110: error: Module has no attribute "utf8_length"  [attr-defined]',
+      'pandas/core/arrays/_arrow_string_mixins.py:114: error: Module has no attribute "utf8_lower"  [attr-defined]',
+      'pandas/io/feather_format.py:70: error: Call to untyped function "write_feather" in typed context  [no-untyped-call]',
+      'Found 5 errors in 3 files (checked 1458 source files)',
+      '',
+      'mypy (stubtest)..........................................................Failed',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('mypy.error');
+    expect(predictionLines(analysis)).toEqual([5, 6, 10]);
+  });
 });
