@@ -38,9 +38,14 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   const fileOf = RULES_BY_ID.get(top.rule)?.fileOf;
   const fileOfFailure = (f: Failure): string | undefined => (fileOf === undefined ? undefined : fileOf.exec(f.lines[0]?.text ?? '')?.[1]);
   const topFile = fileOfFailure(top);
+  const causeOnce = RULES_BY_ID.get(top.rule)?.causeOnce === true;
+  const topCause = causeOf(top);
   const sameRule = analysis.failures
-    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile)
-    .flatMap((f): Range[] => [{ startLine: f.startLine, endLine: f.endLine, keys: f.keyLines }, ...(f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))]);
+    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && !(causeOnce && f !== top && causeOf(f) === topCause))
+    .flatMap((f): Range[] => [
+      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines },
+      ...(causeOnce ? [] : (f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))),
+    ]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
   let end = top.endLine;
   for (const r of sameRule) {
@@ -73,6 +78,11 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   }
   if (top.tallyLine !== undefined) add(top.tallyLine);
   return out;
+}
+
+/** What a failure reports, digits aside (see `Rule.causeOnce`). */
+function causeOf(failure: Failure): string {
+  return (failure.lines[0]?.text ?? '').replace(/\d+/g, '0');
 }
 
 /** Lines of a block, or only its first line and `keys` when its rule names its key lines. */

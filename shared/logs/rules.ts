@@ -92,6 +92,12 @@ export interface Rule {
    * prediction joins to the top block only the neighbouring blocks about its file, not a report of hundreds.
    */
   readonly fileOf?: RegExp;
+  /**
+   * Its reports that name the same line (the picked one, digits aside) report one cause: pytest-xdist's workers each
+   * print a module's collection error, a deprecation fails every module that imports the code alike. The prediction
+   * lists the top one, not its copies nor the neighbours that say the same.
+   */
+  readonly causeOnce?: boolean;
 }
 
 /**
@@ -124,6 +130,7 @@ export function uniformRule(rule: Rule): Rule {
     keyLines: rule.keyLines && { underPick: rule.keyLines.underPick, after: rule.keyLines.after },
     tally: rule.tally,
     fileOf: rule.fileOf,
+    causeOnce: rule.causeOnce,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -192,7 +199,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // pytest-cov's report (`---------- coverage: platform linux, python 3.12.3 -----------`) follows the last section.
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
     pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: /\S/ }],
-    re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/ },
+    re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
+    tally: /^=+ (?:.*\b)?\d+ (?:failed|errors?)\b.* in [\d.]+s\b.* =+$/, causeOnce: true },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`.
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },

@@ -118,4 +118,30 @@ describe('the extent of a test runner report', () => {
     expect(analysis.failures[0]?.rule).toBe('mypy.error');
     expect(predictionLines(analysis)).toEqual([5, 6, 10]);
   });
+
+  it("lists one of pytest's sections that say the same (each xdist worker's copy of a collection error), and the run's summary line", async () => {
+    // Prepare: four workers each report the same module's collection error, then another module fails alike.
+    const section = (file: string): string[] => [
+      `_________ ERROR collecting ${file} _________`,
+      `${file}:11: in <module>`,
+      '    class TestSetitemValidation:',
+      "E   DeprecationWarning: The 'generic' unit for NumPy timedelta is deprecated",
+    ];
+    const log = [
+      '==================================== ERRORS ====================================',
+      ...section('pandas/tests/arrays/masked/test_indexing.py'),
+      ...section('pandas/tests/arrays/masked/test_indexing.py'),
+      ...section('pandas/tests/arrays/masked/test_indexing.py'),
+      ...section('pandas/tests/arrays/masked/test_indexing.py'),
+      ...section('pandas/tests/arrays/test_timedeltas.py'),
+      '=========================== short test summary info ============================',
+      "ERROR pandas/tests/arrays/masked/test_indexing.py - DeprecationWarning: The 'generic' unit for NumPy timedelta is deprecated",
+      '= 2 errors in 759.43s (0:12:39) =',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(predictionLines(analysis)).toEqual([5, 2, 3, 4, 24]);
+  });
 });
