@@ -19,7 +19,7 @@ export const LITERAL_INDEX_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '3e01a47eabc3c1783093e9416b6528dd9b7fc38d550374748ba740462540f71b',
+  key: '7aec13aa2d5f7dd5c7cb5843d307abd36a36aa19286ab68b0c13908bc6604467',
   data: 'nZMLDoAgDENf739pI1H57MNkCTrJ6Fo70B3ojZ6FUSjJ66oA4UkoIRP3ZJRMe4CcNe9reMvWaaht+QvvY1tMDG4/H+wLw4mJAzEuHsaiz+Oe6VHQ7/c/Xb6V9Q78MBy04adYkwraqXHzfdHss3Z43W2X9zfRlZk70UUya5v1JEd9Ui/9O4TLVZlnFw==',
 };
 

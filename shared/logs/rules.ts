@@ -309,7 +309,8 @@ export const RULES: readonly Rule[] = uniformRules([
     categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },
   { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^\[?(?:ERROR|INFO)?\]?\s*\S+\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
-    cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|\tat )/,
+    // Hamcrest's `assertThat` describes the mismatch on lines of its own: `Expected: …`, then `     but: …`.
+    cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|Expected: |\s+but: |\tat )/,
     pick: [{ re: /^\s*(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }] },
   { id: 'surefire.summary', category: 'test_failure', weight: 70, extend: 'line',
     re: /^(?:\[ERROR\]\s+)?\s*(?:\w+\.)*\w+[.#:]\w+:\d+\s+(?:expected|Expected|\w+(?:Error|Exception))|^(?:\[ERROR\] )?(?:Failed tests|Tests in error):\s*(?:\S.*)?$/ },

@@ -144,4 +144,21 @@ describe('the extent of a test runner report', () => {
     expect(analysis.failures[0]?.rule).toBe('pytest.failed');
     expect(predictionLines(analysis)).toEqual([5, 2, 3, 4, 24]);
   });
+
+  it("takes into a Surefire failure its assertion's Hamcrest description (`Expected: …` / `     but: …`) and the frames under it", async () => {
+    const log = [
+      '[ERROR] Tests run: 8, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 32.995 s <<< FAILURE! - in sorald.miner.WarningMinerTest',
+      '[ERROR] extractWarnings_statsOutput_containsExpectedAttributes  Time elapsed: 0.461 s  <<< FAILURE!',
+      'java.lang.AssertionError: ',
+      '',
+      'Expected: a value greater than <0>',
+      '     but: <0> was equal to <0>',
+      '\tat sorald.miner.WarningMinerTest.extractWarnings_statsOutput_containsExpectedAttributes(WarningMinerTest.java:189)',
+      '',
+      '[INFO] Running sorald.CodeGeneratorTest',
+    ].join('\n');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('surefire.failed');
+    expect(analysis.failures[0]?.endLine).toBe(7);
+  });
 });
