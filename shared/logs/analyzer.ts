@@ -151,6 +151,17 @@ interface Block {
   keyLines: number[] | null;
   /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
   tallyLine: number;
+  /** The last line of the closing report its headline opens (see {@link Rule.closing}); 0 when it opens none. */
+  closedThrough: number;
+}
+
+/** Rules whose headline opens a closing report (see {@link Rule.closing}). */
+const CLOSING_RULES: readonly Rule[] = CASCADE_RULES.filter((rule) => rule.closing !== undefined);
+
+/** The closing report a line another rule took opens, if it is one's headline. */
+function closingRuleOf(text: string): Rule['closing'] {
+  for (const rule of CLOSING_RULES) if (rule.re.test(text)) return rule.closing;
+  return undefined;
 }
 
 /** A block opened on line `headLine` (see {@link LogScanner.openBlock}), with nothing stored in it yet. */
@@ -200,6 +211,7 @@ function newBlock(
     lastText: '',
     keyLines: rule.keyLines === undefined ? null : [],
     tallyLine: 0,
+    closedThrough: 0,
   };
 }
 
@@ -237,6 +249,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.lastText = 'x';
   block.keyLines = [];
   block.tallyLine = 1;
+  block.closedThrough = 1;
 }
 
 /** The part of a block's score that its section's outcome does not change (see {@link LogScanner.score}). */
@@ -419,6 +432,10 @@ export class LogScanner {
   private readonly awaiting: Block[] = [];
   /** Kept blocks whose rule has a `tally` not yet seen after them, in line order. */
   private readonly tallyWanted: Block[] = [];
+  /** The block whose closing report ({@link Rule.closing}) the next line may go on with, or null. */
+  private closingReport: Block | null = null;
+  /** The lines {@link closingReport} goes on with. */
+  private closingThrough: RegExp | null = null;
   /** The unscoped lerna / Nx task names this log announced, read past as prefixes from then on. */
   private readonly taskNames = new TaskNames();
   /** Whether {@link taskNames} holds a name (see {@link idle}). */
@@ -526,7 +543,7 @@ export class LogScanner {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
     if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '') return false;
     // A block that names its key lines judges each line by its text and the line before it.
-    if (open.keyLines !== null) return false;
+    if (open.keyLines !== null || this.closingReport !== null) return false;
     const rule = open.rule;
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
@@ -633,6 +650,7 @@ export class LogScanner {
   private scan(line: number, text: string, raw: string): void {
     startLine(text);
     this.scannedLine = line;
+    if (this.closingReport !== null) this.goOnClosing(this.closingReport, line, text);
     if (!isNonBlank(text) || (this.open !== null && isTaskBlank(this.open, text))) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
@@ -948,6 +966,13 @@ export class LogScanner {
       if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
     }
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
+    // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
+    const closing = rule.closing ?? closingRuleOf(text);
+    if (closing !== undefined) {
+      block.closedThrough = line;
+      this.closingReport = block;
+      this.closingThrough = closing.through;
+    }
     block.readBy = startLine - this.contextLines + RING_SIZE;
     const pick = rule.pick;
     for (let l = startLine; l < line; l++) {
@@ -1163,6 +1188,16 @@ export class LogScanner {
     block.afterWanted = this.contextLines - block.after.length;
     if (block.afterWanted > 0) this.awaiting.push(block);
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
+  }
+
+  /**
+   * Line `line` goes on with the closing report `block` opened when it is the next line and its rule's `through`
+   * matches it; any other line ends the report (a line the reader skipped is not one of its lines: they all hold a
+   * word the scanner's triggers look for).
+   */
+  private goOnClosing(block: Block, line: number, text: string): void {
+    if (line === block.closedThrough + 1 && this.closingThrough?.test(text) === true) block.closedThrough = line;
+    else if (line !== block.closedThrough) this.closingReport = null;
   }
 
   /** Line `line` (read as `text`) is the run's summary for the waiting blocks whose rule's `tally` it matches. */
@@ -1521,6 +1556,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
   if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
   if (block.keyLines !== null) failure.keyLines = [...block.keyLines];
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
+  if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   return failure;
 }
 

@@ -77,6 +77,12 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
     else for (const l of [r.startLine, ...r.keys]) add(l);
   }
   if (top.tallyLine !== undefined) add(top.tallyLine);
+  // The build tool's closing report (`Rule.closing`): the one the top failure is printed in (its own headline may
+  // open it), else the first after it.
+  const reports = analysis.failures.filter((f) => f.closedThrough !== undefined).sort((a, b) => a.startLine - b.startLine);
+  const closing =
+    reports.find((f) => f.startLine <= top.startLine && top.startLine <= (f.closedThrough as number)) ?? reports.find((f) => f.startLine > top.endLine);
+  if (closing?.closedThrough !== undefined) for (let l = closing.startLine; l <= closing.closedThrough; l++) add(l);
   return out;
 }
 

@@ -98,6 +98,14 @@ export interface Rule {
    * lists the top one, not its copies nor the neighbours that say the same.
    */
   readonly causeOnce?: boolean;
+  /**
+   * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
+   * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
+   * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
+   * the headline; they are not taken into the block, so a cause printed only there (a forked VM's crash) is still
+   * a failure of its own.
+   */
+  readonly closing?: { readonly through: RegExp };
 }
 
 /**
@@ -131,6 +139,7 @@ export function uniformRule(rule: Rule): Rule {
     tally: rule.tally,
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
+    closing: rule.closing && { through: rule.closing.through },
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -915,7 +924,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
     re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ (?=.*\b\d+ failed\b).* [=]+$|test result: FAILED|\d+ failing$)/ },
-  { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal / },
+  // Maven's closing report: the goal that failed, then `[ERROR]` lines (the diagnostics again, its advice), then on
+  // Jenkins the job's verdict.
+  { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal /,
+    closing: { through: /^\[ERROR\]|^Build step '[^']*' marked build as failure$/ } },
   // Gradle's `* What went wrong:` announces the line that sums up the failure (`Execution failed for task ':app:test'.`);
   // the report below that (`> …`, an AAPT `ERROR: …`) is read line by line by its own rules, and so is a summary a
   // rule of its own opens on (`Script compilation error:`): the announcement alone is dropped. The summary names the

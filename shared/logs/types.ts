@@ -64,6 +64,8 @@ export interface Failure {
   keyLines?: number[];
   /** The run's summary line after the report (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`), when printed. */
   tallyLine?: number;
+  /** The last line of the closing report the failure's headline opens (Maven's `Failed to execute goal` and its advice). */
+  closedThrough?: number;
 }
 
 /** A step of a job: its number (from the jobs API or a `gh run view` log) and name. */

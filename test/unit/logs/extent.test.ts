@@ -161,4 +161,56 @@ describe('the extent of a test runner report', () => {
     expect(analysis.failures[0]?.rule).toBe('surefire.failed');
     expect(analysis.failures[0]?.endLine).toBe(7);
   });
+
+  it("lists after a Maven build's failure its closing report, `[ERROR] Failed to execute goal …` down to Jenkins' verdict", async () => {
+    const log = [
+      '[INFO] --- maven-compiler-plugin:3.8.1:compile (default-compile) @ jimfs ---',
+      '[ERROR] /builds/jimfs/src/main/java/com/google/common/jimfs/JimfsFileSystemProvider.java:[147,78] incompatible types: java.nio.file.Path cannot be converted to com.google.common.jimfs.JimfsPath',
+      '[INFO] 1 error',
+      '[INFO] BUILD FAILURE',
+      '[INFO] ------------------------------------------------------------------------',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project jimfs: Compilation failure',
+      '[ERROR] ',
+      '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+      '[ERROR] -> [Help 1]',
+      '[ERROR] After correcting the problems, you can resume the build with the command',
+      '[ERROR]   mvn <goals> -rf :jimfs',
+      "Build step 'Execute shell' marked build as failure",
+      'Sending e-mails to: dev@example.org',
+      'Finished: FAILURE',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('javac.error');
+    expect(predictionLines(analysis)).toEqual([2, 3, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it("opens Maven's closing report on its goal line when another rule took that line for the cause it names", async () => {
+    const log = [
+      '[INFO] BUILD FAILURE',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.7.0:testCompile (default-testCompile) on project dspot: Fatal error compiling: java.io.IOException: No space left on device',
+      '[ERROR] ',
+      '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+      '[ERROR] Re-run Maven using the -X switch to enable full debug logging.',
+      '[ERROR]   mvn <goals> -rf :dspot',
+      "Build step 'Execute shell' marked build as failure",
+      'Finished: FAILURE',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('infra.disk-full');
+    expect(predictionLines(analysis)).toEqual([2, 3, 4, 5, 6, 7]);
+  });
+
+  it("still reports a cause printed only inside Maven's closing report (a forked VM's crash)", async () => {
+    const log = [
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project shop: ',
+      '[ERROR] ',
+      '[ERROR] The forked VM terminated without properly saying goodbye. VM crash or System.exit called?',
+      '[ERROR] Process Exit Code: 1',
+      '[ERROR] -> [Help 1]',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('surefire.fork-crash');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(predictionLines(analysis)).toEqual([3, 4, 5, 1, 2]);
+  });
 });
