@@ -430,12 +430,14 @@ export class LogScanner {
   private lastFacts: HeadFacts = { template: normalizeLine(''), wrapper: null };
   private readonly factsByShape = new Map<number, HeadFacts>();
   private readonly awaiting: Block[] = [];
-  /** Kept blocks whose rule has a `tally` not yet seen after them, in line order. */
-  private readonly tallyWanted: Block[] = [];
-  /** The block whose closing report ({@link Rule.closing}) the next line may go on with, or null. */
+  /** Kept blocks whose rule has a `tally` not yet seen after them, by rule: a line is tried once per rule. */
+  private readonly tallyWanted = new Map<Rule, Block[]>();
+  /** The block whose closing report ({@link Rule.closing}) line {@link closingNext} may go on with, or null. */
   private closingReport: Block | null = null;
   /** The lines {@link closingReport} goes on with. */
   private closingThrough: RegExp | null = null;
+  /** The line that may go on with {@link closingReport}: the one after its last; -1 once it has ended. */
+  private closingNext = -1;
   /** The unscoped lerna / Nx task names this log announced, read past as prefixes from then on. */
   private readonly taskNames = new TaskNames();
   /** Whether {@link taskNames} holds a name (see {@link idle}). */
@@ -543,7 +545,7 @@ export class LogScanner {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
     if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '') return false;
     // A block that names its key lines judges each line by its text and the line before it.
-    if (open.keyLines !== null || this.closingReport !== null) return false;
+    if (open.keyLines !== null || line === this.closingNext) return false;
     const rule = open.rule;
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
@@ -650,7 +652,7 @@ export class LogScanner {
   private scan(line: number, text: string, raw: string): void {
     startLine(text);
     this.scannedLine = line;
-    if (this.closingReport !== null) this.goOnClosing(this.closingReport, line, text);
+    if (line === this.closingNext) this.goOnClosing(line, text);
     if (!isNonBlank(text) || (this.open !== null && isTaskBlank(this.open, text))) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
@@ -694,7 +696,7 @@ export class LogScanner {
       prefix = 0;
     } else if (prefix === 0) prefix = this.taskNames.prefixLength(text);
     const task = prefix === 0 ? text : text.slice(prefix);
-    if (this.tallyWanted.length > 0) this.takeTally(line, task);
+    if (this.tallyWanted.size > 0) this.takeTally(line, task);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
       return;
@@ -972,6 +974,7 @@ export class LogScanner {
       block.closedThrough = line;
       this.closingReport = block;
       this.closingThrough = closing.through;
+      this.closingNext = line + 1;
     }
     block.readBy = startLine - this.contextLines + RING_SIZE;
     const pick = rule.pick;
@@ -1018,7 +1021,7 @@ export class LogScanner {
     keepOnly(this.blocks, new Set(this.blocks.filter((block) => !taken(block.headLine))));
     const left = new Set(this.blocks);
     keepOnly(this.awaiting, left);
-    keepOnly(this.tallyWanted, left);
+    for (const blocks of this.tallyWanted.values()) keepOnly(blocks, left);
     for (const { section } of dropped) if (section.lastFinding !== null && dropped.includes(section.lastFinding)) section.lastFinding = this.lastFindingOf(section);
   }
 
@@ -1173,7 +1176,7 @@ export class LogScanner {
     }
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
-    if (block.rule.tally !== undefined) this.tallyWanted.push(block);
+    if (block.rule.tally !== undefined) this.wantTally(block);
     if (block.headLine > this.reportedUpTo) this.reportedUpTo = block.headLine;
     // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
     this.readStored(block);
@@ -1191,30 +1194,34 @@ export class LogScanner {
   }
 
   /**
-   * Line `line` goes on with the closing report `block` opened when it is the next line and its rule's `through`
-   * matches it; any other line ends the report (a line the reader skipped is not one of its lines: they all hold a
-   * word the scanner's triggers look for).
+   * Line `line`, the one after the open closing report's last, goes on with it when its rule's `through` matches it;
+   * else the report has ended, as it has once a line is skipped: the reader skips no line of it, each holding a word
+   * the scanner's triggers look for.
    */
-  private goOnClosing(block: Block, line: number, text: string): void {
-    if (line === block.closedThrough + 1 && this.closingThrough?.test(text) === true) block.closedThrough = line;
-    else if (line !== block.closedThrough) this.closingReport = null;
+  private goOnClosing(line: number, text: string): void {
+    const block = this.closingReport;
+    if (block !== null && this.closingThrough?.test(text) === true) {
+      block.closedThrough = line;
+      this.closingNext = line + 1;
+    } else {
+      this.closingReport = null;
+      this.closingNext = -1;
+    }
   }
 
   /** Line `line` (read as `text`) is the run's summary for the waiting blocks whose rule's `tally` it matches. */
   private takeTally(line: number, text: string): void {
-    let kept = 0;
-    let lastRule: Rule | null = null;
-    let matched = false;
-    for (const block of this.tallyWanted) {
-      // A run's reports are of one rule, one after another: each rule's expression is tried once.
-      if (block.rule !== lastRule) {
-        lastRule = block.rule;
-        matched = block.rule.tally?.test(text) === true;
-      }
-      if (matched) block.tallyLine = line;
-      else this.tallyWanted[kept++] = block;
+    for (const [rule, blocks] of this.tallyWanted) {
+      if (rule.tally?.test(text) !== true) continue;
+      for (const block of blocks) block.tallyLine = line;
+      this.tallyWanted.delete(rule);
     }
-    this.tallyWanted.length = kept;
+  }
+
+  private wantTally(block: Block): void {
+    const blocks = this.tallyWanted.get(block.rule);
+    if (blocks === undefined) this.tallyWanted.set(block.rule, [block]);
+    else blocks.push(block);
   }
 
   /** The {@link HeadFacts} of a closing block's head `text`, whose shape class is `shape` (0: not known). */
@@ -1262,7 +1269,7 @@ export class LogScanner {
     }
     keepOnly(this.blocks, kept);
     keepOnly(this.awaiting, kept);
-    keepOnly(this.tallyWanted, kept);
+    for (const blocks of this.tallyWanted.values()) keepOnly(blocks, kept);
   }
 
   private newSection(title: string, kind: SectionKind, step: StepRef | null, outputFrom: number = this.lastLine): Section {
