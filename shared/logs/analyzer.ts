@@ -147,6 +147,21 @@ interface Block {
    * reads it, and such a block takes no line as raw bytes, so it is always the last line's text.
    */
   lastText: string;
+  /** The lines its rule's `keyLines` named so far (see {@link Rule.keyLines}); null for a rule without them. */
+  keyLines: number[] | null;
+  /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
+  tallyLine: number;
+  /** The last line of the closing report its headline opens (see {@link Rule.closing}); 0 when it opens none. */
+  closedThrough: number;
+}
+
+/** Rules whose headline opens a closing report (see {@link Rule.closing}). */
+const CLOSING_RULES: readonly Rule[] = CASCADE_RULES.filter((rule) => rule.closing !== undefined);
+
+/** The closing report a line another rule took opens, if it is one's headline. */
+function closingRuleOf(text: string): Rule['closing'] {
+  for (const rule of CLOSING_RULES) if (rule.re.test(text)) return rule.closing;
+  return undefined;
 }
 
 /** A block opened on line `headLine` (see {@link LogScanner.openBlock}), with nothing stored in it yet. */
@@ -194,6 +209,9 @@ function newBlock(
     inBaseline: false,
     wrapper: false,
     lastText: '',
+    keyLines: rule.keyLines === undefined ? null : [],
+    tallyLine: 0,
+    closedThrough: 0,
   };
 }
 
@@ -229,6 +247,9 @@ function writeBlockFieldsOnce(section: Section): void {
   block.inBaseline = true;
   block.wrapper = true;
   block.lastText = 'x';
+  block.keyLines = [];
+  block.tallyLine = 1;
+  block.closedThrough = 1;
 }
 
 /** The part of a block's score that its section's outcome does not change (see {@link LogScanner.score}). */
@@ -409,6 +430,14 @@ export class LogScanner {
   private lastFacts: HeadFacts = { template: normalizeLine(''), wrapper: null };
   private readonly factsByShape = new Map<number, HeadFacts>();
   private readonly awaiting: Block[] = [];
+  /** Kept blocks whose rule has a `tally` not yet seen after them, by rule: a line is tried once per rule. */
+  private readonly tallyWanted = new Map<Rule, Block[]>();
+  /** The block whose closing report ({@link Rule.closing}) line {@link closingNext} may go on with, or null. */
+  private closingReport: Block | null = null;
+  /** The lines {@link closingReport} goes on with. */
+  private closingThrough: RegExp | null = null;
+  /** The line that may go on with {@link closingReport}: the one after its last; -1 once it has ended. */
+  private closingNext = -1;
   /** The unscoped lerna / Nx task names this log announced, read past as prefixes from then on. */
   private readonly taskNames = new TaskNames();
   /** Whether {@link taskNames} holds a name (see {@link idle}). */
@@ -515,6 +544,8 @@ export class LogScanner {
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
     if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '') return false;
+    // A block that names its key lines judges each line by its text and the line before it.
+    if (open.keyLines !== null || line === this.closingNext) return false;
     const rule = open.rule;
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
@@ -621,6 +652,7 @@ export class LogScanner {
   private scan(line: number, text: string, raw: string): void {
     startLine(text);
     this.scannedLine = line;
+    if (line === this.closingNext) this.goOnClosing(line, text);
     if (!isNonBlank(text) || (this.open !== null && isTaskBlank(this.open, text))) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
@@ -664,6 +696,7 @@ export class LogScanner {
       prefix = 0;
     } else if (prefix === 0) prefix = this.taskNames.prefixLength(text);
     const task = prefix === 0 ? text : text.slice(prefix);
+    if (this.tallyWanted.size > 0) this.takeTally(line, task);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
       return;
@@ -935,6 +968,14 @@ export class LogScanner {
       if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
     }
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
+    // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
+    const closing = rule.closing ?? closingRuleOf(text);
+    if (closing !== undefined) {
+      block.closedThrough = line;
+      this.closingReport = block;
+      this.closingThrough = closing.through;
+      this.closingNext = line + 1;
+    }
     block.readBy = startLine - this.contextLines + RING_SIZE;
     const pick = rule.pick;
     for (let l = startLine; l < line; l++) {
@@ -978,7 +1019,9 @@ export class LogScanner {
     }
     if (dropped.length === 0) return;
     keepOnly(this.blocks, new Set(this.blocks.filter((block) => !taken(block.headLine))));
-    keepOnly(this.awaiting, new Set(this.blocks));
+    const left = new Set(this.blocks);
+    keepOnly(this.awaiting, left);
+    for (const blocks of this.tallyWanted.values()) keepOnly(blocks, left);
     for (const { section } of dropped) if (section.lastFinding !== null && dropped.includes(section.lastFinding)) section.lastFinding = this.lastFindingOf(section);
   }
 
@@ -1018,12 +1061,21 @@ export class LogScanner {
   }
 
   private store(block: Block, line: number, text: string): void {
+    if (block.keyLines !== null && block.lineCount > 0) this.considerKey(block, block.keyLines, line, text);
     block.lineCount++;
     block.endLine = line;
     block.lastText = text;
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
     if (pick && line > block.headLine && stillPicking(block, pick)) this.considerPick(block, pick, line, text);
+  }
+
+  /** Whether line `line`, stored right after the block's last line, is one its rule's `keyLines` name. */
+  private considerKey(block: Block, keyLines: number[], line: number, text: string): void {
+    const keys = block.rule.keyLines;
+    if (keys === undefined) return;
+    const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
+    if (underPick || keys.after?.test(block.lastText) === true) keyLines.push(line);
   }
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {
@@ -1124,6 +1176,7 @@ export class LogScanner {
     }
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
+    if (block.rule.tally !== undefined) this.wantTally(block);
     if (block.headLine > this.reportedUpTo) this.reportedUpTo = block.headLine;
     // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
     this.readStored(block);
@@ -1138,6 +1191,37 @@ export class LogScanner {
     block.afterWanted = this.contextLines - block.after.length;
     if (block.afterWanted > 0) this.awaiting.push(block);
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
+  }
+
+  /**
+   * Line `line`, the one after the open closing report's last, goes on with it when its rule's `through` matches it;
+   * else the report has ended, as it has once a line is skipped: the reader skips no line of it, each holding a word
+   * the scanner's triggers look for.
+   */
+  private goOnClosing(line: number, text: string): void {
+    const block = this.closingReport;
+    if (block !== null && this.closingThrough?.test(text) === true) {
+      block.closedThrough = line;
+      this.closingNext = line + 1;
+    } else {
+      this.closingReport = null;
+      this.closingNext = -1;
+    }
+  }
+
+  /** Line `line` (read as `text`) is the run's summary for the waiting blocks whose rule's `tally` it matches. */
+  private takeTally(line: number, text: string): void {
+    for (const [rule, blocks] of this.tallyWanted) {
+      if (rule.tally?.test(text) !== true) continue;
+      for (const block of blocks) block.tallyLine = line;
+      this.tallyWanted.delete(rule);
+    }
+  }
+
+  private wantTally(block: Block): void {
+    const blocks = this.tallyWanted.get(block.rule);
+    if (blocks === undefined) this.tallyWanted.set(block.rule, [block]);
+    else blocks.push(block);
   }
 
   /** The {@link HeadFacts} of a closing block's head `text`, whose shape class is `shape` (0: not known). */
@@ -1185,6 +1269,7 @@ export class LogScanner {
     }
     keepOnly(this.blocks, kept);
     keepOnly(this.awaiting, kept);
+    for (const blocks of this.tallyWanted.values()) keepOnly(blocks, kept);
   }
 
   private newSection(title: string, kind: SectionKind, step: StepRef | null, outputFrom: number = this.lastLine): Section {
@@ -1476,6 +1561,9 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
     failure.repeats = block.repeats.map((r) => ({ startLine: r.startLine, endLine: r.endLine }));
   }
   if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
+  if (block.keyLines !== null) failure.keyLines = [...block.keyLines];
+  if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
+  if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   return failure;
 }
 

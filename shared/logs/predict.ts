@@ -1,15 +1,18 @@
 /**
  * Turns an analysis into the line list the scorer (`../shared/datasets/score.py`) and the `guard extract`
  * command expect: the root cause's headline first, then its whole block, then neighbouring failures of the same
- * kind (the other failed tests of the same report), which a reader would read as one failure report.
+ * kind (the other failed tests of the same report), which a reader would read as one failure report. Of a block
+ * that is a test's whole captured output it lists the key lines only (`Rule.keyLines`), and after the report the
+ * run's summary line (`Rule.tally`).
  */
 import { RULE_TABLE, type Rule } from './rules.js';
-import type { LogAnalysis } from './types.js';
+import type { Failure, LogAnalysis } from './types.js';
 
 /** Gap in lines under which two blocks of the same rule count as one report. */
 const ADJACENT_GAP = 12;
 /** Gap in lines under which a block of another rule right after the report is part of it. */
 const CONTIGUOUS_GAP = 2;
+const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULE_TABLE.map((rule) => [rule.id, rule]));
 /** Rules whose lines say that something failed, not what ({@link Rule.statusOnly}). */
 const STATUS_RULES: ReadonlySet<string> = new Set(RULE_TABLE.filter((rule) => rule.statusOnly).map((rule) => rule.id));
 
@@ -29,10 +32,20 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   };
   const head = top.lines[0]?.line ?? top.startLine;
   add(head);
-  const ranges = [{ startLine: top.startLine, endLine: top.endLine }];
+  // A block with key lines is listed by them (a repeat of it, which has none, by its first line).
+  const repeatKeys = top.keyLines && [];
+  const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines }];
+  const fileOf = RULES_BY_ID.get(top.rule)?.fileOf;
+  const fileOfFailure = (f: Failure): string | undefined => (fileOf === undefined ? undefined : fileOf.exec(f.lines[0]?.text ?? '')?.[1]);
+  const topFile = fileOfFailure(top);
+  const causeOnce = RULES_BY_ID.get(top.rule)?.causeOnce === true;
+  const topCause = causeOf(top);
   const sameRule = analysis.failures
-    .filter((f) => f.rule === top.rule)
-    .flatMap((f) => [{ startLine: f.startLine, endLine: f.endLine }, ...(f.repeats ?? [])]);
+    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && !(causeOnce && f !== top && causeOf(f) === topCause))
+    .flatMap((f): Range[] => [
+      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines },
+      ...(causeOnce ? [] : (f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))),
+    ]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
   let end = top.endLine;
   for (const r of sameRule) {
@@ -59,6 +72,28 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
       end = f.endLine;
     }
   }
-  for (const r of ranges) for (let l = r.startLine; l <= r.endLine; l++) add(l);
+  for (const r of ranges) {
+    if (r.keys === undefined) for (let l = r.startLine; l <= r.endLine; l++) add(l);
+    else for (const l of [r.startLine, ...r.keys]) add(l);
+  }
+  if (top.tallyLine !== undefined) add(top.tallyLine);
+  // The build tool's closing report (`Rule.closing`): the one the top failure is printed in (its own headline may
+  // open it), else the first after it.
+  const reports = analysis.failures.filter((f) => f.closedThrough !== undefined).sort((a, b) => a.startLine - b.startLine);
+  const closing =
+    reports.find((f) => f.startLine <= top.startLine && top.startLine <= (f.closedThrough as number)) ?? reports.find((f) => f.startLine > top.endLine);
+  if (closing?.closedThrough !== undefined) for (let l = closing.startLine; l <= closing.closedThrough; l++) add(l);
   return out;
+}
+
+/** What a failure reports, digits aside (see `Rule.causeOnce`). */
+function causeOf(failure: Failure): string {
+  return (failure.lines[0]?.text ?? '').replace(/\d+/g, '0');
+}
+
+/** Lines of a block, or only its first line and `keys` when its rule names its key lines. */
+interface Range {
+  startLine: number;
+  endLine: number;
+  keys?: readonly number[] | undefined;
 }

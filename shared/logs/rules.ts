@@ -73,6 +73,39 @@ export interface Rule {
    * a line the rule's own expression matched; when it fails, the rules after this one are tried.
    */
   readonly under?: { readonly header: RegExp; readonly through: RegExp };
+  /**
+   * The block holds a test's whole captured output (nextest's stdout and stderr sections), most of it what the test
+   * printed while it passed its other checks: of it the prediction (`predict.ts`) lists the block's first line, its
+   * picked line and the lines named here, not every captured line. `underPick`: the line right under the picked
+   * line, when it matches (a compiler error's `--> file:line:col`). `after`: the line right under one it matches (a
+   * panic's message under `panicked at file:line:col:`). The scanner reads every line of such a block.
+   */
+  readonly keyLines?: { readonly underPick?: RegExp; readonly after?: RegExp };
+  /**
+   * The run's summary line, printed after its reports (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`,
+   * `Found 279 errors in 9 files`): the first match after a kept block is listed with the report. Only a line the
+   * scanner reads can match: it must hold a word one of the scanner's triggers looks for (`failed`, `errors`).
+   */
+  readonly tally?: RegExp;
+  /**
+   * One line per diagnostic, sorted by file (mypy): the first capture names the file a headline is about. The
+   * prediction joins to the top block only the neighbouring blocks about its file, not a report of hundreds.
+   */
+  readonly fileOf?: RegExp;
+  /**
+   * Its reports that name the same line (the picked one, digits aside) report one cause: pytest-xdist's workers each
+   * print a module's collection error, a deprecation fails every module that imports the code alike. The prediction
+   * lists the top one, not its copies nor the neighbours that say the same.
+   */
+  readonly causeOnce?: boolean;
+  /**
+   * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
+   * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
+   * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
+   * the headline; they are not taken into the block, so a cause printed only there (a forked VM's crash) is still
+   * a failure of its own.
+   */
+  readonly closing?: { readonly through: RegExp };
 }
 
 /**
@@ -102,6 +135,11 @@ export function uniformRule(rule: Rule): Rule {
     statusOnly: rule.statusOnly,
     categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
     under: rule.under && { header: rule.under.header, through: rule.under.through },
+    keyLines: rule.keyLines && { underPick: rule.keyLines.underPick, after: rule.keyLines.after },
+    tally: rule.tally,
+    fileOf: rule.fileOf,
+    causeOnce: rule.causeOnce,
+    closing: rule.closing && { through: rule.closing.through },
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -167,9 +205,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /\b(?:high|critical) severity vulnerabilit|✗ (?:Critical|High|Medium|Low) severity vulnerability|Total: \d+ \(.*(?:CRITICAL|HIGH): [1-9]|\bleaks? found: [1-9]|>> Issue: \[B\d+|Security (?:vulnerabilities|issues) (?:found|detected)|^\s*[│|]\s*(?:CVE-\d{4}-\d{4,}|GHSA-[\w-]{14})\b/i },
 
   // ── test runners ──────────────────────────────────────────────────────────────────────────────────────────
+  // pytest-cov's report (`---------- coverage: platform linux, python 3.12.3 -----------`) follows the last section.
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
     pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: /\S/ }],
-    re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated| ?\S.* logs? ).* -{3,}|[=_]{20,})$/ },
+    re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
+    tally: /^=+ (?:.*\b)?\d+ (?:failed|errors?)\b.* in [\d.]+s\b.* =+$/, causeOnce: true },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`.
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
@@ -238,7 +278,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'nextest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 400, gap: 99,
     re: /^\s*(?:FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK-FAIL) \[\s*[\d.]+m?s\] (?:\(\s*\d+\/\d+\) )?\S/,
     end: /^\s*(?:(?:PASS|FAIL|SKIP|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|LEAK|START|SLOW|RETRY|TRY \d+ \w+) \[|Summary \[|Cancelling due to)/,
-    pick: [{ re: /^\s*error(?:\[E\d{4}\])?: (?!test failed|aborting)/ }, { re: /^\s*thread '.*' panicked at/ }] },
+    pick: [{ re: /^\s*error(?:\[E\d{4}\])?: (?!test failed|aborting)/ }, { re: /^\s*thread '.*'(?: \(\d+\))? panicked at/ }],
+    // Recent Rust names the thread's id too: `thread 'main' (25975) panicked at src/lib.rs:12:9:`.
+    keyLines: { underPick: /^\s*--> \S+:\d+(?::\d+)?$/, after: /^\s*thread '.*'(?: \(\d+\))? panicked at \S+:\d+(?::\d+)?:$/ },
+    tally: /^\s*Summary \[\s*[\d.]+m?s\] \d+ tests? run: .*\b\d+ failed\b/ },
   // A doc-test is named by its file, item and line: `---- src/version.rs - version::Version::bump (line 88) stdout ----`.
   { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
     re: /^---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----$/, end: /^(?:---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----|failures:$|test result:)/ },
@@ -275,7 +318,8 @@ export const RULES: readonly Rule[] = uniformRules([
     categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },
   { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^\[?(?:ERROR|INFO)?\]?\s*\S+\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
-    cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|\tat )/,
+    // Hamcrest's `assertThat` describes the mismatch on lines of its own: `Expected: …`, then `     but: …`.
+    cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|Expected: |\s+but: |\tat )/,
     pick: [{ re: /^\s*(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }] },
   { id: 'surefire.summary', category: 'test_failure', weight: 70, extend: 'line',
     re: /^(?:\[ERROR\]\s+)?\s*(?:\w+\.)*\w+[.#:]\w+:\d+\s+(?:expected|Expected|\w+(?:Error|Exception))|^(?:\[ERROR\] )?(?:Failed tests|Tests in error):\s*(?:\S.*)?$/ },
@@ -409,7 +453,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // A notch under mypy's: where both fail in one run (pre-commit hooks), mypy's lines, found first until now, stay first.
   { id: 'pyright.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 20, re: /^\s+\S+\.pyi?:\d+:\d+ - error: \S/ },
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: / },
+    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
+    fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
@@ -879,7 +924,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
     re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ (?=.*\b\d+ failed\b).* [=]+$|test result: FAILED|\d+ failing$)/ },
-  { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal / },
+  // Maven's closing report: the goal that failed, then `[ERROR]` lines (the diagnostics again, its advice), then on
+  // Jenkins the job's verdict.
+  { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal /,
+    closing: { through: /^\[ERROR\]|^Build step '[^']*' marked build as failure$/ } },
   // Gradle's `* What went wrong:` announces the line that sums up the failure (`Execution failed for task ':app:test'.`);
   // the report below that (`> …`, an AAPT `ERROR: …`) is read line by line by its own rules, and so is a summary a
   // rule of its own opens on (`Script compilation error:`): the announcement alone is dropped. The summary names the

@@ -57,6 +57,15 @@ export interface Failure {
    * redacted headline: it tells nothing the lines do not.
    */
   taskPrefix?: string;
+  /**
+   * When the block is a test's whole captured output, the lines of it besides its first and its head that say what
+   * failed (the picked error's location, a panic's message), in log order: what the prediction lists of the block.
+   */
+  keyLines?: number[];
+  /** The run's summary line after the report (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`), when printed. */
+  tallyLine?: number;
+  /** The last line of the closing report the failure's headline opens (Maven's `Failed to execute goal` and its advice). */
+  closedThrough?: number;
 }
 
 /** A step of a job: its number (from the jobs API or a `gh run view` log) and name. */

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+
+/** How far a test runner's failure report reaches, and which of its lines the prediction lists. */
+describe('the extent of a test runner report', () => {
+  it('ends a pytest failure section at pytest-cov\'s report header, not in the coverage table under it', async () => {
+    // Prepare: pytest-cov prints its table right after the last failure section, before the short summary's `====`.
+    const log = [
+      '=================================== FAILURES ===================================',
+      '_______________________________ test_total _______________________________',
+      '    def test_total():',
+      '>       assert total() == 4',
+      'E       assert 3 == 4',
+      '',
+      'tests/test_cart.py:4: AssertionError',
+      '',
+      '---------- coverage: platform linux, python 3.12.3-final-0 -----------',
+      'Name          Stmts   Miss  Cover',
+      '---------------------------------',
+      'cart.py           8      0   100%',
+      'cart_util.py     12      3    75%',
+      '---------------------------------',
+      'TOTAL            20      3    85%',
+      '',
+      '=========================== short test summary info ============================',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(analysis.failures[0]?.endLine).toBe(7);
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7]);
+  });
+
+  it("lists of a nextest report its FAIL line, the error it picked and that error's location, and the run's summary, not the captured output", async () => {
+    // Prepare: a trybuild test's whole captured stdout and stderr sit under nextest's FAIL line.
+    const captured = Array.from({ length: 60 }, (_, i) => `    test tests/pass/case_${i}.rs [should pass] ... ok`);
+    const log = [
+      '        PASS [   0.006s] (395/396) tokio-util::udp send_framed_lines_codec',
+      '        FAIL [   9.875s] (396/396) tests-build::macros compile_fail_full',
+      '  stdout ───',
+      '',
+      '    running 1 test',
+      '    test compile_fail_full ... FAILED',
+      '  stderr ───',
+      ...captured,
+      '    error[E0308]: mismatched types',
+      '     --> tests/fail/macros_type_mismatch.rs:5:5',
+      '      |',
+      '    5 |     Ok(())',
+      '      |     ^^^^^^ expected `()`, found `Result<(), _>`',
+      '    error[E0308]: mismatched types',
+      '      --> tests/fail/macros_type_mismatch.rs:10:5',
+      '    thread \'compile_fail_full\' (25975) panicked at /home/runner/.cargo/registry/src/trybuild-1.0.116/src/run.rs:102:13:',
+      '    1 of 10 tests failed',
+      '    stack backtrace:',
+      '       0: __rustc::rust_begin_unwind',
+      '',
+      '  Cancelling due to test failure: ',
+      '────────────',
+      '     Summary [   9.876s] 396 tests run: 395 passed, 1 failed, 1 skipped',
+      '        FAIL [   9.875s] (396/396) tests-build::macros compile_fail_full',
+      'error: test run failed',
+    ];
+    const error = log.indexOf('    error[E0308]: mismatched types') + 1;
+    const message = log.indexOf('    1 of 10 tests failed') + 1;
+    const summary = log.findIndex((l) => l.includes('Summary [')) + 1;
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('nextest.failed');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(error);
+    expect(predictionLines(analysis)).toEqual([error, 2, error + 1, message, summary]);
+  });
+
+  it('lists a panicking test\'s message under nextest\'s FAIL line, with the run\'s summary', async () => {
+    const log = [
+      '        FAIL [   0.004s] (1/2) calc::tests adds',
+      '  stdout ───',
+      '',
+      '    running 1 test',
+      '    test tests::adds ... FAILED',
+      '  stderr ───',
+      "    thread 'tests::adds' panicked at src/lib.rs:12:9:",
+      '    assertion `left == right` failed',
+      '      left: 3',
+      '     right: 4',
+      '    note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace',
+      '',
+      '        PASS [   0.003s] (2/2) calc::tests subtracts',
+      '────────────',
+      '     Summary [   0.010s] 2 tests run: 1 passed, 1 failed, 0 skipped',
+    ].join('\n');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('nextest.failed');
+    expect(predictionLines(analysis)).toEqual([7, 1, 8, 15]);
+  });
+
+  it("lists of mypy's report the errors of the first file it names and its `Found N errors` line, not every file's", async () => {
+    // Prepare: pre-commit's mypy hook, then another hook's output.
+    const log = [
+      'mypy.....................................................................Failed',
+      '- hook id: mypy',
+      '- exit code: 1',
+      '',
+      'pandas/compat/pyarrow.py:69: error: Call to untyped function "fill_null" in typed context  [no-untyped-call]',
+      'pandas/compat/pyarrow.py:76: error: Module has no attribute "is_null"  [attr-defined]',
+      'pandas/core/arrays/_arrow_string_mixins.py:110: error: Module has no attribute "utf8_length"  [attr-defined]',
+      'pandas/core/arrays/_arrow_string_mixins.py:114: error: Module has no attribute "utf8_lower"  [attr-defined]',
+      'pandas/io/feather_format.py:70: error: Call to untyped function "write_feather" in typed context  [no-untyped-call]',
+      'Found 5 errors in 3 files (checked 1458 source files)',
+      '',
+      'mypy (stubtest)..........................................................Failed',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('mypy.error');
+    expect(predictionLines(analysis)).toEqual([5, 6, 10]);
+  });
+
+  it("lists one of pytest's sections that say the same (each xdist worker's copy of a collection error), and the run's summary line", async () => {
+    // Prepare: four workers each report the same module's collection error, then another module fails alike.
+    const section = (file: string): string[] => [
+      `_________ ERROR collecting ${file} _________`,
+      `${file}:11: in <module>`,
+      '    class TestSetitemValidation:',
+      "E   DeprecationWarning: The 'generic' unit for NumPy timedelta is deprecated",
+    ];
+    const log = [
+      '==================================== ERRORS ====================================',
+      ...section('pandas/tests/arrays/masked/test_indexing.py'),
+      ...section('pandas/tests/arrays/masked/test_indexing.py'),
+      ...section('pandas/tests/arrays/masked/test_indexing.py'),
+      ...section('pandas/tests/arrays/masked/test_indexing.py'),
+      ...section('pandas/tests/arrays/test_timedeltas.py'),
+      '=========================== short test summary info ============================',
+      "ERROR pandas/tests/arrays/masked/test_indexing.py - DeprecationWarning: The 'generic' unit for NumPy timedelta is deprecated",
+      '= 2 errors in 759.43s (0:12:39) =',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(predictionLines(analysis)).toEqual([5, 2, 3, 4, 24]);
+  });
+
+  it("takes into a Surefire failure its assertion's Hamcrest description (`Expected: …` / `     but: …`) and the frames under it", async () => {
+    const log = [
+      '[ERROR] Tests run: 8, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 32.995 s <<< FAILURE! - in sorald.miner.WarningMinerTest',
+      '[ERROR] extractWarnings_statsOutput_containsExpectedAttributes  Time elapsed: 0.461 s  <<< FAILURE!',
+      'java.lang.AssertionError: ',
+      '',
+      'Expected: a value greater than <0>',
+      '     but: <0> was equal to <0>',
+      '\tat sorald.miner.WarningMinerTest.extractWarnings_statsOutput_containsExpectedAttributes(WarningMinerTest.java:189)',
+      '',
+      '[INFO] Running sorald.CodeGeneratorTest',
+    ].join('\n');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('surefire.failed');
+    expect(analysis.failures[0]?.endLine).toBe(7);
+  });
+
+  it("lists after a Maven build's failure its closing report, `[ERROR] Failed to execute goal …` down to Jenkins' verdict", async () => {
+    const log = [
+      '[INFO] --- maven-compiler-plugin:3.8.1:compile (default-compile) @ jimfs ---',
+      '[ERROR] /builds/jimfs/src/main/java/com/google/common/jimfs/JimfsFileSystemProvider.java:[147,78] incompatible types: java.nio.file.Path cannot be converted to com.google.common.jimfs.JimfsPath',
+      '[INFO] 1 error',
+      '[INFO] BUILD FAILURE',
+      '[INFO] ------------------------------------------------------------------------',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile (default-compile) on project jimfs: Compilation failure',
+      '[ERROR] ',
+      '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+      '[ERROR] -> [Help 1]',
+      '[ERROR] After correcting the problems, you can resume the build with the command',
+      '[ERROR]   mvn <goals> -rf :jimfs',
+      "Build step 'Execute shell' marked build as failure",
+      'Sending e-mails to: dev@example.org',
+      'Finished: FAILURE',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('javac.error');
+    expect(predictionLines(analysis)).toEqual([2, 3, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it("opens Maven's closing report on its goal line when another rule took that line for the cause it names", async () => {
+    const log = [
+      '[INFO] BUILD FAILURE',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.7.0:testCompile (default-testCompile) on project dspot: Fatal error compiling: java.io.IOException: No space left on device',
+      '[ERROR] ',
+      '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+      '[ERROR] Re-run Maven using the -X switch to enable full debug logging.',
+      '[ERROR]   mvn <goals> -rf :dspot',
+      "Build step 'Execute shell' marked build as failure",
+      'Finished: FAILURE',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('infra.disk-full');
+    expect(predictionLines(analysis)).toEqual([2, 3, 4, 5, 6, 7]);
+  });
+
+  it("still reports a cause printed only inside Maven's closing report (a forked VM's crash)", async () => {
+    const log = [
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project shop: ',
+      '[ERROR] ',
+      '[ERROR] The forked VM terminated without properly saying goodbye. VM crash or System.exit called?',
+      '[ERROR] Process Exit Code: 1',
+      '[ERROR] -> [Help 1]',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('surefire.fork-crash');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(predictionLines(analysis)).toEqual([3, 4, 5, 1, 2]);
+  });
+});
