@@ -45,19 +45,25 @@ const STRING = String.raw`("""|'''|["'])((?:(?!\1)[^\\\n]|\\.)*)\1`;
 /**
  * What runs the process built from the string or list before it: Groovy's `.execute(…)` (also given an environment and
  * a directory), Scala's `.!`, `.!!`, `.run`, `.lazyLines`, `.lineStream`, and `!`/`!!` written postfix (review of B's
- * fix, M3). One run of spaces only before the `!`, so a long one is not read from each of its positions.
+ * fix, M3), in a Groovy or Scala file (review of session 47, L: elsewhere Kotlin's `"…".run { … }` and TypeScript's
+ * non-null `["…"]!` run nothing); in any other file `.execute()` and `.!`/`.!!` only, as before. One run of spaces only
+ * before the `!`, so a long one is not read from each of its positions.
  */
 const RUNS_BEFORE = String.raw`\s*(?:\.\s*(?:execute|run|lazyLines(?:_!)?|lineStream(?:_!)?|!!?)|!!?)(?![=\w])`;
+const RUNS_BEFORE_ANYWHERE = String.raw`\s*\.\s*(?:execute\s*\(\s*\)|!!?(?![=\w]))`;
+const GROOVY_OR_SCALA = /\.(?:groovy|gradle|scala|sc)$/i;
 /**
  * The calls written after their command, each with how it is read: a string run as above (group 2 its command), and a
  * list, Groovy's `[…]` or Scala's `Seq(…)`, `List(…)`, `Vector(…)`, `Process(…)` (one level of brackets inside). A
  * string alone in parentheses is read as the string (`('npm test').execute()`).
  */
-const POSTFIX_CALLS: readonly Spelling[] = [
+const postfixCalls = (runsBefore: string): readonly Spelling[] => [
   [new RegExp(String.raw`(?<![\w)\]$])\(\s*${STRING}\s*\)(?=\s*\.)`, 'g'), (_, quote, command) => `${quote}${command}${quote}`],
-  [new RegExp(STRING + RUNS_BEFORE, 'g'), (_, quote, command) => `execute(${quote}${command}${quote})`],
-  [new RegExp(String.raw`(?:\[([^[\]\n]*)\]|(?<![\w.])(?:Seq|List|Vector|Array|Process)\s*\(((?:[^()\n]|\([^()\n]*\))*)\))${RUNS_BEFORE}`, 'g'), (_, list, seq) => `execute([${list ?? seq}])`],
+  [new RegExp(STRING + runsBefore, 'g'), (_, quote, command) => `execute(${quote}${command}${quote})`],
+  [new RegExp(String.raw`(?:\[([^[\]\n]*)\]|(?<![\w.])(?:Seq|List|Vector|Array|Process)\s*\(((?:[^()\n]|\([^()\n]*\))*)\))${runsBefore}`, 'g'), (_, list, seq) => `execute([${list ?? seq}])`],
 ];
+const POSTFIX_CALLS = postfixCalls(RUNS_BEFORE);
+const POSTFIX_CALLS_ANYWHERE = postfixCalls(RUNS_BEFORE_ANYWHERE);
 /**
  * Python's sh library (`sh.npm('install', x)`, `sh.npm.install(x)`), in a Python file that imports sh or plumbum
  * (elsewhere `sh` is any name: `const sh = process`); a program looked up by its name (sh's `Command('npm')`,
@@ -92,6 +98,17 @@ const MODULE_BY_NAME: Spelling = [/\b(?:__import__|importlib\s*\.\s*import_modul
 const ARGUMENTS_OBJECT: Spelling = [/,\s*\{\s*args\s*:\s*\[/g, () => ', ['];
 /** sh imported under another name (`import sh as s`): `s.npm(…)` is `sh.npm(…)`. */
 const SH_ALIAS = /\bimport\s+sh\s+as\s+(\w+)/g;
+
+/**
+ * Haskell's process calls named by words prose uses (`proc "npm" […]`, `shell "…"`, `runCommand`, `runProcess_`;
+ * typed-process takes a string literal as a shell command), in a Haskell file, and Perl's two-argument open with a pipe
+ * before or after the command (`open(FH, "npm i x |")`), in a Perl file: read as `system` is (review of session 47, M3:
+ * read in every file, `Open a shell "npm install x"` in a README was refused).
+ */
+const HASKELL = /\.l?hs$/i;
+const HASKELL_CALL: Spelling = [/(?<![\w$.])(?:runProcess\w*|runCommand|proc|shell)(?=[ \t]+["'[])/gi, () => 'system'];
+const PERL = /\.(?:pl|pm|t)$/i;
+const PERL_PIPED_OPEN: Spelling = [/\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?=["']\s*\||["'][^"'\n]*\|\s*["'])/gi, () => 'system('];
 
 /** Where a double-quoted string's interpolation opens on code: Ruby's `#{…}`, Perl's `@{[…]}`. */
 const INTERPOLATION = /#\{|@\{\[/y;
@@ -189,7 +206,14 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
   const importedName = imported.size === 0 ? null : new RegExp(String.raw`(?<![\w.])(${[...imported.keys()].join('|')})(?=\s*[([.])`, 'g');
   const shAlias = aliases.length === 0 ? null : new RegExp(String.raw`(?<![\w.])(?:${aliases.join('|')})(?=\s*\.)`, 'g');
   const shellQuotes = SHELL_QUOTES.test(path);
-  const spellings = [...POSTFIX_CALLS, ARGUMENTS_OBJECT, ...(PYTHON.test(path) ? [MODULE_BY_NAME] : []), ...(python ? PYTHON_PROGRAM_CALLS : [])];
+  const spellings = [
+    ...(GROOVY_OR_SCALA.test(path) ? POSTFIX_CALLS : POSTFIX_CALLS_ANYWHERE),
+    ARGUMENTS_OBJECT,
+    ...(PYTHON.test(path) ? [MODULE_BY_NAME] : []),
+    ...(python ? PYTHON_PROGRAM_CALLS : []),
+    ...(HASKELL.test(path) ? [HASKELL_CALL] : []),
+    ...(PERL.test(path) ? [PERL_PIPED_OPEN] : []),
+  ];
   const perlOrRuby = PERL_OR_RUBY.test(path);
   return added.map((line, at) => {
     const inPlace = shellQuotes && line.includes('<<') ? heredocsInPlace(added, at, line) : line;

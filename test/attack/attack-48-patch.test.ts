@@ -341,6 +341,10 @@ const BACKTICK_CALLS_OPEN: FindingRow[] = [
   ['src/x.hs', 'shell "npm install evil-pkg"'],
   ['src/x.py', "from sh import npm as n\nn.install('evil-pkg')"],
   ['src/x.py', "from plumbum import local\nlocal.get('npm')('install', 'evil-pkg')"],
+  // Review of session 47's patch, M3: read in their own languages' files (Literate Haskell's, a Perl test's too).
+  ['src/x.lhs', '> main = shell "npm install evil-pkg"'],
+  ['t/x.t', 'open(FH, "npm install evil-pkg |");'],
+  ['src/x.pm', 'open my $fh, "| npm install evil-pkg";'],
   ['src/x.py', "import sh\nsh.Command('/usr/bin/npm')('install', 'evil-pkg')"],
 ];
 
@@ -925,6 +929,24 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/check.go', 'exec.Command("go", "test", "-mod", "vendor", "./...").Run()'],
   ['src/check.go', 'exec.Command("go", "test", "-run", "TestMod", "./mod").Run()'],
   SYSTEM('go test ./mod mod'),
+]);
+
+/**
+ * Review of session 47's patch, M3 and L: Haskell's bare process words (`proc`, `shell`, `runCommand`, `runProcess_`)
+ * and Perl's two-argument piped `open` are read in their own languages' files only, Groovy's and Scala's postfix runs
+ * in theirs: in prose, a message or a comment elsewhere they name a command, and Kotlin's `run { … }` and TypeScript's
+ * non-null `!` run nothing.
+ */
+describeAccepted('attack-48 B review: process calls of other languages read in their own files only', [
+  ['README.md', 'Open a shell "npm install left-pad" and try again.'],
+  ['docs/setup.md', "In the shell 'npm install x' adds it."],
+  ['src/x.ts', "// in a shell 'npm install x' adds it"],
+  ['src/x.ts', 'throw new Error(`run in a shell "npm install ${name}"`)'],
+  ['src/x.ts', "log('the proc \"npm install x\" failed')"],
+  ['src/x.py', "raise RuntimeError('run from a shell \"pip install x\"')"],
+  ['src/x.ts', '// open(fh, "npm i x |")'],
+  ['src/x.kt', 'val out = "npm install".run { length }'],
+  ['src/x.ts', 'const hint = ["npm install x"]!;'],
 ]);
 
 /**
