@@ -629,9 +629,9 @@ function packageArgumentsCall(text: string, reading: string): number | null {
 
 /**
  * pip's own API told to install (`pip.main(['install', …])`), in the process, or pip run by runpy on whatever
- * `sys.argv` holds (attack-48 L: the arguments are set apart from the call, so any is refused).
+ * `sys.argv` holds (attack-48 L: the arguments are set apart from the call, so any is refused), by position or keyword.
  */
-const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install|\brun_module\s*\(\s*["']pip(?:\.[\w.]*)?["']/;
+const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install|\brun_module\s*\(\s*(?:mod_name\s*=\s*)?["']pip(?:\.[\w.]*)?["']/;
 /** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */
 const CALL_LINES = 3;
 /** Lines after the ones read where a process call's argument list is still followed (joined to more, or not). */

@@ -96,8 +96,28 @@ const MODULE_BY_NAME: Spelling = [/\b(?:__import__|importlib\s*\.\s*import_modul
  * argument list after the program (attack-48 K).
  */
 const ARGUMENTS_OBJECT: Spelling = [/,\s*\{\s*args\s*:\s*\[/g, () => ', ['];
-/** sh imported under another name (`import sh as s`): `s.npm(…)` is `sh.npm(…)`. */
-const SH_ALIAS = /\bimport\s+sh\s+as\s+(\w+)/g;
+/**
+ * A Python import's list of modules (`import os, sh as s, pip as p`), group 1: sh under another name is sh (`s.npm(…)`
+ * is `sh.npm(…)`), pip's modules under another name are pip's (`p.main([…])`; review of session 47, M4).
+ */
+const IMPORT_LIST = /\bimport\s+((?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*[\w.]+(?:\s+as\s+\w+)?)/g;
+/** A name bound to a module imported by its name in a string (`mod = __import__('pip')`): group 1 the name, 3 the module. */
+const BOUND_BY_NAME = /(?<![\w.])(\w+)\s*=\s*(?:__import__|importlib\s*\.\s*import_module)\s*\(\s*(["'])([\w.]+)\2\s*\)/g;
+/** How far one Python statement continued over lines (a backslash, an import's open parenthesis) is joined for its imports. */
+const STATEMENT_REACH = 1000;
+
+/** Python's lines with a statement continued by a backslash or inside an import's parentheses joined into one line. */
+function statements(lines: readonly string[]): string[] {
+  const joined: string[] = [];
+  let open = '';
+  for (const line of lines) {
+    const statement = open + line;
+    open = '';
+    if (statement.length < STATEMENT_REACH && (/\\\s*$/.test(line) || /\bimport\s*\([^)]*$/.test(statement))) open = `${statement.replace(/\\\s*$/, '')} `;
+    else joined.push(statement);
+  }
+  return open === '' ? joined : [...joined, open];
+}
 
 /**
  * Haskell's process calls named by words prose uses (`proc "npm" […]`, `shell "…"`, `runCommand`, `runProcess_`;
@@ -109,6 +129,17 @@ const HASKELL = /\.l?hs$/i;
 const HASKELL_CALL: Spelling = [/(?<![\w$.])(?:runProcess\w*|runCommand|proc|shell)(?=[ \t]+["'[])/gi, () => 'system'];
 const PERL = /\.(?:pl|pm|t)$/i;
 const PERL_PIPED_OPEN: Spelling = [/\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?=["']\s*\||["'][^"'\n]*\|\s*["'])/gi, () => 'system('];
+
+/**
+ * .NET's ProcessStartInfo given its program and arguments in an object initializer on one line (`new ProcessStartInfo
+ * { FileName = "npm", Arguments = "install x" }`), read as its constructor given them (review of session 47, M4).
+ */
+const CSHARP = /\.(?:cs|csx)$/i;
+const CSHARP_STRING = String.raw`("(?:[^"\\\n]|\\.)*")`;
+const START_INFO_PROPERTIES: Spelling = [
+  new RegExp(String.raw`\bFileName\s*=\s*${CSHARP_STRING}\s*,\s*Arguments\s*=\s*${CSHARP_STRING}`, 'g'),
+  (_, program, args) => `ProcessStartInfo(${program}, ${args})`,
+];
 
 /** Where a double-quoted string's interpolation opens on code: Ruby's `#{…}`, Perl's `@{[…]}`. */
 const INTERPOLATION = /#\{|@\{\[/y;
@@ -192,8 +223,14 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
   const imported = new Map<string, string>();
   const aliases: string[] = [];
   if (PYTHON.test(path)) {
-    for (const line of shown) {
-      if (python) for (const [, alias] of line.matchAll(SH_ALIAS)) aliases.push(alias!);
+    for (const line of statements(shown)) {
+      for (const [, modules] of line.matchAll(IMPORT_LIST)) {
+        for (const [, module, alias] of modules!.matchAll(/([\w.]+)\s+as\s+(\w+)/g)) {
+          if (module === 'sh' && python) aliases.push(alias!);
+          else if (/^pip(?:\.|$)/.test(module!)) imported.set(alias!, module!);
+        }
+      }
+      for (const [, name, , module] of line.matchAll(BOUND_BY_NAME)) if (/^pip(?:\.|$)/.test(module!)) imported.set(name!, module!);
       for (const [, module, names] of line.matchAll(NAMES_IMPORTED)) {
         if (!python && !module!.startsWith('pip')) continue;
         for (const name of names!.split(',')) {
@@ -213,6 +250,7 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
     ...(python ? PYTHON_PROGRAM_CALLS : []),
     ...(HASKELL.test(path) ? [HASKELL_CALL] : []),
     ...(PERL.test(path) ? [PERL_PIPED_OPEN] : []),
+    ...(CSHARP.test(path) ? [START_INFO_PROPERTIES] : []),
   ];
   const perlOrRuby = PERL_OR_RUBY.test(path);
   return added.map((line, at) => {
@@ -220,7 +258,7 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
     let read = shellQuotes ? backticksAsCalls(inPlace, /\.php$/i.test(path)).replace(QUOTED_COMMAND, 'system(\x60') : line;
     if (perlOrRuby) read = read.replace(QUOTE_OPERATOR, '"');
     if (importedName !== null && read.search(NAMES_IMPORTED) < 0) read = read.replace(importedName, (name) => imported.get(name)!);
-    if (shAlias !== null && read.search(SH_ALIAS) < 0) read = read.replace(shAlias, 'sh');
+    if (shAlias !== null && read.search(IMPORT_LIST) < 0) read = read.replace(shAlias, 'sh');
     for (const [call, as] of spellings) read = read.replace(call, as);
     return read;
   });

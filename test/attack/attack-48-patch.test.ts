@@ -720,6 +720,24 @@ const DECOY_CALL_OPENING: FindingRow[] = [
   ['src/x.ts', "/* runCommand \"x\")) */ execFileSync('npm', ['test'], { env: { PATH: '/tmp/evil' } })"],
 ];
 
+// Review of session 47's patch, M4: spellings the README named closed, still accepted: .NET's ProcessStartInfo given
+// its program and arguments in an object initializer, pip imported under a name, bound from `__import__`, or run by
+// runpy's keyword; imports continued on the next line (a backslash, parentheses); sh aliased after another module.
+const SPELLINGS_NAMED_CLOSED: FindingRow[] = [
+  ['src/X.cs', 'var psi = new ProcessStartInfo { FileName = "npm", Arguments = "install evil-pkg" };'],
+  ['src/x.py', "import pip as p\np.main(['install', 'evil-pkg'])"],
+  ['src/x.py', "mod = __import__('pip')\nmod.main(['install', 'evil-pkg'])"],
+  ['src/x.py', "import runpy, sys\nsys.argv = ['pip', 'install', 'evil-pkg']\nrunpy.run_module(mod_name='pip', run_name='__main__')"],
+  ['src/x.py', "from pip._internal.cli.main import \\\n    main as m\nm(['install', 'evil-pkg'])"],
+  ['src/x.py', "from sh import (\n    npm,\n)\nnpm('install', 'evil-pkg')"],
+  ['src/x.py', "import os, sh as s\ns.npm('install', 'evil-pkg')"],
+];
+// Open: the initializer over several lines (its properties are read on one line only; read across lines, an allowed
+// `Arguments = "test"` would look unclosed and be refused).
+const SPELLINGS_NAMED_CLOSED_OPEN: FindingRow[] = [
+  ['src/X.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "install evil-pkg",\n};'],
+];
+
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
   ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
@@ -750,6 +768,8 @@ describeFindings('attack-48', [
   ['M pnpm settings in command strings', closedRows(PNPM_SETTINGS_IN_COMMAND_STRINGS)],
   ['N windows', closedRows(WINDOWS)],
   ['review H2 decoy call opening', closedRows(DECOY_CALL_OPENING)],
+  ['review M4 spellings named closed', closedRows(SPELLINGS_NAMED_CLOSED)],
+  ['review M4 spellings named closed, open', SPELLINGS_NAMED_CLOSED_OPEN],
   ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
   ['O doctests configure', DOCTESTS_CONFIGURE],
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
@@ -898,6 +918,11 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/x.py', "import re as s\ns.compile('npm install evil-pkg')"],
   ['src/X.cs', 'new ProcessStartInfo("dotnet", "test")'],
   ['src/X.cs', 'var psi = new ProcessStartInfo("npm", "test");'],
+  // Review of session 47's patch, M4: the initializer's program and arguments, and pip's names not running pip.
+  ['src/X.cs', 'var psi = new ProcessStartInfo { FileName = "dotnet", Arguments = "test" };'],
+  ['src/X.cs', 'var psi = new ProcessStartInfo { FileName = "npm", Arguments = "test", UseShellExecute = false };'],
+  ['src/x.py', "import pip as p\nprint(p.__version__)"],
+  ['src/x.py', "import os, json as j\nj.dumps({})"],
   // Session 47, C/K/L/M: deno's verbs on the repository's own modules, Deno's arguments object running an allowed verb,
   // modules imported by name, pip's API not installing, runpy of the repository's module, options past a bare `--`.
   SYSTEM('deno test -A'),
@@ -965,6 +990,8 @@ describe('attack-48 B, C, E, K, L, M, N: session 47 readings in linear time', ()
     ['src/check.rb', 'heredocs never closed', 'system <<A\n'],
     ['src/x.py', 'modules imported by name, never closed', "__import__('a "],
     ['src/x.ts', 'arguments objects', ', { args: [, { args: '],
+    ['src/x.py', 'import lists, names bound by name, continued imports', "import a, b as c, d = __import__('pip' import ( \\\n"],
+    ['src/X.cs', 'start info properties never closed', 'FileName = "a", Arguments = "b '],
   ] as const)('spells, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => callsSpelledOut(path, text.split('\n')))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
