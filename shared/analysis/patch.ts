@@ -226,11 +226,12 @@ const UNKNOWN_OPTION = String.raw`(?!${QUIET})(?:-|\+\w)`;
  * `system2(` and Fabric's `local('…')` are among PROCESS_CALL's names (`local` only given a string: Perl's `local($x)`
  * localizes a variable); the calls written after their command are spelled as these by `process-calls.ts`. Also the
  * module-qualified calls without parentheses (Ruby's `Kernel.system "…"`, `IO.popen "…"`, OCaml's `Unix.system "…"`)
- * and Perl's `readpipe(` (review of B's fix, M3). Also (M3's other spellings) Perl's two-argument open with a pipe
- * before or after the command (`open(FH, "npm i x |")`), Clojure's `sh` under any namespace (`shell/sh`), Haskell's
- * `proc "npm" […]`, `shell "…"`, `runCommand`, `runProcess_` (typed-process takes a string literal as a shell command).
+ * and Perl's `readpipe(` (review of B's fix, M3). Also (M3's other spellings) Perl's three-argument open without
+ * parentheses and Clojure's `sh` under any namespace (`shell/sh`); Haskell's bare `proc`, `shell`, `runCommand`,
+ * `runProcess_` and Perl's two-argument piped open are spelled as `system` in their own files by `process-calls.ts`
+ * (elsewhere they are prose: `open a shell "npm install x"`).
  */
-const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?:["'](?:-\||\|-)["']\s*,|(?=["']\s*\||["'][^"'\n]*\|\s*["']))|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess|runprocess\w*|runcommand|proc|shell)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\b(?:kernel|process|io|unix)\s*\.\s*(?:system|exec|spawn|popen)[ \t]+(?=["'\[])|\breadpipe\s*\(|\(\s*(?:[\w.-]+\/)?sh[ \t]+(?=")`;
+const OTHER_PROCESS_CALLS = String.raw`spawn\s*\.\s*sync\s*\(|\bchild\s*\.\s*init\s*\(|\.\s*arguments\s*=\s*\[|\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*["'](?:-\||\|-)["']\s*,|(?<![\w$.])(?:system|exec|spawn|callcommand|callprocess|readprocess\w*|rawsystem|spawncommand|spawnprocess)[ \t]+(?=["'\[])|\bsys\s*\.\s*command[ \t]+|\b(?:kernel|process|io|unix)\s*\.\s*(?:system|exec|spawn|popen)[ \t]+(?=["'\[])|\breadpipe\s*\(|\(\s*(?:[\w.-]+\/)?sh[ \t]+(?=")`;
 /**
  * A call that runs a process, as it opens: `execSync(`, `subprocess.run(`, `asyncio.create_subprocess_exec(`, Rust's
  * `Command::new(`, Elixir's `System.cmd(`, zx's `` $` ``. Only a process call's arguments count, not any text: a
@@ -628,9 +629,9 @@ function packageArgumentsCall(text: string, reading: string): number | null {
 
 /**
  * pip's own API told to install (`pip.main(['install', …])`), in the process, or pip run by runpy on whatever
- * `sys.argv` holds (attack-48 L: the arguments are set apart from the call, so any is refused).
+ * `sys.argv` holds (attack-48 L: the arguments are set apart from the call, so any is refused), by position or keyword.
  */
-const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install|\brun_module\s*\(\s*["']pip(?:\.[\w.]*)?["']/;
+const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s*main\s*\(\s*\[\s*["']install|\brun_module\s*\(\s*(?:mod_name\s*=\s*)?["']pip(?:\.[\w.]*)?["']/;
 /** Lines read together, so a call whose arguments start on the next lines (`subprocess.run(\n  ["npx", …]`) is read whole. */
 const CALL_LINES = 3;
 /** Lines after the ones read where a process call's argument list is still followed (joined to more, or not). */

@@ -45,19 +45,25 @@ const STRING = String.raw`("""|'''|["'])((?:(?!\1)[^\\\n]|\\.)*)\1`;
 /**
  * What runs the process built from the string or list before it: Groovy's `.execute(…)` (also given an environment and
  * a directory), Scala's `.!`, `.!!`, `.run`, `.lazyLines`, `.lineStream`, and `!`/`!!` written postfix (review of B's
- * fix, M3). One run of spaces only before the `!`, so a long one is not read from each of its positions.
+ * fix, M3), in a Groovy or Scala file (review of session 47, L: elsewhere Kotlin's `"…".run { … }` and TypeScript's
+ * non-null `["…"]!` run nothing); in any other file `.execute()` and `.!`/`.!!` only, as before. One run of spaces only
+ * before the `!`, so a long one is not read from each of its positions.
  */
 const RUNS_BEFORE = String.raw`\s*(?:\.\s*(?:execute|run|lazyLines(?:_!)?|lineStream(?:_!)?|!!?)|!!?)(?![=\w])`;
+const RUNS_BEFORE_ANYWHERE = String.raw`\s*\.\s*(?:execute\s*\(\s*\)|!!?(?![=\w]))`;
+const GROOVY_OR_SCALA = /\.(?:groovy|gradle|scala|sc)$/i;
 /**
  * The calls written after their command, each with how it is read: a string run as above (group 2 its command), and a
  * list, Groovy's `[…]` or Scala's `Seq(…)`, `List(…)`, `Vector(…)`, `Process(…)` (one level of brackets inside). A
  * string alone in parentheses is read as the string (`('npm test').execute()`).
  */
-const POSTFIX_CALLS: readonly Spelling[] = [
+const postfixCalls = (runsBefore: string): readonly Spelling[] => [
   [new RegExp(String.raw`(?<![\w)\]$])\(\s*${STRING}\s*\)(?=\s*\.)`, 'g'), (_, quote, command) => `${quote}${command}${quote}`],
-  [new RegExp(STRING + RUNS_BEFORE, 'g'), (_, quote, command) => `execute(${quote}${command}${quote})`],
-  [new RegExp(String.raw`(?:\[([^[\]\n]*)\]|(?<![\w.])(?:Seq|List|Vector|Array|Process)\s*\(((?:[^()\n]|\([^()\n]*\))*)\))${RUNS_BEFORE}`, 'g'), (_, list, seq) => `execute([${list ?? seq}])`],
+  [new RegExp(STRING + runsBefore, 'g'), (_, quote, command) => `execute(${quote}${command}${quote})`],
+  [new RegExp(String.raw`(?:\[([^[\]\n]*)\]|(?<![\w.])(?:Seq|List|Vector|Array|Process)\s*\(((?:[^()\n]|\([^()\n]*\))*)\))${runsBefore}`, 'g'), (_, list, seq) => `execute([${list ?? seq}])`],
 ];
+const POSTFIX_CALLS = postfixCalls(RUNS_BEFORE);
+const POSTFIX_CALLS_ANYWHERE = postfixCalls(RUNS_BEFORE_ANYWHERE);
 /**
  * Python's sh library (`sh.npm('install', x)`, `sh.npm.install(x)`), in a Python file that imports sh or plumbum
  * (elsewhere `sh` is any name: `const sh = process`); a program looked up by its name (sh's `Command('npm')`,
@@ -90,8 +96,50 @@ const MODULE_BY_NAME: Spelling = [/\b(?:__import__|importlib\s*\.\s*import_modul
  * argument list after the program (attack-48 K).
  */
 const ARGUMENTS_OBJECT: Spelling = [/,\s*\{\s*args\s*:\s*\[/g, () => ', ['];
-/** sh imported under another name (`import sh as s`): `s.npm(…)` is `sh.npm(…)`. */
-const SH_ALIAS = /\bimport\s+sh\s+as\s+(\w+)/g;
+/**
+ * A Python import's list of modules (`import os, sh as s, pip as p`), group 1: sh under another name is sh (`s.npm(…)`
+ * is `sh.npm(…)`), pip's modules under another name are pip's (`p.main([…])`; review of session 47, M4).
+ */
+const IMPORT_LIST = /\bimport\s+((?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*[\w.]+(?:\s+as\s+\w+)?)/g;
+/** A name bound to a module imported by its name in a string (`mod = __import__('pip')`): group 1 the name, 3 the module. */
+const BOUND_BY_NAME = /(?<![\w.])(\w+)\s*=\s*(?:__import__|importlib\s*\.\s*import_module)\s*\(\s*(["'])([\w.]+)\2\s*\)/g;
+/** How far one Python statement continued over lines (a backslash, an import's open parenthesis) is joined for its imports. */
+const STATEMENT_REACH = 1000;
+
+/** Python's lines with a statement continued by a backslash or inside an import's parentheses joined into one line. */
+function statements(lines: readonly string[]): string[] {
+  const joined: string[] = [];
+  let open = '';
+  for (const line of lines) {
+    const statement = open + line;
+    open = '';
+    if (statement.length < STATEMENT_REACH && (/\\\s*$/.test(line) || /\bimport\s*\([^)]*$/.test(statement))) open = `${statement.replace(/\\\s*$/, '')} `;
+    else joined.push(statement);
+  }
+  return open === '' ? joined : [...joined, open];
+}
+
+/**
+ * Haskell's process calls named by words prose uses (`proc "npm" […]`, `shell "…"`, `runCommand`, `runProcess_`;
+ * typed-process takes a string literal as a shell command), in a Haskell file, and Perl's two-argument open with a pipe
+ * before or after the command (`open(FH, "npm i x |")`), in a Perl file: read as `system` is (review of session 47, M3:
+ * read in every file, `Open a shell "npm install x"` in a README was refused).
+ */
+const HASKELL = /\.l?hs$/i;
+const HASKELL_CALL: Spelling = [/(?<![\w$.])(?:runProcess\w*|runCommand|proc|shell)(?=[ \t]+["'[])/gi, () => 'system'];
+const PERL = /\.(?:pl|pm|t)$/i;
+const PERL_PIPED_OPEN: Spelling = [/\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?=["']\s*\||["'][^"'\n]*\|\s*["'])/gi, () => 'system('];
+
+/**
+ * .NET's ProcessStartInfo given its program and arguments in an object initializer on one line (`new ProcessStartInfo
+ * { FileName = "npm", Arguments = "install x" }`), read as its constructor given them (review of session 47, M4).
+ */
+const CSHARP = /\.(?:cs|csx)$/i;
+const CSHARP_STRING = String.raw`("(?:[^"\\\n]|\\.)*")`;
+const START_INFO_PROPERTIES: Spelling = [
+  new RegExp(String.raw`\bFileName\s*=\s*${CSHARP_STRING}\s*,\s*Arguments\s*=\s*${CSHARP_STRING}`, 'g'),
+  (_, program, args) => `ProcessStartInfo(${program}, ${args})`,
+];
 
 /** Where a double-quoted string's interpolation opens on code: Ruby's `#{…}`, Perl's `@{[…]}`. */
 const INTERPOLATION = /#\{|@\{\[/y;
@@ -175,8 +223,14 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
   const imported = new Map<string, string>();
   const aliases: string[] = [];
   if (PYTHON.test(path)) {
-    for (const line of shown) {
-      if (python) for (const [, alias] of line.matchAll(SH_ALIAS)) aliases.push(alias!);
+    for (const line of statements(shown)) {
+      for (const [, modules] of line.matchAll(IMPORT_LIST)) {
+        for (const [, module, alias] of modules!.matchAll(/([\w.]+)\s+as\s+(\w+)/g)) {
+          if (module === 'sh' && python) aliases.push(alias!);
+          else if (/^pip(?:\.|$)/.test(module!)) imported.set(alias!, module!);
+        }
+      }
+      for (const [, name, , module] of line.matchAll(BOUND_BY_NAME)) if (/^pip(?:\.|$)/.test(module!)) imported.set(name!, module!);
       for (const [, module, names] of line.matchAll(NAMES_IMPORTED)) {
         if (!python && !module!.startsWith('pip')) continue;
         for (const name of names!.split(',')) {
@@ -189,14 +243,22 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
   const importedName = imported.size === 0 ? null : new RegExp(String.raw`(?<![\w.])(${[...imported.keys()].join('|')})(?=\s*[([.])`, 'g');
   const shAlias = aliases.length === 0 ? null : new RegExp(String.raw`(?<![\w.])(?:${aliases.join('|')})(?=\s*\.)`, 'g');
   const shellQuotes = SHELL_QUOTES.test(path);
-  const spellings = [...POSTFIX_CALLS, ARGUMENTS_OBJECT, ...(PYTHON.test(path) ? [MODULE_BY_NAME] : []), ...(python ? PYTHON_PROGRAM_CALLS : [])];
+  const spellings = [
+    ...(GROOVY_OR_SCALA.test(path) ? POSTFIX_CALLS : POSTFIX_CALLS_ANYWHERE),
+    ARGUMENTS_OBJECT,
+    ...(PYTHON.test(path) ? [MODULE_BY_NAME] : []),
+    ...(python ? PYTHON_PROGRAM_CALLS : []),
+    ...(HASKELL.test(path) ? [HASKELL_CALL] : []),
+    ...(PERL.test(path) ? [PERL_PIPED_OPEN] : []),
+    ...(CSHARP.test(path) ? [START_INFO_PROPERTIES] : []),
+  ];
   const perlOrRuby = PERL_OR_RUBY.test(path);
   return added.map((line, at) => {
     const inPlace = shellQuotes && line.includes('<<') ? heredocsInPlace(added, at, line) : line;
     let read = shellQuotes ? backticksAsCalls(inPlace, /\.php$/i.test(path)).replace(QUOTED_COMMAND, 'system(\x60') : line;
     if (perlOrRuby) read = read.replace(QUOTE_OPERATOR, '"');
     if (importedName !== null && read.search(NAMES_IMPORTED) < 0) read = read.replace(importedName, (name) => imported.get(name)!);
-    if (shAlias !== null && read.search(SH_ALIAS) < 0) read = read.replace(shAlias, 'sh');
+    if (shAlias !== null && read.search(IMPORT_LIST) < 0) read = read.replace(shAlias, 'sh');
     for (const [call, as] of spellings) read = read.replace(call, as);
     return read;
   });

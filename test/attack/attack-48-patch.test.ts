@@ -341,6 +341,10 @@ const BACKTICK_CALLS_OPEN: FindingRow[] = [
   ['src/x.hs', 'shell "npm install evil-pkg"'],
   ['src/x.py', "from sh import npm as n\nn.install('evil-pkg')"],
   ['src/x.py', "from plumbum import local\nlocal.get('npm')('install', 'evil-pkg')"],
+  // Review of session 47's patch, M3: read in their own languages' files (Literate Haskell's, a Perl test's too).
+  ['src/x.lhs', '> main = shell "npm install evil-pkg"'],
+  ['t/x.t', 'open(FH, "npm install evil-pkg |");'],
+  ['src/x.pm', 'open my $fh, "| npm install evil-pkg";'],
   ['src/x.py', "import sh\nsh.Command('/usr/bin/npm')('install', 'evil-pkg')"],
 ];
 
@@ -716,6 +720,24 @@ const DECOY_CALL_OPENING: FindingRow[] = [
   ['src/x.ts', "/* runCommand \"x\")) */ execFileSync('npm', ['test'], { env: { PATH: '/tmp/evil' } })"],
 ];
 
+// Review of session 47's patch, M4: spellings the README named closed, still accepted: .NET's ProcessStartInfo given
+// its program and arguments in an object initializer, pip imported under a name, bound from `__import__`, or run by
+// runpy's keyword; imports continued on the next line (a backslash, parentheses); sh aliased after another module.
+const SPELLINGS_NAMED_CLOSED: FindingRow[] = [
+  ['src/X.cs', 'var psi = new ProcessStartInfo { FileName = "npm", Arguments = "install evil-pkg" };'],
+  ['src/x.py', "import pip as p\np.main(['install', 'evil-pkg'])"],
+  ['src/x.py', "mod = __import__('pip')\nmod.main(['install', 'evil-pkg'])"],
+  ['src/x.py', "import runpy, sys\nsys.argv = ['pip', 'install', 'evil-pkg']\nrunpy.run_module(mod_name='pip', run_name='__main__')"],
+  ['src/x.py', "from pip._internal.cli.main import \\\n    main as m\nm(['install', 'evil-pkg'])"],
+  ['src/x.py', "from sh import (\n    npm,\n)\nnpm('install', 'evil-pkg')"],
+  ['src/x.py', "import os, sh as s\ns.npm('install', 'evil-pkg')"],
+];
+// Open: the initializer over several lines (its properties are read on one line only; read across lines, an allowed
+// `Arguments = "test"` would look unclosed and be refused).
+const SPELLINGS_NAMED_CLOSED_OPEN: FindingRow[] = [
+  ['src/X.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "install evil-pkg",\n};'],
+];
+
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
   ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
@@ -746,6 +768,8 @@ describeFindings('attack-48', [
   ['M pnpm settings in command strings', closedRows(PNPM_SETTINGS_IN_COMMAND_STRINGS)],
   ['N windows', closedRows(WINDOWS)],
   ['review H2 decoy call opening', closedRows(DECOY_CALL_OPENING)],
+  ['review M4 spellings named closed', closedRows(SPELLINGS_NAMED_CLOSED)],
+  ['review M4 spellings named closed, open', SPELLINGS_NAMED_CLOSED_OPEN],
   ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
   ['O doctests configure', DOCTESTS_CONFIGURE],
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
@@ -894,6 +918,11 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
   ['src/x.py', "import re as s\ns.compile('npm install evil-pkg')"],
   ['src/X.cs', 'new ProcessStartInfo("dotnet", "test")'],
   ['src/X.cs', 'var psi = new ProcessStartInfo("npm", "test");'],
+  // Review of session 47's patch, M4: the initializer's program and arguments, and pip's names not running pip.
+  ['src/X.cs', 'var psi = new ProcessStartInfo { FileName = "dotnet", Arguments = "test" };'],
+  ['src/X.cs', 'var psi = new ProcessStartInfo { FileName = "npm", Arguments = "test", UseShellExecute = false };'],
+  ['src/x.py', "import pip as p\nprint(p.__version__)"],
+  ['src/x.py', "import os, json as j\nj.dumps({})"],
   // Session 47, C/K/L/M: deno's verbs on the repository's own modules, Deno's arguments object running an allowed verb,
   // modules imported by name, pip's API not installing, runpy of the repository's module, options past a bare `--`.
   SYSTEM('deno test -A'),
@@ -928,6 +957,24 @@ describeAccepted('attack-48 B: ordinary process calls stay accepted', [
 ]);
 
 /**
+ * Review of session 47's patch, M3 and L: Haskell's bare process words (`proc`, `shell`, `runCommand`, `runProcess_`)
+ * and Perl's two-argument piped `open` are read in their own languages' files only, Groovy's and Scala's postfix runs
+ * in theirs: in prose, a message or a comment elsewhere they name a command, and Kotlin's `run { … }` and TypeScript's
+ * non-null `!` run nothing.
+ */
+describeAccepted('attack-48 B review: process calls of other languages read in their own files only', [
+  ['README.md', 'Open a shell "npm install left-pad" and try again.'],
+  ['docs/setup.md', "In the shell 'npm install x' adds it."],
+  ['src/x.ts', "// in a shell 'npm install x' adds it"],
+  ['src/x.ts', 'throw new Error(`run in a shell "npm install ${name}"`)'],
+  ['src/x.ts', "log('the proc \"npm install x\" failed')"],
+  ['src/x.py', "raise RuntimeError('run from a shell \"pip install x\"')"],
+  ['src/x.ts', '// open(fh, "npm i x |")'],
+  ['src/x.kt', 'val out = "npm install".run { length }'],
+  ['src/x.ts', 'const hint = ["npm install x"]!;'],
+]);
+
+/**
  * B's readings of session 47 cost time linear in what they read (`test/support/growth.ts`): the spellings alone (in the
  * whole check, slower readings of the same line hide a quadratic one), and the calls PROCESS_CALL names in the check.
  */
@@ -943,6 +990,8 @@ describe('attack-48 B, C, E, K, L, M, N: session 47 readings in linear time', ()
     ['src/check.rb', 'heredocs never closed', 'system <<A\n'],
     ['src/x.py', 'modules imported by name, never closed', "__import__('a "],
     ['src/x.ts', 'arguments objects', ', { args: [, { args: '],
+    ['src/x.py', 'import lists, names bound by name, continued imports', "import a, b as c, d = __import__('pip' import ( \\\n"],
+    ['src/X.cs', 'start info properties never closed', 'FileName = "a", Arguments = "b '],
   ] as const)('spells, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => callsSpelledOut(path, text.split('\n')))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
