@@ -241,12 +241,20 @@ const HTPASSWD_ARGUMENT = String.raw`(?:'[^'\n]{0,200}'|"[^"\n]{0,200}"|[^\s'"-]
 const HTPASSWD_GATE = /htpasswd[^\S\n]/;
 
 /**
- * A line that is an INI or .env file's `pass = value` (attack-49 L): the key `pass` alone, with nothing before it but
- * spaces, `=`, and one value (quoted, or a word) to the end of the line. `pass` alone is no password key anywhere
- * else: automake's `PASS: test` has a colon, code's `first_pass = …` a word before the key, a test tally's
- * `pass=3 fail=0` more after the value; a count, ratio or percentage is not taken ({@link iniPassValue}).
+ * What a CI or a runner prints before each line of output, a line rule anchored at `^` reads past: a bracketed
+ * timestamp (Jenkins' `[2024-01-02T03:04:05.678Z] `), GitHub Actions' bare ISO timestamp, a docker compose service's
+ * `app-1  | `, a Turborepo task's `web:deploy: ` (see task-prefix.ts). Bounded, so a line start costs a constant.
  */
-const INI_PASS_LINE = /^([^\S\n]*pass[^\S\n]*=[^\S\n]*)(?:"[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"']+)(?=[^\S\n]*$)/gim;
+const LINE_PREFIX = String.raw`(?:(?:\[[^\]\n]{1,64}\]|\d{4}-\d\d-\d\dT[\d:.]{1,20}Z?|[\w.-]{1,64}[^\S\n]{0,8}\||(?:@[\w.-]{1,64}\/)?[\w.-]{1,64}:[a-z][\w:-]{0,64}:)[^\S\n]{1,8}){0,2}`;
+
+/**
+ * A line that is an INI or .env file's `pass = value` (attack-49 L): the key `pass` alone, with nothing before it but
+ * a line's prefix ({@link LINE_PREFIX}), spaces, `=`, and one value (quoted, or a word) to the end of the line.
+ * `pass` alone is no password key anywhere else: automake's `PASS: test` has a colon, code's `first_pass = …` a word
+ * before the key, a test tally's `pass=3 fail=0` more after the value; a count, ratio or percentage is not
+ * taken ({@link iniPassValue}).
+ */
+const INI_PASS_LINE = new RegExp(String.raw`^(${LINE_PREFIX}[^\S\n]*pass[^\S\n]*=[^\S\n]*)(?:"[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"']+)(?=[^\S\n]*$)`, 'gim');
 
 /**
  * A value after {@link INI_PASS_LINE}'s key: a password's, but not a number, ratio or percentage (a tally's) nor a

@@ -294,6 +294,8 @@ describe('class I (high, availability): a hostile 1 MB line costs what a plain l
     ['docker --entrypoint htpasswd repeated', fill('--entrypoint htpasswd i ')],
     ['pass= lines', fill('pass=x y\n')],
     ['pass= and 1 MB of spaces', `pass=${fill(' ')}x`],
+    ['line prefixes before pass=', fill('[2024-01-02T03:04:05Z] app-1 | web:a: pass=')],
+    ['a bracket that never closes before pass=', `[${fill('a')} pass=x`],
     ['token prefixes ending lines', fill('x ghp_a\nghp_a\n')],
     ['a token prefix and 1 MB of its body on the next line', `ghp_a\n${fill('a')}`],
     ['token prefixes bundled before a mask', `${fill('github_pat_')}***`],
@@ -402,6 +404,10 @@ describe('class L (medium): passwords on the command lines of tools the flag rul
     ['pass = value, indented', `  pass = ${PASSWORD}`],
     ['Pass="value"', `Pass="${PASSWORD}"`],
     ['in a section echoed by cat', `[smtp]\nhost = mail.example.com\nuser = ci\npass = ${PASSWORD}`],
+    ['behind a docker compose service prefix', `app-1  | pass=${PASSWORD}`],
+    ['behind a Jenkins timestamp', `[2024-01-02T03:04:05.678Z] pass=${PASSWORD}`],
+    ['behind a GitHub Actions timestamp', `2024-01-02T03:04:05.6780000Z pass = ${PASSWORD}`],
+    ['behind a Turborepo task prefix', `web:deploy: pass=${PASSWORD}`],
   ])('an INI `pass=` value is redacted: %s', (_, text) => {
     expect(survives(text, PASSWORD)).toBe(false);
   });
@@ -418,6 +424,9 @@ describe('class L (medium): passwords on the command lines of tools the flag rul
     ['a boolean', 'pass=true'],
     ['an assignment in code', '        pass = matched;'],
     ['a variable', 'pass=$SMTP_PASS'],
+    ['a tally behind a compose prefix', 'app-1  | pass=3 fail=0'],
+    ['code behind a Jenkins timestamp', '[2024-01-02T03:04:05.678Z] first_pass = compute(graph)'],
+    ['a label before pass=', 'summary: pass=Wq7pLz2Rk9Xv4Nt6'],
   ])('ordinary `pass` text stays: %s', (_, line) => {
     expect(redactSecrets(line)).toBe(line);
   });
