@@ -659,8 +659,15 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // An INI or .env line whose key is `pass` alone (attack-49 L): see INI_PASS_LINE.
   { id: 'key-value-secret', kind: 'generic', re: INI_PASS_LINE, keep: 1, accept: iniPassValue, gate: /pass[^\S\n]*=/i },
   // An API key as a bare `key` query parameter (`?key=`, `&key=`, Google's and others' APIs; attack-49 H): cache, sort
-  // and map keys are spelled so too, so only a value with a generated part is taken (opaqueKey).
-  { id: 'url-query-key', kind: 'generic', re: /([?&]key=)[A-Za-z0-9_-]{16,}(?![\w%.~+/=:-])/gi, keep: 1, accept: opaqueKey },
+  // and map keys are spelled so too, so only a value with a generated part is taken (opaqueKey). The `&` may be
+  // HTML-escaped (a JUnit or HTML report) or JSON-escaped; a `.` ends the value when no word follows (a sentence's end).
+  {
+    id: 'url-query-key',
+    kind: 'generic',
+    re: /((?:[?&]|&amp;|\\u0026)key=)[A-Za-z0-9_-]{16,}(?![\w%~+/=:-]|\.\w)/gi,
+    keep: 1,
+    accept: opaqueKey,
+  },
   // SQL that sets a password, echoed in a failed migration's or set-up script's error: MySQL's `IDENTIFIED BY '…'`
   // (`IDENTIFIED WITH plugin BY '…'`), PostgreSQL's `[WITH] [ENCRYPTED] PASSWORD '…'` after a role (attack-49 L).
   {

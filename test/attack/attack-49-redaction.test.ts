@@ -237,6 +237,9 @@ describe('class H (low): an opaque key after a bare `key=` query parameter', () 
     ['?key=', `GET https://api.example.com/v1/geocode?key=${KEY}&q=Berlin 403`],
     ['&key=', `curl: (22) The requested URL returned error: 403 https://maps.example.com/api/js?v=3&key=${KEY}`],
     ['at the end of a quoted URL', `fetch("https://api.example.com/v1/search?q=x&key=${KEY}")`],
+    ['at the end of a sentence', `Requests failed for https://maps.example.com/api/js?key=${KEY}.`],
+    ['HTML-escaped &amp;key= (a JUnit or HTML report)', `<a href="https://api.example.com/v1/search?q=x&amp;key=${KEY}">search</a>`],
+    ['JSON-escaped \\u0026key=', `{"url":"https://api.example.com/v1/search?q=x\\u0026key=${KEY}"}`],
   ])('an opaque API key after key= is redacted: %s', (_, line) => {
     expect(survives(line, KEY)).toBe(false);
   });
@@ -248,6 +251,7 @@ describe('class H (low): an opaque key after a bare `key=` query parameter', () 
     ['a cache key of words and a digest', 'GET /_apis/artifactcache/cache?key=node-cache-Linux-x64-npm-6f1ed002ab5595859014ebf0951522d9&version=1'],
     ['a lower-case hex digest', 'GET /objects?key=3f9c1e7b5d2084f6e1c9a7b3d5f0e2c4a6b8d0fa 404'],
     ['an object path', 'GET https://bucket.s3.amazonaws.com/?list-type=2&key=builds/Linux/App-1.2.3.tar.gz'],
+    ['a file name of a generated word', 'GET /objects?key=Rk9Xv4Nt6Wq7pLz2aB3c.tar.gz 404'],
   ])('ordinary key= values stay: %s', (_, line) => {
     expect(redactSecrets(line)).toBe(line);
   });
@@ -288,6 +292,8 @@ describe('class I (high, availability): a hostile 1 MB line costs what a plain l
     ['-Dsonar.login= repeated', fill('-Dsonar.login=')],
     ['?key= repeated', fill('?key=')],
     ['&key= and short values', fill('&key=Ab1')],
+    ['&amp;key= and \\u0026key= repeated', fill('&amp;key=\\u0026key=')],
+    ['a key value of dots between words', `?key=${fill('aB3cD4eF5gH6iJ7k.')}`],
     ['a long key value that never ends the query', `?key=${fill('aB3')}/`],
     ['htpasswd -b repeated', fill('htpasswd -b ')],
     ['htpasswd options without a password', fill('htpasswd -b -C 10 -B -c ')],
