@@ -1830,21 +1830,29 @@ interface WordAfterBreak {
   readonly end: number;
   /** Where the word's line ends: at a line break, or at the end of the text. */
   readonly lineEnd: number;
+  /** Whether the word runs to its line's end (a `\r` before the break aside): the token may go on on the next line. */
+  readonly fillsLine: boolean;
 }
+
+/** Where the line `[start, end)` ends without a Windows line ending's `\r`. */
+const endBeforeReturn = (text: string, start: number, end: number): number => (end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
 
 /**
  * The first word of the line after the line break at `lineEnd` (its line starting at `lineStart`), behind the prefix
- * the two lines share ({@link sharedLinePrefix}), {@link PARTIAL_TOKEN_WINDOW} characters at most; null when that
- * line starts with a space (an indented line goes on with something else) or there is none.
+ * the two lines share ({@link sharedLinePrefix}) and its own indentation (a hanging indent may differ from the first
+ * line's), {@link PARTIAL_TOKEN_WINDOW} characters at most; null when there is none. The join must still be the whole
+ * format, so a stack frame's `at` under a token's first piece is no second piece.
  */
 function wordAfterBreak(text: string, lineStart: number, lineEnd: number): WordAfterBreak | null {
   const nextStart = lineEnd + 1;
   const nextBreak = text.indexOf('\n', nextStart);
   const nextEnd = nextBreak === -1 ? text.length : nextBreak;
-  const start = nextStart + sharedLinePrefix(text, lineStart, nextStart, Math.min(lineEnd - lineStart, nextEnd - nextStart, SHARED_PREFIX_CHARS));
+  const contentEnd = endBeforeReturn(text, nextStart, nextEnd);
+  let start = nextStart + sharedLinePrefix(text, lineStart, nextStart, Math.min(lineEnd - lineStart, contentEnd - nextStart, SHARED_PREFIX_CHARS));
+  while (start < contentEnd && start - nextStart < SHARED_PREFIX_CHARS && isWhitespace(text.charCodeAt(start))) start += 1;
   let end = start;
-  while (end < nextEnd && end - start < PARTIAL_TOKEN_WINDOW && !isWhitespace(text.charCodeAt(end))) end += 1;
-  return end > start ? { start, end, lineEnd: nextEnd } : null;
+  while (end < contentEnd && end - start < PARTIAL_TOKEN_WINDOW && !isWhitespace(text.charCodeAt(end))) end += 1;
+  return end > start ? { start, end, lineEnd: nextEnd, fillsLine: end === contentEnd } : null;
 }
 
 /**
@@ -1863,18 +1871,19 @@ function redactWrappedTokens(text: string): string {
   let joined = false;
   let lineStart = 0;
   for (let lineEnd = text.indexOf('\n'); lineEnd !== -1; lineEnd = text.indexOf('\n', lineStart)) {
-    const tailStart = wordStartBefore(text, lineEnd, lineStart);
-    let head = tailStart < lineEnd ? wordAfterBreak(text, lineStart, lineEnd) : null;
-    const tokenAt = head === null ? -1 : tokenStartIn(text, tailStart, lineEnd, head);
+    const contentEnd = endBeforeReturn(text, lineStart, lineEnd);
+    const tailStart = wordStartBefore(text, contentEnd, lineStart);
+    let head = tailStart < contentEnd ? wordAfterBreak(text, lineStart, lineEnd) : null;
+    const tokenAt = head === null ? -1 : tokenStartIn(text, tailStart, contentEnd, head);
     if (tokenAt >= 0 && head !== null) {
       joins.open();
-      joins.keep(text, tokenAt, lineEnd);
+      joins.keep(text, tokenAt, contentEnd);
       joined = true;
-      let read = lineEnd - tokenAt;
+      let read = contentEnd - tokenAt;
       for (;;) {
         joins.keep(text, head.start, head.end);
         read += head.end - head.start;
-        if (head.end !== head.lineEnd || head.lineEnd === text.length || read >= 2 * PARTIAL_TOKEN_WINDOW) break;
+        if (!head.fillsLine || head.lineEnd === text.length || read >= 2 * PARTIAL_TOKEN_WINDOW) break;
         // The word fills its line: the token may go on on the next one. That line is read whole, as a last word.
         const following = wordAfterBreak(text, lineEnd + 1, head.lineEnd);
         if (following === null) break;

@@ -190,6 +190,15 @@ describe('class G (low-medium): a token the log cut in two', () => {
     expect(out).toContain(' | gh auth login --with-token');
   });
 
+  it.each([
+    ['with a Windows line ending', `using ${GITHUB_TOKEN.slice(0, 24)}\r\n${GITHUB_TOKEN.slice(24)} done`],
+    ['the second half under a hanging indent', `  token: ${GITHUB_TOKEN.slice(0, 24)}\n         ${GITHUB_TOKEN.slice(24)}`],
+  ])('a GitHub token wrapped over two lines is redacted (both halves): %s', (_, text) => {
+    const out = redactSecrets(text);
+    expect(out).not.toContain(GITHUB_TOKEN.slice(4, 24));
+    expect(out).not.toContain(GITHUB_TOKEN.slice(24));
+  });
+
   it('an AWS key id wrapped by fold is redacted (both halves), the text around it kept', () => {
     expect(redactSecrets(`deployer key id ${AWS_KEY_ID.slice(0, 9)}\n${AWS_KEY_ID.slice(9)} (ci)`)).toBe('deployer key id [REDACTED:aws-access-key-id]\n[REDACTED:aws-access-key-id] (ci)');
   });
@@ -303,6 +312,7 @@ describe('class I (high, availability): a hostile 1 MB line costs what a plain l
     ['line prefixes before pass=', fill('[2024-01-02T03:04:05Z] app-1 | web:a: pass=')],
     ['a bracket that never closes before pass=', `[${fill('a')} pass=x`],
     ['token prefixes ending lines', fill('x ghp_a\nghp_a\n')],
+    ['token prefixes ending indented Windows lines', fill('x ghp_a\r\n        ghp_a\r\n')],
     ['a token prefix and 1 MB of its body on the next line', `ghp_a\n${fill('a')}`],
     ['token prefixes bundled before a mask', `${fill('github_pat_')}***`],
     ['masks after token prefixes', fill('ghp_ab***')],
