@@ -257,11 +257,11 @@ const LINE_PREFIX = String.raw`(?:(?:\[[^\]\n]{1,64}\]|\d{4}-\d\d-\d\dT[\d:.]{1,
 const INI_PASS_LINE = new RegExp(String.raw`^(${LINE_PREFIX}[^\S\n]*pass[^\S\n]*=[^\S\n]*)(?:"[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"']+)(?=[^\S\n]*$)`, 'gim');
 
 /**
- * A value after {@link INI_PASS_LINE}'s key: a password's, but not a number, ratio or percentage (a tally's) nor a
- * statement's end (`pass = matched;`, code).
+ * A value after {@link INI_PASS_LINE}'s key: a password's, but not a number, ratio or percentage (a tally's), a test's
+ * or a step's outcome (`pass=passed`, `pass=Success`) nor a statement's end (`pass = matched;`, code).
  */
 function iniPassValue(secret: string): boolean {
-  return passwordValue(secret) && !/^["']?[\d.,:%/+-]+["']?$/.test(secret) && !secret.endsWith(';');
+  return passwordValue(secret) && !/^["']?(?:[\d.,:%/+-]+|passed|failed|skipped|success(?:ful)?|succeeded|failure|ok)["']?$/i.test(secret) && !secret.endsWith(';');
 }
 
 /**

@@ -440,6 +440,8 @@ describe('class L (medium): passwords on the command lines of tools the flag rul
     ['a boolean', 'pass=true'],
     ['an assignment in code', '        pass = matched;'],
     ['a variable', 'pass=$SMTP_PASS'],
+    ['a test result', 'pass=passed'],
+    ['a status', 'pass=Success'],
     ['a tally behind a compose prefix', 'app-1  | pass=3 fail=0'],
     ['code behind a Jenkins timestamp', '[2024-01-02T03:04:05.678Z] first_pass = compute(graph)'],
     ['a label before pass=', 'summary: pass=Wq7pLz2Rk9Xv4Nt6'],
