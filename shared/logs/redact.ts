@@ -1926,6 +1926,11 @@ const CI_MASK = /\*{3,}|\[(?:MASKED|masked|secure|FILTERED|filtered)\]/g;
  * group that matched (the formats' order, most specific first).
  */
 const TRUNCATED_TOKEN = new RegExp(PARTIAL_TOKEN_FORMATS.map(({ start }) => `(${start.prefix})${start.body ?? '[A-Za-z0-9_-]'}+$`).join('|'), 'y');
+/**
+ * A token's visible body that is lower-case words (`sk-learn***`, `npm_config***`): a word that begins like a token, not
+ * a generated body, which would hold a digit or a capital long before that.
+ */
+const WORDS = /^[a-z]+(?:[-_.][a-z]+)*$/;
 /** How many token starts before one mask are tried (`sk-learn-ghp_…`: the first is not always the token's). */
 const MAX_STARTS_BEFORE_A_MASK = 4;
 
@@ -1951,8 +1956,9 @@ function redactMaskedTokenParts(text: string): string {
       if (at < 0) break;
       TRUNCATED_TOKEN.lastIndex = at - wordStart;
       const token = TRUNCATED_TOKEN.exec(visible);
-      if (token !== null) {
-        const { pattern } = PARTIAL_TOKEN_FORMATS[token.slice(1).findIndex((group) => group !== undefined)] as { pattern: SecretPattern };
+      const group = token === null ? -1 : token.slice(1).findIndex((matched) => matched !== undefined);
+      if (token !== null && !WORDS.test(token[0].slice((token[group + 1] as string).length))) {
+        const { pattern } = PARTIAL_TOKEN_FORMATS[group] as { pattern: SecretPattern };
         found.push({ start: at, end: maskStart, marker: replacement(pattern.id, ''), order: found.length });
         break;
       }

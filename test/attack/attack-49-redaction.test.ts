@@ -232,6 +232,9 @@ describe('class G (low-medium): a token the log cut in two', () => {
     ['a word ending like a prefix before a mask', 'risk-free***'],
     ['a mailgun-like prefix before a word that is not hex', 'using key-file***'],
     ['bold markdown', '***Build succeeded***'],
+    ['a package name before a mask', 'pip install sk-learn***'],
+    ['a word after a mailgun-like start', 'using key-abc***'],
+    ['an npm config variable', 'npm_config***'],
   ])('masks without a visible token part stay: %s', (_, line) => {
     expect(redactSecrets(line)).toBe(line);
   });
