@@ -1897,7 +1897,7 @@ function redactWrappedTokens(text: string): string {
   const copy = joins.text;
   const { starts, ends } = joins;
   const found: FoundStretch[] = [];
-  for (const { pattern } of PARTIAL_TOKEN_FORMATS) {
+  for (const { pattern, start: formatStart } of PARTIAL_TOKEN_FORMATS) {
     const { ranges, markers } = patternReplacements(copy, pattern);
     for (let r = 0; r < ranges.length; r += 2) {
       const start = ranges[r] as number;
@@ -1908,7 +1908,10 @@ function redactWrappedTokens(text: string): string {
       for (let unit = start + 1; unit < end; unit++) if (starts[unit] !== ends[unit - 1]) breaks.push(unit);
       if (breaks.length === 1) continue;
       const firstBreak = breaks[1] as number;
-      if (patternReplacements(copy.slice(start, firstBreak), pattern).ranges[0] === 0 && !readsGenerated(copy.slice(firstBreak, end))) continue;
+      // A first piece that is a whole token, or its start alone (`… start with AKIA`, `scipy, sk-`: prose naming
+      // it), says nothing of what follows: the rest must read as generated itself.
+      const firstPieceSaysNothing = firstBreak - start <= formatStart.minLength || patternReplacements(copy.slice(start, firstBreak), pattern).ranges[0] === 0;
+      if (firstPieceSaysNothing && !readsGenerated(copy.slice(firstBreak, end))) continue;
       breaks.push(end);
       const marker = markers[r / 2] as string;
       for (let b = 0; b + 1 < breaks.length; b++) {

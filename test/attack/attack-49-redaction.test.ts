@@ -208,9 +208,17 @@ describe('class G (low-medium): a token the log cut in two', () => {
     ['a prefix named in prose, a word on the next', 'classic tokens start with ghp_\nand fine-grained ones with github_pat_', null],
     ['a word that ends a line, a word that starts the next', 'npm WARN deprecated\nrequest@2.88.2: request has been deprecated', null],
     ['a prefix whose join is too short for its format', 'using ghp_R8kz\nQm1L', null],
+    ['a start in a list, a long word on the next line', 'deps: numpy, scipy, sk-\nlearn_extensions_for_tabular_models is optional', null],
     ['a prefix whose next line is indented', `using ${GITHUB_TOKEN.slice(0, 24)}\n    at Object.<anonymous> (/src/app.ts:1:1)`, `using ${GITHUB_TOKEN.slice(0, 24)}\n    at Object.<anonymous> (/src/app.ts:1:1)`],
   ])('ordinary line ends stay as they are: %s', (_, text, expected) => {
     expect(redactSecrets(text)).toBe(expected ?? text);
+  });
+
+  // Open: a start alone ending a line and a word of the format's body starting the next is a wrapped key as far as
+  // the text says (AWS bodies are capitals and digits, as the example is), so no rule tells them apart yet.
+  it.fails('ordinary line ends stay as they are: a start named in prose, an example key body on the next line', () => {
+    const text = 'AWS key ids start with AKIA\nEXAMPLEKEY123456 is not one';
+    expect(redactSecrets(text)).toBe(text);
   });
 
   // Masking by value leaves a token's own prefix when the registered secret was a shorter or derived string
