@@ -241,19 +241,27 @@ const HTPASSWD_ARGUMENT = String.raw`(?:'[^'\n]{0,200}'|"[^"\n]{0,200}"|[^\s'"-]
 const HTPASSWD_GATE = /htpasswd[^\S\n]/;
 
 /**
- * A line that is an INI or .env file's `pass = value` (attack-49 L): the key `pass` alone, with nothing before it but
- * spaces, `=`, and one value (quoted, or a word) to the end of the line. `pass` alone is no password key anywhere
- * else: automake's `PASS: test` has a colon, code's `first_pass = …` a word before the key, a test tally's
- * `pass=3 fail=0` more after the value; a count, ratio or percentage is not taken ({@link iniPassValue}).
+ * What a CI or a runner prints before each line of output, a line rule anchored at `^` reads past: a bracketed
+ * timestamp (Jenkins' `[2024-01-02T03:04:05.678Z] `), GitHub Actions' bare ISO timestamp, a docker compose service's
+ * `app-1  | `, a Turborepo task's `web:deploy: ` (see task-prefix.ts). Bounded, so a line start costs a constant.
  */
-const INI_PASS_LINE = /^([^\S\n]*pass[^\S\n]*=[^\S\n]*)(?:"[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"']+)(?=[^\S\n]*$)/gim;
+const LINE_PREFIX = String.raw`(?:(?:\[[^\]\n]{1,64}\]|\d{4}-\d\d-\d\dT[\d:.]{1,20}Z?|[\w.-]{1,64}[^\S\n]{0,8}\||(?:@[\w.-]{1,64}\/)?[\w.-]{1,64}:[a-z][\w:-]{0,64}:)[^\S\n]{1,8}){0,2}`;
 
 /**
- * A value after {@link INI_PASS_LINE}'s key: a password's, but not a number, ratio or percentage (a tally's) nor a
- * statement's end (`pass = matched;`, code).
+ * A line that is an INI or .env file's `pass = value` (attack-49 L): the key `pass` alone, with nothing before it but
+ * a line's prefix ({@link LINE_PREFIX}), spaces, `=`, and one value (quoted, or a word) to the end of the line.
+ * `pass` alone is no password key anywhere else: automake's `PASS: test` has a colon, code's `first_pass = …` a word
+ * before the key, a test tally's `pass=3 fail=0` more after the value; a count, ratio or percentage is not
+ * taken ({@link iniPassValue}).
+ */
+const INI_PASS_LINE = new RegExp(String.raw`^(${LINE_PREFIX}[^\S\n]*pass[^\S\n]*=[^\S\n]*)(?:"[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"']+)(?=[^\S\n]*$)`, 'gim');
+
+/**
+ * A value after {@link INI_PASS_LINE}'s key: a password's, but not a number, ratio or percentage (a tally's), a test's
+ * or a step's outcome (`pass=passed`, `pass=Success`) nor a statement's end (`pass = matched;`, code).
  */
 function iniPassValue(secret: string): boolean {
-  return passwordValue(secret) && !/^["']?[\d.,:%/+-]+["']?$/.test(secret) && !secret.endsWith(';');
+  return passwordValue(secret) && !/^["']?(?:[\d.,:%/+-]+|passed|failed|skipped|success(?:ful)?|succeeded|failure|ok)["']?$/i.test(secret) && !secret.endsWith(';');
 }
 
 /**
@@ -651,8 +659,15 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   // An INI or .env line whose key is `pass` alone (attack-49 L): see INI_PASS_LINE.
   { id: 'key-value-secret', kind: 'generic', re: INI_PASS_LINE, keep: 1, accept: iniPassValue, gate: /pass[^\S\n]*=/i },
   // An API key as a bare `key` query parameter (`?key=`, `&key=`, Google's and others' APIs; attack-49 H): cache, sort
-  // and map keys are spelled so too, so only a value with a generated part is taken (opaqueKey).
-  { id: 'url-query-key', kind: 'generic', re: /([?&]key=)[A-Za-z0-9_-]{16,}(?![\w%.~+/=:-])/gi, keep: 1, accept: opaqueKey },
+  // and map keys are spelled so too, so only a value with a generated part is taken (opaqueKey). The `&` may be
+  // HTML-escaped (a JUnit or HTML report) or JSON-escaped; a `.` ends the value when no word follows (a sentence's end).
+  {
+    id: 'url-query-key',
+    kind: 'generic',
+    re: /((?:[?&]|&amp;|\\u0026)key=)[A-Za-z0-9_-]{16,}(?![\w%~+/=:-]|\.\w)/gi,
+    keep: 1,
+    accept: opaqueKey,
+  },
   // SQL that sets a password, echoed in a failed migration's or set-up script's error: MySQL's `IDENTIFIED BY '…'`
   // (`IDENTIFIED WITH plugin BY '…'`), PostgreSQL's `[WITH] [ENCRYPTED] PASSWORD '…'` after a role (attack-49 L).
   {
@@ -1815,21 +1830,29 @@ interface WordAfterBreak {
   readonly end: number;
   /** Where the word's line ends: at a line break, or at the end of the text. */
   readonly lineEnd: number;
+  /** Whether the word runs to its line's end (a `\r` before the break aside): the token may go on on the next line. */
+  readonly fillsLine: boolean;
 }
+
+/** Where the line `[start, end)` ends without a Windows line ending's `\r`. */
+const endBeforeReturn = (text: string, start: number, end: number): number => (end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
 
 /**
  * The first word of the line after the line break at `lineEnd` (its line starting at `lineStart`), behind the prefix
- * the two lines share ({@link sharedLinePrefix}), {@link PARTIAL_TOKEN_WINDOW} characters at most; null when that
- * line starts with a space (an indented line goes on with something else) or there is none.
+ * the two lines share ({@link sharedLinePrefix}) and its own indentation (a hanging indent may differ from the first
+ * line's), {@link PARTIAL_TOKEN_WINDOW} characters at most; null when there is none. The join must still be the whole
+ * format, so a stack frame's `at` under a token's first piece is no second piece.
  */
 function wordAfterBreak(text: string, lineStart: number, lineEnd: number): WordAfterBreak | null {
   const nextStart = lineEnd + 1;
   const nextBreak = text.indexOf('\n', nextStart);
   const nextEnd = nextBreak === -1 ? text.length : nextBreak;
-  const start = nextStart + sharedLinePrefix(text, lineStart, nextStart, Math.min(lineEnd - lineStart, nextEnd - nextStart, SHARED_PREFIX_CHARS));
+  const contentEnd = endBeforeReturn(text, nextStart, nextEnd);
+  let start = nextStart + sharedLinePrefix(text, lineStart, nextStart, Math.min(lineEnd - lineStart, contentEnd - nextStart, SHARED_PREFIX_CHARS));
+  while (start < contentEnd && start - nextStart < SHARED_PREFIX_CHARS && isWhitespace(text.charCodeAt(start))) start += 1;
   let end = start;
-  while (end < nextEnd && end - start < PARTIAL_TOKEN_WINDOW && !isWhitespace(text.charCodeAt(end))) end += 1;
-  return end > start ? { start, end, lineEnd: nextEnd } : null;
+  while (end < contentEnd && end - start < PARTIAL_TOKEN_WINDOW && !isWhitespace(text.charCodeAt(end))) end += 1;
+  return end > start ? { start, end, lineEnd: nextEnd, fillsLine: end === contentEnd } : null;
 }
 
 /**
@@ -1848,18 +1871,19 @@ function redactWrappedTokens(text: string): string {
   let joined = false;
   let lineStart = 0;
   for (let lineEnd = text.indexOf('\n'); lineEnd !== -1; lineEnd = text.indexOf('\n', lineStart)) {
-    const tailStart = wordStartBefore(text, lineEnd, lineStart);
-    let head = tailStart < lineEnd ? wordAfterBreak(text, lineStart, lineEnd) : null;
-    const tokenAt = head === null ? -1 : tokenStartIn(text, tailStart, lineEnd, head);
+    const contentEnd = endBeforeReturn(text, lineStart, lineEnd);
+    const tailStart = wordStartBefore(text, contentEnd, lineStart);
+    let head = tailStart < contentEnd ? wordAfterBreak(text, lineStart, lineEnd) : null;
+    const tokenAt = head === null ? -1 : tokenStartIn(text, tailStart, contentEnd, head);
     if (tokenAt >= 0 && head !== null) {
       joins.open();
-      joins.keep(text, tokenAt, lineEnd);
+      joins.keep(text, tokenAt, contentEnd);
       joined = true;
-      let read = lineEnd - tokenAt;
+      let read = contentEnd - tokenAt;
       for (;;) {
         joins.keep(text, head.start, head.end);
         read += head.end - head.start;
-        if (head.end !== head.lineEnd || head.lineEnd === text.length || read >= 2 * PARTIAL_TOKEN_WINDOW) break;
+        if (!head.fillsLine || head.lineEnd === text.length || read >= 2 * PARTIAL_TOKEN_WINDOW) break;
         // The word fills its line: the token may go on on the next one. That line is read whole, as a last word.
         const following = wordAfterBreak(text, lineEnd + 1, head.lineEnd);
         if (following === null) break;
@@ -1873,7 +1897,7 @@ function redactWrappedTokens(text: string): string {
   const copy = joins.text;
   const { starts, ends } = joins;
   const found: FoundStretch[] = [];
-  for (const { pattern } of PARTIAL_TOKEN_FORMATS) {
+  for (const { pattern, start: formatStart } of PARTIAL_TOKEN_FORMATS) {
     const { ranges, markers } = patternReplacements(copy, pattern);
     for (let r = 0; r < ranges.length; r += 2) {
       const start = ranges[r] as number;
@@ -1884,7 +1908,10 @@ function redactWrappedTokens(text: string): string {
       for (let unit = start + 1; unit < end; unit++) if (starts[unit] !== ends[unit - 1]) breaks.push(unit);
       if (breaks.length === 1) continue;
       const firstBreak = breaks[1] as number;
-      if (patternReplacements(copy.slice(start, firstBreak), pattern).ranges[0] === 0 && !readsGenerated(copy.slice(firstBreak, end))) continue;
+      // A first piece that is a whole token, or its start alone (`… start with AKIA`, `scipy, sk-`: prose naming
+      // it), says nothing of what follows: the rest must read as generated itself.
+      const firstPieceSaysNothing = firstBreak - start <= formatStart.minLength || patternReplacements(copy.slice(start, firstBreak), pattern).ranges[0] === 0;
+      if (firstPieceSaysNothing && !readsGenerated(copy.slice(firstBreak, end))) continue;
       breaks.push(end);
       const marker = markers[r / 2] as string;
       for (let b = 0; b + 1 < breaks.length; b++) {
@@ -1902,6 +1929,11 @@ const CI_MASK = /\*{3,}|\[(?:MASKED|masked|secure|FILTERED|filtered)\]/g;
  * group that matched (the formats' order, most specific first).
  */
 const TRUNCATED_TOKEN = new RegExp(PARTIAL_TOKEN_FORMATS.map(({ start }) => `(${start.prefix})${start.body ?? '[A-Za-z0-9_-]'}+$`).join('|'), 'y');
+/**
+ * A token's visible body that is lower-case words (`sk-learn***`, `npm_config***`): a word that begins like a token, not
+ * a generated body, which would hold a digit or a capital long before that.
+ */
+const WORDS = /^[a-z]+(?:[-_.][a-z]+)*$/;
 /** How many token starts before one mask are tried (`sk-learn-ghp_…`: the first is not always the token's). */
 const MAX_STARTS_BEFORE_A_MASK = 4;
 
@@ -1927,8 +1959,9 @@ function redactMaskedTokenParts(text: string): string {
       if (at < 0) break;
       TRUNCATED_TOKEN.lastIndex = at - wordStart;
       const token = TRUNCATED_TOKEN.exec(visible);
-      if (token !== null) {
-        const { pattern } = PARTIAL_TOKEN_FORMATS[token.slice(1).findIndex((group) => group !== undefined)] as { pattern: SecretPattern };
+      const group = token === null ? -1 : token.slice(1).findIndex((matched) => matched !== undefined);
+      if (token !== null && !WORDS.test(token[0].slice((token[group + 1] as string).length))) {
+        const { pattern } = PARTIAL_TOKEN_FORMATS[group] as { pattern: SecretPattern };
         found.push({ start: at, end: maskStart, marker: replacement(pattern.id, ''), order: found.length });
         break;
       }
