@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { analyzeLog, CASCADE_RULES, predictionLines, RULES, type Rule } from '../../../shared/logs/index.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../../support/growth.js';
 
 /** How far a test runner's failure report reaches, and which of its lines the prediction lists. */
 describe('the extent of a test runner report', () => {
@@ -212,5 +213,34 @@ describe('the extent of a test runner report', () => {
     expect(analysis.failures[0]?.rule).toBe('surefire.fork-crash');
     expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
     expect(predictionLines(analysis)).toEqual([3, 4, 5, 1, 2]);
+  });
+});
+
+/** Line lengths up to twice the 4 KB the scanner reads of a line. */
+const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
+const ruleById = (id: string): Rule => {
+  const rule = [...RULES, ...CASCADE_RULES].find((r) => r.id === id);
+  if (rule === undefined) throw new Error(`no rule ${id}`);
+  return rule;
+};
+
+/** The expressions the extent of a report added, each on a line built to make a backtracking one try every split. */
+describe('the expressions that find a report\'s extent', () => {
+  it.each([
+    ['pytest.failed tally', ruleById('pytest.failed').tally, '= ', '1 failed in 1s ', 'x'],
+    ['pytest.failed tally, one count', ruleById('pytest.failed').tally, '= 1 failed ', 'in 1s ', 'x'],
+    ['pytest.failed end', ruleById('pytest.failed').end, '--- coverage: ', '- --- ', 'x'],
+    ['nextest.failed tally', ruleById('nextest.failed').tally, 'Summary [ 1s] 1 tests run: ', '1 passed, ', 'x'],
+    ['nextest.failed key line under the pick', ruleById('nextest.failed').keyLines?.underPick, '  --> ', 'a:1:1', 'x'],
+    ['nextest.failed key line after', ruleById('nextest.failed').keyLines?.after, "thread '", "' panicked at a:1:1 ", 'x'],
+    ['nextest.failed pick', ruleById('nextest.failed').pick?.[1]?.re, "thread '", "' (1) ", 'x'],
+    ['mypy.error file', ruleById('mypy.error').fileOf, '', 'a.py.', 'x'],
+    ['mypy.error tally', ruleById('mypy.error').tally, 'Found 1 errors in 1 files (checked ', '1', 'x'],
+    ['surefire.failed continuation', ruleById('surefire.failed').cont, '', ' \t', 'x'],
+    ['cascade.maven-goal closing', ruleById('cascade.maven-goal').closing?.through, "Build step '", "x' marked ", 'x'],
+  ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head, unit, tail) => {
+    if (re === undefined) throw new Error('no expression');
+    const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + tail;
+    expect(cpuGrowthExponent(LINE_COST_SIZES, textOf, (text) => re.test(text))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
