@@ -38,26 +38,29 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   const fileOf = RULES_BY_ID.get(top.rule)?.fileOf;
   const fileOfFailure = (f: Failure): string | undefined => (fileOf === undefined ? undefined : fileOf.exec(f.lines[0]?.text ?? '')?.[1]);
   const topFile = fileOfFailure(top);
-  const causeOnce = RULES_BY_ID.get(top.rule)?.causeOnce === true;
-  const topCause = causeOf(top);
+  const topRule = RULES_BY_ID.get(top.rule);
+  const causeOnce = topRule?.causeOnce === true;
+  const topCause = topRule && causeOf(top, topRule);
+  // A copy of the top block's cause is not listed, but the report still reaches over it: the lines right under it
+  // (pytest's `FAILED …` summary) go on from its end.
   const sameRule = analysis.failures
-    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && !(causeOnce && f !== top && causeOf(f) === topCause))
+    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile)
     .flatMap((f): Range[] => [
-      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines },
+      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, copy: causeOnce && f !== top && topRule !== undefined && causeOf(f, topRule) === topCause },
       ...(causeOnce ? [] : (f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))),
     ]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
   let end = top.endLine;
   for (const r of sameRule) {
     if (r.startLine > end && r.startLine - end <= ADJACENT_GAP) {
-      ranges.push(r);
+      if (r.copy !== true) ranges.push(r);
       end = r.endLine;
     }
   }
   let start = top.startLine;
   for (const r of [...sameRule].reverse()) {
     if (r.endLine < start && start - r.endLine <= ADJACENT_GAP) {
-      ranges.push(r);
+      if (r.copy !== true) ranges.push(r);
       start = r.startLine;
     }
   }
@@ -86,9 +89,15 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   return out;
 }
 
-/** What a failure reports, digits aside (see `Rule.causeOnce`). */
-function causeOf(failure: Failure): string {
-  return (failure.lines[0]?.text ?? '').replace(/\d+/g, '0');
+/**
+ * What a failure reports and where (see `Rule.causeOnce`): its picked line, digits aside, and the last of its lines
+ * that a `last` pick of its rule matches (pytest's `path.py:N: Error`), kept exactly, so two tests failing with the
+ * same words at lines of their own are two causes.
+ */
+function causeOf(failure: Failure, rule: Rule): string {
+  const locations = (rule.pick ?? []).filter((p) => p.last === true).map((p) => p.re);
+  const location = failure.lines.findLast((l) => locations.some((re) => re.test(l.text)))?.text ?? '';
+  return `${(failure.lines[0]?.text ?? '').replace(/\d+/g, '0')}\n${location}`;
 }
 
 /** Lines of a block, or only its first line and `keys` when its rule names its key lines. */
@@ -96,4 +105,6 @@ interface Range {
   startLine: number;
   endLine: number;
   keys?: readonly number[] | undefined;
+  /** A copy of the top block's cause (`Rule.causeOnce`): the report reaches over it, its lines are not listed. */
+  copy?: boolean;
 }

@@ -146,6 +146,39 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([5, 2, 3, 4, 24]);
   });
 
+  it.each([
+    ['assert False', 'assert False'],
+    ['assert 1 == 2', 'assert 30 == 40'],
+  ])("lists every one of pytest's sections about different tests that fail with the same words (%s, %s), and the summary lines under them", async (first, second) => {
+    // Prepare: two tests, each failing at a line of its own; only the assertion's words are alike.
+    const log = [
+      '=================================== FAILURES ===================================',
+      '__________________________________ test_login __________________________________',
+      '',
+      '    def test_login():',
+      `>       ${first}`,
+      `E       ${first}`,
+      '',
+      'tests/test_auth.py:10: AssertionError',
+      '________________________________ test_checkout _________________________________',
+      '',
+      '    def test_checkout():',
+      `>       ${second}`,
+      `E       ${second}`,
+      '',
+      'tests/test_cart.py:22: AssertionError',
+      '=========================== short test summary info ============================',
+      `FAILED tests/test_auth.py::test_login - ${first}`,
+      `FAILED tests/test_cart.py::test_checkout - ${second}`,
+      '============================== 2 failed in 0.05s ===============================',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19]);
+  });
+
   it("takes into a Surefire failure its assertion's Hamcrest description (`Expected: …` / `     but: …`) and the frames under it", async () => {
     const log = [
       '[ERROR] Tests run: 8, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 32.995 s <<< FAILURE! - in sorald.miner.WarningMinerTest',
