@@ -46,7 +46,7 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   const sameRule = analysis.failures
     .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile)
     .flatMap((f): Range[] => [
-      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, copy: causeOnce && f !== top && topRule !== undefined && causeOf(f, topRule) === topCause },
+      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, pick: f.lines[0]?.line, copy: causeOnce && f !== top && topRule !== undefined && causeOf(f, topRule) === topCause },
       ...(causeOnce ? [] : (f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))),
     ]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
@@ -77,7 +77,7 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   }
   for (const r of ranges) {
     if (r.keys === undefined) for (let l = r.startLine; l <= r.endLine; l++) add(l);
-    else for (const l of [r.startLine, ...r.keys]) add(l);
+    else for (const l of [r.startLine, ...(r.pick === undefined ? [] : [r.pick]), ...r.keys]) add(l);
   }
   if (top.tallyLine !== undefined) add(top.tallyLine);
   // The build tool's closing report (`Rule.closing`): the one the top failure is printed in (its own headline may
@@ -105,6 +105,8 @@ interface Range {
   startLine: number;
   endLine: number;
   keys?: readonly number[] | undefined;
+  /** The line its rule picked (the compiler's `error[…]`, the `panicked at` line), listed with its key lines. */
+  pick?: number | undefined;
   /** A copy of the top block's cause (`Rule.causeOnce`): the report reaches over it, its lines are not listed. */
   copy?: boolean;
 }

@@ -97,6 +97,34 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([7, 1, 8, 15]);
   });
 
+  it("lists of each of a nextest report's FAIL blocks the line it picked, not only its first and key lines", async () => {
+    // Prepare: a panicking test, then a test whose build failed.
+    const log = [
+      '        FAIL [   0.004s] (1/3) calc::tests adds',
+      '  stderr ───',
+      "    thread 'tests::adds' panicked at src/lib.rs:12:9:",
+      '    assertion `left == right` failed',
+      '',
+      '        FAIL [   0.005s] (2/3) calc::tests lexes',
+      '  stderr ───',
+      '    error[E0599]: no method named `peek_char` found for struct `Lexer` in the current scope',
+      '     --> src/lexer.rs:20:5',
+      '',
+      '        FAIL [   0.006s] (3/3) calc::tests parses',
+      '  stderr ───',
+      "    thread 'tests::parses' panicked at src/parse.rs:7:3:",
+      '    called `Option::unwrap()` on a `None` value',
+      '',
+      '────────────',
+      '     Summary [   0.020s] 3 tests run: 0 passed, 3 failed, 0 skipped',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('nextest.failed');
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, 3, 4, 6, 8, 9, 11, 13, 14, 17]);
+  });
+
   it("lists of mypy's report the errors of the first file it names and its `Found N errors` line, not every file's", async () => {
     // Prepare: pre-commit's mypy hook, then another hook's output.
     const log = [
