@@ -12,6 +12,12 @@ import type { Failure, LogAnalysis } from './types.js';
 const ADJACENT_GAP = 12;
 /** Gap in lines under which a block of another rule right after the report is part of it. */
 const CONTIGUOUS_GAP = 2;
+/**
+ * Lines from a failure's report down to the build tool's closing report of it, at most: Maven prints the other
+ * tests' output, the failed tests again, the reactor's summary (a line per module) and its verdict in between (a
+ * GitHub Actions log of the dev set puts 200 to 500 lines there).
+ */
+const CLOSING_GAP = 500;
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULE_TABLE.map((rule) => [rule.id, rule]));
 /** Rules whose lines say that something failed, not what ({@link Rule.statusOnly}). */
 const STATUS_RULES: ReadonlySet<string> = new Set(RULE_TABLE.filter((rule) => rule.statusOnly).map((rule) => rule.id));
@@ -84,9 +90,15 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   // open it), else the first after it.
   const reports = analysis.failures.filter((f) => f.closedThrough !== undefined).sort((a, b) => a.startLine - b.startLine);
   const closing =
-    reports.find((f) => f.startLine <= top.startLine && top.startLine <= (f.closedThrough as number)) ?? reports.find((f) => f.startLine > top.endLine);
+    reports.find((f) => f.startLine <= top.startLine && top.startLine <= (f.closedThrough as number)) ??
+    reports.find((f) => f.startLine > top.endLine && f.startLine - top.endLine <= CLOSING_GAP && sameStep(f, top));
   if (closing?.closedThrough !== undefined) for (let l = closing.startLine; l <= closing.closedThrough; l++) add(l);
   return out;
+}
+
+/** Whether two failures were printed in one step (or both in a log that marks none). */
+function sameStep(a: Failure, b: Failure): boolean {
+  return a.step?.name === b.step?.name && a.step?.number === b.step?.number && a.step?.startLine === b.step?.startLine;
 }
 
 /**

@@ -246,6 +246,39 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([2, 3, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it("does not list as a failure's closing report a Maven report of another step", async () => {
+    // Prepare: Jest fails in one step; a later step's Maven run fails on a rule of its own.
+    const log = [
+      '##[group]Run npm test',
+      'npm test',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      ' FAIL  src/cart.test.js',
+      '  ● cart › adds an item',
+      '',
+      '    expect(received).toBe(expected) // Object.is equality',
+      '',
+      '    Expected: 2',
+      '    Received: 1',
+      '',
+      'Tests:       1 failed, 4 passed, 5 total',
+      '##[error]Process completed with exit code 1.',
+      '##[group]Run mvn -B verify',
+      'mvn -B verify',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-enforcer-plugin:3.4.1:enforce (enforce-versions) on project api: Some Enforcer rules have failed.',
+      '[ERROR] ',
+      '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.step?.name).toBe('Run npm test');
+    expect(predictionLines(analysis).filter((l) => l >= 15)).toEqual([]);
+  });
+
   it("opens Maven's closing report on its goal line when another rule took that line for the cause it names", async () => {
     const log = [
       '[INFO] BUILD FAILURE',
