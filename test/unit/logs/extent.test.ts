@@ -207,6 +207,32 @@ describe('the extent of a test runner report', () => {
     expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19]);
   });
 
+  it("does not give a pytest run that died before its summary the summary of the next step's run", async () => {
+    // Prepare: the first run stops after its failure section (its step may fail); the next step runs pytest again.
+    const log = [
+      '##[group]Run pytest tests/unit',
+      'pytest tests/unit',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '=================================== FAILURES ===================================',
+      '__________________________________ test_login __________________________________',
+      'E       assert False',
+      'tests/test_auth.py:10: AssertionError',
+      '=========================== short test summary info ============================',
+      '##[group]Run pytest tests/integration',
+      'pytest tests/integration',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '============================== 1 failed in 0.05s ===============================',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(predictionLines(analysis).filter((l) => l >= 10)).toEqual([]);
+  });
+
   it("takes into a Surefire failure its assertion's Hamcrest description (`Expected: …` / `     but: …`) and the frames under it", async () => {
     const log = [
       '[ERROR] Tests run: 8, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 32.995 s <<< FAILURE! - in sorald.miner.WarningMinerTest',
