@@ -305,6 +305,25 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis).filter((l) => l >= 15)).toEqual([]);
   });
 
+  it("does not list as a failure's closing report a Maven report printed more than 500 lines under the failure's block", async () => {
+    // Prepare: Jest fails, the step goes on for 900 lines, then a Maven run of the same step fails on its own.
+    const log = [
+      ' FAIL  src/cart.test.js',
+      '  ● cart › adds an item',
+      '',
+      '    Expected: 2',
+      '    Received: 1',
+      ...Array.from({ length: 900 }, (_, i) => `[INFO] Downloaded from central: https://repo.example/a/${i}.jar`),
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-enforcer-plugin:3.4.1:enforce (enforce-versions) on project api: Some Enforcer rules have failed.',
+      '[ERROR] ',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('jest.failed');
+    expect(predictionLines(analysis).filter((l) => l > 905)).toEqual([]);
+  });
+
   it("opens Maven's closing report on its goal line when another rule took that line for the cause it names", async () => {
     const log = [
       '[INFO] BUILD FAILURE',
