@@ -1209,11 +1209,14 @@ export class LogScanner {
     }
   }
 
-  /** Line `line` (read as `text`) is the run's summary for the waiting blocks whose rule's `tally` it matches. */
+  /**
+   * Line `line` (read as `text`) is the run's summary for the waiting blocks whose rule's `tally` it matches, those
+   * of the section it is printed in: a run that stopped before its summary does not take the next step's.
+   */
   private takeTally(line: number, text: string): void {
     for (const [rule, blocks] of this.tallyWanted) {
       if (rule.tally?.test(text) !== true) continue;
-      for (const block of blocks) block.tallyLine = line;
+      for (const block of blocks) if (block.section === this.section) block.tallyLine = line;
       this.tallyWanted.delete(rule);
     }
   }

@@ -12,6 +12,12 @@ import type { Failure, LogAnalysis } from './types.js';
 const ADJACENT_GAP = 12;
 /** Gap in lines under which a block of another rule right after the report is part of it. */
 const CONTIGUOUS_GAP = 2;
+/**
+ * Lines from a failure's report down to the build tool's closing report of it, at most: Maven prints the other
+ * tests' output, the failed tests again, the reactor's summary (a line per module) and its verdict in between (a
+ * GitHub Actions log of the dev set puts 200 to 500 lines there).
+ */
+const CLOSING_GAP = 500;
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULE_TABLE.map((rule) => [rule.id, rule]));
 /** Rules whose lines say that something failed, not what ({@link Rule.statusOnly}). */
 const STATUS_RULES: ReadonlySet<string> = new Set(RULE_TABLE.filter((rule) => rule.statusOnly).map((rule) => rule.id));
@@ -38,26 +44,29 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   const fileOf = RULES_BY_ID.get(top.rule)?.fileOf;
   const fileOfFailure = (f: Failure): string | undefined => (fileOf === undefined ? undefined : fileOf.exec(f.lines[0]?.text ?? '')?.[1]);
   const topFile = fileOfFailure(top);
-  const causeOnce = RULES_BY_ID.get(top.rule)?.causeOnce === true;
-  const topCause = causeOf(top);
+  const topRule = RULES_BY_ID.get(top.rule);
+  const causeOnce = topRule?.causeOnce === true;
+  const topCause = topRule && causeOf(top, topRule);
+  // A copy of the top block's cause is not listed, but the report still reaches over it: the lines right under it
+  // (pytest's `FAILED …` summary) go on from its end.
   const sameRule = analysis.failures
-    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && !(causeOnce && f !== top && causeOf(f) === topCause))
+    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile)
     .flatMap((f): Range[] => [
-      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines },
+      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, pick: f.lines[0]?.line, copy: causeOnce && f !== top && topRule !== undefined && causeOf(f, topRule) === topCause },
       ...(causeOnce ? [] : (f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))),
     ]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
   let end = top.endLine;
   for (const r of sameRule) {
     if (r.startLine > end && r.startLine - end <= ADJACENT_GAP) {
-      ranges.push(r);
+      if (r.copy !== true) ranges.push(r);
       end = r.endLine;
     }
   }
   let start = top.startLine;
   for (const r of [...sameRule].reverse()) {
     if (r.endLine < start && start - r.endLine <= ADJACENT_GAP) {
-      ranges.push(r);
+      if (r.copy !== true) ranges.push(r);
       start = r.startLine;
     }
   }
@@ -74,21 +83,33 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   }
   for (const r of ranges) {
     if (r.keys === undefined) for (let l = r.startLine; l <= r.endLine; l++) add(l);
-    else for (const l of [r.startLine, ...r.keys]) add(l);
+    else for (const l of [r.startLine, ...(r.pick === undefined ? [] : [r.pick]), ...r.keys]) add(l);
   }
   if (top.tallyLine !== undefined) add(top.tallyLine);
   // The build tool's closing report (`Rule.closing`): the one the top failure is printed in (its own headline may
   // open it), else the first after it.
   const reports = analysis.failures.filter((f) => f.closedThrough !== undefined).sort((a, b) => a.startLine - b.startLine);
   const closing =
-    reports.find((f) => f.startLine <= top.startLine && top.startLine <= (f.closedThrough as number)) ?? reports.find((f) => f.startLine > top.endLine);
+    reports.find((f) => f.startLine <= top.startLine && top.startLine <= (f.closedThrough as number)) ??
+    reports.find((f) => f.startLine > top.endLine && f.startLine - top.endLine <= CLOSING_GAP && sameStep(f, top));
   if (closing?.closedThrough !== undefined) for (let l = closing.startLine; l <= closing.closedThrough; l++) add(l);
   return out;
 }
 
-/** What a failure reports, digits aside (see `Rule.causeOnce`). */
-function causeOf(failure: Failure): string {
-  return (failure.lines[0]?.text ?? '').replace(/\d+/g, '0');
+/** Whether two failures were printed in one step (or both in a log that marks none). */
+function sameStep(a: Failure, b: Failure): boolean {
+  return a.step?.name === b.step?.name && a.step?.number === b.step?.number && a.step?.startLine === b.step?.startLine;
+}
+
+/**
+ * What a failure reports and where (see `Rule.causeOnce`): its picked line, digits aside, and the last of its lines
+ * that a `last` pick of its rule matches (pytest's `path.py:N: Error`), kept exactly, so two tests failing with the
+ * same words at lines of their own are two causes.
+ */
+function causeOf(failure: Failure, rule: Rule): string {
+  const locations = (rule.pick ?? []).filter((p) => p.last === true).map((p) => p.re);
+  const location = failure.lines.findLast((l) => locations.some((re) => re.test(l.text)))?.text ?? '';
+  return `${(failure.lines[0]?.text ?? '').replace(/\d+/g, '0')}\n${location}`;
 }
 
 /** Lines of a block, or only its first line and `keys` when its rule names its key lines. */
@@ -96,4 +117,8 @@ interface Range {
   startLine: number;
   endLine: number;
   keys?: readonly number[] | undefined;
+  /** The line its rule picked (the compiler's `error[…]`, the `panicked at` line), listed with its key lines. */
+  pick?: number | undefined;
+  /** A copy of the top block's cause (`Rule.causeOnce`): the report reaches over it, its lines are not listed. */
+  copy?: boolean;
 }

@@ -209,7 +209,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
     pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: /\S/ }],
     re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
-    tally: /^=+ (?:.*\b)?\d+ (?:failed|errors?)\b.* in [\d.]+s\b.* =+$/, causeOnce: true },
+    // The summary (`===== 1 failed, 2 passed in 0.50s =====`) holds no `=` between its frames; each lookahead reads
+    // from one place only, so a long line costs one pass, not one per split of it.
+    tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`.
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { analyzeLog, CASCADE_RULES, predictionLines, RULES, type Rule } from '../../../shared/logs/index.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../../support/growth.js';
 
 /** How far a test runner's failure report reaches, and which of its lines the prediction lists. */
 describe('the extent of a test runner report', () => {
@@ -96,6 +97,34 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([7, 1, 8, 15]);
   });
 
+  it("lists of each of a nextest report's FAIL blocks the line it picked, not only its first and key lines", async () => {
+    // Prepare: a panicking test, then a test whose build failed.
+    const log = [
+      '        FAIL [   0.004s] (1/3) calc::tests adds',
+      '  stderr ───',
+      "    thread 'tests::adds' panicked at src/lib.rs:12:9:",
+      '    assertion `left == right` failed',
+      '',
+      '        FAIL [   0.005s] (2/3) calc::tests lexes',
+      '  stderr ───',
+      '    error[E0599]: no method named `peek_char` found for struct `Lexer` in the current scope',
+      '     --> src/lexer.rs:20:5',
+      '',
+      '        FAIL [   0.006s] (3/3) calc::tests parses',
+      '  stderr ───',
+      "    thread 'tests::parses' panicked at src/parse.rs:7:3:",
+      '    called `Option::unwrap()` on a `None` value',
+      '',
+      '────────────',
+      '     Summary [   0.020s] 3 tests run: 0 passed, 3 failed, 0 skipped',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('nextest.failed');
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, 3, 4, 6, 8, 9, 11, 13, 14, 17]);
+  });
+
   it("lists of mypy's report the errors of the first file it names and its `Found N errors` line, not every file's", async () => {
     // Prepare: pre-commit's mypy hook, then another hook's output.
     const log = [
@@ -145,6 +174,65 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([5, 2, 3, 4, 24]);
   });
 
+  it.each([
+    ['assert False', 'assert False'],
+    ['assert 1 == 2', 'assert 30 == 40'],
+  ])("lists every one of pytest's sections about different tests that fail with the same words (%s, %s), and the summary lines under them", async (first, second) => {
+    // Prepare: two tests, each failing at a line of its own; only the assertion's words are alike.
+    const log = [
+      '=================================== FAILURES ===================================',
+      '__________________________________ test_login __________________________________',
+      '',
+      '    def test_login():',
+      `>       ${first}`,
+      `E       ${first}`,
+      '',
+      'tests/test_auth.py:10: AssertionError',
+      '________________________________ test_checkout _________________________________',
+      '',
+      '    def test_checkout():',
+      `>       ${second}`,
+      `E       ${second}`,
+      '',
+      'tests/test_cart.py:22: AssertionError',
+      '=========================== short test summary info ============================',
+      `FAILED tests/test_auth.py::test_login - ${first}`,
+      `FAILED tests/test_cart.py::test_checkout - ${second}`,
+      '============================== 2 failed in 0.05s ===============================',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19]);
+  });
+
+  it("does not give a pytest run that died before its summary the summary of the next step's run", async () => {
+    // Prepare: the first run stops after its failure section (its step may fail); the next step runs pytest again.
+    const log = [
+      '##[group]Run pytest tests/unit',
+      'pytest tests/unit',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '=================================== FAILURES ===================================',
+      '__________________________________ test_login __________________________________',
+      'E       assert False',
+      'tests/test_auth.py:10: AssertionError',
+      '=========================== short test summary info ============================',
+      '##[group]Run pytest tests/integration',
+      'pytest tests/integration',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '============================== 1 failed in 0.05s ===============================',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(predictionLines(analysis).filter((l) => l >= 10)).toEqual([]);
+  });
+
   it("takes into a Surefire failure its assertion's Hamcrest description (`Expected: …` / `     but: …`) and the frames under it", async () => {
     const log = [
       '[ERROR] Tests run: 8, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 32.995 s <<< FAILURE! - in sorald.miner.WarningMinerTest',
@@ -184,6 +272,58 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([2, 3, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it("does not list as a failure's closing report a Maven report of another step", async () => {
+    // Prepare: Jest fails in one step; a later step's Maven run fails on a rule of its own.
+    const log = [
+      '##[group]Run npm test',
+      'npm test',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      ' FAIL  src/cart.test.js',
+      '  ● cart › adds an item',
+      '',
+      '    expect(received).toBe(expected) // Object.is equality',
+      '',
+      '    Expected: 2',
+      '    Received: 1',
+      '',
+      'Tests:       1 failed, 4 passed, 5 total',
+      '##[error]Process completed with exit code 1.',
+      '##[group]Run mvn -B verify',
+      'mvn -B verify',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-enforcer-plugin:3.4.1:enforce (enforce-versions) on project api: Some Enforcer rules have failed.',
+      '[ERROR] ',
+      '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.step?.name).toBe('Run npm test');
+    expect(predictionLines(analysis).filter((l) => l >= 15)).toEqual([]);
+  });
+
+  it("does not list as a failure's closing report a Maven report printed more than 500 lines under the failure's block", async () => {
+    // Prepare: Jest fails, the step goes on for 900 lines, then a Maven run of the same step fails on its own.
+    const log = [
+      ' FAIL  src/cart.test.js',
+      '  ● cart › adds an item',
+      '',
+      '    Expected: 2',
+      '    Received: 1',
+      ...Array.from({ length: 900 }, (_, i) => `[INFO] Downloaded from central: https://repo.example/a/${i}.jar`),
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-enforcer-plugin:3.4.1:enforce (enforce-versions) on project api: Some Enforcer rules have failed.',
+      '[ERROR] ',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('jest.failed');
+    expect(predictionLines(analysis).filter((l) => l > 905)).toEqual([]);
+  });
+
   it("opens Maven's closing report on its goal line when another rule took that line for the cause it names", async () => {
     const log = [
       '[INFO] BUILD FAILURE',
@@ -212,5 +352,34 @@ describe('the extent of a test runner report', () => {
     expect(analysis.failures[0]?.rule).toBe('surefire.fork-crash');
     expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
     expect(predictionLines(analysis)).toEqual([3, 4, 5, 1, 2]);
+  });
+});
+
+/** Line lengths up to twice the 4 KB the scanner reads of a line. */
+const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
+const ruleById = (id: string): Rule => {
+  const rule = [...RULES, ...CASCADE_RULES].find((r) => r.id === id);
+  if (rule === undefined) throw new Error(`no rule ${id}`);
+  return rule;
+};
+
+/** The expressions the extent of a report added, each on a line built to make a backtracking one try every split. */
+describe('the expressions that find a report\'s extent', () => {
+  it.each([
+    ['pytest.failed tally', ruleById('pytest.failed').tally, '= ', '1 failed in 1s ', 'x'],
+    ['pytest.failed tally, one count', ruleById('pytest.failed').tally, '= 1 failed ', 'in 1s ', 'x'],
+    ['pytest.failed end', ruleById('pytest.failed').end, '--- coverage: ', '- --- ', 'x'],
+    ['nextest.failed tally', ruleById('nextest.failed').tally, 'Summary [ 1s] 1 tests run: ', '1 passed, ', 'x'],
+    ['nextest.failed key line under the pick', ruleById('nextest.failed').keyLines?.underPick, '  --> ', 'a:1:1', 'x'],
+    ['nextest.failed key line after', ruleById('nextest.failed').keyLines?.after, "thread '", "' panicked at a:1:1 ", 'x'],
+    ['nextest.failed pick', ruleById('nextest.failed').pick?.[1]?.re, "thread '", "' (1) ", 'x'],
+    ['mypy.error file', ruleById('mypy.error').fileOf, '', 'a.py.', 'x'],
+    ['mypy.error tally', ruleById('mypy.error').tally, 'Found 1 errors in 1 files (checked ', '1', 'x'],
+    ['surefire.failed continuation', ruleById('surefire.failed').cont, '', ' \t', 'x'],
+    ['cascade.maven-goal closing', ruleById('cascade.maven-goal').closing?.through, "Build step '", "x' marked ", 'x'],
+  ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head, unit, tail) => {
+    if (re === undefined) throw new Error('no expression');
+    const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + tail;
+    expect(cpuGrowthExponent(LINE_COST_SIZES, textOf, (text) => re.test(text))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
