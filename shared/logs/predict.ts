@@ -38,8 +38,9 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   };
   const head = top.lines[0]?.line ?? top.startLine;
   add(head);
-  // A block with key lines is listed by them (a repeat of it, which has none, by its first line).
-  const repeatKeys = top.keyLines && [];
+  // A block with key lines is listed by them; a repeat of it has none of its own, so it is listed by its first line
+  // (no keys), and without key lines a repeat is listed whole (keys undefined).
+  const repeatKeys: readonly number[] | undefined = top.keyLines === undefined ? undefined : [];
   const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines }];
   const fileOf = RULES_BY_ID.get(top.rule)?.fileOf;
   const fileOfFailure = (f: Failure): string | undefined => (fileOf === undefined ? undefined : fileOf.exec(f.lines[0]?.text ?? '')?.[1]);
