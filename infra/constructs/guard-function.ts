@@ -45,6 +45,20 @@ export const EVENT_STREAM_SERDE = '@smithy/core/event-streams';
 /** The functions whose SDK clients (Lambda for ingest's recovery queue, Bedrock Runtime) import the serde at start. */
 export const EVENT_STREAM_SERDE_AT_START: ReadonlySet<FunctionName> = new Set(['ingest-github', 'analyze']);
 
+/**
+ * The SSO OIDC client (`@aws-sdk/nested-clients/sso-oidc`), which `@aws-sdk/token-providers` loads with `import()`
+ * only to refresh an SSO bearer token: Bedrock Runtime's client tries that chain (`nodeProvider` → `fromSso`) for its
+ * bearer auth scheme when AWS_BEARER_TOKEN_BEDROCK is unset, and `fromSso` fails on the missing profile (Lambda has no
+ * `~/.aws/config`) before it gets to the import. Pipeline Guard signs Bedrock calls with the role's SigV4 credentials.
+ * Bundled, it was ≈15 KB of analyze, the one function that builds that client, and ≈7 KB more of every bundle whose
+ * code imports the client's module (through shared/analysis/providers.ts) even where none of it is kept: a bundled
+ * `import()` makes esbuild wrap every module its target shares with the rest (most of `@smithy/core`, 264 modules in
+ * remediate) in a lazy initializer, decided before tree shaking. Should it ever be loaded, it resolves from the SDK
+ * the Node.js runtime includes, as the credential chain's fallbacks do. The other clients the package holds (STS,
+ * SSO, sign-in) are loaded only by those fallbacks, already left out.
+ */
+export const SSO_TOKEN_CLIENTS = '@aws-sdk/nested-clients';
+
 /** The bound every bundle is held to (test/infra/bundling.test.ts): code size is load time at every cold start. */
 export const MAX_BUNDLE_BYTES = 700 * 1024;
 
@@ -113,10 +127,10 @@ export function bundlingOptionsFor(name: FunctionName) {
     // `--alias`: the packages BUNDLE_ALIASES replaces.
     esbuildArgs: { '--legal-comments': LEGAL_COMMENTS, '--charset': CHARSET, '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
     // Ship the SDK versions the code was tested with (Bedrock Converse, lib-dynamodb) instead of whatever
-    // the runtime happens to include; only the credential chain's never-used fallbacks and, where nothing
-    // imports it at start, the event-stream serde stay outside.
+    // the runtime happens to include; only the credential chain's never-used fallbacks, the SSO token refresh's
+    // client and, where nothing imports it at start, the event-stream serde stay outside.
     bundleAwsSDK: true,
-    externalModules: EVENT_STREAM_SERDE_AT_START.has(name) ? CREDENTIAL_CHAIN_FALLBACKS : [...CREDENTIAL_CHAIN_FALLBACKS, EVENT_STREAM_SERDE],
+    externalModules: [...CREDENTIAL_CHAIN_FALLBACKS, SSO_TOKEN_CLIENTS, ...(EVENT_STREAM_SERDE_AT_START.has(name) ? [] : [EVENT_STREAM_SERDE])],
     forceDockerBundling: false,
   } satisfies BundlingOptions;
 }

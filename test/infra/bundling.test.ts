@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
-import { CREATE_REQUIRE_BANNER, EVENT_STREAM_SERDE, EVENT_STREAM_SERDE_AT_START, MAX_BUNDLE_BYTES, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
+import { CREATE_REQUIRE_BANNER, EVENT_STREAM_SERDE, EVENT_STREAM_SERDE_AT_START, MAX_BUNDLE_BYTES, PROJECT_ROOT, SSO_TOKEN_CLIENTS } from '../../infra/constructs/guard-function.js';
 import { FUNCTION_NAMES, functionLogicalId } from './support.js';
 
 /**
@@ -93,6 +93,15 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     // Sanity: the map names project files as the checks below spell them.
     expect(inputs).toContain(`functions/${name}/handler.ts`);
     expect(inputs.filter((input) => LOCAL_ONLY.some((local) => input.startsWith(local)))).toEqual([]);
+  });
+
+  it.each(FUNCTION_NAMES)('%s: leaves the SSO token refresh’s client outside, named only by its import()', (name) => {
+    // Bundled, the SSO OIDC client (its error classes, schemas, endpoint rules) was ≈22 KB of analyze for a token
+    // refresh Lambda never makes; left out, it is loaded from the runtime's SDK if it ever is.
+    expect(inputsOf(name).filter((input) => input.startsWith(`node_modules/${SSO_TOKEN_CLIENTS}/`))).toEqual([]);
+    const code = readFileSync(bundleOf(name).path, 'utf8');
+    expect(code).not.toMatch(new RegExp(String.raw`from\s*"${SSO_TOKEN_CLIENTS}`));
+    expect(code.includes(`import("${SSO_TOKEN_CLIENTS}/sso-oidc")`)).toBe(name === 'analyze');
   });
 
   it('ingest-github verifies signatures with @octokit/webhooks-methods, without the Webhooks class around it', () => {
