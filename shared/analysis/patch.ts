@@ -1,5 +1,6 @@
 import { parsePatch } from 'diff';
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
+import { appliedPath, type FileShown, filesShown, stripPrefix } from './diff-reading.js';
 import { PROCESS_CALL_NAMES } from './language-calls.js';
 import { callsSpelledOut } from './process-calls.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
@@ -71,11 +72,6 @@ function headerPath(rest: string): string | null {
   const withoutTimestamp = rest.startsWith('"') ? rest.slice(0, rest.indexOf('"', 1) + 1) || rest : rest.split('\t')[0]!;
   const path = unquote(withoutTimestamp.trim());
   return path === '/dev/null' ? null : path;
-}
-
-/** Removes git's `a/` / `b/` prefix when the diff uses it. */
-function stripPrefix(path: string, prefix: 'a/' | 'b/'): string {
-  return path.startsWith(prefix) ? path.slice(2) : path;
 }
 
 /**
@@ -855,63 +851,15 @@ function readingsOf(file: ShownFile): ReadonlyArray<readonly string[]> {
   return file.read.every((line, at) => line === file.added[at]) ? [file.added] : [file.added, file.read];
 }
 
-/** The lines a patch adds, as the applier (jsdiff) reads its hunks: an added line may itself start with `++`. */
-export function addedLines(diff: string): string[] {
-  try {
-    return parsePatch(diff).flatMap((file) => file.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.startsWith('+')).map((line) => line.slice(1))));
-  } catch {
-    return [];
-  }
-}
-
-/** What a diff shows of one file it writes, as the applier reads it. */
-interface ShownFile {
-  path: string;
-  /** The lines it adds (Ruby's and PHP's checks go by the file). */
-  added: string[];
+/** What a diff shows of one file it writes ({@link FileShown}), with its process calls spelled out. */
+interface ShownFile extends FileShown {
   /** The same lines with other languages' process calls spelled as the command reading reads them (attack-48 B, `process-calls.ts`). */
   read: readonly string[];
-  /** Its context and removed lines, and its context and added lines: the parts of the file before and after it shows. */
-  before: string[];
-  after: string[];
-  /** Lines 1 and 2 of the file after it, where a hunk shows them (a declared source encoding is read there). */
-  firstLines: Array<string | undefined>;
 }
 
 /** What the diff shows of each file it writes (see {@link ShownFile}). */
 function shownByFile(diff: string): ShownFile[] {
-  return parsePatch(diff).flatMap((file) => {
-    const path = appliedPath(file.newFileName, 'b/');
-    if (path === null) return [];
-    const shown: ShownFile = { path, added: [], read: [], before: [], after: [], firstLines: [] };
-    for (const hunk of file.hunks) {
-      let number = hunk.newStart;
-      for (const line of hunk.lines) {
-        const text = line.slice(1);
-        // An empty line in a hunk is context whose leading space was trimmed, as the applier reads it.
-        const context = line.startsWith(' ') || line === '';
-        if (line.startsWith('-')) shown.before.push(text);
-        if (!context && !line.startsWith('+')) continue;
-        if (context) shown.before.push(text);
-        else shown.added.push(text);
-        shown.after.push(text);
-        if (number <= 2) shown.firstLines[number - 1] = text;
-        number += 1;
-      }
-    }
-    shown.read = callsSpelledOut(path, shown.added, shown.after);
-    return [shown];
-  });
-}
-
-/** The lines a diff shows of the files it writes, before the change (context, removed) and after it (context, added). */
-export function shownLines(diff: string): { before: string[]; after: string[] } {
-  try {
-    const files = shownByFile(diff);
-    return { before: files.flatMap((file) => file.before), after: files.flatMap((file) => file.after) };
-  } catch {
-    return { before: [], after: [] };
-  }
+  return filesShown(diff).map((shown) => ({ ...shown, read: callsSpelledOut(shown.path, shown.added, shown.after) }));
 }
 
 /**
@@ -939,10 +887,6 @@ function unseenLineReason(added: readonly string[]): string | null {
   }
   return null;
 }
-
-/** A file name as jsdiff's `parsePatch` gives it, as a repository path: prefix removed, null for none or `/dev/null`. */
-export const appliedPath = (name: string | undefined, prefix: 'a/' | 'b/'): string | null =>
-  name === undefined || name === '/dev/null' ? null : stripPrefix(name, prefix);
 
 /**
  * Reads the diff the way the fix PR will apply it (jsdiff's `parsePatch`, the parser `buildFixFiles` uses) and

@@ -5,7 +5,8 @@ import type { AnalysisInput, AnalysisResult } from '../ports.js';
 import { AnalyzerOutputError } from './errors.js';
 import { findInstructionLikeText, looksLikeInstruction } from './injection.js';
 import { renderLogText } from './prompt.js';
-import { type AcceptedPatch, addedLines, checkPatch } from './patch.js';
+import { addedLines } from './diff-reading.js';
+import { type AcceptedPatch, checkPatch } from './patch.js';
 import { ANALYSIS_LIMITS } from './schema.js';
 import { cleanText, oneLine, truncate } from './text.js';
 

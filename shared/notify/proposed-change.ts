@@ -1,5 +1,5 @@
 import { downloadsAndRuns } from '../analysis/downloads-and-runs.js';
-import { addedLines, shownLines } from '../analysis/patch.js';
+import { addedLines, shownLines } from '../analysis/diff-reading.js';
 import type { Incident } from '../domain/incident.js';
 
 /**

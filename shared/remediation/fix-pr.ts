@@ -1,5 +1,6 @@
 import { applyPatch, parsePatch } from 'diff';
-import { appliedPath, checkPatch, PIP_REQUIREMENTS_WHY, REQUIREMENTS_BY_CONTENT } from '../analysis/patch.js';
+import { appliedPath } from '../analysis/diff-reading.js';
+import { checkPatch, PIP_REQUIREMENTS_WHY, REQUIREMENTS_BY_CONTENT } from '../analysis/patch.js';
 import { TEXT_EXTENSIONS } from '../analysis/text.js';
 import {
   couldBePipRequirements,

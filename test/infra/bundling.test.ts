@@ -104,6 +104,12 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(code.includes(`import("${SSO_TOKEN_CLIENTS}/sso-oidc")`)).toBe(name === 'analyze');
   });
 
+  it.each(FUNCTION_NAMES)('%s: carries the patch check only where a patch is checked (analyze, remediate)', (name) => {
+    // An approval request shows a patch's lines (shared/analysis/diff-reading.ts); the check's module builds its command
+    // readings when it loads, ≈14 KB of every function that renders one (reconcile, notify, record-outcome) for nothing.
+    expect(inputsOf(name).includes('shared/analysis/patch.ts')).toBe(name === 'analyze' || name === 'remediate');
+  });
+
   it('ingest-github verifies signatures with @octokit/webhooks-methods, without the Webhooks class around it', () => {
     const inputs = inputsOf('ingest-github');
     // The class's event names, handlers and middleware (≈10 KB) are never used: only its `verify`, which is this.
