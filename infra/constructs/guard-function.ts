@@ -88,11 +88,14 @@ export const LEGAL_COMMENTS = 'external' as const;
  * Packages the bundles take from a project module instead (esbuild's `--alias`): `@octokit/auth-app` imports the
  * GitHub App's OAuth client and its user and device flows, which an App authenticating as itself and as its
  * installations never uses (~10 KB of every function with GitHub); shared/github/no-oauth.ts stands in for them.
+ * The DynamoDB client builds endpoint discovery's cache, which none of its commands uses (≈8 KB of every bundle);
+ * shared/stores/no-endpoint-cache.ts stands in for it.
  * Relative to the project root, where synth and `npm run bundle:sizes` run esbuild.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@octokit/auth-oauth-app': './shared/github/no-oauth.ts',
   '@octokit/auth-oauth-user': './shared/github/no-oauth.ts',
+  '@aws-sdk/endpoint-cache': './shared/stores/no-endpoint-cache.ts',
 };
 
 /** The charset of the bundles' code (see {@link bundlingOptionsFor}). */

@@ -110,6 +110,14 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputsOf(name).includes('shared/analysis/patch.ts')).toBe(name === 'analyze' || name === 'remediate');
   });
 
+  it.each(FUNCTION_NAMES)('%s: builds the stand-in for DynamoDB endpoint discovery’s cache, which no command it bundles reads', (name) => {
+    const inputs = inputsOf(name);
+    // The package's LRU cache (mnemonist, obliterator) was ≈8 KB of every bundle; only the discovery middleware uses it.
+    expect(inputs.filter((input) => /^node_modules\/(?:mnemonist|obliterator|@aws-sdk\/endpoint-cache)\//.test(input))).toEqual([]);
+    expect(inputs).toContain('shared/stores/no-endpoint-cache.ts');
+    expect(inputs.filter((input) => input.startsWith('node_modules/@aws-sdk/middleware-endpoint-discovery/dist-es/endpointDiscoveryMiddleware'))).toEqual([]);
+  });
+
   it('ingest-github verifies signatures with @octokit/webhooks-methods, without the Webhooks class around it', () => {
     const inputs = inputsOf('ingest-github');
     // The class's event names, handlers and middleware (≈10 KB) are never used: only its `verify`, which is this.

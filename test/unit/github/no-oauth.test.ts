@@ -5,7 +5,8 @@ import { createOAuthAppAuth, createOAuthUserAuth, requiresBasicAuth } from '../.
 
 describe('the OAuth stand-in the Lambda bundles give @octokit/auth-app', () => {
   it('stands in for exactly the two OAuth packages auth-app imports', () => {
-    expect(BUNDLE_ALIASES).toEqual({ '@octokit/auth-oauth-app': './shared/github/no-oauth.ts', '@octokit/auth-oauth-user': './shared/github/no-oauth.ts' });
+    const oauthAliases = Object.fromEntries(Object.entries(BUNDLE_ALIASES).filter(([from, to]) => from.startsWith('@octokit/') || to.endsWith('/no-oauth.ts')));
+    expect(oauthAliases).toEqual({ '@octokit/auth-oauth-app': './shared/github/no-oauth.ts', '@octokit/auth-oauth-user': './shared/github/no-oauth.ts' });
   });
 
   it('answers requiresBasicAuth as auth-oauth-user does, for every request auth-app asks about', () => {
