@@ -585,6 +585,7 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
     logger,
     ...(entryLookup ? { entryLookup } : {}),
     ttlDays: config.INCIDENT_TTL_DAYS,
+    learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS,
   });
 }
 
@@ -595,7 +596,7 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
 export function createLearningStores(config: Config): Pick<Learning, 'knowledge' | 'experiments' | 'baselines'> {
   const client = documentClientFor(config);
   return {
-    knowledge: createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE }),
+    knowledge: createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE, learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS }),
     experiments: createExperimentStore({ client, tableName: config.EXPERIMENTS_TABLE }),
     baselines: createBaselineStore({ client, tableName: config.BASELINES_TABLE }),
   };
@@ -608,7 +609,7 @@ export function createLearningStores(config: Config): Pick<Learning, 'knowledge'
  */
 export function createVoteDeps(config: Config, logger: StepLogger, clock: () => Date = () => new Date()): Votes {
   const client = documentClientFor(config);
-  const knowledge = createEntryFeedback({ client, tableName: config.INCIDENTS_TABLE });
+  const knowledge = createEntryFeedback({ client, tableName: config.INCIDENTS_TABLE, learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS, clock });
   return createVotes({
     client,
     tables: { incidents: config.INCIDENTS_TABLE },
@@ -639,7 +640,7 @@ export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
  */
 function createRecoveryOutcomeCounts(config: Config): RecoveryOutcomes {
   const client = documentClientFor(config);
-  const knowledge = createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE });
+  const knowledge = createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE, learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS });
   return createRecoveryOutcomes({
     client,
     tables: { incidents: config.INCIDENTS_TABLE },
