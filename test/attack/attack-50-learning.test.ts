@@ -136,26 +136,37 @@ describe('L4 (low): a failure main recovered from long ago is "also failing on t
   });
 });
 
-describe('L6 (low, open): a fork names its failing job after a flaky one and reads "probably flaky"', () => {
+describe('L6 (low): a fork names its failing job after a flaky one and reads "probably flaky"', () => {
   // Flaky evidence is kept per job name (`job:<workflow>/<job>`) and only the repository's own runs add to it, but
-  // any failure reads it: a fork's pull request runs the workflow file of its head, so its author renames the job
-  // their change breaks after the repository's known-flaky one, and the comment says "probably flaky — these tests
-  // failed and passed on the same commit before": a maintainer re-runs and merges on the next lucky pass. Open: the
-  // repository's flaky jobs do fail forks' pull requests, and saying so is the evidence's use; telling a renamed job
-  // from the real one needs the fork's workflow file compared with the base branch's, which this pass did not do.
-  it.fails("takes no flaky mark for a fork's failure from a job name its author chose", async () => {
-    // Prepare: the repository's own e2e job failed and passed on one commit
+  // any failure read it: a fork's pull request runs the workflow file of its head, so its author renamed the job
+  // their change breaks after the repository's known-flaky one, and the comment said "probably flaky — these tests
+  // failed and passed on the same commit before": a maintainer re-runs and merges on the next lucky pass. Fixed: a
+  // fork's failure takes no flaky mark from job-name evidence (evidence named by a test would still count); the
+  // repository's own runs read it as before.
+  /** The repository's own e2e job failed and passed on one commit; then `fields`'s run fails its job named e2e. */
+  async function markOf(repository: string, fields: { fromFork: boolean; runEvent: string }) {
     const learning = learningOn(scratch.client, () => at);
     const sha = 'e2e'.padEnd(40, '0');
-    await learning.baselines.recordTestResults('acme/web', sha, [{ test: 'job:CI/e2e', passed: false }], at);
-    await learning.baselines.recordTestResults('acme/web', sha, [{ test: 'job:CI/e2e', passed: true }], at);
+    await learning.baselines.recordTestResults(repository, sha, [{ test: 'job:CI/e2e', passed: false }], at);
+    await learning.baselines.recordTestResults(repository, sha, [{ test: 'job:CI/e2e', passed: true }], at);
     const job = { jobId: 1, jobName: 'e2e', url: null, category: 'test_failure' as const, fingerprint: 'fp-l6', logSource: 'job_log' as const, failures: [] };
+    return assessFlakiness(learning.baselines, { repository, headSha: 'f0'.padEnd(40, '0'), workflowName: 'CI', jobs: [job], ...fields }, at, async () => null);
+  }
 
+  it("takes no flaky mark for a fork's failure from a job name its author chose", async () => {
     // Act: a fork's run whose failing job (its change's unit tests) is named e2e
-    const mark = await assessFlakiness(learning.baselines, { repository: 'acme/web', headSha: 'f0'.padEnd(40, '0'), workflowName: 'CI', jobs: [job], fromFork: true, runEvent: 'pull_request' }, at, async () => null);
+    const mark = await markOf('acme/web', { fromFork: true, runEvent: 'pull_request' });
 
     // Assert
     expect(mark).toBeNull();
+  });
+
+  it("(ordinary use) still marks the repository's own failure of that job probably flaky", async () => {
+    // Act
+    const mark = await markOf('acme/web2', { fromFork: false, runEvent: 'pull_request' });
+
+    // Assert
+    expect(mark?.tests).toEqual([expect.objectContaining({ test: 'job:CI/e2e', flakes: 1 })]);
   });
 });
 
