@@ -47,6 +47,15 @@ function oldLearned(item: Record<string, unknown>): boolean {
   return item.sk === ENTRY_SK && item.source !== 'imported';
 }
 
+/**
+ * A shared item as it may be read. An import never writes a fix record: one on a shared item was written by learned
+ * outcomes before learned entries were kept per scope (an imported entry without a fix of its own took the fix some
+ * repository's analysis proposed), so that fix is not shown.
+ */
+function sharedView(item: Record<string, unknown>): Record<string, unknown> {
+  return item.sk === ENTRY_SK && item.fixRecord !== undefined ? { ...item, fix: [], fixRecord: undefined } : item;
+}
+
 /** The fingerprint of an entry item (`KB#<fingerprint>`). */
 function fingerprintOf(item: Record<string, unknown>): string {
   return String(item.pk).slice('KB#'.length);
@@ -376,9 +385,9 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
   const update = (key: EntryItemKey, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>, mark?: CountMark) =>
     updateEntryOnce(options, key, { sets, adds, names, values }, mark);
 
-  /** One page of a category partition's items, newest first, without those TTL has expired. */
-  async function categoryPage(category: Category, limit: number, scope: string | null): Promise<{ items: Array<Record<string, unknown>>; whole: boolean }> {
-    const response = await client.send(
+  /** One page of a category partition (a scope's, or the shared one), newest first, from `start` if given. */
+  function queryCategory(category: Category, scope: string | null, limit: number, start?: Record<string, unknown>) {
+    return client.send(
       new QueryCommand({
         TableName: tableName,
         IndexName: INCIDENT_INDEXES.byKnowledgeCategory.name,
@@ -387,8 +396,14 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
         ExpressionAttributeValues: { ':category': categoryPartition(category, scope) },
         ScanIndexForward: false,
         Limit: Math.min(Math.max(limit, 1), 500),
+        ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
+  }
+
+  /** One page of a category partition's items, newest first, without those TTL has expired. */
+  async function categoryPage(category: Category, limit: number, scope: string | null): Promise<{ items: Array<Record<string, unknown>>; whole: boolean }> {
+    const response = await queryCategory(category, scope, limit);
     const now = clock();
     return { items: (response.Items ?? []).filter((item) => !expired(item, now)), whole: !response.LastEvaluatedKey };
   }
@@ -397,7 +412,7 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
     const { items, whole } = await categoryPage(category, limit, scope);
     return {
       whole,
-      entries: items.filter((item) => scope || !oldLearned(item)).map(fromEntryItem),
+      entries: items.filter((item) => scope || !oldLearned(item)).map((item) => fromEntryItem(sharedView(item))),
       oldLearned: scope ? [] : items.filter(oldLearned).map(fingerprintOf),
     };
   }
@@ -415,7 +430,7 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
 
     async get(fingerprint, scope = null) {
       const item = (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint, scope) }))).Item;
-      return item && !expired(item, clock()) && (scope || !oldLearned(item)) ? fromEntryItem(item) : null;
+      return item && !expired(item, clock()) && (scope || !oldLearned(item)) ? fromEntryItem(sharedView(item)) : null;
     },
 
     async listByCategory(category, limit = MAX_CANDIDATES, scope = null) {
@@ -456,17 +471,7 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
       let retired = 0;
       let start: Record<string, unknown> | undefined;
       for (let page = 0; page < maxPages; page += 1) {
-        const response = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: INCIDENT_INDEXES.byKnowledgeCategory.name,
-            KeyConditionExpression: '#category = :category',
-            ExpressionAttributeNames: { '#category': INCIDENT_INDEXES.byKnowledgeCategory.partitionKey },
-            ExpressionAttributeValues: { ':category': categoryPartition(category, null) },
-            Limit: 200,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
+        const response = await queryCategory(category, null, 200, start);
         retired += await this.retireOldLearned((response.Items ?? []).filter(oldLearned).map(fingerprintOf), at);
         start = response.LastEvaluatedKey;
         if (!start) break;

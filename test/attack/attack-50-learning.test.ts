@@ -393,6 +393,21 @@ describe('L2 migration: the entries stored before learned ones were kept per rep
     expect(await learning.knowledge.sweepOldLearned('lint', at)).toBe(0);
   });
 
+  it("shows no fix an imported entry took from a repository's learned outcomes before the upgrade", async () => {
+    // Prepare: an imported entry without a fix of its own, whose fix record a repository's outcomes wrote
+    const learning = learningOn(scratch.client, () => at);
+    const fixRecord = { current: { fix: ['Restart private-db-7 on ci-int-03.'], successes: 2, failures: 0 }, challenger: null, history: [] };
+    await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: { ...oldLearned('fp-l2-old-fixed', 'network', 'ECONNREFUSED from the l2 old fixed import'), source: 'imported', fix: fixRecord.current.fix, fixRecord, fixVersion: 1 } }));
+    const incident = failure({ id: 'gh-918-5112-1', repository: 'acme/public2', repositoryId: 918, branch: 'feature/f', pullRequest: 20, fingerprint: 'fp-l2-old-fixed' });
+
+    // Act
+    const { knowledge } = await learning.lookup(incident, summarizeHistory(incident, []));
+
+    // Assert
+    expect(knowledge.entries).toEqual([expect.objectContaining({ source: 'imported', match: 'exact', fix: [] })]);
+    expect(knowledge.summary).not.toContain('private-db-7');
+  });
+
   it('an import of a fingerprint an old-layout learned entry holds starts the shared entry afresh', async () => {
     // Prepare
     const learning = learningOn(scratch.client, () => at);
