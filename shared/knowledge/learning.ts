@@ -146,7 +146,7 @@ export function createRecoveryOutcomes(options: {
   client: DynamoDBDocumentClient;
   tables: { incidents: string };
   clock: Clock;
-  knowledge: KnowledgeStore;
+  knowledge: Pick<KnowledgeStore, 'recordOutcome'>;
   verdicts: FixVerdicts;
   experiments: ExperimentStore;
   baselines: BaselineStore;

@@ -340,50 +340,84 @@ export function createEntryFeedback(options: KnowledgeStoreOptions): Pick<Knowle
   };
 }
 
+/**
+ * SET clauses that fill descriptive fields only where absent (plus the GSI keys). An absent fix is left out
+ * entirely: only an import writes one here; outcomes write theirs through the fix record.
+ */
+function describe(options: KnowledgeStoreOptions, description: EntryDescription, fingerprint: string, scope: string | null, at: Date, names: Record<string, string>, values: Record<string, unknown>, seenNow: boolean): string[] {
+  const fix = (description.fix ?? []).slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
+  const fields: Record<string, unknown> = {
+    kbFingerprint: fingerprint,
+    kind: 'knowledge',
+    template: description.template.slice(0, ENTRY_LIMITS.template),
+    category: description.category,
+    kbCategory: categoryPartition(description.category, scope),
+    source: description.source,
+    title: (description.title ?? description.template.split('\n')[0] ?? '').slice(0, ENTRY_LIMITS.title),
+    ...(fix.length > 0 ? { fix } : {}),
+    ...(description.prevention ? { prevention: description.prevention.slice(0, ENTRY_LIMITS.prevention) } : {}),
+    action: description.action ?? 'comment_only',
+    tags: (description.tags ?? []).slice(0, ENTRY_LIMITS.tags).map((tag) => tag.slice(0, ENTRY_LIMITS.tag)),
+    createdAt: at.toISOString(),
+    ...(seenNow ? {} : { kbLastSeen: at.toISOString() }),
+  };
+  const sets: string[] = [];
+  let n = 0;
+  for (const [key, value] of Object.entries(fields)) {
+    names[`#d${n}`] = key;
+    values[`:d${n}`] = value;
+    sets.push(`#d${n} = if_not_exists(#d${n}, :d${n})`);
+    n += 1;
+  }
+  if (seenNow) {
+    names['#lastSeen'] = 'kbLastSeen';
+    values[':lastSeen'] = at.toISOString();
+    sets.push('#lastSeen = :lastSeen');
+  }
+  if (scope) sets.push(refreshExpiry(options, at, names, values));
+  return sets;
+}
+
+
+function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
+  names['#att'] = attemptsAttr(action);
+  names['#suc'] = successesAttr(action);
+  values[':one'] = 1;
+  values[':success'] = success ? 1 : 0;
+  return ['#att :one', '#suc :success'];
+}
+
+const update = (options: KnowledgeStoreOptions, key: EntryItemKey, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>, mark?: CountMark) =>
+  updateEntryOnce(options, key, { sets, adds, names, values }, mark);
+
+/**
+ * The writes an incident's learning makes on its scope's entry (a sighting, an outcome, a vote, a fix outcome),
+ * apart from the reads, the import and the migration: the reconciler's bundle, which counts recoveries and votes,
+ * carries only these (it is held to the Lambda bound).
+ */
+export function createLearnedEntryWrites(options: KnowledgeStoreOptions): Pick<KnowledgeStore, 'recordSeen' | 'recordOutcome' | 'recordFeedback' | 'moveFixOutcome'> {
+  return {
+    ...createEntryFeedback(options),
+
+    async recordSeen(key, description, at, mark) {
+      const names: Record<string, string> = { '#seen': 'seen' };
+      const values: Record<string, unknown> = { ':one': 1 };
+      const sets = describe(options, description, key.fingerprint, key.scope, at, names, values, true);
+      await update(options, entryKey(key.fingerprint, key.scope), sets, ['#seen :one'], names, values, mark);
+    },
+
+    async recordOutcome(key, description, action, success, at, mark) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets = describe(options, description, key.fingerprint, key.scope, at, names, values, false);
+      await update(options, entryKey(key.fingerprint, key.scope), sets, action ? outcomeAdds(action, success, names, values) : [], names, values, mark);
+    },
+  };
+}
+
 export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeStore {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
-
-  /**
-   * SET clauses that fill descriptive fields only where absent (plus the GSI keys). An absent fix is left out
-   * entirely: only an import writes one here; outcomes write theirs through the fix record.
-   */
-  function describe(description: EntryDescription, fingerprint: string, scope: string | null, at: Date, names: Record<string, string>, values: Record<string, unknown>, seenNow: boolean): string[] {
-    const fix = (description.fix ?? []).slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
-    const fields: Record<string, unknown> = {
-      kbFingerprint: fingerprint,
-      kind: 'knowledge',
-      template: description.template.slice(0, ENTRY_LIMITS.template),
-      category: description.category,
-      kbCategory: categoryPartition(description.category, scope),
-      source: description.source,
-      title: (description.title ?? description.template.split('\n')[0] ?? '').slice(0, ENTRY_LIMITS.title),
-      ...(fix.length > 0 ? { fix } : {}),
-      ...(description.prevention ? { prevention: description.prevention.slice(0, ENTRY_LIMITS.prevention) } : {}),
-      action: description.action ?? 'comment_only',
-      tags: (description.tags ?? []).slice(0, ENTRY_LIMITS.tags).map((tag) => tag.slice(0, ENTRY_LIMITS.tag)),
-      createdAt: at.toISOString(),
-      ...(seenNow ? {} : { kbLastSeen: at.toISOString() }),
-    };
-    const sets: string[] = [];
-    let n = 0;
-    for (const [key, value] of Object.entries(fields)) {
-      names[`#d${n}`] = key;
-      values[`:d${n}`] = value;
-      sets.push(`#d${n} = if_not_exists(#d${n}, :d${n})`);
-      n += 1;
-    }
-    if (seenNow) {
-      names['#lastSeen'] = 'kbLastSeen';
-      values[':lastSeen'] = at.toISOString();
-      sets.push('#lastSeen = :lastSeen');
-    }
-    if (scope) sets.push(refreshExpiry(options, at, names, values));
-    return sets;
-  }
-
-  const update = (key: EntryItemKey, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>, mark?: CountMark) =>
-    updateEntryOnce(options, key, { sets, adds, names, values }, mark);
 
   /** One page of a category partition (a scope's, or the shared one), newest first, from `start` if given. */
   function queryCategory(category: Category, scope: string | null, limit: number, start?: Record<string, unknown>) {
@@ -417,16 +451,9 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
     };
   }
 
-  function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
-    names['#att'] = attemptsAttr(action);
-    names['#suc'] = successesAttr(action);
-    values[':one'] = 1;
-    values[':success'] = success ? 1 : 0;
-    return ['#att :one', '#suc :success'];
-  }
 
   return {
-    ...createEntryFeedback(options),
+    ...createLearnedEntryWrites(options),
 
     async get(fingerprint, scope = null) {
       const item = (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint, scope) }))).Item;
@@ -479,20 +506,6 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
       return retired;
     },
 
-    async recordSeen(key, description, at, mark) {
-      const names: Record<string, string> = { '#seen': 'seen' };
-      const values: Record<string, unknown> = { ':one': 1 };
-      const sets = describe(description, key.fingerprint, key.scope, at, names, values, true);
-      await update(entryKey(key.fingerprint, key.scope), sets, ['#seen :one'], names, values, mark);
-    },
-
-    async recordOutcome(key, description, action, success, at, mark) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const sets = describe(description, key.fingerprint, key.scope, at, names, values, false);
-      await update(entryKey(key.fingerprint, key.scope), sets, action ? outcomeAdds(action, success, names, values) : [], names, values, mark);
-    },
-
     async importOutcome(fingerprint, description, importId, outcome, at, now) {
       // A row an import before the claims kept a time wrote was counted by it: the condition leaves it as it is.
       const claim = await conditionalWrite(() =>
@@ -535,12 +548,12 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
       );
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = {};
-      const sets = describe(description, fingerprint, null, at, names, values, true);
+      const sets = describe(options, description, fingerprint, null, at, names, values, true);
       const adds = outcome.success === null ? [] : outcomeAdds(outcome.action, outcome.success, names, values);
       values[':one'] = 1;
       adds.push('#seen :one');
       // Counted now, or by a delivery that died before it recorded so (its mark refuses this one).
-      await update(entryKey(fingerprint), sets, adds, names, values, mark);
+      await update(options, entryKey(fingerprint), sets, adds, names, values, mark);
       // Then the row records that it is counted, and only after that does its mark leave the entry: every delivery
       // reads the row first, so none needs the mark any more, and importing one fingerprint's long history leaves no
       // mark per row on its entry (~45 bytes each, against DynamoDB's 400 KB item limit). The delivery that records

@@ -65,7 +65,7 @@ import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, type RecoveryOutcomes, createLearning, createRecoveryOutcomes } from '../knowledge/learning.js';
 import { type Votes, createVotes } from '../knowledge/votes.js';
 import { createFixVerdicts } from '../knowledge/fix-verdict.js';
-import { createEntryFeedback, createKnowledgeStore } from '../knowledge/store.js';
+import { createEntryFeedback, createKnowledgeStore, createLearnedEntryWrites } from '../knowledge/store.js';
 import { createExperimentStore } from '../experiments/store.js';
 import { createAnalysisCosts } from '../experiments/analysis-cost.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
@@ -640,7 +640,8 @@ export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
  */
 function createRecoveryOutcomeCounts(config: Config): RecoveryOutcomes {
   const client = documentClientFor(config);
-  const knowledge = createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE, learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS });
+  // The entry writes alone: the reconciler's bundle carries no lookup, import or migration of entries.
+  const knowledge = createLearnedEntryWrites({ client, tableName: config.INCIDENTS_TABLE, learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS });
   return createRecoveryOutcomes({
     client,
     tables: { incidents: config.INCIDENTS_TABLE },
