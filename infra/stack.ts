@@ -141,6 +141,8 @@ export interface GuardSettings {
   readonly runbookVerifyMinutes: number;
   /** Minutes after its start a runbook run the reconciler follows may stay unended before on-call is paged that it has not ended. */
   readonly runbookNotEndedMinutes: number;
+  /** Days a learned knowledge entry is kept after it last was seen or learned something (KNOWLEDGE_RETENTION_DAYS). */
+  readonly knowledgeRetentionDays: number;
   /** Deploy the web dashboard (S3 + CloudFront + Cognito) and its Cognito-authorized read API. */
   readonly dashboard: boolean;
   readonly dashboardDomainPrefix?: string;
@@ -537,6 +539,7 @@ export function readSettings(scope: Construct): GuardSettings {
     runbookWaitSeconds: number('runbookWaitSeconds', 300, (n) => Number.isInteger(n) && n >= 0 && n <= 780, 'a whole number of seconds between 0 and 780'),
     runbookVerifyMinutes: number('runbookVerifyMinutes', 20, (n) => Number.isInteger(n) && n >= 5 && n <= 1440, 'a whole number of minutes between 5 and 1440'),
     runbookNotEndedMinutes: number('runbookNotEndedMinutes', 120, (n) => Number.isInteger(n) && n >= 10 && n <= 1440, 'a whole number of minutes between 10 and 1440'),
+    knowledgeRetentionDays: number('knowledgeRetentionDays', 180, (n) => Number.isInteger(n) && n >= 7 && n <= 3650, 'a whole number of days between 7 and 3650'),
   };
 }
 
@@ -680,6 +683,8 @@ export class PipelineGuardStack extends Stack {
       GITHUB_WRITE_WAIT_MINUTES: String(settings.githubWrites.waitMinutes),
     };
     const botLogin: { GITHUB_BOT_LOGIN?: string } = settings.githubBotLogin ? { GITHUB_BOT_LOGIN: settings.githubBotLogin } : {};
+    // Every function that writes a learned knowledge entry (a sighting, an outcome, a vote) refreshes its expiry by it.
+    const knowledgeRetention = { KNOWLEDGE_RETENTION_DAYS: String(settings.knowledgeRetentionDays) };
 
     const classify = fn('Classify', {
       name: 'classify',
@@ -695,6 +700,7 @@ export class PipelineGuardStack extends Stack {
       name: 'knowledge-lookup',
       description: 'Finds earlier incidents with the same fingerprint and what fixed them',
       timeout: Duration.seconds(30),
+      environment: knowledgeRetention,
     })
       .useTables(tables);
 
@@ -888,6 +894,7 @@ export class PipelineGuardStack extends Stack {
       environment: {
         ...github,
         ...botLogin,
+        ...knowledgeRetention,
         MAX_WEBHOOK_BYTES: String(settings.maxWebhookBytes),
         WEBHOOK_SECRET_GRACE_MINUTES: String(settings.webhookSecretGraceMinutes),
         ...(settings.githubOwners.length > 0 ? { GITHUB_OWNERS: settings.githubOwners.join(',') } : {}),
@@ -1093,7 +1100,7 @@ export class PipelineGuardStack extends Stack {
       // Up to 25 incidents per green run, each with a PR comment update through GitHub's retries.
       timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS['record-outcome']),
       deadLetterQueue: eventsDlq,
-      environment: { ...github, ...botLogin },
+      environment: { ...github, ...botLogin, ...knowledgeRetention },
     })
       .useTables(tables)
       // The PR comment of a resolved incident is updated.
@@ -1192,6 +1199,7 @@ export class PipelineGuardStack extends Stack {
         // (shared/reconcile/recovery-comments.ts): the budget's settings too, shared with every other writer.
         ...github,
         ...botLogin,
+        ...knowledgeRetention,
       },
     })
       .useTables(tables)

@@ -39,6 +39,7 @@ import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { RUNTIME_FILE, runtimeInfoSchema } from '../shared/cli/local-runtime.js';
 import { triggerFromWorkflowRun } from '../shared/ingest/github-webhook.js';
 import { entryKey } from '../shared/knowledge/store.js';
+import { learnedKeyOf } from '../shared/knowledge/scope.js';
 import { NOTIFY_FAILED_KEY } from '../shared/reconcile/notify-failed.js';
 import { createDocumentClient } from '../shared/stores/dynamo.js';
 import { escalationLedgerKey } from '../shared/stores/escalation-ledger.js';
@@ -68,6 +69,8 @@ interface StoredIncident extends Incident {
   notifiedByFallback?: boolean;
   feedbackUp?: number;
   fingerprint?: string | null;
+  source?: 'github' | 'cloudwatch';
+  repositoryId?: number | null;
   executionAttempt?: number;
 }
 
@@ -240,12 +243,19 @@ async function votesCountedNow(run: Run) {
   const incidents = await Promise.all(run.ids.map((id) => incidentOf(run.url, id) as Promise<StoredIncident>));
   const { client, table } = await childStore(run.dataDir);
   try {
-    const byFingerprint = new Map<string, number>();
-    for (const incident of incidents) if (incident.fingerprint) byFingerprint.set(incident.fingerprint, (byFingerprint.get(incident.fingerprint) ?? 0) + VOTERS.length);
+    // Votes count on the entry the incident's repository learned (`KB#<fingerprint>` / `ENTRY#repo:<id>`).
+    const byEntry = new Map<string, { key: ReturnType<typeof entryKey>; expected: number }>();
+    for (const incident of incidents) {
+      const learned = learnedKeyOf({ source: incident.source ?? 'github', repositoryId: incident.repositoryId ?? null, fingerprint: incident.fingerprint ?? null });
+      if (!learned) continue;
+      const key = entryKey(learned.fingerprint, learned.scope);
+      const id = `${key.pk}/${key.sk}`;
+      byEntry.set(id, { key, expected: (byEntry.get(id)?.expected ?? 0) + VOTERS.length });
+    }
     let onKnowledge = 0;
     let entriesOverCounted = 0;
-    for (const [fingerprint, expected] of byFingerprint) {
-      const entry = (await client.send(new GetCommand({ TableName: table, Key: entryKey(fingerprint), ConsistentRead: true }))).Item;
+    for (const { key, expected } of byEntry.values()) {
+      const entry = (await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
       onKnowledge += Number(entry?.feedbackUp ?? 0);
       if (Number(entry?.feedbackUp ?? 0) > expected) entriesOverCounted += 1;
     }

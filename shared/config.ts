@@ -296,6 +296,13 @@ const configSchema = z.object({
    */
   RUNBOOK_NOT_ENDED_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(10), z.lte(1440)), 120),
   INCIDENT_TTL_DAYS: positiveInt(400),
+  /**
+   * How long a learned knowledge entry is kept after it last was seen or learned something (DynamoDB TTL; attacker's
+   * pass 50, L5: entries never expired, one per distinct failure line ever seen). 180 days: an entry keeps what
+   * worked beyond its incidents (INCIDENT_TTL_DAYS) while its failure recurs, and a failure not seen for half a year
+   * comes back, if at all, on a toolchain that has changed since. Imported entries do not expire.
+   */
+  KNOWLEDGE_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(7), z.lte(3650)), 180),
 
   /**
    * The dashboard's origin (`https://<distribution>.cloudfront.net`): the read API answers browsers from it (CORS).

@@ -474,6 +474,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock: () => new Date(),
     logger: redactingLogger({ info() {}, warn: log, error: log }),
     ttlDays: config.INCIDENT_TTL_DAYS,
+    learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS,
   });
   const readApi = await importHandler('read-api', generation);
   const scrapeMetrics = createEmfFileReader(metricsPath);

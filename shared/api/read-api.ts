@@ -6,7 +6,7 @@ import { experimentReport } from '../experiments/report.js';
 import { ExperimentNotFoundError } from '../experiments/store.js';
 import type { Learning } from '../knowledge/learning.js';
 import { entryReadsAsInstruction } from '../knowledge/lookup.js';
-import { listEntries, searchEntries } from '../knowledge/search.js';
+import { KNOWLEDGE_SCOPE_FORM, listEntries, searchEntries } from '../knowledge/search.js';
 import { CATEGORIES } from '../logs/types.js';
 import type { Clock } from '../ports.js';
 import type { IncidentCursor, IncidentStore } from '../stores/incident-store.js';
@@ -111,7 +111,12 @@ const listQuerySchema = z.strictObject({
 });
 
 const metricsQuerySchema = z.strictObject({ days: z._default(wholeNumber().check(z.gte(1), z.lte(90)), 14) });
-const knowledgeQuerySchema = z.strictObject({ q: z.optional(z.string().check(z.maxLength(1_000))), limit: z.optional(wholeNumber().check(z.gte(1), z.lte(200))) });
+const knowledgeQuerySchema = z.strictObject({
+  q: z.optional(z.string().check(z.maxLength(1_000))),
+  limit: z.optional(wholeNumber().check(z.gte(1), z.lte(200))),
+  // What one repository (`repo:<id>`) or the alarms learned, beside the shared entries: learned entries are per scope.
+  scope: z.optional(z.string().check(z.regex(KNOWLEDGE_SCOPE_FORM, 'must be repo:<repository id> or alarms'))),
+});
 
 function parse<T extends z.ZodMiniType>(schema: T, query: ReadRequest['query']): z.infer<T> {
   const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== ''));
@@ -215,10 +220,10 @@ export function createReadApi(deps: ReadApiDeps) {
       const experiment = /^\/experiments\/([a-z0-9][a-z0-9_-]{0,62})$/.exec(path);
       if (experiment) return ok(await experimentReport(deps.learning.experiments, experiment[1] as string, deps.clock()));
       if (path === '/knowledge') {
-        const { q, limit } = parse(knowledgeQuerySchema, request.query);
+        const { q, limit, scope } = parse(knowledgeQuerySchema, request.query);
         // As on pull requests and in prompts, entries whose text reads as an instruction are not shown (`guard kb
         // export` still lists them, for whoever cleans the knowledge base up).
-        const entries = (await listEntries(deps.learning.knowledge)).filter((entry) => !entryReadsAsInstruction(entry));
+        const entries = (await listEntries(deps.learning.knowledge, undefined, scope)).filter((entry) => !entryReadsAsInstruction(entry));
         return ok(q ? searchEntries(entries, q, limit ?? 20) : entries.slice(0, limit ?? 200));
       }
       return null;

@@ -53,7 +53,12 @@ export async function assessFlakiness(
   const names = jobEvidenceNames(incident);
   const mark = outsiderCanRepeat(incident) ? null : await claim();
   if (mark) await baselines.recordTestResults(incident.repository, incident.headSha, names.map((test) => ({ test, passed: false })), at, mark);
-  const evidence = await baselines.flakyEvidence(incident.repository, names);
+  // A fork's pull request runs the workflow file of its head: its author names the jobs, and a job the change breaks
+  // renamed after the repository's known-flaky one read "probably flaky" (attacker's pass 50, L6). Its failure takes
+  // no mark from job-name evidence; evidence named by a test, which the fork does not choose, would still count.
+  const readable = incident.fromFork ? names.filter((name) => !name.startsWith(JOB_EVIDENCE_PREFIX)) : names;
+  if (readable.length === 0) return null;
+  const evidence = await baselines.flakyEvidence(incident.repository, readable);
   if (evidence.length === 0) return null;
   const detail = evidence
     .map((e) => `${e.test.replace(/^job:/, '')} failed and passed on the same commit ${e.flakes} time${e.flakes === 1 ? '' : 's'} (last ${e.lastSha.slice(0, 7)})`)

@@ -13,12 +13,15 @@ export interface ActionStats {
 
 /**
  * One knowledge-base entry: what a failure looks like (fingerprint + normalized template), what fixes it, and how
- * often the recorded action worked. Curated entries ship with the code; learned ones grow from resolved incidents;
- * imported ones come from `guard kb import`.
+ * often the recorded action worked. Curated entries ship with the code; learned ones grow from one repository's (or
+ * the alarms') incidents and are read by its incidents alone; imported ones come from `guard kb import` and, like
+ * the curated ones, are shared by every repository.
  */
 export interface KnowledgeEntry {
   fingerprint: string;
   source: KnowledgeSource;
+  /** Whose learned entry this is (`repo:<id>`, `alarms`: see scope.ts); none for a shared (curated, imported) one. */
+  scope?: string;
   template: string;
   category: Category;
   title: string;

@@ -5,6 +5,7 @@ import type { CountMark } from '../stores/count-marks.js';
 import { incidentKey } from '../stores/incident-store.js';
 import type { FixOutcome } from './fix-record.js';
 import type { KnowledgeStore } from './store.js';
+import { learnedKeyOf } from './scope.js';
 
 /** An incident's vote counters (`feedbackUp`, `feedbackDown`). */
 export interface VoteCounts {
@@ -75,7 +76,9 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
    */
   async function count(incident: Incident, expression: string, values: Record<string, unknown>, to: FixOutcome | 'run', at: Date, condition = '', changeId?: string, mark?: CountMark) {
     // A fork's failures teach nothing (see countsAsEvidence), nor does an incident without an entry or a proposal.
-    if (!incident.fingerprint || !countsAsEvidence(incident) || proposedFix(incident).length === 0) return true;
+    // Nor does an incident with no scope to learn in (see scope.ts).
+    const learned = learnedKeyOf(incident);
+    if (!learned || !countsAsEvidence(incident) || proposedFix(incident).length === 0) return true;
     const byChange = changeId
       ? { expression: `${expression}, fixOutcomeWas = if_not_exists(fixOutcome, :none), fixOutcomeBy = :change`, condition: `${condition} AND (attribute_not_exists(fixOutcomeBy) OR fixOutcomeBy <> :change)`, values: { ...values, ':none': 'none', ':change': changeId } }
       : { expression, condition, values };
@@ -89,7 +92,7 @@ export function createFixVerdicts(options: { client: DynamoDBDocumentClient; tab
       if (!written || written.fixOutcomeBy !== changeId) return false;
       outcomes = { from: asOutcome(written.fixOutcomeWas), next: asOutcome(written.fixOutcome) };
     }
-    if (outcomes.from !== outcomes.next) await knowledge.moveFixOutcome(incident.fingerprint, proposedFix(incident), outcomes.from, outcomes.next, at, mark);
+    if (outcomes.from !== outcomes.next) await knowledge.moveFixOutcome(learned, proposedFix(incident), outcomes.from, outcomes.next, at, mark);
     return true;
   }
 

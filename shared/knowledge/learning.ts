@@ -19,8 +19,10 @@ import { type CountMark, marksOfClaim } from '../stores/count-marks.js';
 import { type FixVerdicts, createFixVerdicts } from './fix-verdict.js';
 import { AUTOMATIC_ACTIONS, type Votes, createVotes } from './votes.js';
 import type { LearnedDescription } from './store.js';
+import type { KnowledgeEntry } from './entry.js';
 import type { EntryLookup } from './lookup.js';
 import { type KnowledgeStore, MAX_CANDIDATES, createKnowledgeStore } from './store.js';
+import { knowledgeScopeOf, learnedKeyOf } from './scope.js';
 import { createReactionReads } from '../stores/reaction-reads.js';
 
 
@@ -71,6 +73,8 @@ export interface LearningOptions {
   entryLookup?: EntryLookup;
   /** INCIDENT_TTL_DAYS: what the learning loop stores beside an incident goes with it. */
   ttlDays: number;
+  /** KNOWLEDGE_RETENTION_DAYS: how long a learned entry is kept after it last was seen or learned something. */
+  learnedRetentionDays: number;
 }
 
 /**
@@ -142,7 +146,7 @@ export function createRecoveryOutcomes(options: {
   client: DynamoDBDocumentClient;
   tables: { incidents: string };
   clock: Clock;
-  knowledge: KnowledgeStore;
+  knowledge: Pick<KnowledgeStore, 'recordOutcome'>;
   verdicts: FixVerdicts;
   experiments: ExperimentStore;
   baselines: BaselineStore;
@@ -160,8 +164,9 @@ export function createRecoveryOutcomes(options: {
       // A runbook that reported success while its alarm kept firing past the reconciler's check did not fix it: the
       // recovery came later, by other hands, and the entry counts the runbook as not having worked for this alarm.
       const worked = runbookUnverified(incident) === null;
-      if (incident.fingerprint && !outsiderCanRepeat(incident)) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, worked, at, mark('entry'));
+      const learned = learnedKeyOf(incident);
+      if (learned && !outsiderCanRepeat(incident)) {
+        await knowledge.recordOutcome(learned, description(incident, entryAction ?? undefined), entryAction, worked, at, mark('entry'));
       }
       await verdicts.ranTo(incident, worked ? 'success' : 'failure', at, mark('fix'));
       const ttr = incident.timeToRecoverySeconds ?? 0;
@@ -208,7 +213,7 @@ export function createRecoveryOutcomes(options: {
 
 export function createLearning(options: LearningOptions): Learning {
   const { client, tables, clock, logger, entryLookup } = options;
-  const knowledge = createKnowledgeStore({ client, tableName: tables.incidents });
+  const knowledge = createKnowledgeStore({ client, tableName: tables.incidents, learnedRetentionDays: options.learnedRetentionDays, clock });
   const experiments = createExperimentStore({ client, tableName: tables.experiments });
   const baselines = createBaselineStore({ client, tableName: tables.baselines });
   const { claimMarks, markedFrom } = outcomeClaims(client, tables.incidents, clock);
@@ -254,15 +259,31 @@ export function createLearning(options: LearningOptions): Learning {
 
     async lookup(incident, history) {
       const category = incident.category ?? 'unknown';
-      // Bounded reads: one Query page (≤ 50 candidates), a GetItem of the exact entry only when the page does not hold
-      // it, one Query of experiment definitions, one BatchGet of promoted policies — whatever the size of the
-      // knowledge base. A recurring failure's entry was seen last and heads its category's page: the usual case.
-      const stored = await knowledge.listByCategory(category, MAX_CANDIDATES);
+      // Bounded reads: one Query page (≤ 50 candidates) of what the incident's own repository (or the alarms) learned
+      // and one of the shared (imported) entries, a GetItem of each exact entry only when its page may not hold it,
+      // one Query of experiment definitions, one BatchGet of promoted policies — whatever the size of the knowledge
+      // base. Never another repository's learned entries (see scope.ts). A recurring failure's entry was seen last
+      // and heads its category's page: the usual case.
+      const scope = knowledgeScopeOf(incident);
+      const [own, shared] = await Promise.all([
+        scope ? knowledge.listByCategory(category, MAX_CANDIDATES, scope) : Promise.resolve([]),
+        knowledge.listWithOldLearned(category, MAX_CANDIDATES, null),
+      ]);
+      // Learned entries of the old layout (every repository's in one) met on the shared page leave it, a page at a time.
+      if (shared.oldLearned.length > 0) await knowledge.retireOldLearned(shared.oldLearned, clock());
       const fingerprint = incident.fingerprint;
-      const exact = fingerprint ? (stored.find((entry) => entry.fingerprint === fingerprint) ?? (await knowledge.get(fingerprint))) : null;
+      const exactOf = async (page: readonly KnowledgeEntry[], entryScope: string | null) =>
+        fingerprint ? (page.find((entry) => entry.fingerprint === fingerprint) ?? (await knowledge.get(fingerprint, entryScope))) : null;
+      const exactOwn = scope ? await exactOf(own, scope) : null;
+      // The shared page holds the category's every imported entry unless it is full: then one may be past it. (One of
+      // this fingerprint imported under another category than the incident's is then not read: imports are rare and
+      // categorised by the same rules, and a GetItem on every lookup for it would be a read of nothing nearly always.)
+      const exactShared = shared.whole ? (shared.entries.find((entry) => entry.fingerprint === fingerprint) ?? null) : await exactOf(shared.entries, null);
       if (!entryLookup) throw new ConfigError('this learning loop was built without entry lookup: only the knowledge stage looks entries up');
       const { matchEntries, recommend, withEntries, curatedForCategory } = entryLookup;
-      const entries = matchEntries(incident, exact, [...stored, ...curatedForCategory(incident.category)]);
+      const candidates = [...own, ...shared.entries, ...(exactShared && !shared.entries.includes(exactShared) ? [exactShared] : []), ...curatedForCategory(incident.category)];
+      const exact = exactOwn ?? exactShared;
+      const entries = matchEntries(incident, exact, candidates);
       // A fork's incidents join no experiment, nor do runs any outsider can cause again and again (a workflow on
       // `issues`): their failures and recoveries are theirs to arrange, and an arm's results decide the policy
       // promoted for everyone's failures.
@@ -278,7 +299,8 @@ export function createLearning(options: LearningOptions): Learning {
       if (!claim) return;
       // A fork's failures teach nothing, nor do runs any outsider can cause again and again (see outsiderCanRepeat):
       // their author chooses their text and fingerprint, and when they fail and pass.
-      if (incident.fingerprint && !outsiderCanRepeat(incident)) await knowledge.recordSeen(incident.fingerprint, description(incident, undefined), clock(), claim.mark('entry'));
+      const learned = learnedKeyOf(incident);
+      if (learned && !outsiderCanRepeat(incident)) await knowledge.recordSeen(learned, description(incident, undefined), clock(), claim.mark('entry'));
       if (incident.repository) await baselines.addMetrics(incident.repository, { incidents: 1, ...(incident.flaky ? { flaky: 1 } : {}) }, claim.mark('metrics'));
     },
 
@@ -292,8 +314,9 @@ export function createLearning(options: LearningOptions): Learning {
       const { mark } = claim;
       // The re-run did not fix it: a failure of the action (outside an experiment) and of the fix the analysis proposed.
       const entryAction = outsideExperiment(incident, 'rerun_failed_jobs');
-      if (incident.fingerprint && !outsiderCanRepeat(incident)) {
-        await knowledge.recordOutcome(incident.fingerprint, description(incident, entryAction ?? undefined), entryAction, false, clock(), mark('entry'));
+      const learned = learnedKeyOf(incident);
+      if (learned && !outsiderCanRepeat(incident)) {
+        await knowledge.recordOutcome(learned, description(incident, entryAction ?? undefined), entryAction, false, clock(), mark('entry'));
       }
       await verdicts.ranTo(incident, 'failure', clock(), mark('fix'));
       if (incident.repository) await baselines.addMetrics(incident.repository, { autoFixAttempts: 1, actionsTaken: 1 }, mark('metrics'));

@@ -37,11 +37,6 @@ export function toEntryMatch(entry: KnowledgeEntry, match: 'exact' | 'similar', 
 }
 
 /**
- * Exact entry first (learned/imported under this fingerprint, or a curated one with the same template), then the
- * top-k similar candidates above the threshold. `candidates` are the stored entries of the incident's category
- * (one bounded query) plus the curated ones; the exact fingerprint is never reported twice.
- */
-/**
  * Whether an entry's text reads as written to steer an automated reader: a title (a failure line) that gives
  * orders, or a fix that asks for approval, secrets or runs a download. Entries learned before such text was kept
  * out of the knowledge base, or imported, may hold it; they are never shown or put in a prompt.
@@ -50,6 +45,12 @@ export function entryReadsAsInstruction(entry: Pick<KnowledgeEntry, 'title' | 'f
   return looksLikeInstruction(entry.title) || unsafeAnswerSignals(entry.fix).length > 0;
 }
 
+/**
+ * Exact entries first (the incident's repository's learned one, the shared imported and curated ones of this
+ * fingerprint), then the top-k similar candidates above the threshold. `candidates` are the stored entries of the
+ * incident's category its lookup may read (its repository's learned ones and the shared ones, one bounded query
+ * each) plus the curated ones; the exact fingerprint is never reported twice.
+ */
 export function matchEntries(
   incident: Pick<Incident, 'fingerprint' | 'template'>,
   exactEntry: KnowledgeEntry | null,
@@ -59,9 +60,10 @@ export function matchEntries(
   const exact = exactEntry && !entryReadsAsInstruction(exactEntry) ? exactEntry : null;
   const candidates = allCandidates.filter((entry) => !entryReadsAsInstruction(entry));
   const matches: KnowledgeEntryMatch[] = [];
-  const exactCurated = candidates.find((c) => c.source === 'curated' && c.fingerprint === incident.fingerprint);
+  // A shared entry (curated, imported) of the fingerprint is exact too, beside the repository's own learned one.
+  const exactShared = candidates.filter((c) => c.source !== 'learned' && c.fingerprint === incident.fingerprint && c !== exact);
   if (exact) matches.push(toEntryMatch(exact, 'exact', 1));
-  if (exactCurated) matches.push(toEntryMatch(exactCurated, 'exact', 1));
+  for (const entry of exactShared) matches.push(toEntryMatch(entry, 'exact', 1));
   if (incident.template) {
     const seen = new Set(matches.map((m) => `${m.source}:${m.fingerprint}`));
     const pool = candidates.filter(

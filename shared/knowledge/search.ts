@@ -7,12 +7,19 @@ import type { KnowledgeStore } from './store.js';
 /** Stored entries read per category for list/search/export: bounded, newest first. */
 export const MAX_LISTED_PER_CATEGORY = 200;
 
-/** Curated entries plus the stored ones (learned, imported), optionally of one category. */
-export async function listEntries(store: KnowledgeStore, category?: Category): Promise<KnowledgeEntry[]> {
-  const stored = category ? await store.listByCategory(category, MAX_LISTED_PER_CATEGORY) : await store.listAll(MAX_LISTED_PER_CATEGORY);
+/**
+ * The shared entries (imported, curated) and, with `scope` (`repo:<id>`, `alarms`: see scope.ts), what that scope
+ * learned, optionally of one category: what a failure of that scope may be shown.
+ */
+export async function listEntries(store: KnowledgeStore, category?: Category, scope?: string): Promise<KnowledgeEntry[]> {
+  const read = (entryScope: string | null) => (category ? store.listByCategory(category, MAX_LISTED_PER_CATEGORY, entryScope) : store.listAll(MAX_LISTED_PER_CATEGORY, entryScope));
+  const learned = scope ? await read(scope) : [];
   const curated = CURATED_ENTRIES.filter((e) => !category || e.category === category);
-  return [...stored, ...curated];
+  return [...learned, ...(await read(null)), ...curated];
 }
+
+/** A knowledge scope as an operator names it: `repo:<GitHub repository id>` or `alarms`. */
+export const KNOWLEDGE_SCOPE_FORM = /^(repo:[1-9]\d{0,19}|alarms)$/;
 
 /**
  * Free-text search: an entry scores by how much of the query its title, template, fix and tags cover, blended with

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
 import { VersionedWriteConflictError } from '../errors.js';
@@ -8,12 +8,23 @@ import { type VersionedRevision, conditionalWrite, reviseVersioned, updateExpres
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
 import { type FixChange, type FixOutcome, type FixRecord, fixRecordSchema, fixRetired, moveFixOutcome, storedFixRecord } from './fix-record.js';
+import type { LearnedKey } from './scope.js';
 
 /**
- * Knowledge entries live in the incidents table (DESIGN: "knowledge entries live here too") as `KB#<fingerprint>` /
- * `ENTRY`. Counters are only ever changed with `ADD`; descriptive fields are written with `if_not_exists` so a
- * learned description never overwrites an imported one. A learned fix is the fix record's (see fix-record.ts),
- * revised by its outcomes with writes conditional on its version.
+ * Knowledge entries live in the incidents table (DESIGN: "knowledge entries live here too"), under `KB#<fingerprint>`:
+ * an imported entry, shared by every scope on purpose, as `ENTRY`; what one scope (a repository, or the alarms: see
+ * scope.ts) learned as `ENTRY#<scope>`, read by that scope's incidents alone (attacker's pass 50, L2: one shared
+ * entry taught every repository another's fix and showed a private repository's failure line on a public pull
+ * request). The category index is partitioned the same way: `<category>` for the shared entries, `<category>#<scope>`
+ * for a scope's, so a lookup reads one page of each. A learned entry expires (`expiresAt`, the table's TTL)
+ * `learnedRetentionDays` after it last was seen or learned something; an imported one never does.
+ *
+ * Before this layout every entry was `ENTRY`, learned ones included, mixing the repositories: those (source not
+ * `imported`) are no longer read, and leave the category index and expire when a lookup meets them
+ * ({@link KnowledgeStore.retireOldLearned}) or `guard kb migrate` sweeps them.
+ *
+ * Counters are only ever changed with `ADD`; descriptive fields are written with `if_not_exists`. A learned fix is
+ * the fix record's (see fix-record.ts), revised by its outcomes with writes conditional on its version.
  */
 const ENTRY_SK = 'ENTRY';
 /** Writes of a fix record tried before an outcome is dropped: a fingerprint's outcomes rarely race. */
@@ -21,8 +32,38 @@ const FIX_WRITE_ATTEMPTS = 3;
 /** Candidates read per similarity lookup: one GSI page, whatever the size of the knowledge base. */
 export const MAX_CANDIDATES = 50;
 
-export function entryKey(fingerprint: string) {
-  return { pk: `KB#${fingerprint}`, sk: ENTRY_SK };
+/** The item of an entry: a scope's learned one, or (scope null) the shared, imported one. */
+export function entryKey(fingerprint: string, scope: string | null = null) {
+  return { pk: `KB#${fingerprint}`, sk: scope ? `${ENTRY_SK}#${scope}` : ENTRY_SK };
+}
+
+/** The category index's partition of a scope's entries, or (scope null) of the shared ones. */
+export function categoryPartition(category: Category, scope: string | null): string {
+  return scope ? `${category}#${scope}` : category;
+}
+
+/** Whether a shared item (`ENTRY`) is a learned entry of the old layout: every repository's, never read again. */
+function oldLearned(item: Record<string, unknown>): boolean {
+  return item.sk === ENTRY_SK && item.source !== 'imported';
+}
+
+/**
+ * A shared item as it may be read. An import never writes a fix record: one on a shared item was written by learned
+ * outcomes before learned entries were kept per scope (an imported entry without a fix of its own took the fix some
+ * repository's analysis proposed), so that fix is not shown.
+ */
+function sharedView(item: Record<string, unknown>): Record<string, unknown> {
+  return item.sk === ENTRY_SK && item.fixRecord !== undefined ? { ...item, fix: [], fixRecord: undefined } : item;
+}
+
+/** The fingerprint of an entry item (`KB#<fingerprint>`). */
+function fingerprintOf(item: Record<string, unknown>): string {
+  return String(item.pk).slice('KB#'.length);
+}
+
+/** Whether TTL has expired the item, which DynamoDB deletes only some time (up to days) later. */
+function expired(item: Record<string, unknown>, now: Date): boolean {
+  return typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= now.getTime();
 }
 
 const attemptsAttr = (action: RemediationAction) => `attempts_${action}`;
@@ -42,9 +83,11 @@ export function fromEntryItem(item: Record<string, unknown>): KnowledgeEntry {
   const best = bestAction(actions, fallback);
   const category = (CATEGORIES as readonly string[]).includes(item.category as string) ? (item.category as Category) : 'unknown';
   const fixRecord = fixRecordSchema.safeParse(item.fixRecord).data;
+  const scope = typeof item.sk === 'string' && item.sk.startsWith(`${ENTRY_SK}#`) ? item.sk.slice(ENTRY_SK.length + 1) : null;
   return {
     fingerprint: String(item.kbFingerprint ?? ''),
     source: (item.source as KnowledgeSource) ?? 'learned',
+    ...(scope ? { scope } : {}),
     template: String(item.template ?? ''),
     category,
     title: String(item.title ?? ''),
@@ -83,27 +126,40 @@ export interface EntryDescription {
 export type LearnedDescription = Omit<EntryDescription, 'fix'> & { fix?: never };
 
 export interface KnowledgeStore {
-  get(fingerprint: string): Promise<KnowledgeEntry | null>;
-  /** Entries of one category, most recently seen first, at most `limit` (one query page). */
-  listByCategory(category: Category, limit?: number): Promise<KnowledgeEntry[]>;
+  /** The entry `scope` learned of the fingerprint, or (scope null) the shared one. */
+  get(fingerprint: string, scope?: string | null): Promise<KnowledgeEntry | null>;
+  /** Entries of one category that `scope` learned, or (null) the shared ones, most recently seen first, at most `limit` (one query page). */
+  listByCategory(category: Category, limit?: number, scope?: string | null): Promise<KnowledgeEntry[]>;
+  /**
+   * {@link listByCategory}, the fingerprints of the old layout's learned entries the shared page held (not returned
+   * as entries), for {@link retireOldLearned}, and whether the page holds the whole partition.
+   */
+  listWithOldLearned(category: Category, limit: number, scope: string | null): Promise<{ entries: KnowledgeEntry[]; oldLearned: string[]; whole: boolean }>;
   /** Every category, newest first per category; bounded by `limitPerCategory`. */
-  listAll(limitPerCategory?: number): Promise<KnowledgeEntry[]>;
+  listAll(limitPerCategory?: number, scope?: string | null): Promise<KnowledgeEntry[]>;
+  /**
+   * Takes old-layout learned entries (shared `ENTRY` items whose source is not `imported`) out of the category index
+   * and expires them now, for TTL to delete; an imported entry is left as it is. How many it retired.
+   */
+  retireOldLearned(fingerprints: readonly string[], at: Date): Promise<number>;
+  /** {@link retireOldLearned} for every old-layout learned entry of the category's shared partition, page by page (at most `maxPages`). */
+  sweepOldLearned(category: Category, at: Date, maxPages?: number): Promise<number>;
   /** Counts one more sighting, creating the entry (source `learned`) if it is new; with `mark`, once per mark. */
-  recordSeen(fingerprint: string, description: LearnedDescription, at: Date, mark?: CountMark): Promise<void>;
+  recordSeen(key: LearnedKey, description: LearnedDescription, at: Date, mark?: CountMark): Promise<void>;
   /**
    * One outcome of `action` against this failure: `ADD attempts 1` and `ADD successes 1` if it worked. With `action`
    * null the outcome teaches the entry its description but not an action's record. The fix the incident proposed
    * gets its outcome through {@link moveFixOutcome}. With `mark`, once per mark (shared/stores/count-marks.ts).
    */
-  recordOutcome(fingerprint: string, description: LearnedDescription, action: RemediationAction | null, success: boolean, at: Date, mark?: CountMark): Promise<void>;
+  recordOutcome(key: LearnedKey, description: LearnedDescription, action: RemediationAction | null, success: boolean, at: Date, mark?: CountMark): Promise<void>;
   /**
    * An incident's outcome of the fix it proposed changed from `from` to `to` (null: none; a first outcome comes from
    * null) on the entry's fix record (see fix-record.ts), which may revise the fix. With `mark`, once per mark: a
    * record that carries it is left as it is (`ignored`).
    */
-  moveFixOutcome(fingerprint: string, fix: string[], from: FixOutcome | null, to: FixOutcome | null, at: Date, mark?: CountMark): Promise<FixChange>;
+  moveFixOutcome(key: LearnedKey, fix: string[], from: FixOutcome | null, to: FixOutcome | null, at: Date, mark?: CountMark): Promise<FixChange>;
   /** Adds to the entry's vote counters, if it exists; with `mark` (a vote change's), once per mark. */
-  recordFeedback(fingerprint: string, up: number, down: number, mark?: CountMark): Promise<void>;
+  recordFeedback(key: LearnedKey, up: number, down: number, mark?: CountMark): Promise<void>;
   /**
    * Adds imported history once: `importId` (a hash of the source row) is claimed (`now`), then counted on the entry
    * with the row's mark (shared/stores/count-marks.ts), so importing the same file twice counts nothing twice, and an
@@ -130,16 +186,41 @@ export type ImportedRow = 'imported' | 'duplicate' | 'held';
  */
 export const IMPORT_CLAIM_HOLD_MS = 30_000;
 
+/**
+ * Where the store is, and how long a learned entry is kept after it last was seen or learned something
+ * (KNOWLEDGE_RETENTION_DAYS); `clock` dates the writes that are given no time (a vote's) and the reads' expiry.
+ */
+export interface KnowledgeStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  learnedRetentionDays: number;
+  clock?: () => Date;
+}
+
+type EntryItemKey = ReturnType<typeof entryKey>;
+
+/** The TTL a learned entry's write at `at` gives it. */
+function learnedExpiry(options: KnowledgeStoreOptions, at: Date): number {
+  return Math.floor(at.getTime() / 1000) + options.learnedRetentionDays * 86_400;
+}
+
+/** The SET clause (and its names and values) that a learned entry's write refreshes its expiry with. */
+function refreshExpiry(options: KnowledgeStoreOptions, at: Date, names: Record<string, string>, values: Record<string, unknown>): string {
+  names['#expiresAt'] = 'expiresAt';
+  values[':expiresAt'] = learnedExpiry(options, at);
+  return '#expiresAt = :expiresAt';
+}
+
 async function updateEntry(
   options: { client: DynamoDBDocumentClient; tableName: string },
-  fingerprint: string,
+  key: EntryItemKey,
   change: { sets: string[]; adds: string[]; names: Record<string, string>; values: Record<string, unknown>; condition?: string },
 ) {
   const { sets, adds, names, values, condition } = change;
   await options.client.send(
     new UpdateCommand({
       TableName: options.tableName,
-      Key: entryKey(fingerprint),
+      Key: key,
       UpdateExpression: updateExpression({ set: sets, add: adds }),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -154,12 +235,12 @@ async function updateEntry(
  */
 async function updateEntryOnce(
   options: { client: DynamoDBDocumentClient; tableName: string },
-  fingerprint: string,
+  key: EntryItemKey,
   change: { sets: string[]; adds: string[]; names: Record<string, string>; values: Record<string, unknown>; condition?: string },
   mark: CountMark | undefined,
 ): Promise<boolean> {
   if (!mark) {
-    await updateEntry(options, fingerprint, change);
+    await updateEntry(options, key, change);
     return true;
   }
   const marked = markClauses(mark);
@@ -168,7 +249,7 @@ async function updateEntryOnce(
     options.client.send(
       new UpdateCommand({
         TableName: options.tableName,
-        Key: entryKey(fingerprint),
+        Key: key,
         UpdateExpression: updateExpression({ set: sets, add: [...adds, marked.add], remove: [marked.remove] }),
         ConditionExpression: condition ? `${condition} AND ${marked.condition}` : marked.condition,
         ExpressionAttributeNames: { ...names, ...marked.names },
@@ -183,20 +264,22 @@ async function updateEntryOnce(
  * from the rest of the store so that ingest, which records `/guard feedback`, carries only them (its bundle is held
  * to the Lambda bound).
  */
-export function createEntryFeedback(options: { client: DynamoDBDocumentClient; tableName: string }): Pick<KnowledgeStore, 'recordFeedback' | 'moveFixOutcome'> {
+export function createEntryFeedback(options: KnowledgeStoreOptions): Pick<KnowledgeStore, 'recordFeedback' | 'moveFixOutcome'> {
   const { client, tableName } = options;
+  const clock = options.clock ?? (() => new Date());
 
   /**
    * Outcomes of a proposed fix on the entry's fix record: read, revised (`revise`, pure) and written back if no other
    * writer changed it meanwhile (`fixVersion`), else read again; after a few lost races the outcome is dropped, as
    * an outcome lost between a claim and its count is (undercounting is the safer error).
    */
-  async function reviseFixRecord(fingerprint: string, revise: (record: FixRecord) => { record: FixRecord; change: FixChange }, mark?: CountMark): Promise<FixChange> {
+  async function reviseFixRecord(key: LearnedKey, at: Date, revise: (record: FixRecord) => { record: FixRecord; change: FixChange }, mark?: CountMark): Promise<FixChange> {
+    const itemKey = entryKey(key.fingerprint, key.scope);
     try {
       return await reviseVersioned({
-        what: `the fix record of ${fingerprint}`,
+        what: `the fix record of ${key.fingerprint} (${key.scope})`,
         attempts: FIX_WRITE_ATTEMPTS,
-        read: async () => (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }))).Item,
+        read: async () => (await client.send(new GetCommand({ TableName: tableName, Key: itemKey, ConsistentRead: true }))).Item,
         revise: (item): VersionedRevision<FixChange> => {
           const record = item ? storedFixRecord(item) : null;
           if (!item || !record || (mark && markedOn(item, mark))) return { answer: 'ignored' };
@@ -210,9 +293,9 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
             client.send(
               new UpdateCommand({
                 TableName: tableName,
-                Key: entryKey(fingerprint),
+                Key: itemKey,
                 UpdateExpression: updateExpression({
-                  set: ['fixRecord = :record', 'fixVersion = :next', ...(fixChanged ? ['fix = :fix'] : [])],
+                  set: ['fixRecord = :record', 'fixVersion = :next', 'expiresAt = :expiresAt', ...(fixChanged ? ['fix = :fix'] : [])],
                   ...(marked ? { add: [marked.add], remove: [marked.remove] } : {}),
                 }),
                 ConditionExpression: version === 0 ? 'attribute_not_exists(fixVersion)' : 'fixVersion = :version',
@@ -220,6 +303,7 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
                 ExpressionAttributeValues: {
                   ':record': revised,
                   ':next': version + 1,
+                  ':expiresAt': learnedExpiry(options, at),
                   ...(version === 0 ? {} : { ':version': version }),
                   ...(fixChanged ? { ':fix': revised.current?.fix ?? [] } : {}),
                   ...(marked ? { ':countMarkSet': marked.values[':countMarkSet'] } : {}),
@@ -236,16 +320,18 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
   }
 
   return {
-    async moveFixOutcome(fingerprint, proposed, from, to, at, mark) {
+    async moveFixOutcome(key, proposed, from, to, at, mark) {
       const fix = proposed.slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
-      return fix.length > 0 ? reviseFixRecord(fingerprint, (record) => moveFixOutcome(record, fix, from, to, at), mark) : 'ignored';
+      return fix.length > 0 ? reviseFixRecord(key, at, (record) => moveFixOutcome(record, fix, from, to, at), mark) : 'ignored';
     },
 
-    async recordFeedback(fingerprint, up, down, mark) {
+    async recordFeedback(key, up, down, mark) {
       if (up === 0 && down === 0) return;
       try {
-        const names = { '#up': 'feedbackUp', '#down': 'feedbackDown' };
-        await updateEntryOnce(options, fingerprint, { sets: [], adds: ['#up :up', '#down :down'], names, values: { ':up': up, ':down': down }, condition: 'attribute_exists(pk)' }, mark);
+        const names: Record<string, string> = { '#up': 'feedbackUp', '#down': 'feedbackDown' };
+        const values: Record<string, unknown> = { ':up': up, ':down': down };
+        const sets = [refreshExpiry(options, clock(), names, values)];
+        await updateEntryOnce(options, entryKey(key.fingerprint, key.scope), { sets, adds: ['#up :up', '#down :down'], names, values, condition: 'attribute_exists(pk)' }, mark);
       } catch (error) {
         // Feedback on a failure that never reached knowledge lookup has no entry to attach to.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -254,98 +340,170 @@ export function createEntryFeedback(options: { client: DynamoDBDocumentClient; t
   };
 }
 
-export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; tableName: string }): KnowledgeStore {
-  const { client, tableName } = options;
-
-  /**
-   * SET clauses that fill descriptive fields only where absent (plus the GSI keys). An absent fix is left out
-   * entirely: only an import writes one here; outcomes write theirs through the fix record.
-   */
-  function describe(description: EntryDescription, fingerprint: string, at: Date, names: Record<string, string>, values: Record<string, unknown>, seenNow: boolean): string[] {
-    const fix = (description.fix ?? []).slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
-    const fields: Record<string, unknown> = {
-      kbFingerprint: fingerprint,
-      kind: 'knowledge',
-      template: description.template.slice(0, ENTRY_LIMITS.template),
-      category: description.category,
-      kbCategory: description.category,
-      source: description.source,
-      title: (description.title ?? description.template.split('\n')[0] ?? '').slice(0, ENTRY_LIMITS.title),
-      ...(fix.length > 0 ? { fix } : {}),
-      ...(description.prevention ? { prevention: description.prevention.slice(0, ENTRY_LIMITS.prevention) } : {}),
-      action: description.action ?? 'comment_only',
-      tags: (description.tags ?? []).slice(0, ENTRY_LIMITS.tags).map((tag) => tag.slice(0, ENTRY_LIMITS.tag)),
-      createdAt: at.toISOString(),
-      ...(seenNow ? {} : { kbLastSeen: at.toISOString() }),
-    };
-    const sets: string[] = [];
-    let n = 0;
-    for (const [key, value] of Object.entries(fields)) {
-      names[`#d${n}`] = key;
-      values[`:d${n}`] = value;
-      sets.push(`#d${n} = if_not_exists(#d${n}, :d${n})`);
-      n += 1;
-    }
-    if (seenNow) {
-      names['#lastSeen'] = 'kbLastSeen';
-      values[':lastSeen'] = at.toISOString();
-      sets.push('#lastSeen = :lastSeen');
-    }
-    return sets;
+/**
+ * SET clauses that fill descriptive fields only where absent (plus the GSI keys). An absent fix is left out
+ * entirely: only an import writes one here; outcomes write theirs through the fix record.
+ */
+function describe(options: KnowledgeStoreOptions, description: EntryDescription, fingerprint: string, scope: string | null, at: Date, names: Record<string, string>, values: Record<string, unknown>, seenNow: boolean): string[] {
+  const fix = (description.fix ?? []).slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
+  const fields: Record<string, unknown> = {
+    kbFingerprint: fingerprint,
+    kind: 'knowledge',
+    template: description.template.slice(0, ENTRY_LIMITS.template),
+    category: description.category,
+    kbCategory: categoryPartition(description.category, scope),
+    source: description.source,
+    title: (description.title ?? description.template.split('\n')[0] ?? '').slice(0, ENTRY_LIMITS.title),
+    ...(fix.length > 0 ? { fix } : {}),
+    ...(description.prevention ? { prevention: description.prevention.slice(0, ENTRY_LIMITS.prevention) } : {}),
+    action: description.action ?? 'comment_only',
+    tags: (description.tags ?? []).slice(0, ENTRY_LIMITS.tags).map((tag) => tag.slice(0, ENTRY_LIMITS.tag)),
+    createdAt: at.toISOString(),
+    ...(seenNow ? {} : { kbLastSeen: at.toISOString() }),
+  };
+  const sets: string[] = [];
+  let n = 0;
+  for (const [key, value] of Object.entries(fields)) {
+    names[`#d${n}`] = key;
+    values[`:d${n}`] = value;
+    sets.push(`#d${n} = if_not_exists(#d${n}, :d${n})`);
+    n += 1;
   }
-
-  const update = (fingerprint: string, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>, mark?: CountMark) =>
-    updateEntryOnce(options, fingerprint, { sets, adds, names, values }, mark);
-
-  function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
-    names['#att'] = attemptsAttr(action);
-    names['#suc'] = successesAttr(action);
-    values[':one'] = 1;
-    values[':success'] = success ? 1 : 0;
-    return ['#att :one', '#suc :success'];
+  if (seenNow) {
+    names['#lastSeen'] = 'kbLastSeen';
+    values[':lastSeen'] = at.toISOString();
+    sets.push('#lastSeen = :lastSeen');
   }
+  if (scope) sets.push(refreshExpiry(options, at, names, values));
+  return sets;
+}
 
+
+function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
+  names['#att'] = attemptsAttr(action);
+  names['#suc'] = successesAttr(action);
+  values[':one'] = 1;
+  values[':success'] = success ? 1 : 0;
+  return ['#att :one', '#suc :success'];
+}
+
+const update = (options: KnowledgeStoreOptions, key: EntryItemKey, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>, mark?: CountMark) =>
+  updateEntryOnce(options, key, { sets, adds, names, values }, mark);
+
+/**
+ * The writes an incident's learning makes on its scope's entry (a sighting, an outcome, a vote, a fix outcome),
+ * apart from the reads, the import and the migration: the reconciler's bundle, which counts recoveries and votes,
+ * carries only these (it is held to the Lambda bound).
+ */
+export function createLearnedEntryWrites(options: KnowledgeStoreOptions): Pick<KnowledgeStore, 'recordSeen' | 'recordOutcome' | 'recordFeedback' | 'moveFixOutcome'> {
   return {
     ...createEntryFeedback(options),
 
-    async get(fingerprint) {
-      const response = await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint) }));
-      return response.Item ? fromEntryItem(response.Item) : null;
+    async recordSeen(key, description, at, mark) {
+      const names: Record<string, string> = { '#seen': 'seen' };
+      const values: Record<string, unknown> = { ':one': 1 };
+      const sets = describe(options, description, key.fingerprint, key.scope, at, names, values, true);
+      await update(options, entryKey(key.fingerprint, key.scope), sets, ['#seen :one'], names, values, mark);
     },
 
-    async listByCategory(category, limit = MAX_CANDIDATES) {
-      const response = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INCIDENT_INDEXES.byKnowledgeCategory.name,
-          KeyConditionExpression: '#category = :category',
-          ExpressionAttributeNames: { '#category': INCIDENT_INDEXES.byKnowledgeCategory.partitionKey },
-          ExpressionAttributeValues: { ':category': category },
-          ScanIndexForward: false,
-          Limit: Math.min(Math.max(limit, 1), 500),
-        }),
-      );
-      return (response.Items ?? []).map(fromEntryItem);
+    async recordOutcome(key, description, action, success, at, mark) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets = describe(options, description, key.fingerprint, key.scope, at, names, values, false);
+      await update(options, entryKey(key.fingerprint, key.scope), sets, action ? outcomeAdds(action, success, names, values) : [], names, values, mark);
+    },
+  };
+}
+
+export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeStore {
+  const { client, tableName } = options;
+  const clock = options.clock ?? (() => new Date());
+
+  /** One page of a category partition (a scope's, or the shared one), newest first, from `start` if given. */
+  function queryCategory(category: Category, scope: string | null, limit: number, start?: Record<string, unknown>) {
+    return client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: INCIDENT_INDEXES.byKnowledgeCategory.name,
+        KeyConditionExpression: '#category = :category',
+        ExpressionAttributeNames: { '#category': INCIDENT_INDEXES.byKnowledgeCategory.partitionKey },
+        ExpressionAttributeValues: { ':category': categoryPartition(category, scope) },
+        ScanIndexForward: false,
+        Limit: Math.min(Math.max(limit, 1), 500),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+  }
+
+  /** One page of a category partition's items, newest first, without those TTL has expired. */
+  async function categoryPage(category: Category, limit: number, scope: string | null): Promise<{ items: Array<Record<string, unknown>>; whole: boolean }> {
+    const response = await queryCategory(category, scope, limit);
+    const now = clock();
+    return { items: (response.Items ?? []).filter((item) => !expired(item, now)), whole: !response.LastEvaluatedKey };
+  }
+
+  async function listWithOldLearned(category: Category, limit: number, scope: string | null) {
+    const { items, whole } = await categoryPage(category, limit, scope);
+    return {
+      whole,
+      entries: items.filter((item) => scope || !oldLearned(item)).map((item) => fromEntryItem(sharedView(item))),
+      oldLearned: scope ? [] : items.filter(oldLearned).map(fingerprintOf),
+    };
+  }
+
+
+  return {
+    ...createLearnedEntryWrites(options),
+
+    async get(fingerprint, scope = null) {
+      const item = (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint, scope) }))).Item;
+      return item && !expired(item, clock()) && (scope || !oldLearned(item)) ? fromEntryItem(sharedView(item)) : null;
     },
 
-    async listAll(limitPerCategory = 200) {
+    async listByCategory(category, limit = MAX_CANDIDATES, scope = null) {
+      return (await listWithOldLearned(category, limit, scope)).entries;
+    },
+
+    listWithOldLearned,
+
+    async listAll(limitPerCategory = 200, scope = null) {
       const all: KnowledgeEntry[] = [];
-      for (const category of CATEGORIES) all.push(...(await this.listByCategory(category, limitPerCategory)));
+      for (const category of CATEGORIES) all.push(...(await this.listByCategory(category, limitPerCategory, scope)));
       return all;
     },
 
-    async recordSeen(fingerprint, description, at, mark) {
-      const names: Record<string, string> = { '#seen': 'seen' };
-      const values: Record<string, unknown> = { ':one': 1 };
-      const sets = describe(description, fingerprint, at, names, values, true);
-      await update(fingerprint, sets, ['#seen :one'], names, values, mark);
+    async retireOldLearned(fingerprints, at) {
+      let retired = 0;
+      for (const fingerprint of new Set(fingerprints)) {
+        // Out of the category index at once (no longer crowding the shared page), deleted by TTL; an entry imported
+        // meanwhile under the key is the operator's and stays.
+        const written = await conditionalWrite(() =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: entryKey(fingerprint),
+              UpdateExpression: 'SET #expiresAt = :now REMOVE #kbCategory',
+              ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#source) OR #source <> :imported)',
+              ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#kbCategory': 'kbCategory', '#source': 'source' },
+              ExpressionAttributeValues: { ':now': Math.floor(at.getTime() / 1000), ':imported': 'imported' },
+            }),
+          ),
+        );
+        if (written) retired += 1;
+      }
+      return retired;
     },
 
-    async recordOutcome(fingerprint, description, action, success, at, mark) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {};
-      const sets = describe(description, fingerprint, at, names, values, false);
-      await update(fingerprint, sets, action ? outcomeAdds(action, success, names, values) : [], names, values, mark);
+    async sweepOldLearned(category, at, maxPages = 100) {
+      let retired = 0;
+      let start: Record<string, unknown> | undefined;
+      for (let page = 0; page < maxPages; page += 1) {
+        const response = await queryCategory(category, null, 200, start);
+        retired += await this.retireOldLearned((response.Items ?? []).filter(oldLearned).map(fingerprintOf), at);
+        start = response.LastEvaluatedKey;
+        if (!start) break;
+      }
+      return retired;
     },
 
     async importOutcome(fingerprint, description, importId, outcome, at, now) {
@@ -374,14 +532,28 @@ export function createKnowledgeStore(options: { client: DynamoDBDocumentClient; 
       const marks = marksOfClaim(`import#${importId}`, { at: claimedAt, first: !before }, now);
       if (!marks) return 'duplicate';
       const mark = marks('entry');
+      // An old-layout learned entry under the key mixes every repository's counts, title and fix: the import starts
+      // the shared entry afresh rather than share them (read first: a row's writes stay the four below otherwise).
+      const current = (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }))).Item;
+      if (current && oldLearned(current)) await conditionalWrite(() =>
+        client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: entryKey(fingerprint),
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#source) OR #source <> :imported)',
+            ExpressionAttributeNames: { '#source': 'source' },
+            ExpressionAttributeValues: { ':imported': 'imported' },
+          }),
+        ),
+      );
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = {};
-      const sets = describe(description, fingerprint, at, names, values, true);
+      const sets = describe(options, description, fingerprint, null, at, names, values, true);
       const adds = outcome.success === null ? [] : outcomeAdds(outcome.action, outcome.success, names, values);
       values[':one'] = 1;
       adds.push('#seen :one');
       // Counted now, or by a delivery that died before it recorded so (its mark refuses this one).
-      await update(fingerprint, sets, adds, names, values, mark);
+      await update(options, entryKey(fingerprint), sets, adds, names, values, mark);
       // Then the row records that it is counted, and only after that does its mark leave the entry: every delivery
       // reads the row first, so none needs the mark any more, and importing one fingerprint's long history leaves no
       // mark per row on its entry (~45 bytes each, against DynamoDB's 400 KB item limit). The delivery that records

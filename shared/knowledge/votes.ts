@@ -40,6 +40,7 @@ import { moveClaimForChange } from './claims.js';
 import { type FeedbackSource, REACTION_FEEDBACK_COMMENT } from './feedback-source.js';
 import { type FixVerdicts, type VoteCounts, votedFixOutcome } from './fix-verdict.js';
 import type { KnowledgeStore } from './store.js';
+import { learnedKeyOf } from './scope.js';
 
 /** Actions that change something; a thumbs-down on one of them is a false positive. */
 export const AUTOMATIC_ACTIONS: ReadonlySet<RemediationAction> = new Set(['rerun_failed_jobs', 'open_fix_pr', 'run_runbook']);
@@ -317,8 +318,9 @@ export function createVotes(options: VotesOptions): Votes {
     const mark = (step: VoteStep) => marks?.(step);
     return {
       entry: async () => {
-        if (!incident.fingerprint) return false;
-        await knowledge.recordFeedback(incident.fingerprint, up, down, mark('entry'));
+        const learned = learnedKeyOf(incident);
+        if (!learned) return false;
+        await knowledge.recordFeedback(learned, up, down, mark('entry'));
         return true;
       },
       verdict: async () => {

@@ -65,7 +65,7 @@ import { createBaselineStore } from '../baselines/store.js';
 import { type Learning, type RecoveryOutcomes, createLearning, createRecoveryOutcomes } from '../knowledge/learning.js';
 import { type Votes, createVotes } from '../knowledge/votes.js';
 import { createFixVerdicts } from '../knowledge/fix-verdict.js';
-import { createEntryFeedback, createKnowledgeStore } from '../knowledge/store.js';
+import { createEntryFeedback, createKnowledgeStore, createLearnedEntryWrites } from '../knowledge/store.js';
 import { createExperimentStore } from '../experiments/store.js';
 import { createAnalysisCosts } from '../experiments/analysis-cost.js';
 import { ENTRY_LOOKUP, type EntryLookup } from '../knowledge/lookup.js';
@@ -585,6 +585,7 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
     logger,
     ...(entryLookup ? { entryLookup } : {}),
     ttlDays: config.INCIDENT_TTL_DAYS,
+    learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS,
   });
 }
 
@@ -595,7 +596,7 @@ export function createLearningDeps(config: Config, logger: StepLogger, clock: ()
 export function createLearningStores(config: Config): Pick<Learning, 'knowledge' | 'experiments' | 'baselines'> {
   const client = documentClientFor(config);
   return {
-    knowledge: createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE }),
+    knowledge: createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE, learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS }),
     experiments: createExperimentStore({ client, tableName: config.EXPERIMENTS_TABLE }),
     baselines: createBaselineStore({ client, tableName: config.BASELINES_TABLE }),
   };
@@ -608,7 +609,7 @@ export function createLearningStores(config: Config): Pick<Learning, 'knowledge'
  */
 export function createVoteDeps(config: Config, logger: StepLogger, clock: () => Date = () => new Date()): Votes {
   const client = documentClientFor(config);
-  const knowledge = createEntryFeedback({ client, tableName: config.INCIDENTS_TABLE });
+  const knowledge = createEntryFeedback({ client, tableName: config.INCIDENTS_TABLE, learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS, clock });
   return createVotes({
     client,
     tables: { incidents: config.INCIDENTS_TABLE },
@@ -639,7 +640,8 @@ export function createGateDeps(config: Config, logger: StepLogger): GateDeps {
  */
 function createRecoveryOutcomeCounts(config: Config): RecoveryOutcomes {
   const client = documentClientFor(config);
-  const knowledge = createKnowledgeStore({ client, tableName: config.INCIDENTS_TABLE });
+  // The entry writes alone: the reconciler's bundle carries no lookup, import or migration of entries.
+  const knowledge = createLearnedEntryWrites({ client, tableName: config.INCIDENTS_TABLE, learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS });
   return createRecoveryOutcomes({
     client,
     tables: { incidents: config.INCIDENTS_TABLE },

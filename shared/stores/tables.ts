@@ -58,7 +58,9 @@ export const INCIDENT_INDEXES = {
   byPullRequest: { name: 'byPullRequest', partitionKey: 'pullKey', sortKey: 'createdAt', projection: [] },
   /**
    * Knowledge-base entries (items `KB#<fingerprint>`) of one category, most recently seen first: the bounded
-   * candidate set of a similarity lookup. Own attribute names, so entries never show up as incidents.
+   * candidate set of a similarity lookup. Partitioned per scope (`<category>` for the shared entries,
+   * `<category>#<scope>` for what one repository or the alarms learned: shared/knowledge/store.ts). Own attribute
+   * names, so entries never show up as incidents.
    */
   byKnowledgeCategory: { name: 'byKnowledgeCategory', partitionKey: 'kbCategory', sortKey: 'kbLastSeen', projection: 'ALL' },
 } as const satisfies Record<string, IndexDefinition>;

@@ -7,6 +7,7 @@ import { deliverAlarm, loadAlarmEvent, readOutbox } from '../../infra/local/repl
 import { exited, startChild, stopBoth } from '../../scripts/chaos-child.js';
 import { loadConfig } from '../../shared/config.js';
 import { alarmIncidentId } from '../../shared/domain/trigger.js';
+import { ALARMS_SCOPE } from '../../shared/knowledge/scope.js';
 import { createTaskControl } from '../../shared/runtime/deps.js';
 import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
 import { type AlarmOptions, cw, recentT0, alarmEvent as sharedAlarmEvent } from '../support/alarm-events.js';
@@ -95,7 +96,7 @@ describe('attack pass 17: findings on the alarm path', () => {
     expect(ok.body).toEqual({ resolved: [incident.id] });
     // Recovered by other hands, and the knowledge entry counts the runbook as not having worked for this alarm.
     expect(await harness.incident(incident.id)).toMatchObject({ status: 'resolved', resolvedBy: 'alarm OK' });
-    expect((await harness.runtime.learning.knowledge.get(String(incident.fingerprint)))?.actions.run_runbook).toEqual({ attempts: 1, successes: 0 });
+    expect((await harness.runtime.learning.knowledge.get(String(incident.fingerprint), ALARMS_SCOPE))?.actions.run_runbook).toEqual({ attempts: 1, successes: 0 });
   }, 60_000);
 
   // attack-39 finding F3: an alarm of another account and region starts this deployment's runbook (name prefix only): a staging alarm restarts production

@@ -1,8 +1,11 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { assessFlakiness } from '../../shared/baselines/flaky.js';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
+import { entryFromRow, importRowSchema, importRows } from '../../shared/knowledge/import.js';
+import { entryKey } from '../../shared/knowledge/store.js';
+import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import { renderComment, verdictOf } from '../../shared/notify/comment.js';
 import { followUpRecovery } from '../../shared/outcome/recovery-follow-ups.js';
 import { createGuardStore, guardScope } from '../../shared/remediation/guard-store.js';
@@ -133,26 +136,37 @@ describe('L4 (low): a failure main recovered from long ago is "also failing on t
   });
 });
 
-describe('L6 (low, open): a fork names its failing job after a flaky one and reads "probably flaky"', () => {
+describe('L6 (low): a fork names its failing job after a flaky one and reads "probably flaky"', () => {
   // Flaky evidence is kept per job name (`job:<workflow>/<job>`) and only the repository's own runs add to it, but
-  // any failure reads it: a fork's pull request runs the workflow file of its head, so its author renames the job
-  // their change breaks after the repository's known-flaky one, and the comment says "probably flaky — these tests
-  // failed and passed on the same commit before": a maintainer re-runs and merges on the next lucky pass. Open: the
-  // repository's flaky jobs do fail forks' pull requests, and saying so is the evidence's use; telling a renamed job
-  // from the real one needs the fork's workflow file compared with the base branch's, which this pass did not do.
-  it.fails("takes no flaky mark for a fork's failure from a job name its author chose", async () => {
-    // Prepare: the repository's own e2e job failed and passed on one commit
+  // any failure read it: a fork's pull request runs the workflow file of its head, so its author renamed the job
+  // their change breaks after the repository's known-flaky one, and the comment said "probably flaky — these tests
+  // failed and passed on the same commit before": a maintainer re-runs and merges on the next lucky pass. Fixed: a
+  // fork's failure takes no flaky mark from job-name evidence (evidence named by a test would still count); the
+  // repository's own runs read it as before.
+  /** The repository's own e2e job failed and passed on one commit; then `fields`'s run fails its job named e2e. */
+  async function markOf(repository: string, fields: { fromFork: boolean; runEvent: string }) {
     const learning = learningOn(scratch.client, () => at);
     const sha = 'e2e'.padEnd(40, '0');
-    await learning.baselines.recordTestResults('acme/web', sha, [{ test: 'job:CI/e2e', passed: false }], at);
-    await learning.baselines.recordTestResults('acme/web', sha, [{ test: 'job:CI/e2e', passed: true }], at);
+    await learning.baselines.recordTestResults(repository, sha, [{ test: 'job:CI/e2e', passed: false }], at);
+    await learning.baselines.recordTestResults(repository, sha, [{ test: 'job:CI/e2e', passed: true }], at);
     const job = { jobId: 1, jobName: 'e2e', url: null, category: 'test_failure' as const, fingerprint: 'fp-l6', logSource: 'job_log' as const, failures: [] };
+    return assessFlakiness(learning.baselines, { repository, headSha: 'f0'.padEnd(40, '0'), workflowName: 'CI', jobs: [job], ...fields }, at, async () => null);
+  }
 
+  it("takes no flaky mark for a fork's failure from a job name its author chose", async () => {
     // Act: a fork's run whose failing job (its change's unit tests) is named e2e
-    const mark = await assessFlakiness(learning.baselines, { repository: 'acme/web', headSha: 'f0'.padEnd(40, '0'), workflowName: 'CI', jobs: [job], fromFork: true, runEvent: 'pull_request' }, at, async () => null);
+    const mark = await markOf('acme/web', { fromFork: true, runEvent: 'pull_request' });
 
     // Assert
     expect(mark).toBeNull();
+  });
+
+  it("(ordinary use) still marks the repository's own failure of that job probably flaky", async () => {
+    // Act
+    const mark = await markOf('acme/web2', { fromFork: false, runEvent: 'pull_request' });
+
+    // Assert
+    expect(mark?.tests).toEqual([expect.objectContaining({ test: 'job:CI/e2e', flakes: 1 })]);
   });
 });
 
@@ -179,7 +193,7 @@ describe('L7 (medium): a re-run is credited with the recovery of a commit pushed
     const learning = await resolvedBy('gh-950-5501-1', 'fp-l7-push', 'run 5502');
 
     // Assert
-    const entry = await learning.knowledge.get('fp-l7-push');
+    const entry = await learning.knowledge.get('fp-l7-push', 'repo:950');
     expect(entry?.actions.rerun_failed_jobs?.successes ?? 0).toBe(0);
     expect((await learning.baselines.metrics('acme/pay')).autoFixSuccesses).toBe(0);
   });
@@ -189,7 +203,7 @@ describe('L7 (medium): a re-run is credited with the recovery of a commit pushed
     const learning = await resolvedBy('gh-951-5503-1', 'fp-l7-rerun', 'run 5503 (attempt 2)');
 
     // Assert
-    expect((await learning.knowledge.get('fp-l7-rerun'))?.actions.rerun_failed_jobs).toEqual({ attempts: 1, successes: 1 });
+    expect((await learning.knowledge.get('fp-l7-rerun', 'repo:950'))?.actions.rerun_failed_jobs).toEqual({ attempts: 1, successes: 1 });
   });
 
   it("does not tell the next failure that re-running fixed it, from the history of another run's recovery", async () => {
@@ -241,27 +255,31 @@ describe('L7 (medium): a re-run is credited with the recovery of a commit pushed
   });
 });
 
-describe('L2 (medium, open): the knowledge base is one for every repository', () => {
-  // Entries are keyed by fingerprint alone (`KB#<fingerprint>`), and their counters, fix and fix record are fed by the
-  // incidents of every watched repository. A writer of one repository (or, with GITHUB_OWNERS unset and a public App,
-  // whoever installs it) teaches the fix, the action record ("re-running fixed it 3 of 3 times") and the
+describe('L2 (medium): the knowledge base is one for every repository', () => {
+  // Entries were keyed by fingerprint alone (`KB#<fingerprint>`), and their counters, fix and fix record were fed by
+  // the incidents of every watched repository. A writer of one repository (or, with GITHUB_OWNERS unset and a public
+  // App, whoever installs it) taught the fix, the action record ("re-running fixed it 3 of 3 times") and the
   // recommendation shown and prompted for every other repository's failures of that text; and the first failure line
-  // of a private repository (the entry's title) and its fix are shown in the "Known failures like this one" of a
-  // public repository's pull request, a fork's included, whose author can print lines until one matches. Open: the
-  // entries would have to be keyed by repository, which splits the curated/imported knowledge from the learned one
-  // and needs a migration of the stored entries; more than this pass could do.
+  // of a private repository (the entry's title) and its fix were shown in the "Known failures like this one" of a
+  // public repository's pull request, a fork's included, whose author can print lines until one matches. Fixed: what
+  // a repository learns is its own (`KB#<fingerprint>` / `ENTRY#repo:<id>`), the alarms' is theirs, and only what an
+  // operator imported (and the curated entries) is shared; the old layout's learned entries are no longer read.
   const analysis: AnalysisSummary = {
     provider: 'bedrock', model: 'm', rootCause: 'The database at 10.0.4.17 refused connections.', fix: ['Restart the db-primary-7 container on build host ci-int-03.'],
     confidence: 0.8, proposedAction: 'comment_only', rationale: 'r', evidence: [], latencyMs: 1,
   };
 
-  it.fails("shows no entry learned from another repository's failures on this repository's incident", async () => {
+  /** `incident` seen and recovered, with its analysis's fix learned. */
+  async function learnedFrom(learning: ReturnType<typeof learningOn>, incident: Incident) {
+    await stored(incident);
+    await learning.countSeen(incident, at);
+    await learning.onResolved({ ...incident, status: 'resolved', resolvedAt: at.toISOString(), resolvedBy: `run ${(incident.runId ?? 0) + 1} (attempt 1)` });
+  }
+
+  it("shows no entry learned from another repository's failures on this repository's incident", async () => {
     // Prepare: acme/infra's failure is seen and recovers; its fix is learned
     const learning = learningOn(scratch.client, () => at);
-    const infra = failure({ id: 'gh-910-5101-1', repository: 'acme/infra', repositoryId: 910, branch: 'main', fingerprint: 'fp-l2-kb', analysis });
-    await stored(infra);
-    await learning.countSeen(infra, at);
-    await learning.onResolved({ ...infra, status: 'resolved', resolvedAt: at.toISOString(), resolvedBy: 'run 5102 (attempt 1)' });
+    await learnedFrom(learning, failure({ id: 'gh-910-5101-1', repository: 'acme/infra', repositoryId: 910, branch: 'main', fingerprint: 'fp-l2-kb', analysis }));
 
     // Act: a failure of the same line in another repository
     const site = failure({ id: 'gh-911-5103-1', repository: 'acme/site', repositoryId: 911, branch: 'feature/z', pullRequest: 14, fingerprint: 'fp-l2-kb' });
@@ -270,15 +288,150 @@ describe('L2 (medium, open): the knowledge base is one for every repository', ()
     // Assert
     expect(knowledge.entries?.filter((entry) => entry.source === 'learned')).toEqual([]);
   });
+
+  it("(ordinary use) shows this repository's own learned entry and fix on its next failure", async () => {
+    // Prepare
+    const learning = learningOn(scratch.client, () => at);
+    await learnedFrom(learning, failure({ id: 'gh-912-5104-1', repository: 'acme/own', repositoryId: 912, branch: 'main', fingerprint: 'fp-l2-own', analysis }));
+
+    // Act
+    const next = failure({ id: 'gh-912-5106-1', repository: 'acme/own', repositoryId: 912, branch: 'feature/q', pullRequest: 18, fingerprint: 'fp-l2-own' });
+    const { knowledge } = await learning.lookup(next, summarizeHistory(next, []));
+
+    // Assert
+    expect(knowledge.entries).toEqual([expect.objectContaining({ fingerprint: 'fp-l2-own', source: 'learned', match: 'exact', fix: analysis.fix, seen: 1 })]);
+  });
+
+  it('(ordinary use) an imported entry is still shared by every repository', async () => {
+    // Prepare: an operator imports a row (`guard kb import`)
+    const learning = learningOn(scratch.client, () => at);
+    const row = { timestamp: '2026-11-01T00:00:00Z', title: 'Error: connect ECONNREFUSED 10.0.9.9:6379 (redis-l2)', description: '', solution: 'Start the redis service container before the tests', success: 'true' };
+    expect(await importRows(learning.knowledge, [row], { clock: () => at })).toMatchObject({ imported: 1 });
+    const { fingerprint, description: { template } } = entryFromRow(importRowSchema.parse(row));
+
+    // Act: failures of that line in two repositories
+    const lookups = await Promise.all(
+      [913, 914].map(async (repositoryId) => {
+        const incident = failure({ id: `gh-${repositoryId}-5107-1`, repository: `acme/r${repositoryId}`, repositoryId, branch: 'main', fingerprint, template });
+        return (await learning.lookup(incident, summarizeHistory(incident, []))).knowledge.entries;
+      }),
+    );
+
+    // Assert
+    for (const entries of lookups) expect(entries).toEqual([expect.objectContaining({ fingerprint, source: 'imported', match: 'exact', fix: ['Start the redis service container before the tests'] })]);
+  });
+
+  it("keeps the alarms' learned knowledge to the alarms, and a repository's from the alarms", async () => {
+    // Prepare: an alarm's failure and a repository's, of one fingerprint, are each seen and recover
+    const learning = learningOn(scratch.client, () => at);
+    const alarmAnalysis = { ...analysis, fix: ['Fail over the orders database to its standby.'] };
+    const alarm = (id: string): Incident =>
+      newIncident({ id, source: 'cloudwatch', status: 'notified', category: 'network', fingerprint: 'fp-l2-alarm', template: FINGERPRINT_LINE, failureLines: [{ line: 1, text: 'ALARM: orders-db-connections' }], analysis: alarmAnalysis }, at);
+    await learnedFrom(learning, alarm('cw-orders-1'));
+    await learnedFrom(learning, failure({ id: 'gh-915-5108-1', repository: 'acme/orders', repositoryId: 915, branch: 'main', fingerprint: 'fp-l2-alarm', analysis }));
+
+    // Act
+    const nextAlarm = alarm('cw-orders-2');
+    const alarmEntries = (await learning.lookup(nextAlarm, summarizeHistory(nextAlarm, []))).knowledge.entries;
+    const pullRequest = failure({ id: 'gh-916-5109-1', repository: 'acme/public', repositoryId: 916, branch: 'feature/p', pullRequest: 19, fingerprint: 'fp-l2-alarm' });
+    const repositoryEntries = (await learning.lookup(pullRequest, summarizeHistory(pullRequest, []))).knowledge.entries;
+
+    // Assert: the next alarm reads what the alarm taught, and nothing of the repository's; another repository neither
+    expect(alarmEntries).toEqual([expect.objectContaining({ source: 'learned', match: 'exact', fix: alarmAnalysis.fix, title: 'ALARM: orders-db-connections' })]);
+    expect(repositoryEntries).toEqual([]);
+  });
+
+  it("reads no learned entry of the old layout (every repository's in one), retires it, and keeps an imported one", async () => {
+    // Prepare: entries as they were stored before (`KB#<fingerprint>` / `ENTRY`, one category index partition)
+    const learning = learningOn(scratch.client, () => at);
+    const oldItem = (fingerprint: string, source: string, title: string) => ({
+      pk: `KB#${fingerprint}`, sk: 'ENTRY', kind: 'knowledge', kbFingerprint: fingerprint, kbCategory: 'network', kbLastSeen: at.toISOString(), category: 'network', source,
+      template: `${title} <num>`, title, fix: [`fix of ${title}`], action: 'comment_only', seen: 4, attempts_comment_only: 3, successes_comment_only: 3,
+    });
+    await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: oldItem('fp-l2-old-learned', 'learned', 'private-db-7 refused the connection') }));
+    await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: oldItem('fp-l2-old-imported', 'imported', 'registry mirror refused the connection') }));
+
+    // Act: a failure of each fingerprint
+    const entriesOf = async (fingerprint: string, id: string) => {
+      const incident = failure({ id, repository: 'acme/after', repositoryId: 917, branch: 'main', fingerprint });
+      return (await learning.lookup(incident, summarizeHistory(incident, []))).knowledge.entries;
+    };
+    const learned = await entriesOf('fp-l2-old-learned', 'gh-917-5110-1');
+    const imported = await entriesOf('fp-l2-old-imported', 'gh-917-5111-1');
+
+    // Assert: the learned one is not shown, leaves the index and expires (TTL deletes it); the imported one is read as before
+    expect(learned?.map((entry) => entry.title)).not.toContain('private-db-7 refused the connection');
+    const old = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: { pk: 'KB#fp-l2-old-learned', sk: 'ENTRY' } }))).Item;
+    expect(old?.kbCategory).toBeUndefined();
+    expect(old?.expiresAt).toBeLessThanOrEqual(Math.floor(at.getTime() / 1000));
+    expect(imported).toEqual([expect.objectContaining({ fingerprint: 'fp-l2-old-imported', source: 'imported', match: 'exact', fix: ['fix of registry mirror refused the connection'] })]);
+    expect((await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: { pk: 'KB#fp-l2-old-imported', sk: 'ENTRY' } }))).Item?.expiresAt).toBeUndefined();
+  });
 });
 
-describe('L5 (low, open): learned entries never expire', () => {
-  // Every fingerprint a repository's own failure shows once becomes an entry (`countSeen`), and nothing removes it:
-  // incidents expire after INCIDENT_TTL_DAYS, the votes with them, the entries never. The table grows with every
+describe('L2 migration: the entries stored before learned ones were kept per repository', () => {
+  const oldLearned = (fingerprint: string, category: string, title: string) => ({
+    pk: `KB#${fingerprint}`, sk: 'ENTRY', kind: 'knowledge', kbFingerprint: fingerprint, kbCategory: category, kbLastSeen: at.toISOString(), category, source: 'learned',
+    template: title, title, fix: ['the private fix'], action: 'comment_only', seen: 9, attempts_comment_only: 4, successes_comment_only: 4,
+  });
+
+  it('`guard kb migrate` retires the learned entries no lookup met, and leaves the imported ones', async () => {
+    // Prepare: two learned entries of the old layout and an imported one, in a category no other row uses
+    const learning = learningOn(scratch.client, () => at);
+    for (const n of [1, 2]) await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: oldLearned(`fp-l2-sweep-${n}`, 'lint', `eslint: private rule ${n}`) }));
+    const row = { timestamp: '2026-11-01T00:00:00Z', title: 'eslint: no-unused-vars in the l2 sweep', tags: 'lint', solution: 'Remove the unused variable' };
+    await importRows(learning.knowledge, [row], { clock: () => at });
+    const out: string[] = [];
+
+    // Act
+    const code = await createKbCommand(async () => learning).run(['migrate'], { out: (line: string) => out.push(line), err: () => undefined } as never);
+
+    // Assert
+    expect(code).toBe(0);
+    expect(out).toEqual(['retired 2 learned entries of the old layout (out of the index now, deleted by DynamoDB TTL within days)']);
+    expect((await learning.knowledge.listByCategory('lint')).map((entry) => entry.title)).toEqual(['eslint: no-unused-vars in the l2 sweep']);
+    expect(await learning.knowledge.sweepOldLearned('lint', at)).toBe(0);
+  });
+
+  it("shows no fix an imported entry took from a repository's learned outcomes before the upgrade", async () => {
+    // Prepare: an imported entry without a fix of its own, whose fix record a repository's outcomes wrote
+    const learning = learningOn(scratch.client, () => at);
+    const fixRecord = { current: { fix: ['Restart private-db-7 on ci-int-03.'], successes: 2, failures: 0 }, challenger: null, history: [] };
+    await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: { ...oldLearned('fp-l2-old-fixed', 'network', 'ECONNREFUSED from the l2 old fixed import'), source: 'imported', fix: fixRecord.current.fix, fixRecord, fixVersion: 1 } }));
+    const incident = failure({ id: 'gh-918-5112-1', repository: 'acme/public2', repositoryId: 918, branch: 'feature/f', pullRequest: 20, fingerprint: 'fp-l2-old-fixed' });
+
+    // Act
+    const { knowledge } = await learning.lookup(incident, summarizeHistory(incident, []));
+
+    // Assert
+    expect(knowledge.entries).toEqual([expect.objectContaining({ source: 'imported', match: 'exact', fix: [] })]);
+    expect(knowledge.summary).not.toContain('private-db-7');
+  });
+
+  it('an import of a fingerprint an old-layout learned entry holds starts the shared entry afresh', async () => {
+    // Prepare
+    const learning = learningOn(scratch.client, () => at);
+    const row = { timestamp: '2026-11-01T00:00:00Z', title: 'Error: l2 import over an old learned entry', solution: 'The imported fix', success: 'true' };
+    const { fingerprint } = entryFromRow(importRowSchema.parse(row));
+    await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: oldLearned(fingerprint, 'unknown', 'private-host-3 failed') }));
+
+    // Act
+    await importRows(learning.knowledge, [row], { clock: () => at });
+
+    // Assert: the import's title, fix and counts, none of the old entry's
+    expect(await learning.knowledge.get(fingerprint)).toMatchObject({ source: 'imported', title: 'Error: l2 import over an old learned entry', fix: ['The imported fix'], seen: 1, attempts: 1 });
+  });
+});
+
+describe('L5 (low): learned entries never expire', () => {
+  // Every fingerprint a repository's own failure shows once becomes an entry (`countSeen`), and nothing removed it:
+  // incidents expire after INCIDENT_TTL_DAYS, the votes with them, the entries never. The table grew with every
   // distinct failure line ever seen (a line with a value the normalizer keeps: a port, a test's random seed), though
-  // lookups stay bounded (one category page, newest first). Open: an entry that keeps what worked must outlive its
-  // incidents, and how long is an owner's choice, not a pass's.
-  it.fails('gives an entry seen once an expiry', async () => {
+  // lookups stay bounded (one category page, newest first). Fixed: a learned entry expires KNOWLEDGE_RETENTION_DAYS
+  // (CDK `knowledgeRetentionDays`, 180 by default) after it was last seen or learned something; imported ones never.
+  const day = 86_400;
+
+  it('gives an entry seen once an expiry', async () => {
     // Prepare
     const learning = learningOn(scratch.client, () => at);
     const once = failure({ id: 'gh-920-5201-1', repository: 'acme/shop', repositoryId: 920, branch: 'main', fingerprint: 'fp-l5-once' });
@@ -287,8 +440,50 @@ describe('L5 (low, open): learned entries never expire', () => {
     await learning.countSeen(once, at);
 
     // Assert
-    const item = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: { pk: 'KB#fp-l5-once', sk: 'ENTRY' } }))).Item;
+    const item = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: entryKey('fp-l5-once', 'repo:920') }))).Item;
     expect(item).toBeDefined();
     expect(item?.expiresAt).toEqual(expect.any(Number));
+  });
+
+  it('(ordinary use) refreshes the expiry when the entry learns something, by the retention set', async () => {
+    // Prepare
+    const later = new Date(at.getTime() + 30 * day * 1000);
+    let now = at;
+    const learning = learningOn(scratch.client, () => now);
+    const incident = failure({ id: 'gh-921-5202-1', repository: 'acme/shop2', repositoryId: 921, branch: 'main', fingerprint: 'fp-l5-refresh' });
+    await stored(incident);
+    await learning.countSeen(incident, at);
+
+    // Act: it recovers a month later
+    now = later;
+    await learning.onResolved({ ...incident, status: 'resolved', resolvedAt: later.toISOString(), resolvedBy: 'run 5203' });
+
+    // Assert
+    const item = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: entryKey('fp-l5-refresh', 'repo:921') }))).Item;
+    expect(item?.expiresAt).toBe(Math.floor(later.getTime() / 1000) + 180 * day);
+  });
+
+  it('(ordinary use) reads an entry TTL has expired, and DynamoDB not yet deleted, as gone', async () => {
+    // Prepare: seen 181 days ago
+    const learning = learningOn(scratch.client, () => new Date(at.getTime() + 181 * day * 1000));
+    await learningOn(scratch.client, () => at).countSeen(failure({ id: 'gh-922-5204-1', repository: 'acme/shop3', repositoryId: 922, branch: 'main', fingerprint: 'fp-l5-gone' }), at);
+
+    // Act / Assert
+    expect(await learningOn(scratch.client, () => at).knowledge.get('fp-l5-gone', 'repo:922')).not.toBeNull();
+    expect(await learning.knowledge.get('fp-l5-gone', 'repo:922')).toBeNull();
+  });
+
+  it('(ordinary use) gives an imported entry no expiry', async () => {
+    // Prepare
+    const learning = learningOn(scratch.client, () => at);
+    const row = { timestamp: '2026-11-01T00:00:00Z', title: 'Error: l5 imported failure line', solution: 'Do the imported thing' };
+
+    // Act
+    await importRows(learning.knowledge, [row], { clock: () => at });
+
+    // Assert
+    const item = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: entryKey(entryFromRow(importRowSchema.parse(row)).fingerprint) }))).Item;
+    expect(item?.source).toBe('imported');
+    expect(item?.expiresAt).toBeUndefined();
   });
 });

@@ -48,6 +48,7 @@ describe('CDK context settings', () => {
       runbookWaitSeconds: 300,
       runbookVerifyMinutes: 20,
       runbookNotEndedMinutes: 120,
+      knowledgeRetentionDays: 180,
       dashboard: false,
       alarmNamePrefixes: [],
       alarmScopeTag: 'pipeline-guard=enabled',
@@ -150,6 +151,14 @@ describe('CDK context settings', () => {
     expect(env('classify').GITHUB_BOT_LOGIN).toBeUndefined();
     const retentions = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays);
     expect(new Set(retentions)).toEqual(new Set([14]));
+  });
+
+  it('gives every function that writes learned knowledge the retention an owner sets (attacker\'s pass 50, L5)', () => {
+    const { stack, template } = synth({ knowledgeRetentionDays: '365' });
+    const env = (name: keyof typeof stack.functions) =>
+      template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables;
+    for (const name of ['knowledge-lookup', 'record-outcome', 'ingest-github', 'reconcile'] as const) expect(env(name), name).toMatchObject({ KNOWLEDGE_RETENTION_DAYS: '365' });
+    expect(() => settingsFrom({ knowledgeRetentionDays: '3' })).toThrow(/knowledgeRetentionDays/);
   });
 
   it('gives the log groups the dashboard adds the same retention', () => {

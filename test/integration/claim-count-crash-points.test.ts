@@ -92,10 +92,10 @@ describe('a knowledge import killed before any of its writes', () => {
       };
       const before = await counts();
       const crashing = crashingClient(documents, crashAt);
-      const crashed = await diesOfCrash(importRows(createKnowledgeStore({ client: crashing.client, tableName: 'incidents' }), [row], { clock: () => T0 }));
+      const crashed = await diesOfCrash(importRows(createKnowledgeStore({ client: crashing.client, tableName: 'incidents', learnedRetentionDays: 180 }), [row], { clock: () => T0 }));
       // The operator imports the file again, and once more.
-      const again = await importRows(createKnowledgeStore({ client: documents, tableName: 'incidents' }), [row], { clock: () => new Date(T0.getTime() + 60_000) });
-      const thrice = await importRows(createKnowledgeStore({ client: documents, tableName: 'incidents' }), [row], { clock: () => new Date(T0.getTime() + 120_000) });
+      const again = await importRows(createKnowledgeStore({ client: documents, tableName: 'incidents', learnedRetentionDays: 180 }), [row], { clock: () => new Date(T0.getTime() + 60_000) });
+      const thrice = await importRows(createKnowledgeStore({ client: documents, tableName: 'incidents', learnedRetentionDays: 180 }), [row], { clock: () => new Date(T0.getTime() + 120_000) });
       const after = await counts();
       return {
         crashed,
@@ -130,7 +130,7 @@ describe('a bulk import of one fingerprint’s history', () => {
     const { fingerprint } = entryFromRow(importRowSchema.parse(rows[0]));
 
     // Act
-    const summary = await importRows(createKnowledgeStore({ client: documents, tableName: 'incidents' }), rows, { clock: () => T0 });
+    const summary = await importRows(createKnowledgeStore({ client: documents, tableName: 'incidents', learnedRetentionDays: 180 }), rows, { clock: () => T0 });
 
     // Assert: every row counted once, and the entry keeps no mark of a row whose count is recorded on the row
     const entry = await read('incidents', entryKey(fingerprint));
@@ -256,7 +256,7 @@ describe('a knowledge import meeting rows another import holds or an older versi
     const row = rowFor('Legacy import of the worker pool OOM');
     const { fingerprint, importId } = entryFromRow(importRowSchema.parse(row));
     await documents.send(new UpdateCommand({ TableName: 'incidents', Key: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}` }, UpdateExpression: 'SET #kind = :kind', ExpressionAttributeNames: { '#kind': 'kind' }, ExpressionAttributeValues: { ':kind': 'knowledge-import' } }));
-    const store = createKnowledgeStore({ client: documents, tableName: 'incidents' });
+    const store = createKnowledgeStore({ client: documents, tableName: 'incidents', learnedRetentionDays: 180 });
 
     // Act: imported again, then once more a minute later
     const again = await importRows(store, [row], { clock: () => T0 });
@@ -270,7 +270,7 @@ describe('a knowledge import meeting rows another import holds or an older versi
   it('counts a row the file holds twice once, and calls the second a duplicate, not one another import holds', async () => {
     // Prepare: an export that repeats a row (two rows with the same content are the same history row)
     const row = rowFor('Repeated row of the worker pool OOM');
-    const store = createKnowledgeStore({ client: documents, tableName: 'incidents' });
+    const store = createKnowledgeStore({ client: documents, tableName: 'incidents', learnedRetentionDays: 180 });
 
     // Act: both copies in flight at once, as the import's workers take them
     const summary = await importRows(store, [row, { ...row }], { clock: () => T0, concurrency: 2 });
@@ -284,7 +284,7 @@ describe('a knowledge import meeting rows another import holds or an older versi
     const row = rowFor('Concurrent import of the worker pool OOM');
     const { fingerprint, importId } = entryFromRow(importRowSchema.parse(row));
     await documents.send(new UpdateCommand({ TableName: 'incidents', Key: { pk: `KB#${fingerprint}`, sk: `IMPORT#${importId}` }, UpdateExpression: 'SET #kind = :kind, #claimedAt = :at', ExpressionAttributeNames: { '#kind': 'kind', '#claimedAt': 'claimedAt' }, ExpressionAttributeValues: { ':kind': 'knowledge-import', ':at': T0.toISOString() } }));
-    const store = createKnowledgeStore({ client: documents, tableName: 'incidents' });
+    const store = createKnowledgeStore({ client: documents, tableName: 'incidents', learnedRetentionDays: 180 });
 
     // Act: import B five seconds later; then, the claim left two minutes (A stopped), import C
     const b = await importRows(store, [row], { clock: () => new Date(T0.getTime() + 5_000) });

@@ -33,7 +33,7 @@ function setup(category: Category) {
     async fail(id: string, fields: { runId: number; attempt: number; sha: string; failedAt: Date; fingerprint?: string }): Promise<Incident> {
       now = fields.failedAt;
       const incident = newIncident(
-        { id, source: 'github', repository: 'acme/app', workflowName: 'CI', runId: fields.runId, runAttempt: fields.attempt, headSha: fields.sha, category, fromFork: false, failedAt: fields.failedAt.toISOString(), fingerprint: fields.fingerprint ?? null },
+        { id, source: 'github', repository: 'acme/app', repositoryId: 1, workflowName: 'CI', runId: fields.runId, runAttempt: fields.attempt, headSha: fields.sha, category, fromFork: false, failedAt: fields.failedAt.toISOString(), fingerprint: fields.fingerprint ?? null },
         fields.failedAt,
       );
       await incidents.create(incident, null);

@@ -27,7 +27,7 @@ function setup(fingerprint = FINGERPRINT, firstRun = 9000) {
     run += 1;
     const incident = newIncident(
       {
-        id: `gh-1-${run}-1`, source: 'github', repository: 'acme/app', workflowName: 'CI', runId: run, runAttempt: 1, headSha: String(run).padStart(40, 'e'),
+        id: `gh-1-${run}-1`, source: 'github', repository: 'acme/app', repositoryId: 1, workflowName: 'CI', runId: run, runAttempt: 1, headSha: String(run).padStart(40, 'e'),
         category: 'network', fingerprint, template: 'npm ERR! network ECONNRESET', failureLines: [{ line: 1, text: 'npm ERR! network ECONNRESET' }], fromFork: false, runEvent,
         analysis: analysis(fix), decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: new Date().toISOString() },
       },
@@ -42,7 +42,7 @@ function setup(fingerprint = FINGERPRINT, firstRun = 9000) {
   async function vote(incidentId: string, direction: 'up' | 'down', user = 'maya') {
     await learning.onFeedback((await incidents.get(incidentId)) as Incident, direction, user, null);
   }
-  return { learning, outcome, vote, entry: () => learning.knowledge.get(fingerprint) };
+  return { learning, outcome, vote, entry: () => learning.knowledge.get(fingerprint, 'repo:1') };
 }
 
 describe('a learned fix is revised by its outcomes', () => {

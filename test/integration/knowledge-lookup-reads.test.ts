@@ -22,7 +22,7 @@ function counted() {
 }
 
 function incident(id: string, fingerprint: string, category: Incident['category']): Incident {
-  return newIncident({ id, source: 'github', repository: 'acme/app', pullRequest: 5, fingerprint, category, template: `${fingerprint}: expected <n> received <n>`, failureLines: [{ line: 1, text: 'expected 1 received 2' }] }, new Date());
+  return newIncident({ id, source: 'github', repository: 'acme/app', repositoryId: 1, pullRequest: 5, fingerprint, category, template: `${fingerprint}: expected <n> received <n>`, failureLines: [{ line: 1, text: 'expected 1 received 2' }] }, new Date());
 }
 
 const description = (category: 'test_failure' | 'network') => ({ template: 'expected <n> received <n>', category, source: 'learned' as const });
@@ -30,7 +30,7 @@ const description = (category: 'test_failure' | 'network') => ({ template: 'expe
 describe('knowledge lookup reads', () => {
   it('takes a recurring failure\'s entry from its category\'s candidates, without reading it again by key', async () => {
     const { learning, calls } = counted();
-    await learning.knowledge.recordSeen('fp-recurring', description('test_failure'), new Date());
+    await learning.knowledge.recordSeen({ fingerprint: 'fp-recurring', scope: 'repo:1' }, description('test_failure'), new Date());
     calls.length = 0;
     const current = incident('i-1', 'fp-recurring', 'test_failure');
 
@@ -45,8 +45,8 @@ describe('knowledge lookup reads', () => {
 
   it('still finds an exact entry that is not among the candidates (stored under another category)', async () => {
     const { learning, calls } = counted();
-    await learning.knowledge.recordSeen('fp-elsewhere', description('network'), new Date());
-    await learning.knowledge.recordSeen('fp-elsewhere', description('network'), new Date());
+    await learning.knowledge.recordSeen({ fingerprint: 'fp-elsewhere', scope: 'repo:1' }, description('network'), new Date());
+    await learning.knowledge.recordSeen({ fingerprint: 'fp-elsewhere', scope: 'repo:1' }, description('network'), new Date());
     calls.length = 0;
     const current = incident('i-2', 'fp-elsewhere', 'test_failure');
 

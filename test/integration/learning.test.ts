@@ -97,7 +97,7 @@ describe('knowledge: a retried knowledge stage counts the incident once', () => 
     await harness.runtime.idle();
     const id = `gh-${REPOSITORY_ID}-11864000001-1`;
     const before = await incident(id);
-    const seenOf = async () => (await harness.runtime.learning.knowledge.get(before.fingerprint as string))?.seen;
+    const seenOf = async () => (await harness.runtime.learning.knowledge.get(before.fingerprint as string, `repo:${REPOSITORY_ID}`))?.seen;
     const seenBefore = await seenOf();
     const metricsBefore = (await api<Record<string, number>>('GET', '/metrics/acme-shop/checkout-service', undefined, null)).body.incidents;
     const deps = { incidents: harness.runtime.incidents, learning: harness.runtime.learning, clock: () => new Date(), logger: silentLogger };

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AnalysisSummary, type Incident, type JobFailureSummary, newIncident } from '../../shared/domain/incident.js';
+import { knowledgeScopeOf } from '../../shared/knowledge/scope.js';
 import { repositoryKey } from '../../shared/domain/repository-key.js';
 import { summarizeHistory } from '../../shared/knowledge/history.js';
 import { entryKey } from '../../shared/knowledge/store.js';
@@ -70,7 +71,7 @@ async function failed(n: number, inExperiment: boolean) {
   const scope = `${repository}#main#CI`;
   const incident = newIncident(
     {
-      id: `gh-1-${runId}-1`, source: 'github', repository, workflowName: 'CI', runId, runAttempt: 1, headSha, branch: 'main',
+      id: `gh-1-${runId}-1`, source: 'github', repository, repositoryId: 1, workflowName: 'CI', runId, runAttempt: 1, headSha, branch: 'main',
       category, fingerprint, template: 'npm ERR! network ECONNRESET', failureLines: [{ line: 1, text: 'npm ERR! network ECONNRESET' }], fromFork: false, runEvent: 'push',
       jobs: [job(category, fingerprint)], analysis: analysis(),
       decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: T0.toISOString() },
@@ -91,7 +92,7 @@ type Failure = Awaited<ReturnType<typeof failed>>;
 /** Every counter the recovery moves, as stored. */
 async function counters({ repository, fingerprint, headSha }: Failure) {
   const read = async (table: string, key: Record<string, string>) => (await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item ?? {};
-  const entry = await read('incidents', entryKey(fingerprint));
+  const entry = await read('incidents', entryKey(fingerprint, 'repo:1'));
   const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(repository)}`, sk: 'TOTAL' });
   const tests = await read('baselines', { pk: `TESTS#${repositoryKey(repository)}#${headSha}`, sk: 'job:CI/build' });
   const flaky = await read('baselines', { pk: `FLAKY#${repositoryKey(repository)}`, sk: 'job:CI/build' });
@@ -198,7 +199,7 @@ async function rerunFailed(n: number, crashAt: number) {
   await learningOn(documents, () => new Date(later.getTime() + 120_000)).onRemediationFailed(attempt as Incident);
   const after = await counters(failure);
   const metrics = (await documents.send(new GetCommand({ TableName: 'baselines', Key: { pk: `METRICS#${repositoryKey(failure.repository)}`, sk: 'TOTAL' }, ConsistentRead: true }))).Item ?? {};
-  const fixRecord = ((await documents.send(new GetCommand({ TableName: 'incidents', Key: entryKey(failure.fingerprint), ConsistentRead: true }))).Item?.fixRecord ?? {}) as { current?: { failures: number } };
+  const fixRecord = ((await documents.send(new GetCommand({ TableName: 'incidents', Key: entryKey(failure.fingerprint, 'repo:1'), ConsistentRead: true }))).Item?.fixRecord ?? {}) as { current?: { failures: number } };
   return { crashed, writes: crashing.writes(), moved: { ...minus(after, before), autoFixAttempts: Number(metrics.autoFixAttempts ?? 0), fixFailures: fixRecord.current?.failures ?? 0 } };
 }
 
@@ -248,7 +249,7 @@ describe('a knowledge stage killed before any of its writes', () => {
       const incident = newIncident({ ...githubIncidentFields(trigger, T0), category: 'dependency', fingerprint, template: 'npm ERR! peer dep', failureLines: [{ line: 1, text: 'npm ERR! peer dep' }] }, T0);
       await incidents.create(incident, githubIncidentScope(trigger), trigger);
       const read = async () => ({
-        entrySeen: Number((await documents.send(new GetCommand({ TableName: 'incidents', Key: entryKey(fingerprint), ConsistentRead: true }))).Item?.seen ?? 0),
+        entrySeen: Number((await documents.send(new GetCommand({ TableName: 'incidents', Key: entryKey(fingerprint, knowledgeScopeOf(incident)), ConsistentRead: true }))).Item?.seen ?? 0),
         metricsIncidents: Number((await documents.send(new GetCommand({ TableName: 'baselines', Key: { pk: `METRICS#${repositoryKey(incident.repository as string)}`, sk: 'TOTAL' }, ConsistentRead: true }))).Item?.incidents ?? 0),
       });
       const before = await read();

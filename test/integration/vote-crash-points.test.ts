@@ -65,7 +65,7 @@ async function votedUp(n: number): Promise<{ incident: Incident; repository: str
   const failed = (run: number) =>
     newIncident(
       {
-        id: `gh-1-${run}-1`, source: 'github', repository, workflowName: 'CI', runId: run, runAttempt: 1, headSha: String(run).padStart(40, 'e'),
+        id: `gh-1-${run}-1`, source: 'github', repository, repositoryId: 1, workflowName: 'CI', runId: run, runAttempt: 1, headSha: String(run).padStart(40, 'e'),
         category: 'network', fingerprint, template: 'npm ERR! network ECONNRESET', failureLines: [{ line: 1, text: 'npm ERR! network ECONNRESET' }], fromFork: false, runEvent: 'push',
         analysis: analysis(), decision: { action: 'rerun_failed_jobs', reason: 'transient', applied: true, result: 'rerun requested', dryRun: false, decidedAt: T0.toISOString() },
       },
@@ -88,7 +88,7 @@ async function votedUp(n: number): Promise<{ incident: Incident; repository: str
 async function counters(incidentId: string, repository: string, fingerprint: string) {
   const read = async (table: string, key: Record<string, string>) => (await documents.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item ?? {};
   const incident = await read('incidents', { pk: `INCIDENT#${incidentId}`, sk: 'INCIDENT' });
-  const entry = await read('incidents', entryKey(fingerprint));
+  const entry = await read('incidents', entryKey(fingerprint, 'repo:1'));
   const metrics = await read('baselines', { pk: `METRICS#${repositoryKey(repository)}`, sk: 'TOTAL' });
   const fixRecord = (entry.fixRecord as { current?: { successes: number; failures: number } } | undefined)?.current;
   const units = await learningOn(documents, () => T0).experiments.unitCounters(EXPERIMENT);

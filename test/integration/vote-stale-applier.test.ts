@@ -71,7 +71,7 @@ const marking = (step: string) => (command: Write) => /SET #pending\.#done\.#ste
 describe('two appliers on one change', () => {
   it('stops the one that finds its step marked done by the other, so the knowledge entry moves once for it', async () => {
     const incidents = createIncidentStore({ client: documents, tableName: 'incidents', ttlDays: 30 });
-    const incident = newIncident({ id: 'gh-1-778-1', source: 'github', repository: 'acme/app', runId: 778, runAttempt: 1, fromFork: false, runEvent: 'push', fingerprint: 'c0ffee0778' } as never, T0);
+    const incident = newIncident({ id: 'gh-1-778-1', source: 'github', repository: 'acme/app', repositoryId: 1, runId: 778, runAttempt: 1, fromFork: false, runEvent: 'push', fingerprint: 'c0ffee0778' } as never, T0);
     await incidents.create(incident, null);
     const stored = (await incidents.get(incident.id)) as Incident;
     // Every write to the knowledge entry's counters (the entry step), whichever applier makes it.

@@ -5,7 +5,7 @@ import { silentLogger } from '../../shared/steps/deps.js';
 
 /** The learning loop on a scratch store's tables (`incidents`, `experiments`, `baselines`), as the knowledge stage builds it. */
 export function learningOn(client: DynamoDBDocumentClient, clock: () => Date = () => new Date()) {
-  return createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400 });
+  return createLearning({ client, tables: { incidents: 'incidents', experiments: 'experiments', baselines: 'baselines' }, clock, logger: silentLogger, entryLookup: ENTRY_LOOKUP, ttlDays: 400, learnedRetentionDays: 180 });
 }
 
 /** A `recovered_within` experiment (10 hours) over `network` failures: two re-run arms, short and full comments. */

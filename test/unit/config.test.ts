@@ -69,6 +69,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RUNBOOK_NOT_ENDED_MINUTES: '5' })).toThrow(/RUNBOOK_NOT_ENDED_MINUTES/);
   });
 
+  it('keeps a learned knowledge entry 180 days after it last learned something by default, between a week and ten years (attacker\'s pass 50, L5)', () => {
+    expect(loadConfig({}).KNOWLEDGE_RETENTION_DAYS).toBe(180);
+    expect(loadConfig({ KNOWLEDGE_RETENTION_DAYS: '3650' }).KNOWLEDGE_RETENTION_DAYS).toBe(3650);
+    expect(() => loadConfig({ KNOWLEDGE_RETENTION_DAYS: '6' })).toThrow(/KNOWLEDGE_RETENTION_DAYS/);
+  });
+
   it('accepts the previous webhook secret for 60 minutes after a rotation by default, between 10 minutes and a day (attack-47 I2)', () => {
     expect(loadConfig({}).WEBHOOK_SECRET_GRACE_MINUTES).toBe(60);
     expect(loadConfig({ WEBHOOK_SECRET_GRACE_MINUTES: '1440' }).WEBHOOK_SECRET_GRACE_MINUTES).toBe(1440);

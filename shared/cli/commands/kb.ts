@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { ACTION_PHRASES, type KnowledgeEntry, entryConfidence } from '../../knowledge/entry.js';
 import { importRows, parseImportFile } from '../../knowledge/import.js';
 import type { Learning } from '../../knowledge/learning.js';
-import { listEntries, searchEntries } from '../../knowledge/search.js';
+import { KNOWLEDGE_SCOPE_FORM, listEntries, searchEntries } from '../../knowledge/search.js';
 import { CATEGORIES, type Category } from '../../logs/types.js';
 import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
 import { type CliIO, forTerminal, nonTextKind, regularFile, textOf } from '../io.js';
@@ -50,12 +50,18 @@ export const learningFromEnv: LearningFactory = async () => {
     clock: () => new Date(),
     logger: silentLogger,
     ttlDays: config.INCIDENT_TTL_DAYS,
+    learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS,
   });
 };
 
 function row(entry: KnowledgeEntry): string {
   const confidence = entry.attempts > 0 ? `${ACTION_PHRASES[entry.action]} ${entry.successes}/${entry.attempts} (≥${entryConfidence(entry).toFixed(2)})` : `${ACTION_PHRASES[entry.action]} (no outcomes yet)`;
-  return `${entry.fingerprint}  ${entry.source.padEnd(8)}  ${entry.category.padEnd(14)}  seen ${String(entry.seen).padStart(4)}  ${confidence}  ${forTerminal(entry.title.slice(0, 80))}`;
+  return `${entry.fingerprint}  ${(entry.scope ?? entry.source).padEnd(8)}  ${entry.category.padEnd(14)}  seen ${String(entry.seen).padStart(4)}  ${confidence}  ${forTerminal(entry.title.slice(0, 80))}`;
+}
+
+function scopeOption(value: string | undefined): string | undefined {
+  if (value !== undefined && !KNOWLEDGE_SCOPE_FORM.test(value)) throw new UsageError('--scope must be repo:<repository id> or alarms');
+  return value;
 }
 
 function categoryOption(value: string | undefined): Category | undefined {
@@ -123,8 +129,9 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv): Com
     ...KB_META,
     async run(argv: readonly string[], io: CliIO) {
       const [sub, ...rest] = argv;
-      const args = parseArgs(rest, { values: ['format', 'category', 'limit'], flags: ['json', 'quiet'] });
+      const args = parseArgs(rest, { values: ['format', 'category', 'limit', 'scope'], flags: ['json', 'quiet'] });
       const category = categoryOption(args.values.get('category'));
+      const scope = scopeOption(args.values.get('scope'));
       const limit = intOption(args, 'limit', 50);
       switch (sub) {
         case 'import': {
@@ -132,11 +139,11 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv): Com
           return runImport(args.positionals[0] as string, args, io, factory);
         }
         case 'export': {
-          io.out(JSON.stringify(await listEntries((await factory()).knowledge, category), null, 2));
+          io.out(JSON.stringify(await listEntries((await factory()).knowledge, category, scope), null, 2));
           return 0;
         }
         case 'list': {
-          const entries = (await listEntries((await factory()).knowledge, category)).slice(0, limit);
+          const entries = (await listEntries((await factory()).knowledge, category, scope)).slice(0, limit);
           if (args.flags.has('json')) io.out(JSON.stringify(entries, null, 2));
           else for (const entry of entries) io.out(row(entry));
           return 0;
@@ -145,14 +152,21 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv): Com
           const text = args.positionals.join(' ').trim();
           if (!text) throw new UsageError('kb search needs some text');
           if (text.length > 1_000) throw new UsageError('search text is longer than 1000 characters');
-          const results = searchEntries(await listEntries((await factory()).knowledge, category), text, limit);
+          const results = searchEntries(await listEntries((await factory()).knowledge, category, scope), text, limit);
           if (args.flags.has('json')) io.out(JSON.stringify(results, null, 2));
           else if (results.length === 0) io.out('no matching entries');
           else for (const { entry, score } of results) io.out(`${score.toFixed(2)}  ${row(entry)}`);
           return 0;
         }
+        case 'migrate': {
+          const knowledge = (await factory()).knowledge;
+          let retired = 0;
+          for (const each of CATEGORIES) retired += await knowledge.sweepOldLearned(each, new Date());
+          io.out(`retired ${retired} learned entries of the old layout (out of the index now, deleted by DynamoDB TTL within days)`);
+          return 0;
+        }
         default:
-          throw subcommandError('kb', sub, ['import', 'export', 'list', 'search']);
+          throw subcommandError('kb', sub, ['import', 'export', 'list', 'search', 'migrate']);
       }
     },
   };

@@ -32,9 +32,11 @@ export const KB_META = {
   summary: 'knowledge base: import, export, list and search entries',
   usage: [
     'guard kb import <file.csv|file.json> [--format csv|json] [--quiet]',
-    '       guard kb export [--category C]            (JSON array on stdout)',
-    '       guard kb list [--category C] [--limit N]',
-    '       guard kb search <text> [--category C] [--limit N] [--json]',
+    '       guard kb export [--category C] [--scope S]  (JSON array on stdout)',
+    '       guard kb list [--category C] [--scope S] [--limit N]',
+    '       guard kb search <text> [--category C] [--scope S] [--limit N] [--json]',
+    '       guard kb migrate                          (retires learned entries of the layout before session 48)',
+    '  --scope  also what one repository (repo:<id>) or the alarms (alarms) learned; shared entries only without it',
   ].join('\n'),
 } as const;
 

@@ -287,4 +287,29 @@ describe('GET /knowledge', () => {
     expect(fingerprints).toContain('fp-clean');
     expect(fingerprints).not.toContain('fp-poisoned');
   });
+
+  it("lists one scope's learned entries beside the shared ones only when asked for that scope (attacker's pass 50, L2)", async () => {
+    // Prepare
+    const { CURATED_ENTRIES } = await import('../../../shared/knowledge/curated.js');
+    const base = CURATED_ENTRIES[0]!;
+    const scopes: Array<string | null | undefined> = [];
+    const knowledge = {
+      listAll: async (_limit: number, scope?: string | null) => {
+        scopes.push(scope);
+        return scope ? [{ ...base, fingerprint: `fp-${scope}`, source: 'learned' as const, scope }] : [{ ...base, fingerprint: 'fp-imported', source: 'imported' as const }];
+      },
+    };
+    const read = createReadApi({ incidents: createMemoryStore(() => NOW), learning: { knowledge } as unknown as Pick<Learning, 'experiments' | 'baselines' | 'knowledge'>, clock: () => NOW });
+    const fingerprints = (reply: Awaited<ReturnType<typeof read>>) => (reply?.body as Array<{ fingerprint: string }>).map((entry) => entry.fingerprint);
+
+    // Act
+    const shared = await read(get('/knowledge'));
+    const scoped = await read(get('/knowledge', { scope: 'repo:42' }));
+
+    // Assert
+    expect(fingerprints(shared)).not.toContain('fp-repo:42');
+    expect(fingerprints(shared)).toContain('fp-imported');
+    expect(fingerprints(scoped).slice(0, 2)).toEqual(['fp-repo:42', 'fp-imported']);
+    expect((await read(get('/knowledge', { scope: 'acme/app' })))?.status).toBe(400);
+  });
 });
