@@ -355,6 +355,42 @@ describe('the extent of a test runner report', () => {
   });
 });
 
+/** How far a link checker's report reaches. */
+describe('the extent of a link checker report', () => {
+  it("lists awesome_bot's issues report, `> Links` with each failing link down to its `> Dupes` list, first", async () => {
+    // Prepare: awesome_bot (lib/awesome_bot/cli.rb) prints its progress, the white-listed links, then `Issues :-(` and
+    // the links that failed (`  NN. [Lnnnn] status url` plus ` → location` for a redirect, the error for a link it
+    // could not open) and the duplicated ones, then the results file; the shell's exit marker follows.
+    const log = [
+      '$ awesome_bot README.md --allow-redirect --white-list example.org',
+      '> Checking links in README.md',
+      '> Will allow redirects',
+      'Links to check: 212',
+      '  001. https://github.com/octo/widget',
+      '  002. https://docs.example.com/guide',
+      'Checking URLs: ✓✓✓x✓✓→✓✓x',
+      '',
+      '> White listed:',
+      '  1. [L0040] 200 https://example.org/logo.png  ',
+      '',
+      'Issues :-(',
+      '> Links ',
+      '  1. [L0117] 404 https://widgets.example.net/old-page  ',
+      '  2. [L0198]  https://gone.example.io Failed to open TCP connection to gone.example.io:443 (getaddrinfo: Name or service not known) ',
+      '> Dupes ',
+      '  1. [L0061] https://github.com/octo/widget',
+      '',
+      'Wrote results to ab-results-README.md.json',
+      'The command "awesome_bot README.md --allow-redirect --white-list example.org" exited with 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('awesome-bot.issues');
+    expect(predictionLines(analysis)).toEqual([13, 14, 15, 16, 17]);
+  });
+});
+
 /** Line lengths up to twice the 4 KB the scanner reads of a line. */
 const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
 const ruleById = (id: string): Rule => {
