@@ -888,8 +888,10 @@ export const RULES: readonly Rule[] = uniformRules([
 
 /** Generic wording, tried after the cascade rules so `error Command failed` stays boilerplate. */
 export const GENERIC_RULES: readonly Rule[] = uniformRules([
+  // A script block's error record (`At line:3 char:9` and its `+ ` lines); a script file's (`At /path/build.ps1:27
+  // char:5`) opens `cascade.pwsh-error-record` instead, which takes this line with it.
   { id: 'powershell.error', category: 'unknown', weight: 50, extend: 'indent', refine: true,
-    re: /^(?!\s)(?:\S.*)?(?:failed with exit code \d+|Exception calling ".*")/, cont: /^(?:At (?:line:)?\S*\d char:\d+|\+ |\s)/ },
+    re: /^(?!\s)(?:\S.*)?(?:failed with exit code \d+|Exception calling ".*")/, cont: /^(?:At line:\d+ char:\d+|\+ |\s)/ },
 
   // ── CI annotations and generic wording (fallbacks) ────────────────────────────────────────────────────────
   { id: 'gha.error-annotation', category: 'unknown', weight: 55, extend: 'line', refine: true,
@@ -934,6 +936,13 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   // Jenkins the job's verdict.
   { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal /,
     closing: { through: /^\[ERROR\]|^Build step '[^']*' marked build as failure$/ } },
+  // A PowerShell script's terminating error (a build script's `throw` after a tool failed) is printed as its error
+  // record: the message, `At /path/build.ps1:27 char:5`, the statement with a `~~~` marker under it, then
+  // `+ CategoryInfo` and `+ FullyQualifiedErrorId`. It closes the report of whatever failed above it in the step. A
+  // script block's record (`At line:3 char:9`) is not a script's verdict: a test prints those as its own output.
+  { id: 'cascade.pwsh-error-record', category: 'unknown', weight: 30, extend: 'line', refine: true,
+    re: /^At (?!line:\d)\S.*:\d+ char:\d+$/, lookback: { re: /\S/, lines: 1, inclusive: true },
+    closing: { through: /^\s*\+ / } },
   // Gradle's `* What went wrong:` announces the line that sums up the failure (`Execution failed for task ':app:test'.`);
   // the report below that (`> …`, an AAPT `ERROR: …`) is read line by line by its own rules, and so is a summary a
   // rule of its own opens on (`Script compilation error:`): the announcement alone is dropped. The summary names the
@@ -1093,4 +1102,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go)/;

@@ -272,6 +272,52 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([2, 3, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it("lists after a failure the error record of the PowerShell build script's throw that ends the step", async () => {
+    // Prepare: a build script (`build.ps1`) runs `dotnet build`, which fails on a compiler error; the script then
+    // throws, and PowerShell prints the error record (message, `At <script>:<line> char:<column>`, the statement and
+    // its `~~~` marker, then the record's CategoryInfo and FullyQualifiedErrorId).
+    const log = [
+      '$ pwsh -File ./build.ps1',
+      'Microsoft (R) Build Engine version 17.3.0+92e077650 for .NET',
+      '  Shop.Core -> /home/travis/build/shop/src/Shop.Core/bin/Release/net6.0/Shop.Core.dll',
+      '/home/travis/build/shop/src/Shop.Api/Controllers/CartController.cs(42,17): error CS0103: The name \'basket\' does not exist in the current context [/home/travis/build/shop/src/Shop.Api/Shop.Api.csproj]',
+      '  Shop.Cli -> /home/travis/build/shop/src/Shop.Cli/bin/Release/net6.0/Shop.Cli.dll',
+      'dotnet build failed with exit code 1',
+      'At /home/travis/build/shop/build.ps1:27 char:5',
+      '+     throw "dotnet build failed with exit code $LASTEXITCODE"',
+      '+     ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '    + CategoryInfo          : OperationStopped: (dotnet build failed with exit code 1:String) [], RuntimeException',
+      '    + FullyQualifiedErrorId : dotnet build failed with exit code 1',
+      ' ',
+      'The command "pwsh -File ./build.ps1" exited with 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('dotnet.build-error');
+    expect(predictionLines(analysis)).toEqual([4, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it("does not list as a failure's closing report an error record a test printed (`At line:N char:M`, no script file)", async () => {
+    // Prepare: Pester's failed test, then the next test's output holds an error record of a script block.
+    const log = [
+      '$ pwsh -Command Invoke-Pester',
+      'Describing Cart',
+      '  [-] totals the items 41ms',
+      '    Expected 3, but got 2.',
+      '    12:         Get-Total $cart | Should -Be 3',
+      '  [+] empties the cart 12ms',
+      'Write-Output: A Using variable cannot be retrieved.',
+      'At line:3 char:9',
+      '+         Write-Output $using:Items',
+      '+         ~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '    + CategoryInfo          : InvalidOperation: (:) [], RuntimeException',
+      '    + FullyQualifiedErrorId : UsingWithoutInvokeCommand',
+      'Tests Passed: 1, Failed: 1, Skipped: 0',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('pester.failed');
+    expect(predictionLines(analysis)).toEqual([3, 4, 5]);
+  });
+
   it("does not list as a failure's closing report a Maven report of another step", async () => {
     // Prepare: Jest fails in one step; a later step's Maven run fails on a rule of its own.
     const log = [
@@ -413,6 +459,7 @@ describe('the expressions that find a report\'s extent', () => {
     ['mypy.error tally', ruleById('mypy.error').tally, 'Found 1 errors in 1 files (checked ', '1', 'x'],
     ['surefire.failed continuation', ruleById('surefire.failed').cont, '', ' \t', 'x'],
     ['cascade.maven-goal closing', ruleById('cascade.maven-goal').closing?.through, "Build step '", "x' marked ", 'x'],
+    ['cascade.pwsh-error-record headline', ruleById('cascade.pwsh-error-record').re, 'At a', ':1 char:1 ', 'x'],
   ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head, unit, tail) => {
     if (re === undefined) throw new Error('no expression');
     const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + tail;
