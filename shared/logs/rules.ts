@@ -154,6 +154,9 @@ const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Ex
 const STACK_CONT =
   /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
 
+/** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
+const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
+
 export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
@@ -457,9 +460,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
-  { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
-    cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
+  // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
+  // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
+  // line ends the block, so that only the line right under the diagnostic is read as its quote.
+  { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
+    re: CC_ERROR_RE,
+    cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
+    contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
   // (imported by Q); to add:` (`go: m@v: missing go.sum entry; to add it:` for a module), the `go get` to run
   // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.

@@ -401,6 +401,44 @@ describe('the extent of a test runner report', () => {
   });
 });
 
+/** How far a compiler's diagnostic reaches. */
+describe('the extent of a C compiler diagnostic', () => {
+  it("takes into a clang error the source line it quotes (not indented, no `|` gutter), the caret and clang's count", async () => {
+    // Prepare: clang (and gcc before 9) quote the offending source line as it is, then the caret line, and clang ends
+    // a translation unit's diagnostics with `N error(s) generated.`; `go build` prints cgo's that way too.
+    const log = [
+      '$ make',
+      'cc -O2 -Wall -c -o net/poll.o net/poll.c',
+      'net/poll.c:31:10: fatal error: \'sys/epoll.h\' file not found',
+      '#include <sys/epoll.h>',
+      '         ^~~~~~~~~~~~~',
+      '1 error generated.',
+      'make: *** [net/poll.o] Error 1',
+      'The command "make" exited with 2.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cc.error');
+    expect(predictionLines(analysis)).toEqual([3, 4, 5, 6]);
+  });
+
+  it('does not take into a clang error the next diagnostic, nor a quoted line after a blank one', async () => {
+    const log = [
+      'src/ring.c:12:3: error: use of undeclared identifier \'head\'',
+      '  head = 0;',
+      '  ^',
+      'src/ring.c:20:9: error: use of undeclared identifier \'tail\'',
+      '',
+      'building src/queue.c',
+      'make: *** [src/ring.o] Error 1',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    const blocks = analysis.failures.filter((f) => f.rule === 'cc.error').map((f) => [f.startLine, f.endLine]);
+    expect(blocks).toEqual([[1, 3], [4, 4]]);
+  });
+});
+
 /** How far a link checker's report reaches. */
 describe('the extent of a link checker report', () => {
   it("lists awesome_bot's issues report, `> Links` with each failing link down to its `> Dupes` list, first", async () => {
@@ -460,6 +498,7 @@ describe('the expressions that find a report\'s extent', () => {
     ['surefire.failed continuation', ruleById('surefire.failed').cont, '', ' \t', 'x'],
     ['cascade.maven-goal closing', ruleById('cascade.maven-goal').closing?.through, "Build step '", "x' marked ", 'x'],
     ['cascade.pwsh-error-record headline', ruleById('cascade.pwsh-error-record').re, 'At a', ':1 char:1 ', 'x'],
+    ['cc.error quoted source line', ruleById('cc.error').contAfter?.re, '', 'a:1:1', 'x'],
   ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head, unit, tail) => {
     if (re === undefined) throw new Error('no expression');
     const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + tail;
