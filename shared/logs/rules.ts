@@ -253,6 +253,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Lighthouse CI (`lhci assert`, `autorun`): `  ✘  categories.performance failure for minScore assertion`, then
   // `expected:`, `found:` and `all values:` indented below it; `⚠️ … warning for …` lines do not fail the run.
   { id: 'lhci.assertion', category: 'test_failure', weight: 82, extend: 'indent', maxLines: 10, re: /^\s*✘ {2}\S+ failure for \w+ assertion$/ },
+  // xcpretty's failed XCTest (`    ✗ testTotal, XCTAssertEqual failed: …`; XCTest runs only methods named `test…`): the
+  // test and why, where xcodebuild's `Failing tests:` list at the end of the run names the test only. Under
+  // xcpretty's own summary of the failures (the same line with the file and its code, `xctest.failed`).
+  { id: 'xcpretty.test-failed', category: 'test_failure', weight: 80, extend: 'line', re: /^\s*✗ test\w*(?:\(\))?, \S/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] )\S(?!.*\bproblems?\b)/ },

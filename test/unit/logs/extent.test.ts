@@ -439,6 +439,61 @@ describe('the extent of a C compiler diagnostic', () => {
   });
 });
 
+/** Which line of an Xcode test run comes first. */
+describe('an Xcode test run piped through xcpretty', () => {
+  it("puts xcpretty's failed test (`✗ testName, reason`) before xcodebuild's list of failing test names", async () => {
+    // Prepare: xcpretty's simple formatter prints each test as `    ✓ testName (0.012 seconds)` or, failed,
+    // `    ✗ testName, reason`; xcodebuild closes the run with `Failing tests:` and the tests' names only.
+    const log = [
+      '$ set -o pipefail && xcodebuild -scheme Cart -destination "platform=iOS Simulator,name=iPhone 8" test | xcpretty',
+      'Test Suite Cart Tests.xctest started',
+      'CartTests',
+      '    ✓ testAddsAnItem (0.004 seconds)',
+      '    ✗ testTotalIncludesTax, XCTAssertEqual failed: ("10.0") is not equal to ("10.8")',
+      '    ✓ testEmptiesTheCart (0.002 seconds)',
+      '',
+      '',
+      '\t Executed 3 tests, with 1 failure (0 unexpected) in 0.021 (0.034) seconds',
+      '',
+      'Failing tests:',
+      '\tCart Tests:',
+      '\t\tCartTests.testTotalIncludesTax()',
+      '',
+      '** TEST FAILED **',
+      'The command "set -o pipefail && xcodebuild -scheme Cart test | xcpretty" exited with 65.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('xcpretty.test-failed');
+    expect(predictionLines(analysis)[0]).toBe(5);
+  });
+
+  it("puts xcpretty's summary of a failure (its file and code) before the failed test's line in the progress", async () => {
+    // Prepare: after the run xcpretty repeats each failure under its suite, with the file and a snippet of the code.
+    const log = [
+      'CartTests',
+      '    ✓ testAddsAnItem (0.004 seconds)',
+      '    ✗ testTotalIncludesTax, XCTAssertEqual failed: ("10.0") is not equal to ("10.8")',
+      '',
+      '',
+      'CartTests',
+      '  testTotalIncludesTax, XCTAssertEqual failed: ("10.0") is not equal to ("10.8")',
+      '  /Users/runner/work/cart/cart/Tests/CartTests.swift:42',
+      '  ```',
+      '        let cart = Cart(items: [book])',
+      '        XCTAssertEqual(cart.total, 10.8)',
+      '  ```',
+      '',
+      '',
+      '\t Executed 2 tests, with 1 failure (0 unexpected) in 0.011 (0.020) seconds',
+    ].join('\n');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('xctest.failed');
+    expect(predictionLines(analysis)[0]).toBe(7);
+  });
+});
+
 /** How far a link checker's report reaches. */
 describe('the extent of a link checker report', () => {
   it("lists awesome_bot's issues report, `> Links` with each failing link down to its `> Dupes` list, first", async () => {
