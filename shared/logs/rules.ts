@@ -352,8 +352,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
+  // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
-    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error):|(?:Failure|Error):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
+    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
   { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },

@@ -401,6 +401,36 @@ describe('the extent of a test runner report', () => {
   });
 });
 
+/** How far a minitest report reaches. */
+describe('the extent of a minitest failure', () => {
+  it("ends a minitest failure at the next test's `Skipped:` report", async () => {
+    // Prepare: minitest-reporters' default reporter prints each failure, error and skip as it happens, one
+    // `Failure:` / `Skipped:` heading, the test and its location, the message, then a blank line.
+    const log = [
+      'Started with run options --seed 4242',
+      '',
+      'Failure:',
+      'CartTest#test_total_includes_tax [/home/runner/work/shop/shop/test/cart_test.rb:18]:',
+      'Expected: 10.8',
+      '  Actual: 10.0',
+      '',
+      'Skipped:',
+      'CartTest#test_currency_rounding [/home/runner/work/shop/shop/test/cart_test.rb:31]:',
+      'rounding rules pending',
+      '',
+      '  12/12: [=================================] 100% Time: 00:00:00, Time: 00:00:00',
+      '',
+      'Finished in 0.08s',
+      '12 tests, 20 assertions, 1 failures, 0 errors, 1 skips',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('minitest.failed');
+    expect(predictionLines(analysis)).toEqual([3, 4, 5, 6]);
+  });
+});
+
 /** How far a compiler's diagnostic reaches. */
 describe('the extent of a C compiler diagnostic', () => {
   it("takes into a clang error the source line it quotes (not indented, no `|` gutter), the caret and clang's count", async () => {
