@@ -365,6 +365,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^FAIL .*\[[^\s[\]]+\.phpt\]/, lookback: { re: /^={4,}DIFF={4,}$/, lines: 200, inclusive: false } },
   { id: 'dotnet.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^\s*(?:Failed|X) \S+ \[(?:< ?)?\d+(?:\.\d+)? ?m?s\]$|^\s*Failed \S[^\s.]*\.\S+$/, cont: /^\s*(?:Error Message:|Stack Trace:|Assert\.|Expected|Actual|But was)/ },
+  // xcpretty's summary of the failures after the run (format_failures): under the suite (`Cart_Tests.CartTests`),
+  // `  testName, reason`, `  /path/File.swift:42` and a snippet of the code between two `  ```` fences, failures one
+  // blank line apart (XCTest runs only methods named `test…`). Before xctest.failed, which would take the first line
+  // alone when an assertion is the reason.
+  { id: 'xcpretty.failure-summary', category: 'test_failure', weight: 84, extend: 'until', maxLines: 40,
+    re: /^ {2}test\w*(?:\(\))?, \S/, end: /^\S|^\s*Executed \d+ tests?, /,
+    lookback: { re: /^[A-Za-z_][\w.]*$/, lines: 2, inclusive: true, through: /^\s*$/ },
+    under: { header: /^[A-Za-z_][\w.]*$/, through: /^\s/ } },
   { id: 'xctest.failed', category: 'test_failure', weight: 84, extend: 'indent',
     re: /XCT(?:Assert\w*|Fail) failed|: error: -\[\S+ \S+\] : |^\s*✗ \S|Test Case '[^']*' failed/ },
   { id: 'karma.failed', category: 'test_failure', weight: 80, extend: 'indent',
@@ -1114,4 +1122,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go)/;

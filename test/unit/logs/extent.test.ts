@@ -499,6 +499,37 @@ describe('an Xcode test run piped through xcpretty', () => {
     expect(predictionLines(analysis)[0]).toBe(5);
   });
 
+  it("lists xcpretty's summary of each failure: the suite, the test and why, the file, the code between its fences", async () => {
+    // Prepare: xcpretty's formatter ends the run with each failure under its suite (format_failures): `  testName,
+    // reason`, `  /path/File.swift:42`, then a snippet of the code between two `  ```` fences; failures one blank
+    // line apart. A failure for a reason no assertion names (a timeout) reads the same.
+    const log = [
+      'CartTests',
+      '    ✗ testTotalIncludesTax, Asynchronous wait failed: Exceeded timeout of 5 seconds, with unfulfilled expectations: "total".',
+      '    ✓ testEmptiesTheCart (0.002 seconds)',
+      '',
+      '',
+      'Cart_Tests.CartTests',
+      '  testTotalIncludesTax, Asynchronous wait failed: Exceeded timeout of 5 seconds, with unfulfilled expectations: "total".',
+      '  /Users/runner/work/cart/cart/Tests/CartTests.swift:42',
+      '  ```',
+      '        waitForExpectations(timeout: 5)',
+      '  ```',
+      '',
+      '  testTaxRounding, XCTAssertEqual failed: ("0.8") is not equal to ("0.81")',
+      '  /Users/runner/work/cart/cart/Tests/CartTests.swift:57',
+      '  ```',
+      '        XCTAssertEqual(tax, 0.81)',
+      '  ```',
+      '',
+      '',
+      '\t Executed 3 tests, with 2 failures (0 unexpected) in 5.021 (5.034) seconds',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('xcpretty.failure-summary');
+    expect(predictionLines(analysis)).toEqual([7, 6, 8, 9, 10, 11, 13, 14, 15, 16, 17]);
+  });
+
   it("puts xcpretty's summary of a failure (its file and code) before the failed test's line in the progress", async () => {
     // Prepare: after the run xcpretty repeats each failure under its suite, with the file and a snippet of the code.
     const log = [
@@ -519,7 +550,7 @@ describe('an Xcode test run piped through xcpretty', () => {
       '\t Executed 2 tests, with 1 failure (0 unexpected) in 0.011 (0.020) seconds',
     ].join('\n');
     const analysis = await analyzeLog(log);
-    expect(analysis.failures[0]?.rule).toBe('xctest.failed');
+    expect(analysis.failures[0]?.rule).toBe('xcpretty.failure-summary');
     expect(predictionLines(analysis)[0]).toBe(7);
   });
 });
