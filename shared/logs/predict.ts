@@ -36,24 +36,48 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
       out.push(line);
     }
   };
-  const head = top.lines[0]?.line ?? top.startLine;
-  add(head);
+  add(top.lines[0]?.line ?? top.startLine);
+  for (const range of reportRanges(analysis.failures, top)) {
+    if (range.keys === undefined) for (let l = range.startLine; l <= range.endLine; l++) add(l);
+    else for (const l of [range.startLine, ...(range.pick === undefined ? [] : [range.pick]), ...range.keys]) add(l);
+  }
+  if (top.tallyLine !== undefined) add(top.tallyLine);
+  const closing = closingReportOf(analysis.failures, top);
+  if (closing?.closedThrough !== undefined) for (let l = closing.startLine; l <= closing.closedThrough; l++) add(l);
+  return out;
+}
+
+/**
+ * The top failure's report, in the order its lines are listed: its own block, the neighbouring blocks of its rule
+ * (`sameRuleNeighbours`), then a block of another kind that continues it (`continuingBlocks`).
+ */
+function reportRanges(failures: readonly Failure[], top: Failure): Range[] {
+  const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines }];
+  const end = sameRuleNeighbours(failures, top, ranges);
+  continuingBlocks(failures, top, end, ranges);
+  return ranges;
+}
+
+/**
+ * Adds to `ranges` the blocks of the top failure's rule (and, with `Rule.fileOf`, about its file) that follow one
+ * another within {@link ADJACENT_GAP} lines of it, below it and then above it: the other failed tests of the same
+ * report. With `Rule.causeOnce`, a copy of the top block's cause is not listed, but the report still reaches over
+ * it: the lines right under it (pytest's `FAILED …` summary) go on from its end. Returns the report's last line.
+ */
+function sameRuleNeighbours(failures: readonly Failure[], top: Failure, ranges: Range[]): number {
+  const rule = RULES_BY_ID.get(top.rule);
+  const fileOf = rule?.fileOf;
+  const fileOfFailure = (f: Failure): string | undefined => (fileOf === undefined ? undefined : fileOf.exec(f.lines[0]?.text ?? '')?.[1]);
+  const topFile = fileOfFailure(top);
+  const causeOnce = rule?.causeOnce === true;
+  const topCause = rule && causeOf(top, rule);
   // A block with key lines is listed by them; a repeat of it has none of its own, so it is listed by its first line
   // (no keys), and without key lines a repeat is listed whole (keys undefined).
   const repeatKeys: readonly number[] | undefined = top.keyLines === undefined ? undefined : [];
-  const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines }];
-  const fileOf = RULES_BY_ID.get(top.rule)?.fileOf;
-  const fileOfFailure = (f: Failure): string | undefined => (fileOf === undefined ? undefined : fileOf.exec(f.lines[0]?.text ?? '')?.[1]);
-  const topFile = fileOfFailure(top);
-  const topRule = RULES_BY_ID.get(top.rule);
-  const causeOnce = topRule?.causeOnce === true;
-  const topCause = topRule && causeOf(top, topRule);
-  // A copy of the top block's cause is not listed, but the report still reaches over it: the lines right under it
-  // (pytest's `FAILED …` summary) go on from its end.
-  const sameRule = analysis.failures
+  const sameRule = failures
     .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile)
     .flatMap((f): Range[] => [
-      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, pick: f.lines[0]?.line, copy: causeOnce && f !== top && topRule !== undefined && causeOf(f, topRule) === topCause },
+      { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, pick: f.lines[0]?.line, copy: causeOnce && f !== top && rule !== undefined && causeOf(f, rule) === topCause },
       ...(causeOnce ? [] : (f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))),
     ]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
@@ -71,30 +95,37 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
       start = r.startLine;
     }
   }
-  // A block of another kind that starts right where this report ends continues it: a Java exception whose multi-line
-  // message holds the line another rule took (`stderr: fatal: unable to access …`), with the frames under that one.
-  // Not a block that only reports that something failed (`FAIL`, `TEST FAILURE`, `3 tests completed, 1 failed`): a
-  // summary after the report is not part of it.
-  const others = analysis.failures.filter((f) => f.rule !== top.rule && !STATUS_RULES.has(f.rule)).sort((a, b) => a.startLine - b.startLine);
+  return end;
+}
+
+/**
+ * Adds to `ranges` the blocks of another kind that start within {@link CONTIGUOUS_GAP} lines of the report's end
+ * (`end`), each going on from the last: a Java exception whose multi-line message holds the line another rule took
+ * (`stderr: fatal: unable to access …`), with the frames under that one. Not a block that only reports that
+ * something failed (`FAIL`, `TEST FAILURE`, `3 tests completed, 1 failed`): a summary after the report is not part
+ * of it.
+ */
+function continuingBlocks(failures: readonly Failure[], top: Failure, end: number, ranges: Range[]): void {
+  const others = failures.filter((f) => f.rule !== top.rule && !STATUS_RULES.has(f.rule)).sort((a, b) => a.startLine - b.startLine);
+  let reportEnd = end;
   for (const f of others) {
-    if (f.startLine > end && f.startLine - end <= CONTIGUOUS_GAP) {
+    if (f.startLine > reportEnd && f.startLine - reportEnd <= CONTIGUOUS_GAP) {
       ranges.push({ startLine: f.startLine, endLine: f.endLine });
-      end = f.endLine;
+      reportEnd = f.endLine;
     }
   }
-  for (const r of ranges) {
-    if (r.keys === undefined) for (let l = r.startLine; l <= r.endLine; l++) add(l);
-    else for (const l of [r.startLine, ...(r.pick === undefined ? [] : [r.pick]), ...r.keys]) add(l);
-  }
-  if (top.tallyLine !== undefined) add(top.tallyLine);
-  // The build tool's closing report (`Rule.closing`): the one the top failure is printed in (its own headline may
-  // open it), else the first after it.
-  const reports = analysis.failures.filter((f) => f.closedThrough !== undefined).sort((a, b) => a.startLine - b.startLine);
-  const closing =
+}
+
+/**
+ * The build tool's closing report (`Rule.closing`) of the top failure: the one it is printed in (its own headline
+ * may open it), else the first after it in its step, at most {@link CLOSING_GAP} lines on.
+ */
+function closingReportOf(failures: readonly Failure[], top: Failure): Failure | undefined {
+  const reports = failures.filter((f) => f.closedThrough !== undefined).sort((a, b) => a.startLine - b.startLine);
+  return (
     reports.find((f) => f.startLine <= top.startLine && top.startLine <= (f.closedThrough as number)) ??
-    reports.find((f) => f.startLine > top.endLine && f.startLine - top.endLine <= CLOSING_GAP && sameStep(f, top));
-  if (closing?.closedThrough !== undefined) for (let l = closing.startLine; l <= closing.closedThrough; l++) add(l);
-  return out;
+    reports.find((f) => f.startLine > top.endLine && f.startLine - top.endLine <= CLOSING_GAP && sameStep(f, top))
+  );
 }
 
 /** Whether two failures were printed in one step (or both in a log that marks none). */

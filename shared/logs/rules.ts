@@ -154,6 +154,9 @@ const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Ex
 const STACK_CONT =
   /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
 
+/** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
+const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
+
 export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
@@ -250,6 +253,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Lighthouse CI (`lhci assert`, `autorun`): `  ✘  categories.performance failure for minScore assertion`, then
   // `expected:`, `found:` and `all values:` indented below it; `⚠️ … warning for …` lines do not fail the run.
   { id: 'lhci.assertion', category: 'test_failure', weight: 82, extend: 'indent', maxLines: 10, re: /^\s*✘ {2}\S+ failure for \w+ assertion$/ },
+  // xcpretty's failed XCTest (`    ✗ testTotal, XCTAssertEqual failed: …`; XCTest runs only methods named `test…`): the
+  // test and why, where xcodebuild's `Failing tests:` list at the end of the run names the test only. Under
+  // xcpretty's own summary of the failures (the same line with the file and its code, `xctest.failed`).
+  { id: 'xcpretty.test-failed', category: 'test_failure', weight: 80, extend: 'line', re: /^\s*✗ test\w*(?:\(\))?, \S/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] )\S(?!.*\bproblems?\b)/ },
@@ -345,8 +352,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
+  // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
-    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error):|(?:Failure|Error):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
+    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
   { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },
@@ -357,6 +365,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^FAIL .*\[[^\s[\]]+\.phpt\]/, lookback: { re: /^={4,}DIFF={4,}$/, lines: 200, inclusive: false } },
   { id: 'dotnet.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^\s*(?:Failed|X) \S+ \[(?:< ?)?\d+(?:\.\d+)? ?m?s\]$|^\s*Failed \S[^\s.]*\.\S+$/, cont: /^\s*(?:Error Message:|Stack Trace:|Assert\.|Expected|Actual|But was)/ },
+  // xcpretty's summary of the failures after the run (format_failures): under the suite (`Cart_Tests.CartTests`),
+  // `  testName, reason`, `  /path/File.swift:42` and a snippet of the code between two `  ```` fences, failures one
+  // blank line apart (XCTest runs only methods named `test…`). Before xctest.failed, which would take the first line
+  // alone when an assertion is the reason.
+  { id: 'xcpretty.failure-summary', category: 'test_failure', weight: 84, extend: 'until', maxLines: 40,
+    re: /^ {2}test\w*(?:\(\))?, \S/, end: /^\S|^\s*Executed \d+ tests?, /,
+    lookback: { re: /^[A-Za-z_][\w.]*$/, lines: 2, inclusive: true, through: /^\s*$/ },
+    under: { header: /^[A-Za-z_][\w.]*$/, through: /^\s/ } },
   { id: 'xctest.failed', category: 'test_failure', weight: 84, extend: 'indent',
     re: /XCT(?:Assert\w*|Fail) failed|: error: -\[\S+ \S+\] : |^\s*✗ \S|Test Case '[^']*' failed/ },
   { id: 'karma.failed', category: 'test_failure', weight: 80, extend: 'indent',
@@ -457,9 +473,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
-  { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/,
-    cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+)/ },
+  // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
+  // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
+  // line ends the block, so that only the line right under the diagnostic is read as its quote.
+  { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
+    re: CC_ERROR_RE,
+    cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
+    contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
   // (imported by Q); to add:` (`go: m@v: missing go.sum entry; to add it:` for a module), the `go get` to run
   // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.
@@ -598,6 +618,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+\.(?:py|pyi):\d+:\d+: [A-Z]{1,3}\d{2,4}\b|^\S+\.\w+:\d+:\d+: [CWERF]: |^\S+:\d+:\d+: [CRWEF]\d{4}: / },
   { id: 'shellcheck', category: 'lint', weight: 78, extend: 'indent', re: /^In \S+ line \d+:$|\bSC\d{4}(?: \(\w+\))?:/ },
   { id: 'markdownlint', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:md|markdown):? ?\d+(?::\d+)?:? (?:error )?MD\d{3}\b/ },
+  // awesome_bot, the link checker of the awesome lists: `Issues :-(` announces its report, `> Links ` and each link that
+  // failed (`  01. [L0117] 404 https://…`, ` → location` after a redirect, the error of one it could not open), then
+  // `> Dupes ` and the duplicated links (`  None ✓` without), down to the blank line before `Wrote results to …`.
+  { id: 'awesome-bot.issues', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, maxLines: 400, headNext: true, re: /^Issues :-\($/ },
   { id: 'perlcritic', category: 'lint', weight: 76, extend: 'line', re: /\(Severity: \d\)$/ },
   { id: 'prettier.check', category: 'lint', weight: 74, extend: 'line',
     re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^Diff in \S+ at line \d+:|^\S+ needs? formatting/ },
@@ -884,8 +908,10 @@ export const RULES: readonly Rule[] = uniformRules([
 
 /** Generic wording, tried after the cascade rules so `error Command failed` stays boilerplate. */
 export const GENERIC_RULES: readonly Rule[] = uniformRules([
+  // A script block's error record (`At line:3 char:9` and its `+ ` lines); a script file's (`At /path/build.ps1:27
+  // char:5`) opens `cascade.pwsh-error-record` instead, which takes this line with it.
   { id: 'powershell.error', category: 'unknown', weight: 50, extend: 'indent', refine: true,
-    re: /^(?!\s)(?:\S.*)?(?:failed with exit code \d+|Exception calling ".*")/, cont: /^(?:At (?:line:)?\S*\d char:\d+|\+ |\s)/ },
+    re: /^(?!\s)(?:\S.*)?(?:failed with exit code \d+|Exception calling ".*")/, cont: /^(?:At line:\d+ char:\d+|\+ |\s)/ },
 
   // ── CI annotations and generic wording (fallbacks) ────────────────────────────────────────────────────────
   { id: 'gha.error-annotation', category: 'unknown', weight: 55, extend: 'line', refine: true,
@@ -930,6 +956,13 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   // Jenkins the job's verdict.
   { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal /,
     closing: { through: /^\[ERROR\]|^Build step '[^']*' marked build as failure$/ } },
+  // A PowerShell script's terminating error (a build script's `throw` after a tool failed) is printed as its error
+  // record: the message, `At /path/build.ps1:27 char:5`, the statement with a `~~~` marker under it, then
+  // `+ CategoryInfo` and `+ FullyQualifiedErrorId`. It closes the report of whatever failed above it in the step. A
+  // script block's record (`At line:3 char:9`) is not a script's verdict: a test prints those as its own output.
+  { id: 'cascade.pwsh-error-record', category: 'unknown', weight: 30, extend: 'line', refine: true,
+    re: /^At (?!line:\d)\S.*:\d+ char:\d+$/, lookback: { re: /\S/, lines: 1, inclusive: true },
+    closing: { through: /^\s*\+ / } },
   // Gradle's `* What went wrong:` announces the line that sums up the failure (`Execution failed for task ':app:test'.`);
   // the report below that (`> …`, an AAPT `ERROR: …`) is read line by line by its own rules, and so is a summary a
   // rule of its own opens on (`Script compilation error:`): the announcement alone is dropped. The summary names the
@@ -1089,4 +1122,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go)/;

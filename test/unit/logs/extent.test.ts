@@ -272,6 +272,52 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([2, 3, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it("lists after a failure the error record of the PowerShell build script's throw that ends the step", async () => {
+    // Prepare: a build script (`build.ps1`) runs `dotnet build`, which fails on a compiler error; the script then
+    // throws, and PowerShell prints the error record (message, `At <script>:<line> char:<column>`, the statement and
+    // its `~~~` marker, then the record's CategoryInfo and FullyQualifiedErrorId).
+    const log = [
+      '$ pwsh -File ./build.ps1',
+      'Microsoft (R) Build Engine version 17.3.0+92e077650 for .NET',
+      '  Shop.Core -> /home/travis/build/shop/src/Shop.Core/bin/Release/net6.0/Shop.Core.dll',
+      '/home/travis/build/shop/src/Shop.Api/Controllers/CartController.cs(42,17): error CS0103: The name \'basket\' does not exist in the current context [/home/travis/build/shop/src/Shop.Api/Shop.Api.csproj]',
+      '  Shop.Cli -> /home/travis/build/shop/src/Shop.Cli/bin/Release/net6.0/Shop.Cli.dll',
+      'dotnet build failed with exit code 1',
+      'At /home/travis/build/shop/build.ps1:27 char:5',
+      '+     throw "dotnet build failed with exit code $LASTEXITCODE"',
+      '+     ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '    + CategoryInfo          : OperationStopped: (dotnet build failed with exit code 1:String) [], RuntimeException',
+      '    + FullyQualifiedErrorId : dotnet build failed with exit code 1',
+      ' ',
+      'The command "pwsh -File ./build.ps1" exited with 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('dotnet.build-error');
+    expect(predictionLines(analysis)).toEqual([4, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it("does not list as a failure's closing report an error record a test printed (`At line:N char:M`, no script file)", async () => {
+    // Prepare: Pester's failed test, then the next test's output holds an error record of a script block.
+    const log = [
+      '$ pwsh -Command Invoke-Pester',
+      'Describing Cart',
+      '  [-] totals the items 41ms',
+      '    Expected 3, but got 2.',
+      '    12:         Get-Total $cart | Should -Be 3',
+      '  [+] empties the cart 12ms',
+      'Write-Output: A Using variable cannot be retrieved.',
+      'At line:3 char:9',
+      '+         Write-Output $using:Items',
+      '+         ~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '    + CategoryInfo          : InvalidOperation: (:) [], RuntimeException',
+      '    + FullyQualifiedErrorId : UsingWithoutInvokeCommand',
+      'Tests Passed: 1, Failed: 1, Skipped: 0',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('pester.failed');
+    expect(predictionLines(analysis)).toEqual([3, 4, 5]);
+  });
+
   it("does not list as a failure's closing report a Maven report of another step", async () => {
     // Prepare: Jest fails in one step; a later step's Maven run fails on a rule of its own.
     const log = [
@@ -355,6 +401,196 @@ describe('the extent of a test runner report', () => {
   });
 });
 
+/** How far a minitest report reaches. */
+describe('the extent of a minitest failure', () => {
+  it("ends a minitest failure at the next test's `Skipped:` report", async () => {
+    // Prepare: minitest-reporters' default reporter prints each failure, error and skip as it happens, one
+    // `Failure:` / `Skipped:` heading, the test and its location, the message, then a blank line.
+    const log = [
+      'Started with run options --seed 4242',
+      '',
+      'Failure:',
+      'CartTest#test_total_includes_tax [/home/runner/work/shop/shop/test/cart_test.rb:18]:',
+      'Expected: 10.8',
+      '  Actual: 10.0',
+      '',
+      'Skipped:',
+      'CartTest#test_currency_rounding [/home/runner/work/shop/shop/test/cart_test.rb:31]:',
+      'rounding rules pending',
+      '',
+      '  12/12: [=================================] 100% Time: 00:00:00, Time: 00:00:00',
+      '',
+      'Finished in 0.08s',
+      '12 tests, 20 assertions, 1 failures, 0 errors, 1 skips',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('minitest.failed');
+    expect(predictionLines(analysis)).toEqual([3, 4, 5, 6]);
+  });
+});
+
+/** How far a compiler's diagnostic reaches. */
+describe('the extent of a C compiler diagnostic', () => {
+  it("takes into a clang error the source line it quotes (not indented, no `|` gutter), the caret and clang's count", async () => {
+    // Prepare: clang (and gcc before 9) quote the offending source line as it is, then the caret line, and clang ends
+    // a translation unit's diagnostics with `N error(s) generated.`; `go build` prints cgo's that way too.
+    const log = [
+      '$ make',
+      'cc -O2 -Wall -c -o net/poll.o net/poll.c',
+      'net/poll.c:31:10: fatal error: \'sys/epoll.h\' file not found',
+      '#include <sys/epoll.h>',
+      '         ^~~~~~~~~~~~~',
+      '1 error generated.',
+      'make: *** [net/poll.o] Error 1',
+      'The command "make" exited with 2.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cc.error');
+    expect(predictionLines(analysis)).toEqual([3, 4, 5, 6]);
+  });
+
+  it('does not take into a clang error the next diagnostic, nor a quoted line after a blank one', async () => {
+    const log = [
+      'src/ring.c:12:3: error: use of undeclared identifier \'head\'',
+      '  head = 0;',
+      '  ^',
+      'src/ring.c:20:9: error: use of undeclared identifier \'tail\'',
+      '',
+      'building src/queue.c',
+      'make: *** [src/ring.o] Error 1',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    const blocks = analysis.failures.filter((f) => f.rule === 'cc.error').map((f) => [f.startLine, f.endLine]);
+    expect(blocks).toEqual([[1, 3], [4, 4]]);
+  });
+});
+
+/** Which line of an Xcode test run comes first. */
+describe('an Xcode test run piped through xcpretty', () => {
+  it("puts xcpretty's failed test (`✗ testName, reason`) before xcodebuild's list of failing test names", async () => {
+    // Prepare: xcpretty's simple formatter prints each test as `    ✓ testName (0.012 seconds)` or, failed,
+    // `    ✗ testName, reason`; xcodebuild closes the run with `Failing tests:` and the tests' names only.
+    const log = [
+      '$ set -o pipefail && xcodebuild -scheme Cart -destination "platform=iOS Simulator,name=iPhone 8" test | xcpretty',
+      'Test Suite Cart Tests.xctest started',
+      'CartTests',
+      '    ✓ testAddsAnItem (0.004 seconds)',
+      '    ✗ testTotalIncludesTax, XCTAssertEqual failed: ("10.0") is not equal to ("10.8")',
+      '    ✓ testEmptiesTheCart (0.002 seconds)',
+      '',
+      '',
+      '\t Executed 3 tests, with 1 failure (0 unexpected) in 0.021 (0.034) seconds',
+      '',
+      'Failing tests:',
+      '\tCart Tests:',
+      '\t\tCartTests.testTotalIncludesTax()',
+      '',
+      '** TEST FAILED **',
+      'The command "set -o pipefail && xcodebuild -scheme Cart test | xcpretty" exited with 65.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('xcpretty.test-failed');
+    expect(predictionLines(analysis)[0]).toBe(5);
+  });
+
+  it("lists xcpretty's summary of each failure: the suite, the test and why, the file, the code between its fences", async () => {
+    // Prepare: xcpretty's formatter ends the run with each failure under its suite (format_failures): `  testName,
+    // reason`, `  /path/File.swift:42`, then a snippet of the code between two `  ```` fences; failures one blank
+    // line apart. A failure for a reason no assertion names (a timeout) reads the same.
+    const log = [
+      'CartTests',
+      '    ✗ testTotalIncludesTax, Asynchronous wait failed: Exceeded timeout of 5 seconds, with unfulfilled expectations: "total".',
+      '    ✓ testEmptiesTheCart (0.002 seconds)',
+      '',
+      '',
+      'Cart_Tests.CartTests',
+      '  testTotalIncludesTax, Asynchronous wait failed: Exceeded timeout of 5 seconds, with unfulfilled expectations: "total".',
+      '  /Users/runner/work/cart/cart/Tests/CartTests.swift:42',
+      '  ```',
+      '        waitForExpectations(timeout: 5)',
+      '  ```',
+      '',
+      '  testTaxRounding, XCTAssertEqual failed: ("0.8") is not equal to ("0.81")',
+      '  /Users/runner/work/cart/cart/Tests/CartTests.swift:57',
+      '  ```',
+      '        XCTAssertEqual(tax, 0.81)',
+      '  ```',
+      '',
+      '',
+      '\t Executed 3 tests, with 2 failures (0 unexpected) in 5.021 (5.034) seconds',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('xcpretty.failure-summary');
+    expect(predictionLines(analysis)).toEqual([7, 6, 8, 9, 10, 11, 13, 14, 15, 16, 17]);
+  });
+
+  it("puts xcpretty's summary of a failure (its file and code) before the failed test's line in the progress", async () => {
+    // Prepare: after the run xcpretty repeats each failure under its suite, with the file and a snippet of the code.
+    const log = [
+      'CartTests',
+      '    ✓ testAddsAnItem (0.004 seconds)',
+      '    ✗ testTotalIncludesTax, XCTAssertEqual failed: ("10.0") is not equal to ("10.8")',
+      '',
+      '',
+      'CartTests',
+      '  testTotalIncludesTax, XCTAssertEqual failed: ("10.0") is not equal to ("10.8")',
+      '  /Users/runner/work/cart/cart/Tests/CartTests.swift:42',
+      '  ```',
+      '        let cart = Cart(items: [book])',
+      '        XCTAssertEqual(cart.total, 10.8)',
+      '  ```',
+      '',
+      '',
+      '\t Executed 2 tests, with 1 failure (0 unexpected) in 0.011 (0.020) seconds',
+    ].join('\n');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('xcpretty.failure-summary');
+    expect(predictionLines(analysis)[0]).toBe(7);
+  });
+});
+
+/** How far a link checker's report reaches. */
+describe('the extent of a link checker report', () => {
+  it("lists awesome_bot's issues report, `> Links` with each failing link down to its `> Dupes` list, first", async () => {
+    // Prepare: awesome_bot (lib/awesome_bot/cli.rb) prints its progress, the white-listed links, then `Issues :-(` and
+    // the links that failed (`  NN. [Lnnnn] status url` plus ` → location` for a redirect, the error for a link it
+    // could not open) and the duplicated ones, then the results file; the shell's exit marker follows.
+    const log = [
+      '$ awesome_bot README.md --allow-redirect --white-list example.org',
+      '> Checking links in README.md',
+      '> Will allow redirects',
+      'Links to check: 212',
+      '  001. https://github.com/octo/widget',
+      '  002. https://docs.example.com/guide',
+      'Checking URLs: ✓✓✓x✓✓→✓✓x',
+      '',
+      '> White listed:',
+      '  1. [L0040] 200 https://example.org/logo.png  ',
+      '',
+      'Issues :-(',
+      '> Links ',
+      '  1. [L0117] 404 https://widgets.example.net/old-page  ',
+      '  2. [L0198]  https://gone.example.io Failed to open TCP connection to gone.example.io:443 (getaddrinfo: Name or service not known) ',
+      '> Dupes ',
+      '  1. [L0061] https://github.com/octo/widget',
+      '',
+      'Wrote results to ab-results-README.md.json',
+      'The command "awesome_bot README.md --allow-redirect --white-list example.org" exited with 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('awesome-bot.issues');
+    expect(predictionLines(analysis)).toEqual([13, 14, 15, 16, 17]);
+  });
+});
+
 /** Line lengths up to twice the 4 KB the scanner reads of a line. */
 const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
 const ruleById = (id: string): Rule => {
@@ -377,6 +613,8 @@ describe('the expressions that find a report\'s extent', () => {
     ['mypy.error tally', ruleById('mypy.error').tally, 'Found 1 errors in 1 files (checked ', '1', 'x'],
     ['surefire.failed continuation', ruleById('surefire.failed').cont, '', ' \t', 'x'],
     ['cascade.maven-goal closing', ruleById('cascade.maven-goal').closing?.through, "Build step '", "x' marked ", 'x'],
+    ['cascade.pwsh-error-record headline', ruleById('cascade.pwsh-error-record').re, 'At a', ':1 char:1 ', 'x'],
+    ['cc.error quoted source line', ruleById('cc.error').contAfter?.re, '', 'a:1:1', 'x'],
   ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head, unit, tail) => {
     if (re === undefined) throw new Error('no expression');
     const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + tail;
