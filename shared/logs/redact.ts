@@ -1735,8 +1735,19 @@ function replacedFromRewritten(text: string, rewritten: RewrittenWindows, patter
   return withFoundReplaced(text, found);
 }
 
-/** Whether a value reads as generated: as a secret after a key would ({@link looksLikeSecretValue}), or, shorter, {@link mixedRandom}. */
-const readsGenerated = (value: string): boolean => secretValue(value) || mixedRandom(value);
+/**
+ * Letters then digits, one run of each (`EXAMPLEKEY123456`, `build2024`): a name and a number as people write them. A
+ * generated body over letters and digits mixes the two (a random 16 of capitals and digits has this shape about once
+ * in 300), though such a value, of two classes and enough distinct characters, passes for a secret after a key.
+ */
+const WORD_THEN_NUMBER = /^[A-Za-z]+\d+$/;
+
+/**
+ * Whether a value reads as generated: as a secret after a key would ({@link looksLikeSecretValue}), or, shorter,
+ * {@link mixedRandom}; and not a word then a number ({@link WORD_THEN_NUMBER}), the shape of an example body that prose
+ * puts after a format's start (`start with AKIA` | `EXAMPLEKEY123456`).
+ */
+const readsGenerated = (value: string): boolean => !WORD_THEN_NUMBER.test(value) && (secretValue(value) || mixedRandom(value));
 
 /** A stretch of a text to replace, found by a pattern in a copy of it; `order`: how many were found before it. */
 interface FoundStretch {
