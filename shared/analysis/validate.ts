@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { REMEDIATION_ACTIONS } from '../domain/incident.js';
-import { countMarkers, holdsSecret, redactOrWithhold, WITHHELD_TEXT } from '../logs/redact.js';
+import { holdsSecret, redactOrWithhold, WITHHELD_TEXT } from '../logs/redact.js';
+import { countMarkers } from '../logs/redaction/replacements.js';
 import type { AnalysisInput, AnalysisResult } from '../ports.js';
 import { AnalyzerOutputError } from './errors.js';
 import { findInstructionLikeText, looksLikeInstruction } from './injection.js';

@@ -1494,7 +1494,7 @@ function categoryOf(block: Block): Category {
  * MAX_STORED_LINES lines, its context comes after its end) are not read as if they followed each other. A stretch
  * is cut out of the log at its start unless it starts at line 1, and at its end unless it ends at `lastLine`, the
  * log's last line when the log was read to its end: base64 wrapped over a cut end is read only in part, and is
- * masked (see `TextCut` in redact.ts).
+ * masked (see `TextCut` in redaction/cut-blobs.ts).
  */
 function redactLogLines(lines: readonly LogLine[], redact: Redact, lastLine: number): LogLine[] {
   const out = new Array<LogLine>(lines.length);

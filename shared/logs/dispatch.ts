@@ -9,7 +9,7 @@ import { DIGIT_BLIND_SLOTS, LITERAL_INDEX_LITERALS } from './line-filter.generat
 import { LineFilter } from './line-filter.js';
 import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, SHAPE_SLOTS, type KnownLiterals } from './literal-index.js';
 import type { LineGate } from './reader.js';
-import { PRIVATE_KEY_BEGIN_RE } from './redact.js';
+import { PRIVATE_KEY_BEGIN_RE } from './redaction/private-key-filter.js';
 import { inputsKey, storedData } from './stored.js';
 import { prefixOrAnnouncement, TASK_NAME_SOURCES, TASK_PREFIX_RE } from './task-prefix.js';
 import {

@@ -5,27 +5,17 @@
 import { buildAnalysis, LogScanner } from './analyzer.js';
 import { lineFilterFor } from './dispatch.js';
 import { forEachLine, type LineGate } from './reader.js';
-import { PrivateKeyLineFilter } from './redact.js';
+import { PrivateKeyLineFilter } from './redaction/private-key-filter.js';
 import type { AnalyzeLogOptions, LogAnalysis, LogSource } from './types.js';
 
 export * from './types.js';
 export { refineCategory } from './categories.js';
 export { fingerprintOf, normalizeLine } from './fingerprint.js';
 export { cleanLine, forEachLine, LineSplitter, readLines, stripAnsi, type LineSink } from './reader.js';
-export {
-  PrivateKeyLineFilter,
-  looksLikeSecretValue,
-  PRIVATE_KEY_LINE,
-  redactDeep,
-  redactLines,
-  redactOrWithhold,
-  redactSecrets,
-  SECRET_FORMAT_COUNT,
-  SECRET_PATTERNS,
-  shannonEntropy,
-  WITHHELD_TEXT,
-  type SecretPattern,
-} from './redact.js';
+export { redactDeep, redactLines, redactOrWithhold, redactSecrets, WITHHELD_TEXT } from './redact.js';
+export { PrivateKeyLineFilter, PRIVATE_KEY_LINE } from './redaction/private-key-filter.js';
+export { SECRET_FORMAT_COUNT, SECRET_PATTERNS, type SecretPattern } from './redaction/patterns.js';
+export { looksLikeSecretValue, shannonEntropy } from './redaction/secret-values.js';
 export { RULES, CASCADE_RULES, type Rule, type ExtendMode } from './rules.js';
 export { LogScanner } from './analyzer.js';
 export { LogBaseline, MAX_BASELINE_TEMPLATES, templateHash } from './baseline.js';

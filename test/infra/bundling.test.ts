@@ -60,7 +60,7 @@ describe.skipIf(!handlersExist)('real bundling', () => {
   });
 
   it.each(FUNCTION_NAMES)('%s: keeps non-ASCII characters as UTF-8, not as \\u escapes', (name) => {
-    // Every bundle carries the log redaction's homoglyph table (Cyrillic letters, shared/logs/redact.ts), and no
+    // Every bundle carries the log redaction's homoglyph table (Cyrillic letters, shared/logs/redaction/lookalikes.ts), and no
     // regular expression or String.raw (the code esbuild prints as written) spells one as an escape: under esbuild's
     // default charset (aws-cdk-lib drops `charset`) each bundle had 31 or more `\u04XX`, and was larger than
     // bundle:sizes measures.

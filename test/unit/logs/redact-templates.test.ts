@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeSecretValue, redactSecrets } from '../../../shared/logs/redact.js';
+import { redactSecrets } from '../../../shared/logs/redact.js';
+import { looksLikeSecretValue } from '../../../shared/logs/redaction/secret-values.js';
 
 /**
  * A value written as a template expression (Jinja and Ansible, Helm and Go templates, GitHub Actions, ERB, shell

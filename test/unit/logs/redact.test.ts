@@ -2,7 +2,7 @@ import { crc32, deflateRawSync, deflateSync, gzipSync, inflateRawSync, zstdCompr
 import { describe, expect, it } from 'vitest';
 import { RedactionError } from '../../../shared/errors.js';
 import { analyzeLog, redactLines, redactSecrets, SECRET_PATTERNS, WITHHELD_TEXT } from '../../../shared/logs/index.js';
-import { BASE64_MAX_CHARS_PER_LINE } from '../../../shared/logs/redact.js';
+import { BASE64_MAX_CHARS_PER_LINE } from '../../../shared/logs/redaction/base64.js';
 import { seededBytes } from '../../support/random.js';
 
 // Built from parts so the repository itself does not carry strings that look like live credentials.
