@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
-import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, type IPrincipal, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -225,9 +225,14 @@ export class GuardFunction extends Construct implements IGrantable {
     return this;
   }
 
-  /** Grants read access to a secret and sets the `*_SECRET_ARN` variable that names it, in one call. */
+  /**
+   * Grants `secretsmanager:GetSecretValue` on a secret and sets the `*_SECRET_ARN` variable that names it, in one call.
+   * Not `secret.grantRead`: it adds `DescribeSecret`, which no function calls (GetSecretValue is the one Secrets
+   * Manager call, shared/adapters/secrets-manager.ts). The stack's secrets use the AWS-managed key, whose use through
+   * Secrets Manager needs no grant of the caller.
+   */
   useSecret(key: SecretEnvKey, secret: ISecret): this {
-    secret.grantRead(this);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this.setEnv(key, secret.secretArn);
   }
 }
