@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
-import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type IGrantable, type IPrincipal, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,7 @@ import { DEFAULT_METRICS_SERVICE } from '../../shared/adapters/metric-names.js';
 import type { Config, SecretArnKey } from '../../shared/config.js';
 import type { GuardTable } from './guard-table.js';
 import { FUNCTION_TABLE_ACCESS, type FunctionName, type TableName } from '../table-access.js';
+import { actionsBeyondRow } from '../service-access.js';
 
 /** The project root, resolved from this module so synth and tests work from any working directory. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -201,6 +202,10 @@ export class GuardFunction extends Construct implements IGrantable {
       bundling: bundlingOptionsFor(props.name),
     });
 
+    // Once every grant is made: none beyond the function's row of FUNCTION_SERVICE_ACCESS, which the local runtime
+    // enforces (a grant added here alone would leave the local runtime refusing what AWS allows).
+    this.node.addValidation({ validate: () => this.grantsBeyondItsRow() });
+
     // Lambda, X-Ray and CloudWatch facts, not oversights, shared by every function.
     Validations.of(this).acknowledge(
       {
@@ -214,6 +219,18 @@ export class GuardFunction extends Construct implements IGrantable {
           'xray:PutTraceSegments and xray:PutTelemetryRecords, added by active tracing, support no resource-level permissions; it is the only statement on "*".',
       },
     );
+  }
+
+  /** The actions the role's policies grant that neither the table of tables nor of services gives this function. */
+  private grantsBeyondItsRow(): string[] {
+    const stack = Stack.of(this);
+    const actions = this.role.node
+      .findAll()
+      .filter((child): child is Policy => child instanceof Policy)
+      .flatMap((policy) => (stack.resolve(policy.document.toJSON()) as { Statement?: Array<{ Action: string | string[] }> } | undefined)?.Statement ?? [])
+      .flatMap((statement) => [statement.Action].flat());
+    const beyond = actionsBeyondRow(this.name, [...new Set(actions)]);
+    return beyond.length === 0 ? [] : [`${this.name} is granted ${beyond.join(', ')}, which its row of FUNCTION_SERVICE_ACCESS (infra/service-access.ts) does not name`];
   }
 
   get grantPrincipal(): IPrincipal {
@@ -242,9 +259,14 @@ export class GuardFunction extends Construct implements IGrantable {
     return this;
   }
 
-  /** Grants read access to a secret and sets the `*_SECRET_ARN` variable that names it, in one call. */
+  /**
+   * Grants `secretsmanager:GetSecretValue` on a secret and sets the `*_SECRET_ARN` variable that names it, in one call.
+   * Not `secret.grantRead`: it adds `DescribeSecret`, which no function calls (GetSecretValue is the one Secrets
+   * Manager call, shared/adapters/secrets-manager.ts). The stack's secrets use the AWS-managed key, whose use through
+   * Secrets Manager needs no grant of the caller.
+   */
   useSecret(key: SecretEnvKey, secret: ISecret): this {
-    secret.grantRead(this);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this.setEnv(key, secret.secretArn);
   }
 }

@@ -7,11 +7,21 @@
  * (ingest-github). Every call a function's invocation makes to the embedded store now
  * meets the same refusal DynamoDB gives, so the integration tests see what a deployment would.
  *
+ * The same holds for the services beyond DynamoDB that have a stand-in here (session 48): SNS (the outbox's publisher),
+ * Step Functions (the embedded state machine), SSM Automation (the outbox's runbooks) and Lambda's asynchronous
+ * invocation (the store's recovery queue) refuse a call its function's row of FUNCTION_SERVICE_ACCESS
+ * (infra/service-access.ts) does not name, as the service does. Secrets Manager, Bedrock and CloudWatch have none: the
+ * runtime's secrets are plain settings, the analyzer calls a model only where one is configured, and alarm tags come
+ * with the event; their grants are the stack tests' (test/infra/service-grants.test.ts).
+ *
  * A call is a function's when it is made inside {@link runAsFunction}: the local runtime runs each handler invocation,
  * and the reconciler's runs, so. Calls outside one (the CLI, the runtime's own reads, the state machine's service
  * integration) are not checked.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { AwsServiceError } from '../../shared/adapters/aws-json.js';
+import { type ServiceAction, serviceAllows } from '../service-access.js';
 import { accessAllows, FUNCTION_TABLE_ACCESS, type FunctionName, type TableName } from '../table-access.js';
 import type { StoreRequestHandler } from './in-process-documents.js';
 
@@ -51,9 +61,14 @@ function bodyText(body: unknown): string {
   return '';
 }
 
+/** AWS's words for an action the caller's role is not granted (the role is named after the function, as locally). */
+function notAuthorized(fn: FunctionName, action: string, resource: string): string {
+  return `User: arn:aws:sts::000000000000:assumed-role/${fn}/${fn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+}
+
 /** DynamoDB's answer to an action the caller's role is not granted. */
 function accessDenied(fn: FunctionName, denied: TableAction) {
-  const message = `User: arn:aws:sts::000000000000:assumed-role/${fn}/${fn} is not authorized to perform: dynamodb:${denied.operation} on resource: ${denied.table}${denied.onIndex ? '/index/*' : ''} because no identity-based policy allows the dynamodb:${denied.operation} action`;
+  const message = notAuthorized(fn, `dynamodb:${denied.operation}`, `${denied.table}${denied.onIndex ? '/index/*' : ''}`);
   return {
     response: {
       statusCode: 400,
@@ -94,6 +109,70 @@ export function enforcingFunctionGrants(handler: StoreRequestHandler, tables: Re
     httpHandlerConfigs: () => handler.httpHandlerConfigs(),
     destroy: () => handler.destroy(),
   };
+}
+
+/** The line the runtime logs for a call beyond DynamoDB that `fn`'s role is not granted. */
+function serviceRefusedLine(fn: FunctionName, action: string): string {
+  return `${fn}: ${action} refused: not granted to the function's role in the stack (infra/service-access.ts)`;
+}
+
+/**
+ * `client` (a Step Functions client of the embedded state machine) refusing a call made in a function's invocation
+ * that its row of FUNCTION_SERVICE_ACCESS does not name, as Step Functions refuses it (AccessDeniedException). The
+ * state machine is served over HTTP, where no invocation's scope reaches: the check is made in the client, in the
+ * caller's scope, before the request is sent.
+ */
+export function holdStepFunctionsToGrants(client: SFNClient, onRefused: (line: string) => void = () => {}): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const fn = invokedFunction.getStore();
+      const action = `states:${String(context.commandName).replace(/Command$/, '')}`;
+      if (fn === undefined || serviceAllows(fn, action)) return next(args);
+      onRefused(serviceRefusedLine(fn, action));
+      const input = args.input as { stateMachineArn?: unknown; executionArn?: unknown };
+      throw new AwsServiceError('AccessDeniedException', notAuthorized(fn, action, String(input.stateMachineArn ?? input.executionArn ?? '*')), 400);
+    },
+    { step: 'initialize', name: 'localFunctionGrants' },
+  );
+}
+
+/** How a service answers a call the caller's role is not granted: its error's name, as the SDK names it, and status. */
+export interface ServiceRefusal {
+  code: string;
+  status: number;
+}
+
+/** SNS's refusal: its error code AuthorizationError, which the SDK's exception is named after. */
+export const SNS_REFUSAL: ServiceRefusal = { code: 'AuthorizationErrorException', status: 403 };
+/** SSM's refusal (its JSON API, as shared/adapters/aws-json.ts names it). */
+export const SSM_REFUSAL: ServiceRefusal = { code: 'AccessDeniedException', status: 400 };
+/** Lambda's refusal of an Invoke. */
+export const LAMBDA_REFUSAL: ServiceRefusal = { code: 'AccessDeniedException', status: 403 };
+
+/**
+ * `port`, a local stand-in for an AWS service, refusing a call to one of `calls`' methods made in a function's
+ * invocation whose row of FUNCTION_SERVICE_ACCESS does not name the method's action: rejected with the error the
+ * service's client gives (`refusal`), naming `resource`, and told to `onRefused`. Other methods, and calls outside an
+ * invocation, pass.
+ */
+export function heldToServiceGrants<T extends object>(
+  port: T,
+  grants: { calls: Partial<Record<keyof T, ServiceAction>>; resource: string; refusal: ServiceRefusal },
+  onRefused: (line: string) => void = () => {},
+): T {
+  return new Proxy(port, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      const action = grants.calls[key as keyof T];
+      if (typeof value !== 'function' || action === undefined) return value;
+      return (...args: unknown[]) => {
+        const fn = invokedFunction.getStore();
+        if (fn === undefined || serviceAllows(fn, action)) return (value as (...a: unknown[]) => unknown).apply(target, args);
+        onRefused(serviceRefusedLine(fn, action));
+        return Promise.reject(new AwsServiceError(grants.refusal.code, notAuthorized(fn, action, grants.resource), grants.refusal.status));
+      };
+    },
+  });
 }
 
 /**

@@ -21,7 +21,16 @@ import { readPages } from '../../shared/stores/dynamo.js';
 import { MAX_JSON_DEPTH, isLoopbackHost, jsonNestsDeeperThan } from '../../shared/validation.js';
 import { type Learning, createLearning } from '../../shared/knowledge/learning.js';
 import { inProcessTransport, startEmbeddedDynamo } from './embedded-dynamo.js';
-import { enforcingFunctionGrants, outsideFunctionGrants, runAsFunction } from './function-grants.js';
+import {
+  LAMBDA_REFUSAL,
+  SNS_REFUSAL,
+  SSM_REFUSAL,
+  enforcingFunctionGrants,
+  heldToServiceGrants,
+  holdStepFunctionsToGrants,
+  outsideFunctionGrants,
+  runAsFunction,
+} from './function-grants.js';
 import { bearerMatches, createLearningApi } from './learning-api.js';
 import { type BackAtWait, type ExecutionRecord, type ExecutionRegistry, type LocalTask, type LocalTokenTask, startLocalWorkflow } from './local-workflow.js';
 import { LOCAL_ACCOUNT, type LambdaHandler, invokeWithTimeout, lambdaContext } from './lambda-invocation.js';
@@ -265,10 +274,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const stopServingInProcess = serveDynamoInProcess(dynamo.endpoint, transport);
   // The handlers' composition root wires these wherever OUTBOX_PATH, RECORDED_RUNS_FILE and METRICS_EMF_PATH (set above) name them.
   // GitHub's and Lambda's stand-ins keep their state in the embedded store: not a function's DynamoDB calls in AWS.
+  // The stand-ins of SNS, SSM, Lambda and Step Functions refuse a call its function's role is not granted (function-grants.ts).
   const stopLocalAdapters = useLocalAdapters({
     ...LOCAL_ADAPTERS,
+    outbox: (...args) => {
+      const outbox = LOCAL_ADAPTERS.outbox(...args);
+      return { ...outbox, publisher: heldToServiceGrants(outbox.publisher, { calls: { publish: 'sns:Publish' }, resource: 'the escalation topic', refusal: SNS_REFUSAL }, log) };
+    },
     recordedGitHub: (...args) => outsideFunctionGrants(LOCAL_ADAPTERS.recordedGitHub(...args)),
-    recoveryQueue: (client, tableName) => outsideFunctionGrants(LOCAL_ADAPTERS.recoveryQueue(client, tableName)),
+    recoveryQueue: (client, tableName) =>
+      heldToServiceGrants(outsideFunctionGrants(LOCAL_ADAPTERS.recoveryQueue(client, tableName)), { calls: { enqueue: 'lambda:InvokeFunction' }, resource: 'record-outcome', refusal: LAMBDA_REFUSAL }, log),
+    runbookRunner: (...args) =>
+      heldToServiceGrants(
+        LOCAL_ADAPTERS.runbookRunner(...args),
+        { calls: { start: 'ssm:StartAutomationExecution', status: 'ssm:GetAutomationExecution' }, resource: 'the allow-listed runbooks', refusal: SSM_REFUSAL },
+        log,
+      ),
+    holdStepFunctions: (client) => holdStepFunctionsToGrants(client, log),
   });
   const config = loadConfig(env);
   const documents = documentClientFor(config);

@@ -419,7 +419,11 @@ export function createEscalations(config: Config, logger?: StepLogger): Escalati
 }
 
 function sfnClient(config: Config): SFNClient {
-  return new SFNClient({ region: config.AWS_REGION, ...(config.SFN_ENDPOINT ? { endpoint: config.SFN_ENDPOINT } : {}) });
+  if (!config.SFN_ENDPOINT) return new SFNClient({ region: config.AWS_REGION });
+  const client = new SFNClient({ region: config.AWS_REGION, endpoint: config.SFN_ENDPOINT });
+  // The embedded state machine's: the local runtime holds a function's calls to its grants in the stack.
+  localAdapterUses.at(-1)?.adapters.holdStepFunctions?.(client);
+  return client;
 }
 
 export function createWorkflowStarter(config: Config): WorkflowStarter {

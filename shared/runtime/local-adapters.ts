@@ -1,3 +1,4 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emfFileWriter } from '../adapters/metrics.js';
 import { createOutbox } from '../adapters/outbox.js';
@@ -23,6 +24,8 @@ export interface LocalAdapters {
   runbookRunner: typeof createOutboxRunbookRunner;
   /** EMF records appended to the file `GET /metrics/prometheus` reads, instead of stdout. */
   emfFileWriter: typeof emfFileWriter;
+  /** Holds a Step Functions client of the embedded state machine (SFN_ENDPOINT) to the calling function's grants. */
+  holdStepFunctions?: (client: SFNClient) => void;
 }
 
 export const LOCAL_ADAPTERS: LocalAdapters = {

@@ -263,6 +263,19 @@ describe('least-privilege grants', () => {
     expect(permission?.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^AlarmRaisedRule/), 'Arn'] } });
   });
 
+  // Session 48: CDK's Secret.grantRead adds secretsmanager:DescribeSecret, which no function calls (the one Secrets
+  // Manager call is GetSecretValue, shared/adapters/secrets-manager.ts): excess on every role that reads a secret.
+  it.each([
+    ['the default stack', {}],
+    ['every secret the stack can make (App key, LLM key, chat webhook URL)', { githubAppId: '123456', llmBaseUrl: 'https://llm.example.com/v1', llmModel: 'gpt-x', llmApiKeySecret: 'true', chatWebhookFormat: 'mattermost' }],
+  ])('reads secrets with secretsmanager:GetSecretValue alone, the one call the functions make: %s', (_case, context) => {
+    const secretReaders = synth(context);
+    for (const name of FUNCTION_NAMES) {
+      const actions = functionStatements(secretReaders, name).flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:'));
+      expect([...new Set(actions)], name).toEqual(actions.length > 0 ? ['secretsmanager:GetSecretValue'] : []);
+    }
+  });
+
   it('keeps the pipeline role away from the webhook secret and the token', () => {
     const statements = roleStatements(template, stack.getLogicalId(stack.stateMachine.role.node.defaultChild as CfnRole));
     expect(statements.flatMap(actionsOf).some((a) => a.startsWith('secretsmanager:'))).toBe(false);

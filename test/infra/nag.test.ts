@@ -59,12 +59,14 @@ describe('cdk-nag AwsSolutions', () => {
     expect(errors).toEqual([]);
   });
 
+  // The probe is a wildcard of X-Ray, every function's service: since session 48 synth refuses an action of another
+  // service that a function's row in infra/service-access.ts does not name (s3:* here before) ahead of cdk-nag.
   it('fails synth on a new, unacknowledged finding (the check is live)', () => {
     const { run, report } = synthWithNag({}, (stack) => {
-      stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
+      stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['xray:*'], resources: ['*'] }));
     });
-    expect(run).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+    expect(run).toThrow(/AwsSolutions-IAM5\[Action::xray:\*\]/);
     const nag = report().pluginReports.find((r) => r.pluginName === 'AwsSolutions');
-    expect(nag?.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Action::s3:*]']);
+    expect(nag?.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Action::xray:*]']);
   });
 });

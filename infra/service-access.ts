@@ -1,0 +1,84 @@
+/**
+ * Which AWS actions beyond DynamoDB (infra/table-access.ts) each function's role may be granted, the sibling of the
+ * table one (session 48). The stack refuses at synth to grant a function an action its row does not name
+ * (`GuardFunction`, by a validation), test/infra/service-grants.test.ts checks that a stack with every optional
+ * setting on grants each row exactly, and the local runtime refuses a call its function's row does not name as the
+ * service would (infra/local/function-grants.ts): a call made without its grant fails in every local test, not in AWS
+ * alone. Its own log group and X-Ray are every function's and not listed. No AWS library here: the local runtime
+ * loads it.
+ *
+ * A row is the most a function gets: some grants come only with the setting that needs them (runbooks, a Bedrock
+ * model, a guardrail, a tag scope, an LLM key, a chat webhook, `gateVerifyDefaultBranch`), and their resources are
+ * the stack's to scope (one topic, one state machine, the listed documents, the configured models).
+ */
+import type { FunctionName } from './table-access.js';
+
+export type ServiceAction =
+  | 'secretsmanager:GetSecretValue'
+  | 'states:StartExecution'
+  | 'states:DescribeExecution'
+  | 'states:SendTaskSuccess'
+  | 'states:SendTaskFailure'
+  | 'lambda:InvokeFunction'
+  | 'sns:Publish'
+  | 'kms:GenerateDataKey'
+  | 'kms:Decrypt'
+  | 'ssm:StartAutomationExecution'
+  | 'ssm:GetAutomationExecution'
+  | 'iam:PassRole'
+  | 'bedrock:InvokeModel'
+  | 'bedrock:ApplyGuardrail'
+  | 'cloudwatch:ListTagsForResource'
+  | 'sqs:SendMessage';
+
+/** Every function's, granted by the construct itself: its own log group, and X-Ray for active tracing. */
+export const EVERY_FUNCTIONS_PREFIXES = ['logs:', 'xray:'] as const;
+
+/** Reading the GitHub credential (a token or the App's key), the one Secrets Manager call (GetSecretValue). */
+const GITHUB_CREDENTIAL = ['secretsmanager:GetSecretValue'] as const;
+/**
+ * Publishing to the escalation topic, which is encrypted with a key of its own: SNS asks the publisher's role for a
+ * data key and to decrypt it (AWS's SNS guide: publishers need kms:GenerateDataKey* and kms:Decrypt on the key).
+ */
+const ESCALATIONS = ['sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt'] as const;
+/** Starting and reading pipeline executions: a re-drive looks at an execution before starting it again. */
+const PIPELINE_STARTS = ['states:StartExecution', 'states:DescribeExecution'] as const;
+/** Resuming an execution that waits on a `/guard` decision's task token. */
+const TASK_RESPONSES = ['states:SendTaskSuccess', 'states:SendTaskFailure'] as const;
+/** Starting an allow-listed runbook (with the role its document assumes) and reading its run. */
+const RUNBOOK_RUNS = ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'iam:PassRole'] as const;
+/** Lambda itself sends an asynchronous invocation that failed to the function's dead-letter queue, with its role. */
+const DEAD_LETTERS = ['sqs:SendMessage'] as const;
+
+export const FUNCTION_SERVICE_ACCESS: Record<FunctionName, readonly ServiceAction[]> = {
+  // The webhook secret and the credential; a green run's recovery is queued by invoking record-outcome asynchronously.
+  'ingest-github': [...GITHUB_CREDENTIAL, ...PIPELINE_STARTS, ...TASK_RESPONSES, 'lambda:InvokeFunction'],
+  classify: [...GITHUB_CREDENTIAL],
+  'knowledge-lookup': [],
+  // The configured model and the experiments' (Converse), the guardrail, or the OpenAI-compatible endpoint's key.
+  analyze: ['bedrock:InvokeModel', 'bedrock:ApplyGuardrail', 'secretsmanager:GetSecretValue'],
+  remediate: [...GITHUB_CREDENTIAL, ...RUNBOOK_RUNS],
+  // The credential, and the chat webhook's URL.
+  notify: [...GITHUB_CREDENTIAL, ...ESCALATIONS],
+  'record-outcome': [...GITHUB_CREDENTIAL, ...DEAD_LETTERS],
+  // The credential only with gateVerifyDefaultBranch (the default).
+  'evaluate-gate': [...GITHUB_CREDENTIAL],
+  // Digests and pages; re-drives; recorded /guard decisions resumed; a holder's runbook start made again and followed.
+  reconcile: [...GITHUB_CREDENTIAL, ...ESCALATIONS, ...PIPELINE_STARTS, ...TASK_RESPONSES, ...RUNBOOK_RUNS],
+  // An alarm's tags, with a tag scope.
+  'ingest-alarm': [...PIPELINE_STARTS, 'cloudwatch:ListTagsForResource', ...DEAD_LETTERS],
+  'read-api': [],
+};
+
+/** Whether `fn`'s row names `action`; an action of DynamoDB is the table's to answer (infra/table-access.ts). */
+export function serviceAllows(fn: FunctionName, action: string): boolean {
+  return (FUNCTION_SERVICE_ACCESS[fn] as readonly string[]).includes(action);
+}
+
+/**
+ * The actions among `granted` that `fn`'s row does not allow: neither DynamoDB's (the table's), nor every function's,
+ * nor in the row. The stack's validation of each function's role.
+ */
+export function actionsBeyondRow(fn: FunctionName, granted: readonly string[]): string[] {
+  return granted.filter((action) => !action.startsWith('dynamodb:') && !EVERY_FUNCTIONS_PREFIXES.some((prefix) => action.startsWith(prefix)) && !serviceAllows(fn, action));
+}
