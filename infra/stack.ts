@@ -156,7 +156,7 @@ export interface GuardSettings {
 }
 
 /** The read API's routes, the same in AWS and in the local runtime (shared/api/read-api.ts). */
-export const READ_ROUTES = ['/incidents', '/incidents/{id}', '/metrics', '/metrics/{owner}/{repo}', '/experiments', '/experiments/{id}', '/knowledge'] as const;
+export const READ_ROUTES = ['/incidents', '/incidents/{id}', '/metrics', '/metrics/{owner}/{repo}', '/experiments', '/experiments/{id}', '/knowledge', '/knowledge/scopes'] as const;
 
 /** Room for the policy and runbook files in the remediate function's environment (Lambda: 4 KB in all). */
 const REMEDIATION_FILES_MAX_BYTES = 2800;
