@@ -47,6 +47,7 @@ import { gateCallersSchema } from '../shared/baselines/gate-access.js';
 import type * as z from '../shared/zod.js';
 import { CHAT_WEBHOOK_FORMATS, type ChatWebhookFormat, GITHUB_ACCOUNT_NAME, awsRegionCode, gateRepositoriesSchema, githubLogin } from '../shared/config.js';
 import { type FunctionName, GuardFunction, type GuardFunctionProps, PROJECT_ROOT } from './constructs/guard-function.js';
+import { FUNCTION_TABLE_ACCESS } from './table-access.js';
 import { GuardTable } from './constructs/guard-table.js';
 import { DashboardSite } from './constructs/dashboard-site.js';
 import { OperationsDashboard } from './constructs/operations-dashboard.js';
@@ -143,6 +144,8 @@ export interface GuardSettings {
   readonly runbookNotEndedMinutes: number;
   /** Days a learned knowledge entry is kept after it last was seen or learned something (KNOWLEDGE_RETENTION_DAYS). */
   readonly knowledgeRetentionDays: number;
+  /** Days an incident is kept (DynamoDB TTL), the votes on it with it (INCIDENT_TTL_DAYS). */
+  readonly incidentTtlDays: number;
   /** Deploy the web dashboard (S3 + CloudFront + Cognito) and its Cognito-authorized read API. */
   readonly dashboard: boolean;
   readonly dashboardDomainPrefix?: string;
@@ -156,7 +159,7 @@ export interface GuardSettings {
 }
 
 /** The read API's routes, the same in AWS and in the local runtime (shared/api/read-api.ts). */
-export const READ_ROUTES = ['/incidents', '/incidents/{id}', '/metrics', '/metrics/{owner}/{repo}', '/experiments', '/experiments/{id}', '/knowledge'] as const;
+export const READ_ROUTES = ['/incidents', '/incidents/{id}', '/metrics', '/metrics/{owner}/{repo}', '/experiments', '/experiments/{id}', '/knowledge', '/knowledge/scopes'] as const;
 
 /** Room for the policy and runbook files in the remediate function's environment (Lambda: 4 KB in all). */
 const REMEDIATION_FILES_MAX_BYTES = 2800;
@@ -540,6 +543,7 @@ export function readSettings(scope: Construct): GuardSettings {
     runbookVerifyMinutes: number('runbookVerifyMinutes', 20, (n) => Number.isInteger(n) && n >= 5 && n <= 1440, 'a whole number of minutes between 5 and 1440'),
     runbookNotEndedMinutes: number('runbookNotEndedMinutes', 120, (n) => Number.isInteger(n) && n >= 10 && n <= 1440, 'a whole number of minutes between 10 and 1440'),
     knowledgeRetentionDays: number('knowledgeRetentionDays', 180, (n) => Number.isInteger(n) && n >= 7 && n <= 3650, 'a whole number of days between 7 and 3650'),
+    incidentTtlDays: number('incidentTtlDays', 400, (n) => Number.isInteger(n) && n >= 7 && n <= 3650, 'a whole number of days between 7 and 3650'),
   };
 }
 
@@ -1321,7 +1325,7 @@ export class PipelineGuardStack extends Stack {
     }
     output('EventsDeadLetterQueueUrl', eventsDlq.queueUrl, 'Alarm events and green-run recoveries that could not be delivered');
 
-    this.functions = {
+    const functions = {
       'ingest-github': ingest,
       classify,
       'knowledge-lookup': knowledgeLookup,
@@ -1334,6 +1338,13 @@ export class PipelineGuardStack extends Stack {
       'ingest-alarm': ingestAlarm,
       'read-api': readApi,
     };
+    // Every function that writes to the incidents table (an incident, a vote, a record kept beside one) dates its
+    // expiry by it; the read API only reads.
+    for (const [name, guardFunction] of Object.entries(functions) as Array<[keyof typeof functions, GuardFunction]>) {
+      const access = FUNCTION_TABLE_ACCESS[name].incidents;
+      if (access && access !== 'read') guardFunction.setEnv('INCIDENT_TTL_DAYS', String(settings.incidentTtlDays));
+    }
+    this.functions = functions;
   }
 
   /**

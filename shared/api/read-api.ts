@@ -118,6 +118,9 @@ const knowledgeQuerySchema = z.strictObject({
   scope: z.optional(z.string().check(z.regex(KNOWLEDGE_SCOPE_FORM, 'must be repo:<repository id> or alarms'))),
 });
 
+/** `GET /knowledge/scopes`: the scopes that learned something, for the dashboard's choice of whose learned entries to read. */
+const knowledgeScopesQuerySchema = z.strictObject({ limit: z._default(wholeNumber().check(z.gte(1), z.lte(200)), 200) });
+
 function parse<T extends z.ZodMiniType>(schema: T, query: ReadRequest['query']): z.infer<T> {
   const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(present);
@@ -225,6 +228,10 @@ export function createReadApi(deps: ReadApiDeps) {
         // export` still lists them, for whoever cleans the knowledge base up).
         const entries = (await listEntries(deps.learning.knowledge, undefined, scope)).filter((entry) => !entryReadsAsInstruction(entry));
         return ok(q ? searchEntries(entries, q, limit ?? 20) : entries.slice(0, limit ?? 200));
+      }
+      if (path === '/knowledge/scopes') {
+        const { limit } = parse(knowledgeScopesQuerySchema, request.query);
+        return ok(await deps.learning.knowledge.listScopes(limit));
       }
       return null;
     } catch (error) {

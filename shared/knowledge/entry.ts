@@ -22,6 +22,8 @@ export interface KnowledgeEntry {
   source: KnowledgeSource;
   /** Whose learned entry this is (`repo:<id>`, `alarms`: see scope.ts); none for a shared (curated, imported) one. */
   scope?: string;
+  /** The scope's repository's full name when the entry last learned something: for display only (scope.ts). */
+  repository?: string;
   template: string;
   category: Category;
   title: string;

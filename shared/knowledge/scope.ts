@@ -20,10 +20,23 @@ export const ALARMS_SCOPE = 'alarms';
 export interface LearnedKey {
   fingerprint: string;
   scope: string;
+  /**
+   * The repository's full name when the entry learned something, shown to operators beside the scope (a repository
+   * id says nothing to a reader); never part of a key, as a name moves with a rename or a transfer.
+   */
+  repository?: string | null;
 }
 
 /** The incident's learned entry, when it has a fingerprint and a scope. */
-export function learnedKeyOf(incident: Pick<Incident, 'source' | 'repositoryId' | 'fingerprint'>): LearnedKey | null {
+export function learnedKeyOf(incident: Pick<Incident, 'source' | 'repositoryId' | 'fingerprint'> & Partial<Pick<Incident, 'repository'>>): LearnedKey | null {
   const scope = knowledgeScopeOf(incident);
-  return incident.fingerprint && scope ? { fingerprint: incident.fingerprint, scope } : null;
+  return incident.fingerprint && scope ? { fingerprint: incident.fingerprint, scope, repository: incident.repository ?? null } : null;
+}
+
+/** A scope that learned something, as the operator's views list it (`GET /knowledge/scopes`). */
+export interface LearnedScope {
+  scope: string;
+  /** The repository's full name at its latest learned write; null for the alarms'. */
+  repository: string | null;
+  lastLearned: string;
 }

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
@@ -8,7 +7,7 @@ import { type VersionedRevision, conditionalWrite, reviseVersioned, updateExpres
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
 import { type FixChange, type FixOutcome, type FixRecord, fixRecordSchema, fixRetired, moveFixOutcome, storedFixRecord } from './fix-record.js';
-import type { LearnedKey } from './scope.js';
+import type { LearnedKey, LearnedScope } from './scope.js';
 
 /**
  * Knowledge entries live in the incidents table (DESIGN: "knowledge entries live here too"), under `KB#<fingerprint>`:
@@ -27,6 +26,12 @@ import type { LearnedKey } from './scope.js';
  * the fix record's (see fix-record.ts), revised by its outcomes with writes conditional on its version.
  */
 const ENTRY_SK = 'ENTRY';
+/**
+ * The scopes that learned something, one item each (`SCOPE#<scope>`, with the repository's name and when it last
+ * learned), for the operator's views to list: the category index is partitioned per scope, so nothing else lists
+ * them. Each expires with the learned entries (the retention after its scope's latest learned write).
+ */
+const SCOPES_PK = 'KB#SCOPES';
 /** Writes of a fix record tried before an outcome is dropped: a fingerprint's outcomes rarely race. */
 const FIX_WRITE_ATTEMPTS = 3;
 /** Candidates read per similarity lookup: one GSI page, whatever the size of the knowledge base. */
@@ -88,6 +93,7 @@ export function fromEntryItem(item: Record<string, unknown>): KnowledgeEntry {
     fingerprint: String(item.kbFingerprint ?? ''),
     source: (item.source as KnowledgeSource) ?? 'learned',
     ...(scope ? { scope } : {}),
+    ...(scope && typeof item.kbRepository === 'string' ? { repository: item.kbRepository } : {}),
     template: String(item.template ?? ''),
     category,
     title: String(item.title ?? ''),
@@ -135,6 +141,8 @@ export interface KnowledgeStore {
    * as entries), for {@link retireOldLearned}, and whether the page holds the whole partition.
    */
   listWithOldLearned(category: Category, limit: number, scope: string | null): Promise<{ entries: KnowledgeEntry[]; oldLearned: string[]; whole: boolean }>;
+  /** The scopes that learned something and have not expired, most recently learning first: at most `limit`, of one page (500). */
+  listScopes(limit: number): Promise<LearnedScope[]>;
   /** Every category, newest first per category; bounded by `limitPerCategory`. */
   listAll(limitPerCategory?: number, scope?: string | null): Promise<KnowledgeEntry[]>;
   /**
@@ -281,7 +289,8 @@ export function createEntryFeedback(options: KnowledgeStoreOptions): Pick<Knowle
         attempts: FIX_WRITE_ATTEMPTS,
         read: async () => (await client.send(new GetCommand({ TableName: tableName, Key: itemKey, ConsistentRead: true }))).Item,
         revise: (item): VersionedRevision<FixChange> => {
-          const record = item ? storedFixRecord(item) : null;
+          // An entry whose expiry passed is gone, whatever its fix record said (DynamoDB deletes it later).
+          const record = item && !expired(item, clock()) ? storedFixRecord(item) : null;
           if (!item || !record || (mark && markedOn(item, mark))) return { answer: 'ignored' };
           const { record: revised, change } = revise(record);
           if (change === 'ignored') return { answer: change };
@@ -327,15 +336,11 @@ export function createEntryFeedback(options: KnowledgeStoreOptions): Pick<Knowle
 
     async recordFeedback(key, up, down, mark) {
       if (up === 0 && down === 0) return;
-      try {
-        const names: Record<string, string> = { '#up': 'feedbackUp', '#down': 'feedbackDown' };
-        const values: Record<string, unknown> = { ':up': up, ':down': down };
-        const sets = [refreshExpiry(options, clock(), names, values)];
-        await updateEntryOnce(options, entryKey(key.fingerprint, key.scope), { sets, adds: ['#up :up', '#down :down'], names, values, condition: 'attribute_exists(pk)' }, mark);
-      } catch (error) {
-        // Feedback on a failure that never reached knowledge lookup has no entry to attach to.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      const names: Record<string, string> = { '#up': 'feedbackUp', '#down': 'feedbackDown' };
+      const values: Record<string, unknown> = { ':up': up, ':down': down };
+      const sets = [refreshExpiry(options, clock(), names, values)];
+      // Feedback on a failure that never reached knowledge lookup, or whose entry expired, has no entry to attach to.
+      await updateLearnedEntry(options, entryKey(key.fingerprint, key.scope), { sets, adds: ['#up :up', '#down :down'], names, values, condition: 'attribute_exists(pk)' }, mark);
     },
   };
 }
@@ -379,6 +384,14 @@ function describe(options: KnowledgeStoreOptions, description: EntryDescription,
 }
 
 
+/** The SET clause that names a learned entry's repository (display only: the latest name it learned under). */
+function nameRepository(key: LearnedKey, names: Record<string, string>, values: Record<string, unknown>): string[] {
+  if (!key.repository) return [];
+  names['#repository'] = 'kbRepository';
+  values[':repository'] = key.repository;
+  return ['#repository = :repository'];
+}
+
 function outcomeAdds(action: RemediationAction, success: boolean, names: Record<string, string>, values: Record<string, unknown>): string[] {
   names['#att'] = attemptsAttr(action);
   names['#suc'] = successesAttr(action);
@@ -389,6 +402,58 @@ function outcomeAdds(action: RemediationAction, success: boolean, names: Record<
 
 const update = (options: KnowledgeStoreOptions, key: EntryItemKey, sets: string[], adds: string[], names: Record<string, string>, values: Record<string, unknown>, mark?: CountMark) =>
   updateEntryOnce(options, key, { sets, adds, names, values }, mark);
+
+/**
+ * A learned entry's {@link updateEntryOnce}, onto a live entry or a new one. An entry whose expiry has passed is gone
+ * for every read, but DynamoDB's TTL deletes it only up to days later: a write onto it would revive the counters, fix
+ * record and votes it expired with. The write is refused then, the expired item deleted (only if still expired), and
+ * the write made again onto nothing: the entry starts afresh. True when it counted.
+ */
+async function updateLearnedEntry(
+  options: KnowledgeStoreOptions,
+  key: EntryItemKey,
+  change: { sets: string[]; adds: string[]; names: Record<string, string>; values: Record<string, unknown>; condition?: string },
+  mark: CountMark | undefined,
+): Promise<boolean> {
+  const now = Math.floor((options.clock ?? (() => new Date()))().getTime() / 1000);
+  const live = {
+    ...change,
+    names: { ...change.names, '#expiresAt': 'expiresAt' },
+    values: { ...change.values, ':liveAt': now },
+    condition: [change.condition, '(attribute_not_exists(#expiresAt) OR #expiresAt > :liveAt)'].filter(Boolean).join(' AND '),
+  };
+  // Refused by its condition: the caller's, the mark's (counted before) or the expiry's; only the last deletes.
+  const write = async () => (await conditionalWrite(() => updateEntryOnce(options, key, live, mark))) === true;
+  if (await write()) return true;
+  const deleted = await conditionalWrite(() =>
+    options.client.send(
+      new DeleteCommand({
+        TableName: options.tableName,
+        Key: key,
+        ConditionExpression: '#expiresAt <= :liveAt',
+        ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: { ':liveAt': now },
+      }),
+    ),
+  );
+  return deleted !== null && (await write());
+}
+
+/** The scope's item in the list of scopes that learned something ({@link SCOPES_PK}), moved only forward in time. */
+async function noteScope(options: KnowledgeStoreOptions, key: LearnedKey, at: Date): Promise<void> {
+  await conditionalWrite(() =>
+    options.client.send(
+      new UpdateCommand({
+        TableName: options.tableName,
+        Key: { pk: SCOPES_PK, sk: `SCOPE#${key.scope}` },
+        UpdateExpression: 'SET #kind = :kind, #scope = :scope, #repository = :repository, #lastLearned = :at, #expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_not_exists(#lastLearned) OR #lastLearned <= :at',
+        ExpressionAttributeNames: { '#kind': 'kind', '#scope': 'kbScope', '#repository': 'kbRepository', '#lastLearned': 'lastLearned', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: { ':kind': 'knowledge-scope', ':scope': key.scope, ':repository': key.repository ?? null, ':at': at.toISOString(), ':expiresAt': learnedExpiry(options, at) },
+      }),
+    ),
+  );
+}
 
 /**
  * The writes an incident's learning makes on its scope's entry (a sighting, an outcome, a vote, a fix outcome),
@@ -402,15 +467,17 @@ export function createLearnedEntryWrites(options: KnowledgeStoreOptions): Pick<K
     async recordSeen(key, description, at, mark) {
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = { ':one': 1 };
-      const sets = describe(options, description, key.fingerprint, key.scope, at, names, values, true);
-      await update(options, entryKey(key.fingerprint, key.scope), sets, ['#seen :one'], names, values, mark);
+      const sets = [...describe(options, description, key.fingerprint, key.scope, at, names, values, true), ...nameRepository(key, names, values)];
+      await updateLearnedEntry(options, entryKey(key.fingerprint, key.scope), { sets, adds: ['#seen :one'], names, values }, mark);
+      await noteScope(options, key, at);
     },
 
     async recordOutcome(key, description, action, success, at, mark) {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
-      const sets = describe(options, description, key.fingerprint, key.scope, at, names, values, false);
-      await update(options, entryKey(key.fingerprint, key.scope), sets, action ? outcomeAdds(action, success, names, values) : [], names, values, mark);
+      const sets = [...describe(options, description, key.fingerprint, key.scope, at, names, values, false), ...nameRepository(key, names, values)];
+      await updateLearnedEntry(options, entryKey(key.fingerprint, key.scope), { sets, adds: action ? outcomeAdds(action, success, names, values) : [], names, values }, mark);
+      await noteScope(options, key, at);
     },
   };
 }
@@ -465,6 +532,23 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
     },
 
     listWithOldLearned,
+
+    async listScopes(limit) {
+      const response = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': SCOPES_PK },
+          Limit: 500,
+        }),
+      );
+      const now = clock();
+      return (response.Items ?? [])
+        .filter((item) => !expired(item, now) && typeof item.kbScope === 'string' && typeof item.lastLearned === 'string')
+        .map((item) => ({ scope: String(item.kbScope), repository: typeof item.kbRepository === 'string' ? item.kbRepository : null, lastLearned: String(item.lastLearned) }))
+        .sort((a, b) => b.lastLearned.localeCompare(a.lastLearned))
+        .slice(0, limit);
+    },
 
     async listAll(limitPerCategory = 200, scope = null) {
       const all: KnowledgeEntry[] = [];

@@ -473,6 +473,36 @@ describe('L5 (low): learned entries never expire', () => {
     expect(await learning.knowledge.get('fp-l5-gone', 'repo:922')).toBeNull();
   });
 
+  it('starts afresh an entry whose expiry passed and DynamoDB has not deleted yet, instead of reviving its counts', async () => {
+    // Prepare: seen twice, then not for 181 days (TTL deletes up to days after the expiry)
+    const incident = failure({ id: 'gh-923-5205-1', repository: 'acme/shop4', repositoryId: 923, branch: 'main', fingerprint: 'fp-l5-revive' });
+    await learningOn(scratch.client, () => at).countSeen(incident, at);
+    await learningOn(scratch.client, () => at).countSeen({ ...incident, id: 'gh-923-5206-1', runId: 5206 }, at);
+    const later = new Date(at.getTime() + 181 * day * 1000);
+    const learning = learningOn(scratch.client, () => later);
+
+    // Act
+    await learning.countSeen({ ...incident, id: 'gh-923-5207-1', runId: 5207, createdAt: later.toISOString() }, later);
+
+    // Assert
+    expect(await learning.knowledge.get('fp-l5-revive', 'repo:923')).toMatchObject({ seen: 1, lastSeen: later.toISOString() });
+    const item = (await scratch.client.send(new GetCommand({ TableName: 'incidents', Key: entryKey('fp-l5-revive', 'repo:923') }))).Item;
+    expect(item?.createdAt).toBe(later.toISOString());
+  });
+
+  it('(ordinary use) keeps counting on an entry whose expiry has not passed', async () => {
+    // Prepare
+    const incident = failure({ id: 'gh-924-5208-1', repository: 'acme/shop5', repositoryId: 924, branch: 'main', fingerprint: 'fp-l5-live' });
+    await learningOn(scratch.client, () => at).countSeen(incident, at);
+    const later = new Date(at.getTime() + 179 * day * 1000);
+
+    // Act
+    await learningOn(scratch.client, () => later).countSeen({ ...incident, id: 'gh-924-5209-1', runId: 5209 }, later);
+
+    // Assert
+    expect(await learningOn(scratch.client, () => later).knowledge.get('fp-l5-live', 'repo:924')).toMatchObject({ seen: 2 });
+  });
+
   it('(ordinary use) gives an imported entry no expiry', async () => {
     // Prepare
     const learning = learningOn(scratch.client, () => at);

@@ -172,6 +172,16 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
     expect((globalThis as { pageErrors?: string[] }).pageErrors).toEqual([]);
   });
 
+  it("shows what the guard learned from the repository's failure, labelled by the repository's name", async () => {
+    // Learned entries are kept per repository (by its id); the page lists the scopes that learned something by name.
+    await page.goto(`${url}/#/knowledge`, { waitUntil: 'networkidle0' });
+    await page.waitForFunction("[...document.querySelectorAll('select[name=scope] option')].some((o) => o.textContent === 'acme-shop/checkout-service')", { timeout: 15_000 });
+    await page.waitForFunction("[...document.querySelectorAll('article.entry h3')].some((h) => h.textContent.includes('learned by acme-shop/checkout-service'))", { timeout: 15_000 });
+    await page.select('select[name="scope"]', '');
+    await page.waitForFunction("![...document.querySelectorAll('article.entry h3')].some((h) => h.textContent.includes('learned by'))", { timeout: 10_000 });
+    expect((globalThis as { pageErrors?: string[] }).pageErrors).toEqual([]);
+  });
+
   it('shows a branch name that hides a right-to-left override for what it is, not as "main"', async () => {
     // Prepare: another failed run of the sample, on a branch whose name is U+202E then "niam" (it renders as "main")
     const webhook = loadWebhook('workflow_run-failure');

@@ -5,6 +5,7 @@ import { synthForCli } from '../../infra/app.js';
 import { bedrockInvokeStatements, readSettings } from '../../infra/stack.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import { loadConfig } from '../../shared/config.js';
+import { FUNCTION_TABLE_ACCESS } from '../../infra/table-access.js';
 import { actionsOf, functionLogicalId, functionStatements, readJson, resourcesOf, scratchDir, synth, testApp } from './support.js';
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(testApp(context));
@@ -49,6 +50,7 @@ describe('CDK context settings', () => {
       runbookVerifyMinutes: 20,
       runbookNotEndedMinutes: 120,
       knowledgeRetentionDays: 180,
+      incidentTtlDays: 400,
       dashboard: false,
       alarmNamePrefixes: [],
       alarmScopeTag: 'pipeline-guard=enabled',
@@ -159,6 +161,18 @@ describe('CDK context settings', () => {
       template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables;
     for (const name of ['knowledge-lookup', 'record-outcome', 'ingest-github', 'reconcile'] as const) expect(env(name), name).toMatchObject({ KNOWLEDGE_RETENTION_DAYS: '365' });
     expect(() => settingsFrom({ knowledgeRetentionDays: '3' })).toThrow(/knowledgeRetentionDays/);
+  });
+
+  it('gives every function that writes to the incidents table the incident expiry an owner sets (INCIDENT_TTL_DAYS)', () => {
+    const { stack, template } = synth({ incidentTtlDays: '90' });
+    const env = (name: keyof typeof stack.functions) =>
+      template.toJSON().Resources[functionLogicalId(stack, stack.functions[name])].Properties.Environment.Variables;
+    const withIncidents = (Object.keys(stack.functions) as Array<keyof typeof stack.functions>).filter((name) => FUNCTION_TABLE_ACCESS[name].incidents && FUNCTION_TABLE_ACCESS[name].incidents !== 'read');
+    expect(withIncidents.length).toBeGreaterThan(5);
+    for (const name of withIncidents) expect(env(name), name).toMatchObject({ INCIDENT_TTL_DAYS: '90' });
+    expect(loadConfig({ INCIDENT_TTL_DAYS: env('classify').INCIDENT_TTL_DAYS }).INCIDENT_TTL_DAYS).toBe(90);
+    expect(env('read-api').INCIDENT_TTL_DAYS).toBeUndefined();
+    expect(() => settingsFrom({ incidentTtlDays: '3' })).toThrow(/incidentTtlDays/);
   });
 
   it('gives the log groups the dashboard adds the same retention', () => {

@@ -4,10 +4,11 @@ import { apiGet } from './api.js';
 import { BarChart, IntervalBar, LineChart } from './charts.js';
 import { webLink } from './links.js';
 import { type OlderPages, listRows, noOlderPages, withFirstPage, withOlderPage } from './incident-list.js';
+import { emptyKnowledgeText, entryOrigin, scopeLabel } from './knowledge-view.js';
 import { nextStep } from './next-step.js';
 import { DataTable } from './table.js';
 import { CATEGORIES as CATEGORY_LIST } from '../../../shared/logs/types.js';
-import type { Experiment, ExperimentReport, Incident, IncidentListItem, JobFailureSummary, KnowledgeEntry, MetricsSummary, TimelineEntry } from './types.js';
+import type { Experiment, ExperimentReport, Incident, IncidentListItem, JobFailureSummary, KnowledgeEntry, LearnedScope, MetricsSummary, TimelineEntry } from './types.js';
 
 const STATUSES = ['received', 'classified', 'analyzed', 'awaiting_approval', 'remediated', 'notified', 'resolved'];
 const SOURCES = ['github', 'cloudwatch'];
@@ -625,11 +626,17 @@ function ExperimentsPage({ id }: { id: string | null }) {
 function KnowledgePage() {
   const [q, setQ] = useState('');
   const [submitted, setSubmitted] = useState('');
+  // Whose learned entries are shown beside the shared ones: the scope chosen, else the one that learned last.
+  const [picked, setPicked] = useState<string | null>(null);
+  const scopes = useData(() => apiGet<LearnedScope[]>('/knowledge/scopes', { limit: '200' }), []);
+  const known = scopes.data?.body ?? [];
+  const scope = picked ?? known[0]?.scope ?? '';
   const { data, error } = useData(
-    () => apiGet<Array<KnowledgeEntry | { entry: KnowledgeEntry; score: number }>>('/knowledge', { q: submitted || undefined, limit: '50' }),
-    [submitted],
+    () => apiGet<Array<KnowledgeEntry | { entry: KnowledgeEntry; score: number }>>('/knowledge', { q: submitted || undefined, limit: '50', scope: scope || undefined }),
+    [submitted, scope],
   );
   const rows = (data?.body ?? []).map((r) => ('entry' in r ? r : { entry: r, score: null }));
+  const chosen = known.find((s) => s.scope === scope);
   return (
     <section>
       <PageHeading title="Knowledge" />
@@ -640,6 +647,17 @@ function KnowledgePage() {
           setSubmitted(q.trim());
         }}
       >
+        <label>
+          learned by
+          <select name="scope" value={scope} onChange={(e) => setPicked((e.target as HTMLSelectElement).value)}>
+            <option value="">none (shared entries only)</option>
+            {known.map((s) => (
+              <option key={s.scope} value={s.scope}>
+                {scopeLabel(s)}
+              </option>
+            ))}
+          </select>
+        </label>
         <input
           name="q"
           type="search"
@@ -650,17 +668,15 @@ function KnowledgePage() {
         />
         <button type="submit">search</button>
       </form>
-      <Problem error={error} />
+      <Problem error={scopes.error ?? error} />
       {!data && !error ? <Loading what="knowledge" /> : null}
       {data && rows.length === 0 ? (
-        <p class="muted">
-          {submitted ? `No knowledge entry matches “${submitted}”.` : 'The knowledge base is empty: entries are learned from incidents as they recover, or imported with guard kb.'}
-        </p>
+        <p class="muted">{emptyKnowledgeText({ submitted, scope: chosen ? scopeLabel(chosen) : scope || null, scopes: known.length })}</p>
       ) : null}
       {rows.map(({ entry, score }) => (
-        <article key={entry.fingerprint} class="entry">
+        <article key={`${entry.fingerprint} ${entry.scope ?? entry.source}`} class="entry">
           <h3>
-            {entry.title} <span class="muted">· {entry.category} · {entry.source}{score !== null ? ` · score ${score.toFixed(2)}` : ''}</span>
+            {entry.title} <span class="muted">· {entry.category} · {entryOrigin(entry)}{score !== null ? ` · score ${score.toFixed(2)}` : ''}</span>
           </h3>
           <ul>{entry.fix.map((f) => <li key={f}>{f}</li>)}</ul>
           <p class="muted">

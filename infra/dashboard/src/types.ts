@@ -8,3 +8,4 @@ export type { MetricsSummary, DailyMetrics } from '../../../shared/api/summary.j
 export type { ExperimentReport } from '../../../shared/experiments/report.js';
 export type { Experiment } from '../../../shared/experiments/definition.js';
 export type { KnowledgeEntry } from '../../../shared/knowledge/entry.js';
+export type { LearnedScope } from '../../../shared/knowledge/scope.js';

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { ACTION_PHRASES, type KnowledgeEntry, entryConfidence } from '../../knowledge/entry.js';
 import { importRows, parseImportFile } from '../../knowledge/import.js';
 import type { Learning } from '../../knowledge/learning.js';
+import type { KnowledgeStore } from '../../knowledge/store.js';
 import { KNOWLEDGE_SCOPE_FORM, listEntries, searchEntries } from '../../knowledge/search.js';
 import { CATEGORIES, type Category } from '../../logs/types.js';
 import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
@@ -59,9 +60,19 @@ function row(entry: KnowledgeEntry): string {
   return `${entry.fingerprint}  ${(entry.scope ?? entry.source).padEnd(8)}  ${entry.category.padEnd(14)}  seen ${String(entry.seen).padStart(4)}  ${confidence}  ${forTerminal(entry.title.slice(0, 80))}`;
 }
 
-function scopeOption(value: string | undefined): string | undefined {
-  if (value !== undefined && !KNOWLEDGE_SCOPE_FORM.test(value)) throw new UsageError('--scope must be repo:<repository id> or alarms');
-  return value;
+/** A repository's full name, as `--scope` also takes it. */
+const REPOSITORY_NAME = /^[\w.-]{1,100}\/[\w.-]{1,100}$/;
+
+/**
+ * `--scope`: `repo:<id>`, `alarms`, or a repository's full name, looked up among the scopes that learned something
+ * (by the name their latest learned write recorded: a renamed repository answers to its new name).
+ */
+async function scopeOption(value: string | undefined, knowledge: () => Promise<Pick<KnowledgeStore, 'listScopes'>>): Promise<string | undefined> {
+  if (value === undefined || KNOWLEDGE_SCOPE_FORM.test(value)) return value;
+  if (!REPOSITORY_NAME.test(value)) throw new UsageError('--scope must be repo:<repository id>, alarms or owner/name');
+  const named = (await (await knowledge()).listScopes(200)).find((scope) => scope.repository?.toLowerCase() === value.toLowerCase());
+  if (!named) throw new UsageError(`no learned entry names repository ${value}: give its scope as repo:<repository id>`);
+  return named.scope;
 }
 
 function categoryOption(value: string | undefined): Category | undefined {
@@ -131,7 +142,7 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv): Com
       const [sub, ...rest] = argv;
       const args = parseArgs(rest, { values: ['format', 'category', 'limit', 'scope'], flags: ['json', 'quiet'] });
       const category = categoryOption(args.values.get('category'));
-      const scope = scopeOption(args.values.get('scope'));
+      const scope = await scopeOption(args.values.get('scope'), async () => (await factory()).knowledge);
       const limit = intOption(args, 'limit', 50);
       switch (sub) {
         case 'import': {

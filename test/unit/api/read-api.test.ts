@@ -312,4 +312,28 @@ describe('GET /knowledge', () => {
     expect(fingerprints(scoped).slice(0, 2)).toEqual(['fp-repo:42', 'fp-imported']);
     expect((await read(get('/knowledge', { scope: 'acme/app' })))?.status).toBe(400);
   });
+
+  it('lists the scopes that learned something, named by their repository, for the dashboard to choose from', async () => {
+    // Prepare: learned entries are kept per scope, so an operator picks whose to read (the dashboard's selector)
+    const limits: number[] = [];
+    const knowledge = {
+      listScopes: async (limit: number) => {
+        limits.push(limit);
+        return [{ scope: 'repo:42', repository: 'acme/app', lastLearned: NOW.toISOString() }, { scope: 'alarms', repository: null, lastLearned: NOW.toISOString() }];
+      },
+    };
+    const read = createReadApi({ incidents: createMemoryStore(() => NOW), learning: { knowledge } as unknown as Pick<Learning, 'experiments' | 'baselines' | 'knowledge'>, clock: () => NOW });
+
+    // Act
+    const reply = await read(get('/knowledge/scopes'));
+
+    // Assert: bounded, validated like every other route
+    expect(reply?.status).toBe(200);
+    expect(reply?.body).toEqual([{ scope: 'repo:42', repository: 'acme/app', lastLearned: NOW.toISOString() }, { scope: 'alarms', repository: null, lastLearned: NOW.toISOString() }]);
+    expect(limits).toEqual([200]);
+    expect((await read(get('/knowledge/scopes', { limit: '20' })))?.status).toBe(200);
+    expect(limits.at(-1)).toBe(20);
+    expect((await read(get('/knowledge/scopes', { limit: '5000' })))?.status).toBe(400);
+    expect((await read(get('/knowledge/scopes', { scope: 'alarms' })))?.status).toBe(400);
+  });
 });

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { createKbCommand } from '../../shared/cli/commands/kb.js';
+import { type Incident, newIncident } from '../../shared/domain/incident.js';
+import { scratchStoreForFile } from '../support/harness.js';
+import { learningOn } from '../support/learning.js';
+
+/**
+ * The operator's view of what the guard learned (the dashboard's knowledge page, `GET /knowledge/scopes`): learned
+ * entries are kept per repository (attacker's pass 50, L2), keyed by the repository's id, which no operator reads; the
+ * scopes that learned something are listed, and each scope and entry carries the repository's full name, for display.
+ */
+const scratch = scratchStoreForFile('knowledge-scopes');
+const at = new Date('2026-11-20T10:00:00Z');
+
+function failure(id: string, repository: string, repositoryId: number, fingerprint: string): Incident {
+  return newIncident(
+    { id, source: 'github', status: 'notified', repository, repositoryId, branch: 'main', defaultBranch: 'main', fromFork: false, runEvent: 'push', category: 'network', template: 'Error: connect ECONNREFUSED', fingerprint },
+    at,
+  );
+}
+
+describe("the scopes of learned knowledge, as an operator reads them", () => {
+  it('lists every scope that learned something, with its repository name, newest first', async () => {
+    // Prepare
+    const earlier = new Date(at.getTime() - 60_000);
+    const later = new Date(at.getTime() + 60_000);
+    await learningOn(scratch.client, () => at).countSeen(failure('gh-930-6001-1', 'acme/first', 930, 'fp-scopes-a'), at);
+    await learningOn(scratch.client, () => later).countSeen(failure('gh-931-6002-1', 'acme/second', 931, 'fp-scopes-b'), later);
+    await learningOn(scratch.client, () => earlier).countSeen({ ...failure('cw-alarm-1', 'x/y', 1, 'fp-scopes-c'), source: 'cloudwatch', repository: null, repositoryId: null }, earlier);
+    const learning = learningOn(scratch.client, () => later);
+
+    // Act
+    const scopes = await learning.knowledge.listScopes(50);
+
+    // Assert
+    expect(scopes).toEqual([
+      { scope: 'repo:931', repository: 'acme/second', lastLearned: later.toISOString() },
+      { scope: 'repo:930', repository: 'acme/first', lastLearned: at.toISOString() },
+      { scope: 'alarms', repository: null, lastLearned: earlier.toISOString() },
+    ]);
+    expect(await learning.knowledge.listScopes(1)).toHaveLength(1);
+  });
+
+  it("names the repository on its learned entry, and follows a rename, the key staying the repository's id", async () => {
+    // Prepare
+    const learning = learningOn(scratch.client, () => at);
+    await learning.countSeen(failure('gh-932-6003-1', 'acme/old-name', 932, 'fp-scopes-rename'), at);
+
+    // Act
+    await learning.countSeen(failure('gh-932-6004-1', 'acme/new-name', 932, 'fp-scopes-rename'), at);
+
+    // Assert
+    const entry = await learning.knowledge.get('fp-scopes-rename', 'repo:932');
+    expect(entry).toMatchObject({ scope: 'repo:932', repository: 'acme/new-name', seen: 2 });
+    expect((await learning.knowledge.listScopes(50)).find((s) => s.scope === 'repo:932')?.repository).toBe('acme/new-name');
+  });
+
+  it('`guard kb list --scope owner/name` reads the scope of the repository of that name, and refuses a name none learned under', async () => {
+    // Prepare
+    const learning = learningOn(scratch.client, () => at);
+    await learning.countSeen({ ...failure('gh-933-6005-1', 'acme/by-name', 933, 'fp-scopes-cli'), template: 'Error: kb list by name', title: 'Error: kb list by name' } as Incident, at);
+    const out: string[] = [];
+    const io = { out: (line: string) => out.push(line), err: () => undefined } as never;
+
+    // Act
+    const code = await createKbCommand(async () => learning).run(['list', '--scope', 'acme/by-name', '--json'], io);
+
+    // Assert
+    expect(code).toBe(0);
+    const entries = JSON.parse(out.join('\n')) as Array<{ fingerprint: string; scope?: string; repository?: string }>;
+    expect(entries.find((entry) => entry.fingerprint === 'fp-scopes-cli')).toMatchObject({ scope: 'repo:933', repository: 'acme/by-name' });
+    await expect(createKbCommand(async () => learning).run(['list', '--scope', 'acme/never-learned'], io)).rejects.toThrow(/acme\/never-learned/);
+  });
+});
