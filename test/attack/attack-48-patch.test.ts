@@ -134,6 +134,33 @@ const DECODED_AND_RUN: FindingRow[] = [
   ['src/x.php', `<?php eval(hex2bin('${HEX}'));`],
 ];
 
+// Closed (session 48): DECODED_AND_RUN by code-sinks.ts's decodedCodeRuns (a code sink's argument read over its brackets
+// for a decoder, as fetchedCodeRuns reads it for a fetch); these by the same and, for a shell's decoders, SHELL_DECODED
+// (dangerous-code.ts). More decoders (base32, `a2b_*`, `fromhex` on bytearray, Perl's decode_base64, Go's and Java's),
+// more sinks given one (a process call's list, `shell=True`, Java's exec), a name given the decoded text, and in a
+// command string base32, `base64 -di`, openssl's decoding, rot13 by `tr`, `rev`, `printf` escapes into a shell or
+// substituted into `sh -c`, `eval` or a here-string.
+const DECODED_AND_RUN_MORE: FindingRow[] = [
+  SYSTEM('echo aGk= | base32 -d | sh'),
+  SYSTEM('echo aGk= | base64 -di | sh'),
+  SYSTEM('echo aGk= | openssl enc -d -base64 | bash'),
+  SYSTEM('echo furyy | tr A-Za-z N-ZA-Mn-za-m | sh'),
+  SYSTEM('echo hs | rev | sh'),
+  SYSTEM('printf \\\\x63\\\\x75 | sh'),
+  SYSTEM('sh -c "$(echo aGk= | base32 -d)"'),
+  SYSTEM('eval "$(echo 6375 | xxd -r -p)"'),
+  SYSTEM('bash <<< "$(echo aGk= | base64 -d)"'),
+  ['src/x.py', "exec(bytearray.fromhex('6375'))"],
+  ['src/x.py', "exec(binascii.a2b_base64('aGk='))"],
+  ['src/x.py', "import subprocess\nsubprocess.run(['sh', '-c', base64.b64decode('Y3VybA==').decode()])"],
+  ['src/x.py', "import subprocess\nsubprocess.run(codecs.decode('phey', 'rot13'), shell=True)"],
+  ['src/x.js', "const c = atob('aGk='); eval(c)"],
+  ['src/x.pl', "eval decode_base64('aGk=');"],
+  ['src/x.pl', "system(decode_base64('Y3VybA=='));"],
+  ['src/x.php', "<?php eval(str_rot13('flfgrz'));"],
+  ['src/x.go', 'exec.Command("sh", "-c", string(must(base64.StdEncoding.DecodeString("Y3VybA==")))).Run()'],
+];
+
 // U (high): a module loaded from the attacker's host by spellings URL_IMPORT and the script-tag reading miss: an import
 // map in the page (every `import 'react'` then runs the attacker's file), a protocol-relative dynamic import or Worker,
 // a comment between `import(` and the URL (Vite's usual `/* @vite-ignore */`), the URL through `new URL(…)` or a
@@ -744,7 +771,8 @@ describeFindings('attack-48', [
   ['R reading reach', READING_REACH],
   ['S program computed', PROGRAM_COMPUTED],
   ['S program computed, closed', closedRows(PROGRAM_COMPUTED_CLOSED)],
-  ['T decoded and run', DECODED_AND_RUN],
+  ['T decoded and run', closedRows(DECODED_AND_RUN)],
+  ['T decoded and run, more', closedRows(DECODED_AND_RUN_MORE)],
   ['U modules from a host', MODULES_FROM_A_HOST],
   ['A spellings', closedRows(SPELLINGS)],
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
@@ -1001,6 +1029,37 @@ describe('attack-48 B, C, E, K, L, M, N: session 47 readings in linear time', ()
     ['src/check.py', 'scopes and settings after a verb', "system('npm x --@a.b --verify "],
     ['src/check.py', "deno's verbs, no module named", "system('deno test x deno x"],
     ['src/check.py', 'shims, module modes and installers, no URL', "system('npm.cmd x -mod    msiexec /i "],
+  ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
+    expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+});
+
+/** Decoders whose output is data, not run (T's readings, session 48): printed, written, deserialized, piped to a non-shell. */
+describeAccepted('attack-48 T: decoded data stays accepted', [
+  SYSTEM('git log --format=%H | rev | cut -c1-7 | rev'),
+  SYSTEM('zcat data.sql.gz | python3 load.py'),
+  SYSTEM('gunzip -c dump.gz | psql app'),
+  SYSTEM('git rev-parse HEAD | tee sha.txt'),
+  SYSTEM('base64 -d <<< "$KEY" > key.pem && chmod 600 key.pem'),
+  SYSTEM('printf "\\\\033[1mok\\\\033[0m\\\\n"; bash scripts/test.sh'),
+  ['src/x.py', 'import base64\ndata = base64.b64decode(payload)\nprint(data)'],
+  ['src/x.py', "data = pickle.loads(base64.b64decode(row['state']))"],
+  ['src/x.py', "name = ''.join(chr(c) for c in codes)\nprint(name)"],
+  ['src/x.js', "const text = Buffer.from(body, 'base64').toString('utf8'); console.log(text)"],
+  ['src/x.js', "const out = Buffer.from(execSync('git show HEAD:x'))"],
+  ['src/x.js', "document.write(rows.reverse().join(''))"],
+  ['src/x.js', 'setTimeout(() => console.log(atob(s)), 10)'],
+  ['src/x.py', "import subprocess\nsubprocess.run(['xxd', '-r', '-p', 'in.hex', 'out.bin'], check=True)"],
+]);
+
+/** T's readings of session 48 cost time linear in what they read: decoders in sinks never closed, and a shell's decoders never piped. */
+describe('attack-48 T: session 48 readings in linear time', () => {
+  it.each([
+    ['src/x.js', 'sinks given decoders, never closed', "eval(atob(Buffer.from(x, 'y' "],
+    ['src/x.py', 'reversed literals and char codes in sinks', "exec(bytes([map(chr, 'a'[::-1] "],
+    ['src/x.js', 'decoded names, never run', 'c = atob(x); '],
+    ['src/check.py', "a shell's decoders, never piped to a shell", "system('base64 -d x -d xxd -r -z rev tr a-z-a-z "],
+    ['src/check.py', 'escapes printed, substitutions never closed', "system('printf a eval $(printf \\x6 sh <(rev "],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
