@@ -96,6 +96,13 @@ const READING_REACH: FindingRow[] = [
   ['src/x.py', "import subprocess\nCMD = ['npm', 'install', 'evil']\nsubprocess.run(CMD)"],
 ];
 
+// Closed (session 48): READING_REACH and these, by patch.ts's reach of a whole line after a call's opening, its lines
+// read on while a bracket or a string opened on them is open (callLinesEnd), and a name given a literal read in its
+// place as a call's argument (literalsInPlace).
+const READING_REACH_MORE: FindingRow[] = [
+  ['src/x.go', 'cmd := "npm install evil"\nexec.Command("sh", "-c", cmd).Run()'],
+];
+
 // S (high): the program named by a value the argument-list reading does not take as npm: Python's `executable=` with
 // any argv[0]; npm's own path from `npm_execpath` (the usual way Node tooling re-runs the npm that started it; node
 // given npm-cli.js); Go's `exec.LookPath("npm")` on the line before; an f-string or template literal spelling the name.
@@ -774,7 +781,8 @@ const SPELLINGS_NAMED_CLOSED_OPEN: FindingRow[] = [
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
   ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
-  ['R reading reach', READING_REACH],
+  ['R reading reach', closedRows(READING_REACH)],
+  ['R reading reach, more', closedRows(READING_REACH_MORE)],
   ['S program computed', closedRows(PROGRAM_COMPUTED)],
   ['S program computed, more', closedRows(PROGRAM_COMPUTED_MORE)],
   ['S program computed, closed', closedRows(PROGRAM_COMPUTED_CLOSED)],
@@ -1059,6 +1067,16 @@ describeAccepted('attack-48 T: decoded data stays accepted', [
   ['src/x.py', "import subprocess\nsubprocess.run(['xxd', '-r', '-p', 'in.hex', 'out.bin'], check=True)"],
 ]);
 
+/** Calls read further (R's readings, session 48): commands named apart from their calls, text after a closed call. */
+describeAccepted('attack-48 R: calls read further stay accepted', [
+  ['src/x.py', "import subprocess\ncmd = ['npm', 'test']\nsubprocess.run(cmd, check=True)"],
+  ['src/x.py', "import subprocess\ncmd = 'npm run build'\nsubprocess.run(cmd, shell=True, check=True)"],
+  ['src/x.js', "const cmd = 'npm test';\nexecSync(cmd, { stdio: 'inherit' });"],
+  ['src/x.py', "import subprocess\nsubprocess.run(\n    ['npm', 'test'],\n    check=True,\n)\nprint('if it fails, try: npm install')"],
+  ['src/x.py', "import subprocess\nsubprocess.run(['npm', 'test'], check=True)\n\n\n\n\nlog('then run npm install x')"],
+  SYSTEM(`echo ${'x'.repeat(300)} && npm test`),
+]);
+
 /** A program computed given a verb no manager fetches with, or git's `add` (S's reading, session 48). */
 describeAccepted('attack-48 S: computed programs given other verbs stay accepted', [
   ['src/x.go', 'exec.Command(git, "add", ".").Run()'],
@@ -1080,8 +1098,8 @@ describeAccepted('attack-48 U: modules of the repository stay accepted', [
   ['src/app.js', "const base = 'https://cdn.example.com/'; const mod = await import('./mod.js')"],
 ]);
 
-/** T's, S's and U's readings of session 48 cost time linear in what they read: decoders in sinks never closed, a shell's decoders never piped, programs computed, addresses never imported. */
-describe('attack-48 T, S, U: session 48 readings in linear time', () => {
+/** T's, S's, U's and R's readings of session 48 cost time linear in what they read: decoders in sinks never closed, a shell's decoders never piped, programs computed, addresses never imported, calls never closed, names given literals. */
+describe('attack-48 T, S, U, R: session 48 readings in linear time', () => {
   it.each([
     ['src/x.js', 'sinks given decoders, never closed', "eval(atob(Buffer.from(x, 'y' "],
     ['src/x.py', 'reversed literals and char codes in sinks', "exec(bytes([map(chr, 'a'[::-1] "],
@@ -1090,6 +1108,8 @@ describe('attack-48 T, S, U: session 48 readings in linear time', () => {
     ['src/check.py', 'computed programs, never given a verb', "run([a.b[c](d), 'x', executable= "],
     ['src/app.js', 'names given addresses, never imported', "u = 'https://x'; import(/* a */ v"],
     ['src/index.html', 'import maps never given an address', '<script type="importmap">{"a": "./b", '],
+    ['src/x.py', 'calls never closed, across lines', 'subprocess.run(\n(['],
+    ['src/x.py', 'names given literals, given to calls', "c = 'a'\nrun(c, c, [c, "],
     ['src/check.py', 'escapes printed, substitutions never closed', "system('printf a eval $(printf \\x6 sh <(rev "],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
     expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
