@@ -1017,6 +1017,11 @@ describeAccepted('attack-48 B review: process calls of other languages read in t
   ['src/x.ts', 'const hint = ["npm install x"]!;'],
 ]);
 
+/** Asserts that the whole check's time grows linearly over texts repeating `unit` added to `path`. */
+function checksInLinearTime(path: string, _reading: string, unit: string): void {
+  expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+}
+
 /**
  * B's readings of session 47 cost time linear in what they read (`test/support/growth.ts`): the spellings alone (in the
  * whole check, slower readings of the same line hide a quadratic one), and the calls PROCESS_CALL names in the check.
@@ -1044,9 +1049,7 @@ describe('attack-48 B, C, E, K, L, M, N: session 47 readings in linear time', ()
     ['src/check.py', 'scopes and settings after a verb', "system('npm x --@a.b --verify "],
     ['src/check.py', "deno's verbs, no module named", "system('deno test x deno x"],
     ['src/check.py', 'shims, module modes and installers, no URL', "system('npm.cmd x -mod    msiexec /i "],
-  ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
-    expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
-  });
+  ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
 
 /** Decoders whose output is data, not run (T's readings, session 48): printed, written, deserialized, piped to a non-shell. */
@@ -1111,9 +1114,7 @@ describe('attack-48 T, S, U, R: session 48 readings in linear time', () => {
     ['src/x.py', 'calls never closed, across lines', 'subprocess.run(\n(['],
     ['src/x.py', 'names given literals, given to calls', "c = 'a'\nrun(c, c, [c, "],
     ['src/check.py', 'escapes printed, substitutions never closed', "system('printf a eval $(printf \\x6 sh <(rev "],
-  ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
-    expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
-  });
+  ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
 
 /**
