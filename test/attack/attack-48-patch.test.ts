@@ -1099,6 +1099,9 @@ describeAccepted('attack-48 U: modules of the repository stay accepted', [
   ['src/app.ts', "const x = a ? import('./a') : import('./b')"],
   ['src/app.js', "const url = 'https://api.example.com/v1'; const res = await fetch(url)"],
   ['src/app.js', "const base = 'https://cdn.example.com/'; const mod = await import('./mod.js')"],
+  // patch:fp (session 48): @aws/lambda-invoke-store's import of a Node builtin.
+  ['src/app.js', "const asyncHooks = await import('node:async_hooks');"],
+  ['src/app.js', "const mod = 'node:fs'; const fs = await import(mod);"],
 ]);
 
 /** T's, S's, U's and R's readings of session 48 cost time linear in what they read: decoders in sinks never closed, a shell's decoders never piped, programs computed, addresses never imported, calls never closed, names given literals. */
