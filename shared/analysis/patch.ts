@@ -452,8 +452,8 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // A container image pulled and run: whatever the registry serves under its name runs (`docker run evil/img`).
   String.raw`(?:docker|podman|nerdctl|finch)${OPTIONS}${ARG}(?:(?:(?:container|image)${ARG})?(?:run|pull|create)\b|${UNKNOWN_OPTION})`,
 ].join('|') + ')';
-/** The most characters between a process call's opening and the package command it is read with: a whole line (attack-48 R). */
-const CALL_REACH = PATCH_LIMITS.maxLineChars;
+/** The most characters between a process call's opening and the package command it is read with. */
+const CALL_REACH = 200;
 /** Read where a call opens (sticky), so that only the calls opening on a line are read with the lines after it. */
 const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,${CALL_REACH}}?${PACKAGE_COMMAND}`, 'iy');
 const PROCESS_CALL_OPENING = new RegExp(PROCESS_CALL, 'gi');
@@ -654,7 +654,10 @@ const OPEN_CALL_LINES = 12;
 function callLinesEnd(lines: readonly string[], index: number): number {
   let depth = 0;
   let end = index;
-  while (end < lines.length && (end < index + CALL_LINES || (depth > 0 && end < index + OPEN_CALL_LINES))) {
+  // Only for a line that leaves its arguments to the next ones (ending in `(`, `[`, `,` or a backtick): a method's
+  // body (npm's `async exec (args) {`) or prose whose apostrophe holds a bracket open (perl's diagnostics.pm) is none.
+  const reads = /[(\[,\x60]\s*$/.test(lines[index] ?? '') ? OPEN_CALL_LINES : CALL_LINES;
+  while (end < lines.length && (end < index + CALL_LINES || (depth > 0 && end < index + reads))) {
     const line = lines[end++]!;
     depth = bracketDepth(line, 0, line.length, depth, false).depth;
   }

@@ -87,6 +87,7 @@ const ESCAPE_VARIANTS: FindingRow[] = [
 // lines, blank lines, or as a multi-line template literal or implicitly joined literals; and (possibly the known
 // "built on another line" class, here for commands) the command or the argument list in a variable the call is given.
 const READING_REACH: FindingRow[] = [
+  // Open: a reach of a whole line was tried and withdrawn in session 48 with patch:fp's new refusals, not measured alone.
   SYSTEM(`echo ${'x'.repeat(210)}; npm install evil`),
   ['src/x.py', "import subprocess\nsubprocess.run(\n    'echo a'\n    ' && echo b'\n    ' && echo c'\n    ' && npm install evil',\n    shell=True,\n)"],
   ['src/x.js', 'execSync(`\n  echo 1\n  echo 2\n  echo 3\n  npm install evil\n`)'],
@@ -96,9 +97,9 @@ const READING_REACH: FindingRow[] = [
   ['src/x.py', "import subprocess\nCMD = ['npm', 'install', 'evil']\nsubprocess.run(CMD)"],
 ];
 
-// Closed (session 48): READING_REACH and these, by patch.ts's reach of a whole line after a call's opening, its lines
-// read on while a bracket or a string opened on them is open (callLinesEnd), and a name given a literal read in its
-// place as a call's argument (literalsInPlace).
+// Closed (session 48): READING_REACH but its first row, and these, by patch.ts's reading of a call whose line ends
+// opening its arguments on while a parenthesis, a bracket or a string stays open (callLinesEnd), and a name given a
+// literal read in its place as a call's argument (literalsInPlace).
 const READING_REACH_MORE: FindingRow[] = [
   ['src/x.go', 'cmd := "npm install evil"\nexec.Command("sh", "-c", cmd).Run()'],
 ];
@@ -781,7 +782,8 @@ const SPELLINGS_NAMED_CLOSED_OPEN: FindingRow[] = [
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
   ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
-  ['R reading reach', closedRows(READING_REACH)],
+  ['R reading reach', closedRows(READING_REACH.slice(1))],
+  ['R reading reach, open', READING_REACH.slice(0, 1)],
   ['R reading reach, more', closedRows(READING_REACH_MORE)],
   ['S program computed', closedRows(PROGRAM_COMPUTED)],
   ['S program computed, more', closedRows(PROGRAM_COMPUTED_MORE)],
@@ -1078,6 +1080,8 @@ describeAccepted('attack-48 R: calls read further stay accepted', [
   ['src/x.py', "import subprocess\nsubprocess.run(\n    ['npm', 'test'],\n    check=True,\n)\nprint('if it fails, try: npm install')"],
   ['src/x.py', "import subprocess\nsubprocess.run(['npm', 'test'], check=True)\n\n\n\n\nlog('then run npm install x')"],
   SYSTEM(`echo ${'x'.repeat(300)} && npm test`),
+  // patch:fp (session 48): npm's link.js, a method named exec whose body mentions `npm link`.
+  ['src/x.js', "async exec (args) {\n  if (this.npm.global) {\n    throw new Error('no')\n  }\n  // implicitly false when running `npm link`\n  this.npm.config.set('install-links', false)\n}"],
 ]);
 
 /** A program computed given a verb no manager fetches with, or git's `add` (S's reading, session 48). */
