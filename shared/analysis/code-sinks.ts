@@ -161,9 +161,26 @@ function dataLibraryNames(text: string): Set<string> {
  * Linear in the text: each bracket's close is found in one pass, and a span is asked only whether a fetch starts in it.
  */
 export function fetchedCodeRuns(path: string, text: string): boolean {
-  if (fetchedRuns(path, text)) return true;
+  const fetched = FETCHES[JAVASCRIPT.test(path) ? 0 : 1]!;
+  if (fetchedRuns(path, text, fetched)) return true;
   const plain = unhidden(text);
-  return plain !== text && fetchedRuns(path, plain);
+  return plain !== text && fetchedRuns(path, plain, fetched);
+}
+
+/**
+ * A decoder's output, code nobody reads in the diff (attack-48 T): base64, base32, hex and char codes (`bytes([…])`,
+ * `map(chr, …)`, `String.fromCharCode`), `pack`, rot13, a string reversed, a blob decompressed; `Buffer.from` only
+ * given codes or an encoding (a spawn's `input: Buffer.from(patch)` is data).
+ */
+const DECODED = /\b(?:atob|b(?:64|32|16|85)decode|a2b_\w+|unhexlify|fromhex|decompress|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64string|from(?:charcode|codepoint))\s*\(|\bgetdecoder\s*\(\s*\)\s*\.\s*decode\s*\(|\bcodecs\s*\.\s*decode\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(/gi;
+
+/**
+ * Whether `text` (added to `path`) runs what a decoder gives ({@link DECODED}) as {@link fetchedCodeRuns} reads a fetch:
+ * in a sink's brackets, through a name given it, a sink's alias or a script element. Not a sink inside the decoder's own
+ * argument (`Buffer.from(execSync(…))` decodes a command's output, it runs nothing decoded).
+ */
+export function decodedCodeRuns(path: string, text: string): boolean {
+  return fetchedRuns(path, text, DECODED, false) || fetchedRuns(path, unhidden(text), DECODED, false);
 }
 
 /**
@@ -189,8 +206,8 @@ function unhidden(text: string): string {
   return (plain + joined.slice(from)).replace(/(?<![:\\])\/\/[^\n]*/g, '');
 }
 
-function fetchedRuns(path: string, text: string): boolean {
-  const fetches = [...text.matchAll(FETCHES[JAVASCRIPT.test(path) ? 0 : 1]!)];
+function fetchedRuns(path: string, text: string, sources: RegExp, chained = true): boolean {
+  const fetches = [...text.matchAll(sources)];
   if (fetches.length === 0) return false;
   const fetchedAt = fetches.map((match) => match.index!);
   const { close, seen } = closers(path, text);
@@ -238,6 +255,8 @@ function fetchedRuns(path: string, text: string): boolean {
     const start = sink.index!;
     // In JavaScript, `.exec(` is a regular expression's or a query's (`/x/.exec(s)`, `Model.find().exec()`) unless child_process's.
     if (javascript && /^exec\b/i.test(found) && /\.\s*$/.test(text.slice(Math.max(0, start - 40), start)) && !/(?:child_?process\W{0,3}|\bcp\s*)\.\s*$/i.test(text.slice(Math.max(0, start - 40), start))) continue;
+    // Decoded data deserialized is data (`pickle.loads(b64decode(row))`); decoded code runs only through a code sink.
+    if (!chained && /^(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy|read_pickle|yaml|jsonpickle)\b/i.test(found)) continue;
     const bare = /^(?:load|evaluate)\b/i.exec(found)?.[0];
     if (bare && (dataNames ??= dataLibraryNames(text)).has(bare)) continue;
     const end = start + found.length;
@@ -277,6 +296,7 @@ function fetchedRuns(path: string, text: string): boolean {
     const [from, to] = fed[0][0] === '#' ? [at - before.length + Math.max(before.lastIndexOf('\n'), before.lastIndexOf(';')) + 1, at] : [at + fed[0].length, Math.min(sinkLineEnd(at), at + LINE_MAX)];
     if (within(fetchedOrRead, from, to)) return true;
   }
+  if (!chained) return false;
   callbackSinks.sort((a, b) => a - b);
   for (const fetch of fetches) {
     let at = fetch.index! + fetch[0].length;

@@ -1,5 +1,5 @@
 import { JAVASCRIPT, firstIndexFrom, javascriptCode } from './bracket-readings.js';
-import { FETCHED, SINK_NAMES, fetchedCodeRuns } from './code-sinks.js';
+import { FETCHED, SINK_NAMES, decodedCodeRuns, fetchedCodeRuns } from './code-sinks.js';
 import { functionsConstructorCalled } from './function-constructors.js';
 import { PYTHON, commentsBlanked, javascriptRunnerAsValue, pythonRunnerAsValue } from './code-values.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
@@ -1654,6 +1654,7 @@ export function languageSignals(path: string, added: readonly string[]): string[
   // In JavaScript a name and a parenthesis on the next line are a call (`eval⏎(c)`), read as one.
   const joined = javascript ? blanked.text.replace(/([\w$])[ \t]*\n\s*\(/g, '$1(') : blanked.text;
   if (fetchedCodeRuns(path, text) || (joined !== text && fetchedCodeRuns(path, joined))) found.push('fetch-exec');
+  if (decodedCodeRuns(path, joined)) found.push('decode-exec');
   // A code-running builtin taken as a value (passed, stored, returned, picked by an operator): `code-values.ts`.
   if (javascript ? javascriptRunnerAsValue(blanked.text, blanked.code ?? blanked.lenient) : PYTHON.test(path) && pythonRunnerAsValue(blanked.text, blanked.code)) found.push(CODE_RUNNER_VALUE);
   return found;
@@ -1792,6 +1793,21 @@ const REMOTE_CODE_SINK: DangerousCode = {
   ),
 };
 
+/**
+ * A shell command that decodes what it is given (base64 or base32 `-d` in any flag group, `basenc`, `xxd -r`, `openssl`
+ * decoding, `uudecode`, `rev`, a rot13 `tr`, `printf`/`echo -e` of escapes, a decompressor), its output piped into a
+ * shell or an interpreter reading its standard input, or substituted into `eval`, `sh -c`, `source` or a here-string
+ * (attack-48 T): what runs is not what the diff shows.
+ */
+const SHELL_DECODER = String.raw`(?:\b(?:base(?:64|32)|basenc)(?:\s+-\S+)*?\s+(?:-[a-z]*d[a-z]*|--decode)\b|\bxxd(?:\s+-\S+)*?\s+-[a-z]*r|\bopenssl\s+(?:enc|base64)\b[^|\n]{0,80}?\s-d\b|(?<![\w.\/-])(?:uudecode|rev|gunzip|[bx]?zcat|zstdcat|unxz|unzstd|bunzip2)(?![\w.-])|\b(?:gzip|bzip2|xz|zstd|lzma|brotli)(?:\s+-\S+)*?\s+-[a-z]*d|\btr\s+["']?(?:[a-z]-[a-z]){2}["']?\s+["']?(?:[a-z]-[a-z]){3}|\b(?:printf|echo\s+-e)\s+[^|\n]{0,200}?\\(?:x[\da-f]|[0-3][0-7]{2}))`;
+const SHELL_DECODED: DangerousCode = {
+  id: 'decode-exec',
+  re: new RegExp(
+    String.raw`${SHELL_DECODER}[^\n;&]{0,200}?\|\s*${SHELL}(?:\s+-[a-z]*s)?\s*(?:$|-\s|[|;&)"'\x60])|\b(?:eval|(?:ba|z|da|k)?sh\s+-c|source|\.)\s+["']?(?:\$\(|\x60)[^\n)]{0,200}${SHELL_DECODER}|(?:<<<\s*["']?\$|\b(?:ba|z|da|k)?sh\s+<)\([^\n)]{0,200}${SHELL_DECODER}`,
+    'i',
+  ),
+};
+
 /** {@link DANGEROUS_CODE}'s downloads run: what a form with quoted operators hidden is read for. */
 const REMOTE_SCRIPT = DANGEROUS_CODE.find((pattern) => pattern.id === 'remote-script')!;
 
@@ -1804,6 +1820,7 @@ const PATCH_SIGNALS: readonly DangerousCode[] = [
   DOWNLOAD_FED,
   { id: 'remote-script', re: new RegExp(RUNS_FROM_URL, 'i') },
   REMOTE_CODE_SINK,
+  SHELL_DECODED,
 ];
 
 /**

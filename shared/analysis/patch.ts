@@ -423,6 +423,10 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // nothing on the line sets given a verb that fetches in every manager having it (`$pm install x`): read as the worst
   // it can be (attack-48 E0, A).
   String.raw`[\w./-]*(?:\w${UNNAMED}|${UNNAMED}[\w${UNNAMED}])|\$\{?\w+\}?${ARG}(?:install|add|i|exec|dlx)${VERB_END}`,
+  // The same in an argument list (attack-48 S): a program computed (a variable, `os.environ['npm_execpath']`,
+  // `exec.LookPath("npm")`'s result) given `install`, or a literal one replaced by Python's `executable=`. Not `add`,
+  // git's verb too (`exec.Command(git, "add", f)`).
+  String.raw`(?<=[(\[]\s*)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:install|i|dlx)["'][^\n]{0,300}\bexecutable\s*=))\s*,\s*\[?\s*["'\x60](?:install|i|dlx)["'\x60]`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   // Also a scope's registry (`--@acme:registry=`: the company's scope resolved on another registry) and pnpm's
@@ -446,8 +450,10 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
 ].join('|') + ')';
 /** The most characters between a process call's opening and the package command it is read with. */
 const CALL_REACH = 200;
-const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,${CALL_REACH}}?${PACKAGE_COMMAND}`, 'i');
+/** Read where a call opens (sticky), so that only the calls opening on a line are read with the lines after it. */
+const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,${CALL_REACH}}?${PACKAGE_COMMAND}`, 'iy');
 const PROCESS_CALL_OPENING = new RegExp(PROCESS_CALL, 'gi');
+const PROCESS_CALL_OPENING_ONCE = new RegExp(PROCESS_CALL, 'i');
 /**
  * A package manager named as a program, its arguments to follow (`spawn('npm', …)`, `['/usr/bin/pip', …]`), by its
  * name, a path to it or its Windows shim (`npm.cmd`; session 43, attack-45c C8: the shim was read by no rule).
@@ -607,10 +613,11 @@ function harmlessAdditions(match: string, inherited: string, added: string): str
  * {@link CALL_REACH} characters after the call's opening; its arguments are read in `reading`, the same lines and the
  * ones after them, so a list joined to more on the next line is seen. Null when none is.
  */
-function packageArgumentsCall(text: string, reading: string): number | null {
+function packageArgumentsCall(text: string, reading: string, opensBefore: number): number | null {
   const calls = [...text.matchAll(PROCESS_CALL_OPENING)].map((call) => ({ start: call.index, end: call.index + call[0].length }));
   let next = 0;
   for (const program of text.matchAll(ARGUMENT_PROGRAM)) {
+    if (program.index > opensBefore + CALL_REACH) break;
     // The nearest opening before the program: an earlier one closed before it (a decoy `/* system "x")) */`) would
     // make the depth of the program's own call read as closed, and its options go unread (review of session 47, H2).
     while (next + 1 < calls.length && calls[next + 1]!.start <= program.index) next++;
@@ -632,9 +639,57 @@ const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s
 const CALL_LINES = 3;
 /** Lines after the ones read where a process call's argument list is still followed (joined to more, or not). */
 const READ_ON_LINES = 3;
+/** The most lines a call is read on while the brackets opened on its first lines stay open. */
+const OPEN_CALL_LINES = 12;
+
+/**
+ * Where the lines a call opening on `lines[index]` is read on end: {@link CALL_LINES}, and more while a bracket or a
+ * string opened on them is open (attack-48 R: implicitly joined literals, a template literal, comment or blank lines
+ * before the arguments), up to {@link OPEN_CALL_LINES}. Each line's brackets are counted once.
+ */
+function callLinesEnd(lines: readonly string[], index: number): number {
+  let depth = 0;
+  let end = index;
+  // Only for a line that leaves its arguments to the next ones (ending in `(`, `[`, `,` or a backtick): a method's
+  // body (npm's `async exec (args) {`) or prose whose apostrophe holds a bracket open (perl's diagnostics.pm) is none.
+  const reads = /[(\[,\x60]\s*$/.test(lines[index] ?? '') ? OPEN_CALL_LINES : CALL_LINES;
+  while (end < lines.length && (end < index + CALL_LINES || (depth > 0 && end < index + reads))) {
+    const line = lines[end++]!;
+    depth = bracketDepth(line, 0, line.length, depth, false).depth;
+  }
+  return end;
+}
 
 /** A line's string escapes decoded, a line break read as the `;` it is to a shell (so the line stays one). */
 const decoded = (line: string): string => decodeEscapes(line).replace(/\n/g, ';');
+
+/** Whether `read` answers true for a process call opening in `text` before `end` (on its first line). */
+function opensOn(text: string, end: number, read: (call: number) => boolean): boolean {
+  for (const call of text.matchAll(PROCESS_CALL_OPENING)) {
+    if (call.index >= end) return false;
+    if (read(call.index)) return true;
+  }
+  return false;
+}
+
+/** A name the added lines give a string or a list literal, alone on its line (`cmd = 'npm install x'`, `CMD = […]`). */
+const GIVEN_LITERAL = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::=|=(?![=>]))\s*((["'\x60])[^\n]*?\3|\[[^\n\]]*\])\s*;?\s*$/gm;
+/** A name standing as an argument, not a property's or a call's (`cmd`, not `cmd.split()`). */
+const ARGUMENT_NAME = /(?<=[(,[]\s*)([A-Za-z_$][\w$]*)(?=\s*[,)\]])/g;
+
+/**
+ * `lines` with the names {@link GIVEN_LITERAL} reads given that literal in their place where they stand as arguments
+ * after a process call's opening (attack-48 R: `cmd = 'npm install x'` then `subprocess.run(cmd, shell=True)`,
+ * `exec.Command("sh", "-c", cmd)`), or null when the lines give no name one.
+ */
+function literalsInPlace(lines: readonly string[]): string[] | null {
+  const given = new Map([...lines.join('\n').matchAll(GIVEN_LITERAL)].map((match) => [match[1]!, match[2]!]));
+  if (given.size === 0) return null;
+  return lines.map((line) => {
+    const call = line.search(PROCESS_CALL_OPENING_ONCE);
+    return call < 0 ? line : line.slice(0, call) + line.slice(call).replace(ARGUMENT_NAME, (name) => given.get(name) ?? name);
+  });
+}
 
 /**
  * The first added line that adds a dependency (for a process call, the line it opens on), or null; read in `spelled`,
@@ -645,18 +700,21 @@ function addedDependency(added: readonly string[], spelled = added): string | nu
   // Read as written, then as the program receives it (attack-48 E0, A): the string's escapes decoded, a line break a
   // `;` (`'echo ok\nnpm install x'`, `'\x6epm'`), and as the shell builds its words (the reading `curl | sh` is read
   // in: quotes removed, `n""pm`, `n\pm`, `$IFS`, `x=npm; $x`, Python's `'n' 'pm'`). Each only adds refusals.
-  for (const lines of [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line))]) {
+  // And with the literals names were given in their calls' places.
+  for (const lines of [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line)), ...[literalsInPlace(raw) ?? []]]) {
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index] as string;
       if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return added[index]!;
       // A call that opens on a later line is found again, and quoted, from its own line (session 43: the first line read
       // was quoted, `import subprocess` for the call under it).
+      // The command reading reads on while the call's brackets are open; an argument list must close within CALL_LINES
+      // (fail closed, attack-45c's control).
+      const open = lines.slice(index, callLinesEnd(lines, index)).join(' ');
       const text = lines.slice(index, index + CALL_LINES).join(' ');
       // The same lines and a few more, joined so each character stands where it does in `text`: an argument list read
       // from the lines read may be joined to more on the next ones (session 43, attack-45c C7).
       const reading = lines.slice(index, index + CALL_LINES + READ_ON_LINES).join('\n');
-      const call = Math.min(PROCESS_PACKAGE.exec(text)?.index ?? Infinity, packageArgumentsCall(text, reading) ?? Infinity);
-      if (call < line.length) return added[index]!;
+      if (opensOn(open, line.length, (call) => ((PROCESS_PACKAGE.lastIndex = call), PROCESS_PACKAGE.test(open))) || (packageArgumentsCall(text, reading, line.length) ?? Infinity) < line.length) return added[index]!;
     }
   }
   return null;

@@ -22,8 +22,8 @@ const PERL_OR_RUBY = /\.(?:rb|pl|pm)$/i;
 /**
  * A heredoc as it opens (Ruby's `<<~SH`, Perl's `<<"SH"`, PHP's `<<<SH`): group 1 its quote (a backtick runs it), group
  * 2 its closing word. Its lines are read where it opens, as one string joined by `; ` (as a shell runs them), up to
- * {@link HEREDOC_REACH} characters: as far as the command reading reads after a call (patch.ts, CALL_REACH), and each
- * line opening one is read that much longer at most.
+ * {@link HEREDOC_REACH} characters (the command reading's reach after a call before session 48; patch.ts, CALL_REACH),
+ * and each line opening one is read that much longer at most.
  */
 const HEREDOC = /<<<?[~-]?(["'\x60]?)([A-Za-z_]\w*)\1/g;
 const HEREDOC_REACH = 200;

@@ -185,8 +185,17 @@ export const DOWNLOAD_TO_LOADED_PATH = 'download-to-loaded-path';
  */
 const PAGE_FILE = /\.(?:html?|md|mdx|vue|svelte|astro|[cm]?[jt]sx?)$/i;
 const ELSEWHERE = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*(?::|&)|\/\/|&|\\)`;
+/**
+ * A module from another host (attack-48 U): an import map's address (every `import 'react'` then loads it), a dynamic
+ * import or a worker given one past comments (Vite's `/* @vite-ignore *\/`), through `new URL(…)`, or by a name given
+ * one earlier in the text (`const u = 'https://…'; import(u)`). An import given the URL itself is URL_IMPORT's (patch.ts).
+ */
+const MODULE_OPENING = String.raw`\b(?!import\s*\(\s*["'\x60](?:https?|npm|jsr):)(?:import|new\s+(?:shared)?worker)\s*\(\s*(?:\/\*[^*]{0,200}\*\/\s*)*`;
+/** Another host, as a module is named: a scheme with `//` (not a runtime's own `node:fs`), `//`, an entity or an escape. */
+const HOST = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*:\/\/|\/\/|&|\\)`;
+const MODULE_FROM_ELSEWHERE = String.raw`<script\b[^>]{0,300}?\stype\s*=\s*["']?importmap\b[^<]{0,2000}?:${HOST}|${MODULE_OPENING}(?:new\s+url\s*\(\s*)?${HOST}|\b([A-Za-z_$][\w$]*)\s*=${HOST}[^]{0,2000}?${MODULE_OPENING}\1\s*[,)]`;
 const REMOTE_SCRIPT_TAG = new RegExp(
-  String.raw`<script\b[^>]{0,300}?\s(?:src|(?:xlink:)?href)\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,|\bsrc["']?\s*:)${ELSEWHERE}|\b(?:importscripts|getscript|usescript|loadscript)\s*\(\s*["'\x60]${ELSEWHERE}|\.\s*ajax\s*\([^;]{0,400}?\bdatatype\s*:\s*["']script|\ssrcdoc\s*=[^>]{0,600}?script\b[^>]{0,300}?\ssrc\s*=\s*(?:&quot;|&#\w+;)?${ELSEWHERE}`,
+  String.raw`<script\b[^>]{0,300}?\s(?:src|(?:xlink:)?href)\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,|\bsrc["']?\s*:)${ELSEWHERE}|\b(?:importscripts|getscript|usescript|loadscript)\s*\(\s*["'\x60]${ELSEWHERE}|\.\s*ajax\s*\([^;]{0,400}?\bdatatype\s*:\s*["']script|\ssrcdoc\s*=[^>]{0,600}?script\b[^>]{0,300}?\ssrc\s*=\s*(?:&quot;|&#\w+;)?${ELSEWHERE}|${MODULE_FROM_ELSEWHERE}`,
   'i',
 );
 export const REMOTE_SCRIPT_TAG_SIGNAL = 'remote-script-tag';

