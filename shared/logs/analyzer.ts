@@ -1116,6 +1116,8 @@ export class LogScanner {
     const block = this.open;
     if (!block) return;
     this.open = null;
+    const nextLine = block.rule.nextLine;
+    if (nextLine !== undefined && !this.hasNextLine(block, nextLine)) return;
     if (block.rule.headNext) {
       this.readStored(block);
       const next = block.lines[1];
@@ -1191,6 +1193,13 @@ export class LogScanner {
     block.afterWanted = this.contextLines - block.after.length;
     if (block.afterWanted > 0) this.awaiting.push(block);
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
+  }
+
+  /** Whether the line right under the headline of `block`, still as it opened, matches `nextLine` (see {@link Rule.nextLine}). */
+  private hasNextLine(block: Block, nextLine: RegExp): boolean {
+    this.readStored(block);
+    const below = block.lines.find((stored) => stored.line === block.headLine + 1);
+    return below !== undefined && nextLine.test(below.text.slice(block.taskPrefix.length));
   }
 
   /**

@@ -19,7 +19,7 @@ export const LITERAL_INDEX_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'a70a0733c744d0de7d492d34f1134e8e1d6a47acc5acd6e04675ccdbf9dc7073',
+  key: '1675ee8c0f9c6b42df507b7cb120cff7abb79109f8e68c96c4d810ff28e8f567',
   data: 'nZMBEoMwCAT3/v/pto7WpLkj1DgZGcTlCAR9FrrWbeXViakD24T4K7TQ5KSMjgMHILNnv4a31jgNsYd94T3bc1nYNyP4xaKLSQeZi2EYnq2hqksh599nezbLabbnaPqyaNBGn3JNatRe9lnFGepHnza55oek/Tvdndl7Wluauc0+jUd5yn76u4RjqJ7T95cX',
 };
 

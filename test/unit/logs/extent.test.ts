@@ -467,6 +467,25 @@ describe('the extent of a C compiler diagnostic', () => {
     const blocks = analysis.failures.filter((f) => f.rule === 'cc.error').map((f) => [f.startLine, f.endLine]);
     expect(blocks).toEqual([[1, 3], [4, 4]]);
   });
+  it("does not take ninja's next progress line (`[2/3] …`), its `FAILED:` or the runner's exit line as the quoted source", async () => {
+    // Prepare: CMake's Ninja generator prints `[n/m] Building C object …` before each step and `FAILED: target`
+    // before the failing command's output; GitHub Actions closes the step with `Error: Process completed …`.
+    const log = [
+      '[1/3] Building C object CMakeFiles/ring.dir/src/a.c.o',
+      "src/a.c:3:5: error: use of undeclared identifier 'head'",
+      '[2/3] Building C object CMakeFiles/ring.dir/src/b.c.o',
+      'FAILED: CMakeFiles/ring.dir/src/a.c.o',
+      "src/a.c:9:5: error: use of undeclared identifier 'tail'",
+      'FAILED: CMakeFiles/ring.dir/src/c.c.o',
+      "src/c.c:2:1: error: unknown type name 'size'",
+      '##[error]Process completed with exit code 1.',
+      "src/d.c:2:1: error: unknown type name 'ssize'",
+      'Error: Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    const blocks = analysis.failures.filter((f) => f.rule === 'cc.error').map((f) => [f.startLine, f.endLine]);
+    expect(blocks).toEqual([[2, 2], [5, 5], [7, 7], [9, 9]]);
+  });
 });
 
 /** Which line of an Xcode test run comes first. */
@@ -552,6 +571,20 @@ describe('an Xcode test run piped through xcpretty', () => {
     const analysis = await analyzeLog(log);
     expect(analysis.failures[0]?.rule).toBe('xcpretty.failure-summary');
     expect(predictionLines(analysis)[0]).toBe(7);
+  });
+  it("does not read an indented `testName, reason` pair as xcpretty's summary without the file under it", async () => {
+    // Prepare: a dependency listing whose first name begins with `test` (`testfixtures`), indented under a bare word
+    // like xcpretty's suite; xcpretty's summary (format_failure) always prints the test's `  /path/File.swift:NN`
+    // right under the test's line, and this listing has none.
+    const log = [
+      'Dependencies',
+      '  testfixtures, 7.0.0',
+      '  requests, 2.31',
+      'Done',
+      'Error: Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('xcpretty.failure-summary');
   });
 });
 
