@@ -1437,7 +1437,9 @@ export class LogScanner {
       const t = this.ringAt(l);
       if (t !== null && NON_BLANK_RE.test(t)) tail.unshift({ line: l, text: clip(t) });
     }
-    const specific = ranked.filter((r) => r.block.rule.weight >= 20 && !r.block.wrapper);
+    // A closing report whose message is an exit status (a PowerShell `throw "… failed with exit code 1"`) stays: the
+    // report of what failed above it lists it (see `Rule.closing`), below every cause as a wrapper.
+    const specific = ranked.filter((r) => r.block.rule.weight >= 20 && (!r.block.wrapper || r.block.closedThrough !== 0));
     const failedStep = this.firstFailed?.step ?? null;
     const kept = specific.length > 0 ? specific : ranked;
     return { ranked: kept, tail, failedStep, signals: kept[0] ? this.signalsOf(kept) : null };

@@ -851,9 +851,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^Oops! Something went wrong! :\($/, end: /^(?:From ESLint v\d|Common causes of this problem include:|If you still have problems|Please see https:)/,
     pick: [{ re: /^(?!ESLint: v?\d|Oops! )\S/ }] },
   // PowerShell 7's ConciseView: `Write-Error: D:\a\x\build.ps1:27` (`Exception:`, `ParserError:`, …), `Line |`, the
-  // source and its underline, then `     | message`, which says why.
+  // source and its underline, then `     | message`, which says why. A script's `throw` of a string prints it as a
+  // bare `Exception:` after a tool failed: like Windows PowerShell's record (cascade.pwsh-error-record), it closes the report of what failed above.
   { id: 'powershell.error-view', category: 'unknown', weight: 76, extend: 'until', maxLines: 30, gap: 0, refine: true,
-    re: /^[A-Z][\w.-]*(?:Error|Exception): (?:[A-Za-z]:\\|\/)\S*\.ps[dm]?1:\d+$/, end: /^(?!Line \||\s*\d* \|)/, pick: [{ re: /^ +\| \S/ }] },
+    re: /^(?:[A-Z][\w.-]*)?(?:Error|Exception): (?:[A-Za-z]:\\|\/)\S*\.ps[dm]?1:\d+$/, end: /^(?!Line \||\s*\d* \|)/, pick: [{ re: /^ +\| \S/ }],
+    closing: { through: /^(?:Line \||\s*\d* \|)/ } },
   // An AWS CLI / botocore waiter (`aws cloudformation wait stack-create-complete`, `aws lambda wait function-updated`)
   // that reached a failure state: `Waiter StackCreateComplete failed: Waiter encountered a terminal failure state: For
   // expression "Stacks[].StackStatus" we matched expected path: "ROLLBACK_COMPLETE" at least once`; one that gave up

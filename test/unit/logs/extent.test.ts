@@ -296,6 +296,45 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([4, 6, 7, 8, 9, 10, 11]);
   });
 
+  it("lists after a failure the error record of PowerShell 7's throw in its concise view (`Line |`), as `shell: pwsh` prints it", async () => {
+    // Prepare: PowerShell 7 prints a script's terminating error in its default ConciseView: the error's type and
+    // `<script>:<line>`, `Line |`, the line's number and statement, the `~~~` marker, then `     | ` and the message.
+    // GitHub Actions runs a `shell: pwsh` step as a script in `_temp`, then reports the exit status.
+    const log = [
+      '##[group]Run ./build.ps1',
+      './build.ps1',
+      '##[endgroup]',
+      'Microsoft (R) Build Engine version 17.3.0+92e077650 for .NET',
+      '/home/runner/work/shop/shop/src/Shop.Api/Controllers/CartController.cs(42,17): error CS0103: The name \'basket\' does not exist in the current context [/home/runner/work/shop/shop/src/Shop.Api/Shop.Api.csproj]',
+      'Exception: /home/runner/work/shop/shop/build.ps1:27',
+      'Line |',
+      '  27 |      throw "dotnet build failed with exit code $LASTEXITCODE"',
+      '     |      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | dotnet build failed with exit code 1',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('dotnet.build-error');
+    expect(predictionLines(analysis)).toEqual([5, 6, 7, 8, 9, 10]);
+  });
+
+  it("still reports PowerShell 7's record of a cmdlet's error (`ParentContainsErrorRecordException:`) as the failure when nothing failed above it", async () => {
+    const log = [
+      '##[group]Run $ErrorActionPreference = "Stop"',
+      '$ErrorActionPreference = "Stop"',
+      '##[endgroup]',
+      'ParentContainsErrorRecordException: /home/runner/work/_temp/5b0e2c7a-8d61-4a8e-9d0c-3f2b7c1e9a44.ps1:3',
+      'Line |',
+      '   3 |  Invoke-WebRequest -Uri https://downloads.example.org/tool.zip -OutFile tool.zip',
+      '     |  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | Response status code does not indicate success: 404 (Not Found).',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('powershell.error-view');
+    expect(predictionLines(analysis)).toEqual([8, 4, 5, 6, 7]);
+  });
+
   it("does not list as a failure's closing report an error record a test printed (`At line:N char:M`, no script file)", async () => {
     // Prepare: Pester's failed test, then the next test's output holds an error record of a script block.
     const log = [
