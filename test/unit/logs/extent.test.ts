@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, CASCADE_RULES, predictionLines, RULES, type Rule } from '../../../shared/logs/index.js';
+import { GENERIC_RULES, PREFILTER_START_RE } from '../../../shared/logs/rules.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../../support/growth.js';
 
 /** How far a test runner's failure report reaches, and which of its lines the prediction lists. */
@@ -666,7 +667,7 @@ describe('the extent of a link checker report', () => {
 /** Line lengths up to twice the 4 KB the scanner reads of a line. */
 const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
 const ruleById = (id: string): Rule => {
-  const rule = [...RULES, ...CASCADE_RULES].find((r) => r.id === id);
+  const rule = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES].find((r) => r.id === id);
   if (rule === undefined) throw new Error(`no rule ${id}`);
   return rule;
 };
@@ -687,6 +688,28 @@ describe('the expressions that find a report\'s extent', () => {
     ['cascade.maven-goal closing', ruleById('cascade.maven-goal').closing?.through, "Build step '", "x' marked ", 'x'],
     ['cascade.pwsh-error-record headline', ruleById('cascade.pwsh-error-record').re, 'At a', ':1 char:1 ', 'x'],
     ['cc.error quoted source line', ruleById('cc.error').contAfter?.re, '', 'a:1:1', 'x'],
+    ['cc.error quoted source line, ninja progress', ruleById('cc.error').contAfter?.re, '[', '1', '/'],
+    ['cc.error continuation, a note\'s location', ruleById('cc.error').cont, '', 'a.', ':1'],
+    ['cc.error continuation, an included file', ruleById('cc.error').cont, 'from ', 'a:1', 'x'],
+    ['cc.error continuation, clang\'s count', ruleById('cc.error').cont, ' ', '1', ' errors generated'],
+    ['xcpretty.test-failed headline', ruleById('xcpretty.test-failed').re, '  ✗ test', 'a', '()'],
+    ['xcpretty.test-failed headline, spaces', ruleById('xcpretty.test-failed').re, '', ' ', '✗'],
+    ['xcpretty.failure-summary headline', ruleById('xcpretty.failure-summary').re, '  test', 'a', '(),'],
+    ['xcpretty.failure-summary end', ruleById('xcpretty.failure-summary').end, '', ' ', 'Executed 1 tests'],
+    ['xcpretty.failure-summary suite (look-back)', ruleById('xcpretty.failure-summary').lookback?.re, 'a', 'a.', ' '],
+    ['xcpretty.failure-summary suite (under)', ruleById('xcpretty.failure-summary').under?.header, 'a', 'a.', ' '],
+    ['xcpretty.failure-summary location under the test', ruleById('xcpretty.failure-summary').nextLine, '  a', ':1', 'x'],
+    ['minitest.failed end, a numbered report', ruleById('minitest.failed').end, '', ' ', '1) Skipped'],
+    ['minitest.failed end, a heading', ruleById('minitest.failed').end, 'Skipped:', ' ', 'x'],
+    ['powershell.error continuation', ruleById('powershell.error').cont, 'At line:', '1', ' char:x'],
+    ['powershell.error-view headline', ruleById('powershell.error-view').re, 'Exception: /', 'a.ps1:1', 'x'],
+    ['powershell.error-view headline, the type', ruleById('powershell.error-view').re, 'A', 'Error', ': x'],
+    ['powershell.error-view closing', ruleById('powershell.error-view').closing?.through, '', ' ', '1x'],
+    ['cascade.pwsh-error-record closing', ruleById('cascade.pwsh-error-record').closing?.through, '', ' ', 'x'],
+    ['awesome-bot.issues headline', ruleById('awesome-bot.issues').re, 'Issues :-(', ' ', ''],
+    ['prefilter start, a script\'s error record', PREFILTER_START_RE, 'At a', ':1 char:1 ', 'x'],
+    ['prefilter start, xcpretty\'s summary', PREFILTER_START_RE, '  test', 'a', '()'],
+    ['prefilter start, awesome_bot', PREFILTER_START_RE, 'Issues :-(', ' ', ''],
   ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head, unit, tail) => {
     if (re === undefined) throw new Error('no expression');
     const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + tail;
