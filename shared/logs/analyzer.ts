@@ -1116,6 +1116,8 @@ export class LogScanner {
     const block = this.open;
     if (!block) return;
     this.open = null;
+    const nextLine = block.rule.nextLine;
+    if (nextLine !== undefined && !this.hasNextLine(block, nextLine)) return;
     if (block.rule.headNext) {
       this.readStored(block);
       const next = block.lines[1];
@@ -1191,6 +1193,13 @@ export class LogScanner {
     block.afterWanted = this.contextLines - block.after.length;
     if (block.afterWanted > 0) this.awaiting.push(block);
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
+  }
+
+  /** Whether the line right under the headline of `block`, still as it opened, matches `nextLine` (see {@link Rule.nextLine}). */
+  private hasNextLine(block: Block, nextLine: RegExp): boolean {
+    this.readStored(block);
+    const below = block.lines.find((stored) => stored.line === block.headLine + 1);
+    return below !== undefined && nextLine.test(below.text.slice(block.taskPrefix.length));
   }
 
   /**
@@ -1428,7 +1437,9 @@ export class LogScanner {
       const t = this.ringAt(l);
       if (t !== null && NON_BLANK_RE.test(t)) tail.unshift({ line: l, text: clip(t) });
     }
-    const specific = ranked.filter((r) => r.block.rule.weight >= 20 && !r.block.wrapper);
+    // A closing report whose message is an exit status (a PowerShell `throw "… failed with exit code 1"`) stays: the
+    // report of what failed above it lists it (see `Rule.closing`), below every cause as a wrapper.
+    const specific = ranked.filter((r) => r.block.rule.weight >= 20 && (!r.block.wrapper || r.block.closedThrough !== 0));
     const failedStep = this.firstFailed?.step ?? null;
     const kept = specific.length > 0 ? specific : ranked;
     return { ranked: kept, tail, failedStep, signals: kept[0] ? this.signalsOf(kept) : null };

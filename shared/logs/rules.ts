@@ -74,6 +74,12 @@ export interface Rule {
    */
   readonly under?: { readonly header: RegExp; readonly through: RegExp };
   /**
+   * The headline counts only with a line this matches right under it, in a shape other output shares (xcpretty's
+   * `  testName, reason` summary line, always followed by the test's `  /path/File.swift:42`): the block is dropped
+   * when it closes without one. The rules after this one are not tried on the headline.
+   */
+  readonly nextLine?: RegExp;
+  /**
    * The block holds a test's whole captured output (nextest's stdout and stderr sections), most of it what the test
    * printed while it passed its other checks: of it the prediction (`predict.ts`) lists the block's first line, its
    * picked line and the lines named here, not every captured line. `underPick`: the line right under the picked
@@ -135,6 +141,7 @@ export function uniformRule(rule: Rule): Rule {
     statusOnly: rule.statusOnly,
     categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
     under: rule.under && { header: rule.under.header, through: rule.under.through },
+    nextLine: rule.nextLine,
     keyLines: rule.keyLines && { underPick: rule.keyLines.underPick, after: rule.keyLines.after },
     tally: rule.tally,
     fileOf: rule.fileOf,
@@ -368,9 +375,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // xcpretty's summary of the failures after the run (format_failures): under the suite (`Cart_Tests.CartTests`),
   // `  testName, reason`, `  /path/File.swift:42` and a snippet of the code between two `  ```` fences, failures one
   // blank line apart (XCTest runs only methods named `test…`). Before xctest.failed, which would take the first line
-  // alone when an assertion is the reason.
+  // alone when an assertion is the reason. A bare word over indented `name, value` pairs reads the same
+  // (`Dependencies` / `  testfixtures, 7.0.0`): only the test's location right under it (format_failure prints the
+  // failure's `file:line` always) makes it xcpretty's.
   { id: 'xcpretty.failure-summary', category: 'test_failure', weight: 84, extend: 'until', maxLines: 40,
-    re: /^ {2}test\w*(?:\(\))?, \S/, end: /^\S|^\s*Executed \d+ tests?, /,
+    re: /^ {2}test\w*(?:\(\))?, \S/, end: /^\S|^\s*Executed \d+ tests?, /, nextLine: /^ {2}\S.*:\d+$/,
     lookback: { re: /^[A-Za-z_][\w.]*$/, lines: 2, inclusive: true, through: /^\s*$/ },
     under: { header: /^[A-Za-z_][\w.]*$/, through: /^\s/ } },
   { id: 'xctest.failed', category: 'test_failure', weight: 84, extend: 'indent',
@@ -475,11 +484,13 @@ export const RULES: readonly Rule[] = uniformRules([
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
-  // line ends the block, so that only the line right under the diagnostic is read as its quote.
+  // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
+  // own line printed there instead: make's and CMake's progress (`[ 50%] `), ninja's (`[2/3] `) and its `FAILED: `,
+  // the CI's exit line (`Error: Process completed …`) or workflow command (`##[error]…`).
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
     re: CC_ERROR_RE,
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
-    contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\d+ errors? generated)\S/ } },
+    contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
   // (imported by Q); to add:` (`go: m@v: missing go.sum entry; to add it:` for a module), the `go get` to run
   // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.
@@ -840,9 +851,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^Oops! Something went wrong! :\($/, end: /^(?:From ESLint v\d|Common causes of this problem include:|If you still have problems|Please see https:)/,
     pick: [{ re: /^(?!ESLint: v?\d|Oops! )\S/ }] },
   // PowerShell 7's ConciseView: `Write-Error: D:\a\x\build.ps1:27` (`Exception:`, `ParserError:`, …), `Line |`, the
-  // source and its underline, then `     | message`, which says why.
+  // source and its underline, then `     | message`, which says why. A script's `throw` of a string prints it as a
+  // bare `Exception:` after a tool failed: like Windows PowerShell's record (cascade.pwsh-error-record), it closes the report of what failed above.
   { id: 'powershell.error-view', category: 'unknown', weight: 76, extend: 'until', maxLines: 30, gap: 0, refine: true,
-    re: /^[A-Z][\w.-]*(?:Error|Exception): (?:[A-Za-z]:\\|\/)\S*\.ps[dm]?1:\d+$/, end: /^(?!Line \||\s*\d* \|)/, pick: [{ re: /^ +\| \S/ }] },
+    re: /^(?:[A-Z][\w.-]*)?(?:Error|Exception): (?:[A-Za-z]:\\|\/)\S*\.ps[dm]?1:\d+$/, end: /^(?!Line \||\s*\d* \|)/, pick: [{ re: /^ +\| \S/ }],
+    closing: { through: /^(?:Line \||\s*\d* \|)/ } },
   // An AWS CLI / botocore waiter (`aws cloudformation wait stack-create-complete`, `aws lambda wait function-updated`)
   // that reached a failure state: `Waiter StackCreateComplete failed: Waiter encountered a terminal failure state: For
   // expression "Stacks[].StackStatus" we matched expected path: "ROLLBACK_COMPLETE" at least once`; one that gave up

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, CASCADE_RULES, predictionLines, RULES, type Rule } from '../../../shared/logs/index.js';
+import { GENERIC_RULES, PREFILTER_START_RE } from '../../../shared/logs/rules.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../../support/growth.js';
 
 /** How far a test runner's failure report reaches, and which of its lines the prediction lists. */
@@ -296,6 +297,45 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([4, 6, 7, 8, 9, 10, 11]);
   });
 
+  it("lists after a failure the error record of PowerShell 7's throw in its concise view (`Line |`), as `shell: pwsh` prints it", async () => {
+    // Prepare: PowerShell 7 prints a script's terminating error in its default ConciseView: the error's type and
+    // `<script>:<line>`, `Line |`, the line's number and statement, the `~~~` marker, then `     | ` and the message.
+    // GitHub Actions runs a `shell: pwsh` step as a script in `_temp`, then reports the exit status.
+    const log = [
+      '##[group]Run ./build.ps1',
+      './build.ps1',
+      '##[endgroup]',
+      'Microsoft (R) Build Engine version 17.3.0+92e077650 for .NET',
+      '/home/runner/work/shop/shop/src/Shop.Api/Controllers/CartController.cs(42,17): error CS0103: The name \'basket\' does not exist in the current context [/home/runner/work/shop/shop/src/Shop.Api/Shop.Api.csproj]',
+      'Exception: /home/runner/work/shop/shop/build.ps1:27',
+      'Line |',
+      '  27 |      throw "dotnet build failed with exit code $LASTEXITCODE"',
+      '     |      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | dotnet build failed with exit code 1',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('dotnet.build-error');
+    expect(predictionLines(analysis)).toEqual([5, 6, 7, 8, 9, 10]);
+  });
+
+  it("still reports PowerShell 7's record of a cmdlet's error (`ParentContainsErrorRecordException:`) as the failure when nothing failed above it", async () => {
+    const log = [
+      '##[group]Run $ErrorActionPreference = "Stop"',
+      '$ErrorActionPreference = "Stop"',
+      '##[endgroup]',
+      'ParentContainsErrorRecordException: /home/runner/work/_temp/5b0e2c7a-8d61-4a8e-9d0c-3f2b7c1e9a44.ps1:3',
+      'Line |',
+      '   3 |  Invoke-WebRequest -Uri https://downloads.example.org/tool.zip -OutFile tool.zip',
+      '     |  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | Response status code does not indicate success: 404 (Not Found).',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('powershell.error-view');
+    expect(predictionLines(analysis)).toEqual([8, 4, 5, 6, 7]);
+  });
+
   it("does not list as a failure's closing report an error record a test printed (`At line:N char:M`, no script file)", async () => {
     // Prepare: Pester's failed test, then the next test's output holds an error record of a script block.
     const log = [
@@ -467,6 +507,25 @@ describe('the extent of a C compiler diagnostic', () => {
     const blocks = analysis.failures.filter((f) => f.rule === 'cc.error').map((f) => [f.startLine, f.endLine]);
     expect(blocks).toEqual([[1, 3], [4, 4]]);
   });
+  it("does not take ninja's next progress line (`[2/3] …`), its `FAILED:` or the runner's exit line as the quoted source", async () => {
+    // Prepare: CMake's Ninja generator prints `[n/m] Building C object …` before each step and `FAILED: target`
+    // before the failing command's output; GitHub Actions closes the step with `Error: Process completed …`.
+    const log = [
+      '[1/3] Building C object CMakeFiles/ring.dir/src/a.c.o',
+      "src/a.c:3:5: error: use of undeclared identifier 'head'",
+      '[2/3] Building C object CMakeFiles/ring.dir/src/b.c.o',
+      'FAILED: CMakeFiles/ring.dir/src/a.c.o',
+      "src/a.c:9:5: error: use of undeclared identifier 'tail'",
+      'FAILED: CMakeFiles/ring.dir/src/c.c.o',
+      "src/c.c:2:1: error: unknown type name 'size'",
+      '##[error]Process completed with exit code 1.',
+      "src/d.c:2:1: error: unknown type name 'ssize'",
+      'Error: Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    const blocks = analysis.failures.filter((f) => f.rule === 'cc.error').map((f) => [f.startLine, f.endLine]);
+    expect(blocks).toEqual([[2, 2], [5, 5], [7, 7], [9, 9]]);
+  });
 });
 
 /** Which line of an Xcode test run comes first. */
@@ -553,6 +612,20 @@ describe('an Xcode test run piped through xcpretty', () => {
     expect(analysis.failures[0]?.rule).toBe('xcpretty.failure-summary');
     expect(predictionLines(analysis)[0]).toBe(7);
   });
+  it("does not read an indented `testName, reason` pair as xcpretty's summary without the file under it", async () => {
+    // Prepare: a dependency listing whose first name begins with `test` (`testfixtures`), indented under a bare word
+    // like xcpretty's suite; xcpretty's summary (format_failure) always prints the test's `  /path/File.swift:NN`
+    // right under the test's line, and this listing has none.
+    const log = [
+      'Dependencies',
+      '  testfixtures, 7.0.0',
+      '  requests, 2.31',
+      'Done',
+      'Error: Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('xcpretty.failure-summary');
+  });
 });
 
 /** How far a link checker's report reaches. */
@@ -594,7 +667,7 @@ describe('the extent of a link checker report', () => {
 /** Line lengths up to twice the 4 KB the scanner reads of a line. */
 const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
 const ruleById = (id: string): Rule => {
-  const rule = [...RULES, ...CASCADE_RULES].find((r) => r.id === id);
+  const rule = [...RULES, ...CASCADE_RULES, ...GENERIC_RULES].find((r) => r.id === id);
   if (rule === undefined) throw new Error(`no rule ${id}`);
   return rule;
 };
@@ -615,6 +688,28 @@ describe('the expressions that find a report\'s extent', () => {
     ['cascade.maven-goal closing', ruleById('cascade.maven-goal').closing?.through, "Build step '", "x' marked ", 'x'],
     ['cascade.pwsh-error-record headline', ruleById('cascade.pwsh-error-record').re, 'At a', ':1 char:1 ', 'x'],
     ['cc.error quoted source line', ruleById('cc.error').contAfter?.re, '', 'a:1:1', 'x'],
+    ['cc.error quoted source line, ninja progress', ruleById('cc.error').contAfter?.re, '[', '1', '/'],
+    ['cc.error continuation, a note\'s location', ruleById('cc.error').cont, '', 'a.', ':1'],
+    ['cc.error continuation, an included file', ruleById('cc.error').cont, 'from ', 'a:1', 'x'],
+    ['cc.error continuation, clang\'s count', ruleById('cc.error').cont, ' ', '1', ' errors generated'],
+    ['xcpretty.test-failed headline', ruleById('xcpretty.test-failed').re, '  ✗ test', 'a', '()'],
+    ['xcpretty.test-failed headline, spaces', ruleById('xcpretty.test-failed').re, '', ' ', '✗'],
+    ['xcpretty.failure-summary headline', ruleById('xcpretty.failure-summary').re, '  test', 'a', '(),'],
+    ['xcpretty.failure-summary end', ruleById('xcpretty.failure-summary').end, '', ' ', 'Executed 1 tests'],
+    ['xcpretty.failure-summary suite (look-back)', ruleById('xcpretty.failure-summary').lookback?.re, 'a', 'a.', ' '],
+    ['xcpretty.failure-summary suite (under)', ruleById('xcpretty.failure-summary').under?.header, 'a', 'a.', ' '],
+    ['xcpretty.failure-summary location under the test', ruleById('xcpretty.failure-summary').nextLine, '  a', ':1', 'x'],
+    ['minitest.failed end, a numbered report', ruleById('minitest.failed').end, '', ' ', '1) Skipped'],
+    ['minitest.failed end, a heading', ruleById('minitest.failed').end, 'Skipped:', ' ', 'x'],
+    ['powershell.error continuation', ruleById('powershell.error').cont, 'At line:', '1', ' char:x'],
+    ['powershell.error-view headline', ruleById('powershell.error-view').re, 'Exception: /', 'a.ps1:1', 'x'],
+    ['powershell.error-view headline, the type', ruleById('powershell.error-view').re, 'A', 'Error', ': x'],
+    ['powershell.error-view closing', ruleById('powershell.error-view').closing?.through, '', ' ', '1x'],
+    ['cascade.pwsh-error-record closing', ruleById('cascade.pwsh-error-record').closing?.through, '', ' ', 'x'],
+    ['awesome-bot.issues headline', ruleById('awesome-bot.issues').re, 'Issues :-(', ' ', ''],
+    ['prefilter start, a script\'s error record', PREFILTER_START_RE, 'At a', ':1 char:1 ', 'x'],
+    ['prefilter start, xcpretty\'s summary', PREFILTER_START_RE, '  test', 'a', '()'],
+    ['prefilter start, awesome_bot', PREFILTER_START_RE, 'Issues :-(', ' ', ''],
   ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head, unit, tail) => {
     if (re === undefined) throw new Error('no expression');
     const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + tail;
