@@ -170,8 +170,8 @@ describe('guard CLI', () => {
 
   it('names an unknown subcommand as unknown and lists the valid ones', async () => {
     const cases: Array<[string[], string]> = [
-      [['kb', 'bogus'], 'guard kb: unknown kb subcommand "bogus": use import, export, list or search'],
-      [['kb'], 'guard kb: kb needs a subcommand: import, export, list or search'],
+      [['kb', 'bogus'], 'guard kb: unknown kb subcommand "bogus": use import, export, list, search or migrate'],
+      [['kb'], 'guard kb: kb needs a subcommand: import, export, list, search or migrate'],
       [['experiments', 'bogus'], 'guard experiments: unknown experiments subcommand "bogus": use create, show, list, stop or promote'],
       [['incidents', 'bogus'], 'guard incidents: unknown incidents subcommand "bogus": use list or show'],
     ];
