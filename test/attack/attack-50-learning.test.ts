@@ -435,18 +435,25 @@ describe('L2 migration (review of pass 50): what an import counted before the up
     { timestamp: '2026-11-02T00:00:00Z', title, tags: 'infrastructure', solution: 'Log in to the registry mirror', success: 'false' },
   ];
   const fingerprintOfRows = (title: string) => entryFromRow(importRowSchema.parse(rows(title)[0])).fingerprint;
-
-  it('(medium) counts an import again after `guard kb migrate` retired the learned entry it had been counted on', async () => {
-    // Prepare: before the upgrade an import onto a fingerprint already learned counted its rows on the learned entry
-    // (source stayed `learned`): the rows are recorded counted, the entry is of the old layout
-    const learning = learningOn(scratch.client, () => at);
-    const title = 'docker: pull access denied for the l2 reimport';
+  /**
+   * Before the upgrade an import onto a fingerprint already learned counted its rows on the learned entry (source
+   * stayed `learned`): the rows are recorded counted, the entry is of the old layout. Its fingerprint.
+   */
+  const importedOntoLearned = async (learning: ReturnType<typeof learningOn>, title: string) => {
     await importRows(learning.knowledge, rows(title), { clock: () => at });
     const fingerprint = fingerprintOfRows(title);
     await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: {
       pk: `KB#${fingerprint}`, sk: 'ENTRY', kind: 'knowledge', kbFingerprint: fingerprint, kbCategory: 'infrastructure', kbLastSeen: at.toISOString(), category: 'infrastructure',
       source: 'learned', template: title, title: 'private-registry-9 refused the pull', action: 'comment_only', seen: 11, attempts_comment_only: 6, successes_comment_only: 5,
     } }));
+    return fingerprint;
+  };
+
+  it('(medium) counts an import again after `guard kb migrate` retired the learned entry it had been counted on', async () => {
+    // Prepare
+    const learning = learningOn(scratch.client, () => at);
+    const title = 'docker: pull access denied for the l2 reimport';
+    const fingerprint = await importedOntoLearned(learning, title);
     await migrate(learning);
 
     // Act
@@ -461,12 +468,7 @@ describe('L2 migration (review of pass 50): what an import counted before the up
     // Prepare
     const learning = learningOn(scratch.client, () => at);
     const title = 'docker: pull access denied for the l2 lookup reimport';
-    await importRows(learning.knowledge, rows(title), { clock: () => at });
-    const fingerprint = fingerprintOfRows(title);
-    await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: {
-      pk: `KB#${fingerprint}`, sk: 'ENTRY', kind: 'knowledge', kbFingerprint: fingerprint, kbCategory: 'infrastructure', kbLastSeen: at.toISOString(), category: 'infrastructure',
-      source: 'learned', template: title, title: 'private-registry-9 refused the pull', action: 'comment_only', seen: 11,
-    } }));
+    const fingerprint = await importedOntoLearned(learning, title);
     const incident = failure({ id: 'gh-919-5113-1', repository: 'acme/public3', repositoryId: 919, branch: 'feature/g', pullRequest: 21, fingerprint, category: 'infrastructure' });
     await learning.lookup(incident, summarizeHistory(incident, []));
 
