@@ -269,7 +269,8 @@ export function createLearning(options: LearningOptions): Learning {
         scope ? knowledge.listByCategory(category, MAX_CANDIDATES, scope) : Promise.resolve([]),
         knowledge.listWithOldLearned(category, MAX_CANDIDATES, null),
       ]);
-      // Learned entries of the old layout (every repository's in one) met on the shared page leave it, a page at a time.
+      // Learned entries of the old layout (every repository's in one) met on the shared page leave it, a page at a time
+      // (one an import counted rows on waits for `guard kb migrate`, which forgets the rows first: a Query each until then).
       if (shared.oldLearned.length > 0) await knowledge.retireOldLearned(shared.oldLearned, clock());
       const fingerprint = incident.fingerprint;
       const exactOf = async (page: readonly KnowledgeEntry[], entryScope: string | null) =>

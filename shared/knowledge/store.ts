@@ -61,6 +61,22 @@ function sharedView(item: Record<string, unknown>): Record<string, unknown> {
   return item.sk === ENTRY_SK && item.fixRecord !== undefined ? { ...item, fix: [], fixRecord: undefined } : item;
 }
 
+/** Import rows (`IMPORT#<id>`) read and deleted at a time by the migration. */
+const IMPORT_ROWS_PAGE = 100;
+/** Pages of one entry's import rows the migration deletes before it leaves the rest to its next run. */
+const IMPORT_ROW_PAGES = 100;
+
+/**
+ * Whether an imported entry holds what only learning writes, from before learned entries were kept per scope: a fix
+ * record (the import writes none), votes, or more sightings or outcomes than its import rows (an import row counts
+ * one sighting and at most one outcome). Such counts mix every repository's with the import's and cannot be told
+ * apart (an import row keeps no outcome).
+ */
+function learnedOnImported(item: Record<string, unknown>, importRows: number): boolean {
+  const attempts = REMEDIATION_ACTIONS.reduce((sum, action) => sum + num(item[attemptsAttr(action)]), 0);
+  return item.fixRecord !== undefined || item.fixVersion !== undefined || num(item.feedbackUp) > 0 || num(item.feedbackDown) > 0 || num(item.seen) > importRows || attempts > importRows;
+}
+
 /** The fingerprint of an entry item (`KB#<fingerprint>`). */
 function fingerprintOf(item: Record<string, unknown>): string {
   return String(item.pk).slice('KB#'.length);
@@ -147,11 +163,18 @@ export interface KnowledgeStore {
   listAll(limitPerCategory?: number, scope?: string | null): Promise<KnowledgeEntry[]>;
   /**
    * Takes old-layout learned entries (shared `ENTRY` items whose source is not `imported`) out of the category index
-   * and expires them now, for TTL to delete; an imported entry is left as it is. How many it retired.
+   * and expires them now, for TTL to delete; an imported entry is left as it is. One with import rows (an import
+   * before the upgrade counted them on it) is left for {@link sweepOldLearned}, which forgets them first: a lookup
+   * deletes nothing. How many it retired.
    */
   retireOldLearned(fingerprints: readonly string[], at: Date): Promise<number>;
-  /** {@link retireOldLearned} for every old-layout learned entry of the category's shared partition, page by page (at most `maxPages`). */
-  sweepOldLearned(category: Category, at: Date, maxPages?: number): Promise<number>;
+  /**
+   * The migration of one category's shared partition, page by page (at most `maxPages` of `pageSize`): retires its
+   * old-layout learned entries, forgetting their import rows so that importing the file again counts them on a shared
+   * entry, and clears from each imported entry what learning added to it before the upgrade (see
+   * {@link learnedOnImported}), forgetting its import rows too. `complete` is false when it stopped before the end.
+   */
+  sweepOldLearned(category: Category, at: Date, bounds?: { maxPages?: number; pageSize?: number }): Promise<MigrationSweep>;
   /** Counts one more sighting, creating the entry (source `learned`) if it is new; with `mark`, once per mark. */
   recordSeen(key: LearnedKey, description: LearnedDescription, at: Date, mark?: CountMark): Promise<void>;
   /**
@@ -183,7 +206,17 @@ export interface KnowledgeStore {
   importOutcome(fingerprint: string, description: EntryDescription, importId: string, outcome: { action: RemediationAction; success: boolean | null }, at: Date, now: Date): Promise<ImportedRow>;
 }
 
-/** One `UpdateItem` of an entry: `SET` and `ADD` clauses, unless `condition` fails. */
+/**
+ * What {@link KnowledgeStore.sweepOldLearned} did to a category: entries retired, imported entries cleared, entries
+ * whose import rows it forgot (their files' rows count again when imported again), whether it reached the end.
+ */
+export interface MigrationSweep {
+  retired: number;
+  reset: number;
+  forgotten: number;
+  complete: boolean;
+}
+
 /** What importing one history row did (KnowledgeStore.importOutcome). */
 export type ImportedRow = 'imported' | 'duplicate' | 'held';
 
@@ -509,6 +542,104 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
     return { items: (response.Items ?? []).filter((item) => !expired(item, now)), whole: !response.LastEvaluatedKey };
   }
 
+  /** A page of a fingerprint's import rows (`IMPORT#<id>`): their keys, at most `limit`, or (no limit) their count. */
+  function queryImportRows(fingerprint: string, limit: number | null, start?: Record<string, unknown>) {
+    return client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :import)',
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeValues: { ':pk': `KB#${fingerprint}`, ':import': 'IMPORT#' },
+        ConsistentRead: true,
+        ...(limit === null ? { Select: 'COUNT' as const } : { ProjectionExpression: '#pk, #sk', Limit: limit }),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Deletes a fingerprint's import rows, `IMPORT_ROWS_PAGE` at a time, at most `maxPages` (0: only looks); true when
+   * none is left (`none` when there was none). An import row records its row counted on the shared entry: once the counts are gone (a retired
+   * learned entry's, an imported entry's cleared ones), forgetting it lets an import of the same file count it again,
+   * where it otherwise reported every row "already imported".
+   */
+  async function forgetImportRows(fingerprint: string, maxPages: number): Promise<'none' | 'forgotten' | 'left'> {
+    for (let page = 0; ; page += 1) {
+      const { Items = [], LastEvaluatedKey } = await queryImportRows(fingerprint, page < maxPages ? IMPORT_ROWS_PAGE : 1);
+      if (Items.length === 0) return page === 0 ? 'none' : 'forgotten';
+      if (page >= maxPages) return 'left';
+      await Promise.all(Items.map((item) => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }))));
+      if (!LastEvaluatedKey) return 'forgotten';
+    }
+  }
+
+  /** How many import rows a fingerprint has. */
+  async function countImportRows(fingerprint: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const response = await queryImportRows(fingerprint, null, start);
+      count += response.Count ?? 0;
+      start = response.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  /**
+   * Retires one old-layout learned entry (see {@link KnowledgeStore.retireOldLearned}) once its import rows are
+   * forgotten (up to `importRowPages` pages of them): `left` when some remain, `retired` (and whether it forgot
+   * rows), or `not-old` when the item is gone or is an imported one now.
+   */
+  async function retire(fingerprint: string, at: Date, importRowPages: number): Promise<{ done: 'retired' | 'left' | 'not-old'; forgot: boolean }> {
+    // Rows first: a run stopped between the two finds the entry still to retire, and forgets the rest.
+    const rows = await forgetImportRows(fingerprint, importRowPages);
+    if (rows === 'left') return { done: 'left', forgot: false };
+    // Out of the category index at once (no longer crowding the shared page), deleted by TTL; an entry imported
+    // meanwhile under the key is the operator's and stays.
+    const written = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: entryKey(fingerprint),
+          UpdateExpression: 'SET #expiresAt = :now REMOVE #kbCategory',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#source) OR #source <> :imported)',
+          ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#kbCategory': 'kbCategory', '#source': 'source' },
+          ExpressionAttributeValues: { ':now': Math.floor(at.getTime() / 1000), ':imported': 'imported' },
+        }),
+      ),
+    );
+    return { done: written ? 'retired' : 'not-old', forgot: rows === 'forgotten' };
+  }
+
+  /**
+   * Clears from an imported entry what learning added to it before the upgrade ({@link learnedOnImported}): its
+   * counters, votes and fix record, and the fix when a fix record wrote it, after forgetting its import rows, so that
+   * importing its file again counts the import's rows alone and writes the import's fix. `clean` when it held nothing learned.
+   */
+  async function clearLearnedOnImported(item: Record<string, unknown>): Promise<{ done: 'reset' | 'left' | 'clean'; forgot: boolean }> {
+    const fingerprint = fingerprintOf(item);
+    if (item.sk !== ENTRY_SK || !learnedOnImported(item, await countImportRows(fingerprint))) return { done: 'clean', forgot: false };
+    const rows = await forgetImportRows(fingerprint, IMPORT_ROW_PAGES);
+    if (rows === 'left') return { done: 'left', forgot: false };
+    const learned = ['seen', 'feedbackUp', 'feedbackDown', 'fixRecord', 'fixVersion', ...REMEDIATION_ACTIONS.flatMap((action) => [attemptsAttr(action), successesAttr(action)]), ...(item.fixRecord !== undefined ? ['fix'] : [])];
+    const names: Record<string, string> = { '#source': 'source', '#lastSeen': 'kbLastSeen', '#createdAt': 'createdAt' };
+    learned.forEach((name, n) => (names[`#l${n}`] = name));
+    const written = await conditionalWrite(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: entryKey(fingerprint),
+          // The index's sort key stays: a learned sighting's time gives way to the import's first row's.
+          UpdateExpression: `SET #lastSeen = if_not_exists(#createdAt, #lastSeen) REMOVE ${learned.map((_, n) => `#l${n}`).join(', ')}`,
+          ConditionExpression: '#source = :imported',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':imported': 'imported' },
+        }),
+      ),
+    );
+    return { done: written ? 'reset' : 'clean', forgot: rows === 'forgotten' };
+  }
+
   async function listWithOldLearned(category: Category, limit: number, scope: string | null) {
     const { items, whole } = await categoryPage(category, limit, scope);
     return {
@@ -558,36 +689,26 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
 
     async retireOldLearned(fingerprints, at) {
       let retired = 0;
-      for (const fingerprint of new Set(fingerprints)) {
-        // Out of the category index at once (no longer crowding the shared page), deleted by TTL; an entry imported
-        // meanwhile under the key is the operator's and stays.
-        const written = await conditionalWrite(() =>
-          client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: entryKey(fingerprint),
-              UpdateExpression: 'SET #expiresAt = :now REMOVE #kbCategory',
-              ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#source) OR #source <> :imported)',
-              ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#kbCategory': 'kbCategory', '#source': 'source' },
-              ExpressionAttributeValues: { ':now': Math.floor(at.getTime() / 1000), ':imported': 'imported' },
-            }),
-          ),
-        );
-        if (written) retired += 1;
-      }
+      for (const fingerprint of new Set(fingerprints)) if ((await retire(fingerprint, at, 0)).done === 'retired') retired += 1;
       return retired;
     },
 
-    async sweepOldLearned(category, at, maxPages = 100) {
-      let retired = 0;
+    async sweepOldLearned(category, at, bounds = {}) {
+      const sweep: MigrationSweep = { retired: 0, reset: 0, forgotten: 0, complete: true };
       let start: Record<string, unknown> | undefined;
-      for (let page = 0; page < maxPages; page += 1) {
-        const response = await queryCategory(category, null, 200, start);
-        retired += await this.retireOldLearned((response.Items ?? []).filter(oldLearned).map(fingerprintOf), at);
+      for (let page = 0; page < (bounds.maxPages ?? 100); page += 1) {
+        const response = await queryCategory(category, null, bounds.pageSize ?? 200, start);
+        for (const item of response.Items ?? []) {
+          const { done, forgot } = oldLearned(item) ? await retire(fingerprintOf(item), at, IMPORT_ROW_PAGES) : await clearLearnedOnImported(item);
+          if (forgot) sweep.forgotten += 1;
+          if (done === 'retired') sweep.retired += 1;
+          else if (done === 'reset') sweep.reset += 1;
+          else if (done === 'left') sweep.complete = false;
+        }
         start = response.LastEvaluatedKey;
-        if (!start) break;
+        if (!start) return sweep;
       }
-      return retired;
+      return { ...sweep, complete: false };
     },
 
     async importOutcome(fingerprint, description, importId, outcome, at, now) {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { assessFlakiness } from '../../shared/baselines/flaky.js';
 import { type AnalysisSummary, type Incident, newIncident } from '../../shared/domain/incident.js';
@@ -388,9 +388,10 @@ describe('L2 migration: the entries stored before learned ones were kept per rep
 
     // Assert
     expect(code).toBe(0);
-    expect(out).toEqual(['retired 2 learned entries of the old layout (out of the index now, deleted by DynamoDB TTL within days)']);
+    // (Its next lines are about other rows of this file's scratch table.)
+    expect(out[0]).toBe('retired 2 learned entries of the old layout (out of the index now, deleted by DynamoDB TTL within days)');
     expect((await learning.knowledge.listByCategory('lint')).map((entry) => entry.title)).toEqual(['eslint: no-unused-vars in the l2 sweep']);
-    expect(await learning.knowledge.sweepOldLearned('lint', at)).toBe(0);
+    expect(await learning.knowledge.sweepOldLearned('lint', at)).toEqual({ retired: 0, reset: 0, forgotten: 0, complete: true });
   });
 
   it("shows no fix an imported entry took from a repository's learned outcomes before the upgrade", async () => {
@@ -420,6 +421,125 @@ describe('L2 migration: the entries stored before learned ones were kept per rep
 
     // Assert: the import's title, fix and counts, none of the old entry's
     expect(await learning.knowledge.get(fingerprint)).toMatchObject({ source: 'imported', title: 'Error: l2 import over an old learned entry', fix: ['The imported fix'], seen: 1, attempts: 1 });
+  });
+});
+
+describe('L2 migration (review of pass 50): what an import counted before the upgrade can be imported again', () => {
+  const migrate = async (learning: ReturnType<typeof learningOn>) => {
+    const out: string[] = [];
+    const code = await createKbCommand(async () => learning).run(['migrate'], { out: (line: string) => out.push(line), err: () => undefined } as never);
+    return { code, out };
+  };
+  const rows = (title: string) => [
+    { timestamp: '2026-11-01T00:00:00Z', title, tags: 'infrastructure', solution: 'Log in to the registry mirror', success: 'true' },
+    { timestamp: '2026-11-02T00:00:00Z', title, tags: 'infrastructure', solution: 'Log in to the registry mirror', success: 'false' },
+  ];
+  const fingerprintOfRows = (title: string) => entryFromRow(importRowSchema.parse(rows(title)[0])).fingerprint;
+  /**
+   * Before the upgrade an import onto a fingerprint already learned counted its rows on the learned entry (source
+   * stayed `learned`): the rows are recorded counted, the entry is of the old layout. Its fingerprint.
+   */
+  const importedOntoLearned = async (learning: ReturnType<typeof learningOn>, title: string) => {
+    await importRows(learning.knowledge, rows(title), { clock: () => at });
+    const fingerprint = fingerprintOfRows(title);
+    await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: {
+      pk: `KB#${fingerprint}`, sk: 'ENTRY', kind: 'knowledge', kbFingerprint: fingerprint, kbCategory: 'infrastructure', kbLastSeen: at.toISOString(), category: 'infrastructure',
+      source: 'learned', template: title, title: 'private-registry-9 refused the pull', action: 'comment_only', seen: 11, attempts_comment_only: 6, successes_comment_only: 5,
+    } }));
+    return fingerprint;
+  };
+
+  it('(medium) counts an import again after `guard kb migrate` retired the learned entry it had been counted on', async () => {
+    // Prepare
+    const learning = learningOn(scratch.client, () => at);
+    const title = 'docker: pull access denied for the l2 reimport';
+    const fingerprint = await importedOntoLearned(learning, title);
+    await migrate(learning);
+
+    // Act
+    const again = await importRows(learning.knowledge, rows(title), { clock: () => at });
+
+    // Assert
+    expect(again).toMatchObject({ imported: 2, duplicates: 0 });
+    expect(await learning.knowledge.get(fingerprint)).toMatchObject({ source: 'imported', title, fix: ['Log in to the registry mirror'], seen: 2, attempts: 2, successes: 1 });
+  });
+
+  it('(medium) a lookup leaves an old learned entry with imported rows for `guard kb migrate`, which lets them be imported again', async () => {
+    // Prepare
+    const learning = learningOn(scratch.client, () => at);
+    const title = 'docker: pull access denied for the l2 lookup reimport';
+    const fingerprint = await importedOntoLearned(learning, title);
+    const incident = failure({ id: 'gh-919-5113-1', repository: 'acme/public3', repositoryId: 919, branch: 'feature/g', pullRequest: 21, fingerprint, category: 'infrastructure' });
+    await learning.lookup(incident, summarizeHistory(incident, []));
+
+    // Act
+    const { out } = await migrate(learning);
+    const again = await importRows(learning.knowledge, rows(title), { clock: () => at });
+
+    // Assert
+    expect(out[0]).toMatch(/^retired [1-9]\d* learned entries of the old layout/);
+    expect(again).toMatchObject({ imported: 2, duplicates: 0 });
+    expect(await learning.knowledge.get(fingerprint)).toMatchObject({ source: 'imported', title, seen: 2, attempts: 2 });
+  });
+
+  it("(low) `guard kb migrate` takes from an imported entry what a repository's learning added to it before the upgrade", async () => {
+    // Prepare: an imported entry (two rows) that learned outcomes, votes and a fix record of some repository joined
+    const learning = learningOn(scratch.client, () => at);
+    const title = 'docker: pull access denied for the l2 mixed import';
+    await importRows(learning.knowledge, rows(title), { clock: () => at });
+    const fingerprint = fingerprintOfRows(title);
+    const fixRecord = { current: { fix: ['Restart private-registry-9.'], successes: 3, failures: 0 }, challenger: null, history: [] };
+    await scratch.client.send(new UpdateCommand({
+      TableName: 'incidents', Key: entryKey(fingerprint),
+      UpdateExpression: 'SET fixRecord = :record, fixVersion = :one, fix = :fix, kbLastSeen = :seenAt ADD seen :four, attempts_comment_only :four, successes_comment_only :four, attempts_rerun_failed_jobs :four, feedbackUp :one',
+      ExpressionAttributeValues: { ':record': fixRecord, ':one': 1, ':fix': fixRecord.current.fix, ':seenAt': '2026-11-25T00:00:00Z', ':four': 4 },
+    }));
+
+    // Act
+    const { out } = await migrate(learning);
+    const cleared = await learning.knowledge.get(fingerprint);
+    await importRows(learning.knowledge, rows(title), { clock: () => at });
+
+    // Assert: nothing learned is left; imported again, the entry holds the import's counts and fix alone
+    expect(out.join('\n')).toMatch(/import .* again/);
+    expect(cleared).toMatchObject({ source: 'imported', title, seen: 0, attempts: 0, feedbackUp: 0, actions: {} });
+    expect(cleared?.fixOutcomes).toBeUndefined();
+    expect(await learning.knowledge.get(fingerprint)).toMatchObject({ source: 'imported', seen: 2, attempts: 2, successes: 1, fix: ['Log in to the registry mirror'], feedbackUp: 0 });
+  });
+
+  it('(ordinary use) `guard kb migrate` leaves an imported entry nothing learned on as it is', async () => {
+    // Prepare
+    const learning = learningOn(scratch.client, () => at);
+    const title = 'docker: pull access denied for the l2 clean import';
+    await importRows(learning.knowledge, rows(title), { clock: () => at });
+    const fingerprint = fingerprintOfRows(title);
+    const before = await learning.knowledge.get(fingerprint);
+
+    // Act
+    await migrate(learning);
+
+    // Assert
+    expect(await learning.knowledge.get(fingerprint)).toEqual(before);
+    expect(await importRows(learning.knowledge, rows(title), { clock: () => at })).toMatchObject({ imported: 0, duplicates: 2 });
+  });
+
+  it('(low) `guard kb migrate` says when it stopped before the end of a category', async () => {
+    // Prepare: a sweep of one page of one item over a category holding two old learned entries
+    const learning = learningOn(scratch.client, () => at);
+    for (const n of [1, 2]) await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: {
+      pk: `KB#fp-l2-pages-${n}`, sk: 'ENTRY', kind: 'knowledge', kbFingerprint: `fp-l2-pages-${n}`, kbCategory: 'out_of_memory', kbLastSeen: at.toISOString(), category: 'out_of_memory', source: 'learned', template: 't', title: 't', seen: 1,
+    } }));
+    const partial = await learning.knowledge.sweepOldLearned('out_of_memory', at, { maxPages: 1, pageSize: 1 });
+    const stub = { knowledge: { sweepOldLearned: async () => ({ retired: 1, reset: 0, forgotten: 0, complete: false }) } };
+    const out: string[] = [];
+
+    // Act
+    await createKbCommand(async () => stub as never).run(['migrate'], { out: (line: string) => out.push(line), err: () => undefined } as never);
+
+    // Assert
+    expect(partial).toEqual({ retired: 1, reset: 0, forgotten: 0, complete: false });
+    expect(await learning.knowledge.sweepOldLearned('out_of_memory', at)).toEqual({ retired: 1, reset: 0, forgotten: 0, complete: true });
+    expect(out.join('\n')).toMatch(/run `guard kb migrate` again/);
   });
 });
 

@@ -171,9 +171,18 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv): Com
         }
         case 'migrate': {
           const knowledge = (await factory()).knowledge;
-          let retired = 0;
-          for (const each of CATEGORIES) retired += await knowledge.sweepOldLearned(each, new Date());
-          io.out(`retired ${retired} learned entries of the old layout (out of the index now, deleted by DynamoDB TTL within days)`);
+          const total = { retired: 0, reset: 0, forgotten: 0, complete: true };
+          for (const each of CATEGORIES) {
+            const sweep = await knowledge.sweepOldLearned(each, new Date());
+            total.retired += sweep.retired;
+            total.reset += sweep.reset;
+            total.forgotten += sweep.forgotten;
+            total.complete &&= sweep.complete;
+          }
+          io.out(`retired ${total.retired} learned entries of the old layout (out of the index now, deleted by DynamoDB TTL within days)`);
+          if (total.reset > 0) io.out(`cleared what learning had added to ${total.reset} imported entries (their counts, votes and learned fix)`);
+          if (total.forgotten > 0) io.out(`forgot the import rows of ${total.forgotten} of them: import your history files again (guard kb import <file>) to count those rows on shared entries`);
+          if (!total.complete) io.out('stopped before the end of the knowledge base (bounded per run): run `guard kb migrate` again');
           return 0;
         }
         default:
