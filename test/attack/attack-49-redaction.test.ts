@@ -222,6 +222,27 @@ describe('class G (low-medium): a token the log cut in two', () => {
     expect(redactSecrets(text)).toBe(text);
   });
 
+  // An AWS key id's body is base32 (A-Z and 2-7), for every prefix: a next-line word in that alphabet after a start
+  // alone is a key's body whatever its shape (letters then digits too: about one real key in 90), one holding a 0, 1, 8
+  // or 9 is none, and a line whose key names a credential takes the next word even then.
+  it.each([
+    ["the key's name on the line, a body of letters then digits", 'export AWS_ACCESS_KEY_ID=AKIA\nQWERTYUIOPASD234 done', 'QWERTYUIOPASD234'],
+    ['no key name, a body of letters then digits', 'deployer key id AKIA\nQWERTYUIOPASD234 (ci)', 'QWERTYUIOPASD234'],
+    ['a temporary key id, the start cut in two', 'assumed ASI\nAZXCVBNMASDFGH567 ok', 'ZXCVBNMASDFGH567'],
+    ['a role id', 'role AROA\nMNBVCXZLKJHGF432 created', 'MNBVCXZLKJHGF432'],
+    ['an example body under an environment key', 'export AWS_ACCESS_KEY_ID=AKIA\nEXAMPLEKEY123456', 'EXAMPLEKEY123456'],
+    ['an example body under a config file key', 'aws_access_key_id = AKIA\nEXAMPLEKEY123456', 'EXAMPLEKEY123456'],
+  ])('an AWS key id wrapped right after its start is redacted: %s', (_, text, body) => {
+    const out = redactSecrets(text);
+    expect(out).not.toContain(body);
+    expect(out.split('\n')[0]).toMatch(/\[REDACTED:aws-access-key-id\]$/);
+  });
+
+  it('a next-line word with a character no AWS key id holds (8, 1, 0, 9) is no key body after a start alone', () => {
+    const text = 'key ids start with AKIA\nR8KZ3QM1LX7VT2WN is a build id';
+    expect(redactSecrets(text)).toBe(text);
+  });
+
   // Masking by value leaves a token's own prefix when the registered secret was a shorter or derived string
   // (`ghp_…` printed with `***` where only the tail was registered): a known prefix and what follows it up to a CI's
   // mask is a token's visible part.

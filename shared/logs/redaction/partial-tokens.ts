@@ -4,6 +4,7 @@
  */
 import { marksToken, tokenStart } from '../token-start.js';
 import { isDigit, isWhitespace } from './char-codes.js';
+import { KEY_END, KEY_SEPARATOR, SECRET_KEY } from './key-grammar.js';
 import { LINE_PATTERNS, type SecretPattern } from './patterns.js';
 import { patternReplacements, replacement } from './replacements.js';
 import { type FoundStretch, RewrittenWindows, withFoundReplaced } from './rewritten-windows.js';
@@ -11,17 +12,32 @@ import { mixedRandom, secretValue } from './secret-values.js';
 
 /**
  * Letters then digits, one run of each (`EXAMPLEKEY123456`, `build2024`): a name and a number as people write them. A
- * generated body over letters and digits mixes the two (a random 16 of capitals and digits has this shape about once
- * in 300), though such a value, of two classes and enough distinct characters, passes for a secret after a key.
+ * generated body over letters and digits mixes the two, though such a value, of two classes and enough distinct
+ * characters, passes for a secret after a key. Not for a format with its own alphabet ({@link BODY_ALPHABETS}): a
+ * base32 body has this shape too often (an AWS key id's about once in 90).
  */
 const WORD_THEN_NUMBER = /^[A-Za-z]+\d+$/;
 
 /**
  * Whether a value reads as generated: as a secret after a key would ({@link looksLikeSecretValue}), or, shorter,
  * {@link mixedRandom}; and not a word then a number ({@link WORD_THEN_NUMBER}), the shape of an example body that prose
- * puts after a format's start (`start with AKIA` | `EXAMPLEKEY123456`).
+ * puts after a format's start (`start with ghp_` | `EXAMPLEKEY123456`).
  */
 const readsGenerated = (value: string): boolean => !WORD_THEN_NUMBER.test(value) && (secretValue(value) || mixedRandom(value));
+
+/**
+ * The characters a format's real bodies are drawn from, where that is narrower than its expression: what follows a
+ * start alone is taken by its alphabet rather than by {@link readsGenerated}'s shapes. AWS's unique ids (`AKIA…`,
+ * `ASIA…`, `AROA…`, every prefix the format knows) are base32 (RFC 4648's `A-Z2-7`; the account id decodes from the
+ * body), so a body of letters then digits is a real key's about once in 90, while one holding a 0, 1, 8 or 9
+ * (`EXAMPLEKEY123456`) is no key's. The format's expression still reads `[A-Z0-9]`: a whole key is redacted either way.
+ */
+const BODY_ALPHABETS: ReadonlyMap<string, RegExp> = new Map([['aws-access-key-id', /^[A-Z2-7]+$/]]);
+/**
+ * A credential's key and its `=` or `:` (`AWS_ACCESS_KEY_ID=`, `aws_access_key_id = `): what follows on its line is a
+ * secret however it reads.
+ */
+const CREDENTIAL_KEY = new RegExp(`${SECRET_KEY}[A-Za-z0-9_.-]{0,40}${KEY_END}${KEY_SEPARATOR}`, 'i');
 
 /**
  * The token formats whose start marks a token by itself ({@link marksToken}: `ghp_`, `AKIA`, `xoxb-`), for the rules
@@ -114,6 +130,22 @@ function wordAfterBreak(text: string, lineStart: number, lineEnd: number): WordA
   return end > start ? { start, end, lineEnd: nextEnd, fillsLine: end === contentEnd } : null;
 }
 
+/** Whether the line that holds `at` names a credential's key before it ({@link CREDENTIAL_KEY}), within {@link PARTIAL_TOKEN_WINDOW}. */
+function credentialKeyBefore(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  return CREDENTIAL_KEY.test(text.slice(Math.max(lineStart, at - PARTIAL_TOKEN_WINDOW), at));
+}
+
+/**
+ * Whether `rest`, what a line break's next line adds to a first piece that says nothing by itself (the start at
+ * `at` in `text`), is the rest of `pattern`'s token: in the format's alphabet ({@link BODY_ALPHABETS}) or after a
+ * credential's key on the start's line, and otherwise when it {@link readsGenerated}.
+ */
+function restOfToken(pattern: SecretPattern, rest: string, text: string, at: number): boolean {
+  const alphabet = BODY_ALPHABETS.get(pattern.id);
+  return alphabet === undefined ? readsGenerated(rest) : alphabet.test(rest) || credentialKeyBefore(text, at);
+}
+
 /**
  * `text` with each token that line breaks cut in pieces replaced, every piece: a terminal or `fold` wraps a long line
  * at its width, and no piece is long enough for its format. A line that ends in a word holding a token's start
@@ -170,7 +202,7 @@ export function redactWrappedTokens(text: string): string {
       // A first piece that is a whole token, or its start alone (`… start with AKIA`, `scipy, sk-`: prose naming
       // it), says nothing of what follows: the rest must read as generated itself.
       const firstPieceSaysNothing = firstBreak - start <= formatStart.minLength || patternReplacements(copy.slice(start, firstBreak), pattern).ranges[0] === 0;
-      if (firstPieceSaysNothing && !readsGenerated(copy.slice(firstBreak, end))) continue;
+      if (firstPieceSaysNothing && !restOfToken(pattern, copy.slice(firstBreak, end), text, starts[start] as number)) continue;
       breaks.push(end);
       const marker = markers[r / 2] as string;
       for (let b = 0; b + 1 < breaks.length; b++) {
