@@ -4,8 +4,9 @@
  * (`GuardFunction`, by a validation), test/infra/service-grants.test.ts checks that a stack with every optional
  * setting on grants each row exactly, and the local runtime refuses a call its function's row does not name as the
  * service would (infra/local/function-grants.ts): a call made without its grant fails in every local test, not in AWS
- * alone. Its own log group and X-Ray are every function's and not listed. No AWS library here: the local runtime
- * loads it.
+ * alone. Its own log group and X-Ray are every function's (EVERY_FUNCTIONS_ACTIONS) and not listed. Each action may
+ * be granted on one kind of resource (GRANT_TARGETS), which the stack names from its constructs, and on "*" only
+ * where the service has no resource-level permissions (X-Ray). No AWS library here: the local runtime loads it.
  *
  * A row is the most a function gets: some grants come only with the setting that needs them (runbooks, a Bedrock
  * model, a guardrail, a tag scope, an LLM key, a chat webhook, `gateVerifyDefaultBranch`), and their resources are
@@ -31,8 +32,13 @@ export type ServiceAction =
   | 'cloudwatch:ListTagsForResource'
   | 'sqs:SendMessage';
 
-/** Every function's, granted by the construct itself: its own log group, and X-Ray for active tracing. */
-export const EVERY_FUNCTIONS_PREFIXES = ['logs:', 'xray:'] as const;
+/**
+ * Every function's, granted by the construct itself: writing to its own log group (LogGroup.grantWrite; no
+ * AWSLambdaBasicExecutionRole, whose CreateLogGroup the stack's own log groups make needless), and X-Ray for active
+ * tracing (what Lambda's `Tracing.ACTIVE` grants). Nothing else of either service: no function reads logs.
+ */
+export const EVERY_FUNCTIONS_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
+export type EveryFunctionsAction = (typeof EVERY_FUNCTIONS_ACTIONS)[number];
 
 /** Reading the GitHub credential (a token or the App's key), the one Secrets Manager call (GetSecretValue). */
 const GITHUB_CREDENTIAL = ['secretsmanager:GetSecretValue'] as const;
@@ -70,6 +76,51 @@ export const FUNCTION_SERVICE_ACCESS: Record<FunctionName, readonly ServiceActio
   'read-api': [],
 };
 
+/** What an action may be granted on: a name of a resource (or resources) the stack says which are (GuardFunction). */
+export type GrantTarget =
+  | 'its log group'
+  | 'any resource'
+  | 'a secret of the stack'
+  | 'the pipeline'
+  | "the pipeline's executions"
+  | 'record-outcome'
+  | 'the escalation topic'
+  | "the escalation topic's key"
+  | 'the runbook documents'
+  | "this account's automation executions"
+  | 'the runbook role'
+  | 'the configured models'
+  | 'the guardrail'
+  | "this account's alarms"
+  | 'its dead-letter queue';
+
+/**
+ * The one kind of resource each action may be granted on. "any resource" is X-Ray's alone: its two calls support no
+ * resource-level permissions, so they are granted on "*"; everything else is refused on "*".
+ */
+export const GRANT_TARGETS: Record<ServiceAction | EveryFunctionsAction, GrantTarget> = {
+  'logs:CreateLogStream': 'its log group',
+  'logs:PutLogEvents': 'its log group',
+  'xray:PutTraceSegments': 'any resource',
+  'xray:PutTelemetryRecords': 'any resource',
+  'secretsmanager:GetSecretValue': 'a secret of the stack',
+  'states:StartExecution': 'the pipeline',
+  'states:SendTaskSuccess': 'the pipeline',
+  'states:SendTaskFailure': 'the pipeline',
+  'states:DescribeExecution': "the pipeline's executions",
+  'lambda:InvokeFunction': 'record-outcome',
+  'sns:Publish': 'the escalation topic',
+  'kms:GenerateDataKey': "the escalation topic's key",
+  'kms:Decrypt': "the escalation topic's key",
+  'ssm:StartAutomationExecution': 'the runbook documents',
+  'ssm:GetAutomationExecution': "this account's automation executions",
+  'iam:PassRole': 'the runbook role',
+  'bedrock:InvokeModel': 'the configured models',
+  'bedrock:ApplyGuardrail': 'the guardrail',
+  'cloudwatch:ListTagsForResource': "this account's alarms",
+  'sqs:SendMessage': 'its dead-letter queue',
+};
+
 /** Whether `fn`'s row names `action`; an action of DynamoDB is the table's to answer (infra/table-access.ts). */
 export function serviceAllows(fn: FunctionName, action: string): boolean {
   return (FUNCTION_SERVICE_ACCESS[fn] as readonly string[]).includes(action);
@@ -80,5 +131,11 @@ export function serviceAllows(fn: FunctionName, action: string): boolean {
  * nor in the row. The stack's validation of each function's role.
  */
 export function actionsBeyondRow(fn: FunctionName, granted: readonly string[]): string[] {
-  return granted.filter((action) => !action.startsWith('dynamodb:') && !EVERY_FUNCTIONS_PREFIXES.some((prefix) => action.startsWith(prefix)) && !serviceAllows(fn, action));
+  return granted.filter((action) => !action.startsWith('dynamodb:') && grantTargetOf(fn, action) === undefined);
+}
+
+/** What `fn` may be granted `action` on; undefined when it may not be granted it at all (or it is DynamoDB's). */
+export function grantTargetOf(fn: FunctionName, action: string): GrantTarget | undefined {
+  const allowed = (EVERY_FUNCTIONS_ACTIONS as readonly string[]).includes(action) || serviceAllows(fn, action);
+  return allowed ? GRANT_TARGETS[action as ServiceAction | EveryFunctionsAction] : undefined;
 }

@@ -59,14 +59,26 @@ describe('cdk-nag AwsSolutions', () => {
     expect(errors).toEqual([]);
   });
 
-  // The probe is a wildcard of X-Ray, every function's service: since session 48 synth refuses an action of another
-  // service that a function's row in infra/service-access.ts does not name (s3:* here before) ahead of cdk-nag.
+  // The probe is on the state machine's role: a function's role is held to its rows of infra/service-access.ts by a
+  // validation of its own (session 48), which would refuse the probe before cdk-nag's report; this one only cdk-nag
+  // reports. On a named bucket, so that the one finding is the action's wildcard.
   it('fails synth on a new, unacknowledged finding (the check is live)', () => {
     const { run, report } = synthWithNag({}, (stack) => {
-      stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['xray:*'], resources: ['*'] }));
+      stack.stateMachine.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::guard-nag-probe'] }));
     });
-    expect(run).toThrow(/AwsSolutions-IAM5\[Action::xray:\*\]/);
+    expect(run).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
     const nag = report().pluginReports.find((r) => r.pluginName === 'AwsSolutions');
-    expect(nag?.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Action::xray:*]']);
+    expect(nag?.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Action::s3:*]']);
+  });
+
+  // X-Ray's "*" is acknowledged on the function's Tracing policy alone (session 48 review): the same grant in the
+  // role's default policy, which the check of the function's rows lets through, is still a finding.
+  it('reports a "*" outside the function\'s Tracing policy, though X-Ray\'s actions may be on "*"', () => {
+    const { run, report } = synthWithNag({}, (stack) => {
+      stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] }));
+    });
+    expect(run).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
+    const nag = report().pluginReports.find((r) => r.pluginName === 'AwsSolutions');
+    expect(nag?.violations.map((v) => v.ruleName)).toEqual(['AwsSolutions-IAM5[Resource::*]']);
   });
 });

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type CfnPolicy, type CfnRole, Effect, ManagedPolicy, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
-import { EVERY_FUNCTIONS_PREFIXES, FUNCTION_SERVICE_ACCESS } from '../../infra/service-access.js';
-import { FUNCTION_NAMES, actionsOf, functionStatements, scratchDir, synth } from './support.js';
+import { EVERY_FUNCTIONS_ACTIONS, FUNCTION_SERVICE_ACCESS } from '../../infra/service-access.js';
+import type { PipelineGuardStack } from '../../infra/stack.js';
+import { FUNCTION_NAMES, actionsOf, functionLogicalId, functionStatements, scratchDir, synth } from './support.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/remediation/${name}`, import.meta.url));
 
@@ -22,8 +23,15 @@ const WITH_OPENAI = { llmBaseUrl: 'https://llm.example.com/v1', llmModel: 'gpt-x
 
 /** A role's actions the service table speaks for: not DynamoDB's (the table of tables), not every function's. */
 function serviceActions(statements: ReturnType<typeof functionStatements>): string[] {
-  const actions = statements.flatMap(actionsOf).filter((a) => !a.startsWith('dynamodb:') && !EVERY_FUNCTIONS_PREFIXES.some((p) => a.startsWith(p)));
+  const actions = statements.flatMap(actionsOf).filter((a) => !a.startsWith('dynamodb:') && !(EVERY_FUNCTIONS_ACTIONS as readonly string[]).includes(a));
   return [...new Set(actions)].sort();
+}
+
+/** The default stack, changed by `mutate` before synth; synth runs the validations (and throws what they find). */
+function synthAfter(mutate: (stack: PipelineGuardStack) => void): () => unknown {
+  const { stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [] } });
+  mutate(stack);
+  return () => Template.fromStack(stack);
 }
 
 describe('grants beyond DynamoDB: one table, infra/service-access.ts (session 48)', () => {
@@ -41,10 +49,93 @@ describe('grants beyond DynamoDB: one table, infra/service-access.ts (session 48
     for (const action of serviceActions(functionStatements(plain, name))) expect(FUNCTION_SERVICE_ACCESS[name], action).toContain(action);
   });
 
+  it.each(FUNCTION_NAMES)('%s: of logs and X-Ray, exactly the actions every function gets (its log stream and events, trace segments)', (name) => {
+    const everyFunctions = functionStatements(withBedrock, name)
+      .flatMap(actionsOf)
+      .filter((a) => a.startsWith('logs:') || a.startsWith('xray:'));
+    expect(everyFunctions.sort()).toEqual([...EVERY_FUNCTIONS_ACTIONS].sort());
+  });
+
+  // X-Ray's grant is a policy of its own (its "*" acknowledged to cdk-nag there alone); Lambda refuses to create a
+  // function with active tracing whose role cannot send traces, so the function waits for that policy.
+  it.each(FUNCTION_NAMES)('%s: traces actively, created after its X-Ray policy', (name) => {
+    const fn = plain.stack.functions[name];
+    const tracingPolicy = plain.stack.getLogicalId(fn.node.findChild('Tracing').node.defaultChild as CfnPolicy);
+    const resource = plain.template.toJSON().Resources[functionLogicalId(plain.stack, fn)];
+    expect(resource.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(resource.DependsOn).toContain(tracingPolicy);
+  });
+
   it('refuses at synth a grant the table does not hold, naming the function and the action', () => {
     const { stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [] } });
     stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [stack.topic.topicArn] }));
 
     expect(() => Template.fromStack(stack)).toThrow(/classify is granted sns:Publish, which its row of FUNCTION_SERVICE_ACCESS/);
+  });
+
+  // Session 48 review: the check looked at actions alone and let any logs:* or xray:* action through, on any resource.
+  it('refuses an action of logs that is not every function\'s (reading log events), though logs is every function\'s service', () => {
+    const run = synthAfter((stack) => stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['logs:GetLogEvents'], resources: ['*'] })));
+    expect(run).toThrow(/classify is granted logs:GetLogEvents, which its row of FUNCTION_SERVICE_ACCESS/);
+  });
+
+  it('refuses an action of the row on "*": each grant is on its one resource', () => {
+    const run = synthAfter((stack) => stack.functions.notify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })));
+    expect(run).toThrow(/notify is granted sns:Publish on "\*", which is not the escalation topic/);
+  });
+
+  it('refuses an action of the row on another resource of the stack (the page-failure topic is not notify\'s)', () => {
+    const run = synthAfter((stack) =>
+      stack.functions.notify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [stack.pageFailureTopic.topicArn] })),
+    );
+    expect(run).toThrow(/notify is granted sns:Publish on .*PageFailureTopic.*, which is not the escalation topic/);
+  });
+
+  it('refuses "*" for DynamoDB too (the table of tables speaks for its actions, not for "*")', () => {
+    const run = synthAfter((stack) => {
+      stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: ['*'] }));
+    });
+    expect(run).toThrow(/classify is granted dynamodb:GetItem on "\*"/);
+  });
+
+  it('refuses a NotAction statement by name, instead of failing on it', () => {
+    const run = synthAfter((stack) => stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ notActions: ['iam:*'], resources: [stack.topic.topicArn] })));
+    expect(run).toThrow(/classify has a statement with NotAction/);
+  });
+
+  it('reads a customer managed policy attached to the role', () => {
+    const run = synthAfter((stack) =>
+      stack.functions.classify.role.addManagedPolicy(
+        new ManagedPolicy(stack, 'Extra', { statements: [new PolicyStatement({ actions: ['sns:Publish'], resources: [stack.topic.topicArn] })] }),
+      ),
+    );
+    expect(run).toThrow(/classify is granted sns:Publish, which its row of FUNCTION_SERVICE_ACCESS/);
+  });
+
+  it('refuses a managed policy whose document synth cannot read (an AWS managed one)', () => {
+    const run = synthAfter((stack) => stack.functions.classify.role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')));
+    expect(run).toThrow(/classify has the managed policy .*ReadOnlyAccess.*, whose statements synth cannot read/);
+  });
+
+  it('reads a policy attached to the role from outside it', () => {
+    const run = synthAfter((stack) => {
+      new Policy(stack, 'Outside', { roles: [stack.functions.classify.role], statements: [new PolicyStatement({ actions: ['sns:Publish'], resources: [stack.topic.topicArn] })] });
+    });
+    expect(run).toThrow(/classify is granted sns:Publish, which its row of FUNCTION_SERVICE_ACCESS/);
+  });
+
+  it('reads an inline policy of the role itself', () => {
+    const run = synthAfter((stack) => {
+      const role = stack.functions.classify.role.node.defaultChild as CfnRole;
+      role.policies = [{ policyName: 'extra', policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }] } }];
+    });
+    expect(run).toThrow(/classify is granted sns:Publish, which its row of FUNCTION_SERVICE_ACCESS/);
+  });
+
+  it('lets a Deny statement be: it grants nothing', () => {
+    const run = synthAfter((stack) =>
+      stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: ['*'] })),
+    );
+    expect(run).not.toThrow();
   });
 });
