@@ -145,10 +145,19 @@ export class DataDirectoryInUseError extends Error {
 }
 
 /**
+ * The data directory's tables lack an index the stores query (one added since it was created): dynalite cannot add an
+ * index to a table, and a query of a missing one fails every time, so the runtime does not start on it.
+ */
+export class DataDirectoryOutdatedError extends Error {
+  override name = 'DataDirectoryOutdatedError';
+}
+
+/**
  * Starts dynalite (a DynamoDB-compatible server) persisted under `path`, in a worker thread (see
  * `dynalite-worker.mjs`: the store's work then overlaps the handlers' on a second core), and creates the three
  * tables from the same definitions the CDK stack uses. dynalite lacks transactions and TTL expiry: the code uses
- * neither. Throws {@link DataDirectoryInUseError} when another process has `path` open.
+ * neither. Throws {@link DataDirectoryInUseError} when another process has `path` open, and
+ * {@link DataDirectoryOutdatedError} when its tables lack a declared index.
  */
 export async function startEmbeddedDynamo(options: {
   path: string;
@@ -194,10 +203,14 @@ export async function startEmbeddedDynamo(options: {
     requestHandler: asRequestHandler(requestHandler),
     signer: { sign: async (request) => request },
   });
+  const outdated: string[] = [];
   for (const table of TABLES) {
     const TableName = options.tableNames[table.logicalName] ?? table.logicalName;
     try {
-      await client.send(new DescribeTableCommand({ TableName }));
+      const described = await client.send(new DescribeTableCommand({ TableName }));
+      const held = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+      const missing = table.indexes.filter((index) => !held.has(index.name)).map((index) => index.name);
+      if (missing.length > 0) outdated.push(`${TableName} (${missing.join(', ')})`);
       continue;
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -235,7 +248,7 @@ export async function startEmbeddedDynamo(options: {
     await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 0.01, maxDelay: 0.1 }, { TableName });
   }
   client.destroy();
-  return {
+  const dynamo: EmbeddedDynamo = {
     endpoint,
     requestHandler,
     calls: () => ask(worker, 'calls'),
@@ -250,4 +263,11 @@ export async function startEmbeddedDynamo(options: {
       await worker.terminate();
     },
   };
+  if (outdated.length > 0) {
+    await dynamo.close();
+    throw new DataDirectoryOutdatedError(
+      `${options.path} was created before indexes its tables now need: ${outdated.join('; ')}. The local store cannot add an index to a table: start on an empty data directory (GUARD_DATA_DIR=…, or move this one away)`,
+    );
+  }
+  return dynamo;
 }

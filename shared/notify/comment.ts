@@ -128,9 +128,9 @@ export function verdictOf(incident: Incident): Verdict {
 
 /**
  * An earlier failure of the same fingerprint on this repository's base branch, from the incident's history. The
- * history is of the fingerprint, which is the failure's text alone, in every repository watched: another
- * repository's `main` failing with the same line says nothing of this one's, and its run is not this pull request's
- * to link (attack pass 50, L1). None for a failure whose log an outsider writes (a fork's, `outsiderCanRepeat`): its
+ * history is read per repository (by its id: `listHistory`), and a match must still be this repository's (`sameRepository`):
+ * another repository's `main` failing with the same line says nothing of this one's, and its run is not this pull
+ * request's to link (attack pass 50, L1). None for a failure whose log an outsider writes (a fork's, `outsiderCanRepeat`): its
  * author picks its fingerprint, and printing a line the base branch once failed with made their own failure "probably
  * not caused by this change" (L3); GitHub's word on the base branch's latest run (`baseBranchRun`) still counts. Nor
  * one the base branch recovered from when the history was read: it is green again, and a change that brings the

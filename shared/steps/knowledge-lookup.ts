@@ -16,9 +16,7 @@ export async function knowledgeLookupStep(input: unknown, deps: KnowledgeLookupD
   const { trigger } = parseState(input);
   const incident = await deps.incidents.get(trigger.incidentId);
   if (!incident) throw new NotFoundError(`incident ${trigger.incidentId} not found`);
-  const earlier = incident.fingerprint
-    ? await deps.incidents.listByFingerprint(incident.fingerprint, MAX_EARLIER_INCIDENTS + 1)
-    : [];
+  const earlier = await deps.incidents.listHistory(incident, MAX_EARLIER_INCIDENTS + 1);
   let knowledge = summarizeHistory(incident, earlier);
   let experiment = incident.experiment ?? null;
   let lookedUp = false;

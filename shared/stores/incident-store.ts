@@ -27,6 +27,7 @@ import { IndexProjectionError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, noteLatest, readItems, readPages, updateExpression } from './dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
+import { learnedKeyOf } from '../knowledge/scope.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../domain/incident-lists.js';
 
 const INCIDENT_SK = 'INCIDENT';
@@ -43,7 +44,7 @@ const SEARCH_MAX_MONTHS = 14;
  */
 const LOOKUP_MAX_PAGES = 5;
 /**
- * Index pages `listByFingerprint` reads at most while runs an outsider can repeat fill them: with the caller's window
+ * Index pages `listHistory` reads at most while runs an outsider can repeat fill them: with the caller's window
  * of 50, about 250 incidents of one fingerprint, each of whose origins is one more item read from the table. An
  * outsider who made more runs newer than the repository's own still hides those; what one lookup costs stays bounded.
  */
@@ -83,14 +84,26 @@ export function pullKeyOf(repository: string | null | undefined, pullRequest: nu
   return repository && pullRequest ? `${repositoryKey(repository)}#${pullRequest}` : null;
 }
 
-function indexAttributes(incident: Pick<Incident, 'createdAt' | 'fingerprint' | 'repository' | 'pullRequest'>, scope: string | null) {
+/**
+ * The partition of the incident's history (index `byHistoryKey`): its fingerprint within its knowledge scope
+ * (shared/knowledge/scope.ts), so one repository's failures are never another's history. Null without either: such
+ * an incident has no history and is in none.
+ */
+export function historyKeyOf(incident: Pick<Incident, 'source' | 'repositoryId' | 'fingerprint'>): string | null {
+  const key = learnedKeyOf(incident);
+  return key ? `${key.scope}#${key.fingerprint}` : null;
+}
+
+function indexAttributes(incident: Pick<Incident, 'createdAt' | 'fingerprint' | 'repository' | 'pullRequest' | 'source' | 'repositoryId'>, scope: string | null) {
   const pullKey = pullKeyOf(incident.repository, incident.pullRequest);
+  const historyKey = historyKeyOf(incident);
   return {
     kind: 'incident',
     month: incident.createdAt.slice(0, 7),
     ...(scope ? { scope } : {}),
     ...(incident.fingerprint ? { fingerprint: incident.fingerprint } : {}),
     ...(pullKey ? { pullKey } : {}),
+    ...(historyKey ? { historyKey } : {}),
   };
 }
 
@@ -225,12 +238,14 @@ export interface IncidentStore {
   /** Incidents of one scope (repository+branch+workflow, or alarm) that are not resolved, newest first. */
   listOpenInScope(scope: string, limit: number): Promise<Incident[]>;
   /**
-   * Earlier incidents with the same fingerprint that are this repository's history, newest first: up to `limit`
-   * of them, none an outsider can repeat (`outsiderCanRepeat`), so an outsider's runs cannot push the repository's
-   * own out of the window. Only {@link HISTORY_FIELDS} and the run's origin: a recurring failure has dozens of
-   * earlier incidents of ~10 KB each; the lookup needs a few hundred bytes of each. Reads a bounded number of pages.
+   * The incident's history: earlier incidents of its fingerprint in its knowledge scope (its repository's, or the
+   * alarms': {@link historyKeyOf}), newest first: up to `limit` of them, none an outsider can repeat
+   * (`outsiderCanRepeat`), so an outsider's runs cannot push the repository's own out of the window. None for an
+   * incident without a fingerprint or a scope, and none stored before history keys were kept. Only
+   * {@link HISTORY_FIELDS} and the run's origin: a recurring failure has dozens of earlier incidents of ~10 KB each;
+   * the lookup needs a few hundred bytes of each. Reads a bounded number of pages.
    */
-  listByFingerprint(fingerprint: string, limit: number): Promise<IncidentHistoryEntry[]>;
+  listHistory(incident: Pick<Incident, 'source' | 'repositoryId' | 'fingerprint'>, limit: number): Promise<IncidentHistoryEntry[]>;
   /**
    * Incidents of one pull request, newest first, of the `limit` newest. `except`: one of them the caller holds
    * already (the PR comment's own incident), left out and not read again.
@@ -254,7 +269,7 @@ export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'dec
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
 export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
 
-const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'trigger', WRITE_IDS]);
+const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'historyKey', 'trigger', WRITE_IDS]);
 
 /**
  * Attributes `<prefix><login>` of an incident item: the `seq` of the last vote change of that user counted on its vote counters
@@ -344,12 +359,14 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     // The pull request is often found after the incident is created (by the head commit): index it then.
     const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
     if (pullKey) all.pullKey = pullKey;
+    // Classify finds the fingerprint after the incident is created: its history key moves with it (null: removed).
+    if (fields.fingerprint !== undefined) all.historyKey = fields.fingerprint === null ? null : await storedHistoryKey(id, fields.fingerprint);
     let n = 0;
     for (const [key, value] of Object.entries(all)) {
       if (value === undefined) continue;
       const name = `#f${n}`;
       names[name] = key;
-      if (key === 'fingerprint' && value === null) {
+      if ((key === 'fingerprint' || key === 'historyKey') && value === null) {
         removes.push(name);
       } else {
         values[`:v${n}`] = value;
@@ -418,6 +435,20 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       }),
     );
     return response.Attributes;
+  }
+
+  /**
+   * The history key of incident `id` with `fingerprint`: its scope is of its source and repository id, which are
+   * written when it is created and never change, so they are read as stored (the writer of a fingerprint need not
+   * know them, and cannot give others). Null for an incident not stored (the update then fails on existence) or
+   * without a scope.
+   */
+  async function storedHistoryKey(id: string, fingerprint: string): Promise<string | null> {
+    const { Item: item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true, ProjectionExpression: '#s, #r', ExpressionAttributeNames: { '#s': 'source', '#r': 'repositoryId' } }),
+    );
+    if (!item) return null;
+    return historyKeyOf({ source: item.source as IncidentSource, repositoryId: typeof item.repositoryId === 'number' ? item.repositoryId : null, fingerprint });
   }
 
   /**
@@ -691,7 +722,7 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
 
   /**
    * History entries with where each run's code came from (a fork, or an event that may run a fork's code as this
-   * repository's, or one anyone can cause), its repository (a fingerprint's history spans them all) and what resolved
+   * repository's, or one anyone can cause), its repository and what resolved
    * it (whether a re-run's own attempt did), read from the table: the index's projection is fixed once deployed (changing it means replacing the index), and such runs must
    * not count as this repository's history (`outsiderCanRepeat`). Incidents stored before these fields were kept read
    * as the repository's own, as they did.
@@ -834,13 +865,15 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
       return queryIndex(INCIDENT_INDEXES.byScope, scope, limit, { open: true });
     },
 
-    async listByFingerprint(fingerprint, limit) {
+    async listHistory(incident, limit) {
+      const historyKey = historyKeyOf(incident);
+      if (!historyKey) return [];
       // Runs an outsider can repeat are left out page by page, before the window is counted: the newest `limit`
       // incidents first and the outsiders' dropped after would let anyone who triggers enough failing runs (a
       // workflow on `issues`) push the repository's own history out of the window.
       const history: IncidentHistoryEntry[] = [];
       let pages = 0;
-      for await (const page of indexPages(INCIDENT_INDEXES.byFingerprint, fingerprint, Math.max(limit, 25), { fields: HISTORY_FIELDS })) {
+      for await (const page of indexPages(INCIDENT_INDEXES.byHistoryKey, historyKey, Math.max(limit, 25), { fields: HISTORY_FIELDS })) {
         pages += 1;
         const entries = await withOrigins((page.Items ?? []).map(fromItem));
         history.push(...entries.filter((entry) => !outsiderCanRepeat(entry)));

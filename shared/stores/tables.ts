@@ -42,12 +42,28 @@ export interface TableDefinition {
 export const INCIDENT_INDEXES = {
   /** Open incidents of one repository+branch or one alarm, newest first: recovery tracking. */
   byScope: { name: 'byScope', partitionKey: 'scope', sortKey: 'createdAt', projection: ['status'] },
-  /** Earlier incidents with the same failure fingerprint: knowledge lookup, which reads only these fields. */
+  /**
+   * Read by nothing since session 48 (`byHistoryKey` replaced it): kept declared for one release only because
+   * CloudFormation creates or deletes one index per table update, and the upgrade to this release creates
+   * `byHistoryKey`. The next release removes it (README, upgrade notes).
+   */
   byFingerprint: {
     name: 'byFingerprint',
     partitionKey: 'fingerprint',
     sortKey: 'createdAt',
     projection: HISTORY_FIELDS.filter((field) => field !== 'fingerprint' && field !== 'createdAt'),
+  },
+  /**
+   * Earlier incidents of one failure fingerprint in one knowledge scope (`<scope>#<fingerprint>`, scope as
+   * shared/knowledge/scope.ts has it: one repository's, or the alarms'): the knowledge lookup's history, which reads
+   * only these fields. Partitioned per scope, so another repository's incidents are never read for this one's, and
+   * cannot crowd its own out of the pages a lookup reads (attacker's pass 50, L2).
+   */
+  byHistoryKey: {
+    name: 'byHistoryKey',
+    partitionKey: 'historyKey',
+    sortKey: 'createdAt',
+    projection: HISTORY_FIELDS.filter((field) => field !== 'createdAt'),
   },
   /**
    * All incidents newest first (partitioned by month so no partition grows without bound), with the attributes the

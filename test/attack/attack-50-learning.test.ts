@@ -40,10 +40,10 @@ function failure(fields: Pick<Incident, 'id' | 'repository' | 'repositoryId' | '
   );
 }
 
-/** `incident` as the knowledge stage leaves it: the history of its fingerprint read from the store and summarized. */
+/** `incident` as the knowledge stage leaves it: its history read from the store and summarized. */
 async function withHistory(incident: Incident): Promise<Incident> {
   const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
-  const earlier = await incidents.listByFingerprint(incident.fingerprint ?? '', 51);
+  const earlier = await incidents.listHistory(incident, 51);
   return { ...incident, knowledge: summarizeHistory(incident, earlier) };
 }
 
@@ -269,6 +269,8 @@ describe('L2 (medium): the knowledge base is one for every repository', () => {
     confidence: 0.8, proposedAction: 'comment_only', rationale: 'r', evidence: [], latencyMs: 1,
   };
 
+  const rerunDecision = { action: 'rerun_failed_jobs' as const, reason: 'flaky', applied: true, result: 'rerun requested', dryRun: false, decidedAt: at.toISOString() };
+
   /** `incident` seen and recovered, with its analysis's fix learned. */
   async function learnedFrom(learning: ReturnType<typeof learningOn>, incident: Incident) {
     await stored(incident);
@@ -339,6 +341,64 @@ describe('L2 (medium): the knowledge base is one for every repository', () => {
     // Assert: the next alarm reads what the alarm taught, and nothing of the repository's; another repository neither
     expect(alarmEntries).toEqual([expect.objectContaining({ source: 'learned', match: 'exact', fix: alarmAnalysis.fix, title: 'ALARM: orders-db-connections' })]);
     expect(repositoryEntries).toEqual([]);
+  });
+
+  it("shows no earlier incident of another repository in this repository's history", async () => {
+    // Prepare: private repository 700 recovered from the failure three times by re-running it (its own attempts passed)
+    await stored(
+      ...[7001, 7003, 7005].map((runId) =>
+        failure({ id: `gh-700-${runId}-1`, repository: 'acme/private', repositoryId: 700, branch: 'main', fingerprint: 'fp-l2-history', decision: rerunDecision, status: 'resolved', resolvedBy: `run ${runId} (attempt 2)` }),
+      ),
+    );
+
+    // Act: a public repository's pull request fails with the same line
+    const pullRequest = await withHistory(failure({ id: 'gh-701-7101-1', repository: 'acme/public-site', repositoryId: 701, branch: 'feature/h', pullRequest: 21, fingerprint: 'fp-l2-history' }));
+
+    // Assert: none of it reaches the prompt, the offline analysis or the comment ("Seen 3 times before …", gh-700-… ids)
+    expect(pullRequest.knowledge).toMatchObject({ seenBefore: 0, matches: [], actionOutcomes: {}, summary: 'First time this failure has been seen.' });
+  });
+
+  it("(ordinary use) still shows this repository's own earlier incidents of the failure", async () => {
+    // Prepare
+    await stored(failure({ id: 'gh-702-7201-1', repository: 'acme/own-history', repositoryId: 702, branch: 'main', fingerprint: 'fp-l2-own-history', decision: rerunDecision, status: 'resolved', resolvedBy: 'run 7201 (attempt 2)' }));
+
+    // Act
+    const next = await withHistory(failure({ id: 'gh-702-7203-1', repository: 'acme/own-history', repositoryId: 702, branch: 'feature/o', pullRequest: 22, fingerprint: 'fp-l2-own-history' }));
+
+    // Assert
+    expect(next.knowledge).toMatchObject({ seenBefore: 1, matches: [expect.objectContaining({ incidentId: 'gh-702-7201-1' })], actionOutcomes: { rerun_failed_jobs: { attempts: 1, successes: 1 } } });
+  });
+
+  it('(ordinary use) an incident whose fingerprint classify records after it was created joins its own history, and leaves it with the fingerprint', async () => {
+    // Prepare: stored by ingest without a fingerprint, as every incident is; classify records it
+    const store = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
+    await stored(failure({ id: 'gh-705-7501-1', repository: 'acme/classified', repositoryId: 705, branch: 'main', fingerprint: null, status: 'received' }));
+    await store.record('gh-705-7501-1', { status: 'classified', fingerprint: 'fp-l2-classified' });
+    const next = failure({ id: 'gh-705-7505-1', repository: 'acme/classified', repositoryId: 705, branch: 'main', fingerprint: 'fp-l2-classified' });
+
+    // Act
+    const before = await withHistory(next);
+    await store.record('gh-705-7501-1', { fingerprint: null });
+    const after = await withHistory(next);
+
+    // Assert
+    expect(before.knowledge?.matches.map((match) => match.incidentId)).toEqual(['gh-705-7501-1']);
+    expect(after.knowledge?.seenBefore).toBe(0);
+  });
+
+  it("keeps an alarm's history to the alarms, and a repository's from the alarms", async () => {
+    // Prepare: an alarm and a repository failed with one fingerprint before
+    const alarm = (id: string): Incident =>
+      newIncident({ id, source: 'cloudwatch', status: 'resolved', category: 'network', fingerprint: 'fp-l2-alarm-history', template: FINGERPRINT_LINE, failureLines: [{ line: 1, text: 'ALARM: orders-db-latency' }] }, at);
+    await stored(alarm('cw-history-1'), failure({ id: 'gh-703-7301-1', repository: 'acme/orders-history', repositoryId: 703, branch: 'main', fingerprint: 'fp-l2-alarm-history', status: 'resolved' }));
+
+    // Act
+    const nextAlarm = await withHistory(alarm('cw-history-2'));
+    const pullRequest = await withHistory(failure({ id: 'gh-704-7401-1', repository: 'acme/other-history', repositoryId: 704, branch: 'feature/a', pullRequest: 23, fingerprint: 'fp-l2-alarm-history' }));
+
+    // Assert
+    expect(nextAlarm.knowledge?.matches.map((match) => match.incidentId)).toEqual(['cw-history-1']);
+    expect(pullRequest.knowledge?.seenBefore).toBe(0);
   });
 
   it("reads no learned entry of the old layout (every repository's in one), retires it, and keeps an imported one", async () => {

@@ -51,7 +51,7 @@ describe('PipelineGuard stack resources', () => {
 
     it('declares the incidents GSIs', () => {
       const incidents = TABLES.find((t) => t.logicalName === 'incidents');
-      expect(incidents?.indexes.map((i) => i.name)).toEqual(['byScope', 'byFingerprint', 'byMonth', 'byPullRequest', 'byKnowledgeCategory']);
+      expect(incidents?.indexes.map((i) => i.name)).toEqual(['byScope', 'byFingerprint', 'byHistoryKey', 'byMonth', 'byPullRequest', 'byKnowledgeCategory']);
     });
 
     it('keeps whole-item projections on every index for a stack deployed with them (context wholeItemIndexes)', () => {
@@ -63,8 +63,8 @@ describe('PipelineGuard stack resources', () => {
         );
       };
 
-      expect(projections({ wholeItemIndexes: 'true' })).toEqual(['byScope:ALL', 'byFingerprint:ALL', 'byMonth:ALL', 'byPullRequest:ALL', 'byKnowledgeCategory:ALL']);
-      expect(projections({})).toEqual(['byScope:INCLUDE', 'byFingerprint:INCLUDE', 'byMonth:INCLUDE', 'byPullRequest:KEYS_ONLY', 'byKnowledgeCategory:ALL']);
+      expect(projections({ wholeItemIndexes: 'true' })).toEqual(['byScope:ALL', 'byFingerprint:ALL', 'byHistoryKey:ALL', 'byMonth:ALL', 'byPullRequest:ALL', 'byKnowledgeCategory:ALL']);
+      expect(projections({})).toEqual(['byScope:INCLUDE', 'byFingerprint:INCLUDE', 'byHistoryKey:INCLUDE', 'byMonth:INCLUDE', 'byPullRequest:KEYS_ONLY', 'byKnowledgeCategory:ALL']);
     });
 
     it('projects whole items only into the knowledge-base index, which incident updates never write', () => {
@@ -72,6 +72,7 @@ describe('PipelineGuard stack resources', () => {
       expect(Object.fromEntries((incidents?.indexes ?? []).map((i) => [i.name, i.projection]))).toEqual({
         byScope: ['status'],
         byFingerprint: ['id', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'],
+        byHistoryKey: ['id', 'fingerprint', 'status', 'decision', 'timeToRecoverySeconds', 'branch', 'runUrl'],
         byMonth: ['status', 'updatedAt', 'repository', 'category', 'source'],
         byPullRequest: [],
         byKnowledgeCategory: 'ALL',

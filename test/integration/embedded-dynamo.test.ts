@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirectoryInUseError, type EmbeddedDynamo, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
+import { DataDirectoryInUseError, DataDirectoryOutdatedError, type EmbeddedDynamo, asRequestHandler, inProcessTransport, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { InProcessDocumentClient } from '../../infra/local/in-process-documents.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 
@@ -47,6 +47,37 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
     // Closed cleanly: the directory opens again.
     const again = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
     await again.close();
+  });
+
+  it('says a data directory whose tables lack an index the stores now query is outdated, instead of failing every such query', async () => {
+    // Prepare: a data directory whose incident table has every index but the history's (created before it was added)
+    const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+    dirs.push(dir);
+    const first = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: first.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const { Table: table } = await client.send(new DescribeTableCommand({ TableName: 'incidents' }));
+      await client.send(new DeleteTableCommand({ TableName: 'incidents' }));
+      while (await client.send(new DescribeTableCommand({ TableName: 'incidents' })).then(() => true, () => false)) await new Promise((r) => setTimeout(r, 10));
+      const indexes = (table?.GlobalSecondaryIndexes ?? []).filter((index) => index.IndexName !== 'byHistoryKey');
+      await client.send(
+        new CreateTableCommand({
+          TableName: 'incidents', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: table?.AttributeDefinitions?.filter((a) => a.AttributeName !== 'historyKey'), KeySchema: table?.KeySchema,
+          GlobalSecondaryIndexes: indexes.map(({ IndexName, KeySchema, Projection }) => ({ IndexName, KeySchema, Projection })),
+        }),
+      );
+    } finally {
+      client.destroy();
+      await first.close();
+    }
+
+    // Act
+    const again = startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+
+    // Assert: refused with what to do, and the directory is released
+    await expect(again).rejects.toBeInstanceOf(DataDirectoryOutdatedError);
+    await expect(again).rejects.toThrow(`${dir} was created before indexes its tables now need: incidents (byHistoryKey)`);
+    await expect(startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' })).rejects.toBeInstanceOf(DataDirectoryOutdatedError);
   });
 
   it('lets exactly one of several runtimes started at the same moment have the folder; the others say it is in use', async () => {

@@ -26,7 +26,7 @@ function at(month: string, n: number): Date {
 
 async function seed(id: string, created: Date, fields: Partial<Incident>, scope: string | null = null): Promise<void> {
   await createIncidentStore({ client, tableName: 'incidents', ttlDays: 400, clock: () => created }).create(
-    newIncident({ id, source: 'github', repository: 'acme/web', fingerprint: `fp-${id}`, ...fields }, created),
+    newIncident({ id, source: 'github', repository: 'acme/web', repositoryId: 1, fingerprint: `fp-${id}`, ...fields }, created),
     scope,
   );
 }
@@ -174,7 +174,7 @@ describe('incident store pages (embedded DynamoDB)', () => {
     const open = await store.listOpenInScope('acme/web#main#ci', 5);
 
     expect(open).toEqual([]);
-    const byFingerprint = await store.listByFingerprint('fp-nov-7', 5);
-    expect(ids(byFingerprint)).toEqual(['nov-7']);
+    const history = await store.listHistory({ source: 'github', repositoryId: 1, fingerprint: 'fp-nov-7' }, 5);
+    expect(ids(history)).toEqual(['nov-7']);
   });
 });

@@ -240,12 +240,12 @@ describe('learning from untrusted outcomes', () => {
       ['gh-1-704-1', false, 'push'],
     ] as const;
     for (const [id, fromFork, runEvent] of earlier) {
-      await incidents.create(newIncident({ id, source: 'github', repository: 'acme/app', fingerprint: 'fp-history', status: 'resolved', decision, fromFork, runEvent }, new Date()), null);
+      await incidents.create(newIncident({ id, source: 'github', repository: 'acme/app', repositoryId: 1, fingerprint: 'fp-history', status: 'resolved', decision, fromFork, runEvent }, new Date()), null);
     }
-    const current = newIncident({ id: 'gh-1-705-1', source: 'github', repository: 'acme/app', fingerprint: 'fp-history', fromFork: false }, new Date());
+    const current = newIncident({ id: 'gh-1-705-1', source: 'github', repository: 'acme/app', repositoryId: 1, fingerprint: 'fp-history', fromFork: false }, new Date());
 
     // Act
-    const summary = summarizeHistory(current, await incidents.listByFingerprint('fp-history', 51));
+    const summary = summarizeHistory(current, await incidents.listHistory(current, 51));
 
     // Assert
     expect(summary.matches.map((m) => m.incidentId)).toEqual(['gh-1-704-1']);
@@ -260,17 +260,17 @@ describe('learning from untrusted outcomes', () => {
     const start = Date.now() - 3_600_000;
     const own = Array.from({ length: 5 }, (_, i) => `gh-1-${900 + i}-1`);
     for (const [i, id] of own.entries()) {
-      await incidents.create(newIncident({ id, source: 'github', repository: 'acme/app', fingerprint: 'fp-crowded', status: 'resolved', decision, fromFork: false, runEvent: 'push' }, new Date(start + i * 1000)), null);
+      await incidents.create(newIncident({ id, source: 'github', repository: 'acme/app', repositoryId: 1, fingerprint: 'fp-crowded', status: 'resolved', decision, fromFork: false, runEvent: 'push' }, new Date(start + i * 1000)), null);
     }
     const outsiderEvents = [[false, 'issues'], [false, 'watch'], [true, 'pull_request']] as const;
     for (let i = 0; i < 60; i += 1) {
       const [fromFork, runEvent] = outsiderEvents[i % outsiderEvents.length] ?? outsiderEvents[0];
-      await incidents.create(newIncident({ id: `gh-1-${1000 + i}-1`, source: 'github', repository: 'acme/app', fingerprint: 'fp-crowded', status: 'notified', fromFork, runEvent }, new Date(start + 60_000 + i * 1000)), null);
+      await incidents.create(newIncident({ id: `gh-1-${1000 + i}-1`, source: 'github', repository: 'acme/app', repositoryId: 1, fingerprint: 'fp-crowded', status: 'notified', fromFork, runEvent }, new Date(start + 60_000 + i * 1000)), null);
     }
-    const current = newIncident({ id: 'gh-1-1100-1', source: 'github', repository: 'acme/app', fingerprint: 'fp-crowded', fromFork: false }, new Date());
+    const current = newIncident({ id: 'gh-1-1100-1', source: 'github', repository: 'acme/app', repositoryId: 1, fingerprint: 'fp-crowded', fromFork: false }, new Date());
 
     // Act: as the knowledge stage asks (its window of 50, plus the current incident)
-    const summary = summarizeHistory(current, await incidents.listByFingerprint('fp-crowded', 51));
+    const summary = summarizeHistory(current, await incidents.listHistory(current, 51));
 
     // Assert
     expect(summary.matches.map((m) => m.incidentId)).toEqual([...own].reverse());
@@ -281,14 +281,14 @@ describe('learning from untrusted outcomes', () => {
     // Prepare: one of the repository's own failures behind 300 newer `issues` runs of the same fingerprint
     const incidents = createIncidentStore({ client: scratch.store.documents(), tableName: 'incidents', ttlDays: 30 });
     const start = Date.now() - 3_600_000;
-    await incidents.create(newIncident({ id: 'gh-1-2000-1', source: 'github', repository: 'acme/app', fingerprint: 'fp-flooded', fromFork: false, runEvent: 'push' }, new Date(start)), null);
+    await incidents.create(newIncident({ id: 'gh-1-2000-1', source: 'github', repository: 'acme/app', repositoryId: 1, fingerprint: 'fp-flooded', fromFork: false, runEvent: 'push' }, new Date(start)), null);
     for (let i = 0; i < 300; i += 1) {
-      await incidents.create(newIncident({ id: `gh-1-${2001 + i}-1`, source: 'github', repository: 'acme/app', fingerprint: 'fp-flooded', fromFork: false, runEvent: 'issues' }, new Date(start + 1000 + i * 1000)), null);
+      await incidents.create(newIncident({ id: `gh-1-${2001 + i}-1`, source: 'github', repository: 'acme/app', repositoryId: 1, fingerprint: 'fp-flooded', fromFork: false, runEvent: 'issues' }, new Date(start + 1000 + i * 1000)), null);
     }
     const { client: counted, calls: sent } = scratch.store.countedDocuments();
 
     // Act
-    const history = await createIncidentStore({ client: counted, tableName: 'incidents', ttlDays: 30 }).listByFingerprint('fp-flooded', 51);
+    const history = await createIncidentStore({ client: counted, tableName: 'incidents', ttlDays: 30 }).listHistory({ source: 'github', repositoryId: 1, fingerprint: 'fp-flooded' }, 51);
 
     // Assert: no outsider's run is handed out, and the read stopped at its bound rather than reading all 301
     expect(history).toEqual([]);

@@ -48,7 +48,7 @@ async function seed(client: Documents): Promise<IncidentStore> {
     const created = new Date(Date.parse('2026-11-01T00:00:00Z') + n * 3_600_000);
     await createIncidentStore({ client, tableName: 'incidents', ttlDays: 400, clock: () => created }).create(
       newIncident(
-        { id: `i-${n}`, source: 'github', repository: 'acme/web', branch: 'main', fingerprint: `fp-${n % 2}`, pullRequest: n < 3 ? 7 : null, category: n % 2 ? 'test_failure' : 'compilation', headSha: `sha-${n}` },
+        { id: `i-${n}`, source: 'github', repository: 'acme/web', repositoryId: 1, branch: 'main', fingerprint: `fp-${n % 2}`, pullRequest: n < 3 ? 7 : null, category: n % 2 ? 'test_failure' : 'compilation', headSha: `sha-${n}` },
         created,
       ),
       'acme/web#main#ci',
@@ -98,7 +98,7 @@ describe('incident store over whole-item indexes (a data directory or stack from
     ['listByPullRequest', (store) => store.listByPullRequest('acme/web', 7, 10)],
     ['listOpenInScope', (store) => store.listOpenInScope('acme/web#main#ci', 10)],
     ['listRecent', (store) => store.listRecent(4)],
-    ['listByFingerprint', (store) => store.listByFingerprint('fp-1', 10)],
+    ['listHistory', (store) => store.listHistory({ source: 'github', repositoryId: 1, fingerprint: 'fp-1' }, 10)],
     ['search', async (store) => (await store.search({ category: 'test_failure', repository: 'acme/web' }, 2)).items],
     ['listUnfinished', (store) => store.listUnfinished({ createdAfter: new Date('2026-10-01T00:00:00Z'), updatedBefore: new Date('2027-01-01T00:00:00Z'), dueBy: new Date('2027-01-01T00:00:00Z'), limit: 10 })],
   ])('%s answers the same as over the current indexes', async (_name, read) => {

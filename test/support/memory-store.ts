@@ -2,7 +2,7 @@ import { type ClaimName, type Incident, isDueForReconciler, mayMoveTo, outsiderC
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../../shared/domain/incident-lists.js';
 import type { GreenRunNote } from '../../shared/domain/recovery.js';
 import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
-import { type AppendLists, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT } from '../../shared/stores/incident-store.js';
+import { type AppendLists, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT, historyKeyOf } from '../../shared/stores/incident-store.js';
 
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
 export function createMemoryStore(clock: () => Date = () => new Date()): IncidentStore & { items: Map<string, { incident: Incident; scope: string | null; trigger?: unknown }> } {
@@ -126,8 +126,10 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
         .slice(0, limit)
         .filter((i) => i.id !== options.except);
     },
-    async listByFingerprint(fingerprint, limit) {
-      return [...items.values()].map((i) => i.incident).filter((i) => i.fingerprint === fingerprint && !outsiderCanRepeat(i)).sort(byNewest).slice(0, limit);
+    async listHistory(incident, limit) {
+      const key = historyKeyOf(incident);
+      if (!key) return [];
+      return [...items.values()].map((i) => i.incident).filter((i) => historyKeyOf(i) === key && !outsiderCanRepeat(i)).sort(byNewest).slice(0, limit);
     },
     async noteAlarmOk(alarmArn, at) {
       const latest = alarmOks.get(alarmArn);
