@@ -61,6 +61,17 @@ function sharedView(item: Record<string, unknown>): Record<string, unknown> {
   return item.sk === ENTRY_SK && item.fixRecord !== undefined ? { ...item, fix: [], fixRecord: undefined } : item;
 }
 
+/**
+ * An import met an old-layout learned entry holding more import rows than it forgets at once: `guard kb migrate`
+ * forgets them over as many runs as it takes; the import counts its row after that.
+ */
+export class OldLayoutImportRowsError extends Error {
+  constructor(fingerprint: string) {
+    super(`fingerprint ${fingerprint} holds an old-layout learned entry with too many import rows to forget during an import: run \`guard kb migrate\` first, then import again`);
+    this.name = 'OldLayoutImportRowsError';
+  }
+}
+
 /** Import rows (`IMPORT#<id>`) read and deleted at a time by the migration. */
 const IMPORT_ROWS_PAGE = 100;
 /** Pages of one entry's import rows the migration deletes before it leaves the rest to its next run. */
@@ -561,11 +572,15 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
    * Deletes a fingerprint's import rows, `IMPORT_ROWS_PAGE` at a time, at most `maxPages` (0: only looks); true when
    * none is left (`none` when there was none). An import row records its row counted on the shared entry: once the counts are gone (a retired
    * learned entry's, an imported entry's cleared ones), forgetting it lets an import of the same file count it again,
-   * where it otherwise reported every row "already imported".
+   * where it otherwise reported every row "already imported". `keep`: the sort key of a row to leave (the import
+   * counting now).
    */
-  async function forgetImportRows(fingerprint: string, maxPages: number): Promise<'none' | 'forgotten' | 'left'> {
+  async function forgetImportRows(fingerprint: string, maxPages: number, keep?: string): Promise<'none' | 'forgotten' | 'left'> {
     for (let page = 0; ; page += 1) {
-      const { Items = [], LastEvaluatedKey } = await queryImportRows(fingerprint, page < maxPages ? IMPORT_ROWS_PAGE : 1);
+      // Two to look: the kept row may be the first.
+      const response = await queryImportRows(fingerprint, page < maxPages ? IMPORT_ROWS_PAGE : 2);
+      const Items = (response.Items ?? []).filter((item) => item.sk !== keep);
+      const { LastEvaluatedKey } = response;
       if (Items.length === 0) return page === 0 ? 'none' : 'forgotten';
       if (page >= maxPages) return 'left';
       await Promise.all(Items.map((item) => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }))));
@@ -739,18 +754,24 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
       const mark = marks('entry');
       // An old-layout learned entry under the key mixes every repository's counts, title and fix: the import starts
       // the shared entry afresh rather than share them (read first: a row's writes stay the four below otherwise).
+      // The rows imports before the upgrade counted on it go with its counts, as `guard kb migrate` forgets them:
+      // left, they would report "already imported" for counts no entry holds any more. Forgotten here rather than
+      // refusing the import until the operator migrates: the import alone then comes out right.
       const current = (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }))).Item;
-      if (current && oldLearned(current)) await conditionalWrite(() =>
-        client.send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: entryKey(fingerprint),
-            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#source) OR #source <> :imported)',
-            ExpressionAttributeNames: { '#source': 'source' },
-            ExpressionAttributeValues: { ':imported': 'imported' },
-          }),
-        ),
-      );
+      if (current && oldLearned(current)) {
+        if ((await forgetImportRows(fingerprint, IMPORT_ROW_PAGES, `IMPORT#${importId}`)) === 'left') throw new OldLayoutImportRowsError(fingerprint);
+        await conditionalWrite(() =>
+          client.send(
+            new DeleteCommand({
+              TableName: tableName,
+              Key: entryKey(fingerprint),
+              ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#source) OR #source <> :imported)',
+              ExpressionAttributeNames: { '#source': 'source' },
+              ExpressionAttributeValues: { ':imported': 'imported' },
+            }),
+          ),
+        );
+      }
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = {};
       const sets = describe(options, description, fingerprint, null, at, names, values, true);

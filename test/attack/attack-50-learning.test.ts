@@ -583,6 +583,22 @@ describe('L2 migration (review of pass 50): what an import counted before the up
     expect(await importRows(learning.knowledge, rows(title), { clock: () => at })).toMatchObject({ imported: 0, duplicates: 2 });
   });
 
+  it('(medium) an import over an old learned entry with imported rows leaves those rows to be imported again', async () => {
+    // Prepare: the old file's two rows counted on an old learned entry; a third row of the same failure comes later
+    const learning = learningOn(scratch.client, () => at);
+    const title = 'docker: pull access denied for the l2 import over rows';
+    const fingerprint = await importedOntoLearned(learning, title);
+    const third = { ...rows(title)[0], timestamp: '2026-11-03T00:00:00Z' };
+
+    // Act
+    await importRows(learning.knowledge, [third], { clock: () => at });
+    const again = await importRows(learning.knowledge, rows(title), { clock: () => at });
+
+    // Assert: the old rows are counted on the fresh shared entry, with the third
+    expect(again).toMatchObject({ imported: 2, duplicates: 0 });
+    expect(await learning.knowledge.get(fingerprint)).toMatchObject({ source: 'imported', title, seen: 3, attempts: 3, successes: 2 });
+  });
+
   it('(low) `guard kb migrate` says when it stopped before the end of a category', async () => {
     // Prepare: a sweep of one page of one item over a category holding two old learned entries
     const learning = learningOn(scratch.client, () => at);
