@@ -601,11 +601,21 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
   }
 
   /**
+   * A shared entry as it is now: the category page that named it comes from an index, eventually consistent, and an
+   * import may have replaced it since; deciding from the page would forget the import's rows.
+   */
+  async function readEntry(fingerprint: string): Promise<Record<string, unknown> | undefined> {
+    return (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }))).Item;
+  }
+
+  /**
    * Retires one old-layout learned entry (see {@link KnowledgeStore.retireOldLearned}) once its import rows are
    * forgotten (up to `importRowPages` pages of them): `left` when some remain, `retired` (and whether it forgot
    * rows), or `not-old` when the item is gone or is an imported one now.
    */
   async function retire(fingerprint: string, at: Date, importRowPages: number): Promise<{ done: 'retired' | 'left' | 'not-old'; forgot: boolean }> {
+    const current = await readEntry(fingerprint);
+    if (!current || !oldLearned(current)) return { done: 'not-old', forgot: false };
     // Rows first: a run stopped between the two finds the entry still to retire, and forgets the rest.
     const rows = await forgetImportRows(fingerprint, importRowPages);
     if (rows === 'left') return { done: 'left', forgot: false };
@@ -631,9 +641,11 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
    * counters, votes and fix record, and the fix when a fix record wrote it, after forgetting its import rows, so that
    * importing its file again counts the import's rows alone and writes the import's fix. `clean` when it held nothing learned.
    */
-  async function clearLearnedOnImported(item: Record<string, unknown>): Promise<{ done: 'reset' | 'left' | 'clean'; forgot: boolean }> {
-    const fingerprint = fingerprintOf(item);
-    if (item.sk !== ENTRY_SK || !learnedOnImported(item, await countImportRows(fingerprint))) return { done: 'clean', forgot: false };
+  async function clearLearnedOnImported(listed: Record<string, unknown>): Promise<{ done: 'reset' | 'left' | 'clean'; forgot: boolean }> {
+    if (listed.sk !== ENTRY_SK) return { done: 'clean', forgot: false };
+    const fingerprint = fingerprintOf(listed);
+    const item = await readEntry(fingerprint);
+    if (!item || !learnedOnImported(item, await countImportRows(fingerprint))) return { done: 'clean', forgot: false };
     const rows = await forgetImportRows(fingerprint, IMPORT_ROW_PAGES);
     if (rows === 'left') return { done: 'left', forgot: false };
     const learned = ['seen', 'feedbackUp', 'feedbackDown', 'fixRecord', 'fixVersion', ...REMEDIATION_ACTIONS.flatMap((action) => [attemptsAttr(action), successesAttr(action)]), ...(item.fixRecord !== undefined ? ['fix'] : [])];
@@ -757,7 +769,7 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
       // The rows imports before the upgrade counted on it go with its counts, as `guard kb migrate` forgets them:
       // left, they would report "already imported" for counts no entry holds any more. Forgotten here rather than
       // refusing the import until the operator migrates: the import alone then comes out right.
-      const current = (await client.send(new GetCommand({ TableName: tableName, Key: entryKey(fingerprint), ConsistentRead: true }))).Item;
+      const current = await readEntry(fingerprint);
       if (current && oldLearned(current)) {
         if ((await forgetImportRows(fingerprint, IMPORT_ROW_PAGES, `IMPORT#${importId}`)) === 'left') throw new OldLayoutImportRowsError(fingerprint);
         await conditionalWrite(() =>

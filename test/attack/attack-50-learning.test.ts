@@ -599,6 +599,27 @@ describe('L2 migration (review of pass 50): what an import counted before the up
     expect(await learning.knowledge.get(fingerprint)).toMatchObject({ source: 'imported', title, seen: 3, attempts: 3, successes: 2 });
   });
 
+  it("(medium) `guard kb migrate` keeps the import rows of an entry an import replaced after the category page was read", async () => {
+    // Prepare: the category page (an eventually consistent index) still shows the old learned entry an import has
+    // since replaced with a fresh imported one
+    const title = 'docker: pull access denied for the l2 stale page';
+    await importRows(learningOn(scratch.client, () => at).knowledge, rows(title), { clock: () => at });
+    const fingerprint = fingerprintOfRows(title);
+    const stale = { pk: `KB#${fingerprint}`, sk: 'ENTRY', kbFingerprint: fingerprint, kbCategory: 'infrastructure', kbLastSeen: at.toISOString(), category: 'infrastructure', source: 'learned', template: title, title, seen: 4 };
+    const staleIndex = {
+      send: (command: { input: { IndexName?: string } }) =>
+        command.input.IndexName ? Promise.resolve({ Items: [stale] }) : (scratch.client.send as (c: unknown) => Promise<unknown>)(command),
+    } as unknown as typeof scratch.client;
+
+    // Act
+    await learningOn(staleIndex, () => at).knowledge.sweepOldLearned('infrastructure', at);
+    const again = await importRows(learningOn(scratch.client, () => at).knowledge, rows(title), { clock: () => at });
+
+    // Assert: the import's rows are still recorded counted; its counts are not doubled
+    expect(again).toMatchObject({ imported: 0, duplicates: 2 });
+    expect(await learningOn(scratch.client, () => at).knowledge.get(fingerprint)).toMatchObject({ source: 'imported', seen: 2, attempts: 2 });
+  });
+
   it('(low) `guard kb migrate` says when it stopped before the end of a category', async () => {
     // Prepare: a sweep of one page of one item over a category holding two old learned entries
     const learning = learningOn(scratch.client, () => at);
