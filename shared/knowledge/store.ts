@@ -469,7 +469,7 @@ async function updateLearnedEntry(
   // Refused by its condition: the caller's, the mark's (counted before) or the expiry's; only the last deletes.
   const write = async () => (await conditionalWrite(() => updateEntryOnce(options, key, live, mark))) === true;
   if (await write()) return true;
-  const deleted = await conditionalWrite(() =>
+  await conditionalWrite(() =>
     options.client.send(
       new DeleteCommand({
         TableName: options.tableName,
@@ -480,7 +480,10 @@ async function updateLearnedEntry(
       }),
     ),
   );
-  return deleted !== null && (await write());
+  // Once more whether the delete was refused or not: refused, another write deleted the expired item first (its
+  // own write onto nothing follows) and this one counts onto the fresh entry, or the caller's or the mark's
+  // condition refused it and refuses it again. Still bounded: two writes and a delete.
+  return write();
 }
 
 /** The scope's item in the list of scopes that learned something ({@link SCOPES_PK}), moved only forward in time. */

@@ -707,6 +707,38 @@ describe('L5 (low): learned entries never expire', () => {
     expect(item?.createdAt).toBe(later.toISOString());
   });
 
+  it('(low) counts both of two sightings that meet one expired entry at once', async () => {
+    // Prepare: seen once, then not for 181 days; two writes each find it expired before either deletes it
+    const key = { fingerprint: 'fp-l5-race', scope: 'repo:925', repository: 'acme/shop6' };
+    const description = { template: FINGERPRINT_LINE, category: 'network' as const, source: 'learned' as const };
+    await learningOn(scratch.client, () => at).knowledge.recordSeen(key, description, at);
+    const later = new Date(at.getTime() + 181 * day * 1000);
+    let refused = 0;
+    let bothRefused: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => (bothRefused = resolve));
+    const racing = {
+      send: async (command: { constructor: { name: string } }) => {
+        const result = (scratch.client.send as (c: unknown) => Promise<unknown>)(command);
+        if (command.constructor.name !== 'UpdateCommand' || refused >= 2) return result;
+        try {
+          return await result;
+        } catch (error) {
+          refused += 1;
+          if (refused === 2) bothRefused();
+          await barrier;
+          throw error;
+        }
+      },
+    } as unknown as typeof scratch.client;
+    const learning = learningOn(racing, () => later);
+
+    // Act
+    await Promise.all([learning.knowledge.recordSeen(key, description, later), learning.knowledge.recordSeen(key, description, later)]);
+
+    // Assert
+    expect(await learningOn(scratch.client, () => later).knowledge.get('fp-l5-race', 'repo:925')).toMatchObject({ seen: 2 });
+  });
+
   it('(ordinary use) keeps counting on an entry whose expiry has not passed', async () => {
     // Prepare
     const incident = failure({ id: 'gh-924-5208-1', repository: 'acme/shop5', repositoryId: 924, branch: 'main', fingerprint: 'fp-l5-live' });
