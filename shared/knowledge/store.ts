@@ -375,16 +375,19 @@ export function createEntryFeedback(options: KnowledgeStoreOptions): Pick<Knowle
   return {
     async moveFixOutcome(key, proposed, from, to, at, mark) {
       const fix = proposed.slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
-      return fix.length > 0 ? reviseFixRecord(key, at, (record) => moveFixOutcome(record, fix, from, to, at), mark) : 'ignored';
+      const change = fix.length > 0 ? await reviseFixRecord(key, at, (record) => moveFixOutcome(record, fix, from, to, at), mark) : 'ignored';
+      if (change !== 'ignored') await noteScope(options, key, at);
+      return change;
     },
 
     async recordFeedback(key, up, down, mark) {
       if (up === 0 && down === 0) return;
       const names: Record<string, string> = { '#up': 'feedbackUp', '#down': 'feedbackDown' };
       const values: Record<string, unknown> = { ':up': up, ':down': down };
-      const sets = [refreshExpiry(options, clock(), names, values)];
+      const at = clock();
+      const sets = [refreshExpiry(options, at, names, values)];
       // Feedback on a failure that never reached knowledge lookup, or whose entry expired, has no entry to attach to.
-      await updateLearnedEntry(options, entryKey(key.fingerprint, key.scope), { sets, adds: ['#up :up', '#down :down'], names, values, condition: 'attribute_exists(pk)' }, mark);
+      if (await updateLearnedEntry(options, entryKey(key.fingerprint, key.scope), { sets, adds: ['#up :up', '#down :down'], names, values, condition: 'attribute_exists(pk)' }, mark)) await noteScope(options, key, at);
     },
   };
 }
@@ -486,17 +489,22 @@ async function updateLearnedEntry(
   return write();
 }
 
-/** The scope's item in the list of scopes that learned something ({@link SCOPES_PK}), moved only forward in time. */
+/**
+ * The scope's item in the list of scopes that learned something ({@link SCOPES_PK}), moved only forward in time, on
+ * every write that extends one of its entries' expiry: it never expires before them. A write that knows no repository
+ * name (a vote) leaves the one recorded.
+ */
 async function noteScope(options: KnowledgeStoreOptions, key: LearnedKey, at: Date): Promise<void> {
+  const repository = key.repository ? ', #repository = :repository' : '';
   await conditionalWrite(() =>
     options.client.send(
       new UpdateCommand({
         TableName: options.tableName,
         Key: { pk: SCOPES_PK, sk: `SCOPE#${key.scope}` },
-        UpdateExpression: 'SET #kind = :kind, #scope = :scope, #repository = :repository, #lastLearned = :at, #expiresAt = :expiresAt',
+        UpdateExpression: `SET #kind = :kind, #scope = :scope, #lastLearned = :at, #expiresAt = :expiresAt${repository}`,
         ConditionExpression: 'attribute_not_exists(#lastLearned) OR #lastLearned <= :at',
-        ExpressionAttributeNames: { '#kind': 'kind', '#scope': 'kbScope', '#repository': 'kbRepository', '#lastLearned': 'lastLearned', '#expiresAt': 'expiresAt' },
-        ExpressionAttributeValues: { ':kind': 'knowledge-scope', ':scope': key.scope, ':repository': key.repository ?? null, ':at': at.toISOString(), ':expiresAt': learnedExpiry(options, at) },
+        ExpressionAttributeNames: { '#kind': 'kind', '#scope': 'kbScope', '#lastLearned': 'lastLearned', '#expiresAt': 'expiresAt', ...(repository ? { '#repository': 'kbRepository' } : {}) },
+        ExpressionAttributeValues: { ':kind': 'knowledge-scope', ':scope': key.scope, ':at': at.toISOString(), ':expiresAt': learnedExpiry(options, at), ...(repository ? { ':repository': key.repository } : {}) },
       }),
     ),
   );

@@ -739,6 +739,18 @@ describe('L5 (low): learned entries never expire', () => {
     expect(await learningOn(scratch.client, () => later).knowledge.get('fp-l5-race', 'repo:925')).toMatchObject({ seen: 2 });
   });
 
+  it("(low) keeps a repository in the list of scopes as long as a vote keeps its entry", async () => {
+    // Prepare: seen once, voted on a month later
+    const key = { fingerprint: 'fp-l5-scope-vote', scope: 'repo:926', repository: 'acme/shop7' };
+    await learningOn(scratch.client, () => at).knowledge.recordSeen(key, { template: FINGERPRINT_LINE, category: 'network', source: 'learned' }, at);
+    await learningOn(scratch.client, () => new Date(at.getTime() + 30 * day * 1000)).knowledge.recordFeedback(key, 1, 0);
+    const later = learningOn(scratch.client, () => new Date(at.getTime() + 200 * day * 1000));
+
+    // Act / Assert: the entry lives on, and so does its scope for `kb --scope acme/shop7`
+    expect(await later.knowledge.get('fp-l5-scope-vote', 'repo:926')).toMatchObject({ feedbackUp: 1 });
+    expect((await later.knowledge.listScopes(500)).map((scope) => scope.scope)).toContain('repo:926');
+  });
+
   it('(ordinary use) keeps counting on an entry whose expiry has not passed', async () => {
     // Prepare
     const incident = failure({ id: 'gh-924-5208-1', repository: 'acme/shop5', repositoryId: 924, branch: 'main', fingerprint: 'fp-l5-live' });
