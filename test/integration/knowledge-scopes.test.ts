@@ -71,4 +71,17 @@ describe("the scopes of learned knowledge, as an operator reads them", () => {
     expect(entries.find((entry) => entry.fingerprint === 'fp-scopes-cli')).toMatchObject({ scope: 'repo:933', repository: 'acme/by-name' });
     await expect(createKbCommand(async () => learning).run(['list', '--scope', 'acme/never-learned'], io)).rejects.toThrow(/acme\/never-learned/);
   });
+  it('`guard kb list --scope owner/name` refuses a name several repositories learned under, listing their scopes', async () => {
+    // Prepare: acme/twice deleted and created again (a new id), both having learned something
+    const learning = learningOn(scratch.client, () => at);
+    await learning.countSeen(failure('gh-934-6006-1', 'acme/twice', 934, 'fp-scopes-twice-a'), at);
+    await learning.countSeen(failure('gh-935-6007-1', 'acme/twice', 935, 'fp-scopes-twice-b'), at);
+    const io = { out: () => undefined, err: () => undefined } as never;
+
+    // Act
+    const run = createKbCommand(async () => learning).run(['list', '--scope', 'acme/twice'], io);
+
+    // Assert
+    await expect(run).rejects.toThrow(/repo:934.*repo:935|repo:935.*repo:934/);
+  });
 });
