@@ -570,10 +570,10 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :import)',
-        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', ...(limit === null ? {} : { '#claimedAt': 'claimedAt' }) },
         ExpressionAttributeValues: { ':pk': `KB#${fingerprint}`, ':import': 'IMPORT#' },
         ConsistentRead: true,
-        ...(limit === null ? { Select: 'COUNT' as const } : { ProjectionExpression: '#pk, #sk', Limit: limit }),
+        ...(limit === null ? { Select: 'COUNT' as const } : { ProjectionExpression: '#pk, #sk, #claimedAt', Limit: limit }),
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
@@ -583,19 +583,21 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
    * Deletes a fingerprint's import rows, `IMPORT_ROWS_PAGE` at a time, at most `maxPages` (0: only looks); true when
    * none is left (`none` when there was none). An import row records its row counted on the shared entry: once the counts are gone (a retired
    * learned entry's, an imported entry's cleared ones), forgetting it lets an import of the same file count it again,
-   * where it otherwise reported every row "already imported". `keep`: the sort key of a row to leave (the import
-   * counting now).
+   * where it otherwise reported every row "already imported". `keep`: the rows to leave (those imports are counting
+   * now).
    */
-  async function forgetImportRows(fingerprint: string, maxPages: number, keep?: string): Promise<'none' | 'forgotten' | 'left'> {
+  async function forgetImportRows(fingerprint: string, maxPages: number, keep?: (row: Record<string, unknown>) => boolean): Promise<'none' | 'forgotten' | 'left'> {
+    let start: Record<string, unknown> | undefined;
+    let forgot = false;
     for (let page = 0; ; page += 1) {
-      // Two to look: the kept row may be the first.
-      const response = await queryImportRows(fingerprint, page < maxPages ? IMPORT_ROWS_PAGE : 2);
-      const Items = (response.Items ?? []).filter((item) => item.sk !== keep);
-      const { LastEvaluatedKey } = response;
-      if (Items.length === 0) return page === 0 ? 'none' : 'forgotten';
-      if (page >= maxPages) return 'left';
-      await Promise.all(Items.map((item) => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk, sk: item.sk } }))));
-      if (!LastEvaluatedKey) return 'forgotten';
+      // One row is enough to look, unless kept rows may hide the others.
+      const { Items = [], LastEvaluatedKey } = await queryImportRows(fingerprint, page < maxPages || keep ? IMPORT_ROWS_PAGE : 1, start);
+      const rows = keep ? Items.filter((row) => !keep(row)) : Items;
+      if (rows.length > 0 && page >= maxPages) return 'left';
+      await Promise.all(rows.map((row) => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: row.pk, sk: row.sk } }))));
+      forgot ||= rows.length > 0;
+      if (!LastEvaluatedKey) return forgot ? 'forgotten' : 'none';
+      start = LastEvaluatedKey;
     }
   }
 
@@ -782,7 +784,9 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
       // refusing the import until the operator migrates: the import alone then comes out right.
       const current = await readEntry(fingerprint);
       if (current && oldLearned(current)) {
-        if ((await forgetImportRows(fingerprint, IMPORT_ROW_PAGES, `IMPORT#${importId}`)) === 'left') throw new OldLayoutImportRowsError(fingerprint);
+        // Kept: this row, and the rows other deliveries claimed moments ago (counting on the fresh entry, or about to).
+        const counting = (row: Record<string, unknown>) => row.sk === `IMPORT#${importId}` || (typeof row.claimedAt === 'string' && now.getTime() - new Date(row.claimedAt).getTime() < IMPORT_CLAIM_HOLD_MS);
+        if ((await forgetImportRows(fingerprint, IMPORT_ROW_PAGES, counting)) === 'left') throw new OldLayoutImportRowsError(fingerprint);
         await conditionalWrite(() =>
           client.send(
             new DeleteCommand({

@@ -590,13 +590,30 @@ describe('L2 migration (review of pass 50): what an import counted before the up
     const fingerprint = await importedOntoLearned(learning, title);
     const third = { ...rows(title)[0], timestamp: '2026-11-03T00:00:00Z' };
 
-    // Act
-    await importRows(learning.knowledge, [third], { clock: () => at });
-    const again = await importRows(learning.knowledge, rows(title), { clock: () => at });
+    // Act: a day after (rows claimed moments ago are another delivery's, counting now, and stay)
+    const dayAfter = new Date(at.getTime() + 86_400_000);
+    await importRows(learning.knowledge, [third], { clock: () => dayAfter });
+    const again = await importRows(learning.knowledge, rows(title), { clock: () => dayAfter });
 
     // Assert: the old rows are counted on the fresh shared entry, with the third
     expect(again).toMatchObject({ imported: 2, duplicates: 0 });
     expect(await learning.knowledge.get(fingerprint)).toMatchObject({ source: 'imported', title, seen: 3, attempts: 3, successes: 2 });
+  });
+
+  it('(ordinary use) an import over an old learned entry keeps the rows another delivery of it counted moments ago', async () => {
+    // Prepare: the old file's rows on an old learned entry, a day ago; a row of today's file counted a moment ago
+    const title = 'docker: pull access denied for the l2 concurrent import';
+    const fingerprint = await importedOntoLearned(learningOn(scratch.client, () => at), title);
+    const dayAfter = new Date(at.getTime() + 86_400_000);
+    const today = [{ ...rows(title)[0], timestamp: '2026-11-04T00:00:00Z' }, { ...rows(title)[0], timestamp: '2026-11-05T00:00:00Z' }];
+    const counting = entryFromRow(importRowSchema.parse(today[0])).importId;
+    await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: { pk: `KB#${fingerprint}`, sk: `IMPORT#${counting}`, kind: 'knowledge-import', claimedAt: dayAfter.toISOString(), countedAt: dayAfter.toISOString() } }));
+
+    // Act
+    await importRows(learningOn(scratch.client, () => dayAfter).knowledge, [today[1]!], { clock: () => dayAfter });
+
+    // Assert
+    expect(await importRows(learningOn(scratch.client, () => dayAfter).knowledge, [today[0]!], { clock: () => dayAfter })).toMatchObject({ imported: 0, duplicates: 1 });
   });
 
   it("(medium) `guard kb migrate` keeps the import rows of an entry an import replaced after the category page was read", async () => {
