@@ -169,10 +169,10 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
 
 /**
  * A decoder's output, code nobody reads in the diff (attack-48 T): base64, base32, hex and char codes (`bytes([…])`,
- * `map(chr, …)`, `String.fromCharCode`), `pack`, rot13, a string reversed, a blob decompressed; `Buffer.from` only
+ * `map(chr, …)`, `String.fromCharCode`; prefixed too, `standard_b64decode`, `urlsafe_decode64`), `pack`, rot13, a string reversed, a blob decompressed; `Buffer.from` only
  * given codes or an encoding (a spawn's `input: Buffer.from(patch)` is data).
  */
-const DECODED = /\b(?:atob|b(?:64|32|16|85)decode|a2b_\w+|unhexlify|fromhex|decompress|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64string|from(?:charcode|codepoint))\s*\(|\bgetdecoder\s*\(\s*\)\s*\.\s*decode\s*\(|\bcodecs\s*\.\s*decode\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(/gi;
+const DECODED = /\b(?:[a-z]+_)?(?:b(?:64|32|16|85)decode|decode(?:_base)?64)\s*\(|\b(?:atob|b(?:64|32|16|85)decode|a2b_\w+|unhexlify|fromhex|decompress|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64string|from(?:charcode|codepoint))\s*\(|\bgetdecoder\s*\(\s*\)\s*\.\s*decode\s*\(|\bcodecs\s*\.\s*decode\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(/gi;
 
 /**
  * Whether `text` (added to `path`) runs what a decoder gives ({@link DECODED}) as {@link fetchedCodeRuns} reads a fetch:

@@ -81,8 +81,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
       [
         String.raw`\bbase64\s+(?:-d|--decode|-D)\b[^\n]{0,100}\|\s*${SHELL}`,
         String.raw`\bxxd\s+-r\b[^\n]{0,100}\|\s*${SHELL}`,
-        String.raw`\b(?:eval|exec|execsync|spawnsync|system|popen|function)\s*\(\s*(?:new\s+)?${DECODE}`,
-        String.raw`\b(?:eval|exec|execsync|system|popen)\s*\([^\n]{0,80}${DECODE}\s*\([^\n]{0,200}\)`,
+        // A decoder given straight to a sink; not a method's `.exec(` (a regex's, a database's: attack-51 3). A decoder
+        // further in the call's arguments is decodedCodeRuns' (code-sinks.ts) to read: it tells `input:` data apart.
+        String.raw`(?:\b(?:eval|execsync|spawnsync|system|popen|function)|(?<![\w$]|\.\s*)exec\b)\s*\(\s*(?:new\s+)?${DECODE}`,
         // A module made of a string: `import(\`data:text/javascript,${atob(…)}\`)`, `import(URL.createObjectURL(blob))`,
         // `new Worker('data:…')`. An honest fix imports modules by name; the string is code read nowhere else.
         String.raw`\b(?:import|new\s+(?:shared)?worker)\s*\(\s*(?:[\x60'"]\s*(?:data|blob):|url\.createobjecturl\s*\()`,
@@ -1799,11 +1800,11 @@ const REMOTE_CODE_SINK: DangerousCode = {
  * shell or an interpreter reading its standard input, or substituted into `eval`, `sh -c`, `source` or a here-string
  * (attack-48 T): what runs is not what the diff shows.
  */
-const SHELL_DECODER = String.raw`(?:\b(?:base(?:64|32)|basenc)(?:\s+-\S+)*?\s+(?:-[a-z]*d[a-z]*|--decode)\b|\bxxd(?:\s+-\S+)*?\s+-[a-z]*r|\bopenssl\s+(?:enc|base64)\b[^|\n]{0,80}?\s-d\b|(?<![\w.\/-])(?:uudecode|rev|gunzip|[bx]?zcat|zstdcat|unxz|unzstd|bunzip2)(?![\w.-])|\b(?:gzip|bzip2|xz|zstd|lzma|brotli)(?:\s+-\S+)*?\s+-[a-z]*d|\btr\s+["']?(?:[a-z]-[a-z]){2}["']?\s+["']?(?:[a-z]-[a-z]){3}|\b(?:printf|echo\s+-e)\s+[^|\n]{0,200}?\\(?:x[\da-f]|[0-3][0-7]{2}))`;
+const SHELL_DECODER = String.raw`(?:\b(?:base(?:64|32)|basenc)(?:\s+-\S+)*?\s+(?:-[a-z]*d[a-z]*|--decode)\b|\bxxd(?:\s+-\S+)*?\s+-[a-z]*r|\bopenssl\s+(?:enc|base64)\b[^|\n]{0,80}?\s-d\b|(?<![\w.\/-])(?:uudecode|rev|gunzip|[bx]?zcat|zstdcat|unxz|unzstd|bunzip2)(?![\w.-])|\b(?:gzip|bzip2|xz|zstd|lzma|brotli)(?:\s+-\S+)*?\s+-[a-z]*d|\btr\s+["']?(?:[a-z]-[a-z]){2}["']?\s+["']?(?:[a-z]-[a-z]){3}|\b(?:printf|echo\s+-e)\s+[^|\n]{0,${LINE_CHARS}}?\\(?:x[\da-f]|[0-3][0-7]{2}))`;
 const SHELL_DECODED: DangerousCode = {
   id: 'decode-exec',
   re: new RegExp(
-    String.raw`${SHELL_DECODER}[^\n;&]{0,200}?\|\s*${SHELL}(?:\s+-[a-z]*s)?\s*(?:$|-\s|[|;&)"'\x60])|\b(?:eval|(?:ba|z|da|k)?sh\s+-c|source|\.)\s+["']?(?:\$\(|\x60)[^\n)]{0,200}${SHELL_DECODER}|(?:<<<\s*["']?\$|\b(?:ba|z|da|k)?sh\s+<)\([^\n)]{0,200}${SHELL_DECODER}`,
+    String.raw`${SHELL_DECODER}[^\n;&]{0,${LINE_CHARS}}?\|\s*${SHELL}(?:\s+-[a-z]*s)?\s*(?:$|-\s|[|;&)"'\x60])|\b(?:eval|(?:ba|z|da|k)?sh\s+-c|source|\.)\s+["']?(?:\$\(|\x60)[^\n)]{0,${LINE_CHARS}}${SHELL_DECODER}|(?:<<<\s*["']?\$|\b(?:ba|z|da|k)?sh\s+<)\([^\n)]{0,${LINE_CHARS}}${SHELL_DECODER}`,
     'i',
   ),
 };

@@ -453,6 +453,8 @@ const CALL_REACH = 200;
 /** Read where a call opens (sticky), so that only the calls opening on a line are read with the lines after it. */
 const PROCESS_PACKAGE = new RegExp(String.raw`${PROCESS_CALL}[^\n]{0,${CALL_REACH}}?${PACKAGE_COMMAND}`, 'iy');
 const PROCESS_CALL_OPENING = new RegExp(PROCESS_CALL, 'gi');
+/** {@link PACKAGE_COMMAND} wherever it stands, read once over a call's lines (attack-51 1). */
+const PACKAGE_COMMAND_ANYWHERE = new RegExp(PACKAGE_COMMAND, 'gi');
 const PROCESS_CALL_OPENING_ONCE = new RegExp(PROCESS_CALL, 'i');
 /**
  * A package manager named as a program, its arguments to follow (`spawn('npm', …)`, `['/usr/bin/pip', …]`), by its
@@ -639,25 +641,63 @@ const PIP_MAIN = /\bpip(?:\s*\.\s*_internal(?:\s*\.\s*cli\s*\.\s*main)?)?\s*\.\s
 const CALL_LINES = 3;
 /** Lines after the ones read where a process call's argument list is still followed (joined to more, or not). */
 const READ_ON_LINES = 3;
-/** The most lines a call is read on while the brackets opened on its first lines stay open. */
-const OPEN_CALL_LINES = 12;
+/**
+ * The most characters a call whose first line leaves its arguments open is read on while its brackets stay open; a call
+ * going on past them is refused ({@link callTooLongToRead}), not accepted unread (attack-51 2: a line cap let arguments
+ * closing one line past it go unread).
+ */
+const OPEN_CALL_CHARS = 3000;
+/**
+ * A line that leaves its arguments to the next ones: ending in `(`, `[`, `,` or a backtick, a comment after it or not
+ * (attack-51 2: `subprocess.run(  # run`, `execSync( /* run *\/`).
+ */
+const ENDS_OPEN = /[(\[,\x60]\s*(?:(?:\/\/|#)[^\n]*|\/\*(?:[^*]|\*(?!\/))*\*\/\s*)?$/;
 
 /**
  * Where the lines a call opening on `lines[index]` is read on end: {@link CALL_LINES}, and more while a bracket or a
  * string opened on them is open (attack-48 R: implicitly joined literals, a template literal, comment or blank lines
- * before the arguments), up to {@link OPEN_CALL_LINES}. Each line's brackets are counted once.
+ * before the arguments), up to {@link OPEN_CALL_CHARS}; `unread` when its brackets were still open there. Each line's
+ * brackets are counted once.
  */
-function callLinesEnd(lines: readonly string[], index: number): number {
+function callLinesEnd(lines: readonly string[], index: number): { end: number; unread: boolean } {
   let depth = 0;
   let end = index;
-  // Only for a line that leaves its arguments to the next ones (ending in `(`, `[`, `,` or a backtick): a method's
-  // body (npm's `async exec (args) {`) or prose whose apostrophe holds a bracket open (perl's diagnostics.pm) is none.
-  const reads = /[(\[,\x60]\s*$/.test(lines[index] ?? '') ? OPEN_CALL_LINES : CALL_LINES;
-  while (end < lines.length && (end < index + CALL_LINES || (depth > 0 && end < index + reads))) {
+  let read = 0;
+  // Only for a line that leaves its arguments to the next ones (ENDS_OPEN): a method's body (npm's `async exec (args) {`)
+  // or prose whose apostrophe holds a bracket open (perl's diagnostics.pm) is none.
+  const open = ENDS_OPEN.test(lines[index] ?? '');
+  while (end < lines.length && (end < index + CALL_LINES || (open && depth > 0 && read < OPEN_CALL_CHARS))) {
     const line = lines[end++]!;
+    read += line.length + 1;
     depth = bracketDepth(line, 0, line.length, depth, false).depth;
   }
-  return end;
+  return { end, unread: open && depth > 0 && end < lines.length };
+}
+
+/**
+ * The first added line a process call opens on whose arguments go on past {@link OPEN_CALL_CHARS}, or null: what is
+ * not read is refused (attack-51 2).
+ */
+function callTooLongToRead(added: readonly string[]): string | null {
+  for (let index = 0; index < added.length; index++) {
+    if (PROCESS_CALL_OPENING_ONCE.test(added[index]!) && callLinesEnd(added, index).unread) return added[index]!;
+  }
+  return null;
+}
+
+/**
+ * Whether a package command ({@link PACKAGE_COMMAND}) stands inside the brackets of a process call opening in `text`
+ * before `end`, however far from its opening (attack-51 1: a command string padded past {@link CALL_REACH}). The
+ * commands are found in one pass; each call's close is found by {@link bracketDepth}, within the lines read.
+ */
+function packageCommandInCall(text: string, end: number): boolean {
+  let commands: number[] | null = null;
+  return opensOn(text, end, (call) => {
+    commands ??= [...text.matchAll(PACKAGE_COMMAND_ANYWHERE)].map((match) => match.index);
+    if (commands.length === 0) return false;
+    const close = bracketDepth(text, call, text.length, 0, true).at;
+    return commands.some((at) => at > call && at < close);
+  });
 }
 
 /** A line's string escapes decoded, a line break read as the `;` it is to a shell (so the line stays one). */
@@ -709,12 +749,12 @@ function addedDependency(added: readonly string[], spelled = added): string | nu
       // was quoted, `import subprocess` for the call under it).
       // The command reading reads on while the call's brackets are open; an argument list must close within CALL_LINES
       // (fail closed, attack-45c's control).
-      const open = lines.slice(index, callLinesEnd(lines, index)).join(' ');
+      const open = lines.slice(index, callLinesEnd(lines, index).end).join(' ');
       const text = lines.slice(index, index + CALL_LINES).join(' ');
       // The same lines and a few more, joined so each character stands where it does in `text`: an argument list read
       // from the lines read may be joined to more on the next ones (session 43, attack-45c C7).
       const reading = lines.slice(index, index + CALL_LINES + READ_ON_LINES).join('\n');
-      if (opensOn(open, line.length, (call) => ((PROCESS_PACKAGE.lastIndex = call), PROCESS_PACKAGE.test(open))) || (packageArgumentsCall(text, reading, line.length) ?? Infinity) < line.length) return added[index]!;
+      if (opensOn(open, line.length, (call) => ((PROCESS_PACKAGE.lastIndex = call), PROCESS_PACKAGE.test(open))) || packageCommandInCall(open, line.length) || (packageArgumentsCall(text, reading, line.length) ?? Infinity) < line.length) return added[index]!;
     }
   }
   return null;
@@ -1110,6 +1150,10 @@ export function checkPatch(raw: string): PatchCheck {
   const dependency = addedDependency(added) ?? shown.reduce<string | null>((found, file) => found ?? (readingsOf(file).length > 1 ? addedDependency(file.added, file.read) : null), null);
   if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
+  }
+  const unread = callTooLongToRead(added);
+  if (unread !== null) {
+    return { ok: false, reason: `the patch adds a process call whose arguments are too long to read: ${JSON.stringify(unread.trim().slice(0, 120))}` };
   }
   const outside = outsideRepository(shown);
   if (outside !== null) {

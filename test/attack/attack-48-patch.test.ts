@@ -87,7 +87,7 @@ const ESCAPE_VARIANTS: FindingRow[] = [
 // lines, blank lines, or as a multi-line template literal or implicitly joined literals; and (possibly the known
 // "built on another line" class, here for commands) the command or the argument list in a variable the call is given.
 const READING_REACH: FindingRow[] = [
-  // Open: a reach of a whole line was tried and withdrawn in session 48 with patch:fp's new refusals, not measured alone.
+  // Closed (session 48, attack-51 1): a package command is read anywhere inside the call's brackets.
   SYSTEM(`echo ${'x'.repeat(210)}; npm install evil`),
   ['src/x.py', "import subprocess\nsubprocess.run(\n    'echo a'\n    ' && echo b'\n    ' && echo c'\n    ' && npm install evil',\n    shell=True,\n)"],
   ['src/x.js', 'execSync(`\n  echo 1\n  echo 2\n  echo 3\n  npm install evil\n`)'],
@@ -97,7 +97,7 @@ const READING_REACH: FindingRow[] = [
   ['src/x.py', "import subprocess\nCMD = ['npm', 'install', 'evil']\nsubprocess.run(CMD)"],
 ];
 
-// Closed (session 48): READING_REACH but its first row, and these, by patch.ts's reading of a call whose line ends
+// Closed (session 48): READING_REACH, and these, by patch.ts's reading of a call whose line ends
 // opening its arguments on while a parenthesis, a bracket or a string stays open (callLinesEnd), and a name given a
 // literal read in its place as a call's argument (literalsInPlace).
 const READING_REACH_MORE: FindingRow[] = [
@@ -782,8 +782,7 @@ const SPELLINGS_NAMED_CLOSED_OPEN: FindingRow[] = [
 describeFindings('attack-48', [
   ['E0 escaped separator before the program', closedRows(ESCAPED_SEPARATOR_BEFORE_THE_PROGRAM)],
   ['E1 escaped setting names', closedRows(ESCAPED_SETTING_NAMES)],
-  ['R reading reach', closedRows(READING_REACH.slice(1))],
-  ['R reading reach, open', READING_REACH.slice(0, 1)],
+  ['R reading reach', closedRows(READING_REACH)],
   ['R reading reach, more', closedRows(READING_REACH_MORE)],
   ['S program computed', closedRows(PROGRAM_COMPUTED)],
   ['S program computed, more', closedRows(PROGRAM_COMPUTED_MORE)],
