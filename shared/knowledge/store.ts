@@ -469,9 +469,14 @@ async function updateLearnedEntry(
     values: { ...change.values, ':liveAt': now },
     condition: [change.condition, '(attribute_not_exists(#expiresAt) OR #expiresAt > :liveAt)'].filter(Boolean).join(' AND '),
   };
-  // Refused by its condition: the caller's, the mark's (counted before) or the expiry's; only the last deletes.
+  // Refused by its condition: the caller's, the mark's (counted before) or the expiry's; only the last deletes and
+  // writes again. Which one is read back from the item: a live item refused the caller's or the mark's condition, as
+  // a missing one refused a caller's that needs it (a vote), and writing again would only be refused again; a
+  // missing one otherwise was an expired item another write deleted first, and this write creates it afresh.
   const write = async () => (await conditionalWrite(() => updateEntryOnce(options, key, live, mark))) === true;
   if (await write()) return true;
+  const current = (await options.client.send(new GetCommand({ TableName: options.tableName, Key: key, ConsistentRead: true }))).Item;
+  if (current ? !(typeof current.expiresAt === 'number' && current.expiresAt <= now) : change.condition) return false;
   await conditionalWrite(() =>
     options.client.send(
       new DeleteCommand({
@@ -483,9 +488,9 @@ async function updateLearnedEntry(
       }),
     ),
   );
-  // Once more whether the delete was refused or not: refused, another write deleted the expired item first (its
-  // own write onto nothing follows) and this one counts onto the fresh entry, or the caller's or the mark's
-  // condition refused it and refuses it again. Still bounded: two writes and a delete.
+  // Once more whether the delete was refused or not: refused, another write deleted the expired item first and this
+  // one counts onto the fresh entry (or onto nothing, whose own condition decides). Still bounded: two writes, a read
+  // and a delete.
   return write();
 }
 
