@@ -203,16 +203,13 @@ export interface KnowledgeStore {
   /** Adds to the entry's vote counters, if it exists; with `mark` (a vote change's), once per mark. */
   recordFeedback(key: LearnedKey, up: number, down: number, mark?: CountMark): Promise<void>;
   /**
-   * Adds imported history once: `importId` (a hash of the source row) is claimed (`now`), then counted on the entry
-   * with the row's mark (shared/stores/count-marks.ts), so importing the same file twice counts nothing twice, and an
-   * import killed between a row's claim and its counts loses nothing: importing the file again within the mark window
-   * counts it. Returns false for a row counted before. The marks stay on the entry for the window (count-marks.ts):
-   * about 45 bytes a row, so some 9,000 rows of one fingerprint imported within 9 hours reach DynamoDB's item limit.
-   */
-  /**
-   * Counts one imported history row on its entry, once: `imported` when this call recorded it counted, `duplicate` when
-   * an import before it did, `held` when another import claimed it less than {@link IMPORT_CLAIM_HOLD_MS} ago and has
-   * not recorded it counted yet (it will, or its claim goes stale and an import after that counts it).
+   * Counts one imported history row on its entry, once: `importId` (a hash of the source row) is claimed (`now`), then
+   * counted with the row's mark (shared/stores/count-marks.ts), so importing a file twice counts nothing twice and an
+   * import killed between a row's claim and its counts loses nothing. Answers `imported` when this call recorded it
+   * counted, `duplicate` when an import before it did, `held` when another import claimed it less than
+   * {@link IMPORT_CLAIM_HOLD_MS} ago and has not recorded it counted yet (it will, or its claim goes stale and an
+   * import after that counts it). The marks stay on the entry for the mark window: about 45 bytes a row, so some 9,000
+   * rows of one fingerprint imported within 9 hours reach DynamoDB's item limit.
    */
   importOutcome(fingerprint: string, description: EntryDescription, importId: string, outcome: { action: RemediationAction; success: boolean | null }, at: Date, now: Date): Promise<ImportedRow>;
 }
