@@ -107,6 +107,18 @@ export class IndexProjectionError extends Error {
 }
 
 /**
+ * A write of an incident's fingerprint named another incident's source or repository id than the stored incident's:
+ * the history it would file the incident in (`historyKey`) is another scope's. Refused, nothing written; a
+ * programming error, never retried.
+ */
+export class IncidentOwnerMismatchError extends Error {
+  override name = 'IncidentOwnerMismatchError';
+  constructor(incidentId: string) {
+    super(`incident ${incidentId} is not of the source and repository its fingerprint write named: nothing written`);
+  }
+}
+
+/**
  * A proposal changed under an approval request already e-mailed with the execution's task token (the local runtime
  * resumed the execution and the analysis came out otherwise): that token would approve a proposal its reader never
  * saw, so the wait ends and a human is told instead.

@@ -305,6 +305,8 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
       trigger.incidentId,
       { status: 'classified', category, fingerprint, template, failureLines: [reasonLine], evidence: reasonLine, ...recovered?.fields },
       { history: [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }, ...(recovered ? [recovered.history] : [])] },
+      // Whose the incident is, as the trigger made it: checked by the write, not read back before it.
+      { owner: incident },
     );
     if (recovered) deps.logger.info('alarm already back to OK at classify: recorded as resolved', { incidentId: trigger.incidentId, okAt: recovered.fields.resolvedAt });
     return { incidentId: trigger.incidentId, incidentStatus: recovered ? 'resolved' : 'classified', category, fingerprint, failureCount: 1, jobCount: 0 };
@@ -367,6 +369,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
         ...(superseded ? [superseded.history] : []),
       ],
     },
+    { owner: fromTrigger },
   );
   logSuperseded(trigger.incidentId, superseded, deps);
   return {
@@ -472,6 +475,7 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boo
         ...(superseded ? [superseded.history] : []),
       ],
     },
+    { owner: incident },
   );
   return { incidentId: trigger.incidentId, incidentStatus: resolved ? 'resolved' : 'classified', category, fingerprint, failureCount: job.failures.length, jobCount: 1 };
 }

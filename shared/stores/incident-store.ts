@@ -23,7 +23,7 @@ import {
   STATUS_MAY_LEAVE,
   type StageError,
 } from '../domain/incident.js';
-import { IndexProjectionError } from '../errors.js';
+import { IncidentOwnerMismatchError, IndexProjectionError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, noteLatest, readItems, readPages, updateExpression } from './dynamo.js';
 import { repositoryKey } from '../domain/repository-key.js';
@@ -94,6 +94,24 @@ export function historyKeyOf(incident: Pick<Incident, 'source' | 'repositoryId' 
   return key ? `${key.scope}#${key.fingerprint}` : null;
 }
 
+/**
+ * The condition that the stored incident is `owner`'s (see {@link IncidentOwner}): its source, and unless it is an
+ * alarm (whose scope is the alarms' whatever else it says), its repository id, or none (NULL, or left out by an older
+ * writer) when `owner` has none.
+ */
+function ownerCondition(owner: IncidentOwner, names: Record<string, string>, values: Record<string, unknown>): string {
+  names['#ownerSource'] = 'source';
+  values[':ownerSource'] = owner.source;
+  if (owner.source === 'cloudwatch') return '#ownerSource = :ownerSource';
+  names['#ownerRepositoryId'] = 'repositoryId';
+  if (owner.repositoryId === null || owner.repositoryId === undefined) {
+    values[':ownerNull'] = 'NULL';
+    return '#ownerSource = :ownerSource AND (attribute_not_exists(#ownerRepositoryId) OR attribute_type(#ownerRepositoryId, :ownerNull))';
+  }
+  values[':ownerRepositoryId'] = owner.repositoryId;
+  return '#ownerSource = :ownerSource AND #ownerRepositoryId = :ownerRepositoryId';
+}
+
 function indexAttributes(incident: Pick<Incident, 'createdAt' | 'fingerprint' | 'repository' | 'pullRequest' | 'source' | 'repositoryId'>, scope: string | null) {
   const pullKey = pullKeyOf(incident.repository, incident.pullRequest);
   const historyKey = historyKeyOf(incident);
@@ -131,6 +149,26 @@ export interface UpdateOptions {
    * the "has not ended" page with it, attack-46b B1).
    */
   keepFirst?: Array<keyof Incident>;
+  /** See {@link IncidentOwner}: for a write of `fingerprint`, checked by the write instead of read before it. */
+  owner?: IncidentOwner;
+}
+
+/**
+ * Whose an incident is: its source and repository id, written when it is created and never changed, which decide its
+ * knowledge scope and so its history key ({@link historyKeyOf}). A writer of a fingerprint that holds the incident
+ * names them: the write files the incident under the key they give, on the condition that the stored incident has
+ * them (else {@link IncidentOwnerMismatchError}, nothing written). Without them the store reads them first (one
+ * GetItem more): the writer need not know them, and either way cannot file the incident in another scope's history.
+ */
+export type IncidentOwner = Pick<Incident, 'source' | 'repositoryId'>;
+
+/** What a write is conditional on, and what it takes, besides its fields and appends (see conditionalUpdate). */
+interface WriteConditions {
+  claim?: { name: ClaimName; at: string };
+  expected?: ExpectedApproval;
+  writeId?: string;
+  keepFirst?: string[];
+  owner?: IncidentOwner;
 }
 
 /**
@@ -214,13 +252,13 @@ export interface IncidentStore {
    * or an earlier one), which names the marks of what it counts (shared/stores/count-marks.ts). With `keepUpdatedAt`,
    * `updatedAt` stays as it was: the write is the reconciler's bookkeeping of a try that failed, not work on the
    * incident, and must not make the incident look busy (the reconciler waits `RECONCILE_AFTER_MINUTES` after the last
-   * work before it steps in).
+   * work before it steps in). `owner`: as {@link UpdateOptions.owner}.
    */
   record(
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append?: AppendLists,
-    options?: { claim?: ClaimName; keepUpdatedAt?: boolean },
+    options?: { claim?: ClaimName; keepUpdatedAt?: boolean; owner?: IncidentOwner },
   ): Promise<{ claimed: boolean; claimedAt?: Date }>;
   /**
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
@@ -345,11 +383,9 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    claim?: { name: ClaimName; at: string },
-    expected?: ExpectedApproval,
-    writeId?: string,
-    keepFirst: string[] = [],
+    how: WriteConditions = {},
   ): Promise<Record<string, unknown> | undefined> {
+    const { claim, expected, writeId, keepFirst = [], owner } = how;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets: string[] = [];
@@ -360,7 +396,11 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
     if (pullKey) all.pullKey = pullKey;
     // Classify finds the fingerprint after the incident is created: its history key moves with it (null: removed).
-    if (fields.fingerprint !== undefined) all.historyKey = fields.fingerprint === null ? null : await storedHistoryKey(id, fields.fingerprint);
+    // Of the owner the writer names (checked by this write's condition), else of the stored incident's.
+    const checkedOwner = typeof fields.fingerprint === 'string' ? owner : undefined;
+    if (fields.fingerprint !== undefined) {
+      all.historyKey = fields.fingerprint === null ? null : checkedOwner ? historyKeyOf({ ...checkedOwner, fingerprint: fields.fingerprint }) : await storedHistoryKey(id, fields.fingerprint);
+    }
     let n = 0;
     for (const [key, value] of Object.entries(all)) {
       if (value === undefined) continue;
@@ -421,34 +461,52 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         }
       });
     }
-    const response = await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: incidentKey(id),
-        UpdateExpression: expression,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ConditionExpression: condition,
-        // UPDATED_OLD: the old values of what this write set — with a claim, whether the marker was there before; with
-        // an append, how long the lists were (see trimLists).
-        ReturnValues: returned === 'incident' ? 'ALL_NEW' : claim || appended(append).length > 0 ? 'UPDATED_OLD' : 'NONE',
-      }),
-    );
-    return response.Attributes;
+    if (checkedOwner) condition += ` AND ${ownerCondition(checkedOwner, names, values)}`;
+    try {
+      const response = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: incidentKey(id),
+          UpdateExpression: expression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ConditionExpression: condition,
+          // UPDATED_OLD: the old values of what this write set — with a claim, whether the marker was there before; with
+          // an append, how long the lists were (see trimLists).
+          ReturnValues: returned === 'incident' ? 'ALL_NEW' : claim || appended(append).length > 0 ? 'UPDATED_OLD' : 'NONE',
+        }),
+      );
+      return response.Attributes;
+    } catch (error) {
+      // Which condition refused it is read only now, when one did (a status the incident may not move to, a write
+      // made already): a write that filed the incident elsewhere than its owner says is refused by name.
+      if (error instanceof ConditionalCheckFailedException && checkedOwner && (await ownerDiffers(id, checkedOwner))) throw new IncidentOwnerMismatchError(id);
+      throw error;
+    }
   }
 
-  /**
-   * The history key of incident `id` with `fingerprint`: its scope is of its source and repository id, which are
-   * written when it is created and never change, so they are read as stored (the writer of a fingerprint need not
-   * know them, and cannot give others). Null for an incident not stored (the update then fails on existence) or
-   * without a scope.
-   */
-  async function storedHistoryKey(id: string, fingerprint: string): Promise<string | null> {
+  /** Whether the stored incident `id` is another source's or repository's than `owner` (false when it is gone). */
+  async function ownerDiffers(id: string, owner: IncidentOwner): Promise<boolean> {
+    const stored = await storedOwner(id);
+    return stored !== null && !(stored.source === owner.source && (owner.source === 'cloudwatch' || stored.repositoryId === (owner.repositoryId ?? null)));
+  }
+
+  /** The stored incident's {@link IncidentOwner}, or null when it is not stored. */
+  async function storedOwner(id: string): Promise<IncidentOwner | null> {
     const { Item: item } = await client.send(
       new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true, ProjectionExpression: '#s, #r', ExpressionAttributeNames: { '#s': 'source', '#r': 'repositoryId' } }),
     );
-    if (!item) return null;
-    return historyKeyOf({ source: item.source as IncidentSource, repositoryId: typeof item.repositoryId === 'number' ? item.repositoryId : null, fingerprint });
+    return item ? { source: item.source as IncidentSource, repositoryId: typeof item.repositoryId === 'number' ? item.repositoryId : null } : null;
+  }
+
+  /**
+   * The history key of incident `id` with `fingerprint`, for a writer that names no {@link IncidentOwner}: of its
+   * source and repository id as stored. Null for an incident not stored (the update then fails on existence) or
+   * without a scope.
+   */
+  async function storedHistoryKey(id: string, fingerprint: string): Promise<string | null> {
+    const stored = await storedOwner(id);
+    return stored ? historyKeyOf({ ...stored, fingerprint }) : null;
   }
 
   /**
@@ -516,17 +574,15 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>>,
     append: AppendLists,
     returned: 'incident' | 'nothing',
-    claim?: { name: ClaimName; at: string },
-    writeId?: string,
-    keepFirst?: string[],
+    how: Omit<WriteConditions, 'expected'> = {},
   ) {
     try {
-      return await conditionalUpdate(id, fields, append, returned, claim, undefined, writeId, keepFirst);
+      return await conditionalUpdate(id, fields, append, returned, how);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || fields.status === undefined) throw error;
       // The status may not move there (or the incident is gone: then this write fails on existence as before).
       const { status: _kept, ...rest } = fields;
-      return conditionalUpdate(id, rest, append, returned, claim, undefined, writeId, keepFirst);
+      return conditionalUpdate(id, rest, append, returned, how);
     }
   }
   return {
@@ -580,7 +636,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     async update(id, fields, append = {}, options = {}) {
       let item: Record<string, unknown> | undefined;
       try {
-        item = await updateOrKeepStatus(id, fields, append, 'incident', undefined, options.writeId, options.keepFirst);
+        item = await updateOrKeepStatus(id, fields, append, 'incident', { writeId: options.writeId, keepFirst: options.keepFirst, owner: options.owner });
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) || options.writeId === undefined) throw error;
         // Made already (its first try landed), or the incident is gone: then it fails on existence as before.
@@ -604,7 +660,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
 
     async record(id, fields, append = {}, options = {}) {
       const claim = options.claim ? { name: options.claim, at: clock().toISOString() } : undefined;
-      const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', claim);
+      const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', { claim, owner: options.owner });
       // The lists as this write left them: as they were, and what it appended.
       await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
       if (!claim) return { claimed: false };
@@ -615,7 +671,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     async replaceApproval(id, expected, approval, append = {}) {
       let old: Record<string, unknown> | undefined;
       try {
-        old = await conditionalUpdate(id, { approval }, append, 'nothing', undefined, expected);
+        old = await conditionalUpdate(id, { approval }, append, 'nothing', { expected });
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;

@@ -2,7 +2,8 @@ import { type ClaimName, type Incident, isDueForReconciler, mayMoveTo, outsiderC
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../../shared/domain/incident-lists.js';
 import type { GreenRunNote } from '../../shared/domain/recovery.js';
 import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
-import { type AppendLists, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT, historyKeyOf } from '../../shared/stores/incident-store.js';
+import { IncidentOwnerMismatchError } from '../../shared/errors.js';
+import { type AppendLists, type IncidentOwner, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT, historyKeyOf } from '../../shared/stores/incident-store.js';
 
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
 export function createMemoryStore(clock: () => Date = () => new Date()): IncidentStore & { items: Map<string, { incident: Incident; scope: string | null; trigger?: unknown }> } {
@@ -48,6 +49,11 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async update(id, fields, append: AppendLists = {}, options: UpdateOptions = {}) {
       const item = items.get(id);
       if (!item) throw new Error(`ConditionalCheckFailed: ${id}`);
+      // A fingerprint filed under another owner's history is refused, as the DynamoDB store's condition refuses it.
+      const { owner } = options;
+      if (owner && typeof fields.fingerprint === 'string' && (item.incident.source !== owner.source || (owner.source !== 'cloudwatch' && (item.incident.repositoryId ?? null) !== (owner.repositoryId ?? null)))) {
+        throw new IncidentOwnerMismatchError(id);
+      }
       // Made already: nothing is written, as the DynamoDB store's condition on its recent write ids refuses it.
       if (options.writeId !== undefined) {
         const writeIds = recentWriteIds.get(id) ?? [];
@@ -83,9 +89,9 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       await this.update(id, { approval }, append);
       return true;
     },
-    async record(id, fields, append: AppendLists = {}, options: { claim?: ClaimName; keepUpdatedAt?: boolean } = {}) {
+    async record(id, fields, append: AppendLists = {}, options: { claim?: ClaimName; keepUpdatedAt?: boolean; owner?: IncidentOwner } = {}) {
       const updatedAt = items.get(id)?.incident.updatedAt;
-      await this.update(id, fields, append);
+      await this.update(id, fields, append, options.owner ? { owner: options.owner } : {});
       const item = items.get(id) as { incident: Incident };
       if (options.keepUpdatedAt && updatedAt !== undefined) item.incident.updatedAt = updatedAt;
       const marks = item.incident as unknown as Record<string, unknown>;

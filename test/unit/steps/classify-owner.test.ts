@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { loadAlarmEvent, loadWebhook } from '../../../infra/local/replay.js';
+import { type Trigger, alarmEventSchema, alarmTriggerFromEvent } from '../../../shared/domain/trigger.js';
+import { triggerFromCheckRun, triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { classifyStep } from '../../../shared/steps/classify.js';
+import type { IncidentOwner } from '../../../shared/stores/incident-store.js';
+import { createFakeGitHub, stepDeps } from '../../support/fakes.js';
+
+/**
+ * Classify records the fingerprint, which files the incident in its history (`<scope>#<fingerprint>`): it names whose
+ * the incident is, as the trigger made it, so that the store checks that in the write rather than reading the
+ * incident back first (issue #15; test/integration/history-key-writes.test.ts has the store's side).
+ */
+function workflowRun(): Trigger {
+  const event = structuredClone(loadWebhook('workflow_run-failure'));
+  return triggerFromWorkflowRun(event.body as never, event.headers['x-github-delivery'] ?? null);
+}
+
+function checkRun(): Trigger {
+  const event = structuredClone(loadWebhook('check_run-circleci-failure'));
+  return triggerFromCheckRun(event.body as never, event.headers['x-github-delivery'] ?? null);
+}
+
+function alarm(): Trigger {
+  return alarmTriggerFromEvent(alarmEventSchema.parse(loadAlarmEvent('alarm-state-alarm')));
+}
+
+describe("classify's fingerprint write", () => {
+  it.each([
+    ['a workflow run', workflowRun],
+    ['a check run', checkRun],
+    ['an alarm', alarm],
+  ])('names the owner of the incident of %s', async (_what, trigger) => {
+    // Prepare
+    const { deps } = stepDeps({ github: createFakeGitHub().port });
+    const owners: Array<IncidentOwner | undefined> = [];
+    const record = deps.incidents.record.bind(deps.incidents);
+    deps.incidents.record = (id, fields, append, options) => {
+      if (typeof fields.fingerprint === 'string') owners.push(options?.owner);
+      return record(id, fields, append, options);
+    };
+    const input = trigger();
+
+    // Act
+    await classifyStep({ trigger: input }, deps);
+
+    // Assert
+    const stored = await deps.incidents.get(input.incidentId);
+    expect(stored?.fingerprint).toEqual(expect.any(String));
+    expect(owners).toHaveLength(1);
+    expect(owners[0]).toMatchObject({ source: stored?.source, repositoryId: stored?.repositoryId ?? null });
+  });
+});
