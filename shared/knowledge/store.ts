@@ -29,9 +29,12 @@ const ENTRY_SK = 'ENTRY';
 /**
  * The scopes that learned something, one item each (`SCOPE#<scope>`, with the repository's name and when it last
  * learned), for the operator's views to list: the category index is partitioned per scope, so nothing else lists
- * them. Each expires with the learned entries (the retention after its scope's latest learned write).
+ * them. A store writes a scope's item once a day (UTC) at most (see {@link scopeNotes}), and each expires the
+ * retention after the end of the day it was last written: it outlives its scope's every entry (by a day at most).
  */
 const SCOPES_PK = 'KB#SCOPES';
+/** Scopes a store remembers having noted today ({@link scopeNotes}); past this it forgets them all and notes again. */
+const NOTED_SCOPES_KEPT = 1_000;
 /** Writes of a fix record tried before an outcome is dropped: a fingerprint's outcomes rarely race. */
 const FIX_WRITE_ATTEMPTS = 3;
 /** Candidates read per similarity lookup: one GSI page, whatever the size of the knowledge base. */
@@ -314,6 +317,11 @@ async function updateEntryOnce(
  * to the Lambda bound).
  */
 export function createEntryFeedback(options: KnowledgeStoreOptions): Pick<KnowledgeStore, 'recordFeedback' | 'moveFixOutcome'> {
+  return entryFeedback(options, scopeNotes(options));
+}
+
+/** {@link createEntryFeedback}, noting its scopes through `noteScope` (a store's one {@link scopeNotes}). */
+function entryFeedback(options: KnowledgeStoreOptions, noteScope: NoteScope): Pick<KnowledgeStore, 'recordFeedback' | 'moveFixOutcome'> {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
 
@@ -373,7 +381,7 @@ export function createEntryFeedback(options: KnowledgeStoreOptions): Pick<Knowle
     async moveFixOutcome(key, proposed, from, to, at, mark) {
       const fix = proposed.slice(0, ENTRY_LIMITS.fixSteps).map((step) => step.slice(0, ENTRY_LIMITS.fixStep));
       const change = fix.length > 0 ? await reviseFixRecord(key, at, (record) => moveFixOutcome(record, fix, from, to, at), mark) : 'ignored';
-      if (change !== 'ignored') await noteScope(options, key, at);
+      if (change !== 'ignored') await noteScope(key, at);
       return change;
     },
 
@@ -384,7 +392,7 @@ export function createEntryFeedback(options: KnowledgeStoreOptions): Pick<Knowle
       const at = clock();
       const sets = [refreshExpiry(options, at, names, values)];
       // Feedback on a failure that never reached knowledge lookup, or whose entry expired, has no entry to attach to.
-      if (await updateLearnedEntry(options, entryKey(key.fingerprint, key.scope), { sets, adds: ['#up :up', '#down :down'], names, values, condition: 'attribute_exists(pk)' }, mark)) await noteScope(options, key, at);
+      if (await updateLearnedEntry(options, entryKey(key.fingerprint, key.scope), { sets, adds: ['#up :up', '#down :down'], names, values, condition: 'attribute_exists(pk)' }, mark)) await noteScope(key, at);
     },
   };
 }
@@ -493,10 +501,11 @@ async function updateLearnedEntry(
 
 /**
  * The scope's item in the list of scopes that learned something ({@link SCOPES_PK}), moved only forward in time, on
- * every write that extends one of its entries' expiry: it never expires before them. A write that knows no repository
- * name (a vote) leaves the one recorded.
+ * a write that extends one of its entries' expiry: it expires the retention after the end of `at`'s day (UTC), so
+ * after every entry written that day. A write that knows no repository name (a vote) leaves the one recorded.
  */
 async function noteScope(options: KnowledgeStoreOptions, key: LearnedKey, at: Date): Promise<void> {
+  const endOfDay = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1));
   const repository = key.repository ? ', #repository = :repository' : '';
   await conditionalWrite(() =>
     options.client.send(
@@ -506,10 +515,33 @@ async function noteScope(options: KnowledgeStoreOptions, key: LearnedKey, at: Da
         UpdateExpression: `SET #kind = :kind, #scope = :scope, #lastLearned = :at, #expiresAt = :expiresAt${repository}`,
         ConditionExpression: 'attribute_not_exists(#lastLearned) OR #lastLearned <= :at',
         ExpressionAttributeNames: { '#kind': 'kind', '#scope': 'kbScope', '#lastLearned': 'lastLearned', '#expiresAt': 'expiresAt', ...(repository ? { '#repository': 'kbRepository' } : {}) },
-        ExpressionAttributeValues: { ':kind': 'knowledge-scope', ':scope': key.scope, ':at': at.toISOString(), ':expiresAt': learnedExpiry(options, at), ...(repository ? { ':repository': key.repository } : {}) },
+        ExpressionAttributeValues: { ':kind': 'knowledge-scope', ':scope': key.scope, ':at': at.toISOString(), ':expiresAt': learnedExpiry(options, endOfDay), ...(repository ? { ':repository': key.repository } : {}) },
       }),
     ),
   );
+}
+
+/** Notes a learned write of `key`'s scope at `at` in the list of scopes (see {@link scopeNotes}). */
+type NoteScope = (key: LearnedKey, at: Date) => Promise<void>;
+
+/**
+ * {@link noteScope}, once per scope and day (UTC) of `at` for one store, and again when the repository's name changes:
+ * issue #15 (every learned write wrote the scope's item, one UpdateItem per incident). The day's first write's item
+ * expires after every entry written that day, and every learned write extends its entry's expiry only to its own
+ * time plus the retention, so skipping the day's later ones loses no scope from the list. What it costs: the item's
+ * `lastLearned` is the time of the first learned write of its latest day that each store (each process) made, not of
+ * the very latest, and a scope whose entries all expired stays listed up to a day longer.
+ */
+function scopeNotes(options: KnowledgeStoreOptions): NoteScope {
+  const noted = new Map<string, { day: string; repository: string | null }>();
+  return async (key, at) => {
+    const day = at.toISOString().slice(0, 10);
+    const last = noted.get(key.scope);
+    if (last && last.day >= day && (!key.repository || key.repository === last.repository)) return;
+    await noteScope(options, key, at);
+    if (noted.size >= NOTED_SCOPES_KEPT) noted.clear();
+    noted.set(key.scope, { day, repository: key.repository ?? last?.repository ?? null });
+  };
 }
 
 /**
@@ -518,15 +550,16 @@ async function noteScope(options: KnowledgeStoreOptions, key: LearnedKey, at: Da
  * carries only these (it is held to the Lambda bound).
  */
 export function createLearnedEntryWrites(options: KnowledgeStoreOptions): Pick<KnowledgeStore, 'recordSeen' | 'recordOutcome' | 'recordFeedback' | 'moveFixOutcome'> {
+  const noteScope = scopeNotes(options);
   return {
-    ...createEntryFeedback(options),
+    ...entryFeedback(options, noteScope),
 
     async recordSeen(key, description, at, mark) {
       const names: Record<string, string> = { '#seen': 'seen' };
       const values: Record<string, unknown> = { ':one': 1 };
       const sets = [...describe(options, description, key.fingerprint, key.scope, at, names, values, true), ...nameRepository(key, names, values)];
       await updateLearnedEntry(options, entryKey(key.fingerprint, key.scope), { sets, adds: ['#seen :one'], names, values }, mark);
-      await noteScope(options, key, at);
+      await noteScope(key, at);
     },
 
     async recordOutcome(key, description, action, success, at, mark) {
@@ -534,7 +567,7 @@ export function createLearnedEntryWrites(options: KnowledgeStoreOptions): Pick<K
       const values: Record<string, unknown> = {};
       const sets = [...describe(options, description, key.fingerprint, key.scope, at, names, values, false), ...nameRepository(key, names, values)];
       await updateLearnedEntry(options, entryKey(key.fingerprint, key.scope), { sets, adds: action ? outcomeAdds(action, success, names, values) : [], names, values }, mark);
-      await noteScope(options, key, at);
+      await noteScope(key, at);
     },
   };
 }

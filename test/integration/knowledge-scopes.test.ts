@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
@@ -11,6 +12,19 @@ import { learningOn } from '../support/learning.js';
  */
 const scratch = scratchStoreForFile('knowledge-scopes');
 const at = new Date('2026-11-20T10:00:00Z');
+
+/** `client`, recording the key of every item an UpdateItem writes. */
+function recordingUpdates(client: DynamoDBDocumentClient) {
+  const updated: Array<Record<string, unknown>> = [];
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+  const recording = {
+    send: (command: { constructor: { name: string }; input: { Key?: Record<string, unknown> } }) => {
+      if (command.constructor.name === 'UpdateCommand' && command.input.Key) updated.push(command.input.Key);
+      return send(command);
+    },
+  } as unknown as DynamoDBDocumentClient;
+  return { client: recording, scopeWrites: () => updated.filter((key) => key.pk === 'KB#SCOPES').length };
+}
 
 function failure(id: string, repository: string, repositoryId: number, fingerprint: string): Incident {
   return newIncident(
@@ -83,5 +97,47 @@ describe("the scopes of learned knowledge, as an operator reads them", () => {
 
     // Assert
     await expect(run).rejects.toThrow(/repo:934.*repo:935|repo:935.*repo:934/);
+  });
+  it("writes a scope's item in the list of scopes once a day through one store, whatever its learned writes that day", async () => {
+    // Prepare
+    const { client, scopeWrites } = recordingUpdates(scratch.client);
+    let now = at;
+    const learning = learningOn(client, () => now);
+    const key = { fingerprint: 'fp-scopes-daily', scope: 'repo:936', repository: 'acme/daily' };
+    const description = { template: 'Error: scopes daily', category: 'network' as const, source: 'learned' as const };
+
+    // Act: a day's sightings, an outcome and a vote, then the next day's first sighting
+    await learning.knowledge.recordSeen(key, description, at);
+    await learning.knowledge.recordSeen({ ...key, fingerprint: 'fp-scopes-daily-2' }, description, new Date(at.getTime() + 3_600_000));
+    await learning.knowledge.recordOutcome(key, description, 'rerun_failed_jobs', true, new Date(at.getTime() + 7_200_000));
+    await learning.knowledge.recordFeedback(key, 1, 0);
+    const sameDay = scopeWrites();
+    now = new Date(at.getTime() + 86_400_000);
+    await learning.knowledge.recordSeen(key, description, now);
+
+    // Assert
+    expect(sameDay).toBe(1);
+    expect(scopeWrites()).toBe(2);
+    expect((await learning.knowledge.listScopes(500)).find((scope) => scope.scope === 'repo:936')).toEqual({ scope: 'repo:936', repository: 'acme/daily', lastLearned: now.toISOString() });
+  });
+
+  it("(ordinary use) keeps a scope listed while any entry it learned that day lives, the day's first write having noted it", async () => {
+    // Prepare: learned early in the day, and again late in it through the same store
+    const early = new Date('2026-11-21T00:30:00Z');
+    const late = new Date('2026-11-21T23:30:00Z');
+    let now = early;
+    const learning = learningOn(scratch.client, () => now);
+    const key = { fingerprint: 'fp-scopes-early', scope: 'repo:937', repository: 'acme/all-day' };
+    const description = { template: 'Error: scopes all day', category: 'network' as const, source: 'learned' as const };
+    await learning.knowledge.recordSeen(key, description, early);
+    now = late;
+    await learning.knowledge.recordSeen({ ...key, fingerprint: 'fp-scopes-late' }, description, late);
+
+    // Act: a minute before the late entry expires (retention 180 days)
+    const before = learningOn(scratch.client, () => new Date(late.getTime() + 180 * 86_400_000 - 60_000));
+
+    // Assert
+    expect(await before.knowledge.get('fp-scopes-late', 'repo:937')).not.toBeNull();
+    expect((await before.knowledge.listScopes(500)).map((scope) => scope.scope)).toContain('repo:937');
   });
 });
