@@ -114,7 +114,7 @@ export class IndexProjectionError extends Error {
 export class IncidentOwnerMismatchError extends Error {
   override name = 'IncidentOwnerMismatchError';
   constructor(incidentId: string) {
-    super(`incident ${incidentId} is not of the source and repository its fingerprint write named: nothing written`);
+    super(`incident ${incidentId}: another owner's history`);
   }
 }
 

@@ -95,21 +95,16 @@ export function historyKeyOf(incident: Pick<Incident, 'source' | 'repositoryId' 
 }
 
 /**
- * The condition that the stored incident is `owner`'s (see {@link IncidentOwner}): its source, and unless it is an
- * alarm (whose scope is the alarms' whatever else it says), its repository id, or none (NULL, or left out by an older
- * writer) when `owner` has none.
+ * The condition that the stored incident has the knowledge scope of `owner` (see {@link IncidentOwner}), so its
+ * history key: an alarm's source, or another source and `owner`'s repository id.
  */
 function ownerCondition(owner: IncidentOwner, names: Record<string, string>, values: Record<string, unknown>): string {
-  names['#ownerSource'] = 'source';
-  values[':ownerSource'] = owner.source;
-  if (owner.source === 'cloudwatch') return '#ownerSource = :ownerSource';
-  names['#ownerRepositoryId'] = 'repositoryId';
-  if (owner.repositoryId === null || owner.repositoryId === undefined) {
-    values[':ownerNull'] = 'NULL';
-    return '#ownerSource = :ownerSource AND (attribute_not_exists(#ownerRepositoryId) OR attribute_type(#ownerRepositoryId, :ownerNull))';
-  }
-  values[':ownerRepositoryId'] = owner.repositoryId;
-  return '#ownerSource = :ownerSource AND #ownerRepositoryId = :ownerRepositoryId';
+  names['#src'] = 'source';
+  values[':cw'] = 'cloudwatch';
+  if (owner.source === 'cloudwatch') return '#src = :cw';
+  names['#rid'] = 'repositoryId';
+  values[':rid'] = owner.repositoryId;
+  return '#src <> :cw AND #rid = :rid';
 }
 
 function indexAttributes(incident: Pick<Incident, 'createdAt' | 'fingerprint' | 'repository' | 'pullRequest' | 'source' | 'repositoryId'>, scope: string | null) {
@@ -157,8 +152,9 @@ export interface UpdateOptions {
  * Whose an incident is: its source and repository id, written when it is created and never changed, which decide its
  * knowledge scope and so its history key ({@link historyKeyOf}). A writer of a fingerprint that holds the incident
  * names them: the write files the incident under the key they give, on the condition that the stored incident has
- * them (else {@link IncidentOwnerMismatchError}, nothing written). Without them the store reads them first (one
- * GetItem more): the writer need not know them, and either way cannot file the incident in another scope's history.
+ * that scope (else {@link IncidentOwnerMismatchError}, nothing written). Without them, or when they give no scope,
+ * the store reads them first (one GetItem more): the writer need not know them, and either way cannot file the
+ * incident in another scope's history.
  */
 export type IncidentOwner = Pick<Incident, 'source' | 'repositoryId'>;
 
@@ -396,11 +392,11 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
     if (pullKey) all.pullKey = pullKey;
     // Classify finds the fingerprint after the incident is created: its history key moves with it (null: removed).
-    // Of the owner the writer names (checked by this write's condition), else of the stored incident's.
-    const checkedOwner = typeof fields.fingerprint === 'string' ? owner : undefined;
-    if (fields.fingerprint !== undefined) {
-      all.historyKey = fields.fingerprint === null ? null : checkedOwner ? historyKeyOf({ ...checkedOwner, fingerprint: fields.fingerprint }) : await storedHistoryKey(id, fields.fingerprint);
-    }
+    // Of the owner the writer names (checked by this write's condition), else (none named, or one of no scope: an
+    // incident without a repository id) of the stored incident's.
+    const { fingerprint } = fields;
+    const ownerKey = typeof fingerprint === 'string' && owner ? historyKeyOf({ ...owner, fingerprint }) : null;
+    if (fingerprint !== undefined) all.historyKey = fingerprint === null ? null : (ownerKey ?? (await storedHistoryKey(id, fingerprint)));
     let n = 0;
     for (const [key, value] of Object.entries(all)) {
       if (value === undefined) continue;
@@ -461,7 +457,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         }
       });
     }
-    if (checkedOwner) condition += ` AND ${ownerCondition(checkedOwner, names, values)}`;
+    if (ownerKey) condition += ` AND ${ownerCondition(owner as IncidentOwner, names, values)}`;
     try {
       const response = await client.send(
         new UpdateCommand({
@@ -480,15 +476,12 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     } catch (error) {
       // Which condition refused it is read only now, when one did (a status the incident may not move to, a write
       // made already): a write that filed the incident elsewhere than its owner says is refused by name.
-      if (error instanceof ConditionalCheckFailedException && checkedOwner && (await ownerDiffers(id, checkedOwner))) throw new IncidentOwnerMismatchError(id);
+      if (error instanceof ConditionalCheckFailedException && ownerKey) {
+        const stored = await storedOwner(id);
+        if (stored && historyKeyOf({ ...stored, fingerprint: fingerprint as string }) !== ownerKey) throw new IncidentOwnerMismatchError(id);
+      }
       throw error;
     }
-  }
-
-  /** Whether the stored incident `id` is another source's or repository's than `owner` (false when it is gone). */
-  async function ownerDiffers(id: string, owner: IncidentOwner): Promise<boolean> {
-    const stored = await storedOwner(id);
-    return stored !== null && !(stored.source === owner.source && (owner.source === 'cloudwatch' || stored.repositoryId === (owner.repositoryId ?? null)));
   }
 
   /** The stored incident's {@link IncidentOwner}, or null when it is not stored. */

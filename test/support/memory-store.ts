@@ -51,9 +51,8 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       if (!item) throw new Error(`ConditionalCheckFailed: ${id}`);
       // A fingerprint filed under another owner's history is refused, as the DynamoDB store's condition refuses it.
       const { owner } = options;
-      if (owner && typeof fields.fingerprint === 'string' && (item.incident.source !== owner.source || (owner.source !== 'cloudwatch' && (item.incident.repositoryId ?? null) !== (owner.repositoryId ?? null)))) {
-        throw new IncidentOwnerMismatchError(id);
-      }
+      const ownerKey = owner && typeof fields.fingerprint === 'string' ? historyKeyOf({ ...owner, fingerprint: fields.fingerprint }) : null;
+      if (ownerKey && historyKeyOf({ ...item.incident, fingerprint: fields.fingerprint ?? null }) !== ownerKey) throw new IncidentOwnerMismatchError(id);
       // Made already: nothing is written, as the DynamoDB store's condition on its recent write ids refuses it.
       if (options.writeId !== undefined) {
         const writeIds = recentWriteIds.get(id) ?? [];
