@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newIncident } from '../../shared/domain/incident.js';
 import { IncidentOwnerMismatchError } from '../../shared/errors.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
-import { type ScratchStore, startScratchStore } from '../support/harness.js';
+import { scratchStoreForFile } from '../support/harness.js';
 
 /**
  * Classify records an incident's fingerprint after ingest created it, and the write files the incident in its
@@ -10,15 +10,7 @@ import { type ScratchStore, startScratchStore } from '../support/harness.js';
  * repository id, immutable after creation): a writer that names them has its write checked against them in the same
  * UpdateItem, rather than read back first (issue #15: one GetItem per incident).
  */
-let store: ScratchStore;
-
-beforeAll(async () => {
-  store = await startScratchStore('guard-history-key-writes');
-});
-
-afterAll(async () => {
-  await store?.close();
-});
+const scratch = scratchStoreForFile('guard-history-key-writes');
 
 const at = new Date('2026-11-20T10:00:00Z');
 
@@ -29,7 +21,7 @@ function received(id: string, repositoryId: number | null) {
 describe("a fingerprint write's history key", () => {
   it('reads nothing back when the writer names the incident it holds', async () => {
     // Prepare
-    const { client, calls } = store.countedDocuments();
+    const { client, calls } = scratch.store.countedDocuments();
     const incidents = createIncidentStore({ client, tableName: 'incidents', ttlDays: 30 });
     const incident = received('gh-810-9001-1', 810);
     await incidents.create(incident, null);
@@ -46,7 +38,7 @@ describe("a fingerprint write's history key", () => {
 
   it("refuses, and writes nothing, when the writer names another repository as the incident's", async () => {
     // Prepare
-    const incidents = createIncidentStore({ client: store.documents(), tableName: 'incidents', ttlDays: 30 });
+    const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
     const incident = received('gh-811-9002-1', 811);
     await incidents.create(incident, null);
 
@@ -62,7 +54,7 @@ describe("a fingerprint write's history key", () => {
 
   it('refuses an alarm named as the incident of a repository, and a repository as an alarm', async () => {
     // Prepare
-    const incidents = createIncidentStore({ client: store.documents(), tableName: 'incidents', ttlDays: 30 });
+    const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
     const incident = received('gh-813-9003-1', 813);
     const alarm = newIncident({ id: 'cw-hk-1', source: 'cloudwatch', status: 'received', fingerprint: null }, at);
     await incidents.create(incident, null);
@@ -81,7 +73,7 @@ describe("a fingerprint write's history key", () => {
 
   it('(ordinary use) files an alarm, and an incident without a repository id in no history, as the stored incident says', async () => {
     // Prepare
-    const incidents = createIncidentStore({ client: store.documents(), tableName: 'incidents', ttlDays: 30 });
+    const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
     const alarm = newIncident({ id: 'cw-hk-2', source: 'cloudwatch', status: 'received', fingerprint: null }, at);
     const unnamed = received('gh-hk-unnamed', null);
     await incidents.create(alarm, null);
@@ -98,7 +90,7 @@ describe("a fingerprint write's history key", () => {
 
   it('(ordinary use) a status the incident may not move to still leaves the fingerprint written, checked the same way', async () => {
     // Prepare: resolved before classify records
-    const incidents = createIncidentStore({ client: store.documents(), tableName: 'incidents', ttlDays: 30 });
+    const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
     const incident = { ...received('gh-814-9004-1', 814), status: 'resolved' as const };
     await incidents.create(incident, null);
 
