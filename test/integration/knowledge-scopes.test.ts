@@ -1,3 +1,4 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
@@ -83,5 +84,38 @@ describe("the scopes of learned knowledge, as an operator reads them", () => {
 
     // Assert
     await expect(run).rejects.toThrow(/repo:934.*repo:935|repo:935.*repo:934/);
+  });
+
+  it('reads the whole list of scopes, not its first page: the newest of 620 is listed first and answers to its name', async () => {
+    // Prepare: 620 scopes that learned something a day earlier, written as the store writes them, then one that
+    // learns now and sorts after all of them (`SCOPE#repo:999…` after `SCOPE#repo:1…`): past a page of 500 items.
+    const dayBefore = new Date(at.getTime() - 86_400_000).toISOString();
+    const expiresAt = Math.floor(at.getTime() / 1000) + 30 * 86_400;
+    const items = Array.from({ length: 620 }, (_, k) => ({
+      pk: 'KB#SCOPES',
+      sk: `SCOPE#repo:${100_000 + k}`,
+      kind: 'knowledge-scope',
+      kbScope: `repo:${100_000 + k}`,
+      kbRepository: `acme/bulk-${k}`,
+      lastLearned: dayBefore,
+      expiresAt,
+    }));
+    for (let k = 0; k < items.length; k += 25) {
+      await scratch.client.send(new BatchWriteCommand({ RequestItems: { incidents: items.slice(k, k + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+    const now = new Date(at.getTime() + 3_600_000);
+    const learning = learningOn(scratch.client, () => now);
+    await learning.countSeen(failure('gh-999999-6008-1', 'acme/newest', 999_999, 'fp-scopes-newest'), now);
+    const io = { out: () => undefined, err: () => undefined } as never;
+
+    // Act
+    const newest = await learning.knowledge.listScopes(1);
+    const all = await learning.knowledge.listScopes(10_000);
+    const code = await createKbCommand(async () => learning).run(['list', '--scope', 'acme/newest'], io);
+
+    // Assert
+    expect(newest).toEqual([{ scope: 'repo:999999', repository: 'acme/newest', lastLearned: now.toISOString() }]);
+    expect(all.filter((scope) => scope.repository?.startsWith('acme/bulk-'))).toHaveLength(620);
+    expect(code).toBe(0);
   });
 });

@@ -71,7 +71,7 @@ const REPOSITORY_NAME = /^[\w.-]{1,100}\/[\w.-]{1,100}$/;
 async function scopeOption(value: string | undefined, knowledge: () => Promise<Pick<KnowledgeStore, 'listScopes'>>): Promise<string | undefined> {
   if (value === undefined || KNOWLEDGE_SCOPE_FORM.test(value)) return value;
   if (!REPOSITORY_NAME.test(value)) throw new UsageError('--scope must be repo:<repository id>, alarms or owner/name');
-  const named = (await (await knowledge()).listScopes(200)).filter((scope) => scope.repository?.toLowerCase() === value.toLowerCase());
+  const named = (await (await knowledge()).listScopes(Number.POSITIVE_INFINITY)).filter((scope) => scope.repository?.toLowerCase() === value.toLowerCase());
   if (named.length === 0) throw new UsageError(`no learned entry names repository ${value}: give its scope as repo:<repository id>`);
   // A name some repository had before another took it (deleted and created again, renamed, transferred).
   if (named.length > 1) throw new UsageError(`several repositories learned under the name ${value}: give one scope of ${named.map((scope) => scope.scope).join(', ')}`);
