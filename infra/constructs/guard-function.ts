@@ -6,13 +6,13 @@ import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda'
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_SERVICE } from '../../shared/adapters/metric-names.js';
 import type { Config, SecretArnKey } from '../../shared/config.js';
 import type { GuardTable } from './guard-table.js';
 import { FUNCTION_TABLE_ACCESS, type FunctionName, type TableName } from '../table-access.js';
-import { type GrantTarget, actionsBeyondRow, grantTargetOf } from '../service-access.js';
+import { FUNCTION_SECRETS, type GrantTarget, actionsBeyondRow, grantTargetOf } from '../service-access.js';
 import { GrantTargets } from './grant-targets.js';
 
 /** The project root, resolved from this module so synth and tests work from any working directory. */
@@ -157,6 +157,11 @@ export interface GuardFunctionProps {
   readonly serviceName?: string;
 }
 
+/** A secret given to a function whose row of FUNCTION_SECRETS (infra/service-access.ts) does not read it. */
+export class SecretNotReadError extends Error {
+  override name = 'SecretNotReadError';
+}
+
 /** A statement of a policy document as synthesized; the `Not*` keys are refused, not read. */
 interface StatementJson {
   Effect?: string;
@@ -182,6 +187,8 @@ export class GuardFunction extends Construct implements IGrantable {
   readonly logGroup: LogGroup;
   readonly name: FunctionName;
   private readonly deadLetterQueue?: IQueue;
+  /** The secrets given through {@link useSecret}: the only ones GetSecretValue may be granted on. */
+  private readonly secretArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: GuardFunctionProps) {
     super(scope, id);
@@ -289,8 +296,8 @@ export class GuardFunction extends Construct implements IGrantable {
         return [this.logGroup.logGroupArn];
       case 'its dead-letter queue':
         return this.deadLetterQueue ? [this.deadLetterQueue.queueArn] : [];
-      case 'a secret of the stack':
-        return Stack.of(this).node.findAll().filter((c): c is Secret => c instanceof Secret).map((secret) => secret.secretArn);
+      case 'its secrets':
+        return this.secretArns;
       default:
         return GrantTargets.of(this).arnsOf(target);
     }
@@ -354,6 +361,8 @@ export class GuardFunction extends Construct implements IGrantable {
    * Secrets Manager needs no grant of the caller.
    */
   useSecret(key: SecretEnvKey, secret: ISecret): this {
+    if (!FUNCTION_SECRETS[this.name].includes(key)) throw new SecretNotReadError(`${this.name} reads no ${key} (FUNCTION_SECRETS, infra/service-access.ts): it is not given that secret`);
+    this.secretArns.push(secret.secretArn);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this.setEnv(key, secret.secretArn);
   }
