@@ -162,6 +162,31 @@ export class SecretNotReadError extends Error {
   override name = 'SecretNotReadError';
 }
 
+/**
+ * Per stack, which secret fills which setting, both ways: the row check reads the setting's name, so a secret given
+ * under another setting's name (the webhook secret as a function's GitHub token) would pass it. One setting is one
+ * secret, and one secret fills one setting, whichever function is given it first.
+ */
+const secretSettings = new WeakMap<Stack, { bySetting: Map<SecretEnvKey, ISecret>; bySecret: Map<ISecret, SecretEnvKey> }>();
+
+function bindSecretSetting(stack: Stack, key: SecretEnvKey, secret: ISecret, fn: FunctionName): void {
+  let bindings = secretSettings.get(stack);
+  if (!bindings) {
+    bindings = { bySetting: new Map(), bySecret: new Map() };
+    secretSettings.set(stack, bindings);
+  }
+  const secretOfSetting = bindings.bySetting.get(key);
+  const settingOfSecret = bindings.bySecret.get(secret);
+  if (secretOfSetting !== undefined && secretOfSetting !== secret) {
+    throw new SecretNotReadError(`${fn} is given ${secret.node.path} as ${key}, which is ${secretOfSetting.node.path} in this stack`);
+  }
+  if (settingOfSecret !== undefined && settingOfSecret !== key) {
+    throw new SecretNotReadError(`${fn} is given ${secret.node.path} as ${key}, which is that secret's setting ${settingOfSecret} in this stack`);
+  }
+  bindings.bySetting.set(key, secret);
+  bindings.bySecret.set(secret, key);
+}
+
 /** A statement of a policy document as synthesized; the `Not*` keys are refused, not read. */
 interface StatementJson {
   Effect?: string;
@@ -362,6 +387,7 @@ export class GuardFunction extends Construct implements IGrantable {
    */
   useSecret(key: SecretEnvKey, secret: ISecret): this {
     if (!FUNCTION_SECRETS[this.name].includes(key)) throw new SecretNotReadError(`${this.name} reads no ${key} (FUNCTION_SECRETS, infra/service-access.ts): it is not given that secret`);
+    bindSecretSetting(Stack.of(this), key, secret, this.name);
     this.secretArns.push(secret.secretArn);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this.setEnv(key, secret.secretArn);

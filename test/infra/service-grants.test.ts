@@ -167,4 +167,13 @@ describe('grants beyond DynamoDB: one table, infra/service-access.ts (session 48
     const expected = FUNCTION_SECRETS[name].filter((key) => key !== 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN');
     expect([...given].sort()).toEqual([...expected].sort());
   });
+
+  it('refuses a secret given under another setting\'s name (the webhook secret as classify\'s GitHub token)', () => {
+    const { stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [] } });
+    const webhookSecret = stack.node.findAll().find((c): c is Secret => c instanceof Secret && c.node.id === 'GitHubWebhookSecret') as Secret;
+
+    expect(() => stack.functions.classify.useSecret('GITHUB_TOKEN_SECRET_ARN', webhookSecret)).toThrow(
+      /classify is given .*GitHubWebhookSecret as GITHUB_TOKEN_SECRET_ARN, which is .*GitHubTokenSecret in this stack/,
+    );
+  });
 });

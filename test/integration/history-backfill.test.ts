@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
@@ -52,7 +52,7 @@ describe('the history of incidents stored before the upgrade', () => {
     expect(second).toMatchObject({ keyed: 0, keyless: 1 });
   });
 
-  it('is what `guard kb migrate` runs after the knowledge base, and says how many incidents it keyed', async () => {
+  it('is what `guard kb migrate` runs once the knowledge base is swept, and says how many incidents it keyed', async () => {
     // Prepare
     await storedBeforeUpgrade(failure('gh-4402-1-1', { repositoryId: 4402, fingerprint: 'fp-backfill-cli' }));
     const out: string[] = [];
@@ -70,6 +70,50 @@ describe('the history of incidents stored before the upgrade', () => {
     // Assert
     expect(code).toBe(0);
     expect(runs).toEqual([expect.objectContaining({ keyed: 1 })]);
-    expect(out.at(-1)).toBe("put 1 incidents stored before the upgrade into their repository's (or the alarms') history");
+    expect(out[0]).toMatch(/^retired \d+ learned entries/);
+    expect(out).toContain("put 1 incidents stored before the upgrade into their repository's (or the alarms') history");
+  });
+
+  it('leaves an incident whose fingerprint a stage rewrote after the scan read it to that stage', async () => {
+    // Prepare: classify records another fingerprint between the scan's page and the backfill's write
+    const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
+    await storedBeforeUpgrade(failure('gh-4403-1-1', { repositoryId: 4403, fingerprint: 'fp-backfill-before' }));
+    let rewritten = false;
+    const racing = {
+      send: async (command: { input: { UpdateExpression?: string; Key?: { pk?: string } } }) => {
+        if (!rewritten && command.input.UpdateExpression === 'SET #historyKey = :historyKey' && command.input.Key?.pk === 'INCIDENT#gh-4403-1-1') {
+          rewritten = true;
+          await incidents.update('gh-4403-1-1', { fingerprint: 'fp-backfill-after' });
+        }
+        return scratch.client.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+
+    // Act
+    await backfillHistoryKeys({ client: racing, tableName: 'incidents' });
+
+    // Assert
+    expect(rewritten).toBe(true);
+    const repository = { source: 'github' as const, repositoryId: 4403 };
+    expect((await incidents.listHistory({ ...repository, fingerprint: 'fp-backfill-after' }, 10)).map((entry) => entry.id)).toEqual(['gh-4403-1-1']);
+    expect(await incidents.listHistory({ ...repository, fingerprint: 'fp-backfill-before' }, 10)).toEqual([]);
+  });
+
+  it('waits for the run of `guard kb migrate` that finishes the knowledge base: each backfill reads the whole table', async () => {
+    // Prepare: a knowledge base the sweep stops early in
+    const stoppedEarly = { knowledge: { sweepOldLearned: async () => ({ retired: 1, reset: 0, forgotten: 0, complete: false }) } };
+    let backfills = 0;
+    const out: string[] = [];
+
+    // Act
+    const code = await createKbCommand(async () => stoppedEarly as never, async () => {
+      backfills += 1;
+      return { keyed: 0, keyless: 0, scanned: 0 };
+    }).run(['migrate', '--quiet'], { out: (line: string) => out.push(line), err: () => undefined } as never);
+
+    // Assert
+    expect(code).toBe(0);
+    expect(backfills).toBe(0);
+    expect(out.at(-1)).toMatch(/run `guard kb migrate` again/);
   });
 });

@@ -86,12 +86,13 @@ describe("the scopes of learned knowledge, as an operator reads them", () => {
     await expect(run).rejects.toThrow(/repo:934.*repo:935|repo:935.*repo:934/);
   });
 
-  it('reads the whole list of scopes, not its first page: the newest of 620 is listed first and answers to its name', async () => {
-    // Prepare: 620 scopes that learned something a day earlier, written as the store writes them, then one that
-    // learns now and sorts after all of them (`SCOPE#repo:999…` after `SCOPE#repo:1…`): past a page of 500 items.
+  it('reads the whole list of scopes, not its first page: the newest of 1,100 is listed first, and an old one past the first page answers to its name', async () => {
+    // Prepare: 1,100 scopes that learned something a day earlier, written in the layout the store writes (its page
+    // is 1,000 items: `acme/bulk-1090` is on the second), then one that learns now and sorts after all of them
+    // (`SCOPE#repo:999…` after `SCOPE#repo:1…`).
     const dayBefore = new Date(at.getTime() - 86_400_000).toISOString();
     const expiresAt = Math.floor(at.getTime() / 1000) + 30 * 86_400;
-    const items = Array.from({ length: 620 }, (_, k) => ({
+    const items = Array.from({ length: 1_100 }, (_, k) => ({
       pk: 'KB#SCOPES',
       sk: `SCOPE#repo:${100_000 + k}`,
       kind: 'knowledge-scope',
@@ -112,10 +113,12 @@ describe("the scopes of learned knowledge, as an operator reads them", () => {
     const newest = await learning.knowledge.listScopes(1);
     const all = await learning.knowledge.listScopes(10_000);
     const code = await createKbCommand(async () => learning).run(['list', '--scope', 'acme/newest'], io);
+    const olderThanAThousand = await createKbCommand(async () => learning).run(['list', '--scope', 'acme/bulk-1090'], io);
 
     // Assert
     expect(newest).toEqual([{ scope: 'repo:999999', repository: 'acme/newest', lastLearned: now.toISOString() }]);
-    expect(all.filter((scope) => scope.repository?.startsWith('acme/bulk-'))).toHaveLength(620);
+    expect(all.filter((scope) => scope.repository?.startsWith('acme/bulk-'))).toHaveLength(1_100);
     expect(code).toBe(0);
+    expect(olderThanAThousand).toBe(0);
   });
 });

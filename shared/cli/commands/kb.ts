@@ -28,7 +28,13 @@ export type HistoryBackfillRun = (onPage: (sofar: HistoryBackfill) => void) => P
  * no DYNAMODB_ENDPOINT, a local runtime running from this directory (`npm start`, found through the file it writes
  * in its data directory) is used. Imported lazily so `guard analyze` does not load the AWS SDK.
  */
-async function tablesFromEnv() {
+const tablesFromEnv = (() => {
+  let tables: ReturnType<typeof openTables> | undefined;
+  // One client for the knowledge base and the history backfill of one command.
+  return () => (tables ??= openTables());
+})();
+
+async function openTables() {
   const [{ loadConfig }, { createDocumentClient }, { findLocalRuntime }] = await Promise.all([
     import('../../config.js'),
     import('../../stores/dynamo.js'),
@@ -197,13 +203,18 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv, hist
           io.out(`retired ${total.retired} learned entries of the old layout (out of the index now, deleted by DynamoDB TTL within days)`);
           if (total.reset > 0) io.out(`cleared what learning had added to ${total.reset} imported entries (their counts, votes and learned fix)`);
           if (total.forgotten > 0) io.out(`forgot the import rows of ${total.forgotten} of them: import your history files again (guard kb import <file>) to count those rows on shared entries`);
-          if (!total.complete) io.out('stopped before the end of the knowledge base (bounded per run): run `guard kb migrate` again');
+          // Each run scans the whole incidents table: it waits for the run that finishes the knowledge base.
+          if (!total.complete) {
+            io.out('stopped before the end of the knowledge base (bounded per run): run `guard kb migrate` again');
+            return 0;
+          }
           const tty = process.stderr.isTTY === true && !args.flags.has('quiet');
           const history = await historyBackfill((sofar) => {
             if (tty) process.stderr.write(`\rhistory: ${sofar.scanned} items read, ${sofar.keyed} incidents keyed`);
           });
           if (tty) process.stderr.write('\n');
           io.out(`put ${history.keyed} incidents stored before the upgrade into their repository's (or the alarms') history`);
+          if (history.keyless > 0) io.out(`${history.keyless} incidents name neither a repository id nor an alarm: they stay in no history`);
           return 0;
         }
         default:
