@@ -12,6 +12,7 @@
  * model, a guardrail, a tag scope, an LLM key, a chat webhook, `gateVerifyDefaultBranch`), and their resources are
  * the stack's to scope (one topic, one state machine, the listed documents, the configured models).
  */
+import type { SecretArnKey } from '../shared/config.js';
 import type { FunctionName } from './table-access.js';
 
 export type ServiceAction =
@@ -76,11 +77,34 @@ export const FUNCTION_SERVICE_ACCESS: Record<FunctionName, readonly ServiceActio
   'read-api': [],
 };
 
+/** The GitHub credential: a token, or with `githubAppId` the App's private key (one of the two per stack). */
+const GITHUB_CREDENTIAL_SECRETS = ['GITHUB_TOKEN_SECRET_ARN', 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN'] as const;
+
+/**
+ * The secrets each function reads, by the setting that holds the secret's ARN: `GuardFunction.useSecret` refuses any
+ * other, and GetSecretValue is refused at synth on any secret the function was not given that way. A function that
+ * reads the GitHub credential cannot read the webhook secret (ingest's, to verify deliveries), the model's key
+ * (analyze's) or the chat webhook's URL (the publishers').
+ */
+export const FUNCTION_SECRETS: Record<FunctionName, readonly SecretArnKey[]> = {
+  'ingest-github': ['GITHUB_WEBHOOK_SECRET_ARN', ...GITHUB_CREDENTIAL_SECRETS],
+  classify: [...GITHUB_CREDENTIAL_SECRETS],
+  'knowledge-lookup': [],
+  analyze: ['LLM_API_KEY_SECRET_ARN'],
+  remediate: [...GITHUB_CREDENTIAL_SECRETS],
+  notify: [...GITHUB_CREDENTIAL_SECRETS, 'CHAT_WEBHOOK_URL_SECRET_ARN'],
+  'record-outcome': [...GITHUB_CREDENTIAL_SECRETS],
+  'evaluate-gate': [...GITHUB_CREDENTIAL_SECRETS],
+  reconcile: [...GITHUB_CREDENTIAL_SECRETS, 'CHAT_WEBHOOK_URL_SECRET_ARN'],
+  'ingest-alarm': [],
+  'read-api': [],
+};
+
 /** What an action may be granted on: a name of a resource (or resources) the stack says which are (GuardFunction). */
 export type GrantTarget =
   | 'its log group'
   | 'any resource'
-  | 'a secret of the stack'
+  | 'its secrets'
   | 'the pipeline'
   | "the pipeline's executions"
   | 'record-outcome'
@@ -103,7 +127,7 @@ export const GRANT_TARGETS: Record<ServiceAction | EveryFunctionsAction, GrantTa
   'logs:PutLogEvents': 'its log group',
   'xray:PutTraceSegments': 'any resource',
   'xray:PutTelemetryRecords': 'any resource',
-  'secretsmanager:GetSecretValue': 'a secret of the stack',
+  'secretsmanager:GetSecretValue': 'its secrets',
   'states:StartExecution': 'the pipeline',
   'states:SendTaskSuccess': 'the pipeline',
   'states:SendTaskFailure': 'the pipeline',

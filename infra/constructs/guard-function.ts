@@ -6,13 +6,13 @@ import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda'
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_SERVICE } from '../../shared/adapters/metric-names.js';
 import type { Config, SecretArnKey } from '../../shared/config.js';
 import type { GuardTable } from './guard-table.js';
 import { FUNCTION_TABLE_ACCESS, type FunctionName, type TableName } from '../table-access.js';
-import { type GrantTarget, actionsBeyondRow, grantTargetOf } from '../service-access.js';
+import { FUNCTION_SECRETS, type GrantTarget, actionsBeyondRow, grantTargetOf } from '../service-access.js';
 import { GrantTargets } from './grant-targets.js';
 
 /** The project root, resolved from this module so synth and tests work from any working directory. */
@@ -157,6 +157,36 @@ export interface GuardFunctionProps {
   readonly serviceName?: string;
 }
 
+/** A secret given to a function whose row of FUNCTION_SECRETS (infra/service-access.ts) does not read it. */
+export class SecretNotReadError extends Error {
+  override name = 'SecretNotReadError';
+}
+
+/**
+ * Per stack, which secret fills which setting, both ways: the row check reads the setting's name, so a secret given
+ * under another setting's name (the webhook secret as a function's GitHub token) would pass it. One setting is one
+ * secret, and one secret fills one setting, whichever function is given it first.
+ */
+const secretSettings = new WeakMap<Stack, { bySetting: Map<SecretEnvKey, ISecret>; bySecret: Map<ISecret, SecretEnvKey> }>();
+
+function bindSecretSetting(stack: Stack, key: SecretEnvKey, secret: ISecret, fn: FunctionName): void {
+  let bindings = secretSettings.get(stack);
+  if (!bindings) {
+    bindings = { bySetting: new Map(), bySecret: new Map() };
+    secretSettings.set(stack, bindings);
+  }
+  const secretOfSetting = bindings.bySetting.get(key);
+  const settingOfSecret = bindings.bySecret.get(secret);
+  if (secretOfSetting !== undefined && secretOfSetting !== secret) {
+    throw new SecretNotReadError(`${fn} is given ${secret.node.path} as ${key}, which is ${secretOfSetting.node.path} in this stack`);
+  }
+  if (settingOfSecret !== undefined && settingOfSecret !== key) {
+    throw new SecretNotReadError(`${fn} is given ${secret.node.path} as ${key}, which is that secret's setting ${settingOfSecret} in this stack`);
+  }
+  bindings.bySetting.set(key, secret);
+  bindings.bySecret.set(secret, key);
+}
+
 /** A statement of a policy document as synthesized; the `Not*` keys are refused, not read. */
 interface StatementJson {
   Effect?: string;
@@ -182,6 +212,8 @@ export class GuardFunction extends Construct implements IGrantable {
   readonly logGroup: LogGroup;
   readonly name: FunctionName;
   private readonly deadLetterQueue?: IQueue;
+  /** The secrets given through {@link useSecret}: the only ones GetSecretValue may be granted on. */
+  private readonly secretArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: GuardFunctionProps) {
     super(scope, id);
@@ -289,8 +321,8 @@ export class GuardFunction extends Construct implements IGrantable {
         return [this.logGroup.logGroupArn];
       case 'its dead-letter queue':
         return this.deadLetterQueue ? [this.deadLetterQueue.queueArn] : [];
-      case 'a secret of the stack':
-        return Stack.of(this).node.findAll().filter((c): c is Secret => c instanceof Secret).map((secret) => secret.secretArn);
+      case 'its secrets':
+        return this.secretArns;
       default:
         return GrantTargets.of(this).arnsOf(target);
     }
@@ -354,6 +386,9 @@ export class GuardFunction extends Construct implements IGrantable {
    * Secrets Manager needs no grant of the caller.
    */
   useSecret(key: SecretEnvKey, secret: ISecret): this {
+    if (!FUNCTION_SECRETS[this.name].includes(key)) throw new SecretNotReadError(`${this.name} reads no ${key} (FUNCTION_SECRETS, infra/service-access.ts): it is not given that secret`);
+    bindSecretSetting(Stack.of(this), key, secret, this.name);
+    this.secretArns.push(secret.secretArn);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this.setEnv(key, secret.secretArn);
   }

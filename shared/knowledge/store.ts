@@ -35,6 +35,12 @@ const ENTRY_SK = 'ENTRY';
 const SCOPES_PK = 'KB#SCOPES';
 /** Scopes a store remembers having noted today ({@link scopeNotes}); past this it forgets them all and notes again. */
 const NOTED_SCOPES_KEPT = 1_000;
+/**
+ * The scopes {@link KnowledgeStore.listScopes} reads at most, in pages of {@link SCOPES_PAGE}: a deployment watching
+ * more repositories than this that all learned within the retention lists only the first by scope order.
+ */
+export const MAX_SCOPES = 20_000;
+const SCOPES_PAGE = 1_000;
 /** Writes of a fix record tried before an outcome is dropped: a fingerprint's outcomes rarely race. */
 const FIX_WRITE_ATTEMPTS = 3;
 /** Candidates read per similarity lookup: one GSI page, whatever the size of the knowledge base. */
@@ -171,7 +177,10 @@ export interface KnowledgeStore {
    * as entries), for {@link retireOldLearned}, and whether the page holds the whole partition.
    */
   listWithOldLearned(category: Category, limit: number, scope: string | null): Promise<{ entries: KnowledgeEntry[]; oldLearned: string[]; whole: boolean }>;
-  /** The scopes that learned something and have not expired, most recently learning first: at most `limit`, of one page (500). */
+  /**
+   * The scopes that learned something and have not expired, most recently learning first: at most `limit`, chosen
+   * among all of them (up to {@link MAX_SCOPES}).
+   */
   listScopes(limit: number): Promise<LearnedScope[]>;
   /** Every category, newest first per category; bounded by `limitPerCategory`. */
   listAll(limitPerCategory?: number, scope?: string | null): Promise<KnowledgeEntry[]>;
@@ -740,20 +749,33 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
     listWithOldLearned,
 
     async listScopes(limit) {
-      const response = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': SCOPES_PK },
-          Limit: 500,
-        }),
-      );
+      // The list's items sort by scope, not by when they learned: every page is read (bounded) before the newest
+      // are picked, so a repository past the first page (1 MB, or 500 items) is still listed and found by name.
+      const scopes: LearnedScope[] = [];
       const now = clock();
-      return (response.Items ?? [])
-        .filter((item) => !expired(item, now) && typeof item.kbScope === 'string' && typeof item.lastLearned === 'string')
-        .map((item) => ({ scope: String(item.kbScope), repository: typeof item.kbRepository === 'string' ? item.kbRepository : null, lastLearned: String(item.lastLearned) }))
-        .sort((a, b) => b.lastLearned.localeCompare(a.lastLearned))
-        .slice(0, limit);
+      let start: Record<string, unknown> | undefined;
+      let read = 0;
+      do {
+        const response = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ProjectionExpression: '#scope, #repository, #lastLearned, #expiresAt',
+            ExpressionAttributeNames: { '#scope': 'kbScope', '#repository': 'kbRepository', '#lastLearned': 'lastLearned', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: { ':pk': SCOPES_PK },
+            Limit: Math.min(SCOPES_PAGE, MAX_SCOPES - read),
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        const items = response.Items ?? [];
+        read += items.length;
+        for (const item of items) {
+          if (expired(item, now) || typeof item.kbScope !== 'string' || typeof item.lastLearned !== 'string') continue;
+          scopes.push({ scope: item.kbScope, repository: typeof item.kbRepository === 'string' ? item.kbRepository : null, lastLearned: item.lastLearned });
+        }
+        start = response.LastEvaluatedKey;
+      } while (start && read < MAX_SCOPES);
+      return scopes.sort((a, b) => b.lastLearned.localeCompare(a.lastLearned)).slice(0, limit);
     },
 
     async listAll(limitPerCategory = 200, scope = null) {

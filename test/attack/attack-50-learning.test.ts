@@ -12,7 +12,7 @@ import { createGuardStore, guardScope } from '../../shared/remediation/guard-sto
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { scratchStoreForFile } from '../support/harness.js';
-import { learningOn } from '../support/learning.js';
+import { historyBackfillOn, learningOn } from '../support/learning.js';
 
 /**
  * Attack pass 50 (learning loop): what the guard learns from one failure and tells about the next, through the real
@@ -444,7 +444,7 @@ describe('L2 migration: the entries stored before learned ones were kept per rep
     const out: string[] = [];
 
     // Act
-    const code = await createKbCommand(async () => learning).run(['migrate'], { out: (line: string) => out.push(line), err: () => undefined } as never);
+    const code = await createKbCommand(async () => learning, historyBackfillOn(scratch.client)).run(['migrate'], { out: (line: string) => out.push(line), err: () => undefined } as never);
 
     // Assert
     expect(code).toBe(0);
@@ -487,7 +487,7 @@ describe('L2 migration: the entries stored before learned ones were kept per rep
 describe('L2 migration (review of pass 50): what an import counted before the upgrade can be imported again', () => {
   const migrate = async (learning: ReturnType<typeof learningOn>) => {
     const out: string[] = [];
-    const code = await createKbCommand(async () => learning).run(['migrate'], { out: (line: string) => out.push(line), err: () => undefined } as never);
+    const code = await createKbCommand(async () => learning, historyBackfillOn(scratch.client)).run(['migrate'], { out: (line: string) => out.push(line), err: () => undefined } as never);
     return { code, out };
   };
   const rows = (title: string) => [
@@ -648,7 +648,7 @@ describe('L2 migration (review of pass 50): what an import counted before the up
     const out: string[] = [];
 
     // Act
-    await createKbCommand(async () => stub as never).run(['migrate'], { out: (line: string) => out.push(line), err: () => undefined } as never);
+    await createKbCommand(async () => stub as never, historyBackfillOn(scratch.client)).run(['migrate'], { out: (line: string) => out.push(line), err: () => undefined } as never);
 
     // Assert
     expect(partial).toEqual({ retired: 1, reset: 0, forgotten: 0, complete: false });

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type CfnPolicy, type CfnRole, Effect, ManagedPolicy, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
-import { EVERY_FUNCTIONS_ACTIONS, FUNCTION_SERVICE_ACCESS } from '../../infra/service-access.js';
+import { EVERY_FUNCTIONS_ACTIONS, FUNCTION_SECRETS, FUNCTION_SERVICE_ACCESS } from '../../infra/service-access.js';
 import type { PipelineGuardStack } from '../../infra/stack.js';
 import { FUNCTION_NAMES, actionsOf, functionLogicalId, functionStatements, scratchDir, synth } from './support.js';
 
@@ -137,5 +138,42 @@ describe('grants beyond DynamoDB: one table, infra/service-access.ts (session 48
       stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: ['*'] })),
     );
     expect(run).not.toThrow();
+  });
+
+  // Session 49: a secret was checked against the stack's secrets, not the function's: any function reading one
+  // secret could be granted them all (classify the webhook secret, or the chat webhook's URL).
+  it("refuses a secret of the stack that is not the function's (the webhook secret is ingest's alone)", () => {
+    const run = synthAfter((stack) => {
+      const webhookSecret = stack.node.findAll().find((c): c is Secret => c instanceof Secret && c.node.id === 'GitHubWebhookSecret') as Secret;
+      stack.functions.classify.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [webhookSecret.secretArn] }));
+    });
+    expect(run).toThrow(/classify is granted secretsmanager:GetSecretValue on .*GitHubWebhookSecret.*, which is not its secrets/);
+  });
+
+  it('refuses to give a function a secret its row does not read, naming the setting', () => {
+    const { stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [] } });
+    const webhookSecret = stack.node.findAll().find((c): c is Secret => c instanceof Secret && c.node.id === 'GitHubWebhookSecret') as Secret;
+
+    expect(() => stack.functions.classify.useSecret('GITHUB_WEBHOOK_SECRET_ARN', webhookSecret)).toThrow(/classify reads no GITHUB_WEBHOOK_SECRET_ARN \(FUNCTION_SECRETS/);
+  });
+
+  it.each(FUNCTION_NAMES)("%s: a stack with every optional setting gives it exactly the secrets of its row", (name) => {
+    const given = new Set<string>();
+    for (const synthesized of [withBedrock, withOpenai]) {
+      const variables = (synthesized.template.toJSON().Resources[functionLogicalId(synthesized.stack, synthesized.stack.functions[name])].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+      for (const key of Object.keys(variables)) if (key.endsWith('_SECRET_ARN')) given.add(key);
+    }
+    // Token or App key: one credential setting per stack, either of the two the row names.
+    const expected = FUNCTION_SECRETS[name].filter((key) => key !== 'GITHUB_APP_PRIVATE_KEY_SECRET_ARN');
+    expect([...given].sort()).toEqual([...expected].sort());
+  });
+
+  it('refuses a secret given under another setting\'s name (the webhook secret as classify\'s GitHub token)', () => {
+    const { stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [] } });
+    const webhookSecret = stack.node.findAll().find((c): c is Secret => c instanceof Secret && c.node.id === 'GitHubWebhookSecret') as Secret;
+
+    expect(() => stack.functions.classify.useSecret('GITHUB_TOKEN_SECRET_ARN', webhookSecret)).toThrow(
+      /classify is given .*GitHubWebhookSecret as GITHUB_TOKEN_SECRET_ARN, which is .*GitHubTokenSecret in this stack/,
+    );
   });
 });

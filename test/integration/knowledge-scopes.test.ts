@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
@@ -139,5 +139,42 @@ describe("the scopes of learned knowledge, as an operator reads them", () => {
     // Assert
     expect(await before.knowledge.get('fp-scopes-late', 'repo:937')).not.toBeNull();
     expect((await before.knowledge.listScopes(500)).map((scope) => scope.scope)).toContain('repo:937');
+  });
+
+  it('reads the whole list of scopes, not its first page: the newest of 1,100 is listed first, and an old one past the first page answers to its name', async () => {
+    // Prepare: 1,100 scopes that learned something a day earlier, written in the layout the store writes (its page
+    // is 1,000 items: `acme/bulk-1090` is on the second), then one that learns now and sorts after all of them
+    // (`SCOPE#repo:999…` after `SCOPE#repo:1…`).
+    const dayBefore = new Date(at.getTime() - 86_400_000).toISOString();
+    const expiresAt = Math.floor(at.getTime() / 1000) + 30 * 86_400;
+    const items = Array.from({ length: 1_100 }, (_, k) => ({
+      pk: 'KB#SCOPES',
+      sk: `SCOPE#repo:${100_000 + k}`,
+      kind: 'knowledge-scope',
+      kbScope: `repo:${100_000 + k}`,
+      kbRepository: `acme/bulk-${k}`,
+      lastLearned: dayBefore,
+      expiresAt,
+    }));
+    for (let k = 0; k < items.length; k += 25) {
+      await scratch.client.send(new BatchWriteCommand({ RequestItems: { incidents: items.slice(k, k + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+    // Later than every other scope this file's tests learn in.
+    const now = new Date(at.getTime() + 10 * 86_400_000);
+    const learning = learningOn(scratch.client, () => now);
+    await learning.countSeen(failure('gh-999999-6008-1', 'acme/newest', 999_999, 'fp-scopes-newest'), now);
+    const io = { out: () => undefined, err: () => undefined } as never;
+
+    // Act
+    const newest = await learning.knowledge.listScopes(1);
+    const all = await learning.knowledge.listScopes(10_000);
+    const code = await createKbCommand(async () => learning).run(['list', '--scope', 'acme/newest'], io);
+    const olderThanAThousand = await createKbCommand(async () => learning).run(['list', '--scope', 'acme/bulk-1090'], io);
+
+    // Assert
+    expect(newest).toEqual([{ scope: 'repo:999999', repository: 'acme/newest', lastLearned: now.toISOString() }]);
+    expect(all.filter((scope) => scope.repository?.startsWith('acme/bulk-'))).toHaveLength(1_100);
+    expect(code).toBe(0);
+    expect(olderThanAThousand).toBe(0);
   });
 });

@@ -11,6 +11,7 @@ import { type CliIO, forTerminal, nonTextKind, regularFile, textOf } from '../io
 import { ValidationError } from '../../errors.js';
 import { KB_META } from './meta.js';
 import type { Command } from './types.js';
+import type { HistoryBackfill } from '../../stores/history-backfill.js';
 
 /** Import files above this are refused: 100k rows of a few hundred bytes each fit with room to spare. */
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -19,17 +20,24 @@ const PROGRESS_MIN_ROWS = 200;
 
 export type LearningFactory = () => Promise<Learning>;
 
+/** The history keys of incidents stored before session 48, given by `guard kb migrate` (shared/stores/history-backfill.ts). */
+export type HistoryBackfillRun = (onPage: (sofar: HistoryBackfill) => void) => Promise<HistoryBackfill>;
+
 /**
  * Tables from the same configuration the functions read (INCIDENTS_TABLE, DYNAMODB_ENDPOINT, AWS credentials). With
  * no DYNAMODB_ENDPOINT, a local runtime running from this directory (`npm start`, found through the file it writes
  * in its data directory) is used. Imported lazily so `guard analyze` does not load the AWS SDK.
  */
-export const learningFromEnv: LearningFactory = async () => {
-  const [{ loadConfig }, { createDocumentClient }, { createLearning }, { silentLogger }, { findLocalRuntime }] = await Promise.all([
+const tablesFromEnv = (() => {
+  let tables: ReturnType<typeof openTables> | undefined;
+  // One client for the knowledge base and the history backfill of one command.
+  return () => (tables ??= openTables());
+})();
+
+async function openTables() {
+  const [{ loadConfig }, { createDocumentClient }, { findLocalRuntime }] = await Promise.all([
     import('../../config.js'),
     import('../../stores/dynamo.js'),
-    import('../../knowledge/learning.js'),
-    import('../../steps/deps.js'),
     import('../local-runtime.js'),
   ]);
   const local = process.env.DYNAMODB_ENDPOINT ? null : findLocalRuntime(process.env);
@@ -45,6 +53,11 @@ export const learningFromEnv: LearningFactory = async () => {
     : process.env;
   const config = loadConfig(env);
   const client = createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
+  return { config, client };
+}
+
+export const learningFromEnv: LearningFactory = async () => {
+  const [{ config, client }, { createLearning }, { silentLogger }] = await Promise.all([tablesFromEnv(), import('../../knowledge/learning.js'), import('../../steps/deps.js')]);
   return createLearning({
     client,
     tables: { incidents: config.INCIDENTS_TABLE, experiments: config.EXPERIMENTS_TABLE, baselines: config.BASELINES_TABLE },
@@ -53,6 +66,11 @@ export const learningFromEnv: LearningFactory = async () => {
     ttlDays: config.INCIDENT_TTL_DAYS,
     learnedRetentionDays: config.KNOWLEDGE_RETENTION_DAYS,
   });
+};
+
+const historyBackfillFromEnv: HistoryBackfillRun = async (onPage) => {
+  const [{ config, client }, { backfillHistoryKeys }] = await Promise.all([tablesFromEnv(), import('../../stores/history-backfill.js')]);
+  return backfillHistoryKeys({ client, tableName: config.INCIDENTS_TABLE, onPage });
 };
 
 function row(entry: KnowledgeEntry): string {
@@ -71,7 +89,7 @@ const REPOSITORY_NAME = /^[\w.-]{1,100}\/[\w.-]{1,100}$/;
 async function scopeOption(value: string | undefined, knowledge: () => Promise<Pick<KnowledgeStore, 'listScopes'>>): Promise<string | undefined> {
   if (value === undefined || KNOWLEDGE_SCOPE_FORM.test(value)) return value;
   if (!REPOSITORY_NAME.test(value)) throw new UsageError('--scope must be repo:<repository id>, alarms or owner/name');
-  const named = (await (await knowledge()).listScopes(200)).filter((scope) => scope.repository?.toLowerCase() === value.toLowerCase());
+  const named = (await (await knowledge()).listScopes(Number.POSITIVE_INFINITY)).filter((scope) => scope.repository?.toLowerCase() === value.toLowerCase());
   if (named.length === 0) throw new UsageError(`no learned entry names repository ${value}: give its scope as repo:<repository id>`);
   // A name some repository had before another took it (deleted and created again, renamed, transferred).
   if (named.length > 1) throw new UsageError(`several repositories learned under the name ${value}: give one scope of ${named.map((scope) => scope.scope).join(', ')}`);
@@ -138,7 +156,7 @@ async function runImport(path: string, args: ReturnType<typeof parseArgs>, io: C
 }
 
 /** `guard kb …`: the knowledge base from the command line. */
-export function createKbCommand(factory: LearningFactory = learningFromEnv): Command {
+export function createKbCommand(factory: LearningFactory = learningFromEnv, historyBackfill: HistoryBackfillRun = historyBackfillFromEnv): Command {
   return {
     ...KB_META,
     async run(argv: readonly string[], io: CliIO) {
@@ -185,7 +203,18 @@ export function createKbCommand(factory: LearningFactory = learningFromEnv): Com
           io.out(`retired ${total.retired} learned entries of the old layout (out of the index now, deleted by DynamoDB TTL within days)`);
           if (total.reset > 0) io.out(`cleared what learning had added to ${total.reset} imported entries (their counts, votes and learned fix)`);
           if (total.forgotten > 0) io.out(`forgot the import rows of ${total.forgotten} of them: import your history files again (guard kb import <file>) to count those rows on shared entries`);
-          if (!total.complete) io.out('stopped before the end of the knowledge base (bounded per run): run `guard kb migrate` again');
+          // Each run scans the whole incidents table: it waits for the run that finishes the knowledge base.
+          if (!total.complete) {
+            io.out('stopped before the end of the knowledge base (bounded per run): run `guard kb migrate` again');
+            return 0;
+          }
+          const tty = process.stderr.isTTY === true && !args.flags.has('quiet');
+          const history = await historyBackfill((sofar) => {
+            if (tty) process.stderr.write(`\rhistory: ${sofar.scanned} items read, ${sofar.keyed} incidents keyed`);
+          });
+          if (tty) process.stderr.write('\n');
+          io.out(`put ${history.keyed} incidents stored before the upgrade into their repository's (or the alarms') history`);
+          if (history.keyless > 0) io.out(`${history.keyless} incidents name neither a repository id nor an alarm: they stay in no history`);
           return 0;
         }
         default:

@@ -35,7 +35,7 @@ export const KB_META = {
     '       guard kb export [--category C] [--scope S]  (JSON array on stdout)',
     '       guard kb list [--category C] [--scope S] [--limit N]',
     '       guard kb search <text> [--category C] [--scope S] [--limit N] [--json]',
-    '       guard kb migrate                          (retires learned entries of the layout before session 48; then import again)',
+    '       guard kb migrate                          (after upgrading past session 48: retires old learned entries, keys old incidents into their history; then import again)',
     '  --scope  also what one repository (repo:<id>, or owner/name) or the alarms (alarms) learned; shared entries only without it',
   ].join('\n'),
 } as const;
