@@ -116,6 +116,8 @@ interface Block {
   readBy: number;
   lineCount: number;
   blankRun: number;
+  /** Lines of another stream passed over since the block's last line (see {@link Rule.interleaved}). */
+  interleavedRun: number;
   /**
    * The context lines above the block: null until the block is kept or would lose them from the ring (a repeat
    * never needs them, and in an error-dense log nearly every block is one). Taken above `beforeFrom`: the start
@@ -149,6 +151,8 @@ interface Block {
   lastText: string;
   /** The lines its rule's `keyLines` named so far (see {@link Rule.keyLines}); null for a rule without them. */
   keyLines: number[] | null;
+  /** The line its rule's `keyLines.from` matched, from which every line is a key line; 0 while none has. */
+  keysFrom: number;
   /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
   tallyLine: number;
   /** The last line of the closing report its headline opens (see {@link Rule.closing}); 0 when it opens none. */
@@ -192,6 +196,7 @@ function newBlock(
     readBy: NO_LINE,
     lineCount: 0,
     blankRun: 0,
+    interleavedRun: 0,
     before: null,
     beforeFrom: startLine,
     after: [],
@@ -210,6 +215,7 @@ function newBlock(
     wrapper: false,
     lastText: '',
     keyLines: rule.keyLines === undefined ? null : [],
+    keysFrom: 0,
     tallyLine: 0,
     closedThrough: 0,
   };
@@ -235,6 +241,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.readBy = 0;
   block.lineCount = 1;
   block.blankRun = 1;
+  block.interleavedRun = 1;
   block.before = [];
   block.beforeFrom = 2;
   block.afterWanted = 1;
@@ -248,6 +255,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.wrapper = true;
   block.lastText = 'x';
   block.keyLines = [];
+  block.keysFrom = 1;
   block.tallyLine = 1;
   block.closedThrough = 1;
 }
@@ -559,6 +567,7 @@ export class LogScanner {
     }
     // What `append` does, with the text left unread.
     open.blankRun = 0;
+    open.interleavedRun = 0;
     open.lineCount++;
     open.endLine = line;
     if (open.lines.length < MAX_STORED_LINES) {
@@ -683,6 +692,7 @@ export class LogScanner {
         this.append(open, line, text);
         return;
       }
+      if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
     }
 
@@ -1074,8 +1084,9 @@ export class LogScanner {
   private considerKey(block: Block, keyLines: number[], line: number, text: string): void {
     const keys = block.rule.keyLines;
     if (keys === undefined) return;
+    if (block.keysFrom === 0 && keys.from?.test(text) === true) block.keysFrom = line;
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
-    if (underPick || keys.after?.test(block.lastText) === true) keyLines.push(line);
+    if (block.keysFrom !== 0 || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
   }
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {
@@ -1095,8 +1106,18 @@ export class LogScanner {
     }
   }
 
+  /** Whether the open block passes over line `text`, another stream's (see {@link Rule.interleaved}). */
+  private passesOver(open: Block, interleaved: NonNullable<Rule['interleaved']>, text: string): boolean {
+    if (open.interleavedRun >= interleaved.lines) return false;
+    const body = open.taskPrefix === '' ? text : taskBody(open.taskPrefix, text);
+    if (body === null || !interleaved.re.test(body)) return false;
+    open.interleavedRun++;
+    return true;
+  }
+
   private append(block: Block, line: number, text: string): void {
     block.blankRun = 0;
+    block.interleavedRun = 0;
     this.store(block, line, text);
   }
 
