@@ -1170,6 +1170,9 @@ export class LogScanner {
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
     block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
+    // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
+    // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
+    if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && closesReportOf(block.section.lastFinding)) block.wrapper = true;
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
@@ -1484,6 +1487,18 @@ export class LogScanner {
     };
   }
 }
+
+/**
+ * Whether a closing report ({@link Rule.closing}) after `finding`, the last failure its step printed, closes that
+ * failure's report: one that says what failed (generic error wording and up), not only that something did, nor a
+ * word the loosest rules read (`docs/errors.md`).
+ */
+function closesReportOf(finding: Block | null): boolean {
+  return finding !== null && finding.rule.weight >= CLOSED_FINDING_WEIGHT && finding.rule.statusOnly !== true;
+}
+
+/** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */
+const CLOSED_FINDING_WEIGHT = 40;
 
 /** Whether a later line may still be picked: nothing found yet at the first rank, or that rank takes its last match. */
 function stillPicking(block: Block, pick: NonNullable<Rule['pick']>): boolean {

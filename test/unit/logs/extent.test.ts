@@ -336,6 +336,46 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([8, 4, 5, 6, 7]);
   });
 
+  it("ranks PowerShell 7's record of a script's throw after what failed above it in the step, whatever its message", async () => {
+    // Prepare: a build script stops with `throw "Packaging failed"` after the tool it ran printed why, in words only
+    // the generic rules know: the record says that the script stopped, the tool's line why.
+    const log = [
+      '##[group]Run ./build.ps1 -Target Pack',
+      './build.ps1 -Target Pack',
+      '##[endgroup]',
+      'Packing Shop.Api 2.4.0',
+      "Error: Could not find a part of the path 'D:\\a\\shop\\shop\\artifacts\\Shop.Api.nuspec'.",
+      'Exception: D:\\a\\shop\\shop\\build.ps1:41',
+      'Line |',
+      '  41 |      throw "Packaging failed"',
+      '     |      ~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | Packaging failed',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('generic.error');
+    expect(predictionLines(analysis)).toEqual([5, 6, 7, 8, 9, 10]);
+  });
+
+  it("still reports PowerShell 7's record of a throw as the failure when only generic wording came before it in the step", async () => {
+    // Prepare: a line the word rule reads (a file named for errors) is no failure the throw could close.
+    const log = [
+      '##[group]Run ./release.ps1',
+      './release.ps1',
+      '##[endgroup]',
+      'Copying docs/errors.md',
+      'Exception: /home/runner/work/shop/shop/release.ps1:12',
+      'Line |',
+      '  12 |      throw "Version 2.4.0 is already published; bump the version in Shop.props"',
+      '     |      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | Version 2.4.0 is already published; bump the version in Shop.props',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('powershell.error-view');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(9);
+  });
+
   it("does not list as a failure's closing report an error record a test printed (`At line:N char:M`, no script file)", async () => {
     // Prepare: Pester's failed test, then the next test's output holds an error record of a script block.
     const log = [
