@@ -1611,7 +1611,8 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
     failure.repeats = block.repeats.map((r) => ({ startLine: r.startLine, endLine: r.endLine }));
   }
   if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
-  if (block.keyLines !== null) failure.keyLines = [...block.keyLines];
+  // A block its rule's `keyLines.from` never matched in quotes no part that says why apart from the rest: listed whole.
+  if (block.keyLines !== null && (block.rule.keyLines?.from === undefined || block.keysFrom !== 0)) failure.keyLines = [...block.keyLines];
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   return failure;

@@ -92,8 +92,9 @@ export interface Rule {
    * line, when it matches (a compiler error's `--> file:line:col`). `after`: the line right under one it matches (a
    * panic's message under `panicked at file:line:col:`). `from`: the line that opens the part of the block that says
    * why (a build script's `--- stderr` under cargo's report, after the environment its stdout dumped), it and every
-   * line after it. `also`: a line it matches wherever it stands (a compiler's error a build script echoed to its
-   * stdout). The scanner reads every line of such a block.
+   * line after it, and a block it never matched in is listed whole (rustc's link failure under the same headline).
+   * `also`: a line it matches wherever it stands (a compiler's error a build script echoed to its stdout). The
+   * scanner reads every line of such a block.
    */
   readonly keyLines?: { readonly underPick?: RegExp; readonly after?: RegExp; readonly from?: RegExp; readonly also?: RegExp };
   /**
@@ -323,6 +324,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // Julia's Test stdlib: `name: Test Failed at file.jl:12`, then `Expression:` / `Evaluated:` indented.
   { id: 'julia.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
     re: /^(?:.*: )?(?:Test Failed|Error During Test) at \S+:\d+$/ },
+  // tasty's console reporter (Haskell): each test's name, padded so the results align, then `OK` or `FAIL (0.02s)`;
+  // a failure's reason indented under it (HUnit's `expected:` / ` but got:`, QuickCheck's `*** Failed! Falsified …`)
+  // down to `Use -p '/name/' to rerun this test only.`; `1 out of 9 tests failed (0.03s)` at the end.
+  { id: 'tasty.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60,
+    re: /^\s+\S.*: +FAIL(?: \([\d.]+s\))?$/, tally: /^\d+ out of \d+ tests failed \(/ },
   // Playwright's report: `1) [chromium] › spec.ts:18:7 › title ───`, the error a few lines below it.
   { id: 'playwright.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
     re: /^\s*\d+\) \[[^\]]+\] › \S/, end: /^\s*(?:\d+\) \[[^\]]+\] › \S|\d+ (?:failed|flaky|passed|skipped|did not run)\b)/,
@@ -493,7 +499,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
   // GHC (alone, under cabal or stack): `src/X.hs:12:5: error:`, placed `12:5-9` over columns and `(12,5)-(14,7)` over
-  // lines; since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,
+  // lines, `<no location info>: error:` for none (a module it cannot find); since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,
   // Werror=unused-imports]`). The message is four spaces in, a `Suggested fix:` may stand apart from it by a blank
   // line, then the code frame (`   |`, `12 | code`, flush left). Before the C compilers' rule, whose shape it shares
   // and whose blank line would end it before its frame. GHC's progress (`[3 of 9] Compiling M ( src/M.hs, … )`) goes
@@ -501,7 +507,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // an error, which they do not end.
   { id: 'ghc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 80, gap: 1, cont: /^\s*\d* \|/,
     interleaved: { re: /^\[\s*\d+ of \d+\] Compiling /, lines: 10 },
-    re: /^\S+\.(?:l?hs|hsc|hs-boot):(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\)): error:/ },
+    re: /^(?:\S+\.(?:l?hs|hsc|hs-boot):(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\))|<no location info>): error:/ },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's

@@ -773,6 +773,25 @@ describe('the extent of a build tool report that quotes what failed', () => {
     expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, fatal, 13, 16]);
   });
 
+  it("lists rustc's link failure, under the build-script rule's headline, whole: it quotes no script's output", async () => {
+    // Prepare: `error: linking with `cc` failed`, the linker's command and its messages as `= note:` lines.
+    const log = [
+      'error: linking with `cc` failed: exit status: 1',
+      '  |',
+      '  = note: LC_ALL="C" PATH="/usr/bin:/bin" VSLANG="1033" "cc" "-m64" "/tmp/rustc4Xk2qP/symbols.o" "-o" "/home/runner/work/app/app/target/debug/deps/app-1a2b3c4d" "-lssl" "-lcrypto"',
+      '  = note: /usr/bin/ld: cannot find -lssl: No such file or directory',
+      '          /usr/bin/ld: cannot find -lcrypto: No such file or directory',
+      '          collect2: error: ld returned 1 exit status',
+      '',
+      'error: could not compile `app` (bin "app") due to 1 previous error',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cargo.build-script');
+    expect(predictionLines(analysis)).toEqual([4, 1, 2, 3, 5, 6]);
+  });
+
   it("reads GHC's errors with their code frames, over the modules compiled between them, and a span of lines (cabal build)", async () => {
     // Prepare: GHC 9.4+ prints a blank line, `path:line:col: error: [GHC-NNNNN]`, the message four spaces in, then
     // the code frame (`   |`, `NN | code`); an error over several lines is placed `path:(l1,c1)-(l2,c2)`. Cabal's
@@ -887,6 +906,9 @@ describe('the expressions that find a report\'s extent', () => {
     ['cargo.build-script cc-rs pick', ruleById('cargo.build-script').pick?.[4]?.re, '', ' ', 'error occurred in x'],
     ['cascade.haskell-build headline', ruleById('cascade.haskell-build').re, 'Error: [Cabal-', '1', 'x'],
     ['noise, GHC progress', NOISE_RE, '[', ' 1', ' of 1] x'],
+    ['tasty.failed headline', ruleById('tasty.failed').re, ' a', ': ', 'FAIL (1sx'],
+    ['tasty.failed headline, padding', ruleById('tasty.failed').re, ' a:', ' ', 'FAIL x'],
+    ['tasty.failed tally', ruleById('tasty.failed').tally, '1 out of ', '1', ' tests failed x'],
     ['prefilter start, a script\'s error record', PREFILTER_START_RE, 'At a', ':1 char:1 ', 'x'],
     ['prefilter start, xcpretty\'s summary', PREFILTER_START_RE, '  test', 'a', '()'],
     ['prefilter start, awesome_bot', PREFILTER_START_RE, 'Issues :-(', ' ', ''],

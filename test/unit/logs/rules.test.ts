@@ -800,6 +800,47 @@ const CASES: Case[] = [
       'The command "./gradlew build" exited with 1.',
     ),
   },
+  {
+    // tasty's console reporter: the test's name and `FAIL` aligned by padding, the reason indented under it.
+    name: 'Haskell tasty',
+    rule: 'tasty.failed',
+    category: 'test_failure',
+    head: '    applies the discount before tax:     FAIL (0.02s)',
+    covers: [9, 10, 11],
+    log: lines(
+      '$ cabal test --test-show-details=direct',
+      'Running 1 test suites...',
+      'Test suite shop-test: RUNNING...',
+      'Tests',
+      '  Invoice',
+      '    sums the lines:                      OK',
+      '    applies the discount before tax:     FAIL (0.02s)',
+      '      test/InvoiceTest.hs:41:',
+      '      expected: 9720',
+      '       but got: 9800',
+      "      Use -p '/applies the discount before tax/' to rerun this test only.",
+      '',
+      '1 out of 2 tests failed (0.03s)',
+      'Test suite shop-test: FAIL',
+      'The command "cabal test --test-show-details=direct" exited with 1.',
+    ),
+  },
+  {
+    // GHC's error about no place in a file: a module the build lists but cannot find.
+    name: 'GHC error without a location',
+    rule: 'ghc.error',
+    category: 'compilation',
+    head: '<no location info>: error: [GHC-87897]',
+    covers: [4],
+    log: lines(
+      '$ cabal build',
+      'Building library for shop-0.1.0.0...',
+      '<no location info>: error: [GHC-87897]',
+      '    module ‘shop-0.1.0.0-inplace:Shop.Tax’ cannot be found locally',
+      'Error: [Cabal-7125]',
+      'The command "cabal build" exited with 1.',
+    ),
+  },
 ];
 
 describe('rule families', () => {
