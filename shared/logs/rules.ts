@@ -338,6 +338,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // line from trying it.
   { id: 'meson.test-failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 120, gap: 99,
     re: /^\s*\d+\/\d+ \S.*? (?:(?:FAIL|TIMEOUT|ERROR) {2,}|UNEXPECTEDPASS +)[\d.]+s\b/, end: /^(?:\s*\d+\/\d+ \S|Summary of Failures:|Ok: )/ },
+  // CTest: `2/4 Test #2: area_test ......***Failed    0.03 sec` (`***Exception: SegFault`, `***Timeout`, `***Not Run`,
+  // `Subprocess aborted***Exception:`), the test's output under it with --output-on-failure, up to the next test's
+  // `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or Catch2 failure in that output says why.
+  { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 99,
+    re: /^\s*\d+\/\d+ +Test +#\d+: .*\*{3}(?:Failed|Exception|Timeout|Not Run)\b/,
+    end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
+    pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }] },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,

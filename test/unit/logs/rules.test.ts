@@ -841,6 +841,37 @@ const CASES: Case[] = [
       'The command "cabal build" exited with 1.',
     ),
   },
+  {
+    // CTest with --output-on-failure: the test's status line (`***Failed`, `***Exception: SegFault`, `***Timeout`),
+    // its output below it, up to the next test's `Start N:` line.
+    name: 'CTest failed test',
+    rule: 'ctest.failed',
+    category: 'test_failure',
+    head: '/home/runner/work/geo/geo/tests/area_test.cpp:31: Failure',
+    headline: '2/4 Test #2: area_test ........................***Failed    0.03 sec',
+    covers: [6, 9, 14],
+    log: lines(
+      '$ ctest --test-dir build --output-on-failure',
+      'Test project /home/runner/work/geo/geo/build',
+      '    Start 1: parse_test',
+      '1/4 Test #1: parse_test .......................   Passed    0.01 sec',
+      '    Start 2: area_test',
+      '2/4 Test #2: area_test ........................***Failed    0.03 sec',
+      '[==========] Running 2 tests from 1 test suite.',
+      '[ RUN      ] Area.Square',
+      '/home/runner/work/geo/geo/tests/area_test.cpp:31: Failure',
+      'Expected equality of these values:',
+      '  area(square(2))',
+      '    Which is: 3.9999',
+      '  4.0',
+      '[  FAILED  ] Area.Square (0 ms)',
+      '    Start 3: crash_test',
+      '3/4 Test #3: crash_test .......................***Exception: SegFault  0.01 sec',
+      '',
+      '50% tests passed, 2 tests failed out of 4',
+      'The command "ctest --test-dir build --output-on-failure" exited with 8.',
+    ),
+  },
 ];
 
 describe('rule families', () => {
