@@ -911,6 +911,8 @@ describe('the expressions that find a report\'s extent', () => {
     ['tasty.failed tally', ruleById('tasty.failed').tally, '1 out of ', '1', ' tests failed x'],
     ['ctest.failed headline', ruleById('ctest.failed').re, '1/1 Test #1: ', '.**', 'x'],
     ['ctest.failed end', ruleById('ctest.failed').end, ' ', ' ', '1x'],
+    ['prettier.check headline, rustfmt\'s hunk', ruleById('prettier.check').re, 'Diff in a', ':1', 'x'],
+    ['prefilter start, rustfmt\'s hunk', PREFILTER_START_RE, 'Diff in a', ':1', ' x'],
     ['ctest.failed pick', ruleById('ctest.failed').pick?.[0]?.re, '', 'a:1', ': Failurex'],
     ['prefilter start, a script\'s error record', PREFILTER_START_RE, 'At a', ':1 char:1 ', 'x'],
     ['prefilter start, xcpretty\'s summary', PREFILTER_START_RE, '  test', 'a', '()'],

@@ -872,6 +872,22 @@ const CASES: Case[] = [
       'The command "ctest --test-dir build --output-on-failure" exited with 8.',
     ),
   },
+  {
+    // rustfmt (`cargo fmt -- --check`) since 1.5 heads each hunk `Diff in path:line:` (`Diff in path at line N:` before).
+    name: 'rustfmt check',
+    rule: 'prettier.check',
+    category: 'lint',
+    head: 'Diff in /home/runner/work/cli/cli/src/args.rs:40:',
+    log: lines(
+      '$ cargo fmt --all -- --check',
+      'Diff in /home/runner/work/cli/cli/src/args.rs:40:',
+      '     match flag {',
+      '-        Flag::Quiet => { level = 0 }',
+      '+        Flag::Quiet => level = 0,',
+      '     }',
+      'The command "cargo fmt --all -- --check" exited with 1.',
+    ),
+  },
 ];
 
 describe('rule families', () => {
