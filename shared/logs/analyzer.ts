@@ -1049,6 +1049,22 @@ export class LogScanner {
     if (sameTemplate?.size === 0) this.byKey.delete(block.template);
   }
 
+  /**
+   * Whether `section`, the step a closing report ({@link Rule.closing}) is printed in, reported a failure above it that
+   * says what failed (generic error wording and up): not only that something did (a test run's summary between the
+   * two), nor a word the loosest rules read (`docs/errors.md`). Kept blocks are in the order they closed, a step's
+   * together: the walk stops at another step's.
+   */
+  private saidWhatFailed(section: Section): boolean {
+    if (section.findings === 0) return false;
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const block = this.blocks[i] as Block;
+      if (block.section !== section) return false;
+      if (block.rule.weight >= CLOSED_FINDING_WEIGHT && block.rule.statusOnly !== true && !block.wrapper) return true;
+    }
+    return false;
+  }
+
   /** The last kept block of `section` that is more than boilerplate, or null. */
   private lastFindingOf(section: Section): Block | null {
     for (let i = this.blocks.length - 1; i >= 0; i--) {
@@ -1172,7 +1188,7 @@ export class LogScanner {
     block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
-    if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && closesReportOf(block.section.lastFinding)) block.wrapper = true;
+    if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section)) block.wrapper = true;
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
@@ -1486,15 +1502,6 @@ export class LogScanner {
       picked: block.pickRank !== Number.POSITIVE_INFINITY,
     };
   }
-}
-
-/**
- * Whether a closing report ({@link Rule.closing}) after `finding`, the last failure its step printed, closes that
- * failure's report: one that says what failed (generic error wording and up), not only that something did, nor a
- * word the loosest rules read (`docs/errors.md`).
- */
-function closesReportOf(finding: Block | null): boolean {
-  return finding !== null && finding.rule.weight >= CLOSED_FINDING_WEIGHT && finding.rule.statusOnly !== true;
 }
 
 /** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */

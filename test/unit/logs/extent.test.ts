@@ -357,6 +357,32 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([5, 6, 7, 8, 9, 10]);
   });
 
+  it("ranks PowerShell 7's record after a failed test even with the run's summary between them (Pester 5 under -CI)", async () => {
+    // Prepare: `Invoke-Pester -CI` reports the failed test, its summary line, then throws; the summary only says
+    // that tests failed, the record that the run stopped.
+    const log = [
+      '##[group]Run Invoke-Pester -Output Detailed -CI',
+      'Invoke-Pester -Output Detailed -CI',
+      '##[endgroup]',
+      'Describing Invoice',
+      '  [+] sums the lines 9ms (6ms|3ms)',
+      '  [-] rounds the tax 14ms (10ms|4ms)',
+      '   Expected 0.81, but got 0.8.',
+      '   at Get-Tax $invoice | Should -Be 0.81, /home/runner/work/shop/shop/tests/Invoice.Tests.ps1:22',
+      'Tests completed in 301ms',
+      'Tests Passed: 1, Failed: 1, Skipped: 0 NotRun: 0',
+      'Exception: /home/runner/work/_temp/7d2e4f10-5a3b-4c6d-8e9f-0a1b2c3d4e5f.ps1:2',
+      'Line |',
+      '   2 |  Invoke-Pester -Output Detailed -CI',
+      '     |  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | Pester run failed, because 1 test failed',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('pester.failed');
+    expect(analysis.failures.findIndex((f) => f.rule === 'powershell.error-view')).toBeGreaterThan(analysis.failures.findIndex((f) => f.rule === 'generic.failed'));
+  });
+
   it("still reports PowerShell 7's record of a throw as the failure when only generic wording came before it in the step", async () => {
     // Prepare: a line the word rule reads (a file named for errors) is no failure the throw could close.
     const log = [
