@@ -169,6 +169,9 @@ function uniformRules(rules: readonly Rule[]): readonly Rule[] {
 /** The exception line of a Python traceback: `ValueError: …`, `torch.OutOfMemoryError: …`, `KeyboardInterrupt`. */
 const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure)|[A-Z][A-Za-z]+)(?::\s.*)?$/;
 
+/** A Python exception's line with its message, however indented: `ModuleNotFoundError: No module named 'setuptools'`. */
+const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
+
 const STACK_CONT =
   /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
 
@@ -257,6 +260,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/,
     // A type test (`--typecheck`) says what failed only in its `TypeCheckError:` line.
     pick: [{ re: /^TypeCheckError: \S/ }] },
+  // pip 22+ quotes a subprocess that failed (a build backend building a wheel, `setup.py egg_info`, a PEP 517 hook):
+  // `error: subprocess-exited-with-error`, `× Building wheel for x (pyproject.toml) did not run successfully.`,
+  // `│ exit code: 1`, `╰─> [N lines of output]`, the output six spaces in, `[end of output]`. The output says why (a C
+  // compiler's error, a Python exception); pip's `ERROR: Failed building wheel for x` after it only which package.
+  // Before the cross-mark rule, which would read the `×` as a failed test's.
+  { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 300, gap: 99,
+    re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
+    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*error: (?!command '[^']*' failed)\S/ }] },
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },

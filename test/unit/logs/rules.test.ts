@@ -888,6 +888,36 @@ const CASES: Case[] = [
       'The command "cargo fmt --all -- --check" exited with 1.',
     ),
   },
+  {
+    // pip 22+ quotes a build backend that failed between `× … did not run successfully.` and `[end of output]`; the
+    // compiler's error inside says why, pip's `ERROR: Failed building wheel for x` after it only which package.
+    name: 'pip subprocess error (a wheel that does not build)',
+    rule: 'pip.subprocess-error',
+    category: 'dependency',
+    head: '      psycopg/psycopg.h:36:10: fatal error: libpq-fe.h: No such file or directory',
+    headline: '  × Building wheel for psycopg2 (pyproject.toml) did not run successfully.',
+    covers: [5, 10],
+    log: lines(
+      '$ pip install psycopg2==2.9.9',
+      '  Building wheel for psycopg2 (pyproject.toml): finished with status \'error\'',
+      '  error: subprocess-exited-with-error',
+      '  ',
+      '  × Building wheel for psycopg2 (pyproject.toml) did not run successfully.',
+      '  │ exit code: 1',
+      '  ╰─> [5 lines of output]',
+      '      running build_ext',
+      '      gcc -pthread -fPIC -I/usr/include/postgresql -c psycopg/psycopgmodule.c -o build/psycopgmodule.o',
+      '      psycopg/psycopg.h:36:10: fatal error: libpq-fe.h: No such file or directory',
+      '      compilation terminated.',
+      '      error: command \'/usr/bin/gcc\' failed with exit code 1',
+      '      [end of output]',
+      '  ',
+      '  note: This error originates from a subprocess, and is likely not a problem with pip.',
+      '  ERROR: Failed building wheel for psycopg2',
+      'ERROR: Could not build wheels for psycopg2, which is required to install pyproject.toml-based projects',
+      'The command "pip install psycopg2==2.9.9" exited with 1.',
+    ),
+  },
 ];
 
 describe('rule families', () => {
