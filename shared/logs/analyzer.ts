@@ -116,6 +116,8 @@ interface Block {
   readBy: number;
   lineCount: number;
   blankRun: number;
+  /** Lines of another stream passed over since the block's last line (see {@link Rule.interleaved}). */
+  interleavedRun: number;
   /**
    * The context lines above the block: null until the block is kept or would lose them from the ring (a repeat
    * never needs them, and in an error-dense log nearly every block is one). Taken above `beforeFrom`: the start
@@ -149,6 +151,8 @@ interface Block {
   lastText: string;
   /** The lines its rule's `keyLines` named so far (see {@link Rule.keyLines}); null for a rule without them. */
   keyLines: number[] | null;
+  /** The line its rule's `keyLines.from` matched, from which every line is a key line; 0 while none has. */
+  keysFrom: number;
   /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
   tallyLine: number;
   /** The last line of the closing report its headline opens (see {@link Rule.closing}); 0 when it opens none. */
@@ -192,6 +196,7 @@ function newBlock(
     readBy: NO_LINE,
     lineCount: 0,
     blankRun: 0,
+    interleavedRun: 0,
     before: null,
     beforeFrom: startLine,
     after: [],
@@ -210,6 +215,7 @@ function newBlock(
     wrapper: false,
     lastText: '',
     keyLines: rule.keyLines === undefined ? null : [],
+    keysFrom: 0,
     tallyLine: 0,
     closedThrough: 0,
   };
@@ -235,6 +241,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.readBy = 0;
   block.lineCount = 1;
   block.blankRun = 1;
+  block.interleavedRun = 1;
   block.before = [];
   block.beforeFrom = 2;
   block.afterWanted = 1;
@@ -248,6 +255,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.wrapper = true;
   block.lastText = 'x';
   block.keyLines = [];
+  block.keysFrom = 1;
   block.tallyLine = 1;
   block.closedThrough = 1;
 }
@@ -559,6 +567,7 @@ export class LogScanner {
     }
     // What `append` does, with the text left unread.
     open.blankRun = 0;
+    open.interleavedRun = 0;
     open.lineCount++;
     open.endLine = line;
     if (open.lines.length < MAX_STORED_LINES) {
@@ -683,6 +692,7 @@ export class LogScanner {
         this.append(open, line, text);
         return;
       }
+      if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
     }
 
@@ -1039,6 +1049,22 @@ export class LogScanner {
     if (sameTemplate?.size === 0) this.byKey.delete(block.template);
   }
 
+  /**
+   * Whether `section`, the step a closing report ({@link Rule.closing}) is printed in, reported a failure above it that
+   * says what failed (generic error wording and up): not only that something did (a test run's summary between the
+   * two), nor a word the loosest rules read (`docs/errors.md`). Kept blocks are in the order they closed, a step's
+   * together: the walk stops at another step's.
+   */
+  private saidWhatFailed(section: Section): boolean {
+    if (section.findings === 0) return false;
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const block = this.blocks[i] as Block;
+      if (block.section !== section) return false;
+      if (block.rule.weight >= CLOSED_FINDING_WEIGHT && block.rule.statusOnly !== true && !block.wrapper) return true;
+    }
+    return false;
+  }
+
   /** The last kept block of `section` that is more than boilerplate, or null. */
   private lastFindingOf(section: Section): Block | null {
     for (let i = this.blocks.length - 1; i >= 0; i--) {
@@ -1074,8 +1100,9 @@ export class LogScanner {
   private considerKey(block: Block, keyLines: number[], line: number, text: string): void {
     const keys = block.rule.keyLines;
     if (keys === undefined) return;
+    if (block.keysFrom === 0 && keys.from?.test(text) === true) block.keysFrom = line;
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
-    if (underPick || keys.after?.test(block.lastText) === true) keyLines.push(line);
+    if (block.keysFrom !== 0 || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
   }
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {
@@ -1095,8 +1122,18 @@ export class LogScanner {
     }
   }
 
+  /** Whether the open block passes over line `text`, another stream's (see {@link Rule.interleaved}). */
+  private passesOver(open: Block, interleaved: NonNullable<Rule['interleaved']>, text: string): boolean {
+    if (open.interleavedRun >= interleaved.lines) return false;
+    const body = open.taskPrefix === '' ? text : taskBody(open.taskPrefix, text);
+    if (body === null || !interleaved.re.test(body)) return false;
+    open.interleavedRun++;
+    return true;
+  }
+
   private append(block: Block, line: number, text: string): void {
     block.blankRun = 0;
+    block.interleavedRun = 0;
     this.store(block, line, text);
   }
 
@@ -1149,6 +1186,9 @@ export class LogScanner {
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
     block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
+    // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
+    // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
+    if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section)) block.wrapper = true;
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
@@ -1464,6 +1504,9 @@ export class LogScanner {
   }
 }
 
+/** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */
+const CLOSED_FINDING_WEIGHT = 40;
+
 /** Whether a later line may still be picked: nothing found yet at the first rank, or that rank takes its last match. */
 function stillPicking(block: Block, pick: NonNullable<Rule['pick']>): boolean {
   return block.pickRank > 0 || pick[0]?.last === true;
@@ -1575,7 +1618,8 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
     failure.repeats = block.repeats.map((r) => ({ startLine: r.startLine, endLine: r.endLine }));
   }
   if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
-  if (block.keyLines !== null) failure.keyLines = [...block.keyLines];
+  // A block its rule's `keyLines.from` never matched in quotes no part that says why apart from the rest: listed whole.
+  if (block.keyLines !== null && (block.rule.keyLines?.from === undefined || block.keysFrom !== 0)) failure.keyLines = [...block.keyLines];
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   return failure;

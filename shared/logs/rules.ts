@@ -34,6 +34,12 @@ export interface Rule {
   readonly end?: RegExp;
   /** Blank lines tolerated inside the block (default 1). */
   readonly gap?: number;
+  /**
+   * Another stream's lines a log may put inside the block (GHC's progress on stdout, between the lines of an error it
+   * wrote to stderr): up to `lines` in a row of lines `re` matches are passed over like blank lines, part of the
+   * block only when a line of it follows them.
+   */
+  readonly interleaved?: { readonly re: RegExp; readonly lines: number };
   /** Upper bound on block length in lines. */
   readonly maxLines?: number;
   /**
@@ -84,9 +90,13 @@ export interface Rule {
    * printed while it passed its other checks: of it the prediction (`predict.ts`) lists the block's first line, its
    * picked line and the lines named here, not every captured line. `underPick`: the line right under the picked
    * line, when it matches (a compiler error's `--> file:line:col`). `after`: the line right under one it matches (a
-   * panic's message under `panicked at file:line:col:`). The scanner reads every line of such a block.
+   * panic's message under `panicked at file:line:col:`). `from`: the line that opens the part of the block that says
+   * why (a build script's `--- stderr` under cargo's report, after the environment its stdout dumped), it and every
+   * line after it, and a block it never matched in is listed whole (rustc's link failure under the same headline).
+   * `also`: a line it matches wherever it stands (a compiler's error a build script echoed to its stdout). The
+   * scanner reads every line of such a block.
    */
-  readonly keyLines?: { readonly underPick?: RegExp; readonly after?: RegExp };
+  readonly keyLines?: { readonly underPick?: RegExp; readonly after?: RegExp; readonly from?: RegExp; readonly also?: RegExp };
   /**
    * The run's summary line, printed after its reports (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`,
    * `Found 279 errors in 9 files`): the first match after a kept block is listed with the report. Only a line the
@@ -132,6 +142,7 @@ export function uniformRule(rule: Rule): Rule {
     contAfter: rule.contAfter,
     end: rule.end,
     gap: rule.gap,
+    interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines },
     maxLines: rule.maxLines,
     lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through },
     inFailureList: rule.inFailureList,
@@ -142,7 +153,7 @@ export function uniformRule(rule: Rule): Rule {
     categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
     under: rule.under && { header: rule.under.header, through: rule.under.through },
     nextLine: rule.nextLine,
-    keyLines: rule.keyLines && { underPick: rule.keyLines.underPick, after: rule.keyLines.after },
+    keyLines: rule.keyLines && { underPick: rule.keyLines.underPick, after: rule.keyLines.after, from: rule.keyLines.from, also: rule.keyLines.also },
     tally: rule.tally,
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
@@ -157,6 +168,9 @@ function uniformRules(rules: readonly Rule[]): readonly Rule[] {
 
 /** The exception line of a Python traceback: `ValueError: …`, `torch.OutOfMemoryError: …`, `KeyboardInterrupt`. */
 const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure)|[A-Z][A-Za-z]+)(?::\s.*)?$/;
+
+/** A Python exception's line with its message, however indented: `ModuleNotFoundError: No module named 'setuptools'`. */
+const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
 
 const STACK_CONT =
   /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
@@ -246,6 +260,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*FAIL {1,2}\S+ > \S.*/, end: /^\s*(?:FAIL {1,2}\S+ > |⎯{3,}|Test Files |Tests )/,
     // A type test (`--typecheck`) says what failed only in its `TypeCheckError:` line.
     pick: [{ re: /^TypeCheckError: \S/ }] },
+  // pip 22+ quotes a subprocess that failed (a build backend building a wheel, `setup.py egg_info`, a PEP 517 hook):
+  // `error: subprocess-exited-with-error`, `× Building wheel for x (pyproject.toml) did not run successfully.`,
+  // `│ exit code: 1`, `╰─> [N lines of output]`, the output six spaces in, `[end of output]`. The output says why (a C
+  // compiler's error, a Python exception); pip's `ERROR: Failed building wheel for x` after it only which package.
+  // Before the cross-mark rule, which would read the `×` as a failed test's.
+  { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 300, gap: 99,
+    re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
+    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*error: (?!command '[^']*' failed)\S/ }] },
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
@@ -313,6 +335,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // Julia's Test stdlib: `name: Test Failed at file.jl:12`, then `Expression:` / `Evaluated:` indented.
   { id: 'julia.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
     re: /^(?:.*: )?(?:Test Failed|Error During Test) at \S+:\d+$/ },
+  // tasty's console reporter (Haskell): each test's name, padded so the results align, then `OK` or `FAIL (0.02s)`;
+  // a failure's reason indented under it (HUnit's `expected:` / ` but got:`, QuickCheck's `*** Failed! Falsified …`)
+  // down to `Use -p '/name/' to rerun this test only.`; `1 out of 9 tests failed (0.03s)` at the end.
+  { id: 'tasty.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60,
+    re: /^\s+\S.*: +FAIL(?: \([\d.]+s\))?$/, tally: /^\d+ out of \d+ tests failed \(/ },
   // Playwright's report: `1) [chromium] › spec.ts:18:7 › title ───`, the error a few lines below it.
   { id: 'playwright.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
     re: /^\s*\d+\) \[[^\]]+\] › \S/, end: /^\s*(?:\d+\) \[[^\]]+\] › \S|\d+ (?:failed|flaky|passed|skipped|did not run)\b)/,
@@ -322,6 +349,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // line from trying it.
   { id: 'meson.test-failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 120, gap: 99,
     re: /^\s*\d+\/\d+ \S.*? (?:(?:FAIL|TIMEOUT|ERROR) {2,}|UNEXPECTEDPASS +)[\d.]+s\b/, end: /^(?:\s*\d+\/\d+ \S|Summary of Failures:|Ok: )/ },
+  // CTest: `2/4 Test #2: area_test ......***Failed    0.03 sec` (`***Exception: SegFault`, `***Timeout`, `***Not Run`,
+  // `Subprocess aborted***Exception:`), the test's output under it with --output-on-failure, up to the next test's
+  // `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or Catch2 failure in that output says why.
+  { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 99,
+    re: /^\s*\d+\/\d+ +Test +#\d+: .*\*{3}(?:Failed|Exception|Timeout|Not Run)\b/,
+    end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
+    pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }] },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
@@ -482,6 +516,16 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
+  // GHC (alone, under cabal or stack): `src/X.hs:12:5: error:`, placed `12:5-9` over columns and `(12,5)-(14,7)` over
+  // lines, `<no location info>: error:` for none (a module it cannot find); since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,
+  // Werror=unused-imports]`). The message is four spaces in, a `Suggested fix:` may stand apart from it by a blank
+  // line, then the code frame (`   |`, `12 | code`, flush left). Before the C compilers' rule, whose shape it shares
+  // and whose blank line would end it before its frame. GHC's progress (`[3 of 9] Compiling M ( src/M.hs, … )`) goes
+  // to stdout, its errors to stderr: a log that joins the streams can print the next modules' progress lines inside
+  // an error, which they do not end.
+  { id: 'ghc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 80, gap: 1, cont: /^\s*\d* \|/,
+    interleaved: { re: /^\[\s*\d+ of \d+\] Compiling /, lines: 10 },
+    re: /^(?:\S+\.(?:l?hs|hsc|hs-boot):(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\))|<no location info>): error:/ },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
@@ -504,7 +548,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^# \[[\w.\/@-]+\]$/, end: /^(?!(?:vet: )?(?:\.\.?\/)?[\w.\/-]+\.go:\d+(?::\d+)?: )/ },
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
     re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
-  { id: 'cargo.build-script', category: 'compilation', weight: 82, extend: 'until', maxLines: 200, gap: 99, refine: true,
+  // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
+  // 1.52): `process didn't exit successfully: …`, `--- stdout`, the `cargo:` directives and the environment the script
+  // read (cc-rs's `TARGET = Some(…)`, a configure script's `checking for …`), then `--- stderr`, where it says why
+  // (a panic, configure's or cc-rs's `error occurred: …`). Of such a block the prediction lists the headline, what
+  // follows `--- stderr`, and the errors of a compiler the script ran, which cc-rs echoes to stdout as
+  // `cargo:warning=…` lines; a stdout dump runs to hundreds of lines (a CMake build's).
+  { id: 'cargo.build-script', category: 'compilation', weight: 82, extend: 'until', maxLines: 1000, gap: 99, refine: true,
     re: /^error: (?:failed to run custom build command for|linking with `[^`]+` failed)/,
     end: /^(?:error(?:\[E\d+\])?: |warning: |\s*Compiling \S|\s*Building \[)/,
     pick: [
@@ -512,7 +562,9 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /thread '[^']*' panicked at/ },
       { re: /undefined reference to|cannot find -l|ld: (?:symbol|library)|unresolved external symbol/ },
       { re: /(?:^|\s)(?:fatal )?error(?:\[\w+\])?: / },
-    ] },
+      { re: /^\s*error occurred(?: in cc-rs)?: / },
+    ],
+    keyLines: { from: /^\s*--- stderr$/, also: /(?:^|\s|=)(?:fatal )?error(?:\[\w+\])?: |configure: error: |undefined reference to|cannot find -l/ } },
   // Nix reports a failed derivation as `error: builder for '/nix/store/…drv' failed with exit code 1;` and quotes
   // the build's last lines below it (`       > …`, read past that prefix by their own rules): a status, before rustc's
   // `error: ` rule, which would take the quoted lines into its block.
@@ -559,7 +611,6 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'elm.error', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, gap: 99,
     re: /^-- [A-Z][A-Z ]*[A-Z] -+ \S+\.elm$/, end: /^(?:-- [A-Z][A-Z ]*[A-Z] -+ \S|Detected (?:errors|problems) in \d+ modules?\.)/,
     pick: [{ re: /^\S/ }] },
-  { id: 'ghc.error', category: 'compilation', weight: 82, extend: 'indent', re: /^\S+\.hs:\d+:\d+(?:-\d+)?: error:/ },
   // Elixir 1.15+ logs its errors as diagnostics first (`    error: undefined function f/2 (expected …)`, a code frame,
   // `    └─ lib/x.ex:41:25: M.g/3`), then `== Compilation error in file lib/x.ex ==` and `** (CompileError) lib/x.ex:
   // cannot compile module M (errors have been logged)`, which only say so: the first diagnostic since `Compiling N
@@ -634,8 +685,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // `> Dupes ` and the duplicated links (`  None ✓` without), down to the blank line before `Wrote results to …`.
   { id: 'awesome-bot.issues', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, maxLines: 400, headNext: true, re: /^Issues :-\($/ },
   { id: 'perlcritic', category: 'lint', weight: 76, extend: 'line', re: /\(Severity: \d\)$/ },
+  // rustfmt --check heads each hunk `Diff in src/x.rs:40:` (`Diff in src/x.rs at line 40:` before 1.5).
   { id: 'prettier.check', category: 'lint', weight: 74, extend: 'line',
-    re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^Diff in \S+ at line \d+:|^\S+ needs? formatting/ },
+    re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^Diff in \S+(?: at line |:)\d+:|^\S+ needs? formatting/ },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
   // Psalm's console report: `ERROR: InvalidReturnType - src/X.php:42:16 - message (see https://psalm.dev/011)`.
@@ -942,11 +994,12 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
 ]);
 
 /**
- * Lines that look like failures but are not: warnings, zero counts, echoed flags, app logs at info level, and
- * jest's `FAIL <file>` suite header (the `●` block below it pulls the header in by look-back).
+ * Lines that look like failures but are not: warnings, zero counts, echoed flags, app logs at info level, GHC's
+ * progress (`[2 of 9] Compiling App.Error ( src/App/Error.hs, … )`: a module's name), and jest's `FAIL <file>` suite
+ * header (the `●` block below it pulls the header in by look-back).
  */
 export const NOISE_RE =
-  /^\s*(?:npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$/i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$/i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -965,6 +1018,11 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
     re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ (?=.*\b\d+ failed\b).* [=]+$|test result: FAILED|\d+ failing$)/ },
+  // cabal's and Stack's verdict after GHC's errors: `Error: [Cabal-7125]` (cabal 3.12+, `Error: cabal: Failed to build
+  // shop-0.1.0.0.` before), Stack's `Error: [S-7282]` with its explanation indented below (`--  While building package`
+  // before 2.9).
+  { id: 'cascade.haskell-build', category: 'unknown', weight: 14, extend: 'indent',
+    re: /^(?:Error: \[(?:Cabal|S)-\d+\]$|(?:Error: )?cabal(?:\.exe)?: Failed to build |-- {2}While building package )/ },
   // Maven's closing report: the goal that failed, then `[ERROR]` lines (the diagnostics again, its advice), then on
   // Jenkins the job's verdict.
   { id: 'cascade.maven-goal', category: 'unknown', weight: 30, extend: 'line', refine: true, re: /^\[ERROR\] Failed to execute goal /,
@@ -1135,4 +1193,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;

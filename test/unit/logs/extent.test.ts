@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, CASCADE_RULES, predictionLines, RULES, type Rule } from '../../../shared/logs/index.js';
-import { GENERIC_RULES, PREFILTER_START_RE } from '../../../shared/logs/rules.js';
+import { GENERIC_RULES, NOISE_RE, PREFILTER_START_RE } from '../../../shared/logs/rules.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../../support/growth.js';
 
 /** How far a test runner's failure report reaches, and which of its lines the prediction lists. */
@@ -336,6 +336,72 @@ describe('the extent of a test runner report', () => {
     expect(predictionLines(analysis)).toEqual([8, 4, 5, 6, 7]);
   });
 
+  it("ranks PowerShell 7's record of a script's throw after what failed above it in the step, whatever its message", async () => {
+    // Prepare: a build script stops with `throw "Packaging failed"` after the tool it ran printed why, in words only
+    // the generic rules know: the record says that the script stopped, the tool's line why.
+    const log = [
+      '##[group]Run ./build.ps1 -Target Pack',
+      './build.ps1 -Target Pack',
+      '##[endgroup]',
+      'Packing Shop.Api 2.4.0',
+      "Error: Could not find a part of the path 'D:\\a\\shop\\shop\\artifacts\\Shop.Api.nuspec'.",
+      'Exception: D:\\a\\shop\\shop\\build.ps1:41',
+      'Line |',
+      '  41 |      throw "Packaging failed"',
+      '     |      ~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | Packaging failed',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('generic.error');
+    expect(predictionLines(analysis)).toEqual([5, 6, 7, 8, 9, 10]);
+  });
+
+  it("ranks PowerShell 7's record after a failed test even with the run's summary between them (Pester 5 under -CI)", async () => {
+    // Prepare: `Invoke-Pester -CI` reports the failed test, its summary line, then throws; the summary only says
+    // that tests failed, the record that the run stopped.
+    const log = [
+      '##[group]Run Invoke-Pester -Output Detailed -CI',
+      'Invoke-Pester -Output Detailed -CI',
+      '##[endgroup]',
+      'Describing Invoice',
+      '  [+] sums the lines 9ms (6ms|3ms)',
+      '  [-] rounds the tax 14ms (10ms|4ms)',
+      '   Expected 0.81, but got 0.8.',
+      '   at Get-Tax $invoice | Should -Be 0.81, /home/runner/work/shop/shop/tests/Invoice.Tests.ps1:22',
+      'Tests completed in 301ms',
+      'Tests Passed: 1, Failed: 1, Skipped: 0 NotRun: 0',
+      'Exception: /home/runner/work/_temp/7d2e4f10-5a3b-4c6d-8e9f-0a1b2c3d4e5f.ps1:2',
+      'Line |',
+      '   2 |  Invoke-Pester -Output Detailed -CI',
+      '     |  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | Pester run failed, because 1 test failed',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('pester.failed');
+    expect(analysis.failures.findIndex((f) => f.rule === 'powershell.error-view')).toBeGreaterThan(analysis.failures.findIndex((f) => f.rule === 'generic.failed'));
+  });
+
+  it("still reports PowerShell 7's record of a throw as the failure when only generic wording came before it in the step", async () => {
+    // Prepare: a line the word rule reads (a file named for errors) is no failure the throw could close.
+    const log = [
+      '##[group]Run ./release.ps1',
+      './release.ps1',
+      '##[endgroup]',
+      'Copying docs/errors.md',
+      'Exception: /home/runner/work/shop/shop/release.ps1:12',
+      'Line |',
+      '  12 |      throw "Version 2.4.0 is already published; bump the version in Shop.props"',
+      '     |      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | Version 2.4.0 is already published; bump the version in Shop.props',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('powershell.error-view');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(9);
+  });
+
   it("does not list as a failure's closing report an error record a test printed (`At line:N char:M`, no script file)", async () => {
     // Prepare: Pester's failed test, then the next test's output holds an error record of a script block.
     const log = [
@@ -664,6 +730,156 @@ describe('the extent of a link checker report', () => {
   });
 });
 
+/** A build script that failed under cargo, and GHC's errors under cabal or stack. */
+describe('the extent of a build tool report that quotes what failed', () => {
+  it("lists of a failed build script its headline and its stderr, not the environment its stdout dumps (cargo's indented report)", async () => {
+    // Prepare: cargo quotes the script's whole output under `Caused by:`, two spaces in: `--- stdout` (the cargo:
+    // directives and the environment it read), then `--- stderr`, where the script says why it stopped.
+    const log = [
+      '   Compiling libc v0.2.155',
+      '   Compiling sqlite-sys v0.4.1',
+      'error: failed to run custom build command for `sqlite-sys v0.4.1`',
+      '',
+      'Caused by:',
+      "  process didn't exit successfully: `/home/runner/work/db/db/target/debug/build/sqlite-sys-0a1b2c3d4e5f6a7b/build-script-build` (exit status: 101)",
+      '  --- stdout',
+      '  cargo:rerun-if-env-changed=SQLITE_SYS_STATIC',
+      '  cargo:rerun-if-env-changed=PKG_CONFIG_PATH',
+      '  PKG_CONFIG_PATH unset',
+      '  cargo:rerun-if-env-changed=SQLITE3_LIB_DIR',
+      '  SQLITE3_LIB_DIR unset',
+      '',
+      '  --- stderr',
+      '  thread \'main\' panicked at build.rs:41:10:',
+      '  sqlite3 not found: install libsqlite3-dev or set SQLITE3_LIB_DIR',
+      '  note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace',
+      'warning: build failed, waiting for other jobs to finish...',
+      '##[error]Process completed with exit code 101.',
+    ];
+    const at = (text: string): number => log.indexOf(text) + 1;
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cargo.build-script');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(at("  thread 'main' panicked at build.rs:41:10:"));
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([3, at('  --- stderr'), 15, 16, 17]);
+  });
+
+  it('lists the compiler error a build script\'s C build echoed to its stdout, and shows it first (cc-rs)', async () => {
+    // Prepare: cc-rs passes the compiler's messages on as `cargo:warning=` lines of the script's stdout and says
+    // only that the command failed on its stderr (`error occurred: …`); cargo before 1.52 printed the sections
+    // flush left.
+    const log = [
+      'error: failed to run custom build command for `zstd-sys v2.0.9+zstd.1.5.5`',
+      "process didn't exit successfully: `/build/target/release/build/zstd-sys-9f8e7d6c5b4a3921/build-script-build` (exit status: 1)",
+      '--- stdout',
+      'TARGET = Some("aarch64-unknown-linux-gnu")',
+      'OPT_LEVEL = Some("3")',
+      'HOST = Some("x86_64-unknown-linux-gnu")',
+      'CC_aarch64-unknown-linux-gnu = None',
+      'running: "aarch64-linux-gnu-gcc" "-O3" "-c" "zstd/lib/common/entropy_common.c"',
+      'cargo:warning=zstd/lib/common/entropy_common.c:15:10: fatal error: stdlib.h: No such file or directory',
+      'cargo:warning=compilation terminated.',
+      'exit status: 1',
+      '',
+      '--- stderr',
+      '',
+      '',
+      'error occurred: Command "aarch64-linux-gnu-gcc" "-O3" "-c" "zstd/lib/common/entropy_common.c" with args "aarch64-linux-gnu-gcc" did not execute successfully (status code exit status: 1).',
+      '',
+      '',
+      'warning: build failed, waiting for other jobs to finish...',
+    ];
+    const fatal = log.findIndex((l) => l.includes('fatal error:')) + 1;
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cargo.build-script');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(fatal);
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, fatal, 13, 16]);
+  });
+
+  it("lists rustc's link failure, under the build-script rule's headline, whole: it quotes no script's output", async () => {
+    // Prepare: `error: linking with `cc` failed`, the linker's command and its messages as `= note:` lines.
+    const log = [
+      'error: linking with `cc` failed: exit status: 1',
+      '  |',
+      '  = note: LC_ALL="C" PATH="/usr/bin:/bin" VSLANG="1033" "cc" "-m64" "/tmp/rustc4Xk2qP/symbols.o" "-o" "/home/runner/work/app/app/target/debug/deps/app-1a2b3c4d" "-lssl" "-lcrypto"',
+      '  = note: /usr/bin/ld: cannot find -lssl: No such file or directory',
+      '          /usr/bin/ld: cannot find -lcrypto: No such file or directory',
+      '          collect2: error: ld returned 1 exit status',
+      '',
+      'error: could not compile `app` (bin "app") due to 1 previous error',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cargo.build-script');
+    expect(predictionLines(analysis)).toEqual([4, 1, 2, 3, 5, 6]);
+  });
+
+  it("reads GHC's errors with their code frames, over the modules compiled between them, and a span of lines (cabal build)", async () => {
+    // Prepare: GHC 9.4+ prints a blank line, `path:line:col: error: [GHC-NNNNN]`, the message four spaces in, then
+    // the code frame (`   |`, `NN | code`); an error over several lines is placed `path:(l1,c1)-(l2,c2)`. Cabal's
+    // progress goes on between two modules' errors, a module's name may hold a word the generic rules read.
+    const log = [
+      'Building library for shop-0.1.0.0...',
+      '[1 of 5] Compiling Shop.Error       ( src/Shop/Error.hs, dist-newstyle/build/x86_64-linux/ghc-9.6.5/shop-0.1.0.0/build/Shop/Error.o )',
+      '[2 of 5] Compiling Shop.Cart        ( src/Shop/Cart.hs, dist-newstyle/build/x86_64-linux/ghc-9.6.5/shop-0.1.0.0/build/Shop/Cart.o )',
+      '',
+      'src/Shop/Cart.hs:27:9: error: [GHC-88464]',
+      '    Variable not in scope: subtotal :: [Item] -> Int',
+      '    Suggested fix:',
+      '      Perhaps use ‘total’ (imported from Shop.Money)',
+      '   |',
+      '27 |   pure (subtotal items)',
+      '   |         ^^^^^^^^',
+      '[3 of 5] Compiling Shop.Report      ( src/Shop/Report.hs, dist-newstyle/build/x86_64-linux/ghc-9.6.5/shop-0.1.0.0/build/Shop/Report.o )',
+      '',
+      'src/Shop/Report.hs:(12,1)-(14,22): error: [GHC-62161] [-Wincomplete-patterns, Werror=incomplete-patterns]',
+      '    Pattern match(es) are non-exhaustive',
+      '    In an equation for ‘render’: Patterns of type ‘Line’ not matched: Refund _',
+      '   |',
+      '12 | render (Sale n) = show n',
+      '   | ^^^^^^^^^^^^^^^^^^^^^^^^...',
+      'Error: [Cabal-7125]',
+      'Failed to build shop-0.1.0.0.',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'), { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('ghc.error');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18, 19]);
+    // The progress lines are no failure of their own.
+    expect(analysis.failures.filter((f) => f.startLine <= 3 || f.startLine === 12)).toEqual([]);
+  });
+
+  it("does not end a GHC error at the progress lines printed between its headline and its message, nor take those after it", async () => {
+    // Prepare: GHC writes its errors to stderr and its progress to stdout; a log that joins the two streams (docker
+    // build, a parallel build) can put the next modules' progress lines between an error's headline and its message.
+    const log = [
+      '[4 of 9] Compiling Tool.Parse      ( src/Tool/Parse.hs, dist/build/Tool/Parse.o )',
+      '',
+      'src/Tool/Parse.hs:51:3: error:',
+      '[5 of 9] Compiling Tool.Options    ( src/Tool/Options.hs, dist/build/Tool/Options.o )',
+      '[6 of 9] Compiling Tool.Error      ( src/Tool/Error.hs, dist/build/Tool/Error.o )',
+      '    • No instance for (Show Token) arising from a use of ‘show’',
+      '    • In the expression: show tok',
+      '[7 of 9] Compiling Tool.Render     ( src/Tool/Render.hs, dist/build/Tool/Render.o )',
+      '[8 of 9] Compiling Tool.Main       ( src/Tool/Main.hs, dist/build/Tool/Main.o )',
+      '[9 of 9] Compiling Tool.Cli        ( src/Tool/Cli.hs, dist/build/Tool/Cli.o )',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'), { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('ghc.error');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(predictionLines(analysis)).toEqual([3, 4, 5, 6, 7]);
+    expect(analysis.failures).toHaveLength(1);
+  });
+});
+
 /** Line lengths up to twice the 4 KB the scanner reads of a line. */
 const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
 const ruleById = (id: string): Rule => {
@@ -707,6 +923,28 @@ describe('the expressions that find a report\'s extent', () => {
     ['powershell.error-view closing', ruleById('powershell.error-view').closing?.through, '', ' ', '1x'],
     ['cascade.pwsh-error-record closing', ruleById('cascade.pwsh-error-record').closing?.through, '', ' ', 'x'],
     ['awesome-bot.issues headline', ruleById('awesome-bot.issues').re, 'Issues :-(', ' ', ''],
+    ['ghc.error headline', ruleById('ghc.error').re, 'a', '.hs:1:1', 'x'],
+    ['ghc.error headline, a span of lines', ruleById('ghc.error').re, 'a.hs:(', '1', ',1)-(1,1)x'],
+    ['ghc.error code frame', ruleById('ghc.error').cont, '', ' ', '1x'],
+    ['ghc.error progress passed over', ruleById('ghc.error').interleaved?.re, '[', ' ', '1 of 1] x'],
+    ['cargo.build-script stderr section', ruleById('cargo.build-script').keyLines?.from, '', ' ', '--- stderrx'],
+    ['cargo.build-script stdout errors', ruleById('cargo.build-script').keyLines?.also, '', ' =error', 'x'],
+    ['cargo.build-script cc-rs pick', ruleById('cargo.build-script').pick?.[4]?.re, '', ' ', 'error occurred in x'],
+    ['cascade.haskell-build headline', ruleById('cascade.haskell-build').re, 'Error: [Cabal-', '1', 'x'],
+    ['noise, GHC progress', NOISE_RE, '[', ' 1', ' of 1] x'],
+    ['tasty.failed headline', ruleById('tasty.failed').re, ' a', ': ', 'FAIL (1sx'],
+    ['tasty.failed headline, padding', ruleById('tasty.failed').re, ' a:', ' ', 'FAIL x'],
+    ['tasty.failed tally', ruleById('tasty.failed').tally, '1 out of ', '1', ' tests failed x'],
+    ['ctest.failed headline', ruleById('ctest.failed').re, '1/1 Test #1: ', '.**', 'x'],
+    ['ctest.failed end', ruleById('ctest.failed').end, ' ', ' ', '1x'],
+    ['prettier.check headline, rustfmt\'s hunk', ruleById('prettier.check').re, 'Diff in a', ':1', 'x'],
+    ['prefilter start, rustfmt\'s hunk', PREFILTER_START_RE, 'Diff in a', ':1', ' x'],
+    ['pip.subprocess-error headline', ruleById('pip.subprocess-error').re, '× ', ' ', 'did not run successfullyx'],
+    ['pip.subprocess-error end', ruleById('pip.subprocess-error').end, '', ' ', '[end of output]x'],
+    ['pip.subprocess-error pick, a compiler error', ruleById('pip.subprocess-error').pick?.[0]?.re, ' a', ':1', 'x'],
+    ['pip.subprocess-error pick, an exception', ruleById('pip.subprocess-error').pick?.[1]?.re, ' A', '.A', 'x'],
+    ['pip.subprocess-error pick, an error', ruleById('pip.subprocess-error').pick?.[2]?.re, '', ' ', "error: command 'x"],
+    ['ctest.failed pick', ruleById('ctest.failed').pick?.[0]?.re, '', 'a:1', ': Failurex'],
     ['prefilter start, a script\'s error record', PREFILTER_START_RE, 'At a', ':1 char:1 ', 'x'],
     ['prefilter start, xcpretty\'s summary', PREFILTER_START_RE, '  test', 'a', '()'],
     ['prefilter start, awesome_bot', PREFILTER_START_RE, 'Issues :-(', ' ', ''],
