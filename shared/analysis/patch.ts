@@ -7,6 +7,7 @@ import { literalsInPlace } from './literals-in-place.js';
 import { callsSpelledOut } from './process-calls.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
 import { decodeEscapes, shellReading, UNNAMED } from './shell-reading.js';
+import { sourceDependency } from './source-dependencies.js';
 import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
 import { hidesCode } from './text.js';
 
@@ -1107,7 +1108,11 @@ export function checkPatch(raw: string): PatchCheck {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
   // Read again, file by file, where a file's process calls are spelled out differently (attack-48 B).
-  const dependency = addedDependency(added) ?? shown.reduce<string | null>((found, file) => found ?? (readingsOf(file).length > 1 ? addedDependency(file.added, file.read) : null), null);
+  // And in each file's own language, a dependency it declares or installs itself (attack-48 F).
+  const dependency =
+    addedDependency(added) ??
+    shown.reduce<string | null>((found, file) => found ?? (readingsOf(file).length > 1 ? addedDependency(file.added, file.read) : null), null) ??
+    shown.reduce<string | null>((found, file) => found ?? sourceDependency(file.path, file.added), null);
   if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
   }

@@ -18,10 +18,11 @@ export const SHELL_DECODER = String.raw`(?:\b(?:base(?:64|32)|basenc)(?:\s+-\S+)
 /**
  * A decoder's output substituted where a command stands, so the shell runs it (attack-51: `os.system("$(echo … |
  * base64 -d)")`): at a line's or a command's start, or opening a call's string (`system("$(…`). Not a substitution
- * given to a command or a name (`echo "$(…)"`, `KEY="$(…)"`).
+ * given to a command or a name (`echo "$(…)"`, `KEY="$(…)"`). Blanks after the start are a line's only (`[ \t]`), so a
+ * run of line breaks is not read again from each of them.
  */
 export const DECODED_AS_COMMAND = /* @__PURE__ */ (() =>
-  new RegExp(String.raw`(?:^|[;&|\n]|\b(?:then|do|else)\s|\(\s*["'\x60])\s*["']?\$\([^\n)]{0,${LINE_CHARS}}${SHELL_DECODER}`, 'i'))();
+  new RegExp(String.raw`(?:^|[;&|\n]|\b(?:then|do|else)\s|\([ \t]*["'\x60])[ \t]*["']?\$\([^\n)]{0,${LINE_CHARS}}${SHELL_DECODER}`, 'i'))();
 
 /** A decoder's output redirected into a file, its name in group 1 (`base64 -d > /tmp/p`, `| xxd -r -p >> run.sh`). */
 const DECODED_SAVED = /* @__PURE__ */ (() => new RegExp(String.raw`${SHELL_DECODER}[^\n;&|]{0,${LINE_CHARS}}?\d?>>?\s*["']?([^\s;&|"'\x60<>()]+)`, 'gi'))();
