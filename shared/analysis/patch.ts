@@ -8,6 +8,7 @@ import { callsSpelledOut } from './process-calls.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
 import { decodeEscapes, shellReading, UNNAMED } from './shell-reading.js';
 import { sourceDependency } from './source-dependencies.js';
+import { linesTestsRun } from './doc-tests.js';
 import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
 import { hidesCode } from './text.js';
 
@@ -890,12 +891,13 @@ export const setsManagerConfiguration = (line: string): boolean => {
     MANAGER_SETTING.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key))));
 };
 
-/** The first line the patch adds to a file of code that sets a package manager's configuration, or null. */
+/** The first line the patch adds to a file of code (or a documentation file's tested code) that sets a package manager's configuration, or null. */
 function managerSetting(files: readonly ShownFile[]): string | null {
   for (const file of files) {
-    if (DOCUMENTATION.test(file.path)) continue;
+    // In documentation, only the code its doctests and Rust blocks run (attack-48 O); prose may name a setting.
     // H1: `sh.environ[…] =` spelled as a call hid the setting when only the spelling was read.
-    const found = readingsOf(file).map((lines) => lines.findIndex((line) => setsManagerConfiguration(line))).filter((at) => at >= 0);
+    const readings = DOCUMENTATION.test(file.path) ? [linesTestsRun(file.added)] : readingsOf(file);
+    const found = readings.map((lines) => lines.findIndex((line) => setsManagerConfiguration(line))).filter((at) => at >= 0);
     if (found.length > 0) return file.added[Math.min(...found)]!;
   }
   return null;

