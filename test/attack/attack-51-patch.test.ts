@@ -37,9 +37,9 @@ const PREFIXED_DECODERS: FindingRow[] = [
   ['src/check.py', 'import os, base64\nos.system(base64.b64decode(s).decode())'],
 ];
 
-// Open (the same pass, not fixed in session 48): recorded so a fix turns them into closed rows.
-// Closed (session 49): a command given through a name, a join or a second statement, by patch.ts's literalsInPlace
-// reading statements joined over their open brackets, a literal joined into one string, an object's properties.
+// Found by the same pass and left open in session 48; the rows below were closed in session 49, each by construct.
+// A command given through a name, a join or a second statement: literals-in-place.ts reads a value given over several
+// lines (its brackets joined), a literal joined into one string, an object's properties.
 const THROUGH_A_NAME: FindingRow[] = [
   ['src/check.js', "const cmd = ['npx', 'evil'].join(' ');\nexecSync(cmd)"],
   ['src/check.js', "const c = { cmd: 'npx evil' };\nexecSync(c.cmd)"],
