@@ -47,7 +47,7 @@ const INTERPRETER = String.raw`(?:["'](?:[\w.\\/-]*[\\/])?(?:(?:ba|z|da|k)?sh|py
  * Where a sink's argument opens: its call, also through `.call`/`.apply`/`.bind(…)(`, `?.(`, or its name closed first
  * (`(0, eval)(`, `__dict__['exec'](`, `getattr(builtins, 'exec')(`); `Reflect.apply` of one; a timer given no function
  * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`, nor an arrow function typed or after a comment); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
- * rest of the line; a Clojure form; an argument list that runs a shell's or an interpreter's `-c`; Python's `shell=True`.
+ * rest of the line; a Clojure form (not Perl's block `(eval {`); an argument list that runs a shell's or an interpreter's `-c`; Python's `shell=True`.
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
   [
@@ -58,7 +58,8 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
     String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!(?:\s*(?:\/\/[^\n]{0,200}\n|\/\*[^*]{0,200}\*\/)){0,8}\s*(?:async\b|function\b|(?:[\w$]+|\([^()]{0,200}\)(?:\s*:[^=;()]{1,80})?)\s*=>))`,
     String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\(|->))`,
-    String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s`,
+    // A Clojure form; not Perl's `(eval {…})`, a block run to catch its errors (patch:fp, session 49: CPAN's FTP.pm).
+    String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s+(?![\s{])`,
     String.raw`[(\[](?=(?:\s*[\w.]+\s*,)?\s*${INTERPRETER}\s*,\s*(?:\{\s*args\s*:\s*)?(?:\[?\s*["'][^"'\n]{0,40}["']\s*,\s*){0,4}\[?\s*["'](?:-[a-z]*c|-e|-p|--eval|-command|\/c)["'\s])`,
     String.raw`\((?:\s*\[)?\s*${INTERPRETER}(?:\s*\])?\s*,(?=[^;]{0,400}?\b(?:input|stdin_data)\s*[:=])`,
     String.raw`\b(?:run|call|check_call|check_output|popen|spawn(?:sync)?|execfile(?:sync)?|execa(?:sync)?|fork)\s*\((?=[^;]{0,400}?\bshell["']?\s*[:=]\s*(?:true|1\b|["'][\w/]))`,

@@ -137,6 +137,8 @@ describeAccepted('attack-51 3: decoded data given to a call, not run', [
 ]);
 
 describeAccepted('attack-51: ordinary code near the readings', [
+  // patch:fp (session 49): CPAN's FTP.pm, Perl's block eval around a decompression (`gunzip` a decoder now).
+  ['src/x.pl', 'if (eval {CPAN::Tarzip->new("$f.gz")->gunzip($f)}) {\n    return $f;\n}'],
   ['src/check.py', "import os\nos.system('pwsh -ExecutionPolicy Bypass -File x.ps1 -e prod')"],
   ['src/check.js', "execSync('powershell -ep bypass -NoProfile -Command Get-Date')"],
   ['src/check.py', 'import os\nos.system(\'echo "$(base64 -d key.b64)" > key.pem\')'],
