@@ -558,3 +558,29 @@ export function javascriptCode(text: string, comments?: Uint8Array): Uint8Array 
   }
   return code;
 }
+
+/**
+ * Scans `text` from `from` to at most `to`, counting brackets outside string literals, from `depth`. Stops where the
+ * count reaches 0 (`stopAtZero`) or at `to`; answers the depth and where it stopped. Each character is read once.
+ */
+export function bracketDepth(text: string, from: number, to: number, depth: number, stopAtZero: boolean): { depth: number; at: number } {
+  let at = from;
+  while (at < to) {
+    const char = text.charAt(at);
+    if (char === '"' || char === "'" || char === '\x60') {
+      // Read up to `to` only (not indexOf, which reads on to the text's end): a string going on past it holds the end.
+      let close = at + 1;
+      while (close < to && text.charAt(close) !== char) close++;
+      if (close >= to) return { depth, at: to };
+      at = close + 1;
+      continue;
+    }
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') {
+      depth--;
+      if (stopAtZero && depth <= 0) return { depth, at: at + 1 };
+    }
+    at++;
+  }
+  return { depth, at };
+}

@@ -47,7 +47,7 @@ const INTERPRETER = String.raw`(?:["'](?:[\w.\\/-]*[\\/])?(?:(?:ba|z|da|k)?sh|py
  * Where a sink's argument opens: its call, also through `.call`/`.apply`/`.bind(…)(`, `?.(`, or its name closed first
  * (`(0, eval)(`, `__dict__['exec'](`, `getattr(builtins, 'exec')(`); `Reflect.apply` of one; a timer given no function
  * (`setTimeout(code)`, not a socket's `req.setTimeout(ms, …)`, nor an arrow function typed or after a comment); `eval`/`instance_eval`/`exec` without parentheses (Ruby, Perl, a shell), whose argument is the
- * rest of the line; a Clojure form; an argument list that runs a shell's or an interpreter's `-c`; Python's `shell=True`.
+ * rest of the line; a Clojure form (not Perl's block `(eval {`); an argument list that runs a shell's or an interpreter's `-c`; Python's `shell=True`.
  */
 const SINK = /* @__PURE__ */ (() => new RegExp(
   [
@@ -58,7 +58,8 @@ const SINK = /* @__PURE__ */ (() => new RegExp(
     String.raw`\breflect\s*\.\s*apply\s*\((?=\s*(?:[\w$]+\s*\.\s*)?(?:eval|exec\w*|function)\b)`,
     String.raw`(?:(?<![.\w$])|\b(?:window|globalthis|self|global)\s*\.\s*)set(?:timeout|interval)\s*\((?!(?:\s*(?:\/\/[^\n]{0,200}\n|\/\*[^*]{0,200}\*\/)){0,8}\s*(?:async\b|function\b|(?:[\w$]+|\([^()]{0,200}\)(?:\s*:[^=;()]{1,80})?)\s*=>))`,
     String.raw`(?<![\w$.])(?:(?:instance_|class_|module_)?eval|exec)[ \t]+(?=[%$@"'\x60]|q[qwx]?\s*[^\w\s]|[\w:]+\s*(?:\.|::|\(|->))`,
-    String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s`,
+    // A Clojure form; not Perl's `(eval {…})`, a block run to catch its errors (patch:fp, session 49: CPAN's FTP.pm).
+    String.raw`\(\s*(?:load-string|load-reader|eval|read-string)\s+(?![\s{])`,
     String.raw`[(\[](?=(?:\s*[\w.]+\s*,)?\s*${INTERPRETER}\s*,\s*(?:\{\s*args\s*:\s*)?(?:\[?\s*["'][^"'\n]{0,40}["']\s*,\s*){0,4}\[?\s*["'](?:-[a-z]*c|-e|-p|--eval|-command|\/c)["'\s])`,
     String.raw`\((?:\s*\[)?\s*${INTERPRETER}(?:\s*\])?\s*,(?=[^;]{0,400}?\b(?:input|stdin_data)\s*[:=])`,
     String.raw`\b(?:run|call|check_call|check_output|popen|spawn(?:sync)?|execfile(?:sync)?|execa(?:sync)?|fork)\s*\((?=[^;]{0,400}?\bshell["']?\s*[:=]\s*(?:true|1\b|["'][\w/]))`,
@@ -168,19 +169,47 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
 }
 
 /**
- * A decoder's output, code nobody reads in the diff (attack-48 T): base64, base32, hex and char codes (`bytes([…])`,
- * `map(chr, …)`, `String.fromCharCode`; prefixed too, `standard_b64decode`, `urlsafe_decode64`), `pack`, rot13, a string reversed, a blob decompressed; `Buffer.from` only
- * given codes or an encoding (a spawn's `input: Buffer.from(patch)` is data).
+ * A decoder's name as a function: base64, base32, hex, rot13, `pack`, a blob decompressed (zlib's `inflate`/`gunzip`,
+ * `decompress`), URL escapes undone (`unescape`, `decodeURIComponent`, `unquote`: attack-51), char codes.
  */
-const DECODED = /\b(?:[a-z]+_)?(?:b(?:64|32|16|85)decode|decode(?:_base)?64)\s*\(|\b(?:atob|b(?:64|32|16|85)decode|a2b_\w+|unhexlify|fromhex|decompress|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64string|from(?:charcode|codepoint))\s*\(|\bgetdecoder\s*\(\s*\)\s*\.\s*decode\s*\(|\bcodecs\s*\.\s*decode\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(/gi;
+const DECODER_NAME = String.raw`(?:[a-z]+_)?b(?:64|32|16|85)decode|atob|a2b_\w+|unhexlify|fromhex|decompress\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64string|from(?:charcode|codepoint)|unescape|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?`;
 
 /**
- * Whether `text` (added to `path`) runs what a decoder gives ({@link DECODED}) as {@link fetchedCodeRuns} reads a fetch:
- * in a sink's brackets, through a name given it, a sink's alias or a script element. Not a sink inside the decoder's own
- * argument (`Buffer.from(execSync(…))` decodes a command's output, it runs nothing decoded).
+ * A decoder's output, code nobody reads in the diff (attack-48 T): {@link DECODER_NAME} called (prefixed too,
+ * `standard_b64decode`, `urlsafe_decode64`), char codes (`bytes([…])`, `map(chr, …)`), a string reversed, Python's
+ * `marshal.loads` (a code object, attack-51); `Buffer.from` only given codes or an encoding (a spawn's
+ * `input: Buffer.from(patch)` is data).
+ */
+const DECODED_SOURCE = String.raw`\b(?:[a-z]+_)?(?:b(?:64|32|16|85)decode|decode(?:_base)?64)\s*\(|\b(?:${DECODER_NAME})\s*\(|\bgetdecoder\s*\(\s*\)\s*\.\s*decode\s*\(|\bcodecs\s*\.\s*decode\s*\(|\bmarshal\s*\.\s*loads\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(`;
+
+/**
+ * A decoder bound to another name (attack-51): Python's `from base64 import b64decode as d`, an ES module's
+ * `import { inflateSync as inf }`, a destructured `{ inflateSync: inf } = require('zlib')`, or `d = base64.b64decode`,
+ * `const dec = atob` (the function, not its result); the name in group 1, 2 or 3.
+ */
+const DECODER_ALIAS = /* @__PURE__ */ (() =>
+  new RegExp(
+    String.raw`\b(?:${DECODER_NAME})\s+as\s+([A-Za-z_$][\w$]*)|\b(?:${DECODER_NAME})\s*:\s*([A-Za-z_$][\w$]*)\s*[,}]|(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\s*\.\s*){0,3}(?:${DECODER_NAME})\s*(?=[;,)\n]|$)`,
+    'gi',
+  ))();
+
+/** {@link DECODED_SOURCE}, and a call of each name `text` binds a decoder to ({@link DECODER_ALIAS}). */
+function decodedIn(text: string): RegExp {
+  const aliases = new Set<string>();
+  for (const alias of text.matchAll(DECODER_ALIAS)) aliases.add((alias[1] ?? alias[2] ?? alias[3])!.replace(/\$/g, '\\$'));
+  const called = aliases.size === 0 ? '' : String.raw`|(?<![\w$.])(?:${[...aliases].join('|')})\s*\(`;
+  return new RegExp(DECODED_SOURCE + called, 'gi');
+}
+
+/**
+ * Whether `text` (added to `path`) runs what a decoder gives ({@link DECODED_SOURCE}) as {@link fetchedCodeRuns} reads a fetch:
+ * in a sink's brackets, through a name given it (on any later line of the file: attack-51, `s = b64decode(…)` then
+ * `exec(s)`), a sink's alias or a script element. Not a sink inside the decoder's own argument
+ * (`Buffer.from(execSync(…))` decodes a command's output, it runs nothing decoded).
  */
 export function decodedCodeRuns(path: string, text: string): boolean {
-  return fetchedRuns(path, text, DECODED, false) || fetchedRuns(path, unhidden(text), DECODED, false);
+  const plain = unhidden(text);
+  return fetchedRuns(path, text, decodedIn(text), false) || fetchedRuns(path, plain, decodedIn(plain), false);
 }
 
 /**
@@ -206,6 +235,28 @@ function unhidden(text: string): string {
   return (plain + joined.slice(from)).replace(/(?<![:\\])\/\/[^\n]*/g, '');
 }
 
+/**
+ * Where a name given a source's value (groups 1 and 2 of {@link ASSIGNED}: `s = b64decode(…)`, or a name given one:
+ * `c = s.decode()`) is read on any later line of `text`: a decoder's output has no use a sink's is not (attack-51, `s =
+ * atob(…)` then `execSync(s)`). One pass over the assignments, each value read to {@link ASSIGNED_REACH}, and one over
+ * the words.
+ */
+function namesReadOnLaterLines(text: string, assignments: readonly RegExpExecArray[], sourcesAt: readonly number[]): number[] {
+  const lineEnd = lineEnds(text);
+  const given = new Map<string, number>();
+  for (const match of assignments) {
+    const after = match[1] ?? match[2];
+    if (after === undefined) continue;
+    const from = match.index + match[0].length;
+    const to = Math.min(lineEnd(from), from + ASSIGNED_REACH);
+    const fromName = given.size > 0 && [...text.slice(from, to).matchAll(WORD)].some((word) => given.has(word[0]));
+    if (!fromName && !within(sourcesAt, from, to)) continue;
+    for (const name of after.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
+  }
+  if (given.size === 0) return [];
+  return [...text.matchAll(WORD)].filter((word) => word.index > (given.get(word[0]) ?? Infinity)).map((word) => word.index);
+}
+
 function fetchedRuns(path: string, text: string, sources: RegExp, chained = true): boolean {
   const fetches = [...text.matchAll(sources)];
   if (fetches.length === 0) return false;
@@ -228,7 +279,8 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
     }
     given.clear();
   };
-  for (const match of text.matchAll(ASSIGNED)) {
+  const assignments = [...text.matchAll(ASSIGNED)];
+  for (const match of assignments) {
     const from = match.index! + match[0].length;
     if (from >= line.end) readOnLine();
     const after = match[1] ?? match[2];
@@ -243,6 +295,7 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
     for (const name of bound.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
   }
   readOnLine();
+  if (!chained) read.push(...namesReadOnLaterLines(text, assignments, fetchedAt));
   read.sort((a, b) => a - b);
   const fetchedOrRead = [...fetchedAt, ...read].sort((a, b) => a - b);
   const callbackSinks: number[] = [];

@@ -6,6 +6,7 @@ import { BITS_CMDLET, COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS,
 import { FETCH } from './downloads-and-runs.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
+import { DECODED_AS_COMMAND, POWERSHELL_ENCODED, SHELL_DECODER, decodedFileRuns } from './shell-decoders.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
 import { quotedOperatorsHidden, shellCommands, shellReadings, shellWord, stageOf } from './shell-reading.js';
 
@@ -1795,12 +1796,9 @@ const REMOTE_CODE_SINK: DangerousCode = {
 };
 
 /**
- * A shell command that decodes what it is given (base64 or base32 `-d` in any flag group, `basenc`, `xxd -r`, `openssl`
- * decoding, `uudecode`, `rev`, a rot13 `tr`, `printf`/`echo -e` of escapes, a decompressor), its output piped into a
- * shell or an interpreter reading its standard input, or substituted into `eval`, `sh -c`, `source` or a here-string
- * (attack-48 T): what runs is not what the diff shows.
+ * A shell's decoder ({@link SHELL_DECODER}) whose output is piped into a shell or an interpreter reading its standard
+ * input, or substituted into `eval`, `sh -c`, `source` or a here-string (attack-48 T): what runs is not what the diff shows.
  */
-const SHELL_DECODER = String.raw`(?:\b(?:base(?:64|32)|basenc)(?:\s+-\S+)*?\s+(?:-[a-z]*d[a-z]*|--decode)\b|\bxxd(?:\s+-\S+)*?\s+-[a-z]*r|\bopenssl\s+(?:enc|base64)\b[^|\n]{0,80}?\s-d\b|(?<![\w.\/-])(?:uudecode|rev|gunzip|[bx]?zcat|zstdcat|unxz|unzstd|bunzip2)(?![\w.-])|\b(?:gzip|bzip2|xz|zstd|lzma|brotli)(?:\s+-\S+)*?\s+-[a-z]*d|\btr\s+["']?(?:[a-z]-[a-z]){2}["']?\s+["']?(?:[a-z]-[a-z]){3}|\b(?:printf|echo\s+-e)\s+[^|\n]{0,${LINE_CHARS}}?\\(?:x[\da-f]|[0-3][0-7]{2}))`;
 const SHELL_DECODED: DangerousCode = {
   id: 'decode-exec',
   re: new RegExp(
@@ -1822,6 +1820,8 @@ const PATCH_SIGNALS: readonly DangerousCode[] = [
   { id: 'remote-script', re: new RegExp(RUNS_FROM_URL, 'i') },
   REMOTE_CODE_SINK,
   SHELL_DECODED,
+  { id: SHELL_DECODED.id, re: DECODED_AS_COMMAND },
+  { id: SHELL_DECODED.id, re: POWERSHELL_ENCODED },
 ];
 
 /**
@@ -1883,5 +1883,6 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   const written = [...new Set([text, folded, plainWordsUnquoted(text), plainWordsUnquoted(folded)])];
   if (written.some((form) => sedRunsCommand(form)) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
   if (forms.some((form) => CONFIG_FILE.test(form) && CONFIG_SETTING.test(form))) found.add(DOWNLOADER_CONFIG);
+  if (forms.some(decodedFileRuns)) found.add(SHELL_DECODED.id);
   return reading === null ? [...found, UNREAD_SHELL] : [...found];
 }

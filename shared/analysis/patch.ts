@@ -1,10 +1,14 @@
 import { parsePatch } from 'diff';
+import { bracketDepth } from './bracket-readings.js';
 import { dangerousCodeSignals, languageSignals } from './dangerous-code.js';
 import { appliedPath, type FileShown, filesShown, stripPrefix } from './diff-reading.js';
 import { PROCESS_CALL_NAMES } from './language-calls.js';
+import { literalsInPlace } from './literals-in-place.js';
 import { callsSpelledOut } from './process-calls.js';
 import { looksLikePipRequirements } from './pip-requirements.js';
 import { decodeEscapes, shellReading, UNNAMED } from './shell-reading.js';
+import { sourceDependency } from './source-dependencies.js';
+import { linesTestsRun } from './doc-tests.js';
 import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
 import { hidesCode } from './text.js';
 
@@ -403,6 +407,8 @@ const FETCHING_ARGUMENTS = /* @__PURE__ */ (() => new RegExp(String.raw`(?:^|\s)
  */
 const RPM_INSTALL = String.raw`rpm\b[^\n;&|]{0,200}?[\s"'\x60,\[](?:-(?![qe])[a-z]*[iuf][a-z]*|--(?:install|upgrade|freshen|reinstall))(?![\w-])`;
 const PACMAN_INSTALL = String.raw`pacman\b[^\n;&|]{0,200}?[\s"'\x60,\[](?:-[a-hj-rt-z]*[su][a-hj-rt-z]*|--(?:sync|upgrade))(?![\w-])`;
+/** The verbs a computed program is refused given: npm's `install` in every spelling npm takes (`i`, `isntall`), `dlx`. */
+const COMPUTED_PROGRAM_VERB = String.raw`(?:i(?:n(?:s(?:t(?:a(?:l(?:l)?)?)?)?)?|snt(?:a(?:l(?:l)?)?)?)?|dlx)`;
 /**
  * A package manager fetching and installing a package, or a package runner fetching one and running it at once
  * (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run mod@version`, `deno run <url>`: `curl | sh` with a registry in
@@ -424,9 +430,10 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // it can be (attack-48 E0, A).
   String.raw`[\w./-]*(?:\w${UNNAMED}|${UNNAMED}[\w${UNNAMED}])|\$\{?\w+\}?${ARG}(?:install|add|i|exec|dlx)${VERB_END}`,
   // The same in an argument list (attack-48 S): a program computed (a variable, `os.environ['npm_execpath']`,
-  // `exec.LookPath("npm")`'s result) given `install`, or a literal one replaced by Python's `executable=`. Not `add`,
-  // git's verb too (`exec.Command(git, "add", f)`).
-  String.raw`(?<=[(\[]\s*)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:install|i|dlx)["'][^\n]{0,300}\bexecutable\s*=))\s*,\s*\[?\s*["'\x60](?:install|i|dlx)["'\x60]`,
+  // `exec.LookPath("npm")`'s result) given `install` (or one of npm's spellings of it, `isntall`: attack-51), options
+  // before it (`[tool, '--yes', 'install', x]`: attack-51), or a literal one replaced by Python's `executable=`. Not
+  // `add`, git's verb too (`exec.Command(git, "add", f)`).
+  String.raw`(?<=[(\[]\s*)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["']${COMPUTED_PROGRAM_VERB}["'][^\n]{0,300}\bexecutable\s*=))\s*,\s*\[?\s*(?:["'\x60]-[^"'\x60\n]{0,80}["'\x60]\s*,\s*){0,8}["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   // Also a scope's registry (`--@acme:registry=`: the company's scope resolved on another registry) and pnpm's
@@ -496,32 +503,6 @@ const AFTER_CALL = /(?!\s*\??\.)|\s*\??\.\s*(?:Run|run|read|Output|CombinedOutpu
 const MAX_ARGUMENTS_READ = 16;
 /** Characters of a call's other arguments read after its argument list; a call going on past them is refused. */
 const OPTIONS_REACH = 300;
-
-/**
- * Scans `text` from `from` to at most `to`, counting brackets outside string literals, from `depth`. Stops where the
- * count reaches 0 (`stopAtZero`) or at `to`; answers the depth and where it stopped. Each character is read once.
- */
-function bracketDepth(text: string, from: number, to: number, depth: number, stopAtZero: boolean): { depth: number; at: number } {
-  let at = from;
-  while (at < to) {
-    const char = text.charAt(at);
-    if (char === '"' || char === "'" || char === '\x60') {
-      // Read up to `to` only (not indexOf, which reads on to the text's end): a string going on past it holds the end.
-      let close = at + 1;
-      while (close < to && text.charAt(close) !== char) close++;
-      if (close >= to) return { depth, at: to };
-      at = close + 1;
-      continue;
-    }
-    if (char === '(' || char === '[' || char === '{') depth++;
-    else if (char === ')' || char === ']' || char === '}') {
-      depth--;
-      if (stopAtZero && depth <= 0) return { depth, at: at + 1 };
-    }
-    at++;
-  }
-  return { depth, at };
-}
 
 /**
  * Whether a package manager named in a process call, its name ending at `at` and `depth` brackets inside the call, is
@@ -712,25 +693,6 @@ function opensOn(text: string, end: number, read: (call: number) => boolean): bo
   return false;
 }
 
-/** A name the added lines give a string or a list literal, alone on its line (`cmd = 'npm install x'`, `CMD = […]`). */
-const GIVEN_LITERAL = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?::=|=(?![=>]))\s*((["'\x60])[^\n]*?\3|\[[^\n\]]*\])\s*;?\s*$/gm;
-/** A name standing as an argument, not a property's or a call's (`cmd`, not `cmd.split()`). */
-const ARGUMENT_NAME = /(?<=[(,[]\s*)([A-Za-z_$][\w$]*)(?=\s*[,)\]])/g;
-
-/**
- * `lines` with the names {@link GIVEN_LITERAL} reads given that literal in their place where they stand as arguments
- * after a process call's opening (attack-48 R: `cmd = 'npm install x'` then `subprocess.run(cmd, shell=True)`,
- * `exec.Command("sh", "-c", cmd)`), or null when the lines give no name one.
- */
-function literalsInPlace(lines: readonly string[]): string[] | null {
-  const given = new Map([...lines.join('\n').matchAll(GIVEN_LITERAL)].map((match) => [match[1]!, match[2]!]));
-  if (given.size === 0) return null;
-  return lines.map((line) => {
-    const call = line.search(PROCESS_CALL_OPENING_ONCE);
-    return call < 0 ? line : line.slice(0, call) + line.slice(call).replace(ARGUMENT_NAME, (name) => given.get(name) ?? name);
-  });
-}
-
 /**
  * The first added line that adds a dependency (for a process call, the line it opens on), or null; read in `spelled`,
  * the same lines with other languages' process calls spelled out ({@link ShownFile.read}), where given.
@@ -741,7 +703,7 @@ function addedDependency(added: readonly string[], spelled = added): string | nu
   // `;` (`'echo ok\nnpm install x'`, `'\x6epm'`), and as the shell builds its words (the reading `curl | sh` is read
   // in: quotes removed, `n""pm`, `n\pm`, `$IFS`, `x=npm; $x`, Python's `'n' 'pm'`). Each only adds refusals.
   // And with the literals names were given in their calls' places.
-  for (const lines of [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line)), ...[literalsInPlace(raw) ?? []]]) {
+  for (const lines of [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line)), ...[literalsInPlace(raw, PROCESS_CALL_OPENING_ONCE) ?? []]]) {
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index] as string;
       if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return added[index]!;
@@ -929,12 +891,13 @@ export const setsManagerConfiguration = (line: string): boolean => {
     MANAGER_SETTING.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key))));
 };
 
-/** The first line the patch adds to a file of code that sets a package manager's configuration, or null. */
+/** The first line the patch adds to a file of code (or a documentation file's tested code) that sets a package manager's configuration, or null. */
 function managerSetting(files: readonly ShownFile[]): string | null {
   for (const file of files) {
-    if (DOCUMENTATION.test(file.path)) continue;
+    // In documentation, only the code its doctests and Rust blocks run (attack-48 O); prose may name a setting.
     // H1: `sh.environ[…] =` spelled as a call hid the setting when only the spelling was read.
-    const found = readingsOf(file).map((lines) => lines.findIndex((line) => setsManagerConfiguration(line))).filter((at) => at >= 0);
+    const readings = DOCUMENTATION.test(file.path) ? [linesTestsRun(file.added)] : readingsOf(file);
+    const found = readings.map((lines) => lines.findIndex((line) => setsManagerConfiguration(line))).filter((at) => at >= 0);
     if (found.length > 0) return file.added[Math.min(...found)]!;
   }
   return null;
@@ -1147,7 +1110,11 @@ export function checkPatch(raw: string): PatchCheck {
     return { ok: false, reason: `the patch adds code that runs something nobody can review (${dangerous.join(', ')})` };
   }
   // Read again, file by file, where a file's process calls are spelled out differently (attack-48 B).
-  const dependency = addedDependency(added) ?? shown.reduce<string | null>((found, file) => found ?? (readingsOf(file).length > 1 ? addedDependency(file.added, file.read) : null), null);
+  // And in each file's own language, a dependency it declares or installs itself (attack-48 F).
+  const dependency =
+    addedDependency(added) ??
+    shown.reduce<string | null>((found, file) => found ?? (readingsOf(file).length > 1 ? addedDependency(file.added, file.read) : null), null) ??
+    shown.reduce<string | null>((found, file) => found ?? sourceDependency(file.path, file.added), null);
   if (dependency !== null) {
     return { ok: false, reason: `the patch adds a dependency no manifest declares: ${JSON.stringify(dependency.trim().slice(0, 120))}` };
   }

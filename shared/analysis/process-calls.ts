@@ -141,6 +141,45 @@ const START_INFO_PROPERTIES: Spelling = [
   (_, program, args) => `ProcessStartInfo(${program}, ${args})`,
 ];
 
+/**
+ * Go's `//go:generate` directive: `go generate` runs its command (attack-48 F, `//go:generate go run x@latest`), read
+ * as that command given to a call. Its words are Go's, quoted or not; a single quote in it is read as a double one.
+ */
+const GO = /\.go$/i;
+const GO_GENERATE: Spelling = [/^\s*\/\/go:generate[ \t]+(.+)$/g, (_, command) => `system('${command.replace(/'/g, '"')}')`];
+
+/**
+ * The same initializer over several lines (review of session 47, M4): a line opening `new ProcessStartInfo` whose
+ * initializer does not close on it, read with the lines after it to the initializer's `}` (at most
+ * {@link START_INFO_LINES} of them), its `FileName` and `Arguments` found in any order.
+ */
+const START_INFO_OPENS = /\bnew\s+ProcessStartInfo\b(?:\s*\(\s*\))?[^};]*$/;
+const START_INFO_LINES = 12;
+const FILE_NAME = new RegExp(String.raw`\bFileName\s*=\s*${CSHARP_STRING}`);
+const ARGUMENTS = new RegExp(String.raw`\bArguments\s*=\s*${CSHARP_STRING}`);
+
+/**
+ * The readings of `lines` that differ for a multi-line initializer ({@link START_INFO_OPENS}): its opening line written
+ * as the constructor given its program and arguments, and its other lines with those two properties taken out (they
+ * were read in the constructor; left in, `FileName = "npm",` reads as npm given no verb). Each line is read once.
+ */
+function startInfosOverLines(lines: readonly string[]): Map<number, (read: string) => string> {
+  const readings = new Map<number, (read: string) => string>();
+  for (let at = 0; at < lines.length; at++) {
+    if (!START_INFO_OPENS.test(lines[at]!)) continue;
+    let initializer = lines[at]!;
+    let next = at + 1;
+    for (; next < Math.min(lines.length, at + START_INFO_LINES) && !initializer.includes('}'); next++) initializer += ` ${lines[next]!}`;
+    const program = FILE_NAME.exec(initializer)?.[1];
+    if (program === undefined) continue;
+    const args = ARGUMENTS.exec(initializer)?.[1];
+    readings.set(at, (read) => read.replace(START_INFO_OPENS, `new ProcessStartInfo(${program}${args === undefined ? '' : `, ${args}`});`));
+    for (let inside = at + 1; inside < next; inside++) readings.set(inside, (read) => read.replace(FILE_NAME, '').replace(ARGUMENTS, ''));
+    at = next - 1;
+  }
+  return readings;
+}
+
 /** Where a double-quoted string's interpolation opens on code: Ruby's `#{…}`, Perl's `@{[…]}`. */
 const INTERPOLATION = /#\{|@\{\[/y;
 /** How many ways a line with a quote that never closes is read (each reading takes one more such quote as no quote). */
@@ -251,8 +290,10 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
     ...(HASKELL.test(path) ? [HASKELL_CALL] : []),
     ...(PERL.test(path) ? [PERL_PIPED_OPEN] : []),
     ...(CSHARP.test(path) ? [START_INFO_PROPERTIES] : []),
+    ...(GO.test(path) ? [GO_GENERATE] : []),
   ];
   const perlOrRuby = PERL_OR_RUBY.test(path);
+  const startInfos = CSHARP.test(path) ? startInfosOverLines(added) : null;
   return added.map((line, at) => {
     const inPlace = shellQuotes && line.includes('<<') ? heredocsInPlace(added, at, line) : line;
     let read = shellQuotes ? backticksAsCalls(inPlace, /\.php$/i.test(path)).replace(QUOTED_COMMAND, 'system(\x60') : line;
@@ -260,6 +301,6 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
     if (importedName !== null && read.search(NAMES_IMPORTED) < 0) read = read.replace(importedName, (name) => imported.get(name)!);
     if (shAlias !== null && read.search(IMPORT_LIST) < 0) read = read.replace(shAlias, 'sh');
     for (const [call, as] of spellings) read = read.replace(call, as);
-    return read;
+    return startInfos?.get(at)?.(read) ?? read;
   });
 }

@@ -193,12 +193,45 @@ const ELSEWHERE = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*(?::|&)|\/\/|&|\\)`;
 const MODULE_OPENING = String.raw`\b(?!import\s*\(\s*["'\x60](?:https?|npm|jsr):)(?:import|new\s+(?:shared)?worker)\s*\(\s*(?:\/\*[^*]{0,200}\*\/\s*)*`;
 /** Another host, as a module is named: a scheme with `//` (not a runtime's own `node:fs`), `//`, an entity or an escape. */
 const HOST = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*:\/\/|\/\/|&|\\)`;
-const MODULE_FROM_ELSEWHERE = String.raw`<script\b[^>]{0,300}?\stype\s*=\s*["']?importmap\b[^<]{0,2000}?:${HOST}|${MODULE_OPENING}(?:new\s+url\s*\(\s*)?${HOST}|\b([A-Za-z_$][\w$]*)\s*=${HOST}[^]{0,2000}?${MODULE_OPENING}\1\s*[,)]`;
+/** `new URL(path, ` up to its base (attack-51: `new URL('/x.js', 'https://…')` resolves to the base's host). */
+const URL_BASE = String.raw`new\s+url\s*\(\s*(?:"[^"\n]*"|'[^'\n]*'|\x60[^\x60\n]*\x60|[\w$.]+)\s*,`;
+/**
+ * The module's address given as a name given another host: alone, first in a joined string or a template
+ * (attack-51: `import(u + '')`, `` import(`${u}`) ``), or as `new URL`'s base.
+ */
+const NAMED_ADDRESS = String.raw`(?:${URL_BASE}\s*|\x60\$\{\s*)?\1(?![\w$])`;
+const MODULE_FROM_ELSEWHERE = String.raw`<script\b[^>]{0,300}?\stype\s*=\s*["']?importmap\b[^<]{0,2000}?:${HOST}|${MODULE_OPENING}(?:new\s+url\s*\(\s*|${URL_BASE})?${HOST}|\b([A-Za-z_$][\w$]*)\s*=${HOST}[^]{0,2000}?${MODULE_OPENING}${NAMED_ADDRESS}`;
 const REMOTE_SCRIPT_TAG = new RegExp(
   String.raw`<script\b[^>]{0,300}?\s(?:src|(?:xlink:)?href)\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,|\bsrc["']?\s*:)${ELSEWHERE}|\b(?:importscripts|getscript|usescript|loadscript)\s*\(\s*["'\x60]${ELSEWHERE}|\.\s*ajax\s*\([^;]{0,400}?\bdatatype\s*:\s*["']script|\ssrcdoc\s*=[^>]{0,600}?script\b[^>]{0,300}?\ssrc\s*=\s*(?:&quot;|&#\w+;)?${ELSEWHERE}|${MODULE_FROM_ELSEWHERE}`,
   'i',
 );
 export const REMOTE_SCRIPT_TAG_SIGNAL = 'remote-script-tag';
+
+/** Quoted literals joined by `+` (`'https:' + '//x'`), one chain at a time, with no escape or quote of another kind inside. */
+const JOINED_LITERALS = /(?:'[^'\\\n]*'|"[^"\\\n]*")(?:\s*\+\s*(?:'[^'\\\n]*'|"[^"\\\n]*"))+/g;
+/** `text` with each chain of {@link JOINED_LITERALS} written as the one literal it makes (attack-51: a host in pieces). */
+const literalsJoined = (text: string): string => text.replace(JOINED_LITERALS, (chain) => `'${[...chain.matchAll(/'([^']*)'|"([^"]*)"/g)].map((piece) => piece[1] ?? piece[2]).join('')}'`);
+/** A name given another host's address as a literal: the name in group 1, the literal in group 2. */
+const GIVEN_ADDRESS = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*((["'\x60])\s*(?:[a-z][\w+.-]*:\/\/|\/\/)[^"'\x60\n]*\3)/gi;
+/** A name given another name's value, alone (`u = host`): the names in groups 1 and 2. */
+const GIVEN_NAME = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)(?=\s*(?:[,;)\n]|$))/g;
+/** How many names given names are followed from an address (`a = 'https://…'; b = a; c = b`). */
+const NAME_STEPS = 3;
+/**
+ * `text` with each name given a name given an address (attack-51's chained row: `host = 'https://…', u = host`) given
+ * the address itself, so the module reading finds the address where the name is imported. Each step reads the text once.
+ */
+function addressesThroughNames(text: string): string {
+  let read = text;
+  for (let step = 0; step < NAME_STEPS; step++) {
+    const addresses = new Map([...read.matchAll(GIVEN_ADDRESS)].map((given) => [given[1]!, given[2]!]));
+    if (addresses.size === 0) return read;
+    const next = read.replace(GIVEN_NAME, (all, name: string, value: string) => (addresses.has(value) ? `${name} = ${addresses.get(value)!}` : all));
+    if (next === read) return read;
+    read = next;
+  }
+  return read;
+}
 
 /**
  * The ids of what `lines` (of `path`) do to the job around them: write GitHub Actions' environment files
@@ -217,7 +250,7 @@ export function jobChangingSignals(path: string, lines: readonly string[]): stri
   if (forms.some((form) => actions.test(form))) found.add(ACTIONS_ENVIRONMENT_FILE);
   const download = TEXT_EXTENSIONS.test(path) ? DOCUMENTED_DOWNLOAD : DOWNLOAD;
   if (forms.some((form) => form.split('\n').some((line) => download.test(line) && LOADED_BY_CONVENTION.test(line)))) found.add(DOWNLOAD_TO_LOADED_PATH);
-  if (PAGE_FILE.test(path) && REMOTE_SCRIPT_TAG.test(text)) found.add(REMOTE_SCRIPT_TAG_SIGNAL);
+  if (PAGE_FILE.test(path) && [text, addressesThroughNames(literalsJoined(text))].some((form) => REMOTE_SCRIPT_TAG.test(form))) found.add(REMOTE_SCRIPT_TAG_SIGNAL);
   if (/\.java$/i.test(path) && lines.some((line) => JAVA_ESCAPED_LINE_BREAK.test(line))) found.add(ESCAPED_LINE_BREAK);
   if (PERL_FILE.test(path) && PERL_SOURCE_FILTER.test(text)) found.add(SOURCE_ENCODING);
   return [...found];

