@@ -153,6 +153,10 @@ interface Block {
   keyLines: number[] | null;
   /** The line its rule's `keyLines.from` matched, from which every line is a key line; 0 while none has. */
   keysFrom: number;
+  /** Lines under the picked line its rule's `keyLines.belowPick` still names (see {@link Rule.keyLines}). */
+  belowPickLeft: number;
+  /** Whether a line of it matched its rule's `confirmedBy`, or its rule has none (see {@link Rule.confirmedBy}). */
+  confirmed: boolean;
   /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
   tallyLine: number;
   /** The last line of the closing report its headline opens (see {@link Rule.closing}); 0 when it opens none. */
@@ -216,6 +220,8 @@ function newBlock(
     lastText: '',
     keyLines: rule.keyLines === undefined ? null : [],
     keysFrom: 0,
+    belowPickLeft: 0,
+    confirmed: rule.confirmedBy === undefined,
     tallyLine: 0,
     closedThrough: 0,
   };
@@ -256,6 +262,8 @@ function writeBlockFieldsOnce(section: Section): void {
   block.lastText = 'x';
   block.keyLines = [];
   block.keysFrom = 1;
+  block.belowPickLeft = 1;
+  block.confirmed = true;
   block.tallyLine = 1;
   block.closedThrough = 1;
 }
@@ -552,8 +560,9 @@ export class LogScanner {
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
     if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '') return false;
-    // A block that names its key lines judges each line by its text and the line before it.
-    if (open.keyLines !== null || line === this.closingNext) return false;
+    // A block that names its key lines judges each line by its text and the line before it; one not yet confirmed
+    // waits for the line that confirms it.
+    if (open.keyLines !== null || !open.confirmed || line === this.closingNext) return false;
     const rule = open.rule;
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
@@ -1050,17 +1059,20 @@ export class LogScanner {
   }
 
   /**
-   * Whether `section`, the step a closing report ({@link Rule.closing}) is printed in, reported a failure above it that
-   * says what failed (generic error wording and up): not only that something did (a test run's summary between the
-   * two), nor a word the loosest rules read (`docs/errors.md`). Kept blocks are in the order they closed, a step's
-   * together: the walk stops at another step's.
+   * Whether `section`, the step a closing report ({@link Rule.closing}) opening on line `reportLine` is printed in,
+   * reported a failure above it that says what failed: a tool's own report anywhere in the step, generic error wording
+   * ({@link CLOSED_FINDING_WEIGHT}) only right above the report (the tool's message the script then threw on), not a
+   * retry's error the step went on past. Not only that something failed (a test run's summary between the two), nor
+   * a word the loosest rules read (`docs/errors.md`). Kept blocks are in the order they closed, a step's together: the
+   * walk stops at another step's.
    */
-  private saidWhatFailed(section: Section): boolean {
+  private saidWhatFailed(section: Section, reportLine: number): boolean {
     if (section.findings === 0) return false;
     for (let i = this.blocks.length - 1; i >= 0; i--) {
       const block = this.blocks[i] as Block;
       if (block.section !== section) return false;
-      if (block.rule.weight >= CLOSED_FINDING_WEIGHT && block.rule.statusOnly !== true && !block.wrapper) return true;
+      if (block.rule.weight < CLOSED_FINDING_WEIGHT || block.rule.statusOnly === true || block.wrapper) continue;
+      if (!GENERIC_RULES.includes(block.rule) || reportLine - block.endLine <= GENERIC_CLOSED_GAP) return true;
     }
     return false;
   }
@@ -1088,6 +1100,7 @@ export class LogScanner {
 
   private store(block: Block, line: number, text: string): void {
     if (block.keyLines !== null && block.lineCount > 0) this.considerKey(block, block.keyLines, line, text);
+    if (!block.confirmed && block.rule.confirmedBy?.test(text) === true) block.confirmed = true;
     block.lineCount++;
     block.endLine = line;
     block.lastText = text;
@@ -1101,8 +1114,16 @@ export class LogScanner {
     const keys = block.rule.keyLines;
     if (keys === undefined) return;
     if (block.keysFrom === 0 && keys.from?.test(text) === true) block.keysFrom = line;
+    let belowPick = false;
+    if (block.belowPickLeft > 0) {
+      if (keys.belowPick?.end?.test(text) === true) block.belowPickLeft = 0;
+      else {
+        block.belowPickLeft--;
+        belowPick = true;
+      }
+    }
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
-    if (block.keysFrom !== 0 || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
+    if (block.keysFrom !== 0 || belowPick || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
   }
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {
@@ -1117,6 +1138,7 @@ export class LogScanner {
         block.pickRank = rank;
         block.pickLine = line;
         block.pickText = cut(text);
+        block.belowPickLeft = block.rule.keyLines?.belowPick?.lines ?? 0;
       }
       return;
     }
@@ -1154,7 +1176,7 @@ export class LogScanner {
     if (!block) return;
     this.open = null;
     const nextLine = block.rule.nextLine;
-    if (nextLine !== undefined && !this.hasNextLine(block, nextLine)) return;
+    if ((nextLine !== undefined && !this.hasNextLine(block, nextLine)) || !block.confirmed) return;
     if (block.rule.headNext) {
       this.readStored(block);
       const next = block.lines[1];
@@ -1188,7 +1210,7 @@ export class LogScanner {
     block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
-    if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section)) block.wrapper = true;
+    if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
     // An action or problem matcher reporting an error fails its step even without an exit-code line.
     if (this.gha && block.annotated && this.failedCount === 0 && block.section.kind === 'step') this.markFailed(block.section, block.headLine, false);
     const isCascade = block.rule.weight < 20 || block.wrapper;
@@ -1506,6 +1528,28 @@ export class LogScanner {
 
 /** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */
 const CLOSED_FINDING_WEIGHT = 40;
+/** Lines from generic error wording down to a closing report that closes it: right above it, a line between at most. */
+const GENERIC_CLOSED_GAP = 2;
+
+/**
+ * A block its rule's `keyLines.from` never matched in quotes no part that says why apart from the rest (rustc's link
+ * failure under cargo's build-script headline, a build script that wrote nothing to stderr): listed whole up to this
+ * many lines; a longer one (a script's stdout dumping its environment) by its first and last lines
+ * ({@link unkeyedEnds}).
+ */
+const UNKEYED_WHOLE_LINES = 40;
+/** Of a long block `keyLines.from` never matched in: the lines under its headline that say what ran, … */
+const UNKEYED_HEAD_LINES = 4;
+/** … and its last lines, where what it quotes stopped. */
+const UNKEYED_TAIL_LINES = 20;
+
+/** The key lines of a long block its rule's `keyLines.from` never matched in: its `also` lines, its first and last. */
+function unkeyedEnds(block: Block, keyLines: readonly number[]): number[] {
+  const lines = new Set(keyLines);
+  for (let l = block.startLine + 1; l <= block.startLine + UNKEYED_HEAD_LINES; l++) lines.add(l);
+  for (let l = block.endLine - UNKEYED_TAIL_LINES + 1; l <= block.endLine; l++) lines.add(l);
+  return [...lines].sort((a, b) => a - b);
+}
 
 /** Whether a later line may still be picked: nothing found yet at the first rank, or that rank takes its last match. */
 function stillPicking(block: Block, pick: NonNullable<Rule['pick']>): boolean {
@@ -1618,8 +1662,10 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
     failure.repeats = block.repeats.map((r) => ({ startLine: r.startLine, endLine: r.endLine }));
   }
   if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
-  // A block its rule's `keyLines.from` never matched in quotes no part that says why apart from the rest: listed whole.
-  if (block.keyLines !== null && (block.rule.keyLines?.from === undefined || block.keysFrom !== 0)) failure.keyLines = [...block.keyLines];
+  if (block.keyLines !== null) {
+    if (block.rule.keyLines?.from === undefined || block.keysFrom !== 0) failure.keyLines = [...block.keyLines];
+    else if (block.endLine - block.startLine >= UNKEYED_WHOLE_LINES) failure.keyLines = unkeyedEnds(block, block.keyLines);
+  }
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   return failure;

@@ -86,6 +86,13 @@ export interface Rule {
    */
   readonly nextLine?: RegExp;
   /**
+   * The headline counts only with a line of its block, the headline included, that this matches, for a shape a
+   * listing of another kind shares (tasty's `name: FAIL`, told from a health check's by its time or by the `Use -p
+   * '/name/' to rerun this test only.` under it): the block is dropped when it closes without one. The rules after
+   * this one are not tried on the headline. The scanner reads every line of such a block until one matches.
+   */
+  readonly confirmedBy?: RegExp;
+  /**
    * The block holds a test's whole captured output (nextest's stdout and stderr sections), most of it what the test
    * printed while it passed its other checks: of it the prediction (`predict.ts`) lists the block's first line, its
    * picked line and the lines named here, not every captured line. `underPick`: the line right under the picked
@@ -93,10 +100,18 @@ export interface Rule {
    * panic's message under `panicked at file:line:col:`). `from`: the line that opens the part of the block that says
    * why (a build script's `--- stderr` under cargo's report, after the environment its stdout dumped), it and every
    * line after it, and a block it never matched in is listed whole (rustc's link failure under the same headline).
-   * `also`: a line it matches wherever it stands (a compiler's error a build script echoed to its stdout). The
-   * scanner reads every line of such a block.
+   * `also`: a line it matches wherever it stands (a compiler's error a build script echoed to its stdout).
+   * `belowPick`: the lines under the picked line, the picked report's own (GoogleTest's values under `file:line:
+   * Failure` in CTest's output), down to the first that `end` matches and at most `lines` of them. The scanner reads
+   * every line of such a block.
    */
-  readonly keyLines?: { readonly underPick?: RegExp; readonly after?: RegExp; readonly from?: RegExp; readonly also?: RegExp };
+  readonly keyLines?: {
+    readonly underPick?: RegExp;
+    readonly after?: RegExp;
+    readonly from?: RegExp;
+    readonly also?: RegExp;
+    readonly belowPick?: { readonly end?: RegExp; readonly lines: number };
+  };
   /**
    * The run's summary line, printed after its reports (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`,
    * `Found 279 errors in 9 files`): the first match after a kept block is listed with the report. Only a line the
@@ -153,7 +168,14 @@ export function uniformRule(rule: Rule): Rule {
     categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
     under: rule.under && { header: rule.under.header, through: rule.under.through },
     nextLine: rule.nextLine,
-    keyLines: rule.keyLines && { underPick: rule.keyLines.underPick, after: rule.keyLines.after, from: rule.keyLines.from, also: rule.keyLines.also },
+    confirmedBy: rule.confirmedBy,
+    keyLines: rule.keyLines && {
+      underPick: rule.keyLines.underPick,
+      after: rule.keyLines.after,
+      from: rule.keyLines.from,
+      also: rule.keyLines.also,
+      belowPick: rule.keyLines.belowPick && { end: rule.keyLines.belowPick.end, lines: rule.keyLines.belowPick.lines },
+    },
     tally: rule.tally,
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
@@ -264,10 +286,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // `error: subprocess-exited-with-error`, `× Building wheel for x (pyproject.toml) did not run successfully.`,
   // `│ exit code: 1`, `╰─> [N lines of output]`, the output six spaces in, `[end of output]`. The output says why (a C
   // compiler's error, a Python exception); pip's `ERROR: Failed building wheel for x` after it only which package.
-  // Before the cross-mark rule, which would read the `×` as a failed test's.
-  { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 300, gap: 99,
+  // Before the cross-mark rule, which would read the `×` as a failed test's. A C extension's build quotes a compiler
+  // command per source file, thousands in a large one: of the output the prediction lists the line picked and the
+  // few under it (the code frame, `compilation terminated.`).
+  { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 5000, gap: 99,
     re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
-    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*error: (?!command '[^']*' failed)\S/ }] },
+    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*error: (?!command '[^']*' failed)\S/ }],
+    keyLines: { belowPick: { lines: 4 } } },
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
@@ -335,11 +360,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // Julia's Test stdlib: `name: Test Failed at file.jl:12`, then `Expression:` / `Evaluated:` indented.
   { id: 'julia.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
     re: /^(?:.*: )?(?:Test Failed|Error During Test) at \S+:\d+$/ },
-  // tasty's console reporter (Haskell): each test's name, padded so the results align, then `OK` or `FAIL (0.02s)`;
-  // a failure's reason indented under it (HUnit's `expected:` / ` but got:`, QuickCheck's `*** Failed! Falsified …`)
-  // down to `Use -p '/name/' to rerun this test only.`; `1 out of 9 tests failed (0.03s)` at the end.
+  // tasty's console reporter (Haskell): each test's name, padded so the results align, then `OK` or `FAIL (0.02s)`,
+  // two spaces in per group (flush left for a test outside any); a failure's reason indented under it (HUnit's
+  // `expected:` / ` but got:`, QuickCheck's `*** Failed! Falsified …`) down to `Use -p '/name/' to rerun this test
+  // only.`; `1 out of 9 tests failed (0.03s)` at the end. A padded `name: FAIL` listing of another kind (a health
+  // check's) has neither the time after FAIL, which tasty leaves out under 10 ms, nor that rerun hint, which it leaves
+  // out when the run has one test.
   { id: 'tasty.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60,
-    re: /^\s+\S.*: +FAIL(?: \([\d.]+s\))?$/, tally: /^\d+ out of \d+ tests failed \(/ },
+    re: /^\s*\S.*: +FAIL(?: \(\d+\.\d\ds\))?$/, confirmedBy: /: +FAIL \(\d+\.\d\ds\)$|^\s+Use -p '.*' to rerun this test only\.$/,
+    tally: /^\d+ out of \d+ tests failed \(/ },
   // Playwright's report: `1) [chromium] › spec.ts:18:7 › title ───`, the error a few lines below it.
   { id: 'playwright.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
     re: /^\s*\d+\) \[[^\]]+\] › \S/, end: /^\s*(?:\d+\) \[[^\]]+\] › \S|\d+ (?:failed|flaky|passed|skipped|did not run)\b)/,
@@ -351,11 +380,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*\d+\/\d+ \S.*? (?:(?:FAIL|TIMEOUT|ERROR) {2,}|UNEXPECTEDPASS +)[\d.]+s\b/, end: /^(?:\s*\d+\/\d+ \S|Summary of Failures:|Ok: )/ },
   // CTest: `2/4 Test #2: area_test ......***Failed    0.03 sec` (`***Exception: SegFault`, `***Timeout`, `***Not Run`,
   // `Subprocess aborted***Exception:`), the test's output under it with --output-on-failure, up to the next test's
-  // `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or Catch2 failure in that output says why.
-  { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 99,
+  // `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or Catch2 failure in that output says why: of
+  // the output, which holds every passing case's lines too (hundreds in a large suite), the prediction lists that
+  // failure and the lines under it, down to GoogleTest's `[  FAILED  ]` or Catch2's rule (`-----`, `=====`).
+  { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 1000, gap: 99,
     re: /^\s*\d+\/\d+ +Test +#\d+: .*\*{3}(?:Failed|Exception|Timeout|Not Run)\b/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
-    pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }] },
+    pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
+    keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 } } },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,

@@ -126,6 +126,116 @@ describe('the extent of a test runner report', () => {
     expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, 3, 4, 6, 8, 9, 11, 13, 14, 17]);
   });
 
+  it("lists of a CTest failure its status line and GoogleTest's failure with its values, not the passing tests its output holds", async () => {
+    for (const passed of [20, 150]) {
+      // Prepare: --output-on-failure prints the test executable's whole output under CTest's `***Failed` line,
+      // every passing case's `[ RUN ]` / `[ OK ]` pair before the one that failed.
+      const cases = Array.from({ length: passed }, (_, i) => [`[ RUN      ] Geo.Case${i}`, `[       OK ] Geo.Case${i} (0 ms)`]).flat();
+      const log = [
+        '    Start 2: geo_tests',
+        '2/4 Test #2: geo_tests ........................***Failed    0.30 sec',
+        `[==========] Running ${passed + 1} tests from 1 test suite.`,
+        ...cases,
+        '[ RUN      ] Geo.Area',
+        '/home/runner/work/geo/geo/tests/geo_test.cpp:27: Failure',
+        'Expected equality of these values:',
+        '  area(r)',
+        '    Which is: 12',
+        '  13',
+        '[  FAILED  ] Geo.Area (0 ms)',
+        `[==========] ${passed + 1} tests from 1 test suite ran. (3 ms total)`,
+        '    Start 3: io_tests',
+        '3/4 Test #3: io_tests .........................   Passed    0.01 sec',
+      ];
+      const failure = log.indexOf('/home/runner/work/geo/geo/tests/geo_test.cpp:27: Failure') + 1;
+      // Act
+      const analysis = await analyzeLog(log.join('\n'), { maxFailures: 50 });
+      // Assert
+      expect(analysis.failures[0]?.lines[0]?.line, `${passed} passed`).toBe(failure);
+      expect([...predictionLines(analysis)].sort((a, b) => a - b), `${passed} passed`).toEqual([2, failure, failure + 1, failure + 2, failure + 3, failure + 4]);
+    }
+  });
+
+  it("lists of a CTest failure Catch2's failed assertion with its expansion, down to Catch2's rule", async () => {
+    // Prepare: Catch2 heads each test case with rules of dashes and closes its run with a rule of `=`.
+    const log = [
+      '    Start 1: shapes',
+      '1/1 Test #1: shapes ...........................***Failed    0.02 sec',
+      '',
+      '~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      'shapes is a Catch2 v3.5.2 host application.',
+      'Run with -? for options',
+      '',
+      '-------------------------------------------------------------------------------',
+      'area of a square',
+      '-------------------------------------------------------------------------------',
+      '/home/runner/work/geo/geo/tests/shapes.cpp:12',
+      '...............................................................................',
+      '',
+      '/home/runner/work/geo/geo/tests/shapes.cpp:15: FAILED:',
+      '  REQUIRE( area(square(2)) == 4 )',
+      'with expansion:',
+      '  3 == 4',
+      '',
+      '===============================================================================',
+      'test cases: 3 | 2 passed | 1 failed',
+      'assertions: 9 | 8 passed | 1 failed',
+      '',
+      '',
+      '0% tests passed, 1 tests failed out of 1',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'), { maxFailures: 50 });
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('ctest.failed');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(14);
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([2, 14, 15, 16, 17]);
+  });
+
+  it("reads tasty's failed test by its time after FAIL or its rerun hint, a top-level test too, not a health listing's `name: FAIL`", async () => {
+    // Prepare: tasty's `defaultMain` on a single test prints it flush left; a test under 10 ms has no time, but its
+    // `Use -p` hint; a service's health listing pads its checks alike with neither, its cause on a line of its own.
+    const tasty = [
+      'roundtrip:   FAIL (0.02s)',
+      '  test/RoundTrip.hs:18:',
+      '  expected: Just 1',
+      '   but got: Nothing',
+      "  Use -p '/roundtrip/' to rerun this test only.",
+      '',
+      '1 out of 1 tests failed (0.02s)',
+    ];
+    const fast = [
+      'Tests',
+      '  Bool',
+      '    not_false:      FAIL',
+      '      test/Main.hs:210:',
+      '      expected: True',
+      '       but got: False',
+      "      Use -p '/not_false/' to rerun this test only.",
+      '    and_true:       OK',
+      '',
+      '1 out of 2 tests failed (0.00s)',
+    ];
+    const health = [
+      'Health checks',
+      '  db:    OK',
+      '  cache: FAIL',
+      'Error: connection refused (redis://localhost:6379)',
+      '##[error]Process completed with exit code 1.',
+    ];
+    // Act
+    const ofTasty = await analyzeLog(tasty.join('\n'), { maxFailures: 50 });
+    const ofFast = await analyzeLog(fast.join('\n'), { maxFailures: 50 });
+    const ofHealth = await analyzeLog(health.join('\n'), { maxFailures: 50 });
+    // Assert
+    expect(ofTasty.failures[0]?.rule).toBe('tasty.failed');
+    expect(predictionLines(ofTasty)).toEqual([1, 2, 3, 4, 5, 7]);
+    expect(ofFast.failures[0]?.rule).toBe('tasty.failed');
+    expect(predictionLines(ofFast)).toEqual([3, 4, 5, 6, 7, 10]);
+    expect(ofHealth.failures.map((f) => f.rule)).not.toContain('tasty.failed');
+    expect(ofHealth.failures[0]?.lines[0]?.line).toBe(4);
+  });
+
   it("lists of mypy's report the errors of the first file it names and its `Found N errors` line, not every file's", async () => {
     // Prepare: pre-commit's mypy hook, then another hook's output.
     const log = [
@@ -400,6 +510,30 @@ describe('the extent of a test runner report', () => {
     const analysis = await analyzeLog(log, { maxFailures: 50 });
     expect(analysis.failures[0]?.rule).toBe('powershell.error-view');
     expect(analysis.failures[0]?.lines[0]?.line).toBe(9);
+  });
+
+  it("still reports PowerShell 7's record of a throw as the failure when only a retried download's generic error came earlier in the step", async () => {
+    // Prepare: a transient error the script retried past, several lines of work, then the script's own throw: the
+    // retried download is no failure the throw could close.
+    const log = [
+      '##[group]Run ./publish.ps1',
+      './publish.ps1',
+      '##[endgroup]',
+      'Error: Failed to download (attempt 1 of 3), retrying in 5s',
+      'Downloaded nuget.exe 6.9.1',
+      'Restoring packages for /home/runner/work/shop/shop/Shop.sln',
+      'Restored 14 packages',
+      'Packing Shop.Api 2.4.0',
+      'Exception: /home/runner/work/shop/shop/publish.ps1:30',
+      'Line |',
+      '  30 |      throw "Signing certificate not found in the store"',
+      '     |      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      '     | Signing certificate not found in the store',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    const analysis = await analyzeLog(log, { maxFailures: 50 });
+    expect(analysis.failures[0]?.rule).toBe('powershell.error-view');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(13);
   });
 
   it("does not list as a failure's closing report an error record a test printed (`At line:N char:M`, no script file)", async () => {
@@ -799,6 +933,69 @@ describe('the extent of a build tool report that quotes what failed', () => {
     expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, fatal, 13, 16]);
   });
 
+  it("lists of a wheel pip could not build the headline, the compiler's error and the lines under it, not the build's output", async () => {
+    for (const compiled of [50, 400]) {
+      // Prepare: pip quotes the build backend's whole output between `╰─> [N lines of output]` and `[end of output]`,
+      // six spaces in: a C extension's build prints a compiler command per source file before the one that fails.
+      const commands = Array.from({ length: compiled }, (_, i) => `      gcc -pthread -fPIC -I/usr/include/python3.12 -c src/part${i}.c -o build/temp.linux-x86_64-cpython-312/src/part${i}.o`);
+      const log = [
+        'Building wheels for collected packages: fastgeo',
+        '  Building wheel for fastgeo (pyproject.toml): started',
+        "  Building wheel for fastgeo (pyproject.toml): finished with status 'error'",
+        '  error: subprocess-exited-with-error',
+        '  ',
+        '  × Building wheel for fastgeo (pyproject.toml) did not run successfully.',
+        '  │ exit code: 1',
+        `  ╰─> [${compiled + 8} lines of output]`,
+        '      running bdist_wheel',
+        '      running build_ext',
+        ...commands,
+        '      src/fastgeo.c:3:10: fatal error: Python.h: No such file or directory',
+        '          3 | #include <Python.h>',
+        '            |          ^~~~~~~~~~',
+        '      compilation terminated.',
+        "      error: command '/usr/bin/gcc' failed with exit code 1",
+        '      [end of output]',
+        '  ',
+        '  note: This error originates from a subprocess, and is likely not a problem with pip.',
+        '  ERROR: Failed building wheel for fastgeo',
+        'Failed to build fastgeo',
+        'ERROR: Could not build wheels for fastgeo, which is required to install pyproject.toml-based projects',
+      ];
+      const fatal = log.findIndex((l) => l.includes('fatal error: Python.h')) + 1;
+      // Act
+      const analysis = await analyzeLog(log.join('\n'), { maxFailures: 50 });
+      // Assert
+      expect(analysis.failures[0]?.rule, `${compiled} compiled`).toBe('pip.subprocess-error');
+      expect(analysis.failures[0]?.lines[0]?.line, `${compiled} compiled`).toBe(fatal);
+      expect([...predictionLines(analysis)].sort((a, b) => a - b), `${compiled} compiled`).toEqual([6, fatal, fatal + 1, fatal + 2, fatal + 3, fatal + 4]);
+    }
+  });
+
+  it("lists of a failed build script with no stderr section its headline and the end of what it printed, not a whole environment dump", async () => {
+    // Prepare: a script that exits without a word on stderr; its stdout, the environment it read, runs long.
+    const dump = Array.from({ length: 300 }, (_, i) => `  cargo:rerun-if-env-changed=FOO_SYS_VAR_${i}`);
+    const log = [
+      'error: failed to run custom build command for `foo-sys v0.1.0`',
+      '',
+      'Caused by:',
+      "  process didn't exit successfully: `/home/runner/work/foo/foo/target/debug/build/foo-sys-0a1b2c3d4e5f6a7b/build-script-build` (exit status: 1)",
+      '  --- stdout',
+      ...dump,
+      '  checking for libfoo... no',
+      'warning: build failed, waiting for other jobs to finish...',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cargo.build-script');
+    const predicted = predictionLines(analysis);
+    expect(predicted).toContain(1);
+    expect(predicted).toContain(4);
+    expect(predicted).toContain(log.indexOf('  checking for libfoo... no') + 1);
+    expect(predicted.length).toBeLessThanOrEqual(40);
+  });
+
   it("lists rustc's link failure, under the build-script rule's headline, whole: it quotes no script's output", async () => {
     // Prepare: `error: linking with `cc` failed`, the linker's command and its messages as `= note:` lines.
     const log = [
@@ -935,6 +1132,11 @@ describe('the expressions that find a report\'s extent', () => {
     ['tasty.failed headline', ruleById('tasty.failed').re, ' a', ': ', 'FAIL (1sx'],
     ['tasty.failed headline, padding', ruleById('tasty.failed').re, ' a:', ' ', 'FAIL x'],
     ['tasty.failed tally', ruleById('tasty.failed').tally, '1 out of ', '1', ' tests failed x'],
+    ['tasty.failed headline, flush left', ruleById('tasty.failed').re, 'a', ': ', 'FAIL (1.00sx'],
+    ['tasty.failed confirmed by the time', ruleById('tasty.failed').confirmedBy, 'a', ': ', 'FAIL (1.00sx'],
+    ['tasty.failed confirmed by the rerun hint', ruleById('tasty.failed').confirmedBy, "  Use -p '", "'", ' to rerun x'],
+    ['ctest.failed key lines under the pick, end', ruleById('ctest.failed').keyLines?.belowPick?.end, '', 'a:1', ': x'],
+    ['ctest.failed key lines under the pick, end at a rule', ruleById('ctest.failed').keyLines?.belowPick?.end, '', '-=', 'x'],
     ['ctest.failed headline', ruleById('ctest.failed').re, '1/1 Test #1: ', '.**', 'x'],
     ['ctest.failed end', ruleById('ctest.failed').end, ' ', ' ', '1x'],
     ['prettier.check headline, rustfmt\'s hunk', ruleById('prettier.check').re, 'Diff in a', ':1', 'x'],
