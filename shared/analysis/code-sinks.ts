@@ -93,6 +93,8 @@ const LINK = /[\s)]{0,100}\??\.\s*[\w$]+\s*\(/y;
  * Python's `with … as r`, a Ruby block's `{ |f|`, a callback's parameters (`new WebSocket(u).onmessage = (e) =>`).
  */
 const ASSIGNED = /(?<![\w$@.])(\{[^{}=\n]{1,120}\}|\[[^\][=\n]{1,120}\]|[$@]{0,2}[A-Za-z_][\w$]*(?:[ \t]*,[ \t]*[$@]{0,2}[A-Za-z_][\w$]*){0,8})(?:\s*:(?!=)[\w$.<>[\]|&?, \t]{1,80}?)?\s*(?::=|=(?![=>~])|<-)|\bfor\s+([\w, ]{1,80}?)\s+in\b|\bas\s+([A-Za-z_]\w*)|(?:\{|\bdo)\s*\|([^|\n]{1,80})\||\bfunction\s*\(([^()\n]{0,80})\)|\(([^()\n]{0,80})\)\s*=>|(?<![\w$.])([A-Za-z_$][\w$]*)\s*=>/g;
+/** What stands after an assignment's `=` on its line when its value opens on the next: nothing, or an open bracket. */
+const VALUE_ON_NEXT_LINE = /^[ \t]*[([]?[ \t]*\\?\r?$/;
 /** How far after an assignment's `=` the fetch it is given is looked for. */
 const ASSIGNED_REACH = 160;
 /** A name as the languages read write one (`data`, `$code`, `@body`), read where it is not a property (`r.data`). */
@@ -170,9 +172,10 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
 
 /**
  * A decoder's name as a function: base64, base32, hex, rot13, `pack`, a blob decompressed (zlib's `inflate`/`gunzip`,
- * `decompress`), URL escapes undone (`unescape`, `decodeURIComponent`, `unquote`: attack-51), char codes.
+ * `decompress`), URL escapes undone (`unescape`, `decodeURIComponent`, `unquote`: attack-51), char codes; Python's
+ * `a85decode` and `decodebytes` (attack-52).
  */
-const DECODER_NAME = String.raw`(?:[a-z]+_)?b(?:64|32|16|85)decode|atob|a2b_\w+|unhexlify|fromhex|decompress\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64string|from(?:charcode|codepoint)|unescape|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?`;
+const DECODER_NAME = String.raw`(?:[a-z]+_)?b(?:64|32|16|85)decode|atob|a2b_\w+|a85decode|decodebytes|unhexlify|fromhex|decompress\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64string|from(?:charcode|codepoint)|unescape|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?`;
 
 /**
  * A decoder's output, code nobody reads in the diff (attack-48 T): {@link DECODER_NAME} called (prefixed too,
@@ -193,10 +196,23 @@ const DECODER_ALIAS = /* @__PURE__ */ (() =>
     'gi',
   ))();
 
-/** {@link DECODED_SOURCE}, and a call of each name `text` binds a decoder to ({@link DECODER_ALIAS}). */
+/**
+ * Python's marshal under another name (attack-52): `import marshal as m` (the module's name in group 1, its `loads`
+ * then read as marshal's) and `from marshal import loads [as l]` (the names imported in group 2).
+ */
+const MARSHAL_IMPORT = /\bimport\s+marshal\s+as\s+(\w+)|\bfrom\s+marshal\s+import\s+\(?([^\n()]{1,200})/g;
+
+/** {@link DECODED_SOURCE}, and a call of each name `text` binds a decoder to ({@link DECODER_ALIAS}, {@link MARSHAL_IMPORT}). */
 function decodedIn(text: string): RegExp {
   const aliases = new Set<string>();
   for (const alias of text.matchAll(DECODER_ALIAS)) aliases.add((alias[1] ?? alias[2] ?? alias[3])!.replace(/\$/g, '\\$'));
+  for (const [, module, names] of text.matchAll(MARSHAL_IMPORT)) {
+    if (module !== undefined) aliases.add(String.raw`${module}\s*\.\s*loads`);
+    for (const name of names?.split(',') ?? []) {
+      const [imported, as, alias] = name.trim().split(/\s+/);
+      if (imported === 'loads') aliases.add(as === 'as' && alias !== undefined && /^\w+$/.test(alias) ? alias : 'loads');
+    }
+  }
   const called = aliases.size === 0 ? '' : String.raw`|(?<![\w$.])(?:${[...aliases].join('|')})\s*\(`;
   return new RegExp(DECODED_SOURCE + called, 'gi');
 }
@@ -244,17 +260,52 @@ function unhidden(text: string): string {
 function namesReadOnLaterLines(text: string, assignments: readonly RegExpExecArray[], sourcesAt: readonly number[]): number[] {
   const lineEnd = lineEnds(text);
   const given = new Map<string, number>();
+  const environment = environmentValues(text);
   for (const match of assignments) {
     const after = match[1] ?? match[2];
     if (after === undefined) continue;
     const from = match.index + match[0].length;
-    const to = Math.min(lineEnd(from), from + ASSIGNED_REACH);
-    const fromName = given.size > 0 && [...text.slice(from, to).matchAll(WORD)].some((word) => given.has(word[0]));
+    // A value opened on the next line (`s =⏎  atob(x)`, `s = (⏎  b64decode(b))`: attack-52) is read there.
+    const end = lineEnd(from);
+    const to = Math.min(VALUE_ON_NEXT_LINE.test(text.slice(from, end)) && end < text.length ? lineEnd(end + 1) : end, from + ASSIGNED_REACH);
+    const fromName = given.size > 0 && [...text.slice(from, to).matchAll(WORD)].some((word) => given.has(word[0]) && !environment.has(from + word.index));
     if (!fromName && !within(sourcesAt, from, to)) continue;
     for (const name of after.match(WORD) ?? []) if (!given.has(name)) given.set(name, from);
   }
   if (given.size === 0) return [];
-  return [...text.matchAll(WORD)].filter((word) => word.index > (given.get(word[0]) ?? Infinity)).map((word) => word.index);
+  return [...text.matchAll(WORD)].filter((word) => word.index > (given.get(word[0]) ?? Infinity) && !environment.has(word.index)).map((word) => word.index);
+}
+
+/**
+ * A child process's environment given as an object (`env: { ...process.env, CFG: cfg }`, `env={**os.environ, 'TOKEN':
+ * token}`), its entries in group 1, read to {@link ENVIRONMENT_REACH} characters.
+ */
+const ENVIRONMENT_OPTION = /\benv\s*[=:]\s*\{([^{}]{0,400})\}/g;
+/** One entry of {@link ENVIRONMENT_OPTION}: its key (quoted, group 2, or bare, group 3), a name as its value (group 4). */
+const ENVIRONMENT_ENTRY = /(?:^|,)\s*(?:(["'])(\w+)\1|(\w+))\s*:\s*([A-Za-z_$][\w$]*)\s*(?=,|\s*$)/g;
+/**
+ * Environment variables whose value a program runs or reads as its options or where to load code from (`NODE_OPTIONS`,
+ * `LD_PRELOAD`, `BASH_ENV`, `PYTHONSTARTUP`, a manager's `npm_config_*`, a path, a proxy), read broadly: any other
+ * holds data (a token, a setting) for the child to read.
+ */
+const CODE_ENVIRONMENT = /^(?:ld_\w*|dyld_\w*|bash_env|env|path|shellopts|bashopts|ps\d|prompt_command|editor|visual|pager|shell|(?:python|perl|ruby|node|java|git|npm|yarn|pip|cargo|rust|go|jdk|maven|gradle|dotnet|composer|bundle|gem)\w*|\w*(?:options|opts?|config\w*|rc|path|home|proxy|lib|preload|hook\w*|command|cmd|exec\w*|script\w*))$/i;
+
+/**
+ * Where, in `text`, a name stands only as a child process's environment variable's value (under a key not
+ * {@link CODE_ENVIRONMENT}), and the `env` option's own name: what a decoder gave handed on as data, not run (attack-52
+ * false refusals: a decoded secret passed to `execSync('npm test', { env })` was read as run).
+ */
+function environmentValues(text: string): Set<number> {
+  const at = new Set<number>();
+  for (const option of text.matchAll(ENVIRONMENT_OPTION)) {
+    at.add(option.index);
+    const entriesFrom = option.index + option[0].length - 1 - option[1]!.length;
+    for (const entry of option[1]!.matchAll(ENVIRONMENT_ENTRY)) {
+      if (CODE_ENVIRONMENT.test(entry[2] ?? entry[3]!)) continue;
+      at.add(entriesFrom + entry.index + entry[0].length - entry[4]!.length - (entry[0].length - entry[0].trimEnd().length));
+    }
+  }
+  return at;
 }
 
 function fetchedRuns(path: string, text: string, sources: RegExp, chained = true): boolean {

@@ -9,6 +9,7 @@ import { looksLikePipRequirements } from './pip-requirements.js';
 import { decodeEscapes, shellReading, UNNAMED } from './shell-reading.js';
 import { sourceDependency } from './source-dependencies.js';
 import { linesTestsRun } from './doc-tests.js';
+import { POWERSHELL_ENCODED } from './shell-decoders.js';
 import { declaredEncodingSignal, jobChangingSignals, newSignals, OUT_OF_VIEW, pushedOutOfView } from './smuggled-code.js';
 import { hidesCode } from './text.js';
 
@@ -317,8 +318,9 @@ const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRules>> = {
   // Composer as a phar, its usual CI spelling (attack-48 P).
   composer: { name: String.raw`composer(?:\.phar)?`, verbs: ['--version'] },
   go: {
-    // `go list` reads the module graph (fetching as `go build` does, running nothing), `go fmt` runs gofmt.
-    verbs: ['test', 'build', 'vet', 'version', 'run', 'env', 'list', 'fmt'],
+    // `go list` reads the module graph (fetching as `go build` does, running nothing), `go fmt` runs gofmt; `go tool`
+    // runs a tool go.mod declares (Go 1.24), fetched as `go build` fetches what go.mod requires (attack-52 false refusals).
+    verbs: ['test', 'build', 'vet', 'version', 'run', 'env', 'list', 'fmt', 'tool'],
     valueOptions: ['-C'],
     // `go run mod@version` fetches a module and runs it; `go env -w` changes every later call's settings.
     refusedForms: String.raw`run\b[^\n)]*@|env${ARG}--?w\b`,
@@ -407,8 +409,25 @@ const FETCHING_ARGUMENTS = /* @__PURE__ */ (() => new RegExp(String.raw`(?:^|\s)
  */
 const RPM_INSTALL = String.raw`rpm\b[^\n;&|]{0,200}?[\s"'\x60,\[](?:-(?![qe])[a-z]*[iuf][a-z]*|--(?:install|upgrade|freshen|reinstall))(?![\w-])`;
 const PACMAN_INSTALL = String.raw`pacman\b[^\n;&|]{0,200}?[\s"'\x60,\[](?:-[a-hj-rt-z]*[su][a-hj-rt-z]*|--(?:sync|upgrade))(?![\w-])`;
-/** The verbs a computed program is refused given: npm's `install` in every spelling npm takes (`i`, `isntall`), `dlx`. */
-const COMPUTED_PROGRAM_VERB = String.raw`(?:i(?:n(?:s(?:t(?:a(?:l(?:l)?)?)?)?)?|snt(?:a(?:l(?:l)?)?)?)?|dlx)`;
+/**
+ * The verbs a computed program is refused given: npm's `install` in every spelling npm takes (`isntall`, `ins`), `dlx`,
+ * words no other tool's verb is read as, after any options, each maybe given a value (`--registry`, `https://…`;
+ * attack-52).
+ */
+const COMPUTED_PROGRAM_VERB = String.raw`(?:ins(?:t(?:a(?:l(?:l)?)?)?)?|isnt(?:a(?:l(?:l)?)?)?|dlx)`;
+/**
+ * npm's and bun's shorter verbs that fetch (`i`, `in`, `exec`, `x`, `it`: attack-52), words other tools' verbs and
+ * options' values are too (Mercurial's `hg in`, `--mode in`): refused given a program that may be npm (not one named
+ * {@link NOT_NPM_PROGRAM}), first or after options that take no value (`-g`, `--yes`, not `--mode`).
+ */
+const COMPUTED_PROGRAM_SHORT_VERB = String.raw`(?:in?|exec|x|it)`;
+/** Names of computed programs that are other tools (a version control system's, a build tool's), never npm. */
+const NOT_NPM_PROGRAM = String.raw`(?:hg|git|svn|fossil|bzr|darcs|p4|cmake|make|ninja|meson|docker|podman|kubectl|helm|terraform|ansible)(?![\w$])`;
+/** An argument list's string element that is an option (group-free), and one that is not. */
+const LISTED_OPTION = String.raw`["'\x60]-[^"'\x60\n]{0,80}["'\x60]\s*,\s*`;
+const LISTED_VALUE = String.raw`["'\x60][^-"'\x60\n][^"'\x60\n]{0,80}["'\x60]\s*,\s*`;
+/** Options that take no value, as they stand before a verb: a short cluster (`-g`, `-yq`) or npm's own flags. */
+const LISTED_FLAG = String.raw`["'\x60](?:-[a-z]{1,8}|--(?:yes|global|silent|quiet|force|no-[\w-]{1,40}|[\w-]{1,40}=[^"'\x60\n]{0,80}))["'\x60]\s*,\s*`;
 /**
  * A package manager fetching and installing a package, or a package runner fetching one and running it at once
  * (`npx x`, `pnpm dlx x`, `uvx x`, `pipx run x`, `go run mod@version`, `deno run <url>`: `curl | sh` with a registry in
@@ -433,7 +452,8 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // `exec.LookPath("npm")`'s result) given `install` (or one of npm's spellings of it, `isntall`: attack-51), options
   // before it (`[tool, '--yes', 'install', x]`: attack-51), or a literal one replaced by Python's `executable=`. Not
   // `add`, git's verb too (`exec.Command(git, "add", f)`).
-  String.raw`(?<=[(\[]\s*)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["']${COMPUTED_PROGRAM_VERB}["'][^\n]{0,300}\bexecutable\s*=))\s*,\s*\[?\s*(?:["'\x60]-[^"'\x60\n]{0,80}["'\x60]\s*,\s*){0,8}["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
+  String.raw`(?<=[(\[]\s*)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:${COMPUTED_PROGRAM_VERB}|${COMPUTED_PROGRAM_SHORT_VERB})["'][^\n]{0,300}\bexecutable\s*=))\s*,\s*\[?\s*(?:${LISTED_OPTION}(?:${LISTED_VALUE})?){0,8}["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
+  String.raw`(?<=[(\[]\s*)(?![\w$]*\s*["'\x60])(?!${NOT_NPM_PROGRAM})[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}\s*,\s*\[?\s*(?:${LISTED_FLAG}){0,8}["'\x60]${COMPUTED_PROGRAM_SHORT_VERB}["'\x60]`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   // Also a scope's registry (`--@acme:registry=`: the company's scope resolved on another registry) and pnpm's
@@ -875,6 +895,11 @@ const MANAGER_SETTING = [
 ];
 /** Files that only document: what they name is not run. */
 const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
+/**
+ * A documentation's tested code that may write a file: a call whose name writes, copies, moves, links or opens (read
+ * broadly, failing closed), a redirection or a shell's writing command.
+ */
+const DOCUMENTATION_CODE_WRITES = /(?:write|append|copy|create|rename|symlink|link|move|replace|save|dump|put|set|touch|tee|install|mkdir|open|persist|store|emit|patch|update|insert)\w{0,40}\s*[(!]|>|\b(?:cp|mv|echo|printf|ln|sed)\b/i;
 
 /**
  * NODE_OPTIONS set to a plain literal of heap and stack sizes only (`'--max-old-space-size=4096'`), the commonest fix for
@@ -883,12 +908,16 @@ const DOCUMENTATION = /\.(?:md|mdx|rst|txt|adoc)$/i;
  */
 const NODE_SIZES_ONLY = /\bnode_options(?=["'\x60]?\s*\]?\s*[=:,]\s*(["'])(?:\s*--(?:max[-_](?:old|semi)[-_]space[-_]size|stack[-_]size)=\d{1,6})+\s*\1\s*(?:[;,)}\]]|$))/gi;
 
-/** Whether a line of code sets a package manager's configuration ({@link MANAGER_SETTING}). */
-export const setsManagerConfiguration = (line: string): boolean => {
+/**
+ * Whether a line of code sets a package manager's configuration ({@link MANAGER_SETTING}); with `namingCounts` false,
+ * a configuration file only named (its first rule) does not count.
+ */
+export const setsManagerConfiguration = (line: string, namingCounts = true): boolean => {
   const written = line.normalize('NFKC').replace(NODE_SIZES_ONLY, 'node_sizes');
+  const settings = namingCounts ? MANAGER_SETTING : MANAGER_SETTING.slice(1);
   // As written and with its escapes decoded: a name spelled `'\x47OFLAGS'` or `'package.js\x6fn'` (attack-48 E1).
   return [written, decoded(written)].some((text) =>
-    MANAGER_SETTING.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key))));
+    settings.some((setting) => setting.test(text)) || (/env/i.test(text) && [...text.matchAll(ENVIRONMENT_KEY)].some(([key]) => key === key.toUpperCase() || /config/i.test(key))));
 };
 
 /** The first line the patch adds to a file of code (or a documentation file's tested code) that sets a package manager's configuration, or null. */
@@ -896,8 +925,12 @@ function managerSetting(files: readonly ShownFile[]): string | null {
   for (const file of files) {
     // In documentation, only the code its doctests and Rust blocks run (attack-48 O); prose may name a setting.
     // H1: `sh.environ[…] =` spelled as a call hid the setting when only the spelling was read.
-    const readings = DOCUMENTATION.test(file.path) ? [linesTestsRun(file.added)] : readingsOf(file);
-    const found = readings.map((lines) => lines.findIndex((line) => setsManagerConfiguration(line))).filter((at) => at >= 0);
+    // There a configuration file named counts only where the tested code writes anything (attack-52 false refusals:
+    // a doctest reading `.npmrc`, a Rust block printing where `.cargo/config.toml` is).
+    const documentation = DOCUMENTATION.test(file.path);
+    const readings = documentation ? [linesTestsRun(file.added)] : readingsOf(file);
+    const namingCounts = !documentation || readings[0]!.some((line) => DOCUMENTATION_CODE_WRITES.test(line));
+    const found = readings.map((lines) => lines.findIndex((line) => setsManagerConfiguration(line, namingCounts))).filter((at) => at >= 0);
     if (found.length > 0) return file.added[Math.min(...found)]!;
   }
   return null;
@@ -930,7 +963,16 @@ function shownByFile(diff: string): ShownFile[] {
  */
 function shownFileSignals({ path, added, before, after, firstLines }: ShownFile): string[] {
   const encoding = declaredEncodingSignal(path, firstLines);
-  return [...languageSignals(path, added), ...jobChangingSignals(path, added), ...newSignals(path, before, after), ...(encoding ? [encoding] : [])];
+  return [...languageSignals(path, added), ...jobChangingSignals(path, added), ...newSignals(path, before, after), ...(encoding ? [encoding] : []), ...encodedThroughName(added)];
+}
+
+/**
+ * PowerShell given its encoded command with the program named apart from its call (attack-52: `const ps = 'pwsh';`
+ * then `spawnSync(ps, ['-enc', blob])`), read with the literals names were given in their calls' places.
+ */
+function encodedThroughName(added: readonly string[]): string[] {
+  const inPlace = added.some((line) => /pwsh|powershell/i.test(line)) ? literalsInPlace(added, PROCESS_CALL_OPENING_ONCE) : null;
+  return inPlace !== null && POWERSHELL_ENCODED.test(inPlace.join('\n')) ? ['decode-exec'] : [];
 }
 
 /**

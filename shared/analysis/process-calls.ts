@@ -138,8 +138,17 @@ const CSHARP = /\.(?:cs|csx)$/i;
 const CSHARP_STRING = String.raw`("(?:[^"\\\n]|\\.)*")`;
 const START_INFO_PROPERTIES: Spelling = [
   new RegExp(String.raw`\bFileName\s*=\s*${CSHARP_STRING}\s*,\s*Arguments\s*=\s*${CSHARP_STRING}`, 'g'),
-  (_, program, args) => `ProcessStartInfo(${program}, ${args})`,
+  (_, program, args) => `ProcessStartInfo(${program}, ${argumentWords(args!)})`,
 ];
+/**
+ * .NET's command line given as one string (`Arguments = "run build"`): the program
+ * splits it into its words at blanks, so a plain one (no quote, no escape) is read as them, one literal each, as an
+ * argument list is (attack-52 false refusals: `"run build"` was read as one unknown verb). Any other is left whole.
+ */
+function argumentWords(literal: string): string {
+  const words = /^"[^"\\]*"$/.test(literal) ? literal.slice(1, -1).split(/\s+/).filter((word) => word !== '') : [];
+  return words.length === 0 ? literal : words.map((word) => `"${word}"`).join(', ');
+}
 
 /**
  * Go's `//go:generate` directive: `go generate` runs its command (attack-48 F, `//go:generate go run x@latest`), read
@@ -173,7 +182,7 @@ function startInfosOverLines(lines: readonly string[]): Map<number, (read: strin
     const program = FILE_NAME.exec(initializer)?.[1];
     if (program === undefined) continue;
     const args = ARGUMENTS.exec(initializer)?.[1];
-    readings.set(at, (read) => read.replace(START_INFO_OPENS, `new ProcessStartInfo(${program}${args === undefined ? '' : `, ${args}`});`));
+    readings.set(at, (read) => read.replace(START_INFO_OPENS, `new ProcessStartInfo(${program}${args === undefined ? '' : `, ${argumentWords(args)}`});`));
     for (let inside = at + 1; inside < next; inside++) readings.set(inside, (read) => read.replace(FILE_NAME, '').replace(ARGUMENTS, ''));
     at = next - 1;
   }

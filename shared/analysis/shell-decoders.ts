@@ -49,6 +49,8 @@ export function decodedFileRuns(text: string): boolean {
   return false;
 }
 
+/** What PowerShell takes before an option: `-`, `/`, and the en dash, em dash and horizontal bar (attack-52: `–enc`). */
+const POWERSHELL_DASH = '[-/\u2013\u2014\u2015]';
 /** Every prefix of PowerShell's `-EncodedCommand` it takes for the option (`-e`, `-en`, `-enc`, …), and its alias `-ec`. */
 const ENCODED_COMMAND_OPTION = /* @__PURE__ */ (() => `(?:ec|${[...'encodedcommand'].map((_, at, all) => all.slice(0, at + 1).join('')).join('|')})`)();
 
@@ -59,4 +61,4 @@ const ENCODED_COMMAND_OPTION = /* @__PURE__ */ (() => `(?:ec|${[...'encodedcomma
  * is the script's own.
  */
 export const POWERSHELL_ENCODED = /* @__PURE__ */ (() =>
-  new RegExp(String.raw`\b(?:pwsh|powershell)(?:\.exe)?\b(?:(?![-/]f(?:ile)?\b)[^\n;&|]){0,200}?(?<=[\s,"'\[])["']?[-/]${ENCODED_COMMAND_OPTION}(?=[\s:"',\]]|$)`, 'i'))();
+  new RegExp(String.raw`\b(?:pwsh|powershell)(?:\.exe)?\b(?:(?!${POWERSHELL_DASH}f(?:ile)?\b)[^\n;&|]){0,200}?(?<=[\s,"'\[])["']?${POWERSHELL_DASH}${ENCODED_COMMAND_OPTION}(?=[\s:"',\]]|$)`, 'i'))();

@@ -188,9 +188,10 @@ const ELSEWHERE = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*(?::|&)|\/\/|&|\\)`;
 /**
  * A module from another host (attack-48 U): an import map's address (every `import 'react'` then loads it), a dynamic
  * import or a worker given one past comments (Vite's `/* @vite-ignore *\/`), through `new URL(…)`, or by a name given
- * one earlier in the text (`const u = 'https://…'; import(u)`). An import given the URL itself is URL_IMPORT's (patch.ts).
+ * one earlier in the text (`const u = 'https://…'; import(u)`, typed too: `const u: string =`). An import given the
+ * URL itself on its line is URL_IMPORT's (patch.ts); one given it on the next line is read here (attack-52).
  */
-const MODULE_OPENING = String.raw`\b(?!import\s*\(\s*["'\x60](?:https?|npm|jsr):)(?:import|new\s+(?:shared)?worker)\s*\(\s*(?:\/\*[^*]{0,200}\*\/\s*)*`;
+const MODULE_OPENING = String.raw`\b(?!import[ \t]*\([ \t]*["'\x60](?:https?|npm|jsr):)(?:import|new\s+(?:shared)?worker)\s*\(\s*(?:\/\*[^*]{0,200}\*\/\s*)*`;
 /** Another host, as a module is named: a scheme with `//` (not a runtime's own `node:fs`), `//`, an entity or an escape. */
 const HOST = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*:\/\/|\/\/|&|\\)`;
 /** `new URL(path, ` up to its base (attack-51: `new URL('/x.js', 'https://…')` resolves to the base's host). */
@@ -200,7 +201,9 @@ const URL_BASE = String.raw`new\s+url\s*\(\s*(?:"[^"\n]*"|'[^'\n]*'|\x60[^\x60\n
  * (attack-51: `import(u + '')`, `` import(`${u}`) ``), or as `new URL`'s base.
  */
 const NAMED_ADDRESS = String.raw`(?:${URL_BASE}\s*|\x60\$\{\s*)?\1(?![\w$])`;
-const MODULE_FROM_ELSEWHERE = String.raw`<script\b[^>]{0,300}?\stype\s*=\s*["']?importmap\b[^<]{0,2000}?:${HOST}|${MODULE_OPENING}(?:new\s+url\s*\(\s*|${URL_BASE})?${HOST}|\b([A-Za-z_$][\w$]*)\s*=${HOST}[^]{0,2000}?${MODULE_OPENING}${NAMED_ADDRESS}`;
+/** A TypeScript type annotation between a name and its `=` (`u: string`, `u: URL | string`), optional. */
+const TYPE_ANNOTATION = String.raw`(?:\s*:(?![:=])[^=\n;]{1,80}?)?`;
+const MODULE_FROM_ELSEWHERE = String.raw`<script\b[^>]{0,300}?\stype\s*=\s*["']?importmap\b[^<]{0,2000}?:${HOST}|${MODULE_OPENING}(?:new\s+url\s*\(\s*|${URL_BASE})?${HOST}|\b([A-Za-z_$][\w$]*)${TYPE_ANNOTATION}\s*=${HOST}[^]{0,2000}?${MODULE_OPENING}${NAMED_ADDRESS}`;
 const REMOTE_SCRIPT_TAG = new RegExp(
   String.raw`<script\b[^>]{0,300}?\s(?:src|(?:xlink:)?href)\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,|\bsrc["']?\s*:)${ELSEWHERE}|\b(?:importscripts|getscript|usescript|loadscript)\s*\(\s*["'\x60]${ELSEWHERE}|\.\s*ajax\s*\([^;]{0,400}?\bdatatype\s*:\s*["']script|\ssrcdoc\s*=[^>]{0,600}?script\b[^>]{0,300}?\ssrc\s*=\s*(?:&quot;|&#\w+;)?${ELSEWHERE}|${MODULE_FROM_ELSEWHERE}`,
   'i',
@@ -212,7 +215,7 @@ const JOINED_LITERALS = /(?:'[^'\\\n]*'|"[^"\\\n]*")(?:\s*\+\s*(?:'[^'\\\n]*'|"[
 /** `text` with each chain of {@link JOINED_LITERALS} written as the one literal it makes (attack-51: a host in pieces). */
 const literalsJoined = (text: string): string => text.replace(JOINED_LITERALS, (chain) => `'${[...chain.matchAll(/'([^']*)'|"([^"]*)"/g)].map((piece) => piece[1] ?? piece[2]).join('')}'`);
 /** A name given another host's address as a literal: the name in group 1, the literal in group 2. */
-const GIVEN_ADDRESS = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*((["'\x60])\s*(?:[a-z][\w+.-]*:\/\/|\/\/)[^"'\x60\n]*\3)/gi;
+const GIVEN_ADDRESS = /(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*:(?![:=])[^=\n;]{1,80}?)?\s*=\s*((["'\x60])\s*(?:[a-z][\w+.-]*:\/\/|\/\/)[^"'\x60\n]*\3)/gi;
 /** A name given another name's value, alone (`u = host`): the names in groups 1 and 2. */
 const GIVEN_NAME = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)(?=\s*(?:[,;)\n]|$))/g;
 /** How many names given names are followed from an address (`a = 'https://…'; b = a; c = b`). */

