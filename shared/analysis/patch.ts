@@ -423,6 +423,8 @@ const COMPUTED_PROGRAM_VERB = String.raw`(?:ins(?:t(?:a(?:l(?:l)?)?)?)?|isnt(?:a
 const COMPUTED_PROGRAM_SHORT_VERB = String.raw`(?:in?|exec|x|it)`;
 /** Names of computed programs that are other tools (a version control system's, a build tool's), never npm. */
 const NOT_NPM_PROGRAM = String.raw`(?:hg|git|svn|fossil|bzr|darcs|p4|cmake|make|ninja|meson|docker|podman|kubectl|helm|terraform|ansible)(?![\w$])`;
+/** A computed program that may be npm: a name, its properties, subscripts or a call's result (`os.environ['NPM']`). */
+const COMPUTED_PROGRAM = String.raw`(?![\w$]*\s*["'\x60])(?!${NOT_NPM_PROGRAM})[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}`;
 /** An argument list's string element that is an option (group-free), and one that is not. */
 const LISTED_OPTION = String.raw`["'\x60]-[^"'\x60\n]{0,80}["'\x60]\s*,\s*`;
 const LISTED_VALUE = String.raw`["'\x60][^-"'\x60\n][^"'\x60\n]{0,80}["'\x60]\s*,\s*`;
@@ -453,7 +455,9 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // before it (`[tool, '--yes', 'install', x]`: attack-51), or a literal one replaced by Python's `executable=`. Not
   // `add`, git's verb too (`exec.Command(git, "add", f)`).
   String.raw`(?<=[(\[]\s*)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:${COMPUTED_PROGRAM_VERB}|${COMPUTED_PROGRAM_SHORT_VERB})["'][^\n]{0,300}\bexecutable\s*=))\s*,\s*\[?\s*(?:${LISTED_OPTION}(?:${LISTED_VALUE})?){0,8}["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
-  String.raw`(?<=[(\[]\s*)(?![\w$]*\s*["'\x60])(?!${NOT_NPM_PROGRAM})[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}\s*,\s*\[?\s*(?:${LISTED_FLAG}){0,8}["'\x60]${COMPUTED_PROGRAM_SHORT_VERB}["'\x60]`,
+  // The shorter verbs in an argument list only (`[tool, 'i', x]`, `spawn(tool, ['x', …])`), not a call's own
+  // arguments (`compile(src, 'x', 'exec')`).
+  String.raw`(?:(?<=\[\s*)${COMPUTED_PROGRAM}\s*,|(?<=\(\s*)${COMPUTED_PROGRAM}\s*,\s*\[)\s*(?:${LISTED_FLAG}){0,8}["'\x60]${COMPUTED_PROGRAM_SHORT_VERB}["'\x60]`,
   // A registry or a setting given after the verb (`pnpm run build --config.registry=…`, `--reg=…`, `cargo build --config
   // …`, `go test -mod=mod`), up to a bare `--`, past which options are the test runner's.
   // Also a scope's registry (`--@acme:registry=`: the company's scope resolved on another registry) and pnpm's
