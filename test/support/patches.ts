@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPatch } from '../../shared/analysis/index.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, repeatedTo } from './growth.js';
 
 /**
  * Patches for the patch check's attack tests: one way to write a unified diff that adds lines, so the many tables of
@@ -59,4 +60,12 @@ export function describeFindings(attack: string, findings: ReadonlyArray<readonl
       if (open.length > 0) it.fails.each(open)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
     });
   }
+}
+
+/**
+ * Asserts that the whole check's time grows linearly over texts repeating `unit` added to `path` (`_reading` names the
+ * reading in the row's title): the attack files' cost rows.
+ */
+export function checksInLinearTime(path: string, _reading: string, unit: string): void {
+  expect(cpuGrowthExponent(PATCH_COST_SIZES, repeatedTo(unit), (text) => checkPatch(patchAdding(path, text.split('\n'))))).toBeLessThan(LINEAR_EXPONENT_BOUND);
 }
