@@ -454,7 +454,9 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // `exec.LookPath("npm")`'s result) given `install` (or one of npm's spellings of it, `isntall`: attack-51), options
   // before it (`[tool, '--yes', 'install', x]`: attack-51), or a literal one replaced by Python's `executable=`. Not
   // `add`, git's verb too (`exec.Command(git, "add", f)`).
-  String.raw`(?<=[(\[]\s*)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:${COMPUTED_PROGRAM_VERB}|${COMPUTED_PROGRAM_SHORT_VERB})["'][^\n]{0,300}\bexecutable\s*=))\s*,\s*\[?\s*(?:${LISTED_OPTION}(?:${LISTED_VALUE})?){0,8}(?:[rfbu]{1,2}(?=["']))?["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
+  // Also after `/usr/bin/env`, and with the rest of the list spread or joined in (`[tool, *['install', x]]`,
+  // `[tool] + ['install', x]`, `[...['install', x]]`: attack-52).
+  String.raw`(?<=[(\[]\s*(?:["'](?:[\w./-]*\/)?env["']\s*,\s*)?)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:${COMPUTED_PROGRAM_VERB}|${COMPUTED_PROGRAM_SHORT_VERB})["'][^\n]{0,300}\bexecutable\s*=))\s*(?:,|\]\s*\+)\s*\[?\s*(?:(?:\.\.\.|\*)\s*\[\s*)?(?:${LISTED_OPTION}(?:${LISTED_VALUE})?){0,8}(?:[rfbu]{1,2}(?=["']))?["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
   // The shorter verbs in an argument list only (`[tool, 'i', x]`, `spawn(tool, ['x', …])`), not a call's own
   // arguments (`compile(src, 'x', 'exec')`).
   String.raw`(?:(?<=\[\s*)${COMPUTED_PROGRAM}\s*,|(?<=\(\s*)${COMPUTED_PROGRAM}\s*,\s*\[)\s*(?:${LISTED_FLAG}){0,8}["'\x60]${COMPUTED_PROGRAM_SHORT_VERB}["'\x60]`,
