@@ -186,6 +186,9 @@ const DECODER_NAME = String.raw`(?:[a-z]+_)?b(?:64|32|16|85)decode|atob|a2b_\w+|
  */
 const DECODED_SOURCE = String.raw`\b(?:[a-z]+_)?(?:b(?:64|32|16|85)decode|decode(?:_base)?64)\s*\(|\b(?:${DECODER_NAME})\s*\(|\bget(?:mime|url)?decoder\s*\(\s*\)\s*\.\s*decode\s*\(|\burldecoder\s*\.\s*decode\s*\(|\.\s*decode\s*\(\s*["'](?:raw_)?unicode_escape["']|\bcodecs\s*\.\s*decode\s*\(|\bmarshal\s*\.\s*loads\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(`;
 
+/** A decoder called on a string literal (`b64decode('gASV…')`, `b64decode(b"…")`): data the patch brings in its code. */
+const DECODED_LITERAL = /* @__PURE__ */ new RegExp(String.raw`\b(?:${DECODER_NAME})\s*\(\s*[bru]{0,2}["'\x60]`, 'i');
+
 /**
  * A decoder bound to another name (attack-51): Python's `from base64 import b64decode as d`, an ES module's
  * `import { inflateSync as inf }`, a destructured `{ inflateSync: inf } = require('zlib')`, or `d = base64.b64decode`,
@@ -361,7 +364,8 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
     // In JavaScript, `.exec(` is a regular expression's or a query's (`/x/.exec(s)`, `Model.find().exec()`) unless child_process's.
     if (javascript && /^exec\b/i.test(found) && /\.\s*$/.test(text.slice(Math.max(0, start - 40), start)) && !/(?:child_?process\W{0,3}|\bcp\s*)\.\s*$/i.test(text.slice(Math.max(0, start - 40), start))) continue;
     // Decoded data deserialized is data (`pickle.loads(b64decode(row))`); decoded code runs only through a code sink.
-    if (!chained && /^(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy|read_pickle|yaml|jsonpickle)\b/i.test(found)) continue;
+    // Not a literal the patch itself decodes for an unpickler: a blob written into the code is code it brings.
+    const deserializer = !chained && /^(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy|read_pickle|yaml|jsonpickle)\b/i.test(found);
     const bare = /^(?:load|evaluate)\b/i.exec(found)?.[0];
     if (bare && (dataNames ??= dataLibraryNames(text)).has(bare)) continue;
     const end = start + found.length;
@@ -374,6 +378,10 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
       const first = /\s*[A-Za-z_][\w$.]*\s*,/y;
       first.lastIndex = opener + 1;
       if (first.test(text)) to = Math.min(to, first.lastIndex);
+    }
+    if (deserializer) {
+      if (opener >= 0 && DECODED_LITERAL.test(text.slice(opener + 1, to)) && !calledSafely(found, text.slice(opener + 1, to))) return true;
+      continue;
     }
     if (within(fetchedOrRead, opener < 0 ? end : opener + 1, to) && !calledSafely(found, text.slice(opener + 1, to))) return true;
     if (CALLBACK_SINK.test(found) || /Function/.test(found)) callbackSinks.push(start);

@@ -312,3 +312,27 @@ describe('attack-52: the new readings in linear time', () => {
     ['src/check.py', 'codecs named, never given to a sink', ".decode('unicode_escape' .decode(' f'instal r' "],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
+
+// Session 49 (the lead, after attack 52): an unpickler given a blob the patch writes into its code, decoded in place,
+// runs what the blob says (pickle's `__reduce__`); decoded data read from elsewhere stays data (the open row above,
+// a blob through a name, stays open).
+describe('attack-52: an unpickler given a decoded literal', () => {
+  it.each([
+    ['src/t.py', "import pickle, base64\npickle.loads(base64.b64decode('gASVIAAAAAAAAACMBXBvc2l4lIwGc3lzdGVtlJOUjAJpZJSFlFKULg=='))"],
+    ['src/t.py', "import pickle, binascii\npickle.loads(binascii.unhexlify(b'8004952000'))"],
+    ['src/t.py', "import io, torch, base64\nmodel = torch.load(io.BytesIO(base64.b64decode(\n    'UEsDBAAACAgAAAAAAAAAAAAAAAAAAAAAAAAQ'\n)))"],
+    ['src/t.py', "import dill, zlib\nf = dill.loads(zlib.decompress(b'x\\x9c'))"],
+  ] as const)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+
+  it.each([
+    ['src/t.py', "import pickle, base64\nstate = pickle.loads(base64.b64decode(row['payload']))"],
+    ['src/t.py', "import json, base64\nconfig = json.loads(base64.b64decode('e30='))"],
+    ['src/t.py', "import numpy as np, io, base64\nweights = np.load(io.BytesIO(base64.b64decode('k05VTVBZ')))"],
+  ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+
+  it.each([['src/t.py', 'unpicklers given decoders never closed', "pickle.loads(b64decode( 'a' b64decode(b\"x "]] as const)(
+    'checks, in %s, %s',
+    { timeout: 120_000 },
+    checksInLinearTime,
+  );
+});
