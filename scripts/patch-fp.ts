@@ -61,7 +61,12 @@ const only = setting('--only');
 const list = args.includes('--list');
 const sources = args.filter((arg) => !arg.startsWith('--'));
 
-/** Files under `directory`; symbolic links are not followed (a link back up the tree is a loop, and what it names is read where it is). */
+/**
+ * Files under `directory`; symbolic links are not followed (a link back up the tree is a loop, and what it names is
+ * read where it is). `.cache` directories are skipped: they hold builds, not installed packages (node_modules/.cache
+ * holds the CLI's own bundles, one set per rebuild kept for an hour), so the files sampled, and the counts, differed
+ * between two checkouts of the same code (40 and 45 refusals of 6,342, session 49).
+ */
 function* walk(directory: string): Generator<string> {
   let entries: Dirent[];
   try {
@@ -71,8 +76,9 @@ function* walk(directory: string): Generator<string> {
   }
   for (const entry of entries) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile()) yield path;
+    if (entry.isDirectory()) {
+      if (entry.name !== '.cache') yield* walk(path);
+    } else if (entry.isFile()) yield path;
   }
 }
 
