@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { GITHUB_COMMENT_MAX_BYTES, GITHUB_COMMENT_MAX_CHARS } from '../../../shared/domain/comment-limit.js';
 import { parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { parseFeedbackCommand } from '../../../shared/knowledge/feedback.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, repeatedTo } from '../../support/growth.js';
+
+/** Comment sizes up to GitHub's bound, in characters. */
+const COMMENT_COST_SIZES = [GITHUB_COMMENT_MAX_CHARS / 8, GITHUB_COMMENT_MAX_CHARS / 4, GITHUB_COMMENT_MAX_CHARS / 2, GITHUB_COMMENT_MAX_CHARS];
 
 /**
  * The rule for a /guard command (commandLine, shared/domain/comment-text.ts, after attack-47 and attack-48): read only
@@ -90,14 +94,19 @@ describe('a /guard command refused', () => {
     expect(parseApprovalCommand(`/guard approve\n${'\u{1F680}'.repeat(GITHUB_COMMENT_MAX_BYTES / 4)}`)).toBeNull();
   });
 
-  it('reads 64 KB of hostile comment in linear time (under 100 ms each)', () => {
-    const fill = (unit: string, end: string) => `${unit.repeat(Math.floor((GITHUB_COMMENT_MAX_CHARS - end.length) / unit.length))}${end}`;
-    for (const [unit, end] of [['` \n', '\n/guard approve'], ['a\n', '\n/guard approve'], ['\n', '/guard approve'], ['/guard approvex\n', '/guard approve'], ['/guard reject \t', ' \t'], ['*a ', '\n/guard approve']] as const) {
-      const body = fill(unit, end);
-      const started = performance.now();
-      parseApprovalCommand(body);
-      parseFeedbackCommand(body);
-      expect(performance.now() - started).toBeLessThan(100);
-    }
+  // The cost's growth over sizes up to GitHub's bound, not a time limit: a time limit fails on a busy machine (a
+  // fresh-clone run under a load of 24 read 139 ms against the 100 it allowed) and passes a quadratic reading on a
+  // fast one.
+  it.each([
+    ['` \n', '\n/guard approve'],
+    ['a\n', '\n/guard approve'],
+    ['\n', '/guard approve'],
+    ['/guard approvex\n', '/guard approve'],
+    ['/guard reject \t', ' \t'],
+    ['*a ', '\n/guard approve'],
+  ] as const)('reads a hostile comment of %j lines up to 64 KB in linear time', (unit, end) => {
+    const textOf = (size: number) => `${repeatedTo(unit)(size - end.length)}${end}`;
+    const read = (body: string) => [parseApprovalCommand(body), parseFeedbackCommand(body)];
+    expect(cpuGrowthExponent(COMMENT_COST_SIZES, textOf, read)).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
