@@ -6,6 +6,7 @@ import { plannedProposalDigest } from '../../../shared/remediation/proposal-dige
 import { type CommentCommandDeps, commandAnswerMarker, handleIssueCommentWebhook, parseApprovalCommand } from '../../../shared/ingest/comment-commands.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { GITHUB_COMMENT_MAX_BYTES } from '../../../shared/domain/comment-limit.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, repeatedTo } from '../../support/growth.js';
 import { createPermissionCache } from '../../../shared/github/permission-cache.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
@@ -123,12 +124,13 @@ describe('/guard approve and reject', () => {
     expect(parseApprovalCommand('LGTM\r/guard approve')).toEqual({ decision: 'approve', incidentId: null, digest: null, reason: null });
   });
 
-  it('reads 256 KB (GitHub\'s bound) of open code spans, tags, quotes and HTML blocks in linear time', () => {
-    const started = performance.now();
-    for (const unit of ['` \n', '<a b="', '<a ', '> ', '<pre>\n', '<!--\n', 'x\n']) {
-      expect(parseApprovalCommand(`${unit.repeat(Math.ceil(GITHUB_COMMENT_MAX_BYTES / unit.length))}\n/guard approve`)).toBeNull();
-    }
-    expect(performance.now() - started).toBeLessThan(1_000);
+  // Refused at GitHub's bound, and read in linear time below it: the cost's growth, not a time limit, which a busy
+  // machine breaks and a fast one lets a quadratic reading pass.
+  it.each(['` \n', '<a b="', '<a ', '> ', '<pre>\n', '<!--\n', 'x\n'])('reads %j repeated, open code spans, tags, quotes and HTML blocks, in linear time up to 256 KB (GitHub\'s bound)', (unit) => {
+    const commentOf = (size: number) => `${repeatedTo(unit)(size)}\n/guard approve`;
+    expect(parseApprovalCommand(commentOf(GITHUB_COMMENT_MAX_BYTES + unit.length))).toBeNull();
+    const sizes = [GITHUB_COMMENT_MAX_BYTES / 8, GITHUB_COMMENT_MAX_BYTES / 4, GITHUB_COMMENT_MAX_BYTES / 2, GITHUB_COMMENT_MAX_BYTES - 16];
+    expect(cpuGrowthExponent(sizes, commentOf, (comment) => parseApprovalCommand(comment))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 
   it('refuses a command after a closed code block or comment (markup before it: attack-48)', () => {
