@@ -58,7 +58,7 @@ import type {
   StepDeps,
 } from '../steps/deps.js';
 import { type InProcessTransport, createDocumentClient } from '../stores/dynamo.js';
-import { type IncidentRecords, createIncidentRecords, createIncidentStore, createOpenIncidentsInScope } from '../stores/incident-store.js';
+import { type IncidentRecords, type OwnIncidentRecords, createIncidentRecords, createIncidentStore, createOpenIncidentsInScope, createOwnIncidentRecords } from '../stores/incident-store.js';
 import { createGreenRunNotes } from '../stores/green-run-notes.js';
 import type { GateDeps } from '../baselines/evaluate.js';
 import { createBaselineStore } from '../baselines/store.js';
@@ -570,10 +570,15 @@ function createOpenIncidentsInScopeOf(config: Config) {
   return createOpenIncidentsInScope({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS });
 }
 
-/** The incidents by key only, for a stage that never lists or searches them (classify, analyze; remediate adds one list). */
+/** The incidents by key only, for a stage that never lists or searches them (classify, analyze). */
 function createIncidentRecordsOf(config: Config, clock: () => Date): IncidentRecords {
   const client = documentClientFor(config);
   return createIncidentRecords({ client, tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
+}
+
+/** Remediate's own incident by key (read, updated) and its alarm's latest OK: none of the other by-key writes. */
+function createOwnIncidentRecordsOf(config: Config, clock: () => Date): OwnIncidentRecords {
+  return createOwnIncidentRecords({ client: documentClientFor(config), tableName: config.INCIDENTS_TABLE, ttlDays: config.INCIDENT_TTL_DAYS, clock });
 }
 
 /**
@@ -791,8 +796,8 @@ export function createAnalyzeDeps(config: Config, logger: StepLogger): AnalyzeDe
 
 export async function createRemediateDeps(config: Config, logger: StepLogger): Promise<RemediateDeps> {
   const clock = () => new Date();
-  // By key, and an alarm's open incidents (a runbook runs once per unbroken episode): no other index query.
-  const basics = { config, clock, logger, incidents: { ...createIncidentRecordsOf(config, clock), ...createOpenIncidentsInScopeOf(config) } };
+  // Its own incident by key, and an alarm's open incidents (a runbook runs once per unbroken episode): no other query or write.
+  const basics = { config, clock, logger, incidents: { ...createOwnIncidentRecordsOf(config, clock), ...createOpenIncidentsInScopeOf(config) } };
   return {
     ...basics,
     github: await createNonCommentingGitHub(config, logger),

@@ -1,7 +1,7 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
 import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, RemediationGitHubPort, OutsiderModelBudgets, RerunLedger, Sleep, StepLogger, WriteLimiter } from '../ports.js';
-import type { IncidentRecords, IncidentStore } from '../stores/incident-store.js';
+import type { IncidentRecords, IncidentStore, OwnIncidentRecords } from '../stores/incident-store.js';
 import type { GreenRunNotes } from '../stores/green-run-notes.js';
 import type { PermissionCache } from '../github/permission-cache.js';
 import type { Learning } from '../knowledge/learning.js';
@@ -130,7 +130,7 @@ export type RemediateDeps = Pick<StepDeps, 'config' | 'reruns' | 'fallbackAnalyz
    * Its own incident, by id, and an alarm's open incidents (whether an earlier one of the same unbroken episode runs
    * its runbook already): remediate searches nothing else.
    */
-  incidents: IncidentRecords & Pick<IncidentStore, 'listOpenInScope'>;
+  incidents: OwnIncidentRecords & Pick<IncidentStore, 'listOpenInScope'>;
   github: GitHubClients<RemediationGitHubPort>;
   remediation: RemediateRemediationDeps;
 };

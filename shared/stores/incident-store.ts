@@ -303,6 +303,9 @@ export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'dec
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
 export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
 
+/** Of {@link IncidentRecords}, what remediate reads and writes: its own incident, and its alarm's latest OK. */
+export type OwnIncidentRecords = Pick<IncidentStore, 'get' | 'update' | 'latestAlarmOk'>;
+
 const STRIP = new Set(['pk', 'sk', 'kind', 'month', 'scope', 'expiresAt', 'pullKey', 'historyKey', 'trigger', WRITE_IDS]);
 
 /**
@@ -366,6 +369,96 @@ export function createIncidentStore(options: IncidentTableOptions): IncidentStor
  * that reads and updates its own incident and lists none (classify, analyze; remediate adds {@link createOpenIncidentsInScope}), whose bundle then carries no other query code.
  */
 export function createIncidentRecords(options: IncidentTableOptions): IncidentRecords {
+  const items = incidentItems(options);
+  const { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, updateOrKeepStatus } = items;
+  return {
+    ...ownIncidentRecords(items),
+    async create(incident, scope, trigger) {
+      const { fingerprint: _indexKey, ...fields } = incident;
+      const created = await conditionalWrite(() =>
+        client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...incidentKey(incident.id),
+              ...fields,
+              ...indexAttributes(incident, scope),
+              ...(trigger === undefined ? {} : { trigger }),
+              expiresAt: Math.floor(clock().getTime() / 1000) + ttlSeconds,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return created !== null;
+    },
+
+    async triggerOf(id) {
+      const response = await client.send(
+        new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true, ProjectionExpression: '#t', ExpressionAttributeNames: { '#t': 'trigger' } }),
+      );
+      return response.Item?.trigger ?? null;
+    },
+
+    async claimAttempt(id, next) {
+      const claimed = await conditionalWrite(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: incidentKey(id),
+            UpdateExpression: 'SET executionAttempt = :next, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(pk) AND (executionAttempt = :current OR (attribute_not_exists(executionAttempt) AND :current = :zero))',
+            ExpressionAttributeValues: { ':next': next, ':current': next - 1, ':zero': 0, ':now': clock().toISOString() },
+          }),
+        ),
+      );
+      return claimed !== null;
+    },
+
+    async updateIfStatusMoves(id, fields, append = {}) {
+      let item: Record<string, unknown> | undefined;
+      try {
+        item = await conditionalUpdate(id, fields, append, 'incident');
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return null;
+        throw error;
+      }
+      return trimmedIncident(id, item ?? {}, append);
+    },
+
+    async record(id, fields, append = {}, options = {}) {
+      const claim = options.claim ? { name: options.claim, at: clock().toISOString() } : undefined;
+      const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', { claim, owner: options.owner });
+      // The lists as this write left them: as they were, and what it appended.
+      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
+      if (!claim) return { claimed: false };
+      const before = old?.[claim.name];
+      return { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) };
+    },
+
+    async replaceApproval(id, expected, approval, append = {}) {
+      let old: Record<string, unknown> | undefined;
+      try {
+        old = await conditionalUpdate(id, { approval }, append, 'nothing', { expected });
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
+      return true;
+    },
+
+    noteAlarmOk(alarmArn, at) {
+      return noteLatest(client, tableName, alarmOkKey(alarmArn), { alarmArn, okAt: at.toISOString(), expiresAt: Math.floor(clock().getTime() / 1000) + ALARM_OK_TTL_SECONDS }, 'okAt');
+    },
+  };
+}
+
+/**
+ * The incidents table's items by key, and the writes behind the by-key methods: {@link createIncidentRecords}'
+ * and {@link createOwnIncidentRecords}' one implementation.
+ */
+function incidentItems(options: IncidentTableOptions) {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
   const ttlSeconds = options.ttlDays * 86_400;
@@ -578,49 +671,20 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       return conditionalUpdate(id, rest, append, returned, how);
     }
   }
+
+  return { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, readItem, updateOrKeepStatus };
+}
+
+/**
+ * Only what remediate reads and writes by key ({@link OwnIncidentRecords}): its bundle then carries none of the
+ * other by-key writes (create, claims, records, approvals, alarm OK marks).
+ */
+export function createOwnIncidentRecords(options: IncidentTableOptions): OwnIncidentRecords {
+  return ownIncidentRecords(incidentItems(options));
+}
+
+function ownIncidentRecords({ client, tableName, readItem, updateOrKeepStatus, trimmedIncident }: ReturnType<typeof incidentItems>): OwnIncidentRecords {
   return {
-    async create(incident, scope, trigger) {
-      const { fingerprint: _indexKey, ...fields } = incident;
-      const created = await conditionalWrite(() =>
-        client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...incidentKey(incident.id),
-              ...fields,
-              ...indexAttributes(incident, scope),
-              ...(trigger === undefined ? {} : { trigger }),
-              expiresAt: Math.floor(clock().getTime() / 1000) + ttlSeconds,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
-      return created !== null;
-    },
-
-    async triggerOf(id) {
-      const response = await client.send(
-        new GetCommand({ TableName: tableName, Key: incidentKey(id), ConsistentRead: true, ProjectionExpression: '#t', ExpressionAttributeNames: { '#t': 'trigger' } }),
-      );
-      return response.Item?.trigger ?? null;
-    },
-
-    async claimAttempt(id, next) {
-      const claimed = await conditionalWrite(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: incidentKey(id),
-            UpdateExpression: 'SET executionAttempt = :next, updatedAt = :now',
-            ConditionExpression: 'attribute_exists(pk) AND (executionAttempt = :current OR (attribute_not_exists(executionAttempt) AND :current = :zero))',
-            ExpressionAttributeValues: { ':next': next, ':current': next - 1, ':zero': 0, ':now': clock().toISOString() },
-          }),
-        ),
-      );
-      return claimed !== null;
-    },
-
     async get(id) {
       const item = await readItem(id);
       return item ? fromItem(item) : null;
@@ -638,43 +702,6 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         return fromItem(now);
       }
       return trimmedIncident(id, item ?? {}, append, options.writeId !== undefined);
-    },
-
-    async updateIfStatusMoves(id, fields, append = {}) {
-      let item: Record<string, unknown> | undefined;
-      try {
-        item = await conditionalUpdate(id, fields, append, 'incident');
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return null;
-        throw error;
-      }
-      return trimmedIncident(id, item ?? {}, append);
-    },
-
-    async record(id, fields, append = {}, options = {}) {
-      const claim = options.claim ? { name: options.claim, at: clock().toISOString() } : undefined;
-      const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', { claim, owner: options.owner });
-      // The lists as this write left them: as they were, and what it appended.
-      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
-      if (!claim) return { claimed: false };
-      const before = old?.[claim.name];
-      return { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) };
-    },
-
-    async replaceApproval(id, expected, approval, append = {}) {
-      let old: Record<string, unknown> | undefined;
-      try {
-        old = await conditionalUpdate(id, { approval }, append, 'nothing', { expected });
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-      await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
-      return true;
-    },
-
-    noteAlarmOk(alarmArn, at) {
-      return noteLatest(client, tableName, alarmOkKey(alarmArn), { alarmArn, okAt: at.toISOString(), expiresAt: Math.floor(clock().getTime() / 1000) + ALARM_OK_TTL_SECONDS }, 'okAt');
     },
 
     async latestAlarmOk(alarmArn) {
