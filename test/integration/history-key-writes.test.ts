@@ -73,6 +73,22 @@ describe("a fingerprint write's history key", () => {
     expect(await incidents.listHistory({ source: 'github', repositoryId: 813, fingerprint: 'fp-hk-alarm' }, 5)).toEqual([]);
   });
 
+  it("refuses a repository named as the owner of an alarm that carries that repository's id", async () => {
+    // Prepare: the source alone tells the alarm apart (the repository id matches; an alarm's scope is `alarms` whatever it carries)
+    const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
+    const alarm = newIncident({ id: 'cw-hk-3', source: 'cloudwatch', status: 'received', repositoryId: 815, fingerprint: null }, at);
+    await incidents.create(alarm, null);
+
+    // Act
+    const write = incidents.record(alarm.id, { status: 'classified', fingerprint: 'fp-hk-alarm-rid' }, {}, { owner: { source: 'github', repositoryId: 815 } });
+
+    // Assert
+    await expect(write).rejects.toThrow(IncidentOwnerMismatchError);
+    expect(await incidents.listHistory({ source: 'github', repositoryId: 815, fingerprint: 'fp-hk-alarm-rid' }, 5)).toEqual([]);
+    expect(await incidents.listHistory({ source: 'cloudwatch', repositoryId: null, fingerprint: 'fp-hk-alarm-rid' }, 5)).toEqual([]);
+    expect((await incidents.get(alarm.id))?.fingerprint).toBeNull();
+  });
+
   it('(ordinary use) files an alarm, and an incident without a repository id in no history, as the stored incident says', async () => {
     // Prepare
     const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
