@@ -1,10 +1,10 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
 import { backfillHistoryKeys, type HistoryBackfill } from '../../shared/stores/history-backfill.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
-import { scratchStoreForFile } from '../support/harness.js';
+import { interceptedSends, scratchStoreForFile } from '../support/harness.js';
 import { learningOn } from '../support/learning.js';
 
 /**
@@ -79,15 +79,13 @@ describe('the history of incidents stored before the upgrade', () => {
     const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30 });
     await storedBeforeUpgrade(failure('gh-4403-1-1', { repositoryId: 4403, fingerprint: 'fp-backfill-before' }));
     let rewritten = false;
-    const racing = {
-      send: async (command: { input: { UpdateExpression?: string; Key?: { pk?: string } } }) => {
-        if (!rewritten && command.input.UpdateExpression === 'SET #historyKey = :historyKey' && command.input.Key?.pk === 'INCIDENT#gh-4403-1-1') {
-          rewritten = true;
-          await incidents.update('gh-4403-1-1', { fingerprint: 'fp-backfill-after' });
-        }
-        return scratch.client.send(command as never);
-      },
-    } as unknown as DynamoDBDocumentClient;
+    const racing = interceptedSends(scratch.client, async (command, send) => {
+      if (!rewritten && command.input.UpdateExpression === 'SET #historyKey = :historyKey' && command.input.Key?.pk === 'INCIDENT#gh-4403-1-1') {
+        rewritten = true;
+        await incidents.update('gh-4403-1-1', { fingerprint: 'fp-backfill-after' });
+      }
+      return send();
+    });
 
     // Act
     await backfillHistoryKeys({ client: racing, tableName: 'incidents' });

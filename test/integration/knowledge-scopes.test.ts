@@ -2,7 +2,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import { describe, expect, it } from 'vitest';
 import { createKbCommand } from '../../shared/cli/commands/kb.js';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
-import { scratchStoreForFile } from '../support/harness.js';
+import { interceptedSends, scratchStoreForFile } from '../support/harness.js';
 import { learningOn } from '../support/learning.js';
 
 /**
@@ -16,13 +16,10 @@ const at = new Date('2026-11-20T10:00:00Z');
 /** `client`, recording the key of every item an UpdateItem writes. */
 function recordingUpdates(client: DynamoDBDocumentClient) {
   const updated: Array<Record<string, unknown>> = [];
-  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
-  const recording = {
-    send: (command: { constructor: { name: string }; input: { Key?: Record<string, unknown> } }) => {
-      if (command.constructor.name === 'UpdateCommand' && command.input.Key) updated.push(command.input.Key);
-      return send(command);
-    },
-  } as unknown as DynamoDBDocumentClient;
+  const recording = interceptedSends(client, (command, send) => {
+    if (command.constructor.name === 'UpdateCommand' && command.input.Key) updated.push(command.input.Key);
+    return send();
+  });
   return { client: recording, scopeWrites: () => updated.filter((key) => key.pk === 'KB#SCOPES').length };
 }
 

@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { fetchIncident, readOutbox } from '../../infra/local/replay.js';
@@ -229,6 +230,25 @@ export interface ScratchStore {
   close(): Promise<void>;
 }
 
+/** A command as {@link interceptedSends} shows it: its class and its input. */
+export interface SentCommand {
+  constructor: { name: string };
+  input: Record<string, unknown> & { Key?: Record<string, unknown>; UpdateExpression?: string };
+}
+
+/**
+ * `client` with each command it is sent handed to `intercept` first, which sends it on with `send()` (or not): still a
+ * DynamoDBDocumentClient (its prototype is `client`), as the SDK's paginators require of the client they page with
+ * ("Invalid client, expected instance of DynamoDBDocumentClient"), so a store that pages through `paginateQuery` or
+ * `paginateScan` can be watched or raced in a test.
+ */
+export function interceptedSends(client: DynamoDBDocumentClient, intercept: (command: SentCommand, send: () => Promise<unknown>) => Promise<unknown>): DynamoDBDocumentClient {
+  const send = client.send.bind(client) as (command: unknown, ...rest: unknown[]) => Promise<unknown>;
+  const intercepted: DynamoDBDocumentClient = Object.create(client);
+  intercepted.send = ((command: SentCommand, ...rest: unknown[]) => intercept(command, () => send(command, ...rest))) as DynamoDBDocumentClient['send'];
+  return intercepted;
+}
+
 /** The embedded DynamoDB-compatible store alone, in a scratch directory, for store-level integration tests. */
 export async function startScratchStore(
   name: string,
@@ -246,13 +266,11 @@ export async function startScratchStore(
     documents,
     countedDocuments() {
       const calls: string[] = [];
-      const client = documents();
-      // The real client (paginators refuse any other), which names each command it is sent.
-      const send = client.send.bind(client);
-      client.send = ((command: { constructor: { name: string } }, ...rest: unknown[]) => {
+      // A real client (paginators refuse any other), which names each command it is sent.
+      const client = interceptedSends(documents(), (command, send) => {
         calls.push(command.constructor.name);
-        return (send as (...args: unknown[]) => unknown)(command, ...rest);
-      }) as typeof client.send;
+        return send();
+      });
       return { client, calls };
     },
     async reopen() {
