@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { REMEDIATION_ACTIONS, type RemediationAction } from '../domain/incident.js';
 import { CATEGORIES, type Category } from '../logs/types.js';
 import { VersionedWriteConflictError } from '../errors.js';
 import { type CountMark, countOnce, markClauses, markedOn, marksOfClaim, releaseClauses } from '../stores/count-marks.js';
-import { type VersionedRevision, conditionalWrite, reviseVersioned, updateExpression } from '../stores/dynamo.js';
+import { type VersionedRevision, conditionalWrite, readPages, reviseVersioned, updateExpression } from '../stores/dynamo.js';
 import { INCIDENT_INDEXES } from '../stores/tables.js';
 import { type ActionStats, ENTRY_LIMITS, type KnowledgeEntry, type KnowledgeSource, bestAction } from './entry.js';
 import { type FixChange, type FixOutcome, type FixRecord, fixRecordSchema, fixRetired, moveFixOutcome, storedFixRecord } from './fix-record.js';
@@ -751,30 +751,24 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
     async listScopes(limit) {
       // The list's items sort by scope, not by when they learned: every page is read (bounded) before the newest
       // are picked, so a repository past the first page (1 MB, or 500 items) is still listed and found by name.
-      const scopes: LearnedScope[] = [];
       const now = clock();
-      let start: Record<string, unknown> | undefined;
-      let read = 0;
-      do {
-        const response = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ProjectionExpression: '#scope, #repository, #lastLearned, #expiresAt',
-            ExpressionAttributeNames: { '#scope': 'kbScope', '#repository': 'kbRepository', '#lastLearned': 'lastLearned', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':pk': SCOPES_PK },
-            Limit: Math.min(SCOPES_PAGE, MAX_SCOPES - read),
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        const items = response.Items ?? [];
-        read += items.length;
-        for (const item of items) {
-          if (expired(item, now) || typeof item.kbScope !== 'string' || typeof item.lastLearned !== 'string') continue;
-          scopes.push({ scope: item.kbScope, repository: typeof item.kbRepository === 'string' ? item.kbRepository : null, lastLearned: item.lastLearned });
-        }
-        start = response.LastEvaluatedKey;
-      } while (start && read < MAX_SCOPES);
+      const pages = paginateQuery(
+        { client, pageSize: SCOPES_PAGE },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ProjectionExpression: '#scope, #repository, #lastLearned, #expiresAt',
+          ExpressionAttributeNames: { '#scope': 'kbScope', '#repository': 'kbRepository', '#lastLearned': 'lastLearned', '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: { ':pk': SCOPES_PK },
+        },
+      );
+      // No filter: every page but the last holds an item, so MAX_SCOPES items are never more than as many pages.
+      const { items } = await readPages(pages, { maxPages: MAX_SCOPES, limit: MAX_SCOPES });
+      const scopes: LearnedScope[] = [];
+      for (const item of items) {
+        if (expired(item, now) || typeof item.kbScope !== 'string' || typeof item.lastLearned !== 'string') continue;
+        scopes.push({ scope: item.kbScope, repository: typeof item.kbRepository === 'string' ? item.kbRepository : null, lastLearned: item.lastLearned });
+      }
       return scopes.sort((a, b) => b.lastLearned.localeCompare(a.lastLearned)).slice(0, limit);
     },
 

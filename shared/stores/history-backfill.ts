@@ -8,7 +8,7 @@
  * writing the incident meanwhile (which sets the key itself) is never overwritten. Stopping half-way loses nothing: a
  * second run finds what the first did not reach.
  */
-import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { IncidentSource } from '../domain/incident.js';
 import { conditionalWrite } from './dynamo.js';
 import { historyKeyOf } from './incident-store.js';
@@ -32,18 +32,18 @@ export interface HistoryBackfillOptions {
 export async function backfillHistoryKeys(options: HistoryBackfillOptions): Promise<HistoryBackfill> {
   const { client, tableName } = options;
   const done: HistoryBackfill = { keyed: 0, keyless: 0, scanned: 0 };
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: '#kind = :incident AND attribute_exists(#fingerprint) AND attribute_not_exists(#historyKey)',
-        ProjectionExpression: 'pk, sk, #source, #repositoryId, #fingerprint',
-        ExpressionAttributeNames: { '#kind': 'kind', '#fingerprint': 'fingerprint', '#historyKey': 'historyKey', '#source': 'source', '#repositoryId': 'repositoryId' },
-        ExpressionAttributeValues: { ':incident': 'incident' },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+  // Every page, to the table's end: a page is asked for only once the one before is written.
+  const pages = paginateScan(
+    { client },
+    {
+      TableName: tableName,
+      FilterExpression: '#kind = :incident AND attribute_exists(#fingerprint) AND attribute_not_exists(#historyKey)',
+      ProjectionExpression: 'pk, sk, #source, #repositoryId, #fingerprint',
+      ExpressionAttributeNames: { '#kind': 'kind', '#fingerprint': 'fingerprint', '#historyKey': 'historyKey', '#source': 'source', '#repositoryId': 'repositoryId' },
+      ExpressionAttributeValues: { ':incident': 'incident' },
+    },
+  );
+  for await (const page of pages) {
     done.scanned += page.ScannedCount ?? 0;
     for (const item of page.Items ?? []) {
       if (typeof item.fingerprint !== 'string') continue;
@@ -59,8 +59,7 @@ export async function backfillHistoryKeys(options: HistoryBackfillOptions): Prom
       if (await setHistoryKey(client, tableName, item, historyKey)) done.keyed += 1;
     }
     options.onPage?.({ ...done });
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return done;
 }
 
