@@ -16,7 +16,7 @@
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT, type Redact } from './redact.js';
-import { ANNOUNCES_TASK, isLearntPrefix, TaskNames, taskPrefixLength } from './task-prefix.js';
+import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -315,6 +315,8 @@ const RUNNER_INPUTS_RE = /^(?:with|env):$/;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
+/** npm's own lines: the rule a failed install script's output behind npm's prefix is read past (see readToolOutput). */
+const NPM_CASCADE_RULE = CASCADE_RULES.find((r) => r.id === 'cascade.npm');
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {
@@ -336,7 +338,30 @@ function indentOf(text: string, from = 0): number {
 
 /** `line` without `prefix` when it is a line of that task (it carries exactly that prefix), else null. */
 function taskBody(prefix: string, line: string): string | null {
-  return line.startsWith(prefix) && (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) ? line.slice(prefix.length) : null;
+  return line.startsWith(prefix) && carriesOwnPrefix(prefix, line) ? line.slice(prefix.length) : null;
+}
+
+/**
+ * Whether `line`, which starts with `prefix`, carries it as a prefix (a task runner's, or npm's on a script's output
+ * (see {@link LogScanner.readToolOutput}) alone or behind a task runner's) rather than as the start of a longer one.
+ */
+function carriesOwnPrefix(prefix: string, line: string): boolean {
+  if (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) return true;
+  const outer = prefix.length - npmPrefixTail(prefix);
+  if (outer === prefix.length) return false;
+  return outer === 0 || taskPrefixLength(line) === outer || isLearntPrefix(prefix.slice(0, outer));
+}
+
+/** The length of npm's prefix (`npm ERR! `, `npm error `) that ends `prefix`, 0 when none does. */
+function npmPrefixTail(prefix: string): number {
+  if (prefix.endsWith('npm ERR! ')) return npmPrefixLength(prefix, prefix.length - 9);
+  return prefix.endsWith('npm error ') ? npmPrefixLength(prefix, prefix.length - 10) : 0;
+}
+
+/** The first toolchain rule's position from `from` on that the literal index left in (all, before it is built); -1: none. */
+function nextToolchainRule(candidates: Int32Array | null, from: number): number {
+  const at = candidates === null ? from : nextCandidate(candidates, from);
+  return at < CASCADE_AT ? at : -1;
 }
 
 /** A line of the task that prints nothing after its prefix (`web:test:`, `web:test: `). */
@@ -732,8 +757,38 @@ export class LogScanner {
     const body = annotated ? text.slice(9) : task;
     let rule = this.match(body, annotated ? text : null);
     if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
+    // A script's output behind npm's prefix is read past it, unless the rule that took the line read npm's own words
+    // (`npm ERR! code E404`: it does not match without the prefix).
+    const npm = annotated || rule === null ? 0 : npmPrefixLength(task, 0);
+    if (rule !== null && npm > 0 && (rule === NPM_CASCADE_RULE || rule.re.test(task.slice(npm)))) {
+      const own = this.readToolOutput(task.slice(npm), prefix + npm);
+      if (own !== null) {
+        rule = own;
+        prefix += npm;
+      }
+    }
     rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
+  }
+
+  /**
+   * The toolchain rule (never a cascade or generic one) that reads `output`, the text after npm's prefix on the line
+   * being scanned, or null. npm 7+ prints a failed install script's captured output behind its prefix: node-gyp's
+   * `gyp ERR! stack Error: …`, the compiler's `fatal error: x.h: No such file or directory`, a script's
+   * `SyntaxError: …`. npm's own messages (`code ELIFECYCLE`, `errno 1`, `Failed at the x@1.0.0 test script.`)
+   * match no toolchain rule and stay cascade. `prefix`: the length of the line's prefixes, npm's included.
+   * Only npm's lines ask, so the expressions are tested on the text itself, past the digit-shape memo (whose answers
+   * are the whole line's).
+   */
+  private readToolOutput(output: string, prefix: number): Rule | null {
+    const candidates = candidatePositions();
+    for (let at = nextToolchainRule(candidates, 0); at !== -1; at = nextToolchainRule(candidates, at + 1)) {
+      const rule = RULES[at] as Rule;
+      if (rule.inFailureList && !this.inFailureList) continue;
+      if (!rule.re.test(output)) continue;
+      if (rule.under === undefined || this.standsUnder(rule, rule.under, prefix)) return rule;
+    }
+    return null;
   }
 
   /**
@@ -947,7 +1002,8 @@ export class LogScanner {
     const at = whole ? open.position : -1;
     switch (rule.extend ?? 'indent') {
       case 'line':
-        return continuationTest(at, 0, rule.re, text) && !(whole ? isNoiseLine(text) : NOISE_RE.test(text));
+        if (!continuationTest(at, 0, rule.re, text) || (whole ? isNoiseLine(text) : NOISE_RE.test(text))) return false;
+        return rule !== NPM_CASCADE_RULE || !this.isToolOutput(open, line, text);
       case 'paragraph':
         return true;
       case 'until':
@@ -961,6 +1017,14 @@ export class LogScanner {
         return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text);
       }
     }
+  }
+
+  /** Whether `text` (`line` read past the open npm block's task prefix) is a script's output a tool's rule reads. */
+  private isToolOutput(open: Block, line: string, text: string): boolean {
+    const npm = npmPrefixLength(text, 0);
+    if (npm === 0) return false;
+    scanLine(line);
+    return this.readToolOutput(text.slice(npm), open.taskPrefix.length + npm) !== null;
   }
 
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */

@@ -808,6 +808,10 @@ export const RULES: readonly Rule[] = uniformRules([
 
   // ── package managers and dependency resolution ────────────────────────────────────────────────────────────
   // npm run of a script package.json does not define: the workflow names the wrong script.
+  // node-gyp's failure (its bin/node-gyp.js): `gyp ERR! <command> error`, then `gyp ERR! stack <err.stack>`, whose
+  // first line is the error's message (`Error: Could not find any Python installation to use`); System, command,
+  // cwd and versions follow. A compiler's error above it (`make` failed) says more and weighs more.
+  { id: 'node-gyp.error', category: 'dependency', weight: 72, extend: 'line', re: /^gyp ERR! stack (?:[A-Z]\w*)?Error: / },
   { id: 'npm.missing-script', category: 'configuration', weight: 84, extend: 'line', re: /^npm (?:ERR!|error) Missing script: "[^"]+"$/ },
   // npm's ERESOLVE report (npm 7+; `npm ERR! ` before npm 10, `npm error ` since): `While resolving:`, `Found:`, then
   // under `Could not resolve dependency:` the dependency that conflicts (`peer react@"^18.0.0" from x@13.1.1`), which
