@@ -1256,10 +1256,11 @@ export class LogScanner {
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
     // with the same message are still two failures; thirty identical tracebacks are one).
     const picked = block.pickRank !== Number.POSITIVE_INFINITY;
-    // The headline's numbers (durations, counts) differ between repeats of one failure; its words do not.
-    // Without a picked line the key is the rule's id itself, a constant string hashed once (picked keys hold a NUL,
-    // ids never do, so the two kinds cannot meet).
-    block.key = picked ? `${block.rule.id}\u0000${block.headText.replace(/\d+/g, '0')}` : block.rule.id;
+    // The headline's numbers (durations, counts) differ between repeats of one failure; its words do not, nor its
+    // words' place: a run's closing summary repeats a nested test's failure at its own indent (node:test's `failing
+    // tests:`). Without a picked line the key is the rule's id itself, a constant string hashed once (picked keys hold
+    // a NUL, ids never do, so the two kinds cannot meet).
+    block.key = picked ? `${block.rule.id}\u0000${block.headText.trimStart().replace(/\d+/g, '0')}` : block.rule.id;
     if (picked) {
       block.headLine = block.pickLine;
       block.headText = block.pickText;

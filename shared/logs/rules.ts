@@ -311,9 +311,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // test and why, where xcodebuild's `Failing tests:` list at the end of the run names the test only. Under
   // xcpretty's own summary of the failures (the same line with the file and its code, `xctest.failed`).
   { id: 'xcpretty.test-failed', category: 'test_failure', weight: 80, extend: 'line', re: /^\s*✗ test\w*(?:\(\))?, \S/ },
+  // Node's built-in test runner, spec reporter (lib/internal/test_runner/reporter/spec.js): `✖ name (1.05ms)`, the
+  // error inspected two spaces under it (its message, the values, the stack, then its properties), `▶ suite` above.
+  // At the end `✖ failing tests:` lists each failed test again under `test at file:line:col`: a repeat of the block
+  // (one finding per test), not a failure of its own. Of the block the prediction lists the error's message and the
+  // values under it, down to the first frame; the run's `ℹ fail N` confirms it.
+  { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
+    re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/,
+    pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
-    re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] )\S(?!.*\bproblems?\b)/ },
+    re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
     pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
@@ -1053,7 +1061,7 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
-    re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ (?=.*\b\d+ failed\b).* [=]+$|test result: FAILED|\d+ failing$)/ },
+    re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ (?=.*\b\d+ failed\b).* [=]+$|test result: FAILED|\d+ failing$|✖ failing tests:$)/ },
   // cabal's and Stack's verdict after GHC's errors: `Error: [Cabal-7125]` (cabal 3.12+, `Error: cabal: Failed to build
   // shop-0.1.0.0.` before), Stack's `Error: [S-7282]` with its explanation indented below (`--  While building package`
   // before 2.9).
