@@ -387,15 +387,18 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'meson.test-failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 120, gap: 99,
     re: /^\s*\d+\/\d+ \S.*? (?:(?:FAIL|TIMEOUT|ERROR) {2,}|UNEXPECTEDPASS +)[\d.]+s\b/, end: /^(?:\s*\d+\/\d+ \S|Summary of Failures:|Ok: )/ },
   // CTest: `2/4 Test #2: area_test ......***Failed    0.03 sec` (`***Exception: SegFault`, `***Timeout`, `***Not Run`,
-  // `Subprocess aborted***Exception:`), the test's output under it with --output-on-failure, up to the next test's
-  // `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or Catch2 failure in that output says why: of
-  // the output, which holds every passing case's lines too (hundreds in a large suite), the prediction lists that
-  // failure and the lines under it, down to GoogleTest's `[  FAILED  ]` or Catch2's rule (`-----`, `=====`).
+  // `Subprocess aborted***Exception:`; on Windows an exception CTest has no name for is printed as its code and a
+  // newline, `name ....Exit code 0xc0000409`, then `***Exception:   0.25 sec`), the test's output under it with
+  // --output-on-failure, up to the next test's `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or
+  // Catch2 failure in that output says why: of the output, which holds every passing case's lines too (hundreds in
+  // a large suite), the prediction lists that failure and the lines under it, down to GoogleTest's `[  FAILED  ]` or
+  // Catch2's rule (`-----`, `=====`), and the `***Exception:` line under the code.
   { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 1000, gap: 99,
-    re: /^\s*\d+\/\d+ +Test +#\d+: .*\*{3}(?:Failed|Exception|Timeout|Not Run)\b/,
+    re: /^\s*\d+\/\d+ +Test +#\d+: .*(?:\*{3}(?:Failed|Exception|Timeout|Not Run)\b|\.{3}Exit code 0x[\dA-Fa-f]+$)/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
     pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
-    keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 } } },
+    keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
+      also: /^\*{3}Exception: / } },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
