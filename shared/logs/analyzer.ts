@@ -155,6 +155,8 @@ interface Block {
   keysFrom: number;
   /** Lines under the picked line its rule's `keyLines.belowPick` still names (see {@link Rule.keyLines}). */
   belowPickLeft: number;
+  /** Its last non-blank lines, as many as its rule's `keyLines.tail` (see {@link Rule.keyLines}); null without one. */
+  tailLines: number[] | null;
   /** Whether a line of it matched its rule's `confirmedBy`, or its rule has none (see {@link Rule.confirmedBy}). */
   confirmed: boolean;
   /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
@@ -221,6 +223,7 @@ function newBlock(
     keyLines: rule.keyLines === undefined ? null : [],
     keysFrom: 0,
     belowPickLeft: 0,
+    tailLines: rule.keyLines?.tail === undefined ? null : [],
     confirmed: rule.confirmedBy === undefined,
     tallyLine: 0,
     closedThrough: 0,
@@ -263,6 +266,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.keyLines = [];
   block.keysFrom = 1;
   block.belowPickLeft = 1;
+  block.tailLines = [];
   block.confirmed = true;
   block.tallyLine = 1;
   block.closedThrough = 1;
@@ -1186,6 +1190,11 @@ export class LogScanner {
         belowPick = true;
       }
     }
+    const tail = block.tailLines;
+    if (tail !== null) {
+      if (tail.length === keys.tail) tail.shift();
+      tail.push(line);
+    }
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
     if (block.keysFrom !== 0 || belowPick || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
   }
@@ -1272,7 +1281,10 @@ export class LogScanner {
     block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
-    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
+    // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), whatever its
+    // headline says (pip's `× … did not run successfully.`).
+    const quotes = !picked && block.tailLines !== null && block.tailLines.length > 0;
+    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
     if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
@@ -1728,7 +1740,8 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
   }
   if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
   if (block.keyLines !== null) {
-    if (block.rule.keyLines?.from === undefined || block.keysFrom !== 0) failure.keyLines = [...block.keyLines];
+    if (block.tailLines !== null && block.pickRank === Number.POSITIVE_INFINITY) failure.keyLines = [...new Set([...block.keyLines, ...block.tailLines])].sort((a, b) => a - b);
+    else if (block.rule.keyLines?.from === undefined || block.keysFrom !== 0) failure.keyLines = [...block.keyLines];
     else if (block.endLine - block.startLine >= UNKEYED_WHOLE_LINES) failure.keyLines = unkeyedEnds(block, block.keyLines);
   }
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;

@@ -102,8 +102,10 @@ export interface Rule {
    * line after it, and a block it never matched in is listed whole (rustc's link failure under the same headline).
    * `also`: a line it matches wherever it stands (a compiler's error a build script echoed to its stdout).
    * `belowPick`: the lines under the picked line, the picked report's own (GoogleTest's values under `file:line:
-   * Failure` in CTest's output), down to the first that `end` matches and at most `lines` of them. The scanner reads
-   * every line of such a block.
+   * Failure` in CTest's output), down to the first that `end` matches and at most `lines` of them. `tail`: when no
+   * line of the block was picked, its last `tail` lines, blank ones aside: what a quoted subprocess printed last before
+   * it stopped (a build backend's message, a test's uncaught exception), where nothing in it is a failure a rule
+   * knows. The scanner reads every line of such a block.
    */
   readonly keyLines?: {
     readonly underPick?: RegExp;
@@ -111,6 +113,7 @@ export interface Rule {
     readonly from?: RegExp;
     readonly also?: RegExp;
     readonly belowPick?: { readonly end?: RegExp; readonly lines: number };
+    readonly tail?: number;
   };
   /**
    * The run's summary line, printed after its reports (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`,
@@ -175,6 +178,7 @@ export function uniformRule(rule: Rule): Rule {
       from: rule.keyLines.from,
       also: rule.keyLines.also,
       belowPick: rule.keyLines.belowPick && { end: rule.keyLines.belowPick.end, lines: rule.keyLines.belowPick.lines },
+      tail: rule.keyLines.tail,
     },
     tally: rule.tally,
     fileOf: rule.fileOf,
@@ -197,6 +201,12 @@ const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)
 const STACK_CONT =
   /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
 
+/**
+ * Lines listed of a tool's quoted subprocess output (pip's build backend, a CTest test's) when nothing in it is a
+ * failure a rule knows: its last ones, where it stopped (see `Rule.keyLines.tail`). Five hold a message and the
+ * lines it wraps onto, or an uncaught exception and what it said, without listing a long output.
+ */
+const QUOTED_OUTPUT_TAIL = 5;
 /** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
 
@@ -291,8 +301,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // few under it (the code frame, `compilation terminated.`).
   { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 5000, gap: 99,
     re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
-    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*error: (?!command '[^']*' failed)\S/ }],
-    keyLines: { belowPick: { lines: 4 } } },
+    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed)\S/ }],
+    keyLines: { belowPick: { lines: 4 }, tail: QUOTED_OUTPUT_TAIL } },
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
@@ -398,7 +408,7 @@ export const RULES: readonly Rule[] = uniformRules([
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
     pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
     keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
-      also: /^\*{3}Exception: / } },
+      also: /^\*{3}Exception: /, tail: QUOTED_OUTPUT_TAIL } },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,

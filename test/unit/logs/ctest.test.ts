@@ -41,4 +41,34 @@ describe('CTest', () => {
     expect(top?.startLine).toBe(6);
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7]));
   });
+
+  it("lists the last lines of a failed test's output when no GoogleTest or Catch2 failure in it says why, bounded", async () => {
+    // Prepare: on Linux a signal CTest has no name for (SIGABRT) is printed before `***Exception:` on the test's line;
+    // the output (--output-on-failure) is the test's own, here an uncaught C++ exception after 300 lines.
+    const chatter = Array.from({ length: 300 }, (_, i) => `loaded fixture ${i}`);
+    const log = lines(
+      '$ ctest --test-dir build --output-on-failure',
+      'Test project /home/runner/work/app/app/build',
+      '    Start 1: config_test',
+      '1/2 Test #1: config_test ......................Child aborted***Exception:   0.01 sec',
+      ...chatter,
+      "terminate called after throwing an instance of 'std::runtime_error'",
+      '  what():  config file missing: app.toml',
+      '',
+      '    Start 2: io_test',
+      '2/2 Test #2: io_test ..........................   Passed    0.03 sec',
+      '',
+      '50% tests passed, 1 tests failed out of 2',
+      'The command "ctest --test-dir build --output-on-failure" exited with 8.',
+    );
+    const terminate = 4 + chatter.length + 1;
+    // Act
+    const analysis = await analyzeLog(log);
+    const predicted = predictionLines(analysis);
+    // Assert: the test's line, then its output's last lines: the exception and what it said.
+    expect(analysis.failures[0]?.rule).toBe('ctest.failed');
+    expect(predicted[0]).toBe(4);
+    expect(predicted).toEqual(expect.arrayContaining([terminate, terminate + 1]));
+    expect(predicted.length).toBeLessThanOrEqual(8);
+  });
 });
