@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog } from '../../../shared/logs/index.js';
+import { analyzedBothWays } from '../../support/fast-paths.js';
 
 const lines = (...l: string[]): string => l.join('\n');
 
@@ -151,15 +152,8 @@ describe("output printed behind npm's prefix", () => {
     // Prepare: ordinary output first, so the filter is reading, and the log in small chunks.
     const filler = Array.from({ length: 400 }, (_, i) => `added package ${i}`).join('\n');
     const bytes = Buffer.from(`${filler}\n${nativeBuild('npm ERR!')}\n${filler}\n${nativeBuild('npm error')}\n`);
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      for (let at = 0; at < bytes.length; at += 512) yield bytes.subarray(at, at + 512);
-    }
-    const everyLine = await analyzeLog(chunks());
-    setIndexUse(true);
-    setShapeMemoUse('always');
-    setLineFilterUse(true);
     // Act
-    const fast = await analyzeLog(chunks());
+    const { everyLine, fast } = await analyzedBothWays(bytes);
     // Assert
     expect(fast).toEqual(everyLine);
     expect(fast.failures[0]?.rule).toBe('cc.error');
