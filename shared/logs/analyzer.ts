@@ -27,6 +27,8 @@ import {
   RULES,
   mayStartSection,
   NOISE_RE,
+  PREFILTER_RE,
+  PREFILTER_START_RE,
   SECTION_START_RE,
   STEP_LISTINGS,
   uniformRule,
@@ -360,6 +362,15 @@ function carriesOwnPrefix(prefix: string, line: string): boolean {
 function npmPrefixTail(prefix: string): number {
   if (prefix.endsWith('npm ERR! ')) return npmPrefixLength(prefix, prefix.length - 9);
   return prefix.endsWith('npm error ') ? npmPrefixLength(prefix, prefix.length - 10) : 0;
+}
+
+/**
+ * What the scanner asks of a line before any rule (see `passesPrefilter`), asked of a script's output behind npm's
+ * prefix alone (the memo's answers are the whole line's): a line it turns away opens no block. Cheaper than the rule
+ * walk, and most of that output (`gyp info …`, a compiler's command line) is turned away.
+ */
+function mayStartBlock(output: string): boolean {
+  return PREFILTER_START_RE.test(output) || PREFILTER_RE.test(output);
 }
 
 /** The first toolchain rule's position from `from` on that the literal index left in (all, before it is built); -1: none. */
@@ -785,6 +796,7 @@ export class LogScanner {
    * are the whole line's).
    */
   private readToolOutput(output: string, prefix: number): Rule | null {
+    if (!mayStartBlock(output)) return null;
     const candidates = candidatePositions();
     for (let at = nextToolchainRule(candidates, 0); at !== -1; at = nextToolchainRule(candidates, at + 1)) {
       const rule = RULES[at] as Rule;
@@ -1027,8 +1039,10 @@ export class LogScanner {
   private isToolOutput(open: Block, line: string, text: string): boolean {
     const npm = npmPrefixLength(text, 0);
     if (npm === 0) return false;
+    const output = text.slice(npm);
+    if (!mayStartBlock(output)) return false;
     scanLine(line);
-    return this.readToolOutput(text.slice(npm), open.taskPrefix.length + npm) !== null;
+    return this.readToolOutput(output, open.taskPrefix.length + npm) !== null;
   }
 
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
