@@ -331,7 +331,7 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
-    re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
+    re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$|Encountered error while )\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
     pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
@@ -639,7 +639,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'typos.typo', category: 'lint', weight: 76, extend: 'indent', maxLines: 12, cont: /^\s*\d+ \|/,
     re: /^error: `[^`]+` (?:should be `|is disallowed)/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
-    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
+    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
     categoryFrom: { re: /^\s*= (?:note: `-D [\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
@@ -1070,6 +1070,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   // ` ERROR  run failed: command  exited (1)`).
   { id: 'cascade.turbo', category: 'unknown', weight: 12, extend: 'line',
     re: /^(?:ERROR: command finished with error: |[\w@./-]+#[\w:-]+: command \(|\s*ERROR {1,2}run failed: |Failed: {2,}[\w@./-]+#[\w:-]+)/ },
+  // pip's verdict after a subprocess it quoted (`pip.subprocess-error`): its error's reference (`_internal/exceptions.py`)
+  // and, for metadata and legacy installs, `× Encountered error while …` pointing back at the quote.
+  { id: 'cascade.pip', category: 'unknown', weight: 12, extend: 'line',
+    re: /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)|× Encountered error while (?:generating package metadata|trying to install package)\.)$/ },
   { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },

@@ -3,7 +3,10 @@ import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 
 const lines = (...l: string[]): string => l.join('\n');
 
-/** pip 22+ quoting a build backend's output (its `_internal/exceptions.py`, `DiagnosticPipError`), then its verdict. */
+/**
+ * pip 22+ quoting a build backend's output (its `_internal/exceptions.py`, `DiagnosticPipError`), then its verdict:
+ * `error: metadata-generation-failed` and its `× Encountered error …` explanation, which only say so again.
+ */
 function pipQuoting(summary: string, output: string[]): string {
   return lines(
     '$ pip install -r requirements.txt',
@@ -21,6 +24,12 @@ function pipQuoting(summary: string, output: string[]): string {
     '  ',
     '  note: This error originates from a subprocess, and is likely not a problem with pip.',
     'error: metadata-generation-failed',
+    '',
+    '× Encountered error while generating package metadata.',
+    '╰─> See above for output.',
+    '',
+    'note: This is an issue with the package mentioned above, not pip.',
+    'hint: See above for details.',
     'The command "pip install -r requirements.txt" exited with 1.',
   );
 }
@@ -71,5 +80,15 @@ describe("pip's quoted subprocess output", () => {
     expect(predicted).toEqual(expect.arrayContaining([cargo, cargo + 1, cargo + 2]));
     expect(predicted.filter((l) => l > 10 && l < 10 + preamble.length - 1)).toEqual([]);
     expect(predicted.length).toBeLessThanOrEqual(8);
+  });
+
+  it("reads pip's closing verdict (`error: metadata-generation-failed`, `× Encountered error …`) as cascade, not a failure", async () => {
+    // Prepare
+    const log = pipQuoting('Preparing metadata (pyproject.toml)', ['Checking for Rust toolchain....', 'Cargo, the Rust package manager, is not installed or is not on PATH.']);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const verdict = analysis.failures.filter((f) => f.startLine > 14);
+    expect(verdict.map((f) => f.rule)).toEqual([]);
   });
 });
