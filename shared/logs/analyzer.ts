@@ -16,7 +16,7 @@
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT, type Redact } from './redact.js';
-import { ANNOUNCES_TASK, isLearntPrefix, TaskNames, taskPrefixLength } from './task-prefix.js';
+import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -27,6 +27,8 @@ import {
   RULES,
   mayStartSection,
   NOISE_RE,
+  PREFILTER_RE,
+  PREFILTER_START_RE,
   SECTION_START_RE,
   STEP_LISTINGS,
   uniformRule,
@@ -155,6 +157,8 @@ interface Block {
   keysFrom: number;
   /** Lines under the picked line its rule's `keyLines.belowPick` still names (see {@link Rule.keyLines}). */
   belowPickLeft: number;
+  /** Its last non-blank lines, as many as its rule's `keyLines.tail` (see {@link Rule.keyLines}); null without one. */
+  tailLines: number[] | null;
   /** Whether a line of it matched its rule's `confirmedBy`, or its rule has none (see {@link Rule.confirmedBy}). */
   confirmed: boolean;
   /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
@@ -221,6 +225,7 @@ function newBlock(
     keyLines: rule.keyLines === undefined ? null : [],
     keysFrom: 0,
     belowPickLeft: 0,
+    tailLines: rule.keyLines?.tail === undefined ? null : [],
     confirmed: rule.confirmedBy === undefined,
     tallyLine: 0,
     closedThrough: 0,
@@ -263,6 +268,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.keyLines = [];
   block.keysFrom = 1;
   block.belowPickLeft = 1;
+  block.tailLines = [];
   block.confirmed = true;
   block.tallyLine = 1;
   block.closedThrough = 1;
@@ -315,6 +321,8 @@ const RUNNER_INPUTS_RE = /^(?:with|env):$/;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
+/** npm's own lines: the rule a failed install script's output behind npm's prefix is read past (see readToolOutput). */
+const NPM_CASCADE_RULE = CASCADE_RULES.find((r) => r.id === 'cascade.npm');
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {
@@ -336,7 +344,39 @@ function indentOf(text: string, from = 0): number {
 
 /** `line` without `prefix` when it is a line of that task (it carries exactly that prefix), else null. */
 function taskBody(prefix: string, line: string): string | null {
-  return line.startsWith(prefix) && (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) ? line.slice(prefix.length) : null;
+  return line.startsWith(prefix) && carriesOwnPrefix(prefix, line) ? line.slice(prefix.length) : null;
+}
+
+/**
+ * Whether `line`, which starts with `prefix`, carries it as a prefix (a task runner's, or npm's on a script's output
+ * (see {@link LogScanner.readToolOutput}) alone or behind a task runner's) rather than as the start of a longer one.
+ */
+function carriesOwnPrefix(prefix: string, line: string): boolean {
+  if (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) return true;
+  const outer = prefix.length - npmPrefixTail(prefix);
+  if (outer === prefix.length) return false;
+  return outer === 0 || taskPrefixLength(line) === outer || isLearntPrefix(prefix.slice(0, outer));
+}
+
+/** The length of npm's prefix (`npm ERR! `, `npm error `) that ends `prefix`, 0 when none does. */
+function npmPrefixTail(prefix: string): number {
+  if (prefix.endsWith('npm ERR! ')) return npmPrefixLength(prefix, prefix.length - 9);
+  return prefix.endsWith('npm error ') ? npmPrefixLength(prefix, prefix.length - 10) : 0;
+}
+
+/**
+ * What the scanner asks of a line before any rule (see `passesPrefilter`), asked of a script's output behind npm's
+ * prefix alone (the memo's answers are the whole line's): a line it turns away opens no block. Cheaper than the rule
+ * walk, and most of that output (`gyp info …`, a compiler's command line) is turned away.
+ */
+function mayStartBlock(output: string): boolean {
+  return PREFILTER_START_RE.test(output) || PREFILTER_RE.test(output);
+}
+
+/** The first toolchain rule's position from `from` on that the literal index left in (all, before it is built); -1: none. */
+function nextToolchainRule(candidates: Int32Array | null, from: number): number {
+  const at = candidates === null ? from : nextCandidate(candidates, from);
+  return at < CASCADE_AT ? at : -1;
 }
 
 /** A line of the task that prints nothing after its prefix (`web:test:`, `web:test: `). */
@@ -732,8 +772,39 @@ export class LogScanner {
     const body = annotated ? text.slice(9) : task;
     let rule = this.match(body, annotated ? text : null);
     if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
+    // A script's output behind npm's prefix is read past it, unless the rule that took the line read npm's own words
+    // (`npm ERR! code E404`: it does not match without the prefix).
+    const npm = annotated || rule === null ? 0 : npmPrefixLength(task, 0);
+    if (rule !== null && npm > 0 && (rule === NPM_CASCADE_RULE || rule.re.test(task.slice(npm)))) {
+      const own = this.readToolOutput(task.slice(npm), prefix + npm);
+      if (own !== null) {
+        rule = own;
+        prefix += npm;
+      }
+    }
     rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
+  }
+
+  /**
+   * The toolchain rule (never a cascade or generic one) that reads `output`, the text after npm's prefix on the line
+   * being scanned, or null. npm 7+ prints a failed install script's captured output behind its prefix: node-gyp's
+   * `gyp ERR! stack Error: …`, the compiler's `fatal error: x.h: No such file or directory`, a script's
+   * `SyntaxError: …`. npm's own messages (`code ELIFECYCLE`, `errno 1`, `Failed at the x@1.0.0 test script.`)
+   * match no toolchain rule and stay cascade. `prefix`: the length of the line's prefixes, npm's included.
+   * Only npm's lines ask, so the expressions are tested on the text itself, past the digit-shape memo (whose answers
+   * are the whole line's).
+   */
+  private readToolOutput(output: string, prefix: number): Rule | null {
+    if (!mayStartBlock(output)) return null;
+    const candidates = candidatePositions();
+    for (let at = nextToolchainRule(candidates, 0); at !== -1; at = nextToolchainRule(candidates, at + 1)) {
+      const rule = RULES[at] as Rule;
+      if (rule.inFailureList && !this.inFailureList) continue;
+      if (!rule.re.test(output)) continue;
+      if (rule.under === undefined || this.standsUnder(rule, rule.under, prefix)) return rule;
+    }
+    return null;
   }
 
   /**
@@ -947,7 +1018,8 @@ export class LogScanner {
     const at = whole ? open.position : -1;
     switch (rule.extend ?? 'indent') {
       case 'line':
-        return continuationTest(at, 0, rule.re, text) && !(whole ? isNoiseLine(text) : NOISE_RE.test(text));
+        if (!continuationTest(at, 0, rule.re, text) || (whole ? isNoiseLine(text) : NOISE_RE.test(text))) return false;
+        return rule !== NPM_CASCADE_RULE || !this.isToolOutput(open, line, text);
       case 'paragraph':
         return true;
       case 'until':
@@ -961,6 +1033,16 @@ export class LogScanner {
         return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text);
       }
     }
+  }
+
+  /** Whether `text` (`line` read past the open npm block's task prefix) is a script's output a tool's rule reads. */
+  private isToolOutput(open: Block, line: string, text: string): boolean {
+    const npm = npmPrefixLength(text, 0);
+    if (npm === 0) return false;
+    const output = text.slice(npm);
+    if (!mayStartBlock(output)) return false;
+    scanLine(line);
+    return this.readToolOutput(output, open.taskPrefix.length + npm) !== null;
   }
 
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
@@ -1122,6 +1204,11 @@ export class LogScanner {
         belowPick = true;
       }
     }
+    const tail = block.tailLines;
+    if (tail !== null) {
+      if (tail.length === keys.tail) tail.shift();
+      tail.push(line);
+    }
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
     if (block.keysFrom !== 0 || belowPick || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
   }
@@ -1192,10 +1279,11 @@ export class LogScanner {
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
     // with the same message are still two failures; thirty identical tracebacks are one).
     const picked = block.pickRank !== Number.POSITIVE_INFINITY;
-    // The headline's numbers (durations, counts) differ between repeats of one failure; its words do not.
-    // Without a picked line the key is the rule's id itself, a constant string hashed once (picked keys hold a NUL,
-    // ids never do, so the two kinds cannot meet).
-    block.key = picked ? `${block.rule.id}\u0000${block.headText.replace(/\d+/g, '0')}` : block.rule.id;
+    // The headline's numbers (durations, counts) differ between repeats of one failure; its words do not, nor its
+    // words' place: a run's closing summary repeats a nested test's failure at its own indent (node:test's `failing
+    // tests:`). Without a picked line the key is the rule's id itself, a constant string hashed once (picked keys hold
+    // a NUL, ids never do, so the two kinds cannot meet).
+    block.key = picked ? `${block.rule.id}\u0000${block.headText.trimStart().replace(/\d+/g, '0')}` : block.rule.id;
     if (picked) {
       block.headLine = block.pickLine;
       block.headText = block.pickText;
@@ -1207,7 +1295,10 @@ export class LogScanner {
     block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
-    block.wrapper = block.rule.weight >= 20 && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
+    // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), whatever its
+    // headline says (pip's `× … did not run successfully.`).
+    const quotes = !picked && block.tailLines !== null && block.tailLines.length > 0;
+    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
     if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
@@ -1663,7 +1754,8 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecre
   }
   if (block.taskPrefix !== '' && lines[0]?.text.startsWith(block.taskPrefix)) failure.taskPrefix = block.taskPrefix;
   if (block.keyLines !== null) {
-    if (block.rule.keyLines?.from === undefined || block.keysFrom !== 0) failure.keyLines = [...block.keyLines];
+    if (block.tailLines !== null && block.pickRank === Number.POSITIVE_INFINITY) failure.keyLines = [...new Set([...block.keyLines, ...block.tailLines])].sort((a, b) => a - b);
+    else if (block.rule.keyLines?.from === undefined || block.keysFrom !== 0) failure.keyLines = [...block.keyLines];
     else if (block.endLine - block.startLine >= UNKEYED_WHOLE_LINES) failure.keyLines = unkeyedEnds(block, block.keyLines);
   }
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;

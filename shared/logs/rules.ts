@@ -102,8 +102,10 @@ export interface Rule {
    * line after it, and a block it never matched in is listed whole (rustc's link failure under the same headline).
    * `also`: a line it matches wherever it stands (a compiler's error a build script echoed to its stdout).
    * `belowPick`: the lines under the picked line, the picked report's own (GoogleTest's values under `file:line:
-   * Failure` in CTest's output), down to the first that `end` matches and at most `lines` of them. The scanner reads
-   * every line of such a block.
+   * Failure` in CTest's output), down to the first that `end` matches and at most `lines` of them. `tail`: when no
+   * line of the block was picked, its last `tail` lines, blank ones aside: what a quoted subprocess printed last before
+   * it stopped (a build backend's message, a test's uncaught exception), where nothing in it is a failure a rule
+   * knows. The scanner reads every line of such a block.
    */
   readonly keyLines?: {
     readonly underPick?: RegExp;
@@ -111,6 +113,7 @@ export interface Rule {
     readonly from?: RegExp;
     readonly also?: RegExp;
     readonly belowPick?: { readonly end?: RegExp; readonly lines: number };
+    readonly tail?: number;
   };
   /**
    * The run's summary line, printed after its reports (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`,
@@ -175,6 +178,7 @@ export function uniformRule(rule: Rule): Rule {
       from: rule.keyLines.from,
       also: rule.keyLines.also,
       belowPick: rule.keyLines.belowPick && { end: rule.keyLines.belowPick.end, lines: rule.keyLines.belowPick.lines },
+      tail: rule.keyLines.tail,
     },
     tally: rule.tally,
     fileOf: rule.fileOf,
@@ -197,6 +201,12 @@ const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)
 const STACK_CONT =
   /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
 
+/**
+ * Lines listed of a tool's quoted subprocess output (pip's build backend, a CTest test's) when nothing in it is a
+ * failure a rule knows: its last ones, where it stopped (see `Rule.keyLines.tail`). Five hold a message and the
+ * lines it wraps onto, or an uncaught exception and what it said, without listing a long output.
+ */
+const QUOTED_OUTPUT_TAIL = 5;
 /** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
 
@@ -291,8 +301,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // few under it (the code frame, `compilation terminated.`).
   { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 5000, gap: 99,
     re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
-    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*error: (?!command '[^']*' failed)\S/ }],
-    keyLines: { belowPick: { lines: 4 } } },
+    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed)\S/ }],
+    keyLines: { belowPick: { lines: 4 }, tail: QUOTED_OUTPUT_TAIL } },
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
@@ -311,9 +321,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // test and why, where xcodebuild's `Failing tests:` list at the end of the run names the test only. Under
   // xcpretty's own summary of the failures (the same line with the file and its code, `xctest.failed`).
   { id: 'xcpretty.test-failed', category: 'test_failure', weight: 80, extend: 'line', re: /^\s*✗ test\w*(?:\(\))?, \S/ },
+  // Node's built-in test runner, spec reporter (lib/internal/test_runner/reporter/spec.js): `✖ name (1.05ms)`, the
+  // error inspected two spaces under it (its message, the values, the stack, then its properties), `▶ suite` above.
+  // At the end `✖ failing tests:` lists each failed test again under `test at file:line:col`: a repeat of the block
+  // (one finding per test), not a failure of its own. Of the block the prediction lists the error's message and the
+  // values under it, down to the first frame; the run's `ℹ fail N` confirms it.
+  { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
+    re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/,
+    pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
-    re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] )\S(?!.*\bproblems?\b)/ },
+    re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$|Encountered error while )\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
     pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
@@ -379,15 +397,18 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'meson.test-failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 120, gap: 99,
     re: /^\s*\d+\/\d+ \S.*? (?:(?:FAIL|TIMEOUT|ERROR) {2,}|UNEXPECTEDPASS +)[\d.]+s\b/, end: /^(?:\s*\d+\/\d+ \S|Summary of Failures:|Ok: )/ },
   // CTest: `2/4 Test #2: area_test ......***Failed    0.03 sec` (`***Exception: SegFault`, `***Timeout`, `***Not Run`,
-  // `Subprocess aborted***Exception:`), the test's output under it with --output-on-failure, up to the next test's
-  // `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or Catch2 failure in that output says why: of
-  // the output, which holds every passing case's lines too (hundreds in a large suite), the prediction lists that
-  // failure and the lines under it, down to GoogleTest's `[  FAILED  ]` or Catch2's rule (`-----`, `=====`).
+  // `Subprocess aborted***Exception:`; on Windows an exception CTest has no name for is printed as its code and a
+  // newline, `name ....Exit code 0xc0000409`, then `***Exception:   0.25 sec`), the test's output under it with
+  // --output-on-failure, up to the next test's `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or
+  // Catch2 failure in that output says why: of the output, which holds every passing case's lines too (hundreds in
+  // a large suite), the prediction lists that failure and the lines under it, down to GoogleTest's `[  FAILED  ]` or
+  // Catch2's rule (`-----`, `=====`), and the `***Exception:` line under the code.
   { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 1000, gap: 99,
-    re: /^\s*\d+\/\d+ +Test +#\d+: .*\*{3}(?:Failed|Exception|Timeout|Not Run)\b/,
+    re: /^\s*\d+\/\d+ +Test +#\d+: .*(?:\*{3}(?:Failed|Exception|Timeout|Not Run)\b|\.{3}Exit code 0x[\dA-Fa-f]+$)/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
     pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
-    keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 } } },
+    keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
+      also: /^\*{3}Exception: /, tail: QUOTED_OUTPUT_TAIL } },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
@@ -618,7 +639,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'typos.typo', category: 'lint', weight: 76, extend: 'indent', maxLines: 12, cont: /^\s*\d+ \|/,
     re: /^error: `[^`]+` (?:should be `|is disallowed)/ },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
-    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't)/,
+    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
     categoryFrom: { re: /^\s*= (?:note: `-D [\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
@@ -808,6 +829,10 @@ export const RULES: readonly Rule[] = uniformRules([
 
   // ── package managers and dependency resolution ────────────────────────────────────────────────────────────
   // npm run of a script package.json does not define: the workflow names the wrong script.
+  // node-gyp's failure (its bin/node-gyp.js): `gyp ERR! <command> error`, then `gyp ERR! stack <err.stack>`, whose
+  // first line is the error's message (`Error: Could not find any Python installation to use`); System, command,
+  // cwd and versions follow. A compiler's error above it (`make` failed) says more and weighs more.
+  { id: 'node-gyp.error', category: 'dependency', weight: 72, extend: 'line', re: /^gyp ERR! stack (?:[A-Z]\w*)?Error: / },
   { id: 'npm.missing-script', category: 'configuration', weight: 84, extend: 'line', re: /^npm (?:ERR!|error) Missing script: "[^"]+"$/ },
   // npm's ERESOLVE report (npm 7+; `npm ERR! ` before npm 10, `npm error ` since): `While resolving:`, `Found:`, then
   // under `Could not resolve dependency:` the dependency that conflicts (`peer react@"^18.0.0" from x@13.1.1`), which
@@ -1045,11 +1070,15 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   // ` ERROR  run failed: command  exited (1)`).
   { id: 'cascade.turbo', category: 'unknown', weight: 12, extend: 'line',
     re: /^(?:ERROR: command finished with error: |[\w@./-]+#[\w:-]+: command \(|\s*ERROR {1,2}run failed: |Failed: {2,}[\w@./-]+#[\w:-]+)/ },
+  // pip's verdict after a subprocess it quoted (`pip.subprocess-error`): its error's reference (`_internal/exceptions.py`)
+  // and, for metadata and legacy installs, `× Encountered error while …` pointing back at the quote.
+  { id: 'cascade.pip', category: 'unknown', weight: 12, extend: 'line',
+    re: /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)|× Encountered error while (?:generating package metadata|trying to install package)\.)$/ },
   { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
-    re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ (?=.*\b\d+ failed\b).* [=]+$|test result: FAILED|\d+ failing$)/ },
+    re: /^(?:\s*❯ \S+ \(\d+ tests? \| \d+ failed\)|\s*Test Files\s+\d+ failed|\s*(?:FAILED|Failed):\s+\d+ Tests?|\s*\[ERROR\] Found \d+ errors?|FAILED \S+$|Tests?:\s+\d+ failed|Test Suites: \d+ failed|FAILURES!|ERRORS!|Tests run: \d+, Failures: [1-9]|\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|errors?)|[=]+ (?=.*\b\d+ failed\b).* [=]+$|test result: FAILED|\d+ failing$|✖ failing tests:$)/ },
   // cabal's and Stack's verdict after GHC's errors: `Error: [Cabal-7125]` (cabal 3.12+, `Error: cabal: Failed to build
   // shop-0.1.0.0.` before), Stack's `Error: [S-7282]` with its explanation indented below (`--  While building package`
   // before 2.9).

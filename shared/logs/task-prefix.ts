@@ -144,6 +144,21 @@ export function isLearntPrefix(prefix: string): boolean {
   return prefix.charCodeAt(0) !== AT && prefix.indexOf(':') === prefix.length - 2 && prefix.indexOf(' ') === prefix.length - 1;
 }
 
+/**
+ * The length of npm's prefix at `from` in `text`, 0 without one: `npm ERR! ` (npm 8 and before), `npm error ` (npm 9
+ * on). npm puts it on its own messages (`code ELIFECYCLE`, `A complete log of this run …`) and, since npm 7, on the
+ * captured output of a package's install script that failed (node-gyp, the compiler under it, a script's exception):
+ * the scanner reads that output past it with the tools' rules (see `LogScanner.readToolOutput`), never npm's own
+ * messages, which no tool's rule reads.
+ */
+export function npmPrefixLength(text: string, from: number): number {
+  if (text.charCodeAt(from) !== 110 /* n */) return 0;
+  if (text.startsWith(NPM_ERR, from)) return NPM_ERR.length;
+  return text.startsWith(NPM_ERROR, from) ? NPM_ERROR.length : 0;
+}
+
+const NPM_ERR = 'npm ERR! ';
+const NPM_ERROR = 'npm error ';
 const NX_RUN = '> nx run ';
 const NPM_ECHO = '> ';
 const YARN_RUN = 'yarn run v';

@@ -3,6 +3,7 @@ import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/
 import { analyzeLog, type LogAnalysis } from '../../../shared/logs/index.js';
 import { TASK_PREFIX_RE, TaskNames, taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 import { seededRandom } from '../../support/random.js';
+import { analyzedBothWays } from '../../support/fast-paths.js';
 
 const lines = (...l: string[]): string => l.join('\n');
 const prefixOf = (text: string): string => text.slice(0, taskPrefixLength(text));
@@ -261,15 +262,8 @@ describe('a task runner prefixed log', () => {
     // A learnt name's line whose body only has a block's shape (a pytest header) must be read as well.
     const pytest = lines('cart: > cart@1.0.0 test:py', 'cart: ______________ test_total ______________', 'cart: E       assert 3 == 4', 'cart: wrote report');
     const bytes = Buffer.from(`${filler}\n${lernaStream}\n${filler}\n${pytest}\n`);
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      for (let at = 0; at < bytes.length; at += 512) yield bytes.subarray(at, at + 512);
-    }
-    const everyLine = await analyzeLog(chunks());
-    setIndexUse(true);
-    setShapeMemoUse('always');
-    setLineFilterUse(true);
     // Act
-    const fast = await analyzeLog(chunks());
+    const { everyLine, fast } = await analyzedBothWays(bytes);
     // Assert
     expect(fast).toEqual(everyLine);
     expect(fast.failures.map((f) => f.rule)).toEqual(expect.arrayContaining(['jest.failed', 'pytest.failed']));

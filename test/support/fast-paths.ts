@@ -1,0 +1,18 @@
+import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../shared/logs/dispatch.js';
+import { analyzeLog, type LogAnalysis } from '../../shared/logs/index.js';
+
+/**
+ * `bytes` analysed in 512-byte chunks (a first chunk is never filtered) twice: reading every line with every rule,
+ * then with the literal index, the digit-shape memo and the line filter forced on from the first line. The caller
+ * puts them back (`setIndexUse(null)`, `setShapeMemoUse(true)`, `setLineFilterUse(null)`) after the test.
+ */
+export async function analyzedBothWays(bytes: Buffer): Promise<{ everyLine: LogAnalysis; fast: LogAnalysis }> {
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < bytes.length; at += 512) yield bytes.subarray(at, at + 512);
+  }
+  const everyLine = await analyzeLog(chunks());
+  setIndexUse(true);
+  setShapeMemoUse('always');
+  setLineFilterUse(true);
+  return { everyLine, fast: await analyzeLog(chunks()) };
+}
