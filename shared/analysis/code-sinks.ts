@@ -175,28 +175,30 @@ export function fetchedCodeRuns(path: string, text: string): boolean {
  * `decompress`), URL escapes undone (`unescape`, `decodeURIComponent`, `unquote`: attack-51), char codes; Python's
  * `a85decode` and `decodebytes`; the other languages' URL and entity unescaping, ES2025's `fromBase64` (attack-52).
  */
-const DECODER_NAME = String.raw`(?:[a-z]+_)?b(?:64|32|16|85)decode|atob|a2b_\w+|a85decode|decodebytes|unhexlify|fromhex|decompress\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64(?:string)?|from(?:charcode|codepoint)|unescape|(?:raw)?urldecode|html_entity_decode|quoted_printable_decode|uri_unescape|decode_www_form(?:_component)?|unescapedatastring|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?`;
+const DECODER_NAME = String.raw`(?:[a-z]+_)?b(?:64|32|16|85)decode|base(?:64|32)_decode|atob|a2b_\w+|a85decode|decodebytes|unhexlify|fromhex|decompress\w*|(?:base64_)?decode(?:_base)?64|decodestring|hex2bin|str_rot13|strrev|gz(?:inflate|uncompress|decode)|convert_uudecode|unpack1?|pack|chr|frombase64(?:string)?|from(?:charcode|codepoint)|unescape|(?:raw)?urldecode|html_entity_decode|quoted_printable_decode|uri_unescape|decode_www_form(?:_component)?|unescapedatastring|decodeuri(?:component)?|unquote(?:_plus|_to_bytes)?|inflate(?:raw)?(?:sync)?|gunzip(?:sync)?|unzipsync|brotlidecompress(?:sync)?`;
 
 /**
  * A decoder's output, code nobody reads in the diff (attack-48 T): {@link DECODER_NAME} called (prefixed too,
  * `standard_b64decode`, `urlsafe_decode64`), char codes (`bytes([…])`, `map(chr, …)`), a string reversed, Python's
  * `marshal.loads` (a code object, attack-51), Java's MIME and URL base64 decoders and URLDecoder, Python's
  * `unicode_escape` codec (attack-52); `Buffer.from` only given codes or an encoding (a spawn's
- * `input: Buffer.from(patch)` is data).
+ * `input: Buffer.from(patch)` is data). Also (attack-52) a string's characters spread or listed, reversed and joined
+ * (`[...s].reverse().join('')`, `Array.from(s)`; an array's rows reversed are data), a decoder called by subscript (`String['fromCharCode'](c)`), `JSON.parse` of a JSON
+ * string literal (its escapes undone).
  */
-const DECODED_SOURCE = String.raw`\b(?:[a-z]+_)?(?:b(?:64|32|16|85)decode|decode(?:_base)?64)\s*\(|\b(?:${DECODER_NAME})\s*\(|\bget(?:mime|url)?decoder\s*\(\s*\)\s*\.\s*decode\s*\(|\burldecoder\s*\.\s*decode\s*\(|\.\s*decode\s*\(\s*["'](?:raw_)?unicode_escape["']|\bcodecs\s*\.\s*decode\s*\(|\bmarshal\s*\.\s*loads\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(`;
-
-/** A decoder called on a string literal (`b64decode('gASV…')`, `b64decode(b"…")`): data the patch brings in its code. */
-const DECODED_LITERAL = /* @__PURE__ */ new RegExp(String.raw`\b(?:${DECODER_NAME})\s*\(\s*[bru]{0,2}["'\x60]`, 'i');
+const DECODED_SOURCE = String.raw`\b(?:[a-z]+_)?(?:b(?:64|32|16|85)decode|decode(?:_base)?64)\s*\(|\b(?:${DECODER_NAME})\s*\(|\bget(?:mime|url)?decoder\s*\(\s*\)\s*\.\s*decode\s*\(|\burldecoder\s*\.\s*decode\s*\(|\.\s*decode\s*\(\s*["'](?:raw_)?unicode_escape["']|\bcodecs\s*\.\s*decode\s*\(|\bmarshal\s*\.\s*loads\s*\(|\bbuffer\s*\.\s*from\s*\((?:\s*\[|[^;\n]{0,200}?,\s*["'\x60](?:base64|hex))|\bmap\s*\(\s*chr\b|\bbytes\s*\(\s*\[|\[\s*::\s*-1\s*\]|\.\s*split\s*\(\s*(?:''|""|\x60\x60)\s*\)\s*\.\s*reverse\s*\(|(?:\[\s*\.\.\.[^\]\n]{1,80}\]|\barray\s*\.\s*from\s*\([^()\n]{1,80}\))\s*\.\s*reverse\s*\(\s*\)\s*\.\s*join\s*\(\s*(?:''|""|\x60\x60)\s*\)|\[\s*["'\x60](?:${DECODER_NAME})["'\x60]\s*\]\s*\(|\bjson\s*\.\s*parse\s*\(\s*(?:['\x60]\s*"|"\\")`;
 
 /**
  * A decoder bound to another name (attack-51): Python's `from base64 import b64decode as d`, an ES module's
  * `import { inflateSync as inf }`, a destructured `{ inflateSync: inf } = require('zlib')`, or `d = base64.b64decode`,
- * `const dec = atob` (the function, not its result); the name in group 1, 2 or 3.
+ * `const dec = atob` (the function, not its result); the name in group 1, 2 or 3. Group 3 also (attack-52) through
+ * `getattr(base64, 'b64decode')`, a subscript (`globalThis['atob']`), a name (PHP's `$f = 'base64_decode'`), `.bind(…)`,
+ * parentheses over lines, each name of a tuple given one (`d, e = base64.b64decode, 1`); group 4 a function that
+ * returns a decoder's call (`def d(x): return b64decode(x)`, `const d = (x) => atob(x)`, `lambda x: …`).
  */
 const DECODER_ALIAS = /* @__PURE__ */ (() =>
   new RegExp(
-    String.raw`\b(?:${DECODER_NAME})\s+as\s+([A-Za-z_$][\w$]*)|\b(?:${DECODER_NAME})\s*:\s*([A-Za-z_$][\w$]*)\s*[,}]|(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$]+\s*\.\s*){0,3}(?:${DECODER_NAME})\s*(?=[;,)\n]|$)`,
+    String.raw`\b(?:${DECODER_NAME})\s+as\s+([A-Za-z_$][\w$]*)|\b(?:${DECODER_NAME})\s*:\s*([A-Za-z_$][\w$]*)\s*[,}]|(?<![\w$.])([A-Za-z_$][\w$]*(?:[ \t]*,[ \t]*[A-Za-z_$][\w$]*){0,8})[ \t]*=[ \t]*\(?\s*(?:getattr\s*\(\s*[\w$.]+\s*,\s*|(?:[\w$]+\s*(?:\.|\[)\s*){0,3})["'\x60]?(?:${DECODER_NAME})(?:["'\x60]\s*[\])]?)?(?:\s*\.\s*bind\s*\([^()\n]{0,80}\))?\s*(?=[;,)\n]|$)|(?:\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[^\n:{]{0,40}[:{]|(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=[ \t]*(?:lambda\b[^:\n]{0,80}:|(?:async\s*)?(?:\([^()\n]{0,80}\)|[\w$]+)\s*=>\s*\{?))\s*(?:return\s+)?(?:[\w$]+\s*\.\s*){0,3}(?:${DECODER_NAME})\s*\(`,
     'gi',
   ))();
 
@@ -209,7 +211,7 @@ const MARSHAL_IMPORT = /\bimport\s+marshal\s+as\s+(\w+)|\bfrom\s+marshal\s+impor
 /** {@link DECODED_SOURCE}, and a call of each name `text` binds a decoder to ({@link DECODER_ALIAS}, {@link MARSHAL_IMPORT}). */
 function decodedIn(text: string): RegExp {
   const aliases = new Set<string>();
-  for (const alias of text.matchAll(DECODER_ALIAS)) aliases.add((alias[1] ?? alias[2] ?? alias[3])!.replace(/\$/g, '\\$'));
+  for (const alias of text.matchAll(DECODER_ALIAS)) for (const name of (alias[1] ?? alias[2] ?? alias[3] ?? alias[4] ?? alias[5])!.split(/\s*,\s*/)) aliases.add(name.replace(/\$/g, '\\$'));
   for (const [, module, names] of text.matchAll(MARSHAL_IMPORT)) {
     if (module !== undefined) aliases.add(String.raw`${module}\s*\.\s*loads`);
     for (const name of names?.split(',') ?? []) {
@@ -363,9 +365,6 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
     const start = sink.index!;
     // In JavaScript, `.exec(` is a regular expression's or a query's (`/x/.exec(s)`, `Model.find().exec()`) unless child_process's.
     if (javascript && /^exec\b/i.test(found) && /\.\s*$/.test(text.slice(Math.max(0, start - 40), start)) && !/(?:child_?process\W{0,3}|\bcp\s*)\.\s*$/i.test(text.slice(Math.max(0, start - 40), start))) continue;
-    // Decoded data deserialized is data (`pickle.loads(b64decode(row))`); decoded code runs only through a code sink.
-    // Not a literal the patch itself decodes for an unpickler: a blob written into the code is code it brings.
-    const deserializer = !chained && /^(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy|read_pickle|yaml|jsonpickle)\b/i.test(found);
     const bare = /^(?:load|evaluate)\b/i.exec(found)?.[0];
     if (bare && (dataNames ??= dataLibraryNames(text)).has(bare)) continue;
     const end = start + found.length;
@@ -379,10 +378,9 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
       first.lastIndex = opener + 1;
       if (first.test(text)) to = Math.min(to, first.lastIndex);
     }
-    if (deserializer) {
-      if (opener >= 0 && DECODED_LITERAL.test(text.slice(opener + 1, to)) && !calledSafely(found, text.slice(opener + 1, to))) return true;
-      continue;
-    }
+    // An unpickler (pickle, dill, joblib, torch, PyYAML's full loader) given decoded data runs what the data says
+    // (`__reduce__`), wherever the data came from (session 50, after attack 52: `pickle.loads(b64decode(s))`), as a code
+    // sink does: it is one. Only called safely (`weights_only=True`, numpy's default) is it data.
     if (within(fetchedOrRead, opener < 0 ? end : opener + 1, to) && !calledSafely(found, text.slice(opener + 1, to))) return true;
     if (CALLBACK_SINK.test(found) || /Function/.test(found)) callbackSinks.push(start);
   }

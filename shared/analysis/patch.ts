@@ -425,9 +425,12 @@ const COMPUTED_PROGRAM_SHORT_VERB = String.raw`(?:in?|exec|x|it)`;
 const NOT_NPM_PROGRAM = String.raw`(?:hg|git|svn|fossil|bzr|darcs|p4|cmake|make|ninja|meson|docker|podman|kubectl|helm|terraform|ansible)(?![\w$])`;
 /** A computed program that may be npm: a name, its properties, subscripts or a call's result (`os.environ['NPM']`). */
 const COMPUTED_PROGRAM = String.raw`(?![\w$]*\s*["'\x60])(?!${NOT_NPM_PROGRAM})[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}`;
+/** Between a computed program and its first argument, and between two arguments: a comma, or Rust's `).arg(` (attack-52). */
+const PROGRAM_SEPARATOR = String.raw`(?:,|\]\s*\+|\)\s*\.\s*args?\s*\(\s*&?)`;
+const LISTED_SEPARATOR = String.raw`\s*(?:,|\)\s*\.\s*arg\s*\()\s*`;
 /** An argument list's string element that is an option (group-free), and one that is not. */
-const LISTED_OPTION = String.raw`["'\x60]-[^"'\x60\n]{0,80}["'\x60]\s*,\s*`;
-const LISTED_VALUE = String.raw`["'\x60][^-"'\x60\n][^"'\x60\n]{0,80}["'\x60]\s*,\s*`;
+const LISTED_OPTION = String.raw`["'\x60]-[^"'\x60\n]{0,80}["'\x60]${LISTED_SEPARATOR}`;
+const LISTED_VALUE = String.raw`["'\x60][^-"'\x60\n][^"'\x60\n]{0,80}["'\x60]${LISTED_SEPARATOR}`;
 /** Options that take no value, as they stand before a verb: a short cluster (`-g`, `-yq`) or npm's own flags. */
 const LISTED_FLAG = String.raw`["'\x60](?:-[a-z]{1,8}|--(?:yes|global|silent|quiet|force|no-[\w-]{1,40}|[\w-]{1,40}=[^"'\x60\n]{0,80}))["'\x60]\s*,\s*`;
 /**
@@ -455,8 +458,8 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // before it (`[tool, '--yes', 'install', x]`: attack-51), or a literal one replaced by Python's `executable=`. Not
   // `add`, git's verb too (`exec.Command(git, "add", f)`).
   // Also after `/usr/bin/env`, and with the rest of the list spread or joined in (`[tool, *['install', x]]`,
-  // `[tool] + ['install', x]`, `[...['install', x]]`: attack-52).
-  String.raw`(?<=[(\[]\s*(?:["'](?:[\w./-]*\/)?env["']\s*,\s*)?)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:${COMPUTED_PROGRAM_VERB}|${COMPUTED_PROGRAM_SHORT_VERB})["'][^\n]{0,300}\bexecutable\s*=))\s*(?:,|\]\s*\+)\s*\[?\s*(?:(?:\.\.\.|\*)\s*\[\s*)?(?:${LISTED_OPTION}(?:${LISTED_VALUE})?){0,8}(?:[rfbu]{1,2}(?=["']))?["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
+  // `[tool] + ['install', x]`, `[...['install', x]]`: attack-52), and given by Rust's `Command::new(tool).arg(…)`.
+  String.raw`(?<=[(\[]\s*(?:["'](?:[\w./-]*\/)?env["']\s*,\s*)?)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:${COMPUTED_PROGRAM_VERB}|${COMPUTED_PROGRAM_SHORT_VERB})["'][^\n]{0,300}\bexecutable\s*=))\s*${PROGRAM_SEPARATOR}\s*\[?\s*(?:(?:\.\.\.|\*)\s*\[\s*)?(?:${LISTED_OPTION}(?:${LISTED_VALUE})?){0,8}(?:[rfbu]{1,2}(?=["']))?["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
   // The shorter verbs in an argument list only (`[tool, 'i', x]`, `spawn(tool, ['x', …])`), not a call's own
   // arguments (`compile(src, 'x', 'exec')`).
   String.raw`(?:(?<=\[\s*)${COMPUTED_PROGRAM}\s*,|(?<=\(\s*)${COMPUTED_PROGRAM}\s*,\s*\[)\s*(?:${LISTED_FLAG}){0,8}["'\x60]${COMPUTED_PROGRAM_SHORT_VERB}["'\x60]`,
@@ -559,6 +562,9 @@ function argumentsShownSafe(text: string, at: number, manager: string, depth: nu
       if (!NEXT_SEPARATOR.test(text) || /[\])]/.test(text.charAt(NEXT_SEPARATOR.lastIndex))) break;
       at = NEXT_SEPARATOR.lastIndex;
     }
+    // A call's one string after the program, outside a list, is .NET's command line (`Process.Start("npm", "run
+    // build")`), split into its words at blanks; elsewhere one argument holding blanks is no verb a program knows.
+    if (first[1] === undefined && first[2] === undefined && args.length === 1) args.splice(0, 1, ...args[0]!.split(/\s+/).filter((word) => word !== ''));
     // A trailing comma before the list's end.
     const trailing = /\s*,?/y;
     trailing.lastIndex = at;

@@ -20,6 +20,15 @@ const QUOTED_COMMAND = /(?<![\w$])(?:%x|qx)\s*[^\w\s]/g;
 const QUOTE_OPERATOR = /(?<![\w$@%&>:-])(?:q[qw]?\s*|%[qQwW]?)[^\w\s=,;)]/g;
 const PERL_OR_RUBY = /\.(?:rb|pl|pm)$/i;
 /**
+ * Ruby's `%w[…]`/`%i[…]` and Perl's `qw(…)`, a list of words, and Ruby's `%q(…)`/`%Q(…)`/`%(…)` and Perl's `q(…)`/`qq(…)`,
+ * one string, closed within 200 characters (no quote inside): read as the list or the string they make, so a program given them
+ * is read as given literals (attack-52: `system(tool, *%w[install evil])`). Group 1 the operator, 2 the text inside
+ * its brackets.
+ */
+const QUOTED_WORDS = /(?<![\w$@%&>:-])(%[wWiIqQ]?|q[qw]?\s*)[[({<]([^\])}>"'\n]{0,200})[\])}>]/g;
+const quotedWords = (_: string, operator: string, text: string): string =>
+  /[wi]/i.test(operator) ? `[${text.trim().split(/\s+/).map((word) => `'${word}'`).join(', ')}]` : `'${text}'`;
+/**
  * A heredoc as it opens (Ruby's `<<~SH`, Perl's `<<"SH"`, PHP's `<<<SH`): group 1 its quote (a backtick runs it), group
  * 2 its closing word. Its lines are read where it opens, as one string joined by `; ` (as a shell runs them), up to
  * {@link HEREDOC_REACH} characters (the command reading's reach after a call before session 48; patch.ts, CALL_REACH),
@@ -130,25 +139,8 @@ const HASKELL_CALL: Spelling = [/(?<![\w$.])(?:runProcess\w*|runCommand|proc|she
 const PERL = /\.(?:pl|pm|t)$/i;
 const PERL_PIPED_OPEN: Spelling = [/\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?=["']\s*\||["'][^"'\n]*\|\s*["'])/gi, () => 'system('];
 
-/**
- * .NET's ProcessStartInfo given its program and arguments in an object initializer on one line (`new ProcessStartInfo
- * { FileName = "npm", Arguments = "install x" }`), read as its constructor given them (review of session 47, M4).
- */
-const CSHARP = /\.(?:cs|csx)$/i;
-const CSHARP_STRING = String.raw`("(?:[^"\\\n]|\\.)*")`;
-const START_INFO_PROPERTIES: Spelling = [
-  new RegExp(String.raw`\bFileName\s*=\s*${CSHARP_STRING}\s*,\s*Arguments\s*=\s*${CSHARP_STRING}`, 'g'),
-  (_, program, args) => `ProcessStartInfo(${program}, ${argumentWords(args!)})`,
-];
-/**
- * .NET's command line given as one string (`Arguments = "run build"`): the program
- * splits it into its words at blanks, so a plain one (no quote, no escape) is read as them, one literal each, as an
- * argument list is (attack-52 false refusals: `"run build"` was read as one unknown verb). Any other is left whole.
- */
-function argumentWords(literal: string): string {
-  const words = /^"[^"\\]*"$/.test(literal) ? literal.slice(1, -1).split(/\s+/).filter((word) => word !== '') : [];
-  return words.length === 0 ? literal : words.map((word) => `"${word}"`).join(', ');
-}
+/** .NET's files (C#, C# scripts, VB.NET), where ProcessStartInfo is read ({@link startInfosOverLines}). */
+const CSHARP = /\.(?:cs|csx|vb)$/i;
 
 /**
  * Go's `//go:generate` directive: `go generate` runs its command (attack-48 F, `//go:generate go run x@latest`), read
@@ -158,32 +150,61 @@ const GO = /\.go$/i;
 const GO_GENERATE: Spelling = [/^\s*\/\/go:generate[ \t]+(.+)$/g, (_, command) => `system('${command.replace(/'/g, '"')}')`];
 
 /**
- * The same initializer over several lines (review of session 47, M4): a line opening `new ProcessStartInfo` whose
- * initializer does not close on it, read with the lines after it to the initializer's `}` (at most
- * {@link START_INFO_LINES} of them), its `FileName` and `Arguments` found in any order.
+ * ProcessStartInfo's program and arguments set anywhere after a line naming the type, however they are spelled
+ * (review of session 47, M4; attack-52): an initializer on one line or over several (a `}` in an interpolation or a
+ * collection inside), the type qualified or target-typed (`ProcessStartInfo psi = new()`), properties set as statements
+ * (`psi.FileName = …;`, `p.StartInfo.FileName = …;`) or by VB.NET's `With { .FileName = … }`, in any order, verbatim, interpolated or joined strings,
+ * a name given a literal in the patch, the constructor's program, `ArgumentList = { … }` and `ArgumentList.Add(…)`.
+ * .NET splits `Arguments` into words at blanks (attack-52 false refusals: `"run build"` was one unknown verb). The lines
+ * read end at the first that starts a process or names the type again, or at {@link START_INFO_LINES}.
  */
-const START_INFO_OPENS = /\bnew\s+ProcessStartInfo\b(?:\s*\(\s*\))?[^};]*$/;
-const START_INFO_LINES = 12;
-const FILE_NAME = new RegExp(String.raw`\bFileName\s*=\s*${CSHARP_STRING}`);
-const ARGUMENTS = new RegExp(String.raw`\bArguments\s*=\s*${CSHARP_STRING}`);
+const START_INFO = /(?:\bProcess|\b)StartInfo\b/;
+const NEW_START_INFO = /\bProcessStartInfo\b/;
+const STARTS_PROCESS = /\.\s*Start\s*\(/;
+const START_INFO_LINES = 40;
+/** A .NET string literal (regular, verbatim `@"…"`, interpolated `$"…"`), or a name, joined by `+`: group 1 of the forms below. */
+const DOTNET_STRING = String.raw`[@$]{0,2}"(?:[^"\\\n]|\\.)*"`;
+const DOTNET_PART = `(?:${DOTNET_STRING}|[A-Za-z_]\\w*)`;
+const DOTNET_VALUE = String.raw`(${DOTNET_PART}(?:\s*[+&]\s*${DOTNET_PART})*)`;
+const FILE_NAME = new RegExp(String.raw`\bFileName\s*=\s*${DOTNET_VALUE}|\bProcessStartInfo\s*\(\s*${DOTNET_VALUE}`);
+const ARGUMENTS = new RegExp(String.raw`\bArguments\s*=\s*${DOTNET_VALUE}`);
+/** The arguments listed one by one: `ArgumentList = { "a", "b" }` (group 1), `ArgumentList.Add("a")` (group 2). */
+const ARGUMENT_LIST = new RegExp(String.raw`\bArgumentList\s*=\s*\{([^}]*)\}|\bArgumentList\s*\.\s*Add\s*\(\s*${DOTNET_VALUE}\s*\)`, 'g');
+/** A name given a .NET string literal (`const string Npm = "npm";`, `Dim npm As String = "npm"`): the name, the literal. */
+const NAMED_LITERAL = new RegExp(String.raw`\b([A-Za-z_]\w*)\s*(?:As\s+String\s*)?=\s*(${DOTNET_STRING})`, 'g');
+const PROPERTY = new RegExp(String.raw`\b(?:FileName|Arguments)\s*=\s*${DOTNET_PART}`, 'g');
+
+/** The text a {@link DOTNET_VALUE} makes, its literals joined and its names given the literals `named` holds, `{name}` for a name given none. */
+function dotnetText(value: string, named: ReadonlyMap<string, string>): string {
+  return [...value.matchAll(/[@$]{0,2}"((?:[^"\\\n]|\\.)*)"|([A-Za-z_]\w*)/g)].map(([, literal, name]) => literal ?? named.get(name!) ?? `{${name}}`).join('');
+}
 
 /**
- * The readings of `lines` that differ for a multi-line initializer ({@link START_INFO_OPENS}): its opening line written
- * as the constructor given its program and arguments, and its other lines with those two properties taken out (they
- * were read in the constructor; left in, `FileName = "npm",` reads as npm given no verb). Each line is read once.
+ * The readings of `lines` that differ for a ProcessStartInfo ({@link START_INFO}): the line naming it written as its
+ * constructor given its program and its arguments' words (a program the patch names no literal for stays a name, read
+ * as a computed program is), and its other lines with `FileName` and `Arguments` taken out (read in the constructor;
+ * left in, `FileName = "npm",` reads as npm given no verb). Each line is read once.
  */
 function startInfosOverLines(lines: readonly string[]): Map<number, (read: string) => string> {
   const readings = new Map<number, (read: string) => string>();
+  const named = new Map<string, string>();
+  for (const line of lines) for (const [, name, literal] of line.matchAll(NAMED_LITERAL)) named.set(name!, /^[@$]{0,2}"(.*)"$/.exec(literal!)![1]!);
   for (let at = 0; at < lines.length; at++) {
-    if (!START_INFO_OPENS.test(lines[at]!)) continue;
-    let initializer = lines[at]!;
+    if (!START_INFO.test(lines[at]!)) continue;
     let next = at + 1;
-    for (; next < Math.min(lines.length, at + START_INFO_LINES) && !initializer.includes('}'); next++) initializer += ` ${lines[next]!}`;
-    const program = FILE_NAME.exec(initializer)?.[1];
-    if (program === undefined) continue;
-    const args = ARGUMENTS.exec(initializer)?.[1];
-    readings.set(at, (read) => read.replace(START_INFO_OPENS, `new ProcessStartInfo(${program}${args === undefined ? '' : `, ${argumentWords(args)}`});`));
-    for (let inside = at + 1; inside < next; inside++) readings.set(inside, (read) => read.replace(FILE_NAME, '').replace(ARGUMENTS, ''));
+    while (next < Math.min(lines.length, at + START_INFO_LINES) && !NEW_START_INFO.test(lines[next]!) && !STARTS_PROCESS.test(lines[next - 1]!)) next++;
+    const text = lines.slice(at, next).join(' ');
+    const program = FILE_NAME.exec(text);
+    if (program === null) continue;
+    const programValue = (program[1] ?? program[2])!;
+    const programText = dotnetText(programValue, named);
+    const argumentsValue = ARGUMENTS.exec(text);
+    const words = argumentsValue === null ? [] : dotnetText(argumentsValue[1]!, named).split(/\s+/);
+    for (const [, list, added] of text.matchAll(ARGUMENT_LIST)) words.push(...[...(list ?? added!).matchAll(new RegExp(DOTNET_PART, 'g'))].map(([part]) => dotnetText(part, named)));
+    const quoted = words.filter((word) => word !== '').map((word) => JSON.stringify(word));
+    const reading = `new ProcessStartInfo(${[/^\{\w+\}$/.test(programText) ? programValue : JSON.stringify(programText), ...quoted].join(', ')});`;
+    readings.set(at, () => reading);
+    for (let inside = at + 1; inside < next; inside++) readings.set(inside, (read) => read.replace(PROPERTY, ''));
     at = next - 1;
   }
   return readings;
@@ -298,7 +319,6 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
     ...(python ? PYTHON_PROGRAM_CALLS : []),
     ...(HASKELL.test(path) ? [HASKELL_CALL] : []),
     ...(PERL.test(path) ? [PERL_PIPED_OPEN] : []),
-    ...(CSHARP.test(path) ? [START_INFO_PROPERTIES] : []),
     ...(GO.test(path) ? [GO_GENERATE] : []),
   ];
   const perlOrRuby = PERL_OR_RUBY.test(path);
@@ -306,7 +326,7 @@ export function callsSpelledOut(path: string, added: readonly string[], shown: r
   return added.map((line, at) => {
     const inPlace = shellQuotes && line.includes('<<') ? heredocsInPlace(added, at, line) : line;
     let read = shellQuotes ? backticksAsCalls(inPlace, /\.php$/i.test(path)).replace(QUOTED_COMMAND, 'system(\x60') : line;
-    if (perlOrRuby) read = read.replace(QUOTE_OPERATOR, '"');
+    if (perlOrRuby) read = read.replace(QUOTED_WORDS, quotedWords).replace(QUOTE_OPERATOR, '"');
     if (importedName !== null && read.search(NAMES_IMPORTED) < 0) read = read.replace(importedName, (name) => imported.get(name)!);
     if (shAlias !== null && read.search(IMPORT_LIST) < 0) read = read.replace(shAlias, 'sh');
     for (const [call, as] of spellings) read = read.replace(call, as);

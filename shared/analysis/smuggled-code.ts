@@ -189,21 +189,31 @@ const ELSEWHERE = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*(?::|&)|\/\/|&|\\)`;
  * A module from another host (attack-48 U): an import map's address (every `import 'react'` then loads it), a dynamic
  * import or a worker given one past comments (Vite's `/* @vite-ignore *\/`), through `new URL(…)`, or by a name given
  * one earlier in the text (`const u = 'https://…'; import(u)`, typed too: `const u: string =`). An import given the
- * URL itself on its line is URL_IMPORT's (patch.ts); one given it on the next line is read here (attack-52).
+ * URL itself on its line is URL_IMPORT's (patch.ts); one given it on the next line is read here (attack-52), and
+ * so is a function importing its parameter called with one (`const load = (u) => import(u); load('https://…')`).
  */
 const MODULE_OPENING = String.raw`\b(?!import[ \t]*\([ \t]*["'\x60](?:https?|npm|jsr):)(?:import|new\s+(?:shared)?worker)\s*\(\s*(?:\/\*[^*]{0,200}\*\/\s*)*`;
-/** Another host, as a module is named: a scheme with `//` (not a runtime's own `node:fs`), `//`, an entity or an escape. */
-const HOST = String.raw`\s*["'\x60]?\s*(?:[a-z][\w+.-]*:\/\/|\/\/|&|\\)`;
+/**
+ * Another host, as a module is named: a scheme with `//` (not a runtime's own `node:fs`; its slashes escaped too,
+ * `https:\/\/`), `//`, an entity, an escape or a `data:` URL; `//` in quotes only, since out of them it opens a comment
+ * (attack-52 false refusals: `const p = // the bundle`).
+ */
+const HOST = String.raw`\s*(?:["'\x60]\s*(?:[a-z][\w+.-]*:\\?\/\\?\/|\/\/|&|\\|data:)|[a-z][\w+.-]*:\/\/|&|\\)`;
 /** `new URL(path, ` up to its base (attack-51: `new URL('/x.js', 'https://…')` resolves to the base's host). */
 const URL_BASE = String.raw`new\s+url\s*\(\s*(?:"[^"\n]*"|'[^'\n]*'|\x60[^\x60\n]*\x60|[\w$.]+)\s*,`;
 /**
- * The module's address given as a name given another host: alone, first in a joined string or a template
- * (attack-51: `import(u + '')`, `` import(`${u}`) ``), or as `new URL`'s base.
+ * The module's address given as a name given another host: alone, in parentheses or `String(…)`, first in a joined
+ * string or a template (attack-51: `import(u + '')`, `` import(`${u}`) ``), or as `new URL`'s base.
  */
-const NAMED_ADDRESS = String.raw`(?:${URL_BASE}\s*|\x60\$\{\s*)?\1(?![\w$])`;
+const NAMED_ADDRESS = String.raw`(?:${URL_BASE}\s*|\x60\$\{\s*|(?:\(|string\s*\()\s*){0,3}\1(?![\w$])`;
 /** A TypeScript type annotation between a name and its `=` (`u: string`, `u: URL | string`), optional. */
 const TYPE_ANNOTATION = String.raw`(?:\s*:(?![:=])[^=\n;]{1,80}?)?`;
-const MODULE_FROM_ELSEWHERE = String.raw`<script\b[^>]{0,300}?\stype\s*=\s*["']?importmap\b[^<]{0,2000}?:${HOST}|${MODULE_OPENING}(?:new\s+url\s*\(\s*|${URL_BASE})?${HOST}|\b([A-Za-z_$][\w$]*)${TYPE_ANNOTATION}\s*=${HOST}[^]{0,2000}?${MODULE_OPENING}${NAMED_ADDRESS}`;
+/**
+ * What a name's value may open with before the address (attack-52): `String(`, `new URL(`, an array joined later
+ * (`['https://…', 'x.js'].join('/')`), an object's property (`{ src: 'https://…' }`, destructured or read as `cfg.src`).
+ */
+const VALUE_OPENING = String.raw`(?:\s*(?:string\s*\(|new\s+url\s*\(|\[|\{[^{}\n]{0,200}?:)){0,2}`;
+const MODULE_FROM_ELSEWHERE = String.raw`<script\b[^>]{0,300}?\stype\s*=\s*["']?importmap\b[^<]{0,2000}?:${HOST}|${MODULE_OPENING}(?:string\s*\(\s*)?(?:new\s+url\s*\(\s*|${URL_BASE})?${HOST}|\b([A-Za-z_$][\w$]*)\s*\}?${TYPE_ANNOTATION}\s*=${VALUE_OPENING}${HOST}[^]{0,2000}?${MODULE_OPENING}${NAMED_ADDRESS}|\b([A-Za-z_$][\w$]*)\s*=\s*(?:async\s*)?\(?\s*([A-Za-z_$][\w$]*)\s*\)?\s*=>\s*\{?\s*(?:return\s+)?(?:await\s+)?${MODULE_OPENING}\3(?![\w$])[^]{0,2000}?\b\2\s*\(${HOST}`;
 const REMOTE_SCRIPT_TAG = new RegExp(
   String.raw`<script\b[^>]{0,300}?\s(?:src|(?:xlink:)?href)\s*=\s*\{?${ELSEWHERE}|<base\b[^>]{0,300}?\shref\s*=${ELSEWHERE}|createelement\s*\(\s*["']script["']\s*\)[^]{0,300}?(?:\.\s*src\s*=|setattribute\s*\(\s*["']src["']\s*,|\bsrc["']?\s*:)${ELSEWHERE}|\b(?:importscripts|getscript|usescript|loadscript)\s*\(\s*["'\x60]${ELSEWHERE}|\.\s*ajax\s*\([^;]{0,400}?\bdatatype\s*:\s*["']script|\ssrcdoc\s*=[^>]{0,600}?script\b[^>]{0,300}?\ssrc\s*=\s*(?:&quot;|&#\w+;)?${ELSEWHERE}|${MODULE_FROM_ELSEWHERE}`,
   'i',

@@ -1055,7 +1055,11 @@ describe('attack-48 B, C, E, K, L, M, N: session 47 readings in linear time', ()
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
 
-/** Decoders whose output is data, not run (T's readings, session 48): printed, written, deserialized, piped to a non-shell. */
+/**
+ * Decoders whose output is data, not run (T's readings, session 48): printed, written, deserialized, piped to a non-shell.
+ * Unpickled is not among them since session 50 (attack-52): `pickle.loads(base64.b64decode(row['state']))` runs what
+ * the row says; the row here is parsed as JSON, and attack-52's file holds the unpickler's row, refused.
+ */
 describeAccepted('attack-48 T: decoded data stays accepted', [
   SYSTEM('git log --format=%H | rev | cut -c1-7 | rev'),
   SYSTEM('zcat data.sql.gz | python3 load.py'),
@@ -1064,7 +1068,7 @@ describeAccepted('attack-48 T: decoded data stays accepted', [
   SYSTEM('base64 -d <<< "$KEY" > key.pem && chmod 600 key.pem'),
   SYSTEM('printf "\\\\033[1mok\\\\033[0m\\\\n"; bash scripts/test.sh'),
   ['src/x.py', 'import base64\ndata = base64.b64decode(payload)\nprint(data)'],
-  ['src/x.py', "data = pickle.loads(base64.b64decode(row['state']))"],
+  ['src/x.py', "data = json.loads(base64.b64decode(row['state']))"],
   ['src/x.py', "name = ''.join(chr(c) for c in codes)\nprint(name)"],
   ['src/x.js', "const text = Buffer.from(body, 'base64').toString('utf8'); console.log(text)"],
   ['src/x.js', "const out = Buffer.from(execSync('git show HEAD:x'))"],

