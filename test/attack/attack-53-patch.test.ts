@@ -228,7 +228,9 @@ describeFindings('attack-53', [
 // unpickled (the data is as trusted as `pickle.loads(redis.get(key))`, which is accepted: compression hides nothing the
 // patch brings); micropip named in a comment or a string; Julia's Pkg aliased and asked its status; R functions of the
 // project named install_* or p_load*; install.packages named in a message; Deno specifiers as test data in TypeScript;
-// a `---` line inside a Rust string; Haskell comments opening with "stack" or "cabal:"; a //DEPS comment in prose.
+// a `---` line inside a Rust string; Haskell comments opening with "stack" or "cabal:"; a //DEPS comment in prose; a
+// decoded file and a script run later that share only their last name (`secrets/deploy`, `scripts/deploy`: the
+// reading compares names without directories).
 const FALSE_REFUSALS: FindingRow[] = [
   ['src/cache.py', 'import pickle, zlib\nvalue = pickle.loads(zlib.decompress(redis.get(key)))'],
   ['src/tool.py', '# No micropip here: the CLI runs on CPython only.\nimport sys'],
@@ -243,6 +245,8 @@ const FALSE_REFUSALS: FindingRow[] = [
   ['src/Tree.hs', '{- stack usage grows with the depth of the tree -}\ndepth :: Tree a -> Int'],
   ['src/Tree.hs', '{- cabal: this module stays out of the library -}\nmodule Tree where'],
   ['src/Tool.java', '//DEPS are resolved by Maven, not JBang\nclass Tool {}'],
+  ['src/t.py', "import os\nos.system('echo $KEY | base64 -d > secrets/deploy')\nos.system('sh scripts/deploy')"],
+  ['src/t.py', "import os\nos.system('echo $DATA | base64 -d > fixtures/run')\nos.system('exec ./bin/run')"],
 ];
 
 // False refusals older than session 50 (refused at e0ffa1be too), met beside its readings: npm's `ci` as a .NET
@@ -286,6 +290,9 @@ describeAccepted('attack-53: ordinary code near the session-50 readings, accepte
   ['src/t.py', "import os\nos.system('echo $CFG | base64 -d > config.json')\nos.system('python3 app.py --config config.json')"],
   ['src/t.py', "import os\nos.system('iconv -f UTF-16LE report.txt | grep ERROR')"],
   ['src/t.py', "import os\nos.system('`which python3` -m pytest')"],
+  ['src/t.py', "log.info('decode it with `echo $X | base64 -d` first')"],
+  ['src/cli.js', "console.log('Decode with `pbpaste | base64 -d`');"],
+  ['src/t.py', "import os\nos.system('env $(cat .env | xargs) make')"],
   ['docs/index.rst', '.. testsetup::\n\n   import mylib\n\n.. doctest::\n\n   >>> mylib.add(1, 2)\n   3'],
 ]);
 
