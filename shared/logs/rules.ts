@@ -323,12 +323,18 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'xcpretty.test-failed', category: 'test_failure', weight: 80, extend: 'line', re: /^\s*✗ test\w*(?:\(\))?, \S/ },
   // Node's built-in test runner, spec reporter (lib/internal/test_runner/reporter/spec.js): `✖ name (1.05ms)`, the
   // error inspected two spaces under it (its message, the values, the stack, then its properties), `▶ suite` above.
-  // At the end `✖ failing tests:` lists each failed test again under `test at file:line:col`: a repeat of the block
-  // (one finding per test), not a failure of its own. Of the block the prediction lists the error's message and the
-  // values under it, down to the first frame; the run's `ℹ fail N` confirms it.
+  // At the end `✖ failing tests:` lists each failed test again, with its error, under `test at file:line:col`. Node
+  // 20 prints the error in both places, the summary's copy a repeat of the block (one finding per test); Node 22
+  // prints it only in the summary, `✖ name (1.05ms)` alone inline. A failed suite closes with the same `✖ name
+  // (2.3ms)`, alone, after its tests. So a `✖` line counts only with something indented under it (`confirmedBy`:
+  // within the block every line under the headline is): the error, wherever it is printed. Of the block the
+  // prediction lists the error's message and the values under it, down to the first frame; the run's `ℹ fail N`
+  // confirms it.
   { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/,
-    pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/ },
+    re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/, confirmedBy: /^\s*[^\s✖]/,
+    // What a test threw that is no Error is inspected alone on its line: a timeout's `'test timed out after 20ms'`.
+    pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
+    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$|Encountered error while )\S(?!.*\bproblems?\b)/ },
