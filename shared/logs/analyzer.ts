@@ -508,6 +508,16 @@ export class LogScanner {
   private lastLine = 0;
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
+  /**
+   * What {@link isToolOutput} found on the line it read past an open npm block (`toolOutputLine`, 0: none), so that
+   * the same line, which then opens a block, is not walked again: the rule, or null, for the text, prefix length and
+   * failure-list state it was read with.
+   */
+  private toolOutputLine = 0;
+  private toolOutputText = '';
+  private toolOutputPrefix = 0;
+  private toolOutputInList = false;
+  private toolOutputRule: Rule | null = null;
   /** The last line a kept block or a repeat reports (see {@link absorbReported}): none at or after it, nothing to absorb. */
   private reportedUpTo = 0;
   /** Per rule with `under`: the last line asked about, with its task prefix, and whether it stood under the header. */
@@ -775,11 +785,14 @@ export class LogScanner {
     // A script's output behind npm's prefix is read past it, unless the rule that took the line read npm's own words
     // (`npm ERR! code E404`: it does not match without the prefix).
     const npm = annotated || rule === null ? 0 : npmPrefixLength(task, 0);
-    if (rule !== null && npm > 0 && (rule === NPM_CASCADE_RULE || rule.re.test(task.slice(npm)))) {
-      const own = this.readToolOutput(task.slice(npm), prefix + npm);
-      if (own !== null) {
-        rule = own;
-        prefix += npm;
+    if (npm > 0) {
+      const output = task.slice(npm);
+      if (rule === NPM_CASCADE_RULE || rule?.re.test(output) === true) {
+        const own = this.toolOutputOf(line, output, prefix + npm);
+        if (own !== null) {
+          rule = own;
+          prefix += npm;
+        }
       }
     }
     rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
@@ -793,10 +806,9 @@ export class LogScanner {
    * `SyntaxError: …`. npm's own messages (`code ELIFECYCLE`, `errno 1`, `Failed at the x@1.0.0 test script.`)
    * match no toolchain rule and stay cascade. `prefix`: the length of the line's prefixes, npm's included.
    * Only npm's lines ask, so the expressions are tested on the text itself, past the digit-shape memo (whose answers
-   * are the whole line's).
+   * are the whole line's). The caller has asked {@link mayStartBlock} of `output`.
    */
   private readToolOutput(output: string, prefix: number): Rule | null {
-    if (!mayStartBlock(output)) return null;
     const candidates = candidatePositions();
     for (let at = nextToolchainRule(candidates, 0); at !== -1; at = nextToolchainRule(candidates, at + 1)) {
       const rule = RULES[at] as Rule;
@@ -1040,9 +1052,29 @@ export class LogScanner {
     const npm = npmPrefixLength(text, 0);
     if (npm === 0) return false;
     const output = text.slice(npm);
-    if (!mayStartBlock(output)) return false;
-    scanLine(line);
-    return this.readToolOutput(output, open.taskPrefix.length + npm) !== null;
+    const prefix = open.taskPrefix.length + npm;
+    let rule: Rule | null = null;
+    if (mayStartBlock(output)) {
+      scanLine(line);
+      rule = this.readToolOutput(output, prefix);
+    }
+    this.toolOutputLine = this.scannedLine;
+    this.toolOutputText = output;
+    this.toolOutputPrefix = prefix;
+    this.toolOutputInList = this.inFailureList;
+    this.toolOutputRule = rule;
+    return rule !== null;
+  }
+
+  /**
+   * {@link readToolOutput} of `output` on line `line` behind `prefix` characters of prefixes, or what
+   * {@link isToolOutput} found there when it read the same text in the same state (the line ended an npm block).
+   */
+  private toolOutputOf(line: number, output: string, prefix: number): Rule | null {
+    if (line === this.toolOutputLine && prefix === this.toolOutputPrefix && this.inFailureList === this.toolOutputInList && output === this.toolOutputText) {
+      return this.toolOutputRule;
+    }
+    return mayStartBlock(output) ? this.readToolOutput(output, prefix) : null;
   }
 
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
