@@ -16,7 +16,7 @@
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT, type Redact } from './redact.js';
-import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
+import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -353,15 +353,9 @@ function taskBody(prefix: string, line: string): string | null {
  */
 function carriesOwnPrefix(prefix: string, line: string): boolean {
   if (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) return true;
-  const outer = prefix.length - npmPrefixTail(prefix);
+  const outer = prefix.length - npmPrefixEnding(prefix);
   if (outer === prefix.length) return false;
   return outer === 0 || taskPrefixLength(line) === outer || isLearntPrefix(prefix.slice(0, outer));
-}
-
-/** The length of npm's prefix (`npm ERR! `, `npm error `) that ends `prefix`, 0 when none does. */
-function npmPrefixTail(prefix: string): number {
-  if (prefix.endsWith('npm ERR! ')) return npmPrefixLength(prefix, prefix.length - 9);
-  return prefix.endsWith('npm error ') ? npmPrefixLength(prefix, prefix.length - 10) : 0;
 }
 
 /**
@@ -1237,8 +1231,8 @@ export class LogScanner {
       }
     }
     const tail = block.tailLines;
-    if (tail !== null) {
-      if (tail.length === keys.tail) tail.shift();
+    if (tail !== null && keys.tail !== undefined && keys.tail.skip?.test(text) !== true) {
+      if (tail.length === keys.tail.lines) tail.shift();
       tail.push(line);
     }
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
@@ -1327,9 +1321,10 @@ export class LogScanner {
     block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
-    // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), whatever its
-    // headline says (pip's `× … did not run successfully.`).
-    const quotes = !picked && block.tailLines !== null && block.tailLines.length > 0;
+    // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), or by its
+    // headline when the output is empty (`╰─> [0 lines of output]`), whatever that headline says (pip's `× … did not
+    // run successfully.`).
+    const quotes = !picked && block.tailLines !== null;
     block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
