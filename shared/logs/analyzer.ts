@@ -16,7 +16,7 @@
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
 import { redactLines, redactSecrets, WITHHELD_TEXT, type Redact } from './redact.js';
-import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
+import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -353,15 +353,9 @@ function taskBody(prefix: string, line: string): string | null {
  */
 function carriesOwnPrefix(prefix: string, line: string): boolean {
   if (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) return true;
-  const outer = prefix.length - npmPrefixTail(prefix);
+  const outer = prefix.length - npmPrefixEnding(prefix);
   if (outer === prefix.length) return false;
   return outer === 0 || taskPrefixLength(line) === outer || isLearntPrefix(prefix.slice(0, outer));
-}
-
-/** The length of npm's prefix (`npm ERR! `, `npm error `) that ends `prefix`, 0 when none does. */
-function npmPrefixTail(prefix: string): number {
-  if (prefix.endsWith('npm ERR! ')) return npmPrefixLength(prefix, prefix.length - 9);
-  return prefix.endsWith('npm error ') ? npmPrefixLength(prefix, prefix.length - 10) : 0;
 }
 
 /**
@@ -508,6 +502,16 @@ export class LogScanner {
   private lastLine = 0;
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
+  /**
+   * What {@link isToolOutput} found on the line it read past an open npm block (`toolOutputLine`, 0: none), so that
+   * the same line, which then opens a block, is not walked again: the rule, or null, for the text, prefix length and
+   * failure-list state it was read with.
+   */
+  private toolOutputLine = 0;
+  private toolOutputText = '';
+  private toolOutputPrefix = 0;
+  private toolOutputInList = false;
+  private toolOutputRule: Rule | null = null;
   /** The last line a kept block or a repeat reports (see {@link absorbReported}): none at or after it, nothing to absorb. */
   private reportedUpTo = 0;
   /** Per rule with `under`: the last line asked about, with its task prefix, and whether it stood under the header. */
@@ -775,11 +779,14 @@ export class LogScanner {
     // A script's output behind npm's prefix is read past it, unless the rule that took the line read npm's own words
     // (`npm ERR! code E404`: it does not match without the prefix).
     const npm = annotated || rule === null ? 0 : npmPrefixLength(task, 0);
-    if (rule !== null && npm > 0 && (rule === NPM_CASCADE_RULE || rule.re.test(task.slice(npm)))) {
-      const own = this.readToolOutput(task.slice(npm), prefix + npm);
-      if (own !== null) {
-        rule = own;
-        prefix += npm;
+    if (npm > 0) {
+      const output = task.slice(npm);
+      if (rule === NPM_CASCADE_RULE || rule?.re.test(output) === true) {
+        const own = this.toolOutputOf(line, output, prefix + npm);
+        if (own !== null) {
+          rule = own;
+          prefix += npm;
+        }
       }
     }
     rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
@@ -793,10 +800,9 @@ export class LogScanner {
    * `SyntaxError: …`. npm's own messages (`code ELIFECYCLE`, `errno 1`, `Failed at the x@1.0.0 test script.`)
    * match no toolchain rule and stay cascade. `prefix`: the length of the line's prefixes, npm's included.
    * Only npm's lines ask, so the expressions are tested on the text itself, past the digit-shape memo (whose answers
-   * are the whole line's).
+   * are the whole line's). The caller has asked {@link mayStartBlock} of `output`.
    */
   private readToolOutput(output: string, prefix: number): Rule | null {
-    if (!mayStartBlock(output)) return null;
     const candidates = candidatePositions();
     for (let at = nextToolchainRule(candidates, 0); at !== -1; at = nextToolchainRule(candidates, at + 1)) {
       const rule = RULES[at] as Rule;
@@ -1040,9 +1046,29 @@ export class LogScanner {
     const npm = npmPrefixLength(text, 0);
     if (npm === 0) return false;
     const output = text.slice(npm);
-    if (!mayStartBlock(output)) return false;
-    scanLine(line);
-    return this.readToolOutput(output, open.taskPrefix.length + npm) !== null;
+    const prefix = open.taskPrefix.length + npm;
+    let rule: Rule | null = null;
+    if (mayStartBlock(output)) {
+      scanLine(line);
+      rule = this.readToolOutput(output, prefix);
+    }
+    this.toolOutputLine = this.scannedLine;
+    this.toolOutputText = output;
+    this.toolOutputPrefix = prefix;
+    this.toolOutputInList = this.inFailureList;
+    this.toolOutputRule = rule;
+    return rule !== null;
+  }
+
+  /**
+   * {@link readToolOutput} of `output` on line `line` behind `prefix` characters of prefixes, or what
+   * {@link isToolOutput} found there when it read the same text in the same state (the line ended an npm block).
+   */
+  private toolOutputOf(line: number, output: string, prefix: number): Rule | null {
+    if (line === this.toolOutputLine && prefix === this.toolOutputPrefix && this.inFailureList === this.toolOutputInList && output === this.toolOutputText) {
+      return this.toolOutputRule;
+    }
+    return mayStartBlock(output) ? this.readToolOutput(output, prefix) : null;
   }
 
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
@@ -1205,8 +1231,8 @@ export class LogScanner {
       }
     }
     const tail = block.tailLines;
-    if (tail !== null) {
-      if (tail.length === keys.tail) tail.shift();
+    if (tail !== null && keys.tail !== undefined && keys.tail.skip?.test(text) !== true) {
+      if (tail.length === keys.tail.lines) tail.shift();
       tail.push(line);
     }
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
@@ -1295,9 +1321,10 @@ export class LogScanner {
     block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
-    // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), whatever its
-    // headline says (pip's `× … did not run successfully.`).
-    const quotes = !picked && block.tailLines !== null && block.tailLines.length > 0;
+    // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), or by its
+    // headline when the output is empty (`╰─> [0 lines of output]`), whatever that headline says (pip's `× … did not
+    // run successfully.`).
+    const quotes = !picked && block.tailLines !== null;
     block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.

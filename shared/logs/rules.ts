@@ -103,9 +103,10 @@ export interface Rule {
    * `also`: a line it matches wherever it stands (a compiler's error a build script echoed to its stdout).
    * `belowPick`: the lines under the picked line, the picked report's own (GoogleTest's values under `file:line:
    * Failure` in CTest's output), down to the first that `end` matches and at most `lines` of them. `tail`: when no
-   * line of the block was picked, its last `tail` lines, blank ones aside: what a quoted subprocess printed last before
-   * it stopped (a build backend's message, a test's uncaught exception), where nothing in it is a failure a rule
-   * knows. The scanner reads every line of such a block.
+   * line of the block was picked, its last `tail.lines` lines, blank ones and those `tail.skip` matches aside (the
+   * tool's frame around the quote): what a quoted subprocess printed last before it stopped (a build backend's
+   * message, a test's uncaught exception), where nothing in it is a failure a rule knows. The scanner reads every
+   * line of such a block.
    */
   readonly keyLines?: {
     readonly underPick?: RegExp;
@@ -113,7 +114,7 @@ export interface Rule {
     readonly from?: RegExp;
     readonly also?: RegExp;
     readonly belowPick?: { readonly end?: RegExp; readonly lines: number };
-    readonly tail?: number;
+    readonly tail?: { readonly lines: number; readonly skip?: RegExp };
   };
   /**
    * The run's summary line, printed after its reports (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`,
@@ -178,7 +179,7 @@ export function uniformRule(rule: Rule): Rule {
       from: rule.keyLines.from,
       also: rule.keyLines.also,
       belowPick: rule.keyLines.belowPick && { end: rule.keyLines.belowPick.end, lines: rule.keyLines.belowPick.lines },
-      tail: rule.keyLines.tail,
+      tail: rule.keyLines.tail && { lines: rule.keyLines.tail.lines, skip: rule.keyLines.tail.skip },
     },
     tally: rule.tally,
     fileOf: rule.fileOf,
@@ -302,7 +303,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 5000, gap: 99,
     re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
     pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed)\S/ }],
-    keyLines: { belowPick: { lines: 4 }, tail: QUOTED_OUTPUT_TAIL } },
+    // pip's frame around the quote (`│ exit code: 1`, `╰─> [2 lines of output]`) is none of it.
+    keyLines: { belowPick: { lines: 4 }, tail: { lines: QUOTED_OUTPUT_TAIL, skip: /^\s*(?:│ |╰─> \[\d+ lines? of output\]$)/ } } },
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
@@ -323,15 +325,21 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'xcpretty.test-failed', category: 'test_failure', weight: 80, extend: 'line', re: /^\s*✗ test\w*(?:\(\))?, \S/ },
   // Node's built-in test runner, spec reporter (lib/internal/test_runner/reporter/spec.js): `✖ name (1.05ms)`, the
   // error inspected two spaces under it (its message, the values, the stack, then its properties), `▶ suite` above.
-  // At the end `✖ failing tests:` lists each failed test again under `test at file:line:col`: a repeat of the block
-  // (one finding per test), not a failure of its own. Of the block the prediction lists the error's message and the
-  // values under it, down to the first frame; the run's `ℹ fail N` confirms it.
+  // At the end `✖ failing tests:` lists each failed test again, with its error, under `test at file:line:col`. Node
+  // 20 prints the error in both places, the summary's copy a repeat of the block (one finding per test); Node 22
+  // prints it only in the summary, `✖ name (1.05ms)` alone inline. A failed suite closes with the same `✖ name
+  // (2.3ms)`, alone, after its tests. So a `✖` line counts only with something indented under it (`confirmedBy`:
+  // within the block every line under the headline is): the error, wherever it is printed. Of the block the
+  // prediction lists the error's message and the values under it, down to the first frame; the run's `ℹ fail N`
+  // confirms it.
   { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/,
-    pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/ },
+    re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/, confirmedBy: /^\s*[^\s✖]/,
+    // What a test threw that is no Error is inspected alone on its line: a timeout's `'test timed out after 20ms'`.
+    pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
+    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
-    re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$|Encountered error while )\S(?!.*\bproblems?\b)/ },
+    re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
     pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
@@ -408,7 +416,7 @@ export const RULES: readonly Rule[] = uniformRules([
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
     pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
     keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
-      also: /^\*{3}Exception: /, tail: QUOTED_OUTPUT_TAIL } },
+      also: /^\*{3}Exception: /, tail: { lines: QUOTED_OUTPUT_TAIL } } },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
@@ -828,11 +836,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
 
   // ── package managers and dependency resolution ────────────────────────────────────────────────────────────
-  // npm run of a script package.json does not define: the workflow names the wrong script.
   // node-gyp's failure (its bin/node-gyp.js): `gyp ERR! <command> error`, then `gyp ERR! stack <err.stack>`, whose
   // first line is the error's message (`Error: Could not find any Python installation to use`); System, command,
   // cwd and versions follow. A compiler's error above it (`make` failed) says more and weighs more.
   { id: 'node-gyp.error', category: 'dependency', weight: 72, extend: 'line', re: /^gyp ERR! stack (?:[A-Z]\w*)?Error: / },
+  // npm run of a script package.json does not define: the workflow names the wrong script.
   { id: 'npm.missing-script', category: 'configuration', weight: 84, extend: 'line', re: /^npm (?:ERR!|error) Missing script: "[^"]+"$/ },
   // npm's ERESOLVE report (npm 7+; `npm ERR! ` before npm 10, `npm error ` since): `While resolving:`, `Found:`, then
   // under `Could not resolve dependency:` the dependency that conflicts (`peer react@"^18.0.0" from x@13.1.1`), which

@@ -157,6 +157,12 @@ export function npmPrefixLength(text: string, from: number): number {
   return text.startsWith(NPM_ERROR, from) ? NPM_ERROR.length : 0;
 }
 
+/** The length of npm's prefix (see {@link npmPrefixLength}) that ends `prefix`, 0 when none does. */
+export function npmPrefixEnding(prefix: string): number {
+  if (prefix.endsWith(NPM_ERR)) return NPM_ERR.length;
+  return prefix.endsWith(NPM_ERROR) ? NPM_ERROR.length : 0;
+}
+
 const NPM_ERR = 'npm ERR! ';
 const NPM_ERROR = 'npm error ';
 const NX_RUN = '> nx run ';

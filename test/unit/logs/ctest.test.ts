@@ -19,6 +19,8 @@ describe('CTest', () => {
       '[==========] Running 3 tests from 1 test suite.',
       '[ RUN      ] Parser.ReadsEmptyInput',
       '[       OK ] Parser.ReadsEmptyInput (0 ms)',
+      '[ RUN      ] Parser.ReadsQuotedStrings',
+      '[       OK ] Parser.ReadsQuotedStrings (0 ms)',
       '[ RUN      ] Parser.ReadsNestedLists',
       '',
       '    Start 3: io_test',
@@ -39,6 +41,7 @@ describe('CTest', () => {
     const top = analysis.failures[0];
     expect(top?.rule).toBe('ctest.failed');
     expect(top?.startLine).toBe(6);
+    // `***Exception:` is above the output's last five lines (its tail) and listed nonetheless.
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7]));
   });
 

@@ -1,111 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 
-const lines = (...l: string[]): string => l.join('\n');
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/node-test');
 
 /**
- * Node's built-in test runner, spec reporter (its `lib/internal/test_runner/reporter/spec.js` and `utils.js`): a
- * failed test's `✖ name (1.05ms)` with the error inspected two spaces under it, a suite that holds failures as
- * `▶ name`, the `ℹ` counts, then at the end `✖ failing tests:` and each failed test again under `test at file:line:col`.
+ * Real runs of `node --test --test-reporter=spec test/cart.test.mjs` (a suite `Cart` with a nested suite `pricing`
+ * whose two tests fail on `assert.strictEqual`), between the command and the runner's exit line. Node 20 (20.20.2)
+ * prints each failed test's error under its `✖ name (1.5ms)` and again under `✖ failing tests:`; Node 22 (22.23.3)
+ * prints the error only there, `✖ name` alone inline. Both close each failed suite with `✖ pricing (2.3ms)`.
  */
-const nodeSpec = lines(
-  '$ node --test',
-  '▶ Cart',
-  '  ✔ adds items (0.41ms)',
-  '  ✖ applies the discount (1.05ms)',
-  '    AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
-  '    ',
-  '    100 !== 90',
-  '    ',
-  '        at TestContext.<anonymous> (file:///home/runner/work/shop/shop/test/cart.test.js:12:12)',
-  '        at Test.runInAsyncScope (node:async_hooks:214:14)',
-  '        at Test.run (node:internal/test_runner/test:1047:25)',
-  '        at async Suite.processPendingSubtests (node:internal/test_runner/test:744:7) {',
-  '      generatedMessage: true,',
-  '      code: \'ERR_ASSERTION\',',
-  '      actual: 100,',
-  '      expected: 90,',
-  '      operator: \'strictEqual\'',
-  '    }',
-  '',
-  '  ✖ rounds the total (0.62ms)',
-  '    AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
-  '    ',
-  '    10.5 !== 11',
-  '    ',
-  '        at TestContext.<anonymous> (file:///home/runner/work/shop/shop/test/cart.test.js:20:12)',
-  '        at Test.runInAsyncScope (node:async_hooks:214:14) {',
-  '      generatedMessage: true,',
-  '      code: \'ERR_ASSERTION\',',
-  '      actual: 10.5,',
-  '      expected: 11,',
-  '      operator: \'strictEqual\'',
-  '    }',
-  '',
-  '▶ Cart (2.8ms)',
-  'ℹ tests 3',
-  'ℹ suites 1',
-  'ℹ pass 1',
-  'ℹ fail 2',
-  'ℹ cancelled 0',
-  'ℹ skipped 0',
-  'ℹ todo 0',
-  'ℹ duration_ms 61.3',
-  '',
-  '✖ failing tests:',
-  '',
-  'test at test/cart.test.js:10:3',
-  '✖ applies the discount (1.05ms)',
-  '  AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
-  '  ',
-  '  100 !== 90',
-  '  ',
-  '      at TestContext.<anonymous> (file:///home/runner/work/shop/shop/test/cart.test.js:12:12)',
-  '      at Test.runInAsyncScope (node:async_hooks:214:14)',
-  '      at Test.run (node:internal/test_runner/test:1047:25)',
-  '      at async Suite.processPendingSubtests (node:internal/test_runner/test:744:7) {',
-  '    generatedMessage: true,',
-  '    code: \'ERR_ASSERTION\',',
-  '    actual: 100,',
-  '    expected: 90,',
-  '    operator: \'strictEqual\'',
-  '  }',
-  '',
-  'test at test/cart.test.js:18:3',
-  '✖ rounds the total (0.62ms)',
-  '  AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
-  '  ',
-  '  10.5 !== 11',
-  '  ',
-  '      at TestContext.<anonymous> (file:///home/runner/work/shop/shop/test/cart.test.js:20:12)',
-  '      at Test.runInAsyncScope (node:async_hooks:214:14) {',
-  '    generatedMessage: true,',
-  '    code: \'ERR_ASSERTION\',',
-  '    actual: 10.5,',
-  '    expected: 11,',
-  '    operator: \'strictEqual\'',
-  '  }',
-  'The command \"node --test\" exited with 1.',
-);
+const node20 = readFileSync(resolve(FIXTURES, 'spec-node20.log'), 'utf8');
+const node22 = readFileSync(resolve(FIXTURES, 'spec-node22.log'), 'utf8');
+/** Node 22's run of tests that time out, throw a string, an object, and reject with a TypeError (no assertion). */
+const thrown = readFileSync(resolve(FIXTURES, 'spec-node22-thrown.log'), 'utf8');
+const line = (log: string, n: number): string => log.split('\n')[n - 1] ?? '';
 
 describe('node:test (spec reporter)', () => {
-  it('keeps one finding per failing test, the one where it failed, not its copy in the `failing tests:` summary', async () => {
+  it('Node 20: one finding per failing test, where it failed, its copy under `failing tests:` a repeat', async () => {
     // Act
-    const analysis = await analyzeLog(nodeSpec);
+    const analysis = await analyzeLog(node20);
     // Assert
     const tests = analysis.failures.filter((f) => f.rule === 'node-test.failed');
-    expect(tests.map((f) => f.startLine)).toEqual([4, 20]);
+    expect(tests.map((f) => f.startLine)).toEqual([5, 27]);
+    expect(tests.map((f) => f.repeats?.map((r) => r.startLine))).toEqual([[62], [85]]);
     expect(analysis.failures[0]?.rule).toBe('node-test.failed');
-    expect(analysis.failures.some((f) => f.lines[0]?.text === '✖ failing tests:' && f.rule !== 'cascade.summary')).toBe(false);
   });
 
-  it('lists the test and its assertion, not its stack and the error\'s inspected properties, with the `ℹ fail` count', async () => {
+  it('Node 22: one finding per failing test, its copy under `failing tests:`, the only one that holds its error', async () => {
     // Act
-    const predicted = predictionLines(await analyzeLog(nodeSpec));
-    // Assert: the first test's line, its assertion and the values; the second test's; the run's count of failures.
-    expect(predicted.slice(0, 2)).toEqual([5, 4]);
-    expect(predicted).toEqual(expect.arrayContaining([4, 5, 7, 20, 21, 23, 38]));
-    expect(predicted.filter((l) => (l >= 9 && l <= 18) || l >= 44)).toEqual([]);
-    expect(predicted.length).toBeLessThanOrEqual(16);
+    const analysis = await analyzeLog(node22);
+    // Assert
+    const tests = analysis.failures.filter((f) => f.rule === 'node-test.failed');
+    expect(tests.map((f) => f.startLine)).toEqual([21, 45]);
+    expect(tests.map((f) => f.lines.some((l) => l.text === '  100 !== 90' || l.text === '  10.5 !== 11'))).toEqual([true, true]);
+    expect(analysis.failures[0]?.rule).toBe('node-test.failed');
+  });
+
+  it('takes a failed suite\'s closing line (`✖ pricing (2.3ms)`, after its tests) for no failure of its own', async () => {
+    const runs: Array<[string, number[]]> = [[node20, [48, 49]], [node22, [7, 8]]];
+    for (const [log, suiteLines] of runs) {
+      // Act
+      const analysis = await analyzeLog(log);
+      // Assert
+      expect(suiteLines.map((n) => line(log, n).trim().split(' (')[0])).toEqual(['✖ pricing', '✖ Cart']);
+      expect(analysis.failures.filter((f) => suiteLines.includes(f.startLine))).toEqual([]);
+      expect(predictionLines(analysis).filter((l) => suiteLines.includes(l))).toEqual([]);
+    }
+  });
+
+  it('reads `✖ failing tests:` as the run\'s summary of failures when the tests\' reports are not in the log', async () => {
+    // Arrange: Node 22's run cut off under the summary's header (a log truncated at its size limit).
+    const cut = node22.split('\n').slice(0, 19).join('\n');
+    // Act
+    const analysis = await analyzeLog(cut);
+    // Assert
+    expect(line(node22, 18)).toBe('✖ failing tests:');
+    expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['cascade.summary', 18]]);
+  });
+
+  it('lists each test\'s assertion and values, not its stack and the error\'s inspected properties', async () => {
+    for (const [log, want, stack] of [
+      [node20, [5, 6, 8, 27, 28, 30], [10, 24]],
+      [node22, [21, 22, 24, 45, 46, 48], [26, 42]],
+    ] as const) {
+      // Act
+      const predicted = predictionLines(await analyzeLog(log));
+      // Assert: each test's line, its assertion and the values under it, the first test's assertion first.
+      expect(predicted[0]).toBe(want[1]);
+      expect(predicted).toEqual(expect.arrayContaining([...want]));
+      expect(predicted.filter((l) => l >= stack[0] && l <= stack[1])).toEqual([]);
+      expect(predicted.length).toBeLessThanOrEqual(16);
+    }
+  });
+
+  it('lists what a test threw that is no Error (a timeout\'s message, a string, an object) under its name', async () => {
+    // Act
+    const predicted = predictionLines(await analyzeLog(thrown));
+    // Assert: `'test timed out after 20ms'`, `'plain string'`, `{ code: 42 }`, `TypeError: x is not a function`.
+    expect([19, 23, 27, 31].map((n) => line(thrown, n).trim()[0])).toEqual(["'", "'", '{', 'T']);
+    expect(predicted).toEqual(expect.arrayContaining([18, 19, 22, 23, 26, 27, 30, 31]));
   });
 });

@@ -91,4 +91,18 @@ describe("pip's quoted subprocess output", () => {
     const verdict = analysis.failures.filter((f) => f.startLine > 14);
     expect(verdict.map((f) => f.rule)).toEqual([]);
   });
+
+  it("lists a short quote's output without pip's frame around it (`│ exit code: 1`, `╰─> [2 lines of output]`)", async () => {
+    for (const output of [['Checking for Rust toolchain....', 'Cargo, the Rust package manager, is not installed or is not on PATH.'], []]) {
+      // Prepare: line 8 is pip's `× … did not run successfully.`, 9 and 10 its frame, the output from 11 on.
+      const log = pipQuoting('Preparing metadata (pyproject.toml)', output);
+      // Act
+      const analysis = await analyzeLog(log);
+      const predicted = predictionLines(analysis);
+      // Assert
+      expect(analysis.failures[0]?.rule).toBe('pip.subprocess-error');
+      expect(predicted).toEqual(expect.arrayContaining([8, ...output.map((_, i) => 11 + i)]));
+      expect(predicted.filter((l) => l === 9 || l === 10)).toEqual([]);
+    }
+  });
 });
