@@ -314,10 +314,6 @@ function environmentValues(text: string): Set<number> {
   return at;
 }
 
-/** A sink that unpickles, and a decompressor's call given no literal (its data is a store's, not the patch's). */
-const UNPICKLER = /^(?:\w*pickle|dill|joblib|shelve|torch|np|numpy|yaml)\b/i;
-const DECOMPRESSED = /(?:decompress|inflate|gunzip|unzip|brotli|gz)\w*\s*\((?!\s*[bru]{0,2}["'\x60])/iy;
-
 function fetchedRuns(path: string, text: string, sources: RegExp, chained = true): boolean {
   const fetches = [...text.matchAll(sources)];
   if (fetches.length === 0) return false;
@@ -363,7 +359,6 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
   const sinkLineEnd = lineEnds(text);
   const javascript = JAVASCRIPT.test(path);
   let dataNames: Set<string> | undefined;
-  let unpickled: number[] | undefined;
   for (const sink of text.matchAll(SINK)) {
     const found = sink[0];
     if (/^function\b/.test(found)) continue; // JavaScript's declaration, not the `Function` constructor
@@ -385,11 +380,8 @@ function fetchedRuns(path: string, text: string, sources: RegExp, chained = true
     }
     // An unpickler (pickle, dill, joblib, torch, PyYAML's full loader) given decoded data runs what the data says
     // (`__reduce__`), wherever the data came from (session 50, after attack 52: `pickle.loads(b64decode(s))`), as a code
-    // sink does: it is one. Only called safely (`weights_only=True`, numpy's default) is it data. Decoded means from text
-    // (base64, hex: how a payload travels in a string) or a literal: bytes of a store decompressed
-    // (`zlib.decompress(redis.get(k))`, attack-53) are as trusted as the store, as `pickle.loads(redis.get(k))` is.
-    const sources = UNPICKLER.test(found) ? (unpickled ??= fetchedOrRead.filter((at) => ((DECOMPRESSED.lastIndex = at), !DECOMPRESSED.test(text)))) : fetchedOrRead;
-    if (within(sources, opener < 0 ? end : opener + 1, to) && !calledSafely(found, text.slice(opener + 1, to))) return true;
+    // sink does: it is one. Only called safely (`weights_only=True`, numpy's default) is it data.
+    if (within(fetchedOrRead, opener < 0 ? end : opener + 1, to) && !calledSafely(found, text.slice(opener + 1, to))) return true;
     if (CALLBACK_SINK.test(found) || /Function/.test(found)) callbackSinks.push(start);
   }
   for (const value of text.matchAll(SINK_VALUE)) callbackSinks.push(value.index!);

@@ -45,37 +45,25 @@ const DECODED_SAVED = /* @__PURE__ */ (() =>
  */
 const RUNS_A_FILE = /(?:(?<![\w.-])(?:(?:ba|z|da|k)?sh|source|\.|python[\d.]*|node|perl|ruby|php|exec|sudo|env|nohup)(?:\s+-\S+)*\s+["']?([^\s;&|"'\x60<>()]+)|(?:^|[;&|]\s*)["']?([.~]?\/[^\s;&|"'\x60<>()]+))/g;
 
-/** A path's last part: the name a file is run by wherever the shell stands. */
+/**
+ * A file as the name it is run by: its last part, since a `cd` between the write and the run (`cd /tmp && … > p && sh
+ * /tmp/p`) makes two spellings of one file (attack-52); two files of one name in two directories are rare in one patch.
+ */
 const fileName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
-
-/** A plain relative path as the shell resolves it (`./run` is `run`), or null: absolute, `~`, `$VAR`, `..`. */
-const plainPath = (path: string): string | null => {
-  const relative = path.replace(/^(?:\.\/)+/, '');
-  return /^[\w-][\w.\/-]*$/.test(relative) && !relative.includes('..') ? relative : null;
-};
 
 /**
  * Whether `text` writes a shell decoder's output to a file and runs that file after it, on the same line or a later one
  * (attack-51: `echo … | base64 -d > /tmp/p && sh /tmp/p`; attack-52: the run in the next `os.system`). Each decoder is
  * read to the end of its line, at most {@link LINE_CHARS}; the files run are read once, so the reading stays linear.
- * Two plain relative paths are one file only when they are one path (attack-53: `secrets/deploy` is not
- * `scripts/deploy`); with any other spelling, or a directory changed anywhere in the text (`cd /tmp && … > p && sh
- * /tmp/p`: attack-52), the last parts are compared.
  */
 export function decodedFileRuns(text: string): boolean {
-  const moved = /\b(?:cd|pushd|chdir)\b|cwd|workingdir/i.test(text);
-  const key = (path: string) => (moved ? null : plainPath(path));
-  const savedAt = new Map<string, [at: number, paths: Set<string | null>]>();
+  const savedAt = new Map<string, number>();
   for (const saved of text.matchAll(DECODED_SAVED)) {
     const file = fileName(saved[1]!);
-    if (!savedAt.has(file)) savedAt.set(file, [saved.index + saved[0].length, new Set()]);
-    savedAt.get(file)![1].add(key(saved[1]!));
+    if (file !== '' && !savedAt.has(file)) savedAt.set(file, saved.index + saved[0].length);
   }
-  for (const run of text.matchAll(RUNS_A_FILE)) {
-    const [at, paths] = savedAt.get(fileName((run[1] ?? run[2])!)) ?? [Infinity];
-    const path = key((run[1] ?? run[2])!);
-    if (run.index >= at && (path === null || paths!.has(null) || paths!.has(path))) return true;
-  }
+  if (savedAt.size === 0) return false;
+  for (const run of text.matchAll(RUNS_A_FILE)) if (run.index >= (savedAt.get(fileName((run[1] ?? run[2])!)) ?? Infinity)) return true;
   return false;
 }
 

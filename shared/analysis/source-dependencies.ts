@@ -7,51 +7,36 @@
  * read in its own language's files only, where the form means what it says.
  */
 
-/** One language's forms, by the file's extension; with `when`, read only in a patch whose added text matches it. */
+/** One language's forms, by the file's extension. */
 interface SourceDependencyForms {
   readonly extension: RegExp;
   readonly form: RegExp;
-  readonly when?: RegExp;
 }
 
 const SOURCE_DEPENDENCY_FORMS: readonly SourceDependencyForms[] = [
   // Python's inline script metadata (PEP 723: `uv run`, `pipx run`, `hatch run` install what it lists, from the index
-  // it names), pip-run's `__requires__`, and Pyodide's installer, imported or used by any name (attack-52: `from
-  // micropip import install`, `import micropip as mp`: it has no other use); not named in a comment or a string.
-  {
-    extension: /\.pyw?$/i,
-    form: /^\s*#\s*\/\/\/\s*script\s*$|^\s*__requires__\s*=|\b(?:import|from)\s+micropip\b|,\s*micropip\b|\bmicropip\s*\.|import\w*\s*\(\s*["']micropip/,
-  },
+  // it names), pip-run's `__requires__`, and Pyodide's installer, named at all (attack-52: `from micropip import
+  // install`, `import micropip as mp`: it has no other use).
+  { extension: /\.pyw?$/i, form: /^\s*#\s*\/\/\/\s*script\s*$|^\s*__requires__\s*=|\bmicropip\b/ },
   // A nix-shell shebang, in any file but documentation: nix fetches the packages it names before the script runs.
   { extension: /^(?!.*\.(?:md|mdx|rst|txt|adoc)$)/i, form: /^\s*#!.*\bnix-shell\b/ },
   // Pyodide's package loader, given a package or a wheel's URL, in a page's script.
   { extension: /\.(?:[cm]?[jt]sx?|html?)$/i, form: /\bloadPackage(?:sFromImports)?\s*\(/ },
-  // Deno's npm: and jsr: specifiers as literals, named apart from the import that fetches them (attack-52), in a patch
-  // that loads a module by a name or a specifier; not test data given to a parser.
-  {
-    extension: /\.[cm]?tsx?$/i,
-    form: /["'\x60](?:npm|jsr):@?[\w.-]+(?:\/[\w.-]+)?(?:@[^\s"'\x60]*)?["'\x60]/,
-    when: /\bimport\s*\(|\b(?:require|Worker)\b/,
-  },
+  // Deno's npm: and jsr: specifiers as literals, named apart from the import that fetches them (attack-52).
+  { extension: /\.[cm]?tsx?$/i, form: /["'\x60](?:npm|jsr):@?[\w.-]+(?:\/[\w.-]+)?(?:@[^\s"'\x60]*)?["'\x60]/ },
   // scala-cli's directives (in its Scala and Java files): a dependency, a repository, a jar, a compiler plugin, a JVM.
   {
     extension: /\.(?:scala|sc|java)$/i,
     form: /^\s*\/\/>\s*using\s+(?:(?:test|compileOnly)\.)?(?:deps?|dependency|dependencies|libs?|repository|repositories|repos?|jars?|plugins?|jvm|java-?home)\b/i,
   },
-  // JBang's directives (attack-52): a dependency (coordinates, `group:artifact:version`, or a `${…}` property; not
-  // prose, `//DEPS are resolved by Maven`), a repository, an agent.
-  { extension: /\.(?:java|jsh|kt|groovy)$/i, form: /^\s*\/\/(?:DEPS\s+[^\s:$]*[:$]|(?:REPOS|JAVAAGENT)\s)/ },
+  // JBang's directives (attack-52): a dependency, a repository, an agent.
+  { extension: /\.(?:java|jsh|kt|groovy)$/i, form: /^\s*\/\/(?:DEPS|REPOS|JAVAAGENT)\s/ },
   // .NET 10's file-based apps (attack-52): `#:package`, `#:sdk`, `#:project` are restored before the file runs.
   { extension: /\.csx?$/i, form: /^\s*#:\s*(?:package|sdk|project)\b/ },
-  // cargo's script frontmatter and rust-script's manifest in a doc comment (attack-52). A bare `---` fence is read as
-  // the frontmatter's in a patch adding TOML (a table or a key set), not as a line of a string (YAML's `---`).
-  { extension: /\.rs$/i, form: /^---+\s*cargo\b|^\s*\/\/!\s*\x60{3,}\s*cargo\b|^\s*\/\/\s*cargo-deps\s*:/ },
-  { extension: /\.rs$/i, form: /^---+\s*$/, when: /^[ \t]*(?:\[|[\w."-]+[ \t]*=)/m },
-  // stack's and cabal's script headers (attack-52): they install the resolver and packages they name. stack's is
-  // `stack` then a command or an option, or alone on its line with them on the next (a stack command line, as stack's
-  // docs require); cabal's `cabal:` is followed by fields (`build-depends:`), on the next lines or its own. Not a
-  // comment of prose (`{- stack usage grows … -}`).
-  { extension: /\.l?hs$/i, form: /\{-#?\s*(?:stack(?:\s*$|\s+(?:-|script|run|exec|ghc|repl|eval))|cabal\s*:\s*(?:$|[\w-]+\s*:))/ },
+  // cargo's script frontmatter and rust-script's manifest in a doc comment (attack-52).
+  { extension: /\.rs$/i, form: /^---+\s*(?:cargo\b.*)?$|^\s*\/\/!\s*\x60{3,}\s*cargo\b|^\s*\/\/\s*cargo-deps\s*:/ },
+  // stack's and cabal's script headers (attack-52): they install the resolver and packages they name.
+  { extension: /\.l?hs$/i, form: /\{-#?\s*(?:stack\b|cabal\s*:)/ },
   // Groovy's Grape: `@Grab`, `@Grapes`, `@GrabResolver` (where from), `Grape.grab(…)`, `Grape.&grab`, `Grape."grab"`.
   { extension: /\.(?:groovy|gvy|gy|gsh)$/i, form: /@(?:groovy\.lang\.)?(?:Grab|Grapes|GrabResolver)\s*\(|\bGrape\s*\.\s*&?\s*["']?grab\b/ },
   // Ruby: bundler's inline Gemfile (it installs what the block lists, from the source it names) and RubyGems' installer,
@@ -61,20 +46,16 @@ const SOURCE_DEPENDENCY_FORMS: readonly SourceDependencyForms[] = [
     form: /\brequire\s*\(?\s*["']bundler\/inline["']|^\s*gemfile(?:\s*[({]|\s+(?:true|false|do)\b)|\bGem\s*(?:\.|::)\s*(?:install\b|(?:public_|__)?send\s*\(\s*:install\b)|\bGem::(?:Dependency)?Installer\b|\bGem::Commands::(?:Install|Update|Fetch)Command\b/,
   },
   // Julia's package manager, as a call, a function named or imported (`(Pkg.add)(…)`, `using Pkg: add`), its REPL's
-  // command or its `pkg"…"` string: a package or a registry added or developed. Pkg under another name is read in a
-  // patch that adds or develops by any name (`import Pkg as P` then `P.add`), not one asking only its status.
+  // command or its `pkg"…"` string: a package or a registry added or developed. Pkg under another name is read as Pkg.
   {
     extension: /\.jl$/i,
-    form: /\bPkg\s*\.\s*(?:Registry\s*\.\s*)?(?:add|dev)|\b(?:using|import)\s+Pkg\s*:[^\n]*\b(?:add|dev)|\bpkg(?:str\s*\(\s*)?"\s*(?:add|dev|registry)/,
+    form: /\bPkg\s*\.\s*(?:Registry\s*\.\s*)?(?:add|dev)|\b(?:using|import)\s+Pkg\s*(?::[^\n]*\b(?:add|dev)|as\b)|\bpkg(?:str\s*\(\s*)?"\s*(?:add|dev|registry)/,
   },
-  { extension: /\.jl$/i, form: /\b(?:using|import)\s+Pkg\s+as\b/, when: /\.\s*(?:add|dev)/ },
   // R's installers: base R's (named at all: given to `do.call`, `lapply`, an alias), pak, remotes, devtools,
-  // BiocManager, pacman's and librarian's install-if-missing, and their functions attached by `library` (attack-52):
-  // remotes' install_<source>, pacman's p_load/p_install and their _<variant>s, not a project's `install_theme()` or
-  // `p_loadings()`. Not base R's named in prose (`stop('install.packages is not run here')`: a word follows it).
+  // BiocManager, pacman's and librarian's install-if-missing, and their functions attached by `library` (attack-52).
   {
     extension: /\.(?:r|rmd|qmd)$/i,
-    form: /\binstall\.packages\b(?![ \t]+(?!else\b)[A-Za-z])|(?:\b(?:pak|remotes|devtools|BiocManager|pacman|librarian|renv)\s*:::?\s*(?:pak|install(?!ed)\w*|shelf)|(?<![\w.])(?:pkg_install|install_(?:git\w*|bitbucket|svn|url|local|cran|bioc|version|deps|dev|remote|univ)|p_(?:load|install)(?:_\w+)?)\b)\s*\(/,
+    form: /\binstall\.packages\b|(?:\b(?:pak|remotes|devtools|BiocManager|pacman|librarian|renv)\s*:::?\s*(?:pak|install(?!ed)\w*|shelf)|(?<![\w.])(?:pkg_install|install_\w+|p_(?:load|install)\w*))\s*\(/,
   },
   // Perl's CPAN shell told to fetch or install and PHP's Composer driven from code (attack-52); not CPAN's own
   // lookups (`CPAN::Shell->expandany`, in CPAN's modules).
@@ -88,8 +69,7 @@ const SOURCE_DEPENDENCY_FORMS: readonly SourceDependencyForms[] = [
  * is read with it.
  */
 export function sourceDependency(path: string, added: readonly string[]): string | null {
-  const text = added.join('\n');
-  const forms = SOURCE_DEPENDENCY_FORMS.filter(({ extension, when }) => extension.test(path) && (!when || when.test(text)));
+  const forms = SOURCE_DEPENDENCY_FORMS.filter(({ extension }) => extension.test(path));
   if (forms.length === 0) return null;
   return added.find((line, at) => forms.some(({ form }) => form.test(line) || (/^\s*[.(]/.test(added[at + 1] ?? '') && form.test(line + added[at + 1]!.trim())))) ?? null;
 }

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { checksInLinearTime, describeAccepted, describeFindings, expectAccepted, expectRefused, type FindingRow } from '../support/patches.js';
+import { checksInLinearTime, describeAccepted, describeFindings, expectAccepted, type FindingRow } from '../support/patches.js';
 
 /**
  * Attack 53 (session 50, an attacker's pass on the readings s50-patch added to close attack 52): small variations of
@@ -224,17 +224,14 @@ describeFindings('attack-53', [
   ['modules from another host', MODULE_HOST],
 ]);
 
-// False refusals new since s50-patch's readings, closed in session 50 (by construct, each reading made precise): a
-// compressed cache unpickled (compression hides nothing the patch brings: the data is as trusted as
-// `pickle.loads(redis.get(key))`; text decoders and literals still make an unpickler's input code); micropip named in a
-// comment or a string (imported or used is read); Julia's Pkg aliased and asked its status (an alias is read in a patch
-// that adds or develops); R functions of the project named install_* or p_load* (remotes' and pacman's own names are
-// read); install.packages named in a message (a word follows it); Deno specifiers as test data in TypeScript (read in
-// a patch that loads a module); a `---` line inside a Rust string (a bare fence is read in a patch adding TOML);
-// Haskell comments opening with "stack" or "cabal:" (stack's header is a stack command line, cabal's has fields); a
-// //DEPS comment in prose (coordinates are read); a decoded file and a script run later that share only their last
-// name (plain relative paths are compared whole, unless a directory changes).
-describeAccepted('attack-53 false refusals, closed in session 50', [
+// False refusals new since s50-patch's readings: ordinary code a fix PR may add, refused. A compressed cache
+// unpickled (the data is as trusted as `pickle.loads(redis.get(key))`, which is accepted: compression hides nothing the
+// patch brings); micropip named in a comment or a string; Julia's Pkg aliased and asked its status; R functions of the
+// project named install_* or p_load*; install.packages named in a message; Deno specifiers as test data in TypeScript;
+// a `---` line inside a Rust string; Haskell comments opening with "stack" or "cabal:"; a //DEPS comment in prose; a
+// decoded file and a script run later that share only their last name (`secrets/deploy`, `scripts/deploy`: the
+// reading compares names without directories).
+const FALSE_REFUSALS: FindingRow[] = [
   ['src/cache.py', 'import pickle, zlib\nvalue = pickle.loads(zlib.decompress(redis.get(key)))'],
   ['src/tool.py', '# No micropip here: the CLI runs on CPython only.\nimport sys'],
   ['src/tool.py', "if 'micropip' in sys.modules:\n    raise RuntimeError('unsupported')"],
@@ -250,31 +247,7 @@ describeAccepted('attack-53 false refusals, closed in session 50', [
   ['src/Tool.java', '//DEPS are resolved by Maven, not JBang\nclass Tool {}'],
   ['src/t.py', "import os\nos.system('echo $KEY | base64 -d > secrets/deploy')\nos.system('sh scripts/deploy')"],
   ['src/t.py', "import os\nos.system('echo $DATA | base64 -d > fixtures/run')\nos.system('exec ./bin/run')"],
-]);
-
-// Held beside them: the same readings still refuse the code the false refusals resemble.
-describe('attack-53: the readings made precise still refuse', () => {
-  it.each([
-    ['src/cache.py', 'import pickle, zlib, base64\nvalue = pickle.loads(zlib.decompress(base64.b64decode(s)))'],
-    ['src/cache.py', 'import pickle, zlib, base64\nraw = base64.b64decode(s)\nvalue = pickle.loads(zlib.decompress(raw))'],
-    ['src/cache.py', "import dill, zlib\nf = dill.loads(zlib.decompress(\n    b'x\\x9c'))"],
-    ['src/tool.py', "import sys, micropip as mp\nawait mp.install('evil')"],
-    ['src/tool.py', "mp = importlib.import_module('micropip')\nawait mp.install('evil')"],
-    ['src/tool.jl', 'import Pkg as P\n(P.add)("Evil")'],
-    ['src/tool.R', "library(remotes)\ninstall_github('evil/pkg')"],
-    ['src/tool.R', "library(pacman)\np_load_gh('evil/pkg')"],
-    ['src/tool.R', 'f <- if (TRUE) install.packages else NULL\nf("evil")'],
-    ['src/tool.ts', "import evil from 'npm:evil@1';"],
-    ['src/tool.ts', "const spec = 'jsr:@evil/mod';\nconst mod = await import(spec);"],
-    ['src/tool.rs', '---\n[dependencies]\nevil = "1"\n---\nfn main() {}'],
-    ['src/tool.hs', '{- stack\n  script\n  --package evil\n-}\nmain = pure ()'],
-    ['src/tool.hs', '{- cabal: build-depends: evil -}\nmain = pure ()'],
-    ['src/Tool.java', '//DEPS ${evil.coordinates}\nclass Tool {}'],
-    ['src/t.py', "import os\nos.system('echo x | base64 -d > ./bin/run')\nos.system('sh bin/run')"],
-    ['src/t.py', "import os\nos.system('echo x | base64 -d > run')\nos.system('sh $PWD/run')"],
-    ['src/t.py', "import os\nos.chdir('fixtures')\nos.system('echo x | base64 -d > out/run')\nos.system('sh bin/run')"],
-  ] as const)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
-});
+];
 
 // False refusals older than session 50 (refused at e0ffa1be too), met beside its readings: npm's `ci` as a .NET
 // command line or list (accepted as a shell string, `execSync('npm ci')`), `dotnet --info`, cargo found through
@@ -286,6 +259,10 @@ const OLDER_FALSE_REFUSALS: FindingRow[] = [
   ['src/main.py', "import subprocess, os\nsubprocess.run([os.environ['CARGO'], 'build'])"],
   ['lib/x.pl', 'system($git, qw(add -A));'],
 ];
+
+describe('attack-53 false refusals (open while refused)', () => {
+  it.fails.each(FALSE_REFUSALS.map(([path, text]) => [path, text] as const))('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
+});
 
 describe('attack-53 older false refusals (open while refused)', () => {
   it.fails.each(OLDER_FALSE_REFUSALS.map(([path, text]) => [path, text] as const))('accepts, in %s: %s', (path, text) => expectAccepted(path, text));
@@ -330,9 +307,5 @@ describe('attack-53: the session-50 readings in linear time', () => {
     ['src/t.py', 'substitutions of escapes never piped', ';$(echo -e '],
     ['src/check.py', 'tuples given decoders, never called', 'a, b, c = b64decode, 1\n'],
     ['src/load.js', 'import wrappers never called with a host', 'l = (u) => import(u)\n'],
-    ['src/tool.rs', 'bare fences beside keys never set', '---\n a.b-c "d" '],
-    ['src/tool.R', 'install.packages named before words', 'install.packages \t install.packages else '],
-    ['src/t.py', 'decoded files in plain paths, run from other directories', "base64 -d > a/p\nsh b/p\n"],
-    ['src/tool.hs', 'stack and cabal comments of prose', '{- stack \t{- cabal: a '],
   ] as const)('checks, in %s, %s', { timeout: 120_000 }, checksInLinearTime);
 });
