@@ -503,15 +503,10 @@ export class LogScanner {
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
   /**
-   * What {@link isToolOutput} found on the line it read past an open npm block (`toolOutputLine`, 0: none), so that
-   * the same line, which then opens a block, is not walked again: the rule, or null, for the text, prefix length and
-   * failure-list state it was read with.
+   * What {@link isToolOutput} found on the line it read past an open npm block, so that the same line, which then
+   * opens a block, is not walked again (see {@link ToolOutputRead}); null before any.
    */
-  private toolOutputLine = 0;
-  private toolOutputText = '';
-  private toolOutputPrefix = 0;
-  private toolOutputInList = false;
-  private toolOutputRule: Rule | null = null;
+  private lastToolOutput: ToolOutputRead | null = null;
   /** The last line a kept block or a repeat reports (see {@link absorbReported}): none at or after it, nothing to absorb. */
   private reportedUpTo = 0;
   /** Per rule with `under`: the last line asked about, with its task prefix, and whether it stood under the header. */
@@ -1052,11 +1047,7 @@ export class LogScanner {
       scanLine(line);
       rule = this.readToolOutput(output, prefix);
     }
-    this.toolOutputLine = this.scannedLine;
-    this.toolOutputText = output;
-    this.toolOutputPrefix = prefix;
-    this.toolOutputInList = this.inFailureList;
-    this.toolOutputRule = rule;
+    this.lastToolOutput = { line: this.scannedLine, output, prefix, inFailureList: this.inFailureList, rule };
     return rule !== null;
   }
 
@@ -1065,9 +1056,8 @@ export class LogScanner {
    * {@link isToolOutput} found there when it read the same text in the same state (the line ended an npm block).
    */
   private toolOutputOf(line: number, output: string, prefix: number): Rule | null {
-    if (line === this.toolOutputLine && prefix === this.toolOutputPrefix && this.inFailureList === this.toolOutputInList && output === this.toolOutputText) {
-      return this.toolOutputRule;
-    }
+    const last = this.lastToolOutput;
+    if (last !== null && last.line === line && last.prefix === prefix && last.inFailureList === this.inFailureList && last.output === output) return last.rule;
     return mayStartBlock(output) ? this.readToolOutput(output, prefix) : null;
   }
 
@@ -1642,6 +1632,18 @@ export class LogScanner {
       picked: block.pickRank !== Number.POSITIVE_INFINITY,
     };
   }
+}
+
+/**
+ * A script's output read past an open npm block's prefix (see `LogScanner.isToolOutput`): the toolchain rule that
+ * reads it, or null, for the line, text, prefix length and failure-list state it was read with.
+ */
+interface ToolOutputRead {
+  line: number;
+  output: string;
+  prefix: number;
+  inFailureList: boolean;
+  rule: Rule | null;
 }
 
 /** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */
