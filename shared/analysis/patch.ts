@@ -423,8 +423,10 @@ const COMPUTED_PROGRAM_VERB = String.raw`(?:ins(?:t(?:a(?:l(?:l)?)?)?)?|isnt(?:a
 const COMPUTED_PROGRAM_SHORT_VERB = String.raw`(?:in?|exec|x|it)`;
 /** Names of computed programs that are other tools (a version control system's, a build tool's), never npm. */
 const NOT_NPM_PROGRAM = String.raw`(?:hg|git|svn|fossil|bzr|darcs|p4|cmake|make|ninja|meson|docker|podman|kubectl|helm|terraform|ansible)(?![\w$])`;
-/** A computed program that may be npm: a name, its properties, subscripts or a call's result (`os.environ['NPM']`). */
-const COMPUTED_PROGRAM = String.raw`(?![\w$]*\s*["'\x60])(?!${NOT_NPM_PROGRAM})[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}`;
+/** A computed program: a name, its properties, subscripts or a call's result (`os.environ['NPM']`), not a string. */
+const COMPUTED_NAME = String.raw`(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}`;
+/** A computed program that may be npm (see {@link COMPUTED_NAME}, {@link NOT_NPM_PROGRAM}). */
+const COMPUTED_PROGRAM = String.raw`(?!${NOT_NPM_PROGRAM})${COMPUTED_NAME}`;
 /** Between a computed program and its first argument, and between two arguments: a comma, or Rust's `).arg(` (attack-52). */
 const PROGRAM_SEPARATOR = String.raw`(?:,|\]\s*\+|\)\s*\.\s*args?\s*\(\s*&?)`;
 const LISTED_SEPARATOR = String.raw`\s*(?:,|\)\s*\.\s*arg\s*\()\s*`;
@@ -459,7 +461,7 @@ const PACKAGE_COMMAND = String.raw`(?<=[\s"'\x60;&|(/,\[])(?:sudo\s+)?(?:` + [
   // `add`, git's verb too (`exec.Command(git, "add", f)`).
   // Also after `/usr/bin/env`, and with the rest of the list spread or joined in (`[tool, *['install', x]]`,
   // `[tool] + ['install', x]`, `[...['install', x]]`: attack-52), and given by Rust's `Command::new(tool).arg(…)`.
-  String.raw`(?<=[(\[]\s*(?:["'](?:[\w./-]*\/)?env["']\s*,\s*)?)(?:(?![\w$]*\s*["'\x60])[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[\w$]+|\[[^\]\n]{0,80}\]|\([^()\n]{0,80}\))){0,8}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:${COMPUTED_PROGRAM_VERB}|${COMPUTED_PROGRAM_SHORT_VERB})["'][^\n]{0,300}\bexecutable\s*=))\s*${PROGRAM_SEPARATOR}\s*\[?\s*(?:(?:\.\.\.|\*)\s*\[\s*)?(?:${LISTED_OPTION}(?:${LISTED_VALUE})?){0,8}(?:[rfbu]{1,2}(?=["']))?["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
+  String.raw`(?<=[(\[]\s*(?:["'](?:[\w./-]*\/)?env["']\s*,\s*)?)(?:${COMPUTED_NAME}|["'][^"'\n]{0,80}["'](?=\s*,\s*["'](?:${COMPUTED_PROGRAM_VERB}|${COMPUTED_PROGRAM_SHORT_VERB})["'][^\n]{0,300}\bexecutable\s*=))\s*${PROGRAM_SEPARATOR}\s*\[?\s*(?:(?:\.\.\.|\*)\s*\[\s*)?(?:${LISTED_OPTION}(?:${LISTED_VALUE})?){0,8}(?:[rfbu]{1,2}(?=["']))?["'\x60]${COMPUTED_PROGRAM_VERB}["'\x60]`,
   // The shorter verbs in an argument list only (`[tool, 'i', x]`, `spawn(tool, ['x', …])`), not a call's own
   // arguments (`compile(src, 'x', 'exec')`).
   String.raw`(?:(?<=\[\s*)${COMPUTED_PROGRAM}\s*,|(?<=\(\s*)${COMPUTED_PROGRAM}\s*,\s*\[)\s*(?:${LISTED_FLAG}){0,8}["'\x60]${COMPUTED_PROGRAM_SHORT_VERB}["'\x60]`,
