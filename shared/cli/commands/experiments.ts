@@ -59,7 +59,9 @@ export function createExperimentsCommand(factory: LearningFactory = learningFrom
           return 0;
         }
         case 'list': {
-          for (const e of await experiments.list()) io.out(`${e.id.padEnd(30)}  ${e.status.padEnd(8)}  ${e.variants.map((v) => v.name).join(' vs ')}`);
+          const all = await experiments.list();
+          if (all.length === 0) io.out('no experiments yet: `guard experiments create <definition.json>` starts one');
+          for (const e of all) io.out(`${e.id.padEnd(30)}  ${e.status.padEnd(8)}  ${e.variants.map((v) => v.name).join(' vs ')}`);
           return 0;
         }
         case 'stop': {
