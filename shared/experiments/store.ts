@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { firstIssue } from '../validation.js';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { type CountMark, countOnce, markClauses, marksOfClaim } from '../stores/count-marks.js';
 import { conditionalWrite, readItems, updateExpression } from '../stores/dynamo.js';
 import type { RemediationAction } from '../domain/incident.js';
@@ -262,26 +262,24 @@ export function createExperimentStore(options: { client: DynamoDBDocumentClient;
   /** Units and successes per variant over the deadline buckets up to `until` (an ISO time), across pages. */
   async function bucketTotals(id: string, until: string): Promise<VariantCounters[]> {
     const totals = new Map<string, { attempts: number; successes: number }>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const response = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}`, ':from': OUTCOMES_PREFIX, ':to': `${OUTCOMES_PREFIX}${until}` },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of response.Items ?? []) {
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `EXPERIMENT#${id}`, ':from': OUTCOMES_PREFIX, ':to': `${OUTCOMES_PREFIX}${until}` },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
         const name = String(item.variant);
         const total = totals.get(name) ?? { attempts: 0, successes: 0 };
         total.attempts += Number(item.attempts ?? 0);
         total.successes += Number(item.successes ?? 0);
         totals.set(name, total);
       }
-      start = response.LastEvaluatedKey;
-    } while (start);
+    }
     return [...totals].map(([name, total]) => ({ name, ...total }));
   }
 

@@ -585,42 +585,36 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
 
-  /** One page of a category partition (a scope's, or the shared one), newest first, from `start` if given. */
-  function queryCategory(category: Category, scope: string | null, limit: number, start?: Record<string, unknown>) {
-    return client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: INCIDENT_INDEXES.byKnowledgeCategory.name,
-        KeyConditionExpression: '#category = :category',
-        ExpressionAttributeNames: { '#category': INCIDENT_INDEXES.byKnowledgeCategory.partitionKey },
-        ExpressionAttributeValues: { ':category': categoryPartition(category, scope) },
-        ScanIndexForward: false,
-        Limit: Math.min(Math.max(limit, 1), 500),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+  /** The Query of a category partition (a scope's, or the shared one), newest first, `pageSize` items a page. */
+  function categoryQuery(category: Category, scope: string | null, pageSize: number) {
+    return {
+      TableName: tableName,
+      IndexName: INCIDENT_INDEXES.byKnowledgeCategory.name,
+      KeyConditionExpression: '#category = :category',
+      ExpressionAttributeNames: { '#category': INCIDENT_INDEXES.byKnowledgeCategory.partitionKey },
+      ExpressionAttributeValues: { ':category': categoryPartition(category, scope) },
+      ScanIndexForward: false,
+      Limit: Math.min(Math.max(pageSize, 1), 500),
+    };
   }
 
   /** One page of a category partition's items, newest first, without those TTL has expired. */
   async function categoryPage(category: Category, limit: number, scope: string | null): Promise<{ items: Array<Record<string, unknown>>; whole: boolean }> {
-    const response = await queryCategory(category, scope, limit);
+    const response = await client.send(new QueryCommand(categoryQuery(category, scope, limit)));
     const now = clock();
     return { items: (response.Items ?? []).filter((item) => !expired(item, now)), whole: !response.LastEvaluatedKey };
   }
 
-  /** A page of a fingerprint's import rows (`IMPORT#<id>`): their keys, at most `limit`, or (no limit) their count. */
-  function queryImportRows(fingerprint: string, limit: number | null, start?: Record<string, unknown>) {
-    return client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :import)',
-        ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', ...(limit === null ? {} : { '#claimedAt': 'claimedAt' }) },
-        ExpressionAttributeValues: { ':pk': `KB#${fingerprint}`, ':import': 'IMPORT#' },
-        ConsistentRead: true,
-        ...(limit === null ? { Select: 'COUNT' as const } : { ProjectionExpression: '#pk, #sk, #claimedAt', Limit: limit }),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+  /** The Query of a fingerprint's import rows (`IMPORT#<id>`): their keys, or (`count`) how many there are. */
+  function importRowsQuery(fingerprint: string, read: 'keys' | 'count') {
+    return {
+      TableName: tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :import)',
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', ...(read === 'count' ? {} : { '#claimedAt': 'claimedAt' }) },
+      ExpressionAttributeValues: { ':pk': `KB#${fingerprint}`, ':import': 'IMPORT#' },
+      ConsistentRead: true,
+      ...(read === 'count' ? { Select: 'COUNT' as const } : { ProjectionExpression: '#pk, #sk, #claimedAt' }),
+    };
   }
 
   /**
@@ -631,29 +625,35 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
    * now).
    */
   async function forgetImportRows(fingerprint: string, maxPages: number, keep?: (row: Record<string, unknown>) => boolean): Promise<'none' | 'forgotten' | 'left'> {
-    let start: Record<string, unknown> | undefined;
     let forgot = false;
-    for (let page = 0; ; page += 1) {
-      // One row is enough to look, unless kept rows may hide the others.
-      const { Items = [], LastEvaluatedKey } = await queryImportRows(fingerprint, page < maxPages || keep ? IMPORT_ROWS_PAGE : 1, start);
-      const rows = keep ? Items.filter((row) => !keep(row)) : Items;
-      if (rows.length > 0 && page >= maxPages) return 'left';
-      await Promise.all(rows.map((row) => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: row.pk, sk: row.sk } }))));
-      forgot ||= rows.length > 0;
-      if (!LastEvaluatedKey) return forgot ? 'forgotten' : 'none';
-      start = LastEvaluatedKey;
+    // Where the pages forgotten ended, when rows may follow them.
+    let after: Record<string, unknown> | undefined;
+    if (maxPages > 0 || keep) {
+      let read = 0;
+      for await (const { Items = [], LastEvaluatedKey } of paginateQuery({ client, pageSize: IMPORT_ROWS_PAGE }, importRowsQuery(fingerprint, 'keys'))) {
+        read += 1;
+        // Past `maxPages`, kept rows are read on, as they may hide the others; a row to forget there is left.
+        const rows = keep ? Items.filter((row) => !keep(row)) : Items;
+        if (rows.length > 0 && read > maxPages) return 'left';
+        await Promise.all(rows.map((row) => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: row.pk, sk: row.sk } }))));
+        forgot ||= rows.length > 0;
+        if (!LastEvaluatedKey) return forgot ? 'forgotten' : 'none';
+        if (read >= maxPages && !keep) {
+          after = LastEvaluatedKey;
+          break;
+        }
+      }
     }
+    // One row is enough to look.
+    const look = await readPages(paginateQuery({ client, pageSize: 1, startingToken: after }, importRowsQuery(fingerprint, 'keys')), { maxPages: 1, limit: 1 });
+    if (look.items.length > 0) return 'left';
+    return forgot ? 'forgotten' : 'none';
   }
 
   /** How many import rows a fingerprint has. */
   async function countImportRows(fingerprint: string): Promise<number> {
     let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const response = await queryImportRows(fingerprint, null, start);
-      count += response.Count ?? 0;
-      start = response.LastEvaluatedKey;
-    } while (start);
+    for await (const page of paginateQuery({ client }, importRowsQuery(fingerprint, 'count'))) count += page.Count ?? 0;
     return count;
   }
 
@@ -786,18 +786,21 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
 
     async sweepOldLearned(category, at, bounds = {}) {
       const sweep: MigrationSweep = { retired: 0, reset: 0, forgotten: 0, complete: true };
-      let start: Record<string, unknown> | undefined;
-      for (let page = 0; page < (bounds.maxPages ?? 100); page += 1) {
-        const response = await queryCategory(category, null, bounds.pageSize ?? 200, start);
-        for (const item of response.Items ?? []) {
+      const maxPages = bounds.maxPages ?? 100;
+      if (maxPages <= 0) return { ...sweep, complete: false };
+      let read = 0;
+      // Each page is swept before the next is asked for: the paginator sends that request on demand.
+      for await (const page of paginateQuery({ client }, categoryQuery(category, null, bounds.pageSize ?? 200))) {
+        for (const item of page.Items ?? []) {
           const { done, forgot } = oldLearned(item) ? await retire(fingerprintOf(item), at, IMPORT_ROW_PAGES) : await clearLearnedOnImported(item);
           if (forgot) sweep.forgotten += 1;
           if (done === 'retired') sweep.retired += 1;
           else if (done === 'reset') sweep.reset += 1;
           else if (done === 'left') sweep.complete = false;
         }
-        start = response.LastEvaluatedKey;
-        if (!start) return sweep;
+        if (!page.LastEvaluatedKey) return sweep;
+        read += 1;
+        if (read >= maxPages) break;
       }
       return { ...sweep, complete: false };
     },

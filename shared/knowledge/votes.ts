@@ -26,9 +26,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from '../zod.js';
-import { conditionalWrite, reviseVersioned } from '../stores/dynamo.js';
+import { conditionalWrite, readPages, reviseVersioned } from '../stores/dynamo.js';
 import { VersionedWriteConflictError } from '../errors.js';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { BaselineStore } from '../baselines/store.js';
 import type { Incident, RemediationAction } from '../domain/incident.js';
 import type { ExperimentStore } from '../experiments/store.js';
@@ -251,22 +251,17 @@ export function createVotes(options: VotesOptions): Votes {
 
   /** The stored votes on an incident, one per user: bounded by the reactions read (500 of each) and the commands. */
   async function feedbackItems(incidentId: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const response = await client.send(
-        new QueryCommand({
-          TableName: tables.incidents,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': incidentKey(incidentId).pk, ':prefix': FEEDBACK_PREFIX },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(response.Items ?? []));
-      start = response.LastEvaluatedKey;
-    } while (start && items.length < MAX_FEEDBACK_ITEMS);
-    return items;
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: tables.incidents,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': incidentKey(incidentId).pk, ':prefix': FEEDBACK_PREFIX },
+        ConsistentRead: true,
+      },
+    );
+    // No filter: every page but the last holds an item, so MAX_FEEDBACK_ITEMS items are never more than as many pages.
+    return (await readPages(pages, { maxPages: MAX_FEEDBACK_ITEMS, limit: MAX_FEEDBACK_ITEMS })).items;
   }
 
   /** What a change moves on the incident's vote counters: +1, 0 or −1 each. */

@@ -23,10 +23,10 @@
  * delivery until it expires; the listing skips both with a filter, so they do not take the run's bound. A new note
  * clears them: the recovery was delivered again, and its tries start over.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
 import { type DueKey, dueIndexKey } from './due-index.js';
-import { conditionalWrite } from './dynamo.js';
+import { conditionalWrite, readPages } from './dynamo.js';
 import { eventTimeAt } from '../domain/event-time.js';
 
 const PREFIX = 'RECOVERYTARGETS#';
@@ -248,24 +248,19 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
       const found: Array<Record<string, unknown>> = [];
       const today = Math.floor(now.getTime() / DAY_MS);
       for (let day = today - LISTED_DAYS; day <= today && found.length < limit; day += 1) {
-        let start: Record<string, unknown> | undefined;
-        for (let page = 0; page < MAX_PAGES_PER_DAY && found.length < limit; page += 1) {
-          // No Limit: DynamoDB counts it before the filter, and the entries skipped would take the bound.
-          const response = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'pk = :pk AND sk <= :now',
-              FilterExpression: '#notedAt <= :before AND (attribute_not_exists(#retryAt) OR #retryAt <= :now) AND attribute_not_exists(#givenUpAt)',
-              ExpressionAttributeNames: { '#notedAt': 'notedAt', '#retryAt': 'retryAt', '#givenUpAt': 'givenUpAt' },
-              ExpressionAttributeValues: { ':pk': `${PREFIX}${new Date(day * DAY_MS).toISOString().slice(0, 10)}`, ':now': now.toISOString(), ':before': notedBefore.toISOString() },
-              ...(start ? { ExclusiveStartKey: start } : {}),
-              ConsistentRead: true,
-            }),
-          );
-          found.push(...(response.Items ?? []));
-          start = response.LastEvaluatedKey;
-          if (!start) break;
-        }
+        // No Limit: DynamoDB counts it before the filter, and the entries skipped would take the bound.
+        const pages = paginateQuery(
+          { client },
+          {
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND sk <= :now',
+            FilterExpression: '#notedAt <= :before AND (attribute_not_exists(#retryAt) OR #retryAt <= :now) AND attribute_not_exists(#givenUpAt)',
+            ExpressionAttributeNames: { '#notedAt': 'notedAt', '#retryAt': 'retryAt', '#givenUpAt': 'givenUpAt' },
+            ExpressionAttributeValues: { ':pk': `${PREFIX}${new Date(day * DAY_MS).toISOString().slice(0, 10)}`, ':now': now.toISOString(), ':before': notedBefore.toISOString() },
+            ConsistentRead: true,
+          },
+        );
+        found.push(...(await readPages(pages, { maxPages: MAX_PAGES_PER_DAY, limit: limit - found.length })).items);
       }
       return found.slice(0, limit).map((item) => {
         // An entry noted before session 41's recoveryAt is keyed by the recovery's own time.

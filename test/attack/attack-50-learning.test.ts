@@ -11,7 +11,7 @@ import { followUpRecovery } from '../../shared/outcome/recovery-follow-ups.js';
 import { createGuardStore, guardScope } from '../../shared/remediation/guard-store.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
-import { scratchStoreForFile } from '../support/harness.js';
+import { interceptedSends, scratchStoreForFile } from '../support/harness.js';
 import { historyBackfillOn, learningOn } from '../support/learning.js';
 
 /**
@@ -623,10 +623,7 @@ describe('L2 migration (review of pass 50): what an import counted before the up
     await importRows(learningOn(scratch.client, () => at).knowledge, rows(title), { clock: () => at });
     const fingerprint = fingerprintOfRows(title);
     const stale = { pk: `KB#${fingerprint}`, sk: 'ENTRY', kbFingerprint: fingerprint, kbCategory: 'infrastructure', kbLastSeen: at.toISOString(), category: 'infrastructure', source: 'learned', template: title, title, seen: 4 };
-    const staleIndex = {
-      send: (command: { input: { IndexName?: string } }) =>
-        command.input.IndexName ? Promise.resolve({ Items: [stale] }) : (scratch.client.send as (c: unknown) => Promise<unknown>)(command),
-    } as unknown as typeof scratch.client;
+    const staleIndex = interceptedSends(scratch.client, (command, send) => (command.input.IndexName ? Promise.resolve({ Items: [stale] }) : send()));
 
     // Act
     await learningOn(staleIndex, () => at).knowledge.sweepOldLearned('infrastructure', at);

@@ -249,6 +249,23 @@ export function interceptedSends(client: DynamoDBDocumentClient, intercept: (com
   return intercepted;
 }
 
+/**
+ * `client` with each Query it is sent reading at most `pageItems` items (fewer when the store asks for fewer), and
+ * the Queries counted: DynamoDB's own page is 1 MB, which a test would need thousands of items to fill, so a store
+ * that reads one page where it must read them all, or reads past its bound, shows it on a few items.
+ */
+export function pagedQueries(client: DynamoDBDocumentClient, pageItems: number): { client: DynamoDBDocumentClient; queries: () => number; pages: Array<Record<string, unknown>> } {
+  const pages: Array<Record<string, unknown>> = [];
+  const paged = interceptedSends(client, (command, send) => {
+    if (command.constructor.name !== 'QueryCommand') return send();
+    const asked = command.input.Limit;
+    command.input.Limit = typeof asked === 'number' ? Math.min(asked, pageItems) : pageItems;
+    pages.push({ ...command.input });
+    return send();
+  });
+  return { client: paged, queries: () => pages.length, pages };
+}
+
 /** The embedded DynamoDB-compatible store alone, in a scratch directory, for store-level integration tests. */
 export async function startScratchStore(
   name: string,

@@ -1,5 +1,5 @@
 import { StandardRetryStrategy } from '@smithy/core/retry';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AwsEndpointSettingError, AwsNetworkError } from '../../../shared/adapters/aws-json.js';
 import { type SsmFetch, createSsmAutomationClient } from '../../../shared/adapters/ssm-automation.js';
 import { ConfigError, isTransientAwsError } from '../../../shared/errors.js';
@@ -142,15 +142,18 @@ describe('SSM Automation over its JSON API', () => {
   });
 });
 
+/** The timeout each signal of AbortSignal.timeout was made with, while the deadline tests run (an attempt's bound). */
+const signalTimeouts = new WeakMap<AbortSignal, number>();
+
 /**
  * A fetch whose first `hangs` attempts never answer (each ends when its signal aborts, with the signal's reason) and
- * whose later ones answer `{}`; records when each attempt began and ended, from `started`.
+ * whose later ones answer `{}`; records when each attempt began and ended, from `started`, and its signal's timeout.
  */
 function hangingFetch(hangs: number) {
   const started = Date.now();
-  const attempts: Array<{ at: number; endedAt?: number }> = [];
+  const attempts: Array<{ at: number; endedAt?: number; timeoutMs?: number | undefined }> = [];
   const fetch: SsmFetch = (_url, init) => {
-    const attempt: { at: number; endedAt?: number } = { at: Date.now() - started };
+    const attempt: (typeof attempts)[number] = { at: Date.now() - started, timeoutMs: init.signal && signalTimeouts.get(init.signal) };
     attempts.push(attempt);
     if (attempts.length > hangs) return Promise.resolve(new Response('{}', { status: 200 }));
     return new Promise((_resolve, reject) => {
@@ -164,6 +167,17 @@ function hangingFetch(hangs: number) {
 }
 
 describe('an AWS JSON API call bounded by the invocation’s deadline (session 43)', () => {
+  let restoreTimeouts = () => {};
+  beforeEach(() => {
+    const made = AbortSignal.timeout.bind(AbortSignal);
+    const spy = vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms: number) => {
+      const signal = made(ms);
+      signalTimeouts.set(signal, ms);
+      return signal;
+    });
+    restoreTimeouts = () => spy.mockRestore();
+  });
+  afterEach(() => restoreTimeouts());
   const client = (fetch: SsmFetch, deadline: () => number | undefined) =>
     createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy, deadline });
 
@@ -177,20 +191,30 @@ describe('an AWS JSON API call bounded by the invocation’s deadline (session 4
     expect(failure.name).toBe('TimeoutError');
     expect(isTransientAwsError(failure)).toBe(true);
     expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(1_000);
     expect(attempts).toHaveLength(1);
+    // Cut at the deadline, not at the attempt's 3 s: however late the attempt starts, no more than was left.
+    expect(attempts[0]?.timeoutMs).toBeLessThanOrEqual(deadline - started);
   });
 
   it('fails at once, sending nothing, a call started once the deadline (the margin kept to record the failure) has passed', async () => {
     const { fetch, attempts, started } = hangingFetch(0);
+    // Counted: what the call asks for before it sends (the credential chain's first resolution can take seconds).
+    let credentialsAsked = 0;
+    let retryTokens = 0;
+    const { retryStrategy } = noWait();
+    const acquire = retryStrategy.acquireInitialRetryToken.bind(retryStrategy);
+    retryStrategy.acquireInitialRetryToken = (scope) => ((retryTokens += 1), acquire(scope));
+    const ssm = createSsmAutomationClient({ region: 'us-east-1', credentials: async () => ((credentialsAsked += 1), credentials), fetch, retryStrategy, deadline: () => started - 1 });
 
-    const failure = (await client(fetch, () => started - 1).getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error)) as Error;
+    // Act: the call against a turn of the event loop, which a call that waits for anything (a timer, I/O) loses.
+    const call = ssm.getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error);
+    const failure = (await Promise.race([call, new Promise((resolve) => setImmediate(() => resolve(new Error('still running after a turn of the event loop'))))])) as Error;
 
     expect(failure.name).toBe('TimeoutError');
     expect(failure.message).toContain('SSM GetAutomationExecution');
     expect(isTransientAwsError(failure)).toBe(true);
     expect(attempts).toHaveLength(0);
-    expect(Date.now() - started).toBeLessThan(100);
+    expect({ credentialsAsked, retryTokens }).toEqual({ credentialsAsked: 0, retryTokens: 0 });
   });
 
   it('keeps the fixed budgets (3 s an attempt, 6 s a call) without a deadline; minutes before one, the third attempt runs', async () => {
@@ -208,7 +232,12 @@ describe('an AWS JSON API call bounded by the invocation’s deadline (session 4
     expect(withoutDeadline.attempts).toHaveLength(2);
     expect(withoutDeadline.attempts[0]?.endedAt).toBeGreaterThanOrEqual(2_900);
     expect(elapsed).toBeGreaterThanOrEqual(5_900);
-    expect(elapsed).toBeLessThan(7_500);
+    // The call's 6 s counted from its start, however late each attempt starts: an attempt is cut at 3 s, the second
+    // at what the first left of the 6 s.
+    const [first, second] = withoutDeadline.attempts;
+    expect(withoutDeadline.attempts.map((attempt) => attempt.timeoutMs)).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(Math.max(first!.timeoutMs!, second!.timeoutMs!)).toBeLessThanOrEqual(3_000);
+    expect(second!.timeoutMs).toBeLessThanOrEqual(first!.at + 6_000 - first!.endedAt!);
     expect(answer).toEqual({});
     expect(minutesLeft.attempts).toHaveLength(3);
   }, 15_000);
