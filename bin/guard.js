@@ -44,6 +44,19 @@ function readsBigLog(args) {
   });
 }
 
+/**
+ * A reader that stops early (`guard kb list | head`) closes the pipe, and Node ignores SIGPIPE: the next write's
+ * EPIPE went unhandled and printed a stack trace under the lines the reader wanted. End instead as a command killed
+ * by SIGPIPE ends (status 128 + 13), silently.
+ */
+const SIGPIPE_STATUS = 141;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(SIGPIPE_STATUS);
+  });
+}
+
 const args = process.argv.slice(2);
 if (readsBigLog(args) && !BIG_LOG_FLAGS.every((flag) => process.execArgv.includes(flag))) {
   // The debugger flags stay with this process: a second --inspect would fight over the port.

@@ -165,8 +165,13 @@ export interface ImportSummary {
   duplicates: number;
   /** Rows another import is counting now (or left less than half a minute ago): import the file again to finish them. */
   held: number;
-  invalid: Array<{ row: number; reason: string }>;
+  /** Rows that failed validation, every one counted. */
+  invalid: number;
+  /** Why the first {@link LISTED_INVALID_ROWS} of them failed, by row number (a file of bad rows is not copied whole). */
+  invalidRows: Array<{ row: number; reason: string }>;
 }
+
+const LISTED_INVALID_ROWS = 100;
 
 /**
  * Imports rows: each valid row adds one outcome to the entry of its fingerprint (rows describing the same failure
@@ -179,7 +184,7 @@ export async function importRows(
   options: { onProgress?: (done: number, total: number) => void; concurrency?: number; clock?: Clock } = {},
 ): Promise<ImportSummary> {
   const clock = options.clock ?? (() => new Date());
-  const summary: ImportSummary = { rows: rows.length, imported: 0, duplicates: 0, held: 0, invalid: [] };
+  const summary: ImportSummary = { rows: rows.length, imported: 0, duplicates: 0, held: 0, invalid: 0, invalidRows: [] };
   let next = 0;
   let done = 0;
   // Rows are identified by their content (importId): a copy of a row this file already holds is a duplicate, whether
@@ -192,7 +197,8 @@ export async function importRows(
       const parsed = importRowSchema.safeParse(rows[index]);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        if (summary.invalid.length < 100) summary.invalid.push({ row: index + 1, reason: `${issue?.path.join('.') || '(row)'}: ${issue?.message ?? 'invalid'}` });
+        summary.invalid += 1;
+        if (summary.invalidRows.length < LISTED_INVALID_ROWS) summary.invalidRows.push({ row: index + 1, reason: `${issue?.path.join('.') || '(row)'}: ${issue?.message ?? 'invalid'}` });
       } else {
         const entry = entryFromRow(parsed.data);
         let imported: ImportedRow = 'duplicate';

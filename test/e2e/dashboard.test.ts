@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Browser, type ElementHandle, type Page, launch } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverWebhook, loadWebhook } from '../../infra/local/replay.js';
@@ -110,10 +112,14 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid) {
+    if (server?.pid && server.exitCode === null && server.signalCode === null) {
+      // npm writes its compiled code under TMPDIR as it exits: the run's temporary directory, which the global
+      // teardown removes. Not waited for, that write raced the removal (ENOTEMPTY: the run failed, all tests passed).
+      const exited = once(server, 'exit');
       try {
         // npm start runs tsx under npm: end the whole process group this test started.
         process.kill(-server.pid, 'SIGTERM');
+        await Promise.race([exited, sleep(30_000, undefined, { ref: false })]);
       } catch {
         // already gone
       }

@@ -67,6 +67,27 @@ describe('guard from its prebuilt bundle (bin/cli-bundle.js)', () => {
     expect(manifestOf(cache).inputs['shared/cli/main.ts']).toEqual(recorded);
   }, 180_000);
 
+  it('ends quietly, as a command killed by SIGPIPE, when its reader stops early (guard kb list | head)', async () => {
+    // Arrange: the reading end closed before guard writes its first line
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'guard.js'), 'analyze', SAMPLE], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GUARD_CLI_CACHE: cache },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+
+    // Act
+    const [code] = (await once(child, 'exit')) as [number | null];
+
+    // Assert: no stack trace of the write that found the pipe closed
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
+  }, 180_000);
+
   it('runs the sources through tsx when no bundle can be built', async () => {
     // A cache path below a regular file can never be created.
     const blocker = join(cache, 'not-a-directory');

@@ -149,10 +149,12 @@ async function runImport(path: string, args: ReturnType<typeof parseArgs>, io: C
   const summary = await importRows(learning.knowledge, rows, {
     ...(tty && rows.length >= PROGRESS_MIN_ROWS ? { onProgress: progressBar(process.stderr) } : {}),
   });
-  io.out(`imported ${summary.imported} of ${summary.rows} rows (${summary.duplicates} already imported, ${summary.invalid.length} invalid)`);
+  io.out(`imported ${summary.imported} of ${summary.rows} rows (${summary.duplicates} already imported, ${summary.invalid} invalid)`);
   if (summary.held > 0) io.out(`${summary.held} rows are being imported by another import, or were left by one that stopped in the last 30 seconds: run this import again in a minute to finish them`);
-  for (const bad of summary.invalid.slice(0, 20)) io.err(`row ${bad.row}: ${bad.reason}`);
-  return summary.invalid.length > 0 ? 1 : 0;
+  const listed = summary.invalidRows.slice(0, 20);
+  for (const bad of listed) io.err(`row ${bad.row}: ${bad.reason}`);
+  if (summary.invalid > listed.length) io.err(`… and ${summary.invalid - listed.length} more invalid rows`);
+  return summary.invalid > 0 ? 1 : 0;
 }
 
 /** `guard kb …`: the knowledge base from the command line. */

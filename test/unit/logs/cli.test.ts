@@ -151,6 +151,25 @@ describe('guard CLI', () => {
     }
   });
 
+  it('counts every invalid row of a knowledge-base import, and says how many it did not list', async () => {
+    // Arrange: 150 rows without a title, none of which reaches the tables
+    const path = join(dir, 'history.csv');
+    const header = 'timestamp,title,description,service,severity,resolution_time,solution,tags,success';
+    writeFileSync(path, [header, ...Array.from({ length: 150 }, (_, i) => `2026-10-01T10:00:00Z,,row ${i},ci,low,,,,`)].join('\n'));
+    const { createKbCommand } = await import('../../../shared/cli/commands/kb.js');
+    const kb = createKbCommand(async () => ({ knowledge: {} }) as never);
+    const io = capture();
+
+    // Act
+    const code = await kb.run(['import', path, '--quiet'], io);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(io.stdout).toEqual(['imported 0 of 150 rows (0 already imported, 150 invalid)']);
+    expect(io.stderr.slice(0, 1)).toEqual(['row 1: title: must not be empty']);
+    expect(io.stderr.at(-1)).toBe('… and 130 more invalid rows');
+  });
+
   it('loads a command only when it runs (guard analyze does not import the AWS SDK)', async () => {
     const { COMMANDS } = await import('../../../shared/cli/commands/index.js');
     const { analyzeCommand } = await import('../../../shared/cli/commands/analyze.js');
