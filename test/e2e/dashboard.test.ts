@@ -112,17 +112,20 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (server?.pid && server.exitCode === null && server.signalCode === null) {
+    if (server?.pid) {
       // npm writes its compiled code under TMPDIR as it exits: the run's temporary directory, which the global
       // teardown removes. Not waited for, that write raced the removal (ENOTEMPTY: the run failed, all tests passed).
-      const exited = once(server, 'exit');
+      // 'close' comes once npm has exited and every process holding its output pipes (its tsx and node) closed them.
+      const npmAlive = server.exitCode === null && server.signalCode === null;
+      const closed = npmAlive ? once(server, 'close') : null;
       try {
-        // npm start runs tsx under npm: end the whole process group this test started.
+        // npm start runs tsx under npm: end the whole process group this test started, npm gone or not (its children
+        // may outlive it).
         process.kill(-server.pid, 'SIGTERM');
-        await Promise.race([exited, sleep(30_000, undefined, { ref: false })]);
-      } catch {
-        // already gone
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
       }
+      if (closed) await Promise.race([closed, sleep(30_000, undefined, { ref: false })]);
     }
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });

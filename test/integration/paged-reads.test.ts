@@ -22,7 +22,8 @@ async function putAll(client: DynamoDBDocumentClient, items: Array<Record<string
 }
 
 /** Queries whose partition key value is `pk` among those a {@link pagedQueries} client sent. */
-const queriesOf = (pages: Array<Record<string, unknown>>, pk: string) => pages.filter((input) => JSON.stringify(input.ExpressionAttributeValues).includes(`"${pk}"`)).length;
+const pagesOf = (pages: Array<Record<string, unknown>>, pk: string) => pages.filter((input) => JSON.stringify(input.ExpressionAttributeValues).includes(`"${pk}"`));
+const queriesOf = (pages: Array<Record<string, unknown>>, pk: string) => pagesOf(pages, pk).length;
 
 describe('the experiment store reads every page of an experiment’s outcome buckets', () => {
   it('counts the units of five deadline buckets read two a page', async () => {
@@ -87,10 +88,11 @@ describe('the recovery targets read each day’s entries over its pages, at most
   const day = '2026-10-05';
   const recoveryOf = (n: number) => ({ scope: `acme/paged|main|CI-${n}`, resolvedBy: `run ${n}`, at: `${day}T09:0${n}:00.000Z` });
 
-  it('lists three recoveries of one day read two a page, and five only as far as two pages go', async () => {
-    // Prepare: five recoveries noted on one day
+  it('lists two recoveries of a day after one of the day before, read two a page, and five only as far as two pages go', async () => {
+    // Prepare: one recovery noted under the day before, five under the day
     const noted = new Date(`${day}T10:00:00Z`);
     const targets = createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock: () => noted });
+    await targets.note({ scope: 'acme/paged|main|CI-e', resolvedBy: 'run e', at: '2026-10-04T09:00:00.000Z' }, ['gh-961-9-1']);
     for (let n = 0; n < 5; n += 1) await targets.note(recoveryOf(n), [`gh-961-${n}-1`]);
     const now = new Date(`${day}T12:00:00Z`);
     const paged = pagedQueries(scratch.client, 2);
@@ -101,11 +103,12 @@ describe('the recovery targets read each day’s entries over its pages, at most
     const threeQueries = queriesOf(paged.pages, `RECOVERYTARGETS#${day}`);
     const all = await pagedTargets.unfinished(now, { notedBefore: noted, limit: 10 });
 
-    // Assert: the third needs the second page; the fifth would need a third
-    expect(three.map((recovery) => recovery.resolvedBy)).toEqual(['run 0', 'run 1', 'run 2']);
-    expect(threeQueries).toBe(2);
-    expect(all.map((recovery) => recovery.resolvedBy)).toEqual(['run 0', 'run 1', 'run 2', 'run 3']);
-    expect(queriesOf(paged.pages, `RECOVERYTARGETS#${day}`)).toBe(4);
+    // Assert: the day before's one leaves two to the day, which its first page holds (a day's cap of items under its
+    // two pages, and what the earlier days found counted in it); the fifth of the day would need a third page
+    expect(three.map((recovery) => recovery.resolvedBy)).toEqual(['run e', 'run 0', 'run 1']);
+    expect(threeQueries).toBe(1);
+    expect(all.map((recovery) => recovery.resolvedBy)).toEqual(['run e', 'run 0', 'run 1', 'run 2', 'run 3']);
+    expect(queriesOf(paged.pages, `RECOVERYTARGETS#${day}`)).toBe(3);
   });
 });
 
@@ -137,14 +140,16 @@ describe('`guard kb migrate` reads every page of a category and of an entry’s 
     // Prepare: three old learned entries, the first with 201 import rows (100 pages of two, and one)
     for (let n = 0; n < 3; n += 1) await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: oldLearned(`fp-paged-bound-${n}`, 'dependency', n) }));
     await putAll(scratch.client, Array.from({ length: 201 }, (_, n) => importRow('fp-paged-bound-0', n)));
-    const { client } = pagedQueries(scratch.client, 2);
+    const { client, pages } = pagedQueries(scratch.client, 2);
 
     // Act: a sweep of one page of two entries
     const sweep = await learningOn(client, () => at).knowledge.sweepOldLearned('dependency', at, { pageSize: 2, maxPages: 1 });
 
-    // Assert: the first entry keeps its last row and stays; the third is left to the next run
+    // Assert: the first entry keeps its last row and stays; the third is left to the next run. Its rows were asked
+    // for 100 a page (here given two), and one row after them to see whether any is left.
     expect(sweep).toEqual({ retired: 1, reset: 0, forgotten: 0, complete: false });
     expect(await importRowsLeft('fp-paged-bound-0')).toBe(1);
+    expect(pagesOf(pages, 'KB#fp-paged-bound-0').map((page) => page.Limit)).toEqual([...Array<number>(100).fill(100), 1]);
     expect(await learningOn(scratch.client, () => at).knowledge.sweepOldLearned('dependency', at)).toEqual({ retired: 2, reset: 0, forgotten: 1, complete: true });
   });
 

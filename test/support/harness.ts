@@ -251,17 +251,24 @@ export function interceptedSends(client: DynamoDBDocumentClient, intercept: (com
 
 /**
  * `client` with each Query it is sent reading at most `pageItems` items (fewer when the store asks for fewer), and
- * the Queries counted: DynamoDB's own page is 1 MB, which a test would need thousands of items to fill, so a store
- * that reads one page where it must read them all, or reads past its bound, shows it on a few items.
+ * the Queries recorded as the store sent them (`pages`, their `Limit` the store's own): DynamoDB's own page is 1 MB,
+ * which a test would need thousands of items to fill, so a store that reads one page where it must read them all,
+ * or reads past its bound, shows it on a few items.
  */
 export function pagedQueries(client: DynamoDBDocumentClient, pageItems: number): { client: DynamoDBDocumentClient; queries: () => number; pages: Array<Record<string, unknown>> } {
   const pages: Array<Record<string, unknown>> = [];
-  const paged = interceptedSends(client, (command, send) => {
+  const paged = interceptedSends(client, async (command, send) => {
     if (command.constructor.name !== 'QueryCommand') return send();
+    pages.push({ ...command.input });
     const asked = command.input.Limit;
     command.input.Limit = typeof asked === 'number' ? Math.min(asked, pageItems) : pageItems;
-    pages.push({ ...command.input });
-    return send();
+    try {
+      return await send();
+    } finally {
+      // The SDK's paginator sends its one input object again for each page: the store's Limit, not this cap, for the next.
+      if (asked === undefined) delete command.input.Limit;
+      else command.input.Limit = asked;
+    }
   });
   return { client: paged, queries: () => pages.length, pages };
 }

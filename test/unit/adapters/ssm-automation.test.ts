@@ -178,8 +178,8 @@ describe('an AWS JSON API call bounded by the invocation’s deadline (session 4
     restoreTimeouts = () => spy.mockRestore();
   });
   afterEach(() => restoreTimeouts());
-  const client = (fetch: SsmFetch, deadline: () => number | undefined) =>
-    createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy: noWait().retryStrategy, deadline });
+  const client = (fetch: SsmFetch, deadline: () => number | undefined, retryStrategy = noWait().retryStrategy) =>
+    createSsmAutomationClient({ region: 'us-east-1', credentials: async () => credentials, fetch, retryStrategy, deadline });
 
   it('aborts a call whose deadline comes before one attempt’s 3 s at the deadline, as a TimeoutError the step retries', async () => {
     const { fetch, attempts, started } = hangingFetch(3);
@@ -221,11 +221,15 @@ describe('an AWS JSON API call bounded by the invocation’s deadline (session 4
     const withoutDeadline = hangingFetch(2);
     const minutesLeft = hangingFetch(2);
     const farDeadline = minutesLeft.started + 300_000;
+    // A backoff before the retry, so the second attempt starts well past 3 s into the call: what the first left of the
+    // 6 s is then clearly under a fresh attempt's 3 s.
+    const backoffMs = 500;
+    const waitsBeforeRetry = new StandardRetryStrategy({ maxAttempts: 3, backoff: { setDelayBase: () => {}, computeNextBackoffDelay: () => backoffMs } });
 
-    const [failure, answer] = await Promise.all([
-      client(withoutDeadline.fetch, () => undefined).getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error as Error),
-      client(minutesLeft.fetch, () => farDeadline).getAutomationExecution({ AutomationExecutionId: 'e' }),
-    ]);
+    const failing = client(withoutDeadline.fetch, () => undefined, waitsBeforeRetry).getAutomationExecution({ AutomationExecutionId: 'e' }).catch((error: unknown) => error as Error);
+    // No earlier than the call's own start (taken before its first await), so its 6 s end no later than this + 6 s.
+    const callStartedBy = Date.now() - withoutDeadline.started;
+    const [failure, answer] = await Promise.all([failing, client(minutesLeft.fetch, () => farDeadline).getAutomationExecution({ AutomationExecutionId: 'e' })]);
     const elapsed = Date.now() - withoutDeadline.started;
 
     expect((failure as Error).name).toBe('TimeoutError');
@@ -233,11 +237,13 @@ describe('an AWS JSON API call bounded by the invocation’s deadline (session 4
     expect(withoutDeadline.attempts[0]?.endedAt).toBeGreaterThanOrEqual(2_900);
     expect(elapsed).toBeGreaterThanOrEqual(5_900);
     // The call's 6 s counted from its start, however late each attempt starts: an attempt is cut at 3 s, the second
-    // at what the first left of the 6 s.
+    // at what the first left of the 6 s. The second's timeout is taken after the first's abort and the backoff's
+    // timer (which Node may fire a few ms early by the clock: 5 ms of slack), so at most the call's end less that; a
+    // loaded machine only takes it later, and smaller. A fresh 3 s is over it by about the backoff.
     const [first, second] = withoutDeadline.attempts;
     expect(withoutDeadline.attempts.map((attempt) => attempt.timeoutMs)).toEqual([expect.any(Number), expect.any(Number)]);
     expect(Math.max(first!.timeoutMs!, second!.timeoutMs!)).toBeLessThanOrEqual(3_000);
-    expect(second!.timeoutMs).toBeLessThanOrEqual(first!.at + 6_000 - first!.endedAt!);
+    expect(second!.timeoutMs).toBeLessThanOrEqual(callStartedBy + 6_000 - (first!.endedAt! + backoffMs - 5));
     expect(answer).toEqual({});
     expect(minutesLeft.attempts).toHaveLength(3);
   }, 15_000);
