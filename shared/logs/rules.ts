@@ -729,7 +729,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // `Building documentation` say which, the first named.
   { id: 'mkdocs.strict', category: 'compilation', weight: 80, extend: 'line', re: /^Aborted with \d+ warnings? in strict mode!$/,
     lookback: { re: /^INFO +- +(?:Building documentation|Cleaning site directory)\b/, lines: 250, inclusive: false }, pick: [{ re: /^WARNING +- +\S/ }] },
-  { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): / },
+  // Python's own: `  File "x.py", line 2` above, the code four spaces in and its caret between. Node prints a
+  // `SyntaxError: …` too, under `file.js:2`, the code as written and a blank line: node.exception's.
+  { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): /,
+    under: { header: /^\s*File "[^"]*", line \d+/, through: /^ {4}/ } },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
   { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line',
