@@ -274,6 +274,15 @@ function writeBlockFieldsOnce(section: Section): void {
   block.closedThrough = 1;
 }
 
+/** Line `line` (read as `text`) as the last of a block's quoted output, when its rule's `keyLines.tail` counts it. */
+function addToTail(block: Block, line: number, text: string): void {
+  const tail = block.tailLines;
+  const want = block.rule.keyLines?.tail;
+  if (tail === null || want === undefined || want.skip?.test(text) === true) return;
+  if (tail.length === want.lines) tail.shift();
+  tail.push(line);
+}
+
 /** The part of a block's score that its section's outcome does not change (see {@link LogScanner.score}). */
 function fixedScore(block: Block): number {
   let score = block.wrapper ? WRAPPER_WEIGHT : block.rule.weight;
@@ -482,6 +491,14 @@ export class LogScanner {
   private readonly awaiting: Block[] = [];
   /** Kept blocks whose rule has a `tally` not yet seen after them, by rule: a line is tried once per rule. */
   private readonly tallyWanted = new Map<Rule, Block[]>();
+  /**
+   * A block with a `keyLines.tail` that reached its `maxLines` before the output it quotes ended (a test's output of
+   * thousands of lines under CTest's): its tail goes on with the output's lines (see {@link followQuote}); null
+   * while none does.
+   */
+  private quotePastLimit: Block | null = null;
+  /** Blank lines in a row since {@link quotePastLimit}'s last line. */
+  private quoteBlankRun = 0;
   /** The block whose closing report ({@link Rule.closing}) line {@link closingNext} may go on with, or null. */
   private closingReport: Block | null = null;
   /** The lines {@link closingReport} goes on with. */
@@ -573,7 +590,7 @@ export class LogScanner {
    * a line that none of the scanner's triggers (`SCANNER_TRIGGERS` in dispatch.ts) can match may be skipped.
    */
   idle(): boolean {
-    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed;
+    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null;
   }
 
   /**
@@ -598,7 +615,7 @@ export class LogScanner {
    */
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
-    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '') return false;
+    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '' || this.quotePastLimit !== null) return false;
     // A block that names its key lines judges each line by its text and the line before it; one not yet confirmed
     // waits for the line that confirms it.
     if (open.keyLines !== null || !open.confirmed || line === this.closingNext) return false;
@@ -713,12 +730,15 @@ export class LogScanner {
     if (!isNonBlank(text) || (this.open !== null && isTaskBlank(this.open, text))) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
+      const quote = this.quotePastLimit;
+      if (quote !== null && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
       return;
     }
 
     const marker = matchExitMarker(text);
     if (marker) {
       this.closeOpen();
+      this.quotePastLimit = null;
       // Exit 137 is SIGKILL, in CI nearly always the OOM killer: the marker is itself the evidence.
       if (marker.code === 137 && OOM_RULE) {
         this.openBlock(OOM_RULE, line, text, text.startsWith('##[error]'));
@@ -734,6 +754,7 @@ export class LogScanner {
       return;
     }
 
+    if (this.quotePastLimit !== null) this.followQuote(line, text);
     const open = this.open;
     if (open) {
       if (this.continues(open, text)) {
@@ -742,6 +763,11 @@ export class LogScanner {
       }
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
+      if (open.tailLines !== null && open.lineCount >= (open.rule.maxLines ?? DEFAULT_MAX_LINES)) {
+        this.quotePastLimit = open;
+        this.quoteBlankRun = 0;
+        this.followQuote(line, text);
+      }
     }
 
     const itemPending = this.listItemPending;
@@ -864,6 +890,7 @@ export class LogScanner {
 
   private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine, outputFrom: number = this.lastLine): void {
     this.closeOpen();
+    this.quotePastLimit = null;
     this.inFailureList = false;
     const previous = this.section;
     // A GitHub Actions job only moves to its next step when the previous one passed (or may fail).
@@ -1220,13 +1247,26 @@ export class LogScanner {
         belowPick = true;
       }
     }
-    const tail = block.tailLines;
-    if (tail !== null && keys.tail !== undefined && keys.tail.skip?.test(text) !== true) {
-      if (tail.length === keys.tail.lines) tail.shift();
-      tail.push(line);
-    }
+    addToTail(block, line, text);
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
     if (block.keysFrom !== 0 || belowPick || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
+  }
+
+  /**
+   * Line `line` (non-blank, read as `text`) after {@link quotePastLimit} stopped at its `maxLines`: still the quoted
+   * output, whose last lines its tail keeps, until the line its rule's `end` or headline matches (the next test's),
+   * a line of another task, or more blank lines in a row than its `gap`. Only the tail's few line numbers are kept.
+   */
+  private followQuote(line: number, text: string): void {
+    const block = this.quotePastLimit as Block;
+    const rule = block.rule;
+    const body = block.taskPrefix === '' ? text : taskBody(block.taskPrefix, text);
+    if (body === null || rule.end?.test(body) === true || rule.re.test(body)) {
+      this.quotePastLimit = null;
+      return;
+    }
+    this.quoteBlankRun = 0;
+    addToTail(block, line, body);
   }
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {

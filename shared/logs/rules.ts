@@ -104,7 +104,8 @@ export interface Rule {
    * `belowPick`: the lines under the picked line, the picked report's own (GoogleTest's values under `file:line:
    * Failure` in CTest's output), down to the first that `end` matches and at most `lines` of them. `tail`: when no
    * line of the block was picked, its last `tail.lines` lines, blank ones and those `tail.skip` matches aside (the
-   * tool's frame around the quote): what a quoted subprocess printed last before it stopped (a build backend's
+   * tool's frame around the quote), read on past `maxLines` to the quote's real end (only their numbers are kept
+   * there): what a quoted subprocess printed last before it stopped (a build backend's
    * message, a test's uncaught exception), where nothing in it is a failure a rule knows. The scanner reads every
    * line of such a block.
    */
