@@ -294,6 +294,9 @@ function fixedScore(block: Block): number {
   return score;
 }
 
+/** How far above its list's heading (`Rule.tallyAbove`) a run's summary may be: Node prints 5 `ℹ` lines and a blank. */
+const TALLY_ABOVE_LINES = 10;
+
 /** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
 const WRAPPER_WEIGHT = 13;
 const EXIT_STATUS_EVIDENCE: ReadonlySet<Category> = new Set(['out_of_memory', 'timeout', 'infrastructure']);
@@ -497,6 +500,13 @@ export class LogScanner {
    * while none does.
    */
   private quotePastLimit: Block | null = null;
+  /** A rule with `tallyAbove` whose headline opened a block in this section: lines are tried as its list's heading. */
+  private tallyListRule: Rule | null = null;
+  /**
+   * The list its rule's `tallyAbove` headed (see {@link findTallyList}): the summary line above it, and the first line
+   * of the last block opened as an entry of it (0: none yet); null outside such a list.
+   */
+  private tallyList: { rule: Rule; tallyLine: number; entryStart: number } | null = null;
   /** Blank lines in a row since {@link quotePastLimit}'s last line. */
   private quoteBlankRun = 0;
   /** The block whose closing report ({@link Rule.closing}) line {@link closingNext} may go on with, or null. */
@@ -781,6 +791,7 @@ export class LogScanner {
     } else if (prefix === 0) prefix = this.taskNames.prefixLength(text);
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task);
+    if (this.tallyListRule !== null) this.findTallyList(line, text, task);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
       return;
@@ -891,6 +902,8 @@ export class LogScanner {
   private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine, outputFrom: number = this.lastLine): void {
     this.closeOpen();
     this.quotePastLimit = null;
+    this.tallyListRule = null;
+    this.tallyList = null;
     this.inFailureList = false;
     const previous = this.section;
     // A GitHub Actions job only moves to its next step when the previous one passed (or may fail).
@@ -1112,6 +1125,7 @@ export class LogScanner {
       if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
     }
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
+    if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
     const closing = rule.closing ?? closingRuleOf(text);
     if (closing !== undefined) {
@@ -1388,7 +1402,7 @@ export class LogScanner {
     }
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
-    if (block.rule.tally !== undefined) this.wantTally(block);
+    if (block.rule.tally !== undefined && !this.inTallyList(block)) this.wantTally(block);
     if (block.headLine > this.reportedUpTo) this.reportedUpTo = block.headLine;
     // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
     this.readStored(block);
@@ -1438,6 +1452,45 @@ export class LogScanner {
       for (const block of blocks) if (block.section === this.section) block.tallyLine = line;
       this.tallyWanted.delete(rule);
     }
+  }
+
+  /**
+   * Line `line` (`text`, read past a task's prefix as `task`) as the heading its rule's `tallyAbove` matches: the
+   * list under it takes the run's summary printed within {@link TALLY_ABOVE_LINES} lines above it.
+   */
+  private findTallyList(line: number, text: string, task: string): void {
+    const rule = this.tallyListRule as Rule;
+    if (rule.tallyAbove?.heading.test(task) !== true) return;
+    const prefix = text.slice(0, text.length - task.length);
+    for (let k = 1; k <= Math.min(TALLY_ABOVE_LINES, line - 1); k++) {
+      const raw = this.ringAt(line - k);
+      if (raw === null) break;
+      if (!raw.startsWith(prefix) || rule.tally?.test(raw.slice(prefix.length)) !== true) continue;
+      this.tallyList = { rule, tallyLine: line - k, entryStart: 0 };
+      return;
+    }
+  }
+
+  /**
+   * A block of `rule` (with `tallyAbove`) opens on line `line`: within the {@link tallyList}, an entry of it when its
+   * rule's `entry` matches the line above; any other ends the list (the next run's own report).
+   */
+  private openTallyListEntry(rule: Rule, line: number, taskPrefix: string, startLine: number): void {
+    this.tallyListRule = rule;
+    const list = this.tallyList;
+    if (list === null || list.rule !== rule) return;
+    const above = line > 1 ? this.ringAt(line - 1) : null;
+    const body = above === null || taskPrefix === '' ? above : taskBody(taskPrefix, above);
+    if (body !== null && rule.tallyAbove?.entry.test(body) === true) list.entryStart = startLine;
+    else this.tallyList = null;
+  }
+
+  /** Whether `block`, being kept or counted as a repeat, is the {@link tallyList}'s last entry: it takes its summary. */
+  private inTallyList(block: Block): boolean {
+    const list = this.tallyList;
+    if (list === null || list.rule !== block.rule || list.entryStart !== block.startLine) return false;
+    block.tallyLine = list.tallyLine;
+    return true;
   }
 
   private wantTally(block: Block): void {

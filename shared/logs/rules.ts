@@ -124,6 +124,13 @@ export interface Rule {
    */
   readonly tally?: RegExp;
   /**
+   * The `heading` of a list that reports the run's failures again a few lines under its summary (`tally`), Node 22's
+   * `✖ failing tests:`, where that runner prints their errors and nothing after them: a block of the rule whose
+   * headline has the line `entry` matches right above it (`test at file:line:col`) is an entry of the list and takes
+   * the summary above it; one without (the next run's own report) ends the list.
+   */
+  readonly tallyAbove?: { readonly heading: RegExp; readonly entry: RegExp };
+  /**
    * One line per diagnostic, sorted by file (mypy): the first capture names the file a headline is about. The
    * prediction joins to the top block only the neighbouring blocks about its file, not a report of hundreds.
    */
@@ -183,6 +190,7 @@ export function uniformRule(rule: Rule): Rule {
       tail: rule.keyLines.tail && { lines: rule.keyLines.tail.lines, skip: rule.keyLines.tail.skip },
     },
     tally: rule.tally,
+    tallyAbove: rule.tallyAbove && { heading: rule.tallyAbove.heading, entry: rule.tallyAbove.entry },
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
     closing: rule.closing && { through: rule.closing.through },
@@ -332,12 +340,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // (2.3ms)`, alone, after its tests. So a `✖` line counts only with something indented under it (`confirmedBy`:
   // within the block every line under the headline is): the error, wherever it is printed. Of the block the
   // prediction lists the error's message and the values under it, down to the first frame; the run's `ℹ fail N`
-  // confirms it.
+  // confirms it, printed after the tests (Node 20's blocks) and above `✖ failing tests:` (Node 22's).
   { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/, confirmedBy: /^\s*[^\s✖]/,
     // What a test threw that is no Error is inspected alone on its line: a timeout's `'test timed out after 20ms'`.
     pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
-    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/ },
+    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/ } },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
