@@ -342,14 +342,18 @@ function shapedTest(slot: number, re: RegExp, text: string): boolean {
     digitTests++;
     return re.test(text);
   }
-  const at = table * EXPRESSION_SLOTS + slot;
-  const known = answers[at] as number;
+  return rememberedTest(answers, table * EXPRESSION_SLOTS + slot, re, text);
+}
+
+/** `re.test(text)`, from `memo[at]` when a line of its shape class was asked (1 no, 2 yes), else kept there. */
+function rememberedTest(memo: Uint8Array, at: number, re: RegExp, text: string): boolean {
+  const known = memo[at] as number;
   if (known !== 0) {
     reused++;
     return known === 2;
   }
   const answer = re.test(text);
-  answers[at] = answer ? 2 : 1;
+  memo[at] = answer ? 2 : 1;
   return answer;
 }
 
@@ -476,15 +480,7 @@ function pastTest(slot: number, position: number, part: number, re: RegExp, text
     pastKeys[2 * table + 1] = position + 1;
     pastAnswers.fill(0, table * PAST_PARTS, (table + 1) * PAST_PARTS);
   }
-  const at = table * PAST_PARTS + part;
-  const known = pastAnswers[at] as number;
-  if (known !== 0) {
-    reused++;
-    return known === 2;
-  }
-  const answer = re.test(text);
-  pastAnswers[at] = answer ? 2 : 1;
-  return answer;
+  return rememberedTest(pastAnswers, table * PAST_PARTS + part, re, text);
 }
 
 /**
