@@ -20,15 +20,11 @@ import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, TaskN
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
-  GENERIC_CONT,
   GENERIC_RULES,
   GHA_POST_RE,
   matchExitMarker,
   RULES,
   mayStartSection,
-  NOISE_RE,
-  PREFILTER_RE,
-  PREFILTER_START_RE,
   SECTION_START_RE,
   STEP_LISTINGS,
   uniformRule,
@@ -61,6 +57,7 @@ import {
 import { confidenceOf } from './confidence.js';
 import { rawContinuation } from './raw-continuation.js';
 import { nextCandidate } from './literal-index.js';
+import { NPM_CASCADE_RULE, NpmOutput } from './npm-output.js';
 import { PinnedShape } from './shape.js';
 import type { AnalyzeLogOptions, BaselineLookup, Category, Failure, JobStep, LogAnalysis, LogLine, RankingSignals, StepRef } from './types.js';
 
@@ -274,6 +271,15 @@ function writeBlockFieldsOnce(section: Section): void {
   block.closedThrough = 1;
 }
 
+/** Line `line` (read as `text`) as the last of a block's quoted output, when its rule's `keyLines.tail` counts it. */
+function addToTail(block: Block, line: number, text: string): void {
+  const tail = block.tailLines;
+  const want = block.rule.keyLines?.tail;
+  if (tail === null || want === undefined || want.skip?.test(text) === true) return;
+  if (tail.length === want.lines) tail.shift();
+  tail.push(line);
+}
+
 /** The part of a block's score that its section's outcome does not change (see {@link LogScanner.score}). */
 function fixedScore(block: Block): number {
   let score = block.wrapper ? WRAPPER_WEIGHT : block.rule.weight;
@@ -284,6 +290,9 @@ function fixedScore(block: Block): number {
   if (block.afterJobEnd) score -= 30;
   return score;
 }
+
+/** How far above its list's heading (`Rule.tallyAbove`) a run's summary may be: Node prints 5 `ℹ` lines and a blank. */
+const TALLY_ABOVE_LINES = 10;
 
 /** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
 const WRAPPER_WEIGHT = 13;
@@ -321,8 +330,6 @@ const RUNNER_INPUTS_RE = /^(?:with|env):$/;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
-/** npm's own lines: the rule a failed install script's output behind npm's prefix is read past (see readToolOutput). */
-const NPM_CASCADE_RULE = CASCADE_RULES.find((r) => r.id === 'cascade.npm');
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {
@@ -349,34 +356,25 @@ function taskBody(prefix: string, line: string): string | null {
 
 /**
  * Whether `line`, which starts with `prefix`, carries it as a prefix (a task runner's, or npm's on a script's output
- * (see {@link LogScanner.readToolOutput}) alone or behind a task runner's) rather than as the start of a longer one.
+ * (see `npm-output.ts`) alone or behind a task runner's) rather than as the start of a longer one.
  */
 function carriesOwnPrefix(prefix: string, line: string): boolean {
-  if (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) return true;
+  // npm's prefix alone first: a script's output behind it is often thousands of lines, each asked.
   const outer = prefix.length - npmPrefixEnding(prefix);
+  if (outer === 0) return true;
+  if (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) return true;
   if (outer === prefix.length) return false;
-  return outer === 0 || taskPrefixLength(line) === outer || isLearntPrefix(prefix.slice(0, outer));
+  return taskPrefixLength(line) === outer || isLearntPrefix(prefix.slice(0, outer));
 }
 
-/**
- * What the scanner asks of a line before any rule (see `passesPrefilter`), asked of a script's output behind npm's
- * prefix alone (the memo's answers are the whole line's): a line it turns away opens no block. Cheaper than the rule
- * walk, and most of that output (`gyp info …`, a compiler's command line) is turned away.
- */
-function mayStartBlock(output: string): boolean {
-  return PREFILTER_START_RE.test(output) || PREFILTER_RE.test(output);
-}
-
-/** The first toolchain rule's position from `from` on that the literal index left in (all, before it is built); -1: none. */
-function nextToolchainRule(candidates: Int32Array | null, from: number): number {
-  const at = candidates === null ? from : nextCandidate(candidates, from);
-  return at < CASCADE_AT ? at : -1;
-}
 
 /** A line of the task that prints nothing after its prefix (`web:test:`, `web:test: `). */
 function isTaskBlankLine(prefix: string, line: string): boolean {
   const bare = prefix.length - 1;
-  return line.length >= bare && line.startsWith(prefix.slice(0, bare)) && !isNonBlank(line.slice(bare));
+  if (line.length < bare) return false;
+  // Compared in place: asked of every line while a task's block is open, a slice of the prefix was a string a line.
+  for (let i = 0; i < bare; i++) if (line.charCodeAt(i) !== prefix.charCodeAt(i)) return false;
+  return !isNonBlank(line.slice(bare));
 }
 
 /** A blank line of the open block's task (see {@link isTaskBlankLine}): it counts towards the block's gap. */
@@ -482,6 +480,21 @@ export class LogScanner {
   private readonly awaiting: Block[] = [];
   /** Kept blocks whose rule has a `tally` not yet seen after them, by rule: a line is tried once per rule. */
   private readonly tallyWanted = new Map<Rule, Block[]>();
+  /**
+   * A block with a `keyLines.tail` that reached its `maxLines` before the output it quotes ended (a test's output of
+   * thousands of lines under CTest's): its tail goes on with the output's lines (see {@link followQuote}); null
+   * while none does.
+   */
+  private quotePastLimit: Block | null = null;
+  /** A rule with `tallyAbove` whose headline opened a block in this section: lines are tried as its list's heading. */
+  private tallyListRule: Rule | null = null;
+  /**
+   * The list its rule's `tallyAbove` headed (see {@link findTallyList}): the summary line above it, and the first line
+   * of the last block opened as an entry of it (0: none yet); null outside such a list.
+   */
+  private tallyList: { rule: Rule; tallyLine: number; entryStart: number } | null = null;
+  /** Blank lines in a row since {@link quotePastLimit}'s last line. */
+  private quoteBlankRun = 0;
   /** The block whose closing report ({@link Rule.closing}) line {@link closingNext} may go on with, or null. */
   private closingReport: Block | null = null;
   /** The lines {@link closingReport} goes on with. */
@@ -502,11 +515,12 @@ export class LogScanner {
   private lastLine = 0;
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
-  /**
-   * What {@link isToolOutput} found on the line it read past an open npm block, so that the same line, which then
-   * opens a block, is not walked again (see {@link ToolOutputRead}); null before any.
-   */
-  private lastToolOutput: ToolOutputRead | null = null;
+  /** The reading of a script's output behind npm's prefix with the tools' rules. */
+  private readonly npmOutput = new NpmOutput({
+    inFailureList: () => this.inFailureList,
+    lineNumber: () => this.scannedLine,
+    standsUnder: (rule, under, prefix) => this.standsUnder(rule, under, prefix),
+  });
   /** The last line a kept block or a repeat reports (see {@link absorbReported}): none at or after it, nothing to absorb. */
   private reportedUpTo = 0;
   /** Per rule with `under`: the last line asked about, with its task prefix, and whether it stood under the header. */
@@ -573,7 +587,7 @@ export class LogScanner {
    * a line that none of the scanner's triggers (`SCANNER_TRIGGERS` in dispatch.ts) can match may be skipped.
    */
   idle(): boolean {
-    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed;
+    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null;
   }
 
   /**
@@ -598,7 +612,7 @@ export class LogScanner {
    */
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
-    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '') return false;
+    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '' || this.quotePastLimit !== null) return false;
     // A block that names its key lines judges each line by its text and the line before it; one not yet confirmed
     // waits for the line that confirms it.
     if (open.keyLines !== null || !open.confirmed || line === this.closingNext) return false;
@@ -713,12 +727,15 @@ export class LogScanner {
     if (!isNonBlank(text) || (this.open !== null && isTaskBlank(this.open, text))) {
       const open = this.open;
       if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
+      const quote = this.quotePastLimit;
+      if (quote !== null && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
       return;
     }
 
     const marker = matchExitMarker(text);
     if (marker) {
       this.closeOpen();
+      this.quotePastLimit = null;
       // Exit 137 is SIGKILL, in CI nearly always the OOM killer: the marker is itself the evidence.
       if (marker.code === 137 && OOM_RULE) {
         this.openBlock(OOM_RULE, line, text, text.startsWith('##[error]'));
@@ -734,6 +751,7 @@ export class LogScanner {
       return;
     }
 
+    if (this.quotePastLimit !== null) this.followQuote(line, text);
     const open = this.open;
     if (open) {
       if (this.continues(open, text)) {
@@ -742,6 +760,11 @@ export class LogScanner {
       }
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
+      if (open.tailLines !== null && open.lineCount >= (open.rule.maxLines ?? DEFAULT_MAX_LINES)) {
+        this.quotePastLimit = open;
+        this.quoteBlankRun = 0;
+        this.followQuote(line, text);
+      }
     }
 
     const itemPending = this.listItemPending;
@@ -755,6 +778,7 @@ export class LogScanner {
     } else if (prefix === 0) prefix = this.taskNames.prefixLength(text);
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task);
+    if (this.tallyListRule !== null) this.findTallyList(line, text, task);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
       return;
@@ -771,41 +795,14 @@ export class LogScanner {
     const body = annotated ? text.slice(9) : task;
     let rule = this.match(body, annotated ? text : null);
     if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
-    // A script's output behind npm's prefix is read past it, unless the rule that took the line read npm's own words
-    // (`npm ERR! code E404`: it does not match without the prefix).
-    const npm = annotated || rule === null ? 0 : npmPrefixLength(task, 0);
-    if (npm > 0) {
-      const output = task.slice(npm);
-      if (rule === NPM_CASCADE_RULE || rule?.re.test(output) === true) {
-        const own = this.toolOutputOf(line, output, prefix + npm);
-        if (own !== null) {
-          rule = own;
-          prefix += npm;
-        }
-      }
+    // A script's output behind npm's prefix is read past it with the tools' rules (see npm-output.ts).
+    const own = annotated || rule === null ? null : this.npmOutput.readPast(text, task, rule, prefix);
+    if (own !== null) {
+      rule = own;
+      prefix += npmPrefixLength(task, 0);
     }
     rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
-  }
-
-  /**
-   * The toolchain rule (never a cascade or generic one) that reads `output`, the text after npm's prefix on the line
-   * being scanned, or null. npm 7+ prints a failed install script's captured output behind its prefix: node-gyp's
-   * `gyp ERR! stack Error: …`, the compiler's `fatal error: x.h: No such file or directory`, a script's
-   * `SyntaxError: …`. npm's own messages (`code ELIFECYCLE`, `errno 1`, `Failed at the x@1.0.0 test script.`)
-   * match no toolchain rule and stay cascade. `prefix`: the length of the line's prefixes, npm's included.
-   * Only npm's lines ask, so the expressions are tested on the text itself, past the digit-shape memo (whose answers
-   * are the whole line's). The caller has asked {@link mayStartBlock} of `output`.
-   */
-  private readToolOutput(output: string, prefix: number): Rule | null {
-    const candidates = candidatePositions();
-    for (let at = nextToolchainRule(candidates, 0); at !== -1; at = nextToolchainRule(candidates, at + 1)) {
-      const rule = RULES[at] as Rule;
-      if (rule.inFailureList && !this.inFailureList) continue;
-      if (!rule.re.test(output)) continue;
-      if (rule.under === undefined || this.standsUnder(rule, rule.under, prefix)) return rule;
-    }
-    return null;
   }
 
   /**
@@ -864,6 +861,9 @@ export class LogScanner {
 
   private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine, outputFrom: number = this.lastLine): void {
     this.closeOpen();
+    this.quotePastLimit = null;
+    this.tallyListRule = null;
+    this.tallyList = null;
     this.inFailureList = false;
     const previous = this.section;
     // A GitHub Actions job only moves to its next step when the previous one passed (or may fail).
@@ -1014,51 +1014,26 @@ export class LogScanner {
     // A task's block goes on only with that task's lines, read without the prefix; another task's line ends it.
     const text = open.taskPrefix === '' ? line : taskBody(open.taskPrefix, line);
     if (text === null) return false;
-    // The digit-shape memo answers for whole lines: a line read without its prefix asks the expressions themselves.
-    const whole = text === line;
-    const at = whole ? open.position : -1;
+    // The digit-shape memo answers for the text from where it starts on the line.
+    const start = line.length - text.length;
+    const at = open.position;
     switch (rule.extend ?? 'indent') {
       case 'line':
-        if (!continuationTest(at, 0, rule.re, text) || (whole ? isNoiseLine(text) : NOISE_RE.test(text))) return false;
-        return rule !== NPM_CASCADE_RULE || !this.isToolOutput(open, line, text);
+        if (!continuationTest(at, 0, rule.re, text, start) || isNoiseLine(text, at, start)) return false;
+        return rule !== NPM_CASCADE_RULE || !this.npmOutput.endsNpmBlock(line, text, open.taskPrefix.length);
       case 'paragraph':
         return true;
       case 'until':
-        if (rule.end !== undefined && continuationTest(at, 1, rule.end, text)) return false;
-        return !continuationTest(at, 0, rule.re, text);
+        if (rule.end !== undefined && continuationTest(at, 1, rule.end, text, start)) return false;
+        return !continuationTest(at, 0, rule.re, text, start);
       case 'indent': {
         if (indentOf(text) > open.indent) return true;
-        if (whole ? isGenericContinuation(text) : GENERIC_CONT.test(text)) return true;
+        if (isGenericContinuation(text, at, start)) return true;
         const after = rule.contAfter;
-        if (after !== undefined && continuationTest(at, 3, after.re, text) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
-        return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text);
+        if (after !== undefined && continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
+        return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text, start);
       }
     }
-  }
-
-  /** Whether `text` (`line` read past the open npm block's task prefix) is a script's output a tool's rule reads. */
-  private isToolOutput(open: Block, line: string, text: string): boolean {
-    const npm = npmPrefixLength(text, 0);
-    if (npm === 0) return false;
-    const output = text.slice(npm);
-    const prefix = open.taskPrefix.length + npm;
-    let rule: Rule | null = null;
-    if (mayStartBlock(output)) {
-      scanLine(line);
-      rule = this.readToolOutput(output, prefix);
-    }
-    this.lastToolOutput = { line: this.scannedLine, output, prefix, inFailureList: this.inFailureList, rule };
-    return rule !== null;
-  }
-
-  /**
-   * {@link readToolOutput} of `output` on line `line` behind `prefix` characters of prefixes, or what
-   * {@link isToolOutput} found there when it read the same text in the same state (the line ended an npm block).
-   */
-  private toolOutputOf(line: number, output: string, prefix: number): Rule | null {
-    const last = this.lastToolOutput;
-    if (last !== null && last.line === line && last.prefix === prefix && last.inFailureList === this.inFailureList && last.output === output) return last.rule;
-    return mayStartBlock(output) ? this.readToolOutput(output, prefix) : null;
   }
 
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
@@ -1085,6 +1060,7 @@ export class LogScanner {
       if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
     }
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
+    if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
     const closing = rule.closing ?? closingRuleOf(text);
     if (closing !== undefined) {
@@ -1220,13 +1196,26 @@ export class LogScanner {
         belowPick = true;
       }
     }
-    const tail = block.tailLines;
-    if (tail !== null && keys.tail !== undefined && keys.tail.skip?.test(text) !== true) {
-      if (tail.length === keys.tail.lines) tail.shift();
-      tail.push(line);
-    }
+    addToTail(block, line, text);
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
     if (block.keysFrom !== 0 || belowPick || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
+  }
+
+  /**
+   * Line `line` (non-blank, read as `text`) after {@link quotePastLimit} stopped at its `maxLines`: still the quoted
+   * output, whose last lines its tail keeps, until the line its rule's `end` or headline matches (the next test's),
+   * a line of another task, or more blank lines in a row than its `gap`. Only the tail's few line numbers are kept.
+   */
+  private followQuote(line: number, text: string): void {
+    const block = this.quotePastLimit as Block;
+    const rule = block.rule;
+    const body = block.taskPrefix === '' ? text : taskBody(block.taskPrefix, text);
+    if (body === null || rule.end?.test(body) === true || rule.re.test(body)) {
+      this.quotePastLimit = null;
+      return;
+    }
+    this.quoteBlankRun = 0;
+    addToTail(block, line, body);
   }
 
   private considerPick(block: Block, pick: NonNullable<Rule['pick']>, line: number, text: string): void {
@@ -1348,7 +1337,7 @@ export class LogScanner {
     }
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
-    if (block.rule.tally !== undefined) this.wantTally(block);
+    if (block.rule.tally !== undefined && !this.inTallyList(block)) this.wantTally(block);
     if (block.headLine > this.reportedUpTo) this.reportedUpTo = block.headLine;
     // Only a kept block's texts outlive the chunk they were read from (repeats are counted, never stored).
     this.readStored(block);
@@ -1398,6 +1387,45 @@ export class LogScanner {
       for (const block of blocks) if (block.section === this.section) block.tallyLine = line;
       this.tallyWanted.delete(rule);
     }
+  }
+
+  /**
+   * Line `line` (`text`, read past a task's prefix as `task`) as the heading its rule's `tallyAbove` matches: the
+   * list under it takes the run's summary printed within {@link TALLY_ABOVE_LINES} lines above it.
+   */
+  private findTallyList(line: number, text: string, task: string): void {
+    const rule = this.tallyListRule as Rule;
+    if (rule.tallyAbove?.heading.test(task) !== true) return;
+    const prefix = text.slice(0, text.length - task.length);
+    for (let k = 1; k <= Math.min(TALLY_ABOVE_LINES, line - 1); k++) {
+      const raw = this.ringAt(line - k);
+      if (raw === null) break;
+      if (!raw.startsWith(prefix) || rule.tally?.test(raw.slice(prefix.length)) !== true) continue;
+      this.tallyList = { rule, tallyLine: line - k, entryStart: 0 };
+      return;
+    }
+  }
+
+  /**
+   * A block of `rule` (with `tallyAbove`) opens on line `line`: within the {@link tallyList}, an entry of it when its
+   * rule's `entry` matches the line above; any other ends the list (the next run's own report).
+   */
+  private openTallyListEntry(rule: Rule, line: number, taskPrefix: string, startLine: number): void {
+    this.tallyListRule = rule;
+    const list = this.tallyList;
+    if (list === null || list.rule !== rule) return;
+    const above = line > 1 ? this.ringAt(line - 1) : null;
+    const body = above === null || taskPrefix === '' ? above : taskBody(taskPrefix, above);
+    if (body !== null && rule.tallyAbove?.entry.test(body) === true) list.entryStart = startLine;
+    else this.tallyList = null;
+  }
+
+  /** Whether `block`, being kept or counted as a repeat, is the {@link tallyList}'s last entry: it takes its summary. */
+  private inTallyList(block: Block): boolean {
+    const list = this.tallyList;
+    if (list === null || list.rule !== block.rule || list.entryStart !== block.startLine) return false;
+    block.tallyLine = list.tallyLine;
+    return true;
   }
 
   private wantTally(block: Block): void {
@@ -1632,18 +1660,6 @@ export class LogScanner {
       picked: block.pickRank !== Number.POSITIVE_INFINITY,
     };
   }
-}
-
-/**
- * A script's output read past an open npm block's prefix (see `LogScanner.isToolOutput`): the toolchain rule that
- * reads it, or null, for the line, text, prefix length and failure-list state it was read with.
- */
-interface ToolOutputRead {
-  line: number;
-  output: string;
-  prefix: number;
-  inFailureList: boolean;
-  rule: Rule | null;
 }
 
 /** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */

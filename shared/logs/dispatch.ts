@@ -216,6 +216,24 @@ const walks = new Uint16Array(SHAPE_SLOTS * 2);
  * fixed ones).
  */
 const prefixLengths = new Int32Array(SHAPE_SLOTS);
+/**
+ * Per table slot, outside a failure list and inside one: what `npm-output.ts` read past npm's prefix on a line of its
+ * shape class, where the output started on the line plus one (0: not known), and the first digit-blind toolchain
+ * rule that matches it (its position + 2; 1: none does).
+ */
+const npmOutputStarts = new Int32Array(SHAPE_SLOTS * 2);
+const npmOutputRules = new Int32Array(SHAPE_SLOTS * 2);
+/**
+ * Continuation tests of a line read past its task's prefix (a block of a task runner's, or of a script's output behind
+ * npm's): per table slot, where that text starts on the line plus one and the open block's rule's position plus one
+ * (0 and 0: none kept), then the answers for the rule's four parts, `GENERIC_CONT` and `NOISE_RE`, kept as
+ * {@link answers} are. Lines of one digit shape read from the same character on are of one digit shape too.
+ */
+const pastKeys = new Int32Array(SHAPE_SLOTS * 2);
+const PAST_PARTS = CONTINUATION_PARTS + 2;
+const GENERIC_CONT_PAST = CONTINUATION_PARTS;
+const NOISE_PAST = CONTINUATION_PARTS + 1;
+const pastAnswers = new Uint8Array(SHAPE_SLOTS * PAST_PARTS);
 /** Tests of expressions that are not digit-blind on a line with a shape class. */
 let digitTests = 0;
 let walkTests = 0;
@@ -283,6 +301,9 @@ function newClass(slot: number): void {
   walks[2 * slot] = 0;
   walks[2 * slot + 1] = 0;
   prefixLengths[slot] = 0;
+  npmOutputStarts[2 * slot] = 0;
+  npmOutputStarts[2 * slot + 1] = 0;
+  pastKeys[2 * slot] = 0;
 }
 
 /** Starts the scan of a line: its shape class (see the memo's comment above). Call before any question about it. */
@@ -321,14 +342,18 @@ function shapedTest(slot: number, re: RegExp, text: string): boolean {
     digitTests++;
     return re.test(text);
   }
-  const at = table * EXPRESSION_SLOTS + slot;
-  const known = answers[at] as number;
+  return rememberedTest(answers, table * EXPRESSION_SLOTS + slot, re, text);
+}
+
+/** `re.test(text)`, from `memo[at]` when a line of its shape class was asked (1 no, 2 yes), else kept there. */
+function rememberedTest(memo: Uint8Array, at: number, re: RegExp, text: string): boolean {
+  const known = memo[at] as number;
   if (known !== 0) {
     reused++;
     return known === 2;
   }
   const answer = re.test(text);
-  answers[at] = answer ? 2 : 1;
+  memo[at] = answer ? 2 : 1;
   return answer;
 }
 
@@ -375,27 +400,87 @@ export function rememberWalk(inFailureList: boolean, rule: Rule | null): void {
   walks[2 * slot + (inFailureList ? 1 : 0)] = position + 2;
 }
 
+/**
+ * After {@link startLine}: the first digit-blind toolchain rule that matches the output of a line of this shape class
+ * past npm's prefix, the output starting at character `start`, null for none (`undefined`: not known; see
+ * `npm-output.ts`).
+ */
+export function knownNpmOutput(start: number, inFailureList: boolean): Rule | null | undefined {
+  const slot = shapeSlot;
+  if (slot === -1) return undefined;
+  const at = 2 * slot + (inFailureList ? 1 : 0);
+  if (npmOutputStarts[at] !== start + 1) return undefined;
+  reused++;
+  const known = npmOutputRules[at] as number;
+  return known === 1 ? null : (TABLE[known - 2] as Rule);
+}
+
+/** What `npm-output.ts` found after {@link knownNpmOutput} returned `undefined`: the answer for the shape class. */
+export function rememberNpmOutput(start: number, inFailureList: boolean, rule: Rule | null): void {
+  const slot = shapeSlot;
+  const position = rule === null ? -1 : positionOf(rule);
+  if (slot === -1 || (rule !== null && position === -1)) return;
+  const at = 2 * slot + (inFailureList ? 1 : 0);
+  npmOutputStarts[at] = start + 1;
+  npmOutputRules[at] = position + 2;
+}
+
+/**
+ * Whether the expression of the rule at dispatch position `at` (see {@link CASCADE_AT}) answers alike for any two
+ * texts of one digit shape. False for every one until the index is built, and while the memo is off.
+ */
+export function isBlindAt(at: number): boolean {
+  return blindSlots[at] === 1;
+}
+
+/** Whether `PREFILTER_START_RE` (the pre-filter's shapes at a line's start) answers alike for texts of one digit shape. */
+export function isPrefilterStartBlind(): boolean {
+  return blindSlots[START_AT] === 1;
+}
+
 /** A rule's dispatch position (see {@link CASCADE_AT}), or -1 for a rule outside the table. */
 export function positionOf(rule: Rule): number {
   return POSITION.get(rule) ?? -1;
 }
 
 /**
- * `re.test(text)` for the line being scanned, testing whether it continues a block of the rule at `position`;
- * `part` says which of the rule's expressions `re` is (its own, `end`, `cont`, `contAfter.re`).
+ * `re.test(text)` for the line being scanned from character `start` on (past its task's prefix), testing whether it
+ * continues a block of the rule at `position`; `part` says which of the rule's expressions `re` is (its own, `end`,
+ * `cont`, `contAfter.re`).
  */
-export function continuationTest(position: number, part: ContinuationPart, re: RegExp, text: string): boolean {
-  return position === -1 ? re.test(text) : shapedTest(continuationSlot(position, part), re, text);
+export function continuationTest(position: number, part: ContinuationPart, re: RegExp, text: string, start = 0): boolean {
+  if (position === -1) return re.test(text);
+  const slot = continuationSlot(position, part);
+  return start === 0 ? shapedTest(slot, re, text) : pastTest(slot, position, part, re, text, start);
 }
 
-/** `GENERIC_CONT.test(text)` for the line being scanned. */
-export function isGenericContinuation(text: string): boolean {
-  return shapedTest(GENERIC_CONT_SLOT, GENERIC_CONT, text);
+/** `GENERIC_CONT.test(text)` for the line being scanned from character `start` on, continuing a block of the rule at `position`. */
+export function isGenericContinuation(text: string, position = -1, start = 0): boolean {
+  return start === 0 ? shapedTest(GENERIC_CONT_SLOT, GENERIC_CONT, text) : pastTest(GENERIC_CONT_SLOT, position, GENERIC_CONT_PAST, GENERIC_CONT, text, start);
 }
 
-/** `NOISE_RE.test(text)` for the whole line being scanned (match's {@link isNoise} reads an annotation's body). */
-export function isNoiseLine(text: string): boolean {
-  return shapedTest(NOISE_LINE_SLOT, NOISE_RE, text);
+/**
+ * `NOISE_RE.test(text)` for the line being scanned from character `start` on, continuing a block of the rule at
+ * `position` (match's {@link isNoise} reads an annotation's body).
+ */
+export function isNoiseLine(text: string, position = -1, start = 0): boolean {
+  return start === 0 ? shapedTest(NOISE_LINE_SLOT, NOISE_RE, text) : pastTest(NOISE_LINE_SLOT, position, NOISE_PAST, NOISE_RE, text, start);
+}
+
+/**
+ * {@link shapedTest} for `text`, the line being scanned from character `start` on, where `slot` is the expression's
+ * slot on whole lines (its digit-blindness) and `part` its place among the {@link pastAnswers} of the rule at
+ * `position`.
+ */
+function pastTest(slot: number, position: number, part: number, re: RegExp, text: string, start: number): boolean {
+  const table = shapeSlot;
+  if (table === -1 || blindSlots[slot] === 0) return re.test(text);
+  if (pastKeys[2 * table] !== start + 1 || pastKeys[2 * table + 1] !== position + 1) {
+    pastKeys[2 * table] = start + 1;
+    pastKeys[2 * table + 1] = position + 1;
+    pastAnswers.fill(0, table * PAST_PARTS, (table + 1) * PAST_PARTS);
+  }
+  return rememberedTest(pastAnswers, table * PAST_PARTS + part, re, text);
 }
 
 /**

@@ -104,7 +104,8 @@ export interface Rule {
    * `belowPick`: the lines under the picked line, the picked report's own (GoogleTest's values under `file:line:
    * Failure` in CTest's output), down to the first that `end` matches and at most `lines` of them. `tail`: when no
    * line of the block was picked, its last `tail.lines` lines, blank ones and those `tail.skip` matches aside (the
-   * tool's frame around the quote): what a quoted subprocess printed last before it stopped (a build backend's
+   * tool's frame around the quote), read on past `maxLines` to the quote's real end (only their numbers are kept
+   * there): what a quoted subprocess printed last before it stopped (a build backend's
    * message, a test's uncaught exception), where nothing in it is a failure a rule knows. The scanner reads every
    * line of such a block.
    */
@@ -122,6 +123,13 @@ export interface Rule {
    * scanner reads can match: it must hold a word one of the scanner's triggers looks for (`failed`, `errors`).
    */
   readonly tally?: RegExp;
+  /**
+   * The `heading` of a list that reports the run's failures again a few lines under its summary (`tally`), Node 22's
+   * `✖ failing tests:`, where that runner prints their errors and nothing after them: a block of the rule whose
+   * headline has the line `entry` matches right above it (`test at file:line:col`) is an entry of the list and takes
+   * the summary above it; one without (the next run's own report) ends the list.
+   */
+  readonly tallyAbove?: { readonly heading: RegExp; readonly entry: RegExp };
   /**
    * One line per diagnostic, sorted by file (mypy): the first capture names the file a headline is about. The
    * prediction joins to the top block only the neighbouring blocks about its file, not a report of hundreds.
@@ -182,6 +190,7 @@ export function uniformRule(rule: Rule): Rule {
       tail: rule.keyLines.tail && { lines: rule.keyLines.tail.lines, skip: rule.keyLines.tail.skip },
     },
     tally: rule.tally,
+    tallyAbove: rule.tallyAbove && { heading: rule.tallyAbove.heading, entry: rule.tallyAbove.entry },
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
     closing: rule.closing && { through: rule.closing.through },
@@ -331,12 +340,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // (2.3ms)`, alone, after its tests. So a `✖` line counts only with something indented under it (`confirmedBy`:
   // within the block every line under the headline is): the error, wherever it is printed. Of the block the
   // prediction lists the error's message and the values under it, down to the first frame; the run's `ℹ fail N`
-  // confirms it.
+  // confirms it, printed after the tests (Node 20's blocks) and above `✖ failing tests:` (Node 22's).
   { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/, confirmedBy: /^\s*[^\s✖]/,
     // What a test threw that is no Error is inspected alone on its line: a timeout's `'test timed out after 20ms'`.
     pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
-    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/ },
+    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/ } },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -729,7 +738,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // `Building documentation` say which, the first named.
   { id: 'mkdocs.strict', category: 'compilation', weight: 80, extend: 'line', re: /^Aborted with \d+ warnings? in strict mode!$/,
     lookback: { re: /^INFO +- +(?:Building documentation|Cleaning site directory)\b/, lines: 250, inclusive: false }, pick: [{ re: /^WARNING +- +\S/ }] },
-  { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): / },
+  // Python's own: `  File "x.py", line 2` above, the code four spaces in and its caret between. Node prints a
+  // `SyntaxError: …` too, under `file.js:2`, the code as written and a blank line: node.exception's.
+  { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): /,
+    under: { header: /^\s*File "[^"]*", line \d+/, through: /^ {4}/ } },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
   { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line',

@@ -148,7 +148,7 @@ export function isLearntPrefix(prefix: string): boolean {
  * The length of npm's prefix at `from` in `text`, 0 without one: `npm ERR! ` (npm 8 and before), `npm error ` (npm 9
  * on). npm puts it on its own messages (`code ELIFECYCLE`, `A complete log of this run …`) and, since npm 7, on the
  * captured output of a package's install script that failed (node-gyp, the compiler under it, a script's exception):
- * the scanner reads that output past it with the tools' rules (see `LogScanner.readToolOutput`), never npm's own
+ * the scanner reads that output past it with the tools' rules (see `npm-output.ts`), never npm's own
  * messages, which no tool's rule reads.
  */
 export function npmPrefixLength(text: string, from: number): number {

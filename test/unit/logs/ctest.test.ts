@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/ctest');
 
 const lines = (...l: string[]): string => l.join('\n');
 
@@ -73,5 +78,21 @@ describe('CTest', () => {
     expect(predicted[0]).toBe(4);
     expect(predicted).toEqual(expect.arrayContaining([terminate, terminate + 1]));
     expect(predicted.length).toBeLessThanOrEqual(8);
+  });
+
+  it("lists the real last lines of a failed test's output longer than the block's limit (1,000 lines)", async () => {
+    // Prepare: a real run of ctest 3.25.1 --output-on-failure, between the command and the runner's exit line: the
+    // test prints 1,500 lines, then throws a std::runtime_error nobody catches (`Subprocess aborted`).
+    const log = readFileSync(resolve(FIXTURES, 'output-past-limit.log'), 'utf8');
+    const text = log.split('\n');
+    const terminate = text.findIndex((l) => l.startsWith('terminate called after throwing')) + 1;
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the output's last five lines, the exception and its message the last two.
+    const top = analysis.failures[0];
+    expect(top?.rule).toBe('ctest.failed');
+    expect(text[terminate]).toBe('  what():  config file missing: app.toml');
+    expect(top?.keyLines).toEqual([terminate - 3, terminate - 2, terminate - 1, terminate, terminate + 1]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, terminate, terminate + 1]));
   });
 });

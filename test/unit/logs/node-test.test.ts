@@ -39,6 +39,33 @@ describe('node:test (spec reporter)', () => {
     expect(analysis.failures[0]?.rule).toBe('node-test.failed');
   });
 
+  it('carries the run\'s `ℹ fail N`, printed after the tests on Node 20 and above the failing tests\' list on 22', async () => {
+    for (const [log, tally] of [[node20, 53], [node22, 12], [thrown, 9]] as const) {
+      // Act
+      const analysis = await analyzeLog(log);
+      // Assert
+      expect(line(log, tally)).toMatch(/^ℹ fail [23]$/);
+      const tests = analysis.failures.filter((f) => f.rule === 'node-test.failed');
+      expect(tests.length).toBeGreaterThan(1);
+      expect(tests.map((f) => f.tallyLine)).toEqual(tests.map(() => tally));
+      expect(predictionLines(analysis)).toContain(tally);
+    }
+  });
+
+  it('gives each of two runs in one step its own `ℹ fail N` (Node 20 and 22)', async () => {
+    // `node --test test/cart.test.mjs; node --test test/stock.test.mjs`: one test fails in the first run, two in the
+    // second; the second run's report follows the first's `failing tests:` list right away.
+    for (const [file, tallies] of [['two-runs-node20.log', [26, 99, 99]], ['two-runs-node22.log', [7, 38, 38]]] as const) {
+      // Prepare
+      const log = readFileSync(resolve(FIXTURES, file), 'utf8');
+      // Act
+      const analysis = await analyzeLog(log);
+      // Assert
+      expect(tallies.map((n) => line(log, n)), file).toEqual(['ℹ fail 1', 'ℹ fail 2', 'ℹ fail 2']);
+      expect(analysis.failures.filter((f) => f.rule === 'node-test.failed').map((f) => f.tallyLine), file).toEqual(tallies);
+    }
+  });
+
   it('takes a failed suite\'s closing line (`✖ pricing (2.3ms)`, after its tests) for no failure of its own', async () => {
     const runs: Array<[string, number[]]> = [[node20, [48, 49]], [node22, [7, 8]]];
     for (const [log, suiteLines] of runs) {

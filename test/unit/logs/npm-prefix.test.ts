@@ -158,4 +158,19 @@ describe("output printed behind npm's prefix", () => {
     expect(fast).toEqual(everyLine);
     expect(fast.failures[0]?.rule).toBe('cc.error');
   });
+
+  it('reads the output behind the prefix alike with the shape memo, also lines of one digit shape only a literal digit tells apart', async () => {
+    // Prepare: an addon's build warnings behind the prefix, lines of few digit shapes the memo answers for, and among
+    // them a script's two lines of one digit shape that only infra.rate-limit's literal `429` tells apart.
+    const warnings = Array.from({ length: 600 }, (_, i) => `npm ERR! ../src/binding.cc:${100 + i}:${10 + (i % 80)}: warning: unused variable 'x' [-Wunused-variable]`);
+    const fetches = ['npm ERR! scripts/download.js:41: Fetch failed: 439 Too Many Requests', 'npm ERR! scripts/download.js:41: Fetch failed: 429 Too Many Requests'];
+    const script = ['npm ERR! > addon@1.0.0 install', fetches[0], 'npm ERR! > addon@1.0.0 install', fetches[1]];
+    const bytes = Buffer.from(`${['$ npm ci', ...warnings, ...script, ...warnings, ...script].join('\n')}\n`);
+    // Act
+    const { everyLine, fast } = await analyzedBothWays(bytes);
+    // Assert
+    expect(fast).toEqual(everyLine);
+    const limited = fast.failures.filter((f) => f.rule === 'infra.rate-limit');
+    expect(limited.map((f) => [f.lines[0]?.text, f.occurrences])).toEqual([[fetches[1], 2]]);
+  });
 });
