@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { SpreadRealTimeSequencer } from './test/support/sequencer.js';
-import { SHARED_WORKER_FILES } from './test/support/shared-workers.js';
 
 export default defineConfig({
   test: {
+    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     environment: 'node',
     // Two test files more than the cores. Vitest's default for a run is one fewer than the cores, which leaves a
@@ -20,13 +20,6 @@ export default defineConfig({
     // work: 36 s for an 8-second store test) 30 s failed a run that had nothing wrong.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Every file in a worker of its own (vitest's default), but the patch check's tests (SHARED_WORKER_FILES): pure
-    // functions of their input, they share their workers and the module graph each would import anew (~0.6 s to start
-    // a worker, and the analysis graph to load, per file).
-    projects: [
-      { extends: true, test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...SHARED_WORKER_FILES] } },
-      { extends: true, test: { name: 'patch-check', include: [...SHARED_WORKER_FILES], isolate: false } },
-    ],
     env: {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',
