@@ -297,6 +297,13 @@ export async function startLocalWorkflow(options: {
    * so an experiment arm's `delaySeconds` means the same under `npm start`.
    */
   waitDelayMs?: number;
+  /**
+   * Milliseconds of every new token wait with a timeout that are over as it begins: its start is recorded that much
+   * earlier (tests; unset, 0). Everything that reads the wait's end reads it from that one start (this timer, the
+   * task's `startedAt`, a resumed wait's end), so a one-minute wait ends sooner by this much and is otherwise the same
+   * wait. Must be shorter than every timeout it meets, or a wait would begin already over.
+   */
+  tokenWaitHeadStartMs?: number;
   /** Loopback port of the Step Functions API; 0 (the default) picks a free one. */
   port?: number;
   onEvent?: (line: string) => void;
@@ -405,7 +412,9 @@ export async function startLocalWorkflow(options: {
       // The wait's one start: the task's request records its end from it, and the timeout below counts from it. An
       // execution resumed after a restart finds the start recorded before: the interpreter's own timer starts again
       // with the state, and its request (run late) would have been judged by that, a whole timeout after the restart.
-      const startedAt = await options.registry.startWait(execution, new Date().toISOString());
+      const headStartMs = seconds === null ? 0 : (options.tokenWaitHeadStartMs ?? 0);
+      if (seconds !== null && headStartMs >= seconds * 1000) throw new RangeError(`a token wait's head start (${headStartMs} ms) must be shorter than its timeout (${seconds} s)`);
+      const startedAt = await options.registry.startWait(execution, new Date(Date.now() - headStartMs).toISOString());
       const endsAt = seconds === null ? null : Date.parse(startedAt) + seconds * 1000;
       const timedOut = () => Object.assign(new Error('the approval wait timed out'), { name: 'States.Timeout' });
       if (endsAt !== null && Date.now() >= endsAt) {

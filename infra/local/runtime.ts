@@ -87,6 +87,13 @@ export interface LocalRuntimeOptions {
   retryDelayMs?: number;
   /** Milliseconds each Wait state waits instead of its seconds (tests); unset: as long as in AWS. */
   waitDelayMs?: number;
+  /**
+   * Milliseconds of every approval wait that are over as it begins (tests only: a one-minute wait, the shortest a
+   * policy allows, then ends in seconds; see startLocalWorkflow's `tokenWaitHeadStartMs`). The policy's timeout, and
+   * every end recorded or e-mailed, stay as they are, counted from the wait's recorded start. No setting reads it:
+   * `npm start` never sets it, and in AWS Step Functions keeps the wait.
+   */
+  approvalWaitHeadStartMs?: number;
   /** The embedded store hands out what its caches share read-only, so a change to it throws (tests; see startEmbeddedDynamo). */
   readOnlyShared?: boolean;
   log?: (line: string) => void;
@@ -421,6 +428,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     registry,
     retryDelayMs: options.retryDelayMs ?? 250,
     ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
+    ...(options.approvalWaitHeadStartMs === undefined ? {} : { tokenWaitHeadStartMs: options.approvalWaitHeadStartMs }),
     port: options.workflowPort ?? 0,
     onEvent: log,
     onBackAtWait: (wait) => resumeDecisionAtWait(wait),

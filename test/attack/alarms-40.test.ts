@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { deliverAlarm } from '../../infra/local/replay.js';
-import { type Harness, useLocalRuntimePerTest } from '../support/harness.js';
+import { type Harness, ONE_MINUTE_APPROVAL_WAIT, useLocalRuntimePerTest } from '../support/harness.js';
 import { type AlarmOptions, alarmEvent as sharedAlarmEvent, compositeEvent as sharedCompositeEvent, cw, naming, pagesOnly, recentT0, toOnCall } from '../support/alarm-events.js';
 
 /*
@@ -69,11 +69,11 @@ describe('attack pass 18: findings on the alarm path', () => {
   it('pages when nobody answered the approval request, although an alarm storm came and went during the wait', async () => {
     const runbooks = [{ alarmNamePrefix: 'payments-', document: 'Restart-Payments', parameters: {}, severity: 'high' }];
     const env = { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(runbooks), POLICY_JSON: JSON.stringify({ defaults: { approvalTimeoutMinutes: 1 } }), POLICY_FILE: undefined };
-    const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-unanswered', env });
+    const harness = await runtimes.start({ secret: 'a40', name: 'guard-a40-unanswered', env, approvalWaitHeadStartMs: ONE_MINUTE_APPROVAL_WAIT.headStartMs });
     const t0 = Date.now();
     const fired = await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0), { name: 'payments-db-down' }));
     await sleep(1_500);
-    // During the wait (4 hours by default, 1 minute here) a storm of three other alarms pages twice, and its digest goes.
+    // During the wait (4 hours by default, 1 minute here, 20 s of it left: ONE_MINUTE_APPROVAL_WAIT) a storm of three other alarms pages twice, and its digest goes.
     for (const [i, name] of ['svc-b-5xx', 'svc-c-5xx', 'svc-d-5xx'].entries()) await deliverAlarm(harness.runtime.url, alarmEvent('ALARM', cw(t0, 10_000 + i * 1_000), { name }));
     await sleep(3_000);
     await harness.runtime.reconcile(new Date(t0 + 6 * 60_000));

@@ -10,7 +10,7 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
-import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
+import { ONE_MINUTE_APPROVAL_WAIT, scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
 import { type AlarmOptions, episodeAwaitingEmailedApproval, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, remediateDiesAtWrite, toOnCall } from '../support/alarm-events.js';
 
 /*
@@ -207,7 +207,7 @@ describe('attack pass 20: findings on approvals of an alarm episode', () => {
   // attack-42 finding F5: an episode's second ALARM whose approval request is counted on the first's e-mailed request (one e-mail, held) is left waiting when on-call approves that e-mail and the runbook runs (an answer is carried only from an incident that recovered); its wait times out and pages "the guard asked on the pull request for approval ... and nobody answered in time", although on-call answered and the runbook ran (and there is no pull request).
   it('sends no "nobody answered" page for an episode whose one e-mailed request on-call approved', async () => {
     const harness = await runtimes.start({
-      secret: 'a42', name: 'guard-a42-approval', model: 'fake-model',
+      secret: 'a42', name: 'guard-a42-approval', model: 'fake-model', approvalWaitHeadStartMs: ONE_MINUTE_APPROVAL_WAIT.headStartMs,
       env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(approvalRunbooks), RECONCILE_INTERVAL_SECONDS: '86400', POLICY_JSON: JSON.stringify({ defaults: { approvalTimeoutMinutes: 1 } }) },
     });
     harness.model.answer = () => ({ rootCause: 'checkout-api returns 5xx', fix: ['restart it'], confidence: 0.9, proposedAction: 'escalate' });
@@ -217,8 +217,8 @@ describe('attack pass 20: findings on approvals of an alarm episode', () => {
     await createTaskControl(loadConfig(harness.runtime.env)).succeed(token, { approvedBy: 'oncall-ana' });
     await harness.runtime.idle();
     expect(await restartsIn(await harness.outbox())).toHaveLength(1);
-    // The second incident's wait (1 minute) ends.
-    await new Promise((resolve) => setTimeout(resolve, 65_000));
+    // The second incident's wait (1 minute, begun before the approval with ONE_MINUTE_APPROVAL_WAIT's head start) ends.
+    await new Promise((resolve) => setTimeout(resolve, ONE_MINUTE_APPROVAL_WAIT.lastsMs + 5_000));
     await harness.runtime.idle();
     const mails = await toOnCall(harness);
     console.log('F5 e-mails:', mails.map((m) => m.message.split('\n').find((line) => line.startsWith('Why'))));

@@ -10,7 +10,7 @@ import { notifyStep } from '../../shared/steps/notify.js';
 import { remediateStep } from '../../shared/steps/remediate.js';
 import { createEpisodeRunbookClaims } from '../../shared/stores/runbook-checks.js';
 import { createScriptedRunbookRunner, remediationDeps, scriptedAnalyzer, stepDeps } from '../support/fakes.js';
-import { scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
+import { ONE_MINUTE_APPROVAL_WAIT, scratchStoreForFile, useLocalRuntimePerTest } from '../support/harness.js';
 import { type AlarmOptions, episodeAwaitingEmailedApproval, alarmEvent as sharedAlarmEvent, cw, naming, pagesOnly, recentT0, remediateDiesAtWrite, toOnCall, twoAlarmsOfOneEpisode } from '../support/alarm-events.js';
 
 /*
@@ -226,7 +226,7 @@ describe('attack pass 21: counted approval waits (carry42b)', () => {
   // Probe: the e-mailed request of an episode REJECTED by on-call (send-task-failure ApprovalRejected) while the holder still fires: the counted wait of the episode's second ALARM ends too, quietly; nothing runs, nobody is paged "nobody answered".
   it("a rejected e-mailed request ends the episode's counted wait: no restart, no 'nobody answered' page", async () => {
     const harness = await runtimes.start({
-      secret: 'a42b', name: 'guard-a42b-reject', model: 'fake-model',
+      secret: 'a42b', name: 'guard-a42b-reject', model: 'fake-model', approvalWaitHeadStartMs: ONE_MINUTE_APPROVAL_WAIT.headStartMs,
       env: { ...NO_GITHUB, RUNBOOKS_JSON: JSON.stringify(approvalRunbooks), RECONCILE_INTERVAL_SECONDS: '86400', POLICY_JSON: JSON.stringify({ defaults: { approvalTimeoutMinutes: 1 } }) },
     });
     harness.model.answer = () => ({ rootCause: 'checkout-api returns 5xx', fix: ['restart it'], confidence: 0.9, proposedAction: 'escalate' });
@@ -236,7 +236,8 @@ describe('attack pass 21: counted approval waits (carry42b)', () => {
     await harness.runtime.idle();
     await harness.runtime.reconcile();
     await harness.runtime.idle();
-    await new Promise((resolve) => setTimeout(resolve, 65_000));
+    // The second ALARM's counted wait (1 minute, begun before the rejection with ONE_MINUTE_APPROVAL_WAIT's head start) ends.
+    await new Promise((resolve) => setTimeout(resolve, ONE_MINUTE_APPROVAL_WAIT.lastsMs + 5_000));
     await harness.runtime.idle();
     const mails = await toOnCall(harness);
     const incidents = await Promise.all(ids.map((id) => harness.incident(id)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deliverWebhook } from '../../infra/local/replay.js';
-import { useLocalRuntimePerTest } from '../support/harness.js';
+import { ONE_MINUTE_APPROVAL_WAIT, useLocalRuntimePerTest } from '../support/harness.js';
 import { BOT_LOGIN } from '../support/fake-github.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ describe("a pull request's proposal left behind by a newer failing commit", () =
     const harness = await runtimes.start({
       secret: SECRET,
       name: 'guard-p15-stale',
+      approvalWaitHeadStartMs: ONE_MINUTE_APPROVAL_WAIT.headStartMs,
       github: { auth: 'token' },
       // Re-runs wait for a maintainer's approval, for at most a minute.
       env: roomyRuntimeEnv({ requireApproval: [{ actions: ['rerun_failed_jobs'] }], approvalTimeoutMinutes: 1 }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deliverWebhook } from '../../infra/local/replay.js';
 import type { Incident } from '../../shared/domain/incident.js';
 import { failedRunDelivery, pullRequestCommentDelivery } from '../support/fakes.js';
-import { useLocalRuntimePerTest } from '../support/harness.js';
+import { ONE_MINUTE_APPROVAL_WAIT, useLocalRuntimePerTest } from '../support/harness.js';
 
 /**
  * A `/guard approve` that arrives after a restart of the local runtime, for an execution that waited for approval
@@ -75,9 +75,10 @@ describe('local runtime: a /guard command for an execution it restarted', () => 
   // Session 43: the restarted execution found its wait ended by the time it was back at it, and timed it out as if
   // nobody had answered; the runtime's resume of the decision recorded meanwhile never ran.
   it("is applied when taken before the wait's end, though the restarted execution is back at its wait after that end", async () => {
-    const heldMs = 65_000;
+    // Past the wait's end: the wait (begun with ONE_MINUTE_APPROVAL_WAIT's head start) ends `lastsMs` after it is asked.
+    const heldMs = ONE_MINUTE_APPROVAL_WAIT.lastsMs + 5_000;
     const harness = await runtimes.start({
-      secret: SECRET, name: 'guard-command-restart-late', model: 'fake-model',
+      secret: SECRET, name: 'guard-command-restart-late', model: 'fake-model', approvalWaitHeadStartMs: ONE_MINUTE_APPROVAL_WAIT.headStartMs,
       env: {
         GITHUB_TOKEN: undefined, RECONCILE_INTERVAL_SECONDS: '86400', LLM_TIMEOUT_MS: String(heldMs),
         // The shortest wait a policy allows: it ends while the restarted execution is held before it.

@@ -55,6 +55,11 @@ export interface HarnessOptions {
   host?: string;
   /** How long the state machine's Wait states wait (as given; the runtime's own default when not). */
   waitDelayMs?: number;
+  /**
+   * How much of every approval wait is over as it begins ({@link ONE_MINUTE_APPROVAL_WAIT} for a scenario that waits
+   * out a one-minute wait; unset, none: the wait lasts its whole timeout).
+   */
+  approvalWaitHeadStartMs?: number;
   /** The embedded Step Functions API's port, kept across restarts as `npm start` keeps it (a free one when not given). */
   workflowPort?: number;
 }
@@ -72,6 +77,15 @@ function githubSettings(github: FakeGitHub, auth: 'token' | 'app'): Record<strin
     GITHUB_TOKEN_SECRET_ARN: undefined,
   };
 }
+
+/**
+ * A one-minute approval wait (`approvalTimeoutMinutes: 1`, the shortest a policy allows) as the scenarios that wait one
+ * out run it: begun `headStartMs` into its minute (HarnessOptions.approvalWaitHeadStartMs), it ends `lastsMs` after it
+ * is asked. The policy, the e-mailed and recorded end, and every path past the end are the same; only the sleep is
+ * shorter (session 51: five files slept ~6 minutes of the run's worker time in these waits). What is left stays well
+ * above what the scenarios do while the wait runs (a storm of alarms, a restart: a few seconds on a loaded machine).
+ */
+export const ONE_MINUTE_APPROVAL_WAIT = { headStartMs: 40_000, lastsMs: 20_000 } as const;
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), `${options.name ?? 'guard-it'}-`)));
@@ -91,6 +105,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       ...(options.host ? { host: options.host } : {}),
       ...(options.waitDelayMs === undefined ? {} : { waitDelayMs: options.waitDelayMs }),
       ...(options.workflowPort === undefined ? {} : { workflowPort: options.workflowPort }),
+      ...(options.approvalWaitHeadStartMs === undefined ? {} : { approvalWaitHeadStartMs: options.approvalWaitHeadStartMs }),
       env: { ...process.env, ...fakes, GITHUB_WEBHOOK_SECRET: options.secret, POWERTOOLS_LOG_LEVEL: 'SILENT', ...options.env },
     });
   let runtime: LocalRuntime;

@@ -4,7 +4,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * Test files that spend most of their time waiting in real time, not computing: each waits out a real one-minute
  * approval in the local runtime (the shortest `approvalTimeoutMinutes` a policy may set), a child process killed and
  * restarted, or a dashboard's refresh timer in a browser. Session 46, a quiet 2-core machine: the first five took
- * 63–114 s each, ~540 s of worker time together, nearly all of it asleep.
+ * 63–114 s each, ~540 s of worker time together, nearly all of it asleep. Session 51: their approval waits begin 40 s
+ * into the minute (ONE_MINUTE_APPROVAL_WAIT in ./harness.ts), and the five took 22–86 s each, 271 s together (446 s
+ * before, the same five alone).
  */
 export const REAL_TIME_FILES: readonly string[] = [
   'test/attack/alarms-40.test.ts',

@@ -444,3 +444,47 @@ describe('local Step Functions: a decision kept for a request that failed for go
     expect((await registry.get(`kept-${status}`))?.carriedDecision).toBeUndefined();
   }, 15_000);
 });
+
+describe('local Step Functions: a token wait begun with a head start (tests: tokenWaitHeadStartMs)', () => {
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => { await close?.(); close = null; });
+
+  /** A workflow whose waits begin `headStartMs` into their timeout; what its request and Notify were given. */
+  async function startWithHeadStart(headStartMs: number) {
+    const seen: { asked: number | null; startedAt: string | null; notified: { approvalError?: unknown } | null; notifiedAt: number | null } = { asked: null, startedAt: null, notified: null, notifiedAt: null };
+    const workflow = await startLocalWorkflow({
+      aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1, tokenWaitHeadStartMs: headStartMs,
+      tokenTasks: { AwaitApproval: async (_input, wait) => { seen.asked = Date.now(); seen.startedAt = wait.startedAt; return {}; } },
+      tasks: { Notify: async (input) => { seen.notifiedAt = Date.now(); seen.notified = input as { approvalError?: unknown }; return {}; } },
+    });
+    close = () => workflow.close();
+    return { seen, client: localSfnClient(workflow.endpoint) };
+  }
+
+  it('ends a one-minute wait the head start sooner, at the end its recorded start gives', async () => {
+    // Prepare: 58.5 of the wait's 60 seconds over as it begins.
+    const { seen, client } = await startWithHeadStart(58_500);
+
+    // Act: nobody answers.
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'head-start', input: waitingInput(60) }));
+    await vi.waitFor(() => expect(seen.notified).not.toBeNull(), { timeout: 10_000 });
+
+    // Assert: the start handed to the request is the head start before it was asked, and the wait timed out at that
+    // start's end (60 s after it), not before: the one start every reading of the end counts from.
+    const start = Date.parse(String(seen.startedAt));
+    expect((seen.asked as number) - start).toBeGreaterThanOrEqual(58_500);
+    expect((seen.asked as number) - start).toBeLessThan(58_500 + 1_000);
+    expect(seen.notifiedAt as number).toBeGreaterThanOrEqual(start + 60_000);
+    expect(seen.notified).toMatchObject({ approvalError: { Error: 'States.Timeout' } });
+  }, 15_000);
+
+  it('refuses a head start as long as the wait, which would begin over, and asks nobody', async () => {
+    const { seen, client } = await startWithHeadStart(60_000);
+
+    await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'head-start-too-long', input: waitingInput(60) }));
+    await vi.waitFor(() => expect(seen.notified).not.toBeNull(), { timeout: 10_000 });
+
+    expect(seen.notified).toMatchObject({ approvalError: { Error: 'RangeError' } });
+    expect(seen.asked).toBeNull();
+  }, 15_000);
+});
