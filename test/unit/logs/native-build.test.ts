@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/native-build');
 
@@ -17,6 +18,8 @@ const warningLines = (log: string): number[] =>
   log.split('\n').flatMap((text, i) => (/^(?:npm error )?\S+:\d+:\d+: warning: /.test(text) ? [i + 1] : []));
 
 describe('a C or C++ build that fails after compiler warnings', () => {
+  afterEach(restoreFastPaths);
+
   it('npm install, node-gyp: gcc\'s error is the failure, none of its warnings is one', async () => {
     // Prepare
     const log = read('npm11-node-gyp-cc-error.log');
@@ -62,5 +65,17 @@ describe('a C or C++ build that fails after compiler warnings', () => {
     expect(analysis.failures[0]?.startLine).toBe(29);
     expect(analysis.failures.filter((f) => warnings.includes(f.startLine))).toEqual([]);
     expect(predictionLines(analysis)).toEqual([29, 30, 31]);
+  });
+
+  it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
+    for (const file of ['npm11-node-gyp-cc-error.log', 'npm11-node-gyp-make-failed.log', 'make-gcc12-error-after-warnings.log']) {
+      // Prepare
+      const bytes = readFileSync(resolve(FIXTURES, file));
+      // Act
+      const { everyLine, fast } = await failuresBothWays(bytes);
+      // Assert
+      expect(fast, file).toEqual(everyLine);
+      expect(everyLine.length, file).toBeGreaterThan(0);
+    }
   });
 });

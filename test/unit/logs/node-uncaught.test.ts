@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/node-uncaught');
 
@@ -16,6 +17,8 @@ const read = (file: string): string => readFileSync(resolve(FIXTURES, file), 'ut
 const line = (log: string, n: number): string => log.split('\n')[n - 1] ?? '';
 
 describe('an error Node reports as uncaught', () => {
+  afterEach(restoreFastPaths);
+
   it('a TypeError in an ES module takes the file and line, the code and the caret above it', async () => {
     // Prepare
     const log = read('node22-esm-typeerror.log');
@@ -49,5 +52,17 @@ describe('an error Node reports as uncaught', () => {
     expect(analysis.failures[0]?.rule).toBe('node.exception');
     expect(analysis.failures[0]?.startLine).toBe(6);
     expect(predictionLines(analysis)[0]).toBe(6);
+  });
+
+  it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
+    for (const file of ['node20-cjs-throw.log', 'node22-esm-typeerror.log', 'node22-cjs-internal-throw.log']) {
+      // Prepare
+      const bytes = readFileSync(resolve(FIXTURES, file));
+      // Act
+      const { everyLine, fast } = await failuresBothWays(bytes);
+      // Assert
+      expect(fast, file).toEqual(everyLine);
+      expect(everyLine.length, file).toBeGreaterThan(0);
+    }
   });
 });
