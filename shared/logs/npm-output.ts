@@ -23,7 +23,7 @@ import {
   scanLine,
 } from './dispatch.js';
 import { nextCandidate } from './literal-index.js';
-import { CASCADE_RULES, PREFILTER_RE, PREFILTER_START_RE, RULES, type Rule } from './rules.js';
+import { CASCADE_RULES, PREFILTER_RE, PREFILTER_START_RE, RULES, WARNING_RE, type Rule } from './rules.js';
 import { npmPrefixLength } from './task-prefix.js';
 
 /** npm's own lines: the rule a failed install script's output behind npm's prefix is read past. */
@@ -111,6 +111,10 @@ export class NpmOutput {
     if (!shaped) {
       const startsBlock = PREFILTER_START_RE.test(output);
       if (!startsBlock && !PREFILTER_RE.test(output)) return null;
+      // A warning, as the scanner passes it over without the prefix (a compiler's, node-gyp's build printing hundreds):
+      // not kept for its class, whose known answer would skip this test. Whether the expression matches cannot
+      // depend on which digits a line holds, so a class once kept is never a warning's.
+      if (WARNING_RE.test(output)) return null;
       // Only an output that passed by its shape (the pre-filter's digit-blind half) is kept for its class.
       shaped = startsBlock && isPrefilterStartBlind();
     }

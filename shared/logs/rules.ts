@@ -217,6 +217,15 @@ const STACK_CONT =
  * lines it wraps onto, or an uncaught exception and what it said, without listing a long output.
  */
 const QUOTED_OUTPUT_TAIL = 5;
+/**
+ * Node prints an uncaught error thrown by a file's own top-level code, and a SyntaxError in a file it loads, under
+ * where it stands (lib/internal/util.js, decorateErrorStack): the file's absolute path or URL and the line
+ * (`/app/src/cart.js:2`, `file:///app/src/config.mjs:5`), the code, a caret under the spot, a blank line. One that
+ * stands in Node's own code (`node:internal/modules/cjs/loader:1080` over `throw err;`) says nothing of the
+ * project's and is left out.
+ */
+const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*:\d+$/, lines: 4, inclusive: true };
+
 /** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
 
@@ -1044,8 +1053,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },
   { id: 'lua.error', category: 'unknown', weight: 70, extend: 'indent', refine: true, gap: 1,
     re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },
-  { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100,
+  { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
     re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|\w+Error(?: \[\w+\])?)(?::|$)/ },
+  // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).
+  { id: 'node.uncaught', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
+    re: /^Error: \S/, under: { header: /^\s*\^+$/, through: /$^/ } },
 ]);
 
 /** Generic wording, tried after the cascade rules so `error Command failed` stays boilerplate. */
@@ -1241,8 +1253,16 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
 /**
  * Warnings never explain a failure on their own; `error: … [-Werror]` is still an error. kubeval prints the files it
  * finds invalid as `WARN - k8s/x.yaml contains an invalid Deployment …` and exits 1 for them: those are not warnings.
+ *
+ * A compiler's located warning is one too, though it has a linter's shape (`file:line:col: message`): GCC's and
+ * Clang's (and GHC's) name the flag that enables it (`src/x.c:7:21: warning: comparison … [-Wsign-compare]`), and
+ * in a C-family source or header the few without one and the notes under them (`note: declared here`) are the
+ * compiler's too. A build that stops does so on an `error:` (`cc.error`), or make and node-gyp say it stopped. Not a
+ * linter's warning, which is its finding and fails the run: ShellCheck's, cppcheck's and clang-tidy's in the same
+ * shape end in their check's id (`[SC2046]`, `[uninitvar]`), clj-kondo's and Ruby's are no C-family file's.
  */
-export const WARNING_RE = /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s(?! *- \S+ contains an invalid )|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn )/;
+export const WARNING_RE =
+  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s(?! *- \S+ contains an invalid )|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =

@@ -16,3 +16,17 @@ export async function analyzedBothWays(bytes: Buffer): Promise<{ everyLine: LogA
   setLineFilterUse(true);
   return { everyLine, fast: await analyzeLog(chunks()) };
 }
+
+/** Puts back what {@link analyzedBothWays} forced on: the index and line filter by log size, the memo on. */
+export function restoreFastPaths(): void {
+  setIndexUse(null);
+  setShapeMemoUse(true);
+  setLineFilterUse(null);
+}
+
+/** Each failure's rule and lines, analysed both ways (see {@link analyzedBothWays}). */
+export async function failuresBothWays(bytes: Buffer): Promise<{ everyLine: unknown[]; fast: unknown[] }> {
+  const found = (analysis: LogAnalysis): unknown[] => analysis.failures.map((f) => [f.rule, f.startLine, f.endLine]);
+  const { everyLine, fast } = await analyzedBothWays(bytes);
+  return { everyLine: found(everyLine), fast: found(fast) };
+}

@@ -30,6 +30,21 @@ describe('a syntax error is its language\'s', () => {
     }
   });
 
+  it('Node\'s takes the file and line, the code and the caret printed above it: they say where the error is', async () => {
+    for (const file of ['node20-cjs.log', 'node22-cjs.log', 'node22-esm.log']) {
+      // Prepare
+      const log = read(file);
+      // Act
+      const analysis = await analyzeLog(log);
+      // Assert
+      expect(line(log, 2), file).toMatch(/^(?:file:\/\/)?\/\S+\.m?js:\d$/);
+      expect(line(log, 4), file).toMatch(/^\s+\^+$/);
+      expect(analysis.failures[0]?.startLine, file).toBe(2);
+      expect(analysis.failures[0]?.lines[0]?.line, file).toBe(6);
+      expect(predictionLines(analysis).slice(0, 4), file).toEqual([6, 2, 3, 4]);
+    }
+  });
+
   it('Python\'s (a script run, a module imported, an indent) stays Python\'s', async () => {
     for (const [file, rule, at] of [
       ['python311-script.log', 'python.syntax', 5],

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/node-uncaught');
+
+/**
+ * Real runs, between the command and the runner's exit line (as in test/fixtures/syntax-errors): `node src/load.js`
+ * on Node 20.20.2, whose top-level code throws `new Error('API_URL is not set')`; `node src/use.mjs` on 22.23.3, an
+ * ES module setting a property of `undefined` (a TypeError); `node src/read.js` on 22.23.3, passing `undefined` to
+ * `fs.readFileSync`, which throws in Node's own code. Node prints the file and line the error was thrown at, the code and a caret, a blank line, then the error.
+ */
+const read = (file: string): string => readFileSync(resolve(FIXTURES, file), 'utf8');
+const line = (log: string, n: number): string => log.split('\n')[n - 1] ?? '';
+
+describe('an error Node reports as uncaught', () => {
+  afterEach(restoreFastPaths);
+
+  it('a TypeError in an ES module takes the file and line, the code and the caret above it', async () => {
+    // Prepare
+    const log = read('node22-esm-typeerror.log');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 2)).toBe('file:///tmp/se51b/src/use.mjs:2');
+    expect(analysis.failures[0]?.rule).toBe('node.exception');
+    expect(analysis.failures[0]?.startLine).toBe(2);
+    expect(predictionLines(analysis).slice(0, 4)).toEqual([6, 2, 3, 4]);
+  });
+
+  it('a plain Error thrown by a script is Node\'s, one finding with where it was thrown, not its code line apart', async () => {
+    // Prepare
+    const log = read('node20-cjs-throw.log');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 6)).toBe('Error: API_URL is not set');
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.lines[0]?.line])).toEqual([['node.uncaught', 2, 6]]);
+    expect(predictionLines(analysis).slice(0, 4)).toEqual([6, 2, 3, 4]);
+  });
+
+  it('one thrown in Node\'s own code does not take that place: it says nothing of the project', async () => {
+    // Prepare
+    const log = read('node22-cjs-internal-throw.log');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 2)).toBe('node:internal/errors:540');
+    expect(analysis.failures[0]?.rule).toBe('node.exception');
+    expect(analysis.failures[0]?.startLine).toBe(6);
+    expect(predictionLines(analysis)[0]).toBe(6);
+  });
+
+  it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
+    for (const file of ['node20-cjs-throw.log', 'node22-esm-typeerror.log', 'node22-cjs-internal-throw.log']) {
+      // Prepare
+      const bytes = readFileSync(resolve(FIXTURES, file));
+      // Act
+      const { everyLine, fast } = await failuresBothWays(bytes);
+      // Assert
+      expect(fast, file).toEqual(everyLine);
+      expect(everyLine.length, file).toBeGreaterThan(0);
+    }
+  });
+});
