@@ -924,12 +924,13 @@ export class LogScanner {
 
   /**
    * Whether the line being scanned stands under `under.header` (see `Rule.under`): read upwards within its section and
-   * its task, past blank lines and lines `under.through` matches, the first other line matches the header. The answer
-   * is kept for the line (per rule), and a later walk that reaches it ends there: in a log of such lines each line is
-   * read once, not once per line below it.
+   * its task, past blank lines and lines `under.through` matches, the first other line matches the header (or the
+   * line itself matches `under.alone`). The answer is kept for the line (per rule), and a later walk that reaches it
+   * ends there: in a log of such lines each line is read once, not once per line below it.
    */
   private standsUnder(rule: Rule, under: NonNullable<Rule['under']>, prefix: number): boolean {
     const line = this.scannedLine;
+    if (under.alone?.test((this.ringAt(line) ?? '').slice(prefix)) === true) return true;
     const taskPrefix = prefix === 0 ? '' : (this.ringAt(line) ?? '').slice(0, prefix);
     let known = this.underAnswers.get(rule);
     if (known === undefined || known.taskPrefix !== taskPrefix) known = { line: 0, under: false, taskPrefix };

@@ -76,9 +76,10 @@ export interface Rule {
    * The headline counts only inside its tool's report, for a shape other tools print too: going up from it within
    * its section, past blank lines and lines `through` matches, the first other line must match `header` (Pulumi's
    * `    error:` under `Diagnostics:`; Elixir 1.15+ prints its compile errors four spaces in as well). Asked only of
-   * a line the rule's own expression matched; when it fails, the rules after this one are tried.
+   * a line the rule's own expression matched; when it fails, the rules after this one are tried. A headline `alone`
+   * matches needs no header: its tool prints some of its messages with none (Python's about a file's encoding).
    */
-  readonly under?: { readonly header: RegExp; readonly through: RegExp };
+  readonly under?: { readonly header: RegExp; readonly through: RegExp; readonly alone?: RegExp };
   /**
    * The headline counts only with a line this matches right under it, in a shape other output shares (xcpretty's
    * `  testName, reason` summary line, always followed by the test's `  /path/File.swift:42`): the block is dropped
@@ -178,7 +179,7 @@ export function uniformRule(rule: Rule): Rule {
     pick: rule.pick?.map((p) => ({ re: p.re, last: p.last, outdented: p.outdented }) satisfies Record<keyof typeof p, unknown>),
     statusOnly: rule.statusOnly,
     categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
-    under: rule.under && { header: rule.under.header, through: rule.under.through },
+    under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
     nextLine: rule.nextLine,
     confirmedBy: rule.confirmedBy,
     keyLines: rule.keyLines && {
@@ -747,10 +748,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // `Building documentation` say which, the first named.
   { id: 'mkdocs.strict', category: 'compilation', weight: 80, extend: 'line', re: /^Aborted with \d+ warnings? in strict mode!$/,
     lookback: { re: /^INFO +- +(?:Building documentation|Cleaning site directory)\b/, lines: 250, inclusive: false }, pick: [{ re: /^WARNING +- +\S/ }] },
-  // Python's own: `  File "x.py", line 2` above, the code four spaces in and its caret between. Node prints a
-  // `SyntaxError: …` too, under `file.js:2`, the code as written and a blank line: node.exception's.
+  // Python's own: `  File "x.py", line 2` above (`***   File …` from compileall without -q; `  Cell In[1], line 2`
+  // and `  File <string>:2` from IPython 8, so Jupyter, papermill and nbmake), the code four spaces in
+  // and its caret between. A file Python cannot decode gets no header (`Non-UTF-8 code starting with …`, `encoding
+  // problem: …`). Node prints a `SyntaxError: …` too, under `file.js:2`, the code as written and a blank line:
+  // node.exception's.
   { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): /,
-    under: { header: /^\s*File "[^"]*", line \d+/, through: /^ {4}/ } },
+    under: { header: /^(?:\*{3})?\s*(?:File "[^"]*", line \d+|File \S.*:\d+$|Cell In ?\[\d+\], line \d+)/, through: /^ {4}/,
+      alone: /SyntaxError: (?:Non-UTF-8 code starting with |encoding problem: )/ } },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
   { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line',

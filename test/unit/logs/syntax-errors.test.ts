@@ -62,4 +62,47 @@ describe('a syntax error is its language\'s', () => {
       expect(predictionLines(analysis)[0], file).toBe(at);
     }
   });
+
+  it('Python\'s is Python\'s under compileall\'s `***   File …` and with no header (a file Python cannot decode)', async () => {
+    for (const [file, at] of [
+      ['py-compileall-3.12.log', 6],
+      ['py-nonutf8-3.13.log', 2],
+      ['py-encoding-decl-3.11.log', 2],
+    ] as const) {
+      // Prepare
+      const log = read(file);
+      // Act
+      const analysis = await analyzeLog(log);
+      // Assert
+      expect(line(log, at), file).toMatch(/^SyntaxError: /);
+      expect(analysis.failures[0]?.rule, file).toBe('python.syntax');
+      expect(analysis.category, file).toBe('compilation');
+      expect(predictionLines(analysis)[0], file).toBe(at);
+    }
+  });
+
+  it('IPython 8\'s under `  Cell In[1], line 1` is Python\'s (the second cell\'s ends the traceback below it)', async () => {
+    // Prepare
+    const log = read('ipython8-syntax.log');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 2)).toBe('  Cell In[1], line 1');
+    expect(line(log, 5)).toMatch(/^SyntaxError: /);
+    expect(analysis.category).toBe('compilation');
+    expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['python.traceback', 7], ['python.syntax', 5]]);
+  });
+
+  it('IPython 8\'s `File <string>:1` heads Python\'s (its second cell, read alone without the traceback above it)', async () => {
+    // Prepare
+    const lines = read('ipython8-syntax.log').split('\n');
+    const log = [...lines.slice(14, 18), lines[19]].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 1)).toBe('  File <string>:1');
+    expect(line(log, 4)).toMatch(/^SyntaxError: /);
+    expect(analysis.failures[0]?.rule).toBe('python.syntax');
+    expect(predictionLines(analysis)[0]).toBe(4);
+  });
 });
