@@ -291,7 +291,11 @@ function fixedScore(block: Block): number {
   return score;
 }
 
-/** How far above its list's heading (`Rule.tallyAbove`) a run's summary may be: Node prints 5 `ℹ` lines and a blank. */
+/**
+ * How far above its list's heading (`Rule.tallyAbove`) a run's summary may be, not counting the lines its `through`
+ * matches: Node 22 prints 4 more `ℹ` lines under `ℹ fail N` (and with --experimental-test-coverage its coverage report,
+ * all `ℹ` lines), then a blank.
+ */
 const TALLY_ABOVE_LINES = 10;
 
 /** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
@@ -1392,18 +1396,24 @@ export class LogScanner {
 
   /**
    * Line `line` (`text`, read past a task's prefix as `task`) as the heading its rule's `tallyAbove` matches: the
-   * list under it takes the run's summary printed within {@link TALLY_ABOVE_LINES} lines above it.
+   * list under it takes the nearest run's summary above it, within {@link TALLY_ABOVE_LINES} lines besides those
+   * `tallyAbove.through` matches (as far as the ring reaches).
    */
   private findTallyList(line: number, text: string, task: string): void {
     const rule = this.tallyListRule as Rule;
-    if (rule.tallyAbove?.heading.test(task) !== true) return;
+    const above = rule.tallyAbove;
+    if (above?.heading.test(task) !== true) return;
     const prefix = text.slice(0, text.length - task.length);
-    for (let k = 1; k <= Math.min(TALLY_ABOVE_LINES, line - 1); k++) {
-      const raw = this.ringAt(line - k);
+    let counted = 0;
+    for (let l = line - 1; l >= 1 && counted < TALLY_ABOVE_LINES; l--) {
+      const raw = this.ringAt(l);
       if (raw === null) break;
-      if (!raw.startsWith(prefix) || rule.tally?.test(raw.slice(prefix.length)) !== true) continue;
-      this.tallyList = { rule, tallyLine: line - k, entryStart: 0 };
-      return;
+      const body = raw.startsWith(prefix) ? raw.slice(prefix.length) : null;
+      if (body !== null && rule.tally?.test(body) === true) {
+        this.tallyList = { rule, tallyLine: l, entryStart: 0 };
+        return;
+      }
+      if (body === null || above.through?.test(body) !== true) counted++;
     }
   }
 

@@ -128,9 +128,10 @@ export interface Rule {
    * The `heading` of a list that reports the run's failures again a few lines under its summary (`tally`), Node 22's
    * `✖ failing tests:`, where that runner prints their errors and nothing after them: a block of the rule whose
    * headline has the line `entry` matches right above it (`test at file:line:col`) is an entry of the list and takes
-   * the summary above it; one without (the next run's own report) ends the list.
+   * the summary above it; one without (the next run's own report) ends the list. Lines `through` matches between
+   * the summary and the heading (the rest of the summary, a coverage report of any length) are read past.
    */
-  readonly tallyAbove?: { readonly heading: RegExp; readonly entry: RegExp };
+  readonly tallyAbove?: { readonly heading: RegExp; readonly entry: RegExp; readonly through?: RegExp };
   /**
    * One line per diagnostic, sorted by file (mypy): the first capture names the file a headline is about. The
    * prediction joins to the top block only the neighbouring blocks about its file, not a report of hundreds.
@@ -191,7 +192,7 @@ export function uniformRule(rule: Rule): Rule {
       tail: rule.keyLines.tail && { lines: rule.keyLines.tail.lines, skip: rule.keyLines.tail.skip },
     },
     tally: rule.tally,
-    tallyAbove: rule.tallyAbove && { heading: rule.tallyAbove.heading, entry: rule.tallyAbove.entry },
+    tallyAbove: rule.tallyAbove && { heading: rule.tallyAbove.heading, entry: rule.tallyAbove.entry, through: rule.tallyAbove.through },
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
     closing: rule.closing && { through: rule.closing.through },
@@ -355,7 +356,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/, confirmedBy: /^\s*[^\s✖]/,
     // What a test threw that is no Error is inspected alone on its line: a timeout's `'test timed out after 20ms'`.
     pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
-    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/ } },
+    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/, through: /^ℹ / } },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },

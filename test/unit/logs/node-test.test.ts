@@ -66,6 +66,17 @@ describe('node:test (spec reporter)', () => {
     }
   });
 
+  it('gives each of two runs its own `ℹ fail N` with the coverage report between it and `✖ failing tests:` (Node 22)', async () => {
+    // Prepare
+    const log = readFileSync(resolve(FIXTURES, 'two-runs-coverage-node22.log'), 'utf8');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([7, 49].map((n) => line(log, n))).toEqual(['ℹ fail 1', 'ℹ fail 3']);
+    expect([23, 65].map((n) => line(log, n))).toEqual(['✖ failing tests:', '✖ failing tests:']);
+    expect(analysis.failures.filter((f) => f.rule === 'node-test.failed').map((f) => f.tallyLine)).toEqual([7, 49, 49, 49]);
+  });
+
   it('takes a failed suite\'s closing line (`✖ pricing (2.3ms)`, after its tests) for no failure of its own', async () => {
     const runs: Array<[string, number[]]> = [[node20, [48, 49]], [node22, [7, 8]]];
     for (const [log, suiteLines] of runs) {
