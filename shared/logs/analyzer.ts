@@ -728,11 +728,16 @@ export class LogScanner {
     startLine(text);
     this.scannedLine = line;
     if (line === this.closingNext) this.goOnClosing(line, text);
-    if (!isNonBlank(text) || (this.open !== null && isTaskBlank(this.open, text))) {
-      const open = this.open;
-      if (open && ++open.blankRun > (open.rule.gap ?? 1)) this.closeOpen();
-      const quote = this.quotePastLimit;
-      if (quote !== null && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
+    // A blank line of a task (`app:test:`) counts as blank for the open block and for a quote past its limit of
+    // that task; the quote's block is closed by then, so it is asked on its own.
+    const blank = !isNonBlank(text);
+    const held = this.open;
+    const openBlank = blank || (held !== null && isTaskBlank(held, text));
+    const quote = this.quotePastLimit;
+    const quoteBlank = quote !== null && (openBlank || isTaskBlank(quote, text));
+    if (openBlank || quoteBlank) {
+      if (held !== null && openBlank && ++held.blankRun > (held.rule.gap ?? 1)) this.closeOpen();
+      if (quote !== null && quoteBlank && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
       return;
     }
 

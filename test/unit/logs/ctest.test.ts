@@ -95,4 +95,19 @@ describe('CTest', () => {
     expect(top?.keyLines).toEqual([terminate - 3, terminate - 2, terminate - 1, terminate, terminate + 1]);
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, terminate, terminate + 1]));
   });
+
+  it("lists the real last lines of a task's quoted output past the limit across a blank line of the task (turbo's `app:test:`)", async () => {
+    // Prepare: the run above behind turbo's `app:test: ` prefix, a blank line of the task after the 1,500 lines.
+    const log = readFileSync(resolve(FIXTURES, 'task-blank-past-limit.log'), 'utf8');
+    const text = log.split('\n');
+    const terminate = text.findIndex((l) => l.startsWith('app:test: terminate called after throwing')) + 1;
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the output's last five lines (the task's blank line not one of them), the exception and its message last.
+    expect(text[terminate - 3]).toBe('app:test:');
+    expect(text[terminate]).toBe('app:test:   what():  config file missing: app.toml');
+    const top = analysis.failures[0];
+    expect(top?.rule).toBe('ctest.failed');
+    expect(top?.keyLines).toEqual([terminate - 4, terminate - 3, terminate - 1, terminate, terminate + 1]);
+  });
 });
