@@ -53,6 +53,7 @@ import {
   scanLine,
   startLine,
   testRuleAt,
+  unshapeLine,
 } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import { rawContinuation } from './raw-continuation.js';
@@ -784,7 +785,10 @@ export class LogScanner {
     if (prefix === ANNOUNCES_TASK) {
       if (this.taskNames.learn(text)) this.tasksNamed = true;
       prefix = 0;
-    } else if (prefix === 0) prefix = this.taskNames.prefixLength(text);
+    } else if (prefix === 0) {
+      prefix = this.taskNames.prefixLength(text);
+      if (prefix !== 0) unshapeLine();
+    }
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task);
     if (this.tallyListRule !== null) this.findTallyList(line, text, task);

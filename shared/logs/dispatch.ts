@@ -326,6 +326,14 @@ export function startLine(text: string): void {
   }
 }
 
+/**
+ * The line being scanned is read past a task name the log taught (`app1: `), which its digit shape does not tell
+ * from a name it did not (`app2: `): nothing about it is answered from, or kept for, its shape class.
+ */
+export function unshapeLine(): void {
+  unshaped();
+}
+
 /** The shape class of the line being scanned: two lines of one class have the same digit shape. Never reused. */
 export function lineShape(): number {
   return shapeClass;
