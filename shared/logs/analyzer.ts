@@ -48,12 +48,12 @@ import {
   opensFailureList,
   passesPrefilter,
   positionOf,
+  readPastLearntName,
   rememberWalk,
   ruleAtMatches,
   scanLine,
   startLine,
   testRuleAt,
-  unshapeLine,
 } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import { rawContinuation } from './raw-continuation.js';
@@ -787,7 +787,7 @@ export class LogScanner {
       prefix = 0;
     } else if (prefix === 0) {
       prefix = this.taskNames.prefixLength(text);
-      if (prefix !== 0) unshapeLine();
+      readPastLearntName(prefix);
     }
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task);

@@ -217,6 +217,12 @@ const walks = new Uint16Array(SHAPE_SLOTS * 2);
  */
 const prefixLengths = new Int32Array(SHAPE_SLOTS);
 /**
+ * Per table slot, 1 + the length of the task name the log taught that its lines are read past (1: none), 0 before
+ * one was read: the name is no part of the shape (`app1: ` learnt, `app2: ` not), so only lines read from that
+ * character on use the class's answers (see {@link readPastLearntName}).
+ */
+const learntPrefixes = new Int32Array(SHAPE_SLOTS);
+/**
  * Per table slot, outside a failure list and inside one: what `npm-output.ts` read past npm's prefix on a line of its
  * shape class, where the output started on the line plus one (0: not known), and the first digit-blind toolchain
  * rule that matches it (its position + 2; 1: none does).
@@ -301,6 +307,7 @@ function newClass(slot: number): void {
   walks[2 * slot] = 0;
   walks[2 * slot + 1] = 0;
   prefixLengths[slot] = 0;
+  learntPrefixes[slot] = 0;
   npmOutputStarts[2 * slot] = 0;
   npmOutputStarts[2 * slot + 1] = 0;
   pastKeys[2 * slot] = 0;
@@ -327,11 +334,16 @@ export function startLine(text: string): void {
 }
 
 /**
- * The line being scanned is read past a task name the log taught (`app1: `), which its digit shape does not tell
- * from a name it did not (`app2: `): nothing about it is answered from, or kept for, its shape class.
+ * The line being scanned, whose shape left its prefix to the task names the log taught, is read past `length`
+ * characters of one (0: none). Its digit shape does not tell a learnt name (`app1: `) from another (`app2: `): a line
+ * read from another character on than its class's first leaves the class, nothing about it answered or kept there.
  */
-export function unshapeLine(): void {
-  unshaped();
+export function readPastLearntName(length: number): void {
+  const slot = shapeSlot;
+  if (slot === -1) return;
+  const known = learntPrefixes[slot] as number;
+  if (known === 0) learntPrefixes[slot] = length + 1;
+  else if (known !== length + 1) unshaped();
 }
 
 /** The shape class of the line being scanned: two lines of one class have the same digit shape. Never reused. */
