@@ -36,7 +36,7 @@ const START_AT = TABLE.length + 2;
 const WARNING_AT = TABLE.length + 3;
 const FAILURE_LIST_AT = TABLE.length + 4;
 /**
- * Building the automaton costs 15–50 ms (a 1.3 MB table from the 133 expressions' stored literals): a short log
+ * Building the automaton costs 15–50 ms (a 1.3 MB table from the expressions' stored literals): a short log
  * (the CLI on one job's output, a unit test) is done sooner by testing every rule, so the index is built once a
  * process has seen this many lines, or sooner, once this many lines went through the rule walk without it. A walk
  * then tests the rules one by one: ~80K instructions on a compiler error, against ~8K for a whole line with the

@@ -140,7 +140,7 @@ export class LiteralIndex {
   /**
    * @param maxLength literals are cut to their first `maxLength` characters (see {@link LITERAL_PREFIX_CHARS}).
    * @param pass `'js'` runs the JavaScript pass even where WebAssembly is available (the tests' reference).
-   * @param known the expressions' literals, read beforehand ({@link readLiterals}): reading 133 expressions costs
+   * @param known the expressions' literals, read beforehand ({@link readLiterals}): reading every expression costs
    *   30 ms and grows the heap by ~5 MB, so the analyzer ships them read (see dispatch.ts).
    * @param digits `'shape'` reads every digit as any digit, in the literals and in the line: a literal `exit code
    *   137` then marks its expression in a line with `exit code 255` too (a "maybe" more), and two lines of the same

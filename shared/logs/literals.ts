@@ -5,7 +5,7 @@
  * strings one of which every match must contain (ASCII letters case-folded), or `null` when it cannot name one
  * (the expression may match with no fixed text, `^\s*\d+\) \S`). `LiteralIndex` (literal-index.ts) compiles the
  * sets of many expressions into one Aho–Corasick automaton: a single pass over a line says which expressions *can*
- * match it, so the analyzer tests only those (in their original order) instead of all 128 rules one after another.
+ * match it, so the analyzer tests only those (in their original order) instead of every rule one after another.
  * The automaton only ever says "maybe": a rule it selects is still tested with its own regex, so results are
  * exactly those of the full loop (unit tests check this on every sample line).
  */
