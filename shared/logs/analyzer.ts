@@ -295,7 +295,7 @@ function fixedScore(block: Block): number {
 /**
  * How far above its list's heading (`Rule.tallyAbove`) a run's summary may be, not counting the lines its `through`
  * matches: Node 22 prints 4 more `ℹ` lines under `ℹ fail N` (and with --experimental-test-coverage its coverage report,
- * all `ℹ` lines), then a blank.
+ * all `ℹ` lines, one per file: any length), then a blank.
  */
 const TALLY_ABOVE_LINES = 10;
 
@@ -498,6 +498,13 @@ export class LogScanner {
    * of the last block opened as an entry of it (0: none yet); null outside such a list.
    */
   private tallyList: { rule: Rule; tallyLine: number; entryStart: number } | null = null;
+  /**
+   * The last line that {@link tallyListRule}'s `tally` matched in this section, its task's prefix, and how many lines
+   * not matching `tallyAbove.through` were read since: the summary a heading below may take (see
+   * {@link followTallyList}); null once {@link TALLY_ABOVE_LINES} such lines have passed. Remembered as the lines
+   * pass, not looked for in the ring above the heading: a coverage report can be longer than the ring.
+   */
+  private tallySeen: { line: number; prefix: string; passed: number } | null = null;
   /** Blank lines in a row since {@link quotePastLimit}'s last line. */
   private quoteBlankRun = 0;
   /** The block whose closing report ({@link Rule.closing}) line {@link closingNext} may go on with, or null. */
@@ -592,7 +599,7 @@ export class LogScanner {
    * a line that none of the scanner's triggers (`SCANNER_TRIGGERS` in dispatch.ts) can match may be skipped.
    */
   idle(): boolean {
-    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null;
+    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null && this.tallySeen === null;
   }
 
   /**
@@ -617,7 +624,7 @@ export class LogScanner {
    */
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
-    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '' || this.quotePastLimit !== null) return false;
+    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '' || this.quotePastLimit !== null || this.tallySeen !== null) return false;
     // A block that names its key lines judges each line by its text and the line before it; one not yet confirmed
     // waits for the line that confirms it.
     if (open.keyLines !== null || !open.confirmed || line === this.closingNext) return false;
@@ -737,6 +744,7 @@ export class LogScanner {
     const quote = this.quotePastLimit;
     const quoteBlank = quote !== null && (openBlank || isTaskBlank(quote, text));
     if (openBlank || quoteBlank) {
+      if (blank) this.passTallySeen();
       if (held !== null && openBlank && ++held.blankRun > (held.rule.gap ?? 1)) this.closeOpen();
       if (quote !== null && quoteBlank && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
       return;
@@ -791,7 +799,7 @@ export class LogScanner {
     }
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task);
-    if (this.tallyListRule !== null) this.findTallyList(line, text, task);
+    if (this.tallyListRule !== null) this.followTallyList(line, text, task);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
       return;
@@ -877,6 +885,7 @@ export class LogScanner {
     this.quotePastLimit = null;
     this.tallyListRule = null;
     this.tallyList = null;
+    this.tallySeen = null;
     this.inFailureList = false;
     const previous = this.section;
     // A GitHub Actions job only moves to its next step when the previous one passed (or may fail).
@@ -1404,26 +1413,33 @@ export class LogScanner {
   }
 
   /**
-   * Line `line` (`text`, read past a task's prefix as `task`) as the heading its rule's `tallyAbove` matches: the
-   * list under it takes the nearest run's summary above it, within {@link TALLY_ABOVE_LINES} lines besides those
-   * `tallyAbove.through` matches (as far as the ring reaches).
+   * Line `line` (`text`, read past a task's prefix as `task`) after a block of the {@link tallyListRule}: a run's
+   * summary it remembers ({@link tallySeen}), or the heading its rule's `tallyAbove` matches, whose list takes that
+   * summary when it was printed under the same prefix with fewer than {@link TALLY_ABOVE_LINES} lines besides those
+   * `tallyAbove.through` matches between them.
    */
-  private findTallyList(line: number, text: string, task: string): void {
+  private followTallyList(line: number, text: string, task: string): void {
     const rule = this.tallyListRule as Rule;
     const above = rule.tallyAbove;
-    if (above?.heading.test(task) !== true) return;
+    if (above === undefined) return;
     const prefix = text.slice(0, text.length - task.length);
-    let counted = 0;
-    for (let l = line - 1; l >= 1 && counted < TALLY_ABOVE_LINES; l--) {
-      const raw = this.ringAt(l);
-      if (raw === null) break;
-      const body = raw.startsWith(prefix) ? raw.slice(prefix.length) : null;
-      if (body !== null && rule.tally?.test(body) === true) {
-        this.tallyList = { rule, tallyLine: l, entryStart: 0 };
-        return;
-      }
-      if (body === null || above.through?.test(body) !== true) counted++;
+    const seen = this.tallySeen;
+    if (above.heading.test(task)) {
+      this.tallySeen = null;
+      if (seen !== null && seen.prefix === prefix) this.tallyList = { rule, tallyLine: seen.line, entryStart: 0 };
+      return;
     }
+    if (rule.tally?.test(task) === true) {
+      this.tallySeen = { line, prefix, passed: 0 };
+      return;
+    }
+    if (seen !== null && (seen.prefix !== prefix || above.through?.test(task) !== true)) this.passTallySeen();
+  }
+
+  /** A line between {@link tallySeen} and a heading that may take it, other than its `tallyAbove.through`. */
+  private passTallySeen(): void {
+    const seen = this.tallySeen;
+    if (seen !== null && ++seen.passed >= TALLY_ABOVE_LINES) this.tallySeen = null;
   }
 
   /**

@@ -77,6 +77,32 @@ describe('node:test (spec reporter)', () => {
     expect(analysis.failures.filter((f) => f.rule === 'node-test.failed').map((f) => f.tallyLine)).toEqual([7, 49, 49, 49]);
   });
 
+  it('gives a run its own `ℹ fail N` when its coverage report is longer than the lines kept for looking back (Node 22)', async () => {
+    // Prepare
+    const log = readFileSync(resolve(FIXTURES, 'coverage-longer-than-ring-node22.log'), 'utf8');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: 276 lines between the first run's summary and its list, all but the blank one the report's `ℹ` lines.
+    expect([7, 308].map((n) => line(log, n))).toEqual(['ℹ fail 1', 'ℹ fail 1']);
+    expect([284, 326].map((n) => line(log, n))).toEqual(['✖ failing tests:', '✖ failing tests:']);
+    expect(analysis.failures.filter((f) => f.rule === 'node-test.failed').map((f) => f.tallyLine)).toEqual([7, 308]);
+  });
+
+  it('takes no run\'s summary for a `✖ failing tests:` list ten lines but its report\'s below it (Node 22)', async () => {
+    // Arrange: the real two-run log with other output between the first run's coverage report and its list.
+    const real = readFileSync(resolve(FIXTURES, 'two-runs-coverage-node22.log'), 'utf8').split('\n');
+    const heading = real.indexOf('✖ failing tests:');
+    const withOutput = (count: number): string => [...real.slice(0, heading), ...Array.from({ length: count }, (_, i) => `> step ${i}`), ...real.slice(heading)].join('\n');
+    // Act
+    const nine = await analyzeLog(withOutput(8));
+    const ten = await analyzeLog(withOutput(9));
+    // Assert: eight other lines and the blank keep the list under its summary; nine and the blank make it another run's.
+    const firstTally = (analysis: Awaited<ReturnType<typeof analyzeLog>>): number | undefined => analysis.failures.find((f) => f.rule === 'node-test.failed')?.tallyLine;
+    expect(line(real.join('\n'), 7)).toBe('ℹ fail 1');
+    expect(firstTally(nine)).toBe(7);
+    expect(firstTally(ten)).not.toBe(7);
+  });
+
   it('takes a failed suite\'s closing line (`✖ pricing (2.3ms)`, after its tests) for no failure of its own', async () => {
     const runs: Array<[string, number[]]> = [[node20, [48, 49]], [node22, [7, 8]]];
     for (const [log, suiteLines] of runs) {
