@@ -27,6 +27,28 @@ export function cpuGrowthExponent<T>(sizes: readonly number[], textOf: (size: nu
   return leastSquaresSlope(texts.map(([size, text]) => [Math.log(size), Math.log(fastestCpuMs(() => read(text)))] as const));
 }
 
+/**
+ * {@link cpuGrowthExponent} of an asynchronous reading that cannot run twice on the same input (a webhook delivery is
+ * taken once: a second is a redelivery, answered without reading it): `prepare(size)` makes a fresh one, outside the
+ * time measured, for each run.
+ */
+export async function cpuGrowthExponentOfRuns(sizes: readonly number[], prepare: (size: number) => () => Promise<unknown>): Promise<number> {
+  await prepare(sizes[0]!)();
+  const points: Array<readonly [number, number]> = [];
+  for (const size of sizes) {
+    let fastest = Infinity;
+    for (let attempt = 0; attempt < TRIES; attempt += 1) {
+      const run = prepare(size);
+      const started = process.cpuUsage();
+      await run();
+      const spent = process.cpuUsage(started);
+      fastest = Math.min(fastest, (spent.user + spent.system) / 1000);
+    }
+    points.push([Math.log(size), Math.log(Math.max(fastest, 0.5))]);
+  }
+  return leastSquaresSlope(points);
+}
+
 /** The shortest of {@link TRIES} runs of `run`, in ms of CPU time, never under 0.5 ms (so its logarithm stays finite). */
 function fastestCpuMs(run: () => unknown): number {
   let fastest = Infinity;
