@@ -1296,7 +1296,7 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets specified)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =

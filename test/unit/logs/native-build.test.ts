@@ -35,22 +35,23 @@ describe('a C or C++ build that fails after compiler warnings', () => {
     expect(predictionLines(analysis).filter((n) => warnings.includes(n))).toEqual([]);
   });
 
-  it('npm install, node-gyp: with warnings only, node-gyp\'s failure is reported, not the warnings', async () => {
+  it('npm install, node-gyp: with warnings only, make\'s missing rule is the failure, not the warnings nor node-gyp\'s report of it', async () => {
     // Prepare
     const log = read('npm11-node-gyp-make-failed.log');
     const warnings = warningLines(log);
     const lines = log.split('\n');
+    const makeStopped = lines.findIndex((l) => l.startsWith("npm error make: *** No rule to make target 'Release/obj.target/fastsum2/src/simd.o'")) + 1;
     const gypFailed = lines.indexOf('npm error gyp ERR! stack Error: `make` failed with exit code: 2') + 1;
     // Act
     const analysis = await analyzeLog(log);
-    // Assert
+    // Assert: node-gyp's `make failed` says that make stopped, as it does under gcc's error (above).
     expect(warnings).toHaveLength(3);
     expect(analysis.category).not.toBe('lint');
     expect(analysis.failures.filter((f) => warnings.includes(f.startLine))).toEqual([]);
     expect(predictionLines(analysis).filter((n) => warnings.includes(n))).toEqual([]);
-    expect(gypFailed).toBeGreaterThan(0);
-    expect(analysis.failures[0]?.rule).toBe('node-gyp.error');
-    expect(predictionLines(analysis)[0]).toBe(gypFailed);
+    expect(gypFailed).toBe(makeStopped + 2);
+    expect(analysis.failures[0]?.rule).toBe('make.no-rule');
+    expect(predictionLines(analysis)[0]).toBe(makeStopped);
   });
 
   it('make: gcc\'s error after many warnings is the failure, and the warnings printed after it are not part of it', async () => {
