@@ -262,7 +262,7 @@ export function createRecoveryTargets(options: { client: DynamoDBDocumentClient;
         );
         found.push(...(await readPages(pages, { maxPages: MAX_PAGES_PER_DAY, limit: limit - found.length })).items);
       }
-      return found.slice(0, limit).map((item) => {
+      return found.map((item) => {
         // An entry noted before session 41's recoveryAt is keyed by the recovery's own time.
         const at = String(item.recoveryAt ?? item.dueAt);
         return {
