@@ -196,14 +196,16 @@ describe('compileByteDfas', () => {
     const set = compileByteDfas(TRIGGERS.map((re) => ({ sources: [re.source], anchored: re.source.startsWith('^') })));
     let checked = 0;
     const lines = [...HAZARDS, ...sampleLogs().slice(0, 80).flatMap((log) => log.bytes.toString('utf8').split('\n').map(cleanLine))];
+    const missed: string[] = [];
     for (const text of [...lines, ...lines.map((l) => l.toUpperCase())]) {
       TRIGGERS.forEach((re, k) => {
         if (!re.test(text)) return;
         checked++;
         // An unanchored expression may match at any offset: its automaton loops at the start.
-        expect(automatonHits(set, k, text), `/${re.source.slice(0, 50)}/ on ${JSON.stringify(text.slice(0, 120))}`).toBe(true);
+        if (!automatonHits(set, k, text)) missed.push(`/${re.source.slice(0, 50)}/ on ${JSON.stringify(text.slice(0, 120))}`);
       });
     }
+    expect(missed.slice(0, 5)).toEqual([]);
     expect(checked).toBeGreaterThan(150);
   });
 
@@ -239,13 +241,18 @@ describe('LineFilter', () => {
     const entries = useJs ? on.flagInJs(bytes, 0, bytes.length) : on.flag(bytes, 0, bytes.length);
     const ends: number[] = [];
     for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) ends.push(at);
-    expect([...entries].map((entry) => entry & ~NAMED)).toEqual(ends);
+    // Compared here and shown from the first difference: \`toEqual\` on a whole log's offsets took seconds a run.
+    const offsets = [...entries].map((entry) => entry & ~NAMED);
+    let same = 0;
+    while (same < ends.length && offsets[same] === ends[same]) same++;
+    expect(offsets.slice(same, same + 5), `offsets from entry ${same}`).toEqual(ends.slice(same, same + 5));
     return [...entries].flatMap((entry, index) => (entry & NAMED ? [index] : []));
   }
 
   it('names every line whose cleaned text a trigger matches, hazards included', () => {
     const logs = sampleLogs();
     let needed = 0;
+    const missed: string[] = [];
     for (const text of [HAZARDS.join('\n'), ...logs.map((log) => log.bytes.toString('utf8'))]) {
       const lines = text.split('\n');
       const named = new Set(flaggedLines(lines.join('\n')));
@@ -253,9 +260,10 @@ describe('LineFilter', () => {
         const clean = cleanLine(raw);
         if (!TRIGGERS.some((re) => re.test(clean))) return;
         needed++;
-        expect(named.has(index), `line ${index + 1}: ${JSON.stringify(raw.slice(0, 160))}`).toBe(true);
+        if (!named.has(index)) missed.push(`line ${index + 1}: ${JSON.stringify(raw.slice(0, 160))}`);
       });
     }
+    expect(missed.slice(0, 5)).toEqual([]);
     expect(needed).toBeGreaterThan(60);
   }, 120_000);
 
@@ -313,11 +321,13 @@ describe('LineFilter', () => {
     const named = new Set(flaggedLines(lines.join('\n')));
     expect(flaggedLines(lines.join('\n'), true)).toEqual([...named]);
     let needed = 0;
+    const missed: string[] = [];
     lines.forEach((raw, index) => {
       if (!TRIGGERS.some((re) => re.test(cleanLine(raw)))) return;
       needed++;
-      expect(named.has(index), JSON.stringify(raw)).toBe(true);
+      if (!named.has(index)) missed.push(JSON.stringify(raw));
     });
+    expect(missed.slice(0, 5)).toEqual([]);
     expect(needed).toBeGreaterThan(1000);
   });
 
