@@ -48,6 +48,8 @@ const FAILURE_LIST_AT = TABLE.length + 4;
 const BUILD_AFTER_LINES = 20_000;
 const BUILD_AFTER_WALKS = 2048;
 let index: LiteralIndex | null = null;
+/** The automaton {@link buildIndex} built: once a process, kept while the tests turn the index off and on. */
+let built: LiteralIndex | null = null;
 let linesSeen = 0;
 let walksSeen = 0;
 let buildAfterLines = BUILD_AFTER_LINES;
@@ -79,7 +81,7 @@ export function scanLine(text: string): void {
   if (index === null) {
     unshaped();
     if (++linesSeen < buildAfterLines && walksSeen < buildAfterWalks) return;
-    index = buildIndex();
+    index = built ??= buildIndex();
     startMemo(index);
   }
   const slot = shapeSlot;
@@ -280,16 +282,27 @@ export function digitBlindFlags(list: ReadonlyArray<RegExp | undefined>): Uint8A
   return Uint8Array.from(list, (re) => (re !== undefined && isDigitBlind(re) ? 1 : 0));
 }
 
+/** Starts the memo over the index `automaton`, with no shape class known. */
+function startMemo(automaton: LiteralIndex): void {
+  slotMarks = new Int32Array(SHAPE_SLOTS * automaton.markWords);
+  // An automaton kept from before (the tests turn the index off and on) still holds the shapes of the lines it read
+  // then: their classes start afresh, as in a new one.
+  slotClass.fill(0);
+  if (!memoUse) return;
+  blindSlots = memoBlindSlots ??= readBlindSlots();
+}
+
+/** {@link readBlindSlots}, read once a process (the tests start the memo on every log). */
+let memoBlindSlots: Uint8Array | null = null;
+
 /**
  * Which expression slots are digit-blind: once, with the index (a short log never gets that far), from the
  * generated module when it was read from these very expressions (reading ~300 syntax trees costs ~20 ms).
  */
-function startMemo(built: LiteralIndex): void {
-  slotMarks = new Int32Array(SHAPE_SLOTS * built.markWords);
-  if (!memoUse) return;
+function readBlindSlots(): Uint8Array {
   const list = memoExpressions();
   const stored = storedData(DIGIT_BLIND_SLOTS, memoExpressionsKey(list));
-  blindSlots = stored !== null && stored.length === EXPRESSION_SLOTS ? new Uint8Array(stored) : digitBlindFlags(list);
+  return stored !== null && stored.length === EXPRESSION_SLOTS ? new Uint8Array(stored) : digitBlindFlags(list);
 }
 
 /** The line being scanned is not in the shape table: a shape class of its own. */
