@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { cacheExpressionParses } from './expression-cache.mjs';
 import { cacheItems, cacheTableDescriptions, sharingDescriptions } from './store-caches.mjs';
 
 const require = createRequire(import.meta.url);
@@ -91,6 +92,7 @@ try {
 await finishInterruptedCreations(created[0]);
 cacheTableDescriptions(created[0], { readOnlyShared });
 cacheItems(created[0], { readOnlyShared });
+cacheExpressionParses(['./db/conditionParser', './db/updateParser', './db/projectionParser'].map((parser) => requireFromDynalite(parser)));
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
 // DynamoDB calls by operation (the X-Amz-Target header), for `npm run bench:local`'s calls per incident.
 const calls = {};
