@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { cacheExpressionParses } from './expression-cache.mjs';
 import { cacheItems, cacheTableDescriptions, sharingDescriptions } from './store-caches.mjs';
 
 const require = createRequire(import.meta.url);
@@ -91,6 +92,8 @@ try {
 await finishInterruptedCreations(created[0]);
 cacheTableDescriptions(created[0], { readOnlyShared });
 cacheItems(created[0], { readOnlyShared });
+const itemStore = storeSharingDescriptions(store);
+cacheExpressionParses(['./db/conditionParser', './db/updateParser', './db/projectionParser'].map((parser) => requireFromDynalite(parser)));
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
 // DynamoDB calls by operation (the X-Amz-Target header), for `npm run bench:local`'s calls per incident.
 const calls = {};
@@ -163,15 +166,26 @@ function servedDirectly(id, headers, body) {
     answer(error.statusCode, error.body);
     return true;
   }
+  const itemOperation = ITEM_OPERATIONS.has(operation);
   const run = () =>
-    served.action(store, data, (error, result) => {
+    served.action(itemOperation ? itemStore : store, data, (error, result) => {
       if (error?.statusCode) return answer(error.statusCode, error.body);
       if (error) throw error;
       answer(200, result);
     });
-  if (ITEM_OPERATIONS.has(operation)) sharingDescriptions(run);
+  if (itemOperation) sharingDescriptions(run);
   else run();
   return true;
+}
+/**
+ * The store as item operations get it: every table description it reads is the one shared parsed copy, also those
+ * read after the operation's first asynchronous step, which the window of `sharingDescriptions(run)` no longer
+ * covers: BatchGetItem reads each of its keys with GetItem's action, each reading the description again (3.4 KB of
+ * JSON parsed per key, ~60 keys an incident). Item operations never change a description (only the table operations
+ * do, and they get the store itself); dynalite's actions only call the store's methods, never set its properties.
+ */
+function storeSharingDescriptions(target) {
+  return Object.create(target, { getTable: { value: (...args) => sharingDescriptions(() => target.getTable(...args)) } });
 }
 // In-process calls from the runtime's DynamoDB clients (embedded-dynamo.ts): served as above, or else each message
 // goes to dynalite's own request handler (the 'request' listeners, counting included) as a request and response
