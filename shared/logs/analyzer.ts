@@ -298,6 +298,8 @@ function fixedScore(block: Block): number {
  * all `ℹ` lines, one per file: any length), then a blank.
  */
 const TALLY_ABOVE_LINES = 10;
+/** Tasks whose run summaries {@link LogScanner.tallySeen} remembers at once (a monorepo's runner runs a few together). */
+const TALLY_PREFIXES = 16;
 
 /** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
 const WRAPPER_WEIGHT = 13;
@@ -499,12 +501,13 @@ export class LogScanner {
    */
   private tallyList: { rule: Rule; tallyLine: number; entryStart: number } | null = null;
   /**
-   * The last line that {@link tallyListRule}'s `tally` matched in this section, its task's prefix, and how many lines
-   * not matching `tallyAbove.through` were read since: the summary a heading below may take (see
-   * {@link followTallyList}); null once {@link TALLY_ABOVE_LINES} such lines have passed. Remembered as the lines
-   * pass, not looked for in the ring above the heading: a coverage report can be longer than the ring.
+   * By task prefix (`''` for none), the last line that {@link tallyListRule}'s `tally` matched in this section under
+   * it, and how many of that prefix's lines not matching `tallyAbove.through` were read since: the summary a heading
+   * below under the same prefix may take (see {@link followTallyList}); gone once {@link TALLY_ABOVE_LINES} such
+   * lines have passed. Remembered as the lines pass, not looked for in the ring above the heading: a coverage report
+   * can be longer than the ring, and tasks running together print between a run's summary and its list.
    */
-  private tallySeen: { line: number; prefix: string; passed: number } | null = null;
+  private readonly tallySeen = new Map<string, { line: number; passed: number }>();
   /** Blank lines in a row since {@link quotePastLimit}'s last line. */
   private quoteBlankRun = 0;
   /** The block whose closing report ({@link Rule.closing}) line {@link closingNext} may go on with, or null. */
@@ -599,7 +602,7 @@ export class LogScanner {
    * a line that none of the scanner's triggers (`SCANNER_TRIGGERS` in dispatch.ts) can match may be skipped.
    */
   idle(): boolean {
-    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null && this.tallySeen === null;
+    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null && this.tallySeen.size === 0;
   }
 
   /**
@@ -624,7 +627,7 @@ export class LogScanner {
    */
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
-    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '' || this.quotePastLimit !== null || this.tallySeen !== null) return false;
+    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '' || this.quotePastLimit !== null || this.tallySeen.size > 0) return false;
     // A block that names its key lines judges each line by its text and the line before it; one not yet confirmed
     // waits for the line that confirms it.
     if (open.keyLines !== null || !open.confirmed || line === this.closingNext) return false;
@@ -744,7 +747,7 @@ export class LogScanner {
     const quote = this.quotePastLimit;
     const quoteBlank = quote !== null && (openBlank || isTaskBlank(quote, text));
     if (openBlank || quoteBlank) {
-      if (blank) this.passTallySeen();
+      if (blank) this.passTallySeen('');
       if (held !== null && openBlank && ++held.blankRun > (held.rule.gap ?? 1)) this.closeOpen();
       if (quote !== null && quoteBlank && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
       return;
@@ -885,7 +888,7 @@ export class LogScanner {
     this.quotePastLimit = null;
     this.tallyListRule = null;
     this.tallyList = null;
-    this.tallySeen = null;
+    this.tallySeen.clear();
     this.inFailureList = false;
     const previous = this.section;
     // A GitHub Actions job only moves to its next step when the previous one passed (or may fail).
@@ -1414,32 +1417,35 @@ export class LogScanner {
 
   /**
    * Line `line` (`text`, read past a task's prefix as `task`) after a block of the {@link tallyListRule}: a run's
-   * summary it remembers ({@link tallySeen}), or the heading its rule's `tallyAbove` matches, whose list takes that
-   * summary when it was printed under the same prefix with fewer than {@link TALLY_ABOVE_LINES} lines besides those
-   * `tallyAbove.through` matches between them.
+   * summary it remembers ({@link tallySeen}), or the heading its rule's `tallyAbove` matches, whose list takes the
+   * summary printed under the same prefix with fewer than {@link TALLY_ABOVE_LINES} of that prefix's lines besides
+   * those `tallyAbove.through` matches between them.
    */
   private followTallyList(line: number, text: string, task: string): void {
     const rule = this.tallyListRule as Rule;
     const above = rule.tallyAbove;
     if (above === undefined) return;
     const prefix = text.slice(0, text.length - task.length);
-    const seen = this.tallySeen;
     if (above.heading.test(task)) {
-      this.tallySeen = null;
-      if (seen !== null && seen.prefix === prefix) this.tallyList = { rule, tallyLine: seen.line, entryStart: 0 };
+      const seen = this.tallySeen.get(prefix);
+      this.tallySeen.delete(prefix);
+      if (seen !== undefined) this.tallyList = { rule, tallyLine: seen.line, entryStart: 0 };
       return;
     }
     if (rule.tally?.test(task) === true) {
-      this.tallySeen = { line, prefix, passed: 0 };
+      // Re-inserted, so that the first of the map is the prefix whose summary was read longest ago.
+      this.tallySeen.delete(prefix);
+      if (this.tallySeen.size >= TALLY_PREFIXES) this.tallySeen.delete(this.tallySeen.keys().next().value as string);
+      this.tallySeen.set(prefix, { line, passed: 0 });
       return;
     }
-    if (seen !== null && (seen.prefix !== prefix || above.through?.test(task) !== true)) this.passTallySeen();
+    if (this.tallySeen.size > 0 && above.through?.test(task) !== true) this.passTallySeen(prefix);
   }
 
-  /** A line between {@link tallySeen} and a heading that may take it, other than its `tallyAbove.through`. */
-  private passTallySeen(): void {
-    const seen = this.tallySeen;
-    if (seen !== null && ++seen.passed >= TALLY_ABOVE_LINES) this.tallySeen = null;
+  /** A line under `prefix` between its {@link tallySeen} summary and a heading that may take it, not its `through`. */
+  private passTallySeen(prefix: string): void {
+    const seen = this.tallySeen.get(prefix);
+    if (seen !== undefined && ++seen.passed >= TALLY_ABOVE_LINES) this.tallySeen.delete(prefix);
   }
 
   /**

@@ -681,7 +681,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'cmake.error', category: 'configuration', weight: 86, extend: 'indent', maxLines: 60, gap: 1, refine: true,
     re: /^CMake Error\b/, cont: /^(?:Call Stack \(most recent call first\):|\s)/ },
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: / },
-  { id: 'make.no-rule', category: 'configuration', weight: 70, extend: 'line', re: /No rule to make target|No targets specified and no makefile found|Makefile:\d+: \*\*\* / },
+  // make's own stop. Scripts probe targets that may not exist (`make clean || true`) and go on: below a failure
+  // of the step that failed after it (a later section's output that says nothing more scores 20 + 30 there).
+  { id: 'make.no-rule', category: 'configuration', weight: 60, extend: 'line', re: /No rule to make target|No targets(?: specified and no makefile found)?\.|Makefile:\d+: \*\*\* / },
   // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`.
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/ },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
@@ -1296,7 +1298,7 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets specified)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
