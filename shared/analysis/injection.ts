@@ -506,22 +506,21 @@ function signalsInForms(forms: readonly string[]): string[] {
 }
 
 /**
- * What each text read as, by text: the same answer texts come back with every incident (the curated knowledge
- * entries' fixes, read at every lookup; the offline analysis's templated sentences), and reading one runs a hundred
- * expressions over each of its forms (session 52: a sixth of the local runtime's main-thread CPU per alarm). A pure
- * function of the text, so the answer is kept: only for texts up to {@link MEMO_TEXT_CHARS} (a sentence, a fix), in
- * a map cleared when full, so memory stays bounded whatever is read.
+ * What each text read as, by text: the same texts come back with every incident (the curated knowledge entries'
+ * titles and fixes, read at every lookup; the offline analysis's templated sentences), and reading one runs a hundred
+ * expressions over each of its forms (session 52: a fifth of the local runtime's main-thread CPU per alarm). A pure
+ * function of the text, so the answer is kept: only for texts up to {@link MEMO_TEXT_CHARS} (a title, a sentence, a
+ * fix), in a map cleared when full, so memory stays bounded whatever is read.
  */
 const MEMO_TEXT_CHARS = 2_000;
 const MEMO_ENTRIES = 2_000;
-function memoizedByText(read: (text: string) => readonly string[]): (text: string) => readonly string[] {
-  const memo = new Map<string, readonly string[]>();
+function memoizedByText<T>(read: (text: string) => T): (text: string) => T {
+  const memo = new Map<string, T>();
   return (text) => {
     if (text.length > MEMO_TEXT_CHARS) return read(text);
-    const known = memo.get(text);
-    if (known) return known;
+    if (memo.has(text)) return memo.get(text) as T;
     if (memo.size >= MEMO_ENTRIES) memo.clear();
-    const found = Object.freeze([...read(text)]);
+    const found = read(text);
     memo.set(text, found);
     return found;
   };
@@ -540,6 +539,12 @@ function score(signals: readonly string[]): number {
 export function looksLikeInstruction(text: string): boolean {
   return score(instructionSignals(text)) >= THRESHOLD;
 }
+
+/**
+ * {@link looksLikeInstruction} for a text that comes back with every incident (a knowledge entry's title), its answer
+ * kept by text. Log lines are read by looksLikeInstruction itself: they repeat less, and the screen reads each once.
+ */
+export const recurringTextLooksLikeInstruction = memoizedByText(looksLikeInstruction);
 
 /** Every piece of untrusted text in the input that looks like it was written to steer the model. */
 export function findInstructionLikeText(input: AnalysisInput): string[] {
@@ -748,9 +753,9 @@ const LEET_ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...LEET_S
  * answer-only signal no better than any other; and read as a shell reads its words, as the patch check reads code
  * (`s""h`, `\sh`), and as it splits them (a `;` inside quotes ends no command: `python3 -c "…; …urlopen(u)…" | sh`).
  */
-const answerSignalsOf = memoizedByText((text) => {
+const answerSignalsOf = memoizedByText((text): readonly string[] => {
   const forms = normalize(text);
-  return [...matchedIds([...forms, ...forms.map(asShellReadsIt), ...forms.map((form) => quotedOperatorsHidden(form)[0])], ANSWER_SIGNALS, LEET_ANSWER_SIGNALS)];
+  return Object.freeze([...matchedIds([...forms, ...forms.map(asShellReadsIt), ...forms.map((form) => quotedOperatorsHidden(form)[0])], ANSWER_SIGNALS, LEET_ANSWER_SIGNALS)]);
 });
 
 /**

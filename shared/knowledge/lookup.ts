@@ -8,7 +8,7 @@ import type {
 import { ACTION_PHRASES, type KnowledgeEntry, entryConfidence } from './entry.js';
 import type { VariantParams } from '../experiments/params.js';
 import { SIMILARITY_THRESHOLD, SIMILARITY_TOP_K, topSimilar } from './similarity.js';
-import { looksLikeInstruction, unsafeAnswerSignals } from '../analysis/injection.js';
+import { recurringTextLooksLikeInstruction, unsafeAnswerSignals } from '../analysis/injection.js';
 import { curatedForCategory } from './curated.js';
 
 /** An entry's measured outcomes make it the recommendation only with this much evidence. */
@@ -42,7 +42,8 @@ export function toEntryMatch(entry: KnowledgeEntry, match: 'exact' | 'similar', 
  * out of the knowledge base, or imported, may hold it; they are never shown or put in a prompt.
  */
 export function entryReadsAsInstruction(entry: Pick<KnowledgeEntry, 'title' | 'fix'>): boolean {
-  return looksLikeInstruction(entry.title) || unsafeAnswerSignals(entry.fix).length > 0;
+  // Read at every lookup (the curated entries, every time): both readings are kept by text.
+  return recurringTextLooksLikeInstruction(entry.title) || unsafeAnswerSignals(entry.fix).length > 0;
 }
 
 /**
