@@ -179,6 +179,22 @@ function timedByTheirTasks(definition: { States: Record<string, object> }, state
   return { ...definition, States };
 }
 
+/** The definitions (as JSON) this process found valid: validation is a function of the definition alone. */
+const validDefinitions = new Set<string>();
+
+/**
+ * The interpreter for `definition`, validated against the ASL schema the first time this process meets it: the
+ * validator compiles its JSON schema on every call (~0.4 s of CPU, most of a runtime's start), and a test process
+ * starts the runtime on the same definition dozens of times. An invalid definition is refused every time.
+ */
+function validatedStateMachine(definition: object): StateMachine {
+  const text = JSON.stringify(definition);
+  if (validDefinitions.has(text)) return new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  validDefinitions.add(text);
+  return machine;
+}
+
 /** A decision taken for a token wait: SendTaskSuccess's output, or SendTaskFailure's error. */
 type Decision = { output: unknown } | { error: Error };
 
@@ -316,7 +332,7 @@ export async function startLocalWorkflow(options: {
   onBackAtWait?: (wait: BackAtWait) => Promise<void>;
 }) {
   const definition = JSON.parse(substitute(readFileSync(options.aslPath, 'utf8'), options.substitutions));
-  const machine = new StateMachine(timedByTheirTasks(withStatePaths(definition), [...Object.keys(options.tokenTasks ?? {}), ...(options.selfTimedTasks ?? [])]) as never, { validationOptions: { checkArn: false } });
+  const machine = validatedStateMachine(timedByTheirTasks(withStatePaths(definition), [...Object.keys(options.tokenTasks ?? {}), ...(options.selfTimedTasks ?? [])]));
   const running = new Set<Promise<unknown>>();
   let stopping = false;
   const aborts = new Map<string, () => void>();

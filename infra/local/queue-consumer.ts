@@ -37,6 +37,10 @@ export function startQueueConsumer(options: {
   const inFlight = new Map<string, Promise<void>>();
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  /**
+   * When the armed look fires, on the monotonic clock as the timer itself counts: by the wall clock, a step forward
+   * (NTP, a test's fake Date) made the armed look seem due, so a wake asked for none and waited for it (up to 30 s).
+   */
   let timerAt = Number.POSITIVE_INFINITY;
   let pass: Promise<void> | null = null;
   /** Something asked for a look while a pass was reading: that pass's answer may predate it. */
@@ -119,13 +123,13 @@ export function startQueueConsumer(options: {
       lookAgain = true;
       return;
     }
-    if (timerAt <= Date.now() + delayMs) return;
+    if (timerAt <= performance.now() + delayMs) return;
     setTimer(delayMs);
   }
 
   function setTimer(delayMs: number) {
     if (timer) clearTimeout(timer);
-    timerAt = Date.now() + delayMs;
+    timerAt = performance.now() + delayMs;
     timer = setTimeout(look, delayMs);
     timer.unref();
   }

@@ -505,6 +505,27 @@ function signalsInForms(forms: readonly string[]): string[] {
   return SIGNALS.filter((signal) => found.has(signal.id)).map((signal) => signal.id);
 }
 
+/**
+ * What each text read as, by text: the same texts come back with every incident (the curated knowledge entries'
+ * titles and fixes, read at every lookup; the offline analysis's templated sentences), and reading one runs a hundred
+ * expressions over each of its forms (session 52: a fifth of the local runtime's main-thread CPU per alarm). A pure
+ * function of the text, so the answer is kept: only for texts up to {@link MEMO_TEXT_CHARS} (a title, a sentence, a
+ * fix), in a map cleared when full, so memory stays bounded whatever is read.
+ */
+const MEMO_TEXT_CHARS = 2_000;
+const MEMO_ENTRIES = 2_000;
+function memoizedByText<T>(read: (text: string) => T): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    if (text.length > MEMO_TEXT_CHARS) return read(text);
+    if (memo.has(text)) return memo.get(text) as T;
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    const found = read(text);
+    memo.set(text, found);
+    return found;
+  };
+}
+
 /** The signals found in `text` (ids), strongest first; empty for ordinary text. */
 export function instructionSignals(text: string): string[] {
   return signalsInForms(normalize(text));
@@ -518,6 +539,12 @@ function score(signals: readonly string[]): number {
 export function looksLikeInstruction(text: string): boolean {
   return score(instructionSignals(text)) >= THRESHOLD;
 }
+
+/**
+ * {@link looksLikeInstruction} for a text that comes back with every incident (a knowledge entry's title), its answer
+ * kept by text. Log lines are read by looksLikeInstruction itself: they repeat less, and the screen reads each once.
+ */
+export const recurringTextLooksLikeInstruction = memoizedByText(looksLikeInstruction);
 
 /** Every piece of untrusted text in the input that looks like it was written to steer the model. */
 export function findInstructionLikeText(input: AnalysisInput): string[] {
@@ -722,6 +749,16 @@ const ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...SIGNALS.fil
 const LEET_ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...LEET_SIGNALS.filter((signal) => STRONG_IN_ANSWERS.has(signal.id)), ...LEET_ANSWER_ONLY_SIGNALS];
 
 /**
+ * The answer signals of one text. Normalized once, and read by both lists: look-alike letters or tag characters hide an
+ * answer-only signal no better than any other; and read as a shell reads its words, as the patch check reads code
+ * (`s""h`, `\sh`), and as it splits them (a `;` inside quotes ends no command: `python3 -c "…; …urlopen(u)…" | sh`).
+ */
+const answerSignalsOf = memoizedByText((text): readonly string[] => {
+  const forms = normalize(text);
+  return Object.freeze([...matchedIds([...forms, ...forms.map(asShellReadsIt), ...forms.map((form) => quotedOperatorsHidden(form)[0])], ANSWER_SIGNALS, LEET_ANSWER_SIGNALS)]);
+});
+
+/**
  * Signals in a model's own answer that it was steered: it asks for approval or a merge, says the change may be
  * merged, advises weakening the repository, repeats a `/guard` command, asks for secrets, or recommends code that
  * runs a download or a decoded blob ({@link DANGEROUS_CODE}). An honest analysis of a CI failure does none of
@@ -729,12 +766,6 @@ const LEET_ANSWER_SIGNALS: ReadonlyArray<Pick<Signal, 'id' | 're'>> = [...LEET_S
  */
 export function unsafeAnswerSignals(texts: readonly string[]): string[] {
   const found = new Set<string>();
-  // Normalized once, and read by both lists: look-alike letters or tag characters hide an answer-only signal no better
-  // than any other; and read as a shell reads its words, as the patch check reads code (`s""h`, `\sh`), and as it splits
-  // them (a `;` inside quotes ends no command: `python3 -c "…; …urlopen(u)…" | sh`).
-  for (const text of texts) {
-    const forms = normalize(text);
-    for (const id of matchedIds([...forms, ...forms.map(asShellReadsIt), ...forms.map((form) => quotedOperatorsHidden(form)[0])], ANSWER_SIGNALS, LEET_ANSWER_SIGNALS)) found.add(id);
-  }
+  for (const text of texts) for (const id of answerSignalsOf(text)) found.add(id);
   return [...found];
 }

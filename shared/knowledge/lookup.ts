@@ -8,7 +8,7 @@ import type {
 import { ACTION_PHRASES, type KnowledgeEntry, entryConfidence } from './entry.js';
 import type { VariantParams } from '../experiments/params.js';
 import { SIMILARITY_THRESHOLD, SIMILARITY_TOP_K, topSimilar } from './similarity.js';
-import { looksLikeInstruction, unsafeAnswerSignals } from '../analysis/injection.js';
+import { recurringTextLooksLikeInstruction, unsafeAnswerSignals } from '../analysis/injection.js';
 import { curatedForCategory } from './curated.js';
 
 /** An entry's measured outcomes make it the recommendation only with this much evidence. */
@@ -42,24 +42,9 @@ export function toEntryMatch(entry: KnowledgeEntry, match: 'exact' | 'similar', 
  * out of the knowledge base, or imported, may hold it; they are never shown or put in a prompt.
  */
 export function entryReadsAsInstruction(entry: Pick<KnowledgeEntry, 'title' | 'fix'>): boolean {
-  // Keyed by the text itself, unambiguously (the text is untrusted: no separator it could hold), so an entry whose
-  // text changed is screened again.
-  const key = JSON.stringify([entry.title, entry.fix]);
-  const known = SCREENED_ENTRIES.get(key);
-  if (known !== undefined) return known;
-  const verdict = looksLikeInstruction(entry.title) || unsafeAnswerSignals(entry.fix).length > 0;
-  SCREENED_ENTRIES.set(key, verdict);
-  if (SCREENED_ENTRIES.size > MAX_SCREENED_ENTRIES) SCREENED_ENTRIES.delete(SCREENED_ENTRIES.keys().next().value as string);
-  return verdict;
+  // Read at every lookup (the curated entries, every time): both readings are kept by text.
+  return recurringTextLooksLikeInstruction(entry.title) || unsafeAnswerSignals(entry.fix).length > 0;
 }
-
-/**
- * Verdicts of {@link entryReadsAsInstruction} by entry text. Every lookup screens its category's candidate pages and
- * the curated entries, mostly the same entries lookup after lookup (≈ 2 ms of a lookup's CPU in the local runtime, a
- * warm Lambda the same); the screen is a pure function of the text. Bounded: the oldest verdict goes first.
- */
-const SCREENED_ENTRIES = new Map<string, boolean>();
-const MAX_SCREENED_ENTRIES = 1024;
 
 /**
  * Exact entries first (the incident's repository's learned one, the shared imported and curated ones of this

@@ -91,6 +91,33 @@ describe('local queue consumer (the recovery queue of npm start)', () => {
     await consumer.close();
   });
 
+  it('delivers a message queued in this process at once after the wall clock stepped forward', async () => {
+    const { queue } = countingQueue();
+    const delivered: unknown[] = [];
+    const consumer = startQueueConsumer({ queue, deliver: async (body) => void delivered.push(body), maxAttempts: 3, retryDelayMs: MINUTE, pollMs: 250, concurrency: 16, log: () => {} });
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    // An NTP step (or a test's vi.setSystemTime) moves the wall clock a day on; the consumer's idle look stays armed.
+    vi.setSystemTime(Date.now() + 24 * 60 * MINUTE);
+    await queue.enqueue('m1', JSON.stringify({ after: 'step' }));
+    await vi.advanceTimersByTimeAsync(0);
+    // Before the fix: taken for "a look already due" (the armed look's time by the old clock), delivered only at the next idle look, up to 30 s later.
+    expect(delivered).toEqual([{ after: 'step' }]);
+    await consumer.close();
+  });
+
+  it('is idle at once after the wall clock stepped forward, when nothing is queued', async () => {
+    const { queue } = countingQueue();
+    const consumer = startQueueConsumer({ queue, deliver: async () => {}, maxAttempts: 3, retryDelayMs: MINUTE, pollMs: 250, concurrency: 16, log: () => {} });
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    vi.setSystemTime(Date.now() + 24 * 60 * MINUTE);
+    let idle = false;
+    void consumer.idle().then(() => (idle = true));
+    await vi.advanceTimersByTimeAsync(0);
+    // Before the fix: idle at the next idle look, up to 30 s later (the local runtime's idle() in a test that fakes Date).
+    expect(idle).toBe(true);
+    await consumer.close();
+  });
+
   it('retries a failed delivery when its back-off ends and does not poll the queue while it waits', async () => {
     const { queue, counts, messages } = countingQueue();
     let calls = 0;
