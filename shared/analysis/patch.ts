@@ -750,16 +750,28 @@ function addedDependency(added: readonly string[], spelled = added): string | nu
   // in: quotes removed, `n""pm`, `n\pm`, `$IFS`, `x=npm; $x`, Python's `'n' 'pm'`). Each only adds refusals.
   // And with the literals names were given in their calls' places.
   const readings = [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line)), ...[literalsInPlace(raw, PROCESS_CALL_OPENING_ONCE) ?? []]];
+  // Where each reading's lines read from each index end (callLinesEnd).
+  const ends: number[][] = [];
   for (const [at, lines] of readings.entries()) {
     // Most lines read the same in every reading (no escape, no word the shell builds, no name given a literal), and an
     // earlier reading found nothing in them: lines read as an earlier reading read them are not read again, the same
-    // answer for several times the cost (a call left open is read on for OPEN_CALL_CHARS from each of its lines).
-    const earlier = readings.slice(0, at).filter((reading) => reading.length === lines.length).map((reading) => linesDifferingBefore(reading, lines));
+    // answer for several times the cost (a call left open is read on for OPEN_CALL_CHARS from each of its lines). The
+    // same lines end where they ended there.
+    const earlier = [...readings.entries()]
+      .slice(0, at)
+      .filter(([, reading]) => reading.length === lines.length)
+      .map(([before, reading]) => ({ differing: linesDifferingBefore(reading, lines), ends: ends[before]! }));
+    const readingEnds: number[] = [];
+    ends.push(readingEnds);
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index] as string;
+      const same = earlier.find(({ differing, ends: endsThere }) => differing[Math.min(lines.length, Math.max(endsThere[index]!, index + CALL_LINES + READ_ON_LINES))] === differing[index]);
+      if (same !== undefined) {
+        readingEnds.push(same.ends[index]!);
+        continue;
+      }
       const end = callLinesEnd(lines, index).end;
-      const last = Math.min(lines.length, Math.max(end, index + CALL_LINES + READ_ON_LINES));
-      if (earlier.some((differing) => differing[last] === differing[index])) continue;
+      readingEnds.push(end);
       if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return added[index]!;
       // A call that opens on a later line is found again, and quoted, from its own line (session 43: the first line read
       // was quoted, `import subprocess` for the call under it).
