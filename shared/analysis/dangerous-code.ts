@@ -6,7 +6,7 @@ import { BITS_CMDLET, COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS,
 import { FETCH } from './downloads-and-runs.js';
 import { callKind, fileRunByCode } from './language-calls.js';
 import { sedRunsCommand } from './sed-script.js';
-import { DECODED_AS_COMMAND, POWERSHELL_ENCODED, SHELL_DECODER, decodedFileRuns } from './shell-decoders.js';
+import { DECODED_AS_COMMAND, POWERSHELL_ENCODED, SHELL_DECODER, SHELL_DECODER_ANYWHERE, decodedFileRuns } from './shell-decoders.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
 import { quotedOperatorsHidden, shellCommands, shellReadings, shellWord, stageOf } from './shell-reading.js';
 
@@ -38,6 +38,11 @@ const DECODE = String.raw`(?:atob|buffer\.from|base64\.b64decode|b64decode|bytes
 export interface DangerousCode {
   readonly id: string;
   readonly re: RegExp;
+  /**
+   * A pattern every text `re` matches also matches, cheaper to read: a text it does not match is not read with `re`
+   * (a decoder's substitution reads up to a line's length back from each decoder it might end in).
+   */
+  readonly needs?: RegExp;
 }
 
 export const DANGEROUS_CODE: readonly DangerousCode[] = [
@@ -1805,6 +1810,7 @@ const SHELL_DECODED: DangerousCode = {
     String.raw`${SHELL_DECODER}[^\n;&]{0,${LINE_CHARS}}?\|\s*${SHELL}(?:\s+-[a-z]*s)?\s*(?:$|-\s|[|;&)"'\x60])|\b(?:eval|(?:ba|z|da|k)?sh\s+-c|source|\.)\s+["']?(?:\$\(|\x60)[^\n)]{0,${LINE_CHARS}}${SHELL_DECODER}|(?:<<<\s*["']?\$|\b(?:ba|z|da|k)?sh\s+<)\([^\n)]{0,${LINE_CHARS}}${SHELL_DECODER}`,
     'i',
   ),
+  needs: SHELL_DECODER_ANYWHERE,
 };
 
 /** {@link DANGEROUS_CODE}'s downloads run: what a form with quoted operators hidden is read for. */
@@ -1820,7 +1826,7 @@ const PATCH_SIGNALS: readonly DangerousCode[] = [
   { id: 'remote-script', re: new RegExp(RUNS_FROM_URL, 'i') },
   REMOTE_CODE_SINK,
   SHELL_DECODED,
-  { id: SHELL_DECODED.id, re: DECODED_AS_COMMAND },
+  { id: SHELL_DECODED.id, re: DECODED_AS_COMMAND, needs: SHELL_DECODER_ANYWHERE },
   { id: SHELL_DECODED.id, re: POWERSHELL_ENCODED },
 ];
 
@@ -1854,7 +1860,11 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   const quoted = [text, folded, asShellReadsIt(folded), reading?.quoted ?? folded];
   const unquoted = [...new Set(quoted.map(plainWordsUnquoted))];
   const forms = [...new Set([...quoted.slice(0, 3), reading?.words ?? folded])];
-  const found = new Set(PATCH_SIGNALS.filter((pattern) => forms.some((form) => pattern.re.test(form))).map((pattern) => pattern.id));
+  const found = new Set<string>();
+  // An id several patterns give is read until one matches.
+  for (const pattern of PATCH_SIGNALS) {
+    if (!found.has(pattern.id) && forms.some((form) => (pattern.needs?.test(form) ?? true) && pattern.re.test(form))) found.add(pattern.id);
+  }
   // The URL-to-shell reading over the forms whose `;`, `|` and `&` inside quotes are hidden: each reads a command to the
   // operator the shell splits it at ({@link quotedOperatorsHidden}).
   if (!found.has(REMOTE_SCRIPT.id) && [...new Set([folded, reading?.quoted ?? folded])].some((form) => quotedOperatorsHidden(form).some((hidden) => REMOTE_SCRIPT.re.test(hidden)))) {

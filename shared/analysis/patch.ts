@@ -701,15 +701,20 @@ function callTooLongToRead(added: readonly string[]): string | null {
 }
 
 /**
- * Whether a package command ({@link PACKAGE_COMMAND}) stands inside the brackets of a process call opening in `text`
- * before `end`, however far from its opening (attack-51 1: a command string padded past {@link CALL_REACH}). The
+ * Whether a process call opening in `text` before `end` (on its first line) is given a package command
+ * ({@link PACKAGE_COMMAND}): on its line within {@link CALL_REACH} of its opening ({@link PROCESS_PACKAGE}), or inside
+ * its brackets however far from its opening (attack-51 1: a command string padded past {@link CALL_REACH}). The
  * commands are found in one pass; each call's close is found by {@link bracketDepth}, within the lines read.
  */
 function packageCommandInCall(text: string, end: number): boolean {
   let commands: number[] | null = null;
   return opensOn(text, end, (call) => {
     commands ??= [...text.matchAll(PACKAGE_COMMAND_ANYWHERE)].map((match) => match.index);
+    // What PROCESS_PACKAGE reads after a call is a PACKAGE_COMMAND of the same text: none anywhere, none after a call
+    // (most lines hold none, and PROCESS_PACKAGE tries PACKAGE_COMMAND at each of CALL_REACH places after each call).
     if (commands.length === 0) return false;
+    PROCESS_PACKAGE.lastIndex = call;
+    if (PROCESS_PACKAGE.test(text)) return true;
     const close = bracketDepth(text, call, text.length, 0, true).at;
     return commands.some((at) => at > call && at < close);
   });
@@ -727,6 +732,13 @@ function opensOn(text: string, end: number, read: (call: number) => boolean): bo
   return false;
 }
 
+/** For each index of `lines`, how many lines before it differ from `other`'s (as long): equal counts at two indices, none between. */
+function linesDifferingBefore(other: readonly string[], lines: readonly string[]): number[] {
+  const counts = [0];
+  for (let index = 0; index < lines.length; index++) counts.push(counts[index]! + (lines[index] === other[index] ? 0 : 1));
+  return counts;
+}
+
 /**
  * The first added line that adds a dependency (for a process call, the line it opens on), or null; read in `spelled`,
  * the same lines with other languages' process calls spelled out ({@link ShownFile.read}), where given.
@@ -737,20 +749,40 @@ function addedDependency(added: readonly string[], spelled = added): string | nu
   // `;` (`'echo ok\nnpm install x'`, `'\x6epm'`), and as the shell builds its words (the reading `curl | sh` is read
   // in: quotes removed, `n""pm`, `n\pm`, `$IFS`, `x=npm; $x`, Python's `'n' 'pm'`). Each only adds refusals.
   // And with the literals names were given in their calls' places.
-  for (const lines of [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line)), ...[literalsInPlace(raw, PROCESS_CALL_OPENING_ONCE) ?? []]]) {
+  const readings = [raw, raw.map(decoded), raw.map((line) => decoded(shellReading(line) ?? line)), ...[literalsInPlace(raw, PROCESS_CALL_OPENING_ONCE) ?? []]];
+  // Where each reading's lines read from each index end (callLinesEnd).
+  const ends: number[][] = [];
+  for (const [at, lines] of readings.entries()) {
+    // Most lines read the same in every reading (no escape, no word the shell builds, no name given a literal), and an
+    // earlier reading found nothing in them: lines read as an earlier reading read them are not read again, the same
+    // answer for several times the cost (a call left open is read on for OPEN_CALL_CHARS from each of its lines). The
+    // same lines end where they ended there.
+    const earlier = [...readings.entries()]
+      .slice(0, at)
+      .filter(([, reading]) => reading.length === lines.length)
+      .map(([before, reading]) => ({ differing: linesDifferingBefore(reading, lines), ends: ends[before]! }));
+    const readingEnds: number[] = [];
+    ends.push(readingEnds);
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index] as string;
+      const same = earlier.find(({ differing, ends: endsThere }) => differing[Math.min(lines.length, Math.max(endsThere[index]!, index + CALL_LINES + READ_ON_LINES))] === differing[index]);
+      if (same !== undefined) {
+        readingEnds.push(same.ends[index]!);
+        continue;
+      }
+      const end = callLinesEnd(lines, index).end;
+      readingEnds.push(end);
       if (URL_IMPORT.test(line) || PIP_MAIN.test(line)) return added[index]!;
       // A call that opens on a later line is found again, and quoted, from its own line (session 43: the first line read
       // was quoted, `import subprocess` for the call under it).
       // The command reading reads on while the call's brackets are open; an argument list must close within CALL_LINES
       // (fail closed, attack-45c's control).
-      const open = lines.slice(index, callLinesEnd(lines, index).end).join(' ');
+      const open = lines.slice(index, end).join(' ');
       const text = lines.slice(index, index + CALL_LINES).join(' ');
       // The same lines and a few more, joined so each character stands where it does in `text`: an argument list read
       // from the lines read may be joined to more on the next ones (session 43, attack-45c C7).
       const reading = lines.slice(index, index + CALL_LINES + READ_ON_LINES).join('\n');
-      if (opensOn(open, line.length, (call) => ((PROCESS_PACKAGE.lastIndex = call), PROCESS_PACKAGE.test(open))) || packageCommandInCall(open, line.length) || (packageArgumentsCall(text, reading, line.length) ?? Infinity) < line.length) return added[index]!;
+      if (packageCommandInCall(open, line.length) || (packageArgumentsCall(text, reading, line.length) ?? Infinity) < line.length) return added[index]!;
     }
   }
   return null;
