@@ -132,4 +132,30 @@ describe('the embedded store’s parsed-expression templates', () => {
     expect([plain.error, cached.error]).toEqual([undefined, undefined]);
     expect(cached.parsed).toEqual(plain.parsed);
   });
+
+  it('answers a condition of 5,000 comparisons as dynalite does, though its template would be 10,000 levels deep', () => {
+    // Prepare: a condition dynalite parses (a right-nested AND of 5,000 levels; DynamoDB itself refuses expressions past 4 KB).
+    const call = { ConditionExpression: Array.from({ length: 5_000 }, () => 'a < b').join(' AND ') };
+    // Act: first seen, then again.
+    const first = both(call);
+    const again = both(call);
+    // Assert
+    expect(first.plain.error).toBeUndefined();
+    expect([first.cached.error, again.cached.error]).toEqual([undefined, undefined]);
+  });
+
+  it('keeps no template of a call past DynamoDB’s sizes: refused calls with 80 KB of names each would stay in memory, 1,024 per parser', () => {
+    // Prepare: a parser that counts its parses, wrapped as the store wraps dynalite's.
+    const [condition] = modules as [ExpressionParser];
+    let parses = 0;
+    const counting: ExpressionParser = { parse: (input, options) => (parses++, plainParses[0]!.call(condition, input, options)) };
+    cacheExpressionParses([counting]);
+    const names = Object.fromEntries(Array.from({ length: 2_000 }, (_, n) => [`#n${n}`, `attribute_name_${n}`]));
+    const context = () => ({ attrNames: { ...names, '#s': 'status' }, attrVals: { ':s': { S: 'open' } }, unusedAttrNames: {}, unusedAttrVals: {}, isReserved: () => false });
+    // Act: the same oversized call twice.
+    counting.parse('#s = :s', { context: context() });
+    counting.parse('#s = :s', { context: context() });
+    // Assert: parsed each time, nothing kept.
+    expect(parses).toBe(2);
+  });
 });
