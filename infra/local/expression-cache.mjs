@@ -17,6 +17,15 @@ function typeOf(value) {
  */
 const CONTENT_READ = /between|attribute_type/i;
 
+/**
+ * The longest key kept (expression, names and value types, in characters). DynamoDB refuses expressions past 4 KB,
+ * and the runtime's calls are far below this; dynalite bounds neither an expression nor its names. Past it a call is
+ * parsed every time and nothing of it kept: 1,024 templates of refused calls carrying 80 KB of unused names each held
+ * 70 MB per parser, and a template's copy recurses once per level (a 25 KB chain of ANDs overflowed the stack where
+ * dynalite's own parse does not).
+ */
+const MAX_KEY_LENGTH = 8_192;
+
 /** Where a parse put one of the call's expression attribute values (by reference) in what it answered. */
 class ValueSlot {
   constructor(name) {
@@ -62,6 +71,7 @@ export function cacheExpressionParses(parsers, { max = 1024 } = {}) {
       const attrVals = context.attrVals ?? {};
       let key = `${context.isKeyCondition ? 'K' : '-'}${input}\u0000${JSON.stringify(attrNames)}\u0000`;
       for (const name of Object.keys(attrVals)) key += `${name}=${typeOf(attrVals[name])},`;
+      if (key.length > MAX_KEY_LENGTH) return parse.call(this, input, options);
       let template = templates.get(key);
       if (template === undefined) {
         // Parsed against unused-name sets of its own, so the names it uses are known whatever the call's other
