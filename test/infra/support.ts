@@ -71,7 +71,9 @@ class RunWideCleanTemplates extends CloudFormationValidatePlugin {
     }
     const marker = join(RunWideCleanTemplates.directory, hash.digest('hex'));
     if (existsSync(marker)) return { success: true, violations: [] };
-    const report = super.validate(context);
+    // The instance aws-cdk-lib validates with when no plugin is registered (an app built with buildApp alone): one
+    // engine for the process, whichever way a test file's apps were built.
+    const report = CloudFormationValidatePlugin._singletonInstance().validate(context);
     if (report.success && report.violations.length === 0) {
       mkdirSync(RunWideCleanTemplates.directory, { recursive: true });
       writeFileSync(marker, '');
@@ -80,7 +82,6 @@ class RunWideCleanTemplates extends CloudFormationValidatePlugin {
   }
 }
 
-/** One for the process, as aws-cdk-lib keeps its own: each instance starts an engine of its own on its first template. */
 const cleanTemplates = new RunWideCleanTemplates();
 
 /** Validates `app`'s templates as `cdk synth` does, remembering clean ones for the run ({@link RunWideCleanTemplates}). */
