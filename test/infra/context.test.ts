@@ -1,12 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { synthForCli } from '../../infra/app.js';
+import { buildApp, synthForCli } from '../../infra/app.js';
 import { bedrockInvokeStatements, readSettings } from '../../infra/stack.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import { loadConfig } from '../../shared/config.js';
 import { FUNCTION_TABLE_ACCESS } from '../../infra/table-access.js';
-import { actionsOf, functionLogicalId, functionStatements, readJson, resourcesOf, scratchDir, synth, testApp } from './support.js';
+import { actionsOf, functionLogicalId, functionStatements, readJson, rememberCleanTemplates, resourcesOf, scratchDir, synth, testApp } from './support.js';
 
 const settingsFrom = (context: Record<string, unknown>) => readSettings(testApp(context));
 
@@ -294,6 +296,20 @@ describe('stackName', () => {
     expect(synth().stack.stackName).toBe('PipelineGuard');
     expect(() => synth({ stackName: 'staging_1' })).toThrow(/stackName/);
     expect(() => synth({ stackName: '1staging' })).toThrow(/stackName/);
+  });
+});
+
+describe('template validation', () => {
+  // cdk.json's validateAgainstDefaultRules makes aws-cdk-lib's CloudFormation Validate findings errors. The tests'
+  // synth remembers the templates it found clean for the run (test/infra/support.ts): a template it has not seen
+  // clean, such as the default stack with one function's memory below Lambda's minimum, still fails synth.
+  it('fails synth on a template CloudFormation Validate refuses, after clean ones were remembered', () => {
+    synth();
+    const { app, stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [] } });
+    rememberCleanTemplates(app);
+    (stack.functions.classify.function.node.defaultChild as CfnFunction).addPropertyOverride('MemorySize', 1);
+
+    expect(() => Template.fromStack(stack)).toThrow(/MemorySize: 1 is less than the minimum of 128 \(CloudFormation Validate\)/);
   });
 });
 

@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CloudFormationValidatePlugin, type IPolicyValidationContext, type PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -48,12 +50,69 @@ export function testApp(context: Record<string, unknown> = {}): App {
 }
 
 /**
- * The app exactly as `cdk synth` builds it (cdk-nag included), without bundling: synth takes a second or two
- * instead of bundling seven functions.
+ * aws-cdk-lib's own template validation (CloudFormation Validate, a WebAssembly engine; cdk.json's
+ * `validateAgainstDefaultRules` makes what it finds fail synth), with its clean verdicts remembered for the whole
+ * test run. Its verdict is a function of the template's text (its rules and options are fixed in aws-cdk-lib), but
+ * the engine costs ~2.5 s of CPU to start in every test file's process and ~0.5 s a template after that: more than
+ * the synth itself, and most files synthesize templates another file has already had validated (the default stack
+ * above all). So a template that validated clean is recorded by its hash in the run's temporary directory (global
+ * setup's, shared by every worker and gone with the run); the same text again is clean without starting the engine.
+ * Anything else (a template never seen, one with any finding) goes to the real validation, whose report is kept.
+ */
+class RunWideCleanTemplates extends CloudFormationValidatePlugin {
+  private static readonly directory = join(tmpdir(), 'cloudformation-validate-clean');
+  /** aws-cdk-lib pins the engine's version and ships the rules: its version names both (a marker outlives a run without global setup). */
+  private static readonly cdkVersion = (createRequire(import.meta.url)('aws-cdk-lib/package.json') as { version: string }).version;
+
+  override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const hash = createHash('sha256').update(RunWideCleanTemplates.cdkVersion);
+    for (const { templatePath, accountId, region } of context.stackTemplates) {
+      hash.update(JSON.stringify([accountId, region])).update(readFileSync(templatePath));
+    }
+    const marker = join(RunWideCleanTemplates.directory, hash.digest('hex'));
+    if (existsSync(marker)) return { success: true, violations: [] };
+    // The instance aws-cdk-lib validates with when no plugin is registered (an app built with buildApp alone): one
+    // engine for the process, whichever way a test file's apps were built.
+    const report = CloudFormationValidatePlugin._singletonInstance().validate(context);
+    if (report.success && report.violations.length === 0) {
+      mkdirSync(RunWideCleanTemplates.directory, { recursive: true });
+      writeFileSync(marker, '');
+    }
+    return report;
+  }
+}
+
+const cleanTemplates = new RunWideCleanTemplates();
+
+/** Validates `app`'s templates as `cdk synth` does, remembering clean ones for the run ({@link RunWideCleanTemplates}). */
+export function rememberCleanTemplates(app: App): void {
+  Validations.of(app).addPlugins(cleanTemplates);
+}
+
+/** This test file's stacks by {@link synthKey}: tests only read a synthesized stack and its template. */
+const synthesized = new Map<string, Synthesized>();
+
+/** A context's key and value, and for a value naming a file (a policy, runbooks, prices) what the file holds now. */
+function synthKey(context: Record<string, unknown>): string {
+  const fileContent = (value: unknown) =>
+    typeof value === 'string' && statSync(value, { throwIfNoEntry: false })?.isFile() ? createHash('sha256').update(readFileSync(value)).digest('hex') : undefined;
+  return JSON.stringify(Object.entries(context).map(([key, value]) => [key, value, fileContent(value)]));
+}
+
+/**
+ * The app exactly as `cdk synth` builds it (cdk-nag and CloudFormation Validate included), without bundling: synth
+ * takes a second or two instead of bundling seven functions. Built once per test file for each context (a setting
+ * refused is refused again on every call).
  */
 export function synth(context: Record<string, unknown> = {}): Synthesized {
-  const { stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  return { stack, template: Template.fromStack(stack) };
+  const key = synthKey(context);
+  const known = synthesized.get(key);
+  if (known) return known;
+  const { app, stack } = buildApp({ outdir: scratchDir('cdk.out-'), context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  rememberCleanTemplates(app);
+  const built = { stack, template: Template.fromStack(stack) };
+  synthesized.set(key, built);
+  return built;
 }
 
 export interface PolicyStatementJson {

@@ -11,7 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
 import { fetchIncident, readOutbox } from '../../infra/local/replay.js';
-import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.js';
+import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
 import { TEST_APP_ID, TEST_APP_SLUG, testAppKeys } from './app-keys.js';
@@ -95,6 +95,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(github && options.github ? githubSettings(github, options.github.auth) : {}),
     ...(model ? { ANALYZER: 'openai', LLM_BASE_URL: model.baseUrl, LLM_MODEL: options.model, LLM_API_KEY: 'test-key' } : {}),
   };
+  // Imported here, not at the top: half the files that import this module want only a scratch store, and the whole
+  // runtime (every stage, the SDK clients, the embedded Step Functions) is ~0.6 s of CPU to import in each of them.
+  const { startLocalRuntime } = await import('../../infra/local/runtime.js');
   const start = () =>
     startLocalRuntime({
       dataDir,
