@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ExpressionParser, cacheExpressionParses } from '../../../infra/local/expression-cache.mjs';
+import { seededRandom } from '../../support/random.js';
 
 // dynalite's own validation of a call's expressions (validations/index.js `validateExpressions`: the names and values
 // checked, each expression parsed, the unused ones refused), run once with its parsers as they are and once with the
@@ -57,18 +58,6 @@ function valuePlaces(parsed: unknown, values: Record<string, unknown> | undefine
   };
   walk(parsed, '');
   return places;
-}
-
-// A small deterministic generator (mulberry32), so a failure is reproducible from its seed.
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const update = (status: string) => ({
@@ -192,7 +181,7 @@ describe('the embedded store’s parsed-expression templates', () => {
   // Differentially: many random calls (expressions from small pools, so templates are hit; names and values drawn per
   // call, so the same expression meets other names, value types and value contents), validated both ways.
   it('answers 5,000 random calls exactly as dynalite’s own parsers do', () => {
-    const next = random(52);
+    const next = seededRandom(52);
     const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     const paths = ['a', 'b', 'pk', 'sk', '#x', '#y', '#z', 'a.b', '#x.c', 'a[0]', '#y[1].d', '#x[0]', 'c.d', 'e'];
     const vals = [':p', ':q', ':r', ':s'];
