@@ -29,9 +29,10 @@ export function restoreFastPaths(): void {
   setLineFilterUse(null);
 }
 
-/** Each failure's rule and lines, analysed both ways (see {@link analyzedBothWays}). */
+/** Each failure, analysed both ways (see {@link analyzedBothWays}). */
 export async function failuresBothWays(bytes: Buffer): Promise<{ everyLine: unknown[]; fast: unknown[] }> {
-  const found = (analysis: LogAnalysis): unknown[] => analysis.failures.map((f) => [f.rule, f.startLine, f.endLine]);
+  // Everything a failure says but the analysis's timing: its lines, picked lines, tally and repeats as well.
+  const found = (analysis: LogAnalysis): unknown[] => analysis.failures;
   const { everyLine, fast } = await analyzedBothWays(bytes);
   return { everyLine: found(everyLine), fast: found(fast) };
 }
