@@ -801,7 +801,7 @@ export class LogScanner {
       readPastLearntName(prefix);
     }
     const task = prefix === 0 ? text : text.slice(prefix);
-    if (this.tallyWanted.size > 0) this.takeTally(line, task);
+    if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
     if (this.tallyListRule !== null) this.followTallyList(line, text, task);
     if (!passesPrefilter(task)) {
       if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
@@ -1407,11 +1407,15 @@ export class LogScanner {
    * Line `line` (read as `text`) is the run's summary for the waiting blocks whose rule's `tally` it matches, those
    * of the section it is printed in: a run that stopped before its summary does not take the next step's.
    */
-  private takeTally(line: number, text: string): void {
+  private takeTally(line: number, text: string, prefix: string): void {
     for (const [rule, blocks] of this.tallyWanted) {
       if (rule.tally?.test(text) !== true) continue;
-      for (const block of blocks) if (block.section === this.section) block.tallyLine = line;
-      this.tallyWanted.delete(rule);
+      // Tasks a runner runs together (`app:test: `, `lib:test: `) each print their own summary: a block of another
+      // task waits for its own.
+      const otherTasks = blocks.filter((block) => prefix !== '' && block.taskPrefix !== '' && block.taskPrefix !== prefix);
+      for (const block of blocks) if (block.section === this.section && !otherTasks.includes(block)) block.tallyLine = line;
+      if (otherTasks.length > 0) this.tallyWanted.set(rule, otherTasks);
+      else this.tallyWanted.delete(rule);
     }
   }
 
