@@ -41,24 +41,31 @@ export async function cpuGrowthExponentOfRuns(sizes: readonly number[], prepare:
       const run = prepare(size);
       const started = process.cpuUsage();
       await run();
-      const spent = process.cpuUsage(started);
-      fastest = Math.min(fastest, (spent.user + spent.system) / 1000);
+      fastest = Math.min(fastest, cpuMsSince(started));
     }
-    points.push([Math.log(size), Math.log(Math.max(fastest, 0.5))]);
+    points.push([Math.log(size), Math.log(Math.max(fastest, MIN_CPU_MS))]);
   }
   return leastSquaresSlope(points);
 }
 
-/** The shortest of {@link TRIES} runs of `run`, in ms of CPU time, never under 0.5 ms (so its logarithm stays finite). */
+/** The shortest of {@link TRIES} runs of `run`, in ms of CPU time, never under {@link MIN_CPU_MS}. */
 function fastestCpuMs(run: () => unknown): number {
   let fastest = Infinity;
   for (let attempt = 0; attempt < TRIES; attempt += 1) {
     const started = process.cpuUsage();
     run();
-    const spent = process.cpuUsage(started);
-    fastest = Math.min(fastest, (spent.user + spent.system) / 1000);
+    fastest = Math.min(fastest, cpuMsSince(started));
   }
-  return Math.max(fastest, 0.5);
+  return Math.max(fastest, MIN_CPU_MS);
+}
+
+/** A floor for a run's CPU time, so that its logarithm stays finite. */
+const MIN_CPU_MS = 0.5;
+
+/** This process's CPU time (user and system) since `started`, in ms. */
+function cpuMsSince(started: NodeJS.CpuUsage): number {
+  const spent = process.cpuUsage(started);
+  return (spent.user + spent.system) / 1000;
 }
 
 function leastSquaresSlope(points: ReadonlyArray<readonly [number, number]>): number {
