@@ -4,6 +4,7 @@ import type { AwsJsonFetch } from '../../shared/adapters/aws-json.js';
 import { createSecretsManagerReader } from '../../shared/adapters/secrets-manager.js';
 import { ConfigError, RetryableError } from '../../shared/errors.js';
 import { readSecret } from '../../shared/runtime/secrets.js';
+import { recordTimeoutBounds } from '../support/timeout-bounds.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session-token' };
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:guard/webhook-secret-AbCdEf';
@@ -62,12 +63,15 @@ describe('attack-44c A: Secrets Manager over its JSON API', () => {
       new Promise((_resolve, reject) => {
         init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
       });
-    const started = Date.now();
-    const outcome = await Promise.race([
-      failureOf(fetch).then((error) => `failed after ${Date.now() - started} ms: ${(error as Error)?.name}`),
-      new Promise<string>((resolve) => setTimeout(() => resolve('still hanging at 9.5 s (the function would time out at 10 s)'), 9_500)),
-    ]);
-    console.log(`S2: ${outcome}`);
-    expect(outcome).toMatch(/^failed after/);
+    // What each attempt was given to answer (AbortSignal.timeout's bound): the read's whole time, the backoff not
+    // waiting here, rather than how long it took on this machine.
+    const { boundsMs, restore } = recordTimeoutBounds();
+    const error = await failureOf(fetch).finally(restore);
+    const givenMs = boundsMs.reduce((sum, ms) => sum + ms, 0);
+    console.log(`S2: failed after attempts given ${boundsMs.join(' + ')} ms: ${(error as Error)?.name}`);
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(boundsMs.length).toBeGreaterThan(0);
+    // The function would time out at 10 s: half a second kept to answer.
+    expect(givenMs).toBeLessThan(9_500);
   }, 20_000);
 });

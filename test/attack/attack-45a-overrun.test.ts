@@ -90,13 +90,19 @@ describe('attack-45a: invocation deadlines of concurrent invocations in one proc
       await Promise.resolve();
       seen[name] = invocationDeadline();
     });
+    // The clock held still: each deadline is its remaining time less the margin (a fifth, at most 10 s) exactly.
     const started = Date.now();
-    const long = handler('long', { getRemainingTimeInMillis: () => 600_000 });
-    const short = handler('short', { getRemainingTimeInMillis: () => 1_000 });
-    release();
-    await Promise.all([long, short]);
-    expect(seen.long! - started).toBeGreaterThan(500_000);
-    expect(seen.short! - started).toBeLessThan(1_000);
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(started);
+    try {
+      const long = handler('long', { getRemainingTimeInMillis: () => 600_000 });
+      const short = handler('short', { getRemainingTimeInMillis: () => 1_000 });
+      release();
+      await Promise.all([long, short]);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(seen.long! - started).toBe(590_000);
+    expect(seen.short! - started).toBe(800);
     expect(invocationDeadline()).toBeUndefined();
   });
 });

@@ -14,6 +14,7 @@ import { RetryableError } from '../../../shared/errors.js';
 import { loadConfig } from '../../../shared/config.js';
 import { createRunbookRunner, createWebhookVerifier } from '../../../shared/runtime/deps.js';
 import { lambdaHandler, stepHandler } from '../../../shared/runtime/lambda.js';
+import { recordTimeoutBounds } from '../../support/timeout-bounds.js';
 
 /** How the stand-in SSM answers the next request: never, or `{ … Success }` after `afterMs`. */
 let answer: { hang: true } | { afterMs: number } = { hang: true };
@@ -53,18 +54,9 @@ async function statusHandler() {
   return (context: object) => (handler as unknown as (event: unknown, context: object) => Promise<{ status: string }>)({}, { functionName: 'remediate', ...context });
 }
 
-/**
- * What `work` settled to, after how long, and the bound each timed wait it started was given (`AbortSignal.timeout`,
- * an adapter's attempt among them): what the deadline sets, where how long the work took is also what the machine
- * had to spare.
- */
+/** What `work` settled to, after how long, and the bound each timed wait it started was given (what the deadline sets). */
 async function outcomeOf(work: () => Promise<unknown>): Promise<{ ms: number; timeoutsMs: number[]; value?: unknown; error?: Error }> {
-  const timeoutsMs: number[] = [];
-  const made = AbortSignal.timeout.bind(AbortSignal);
-  const spy = vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms: number) => {
-    timeoutsMs.push(ms);
-    return made(ms);
-  });
+  const { boundsMs: timeoutsMs, restore } = recordTimeoutBounds();
   const started = Date.now();
   try {
     const value = await work();
@@ -72,7 +64,7 @@ async function outcomeOf(work: () => Promise<unknown>): Promise<{ ms: number; ti
   } catch (error) {
     return { ms: Date.now() - started, timeoutsMs, error: error as Error };
   } finally {
-    spy.mockRestore();
+    restore();
   }
 }
 
