@@ -622,7 +622,7 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
    * none is left (`none` when there was none). An import row records its row counted on the shared entry: once the counts are gone (a retired
    * learned entry's, an imported entry's cleared ones), forgetting it lets an import of the same file count it again,
    * where it otherwise reported every row "already imported". `keep`: the rows to leave (those imports are counting
-   * now).
+   * now); rows past `maxPages` pages then count as left, though they may all be kept ones.
    */
   async function forgetImportRows(fingerprint: string, maxPages: number, keep?: (row: Record<string, unknown>) => boolean): Promise<'none' | 'forgotten' | 'left'> {
     let forgot = false;
@@ -632,13 +632,16 @@ export function createKnowledgeStore(options: KnowledgeStoreOptions): KnowledgeS
       let read = 0;
       for await (const { Items = [], LastEvaluatedKey } of paginateQuery({ client, pageSize: IMPORT_ROWS_PAGE }, importRowsQuery(fingerprint, 'keys'))) {
         read += 1;
-        // Past `maxPages`, kept rows are read on, as they may hide the others; a row to forget there is left.
         const rows = keep ? Items.filter((row) => !keep(row)) : Items;
+        // Only looking (`maxPages` 0, with `keep`): a row to forget is left.
         if (rows.length > 0 && read > maxPages) return 'left';
         await Promise.all(rows.map((row) => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: row.pk, sk: row.sk } }))));
         forgot ||= rows.length > 0;
         if (!LastEvaluatedKey) return forgot ? 'forgotten' : 'none';
-        if (read >= maxPages && !keep) {
+        if (read >= maxPages) {
+          // Kept rows may hide rows to forget past the pages, and one row's look cannot tell: counted as left, as
+          // reading on through them would be unbounded.
+          if (keep) return 'left';
           after = LastEvaluatedKey;
           break;
         }

@@ -168,6 +168,25 @@ describe('`guard kb migrate` reads every page of a category and of an entry’s 
     expect(await importRowsLeft('fp-paged-import')).toBe(3);
   });
 
+  it('reads no more than 100 pages of an old learned entry’s import rows for an import, though every row read is one counting now', async () => {
+    // Prepare: an old learned entry with 201 import rows other deliveries claimed a moment ago (counting now: kept)
+    const later = new Date(at.getTime() + HOUR_MS);
+    const counting = (n: number) => ({ pk: 'KB#fp-paged-kept', sk: `IMPORT#paged-${String(n).padStart(3, '0')}`, kind: 'knowledge-import', claimedAt: later.toISOString() });
+    await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: oldLearned('fp-paged-kept', 'configuration') }));
+    await putAll(scratch.client, Array.from({ length: 201 }, (_, n) => counting(n)));
+    const { client, pages } = pagedQueries(scratch.client, 2);
+
+    // Act
+    const importing = learningOn(client, () => later).knowledge.importOutcome('fp-paged-kept', { template: 't', category: 'configuration', source: 'imported' }, 'new-import', { action: 'comment_only', success: null }, later, later);
+
+    // Assert: 100 pages read (two a page here), none past them; what lies beyond may hold rows to forget, so the
+    // import is refused, as when rows to forget go past the pages, and no row counting now is forgotten.
+    const outcome = await importing.catch((error: unknown) => error);
+    expect(pagesOf(pages, 'KB#fp-paged-kept').filter((page) => page.Limit === 100)).toHaveLength(100);
+    expect(outcome).toBeInstanceOf(OldLayoutImportRowsError);
+    expect(await importRowsLeft('fp-paged-kept')).toBe(202);
+  });
+
   it('counts every page of an imported entry’s import rows: five rows read two a page are its five sightings, nothing learned', async () => {
     // Prepare: an imported entry seen five times, once by each of its five import rows
     await scratch.client.send(new PutCommand({ TableName: 'incidents', Item: { ...oldLearned('fp-paged-count', 'security_scan'), source: 'imported', seen: 5 } }));
