@@ -1,28 +1,26 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import type { PipelineGuardStack } from '../../infra/stack.js';
+import { rememberCleanTemplates, scratchDir } from './support.js';
 
 interface ValidationReport {
   pluginReports: Array<{ pluginName: string; violations: Array<{ ruleName: string; severity: string }> }>;
 }
 
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
-
 /**
  * Synthesizes the app as `cdk synth` does: buildApp registers cdk-nag's AwsSolutions pack as a validation plugin,
- * and an unacknowledged error makes synth throw. The report file lists what was found.
+ * and an unacknowledged error makes synth throw. The report file lists what was found. CloudFormation Validate's
+ * clean verdicts are remembered for the run as support.ts's synth() remembers them (its verdict is the template's:
+ * a template this or another file had validated clean is not validated again); cdk-nag runs on every synth, its
+ * verdict being the construct tree's (its acknowledgements are construct metadata, not template text).
  */
 function synthWithNag(context: Record<string, unknown>, mutate?: (stack: PipelineGuardStack) => void) {
-  const outdir = mkdtempSync(join(tmpdir(), 'guard-nag-'));
-  outdirs.push(outdir);
+  const outdir = scratchDir('guard-nag-');
   const { app, stack } = buildApp({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  rememberCleanTemplates(app);
   mutate?.(stack);
   return {
     run: () => app.synth(),
