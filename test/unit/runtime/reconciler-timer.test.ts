@@ -12,12 +12,18 @@ const TIMEOUT_MS = 60;
 describe('the local reconciler timer', () => {
   let stop: (() => Promise<void>) | null = null;
   afterEach(async () => {
-    await stop?.();
+    // Fake time stops here: a stop that waits for a run's limit gets there.
+    const stopping = stop?.();
+    if (vi.isFakeTimers()) await vi.runOnlyPendingTimersAsync();
+    await stopping;
     stop = null;
+    vi.useRealTimers();
   });
 
   it('runs again after a run that hangs past the reconcile function’s timeout', async () => {
-    // Prepare: the first run's store call never answers; the later ones answer at once.
+    // Prepare: the first run's store call never answers; the later ones answer at once. On fake time: the ticks and
+    // the limit come in their order, however busy the machine.
+    vi.useFakeTimers();
     let runs = 0;
     const log: string[] = [];
     const timer = startReconcilerTimer({
@@ -29,20 +35,29 @@ describe('the local reconciler timer', () => {
     stop = timer.stop;
 
     // Assess: later runs happen once the hung one is past its limit, and that is said.
-    await vi.waitFor(() => expect(runs).toBeGreaterThanOrEqual(3), { timeout: 2_000, interval: 10 });
+    // Held by the hung run up to its limit, then running again.
+    await vi.advanceTimersByTimeAsync(INTERVAL_MS + TIMEOUT_MS - 1);
+    expect(runs).toBe(1);
+    await vi.advanceTimersByTimeAsync(3 * INTERVAL_MS);
+    expect(runs).toBeGreaterThanOrEqual(3);
     expect(log.join('\n')).toMatch(/timeout/);
   });
 
   it('stops without waiting for a hung run past its limit', async () => {
+    vi.useFakeTimers();
     let runs = 0;
     const timer = startReconcilerTimer({ run: () => (++runs, new Promise<never>(() => {})), intervalMs: INTERVAL_MS, timeoutMs: TIMEOUT_MS, log: () => {} });
-    await vi.waitFor(() => expect(runs).toBe(1), { timeout: 1_000, interval: 5 });
-    const stopped = await Promise.race([timer.stop().then(() => 'stopped'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), TIMEOUT_MS * 10))]);
-    expect(stopped).toBe('stopped');
+    await vi.advanceTimersByTimeAsync(INTERVAL_MS);
+    expect(runs).toBe(1);
+    let stopped = false;
+    void timer.stop().then(() => { stopped = true; });
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    expect(stopped).toBe(true);
   });
 
   it('aborts the hung run’s signal at its limit, and its ports then refuse its calls', async () => {
     // Prepare: each run's store reached through its fenced ports, as the runtime wires them; the first run's read hangs.
+    vi.useFakeTimers();
     const reads: string[] = [];
     const store = { async get(key: string) { reads.push(key); return key === 'first' ? new Promise<never>(() => {}) : null; } };
     let signal: AbortSignal | null = null;
@@ -60,11 +75,16 @@ describe('the local reconciler timer', () => {
     });
     stop = timer.stop;
 
-    // Assess
-    await vi.waitFor(() => expect(signal?.aborted).toBe(true), { timeout: 1_000, interval: 5 });
+    // Assess (the signal read through a function: assigned in the run, which the compiler does not follow)
+    const aborted = () => (signal as AbortSignal | null)?.aborted;
+    await vi.advanceTimersByTimeAsync(INTERVAL_MS + TIMEOUT_MS - 1);
+    expect(aborted()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(aborted()).toBe(true);
     expect(() => ports!.store.get('after its limit')).toThrow(ReconcilerRunStoppedError);
     expect(reads).not.toContain('after its limit');
-    await vi.waitFor(() => expect(reads).toContain('later'), { timeout: 1_000, interval: 5 });
+    await vi.advanceTimersByTimeAsync(INTERVAL_MS);
+    expect(reads).toContain('later');
   });
 
   describe('a run asked for now (the local runtime API\'s reconcile())', () => {
