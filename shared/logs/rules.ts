@@ -296,9 +296,14 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'unittest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99,
     re: /^(?:FAIL|ERROR): \S+ \(\S+\)/, end: /^(?:={20,}|Ran \d+ tests?)/,
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
+  // IPython's own (`ipython -c`, and the kernel's under Jupyter, papermill, nbval, nbmake) heads it with the
+  // exception's name, `KeyError                                  Traceback (most recent call last)`, and each frame
+  // at the line's start: `Cell In[1], line 1` and `File /x/cart.py:2, in total(prices)` (8.5+), `Input In [1], in
+  // <cell line: 1>()` (8.0–8.4), `<ipython-input-1-0b5c…> in <module>` and `~/x/cart.py in total(prices)` (7 and
+  // before), each with its code under an arrow (`----> 2`, `--> 346`).
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
-    re: /^\s*Traceback \(most recent call last\):/,
-    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception)/,
+    re: /^\s*Traceback \(most recent call last\):|^[A-Za-z_][\w.]*? *Traceback \(most recent call last\)$/,
+    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<ipython-input-\d+-[0-9a-f]+> in |\S+\.py in \S)/,
     // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not.
     contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: /^\s*Traceback \(most recent call last\):/ },
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
@@ -756,12 +761,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'mkdocs.strict', category: 'compilation', weight: 80, extend: 'line', re: /^Aborted with \d+ warnings? in strict mode!$/,
     lookback: { re: /^INFO +- +(?:Building documentation|Cleaning site directory)\b/, lines: 250, inclusive: false }, pick: [{ re: /^WARNING +- +\S/ }] },
   // Python's own: `  File "x.py", line 2` above (`***   File …` from compileall without -q; `  Cell In[1], line 2`
-  // and `  File <string>:2` from IPython 8, so Jupyter, papermill and nbmake), the code four spaces in
-  // and its caret between. A file Python cannot decode gets no header (`Non-UTF-8 code starting with …`, `encoding
+  // and `  File <string>:2` from IPython 8.5+, `  Input In [1]` from 8.0–8.4, so Jupyter, papermill and nbmake), the
+  // code four spaces in and its caret between. A file Python cannot decode gets no header (`Non-UTF-8 code starting with …`, `encoding
   // problem: …`). Node prints a `SyntaxError: …` too, under `file.js:2`, the code as written and a blank line:
   // node.exception's.
   { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): /,
-    under: { header: /^(?:\*{3})?\s*(?:File "[^"]*", line \d+|File \S.*:\d+$|Cell In ?\[\d+\], line \d+)/, through: /^ {4}/,
+    under: { header: /^(?:\*{3})?\s*(?:File "[^"]*", line \d+|File \S.*:\d+$|Cell In ?\[\d+\], line \d+|Input In \[\d+\]$)/, through: /^ {4}/,
       alone: /SyntaxError: (?:Non-UTF-8 code starting with |encoding problem: )/ } },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
