@@ -23,24 +23,13 @@ describe('make stops without a compiler error', () => {
     ['no-rule.log', 3, 'make: *** No rule to make target \'util.o\', needed by \'app\'.  Stop.'],
     ['no-makefile.log', 2, 'make: *** No targets specified and no makefile found.  Stop.'],
     ['no-rule-sub-make.log', 5, 'make[1]: *** No rule to make target \'y.o\', needed by \'libx.a\'.  Stop.'],
-  ])('%s: the line make stopped on is the failure, first', async (file, stopLine, text) => {
-    // Prepare
-    const log = read(file);
-    // Act
-    const analysis = await analyzeLog(log);
-    // Assert
-    expect(line(log, stopLine)).toBe(text);
-    expect(analysis.failures[0]?.rule).toBe('make.no-rule');
-    expect(predictionLines(analysis)[0]).toBe(stopLine);
-  });
-
-  it.each([
+    // On a makefile's line, whatever its words.
     ['recipe-commences.log', 2, 'Makefile:1: *** recipe commences before first target.  Stop.'],
     ['target-pattern.log', 2, "Makefile:2: *** target pattern contains no '%'.  Stop."],
     ['missing-separator-sub-make.log', 4, 'Makefile:2: *** missing separator.  Stop.'],
     ['included-makefile.log', 2, 'rules.mk:4: *** missing separator.  Stop.'],
     ['error-function.log', 2, 'Makefile:2: *** GOPATH_X is not set.  Stop.'],
-  ])('%s: make\'s stop on a makefile\'s line, whatever its words, is make\'s failure, first', async (file, stopLine, text) => {
+  ])('%s: the line make stopped on is the failure, first', async (file, stopLine, text) => {
     // Prepare
     const log = read(file);
     // Act

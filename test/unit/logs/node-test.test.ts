@@ -2,11 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCANNER_TRIGGERS } from '../../../shared/logs/dispatch.js';
-import { analyzeLog, LogScanner, predictionLines } from '../../../shared/logs/index.js';
-import { LineFilter } from '../../../shared/logs/line-filter.js';
-import { forEachLine, type LineGate } from '../../../shared/logs/reader.js';
-import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths, takenWhileBusy } from '../../support/fast-paths.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/node-test');
 
@@ -183,23 +180,8 @@ describe('node:test: the lines between a remembered `ℹ fail N` and its list', 
     // Prepare: the first run's report is 272 lines, all `ℹ` lines that no trigger names; small chunks, as the
     // reader reads its first chunk whole.
     const bytes = readFileSync(resolve(FIXTURES, 'coverage-longer-than-ring-node22.log'));
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      for (let at = 0; at < bytes.length; at += 512) yield bytes.subarray(at, at + 512);
-    }
-    const scanner = new LogScanner();
-    let takenBusy = 0;
-    const gate: LineGate = {
-      filter: () => new LineFilter(SCANNER_TRIGGERS),
-      skip: (n, chunk, start, end) => {
-        const busy = !scanner.idle();
-        const took = scanner.skip(n, chunk, start, end);
-        if (busy && took) takenBusy++;
-        return took;
-      },
-      release: (memory) => scanner.release(memory),
-    };
     // Act
-    await forEachLine(chunks(), (n, text, raw) => scanner.push(n, text, raw), Number.POSITIVE_INFINITY, gate);
+    const { scanner, taken: takenBusy } = await takenWhileBusy(bytes, 512);
     // Assert
     expect(scanner.finish().ranked.filter((r) => r.block.rule.id === 'node-test.failed').map((r) => r.block.tallyLine).sort((a, b) => a - b)).toEqual([7, 308]);
     expect(takenBusy).toBeGreaterThan(250);
