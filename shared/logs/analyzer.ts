@@ -619,7 +619,7 @@ export class LogScanner {
   skip(line: number, bytes: Buffer, start: number, end: number): boolean {
     const open = this.open;
     if (open === null) {
-      if (!this.idle() && !this.passesSummary(bytes, start, end)) return false;
+      if (!this.idleButSummary() || (this.tallySeen.size > 0 && !this.passesSummary(bytes, start, end))) return false;
       this.remember(line, bytes, start, end);
       return true;
     }
@@ -628,13 +628,12 @@ export class LogScanner {
 
   /**
    * Whether the raw line `bytes[start, end)`, not named by the line filter, is taken unread while the scanner is
-   * idle but for a remembered summary: a blank line, counted as {@link scan} counts it (see {@link passTallySeen}),
+   * {@link idleButSummary} and remembers a summary: a blank line, counted as {@link scan} counts it (see {@link passTallySeen}),
    * or a line that `tallyAbove.through` matches whatever follows its first characters (a coverage report's `ℹ`
    * lines, any number of them), which {@link followTallyList} passes over. Named lines (the summary, the list's
    * heading) are always read.
    */
   private passesSummary(bytes: Buffer, start: number, end: number): boolean {
-    if (this.tallySeen.size === 0 || !this.idleButSummary()) return false;
     const passing = rawSummaryPassing(throughLiteral(this.tallyListRule as Rule), bytes, start, end);
     if (passing === 'blank') this.passTallySeen('');
     return passing !== 'read';
