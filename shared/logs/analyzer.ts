@@ -605,7 +605,7 @@ export class LogScanner {
     return this.tallySeen.size === 0 && this.idleButSummary();
   }
 
-  /** {@link idle} but for a run's summary being remembered ({@link tallySeen}), which a line changes only as {@link passesSummary} reads. */
+  /** {@link idle} but for a remembered run summary ({@link tallySeen}), which a line changes as {@link passesSummary} reads. */
   private idleButSummary(): boolean {
     return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null;
   }
@@ -628,10 +628,10 @@ export class LogScanner {
 
   /**
    * Whether the raw line `bytes[start, end)`, not named by the line filter, is taken unread while the scanner is
-   * {@link idleButSummary} and remembers a summary: a blank line, counted as {@link scan} counts it (see {@link passTallySeen}),
-   * or a line that `tallyAbove.through` matches whatever follows its first characters (a coverage report's `ℹ`
-   * lines, any number of them), which {@link followTallyList} passes over. Named lines (the summary, the list's
-   * heading) are always read.
+   * {@link idleButSummary} and remembers a summary: a blank line, counted as {@link scan} counts it (see
+   * {@link passTallySeen}), or a line that `tallyAbove.through` matches whatever follows its first characters (a
+   * coverage report's `ℹ` lines, any number of them), which {@link followTallyList} passes over. Named lines (the
+   * summary, the list's heading) are always read.
    */
   private passesSummary(bytes: Buffer, start: number, end: number): boolean {
     const passing = rawSummaryPassing(throughLiteral(this.tallyListRule as Rule), bytes, start, end);

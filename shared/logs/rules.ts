@@ -762,9 +762,9 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^INFO +- +(?:Building documentation|Cleaning site directory)\b/, lines: 250, inclusive: false }, pick: [{ re: /^WARNING +- +\S/ }] },
   // Python's own: `  File "x.py", line 2` above (`***   File …` from compileall without -q; `  Cell In[1], line 2`
   // and `  File <string>:2` from IPython 8.5+, `  Input In [1]` from 8.0–8.4, so Jupyter, papermill and nbmake), the
-  // code four spaces in and its caret between. A file Python cannot decode gets no header (`Non-UTF-8 code starting with …`, `encoding
-  // problem: …`). Node prints a `SyntaxError: …` too, under `file.js:2`, the code as written and a blank line:
-  // node.exception's.
+  // code four spaces in and its caret between. A file Python cannot decode gets no header (`Non-UTF-8 code starting
+  // with …`, `encoding problem: …`). Node prints a `SyntaxError: …` too, under `file.js:2`, the code as written and a
+  // blank line: node.exception's.
   { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): /,
     under: { header: /^(?:\*{3})?\s*(?:File "[^"]*", line \d+|File \S.*:\d+$|Cell In ?\[\d+\], line \d+|Input In \[\d+\]$)/, through: /^ {4}/,
       alone: /SyntaxError: (?:Non-UTF-8 code starting with |encoding problem: )/ } },
