@@ -166,6 +166,8 @@ describe('node:test: the lines between a remembered `ℹ fail N` and its list', 
       // Nine lines besides the report's keep the first run's summary, ten do not (see the test above): blank lines,
       // lines of spaces, and a report line behind a colour code count, or not, as the scanner reads them.
       ...[8, 9].flatMap((count) => ['', '   ', '> step', '\x1b[32mℹ all files | 100.00\x1b[39m', 'ℹ'].map((extra): [string, Buffer] => [`${count} × ${JSON.stringify(extra)}`, withLines(extra, count)])),
+      // A GitHub Actions job log: each line behind the runner's timestamp, which cleaning removes.
+      ['timestamped', Buffer.from(readFileSync(resolve(FIXTURES, 'coverage-longer-than-ring-node22.log'), 'utf8').split('\n').map((l) => `2024-05-01T10:11:12.1234567Z ${l}`).join('\n'))],
     ];
     for (const [name, bytes] of logs) {
       // Act
