@@ -56,7 +56,7 @@ import {
   testRuleAt,
 } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
-import { rawContinuation } from './raw-continuation.js';
+import { rawContinuation, rawSummaryPassing, throughLiteral } from './raw-continuation.js';
 import { nextCandidate } from './literal-index.js';
 import { NPM_CASCADE_RULE, NpmOutput } from './npm-output.js';
 import { PinnedShape } from './shape.js';
@@ -602,7 +602,12 @@ export class LogScanner {
    * a line that none of the scanner's triggers (`SCANNER_TRIGGERS` in dispatch.ts) can match may be skipped.
    */
   idle(): boolean {
-    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null && this.tallySeen.size === 0;
+    return this.tallySeen.size === 0 && this.idleButSummary();
+  }
+
+  /** {@link idle} but for a remembered run summary ({@link tallySeen}), which a line changes as {@link passesSummary} reads. */
+  private idleButSummary(): boolean {
+    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null;
   }
 
   /**
@@ -614,11 +619,24 @@ export class LogScanner {
   skip(line: number, bytes: Buffer, start: number, end: number): boolean {
     const open = this.open;
     if (open === null) {
-      if (!this.idle()) return false;
+      if (!this.idleButSummary() || (this.tallySeen.size > 0 && !this.passesSummary(bytes, start, end))) return false;
       this.remember(line, bytes, start, end);
       return true;
     }
     return this.absorb(open, line, bytes, start, end);
+  }
+
+  /**
+   * Whether the raw line `bytes[start, end)`, not named by the line filter, is taken unread while the scanner is
+   * {@link idleButSummary} and remembers a summary: a blank line, counted as {@link scan} counts it (see
+   * {@link passTallySeen}), or a line that `tallyAbove.through` matches whatever follows its first characters (a
+   * coverage report's `ℹ` lines, any number of them), which {@link followTallyList} passes over. Named lines (the
+   * summary, the list's heading) are always read.
+   */
+  private passesSummary(bytes: Buffer, start: number, end: number): boolean {
+    const passing = rawSummaryPassing(throughLiteral(this.tallyListRule as Rule), bytes, start, end);
+    if (passing === 'blank') this.passTallySeen('');
+    return passing !== 'read';
   }
 
   /**

@@ -26,6 +26,7 @@ import { CleaningHazards, isVisibleAscii, keptFrom, rawTextStart, textEnd } from
 import { parseRegex, UnsupportedRegexError, type RegexNode } from './regex-syntax.js';
 import { RULE_TABLE, type Rule } from './rules.js';
 import { inputsKey, storedData } from './stored.js';
+import { mayStartTask } from './task-prefix.js';
 
 const TABLE = RULE_TABLE;
 
@@ -190,4 +191,42 @@ function mayMatch(at: number, bytes: Uint8Array, from: number, to: number): bool
     if (state === HIT) return true;
   }
   return next[state * columns + set.endClass] === HIT;
+}
+
+/**
+ * What a raw line that the line filter did not name is to a run's summary the scanner remembers
+ * (`LogScanner.tallySeen`), as `LogScanner.scan` would find on its cleaned text: `blank` (nothing but spaces and
+ * tabs: it counts towards the lines that end the memory), `through` (its text starts with `literal`, see
+ * {@link throughLiteral}: it changes nothing), or `read`.
+ */
+export function rawSummaryPassing(literal: Uint8Array | null, bytes: Buffer, start: number, end: number): 'blank' | 'through' | 'read' {
+  if (hazards.in(bytes, start, end)) return 'read';
+  const last = textEnd(bytes, start, end);
+  const textStart = rawTextStart(bytes, start, end);
+  if (textStart === -1) return 'read';
+  let at = textStart;
+  while (at < last && (bytes[at] === 32 || bytes[at] === 9)) at = keptFrom(bytes, at + 1, last);
+  if (at >= last) return 'blank';
+  // The literal's bytes in a row: an escape sequence inside it (or inside one of its characters) is left to cleaning.
+  if (literal === null || last - textStart < literal.length) return 'read';
+  for (let k = 0; k < literal.length; k++) if (bytes[textStart + k] !== literal[k]) return 'read';
+  return 'through';
+}
+
+/** {@link throughLiteral}'s answers by rule. */
+const throughLiterals = new Map<Rule, Uint8Array | null>();
+
+/**
+ * The bytes of the text that `rule.tallyAbove.through` matches every line starting with (`^ℹ `: `ℹ `), when that
+ * expression is an anchored literal that no task prefix can start (a line starting with it is read as it is, see
+ * `linePrefixLength`); null when there is none.
+ */
+export function throughLiteral(rule: Rule): Uint8Array | null {
+  const known = throughLiterals.get(rule);
+  if (known !== undefined) return known;
+  const through = rule.tallyAbove?.through;
+  const literal = through !== undefined && through.flags === '' ? /^\^([^\\^$.*+?()[\]{}|]+)$/.exec(through.source)?.[1] : undefined;
+  const bytes = literal !== undefined && !mayStartTask(literal) ? Buffer.from(literal) : null;
+  throughLiterals.set(rule, bytes);
+  return bytes;
 }

@@ -296,9 +296,14 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'unittest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99,
     re: /^(?:FAIL|ERROR): \S+ \(\S+\)/, end: /^(?:={20,}|Ran \d+ tests?)/,
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
+  // IPython's own (`ipython -c`, and the kernel's under Jupyter, papermill, nbval, nbmake) heads it with the
+  // exception's name, `KeyError                                  Traceback (most recent call last)`, and each frame
+  // at the line's start: `Cell In[1], line 1` and `File /x/cart.py:2, in total(prices)` (8.5+), `Input In [1], in
+  // <cell line: 1>()` (8.0–8.4), `<ipython-input-1-0b5c…> in <module>` and `~/x/cart.py in total(prices)` (7 and
+  // before), each with its code under an arrow (`----> 2`, `--> 346`).
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
-    re: /^\s*Traceback \(most recent call last\):/,
-    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception)/,
+    re: /^\s*Traceback \(most recent call last\):|^[A-Za-z_][\w.]*? *Traceback \(most recent call last\)$/,
+    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<ipython-input-\d+-[0-9a-f]+> in |\S+\.py in \S)/,
     // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not.
     contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: /^\s*Traceback \(most recent call last\):/ },
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
@@ -682,8 +687,12 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^CMake Error\b/, cont: /^(?:Call Stack \(most recent call first\):|\s)/ },
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: / },
   // make's own stop. Scripts probe targets that may not exist (`make clean || true`) and go on: below a failure
-  // of the step that failed after it (a later section's output that says nothing more scores 20 + 30 there).
-  { id: 'make.no-rule', category: 'configuration', weight: 60, extend: 'line', re: /No rule to make target|No targets(?: specified and no makefile found)?\.|Makefile:\d+: \*\*\* / },
+  // of the step that failed after it (a later section's output that says nothing more scores 20 + 30 there). On a
+  // makefile's line (`Makefile:1: *** recipe commences before first target.  Stop.`, `rules.mk:4: *** missing
+  // separator.  Stop.`, a makefile's `$(error …)`) it ends `.  Stop.`; make's located `***` lines that do not
+  // (`*** mixed implicit and normal rules: deprecated syntax`) are warnings it goes on after.
+  { id: 'make.no-rule', category: 'configuration', weight: 60, extend: 'line',
+    re: /No rule to make target|No targets(?: specified and no makefile found)?\.|^[\w./\\-]+:\d+: \*\*\* .*\.  Stop\.$/ },
   // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`.
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/ },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
@@ -752,12 +761,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'mkdocs.strict', category: 'compilation', weight: 80, extend: 'line', re: /^Aborted with \d+ warnings? in strict mode!$/,
     lookback: { re: /^INFO +- +(?:Building documentation|Cleaning site directory)\b/, lines: 250, inclusive: false }, pick: [{ re: /^WARNING +- +\S/ }] },
   // Python's own: `  File "x.py", line 2` above (`***   File …` from compileall without -q; `  Cell In[1], line 2`
-  // and `  File <string>:2` from IPython 8, so Jupyter, papermill and nbmake), the code four spaces in
-  // and its caret between. A file Python cannot decode gets no header (`Non-UTF-8 code starting with …`, `encoding
-  // problem: …`). Node prints a `SyntaxError: …` too, under `file.js:2`, the code as written and a blank line:
-  // node.exception's.
+  // and `  File <string>:2` from IPython 8.5+, `  Input In [1]` from 8.0–8.4, so Jupyter, papermill and nbmake), the
+  // code four spaces in and its caret between. A file Python cannot decode gets no header (`Non-UTF-8 code starting
+  // with …`, `encoding problem: …`). Node prints a `SyntaxError: …` too, under `file.js:2`, the code as written and a
+  // blank line: node.exception's.
   { id: 'python.syntax', category: 'compilation', weight: 70, extend: 'line', re: /^\s*(?:SyntaxError|IndentationError|TabError): /,
-    under: { header: /^(?:\*{3})?\s*(?:File "[^"]*", line \d+|File \S.*:\d+$|Cell In ?\[\d+\], line \d+)/, through: /^ {4}/,
+    under: { header: /^(?:\*{3})?\s*(?:File "[^"]*", line \d+|File \S.*:\d+$|Cell In ?\[\d+\], line \d+|Input In \[\d+\]$)/, through: /^ {4}/,
       alone: /SyntaxError: (?:Non-UTF-8 code starting with |encoding problem: )/ } },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
@@ -1302,4 +1311,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;

@@ -59,6 +59,16 @@ function measure(text: string, announcements: boolean): number {
   return firstWordEndsInGreater(text) ? matchedLength(text) : 0;
 }
 
+/**
+ * Whether a text starting with character `c` may have a task prefix or announce a task (see {@link measure}): every
+ * form of {@link TASK_PREFIX_RE} and every announcement starts with a name character, `@`, a space or `>`.
+ */
+export function mayStartTask(c: string): boolean {
+  return TASK_START_RE.test(c);
+}
+
+const TASK_START_RE = /^[\w.+@ >-]/;
+
 /** `text` up to `end` is a name: name characters only. */
 function isName(text: string, end: number): boolean {
   for (let i = 0; i < end; i++) if (!isNameChar(text.charCodeAt(i))) return false;

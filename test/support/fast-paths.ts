@@ -1,5 +1,7 @@
-import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../shared/logs/dispatch.js';
-import { analyzeLog, type LogAnalysis } from '../../shared/logs/index.js';
+import { SCANNER_TRIGGERS, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../shared/logs/dispatch.js';
+import { analyzeLog, LogScanner, type LogAnalysis } from '../../shared/logs/index.js';
+import { LineFilter } from '../../shared/logs/line-filter.js';
+import { forEachLine, type LineGate } from '../../shared/logs/reader.js';
 
 /**
  * `bytes` analysed in 512-byte chunks (a first chunk is never filtered) twice: reading every line with every rule,
@@ -35,4 +37,28 @@ export async function failuresBothWays(bytes: Buffer): Promise<{ everyLine: unkn
   const found = (analysis: LogAnalysis): unknown[] => analysis.failures;
   const { everyLine, fast } = await analyzedBothWays(bytes);
   return { everyLine: found(everyLine), fast: found(fast) };
+}
+
+/**
+ * `bytes` read in chunks of `chunkBytes` by a scanner with the line filter on (the reader reads its first chunk
+ * whole): the scanner, to be finished, and how many lines it took unread while it was not idle.
+ */
+export async function takenWhileBusy(bytes: Buffer, chunkBytes: number): Promise<{ scanner: LogScanner; taken: number }> {
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < bytes.length; at += chunkBytes) yield bytes.subarray(at, at + chunkBytes);
+  }
+  const scanner = new LogScanner();
+  let taken = 0;
+  const gate: LineGate = {
+    filter: () => new LineFilter(SCANNER_TRIGGERS),
+    skip: (line, chunk, start, end) => {
+      const busy = !scanner.idle();
+      const took = scanner.skip(line, chunk, start, end);
+      if (busy && took) taken++;
+      return took;
+    },
+    release: (memory) => scanner.release(memory),
+  };
+  await forEachLine(chunks(), (line, text, raw) => scanner.push(line, text, raw), Number.POSITIVE_INFINITY, gate);
+  return { scanner, taken };
 }

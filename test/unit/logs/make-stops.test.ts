@@ -10,7 +10,8 @@ const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixture
 /**
  * GNU Make stopping on its own (real runs, see test/fixtures/make/README.md): its `*** No rule to make target` and
  * `*** No targets specified` lines carry none of the words an error line usually does (no `error`, no `fail`), and
- * the compile line above them is the step's only other output.
+ * the compile line above them is the step's only other output; nor do most of its stops on a makefile's line
+ * (`Makefile:1: *** recipe commences before first target.  Stop.`, a makefile's own `$(error …)`).
  */
 const read = (file: string): string => readFileSync(resolve(FIXTURES, file), 'utf8');
 const line = (log: string, n: number): string => log.split('\n')[n - 1] ?? '';
@@ -22,6 +23,12 @@ describe('make stops without a compiler error', () => {
     ['no-rule.log', 3, 'make: *** No rule to make target \'util.o\', needed by \'app\'.  Stop.'],
     ['no-makefile.log', 2, 'make: *** No targets specified and no makefile found.  Stop.'],
     ['no-rule-sub-make.log', 5, 'make[1]: *** No rule to make target \'y.o\', needed by \'libx.a\'.  Stop.'],
+    // On a makefile's line, whatever its words.
+    ['recipe-commences.log', 2, 'Makefile:1: *** recipe commences before first target.  Stop.'],
+    ['target-pattern.log', 2, "Makefile:2: *** target pattern contains no '%'.  Stop."],
+    ['missing-separator-sub-make.log', 4, 'Makefile:2: *** missing separator.  Stop.'],
+    ['included-makefile.log', 2, 'rules.mk:4: *** missing separator.  Stop.'],
+    ['error-function.log', 2, 'Makefile:2: *** GOPATH_X is not set.  Stop.'],
   ])('%s: the line make stopped on is the failure, first', async (file, stopLine, text) => {
     // Prepare
     const log = read(file);
@@ -29,12 +36,22 @@ describe('make stops without a compiler error', () => {
     const analysis = await analyzeLog(log);
     // Assert
     expect(line(log, stopLine)).toBe(text);
-    expect(analysis.failures[0]?.rule).toBe('make.no-rule');
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])[0]).toEqual(['make.no-rule', stopLine, stopLine]);
     expect(predictionLines(analysis)[0]).toBe(stopLine);
   });
 
+  it('takes make\'s `*** mixed implicit and normal rules: deprecated syntax`, which does not stop it, for no failure', async () => {
+    // Prepare
+    const log = read('mixed-rules-then-no-rule.log');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: make goes on, and stops on the rule the deprecated line left it without.
+    expect(line(log, 2)).toBe('Makefile:2: *** mixed implicit and normal rules: deprecated syntax');
+    expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['make.no-rule', 3]]);
+  });
+
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
-    for (const file of ['no-rule.log', 'no-makefile.log', 'no-rule-sub-make.log']) {
+    for (const file of ['no-rule.log', 'no-makefile.log', 'no-rule-sub-make.log', 'recipe-commences.log', 'target-pattern.log', 'missing-separator-sub-make.log', 'included-makefile.log', 'error-function.log']) {
       // Act
       const { everyLine, fast } = await failuresBothWays(readFileSync(resolve(FIXTURES, file)));
       // Assert

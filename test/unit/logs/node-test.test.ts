@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths, takenWhileBusy } from '../../support/fast-paths.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/node-test');
 
@@ -146,5 +147,45 @@ describe('node:test (spec reporter)', () => {
     // Assert: `'test timed out after 20ms'`, `'plain string'`, `{ code: 42 }`, `TypeError: x is not a function`.
     expect([19, 23, 27, 31].map((n) => line(thrown, n).trim()[0])).toEqual(["'", "'", '{', 'T']);
     expect(predicted).toEqual(expect.arrayContaining([18, 19, 22, 23, 26, 27, 30, 31]));
+  });
+});
+
+describe('node:test: the lines between a remembered `ℹ fail N` and its list', () => {
+  afterEach(restoreFastPaths);
+
+  /** The real two-run coverage log with `count` copies of `extra` before the first run's `✖ failing tests:`. */
+  const withLines = (extra: string, count: number): Buffer => {
+    const real = readFileSync(resolve(FIXTURES, 'two-runs-coverage-node22.log'), 'utf8').split('\n');
+    const heading = real.indexOf('✖ failing tests:');
+    return Buffer.from([...real.slice(0, heading), ...Array.from({ length: count }, () => extra), ...real.slice(heading)].join('\n'));
+  };
+
+  it('finds with the line filter what reading every line finds, blank and other lines counted alike', async () => {
+    const logs: Array<[string, Buffer]> = [
+      ...['coverage-longer-than-ring-node22.log', 'two-runs-coverage-node22.log', 'turbo-two-summaries-node22.log'].map((file): [string, Buffer] => [file, readFileSync(resolve(FIXTURES, file))]),
+      // Nine lines besides the report's keep the first run's summary, ten do not (see the test above): blank lines,
+      // lines of spaces, and a report line behind a colour code count, or not, as the scanner reads them.
+      ...[8, 9].flatMap((count) => ['', '   ', '> step', '\x1b[32mℹ all files | 100.00\x1b[39m', 'ℹ'].map((extra): [string, Buffer] => [`${count} × ${JSON.stringify(extra)}`, withLines(extra, count)])),
+      // A GitHub Actions job log: each line behind the runner's timestamp, which cleaning removes.
+      ['timestamped', Buffer.from(readFileSync(resolve(FIXTURES, 'coverage-longer-than-ring-node22.log'), 'utf8').split('\n').map((l) => `2024-05-01T10:11:12.1234567Z ${l}`).join('\n'))],
+    ];
+    for (const [name, bytes] of logs) {
+      // Act
+      const { everyLine, fast } = await failuresBothWays(bytes);
+      // Assert
+      expect(fast, name).toEqual(everyLine);
+      expect(everyLine.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('takes a coverage report\'s lines unread while it remembers the run\'s summary (Node 22)', async () => {
+    // Prepare: the first run's report is 272 lines, all `ℹ` lines that no trigger names; small chunks, as the
+    // reader reads its first chunk whole.
+    const bytes = readFileSync(resolve(FIXTURES, 'coverage-longer-than-ring-node22.log'));
+    // Act
+    const { scanner, taken: takenBusy } = await takenWhileBusy(bytes, 512);
+    // Assert
+    expect(scanner.finish().ranked.filter((r) => r.block.rule.id === 'node-test.failed').map((r) => r.block.tallyLine).sort((a, b) => a - b)).toEqual([7, 308]);
+    expect(takenBusy).toBeGreaterThan(250);
   });
 });

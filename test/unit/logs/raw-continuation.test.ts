@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCANNER_TRIGGERS, setLineFilterUse } from '../../../shared/logs/dispatch.js';
-import { analyzeLog, LogScanner } from '../../../shared/logs/index.js';
-import { LineFilter } from '../../../shared/logs/line-filter.js';
-import { cleanLine, CleaningHazards, forEachLine, keptFrom, rawTextStart, type LineGate } from '../../../shared/logs/reader.js';
+import { setLineFilterUse } from '../../../shared/logs/dispatch.js';
+import { analyzeLog } from '../../../shared/logs/index.js';
+import { cleanLine, CleaningHazards, keptFrom, rawTextStart } from '../../../shared/logs/reader.js';
 import { blockQuestions, blockSpecs, rawContinuation } from '../../../shared/logs/raw-continuation.js';
 import { RULE_TABLE, type Rule } from '../../../shared/logs/rules.js';
+import { takenWhileBusy } from '../../support/fast-paths.js';
 import { seededRandom } from '../../support/random.js';
 
 afterEach(() => setLineFilterUse(null));
@@ -200,19 +200,7 @@ describe('continuation lines taken as raw bytes', () => {
       expect(await analyzeLog(chunks(bytes)), `log ${seed}`).toEqual(everyLine);
 
       // The same reading, counting the lines taken while the scanner was not idle (a block open).
-      const scanner = new LogScanner();
-      let taken = 0;
-      const gate: LineGate = {
-        filter: () => new LineFilter(SCANNER_TRIGGERS),
-        skip: (line, chunk, start, end) => {
-          const busy = !scanner.idle();
-          const took = scanner.skip(line, chunk, start, end);
-          if (busy && took) taken++;
-          return took;
-        },
-        release: (memory) => scanner.release(memory),
-      };
-      await forEachLine(chunks(bytes), (line, text, raw) => scanner.push(line, text, raw), Number.POSITIVE_INFINITY, gate);
+      const { taken } = await takenWhileBusy(bytes, 4093);
       expect(taken, `log ${seed}`).toBeGreaterThan(300);
     }
   }, 60_000);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog, type LogAnalysis } from '../../../shared/logs/index.js';
-import { TASK_PREFIX_RE, TaskNames, taskPrefixLength } from '../../../shared/logs/task-prefix.js';
+import { mayStartTask, prefixOrAnnouncement, TASK_PREFIX_RE, TaskNames, taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 import { seededRandom } from '../../support/random.js';
 import { analyzedBothWays } from '../../support/fast-paths.js';
 
@@ -32,6 +32,22 @@ describe('task runner prefixes', () => {
     // Assert
     expect(mismatches).toEqual([]);
     expect(lines.filter((line) => taskPrefixLength(line) > 0).length).toBeGreaterThan(1000);
+  });
+
+  it('start only where `mayStartTask` says one may: random lines of prefix-like pieces after another first character', () => {
+    // Prepare: the pieces of the test above, each line starting with one of a few characters.
+    const random = seededRandom(53);
+    const pieces = ['web', '@acme', '/', 'ui', ':', 'test', ' ', '> ', 'lerna ERR! ', '.', '-', '+', '9', ': ', 'nx run ', 'yarn run v1'];
+    const firsts = ['ℹ', '✖', '#', '|', '*', '(', '[', 'é', 'w', '@', ' ', '>', '.', '+', '-', '_', '7'];
+    const lines = Array.from({ length: 30_000 }, () =>
+      [firsts[Math.floor(random() * firsts.length)], ...Array.from({ length: 1 + Math.floor(random() * 7) }, () => pieces[Math.floor(random() * pieces.length)])].join(''),
+    );
+    // Act
+    const misread = lines.filter((line) => !mayStartTask(line.charAt(0)) && prefixOrAnnouncement(line) !== 0);
+    // Assert
+    expect(misread).toEqual([]);
+    expect(lines.filter((line) => prefixOrAnnouncement(line) !== 0).length).toBeGreaterThan(300);
+    expect(mayStartTask('ℹ')).toBe(false);
   });
 
   it('are not read into lines that only look like one', () => {

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/ipython');
+
+/**
+ * IPython's own traceback (`ipython -c`, Jupyter, papermill, nbval and nbmake print the kernel's): a dashed rule,
+ * `KeyError                                  Traceback (most recent call last)` (no colon: not Python's header), then
+ * each frame under its own header at the line's start, a blank line between them, and the exception last. The
+ * frame headers changed with IPython's versions: `Cell In[1], line 1` and `File /path/cart.py:2, in total(prices)`
+ * since 8.5 (real output of IPython 8.12.3, plain and coloured), `Input In [1], in <cell line: 1>()` in 8.0–8.4,
+ * `<ipython-input-1-…> in <module>` and `~/path/cart.py in total(prices)` before (those two written after IPython's
+ * documentation and reports; see test/fixtures/ipython/README.md).
+ */
+const read = (file: string): string => readFileSync(resolve(FIXTURES, file), 'utf8');
+const line = (log: string, n: number): string => log.split('\n')[n - 1] ?? '';
+
+describe('IPython\'s traceback', () => {
+  afterEach(restoreFastPaths);
+
+  it.each([
+    ['ipython812-verbose.log', 15],
+    ['ipython812-verbose-color.log', 15],
+    ['ipython80-verbose.log', 15],
+    ['ipython7-verbose.log', 17],
+  ])('%s: is Python\'s, from its header to the exception, which names it', async (file, exceptionLine) => {
+    // Prepare
+    const log = read(file);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: one failure, the frames in it (the user's file and line), the exception first.
+    expect(line(log, 3)).toMatch(/^(?:\x1b\[0;31m)?KeyError(?:\x1b\[0m)? +Traceback \(most recent call last\)$/);
+    expect(line(log, exceptionLine)).toMatch(/^(?:\x1b\[0;31m)?KeyError(?:\x1b\[0m)?: 'amount'$/);
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([['python.traceback', 3, exceptionLine]]);
+    expect(predictionLines(analysis)[0]).toBe(exceptionLine);
+  });
+
+  it.each([
+    ['ipython812-indentation.log', '  Cell In[1], line 3'],
+    ['ipython80-indentation.log', '  Input In [1]'],
+  ])('%s: a syntax error under the cell\'s header is Python\'s', async (file, header) => {
+    // Prepare
+    const log = read(file);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 2)).toBe(header);
+    expect(line(log, 5)).toBe('IndentationError: unexpected indent');
+    expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['python.syntax', 5]]);
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
+    for (const file of ['ipython812-verbose.log', 'ipython812-verbose-color.log', 'ipython80-verbose.log', 'ipython7-verbose.log', 'ipython80-indentation.log']) {
+      // Act
+      const { everyLine, fast } = await failuresBothWays(readFileSync(resolve(FIXTURES, file)));
+      // Assert
+      expect(fast, file).toEqual(everyLine);
+      expect(everyLine.length, file).toBeGreaterThan(0);
+    }
+  });
+});
