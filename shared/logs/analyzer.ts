@@ -270,8 +270,6 @@ function writeBlockFieldsOnce(section: Section): void {
   block.confirmed = true;
   block.tallyLine = 1;
   block.closedThrough = 1;
-  // And the arrays that get objects late (a repeat, often megabytes in), so their first element is not the first object.
-  block.repeats.push({ startLine: 1, endLine: 1, headLine: 1 });
 }
 
 /** Line `line` (read as `text`) as the last of a block's quoted output, when its rule's `keyLines.tail` counts it. */
