@@ -1112,7 +1112,10 @@ export class LogScanner {
     return startLine;
   }
 
-  /** `block`, opening on line `line`, is the headline of a closing report (see {@link Rule.closing}). Cold path, apart from {@link openBlock}. */
+  /**
+   * `block`, opening on line `line`, is the headline of a closing report (see {@link Rule.closing}). Cold path, apart
+   * from {@link openBlock}.
+   */
   private openClosingReport(block: Block, closing: NonNullable<Rule['closing']>, line: number): void {
     block.closedThrough = line;
     this.closingReport = block;
