@@ -805,7 +805,15 @@ export class LogScanner {
         this.followQuote(line, text);
       }
     }
+    this.lookForHeadline(line, text);
+  }
 
+  /**
+   * The part of {@link scan} for a line that no open block took: whether a rule's headline opens a block on it. Apart
+   * from `scan`, so that each is compiled on its own and a path first taken here (a failure list, a run's summary)
+   * recompiles only this half.
+   */
+  private lookForHeadline(line: number, text: string): void {
     const itemPending = this.listItemPending;
     this.listItemPending = false;
     scanLine(text);
@@ -1083,39 +1091,63 @@ export class LogScanner {
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
   private openBlock(rule: Rule, line: number, text: string, annotated: boolean, prefix = 0): void {
     const taskPrefix = prefix === 0 ? '' : own(text.slice(0, prefix));
-    let startLine = line;
-    if (rule.lookback) {
-      const { re, lines, inclusive, through } = rule.lookback;
-      const limit = Math.min(lines, RING_SIZE - 1, line - 1);
-      for (let k = 1; k <= limit; k++) {
-        const raw = this.ringAt(line - k);
-        if (raw === null) break;
-        // Look-back stays within the task: another task's line (or an unprefixed one) ends it as a mismatch would.
-        const t = taskPrefix === '' ? raw : (taskBody(taskPrefix, raw) ?? (isTaskBlankLine(taskPrefix, raw) ? '' : null));
-        if (t === null) break;
-        if (re.test(t)) {
-          startLine = inclusive ? line - k : line - k + 1;
-          break;
-        }
-        // Another headline of the rule is another report, with its own announcing line or none: a `.phpt` FAIL
-        // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
-        if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
-      }
-      if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
-    }
+    const startLine = rule.lookback ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
     if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
     const closing = rule.closing ?? closingRuleOf(text);
-    if (closing !== undefined) {
-      block.closedThrough = line;
-      this.closingReport = block;
-      this.closingThrough = closing.through;
-      this.closingNext = line + 1;
-    }
+    if (closing !== undefined) this.openClosingReport(block, closing, line);
     block.readBy = startLine - this.contextLines + RING_SIZE;
-    const pick = rule.pick;
-    for (let l = startLine; l < line; l++) {
+    if (startLine < line) this.storeLinesAbove(block, startLine, line);
+    this.store(block, line, text);
+    this.open = block;
+  }
+
+  /**
+   * The line a block of `rule` opening on line `line` starts at: the line above it that its `lookback` matches (or
+   * the one after it), else `line`. Apart from {@link openBlock} (cold path: few rules look back), so that its
+   * compiled code is not thrown away the first time a rule does, or its `through` is first asked.
+   */
+  private lookbackStart(rule: Rule, lookback: NonNullable<Rule['lookback']>, line: number, taskPrefix: string): number {
+    const { re, lines, inclusive, through } = lookback;
+    let startLine = line;
+    const limit = Math.min(lines, RING_SIZE - 1, line - 1);
+    for (let k = 1; k <= limit; k++) {
+      const raw = this.ringAt(line - k);
+      if (raw === null) break;
+      // Look-back stays within the task: another task's line (or an unprefixed one) ends it as a mismatch would.
+      const t = taskPrefix === '' ? raw : (taskBody(taskPrefix, raw) ?? (isTaskBlankLine(taskPrefix, raw) ? '' : null));
+      if (t === null) break;
+      if (re.test(t)) {
+        startLine = inclusive ? line - k : line - k + 1;
+        break;
+      }
+      // Another headline of the rule is another report, with its own announcing line or none: a `.phpt` FAIL
+      // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
+      if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
+    }
+    if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
+    return startLine;
+  }
+
+  /**
+   * `block`, opening on line `line`, is the headline of a closing report (see {@link Rule.closing}). Cold path, apart
+   * from {@link openBlock}.
+   */
+  private openClosingReport(block: Block, closing: NonNullable<Rule['closing']>, line: number): void {
+    block.closedThrough = line;
+    this.closingReport = block;
+    this.closingThrough = closing.through;
+    this.closingNext = line + 1;
+  }
+
+  /**
+   * Stores the lines `from`… above line `line` that a block's look-back took, before its headline. Cold path, apart
+   * from {@link openBlock}: only a block that looked back runs it.
+   */
+  private storeLinesAbove(block: Block, from: number, line: number): void {
+    const pick = block.rule.pick;
+    for (let l = from; l < line; l++) {
       const t = this.ringAt(l);
       if (t === null || !NON_BLANK_RE.test(t)) continue;
       this.store(block, l, t);
@@ -1123,8 +1155,6 @@ export class LogScanner {
       // before its `--- FAIL`.
       if (pick && stillPicking(block, pick)) this.considerPick(block, pick, l, t);
     }
-    this.store(block, line, text);
-    this.open = block;
   }
 
   /**
@@ -1313,18 +1343,7 @@ export class LogScanner {
     this.open = null;
     const nextLine = block.rule.nextLine;
     if ((nextLine !== undefined && !this.hasNextLine(block, nextLine)) || !block.confirmed) return;
-    if (block.rule.headNext) {
-      this.readStored(block);
-      const next = block.lines[1];
-      if (!next) return;
-      block.lines.shift();
-      block.lineCount--;
-      block.startLine = next.line;
-      block.headLine = next.line;
-      block.headText = next.text;
-      // The announcing line (`rake aborted!`) becomes context: the lines just above what the block shows.
-      if (block.before === null) block.beforeFrom = next.line;
-    }
+    if (block.rule.headNext && !this.dropAnnouncingLine(block)) return;
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
     // with the same message are still two failures; thirty identical tracebacks are one).
     const picked = block.pickRank !== Number.POSITIVE_INFINITY;
@@ -1332,12 +1351,7 @@ export class LogScanner {
     // words' place: a run's closing summary repeats a nested test's failure at its own indent (node:test's `failing
     // tests:`). Without a picked line the key is the rule's id itself, a constant string hashed once (picked keys hold
     // a NUL, ids never do, so the two kinds cannot meet).
-    block.key = picked ? `${block.rule.id}\u0000${block.headText.trimStart().replace(/\d+/g, '0')}` : block.rule.id;
-    if (picked) {
-      block.headLine = block.pickLine;
-      block.headText = block.pickText;
-      if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
-    }
+    block.key = picked ? this.reportPickedLine(block) : block.rule.id;
     // The head is still the line the block opened on unless a picked line or the next line replaced it.
     const facts = this.headFacts(block.headText, picked || block.rule.headNext ? 0 : block.headShape);
     const template = facts.template;
@@ -1359,7 +1373,7 @@ export class LogScanner {
       block.section.findings++;
       block.section.lastFinding = block;
     }
-    let sameTemplate = this.byKey.get(template);
+    const sameTemplate = this.byKey.get(template);
     const existing = sameTemplate?.get(block.key);
     if (existing) {
       existing.occurrences++;
@@ -1367,6 +1381,28 @@ export class LogScanner {
       if (block.headLine > this.reportedUpTo) this.reportedUpTo = block.headLine;
       return;
     }
+    this.keepCandidate(block, template, sameTemplate);
+  }
+
+  /**
+   * A closing block whose rule picked the line that says why: that line becomes its head, and its key (returned) is
+   * its rule and its headline's words. Apart from {@link closeOpen}: many blocks pick nothing, and its first use
+   * would otherwise throw away the compiled `closeOpen`.
+   */
+  private reportPickedLine(block: Block): string {
+    const key = `${block.rule.id}\u0000${block.headText.trimStart().replace(/\d+/g, '0')}`;
+    block.headLine = block.pickLine;
+    block.headText = block.pickText;
+    if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
+    return key;
+  }
+
+  /**
+   * The block {@link closeOpen} closed is no repeat: it becomes a candidate. Apart from `closeOpen` (which every block
+   * runs, a repeat included), so that what only a new failure runs is compiled on its own and its first use of a
+   * path does not throw away the compiled `closeOpen`.
+   */
+  private keepCandidate(block: Block, template: string, sameTemplate: Map<string, Block> | undefined): void {
     // Once the scanner prunes (a log with more than 2 × MAX_BLOCKS candidates), a block behind MAX_BLOCKS earlier
     // ones of its rank class is what every later prune drops: it is dropped now, before its texts are copied and
     // its context gathered (in a log of distinct compiler errors, nearly every block). Before the first prune it
@@ -1396,6 +1432,24 @@ export class LogScanner {
     block.afterWanted = this.contextLines - block.after.length;
     if (block.afterWanted > 0) this.awaiting.push(block);
     if (this.blocks.length > MAX_BLOCKS * 2) this.prune();
+  }
+
+  /**
+   * A block whose headline only announces the failure (`rake aborted!`, see {@link Rule.headNext}) starts at its
+   * next line; false when it has none (the block is dropped). Cold path, apart from {@link closeOpen}.
+   */
+  private dropAnnouncingLine(block: Block): boolean {
+    this.readStored(block);
+    const next = block.lines[1];
+    if (!next) return false;
+    block.lines.shift();
+    block.lineCount--;
+    block.startLine = next.line;
+    block.headLine = next.line;
+    block.headText = next.text;
+    // The announcing line (`rake aborted!`) becomes context: the lines just above what the block shows.
+    if (block.before === null) block.beforeFrom = next.line;
+    return true;
   }
 
   /** Whether the line right under the headline of `block`, still as it opened, matches `nextLine` (see {@link Rule.nextLine}). */
