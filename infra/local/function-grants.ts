@@ -23,7 +23,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { AwsServiceError } from '../../shared/adapters/aws-json.js';
 import { type ServiceAction, serviceAllows } from '../service-access.js';
 import { accessAllows, FUNCTION_TABLE_ACCESS, type FunctionName, type TableName } from '../table-access.js';
-import type { StoreRequestHandler } from './in-process-documents.js';
+import { bodyText, type StoreRequestHandler } from './in-process-documents.js';
 
 const invokedFunction = new AsyncLocalStorage<FunctionName>();
 
@@ -45,7 +45,10 @@ const TRANSACT_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'Upda
 function tableActions(operation: string, request: Record<string, unknown>): TableAction[] {
   if (typeof request.TableName === 'string') return [{ table: request.TableName, operation, onIndex: typeof request.IndexName === 'string' }];
   if (request.RequestItems && typeof request.RequestItems === 'object') {
-    return Object.keys(request.RequestItems).map((table) => ({ table, operation, onIndex: false }));
+    // A table whose entry is undefined is not in the JSON sent (the in-process client's object can hold one).
+    return Object.entries(request.RequestItems)
+      .filter(([, entry]) => entry !== undefined)
+      .map(([table]) => ({ table, operation, onIndex: false }));
   }
   if (Array.isArray(request.TransactItems)) {
     return request.TransactItems.flatMap((part: Record<string, { TableName?: unknown }>) =>
@@ -53,12 +56,6 @@ function tableActions(operation: string, request: Record<string, unknown>): Tabl
     );
   }
   return [];
-}
-
-function bodyText(body: unknown): string {
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  return '';
 }
 
 /** AWS's words for an action the caller's role is not granted (the role is named after the function, as locally). */
@@ -91,7 +88,8 @@ export function enforcingFunctionGrants(handler: StoreRequestHandler, tables: Re
       if (fn === undefined) return handler.handle(request, options);
       const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
       const operation = target.slice(target.indexOf('.') + 1);
-      const parsed = JSON.parse(bodyText(request.body) || '{}') as Record<string, unknown>;
+      // The in-process document client hands over the object it serialised the body from; the SDK's calls only the body.
+      const parsed = request.input ?? (JSON.parse(bodyText(request.body) || '{}') as Record<string, unknown>);
       const actions = tableActions(operation, parsed);
       // A call that names no table (ListTables, PartiQL's ExecuteStatement) is granted to no function.
       if (actions.length === 0) actions.push({ table: '*', operation, onIndex: false });

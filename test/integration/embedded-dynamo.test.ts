@@ -237,6 +237,12 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       const item = { pk: 'P#1', sk: 'S', text: 'naïve — ünïcode', n: 1.5, big: 2 ** 40, flags: new Set(['a', 'b']), nested: { list: [1, 'two', null, true, { deep: ['x'] }] }, empty: '', gone: undefined };
       expect(await same(() => new PutCommand({ TableName: 'incidents', Item: item, ReturnValues: 'ALL_OLD' }))).toHaveProperty('status', 200);
       await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' } }));
+      // Bytes (which JSON cannot carry: the SDK's serialiser base64s them), and a map whose members are named B and BS.
+      const binary = { pk: 'P#bin', sk: 'S', bytes: new Uint8Array([0, 1, 254, 255]), set: new Set([new Uint8Array([1]), new Uint8Array([2, 3])]), named: { B: 'b', BS: ['x'] } };
+      expect(await same(() => new PutCommand({ TableName: 'incidents', Item: binary }))).toHaveProperty('status', 200);
+      expect((await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'P#bin', sk: 'S' } }))).output).toMatchObject({ Item: { bytes: new Uint8Array([0, 1, 254, 255]), named: { B: 'b' } } });
+      await same(() => new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#bin', sk: 'S' }, UpdateExpression: 'SET bytes = :b', ExpressionAttributeValues: { ':b': new Uint8Array([9]) }, ReturnValues: 'ALL_NEW' }));
+      await same(() => new UpdateCommand({ TableName: 'incidents', Key: { pk: 'P#bin', sk: 'S' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'set' }, ExpressionAttributeValues: { ':s': new Set([new Uint8Array([4])]) }, ReturnValues: 'UPDATED_NEW' }));
       await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'P#1', sk: 'S' }, ProjectionExpression: '#n, nested.list[4]', ExpressionAttributeNames: { '#n': 'n' } }));
       await same(() => new GetCommand({ TableName: 'incidents', Key: { pk: 'missing', sk: 'S' } }));
       for (const ReturnValues of ['ALL_NEW', 'UPDATED_OLD', 'UPDATED_NEW', 'ALL_OLD', 'NONE'] as const) {
@@ -274,7 +280,7 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       // start polls it until each new table is active, as often as that takes).
       const [a, b] = (await Promise.all(stores.map((store) => store.calls()))).map(({ DescribeTable: _polls, ...calls }) => calls);
       expect(a).toEqual(b);
-      expect(a).toEqual({ CreateTable: 3, PutItem: 9, GetItem: 5, UpdateItem: 7, Query: 5, Scan: 1, BatchWriteItem: 1, BatchGetItem: 1, DeleteItem: 1 });
+      expect(a).toEqual({ CreateTable: 3, PutItem: 10, GetItem: 6, UpdateItem: 9, Query: 5, Scan: 1, BatchWriteItem: 1, BatchGetItem: 1, DeleteItem: 1 });
     } finally {
       direct.destroy();
       viaSdk.destroy();
