@@ -207,6 +207,12 @@ function uniformRules(rules: readonly Rule[]): readonly Rule[] {
 /** The exception line of a Python traceback: `ValueError: …`, `torch.OutOfMemoryError: …`, `KeyboardInterrupt`. */
 const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure)|[A-Z][A-Za-z]+)(?::\s.*)?$/;
 
+/**
+ * A traceback's header: Python's `Traceback (most recent call last):`, or IPython's, which names the exception first
+ * (`KeyError                                  Traceback (most recent call last)`, no colon).
+ */
+const PY_TRACEBACK_RE = /^\s*Traceback \(most recent call last\):|^[A-Za-z_][\w.]*? *Traceback \(most recent call last\)$/;
+
 /** A Python exception's line with its message, however indented: `ModuleNotFoundError: No module named 'setuptools'`. */
 const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
 
@@ -302,10 +308,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // <cell line: 1>()` (8.0–8.4), `<ipython-input-1-0b5c…> in <module>` and `~/x/cart.py in total(prices)` (7 and
   // before), each with its code under an arrow (`----> 2`, `--> 346`).
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
-    re: /^\s*Traceback \(most recent call last\):|^[A-Za-z_][\w.]*? *Traceback \(most recent call last\)$/,
+    re: PY_TRACEBACK_RE,
     cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<ipython-input-\d+-[0-9a-f]+> in |\S+\.py in \S)/,
-    // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not.
-    contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: /^\s*Traceback \(most recent call last\):/ },
+    // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not. IPython's
+    // next header names the exception, which `cont` takes only for the usual names (`ValueError`, not `PriceMissing`).
+    contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: PY_TRACEBACK_RE },
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
   // A suite ts-jest cannot compile (`● Test suite failed to run`) says why in its TypeScript diagnostic below
   // (`    src/x.ts:42:30 - error TS2345: …`, or `src/x.ts(42,30): error TS2345: …` without `pretty`): the code does not build.
