@@ -29,6 +29,9 @@ describe('make stops without a compiler error', () => {
     ['missing-separator-sub-make.log', 4, 'Makefile:2: *** missing separator.  Stop.'],
     ['included-makefile.log', 2, 'rules.mk:4: *** missing separator.  Stop.'],
     ['error-function.log', 2, 'Makefile:2: *** GOPATH_X is not set.  Stop.'],
+    // A makefile named by a Windows path, as make on a Windows runner prints it (`make -f`, `include $(CURDIR)/…`).
+    ['missing-separator-drive-path.log', 2, 'C:/a/shop/shop/Makefile:2: *** missing separator.  Stop.'],
+    ['error-function-drive-path.log', 2, 'C:/a/shop/shop/rules.mk:3: *** GOPATH_X is not set.  Stop.'],
   ])('%s: the line make stopped on is the failure, first', async (file, stopLine, text) => {
     // Prepare
     const log = read(file);
@@ -51,7 +54,7 @@ describe('make stops without a compiler error', () => {
   });
 
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
-    for (const file of ['no-rule.log', 'no-makefile.log', 'no-rule-sub-make.log', 'recipe-commences.log', 'target-pattern.log', 'missing-separator-sub-make.log', 'included-makefile.log', 'error-function.log']) {
+    for (const file of ['no-rule.log', 'no-makefile.log', 'no-rule-sub-make.log', 'recipe-commences.log', 'target-pattern.log', 'missing-separator-sub-make.log', 'included-makefile.log', 'error-function.log', 'missing-separator-drive-path.log', 'error-function-drive-path.log']) {
       // Act
       const { everyLine, fast } = await failuresBothWays(readFileSync(resolve(FIXTURES, file)));
       // Assert
