@@ -697,10 +697,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // of the step that failed after it (a later section's output that says nothing more scores 20 + 30 there). On a
   // makefile's line (`Makefile:1: *** recipe commences before first target.  Stop.`, `rules.mk:4: *** missing
   // separator.  Stop.`, a makefile's `$(error …)`; on Windows a makefile may be named with its drive,
-  // `D:/a/x/rules.mk:3: …`) it ends `.  Stop.`; make's located `***` lines that do not (`*** mixed implicit and
-  // normal rules: deprecated syntax`) are warnings it goes on after.
+  // `D:/a/x/rules.mk:3: …`; indented by a script, or behind Docker Compose's `builder-1  | `) it ends `.  Stop.`;
+  // make's located `***` lines that do not (`*** mixed implicit and normal rules: deprecated syntax`) are warnings
+  // it goes on after. Anchored: a search through the line would read it again from each `: *** ` in it.
   { id: 'make.no-rule', category: 'configuration', weight: 60, extend: 'line',
-    re: /No rule to make target|No targets(?: specified and no makefile found)?\.|^(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* .*\.  Stop\.$/ },
+    re: /No rule to make target|No targets(?: specified and no makefile found)?\.|^(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* .*\.  Stop\.$/ },
   // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`.
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/ },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
@@ -1319,4 +1320,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;

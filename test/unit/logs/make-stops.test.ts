@@ -53,6 +53,22 @@ describe('make stops without a compiler error', () => {
     expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['make.no-rule', 3]]);
   });
 
+  it.each([
+    // A build script that indents what it runs, and Docker Compose's service prefix (`docker compose run`, `up`).
+    ['indented by a script', '==> building native\n    Makefile:3: *** missing separator.  Stop.'],
+    ['behind a Compose service', 'builder-1  | Makefile:3: *** missing separator.  Stop.'],
+    ['behind a Compose service, no keyword', 'builder-1  | Makefile:1: *** recipe commences before first target.  Stop.'],
+  ])('finds make\'s stop %s', async (_, output) => {
+    // Prepare
+    const log = `Run ./build.sh\n${output}\nError: Process completed with exit code 2.\n`;
+    const stopLine = log.split('\n').findIndex((l) => l.endsWith('.  Stop.')) + 1;
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])[0]).toEqual(['make.no-rule', stopLine, stopLine]);
+    expect(analysis.category).toBe('configuration');
+  });
+
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
     for (const file of ['no-rule.log', 'no-makefile.log', 'no-rule-sub-make.log', 'recipe-commences.log', 'target-pattern.log', 'missing-separator-sub-make.log', 'included-makefile.log', 'error-function.log', 'missing-separator-drive-path.log', 'error-function-drive-path.log']) {
       // Act
