@@ -53,6 +53,19 @@ describe('IPython\'s traceback', () => {
     expect(predictionLines(analysis)[0]).toBe(27);
   });
 
+  it('takes IPython 7\'s frames in compiled modules (`index.pyx in …`, `….pxi in …`): one failure, named by the last exception', async () => {
+    // Prepare: pandas' `KeyError` as IPython 7 prints it (Colab and Kaggle, Python 3.11): frames in Cython code
+    // between the first traceback's and its exception, then the chained one.
+    const log = read('ipython7-cython-frames.log');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 9)).toBe('index.pyx in pandas._libs.index.IndexEngine.get_loc()');
+    expect(line(log, 39)).toBe("KeyError: 'amount'");
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])[0]).toEqual(['python.traceback', 3, 39]);
+    expect(predictionLines(analysis)[0]).toBe(39);
+  });
+
   it.each([
     ['ipython812-indentation.log', '  Cell In[1], line 3'],
     ['ipython80-indentation.log', '  Input In [1]'],
@@ -69,7 +82,7 @@ describe('IPython\'s traceback', () => {
   });
 
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
-    for (const file of ['ipython812-verbose.log', 'ipython812-verbose-color.log', 'ipython80-verbose.log', 'ipython7-verbose.log', 'ipython80-indentation.log', 'ipython812-chained.log']) {
+    for (const file of ['ipython812-verbose.log', 'ipython812-verbose-color.log', 'ipython80-verbose.log', 'ipython7-verbose.log', 'ipython80-indentation.log', 'ipython812-chained.log', 'ipython7-cython-frames.log']) {
       // Act
       const { everyLine, fast } = await failuresBothWays(readFileSync(resolve(FIXTURES, file)));
       // Assert
