@@ -19,7 +19,7 @@ export const LITERAL_INDEX_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'f0d8a7182eec183966b6db0639e9e57fedaf6bf9a4b84c86087a5fba7e40c57d',
+  key: 'b1cf8189c9cec99002be2fedf76b0dee76fe59ae227811f913fd149c33b07aee',
   data: 'nVMJDsAgCGv//+llJs6rBSaGaQRLOQa+AnYZJyco+qWAZQj7EihBIwqK1Yz2ASh0vee08/Tj5NvOHX6zWaXZJ0yK+8mGJdbgiYUXPD52vpR4Mp8oR5qYv2v9LUresqaiVwcP+to6zsxiV/rNoIbU3Jjhja5H3PH5ZHN4m5+bu0T7HN/EgZvb4L/aMCBnl1EfHw==',
 };
 

@@ -66,6 +66,18 @@ describe('IPython\'s traceback', () => {
     expect(predictionLines(analysis)[0]).toBe(39);
   });
 
+  it('takes IPython 7\'s frames in generated code (`<decorator-gen-53> in …`, `<magic-timeit> in …`)', async () => {
+    // Prepare: a `%timeit` cell whose code raises, as IPython 7 prints it (Colab and Kaggle, Python 3.11).
+    const log = read('ipython7-magic-frames.log');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 14)).toBe('<decorator-gen-53> in timeit(self, line, cell, local_ns)');
+    expect(line(log, 36)).toBe("NameError: name 'pricelist' is not defined");
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([['python.traceback', 3, 36]]);
+    expect(predictionLines(analysis)[0]).toBe(36);
+  });
+
   it.each([
     ['ipython812-indentation.log', '  Cell In[1], line 3'],
     ['ipython80-indentation.log', '  Input In [1]'],
@@ -82,7 +94,7 @@ describe('IPython\'s traceback', () => {
   });
 
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
-    for (const file of ['ipython812-verbose.log', 'ipython812-verbose-color.log', 'ipython80-verbose.log', 'ipython7-verbose.log', 'ipython80-indentation.log', 'ipython812-chained.log', 'ipython7-cython-frames.log']) {
+    for (const file of ['ipython812-verbose.log', 'ipython812-verbose-color.log', 'ipython80-verbose.log', 'ipython7-verbose.log', 'ipython80-indentation.log', 'ipython812-chained.log', 'ipython7-cython-frames.log', 'ipython7-magic-frames.log']) {
       // Act
       const { everyLine, fast } = await failuresBothWays(readFileSync(resolve(FIXTURES, file)));
       // Assert
