@@ -53,29 +53,21 @@ describe('IPython\'s traceback', () => {
     expect(predictionLines(analysis)[0]).toBe(27);
   });
 
-  it('takes IPython 7\'s frames in compiled modules (`index.pyx in …`, `….pxi in …`): one failure, named by the last exception', async () => {
-    // Prepare: pandas' `KeyError` as IPython 7 prints it (Colab and Kaggle, Python 3.11): frames in Cython code
-    // between the first traceback's and its exception, then the chained one.
-    const log = read('ipython7-cython-frames.log');
+  it.each([
+    // pandas' `KeyError`: frames in Cython code (`index.pyx in …`, `….pxi in …`), then the chained traceback.
+    ['ipython7-cython-frames.log', 9, 'index.pyx in pandas._libs.index.IndexEngine.get_loc()', 39, "KeyError: 'amount'"],
+    // A `%timeit` cell whose code raises: frames in generated code (`<decorator-gen-53> in …`, `<magic-timeit> in …`).
+    ['ipython7-magic-frames.log', 14, '<decorator-gen-53> in timeit(self, line, cell, local_ns)', 36, "NameError: name 'pricelist' is not defined"],
+  ])('%s: IPython 7\'s frames headed by a module\'s name alone continue the traceback, named by its last exception', async (file, frameLine, frame, exceptionLine, exception) => {
+    // Prepare: as IPython 7 prints it (Colab and Kaggle, Python 3.11).
+    const log = read(file);
     // Act
     const analysis = await analyzeLog(log);
     // Assert
-    expect(line(log, 9)).toBe('index.pyx in pandas._libs.index.IndexEngine.get_loc()');
-    expect(line(log, 39)).toBe("KeyError: 'amount'");
-    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])[0]).toEqual(['python.traceback', 3, 39]);
-    expect(predictionLines(analysis)[0]).toBe(39);
-  });
-
-  it('takes IPython 7\'s frames in generated code (`<decorator-gen-53> in …`, `<magic-timeit> in …`)', async () => {
-    // Prepare: a `%timeit` cell whose code raises, as IPython 7 prints it (Colab and Kaggle, Python 3.11).
-    const log = read('ipython7-magic-frames.log');
-    // Act
-    const analysis = await analyzeLog(log);
-    // Assert
-    expect(line(log, 14)).toBe('<decorator-gen-53> in timeit(self, line, cell, local_ns)');
-    expect(line(log, 36)).toBe("NameError: name 'pricelist' is not defined");
-    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([['python.traceback', 3, 36]]);
-    expect(predictionLines(analysis)[0]).toBe(36);
+    expect(line(log, frameLine)).toBe(frame);
+    expect(line(log, exceptionLine)).toBe(exception);
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([['python.traceback', 3, exceptionLine]]);
+    expect(predictionLines(analysis)[0]).toBe(exceptionLine);
   });
 
   it.each([
