@@ -207,6 +207,12 @@ function uniformRules(rules: readonly Rule[]): readonly Rule[] {
 /** The exception line of a Python traceback: `ValueError: …`, `torch.OutOfMemoryError: …`, `KeyboardInterrupt`. */
 const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure)|[A-Z][A-Za-z]+)(?::\s.*)?$/;
 
+/**
+ * A traceback's header: Python's `Traceback (most recent call last):`, or IPython's, which names the exception first
+ * (`KeyError                                  Traceback (most recent call last)`, no colon).
+ */
+const PY_TRACEBACK_RE = /^\s*Traceback \(most recent call last\):|^[A-Za-z_][\w.]*? *Traceback \(most recent call last\)$/;
+
 /** A Python exception's line with its message, however indented: `ModuleNotFoundError: No module named 'setuptools'`. */
 const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
 
@@ -300,12 +306,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // exception's name, `KeyError                                  Traceback (most recent call last)`, and each frame
   // at the line's start: `Cell In[1], line 1` and `File /x/cart.py:2, in total(prices)` (8.5+), `Input In [1], in
   // <cell line: 1>()` (8.0–8.4), `<ipython-input-1-0b5c…> in <module>` and `~/x/cart.py in total(prices)` (7 and
-  // before), each with its code under an arrow (`----> 2`, `--> 346`).
+  // before; compiled and generated code's alone, `index.pyx in pandas._libs.index.IndexEngine.get_loc()`,
+  // `<decorator-gen-53> in timeit(…)`), each with its code under an arrow (`----> 2`, `--> 346`).
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
-    re: /^\s*Traceback \(most recent call last\):|^[A-Za-z_][\w.]*? *Traceback \(most recent call last\)$/,
-    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<ipython-input-\d+-[0-9a-f]+> in |\S+\.py in \S)/,
-    // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not.
-    contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: /^\s*Traceback \(most recent call last\):/ },
+    re: PY_TRACEBACK_RE,
+    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S)/,
+    // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not. IPython's
+    // next header names the exception, which `cont` takes only for the usual names (`ValueError`, not `PriceMissing`).
+    contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: PY_TRACEBACK_RE },
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
   // A suite ts-jest cannot compile (`● Test suite failed to run`) says why in its TypeScript diagnostic below
   // (`    src/x.ts:42:30 - error TS2345: …`, or `src/x.ts(42,30): error TS2345: …` without `pretty`): the code does not build.
@@ -689,10 +697,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // make's own stop. Scripts probe targets that may not exist (`make clean || true`) and go on: below a failure
   // of the step that failed after it (a later section's output that says nothing more scores 20 + 30 there). On a
   // makefile's line (`Makefile:1: *** recipe commences before first target.  Stop.`, `rules.mk:4: *** missing
-  // separator.  Stop.`, a makefile's `$(error …)`) it ends `.  Stop.`; make's located `***` lines that do not
-  // (`*** mixed implicit and normal rules: deprecated syntax`) are warnings it goes on after.
+  // separator.  Stop.`, a makefile's `$(error …)`; on Windows a makefile may be named with its drive,
+  // `D:/a/x/rules.mk:3: …`; indented by a script, or behind Docker Compose's `builder-1  | `) it ends `.  Stop.`;
+  // make's located `***` lines that do not (`*** mixed implicit and normal rules: deprecated syntax`) are warnings
+  // it goes on after. Anchored: a search through the line would read it again from each `: *** ` in it.
   { id: 'make.no-rule', category: 'configuration', weight: 60, extend: 'line',
-    re: /No rule to make target|No targets(?: specified and no makefile found)?\.|^[\w./\\-]+:\d+: \*\*\* .*\.  Stop\.$/ },
+    re: /No rule to make target|No targets(?: specified and no makefile found)?\.|^(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* .*\.  Stop\.$/ },
   // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`.
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/ },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
@@ -1311,4 +1321,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;

@@ -39,6 +39,37 @@ describe('IPython\'s traceback', () => {
     expect(predictionLines(analysis)[0]).toBe(exceptionLine);
   });
 
+  it('a chained exception is one failure, named by the exception raised last, whatever its class is called', async () => {
+    // Prepare: a `KeyError` re-raised as `PriceMissing` (`raise … from e`): IPython heads the second traceback with
+    // `PriceMissing                              Traceback (most recent call last)` under `The above exception was
+    // the direct cause of the following exception:`, as Python heads it with its own `Traceback …:`.
+    const log = read('ipython812-chained.log');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 18)).toMatch(/^PriceMissing +Traceback \(most recent call last\)$/);
+    expect(line(log, 27)).toBe('PriceMissing: an item has no amount');
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([['python.traceback', 3, 27]]);
+    expect(predictionLines(analysis)[0]).toBe(27);
+  });
+
+  it.each([
+    // pandas' `KeyError`: frames in Cython code (`index.pyx in …`, `….pxi in …`), then the chained traceback.
+    ['ipython7-cython-frames.log', 9, 'index.pyx in pandas._libs.index.IndexEngine.get_loc()', 39, "KeyError: 'amount'"],
+    // A `%timeit` cell whose code raises: frames in generated code (`<decorator-gen-53> in …`, `<magic-timeit> in …`).
+    ['ipython7-magic-frames.log', 14, '<decorator-gen-53> in timeit(self, line, cell, local_ns)', 36, "NameError: name 'pricelist' is not defined"],
+  ])('%s: IPython 7\'s frames headed by a module\'s name alone continue the traceback, named by its last exception', async (file, frameLine, frame, exceptionLine, exception) => {
+    // Prepare: as IPython 7 prints it (Colab and Kaggle, Python 3.11).
+    const log = read(file);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, frameLine)).toBe(frame);
+    expect(line(log, exceptionLine)).toBe(exception);
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([['python.traceback', 3, exceptionLine]]);
+    expect(predictionLines(analysis)[0]).toBe(exceptionLine);
+  });
+
   it.each([
     ['ipython812-indentation.log', '  Cell In[1], line 3'],
     ['ipython80-indentation.log', '  Input In [1]'],
@@ -55,7 +86,7 @@ describe('IPython\'s traceback', () => {
   });
 
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
-    for (const file of ['ipython812-verbose.log', 'ipython812-verbose-color.log', 'ipython80-verbose.log', 'ipython7-verbose.log', 'ipython80-indentation.log']) {
+    for (const file of ['ipython812-verbose.log', 'ipython812-verbose-color.log', 'ipython80-verbose.log', 'ipython7-verbose.log', 'ipython80-indentation.log', 'ipython812-chained.log', 'ipython7-cython-frames.log', 'ipython7-magic-frames.log']) {
       // Act
       const { everyLine, fast } = await failuresBothWays(readFileSync(resolve(FIXTURES, file)));
       // Assert

@@ -29,6 +29,9 @@ describe('make stops without a compiler error', () => {
     ['missing-separator-sub-make.log', 4, 'Makefile:2: *** missing separator.  Stop.'],
     ['included-makefile.log', 2, 'rules.mk:4: *** missing separator.  Stop.'],
     ['error-function.log', 2, 'Makefile:2: *** GOPATH_X is not set.  Stop.'],
+    // A makefile named by a Windows path, as make on a Windows runner prints it (`make -f`, `include $(CURDIR)/…`).
+    ['missing-separator-drive-path.log', 2, 'C:/a/shop/shop/Makefile:2: *** missing separator.  Stop.'],
+    ['error-function-drive-path.log', 2, 'C:/a/shop/shop/rules.mk:3: *** GOPATH_X is not set.  Stop.'],
   ])('%s: the line make stopped on is the failure, first', async (file, stopLine, text) => {
     // Prepare
     const log = read(file);
@@ -50,8 +53,24 @@ describe('make stops without a compiler error', () => {
     expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['make.no-rule', 3]]);
   });
 
+  it.each([
+    // A build script that indents what it runs, and Docker Compose's service prefix (`docker compose run`, `up`).
+    ['indented by a script', '==> building native\n    Makefile:3: *** missing separator.  Stop.'],
+    ['behind a Compose service', 'builder-1  | Makefile:3: *** missing separator.  Stop.'],
+    ['behind a Compose service, no keyword', 'builder-1  | Makefile:1: *** recipe commences before first target.  Stop.'],
+  ])('finds make\'s stop %s', async (_, output) => {
+    // Prepare
+    const log = `Run ./build.sh\n${output}\nError: Process completed with exit code 2.\n`;
+    const stopLine = log.split('\n').findIndex((l) => l.endsWith('.  Stop.')) + 1;
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])[0]).toEqual(['make.no-rule', stopLine, stopLine]);
+    expect(analysis.category).toBe('configuration');
+  });
+
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
-    for (const file of ['no-rule.log', 'no-makefile.log', 'no-rule-sub-make.log', 'recipe-commences.log', 'target-pattern.log', 'missing-separator-sub-make.log', 'included-makefile.log', 'error-function.log']) {
+    for (const file of ['no-rule.log', 'no-makefile.log', 'no-rule-sub-make.log', 'recipe-commences.log', 'target-pattern.log', 'missing-separator-sub-make.log', 'included-makefile.log', 'error-function.log', 'missing-separator-drive-path.log', 'error-function-drive-path.log']) {
       // Act
       const { everyLine, fast } = await failuresBothWays(readFileSync(resolve(FIXTURES, file)));
       // Assert

@@ -178,6 +178,21 @@ describe('node:test: the lines between a remembered `ℹ fail N` and its list', 
     }
   });
 
+  it('counts, with the line filter, the lines that only cleaning shows blank or not as reading every line does', async () => {
+    // Prepare: lines whose bytes are not spaces and tabs, or not `ℹ ` in a row, but whose cleaned text may be blank
+    // (JavaScript's whitespace: form feed, no-break and em spaces; a colour code alone; a BOM; a progress bar's `\r`)
+    // or a report's line (a colour code after `ℹ `); a first byte shared with `ℹ` (an em space is e2 80 83).
+    const extras = ['\f', '\v', '\u00a0', '\u2003', '\x1b[0m', '[0m', '\x1b[0m ', '\ufeff', '\ufeffℹ x', ' \r', '\rℹ x', 'ℹ \x1b[0m', 'ℹ\tx'];
+    for (const extra of extras) {
+      for (const count of [8, 9]) {
+        // Act
+        const { everyLine, fast } = await failuresBothWays(withLines(extra, count));
+        // Assert
+        expect(fast, `${count} × ${JSON.stringify(extra)}`).toEqual(everyLine);
+      }
+    }
+  });
+
   it('takes a coverage report\'s lines unread while it remembers the run\'s summary (Node 22)', async () => {
     // Prepare: the first run's report is 272 lines, all `ℹ` lines that no trigger names; small chunks, as the
     // reader reads its first chunk whole.
