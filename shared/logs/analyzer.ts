@@ -834,12 +834,13 @@ export class LogScanner {
       return;
     }
     if (isWarning(task)) return;
-    if (this.inFailureList && closesFailureList(task)) this.inFailureList = false;
-    else if (opensFailureList(task)) {
-      this.inFailureList = true;
-      this.listItemPending = true;
-      return;
-    }
+    // The list's state is stored on every line that gets here, not only when it changes: V8 throws away the optimised
+    // scanner the first time it takes a store it never saw run, and a log's first failure list comes late.
+    const closesList = this.inFailureList && closesFailureList(task);
+    const opensList = !closesList && opensFailureList(task);
+    this.inFailureList = opensList || (this.inFailureList && !closesList);
+    this.listItemPending = opensList;
+    if (opensList) return;
 
     const annotated = prefix === 0 && text.startsWith('##[error]');
     const body = annotated ? text.slice(9) : task;

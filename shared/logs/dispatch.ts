@@ -213,6 +213,12 @@ const answers = new Uint8Array(SHAPE_SLOTS * EXPRESSION_SLOTS);
  */
 const walks = new Uint16Array(SHAPE_SLOTS * 2);
 /**
+ * A known walk's outcome by what {@link walks} keeps (1: none, else the rule at position − 2). One load for both, not
+ * a subtraction taken only for a found rule: V8 throws away the optimised scanner the first time it takes an
+ * operation it never saw run, and the first reuse of a found rule comes after that of "none".
+ */
+const WALK_OUTCOMES: ReadonlyArray<Rule | null> = [null, null, ...TABLE];
+/**
  * Per table slot: the task runner's prefix length of its shape class's lines (or `ANNOUNCES_TASK`), plus one (0: not
  * known yet). Both are measured alike for any two lines of one digit shape (their characters are name characters or
  * fixed ones).
@@ -421,7 +427,7 @@ export function knownWalk(inFailureList: boolean): Rule | null | undefined {
     return undefined;
   }
   reused++;
-  return known === 1 ? null : (TABLE[known - 2] as Rule);
+  return WALK_OUTCOMES[known] as Rule | null;
 }
 
 /** What the walk found after {@link knownWalk} returned `undefined`, kept when the walk tested no digit. */
@@ -445,7 +451,7 @@ export function knownNpmOutput(start: number, inFailureList: boolean): Rule | nu
   if (npmOutputStarts[at] !== start + 1) return undefined;
   reused++;
   const known = npmOutputRules[at] as number;
-  return known === 1 ? null : (TABLE[known - 2] as Rule);
+  return WALK_OUTCOMES[known] as Rule | null;
 }
 
 /** What `npm-output.ts` found after {@link knownNpmOutput} returned `undefined`: the answer for the shape class. */

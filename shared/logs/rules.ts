@@ -1243,7 +1243,9 @@ export const EXIT_MARKERS: ReadonlyArray<readonly [RegExp, boolean]> = [
   [/^🚨 Error: The command exited with status (-?\d+)/, false],
   [/^Exited with code (?:exit status )?(\d+)/, false],
   [/^Done\. Your build exited with (\d+)/, true],
-  [/^Finished: (FAILURE|ABORTED)/, true],
+  // Jenkins' status is a word, not a code: no group, so the marker reads as "failed" (1). Comparing the captured word
+  // with 'FAILURE' made V8 throw away the optimised scanner the first time a status longer than one digit came by.
+  [/^Finished: (?:FAILURE|ABORTED)/, true],
 ];
 
 /** Recognises a line that ends a command/step with an exit status. */
@@ -1255,7 +1257,7 @@ export function matchExitMarker(text: string): ExitMarker | null {
     const m = re.exec(text);
     if (!m) continue;
     const raw = statusOf(m);
-    const code = raw === undefined || raw === 'FAILURE' || raw === 'ABORTED' ? 1 : Number(raw);
+    const code = raw === undefined ? 1 : Number(raw);
     return { code, jobEnd };
   }
   return null;
