@@ -22,6 +22,7 @@ import {
   FAILURE_LIST_ITEM_RULE,
   GENERIC_RULES,
   GHA_POST_RE,
+  IPYTHON_TRACEBACK_RE,
   matchExitMarker,
   RULES,
   mayStartSection,
@@ -301,6 +302,15 @@ const TALLY_ABOVE_LINES = 10;
 /** Tasks whose run summaries {@link LogScanner.tallySeen} remembers at once (a monorepo's runner runs a few together). */
 const TALLY_PREFIXES = 16;
 
+/** The `python.traceback` rule: a notebook runner's traceback over the kernel's is a wrapper (see `demoteRunnerTraceback`). */
+const PY_TRACEBACK_RULE = RULES.find((rule) => rule.id === 'python.traceback') as Rule;
+/**
+ * Lines a notebook runner's message may quote between its exception and the kernel's traceback: the cell's source
+ * (nbclient's `CellExecutionError`) and the cell's output before it raised.
+ */
+const RUNNER_QUOTE_LINES = 200;
+/** A block at least this specific between a runner's traceback and the kernel's is another failure: the two are not one. */
+const RUNNER_QUOTE_FINDING_WEIGHT = 50;
 /** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
 const WRAPPER_WEIGHT = 13;
 const EXIT_STATUS_EVIDENCE: ReadonlySet<Category> = new Set(['out_of_memory', 'timeout', 'infrastructure']);
@@ -1098,10 +1108,37 @@ export class LogScanner {
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
     const closing = rule.closing ?? closingRuleOf(text);
     if (closing !== undefined) this.openClosingReport(block, closing, line);
+    if (rule === PY_TRACEBACK_RULE) this.demoteRunnerTraceback(line, prefix === 0 ? text : text.slice(prefix));
     block.readBy = startLine - this.contextLines + RING_SIZE;
     if (startLine < line) this.storeLinesAbove(block, startLine, line);
     this.store(block, line, text);
     this.open = block;
+  }
+
+  /**
+   * A kernel's IPython traceback opening on line `line` (read as `text`, its task's prefix cut) under a Python
+   * traceback whose exception quotes it: the notebook runner re-raising the cell's error (papermill's
+   * `PapermillExecutionError`, nbclient's `CellExecutionError` after the cell's source, any runner printing
+   * `Traceback (most recent call last):` over an exception whose message is the kernel's traceback). That traceback
+   * only says that the runner stopped: it becomes a wrapper, below the cell's own error. Only when nothing a rule
+   * finds stands between the two (a cell's source and output, which the runner may quote first, aside), in the
+   * same section. Cold path, apart from {@link openBlock}.
+   */
+  private demoteRunnerTraceback(line: number, text: string): void {
+    if (!IPYTHON_TRACEBACK_RE.test(text)) return;
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const block = this.blocks[i] as Block;
+      if (block.section !== this.section || line - block.endLine > RUNNER_QUOTE_LINES) return;
+      if (block.rule === PY_TRACEBACK_RULE) {
+        const head = block.lines[0]?.text.slice(block.taskPrefix.length) ?? '';
+        if (!block.wrapper && !IPYTHON_TRACEBACK_RE.test(head)) {
+          block.wrapper = true;
+          block.section.findings--;
+        }
+        return;
+      }
+      if (block.rule.weight >= RUNNER_QUOTE_FINDING_WEIGHT && !block.wrapper) return;
+    }
   }
 
   /**

@@ -208,10 +208,14 @@ function uniformRules(rules: readonly Rule[]): readonly Rule[] {
 const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure)|[A-Z][A-Za-z]+)(?::\s.*)?$/;
 
 /**
- * A traceback's header: Python's `Traceback (most recent call last):`, or IPython's, which names the exception first
- * (`KeyError                                  Traceback (most recent call last)`, no colon).
+ * IPython's traceback header, which names the exception first (`KeyError                                  Traceback
+ * (most recent call last)`, no colon): the kernel's under Jupyter, which a notebook runner (papermill, nbclient under
+ * `jupyter nbconvert --execute`) quotes in the exception it re-raises a cell's error as.
  */
-const PY_TRACEBACK_RE = /^\s*Traceback \(most recent call last\):|^[A-Za-z_][\w.]*? *Traceback \(most recent call last\)$/;
+export const IPYTHON_TRACEBACK_RE = /^[A-Za-z_][\w.]*? *Traceback \(most recent call last\)$/;
+
+/** A traceback's header: Python's `Traceback (most recent call last):`, or IPython's. */
+const PY_TRACEBACK_RE = new RegExp(String.raw`^\s*Traceback \(most recent call last\):|${IPYTHON_TRACEBACK_RE.source}`);
 
 /** A Python exception's line with its message, however indented: `ModuleNotFoundError: No module named 'setuptools'`. */
 const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
@@ -289,8 +293,10 @@ export const RULES: readonly Rule[] = uniformRules([
 
   // ── test runners ──────────────────────────────────────────────────────────────────────────────────────────
   // pytest-cov's report (`---------- coverage: platform linux, python 3.12.3 -----------`) follows the last section.
+  // A report without `E ` lines says why in the exception line it quotes at the line's start: nbmake's is the cell's
+  // source between dashed rules and the kernel's IPython traceback, `KeyError: 'amount'` last.
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
-    pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: /\S/ }],
+    pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: PY_EXCEPTION_LINE_RE, last: true, outdented: true }, { re: /\S/ }],
     re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
     // The summary (`===== 1 failed, 2 passed in 0.50s =====`) holds no `=` between its frames; each lookahead reads
     // from one place only, so a long line costs one pass, not one per split of it.
