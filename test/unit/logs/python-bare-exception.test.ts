@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+
+/**
+ * A Python exception's line without Python's `Traceback (most recent call last):` above it: a log cut above the
+ * traceback, a runner printing only its last line (papermill's message on Kaggle, `Exception encountered at "In
+ * [10]":` over `ValueError: …`). Its name is Python's, not Node's: the rule (and the tool the offline analysis reads
+ * from its id) says Python. The names both languages have (`TypeError`) are Python's when the message has the shape
+ * of CPython's own (`unsupported operand type(s) for +: 'int' and 'str'`, `'NoneType' object is not subscriptable`),
+ * Node's otherwise (`Cannot read properties of undefined (reading 'map')`).
+ */
+const run = (...lines: string[]): string => [...lines, 'Error: Process completed with exit code 1.', ''].join('\n');
+
+describe('a Python exception line without its traceback', () => {
+  afterEach(restoreFastPaths);
+
+  it.each([
+    // A log whose traceback's head was cut: the last frame's code and caret, then the exception.
+    ['a cut traceback', run('$ python scripts/report.py', '    return self._engine.get_loc(casted_key)', '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^', "KeyError: 'amount'"), 4],
+    // papermill's message as Kaggle's log keeps it: the exception alone under the cell's number.
+    ['papermill\'s message alone', run('$ papermill report.ipynb out.ipynb', 'papermill.exceptions.PapermillExecutionError:', 'Exception encountered at "In [10]":', '', 'ValueError: Missing declared input path: headways.parquet'), 5],
+    ['a builtin name', run('$ python -m build_index', "AttributeError: 'NoneType' object has no attribute 'group'"), 2],
+    ['a TypeError in CPython\'s words', run('$ python -m build_index', "TypeError: unsupported operand type(s) for +: 'int' and 'str'"), 2],
+    ['a TypeError on an object CPython names', run('$ python -m build_index', "TypeError: 'NoneType' object is not subscriptable"), 2],
+    ['a call CPython reports', run('$ python -m build_index', 'TypeError: total() missing 1 required positional argument: \'prices\''), 2],
+    ['a RuntimeError (torch\'s)', run('$ python train.py', 'RuntimeError: Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!'), 2],
+  ])('%s is Python\'s', async (_, log, exceptionLine) => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]).toMatchObject({ rule: 'python.exception', startLine: exceptionLine });
+  });
+
+  it.each([
+    ['a TypeError in V8\'s words', run('$ node build.js', "TypeError: Cannot read properties of undefined (reading 'map')", '    at render (/home/runner/work/app/app/build.js:4:20)', '    at Object.<anonymous> (/home/runner/work/app/app/build.js:9:1)')],
+    ['a call V8 reports', run('$ node build.js', 'TypeError: items.map is not a function', '    at render (/home/runner/work/app/app/build.js:4:20)')],
+    ['something not iterable, in V8\'s words', run('$ node build.js', 'TypeError: prices is not iterable', '    at total (/home/runner/work/app/app/cart.js:2:21)')],
+    ['a WebAssembly trap', run('$ node run-wasm.js', 'RuntimeError: unreachable', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['a ReferenceError', run('$ node build.js', 'ReferenceError: prices is not defined', '    at total (/home/runner/work/app/app/cart.js:2:21)')],
+  ])('%s stays Node\'s', async (_, log) => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]).toMatchObject({ rule: 'node.exception', startLine: 2 });
+  });
+
+  it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
+    const log = run('$ python -m build_index', "KeyError: 'amount'", "TypeError: 'int' object is not iterable", "TypeError: Cannot read properties of undefined (reading 'map')");
+    // Act
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log));
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect(everyLine.length).toBeGreaterThan(0);
+  });
+});
