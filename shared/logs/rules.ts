@@ -1093,6 +1093,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },
   { id: 'elixir.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true, re: /^\*\* \([\w.]+\) / },
+  // A Python exception named by its module (`json.decoder.JSONDecodeError: …`, `botocore.exceptions.ClientError: …`)
+  // without its traceback, before java.exception, whose dotted names it has the shape of: an `…Error` under a root
+  // no JVM package has. As much weight as Java's.
+  { id: 'python.module-exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
+    re: /^(?!(?:java|javax|jdk|sun|com|org|net|io|kotlin|kotlinx|scala|groovy|android|androidx|junit|jakarta|akka|reactor|lombok)\.)(?:[a-z_]\w*\.)+[A-Z]\w*Error(?::\s|$)/ },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
     re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/, cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at / },
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },

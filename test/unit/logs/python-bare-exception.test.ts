@@ -54,3 +54,26 @@ describe('a Python exception line without its traceback', () => {
     expect(everyLine.length).toBeGreaterThan(0);
   });
 });
+
+describe('a Python exception named by its module, without its traceback', () => {
+  it.each([
+    ['json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)'],
+    ['botocore.exceptions.ClientError: An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id app does not exist'],
+  ])('%s is Python\'s, not Java\'s', async (exception) => {
+    // Act
+    const analysis = await analyzeLog(run('$ python deploy.py', exception));
+    // Assert
+    expect(analysis.failures[0]).toMatchObject({ rule: 'python.module-exception', startLine: 2 });
+  });
+
+  it.each([
+    ['org.opentest4j.AssertionFailedError: expected: <1> but was: <2>'],
+    ['java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory'],
+    ['kotlin.NotImplementedError: An operation is not implemented.'],
+  ])('%s stays Java\'s', async (exception) => {
+    // Act
+    const analysis = await analyzeLog(run('$ ./gradlew test', exception, '\tat com.example.AppTest.total(AppTest.java:12)'));
+    // Assert
+    expect(analysis.failures[0]).toMatchObject({ rule: 'java.exception', startLine: 2 });
+  });
+});
