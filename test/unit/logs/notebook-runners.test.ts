@@ -22,7 +22,7 @@ describe('a notebook runner re-raising a cell\'s error', () => {
 
   it.each([
     ['papermill-keyerror.log', 6, 19, 23, 27],
-    ['nbconvert-keyerror.log', 3, 20, 27, 32],
+    ['nbconvert-keyerror.log', 4, 55, 63, 72],
   ])('%s: the kernel\'s traceback comes first, named by the cell\'s exception, the runner\'s below it', async (file, wrapperStart, wrapperException, kernelStart, kernelException) => {
     // Prepare
     const log = read(file);
