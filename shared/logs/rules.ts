@@ -1106,8 +1106,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },
   // A Python exception's line without Python's traceback above it (a log cut above it, a runner printing only the
   // last line: papermill's message on Kaggle), before node.exception, which takes any `\w+Error:`: see
-  // PY_BARE_EXCEPTION_RE. As much weight as Node's: only the name it reports changes.
-  { id: 'python.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, re: PY_BARE_EXCEPTION_RE },
+  // PY_BARE_EXCEPTION_RE. As much weight as Node's: only the name it reports changes. A JavaScript class named like
+  // a Python builtin (`NotImplementedError`) keeps the source line and caret Node prints above it (Python prints none).
+  { id: 'python.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT, re: PY_BARE_EXCEPTION_RE },
   { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
     re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|\w+Error(?: \[\w+\])?)(?::|$)/ },
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).

@@ -45,6 +45,16 @@ describe('a Python exception line without its traceback', () => {
     expect(analysis.failures[0]).toMatchObject({ rule: 'node.exception', startLine: 2 });
   });
 
+  it('a name Python\'s builtins have, thrown by Node, keeps the source line and caret Node prints above it', async () => {
+    // Prepare: a JavaScript class named like Python's builtin, uncaught: Node prints where it was thrown first.
+    const log = run('$ node build.js', 'file:///home/runner/work/app/app/src/exporters/index.js:14', '    throw new NotImplementedError(`exporter ${name}`)', '          ^', '',
+      'NotImplementedError: exporter parquet', '    at getExporter (file:///home/runner/work/app/app/src/exporters/index.js:14:11)');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]).toMatchObject({ startLine: 2, endLine: 7 });
+  });
+
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
     const log = run('$ python -m build_index', "KeyError: 'amount'", "TypeError: 'int' object is not iterable", "TypeError: Cannot read properties of undefined (reading 'map')");
     // Act
