@@ -1099,7 +1099,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // no JVM package has, with its message (its `Error: ` is the literal the dispatch keys it on: a compiler's `error
   // TS2345` line does not try it). As much weight as Java's.
   { id: 'python.module-exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
-    re: /^(?!(?:java|javax|jdk|sun|com|org|net|io|kotlin|kotlinx|scala|groovy|android|androidx|junit|jakarta|akka|reactor|lombok)\.)(?:[a-z_]\w*\.)+[A-Z]\w*Error: / },
+    re: /^(?!(?:java|javax|jdk|sun|com|org|net|io|kotlin|kotlinx|scala|dotty|cats|zio|fs2|sbt|mill|munit|groovy|android|androidx|junit|jakarta|akka|reactor|lombok)\.)(?:[a-z_]\w*\.)+[A-Z]\w*Error: / },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
     re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/, cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at / },
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },

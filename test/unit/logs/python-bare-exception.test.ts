@@ -89,6 +89,7 @@ describe('a Python exception named by its module, without its traceback', () => 
     ['org.opentest4j.AssertionFailedError: expected: <1> but was: <2>'],
     ['java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory'],
     ['kotlin.NotImplementedError: An operation is not implemented.'],
+    ['dotty.tools.dotc.core.TypeError: Cyclic reference involving val x'],
   ])('%s stays Java\'s', async (exception) => {
     // Act
     const analysis = await analyzeLog(run('$ ./gradlew test', exception, '\tat com.example.AppTest.total(AppTest.java:12)'));
