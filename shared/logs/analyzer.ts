@@ -311,6 +311,12 @@ const PY_TRACEBACK_RULE = RULES.find((rule) => rule.id === 'python.traceback') a
 const RUNNER_QUOTE_LINES = 200;
 /** A block at least this specific between a runner's traceback and the kernel's is another failure: the two are not one. */
 const RUNNER_QUOTE_FINDING_WEIGHT = 50;
+/**
+ * A runner's exception, which quotes the kernel's traceback below it: its message empty (papermill's
+ * `PapermillExecutionError: `) or announcing the quote (nbclient's `… executing the following cell:`). A traceback
+ * ending on a whole message (`HTTPError: 403 Client Error: …`) is a script's own failure, however close above.
+ */
+const RUNNER_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception):(?:\s*| .*:\s*)$/;
 /** Weight of a block whose head is a wrapper line (see {@link WRAPPER_RE}): with the cascade, below every cause. */
 const WRAPPER_WEIGHT = 13;
 const EXIT_STATUS_EVIDENCE: ReadonlySet<Category> = new Set(['out_of_memory', 'timeout', 'infrastructure']);
@@ -1131,7 +1137,7 @@ export class LogScanner {
       if (block.section !== this.section || line - block.endLine > RUNNER_QUOTE_LINES) return;
       if (block.rule === PY_TRACEBACK_RULE) {
         const head = block.lines[0]?.text.slice(block.taskPrefix.length) ?? '';
-        if (!block.wrapper && !IPYTHON_TRACEBACK_RE.test(head)) {
+        if (!block.wrapper && !IPYTHON_TRACEBACK_RE.test(head) && this.quotesBelow(block)) {
           block.wrapper = true;
           block.section.findings--;
         }
@@ -1139,6 +1145,12 @@ export class LogScanner {
       }
       if (block.rule.weight >= RUNNER_QUOTE_FINDING_WEIGHT && !block.wrapper) return;
     }
+  }
+
+  /** Whether `block` (a Python traceback read at most {@link RUNNER_QUOTE_LINES} lines ago) ends on a runner's exception. */
+  private quotesBelow(block: Block): boolean {
+    const last = this.ringAt(block.endLine) ?? '';
+    return RUNNER_EXCEPTION_RE.test(last.startsWith(block.taskPrefix) ? last.slice(block.taskPrefix.length) : last);
   }
 
   /**

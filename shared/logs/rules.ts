@@ -220,14 +220,15 @@ const PY_TRACEBACK_RE = new RegExp(String.raw`^\s*Traceback \(most recent call l
 /**
  * A Python exception's line that is no JavaScript error's, however indented: a name only Python's builtins have
  * (`KeyError: 'amount'`, `ValueError: …`, `AttributeError: …`); a `RuntimeError` that is no WebAssembly trap (Node
- * prints those as `RuntimeError: unreachable`, `RuntimeError: memory access out of bounds`); a `TypeError` in
+ * prints those as `RuntimeError: unreachable`, `RuntimeError: memory access out of bounds`; SpiderMonkey's
+ * `unreachable executed`, JavaScriptCore's `Out of bounds memory access`); a `TypeError` in
  * CPython's own words (`'NoneType' object is not subscriptable`, `unsupported operand type(s) for +`, `total()
  * missing 1 required positional argument`), where V8's say `Cannot read properties of undefined`, `x is not a
- * function`, `x is not iterable`. `SyntaxError`, `ReferenceError` and `AssertionError` stay Node's: their messages
+ * function`, `x is not iterable`, and SpiderMonkey's (Firefox) `can't access property "id", user is undefined`. `SyntaxError`, `ReferenceError` and `AssertionError` stay Node's: their messages
  * have no shape of their own in either language.
  */
 const PY_BARE_EXCEPTION_RE =
-  /^\s*(?:(?:Arithmetic|Attribute|BlockingIO|BrokenPipe|Buffer|ChildProcess|Connection(?:Aborted|Refused|Reset)?|EOF|Environment|FileExists|FileNotFound|FloatingPoint|IO|Index|Interrupted|IsADirectory|Key|Lookup|Name|NotADirectory|NotImplemented|OS|Overflow|Permission|ProcessLookup|Recursion|UnboundLocal|Unicode(?:Decode|Encode|Translate)?|Value|ZeroDivision)Error(?::|$)|RuntimeError: (?!unreachable$|memory access out of bounds|Aborted\(|null function|divide by zero|integer (?:overflow|divide by zero)|(?:table )?index (?:is )?out of bounds|indirect call|invalid conversion to integer|call stack exhausted|illegal cast|unaligned)|TypeError: (?:'[^']+' object (?:is not|has no|does not|cannot)|unsupported operand type|can(?:'t| only) |[\w.<>]+\(\) (?:missing \d+ required|takes (?:from )?\d+|got (?:an unexpected keyword|multiple values))|object of type '|argument of type '|expected str, bytes or os\.PathLike|unhashable type: |not all arguments converted|'\S+' not supported between instances of|(?:string|list|tuple) indices must be|Object of type \w+ is not JSON serializable|cannot unpack non-iterable))/;
+  /^\s*(?:(?:Arithmetic|Attribute|BlockingIO|BrokenPipe|Buffer|ChildProcess|Connection(?:Aborted|Refused|Reset)?|EOF|Environment|FileExists|FileNotFound|FloatingPoint|IO|Index|Interrupted|IsADirectory|Key|Lookup|Name|NotADirectory|NotImplemented|OS|Overflow|Permission|ProcessLookup|Recursion|UnboundLocal|Unicode(?:Decode|Encode|Translate)?|Value|ZeroDivision)Error(?::|$)|RuntimeError: (?!unreachable(?: executed)?$|Unreachable code should not be executed|memory access out of bounds|[Oo]ut of bounds memory access|remainder by zero|float unrepresentable|operation does not support unaligned|dereferencing a null pointer|function signature mismatch|(?:data|element) segment out of bounds|array element access out of bounds|Aborted\(|null function|divide by zero|integer (?:overflow|divide by zero)|(?:table )?index (?:is )?out of bounds|indirect call|invalid conversion to integer|call stack exhausted|illegal cast|unaligned)|TypeError: (?:'[^']+' object (?:is not|has no|does not|cannot)|unsupported operand type|can't (?!access property|assign to property|define property|delete|redefine|convert \w+ to BigInt)|can only (?:concatenate|join|assign) |[\w.<>]+\(\) (?:missing \d+ required|takes (?:from )?\d+|got (?:an unexpected keyword|multiple values))|object of type '|argument of type '|expected str, bytes or os\.PathLike|unhashable type: |not all arguments converted|'\S+' not supported between instances of|(?:string|list|tuple) indices must be|Object of type \w+ is not JSON serializable|cannot unpack non-iterable))/;
 
 /** A Python exception's line with its message, however indented: `ModuleNotFoundError: No module named 'setuptools'`. */
 const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
@@ -1098,7 +1099,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // no JVM package has, with its message (its `Error: ` is the literal the dispatch keys it on: a compiler's `error
   // TS2345` line does not try it). As much weight as Java's.
   { id: 'python.module-exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
-    re: /^(?!(?:java|javax|jdk|sun|com|org|net|io|kotlin|kotlinx|scala|groovy|android|androidx|junit|jakarta|akka|reactor|lombok)\.)(?:[a-z_]\w*\.)+[A-Z]\w*Error: / },
+    re: /^(?!(?:java|javax|jdk|sun|com|org|net|io|kotlin|kotlinx|scala|dotty|cats|zio|fs2|sbt|mill|munit|groovy|android|androidx|junit|jakarta|akka|reactor|lombok)\.)(?:[a-z_]\w*\.)+[A-Z]\w*Error: / },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
     re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/, cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at / },
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },
@@ -1106,8 +1107,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },
   // A Python exception's line without Python's traceback above it (a log cut above it, a runner printing only the
   // last line: papermill's message on Kaggle), before node.exception, which takes any `\w+Error:`: see
-  // PY_BARE_EXCEPTION_RE. As much weight as Node's: only the name it reports changes.
-  { id: 'python.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, re: PY_BARE_EXCEPTION_RE },
+  // PY_BARE_EXCEPTION_RE. As much weight as Node's: only the name it reports changes. A JavaScript class named like
+  // a Python builtin (`NotImplementedError`) keeps the source line and caret Node prints above it (Python prints none).
+  { id: 'python.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT, re: PY_BARE_EXCEPTION_RE },
   { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
     re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|\w+Error(?: \[\w+\])?)(?::|$)/ },
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).

@@ -38,6 +38,33 @@ describe('a notebook runner re-raising a cell\'s error', () => {
     expect(predictionLines(analysis)).not.toContain(wrapperException);
   });
 
+  it('a script\'s own traceback above a kernel\'s is no runner\'s: its exception does not quote the kernel\'s', async () => {
+    // Prepare: a step running a download script (`|| true`) and then a notebook under `ipython`, which prints only
+    // the kernel's traceback: the script's error, its message whole on its line, is the cause the notebook's follows.
+    const log = [
+      'Run ./scripts/build-docs.sh',
+      'Traceback (most recent call last):',
+      '  File "/home/runner/work/app/app/scripts/fetch_data.py", line 12, in <module>',
+      '    resp.raise_for_status()',
+      '  File "/opt/hostedtoolcache/Python/3.11.9/x64/lib/python3.11/site-packages/requests/models.py", line 1021, in raise_for_status',
+      '    raise HTTPError(http_error_msg, response=self)',
+      'requests.exceptions.HTTPError: 403 Client Error: Forbidden for url: https://example.org/data.csv',
+      '+ ipython docs/analysis.ipy',
+      '---------------------------------------------------------------------------',
+      'FileNotFoundError                         Traceback (most recent call last)',
+      'Cell In[2], line 1',
+      '----> 1 df = pd.read_csv("data.csv")',
+      '',
+      "FileNotFoundError: [Errno 2] No such file or directory: 'data.csv'",
+      'Error: Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures).toContainEqual(expect.objectContaining({ rule: 'python.traceback', startLine: 2, endLine: 7 }));
+    expect(predictionLines(analysis)).toContain(7);
+  });
+
   it('nbmake: pytest\'s failure is named by the cell\'s exception, not by the rule line above the cell', async () => {
     // Prepare: nbmake's report is the cell's source between dashed rules and the kernel's traceback, no `E ` line.
     const log = read('nbmake-keyerror.log');

@@ -37,12 +37,31 @@ describe('a Python exception line without its traceback', () => {
     ['a call V8 reports', run('$ node build.js', 'TypeError: items.map is not a function', '    at render (/home/runner/work/app/app/build.js:4:20)')],
     ['something not iterable, in V8\'s words', run('$ node build.js', 'TypeError: prices is not iterable', '    at total (/home/runner/work/app/app/cart.js:2:21)')],
     ['a WebAssembly trap', run('$ node run-wasm.js', 'RuntimeError: unreachable', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['RuntimeError: unreachable executed (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: unreachable executed', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['RuntimeError: remainder by zero (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: remainder by zero', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['RuntimeError: float unrepresentable in integer range (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: float unrepresentable in integer range', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['RuntimeError: operation does not support unaligned accesses (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: operation does not support unaligned accesses', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['RuntimeError: dereferencing a null pointer (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: dereferencing a null pointer', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['RuntimeError: function signature mismatch (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: function signature mismatch', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['RuntimeError: Unreachable code should not be executed (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: Unreachable code should not be executed', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['RuntimeError: Out of bounds memory access (evaluating \'instance.exports.run()\') (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: Out of bounds memory access (evaluating \'instance.exports.run()\')', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ['a TypeError in SpiderMonkey\'s words (Firefox)', run('$ npx playwright test --project=firefox', 'TypeError: can\'t access property "id", user is undefined', '    at getName (http://localhost:3000/src/user.js:12:5)')],
     ['a ReferenceError', run('$ node build.js', 'ReferenceError: prices is not defined', '    at total (/home/runner/work/app/app/cart.js:2:21)')],
   ])('%s stays Node\'s', async (_, log) => {
     // Act
     const analysis = await analyzeLog(log);
     // Assert
     expect(analysis.failures[0]).toMatchObject({ rule: 'node.exception', startLine: 2 });
+  });
+
+  it('a name Python\'s builtins have, thrown by Node, keeps the source line and caret Node prints above it', async () => {
+    // Prepare: a JavaScript class named like Python's builtin, uncaught: Node prints where it was thrown first.
+    const log = run('$ node build.js', 'file:///home/runner/work/app/app/src/exporters/index.js:14', '    throw new NotImplementedError(`exporter ${name}`)', '          ^', '',
+      'NotImplementedError: exporter parquet', '    at getExporter (file:///home/runner/work/app/app/src/exporters/index.js:14:11)');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]).toMatchObject({ startLine: 2, endLine: 7 });
   });
 
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
@@ -70,6 +89,7 @@ describe('a Python exception named by its module, without its traceback', () => 
     ['org.opentest4j.AssertionFailedError: expected: <1> but was: <2>'],
     ['java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory'],
     ['kotlin.NotImplementedError: An operation is not implemented.'],
+    ['dotty.tools.dotc.core.TypeError: Cyclic reference involving val x'],
   ])('%s stays Java\'s', async (exception) => {
     // Act
     const analysis = await analyzeLog(run('$ ./gradlew test', exception, '\tat com.example.AppTest.total(AppTest.java:12)'));
