@@ -1110,8 +1110,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // PY_BARE_EXCEPTION_RE. As much weight as Node's: only the name it reports changes. A JavaScript class named like
   // a Python builtin (`NotImplementedError`) keeps the source line and caret Node prints above it (Python prints none).
   { id: 'python.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT, re: PY_BARE_EXCEPTION_RE },
+  // An error's class is capitalised: an object's member named like one (`onError: null,`, `isAxiosError: true,`, a
+  // handler's name alone) is not an error, and in a dump printed before the error it led over the error itself.
   { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
-    re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|\w+Error(?: \[\w+\])?)(?::|$)/ },
+    re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|[A-Z]\w*Error(?: \[\w+\])?)(?::|$)/ },
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).
   { id: 'node.uncaught', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
     re: /^Error: \S/, under: { header: /^\s*\^+$/, through: /$^/ } },

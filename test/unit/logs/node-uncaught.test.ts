@@ -11,7 +11,8 @@ const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixture
  * Real runs, between the command and the runner's exit line (as in test/fixtures/syntax-errors): `node src/load.js`
  * on Node 20.20.2, whose top-level code throws `new Error('API_URL is not set')`; `node src/use.mjs` on 22.23.3, an
  * ES module setting a property of `undefined` (a TypeError); `node src/read.js` on 22.23.3, passing `undefined` to
- * `fs.readFileSync`, which throws in Node's own code. Node prints the file and line the error was thrown at, the code and a caret, a blank line, then the error.
+ * `fs.readFileSync`, which throws in Node's own code; `node dump.js` on 22.23.3, printing an object and
+ * handler names before `console.error` of an error with members of its own (`isAxiosError: true`). Node prints the file and line the error was thrown at, the code and a caret, a blank line, then the error.
  */
 const read = (file: string): string => readFileSync(resolve(FIXTURES, file), 'utf8');
 const line = (log: string, n: number): string => log.split('\n')[n - 1] ?? '';
@@ -54,8 +55,21 @@ describe('an error Node reports as uncaught', () => {
     expect(predictionLines(analysis)[0]).toBe(6);
   });
 
+  it('an object\'s members named like errors (`onError: null,`, `isAxiosError: true,`) are no exception: the error itself leads', async () => {
+    // Prepare: Node 22.23.3 printing a client's options, a list of handler names, then `console.error` of an
+    // AxiosError-like error with its own members (what a failing HTTP call prints in CI).
+    const log = read('node22-error-object-dump.log');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, 3)).toBe('  onError: null,');
+    expect(line(log, 7)).toBe('    onError');
+    expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['node.exception', 8]]);
+    expect(predictionLines(analysis)[0]).toBe(8);
+  });
+
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
-    for (const file of ['node20-cjs-throw.log', 'node22-esm-typeerror.log', 'node22-cjs-internal-throw.log']) {
+    for (const file of ['node20-cjs-throw.log', 'node22-esm-typeerror.log', 'node22-cjs-internal-throw.log', 'node22-error-object-dump.log']) {
       // Prepare
       const bytes = readFileSync(resolve(FIXTURES, file));
       // Act
