@@ -12,6 +12,19 @@ import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js'
  */
 const run = (...lines: string[]): string => [...lines, 'Error: Process completed with exit code 1.', ''].join('\n');
 
+/** WebAssembly traps as V8, SpiderMonkey and JavaScriptCore word them: Node's `RuntimeError`s, not Python's. */
+const WASM_TRAPS = [
+  'RuntimeError: unreachable executed',
+  'RuntimeError: remainder by zero',
+  'RuntimeError: float unrepresentable in integer range',
+  'RuntimeError: operation does not support unaligned accesses',
+  'RuntimeError: dereferencing a null pointer',
+  'RuntimeError: function signature mismatch',
+  'RuntimeError: Unreachable code should not be executed',
+  "RuntimeError: Out of bounds memory access (evaluating 'instance.exports.run()')",
+];
+const WASM_FRAME = '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3';
+
 describe('a Python exception line without its traceback', () => {
   afterEach(restoreFastPaths);
 
@@ -37,14 +50,7 @@ describe('a Python exception line without its traceback', () => {
     ['a call V8 reports', run('$ node build.js', 'TypeError: items.map is not a function', '    at render (/home/runner/work/app/app/build.js:4:20)')],
     ['something not iterable, in V8\'s words', run('$ node build.js', 'TypeError: prices is not iterable', '    at total (/home/runner/work/app/app/cart.js:2:21)')],
     ['a WebAssembly trap', run('$ node run-wasm.js', 'RuntimeError: unreachable', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
-    ['RuntimeError: unreachable executed (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: unreachable executed', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
-    ['RuntimeError: remainder by zero (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: remainder by zero', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
-    ['RuntimeError: float unrepresentable in integer range (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: float unrepresentable in integer range', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
-    ['RuntimeError: operation does not support unaligned accesses (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: operation does not support unaligned accesses', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
-    ['RuntimeError: dereferencing a null pointer (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: dereferencing a null pointer', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
-    ['RuntimeError: function signature mismatch (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: function signature mismatch', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
-    ['RuntimeError: Unreachable code should not be executed (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: Unreachable code should not be executed', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
-    ['RuntimeError: Out of bounds memory access (evaluating \'instance.exports.run()\') (a WebAssembly trap in V8\'s, SpiderMonkey\'s or JavaScriptCore\'s words)', run('$ node run-wasm.js', 'RuntimeError: Out of bounds memory access (evaluating \'instance.exports.run()\')', '    at wasm://wasm/0012a3f6:wasm-function[17]:0x1c3')],
+    ...WASM_TRAPS.map((trap): [string, string] => [`${trap} (a WebAssembly trap in V8's, SpiderMonkey's or JavaScriptCore's words)`, run('$ node run-wasm.js', trap, WASM_FRAME)]),
     ['a TypeError in SpiderMonkey\'s words (Firefox)', run('$ npx playwright test --project=firefox', 'TypeError: can\'t access property "id", user is undefined', '    at getName (http://localhost:3000/src/user.js:12:5)')],
     ['a ReferenceError', run('$ node build.js', 'ReferenceError: prices is not defined', '    at total (/home/runner/work/app/app/cart.js:2:21)')],
   ])('%s stays Node\'s', async (_, log) => {
