@@ -468,11 +468,29 @@ export interface ScanResult {
   signals: RankingSignals | null;
 }
 
-
+/** A candidate as the ranking left it: its block, score and failure category. */
 export interface RankedBlock {
-  block: Block;
-  score: number;
-  category: Category;
+  readonly block: Block;
+  readonly score: number;
+  readonly category: Category;
+}
+
+/**
+ * A block and its score, its category decided when first asked: of the hundreds of blocks a long log ranks, only the
+ * failures reported and the ranking's rival are asked, and deciding reads a block's text against every refinement
+ * (an eighth of the CPU of a 1.8 MB Symfony log's analysis when every ranked block was decided).
+ */
+class RankedCandidate implements RankedBlock {
+  private decided: Category | null = null;
+
+  constructor(
+    readonly block: Block,
+    readonly score: number,
+  ) {}
+
+  get category(): Category {
+    return (this.decided ??= categoryOf(this.block));
+  }
 }
 
 /** Incremental analyzer. Feed every line in order with {@link push}, then call {@link finish}. */
@@ -1792,11 +1810,7 @@ export class LogScanner {
       this.rescanStepHeader(this.lastLine + 1);
     }
     this.closeOpen();
-    const ranked = this.blocks.map((block) => ({
-      block,
-      score: this.score(block),
-      category: categoryOf(block),
-    }));
+    const ranked = this.blocks.map((block) => new RankedCandidate(block, this.score(block)));
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const tail: LogLine[] = [];
     for (let l = this.lastLine; l >= 1 && this.lastLine - l < RING_SIZE && tail.length < 5; l--) {
