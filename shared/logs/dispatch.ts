@@ -568,19 +568,26 @@ export const SCANNER_TRIGGERS = {
 } as const;
 
 /**
- * Setting up the line filter costs 15–30 ms (decoding its automata, compiling the WebAssembly pass); it pays for
- * itself once a log is a few megabytes long, so the reader asks for it only past this many bytes, and a process
- * sets it up once.
+ * Setting up the line filter costs 15–30 ms (decoding its automata, compiling the WebAssembly pass), once a process;
+ * it pays for itself once the process has read a few megabytes, in one log or over many (a warm Lambda, the local
+ * runtime), so the reader asks for it only past this many bytes, counting the logs the process read before.
  */
 const FILTER_AFTER_BYTES = 2 * 1024 * 1024;
 let filterAfterBytes = FILTER_AFTER_BYTES;
 let lineFilter: LineFilter | null = null;
+/** Bytes of the logs this process has analysed to their end (see {@link countLogRead}). */
+let bytesOfEarlierLogs = 0;
 
-/** The line filter over {@link SCANNER_TRIGGERS}, once `bytesRead` makes it worth building; else null. */
+/** The line filter over {@link SCANNER_TRIGGERS}, once `bytesRead` of this log and the logs before make it worth building; else null. */
 export function scannerLineFilter(bytesRead: number): LineFilter | null {
-  if (bytesRead < filterAfterBytes) return null;
+  if (bytesOfEarlierLogs + bytesRead < filterAfterBytes) return null;
   lineFilter ??= new LineFilter(SCANNER_TRIGGERS);
   return lineFilter;
+}
+
+/** Counts a log analysed to its end towards {@link scannerLineFilter}'s threshold. */
+export function countLogRead(bytesRead: number): void {
+  bytesOfEarlierLogs += bytesRead;
 }
 
 /**
@@ -603,4 +610,5 @@ export const NAMED_LINES_ONLY: LineGate = { filter: scannerLineFilter, skip: () 
 /** For tests: filter from the first byte (`true`), never (`false`), or past the usual size (`null`). */
 export function setLineFilterUse(use: boolean | null): void {
   filterAfterBytes = use === true ? 0 : use === false ? Number.POSITIVE_INFINITY : FILTER_AFTER_BYTES;
+  bytesOfEarlierLogs = 0;
 }

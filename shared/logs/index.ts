@@ -3,7 +3,7 @@
  * See `types.ts` for the contract and `rules.ts` for the rule table.
  */
 import { buildAnalysis, LogScanner } from './analyzer.js';
-import { lineFilterFor } from './dispatch.js';
+import { countLogRead, lineFilterFor } from './dispatch.js';
 import { forEachLine, type LineGate } from './reader.js';
 import { PrivateKeyLineFilter } from './redaction/private-key-filter.js';
 import type { AnalyzeLogOptions, LogAnalysis, LogSource } from './types.js';
@@ -42,5 +42,6 @@ export async function analyzeLog(source: LogSource, options: AnalyzeLogOptions =
     release: (memory) => scanner.release(memory),
   };
   const meta = await forEachLine(source, (line, text, raw) => scanner.push(line, privateKeys.filter(text), raw), options.maxBytes, gate);
+  countLogRead(meta.bytesRead);
   return buildAnalysis(scanner.finish(), meta, options);
 }

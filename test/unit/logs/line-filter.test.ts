@@ -411,6 +411,24 @@ describe('analyzeLog with the line filter', () => {
     }
   }, 120_000);
 
+  it('filters a short log once the process has read the threshold in earlier logs, and finds what reading every line finds', async () => {
+    const short = sampleLogs().find((log) => log.bytes.length > 100_000 && log.bytes.length < 1_000_000);
+    if (short === undefined) throw new Error('no sample log between 100 KB and 1 MB');
+    setLineFilterUse(false);
+    const everyLine = await analyzeLog(chunked(short.bytes));
+    setLineFilterUse(null);
+    expect(scannerLineFilter(short.bytes.length)).toBeNull();
+    // Earlier logs, none long enough on its own, until the process has read 2 MB.
+    let read = 0;
+    while (read < 2 * 1024 * 1024) {
+      expect(scannerLineFilter(0)).toBeNull();
+      await analyzeLog(chunked(short.bytes));
+      read += short.bytes.length;
+    }
+    expect(scannerLineFilter(0)).toBeInstanceOf(LineFilter);
+    expect(await analyzeLog(chunked(short.bytes)), short.name).toEqual(everyLine);
+  }, 120_000);
+
   it('keeps a regular expression\'s `^[[` in the failure line, the filter on or off', async () => {
     const log = ['$ ./scripts/check-names.sh', "error: no line of names.txt matches grep -E '^[[a-z]+$'", '^[[31mexit status 1^[[0m', ''].join('\n');
     setLineFilterUse(false);
