@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPatch, PATCH_LIMITS } from '../../shared/analysis/index.js';
+import { checkPatch, PATCH_LIMITS, type PatchCheck } from '../../shared/analysis/index.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, PATCH_COST_SIZES, repeatedTo } from './growth.js';
 
 /**
@@ -73,7 +73,16 @@ export function checksInLinearTime(path: string, _reading: string, unit: string)
   // slope below the bound whatever the reading costs. The sizes shrink together until the largest fits.
   let sizes = PATCH_COST_SIZES;
   while (Buffer.byteLength(patchOf(textOf(sizes[sizes.length - 1]!)), 'utf8') > PATCH_LIMITS.maxBytes) sizes = sizes.map((size) => Math.floor(size * 0.95));
-  const largest = checkPatch(patchOf(textOf(sizes[sizes.length - 1]!)));
-  expect(largest.ok ? '' : largest.reason).not.toMatch(/-byte limit/);
-  expect(cpuGrowthExponent(sizes, textOf, (text) => checkPatch(patchOf(text)))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  // The check's answer for the largest text comes from the runs measured: one more check of it cost as much as each of
+  // the five runs at that size, and the check answers a text the same way each time.
+  const largestText = textOf(sizes[sizes.length - 1]!);
+  const answers: { largest?: PatchCheck } = {};
+  const exponent = cpuGrowthExponent(sizes, textOf, (text) => {
+    const checked = checkPatch(patchOf(text));
+    if (text === largestText) answers.largest = checked;
+    return checked;
+  });
+  expect(answers.largest, 'the largest text was checked').toBeDefined();
+  expect(answers.largest?.ok ? '' : answers.largest?.reason).not.toMatch(/-byte limit/);
+  expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
 }

@@ -1,13 +1,10 @@
-import { createHmac } from 'node:crypto';
-import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newIncident } from '../../../shared/domain/incident.js';
 import { githubCheckScope, githubForkCheckScope } from '../../../shared/domain/trigger.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { handleGithubWebhook, type IngestDeps } from '../../../shared/ingest/github-webhook.js';
-import { silentLogger } from '../../../shared/steps/deps.js';
-import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createRecordingRecoveryQueue } from '../../support/fakes.js';
+import { ingestDeps, signedWebhook, webhookSignature } from '../../support/ingest.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 /**
@@ -20,14 +17,12 @@ const sha = (digit: string) => digit.repeat(40);
 
 /** A fork's completed CircleCI check run: no head branch, no pull requests listed, on commit `headSha`. */
 function forkCheck(checkRunId: number, headSha: string, conclusion: 'failure' | 'success' | 'neutral', completedAt: string) {
-  const event = structuredClone(loadWebhook(conclusion === 'failure' ? 'check_run-circleci-failure' : 'check_run-circleci-success'));
-  const check = (event.body as Record<string, any>).check_run;
-  Object.assign(check, { id: checkRunId, head_sha: headSha, conclusion, completed_at: completedAt, pull_requests: [] });
-  Object.assign(check.check_suite, { head_branch: null, head_sha: headSha, pull_requests: [] });
-  check.name = 'ci/circleci: build-and-test';
-  const body = JSON.stringify(event.body);
-  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-  return { headers: { ...event.headers, 'X-Hub-Signature-256': signature }, body, isBase64Encoded: false };
+  return signedWebhook(conclusion === 'failure' ? 'check_run-circleci-failure' : 'check_run-circleci-success', SECRET, (body) => {
+    const check = body.check_run;
+    Object.assign(check, { id: checkRunId, head_sha: headSha, conclusion, completed_at: completedAt, pull_requests: [] });
+    Object.assign(check.check_suite, { head_branch: null, head_sha: headSha, pull_requests: [] });
+    check.name = 'ci/circleci: build-and-test';
+  });
 }
 
 let deps: IngestDeps;
@@ -44,17 +39,13 @@ beforeEach(() => {
   pullsByCommit = new Map();
   github.port.findPullRequestsForCommit = async (_repo, commit) => (pullsByCommit.get(commit) ?? []).map((number) => ({ number, headRepositoryId: FORK_ID }));
   recoveries = createRecordingRecoveryQueue();
-  deps = {
+  deps = ingestDeps(SECRET, {
     recoveries,
-    webhooks: new Webhooks({ secret: SECRET }),
-    maxBodyBytes: 1_048_576,
-    maxRedrives: 3,
     incidents: store,
     github: staticGitHubClients(github.port),
     clock: () => new Date('2026-11-20T11:00:00Z'),
-    logger: silentLogger,
     workflow: { async start(name) { return { executionId: `exec:${name}`, alreadyStarted: false }; }, async describe() { return null; } },
-  };
+  });
 });
 
 describe('check runs of fork pull requests: one fork’s green check', () => {
@@ -145,7 +136,7 @@ describe('check runs of fork pull requests: one fork’s green check', () => {
     const body = JSON.stringify(failureBody);
 
     // Act
-    await handleGithubWebhook({ ...failure, body, headers: { ...failure.headers, 'X-Hub-Signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } }, deps);
+    await handleGithubWebhook({ ...failure, body, headers: { ...failure.headers, 'X-Hub-Signature-256': webhookSignature(body, SECRET) } }, deps);
 
     // Assert
     expect(lookups).toBe(0);

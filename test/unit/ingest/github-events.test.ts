@@ -1,27 +1,18 @@
-import { createHmac } from 'node:crypto';
-import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../shared/config.js';
 import { MAX_CHECK_TEXT_CHARS } from '../../../shared/domain/trigger.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { handleGithubWebhook, type IngestDeps, keepEnds, triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { githubIncidentFields } from '../../../shared/domain/github-incident.js';
-import { silentLogger } from '../../../shared/steps/deps.js';
 import { parseState } from '../../../shared/steps/state.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { createFakeGitHub, createRecordingRecoveryQueue } from '../../support/fakes.js';
+import { ingestDeps, recordingWorkflow, signedWebhook } from '../../support/ingest.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 /** Ingest of the events issue 4 added: check runs of other CI systems, workflow_job, re-run attempts, forks. */
 const SECRET = 'unit-test-secret';
 
-function request(name: string, mutate?: (body: Record<string, any>) => void) {
-  const event = structuredClone(loadWebhook(name));
-  mutate?.(event.body);
-  const body = JSON.stringify(event.body);
-  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-  return { headers: { ...event.headers, 'X-Hub-Signature-256': signature }, body, isBase64Encoded: false };
-}
+const request = (name: string, mutate?: (body: Record<string, any>) => void) => signedWebhook(name, SECRET, mutate);
 
 describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
   let deps: IngestDeps;
@@ -34,31 +25,17 @@ describe('handleGithubWebhook: check runs, jobs, re-runs and forks', () => {
 
   beforeEach(() => {
     store = createMemoryStore();
-    started = [];
     github = createFakeGitHub();
     recoveries = createRecordingRecoveryQueue();
-    deps = {
+    const recording = recordingWorkflow();
+    started = recording.started;
+    deps = ingestDeps(SECRET, {
       recoveries,
-      webhooks: new Webhooks({ secret: SECRET }),
-      maxBodyBytes: 1_048_576,
-      // The configured bound the handler passes (the config loader's default).
-      maxRedrives: loadConfig({}).RECONCILE_MAX_ATTEMPTS,
       incidents: store,
       github: staticGitHubClients(github.port),
       clock: () => new Date('2026-11-20T11:00:00Z'),
-      logger: silentLogger,
-      workflow: {
-        async start(name, input) {
-          const alreadyStarted = started.some((s) => s.name === name);
-          if (!alreadyStarted) started.push({ name, input });
-          return { executionId: `exec:${name}`, alreadyStarted };
-        },
-        async describe(name) {
-          const execution = started.find((s) => s.name === name);
-          return execution ? { status: 'RUNNING', input: execution.input } : null;
-        },
-      },
-    };
+      workflow: recording.workflow,
+    });
   });
 
   it('turns a failed CircleCI check run into an incident whose trigger carries the check output', async () => {

@@ -1,5 +1,3 @@
-import { createHmac } from 'node:crypto';
-import { Webhooks } from '@octokit/webhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config.js';
 import { newIncident } from '../../../shared/domain/incident.js';
@@ -12,20 +10,13 @@ import { reconcile } from '../../../shared/reconcile/redrive.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
 import { classifyStep } from '../../../shared/steps/classify.js';
 import { createFakeGitHub, createMemoryEscalationLedger, createRecordingRecoveryQueue, stepDeps } from '../../support/fakes.js';
+import { ingestDeps, recordingWorkflow, signedWebhook, webhookSignature } from '../../support/ingest.js';
 import { createMemoryStore } from '../../support/memory-store.js';
 
 const SECRET = 'unit-test-secret';
 
-function sign(body: string, secret = SECRET) {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-function request(name: string, mutate?: (body: Record<string, any>) => void) {
-  const event = structuredClone(loadWebhook(name));
-  mutate?.(event.body);
-  const body = JSON.stringify(event.body);
-  return { headers: { ...event.headers, 'X-Hub-Signature-256': sign(body) }, body, isBase64Encoded: false };
-}
+const sign = (body: string, secret = SECRET) => webhookSignature(body, secret);
+const request = (name: string, mutate?: (body: Record<string, any>) => void) => signedWebhook(name, SECRET, mutate);
 
 describe('handleGithubWebhook', () => {
   let deps: IngestDeps & { started: Array<{ name: string; input: unknown }> };
@@ -34,30 +25,11 @@ describe('handleGithubWebhook', () => {
 
   beforeEach(() => {
     store = createMemoryStore();
-    const started: Array<{ name: string; input: unknown }> = [];
     recoveries = createRecordingRecoveryQueue();
+    const { workflow, started } = recordingWorkflow();
     deps = {
-      recoveries,
-      webhooks: new Webhooks({ secret: SECRET }),
-      maxBodyBytes: 1_048_576,
-      // The configured bound the handler passes (the config loader's default).
-      maxRedrives: loadConfig({}).RECONCILE_MAX_ATTEMPTS,
-      incidents: store,
-      github: staticGitHubClients(null),
-      clock: () => new Date('2026-11-20T10:00:00Z'),
-      logger: silentLogger,
+      ...ingestDeps(SECRET, { recoveries, incidents: store, github: staticGitHubClients(null), clock: () => new Date('2026-11-20T10:00:00Z'), workflow }),
       started,
-      workflow: {
-        async start(name, input) {
-          const alreadyStarted = started.some((s) => s.name === name);
-          if (!alreadyStarted) started.push({ name, input });
-          return { executionId: `exec:${name}`, alreadyStarted };
-        },
-        async describe(name) {
-          const execution = started.find((s) => s.name === name);
-          return execution ? { status: 'RUNNING', input: execution.input } : null;
-        },
-      },
     };
   });
 

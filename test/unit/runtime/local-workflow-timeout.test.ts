@@ -13,6 +13,32 @@ import { awaitApprovalAslFile, endedWaitOnRecord, localSfnClient, waitingInput }
  */
 const STATE_MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:timeout-test';
 
+/**
+ * A task's calls as events, for a task held mid-way (the workflow is then neither idle nor parked): the task calls
+ * `called` once it noted what it was given, and `until` resolves at the first call (or at once) that makes `check`
+ * true. Elsewhere the tests wait on the runtime's `idle`. No timeout of its own: a machine under load is slower, not
+ * wrong, and an event that never comes fails the test at its own timeout.
+ */
+function taskCalls() {
+  let wake: () => void = () => {};
+  let next = new Promise<void>((resolve) => { wake = resolve; });
+  return {
+    called(): void {
+      const woken = wake;
+      next = new Promise<void>((resolve) => { wake = resolve; });
+      woken();
+    },
+    async until(check: () => boolean): Promise<void> {
+      while (!check()) await next;
+    },
+  };
+}
+
+/** Resolves once the clock has passed `ms` (a timer may fire a millisecond early by the clock: then it waits again). */
+async function clockPast(ms: number): Promise<void> {
+  while (Date.now() <= ms) await new Promise((resolve) => setTimeout(resolve, ms + 1 - Date.now()));
+}
+
 describe('local Step Functions: a task token whose wait timed out', () => {
   let close: (() => Promise<void>) | null = null;
   afterEach(async () => { await close?.(); close = null; });
@@ -23,6 +49,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     let notified: { approvalError?: unknown } | null = null;
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => { release = resolve; });
+    const calls = taskCalls();
     const workflow = await startLocalWorkflow({
       aslPath: awaitApprovalAslFile(),
       substitutions: {},
@@ -30,12 +57,12 @@ describe('local Step Functions: a task token whose wait timed out', () => {
       registry: memoryRegistry(),
       retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async (input) => { token = (input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken; return {}; } },
-      tasks: { Notify: async (input) => { notified = input as { approvalError?: unknown }; await held; return {}; } },
+      tasks: { Notify: async (input) => { notified = input as { approvalError?: unknown }; calls.called(); await held; return {}; } },
     });
     close = async () => { release(); await workflow.close(); };
     const client = localSfnClient(workflow.endpoint);
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'late-approval', input: waitingInput(1) }));
-    await vi.waitFor(() => expect(notified).not.toBeNull(), { timeout: 5_000 });
+    await calls.until(() => notified !== null);
 
     // Act: the approval comes once the wait timed out, while Notify runs.
     const answer = createSfnTaskControl(client).succeed(token as unknown as string, { approvedBy: 'maintainer' });
@@ -61,7 +88,8 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'entered-time', input: waitingInput(60) }));
 
     // Assert: an ISO 8601 time, as Step Functions gives it, taken when AwaitApproval was entered (not a failed execution).
-    await vi.waitFor(() => expect(payloads).toHaveLength(1), { timeout: 5_000 });
+    await workflow.idle();
+    expect(payloads).toHaveLength(1);
     const entered = Date.parse(String(payloads[0]?.waitStartedAt));
     expect(new Date(entered).toISOString()).toBe(payloads[0]?.waitStartedAt);
     expect(entered).toBeGreaterThanOrEqual(before);
@@ -90,7 +118,8 @@ describe('local Step Functions: a task token whose wait timed out', () => {
 
     // Assert: the retry is counted, and both attempts name the state and its one entry (a retry does not enter the
     // state again: the interpreter, as Step Functions' history, has one StateEntered for the state and its retries).
-    await vi.waitFor(() => expect(requests).toHaveLength(2), { timeout: 5_000 });
+    await workflow.idle();
+    expect(requests).toHaveLength(2);
     expect(requests.map((r) => [r.stateName, r.Payload.waitRetryCount])).toEqual([['AwaitApproval', 0], ['AwaitApproval', 1]]);
     expect(requests[1]?.Payload.waitStartedAt).toBe(requests[0]?.Payload.waitStartedAt);
   }, 15_000);
@@ -101,15 +130,17 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     const starts: string[] = [];
     let notified: { approvalError?: unknown } | null = null;
     let notifiedAt = 0;
+    const calls = taskCalls();
     const options = {
       aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 1,
       tokenTasks: { AwaitApproval: async (_input: unknown, wait?: { startedAt: string }) => { starts.push(String(wait?.startedAt)); return {}; } },
-      tasks: { Notify: async (input: unknown) => { notified = input as { approvalError?: unknown }; notifiedAt = Date.now(); return {}; } },
+      tasks: { Notify: async (input: unknown) => { notified = input as { approvalError?: unknown }; notifiedAt = Date.now(); calls.called(); return {}; } },
     };
     const first = await startLocalWorkflow(options);
     const client = localSfnClient(first.endpoint);
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-wait', input: waitingInput(5) }));
-    await vi.waitFor(() => expect(starts).toHaveLength(1), { timeout: 5_000 });
+    await first.idle();
+    expect(starts).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await first.close();
 
@@ -119,7 +150,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     close = async () => { timers.restore(); await second.close(); };
     const resumedAt = Date.now();
     await second.resumeRunning();
-    await vi.waitFor(() => expect(notified).toMatchObject({ approvalError: { Error: 'States.Timeout' } }), { timeout: 15_000, interval: 50 });
+    await calls.until(() => notified !== null);
     const armedOnResume = timers.everArmed();
     timers.restore();
 
@@ -129,6 +160,7 @@ describe('local Step Functions: a task token whose wait timed out', () => {
     // pushed past the wait) is longer. The timeout comes no earlier than the wait's end. No upper bound on when it
     // comes: a loaded machine delays a correct timer by any amount, so the timers' delays, not the clock, tell a wait
     // counted from the restart.
+    expect(notified).toMatchObject({ approvalError: { Error: 'States.Timeout' } });
     expect(starts).toHaveLength(2);
     expect(starts[1]).toBe(starts[0]);
     expect(Number.isFinite(Date.parse(starts[0]!))).toBe(true);
@@ -173,7 +205,8 @@ describe('local Step Functions: one timer owns an approval wait’s end', () => 
     });
     close = async () => { timers.restore(); await workflow.close(); };
     await localSfnClient(workflow.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'one-timer', input: waitingInput(60) }));
-    await vi.waitFor(() => expect(workflow.waiting()).toBe(1), { timeout: 5_000 });
+    await workflow.idle();
+    expect(workflow.waiting()).toBe(1);
 
     // Assert: one timer ends the wait (the interpreter's TimeoutSecondsPath timer, armed as it entered the state, was
     // a second, and ended a resumed wait's state a whole timeout after the restart unless the first came before).
@@ -193,15 +226,17 @@ describe('local Step Functions: one timer owns an approval wait’s end', () => 
     let waitsEnded = 0;
     const timeouts: number[] = [];
     const starts: string[] = [];
+    const calls = taskCalls();
     const options = {
       aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, retryDelayMs: 1,
       registry: { ...registry, endWait: async (name: string) => { waitsEnded += 1; await registry.endWait(name); } },
       tokenTasks: { AwaitApproval: async (_input: unknown, wait?: { startedAt: string }) => { starts.push(String(wait?.startedAt)); return {}; } },
-      tasks: { Notify: async (input: unknown) => { if ((input as { approvalError?: unknown }).approvalError) timeouts.push(Date.now()); return {}; } },
+      tasks: { Notify: async (input: unknown) => { if ((input as { approvalError?: unknown }).approvalError) timeouts.push(Date.now()); calls.called(); return {}; } },
     };
     const first = await startLocalWorkflow(options);
     await localSfnClient(first.endpoint).send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'resumed-once', input: waitingInput(3) }));
-    await vi.waitFor(() => expect(starts).toHaveLength(1), { timeout: 5_000 });
+    await first.idle();
+    expect(starts).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await first.close();
 
@@ -212,7 +247,7 @@ describe('local Step Functions: one timer owns an approval wait’s end', () => 
     const resumedAt = Date.now();
     await second.resumeRunning();
     const end = Date.parse(starts[0]!) + 3_000;
-    await vi.waitFor(() => expect(timeouts).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    await calls.until(() => timeouts.length > 0);
     const armedOnResume = timers.everArmed();
     timers.restore();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -251,7 +286,8 @@ describe('local Step Functions: the token of a wait cut off by a restart', () =>
     const first = await startLocalWorkflow(options);
     await localSfnClient(first.endpoint)
       .send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'restarted-wait', input: waitingInput(600) }));
-    await vi.waitFor(() => expect(first.waiting()).toBe(1), { timeout: 5_000 });
+    await first.idle();
+    expect(first.waiting()).toBe(1);
     await first.close();
     prepared.held = new Promise<void>((resolve) => { release = resolve; });
     const second = await startLocalWorkflow(options);
@@ -262,9 +298,11 @@ describe('local Step Functions: the token of a wait cut off by a restart', () =>
     // Act: a decision while the execution runs again before its wait; another once it is back at it; a third after.
     const early = await tasks.succeed(token, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => error);
     release();
-    await vi.waitFor(() => expect(second.waiting()).toBe(1), { timeout: 5_000 });
+    await second.idle();
+    expect(second.waiting()).toBe(1);
     await tasks.succeed(token, { approvedBy: 'oncall-ana' });
-    await vi.waitFor(() => expect(approval).toEqual({ approvedBy: 'oncall-ana' }), { timeout: 5_000 });
+    await second.idle();
+    expect(approval).toEqual({ approvedBy: 'oncall-ana' });
     const late = await tasks.succeed(token, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => error);
 
     // Assert: not yet (the decision is to be sent again), then taken, then spent.
@@ -303,7 +341,8 @@ describe('local Step Functions: a wait that ended while its restarted execution 
     const first = await startLocalWorkflow(options);
     await localSfnClient(first.endpoint)
       .send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'ended-while-away', input: waitingInput(2) }));
-    await vi.waitFor(() => expect(first.waiting()).toBe(1), { timeout: 5_000 });
+    await first.idle();
+    expect(first.waiting()).toBe(1);
     const endsAt = Date.parse(String((await registry.get('ended-while-away'))?.waitStartedAt)) + 2_000;
     await first.close();
     prepared.held = new Promise<void>((resolve) => { release = resolve; });
@@ -314,11 +353,11 @@ describe('local Step Functions: a wait that ended while its restarted execution 
 
     // Act: the decision comes in time, while the execution runs again before its wait; the wait ends before it is back.
     const early = await tasks.succeed(token, { approvedBy: 'oncall-ana' }).then(() => 'taken', (error: unknown) => error);
-    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(endsAt + 200), { timeout: 5_000, interval: 50 });
+    await clockPast(endsAt + 200);
     release();
 
     // Assert: refused as not waiting yet, then sent as the execution is back, and the wait's answer.
-    await vi.waitFor(() => expect(notified).not.toBeNull(), { timeout: 5_000 });
+    await second.idle();
     expect(early).toBeInstanceOf(TaskNotWaitingYetError);
     expect(backAtWait).toEqual([token]);
     expect(notified).toMatchObject({ approval: { approvedBy: 'oncall-ana' } });
@@ -343,9 +382,9 @@ describe('local Step Functions: a wait that ended while its restarted execution 
 
     // Act
     await workflow.resumeRunning();
+    await workflow.idle();
 
     // Assert: the kept decision is the wait's answer; nobody is asked again (as for any wait that ended meanwhile).
-    await vi.waitFor(() => expect(notified).not.toBeNull(), { timeout: 5_000 });
     expect(notified).toMatchObject({ approval: { approvedBy: 'oncall-ana' } });
     expect(notified).not.toHaveProperty('approvalError');
     expect(requests).toBe(0);
@@ -382,7 +421,8 @@ describe('local Step Functions: a retried token state', () => {
     close = () => workflow.close();
     const client = localSfnClient(workflow.endpoint);
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'retried-token', input: waitingInput(60) }));
-    await vi.waitFor(() => expect(workflow.waiting()).toBe(1), { timeout: 5_000 });
+    await workflow.idle();
+    expect(workflow.waiting()).toBe(1);
     const recorded = (await registry.get('retried-token'))?.taskToken;
     const tasks = createSfnTaskControl(client);
 
@@ -395,7 +435,8 @@ describe('local Step Functions: a retried token state', () => {
     expect(tokens[1]).not.toBe(tokens[0]);
     expect(recorded).toBe(tokens[1]);
     expect(old).toBeInstanceOf(TaskTokenSpentError);
-    await vi.waitFor(() => expect(approval).toEqual({ approvedBy: 'oncall-bob' }), { timeout: 5_000 });
+    await workflow.idle();
+    expect(approval).toEqual({ approvedBy: 'oncall-bob' });
   }, 15_000);
 });
 
@@ -417,11 +458,13 @@ describe('local Step Functions: a decision kept for a request that failed for go
     const tokens: string[] = [];
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => { release = resolve; });
+    const calls = taskCalls();
     const workflow = await startLocalWorkflow({
       aslPath: awaitApprovalAslFile({ retried: true }), substitutions: {}, stateMachineArn: STATE_MACHINE, registry, retryDelayMs: 20,
       tokenTasks: {
         AwaitApproval: async (input) => {
           tokens.push((input as { Payload: { approvalRequest: { taskToken: string } } }).Payload.approvalRequest.taskToken);
+          calls.called();
           if (tokens.length === 1) await held;
           throw Object.assign(new Error('GitHub answered 502'), { name: 'RetryableError' });
         },
@@ -431,15 +474,16 @@ describe('local Step Functions: a decision kept for a request that failed for go
     close = async () => { release(); await workflow.close(); };
     const client = localSfnClient(workflow.endpoint);
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: `kept-${status}`, input: waitingInput(60) }));
-    await vi.waitFor(() => expect(tokens).toHaveLength(1), { timeout: 5_000 });
+    await calls.until(() => tokens.length === 1);
     await createSfnTaskControl(client).succeed(tokens[0] as string, { approvedBy: 'oncall-ana' });
     expect((await registry.get(`kept-${status}`))?.carriedDecision).toEqual({ output: { approvedBy: 'oncall-ana' } });
 
     // Act
     release();
-    await vi.waitFor(async () => expect((await registry.get(`kept-${status}`))?.status).toBe(status), { timeout: 5_000 });
+    await workflow.idle();
 
     // Assert
+    expect((await registry.get(`kept-${status}`))?.status).toBe(status);
     expect(tokens).toHaveLength(2);
     expect((await registry.get(`kept-${status}`))?.carriedDecision).toBeUndefined();
   }, 15_000);
@@ -449,26 +493,27 @@ describe('local Step Functions: a token wait begun with a head start (tests: tok
   let close: (() => Promise<void>) | null = null;
   afterEach(async () => { await close?.(); close = null; });
 
-  /** A workflow whose waits begin `headStartMs` into their timeout; what its request and Notify were given. */
+  /** A workflow whose waits begin `headStartMs` into their timeout; what its request and Notify were given, and a wait for Notify. */
   async function startWithHeadStart(headStartMs: number) {
     const seen: { asked: number | null; startedAt: string | null; notified: { approvalError?: unknown } | null; notifiedAt: number | null } = { asked: null, startedAt: null, notified: null, notifiedAt: null };
+    const calls = taskCalls();
     const workflow = await startLocalWorkflow({
       aslPath: awaitApprovalAslFile(), substitutions: {}, stateMachineArn: STATE_MACHINE, registry: memoryRegistry(), retryDelayMs: 1, tokenWaitHeadStartMs: headStartMs,
       tokenTasks: { AwaitApproval: async (_input, wait) => { seen.asked = Date.now(); seen.startedAt = wait.startedAt; return {}; } },
-      tasks: { Notify: async (input) => { seen.notifiedAt = Date.now(); seen.notified = input as { approvalError?: unknown }; return {}; } },
+      tasks: { Notify: async (input) => { seen.notifiedAt = Date.now(); seen.notified = input as { approvalError?: unknown }; calls.called(); return {}; } },
     });
     close = () => workflow.close();
-    return { seen, client: localSfnClient(workflow.endpoint) };
+    return { seen, client: localSfnClient(workflow.endpoint), notified: () => calls.until(() => seen.notified !== null) };
   }
 
   it('ends a one-minute wait the head start sooner, at the end its recorded start gives', async () => {
     // Prepare: 58.5 of the wait's 60 seconds over as it begins.
-    const { seen, client } = await startWithHeadStart(58_500);
+    const { seen, client, notified } = await startWithHeadStart(58_500);
 
     // Act: nobody answers.
     const executionStarted = Date.now();
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'head-start', input: waitingInput(60) }));
-    await vi.waitFor(() => expect(seen.notified).not.toBeNull(), { timeout: 10_000 });
+    await notified();
 
     // Assert: the start handed to the request is the head start before a moment between the execution's start and
     // the request (not how long that took), and the wait timed out at that start's end (60 s after it), not before:
@@ -481,10 +526,10 @@ describe('local Step Functions: a token wait begun with a head start (tests: tok
   }, 15_000);
 
   it('refuses a head start as long as the wait, which would begin over, and asks nobody', async () => {
-    const { seen, client } = await startWithHeadStart(60_000);
+    const { seen, client, notified } = await startWithHeadStart(60_000);
 
     await client.send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE, name: 'head-start-too-long', input: waitingInput(60) }));
-    await vi.waitFor(() => expect(seen.notified).not.toBeNull(), { timeout: 10_000 });
+    await notified();
 
     expect(seen.notified).toMatchObject({ approvalError: { Error: 'RangeError' } });
     expect(seen.asked).toBeNull();
