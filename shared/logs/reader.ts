@@ -395,7 +395,15 @@ export class LineSplitter {
       text = chunk;
     } else {
       this.bytes += chunk.byteLength;
-      // The filter reads complete lines in the cleanLine format; the first line still decides the format.
+      // The filter reads complete lines in the cleanLine format, and the first line decides the format: read it
+      // alone, so the rest of the first chunk (a whole short log, read in one chunk) may be filtered too.
+      if (this.lineNo === 0 && this.gate !== null) {
+        const firstEnd = chunk.indexOf(10) + 1;
+        if (firstEnd > 0 && firstEnd < chunk.byteLength) {
+          this.decode(chunk.subarray(0, firstEnd));
+          chunk = chunk.subarray(firstEnd);
+        }
+      }
       const filter =
         this.gate !== null && this.lineNo > 0 && this.clean === cleanLine && this.bytes >= this.unfilteredUntil ? this.gate.filter(this.bytes) : null;
       if (filter) {

@@ -9,7 +9,7 @@ import { analyzeLog, type LogAnalysis } from '../../../shared/logs/index.js';
 import { LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
 import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line-filter.js';
 
-import { cleanLine, NAMED } from '../../../shared/logs/reader.js';
+import { cleanLine, forEachLine, NAMED, type LineGate } from '../../../shared/logs/reader.js';
 import { generatedModule, GENERATED_PATH } from '../../../scripts/build-line-filter.js';
 import { datasetsLocation } from '../../../scripts/datasets.js';
 import { seededRandom } from '../../support/random.js';
@@ -410,6 +410,18 @@ describe('analyzeLog with the line filter', () => {
       expect(await analyzeLog(chunked(log.bytes), { expectedBytes: 50_000_000 }), log.name).toEqual(everyLine);
     }
   }, 120_000);
+
+  it('filters a log\'s first chunk after its first line, which decides the format', async () => {
+    setLineFilterUse(true);
+    const offered: number[] = [];
+    const read: number[] = [];
+    const gate: LineGate = { filter: scannerLineFilter, skip: (line) => (offered.push(line), true), release: () => undefined };
+    const log = ['Run npm test', 'ordinary output', 'more ordinary output', 'error: something broke', 'done', ''].join('\n');
+    await forEachLine(Buffer.from(log), (line) => void read.push(line), Number.POSITIVE_INFINITY, gate);
+    // Line 2 is read as the end of a line begun before the filtered part (see pushFiltered); 3 and 5 are not named.
+    expect(offered).toEqual([3, 5]);
+    expect(read).toEqual([1, 2, 4, 6]);
+  });
 
   it('filters a short log once the process has read the threshold in earlier logs, and finds what reading every line finds', async () => {
     const short = sampleLogs().find((log) => log.bytes.length > 100_000 && log.bytes.length < 1_000_000);
