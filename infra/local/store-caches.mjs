@@ -211,7 +211,6 @@ export function cacheItems(level, { max = 256, readOnlyShared = false } = {}) {
   };
 }
 
-
 /** The table a LevelDB key of dynalite's belongs to (`table~T`, `item-T~…`, `index-global~T~I~…`, `tag-T~…`), if any. */
 function tableOfKey(key) {
   if (typeof key !== 'string') return undefined;
@@ -234,15 +233,15 @@ const READS = new Set(['BatchGetItem', 'GetItem', 'Query', 'Scan']);
  * definitions' Query, the promoted policies' BatchGetItem) with the same requests and answers, and written only when
  * an experiment is created, stopped or promoted or a unit is counted. Every writer of the local tables, `guard`
  * commands over HTTP included, goes through this store's LevelDB, so the answers are exact without any time bound: a
- * write of any key of a watched table (item, index, description or tags, whatever the operation that writes it) drops
- * them all when it starts and again when it ends, and an answer is kept only if no such write started or ended
- * between its read's start and its answer. A write that completed before a read started is in that read's answer;
- * an answer kept while a write runs (its read started after the write did) may show the value before it, and is
- * dropped when the write ends, before its writer hears that it is done. Only reads whose every table is watched are kept, only
- * successful answers, at most `max` of them (oldest out first) and none longer than `maxBytes`.
+ * write of any key of a watched table (item, index, description or tags, whatever the operation that writes it; a key
+ * of no table it can name too) drops them all when it starts and again when it ends, and an answer is kept only if
+ * no such write started or ended between its read's start and its answer. So a write that ended before a read started
+ * is in that read's answer, and an answer kept while a write runs (its read started after the write did) may show the
+ * value before it but is dropped when the write ends, before its writer hears that it is done. Only reads whose every
+ * table is watched are kept, only successful answers, at most `max` of them (oldest out first), none over `maxBytes`.
  *
- * `answer(key)` is a kept answer's bytes (a copy the caller may transfer), or undefined; `reading(operation, data)`
- * is, for a read of watched tables only, the function to call with its answer's bytes once answered.
+ * `answer(key)` is a kept answer's bytes (a copy the caller may transfer), or undefined; `reading(key, operation,
+ * data)` is, for a read of watched tables only, the function to call with its answer's bytes once answered.
  */
 export function cacheReadAnswers(level, { tables, max = 64, maxBytes = 64 * 1024 }) {
   const watched = new Set(tables);
@@ -252,7 +251,10 @@ export function cacheReadAnswers(level, { tables, max = 64, maxBytes = 64 * 1024
     writes += 1;
     answers.clear();
   };
-  droppingAroundWrites(level, (key) => watched.has(tableOfKey(key)), drop);
+  droppingAroundWrites(level, (key) => {
+    const table = tableOfKey(key);
+    return table === undefined || watched.has(table);
+  }, drop);
   const tablesOf = (operation, data) =>
     operation === 'BatchGetItem' ? Object.keys(data?.RequestItems ?? {}) : typeof data?.TableName === 'string' ? [data.TableName] : [];
   return {

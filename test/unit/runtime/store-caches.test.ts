@@ -110,7 +110,8 @@ describe('the embedded store’s kept answers to reads of watched tables', () =>
     ['batch of deletes (a table deleted)', (memory: CachedLevel) => new Promise((resolve) => memory.batch([{ type: 'del', key: 'item-experiments~S~EXPERIMENTS' }], resolve))],
     ['put of an index entry', (memory: CachedLevel) => put(memory, 'index-global~experiments~byX~S~1', {})],
     ['put of the table description', (memory: CachedLevel) => put(memory, 'table~experiments', { TableStatus: 'DELETING' })],
-  ])('drops every kept answer at a %s of a watched table', async (_, write) => {
+    ['put of a key of no table it can name', (memory: CachedLevel) => put(memory, 'meta~experiments', {})],
+  ])('drops every kept answer at a %s (a watched table)', async (_, write) => {
     const { memory, answers } = level();
     answered(answers);
 
