@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { cacheExpressionParses } from './expression-cache.mjs';
-import { cacheItems, cacheTableDescriptions, sharingDescriptions } from './store-caches.mjs';
+import { cacheItems, cacheReadAnswers, cacheTableDescriptions, sharingDescriptions } from './store-caches.mjs';
 
 const require = createRequire(import.meta.url);
 const requireFromDynalite = createRequire(require.resolve('dynalite'));
@@ -23,7 +23,7 @@ if (typeof common.return !== 'function') {
   Object.defineProperty(common, 'return', { configurable: true, writable: true, value() { return this.close(); } });
 }
 
-const { path, requests, readOnlyShared } = workerData;
+const { path, requests, readOnlyShared, answerCachedTables = [] } = workerData;
 // dynalite opens its LevelDB lazily and drops the open error: when the open fails (the folder is locked by another
 // runtime, or unreadable), every later call answers "Database is closed" — the start-up flake, since the first
 // call is creating the tables. An earlier probe (open, close, then let dynalite open) left a window in which a
@@ -92,6 +92,7 @@ try {
 await finishInterruptedCreations(created[0]);
 cacheTableDescriptions(created[0], { readOnlyShared });
 cacheItems(created[0], { readOnlyShared });
+const readAnswers = cacheReadAnswers(created[0], { tables: answerCachedTables });
 const itemStore = storeSharingDescriptions(store);
 cacheExpressionParses(['./db/conditionParser', './db/updateParser', './db/projectionParser'].map((parser) => requireFromDynalite(parser)));
 server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
@@ -146,17 +147,28 @@ function servedDirectly(id, headers, body) {
   const served = api === API ? operations.get(operation) : undefined;
   const contentType = String(headers['content-type'] ?? '').split(';')[0].trim();
   if (!served || !store || body.byteLength === 0 || (contentType !== 'application/json' && contentType !== 'application/x-amz-json-1.0')) return false;
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString();
+  const answerHeaders = () => ({ 'x-amzn-requestid': `local-${id}`, 'content-type': contentType !== 'application/x-amz-json-1.0' ? 'application/json' : contentType });
+  const cacheKey = `${operation} ${contentType} ${text}`;
+  const kept = readAnswers.answer(cacheKey);
+  if (kept !== undefined) {
+    calls[operation] = (calls[operation] ?? 0) + 1;
+    requests.postMessage({ id, statusCode: 200, headers: answerHeaders(), body: kept }, [kept.buffer]);
+    return true;
+  }
   let data;
   try {
-    data = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString());
+    data = JSON.parse(text);
   } catch {
     return false;
   }
   calls[operation] = (calls[operation] ?? 0) + 1;
+  // Taken before the read runs: an answer is kept only if no write of its tables overlapped the read.
+  let keep;
   const answer = (statusCode, result) => {
     const bytes = new TextEncoder().encode(JSON.stringify(result));
-    const answerHeaders = { 'x-amzn-requestid': `local-${id}`, 'content-type': contentType !== 'application/x-amz-json-1.0' ? 'application/json' : contentType };
-    requests.postMessage({ id, statusCode, headers: answerHeaders, body: bytes }, [bytes.buffer]);
+    if (statusCode === 200) keep?.(bytes);
+    requests.postMessage({ id, statusCode, headers: answerHeaders(), body: bytes }, [bytes.buffer]);
   };
   try {
     data = validations.checkTypes(data, served.validation.types);
@@ -166,6 +178,7 @@ function servedDirectly(id, headers, body) {
     answer(error.statusCode, error.body);
     return true;
   }
+  keep = readAnswers.reading(cacheKey, operation, data);
   const itemOperation = ITEM_OPERATIONS.has(operation);
   const run = () =>
     served.action(itemOperation ? itemStore : store, data, (error, result) => {

@@ -173,7 +173,13 @@ export async function startEmbeddedDynamo(options: {
   await mkdir(options.path, { recursive: true });
   const channel = new MessageChannel();
   const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
-    workerData: { path: options.path, requests: channel.port2, readOnlyShared: options.readOnlyShared ?? false },
+    workerData: {
+      path: options.path,
+      requests: channel.port2,
+      readOnlyShared: options.readOnlyShared ?? false,
+      // Read with the same requests at every incident and rarely written: its read answers are kept until a write.
+      answerCachedTables: [options.tableNames.experiments ?? 'experiments'],
+    },
     transferList: [channel.port2],
     // Not the tsx loader (plain JavaScript); only profiling flags, so `--cpu-prof` covers the store's thread too.
     execArgv: process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),

@@ -11,3 +11,8 @@ export interface CachedLevel {
 export declare function sharingDescriptions<T>(run: () => T): T;
 export declare function cacheTableDescriptions(level: CachedLevel, options?: { readOnlyShared?: boolean }): void;
 export declare function cacheItems(level: CachedLevel, options?: { max?: number; readOnlyShared?: boolean }): void;
+export interface ReadAnswers {
+  answer(key: string): Uint8Array | undefined;
+  reading(key: string, operation: string, data: unknown): ((bytes: Uint8Array) => void) | undefined;
+}
+export declare function cacheReadAnswers(level: CachedLevel, options: { tables: readonly string[]; max?: number; maxBytes?: number }): ReadAnswers;

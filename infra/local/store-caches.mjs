@@ -61,7 +61,7 @@ export function cacheTableDescriptions(level, { readOnlyShared = false } = {}) {
   const descriptions = new Map();
   const parsed = new Map();
   let writes = 0;
-  const { get, put, del, batch } = level;
+  const { get } = level;
   level.get = function (key, callback) {
     if (!isTableKey(key) || typeof callback !== 'function') return get.apply(this, arguments);
     const text = descriptions.get(key);
@@ -82,10 +82,17 @@ export function cacheTableDescriptions(level, { readOnlyShared = false } = {}) {
     descriptions.clear();
     parsed.clear();
   };
-  // Dropped when the write starts and again when it ends: a read between the two may have seen either value.
+  droppingAroundWrites(level, isTableKey, drop);
+}
+
+/**
+ * Wraps `level`'s put, del and batch so that `drop` runs when a write of a key `isWatched` names starts and again when
+ * it ends: a read between the two may have seen either value.
+ */
+function droppingAroundWrites(level, isWatched, drop) {
   const dropping = (write, keysOf) =>
     function (...args) {
-      if (!keysOf(args[0]).some(isTableKey)) return write.apply(this, args);
+      if (!keysOf(args[0]).some(isWatched)) return write.apply(this, args);
       drop();
       const last = args.length - 1;
       const callback = args[last];
@@ -100,6 +107,7 @@ export function cacheTableDescriptions(level, { readOnlyShared = false } = {}) {
       result?.finally?.(drop).catch(() => {});
       return result;
     };
+  const { put, del, batch } = level;
   level.put = dropping(put, (key) => [key]);
   level.del = dropping(del, (key) => [key]);
   level.batch = dropping(batch, (operations) => (Array.isArray(operations) ? operations.map((operation) => operation?.key) : []));
@@ -203,3 +211,66 @@ export function cacheItems(level, { max = 256, readOnlyShared = false } = {}) {
   };
 }
 
+/** The table a LevelDB key of dynalite's belongs to (`table~T`, `item-T~…`, `index-global~T~I~…`, `tag-T~…`), if any. */
+function tableOfKey(key) {
+  if (typeof key !== 'string') return undefined;
+  if (key.startsWith('table~')) return key.slice('table~'.length);
+  const end = key.indexOf('~');
+  if (end < 0) return undefined;
+  if (key.startsWith('item-') || key.startsWith('tag-')) return key.slice(key.indexOf('-') + 1, end);
+  if (key.startsWith('index-')) {
+    const indexEnd = key.indexOf('~', end + 1);
+    return indexEnd < 0 ? undefined : key.slice(end + 1, indexEnd);
+  }
+  return undefined;
+}
+
+/** The operations whose answers {@link cacheReadAnswers} keeps: they read and never write. */
+const READS = new Set(['BatchGetItem', 'GetItem', 'Query', 'Scan']);
+
+/**
+ * Whole answers to reads of a few tables, by the request's text: the experiments table is read twice an incident (the
+ * definitions' Query, the promoted policies' BatchGetItem) with the same requests and answers, and written only when
+ * an experiment is created, stopped or promoted or a unit is counted. Every writer of the local tables, `guard`
+ * commands over HTTP included, goes through this store's LevelDB, so the answers are exact without any time bound: a
+ * write of any key of a watched table (item, index, description or tags, whatever the operation that writes it; a key
+ * of no table it can name too) drops them all when it starts and again when it ends, and an answer is kept only if
+ * no such write started or ended between its read's start and its answer. So a write that ended before a read started
+ * is in that read's answer, and an answer kept while a write runs (its read started after the write did) may show the
+ * value before it but is dropped when the write ends, before its writer hears that it is done. Only reads whose every
+ * table is watched are kept, only successful answers, at most `max` of them (oldest out first), none over `maxBytes`.
+ *
+ * `answer(key)` is a kept answer's bytes (a copy the caller may transfer), or undefined; `reading(key, operation,
+ * data)` is, for a read of watched tables only, the function to call with its answer's bytes once answered.
+ */
+export function cacheReadAnswers(level, { tables, max = 64, maxBytes = 64 * 1024 }) {
+  const watched = new Set(tables);
+  const answers = new Map();
+  let writes = 0;
+  const drop = () => {
+    writes += 1;
+    answers.clear();
+  };
+  droppingAroundWrites(level, (key) => {
+    const table = tableOfKey(key);
+    return table === undefined || watched.has(table);
+  }, drop);
+  const tablesOf = (operation, data) =>
+    operation === 'BatchGetItem' ? Object.keys(data?.RequestItems ?? {}) : typeof data?.TableName === 'string' ? [data.TableName] : [];
+  return {
+    answer(key) {
+      return answers.get(key)?.slice();
+    },
+    reading(key, operation, data) {
+      if (!READS.has(operation)) return undefined;
+      const read = tablesOf(operation, data);
+      if (read.length === 0 || !read.every((table) => watched.has(table))) return undefined;
+      const writesBefore = writes;
+      return (bytes) => {
+        if (writes !== writesBefore || bytes.byteLength > maxBytes) return;
+        answers.set(key, bytes.slice());
+        if (answers.size > max) answers.delete(answers.keys().next().value);
+      };
+    },
+  };
+}

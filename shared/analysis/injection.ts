@@ -491,7 +491,8 @@ function leetForm(spaced: string): string | null {
  */
 function matchedIds(forms: readonly string[], signals: readonly Pick<Signal, 'id' | 're'>[], leetSignals: readonly Pick<Signal, 'id' | 're'>[]): Set<string> {
   const found = new Set<string>();
-  for (const form of forms) {
+  // A form often spells the text as another does (no separators to drop, no quotes for a shell to read): read once.
+  for (const form of new Set(forms)) {
     for (const signal of signals) if (signal.re.test(form)) found.add(signal.id);
   }
   const leet = leetForm(forms[1]!);
@@ -546,11 +547,37 @@ export function looksLikeInstruction(text: string): boolean {
  */
 export const recurringTextLooksLikeInstruction = memoizedByText(looksLikeInstruction);
 
+/**
+ * One analysis's readings ({@link looksLikeInstruction}) of its texts, kept with its failure lines. The offline analysis
+ * reads the lines to keep steering ones out of its evidence, and the injection verdict reads them again with the rest
+ * of the input ({@link findInstructionLikeText}, once while validating a model's answer and once for the stored
+ * verdict): a third of the screen's reading per incident was the same lines read again. The analyzer is handed a copy
+ * of the input that shares its failure lines, so each finds the readings the others made; a reading is a function of
+ * its text alone, so a kept one is what reading the text again would give. Gone with the input; bounded as the memos
+ * above, should one array of lines be shared by many inputs.
+ */
+const readingsByLines = new WeakMap<object, Map<string, boolean>>();
+export function instructionScreenOf(input: Pick<AnalysisInput, 'failureLines'>): (text: string) => boolean {
+  let readings = readingsByLines.get(input.failureLines);
+  if (readings === undefined) readingsByLines.set(input.failureLines, (readings = new Map()));
+  const kept = readings;
+  return (text) => {
+    let found = kept.get(text);
+    if (found === undefined) {
+      if (kept.size >= MEMO_ENTRIES) kept.clear();
+      found = looksLikeInstruction(text);
+      kept.set(text, found);
+    }
+    return found;
+  };
+}
+
 /** Every piece of untrusted text in the input that looks like it was written to steer the model. */
 export function findInstructionLikeText(input: AnalysisInput): string[] {
+  const readsAsInstruction = instructionScreenOf(input);
   const found = new Set<string>();
   // A failure's lines are its job's lines too, and lines repeat: each distinct text, and pair, is read once.
-  for (const text of new Set(untrustedTexts(input))) if (looksLikeInstruction(text)) found.add(text);
+  for (const text of new Set(untrustedTexts(input))) if (readsAsInstruction(text)) found.add(text);
   const pairsRead = new Set<string>();
   // An instruction split over two lines reads as one to the model: each line is also read with the next.
   for (const lines of [input.failureLines.map((line) => line.text), ...input.jobs.map((job) => job.lines.map((line) => line.text))]) {
@@ -560,7 +587,7 @@ export function findInstructionLikeText(input: AnalysisInput): string[] {
       const pair = `${first}\n${second}`;
       if (found.has(first) || found.has(second) || pairsRead.has(pair)) continue;
       pairsRead.add(pair);
-      if (looksLikeInstruction(`${first} ${second}`)) found.add(pair);
+      if (readsAsInstruction(`${first} ${second}`)) found.add(pair);
     }
   }
   return [...found];

@@ -2,7 +2,7 @@ import type { KnowledgeSummary, RemediationAction } from '../domain/incident.js'
 import type { Category, LogLine } from '../logs/types.js';
 import type { AnalysisInput } from '../ports.js';
 import type { AnalysisOutcome, OutcomeAnalyzer } from './schema.js';
-import { looksLikeInstruction } from './injection.js';
+import { instructionScreenOf } from './injection.js';
 import { oneLine } from './text.js';
 
 /**
@@ -322,8 +322,9 @@ function analyzeAlarm(input: AnalysisInput, alarm: NonNullable<AnalysisInput['al
     factors.push('runbook history');
   }
   const lines = [...input.failureLines, ...input.jobs.flatMap((job) => job.lines)].map((line) => line.text);
+  const readsAsInstruction = instructionScreenOf(input);
   const evidence = [...new Set([...(alarm.reason.trim() ? [alarm.reason] : []), ...lines])]
-    .filter((text) => !looksLikeInstruction(text))
+    .filter((text) => !readsAsInstruction(text))
     .slice(0, EVIDENCE_LINES);
   const confidenceValue = round(confidence);
   return {
@@ -356,7 +357,9 @@ export function analyzeOffline(input: AnalysisInput): AnalysisOutcome {
   const allLines: LogLine[] = input.failureLines.length > 0 ? input.failureLines : input.jobs.flatMap((job) => job.lines);
   // A line written to steer a model explains nothing about the failure; it is neither quoted nor evidence,
   // unless it is all there is.
-  const honest = allLines.filter((line) => !looksLikeInstruction(line.text));
+  // Read through the analysis's screen, which keeps each reading for the injection verdict's read of the same lines.
+  const readsAsInstruction = instructionScreenOf(input);
+  const honest = allLines.filter((line) => !readsAsInstruction(line.text));
   const lines = honest.length > 0 ? honest : allLines;
   const firstLine = lines[0] ?? null;
   const job = (firstLine && input.jobs.find((candidate) => candidate.lines.some((line) => line.text === firstLine.text))) ?? input.jobs[0] ?? null;
@@ -369,7 +372,7 @@ export function analyzeOffline(input: AnalysisInput): AnalysisOutcome {
 
   // The log engine's diagnosis of the job: a sentence written from the evidence and a confidence calibrated on
   // real logs. A sentence that quotes text aimed at automation is not repeated.
-  const diagnosis = job?.diagnosis && !looksLikeInstruction(job.diagnosis.rootCause) ? job.diagnosis : null;
+  const diagnosis = job?.diagnosis && !readsAsInstruction(job.diagnosis.rootCause) ? job.diagnosis : null;
 
   const factors: string[] = [];
   let confidence: number;

@@ -9,6 +9,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -345,6 +346,71 @@ describe('embedded DynamoDB (dynalite in a worker thread)', () => {
       dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1', readOnlyShared: true });
       ({ inProcess, overHttp } = clientsOf(dynamo));
       expect(await get()).toEqual({ ...key, n: 2 });
+    } finally {
+      inProcess.destroy();
+      overHttp.destroy();
+      await dynamo.close();
+    }
+  });
+
+  it('answers every read of the experiments table as last written, whichever call wrote it (the store keeps those answers)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'guard-dynamo-'));
+    dirs.push(dir);
+    const dynamo = await startEmbeddedDynamo({ path: dir, tableNames, region: 'us-east-1' });
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials, ...inProcessTransport(dynamo) });
+    const inProcess = DynamoDBDocumentClient.from(raw);
+    const overHttp = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials }));
+    const TableName = 'experiments';
+    const definition = { pk: 'EXPERIMENTS', sk: 'EXP#a' };
+    const policy = { pk: 'POLICY', sk: 'DEFAULT' };
+    // The reads the pipeline makes at every incident (definitions, promoted policies) and the other read calls.
+    const reads = async () => ({
+      query: (await inProcess.send(new QueryCommand({ TableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'EXPERIMENTS' }, Limit: 50 }))).Items,
+      get: (await inProcess.send(new GetCommand({ TableName, Key: definition }))).Item,
+      batch: (await inProcess.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: [policy, definition] } } }))).Responses?.[TableName]?.sort((a, b) => String(a.pk).localeCompare(String(b.pk))),
+      scan: (await inProcess.send(new ScanCommand({ TableName }))).Items?.length,
+    });
+    const readTwice = async () => {
+      const first = await reads();
+      expect(await reads()).toEqual(first);
+      return first;
+    };
+    try {
+      await inProcess.send(new PutCommand({ TableName, Item: { ...definition, status: 'running' } }));
+      await inProcess.send(new PutCommand({ TableName, Item: { ...policy, variant: 'a' } }));
+      expect(await readTwice()).toEqual({
+        query: [{ ...definition, status: 'running' }],
+        get: { ...definition, status: 'running' },
+        batch: [{ ...definition, status: 'running' }, { ...policy, variant: 'a' }],
+        scan: 2,
+      });
+
+      await inProcess.send(new UpdateCommand({ TableName, Key: definition, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'stopped' } }));
+      expect(await readTwice()).toMatchObject({ query: [{ status: 'stopped' }], get: { status: 'stopped' }, batch: [{ status: 'stopped' }, { variant: 'a' }], scan: 2 });
+
+      await inProcess.send(new PutCommand({ TableName, Item: { ...definition, status: 'promoted' } }));
+      expect(await readTwice()).toMatchObject({ query: [{ status: 'promoted' }], get: { status: 'promoted' }, batch: [{ status: 'promoted' }, { variant: 'a' }] });
+
+      // Another process's writer (a `guard experiments` command) reaches the store over HTTP.
+      await overHttp.send(new PutCommand({ TableName, Item: { ...policy, variant: 'b' } }));
+      expect((await readTwice()).batch).toEqual([{ ...definition, status: 'promoted' }, { ...policy, variant: 'b' }]);
+
+      await inProcess.send(new BatchWriteCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: { pk: 'EXPERIMENTS', sk: 'EXP#b', status: 'running' } } }, { DeleteRequest: { Key: policy } }] } }));
+      expect(await readTwice()).toMatchObject({ query: [{ sk: 'EXP#a' }, { sk: 'EXP#b', status: 'running' }], batch: [{ status: 'promoted' }], scan: 2 });
+
+      await inProcess.send(new DeleteCommand({ TableName, Key: definition }));
+      expect(await readTwice()).toEqual({ query: [{ pk: 'EXPERIMENTS', sk: 'EXP#b', status: 'running' }], get: undefined, batch: [], scan: 1 });
+
+      // The store has no transactions: TransactWriteItems is refused and changes nothing (a write it made would reach
+      // LevelDB through the same puts and deletes that drop the kept answers).
+      const transact = raw.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName, Item: { pk: { S: 'EXPERIMENTS' }, sk: { S: 'EXP#c' } } } }] }));
+      await expect(transact).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+      expect((await readTwice()).scan).toBe(1);
+
+      // A write of another table leaves the answers exact too.
+      await inProcess.send(new PutCommand({ TableName: 'incidents', Item: { pk: 'EXPERIMENTS', sk: 'EXP#b' } }));
+      expect((await readTwice()).query).toEqual([{ pk: 'EXPERIMENTS', sk: 'EXP#b', status: 'running' }]);
     } finally {
       inProcess.destroy();
       overHttp.destroy();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CachedLevel, SharedValueChangedError, cacheItems, cacheTableDescriptions, sharingDescriptions } from '../../../infra/local/store-caches.mjs';
+import { type CachedLevel, SharedValueChangedError, cacheItems, cacheReadAnswers, cacheTableDescriptions, sharingDescriptions } from '../../../infra/local/store-caches.mjs';
 
 /** LevelDB as dynalite calls it, in memory: each read decodes its own copy, as from the disk. */
 function memoryLevel(): CachedLevel {
@@ -78,5 +78,75 @@ describe('the embedded store’s shared decoded values, read-only in tests', () 
 
     expect(cached).toBe(await get(level, 'item-incidents~3'));
     expect(Object.isFrozen(cached)).toBe(false);
+  });
+});
+
+describe('the embedded store’s kept answers to reads of watched tables', () => {
+  const BYTES = new TextEncoder().encode('{"Items":[]}');
+  const QUERY = { TableName: 'experiments', KeyConditionExpression: 'pk = :pk' };
+  /** A read of `experiments` answered and kept, as the worker does: the key, then the answer once the read ends. */
+  function answered(answers: ReturnType<typeof cacheReadAnswers>, key = 'Query q') {
+    answers.reading(key, 'Query', QUERY)?.(BYTES);
+    return answers.answer(key);
+  }
+  const level = () => {
+    const memory = memoryLevel();
+    return { memory, answers: cacheReadAnswers(memory, { tables: ['experiments'] }) };
+  };
+
+  it('keeps a read of watched tables only, and hands out a copy each time', () => {
+    const { answers } = level();
+
+    expect(answered(answers)).toEqual(BYTES);
+    expect(answers.answer('Query q')).not.toBe(answers.answer('Query q'));
+    expect(answers.reading('Get g', 'GetItem', { TableName: 'incidents' })).toBeUndefined();
+    expect(answers.reading('Batch b', 'BatchGetItem', { RequestItems: { experiments: {}, incidents: {} } })).toBeUndefined();
+    expect(answers.reading('Put p', 'PutItem', QUERY)).toBeUndefined();
+  });
+
+  it.each([
+    ['put of an item', (memory: CachedLevel) => put(memory, 'item-experiments~S~EXPERIMENTS', {})],
+    ['delete of an item', (memory: CachedLevel) => new Promise((resolve) => memory.del('item-experiments~S~EXPERIMENTS', resolve))],
+    ['batch of deletes (a table deleted)', (memory: CachedLevel) => new Promise((resolve) => memory.batch([{ type: 'del', key: 'item-experiments~S~EXPERIMENTS' }], resolve))],
+    ['put of an index entry', (memory: CachedLevel) => put(memory, 'index-global~experiments~byX~S~1', {})],
+    ['put of the table description', (memory: CachedLevel) => put(memory, 'table~experiments', { TableStatus: 'DELETING' })],
+    ['put of a key of no table it can name', (memory: CachedLevel) => put(memory, 'meta~experiments', {})],
+  ])('drops every kept answer at a %s (a watched table)', async (_, write) => {
+    const { memory, answers } = level();
+    answered(answers);
+
+    await write(memory);
+
+    expect(answers.answer('Query q')).toBeUndefined();
+  });
+
+  it('keeps its answers across writes of other tables', async () => {
+    const { memory, answers } = level();
+    answered(answers);
+
+    await put(memory, 'item-incidents~S~experiments', {});
+    await put(memory, 'table~incidents', {});
+    await new Promise((resolve) => memory.batch([{ type: 'del', key: 'index-global~incidents~byExperiments~1' }], resolve));
+
+    expect(answers.answer('Query q')).toEqual(BYTES);
+  });
+
+  it('keeps no read that a write of its table overlapped, and drops one answered during a write when the write ends', async () => {
+    const { memory, answers } = level();
+    // A read started, then a write of its table, then the read's answer (which may be the value before the write).
+    const read = answers.reading('Query before', 'Query', QUERY);
+    const write = put(memory, 'item-experiments~S~1', {});
+    read?.(BYTES);
+    const keptBeforeItsEnd = answers.answer('Query before');
+    await write;
+    // A write, then a read started and answered while it runs: kept for the moment, gone once the write ends.
+    const second = put(memory, 'item-experiments~S~2', {});
+    const during = answered(answers, 'Query during');
+    await second;
+
+    expect(keptBeforeItsEnd).toBeUndefined();
+    expect(during).toEqual(BYTES);
+    expect(answers.answer('Query during')).toBeUndefined();
+    expect(answered(answers, 'Query after')).toEqual(BYTES);
   });
 });
