@@ -19,7 +19,7 @@ export const LITERAL_INDEX_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'e3a141b77a6f4fd6b69f1791422cff85f7713cfba6760d2b47c90c313f9b6990',
+  key: '4af03435193b63e0079f47b794dd15c46c47770a60eac5bee7d91ac188c44cfa',
   data: 'nVKBDcAgCGv/f3qZiRO1FSaLSpSVAgVfA7sNzxmKcSlgGcL+CZSgofxY8hSAtgEUa75nOLnHMcQ2v8Mvb3bRnAGT4j68Yco1eGLiBY+PlS8lnqznVCNNzt+9/j5K3rKnYlYbD/reOs7MclfmzUMPqbkxwxtTP3HHF5Pp8LY+p7tkdR3f5IHT7Tr3XIeQGuZpng8=',
 };
 
