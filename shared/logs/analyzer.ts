@@ -1440,9 +1440,11 @@ export class LogScanner {
 
   /**
    * `block` becomes the rule of the language its lines show (see {@link Rule.languageFrom}): a Ruby backtrace under
-   * `RuntimeError: …`, JVM frames under `de.acme.InvoiceError: …`. Apart from {@link closeOpen}: two rules ask.
+   * `RuntimeError: …`, JVM frames under `de.acme.InvoiceError: …`. The frames are read first: the line filter lets a
+   * block take them as raw bytes, unread (`\tat …` lines in a large log). Apart from {@link closeOpen}: two rules ask.
    */
   private takeLanguage(block: Block, languageFrom: NonNullable<Rule['languageFrom']>): void {
+    this.readStored(block);
     for (const { re, rule } of languageFrom) {
       for (const { text } of block.lines) {
         if (!re.test(text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text)) continue;

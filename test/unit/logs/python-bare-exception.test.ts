@@ -1,7 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../../shared/logs/index.js';
 import { LANGUAGE_TWINS, RULES } from '../../../shared/logs/rules.js';
 import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+
+/** Real tools' output, wrapped in a GitHub Actions job (see test/fixtures/toolchains/index.json). */
+const TOOLCHAINS = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/toolchains');
 
 /**
  * A Python exception's line without Python's `Traceback (most recent call last):` above it: a log cut above the
@@ -113,6 +119,8 @@ describe('a Python exception named by its module, without its traceback', () => 
  * with `'`, not a backtick).
  */
 describe("an exception named like Python's, with another language's frames under it", () => {
+  afterEach(restoreFastPaths);
+
   it.each([
     ['Ruby 3.1\'s backtrace, printed by a rescue', run('$ ruby bin/report.rb', 'RuntimeError: unsupported currency: XYZ', "/home/runner/work/billing/billing/lib/invoice.rb:14:in `currency!'", "bin/report.rb:3:in `<main>'"), 'ruby.bare-exception', 4],
     ['Ruby 3.4\'s backtrace', run('$ ruby bin/report.rb', 'KeyError: key not found: :amount', "/app/lib/invoice.rb:6:in 'Hash#fetch'", "bin/report.rb:2:in '<main>'"), 'ruby.bare-exception', 4],
@@ -135,6 +143,20 @@ describe("an exception named like Python's, with another language's frames under
     const analysis = await analyzeLog(log);
     // Assert
     expect(analysis.failures[0]?.rule).toBe(rule);
+  });
+
+  it.each([
+    ['ruby-rescue-backtrace.log', 'ruby.bare-exception'],
+    ['php-throwable-tostring.log', 'php.bare-exception'],
+    ['java-printstacktrace-custom-root.log', 'java.exception'],
+  ])('%s names the same language with the line filter on from the first line (frames taken unread)', async (file, rule) => {
+    // Prepare
+    const log = readFileSync(resolve(TOOLCHAINS, file));
+    // Act
+    const { everyLine, fast } = await failuresBothWays(log);
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect(fast[0]).toMatchObject({ rule });
   });
 
   it('names only rules that exist', () => {
