@@ -1441,12 +1441,19 @@ export class LogScanner {
   /**
    * `block` becomes the rule of the language its lines show (see {@link Rule.languageFrom}): a Ruby backtrace under
    * `RuntimeError: …`, JVM frames under `de.acme.InvoiceError: …`. The frames are read first: the line filter lets a
-   * block take them as raw bytes, unread (`\tat …` lines in a large log). Apart from {@link closeOpen}: two rules ask.
+   * block take them as raw bytes, unread (`\tat …` lines in a large log). Only the headline and the lines right under
+   * it count: a runtime prints an exception's frames with no blank line between, and frames past one (a stored line's
+   * number skips it) are another exception's, such as the JVM's under a message quoting a Python worker's traceback
+   * with its last newline. Apart from {@link closeOpen}: two rules ask.
    */
   private takeLanguage(block: Block, languageFrom: NonNullable<Rule['languageFrom']>): void {
     this.readStored(block);
     for (const { re, rule } of languageFrom) {
-      for (const { text } of block.lines) {
+      let last = block.headLine - 1;
+      for (const { line, text } of block.lines) {
+        if (line < block.headLine) continue;
+        if (line !== last + 1) break;
+        last = line;
         if (!re.test(text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text)) continue;
         block.rule = RULE_BY_ID.get(rule) ?? block.rule;
         return;

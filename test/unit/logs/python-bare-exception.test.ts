@@ -159,6 +159,16 @@ describe("an exception named like Python's, with another language's frames under
     expect(fast[0]).toMatchObject({ rule });
   });
 
+  it('stays Python\'s when the JVM frames stand past a blank line: a Java exception quoting a Python worker\'s traceback', async () => {
+    // Prepare: java 17 printing an exception whose message is python 3.11's stderr, ending in its newline (the shape
+    // of Spark's PythonException); the frames under the blank line are the Java exception's, not the JSONDecodeError's.
+    const log = readFileSync(resolve(TOOLCHAINS, 'java-python-worker-traceback.log'));
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['java.exception', 33], ['python.module-exception', 48]]);
+  });
+
   it('names only rules that exist', () => {
     // Prepare
     const ids = new Set([...RULES, ...LANGUAGE_TWINS].map((rule) => rule.id));
