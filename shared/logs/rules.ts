@@ -280,6 +280,9 @@ const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:file:\/\/\/|\/|[A-Za-z]:\\)\
  */
 const BARE_EXCEPTION_FIELDS = { category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT, re: PY_BARE_EXCEPTION_RE } as const;
 
+/** What names a bare exception's language (see {@link Rule.languageFrom}): Ruby's backtrace under it, PHP's place it threw at. */
+const BARE_EXCEPTION_LANGUAGES: Rule['languageFrom'] = [{ re: RUBY_FRAME_RE, rule: 'ruby.bare-exception' }, { re: PHP_THROWN_AT_RE, rule: 'php.bare-exception' }];
+
 /**
  * Rules no line opens: a block of a rule whose `languageFrom` names one becomes one when it closes. A Ruby script
  * printing what it rescued (`RuntimeError: …` over its backtrace), a PHP one printing a caught Throwable
@@ -1154,12 +1157,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // PY_BARE_EXCEPTION_RE. As much weight as Node's: only the name it reports changes. A JavaScript class named like
   // a Python builtin (`NotImplementedError`) keeps the source line and caret Node prints above it (Python prints none).
   // Ruby's and PHP's builtins of the same names (`RuntimeError`, `KeyError`, `ValueError`) are told by their frames.
-  { id: 'python.exception', ...BARE_EXCEPTION_FIELDS,
-    languageFrom: [{ re: RUBY_FRAME_RE, rule: 'ruby.bare-exception' }, { re: PHP_THROWN_AT_RE, rule: 'php.bare-exception' }] },
+  { id: 'python.exception', ...BARE_EXCEPTION_FIELDS, languageFrom: BARE_EXCEPTION_LANGUAGES },
   // An error's class is capitalised: an object's member named like one (`onError: null,`, `isAxiosError: true,`, a
   // handler's name alone) is not an error, and in a dump printed before the error it led over the error itself.
+  // Ruby's and PHP's builtins named like none of Python's (`NoMethodError`, `ArgumentError`, PHP's `TypeError`,
+  // `DivisionByZeroError`) are told by their frames as python.exception's are: the same fields, the same twins.
   { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
-    re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|[A-Z]\w*Error(?: \[\w+\])?)(?::|$)/ },
+    re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|[A-Z]\w*Error(?: \[\w+\])?)(?::|$)/,
+    languageFrom: BARE_EXCEPTION_LANGUAGES },
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).
   { id: 'node.uncaught', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
     re: /^Error: \S/, under: { header: /^\s*\^+$/, through: /$^/ } },

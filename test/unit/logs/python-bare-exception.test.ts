@@ -169,6 +169,21 @@ describe("an exception named like Python's, with another language's frames under
     expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['java.exception', 33], ['python.module-exception', 48]]);
   });
 
+  it.each([
+    // ruby 3.1.2: a rescue printing "#{e.class}: #{e.message}" and e.backtrace, for Ruby's builtins named like none of
+    // Python's (Node's rule takes any `…Error:`).
+    ['Ruby\'s NoMethodError', run('$ ruby bin/report.rb', 'NoMethodError: undefined method `upcase\' for nil:NilClass', "bin/report.rb:7:in `block in <main>'", "bin/report.rb:2:in `report'"), 'ruby.bare-exception', 4],
+    ['Ruby\'s ArgumentError', run('$ ruby bin/report.rb', 'ArgumentError: invalid value for Integer(): "80a"', "bin/report.rb:8:in `Integer'", "bin/report.rb:8:in `block in <main>'"), 'ruby.bare-exception', 4],
+    // php-cli 8.2: Throwable::__toString of its builtins named like none of Python's.
+    ['PHP\'s TypeError', run('$ php bin/report.php', 'TypeError: port(): Argument #1 ($p) must be of type int, string given, called in /app/bin/report.php on line 6 and defined in /app/bin/report.php:2', 'Stack trace:', '#0 /app/bin/report.php(6): port()', '#1 {main}'), 'php.bare-exception', 2],
+    ['PHP\'s DivisionByZeroError', run('$ php bin/report.php', 'DivisionByZeroError: Division by zero in /app/bin/report.php:8', 'Stack trace:', '#0 /app/bin/report.php(8): intdiv()', '#1 {main}'), 'php.bare-exception', 2],
+  ])('%s, named like none of Python\'s builtins, names its language too', async (_, log, rule, endLine) => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]).toMatchObject({ rule, startLine: 2, endLine });
+  });
+
   it('names only rules that exist', () => {
     // Prepare
     const ids = new Set([...RULES, ...LANGUAGE_TWINS].map((rule) => rule.id));
