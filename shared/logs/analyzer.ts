@@ -23,6 +23,7 @@ import {
   GENERIC_RULES,
   GHA_POST_RE,
   IPYTHON_TRACEBACK_RE,
+  LANGUAGE_TWINS,
   matchExitMarker,
   RULES,
   mayStartSection,
@@ -304,6 +305,8 @@ const TALLY_PREFIXES = 16;
 
 /** The `python.traceback` rule: a notebook runner's traceback over the kernel's is a wrapper (see `demoteRunnerTraceback`). */
 const PY_TRACEBACK_RULE = RULES.find((rule) => rule.id === 'python.traceback') as Rule;
+/** The rules a closed block's `languageFrom` may name, by id (see {@link Rule.languageFrom}). */
+const RULE_BY_ID: ReadonlyMap<string, Rule> = new Map([...RULES, ...LANGUAGE_TWINS].map((rule) => [rule.id, rule]));
 /**
  * Lines a notebook runner's message may quote between its exception and the kernel's traceback: the cell's source
  * (nbclient's `CellExecutionError`) and the cell's output before it raised.
@@ -1412,6 +1415,7 @@ export class LogScanner {
     const nextLine = block.rule.nextLine;
     if ((nextLine !== undefined && !this.hasNextLine(block, nextLine)) || !block.confirmed) return;
     if (block.rule.headNext && !this.dropAnnouncingLine(block)) return;
+    if (block.rule.languageFrom !== undefined) this.takeLanguage(block, block.rule.languageFrom);
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
     // with the same message are still two failures; thirty identical tracebacks are one).
     const picked = block.pickRank !== Number.POSITIVE_INFINITY;
@@ -1450,6 +1454,29 @@ export class LogScanner {
       return;
     }
     this.keepCandidate(block, template, sameTemplate);
+  }
+
+  /**
+   * `block` becomes the rule of the language its lines show (see {@link Rule.languageFrom}): a Ruby backtrace under
+   * `RuntimeError: …`, JVM frames under `de.acme.InvoiceError: …`. The frames are read first: the line filter lets a
+   * block take them as raw bytes, unread (`\tat …` lines in a large log). Only the headline and the lines right under
+   * it count: a runtime prints an exception's frames with no blank line between, and frames past one (a stored line's
+   * number skips it) are another exception's, such as the JVM's under a message quoting a Python worker's traceback
+   * with its last newline. Apart from {@link closeOpen}: two rules ask.
+   */
+  private takeLanguage(block: Block, languageFrom: NonNullable<Rule['languageFrom']>): void {
+    this.readStored(block);
+    for (const { re, rule } of languageFrom) {
+      let last = block.headLine - 1;
+      for (const { line, text } of block.lines) {
+        if (line < block.headLine) continue;
+        if (line !== last + 1) break;
+        last = line;
+        if (!re.test(text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text)) continue;
+        block.rule = RULE_BY_ID.get(rule) ?? block.rule;
+        return;
+      }
+    }
   }
 
   /**

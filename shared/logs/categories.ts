@@ -42,7 +42,8 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/could not resolve (?:dependencies|all|[\w.-]+:)|not found in (?:the )?registry|No matching distribution|ModuleNotFoundError|No module named|Cannot find module|cannot find package|E404|ETARGET|ERESOLVE|PackagesNotFound|Could not find gem|version solving failed|unable to locate package|available provider packages|dependency|dependencies|requirements could not be resolved|NU\d{4}/i, 'dependency'],
   // CMake's find_package, in its own capitals (case-insensitive, `could not find` would take any missing file).
   [/Could NOT find \w|By not providing "Find\w+\.cmake"|Could not find a package configuration file provided by/, 'dependency'],
-  [/syntax ?error|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
+  // Python's IndentationError and TabError are SyntaxErrors too: raised while a module compiles, before it runs.
+  [/syntax ?error|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
   [/lint|style|format(?:ting|ter)|prettier|rubocop|flake8|pylint|eslint|stylelint|shellcheck/i, 'lint'],
   [/assert|expected .* (?:to|but)|expected:|but (?:was|got)|test(?:s|case)? (?:failed|failure)|\bspec\b|\bFAIL\b/i, 'test_failure'],
   [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed|\btoken required\b/i, 'configuration'],
@@ -62,12 +63,25 @@ const SECTION_HINTS: ReadonlyArray<readonly [RegExp, Category]> = [
 ];
 
 /**
+ * A runtime's own error, thrown while the code ran: a builtin error's name (V8's `TypeError: Cannot read properties of
+ * undefined`, Python's `KeyError`, the JVM's `NullPointerException`, Ruby's `NoMethodError`) or Python's traceback
+ * header. Code that ran was built: a build step's title (`node build.js`, `python build.py`) does not make it a
+ * compile error. (`SyntaxError`, a compile error wherever it is thrown, is one of REFINEMENTS', with its subclasses.)
+ */
+const THROWN_AT_RUN_TIME_RE =
+  /^\s*Traceback \(most recent call last\)|\b(?:TypeError|ReferenceError|RangeError|AttributeError|KeyError|IndexError|NameError|ValueError|ZeroDivisionError|RuntimeError|NoMethodError|NullPointerException|IllegalStateException|IllegalArgumentException|ClassCastException|NumberFormatException|(?:ArrayIndex|StringIndex)?OutOfBoundsException|UnsupportedOperationException|ArithmeticException)\b/m;
+
+/**
  * Decides the category of a generic failure from its own text first, then from the failing step's title
- * (`$ npm run lint`, `Run pytest`). Returns `fallback` when neither says anything.
+ * (`$ npm run lint`, `Run pytest`). Returns `fallback` when neither says anything, or when the step builds and the
+ * text is an error thrown at run time.
  */
 export function refineCategory(text: string, fallback: Category, sectionTitle = ''): Category {
   for (const [re, category] of REFINEMENTS) if (re.test(text)) return category;
   if (fallback !== 'unknown') return fallback;
-  for (const [re, category] of SECTION_HINTS) if (re.test(sectionTitle)) return category;
+  for (const [re, category] of SECTION_HINTS) {
+    if (!re.test(sectionTitle)) continue;
+    return category === 'compilation' && THROWN_AT_RUN_TIME_RE.test(text) ? fallback : category;
+  }
   return fallback;
 }

@@ -151,6 +151,13 @@ export interface Rule {
    * a failure of its own.
    */
   readonly closing?: { readonly through: RegExp };
+  /**
+   * Other languages whose exception lines the headline's shape also fits (Ruby's and PHP's builtins share Python's
+   * names, a JVM package may have any root): when a line of the closed block matches `re` (that language's frames,
+   * or its own way of naming where it threw), the finding is rule `rule`'s (an id in {@link RULES} or
+   * {@link LANGUAGE_TWINS}). Read once per block, when it closes, not on every line of the log.
+   */
+  readonly languageFrom?: ReadonlyArray<{ readonly re: RegExp; readonly rule: string }>;
 }
 
 /**
@@ -196,6 +203,7 @@ export function uniformRule(rule: Rule): Rule {
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
     closing: rule.closing && { through: rule.closing.through },
+    languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -230,6 +238,21 @@ const PY_TRACEBACK_RE = new RegExp(String.raw`^\s*Traceback \(most recent call l
 const PY_BARE_EXCEPTION_RE =
   /^\s*(?:(?:Arithmetic|Attribute|BlockingIO|BrokenPipe|Buffer|ChildProcess|Connection(?:Aborted|Refused|Reset)?|EOF|Environment|FileExists|FileNotFound|FloatingPoint|IO|Index|Interrupted|IsADirectory|Key|Lookup|Name|NotADirectory|NotImplemented|OS|Overflow|Permission|ProcessLookup|Recursion|UnboundLocal|Unicode(?:Decode|Encode|Translate)?|Value|ZeroDivision)Error(?::|$)|RuntimeError: (?!unreachable(?: executed)?$|Unreachable code should not be executed|memory access out of bounds|[Oo]ut of bounds memory access|remainder by zero|float unrepresentable|operation does not support unaligned|dereferencing a null pointer|function signature mismatch|(?:data|element) segment out of bounds|array element access out of bounds|Aborted\(|null function|divide by zero|integer (?:overflow|divide by zero)|(?:table )?index (?:is )?out of bounds|indirect call|invalid conversion to integer|call stack exhausted|illegal cast|unaligned)|TypeError: (?:'[^']+' object (?:is not|has no|does not|cannot)|unsupported operand type|can't (?!access property|assign to property|define property|delete|redefine|convert \w+ to BigInt)|can only (?:concatenate|join|assign) |[\w.<>]+\(\) (?:missing \d+ required|takes (?:from )?\d+|got (?:an unexpected keyword|multiple values))|object of type '|argument of type '|expected str, bytes or os\.PathLike|unhashable type: |not all arguments converted|'\S+' not supported between instances of|(?:string|list|tuple) indices must be|Object of type \w+ is not JSON serializable|cannot unpack non-iterable))/;
 
+/**
+ * A JVM stack trace's lines under an exception's: `\tat de.acme.Invoice.total(Invoice.java:16)` (no space before the
+ * parenthesis, where Node's `at total (/app/x.js:3:9)` has one), `(Native Method)`, `Caused by: …`.
+ */
+const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)$|^Caused by: \S/;
+
+/** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
+const RUBY_FRAME_RE = /^\s*(?:from )?\S+\.rb:\d+:in [`']/;
+
+/**
+ * Where PHP says an exception was thrown: Throwable::__toString's first line ends with it (`ValueError: … in
+ * /app/bin/report.php:7`, over `Stack trace:`, where the block stops).
+ */
+const PHP_THROWN_AT_RE = / in \S+\.php:\d+$/;
+
 /** A Python exception's line with its message, however indented: `ModuleNotFoundError: No module named 'setuptools'`. */
 const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
 
@@ -250,6 +273,25 @@ const QUOTED_OUTPUT_TAIL = 5;
  * project's and is left out.
  */
 const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*:\d+$/, lines: 4, inclusive: true };
+
+/**
+ * The fields of `python.exception` (see PY_BARE_EXCEPTION_RE): its twins in other languages take the same line with
+ * the same weight and extent; only the language the finding names changes.
+ */
+const BARE_EXCEPTION_FIELDS = { category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT, re: PY_BARE_EXCEPTION_RE } as const;
+
+/** What names a bare exception's language (see {@link Rule.languageFrom}): Ruby's backtrace under it, PHP's place it threw at. */
+const BARE_EXCEPTION_LANGUAGES: Rule['languageFrom'] = [{ re: RUBY_FRAME_RE, rule: 'ruby.bare-exception' }, { re: PHP_THROWN_AT_RE, rule: 'php.bare-exception' }];
+
+/**
+ * Rules no line opens: a block of a rule whose `languageFrom` names one becomes one when it closes. A Ruby script
+ * printing what it rescued (`RuntimeError: …` over its backtrace), a PHP one printing a caught Throwable
+ * (`ValueError: … in /app/x.php:7`): Python's builtins have these names too.
+ */
+export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
+  { id: 'ruby.bare-exception', ...BARE_EXCEPTION_FIELDS },
+  { id: 'php.bare-exception', ...BARE_EXCEPTION_FIELDS },
+]);
 
 /** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
@@ -326,10 +368,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // at the line's start: `Cell In[1], line 1` and `File /x/cart.py:2, in total(prices)` (8.5+), `Input In [1], in
   // <cell line: 1>()` (8.0–8.4), `<ipython-input-1-0b5c…> in <module>` and `~/x/cart.py in total(prices)` (7 and
   // before; compiled and generated code's alone, `index.pyx in pandas._libs.index.IndexEngine.get_loc()`,
-  // `<decorator-gen-53> in timeit(…)`), each with its code under an arrow (`----> 2`, `--> 346`).
+  // `<decorator-gen-53> in timeit(…)`), each with its code under an arrow (`----> 2`, `--> 346`). IPython 7 prints a
+  // file's path whole, spaces and all (`~/work/my project/cart.py in total(prices)`: ultratb's VerboseTB.format_record,
+  // `compress_user(file)`, then `in <module>` or `in func(args)`), so one with a space is read to its `in` and call.
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: PY_TRACEBACK_RE,
-    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S)/,
+    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,
     // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not. IPython's
     // next header names the exception, which `cont` takes only for the usual names (`ValueError`, not `PriceMissing`).
     contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: PY_TRACEBACK_RE },
@@ -898,7 +942,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // helm lint: `[ERROR] templates/: template: …` under `==> Linting ./chart` (Maven's `[ERROR]` never names these).
   { id: 'helm.lint-error', category: 'lint', weight: 78, extend: 'line',
     re: /^\[ERROR\] (?:templates\/|Chart\.yaml|values\.yaml|values\.schema\.json)\S*: \S/ },
-  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?[A-Z]?[a-z]+/ },
+  // Not a Ruby backtrace's line (`lib/invoice.rb:6:in `fetch': … (KeyError)`): ruby.exception's, below.
+  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`'])[A-Z]?[a-z]+/ },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
 
@@ -1099,7 +1144,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // no JVM package has, with its message (its `Error: ` is the literal the dispatch keys it on: a compiler's `error
   // TS2345` line does not try it). As much weight as Java's.
   { id: 'python.module-exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
-    re: /^(?!(?:java|javax|jdk|sun|com|org|net|io|kotlin|kotlinx|scala|dotty|cats|zio|fs2|sbt|mill|munit|groovy|android|androidx|junit|jakarta|akka|reactor|lombok)\.)(?:[a-z_]\w*\.)+[A-Z]\w*Error: / },
+    re: /^(?!(?:java|javax|jdk|sun|com|org|net|io|kotlin|kotlinx|scala|dotty|cats|zio|fs2|sbt|mill|munit|groovy|android|androidx|junit|jakarta|akka|reactor|lombok)\.)(?:[a-z_]\w*\.)+[A-Z]\w*Error: /,
+    // Any other root (`de.acme.billing.InvoiceError: …`) is a JVM package's when JVM frames stand under it.
+    languageFrom: [{ re: JVM_FRAME_RE, rule: 'java.exception' }] },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
     re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/, cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at / },
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },
@@ -1109,11 +1156,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // last line: papermill's message on Kaggle), before node.exception, which takes any `\w+Error:`: see
   // PY_BARE_EXCEPTION_RE. As much weight as Node's: only the name it reports changes. A JavaScript class named like
   // a Python builtin (`NotImplementedError`) keeps the source line and caret Node prints above it (Python prints none).
-  { id: 'python.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT, re: PY_BARE_EXCEPTION_RE },
+  // Ruby's and PHP's builtins of the same names (`RuntimeError`, `KeyError`, `ValueError`) are told by their frames.
+  { id: 'python.exception', ...BARE_EXCEPTION_FIELDS, languageFrom: BARE_EXCEPTION_LANGUAGES },
   // An error's class is capitalised: an object's member named like one (`onError: null,`, `isAxiosError: true,`, a
   // handler's name alone) is not an error, and in a dump printed before the error it led over the error itself.
+  // Ruby's and PHP's builtins named like none of Python's (`NoMethodError`, `ArgumentError`, PHP's `TypeError`,
+  // `DivisionByZeroError`) are told by their frames as python.exception's are: the same fields, the same twins.
   { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
-    re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|[A-Z]\w*Error(?: \[\w+\])?)(?::|$)/ },
+    re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|[A-Z]\w*Error(?: \[\w+\])?)(?::|$)/,
+    languageFrom: BARE_EXCEPTION_LANGUAGES },
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).
   { id: 'node.uncaught', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
     re: /^Error: \S/, under: { header: /^\s*\^+$/, through: /$^/ } },

@@ -71,6 +71,23 @@ describe('IPython\'s traceback', () => {
   });
 
   it.each([
+    // The checkout's folder has a space: `~/work/my project/shop/cart.py in total(prices)` (ipython7-spaced-path.log).
+    [read('ipython7-spaced-path.log'), 7, 17],
+    // Outside the home folder IPython 7 prints the path whole (ultratb's compress_user shortens only $HOME).
+    [['$ ipython -c \'%run "nb utils.py"\'', '-'.repeat(75), 'ValueError                                Traceback (most recent call last)',
+      '/home/runner/work/my project/nb utils.py in <module>', '----> 1 helper(-1)', '',
+      '/home/runner/work/my project/nb utils.py in helper(x)', '      1 def helper(x):', '----> 2     raise ValueError(f"x must be positive, got {x}")', '',
+      'ValueError: x must be positive, got -1', 'Error: Process completed with exit code 1.', ''].join('\n'), 7, 11],
+  ])('IPython 7\'s frame whose path has a space continues the traceback (%#)', async (log, frameLine, exceptionLine) => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(line(log, frameLine)).toMatch(/^\S+\/work\/my project\/\S+( \S+)?\.py in \S/);
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([['python.traceback', 3, exceptionLine]]);
+    expect(predictionLines(analysis)[0]).toBe(exceptionLine);
+  });
+
+  it.each([
     ['ipython812-indentation.log', '  Cell In[1], line 3'],
     ['ipython80-indentation.log', '  Input In [1]'],
   ])('%s: a syntax error under the cell\'s header is Python\'s', async (file, header) => {
@@ -86,7 +103,7 @@ describe('IPython\'s traceback', () => {
   });
 
   it('reads the same with the literal index, the digit-shape memo and the line filter on from the first line', async () => {
-    for (const file of ['ipython812-verbose.log', 'ipython812-verbose-color.log', 'ipython80-verbose.log', 'ipython7-verbose.log', 'ipython80-indentation.log', 'ipython812-chained.log', 'ipython7-cython-frames.log', 'ipython7-magic-frames.log']) {
+    for (const file of ['ipython812-verbose.log', 'ipython812-verbose-color.log', 'ipython80-verbose.log', 'ipython7-verbose.log', 'ipython80-indentation.log', 'ipython812-chained.log', 'ipython7-cython-frames.log', 'ipython7-magic-frames.log', 'ipython7-spaced-path.log']) {
       // Act
       const { everyLine, fast } = await failuresBothWays(readFileSync(resolve(FIXTURES, file)));
       // Assert

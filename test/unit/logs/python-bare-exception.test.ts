@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../../shared/logs/index.js';
+import { LANGUAGE_TWINS, RULES } from '../../../shared/logs/rules.js';
 import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+
+/** Real tools' output, wrapped in a GitHub Actions job (see test/fixtures/toolchains/index.json). */
+const TOOLCHAINS = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/toolchains');
 
 /**
  * A Python exception's line without Python's `Traceback (most recent call last):` above it: a log cut above the
@@ -101,5 +108,89 @@ describe('a Python exception named by its module, without its traceback', () => 
     const analysis = await analyzeLog(run('$ ./gradlew test', exception, '\tat com.example.AppTest.total(AppTest.java:12)'));
     // Assert
     expect(analysis.failures[0]).toMatchObject({ rule: 'java.exception', startLine: 2 });
+  });
+});
+
+/**
+ * Ruby's and PHP's builtins have Python's names (`RuntimeError`, `KeyError`, `ValueError`), and a JVM package may have
+ * any root: the lines under the exception's say whose it is. Lines as ruby 3.1.2, php-cli 8.2 and java 17 printed
+ * them (test/fixtures/toolchains: ruby-rescue-backtrace.log, php-throwable-tostring.log,
+ * java-printstacktrace-custom-root.log); Ruby 3.4's frames as its NEWS words them (`'Billing.currency!'`, quoted
+ * with `'`, not a backtick).
+ */
+describe("an exception named like Python's, with another language's frames under it", () => {
+  afterEach(restoreFastPaths);
+
+  it.each([
+    ['Ruby 3.1\'s backtrace, printed by a rescue', run('$ ruby bin/report.rb', 'RuntimeError: unsupported currency: XYZ', "/home/runner/work/billing/billing/lib/invoice.rb:14:in `currency!'", "bin/report.rb:3:in `<main>'"), 'ruby.bare-exception', 4],
+    ['Ruby 3.4\'s backtrace', run('$ ruby bin/report.rb', 'KeyError: key not found: :amount', "/app/lib/invoice.rb:6:in 'Hash#fetch'", "bin/report.rb:2:in '<main>'"), 'ruby.bare-exception', 4],
+    ['Minitest\'s indented frames', run('$ ruby test/test_invoice.rb', 'KeyError: key not found: :amount', "    /app/lib/invoice.rb:6:in `fetch'", "    test/test_invoice.rb:5:in `test_total'"), 'ruby.bare-exception', 4],
+    ['PHP\'s Throwable::__toString', run('$ php bin/report.php', 'ValueError: port must be an integer, got "80a" in /app/bin/report.php:7', 'Stack trace:', '#0 /app/bin/report.php(13): parse_port()', '#1 {main}'), 'php.bare-exception', 2],
+    ['JVM frames under a package rooted in de.', run('$ java -cp out de.acme.billing.Invoice', 'de.acme.billing.InvoiceError: total unreadable: [12, 7.50]', '\tat de.acme.billing.Invoice.total(Invoice.java:16)', 'Caused by: java.lang.NumberFormatException: For input string: "7.50"', '\tat java.base/java.lang.Long.parseLong(Long.java:711)', '\t... 1 more'), 'java.exception', 6],
+    ['Kotlin frames under a package rooted in app.', run('$ ./gradlew run', 'app.billing.LedgerError: ledger closed', '\tat app.billing.Ledger.post(Ledger.kt:41)', '\tat app.MainKt.main(Main.kt:7)'), 'java.exception', 4],
+  ])('%s names that language, with the same extent', async (_, log, rule, endLine) => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]).toMatchObject({ rule, startLine: 2, endLine });
+  });
+
+  it.each([
+    ['Node\'s frames', run('$ python deploy.py', 'app.config.SettingsError: missing DATABASE_URL', '    at load (/app/config.js:3:9)'), 'python.module-exception'],
+    ['no frames', run('$ python report.py', 'KeyError: \'amount\''), 'python.exception'],
+  ])('with %s stays Python\'s', async (_, log, rule) => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe(rule);
+  });
+
+  it.each([
+    ['ruby-rescue-backtrace.log', 'ruby.bare-exception'],
+    ['php-throwable-tostring.log', 'php.bare-exception'],
+    ['java-printstacktrace-custom-root.log', 'java.exception'],
+  ])('%s names the same language with the line filter on from the first line (frames taken unread)', async (file, rule) => {
+    // Prepare
+    const log = readFileSync(resolve(TOOLCHAINS, file));
+    // Act
+    const { everyLine, fast } = await failuresBothWays(log);
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect(fast[0]).toMatchObject({ rule });
+  });
+
+  it('stays Python\'s when the JVM frames stand past a blank line: a Java exception quoting a Python worker\'s traceback', async () => {
+    // Prepare: java 17 printing an exception whose message is python 3.11's stderr, ending in its newline (the shape
+    // of Spark's PythonException); the frames under the blank line are the Java exception's, not the JSONDecodeError's.
+    const log = readFileSync(resolve(TOOLCHAINS, 'java-python-worker-traceback.log'));
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['java.exception', 33], ['python.module-exception', 48]]);
+  });
+
+  it.each([
+    // ruby 3.1.2: a rescue printing "#{e.class}: #{e.message}" and e.backtrace, for Ruby's builtins named like none of
+    // Python's (Node's rule takes any `…Error:`).
+    ['Ruby\'s NoMethodError', run('$ ruby bin/report.rb', 'NoMethodError: undefined method `upcase\' for nil:NilClass', "bin/report.rb:7:in `block in <main>'", "bin/report.rb:2:in `report'"), 'ruby.bare-exception', 4],
+    ['Ruby\'s ArgumentError', run('$ ruby bin/report.rb', 'ArgumentError: invalid value for Integer(): "80a"', "bin/report.rb:8:in `Integer'", "bin/report.rb:8:in `block in <main>'"), 'ruby.bare-exception', 4],
+    // php-cli 8.2: Throwable::__toString of its builtins named like none of Python's.
+    ['PHP\'s TypeError', run('$ php bin/report.php', 'TypeError: port(): Argument #1 ($p) must be of type int, string given, called in /app/bin/report.php on line 6 and defined in /app/bin/report.php:2', 'Stack trace:', '#0 /app/bin/report.php(6): port()', '#1 {main}'), 'php.bare-exception', 2],
+    ['PHP\'s DivisionByZeroError', run('$ php bin/report.php', 'DivisionByZeroError: Division by zero in /app/bin/report.php:8', 'Stack trace:', '#0 /app/bin/report.php(8): intdiv()', '#1 {main}'), 'php.bare-exception', 2],
+  ])('%s, named like none of Python\'s builtins, names its language too', async (_, log, rule, endLine) => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]).toMatchObject({ rule, startLine: 2, endLine });
+  });
+
+  it('names only rules that exist', () => {
+    // Prepare
+    const ids = new Set([...RULES, ...LANGUAGE_TWINS].map((rule) => rule.id));
+    // Act
+    const named = RULES.flatMap((rule) => rule.languageFrom ?? []).map((other) => other.rule);
+    // Assert
+    expect(named.length).toBeGreaterThan(0);
+    for (const id of named) expect(ids, id).toContain(id);
   });
 });
