@@ -63,25 +63,12 @@ const SECTION_HINTS: ReadonlyArray<readonly [RegExp, Category]> = [
 ];
 
 /**
- * A runtime's own error, thrown while the code ran: a builtin error's name (V8's `TypeError: Cannot read properties of
- * undefined`, Python's `KeyError`, the JVM's `NullPointerException`, Ruby's `NoMethodError`) or Python's traceback
- * header. Code that ran was built: a build step's title (`node build.js`, `python build.py`) does not make it a
- * compile error. (`SyntaxError`, a compile error wherever it is thrown, is one of REFINEMENTS', with its subclasses.)
- */
-const THROWN_AT_RUN_TIME_RE =
-  /^\s*Traceback \(most recent call last\)|\b(?:TypeError|ReferenceError|RangeError|AttributeError|KeyError|IndexError|NameError|ValueError|ZeroDivisionError|RuntimeError|NoMethodError|NullPointerException|IllegalStateException|IllegalArgumentException|ClassCastException|NumberFormatException|(?:ArrayIndex|StringIndex)?OutOfBoundsException|UnsupportedOperationException|ArithmeticException)\b/m;
-
-/**
  * Decides the category of a generic failure from its own text first, then from the failing step's title
- * (`$ npm run lint`, `Run pytest`). Returns `fallback` when neither says anything, or when the step builds and the
- * text is an error thrown at run time.
+ * (`$ npm run lint`, `Run pytest`). Returns `fallback` when neither says anything.
  */
 export function refineCategory(text: string, fallback: Category, sectionTitle = ''): Category {
   for (const [re, category] of REFINEMENTS) if (re.test(text)) return category;
   if (fallback !== 'unknown') return fallback;
-  for (const [re, category] of SECTION_HINTS) {
-    if (!re.test(sectionTitle)) continue;
-    return category === 'compilation' && THROWN_AT_RUN_TIME_RE.test(text) ? fallback : category;
-  }
+  for (const [re, category] of SECTION_HINTS) if (re.test(sectionTitle)) return category;
   return fallback;
 }
