@@ -28,8 +28,11 @@ export interface Rule {
   readonly extend?: ExtendMode;
   /** Extra continuation lines for `indent` mode. */
   readonly cont?: RegExp;
-  /** A continuation that only counts right after a line matching `prev` (blank lines between are allowed). */
-  readonly contAfter?: { readonly prev: RegExp; readonly re: RegExp };
+  /**
+   * A continuation that only counts right after a line matching `prev` (blank lines between are allowed; with
+   * `blank`, required).
+   */
+  readonly contAfter?: { readonly prev: RegExp; readonly re: RegExp; readonly blank?: boolean };
   /** Terminator for `until` mode (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /** Blank lines tolerated inside the block (default 1). */
@@ -175,7 +178,7 @@ export function uniformRule(rule: Rule): Rule {
     re: rule.re,
     extend: rule.extend,
     cont: rule.cont,
-    contAfter: rule.contAfter,
+    contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
     end: rule.end,
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines },
@@ -246,6 +249,9 @@ const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|
 
 /** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
 const RUBY_FRAME_RE = /^\s*(?:from )?\S+\.rb:\d+:in [`']/;
+
+/** Ruby's uncaught exception: `lib/invoice.rb:6:in `fetch': key not found: :amount (KeyError)`. */
+const RUBY_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \([A-Z]\w*(?:::\w+)*\)$/;
 
 /**
  * Where PHP says an exception was thrown: Throwable::__toString's first line ends with it (`ValueError: … in
@@ -1129,12 +1135,18 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ansible.task-failed', category: 'configuration', weight: 82, extend: 'indent', refine: true, maxLines: 60,
     re: /^(?:fatal|failed): \[[^\]]{1,200}\]: (?:FAILED|UNREACHABLE)! =>/ },
   { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'line', refine: true, re: /^fatal: |^error: pathspec |^error: (?:failed to push|Your local changes)|^! \[rejected\]/ },
+  // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
+  // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
-    re: /^\S+\.rb:\d+:in [`'][^']*': .+ \([A-Z]\w*(?:::\w+)*\)$/, cont: /^(?:\s|\S+\.rb:\d+:in |\(See full trace|Tasks: )/ },
+    re: RUBY_EXCEPTION_RE, cont: /^(?:\s|\S+\.rb:\d+:in |\(See full trace|Tasks: |\^+$|Did you mean\? )/,
+    contAfter: { prev: RUBY_EXCEPTION_RE, re: /\S/, blank: true } },
   { id: 'rake.aborted', category: 'unknown', weight: 74, extend: 'until', refine: true, headNext: true, maxLines: 60, gap: 0,
     re: /^rake aborted!$/, end: /^(?:\(See full trace|Tasks: TOP)/ },
+  // An uncaught Throwable goes on in PHP's own shapes (zend_exceptions.c): `Stack trace:`, its `#0 file.php(12): f()`
+  // frames down to `#N {main}`, each previous exception as a blank line and `Next Class: message in file.php:7` with
+  // its own trace, then `  thrown in file.php on line 7` (indented, taken as such).
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
-    re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/ },
+    re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/, cont: /^(?:Stack trace:$|#\d+ |Next [\w\\]+(?::\s|$))/ },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },

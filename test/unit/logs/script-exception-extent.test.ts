@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../../shared/logs/index.js';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/toolchains');
+
+/** The rule, first and last line of the first failure found in `log`. */
+async function firstExtent(log: string | Buffer): Promise<[string | undefined, number | undefined, number | undefined]> {
+  const first = (await analyzeLog(log)).failures[0];
+  return [first?.rule, first?.startLine, first?.endLine];
+}
+
+/**
+ * How far an uncaught exception's report reaches in PHP's and Ruby's own formats: the lines a person marks as the
+ * failure, not only its first. Lines as php-cli 8.2 and ruby 3.1.2 printed them.
+ */
+describe("PHP's uncaught exception (`PHP Fatal error:  Uncaught …`)", () => {
+  it('takes its stack trace, the previous exceptions (`Next …`) and the `thrown in` line, for each stream PHP wrote it to', async () => {
+    // Act: log_errors wrote it to stderr as `PHP Fatal error:`, display_errors to stdout as `Fatal error:`.
+    const analysis = await analyzeLog(readFileSync(resolve(FIXTURES, 'php-uncaught-previous.log')));
+    // Assert
+    const fatal = analysis.failures.filter((f) => f.rule === 'php.fatal').flatMap((f) => [f, ...(f.repeats ?? [])]);
+    expect(fatal.map((f) => [f.startLine, f.endLine])).toEqual([
+      [33, 44],
+      [46, 57],
+    ]);
+  });
+
+  it('stops at the first line of none of its shapes', async () => {
+    // Prepare
+    const log = [
+      '$ php bin/report.php',
+      'PHP Fatal error:  Uncaught DivisionByZeroError: Division by zero in /app/bin/report.php:2',
+      'Stack trace:',
+      '#0 /app/bin/report.php(2): intdiv()',
+      '#1 /app/bin/report.php(3): ratio()',
+      '#2 {main}',
+      '  thrown in /app/bin/report.php on line 2',
+      'Generating coverage report',
+      'Done.',
+    ].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['php.fatal', 2, 7]);
+  });
+});
+
+describe("Ruby's uncaught exception with error_highlight's code and caret lines", () => {
+  it('takes the code line at column 0, its carets and the `\\tfrom` frames under them', async () => {
+    // Act / Assert: the script's stdout under the frames is not the failure's.
+    expect(await firstExtent(readFileSync(resolve(FIXTURES, 'ruby-nomethoderror-highlight.log')))).toEqual(['ruby.exception', 33, 38]);
+  });
+
+  it('takes the code and carets of an error in the top-level code, which has no frames', async () => {
+    // Prepare: a NameError at column 0 puts its carets there too.
+    const log = [
+      '$ ruby bin/report.rb',
+      "bin/report.rb:3:in `<main>': undefined local variable or method `report_total' for main:Object (NameError)",
+      '',
+      'report_total',
+      '^^^^^^^^^^^^',
+      'Report written.',
+    ].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 5]);
+  });
+});
