@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../../shared/logs/index.js';
+import { analyzeLog, refineCategory } from '../../../shared/logs/index.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/toolchains');
 
@@ -64,5 +64,31 @@ describe("Ruby's uncaught exception with error_highlight's code and caret lines"
     ].join('\n');
     // Act / Assert
     expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 5]);
+  });
+});
+
+describe('a step that runs a command through a launcher (`bundle exec rake`)', () => {
+  it.each([
+    ['Run bundle exec rake', 'unknown'],
+    ['Run bundle exec rake spec', 'test_failure'],
+    ['Run bundle exec rspec', 'test_failure'],
+    ['Run bundle exec rubocop', 'lint'],
+    ['Run bundle exec jekyll build', 'compilation'],
+    ['Run composer run-script build', 'compilation'],
+    ['Run conda run -n ci python setup.py build', 'compilation'],
+  ] as const)('takes the hint from the command it runs: %s', (title, category) => {
+    // Act / Assert
+    expect(refineCategory('Process exited with 1', 'unknown', title)).toBe(category);
+  });
+
+  it.each([
+    ['Run bundle install', 'dependency'],
+    ['Run bundle', 'dependency'],
+    ['Run composer install', 'dependency'],
+    ['Run npx tsc --noEmit', 'compilation'],
+    ['Run poetry run pytest', 'test_failure'],
+  ] as const)('keeps the hint of the launcher\'s own work: %s', (title, category) => {
+    // Act / Assert
+    expect(refineCategory('Process exited with 1', 'unknown', title)).toBe(category);
   });
 });
