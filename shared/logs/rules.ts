@@ -262,8 +262,12 @@ const PHP_THROWN_AT_RE = / in \S+\.php:\d+$/;
 /** A Python exception's line with its message, however indented: `ModuleNotFoundError: No module named 'setuptools'`. */
 const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
 
+/**
+ * A stack trace's next line in any of the common shapes. A `#N` frame (gdb, PHP) is not BuildKit's next step
+ * (`#8 [web 2/3] RUN npm ci`) or its status (`#8 CANCELED`, `#8 CACHED`, `#8 DONE 0.1s`) under a failed `RUN`.
+ */
 const STACK_CONT =
-  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
+  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d+\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
 
 /**
  * Lines listed of a tool's quoted subprocess output (pip's build backend, a CTest test's) when nothing in it is a
@@ -1143,10 +1147,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'rake.aborted', category: 'unknown', weight: 74, extend: 'until', refine: true, headNext: true, maxLines: 60, gap: 0,
     re: /^rake aborted!$/, end: /^(?:\(See full trace|Tasks: TOP)/ },
   // An uncaught Throwable goes on in PHP's own shapes (zend_exceptions.c): `Stack trace:`, its `#0 file.php(12): f()`
-  // frames down to `#N {main}`, each previous exception as a blank line and `Next Class: message in file.php:7` with
-  // its own trace, then `  thrown in file.php on line 7` (indented, taken as such).
+  // or `#1 [internal function]: f()` frames down to `#N {main}`, each previous exception as a blank line and `Next
+  // Class: message in file.php:7` with its own trace, then `  thrown in file.php on line 7` (indented, taken as such).
+  // Frames in full: BuildKit's own lines under a failed `RUN` start with `#N ` too.
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
-    re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/, cont: /^(?:Stack trace:$|#\d+ |Next [\w\\]+(?::\s|$))/ },
+    re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/,
+    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s|$))/ },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },

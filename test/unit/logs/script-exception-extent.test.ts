@@ -44,6 +44,26 @@ describe("PHP's uncaught exception (`PHP Fatal error:  Uncaught …`)", () => {
     // Act / Assert
     expect(await firstExtent(log)).toEqual(['php.fatal', 2, 7]);
   });
+
+  it("stops at BuildKit's next step under a `RUN` step's trace and its `ERROR:` line", async () => {
+    // Prepare: `docker buildx build --progress=plain`; the reader drops the `#7 0.412 ` of the step's output, not
+    // the `#7 ` of BuildKit's own lines. The step's `ERROR:` line is the failure's (as in docker-buildkit-run.log),
+    // the next step's header and status are not.
+    const log = [
+      '#7 [3/4] RUN php bin/report.php',
+      '#7 0.412 PHP Fatal error:  Uncaught DivisionByZeroError: Division by zero in /app/bin/report.php:2',
+      '#7 0.412 Stack trace:',
+      '#7 0.412 #0 /app/bin/report.php(2): intdiv()',
+      '#7 0.412 #1 /app/bin/report.php(3): ratio()',
+      '#7 0.412 #2 {main}',
+      '#7 0.412   thrown in /app/bin/report.php on line 2',
+      '#7 ERROR: process "/bin/sh -c php bin/report.php" did not complete successfully: exit code: 255',
+      '#8 [web 2/3] RUN npm ci',
+      '#8 CANCELED',
+    ].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['php.fatal', 2, 8]);
+  });
 });
 
 describe("Ruby's uncaught exception with error_highlight's code and caret lines", () => {
