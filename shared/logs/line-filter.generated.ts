@@ -19,7 +19,7 @@ export const LITERAL_INDEX_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '2ca2199937c4611bec82faef833552bb228265e8cf6bfe6797488c214f2b5dcf',
+  key: '88910a487a5dd71ea3f0a908854342ed4d74830816427baf812106fd717d715f',
   data: 'nZILDsAgCEP77n/pZUscuBVxw6BEsZSPOEUMCasSbfq1gNsQ5U9pC1rOzilPDro2CaPzPenk7UfyvewB/3grleJMmJj79KYpVvDUxEs1vp58sXg2n1WOFDE/1/peWN62pqZXLx7Uta0408Xe6TeLGuK50eFF11fcdft0c/g3v2ruGh1z/CdO5EDUDNP3fg5lZ5hVPw8=',
 };
 

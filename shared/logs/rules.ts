@@ -1148,11 +1148,12 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^rake aborted!$/, end: /^(?:\(See full trace|Tasks: TOP)/ },
   // An uncaught Throwable goes on in PHP's own shapes (zend_exceptions.c): `Stack trace:`, its `#0 file.php(12): f()`
   // or `#1 [internal function]: f()` frames down to `#N {main}`, each previous exception as a blank line and `Next
-  // Class: message in file.php:7` with its own trace, then `  thrown in file.php on line 7` (indented, taken as such).
+  // Class: message in file.php:7` (`Next Class in file.php:7` without a message) with its own trace, then `  thrown
+  // in file.php on line 7` (indented, taken as such).
   // Frames in full: BuildKit's own lines under a failed `RUN` start with `#N ` too.
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
     re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/,
-    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s|$))/ },
+    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S))/ },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },

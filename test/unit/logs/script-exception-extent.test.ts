@@ -45,6 +45,17 @@ describe("PHP's uncaught exception (`PHP Fatal error:  Uncaught …`)", () => {
     expect(await firstExtent(log)).toEqual(['php.fatal', 2, 7]);
   });
 
+  it("takes a previous exception's `Next` line when the exception has no message", async () => {
+    // Prepare: an empty message leaves `Next Class in file:line`, no colon after the class.
+    const trace = ['Stack trace:', '#0 {main}'];
+    const log = [
+      ['$ php bin/report.php', 'PHP Fatal error:  Uncaught LogicException in /app/bin/report.php:2', ...trace, ''],
+      ['Next RuntimeException in /app/bin/report.php:2', ...trace, '  thrown in /app/bin/report.php on line 2', 'Done.'],
+    ].flat().join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['php.fatal', 2, 9]);
+  });
+
   it("stops at BuildKit's next step under a `RUN` step's trace and its `ERROR:` line", async () => {
     // Prepare: `docker buildx build --progress=plain`; the reader drops the `#7 0.412 ` of the step's output, not
     // the `#7 ` of BuildKit's own lines. The step's `ERROR:` line is the failure's (as in docker-buildkit-run.log),
