@@ -254,6 +254,12 @@ const RUBY_FRAME_RE = /^\s*(?:from )?\S+\.rb:\d+:in [`']/;
 const RUBY_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \([A-Z]\w*(?:::\w+)*\)$/;
 
 /**
+ * The exceptions error_highlight marks (NameError and NoMethodError from Ruby 3.1, TypeError and ArgumentError from
+ * 3.2): only under these is a blank line and a line at column 0 its code line, not the job's next output.
+ */
+const RUBY_HIGHLIGHTED_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$/;
+
+/**
  * Where PHP says an exception was thrown: Throwable::__toString's first line ends with it (`ValueError: … in
  * /app/bin/report.php:7`, over `Stack trace:`, where the block stops).
  */
@@ -1143,7 +1149,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
     re: RUBY_EXCEPTION_RE, cont: /^(?:\s|\S+\.rb:\d+:in |\(See full trace|Tasks: |\^+$|Did you mean\? )/,
-    contAfter: { prev: RUBY_EXCEPTION_RE, re: /\S/, blank: true } },
+    contAfter: { prev: RUBY_HIGHLIGHTED_EXCEPTION_RE, re: /\S/, blank: true } },
   { id: 'rake.aborted', category: 'unknown', weight: 74, extend: 'until', refine: true, headNext: true, maxLines: 60, gap: 0,
     re: /^rake aborted!$/, end: /^(?:\(See full trace|Tasks: TOP)/ },
   // An uncaught Throwable goes on in PHP's own shapes (zend_exceptions.c): `Stack trace:`, its `#0 file.php(12): f()`

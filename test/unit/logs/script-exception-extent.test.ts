@@ -96,6 +96,15 @@ describe("Ruby's uncaught exception with error_highlight's code and caret lines"
     // Act / Assert
     expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 5]);
   });
+
+  it('takes no line after a blank line under an exception error_highlight does not mark', async () => {
+    // Prepare: `raise` in top-level code prints no code line; the blank line and what follows are the job's.
+    const exception = "bin/report.rb:3:in `<main>': report directory missing: out (RuntimeError)";
+    const gitlabJobEnd = ['Cleaning up project directory and file based variables', 'ERROR: Job failed: exit code 1'];
+    const log = ['$ ruby bin/report.rb', exception, '', ...gitlabJobEnd].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 2]);
+  });
 });
 
 describe('a step that runs a command through a launcher (`bundle exec rake`)', () => {
