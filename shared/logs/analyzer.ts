@@ -1120,7 +1120,7 @@ export class LogScanner {
         if (indentOf(text) > open.indent) return true;
         if (isGenericContinuation(text, at, start)) return true;
         const after = rule.contAfter;
-        if (after !== undefined && continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
+        if (after !== undefined && (after.blank !== true || open.blankRun > 0) && continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
         return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text, start);
       }
     }

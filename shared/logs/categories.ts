@@ -63,12 +63,21 @@ const SECTION_HINTS: ReadonlyArray<readonly [RegExp, Category]> = [
 ];
 
 /**
+ * A launcher whose name is a dependency hint's (`bundle`, `composer`, `conda`) running another command: the step
+ * does what that command does (`bundle exec rake spec` tests, `bundle exec jekyll build` builds), and says nothing
+ * when the command's name does not (`bundle exec rake` runs whichever tasks the Rakefile names). Cut from the title
+ * before the hints are read.
+ */
+const LAUNCHER_RE = /\b(?:bundle exec|composer (?:exec|run-script|run)|conda run)\s/gi;
+
+/**
  * Decides the category of a generic failure from its own text first, then from the failing step's title
  * (`$ npm run lint`, `Run pytest`). Returns `fallback` when neither says anything.
  */
 export function refineCategory(text: string, fallback: Category, sectionTitle = ''): Category {
   for (const [re, category] of REFINEMENTS) if (re.test(text)) return category;
   if (fallback !== 'unknown') return fallback;
-  for (const [re, category] of SECTION_HINTS) if (re.test(sectionTitle)) return category;
+  const command = sectionTitle.replace(LAUNCHER_RE, ' ');
+  for (const [re, category] of SECTION_HINTS) if (re.test(command)) return category;
   return fallback;
 }

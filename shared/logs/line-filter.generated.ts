@@ -19,8 +19,8 @@ export const LITERAL_INDEX_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '4af03435193b63e0079f47b794dd15c46c47770a60eac5bee7d91ac188c44cfa',
-  data: 'nVKBDcAgCGv/f3qZiRO1FSaLSpSVAgVfA7sNzxmKcSlgGcL+CZSgofxY8hSAtgEUa75nOLnHMcQ2v8Mvb3bRnAGT4j68Yco1eGLiBY+PlS8lnqznVCNNzt+9/j5K3rKnYlYbD/reOs7MclfmzUMPqbkxwxtTP3HHF5Pp8LY+p7tkdR3f5IHT7Tr3XIeQGuZpng8=',
+  key: '88910a487a5dd71ea3f0a908854342ed4d74830816427baf812106fd717d715f',
+  data: 'nZILDsAgCEP77n/pZUscuBVxw6BEsZSPOEUMCasSbfq1gNsQ5U9pC1rOzilPDro2CaPzPenk7UfyvewB/3grleJMmJj79KYpVvDUxEs1vp58sXg2n1WOFDE/1/peWN62pqZXLx7Uta0408Xe6TeLGuK50eFF11fcdft0c/g3v2ruGh1z/CdO5EDUDNP3fg5lZ5hVPw8=',
 };
 
 /** The automata of the open block's questions (`blockSpecs`), deflated, and the key of their expressions. */

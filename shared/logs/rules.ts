@@ -28,8 +28,11 @@ export interface Rule {
   readonly extend?: ExtendMode;
   /** Extra continuation lines for `indent` mode. */
   readonly cont?: RegExp;
-  /** A continuation that only counts right after a line matching `prev` (blank lines between are allowed). */
-  readonly contAfter?: { readonly prev: RegExp; readonly re: RegExp };
+  /**
+   * A continuation that only counts right after a line matching `prev` (blank lines between are allowed; with
+   * `blank`, required).
+   */
+  readonly contAfter?: { readonly prev: RegExp; readonly re: RegExp; readonly blank?: boolean };
   /** Terminator for `until` mode (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /** Blank lines tolerated inside the block (default 1). */
@@ -175,7 +178,7 @@ export function uniformRule(rule: Rule): Rule {
     re: rule.re,
     extend: rule.extend,
     cont: rule.cont,
-    contAfter: rule.contAfter,
+    contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
     end: rule.end,
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines },
@@ -247,6 +250,15 @@ const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|
 /** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
 const RUBY_FRAME_RE = /^\s*(?:from )?\S+\.rb:\d+:in [`']/;
 
+/** Ruby's uncaught exception: `lib/invoice.rb:6:in `fetch': key not found: :amount (KeyError)`. */
+const RUBY_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \([A-Z]\w*(?:::\w+)*\)$/;
+
+/**
+ * The exceptions error_highlight marks (NameError and NoMethodError from Ruby 3.1, TypeError and ArgumentError from
+ * 3.2): only under these is a blank line and a line at column 0 its code line, not the job's next output.
+ */
+const RUBY_HIGHLIGHTED_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$/;
+
 /**
  * Where PHP says an exception was thrown: Throwable::__toString's first line ends with it (`ValueError: … in
  * /app/bin/report.php:7`, over `Stack trace:`, where the block stops).
@@ -256,8 +268,12 @@ const PHP_THROWN_AT_RE = / in \S+\.php:\d+$/;
 /** A Python exception's line with its message, however indented: `ModuleNotFoundError: No module named 'setuptools'`. */
 const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
 
+/**
+ * A stack trace's next line in any of the common shapes. A `#N` frame (gdb, PHP) is not BuildKit's next step
+ * (`#8 [web 2/3] RUN npm ci`) or its status (`#8 CANCELED`, `#8 CACHED`, `#8 DONE 0.1s`) under a failed `RUN`.
+ */
 const STACK_CONT =
-  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
+  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d+\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
 
 /**
  * Lines listed of a tool's quoted subprocess output (pip's build backend, a CTest test's) when nothing in it is a
@@ -1129,12 +1145,21 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ansible.task-failed', category: 'configuration', weight: 82, extend: 'indent', refine: true, maxLines: 60,
     re: /^(?:fatal|failed): \[[^\]]{1,200}\]: (?:FAILED|UNREACHABLE)! =>/ },
   { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'line', refine: true, re: /^fatal: |^error: pathspec |^error: (?:failed to push|Your local changes)|^! \[rejected\]/ },
+  // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
+  // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
-    re: /^\S+\.rb:\d+:in [`'][^']*': .+ \([A-Z]\w*(?:::\w+)*\)$/, cont: /^(?:\s|\S+\.rb:\d+:in |\(See full trace|Tasks: )/ },
+    re: RUBY_EXCEPTION_RE, cont: /^(?:\s|\S+\.rb:\d+:in |\(See full trace|Tasks: |\^+$|Did you mean\? )/,
+    contAfter: { prev: RUBY_HIGHLIGHTED_EXCEPTION_RE, re: /\S/, blank: true } },
   { id: 'rake.aborted', category: 'unknown', weight: 74, extend: 'until', refine: true, headNext: true, maxLines: 60, gap: 0,
     re: /^rake aborted!$/, end: /^(?:\(See full trace|Tasks: TOP)/ },
+  // An uncaught Throwable goes on in PHP's own shapes (zend_exceptions.c): `Stack trace:`, its `#0 file.php(12): f()`
+  // or `#1 [internal function]: f()` frames down to `#N {main}`, each previous exception as a blank line and `Next
+  // Class: message in file.php:7` (`Next Class in file.php:7` without a message) with its own trace, then `  thrown
+  // in file.php on line 7` (indented, taken as such).
+  // Frames in full: BuildKit's own lines under a failed `RUN` start with `#N ` too.
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
-    re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/ },
+    re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/,
+    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S))/ },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, refineCategory } from '../../../shared/logs/index.js';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/toolchains');
+
+/** The rule, first and last line of the first failure found in `log`. */
+async function firstExtent(log: string | Buffer): Promise<[string | undefined, number | undefined, number | undefined]> {
+  const first = (await analyzeLog(log)).failures[0];
+  return [first?.rule, first?.startLine, first?.endLine];
+}
+
+/**
+ * How far an uncaught exception's report reaches in PHP's and Ruby's own formats: the lines a person marks as the
+ * failure, not only its first. Lines as php-cli 8.2 and ruby 3.1.2 printed them.
+ */
+describe("PHP's uncaught exception (`PHP Fatal error:  Uncaught …`)", () => {
+  it('takes its stack trace, the previous exceptions (`Next …`) and the `thrown in` line, for each stream PHP wrote it to', async () => {
+    // Act: log_errors wrote it to stderr as `PHP Fatal error:`, display_errors to stdout as `Fatal error:`.
+    const analysis = await analyzeLog(readFileSync(resolve(FIXTURES, 'php-uncaught-previous.log')));
+    // Assert
+    const fatal = analysis.failures.filter((f) => f.rule === 'php.fatal').flatMap((f) => [f, ...(f.repeats ?? [])]);
+    expect(fatal.map((f) => [f.startLine, f.endLine])).toEqual([
+      [33, 44],
+      [46, 57],
+    ]);
+  });
+
+  it('stops at the first line of none of its shapes', async () => {
+    // Prepare
+    const log = [
+      '$ php bin/report.php',
+      'PHP Fatal error:  Uncaught DivisionByZeroError: Division by zero in /app/bin/report.php:2',
+      'Stack trace:',
+      '#0 /app/bin/report.php(2): intdiv()',
+      '#1 /app/bin/report.php(3): ratio()',
+      '#2 {main}',
+      '  thrown in /app/bin/report.php on line 2',
+      'Generating coverage report',
+      'Done.',
+    ].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['php.fatal', 2, 7]);
+  });
+
+  it("takes a previous exception's `Next` line when the exception has no message", async () => {
+    // Prepare: an empty message leaves `Next Class in file:line`, no colon after the class.
+    const trace = ['Stack trace:', '#0 {main}'];
+    const log = [
+      ['$ php bin/report.php', 'PHP Fatal error:  Uncaught LogicException in /app/bin/report.php:2', ...trace, ''],
+      ['Next RuntimeException in /app/bin/report.php:2', ...trace, '  thrown in /app/bin/report.php on line 2', 'Done.'],
+    ].flat().join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['php.fatal', 2, 9]);
+  });
+
+  it("stops at BuildKit's next step under a `RUN` step's trace and its `ERROR:` line", async () => {
+    // Prepare: `docker buildx build --progress=plain`; the reader drops the `#7 0.412 ` of the step's output, not
+    // the `#7 ` of BuildKit's own lines. The step's `ERROR:` line is the failure's (as in docker-buildkit-run.log),
+    // the next step's header and status are not.
+    const log = [
+      '#7 [3/4] RUN php bin/report.php',
+      '#7 0.412 PHP Fatal error:  Uncaught DivisionByZeroError: Division by zero in /app/bin/report.php:2',
+      '#7 0.412 Stack trace:',
+      '#7 0.412 #0 /app/bin/report.php(2): intdiv()',
+      '#7 0.412 #1 /app/bin/report.php(3): ratio()',
+      '#7 0.412 #2 {main}',
+      '#7 0.412   thrown in /app/bin/report.php on line 2',
+      '#7 ERROR: process "/bin/sh -c php bin/report.php" did not complete successfully: exit code: 255',
+      '#8 [web 2/3] RUN npm ci',
+      '#8 CANCELED',
+    ].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['php.fatal', 2, 8]);
+  });
+});
+
+describe("Ruby's uncaught exception with error_highlight's code and caret lines", () => {
+  it('takes the code line at column 0, its carets and the `\\tfrom` frames under them', async () => {
+    // Act / Assert: the script's stdout under the frames is not the failure's.
+    expect(await firstExtent(readFileSync(resolve(FIXTURES, 'ruby-nomethoderror-highlight.log')))).toEqual(['ruby.exception', 33, 38]);
+  });
+
+  it('takes the code and carets of an error in the top-level code, which has no frames', async () => {
+    // Prepare: a NameError at column 0 puts its carets there too.
+    const log = [
+      '$ ruby bin/report.rb',
+      "bin/report.rb:3:in `<main>': undefined local variable or method `report_total' for main:Object (NameError)",
+      '',
+      'report_total',
+      '^^^^^^^^^^^^',
+      'Report written.',
+    ].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 5]);
+  });
+
+  it('takes no line after a blank line under an exception error_highlight does not mark', async () => {
+    // Prepare: `raise` in top-level code prints no code line; the blank line and what follows are the job's.
+    const exception = "bin/report.rb:3:in `<main>': report directory missing: out (RuntimeError)";
+    const gitlabJobEnd = ['Cleaning up project directory and file based variables', 'ERROR: Job failed: exit code 1'];
+    const log = ['$ ruby bin/report.rb', exception, '', ...gitlabJobEnd].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 2]);
+  });
+});
+
+describe('a step that runs a command through a launcher (`bundle exec rake`)', () => {
+  it.each([
+    ['Run bundle exec rake', 'unknown'],
+    ['Run bundle exec rake spec', 'test_failure'],
+    ['Run bundle exec rspec', 'test_failure'],
+    ['Run bundle exec rubocop', 'lint'],
+    ['Run bundle exec jekyll build', 'compilation'],
+    ['Run composer run-script build', 'compilation'],
+    ['Run conda run -n ci python setup.py build', 'compilation'],
+  ] as const)('takes the hint from the command it runs: %s', (title, category) => {
+    // Act / Assert
+    expect(refineCategory('Process exited with 1', 'unknown', title)).toBe(category);
+  });
+
+  it.each([
+    ['Run bundle install', 'dependency'],
+    ['Run bundle', 'dependency'],
+    ['Run composer install', 'dependency'],
+    ['Run npx tsc --noEmit', 'compilation'],
+    ['Run poetry run pytest', 'test_failure'],
+  ] as const)('keeps the hint of the launcher\'s own work: %s', (title, category) => {
+    // Act / Assert
+    expect(refineCategory('Process exited with 1', 'unknown', title)).toBe(category);
+  });
+});
