@@ -9,7 +9,9 @@
  *   way when the expressions differ;
  * - which of the digit-shape memo's expressions are digit-blind (`memoExpressions`), with their key, likewise;
  * - the automata that tell, from a line's bytes, that it neither ends the open block nor names it
- *   (`raw-continuation.ts`), with the key of their expressions.
+ *   (`raw-continuation.ts`), with the key of their expressions;
+ * - the required literals of the redaction's line patterns (`LINE_PATTERN_EXPRESSIONS`, redaction/pattern-gate.ts),
+ *   with their key.
  * A unit test generates the module again and fails when the committed one is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { digitBlindFlags, INDEX_EXPRESSIONS, memoExpressions, memoExpressionsKey
 import { expressionsKey, readLiterals } from '../shared/logs/literal-index.js';
 import { lineFilterSpecs, specsKey } from '../shared/logs/line-filter.js';
 import { blockQuestions, blockQuestionsKey, blockSpecs } from '../shared/logs/raw-continuation.js';
+import { LINE_PATTERN_EXPRESSIONS } from '../shared/logs/redaction/pattern-gate.js';
 import { storeData } from '../shared/logs/stored.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,6 +51,10 @@ export async function generatedModule(): Promise<string> {
   const specs = lineFilterSpecs(SCANNER_TRIGGERS);
   const tables = storeData(specsKey(specs), encodeByteDfaSet(compileByteDfas(specs)));
   const literals = storeData(expressionsKey(INDEX_EXPRESSIONS), Buffer.from(JSON.stringify(readLiterals(INDEX_EXPRESSIONS))));
+  const redactionLiterals = storeData(
+    expressionsKey(LINE_PATTERN_EXPRESSIONS),
+    Buffer.from(JSON.stringify(readLiterals(LINE_PATTERN_EXPRESSIONS))),
+  );
   const memo = memoExpressions();
   const blind = storeData(memoExpressionsKey(memo), digitBlindFlags(memo));
   const questions = blockQuestions();
@@ -70,6 +77,12 @@ export async function generatedModule(): Promise<string> {
     'export const LITERAL_INDEX_LITERALS = {',
     `  key: '${literals.key}',`,
     `  data: '${literals.data}',`,
+    '};',
+    '',
+    '/** The required literals of the redaction\'s line patterns (`LINE_PATTERN_EXPRESSIONS`), deflated JSON, and their key. */',
+    'export const REDACTION_PATTERN_LITERALS = {',
+    `  key: '${redactionLiterals.key}',`,
+    `  data: '${redactionLiterals.data}',`,
     '};',
     '',
     '/** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */',

@@ -15,7 +15,8 @@
  */
 import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine } from './fingerprint.js';
-import { redactLines, redactSecrets, WITHHELD_TEXT, type Redact } from './redact.js';
+import { redactLines, redactorWith, WITHHELD_TEXT, type Redact } from './redact.js';
+import { LiteralPatternGate } from './redaction/pattern-gate.js';
 import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
@@ -1932,6 +1933,13 @@ function categoryOf(block: Block): Category {
 }
 
 /**
+ * How an analysis redacts its excerpts: `redactSecrets` running only the line patterns whose literals the excerpt
+ * holds (redaction/pattern-gate.ts). An analysis redacts each stretch of each failure and each step name on its own,
+ * and with every pattern tried at every position that was a fifth of a job log's analysis.
+ */
+const redactExcerpt: Redact = redactorWith(new LiteralPatternGate());
+
+/**
  * Redacts an excerpt's lines in log order, one stretch of consecutive lines at a time: text that runs over lines (a
  * private key, base64 wrapped by `base64`) reads whole, and the lines around a gap (a block is stored to its first
  * MAX_STORED_LINES lines, its context comes after its end) are not read as if they followed each other. A stretch
@@ -1977,7 +1985,7 @@ function redactStep(step: StepRef | null | undefined, redact: Redact): StepRef |
  * Builds the public {@link Failure} for a ranked block: redacted lines and context, fingerprint of the redacted text.
  * `lastLine` is the log's last line when the log was read to its end (see {@link redactLogLines}).
  */
-export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactSecrets, lastLine: number = NO_LINE): Failure {
+export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcerpt, lastLine: number = NO_LINE): Failure {
   const { block, score, category } = rankedBlock;
   const head = block.lines.find((l) => l.line === block.headLine) ?? { line: block.headLine, text: block.headText };
   const ordered = [head, ...block.lines.filter((l) => l.line !== block.headLine)];
@@ -2022,7 +2030,7 @@ export function buildAnalysis(
   scan: ScanResult,
   read: LogReadMeta,
   options: AnalyzeLogOptions = {},
-  redact: Redact = redactSecrets,
+  redact: Redact = redactExcerpt,
 ): LogAnalysis {
   const maxFailures = Math.max(1, options.maxFailures ?? 10);
   // The last line numbered, not the count a person reads: after a final line break that is the empty line following

@@ -29,6 +29,8 @@ import { redactLookalikes } from './redaction/lookalikes.js';
 import { redactMaskedTokenParts, redactWrappedTokens } from './redaction/partial-tokens.js';
 import { LINE_PATTERNS, WHOLE_TEXT_PATTERNS } from './redaction/patterns.js';
 import { redactPercentEncoded, redactUrlEncodedGlue } from './redaction/percent-encoding.js';
+import type { PatternGate } from './redaction/pattern-gate.js';
+import type { SecretPattern } from './redaction/patterns.js';
 import { applyPattern, countMarkers } from './redaction/replacements.js';
 import { redactUnicodeEscapes } from './redaction/unicode-escapes.js';
 import { redactWrappedBase64 } from './redaction/wrapped-base64.js';
@@ -45,9 +47,37 @@ const SEPARATOR = '\uE000';
 const SEPARATORS = /\uE000/g;
 
 /** For each text, whether redaction one level down finds a secret in it: one pass over all of them. */
-function holdSecrets(texts: readonly string[], depth: number, allowance: InflateAllowance): boolean[] {
-  const redacted = redactTexts(texts, depth, undefined, allowance);
-  return texts.map((text, i) => countMarkers(redacted[i] as string) > countMarkers(text));
+type HoldSecrets = (texts: readonly string[], depth: number, allowance: InflateAllowance) => boolean[];
+
+function holdSecretsWith(gate: PatternGate | undefined): HoldSecrets {
+  return (texts, depth, allowance) => {
+    const redacted = redactTexts(texts, depth, undefined, allowance, gate);
+    return texts.map((text, i) => countMarkers(redacted[i] as string) > countMarkers(text));
+  };
+}
+
+const holdSecrets = holdSecretsWith(undefined);
+
+/**
+ * `text` after every line pattern, in their order. With a `gate`, a pattern it rules out is not run: it cannot
+ * match, so the text is the same. The gate reads the text again after a replacement, as a marker
+ * (`[REDACTED:github-token]`) can hold a later pattern's literal.
+ */
+function applyLinePatterns(text: string, gate: PatternGate | undefined): string {
+  let out = text;
+  if (gate === undefined) {
+    for (const pattern of LINE_PATTERNS) out = applyPattern(out, pattern);
+    return out;
+  }
+  gate.read(out);
+  for (let i = 0; i < LINE_PATTERNS.length; i++) {
+    if (!gate.may(i)) continue;
+    const next = applyPattern(out, LINE_PATTERNS[i] as SecretPattern);
+    if (next === out) continue;
+    out = next;
+    gate.read(out);
+  }
+  return out;
 }
 
 /** A redactor: {@link redactSecrets}, or one that stands in for it. */
@@ -98,20 +128,27 @@ function splitLike(text: string, like: readonly string[]): string[] {
  * regular-expression calls per run, which made a file of short base64 runs many times dearer to redact than a
  * plain log of the same size. The texts of every level share the top level's `allowance` for inflating.
  */
-function redactTexts(texts: readonly string[], depth: number, cut?: TextCut, allowance: InflateAllowance = allowanceFor(texts)): string[] {
+function redactTexts(
+  texts: readonly string[],
+  depth: number,
+  cut?: TextCut,
+  allowance: InflateAllowance = allowanceFor(texts),
+  gate?: PatternGate,
+): string[] {
+  const hold = gate === undefined ? holdSecrets : holdSecretsWith(gate);
   const cleanedForPatterns = texts.map(cleanForPatterns);
   const prepared = cut === undefined ? cleanedForPatterns : cleanedForPatterns.map((text) => maskCutBlobs(text, cut));
-  const unwrapped = depth < BASE64_MAX_DEPTH ? redactWrappedBase64(prepared, depth, allowance, holdSecrets) : prepared;
+  const unwrapped = depth < BASE64_MAX_DEPTH ? redactWrappedBase64(prepared, depth, allowance, hold) : prepared;
   const cleaned = unwrapped.map((text) => applyWholeTextPatterns(text, depth));
   let out = cleaned.length === 1 ? (cleaned[0] as string) : cleaned.join('\n');
   // Before the formats: a token's first piece can be a whole token by itself, which they would replace alone.
   out = redactWrappedTokens(redactLookalikes(out));
-  for (const pattern of LINE_PATTERNS) out = applyPattern(out, pattern);
+  out = applyLinePatterns(out, gate);
   out = redactMaskedTokenParts(out);
   out = redactUnicodeEscapes(out);
-  if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth, allowance, holdSecrets);
+  if (depth < BASE64_MAX_DEPTH) out = redactBase64(out, depth, allowance, hold);
   out = redactUrlEncodedGlue(out.replace(SEPARATORS, ''));
-  if (depth < BASE64_MAX_DEPTH) out = redactPercentEncoded(out, depth, allowance, holdSecrets);
+  if (depth < BASE64_MAX_DEPTH) out = redactPercentEncoded(out, depth, allowance, hold);
   return cleaned.length === 1 ? [out] : splitLike(out, cleaned);
 }
 
@@ -125,12 +162,24 @@ function redactTexts(texts: readonly string[], depth: number, cut?: TextCut, all
  * text instead of sending it on unredacted.
  */
 export function redactSecrets(text: string, cut?: TextCut): string {
+  return redactGated(text, cut, undefined);
+}
+
+function redactGated(text: string, cut: TextCut | undefined, gate: PatternGate | undefined): string {
   if (typeof text !== 'string') throw new RedactionError(`cannot redact a ${typeof text}`);
   try {
-    return redactTexts([text], 0, cut)[0] as string;
+    return redactTexts([text], 0, cut, undefined, gate)[0] as string;
   } catch (error) {
     throw new RedactionError('secret redaction failed', { cause: error });
   }
+}
+
+/**
+ * {@link redactSecrets} that runs only the line patterns `gate` says can match (redaction/pattern-gate.ts): the same
+ * text, for what already bundles the literal index.
+ */
+export function redactorWith(gate: PatternGate): Redact {
+  return (text, cut) => redactGated(text, cut, gate);
 }
 
 /**

@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { redactorWith, redactSecrets } from '../../../shared/logs/redact.js';
+import { LINE_PATTERN_EXPRESSIONS, LiteralPatternGate } from '../../../shared/logs/redaction/pattern-gate.js';
+import { LINE_PATTERNS } from '../../../shared/logs/redaction/patterns.js';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures');
+const gated = redactorWith(new LiteralPatternGate());
+
+function logsUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.log'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+describe('the redaction pattern gate', () => {
+  it('reads the expressions of the line patterns, in their order', () => {
+    expect(LINE_PATTERN_EXPRESSIONS).toEqual(LINE_PATTERNS.map((pattern) => pattern.re));
+  });
+
+  // A replacement's marker can hold the literal a later pattern needs: the token's marker ends in `token]`, and the
+  // generic key rule then reads `github-token]: value` as a key and its value. Text without the literal before the
+  // token's replacement must still get that rule.
+  it.each([
+    ['ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A: Xk29fPq7Lm3Zr8Tb', '[REDACTED:github-token]: [REDACTED:key-value-secret]'],
+    ['xoxb-1234567890-abcdefghijkl: Xk29fPq7Lm3Zr8Tb', '[REDACTED:slack-token]: [REDACTED:key-value-secret]'],
+  ])('reads the text again after a replacement: %s', (text, expected) => {
+    expect(redactSecrets(text)).toBe(expected);
+    expect(gated(text)).toBe(expected);
+  });
+
+  it('redacts every 20-line excerpt of every fixture log as redactSecrets does, cut ends and all', () => {
+    const logs = logsUnder(FIXTURES);
+    expect(logs.length).toBeGreaterThan(200);
+    let excerpts = 0;
+    for (const log of logs) {
+      const lines = readFileSync(log, 'utf8').split('\n');
+      for (let from = 0; from < lines.length; from += 20) {
+        const text = lines.slice(from, from + 20).join('\n');
+        const cut = { atStart: from > 0, atEnd: from + 20 < lines.length };
+        if (gated(text, cut) !== redactSecrets(text, cut)) expect.fail(`${log}, lines ${from + 1}-${from + 20}: the gate changed the redaction`);
+        excerpts += 1;
+      }
+    }
+    expect(excerpts).toBeGreaterThan(1000);
+  });
+});
