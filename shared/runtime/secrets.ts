@@ -44,8 +44,15 @@ export function secretReadError(setting: string, error: unknown): Error {
   const where = `secret ${setting}`;
   switch (name) {
     case 'ResourceNotFoundException':
-      // A secret created without a value has no AWSCURRENT version yet.
-      return new ConfigError(`${where} has no value yet (${name}): put the value into the secret (see README, "Deploying")`);
+      // The service's message tells the two apart: a secret created without a value has no AWSCURRENT version yet
+      // ("can't find the specified secret value for staging label: AWSCURRENT"); any other reading of it is an ARN
+      // with no secret behind it where the function reads ("can't find the specified secret.").
+      if (/secret value|staging label/i.test(errorMessage(error))) {
+        return new ConfigError(`${where} has no value yet (${name}): put the value into the secret (see README, "Deploying")`);
+      }
+      return new ConfigError(
+        `${where} was not found (${name}): check its ARN; a function reads secrets in its own region and account, and a deleted secret is not found either`,
+      );
     case 'AccessDeniedException':
     case 'AccessDenied':
       return new ConfigError(`${where} may not be read by this function (${name}): its role needs secretsmanager:GetSecretValue on it, and kms:Decrypt if it uses a customer managed key`);

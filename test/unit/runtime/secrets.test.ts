@@ -32,8 +32,20 @@ function fakeSecret(values: Partial<Record<SecretStage, string>>, currentCreated
 const MINUTE_MS = 60_000;
 
 describe('secret read errors', () => {
+  // Secrets Manager's own messages: a secret created without a value, and an ARN it has no secret for (another
+  // region or account, a typo, a deleted secret), which used to read "has no value yet" as well.
   it.each([
-    ['ResourceNotFoundException', ConfigError, /has no value yet/],
+    ['ResourceNotFoundException', "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT", /has no value yet/],
+    ['ResourceNotFoundException', "Secrets Manager can't find the specified secret.", /was not found.*region and account/],
+  ] as const)('%s says which is missing: %s', (name, message, expected) => {
+    const error = secretReadError('GITHUB_TOKEN_SECRET_ARN', sdkFailure(name, message));
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toMatch(expected);
+    expect(error.message).toContain(`(${name}`);
+  });
+
+  it.each([
     ['AccessDeniedException', ConfigError, /may not be read by this function.*GetSecretValue/],
     ['DecryptionFailure', ConfigError, /cannot be decrypted.*kms:Decrypt/],
     ['KMSDisabledException', ConfigError, /cannot be decrypted/],
