@@ -8,7 +8,7 @@ import { vi } from 'vitest';
 vi.mock('../../../shared/logs/redact.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../../shared/logs/redact.js')>();
   const { LiteralPatternGate } = await import('../../../shared/logs/redaction/pattern-gate.js');
-  return { ...original, redactSecrets: original.redactorWith(new LiteralPatternGate()) };
+  return { ...original, redactSecrets: original.redactorWith(new LiteralPatternGate(0)) };
 });
 
 await import('./redact-dsn-form.test.js');

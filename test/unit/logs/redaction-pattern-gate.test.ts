@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redactorWith, redactSecrets } from '../../../shared/logs/redact.js';
-import { LINE_PATTERN_EXPRESSIONS, LiteralPatternGate } from '../../../shared/logs/redaction/pattern-gate.js';
+import { GATE_AFTER_CHARS, LINE_PATTERN_EXPRESSIONS, LiteralPatternGate } from '../../../shared/logs/redaction/pattern-gate.js';
 import { LINE_PATTERNS } from '../../../shared/logs/redaction/patterns.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
-const gated = redactorWith(new LiteralPatternGate());
+const gated = redactorWith(new LiteralPatternGate(0));
 
 function logsUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -18,6 +18,18 @@ function logsUnder(dir: string): string[] {
 describe('the redaction pattern gate', () => {
   it('reads the expressions of the line patterns, in their order', () => {
     expect(LINE_PATTERN_EXPRESSIONS).toEqual(LINE_PATTERNS.map((pattern) => pattern.re));
+  });
+
+  it('rules out nothing until the process has read enough text to pay for building it', () => {
+    const slack = LINE_PATTERNS.findIndex((pattern) => pattern.id === 'slack-token');
+    const gate = new LiteralPatternGate(100);
+    gate.read('x'.repeat(100));
+    expect(gate.may(slack)).toBe(true);
+    gate.read('plain text without any of its literals');
+    expect(gate.may(slack)).toBe(false);
+    gate.read('xoxb-1234567890-abcdefghijkl');
+    expect(gate.may(slack)).toBe(true);
+    expect(GATE_AFTER_CHARS).toBeGreaterThan(20 * 200);
   });
 
   // A replacement's marker can hold the literal a later pattern needs: the token's marker ends in `token]`, and the
