@@ -19,8 +19,8 @@ export const LITERAL_INDEX_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '88910a487a5dd71ea3f0a908854342ed4d74830816427baf812106fd717d715f',
-  data: 'nZILDsAgCEP77n/pZUscuBVxw6BEsZSPOEUMCasSbfq1gNsQ5U9pC1rOzilPDro2CaPzPenk7UfyvewB/3grleJMmJj79KYpVvDUxEs1vp58sXg2n1WOFDE/1/peWN62pqZXLx7Uta0408Xe6TeLGuK50eFF11fcdft0c/g3v2ruGh1z/CdO5EDUDNP3fg5lZ5hVPw8=',
+  key: '3ab5dc1bf0da1f4c3511882c67da2103daa3b6653fafb14e2b4fc4bdc9ebd041',
+  data: 'nZMLDsQgCETn3f/Sm22iQjsoLQ1KlA7DR/EXMWRZlajpdwRsQ5R/Si1oOTumnBx0LRJG8zlh5+lH8L3sAX+7K5ViD5iY83CnFGvxVOKlGl93vlg8m88uR4qYr2s9PyxvW1PTqwcP6tpWnDnF7vSbTQ3x3Djhra7vuGv6nObwa37V3B10zPGXOCsH5htMb4D2HMrOMLt+/gA=',
 };
 
 /** The automata of the open block's questions (`blockSpecs`), deflated, and the key of their expressions. */

@@ -259,6 +259,9 @@ const RUBY_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \([A-Z]\w*(?:::\w+)*\)
  */
 const RUBY_HIGHLIGHTED_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$/;
 
+/** PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. */
+const PHP_ERROR_RE = /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/;
+
 /**
  * Where PHP says an exception was thrown: Throwable::__toString's first line ends with it (`ValueError: … in
  * /app/bin/report.php:7`, over `Stack trace:`, where the block stops).
@@ -1157,9 +1160,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // Class: message in file.php:7` (`Next Class in file.php:7` without a message) with its own trace, then `  thrown
   // in file.php on line 7` (indented, taken as such).
   // Frames in full: BuildKit's own lines under a failed `RUN` start with `#N ` too.
+  // Xdebug (xdebug.mode=develop) adds its own trace: log_errors writes `PHP Stack trace:` and `PHP   1. {main}()
+  // /app/x.php:0` frames under the error, display_errors a blank line, `Call Stack:` and frames indented under it.
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
-    re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/,
-    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S))/ },
+    re: PHP_ERROR_RE,
+    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S)|PHP Stack trace:$|PHP +\d+\. \S)/,
+    contAfter: { prev: PHP_ERROR_RE, re: /^Call Stack:$/, blank: true } },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },

@@ -77,6 +77,42 @@ describe("PHP's uncaught exception (`PHP Fatal error:  Uncaught …`)", () => {
   });
 });
 
+describe("Xdebug's stack trace under PHP's error (xdebug.mode=develop)", () => {
+  it('takes the `Call Stack:` table display_errors prints a blank line under the error, for each stream', async () => {
+    // Prepare: php-cli 8.2 with Xdebug 3.2, -d display_errors=1 -d log_errors=1, trigger_error(…, E_USER_ERROR).
+    const log = [
+      '$ php bin/check.php',
+      'PHP Fatal error:  bad config in /app/bin/check.php on line 2',
+      'PHP Stack trace:',
+      'PHP   1. {main}() /app/bin/check.php:0',
+      'PHP   2. f() /app/bin/check.php:3',
+      "PHP   3. trigger_error($message = 'bad config', $error_level = 256) /app/bin/check.php:2",
+      '',
+      'Fatal error: bad config in /app/bin/check.php on line 2',
+      '',
+      'Call Stack:',
+      '    0.0001     390296   1. {main}() /app/bin/check.php:0',
+      '    0.0001     390296   2. f() /app/bin/check.php:3',
+      "    0.0001     390296   3. trigger_error($message = 'bad config', $error_level = 256) /app/bin/check.php:2",
+      '',
+      'Cleaning up project directory and file based variables',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const fatal = analysis.failures.filter((f) => f.rule === 'php.fatal').flatMap((f) => [f, ...(f.repeats ?? [])]);
+    expect(fatal.map((f) => [f.startLine, f.endLine])).toEqual([
+      [2, 6],
+      [8, 13],
+    ]);
+  });
+
+  it('takes `PHP Stack trace:` and its `PHP   N. f() file:line` frames, which log_errors writes under the error', async () => {
+    // Act / Assert: php-cli 8.2 with Xdebug 3.2, an exhausted memory limit.
+    expect(await firstExtent(readFileSync(resolve(FIXTURES, 'php-xdebug-memory-exhausted.log')))).toEqual(['php.fatal', 33, 37]);
+  });
+});
+
 describe("Ruby's uncaught exception with error_highlight's code and caret lines", () => {
   it('takes the code line at column 0, its carets and the `\\tfrom` frames under them', async () => {
     // Act / Assert: the script's stdout under the frames is not the failure's.
