@@ -247,17 +247,23 @@ const PY_BARE_EXCEPTION_RE =
  */
 const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)$|^Caused by: \S/;
 
-/** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
-const RUBY_FRAME_RE = /^\s*(?:from )?\S+\.rb:\d+:in [`']/;
+/**
+ * Where Ruby's code stands in a backtrace, up to the quote before the method's name (a backtick before Ruby 3.4, `'`
+ * from it): a file's line, `lib/invoice.rb:6`, or `-e:1`, a line of the code `ruby -e` was given.
+ */
+const RUBY_LOCATION = String.raw`(?:\S+\.rb|-e):\d+:in ` + "[`']";
 
-/** Ruby's uncaught exception: `lib/invoice.rb:6:in `fetch': key not found: :amount (KeyError)`. */
-const RUBY_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \([A-Z]\w*(?:::\w+)*\)$/;
+/** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
+const RUBY_FRAME_RE = new RegExp(String.raw`^\s*(?:from )?${RUBY_LOCATION}`);
+
+/** Ruby's uncaught exception: `lib/invoice.rb:6:in `fetch': key not found: :amount (KeyError)`, `-e:1:in `<main>': boom (RuntimeError)`. */
+const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A-Z]\w*(?:::\w+)*\)$`);
 
 /**
  * The exceptions error_highlight marks (NameError and NoMethodError from Ruby 3.1, TypeError and ArgumentError from
  * 3.2): only under these is a blank line and a line at column 0 its code line, not the job's next output.
  */
-const RUBY_HIGHLIGHTED_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$/;
+const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
 
 /** PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. */
 const PHP_ERROR_RE = /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/;
@@ -1151,7 +1157,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
-    re: RUBY_EXCEPTION_RE, cont: /^(?:\s|\S+\.rb:\d+:in |\(See full trace|Tasks: |\^+$|Did you mean\? )/,
+    re: RUBY_EXCEPTION_RE, cont: new RegExp(String.raw`^(?:\s|${RUBY_LOCATION}|\(See full trace|Tasks: |\^+$|Did you mean\? )`),
     contAfter: { prev: RUBY_HIGHLIGHTED_EXCEPTION_RE, re: /\S/, blank: true } },
   { id: 'rake.aborted', category: 'unknown', weight: 74, extend: 'until', refine: true, headNext: true, maxLines: 60, gap: 0,
     re: /^rake aborted!$/, end: /^(?:\(See full trace|Tasks: TOP)/ },

@@ -113,6 +113,28 @@ describe("Xdebug's stack trace under PHP's error (xdebug.mode=develop)", () => {
   });
 });
 
+describe("Ruby's uncaught exception in `ruby -e` code", () => {
+  it('reads `-e:1:in …` as a file\'s line and takes its `\tfrom -e:N:in …` frames', async () => {
+    // Act / Assert: ruby 3.1.2.
+    expect(await firstExtent(readFileSync(resolve(FIXTURES, 'ruby-e-uncaught.log')))).toEqual(['ruby.exception', 33, 35]);
+  });
+
+  it.each([
+    ['Ruby 3.1\'s backtick', "-e:1:in `<main>': boom (RuntimeError)"],
+    ['Ruby 3.4\'s quote', "-e:1:in '<main>': boom (RuntimeError)"],
+  ])('reads a `raise` in top-level code with %s', async (_, exception) => {
+    // Act / Assert
+    expect(await firstExtent(['$ ruby -e \'raise "boom"\'', exception, 'Done.'].join('\n'))).toEqual(['ruby.exception', 2, 2]);
+  });
+
+  it("takes error_highlight's code line and carets under one", async () => {
+    // Prepare: ruby 3.1.2, `ruby -e 'Billing = 1; Billing.total'`.
+    const log = ['$ ruby -e \'Billing = 1; Billing.total\'', "-e:1:in `<main>': undefined method `total' for 1:Integer (NoMethodError)", '', 'Billing = 1; Billing.total', '                    ^^^^^^', 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 5]);
+  });
+});
+
 describe("Ruby's uncaught exception with error_highlight's code and caret lines", () => {
   it('takes the code line at column 0, its carets and the `\\tfrom` frames under them', async () => {
     // Act / Assert: the script's stdout under the frames is not the failure's.
