@@ -1219,8 +1219,11 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
     re: /^(?:##\[error\]|::error\b[^:]*::)(?!Process completed with exit code|The process '.*' failed with exit code|Error: The process .* failed with exit code|.*exited with code)/ },
   { id: 'timeout.generic', category: 'timeout', weight: 56, extend: 'indent',
     re: /\btimed out after \d+|Timed out waiting for|exceeded the timeout of|\btimeout of \d+\s?m?s exceeded|\bTimeoutError\b|timetrap_timeout|deadline exceeded|\btest timed out\b/i },
+  // A PHP Throwable's line (`RuntimeException: … in /app/x.php:3`, `App\Billing\InvoiceException: …`, `\` joining
+  // PHP's namespaces) and a Ruby error over its backtrace (`Billing::InvoiceError: …`) are that language's: see
+  // BARE_EXCEPTION_LANGUAGES.
   { id: 'generic.exception', category: 'unknown', weight: 48, extend: 'indent', refine: true, maxLines: 100,
-    re: /^\s*(?:[\w$]+[.:]{1,2})*[A-Z]\w*(?:Error|Exception|Failure|Fault)(?::\s|$)/ },
+    re: /^\s*(?:[\w$]+(?:[.:]{1,2}|\\))*[A-Z]\w*(?:Error|Exception|Failure|Fault)(?::\s|$)/, languageFrom: BARE_EXCEPTION_LANGUAGES },
   { id: 'generic.error', category: 'unknown', weight: 40, extend: 'indent', refine: true,
     re: /^\s*(?:\[(?:ERROR|error|Error|FATAL|fatal|Fatal|ERR)\]|(?:ERROR|Error|error|FATAL|Fatal|fatal|ERR|CRITICAL|Failure|FAILURE|FAIL|Failed|FAILED|fail)\s*[:!|]|(?:ERROR|FATAL|FAIL|FAILED)\b)\s*\S/ },
   { id: 'generic.failed', category: 'unknown', weight: 28, extend: 'indent', refine: true, statusOnly: true,
