@@ -269,6 +269,13 @@ const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^'
 const PHP_ERROR_RE = /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/;
 
 /**
+ * The exception display_errors repeats under `Fatal error: Uncaught …` with Xdebug loaded (`RuntimeException: … in
+ * /app/x.php on line 3`, after a blank line): a class named as PHP's and most projects' throwables are, so that a
+ * display's `Warning: …` is not taken for it.
+ */
+const XDEBUG_EXCEPTION_RE = /^(?:\w+\\)*\w*(?:Error|Exception)\w*: .* on line \d+$/;
+
+/**
  * Where PHP says an exception was thrown: Throwable::__toString's first line ends with it (`ValueError: … in
  * /app/bin/report.php:7`, over `Stack trace:`, where the block stops).
  */
@@ -1167,11 +1174,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // in file.php on line 7` (indented, taken as such).
   // Frames in full: BuildKit's own lines under a failed `RUN` start with `#N ` too.
   // Xdebug (xdebug.mode=develop) adds its own trace: log_errors writes `PHP Stack trace:` and `PHP   1. {main}()
-  // /app/x.php:0` frames under the error, display_errors a blank line, `Call Stack:` and frames indented under it.
+  // /app/x.php:0` frames under the error, display_errors a blank line, `Call Stack:` and frames indented under it
+  // (under an uncaught exception, the exception's line again and a blank line first).
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
     re: PHP_ERROR_RE,
     cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S)|PHP Stack trace:$|PHP +\d+\. \S)/,
-    contAfter: { prev: PHP_ERROR_RE, re: /^Call Stack:$/, blank: true } },
+    contAfter: { prev: new RegExp(`${PHP_ERROR_RE.source}|${XDEBUG_EXCEPTION_RE.source}`), re: new RegExp(`^Call Stack:$|${XDEBUG_EXCEPTION_RE.source}`), blank: true } },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },

@@ -78,10 +78,9 @@ describe("PHP's uncaught exception (`PHP Fatal error:  Uncaught …`)", () => {
 });
 
 describe("Xdebug's stack trace under PHP's error (xdebug.mode=develop)", () => {
-  it('takes the `Call Stack:` table display_errors prints a blank line under the error, for each stream', async () => {
-    // Prepare: php-cli 8.2 with Xdebug 3.2, -d display_errors=1 -d log_errors=1, trigger_error(…, E_USER_ERROR).
-    const log = [
-      '$ php bin/check.php',
+  it.each([
+    // trigger_error(…, E_USER_ERROR): the error, then its table.
+    ['an error', [
       'PHP Fatal error:  bad config in /app/bin/check.php on line 2',
       'PHP Stack trace:',
       'PHP   1. {main}() /app/bin/check.php:0',
@@ -94,17 +93,31 @@ describe("Xdebug's stack trace under PHP's error (xdebug.mode=develop)", () => {
       '    0.0001     390296   1. {main}() /app/bin/check.php:0',
       '    0.0001     390296   2. f() /app/bin/check.php:3',
       "    0.0001     390296   3. trigger_error($message = 'bad config', $error_level = 256) /app/bin/check.php:2",
+    ], [[2, 6], [8, 13]]],
+    // An uncaught exception: PHP's own trace goes to the log; the display repeats the exception's line over the table.
+    ['an uncaught exception, whose line it repeats first', [
+      'PHP Fatal error:  Uncaught RuntimeException: report directory missing: out in /app/bin/report.php:3',
+      'Stack trace:',
+      '#0 /app/bin/report.php(5): run()',
+      '#1 {main}',
+      '  thrown in /app/bin/report.php on line 3',
       '',
-      'Cleaning up project directory and file based variables',
-    ].join('\n');
+      'Fatal error: Uncaught RuntimeException: report directory missing: out in /app/bin/report.php on line 3',
+      '',
+      'RuntimeException: report directory missing: out in /app/bin/report.php on line 3',
+      '',
+      'Call Stack:',
+      '    0.0001     390456   1. {main}() /app/bin/report.php:0',
+      '    0.0001     390456   2. run() /app/bin/report.php:5',
+    ], [[2, 6], [8, 14]]],
+  ])('takes the `Call Stack:` table display_errors prints under %s, for each stream', async (_, output, extents) => {
+    // Prepare: php-cli 8.2 with Xdebug 3.2, -d display_errors=1 -d log_errors=1; a display's warning after it.
+    const log = ['$ php bin/report.php', ...output, '', 'Warning: exit status 255 in /app/bin/ci.php on line 9'].join('\n');
     // Act
     const analysis = await analyzeLog(log);
-    // Assert
-    const fatal = analysis.failures.filter((f) => f.rule === 'php.fatal').flatMap((f) => [f, ...(f.repeats ?? [])]);
-    expect(fatal.map((f) => [f.startLine, f.endLine])).toEqual([
-      [2, 6],
-      [8, 13],
-    ]);
+    // Assert: no line of either is a failure of its own.
+    expect(analysis.failures.map((f) => f.rule)).toEqual(analysis.failures.map(() => 'php.fatal'));
+    expect(analysis.failures.flatMap((f) => [f, ...(f.repeats ?? [])]).map((f) => [f.startLine, f.endLine])).toEqual(extents);
   });
 
   it('takes `PHP Stack trace:` and its `PHP   N. f() file:line` frames, which log_errors writes under the error', async () => {
