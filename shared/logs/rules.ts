@@ -302,9 +302,10 @@ const QUOTED_OUTPUT_TAIL = 5;
  * where it stands (lib/internal/util.js, decorateErrorStack): the file's absolute path or URL and the line
  * (`/app/src/cart.js:2`, `file:///app/src/config.mjs:5`), the code, a caret under the spot, a blank line. One that
  * stands in Node's own code (`node:internal/modules/cjs/loader:1080` over `throw err;`) says nothing of the
- * project's and is left out.
+ * project's and is left out. The code `node -e` and `node -p` were given stands at `[eval]:1` (`file:///…/[eval1]:1`
+ * as an ES module).
  */
-const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*:\d+$/, lines: 4, inclusive: true };
+const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*|\[eval\]):\d+$/, lines: 4, inclusive: true };
 
 /**
  * The fields of `python.exception` (see PY_BARE_EXCEPTION_RE): its twins in other languages take the same line with
