@@ -33,7 +33,8 @@ export const FAILURE_IN_WORDS: Readonly<Record<Category, string>> = {
 };
 
 const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
-  [/out of memory|OutOfMemory|\bOOM\b|heap limit|Cannot allocate memory|MemoryError|exit code 137|std::bad_alloc/i, 'out_of_memory'],
+  // PHP's memory_limit: `Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes)`.
+  [/out of memory|OutOfMemory|\bOOM\b|heap limit|Cannot allocate memory|MemoryError|exit code 137|std::bad_alloc|Allowed memory size of \d+ bytes exhausted/i, 'out_of_memory'],
   [/\btimed? ?out\b|\btimeout\b|TimeoutError|timetrap|deadline exceeded|took longer than|operation was canceled/i, 'timeout'],
   [/No space left|ENOSPC|disk quota|rate limit|too many requests|\b429\b|runner .* lost|shutdown signal/i, 'infrastructure'],
   [/\b(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|SSL|TLS)\b|SSLError/, 'network'],
@@ -42,8 +43,11 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/could not resolve (?:dependencies|all|[\w.-]+:)|not found in (?:the )?registry|No matching distribution|ModuleNotFoundError|No module named|Cannot find module|cannot find package|E404|ETARGET|ERESOLVE|PackagesNotFound|Could not find gem|version solving failed|unable to locate package|available provider packages|dependency|dependencies|requirements could not be resolved|NU\d{4}/i, 'dependency'],
   // CMake's find_package, in its own capitals (case-insensitive, `could not find` would take any missing file).
   [/Could NOT find \w|By not providing "Find\w+\.cmake"|Could not find a package configuration file provided by/, 'dependency'],
-  // Python's IndentationError and TabError are SyntaxErrors too: raised while a module compiles, before it runs.
-  [/syntax ?error|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
+  // A syntax error in a document the program parsed as it ran is not the code's: PHP's JsonException (`Syntax error`,
+  // json_last_error_msg's words), V8's JSON.parse (`… in JSON at position 7`, `"xyz" is not valid JSON`, `Unexpected
+  // end of JSON input`). Python's IndentationError and TabError are SyntaxErrors too: raised while a module
+  // compiles, before it runs.
+  [/(?<!JsonException: )syntax ?error(?![^\n]*(?:\bJSON at position|is not valid JSON|end of JSON input))|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
   [/lint|style|format(?:ting|ter)|prettier|rubocop|flake8|pylint|eslint|stylelint|shellcheck/i, 'lint'],
   [/assert|expected .* (?:to|but)|expected:|but (?:was|got)|test(?:s|case)? (?:failed|failure)|\bspec\b|\bFAIL\b/i, 'test_failure'],
   [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed|\btoken required\b/i, 'configuration'],
@@ -58,7 +62,8 @@ const SECTION_HINTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/\b(?:audit|trivy|snyk|grype|gitleaks|trufflehog|bandit|codeql|semgrep|safety|osv-scanner)\b/i, 'security_scan'],
   [/\b(?:test|tests|spec|pytest|jest|vitest|mocha|karma|rspec|phpunit|ctest|go test|cargo test|mvn .*verify|gradle.* (?:test|check)|mix test|tox|nox)\b/i, 'test_failure'],
   [/\b(?:install|restore|bundle|pip|conda|npm ci|yarn(?: install)?$|pnpm i|composer|apt(?:-get)?|brew|go mod|dependencies|deps)\b/i, 'dependency'],
-  [/\b(?:build|compile|tsc|make|cmake|msbuild|javac|cargo build|go build|webpack|vite build|gradle|mvn|sbt|xcodebuild)\b/i, 'compilation'],
+  // A `build/` directory holds what was built: a step running from it (`java -cp build/classes Main`) builds nothing.
+  [/\b(?:build(?![\/\\])|compile|tsc|make|cmake|msbuild|javac|cargo build|go build|webpack|vite build|gradle|mvn|sbt|xcodebuild)\b/i, 'compilation'],
   [/\b(?:docker|deploy|terraform|helm|kubectl|cdk|sam|serverless)\b/i, 'infrastructure'],
 ];
 

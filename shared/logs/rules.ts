@@ -247,17 +247,33 @@ const PY_BARE_EXCEPTION_RE =
  */
 const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)$|^Caused by: \S/;
 
-/** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
-const RUBY_FRAME_RE = /^\s*(?:from )?\S+\.rb:\d+:in [`']/;
+/**
+ * Where Ruby's code stands in a backtrace, up to the quote before the method's name (a backtick before Ruby 3.4, `'`
+ * from it): a file's line, `lib/invoice.rb:6`, or `-e:1`, a line of the code `ruby -e` was given.
+ */
+const RUBY_LOCATION = String.raw`(?:\S+\.rb|-e):\d+:in ` + "[`']";
 
-/** Ruby's uncaught exception: `lib/invoice.rb:6:in `fetch': key not found: :amount (KeyError)`. */
-const RUBY_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \([A-Z]\w*(?:::\w+)*\)$/;
+/** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
+const RUBY_FRAME_RE = new RegExp(String.raw`^\s*(?:from )?${RUBY_LOCATION}`);
+
+/** Ruby's uncaught exception: `lib/invoice.rb:6:in `fetch': key not found: :amount (KeyError)`, `-e:1:in `<main>': boom (RuntimeError)`. */
+const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A-Z]\w*(?:::\w+)*\)$`);
 
 /**
  * The exceptions error_highlight marks (NameError and NoMethodError from Ruby 3.1, TypeError and ArgumentError from
  * 3.2): only under these is a blank line and a line at column 0 its code line, not the job's next output.
  */
-const RUBY_HIGHLIGHTED_EXCEPTION_RE = /^\S+\.rb:\d+:in [`'][^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$/;
+const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
+
+/** PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. */
+const PHP_ERROR_RE = /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/;
+
+/**
+ * The exception display_errors repeats under `Fatal error: Uncaught …` with Xdebug loaded (`RuntimeException: … in
+ * /app/x.php on line 3`, after a blank line): a class named as PHP's and most projects' throwables are, so that a
+ * display's `Warning: …` is not taken for it.
+ */
+const XDEBUG_EXCEPTION_RE = /^(?:\w+\\)*\w*(?:Error|Exception)\w*: .* on line \d+$/;
 
 /**
  * Where PHP says an exception was thrown: Throwable::__toString's first line ends with it (`ValueError: … in
@@ -286,9 +302,10 @@ const QUOTED_OUTPUT_TAIL = 5;
  * where it stands (lib/internal/util.js, decorateErrorStack): the file's absolute path or URL and the line
  * (`/app/src/cart.js:2`, `file:///app/src/config.mjs:5`), the code, a caret under the spot, a blank line. One that
  * stands in Node's own code (`node:internal/modules/cjs/loader:1080` over `throw err;`) says nothing of the
- * project's and is left out.
+ * project's and is left out. The code `node -e` and `node -p` were given stands at `[eval]:1` (`file:///…/[eval1]:1`
+ * as an ES module).
  */
-const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*:\d+$/, lines: 4, inclusive: true };
+const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*|\[eval\]):\d+$/, lines: 4, inclusive: true };
 
 /**
  * The fields of `python.exception` (see PY_BARE_EXCEPTION_RE): its twins in other languages take the same line with
@@ -1148,7 +1165,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
-    re: RUBY_EXCEPTION_RE, cont: /^(?:\s|\S+\.rb:\d+:in |\(See full trace|Tasks: |\^+$|Did you mean\? )/,
+    re: RUBY_EXCEPTION_RE, cont: new RegExp(String.raw`^(?:\s|${RUBY_LOCATION}|\(See full trace|Tasks: |\^+$|Did you mean\? )`),
     contAfter: { prev: RUBY_HIGHLIGHTED_EXCEPTION_RE, re: /\S/, blank: true } },
   { id: 'rake.aborted', category: 'unknown', weight: 74, extend: 'until', refine: true, headNext: true, maxLines: 60, gap: 0,
     re: /^rake aborted!$/, end: /^(?:\(See full trace|Tasks: TOP)/ },
@@ -1157,9 +1174,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // Class: message in file.php:7` (`Next Class in file.php:7` without a message) with its own trace, then `  thrown
   // in file.php on line 7` (indented, taken as such).
   // Frames in full: BuildKit's own lines under a failed `RUN` start with `#N ` too.
+  // Xdebug (xdebug.mode=develop) adds its own trace: log_errors writes `PHP Stack trace:` and `PHP   1. {main}()
+  // /app/x.php:0` frames under the error, display_errors a blank line, `Call Stack:` and frames indented under it
+  // (under an uncaught exception, the exception's line again and a blank line first).
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
-    re: /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/,
-    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S))/ },
+    re: PHP_ERROR_RE,
+    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S)|PHP Stack trace:$|PHP +\d+\. \S)/,
+    contAfter: { prev: new RegExp(`${PHP_ERROR_RE.source}|${XDEBUG_EXCEPTION_RE.source}`), re: new RegExp(`^Call Stack:$|${XDEBUG_EXCEPTION_RE.source}`), blank: true } },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },
@@ -1207,8 +1228,11 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
     re: /^(?:##\[error\]|::error\b[^:]*::)(?!Process completed with exit code|The process '.*' failed with exit code|Error: The process .* failed with exit code|.*exited with code)/ },
   { id: 'timeout.generic', category: 'timeout', weight: 56, extend: 'indent',
     re: /\btimed out after \d+|Timed out waiting for|exceeded the timeout of|\btimeout of \d+\s?m?s exceeded|\bTimeoutError\b|timetrap_timeout|deadline exceeded|\btest timed out\b/i },
+  // A PHP Throwable's line (`RuntimeException: … in /app/x.php:3`, `App\Billing\InvoiceException: …`, `\` joining
+  // PHP's namespaces) and a Ruby error over its backtrace (`Billing::InvoiceError: …`) are that language's: see
+  // BARE_EXCEPTION_LANGUAGES.
   { id: 'generic.exception', category: 'unknown', weight: 48, extend: 'indent', refine: true, maxLines: 100,
-    re: /^\s*(?:[\w$]+[.:]{1,2})*[A-Z]\w*(?:Error|Exception|Failure|Fault)(?::\s|$)/ },
+    re: /^\s*(?:[\w$]+(?:[.:]{1,2}|\\))*[A-Z]\w*(?:Error|Exception|Failure|Fault)(?::\s|$)/, languageFrom: BARE_EXCEPTION_LANGUAGES },
   { id: 'generic.error', category: 'unknown', weight: 40, extend: 'indent', refine: true,
     re: /^\s*(?:\[(?:ERROR|error|Error|FATAL|fatal|Fatal|ERR)\]|(?:ERROR|Error|error|FATAL|Fatal|fatal|ERR|CRITICAL|Failure|FAILURE|FAIL|Failed|FAILED|fail)\s*[:!|]|(?:ERROR|FATAL|FAIL|FAILED)\b)\s*\S/ },
   { id: 'generic.failed', category: 'unknown', weight: 28, extend: 'indent', refine: true, statusOnly: true,

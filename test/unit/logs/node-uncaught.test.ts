@@ -12,7 +12,9 @@ const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixture
  * on Node 20.20.2, whose top-level code throws `new Error('API_URL is not set')`; `node src/use.mjs` on 22.23.3, an
  * ES module setting a property of `undefined` (a TypeError); `node src/read.js` on 22.23.3, passing `undefined` to
  * `fs.readFileSync`, which throws in Node's own code; `node dump.js` on 22.23.3, printing an object and
- * handler names before `console.error` of an error with members of its own (`isAxiosError: true`). Node prints the file and line the error was thrown at, the code and a caret, a blank line, then the error.
+ * handler names before `console.error` of an error with members of its own (`isAxiosError: true`); `node -e` and
+ * `node -p` on 22.23.3, whose code (`[eval]:1`) throws an Error and reads an undefined name. Node prints the file and
+ * line the error was thrown at, the code and a caret, a blank line, then the error.
  */
 const read = (file: string): string => readFileSync(resolve(FIXTURES, file), 'utf8');
 const line = (log: string, n: number): string => log.split('\n')[n - 1] ?? '';
@@ -41,6 +43,16 @@ describe('an error Node reports as uncaught', () => {
     expect(line(log, 6)).toBe('Error: API_URL is not set');
     expect(analysis.failures.map((f) => [f.rule, f.startLine, f.lines[0]?.line])).toEqual([['node.uncaught', 2, 6]]);
     expect(predictionLines(analysis).slice(0, 4)).toEqual([6, 2, 3, 4]);
+  });
+
+  it('one thrown by `node -e` or `node -p` code takes `[eval]:1`, the code and the caret as a file\'s', async () => {
+    // Act
+    const found = await Promise.all(['node22-eval-throw.log', 'node22-print-referenceerror.log'].map(async (file) => {
+      const analysis = await analyzeLog(read(file));
+      return analysis.failures.map((f) => [f.rule, f.startLine, f.lines[0]?.line]);
+    }));
+    // Assert: `[eval]:1` on line 2, the error on line 6.
+    expect(found).toEqual([[['node.uncaught', 2, 6]], [['node.exception', 2, 6]]]);
   });
 
   it('one thrown in Node\'s own code does not take that place: it says nothing of the project', async () => {

@@ -177,6 +177,11 @@ describe("an exception named like Python's, with another language's frames under
     // php-cli 8.2: Throwable::__toString of its builtins named like none of Python's.
     ['PHP\'s TypeError', run('$ php bin/report.php', 'TypeError: port(): Argument #1 ($p) must be of type int, string given, called in /app/bin/report.php on line 6 and defined in /app/bin/report.php:2', 'Stack trace:', '#0 /app/bin/report.php(6): port()', '#1 {main}'), 'php.bare-exception', 2],
     ['PHP\'s DivisionByZeroError', run('$ php bin/report.php', 'DivisionByZeroError: Division by zero in /app/bin/report.php:8', 'Stack trace:', '#0 /app/bin/report.php(8): intdiv()', '#1 {main}'), 'php.bare-exception', 2],
+    // php-cli 8.2: SPL's and a namespaced class's Throwable::__toString, named like no error of any language's.
+    ['PHP\'s RuntimeException', run('$ php bin/report.php', 'RuntimeException: report directory missing: out in /app/bin/report.php:2', 'Stack trace:', '#0 {main}'), 'php.bare-exception', 2],
+    ['a namespaced PHP exception', run('$ php bin/report.php', 'App\\Billing\\InvoiceException: total unreadable in /app/bin/report.php:4', 'Stack trace:', '#0 {main}'), 'php.bare-exception', 2],
+    // ruby 3.1.2: a rescue printing "#{e.class}: #{e.message}" and e.backtrace for a class under a module.
+    ['a Ruby error named under its module', run('$ ruby bin/report.rb', 'Billing::InvoiceError: total unreadable: [12, "7.50"]', "bin/report.rb:3:in `total'", "bin/report.rb:6:in `<main>'"), 'ruby.bare-exception', 4],
   ])('%s, named like none of Python\'s builtins, names its language too', async (_, log, rule, endLine) => {
     // Act
     const analysis = await analyzeLog(log);

@@ -77,6 +77,77 @@ describe("PHP's uncaught exception (`PHP Fatal error:  Uncaught …`)", () => {
   });
 });
 
+describe("Xdebug's stack trace under PHP's error (xdebug.mode=develop)", () => {
+  it.each([
+    // trigger_error(…, E_USER_ERROR): the error, then its table.
+    ['an error', [
+      'PHP Fatal error:  bad config in /app/bin/check.php on line 2',
+      'PHP Stack trace:',
+      'PHP   1. {main}() /app/bin/check.php:0',
+      'PHP   2. f() /app/bin/check.php:3',
+      "PHP   3. trigger_error($message = 'bad config', $error_level = 256) /app/bin/check.php:2",
+      '',
+      'Fatal error: bad config in /app/bin/check.php on line 2',
+      '',
+      'Call Stack:',
+      '    0.0001     390296   1. {main}() /app/bin/check.php:0',
+      '    0.0001     390296   2. f() /app/bin/check.php:3',
+      "    0.0001     390296   3. trigger_error($message = 'bad config', $error_level = 256) /app/bin/check.php:2",
+    ], [[2, 6], [8, 13]]],
+    // An uncaught exception: PHP's own trace goes to the log; the display repeats the exception's line over the table.
+    ['an uncaught exception, whose line it repeats first', [
+      'PHP Fatal error:  Uncaught RuntimeException: report directory missing: out in /app/bin/report.php:3',
+      'Stack trace:',
+      '#0 /app/bin/report.php(5): run()',
+      '#1 {main}',
+      '  thrown in /app/bin/report.php on line 3',
+      '',
+      'Fatal error: Uncaught RuntimeException: report directory missing: out in /app/bin/report.php on line 3',
+      '',
+      'RuntimeException: report directory missing: out in /app/bin/report.php on line 3',
+      '',
+      'Call Stack:',
+      '    0.0001     390456   1. {main}() /app/bin/report.php:0',
+      '    0.0001     390456   2. run() /app/bin/report.php:5',
+    ], [[2, 6], [8, 14]]],
+  ])('takes the `Call Stack:` table display_errors prints under %s, for each stream', async (_, output, extents) => {
+    // Prepare: php-cli 8.2 with Xdebug 3.2, -d display_errors=1 -d log_errors=1; a display's warning after it.
+    const log = ['$ php bin/report.php', ...output, '', 'Warning: exit status 255 in /app/bin/ci.php on line 9'].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: no line of either is a failure of its own.
+    expect(analysis.failures.map((f) => f.rule)).toEqual(analysis.failures.map(() => 'php.fatal'));
+    expect(analysis.failures.flatMap((f) => [f, ...(f.repeats ?? [])]).map((f) => [f.startLine, f.endLine])).toEqual(extents);
+  });
+
+  it('takes `PHP Stack trace:` and its `PHP   N. f() file:line` frames, which log_errors writes under the error', async () => {
+    // Act / Assert: php-cli 8.2 with Xdebug 3.2, an exhausted memory limit.
+    expect(await firstExtent(readFileSync(resolve(FIXTURES, 'php-xdebug-memory-exhausted.log')))).toEqual(['php.fatal', 33, 37]);
+  });
+});
+
+describe("Ruby's uncaught exception in `ruby -e` code", () => {
+  it('reads `-e:1:in …` as a file\'s line and takes its `\tfrom -e:N:in …` frames', async () => {
+    // Act / Assert: ruby 3.1.2.
+    expect(await firstExtent(readFileSync(resolve(FIXTURES, 'ruby-e-uncaught.log')))).toEqual(['ruby.exception', 33, 35]);
+  });
+
+  it.each([
+    ['Ruby 3.1\'s backtick', "-e:1:in `<main>': boom (RuntimeError)"],
+    ['Ruby 3.4\'s quote', "-e:1:in '<main>': boom (RuntimeError)"],
+  ])('reads a `raise` in top-level code with %s', async (_, exception) => {
+    // Act / Assert
+    expect(await firstExtent(['$ ruby -e \'raise "boom"\'', exception, 'Done.'].join('\n'))).toEqual(['ruby.exception', 2, 2]);
+  });
+
+  it("takes error_highlight's code line and carets under one", async () => {
+    // Prepare: ruby 3.1.2, `ruby -e 'Billing = 1; Billing.total'`.
+    const log = ['$ ruby -e \'Billing = 1; Billing.total\'', "-e:1:in `<main>': undefined method `total' for 1:Integer (NoMethodError)", '', 'Billing = 1; Billing.total', '                    ^^^^^^', 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 5]);
+  });
+});
+
 describe("Ruby's uncaught exception with error_highlight's code and caret lines", () => {
   it('takes the code line at column 0, its carets and the `\\tfrom` frames under them', async () => {
     // Act / Assert: the script's stdout under the frames is not the failure's.

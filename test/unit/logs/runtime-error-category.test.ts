@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, refineCategory } from '../../../shared/logs/index.js';
+
+/** The rule and category of the first failure found in `lines`, a step's output. */
+async function firstFailure(...lines: string[]): Promise<[string | undefined, string | undefined]> {
+  const first = (await analyzeLog([...lines, 'Error: Process completed with exit code 1.', ''].join('\n'))).failures[0];
+  return [first?.rule, first?.category];
+}
+
+/**
+ * A program that ran and failed is no build failure, whatever words its message or its step's title share with one.
+ * Lines as php-cli 8.2 and node 22 printed them.
+ */
+describe('a syntax error in a document the program parsed at run time', () => {
+  it.each([
+    ['PHP\'s JsonException (log_errors)', ['$ php bin/load.php', 'PHP Fatal error:  Uncaught JsonException: Syntax error in /app/bin/load.php:3', 'Stack trace:', '#0 /app/bin/load.php(3): json_decode()', '#1 {main}', '  thrown in /app/bin/load.php on line 3'], 'php.fatal'],
+    ['PHP\'s JsonException (display_errors)', ['$ php bin/load.php', 'Fatal error: Uncaught JsonException: Syntax error in /app/bin/load.php:3', 'Stack trace:', '#0 /app/bin/load.php(3): json_decode()', '#1 {main}', '  thrown in /app/bin/load.php on line 3'], 'php.fatal'],
+    ['V8\'s JSON.parse at a position', ['$ node load.js', '<anonymous_script>:2', '', '', 'SyntaxError: Expected double-quoted property name in JSON at position 20 (line 2 column 1)', '    at JSON.parse (<anonymous>)', '    at Object.<anonymous> (/app/load.js:2:20)'], 'node.exception'],
+    ['V8\'s JSON.parse at the end', ['$ node load.js', 'SyntaxError: Unexpected end of JSON input', '    at JSON.parse (<anonymous>)', '    at Object.<anonymous> (/app/load.js:1:20)'], 'node.exception'],
+    ['V8\'s JSON.parse quoting the text', ['$ node load.js', 'SyntaxError: Unexpected token \'x\', "xyz" is not valid JSON', '    at JSON.parse (<anonymous>)', '    at Object.<anonymous> (/app/load.js:1:20)'], 'node.exception'],
+  ])('%s is no compile error', async (_, lines, rule) => {
+    // Act / Assert
+    expect(await firstFailure(...lines)).toEqual([rule, 'unknown']);
+  });
+
+  it.each([
+    ['PHP\'s parse error', ['$ php bin/load.php', 'PHP Parse error:  syntax error, unexpected token "{", expecting variable in /app/bin/load.php on line 2']],
+    ['PHP\'s ParseError from a required file', ['$ php bin/load.php', 'PHP Fatal error:  Uncaught ParseError: syntax error, unexpected token "{", expecting variable in /app/config/json.php:2', 'Stack trace:', '#0 {main}']],
+    ['Node\'s SyntaxError in a script', ['$ node build.js', '/app/build.js:1', 'const x = ;', '          ^', '', 'SyntaxError: Unexpected token \';\'', '    at wrapSafe (node:internal/modules/cjs/loader:1713:18)']],
+  ])('%s stays a compile error', async (_, lines) => {
+    // Act / Assert
+    expect((await firstFailure(...lines))[1]).toBe('compilation');
+  });
+});
+
+describe("PHP's exhausted memory limit", () => {
+  it.each([
+    ['PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes) in /app/bin/import.php on line 4'],
+    ['Fatal error: Allowed memory size of 16777216 bytes exhausted (tried to allocate 20480 bytes) in /app/bin/import.php on line 4'],
+  ])('is out of memory: %s', async (line) => {
+    // Act / Assert
+    expect(await firstFailure('$ php bin/import.php', line)).toEqual(['php.fatal', 'out_of_memory']);
+  });
+});
+
+/** Step titles naming a `build/` directory, with the category their hint gives a failure that says nothing itself. */
+const BUILD_DIRECTORY_TITLES = {
+  'Run java -cp build/classes Main': 'unknown',
+  'Run java -jar build/libs/app.jar': 'unknown',
+  'Run node build/server.js': 'unknown',
+  'Run ./build.sh': 'compilation',
+  'Run scripts/build.sh': 'compilation',
+  'Run cmake --build build': 'compilation',
+  'Run npm run build:prod': 'compilation',
+  'Run ./gradlew build': 'compilation',
+};
+
+describe('a step title naming a build directory', () => {
+  it('runs what was built, it builds nothing; a build script or a build command keeps its hint', () => {
+    // Act
+    const categories = Object.fromEntries(Object.keys(BUILD_DIRECTORY_TITLES).map((title) => [title, refineCategory('Process exited with 1', 'unknown', title)]));
+    // Assert
+    expect(categories).toEqual(BUILD_DIRECTORY_TITLES);
+  });
+});
