@@ -306,6 +306,9 @@ const TALLY_PREFIXES = 16;
 
 /** The `python.traceback` rule: a notebook runner's traceback over the kernel's is a wrapper (see `demoteRunnerTraceback`). */
 const PY_TRACEBACK_RULE = RULES.find((rule) => rule.id === 'python.traceback') as Rule;
+/** How many lines from its headline on a closed block's language is read from (see {@link Rule.languageFrom}). */
+const LANGUAGE_LINES = 3;
+
 /** The rules a closed block's `languageFrom` may name, by id (see {@link Rule.languageFrom}). */
 const RULE_BY_ID: ReadonlyMap<string, Rule> = new Map([...RULES, ...LANGUAGE_TWINS].map((rule) => [rule.id, rule]));
 /**
@@ -1466,18 +1469,39 @@ export class LogScanner {
    * with its last newline. Apart from {@link closeOpen}: two rules ask.
    */
   private takeLanguage(block: Block, languageFrom: NonNullable<Rule['languageFrom']>): void {
-    this.readStored(block);
+    const lines = this.languageLines(block);
     for (const { re, rule } of languageFrom) {
-      let last = block.headLine - 1;
-      for (const { line, text } of block.lines) {
-        if (line < block.headLine) continue;
-        if (line !== last + 1) break;
-        last = line;
-        if (!re.test(text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text)) continue;
+      for (const text of lines) {
+        if (!re.test(text)) continue;
         block.rule = RULE_BY_ID.get(rule) ?? block.rule;
         return;
       }
     }
+  }
+
+  /**
+   * The lines {@link takeLanguage} reads: the headline and at most {@link LANGUAGE_LINES} - 1 lines right under it,
+   * without the task prefix, read from the ring where the line filter left them as bytes. Not the whole block: a
+   * .NET or Go trace under an exception named like Python's matches no language, and reading all its frames cost a
+   * log of 20,000 such exceptions (12 MB) 56 % more instructions than reading none, against 9 % for three lines
+   * (attack 55, cachegrind: 3.00 G, 1.92 G, 2.10 G). Every
+   * language read names itself at once: the place it threw at on the headline (PHP), its first frame or cause right
+   * under the message (a message of two lines at most).
+   */
+  private languageLines(block: Block): string[] {
+    const out: string[] = [];
+    const lines = block.lines;
+    let last = block.headLine - 1;
+    for (let k = 0; k < lines.length && out.length < LANGUAGE_LINES; k++) {
+      const stored = lines[k] as LogLine;
+      if (stored.line < block.headLine) continue;
+      if (stored.line !== last + 1) break;
+      last = stored.line;
+      if (block.unreadFrom !== -1 && k >= block.unreadFrom && stored.text === '') stored.text = cut(this.ringAt(stored.line) ?? '');
+      const text = stored.text;
+      out.push(text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text);
+    }
+    return out;
   }
 
   /**

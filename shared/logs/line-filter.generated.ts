@@ -25,7 +25,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '6d7032f6c350ba8e0ccb9f96043f6650f30f630e88733b94233f8ca4b5619acc',
+  key: 'dcadfe016d18673e213289a4a7a3584ebf7f7bf34108dbd3138ba2aa88ffe40b',
   data: 'nZMLDsQgCETn3f/Sm22iQjsoLQ1KlA7DR/EXMWRZlajpdwRsQ5R/Si1oOTumnBx0LRJG8zlh5+lH8L3sAX+7K5ViD5iY83CnFGvxVOKlGl93vlg8m88uR4qYr2s9PyxvW1PTqwcP6tpWnDnF7vSbTQ3x3Djhra7vuGv6nObwa37V3B10zPGXOCsH5htMb4D2HMrOMLt+/gA=',
 };
 

@@ -270,10 +270,10 @@ const PHP_ERROR_RE = /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error
 
 /**
  * The exception display_errors repeats under `Fatal error: Uncaught …` with Xdebug loaded (`RuntimeException: … in
- * /app/x.php on line 3`, after a blank line): a class named as PHP's and most projects' throwables are, so that a
- * display's `Warning: …` is not taken for it.
+ * /app/x.php on line 3`, after a blank line): any class, namespaced or not (Flysystem's `UnableToReadFile`), but not
+ * one of display_errors' own levels, so that a display's `Warning: …` is not taken for it.
  */
-const XDEBUG_EXCEPTION_RE = /^(?:\w+\\)*\w*(?:Error|Exception)\w*: .* on line \d+$/;
+const XDEBUG_EXCEPTION_RE = /^(?!(?:Warning|Notice|Deprecated)\b)(?:\w+\\)*[A-Z]\w*: .* on line \d+$/;
 
 /**
  * Where PHP says an exception was thrown: Throwable::__toString's first line ends with it (`ValueError: … in
@@ -289,7 +289,7 @@ const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)
  * (`#8 [web 2/3] RUN npm ci`) or its status (`#8 CANCELED`, `#8 CACHED`, `#8 DONE 0.1s`) under a failed `RUN`.
  */
 const STACK_CONT =
-  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d+\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts):\d+:in\s)/;
+  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d+\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|(?:\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts)|-e):\d+:in\s)/;
 
 /**
  * Lines listed of a tool's quoted subprocess output (pip's build backend, a CTest test's) when nothing in it is a
