@@ -7,6 +7,7 @@
  * recognisable failure that usually needs its context; 20–45 generic error wording; below 20 the cascade that
  * follows every failure (`npm ERR! code ELIFECYCLE`, `make: *** Error 2`), reported only when nothing better exists.
  */
+import { JENKINS_AGENT_LOST_RE } from './categories.js';
 import type { Category } from './types.js';
 
 /**
@@ -246,6 +247,24 @@ const PY_BARE_EXCEPTION_RE =
  * parenthesis, where Node's `at total (/app/x.js:3:9)` has one), `(Native Method)`, `Caused by: …`.
  */
 const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)$|^Caused by: \S/;
+
+/**
+ * Jenkins prints a build's exceptions in its own layout (core `Functions.printThrowable`): the root cause first, each
+ * exception that wraps it under it as `Caused: …`, a suppressed one (remoting's call site, Pipeline's error id) as
+ * `Also:   …` with its frames a tab deeper, nothing where Java would print `... N more`. The message that introduced
+ * the trace stands above it: `FATAL: …` (a build that stopped, a step's command) or `ERROR: Step ‘…’ aborted due to
+ * exception: ` (a publisher). When the root cause names no exception class (remoting's `Command Close created at`),
+ * the first wrapper's `Caused: …` line is the trace's first line a rule can tell.
+ */
+const JENKINS_TRACE_INTRO_RE = /^(?:FATAL: \S|ERROR: Step ‘[^’]*’ aborted due to exception: ?$)/;
+/** The lines between that message and the exception line a block opens on (see JENKINS_TRACE_INTRO_RE). */
+const JENKINS_TRACE_LINE_RE = /^(?:\t|Also: {3}\S|Caused: \S|Command \w+ created at$)/;
+/**
+ * git-client's GitException quotes git's output as its message (`… returned status code 128:`, `stdout: …`, `stderr:
+ * error: …`): git's next lines under `stderr:` are the message's when the trace goes on under them. Passed over,
+ * not continued on their own, so that a Java block's lines stay readable as raw bytes (see raw-continuation.ts).
+ */
+const GIT_EXCEPTION_OUTPUT: Rule['interleaved'] = { re: /^(?:error|fatal|warning|hint|remote): /, lines: 8 };
 
 /** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
 const RUBY_FRAME_RE = /^\s*(?:from )?\S+\.rb:\d+:in [`']/;
@@ -1172,8 +1191,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?!(?:java|javax|jdk|sun|com|org|net|io|kotlin|kotlinx|scala|dotty|cats|zio|fs2|sbt|mill|munit|groovy|android|androidx|junit|jakarta|akka|reactor|lombok)\.)(?:[a-z_]\w*\.)+[A-Z]\w*Error: /,
     // Any other root (`de.acme.billing.InvoiceError: …`) is a JVM package's when JVM frames stand under it.
     languageFrom: [{ re: JVM_FRAME_RE, rule: 'java.exception' }] },
+  // Jenkins' layout (see JENKINS_TRACE_INTRO_RE): `Caused: `, `Also:   ` and a GitException's quoted output go on
+  // the trace, the message above it is pulled in, and an agent that went away (see JENKINS_AGENT_LOST_RE) is the
+  // platform's failure wherever in the trace it is named.
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
-    re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/, cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at / },
+    re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] |Caused: )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
+    cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at |^(?:Caused: |Also: {3})\S|^std(?:out|err): /,
+    interleaved: GIT_EXCEPTION_OUTPUT, lookback: { re: JENKINS_TRACE_INTRO_RE, lines: 120, inclusive: true, through: JENKINS_TRACE_LINE_RE },
+    categoryFrom: { re: JENKINS_AGENT_LOST_RE, category: 'infrastructure' } },
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },
   { id: 'lua.error', category: 'unknown', weight: 70, extend: 'indent', refine: true, gap: 1,
     re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },
