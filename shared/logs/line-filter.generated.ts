@@ -19,7 +19,7 @@ export const LITERAL_INDEX_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '1f2018a3e0e42eec470a197c40d933573f0a8b5971e65df04b83817922205322',
+  key: 'd488d81a8fee45ecf59352b4d8a51416470d4b73b9169a30394f804079dde61b',
   data: 'nZILDsAgCEP77n/pZUscuBVxw6BEsZSPOEUMCasSbfq1gNsQ5U9pC1rOzilPDro2CaPzPenk7UfyvewB/3grleJMmJj79KYpVvDUxEs1vp58sXg2n1WOFDE/1/peWN62pqZXLx7Uta0408Xe6TeLGuK50eFF11fcdft0c/g3v2ruGh1z/CdO5EDUDNP3fg5lZ5hVPw8=',
 };
 

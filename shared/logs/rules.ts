@@ -263,6 +263,8 @@ const JENKINS_TRACE_LINE_RE = /^(?:\t|Also: {3}\S|Caused: \S|Command \w+ created
  * git-client's GitException quotes git's output as its message (`… returned status code 128:`, `stdout: …`, `stderr:
  * error: …`): git's next lines under `stderr:` are the message's when the trace goes on under them. Passed over,
  * not continued on their own, so that a Java block's lines stay readable as raw bytes (see raw-continuation.ts).
+ * git's advice under a remote it could not read (`Please make sure you have the correct access rights` and `and the
+ * repository exists.`, after a blank line) is no other output's: java.exception continues on it.
  */
 const GIT_EXCEPTION_OUTPUT: Rule['interleaved'] = { re: /^(?:error|fatal|warning|hint|remote): /, lines: 8 };
 
@@ -1196,7 +1198,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // platform's failure wherever in the trace it is named.
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
     re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] |Caused: )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
-    cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at |^(?:Caused: |Also: {3})\S|^std(?:out|err): /,
+    cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at |^(?:Caused: |Also: {3})\S|^std(?:out|err): |^(?:Please make sure you have the correct access rights|and the repository exists\.)$/,
     interleaved: GIT_EXCEPTION_OUTPUT, lookback: { re: JENKINS_TRACE_INTRO_RE, lines: 120, inclusive: true, through: JENKINS_TRACE_LINE_RE },
     categoryFrom: { re: JENKINS_AGENT_LOST_RE, category: 'infrastructure' } },
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },

@@ -119,6 +119,25 @@ describe("Jenkins' own exception layout (Functions.printThrowable)", () => {
     expect(fromAborted.category).toBe('infrastructure');
   });
 
+  it("takes git's whole message under `stderr:`, its blank line and `Please make sure …` lines included", async () => {
+    // Prepare: git's own die message for a remote it could not read (connect.c), quoted by GitException, then the
+    // blank line printThrowable leaves after a message that ends in a newline.
+    const stderr = 'ssh: Could not resolve hostname github.com: Temporary failure in name resolution\nfatal: Could not read from remote repository.';
+    const message = `stdout: \nstderr: ${stderr}\n\nPlease make sure you have the correct access rights\nand the repository exists.\n`.split('\n');
+    // Act
+    const first = await firstFailure([
+      "ERROR: Error fetching remote repo 'origin'",
+      'hudson.plugins.git.GitException: Command "git fetch --tags --force --progress -- git@github.com:acme/shop.git +refs/heads/*:refs/remotes/origin/*" returned status code 128:',
+      ...message,
+      '\tat org.jenkinsci.plugins.gitclient.CliGitAPIImpl.launchCommandIn(CliGitAPIImpl.java:2734)',
+      '\tat org.jenkinsci.plugins.gitclient.CliGitAPIImpl$1.execute(CliGitAPIImpl.java:635)',
+      'ERROR: Error fetching remote repo \'origin\'',
+      'Finished: FAILURE',
+    ]);
+    // Assert
+    expect(extent(first)).toEqual(['java.exception', 2, 11, 2, 'network']);
+  });
+
   it("does not read a call site (`Also:   hudson.remoting.Channel$CallSiteStackTrace: Remote call to …`) as a lost agent", async () => {
     // Prepare: the agent ran git, which failed on its own; remoting only says where the call came from.
     const sha = '2b8e4f1a9c0d7e6b5a4f3e2d1c0b9a8f7e6d5c4b';
