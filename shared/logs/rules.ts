@@ -252,11 +252,12 @@ const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|
  * Jenkins prints a build's exceptions in its own layout (core `Functions.printThrowable`): the root cause first, each
  * exception that wraps it under it as `Caused: …`, a suppressed one (remoting's call site, Pipeline's error id) as
  * `Also:   …` with its frames a tab deeper, nothing where Java would print `... N more`. The message that introduced
- * the trace stands above it: `FATAL: …` (a build that stopped, a step's command) or `ERROR: Step ‘…’ aborted due to
- * exception: ` (a publisher). When the root cause names no exception class (remoting's `Command Close created at`),
- * the first wrapper's `Caused: …` line is the trace's first line a rule can tell.
+ * the trace stands above it: `FATAL: …` (a build that stopped, a step's command), `ERROR: Step ‘…’ aborted due to
+ * exception: ` (a publisher) or `ERROR: Build step failed with exception` (a builder; both AbstractBuild's). When
+ * the root cause names no exception class (remoting's `Command Close created at`), the first wrapper's `Caused: …`
+ * line is the trace's first line a rule can tell.
  */
-const JENKINS_TRACE_INTRO_RE = /^(?:FATAL: \S|ERROR: Step ‘[^’]*’ aborted due to exception: ?$)/;
+const JENKINS_TRACE_INTRO_RE = /^(?:FATAL: \S|ERROR: (?:Step ‘[^’]*’ aborted due to exception: ?|Build step failed with exception)$)/;
 /** The lines between that message and the exception line a block opens on (see JENKINS_TRACE_INTRO_RE). */
 const JENKINS_TRACE_LINE_RE = /^(?:\t|Also: {3}\S|Caused: \S|Command \w+ created at$)/;
 /**

@@ -56,28 +56,27 @@ describe("Jenkins' own exception layout (Functions.printThrowable)", () => {
     expect(blockAt(analysis.failures, 39)?.category).toBe('infrastructure');
   });
 
-  it('stops at the next Jenkins console line after the last frame', async () => {
-    // Prepare: a publisher's exception, then Jenkins' own lines of the next steps.
+  it("stops at the next Jenkins console line after the last frame, and takes the step's message above it", async () => {
+    // Prepare: a step's exception under AbstractBuild's message (a publisher's, or a builder's in Jenkins before
+    // 2.x's reportError), then Jenkins' own lines of the next steps.
+    const intros = ['ERROR: Step ‘Publish JUnit test result report’ aborted due to exception: ', 'ERROR: Build step failed with exception'];
     const frames = ['\tat hudson.tasks.junit.JUnitResultArchiver.perform(JUnitResultArchiver.java:158)', '\tat hudson.tasks.BuildStepMonitor$1.perform(BuildStepMonitor.java:20)'];
-    const cases: Array<[string, number]> = [
-      ['Recording test results', 5],
-      ['[Pipeline] }', 5],
-      ['ERROR: builder02 is offline; cannot locate JDK 17', 5],
-      ["Build step 'Execute shell' marked build as failure", 5],
-    ];
-    for (const [next, end] of cases) {
-      const log = [
-        'Archiving artifacts',
-        'ERROR: Step ‘Publish JUnit test result report’ aborted due to exception: ',
-        'java.lang.NullPointerException: Cannot invoke "hudson.tasks.junit.TestResult.getTotalCount()" because "result" is null',
-        ...frames,
-        next,
-        'Finished: FAILURE',
-      ].join('\n');
-      // Act
-      const analysis = await analyzeLog(log);
-      // Assert
-      expect(extent(blockAt(analysis.failures, 3)), next).toEqual(['java.exception', 2, end, 3, 'unknown']);
+    const nextLines = ['Recording test results', '[Pipeline] }', 'ERROR: builder02 is offline; cannot locate JDK 17', "Build step 'Execute shell' marked build as failure"];
+    for (const intro of intros) {
+      for (const next of nextLines) {
+        const log = [
+          'Archiving artifacts',
+          intro,
+          'java.lang.NullPointerException: Cannot invoke "hudson.tasks.junit.TestResult.getTotalCount()" because "result" is null',
+          ...frames,
+          next,
+          'Finished: FAILURE',
+        ].join('\n');
+        // Act
+        const analysis = await analyzeLog(log);
+        // Assert
+        expect(extent(blockAt(analysis.failures, 3)), `${intro} / ${next}`).toEqual(['java.exception', 2, 5, 3, 'unknown']);
+      }
     }
   });
 
