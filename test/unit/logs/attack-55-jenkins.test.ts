@@ -69,4 +69,34 @@ describe('git output after a Java trace that does not go on', () => {
     expect(blockAt(analysis.failures, 12)).toBeDefined();
     expect(blockAt(analysis.failures, 13)?.rule).toBe('git.fatal');
   });
+
+  it("keeps git's `error:` lines of a GitException whose git output has a line of another shape (`fetch-pack: …`)", async () => {
+    // Prepare: git-client's GitException (Jenkins' printThrowable layout) quoting git 2.3x's failed fetch over
+    // HTTP/2; `fetch-pack: unexpected disconnect while reading sideband packet` is git's own line, not `error:`.
+    const log = [
+      "ERROR: Error cloning remote repo 'origin'",
+      'hudson.plugins.git.GitException: Command "git fetch --tags --force --progress -- https://github.com/acme/app.git +refs/heads/*:refs/remotes/origin/*" returned status code 128:',
+      'stdout: ',
+      'stderr: remote: Enumerating objects: 48213, done.        ',
+      'remote: Counting objects: 100% (1520/1520), done.        ',
+      'remote: Compressing objects: 100% (610/610), done.        ',
+      'error: RPC failed; curl 92 HTTP/2 stream 5 was not closed cleanly: CANCEL (err 8)',
+      'error: 6724 bytes of body are still expected',
+      'fetch-pack: unexpected disconnect while reading sideband packet',
+      'fatal: early EOF',
+      'fatal: fetch-pack: invalid index-pack output',
+      '',
+      '\tat org.jenkinsci.plugins.gitclient.CliGitAPIImpl.launchCommandIn(CliGitAPIImpl.java:2734)',
+      '\tat org.jenkinsci.plugins.gitclient.CliGitAPIImpl$1.execute(CliGitAPIImpl.java:641)',
+      "Caused: hudson.plugins.git.GitException: Error cloning remote repo 'origin'",
+      '\tat hudson.plugins.git.GitSCM.retrieveChanges(GitSCM.java:1187)',
+      "ERROR: Error cloning remote repo 'origin'",
+      'Finished: FAILURE',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert: git's reason (the RPC failure) is in a reported block, the trace's or one of its own.
+    expect(blockAt(analysis.failures, 7)).toBeDefined();
+    expect(blockAt(analysis.failures, 8)).toBeDefined();
+  });
 });
