@@ -41,9 +41,10 @@ export interface Rule {
   /**
    * Another stream's lines a log may put inside the block (GHC's progress on stdout, between the lines of an error it
    * wrote to stderr): up to `lines` in a row of lines `re` matches are passed over like blank lines, part of the
-   * block only when a line of it follows them.
+   * block only when a line of it follows them. With `after`, a run of them starts only right after a block line that
+   * `after` matches (a GitException's `stderr: …`), so that the same lines elsewhere are read as what they are.
    */
-  readonly interleaved?: { readonly re: RegExp; readonly lines: number };
+  readonly interleaved?: { readonly re: RegExp; readonly lines: number; readonly after?: RegExp };
   /** Upper bound on block length in lines. */
   readonly maxLines?: number;
   /**
@@ -182,7 +183,7 @@ export function uniformRule(rule: Rule): Rule {
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
     end: rule.end,
     gap: rule.gap,
-    interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines },
+    interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
     lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through },
     inFailureList: rule.inFailureList,
@@ -262,12 +263,18 @@ const JENKINS_TRACE_INTRO_RE = /^(?:FATAL: \S|ERROR: (?:Step ‘[^’]*’ abort
 const JENKINS_TRACE_LINE_RE = /^(?:\t|Also: {3}\S|Caused: \S|Command \w+ created at$)/;
 /**
  * git-client's GitException quotes git's output as its message (`… returned status code 128:`, `stdout: …`, `stderr:
- * error: …`): git's next lines under `stderr:` are the message's when the trace goes on under them. Passed over,
+ * error: …`): git's next lines right under `stderr:` are the message's when the trace goes on under them. Passed over,
  * not continued on their own, so that a Java block's lines stay readable as raw bytes (see raw-continuation.ts).
  * git's advice under a remote it could not read (`Please make sure you have the correct access rights` and `and the
  * repository exists.`, after a blank line) is no other output's: java.exception continues on it.
  */
-const GIT_EXCEPTION_OUTPUT: Rule['interleaved'] = { re: /^(?:error|fatal|warning|hint|remote): /, lines: 8 };
+const GIT_EXCEPTION_OUTPUT: Rule['interleaved'] = {
+  re: /^(?:error|fatal|warning|hint|remote|(?:fetch|send|index|upload|receive)-pack): /,
+  lines: 8,
+  // Only git's output that the exception quotes: after any other Java block (a warning logged before a script's git
+  // fetch fails), git's `fatal: …` is the failure (attack 55).
+  after: /^std(?:out|err): /,
+};
 
 /** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
 const RUBY_FRAME_RE = /^\s*(?:from )?\S+\.rb:\d+:in [`']/;
