@@ -1390,8 +1390,16 @@ export class LogScanner {
     if (open.interleavedRun >= interleaved.lines) return false;
     const body = open.taskPrefix === '' ? text : taskBody(open.taskPrefix, text);
     if (body === null || !interleaved.re.test(body)) return false;
+    if (open.interleavedRun === 0 && interleaved.after !== undefined && !this.lastLineIs(open, interleaved.after)) return false;
     open.interleavedRun++;
     return true;
+  }
+
+  /** Whether the block's last line (read from the ring if the line filter left it as bytes) matches `re`. */
+  private lastLineIs(open: Block, re: RegExp): boolean {
+    const last = this.ringAt(open.endLine);
+    const body = last === null ? null : open.taskPrefix === '' ? last : taskBody(open.taskPrefix, last);
+    return body !== null && re.test(body);
   }
 
   private append(block: Block, line: number, text: string): void {

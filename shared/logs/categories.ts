@@ -32,9 +32,21 @@ export const FAILURE_IN_WORDS: Readonly<Record<Category, string>> = {
   unknown: 'a job failed',
 };
 
+/**
+ * A Jenkins agent that went away under a build: remoting's channel closed or shut down (ChannelClosedException,
+ * Channel$OrderlyShutdown, RequestAbortedException, `Backing channel '…' is disconnected`, `Remote call on … failed`,
+ * in a trace or in durable-task's `Cannot contact builder03: …`), or Pipeline's `missing workspace … on …` for a
+ * step whose agent lost its workspace. Not remoting's call site (`Channel$CallSiteStackTrace: Remote call to …`),
+ * which only says where a call that failed for any reason came from.
+ */
+export const JENKINS_AGENT_LOST_RE =
+  /(?:^|[\s:])hudson\.remoting\.(?:ChannelClosedException|Channel\$OrderlyShutdown|RequestAbortedException)(?::|$)|Backing channel '[^']*' is disconnected|Remote call (?:on|to) \S+ failed\b|^(?:ERROR: )?missing workspace \S.* on \S/;
+
 const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   // PHP's memory_limit: `Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes)`.
   [/out of memory|OutOfMemory|\bOOM\b|heap limit|Cannot allocate memory|MemoryError|exit code 137|std::bad_alloc|Allowed memory size of \d+ bytes exhausted/i, 'out_of_memory'],
+  // Before timeouts: an agent whose pings went unanswered is reported as a closed channel with a TimeoutException.
+  [JENKINS_AGENT_LOST_RE, 'infrastructure'],
   [/\btimed? ?out\b|\btimeout\b|TimeoutError|timetrap|deadline exceeded|took longer than|operation was canceled/i, 'timeout'],
   [/No space left|ENOSPC|disk quota|rate limit|too many requests|\b429\b|runner .* lost|shutdown signal/i, 'infrastructure'],
   [/\b(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|SSL|TLS)\b|SSLError/, 'network'],

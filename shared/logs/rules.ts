@@ -7,6 +7,7 @@
  * recognisable failure that usually needs its context; 20–45 generic error wording; below 20 the cascade that
  * follows every failure (`npm ERR! code ELIFECYCLE`, `make: *** Error 2`), reported only when nothing better exists.
  */
+import { JENKINS_AGENT_LOST_RE } from './categories.js';
 import type { Category } from './types.js';
 
 /**
@@ -40,9 +41,10 @@ export interface Rule {
   /**
    * Another stream's lines a log may put inside the block (GHC's progress on stdout, between the lines of an error it
    * wrote to stderr): up to `lines` in a row of lines `re` matches are passed over like blank lines, part of the
-   * block only when a line of it follows them.
+   * block only when a line of it follows them. With `after`, a run of them starts only right after a block line that
+   * `after` matches (a GitException's `stderr: …`), so that the same lines elsewhere are read as what they are.
    */
-  readonly interleaved?: { readonly re: RegExp; readonly lines: number };
+  readonly interleaved?: { readonly re: RegExp; readonly lines: number; readonly after?: RegExp };
   /** Upper bound on block length in lines. */
   readonly maxLines?: number;
   /**
@@ -181,7 +183,7 @@ export function uniformRule(rule: Rule): Rule {
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
     end: rule.end,
     gap: rule.gap,
-    interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines },
+    interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
     lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through },
     inFailureList: rule.inFailureList,
@@ -246,6 +248,33 @@ const PY_BARE_EXCEPTION_RE =
  * parenthesis, where Node's `at total (/app/x.js:3:9)` has one), `(Native Method)`, `Caused by: …`.
  */
 const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)$|^Caused by: \S/;
+
+/**
+ * Jenkins prints a build's exceptions in its own layout (core `Functions.printThrowable`): the root cause first, each
+ * exception that wraps it under it as `Caused: …`, a suppressed one (remoting's call site, Pipeline's error id) as
+ * `Also:   …` with its frames a tab deeper, nothing where Java would print `... N more`. The message that introduced
+ * the trace stands above it: `FATAL: …` (a build that stopped, a step's command), `ERROR: Step ‘…’ aborted due to
+ * exception: ` (a publisher) or `ERROR: Build step failed with exception` (a builder; both AbstractBuild's). When
+ * the root cause names no exception class (remoting's `Command Close created at`), the first wrapper's `Caused: …`
+ * line is the trace's first line a rule can tell.
+ */
+const JENKINS_TRACE_INTRO_RE = /^(?:FATAL: \S|ERROR: (?:Step ‘[^’]*’ aborted due to exception: ?|Build step failed with exception)$)/;
+/** The lines between that message and the exception line a block opens on (see JENKINS_TRACE_INTRO_RE). */
+const JENKINS_TRACE_LINE_RE = /^(?:\t|Also: {3}\S|Caused: \S|Command \w+ created at$)/;
+/**
+ * git-client's GitException quotes git's output as its message (`… returned status code 128:`, `stdout: …`, `stderr:
+ * error: …`): git's next lines right under `stderr:` are the message's when the trace goes on under them. Passed over,
+ * not continued on their own, so that a Java block's lines stay readable as raw bytes (see raw-continuation.ts).
+ * git's advice under a remote it could not read (`Please make sure you have the correct access rights` and `and the
+ * repository exists.`, after a blank line) is no other output's: java.exception continues on it.
+ */
+const GIT_EXCEPTION_OUTPUT: Rule['interleaved'] = {
+  re: /^(?:error|fatal|warning|hint|remote|(?:fetch|send|index|upload|receive)-pack): /,
+  lines: 8,
+  // Only git's output that the exception quotes: after any other Java block (a warning logged before a script's git
+  // fetch fails), git's `fatal: …` is the failure (attack 55).
+  after: /^std(?:out|err): /,
+};
 
 /**
  * Where Ruby's code stands in a backtrace, up to the quote before the method's name (a backtick before Ruby 3.4, `'`
@@ -1193,8 +1222,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?!(?:java|javax|jdk|sun|com|org|net|io|kotlin|kotlinx|scala|dotty|cats|zio|fs2|sbt|mill|munit|groovy|android|androidx|junit|jakarta|akka|reactor|lombok)\.)(?:[a-z_]\w*\.)+[A-Z]\w*Error: /,
     // Any other root (`de.acme.billing.InvoiceError: …`) is a JVM package's when JVM frames stand under it.
     languageFrom: [{ re: JVM_FRAME_RE, rule: 'java.exception' }] },
+  // Jenkins' layout (see JENKINS_TRACE_INTRO_RE): `Caused: `, `Also:   ` and a GitException's quoted output go on
+  // the trace, the message above it is pulled in, and an agent that went away (see JENKINS_AGENT_LOST_RE) is the
+  // platform's failure wherever in the trace it is named.
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
-    re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/, cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at / },
+    re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] |Caused: )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
+    cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at |^(?:Caused: |Also: {3})\S|^std(?:out|err): |^(?:Please make sure you have the correct access rights|and the repository exists\.)$/,
+    interleaved: GIT_EXCEPTION_OUTPUT, lookback: { re: JENKINS_TRACE_INTRO_RE, lines: 120, inclusive: true, through: JENKINS_TRACE_LINE_RE },
+    categoryFrom: { re: JENKINS_AGENT_LOST_RE, category: 'infrastructure' } },
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },
   { id: 'lua.error', category: 'unknown', weight: 70, extend: 'indent', refine: true, gap: 1,
     re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },

@@ -227,17 +227,22 @@ describe('options and shape', () => {
     ].join('\n');
     const goTest = ['=== RUN   TestSum', '--- FAIL: TestSum (0.00s)', '    sum_test.go:12: got 3, want 4', 'FAIL', 'FAIL\tgithub.com/acme/calc\t0.004s'].join('\n');
     const nodeError = ['> jest', "TypeError: Cannot read properties of undefined (reading 'total')", '    at sum (src/cart.js:4:10)', 'Build step could not complete'].join('\n');
+    // A script's Java step logs a trace, and its git fetch fails on the next line: git's own failure continues it.
+    const javaThenGit = ['java.lang.IllegalStateException: bad total', '\tat de.acme.Main.main(Main.java:3)', "fatal: couldn't find remote ref v2.3.0"].join('\n');
 
     // Act
     const report = predictionLines(await analyzeLog(jenkins));
     const test = predictionLines(await analyzeLog(goTest));
     const exception = predictionLines(await analyzeLog(nodeError));
 
-    // Assert: the exception's head, then its message and frames; the test's block without the package's FAIL lines.
+    // Assert: the exception's head, then its message and frames (git's `stdout: ` and `stderr: ` lines are the
+    // GitException's message, the Java rule's own block since Jenkins' layout is read); the test's block without the
+    // package's FAIL lines.
     expect(report[0]).toBe(2);
-    expect([...report].sort((a, b) => a - b)).toEqual([2, 4, 5, 6, 7]);
+    expect([...report].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7]);
     expect([...test].sort((a, b) => a - b)).toEqual([2, 3]);
     expect(exception).toEqual([2, 3]);
+    expect(predictionLines(await analyzeLog(javaThenGit))).toEqual([1, 2, 3]);
   });
 
   it('withholds text when redaction fails instead of returning it raw', () => {
