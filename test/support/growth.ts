@@ -2,8 +2,9 @@
  * How a reading's cost grows with the size of what it reads, for the cost tests of the patch check: an exponent k
  * of time ∝ size^k, fitted by least squares through log(time) against log(size), where a linear reading reads
  * k ≈ 1 and a quadratic one k ≈ 2. Not a time limit, which a busy machine breaks: the time is this process's CPU
- * time (not the time it waited for a core), each the fastest of {@link TRIES}, and one late pause moves a fit over
- * several sizes less than it would a ratio of two.
+ * time (not the time it waited for a core), each the fastest of {@link TRIES} (or of fewer where the rest could not
+ * change the answer: {@link GrowthFit}), and one late pause moves a fit over several sizes less than it would a ratio
+ * of two.
  */
 const TRIES = 5;
 
@@ -20,11 +21,21 @@ export const LINEAR_EXPONENT_BOUND = 1.8;
 /** The text of `size` characters or fewer that repeats `unit`, for {@link cpuGrowthExponent}'s `textOf`. */
 export const repeatedTo = (unit: string) => (size: number): string => unit.repeat(Math.floor(size / unit.length));
 
-/** The exponent of `read`'s CPU time over `textOf(size)` for each of `sizes` (the first is read once before, to warm it). */
-export function cpuGrowthExponent<T>(sizes: readonly number[], textOf: (size: number) => T, read: (text: T) => unknown): number {
-  const texts = sizes.map((size) => [size, textOf(size)] as const);
-  read(texts[0]![1]);
-  return leastSquaresSlope(texts.map(([size, text]) => [Math.log(size), Math.log(fastestCpuMs(() => read(text)))] as const));
+/**
+ * The exponent of `read`'s CPU time over `textOf(size)` for each of `sizes` (the first is read once before, to warm it),
+ * measured as far as comparing it with `bound` needs ({@link GrowthFit}).
+ */
+export function cpuGrowthExponent<T>(sizes: readonly number[], textOf: (size: number) => T, read: (text: T) => unknown, bound = LINEAR_EXPONENT_BOUND): number {
+  const texts = sizes.map((size) => textOf(size));
+  read(texts[0]!);
+  const fit = new GrowthFit(sizes, bound);
+  for (let index = fit.next(); index !== undefined; index = fit.next()) {
+    const text = texts[index]!;
+    const started = process.cpuUsage();
+    read(text);
+    fit.record(index, cpuMsSince(started));
+  }
+  return fit.exponent();
 }
 
 /**
@@ -32,31 +43,62 @@ export function cpuGrowthExponent<T>(sizes: readonly number[], textOf: (size: nu
  * taken once: a second is a redelivery, answered without reading it): `prepare(size)` makes a fresh one, outside the
  * time measured, for each run.
  */
-export async function cpuGrowthExponentOfRuns(sizes: readonly number[], prepare: (size: number) => () => Promise<unknown>): Promise<number> {
+export async function cpuGrowthExponentOfRuns(sizes: readonly number[], prepare: (size: number) => () => Promise<unknown>, bound = LINEAR_EXPONENT_BOUND): Promise<number> {
   await prepare(sizes[0]!)();
-  const points: Array<readonly [number, number]> = [];
-  for (const size of sizes) {
-    let fastest = Infinity;
-    for (let attempt = 0; attempt < TRIES; attempt += 1) {
-      const run = prepare(size);
-      const started = process.cpuUsage();
-      await run();
-      fastest = Math.min(fastest, cpuMsSince(started));
-    }
-    points.push([Math.log(size), Math.log(Math.max(fastest, MIN_CPU_MS))]);
+  const fit = new GrowthFit(sizes, bound);
+  for (let index = fit.next(); index !== undefined; index = fit.next()) {
+    const run = prepare(sizes[index]!);
+    const started = process.cpuUsage();
+    await run();
+    fit.record(index, cpuMsSince(started));
   }
-  return leastSquaresSlope(points);
+  return fit.exponent();
 }
 
-/** The shortest of {@link TRIES} runs of `run`, in ms of CPU time, never under {@link MIN_CPU_MS}. */
-function fastestCpuMs(run: () => unknown): number {
-  let fastest = Infinity;
-  for (let attempt = 0; attempt < TRIES; attempt += 1) {
-    const started = process.cpuUsage();
-    run();
-    fastest = Math.min(fastest, cpuMsSince(started));
+/**
+ * The slope of log(time) over log(size), each size's time the fastest of {@link TRIES} runs, with the runs that cannot
+ * change how it compares with `bound` left out. In a least-squares fit the time of a size above the mean (of the
+ * logarithms) pulls the slope up, that of a size below it pulls it down, and a further run can only lower a size's
+ * fastest time. So the sizes below the mean get all their runs first; then the sizes above it one run each a round,
+ * and once the slope is below `bound` no run left could raise it: what it answers against `bound` is what every run
+ * would have answered. A linear reading stops after the first round (the large sizes' runs, most of the CPU, once
+ * each instead of five times); a reading at or above the bound gets every run, as before.
+ */
+class GrowthFit {
+  private readonly xs: number[];
+  private readonly fastest: number[];
+  /** The runs to make, by size index: every run of the sizes below the mean, then the first round. */
+  private readonly queue: number[] = [];
+  private readonly rising: number[];
+  private round = 1;
+
+  constructor(sizes: readonly number[], private readonly bound: number) {
+    this.xs = sizes.map((size) => Math.log(size));
+    const meanX = this.xs.reduce((sum, x) => sum + x, 0) / this.xs.length;
+    this.fastest = sizes.map(() => Infinity);
+    this.rising = this.xs.flatMap((x, index) => (x > meanX ? [index] : []));
+    this.xs.forEach((x, index) => {
+      if (x <= meanX) for (let attempt = 0; attempt < TRIES; attempt += 1) this.queue.push(index);
+    });
+    this.queue.push(...this.rising);
   }
-  return Math.max(fastest, MIN_CPU_MS);
+
+  /** The size index to run next, or undefined when the fit is done. */
+  next(): number | undefined {
+    if (this.queue.length === 0 && this.round < TRIES && this.exponent() >= this.bound) {
+      this.round += 1;
+      this.queue.push(...this.rising);
+    }
+    return this.queue.shift();
+  }
+
+  record(index: number, cpuMs: number): void {
+    this.fastest[index] = Math.min(this.fastest[index]!, cpuMs);
+  }
+
+  exponent(): number {
+    return leastSquaresSlope(this.xs.map((x, index) => [x, Math.log(Math.max(this.fastest[index]!, MIN_CPU_MS))] as const));
+  }
 }
 
 /** A floor for a run's CPU time, so that its logarithm stays finite. */

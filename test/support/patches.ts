@@ -73,8 +73,8 @@ export function checksInLinearTime(path: string, _reading: string, unit: string)
   // slope below the bound whatever the reading costs. The sizes shrink together until the largest fits.
   let sizes = PATCH_COST_SIZES;
   while (Buffer.byteLength(patchOf(textOf(sizes[sizes.length - 1]!)), 'utf8') > PATCH_LIMITS.maxBytes) sizes = sizes.map((size) => Math.floor(size * 0.95));
-  // The check's answer for the largest text comes from the runs measured: one more check of it cost as much as each of
-  // the five runs at that size, and the check answers a text the same way each time.
+  // The check's answer for the largest text comes from the runs measured: one more check of it cost as much as each
+  // run at that size, and the check answers a text the same way each time.
   const largestText = textOf(sizes[sizes.length - 1]!);
   const answers: { largest?: PatchCheck } = {};
   const exponent = cpuGrowthExponent(sizes, textOf, (text) => {
