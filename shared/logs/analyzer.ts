@@ -1492,9 +1492,8 @@ export class LogScanner {
    * without the task prefix, read from the ring where the line filter left them as bytes. Not the whole block: a
    * .NET or Go trace under an exception named like Python's matches no language, and reading all its frames cost a
    * log of 20,000 such exceptions (12 MB) 56 % more instructions than reading none, against 9 % for three lines
-   * (attack 55, cachegrind: 3.00 G, 1.92 G, 2.10 G). Every
-   * language read names itself at once: the place it threw at on the headline (PHP), its first frame or cause right
-   * under the message (a message of two lines at most).
+   * (attack 55, cachegrind: 3.00 G, 1.92 G, 2.10 G). Every language read names itself at once: the place it threw at
+   * on the headline (PHP), its first frame or cause right under the message (a message of two lines at most).
    */
   private languageLines(block: Block): string[] {
     const out: string[] = [];
