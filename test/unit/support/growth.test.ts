@@ -15,59 +15,79 @@ function burn(steps: number): number {
   return x;
 }
 
-/** A reading of `work(size)` steps that counts its runs by size; `extra(size, run)` adds steps to one run. */
+/**
+ * A reading of `work(size)` steps that counts its runs by size, `extra(size, run)` steps added to one run, and a clock
+ * of the steps read so far: the fit's choices are checked on the work itself, not on a busy machine's timing of it.
+ */
 function countedReading(work: (size: number) => number, extra: (size: number, run: number) => number = () => 0) {
   const runs = new Map<number, number>();
+  let steps = 0;
   const read = (size: number) => {
     const run = (runs.get(size) ?? 0) + 1;
     runs.set(size, run);
-    return burn(work(size) + extra(size, run));
+    steps += work(size) + extra(size, run);
   };
-  return { read, runs: (size: number) => runs.get(size) ?? 0 };
+  return { read, runs: (size: number) => runs.get(size) ?? 0, clock: () => steps };
 }
 
 describe('cpuGrowthExponent', () => {
   it('reads a quadratic reading at or above the bound, after every run of every size', () => {
-    const { read, runs } = countedReading((n) => n * n);
-    expect(cpuGrowthExponent(SIZES, (size) => size, read)).toBeGreaterThanOrEqual(LINEAR_EXPONENT_BOUND);
+    const { read, runs, clock } = countedReading((n) => n * n);
+    expect(cpuGrowthExponent(SIZES, (size) => size, read, LINEAR_EXPONENT_BOUND, clock)).toBeCloseTo(2, 6);
     // The warming run of the first size, then five runs a size.
     expect(SIZES.map(runs)).toEqual([6, 5, 5]);
   });
 
   it('reads a linear reading below the bound, with every run of the small size and fewer of the large one', () => {
-    const { read, runs } = countedReading((n) => n * 1_000);
-    expect(cpuGrowthExponent(SIZES, (size) => size, read)).toBeLessThan(LINEAR_EXPONENT_BOUND);
-    expect(runs(1_000)).toBe(6);
-    expect(runs(4_000)).toBeLessThan(5);
+    const { read, runs, clock } = countedReading((n) => n * 1_000);
+    expect(cpuGrowthExponent(SIZES, (size) => size, read, LINEAR_EXPONENT_BOUND, clock)).toBeCloseTo(1, 6);
+    // The middle size's logarithm is the mean's, to the last bit or not: its count is left unchecked.
+    expect([runs(1_000), runs(4_000)]).toEqual([6, 1]);
   });
 
   it('does not stop on a round that reads at or above the bound: a slow first run of the largest size is run again', () => {
-    const { read, runs } = countedReading(
+    const { read, runs, clock } = countedReading(
       (n) => n * 1_000,
       (size, run) => (size === 4_000 && run === 1 ? 20 * 4_000 * 1_000 : 0),
     );
-    expect(cpuGrowthExponent(SIZES, (size) => size, read)).toBeLessThan(LINEAR_EXPONENT_BOUND);
-    expect(runs(4_000)).toBeGreaterThanOrEqual(2);
+    expect(cpuGrowthExponent(SIZES, (size) => size, read, LINEAR_EXPONENT_BOUND, clock)).toBeCloseTo(1, 6);
+    expect([runs(1_000), runs(4_000)]).toEqual([6, 2]);
   });
 
   it('runs every run of a small size, where a slow run would hide a quadratic reading (its fastest pulls the slope up)', () => {
     // Every run of the smallest size but the last is as slow as the largest size's: only the last shows the square.
-    const { read, runs } = countedReading(
+    const { read, runs, clock } = countedReading(
       (n) => n * n,
       (size, run) => (size === 1_000 && run <= 5 ? 4_000 * 4_000 : 0),
     );
-    expect(cpuGrowthExponent(SIZES, (size) => size, read)).toBeGreaterThanOrEqual(LINEAR_EXPONENT_BOUND);
+    expect(cpuGrowthExponent(SIZES, (size) => size, read, LINEAR_EXPONENT_BOUND, clock)).toBeCloseTo(2, 6);
     expect(runs(1_000)).toBe(6);
+  });
+
+  it('keeps the fastest run of each size, not the last: a slow last run of the smallest size hides nothing', () => {
+    const { read, clock } = countedReading(
+      (n) => n * n,
+      (size, run) => (size === 1_000 && run === 6 ? 4_000 * 4_000 : 0),
+    );
+    expect(cpuGrowthExponent(SIZES, (size) => size, read, LINEAR_EXPONENT_BOUND, clock)).toBeCloseTo(2, 6);
   });
 });
 
 describe('cpuGrowthExponentOfRuns', () => {
-  it('reads a quadratic run at or above the bound and a linear one below it, with fewer runs of the large size', async () => {
+  it('fits runs made fresh for each measure, with fewer runs of the large size for a linear reading', async () => {
     const quadratic = countedReading((n) => n * n);
-    expect(await cpuGrowthExponentOfRuns(SIZES, (size) => async () => quadratic.read(size))).toBeGreaterThanOrEqual(LINEAR_EXPONENT_BOUND);
+    const quadraticRun = (size: number) => async () => quadratic.read(size);
+    expect(await cpuGrowthExponentOfRuns(SIZES, quadraticRun, LINEAR_EXPONENT_BOUND, quadratic.clock)).toBeCloseTo(2, 6);
     expect(SIZES.map(quadratic.runs)).toEqual([6, 5, 5]);
     const linear = countedReading((n) => n * 1_000);
-    expect(await cpuGrowthExponentOfRuns(SIZES, (size) => async () => linear.read(size))).toBeLessThan(LINEAR_EXPONENT_BOUND);
-    expect(linear.runs(4_000)).toBeLessThan(5);
+    expect(await cpuGrowthExponentOfRuns(SIZES, (size) => async () => linear.read(size), LINEAR_EXPONENT_BOUND, linear.clock)).toBeCloseTo(1, 6);
+    expect([linear.runs(1_000), linear.runs(4_000)]).toEqual([6, 1]);
+  });
+});
+
+describe('the process CPU clock both fits measure by default', () => {
+  it('reads real work that grows with the square at or above the bound, and work that grows with the size below it', async () => {
+    expect(cpuGrowthExponent(SIZES, (size) => size, (n) => burn(n * n))).toBeGreaterThanOrEqual(LINEAR_EXPONENT_BOUND);
+    expect(await cpuGrowthExponentOfRuns(SIZES, (n) => async () => burn(n * 1_000))).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
