@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { SpreadRealTimeSequencer } from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     environment: 'node',
     // Two test files more than the cores. Vitest's default for a run is one fewer than the cores, which leaves a
@@ -27,5 +26,15 @@ export default defineConfig({
       AWS_EC2_METADATA_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
+    projects: [
+      {
+        // The stack's tests share worker processes. Each synthesizes templates and checks them with aws-cdk-lib's
+        // template validation, whose engine takes ~2.5 s of CPU to start and aws-cdk-lib ~0.4 s to load: in a process
+        // per file that was paid 14 times (164 s of CPU for these files, the most of any directory a file). They only
+        // build apps and read templates; what a file keeps is released after it (test/infra/file-setup.ts).
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false, setupFiles: ['test/infra/file-setup.ts'] },
+      },
+      { test: { name: 'guard', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/infra/**'] } },
+    ],
   },
 });

@@ -7,7 +7,6 @@ import { App, CloudFormationValidatePlugin, type IPolicyValidationContext, type 
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { afterAll } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import type { FunctionName } from '../../infra/constructs/guard-function.js';
 import type { PipelineGuardStack } from '../../infra/stack.js';
@@ -32,16 +31,28 @@ export interface Synthesized {
 }
 
 /**
- * The temporary files of the test file that imports this module: one directory, removed when the file's tests end.
- * An App given no outdir makes a `cdk.out*` directory of its own in the OS temp directory, which CDK removes only
- * when the process exits normally, and a test worker does not; so every App here gets an outdir in this one.
+ * The temporary files of the running test file: one directory, made on first use and removed when the file's tests
+ * end ({@link releaseTestFile}, which the infra project's setup file registers for every file). An App given no
+ * outdir makes a `cdk.out*` directory of its own in the OS temp directory, which CDK removes only when the process
+ * exits normally, and a test worker does not; so every App here gets an outdir in this one.
  */
-const scratch = mkdtempSync(join(tmpdir(), 'guard-infra-test-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let scratch: string | undefined;
 
 /** A fresh directory (for a settings file, or an App's cloud assembly) that is removed after the test file. */
 export function scratchDir(prefix = 'dir-'): string {
+  scratch ??= mkdtempSync(join(tmpdir(), 'guard-infra-test-'));
   return mkdtempSync(join(scratch, prefix));
+}
+
+/**
+ * Ends a test file: removes its directory and forgets its stacks. The infra files share worker processes (the
+ * project runs them without isolation, so aws-cdk-lib and the template validation engine start once a worker), and
+ * this module's state with them: a per-file hook here would run for the first file only.
+ */
+export function releaseTestFile(): void {
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+  synthesized.clear();
 }
 
 /** An App for reading settings (`readSettings(testApp(context))`), writing its assembly under {@link scratchDir}. */
@@ -89,7 +100,7 @@ export function rememberCleanTemplates(app: App): void {
   Validations.of(app).addPlugins(cleanTemplates);
 }
 
-/** This test file's stacks by {@link synthKey}: tests only read a synthesized stack and its template. */
+/** The running test file's stacks by {@link synthKey}: tests only read a synthesized stack and its template. */
 const synthesized = new Map<string, Synthesized>();
 
 /** A context's key and value, and for a value naming a file (a policy, runbooks, prices) what the file holds now. */
