@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { SpreadRealTimeSequencer } from './test/support/sequencer.js';
+
+// V8's compiled code for what the test workers load through Node's own loader (vitest's runtime, the AWS SDK, zod,
+// aws-cdk-lib...), kept on disk: each test file starts a fresh worker process, which otherwise compiled the same
+// modules again. Workers inherit this process's environment. Node checks each entry against its source and its own
+// version, so a stale entry is recompiled, never used. 40 small test files: 39-42 s of CPU without, 35 s with.
+process.env.NODE_COMPILE_CACHE ??= fileURLToPath(new URL('./node_modules/.cache/node-compile-cache', import.meta.url));
 
 export default defineConfig({
   test: {
