@@ -812,7 +812,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /: (?:fatal )?error (?:C|LNK|RC)\d{4}:/ },
   { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',
     re: /\b(?:[Mm]erge )?[Cc]onflict markers? (?:encountered|in file)|encountered diff marker|version control conflict marker|^\s*(?:<{7}|>{7}) \S+$/ },
+  // GNU ld names the function a reference is made from on the line above it (`/usr/bin/ld: main.o: in function
+  // `main':`): where the reference is, taken into the block.
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
+    lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$/, lines: 1, inclusive: true },
     re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']/ },
   { id: 'linker.exit', category: 'compilation', weight: 40, extend: 'line', re: /collect2(?:\.exe)?: (?:error: )?ld returned \d+ exit status|clang: error: linker command failed/ },
   // Refined: a `find_package` that finds nothing (`Could NOT find OpenSSL`) is a missing dependency.

@@ -516,10 +516,11 @@ const CASES: Case[] = [
     ),
   },
   {
-    name: 'linker',
+    name: "linker, with ld's `in function` line above the reference it locates",
     rule: 'linker.error',
     category: 'compilation',
     head: "main.c:(.text+0x1d): undefined reference to `compute'",
+    covers: [1],
     log: lines("/usr/bin/ld: main.o: in function `main':", "main.c:(.text+0x1d): undefined reference to `compute'", 'collect2: error: ld returned 1 exit status'),
   },
   {
