@@ -750,8 +750,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
   // own line printed there instead: make's and CMake's progress (`[ 50%] `), ninja's (`[2/3] `) and its `FAILED: `,
   // the CI's exit line (`Error: Process completed …`) or workflow command (`##[error]…`).
+  // A template's error stands under the instantiation GCC names (`x.hpp: In instantiation of '…':`) and the chain of
+  // `x.cpp:7:41:   required from …` lines that led to it, down to the caller's line: where the error comes from,
+  // taken into the block. Not the scope line of a plain error (`x.c: In function 'main':`): its own line says where.
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
     re: CC_ERROR_RE,
+    lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 12, inclusive: true,
+      through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) / },
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
     contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P

@@ -396,6 +396,23 @@ const CASES: Case[] = [
     ),
   },
   {
+    name: "g++, with the template instantiation GCC names above the error (`In instantiation of`, `required from here`)",
+    rule: 'cc.error',
+    category: 'compilation',
+    head: "src/stats.hpp:9:38: error: 'const struct geom::Circle' has no member named 'name'",
+    covers: [3, 4],
+    log: lines(
+      '[ 75%] Building CXX object CMakeFiles/geom_cli.dir/src/main.cpp.o',
+      'In file included from src/main.cpp:3:',
+      "src/stats.hpp: In instantiation of 'std::map<Key, T> geom::tally(const std::vector<T>&) [with Key = std::string; T = Circle]':",
+      'src/main.cpp:7:41:   required from here',
+      "src/stats.hpp:9:38: error: 'const struct geom::Circle' has no member named 'name'",
+      '    9 |   for (const auto& v : values) out[v.name] += v;',
+      '      |                                    ~~^~~~',
+      'gmake[2]: *** [CMakeFiles/geom_cli.dir/build.make:76: CMakeFiles/geom_cli.dir/src/main.cpp.o] Error 1',
+    ),
+  },
+  {
     name: 'mix test --warnings-as-errors (the first warning, not the summary that names none)',
     rule: 'elixir.warnings-as-errors',
     category: 'compilation',
