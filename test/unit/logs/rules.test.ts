@@ -298,6 +298,21 @@ const CASES: Case[] = [
     ),
   },
   {
+    name: 'maven surefire 3 (`Class.method -- Time elapsed`, the test named before its exception)',
+    rule: 'surefire.failed',
+    category: 'test_failure',
+    head: 'org.opentest4j.AssertionFailedError: expected: <1> but was: <2>',
+    headline: '[ERROR] com.acme.orders.OrderTest.sizeCountsLines -- Time elapsed: 0.109 s <<< FAILURE!',
+    log: lines(
+      '[INFO] Running com.acme.orders.OrderTest',
+      '[ERROR] Tests run: 2, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.237 s <<< FAILURE! -- in com.acme.orders.OrderTest',
+      '[ERROR] com.acme.orders.OrderTest.sizeCountsLines -- Time elapsed: 0.109 s <<< FAILURE!',
+      'org.opentest4j.AssertionFailedError: expected: <1> but was: <2>',
+      '\tat com.acme.orders.OrderTest.sizeCountsLines(OrderTest.java:20)',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project orders',
+    ),
+  },
+  {
     name: 'gradle test',
     rule: 'gradle.test-failed',
     category: 'test_failure',
