@@ -25,8 +25,8 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '6379ea63b750b2451d1c5f5b3ef792518594cf62693728fdaf8d86e465bda740',
-  data: 'nZMLDsQgCETn3f/Sm22iQjsoLQ1KlA7DR/EXMWRZlajpdwRsQ5R/Si1oOTumnBx0LRJG8zlh5+lH8L3sAX+7K5ViD5iY83CnFGvxVOKlGl93vlg8m88uR4qYr2s9PyxvW1PTqwcP6tpWnDnF7vSbTQ3x3Djhra7vuGv6nObwa37V3B10zPGXOCsH5htMb4D2HMrOMLt+/gA=',
+  key: '741c817cfd61a11f9691f43a8930e9d3207b1a70e73e5d1d6c4492dd0401865b',
+  data: 'nZMLDsQgCETn3f/Sm22iQjugLY2VKA7DT/xFDFlaJTq02wIeQ5QvpSNoOT2GnAx0/STMyueEnacdwfbSB/ztrlwUe8DEnIc7JV+LpxIv1fi688Xi2Xi6GCl8vs71/LC8bU5NrR48qHNbcWbne5ajqTdNDvHc2OGtqnfcNW12fXjav01N37wfifviZ8XAnME0Axz3oWwP083vDw==',
 };
 
 /** The automata of the open block's questions (`blockSpecs`), deflated, and the key of their expressions. */
