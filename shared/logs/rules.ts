@@ -498,8 +498,15 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
+  // What says why, in the YAML under `not ok N`: node:test's one-line `error: '…'` or, on the lines under its
+  // `error: |-`, node:assert's own message (a message of the test's own is not told from the values: the `not ok`
+  // line stays first); tape's keys, four spaces in (node:test's stand two in, as deep as its `---`).
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
-    pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
+    pick: [
+      { re: /^\s+error: (?!\|-?$)\S/ },
+      { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
+      { re: /^ {4}(?:message|operator|expected):/ },
+    ] },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
   // later `error: while executing test …` and `error: the following build command failed …` only say so again
   // (WRAPPER_RE).
