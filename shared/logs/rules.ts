@@ -810,6 +810,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // mode (its message's first line; pnpm's ERR_PNPM_OUTDATED_LOCKFILE has pnpm.error).
   { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'line',
     re: /^(?:npm (?:ERR!|error) `npm ci` can only install packages when your package\.json and |error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|error: the lock file \S+ needs to be updated but --(?:locked|frozen) was passed|You are trying to install in deployment mode after changing$|error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
+  // `npm ci` in a project with no lock file: `npm error code EUSAGE`, the message on three lines, then the command's
+  // whole usage (npm 7+; `npm ERR! ` before npm 10). The code above it is taken in; the usage is not the failure's.
+  { id: 'npm.ci-no-lockfile', category: 'dependency', weight: 86, extend: 'indent', maxLines: 6,
+    re: /^npm (?:ERR!|error) The `npm ci` command can only install with an existing package-lock\.json/,
+    cont: /^npm (?:ERR!|error) (?:npm-shrinkwrap\.json with lockfileVersion|later to generate a package-lock\.json)/,
+    lookback: { re: /^npm (?:ERR!|error) code EUSAGE$/, lines: 2, inclusive: true, through: /^npm (?:ERR!|error)\s*$/ } },
   // pip on a system Python marked EXTERNALLY-MANAGED (PEP 668; ubuntu-24.04 runners): the workflow installs outside
   // a virtual environment. Before rustc's `error: ` rule.
   { id: 'pip.externally-managed', category: 'configuration', weight: 86, extend: 'line', re: /^error: externally-managed-environment$/ },
