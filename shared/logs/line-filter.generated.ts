@@ -25,8 +25,8 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'd60b2c67f3a77afacf6593b399161359571cc01d1153f24ece0f8798c7b164b4',
-  data: 'nZONDoAgCITve/+XbrWpUIAYzWSKx/EnbhFDlpaJmnZ7wDZG+lJqQSvSbczOQM9PIlj+HLPztcPYPvqAf92li2Q3mATn5k7O1+Ipx0s5vt58CfHCeKoYSXwe53p+hLxP6vXhQp7fjDeV/7moa06RR2Ju7PBW5Svumja7Xuz2cFHXk/cjcX/8rBiYc+jmgHYvKuxjqhm+AA==',
+  key: '045d6440849b277b27b0feb24e985625211b5b75e9215faf9b538846c2d73794',
+  data: 'lZMLDsAgCEP77n/pZcumOAsqC5MolvJR3CI+6VYm2vRbA25jpDelLWg5O+Y8OOj5SRgd9wkrsx/B97E/+N9ZqiRrwMTshzMNsTpPDbyU4+vPF4tn86lyJIl5XOv2YXmf9GviQl7fjDdV/KbUPaeoI54bK7ze+Yq7ms9qFk9n2PR1637gduI/zU94f3rf/NT39SzKzjFV/hc=',
 };
 
 /** The automata of the open block's questions (`blockSpecs`), deflated, and the key of their expressions. */

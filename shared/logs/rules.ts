@@ -1101,7 +1101,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // an earlier job or run should have saved. Before NuGet's rule, which reads `Failed to restore ` as its own.
   { id: 'gha-cache.miss', category: 'configuration', weight: 86, extend: 'line', re: /^Failed to restore cache entry\. Exiting as fail-on-cache-miss is set\./ },
   { id: 'dotnet.restore', category: 'dependency', weight: 78, extend: 'line', re: /\berror NU\d{4}:|Unable to find package |Failed to restore / },
-  { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
+  // CommonJS names the files that required the module under it, not indented (`Require stack:`, `- /app/server.js`),
+  // above the frames.
+  { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', cont: /^(?:Require stack:$|- [\w./\\:-])/,
+    re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
   // A registry refusing a pull (`pull access denied for x, repository does not exist or may require 'docker login'`):
   // the workflow names an image that is not there or gives no credentials for it, as `denied: requested access to the
   // resource is denied` says to auth.error; a tag the registry lacks (`manifest unknown`) is a version not found.
