@@ -623,6 +623,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
     re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
+  // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
+  // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
+  // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).
+  { id: 'rspec.load-error', category: 'test_failure', weight: 84, extend: 'until', maxLines: 80, gap: 1,
+    re: /^An error occurred while loading \S+\./, end: /^(?:Finished in |\d+ examples?, |Run options: |Randomized with seed )/ },
   { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },
