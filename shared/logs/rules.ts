@@ -498,8 +498,15 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
+  // What says why, in the YAML under `not ok N`: node:test's one-line `error: '…'` or, on the lines under its
+  // `error: |-`, node:assert's own message (a message of the test's own is not told from the values: the `not ok`
+  // line stays first); tape's keys, four spaces in (node:test's stand two in, as deep as its `---`).
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
-    pick: [{ re: /^\s+(?:message|operator|expected):/ }] },
+    pick: [
+      { re: /^\s+error: (?!\|-?$)\S/ },
+      { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
+      { re: /^ {4}(?:message|operator|expected):/ },
+    ] },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
   // later `error: while executing test …` and `error: the following build command failed …` only say so again
   // (WRAPPER_RE).
@@ -585,8 +592,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\[ERROR\] )?(?:ExecutionException )?(?:The forked VM terminated without (?:properly saying goodbye|saying properly goodbye)|There was an error in the forked process)/,
     cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$)/,
     categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },
+  // A test's report: `method(Class)  Time elapsed: …` before Surefire 3, `Class.method -- Time elapsed: …` since.
   { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
-    re: /^\[?(?:ERROR|INFO)?\]?\s*\S+\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
+    re: /^\[?(?:ERROR|INFO)?\]?\s*\S+(?: --)?\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
     // Hamcrest's `assertThat` describes the mismatch on lines of its own: `Expected: …`, then `     but: …`.
     cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|Expected: |\s+but: |\tat )/,
     pick: [{ re: /^\s*(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }] },
@@ -615,6 +623,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
     re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
+  // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
+  // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
+  // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).
+  { id: 'rspec.load-error', category: 'test_failure', weight: 84, extend: 'until', maxLines: 80, gap: 1,
+    re: /^An error occurred while loading \S+\./, end: /^(?:Finished in |\d+ examples?, |Run options: |Randomized with seed )/ },
   { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },
@@ -750,8 +763,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
   // own line printed there instead: make's and CMake's progress (`[ 50%] `), ninja's (`[2/3] `) and its `FAILED: `,
   // the CI's exit line (`Error: Process completed …`) or workflow command (`##[error]…`).
+  // A template's error stands under the instantiation GCC names (`x.hpp: In instantiation of '…':`) and the chain of
+  // `x.cpp:7:41:   required from …` lines that led to it, down to the caller's line: where the error comes from,
+  // taken into the block. Not the scope line of a plain error (`x.c: In function 'main':`): its own line says where.
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
     re: CC_ERROR_RE,
+    lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 12, inclusive: true,
+      through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) / },
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
     contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
@@ -797,6 +815,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // mode (its message's first line; pnpm's ERR_PNPM_OUTDATED_LOCKFILE has pnpm.error).
   { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'line',
     re: /^(?:npm (?:ERR!|error) `npm ci` can only install packages when your package\.json and |error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|error: the lock file \S+ needs to be updated but --(?:locked|frozen) was passed|You are trying to install in deployment mode after changing$|error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
+  // `npm ci` in a project with no lock file: `npm error code EUSAGE`, the message on three lines, then the command's
+  // whole usage (npm 7+; `npm ERR! ` before npm 10). The code above it is taken in; the usage is not the failure's.
+  { id: 'npm.ci-no-lockfile', category: 'dependency', weight: 86, extend: 'indent', maxLines: 6,
+    re: /^npm (?:ERR!|error) The `npm ci` command can only install with an existing package-lock\.json/,
+    cont: /^npm (?:ERR!|error) (?:npm-shrinkwrap\.json with lockfileVersion|later to generate a package-lock\.json)/,
+    lookback: { re: /^npm (?:ERR!|error) code EUSAGE$/, lines: 2, inclusive: true, through: /^npm (?:ERR!|error)\s*$/ } },
   // pip on a system Python marked EXTERNALLY-MANAGED (PEP 668; ubuntu-24.04 runners): the workflow installs outside
   // a virtual environment. Before rustc's `error: ` rule.
   { id: 'pip.externally-managed', category: 'configuration', weight: 86, extend: 'line', re: /^error: externally-managed-environment$/ },
@@ -812,7 +836,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /: (?:fatal )?error (?:C|LNK|RC)\d{4}:/ },
   { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',
     re: /\b(?:[Mm]erge )?[Cc]onflict markers? (?:encountered|in file)|encountered diff marker|version control conflict marker|^\s*(?:<{7}|>{7}) \S+$/ },
+  // GNU ld names the function a reference is made from on the line above it (`/usr/bin/ld: main.o: in function
+  // `main':`): where the reference is, taken into the block.
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
+    lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$/, lines: 1, inclusive: true },
     re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']/ },
   { id: 'linker.exit', category: 'compilation', weight: 40, extend: 'line', re: /collect2(?:\.exe)?: (?:error: )?ld returned \d+ exit status|clang: error: linker command failed/ },
   // Refined: a `find_package` that finds nothing (`Could NOT find OpenSSL`) is a missing dependency.
@@ -912,7 +939,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*Error \([A-Z][A-Z0-9_-]*\) \S/, lookback: { re: /^>>> Lint for \S+:$/, lines: 3, inclusive: true } },
   { id: 'lint.pep8-style', category: 'lint', weight: 78, extend: 'line',
     re: /^\S+\.(?:py|pyi):\d+:\d+: [A-Z]{1,3}\d{2,4}\b|^\S+\.\w+:\d+:\d+: [CWERF]: |^\S+:\d+:\d+: [CRWEF]\d{4}: / },
-  { id: 'shellcheck', category: 'lint', weight: 78, extend: 'indent', re: /^In \S+ line \d+:$|\bSC\d{4}(?: \(\w+\))?:/ },
+  // The tty format quotes the script's line under `In x.sh line 8:` as it stands, often not indented, then the
+  // findings indented under it (`     ^-----^ SC2086 (info): …`).
+  { id: 'shellcheck', category: 'lint', weight: 78, extend: 'indent', re: /^In \S+ line \d+:$|\bSC\d{4}(?: \(\w+\))?:/,
+    contAfter: { prev: /^In \S+ line \d+:$/, re: /\S/ } },
   { id: 'markdownlint', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:md|markdown):? ?\d+(?::\d+)?:? (?:error )?MD\d{3}\b/ },
   // awesome_bot, the link checker of the awesome lists: `Issues :-(` announces its report, `> Links ` and each link that
   // failed (`  01. [L0117] 404 https://…`, ` → location` after a redirect, the error of one it could not open), then
@@ -1076,7 +1106,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // an earlier job or run should have saved. Before NuGet's rule, which reads `Failed to restore ` as its own.
   { id: 'gha-cache.miss', category: 'configuration', weight: 86, extend: 'line', re: /^Failed to restore cache entry\. Exiting as fail-on-cache-miss is set\./ },
   { id: 'dotnet.restore', category: 'dependency', weight: 78, extend: 'line', re: /\berror NU\d{4}:|Unable to find package |Failed to restore / },
-  { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
+  // CommonJS names the files that required the module under it, not indented (`Require stack:`, `- /app/server.js`),
+  // above the frames.
+  { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', cont: /^(?:Require stack:$|- [\w./\\:-])/,
+    re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
   // A registry refusing a pull (`pull access denied for x, repository does not exist or may require 'docker login'`):
   // the workflow names an image that is not there or gives no credentials for it, as `denied: requested access to the
   // resource is denied` says to auth.error; a tag the registry lacks (`manifest unknown`) is a version not found.

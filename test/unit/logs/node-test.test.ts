@@ -150,6 +150,29 @@ describe('node:test (spec reporter)', () => {
   });
 });
 
+/**
+ * Node 22.23.3's real `node --test` with its stdout no terminal, as on a CI runner, where its default reporter is TAP:
+ * a top-level test fails `assert.deepEqual` (its message on the lines under `error: |-`), and in a suite `format` one
+ * test fails `assert.equal` with a message of its own and one reads a property of `undefined` (a one-line `error:`).
+ */
+const tap = readFileSync(resolve(FIXTURES, 'tap-node22.log'), 'utf8');
+
+describe('node:test (TAP reporter, the default when stdout is no terminal)', () => {
+  it("shows first for each failed test the error's message, or its `not ok` line, not the `expected:` value below", async () => {
+    // Act
+    const analysis = await analyzeLog(tap);
+    // Assert
+    const first = analysis.failures.map((f) => f.lines[0]?.line);
+    expect([16, 45, 80].map((n) => line(tap, n).trim())).toEqual([
+      'Expected values to be strictly deep-equal:',
+      'not ok 1 - pads to two digits',
+      `error: "Cannot read properties of undefined (reading 'unit')"`,
+    ]);
+    expect(first[0]).toBe(16);
+    expect(first).toEqual(expect.arrayContaining([16, 45, 80]));
+  });
+});
+
 describe('node:test: the lines between a remembered `ℹ fail N` and its list', () => {
   afterEach(restoreFastPaths);
 
@@ -162,7 +185,7 @@ describe('node:test: the lines between a remembered `ℹ fail N` and its list', 
 
   it('finds with the line filter what reading every line finds, blank and other lines counted alike', async () => {
     const logs: Array<[string, Buffer]> = [
-      ...['coverage-longer-than-ring-node22.log', 'two-runs-coverage-node22.log', 'turbo-two-summaries-node22.log'].map((file): [string, Buffer] => [file, readFileSync(resolve(FIXTURES, file))]),
+      ...['coverage-longer-than-ring-node22.log', 'two-runs-coverage-node22.log', 'turbo-two-summaries-node22.log', 'tap-node22.log'].map((file): [string, Buffer] => [file, readFileSync(resolve(FIXTURES, file))]),
       // Nine lines besides the report's keep the first run's summary, ten do not (see the test above): blank lines,
       // lines of spaces, and a report line behind a colour code count, or not, as the scanner reads them.
       ...[8, 9].flatMap((count) => ['', '   ', '> step', '\x1b[32mℹ all files | 100.00\x1b[39m', 'ℹ'].map((extra): [string, Buffer] => [`${count} × ${JSON.stringify(extra)}`, withLines(extra, count)])),

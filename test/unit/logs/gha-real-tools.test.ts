@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/gha-real-tools');
+
+/** A real tool's failing run laid out as a GitHub Actions job log (see the folder's README.md). */
+interface RealToolFixture {
+  file: string;
+  toolchain: string;
+  provenance: string;
+  /** 1-based lines of the raw file a reader would point at first, decided before the analyzer was run. */
+  gold: number[];
+  /** The lines that say what failed and where (messages, locations, the test's name): the prediction must list them. */
+  block: number[];
+  /** Inclusive ranges of the lines that belong to the failures' reports; a predicted line outside them is noise. */
+  extent: Array<[number, number]>;
+  category: string;
+}
+
+const FIXTURE_LIST: RealToolFixture[] = JSON.parse(readFileSync(resolve(FIXTURES, 'index.json'), 'utf8'));
+
+/** Those of `lines` outside every report of the fixture's log. */
+function outsideReports(fixture: RealToolFixture, lines: readonly number[]): number[] {
+  return lines.filter((l) => !fixture.extent.some(([from, to]) => l >= from && l <= to));
+}
+
+describe("real tools' failures in GitHub Actions job logs: the first line, the whole report and nothing around it", () => {
+  it('has an index of real runs whose gold and block lines lie in the reports', () => {
+    expect(FIXTURE_LIST.length).toBeGreaterThanOrEqual(15);
+    for (const fixture of FIXTURE_LIST) {
+      expect(fixture.provenance, fixture.file).toMatch(/^real output of /);
+      expect(fixture.gold, fixture.file).not.toEqual([]);
+      expect(outsideReports(fixture, [...fixture.gold, ...fixture.block]), fixture.file).toEqual([]);
+    }
+  });
+
+  for (const fixture of FIXTURE_LIST) {
+    it(`${fixture.toolchain} (${fixture.file})`, async () => {
+      // Act
+      const analysis = await analyzeLog(readFileSync(resolve(FIXTURES, fixture.file)));
+      // Assert
+      const lines = predictionLines(analysis);
+      expect(fixture.gold).toContain(analysis.failures[0]?.lines[0]?.line);
+      expect(fixture.block.filter((l) => !lines.includes(l)), 'block lines the prediction leaves out').toEqual([]);
+      expect(outsideReports(fixture, lines), 'predicted lines outside the reports').toEqual([]);
+    });
+  }
+});
+
+describe("real tools' failures with the fast paths forced on", () => {
+  afterEach(restoreFastPaths);
+
+  it('finds what reading every line with every rule finds (literal index, shape memo, line filter)', async () => {
+    for (const fixture of FIXTURE_LIST) {
+      // Act
+      const { everyLine, fast } = await failuresBothWays(readFileSync(resolve(FIXTURES, fixture.file)));
+      // Assert
+      expect(fast, fixture.file).toEqual(everyLine);
+    }
+  }, 60_000);
+});
