@@ -55,11 +55,15 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/could not resolve (?:dependencies|all|[\w.-]+:)|not found in (?:the )?registry|No matching distribution|ModuleNotFoundError|No module named|Cannot find module|cannot find package|E404|ETARGET|ERESOLVE|PackagesNotFound|Could not find gem|version solving failed|unable to locate package|available provider packages|dependency|dependencies|requirements could not be resolved|NU\d{4}/i, 'dependency'],
   // CMake's find_package, in its own capitals (case-insensitive, `could not find` would take any missing file).
   [/Could NOT find \w|By not providing "Find\w+\.cmake"|Could not find a package configuration file provided by/, 'dependency'],
-  // A syntax error in a document the program parsed as it ran is not the code's: PHP's JsonException (`Syntax error`,
-  // json_last_error_msg's words), V8's JSON.parse (`… in JSON at position 7`, `"xyz" is not valid JSON`, `Unexpected
-  // end of JSON input`). Python's IndentationError and TabError are SyntaxErrors too: raised while a module
-  // compiles, before it runs.
-  [/(?<!JsonException: )syntax ?error(?![^\n]*(?:\bJSON at position|is not valid JSON|end of JSON input))|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
+  // A YAML document the program read as it ran (a settings file, a fixture): the taxonomy's bad YAML, whichever
+  // language parsed it. Ruby's Psych::SyntaxError, PyYAML's scanner, parser and composer errors, by their class.
+  [/\bPsych::SyntaxError\b|\byaml\.(?:scanner\.ScannerError|parser\.ParserError|composer\.ComposerError)\b/, 'configuration'],
+  // A syntax error in a document the program parsed as it ran is not the code's: json_last_error_msg's `Syntax
+  // error` ending a PHP Throwable's message (JsonException's own, or a wrapper's `config.json: Syntax error`, then
+  // ` in /app/x.php:5` or Xdebug's ` on line 5`; PHP's own parse errors go on: `syntax error, unexpected …`), V8's
+  // JSON.parse (`… in JSON at position 7`, `"xyz" is not valid JSON`, `Unexpected end of JSON input`). Python's
+  // IndentationError and TabError are SyntaxErrors too: raised while a module compiles, before it runs.
+  [/syntax ?error(?! in \S+(?::\d+| on line \d+)(?:\n|$))(?![^\n]*(?:\bJSON at position|is not valid JSON|end of JSON input))|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
   [/lint|style|format(?:ting|ter)|prettier|rubocop|flake8|pylint|eslint|stylelint|shellcheck/i, 'lint'],
   [/assert|expected .* (?:to|but)|expected:|but (?:was|got)|test(?:s|case)? (?:failed|failure)|\bspec\b|\bFAIL\b/i, 'test_failure'],
   [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed|\btoken required\b/i, 'configuration'],
