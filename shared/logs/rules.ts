@@ -278,9 +278,12 @@ const GIT_EXCEPTION_OUTPUT: Rule['interleaved'] = {
 
 /**
  * Where Ruby's code stands in a backtrace, up to the quote before the method's name (a backtick before Ruby 3.4, `'`
- * from it): a file's line, `lib/invoice.rb:6`, or `-e:1`, a line of the code `ruby -e` was given.
+ * from it): a file's line, `lib/invoice.rb:6`, or `-e:1`, a line of the code `ruby -e` was given. Ruby names a file
+ * it loaded by its path, whatever its name (`Rakefile:3`, `bin/setup:6`, `billing.gemspec:4`, `config.ru:2`,
+ * `/usr/bin/rake:25`), and its own code as `<internal:kernel>:90`: `:N:in ` and the quote are Ruby's layout, which
+ * no other language's backtrace prints (Crystal's is `file.cr:3:5 in 'f'`).
  */
-const RUBY_LOCATION = String.raw`(?:\S+\.rb|-e):\d+:in ` + "[`']";
+const RUBY_LOCATION = String.raw`(?:<internal:[\w/]+>|(?:[A-Za-z]:)?[^\s:]+):\d+:in ` + "[`']";
 
 /** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
 const RUBY_FRAME_RE = new RegExp(String.raw`^\s*(?:from )?${RUBY_LOCATION}`);
@@ -314,11 +317,12 @@ const PHP_THROWN_AT_RE = / in \S+\.php:\d+$/;
 const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
 
 /**
- * A stack trace's next line in any of the common shapes. A `#N` frame (gdb, PHP) is not BuildKit's next step
- * (`#8 [web 2/3] RUN npm ci`) or its status (`#8 CANCELED`, `#8 CACHED`, `#8 DONE 0.1s`) under a failed `RUN`.
+ * A stack trace's next line in any of the common shapes (a Ruby frame in any file Ruby names: see RUBY_LOCATION).
+ * A `#N` frame (gdb, PHP) is not BuildKit's next step (`#8 [web 2/3] RUN npm ci`) or its status (`#8 CANCELED`,
+ * `#8 CACHED`, `#8 DONE 0.1s`) under a failed `RUN`.
  */
 const STACK_CONT =
-  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d+\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|(?:\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts)|-e):\d+:in\s)/;
+  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d+\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|(?:<internal:[\w/]+>|(?:[A-Za-z]:)?[^\s:]+):\d+:in\s)/;
 
 /**
  * Lines listed of a tool's quoted subprocess output (pip's build backend, a CTest test's) when nothing in it is a

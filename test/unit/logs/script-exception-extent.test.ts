@@ -148,6 +148,26 @@ describe("Ruby's uncaught exception in `ruby -e` code", () => {
   });
 });
 
+/**
+ * Ruby names a file it loaded by its path, whatever the name: a Rakefile, a `bin/setup` script without an extension
+ * (a Gemfile, a `.gemspec`, a `config.ru` too). Lines as ruby 3.1.2 and rake 13.0.6 printed them.
+ */
+describe('a Ruby backtrace through files not named .rb', () => {
+  it("reads a script's uncaught exception and takes its `\\tfrom` frames", async () => {
+    // Prepare: `bin/setup`, a Ruby script run by its shebang.
+    const log = ['$ bin/setup', 'bin/setup:3:in `fetch\': key not found: "DATABASE_URL" (KeyError)', "\tfrom bin/setup:3:in `require_env'", "\tfrom bin/setup:6:in `<main>'", 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 4]);
+  });
+
+  it("reads a rake task's rescued error over the Rakefile's frames as Ruby's", async () => {
+    // Prepare: the task prints "#{e.class}: #{e.message}" and e.backtrace.first(2), then exits 1.
+    const log = ['$ bundle exec rake release', 'ArgumentError: no release tag given', "/app/Rakefile:2:in `block in release_tag'", "/app/Rakefile:2:in `fetch'", 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.bare-exception', 2, 4]);
+  });
+});
+
 describe("Ruby's uncaught exception with error_highlight's code and caret lines", () => {
   it('takes the code line at column 0, its carets and the `\\tfrom` frames under them', async () => {
     // Act / Assert: the script's stdout under the frames is not the failure's.
