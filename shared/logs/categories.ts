@@ -51,7 +51,10 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/No space left|ENOSPC|disk quota|rate limit|too many requests|\b429\b|runner .* lost|shutdown signal/i, 'infrastructure'],
   [/\b(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|SSL|TLS)\b|SSLError/, 'network'],
   [/could not resolve host|name resolution|connection (?:refused|reset|timed out)|network is unreachable|certificate (?:verify|has expired|problem)|x509|socket hang up|Could not (?:create )?connect(?:ion)? to|Failed to connect|\b50[234] (?:Bad Gateway|Service Unavailable|Gateway)|unable to access|Net::\w+Timeout/i, 'network'],
-  [/vulnerab|\bCVE-\d|GHSA-|leaks? found|security/i, 'security_scan'],
+  // `security` as a word of the message (`Security check failed`, `3 security issues`), not a segment of a name: a
+  // package in a trace's frames (`org.springframework.security.web.…`, `java.security.…`, Symfony's
+  // `Component\Security\Http`), an artifact (`spring-security-core`), a path.
+  [/vulnerab|\bCVE-\d|GHSA-|leaks? found|(?<![\w.\\/$-])security(?![\w\\/-]|[.:]\w)/i, 'security_scan'],
   [/could not resolve (?:dependencies|all|[\w.-]+:)|not found in (?:the )?registry|No matching distribution|ModuleNotFoundError|No module named|Cannot find module|cannot find package|E404|ETARGET|ERESOLVE|PackagesNotFound|Could not find gem|version solving failed|unable to locate package|available provider packages|dependency|dependencies|requirements could not be resolved|NU\d{4}/i, 'dependency'],
   // CMake's find_package, in its own capitals (case-insensitive, `could not find` would take any missing file).
   [/Could NOT find \w|By not providing "Find\w+\.cmake"|Could not find a package configuration file provided by/, 'dependency'],
