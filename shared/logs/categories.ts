@@ -34,13 +34,15 @@ export const FAILURE_IN_WORDS: Readonly<Record<Category, string>> = {
 
 /**
  * A Jenkins agent that went away under a build: remoting's channel closed or shut down (ChannelClosedException,
- * Channel$OrderlyShutdown, RequestAbortedException, `Backing channel '…' is disconnected`, `Remote call on … failed`,
- * in a trace or in durable-task's `Cannot contact builder03: …`), or Pipeline's `missing workspace … on …` for a
- * step whose agent lost its workspace. Not remoting's call site (`Channel$CallSiteStackTrace: Remote call to …`),
- * which only says where a call that failed for any reason came from.
+ * Channel$OrderlyShutdown, RequestAbortedException, `Backing channel '…' is disconnected`, Channel.call's
+ * `java.io.IOException: Remote call on builder03 failed`, the whole message, in a trace or in durable-task's `Cannot
+ * contact builder03: …`), or Pipeline's `missing workspace … on …` for a step whose agent lost its workspace. Not
+ * remoting's call site (`Channel$CallSiteStackTrace: Remote call to …`), which only says where a call that failed for
+ * any reason came from, nor another program's `Remote call to … failed: ECONNREFUSED`, its network's failure. An
+ * inbound agent's channel is named with spaces: `JNLP4-connect connection from 10.0.0.7/10.0.0.7:50312`.
  */
 export const JENKINS_AGENT_LOST_RE =
-  /(?:^|[\s:])hudson\.remoting\.(?:ChannelClosedException|Channel\$OrderlyShutdown|RequestAbortedException)(?::|$)|Backing channel '[^']*' is disconnected|Remote call (?:on|to) \S+ failed\b|^(?:ERROR: )?missing workspace \S.* on \S/;
+  /(?:^|[\s:])hudson\.remoting\.(?:ChannelClosedException|Channel\$OrderlyShutdown|RequestAbortedException)(?::|$)|Backing channel '[^']*' is disconnected|\bjava\.io\.IOException: Remote call on [^\n]+ failed(?![^\n])|^(?:ERROR: )?missing workspace \S.* on \S/;
 
 const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   // PHP's memory_limit: `Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes)`.
