@@ -297,8 +297,13 @@ const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A
  */
 const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
 
-/** PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. */
-const PHP_ERROR_RE = /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/;
+/**
+ * PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. log_errors
+ * writes to stderr with no newline before it, so a fatal error that ends a PHPUnit run stands on its progress line,
+ * after a character per test run (`..E`: passed, failed, error, warning, incomplete, risky, skipped, and PHPUnit
+ * 10's deprecation and notice); display_errors starts its copy on a line of its own.
+ */
+const PHP_ERROR_RE = /^(?:[.EFWIRSDN]*PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/;
 
 /**
  * The exception display_errors repeats under `Fatal error: Uncaught …` with Xdebug loaded (`RuntimeException: … in

@@ -126,6 +126,36 @@ describe("Xdebug's stack trace under PHP's error (xdebug.mode=develop)", () => {
   });
 });
 
+/**
+ * PHPUnit prints a character per test and no newline until the row is full, so a fatal error that ends the run
+ * stands on the progress line, after `..E`: log_errors writes `PHP Fatal error:  …` there (stderr), display_errors
+ * starts its copy on a line of its own. Lines as Debian's phpunit 9.6.7 under php-cli 8.2 printed them.
+ */
+describe("PHP's fatal error on PHPUnit's progress line", () => {
+  it('reads the log_errors copy after the progress characters', async () => {
+    // Prepare: -d memory_limit=32M, log_errors only.
+    const progress = '..EPHP Fatal error:  Allowed memory size of 33554432 bytes exhausted (tried to allocate 20480 bytes) in /app/tests/ImportTest.php on line 12';
+    const header = ['$ vendor/bin/phpunit', 'PHPUnit 9.6.7 by Sebastian Bergmann and contributors.', ''];
+    // Act / Assert
+    expect(await firstExtent([...header, progress, 'Error: Process completed with exit code 255.'].join('\n'))).toEqual(['php.fatal', 4, 4]);
+  });
+
+  it('reads it first when display_errors repeats it on a line of its own', async () => {
+    // Act / Assert
+    expect(await firstExtent(readFileSync(resolve(FIXTURES, 'phpunit-fatal-after-progress.log')))).toEqual(['php.fatal', 35, 35]);
+  });
+
+  it('reads no error in a progress row, nor after letters no progress row prints', async () => {
+    // Prepare
+    const row = '....................................................  52 / 120 ( 43%)';
+    const word = 'OKPHP Fatal error:  Allowed memory size of 33554432 bytes exhausted (tried to allocate 20480 bytes) in /app/x.php on line 3';
+    // Act
+    const rules = await Promise.all([row, word].map(async (line) => (await firstExtent(['$ vendor/bin/phpunit', line, 'Done.'].join('\n')))[0]));
+    // Assert
+    expect(rules).not.toContain('php.fatal');
+  });
+});
+
 describe("Ruby's uncaught exception in `ruby -e` code", () => {
   it('reads `-e:1:in …` as a file\'s line and takes its `\tfrom -e:N:in …` frames', async () => {
     // Act / Assert: ruby 3.1.2.
