@@ -152,6 +152,8 @@ interface Block {
    * reads it, and such a block takes no line as raw bytes, so it is always the last line's text.
    */
   lastText: string;
+  /** Whether the last line stored left its rule's `message` open: the next line is the message's (see {@link Rule.message}). */
+  inMessage: boolean;
   /** The lines its rule's `keyLines` named so far (see {@link Rule.keyLines}); null for a rule without them. */
   keyLines: number[] | null;
   /** The line its rule's `keyLines.from` matched, from which every line is a key line; 0 while none has. */
@@ -223,6 +225,7 @@ function newBlock(
     inBaseline: false,
     wrapper: false,
     lastText: '',
+    inMessage: false,
     keyLines: rule.keyLines === undefined ? null : [],
     keysFrom: 0,
     belowPickLeft: 0,
@@ -266,6 +269,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.inBaseline = true;
   block.wrapper = true;
   block.lastText = 'x';
+  block.inMessage = true;
   block.keyLines = [];
   block.keysFrom = 1;
   block.belowPickLeft = 1;
@@ -1121,7 +1125,7 @@ export class LogScanner {
         if (rule.end !== undefined && continuationTest(at, 1, rule.end, text, start)) return false;
         return !continuationTest(at, 0, rule.re, text, start);
       case 'indent': {
-        if (indentOf(text) > open.indent) return true;
+        if (open.inMessage || indentOf(text) > open.indent) return true;
         if (isGenericContinuation(text, at, start)) return true;
         const after = rule.contAfter;
         if (after !== undefined && (after.blank !== true || open.blankRun > 0) && continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
@@ -1327,6 +1331,11 @@ export class LogScanner {
     block.lineCount++;
     block.endLine = line;
     block.lastText = text;
+    const message = block.rule.message;
+    if (message !== undefined) {
+      const body = text.slice(block.taskPrefix.length);
+      block.inMessage = (block.inMessage || message.open.test(body)) && !message.end.test(body);
+    }
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
     if (pick && line > block.headLine && stillPicking(block, pick)) this.considerPick(block, pick, line, text);

@@ -34,6 +34,13 @@ export interface Rule {
    * `blank`, required).
    */
   readonly contAfter?: { readonly prev: RegExp; readonly re: RegExp; readonly blank?: boolean };
+  /**
+   * A message of several lines: from a line of the block `open` matches (the headline, a chained exception's line)
+   * every line is the message's, whatever its shape, down to the first that `end` matches, which is the block's too
+   * (PHP's Throwable ends its message's last line with the place it was thrown at, ` in /app/x.php:6`). A line both
+   * match is a message of one line. `indent` mode; read like `contAfter` (such a block takes no line unread).
+   */
+  readonly message?: { readonly open: RegExp; readonly end: RegExp };
   /** Terminator for `until` mode (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /** Blank lines tolerated inside the block (default 1). */
@@ -181,6 +188,7 @@ export function uniformRule(rule: Rule): Rule {
     extend: rule.extend,
     cont: rule.cont,
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
+    message: rule.message && { open: rule.message.open, end: rule.message.end },
     end: rule.end,
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
@@ -1215,8 +1223,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // Xdebug (xdebug.mode=develop) adds its own trace: log_errors writes `PHP Stack trace:` and `PHP   1. {main}()
   // /app/x.php:0` frames under the error, display_errors a blank line, `Call Stack:` and frames indented under it
   // (under an uncaught exception, the exception's line again and a blank line first).
+  // An uncaught Throwable's message may have lines of any shape (Guzzle's quotes the response's body), down to the
+  // one ending at the place it was thrown at.
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
     re: PHP_ERROR_RE,
+    message: { open: /^(?:[.EFWIRSDN]*PHP )?Fatal error: +Uncaught |^Next [\w\\]+: /, end: / in \S+(?::\d+| on line \d+)$|^Stack trace:$/ },
     cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S)|PHP Stack trace:$|PHP +\d+\. \S)/,
     contAfter: { prev: new RegExp(`${PHP_ERROR_RE.source}|${XDEBUG_EXCEPTION_RE.source}`), re: new RegExp(`^Call Stack:$|${XDEBUG_EXCEPTION_RE.source}`), blank: true } },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.

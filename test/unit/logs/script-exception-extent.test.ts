@@ -127,6 +127,43 @@ describe("Xdebug's stack trace under PHP's error (xdebug.mode=develop)", () => {
 });
 
 /**
+ * A Throwable's message of several lines (Guzzle's quotes the response's body, a message may end in a newline): PHP
+ * prints it as it is, then ` in file:line` after its last line, then the stack trace. Lines as php-cli 8.2 printed
+ * them (a ClientException thrown with Guzzle's message layout).
+ */
+describe("PHP's uncaught exception whose message has several lines", () => {
+  it('takes the message down to ` in file:line`, the stack trace and the `thrown in` line', async () => {
+    // Prepare
+    const fatal = [
+      'PHP Fatal error:  Uncaught ClientException: Client error: `GET https://api.github.com/repos/acme/shop/orders` resulted in a `404 Not Found` response:',
+      '{',
+      '  "message": "Not Found",',
+      '  "documentation_url": "https://docs.github.com/rest"',
+      '}',
+      ' in /app/bin/fetch.php:6',
+      'Stack trace:',
+      '#0 /app/bin/fetch.php(8): fetch_orders()',
+      '#1 {main}',
+      '  thrown in /app/bin/fetch.php on line 6',
+    ];
+    // Act / Assert
+    expect(await firstExtent(['$ php bin/fetch.php', ...fatal, 'Done.'].join('\n'))).toEqual(['php.fatal', 2, 11]);
+  });
+
+  it('takes a message whose last line holds the place it was thrown at', async () => {
+    // Act / Assert
+    expect(await firstExtent(['$ php bin/multi.php', 'PHP Fatal error:  Uncaught Exception: cannot read /etc/app/settings.ini:', 'file_get_contents(): failed to open stream in /app/bin/multi.php:3', 'Stack trace:', '#0 /app/bin/multi.php(5): load()', '#1 {main}', '  thrown in /app/bin/multi.php on line 3', 'Done.'].join('\n'))).toEqual(['php.fatal', 2, 7]);
+  });
+
+  it("stops under a headline that ends at a place PHP threw at, as before", async () => {
+    // Prepare: the next line is the job's own output, not the message's.
+    const fatal = 'PHP Fatal error:  Uncaught Exception: cannot read /etc/app/settings.ini in /app/bin/plain.php:3';
+    // Act / Assert
+    expect(await firstExtent(['$ php bin/plain.php', fatal, 'Uploading artifacts', 'Done.'].join('\n'))).toEqual(['php.fatal', 2, 2]);
+  });
+});
+
+/**
  * PHPUnit prints a character per test and no newline until the row is full, so a fatal error that ends the run
  * stands on the progress line, after `..E`: log_errors writes `PHP Fatal error:  …` there (stderr), display_errors
  * starts its copy on a line of its own. Lines as Debian's phpunit 9.6.7 under php-cli 8.2 printed them.
