@@ -1230,6 +1230,15 @@ export const RULES: readonly Rule[] = uniformRules([
     message: { open: /^(?:[.EFWIRSDN]*PHP )?Fatal error: +Uncaught |^Next [\w\\]+: /, end: / in \S+(?::\d+| on line \d+)$|^Stack trace:$/ },
     cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S)|PHP Stack trace:$|PHP +\d+\. \S)/,
     contAfter: { prev: new RegExp(`${PHP_ERROR_RE.source}|${XDEBUG_EXCEPTION_RE.source}`), re: new RegExp(`^Call Stack:$|${XDEBUG_EXCEPTION_RE.source}`), blank: true } },
+  // Collision (nunomaduro/collision: Laravel's console, Pest) renders an uncaught exception as its class alone on a
+  // line, two spaces in and padded by its red title's space either side (`   Illuminate\Database\QueryException `),
+  // a blank line, the message two spaces in, then `  at file:line` over the code around it and the user frames
+  // (`  37  artisan:37`, the call six spaces in), a blank line between each (its Writer.php). The class is namespaced
+  // or named as an error, with the padding or without it (a log that trimmed it): `   Done ` is no title. The
+  // message is the line shown.
+  { id: 'php.collision', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 60,
+    re: /^ {2,3}(?:(?:[A-Za-z_]\w*\\)+[A-Za-z_]\w* |(?:[A-Za-z_]\w*\\)*[A-Z]\w*(?:Exception|Error) ?)$/,
+    cont: /^ {2}\S/, pick: [{ re: /^ {2}(?!at \S+:\d+$)\S/ }] },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },

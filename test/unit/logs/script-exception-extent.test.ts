@@ -164,6 +164,28 @@ describe("PHP's uncaught exception whose message has several lines", () => {
 });
 
 /**
+ * Collision's rendering of an uncaught exception, as its Writer.php lays it out (nunomaduro/collision at 05cebb85;
+ * no Composer here to run it): the class padded by its title's spaces, a blank line, the message two spaces in.
+ */
+describe("collision's exception title", () => {
+  it('takes the title and the message of an exception rendered without its code (Symfony\'s CommandNotFoundException)', async () => {
+    // Prepare
+    const title = '   Symfony\\Component\\Console\\Exception\\CommandNotFoundException ';
+    // Act
+    const found = await firstExtent(['$ php artisan db:sead', '', title, '', '  Command "db:sead" is not defined.', '', 'Error: Process completed with exit code 1.'].join('\n'));
+    // Assert
+    expect(found).toEqual(['php.collision', 3, 5]);
+  });
+
+  it('reads no title in a word alone between spaces', async () => {
+    // Act
+    const found = await firstExtent(['$ ./deploy.sh', '', '   Done ', '', '  2 files uploaded', 'Error: Process completed with exit code 1.'].join('\n'));
+    // Assert
+    expect(found[0]).not.toBe('php.collision');
+  });
+});
+
+/**
  * PHPUnit prints a character per test and no newline until the row is full, so a fatal error that ends the run
  * stands on the progress line, after `..E`: log_errors writes `PHP Fatal error:  …` there (stderr), display_errors
  * starts its copy on a line of its own. Lines as Debian's phpunit 9.6.7 under php-cli 8.2 printed them.
