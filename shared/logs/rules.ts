@@ -49,7 +49,9 @@ export interface Rule {
    * Another stream's lines a log may put inside the block (GHC's progress on stdout, between the lines of an error it
    * wrote to stderr): up to `lines` in a row of lines `re` matches are passed over like blank lines, part of the
    * block only when a line of it follows them. With `after`, a run of them starts only right after a block line that
-   * `after` matches (a GitException's `stderr: …`), so that the same lines elsewhere are read as what they are.
+   * `after` matches (a GitException's `stderr: …`), so that the same lines elsewhere are read as what they are; such
+   * a quote says in the quoted program's words why it failed, and the category is read from it after the headline
+   * (git's `fatal: unable to access '…': Could not resolve host: github.com` deep in a long trace).
    */
   readonly interleaved?: { readonly re: RegExp; readonly lines: number; readonly after?: RegExp };
   /** Upper bound on block length in lines. */
@@ -274,11 +276,13 @@ const JENKINS_TRACE_LINE_RE = /^(?:\t|Also: {3}\S|Caused: \S|Command \w+ created
  * error: …`): git's next lines right under `stderr:` are the message's when the trace goes on under them. Passed over,
  * not continued on their own, so that a Java block's lines stay readable as raw bytes (see raw-continuation.ts).
  * git's advice under a remote it could not read (`Please make sure you have the correct access rights` and `and the
- * repository exists.`, after a blank line) is no other output's: java.exception continues on it.
+ * repository exists.`, after a blank line) is no other output's: java.exception continues on it. A checkout that could
+ * not write its files says so a line per file (`error: unable to write file …`), then `HEAD is now at 767791d …`:
+ * as many lines as the block may hold.
  */
 const GIT_EXCEPTION_OUTPUT: Rule['interleaved'] = {
-  re: /^(?:error|fatal|warning|hint|remote|(?:fetch|send|index|upload|receive)-pack): /,
-  lines: 8,
+  re: /^(?:(?:error|fatal|warning|hint|remote|(?:fetch|send|index|upload|receive)-pack): |(?:HEAD is now at|Previous HEAD position was) [0-9a-f]{7,} )/,
+  lines: 200,
   // Only git's output that the exception quotes: after any other Java block (a warning logged before a script's git
   // fetch fails), git's `fatal: …` is the failure (attack 55).
   after: /^std(?:out|err): /,

@@ -161,6 +161,27 @@ describe("Jenkins' own exception layout (Functions.printThrowable)", () => {
 });
 
 /**
+ * A GitException quotes all of git's output, however many lines: a checkout that could not write its files lists
+ * each one (git 2.39.5 into a full file system), then `HEAD is now at …`; Java's own layout (`Caused by: `) quotes
+ * it the same way. See the fixtures' index for how each was made.
+ */
+describe("git's output quoted by a GitException", () => {
+  it('keeps a trace whole over more than eight lines of git', async () => {
+    // Act
+    const first = (await analyzeLog(readFileSync(resolve(FIXTURES, 'jenkins-git-checkout-write-errors.log')))).failures[0];
+    // Assert
+    expect(extent(first).slice(0, 3)).toEqual(['java.exception', 19, 70]);
+  });
+
+  it("reads git's network failure under `Caused by: ` deep in a long trace", async () => {
+    // Act
+    const first = (await analyzeLog(readFileSync(resolve(FIXTURES, 'jenkins-git-fetch-java-layout.log')))).failures[0];
+    // Assert
+    expect(extent(first)).toEqual(['java.exception', 14, 30, 14, 'network']);
+  });
+});
+
+/**
  * Jenkins' remoting says an agent went away in its own words, `Remote call on builder03 failed`: the message of an
  * IOException or of a ChannelClosedException. Other programs use the same words for a call of theirs that failed,
  * which is their network's or their clock's failure, not a Jenkins agent's.
