@@ -266,9 +266,11 @@ const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|
  * the trace stands above it: `FATAL: …` (a build that stopped, a step's command), `ERROR: Step ‘…’ aborted due to
  * exception: ` (a publisher) or `ERROR: Build step failed with exception` (a builder; both AbstractBuild's). When
  * the root cause names no exception class (remoting's `Command Close created at`), the first wrapper's `Caused: …`
- * line is the trace's first line a rule can tell.
+ * line is the trace's first line a rule can tell. The step's name stands in curly quotes, which a console read in
+ * another encoding than it was written in shows as `?` (a Windows agent's code page), `â€˜` and `â€™` (UTF-8 read
+ * as Windows-1252) or U+FFFD (Windows-1252 read as UTF-8).
  */
-const JENKINS_TRACE_INTRO_RE = /^(?:FATAL: \S|ERROR: (?:Step ‘[^’]*’ aborted due to exception: ?|Build step failed with exception)$)/;
+const JENKINS_TRACE_INTRO_RE = /^(?:FATAL: \S|ERROR: (?:Step (?:‘|â€˜|[?\uFFFD]).*(?:’|â€™|[?\uFFFD]) aborted due to exception: ?|Build step failed with exception)$)/;
 /** The lines between that message and the exception line a block opens on (see JENKINS_TRACE_INTRO_RE). */
 const JENKINS_TRACE_LINE_RE = /^(?:\t|Also: {3}\S|Caused: \S|Command \w+ created at$)/;
 /**

@@ -80,6 +80,19 @@ describe("Jenkins' own exception layout (Functions.printThrowable)", () => {
     }
   });
 
+  it.each([
+    ['its quotes lost to `?`', 'ERROR: Step ?Publish JUnit test result report? aborted due to exception: '],
+    ['its UTF-8 quotes read as Windows-1252', 'ERROR: Step \u00e2\u20ac\u02dcPublish JUnit test result report\u00e2\u20ac\u2122 aborted due to exception: '],
+    ['its Windows-1252 quotes read as UTF-8', 'ERROR: Step \ufffdPublish JUnit test result report\ufffd aborted due to exception: '],
+  ])("takes the step's message above the trace with %s", async (_, intro) => {
+    // Prepare: a console whose encoding is not the controller's (a Windows agent's, a log read back as another).
+    const log = ['Archiving artifacts', intro, 'java.lang.NullPointerException: Cannot invoke "hudson.tasks.junit.TestResult.getTotalCount()" because "result" is null', '\tat hudson.tasks.junit.JUnitResultArchiver.perform(JUnitResultArchiver.java:158)', 'Recording test results', 'Finished: FAILURE'];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(extent(blockAt(analysis.failures, 3))).toEqual(['java.exception', 2, 4, 3, 'unknown']);
+  });
+
   it("takes a suppressed exception's own cause (`\\tCaused: `) and the `\\t... N more` of a part Java printed", async () => {
     // Prepare: printThrowable prints a throwable that overrides printStackTrace as Java does (`Caused by:`, `... N
     // more`); a suppressed exception's cause comes first, right after `Also:   `, its own exception under it.
