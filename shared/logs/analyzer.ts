@@ -1339,15 +1339,12 @@ export class LogScanner {
     block.endLine = line;
     block.lastText = text;
     const quoteStart = block.rule.interleaved?.after;
-    if (quoteStart !== undefined) {
+    const message = block.rule.message;
+    if (quoteStart !== undefined || message !== undefined) {
       // A line pulled in above the head may not carry the task's prefix (see considerPick).
       const body = text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text;
-      if (quoteStart.test(body)) addQuoted(block, body);
-    }
-    const message = block.rule.message;
-    if (message !== undefined) {
-      const body = text.slice(block.taskPrefix.length);
-      block.inMessage = (block.inMessage || message.open.test(body)) && !message.end.test(body);
+      if (quoteStart?.test(body) === true) addQuoted(block, body);
+      if (message !== undefined) block.inMessage = (block.inMessage || message.open.test(body)) && !message.end.test(body);
     }
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
