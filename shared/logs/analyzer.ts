@@ -152,6 +152,13 @@ interface Block {
    * reads it, and such a block takes no line as raw bytes, so it is always the last line's text.
    */
   lastText: string;
+  /**
+   * Another program's output the block quotes, the lines its rule's `interleaved.after` matched and those passed over
+   * after them, joined, at most {@link QUOTED_CHARS}: read for the category after the headline (see Rule.interleaved).
+   */
+  quoted: string;
+  /** Whether the last line stored left its rule's `message` open: the next line is the message's (see {@link Rule.message}). */
+  inMessage: boolean;
   /** The lines its rule's `keyLines` named so far (see {@link Rule.keyLines}); null for a rule without them. */
   keyLines: number[] | null;
   /** The line its rule's `keyLines.from` matched, from which every line is a key line; 0 while none has. */
@@ -223,6 +230,8 @@ function newBlock(
     inBaseline: false,
     wrapper: false,
     lastText: '',
+    quoted: '',
+    inMessage: false,
     keyLines: rule.keyLines === undefined ? null : [],
     keysFrom: 0,
     belowPickLeft: 0,
@@ -266,6 +275,8 @@ function writeBlockFieldsOnce(section: Section): void {
   block.inBaseline = true;
   block.wrapper = true;
   block.lastText = 'x';
+  block.quoted = 'x';
+  block.inMessage = true;
   block.keyLines = [];
   block.keysFrom = 1;
   block.belowPickLeft = 1;
@@ -1121,7 +1132,7 @@ export class LogScanner {
         if (rule.end !== undefined && continuationTest(at, 1, rule.end, text, start)) return false;
         return !continuationTest(at, 0, rule.re, text, start);
       case 'indent': {
-        if (indentOf(text) > open.indent) return true;
+        if (open.inMessage || indentOf(text) > open.indent) return true;
         if (isGenericContinuation(text, at, start)) return true;
         const after = rule.contAfter;
         if (after !== undefined && (after.blank !== true || open.blankRun > 0) && continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
@@ -1327,6 +1338,14 @@ export class LogScanner {
     block.lineCount++;
     block.endLine = line;
     block.lastText = text;
+    const quoteStart = block.rule.interleaved?.after;
+    const message = block.rule.message;
+    if (quoteStart !== undefined || message !== undefined) {
+      // A line pulled in above the head may not carry the task's prefix (see considerPick).
+      const body = text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text;
+      if (quoteStart?.test(body) === true) addQuoted(block, body);
+      if (message !== undefined) block.inMessage = (block.inMessage || message.open.test(body)) && !message.end.test(body);
+    }
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
     if (pick && line > block.headLine && stillPicking(block, pick)) this.considerPick(block, pick, line, text);
@@ -1392,6 +1411,7 @@ export class LogScanner {
     if (body === null || !interleaved.re.test(body)) return false;
     if (open.interleavedRun === 0 && interleaved.after !== undefined && !this.lastLineIs(open, interleaved.after)) return false;
     open.interleavedRun++;
+    if (interleaved.after !== undefined) addQuoted(open, body);
     return true;
   }
 
@@ -1950,9 +1970,18 @@ function kindOfStepName(name: string): SectionKind {
   return 'step';
 }
 
+/** How much of another program's output a block keeps to read its category from (see {@link Block.quoted}). */
+const QUOTED_CHARS = 2000;
+
+/** Adds `text`, a line of another program's output the block quotes, to what it keeps of it. */
+function addQuoted(block: Block, text: string): void {
+  if (block.quoted.length < QUOTED_CHARS) block.quoted = block.quoted === '' ? cut(text) : `${block.quoted}\n${cut(text)}`;
+}
+
 /**
  * The category follows the evidence line: a rule's own `categoryFrom` line in the block decides first, then the
- * picked head (a traceback's exception, a pytest `E` line), then the rest of the block, then the step's title.
+ * picked head (a traceback's exception, a pytest `E` line), then another program's output the block quotes (see
+ * Rule.interleaved), then the rest of the block, then the step's title.
  */
 function categoryOf(block: Block): Category {
   const from = block.rule.categoryFrom;
@@ -1960,6 +1989,8 @@ function categoryOf(block: Block): Category {
   if (!block.rule.refine) return block.rule.category;
   const own = refineCategory(block.headText, 'unknown');
   if (own !== 'unknown') return own;
+  const quoted = block.quoted === '' ? 'unknown' : refineCategory(block.quoted, 'unknown');
+  if (quoted !== 'unknown') return quoted;
   return refineCategory(block.lines.map((l) => l.text).slice(0, 6).join('\n'), block.rule.category, block.section.title);
 }
 

@@ -34,13 +34,15 @@ export const FAILURE_IN_WORDS: Readonly<Record<Category, string>> = {
 
 /**
  * A Jenkins agent that went away under a build: remoting's channel closed or shut down (ChannelClosedException,
- * Channel$OrderlyShutdown, RequestAbortedException, `Backing channel '…' is disconnected`, `Remote call on … failed`,
- * in a trace or in durable-task's `Cannot contact builder03: …`), or Pipeline's `missing workspace … on …` for a
- * step whose agent lost its workspace. Not remoting's call site (`Channel$CallSiteStackTrace: Remote call to …`),
- * which only says where a call that failed for any reason came from.
+ * Channel$OrderlyShutdown, RequestAbortedException, `Backing channel '…' is disconnected`, Channel.call's
+ * `java.io.IOException: Remote call on builder03 failed`, the whole message, in a trace or in durable-task's `Cannot
+ * contact builder03: …`), or Pipeline's `missing workspace … on …` for a step whose agent lost its workspace. Not
+ * remoting's call site (`Channel$CallSiteStackTrace: Remote call to …`), which only says where a call that failed for
+ * any reason came from, nor another program's `Remote call to … failed: ECONNREFUSED`, its network's failure. An
+ * inbound agent's channel is named with spaces: `JNLP4-connect connection from 10.0.0.7/10.0.0.7:50312`.
  */
 export const JENKINS_AGENT_LOST_RE =
-  /(?:^|[\s:])hudson\.remoting\.(?:ChannelClosedException|Channel\$OrderlyShutdown|RequestAbortedException)(?::|$)|Backing channel '[^']*' is disconnected|Remote call (?:on|to) \S+ failed\b|^(?:ERROR: )?missing workspace \S.* on \S/;
+  /(?:^|[\s:])hudson\.remoting\.(?:ChannelClosedException|Channel\$OrderlyShutdown|RequestAbortedException)(?::|$)|Backing channel '[^']*' is disconnected|\bjava\.io\.IOException: Remote call on [^\n]+ failed(?![^\n])|^(?:ERROR: )?missing workspace \S.* on \S/;
 
 const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   // PHP's memory_limit: `Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes)`.
@@ -51,15 +53,22 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/No space left|ENOSPC|disk quota|rate limit|too many requests|\b429\b|runner .* lost|shutdown signal/i, 'infrastructure'],
   [/\b(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|SSL|TLS)\b|SSLError/, 'network'],
   [/could not resolve host|name resolution|connection (?:refused|reset|timed out)|network is unreachable|certificate (?:verify|has expired|problem)|x509|socket hang up|Could not (?:create )?connect(?:ion)? to|Failed to connect|\b50[234] (?:Bad Gateway|Service Unavailable|Gateway)|unable to access|Net::\w+Timeout/i, 'network'],
-  [/vulnerab|\bCVE-\d|GHSA-|leaks? found|security/i, 'security_scan'],
+  // `security` as a word of the message (`Security check failed`, `3 security issues`), not a segment of a name: a
+  // package in a trace's frames (`org.springframework.security.web.…`, `java.security.…`, Symfony's
+  // `Component\Security\Http`), an artifact (`spring-security-core`), a path.
+  [/vulnerab|\bCVE-\d|GHSA-|leaks? found|(?<![\w.\\/$-])security(?![\w\\/-]|[.:]\w)/i, 'security_scan'],
   [/could not resolve (?:dependencies|all|[\w.-]+:)|not found in (?:the )?registry|No matching distribution|ModuleNotFoundError|No module named|Cannot find module|cannot find package|E404|ETARGET|ERESOLVE|PackagesNotFound|Could not find gem|version solving failed|unable to locate package|available provider packages|dependency|dependencies|requirements could not be resolved|NU\d{4}/i, 'dependency'],
   // CMake's find_package, in its own capitals (case-insensitive, `could not find` would take any missing file).
   [/Could NOT find \w|By not providing "Find\w+\.cmake"|Could not find a package configuration file provided by/, 'dependency'],
-  // A syntax error in a document the program parsed as it ran is not the code's: PHP's JsonException (`Syntax error`,
-  // json_last_error_msg's words), V8's JSON.parse (`… in JSON at position 7`, `"xyz" is not valid JSON`, `Unexpected
-  // end of JSON input`). Python's IndentationError and TabError are SyntaxErrors too: raised while a module
-  // compiles, before it runs.
-  [/(?<!JsonException: )syntax ?error(?![^\n]*(?:\bJSON at position|is not valid JSON|end of JSON input))|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
+  // A YAML document the program read as it ran (a settings file, a fixture): the taxonomy's bad YAML, whichever
+  // language parsed it. Ruby's Psych::SyntaxError, PyYAML's scanner, parser and composer errors, by their class.
+  [/\bPsych::SyntaxError\b|\byaml\.(?:scanner\.ScannerError|parser\.ParserError|composer\.ComposerError)\b/, 'configuration'],
+  // A syntax error in a document the program parsed as it ran is not the code's: json_last_error_msg's `Syntax
+  // error` ending a PHP Throwable's message (JsonException's own, or a wrapper's `config.json: Syntax error`, then
+  // ` in /app/x.php:5` or Xdebug's ` on line 5`; PHP's own parse errors go on: `syntax error, unexpected …`), V8's
+  // JSON.parse (`… in JSON at position 7`, `"xyz" is not valid JSON`, `Unexpected end of JSON input`). Python's
+  // IndentationError and TabError are SyntaxErrors too: raised while a module compiles, before it runs.
+  [/syntax ?error(?! in \S+(?::\d+| on line \d+)(?:\n|$))(?![^\n]*(?:\bJSON at position|is not valid JSON|end of JSON input))|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
   [/lint|style|format(?:ting|ter)|prettier|rubocop|flake8|pylint|eslint|stylelint|shellcheck/i, 'lint'],
   [/assert|expected .* (?:to|but)|expected:|but (?:was|got)|test(?:s|case)? (?:failed|failure)|\bspec\b|\bFAIL\b/i, 'test_failure'],
   [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed|\btoken required\b/i, 'configuration'],

@@ -14,7 +14,8 @@
  * - `paragraph`: any non-blank line;
  * - `until`: neither the rule's end nor its own expression can match;
  * - and none of the `pick` expressions that could still name the block can match;
- * - `line` blocks, and a rule whose next line is judged by the line before it (`contAfter`), always read the line.
+ * - `line` blocks, and a rule whose next line is judged by the lines before it (`contAfter`, `message`), always read
+ *   the line.
  * "Cannot match" is an automaton's answer over the text's bytes, escape sequences stepped over as cleaning removes
  * them (`byte-dfa.ts`: it reads every expression more loosely than JavaScript, so "cannot" is safe). The automata
  * are built by `npm run build:line-filter`. Everything else a continuation
@@ -149,7 +150,7 @@ export function rawContinuation(rule: Rule, position: number, indent: number, pi
   if (visible >= last) return 'blank';
   if (!isVisibleAscii(bytes[visible] as number)) return 'read';
   const extend = rule.extend ?? 'indent';
-  if (position < 0 || extend === 'line' || rule.contAfter !== undefined) return 'read';
+  if (position < 0 || extend === 'line' || rule.contAfter !== undefined || rule.message !== undefined) return 'read';
   if (extend === 'indent' && lineIndent <= indent) return 'read';
   if (mayMatch(END_QUESTION[position] as number, bytes, textStart, last)) return 'read';
   return mayPick(rule.pick, FIRST_PICK[position] as number, indent, pickRank, lineIndent, bytes, textStart, last) ? 'read' : 'continues';

@@ -34,6 +34,13 @@ export interface Rule {
    * `blank`, required).
    */
   readonly contAfter?: { readonly prev: RegExp; readonly re: RegExp; readonly blank?: boolean };
+  /**
+   * A message of several lines: from a line of the block `open` matches (the headline, a chained exception's line)
+   * every line is the message's, whatever its shape, down to the first that `end` matches, which is the block's too
+   * (PHP's Throwable ends its message's last line with the place it was thrown at, ` in /app/x.php:6`). A line both
+   * match is a message of one line. `indent` mode; read like `contAfter` (such a block takes no line unread).
+   */
+  readonly message?: { readonly open: RegExp; readonly end: RegExp };
   /** Terminator for `until` mode (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /** Blank lines tolerated inside the block (default 1). */
@@ -42,7 +49,9 @@ export interface Rule {
    * Another stream's lines a log may put inside the block (GHC's progress on stdout, between the lines of an error it
    * wrote to stderr): up to `lines` in a row of lines `re` matches are passed over like blank lines, part of the
    * block only when a line of it follows them. With `after`, a run of them starts only right after a block line that
-   * `after` matches (a GitException's `stderr: …`), so that the same lines elsewhere are read as what they are.
+   * `after` matches (a GitException's `stderr: …`), so that the same lines elsewhere are read as what they are; such
+   * a quote says in the quoted program's words why it failed, and the category is read from it after the headline
+   * (git's `fatal: unable to access '…': Could not resolve host: github.com` deep in a long trace).
    */
   readonly interleaved?: { readonly re: RegExp; readonly lines: number; readonly after?: RegExp };
   /** Upper bound on block length in lines. */
@@ -181,6 +190,7 @@ export function uniformRule(rule: Rule): Rule {
     extend: rule.extend,
     cont: rule.cont,
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
+    message: rule.message && { open: rule.message.open, end: rule.message.end },
     end: rule.end,
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
@@ -256,9 +266,11 @@ const JVM_FRAME_RE = /^\s+at [\w$.\/<>-]+\((?:[\w$.-]+\.(?:java|kt|scala|groovy|
  * the trace stands above it: `FATAL: …` (a build that stopped, a step's command), `ERROR: Step ‘…’ aborted due to
  * exception: ` (a publisher) or `ERROR: Build step failed with exception` (a builder; both AbstractBuild's). When
  * the root cause names no exception class (remoting's `Command Close created at`), the first wrapper's `Caused: …`
- * line is the trace's first line a rule can tell.
+ * line is the trace's first line a rule can tell. The step's name stands in curly quotes, which a console read in
+ * another encoding than it was written in shows as `?` (a Windows agent's code page), `â€˜` and `â€™` (UTF-8 read
+ * as Windows-1252) or U+FFFD (Windows-1252 read as UTF-8).
  */
-const JENKINS_TRACE_INTRO_RE = /^(?:FATAL: \S|ERROR: (?:Step ‘[^’]*’ aborted due to exception: ?|Build step failed with exception)$)/;
+const JENKINS_TRACE_INTRO_RE = /^(?:FATAL: \S|ERROR: (?:Step (?:‘|â€˜|[?\uFFFD]).*(?:’|â€™|[?\uFFFD]) aborted due to exception: ?|Build step failed with exception)$)/;
 /** The lines between that message and the exception line a block opens on (see JENKINS_TRACE_INTRO_RE). */
 const JENKINS_TRACE_LINE_RE = /^(?:\t|Also: {3}\S|Caused: \S|Command \w+ created at$)/;
 /**
@@ -266,11 +278,13 @@ const JENKINS_TRACE_LINE_RE = /^(?:\t|Also: {3}\S|Caused: \S|Command \w+ created
  * error: …`): git's next lines right under `stderr:` are the message's when the trace goes on under them. Passed over,
  * not continued on their own, so that a Java block's lines stay readable as raw bytes (see raw-continuation.ts).
  * git's advice under a remote it could not read (`Please make sure you have the correct access rights` and `and the
- * repository exists.`, after a blank line) is no other output's: java.exception continues on it.
+ * repository exists.`, after a blank line) is no other output's: java.exception continues on it. A checkout that could
+ * not write its files says so a line per file (`error: unable to write file …`), then `HEAD is now at 767791d …`:
+ * as many lines as the block may hold.
  */
 const GIT_EXCEPTION_OUTPUT: Rule['interleaved'] = {
-  re: /^(?:error|fatal|warning|hint|remote|(?:fetch|send|index|upload|receive)-pack): /,
-  lines: 8,
+  re: /^(?:(?:error|fatal|warning|hint|remote|(?:fetch|send|index|upload|receive)-pack): |(?:HEAD is now at|Previous HEAD position was) [0-9a-f]{7,} )/,
+  lines: 200,
   // Only git's output that the exception quotes: after any other Java block (a warning logged before a script's git
   // fetch fails), git's `fatal: …` is the failure (attack 55).
   after: /^std(?:out|err): /,
@@ -278,9 +292,12 @@ const GIT_EXCEPTION_OUTPUT: Rule['interleaved'] = {
 
 /**
  * Where Ruby's code stands in a backtrace, up to the quote before the method's name (a backtick before Ruby 3.4, `'`
- * from it): a file's line, `lib/invoice.rb:6`, or `-e:1`, a line of the code `ruby -e` was given.
+ * from it): a file's line, `lib/invoice.rb:6`, or `-e:1`, a line of the code `ruby -e` was given. Ruby names a file
+ * it loaded by its path, whatever its name (`Rakefile:3`, `bin/setup:6`, `billing.gemspec:4`, `config.ru:2`,
+ * `/usr/bin/rake:25`), and its own code as `<internal:kernel>:90`: `:N:in ` and the quote are Ruby's layout, which
+ * no other language's backtrace prints (Crystal's is `file.cr:3:5 in 'f'`).
  */
-const RUBY_LOCATION = String.raw`(?:\S+\.rb|-e):\d+:in ` + "[`']";
+const RUBY_LOCATION = String.raw`(?:<internal:[\w/]+>|(?:[A-Za-z]:)?[^\s:]+):\d+:in ` + "[`']";
 
 /** A Ruby backtrace's line: `/app/lib/invoice.rb:14:in `currency!'` (`'Billing.currency!'` from 3.4), `\tfrom bin/x.rb:3:in …`. */
 const RUBY_FRAME_RE = new RegExp(String.raw`^\s*(?:from )?${RUBY_LOCATION}`);
@@ -294,8 +311,13 @@ const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A
  */
 const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
 
-/** PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. */
-const PHP_ERROR_RE = /^(?:PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/;
+/**
+ * PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. log_errors
+ * writes to stderr with no newline before it, so a fatal error that ends a PHPUnit run stands on its progress line,
+ * after a character per test run (`..E`: passed, failed, error, warning, incomplete, risky, skipped, and PHPUnit
+ * 10's deprecation and notice); display_errors starts its copy on a line of its own.
+ */
+const PHP_ERROR_RE = /^(?:[.EFWIRSDN]*PHP )?(?:Fatal error|Parse error|Catchable fatal error|Uncaught \w+):\s/;
 
 /**
  * The exception display_errors repeats under `Fatal error: Uncaught …` with Xdebug loaded (`RuntimeException: … in
@@ -314,11 +336,12 @@ const PHP_THROWN_AT_RE = / in \S+\.php:\d+$/;
 const PY_EXCEPTION_LINE_RE = /^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception): \S/;
 
 /**
- * A stack trace's next line in any of the common shapes. A `#N` frame (gdb, PHP) is not BuildKit's next step
- * (`#8 [web 2/3] RUN npm ci`) or its status (`#8 CANCELED`, `#8 CACHED`, `#8 DONE 0.1s`) under a failed `RUN`.
+ * A stack trace's next line in any of the common shapes (a Ruby frame in any file Ruby names: see RUBY_LOCATION).
+ * A `#N` frame (gdb, PHP) is not BuildKit's next step (`#8 [web 2/3] RUN npm ci`) or its status (`#8 CANCELED`,
+ * `#8 CACHED`, `#8 DONE 0.1s`) under a failed `RUN`.
  */
 const STACK_CONT =
-  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d+\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|(?:\S+\.(?:rb|ex|exs|erl|lua|py|go|rs|js|ts)|-e):\d+:in\s)/;
+  /^\s*(?:at\s|\.\.\.\s*\d+\s+(?:more|common frames)|Caused by:|Suppressed:|File "|from\s\S+:\d+|#\d+\s(?!\[[^\]]*\d+\/\d+\]|\[internal\] |(?:CANCELED|CACHED|DONE)\b)|goroutine\s\d+|created by\s|\[C\]:|stack traceback:|(?:<internal:[\w/]+>|(?:[A-Za-z]:)?[^\s:]+):\d+:in\s)/;
 
 /**
  * Lines listed of a tool's quoted subprocess output (pip's build backend, a CTest test's) when nothing in it is a
@@ -1239,10 +1262,22 @@ export const RULES: readonly Rule[] = uniformRules([
   // Xdebug (xdebug.mode=develop) adds its own trace: log_errors writes `PHP Stack trace:` and `PHP   1. {main}()
   // /app/x.php:0` frames under the error, display_errors a blank line, `Call Stack:` and frames indented under it
   // (under an uncaught exception, the exception's line again and a blank line first).
+  // An uncaught Throwable's message may have lines of any shape (Guzzle's quotes the response's body), down to the
+  // one ending at the place it was thrown at.
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
     re: PHP_ERROR_RE,
+    message: { open: /^(?:[.EFWIRSDN]*PHP )?Fatal error: +Uncaught |^Next [\w\\]+: /, end: / in \S+(?::\d+| on line \d+)$|^Stack trace:$/ },
     cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S)|PHP Stack trace:$|PHP +\d+\. \S)/,
     contAfter: { prev: new RegExp(`${PHP_ERROR_RE.source}|${XDEBUG_EXCEPTION_RE.source}`), re: new RegExp(`^Call Stack:$|${XDEBUG_EXCEPTION_RE.source}`), blank: true } },
+  // Collision (nunomaduro/collision: Laravel's console, Pest) renders an uncaught exception as its class alone on a
+  // line, two spaces in and padded by its red title's space either side (`   Illuminate\Database\QueryException `),
+  // a blank line, the message two spaces in, then `  at file:line` over the code around it and the user frames
+  // (`  37  artisan:37`, the call six spaces in), a blank line between each (its Writer.php). The class is namespaced
+  // or named as an error, with the padding or without it (a log that trimmed it): `   Done ` is no title. The
+  // message is the line shown.
+  { id: 'php.collision', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 60,
+    re: /^ {2,3}(?:(?:[A-Za-z_]\w*\\)+[A-Za-z_]\w* |(?:[A-Za-z_]\w*\\)*[A-Z]\w*(?:Exception|Error) ?)$/,
+    cont: /^ {2}\S/, pick: [{ re: /^ {2}(?!at \S+:\d+$)\S/ }] },
   // An Emacs backtrace: every frame two spaces in, as deep as `signal(…)` itself.
   { id: 'elisp.error', category: 'unknown', weight: 72, extend: 'indent', refine: true, maxLines: 80, cont: /^ {2}\S/,
     re: /^\s*(?:signal\((?:error|file-error|[\w-]+-error) |Debugger entered--Lisp error: )/ },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, type Failure } from '../../../shared/logs/index.js';
+import { analyzeLog, type Failure, refineCategory } from '../../../shared/logs/index.js';
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/toolchains');
 
@@ -78,6 +78,19 @@ describe("Jenkins' own exception layout (Functions.printThrowable)", () => {
         expect(extent(blockAt(analysis.failures, 3)), `${intro} / ${next}`).toEqual(['java.exception', 2, 5, 3, 'unknown']);
       }
     }
+  });
+
+  it.each([
+    ['its quotes lost to `?`', 'ERROR: Step ?Publish JUnit test result report? aborted due to exception: '],
+    ['its UTF-8 quotes read as Windows-1252', 'ERROR: Step \u00e2\u20ac\u02dcPublish JUnit test result report\u00e2\u20ac\u2122 aborted due to exception: '],
+    ['its Windows-1252 quotes read as UTF-8', 'ERROR: Step \ufffdPublish JUnit test result report\ufffd aborted due to exception: '],
+  ])("takes the step's message above the trace with %s", async (_, intro) => {
+    // Prepare: a console whose encoding is not the controller's (a Windows agent's, a log read back as another).
+    const log = ['Archiving artifacts', intro, 'java.lang.NullPointerException: Cannot invoke "hudson.tasks.junit.TestResult.getTotalCount()" because "result" is null', '\tat hudson.tasks.junit.JUnitResultArchiver.perform(JUnitResultArchiver.java:158)', 'Recording test results', 'Finished: FAILURE'];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(extent(blockAt(analysis.failures, 3))).toEqual(['java.exception', 2, 4, 3, 'unknown']);
   });
 
   it("takes a suppressed exception's own cause (`\\tCaused: `) and the `\\t... N more` of a part Java printed", async () => {
@@ -157,6 +170,86 @@ describe("Jenkins' own exception layout (Functions.printThrowable)", () => {
     // Assert
     expect(extent(first).slice(0, 4)).toEqual(['java.exception', 1, 10, 2]);
     expect(first?.category).not.toBe('infrastructure');
+  });
+});
+
+/**
+ * A GitException quotes all of git's output, however many lines: a checkout that could not write its files lists
+ * each one (git 2.39.5 into a full file system), then `HEAD is now at …`; Java's own layout (`Caused by: `) quotes
+ * it the same way. See the fixtures' index for how each was made.
+ */
+describe("git's output quoted by a GitException", () => {
+  it('keeps a trace whole over more than eight lines of git', async () => {
+    // Act
+    const first = (await analyzeLog(readFileSync(resolve(FIXTURES, 'jenkins-git-checkout-write-errors.log')))).failures[0];
+    // Assert
+    expect(extent(first).slice(0, 3)).toEqual(['java.exception', 19, 70]);
+  });
+
+  it("reads git's network failure under `Caused by: ` deep in a long trace", async () => {
+    // Act
+    const first = (await analyzeLog(readFileSync(resolve(FIXTURES, 'jenkins-git-fetch-java-layout.log')))).failures[0];
+    // Assert
+    expect(extent(first)).toEqual(['java.exception', 14, 30, 14, 'network']);
+  });
+});
+
+/**
+ * Jenkins' remoting says an agent went away in its own words, `Remote call on builder03 failed`: the message of an
+ * IOException or of a ChannelClosedException. Other programs use the same words for a call of theirs that failed,
+ * which is their network's or their clock's failure, not a Jenkins agent's.
+ */
+describe("another program's `Remote call to … failed`", () => {
+  it("is not a lost Jenkins agent (node 22, a fetch to a port nothing listens on, rethrown)", async () => {
+    // Prepare: node call.mjs, as node printed it (paths shortened to /app).
+    const log = [
+      '$ node call.mjs',
+      'file:///app/call.mjs:5',
+      '  throw new Error(`Remote call to ${url} failed: ${err.cause?.code ?? err.message}`, { cause: err });',
+      '        ^',
+      '',
+      'Error: Remote call to http://127.0.0.1:59999/v1/orders failed: ECONNREFUSED',
+      '    at file:///app/call.mjs:5:9',
+      '    at process.processTicksAndRejections (node:internal/process/task_queues:103:5) {',
+      '  [cause]: TypeError: fetch failed',
+      '      at node:internal/deps/undici/undici:15270:13',
+      '      at process.processTicksAndRejections (node:internal/process/task_queues:103:5)',
+      '      at async file:///app/call.mjs:3:3 {',
+      '    [cause]: Error: connect ECONNREFUSED 127.0.0.1:59999',
+      '        at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1638:16) {',
+      '      errno: -111,',
+      "      code: 'ECONNREFUSED',",
+      "      syscall: 'connect',",
+      "      address: '127.0.0.1',",
+      '      port: 59999',
+      '    }',
+      '  }',
+      '}',
+      '',
+      'Node.js v22.23.3',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.category).toBe('network');
+    expect(analysis.failures.map((f) => f.category)).not.toContain('infrastructure');
+  });
+
+  it.each([
+    ['Error: Remote call to https://api.acme.dev/v1/orders failed: connect ECONNREFUSED 10.0.0.5:443', 'network'],
+    ['RuntimeError: Remote call to inventory-svc failed: deadline exceeded after 30s', 'timeout'],
+  ])('%s', (text, category) => {
+    // Act / Assert
+    expect(refineCategory(text, 'unknown')).toBe(category);
+  });
+
+  it.each([
+    ['java.io.IOException: Remote call on builder03 failed'],
+    ['Caused: java.io.IOException: Remote call on JNLP4-connect connection from 10.0.0.7/10.0.0.7:50312 failed'],
+    ['hudson.remoting.ChannelClosedException: Channel "hudson.remoting.Channel@4b1e8c2a:builder02": Remote call on builder02 failed. The channel is closing down or has closed down'],
+  ])("Jenkins' own stays a lost agent: %s", (text) => {
+    // Act / Assert
+    expect(refineCategory(text, 'unknown')).toBe('infrastructure');
   });
 });
 

@@ -126,6 +126,95 @@ describe("Xdebug's stack trace under PHP's error (xdebug.mode=develop)", () => {
   });
 });
 
+/**
+ * A Throwable's message of several lines (Guzzle's quotes the response's body, a message may end in a newline): PHP
+ * prints it as it is, then ` in file:line` after its last line, then the stack trace. Lines as php-cli 8.2 printed
+ * them (a ClientException thrown with Guzzle's message layout).
+ */
+describe("PHP's uncaught exception whose message has several lines", () => {
+  it('takes the message down to ` in file:line`, the stack trace and the `thrown in` line', async () => {
+    // Prepare
+    const fatal = [
+      'PHP Fatal error:  Uncaught ClientException: Client error: `GET https://api.github.com/repos/acme/shop/orders` resulted in a `404 Not Found` response:',
+      '{',
+      '  "message": "Not Found",',
+      '  "documentation_url": "https://docs.github.com/rest"',
+      '}',
+      ' in /app/bin/fetch.php:6',
+      'Stack trace:',
+      '#0 /app/bin/fetch.php(8): fetch_orders()',
+      '#1 {main}',
+      '  thrown in /app/bin/fetch.php on line 6',
+    ];
+    // Act / Assert
+    expect(await firstExtent(['$ php bin/fetch.php', ...fatal, 'Done.'].join('\n'))).toEqual(['php.fatal', 2, 11]);
+  });
+
+  it('takes a message whose last line holds the place it was thrown at', async () => {
+    // Act / Assert
+    expect(await firstExtent(['$ php bin/multi.php', 'PHP Fatal error:  Uncaught Exception: cannot read /etc/app/settings.ini:', 'file_get_contents(): failed to open stream in /app/bin/multi.php:3', 'Stack trace:', '#0 /app/bin/multi.php(5): load()', '#1 {main}', '  thrown in /app/bin/multi.php on line 3', 'Done.'].join('\n'))).toEqual(['php.fatal', 2, 7]);
+  });
+
+  it("stops under a headline that ends at a place PHP threw at, as before", async () => {
+    // Prepare: the next line is the job's own output, not the message's.
+    const fatal = 'PHP Fatal error:  Uncaught Exception: cannot read /etc/app/settings.ini in /app/bin/plain.php:3';
+    // Act / Assert
+    expect(await firstExtent(['$ php bin/plain.php', fatal, 'Uploading artifacts', 'Done.'].join('\n'))).toEqual(['php.fatal', 2, 2]);
+  });
+});
+
+/**
+ * Collision's rendering of an uncaught exception, as its Writer.php lays it out (nunomaduro/collision at 05cebb85;
+ * no Composer here to run it): the class padded by its title's spaces, a blank line, the message two spaces in.
+ */
+describe("collision's exception title", () => {
+  it('takes the title and the message of an exception rendered without its code (Symfony\'s CommandNotFoundException)', async () => {
+    // Prepare
+    const title = '   Symfony\\Component\\Console\\Exception\\CommandNotFoundException ';
+    // Act
+    const found = await firstExtent(['$ php artisan db:sead', '', title, '', '  Command "db:sead" is not defined.', '', 'Error: Process completed with exit code 1.'].join('\n'));
+    // Assert
+    expect(found).toEqual(['php.collision', 3, 5]);
+  });
+
+  it('reads no title in a word alone between spaces', async () => {
+    // Act
+    const found = await firstExtent(['$ ./deploy.sh', '', '   Done ', '', '  2 files uploaded', 'Error: Process completed with exit code 1.'].join('\n'));
+    // Assert
+    expect(found[0]).not.toBe('php.collision');
+  });
+});
+
+/**
+ * PHPUnit prints a character per test and no newline until the row is full, so a fatal error that ends the run
+ * stands on the progress line, after `..E`: log_errors writes `PHP Fatal error:  …` there (stderr), display_errors
+ * starts its copy on a line of its own. Lines as Debian's phpunit 9.6.7 under php-cli 8.2 printed them.
+ */
+describe("PHP's fatal error on PHPUnit's progress line", () => {
+  it('reads the log_errors copy after the progress characters', async () => {
+    // Prepare: -d memory_limit=32M, log_errors only.
+    const progress = '..EPHP Fatal error:  Allowed memory size of 33554432 bytes exhausted (tried to allocate 20480 bytes) in /app/tests/ImportTest.php on line 12';
+    const header = ['$ vendor/bin/phpunit', 'PHPUnit 9.6.7 by Sebastian Bergmann and contributors.', ''];
+    // Act / Assert
+    expect(await firstExtent([...header, progress, 'Error: Process completed with exit code 255.'].join('\n'))).toEqual(['php.fatal', 4, 4]);
+  });
+
+  it('reads it first when display_errors repeats it on a line of its own', async () => {
+    // Act / Assert
+    expect(await firstExtent(readFileSync(resolve(FIXTURES, 'phpunit-fatal-after-progress.log')))).toEqual(['php.fatal', 35, 35]);
+  });
+
+  it('reads no error in a progress row, nor after letters no progress row prints', async () => {
+    // Prepare
+    const row = '....................................................  52 / 120 ( 43%)';
+    const word = 'OKPHP Fatal error:  Allowed memory size of 33554432 bytes exhausted (tried to allocate 20480 bytes) in /app/x.php on line 3';
+    // Act
+    const rules = await Promise.all([row, word].map(async (line) => (await firstExtent(['$ vendor/bin/phpunit', line, 'Done.'].join('\n')))[0]));
+    // Assert
+    expect(rules).not.toContain('php.fatal');
+  });
+});
+
 describe("Ruby's uncaught exception in `ruby -e` code", () => {
   it('reads `-e:1:in …` as a file\'s line and takes its `\tfrom -e:N:in …` frames', async () => {
     // Act / Assert: ruby 3.1.2.
@@ -145,6 +234,26 @@ describe("Ruby's uncaught exception in `ruby -e` code", () => {
     const log = ['$ ruby -e \'Billing = 1; Billing.total\'', "-e:1:in `<main>': undefined method `total' for 1:Integer (NoMethodError)", '', 'Billing = 1; Billing.total', '                    ^^^^^^', 'Done.'].join('\n');
     // Act / Assert
     expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 5]);
+  });
+});
+
+/**
+ * Ruby names a file it loaded by its path, whatever the name: a Rakefile, a `bin/setup` script without an extension
+ * (a Gemfile, a `.gemspec`, a `config.ru` too). Lines as ruby 3.1.2 and rake 13.0.6 printed them.
+ */
+describe('a Ruby backtrace through files not named .rb', () => {
+  it("reads a script's uncaught exception and takes its `\\tfrom` frames", async () => {
+    // Prepare: `bin/setup`, a Ruby script run by its shebang.
+    const log = ['$ bin/setup', 'bin/setup:3:in `fetch\': key not found: "DATABASE_URL" (KeyError)', "\tfrom bin/setup:3:in `require_env'", "\tfrom bin/setup:6:in `<main>'", 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 4]);
+  });
+
+  it("reads a rake task's rescued error over the Rakefile's frames as Ruby's", async () => {
+    // Prepare: the task prints "#{e.class}: #{e.message}" and e.backtrace.first(2), then exits 1.
+    const log = ['$ bundle exec rake release', 'ArgumentError: no release tag given', "/app/Rakefile:2:in `block in release_tag'", "/app/Rakefile:2:in `fetch'", 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.bare-exception', 2, 4]);
   });
 });
 
