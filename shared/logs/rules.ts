@@ -626,8 +626,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).
+  // The line ends on the file's name and its period, or on RSpec's ` - Did you mean?`: a program's own `An error
+  // occurred while loading config.json: …` is not RSpec's.
   { id: 'rspec.load-error', category: 'test_failure', weight: 84, extend: 'until', maxLines: 80, gap: 1,
-    re: /^An error occurred while loading \S+\./, end: /^(?:Finished in |\d+ examples?, |Run options: |Randomized with seed )/ },
+    re: /^An error occurred while loading \S+\.(?: - Did you mean\?)?$/, end: /^(?:Finished in |\d+ examples?, |Run options: |Randomized with seed )/ },
   { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../shared/logs/index.js';
+
+// Session 56's review of the extractor's rule changes: real output of tools the new rules were not written for, or
+// written for in forms the change did not see, each expected to be read as it was before the change or better.
+interface Row {
+  name: string;
+  log: string;
+  /** The top failure's rule and most telling line. */
+  rule: string;
+  head: string;
+  /** A rule that must not report anything in this log. */
+  absent?: string;
+}
+
+const lines = (...l: string[]): string => l.join('\n');
+
+const ROWS: Row[] = [
+  {
+    // A program's own message that names a file with a dot in it is not RSpec's: RSpec's line ends on the spec
+    // file's name and its period (or `- Did you mean?`). Taken as RSpec's, it swallowed the traceback under it.
+    name: "a Python script's `An error occurred while loading config/settings.json: …` above its traceback",
+    rule: 'python.traceback',
+    head: "ModuleNotFoundError: No module named 'missing_module'",
+    absent: 'rspec.load-error',
+    log: lines(
+      'An error occurred while loading config/settings.json: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)',
+      'continuing with defaults',
+      'Traceback (most recent call last):',
+      '  File "/home/runner/work/app/app/load.py", line 8, in <module>',
+      '    import missing_module',
+      "ModuleNotFoundError: No module named 'missing_module'",
+    ),
+  },
+  {
+    // rspec-core 3.12 on Ruby 3.1, a spec file with a syntax error (no other spec file to suggest).
+    name: 'RSpec, a spec file that does not parse (the line ends on the file name and its period)',
+    rule: 'rspec.load-error',
+    head: 'An error occurred while loading ./spec/c_spec.rb.',
+    log: lines(
+      '',
+      'An error occurred while loading ./spec/c_spec.rb.',
+      'Failure/Error: __send__(method, file)',
+      '',
+      'SyntaxError:',
+      "  /home/runner/work/rb/rb/spec/c_spec.rb:3: syntax error, unexpected `end', expecting '}'",
+      "# /usr/share/rubygems-integration/all/gems/rspec-core-3.12.0/lib/rspec/core/configuration.rb:2117:in `load'",
+      "# /usr/bin/rspec:4:in `<main>'",
+      '',
+      '',
+      'Finished in 0.00006 seconds (files took 0.34679 seconds to load)',
+      '0 examples, 0 failures, 1 error occurred outside of examples',
+    ),
+  },
+  {
+    // `rspec --force-color`: the suggestion is coloured, right after the period.
+    name: 'RSpec in colour, the `- Did you mean?` behind an escape',
+    rule: 'rspec.load-error',
+    head: 'An error occurred while loading ./spec/a_spec.rb. - Did you mean?',
+    log: lines(
+      '',
+      'An error occurred while loading ./spec/a_spec.rb.\u001b[31m - Did you mean?',
+      '                    rspec ./spec/b_spec.rb',
+      '\u001b[0m',
+      "\u001b[31mFailure/Error: require_relative '../lib/missing'\u001b[0m",
+      '\u001b[31m\u001b[0m',
+      '\u001b[31mLoadError:\u001b[0m',
+      '\u001b[31m  cannot load such file -- /home/runner/work/rb/rb/lib/missing\u001b[0m',
+      "\u001b[36m# ./spec/a_spec.rb:1:in `require_relative'\u001b[0m",
+      '',
+      '',
+      'Finished in 0.00004 seconds (files took 0.0859 seconds to load)',
+      '\u001b[31m0 examples, 0 failures, 1 error occurred outside of examples\u001b[0m',
+    ),
+  },
+];
+
+describe('sweep 56: the extractor on real formats the new rules must leave alone', () => {
+  for (const row of ROWS) {
+    it(row.name, async () => {
+      // Act
+      const analysis = await analyzeLog(row.log);
+      // Assert
+      const top = analysis.failures[0];
+      expect(top?.rule).toBe(row.rule);
+      expect(top?.lines[0]?.text.trim()).toBe(row.head);
+      if (row.absent !== undefined) expect(analysis.failures.map((f) => f.rule)).not.toContain(row.absent);
+    });
+  }
+});
