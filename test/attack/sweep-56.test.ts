@@ -5,15 +5,16 @@ import { analyzeLog } from '../../shared/logs/index.js';
 // written for in forms the change did not see, each expected to be read as it was before the change or better.
 interface Row {
   name: string;
-  log: string;
+  /** The log's lines. */
+  log: string[];
   /** The top failure's rule and most telling line. */
   rule: string;
   head: string;
   /** A rule that must not report anything in this log. */
   absent?: string;
+  /** The line (1-based) the top failure's block must start on: nothing above it is that failure's. */
+  startLine?: number;
 }
-
-const lines = (...l: string[]): string => l.join('\n');
 
 const ROWS: Row[] = [
   {
@@ -23,21 +24,21 @@ const ROWS: Row[] = [
     rule: 'python.traceback',
     head: "ModuleNotFoundError: No module named 'missing_module'",
     absent: 'rspec.load-error',
-    log: lines(
+    log: [
       'An error occurred while loading config/settings.json: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)',
       'continuing with defaults',
       'Traceback (most recent call last):',
       '  File "/home/runner/work/app/app/load.py", line 8, in <module>',
       '    import missing_module',
       "ModuleNotFoundError: No module named 'missing_module'",
-    ),
+    ],
   },
   {
     // rspec-core 3.12 on Ruby 3.1, a spec file with a syntax error (no other spec file to suggest).
     name: 'RSpec, a spec file that does not parse (the line ends on the file name and its period)',
     rule: 'rspec.load-error',
     head: 'An error occurred while loading ./spec/c_spec.rb.',
-    log: lines(
+    log: [
       '',
       'An error occurred while loading ./spec/c_spec.rb.',
       'Failure/Error: __send__(method, file)',
@@ -50,14 +51,14 @@ const ROWS: Row[] = [
       '',
       'Finished in 0.00006 seconds (files took 0.34679 seconds to load)',
       '0 examples, 0 failures, 1 error occurred outside of examples',
-    ),
+    ],
   },
   {
     // `rspec --force-color`: the suggestion is coloured, right after the period.
     name: 'RSpec in colour, the `- Did you mean?` behind an escape',
     rule: 'rspec.load-error',
     head: 'An error occurred while loading ./spec/a_spec.rb. - Did you mean?',
-    log: lines(
+    log: [
       '',
       'An error occurred while loading ./spec/a_spec.rb.\u001b[31m - Did you mean?',
       '                    rspec ./spec/b_spec.rb',
@@ -71,20 +72,41 @@ const ROWS: Row[] = [
       '',
       'Finished in 0.00004 seconds (files took 0.0859 seconds to load)',
       '\u001b[31m0 examples, 0 failures, 1 error occurred outside of examples\u001b[0m',
-    ),
+    ],
+  },
+  {
+    // GNU make over two files: g++ warns in one file's template instantiation, then fails on a plain error in the
+    // next. The instantiation and its `required from` line are the warning's: the error's look-back stops at the
+    // first line that is not a `required from` one (here make's command line, and GCC's `In function` line).
+    name: "g++ under make, an error below another file's warning and the instantiation chain that led to the warning",
+    rule: 'cc.error',
+    head: "main.cpp:2:29: error: ‘undeclared’ was not declared in this scope",
+    startLine: 9,
+    log: [
+      'g++ -Wall   -c -o stats.o stats.cpp',
+      'stats.cpp: In instantiation of ‘int f(T) [with T = int]’:',
+      'stats.cpp:2:21:   required from here',
+      'stats.cpp:1:61: warning: comparison of integer expressions of different signedness: ‘unsigned int’ and ‘int’ [-Wsign-compare]',
+      '    1 | template <typename T> int f(T t) { unsigned u = 0; return u < t; }',
+      '      |                                                           ~~^~~',
+      'g++ -Wall   -c -o main.o main.cpp',
+      'main.cpp: In function ‘int main()’:',
+      'main.cpp:2:29: error: ‘undeclared’ was not declared in this scope',
+      '    2 | int main() { return use() + undeclared; }',
+      '      |                             ^~~~~~~~~~',
+      'make: *** [<builtin>: main.o] Error 1',
+    ],
   },
 ];
 
 describe('sweep 56: the extractor on real formats the new rules must leave alone', () => {
-  for (const row of ROWS) {
-    it(row.name, async () => {
-      // Act
-      const analysis = await analyzeLog(row.log);
-      // Assert
-      const top = analysis.failures[0];
-      expect(top?.rule).toBe(row.rule);
-      expect(top?.lines[0]?.text.trim()).toBe(row.head);
-      if (row.absent !== undefined) expect(analysis.failures.map((f) => f.rule)).not.toContain(row.absent);
-    });
-  }
+  it.each(ROWS)('$name', async ({ log, rule, head, absent, startLine }) => {
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.lines[0]?.text.trim()]).toEqual([rule, head]);
+    if (startLine !== undefined) expect(top?.startLine).toBe(startLine);
+    if (absent !== undefined) expect(analysis.failures.map((f) => f.rule)).not.toContain(absent);
+  });
 });
