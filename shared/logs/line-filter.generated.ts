@@ -25,7 +25,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'b7b5fe98cb0e750a812efedd36e06ec3b0a4b15a9d60ec56972cd9fe1be2a7cd',
+  key: '0c1e2b330f5305c87f87336ef423614a904e46341b47c9b3a16c86eb2aacaaee',
   data: 'lZMLEoAgCET33f/STU0pxkekIRnFZfkobhGfTCsTNf0aiH2Q7KbUglZk26QXBz0/iUDXfcyK98P4PvYH/ztLlWQ1mAT75kxLrMlTCy9t8P+cCTHDnKo8SeIe13t8OGyqmgY9c1zIa5zxpoo/lLrvFHUk5sYOb3a/4q7hs5vH0zkO+tq6b7id+Lv5MW9Q77t3fd/PosI5psr/Ag==',
 };
 

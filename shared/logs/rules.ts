@@ -764,7 +764,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
   // own line printed there instead: make's and CMake's progress (`[ 50%] `), ninja's (`[2/3] `) and its `FAILED: `,
-  // the CI's exit line (`Error: Process completed …`) or workflow command (`##[error]…`).
+  // the CI's exit line (`Error: Process completed …`) or workflow command (`##[error]…`), nor GCC's scope line of the
+  // next diagnostic (`x.cpp: In function '…':`, `At global scope:`), which is all there is under a diagnostic with
+  // `-fdiagnostics-plain-output`.
   // A template's error stands under the instantiation GCC names (`x.hpp: In instantiation of '…':`) and the chain of
   // `x.cpp:7:41:   required from …` lines that led to it, down to the caller's line: where the error comes from,
   // taken into the block. Not the scope line of a plain error (`x.c: In function 'main':`): its own line says where.
@@ -773,7 +775,7 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 12, inclusive: true,
       through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) / },
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
-    contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
+    contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|\S+: (?:In |At global scope:)|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
   // (imported by Q); to add:` (`go: m@v: missing go.sum entry; to add it:` for a module), the `go get` to run
   // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.

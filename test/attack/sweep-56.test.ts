@@ -14,6 +14,8 @@ interface Row {
   absent?: string;
   /** The line (1-based) the top failure's block must start on: nothing above it is that failure's. */
   startLine?: number;
+  /** The line (1-based) the top failure's block must end on: nothing below it is that failure's. */
+  endLine?: number;
 }
 
 const ROWS: Row[] = [
@@ -97,16 +99,33 @@ const ROWS: Row[] = [
       'make: *** [<builtin>: main.o] Error 1',
     ],
   },
+  {
+    // `-fdiagnostics-plain-output` (GCC 11+): no source quote under a diagnostic, so the line under the first error
+    // is GCC's scope line of the next one, which that one's look-back takes; it is not the first error's quote.
+    name: 'g++ -fdiagnostics-plain-output, a plain error, then a template error with its instantiation line',
+    rule: 'cc.error',
+    head: "two.cpp:3:22: error: ‘undeclared’ was not declared in this scope",
+    startLine: 2,
+    endLine: 2,
+    log: [
+      'two.cpp: In function ‘int main()’:',
+      "two.cpp:3:22: error: ‘undeclared’ was not declared in this scope",
+      'two.cpp: In instantiation of ‘int g(T) [with T = S]’:',
+      'two.cpp:3:46:   required from here',
+      "two.cpp:2:45: error: ‘struct S’ has no member named ‘missing’",
+    ],
+  },
 ];
 
 describe('sweep 56: the extractor on real formats the new rules must leave alone', () => {
-  it.each(ROWS)('$name', async ({ log, rule, head, absent, startLine }) => {
+  it.each(ROWS)('$name', async ({ log, rule, head, absent, startLine, endLine }) => {
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
     const top = analysis.failures[0];
     expect([top?.rule, top?.lines[0]?.text.trim()]).toEqual([rule, head]);
     if (startLine !== undefined) expect(top?.startLine).toBe(startLine);
+    if (endLine !== undefined) expect(top?.endLine).toBe(endLine);
     if (absent !== undefined) expect(analysis.failures.map((f) => f.rule)).not.toContain(absent);
   });
 });
