@@ -592,9 +592,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\[ERROR\] )?(?:ExecutionException )?(?:The forked VM terminated without (?:properly saying goodbye|saying properly goodbye)|There was an error in the forked process)/,
     cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$)/,
     categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },
-  // A test's report: `method(Class)  Time elapsed: …` before Surefire 3, `Class.method -- Time elapsed: …` since.
+  // A test's report: `method(Class)  Time elapsed: …` before Surefire 3, `Class.method -- Time elapsed: …` since. A
+  // JUnit 5 parameterized test is named with its parameters' types, spaces in them: `Class.add(int, int)[2] -- …`.
   { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
-    re: /^\[?(?:ERROR|INFO)?\]?\s*\S+(?: --)?\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
+    re: /^\[?(?:ERROR|INFO)?\]?\s*(?:[^\s(]+\([^()]*\)\S*|\S+)(?: --)?\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
     // Hamcrest's `assertThat` describes the mismatch on lines of its own: `Expected: …`, then `     but: …`.
     cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|Expected: |\s+but: |\tat )/,
     pick: [{ re: /^\s*(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }] },

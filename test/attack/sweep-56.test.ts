@@ -115,6 +115,47 @@ const ROWS: Row[] = [
       "two.cpp:2:45: error: ‘struct S’ has no member named ‘missing’",
     ],
   },
+  {
+    // Surefire 3.2.5 with JUnit 5.10: a parameterized test's header names the parameters' types, with spaces
+    // (`add(int, int, int)[2]`). Unread, the first failure fell to java.exception while the second test's header made
+    // its own failure the top one.
+    name: 'Surefire 3, a parameterized test failing before a plain one: the first failure stays first',
+    rule: 'surefire.failed',
+    head: 'org.opentest4j.AssertionFailedError: expected: <5> but was: <4>',
+    startLine: 3,
+    log: [
+      '[INFO] Running com.acme.CalcTest',
+      '[ERROR] Tests run: 3, Failures: 2, Errors: 0, Skipped: 0, Time elapsed: 0.585 s <<< FAILURE! -- in com.acme.CalcTest',
+      '[ERROR] com.acme.CalcTest.add(int, int, int)[2] -- Time elapsed: 0.053 s <<< FAILURE!',
+      'org.opentest4j.AssertionFailedError: expected: <5> but was: <4>',
+      '\tat org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:151)',
+      '\tat org.junit.jupiter.api.Assertions.assertEquals(Assertions.java:531)',
+      '\tat com.acme.CalcTest.add(CalcTest.java:10)',
+      '\tat java.base/java.util.ArrayList.forEach(ArrayList.java:1511)',
+      '\tat java.base/java.util.ArrayList.forEach(ArrayList.java:1511)',
+      '',
+      '[ERROR] com.acme.CalcTest.sub -- Time elapsed: 0.003 s <<< FAILURE!',
+      'org.opentest4j.AssertionFailedError: expected: <1> but was: <2>',
+      '\tat org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:151)',
+      '\tat org.junit.jupiter.api.Assertions.assertEquals(Assertions.java:531)',
+      '[INFO] ',
+      '[INFO] Results:',
+      '[INFO] ',
+      '[ERROR] Failures: ',
+      '[ERROR]   CalcTest.add:10 expected: <5> but was: <4>',
+      '[ERROR]   CalcTest.sub:12 expected: <1> but was: <2>',
+      '[INFO] ',
+      '[ERROR] Tests run: 3, Failures: 2, Errors: 0, Skipped: 0',
+      '[INFO] ',
+      '[INFO] ------------------------------------------------------------------------',
+      '[INFO] BUILD FAILURE',
+      '[INFO] ------------------------------------------------------------------------',
+      '[INFO] Total time:  6.864 s',
+      '[INFO] Finished at: 2026-11-28T08:51:45Z',
+      '[INFO] ------------------------------------------------------------------------',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project calc: There are test failures.',
+    ],
+  },
 ];
 
 describe('sweep 56: the extractor on real formats the new rules must leave alone', () => {
