@@ -615,9 +615,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\[ERROR\] )?(?:ExecutionException )?(?:The forked VM terminated without (?:properly saying goodbye|saying properly goodbye)|There was an error in the forked process)/,
     cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$)/,
     categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },
-  // A test's report: `method(Class)  Time elapsed: …` before Surefire 3, `Class.method -- Time elapsed: …` since.
+  // A test's report: `method(Class)  Time elapsed: …` before Surefire 3, `Class.method -- Time elapsed: …` since. A
+  // JUnit 5 parameterized test is named with its parameters' types, spaces in them: `Class.add(int, int)[2] -- …`.
   { id: 'surefire.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
-    re: /^\[?(?:ERROR|INFO)?\]?\s*\S+(?: --)?\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
+    re: /^\[?(?:ERROR|INFO)?\]?\s*(?:[^\s(]+\([^()]*\)\S*|\S+)(?: --)?\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
     // Hamcrest's `assertThat` describes the mismatch on lines of its own: `Expected: …`, then `     but: …`.
     cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|Expected: |\s+but: |\tat )/,
     pick: [{ re: /^\s*(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }] },
@@ -649,8 +650,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).
+  // The line ends on the file's name and its period, or on RSpec's ` - Did you mean?`: a program's own `An error
+  // occurred while loading config.json: …` is not RSpec's.
   { id: 'rspec.load-error', category: 'test_failure', weight: 84, extend: 'until', maxLines: 80, gap: 1,
-    re: /^An error occurred while loading \S+\./, end: /^(?:Finished in |\d+ examples?, |Run options: |Randomized with seed )/ },
+    re: /^An error occurred while loading \S+\.(?: - Did you mean\?)?$/, end: /^(?:Finished in |\d+ examples?, |Run options: |Randomized with seed )/ },
   { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },
@@ -785,7 +788,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
   // own line printed there instead: make's and CMake's progress (`[ 50%] `), ninja's (`[2/3] `) and its `FAILED: `,
-  // the CI's exit line (`Error: Process completed …`) or workflow command (`##[error]…`).
+  // the CI's exit line (`Error: Process completed …`) or workflow command (`##[error]…`), nor GCC's scope line of the
+  // next diagnostic (`x.cpp: In function '…':`, `At global scope:`), which is all there is under a diagnostic with
+  // `-fdiagnostics-plain-output`.
   // A template's error stands under the instantiation GCC names (`x.hpp: In instantiation of '…':`) and the chain of
   // `x.cpp:7:41:   required from …` lines that led to it, down to the caller's line: where the error comes from,
   // taken into the block. Not the scope line of a plain error (`x.c: In function 'main':`): its own line says where.
@@ -794,7 +799,7 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 12, inclusive: true,
       through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) / },
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
-    contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
+    contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|\S+: (?:In |At global scope:)|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
   // (imported by Q); to add:` (`go: m@v: missing go.sum entry; to add it:` for a module), the `go get` to run
   // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.
