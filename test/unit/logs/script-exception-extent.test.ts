@@ -255,6 +255,20 @@ describe('a Ruby backtrace through files not named .rb', () => {
     // Act / Assert
     expect(await firstExtent(log)).toEqual(['ruby.bare-exception', 2, 4]);
   });
+
+  it("reads an exception raised in Ruby's own code (`<internal:kernel>`, ruby 3.1.2's `ruby -e 'Float(\"x\")'`)", async () => {
+    // Prepare
+    const log = ['$ ruby -e \'Float("x")\'', '<internal:kernel>:173:in `Float\': invalid value for Float(): "x" (ArgumentError)', "\tfrom -e:1:in `<main>'", 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 3]);
+  });
+
+  it('reads a script on a Windows runner, its path after a drive letter (Ruby writes `/`)', async () => {
+    // Prepare
+    const log = ['> bin/setup', 'D:/a/shop/shop/bin/setup:3:in `fetch\': key not found: "DATABASE_URL" (KeyError)', "\tfrom D:/a/shop/shop/bin/setup:6:in `<main>'", 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 3]);
+  });
 });
 
 describe("Ruby's uncaught exception with error_highlight's code and caret lines", () => {
