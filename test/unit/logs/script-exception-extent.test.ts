@@ -155,6 +155,31 @@ describe("PHP's uncaught exception whose message has several lines", () => {
     expect(await firstExtent(['$ php bin/multi.php', 'PHP Fatal error:  Uncaught Exception: cannot read /etc/app/settings.ini:', 'file_get_contents(): failed to open stream in /app/bin/multi.php:3', 'Stack trace:', '#0 /app/bin/multi.php(5): load()', '#1 {main}', '  thrown in /app/bin/multi.php on line 3', 'Done.'].join('\n'))).toEqual(['php.fatal', 2, 7]);
   });
 
+  it.each([['text', false], ['bytes', true]])("takes a chained exception's message of several lines too, in a workspace whose path has a space (%s)", async (_, asBytes) => {
+    // Prepare: php-cli 8.2, log_errors; a LogicException thrown with the ClientException as its previous. The path's
+    // space leaves ` in …:4` unread as the place: `Stack trace:` ends the message.
+    const workspace = '/var/lib/jenkins/workspace/Shop Build/bin';
+    const log = [
+      '$ php "bin/chain.php"',
+      'PHP Fatal error:  Uncaught RuntimeException: Client error: `GET https://api.example.com/orders` resulted in a `404 Not Found` response:',
+      '{"message": "Not Found"}',
+      ` in ${workspace}/chain.php:4`,
+      'Stack trace:',
+      `#0 ${workspace}/chain.php(9): fetch_orders()`,
+      '#1 {main}',
+      '',
+      'Next LogicException: orders unavailable:',
+      `retry later in ${workspace}/chain.php:6`,
+      'Stack trace:',
+      `#0 ${workspace}/chain.php(9): fetch_orders()`,
+      '#1 {main}',
+      `  thrown in ${workspace}/chain.php on line 6`,
+      "Build step 'Execute shell' marked build as failure",
+    ].join('\n');
+    // Act / Assert
+    expect(await firstExtent(asBytes ? Buffer.from(log) : log)).toEqual(['php.fatal', 2, 14]);
+  });
+
   it("stops under a headline that ends at a place PHP threw at, as before", async () => {
     // Prepare: the next line is the job's own output, not the message's.
     const fatal = 'PHP Fatal error:  Uncaught Exception: cannot read /etc/app/settings.ini in /app/bin/plain.php:3';
