@@ -202,6 +202,16 @@ describe("collision's exception title", () => {
     expect(found).toEqual(['php.collision', 3, 5]);
   });
 
+  it.each([
+    ['two spaces in (a title without its padding)', '  Symfony\\Component\\Console\\Exception\\CommandNotFoundException '],
+    ['its trailing space trimmed by the log', '   Symfony\\Component\\Console\\Exception\\CommandNotFoundException'],
+  ])('takes a title %s, and shows the message first', async (_, title) => {
+    // Act
+    const first = (await analyzeLog(['$ php artisan db:sead', '', title, '', '  Command "db:sead" is not defined.', '', 'Error: Process completed with exit code 1.'].join('\n'))).failures[0];
+    // Assert
+    expect([first?.rule, first?.startLine, first?.endLine, first?.lines[0]?.line]).toEqual(['php.collision', 3, 5, 5]);
+  });
+
   it('reads no title in a word alone between spaces', async () => {
     // Act
     const found = await firstExtent(['$ ./deploy.sh', '', '   Done ', '', '  2 files uploaded', 'Error: Process completed with exit code 1.'].join('\n'));
