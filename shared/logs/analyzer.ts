@@ -1973,6 +1973,13 @@ function kindOfStepName(name: string): SectionKind {
 /** How much of another program's output a block keeps to read its category from (see {@link Block.quoted}). */
 const QUOTED_CHARS = 2000;
 
+/**
+ * A name the quoted program gives (a file, `app/assets/stylesheets/theme.css`, `.eslintrc.json`; a URL; a ref,
+ * `refs/heads/spec/x`): one with a path's separator or an extension. git lists each file it could not write, and a
+ * file's name is no word of why: `stylesheets` is no lint failure, `spec/` no test's.
+ */
+const QUOTED_NAME_RE = /[^\s'"]*(?:[/\\]|\.\w)[^\s'":]*/g;
+
 /** Adds `text`, a line of another program's output the block quotes, to what it keeps of it. */
 function addQuoted(block: Block, text: string): void {
   if (block.quoted.length < QUOTED_CHARS) block.quoted = block.quoted === '' ? cut(text) : `${block.quoted}\n${cut(text)}`;
@@ -1989,7 +1996,7 @@ function categoryOf(block: Block): Category {
   if (!block.rule.refine) return block.rule.category;
   const own = refineCategory(block.headText, 'unknown');
   if (own !== 'unknown') return own;
-  const quoted = block.quoted === '' ? 'unknown' : refineCategory(block.quoted, 'unknown');
+  const quoted = block.quoted === '' ? 'unknown' : refineCategory(block.quoted.replace(QUOTED_NAME_RE, ''), 'unknown');
   if (quoted !== 'unknown') return quoted;
   return refineCategory(block.lines.map((l) => l.text).slice(0, 6).join('\n'), block.rule.category, block.section.title);
 }

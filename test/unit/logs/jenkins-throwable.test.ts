@@ -192,6 +192,59 @@ describe("git's output quoted by a GitException", () => {
     // Assert
     expect(extent(first)).toEqual(['java.exception', 14, 30, 14, 'network']);
   });
+
+  it("reads git's words on a line under `stderr:`, past its progress (`--progress`: `remote: …`)", async () => {
+    // Prepare: the fixture's trace over a fetch whose connection was reset (git 2.39's words for curl's error 56).
+    const fixture = readFileSync(resolve(FIXTURES, 'jenkins-git-checkout-write-errors.log'), 'utf8').split('\n');
+    const fetch = 'git fetch --tags --force --progress -- git@github.com:acme/billing-service.git +refs/heads/*:refs/remotes/origin/*';
+    const git = [
+      `hudson.plugins.git.GitException: Command "${fetch}" returned status code 128:`,
+      'stdout: ',
+      'stderr: remote: Enumerating objects: 48213, done.',
+      'remote: Counting objects: 100% (2113/2113), done.',
+      'remote: Compressing objects: 100% (904/904), done.',
+      'error: RPC failed; curl 56 OpenSSL SSL_read: Connection reset by peer, errno 104',
+      'fatal: early EOF',
+      'fatal: fetch-pack: invalid index-pack output',
+    ];
+    const log = [...fixture.slice(0, 18), 'FATAL: Could not fetch from git@github.com:acme/billing-service.git', ...git, ...fixture.slice(31)];
+    // Act
+    const first = await firstFailure(log);
+    // Assert
+    expect([first?.rule, first?.startLine, first?.category]).toEqual(['java.exception', 19, 'network']);
+  });
+
+  // git names the files it could not write, and a file's name is no word of why: a Rails app's stylesheets are no
+  // lint failure, its specs no test failure.
+  it.each([
+    // git 2.39.5 checking out into a directory its user may not write (`su nobody`), as it printed it.
+    [
+      [
+        'error: unable to create file app/assets/stylesheets/application.css: Permission denied',
+        'error: unable to create file app/assets/stylesheets/print.css: Permission denied',
+        'error: unable to create file app/assets/stylesheets/theme.css: Permission denied',
+      ],
+      'configuration',
+    ],
+    [
+      [
+        'error: unable to write file app/models/invoice.rb',
+        'error: unable to write file app/models/ledger.rb',
+        'error: unable to write file app/models/payment.rb',
+        'error: unable to write file app/assets/stylesheets/application.css',
+        'error: unable to write file spec/models/invoice_spec.rb',
+      ],
+      'unknown',
+    ],
+  ])("reads git's words, not the names of the files it lists: %j", async (files, category) => {
+    // Prepare: the fixture's trace over these lines of git instead of its own.
+    const fixture = readFileSync(resolve(FIXTURES, 'jenkins-git-checkout-write-errors.log'), 'utf8').split('\n');
+    const log = [...fixture.slice(0, 21), `stderr: ${files[0]}`, ...files.slice(1), ...fixture.slice(30)];
+    // Act
+    const first = await firstFailure(log);
+    // Assert
+    expect(extent(first).slice(0, 2).concat(first?.category)).toEqual(['java.exception', 19, category]);
+  });
 });
 
 /**

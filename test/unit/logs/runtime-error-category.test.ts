@@ -74,6 +74,9 @@ describe('an exception whose frames stand in a package named security', () => {
   it.each([
     ['[ERROR] Failed to execute goal on project app: Could not resolve dependencies for project com.acme:app:jar:1.0.0: Could not find artifact org.springframework.security:spring-security-core:jar:9.9.9 in central (https://repo.maven.apache.org/maven2) -> [Help 1]', 'dependency'],
     ['npm error 404 Not Found - GET https://registry.npmjs.org/@acme%2fsecurity-utils - Not found', 'unknown'],
+    // A name's last segment (an unscoped package), a class whose name starts with the word (jsdom's DOMException).
+    ['npm error 404 Not Found - GET https://registry.npmjs.org/acme-security - Not found', 'unknown'],
+    ['SecurityError: localStorage is not available for opaque origins', 'unknown'],
     ['Security check failed: 2 issues of high severity', 'security_scan'],
     ['Found 3 security issues in 2 packages', 'security_scan'],
   ])('%s', (text, category) => {

@@ -155,6 +155,31 @@ describe("PHP's uncaught exception whose message has several lines", () => {
     expect(await firstExtent(['$ php bin/multi.php', 'PHP Fatal error:  Uncaught Exception: cannot read /etc/app/settings.ini:', 'file_get_contents(): failed to open stream in /app/bin/multi.php:3', 'Stack trace:', '#0 /app/bin/multi.php(5): load()', '#1 {main}', '  thrown in /app/bin/multi.php on line 3', 'Done.'].join('\n'))).toEqual(['php.fatal', 2, 7]);
   });
 
+  it.each([['text', false], ['bytes', true]])("takes a chained exception's message of several lines too, in a workspace whose path has a space (%s)", async (_, asBytes) => {
+    // Prepare: php-cli 8.2, log_errors; a LogicException thrown with the ClientException as its previous. The path's
+    // space leaves ` in …:4` unread as the place: `Stack trace:` ends the message.
+    const workspace = '/var/lib/jenkins/workspace/Shop Build/bin';
+    const log = [
+      '$ php "bin/chain.php"',
+      'PHP Fatal error:  Uncaught RuntimeException: Client error: `GET https://api.example.com/orders` resulted in a `404 Not Found` response:',
+      '{"message": "Not Found"}',
+      ` in ${workspace}/chain.php:4`,
+      'Stack trace:',
+      `#0 ${workspace}/chain.php(9): fetch_orders()`,
+      '#1 {main}',
+      '',
+      'Next LogicException: orders unavailable:',
+      `retry later in ${workspace}/chain.php:6`,
+      'Stack trace:',
+      `#0 ${workspace}/chain.php(9): fetch_orders()`,
+      '#1 {main}',
+      `  thrown in ${workspace}/chain.php on line 6`,
+      "Build step 'Execute shell' marked build as failure",
+    ].join('\n');
+    // Act / Assert
+    expect(await firstExtent(asBytes ? Buffer.from(log) : log)).toEqual(['php.fatal', 2, 14]);
+  });
+
   it("stops under a headline that ends at a place PHP threw at, as before", async () => {
     // Prepare: the next line is the job's own output, not the message's.
     const fatal = 'PHP Fatal error:  Uncaught Exception: cannot read /etc/app/settings.ini in /app/bin/plain.php:3';
@@ -175,6 +200,16 @@ describe("collision's exception title", () => {
     const found = await firstExtent(['$ php artisan db:sead', '', title, '', '  Command "db:sead" is not defined.', '', 'Error: Process completed with exit code 1.'].join('\n'));
     // Assert
     expect(found).toEqual(['php.collision', 3, 5]);
+  });
+
+  it.each([
+    ['two spaces in (a title without its padding)', '  Symfony\\Component\\Console\\Exception\\CommandNotFoundException '],
+    ['its trailing space trimmed by the log', '   Symfony\\Component\\Console\\Exception\\CommandNotFoundException'],
+  ])('takes a title %s, and shows the message first', async (_, title) => {
+    // Act
+    const first = (await analyzeLog(['$ php artisan db:sead', '', title, '', '  Command "db:sead" is not defined.', '', 'Error: Process completed with exit code 1.'].join('\n'))).failures[0];
+    // Assert
+    expect([first?.rule, first?.startLine, first?.endLine, first?.lines[0]?.line]).toEqual(['php.collision', 3, 5, 5]);
   });
 
   it('reads no title in a word alone between spaces', async () => {
@@ -254,6 +289,20 @@ describe('a Ruby backtrace through files not named .rb', () => {
     const log = ['$ bundle exec rake release', 'ArgumentError: no release tag given', "/app/Rakefile:2:in `block in release_tag'", "/app/Rakefile:2:in `fetch'", 'Done.'].join('\n');
     // Act / Assert
     expect(await firstExtent(log)).toEqual(['ruby.bare-exception', 2, 4]);
+  });
+
+  it("reads an exception raised in Ruby's own code (`<internal:kernel>`, ruby 3.1.2's `ruby -e 'Float(\"x\")'`)", async () => {
+    // Prepare
+    const log = ['$ ruby -e \'Float("x")\'', '<internal:kernel>:173:in `Float\': invalid value for Float(): "x" (ArgumentError)', "\tfrom -e:1:in `<main>'", 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 3]);
+  });
+
+  it('reads a script on a Windows runner, its path after a drive letter (Ruby writes `/`)', async () => {
+    // Prepare
+    const log = ['> bin/setup', 'D:/a/shop/shop/bin/setup:3:in `fetch\': key not found: "DATABASE_URL" (KeyError)', "\tfrom D:/a/shop/shop/bin/setup:6:in `<main>'", 'Done.'].join('\n');
+    // Act / Assert
+    expect(await firstExtent(log)).toEqual(['ruby.exception', 2, 3]);
   });
 });
 
