@@ -1268,10 +1268,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // /app/x.php:0` frames under the error, display_errors a blank line, `Call Stack:` and frames indented under it
   // (under an uncaught exception, the exception's line again and a blank line first).
   // An uncaught Throwable's message may have lines of any shape (Guzzle's quotes the response's body), down to the
-  // one ending at the place it was thrown at.
+  // one ending at the place it was thrown at. Only PHP's own headline opens one (`Uncaught Class: …`, PHP 5's
+  // `Uncaught exception 'Class' with message …`): a program's line in its own words would run on to the block's end.
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
     re: PHP_ERROR_RE,
-    message: { open: /^(?:[.EFWIRSDN]*PHP )?Fatal error: +Uncaught |^Next [\w\\]+: /, end: / in \S+(?::\d+| on line \d+)$|^Stack trace:$/ },
+    message: { open: /^(?:[.EFWIRSDN]*PHP )?Fatal error: +Uncaught (?:[\w\\]+: |exception '[\w\\]+' with message )|^Next [\w\\]+: /, end: / in \S+(?::\d+| on line \d+)$|^Stack trace:$/ },
     cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S)|PHP Stack trace:$|PHP +\d+\. \S)/,
     contAfter: { prev: new RegExp(`${PHP_ERROR_RE.source}|${XDEBUG_EXCEPTION_RE.source}`), re: new RegExp(`^Call Stack:$|${XDEBUG_EXCEPTION_RE.source}`), blank: true } },
   // Collision (nunomaduro/collision: Laravel's console, Pest) renders an uncaught exception as its class alone on a

@@ -180,6 +180,25 @@ describe("PHP's uncaught exception whose message has several lines", () => {
     expect(await firstExtent(asBytes ? Buffer.from(log) : log)).toEqual(['php.fatal', 2, 14]);
   });
 
+  it("opens a message only on PHP's own headline (`Uncaught Class: …`), so a program's line of its own runs into nothing", async () => {
+    // Prepare: a program's `PHP Fatal error:  Uncaught …` in its own words (no class, no place), then another failure
+    // in the same step.
+    const log = [
+      '$ ./run-workers.sh',
+      'PHP Fatal error:  Uncaught exception in worker, see worker.log',
+      'Traceback (most recent call last):',
+      '  File "/app/scripts/report.py", line 1, in <module>',
+      '    import yaml',
+      "ModuleNotFoundError: No module named 'yaml'",
+      'Done.',
+    ].join('\n');
+    // Act
+    const found = (await analyzeLog(log)).failures.map((failure) => [failure.rule, failure.startLine, failure.endLine]);
+    // Assert
+    expect(found).toContainEqual(['python.traceback', 3, 6]);
+    expect(found.find(([rule]) => rule === 'php.fatal')?.[2]).toBe(2);
+  });
+
   it("stops under a headline that ends at a place PHP threw at, as before", async () => {
     // Prepare: the next line is the job's own output, not the message's.
     const fatal = 'PHP Fatal error:  Uncaught Exception: cannot read /etc/app/settings.ini in /app/bin/plain.php:3';
