@@ -36,16 +36,17 @@ export default defineConfig({
     projects: [
       {
         // The stack's tests share worker processes. Each synthesizes templates and checks them with aws-cdk-lib's
-        // template validation, whose engine takes ~2.5 s of CPU to start and aws-cdk-lib ~0.4 s to load: in a process
-        // per file that was paid 14 times (164 s of CPU for these files, the most of any directory a file). They only
-        // build apps and read templates; what a file keeps is released after it (test/infra/file-setup.ts).
+        // template validation, whose engine takes ~2.5 s of CPU to start and aws-cdk-lib ~0.4 s to load: in a
+        // process per file that was paid 14 times (164 s of CPU for these files, more a file than any other folder's).
+        // They only build apps and read templates; what a file keeps is released after it (test/infra/file-setup.ts).
         test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false, setupFiles: ['test/infra/file-setup.ts'] },
       },
       {
         // The local runtime's tests share worker processes too. A process's first local runtime costs ~2.1 s of CPU
         // (importing every stage, the SDK clients and the embedded Step Functions, and compiling them), the next ones
         // ~0.26 s; every file starts and closes its own runtimes, and none sets process-wide state it does not put
-        // back (no module mocks, no fake timers). Busy machine, these 71 files: 311 s of CPU isolated, 204 s not.
+        // back (no module mocks, no fake timers: test/unit/support/shared-process-files.test.ts). Busy machine, these
+        // 71 files: 311 s of CPU isolated, 204 s not.
         test: { name: 'integration', include: ['test/integration/**/*.test.ts'], isolate: false },
       },
       { test: { name: 'guard', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/infra/**', 'test/integration/**'] } },
