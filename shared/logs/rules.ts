@@ -566,6 +566,21 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*thread '.*' panicked at/, cont: /^(?:note: |stack backtrace:|\s+\d+: |expected success|\S.*', \S+\.rs:\d+:\d+$)/ },
   // Deno and Bun print a failed assertion as `error: AssertionError: …` / `error: expect(received).toBe(expected)`,
   // which rustc's `error: ` rule would otherwise read as a compiler error.
+  // A sanitizer's report on a test binary (GCC's and Clang's `-fsanitize=address`, LeakSanitizer's leaks at exit):
+  // `==PID==ERROR: AddressSanitizer: heap-buffer-overflow on address …`, the access (`WRITE of size 4 at … thread
+  // T0`) and its frames (`    #0 0x… in rb_push src/ringbuf.c:23`), where the memory was allocated or freed, and its
+  // `SUMMARY: AddressSanitizer: heap-buffer-overflow src/ringbuf.c:23 in rb_push`. The shadow bytes' map after it
+  // tells nothing a reader needs.
+  { id: 'sanitizer.error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80,
+    re: /^==\d+==ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer: \S/,
+    cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |The signal is caused by |Hint: )/ },
+  // Valgrind's memcheck (`--error-exitcode` fails the run on its errors): each error under the process's id,
+  // `==PID== Invalid write of size 4`, its frames (`==PID==    at 0x…: rb_push (ringbuf.c:23)`, `by 0x…`) and where
+  // the memory came from (`==PID==  Address 0x… is 0 bytes after a block of size 16 alloc'd` and its frames); a
+  // leak's record under `--leak-check=full` (`16 bytes in 1 blocks are definitely lost in loss record 1 of 1`).
+  { id: 'valgrind.error', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
+    re: /^==\d+== (?:Invalid (?:read|write) of size \d+|Invalid (?:free|delete|delete\[\]|realloc)\(\)|Mismatched free\(\) \/ delete \/ delete \[\]|Conditional jump or move depends on uninitialised value|Use of uninitialised value of size \d+|Syscall param \S+ (?:points to|contains) (?:uninitialised|unaddressable) byte|Source and destination overlap in \S+|[\d,]+ (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in [\d,]+ blocks are (?:definitely|possibly) lost in loss record )/,
+    cont: /^==\d+== {2,}(?:at|by) 0x[0-9A-F]+: |^==\d+== {2}(?:Address 0x[0-9a-f]+ is |Block was alloc'd at$|Uninitialised value was created by )/ },
   { id: 'js.runtime-assertion', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
     re: /^error: (?:(?:Uncaught (?:\(in promise\) )?)?AssertionError\b|expect\(received\)|expect\(\w*\)\.\w+)/ },
   // dart test (package:test): `00:01 +3 -1: test/x_test.dart: group name [E]`, its Expected/Actual indented below.
@@ -761,9 +776,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'clang-format.violation', category: 'lint', weight: 76, extend: 'indent', maxLines: 4, cont: /^\s*\^/,
     re: /^\S+:\d+:\d+: (?:error|warning): code should be clang-formatted \[-Wclang-format-violations\]$/ },
   // clang-tidy with `--warnings-as-errors`: a check's finding in the C compilers' shape, told apart by the check's name
-  // marked `-warnings-as-errors` in its brackets. Before the C compilers' rule.
+  // marked `-warnings-as-errors` in its brackets. Before the C compilers' rule. The static analyzer's checks explain a
+  // finding by the path to it, a `note:` per step (`Assuming 'i' is < field 'len'`, `Loop condition is true`) with the
+  // code quoted under each, down to the finding again: all of it the finding's.
   { id: 'clang-tidy.error', category: 'lint', weight: 80, extend: 'indent', maxLines: 20,
-    re: /^\S+:\d+:\d+: error: .* \[[\w.-]+,-warnings-as-errors\]$/, cont: /^\s*\d* \|/ },
+    re: /^\S+:\d+:\d+: error: .* \[[\w.-]+,-warnings-as-errors\]$/, cont: /^\s*\d* \||^\S+:\d+:\d+: note: / },
   // mypy (a type checker: compilation in the taxonomy): `app.py:12: error: message  [arg-type]`, its `note:` lines
   // below. Before the C compilers' rule, whose `file:line: error:` shape it shares.
   // clj-kondo: `src/shop/cart.clj:14:3: error: Unresolved symbol: x`, in the C compilers' shape.
@@ -794,6 +811,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // A template's error stands under the instantiation GCC names (`x.hpp: In instantiation of '…':`) and the chain of
   // `x.cpp:7:41:   required from …` lines that led to it, down to the caller's line: where the error comes from,
   // taken into the block. Not the scope line of a plain error (`x.c: In function 'main':`): its own line says where.
+  // Cppcheck's default template, `{file}:{line}:{column}: {severity}:{inconclusive:inconclusive: }{message} [{id}]`,
+  // the code and a caret under it, and `note:` lines along the path it took (`Assuming condition is false`). Every
+  // finding fails a run under `--error-exitcode`, a `warning:` or `style:` as much as an `error:`. Its id is a single
+  // camel-case word (`uninitvar`, `nullPointer`), where GCC's and Clang's warnings name a flag (`[-Wunused]`),
+  // clang-tidy a dotted check (`[bugprone-…]`) and ShellCheck a code (`[SC2086]`). After mypy's rule, whose codes
+  // (`[misc]`) have the same shape on a Python file.
+  { id: 'cppcheck.finding', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
+    re: /^\S+:\d+:\d+: (?:error|warning|style|performance|portability|information): .* \[[a-z][A-Za-z0-9]*\]$/, cont: /^\S+:\d+:\d+: note: / },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
     re: CC_ERROR_RE,
     lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 12, inclusive: true,
@@ -1352,11 +1377,12 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
 
 /**
  * Lines that look like failures but are not: warnings, zero counts, echoed flags, app logs at info level, GHC's
- * progress (`[2 of 9] Compiling App.Error ( src/App/Error.hs, … )`: a module's name), and jest's `FAIL <file>` suite
- * header (the `●` block below it pulls the header in by look-back).
+ * progress (`[2 of 9] Compiling App.Error ( src/App/Error.hs, … )`: a module's name), jest's `FAIL <file>` suite
+ * header (the `●` block below it pulls the header in by look-back), and clang-tidy's advice under its findings
+ * (`Use -header-filter=.* to display errors from all non-system headers.`).
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$/i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -1562,6 +1588,9 @@ export const GENERIC_CONT = STACK_CONT;
 export const PREFILTER_RE =
   /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
 
-/** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
+/**
+ * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions,
+ * memcheck's errors on uninitialised values and its leaks).
+ */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;
