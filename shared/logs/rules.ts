@@ -467,7 +467,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`    src/x.ts:42:30 - error TS2345: …`, or `src/x.ts(42,30): error TS2345: …` without `pretty`): the code does not build.
   { id: 'jest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
     lookback: { re: /^\s*FAIL\s+\S/, lines: 2, inclusive: true },
-    re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests)/,
+    re: /^\s*● (?!Console\b)\S.*$/, end: /^\s*(?:● \S|(?:PASS|FAIL)\s+\S|Test Suites:|Tests:|Summary of all failing tests|Snapshot Summary$)/,
     pick: [{ re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: / }],
     categoryFrom: { re: /^\s+\S+(?::\d+:\d+ - |\(\d+,\d+\): )error TS\d+: /, category: 'compilation' } },
   { id: 'vitest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 300, gap: 99,
@@ -940,8 +940,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // Dart Sass (its CLI, sass-loader's `SassError:`): its messages, a `╷ │ ╵` frame and the stylesheet's load stack.
   { id: 'sass.error', category: 'compilation', weight: 80, extend: 'indent', maxLines: 40, cont: /^\s*\d+ [│|]/,
     re: /^(?:Sass)?Error: (?:Undefined (?:variable|mixin|function|operation)|Can't find stylesheet to import|[Ee]xpected (?:"[^"]+"|expression|identifier|selector)|Invalid CSS after|There is no module with the namespace|Incompatible units|Module loop|This (?:file|module) is already being loaded|Private members can't be accessed|Only \d+ arguments? allowed)/ },
+  // webpack 5's `ERROR in ./src/index.js 4:15-34`, the message under it (`Module not found: Error: Can't resolve
+  // './routes' in '…'`) and what it says about it (the resolver's trace, a loader's output, the code), down to the
+  // blank line before the next error.
+  { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 0, maxLines: 120, re: /^ERROR in \S/ },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
-    re: /^ERROR in \S|^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
+    re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
   { id: 'storybook.error', category: 'compilation', weight: 78, extend: 'indent', refine: true, re: /^ERR! (?!=> |\s)\S/ },
   // svelte-check's human output: the position on its own line, then `Error: message (ts)` and the code.
@@ -1589,8 +1593,8 @@ export const PREFILTER_RE =
   /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
 
 /**
- * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions,
- * memcheck's errors on uninitialised values and its leaks).
+ * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
+ * `prettier --check` lists, memcheck's errors on uninitialised values and its leaks).
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;

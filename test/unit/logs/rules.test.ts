@@ -1100,6 +1100,43 @@ const CASES: Case[] = [
       'The command "cppcheck --enable=warning,style --error-exitcode=1 src" exited with 1.',
     ),
   },
+  {
+    // webpack 5: `ERROR in <module> <loc>`, the message under it and the resolver's trace, to the blank line.
+    name: 'webpack module not found',
+    rule: 'webpack.error-in',
+    category: 'compilation',
+    head: 'ERROR in ./src/index.js 4:15-34',
+    covers: [4, 5, 9],
+    log: lines(
+      '$ webpack --mode production',
+      './src/index.js 344 bytes [built] [code generated]',
+      '',
+      'ERROR in ./src/index.js 4:15-34',
+      "Module not found: Error: Can't resolve './routes' in '/home/runner/work/shop/shop/src'",
+      "resolve './routes' in '/home/runner/work/shop/shop/src'",
+      '  using description file: /home/runner/work/shop/shop/package.json (relative path: ./src)',
+      '      as directory',
+      "        /home/runner/work/shop/shop/src/routes doesn't exist",
+      '',
+      'webpack 5.113.0 compiled with 1 error in 386 ms',
+      'The command "webpack --mode production" exited with 1.',
+    ),
+  },
+  {
+    // Prettier 3 names each file it would change (`[warn] src/format.js`, no failure word) above its verdict.
+    name: 'prettier --check file list',
+    rule: 'prettier.check',
+    category: 'lint',
+    head: '[warn] src/format.js',
+    covers: [3],
+    log: lines(
+      '$ prettier --check .',
+      'Checking formatting...',
+      '[warn] src/format.js',
+      '[warn] Code style issues found in the above file. Run Prettier with --write to fix.',
+      'The command "prettier --check ." exited with 1.',
+    ),
+  },
 ];
 
 describe('rule families', () => {
