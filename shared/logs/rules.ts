@@ -437,16 +437,18 @@ export const RULES: readonly Rule[] = uniformRules([
   // source between dashed rules and the kernel's IPython traceback, `KeyError: 'amount'` last.
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
     pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: PY_EXCEPTION_LINE_RE, last: true, outdented: true }, { re: /\S/ }],
-    re: /^_{3,} (?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
+    re: /^_{3,} (?!summary _)(?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
     // The summary (`===== 1 failed, 2 passed in 0.50s =====`) holds no `=` between its frames; each lookahead reads
     // from one place only, so a long line costs one pass, not one per split of it.
     tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`.
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
-  // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it.
+  // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it. The
+  // same row of dashes closes the last report, above `Ran N tests`: passed over, part of the block only when a line
+  // of it follows them.
   { id: 'unittest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99,
-    re: /^(?:FAIL|ERROR): \S+ \(\S+\)/, end: /^(?:={20,}|Ran \d+ tests?)/,
+    re: /^(?:FAIL|ERROR): \S+ \(\S+\)/, end: /^(?:={20,}|Ran \d+ tests?|-{20,}$)/, interleaved: { re: /^-{20,}$/, lines: 1 },
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
   // IPython's own (`ipython -c`, and the kernel's under Jupyter, papermill, nbval, nbmake) heads it with the
   // exception's name, `KeyError                                  Traceback (most recent call last)`, and each frame
@@ -1404,6 +1406,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   // and, for metadata and legacy installs, `× Encountered error while …` pointing back at the quote.
   { id: 'cascade.pip', category: 'unknown', weight: 12, extend: 'line',
     re: /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)|× Encountered error while (?:generating package metadata|trying to install package)\.)$/ },
+  // tox 3 after a command of an environment failed: `ERROR: InvocationError for command … (exited with code 1)`, then
+  // its summary, one line per environment (`ERROR:   py311: commands failed`, `  lint: commands succeeded`).
+  { id: 'cascade.tox', category: 'unknown', weight: 30, extend: 'line', re: /^ERROR: InvocationError for command \S.* \(exited with code -?\d+\)$/,
+    closing: { through: /^(?:_{3,} summary _{3,}|ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)|  \S+: (?:commands succeeded|skipped\b.*)|  congratulations :\))$/ } },
   { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
