@@ -929,6 +929,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
     pick: [{ re: /^Error(?: \(warning \d+ \[[\w-]+\]\))?: / }] },
+  // An OCaml program's uncaught exception, `Fatal error: exception Assert_failure("test/t.ml", 6, 2)` (PHP's
+  // `Fatal error: Uncaught …` reads alike), with OCAMLRUNPARAM=b its `Raised at …`/`Called from …` frames under it.
+  // Under `dune test` the test executable's report starts at dune's ` t alias test/runtest (exit 2)`, its output
+  // in between.
+  { id: 'ocaml.uncaught', category: 'unknown', weight: 82, extend: 'indent', maxLines: 60, refine: true,
+    re: /^Fatal error: exception [A-Z][\w.]*(?:\(|$| )/, cont: /^(?:Raised|Re-raised|Called) (?:at|from|by) /,
+    lookback: { re: /^\s*\S+ alias \S+ \(exit \d+\)$/, lines: 200, inclusive: true } },
   // Elm: `-- TYPE MISMATCH ----- src/Main.elm`, then the explanation (first line named) up to the next report.
   { id: 'elm.error', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, gap: 99,
     re: /^-- [A-Z][A-Z ]*[A-Z] -+ \S+\.elm$/, end: /^(?:-- [A-Z][A-Z ]*[A-Z] -+ \S|Detected (?:errors|problems) in \d+ modules?\.)/,
@@ -1000,6 +1007,10 @@ export const RULES: readonly Rule[] = uniformRules([
       alone: /SyntaxError: (?:Non-UTF-8 code starting with |encoding problem: )/ } },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
+  // luacheck: a file's `Checking src/x.lua   6 warnings` (`1 error`, `Syntax error`), a blank line, then its
+  // problems four spaces in, `    src/x.lua:7:9: unused variable x`.
+  { id: 'luacheck.problem', category: 'lint', weight: 76, extend: 'line', re: /^ {4}\S+\.(?:lua|rockspec|luacheckrc):\d+:\d+(?:-\d+)?: \S/,
+    lookback: { re: /^Checking \S+ +(?:\d+ (?:warnings?|errors?)|Syntax error|I\/O error|Critical error)/, lines: 2, inclusive: true } },
   // ESLint's stylish format (yamllint's standard one too): the file's path on a line, then its problems in line order,
   // `  12:5  error  message  rule`; the file's first error reaches back over the warnings above it to the path.
   { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line',
@@ -1609,4 +1620,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S| {4}\S+\.lua:\d+:\d+: )/;

@@ -144,4 +144,37 @@ describe("reports of runners without a terminal, and what is not part of them", 
     expect(predictionLines(ofPhp)).toEqual([1, 2]);
     expect(ofRebar.failures[0]?.startLine).toBe(1);
   });
+
+  it("OCaml's uncaught exception is OCaml's, not PHP's, and under `dune test` its report starts at dune's line", async () => {
+    // Prepare: PHP's fatal error, alike to the word, and dune 2.9 running a test executable (OCaml 4.13).
+    const php = 'PHP Fatal error:  Uncaught Error: Call to undefined function total() in /app/src/x.php:6';
+    const dune = lines(
+      ' test_shapes alias test/runtest (exit 2)',
+      '(cd _build/default/test && ./test_shapes.exe)',
+      'ok circle area',
+      'Fatal error: exception Assert_failure("test/test_shapes.ml", 6, 2)',
+    );
+    // Act
+    const [ofDune, ofPhp] = await Promise.all([analyzeLog(dune), analyzeLog(php)]);
+    // Assert
+    expect(ofDune.failures.map((f) => [f.rule, f.lines[0]?.line, f.startLine])).toEqual([['ocaml.uncaught', 4, 1]]);
+    expect(ofPhp.failures[0]?.rule).toBe('php.fatal');
+  });
+
+  it("luacheck: a file's problems four spaces in, under its `Checking` line", async () => {
+    // Prepare: luacheck 1.1 (its colour cut).
+    const checking = (file: string, verdict: string): string => `Checking ${file.padEnd(42)}${verdict}`;
+    const log = lines(
+      checking('src/render.lua', '6 warnings'),
+      '',
+      '    src/render.lua:7:9: unused variable unused',
+      '    src/render.lua:12:3: setting non-standard global variable out',
+      '',
+      checking('src/slugify.lua', 'OK'),
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => [f.rule, f.lines.map((l) => l.line)])).toEqual([['luacheck.problem', [3, 1, 4]]]);
+  });
 });
