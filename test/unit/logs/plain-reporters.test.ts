@@ -177,4 +177,32 @@ describe("reports of runners without a terminal, and what is not part of them", 
     // Assert
     expect(analysis.failures.map((f) => [f.rule, f.lines.map((l) => l.line)])).toEqual([['luacheck.problem', [3, 1, 4]]]);
   });
+
+  it("Ant's javac: each error behind the task's `    [javac] `, its code, caret and notes under it, before Ant's verdict", async () => {
+    // Prepare: Ant 1.10.13 on OpenJDK 17 (`ant test`), the project's path cut to `src/…`.
+    const javac = (line: string): string => `    [javac] ${line}`;
+    const log = lines(
+      'compile:',
+      javac('Compiling 1 source file to /w/stock/build/classes'),
+      javac('src/com/acme/stock/Inventory.java:18: error: method put in interface Map<K,V> cannot be applied to given types;'),
+      javac('        counts.put(sku, have - qty, true);'),
+      javac('              ^'),
+      javac('  required: String,Integer'),
+      javac('  found:    String,int,boolean'),
+      javac('src/com/acme/stock/Inventory.java:22: error: cannot find symbol'),
+      javac('        return counts.get(sku).size;'),
+      javac('  symbol:   variable size'),
+      javac('2 errors'),
+      '',
+      'BUILD FAILED',
+      '/w/stock/build.xml:10: Compile failed; see the compiler error output for details.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.slice(0, 2).map((f) => [f.rule, f.startLine, f.endLine])).toEqual([
+      ['javac.error', 3, 7],
+      ['javac.error', 8, 10],
+    ]);
+  });
 });
