@@ -311,9 +311,12 @@ const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A
  */
 const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
 
-/** The start of Perl's own fatal messages (see the rule perl.died), and the end: the line it died at, and the file read. */
-const PERL_DIED = String.raw`^(?:Can't (?:locate|call method|use|find|open)|Undefined subroutine|Not an? (?:HASH|ARRAY|CODE|SCALAR|GLOB) reference|Illegal division by zero|Modification of a read-only value|Global symbol "[^"]+" requires|syntax error|Died|BEGIN failed--compilation aborted|Compilation failed in require)\b.*`;
-const PERL_DIED_END = String.raw`\d+(?:, <[^>]*> (?:line|chunk) \d+)?\.$`;
+/**
+ * The start of Perl's own fatal messages (see the rule perl.died), and the end: the line it died at and the file
+ * being read, or where a syntax error stands (`, near "}"`, the text quoted going on over lines; `, at EOF`).
+ */
+const PERL_DIED = String.raw`^(?:Can't (?:locate|call method|use|find|open)|Undefined subroutine|Missing right curly|Unmatched right curly|Bareword "[^"]+" not allowed|Not an? (?:HASH|ARRAY|CODE|SCALAR|GLOB) reference|Illegal division by zero|Modification of a read-only value|Global symbol "[^"]+" requires|syntax error|Died|BEGIN failed--compilation aborted|Compilation failed in require)\b.*`;
+const PERL_DIED_END = String.raw`\d+(?:, <[^>]*> (?:line|chunk) \d+)?(?:\.|, (?:near ".*|at EOF|at end of line))$`;
 
 /**
  * PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. log_errors
@@ -711,12 +714,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^Running the tests in .* failed\.$/, end: /^\s*(?:Execution halted|\* checking|\* DONE)/,
     // The output's tail names the failing expectation: testthat's `── Failure ('test-x.R:12:3'): …` (3e) or `1. Failure`.
     pick: [{ re: /^\s*(?:── |══ )?(?:\d+\. )?(?:Failure|Error) \(/ }] },
-  // Test::More's diagnostics stand under `#   Failed test 'name'` as comments two or more spaces in: `#   at t/x.t
-  // line 9.`, `#          got: '5.40'`, `#     expected: '4.50'` (a subtest's, four spaces further in). A test script
+  // Test::More's diagnostics stand under `#   Failed test 'name'` as comments: `#   at t/x.t line 9.`, `#
+  // got: '5.40'`, `#     expected: '4.50'` (a subtest's, four spaces further in), the lines of a message it quotes
+  // one space in (use_ok's `# syntax error at …`), down to its `# Looks like you failed 1 test of 3.`. A test script
   // that dies fails too: Perl's message ends at the place it died, a `.t` file's line (perl.died).
   { id: 'perl.test-failed', category: 'test_failure', weight: 80, extend: 'indent',
     re: new RegExp(`^\\s*#\\s+Failed test\\b|^\\S+\\.t \\.+ ?(?:Dubious|Failed \\d+)|^Failed \\d+\\/\\d+ test programs|${PERL_DIED} at \\S+\\.t line ${PERL_DIED_END}`),
-    cont: /^\s*#(?!\s+Failed test\b) {2,}\S/ },
+    cont: /^\s*#(?!\s+Failed test\b|\s*Looks like you\b|\s*Subtest: ) +\S/ },
   // What Perl dies with, ending at the place it died (`Can't locate object method "x" via package "Y" at lib/Y.pm
   // line 8.`, `, <STDIN> line 3.` after it when a file was being read). Only Perl's own fatal messages: its warnings
   // end the same way (`Use of uninitialized value … at lib/X.pm line 12.`).

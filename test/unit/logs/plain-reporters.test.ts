@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { analyzeLog, predictionLines, type LogAnalysis } from '../../../shared/logs/index.js';
 
 const lines = (...l: string[]): string => l.join('\n');
+/** Each failure's rule and the first and last lines of its block. */
+const spans = (analysis: LogAnalysis): Array<[string, number, number]> => analysis.failures.map((f) => [f.rule, f.startLine, f.endLine]);
 
 /**
  * Test runners' and linters' reports as a CI runner gets them (no terminal: plain arrows, no rules round a
@@ -48,6 +50,30 @@ describe("reports of runners without a terminal, and what is not part of them", 
     expect(ofDeath.failures[0]?.rule).toBe('perl.died');
   });
 
+  it("Perl: a module's syntax error, under `use_ok` and where a test script dies of it, is reported whole", async () => {
+    // Prepare: `prove -l t` (Perl 5.36) over a module missing a `}`: Test::More quotes Perl's message in `# ` lines.
+    const log = lines(
+      "#   Failed test 'use Basket::Cart;'",
+      '#   at t/00-load.t line 4.',
+      "#     Tried to use 'Basket::Cart'.",
+      '#     Error:  Missing right curly or square bracket at /w/lib/Basket/Cart.pm line 29, at end of line',
+      '# syntax error at /w/lib/Basket/Cart.pm line 29, at EOF',
+      '# Compilation failed in require at t/00-load.t line 4.',
+      '# Looks like you failed 1 test of 1.',
+      't/00-load.t ... ',
+      'Missing right curly or square bracket at /w/lib/Basket/Cart.pm line 29, at end of line',
+      'syntax error at /w/lib/Basket/Cart.pm line 29, near "}"',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(spans(analysis).filter(([rule]) => rule.startsWith('perl.'))).toEqual([
+      ['perl.test-failed', 1, 6],
+      ['perl.died', 9, 9],
+      ['perl.died', 10, 10],
+    ]);
+  });
+
   it("Nim's unittest: a report runs back from `[FAILED] name` to the previous verdict, its check or exception first", async () => {
     // Prepare: Nim 1.6's std/unittest; an IndexDefect's stack frames (`fatal.nim(54) sysFatal`) name procedures.
     const log = lines(
@@ -87,7 +113,7 @@ describe("reports of runners without a terminal, and what is not part of them", 
     // Act
     const analysis = await analyzeLog(log);
     // Assert
-    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])[0]).toEqual(['ant.junit-failed', 1, 5]);
+    expect(spans(analysis)[0]).toEqual(['ant.junit-failed', 1, 5]);
   });
 
   it("testthat without a terminal: each `Failure ('file:line'): name` with the values under it, to the next report", async () => {
@@ -106,20 +132,16 @@ describe("reports of runners without a terminal, and what is not part of them", 
     // Act
     const analysis = await analyzeLog(log);
     // Assert
-    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([
+    expect(spans(analysis)).toEqual([
       ['testthat.plain-failed', 1, 5],
       ['testthat.plain-failed', 7, 8],
     ]);
   });
 
   it("stylish lint output: a file's first error reaches back over the warnings above it to the file's path", async () => {
-    // Prepare: yamllint 1.29's standard format (ESLint's stylish reads the same).
-    const log = lines(
-      './.github/workflows/ci.yml',
-      '  1:1       warning  missing document start "---"  (document-start)',
-      '  4:16      error    too many spaces inside brackets  (brackets)',
-    );
+    // Prepare: yamllint 1.29's standard format (ESLint's stylish reads the same), with and without the file's path.
     const warningsOnly = lines('  1:1       warning  missing document start "---"  (document-start)', '  4:16      error    too many spaces inside brackets  (brackets)');
+    const log = lines('./.github/workflows/ci.yml', warningsOnly);
     // Act
     const [analysis, unheaded] = await Promise.all([analyzeLog(log), analyzeLog(warningsOnly)]);
     // Assert
@@ -200,7 +222,7 @@ describe("reports of runners without a terminal, and what is not part of them", 
     // Act
     const analysis = await analyzeLog(log);
     // Assert
-    expect(analysis.failures.slice(0, 2).map((f) => [f.rule, f.startLine, f.endLine])).toEqual([
+    expect(spans(analysis).slice(0, 2)).toEqual([
       ['javac.error', 3, 7],
       ['javac.error', 8, 10],
     ]);
