@@ -25,8 +25,8 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'c9dcae06ea8548ed543692c37cb2b69826bf4058d941c01faf04c474f749a130',
-  data: 'pZSBDsQgCEP7/v+nL7fctoqImHNxEsHSQZ34DnGP11oNdQOTQ4euNqzUAldquzVE6HpJJHPcx1bmOCz2sm/44FtOFqthkuybT3j+kasUfYZFlidyJ8Utean69oj3Tw+ehykvVZ2TPk5cMK4UfdOiX9v+U2uCop6EWrKveVBFxV9PzE6rpxpP+ts6b9xO4icd2f3U758w3BPaulSqd6oafAA=',
+  key: '90dd344352d41df92ce905a0ffb9bf61e1b3892b897176f3062dc1abe95405de',
+  data: 'pZSBDsMgCETv/f9PL+vWDvFEzGisRPBAOBVvEbf8tJWo62g2HZrasFILXFaP2uCh6ydhxrhOmJn9CL6XfsMn23KwmAMmZj3YRIw/5iplW8DCxcm5Y3HLvFSdPeP904PnY4pLVWfTR49bnLE4N7safFpWc4KinqRasq95YkWVvx6fHVdPOW7629ofcjvxn3gU7qe+b8JwT2jzUpbvVDV4AQ==',
 };
 
 /** The automata of the open block's questions (`blockSpecs`), deflated, and the key of their expressions. */

@@ -929,8 +929,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // it goes on after. Anchored: a search through the line would read it again from each `: *** ` in it.
   { id: 'make.no-rule', category: 'configuration', weight: 60, extend: 'line',
     re: /No rule to make target|No targets(?: specified and no makefile found)?\.|^(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* .*\.  Stop\.$/ },
-  // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`.
-  { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/ },
+  // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`; a type mismatch lists the candidates under it at
+  // column 0 (`but expected one of:`, `proc …`), then after a blank line `expression: …`.
+  { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/,
+    cont: /^(?:but expected one of:$|(?:proc|func|template|macro|iterator|method|converter) \S|\d+ other mismatching symbols? |expression: )/ },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,

@@ -227,4 +227,21 @@ describe("reports of runners without a terminal, and what is not part of them", 
       ['javac.error', 8, 10],
     ]);
   });
+
+  it("Nim's type mismatch: the candidates and the expression under the error are its report", async () => {
+    // Prepare: `nim c --hints:off src/csvtool.nim` (Nim 1.6.10).
+    const candidates = ['proc `+=`[T: float | float32 | float64](x: var T; y: T)', '  first type mismatch at position: 2', "  but expression 'v' is of type: string"];
+    const log = lines(
+      '/w/src/csvtool.nim(15, 12) Error: type mismatch: got <float, string>',
+      'but expected one of:',
+      ...candidates,
+      '1 other mismatching symbols have been suppressed; compile with --showAllMismatches:on to see them',
+      '',
+      'expression: result += v',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(spans(analysis)).toEqual([['nim.error', 1, 8]]);
+  });
 });
