@@ -312,6 +312,13 @@ const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A
 const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
 
 /**
+ * The start of Perl's own fatal messages (see the rule perl.died), and the end: the line it died at and the file
+ * being read, or where a syntax error stands (`, near "}"`, the text quoted going on over lines; `, at EOF`).
+ */
+const PERL_DIED = String.raw`^(?:Can't (?:locate|call method|use|find|open)|Undefined subroutine|Missing right curly|Unmatched right curly|Bareword "[^"]+" not allowed|Not an? (?:HASH|ARRAY|CODE|SCALAR|GLOB) reference|Illegal division by zero|Modification of a read-only value|Global symbol "[^"]+" requires|syntax error|Died|BEGIN failed--compilation aborted|Compilation failed in require)\b.*`;
+const PERL_DIED_END = String.raw`\d+(?:, <[^>]*> (?:line|chunk) \d+)?(?:\.|, (?:near ".*|at EOF|at end of line))$`;
+
+/**
  * PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. log_errors
  * writes to stderr with no newline before it, so a fatal error that ends a PHPUnit run stands on its progress line,
  * after a character per test run (`..E`: passed, failed, error, warning, incomplete, risky, skipped, and PHPUnit
@@ -525,8 +532,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
   // What says why, in the YAML under `not ok N`: node:test's one-line `error: '…'` or, on the lines under its
   // `error: |-`, node:assert's own message (a message of the test's own is not told from the values: the `not ok`
-  // line stays first); tape's keys, four spaces in (node:test's stand two in, as deep as its `---`).
-  { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/, cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)/,
+  // line stays first); tape's keys, four spaces in (node:test's stand two in, as deep as its `---`). Bats puts its
+  // diagnostics under the line as TAP comments: `# (in test file test/x.bats, line 15)` (`# (from function …` through
+  // a helper) and the command that failed three spaces in; a comment one space in is the next test's name (tape's).
+  { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/,
+    cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)|^#(?: \((?:in|from) | {2,}\S)/,
     pick: [
       { re: /^\s+error: (?!\|-?$)\S/ },
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
@@ -622,6 +632,10 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
     keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
       also: /^\*{3}Exception: /, tail: { lines: QUOTED_OUTPUT_TAIL } } },
+  // CTest's closing list of the tests that failed, under its summary: `The following tests FAILED:`, then a tab and
+  // `  2 - wraparound (Failed)` per test (`(Subprocess aborted)`, `(SEGFAULT)`, `(Timeout)`, `(Not Run)`).
+  { id: 'ctest.failed-list', category: 'test_failure', weight: 24, extend: 'line', statusOnly: true, re: /^The following tests FAILED:$/,
+    closing: { through: /^\s+\d+ - \S.* \([^)]+\)$/ } },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
@@ -656,6 +670,12 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
   { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\) (?:Failed|Error) : \S/ },
+  // Ant's <junit> task with the plain formatter, each line behind the task's `    [junit] `: `Testcase: name took 0.01
+  // sec`, then `\tFAILED` or `\tCaused an ERROR`, the message, the exception and its frames, and a `[junit] ` line
+  // with nothing after it (a passed test's `Testcase:` line has no verdict under it).
+  { id: 'ant.junit-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 0,
+    re: /^\s*\[junit\] \s*(?:FAILED|Caused an ERROR)$/, end: /^\s*\[junit\](?: (?:Testcase: |Test \S+ FAILED$)|\s*$)/,
+    lookback: { re: /^\s*\[junit\] Testcase: \S+ took [\d.]+ sec$/, lines: 1, inclusive: true } },
   { id: 'junit.failed', category: 'test_failure', weight: 80, extend: 'indent', maxLines: 200,
     re: /^\s*(?:Test|Tests?) (?:\S+ )?failed: \S|^\d+\) \w+\(\S+\)$|^\[ERROR\] \S+\.\w+\s+(?:Time elapsed|»)/ },
   { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
@@ -700,16 +720,38 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'testthat.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 100,
     // testthat 2e numbers its failures (`1. Failure (…)`); the 3rd edition rules them off: `── Failure ('test-x.R:12:3'): name ──`.
     re: /^\s*(?:── |══ )?\d+\. (?:Failure|Error)(?: \(|: )|^\s*── (?:Failure|Error) \('[^']+'\): / },
+  // The same reports when the output is no terminal (a CI runner's): no rule round the headline, `Failure
+  // ('test-x.R:6'): name` at the line's start, the expectation's message and values under it, unindented, a blank line
+  // between the reports and a rule of `─` after the file's last one.
+  { id: 'testthat.plain-failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 100, gap: 99,
+    re: /^(?:Failure|Error) \('[^']+\.[Rr]:\d+(?::\d+)?'\): \S/,
+    end: /^(?:(?:Failure|Error|Warning|Skip) \('[^']+'\): |─{10,}$|══ |\[ FAIL \d+ \| )/ },
   { id: 'r.tests-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 80,
     lookback: { re: /^\s*Running ‘[^’]+’/, lines: 3, inclusive: true },
     re: /^Running the tests in .* failed\.$/, end: /^\s*(?:Execution halted|\* checking|\* DONE)/,
     // The output's tail names the failing expectation: testthat's `── Failure ('test-x.R:12:3'): …` (3e) or `1. Failure`.
     pick: [{ re: /^\s*(?:── |══ )?(?:\d+\. )?(?:Failure|Error) \(/ }] },
+  // Test::More's diagnostics stand under `#   Failed test 'name'` as comments: `#   at t/x.t line 9.`, `#
+  // got: '5.40'`, `#     expected: '4.50'` (a subtest's, four spaces further in), the lines of a message it quotes
+  // one space in (use_ok's `# syntax error at …`), down to its `# Looks like you failed 1 test of 3.`. A test script
+  // that dies fails too: Perl's message ends at the place it died, a `.t` file's line (perl.died).
   { id: 'perl.test-failed', category: 'test_failure', weight: 80, extend: 'indent',
-    re: /^\s*#\s+Failed test\b|^\S+\.t \.+ ?(?:Dubious|Failed \d+)|^Failed \d+\/\d+ test programs/ },
-  // busted's utfTerminal report: `Failure → spec/x_spec.lua @ 5`, the test's name, then `spec/x_spec.lua:6: message`.
+    re: new RegExp(`^\\s*#\\s+Failed test\\b|^\\S+\\.t \\.+ ?(?:Dubious|Failed \\d+)|^Failed \\d+\\/\\d+ test programs|${PERL_DIED} at \\S+\\.t line ${PERL_DIED_END}`),
+    cont: /^\s*#(?!\s+Failed test\b|\s*Looks like you\b|\s*Subtest: ) +\S/ },
+  // What Perl dies with, ending at the place it died (`Can't locate object method "x" via package "Y" at lib/Y.pm
+  // line 8.`, `, <STDIN> line 3.` after it when a file was being read). Only Perl's own fatal messages: its warnings
+  // end the same way (`Use of uninitialized value … at lib/X.pm line 12.`).
+  { id: 'perl.died', category: 'unknown', weight: 72, extend: 'indent', refine: true, re: new RegExp(`${PERL_DIED} at \\S+ line ${PERL_DIED_END}`) },
+  // busted's utfTerminal report: `Failure → spec/x_spec.lua @ 5`, the test's name, then `spec/x_spec.lua:6: message`;
+  // its plainTerminal (what a CI runner without a terminal gets) draws the arrow as `->`.
   { id: 'busted.failed', category: 'test_failure', weight: 84, extend: 'paragraph', gap: 0, maxLines: 60,
-    re: /^(?:Failure|Error) → \S+ @ \d+$/ },
+    re: /^(?:Failure|Error) (?:→|->) \S+ @ \d+$/ },
+  // Nim's std/unittest prints what went wrong first (`    tests/t.nim(10, 29): Check failed: a == b` and the values,
+  // or an exception's stack and `    Unhandled exception: … [IndexDefect]`), then the test's verdict, `  [FAILED] name`:
+  // the report runs back to the previous test's verdict or the suite's `[Suite] name`.
+  { id: 'nim.unittest-failed', category: 'test_failure', weight: 84, extend: 'line', re: /^\s*\[FAILED\] \S/,
+    lookback: { re: /^\s*\[(?:OK|FAILED|SKIPPED)\] \S|^\[Suite\] /, lines: 60, inclusive: false },
+    pick: [{ re: /^\s*\S+\.nims?\(\d+, \d+\): Check failed: |^\s*Unhandled exception: / }] },
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
     re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\./ },
@@ -732,8 +774,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\[ERROR\] \S+:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] \S+\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$/ },
   { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
+  // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
-    re: /^(?:\[ERROR\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/ },
+    re: /^(?:\[ERROR\] |\s*\[javac\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/,
+    cont: /^\s*\[javac\] (?!\S+\.(?:java|kt|scala|groovy):\d+: |\d+ (?:errors?|warnings?)$|Note: )/ },
   // The Maven Enforcer: `[ERROR] Rule 1: org.apache.maven.enforcer.rules.version.RequireJavaVersion failed with message:`
   // and the reason below it; a rule of its `dependency` package (convergence, upper bounds, bans) is a dependency's.
   { id: 'maven.enforcer', category: 'configuration', weight: 82, extend: 'until', maxLines: 20, gap: 0,
@@ -768,9 +812,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\[[\d:]+\]: )?(?:▸ )?❌ +(?:\S+:\d+(?::\d+)?: |(?:ld|clang|error): )/ },
   // ShellCheck's gcc format reads like a compiler's: `deploy.sh:14:1: error: message [SC1073]`.
   { id: 'shellcheck.gcc', category: 'lint', weight: 78, extend: 'line', re: /^\S+:\d+:\d+: (?:error|warning|note|style): .* \[SC\d{4}\]$/ },
-  // erlc (rebar3, erlang.mk): `src/calc.erl:12:5: variable 'Y' is unbound`, a `%   12|` code frame below (OTP 24+).
+  // erlc (rebar3, erlang.mk): `src/calc.erl:12:5: variable 'Y' is unbound`, a `%   12|` code frame below (OTP 24+);
+  // rebar3 heads a file's errors with `===> Compiling src/calc.erl failed`.
   { id: 'erlang.compile', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, cont: /^%\s+\d*\|/,
-    re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/ },
+    re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/,
+    lookback: { re: /^===> Compiling \S+ failed$/, lines: 1, inclusive: true } },
   // protoc: `proto/x.proto:18:3: "common.v1.Money" is not defined.` (a space after the position, unlike buf's).
   { id: 'protoc.error', category: 'compilation', weight: 82, extend: 'line', re: /^\S+\.proto:\d+:\d+: (?!warning:)\S/ },
   // clang-format --dry-run --Werror: `src/x.cpp:41:15: error: code should be clang-formatted
@@ -910,12 +956,21 @@ export const RULES: readonly Rule[] = uniformRules([
   // it goes on after. Anchored: a search through the line would read it again from each `: *** ` in it.
   { id: 'make.no-rule', category: 'configuration', weight: 60, extend: 'line',
     re: /No rule to make target|No targets(?: specified and no makefile found)?\.|^(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* .*\.  Stop\.$/ },
-  // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`.
-  { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/ },
+  // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`; a type mismatch lists the candidates under it at
+  // column 0 (`but expected one of:`, `proc …`), then after a blank line `expression: …`.
+  { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/,
+    cont: /^(?:but expected one of:$|(?:proc|func|template|macro|iterator|method|converter) \S|\d+ other mismatching symbols? |expression: )/ },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
     pick: [{ re: /^Error(?: \(warning \d+ \[[\w-]+\]\))?: / }] },
+  // An OCaml program's uncaught exception, `Fatal error: exception Assert_failure("test/t.ml", 6, 2)` (PHP's
+  // `Fatal error: Uncaught …` reads alike), with OCAMLRUNPARAM=b its `Raised at …`/`Called from …` frames under it.
+  // Under `dune test` the test executable's report starts at dune's ` t alias test/runtest (exit 2)`, its output
+  // in between.
+  { id: 'ocaml.uncaught', category: 'unknown', weight: 82, extend: 'indent', maxLines: 60, refine: true,
+    re: /^Fatal error: exception [A-Z][\w.]*(?:\(|$| )/, cont: /^(?:Raised|Re-raised|Called) (?:at|from|by) /,
+    lookback: { re: /^\s*\S+ alias \S+ \(exit \d+\)$/, lines: 200, inclusive: true } },
   // Elm: `-- TYPE MISMATCH ----- src/Main.elm`, then the explanation (first line named) up to the next report.
   { id: 'elm.error', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, gap: 99,
     re: /^-- [A-Z][A-Z ]*[A-Z] -+ \S+\.elm$/, end: /^(?:-- [A-Z][A-Z ]*[A-Z] -+ \S|Detected (?:errors|problems) in \d+ modules?\.)/,
@@ -991,8 +1046,15 @@ export const RULES: readonly Rule[] = uniformRules([
       alone: /SyntaxError: (?:Non-UTF-8 code starting with |encoding problem: )/ } },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
+  // luacheck: a file's `Checking src/x.lua   6 warnings` (`1 error`, `Syntax error`), a blank line, then its
+  // problems four spaces in, `    src/x.lua:7:9: unused variable x`.
+  { id: 'luacheck.problem', category: 'lint', weight: 76, extend: 'line', re: /^ {4}\S+\.(?:lua|rockspec|luacheckrc):\d+:\d+(?:-\d+)?: \S/,
+    lookback: { re: /^Checking \S+ +(?:\d+ (?:warnings?|errors?)|Syntax error|I\/O error|Critical error)/, lines: 2, inclusive: true } },
+  // ESLint's stylish format (yamllint's standard one too): the file's path on a line, then its problems in line order,
+  // `  12:5  error  message  rule`; the file's first error reaches back over the warnings above it to the path.
   { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line',
-    re: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
+    re: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/,
+    lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 40, inclusive: true, through: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ } },
   // lintrunner: `>>> Lint for path:` then `  Error (MYPY) [attr-defined]` and the message below it.
   { id: 'lintrunner.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 40,
     re: /^\s*Error \([A-Z][A-Z0-9_-]*\) \S/, lookback: { re: /^>>> Lint for \S+:$/, lines: 3, inclusive: true } },
@@ -1301,10 +1363,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // An uncaught Throwable's message may have lines of any shape (Guzzle's quotes the response's body), down to the
   // one ending at the place it was thrown at. Only PHP's own headline opens one (`Uncaught Class: …`, PHP 5's
   // `Uncaught exception 'Class' with message …`): a program's line in its own words would run on to the block's end.
+  // `php -l` closes a file's parse error with `Errors parsing src/x.php`.
   { id: 'php.fatal', category: 'unknown', weight: 80, extend: 'indent', refine: true,
     re: PHP_ERROR_RE,
     message: { open: /^(?:[.EFWIRSDN]*PHP )?Fatal error: +Uncaught (?:[\w\\]+: |exception '[\w\\]+' with message )|^Next [\w\\]+: /, end: / in \S+(?::\d+| on line \d+)$|^Stack trace:$/ },
-    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S)|PHP Stack trace:$|PHP +\d+\. \S)/,
+    cont: /^(?:Stack trace:$|#\d+ (?:\{main\}$|\[internal function\]: |.+\(\d+\): )|Next [\w\\]+(?::\s| in \S)|PHP Stack trace:$|PHP +\d+\. \S|Errors parsing \S)/,
     contAfter: { prev: new RegExp(`${PHP_ERROR_RE.source}|${XDEBUG_EXCEPTION_RE.source}`), re: new RegExp(`^Call Stack:$|${XDEBUG_EXCEPTION_RE.source}`), blank: true } },
   // Collision (nunomaduro/collision: Laravel's console, Pest) renders an uncaught exception as its class alone on a
   // line, two spaces in and padded by its red title's space either side (`   Illuminate\Database\QueryException `),
@@ -1384,11 +1447,13 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
 /**
  * Lines that look like failures but are not: warnings, zero counts, echoed flags, app logs at info level, GHC's
  * progress (`[2 of 9] Compiling App.Error ( src/App/Error.hs, … )`: a module's name), jest's `FAIL <file>` suite
- * header (the `●` block below it pulls the header in by look-back), and clang-tidy's advice under its findings
- * (`Use -header-filter=.* to display errors from all non-system headers.`).
+ * header (the `●` block below it pulls the header in by look-back), clang-tidy's advice under its findings
+ * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file and a
+ * frame of Nim's stack trace (`…/lib/system/fatal.nim(54) sysFatal`: a procedure's name, the test's verdict under it
+ * reports).
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$/i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -1596,11 +1661,11 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
  * `prettier --check` lists, memcheck's errors on uninitialised values and its leaks).
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))| {4}\S+\.lua:\d+:\d+: )/;

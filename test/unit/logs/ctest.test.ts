@@ -110,4 +110,24 @@ describe('CTest', () => {
     expect(top?.rule).toBe('ctest.failed');
     expect(top?.keyLines).toEqual([terminate - 4, terminate - 3, terminate - 1, terminate, terminate + 1]);
   });
+
+  it('lists its closing list of the failed tests after the report, not the summary between', async () => {
+    // Prepare: ctest 3.25.1 --output-on-failure (test/fixtures/gha-real-tools/ctest-failed.log, its runner's lines cut).
+    const log = lines(
+      '2/3 Test #2: wraparound .......................***Failed    0.00 sec',
+      'tests/test_wraparound.c:13: pop 1: expected 10, got 0',
+      '',
+      '33% tests passed, 1 tests failed out of 3',
+      '',
+      'Total Test time (real) =   0.00 sec',
+      '',
+      'The following tests FAILED:',
+      '\t  2 - wraparound (Failed)',
+      'Errors while running CTest',
+    );
+    // Act
+    const predicted = predictionLines(await analyzeLog(log));
+    // Assert
+    expect(predicted).toEqual([1, 2, 8, 9]);
+  });
 });
