@@ -19,6 +19,11 @@ interface RealToolFixture {
   /** Inclusive ranges of the lines that belong to the failures' reports; a predicted line outside them is noise. */
   extent: Array<[number, number]>;
   category: string;
+  /**
+   * Why the analyzer still misses this log, when it does: the row then runs as an expected failure, so a fix shows
+   * up as a failing test that asks for the reason to be removed.
+   */
+  open?: string;
 }
 
 const FIXTURE_LIST: RealToolFixture[] = JSON.parse(readFileSync(resolve(FIXTURES, 'index.json'), 'utf8'));
@@ -38,8 +43,15 @@ describe("real tools' failures in GitHub Actions job logs: the first line, the w
     }
   });
 
+  it('keeps the logs the analyzer still misses few, each with its reason', () => {
+    const open = FIXTURE_LIST.filter((fixture) => fixture.open !== undefined);
+    for (const fixture of open) expect(fixture.open, fixture.file).toMatch(/\S.{20,}/);
+    expect(open.length).toBeLessThanOrEqual(Math.floor(FIXTURE_LIST.length / 20));
+  });
+
   for (const fixture of FIXTURE_LIST) {
-    it(`${fixture.toolchain} (${fixture.file})`, async () => {
+    const row = fixture.open === undefined ? it : it.fails;
+    row(`${fixture.toolchain} (${fixture.file})${fixture.open === undefined ? '' : `, open: ${fixture.open}`}`, async () => {
       // Act
       const analysis = await analyzeLog(readFileSync(resolve(FIXTURES, fixture.file)));
       // Assert
