@@ -805,12 +805,27 @@ export const RULES: readonly Rule[] = uniformRules([
   // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.
   { id: 'go.sum-missing', category: 'dependency', weight: 84, extend: 'indent', maxLines: 6,
     re: /^(?:\S+\.go:\d+:\d+: |go: (?:\S+@\S+: )?)missing go\.sum entry\b/ },
+  // cmd/go importing a package that no module it may use provides: `x.go:6:2: no required module provides package P;
+  // to add it:` with the `go get P` to run indented below; with -mod=mod, after looking for one, `cannot find module
+  // providing package P: …` (the proxy's 404, a private repository it could not read); GOPATH mode's `cannot find
+  // package "P" in any of:` with the directories it searched below. A dependency go.mod lacks, not a compile error:
+  // before go's build rule.
+  { id: 'go.import-missing', category: 'dependency', weight: 84, extend: 'indent', maxLines: 12,
+    re: /^(?:(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: )?(?:no required module provides package \S|cannot find module providing package \S|cannot find package "[^"]*" in any of:$)/ },
   // golangci-lint and staticcheck end an issue with the linter's name (`(errcheck)`, `(SA4006)`); before go's build
   // rule, which would read it as a compiler error. `(typecheck)` is the compiler's own error, reported through it.
   { id: 'golangci.issue', category: 'lint', weight: 74, extend: 'indent', re: /^\S+\.go:\d+(?::\d+)?: .* \((?!typecheck\))[A-Za-z][\w-]*\)$/ },
   // go vet heads its findings for a package with `# [pkg]` (the build's own errors come under `# pkg` alone).
   { id: 'go.vet', category: 'lint', weight: 80, extend: 'until', headNext: true, maxLines: 60, gap: 0,
     re: /^# \[[\w.\/@-]+\]$/, end: /^(?!(?:vet: )?(?:\.\.?\/)?[\w.\/-]+\.go:\d+(?::\d+)?: )/ },
+  // go vet's analyzers print their findings in the compiler's shape (`x.go:9:18: …`, under the package's `# pkg` line
+  // since the header lost its brackets), as does `go test`, which runs some of them before the tests: told from a
+  // compile error by the analyzers' own wording (copylocks, printf, unreachable, assign, bools, structtag, composites,
+  // lostcancel, nilfunc, shift, stdmethods, unsafeptr, unusedresult, httpresponse, loopclosure, errorsas, ifaceassert,
+  // stringintconv, atomic, testinggoroutine, sigchanyzer). A static check, not the build: before go's build rule.
+  // `vet: x.go:3:2: undefined: y` is the type checker's error, reported through vet: not one of them.
+  { id: 'go.vet-finding', category: 'lint', weight: 80, extend: 'line',
+    re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?:.*(?:passes lock by value: |copies lock(?: value)?: | format %\S* (?:has arg|reads arg|has unknown verb|uses non-int|is missing)| call (?:has arguments but no formatting directives|needs \d+ args? but has|has possible (?:Printf )?formatting directive)| arg list ends with redundant newline| arg \S+ is a func value, not called|result of \S+ call not used|\(\d+ bits\) too small for shift of \d+)|non-constant format string in call to |unreachable code$|self-assignment of |(?:redundant|suspect) (?:and|or): |struct field (?:tag .* not compatible with reflect\.StructTag\.Get|\w+ repeats \w+ tag)|\S+ composite literal uses unkeyed fields$|the cancel function (?:returned by|is not used on all paths)|comparison of function \S+ (?:==|!=) nil is always |method \S+ should have signature |possible misuse of (?:unsafe\.Pointer|reflect\.\w+Header)|using \w+ before checking for errors|loop variable \w+ captured by func literal|second argument to errors\.As must be a non-nil pointer|impossible type assertion: |conversion from \S+ to string yields a string of one rune|direct assignment to atomic value|call to \(\*[\w.]+\)\.\w+ from a non-test goroutine|misuse of unbuffered os\.Signal channel)/ },
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
     re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
@@ -865,10 +880,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',
     re: /\b(?:[Mm]erge )?[Cc]onflict markers? (?:encountered|in file)|encountered diff marker|version control conflict marker|^\s*(?:<{7}|>{7}) \S+$/ },
   // GNU ld names the function a reference is made from on the line above it (`/usr/bin/ld: main.o: in function
-  // `main':`): where the reference is, taken into the block.
+  // `main':`; before binutils 2.32 `main.o: In function `main':`, with no `ld:` in front): where the reference is,
+  // taken into the block. A symbol defined twice is `multiple definition of `f'; util.o:util.c:(.text+0x0): first
+  // defined here` on one line since 2.32; before, the first definition came on a line of its own under it
+  // (`util.o:util.c:(.text+0x0): first defined here`), joined to it as another line of the rule.
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
-    lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$/, lines: 1, inclusive: true },
-    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']/ },
+    lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$|^\S+\.o(?:bj)?: In function [`'‘].*['’]:$/, lines: 1, inclusive: true },
+    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']|^\S+:\(\.\w[^)]*\): first defined here$/ },
   { id: 'linker.exit', category: 'compilation', weight: 40, extend: 'line', re: /collect2(?:\.exe)?: (?:error: )?ld returned \d+ exit status|clang: error: linker command failed/ },
   // Refined: a `find_package` that finds nothing (`Could NOT find OpenSSL`) is a missing dependency.
   { id: 'cmake.error', category: 'configuration', weight: 86, extend: 'indent', maxLines: 60, gap: 1, refine: true,
@@ -1135,9 +1153,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'gha-cache.miss', category: 'configuration', weight: 86, extend: 'line', re: /^Failed to restore cache entry\. Exiting as fail-on-cache-miss is set\./ },
   { id: 'dotnet.restore', category: 'dependency', weight: 78, extend: 'line', re: /\berror NU\d{4}:|Unable to find package |Failed to restore / },
   // CommonJS names the files that required the module under it, not indented (`Require stack:`, `- /app/server.js`),
-  // above the frames.
+  // above the frames. ESM's resolver throws from Node's own code, which Node quotes above the error as for any
+  // uncaught one (`node:internal/modules/package_json_reader:314`, `  throw new ERR_MODULE_NOT_FOUND(packageName, …);`):
+  // that quote says where in Node it was thrown, the `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x'
+  // imported from …` under it what is missing.
   { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', cont: /^(?:Require stack:$|- [\w./\\:-])/,
-    re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
+    re: /\bCannot find module '|Error: Cannot find package '|(?<!new )ERR_MODULE_NOT_FOUND(?!\()/ },
   // A registry refusing a pull (`pull access denied for x, repository does not exist or may require 'docker login'`):
   // the workflow names an image that is not there or gives no credentials for it, as `denied: requested access to the
   // resource is denied` says to auth.error; a tag the registry lacks (`manifest unknown`) is a version not found.
@@ -1560,7 +1581,7 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]/i;
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =

@@ -245,6 +245,26 @@ const CASES: Case[] = [
     log: lines('# github.com/acme/tool', './main.go:14:2: undefined: fmt.Printn', '##[error]Process completed with exit code 1.'),
   },
   {
+    // Real output of Go 1.19's `go test ./...`: vet's printf check runs before the tests and fails the package.
+    name: "go test stopped by vet's printf check (the compiler's shape, vet's wording)",
+    rule: 'go.vet-finding',
+    category: 'lint',
+    head: './ledger.go:6:9: fmt.Sprintf format %d has arg id of wrong type string',
+    log: lines('# example.com/ledger', './ledger.go:6:9: fmt.Sprintf format %d has arg id of wrong type string', 'FAIL\texample.com/ledger [build failed]', 'FAIL'),
+  },
+  {
+    // Real output of Go 1.19's `go build ./...` with GOFLAGS=-mod=mod (and GOPROXY=off: the lookup's reason varies).
+    name: 'go build looking for a module that provides an imported package, and finding none',
+    rule: 'go.import-missing',
+    category: 'dependency',
+    head: 'internal/slack/client.go:6:2: cannot find module providing package github.com/slack-go/slack: module lookup disabled by GOPROXY=off',
+    log: lines(
+      'go: finding module for package github.com/slack-go/slack',
+      'internal/slack/client.go:6:2: cannot find module providing package github.com/slack-go/slack: module lookup disabled by GOPROXY=off',
+      '##[error]Process completed with exit code 1.',
+    ),
+  },
+  {
     name: 'cargo test',
     rule: 'cargo.test-output',
     category: 'test_failure',
@@ -554,6 +574,23 @@ const CASES: Case[] = [
     head: "main.c:(.text+0x1d): undefined reference to `compute'",
     covers: [1],
     log: lines("/usr/bin/ld: main.o: in function `main':", "main.c:(.text+0x1d): undefined reference to `compute'", 'collect2: error: ld returned 1 exit status'),
+  },
+  {
+    // binutils before 2.32 (Ubuntu 18.04's 2.30): no `ld:` in front of the function's line, and the first definition
+    // on a line of its own (2.32 on put it after a `;` on the same line: the real-tools corpus has that form).
+    name: "linker, a symbol defined twice as binutils before 2.32 printed it, its first definition on the next line",
+    rule: 'linker.error',
+    category: 'compilation',
+    head: "ids.c:(.text+0x0): multiple definition of `next_id'",
+    covers: [2, 3, 4],
+    log: lines(
+      'cc -o app main.o util.o ids.o',
+      "ids.o: In function `next_id':",
+      "ids.c:(.text+0x0): multiple definition of `next_id'",
+      'util.o:util.c:(.text+0x0): first defined here',
+      'collect2: error: ld returned 1 exit status',
+      "make: *** [Makefile:4: app] Error 1",
+    ),
   },
   {
     name: 'eslint',
