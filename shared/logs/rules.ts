@@ -986,9 +986,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'lint.pep8-style', category: 'lint', weight: 78, extend: 'line',
     re: /^\S+\.(?:py|pyi):\d+:\d+: [A-Z]{1,3}\d{2,4}\b|^\S+\.\w+:\d+:\d+: [CWERF]: |^\S+:\d+:\d+: [CRWEF]\d{4}: / },
   // The tty format quotes the script's line under `In x.sh line 8:` as it stands, often not indented, then the
-  // findings indented under it (`     ^-----^ SC2086 (info): …`).
+  // findings indented under it (`     ^-----^ SC2086 (info): …`). The finding says what is wrong, and names the rule:
+  // shown first, the location above it in the block, as a compiler's scope line is.
   { id: 'shellcheck', category: 'lint', weight: 78, extend: 'indent', re: /^In \S+ line \d+:$|\bSC\d{4}(?: \(\w+\))?:/,
-    contAfter: { prev: /^In \S+ line \d+:$/, re: /\S/ } },
+    contAfter: { prev: /^In \S+ line \d+:$/, re: /\S/ }, pick: [{ re: /\bSC\d{4} \((?:error|warning|info|style)\): \S/ }] },
   { id: 'markdownlint', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:md|markdown):? ?\d+(?::\d+)?:? (?:error )?MD\d{3}\b/ },
   // awesome_bot, the link checker of the awesome lists: `Issues :-(` announces its report, `> Links ` and each link that
   // failed (`  01. [L0117] 404 https://…`, ` → location` after a redirect, the error of one it could not open), then

@@ -614,10 +614,11 @@ const CASES: Case[] = [
     log: lines('$ flake8 app', "app/models.py:3:1: F401 'os' imported but unused", 'The command "flake8 app" exited with 1.'),
   },
   {
-    name: 'shellcheck (tty format: the quoted source line and the finding under it are the report\'s)',
+    name: 'shellcheck (tty format: the location, the quoted source line and the finding under it are the report\'s; the finding first)',
     rule: 'shellcheck',
     category: 'lint',
-    head: 'In deploy.sh line 4:',
+    head: '       ^--^ SC2086 (info): Double quote to prevent globbing and word splitting.',
+    headline: 'In deploy.sh line 4:',
     covers: [2, 3],
     log: lines('In deploy.sh line 4:', 'rm -rf $DIR/*', '       ^--^ SC2086 (info): Double quote to prevent globbing and word splitting.'),
   },
