@@ -448,6 +448,33 @@ const CASES: Case[] = [
     ),
   },
   {
+    // GCC 14 quotes the source line of each `required from` with its gutter and `~^~` markers, as it quotes an
+    // error's: the chain g++ 12 printed for this code (a real run), laid out as GCC 14 lays it out.
+    name: "g++ 14, a chain of `required from` lines each with its quoted source line, above the error",
+    rule: 'cc.error',
+    category: 'compilation',
+    head: "src/report.hpp:8:16: error: 'const struct Sample' has no member named 'label'",
+    covers: [3, 4, 5, 6, 7, 10, 11],
+    log: lines(
+      '[ 50%] Building CXX object CMakeFiles/report.dir/src/main.cpp.o',
+      'In file included from src/main.cpp:2:',
+      "src/report.hpp: In instantiation of 'std::string cell(const Row&) [with Row = Sample; std::string = std::__cxx11::basic_string<char>]':",
+      "src/report.hpp:16:20:   required from 'std::string render(const Rows&) [with Rows = std::vector<Sample>; std::string = std::__cxx11::basic_string<char>]'",
+      '   16 |         out += cell(row) + "\\n";',
+      '      |                ~~~~^~~~~',
+      "src/report.hpp:23:33:   required from 'std::string report(const Rows&) [with Rows = std::vector<Sample>; std::string = std::__cxx11::basic_string<char>]'",
+      '   23 |     return "# report\\n" + render(rows);',
+      '      |                           ~~~~~~^~~~~~',
+      'src/main.cpp:12:24:   required from here',
+      '   12 |     std::cout << report(samples);',
+      '      |                  ~~~~~~^~~~~~~~~',
+      "src/report.hpp:8:16: error: 'const struct Sample' has no member named 'label'",
+      '    8 |     return row.label() + ": " + std::to_string(row.value);',
+      '      |            ~~~~^~~~~',
+      'gmake[2]: *** [CMakeFiles/report.dir/build.make:76: CMakeFiles/report.dir/src/main.cpp.o] Error 1',
+    ),
+  },
+  {
     name: 'mix test --warnings-as-errors (the first warning, not the summary that names none)',
     rule: 'elixir.warnings-as-errors',
     category: 'compilation',
