@@ -891,6 +891,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
     lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$|^\S+\.o(?:bj)?: In function [`'‘].*['’]:$/, lines: 1, inclusive: true },
     re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']|^\S+:\(\.\w[^)]*\): first defined here$/ },
+  // LLVM's lld under each of its names (`ld.lld` on ELF, `ld64.lld`, `lld-link`, `wasm-ld`, `rust-lld`): `ld.lld:
+  // error: undefined symbol: compute` or `duplicate symbol: f`, where it is referenced or defined on `>>> ` lines under
+  // it (`>>> referenced by main.c`, `>>>               main.o:(main)`).
+  { id: 'lld.error', category: 'compilation', weight: 78, extend: 'indent', maxLines: 40, cont: /^>>> /,
+    re: /^(?:\S*\/)?(?:ld\.lld|ld64\.lld|lld-link|wasm-ld|rust-lld)(?:\.exe)?: error: / },
   { id: 'linker.exit', category: 'compilation', weight: 40, extend: 'line', re: /collect2(?:\.exe)?: (?:error: )?ld returned \d+ exit status|clang: error: linker command failed/ },
   // Refined: a `find_package` that finds nothing (`Could NOT find OpenSSL`) is a missing dependency.
   { id: 'cmake.error', category: 'configuration', weight: 86, extend: 'indent', maxLines: 60, gap: 1, refine: true,

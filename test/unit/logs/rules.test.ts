@@ -620,6 +620,32 @@ const CASES: Case[] = [
     ),
   },
   {
+    // Real output of LLVM's lld 14 (`cc -fuse-ld=lld`): the symbol on the error line, where it is defined or used
+    // on the `>>> ` lines under it.
+    name: 'lld, a symbol defined twice, the two definitions under it',
+    rule: 'lld.error',
+    category: 'compilation',
+    head: 'ld.lld: error: duplicate symbol: next_id',
+    covers: [3, 4, 5, 6],
+    log: lines(
+      'cc -fuse-ld=lld -o app main.o util.o ids.o',
+      'ld.lld: error: duplicate symbol: next_id',
+      '>>> defined at util.c',
+      '>>>            util.o:(next_id)',
+      '>>> defined at ids.c',
+      '>>>            ids.o:(.text+0x0)',
+      'collect2: error: ld returned 1 exit status',
+    ),
+  },
+  {
+    name: 'lld, an undefined symbol and where it is referenced',
+    rule: 'lld.error',
+    category: 'compilation',
+    head: 'ld.lld: error: undefined symbol: compute',
+    covers: [3, 4],
+    log: lines('cc -fuse-ld=lld -o u undef.o', 'ld.lld: error: undefined symbol: compute', '>>> referenced by undef.c', '>>>               undef.o:(main)', 'collect2: error: ld returned 1 exit status'),
+  },
+  {
     name: 'eslint',
     rule: 'eslint.error',
     category: 'lint',
