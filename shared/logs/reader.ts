@@ -94,15 +94,17 @@ export function cleanLine(raw: string): string {
   if (text.length === 0) return text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const c0 = text.length === 0 ? 0 : text.charCodeAt(0);
-  if (c0 >= 48 && c0 <= 57) text = stripLeadingTime(text);
-  else if (c0 === 91 /* [ */ && text.length > 26 && text.charCodeAt(5) === 45 /* - */) text = text.replace(PIPELINE_TS_RE, '');
+  if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(4) === 45 /* - */) {
+    text = text.replace(GHA_TS_RE, '');
+  } else if ((c0 === 91 /* [ */ && text.charCodeAt(5) === 45) || (c0 >= 48 && c0 <= 57 && text.charCodeAt(2) === 58 /* : */)) {
+    text = stripJenkinsTime(text);
+  }
   return text.length > 1 && text.charCodeAt(0) === 35 /* # */ ? stripBuildKitPrefix(text) : text;
 }
 
-/** A text starting with a digit without its GitHub Actions timestamp, or its Timestamper clock (`12:34:56  `). */
-function stripLeadingTime(text: string): string {
-  if (text.length > 20 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(4) === 45 /* - */) return text.replace(GHA_TS_RE, '');
-  return text.length >= 8 && text.charCodeAt(2) === 58 /* : */ && text.charCodeAt(5) === 58 ? text.replace(CLOCK_TS_RE, '') : text;
+/** A text that may start with a Timestamper prefix (`[…Z] `, `12:34:56  `) without it. Rare: out of cleanLine's body. */
+function stripJenkinsTime(text: string): string {
+  return text.charCodeAt(0) === 91 ? text.replace(PIPELINE_TS_RE, '') : text.replace(CLOCK_TS_RE, '');
 }
 
 /**
