@@ -33,12 +33,18 @@ const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[ -/]+[0-~]|\x1b[@-Z\\-_]|\x1b|\[
 const CARET_ANSI_RE = /\^\[\[(?:[0-9;?]{1,12}[A-Za-z]|[HJKm](?![\w./-][^[\]\r\n]*\]))/g;
 // GitHub Actions prefixes every line with an ISO-8601 timestamp (`2024-05-01T10:11:12.1234567Z `).
 const GHA_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
+// Jenkins' Timestamper plugin: on Pipeline jobs it writes each line's time into the log (`[2024-01-02T03:04:05.678Z] `,
+// GlobalDecorator's `[yyyy-MM-dd'T'HH:mm:ss.SSS'Z'] `); a copy of a job's console page with the system clock format
+// holds `12:34:56  ` in front of each line (a line printed empty keeps the time alone). One timestamp a line: a time
+// behind GitHub's is the tool's own.
+const PIPELINE_TS_RE = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\](?: |$)/;
+const CLOCK_TS_RE = /^\d\d:\d\d:\d\d(?: {2}|\s*$)/;
 const BUILDKIT_PREFIX_RE = /^#\d+ \d+\.\d+ /;
 /**
  * What {@link cleanLine} may remove from the start of a line, in its order (BOM, timestamp, BuildKit prefix), as
  * an expression source: an anchored expression tested on a cleaned line matches a raw line after this prefix.
  */
-export const CLEANED_PREFIX_SOURCE = `(?:\\uFEFF)?(?:${GHA_TS_RE.source.slice(1)})?(?:${BUILDKIT_PREFIX_RE.source.slice(1)})?`;
+export const CLEANED_PREFIX_SOURCE = `(?:\\uFEFF)?(?:${[GHA_TS_RE, PIPELINE_TS_RE, CLOCK_TS_RE].map((re) => re.source.slice(1)).join('|')})?(?:${BUILDKIT_PREFIX_RE.source.slice(1)})?`;
 // `gh run view --log` puts the job and the step name in front of the timestamp, tab-separated.
 const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\d{4}-\d\d-\d\dT\d\d:)/;
 
@@ -88,10 +94,17 @@ export function cleanLine(raw: string): string {
   if (text.length === 0) return text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const c0 = text.length === 0 ? 0 : text.charCodeAt(0);
-  if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */) {
+  if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(4) === 45 /* - */) {
     text = text.replace(GHA_TS_RE, '');
+  } else if ((c0 === 91 /* [ */ && text.charCodeAt(5) === 45) || (c0 >= 48 && c0 <= 57 && text.charCodeAt(2) === 58 /* : */)) {
+    text = stripJenkinsTime(text);
   }
   return text.length > 1 && text.charCodeAt(0) === 35 /* # */ ? stripBuildKitPrefix(text) : text;
+}
+
+/** A text that may start with a Timestamper prefix (`[…Z] `, `12:34:56  `) without it. Rare: out of cleanLine's body. */
+function stripJenkinsTime(text: string): string {
+  return text.charCodeAt(0) === 91 ? text.replace(PIPELINE_TS_RE, '') : text.replace(CLOCK_TS_RE, '');
 }
 
 /**
@@ -260,8 +273,24 @@ export function rawTextStart(bytes: Uint8Array, start: number, end: number): num
     const after = timestampEnd(bytes, at, last);
     if (after === -2) return -1;
     if (after !== -1) at = after;
-  }
+    else if (mayBeClock(bytes, at, last)) return -1;
+  } else if (b0 === BRACKET_BYTE && digitAt(bytes, keptFrom(bytes, at + 1, last), last)) return -1;
   return at < last && bytes[at] === HASH_BYTE ? -1 : at;
+}
+
+/**
+ * Whether the kept bytes from `at` start like a Timestamper clock (`12:`, see CLOCK_TS_RE), or a `[` like its Pipeline
+ * timestamp: only cleaning tells whether it is one.
+ */
+function mayBeClock(bytes: Uint8Array, at: number, end: number): boolean {
+  const second = keptFrom(bytes, at + 1, end);
+  if (!digitAt(bytes, second, end)) return false;
+  const third = keptFrom(bytes, second + 1, end);
+  return third < end && bytes[third] === 58 /* : */;
+}
+
+function digitAt(bytes: Uint8Array, i: number, end: number): boolean {
+  return i < end && (bytes[i] as number) >= 48 && (bytes[i] as number) <= 57;
 }
 
 /** `\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`: 0 stands for a digit. */

@@ -849,6 +849,14 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ghc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 80, gap: 1, cont: /^\s*\d* \|/,
     interleaved: { re: /^\[\s*\d+ of \d+\] Compiling /, lines: 10 },
     re: /^(?:\S+\.(?:l?hs|hsc|hs-boot):(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\))|<no location info>): error:/ },
+  // Cppcheck's default template, `{file}:{line}:{column}: {severity}:{inconclusive:inconclusive: }{message} [{id}]`,
+  // the code and a caret under it, and `note:` lines along the path it took (`Assuming condition is false`). Every
+  // finding fails a run under `--error-exitcode`, a `warning:` or `style:` as much as an `error:`. Its id is a single
+  // camel-case word (`uninitvar`, `nullPointer`), where GCC's and Clang's warnings name a flag (`[-Wunused]`),
+  // clang-tidy a dotted check (`[bugprone-…]`) and ShellCheck a code (`[SC2086]`). After mypy's rule, whose codes
+  // (`[misc]`) have the same shape on a Python file.
+  { id: 'cppcheck.finding', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
+    re: /^\S+:\d+:\d+: (?:error|warning|style|performance|portability|information): .* \[[a-z][A-Za-z0-9]*\]$/, cont: /^\S+:\d+:\d+: note: / },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
@@ -859,18 +867,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // A template's error stands under the instantiation GCC names (`x.hpp: In instantiation of '…':`) and the chain of
   // `x.cpp:7:41:   required from …` lines that led to it, down to the caller's line: where the error comes from,
   // taken into the block. Not the scope line of a plain error (`x.c: In function 'main':`): its own line says where.
-  // Cppcheck's default template, `{file}:{line}:{column}: {severity}:{inconclusive:inconclusive: }{message} [{id}]`,
-  // the code and a caret under it, and `note:` lines along the path it took (`Assuming condition is false`). Every
-  // finding fails a run under `--error-exitcode`, a `warning:` or `style:` as much as an `error:`. Its id is a single
-  // camel-case word (`uninitvar`, `nullPointer`), where GCC's and Clang's warnings name a flag (`[-Wunused]`),
-  // clang-tidy a dotted check (`[bugprone-…]`) and ShellCheck a code (`[SC2086]`). After mypy's rule, whose codes
-  // (`[misc]`) have the same shape on a Python file.
-  { id: 'cppcheck.finding', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^\S+:\d+:\d+: (?:error|warning|style|performance|portability|information): .* \[[a-z][A-Za-z0-9]*\]$/, cont: /^\S+:\d+:\d+: note: / },
+  // GCC 14 quotes each `required from` line's source under it (`   16 |   out += cell(row);`, `      |  ~~~~^~~~`),
+  // three lines a level; past -ftemplate-backtrace-limit (10) it prints the first and last five levels and
+  // `[ skipping 4 instantiation contexts, use -ftemplate-backtrace-limit=0 to disable ]` between: 40 lines take the
+  // longest chain it prints. Only those lines are read past, so another compiler's output (make -j) stops it.
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
     re: CC_ERROR_RE,
-    lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 12, inclusive: true,
-      through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) / },
+    lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 40, inclusive: true,
+      through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) |^ *\d* \| |^\s*\[ skipping \d+ instantiation contexts/ },
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
     contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|\S+: (?:In |At global scope:)|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
@@ -878,12 +882,27 @@ export const RULES: readonly Rule[] = uniformRules([
   // indented below. A dependency the lock file lacks, not a compile error: before go's build rule.
   { id: 'go.sum-missing', category: 'dependency', weight: 84, extend: 'indent', maxLines: 6,
     re: /^(?:\S+\.go:\d+:\d+: |go: (?:\S+@\S+: )?)missing go\.sum entry\b/ },
+  // cmd/go importing a package that no module it may use provides: `x.go:6:2: no required module provides package P;
+  // to add it:` with the `go get P` to run indented below; with -mod=mod, after looking for one, `cannot find module
+  // providing package P: …` (the proxy's 404, a private repository it could not read); GOPATH mode's `cannot find
+  // package "P" in any of:` with the directories it searched below. A dependency go.mod lacks, not a compile error:
+  // before go's build rule.
+  { id: 'go.import-missing', category: 'dependency', weight: 84, extend: 'indent', maxLines: 12,
+    re: /^(?:(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: )?(?:no required module provides package \S|cannot find module providing package \S|cannot find package "[^"]*" in any of:$)/ },
   // golangci-lint and staticcheck end an issue with the linter's name (`(errcheck)`, `(SA4006)`); before go's build
   // rule, which would read it as a compiler error. `(typecheck)` is the compiler's own error, reported through it.
   { id: 'golangci.issue', category: 'lint', weight: 74, extend: 'indent', re: /^\S+\.go:\d+(?::\d+)?: .* \((?!typecheck\))[A-Za-z][\w-]*\)$/ },
   // go vet heads its findings for a package with `# [pkg]` (the build's own errors come under `# pkg` alone).
   { id: 'go.vet', category: 'lint', weight: 80, extend: 'until', headNext: true, maxLines: 60, gap: 0,
     re: /^# \[[\w.\/@-]+\]$/, end: /^(?!(?:vet: )?(?:\.\.?\/)?[\w.\/-]+\.go:\d+(?::\d+)?: )/ },
+  // go vet's analyzers print their findings in the compiler's shape (`x.go:9:18: …`, under the package's `# pkg` line
+  // since the header lost its brackets), as does `go test`, which runs some of them before the tests: told from a
+  // compile error by the analyzers' own wording (copylocks, printf, unreachable, assign, bools, structtag, composites,
+  // lostcancel, nilfunc, shift, stdmethods, unsafeptr, unusedresult, httpresponse, loopclosure, errorsas, ifaceassert,
+  // stringintconv, atomic, testinggoroutine, sigchanyzer). A static check, not the build: before go's build rule.
+  // `vet: x.go:3:2: undefined: y` is the type checker's error, reported through vet: not one of them.
+  { id: 'go.vet-finding', category: 'lint', weight: 80, extend: 'line',
+    re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?:.*(?:passes lock by value: |copies lock(?: value)?: | format %\S* (?:has arg|reads arg|has unknown verb|uses non-int|is missing)| call (?:has arguments but no formatting directives|needs \d+ args? but has|has possible (?:Printf )?formatting directive)| arg list ends with redundant newline| arg \S+ is a func value, not called|result of \S+ call not used|\(\d+ bits\) too small for shift of \d+)|non-constant format string in call to |unreachable code$|self-assignment of |(?:redundant|suspect) (?:and|or): |struct field (?:tag .* not compatible with reflect\.StructTag\.Get|\w+ repeats \w+ tag)|\S+ composite literal uses unkeyed fields$|the cancel function (?:returned by|is not used on all paths)|comparison of function \S+ (?:==|!=) nil is always |method \S+ should have signature |possible misuse of (?:unsafe\.Pointer|reflect\.\w+Header)|using \w+ before checking for errors|loop variable \w+ captured by func literal|second argument to errors\.As must be a non-nil pointer|impossible type assertion: |conversion from \S+ to string yields a string of one rune|direct assignment to atomic value|call to \(\*[\w.]+\)\.\w+ from a non-test goroutine|misuse of unbuffered os\.Signal channel)/ },
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
     re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
@@ -938,10 +957,18 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',
     re: /\b(?:[Mm]erge )?[Cc]onflict markers? (?:encountered|in file)|encountered diff marker|version control conflict marker|^\s*(?:<{7}|>{7}) \S+$/ },
   // GNU ld names the function a reference is made from on the line above it (`/usr/bin/ld: main.o: in function
-  // `main':`): where the reference is, taken into the block.
+  // `main':`; before binutils 2.32 `main.o: In function `main':`, with no `ld:` in front): where the reference is,
+  // taken into the block. A symbol defined twice is `multiple definition of `f'; util.o:util.c:(.text+0x0): first
+  // defined here` on one line since 2.32; before, the first definition came on a line of its own under it
+  // (`util.o:util.c:(.text+0x0): first defined here`), joined to it as another line of the rule.
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
-    lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$/, lines: 1, inclusive: true },
-    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']/ },
+    lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$|^\S+\.o(?:bj)?: In function [`'‘].*['’]:$/, lines: 1, inclusive: true },
+    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']|^\S+:\(\.\w[^)]*\): first defined here$/ },
+  // LLVM's lld under each of its names (`ld.lld` on ELF, `ld64.lld`, `lld-link`, `wasm-ld`, `rust-lld`): `ld.lld:
+  // error: undefined symbol: compute` or `duplicate symbol: f`, where it is referenced or defined on `>>> ` lines under
+  // it (`>>> referenced by main.c`, `>>>               main.o:(main)`).
+  { id: 'lld.error', category: 'compilation', weight: 78, extend: 'indent', maxLines: 40, cont: /^>>> /,
+    re: /^(?:\S*\/)?(?:ld\.lld|ld64\.lld|lld-link|wasm-ld|rust-lld)(?:\.exe)?: error: / },
   { id: 'linker.exit', category: 'compilation', weight: 40, extend: 'line', re: /collect2(?:\.exe)?: (?:error: )?ld returned \d+ exit status|clang: error: linker command failed/ },
   // Refined: a `find_package` that finds nothing (`Could NOT find OpenSSL`) is a missing dependency.
   { id: 'cmake.error', category: 'configuration', weight: 86, extend: 'indent', maxLines: 60, gap: 1, refine: true,
@@ -1061,9 +1088,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'lint.pep8-style', category: 'lint', weight: 78, extend: 'line',
     re: /^\S+\.(?:py|pyi):\d+:\d+: [A-Z]{1,3}\d{2,4}\b|^\S+\.\w+:\d+:\d+: [CWERF]: |^\S+:\d+:\d+: [CRWEF]\d{4}: / },
   // The tty format quotes the script's line under `In x.sh line 8:` as it stands, often not indented, then the
-  // findings indented under it (`     ^-----^ SC2086 (info): …`).
+  // findings indented under it (`     ^-----^ SC2086 (info): …`). The finding says what is wrong, and names the rule:
+  // shown first, the location above it in the block, as a compiler's scope line is.
   { id: 'shellcheck', category: 'lint', weight: 78, extend: 'indent', re: /^In \S+ line \d+:$|\bSC\d{4}(?: \(\w+\))?:/,
-    contAfter: { prev: /^In \S+ line \d+:$/, re: /\S/ } },
+    contAfter: { prev: /^In \S+ line \d+:$/, re: /\S/ }, pick: [{ re: /\bSC\d{4} \((?:error|warning|info|style)\): \S/ }] },
   { id: 'markdownlint', category: 'lint', weight: 76, extend: 'line', re: /^\S+\.(?:md|markdown):? ?\d+(?::\d+)?:? (?:error )?MD\d{3}\b/ },
   // awesome_bot, the link checker of the awesome lists: `Issues :-(` announces its report, `> Links ` and each link that
   // failed (`  01. [L0117] 404 https://…`, ` → location` after a redirect, the error of one it could not open), then
@@ -1228,9 +1256,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'gha-cache.miss', category: 'configuration', weight: 86, extend: 'line', re: /^Failed to restore cache entry\. Exiting as fail-on-cache-miss is set\./ },
   { id: 'dotnet.restore', category: 'dependency', weight: 78, extend: 'line', re: /\berror NU\d{4}:|Unable to find package |Failed to restore / },
   // CommonJS names the files that required the module under it, not indented (`Require stack:`, `- /app/server.js`),
-  // above the frames.
+  // above the frames. ESM's resolver throws from Node's own code, which Node quotes above the error as for any
+  // uncaught one (`node:internal/modules/package_json_reader:314`, `  throw new ERR_MODULE_NOT_FOUND(packageName, …);`):
+  // that quote says where in Node it was thrown, the `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x'
+  // imported from …` under it what is missing.
   { id: 'node.module-missing', category: 'dependency', weight: 72, extend: 'indent', cont: /^(?:Require stack:$|- [\w./\\:-])/,
-    re: /\bCannot find module '|Error: Cannot find package '|ERR_MODULE_NOT_FOUND/ },
+    re: /\bCannot find module '|Error: Cannot find package '|(?<!new )ERR_MODULE_NOT_FOUND(?!\()/ },
   // A registry refusing a pull (`pull access denied for x, repository does not exist or may require 'docker login'`):
   // the workflow names an image that is not there or gives no credentials for it, as `denied: requested access to the
   // resource is denied` says to auth.error; a tag the registry lacks (`manifest unknown`) is a version not found.
@@ -1661,7 +1692,7 @@ export const GENERIC_CONT = STACK_CONT;
  * every rule's sample headline passes.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

@@ -11,10 +11,14 @@
  * - Nix: `nix build -L` names the derivation, `hello> ` (a name ends in a letter or digit: `target--> ` is an
  *   arrow); a failed builder's last log lines are quoted under its error as `       > ` (seven spaces, the width
  *   of `error: `).
+ * - docker compose (`up`, `logs`): the container's name padded to the longest name's width plus one, then `| `,
+ *   `tests-1  | `, `shop-api-1 | ` (v2; the project in front before v2.20), `web_1  | ` (v1), in the service's colour
+ *   (which cleaning removes). Only a replica's name, ending in `-1` or `_1`: a table's first column (`File      | `,
+ *   a coverage report's) is not one.
  * A prefix is never the whole line: something visible follows it.
  */
 export const TASK_PREFIX_RE =
-  /^(?:(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> )(?=\s*\S)/;
+  /^(?:(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> |[A-Za-z0-9][\w.-]*[-_]\d+ +\| )(?=\s*\S)/;
 
 const SPACE = 32;
 const GREATER = 62;
@@ -25,7 +29,8 @@ const AT = 64;
  * asks, so the expression runs only where the characters a form needs are in place, and the common line costs what
  * the Turborepo-only check did (one native search for the first `:`): a lower-case letter after it (Turborepo's
  * task), a space after it behind a scoped package or a directory's script (lerna, pnpm), `lerna ERR! `, the
- * builder tail's seven spaces, or a first word ending in `> ` (Nix). A million compiler errors
+ * builder tail's seven spaces, a first word ending in `> ` (Nix) or in a replica's number before spaces and a `|`
+ * (docker compose). A million compiler errors
  * (`src/a.ts(12,5): error …`: a `)` before the first `:`) never run it.
  */
 export function taskPrefixLength(text: string): number {
@@ -56,7 +61,7 @@ function measure(text: string, announcements: boolean): number {
     if (announcements && next === SPACE && (text.startsWith(NPM_ECHO, colon + 2) || text.startsWith(YARN_RUN, colon + 2)) && isName(text, colon)) return ANNOUNCES_TASK;
   }
   if (c0 === 108 /* l */ && text.startsWith('lerna ERR! ')) return matchedLength(text);
-  return firstWordEndsInGreater(text) ? matchedLength(text) : 0;
+  return firstWordIsPrefix(text) ? matchedLength(text) : 0;
 }
 
 /**
@@ -86,15 +91,33 @@ function directoryBeforeSpace(text: string, colon: number): boolean {
   return space > 0 && space < colon && text.lastIndexOf('/', space) > 0;
 }
 
-/** Nix's `name> `: the line's first word, of name characters, ends in `> `. */
-function firstWordEndsInGreater(text: string): boolean {
+/**
+ * The line's first word, of name characters, is a prefix: Nix's `name> ` (it ends in `> `) or docker compose's
+ * `name-1  | ` (it ends in a digit, and spaces and a `|` follow it).
+ */
+function firstWordIsPrefix(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isNameChar(c)) continue;
-    return i > 0 && c === GREATER && i + 1 < text.length && text.charCodeAt(i + 1) === SPACE;
+    if (i === 0 || i + 1 >= text.length) return false;
+    if (c === GREATER) return text.charCodeAt(i + 1) === SPACE;
+    return c === SPACE && isDigit(text.charCodeAt(i - 1)) && barAfterSpaces(text, i);
   }
   return false;
 }
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** docker compose's `| ` after the padding that starts at `from`. */
+function barAfterSpaces(text: string, from: number): boolean {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) === SPACE) i++;
+  return text.startsWith(COMPOSE_BAR, i);
+}
+
+const COMPOSE_BAR = '| ';
 
 function matchedLength(text: string): number {
   return TASK_PREFIX_RE.exec(text)?.[0].length ?? 0;

@@ -322,7 +322,9 @@ describe('LineFilter', () => {
       // A bare `[m` before a word, and what decides whether it starts a bracketed word.
       '[m', ']', 'error: ',
       // A caret bracket that is a regular expression, and bare caret codes cleaning takes or leaves by what follows.
-      '^[[a-z]+$', '^[[m', '^[[K', '^[[?25l', 'a-z]'];
+      '^[[a-z]+$', '^[[m', '^[[K', '^[[?25l', 'a-z]',
+      // Jenkins Timestamper's prefixes, which cleaning removes like GitHub's.
+      '[2024-05-01T10:11:12.345Z] ', '12:34:56  ', '12:34:56'];
     const lines: string[] = [];
     for (let k = 0; k < 40_000; k++) {
       let line = '';

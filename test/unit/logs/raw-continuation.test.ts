@@ -27,7 +27,9 @@ describe('reading the cleaned text from raw bytes', () => {
     const tokens = ['\x1b', '\x1b[', '\x1b[0m', '\x1b[1;31m', '\x1b[?25l', '\x1b(B', '\x1b]0;', '[', '[0m', '[31;1m', '[1234567890123m', 'm',
       '^', '^[[0m', '\r', '\t', ' ', '  ', '\uFEFF', '#', '#12 3.4 ', 'é', '日本', 'x', 'E', '_', '=', '-', '0', '9', '.', 'Z', 'T', ':',
       '2024-05-01T10:11:12Z', '2024-05-01T10:11:12Z ', '2024-05-01T10:11:12.1234567Z ', '2024-05-01T10:11:12.Z ', '2024-05-01T10:11:1',
-      '2024-05\x1b[0m-01T10:11:12Z ', '2024-05-01T10:11:12\x1b[0mZ ', '[m', ']', 'isc]', '^[[a-z]+$', '^[[K', '^[[m'];
+      '2024-05\x1b[0m-01T10:11:12Z ', '2024-05-01T10:11:12\x1b[0mZ ', '[m', ']', 'isc]', '^[[a-z]+$', '^[[K', '^[[m',
+      // Jenkins Timestamper's Pipeline timestamp and console clock, whole, cut short and with codes inside.
+      '[2024-05-01T10:11:12.345Z] ', '[2024-05-01T10:11:12.345Z]', '[2\x1b[0m024-05-01T10:11:12.345Z] ', '12:34:56  ', '12:34:56', '1\x1b[0m2:34:56  ', '12:3'];
     let answered = 0;
     let withCodes = 0;
     for (let k = 0; k < 60_000; k++) {
@@ -65,7 +67,8 @@ describe('reading the cleaned text from raw bytes', () => {
   });
 
   it('says it cannot tell where cleaning reads more than the bytes at hand', () => {
-    const cannot = ['a\rb', '\uFEFFx', '#1 2.3 npm ERR!', 'x ^[[31m y', '2024-05-01T10:11:12Z', '\x1b[0m2024-05-01T10:11:12Z\x1b[0m'];
+    const cannot = ['a\rb', '\uFEFFx', '#1 2.3 npm ERR!', 'x ^[[31m y', '2024-05-01T10:11:12Z', '\x1b[0m2024-05-01T10:11:12Z\x1b[0m',
+      '[2024-05-01T10:11:12.345Z] + make', '12:34:56  + make'];
     for (const raw of cannot) expect(rawText(raw), JSON.stringify(raw)).toBeNull();
     expect(rawText('2024-05-01T10:11:12Z \x1b[31m  at x\r')).toBe('  at x');
   });

@@ -245,6 +245,26 @@ const CASES: Case[] = [
     log: lines('# github.com/acme/tool', './main.go:14:2: undefined: fmt.Printn', '##[error]Process completed with exit code 1.'),
   },
   {
+    // Real output of Go 1.19's `go test ./...`: vet's printf check runs before the tests and fails the package.
+    name: "go test stopped by vet's printf check (the compiler's shape, vet's wording)",
+    rule: 'go.vet-finding',
+    category: 'lint',
+    head: './ledger.go:6:9: fmt.Sprintf format %d has arg id of wrong type string',
+    log: lines('# example.com/ledger', './ledger.go:6:9: fmt.Sprintf format %d has arg id of wrong type string', 'FAIL\texample.com/ledger [build failed]', 'FAIL'),
+  },
+  {
+    // Real output of Go 1.19's `go build ./...` with GOFLAGS=-mod=mod (and GOPROXY=off: the lookup's reason varies).
+    name: 'go build looking for a module that provides an imported package, and finding none',
+    rule: 'go.import-missing',
+    category: 'dependency',
+    head: 'internal/slack/client.go:6:2: cannot find module providing package github.com/slack-go/slack: module lookup disabled by GOPROXY=off',
+    log: lines(
+      'go: finding module for package github.com/slack-go/slack',
+      'internal/slack/client.go:6:2: cannot find module providing package github.com/slack-go/slack: module lookup disabled by GOPROXY=off',
+      '##[error]Process completed with exit code 1.',
+    ),
+  },
+  {
     name: 'cargo test',
     rule: 'cargo.test-output',
     category: 'test_failure',
@@ -428,6 +448,33 @@ const CASES: Case[] = [
     ),
   },
   {
+    // GCC 14 quotes the source line of each `required from` with its gutter and `~^~` markers, as it quotes an
+    // error's: the chain g++ 12 printed for this code (a real run), laid out as GCC 14 lays it out.
+    name: "g++ 14, a chain of `required from` lines each with its quoted source line, above the error",
+    rule: 'cc.error',
+    category: 'compilation',
+    head: "src/report.hpp:8:16: error: 'const struct Sample' has no member named 'label'",
+    covers: [3, 4, 5, 6, 7, 10, 11],
+    log: lines(
+      '[ 50%] Building CXX object CMakeFiles/report.dir/src/main.cpp.o',
+      'In file included from src/main.cpp:2:',
+      "src/report.hpp: In instantiation of 'std::string cell(const Row&) [with Row = Sample; std::string = std::__cxx11::basic_string<char>]':",
+      "src/report.hpp:16:20:   required from 'std::string render(const Rows&) [with Rows = std::vector<Sample>; std::string = std::__cxx11::basic_string<char>]'",
+      '   16 |         out += cell(row) + "\\n";',
+      '      |                ~~~~^~~~~',
+      "src/report.hpp:23:33:   required from 'std::string report(const Rows&) [with Rows = std::vector<Sample>; std::string = std::__cxx11::basic_string<char>]'",
+      '   23 |     return "# report\\n" + render(rows);',
+      '      |                           ~~~~~~^~~~~~',
+      'src/main.cpp:12:24:   required from here',
+      '   12 |     std::cout << report(samples);',
+      '      |                  ~~~~~~^~~~~~~~~',
+      "src/report.hpp:8:16: error: 'const struct Sample' has no member named 'label'",
+      '    8 |     return row.label() + ": " + std::to_string(row.value);',
+      '      |            ~~~~^~~~~',
+      'gmake[2]: *** [CMakeFiles/report.dir/build.make:76: CMakeFiles/report.dir/src/main.cpp.o] Error 1',
+    ),
+  },
+  {
     name: 'mix test --warnings-as-errors (the first warning, not the summary that names none)',
     rule: 'elixir.warnings-as-errors',
     category: 'compilation',
@@ -556,6 +603,49 @@ const CASES: Case[] = [
     log: lines("/usr/bin/ld: main.o: in function `main':", "main.c:(.text+0x1d): undefined reference to `compute'", 'collect2: error: ld returned 1 exit status'),
   },
   {
+    // binutils before 2.32 (Ubuntu 18.04's 2.30): no `ld:` in front of the function's line, and the first definition
+    // on a line of its own (2.32 on put it after a `;` on the same line: the real-tools corpus has that form).
+    name: "linker, a symbol defined twice as binutils before 2.32 printed it, its first definition on the next line",
+    rule: 'linker.error',
+    category: 'compilation',
+    head: "ids.c:(.text+0x0): multiple definition of `next_id'",
+    covers: [2, 3, 4],
+    log: lines(
+      'cc -o app main.o util.o ids.o',
+      "ids.o: In function `next_id':",
+      "ids.c:(.text+0x0): multiple definition of `next_id'",
+      'util.o:util.c:(.text+0x0): first defined here',
+      'collect2: error: ld returned 1 exit status',
+      "make: *** [Makefile:4: app] Error 1",
+    ),
+  },
+  {
+    // Real output of LLVM's lld 14 (`cc -fuse-ld=lld`): the symbol on the error line, where it is defined or used
+    // on the `>>> ` lines under it.
+    name: 'lld, a symbol defined twice, the two definitions under it',
+    rule: 'lld.error',
+    category: 'compilation',
+    head: 'ld.lld: error: duplicate symbol: next_id',
+    covers: [3, 4, 5, 6],
+    log: lines(
+      'cc -fuse-ld=lld -o app main.o util.o ids.o',
+      'ld.lld: error: duplicate symbol: next_id',
+      '>>> defined at util.c',
+      '>>>            util.o:(next_id)',
+      '>>> defined at ids.c',
+      '>>>            ids.o:(.text+0x0)',
+      'collect2: error: ld returned 1 exit status',
+    ),
+  },
+  {
+    name: 'lld, an undefined symbol and where it is referenced',
+    rule: 'lld.error',
+    category: 'compilation',
+    head: 'ld.lld: error: undefined symbol: compute',
+    covers: [3, 4],
+    log: lines('cc -fuse-ld=lld -o u undef.o', 'ld.lld: error: undefined symbol: compute', '>>> referenced by undef.c', '>>>               undef.o:(main)', 'collect2: error: ld returned 1 exit status'),
+  },
+  {
     name: 'eslint',
     rule: 'eslint.error',
     category: 'lint',
@@ -577,10 +667,11 @@ const CASES: Case[] = [
     log: lines('$ flake8 app', "app/models.py:3:1: F401 'os' imported but unused", 'The command "flake8 app" exited with 1.'),
   },
   {
-    name: 'shellcheck (tty format: the quoted source line and the finding under it are the report\'s)',
+    name: 'shellcheck (tty format: the location, the quoted source line and the finding under it are the report\'s; the finding first)',
     rule: 'shellcheck',
     category: 'lint',
-    head: 'In deploy.sh line 4:',
+    head: '       ^--^ SC2086 (info): Double quote to prevent globbing and word splitting.',
+    headline: 'In deploy.sh line 4:',
     covers: [2, 3],
     log: lines('In deploy.sh line 4:', 'rm -rf $DIR/*', '       ^--^ SC2086 (info): Double quote to prevent globbing and word splitting.'),
   },

@@ -20,10 +20,22 @@ describe('task runner prefixes', () => {
     expect(prefixOf('       > error[E0425]: cannot find value')).toBe('       > ');
   });
 
+  it("are recognised for docker compose's services: a replica's name padded to the longest, then `| `", () => {
+    // Compose v2 (`%-<longest+1>s | `, `service-1`), with the project in front before v2.20, and Compose v1 (`_1`).
+    const printed: Array<[prefix: string, output: string]> = [
+      ['tests-1  | ', 'FAILED tests/test_api.py::test_health - assert 503 == 200'],
+      ['db-1     | ', 'LOG:  database system is ready to accept connections'],
+      ['shop-api-12 | ', 'Error: connect ECONNREFUSED 127.0.0.1:5432'],
+      ['web_1  | ', 'npm ERR! code ELIFECYCLE'],
+      ['shop_worker.v2_1 | ', '    at main (/app/worker.js:3:9)'],
+    ];
+    expect(printed.map(([prefix, output]) => prefixOf(prefix + output))).toEqual(printed.map(([prefix]) => prefix));
+  });
+
   it('are measured by the character gate exactly as by the expression (random lines of prefix-like pieces)', () => {
     // Prepare: pieces of every form, and of the lines the gate must turn away cheaply.
     const random = seededRandom(26);
-    const pieces = ['web', '@acme', '/', 'ui', ':', 'test', 'Build', ' ', '       ', '> ', '>', 'lerna ERR! ', 'packages', '.', '-', '9', 'x', '(12,5)', ': ', 'error', '\t', '$'];
+    const pieces = ['web', '@acme', '/', 'ui', ':', 'test', 'Build', ' ', '       ', '> ', '>', 'lerna ERR! ', 'packages', '.', '-', '9', 'x', '(12,5)', ': ', 'error', '\t', '$', '-1', '_1', ' | ', '|', '  '];
     const lines = Array.from({ length: 30_000 }, () =>
       Array.from({ length: 1 + Math.floor(random() * 7) }, () => pieces[Math.floor(random() * pieces.length)]).join(''),
     );
@@ -37,7 +49,7 @@ describe('task runner prefixes', () => {
   it('start only where `mayStartTask` says one may: random lines of prefix-like pieces after another first character', () => {
     // Prepare: the pieces of the test above, each line starting with one of a few characters.
     const random = seededRandom(53);
-    const pieces = ['web', '@acme', '/', 'ui', ':', 'test', ' ', '> ', 'lerna ERR! ', '.', '-', '+', '9', ': ', 'nx run ', 'yarn run v1'];
+    const pieces = ['web', '@acme', '/', 'ui', ':', 'test', ' ', '> ', 'lerna ERR! ', '.', '-', '+', '9', ': ', 'nx run ', 'yarn run v1', '-1', ' | '];
     const firsts = ['ℹ', '✖', '#', '|', '*', '(', '[', 'é', 'w', '@', ' ', '>', '.', '+', '-', '_', '7'];
     const lines = Array.from({ length: 30_000 }, () =>
       [firsts[Math.floor(random() * firsts.length)], ...Array.from({ length: 1 + Math.floor(random() * 7) }, () => pieces[Math.floor(random() * pieces.length)])].join(''),
@@ -64,6 +76,12 @@ describe('task runner prefixes', () => {
       'lerna ERR! ',
       'web:lint: ',
       'target--> 29 (failed:0) in 83ms',
+      'File      | % Stmts | % Branch | % Funcs | % Lines | Uncovered Line #s',
+      'All files |   85.71 |       50 |     100 |   85.71 |',
+      'v1 | v2 | v3',
+      'node-18 |',
+      'py-3.11 | FAILED',
+      '| tests-1 | failed |',
     ]) {
       expect(taskPrefixLength(text), text).toBe(0);
     }
@@ -164,6 +182,49 @@ describe('a task runner prefixed log', () => {
     expect(top?.lines[0]?.text).toBe('web:test: ZeroDivisionError: division by zero');
     expect(top?.startLine).toBe(2);
     expect(top?.endLine).toBe(5);
+  });
+
+  it("reads a docker compose service's output past its prefix, colour and all: pytest's report in `tests-1  | `", async () => {
+    // Prepare: `docker compose up --abort-on-container-exit` (Compose v2: each prefix in its service's colour, the
+    // name padded to the longest one's width plus one), the database's lines between the test run's.
+    const tests = (text: string): string => `\x1b[36mtests-1  | \x1b[0m${text}`;
+    const db = (text: string): string => `\x1b[33mdb-1     | \x1b[0m${text}`;
+    const log = lines(
+      '$ docker compose up --abort-on-container-exit --exit-code-from tests',
+      'Attaching to db-1, tests-1',
+      db('2024-05-01 10:11:12.123 UTC [1] LOG:  database system is ready to accept connections'),
+      tests('============================= test session starts =============================='),
+      tests('collected 3 items'),
+      tests(''),
+      tests('tests/test_api.py F..                                                    [100%]'),
+      tests(''),
+      tests('=================================== FAILURES ==================================='),
+      tests('_________________________________ test_health __________________________________'),
+      tests(''),
+      tests('    def test_health(client):'),
+      tests('        response = client.get("/health")'),
+      tests('>       assert response.status_code == 200'),
+      tests('E       assert 503 == 200'),
+      tests('E        +  where 503 = <Response [503]>.status_code'),
+      tests(''),
+      tests('tests/test_api.py:9: AssertionError'),
+      db('2024-05-01 10:11:14.456 UTC [42] LOG:  could not receive data from client: Connection reset by peer'),
+      tests('=========================== short test summary info ============================'),
+      tests('FAILED tests/test_api.py::test_health - assert 503 == 200'),
+      tests('========================= 1 failed, 2 passed in 0.42s ========================='),
+      '\x1b[36mtests-1 exited with code 1\x1b[0m',
+      'Aborting on container exit...',
+      'The command "docker compose up --abort-on-container-exit --exit-code-from tests" exited with 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: pytest's block, read past the prefix, from its test's header; its `E` line first.
+    const [top] = analysis.failures;
+    expect([top?.rule, top?.category, top?.startLine]).toEqual(['pytest.failed', 'test_failure', 10]);
+    expect(top?.lines[0]).toEqual({ line: 15, text: 'tests-1  | E       assert 503 == 200' });
+    // The same with the literal index, the shape memo and the line filter on.
+    const { everyLine, fast } = await analyzedBothWays(Buffer.from(log));
+    expect(fast).toEqual(everyLine);
   });
 
   it('reads lerna --stream and lerna ERR! output, and a Nix builder\'s quoted tail, past their prefixes', async () => {
