@@ -942,8 +942,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // errors).`; the warnings since `Running Sphinx v…` say which, the first named. Before 8.1 the first warning stopped
   // the build: `Warning, treated as error:` and the warning on the next line.
   { id: 'sphinx.warnings-as-errors', category: 'compilation', weight: 80, extend: 'line',
-    re: /^build finished with problems, \d+ warnings? \(with warnings treated as errors\)\.$/,
-    lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false }, pick: [{ re: /: WARNING: \S/ }] },
+    re: /^build finished with problems, \d+ warnings?(?: \(with warnings treated as errors\))?\.$/,
+    lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false }, pick: [{ re: /(?:^|: )WARNING: \S/ }] },
   { id: 'sphinx.warning-as-error', category: 'compilation', weight: 80, extend: 'until', headNext: true, maxLines: 2, gap: 0,
     re: /^Warning, treated as error:$/, end: /^$/ },
   // MkDocs --strict: `Aborted with 2 warnings in strict mode!` after the build; the `WARNING -  …` lines since
@@ -977,9 +977,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // `> Dupes ` and the duplicated links (`  None ✓` without), down to the blank line before `Wrote results to …`.
   { id: 'awesome-bot.issues', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, maxLines: 400, headNext: true, re: /^Issues :-\($/ },
   { id: 'perlcritic', category: 'lint', weight: 76, extend: 'line', re: /\(Severity: \d\)$/ },
-  // rustfmt --check heads each hunk `Diff in src/x.rs:40:` (`Diff in src/x.rs at line 40:` before 1.5).
   { id: 'prettier.check', category: 'lint', weight: 74, extend: 'line',
-    re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^Diff in \S+(?: at line |:)\d+:|^\S+ needs? formatting/ },
+    re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^\S+ needs? formatting/ },
+  // The change a check wants, as a diff: git's `diff --git a/x b/x` (`git diff --exit-code` after a code generator,
+  // pre-commit's --show-diff-on-failure), gofmt -d's and shfmt -d's `--- x.orig` (gofmt's under `diff x.orig x`),
+  // isort --diff's `--- /path/x.py:before` and a timestamp, rustfmt --check's `Diff in src/x.rs:40:` over each hunk
+  // (`Diff in src/x.rs at line 40:` before 1.5). The hunks go down to the first line no diff holds; each file's diff
+  // (rustfmt's hunk) is a report of its own.
+  { id: 'diff.unified', category: 'lint', weight: 60, extend: 'until', maxLines: 300, gap: 99,
+    re: /^(?:diff --git a\/\S|--- \S+\.orig$|--- \S+:before\s|Diff in \S+(?: at line |:)\d+:$)/,
+    end: /^(?![-+ @\\]|index [\da-f]|$)/,
+    lookback: { re: /^diff \S+\.orig \S+$/, lines: 1, inclusive: true }, pick: [{ re: /^diff \S+\.orig \S+$/ }] },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
   // Psalm's console report: `ERROR: InvalidReturnType - src/X.php:42:16 - message (see https://psalm.dev/011)`.
@@ -1002,8 +1010,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // SQLFluff: `== [models/x.sql] FAIL`, then `L:   4 | P:   9 | LT01 | message` per violation.
   { id: 'sqlfluff.violation', category: 'lint', weight: 78, extend: 'until', maxLines: 120, gap: 0,
     re: /^== \[\S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
-  // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.` (a diff below with --diff).
-  { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'line', re: /^ERROR: \S.* Imports are incorrectly sorted and\/or formatted\.$/ },
+  // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.`, with --diff the file's
+  // diff below (`--- /path/x.py:before`), down to the first line no diff holds.
+  { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99,
+    re: /^ERROR: \S.* Imports are incorrectly sorted and\/or formatted\.$/, end: /^(?![-+ @\\]|$)/ },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
   // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
@@ -1564,4 +1574,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|diff --git a\/|--- \S+(?:\.orig$|:before\s))/;

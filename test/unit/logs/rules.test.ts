@@ -975,7 +975,7 @@ const CASES: Case[] = [
   {
     // rustfmt (`cargo fmt -- --check`) since 1.5 heads each hunk `Diff in path:line:` (`Diff in path at line N:` before).
     name: 'rustfmt check',
-    rule: 'prettier.check',
+    rule: 'diff.unified',
     category: 'lint',
     head: 'Diff in /home/runner/work/cli/cli/src/args.rs:40:',
     log: lines(
