@@ -407,6 +407,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // npm audit's report: the package and its range, then `Severity: high` and the advisory.
   { id: 'npm.audit-advisory', category: 'security_scan', weight: 82, extend: 'paragraph', gap: 0, maxLines: 10,
     re: /^Severity: (?:low|moderate|high|critical)$/, lookback: { re: /^[@\w./-]+ {2}\S/, lines: 1, inclusive: true } },
+  // npm audit that audited nothing: the registry (a mirror, a proxy) answered the bulk advisory request with an HTTP
+  // error, which npm 7+ warns with (`npm warn audit 405 Method Not Allowed - POST https://…/advisories/bulk`) before
+  // `npm error audit endpoint returned an error`; npm 6 said `npm ERR! audit Your configured registry (…) does not
+  // support audit requests`.
+  { id: 'npm.audit-endpoint', category: 'network', weight: 80, extend: 'line',
+    re: /^npm (?:WARN|warn) audit \d{3} [A-Z]|^npm (?:ERR!|error) audit (?:endpoint returned an error$|Your configured registry \(\S+\) (?:does|may) not support audit requests)/ },
   // Checkov: `Check: CKV_AWS_20: "…"` then `	FAILED for resource: aws_s3_bucket.x` (PASSED ones say so).
   { id: 'checkov.failed', category: 'security_scan', weight: 82, extend: 'indent', cont: /^\s*(?:File|Guide|Calling File): /,
     re: /^\s*FAILED for resource: \S/, lookback: { re: /^Check: CKV\d?_[A-Z0-9]+_\d+: /, lines: 2, inclusive: true } },
@@ -940,12 +946,13 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^\s+\^ \S/ }, { re: /^\s+Line \d+: / }] },
   // Sphinx 8.1+ with -W: the build goes on and ends `build finished with problems, N warnings (with warnings treated as
   // errors).`; the warnings since `Running Sphinx v…` say which, the first named. Before 8.1 the first warning stopped
-  // the build: `Warning, treated as error:` and the warning on the next line.
+  // the build: `Warning, treated as error:` and the warning on the next line, named first; with --keep-going it went
+  // on and ended `build finished with problems, N warnings.`.
   { id: 'sphinx.warnings-as-errors', category: 'compilation', weight: 80, extend: 'line',
     re: /^build finished with problems, \d+ warnings?(?: \(with warnings treated as errors\))?\.$/,
     lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false }, pick: [{ re: /(?:^|: )WARNING: \S/ }] },
-  { id: 'sphinx.warning-as-error', category: 'compilation', weight: 80, extend: 'until', headNext: true, maxLines: 2, gap: 0,
-    re: /^Warning, treated as error:$/, end: /^$/ },
+  { id: 'sphinx.warning-as-error', category: 'compilation', weight: 80, extend: 'until', maxLines: 2, gap: 0,
+    re: /^Warning, treated as error:$/, end: /^$/, pick: [{ re: /^(?!Warning, treated as error:$)\S/ }] },
   // MkDocs --strict: `Aborted with 2 warnings in strict mode!` after the build; the `WARNING -  …` lines since
   // `Building documentation` say which, the first named.
   { id: 'mkdocs.strict', category: 'compilation', weight: 80, extend: 'line', re: /^Aborted with \d+ warnings? in strict mode!$/,

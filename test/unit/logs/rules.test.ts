@@ -861,11 +861,31 @@ const CASES: Case[] = [
     ),
   },
   {
-    // Sphinx before 8.1 stops at the first warning under -W: the warning is the line after the announcement.
+    // npm audit against a registry without the bulk advisory endpoint (a mirror or proxy): npm 7+ warns with the
+    // HTTP status, then says the endpoint failed; nothing was audited.
+    name: 'npm audit whose registry has no advisory endpoint',
+    rule: 'npm.audit-endpoint',
+    category: 'network',
+    head: 'npm warn audit 405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
+    covers: [2, 4],
+    log: lines(
+      '$ npm audit --audit-level=high',
+      'npm warn audit 405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
+      '',
+      'npm error audit endpoint returned an error',
+      'npm error A complete log of this run can be found in: /home/runner/.npm/_logs/2026-11-28T10_59_00_299Z-debug-0.log',
+      'The command "npm audit --audit-level=high" exited with 1.',
+    ),
+  },
+  {
+    // Sphinx before 8.1 stops at the first warning under -W: the warning is the line after the announcement, which
+    // the report begins with.
     name: 'Sphinx -W before 8.1 (the first warning stops the build)',
     rule: 'sphinx.warning-as-error',
     category: 'compilation',
     head: "/home/runner/work/ledger/ledger/docs/usage.rst:42:undefined label: 'config-file'",
+    headline: 'Warning, treated as error:',
+    covers: [5, 6],
     log: lines(
       '$ sphinx-build -W -b html docs docs/_build/html',
       'Running Sphinx v7.2.6',
