@@ -861,6 +861,48 @@ const CASES: Case[] = [
     ),
   },
   {
+    // The "generated files are out of date" step: git's diff of what the generator changed is the report, whole.
+    name: 'git diff --exit-code after a code generator',
+    rule: 'diff.unified',
+    category: 'lint',
+    head: 'diff --git a/status/codes_gen.go b/status/codes_gen.go',
+    covers: [2, 6, 8, 9, 11],
+    log: lines(
+      '$ go generate ./... && git diff --exit-code',
+      'diff --git a/status/codes_gen.go b/status/codes_gen.go',
+      'index e8aaba6..32ae4fb 100644',
+      '--- a/status/codes_gen.go',
+      '+++ b/status/codes_gen.go',
+      '@@ -4,6 +4,8 @@ package status',
+      ' var Names = map[int]string{',
+      '+\t150: "label printed",',
+      ' \t200: "in transit",',
+      '',
+      '+\t400: "returned",',
+      'The command "go generate ./... && git diff --exit-code" exited with 1.',
+    ),
+  },
+  {
+    // gofmt -d heads a file's diff `diff x.go.orig x.go`, then `--- x.go.orig` (shfmt -d starts there).
+    name: 'gofmt -d (a file that is not formatted)',
+    rule: 'diff.unified',
+    category: 'lint',
+    head: 'diff status/weight.go.orig status/weight.go',
+    headline: '--- status/weight.go.orig',
+    covers: [2, 3, 5, 7, 8],
+    log: lines(
+      '$ gofmt -d .',
+      'diff status/weight.go.orig status/weight.go',
+      '--- status/weight.go.orig',
+      '+++ status/weight.go',
+      '@@ -3,6 +3,6 @@',
+      ' type Parcel struct {',
+      '-\tID string',
+      '+\tID      string',
+      'The command "gofmt -d ." exited with 1.',
+    ),
+  },
+  {
     // npm audit against a registry without the bulk advisory endpoint (a mirror or proxy): npm 7+ warns with the
     // HTTP status, then says the endpoint failed; nothing was audited.
     name: 'npm audit whose registry has no advisory endpoint',
