@@ -414,6 +414,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // npm audit's report: the package and its range, then `Severity: high` and the advisory.
   { id: 'npm.audit-advisory', category: 'security_scan', weight: 82, extend: 'paragraph', gap: 0, maxLines: 10,
     re: /^Severity: (?:low|moderate|high|critical)$/, lookback: { re: /^[@\w./-]+ {2}\S/, lines: 1, inclusive: true } },
+  // npm audit that audited nothing: the registry (a mirror, a proxy) answered the bulk advisory request with an HTTP
+  // error, which npm 7+ warns with (`npm warn audit 405 Method Not Allowed - POST https://…/advisories/bulk`) before
+  // `npm error audit endpoint returned an error`; npm 6 said `npm ERR! audit Your configured registry (…) does not
+  // support audit requests`.
+  { id: 'npm.audit-endpoint', category: 'network', weight: 80, extend: 'line',
+    re: /^npm (?:WARN|warn) audit \d{3} [A-Z]|^npm (?:ERR!|error) audit (?:endpoint returned an error$|Your configured registry \(\S+\) (?:does|may) not support audit requests)/ },
   // Checkov: `Check: CKV_AWS_20: "…"` then `	FAILED for resource: aws_s3_bucket.x` (PASSED ones say so).
   { id: 'checkov.failed', category: 'security_scan', weight: 82, extend: 'indent', cont: /^\s*(?:File|Guide|Calling File): /,
     re: /^\s*FAILED for resource: \S/, lookback: { re: /^Check: CKV\d?_[A-Z0-9]+_\d+: /, lines: 2, inclusive: true } },
@@ -1053,12 +1059,13 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^\s+\^ \S/ }, { re: /^\s+Line \d+: / }] },
   // Sphinx 8.1+ with -W: the build goes on and ends `build finished with problems, N warnings (with warnings treated as
   // errors).`; the warnings since `Running Sphinx v…` say which, the first named. Before 8.1 the first warning stopped
-  // the build: `Warning, treated as error:` and the warning on the next line.
+  // the build: `Warning, treated as error:` and the warning on the next line, named first; with --keep-going it went
+  // on and ended `build finished with problems, N warnings.`.
   { id: 'sphinx.warnings-as-errors', category: 'compilation', weight: 80, extend: 'line',
-    re: /^build finished with problems, \d+ warnings? \(with warnings treated as errors\)\.$/,
-    lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false }, pick: [{ re: /: WARNING: \S/ }] },
-  { id: 'sphinx.warning-as-error', category: 'compilation', weight: 80, extend: 'until', headNext: true, maxLines: 2, gap: 0,
-    re: /^Warning, treated as error:$/, end: /^$/ },
+    re: /^build finished with problems, \d+ warnings?(?: \(with warnings treated as errors\))?\.$/,
+    lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false }, pick: [{ re: /(?:^|: )WARNING: \S/ }] },
+  { id: 'sphinx.warning-as-error', category: 'compilation', weight: 80, extend: 'until', maxLines: 2, gap: 0,
+    re: /^Warning, treated as error:$/, end: /^$/, pick: [{ re: /^(?!Warning, treated as error:$)\S/ }] },
   // MkDocs --strict: `Aborted with 2 warnings in strict mode!` after the build; the `WARNING -  …` lines since
   // `Building documentation` say which, the first named.
   { id: 'mkdocs.strict', category: 'compilation', weight: 80, extend: 'line', re: /^Aborted with \d+ warnings? in strict mode!$/,
@@ -1098,9 +1105,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // `> Dupes ` and the duplicated links (`  None ✓` without), down to the blank line before `Wrote results to …`.
   { id: 'awesome-bot.issues', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, maxLines: 400, headNext: true, re: /^Issues :-\($/ },
   { id: 'perlcritic', category: 'lint', weight: 76, extend: 'line', re: /\(Severity: \d\)$/ },
-  // rustfmt --check heads each hunk `Diff in src/x.rs:40:` (`Diff in src/x.rs at line 40:` before 1.5).
   { id: 'prettier.check', category: 'lint', weight: 74, extend: 'line',
-    re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^Diff in \S+(?: at line |:)\d+:|^\S+ needs? formatting/ },
+    re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^\S+ needs? formatting/ },
+  // The change a check wants, as a diff: git's `diff --git a/x b/x` (`git diff --exit-code` after a code generator,
+  // pre-commit's --show-diff-on-failure), gofmt -d's and shfmt -d's `--- x.orig` (gofmt's under `diff x.orig x`),
+  // isort --diff's `--- /path/x.py:before` and a timestamp, rustfmt --check's `Diff in src/x.rs:40:` over each hunk
+  // (`Diff in src/x.rs at line 40:` before 1.5). The hunks go down to the first line no diff holds; each file's diff
+  // (rustfmt's hunk) is a report of its own.
+  { id: 'diff.unified', category: 'lint', weight: 60, extend: 'until', maxLines: 300, gap: 99,
+    re: /^(?:diff --git a\/\S|--- \S+\.orig$|--- \S+:before\s|Diff in \S+(?: at line |:)\d+:$)/,
+    end: /^(?![-+ @\\]|index [\da-f]|$)/,
+    lookback: { re: /^diff \S+\.orig \S+$/, lines: 1, inclusive: true }, pick: [{ re: /^diff \S+\.orig \S+$/ }] },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
   // Psalm's console report: `ERROR: InvalidReturnType - src/X.php:42:16 - message (see https://psalm.dev/011)`.
@@ -1123,8 +1138,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // SQLFluff: `== [models/x.sql] FAIL`, then `L:   4 | P:   9 | LT01 | message` per violation.
   { id: 'sqlfluff.violation', category: 'lint', weight: 78, extend: 'until', maxLines: 120, gap: 0,
     re: /^== \[\S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
-  // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.` (a diff below with --diff).
-  { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'line', re: /^ERROR: \S.* Imports are incorrectly sorted and\/or formatted\.$/ },
+  // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.`, with --diff the file's
+  // diff below (`--- /path/x.py:before`), down to the first line no diff holds.
+  { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99,
+    re: /^ERROR: \S.* Imports are incorrectly sorted and\/or formatted\.$/, end: /^(?![-+ @\\]|$)/ },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
   // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
@@ -1699,4 +1716,4 @@ export const PREFILTER_RE =
  * `prettier --check` lists, memcheck's errors on uninitialised values and its leaks).
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))| {4}\S+\.lua:\d+:\d+: )/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))| {4}\S+\.lua:\d+:\d+: |diff --git a\/|--- \S+(?:\.orig$|:before\s))/;

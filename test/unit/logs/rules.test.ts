@@ -952,11 +952,73 @@ const CASES: Case[] = [
     ),
   },
   {
-    // Sphinx before 8.1 stops at the first warning under -W: the warning is the line after the announcement.
+    // The "generated files are out of date" step: git's diff of what the generator changed is the report, whole.
+    name: 'git diff --exit-code after a code generator',
+    rule: 'diff.unified',
+    category: 'lint',
+    head: 'diff --git a/status/codes_gen.go b/status/codes_gen.go',
+    covers: [2, 6, 8, 9, 11],
+    log: lines(
+      '$ go generate ./... && git diff --exit-code',
+      'diff --git a/status/codes_gen.go b/status/codes_gen.go',
+      'index e8aaba6..32ae4fb 100644',
+      '--- a/status/codes_gen.go',
+      '+++ b/status/codes_gen.go',
+      '@@ -4,6 +4,8 @@ package status',
+      ' var Names = map[int]string{',
+      '+\t150: "label printed",',
+      ' \t200: "in transit",',
+      '',
+      '+\t400: "returned",',
+      'The command "go generate ./... && git diff --exit-code" exited with 1.',
+    ),
+  },
+  {
+    // gofmt -d heads a file's diff `diff x.go.orig x.go`, then `--- x.go.orig` (shfmt -d starts there).
+    name: 'gofmt -d (a file that is not formatted)',
+    rule: 'diff.unified',
+    category: 'lint',
+    head: 'diff status/weight.go.orig status/weight.go',
+    headline: '--- status/weight.go.orig',
+    covers: [2, 3, 5, 7, 8],
+    log: lines(
+      '$ gofmt -d .',
+      'diff status/weight.go.orig status/weight.go',
+      '--- status/weight.go.orig',
+      '+++ status/weight.go',
+      '@@ -3,6 +3,6 @@',
+      ' type Parcel struct {',
+      '-\tID string',
+      '+\tID      string',
+      'The command "gofmt -d ." exited with 1.',
+    ),
+  },
+  {
+    // npm audit against a registry without the bulk advisory endpoint (a mirror or proxy): npm 7+ warns with the
+    // HTTP status, then says the endpoint failed; nothing was audited.
+    name: 'npm audit whose registry has no advisory endpoint',
+    rule: 'npm.audit-endpoint',
+    category: 'network',
+    head: 'npm warn audit 405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
+    covers: [2, 4],
+    log: lines(
+      '$ npm audit --audit-level=high',
+      'npm warn audit 405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
+      '',
+      'npm error audit endpoint returned an error',
+      'npm error A complete log of this run can be found in: /home/runner/.npm/_logs/2026-11-28T10_59_00_299Z-debug-0.log',
+      'The command "npm audit --audit-level=high" exited with 1.',
+    ),
+  },
+  {
+    // Sphinx before 8.1 stops at the first warning under -W: the warning is the line after the announcement, which
+    // the report begins with.
     name: 'Sphinx -W before 8.1 (the first warning stops the build)',
     rule: 'sphinx.warning-as-error',
     category: 'compilation',
     head: "/home/runner/work/ledger/ledger/docs/usage.rst:42:undefined label: 'config-file'",
+    headline: 'Warning, treated as error:',
+    covers: [5, 6],
     log: lines(
       '$ sphinx-build -W -b html docs docs/_build/html',
       'Running Sphinx v7.2.6',
@@ -1066,7 +1128,7 @@ const CASES: Case[] = [
   {
     // rustfmt (`cargo fmt -- --check`) since 1.5 heads each hunk `Diff in path:line:` (`Diff in path at line N:` before).
     name: 'rustfmt check',
-    rule: 'prettier.check',
+    rule: 'diff.unified',
     category: 'lint',
     head: 'Diff in /home/runner/work/cli/cli/src/args.rs:40:',
     log: lines(
