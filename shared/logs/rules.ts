@@ -810,17 +810,22 @@ export const RULES: readonly Rule[] = uniformRules([
   // the CI's exit line (`Error: Process completed …`) or workflow command (`##[error]…`), nor GCC's scope line of the
   // next diagnostic (`x.cpp: In function '…':`, `At global scope:`), which is all there is under a diagnostic with
   // `-fdiagnostics-plain-output`.
+  // Cppcheck's default template, `{file}:{line}:{column}: {severity}:{inconclusive:inconclusive: }{message} [{id}]`,
+  // the code and a caret under it, and `note:` lines along the path it took (`Assuming condition is false`). Every
+  // finding fails a run under `--error-exitcode`, a `warning:` or `style:` as much as an `error:`, and one about no
+  // file (`nofile:0:0: information: Unmatched suppression: … [unmatchedSuppression]`) too. Not its closing advice,
+  // `nofile:0:0: information: Cppcheck cannot find all the include files (use --check-config for details)
+  // [missingInclude]` (`warning:` under `--template=gcc`), which it prints under `--enable=all` whenever a header is
+  // found only through the compiler's `-I`, and exits 0. Its id is a single camel-case word (`uninitvar`,
+  // `nullPointer`), where GCC's and Clang's warnings name a flag (`[-Wunused]`), clang-tidy a dotted check
+  // (`[bugprone-…]`) and ShellCheck a code (`[SC2086]`). After mypy's rule, whose codes (`[misc]`) have the same
+  // shape on a Python file.
+  { id: 'cppcheck.finding', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
+    re: /^\S+:\d+:\d+: (?:error|warning|style|performance|portability|information): (?!Cppcheck cannot find all the include files ).* \[[a-z][A-Za-z0-9]*\]$/,
+    cont: /^\S+:\d+:\d+: note: / },
   // A template's error stands under the instantiation GCC names (`x.hpp: In instantiation of '…':`) and the chain of
   // `x.cpp:7:41:   required from …` lines that led to it, down to the caller's line: where the error comes from,
   // taken into the block. Not the scope line of a plain error (`x.c: In function 'main':`): its own line says where.
-  // Cppcheck's default template, `{file}:{line}:{column}: {severity}:{inconclusive:inconclusive: }{message} [{id}]`,
-  // the code and a caret under it, and `note:` lines along the path it took (`Assuming condition is false`). Every
-  // finding fails a run under `--error-exitcode`, a `warning:` or `style:` as much as an `error:`. Its id is a single
-  // camel-case word (`uninitvar`, `nullPointer`), where GCC's and Clang's warnings name a flag (`[-Wunused]`),
-  // clang-tidy a dotted check (`[bugprone-…]`) and ShellCheck a code (`[SC2086]`). After mypy's rule, whose codes
-  // (`[misc]`) have the same shape on a Python file.
-  { id: 'cppcheck.finding', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^\S+:\d+:\d+: (?:error|warning|style|performance|portability|information): .* \[[a-z][A-Za-z0-9]*\]$/, cont: /^\S+:\d+:\d+: note: / },
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
     re: CC_ERROR_RE,
     lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 12, inclusive: true,
@@ -1600,7 +1605,8 @@ export const PREFILTER_RE =
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
- * `prettier --check` lists, memcheck's errors on uninitialised values and its leaks).
+ * `prettier --check` lists, Cppcheck's findings about no file, memcheck's errors on uninitialised values and its
+ * leaks).
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:0:0: |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;
