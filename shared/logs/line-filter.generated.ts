@@ -25,7 +25,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'db77bd99210cfaa1e306f8edab78bd512bcb35f6e1e6460d83f3401b18efd07f',
+  key: '1e0b769dd283e62644303577ea27d33e785cc5bb34b47d25b8377d1b67328424',
   data: 'lVQJDsAgCGv//+nFZU7QcsjiJA5K5Rg4BJyytFjQtqwx+yihK9DChtRhD53JgMV4i+XPaXaedjS2rz5Jb9/CxWA3mBTnwgYu5uILxw9FnJ07Jaa8W3ZfBnGv8+4eHvjM8ivqd/Bhku+6BkUemPcBk3xS82OFt7og5P9PQqc/b/ta1Lflb7jd2B99ZGYS33/AzQXr2hpMyL7OfPkA',
 };
 

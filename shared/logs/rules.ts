@@ -572,10 +572,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // `==PID==ERROR: AddressSanitizer: heap-buffer-overflow on address …`, the access (`WRITE of size 4 at … thread
   // T0`) and its frames (`    #0 0x… in rb_push src/ringbuf.c:23`), where the memory was allocated or freed, and its
   // `SUMMARY: AddressSanitizer: heap-buffer-overflow src/ringbuf.c:23 in rb_push`. The shadow bytes' map after it
-  // tells nothing a reader needs.
+  // tells nothing a reader needs. A SEGV's report says under its headline, under the process's id as well, what the
+  // signal was caused by (`==PID==The signal is caused by a WRITE memory access.`, `==PID==Hint: address points to
+  // the zero page.`), and `AddressSanitizer can not provide additional info.` after its frames, above the SUMMARY.
   { id: 'sanitizer.error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80,
     re: /^==\d+==ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer: \S/,
-    cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |The signal is caused by |Hint: )/ },
+    cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |==\d+==(?:The signal is caused by |Hint: )|\w+Sanitizer can not provide additional info\.$)/ },
   // Valgrind's memcheck (`--error-exitcode` fails the run on its errors): each error under the process's id,
   // `==PID== Invalid write of size 4`, its frames (`==PID==    at 0x…: rb_push (ringbuf.c:23)`, `by 0x…`) and where
   // the memory came from (`==PID==  Address 0x… is 0 bytes after a block of size 16 alloc'd` and its frames); a

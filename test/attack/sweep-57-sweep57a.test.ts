@@ -56,6 +56,32 @@ const ROWS: Row[] = [
       'The command "make build" exited with 2.',
     ],
   },
+  {
+    // GCC 12's AddressSanitizer on a null write: a SEGV report puts the signal's cause and a hint under the headline,
+    // each under the process's id, before the frames; its SUMMARY follows the `can not provide additional info` line.
+    name: 'AddressSanitizer SEGV report (gcc 12): the frames and the SUMMARY are the report\'s',
+    top: { rule: 'sanitizer.error', head: '==344==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000 (pc 0x55fb096b21e8 bp 0x7fff664ee500 sp 0x7fff664ee4e0 T0)', endLine: 15 },
+    log: [
+      '$ make test',
+      'gcc -g -fsanitize=address -o build/test_lookup tests/test_lookup.c',
+      './build/test_lookup',
+      'AddressSanitizer:DEADLYSIGNAL',
+      '=================================================================',
+      '==344==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000 (pc 0x55fb096b21e8 bp 0x7fff664ee500 sp 0x7fff664ee4e0 T0)',
+      '==344==The signal is caused by a WRITE memory access.',
+      '==344==Hint: address points to the zero page.',
+      '    #0 0x55fb096b21e8 in main /home/runner/work/kv/kv/tests/test_lookup.c:6',
+      '    #1 0x7fa49a645249 in __libc_start_call_main ../sysdeps/nptl/libc_start_call_main.h:58',
+      '    #2 0x7fa49a645304 in __libc_start_main_impl ../csu/libc-start.c:360',
+      '    #3 0x55fb096b20a0 in _start (/home/runner/work/kv/kv/tests/test_lookup+0x10a0)',
+      '',
+      'AddressSanitizer can not provide additional info.',
+      'SUMMARY: AddressSanitizer: SEGV /home/runner/work/kv/kv/tests/test_lookup.c:6 in main',
+      '==344==ABORTING',
+      'make: *** [Makefile:12: test] Error 1',
+      'The command "make test" exited with 2.',
+    ],
+  },
   // Each of memcheck's errors that holds no failure word, alone in a run: its shape alone must open the report.
   {
     name: 'memcheck, a use of an uninitialised value',
