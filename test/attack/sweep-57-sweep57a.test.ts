@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
+import { analyzeLog, CASCADE_RULES, LogScanner, RULES, type Rule } from '../../shared/logs/index.js';
+import { NOISE_RE, PREFILTER_START_RE } from '../../shared/logs/rules.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 
 // Session 57's review of sweep57a's rules (sanitizers, memcheck, Cppcheck, clang-tidy, webpack, jest, prettier,
 // unittest, tox): real output of those tools in forms the change did not see, each read as the tool means it.
@@ -156,5 +158,75 @@ describe('sweep 57 (sweep57a): the C checkers\' and runners\' new rules on their
     const [first] = analysis.failures;
     expect({ rule: first?.rule, head: first?.lines[0]?.text.trim(), ...(top.endLine === undefined ? {} : { endLine: first?.endLine }) }).toEqual(top);
     if (absent !== undefined) expect(analysis.failures.map((f) => f.rule)).not.toContain(absent);
+  });
+});
+
+const ruleOf = (id: string): Rule => {
+  const rule = [...RULES, ...CASCADE_RULES].find((r) => r.id === id);
+  if (rule === undefined) throw new Error(`no rule ${id}`);
+  return rule;
+};
+
+/** Line lengths, as `extent.test.ts` measures the older rules' expressions. */
+const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
+
+/**
+ * What a long hostile line repeats: each of the characters and pieces the new expressions read in a loop (spaces,
+ * digits, dashes, positions, ids in brackets, memcheck's counts and prefixes).
+ */
+const HOSTILE_UNITS = [' ', 'a', '1', '-', '_', ':1', 'a:1:1:', ' [a', '1,', '==1==', ' (', '#1 0x1 '];
+
+describe('sweep 57 (sweep57a): the new expressions cost a pass over a long line', () => {
+  // Each expression after the text that takes it to the part it reads on: every hostile unit repeated, then a
+  // character that fails it.
+  it.each<[string, RegExp | undefined, string]>([
+    ['sanitizer.error headline', ruleOf('sanitizer.error').re, '==1==ERROR: AddressSanitizer: '],
+    ['sanitizer.error frames and notes', ruleOf('sanitizer.error').cont, ''],
+    ['valgrind.error headline', ruleOf('valgrind.error').re, '==1== '],
+    ['valgrind.error frames', ruleOf('valgrind.error').cont, '==1=='],
+    ['cppcheck.finding headline', ruleOf('cppcheck.finding').re, 'a.c:1:1: warning: '],
+    ['cppcheck.finding headline, from the position', ruleOf('cppcheck.finding').re, ''],
+    ['cppcheck.finding notes', ruleOf('cppcheck.finding').cont, ''],
+    ['clang-tidy.error notes', ruleOf('clang-tidy.error').cont, ''],
+    ['webpack.error-in headline', ruleOf('webpack.error-in').re, 'ERROR in'],
+    ['unittest.failed end', ruleOf('unittest.failed').end, ''],
+    ['unittest.failed dashes passed over', ruleOf('unittest.failed').interleaved?.re, ''],
+    ['pytest.failed headline', ruleOf('pytest.failed').re, '___ '],
+    ['jest.failed end', ruleOf('jest.failed').end, ''],
+    ['cascade.tox headline', ruleOf('cascade.tox').re, 'ERROR: InvocationError for command '],
+    ['cascade.tox summary', ruleOf('cascade.tox').closing?.through, ''],
+    ["noise, clang-tidy's advice", NOISE_RE, 'Use -header-filter='],
+    ['prefilter start', PREFILTER_START_RE, ''],
+  ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head) => {
+    if (re === undefined) throw new Error('no expression');
+    const exponents = HOSTILE_UNITS.map((unit) => {
+      const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + '\u0001';
+      return [unit, cpuGrowthExponent(LINE_COST_SIZES, textOf, (text) => re.test(text))] as const;
+    });
+    expect(exponents.filter(([, exponent]) => exponent >= LINEAR_EXPONENT_BOUND)).toEqual([]);
+  });
+});
+
+/** Log lengths in lines: up to 50K lines of a near miss. */
+const LOG_COST_SIZES = [6_250, 12_500, 25_000, 50_000];
+
+function scanAll(lines: readonly string[]): unknown {
+  const scanner = new LogScanner();
+  lines.forEach((text, i) => scanner.push(i + 1, text));
+  return scanner.finish();
+}
+
+describe('sweep 57 (sweep57a): the new blocks cost a pass over a long log', () => {
+  // Each a cycle of lines repeated to the log's length: a report the rule keeps reading, or a line that almost opens one.
+  it.each<[string, string[]]>([
+    ['an AddressSanitizer report of endless frames', ['==1==ERROR: AddressSanitizer: SEGV on unknown address 0x0', ...Array.from({ length: 9 }, (_, i) => `    #${i} 0x55fb096b21e8 in f src/a.c:${i}`)]],
+    ['memcheck errors and frames, and near misses', ['==7== Invalid read of size 4', '==7==    at 0x1091E7: main (u.c:4)', '==7== Invalid reed of size 4', '==7== 8 bytes in 1 blocks are definitely found in loss record 1 of 1']],
+    ['Cppcheck\'s shape with a flag for an id', ['src/a.c:1:1: warning: unused [a-b]', 'src/a.c:2:1: note: here']],
+    ['webpack\'s ERROR in paragraphs without a blank line', ['ERROR in ./src/a.js 1:1-2', "Module not found: Error: Can't resolve './b' in '/w'"]],
+    ['a unittest report of dashes and lines', ['FAIL: test_a (t.T.test_a)', '----------------------------------------------------------------------', 'AssertionError: 1 != 2']],
+    ['tox\'s InvocationError without its code', ['ERROR: InvocationError for command /w/.tox/py/bin/python -m unittest (exited with code', '  lint: commands succeeded']],
+  ])('%s', { timeout: 120_000 }, (_name, cycle) => {
+    const textOf = (size: number) => Array.from({ length: size }, (_, i) => cycle[i % cycle.length] as string);
+    expect(cpuGrowthExponent(LOG_COST_SIZES, textOf, scanAll)).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
