@@ -575,8 +575,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // tells nothing a reader needs. A SEGV's report says under its headline, under the process's id as well, what the
   // signal was caused by (`==PID==The signal is caused by a WRITE memory access.`, `==PID==Hint: address points to
   // the zero page.`), and `AddressSanitizer can not provide additional info.` after its frames, above the SUMMARY.
+  // ThreadSanitizer heads its report `WARNING: ThreadSanitizer: data race (pid=PID)`, a warning by name that fails
+  // the run all the same (the process exits 66), the accesses and threads indented under it.
   { id: 'sanitizer.error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80,
-    re: /^==\d+==ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer: \S/,
+    re: /^==\d+==ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer: \S|^WARNING: ThreadSanitizer: \S/,
     cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |==\d+==(?:The signal is caused by |Hint: )|\w+Sanitizer can not provide additional info\.$)/ },
   // Valgrind's memcheck (`--error-exitcode` fails the run on its errors): each error under the process's id,
   // `==PID== Invalid write of size 4`, its frames (`==PID==    at 0x…: rb_push (ringbuf.c:23)`, `by 0x…`) and where
@@ -1565,7 +1567,8 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
 
 /**
  * Warnings never explain a failure on their own; `error: … [-Werror]` is still an error. kubeval prints the files it
- * finds invalid as `WARN - k8s/x.yaml contains an invalid Deployment …` and exits 1 for them: those are not warnings.
+ * finds invalid as `WARN - k8s/x.yaml contains an invalid Deployment …` and exits 1 for them: those are not warnings,
+ * nor is ThreadSanitizer's report (`WARNING: ThreadSanitizer: data race (pid=…)`), for which the process exits 66.
  *
  * A compiler's located warning is one too, though it has a linter's shape (`file:line:col: message`): GCC's and
  * Clang's (and GHC's) name the flag that enables it (`src/x.c:7:21: warning: comparison … [-Wsign-compare]`), and
@@ -1575,7 +1578,7 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * shape end in their check's id (`[SC2046]`, `[uninitvar]`), clj-kondo's and Ruby's are no C-family file's.
  */
 export const WARNING_RE =
-  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s(?! *- \S+ contains an invalid )|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
+  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: )|WARN(?:ING)?\s(?! *- \S+ contains an invalid )|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =
@@ -1607,8 +1610,8 @@ export const PREFILTER_RE =
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
- * `prettier --check` lists, Cppcheck's findings about no file, memcheck's errors on uninitialised values and its
- * leaks).
+ * `prettier --check` lists, Cppcheck's findings about no file, ThreadSanitizer's report, memcheck's errors on
+ * uninitialised values and its leaks).
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:0:0: |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:0:0: |WARNING: ThreadSanitizer: |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, CASCADE_RULES, LogScanner, RULES, type Rule } from '../../shared/logs/index.js';
-import { NOISE_RE, PREFILTER_START_RE } from '../../shared/logs/rules.js';
+import { NOISE_RE, PREFILTER_START_RE, WARNING_RE } from '../../shared/logs/rules.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 
 // Session 57's review of sweep57a's rules (sanitizers, memcheck, Cppcheck, clang-tidy, webpack, jest, prettier,
@@ -81,6 +81,41 @@ const ROWS: Row[] = [
       'SUMMARY: AddressSanitizer: SEGV /home/runner/work/kv/kv/tests/test_lookup.c:6 in main',
       '==344==ABORTING',
       'make: *** [Makefile:12: test] Error 1',
+      'The command "make test" exited with 2.',
+    ],
+  },
+  {
+    // GCC 12's ThreadSanitizer on a data race: its report is a warning by name, yet the process exits 66 for it. The
+    // accesses, the variable and the threads are indented under the headline, down to its SUMMARY.
+    name: 'ThreadSanitizer data race report (gcc 12), the run failing on it',
+    top: { rule: 'sanitizer.error', head: 'WARNING: ThreadSanitizer: data race (pid=11484)', endLine: 22 },
+    log: [
+      '$ make test',
+      'gcc -g -fsanitize=thread -o build/test_counter tests/test_counter.c -lpthread',
+      './build/test_counter',
+      '==================',
+      'WARNING: ThreadSanitizer: data race (pid=11484)',
+      '  Read of size 4 at 0x559d31a7005c by thread T2:',
+      '    #0 worker /home/runner/work/counter/counter/tests/test_counter.c:4 (test_counter+0x11e9)',
+      '',
+      '  Previous write of size 4 at 0x559d31a7005c by thread T1:',
+      '    #0 worker /home/runner/work/counter/counter/tests/test_counter.c:4 (test_counter+0x1201)',
+      '',
+      "  Location is global 'hits' of size 4 at 0x559d31a7005c (test_counter+0x405c)",
+      '',
+      '  Thread T2 (tid=11487, running) created by main thread at:',
+      '    #0 pthread_create ../../../../src/libsanitizer/tsan/tsan_interceptors_posix.cpp:1001 (libtsan.so.2+0x5e686)',
+      '    #1 main /home/runner/work/counter/counter/tests/test_counter.c:5 (test_counter+0x1275)',
+      '',
+      '  Thread T1 (tid=11486, finished) created by main thread at:',
+      '    #0 pthread_create ../../../../src/libsanitizer/tsan/tsan_interceptors_posix.cpp:1001 (libtsan.so.2+0x5e686)',
+      '    #1 main /home/runner/work/counter/counter/tests/test_counter.c:5 (test_counter+0x1258)',
+      '',
+      'SUMMARY: ThreadSanitizer: data race /home/runner/work/counter/counter/tests/test_counter.c:4 in worker',
+      '==================',
+      'ThreadSanitizer: reported 1 warnings',
+      '2000',
+      'make: *** [Makefile:12: test] Error 66',
       'The command "make test" exited with 2.',
     ],
   },
@@ -181,6 +216,7 @@ describe('sweep 57 (sweep57a): the new expressions cost a pass over a long line'
   // character that fails it.
   it.each<[string, RegExp | undefined, string]>([
     ['sanitizer.error headline', ruleOf('sanitizer.error').re, '==1==ERROR: AddressSanitizer: '],
+    ['sanitizer.error headline, ThreadSanitizer', ruleOf('sanitizer.error').re, 'WARNING: ThreadSanitizer: '],
     ['sanitizer.error frames and notes', ruleOf('sanitizer.error').cont, ''],
     ['valgrind.error headline', ruleOf('valgrind.error').re, '==1== '],
     ['valgrind.error frames', ruleOf('valgrind.error').cont, '==1=='],
@@ -197,6 +233,7 @@ describe('sweep 57 (sweep57a): the new expressions cost a pass over a long line'
     ['cascade.tox summary', ruleOf('cascade.tox').closing?.through, ''],
     ["noise, clang-tidy's advice", NOISE_RE, 'Use -header-filter='],
     ['prefilter start', PREFILTER_START_RE, ''],
+    ['warnings, ThreadSanitizer\'s aside', WARNING_RE, 'WARNING:'],
   ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head) => {
     if (re === undefined) throw new Error('no expression');
     const exponents = HOSTILE_UNITS.map((unit) => {
