@@ -25,7 +25,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '736016eca1a03de825ddffc37c377744142325c75e57682da2f9a2b8eedaa79f',
+  key: 'e487e0b43e6f7dbb6394c26658a582e99ce4d9eb8e3faaa3908489954a103d41',
   data: 'lVQJDsAgCGv//+nFZU7QcsjiJA5K5Rg4BJyytFjQtqwx+yihK9DChtRhD53JgMV4i+XPaXaedjS2rz5Jb9/CxWA3mBTnwgYu5uILxw9FnJ07Jaa8W3ZfBnGv8+4eHvjM8ivqd/Bhku+6BkUemPcBk3xS82OFt7og5P9PQqc/b/ta1Lflb7jd2B99ZGYS33/AzQXr2hpMyL7OfPkA',
 };
 

@@ -574,13 +574,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // `SUMMARY: AddressSanitizer: heap-buffer-overflow src/ringbuf.c:23 in rb_push`. The shadow bytes' map after it
   // tells nothing a reader needs. A SEGV's report says under its headline, under the process's id as well, what the
   // signal was caused by (`==PID==The signal is caused by a WRITE memory access.`, `==PID==Hint: address points to
-  // the zero page.`), and `AddressSanitizer can not provide additional info.` after its frames, above the SUMMARY.
+  // the zero page.`), and `AddressSanitizer can not provide additional info.` after its frames, above the SUMMARY;
+  // its advice flush left above the SUMMARY as well (`HINT: this may be a false positive if your program uses some
+  // custom stack unwind mechanism …` under a stack-buffer-overflow).
   // ThreadSanitizer heads its report `WARNING: ThreadSanitizer: data race (pid=PID)` and MemorySanitizer its own
   // `==PID==WARNING: MemorySanitizer: use-of-uninitialized-value`, warnings by name that fail the run all the same
   // (the process exits 66, or 1), what they found indented under them.
   { id: 'sanitizer.error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80,
     re: /^==\d+==(?:ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer|WARNING: MemorySanitizer): \S|^WARNING: ThreadSanitizer: \S/,
-    cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |==\d+==(?:The signal is caused by |Hint: )|\w+Sanitizer can not provide additional info\.$)/ },
+    cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |==\d+==(?:The signal is caused by |Hint: )|\w+Sanitizer can not provide additional info\.$|HINT: )/ },
   // Valgrind's memcheck (`--error-exitcode` fails the run on its errors): each error under the process's id,
   // `==PID== Invalid write of size 4`, its frames (`==PID==    at 0x…: rb_push (ringbuf.c:23)`, `by 0x…`) and where
   // the memory came from (`==PID==  Address 0x… is 0 bytes after a block of size 16 alloc'd` and its frames); a

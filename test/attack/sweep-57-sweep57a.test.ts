@@ -85,6 +85,36 @@ const ROWS: Row[] = [
     ],
   },
   {
+    // GCC 12's AddressSanitizer on a write past a local array: the frame's objects, then ASan's `HINT:` about stack
+    // unwinding (and its line indented under it) above the SUMMARY. Shadow map cut to its first line.
+    name: 'AddressSanitizer stack-buffer-overflow (gcc 12): the HINT does not end the report above its SUMMARY',
+    top: { rule: 'sanitizer.error', head: '==1559==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x7ffd1af88010 at pc 0x562625f6225a bp 0x7ffd1af87fb0 sp 0x7ffd1af87fa8', endLine: 18 },
+    log: [
+      '$ make test',
+      '=================================================================',
+      '==1559==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x7ffd1af88010 at pc 0x562625f6225a bp 0x7ffd1af87fb0 sp 0x7ffd1af87fa8',
+      'WRITE of size 4 at 0x7ffd1af88010 thread T0',
+      '    #0 0x562625f62259 in sum /home/runner/work/stats/stats/src/sum.c:2',
+      '    #1 0x562625f62316 in main /home/runner/work/stats/stats/src/sum.c:3',
+      '    #2 0x7fbb8a0e0249 in __libc_start_call_main ../sysdeps/nptl/libc_start_call_main.h:58',
+      '    #3 0x7fbb8a0e0304 in __libc_start_main_impl ../csu/libc-start.c:360',
+      '    #4 0x562625f620d0 in _start (/home/runner/work/stats/stats/build/sum+0x10d0)',
+      '',
+      'Address 0x7ffd1af88010 is located in stack of thread T0 at offset 48 in frame',
+      '    #0 0x562625f621a8 in sum /home/runner/work/stats/stats/src/sum.c:2',
+      '',
+      '  This frame has 1 object(s):',
+      "    [32, 48) 'v' (line 2) <== Memory access at offset 48 overflows this variable",
+      'HINT: this may be a false positive if your program uses some custom stack unwind mechanism, swapcontext or vfork',
+      '      (longjmp and C++ exceptions *are* supported)',
+      'SUMMARY: AddressSanitizer: stack-buffer-overflow /home/runner/work/stats/stats/src/sum.c:2 in sum',
+      'Shadow bytes around the buggy address:',
+      '  0x1000235e8fb0: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00',
+      '==1559==ABORTING',
+      'make: *** [Makefile:12: test] Error 1',
+    ],
+  },
+  {
     // GCC 12's ThreadSanitizer on a data race: its report is a warning by name, yet the process exits 66 for it. The
     // accesses, the variable and the threads are indented under the headline, down to its SUMMARY.
     name: 'ThreadSanitizer data race report (gcc 12), the run failing on it',
