@@ -1146,7 +1146,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Error: )?(?:cabal(?:\.exe)?: )?Could not resolve dependencies:$/,
     cont: /^(?:\[__\d+\] |trying: |next goal: |rejecting: |skipping: |fail |unknown package: |After searching the rest|Dependency tree exhaustively)/,
     pick: [{ re: /^(?:\[__\d+\] )?rejecting: .*\(conflict: / }] },
-  { id: 'python.module-missing', category: 'dependency', weight: 74, extend: 'line', re: /^\s*(?:ModuleNotFoundError|ImportError): / },
+  // CPython's `-m` for a module the environment lacks says so on one line, under the interpreter's path:
+  // `/…/.tox/py311/bin/python3: No module named pytest`.
+  { id: 'python.module-missing', category: 'dependency', weight: 74, extend: 'line',
+    re: /^\s*(?:ModuleNotFoundError|ImportError): |^\S*python[\d.]*(?:\.exe)?: No module named \S/ },
   { id: 'conda.resolve', category: 'dependency', weight: 86, extend: 'indent', gap: 1,
     re: /^(?:PackagesNotFoundError|UnsatisfiableError|ResolvePackageNotFound|PackageNotFoundError|LibMambaUnsatisfiableError)\b|^(?:(?:error|critical) +libmamba )?Could not solve for environment specs$/, cont: /^\s+- / },
   { id: 'bundler.error', category: 'dependency', weight: 82, extend: 'indent', refine: true,
@@ -1419,8 +1422,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   { id: 'cascade.pip', category: 'unknown', weight: 12, extend: 'line',
     re: /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)|× Encountered error while (?:generating package metadata|trying to install package)\.)$/ },
   // tox 3 after a command of an environment failed: `ERROR: InvocationError for command … (exited with code 1)`, then
-  // its summary, one line per environment (`ERROR:   py311: commands failed`, `  lint: commands succeeded`).
-  { id: 'cascade.tox', category: 'unknown', weight: 30, extend: 'line', re: /^ERROR: InvocationError for command \S.* \(exited with code -?\d+\)$/,
+  // its summary, one line per environment (`ERROR:   py311: commands failed`, `  lint: commands succeeded`). With
+  // more environments to run the summary comes after theirs, its failed environments' lines on their own.
+  { id: 'cascade.tox', category: 'unknown', weight: 30, extend: 'line',
+    re: /^ERROR: InvocationError for command \S.* \(exited with code -?\d+\)$|^ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)$/,
     closing: { through: /^(?:_{3,} summary _{3,}|ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)|  \S+: (?:commands succeeded|skipped\b.*)|  congratulations :\))$/ } },
   { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
@@ -1613,8 +1618,8 @@ export const PREFILTER_RE =
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
- * `prettier --check` lists, Cppcheck's findings about no file, ThreadSanitizer's report, memcheck's errors on
- * uninitialised values and its leaks).
+ * `prettier --check` lists, Cppcheck's findings about no file, ThreadSanitizer's report, CPython's `-m` without its
+ * module, memcheck's errors on uninitialised values and its leaks).
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:0:0: |WARNING: ThreadSanitizer: |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:0:0: |WARNING: ThreadSanitizer: |\S*python[\d.]*(?:\.exe)?: No module named |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in )))/;

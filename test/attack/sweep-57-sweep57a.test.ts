@@ -170,6 +170,30 @@ const ROWS: Row[] = [
       'The command "make test CC=clang SAN=-fsanitize=memory" exited with 2.',
     ],
   },
+  {
+    // tox 3.28 over two environments, the first without pytest installed: CPython's `-m` runner says so on one line,
+    // tox names the command, runs the next environment, and only then prints its summary, each failed environment
+    // on an `ERROR:` line of it: tox's status, not the failure.
+    name: 'tox 3 over two environments, `python -m pytest` without pytest in the first',
+    top: { rule: 'python.module-missing', head: '/home/runner/work/invoicer/invoicer/.tox/py311/bin/python3: No module named pytest' },
+    absent: 'generic.error',
+    log: [
+      '$ tox',
+      'py311 create: /home/runner/work/invoicer/invoicer/.tox/py311',
+      "py311 run-test-pre: PYTHONHASHSEED='3016885564'",
+      'py311 run-test: commands[0] | python3 -m pytest -q tests',
+      '/home/runner/work/invoicer/invoicer/.tox/py311/bin/python3: No module named pytest',
+      'ERROR: InvocationError for command /home/runner/work/invoicer/invoicer/.tox/py311/bin/python3 -m pytest -q tests (exited with code 1)',
+      'lint create: /home/runner/work/invoicer/invoicer/.tox/lint',
+      "lint run-test-pre: PYTHONHASHSEED='3016885564'",
+      "lint run-test: commands[0] | python3 -c 'print('\"'\"'lint ok'\"'\"')'",
+      'lint ok',
+      '___________________________________ summary ____________________________________',
+      'ERROR:   py311: commands failed',
+      '  lint: commands succeeded',
+      'The command "tox" exited with 1.',
+    ],
+  },
   // Each of memcheck's errors that holds no failure word, alone in a run: its shape alone must open the report.
   {
     name: 'memcheck, a use of an uninitialised value',
@@ -275,11 +299,12 @@ const HEADS_BY_RULE: Readonly<Record<string, readonly string[]>> = {
   'unittest.failed': [''],
   'pytest.failed': ['___ '],
   'jest.failed': [''],
-  'cascade.tox': ['', 'ERROR: InvocationError for command '],
+  'cascade.tox': ['', 'ERROR: InvocationError for command ', 'ERROR:  '],
+  'python.module-missing': ['', 'python3'],
 };
 const SHARED: ReadonlyArray<readonly [string, RegExp, readonly string[]]> = [
   ['noise', NOISE_RE, ['Use -header-filter=']],
-  ['prefilter start', PREFILTER_START_RE, ['', '[warn] ', '==1== ']],
+  ['prefilter start', PREFILTER_START_RE, ['', '[warn] ', '==1== ', 'python3']],
   ['warnings', WARNING_RE, ['WARNING:']],
 ];
 
