@@ -588,10 +588,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // `==PID==ERROR: AddressSanitizer: heap-buffer-overflow on address …`, the access (`WRITE of size 4 at … thread
   // T0`) and its frames (`    #0 0x… in rb_push src/ringbuf.c:23`), where the memory was allocated or freed, and its
   // `SUMMARY: AddressSanitizer: heap-buffer-overflow src/ringbuf.c:23 in rb_push`. The shadow bytes' map after it
-  // tells nothing a reader needs.
+  // tells nothing a reader needs. A SEGV's report says under its headline, under the process's id as well, what the
+  // signal was caused by (`==PID==The signal is caused by a WRITE memory access.`, `==PID==Hint: address points to
+  // the zero page.`), and `AddressSanitizer can not provide additional info.` after its frames, above the SUMMARY;
+  // its advice flush left above the SUMMARY as well (`HINT: this may be a false positive if your program uses some
+  // custom stack unwind mechanism …` under a stack-buffer-overflow).
+  // ThreadSanitizer heads its report `WARNING: ThreadSanitizer: data race (pid=PID)` and MemorySanitizer its own
+  // `==PID==WARNING: MemorySanitizer: use-of-uninitialized-value`, warnings by name that fail the run all the same
+  // (the process exits 66, or 1), what they found indented under them.
   { id: 'sanitizer.error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80,
-    re: /^==\d+==ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer: \S/,
-    cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |The signal is caused by |Hint: )/ },
+    re: /^==\d+==(?:ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer|WARNING: MemorySanitizer): \S|^WARNING: ThreadSanitizer: \S/,
+    cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |==\d+==(?:The signal is caused by |Hint: )|\w+Sanitizer can not provide additional info\.$|HINT: )/ },
   // Valgrind's memcheck (`--error-exitcode` fails the run on its errors): each error under the process's id,
   // `==PID== Invalid write of size 4`, its frames (`==PID==    at 0x…: rb_push (ringbuf.c:23)`, `by 0x…`) and where
   // the memory came from (`==PID==  Address 0x… is 0 bytes after a block of size 16 alloc'd` and its frames); a
@@ -857,12 +864,17 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\S+\.(?:l?hs|hsc|hs-boot):(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\))|<no location info>): error:/ },
   // Cppcheck's default template, `{file}:{line}:{column}: {severity}:{inconclusive:inconclusive: }{message} [{id}]`,
   // the code and a caret under it, and `note:` lines along the path it took (`Assuming condition is false`). Every
-  // finding fails a run under `--error-exitcode`, a `warning:` or `style:` as much as an `error:`. Its id is a single
-  // camel-case word (`uninitvar`, `nullPointer`), where GCC's and Clang's warnings name a flag (`[-Wunused]`),
-  // clang-tidy a dotted check (`[bugprone-…]`) and ShellCheck a code (`[SC2086]`). After mypy's rule, whose codes
-  // (`[misc]`) have the same shape on a Python file.
+  // finding fails a run under `--error-exitcode`, a `warning:` or `style:` as much as an `error:`, and one about no
+  // file (`nofile:0:0: information: Unmatched suppression: … [unmatchedSuppression]`) too. Not its closing advice,
+  // `nofile:0:0: information: Cppcheck cannot find all the include files (use --check-config for details)
+  // [missingInclude]` (`warning:` under `--template=gcc`), which it prints under `--enable=all` whenever a header is
+  // found only through the compiler's `-I`, and exits 0. Its id is a single camel-case word (`uninitvar`,
+  // `nullPointer`), where GCC's and Clang's warnings name a flag (`[-Wunused]`), clang-tidy a dotted check
+  // (`[bugprone-…]`) and ShellCheck a code (`[SC2086]`). After mypy's rule, whose codes (`[misc]`) have the same
+  // shape on a Python file.
   { id: 'cppcheck.finding', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^\S+:\d+:\d+: (?:error|warning|style|performance|portability|information): .* \[[a-z][A-Za-z0-9]*\]$/, cont: /^\S+:\d+:\d+: note: / },
+    re: /^\S+:\d+:\d+: (?:error|warning|style|performance|portability|information): (?!Cppcheck cannot find all the include files ).* \[[a-z][A-Za-z0-9]*\]$/,
+    cont: /^\S+:\d+:\d+: note: / },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
@@ -1241,7 +1253,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Error: )?(?:cabal(?:\.exe)?: )?Could not resolve dependencies:$/,
     cont: /^(?:\[__\d+\] |trying: |next goal: |rejecting: |skipping: |fail |unknown package: |After searching the rest|Dependency tree exhaustively)/,
     pick: [{ re: /^(?:\[__\d+\] )?rejecting: .*\(conflict: / }] },
-  { id: 'python.module-missing', category: 'dependency', weight: 74, extend: 'line', re: /^\s*(?:ModuleNotFoundError|ImportError): / },
+  // CPython's `-m` for a module the environment lacks says so on one line, under the interpreter's path:
+  // `/…/.tox/py311/bin/python3: No module named pytest`.
+  { id: 'python.module-missing', category: 'dependency', weight: 74, extend: 'line',
+    re: /^\s*(?:ModuleNotFoundError|ImportError): |^\S*python[\d.]*(?:\.exe)?: No module named \S/ },
   { id: 'conda.resolve', category: 'dependency', weight: 86, extend: 'indent', gap: 1,
     re: /^(?:PackagesNotFoundError|UnsatisfiableError|ResolvePackageNotFound|PackageNotFoundError|LibMambaUnsatisfiableError)\b|^(?:(?:error|critical) +libmamba )?Could not solve for environment specs$/, cont: /^\s+- / },
   { id: 'bundler.error', category: 'dependency', weight: 82, extend: 'indent', refine: true,
@@ -1520,8 +1535,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   { id: 'cascade.pip', category: 'unknown', weight: 12, extend: 'line',
     re: /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)|× Encountered error while (?:generating package metadata|trying to install package)\.)$/ },
   // tox 3 after a command of an environment failed: `ERROR: InvocationError for command … (exited with code 1)`, then
-  // its summary, one line per environment (`ERROR:   py311: commands failed`, `  lint: commands succeeded`).
-  { id: 'cascade.tox', category: 'unknown', weight: 30, extend: 'line', re: /^ERROR: InvocationError for command \S.* \(exited with code -?\d+\)$/,
+  // its summary, one line per environment (`ERROR:   py311: commands failed`, `  lint: commands succeeded`). With
+  // more environments to run the summary comes after theirs, its failed environments' lines on their own.
+  { id: 'cascade.tox', category: 'unknown', weight: 30, extend: 'line',
+    re: /^ERROR: InvocationError for command \S.* \(exited with code -?\d+\)$|^ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)$/,
     closing: { through: /^(?:_{3,} summary _{3,}|ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)|  \S+: (?:commands succeeded|skipped\b.*)|  congratulations :\))$/ } },
   { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
@@ -1671,7 +1688,8 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
 
 /**
  * Warnings never explain a failure on their own; `error: … [-Werror]` is still an error. kubeval prints the files it
- * finds invalid as `WARN - k8s/x.yaml contains an invalid Deployment …` and exits 1 for them: those are not warnings.
+ * finds invalid as `WARN - k8s/x.yaml contains an invalid Deployment …` and exits 1 for them: those are not warnings,
+ * nor is ThreadSanitizer's report (`WARNING: ThreadSanitizer: data race (pid=…)`), for which the process exits 66.
  *
  * A compiler's located warning is one too, though it has a linter's shape (`file:line:col: message`): GCC's and
  * Clang's (and GHC's) name the flag that enables it (`src/x.c:7:21: warning: comparison … [-Wsign-compare]`), and
@@ -1681,7 +1699,7 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * shape end in their check's id (`[SC2046]`, `[uninitvar]`), clj-kondo's and Ruby's are no C-family file's.
  */
 export const WARNING_RE =
-  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:|WARN(?:ING)?\s(?! *- \S+ contains an invalid )|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
+  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: )|WARN(?:ING)?\s(?! *- \S+ contains an invalid )|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =
@@ -1713,7 +1731,8 @@ export const PREFILTER_RE =
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
- * `prettier --check` lists, memcheck's errors on uninitialised values and its leaks).
+ * `prettier --check` lists, Cppcheck's findings about no file, ThreadSanitizer's report, CPython's `-m` without its
+ * module, memcheck's errors on uninitialised values and its leaks).
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))| {4}\S+\.lua:\d+:\d+: |diff --git a\/|--- \S+(?:\.orig$|:before\s))/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:0:0: |WARNING: ThreadSanitizer: |\S*python[\d.]*(?:\.exe)?: No module named |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))| {4}\S+\.lua:\d+:\d+: |diff --git a\/|--- \S+(?:\.orig$|:before\s))/;
