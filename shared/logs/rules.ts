@@ -312,6 +312,12 @@ const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A
 const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
 
 /**
+ * A line of the stack trace Nim prints for an exception (`/w/src/csvtool.nim(10) column`, a procedure's name after
+ * the line), under its `Traceback (most recent call last)` (no colon, unlike Python's).
+ */
+const NIM_STACK_LINE_RE = /^\S+\.nims?\(\d+\) \S+$|^Traceback \(most recent call last\)$/;
+
+/**
  * The start of Perl's own fatal messages (see the rule perl.died), and the end: the line it died at and the file
  * being read, or where a syntax error stands (`, near "}"`, the text quoted going on over lines; `, at EOF`).
  */
@@ -731,8 +737,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Failure|Error) (?:→|->) \S+ @ \d+$/ },
   // Nim's std/unittest prints what went wrong first (`    tests/t.nim(10, 29): Check failed: a == b` and the values,
   // or an exception's stack and `    Unhandled exception: … [IndexDefect]`), then the test's verdict, `  [FAILED] name`:
-  // the report runs back to the previous test's verdict or the suite's `[Suite] name`.
+  // the report runs back to the previous test's verdict or the suite's `[Suite] name`. A verdict counts under a
+  // check's line (its place, a value's `… was …`) or an exception's: a script's own `[OK] lint` / `[FAILED] tests`
+  // read alike, with its output above them (a traceback the report would take) or other verdicts.
   { id: 'nim.unittest-failed', category: 'test_failure', weight: 84, extend: 'line', re: /^\s*\[FAILED\] \S/,
+    under: { header: /^ {4}(?:\S+\.nims?\(\d+, \d+\): |Unhandled exception: |\S.* was )/, through: NIM_STACK_LINE_RE },
     lookback: { re: /^\s*\[(?:OK|FAILED|SKIPPED)\] \S|^\[Suite\] /, lines: 60, inclusive: false },
     pick: [{ re: /^\s*\S+\.nims?\(\d+, \d+\): Check failed: |^\s*Unhandled exception: / }] },
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
