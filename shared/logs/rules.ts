@@ -319,10 +319,11 @@ const NIM_STACK_LINE_RE = /^\S+\.nims?\(\d+\) \S+$|^Traceback \(most recent call
 
 /**
  * The start of Perl's own fatal messages (see the rule perl.died), and the end: the line it died at and the file
- * being read, or where a syntax error stands (`, near "}"`, the text quoted going on over lines; `, at EOF`).
+ * being read, or where a syntax error stands (`, near "}"`, the text quoted going on over lines; `, at EOF`). Neither the
+ * handle's name nor the quote runs on to the line's end from each ` at ` in it: that made a line of them quadratic.
  */
 const PERL_DIED = String.raw`^(?:Can't (?:locate|call method|use|find|open)|Undefined subroutine|Missing right curly|Unmatched right curly|Bareword "[^"]+" not allowed|Not an? (?:HASH|ARRAY|CODE|SCALAR|GLOB) reference|Illegal division by zero|Modification of a read-only value|Global symbol "[^"]+" requires|syntax error|Died|BEGIN failed--compilation aborted|Compilation failed in require)\b.*`;
-const PERL_DIED_END = String.raw`\d+(?:, <[^>]*> (?:line|chunk) \d+)?(?:\.|, (?:near ".*|at EOF|at end of line))$`;
+const PERL_DIED_END = String.raw`\d+(?:, <[^>\s]+> (?:line|chunk) \d+)?(?:(?:\.|, at EOF|, at end of line)$|, near ")`;
 
 /**
  * PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. log_errors
@@ -624,7 +625,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // CTest's closing list of the tests that failed, under its summary: `The following tests FAILED:`, then a tab and
   // `  2 - wraparound (Failed)` per test (`(Subprocess aborted)`, `(SEGFAULT)`, `(Timeout)`, `(Not Run)`).
   { id: 'ctest.failed-list', category: 'test_failure', weight: 24, extend: 'line', statusOnly: true, re: /^The following tests FAILED:$/,
-    closing: { through: /^\s+\d+ - \S.* \([^)]+\)$/ } },
+    closing: { through: /^\s+\d+ - \S.* \([^()]+\)$/ } },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,

@@ -1,4 +1,6 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { NOISE_RE, RULES, type Rule } from '../../shared/logs/rules.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 import { expectTopFailure, type TopFailureRow } from '../support/top-failure.js';
 
 // Session 57's review of branch sweep57b's rule changes: output of other tools and programs in the shapes the new
@@ -43,4 +45,38 @@ const ROWS: TopFailureRow[] = [
 
 describe('sweep 57 (sweep57b): the extractor on output the new rules must leave alone', () => {
   it.each(ROWS)('$name', expectTopFailure);
+});
+
+/**
+ * Line lengths from the 4 KB the scanner reads of a line to eight times it: there a quadratic reading's smallest size
+ * already costs more than the fit's floor (0.5 ms), so that its growth shows (at 1–2 KB it reads as linear).
+ */
+const LINE_COST_SIZES = [4_000, 8_000, 16_000, 32_000];
+/** `unit` again and again, as many times as fit in `size` characters. */
+const times = (unit: string, size: number): string => unit.repeat(Math.floor(size / unit.length));
+const rule = (id: string): Rule | undefined => RULES.find((r) => r.id === id);
+
+/** The branch's new expressions, each on a line built to make a backtracking one try every split. */
+const HOSTILE_LINES: Array<{ name: string; re: RegExp | undefined; line: (size: number) => string }> = [
+  { name: "perl.died headline, a filehandle's `, <` again and again", re: rule('perl.died')?.re, line: (n) => `Died${times(' at x line 1, <', n)}x` },
+  { name: "perl.test-failed headline, a test script's death, the same", re: rule('perl.test-failed')?.re, line: (n) => `Died${times(' at x.t line 1, <', n)}x` },
+  { name: 'perl.died headline, `near "` again and again', re: rule('perl.died')?.re, line: (n) => `syntax error${times(' at x line 1, near "', n)}x\u2028` },
+  { name: "ctest.failed-list's list, an opening parenthesis again and again", re: rule('ctest.failed-list')?.closing?.through, line: (n) => `  1 - x${times(' (a', n)}x)y` },
+  { name: 'testthat.plain-failed headline', re: rule('testthat.plain-failed')?.re, line: (n) => `Failure ('${times('a.R:1', n)}'x` },
+  { name: 'testthat.plain-failed end', re: rule('testthat.plain-failed')?.end, line: (n) => `Skip ('${times("a'", n)}x` },
+  { name: "nim.unittest-failed's check above the verdict", re: rule('nim.unittest-failed')?.under?.header, line: (n) => `    a${times(' wa', n)}x` },
+  { name: "nim.unittest-failed's check above the verdict, a file's place", re: rule('nim.unittest-failed')?.under?.header, line: (n) => `    ${times('a.nim(1, 1)', n)}x` },
+  { name: 'luacheck.problem headline', re: rule('luacheck.problem')?.re, line: (n) => `    ${times('a.lua:1:1', n)}x` },
+  { name: "javac.error's Ant lines", re: rule('javac.error')?.cont, line: (n) => `    [javac] ${times('a.java:1', n)}: x` },
+  { name: "eslint.error's look-back over warnings", re: rule('eslint.error')?.lookback?.through, line: (n) => ` ${times('1:1 ', n)}x` },
+  { name: 'ocaml.uncaught headline', re: rule('ocaml.uncaught')?.re, line: (n) => `Fatal error: exception A${times('.a', n)}-` },
+  { name: "ocaml.uncaught's dune line", re: rule('ocaml.uncaught')?.lookback?.re, line: (n) => ` a alias${times(' a', n)} (exit 1) x` },
+  { name: 'noise, a Nim stack frame', re: NOISE_RE, line: (n) => `${times('a.nim(1)', n)} x y` },
+];
+
+describe('sweep 57 (sweep57b): the new expressions read a long line in linear time', () => {
+  it.each(HOSTILE_LINES)('$name', { timeout: 120_000 }, ({ re, line }) => {
+    if (re === undefined) throw new Error('no expression');
+    expect(cpuGrowthExponent(LINE_COST_SIZES, line, (text) => re.test(text))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
 });
