@@ -318,11 +318,12 @@ const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^'
 const NIM_STACK_LINE_RE = /^\S+\.nims?\(\d+\) \S+$|^Traceback \(most recent call last\)$/;
 
 /**
- * The start of Perl's own fatal messages (see the rule perl.died), and the end: the line it died at and the file
- * being read, or where a syntax error stands (`, near "}"`, the text quoted going on over lines; `, at EOF`). Neither the
- * handle's name nor the quote runs on to the line's end from each ` at ` in it: that made a line of them quadratic.
+ * The start of Perl's own fatal messages (see the rule perl.died; not its warning `Can't locate package X for
+ * @Y::ISA`, printed at each method lookup), and the end: the line it died at and the file being read, or where a
+ * syntax error stands (`, near "}"`, the text quoted going on over lines; `, at EOF`). Neither the handle's name
+ * nor the quote runs on to the line's end from each ` at ` in it: that made a line of them quadratic.
  */
-const PERL_DIED = String.raw`^(?:Can't (?:locate|call method|use|find|open)|Undefined subroutine|Missing right curly|Unmatched right curly|Bareword "[^"]+" not allowed|Not an? (?:HASH|ARRAY|CODE|SCALAR|GLOB) reference|Illegal division by zero|Modification of a read-only value|Global symbol "[^"]+" requires|syntax error|Died|BEGIN failed--compilation aborted|Compilation failed in require)\b.*`;
+const PERL_DIED = String.raw`^(?:Can't (?:locate(?! package \S+ for @)|call method|use|find|open)|Undefined subroutine|Missing right curly|Unmatched right curly|Bareword "[^"]+" not allowed|Not an? (?:HASH|ARRAY|CODE|SCALAR|GLOB) reference|Illegal division by zero|Modification of a read-only value|Global symbol "[^"]+" requires|syntax error|Died|BEGIN failed--compilation aborted|Compilation failed in require)\b.*`;
 const PERL_DIED_END = String.raw`\d+(?:, <[^>\s]+> (?:line|chunk) \d+)?(?:(?:\.|, at EOF|, at end of line)$|, near ")`;
 
 /**

@@ -41,6 +41,28 @@ const ROWS: TopFailureRow[] = [
     absent: 'nim.unittest-failed',
     log: ['[OK] lint', ...TRACEBACK, '    see docs/config.md for the keys', '[FAILED] unit tests'],
   },
+  {
+    // Perl 5.36 (`perl bin/report.pl`): `Can't locate package X for @Y::ISA` is a warning (perldiag: W syntax),
+    // printed each time a method is looked up; the death is the method it could not find, propagated by a bare `die`.
+    name: "Perl's `Can't locate package … for @…::ISA` warnings round the death the script died of",
+    rule: 'perl.died',
+    head: 'Can\'t locate object method "nothing" via package "Cart" at bin/report.pl line 7.',
+    log: [
+      'While trying to resolve method call Cart->nothing() can not locate package "Basket::Base" yet it is mentioned in @Cart::ISA (perhaps you forgot to load "Basket::Base"?) at bin/report.pl line 6.',
+      "Can't locate package Basket::Base for @Cart::ISA at lib/Cart.pm line 5.",
+      "Can't locate package Basket::Base for @Cart::ISA at lib/Cart.pm line 5.",
+      'Can\'t locate object method "nothing" via package "Cart" at bin/report.pl line 7.',
+      '\t...propagated at lib/Cart.pm line 5.',
+      "Can't locate package Basket::Base for @Cart::ISA at lib/Cart.pm line 5.",
+    ],
+  },
+  {
+    // Perl 5.36, a bare `die`: no keyword of the pre-filter's in it, only the `.pl line N` it widened to.
+    name: "Perl's `Died at bin/load.pl line 4.`",
+    rule: 'perl.died',
+    head: 'Died at bin/load.pl line 4.',
+    log: ['Run perl bin/load.pl', 'loading the configuration', 'Died at bin/load.pl line 4.'],
+  },
 ];
 
 describe('sweep 57 (sweep57b): the extractor on output the new rules must leave alone', () => {
