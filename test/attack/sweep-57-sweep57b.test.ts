@@ -57,6 +57,20 @@ const ROWS: TopFailureRow[] = [
     ],
   },
   {
+    // OCaml 4.13 (ocamlopt -g), run with OCAMLRUNPARAM=b: the frames under the exception are its report.
+    name: "OCaml's uncaught exception with its backtrace (`Raised at`, `Called from`)",
+    rule: 'ocaml.uncaught',
+    head: 'Fatal error: exception Not_found',
+    endLine: 5,
+    log: [
+      'a = 1',
+      'Fatal error: exception Not_found',
+      'Raised at Stdlib__Hashtbl.find in file "hashtbl.ml", line 539, characters 13-28',
+      'Called from Main.lookup in file "main.ml" (inlined), line 1, characters 19-37',
+      'Called from Main in file "main.ml", line 7, characters 27-43',
+    ],
+  },
+  {
     // Perl 5.36, a bare `die`: no keyword of the pre-filter's in it, only the `.pl line N` it widened to.
     name: "Perl's `Died at bin/load.pl line 4.`",
     rule: 'perl.died',
