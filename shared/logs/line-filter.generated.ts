@@ -25,7 +25,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '53be17f9c15df8d22234671879131a0b4802962f1acc6899757e57bf23746a77',
+  key: '82c99c4dc2180634a549daef7f018966275501965610ecf5e2d92997c1fccf2a',
   data: 'pZSBDsMgCETv/f9PL+vWDvFEzGisRPBAOBVvEbf8tJWo62g2HZrasFILXFaP2uCh6ydhxrhOmJn9CL6XfsMn23KwmAMmZj3YRIw/5iplW8DCxcm5Y3HLvFSdPeP904PnY4pLVWfTR49bnLE4N7safFpWc4KinqRasq95YkWVvx6fHVdPOW7629ofcjvxn3gU7qe+b8JwT2jzUpbvVDV4AQ==',
 };
 

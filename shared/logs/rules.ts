@@ -725,10 +725,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // Test::More's diagnostics stand under `#   Failed test 'name'` as comments: `#   at t/x.t line 9.`, `#
   // got: '5.40'`, `#     expected: '4.50'` (a subtest's, four spaces further in), the lines of a message it quotes
   // one space in (use_ok's `# syntax error at …`), down to its `# Looks like you failed 1 test of 3.`. A test script
-  // that dies fails too: Perl's message ends at the place it died, a `.t` file's line (perl.died).
+  // that dies fails too: Perl's message ends at the place it died, a `.t` file's line (perl.died); Test::More's
+  // verdicts on the script under it (`# Looks like your test exited with 255 just after 1.`) are no part of it.
   { id: 'perl.test-failed', category: 'test_failure', weight: 80, extend: 'indent',
     re: new RegExp(`^\\s*#\\s+Failed test\\b|^\\S+\\.t \\.+ ?(?:Dubious|Failed \\d+)|^Failed \\d+\\/\\d+ test programs|${PERL_DIED} at \\S+\\.t line ${PERL_DIED_END}`),
-    cont: /^\s*#(?!\s+Failed test\b|\s*Looks like you\b|\s*Subtest: ) +\S/ },
+    cont: /^\s*#(?!\s+Failed test\b|\s*(?:Looks like your? |Tests were run but no plan |No tests run!|Subtest: )) +\S/ },
   // What Perl dies with, ending at the place it died (`Can't locate object method "x" via package "Y" at lib/Y.pm
   // line 8.`, `, <STDIN> line 3.` after it when a file was being read). Only Perl's own fatal messages: its warnings
   // end the same way (`Use of uninitialized value … at lib/X.pm line 12.`).

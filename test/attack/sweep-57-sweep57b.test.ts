@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../shared/logs/index.js';
 import { NOISE_RE, RULES, type Rule } from '../../shared/logs/rules.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 import { expectTopFailure, type TopFailureRow } from '../support/top-failure.js';
@@ -81,6 +82,30 @@ const ROWS: TopFailureRow[] = [
 
 describe('sweep 57 (sweep57b): the extractor on output the new rules must leave alone', () => {
   it.each(ROWS)('$name', expectTopFailure);
+
+  it("ends a Perl test script's death at its message, above Test::More's verdicts on the script", async () => {
+    // Prepare: `prove t/` (Perl 5.36): a failed is(), then a script that dies after its first test.
+    const log = [
+      "#   Failed test 'multiplies'",
+      '#   at t/basic.t line 5.',
+      "#          got: '6'",
+      "#     expected: '5'",
+      '# Looks like you failed 1 test of 3.',
+      't/basic.t .. ',
+      'Dubious, test returned 1 (wstat 256, 0x100)',
+      'Failed 1/3 subtests ',
+      'Can\'t call method "size" on an undefined value at t/dies.t line 6.',
+      '# Tests were run but no plan was declared and done_testing() was not seen.',
+      '# Looks like your test exited with 255 just after 1.',
+      't/dies.t ... ',
+      'Dubious, test returned 255 (wstat 65280, 0xff00)',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const death = analysis.failures.find((f) => f.lines[0]?.line === 9);
+    expect([death?.rule, death?.startLine, death?.endLine]).toEqual(['perl.test-failed', 9, 9]);
+  });
 });
 
 /**
