@@ -663,9 +663,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\) (?:Failed|Error) : \S/ },
   // Ant's <junit> task with the plain formatter, each line behind the task's `    [junit] `: `Testcase: name took 0.01
   // sec`, then `\tFAILED` or `\tCaused an ERROR`, the message, the exception and its frames, and a `[junit] ` line
-  // with nothing after it (a passed test's `Testcase:` line has no verdict under it).
+  // with nothing after it (a passed test's `Testcase:` line has no verdict under it). A line without the prefix is
+  // none of the task's: Ant's verdict, or another failure when the JVM the tests ran in died.
   { id: 'ant.junit-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 0,
-    re: /^\s*\[junit\] \s*(?:FAILED|Caused an ERROR)$/, end: /^\s*\[junit\](?: (?:Testcase: |Test \S+ FAILED$)|\s*$)/,
+    re: /^\s*\[junit\] \s*(?:FAILED|Caused an ERROR)$/, end: /^\s*\[junit\](?: (?:Testcase: |Test \S+ FAILED$)|\s*$)|^(?!\s*\[junit\] )/,
     lookback: { re: /^\s*\[junit\] Testcase: \S+ took [\d.]+ sec$/, lines: 1, inclusive: true } },
   { id: 'junit.failed', category: 'test_failure', weight: 80, extend: 'indent', maxLines: 200,
     re: /^\s*(?:Test|Tests?) (?:\S+ )?failed: \S|^\d+\) \w+\(\S+\)$|^\[ERROR\] \S+\.\w+\s+(?:Time elapsed|»)/ },

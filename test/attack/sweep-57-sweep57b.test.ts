@@ -106,6 +106,29 @@ describe('sweep 57 (sweep57b): the extractor on output the new rules must leave 
     const death = analysis.failures.find((f) => f.lines[0]?.line === 9);
     expect([death?.rule, death?.startLine, death?.endLine]).toEqual(['perl.test-failed', 9, 9]);
   });
+
+  it("ends Ant's <junit> report at the first line without the task's prefix: another failure's, or Ant's verdict", async () => {
+    // Prepare: Ant 1.10 with JUnit 4.13's plain formatter, the test's frames not closed by an empty `[junit]` line
+    // (the forked JVM ran out of memory and Ant printed its own lines next).
+    const junit = (line: string): string => `    [junit] ${line}`;
+    const log = [
+      junit('Testcase: shipSubtracts took 0.001 sec'),
+      junit('\tFAILED'),
+      junit('nuts left after shipping expected:<6> but was:<5>'),
+      junit('junit.framework.AssertionFailedError: nuts left after shipping expected:<6> but was:<5>'),
+      junit('\tat com.acme.stock.InventoryTest.shipSubtracts(Unknown Source)'),
+      'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space',
+      '\tat java.base/java.util.Arrays.copyOf(Arrays.java:3512)',
+      'BUILD FAILED',
+      '/w/stock/build.xml:25: Some tests failed',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const report = analysis.failures.find((f) => f.rule === 'ant.junit-failed');
+    expect([report?.startLine, report?.endLine]).toEqual([1, 5]);
+    expect(analysis.failures.some((f) => f.lines.some((l) => l.line === 6 && l.text.includes('OutOfMemoryError')))).toBe(true);
+  });
 });
 
 /**
@@ -132,6 +155,7 @@ const HOSTILE_LINES: Array<{ name: string; re: RegExp | undefined; line: (size: 
   { name: "eslint.error's look-back over warnings", re: rule('eslint.error')?.lookback?.through, line: (n) => ` ${times('1:1 ', n)}x` },
   { name: 'ocaml.uncaught headline', re: rule('ocaml.uncaught')?.re, line: (n) => `Fatal error: exception A${times('.a', n)}-` },
   { name: "ocaml.uncaught's dune line", re: rule('ocaml.uncaught')?.lookback?.re, line: (n) => ` a alias${times(' a', n)} (exit 1) x` },
+  { name: "ant.junit-failed's end, blanks before the task's prefix", re: rule('ant.junit-failed')?.end, line: (n) => `${times(' ', n)}[junit]x` },
   { name: 'noise, a Nim stack frame', re: NOISE_RE, line: (n) => `${times('a.nim(1)', n)} x y` },
 ];
 
