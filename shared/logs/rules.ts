@@ -1033,8 +1033,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'luacheck.problem', category: 'lint', weight: 76, extend: 'line', re: /^ {4}\S+\.(?:lua|rockspec|luacheckrc):\d+:\d+(?:-\d+)?: \S/,
     lookback: { re: /^Checking \S+ +(?:\d+ (?:warnings?|errors?)|Syntax error|I\/O error|Critical error)/, lines: 2, inclusive: true } },
   // ESLint's stylish format (yamllint's standard one too): the file's path on a line, then its problems in line order,
-  // `  12:5  error  message  rule`; the file's first error reaches back over the warnings above it to the path.
-  { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line',
+  // `  12:5  error  message  rule`; the file's first error reaches back over the warnings above it to the path. The
+  // report is listed by the path and its errors (its key lines), not by the warnings between.
+  { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line', keyLines: { also: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/ },
     re: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/,
     lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 40, inclusive: true, through: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ } },
   // lintrunner: `>>> Lint for path:` then `  Error (MYPY) [attr-defined]` and the message below it.

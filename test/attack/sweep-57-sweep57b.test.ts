@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
 import { NOISE_RE, RULES, type Rule } from '../../shared/logs/rules.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 import { expectTopFailure, type TopFailureRow } from '../support/top-failure.js';
@@ -105,6 +105,24 @@ describe('sweep 57 (sweep57b): the extractor on output the new rules must leave 
     // Assert
     const death = analysis.failures.find((f) => f.lines[0]?.line === 9);
     expect([death?.rule, death?.startLine, death?.endLine]).toEqual(['perl.test-failed', 9, 9]);
+  });
+
+  it("lists a stylish lint report's file and its error, not the warnings the look-back reached over", async () => {
+    // Prepare: ESLint 8's stylish format.
+    const log = [
+      '/home/runner/work/app/app/src/index.js',
+      "   3:7   warning  'unused' is assigned a value but never used  no-unused-vars",
+      '   8:5   warning  Unexpected console statement                 no-console',
+      '  12:3   warning  Unexpected console statement                 no-console',
+      "  20:10  error    'fetchData' is not defined                   no-undef",
+      '  25:1   warning  Unexpected console statement                 no-console',
+      '',
+      '✖ 5 problems (1 error, 4 warnings)',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(predictionLines(analysis)).toEqual([5, 1]);
   });
 
   it("ends Ant's <junit> report at the first line without the task's prefix: another failure's, or Ant's verdict", async () => {
