@@ -317,6 +317,9 @@ const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^'
  */
 const NIM_STACK_LINE_RE = /^\S+\.nims?\(\d+\) \S+$|^Traceback \(most recent call last\)$/;
 
+/** A frame under an OCaml program's uncaught exception when it runs with OCAMLRUNPARAM=b (see ocaml.uncaught). */
+const OCAML_FRAME_RE = /^(?:Raised|Re-raised|Called) (?:at|from|by) /;
+
 /**
  * The start of Perl's own fatal messages (see the rule perl.died; not its warning `Can't locate package X for
  * @Y::ISA`, printed at each method lookup), and the end: the line it died at and the file being read, or where a
@@ -953,9 +956,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // An OCaml program's uncaught exception, `Fatal error: exception Assert_failure("test/t.ml", 6, 2)` (PHP's
   // `Fatal error: Uncaught …` reads alike), with OCAMLRUNPARAM=b its `Raised at …`/`Called from …` frames under it.
   // Under `dune test` the test executable's report starts at dune's ` t alias test/runtest (exit 2)`, its output
-  // in between.
+  // in between: listed by dune's line, the exception and its frames (its key lines), not what the test printed.
   { id: 'ocaml.uncaught', category: 'unknown', weight: 82, extend: 'indent', maxLines: 60, refine: true,
-    re: /^Fatal error: exception [A-Z][\w.]*(?:\(|$| )/, cont: /^(?:Raised|Re-raised|Called) (?:at|from|by) /,
+    re: /^Fatal error: exception [A-Z][\w.]*(?:\(|$| )/, cont: OCAML_FRAME_RE, keyLines: { also: OCAML_FRAME_RE },
     lookback: { re: /^\s*\S+ alias \S+ \(exit \d+\)$/, lines: 200, inclusive: true } },
   // Elm: `-- TYPE MISMATCH ----- src/Main.elm`, then the explanation (first line named) up to the next report.
   { id: 'elm.error', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, gap: 99,

@@ -125,6 +125,21 @@ describe('sweep 57 (sweep57b): the extractor on output the new rules must leave 
     expect(predictionLines(analysis)).toEqual([5, 1]);
   });
 
+  it("lists an OCaml test's uncaught exception under `dune test` by dune's line and the exception, not the test's output", async () => {
+    // Prepare: dune 2.9 running a test executable that printed its passing checks before it raised (OCaml 4.13).
+    const log = [
+      ' test_shapes alias test/runtest (exit 2)',
+      '(cd _build/default/test && ./test_shapes.exe)',
+      'ok circle area',
+      'ok rect perimeter',
+      'Fatal error: exception Assert_failure("test/test_shapes.ml", 6, 2)',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, 5]);
+  });
+
   it("ends Ant's <junit> report at the first line without the task's prefix: another failure's, or Ant's verdict", async () => {
     // Prepare: Ant 1.10 with JUnit 4.13's plain formatter, the test's frames not closed by an empty `[junit]` line
     // (the forked JVM ran out of memory and Ant printed its own lines next).
