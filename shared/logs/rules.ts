@@ -312,11 +312,22 @@ const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A
 const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
 
 /**
- * The start of Perl's own fatal messages (see the rule perl.died), and the end: the line it died at and the file
- * being read, or where a syntax error stands (`, near "}"`, the text quoted going on over lines; `, at EOF`).
+ * A line of the stack trace Nim prints for an exception (`/w/src/csvtool.nim(10) column`, a procedure's name after
+ * the line), under its `Traceback (most recent call last)` (no colon, unlike Python's).
  */
-const PERL_DIED = String.raw`^(?:Can't (?:locate|call method|use|find|open)|Undefined subroutine|Missing right curly|Unmatched right curly|Bareword "[^"]+" not allowed|Not an? (?:HASH|ARRAY|CODE|SCALAR|GLOB) reference|Illegal division by zero|Modification of a read-only value|Global symbol "[^"]+" requires|syntax error|Died|BEGIN failed--compilation aborted|Compilation failed in require)\b.*`;
-const PERL_DIED_END = String.raw`\d+(?:, <[^>]*> (?:line|chunk) \d+)?(?:\.|, (?:near ".*|at EOF|at end of line))$`;
+const NIM_STACK_LINE_RE = /^\S+\.nims?\(\d+\) \S+$|^Traceback \(most recent call last\)$/;
+
+/** A frame under an OCaml program's uncaught exception when it runs with OCAMLRUNPARAM=b (see ocaml.uncaught). */
+const OCAML_FRAME_RE = /^(?:Raised|Re-raised|Called) (?:at|from|by) /;
+
+/**
+ * The start of Perl's own fatal messages (see the rule perl.died; not its warning `Can't locate package X for
+ * @Y::ISA`, printed at each method lookup), and the end: the line it died at and the file being read, or where a
+ * syntax error stands (`, near "}"`, the text quoted going on over lines; `, at EOF`). Neither the handle's name
+ * nor the quote runs on to the line's end from each ` at ` in it: that made a line of them quadratic.
+ */
+const PERL_DIED = String.raw`^(?:Can't (?:locate(?! package \S+ for @)|call method|use|find|open)|Undefined subroutine|Missing right curly|Unmatched right curly|Bareword "[^"]+" not allowed|Not an? (?:HASH|ARRAY|CODE|SCALAR|GLOB) reference|Illegal division by zero|Modification of a read-only value|Global symbol "[^"]+" requires|syntax error|Died|BEGIN failed--compilation aborted|Compilation failed in require)\b.*`;
+const PERL_DIED_END = String.raw`\d+(?:, <[^>\s]+> (?:line|chunk) \d+)?(?:(?:\.|, at EOF|, at end of line)$|, near ")`;
 
 /**
  * PHP's error, as log_errors (`PHP Fatal error:  …`) and display_errors (`Fatal error: …`) write it. log_errors
@@ -648,7 +659,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // CTest's closing list of the tests that failed, under its summary: `The following tests FAILED:`, then a tab and
   // `  2 - wraparound (Failed)` per test (`(Subprocess aborted)`, `(SEGFAULT)`, `(Timeout)`, `(Not Run)`).
   { id: 'ctest.failed-list', category: 'test_failure', weight: 24, extend: 'line', statusOnly: true, re: /^The following tests FAILED:$/,
-    closing: { through: /^\s+\d+ - \S.* \([^)]+\)$/ } },
+    closing: { through: /^\s+\d+ - \S.* \([^()]+\)$/ } },
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
@@ -685,9 +696,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\) (?:Failed|Error) : \S/ },
   // Ant's <junit> task with the plain formatter, each line behind the task's `    [junit] `: `Testcase: name took 0.01
   // sec`, then `\tFAILED` or `\tCaused an ERROR`, the message, the exception and its frames, and a `[junit] ` line
-  // with nothing after it (a passed test's `Testcase:` line has no verdict under it).
+  // with nothing after it (a passed test's `Testcase:` line has no verdict under it). A line without the prefix is
+  // none of the task's: Ant's verdict, or another failure when the JVM the tests ran in died.
   { id: 'ant.junit-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 0,
-    re: /^\s*\[junit\] \s*(?:FAILED|Caused an ERROR)$/, end: /^\s*\[junit\](?: (?:Testcase: |Test \S+ FAILED$)|\s*$)/,
+    re: /^\s*\[junit\] \s*(?:FAILED|Caused an ERROR)$/, end: /^\s*\[junit\](?: (?:Testcase: |Test \S+ FAILED$)|\s*$)|^(?!\s*\[junit\] )/,
     lookback: { re: /^\s*\[junit\] Testcase: \S+ took [\d.]+ sec$/, lines: 1, inclusive: true } },
   { id: 'junit.failed', category: 'test_failure', weight: 80, extend: 'indent', maxLines: 200,
     re: /^\s*(?:Test|Tests?) (?:\S+ )?failed: \S|^\d+\) \w+\(\S+\)$|^\[ERROR\] \S+\.\w+\s+(?:Time elapsed|»)/ },
@@ -747,10 +759,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // Test::More's diagnostics stand under `#   Failed test 'name'` as comments: `#   at t/x.t line 9.`, `#
   // got: '5.40'`, `#     expected: '4.50'` (a subtest's, four spaces further in), the lines of a message it quotes
   // one space in (use_ok's `# syntax error at …`), down to its `# Looks like you failed 1 test of 3.`. A test script
-  // that dies fails too: Perl's message ends at the place it died, a `.t` file's line (perl.died).
+  // that dies fails too: Perl's message ends at the place it died, a `.t` file's line (perl.died); Test::More's
+  // verdicts on the script under it (`# Looks like your test exited with 255 just after 1.`) are no part of it.
   { id: 'perl.test-failed', category: 'test_failure', weight: 80, extend: 'indent',
     re: new RegExp(`^\\s*#\\s+Failed test\\b|^\\S+\\.t \\.+ ?(?:Dubious|Failed \\d+)|^Failed \\d+\\/\\d+ test programs|${PERL_DIED} at \\S+\\.t line ${PERL_DIED_END}`),
-    cont: /^\s*#(?!\s+Failed test\b|\s*Looks like you\b|\s*Subtest: ) +\S/ },
+    cont: /^\s*#(?!\s+Failed test\b|\s*(?:Looks like your? |Tests were run but no plan |No tests run!|Subtest: )) +\S/ },
   // What Perl dies with, ending at the place it died (`Can't locate object method "x" via package "Y" at lib/Y.pm
   // line 8.`, `, <STDIN> line 3.` after it when a file was being read). Only Perl's own fatal messages: its warnings
   // end the same way (`Use of uninitialized value … at lib/X.pm line 12.`).
@@ -761,8 +774,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Failure|Error) (?:→|->) \S+ @ \d+$/ },
   // Nim's std/unittest prints what went wrong first (`    tests/t.nim(10, 29): Check failed: a == b` and the values,
   // or an exception's stack and `    Unhandled exception: … [IndexDefect]`), then the test's verdict, `  [FAILED] name`:
-  // the report runs back to the previous test's verdict or the suite's `[Suite] name`.
+  // the report runs back to the previous test's verdict or the suite's `[Suite] name`. A verdict counts under a
+  // check's line (its place, a value's `… was …`) or an exception's: a script's own `[OK] lint` / `[FAILED] tests`
+  // read alike, with its output above them (a traceback the report would take) or other verdicts.
   { id: 'nim.unittest-failed', category: 'test_failure', weight: 84, extend: 'line', re: /^\s*\[FAILED\] \S/,
+    under: { header: /^ {4}(?:\S+\.nims?\(\d+, \d+\): |Unhandled exception: |\S.* was )/, through: NIM_STACK_LINE_RE },
     lookback: { re: /^\s*\[(?:OK|FAILED|SKIPPED)\] \S|^\[Suite\] /, lines: 60, inclusive: false },
     pick: [{ re: /^\s*\S+\.nims?\(\d+, \d+\): Check failed: |^\s*Unhandled exception: / }] },
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
@@ -1012,9 +1028,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // An OCaml program's uncaught exception, `Fatal error: exception Assert_failure("test/t.ml", 6, 2)` (PHP's
   // `Fatal error: Uncaught …` reads alike), with OCAMLRUNPARAM=b its `Raised at …`/`Called from …` frames under it.
   // Under `dune test` the test executable's report starts at dune's ` t alias test/runtest (exit 2)`, its output
-  // in between.
+  // in between: listed by dune's line, the exception and its frames (its key lines), not what the test printed.
   { id: 'ocaml.uncaught', category: 'unknown', weight: 82, extend: 'indent', maxLines: 60, refine: true,
-    re: /^Fatal error: exception [A-Z][\w.]*(?:\(|$| )/, cont: /^(?:Raised|Re-raised|Called) (?:at|from|by) /,
+    re: /^Fatal error: exception [A-Z][\w.]*(?:\(|$| )/, cont: OCAML_FRAME_RE, keyLines: { also: OCAML_FRAME_RE },
     lookback: { re: /^\s*\S+ alias \S+ \(exit \d+\)$/, lines: 200, inclusive: true } },
   // Elm: `-- TYPE MISMATCH ----- src/Main.elm`, then the explanation (first line named) up to the next report.
   { id: 'elm.error', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, gap: 99,
@@ -1097,8 +1113,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'luacheck.problem', category: 'lint', weight: 76, extend: 'line', re: /^ {4}\S+\.(?:lua|rockspec|luacheckrc):\d+:\d+(?:-\d+)?: \S/,
     lookback: { re: /^Checking \S+ +(?:\d+ (?:warnings?|errors?)|Syntax error|I\/O error|Critical error)/, lines: 2, inclusive: true } },
   // ESLint's stylish format (yamllint's standard one too): the file's path on a line, then its problems in line order,
-  // `  12:5  error  message  rule`; the file's first error reaches back over the warnings above it to the path.
-  { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line',
+  // `  12:5  error  message  rule`; the file's first error reaches back over the warnings above it to the path. The
+  // report is listed by the path and its errors (its key lines), not by the warnings between.
+  { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line', keyLines: { also: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/ },
     re: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/,
     lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 40, inclusive: true, through: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ } },
   // lintrunner: `>>> Lint for path:` then `  Error (MYPY) [attr-defined]` and the message below it.

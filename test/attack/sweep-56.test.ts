@@ -1,24 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
+import { describe, it } from 'vitest';
+import { expectTopFailure, type TopFailureRow } from '../support/top-failure.js';
 
 // Session 56's review of the extractor's rule changes: real output of tools the new rules were not written for, or
 // written for in forms the change did not see, each expected to be read as it was before the change or better.
-interface Row {
-  name: string;
-  /** The log's lines. */
-  log: string[];
-  /** The top failure's rule and most telling line. */
-  rule: string;
-  head: string;
-  /** A rule that must not report anything in this log. */
-  absent?: string;
-  /** The line (1-based) the top failure's block must start on: nothing above it is that failure's. */
-  startLine?: number;
-  /** The line (1-based) the top failure's block must end on: nothing below it is that failure's. */
-  endLine?: number;
-}
-
-const ROWS: Row[] = [
+const ROWS: TopFailureRow[] = [
   {
     // A program's own message that names a file with a dot in it is not RSpec's: RSpec's line ends on the spec
     // file's name and its period (or `- Did you mean?`). Taken as RSpec's, it swallowed the traceback under it.
@@ -159,14 +144,5 @@ const ROWS: Row[] = [
 ];
 
 describe('sweep 56: the extractor on real formats the new rules must leave alone', () => {
-  it.each(ROWS)('$name', async ({ log, rule, head, absent, startLine, endLine }) => {
-    // Act
-    const analysis = await analyzeLog(log.join('\n'));
-    // Assert
-    const top = analysis.failures[0];
-    expect([top?.rule, top?.lines[0]?.text.trim()]).toEqual([rule, head]);
-    if (startLine !== undefined) expect(top?.startLine).toBe(startLine);
-    if (endLine !== undefined) expect(top?.endLine).toBe(endLine);
-    if (absent !== undefined) expect(analysis.failures.map((f) => f.rule)).not.toContain(absent);
-  });
+  it.each(ROWS)('$name', expectTopFailure);
 });
