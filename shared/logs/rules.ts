@@ -43,6 +43,14 @@ export interface Rule {
   readonly message?: { readonly open: RegExp; readonly end: RegExp };
   /** Terminator for `until` mode (the terminating line is not part of the block). */
   readonly end?: RegExp;
+  /**
+   * The block is a unified diff (`until` mode): from its first hunk header `@@ -a,b +c,d @@` on, each hunk holds the
+   * lines its header counts (` ` and a blank line both sides', `-` the old side's, `+` the new side's, `\ No newline`
+   * neither's), and past them only another hunk's header or a `\` line goes on. What follows the last hunk is the
+   * next program's output, whatever it begins with: `--- FAIL: TestX` and a test runner's indented report begin as
+   * diff lines do. Before the first header `end` decides (a file's headers; rustfmt's hunks, which have none).
+   */
+  readonly hunks?: boolean;
   /** Blank lines tolerated inside the block (default 1). */
   readonly gap?: number;
   /**
@@ -192,6 +200,7 @@ export function uniformRule(rule: Rule): Rule {
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
     message: rule.message && { open: rule.message.open, end: rule.message.end },
     end: rule.end,
+    hunks: rule.hunks,
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
@@ -991,9 +1000,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // isort --diff's `--- /path/x.py:before` and a timestamp, rustfmt --check's `Diff in src/x.rs:40:` over each hunk
   // (`Diff in src/x.rs at line 40:` before 1.5). The hunks go down to the first line no diff holds; each file's diff
   // (rustfmt's hunk) is a report of its own.
-  { id: 'diff.unified', category: 'lint', weight: 60, extend: 'until', maxLines: 300, gap: 99,
+  { id: 'diff.unified', category: 'lint', weight: 60, extend: 'until', maxLines: 300, gap: 99, hunks: true,
     re: /^(?:diff --git a\/\S|--- \S+\.orig$|--- \S+:before\s|Diff in \S+(?: at line |:)\d+:$)/,
-    end: /^(?![-+ @\\]|index [\da-f]|$)/,
+    end: /^(?![-+ @\\]|index [\da-f]|(?:new|deleted) file mode \d|(?:old|new) mode \d|(?:dis)?similarity index \d|(?:rename|copy) (?:from|to) \S|$)/,
     lookback: { re: /^diff \S+\.orig \S+$/, lines: 1, inclusive: true }, pick: [{ re: /^diff \S+\.orig \S+$/ }] },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
@@ -1019,7 +1028,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^== \[\S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
   // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.`, with --diff the file's
   // diff below (`--- /path/x.py:before`), down to the first line no diff holds.
-  { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99,
+  { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99, hunks: true,
     re: /^ERROR: \S.* Imports are incorrectly sorted and\/or formatted\.$/, end: /^(?![-+ @\\]|$)/ },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
