@@ -997,11 +997,12 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^\S+ needs? formatting/ },
   // The change a check wants, as a diff: git's `diff --git a/x b/x` (`git diff --exit-code` after a code generator,
   // pre-commit's --show-diff-on-failure), gofmt -d's and shfmt -d's `--- x.orig` (gofmt's under `diff x.orig x`),
-  // isort --diff's `--- /path/x.py:before` and a timestamp, rustfmt --check's `Diff in src/x.rs:40:` over each hunk
-  // (`Diff in src/x.rs at line 40:` before 1.5). The hunks go down to the first line no diff holds; each file's diff
-  // (rustfmt's hunk) is a report of its own.
+  // rustfmt --check's `Diff in src/x.rs:40:` over each hunk (`Diff in src/x.rs at line 40:` before 1.5). Each file's
+  // diff (rustfmt's hunk) is a report of its own, its hunks as long as their headers count (see Rule.hunks). Not
+  // isort's `--- /path/x.py:before`: under --check-only its ERROR line reports it (isort.unsorted), and without, isort
+  // exits 0 whatever it shows.
   { id: 'diff.unified', category: 'lint', weight: 60, extend: 'until', maxLines: 300, gap: 99, hunks: true,
-    re: /^(?:diff --git a\/\S|--- \S+\.orig$|--- \S+:before\s|Diff in \S+(?: at line |:)\d+:$)/,
+    re: /^(?:diff --git a\/\S|--- \S+\.orig$|Diff in \S+(?: at line |:)\d+:$)/,
     end: /^(?![-+ @\\]|index [\da-f]|(?:new|deleted) file mode \d|(?:old|new) mode \d|(?:dis)?similarity index \d|(?:rename|copy) (?:from|to) \S|$)/,
     lookback: { re: /^diff \S+\.orig \S+$/, lines: 1, inclusive: true }, pick: [{ re: /^diff \S+\.orig \S+$/ }] },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
@@ -1590,4 +1591,4 @@ export const PREFILTER_RE =
 
 /** Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions). */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|diff --git a\/|--- \S+(?:\.orig$|:before\s))/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|diff --git a\/|--- \S+\.orig$)/;

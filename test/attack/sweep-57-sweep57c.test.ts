@@ -96,6 +96,89 @@ describe('a diff shown before the tests of the same step', () => {
   });
 });
 
+/** isort 5.6.4 over `src/billing` (Debian's, as the fixtures' README says), paths as on a hosted runner. */
+const ISORT_A = '/home/runner/work/billing/billing/src/billing/tax.py';
+
+describe("isort's and black's diffs", () => {
+  it('ends isort --check-only --diff\'s report with its hunk: black --check --diff after it is its own (black 23.1)', async () => {
+    // Prepare: `isort --check-only --diff src; black --check --diff src`, lines 5-13 isort's, 14-21 black's.
+    const failures = await failuresOf('isort --check-only --diff src; black --check --diff src',
+      `ERROR: ${ISORT_A} Imports are incorrectly sorted and/or formatted.`,
+      `--- ${ISORT_A}:before\t2026-11-28 11:32:56.840903`,
+      `+++ ${ISORT_A}:after\t2026-11-28 11:32:57.529412`,
+      '@@ -1,3 +1,5 @@',
+      '-import sys, os',
+      ' import json',
+      '+import os',
+      '+import sys',
+      '+',
+      ' x = {"a":1}',
+      `--- ${ISORT_A}\t2026-11-28 11:32:56.840903 +0000`,
+      `+++ ${ISORT_A}\t2026-11-28 11:32:58.384187 +0000`,
+      '@@ -1,3 +1,4 @@',
+      ' import sys, os',
+      ' import json',
+      '-x = {"a":1}',
+      '+',
+      '+x = {"a": 1}',
+      `would reformat ${ISORT_A}`,
+      '',
+      'Oh no! 💥 💔 💥',
+      '1 file would be reformatted, 1 file would be left unchanged.');
+    // Act
+    const isort = failures.find((f) => f.rule === 'isort.unsorted');
+    // Assert
+    expect([isort?.startLine, isort?.endLine]).toEqual([5, 14]);
+  });
+
+  it('does not report `isort --diff` without --check-only, which exits 0 whatever it shows (isort 5.6.4)', async () => {
+    // Prepare: its diff, then the step's own failure, which no rule knows.
+    const failures = await failuresOf('isort --diff src; ./scripts/check-version.sh',
+      `--- ${ISORT_A}:before\t2026-11-28 11:32:28.280901`,
+      `+++ ${ISORT_A}:after\t2026-11-28 11:32:31.985407`,
+      '@@ -1,2 +1,3 @@',
+      '-import sys, os',
+      ' import json',
+      '+import os',
+      '+import sys',
+      'version in setup.cfg (1.4.0) does not match the tag (v1.5.0)');
+    // Act / Assert: the step's output is read as aa13cd2a read it (generic.step-output, from the diff's first line).
+    expect(failures.map((f) => f.rule)).toEqual(['generic.step-output']);
+  });
+});
+
+/** Sphinx 5.3.0 (Debian's) with -W --keep-going: a configuration warning, with no file to name, before a page's. */
+describe('Sphinx before 8.1 with -W --keep-going', () => {
+  it("fails with `build finished with problems, 2 warnings.`, the first warning named first, a located one or not", async () => {
+    // Prepare: `sphinx-build -W --keep-going -b html docs docs/_build/html` over a conf.py naming a missing _static.
+    const failures = await failuresOf('sphinx-build -W --keep-going -b html docs docs/_build/html',
+      'Running Sphinx v5.3.0',
+      'making output directory... done',
+      "WARNING: html_static_path entry '_static' does not exist",
+      'building [mo]: targets for 0 po files that are out of date',
+      'building [html]: targets for 1 source files that are out of date',
+      'updating environment: [new config] 1 added, 0 changed, 0 removed',
+      'reading sources... [100%] index',
+      '',
+      'looking for now-outdated files... none found',
+      'pickling environment... done',
+      'checking consistency... done',
+      'preparing documents... done',
+      'writing output... [100%] index',
+      '',
+      "/home/runner/work/ledger/ledger/docs/index.rst:4: WARNING: undefined label: 'config-file'",
+      'generating indices... genindex done',
+      'writing additional pages... search done',
+      'copying static files... done',
+      'copying extra files... done',
+      'dumping search index in English (code: en)... done',
+      'dumping object inventory... done',
+      'build finished with problems, 2 warnings.');
+    // Act / Assert
+    expect([failures[0]?.rule, failures[0]?.lines[0]?.text]).toEqual(['sphinx.warnings-as-errors', "WARNING: html_static_path entry '_static' does not exist"]);
+  });
+});
+
 describe('the cost of reading diffs', () => {
   it.each([
     // A hunk header promising more lines than come, the rest of the log lines a hunk may hold.
