@@ -419,9 +419,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // npm audit that audited nothing: the registry (a mirror, a proxy) answered the bulk advisory request with an HTTP
   // error, which npm 7+ warns with (`npm warn audit 405 Method Not Allowed - POST https://…/advisories/bulk`) before
   // `npm error audit endpoint returned an error`; npm 6 said `npm ERR! audit Your configured registry (…) does not
-  // support audit requests`.
+  // support audit requests` right under `npm ERR! code ENOAUDIT`, which opens the report (npm's cascade would take
+  // it and the line under it).
   { id: 'npm.audit-endpoint', category: 'network', weight: 80, extend: 'line',
-    re: /^npm (?:WARN|warn) audit \d{3} [A-Z]|^npm (?:ERR!|error) audit (?:endpoint returned an error$|Your configured registry \(\S+\) (?:does|may) not support audit requests)/ },
+    re: /^npm (?:WARN|warn) audit \d{3} [A-Z]|^npm ERR! code ENOAUDIT$|^npm (?:ERR!|error) audit (?:endpoint returned an error$|Your configured registry \(\S+\) (?:does|may) not support audit requests)/,
+    pick: [{ re: /^npm ERR! audit Your configured registry / }] },
   // Checkov: `Check: CKV_AWS_20: "…"` then `	FAILED for resource: aws_s3_bucket.x` (PASSED ones say so).
   { id: 'checkov.failed', category: 'security_scan', weight: 82, extend: 'indent', cont: /^\s*(?:File|Guide|Calling File): /,
     re: /^\s*FAILED for resource: \S/, lookback: { re: /^Check: CKV\d?_[A-Z0-9]+_\d+: /, lines: 2, inclusive: true } },

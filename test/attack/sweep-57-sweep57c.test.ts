@@ -179,6 +179,22 @@ describe('Sphinx before 8.1 with -W --keep-going', () => {
   });
 });
 
+/** npm 6.14.18's `npm audit` against a registry whose audit endpoint answers 404 (a mirror; the URL here a runner's). */
+describe('npm 6 audit without an audit endpoint', () => {
+  it('is a network failure, its ENOAUDIT message first', async () => {
+    // Prepare
+    const failures = await failuresOf('npm audit --audit-level=high',
+      'npm ERR! code ENOAUDIT',
+      'npm ERR! audit Your configured registry (https://npm.mirror.example.com/) does not support audit requests.',
+      '',
+      'npm ERR! A complete log of this run can be found in:',
+      'npm ERR!     /home/runner/.npm/_logs/2026-11-28T11_38_07_682Z-debug.log');
+    // Act / Assert
+    expect([failures[0]?.rule, failures[0]?.category, failures[0]?.lines[0]?.text])
+      .toEqual(['npm.audit-endpoint', 'network', 'npm ERR! audit Your configured registry (https://npm.mirror.example.com/) does not support audit requests.']);
+  });
+});
+
 describe('the cost of reading diffs', () => {
   it.each([
     // A hunk header promising more lines than come, the rest of the log lines a hunk may hold.
