@@ -1002,8 +1002,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // rustfmt --check's `Diff in src/x.rs:40:` over each hunk (`Diff in src/x.rs at line 40:` before 1.5). Each file's
   // diff (rustfmt's hunk) is a report of its own, its hunks as long as their headers count (see Rule.hunks). Not
   // isort's `--- /path/x.py:before`: under --check-only its ERROR line reports it (isort.unsorted), and without, isort
-  // exits 0 whatever it shows.
+  // exits 0 whatever it shows. A dependency manifest or lock file behind the code (`go mod tidy`, `npm install`
+  // before the diff) is a dependency failure, as lockfile.outdated's are.
   { id: 'diff.unified', category: 'lint', weight: 60, extend: 'until', maxLines: 300, gap: 99, hunks: true,
+    categoryFrom: { re: /^diff --git a\/(?:\S*\/)?(?:go\.(?:mod|sum)|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|poetry\.lock|uv\.lock|Gemfile\.lock|composer\.lock) /, category: 'dependency' },
     re: /^(?:diff --git a\/\S|--- \S+\.orig$|Diff in \S+(?: at line |:)\d+:$)/,
     end: /^(?![-+ @\\]|index [\da-f]|(?:new|deleted) file mode \d|(?:old|new) mode \d|(?:dis)?similarity index \d|(?:rename|copy) (?:from|to) \S|$)/,
     lookback: { re: /^diff \S+\.orig \S+$/, lines: 1, inclusive: true }, pick: [{ re: /^diff \S+\.orig \S+$/ }] },

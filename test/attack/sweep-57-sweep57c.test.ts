@@ -195,6 +195,31 @@ describe('npm 6 audit without an audit endpoint', () => {
   });
 });
 
+/**
+ * `go mod tidy && git diff --exit-code -- go.mod go.sum` (Go 1.19, git 2.39): a module file behind its code is a
+ * dependency failure, as a lock file behind its manifest is (lockfile.outdated); the fixture go-mod-tidy-diff.log is
+ * labelled so.
+ */
+describe('a diff of a dependency manifest or lock file', () => {
+  it('is a dependency failure', async () => {
+    // Prepare
+    const failures = await failuresOf('go mod tidy && git diff --exit-code -- go.mod go.sum',
+      'diff --git a/go.mod b/go.mod',
+      'index 1b2999d..08e081b 100644',
+      '--- a/go.mod',
+      '+++ b/go.mod',
+      '@@ -2,6 +2,4 @@ module example.com/shipping',
+      ' ',
+      ' go 1.19',
+      ' ',
+      '-require example.com/util v0.0.0',
+      '-',
+      ' replace example.com/util => ./util');
+    // Act / Assert
+    expect([failures[0]?.rule, failures[0]?.category]).toEqual(['diff.unified', 'dependency']);
+  });
+});
+
 describe('the cost of reading diffs', () => {
   it.each([
     // A hunk header promising more lines than come, the rest of the log lines a hunk may hold.
