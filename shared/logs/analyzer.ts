@@ -60,6 +60,7 @@ import {
 } from './dispatch.js';
 import { confidenceOf } from './confidence.js';
 import { rawContinuation, rawSummaryPassing, throughLiteral } from './raw-continuation.js';
+import { takesContextLine, takesDiffLine } from './diff-hunks.js';
 import { nextCandidate } from './literal-index.js';
 import { NPM_CASCADE_RULE, NpmOutput } from './npm-output.js';
 import { PinnedShape } from './shape.js';
@@ -173,6 +174,9 @@ interface Block {
   tallyLine: number;
   /** The last line of the closing report its headline opens (see {@link Rule.closing}); 0 when it opens none. */
   closedThrough: number;
+  /** Of a rule reading a unified diff's hunks ({@link Rule.hunks}): the lines left of each side of the hunk being read, -1 before the first. */
+  hunkOld: number;
+  hunkNew: number;
 }
 
 /** Rules whose headline opens a closing report (see {@link Rule.closing}). */
@@ -238,6 +242,8 @@ function newBlock(
     tailLines: rule.keyLines?.tail === undefined ? null : [],
     confirmed: rule.confirmedBy === undefined,
     tallyLine: 0,
+    hunkOld: -1,
+    hunkNew: -1,
     closedThrough: 0,
   };
 }
@@ -700,7 +706,8 @@ export class LogScanner {
     if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '' || this.quotePastLimit !== null || this.tallySeen.size > 0) return false;
     // A block that names its key lines judges each line by its text and the line before it; one not yet confirmed
     // waits for the line that confirms it.
-    if (open.keyLines !== null || !open.confirmed || line === this.closingNext) return false;
+    // A diff's lines are counted off its hunks (see Rule.hunks).
+    if (open.keyLines !== null || !open.confirmed || line === this.closingNext || open.rule.hunks === true) return false;
     const rule = open.rule;
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
@@ -818,6 +825,8 @@ export class LogScanner {
     const quoteBlank = quote !== null && (openBlank || isTaskBlank(quote, text));
     if (openBlank || quoteBlank) {
       if (blank) this.passTallySeen('');
+      // A diff's blank line inside a hunk is a context line whose space was trimmed: counted off the hunk.
+      if (held !== null && openBlank && held.rule.hunks === true) takesContextLine(held);
       if (held !== null && openBlank && ++held.blankRun > (held.rule.gap ?? 1)) this.closeOpen();
       if (quote !== null && quoteBlank && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
       return;
@@ -1128,9 +1137,12 @@ export class LogScanner {
         return rule !== NPM_CASCADE_RULE || !this.npmOutput.endsNpmBlock(line, text, open.taskPrefix.length);
       case 'paragraph':
         return true;
-      case 'until':
+      case 'until': {
+        const inDiff = rule.hunks === true ? takesDiffLine(open, text) : null;
+        if (inDiff !== null) return inDiff;
         if (rule.end !== undefined && continuationTest(at, 1, rule.end, text, start)) return false;
         return !continuationTest(at, 0, rule.re, text, start);
+      }
       case 'indent': {
         if (open.inMessage || indentOf(text) > open.indent) return true;
         if (isGenericContinuation(text, at, start)) return true;

@@ -43,6 +43,14 @@ export interface Rule {
   readonly message?: { readonly open: RegExp; readonly end: RegExp };
   /** Terminator for `until` mode (the terminating line is not part of the block). */
   readonly end?: RegExp;
+  /**
+   * The block is a unified diff (`until` mode): from its first hunk header `@@ -a,b +c,d @@` on, each hunk holds the
+   * lines its header counts (` ` and a blank line both sides', `-` the old side's, `+` the new side's, `\ No newline`
+   * neither's), and past them only another hunk's header or a `\` line goes on. What follows the last hunk is the
+   * next program's output, whatever it begins with: `--- FAIL: TestX` and a test runner's indented report begin as
+   * diff lines do. Before the first header `end` decides (a file's headers; rustfmt's hunks, which have none).
+   */
+  readonly hunks?: boolean;
   /** Blank lines tolerated inside the block (default 1). */
   readonly gap?: number;
   /**
@@ -192,6 +200,7 @@ export function uniformRule(rule: Rule): Rule {
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
     message: rule.message && { open: rule.message.open, end: rule.message.end },
     end: rule.end,
+    hunks: rule.hunks,
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
@@ -428,9 +437,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // npm audit that audited nothing: the registry (a mirror, a proxy) answered the bulk advisory request with an HTTP
   // error, which npm 7+ warns with (`npm warn audit 405 Method Not Allowed - POST https://…/advisories/bulk`) before
   // `npm error audit endpoint returned an error`; npm 6 said `npm ERR! audit Your configured registry (…) does not
-  // support audit requests`.
+  // support audit requests` right under `npm ERR! code ENOAUDIT`, which opens the report (npm's cascade would take
+  // it and the line under it).
   { id: 'npm.audit-endpoint', category: 'network', weight: 80, extend: 'line',
-    re: /^npm (?:WARN|warn) audit \d{3} [A-Z]|^npm (?:ERR!|error) audit (?:endpoint returned an error$|Your configured registry \(\S+\) (?:does|may) not support audit requests)/ },
+    re: /^npm (?:WARN|warn) audit \d{3} [A-Z]|^npm ERR! code ENOAUDIT$|^npm (?:ERR!|error) audit (?:endpoint returned an error$|Your configured registry \(\S+\) (?:does|may) not support audit requests)/,
+    pick: [{ re: /^npm ERR! audit Your configured registry / }] },
   // Checkov: `Check: CKV_AWS_20: "…"` then `	FAILED for resource: aws_s3_bucket.x` (PASSED ones say so).
   { id: 'checkov.failed', category: 'security_scan', weight: 82, extend: 'indent', cont: /^\s*(?:File|Guide|Calling File): /,
     re: /^\s*FAILED for resource: \S/, lookback: { re: /^Check: CKV\d?_[A-Z0-9]+_\d+: /, lines: 2, inclusive: true } },
@@ -1138,12 +1149,15 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Code style issues (?:found|were found)|^\[warn\] \S+\.\w+$|^[Ww]ould reformat:? \S|^Oh no! .* would be reformatted|^\S+ needs? formatting/ },
   // The change a check wants, as a diff: git's `diff --git a/x b/x` (`git diff --exit-code` after a code generator,
   // pre-commit's --show-diff-on-failure), gofmt -d's and shfmt -d's `--- x.orig` (gofmt's under `diff x.orig x`),
-  // isort --diff's `--- /path/x.py:before` and a timestamp, rustfmt --check's `Diff in src/x.rs:40:` over each hunk
-  // (`Diff in src/x.rs at line 40:` before 1.5). The hunks go down to the first line no diff holds; each file's diff
-  // (rustfmt's hunk) is a report of its own.
-  { id: 'diff.unified', category: 'lint', weight: 60, extend: 'until', maxLines: 300, gap: 99,
-    re: /^(?:diff --git a\/\S|--- \S+\.orig$|--- \S+:before\s|Diff in \S+(?: at line |:)\d+:$)/,
-    end: /^(?![-+ @\\]|index [\da-f]|$)/,
+  // rustfmt --check's `Diff in src/x.rs:40:` over each hunk (`Diff in src/x.rs at line 40:` before 1.5). Each file's
+  // diff (rustfmt's hunk) is a report of its own, its hunks as long as their headers count (see Rule.hunks). Not
+  // isort's `--- /path/x.py:before`: under --check-only its ERROR line reports it (isort.unsorted), and without, isort
+  // exits 0 whatever it shows. A dependency manifest or lock file behind the code (`go mod tidy`, `npm install`
+  // before the diff) is a dependency failure, as lockfile.outdated's are.
+  { id: 'diff.unified', category: 'lint', weight: 60, extend: 'until', maxLines: 300, gap: 99, hunks: true,
+    categoryFrom: { re: /^diff --git a\/(?:\S*\/)?(?:go\.(?:mod|sum)|package-lock\.json|yarn\.lock|pnpm-lock\.yaml|Cargo\.lock|poetry\.lock|uv\.lock|Gemfile\.lock|composer\.lock) /, category: 'dependency' },
+    re: /^(?:diff --git a\/\S|--- \S+\.orig$|Diff in \S+(?: at line |:)\d+:$)/,
+    end: /^(?![-+ @\\]|index [\da-f]|(?:new|deleted) file mode \d|(?:old|new) mode \d|(?:dis)?similarity index \d|(?:rename|copy) (?:from|to) \S|$)/,
     lookback: { re: /^diff \S+\.orig \S+$/, lines: 1, inclusive: true }, pick: [{ re: /^diff \S+\.orig \S+$/ }] },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
@@ -1169,7 +1183,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^== \[\S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
   // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.`, with --diff the file's
   // diff below (`--- /path/x.py:before`), down to the first line no diff holds.
-  { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99,
+  { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99, hunks: true,
     re: /^ERROR: \S.* Imports are incorrectly sorted and\/or formatted\.$/, end: /^(?![-+ @\\]|$)/ },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
@@ -1752,4 +1766,4 @@ export const PREFILTER_RE =
  * module, memcheck's errors on uninitialised values and its leaks).
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:0:0: |WARNING: ThreadSanitizer: |\S*python[\d.]*(?:\.exe)?: No module named |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))| {4}\S+\.lua:\d+:\d+: |diff --git a\/|--- \S+(?:\.orig$|:before\s))/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:0:0: |WARNING: ThreadSanitizer: |\S*python[\d.]*(?:\.exe)?: No module named |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))| {4}\S+\.lua:\d+:\d+: |diff --git a\/|--- \S+\.orig$)/;
