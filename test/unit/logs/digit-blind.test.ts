@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isDigitBlind } from '../../../shared/logs/digit-blind.js';
 import { INDEX_EXPRESSIONS } from '../../../shared/logs/dispatch.js';
-import { WRAPPER_RE } from '../../../shared/logs/rules.js';
+import { PREFILTER_START_RE, WARNING_RE, WRAPPER_RE } from '../../../shared/logs/rules.js';
 import { seededRandom } from '../../support/random.js';
 
 describe('isDigitBlind', () => {
@@ -28,6 +28,11 @@ describe('isDigitBlind', () => {
 
   it('reads WRAPPER_RE as blind (the scanner keeps its answer with the shape class of a head)', () => {
     expect(isDigitBlind(WRAPPER_RE)).toBe(true);
+  });
+
+  it('reads the pre-filter\'s line-start shapes and the warnings as blind, so every line of a digit shape is tested once (a shape spelling a digit out, `nofile:0:0: `, turned the memo off for them)', () => {
+    expect(isDigitBlind(PREFILTER_START_RE)).toBe(true);
+    expect(isDigitBlind(WARNING_RE)).toBe(true);
   });
 
   it('answers alike on lines of the same digit shape for every blind expression of the dispatch table', () => {
