@@ -795,13 +795,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // `x.cpp:7:41:   required from …` lines that led to it, down to the caller's line: where the error comes from,
   // taken into the block. Not the scope line of a plain error (`x.c: In function 'main':`): its own line says where.
   // GCC 14 quotes each `required from` line's source under it (`   16 |   out += cell(row);`, `      |  ~~~~^~~~`),
-  // three lines a level; past -ftemplate-backtrace-limit (10) it prints the first and last five levels and
-  // `[ skipping 4 instantiation contexts, use -ftemplate-backtrace-limit=0 to disable ]` between: 40 lines take the
-  // longest chain it prints. Only those lines are read past, so another compiler's output (make -j) stops it.
+  // three lines a level; past -ftemplate-backtrace-limit (10) it prints the first and last five levels and, between,
+  // `x.cpp:8:53:   [ skipping 3 instantiation contexts, use -ftemplate-backtrace-limit=0 to disable ]` (where it skips
+  // from, as a `required from` line says): 40 lines take the longest chain it prints. Only those lines are read past,
+  // so another compiler's output (make -j) stops it.
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
     re: CC_ERROR_RE,
     lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 40, inclusive: true,
-      through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) |^ *\d* \| |^\s*\[ skipping \d+ instantiation contexts/ },
+      through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) |^ *\d* \| |^\S+:\d+:\d+: +\[ skipping \d+ instantiation contexts/ },
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
     contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|\S+: (?:In |At global scope:)|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
