@@ -265,6 +265,21 @@ const CASES: Case[] = [
     ),
   },
   {
+    // Real output of Go 1.19's `go build ./...` with GO111MODULE=off (a GOPATH workspace; the runner's paths): the
+    // directories it searched, indented under the import it could not find.
+    name: 'go build in GOPATH mode, an imported package in none of the directories it searched',
+    rule: 'go.import-missing',
+    category: 'dependency',
+    head: 'main.go:6:2: cannot find package "github.com/pkg/errors" in any of:',
+    covers: [1, 2, 3],
+    log: lines(
+      'main.go:6:2: cannot find package "github.com/pkg/errors" in any of:',
+      '\t/opt/hostedtoolcache/go/1.19.8/x64/src/github.com/pkg/errors (from $GOROOT)',
+      '\t/home/runner/go/src/github.com/pkg/errors (from $GOPATH)',
+      '##[error]Process completed with exit code 1.',
+    ),
+  },
+  {
     name: 'cargo test',
     rule: 'cargo.test-output',
     category: 'test_failure',
