@@ -889,10 +889,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // `main':`; before binutils 2.32 `main.o: In function `main':`, with no `ld:` in front): where the reference is,
   // taken into the block. A symbol defined twice is `multiple definition of `f'; util.o:util.c:(.text+0x0): first
   // defined here` on one line since 2.32; before, the first definition came on a line of its own under it
-  // (`util.o:util.c:(.text+0x0): first defined here`), joined to it as another line of the rule.
+  // (`util.o:util.c:(.text+0x0): first defined here`), joined to it as another line of the rule. The section's name
+  // holds no `:` or `(`: each `:(` of a long line that never closes is then given up at once, not read to the end.
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
     lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$|^\S+\.o(?:bj)?: In function [`'‘].*['’]:$/, lines: 1, inclusive: true },
-    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']|^\S+:\(\.\w[^)]*\): first defined here$/ },
+    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']|^\S+:\(\.\w[^\s():]*\): first defined here$/ },
   // LLVM's lld under each of its names (`ld.lld` on ELF, `ld64.lld`, `lld-link`, `wasm-ld`, `rust-lld`): `ld.lld:
   // error: undefined symbol: compute` or `duplicate symbol: f`, where it is referenced or defined on `>>> ` lines under
   // it (`>>> referenced by main.c`, `>>>               main.o:(main)`).

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../shared/logs/index.js';
-import { RULES } from '../../shared/logs/rules.js';
+import { RULES, type Rule } from '../../shared/logs/rules.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 
 // Session 57's review of the extractor's rule changes (branch gaps57): real output the new rules must read as their
 // tool's, and output of other tools they must leave alone.
@@ -60,3 +61,32 @@ describe('sweep 57: go vet\'s findings', () => {
   });
 });
 
+function ruleById(id: string): Rule {
+  const rule = RULES.find((r) => r.id === id);
+  if (rule === undefined) throw new Error(`no rule ${id}`);
+  return rule;
+}
+
+/** Long enough for a square to show in the fit, short enough for a linear reading to stay under a millisecond. */
+const LINE_COST_SIZES = [2_000, 4_000, 8_000, 16_000];
+
+describe('sweep 57: the new expressions on long lines that almost match', () => {
+  it.each<[string, RegExp | undefined, string, string, string]>([
+    // `a:(.a` again and again: each `:(` is a place a section may open, none closes.
+    ['linker.error, a first definition on its own line', ruleById('linker.error').re, '', 'a:(.a', ': first defined here'],
+    ['linker.error look-back, binutils before 2.32', ruleById('linker.error').lookback?.re, 'a.o: In function `', "':x", 'x'],
+    ['lld.error headline', ruleById('lld.error').re, '', 'ld.lld/', 'x'],
+    ['go.vet-finding, wordings almost met', ruleById('go.vet-finding').re, './a.go:1:2: ', ' format %d has ar', 'x'],
+    ['go.vet-finding, a method whose signature never ends', ruleById('go.vet-finding').re, './a.go:1:2: method a(', ' a', 'x'],
+    ['go.vet-finding, a file name of many parts', ruleById('go.vet-finding').re, '', 'a.go:1', 'x'],
+    ['go.import-missing, a file name of many parts', ruleById('go.import-missing').re, '', 'a.go', ':1:2: x'],
+    ['go.import-missing, GOPATH form', ruleById('go.import-missing').re, 'cannot find package "', 'a', '" in any of: x'],
+    ['cc.error look-back, read past', ruleById('cc.error').lookback?.through, '', 'a:1:1: ', '[ skipping x'],
+    ['shellcheck pick', ruleById('shellcheck').pick?.[0]?.re, '', 'SC1234 (info)', 'x'],
+    ['node.module-missing headline', ruleById('node.module-missing').re, '', 'new ERR_MODULE_NOT_FOUND(', 'x'],
+  ])('reads a long line in linear time: %s', { timeout: 120_000 }, (_name, re, head, unit, tail) => {
+    if (re === undefined) throw new Error('no expression');
+    const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + tail;
+    expect(cpuGrowthExponent(LINE_COST_SIZES, textOf, (text) => re.test(text))).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+});
