@@ -273,24 +273,37 @@ export function rawTextStart(bytes: Uint8Array, start: number, end: number): num
     const after = timestampEnd(bytes, at, last);
     if (after === -2) return -1;
     if (after !== -1) at = after;
-    else if (mayBeClock(bytes, at, last)) return -1;
-  } else if (b0 === BRACKET_BYTE && digitAt(bytes, keptFrom(bytes, at + 1, last), last)) return -1;
+    else if (mayBeTimestamper(CLOCK_SHAPE, bytes, at, last)) return -1;
+  } else if (b0 === BRACKET_BYTE && mayBeTimestamper(PIPELINE_SHAPE, bytes, at, last)) return -1;
   return at < last && bytes[at] === HASH_BYTE ? -1 : at;
 }
 
+/** The start of a Timestamper clock, `\d\d:\d\d:\d\d` (CLOCK_TS_RE), and of its Pipeline timestamp, `[\d{4}-` (PIPELINE_TS_RE). */
+const CLOCK_SHAPE = '00:00:00';
+const PIPELINE_SHAPE = '[0000-';
+
 /**
- * Whether the kept bytes from `at` start like a Timestamper clock (`12:`, see CLOCK_TS_RE), or a `[` like its Pipeline
- * timestamp: only cleaning tells whether it is one.
+ * Whether the kept bytes from `at` start like a Timestamper prefix (`shape`, 0 for a digit), and, for the clock, no
+ * visible character follows the seconds (`12:34:56.789 [info]` is an application's own line, left as it is): only
+ * cleaning tells whether it is one. Stopping short of that lets the many lines that start like one (an Erlang or
+ * logback line's time, ninja's `[3/10]`) be read from their bytes.
  */
-function mayBeClock(bytes: Uint8Array, at: number, end: number): boolean {
-  const second = keptFrom(bytes, at + 1, end);
-  if (!digitAt(bytes, second, end)) return false;
-  const third = keptFrom(bytes, second + 1, end);
-  return third < end && bytes[third] === 58 /* : */;
+function mayBeTimestamper(shape: string, bytes: Uint8Array, at: number, end: number): boolean {
+  const i = shapeEnd(shape, bytes, at, end);
+  return i !== -1 && (shape !== CLOCK_SHAPE || i >= end || !isVisibleAscii(bytes[i] as number));
 }
 
-function digitAt(bytes: Uint8Array, i: number, end: number): boolean {
-  return i < end && (bytes[i] as number) >= 48 && (bytes[i] as number) <= 57;
+/** The kept byte after the kept bytes from `at` that read `shape` (0 stands for a digit), -1 when they do not. */
+function shapeEnd(shape: string, bytes: Uint8Array, at: number, end: number): number {
+  let i = at;
+  for (let k = 0; k < shape.length; k++) {
+    if (i >= end) return -1;
+    const c = bytes[i] as number;
+    const want = shape.charCodeAt(k);
+    if (want === 48 ? !(c >= 48 && c <= 57) : c !== want) return -1;
+    i = keptFrom(bytes, i + 1, end);
+  }
+  return i;
 }
 
 /** `\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`: 0 stands for a digit. */
@@ -302,14 +315,8 @@ const TIMESTAMP_SHAPE = '0000-00-00T00:00:00';
  * from a text over 20 characters).
  */
 function timestampEnd(bytes: Uint8Array, at: number, end: number): number {
-  let i = at;
-  for (let k = 0; k < TIMESTAMP_SHAPE.length; k++) {
-    if (i >= end) return -1;
-    const c = bytes[i] as number;
-    const want = TIMESTAMP_SHAPE.charCodeAt(k);
-    if (want === 48 ? !(c >= 48 && c <= 57) : c !== want) return -1;
-    i = keptFrom(bytes, i + 1, end);
-  }
+  let i = shapeEnd(TIMESTAMP_SHAPE, bytes, at, end);
+  if (i === -1) return -1;
   let characters = TIMESTAMP_SHAPE.length;
   if (i < end && bytes[i] === 46 /* . */) {
     // `(?:\.\d+)?Z`: the fraction counts only with a digit and a `Z` after it.

@@ -913,13 +913,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // `x.cpp:7:41:   required from …` lines that led to it, down to the caller's line: where the error comes from,
   // taken into the block. Not the scope line of a plain error (`x.c: In function 'main':`): its own line says where.
   // GCC 14 quotes each `required from` line's source under it (`   16 |   out += cell(row);`, `      |  ~~~~^~~~`),
-  // three lines a level; past -ftemplate-backtrace-limit (10) it prints the first and last five levels and
-  // `[ skipping 4 instantiation contexts, use -ftemplate-backtrace-limit=0 to disable ]` between: 40 lines take the
-  // longest chain it prints. Only those lines are read past, so another compiler's output (make -j) stops it.
+  // three lines a level; past -ftemplate-backtrace-limit (10) it prints the first and last five levels and, between,
+  // `x.cpp:8:53:   [ skipping 3 instantiation contexts, use -ftemplate-backtrace-limit=0 to disable ]` (where it skips
+  // from, as a `required from` line says): 40 lines take the longest chain it prints. Only those lines are read past,
+  // so another compiler's output (make -j) stops it.
   { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
     re: CC_ERROR_RE,
     lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 40, inclusive: true,
-      through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) |^ *\d* \| |^\s*\[ skipping \d+ instantiation contexts/ },
+      through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) |^ *\d* \| |^\S+:\d+:\d+: +\[ skipping \d+ instantiation contexts/ },
     cont: /^\s*(?:\^|~|\||\d+ \||[\w./-]+:\d+(?::\d+)?: note:|note:|In file included|from \S+:\d+|\d+ errors? generated\.$)/,
     contAfter: { prev: CC_ERROR_RE, re: /^(?!\S+?:\d+(?::\d+)?:\s|\S+: (?:In |At global scope:)|In file included |(?:g?make|ninja)(?:\[\d+\])?: |\[ *\d+%\] |\[\d+\/\d+\] |FAILED: |Error: Process completed |##\[|\d+ errors? generated)\S/ } },
   // cmd/go's missing checksum: `internal/q/redis.go:9:2: missing go.sum entry for module providing package P
@@ -943,11 +944,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // go vet's analyzers print their findings in the compiler's shape (`x.go:9:18: …`, under the package's `# pkg` line
   // since the header lost its brackets), as does `go test`, which runs some of them before the tests: told from a
   // compile error by the analyzers' own wording (copylocks, printf, unreachable, assign, bools, structtag, composites,
-  // lostcancel, nilfunc, shift, stdmethods, unsafeptr, unusedresult, httpresponse, loopclosure, errorsas, ifaceassert,
-  // stringintconv, atomic, testinggoroutine, sigchanyzer). A static check, not the build: before go's build rule.
+  // lostcancel and the return it names on a line of its own, nilfunc, shift, stdmethods, whose signatures hold spaces,
+  // unsafeptr, unusedresult, httpresponse, loopclosure, errorsas, ifaceassert, stringintconv, atomic, testinggoroutine,
+  // sigchanyzer). A static check, not the build: before go's build rule.
   // `vet: x.go:3:2: undefined: y` is the type checker's error, reported through vet: not one of them.
   { id: 'go.vet-finding', category: 'lint', weight: 80, extend: 'line',
-    re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?:.*(?:passes lock by value: |copies lock(?: value)?: | format %\S* (?:has arg|reads arg|has unknown verb|uses non-int|is missing)| call (?:has arguments but no formatting directives|needs \d+ args? but has|has possible (?:Printf )?formatting directive)| arg list ends with redundant newline| arg \S+ is a func value, not called|result of \S+ call not used|\(\d+ bits\) too small for shift of \d+)|non-constant format string in call to |unreachable code$|self-assignment of |(?:redundant|suspect) (?:and|or): |struct field (?:tag .* not compatible with reflect\.StructTag\.Get|\w+ repeats \w+ tag)|\S+ composite literal uses unkeyed fields$|the cancel function (?:returned by|is not used on all paths)|comparison of function \S+ (?:==|!=) nil is always |method \S+ should have signature |possible misuse of (?:unsafe\.Pointer|reflect\.\w+Header)|using \w+ before checking for errors|loop variable \w+ captured by func literal|second argument to errors\.As must be a non-nil pointer|impossible type assertion: |conversion from \S+ to string yields a string of one rune|direct assignment to atomic value|call to \(\*[\w.]+\)\.\w+ from a non-test goroutine|misuse of unbuffered os\.Signal channel)/ },
+    re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?:.*(?:passes lock by value: |copies lock(?: value)?: | format %\S* (?:has arg|reads arg|has unknown verb|uses non-int|is missing)| call (?:has arguments but no formatting directives|needs \d+ args? but has|has possible (?:Printf )?formatting directive)| arg list ends with redundant newline| arg \S+ is a func value, not called|result of \S+ call not used|\(\d+ bits\) too small for shift of \d+)|non-constant format string in call to |unreachable code$|self-assignment of |(?:redundant|suspect) (?:and|or): |struct field (?:tag .* not compatible with reflect\.StructTag\.Get|\w+ repeats \w+ tag)|\S+ composite literal uses unkeyed fields$|the cancel function (?:returned by|is not used on all paths)|this return statement may be reached without using the \w+ var defined on line \d+|comparison of function \S+ (?:==|!=) nil is always |method \w+\(.* should have signature |possible misuse of (?:unsafe\.Pointer|reflect\.\w+Header)|using \w+ before checking for errors|loop variable \w+ captured by func literal|second argument to errors\.As must be a non-nil pointer|impossible type assertion: |conversion from \S+ to string yields a string of one rune|direct assignment to atomic value|call to \(\*[\w.]+\)\.\w+ from a non-test goroutine|misuse of unbuffered os\.Signal channel)/ },
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
     re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
@@ -1005,10 +1007,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // `main':`; before binutils 2.32 `main.o: In function `main':`, with no `ld:` in front): where the reference is,
   // taken into the block. A symbol defined twice is `multiple definition of `f'; util.o:util.c:(.text+0x0): first
   // defined here` on one line since 2.32; before, the first definition came on a line of its own under it
-  // (`util.o:util.c:(.text+0x0): first defined here`), joined to it as another line of the rule.
+  // (`util.o:util.c:(.text+0x0): first defined here`), joined to it as another line of the rule. The section's name
+  // holds no `:` or `(`: each `:(` of a long line that never closes is then given up at once, not read to the end.
   { id: 'linker.error', category: 'compilation', weight: 78, extend: 'line',
     lookback: { re: /\bld(?:\.bfd|\.gold|\.exe)?: \S.*: in function [`'‘].*['’]:$|^\S+\.o(?:bj)?: In function [`'‘].*['’]:$/, lines: 1, inclusive: true },
-    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']|^\S+:\(\.\w[^)]*\): first defined here$/ },
+    re: /undefined reference to [`']|Undefined symbols? for architecture|ld: (?:symbol|library) .{0,500} not found|ld: cannot find -l|unresolved external symbol|multiple definition of [`']|^\S+:\(\.\w[^\s():]*\): first defined here$/ },
   // LLVM's lld under each of its names (`ld.lld` on ELF, `ld64.lld`, `lld-link`, `wasm-ld`, `rust-lld`): `ld.lld:
   // error: undefined symbol: compute` or `duplicate symbol: f`, where it is referenced or defined on `>>> ` lines under
   // it (`>>> referenced by main.c`, `>>>               main.o:(main)`).

@@ -72,6 +72,14 @@ describe('reading the cleaned text from raw bytes', () => {
     for (const raw of cannot) expect(rawText(raw), JSON.stringify(raw)).toBeNull();
     expect(rawText('2024-05-01T10:11:12Z \x1b[31m  at x\r')).toBe('  at x');
   });
+
+  it('reads the bytes of a line that only starts like a Jenkins Timestamper prefix (an app\'s own clock, ninja\'s count)', () => {
+    // An Erlang or logback line starts with its time and milliseconds, ninja's with `[3/10]`: cleaning leaves them as
+    // they are, so declining them sends every such line inside an open block to be decoded and scanned.
+    const kept = ['12:34:56.789 [info] Accepted connection', '12:34:56,789 ERROR x', '10:15 build', '[1/10] Building CXX object a.o',
+      '[2024] notes', '[12:34:56] step', '\x1b[32m[3/10]\x1b[0m Linking'];
+    for (const raw of kept) expect(rawText(raw), JSON.stringify(raw)).toBe(cleanLine(raw));
+  });
 });
 
 describe('the open block\'s questions', () => {
