@@ -93,18 +93,21 @@ export function cleanLine(raw: string): string {
   if (text.indexOf('\x1b') !== -1 || text.indexOf('[') !== -1) text = stripCodes(text);
   if (text.length === 0) return text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const c0 = text.length === 0 ? 0 : text.charCodeAt(0);
-  if (c0 >= 48 && c0 <= 57 && text.length > 20 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(4) === 45 /* - */) {
-    text = text.replace(GHA_TS_RE, '');
-  } else if ((c0 === 91 /* [ */ && text.charCodeAt(5) === 45) || (c0 >= 48 && c0 <= 57 && text.charCodeAt(2) === 58 /* : */)) {
-    text = stripJenkinsTime(text);
-  }
+  // One call removes any of the timestamps: a call V8's optimised loop never saw made is a deoptimisation when a log's
+  // first Timestamper-like line (an application's `12:34:56.789 INFO`) comes, and the loop is compiled again.
+  const timestamp = timestampAhead(text);
+  if (timestamp !== null) text = text.replace(timestamp, '');
   return text.length > 1 && text.charCodeAt(0) === 35 /* # */ ? stripBuildKitPrefix(text) : text;
 }
 
-/** A text that may start with a Timestamper prefix (`[…Z] `, `12:34:56  `) without it. Rare: out of cleanLine's body. */
-function stripJenkinsTime(text: string): string {
-  return text.charCodeAt(0) === 91 ? text.replace(PIPELINE_TS_RE, '') : text.replace(CLOCK_TS_RE, '');
+/** The expression of the timestamp `text` may start with: GitHub's, else a Timestamper prefix (`[…Z] `, `12:34:56  `); null when none may. */
+function timestampAhead(text: string): RegExp | null {
+  const c0 = text.length === 0 ? 0 : text.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57) {
+    if (text.length > 20 && text.charCodeAt(10) === 84 /* T */ && text.charCodeAt(4) === 45 /* - */) return GHA_TS_RE;
+    return text.length > 2 && text.charCodeAt(2) === 58 /* : */ ? CLOCK_TS_RE : null;
+  }
+  return c0 === 91 /* [ */ && text.length > 5 && text.charCodeAt(5) === 45 ? PIPELINE_TS_RE : null;
 }
 
 /**

@@ -48,21 +48,32 @@ export function prefixOrAnnouncement(text: string): number {
 }
 
 function measure(text: string, announcements: boolean): number {
+  const form = formOf(text, announcements);
+  // One call for every form: V8's optimised scanner throws its code away the first time it makes a call it never saw
+  // made, and a form's first line (a row `239 | …` that only starts like docker compose's) comes late.
+  return form === MAY_HAVE_PREFIX ? matchedLength(text) : form;
+}
+
+/** {@link measure}'s answer when the characters in place leave it to it, {@link MAY_HAVE_PREFIX} when a form's are in place. */
+function formOf(text: string, announcements: boolean): number {
   const c0 = text.charCodeAt(0);
-  if (c0 === SPACE) return text.startsWith('       > ') ? matchedLength(text) : 0;
+  if (c0 === SPACE) return text.startsWith('       > ') ? MAY_HAVE_PREFIX : 0;
   // No prefix starts with `>`: Nx's `> nx run web:test` announces a task, others are echoed commands.
   if (c0 === GREATER) return announcements && text.startsWith(NX_RUN) ? ANNOUNCES_TASK : 0;
   const colon = text.indexOf(':');
   // Bounded by the length: a `charCodeAt` past the end answers NaN, which V8's optimised code treats as a deopt.
   if (colon > 0 && colon + 1 < text.length) {
     const next = text.charCodeAt(colon + 1);
-    if (next >= 0x61 && next <= 0x7a) return matchedLength(text);
-    if (next === SPACE && (c0 === AT || (isNameChar(text.charCodeAt(colon - 1)) && directoryBeforeSpace(text, colon)))) return matchedLength(text);
+    if (next >= 0x61 && next <= 0x7a) return MAY_HAVE_PREFIX;
+    if (next === SPACE && (c0 === AT || (isNameChar(text.charCodeAt(colon - 1)) && directoryBeforeSpace(text, colon)))) return MAY_HAVE_PREFIX;
     if (announcements && next === SPACE && (text.startsWith(NPM_ECHO, colon + 2) || text.startsWith(YARN_RUN, colon + 2)) && isName(text, colon)) return ANNOUNCES_TASK;
   }
-  if (c0 === 108 /* l */ && text.startsWith('lerna ERR! ')) return matchedLength(text);
-  return firstWordIsPrefix(text) ? matchedLength(text) : 0;
+  if (c0 === 108 /* l */ && text.startsWith('lerna ERR! ')) return MAY_HAVE_PREFIX;
+  return firstWordIsPrefix(text) ? MAY_HAVE_PREFIX : 0;
 }
+
+/** {@link formOf}'s answer for a text whose prefix, if any, {@link TASK_PREFIX_RE} measures. */
+const MAY_HAVE_PREFIX = -1;
 
 /**
  * Whether a text starting with character `c` may have a task prefix or announce a task (see {@link measure}): every
