@@ -2,7 +2,7 @@
  * `npm run build:line-filter`: writes `shared/logs/line-filter.generated.ts`, so neither `npm ci` nor a Lambda
  * bundle needs a WebAssembly toolchain and no process compiles the filter's automata at run time:
  * - the pass, `shared/logs/line-filter.wat`, compiled with wabt (base64);
- * - the automata of the scanner's triggers (`SCANNER_TRIGGERS`), compiled and deflated (base64), with the key of
+ * - the automata of the scanner's triggers (`SCANNER_TRIGGERS`), compiled and compressed (brotli, base64), with the key of
  *   the specs they were built from: a process whose triggers differ compiles its own instead;
  * - the passes of the literal index and the digit-shape comparison (`literal-index.wat`, `shape.wat`);
  * - the required literals of the literal index's expressions (`INDEX_EXPRESSIONS`), with their key, read the same
@@ -67,31 +67,31 @@ export async function generatedModule(): Promise<string> {
     '',
     `export const SHAPE_WASM = '${shapeWasm}';`,
     '',
-    '/** The automata of `SCANNER_TRIGGERS` (see `encodeByteDfaSet`), deflated, and the key of the specs they were built from. */',
+    '/** The automata of `SCANNER_TRIGGERS` (see `encodeByteDfaSet`), compressed, and the key of the specs they were built from. */',
     'export const LINE_FILTER_TABLES = {',
     `  key: '${tables.key}',`,
     `  data: '${tables.data}',`,
     '};',
     '',
-    '/** The required literals of the literal index\'s expressions (`readLiterals`), deflated JSON, and the key of those expressions. */',
+    '/** The required literals of the literal index\'s expressions (`readLiterals`), compressed JSON, and the key of those expressions. */',
     'export const LITERAL_INDEX_LITERALS = {',
     `  key: '${literals.key}',`,
     `  data: '${literals.data}',`,
     '};',
     '',
-    '/** The required literals of the redaction\'s line patterns (`LINE_PATTERN_EXPRESSIONS`), deflated JSON, and their key. */',
+    '/** The required literals of the redaction\'s line patterns (`LINE_PATTERN_EXPRESSIONS`), compressed JSON, and their key. */',
     'export const REDACTION_PATTERN_LITERALS = {',
     `  key: '${redactionLiterals.key}',`,
     `  data: '${redactionLiterals.data}',`,
     '};',
     '',
-    '/** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */',
+    '/** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), compressed, and the key of those expressions. */',
     'export const DIGIT_BLIND_SLOTS = {',
     `  key: '${blind.key}',`,
     `  data: '${blind.data}',`,
     '};',
     '',
-    '/** The automata of the open block\'s questions (`blockSpecs`), deflated, and the key of their expressions. */',
+    '/** The automata of the open block\'s questions (`blockSpecs`), compressed, and the key of their expressions. */',
     'export const BLOCK_AUTOMATA = {',
     `  key: '${block.key}',`,
     `  data: '${block.data}',`,

@@ -2,12 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inflateRawSync } from 'node:zlib';
 import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfaSet } from '../../../shared/logs/byte-dfa.js';
 import { lineFilterFor, SCANNER_TRIGGERS, scannerLineFilter, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog, type LogAnalysis } from '../../../shared/logs/index.js';
 import { LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
 import { LineFilter, lineFilterSpecs, specsKey } from '../../../shared/logs/line-filter.js';
+import { storedData } from '../../../shared/logs/stored.js';
 
 import { cleanLine, forEachLine, NAMED, type LineGate } from '../../../shared/logs/reader.js';
 import { generatedModule, GENERATED_PATH } from '../../../scripts/build-line-filter.js';
@@ -351,7 +351,7 @@ describe('LineFilter', () => {
 
   it('uses the generated automata only for the triggers they were built from', () => {
     const compiled = compileByteDfas(lineFilterSpecs(SCANNER_TRIGGERS));
-    const shipped = decodeByteDfaSet(inflateRawSync(Buffer.from(LINE_FILTER_TABLES.data, 'base64')));
+    const shipped = decodeByteDfaSet(storedData(LINE_FILTER_TABLES, LINE_FILTER_TABLES.key) as Buffer);
     expect(shipped.classCount).toBe(compiled.classCount);
     expect([...shipped.classOf]).toEqual([...compiled.classOf]);
     shipped.automata.forEach((a, k) => expect([...a.next]).toEqual([...(compiled.automata[k]?.next ?? [])]));

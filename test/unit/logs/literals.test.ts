@@ -3,11 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sameShape } from '../../../shared/logs/fingerprint.js';
-import { inflateRawSync } from 'node:zlib';
 import { INDEX_EXPRESSIONS } from '../../../shared/logs/dispatch.js';
 import { LITERAL_INDEX_LITERALS } from '../../../shared/logs/line-filter.generated.js';
 import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, readLiterals } from '../../../shared/logs/literal-index.js';
 import { requiredLiterals } from '../../../shared/logs/literals.js';
+import { storedData } from '../../../shared/logs/stored.js';
 import { CASCADE_RULES, FAILURE_LIST_RE, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, WARNING_RE, WRAPPER_RE } from '../../../shared/logs/rules.js';
 import { cleanLine } from '../../../shared/logs/reader.js';
 import { datasetsLocation } from '../../../scripts/datasets.js';
@@ -206,7 +206,7 @@ describe('LiteralIndex passes', () => {
 describe('stored literals', () => {
   it('are those the expressions read to, for exactly the analyzer\'s expressions', () => {
     expect(LITERAL_INDEX_LITERALS.key).toBe(expressionsKey(INDEX_EXPRESSIONS));
-    expect(JSON.parse(inflateRawSync(Buffer.from(LITERAL_INDEX_LITERALS.data, 'base64')).toString('utf8'))).toEqual(readLiterals(INDEX_EXPRESSIONS));
+    expect(JSON.parse((storedData(LITERAL_INDEX_LITERALS, LITERAL_INDEX_LITERALS.key) as Buffer).toString('utf8'))).toEqual(readLiterals(INDEX_EXPRESSIONS));
     expect(expressionsKey([...INDEX_EXPRESSIONS.slice(1), /other/])).not.toBe(LITERAL_INDEX_LITERALS.key);
     expect(expressionsKey([...INDEX_EXPRESSIONS.slice(0, -1), new RegExp(INDEX_EXPRESSIONS.at(-1)?.source ?? '', 'i')])).not.toBe(LITERAL_INDEX_LITERALS.key);
   });
