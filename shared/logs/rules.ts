@@ -1299,6 +1299,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // helm lint: `[ERROR] templates/: template: …` under `==> Linting ./chart` (Maven's `[ERROR]` never names these).
   { id: 'helm.lint-error', category: 'lint', weight: 78, extend: 'line',
     re: /^\[ERROR\] (?:templates\/|Chart\.yaml|values\.yaml|values\.schema\.json)\S*: \S/ },
+  // libxml2's xmllint (`--noout`, `--schema`): `file.xml:14: parser error : Opening and ending tag mismatch: …`, then
+  // the source line as it stands (a tag, a blank line) and a caret under the place; each message is those three lines.
+  { id: 'xmllint.error', category: 'lint', weight: 76, extend: 'indent', maxLines: 3,
+    re: /^\S+:\d+: (?:parser|validity|namespace|element \S+: \w+) error : /,
+    message: { open: / error : /, end: /^\s*\^$/ } },
   // Not a Ruby backtrace's line (`lib/invoice.rb:6:in `fetch': … (KeyError)`): ruby.exception's, below.
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`'])[A-Z]?[a-z]+/ },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',

@@ -232,6 +232,30 @@ describe('reports of other ecosystems (session 58)', () => {
   });
 });
 
+describe("xmllint's parser errors (session 58)", () => {
+  it('each error takes the source line it quotes and the caret under it, whatever the quoted line holds', async () => {
+    // Prepare: xmllint 2.9.14 --noout over an Android layout with an unclosed tag and a strings file with a bare `&`.
+    const log = lines(
+      'app/src/main/res/layout/activity_main.xml:14: parser error : Opening and ending tag mismatch: TextView line 7 and LinearLayout',
+      '</LinearLayout>',
+      '               ^',
+      'app/src/main/res/layout/activity_main.xml:15: parser error : Premature end of data in tag LinearLayout line 2',
+      '',
+      '^',
+      'app/src/main/res/values/strings.xml:4: parser error : xmlParseEntityRef: no name',
+      '    <string name="start">Start & go</string>',
+      '                                ^',
+      'Publishing the layout lint report',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('xmllint.error');
+    expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(analysis.category).toBe('lint');
+  });
+});
+
 describe("ansible-lint's report (session 58)", () => {
   it("ansible-lint's linked report in colour is read like its plain one", async () => {
     // Prepare: two violations as ansible-lint 6.13 prints them (colour and links even without a terminal).
