@@ -496,6 +496,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // `<decorator-gen-53> in timeit(…)`), each with its code under an arrow (`----> 2`, `--> 346`). IPython 7 prints a
   // file's path whole, spaces and all (`~/work/my project/cart.py in total(prices)`: ultratb's VerboseTB.format_record,
   // `compress_user(file)`, then `in <module>` or `in func(args)`), so one with a space is read to its `in` and call.
+  // behave's plain formatter: a failed step (`    Then the total is 1.45   # features/steps/x.py:23`) and, indented
+  // under it, `Assertion Failed: …` or the step's traceback down to its exception; the scenario's line and steps
+  // above it are the report's too. Before Python's traceback rule, which would read the step's traceback alone.
+  { id: 'behave.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80, gap: 0,
+    re: /^\s+(?:Assertion Failed: |Traceback \(most recent call last\):$)/, cont: /^ {6}[\w.]+: /,
+    under: { header: /^\s+(?:Given|When|Then|And|But|\*) .*# \S+:\d+$/, through: /$^/ },
+    lookback: { re: /^\s+Scenario(?: Outline)?: /, lines: 40, inclusive: true } },
+  // doctest (`python -m doctest`, `--doctest-modules` without pytest): under a row of stars, `File "…/x.py", line 22,
+  // in x.f`, the example and `Expected:`/`Got:`, or `Exception raised:` and its traceback, down to the next row.
+  { id: 'doctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 1,
+    re: /^File "[^"]+", line \d+, in \S+$/, under: { header: /^\*{70}$/, through: /$^/ }, end: /^\*{70}$/ },
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: PY_TRACEBACK_RE,
     cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,
@@ -1046,7 +1057,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: /,
     lookback: { re: /^checking .*\.\.\. no$/, lines: 1, inclusive: true },
     categoryFrom: {
-      re: /^configure: error: (?:Package requirements \(|.*\b(?:lib[\w+.-]+|librar(?:y|ies)|headers?|packages?)\b.*\b(?:not found|(?:is|are) (?:required|needed)|missing)\b|.*\binstall \S+-devel?\b)/,
+      re: /^configure: error: (?:Package requirements \(|.*\b(?:not found|required|install \S+-devel?)\b)/,
       category: 'dependency',
     } },
   // make's own stop. Scripts probe targets that may not exist (`make clean || true`) and go on: below a failure
@@ -1104,13 +1115,19 @@ export const RULES: readonly Rule[] = uniformRules([
   // messages a pre-filter keyword reaches (error, undefined, missing, too many, not found): `! ` is no shape of its own.
   { id: 'tex.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 24,
     re: /^! (?:LaTeX3? Error: |(?:Package|Class) \S+ Error: |Undefined control sequence\.$|Missing \S+ inserted\.$|Too many \}'s\.$|File `[^']+' not found\.$)/,
-    cont: /^(?:l\.\d+ |!  ==> Fatal error occurred|! Emergency stop\.$|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$|See the \S+ (?:package )?documentation )/ },
+    cont: /^(?:l\.\d+ |!  ==> Fatal error|! Emergency stop\.$|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$)/ },
   // Groovy's compiler (groovyc, Gradle's compileGroovy, a Jenkins pipeline's WorkflowScript): `org.codehaus.groovy.
   // control.MultipleCompilationErrorsException: startup failed:`, then each error (`src/X.groovy: 14: unable to resolve
   // class Foo ` and ` @ line 14, column 21.` under it, or `WorkflowScript: 5: … @ line 5, column 27.` on one line), its
-  // code line and caret, a blank line between, down to `3 errors`; Jenkins prints the exception's frames after that.
+  // code line and caret, a blank line between, down to `3 errors` (Jenkins prints the exception's frames after it).
   { id: 'groovy.compile', category: 'compilation', weight: 84, extend: 'until', maxLines: 200,
-    re: /^[\w.]*MultipleCompilationErrorsException: startup failed:$/, end: /^\d+ errors?$|^\s+at / },
+    re: /^[\w.]*MultipleCompilationErrorsException: startup failed:$/, end: /^\d+ errors?$/ },
+  // Clojure 1.10+: `Syntax error compiling at (cart/tax.clj:9:27).` (or `… macroexpanding clojure.core/let at (…)`,
+  // `… reading source at (…)`, with the exception's class when it is not the usual one), the message on the next line
+  // (`Unable to resolve symbol: default-rate in this context`), then where the full report was written.
+  { id: 'clojure.syntax-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 4,
+    re: /^Syntax error (?:\([\w.]+\) )?(?:compiling|macroexpanding|reading source)\b.* at \(\S+\)\.$/,
+    message: { open: /^Syntax error /, end: /^(?!Syntax error )\S/ } },
   { id: 'sass.error', category: 'compilation', weight: 80, extend: 'indent', maxLines: 40, cont: /^\s*\d+ [│|]/,
     re: /^(?:Sass)?Error: (?:Undefined (?:variable|mixin|function|operation)|Can't find stylesheet to import|[Ee]xpected (?:"[^"]+"|expression|identifier|selector)|Invalid CSS after|There is no module with the namespace|Incompatible units|Module loop|This (?:file|module) is already being loaded|Private members can't be accessed|Only \d+ arguments? allowed)/ },
   // webpack 5's `ERROR in ./src/index.js 4:15-34`, the message under it (`Module not found: Error: Can't resolve
@@ -1304,6 +1321,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'xmllint.error', category: 'lint', weight: 76, extend: 'indent', maxLines: 3,
     re: /^\S+:\d+: (?:parser|validity|namespace|element \S+: \w+) error : /,
     message: { open: / error : /, end: /^\s*\^$/ } },
+  // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
+  // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
+  { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,
+    tally: /^msgfmt: found \d+ fatal errors?$/ },
   // Not a Ruby backtrace's line (`lib/invoice.rb:6:in `fetch': … (KeyError)`): ruby.exception's, below.
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`'])[A-Z]?[a-z]+/ },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
@@ -1788,6 +1809,8 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * nor is ThreadSanitizer's report (`WARNING: ThreadSanitizer: data race (pid=…)`), for which the process exits 66,
  * nor Go's race detector's (`WARNING: DATA RACE`), which fails the test it ran in.
  *
+ * msgfmt's located `po/de.po:2: warning: …` is one too: it exits 1 only for its errors.
+ *
  * A compiler's located warning is one too, though it has a linter's shape (`file:line:col: message`): GCC's and
  * Clang's (and GHC's) name the flag that enables it (`src/x.c:7:21: warning: comparison … [-Wsign-compare]`), and
  * in a C-family source or header the few without one and the notes under them (`note: declared here`) are the
@@ -1796,7 +1819,7 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * shape end in their check's id (`[SC2046]`, `[uninitvar]`), clj-kondo's and Ruby's are no C-family file's.
  */
 export const WARNING_RE =
-  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
+  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =

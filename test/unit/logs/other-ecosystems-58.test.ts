@@ -256,6 +256,110 @@ describe("xmllint's parser errors (session 58)", () => {
   });
 });
 
+describe('Clojure, doctest, msgfmt and behave (session 58)', () => {
+  it("Clojure: `Syntax error compiling at (file:line:col).` and the message under it are the error", async () => {
+    // Prepare: Clojure 1.11 requiring a namespace that uses an undefined var.
+    const log = lines(
+      'Syntax error compiling at (cart/tax.clj:9:27).',
+      'Unable to resolve symbol: default-rate in this context',
+      '',
+      'Full report at:',
+      '/tmp/clojure-7972897249870995641.edn',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('clojure.syntax-error');
+    expect(predictionLines(analysis)).toEqual([1, 2]);
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("doctest: each failed example's report under the row of stars, Expected/Got or the exception raised", async () => {
+    // Prepare: `python -m doctest` (CPython 3.11).
+    const stars = '*'.repeat(70);
+    const log = lines(
+      stars,
+      'File "/w/ratelimit/units.py", line 22, in units.parse_rate',
+      'Failed example:',
+      '    parse_rate("600/m")',
+      'Expected:',
+      '    10',
+      'Got:',
+      '    10.0',
+      stars,
+      'File "/w/ratelimit/units.py", line 11, in units.per_second',
+      'Failed example:',
+      '    per_second(5, 0)',
+      'Exception raised:',
+      '    Traceback (most recent call last):',
+      '      File "/w/ratelimit/units.py", line 14, in per_second',
+      '        return count / window',
+      '    ZeroDivisionError: division by zero',
+      stars,
+      '2 items had failures:',
+      '   1 of   2 in units.parse_rate',
+      '***Test Failed*** 2 failures.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('doctest.failed');
+    expect([2, 5, 6, 7, 8]).toContain(analysis.failures[0]?.lines[0]?.line);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 4, 5, 6, 7, 8, 10, 12, 17]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("msgfmt: its located errors fail the check, its `warning:` lines about the header do not", async () => {
+    // Prepare: GNU gettext 0.21's `msgfmt -c --check-format`.
+    const log = lines(
+      "po/de.po:2: warning: header field 'Project-Id-Version' missing in header",
+      "po/de.po:2: warning: header field 'Last-Translator' missing in header",
+      "po/de.po:8: format specifications in 'msgid' and 'msgstr' for argument 1 are not the same",
+      "po/de.po:18: number of format specifications in 'msgid' and 'msgstr' does not match",
+      'msgfmt: found 2 fatal errors',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('msgfmt.error');
+    expect(predictionLines(analysis)).toEqual([3, 4, 5]);
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("behave: a failed step's assertion or exception, with its scenario and steps, is one report", async () => {
+    // Prepare: behave 1.2.6's plain formatter (`--no-color`).
+    const log = lines(
+      'Feature: Shopping cart # features/cart.feature:1',
+      '',
+      '  Scenario: Adding items updates the total  # features/cart.feature:3',
+      '    Given an empty cart                     # features/steps/cart_steps.py:6',
+      '    Then the total is 1.45                  # features/steps/cart_steps.py:23',
+      '      Assertion Failed: total is 1.35, expected 1.45',
+      '',
+      '',
+      '  Scenario: A discount code lowers the total  # features/cart.feature:9',
+      '    Given an empty cart                       # features/steps/cart_steps.py:6',
+      '    And I apply the code "SUMMER10"           # features/steps/cart_steps.py:17',
+      '      Traceback (most recent call last):',
+      '        File "features/steps/cart_steps.py", line 20, in apply_code',
+      '          context.codes.append(rates[code])',
+      "      KeyError: 'SUMMER10'",
+      '',
+      '    Then the total is 2.70                    # None',
+      '',
+      'Failing scenarios:',
+      '  features/cart.feature:3  Adding items updates the total',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('behave.failed');
+    expect([5, 6]).toContain(analysis.failures[0]?.lines[0]?.line);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 5, 6, 9, 11, 15]));
+    expect(analysis.category).toBe('test_failure');
+  });
+});
+
 describe("ansible-lint's report (session 58)", () => {
   it("ansible-lint's linked report in colour is read like its plain one", async () => {
     // Prepare: two violations as ansible-lint 6.13 prints them (colour and links even without a terminal).
