@@ -408,6 +408,9 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
 /** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
 
+/** ansible-lint's violation that fails the run: `yaml[truthy]: message`, `no-free-form: message`, not `… (warning)`. */
+const ANSIBLE_LINT_VIOLATION_RE = /^[a-z][\w-]*(?:\[[a-z][\w-]*\])?: (?!.*\(warning\)$)\S/;
+
 /** pydocstyle's place of a report: `pkg/x.py:9 in public method `allow`:`, `pkg/__init__.py:1 at module level:`. */
 const PYDOCSTYLE_PLACE_RE = /^\S+\.pyi?:\d+ (?:at module level|in (?:public |private )?[\w ]+ `[^`]+`):$/;
 
@@ -1053,11 +1056,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // Autoconf's configure: the check that failed is the line above (`checking for WebPDecodeRGBA in -lwebp... no`).
   // A library or package it did not find is a missing dependency: PKG_CHECK_MODULES' `Package requirements (glib-2.0
   // >= 2.56) were not met:`, an AC_CHECK_LIB's own AC_MSG_ERROR (`libwebp is required: install libwebp-dev`, `library
-  // 'z' not found`). A compiler that does not work (`C compiler cannot create executables`) stays configuration.
+  // 'z' not found`). A compiler that does not work (`C compiler cannot create executables`) stays configuration, and
+  // so do autoconf's own helper scripts missing from the checkout (`cannot find required auxiliary files: install-sh
+  // config.guess`: `autoreconf -i` was not run).
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: /,
     lookback: { re: /^checking .*\.\.\. no$/, lines: 1, inclusive: true },
     categoryFrom: {
-      re: /^configure: error: (?:Package requirements \(|.*\b(?:not found|required|install \S+-devel?)\b)/,
+      re: /^configure: error: (?:Package requirements \(|(?!cannot find required auxiliary files\b).*\b(?:not found|required|install \S+-devel?)\b)/,
       category: 'dependency',
     } },
   // make's own stop. Scripts probe targets that may not exist (`make clean || true`) and go on: below a failure
@@ -1113,15 +1118,18 @@ export const RULES: readonly Rule[] = uniformRules([
   // under -halt-on-error, `!  ==> Fatal error occurred, no output PDF file produced!`. A file it cannot find asks for
   // another name first (`Type X to quit …`, `Enter file name:`) and stops (`! Emergency stop.`, `<read *>`). Only the
   // messages a pre-filter keyword reaches (error, undefined, missing, too many, not found): `! ` is no shape of its own.
+  // Under `-file-line-error` (latexmk's option, xu-cheng/latex-action's default) the file and line stand in place of
+  // `! ` (`./main.tex:14: Undefined control sequence.`, `./main.tex:14:  ==> Fatal error occurred, …`).
   { id: 'tex.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 24,
-    re: /^! (?:LaTeX3? Error: |(?:Package|Class) \S+ Error: |Undefined control sequence\.$|Missing \S+ inserted\.$|Too many \}'s\.$|File `[^']+' not found\.$)/,
-    cont: /^(?:l\.\d+ |!  ==> Fatal error|! Emergency stop\.$|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$)/ },
+    re: /^(?:! |\S+:\d+: )(?:LaTeX3? Error: |(?:Package|Class) \S+ Error: |Undefined control sequence\.$|Missing \S+ inserted\.$|Too many \}'s\.$|File `[^']+' not found\.$)/,
+    cont: /^(?:l\.\d+ |(?:!|\S+:\d+:)  ==> Fatal error|(?:!|\S+:\d+:) Emergency stop\.$|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$)/ },
   // Groovy's compiler (groovyc, Gradle's compileGroovy, a Jenkins pipeline's WorkflowScript): `org.codehaus.groovy.
   // control.MultipleCompilationErrorsException: startup failed:`, then each error (`src/X.groovy: 14: unable to resolve
   // class Foo ` and ` @ line 14, column 21.` under it, or `WorkflowScript: 5: … @ line 5, column 27.` on one line), its
   // code line and caret, a blank line between, down to `3 errors` (Jenkins prints the exception's frames after it).
+  // Gradle's compileGroovy prints the exception's message without its name: `startup failed:` alone.
   { id: 'groovy.compile', category: 'compilation', weight: 84, extend: 'until', maxLines: 200,
-    re: /^[\w.]*MultipleCompilationErrorsException: startup failed:$/, end: /^\d+ errors?$/ },
+    re: /^(?:[\w.]*MultipleCompilationErrorsException: )?startup failed:$/, end: /^\d+ errors?$/ },
   // Clojure 1.10+: `Syntax error compiling at (cart/tax.clj:9:27).` (or `… macroexpanding clojure.core/let at (…)`,
   // `… reading source at (…)`, with the exception's class when it is not the usual one), the message on the next line
   // (`Unable to resolve symbol: default-rate in this context`), then where the full report was written.
@@ -1259,12 +1267,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // ansible-lint 6+: `WARNING  Listing 13 violation(s) that are fatal`, then each violation (`yaml[truthy]: message`
   // or a rule without a tag, `no-free-form: message`, its file and line on the next line, a blank line between) down
   // to its advice above the summary table (`Read documentation for instructions on how to ignore …`). One block for
-  // the report: one a violation would pass the analysis's limit of ten failures.
+  // the report: one a violation would pass the analysis's limit of ten failures. A `warn_list` rule's violations are
+  // listed under the same heading, each ending in `(warning)`, and fail nothing (`Passed …: 0 failure(s), 1
+  // warning(s)`, exit 0): the report counts only with a violation that is not one.
   { id: 'ansible-lint.report', category: 'lint', weight: 78, extend: 'until', maxLines: 400, gap: 99,
-    re: /^WARNING +Listing \d+ violation\(s\) that are fatal$/, pick: [{ re: /^[a-z][\w-]*(?:\[[a-z][\w-]*\])?: \S/ }],
-    end: /^Read \S+ for instructions / },
-  // ansible-lint: `yaml[truthy]: message`, the file and line on the next line.
-  { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6, re: /^[a-z][\w-]*\[[a-z][\w-]*\]: \S/ },
+    re: /^WARNING +Listing \d+ violation\(s\) that are fatal$/, pick: [{ re: ANSIBLE_LINT_VIOLATION_RE }],
+    confirmedBy: ANSIBLE_LINT_VIOLATION_RE, end: /^Read \S+ for instructions / },
+  // ansible-lint: `yaml[truthy]: message`, the file and line on the next line; not a `(warning)`.
+  { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6,
+    re: /^[a-z][\w-]*\[[a-z][\w-]*\]: (?!.*\(warning\)$)\S/ },
   // pre-commit: `black.....Failed` and its `- hook id:` / `- exit code:` lines; the hook's own output below keeps its
   // own rules (a mypy error under `mypy.....Failed` is the better line).
   { id: 'pre-commit.hook-failed', category: 'lint', weight: 78, extend: 'indent', maxLines: 8,
@@ -1318,9 +1329,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\[ERROR\] (?:templates\/|Chart\.yaml|values\.yaml|values\.schema\.json)\S*: \S/ },
   // libxml2's xmllint (`--noout`, `--schema`): `file.xml:14: parser error : Opening and ending tag mismatch: …`, then
   // the source line as it stands (a tag, a blank line) and a caret under the place; each message is those three lines.
+  // A schema's error names its kind (`app.xml:3: element port: Schemas validity error : …`, `Relax-NG validity
+  // error`) and quotes no line: a message of one line.
   { id: 'xmllint.error', category: 'lint', weight: 76, extend: 'indent', maxLines: 3,
-    re: /^\S+:\d+: (?:parser|validity|namespace|element \S+: \w+) error : /,
-    message: { open: / error : /, end: /^\s*\^$/ } },
+    re: /^\S+:\d+: (?:parser|validity|namespace|element \S+: (?:(?:Schemas|Relax-NG) )?\w+) error : /,
+    message: { open: / error : /, end: /^\s*\^$|^\S+:\d+: element \S+: (?:Schemas|Relax-NG) \w+ error : / } },
   // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
   // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
   { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,
