@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, CASCADE_RULES, LogScanner, RULES, type Rule } from '../../shared/logs/index.js';
+import { analyzeLog, CASCADE_RULES, cleanLine, LogScanner, RULES, type Rule } from '../../shared/logs/index.js';
 import { PREFILTER_RE, WARNING_RE } from '../../shared/logs/rules.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 import { expectTopFailure, type TopFailureRow } from '../support/top-failure.js';
@@ -252,5 +252,103 @@ describe('attack 58 (lang58): what a failure is', () => {
     ].join('\n'));
     // Assert
     expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['configure.error', 'dependency']);
+  });
+});
+
+const ruleOf = (id: string): Rule => {
+  const rule = [...RULES, ...CASCADE_RULES].find((r) => r.id === id);
+  if (rule === undefined) throw new Error(`no rule ${id}`);
+  return rule;
+};
+
+/** Line lengths, as `extent.test.ts` measures the older rules' expressions. */
+const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
+
+/**
+ * What a long hostile line repeats: the characters and pieces the new expressions read in a loop (spaces, word
+ * characters, digits, positions, backticks, brackets, the `# file:line` of a Gherkin step, `(warning)`, stars and
+ * `=` rows, `at (`, ` error : `).
+ */
+const HOSTILE_UNITS = [' ', 'a', '1', ':1', 'a:1:', 'a.py:1 ', ' `a', '[a', '# a:1', ' (warning)', '*', '=', ' at (a', ' error : ', '.hs:1:1: ', '.po:1:', 'l.1 '];
+
+/**
+ * The rules the change added or changed, each with the texts that take its expressions (headline, continuation, end,
+ * message, lookback, header, confirmation, pick, category) to the part they read on.
+ */
+const HEADS_BY_RULE: Readonly<Record<string, readonly string[]>> = {
+  'behave.failed': ['', ' ', '  Given ', '  Then a ', '      Assertion Failed: ', '  Scenario: '],
+  'doctest.failed': ['', 'File "', 'File "a", line 1, in '],
+  'go.data-race': ['', 'WARNING: DATA RACE'],
+  'hspec.failed': ['', '  ', '  1) '],
+  'protoc.error': ['', 'a.proto:1:1: ', 'a.proto'],
+  'configure.error': ['configure: error: ', 'checking ', 'configure: error: Package requirements ('],
+  'tex.error': ['', '! ', './a.tex:1: ', '! LaTeX Error: ', '<'],
+  'groovy.compile': ['', 'org.codehaus.groovy.control.'],
+  'clojure.syntax-error': ['Syntax error compiling', 'Syntax error (', 'Syntax error compiling at ('],
+  'pydocstyle.violation': ['', 'a.py:1 in ', 'a.py:1 in public method '],
+  'ansible-lint.report': ['', 'WARNING  Listing ', 'a: ', 'a[b]: ', 'Read '],
+  'ansible-lint': ['a[b]: '],
+  'ansible.task-failed': ['TASK [', 'fatal: ['],
+  'xmllint.error': ['', 'a.xml:1: ', 'a.xml:1: element a: ', 'a.xml:1: element a: Schemas '],
+  'msgfmt.error': ['', 'a.po:1: '],
+};
+const SHARED: ReadonlyArray<readonly [string, RegExp, readonly string[]]> = [
+  ['prefilter keywords', PREFILTER_RE, ['', 'a.hs:1:1: ']],
+  ['warnings', WARNING_RE, ['', 'WARNING', 'WARNING  Listing ', 'a.po:1: ']],
+];
+
+const expressionsOf = (rule: Rule): RegExp[] =>
+  [
+    rule.re, rule.cont, rule.end, rule.message?.open, rule.message?.end, rule.lookback?.re, rule.under?.header,
+    rule.under?.through, rule.confirmedBy, rule.nextLine, rule.categoryFrom?.re, rule.tally, ...(rule.pick ?? []).map((p) => p.re),
+  ].filter((re): re is RegExp => re !== undefined);
+
+/** The hostile texts (head, then a unit repeated, then a character that fails it) on which `re` reads superlinearly. */
+function superlinearOn(re: RegExp, heads: readonly string[]): string[] {
+  const slow: string[] = [];
+  for (const head of heads) {
+    for (const unit of HOSTILE_UNITS) {
+      const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + '\u0001';
+      if (cpuGrowthExponent(LINE_COST_SIZES, textOf, (text) => re.test(text)) >= LINEAR_EXPONENT_BOUND) slow.push(`${re.source} on ${head}${unit}…`);
+    }
+  }
+  return slow;
+}
+
+describe('attack 58 (lang58): the new expressions cost a pass over a long line', () => {
+  it.each(Object.keys(HEADS_BY_RULE))('%s', { timeout: 120_000 }, (id) => {
+    expect(expressionsOf(ruleOf(id)).flatMap((re) => superlinearOn(re, HEADS_BY_RULE[id] ?? []))).toEqual([]);
+  });
+
+  it.each(SHARED)('%s', { timeout: 120_000 }, (_name, re, heads) => {
+    expect(superlinearOn(re, heads)).toEqual([]);
+  });
+
+  it('cleanLine over a line of OSC sequences left open or cut by another escape', { timeout: 120_000 }, () => {
+    const units = [`${E}]8;;a`, `${E}]8;;${E}[m`, `${E}]`, `${E}]8;id=1;https://a/${E}\\a`];
+    const slow = units.filter((unit) => cpuGrowthExponent(LINE_COST_SIZES, (size) => unit.repeat(Math.floor(size / unit.length)), cleanLine) >= LINEAR_EXPONENT_BOUND);
+    expect(slow).toEqual([]);
+  });
+});
+
+/** Log lengths in lines: up to 50K lines of a near miss. */
+const LOG_COST_SIZES = [6_250, 12_500, 25_000, 50_000];
+
+function scanAll(lines: readonly string[]): unknown {
+  const scanner = new LogScanner();
+  lines.forEach((text, i) => scanner.push(i + 1, text));
+  return scanner.finish();
+}
+
+describe('attack 58 (lang58): the new blocks cost a pass over a long log', () => {
+  it.each([
+    ['an ansible-lint report of warnings that never ends', ['WARNING  Listing 1 violation(s) that are fatal', 'yaml[line-length]: Line too long (warning)', 'playbooks/site.yml:12', '']],
+    ['indented tracebacks under Gherkin steps', ['    Then the total is 1.45   # features/steps/cart.py:23', '      Traceback (most recent call last):', '        File "x.py", line 1, in f']],
+    ['pydocstyle places without their codes', ['pkg/x.py:9 in public method `allow`:']],
+    ['hspec locations with no numbered line under them', ['  test/Spec.hs:10:51: ', '  expected: 7']],
+    ['doctest rows of stars with no File line', ['*'.repeat(70), 'Failed example:']],
+  ])('%s', { timeout: 120_000 }, (_name, cycle) => {
+    const textOf = (size: number) => Array.from({ length: size }, (_, i) => cycle[i % cycle.length] as string);
+    expect(cpuGrowthExponent(LOG_COST_SIZES, textOf, scanAll)).toBeLessThan(LINEAR_EXPONENT_BOUND);
   });
 });
