@@ -199,6 +199,27 @@ const ROWS: TopFailureRow[] = [
     ],
   },
   {
+    // `docker compose up` names the service's container in front of each line, blank lines included.
+    name: "ansible-lint's report behind docker compose's prefix: the failure a warning's confirmation must see",
+    rule: 'ansible-lint.report',
+    head: 'lint-1  | yaml[truthy]: Truthy value should be one of [false, true]',
+    startLine: 2,
+    log: [
+      '$ docker compose up --exit-code-from lint lint',
+      'lint-1  | WARNING  Listing 2 violation(s) that are fatal',
+      'lint-1  | yaml[truthy]: Truthy value should be one of [false, true]',
+      'lint-1  | playbooks/site.yml:4',
+      'lint-1  | ',
+      'lint-1  | package-latest: Package installs should not use latest. (warning)',
+      'lint-1  | playbooks/site.yml:6 Task/Handler: Install nginx',
+      'lint-1  | ',
+      'lint-1  | Read documentation for instructions on how to ignore specific rule violations.',
+      'lint-1  | ',
+      'lint-1  | Failed after min profile: 1 failure(s), 1 warning(s) on 2 files.',
+      'lint-1 exited with code 2',
+    ],
+  },
+  {
     name: "(ordinary use) ansible-lint's report of a failure and a warning is still the failure's",
     rule: 'ansible-lint.report',
     head: 'yaml[truthy]: Truthy value should be one of [false, true]',
@@ -242,6 +263,18 @@ describe('attack 58 (lang58): what a failure is', () => {
     ].join('\n'));
     // Assert
     expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['configure.error', 'configuration']);
+  });
+
+  // `nix build -L` puts the derivation's name in front of each line of its builder's output (`libtiler> `).
+  it('a library configure requires is a missing dependency behind a task prefix too', async () => {
+    // Act
+    const analysis = await analyzeLog([
+      'libtiler> checking for WebPDecodeRGBA in -lwebp... no',
+      'libtiler> configure: error: libwebp is required: install libwebp-dev',
+      "error: builder for '/nix/store/9f2c1e7a4b3d5c6e8f0a1b2c3d4e5f6a-libtiler-0.3.drv' failed with exit code 1",
+    ].join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['configure.error', 'dependency']);
   });
 
   it('(ordinary use) a library configure requires is a missing dependency', async () => {
