@@ -585,6 +585,8 @@ export class LogScanner {
   private firstFailed: Section | null = null;
   private inFailureList = false;
   private listItemPending = false;
+  /** The task prefix of the last heading that opened a failure list (`tests-1  | ` of `tests-1  | Failures:`), or ''. */
+  private listHeadingPrefix = '';
   private lastLine = 0;
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
@@ -891,7 +893,10 @@ export class LogScanner {
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
     if (this.tallyListRule !== null) this.followTallyList(line, text, task);
     if (!passesPrefilter(task)) {
-      if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
+      // A blank line of the heading's task (`tests-1  | ` under `tests-1  | Failures:`: docker compose, stack and
+      // `nix build -L` prefix blank lines too) is blank, as an unprefixed one is: the first entry comes below it.
+      if (itemPending && this.listHeadingPrefix !== '' && isTaskBlankLine(this.listHeadingPrefix, text)) this.listItemPending = true;
+      else if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
       return;
     }
     if (isWarning(task)) return;
@@ -901,6 +906,7 @@ export class LogScanner {
     const opensList = !closesList && opensFailureList(task);
     this.inFailureList = opensList || (this.inFailureList && !closesList);
     this.listItemPending = opensList;
+    this.listHeadingPrefix = opensList ? text.slice(0, prefix) : this.listHeadingPrefix;
     if (opensList) return;
 
     const annotated = prefix === 0 && text.startsWith('##[error]');
