@@ -756,9 +756,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // hspec (Haskell): under `Failures:`, each failure's location (`  test/Spec.hs:10:51: `) above its number and name
   // (`  1) balance counts refunds as negative`), the reason indented under them (`expected: 7` / ` but got: 13`, an
   // exception), down to the blank line above `  To rerun use: --match "/balance/…/"`. The location is the headline (a
-  // pre-filter keyword): the first failure's would otherwise open the failure list's unnumbered first entry.
+  // pre-filter keyword): the first failure's would otherwise open the failure list's unnumbered first entry. On
+  // Windows the path is as cabal gave it to GHC (`test\Spec.hs`, `D:\a\ledger\ledger\test\Spec.hs`).
   { id: 'hspec.failed', category: 'test_failure', weight: 86, extend: 'paragraph', maxLines: 120, gap: 0,
-    re: /^ *[\w./-]+\.l?hs:\d+:\d+: ?$/, nextLine: /^ *\d+\) \S/, pick: [{ re: /^ *\d+\) \S/ }] },
+    re: /^ *(?:[A-Za-z]:)?[\w./\\-]+\.l?hs:\d+:\d+: ?$/, nextLine: /^ *\d+\) \S/, pick: [{ re: /^ *\d+\) \S/ }] },
   { id: 'test.numbered-failure', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     pick: [{ re: /^\s*(?:(?:[\w.]+)?(?:Error|Exception)(?: \[\w+\])?: |expected |Expected\b)/ }],
     re: /^(?:nl)?\s*\d+\) (?:\S|\s*$)/, end: /^(?:nl)?\s*(?:\d+\) (?:\S|\s*$)|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
