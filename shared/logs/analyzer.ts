@@ -585,6 +585,8 @@ export class LogScanner {
   private firstFailed: Section | null = null;
   private inFailureList = false;
   private listItemPending = false;
+  /** The task prefix of the last heading that opened a failure list (`tests-1  | ` of `tests-1  | Failures:`), or ''. */
+  private listHeadingPrefix = '';
   private lastLine = 0;
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
@@ -891,7 +893,10 @@ export class LogScanner {
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
     if (this.tallyListRule !== null) this.followTallyList(line, text, task);
     if (!passesPrefilter(task)) {
-      if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
+      // A blank line of the heading's task (`tests-1  | ` under `tests-1  | Failures:`: docker compose, stack and
+      // `nix build -L` prefix blank lines too) is blank, as an unprefixed one is: the first entry comes below it.
+      if (itemPending && this.listHeadingPrefix !== '' && isTaskBlankLine(this.listHeadingPrefix, text)) this.listItemPending = true;
+      else if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
       return;
     }
     if (isWarning(task)) return;
@@ -901,6 +906,7 @@ export class LogScanner {
     const opensList = !closesList && opensFailureList(task);
     this.inFailureList = opensList || (this.inFailureList && !closesList);
     this.listItemPending = opensList;
+    this.listHeadingPrefix = opensList ? text.slice(0, prefix) : this.listHeadingPrefix;
     if (opensList) return;
 
     const annotated = prefix === 0 && text.startsWith('##[error]');
@@ -1346,15 +1352,18 @@ export class LogScanner {
 
   private store(block: Block, line: number, text: string): void {
     if (block.keyLines !== null && block.lineCount > 0) this.considerKey(block, block.keyLines, line, text);
-    if (!block.confirmed && block.rule.confirmedBy?.test(text) === true) block.confirmed = true;
+    // Read as the tool printed it, past the task's prefix (`lint-1  | yaml[truthy]: …`), like the block's headline, and
+    // whole as before: a prefixed node:test `✖ name (1.2ms)` headline confirms itself that way (`app:test: ✖ …`), which
+    // review-s52-logs.test.ts expects of Turborepo's inline failures, though unprefixed ones are not confirmed.
+    const confirmedBy = block.confirmed ? undefined : block.rule.confirmedBy;
+    if (confirmedBy !== undefined && (confirmedBy.test(text) || confirmedBy.test(bodyOf(block, text)))) block.confirmed = true;
     block.lineCount++;
     block.endLine = line;
     block.lastText = text;
     const quoteStart = block.rule.interleaved?.after;
     const message = block.rule.message;
     if (quoteStart !== undefined || message !== undefined) {
-      // A line pulled in above the head may not carry the task's prefix (see considerPick).
-      const body = text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text;
+      const body = bodyOf(block, text);
       if (quoteStart?.test(body) === true) addQuoted(block, body);
       if (message !== undefined) block.inMessage = (block.inMessage || message.open.test(body)) && !message.end.test(body);
     }
@@ -1992,6 +2001,14 @@ const QUOTED_CHARS = 2000;
  */
 const QUOTED_NAME_RE = /[^\s'"]*(?:[/\\]|\.\w)[^\s'":]*/g;
 
+/**
+ * A line of `block` without the task's prefix, as the tool printed it (`nix build -L`'s `libtiler> `, docker compose's
+ * `lint-1  | `). A line pulled in above the head may not carry the prefix (see considerPick).
+ */
+function bodyOf(block: Block, text: string): string {
+  return block.taskPrefix !== '' && text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text;
+}
+
 /** Adds `text`, a line of another program's output the block quotes, to what it keeps of it. */
 function addQuoted(block: Block, text: string): void {
   if (block.quoted.length < QUOTED_CHARS) block.quoted = block.quoted === '' ? cut(text) : `${block.quoted}\n${cut(text)}`;
@@ -2004,7 +2021,7 @@ function addQuoted(block: Block, text: string): void {
  */
 function categoryOf(block: Block): Category {
   const from = block.rule.categoryFrom;
-  if (from !== undefined && block.lines.some((l) => from.re.test(l.text))) return from.category;
+  if (from !== undefined && block.lines.some((l) => from.re.test(bodyOf(block, l.text)))) return from.category;
   if (!block.rule.refine) return block.rule.category;
   const own = refineCategory(block.headText, 'unknown');
   if (own !== 'unknown') return own;

@@ -13,10 +13,33 @@
   (memory (export "memory") 1)
 
   ;; End of the ANSI sequence at the ESC at $i, as cleanLine's expression removes it: CSI
-  ;; (ESC [ [0-9;?]* [ -/]* [@-~]), else an escape with intermediates (ESC [ -/]+ [0-~]), else a two-byte escape
-  ;; (ESC [@-Z\\-_]), else the bare ESC.
+  ;; (ESC [ [0-9;?]* [ -/]* [@-~]), else an operating system command (ESC ] up to BEL or ESC \\, a hyperlink), else an
+  ;; escape with intermediates (ESC [ -/]+ [0-~]), else a two-byte escape (ESC [@-Z\\-_]), else the bare ESC.
   (func $escapeEnd (param $i i32) (param $end i32) (result i32)
     (local $j i32) (local $b i32)
+    ;; An operating system command goes whole, its string with it; one that another ESC, a line break or the end
+    ;; interrupts is read as the two-byte escape below.
+    (local.set $j (i32.add (local.get $i) (i32.const 1)))
+    (if (i32.lt_u (local.get $j) (local.get $end))
+      (then
+        (if (i32.eq (i32.load8_u (local.get $j)) (i32.const 93))
+          (then
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (block $unterminated
+              (loop $command
+                (br_if $unterminated (i32.ge_u (local.get $j) (local.get $end)))
+                (local.set $b (i32.load8_u (local.get $j)))
+                (if (i32.eq (local.get $b) (i32.const 7))
+                  (then (return (i32.add (local.get $j) (i32.const 1)))))
+                (if (i32.eq (local.get $b) (i32.const 27))
+                  (then
+                    (br_if $unterminated (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $end)))
+                    (br_if $unterminated (i32.ne (i32.load8_u (i32.add (local.get $j) (i32.const 1))) (i32.const 92)))
+                    (return (i32.add (local.get $j) (i32.const 2)))))
+                (br_if $unterminated (i32.eq (local.get $b) (i32.const 10)))
+                (br_if $unterminated (i32.eq (local.get $b) (i32.const 13)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $command)))))))
     (local.set $j (i32.add (local.get $i) (i32.const 1)))
     (if (i32.lt_u (local.get $j) (local.get $end))
       (then

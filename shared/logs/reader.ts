@@ -22,8 +22,11 @@ import { pairSafeEnd } from '../utf16.js';
 // `[metadata]`, and a regular expression's `[m-z]`, a unit's `[m/s]`): it is text when a letter, digit, `-`, `_`, `.` or
 // `/` follows and its bracket closes before another opens or the line ends.
 // A reset glued to the next word (`[mfoo`) or to a closing bracket (Maven's `[[1;34mINFO[m]`) is still removed.
-// The bytes are read the same way by `remnantEnd` and the line filter's pass (line-filter.wat).
-const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[ -/]+[0-~]|\x1b[@-Z\\-_]|\x1b|\[(?:[0-9;]{1,12}m|m(?![\w./-][^[\]\r\n]*\]))/g;
+// An operating system command goes whole, its string with it, up to the BEL or ST (`ESC \`) that ends it: the
+// hyperlinks rich prints even without a terminal (ansible-lint's `ESC ] 8 ; id=1 ; https://… ESC \ name[play] ESC ] 8
+// ; ; ESC \`) would otherwise leave their URL in front of the text. One left open on its line is a two-byte escape.
+// The bytes are read the same way by `escapeEnd`, `remnantEnd` and the line filter's pass (line-filter.wat).
+const ANSI_RE = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\r\n]*(?:\x07|\x1b\\)|\x1b[ -/]+[0-~]|\x1b[@-Z\\-_]|\x1b|\[(?:[0-9;]{1,12}m|m(?![\w./-][^[\]\r\n]*\]))/g;
 // The caret form of a CSI sequence: `^[[`, parameters and a letter as its final byte. `^[[` also opens a regular
 // expression's bracket (`grep -E '^[[a-z]+$'`), so a final byte with no parameters before it is taken only for the
 // codes printed that way (`^[[m`, `^[[K`, `^[[H`, `^[[J`: grep --color's `^[[m^[[K`, jansi's reset, a screen
@@ -144,14 +147,20 @@ const ESC_BYTE = 27;
 const HASH_BYTE = 35;
 const BRACKET_BYTE = 91;
 const CLOSE_BRACKET_BYTE = 93;
+const BEL_BYTE = 7;
+const BACKSLASH_BYTE = 92;
 
 /**
  * End of the ANSI sequence starting with the ESC at `i`, as `cleanLine`'s expression reads it: a CSI sequence
- * (`ESC [ params intermediates final`), else an escape with intermediates (`ESC ( B`), else a two-byte escape, else
- * the bare ESC.
+ * (`ESC [ params intermediates final`), else an operating system command up to its BEL or `ESC \\` (a hyperlink),
+ * else an escape with intermediates (`ESC ( B`), else a two-byte escape, else the bare ESC.
  */
 export function escapeEnd(bytes: Uint8Array, i: number, end: number): number {
   let j = i + 1;
+  if (j < end && bytes[j] === CLOSE_BRACKET_BYTE) {
+    const close = commandEnd(bytes, j + 1, end);
+    if (close !== -1) return close;
+  }
   if (j < end && bytes[j] === BRACKET_BYTE) {
     j++;
     let b = bytes[j] as number;
@@ -169,6 +178,20 @@ export function escapeEnd(bytes: Uint8Array, i: number, end: number): number {
   const next = bytes[i + 1] as number;
   if (i + 1 < end && ((next >= 64 && next <= 90) || (next >= 92 && next <= 95))) return i + 2;
   return i + 1;
+}
+
+/**
+ * End of an operating system command's string starting at `j` (after `ESC ]`): past the BEL or `ESC \\` that ends
+ * it, or -1 when another ESC, a line break or `end` comes first.
+ */
+function commandEnd(bytes: Uint8Array, j: number, end: number): number {
+  for (; j < end; j++) {
+    const b = bytes[j] as number;
+    if (b === BEL_BYTE) return j + 1;
+    if (b === ESC_BYTE) return j + 1 < end && bytes[j + 1] === BACKSLASH_BYTE ? j + 2 : -1;
+    if (b === 10 || b === CR_BYTE) return -1;
+  }
+  return -1;
 }
 
 /**

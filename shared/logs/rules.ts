@@ -408,6 +408,12 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
 /** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
 
+/** ansible-lint's violation that fails the run: `yaml[truthy]: message`, `no-free-form: message`, not `… (warning)`. */
+const ANSIBLE_LINT_VIOLATION_RE = /^[a-z][\w-]*(?:\[[a-z][\w-]*\])?: (?!.*\(warning\)$)\S/;
+
+/** pydocstyle's place of a report: `pkg/x.py:9 in public method `allow`:`, `pkg/__init__.py:1 at module level:`. */
+const PYDOCSTYLE_PLACE_RE = /^\S+\.pyi?:\d+ (?:at module level|in (?:public |private )?[\w ]+ `[^`]+`):$/;
+
 export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
@@ -493,6 +499,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // `<decorator-gen-53> in timeit(…)`), each with its code under an arrow (`----> 2`, `--> 346`). IPython 7 prints a
   // file's path whole, spaces and all (`~/work/my project/cart.py in total(prices)`: ultratb's VerboseTB.format_record,
   // `compress_user(file)`, then `in <module>` or `in func(args)`), so one with a space is read to its `in` and call.
+  // behave's plain formatter: a failed step (`    Then the total is 1.45   # features/steps/x.py:23`) and, indented
+  // under it, `Assertion Failed: …` or the step's traceback down to its exception; the scenario's line and steps
+  // above it are the report's too. Before Python's traceback rule, which would read the step's traceback alone.
+  { id: 'behave.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80, gap: 0,
+    re: /^\s+(?:Assertion Failed: |Traceback \(most recent call last\):$)/, cont: /^ {6}[\w.]+: /,
+    under: { header: /^\s+(?:Given|When|Then|And|But|\*) .*# \S+:\d+$/, through: /$^/ },
+    lookback: { re: /^\s+Scenario(?: Outline)?: /, lines: 40, inclusive: true } },
+  // doctest (`python -m doctest`, `--doctest-modules` without pytest): under a row of stars, `File "…/x.py", line 22,
+  // in x.f`, the example and `Expected:`/`Got:`, or `Exception raised:` and its traceback, down to the next row.
+  { id: 'doctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 1,
+    re: /^File "[^"]+", line \d+, in \S+$/, under: { header: /^\*{70}$/, through: /$^/ }, end: /^\*{70}$/ },
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: PY_TRACEBACK_RE,
     cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,
@@ -621,6 +638,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'sanitizer.error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80,
     re: /^==\d+==(?:ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer|WARNING: MemorySanitizer): \S|^WARNING: ThreadSanitizer: \S/,
     cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |==\d+==(?:The signal is caused by |Hint: )|\w+Sanitizer can not provide additional info\.$|HINT: )/ },
+  // Go's race detector (`go test -race`, ThreadSanitizer inside Go's runtime): between two lines of `=`, `WARNING: DATA
+  // RACE`, each access (`Read at 0x… by goroutine 9:`, `Previous write at …`) over its frames (the function, its
+  // file:line indented deeper) and where the goroutines were created, blank lines between. The test then fails with
+  // `race detected during execution of test`, which says only that there was one.
+  { id: 'go.data-race', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 1,
+    re: /^WARNING: DATA RACE$/, end: /^={10,}$/ },
   // Valgrind's memcheck (`--error-exitcode` fails the run on its errors): each error under the process's id,
   // `==PID== Invalid write of size 4`, its frames (`==PID==    at 0x…: rb_push (ringbuf.c:23)`, `by 0x…`) and where
   // the memory came from (`==PID==  Address 0x… is 0 bytes after a block of size 16 alloc'd` and its frames); a
@@ -730,6 +753,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'rspec.rerun', category: 'test_failure', weight: 45, extend: 'line', re: /^rspec \.\/\S+:\d+ # / },
   { id: 'phpunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     re: /^\d+\) [\w\\]+(?:::|->)\w+/, end: /^(?:\d+\) [\w\\]+(?:::|->)\w+|--$|FAILURES!|ERRORS!|Tests: \d+|There (?:was|were) \d+)/ },
+  // hspec (Haskell): under `Failures:`, each failure's location (`  test/Spec.hs:10:51: `) above its number and name
+  // (`  1) balance counts refunds as negative`), the reason indented under them (`expected: 7` / ` but got: 13`, an
+  // exception), down to the blank line above `  To rerun use: --match "/balance/…/"`. The location is the headline (a
+  // pre-filter keyword): the first failure's would otherwise open the failure list's unnumbered first entry. On
+  // Windows the path is as cabal gave it to GHC (`test\Spec.hs`, `D:\a\ledger\ledger\test\Spec.hs`).
+  { id: 'hspec.failed', category: 'test_failure', weight: 86, extend: 'paragraph', maxLines: 120, gap: 0,
+    re: /^ *(?:[A-Za-z]:)?[\w./\\-]+\.l?hs:\d+:\d+: ?$/, nextLine: /^ *\d+\) \S/, pick: [{ re: /^ *\d+\) \S/ }] },
   { id: 'test.numbered-failure', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
     pick: [{ re: /^\s*(?:(?:[\w.]+)?(?:Error|Exception)(?: \[\w+\])?: |expected |Expected\b)/ }],
     re: /^(?:nl)?\s*\d+\) (?:\S|\s*$)/, end: /^(?:nl)?\s*(?:\d+\) (?:\S|\s*$)|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
@@ -858,7 +888,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/,
     lookback: { re: /^===> Compiling \S+ failed$/, lines: 1, inclusive: true } },
   // protoc: `proto/x.proto:18:3: "common.v1.Money" is not defined.` (a space after the position, unlike buf's).
-  { id: 'protoc.error', category: 'compilation', weight: 82, extend: 'line', re: /^\S+\.proto:\d+:\d+: (?!warning:)\S/ },
+  // An import it finds nowhere on the include path is named alone first (`google/protobuf/timestamp.proto: File not
+  // found.`): part of the report, but the located line under it, which says which file imports it where, is shown first.
+  { id: 'protoc.error', category: 'compilation', weight: 82, extend: 'line', pick: [{ re: /^\S+\.proto:\d+:\d+: / }],
+    re: /^\S+\.proto:\d+:\d+: (?!warning:)\S|^\S+\.proto: File not found\.$/ },
   // clang-format --dry-run --Werror: `src/x.cpp:41:15: error: code should be clang-formatted
   // [-Wclang-format-violations]`, the line and a caret below. Formatting, in the C compilers' shape: before their rule.
   { id: 'clang-format.violation', category: 'lint', weight: 76, extend: 'indent', maxLines: 4, cont: /^\s*\^/,
@@ -1021,7 +1054,18 @@ export const RULES: readonly Rule[] = uniformRules([
   // Refined: a `find_package` that finds nothing (`Could NOT find OpenSSL`) is a missing dependency.
   { id: 'cmake.error', category: 'configuration', weight: 86, extend: 'indent', maxLines: 60, gap: 1, refine: true,
     re: /^CMake Error\b/, cont: /^(?:Call Stack \(most recent call first\):|\s)/ },
-  { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: / },
+  // Autoconf's configure: the check that failed is the line above (`checking for WebPDecodeRGBA in -lwebp... no`).
+  // A library or package it did not find is a missing dependency: PKG_CHECK_MODULES' `Package requirements (glib-2.0
+  // >= 2.56) were not met:`, an AC_CHECK_LIB's own AC_MSG_ERROR (`libwebp is required: install libwebp-dev`, `library
+  // 'z' not found`). A compiler that does not work (`C compiler cannot create executables`) stays configuration, and
+  // so do autoconf's own helper scripts missing from the checkout (`cannot find required auxiliary files: install-sh
+  // config.guess`: `autoreconf -i` was not run).
+  { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: /,
+    lookback: { re: /^checking .*\.\.\. no$/, lines: 1, inclusive: true },
+    categoryFrom: {
+      re: /^configure: error: (?:Package requirements \(|(?!cannot find required auxiliary files\b).*\b(?:not found|required|install \S+-devel?)\b)/,
+      category: 'dependency',
+    } },
   // make's own stop. Scripts probe targets that may not exist (`make clean || true`) and go on: below a failure
   // of the step that failed after it (a later section's output that says nothing more scores 20 + 30 there). On a
   // makefile's line (`Makefile:1: *** recipe commences before first target.  Stop.`, `rules.mk:4: *** missing
@@ -1070,6 +1114,29 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'meson.error', category: 'configuration', weight: 82, extend: 'line', refine: true, re: /^(?:\S+\/)?meson\.build:\d+:\d+: ERROR: / },
   // Vite names its plugin (`[vite:esbuild] Transform failed …`) and esbuild prints `file:12:6: ERROR: msg`.
   // Dart Sass (its CLI, sass-loader's `SassError:`): its messages, a `╷ │ ╵` frame and the stylesheet's load stack.
+  // TeX's errors (pdfTeX, XeTeX, LuaTeX; LaTeX's `! LaTeX Error: …`, a package's `! Package x Error: …`): `! ` and the
+  // message, then where TeX stopped (`l.14 The burst is \burstsize`, the rest of that line indented under it) and,
+  // under -halt-on-error, `!  ==> Fatal error occurred, no output PDF file produced!`. A file it cannot find asks for
+  // another name first (`Type X to quit …`, `Enter file name:`) and stops (`! Emergency stop.`, `<read *>`). Only the
+  // messages a pre-filter keyword reaches (error, undefined, missing, too many, not found): `! ` is no shape of its own.
+  // Under `-file-line-error` (latexmk's option, xu-cheng/latex-action's default) the file and line stand in place of
+  // `! ` (`./main.tex:14: Undefined control sequence.`, `./main.tex:14:  ==> Fatal error occurred, …`).
+  { id: 'tex.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 24,
+    re: /^(?:! |\S+:\d+: )(?:LaTeX3? Error: |(?:Package|Class) \S+ Error: |Undefined control sequence\.$|Missing \S+ inserted\.$|Too many \}'s\.$|File `[^']+' not found\.$)/,
+    cont: /^(?:l\.\d+ |(?:!|\S+:\d+:)  ==> Fatal error|(?:!|\S+:\d+:) Emergency stop\.$|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$)/ },
+  // Groovy's compiler (groovyc, Gradle's compileGroovy, a Jenkins pipeline's WorkflowScript): `org.codehaus.groovy.
+  // control.MultipleCompilationErrorsException: startup failed:`, then each error (`src/X.groovy: 14: unable to resolve
+  // class Foo ` and ` @ line 14, column 21.` under it, or `WorkflowScript: 5: … @ line 5, column 27.` on one line), its
+  // code line and caret, a blank line between, down to `3 errors` (Jenkins prints the exception's frames after it).
+  // Gradle's compileGroovy prints the exception's message without its name: `startup failed:` alone.
+  { id: 'groovy.compile', category: 'compilation', weight: 84, extend: 'until', maxLines: 200,
+    re: /^(?:[\w.]*MultipleCompilationErrorsException: )?startup failed:$/, end: /^\d+ errors?$/ },
+  // Clojure 1.10+: `Syntax error compiling at (cart/tax.clj:9:27).` (or `… macroexpanding clojure.core/let at (…)`,
+  // `… reading source at (…)`, with the exception's class when it is not the usual one), the message on the next line
+  // (`Unable to resolve symbol: default-rate in this context`), then where the full report was written.
+  { id: 'clojure.syntax-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 4,
+    re: /^Syntax error (?:\([\w.]+\) )?(?:compiling|macroexpanding|reading source)\b.* at \(\S+\)\.$/,
+    message: { open: /^Syntax error /, end: /^(?!Syntax error )\S/ } },
   { id: 'sass.error', category: 'compilation', weight: 80, extend: 'indent', maxLines: 40, cont: /^\s*\d+ [│|]/,
     re: /^(?:Sass)?Error: (?:Undefined (?:variable|mixin|function|operation)|Can't find stylesheet to import|[Ee]xpected (?:"[^"]+"|expression|identifier|selector)|Invalid CSS after|There is no module with the namespace|Incompatible units|Module loop|This (?:file|module) is already being loaded|Private members can't be accessed|Only \d+ arguments? allowed)/ },
   // webpack 5's `ERROR in ./src/index.js 4:15-34`, the message under it (`Module not found: Error: Can't resolve
@@ -1135,6 +1202,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // lintrunner: `>>> Lint for path:` then `  Error (MYPY) [attr-defined]` and the message below it.
   { id: 'lintrunner.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 40,
     re: /^\s*Error \([A-Z][A-Z0-9_-]*\) \S/, lookback: { re: /^>>> Lint for \S+:$/, lines: 3, inclusive: true } },
+  // pydocstyle: where (`pkg/x.py:9 in public method `allow`:`, `pkg/__init__.py:1 at module level:`), then the code
+  // and message indented under it (`        D102: Missing docstring in public method`), report after report.
+  // One block for the run's reports (one report a block would pass the analysis's limit of ten failures).
+  { id: 'pydocstyle.violation', category: 'lint', weight: 76, extend: 'indent', maxLines: 400, gap: 0,
+    re: PYDOCSTYLE_PLACE_RE, cont: PYDOCSTYLE_PLACE_RE },
   { id: 'lint.pep8-style', category: 'lint', weight: 78, extend: 'line',
     re: /^\S+\.(?:py|pyi):\d+:\d+: [A-Z]{1,3}\d{2,4}\b|^\S+\.\w+:\d+:\d+: [CWERF]: |^\S+:\d+:\d+: [CRWEF]\d{4}: / },
   // The tty format quotes the script's line under `In x.sh line 8:` as it stands, often not indented, then the
@@ -1193,8 +1265,18 @@ export const RULES: readonly Rule[] = uniformRules([
   // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
   { id: 'deno.lint', category: 'lint', weight: 78, extend: 'indent', maxLines: 20, cont: /^\s*(?:-->|\||\d+\s*\||= hint|docs:)/,
     re: /^error\[[a-z]+(?:-[a-z]+)*\]: \S/ },
-  // ansible-lint: `yaml[truthy]: message`, the file and line on the next line.
-  { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6, re: /^[a-z][\w-]*\[[a-z][\w-]*\]: \S/ },
+  // ansible-lint 6+: `WARNING  Listing 13 violation(s) that are fatal`, then each violation (`yaml[truthy]: message`
+  // or a rule without a tag, `no-free-form: message`, its file and line on the next line, a blank line between) down
+  // to its advice above the summary table (`Read documentation for instructions on how to ignore …`). One block for
+  // the report: one a violation would pass the analysis's limit of ten failures. A `warn_list` rule's violations are
+  // listed under the same heading, each ending in `(warning)`, and fail nothing (`Passed …: 0 failure(s), 1
+  // warning(s)`, exit 0): the report counts only with a violation that is not one.
+  { id: 'ansible-lint.report', category: 'lint', weight: 78, extend: 'until', maxLines: 400, gap: 99,
+    re: /^WARNING +Listing \d+ violation\(s\) that are fatal$/, pick: [{ re: ANSIBLE_LINT_VIOLATION_RE }],
+    confirmedBy: ANSIBLE_LINT_VIOLATION_RE, end: /^Read \S+ for instructions / },
+  // ansible-lint: `yaml[truthy]: message`, the file and line on the next line; not a `(warning)`.
+  { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6,
+    re: /^[a-z][\w-]*\[[a-z][\w-]*\]: (?!.*\(warning\)$)\S/ },
   // pre-commit: `black.....Failed` and its `- hook id:` / `- exit code:` lines; the hook's own output below keeps its
   // own rules (a mypy error under `mypy.....Failed` is the better line).
   { id: 'pre-commit.hook-failed', category: 'lint', weight: 78, extend: 'indent', maxLines: 8,
@@ -1246,6 +1328,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // helm lint: `[ERROR] templates/: template: …` under `==> Linting ./chart` (Maven's `[ERROR]` never names these).
   { id: 'helm.lint-error', category: 'lint', weight: 78, extend: 'line',
     re: /^\[ERROR\] (?:templates\/|Chart\.yaml|values\.yaml|values\.schema\.json)\S*: \S/ },
+  // libxml2's xmllint (`--noout`, `--schema`): `file.xml:14: parser error : Opening and ending tag mismatch: …`, then
+  // the source line as it stands (a tag, a blank line) and a caret under the place; each message is those three lines.
+  // A schema's error names its kind (`app.xml:3: element port: Schemas validity error : …`, `Relax-NG validity
+  // error`) and quotes no line: a message of one line.
+  { id: 'xmllint.error', category: 'lint', weight: 76, extend: 'indent', maxLines: 3,
+    re: /^\S+:\d+: (?:parser|validity|namespace|element \S+: (?:(?:Schemas|Relax-NG) )?\w+) error : /,
+    message: { open: / error : /, end: /^\s*\^$|^\S+:\d+: element \S+: (?:Schemas|Relax-NG) \w+ error : / } },
+  // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
+  // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
+  { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,
+    tally: /^msgfmt: found \d+ fatal errors?$/ },
   // Not a Ruby backtrace's line (`lib/invoice.rb:6:in `fetch': … (KeyError)`): ruby.exception's, below.
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`'])[A-Z]?[a-z]+/ },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
@@ -1439,8 +1532,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
   // Ansible's failed task: `fatal: [host]: FAILED! => {"msg": …}` (or UNREACHABLE!), before git's `fatal: `; the
   // message decides the category (an undefined variable is configuration, a package that will not install a dependency).
+  // The task's name is on the `TASK [Render the app config] ****` line above it, an exception that explains it
+  // (`An exception occurred during task execution. … The error was: …`) between them.
   { id: 'ansible.task-failed', category: 'configuration', weight: 82, extend: 'indent', refine: true, maxLines: 60,
-    re: /^(?:fatal|failed): \[[^\]]{1,200}\]: (?:FAILED|UNREACHABLE)! =>/ },
+    re: /^(?:fatal|failed): \[[^\]]{1,200}\]: (?:FAILED|UNREACHABLE)! =>/,
+    lookback: { re: /^TASK \[.*\] \*+$/, lines: 3, inclusive: true } },
   { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'line', refine: true, re: /^fatal: |^error: pathspec |^error: (?:failed to push|Your local changes)|^! \[rejected\]/ },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
@@ -1723,7 +1819,11 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
 /**
  * Warnings never explain a failure on their own; `error: … [-Werror]` is still an error. kubeval prints the files it
  * finds invalid as `WARN - k8s/x.yaml contains an invalid Deployment …` and exits 1 for them: those are not warnings,
- * nor is ThreadSanitizer's report (`WARNING: ThreadSanitizer: data race (pid=…)`), for which the process exits 66.
+ * nor is ansible-lint's heading of the violations that fail it (`WARNING  Listing 13 violation(s) that are fatal`),
+ * nor is ThreadSanitizer's report (`WARNING: ThreadSanitizer: data race (pid=…)`), for which the process exits 66,
+ * nor Go's race detector's (`WARNING: DATA RACE`), which fails the test it ran in.
+ *
+ * msgfmt's located `po/de.po:2: warning: …` is one too: it exits 1 only for its errors.
  *
  * A compiler's located warning is one too, though it has a linter's shape (`file:line:col: message`): GCC's and
  * Clang's (and GHC's) name the flag that enables it (`src/x.c:7:21: warning: comparison … [-Wsign-compare]`), and
@@ -1733,7 +1833,7 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * shape end in their check's id (`[SC2046]`, `[uninitvar]`), clj-kondo's and Ruby's are no C-family file's.
  */
 export const WARNING_RE =
-  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: )|WARN(?:ING)?\s(?! *- \S+ contains an invalid )|[Ww]arning:|##\[warning\]|::warning|npm WARN|W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
+  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =
@@ -1758,13 +1858,14 @@ export const GENERIC_CONT = STACK_CONT;
  * the ~95 % of lines that are ordinary output. The keyword alternation is anchored at word starts except for the
  * few stems that appear inside identifiers (`TypeError`, `testFailed`): most positions then fail on `\b` at once,
  * which more than doubles throughput (this regex dominated the analyzer's CPU profile). Unit tests check that
- * every rule's sample headline passes. Luacheck's positions (`    src/x.lua:3:7: accessing undefined variable`) and
+ * every rule's sample headline passes. Luacheck's positions (`    src/x.lua:3:7: accessing undefined variable`),
+ * hspec's failure locations (`  test/Spec.hs:10:51: `), Go's race report (`WARNING: DATA RACE`) and
  * CPython's `python3: No module named pytest` hold no other keyword: they are keywords here rather than line-start
  * shapes, which the line filter's automaton for line starts would have to read with every other shape and every task
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|\.lua:\d+:\d+: |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|data race)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

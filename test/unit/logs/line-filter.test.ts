@@ -86,6 +86,11 @@ const HAZARDS = [
   '   2) test title',
   'Cleaning up orphan processes',
   '\x1b[K\x1b]0;title\x07\x1b(BFAILED tests',
+  // An operating system command goes whole up to its BEL or ESC \ (rich's hyperlinks); one left open is ESC ] alone.
+  '\x1b]8;id=1;https://example.com/rules/x\x1b\\fatal: behind a hyperlink\x1b]8;;\x1b\\',
+  '\x1b]8;;https://example.com/fail\x07only its URL names a failure',
+  '\x1b]8;;left open fatal: the rest is text',
+  '\x1b]8;;https://example.com\x1b[31mfatal: cut by another escape',
   'x\x1b',
   '[',
   '[1234567890123m not a remnant: fatal',
