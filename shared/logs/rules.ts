@@ -555,6 +555,9 @@ export const RULES: readonly Rule[] = uniformRules([
     // What a test threw that is no Error is inspected alone on its line: a timeout's `'test timed out after 20ms'`.
     pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
     keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/, through: /^ℹ / } },
+  // Vite 8's status line above its bundler's errors (rolldown.error), with the mark test reporters use for a failed
+  // test: it says that the build failed, not why.
+  { id: 'vite.build-failed', category: 'compilation', weight: 14, extend: 'line', statusOnly: true, re: /^✗ Build failed in \d/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -1076,6 +1079,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // './routes' in '…'`) and what it says about it (the resolver's trace, a loader's output, the code), down to the
   // blank line before the next error.
   { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 0, maxLines: 120, re: /^ERROR in \S/ },
+  // Rolldown (Vite 8's bundler, and its own CLI) under `Build failed with N errors:`: each error's `[CODE] message`
+  // (`[UNRESOLVED_IMPORT]`, `[PARSE_ERROR]`, `[MISSING_EXPORT]`), its `╭─[ file:line:col ]` frame indented below, the
+  // code and the labels, closed by `───╯` at the line's start. Other logs print `[TAG] text` too (Maven's `[ERROR]`):
+  // the headline counts only right under the heading or under the previous error's frame.
+  { id: 'rolldown.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
+    re: /^\[[A-Z]+(?:_[A-Z]+)*\] \S/, cont: /^─+╯$/,
+    under: { header: /^(?:Build failed with \d+ errors?:|─+╯)$/, through: /^\s*$/ } },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
@@ -1083,8 +1093,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // svelte-check's human output: the position on its own line, then `Error: message (ts)` and the code.
   { id: 'svelte-check.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^Error: \S.* \((?:ts|js|svelte|css)\)$/,
     lookback: { re: /^\S+\.(?:svelte|[cm]?[jt]s):\d+:\d+$/, lines: 1, inclusive: true } },
-  // The Rollup CLI: `[!] RollupError: Could not resolve …` (`[!] Error: …` before Rollup 3, `(plugin x)` before it).
-  { id: 'rollup.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, re: /^\[!\] (?:\(plugin [^)]+\) )?(?:Rollup)?Error: \S/ },
+  // The Rollup CLI: `[!] RollupError: Could not resolve …` (`[!] Error: …` before Rollup 3, `(plugin x)` before it),
+  // then at the line's start the position (`src/x.js (10:0)`) and the code frame's numbered lines (`9:   a: 1,`).
+  { id: 'rollup.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, re: /^\[!\] (?:\(plugin [^)]+\) )?(?:Rollup)?Error: \S/,
+    cont: /^(?:\S+ \(\d+:\d+\)$|\d+: )/ },
   // Next.js's type check: the file's position on its own line, then `Type error: …`.
   { id: 'nextjs.type-error', category: 'compilation', weight: 84, extend: 'indent', re: /^Type error: \S/,
     lookback: { re: /^\.{0,2}\/?[\w@./-]+\.\w+:\d+:\d+$/, lines: 1, inclusive: true } },
