@@ -1236,9 +1236,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'android.lint', category: 'lint', weight: 78, extend: 'indent', re: /^\S+:\d+: Error: .+ \[[A-Z][A-Za-z]+\]$/ },
   // Credo: `┃ [W] ↗ message` (category letter, priority arrow), `┃       lib/x.ex:21:5 #(Mod.fun)` below it.
   // Biome (`biome ci`/`check`/`lint`): `src/a.ts:14:7 lint/suspicious/noDoubleEquals  FIXABLE  ━━━` heads a
-  // diagnostic, its `× message` (`✖` before 2.0) and code frame indented below; `parse` is a syntax error.
+  // diagnostic, its `× message` (`✖` before 2.0) and code frame indented below; `parse` is a syntax error. A file
+  // the formatter would change has no position: `src/a.ts format ━━━`, `× Formatter would have printed …` and the diff.
   { id: 'biome.diagnostic', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^\S+:\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
+    re: /^\S+(?::\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*| format)(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
     categoryFrom: { re: /^\S+:\d+:\d+ parse\b/, category: 'compilation' } },
   // PHP_CodeSniffer's full report: ` 14 | ERROR | [x] message` rows under `FILE: path` and `FOUND N ERRORS …`.
   { id: 'phpcs.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 60,
@@ -1282,9 +1283,15 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,
     re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS)\b|404 |notarget |ERESOLVE )/,
     cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/ },
-  // Yarn Berry's errors by code: exception, build, checksum, frozen lockfile, fetch, auth, no candidates.
+  // Yarn Berry's errors by code: exception, build, checksum, frozen lockfile, fetch, auth, no candidates. Under
+  // --immutable Yarn 4 prints the lockfile's diff in its `┌ Post-resolution validation` section, its added and removed
+  // lines as YN0028 errors among the context's YN0000 lines, then `The lockfile would have been modified …`: that line
+  // heads the report, the diff above it taken in (under GitHub Actions the section is a `::group::`), and the copy
+  // of the diff Yarn repeats after the section is no report of its own.
   { id: 'yarn.berry-error', category: 'dependency', weight: 82, extend: 'indent',
-    re: /^➤ YN00(?:01|09|18|28|35|41|46|71|82): / },
+    re: /^➤ YN00(?:01|09|18|28|35|41|46|71|82): (?!(?:│ )?[+-])/,
+    lookback: { re: /^➤ YN0000: ┌ /, lines: 200, inclusive: false, through: /^(?:➤ YN00(?:00|28): │|##\[group\]|::group::)/ },
+    pick: [{ re: /^➤ YN0028: (?:│ )?The lockfile would have been modified by this install/ }] },
   { id: 'yarn.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
     re: /^error (?:An unexpected error occurred|Couldn't find (?:any versions|package)|Package .* not found|.*: The engine "\w+" is incompatible|Received invalid response from npm|.* not found in the registry)/ },
   { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
@@ -1776,7 +1783,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|\.lua:\d+:\d+: |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn00(?:0[19]|18|28|35|4[16]|71|82)|coverage threshold|format ━)|\.lua:\d+:\d+: |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

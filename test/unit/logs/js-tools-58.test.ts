@@ -79,4 +79,67 @@ describe("session 58's JavaScript/TypeScript tools", () => {
     expect(analysis.failures[0]?.rule).toBe('rollup.error');
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 4, 5]));
   });
+
+  it("reads Biome's `file format ━━━` diagnostic (a file to reformat) as it reads its lint diagnostics", async () => {
+    // Prepare
+    const log = [
+      '> biome check .',
+      '',
+      'src/report.js format ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━',
+      '',
+      '  × Formatter would have printed the following content:',
+      '  ',
+      '    1   │ - export·function·summarize(items){',
+      '      1 │ + export·function·summarize(items)·{',
+      '    2 2 │   }',
+      '  ',
+      '',
+      'src/stock.js:2:18 lint/suspicious/noDoubleEquals  FIXABLE  ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━',
+      '',
+      '  × Using == may be unsafe if you are relying on type coercion.',
+      '  ',
+      "  > 2 │   if (item.count == '0') {",
+      '      │                  ^^',
+      '',
+      'Checked 3 files in 10ms. No fixes applied.',
+      'Found 2 errors.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('biome.diagnostic');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 5, 12, 14, 16]));
+    expect(analysis.category).toBe('lint');
+  });
+
+  it("reads Yarn 4's `would have been modified` line first, with the `YN0028` lines of the lockfile's diff above it", async () => {
+    // Prepare
+    const log = [
+      '➤ YN0000: ┌ Post-resolution validation',
+      '::group::Post-resolution validation',
+      '➤ YN0000: │ @@ -4,12 +4,19 @@',
+      '➤ YN0000: │  __metadata:',
+      '➤ YN0028: │ +"ms@npm:^2.1.3":',
+      '➤ YN0028: │ +  version: 2.1.3',
+      '➤ YN0000: │    dependencies:',
+      '➤ YN0028: │ +    ms: "npm:^2.1.3"',
+      '➤ YN0000: │ ',
+      '➤ YN0028: │ The lockfile would have been modified by this install, which is explicitly forbidden.',
+      '::endgroup::',
+      '➤ YN0028: +"ms@npm:^2.1.3":',
+      '➤ YN0028: +  version: 2.1.3',
+      '➤ YN0028: The lockfile would have been modified by this install, which is explicitly forbidden.',
+      '➤ YN0000: └ Completed',
+      '➤ YN0000: · Failed with errors in 0s 71ms',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('yarn.berry-error');
+    expect(lines[0]).toBe(10);
+    expect(lines).toEqual(expect.arrayContaining([5, 6, 8, 10, 14]));
+    expect(lines).not.toContain(16);
+  });
 });
