@@ -550,14 +550,26 @@ export const RULES: readonly Rule[] = uniformRules([
   // within the block every line under the headline is): the error, wherever it is printed. Of the block the
   // prediction lists the error's message and the values under it, down to the first frame; the run's `ℹ fail N`
   // confirms it, printed after the tests (Node 20's blocks) and above `✖ failing tests:` (Node 22's).
+  // Under `failing tests:` each test's position stands above it (`test at test/x.test.js:10:3`): the block takes it
+  // in, and of the stack the prediction lists the frames in the project's own files (not node:internal's, nor a
+  // package's under node_modules).
   { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/, confirmedBy: /^\s*[^\s✖]/,
+    lookback: { re: /^test at \S+:\d+:\d+$/, lines: 1, inclusive: true },
     // What a test threw that is no Error is inspected alone on its line: a timeout's `'test timed out after 20ms'`.
     pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
-    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/, through: /^ℹ / } },
+    keyLines: {
+      belowPick: { end: /^\s+at \S/, lines: 8 },
+      also: /^\s*✖ \S|^\s+at (?:.* \()?(?:file:\/\/)?\/(?!\S*\/node_modules\/)\S+:\d+:\d+\)?$/,
+    }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/, through: /^ℹ / } },
   // Vite 8's status line above its bundler's errors (rolldown.error), with the mark test reporters use for a failed
   // test: it says that the build failed, not why.
   { id: 'vite.build-failed', category: 'compilation', weight: 14, extend: 'line', statusOnly: true, re: /^✗ Build failed in \d/ },
+  // AVA's default reporter: a `✘ [fail]: name` line per failed test, then under a `─` rule each one's report (its
+  // title, `test/x.js:9`, the code, the difference, `› file://…`), none of whose lines a keyword marks: the last
+  // `✘` line's block holds the report, down to the run's summary (`2 tests failed`, `1 uncaught exception`).
+  { id: 'ava.failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 400, gap: 99,
+    re: /^\s*✘ \[fail\]: \S/, end: /^\s*\d+ (?:tests? failed|known failures?|uncaught exceptions?|unhandled rejections?)$/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -648,9 +660,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'tasty.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60,
     re: /^\s*\S.*: +FAIL(?: \(\d+\.\d\ds\))?$/, confirmedBy: /: +FAIL \(\d+\.\d\ds\)$|^\s+Use -p '.*' to rerun this test only\.$/,
     tally: /^\d+ out of \d+ tests failed \(/ },
-  // Playwright's report: `1) [chromium] › spec.ts:18:7 › title ───`, the error a few lines below it.
+  // Playwright Test's report: `1) [chromium] › spec.ts:18:7 › title ───` (without projects `1) spec.ts:18:7 › title
+  // ───`), the error a few lines below it, `Expected:`/`Received:`, the code frame, `at file:line:col`, retries, down
+  // to the next report or the run's `2 failed`.
   { id: 'playwright.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
-    re: /^\s*\d+\) \[[^\]]+\] › \S/, end: /^\s*(?:\d+\) \[[^\]]+\] › \S|\d+ (?:failed|flaky|passed|skipped|did not run)\b)/,
+    re: /^\s*\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › \S/, end: /^\s*\d+ (?:failed|flaky|passed|skipped|did not run|interrupted)\b/,
     pick: [{ re: /^\s*(?:\w*Error|Error: )/ }] },
   // meson test: `2/3 calc:unit / test_add  FAIL  0.02s  exit status 1`, its output below with --print-errorlogs. Meson
   // pads the result to 14 characters (UNEXPECTEDPASS's): ` ERROR  ` as a literal keeps every compiler's `: error `

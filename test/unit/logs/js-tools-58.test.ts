@@ -113,6 +113,99 @@ describe("session 58's JavaScript/TypeScript tools", () => {
     expect(analysis.category).toBe('lint');
   });
 
+  it("lists of node:test's spec summary each failed test's `test at file:line:col` and the frames in the project's own files", async () => {
+    // Prepare
+    const log = [
+      '▶ slugify',
+      '  ✖ drops punctuation (0.717881ms)',
+      '✖ slugify (1.886472ms)',
+      'ℹ tests 2',
+      'ℹ pass 0',
+      'ℹ fail 2',
+      '',
+      '✖ failing tests:',
+      '',
+      'test at test/slug.test.js:10:3',
+      '✖ drops punctuation (0.717881ms)',
+      '  AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
+      '  ',
+      "  'hello,-world!' !== 'hello-world'",
+      '  ',
+      '      at TestContext.<anonymous> (file:///home/runner/work/slugger/slugger/test/slug.test.js:11:12)',
+      '      at Test.runInAsyncScope (node:async_hooks:214:14)',
+      '      at Test.run (node:internal/test_runner/test:1047:25)',
+      '',
+      'test at test/slug.test.js:20:3',
+      '✖ handles a zero limit (0.078507ms)',
+      '  RangeError: max must be positive, got 0',
+      '      at truncate (file:///home/runner/work/slugger/slugger/src/slug.js:6:22)',
+      '      at TestContext.<anonymous> (file:///home/runner/work/slugger/slugger/test/slug.test.js:21:18)',
+      '      at Test.runInAsyncScope (node:async_hooks:214:14)',
+      '      at async Test.processPendingSubtests (/home/runner/work/slugger/slugger/node_modules/x/index.js:744:7)',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('node-test.failed');
+    expect(lines).toEqual(expect.arrayContaining([10, 11, 12, 16, 20, 21, 22, 23, 24]));
+    expect(lines).not.toContain(17);
+    expect(lines).not.toContain(26);
+  });
+
+  it("lists AVA's report under its `✘ [fail]:` lines: each test's title, position, code and difference", async () => {
+    // Prepare
+    const log = [
+      '> ava',
+      '',
+      '',
+      '  ✔ splits a line',
+      '  ✘ [fail]: keeps quoted commas',
+      '  ✘ [fail]: maps rows to objects',
+      '  ─',
+      '',
+      '  keeps quoted commas',
+      '',
+      '  test/parse.test.js:9',
+      '',
+      "   8: test('keeps quoted commas', (t) => {              ",
+      "   9:   t.deepEqual(parseLine('\"a,b\",c'), ['a,b', 'c']);",
+      '   10: });                                               ',
+      '',
+      '  Difference (- actual, + expected):',
+      '',
+      '    [',
+      "  -   '\"a',",
+      "  +   'a,b',",
+      '    ]',
+      '',
+      '  › file://test/parse.test.js:9:5',
+      '',
+      '',
+      '',
+      '  maps rows to objects',
+      '',
+      '  test/parse.test.js:14',
+      '',
+      "  - '5'",
+      '  + 5',
+      '',
+      '  ─',
+      '',
+      '  2 tests failed',
+      'next step',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('ava.failed');
+    expect(lines[0]).toBe(5);
+    expect(lines).toEqual(expect.arrayContaining([5, 6, 9, 11, 14, 20, 21, 28, 30, 32, 33]));
+    expect(lines).not.toContain(4);
+    expect(lines).not.toContain(38);
+  });
+
   it("reads Yarn 4's `would have been modified` line first, with the `YN0028` lines of the lockfile's diff above it", async () => {
     // Prepare
     const log = [
@@ -141,5 +234,49 @@ describe("session 58's JavaScript/TypeScript tools", () => {
     expect(lines[0]).toBe(10);
     expect(lines).toEqual(expect.arrayContaining([5, 6, 8, 10, 14]));
     expect(lines).not.toContain(16);
+  });
+
+  it("reads Playwright Test's report without projects (`1) file:line:col › title ───`) as with them, each down to the next", async () => {
+    // Prepare
+    const log = [
+      'Running 3 tests using 1 worker',
+      '',
+      '  ✓  1 tests/orders.spec.js:3:1 › lists orders (24ms)',
+      '  ✘  2 tests/orders.spec.js:10:1 › order totals include tax (25ms)',
+      '  ✘  3 tests/orders.spec.js:16:1 › fetches one order (24ms)',
+      '',
+      '',
+      '  1) tests/orders.spec.js:10:1 › order totals include tax ─────────────────────────────────────────',
+      '',
+      '    Error: expect(received).toBe(expected) // Object.is equality',
+      '',
+      '    Expected: 50.4',
+      '    Received: 42',
+      '',
+      '    > 13 |   expect(order.total).toBe(50.4);',
+      '         |                       ^',
+      '        at /home/runner/work/orders-service/orders-service/tests/orders.spec.js:13:23',
+      '',
+      '  2) [api] › tests/orders.spec.js:16:1 › fetches one order ──────────────────────────────────────',
+      '',
+      '    Error: expect(received).toBe(expected) // Object.is equality',
+      '',
+      '    Expected: 200',
+      '    Received: 404',
+      '',
+      '  2 failed',
+      '    tests/orders.spec.js:10:1 › order totals include tax ─────────────────────────────────────────',
+      '  1 passed (1.1s)',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('playwright.failed');
+    expect(analysis.category).toBe('test_failure');
+    expect(lines[0]).toBe(10);
+    expect(lines).toEqual(expect.arrayContaining([8, 10, 12, 13, 15, 17, 19, 21, 23, 24]));
+    expect(lines).not.toContain(3);
+    expect(lines).not.toContain(27);
   });
 });
