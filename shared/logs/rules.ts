@@ -997,7 +997,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // A lock file the manifest has moved past, where CI installs from it as it is: uv sync --locked, bun install
   // --frozen-lockfile, Poetry, npm ci, Yarn 1's --frozen-lockfile, cargo --locked, Bundler in deployment or frozen
   // mode (its message's first line; pnpm's ERR_PNPM_OUTDATED_LOCKFILE has pnpm.error).
-  { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'line',
+  // npm's error is the message of an `npm error code EUSAGE` (taken in) followed by the packages it found out of sync
+  // (`Missing: x@1.2.3 from lock file`, `Invalid: lock file's x@1.0.0 does not satisfy x@^2.0.0`), then the usage.
+  { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
+    cont: /^npm (?:ERR!|error)(?: (?:Missing|Invalid): \S.*|\s*)$/,
+    lookback: { re: /^npm (?:ERR!|error) code EUSAGE$/, lines: 2, inclusive: true, through: /^npm (?:ERR!|error)\s*$/ },
     re: /^(?:npm (?:ERR!|error) `npm ci` can only install packages when your package\.json and |error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|error: the lock file \S+ needs to be updated but --(?:locked|frozen) was passed|You are trying to install in deployment mode after changing$|error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
   // `npm ci` in a project with no lock file: `npm error code EUSAGE`, the message on three lines, then the command's
   // whole usage (npm 7+; `npm ERR! ` before npm 10). The code above it is taken in; the usage is not the failure's.
@@ -1570,8 +1574,9 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:\[(?:ERROR|error|Error|FATAL|fatal|Fatal|ERR)\]|(?:ERROR|Error|error|FATAL|Fatal|fatal|ERR|CRITICAL|Failure|FAILURE|FAIL|Failed|FAILED|fail)\s*[:!|]|(?:ERROR|FATAL|FAIL|FAILED)\b)\s*\S/ },
   { id: 'generic.failed', category: 'unknown', weight: 28, extend: 'indent', refine: true, statusOnly: true,
     re: /(?<![\w./-])(?:failed|FAILED|Failed|failure|FAILURE|FAIL|aborted|exceeded|could not|Could not|couldn't|cannot|Cannot|unable to|Unable to|not found|broken|is not defined|does not exist|undefined method)\b/ },
+  // npm's `npm error` alone is its blank line between two of its messages, not an error of its own.
   { id: 'generic.error-word', category: 'unknown', weight: 22, extend: 'indent', refine: true,
-    re: /\b(?:error|ERROR|Error|errors|fatal|FATAL|exception|Exception|panic)\b/ },
+    re: /(?<!^npm )\b(?:error|ERROR|Error|errors|fatal|FATAL|exception|Exception|panic)\b/ },
 ]);
 
 /**

@@ -279,4 +279,31 @@ describe("session 58's JavaScript/TypeScript tools", () => {
     expect(lines).not.toContain(3);
     expect(lines).not.toContain(27);
   });
+
+  it("takes into `npm ci`'s out-of-sync error its `code EUSAGE` line and the `Missing:` lines, not the usage after them", async () => {
+    // Prepare
+    const log = [
+      'npm error code EUSAGE',
+      'npm error',
+      'npm error `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.',
+      'npm error',
+      'npm error Missing: bytes@3.1.2 from lock file',
+      'npm error Invalid: lock file\'s ms@2.0.0 does not satisfy ms@^2.1.3',
+      'npm error',
+      'npm error Clean install a project',
+      'npm error',
+      'npm error Usage:',
+      'npm error npm ci',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('lockfile.outdated');
+    expect(lines[0]).toBe(3);
+    expect(lines).toEqual(expect.arrayContaining([1, 3, 5, 6]));
+    expect(lines).not.toContain(8);
+    expect(lines).not.toContain(9);
+    expect(lines).not.toContain(10);
+  });
 });
