@@ -1574,9 +1574,10 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:\[(?:ERROR|error|Error|FATAL|fatal|Fatal|ERR)\]|(?:ERROR|Error|error|FATAL|Fatal|fatal|ERR|CRITICAL|Failure|FAILURE|FAIL|Failed|FAILED|fail)\s*[:!|]|(?:ERROR|FATAL|FAIL|FAILED)\b)\s*\S/ },
   { id: 'generic.failed', category: 'unknown', weight: 28, extend: 'indent', refine: true, statusOnly: true,
     re: /(?<![\w./-])(?:failed|FAILED|Failed|failure|FAILURE|FAIL|aborted|exceeded|could not|Could not|couldn't|cannot|Cannot|unable to|Unable to|not found|broken|is not defined|does not exist|undefined method)\b/ },
-  // npm's `npm error` alone is its blank line between two of its messages, not an error of its own.
+  // npm's `npm error` alone is its blank line between two of its messages, not an error of its own. (Asked after the
+  // word: an expression that begins with a look-behind is tried at every position of every line it reads.)
   { id: 'generic.error-word', category: 'unknown', weight: 22, extend: 'indent', refine: true,
-    re: /(?<!^npm )\b(?:error|ERROR|Error|errors|fatal|FATAL|exception|Exception|panic)\b/ },
+    re: /\b(?:error|ERROR|Error|errors|fatal|FATAL|exception|Exception|panic)\b(?<!^npm error)/ },
 ]);
 
 /**
