@@ -1099,11 +1099,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 0, maxLines: 120, re: /^ERROR in \S/ },
   // Rolldown (Vite 8's bundler, and its own CLI) under `Build failed with N errors:`: each error's `[CODE] message`
   // (`[UNRESOLVED_IMPORT]`, `[PARSE_ERROR]`, `[MISSING_EXPORT]`), its `╭─[ file:line:col ]` frame indented below, the
-  // code and the labels, closed by `───╯` at the line's start. Other logs print `[TAG] text` too (Maven's `[ERROR]`):
-  // the headline counts only right under the heading or under the previous error's frame.
+  // code and the labels, closed by `───╯` at the line's start (Rolldown's CLI writes the heading after its level:
+  // `[error] Build failed with 2 errors:`). Other logs print `[TAG] text` too (Maven's `[ERROR]`), and Vite prints
+  // Rolldown's warnings in the same shape (`[EVAL] …`, `[IMPORT_IS_UNDEFINED] …`, in yellow, one under the other's
+  // frame) in a build that passes: the headline counts only under the heading, past the errors listed above it.
   { id: 'rolldown.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
     re: /^\[[A-Z]+(?:_[A-Z]+)*\] \S/, cont: /^─+╯$/,
-    under: { header: /^(?:Build failed with \d+ errors?:|─+╯)$/, through: /^\s*$/ } },
+    under: { header: /^(?:\[error\] )?Build failed with \d+ errors?:$/, through: /^(?:\[[A-Z]+(?:_[A-Z]+)*\] \S|\s+(?:╭─\[ |│)|\s*\d+ │|─+╯$)/ } },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
