@@ -567,11 +567,26 @@ export const RULES: readonly Rule[] = uniformRules([
   // within the block every line under the headline is): the error, wherever it is printed. Of the block the
   // prediction lists the error's message and the values under it, down to the first frame; the run's `ℹ fail N`
   // confirms it, printed after the tests (Node 20's blocks) and above `✖ failing tests:` (Node 22's).
+  // Under `failing tests:` each test's position stands above it (`test at test/x.test.js:10:3`): the block takes it
+  // in, and of the stack the prediction lists the frames in the project's own files (not node:internal's, nor a
+  // package's under node_modules).
   { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/, confirmedBy: /^\s*[^\s✖]/,
+    lookback: { re: /^test at \S+:\d+:\d+$/, lines: 1, inclusive: true },
     // What a test threw that is no Error is inspected alone on its line: a timeout's `'test timed out after 20ms'`.
     pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
-    keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 } }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/, through: /^ℹ / } },
+    keyLines: {
+      belowPick: { end: /^\s+at \S/, lines: 8 },
+      also: /^\s*✖ \S|^\s+at (?:.* \()?(?:file:\/\/)?\/(?!\S*\/node_modules\/)\S+:\d+:\d+\)?$/,
+    }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/, through: /^ℹ / } },
+  // Vite 8's status line above its bundler's errors (rolldown.error), with the mark test reporters use for a failed
+  // test: it says that the build failed, not why.
+  { id: 'vite.build-failed', category: 'compilation', weight: 14, extend: 'line', statusOnly: true, re: /^✗ Build failed in \d/ },
+  // AVA's default reporter: a `✘ [fail]: name` line per failed test, then under a `─` rule each one's report (its
+  // title, `test/x.js:9`, the code, the difference, `› file://…`), none of whose lines a keyword marks: the last
+  // `✘` line's block holds the report, down to the run's summary (`2 tests failed`, `1 uncaught exception`).
+  { id: 'ava.failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 400, gap: 99,
+    re: /^\s*✘ \[fail\]: \S/, end: /^\s*\d+ (?:tests? failed|known failures?|uncaught exceptions?|unhandled rejections?)$/ },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -668,9 +683,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'tasty.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60,
     re: /^\s*\S.*: +FAIL(?: \(\d+\.\d\ds\))?$/, confirmedBy: /: +FAIL \(\d+\.\d\ds\)$|^\s+Use -p '.*' to rerun this test only\.$/,
     tally: /^\d+ out of \d+ tests failed \(/ },
-  // Playwright's report: `1) [chromium] › spec.ts:18:7 › title ───`, the error a few lines below it.
+  // Playwright Test's report: `1) [chromium] › spec.ts:18:7 › title ───` (without projects `1) spec.ts:18:7 › title
+  // ───`), the error a few lines below it, `Expected:`/`Received:`, the code frame, `at file:line:col`, retries, down
+  // to the next report or the run's `2 failed`.
   { id: 'playwright.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
-    re: /^\s*\d+\) \[[^\]]+\] › \S/, end: /^\s*(?:\d+\) \[[^\]]+\] › \S|\d+ (?:failed|flaky|passed|skipped|did not run)\b)/,
+    re: /^\s*\d+\) (?:\[[^\]]+\] › )?\S+:\d+:\d+ › \S/, end: /^\s*\d+ (?:failed|flaky|passed|skipped|did not run|interrupted)\b/,
     pick: [{ re: /^\s*(?:\w*Error|Error: )/ }] },
   // meson test: `2/3 calc:unit / test_add  FAIL  0.02s  exit status 1`, its output below with --print-errorlogs. Meson
   // pads the result to 14 characters (UNEXPECTEDPASS's): ` ERROR  ` as a literal keeps every compiler's `: error `
@@ -1013,7 +1030,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // A lock file the manifest has moved past, where CI installs from it as it is: uv sync --locked, bun install
   // --frozen-lockfile, Poetry, npm ci, Yarn 1's --frozen-lockfile, cargo --locked, Bundler in deployment or frozen
   // mode (its message's first line; pnpm's ERR_PNPM_OUTDATED_LOCKFILE has pnpm.error).
-  { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'line',
+  // npm's error is the message of an `npm error code EUSAGE` (taken in) followed by the packages it found out of sync
+  // (`Missing: x@1.2.3 from lock file`, `Invalid: lock file's x@1.0.0 does not satisfy x@^2.0.0`), then the usage.
+  { id: 'lockfile.outdated', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
+    cont: /^npm (?:ERR!|error)(?: (?:Missing|Invalid): \S.*|\s*)$/,
+    lookback: { re: /^npm (?:ERR!|error) code EUSAGE$/, lines: 2, inclusive: true, through: /^npm (?:ERR!|error)\s*$/ },
     re: /^(?:npm (?:ERR!|error) `npm ci` can only install packages when your package\.json and |error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`|error: the lock file \S+ needs to be updated but --(?:locked|frozen) was passed|You are trying to install in deployment mode after changing$|error: The lockfile at `[^`]+` needs to be updated, but `--(?:locked|frozen)` was provided|error: lockfile had changes, but lockfile is frozen|(?:Error: )?pyproject\.toml changed significantly since poetry\.lock was last generated|(?:Error: )?poetry\.lock is not consistent with pyproject\.toml)/ },
   // `npm ci` in a project with no lock file: `npm error code EUSAGE`, the message on three lines, then the command's
   // whole usage (npm 7+; `npm ERR! ` before npm 10). The code above it is taken in; the usage is not the failure's.
@@ -1143,6 +1164,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // './routes' in '…'`) and what it says about it (the resolver's trace, a loader's output, the code), down to the
   // blank line before the next error.
   { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 0, maxLines: 120, re: /^ERROR in \S/ },
+  // Rolldown (Vite 8's bundler, and its own CLI) under `Build failed with N errors:`: each error's `[CODE] message`
+  // (`[UNRESOLVED_IMPORT]`, `[PARSE_ERROR]`, `[MISSING_EXPORT]`), its `╭─[ file:line:col ]` frame indented below, the
+  // code and the labels, closed by `───╯` at the line's start (Rolldown's CLI writes the heading after its level:
+  // `[error] Build failed with 2 errors:`). Other logs print `[TAG] text` too (Maven's `[ERROR]`), and Vite prints
+  // Rolldown's warnings in the same shape (`[EVAL] …`, `[IMPORT_IS_UNDEFINED] …`, in yellow, one under the other's
+  // frame) in a build that passes: the headline counts only under the heading, past the errors listed above it.
+  { id: 'rolldown.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
+    re: /^\[[A-Z]+(?:_[A-Z]+)*\] \S/, cont: /^─+╯$/,
+    under: { header: /^(?:\[error\] )?Build failed with \d+ errors?:$/, through: /^(?:\[[A-Z]+(?:_[A-Z]+)*\] \S|\s+(?:╭─\[ |│)|\s*\d+ │|─+╯$)/ } },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
@@ -1150,8 +1180,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // svelte-check's human output: the position on its own line, then `Error: message (ts)` and the code.
   { id: 'svelte-check.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^Error: \S.* \((?:ts|js|svelte|css)\)$/,
     lookback: { re: /^\S+\.(?:svelte|[cm]?[jt]s):\d+:\d+$/, lines: 1, inclusive: true } },
-  // The Rollup CLI: `[!] RollupError: Could not resolve …` (`[!] Error: …` before Rollup 3, `(plugin x)` before it).
-  { id: 'rollup.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, re: /^\[!\] (?:\(plugin [^)]+\) )?(?:Rollup)?Error: \S/ },
+  // The Rollup CLI: `[!] RollupError: Could not resolve …` (`[!] Error: …` before Rollup 3, `(plugin x)` before it),
+  // then at the line's start the position (`src/x.js (10:0)`) and the code frame's numbered lines (`9:   a: 1,`).
+  { id: 'rollup.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, re: /^\[!\] (?:\(plugin [^)]+\) )?(?:Rollup)?Error: \S/,
+    cont: /^(?:\S+ \(\d+:\d+\)$|\d+: )/ },
   // Next.js's type check: the file's position on its own line, then `Type error: …`.
   { id: 'nextjs.type-error', category: 'compilation', weight: 84, extend: 'indent', re: /^Type error: \S/,
     lookback: { re: /^\.{0,2}\/?[\w@./-]+\.\w+:\d+:\d+$/, lines: 1, inclusive: true } },
@@ -1306,9 +1338,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'android.lint', category: 'lint', weight: 78, extend: 'indent', re: /^\S+:\d+: Error: .+ \[[A-Z][A-Za-z]+\]$/ },
   // Credo: `┃ [W] ↗ message` (category letter, priority arrow), `┃       lib/x.ex:21:5 #(Mod.fun)` below it.
   // Biome (`biome ci`/`check`/`lint`): `src/a.ts:14:7 lint/suspicious/noDoubleEquals  FIXABLE  ━━━` heads a
-  // diagnostic, its `× message` (`✖` before 2.0) and code frame indented below; `parse` is a syntax error.
+  // diagnostic, its `× message` (`✖` before 2.0) and code frame indented below; `parse` is a syntax error. A file
+  // the formatter would change has no position: `src/a.ts format ━━━`, `× Formatter would have printed …` and the diff.
   { id: 'biome.diagnostic', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^\S+:\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
+    re: /^\S+(?::\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*| format)(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
     categoryFrom: { re: /^\S+:\d+:\d+ parse\b/, category: 'compilation' } },
   // PHP_CodeSniffer's full report: ` 14 | ERROR | [x] message` rows under `FILE: path` and `FOUND N ERRORS …`.
   { id: 'phpcs.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 60,
@@ -1363,9 +1396,15 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,
     re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS)\b|404 |notarget |ERESOLVE )/,
     cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/ },
-  // Yarn Berry's errors by code: exception, build, checksum, frozen lockfile, fetch, auth, no candidates.
+  // Yarn Berry's errors by code: exception, build, checksum, frozen lockfile, fetch, auth, no candidates. Under
+  // --immutable Yarn 4 prints the lockfile's diff in its `┌ Post-resolution validation` section, its added and removed
+  // lines as YN0028 errors among the context's YN0000 lines, then `The lockfile would have been modified …`: that line
+  // heads the report, the diff above it taken in (under GitHub Actions the section is a `::group::`), and the copy
+  // of the diff Yarn repeats after the section is no report of its own.
   { id: 'yarn.berry-error', category: 'dependency', weight: 82, extend: 'indent',
-    re: /^➤ YN00(?:01|09|18|28|35|41|46|71|82): / },
+    re: /^➤ YN00(?:01|09|18|28|35|41|46|71|82): (?!(?:│ )?[+-])/,
+    lookback: { re: /^➤ YN0000: ┌ /, lines: 200, inclusive: false, through: /^(?:➤ YN00(?:00|28): │|##\[group\]|::group::)/ },
+    pick: [{ re: /^➤ YN0028: (?:│ )?The lockfile would have been modified by this install/ }] },
   { id: 'yarn.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
     re: /^error (?:An unexpected error occurred|Couldn't find (?:any versions|package)|Package .* not found|.*: The engine "\w+" is incompatible|Received invalid response from npm|.* not found in the registry)/ },
   { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
@@ -1633,8 +1672,10 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:\[(?:ERROR|error|Error|FATAL|fatal|Fatal|ERR)\]|(?:ERROR|Error|error|FATAL|Fatal|fatal|ERR|CRITICAL|Failure|FAILURE|FAIL|Failed|FAILED|fail)\s*[:!|]|(?:ERROR|FATAL|FAIL|FAILED)\b)\s*\S/ },
   { id: 'generic.failed', category: 'unknown', weight: 28, extend: 'indent', refine: true, statusOnly: true,
     re: /(?<![\w./-])(?:failed|FAILED|Failed|failure|FAILURE|FAIL|aborted|exceeded|could not|Could not|couldn't|cannot|Cannot|unable to|Unable to|not found|broken|is not defined|does not exist|undefined method)\b/ },
+  // npm's `npm error` alone is its blank line between two of its messages, not an error of its own. (Asked after the
+  // word: an expression that begins with a look-behind is tried at every position of every line it reads.)
   { id: 'generic.error-word', category: 'unknown', weight: 22, extend: 'indent', refine: true,
-    re: /\b(?:error|ERROR|Error|errors|fatal|FATAL|exception|Exception|panic)\b/ },
+    re: /\b(?:error|ERROR|Error|errors|fatal|FATAL|exception|Exception|panic)\b(?<!^npm error)/ },
 ]);
 
 /**
@@ -1865,7 +1906,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|data race)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|format ━|data race)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

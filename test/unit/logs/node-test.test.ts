@@ -26,7 +26,8 @@ describe('node:test (spec reporter)', () => {
     // Assert
     const tests = analysis.failures.filter((f) => f.rule === 'node-test.failed');
     expect(tests.map((f) => f.startLine)).toEqual([5, 27]);
-    expect(tests.map((f) => f.repeats?.map((r) => r.startLine))).toEqual([[62], [85]]);
+    // Each copy under `failing tests:` begins with its `test at file:line:col`.
+    expect(tests.map((f) => f.repeats?.map((r) => r.startLine))).toEqual([[61], [84]]);
     expect(analysis.failures[0]?.rule).toBe('node-test.failed');
   });
 
@@ -35,7 +36,8 @@ describe('node:test (spec reporter)', () => {
     const analysis = await analyzeLog(node22);
     // Assert
     const tests = analysis.failures.filter((f) => f.rule === 'node-test.failed');
-    expect(tests.map((f) => f.startLine)).toEqual([21, 45]);
+    expect(tests.map((f) => f.startLine)).toEqual([20, 44]);
+    expect([20, 44].map((n) => line(node22, n))).toEqual(['test at test/cart.test.mjs:9:5', 'test at test/cart.test.mjs:12:5']);
     expect(tests.map((f) => f.lines.some((l) => l.text === '  100 !== 90' || l.text === '  10.5 !== 11'))).toEqual([true, true]);
     expect(analysis.failures[0]?.rule).toBe('node-test.failed');
   });
@@ -126,17 +128,20 @@ describe('node:test (spec reporter)', () => {
     expect(analysis.failures.map((f) => [f.rule, f.startLine])).toEqual([['cascade.summary', 18]]);
   });
 
-  it('lists each test\'s assertion and values, not its stack and the error\'s inspected properties', async () => {
+  it('lists each test\'s assertion and values, and of its stack only the frame in the project\'s own file', async () => {
     for (const [log, want, stack] of [
       [node20, [5, 6, 8, 27, 28, 30], [10, 24]],
       [node22, [21, 22, 24, 45, 46, 48], [26, 42]],
     ] as const) {
       // Act
       const predicted = predictionLines(await analyzeLog(log));
-      // Assert: each test's line, its assertion and the values under it, the first test's assertion first.
+      // Assert: each test's line, its assertion and the values under it, the first test's assertion first; of the
+      // stack and the error's inspected properties, the test file's frame (`at TestContext.<anonymous> (file:///…/
+      // test/cart.test.mjs:10:14)`), not node:internal's.
       expect(predicted[0]).toBe(want[1]);
       expect(predicted).toEqual(expect.arrayContaining([...want]));
-      expect(predicted.filter((l) => l >= stack[0] && l <= stack[1])).toEqual([]);
+      expect(line(log, stack[0])).toMatch(/^\s+at TestContext\.<anonymous> \(file:\/\/\/\S+\/test\/cart\.test\.mjs:\d+:\d+\)$/);
+      expect(predicted.filter((l) => l >= stack[0] && l <= stack[1])).toEqual([stack[0]]);
       expect(predicted.length).toBeLessThanOrEqual(16);
     }
   });

@@ -42,10 +42,11 @@ describe('node:test summaries (session 52 review)', () => {
     const log = read('node-test/turbo-two-summaries-node22.log');
     // Act
     const analysis = await analyzeLog(log);
-    // Assert: app's list entries (lines 37 and 58) are 14 lines under app's summary, 9 of them not `ℹ` lines of app.
+    // Assert: app's list entries (lines 37 and 58, each from its `test at file:line:col` above) are 14 lines under
+    // app's summary, 9 of them not `ℹ` lines of app.
     expect([line(log, 20), line(log, 34)]).toEqual(['app:test: ℹ fail 2', 'app:test: ✖ failing tests:']);
     const listed = analysis.failures.filter((f) => f.rule === 'node-test.failed' && f.startLine > 34 && f.startLine < 76);
-    expect(listed.map((f) => [f.startLine, f.tallyLine])).toEqual([[37, 20], [58, 20]]);
+    expect(listed.map((f) => [f.startLine, f.tallyLine])).toEqual([[36, 20], [57, 20]]);
   });
 
   it('Turborepo, two tasks finishing together: each task\'s failed tests take its own `ℹ fail 2`, inline and listed', async () => {
@@ -57,6 +58,6 @@ describe('node:test summaries (session 52 review)', () => {
     expect([2, 3, 10, 11].map((n) => line(log, n).split(': ')[0])).toEqual(['app:test', 'app:test', 'lib:test', 'lib:test']);
     expect([line(log, 20), line(log, 28)]).toEqual(['app:test: ℹ fail 2', 'lib:test: ℹ fail 2']);
     const tallies = analysis.failures.filter((f) => f.rule === 'node-test.failed').map((f) => [f.startLine, f.tallyLine]);
-    expect(tallies).toEqual([[2, 20], [3, 20], [10, 28], [11, 28], [37, 20], [58, 20], [79, 28], [100, 28]]);
+    expect(tallies).toEqual([[2, 20], [3, 20], [10, 28], [11, 28], [36, 20], [57, 20], [78, 28], [99, 28]]);
   });
 });

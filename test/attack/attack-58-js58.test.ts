@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../shared/logs/index.js';
+import { expectTopFailure, type TopFailureRow } from '../support/top-failure.js';
+
+// Session 58's review of js58's rules (Vite 8's Rolldown errors, Rollup, Biome, node:test's spec summary, AVA,
+// Playwright, Yarn 4, npm ci): real output of those tools (Vite 8.4.0, Rolldown 1.3.3, Node 22, npm 11.19.1, Yarn
+// 4.18.1, run on this machine) in forms the change did not see, each read as the tool means it.
+
+/** A passing `vite build` (Vite 8.4.0) of a module with two direct `eval`s and an import of a name lib.js lacks. */
+const VITE8_BUILD_WITH_WARNINGS = [
+  '> web@1.0.0 build',
+  '> vite build',
+  '',
+  '\u001b[36mvite v8.4.0 \u001b[32mbuilding client environment for production...\u001b[36m\u001b[39m',
+  'transforming...',
+  '✓ 7 modules transformed.',
+  'rendering chunks...',
+  'computing gzip size...',
+  'dist/index.html                0.11 kB │ gzip: 0.11 kB',
+  'dist/assets/index-BjNicz3X.js  1.03 kB │ gzip: 0.60 kB',
+  '',
+  '\u001b[33m[EVAL] Use of direct `eval` function is strongly discouraged as it poses security risks and may cause issues with minification.',
+  '   ╭─[ src/main.js:3:11 ]',
+  '   │',
+  " 3 │ const x = eval('1+1');",
+  '   │           ──┬─  ',
+  '   │             ╰─── Use of direct `eval` here.',
+  '   │ ',
+  '   │ Help: Consider using indirect eval. For more information, check the documentation: https://rolldown.rs/guide/troubleshooting#avoiding-direct-eval',
+  '───╯',
+  '\u001b[39m',
+  '\u001b[33m[EVAL] Use of direct `eval` function is strongly discouraged as it poses security risks and may cause issues with minification.',
+  '   ╭─[ src/main.js:4:11 ]',
+  '   │',
+  " 4 │ const y = eval('2+2');",
+  '   │           ──┬─  ',
+  '   │             ╰─── Use of direct `eval` here.',
+  '   │ ',
+  '   │ Help: Consider using indirect eval. For more information, check the documentation: https://rolldown.rs/guide/troubleshooting#avoiding-direct-eval',
+  '───╯',
+  '\u001b[39m',
+  "\u001b[33m[IMPORT_IS_UNDEFINED] Import `missingThing` will always be undefined because there is no matching export in 'src/lib.js'",
+  '   ╭─[ src/main.js:5:19 ]',
+  '   │',
+  ' 5 │ console.log(x, y, ns.missingThing, b, import.meta.foo);',
+  '   │                   ───────┬───────  ',
+  '   │                          ╰───────── ',
+  '───╯',
+  '\u001b[39m',
+  '\u001b[32m✓ built in 104ms\u001b[39m',
+];
+
+/** `node --test` (Node 22, TAP off a terminal) failing one assertion. */
+const NODE_TEST_TAP_FAILURE = [
+  '',
+  '> web@1.0.0 test',
+  '> node --test',
+  '',
+  'TAP version 13',
+  '# Subtest: total',
+  'not ok 1 - total',
+  '  ---',
+  '  duration_ms: 1.2',
+  "  location: '/home/runner/work/web/web/test/total.test.js:4:1'",
+  "  failureType: 'testCodeFailure'",
+  '  error: |-',
+  '    Expected values to be strictly equal:',
+  '    ',
+  '    3 !== 4',
+  '    ',
+  "  code: 'ERR_ASSERTION'",
+  "  name: 'AssertionError'",
+  '  expected: 4',
+  '  actual: 3',
+  "  operator: 'strictEqual'",
+  '  ...',
+  '1..1',
+  '# tests 1',
+  '# pass 0',
+  '# fail 1',
+];
+
+/** Two `MISSING_EXPORT` errors in one Rolldown build: Vite 8 prints them under its `Build failed with 2 errors:`. */
+const ROLLDOWN_TWO_ERRORS = [
+  '[MISSING_EXPORT] "z" is not exported by "src/lib.js".',
+  '   ╭─[ src/main.js:1:10 ]',
+  '   │',
+  " 1 │ import { z } from './lib.js';",
+  '   │          ┬  ',
+  '   │          ╰── Missing export',
+  '───╯',
+  '',
+  '[MISSING_EXPORT] "w" is not exported by "src/lib.js".',
+  '   ╭─[ src/main.js:2:10 ]',
+  '   │',
+  " 2 │ import { w } from './lib.js';",
+  '   │          ┬  ',
+  '   │          ╰── Missing export',
+  '───╯',
+];
+
+const ROWS: TopFailureRow[] = [
+  {
+    // Vite 8 prints Rolldown's warnings in yellow in the error's shape (`[EVAL] …` over its `╭─[` frame, `───╯`),
+    // each after the previous one's frame and a line with only the colour's reset on it: a warning there is no error
+    // under `Build failed with N errors:`, and the build passed; the tests after it failed.
+    name: 'Vite 8: a passing build\'s Rolldown warnings, then a failing test',
+    rule: 'tap.not-ok',
+    head: 'Expected values to be strictly equal:',
+    absent: 'rolldown.error',
+    log: [...VITE8_BUILD_WITH_WARNINGS, ...NODE_TEST_TAP_FAILURE, '##[error]Process completed with exit code 1.'],
+  },
+  {
+    // Rolldown's own CLI (rolldown 1.3.3) writes its heading with its log level: `[error] Build failed with 2 errors:`.
+    name: 'Rolldown CLI: the first error under `[error] Build failed with 2 errors:`',
+    rule: 'rolldown.error',
+    head: '[MISSING_EXPORT] "z" is not exported by "src/lib.js".',
+    startLine: 3,
+    log: [
+      '[error] Build failed with 2 errors:',
+      '',
+      ...ROLLDOWN_TWO_ERRORS,
+      '',
+      '  at aggregateBindingErrorsIntoJsError (/home/runner/work/web/web/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:110:18)',
+      '  at unwrapBindingResult (/home/runner/work/web/web/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:78:128)',
+      '  at #build (/home/runner/work/web/web/node_modules/rolldown/dist/shared/rolldown-Ccx9Bd9G.mjs:147:34)',
+      '  at async main (/home/runner/work/web/web/node_modules/rolldown/dist/cli.mjs:963:3)',
+      '##[error]Process completed with exit code 1.',
+    ],
+  },
+];
+
+describe('session 58 review: js58\'s JavaScript/TypeScript rules on output they were not written for', () => {
+  it.each(ROWS)('$name', async (row) => {
+    await expectTopFailure(row);
+  });
+
+  it('Vite 8: each of Rolldown\'s errors under `Build failed with 2 errors:` is reported, the first one first', async () => {
+    // Prepare
+    const log = [
+      '\u001b[36mvite v8.4.0 \u001b[32mbuilding client environment for production...\u001b[36m\u001b[39m',
+      'transforming...',
+      '✓ 5 modules transformed.',
+      'rendering chunks...',
+      '\u001b[31m✗\u001b[39m Build failed in 161ms',
+      '\u001b[31merror during build:',
+      '\u001b[31mBuild failed with 2 errors:',
+      '',
+      ...ROLLDOWN_TWO_ERRORS,
+      '\u001b[31m',
+      '    at aggregateBindingErrorsIntoJsError (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:110:18)',
+      '}\u001b[39m',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const errors = analysis.failures.filter((f) => f.rule === 'rolldown.error');
+    expect(errors.map((f) => f.startLine)).toEqual([9, 17]);
+    expect(analysis.failures[0]?.startLine).toBe(9);
+  });
+});
