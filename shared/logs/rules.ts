@@ -166,6 +166,13 @@ export interface Rule {
    */
   readonly causeOnce?: boolean;
   /**
+   * Its blocks are entries of a run's closing list of the failures rule `rule` reported (pytest's short test summary):
+   * an entry printed up to `within` lines under such a report, in its step, is part of it, whatever the list puts
+   * above it (the skipped, xfailed and passed tests `-ra` and `-rA` list first, `-rA`'s captured output of the passed
+   * tests). The prediction lists the first such entry and the ones that follow it.
+   */
+  readonly summarises?: { readonly rule: string; readonly within: number };
+  /**
    * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
    * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
    * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
@@ -226,6 +233,7 @@ export function uniformRule(rule: Rule): Rule {
     tallyAbove: rule.tallyAbove && { heading: rule.tallyAbove.heading, entry: rule.tallyAbove.entry, through: rule.tallyAbove.through },
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
+    summarises: rule.summarises && { rule: rule.summarises.rule, within: rule.summarises.within },
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
   } satisfies Record<keyof Rule, unknown>;
@@ -475,9 +483,16 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^_{3,} (?!summary _)(?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
     // The summary (`===== 1 failed, 2 passed in 0.50s =====`) holds no `=` between its frames; each lookahead reads
     // from one place only, so a long line costs one pass, not one per split of it.
-    tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true },
-  // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`.
-  { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/ },
+    tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true,
+    // pytest-timeout fails the test it stopped with `E   Failed: Timeout >2.0s` (its signal method; the thread method
+    // kills the whole run instead).
+    categoryFrom: { re: /^E\s+Failed: Timeout >\d+(?:\.\d+)?s$/, category: 'timeout' } },
+  // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`. Under CI (the `CI`
+  // or `BUILD_NUMBER` variable) pytest prints an entry's message whole, over as many lines as it has (an assertion's
+  // `+  where …` lines, Hypothesis's falsifying example), down to the next entry or the run's summary line.
+  { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'until', maxLines: 20, summarises: { rule: 'pytest.failed', within: 200 },
+    re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/,
+    end: /^(?:(?:FAILED|ERROR|PASSED|SKIPPED|XFAIL|XPASS) |[=!]{3}|\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b)/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
   // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it. The
   // same row of dashes closes the last report, above `Ran N tests`: passed over, part of the block only when a line

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+
+/**
+ * The Python ecosystem's failure formats of session 58, each from a real run on Debian 12 (CPython 3.11.2, pytest
+ * 7.2.1 with pytest-timeout 2.1, Django 3.2, pip 23.0.1, setuptools 66, behave 1.2.6): see the real-tool fixtures'
+ * README, "Session 58: Python".
+ */
+const log = (...lines: string[]): string => lines.join('\n');
+
+describe("pytest's short test summary", () => {
+  it('lists every entry of the summary when CI prints the messages whole, over several lines', async () => {
+    // Prepare: under CI pytest does not cut an entry's message to the terminal's width, so `+ where` lines follow it.
+    const text = log(
+      'tests/test_money.py .F.FE                                                [100%]',
+      '',
+      '=================================== FAILURES ===================================',
+      '________________________ test_split_evenly_keeps_total _________________________',
+      '',
+      '    def test_split_evenly_keeps_total():',
+      '        shares = split_evenly(Decimal("10.00"), 3)',
+      '>       assert sum(shares) == Decimal("10.00")',
+      "E       AssertionError: assert Decimal('9.99') == Decimal('10.00')",
+      "E        +  where Decimal('9.99') = sum([Decimal('3.33'), Decimal('3.33'), Decimal('3.33')])",
+      "E        +  and   Decimal('10.00') = Decimal('10.00')",
+      '',
+      'tests/test_money.py:30: AssertionError',
+      '=========================== short test summary info ============================',
+      "FAILED tests/test_money.py::test_split_evenly_keeps_total - AssertionError: assert Decimal('9.99') == Decimal('10.00')",
+      " +  where Decimal('9.99') = sum([Decimal('3.33'), Decimal('3.33'), Decimal('3.33')])",
+      " +  and   Decimal('10.00') = Decimal('10.00')",
+      "FAILED tests/test_money.py::test_convert_zero_rate_is_rejected - Failed: DID NOT RAISE <class 'ValueError'>",
+      "ERROR tests/test_money.py::test_store_balance - FileNotFoundError: [Errno 2] No such file or directory: 'ledger.json'",
+      '===================== 2 failed, 2 passed, 1 error in 0.02s =====================',
+    );
+    // Act
+    const predicted = predictionLines(await analyzeLog(text));
+    // Assert
+    expect(predicted[0]).toBe(9);
+    expect(predicted).toEqual(expect.arrayContaining([15, 18, 19]));
+  });
+
+  it("lists the summary's failures after the skipped and passed tests `-ra` and `-rA` list first, not those", async () => {
+    // Prepare: pytest 7 lists the summary's entries in the order of its `-r` letters: `a` and `A` put the skipped,
+    // xfailed (and with `A` the passed) tests above the errors and failures.
+    const report = [
+      '=================================== FAILURES ===================================',
+      '________________________ test_split_evenly_keeps_total _________________________',
+      'tests/test_money.py:30: in test_split_evenly_keeps_total',
+      '    assert sum(shares) == Decimal("10.00")',
+      "E   AssertionError: assert Decimal('9.99') == Decimal('10.00')",
+    ];
+    const listedFirst = {
+      '-ra': [
+        '=========================== short test summary info ============================',
+        'SKIPPED [1] tests/test_skips.py:6: needs the Windows registry',
+        'XFAIL tests/test_skips.py::test_negative_half - rounding of negative halves is not decided',
+      ],
+      '-rA': [
+        '==================================== PASSES ====================================',
+        '=========================== short test summary info ============================',
+        'PASSED tests/test_money.py::test_parse_amount[12.50-expected0]',
+        'PASSED tests/test_money.py::test_split_rejects_zero_parts',
+      ],
+    };
+    for (const [flag, above] of Object.entries(listedFirst)) {
+      const text = log(
+        ...report,
+        ...above,
+        "ERROR tests/test_money.py::test_store_balance - FileNotFoundError: [Errno 2] No such file or directory: 'ledger.json'",
+        "FAILED tests/test_money.py::test_split_evenly_keeps_total - AssertionError: assert Decimal('9.99') == Decimal('10.00')",
+        '========== 1 failed, 4 passed, 1 skipped, 1 xfailed, 1 error in 0.03s ==========',
+      );
+      const entries = report.length + above.length + 1;
+      // Act
+      const predicted = predictionLines(await analyzeLog(text));
+      // Assert
+      expect(predicted[0], flag).toBe(5);
+      expect(predicted, flag).toEqual(expect.arrayContaining([entries, entries + 1]));
+      for (let l = report.length + 2; l < entries; l++) expect(predicted, `${flag}: ${l}`).not.toContain(l);
+    }
+  });
+
+  it('reads a test that pytest-timeout stopped as a timeout', async () => {
+    // Prepare
+    const text = log(
+      '=================================== FAILURES ===================================',
+      '_______________________ test_settlement_eventually_true ________________________',
+      '',
+      '    def wait_for_settlement(check, interval=0.5):',
+      '        while not check():',
+      '>           time.sleep(interval)',
+      'E           Failed: Timeout >2.0s',
+      '',
+      'ledger/sync.py:6: Failed',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_sync.py::test_settlement_eventually_true - Failed: Timeout >2.0s',
+      '========================= 1 failed, 1 passed in 2.01s ==========================',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(analysis.category).toBe('timeout');
+  });
+});
