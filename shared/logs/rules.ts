@@ -508,6 +508,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // `<decorator-gen-53> in timeit(…)`), each with its code under an arrow (`----> 2`, `--> 346`). IPython 7 prints a
   // file's path whole, spaces and all (`~/work/my project/cart.py in total(prices)`: ultratb's VerboseTB.format_record,
   // `compress_user(file)`, then `in <module>` or `in func(args)`), so one with a space is read to its `in` and call.
+  // CPython 3.11+ prints an ExceptionGroup (asyncio's TaskGroup, trio's nurseries, `except*`) as a tree behind `|`
+  // and `+` rails: the group's own traceback and exception, then each sub-exception's under `+-+---- 1 ----`, down
+  // to the closing `+------`. The group's line says what failed; its sub-exceptions under it, why.
+  { id: 'python.exception-group', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
+    re: /^\s*\+ Exception Group Traceback \(most recent call last\):$/, cont: /^\s*[|+]/,
+    pick: [{ re: /^\s*\| (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Group|Exit|Interrupt)(?::\s.*)?$/ }] },
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: PY_TRACEBACK_RE,
     cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,

@@ -104,3 +104,37 @@ describe("pytest's short test summary", () => {
     expect(analysis.category).toBe('timeout');
   });
 });
+
+describe("CPython 3.11's exception groups", () => {
+  it("reads the group's tree as one report, from its header to the last sub-exception", async () => {
+    // Prepare: an asyncio.TaskGroup whose two tasks raised.
+    const text = log(
+      'Fetching feeds',
+      '  + Exception Group Traceback (most recent call last):',
+      '  |   File "/home/runner/work/fetcher/fetcher/scripts/fetch_all.py", line 22, in <module>',
+      '  |     asyncio.run(main(["https://a.example/rss", "http://b.example/feed"]))',
+      '  |   File "/opt/hostedtoolcache/Python/3.11.2/x64/lib/python3.11/asyncio/taskgroups.py", line 133, in __aexit__',
+      '  |     raise me from None',
+      '  | ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)',
+      '  +-+---------------- 1 ----------------',
+      '    | Traceback (most recent call last):',
+      '    |   File "/home/runner/work/fetcher/fetcher/scripts/fetch_all.py", line 11, in fetch',
+      '    |     raise ConnectionError(f"feed {name!r}: refusing plain http")',
+      "    | ConnectionError: feed 'http://b.example/feed': refusing plain http",
+      '    +---------------- 2 ----------------',
+      '    | Traceback (most recent call last):',
+      '    |   File "/home/runner/work/fetcher/fetcher/scripts/fetch_all.py", line 9, in fetch',
+      '    |     raise ValueError(f"feed {name!r}: unsupported format")',
+      "    | ValueError: feed 'https://c.example/atom.xml': unsupported format",
+      '    +------------------------------------',
+      'Done',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    const predicted = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('python.exception-group');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(7);
+    expect([...predicted].sort((a, b) => a - b)).toEqual(Array.from({ length: 17 }, (_, i) => i + 2));
+  });
+});
