@@ -413,6 +413,9 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
   { id: 'php.bare-exception', ...BARE_EXCEPTION_FIELDS },
 ]);
 
+/** setuptools' verdict on a command it ran (see `cascade.setuptools`), at the line's start or in pip's quote. */
+const SETUPTOOLS_COMMAND_FAILED_RE = /^\s*error: command '[^']+' failed with exit (?:code|status) -?\d+$/;
+
 /** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
 
@@ -542,8 +545,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 5000, gap: 99,
     re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
     pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed)\S/ }],
-    // pip's frame around the quote (`│ exit code: 1`, `╰─> [2 lines of output]`) is none of it.
-    keyLines: { belowPick: { lines: 4 }, tail: { lines: QUOTED_OUTPUT_TAIL, skip: /^\s*(?:│ |╰─> \[\d+ lines? of output\]$)/ } } },
+    // A compiler's error in the package's own code is the code's failure; a `fatal error:` (a header that is not
+    // installed: `libpq-fe.h: No such file or directory`) stays a missing dependency's.
+    categoryFrom: { re: /^\s*\S+?:\d+(?::\d+)?: error: /, category: 'compilation' },
+    // pip's frame around the quote (`│ exit code: 1`, `╰─> [2 lines of output]`) is none of it. setuptools' own
+    // `error: command '/usr/bin/gcc' failed with exit code 1` names the command the build stopped on.
+    keyLines: { belowPick: { lines: 4 }, also: SETUPTOOLS_COMMAND_FAILED_RE, tail: { lines: QUOTED_OUTPUT_TAIL, skip: /^\s*(?:│ |╰─> \[\d+ lines? of output\]$)/ } } },
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
@@ -1297,6 +1304,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'yarn.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
     re: /^error (?:An unexpected error occurred|Couldn't find (?:any versions|package)|Package .* not found|.*: The engine "\w+" is incompatible|Received invalid response from npm|.* not found in the registry)/ },
   { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
+  // pip's resolver on requirements that cannot all hold: `ERROR: Cannot install a and b because these package
+  // versions have conflicting dependencies.`, then `The conflict is caused by:` and the requirements that clash, one
+  // an indented line, its advice, and `ERROR: ResolutionImpossible: …`.
+  { id: 'pip.conflict', category: 'dependency', weight: 86, extend: 'indent', maxLines: 60,
+    re: /^ERROR: Cannot install .{0,1000} because these package versions have conflicting dependencies\.$/,
+    cont: /^(?:The conflict is caused by:$|To fix this you could try to:$|\d+\. \S|ERROR: ResolutionImpossible: )/ },
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
@@ -1587,6 +1600,11 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
     re: /^(?:ERROR: command finished with error: |[\w@./-]+#[\w:-]+: command \(|\s*ERROR {1,2}run failed: |Failed: {2,}[\w@./-]+#[\w:-]+)/ },
   // pip's verdict after a subprocess it quoted (`pip.subprocess-error`): its error's reference (`_internal/exceptions.py`)
   // and, for metadata and legacy installs, `× Encountered error while …` pointing back at the quote.
+  // setuptools' (and distutils') verdict on a compiler or linker it ran (`error: command '/usr/bin/gcc' failed with
+  // exit code 1`, `… with exit status 1` before setuptools 59), and pip's on a wheel it could not build (`ERROR:
+  // Failed building wheel for x`, which `pip.resolve` takes): each closes the report of the error printed above it.
+  { id: 'cascade.setuptools', category: 'unknown', weight: 30, extend: 'line', re: SETUPTOOLS_COMMAND_FAILED_RE, closing: { through: /$^/ } },
+  { id: 'cascade.pip-wheel', category: 'unknown', weight: 30, extend: 'line', re: /^\s*ERROR: Failed building wheel for \S+$/, closing: { through: /$^/ } },
   { id: 'cascade.pip', category: 'unknown', weight: 12, extend: 'line',
     re: /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)|× Encountered error while (?:generating package metadata|trying to install package)\.)$/ },
   // tox 3 after a command of an environment failed: `ERROR: InvocationError for command … (exited with code 1)`, then

@@ -138,3 +138,105 @@ describe("CPython 3.11's exception groups", () => {
     expect([...predicted].sort((a, b) => a - b)).toEqual(Array.from({ length: 17 }, (_, i) => i + 2));
   });
 });
+
+describe("setuptools' and pip's C extension builds", () => {
+  const GCC = [
+    "x86_64-linux-gnu-gcc -Wsign-compare -DNDEBUG -g -fwrapv -O2 -Wall -fPIC -I/opt/hostedtoolcache/Python/3.11.2/x64/include/python3.11 -c src/speedups.c -o build/temp.linux-x86_64-cpython-311/src/speedups.o",
+    'src/speedups.c: In function ‘fastsum_total’:',
+    'src/speedups.c:17:31: error: ‘totl’ undeclared (first use in this function); did you mean ‘total’?',
+    '   17 |     return PyFloat_FromDouble(totl);',
+    '      |                               ^~~~',
+    '      |                               total',
+    'src/speedups.c:17:31: note: each undeclared identifier is reported only once for each function it appears in',
+    'src/speedups.c:18:1: warning: control reaches end of non-void function [-Wreturn-type]',
+    '   18 | }',
+    '      | ^',
+    "error: command '/usr/bin/x86_64-linux-gnu-gcc' failed with exit code 1",
+  ];
+
+  it("lists setuptools' `error: command … failed` after the compiler's error it closes", async () => {
+    // Prepare
+    const text = log('running build_ext', "building 'fastsum._speedups' extension", ...GCC);
+    // Act
+    const analysis = await analyzeLog(text);
+    const predicted = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cc.error');
+    expect(predicted[0]).toBe(5);
+    expect(predicted).toContain(13);
+  });
+
+  it("reads pip's quoted compiler error as the code's, with setuptools' line in the quote and pip's verdict on the wheel", async () => {
+    // Prepare
+    const quoted = ['running bdist_wheel', 'running build', 'running build_ext', ...GCC];
+    const text = log(
+      'Building wheels for collected packages: fastsum',
+      '  Building wheel for fastsum (setup.py): started',
+      "  Building wheel for fastsum (setup.py): finished with status 'error'",
+      '  error: subprocess-exited-with-error',
+      '  ',
+      '  × python setup.py bdist_wheel did not run successfully.',
+      '  │ exit code: 1',
+      `  ╰─> [${quoted.length} lines of output]`,
+      ...quoted.map((l) => `      ${l}`),
+      '      [end of output]',
+      '  ',
+      '  note: This error originates from a subprocess, and is likely not a problem with pip.',
+      '  ERROR: Failed building wheel for fastsum',
+      '  Running setup.py clean for fastsum',
+      'Failed to build fastsum',
+    );
+    const setuptoolsLine = 8 + quoted.length;
+    // Act
+    const analysis = await analyzeLog(text);
+    const predicted = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pip.subprocess-error');
+    expect(analysis.category).toBe('compilation');
+    expect(predicted).toEqual(expect.arrayContaining([setuptoolsLine, setuptoolsLine + 4]));
+  });
+
+  it("keeps a quoted build that stops on a missing header a dependency's failure", async () => {
+    // Prepare: psycopg2 built from source without libpq's headers.
+    const text = log(
+      '  × python setup.py bdist_wheel did not run successfully.',
+      '  │ exit code: 1',
+      '  ╰─> [4 lines of output]',
+      '      running build_ext',
+      '      psycopg/psycopgmodule.c:28:10: fatal error: libpq-fe.h: No such file or directory',
+      '      compilation terminated.',
+      "      error: command '/usr/bin/x86_64-linux-gnu-gcc' failed with exit code 1",
+      '      [end of output]',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pip.subprocess-error');
+    expect(analysis.category).toBe('dependency');
+  });
+});
+
+describe("pip's resolver", () => {
+  it('lists the requirements that conflict under `The conflict is caused by:`', async () => {
+    // Prepare
+    const text = log(
+      'Processing ./wheels/colorfmt-1.9.2-py3-none-any.whl',
+      'ERROR: Cannot install -r requirements.txt (line 1) and colorfmt==1.9.2 because these package versions have conflicting dependencies.',
+      '',
+      'The conflict is caused by:',
+      '    The user requested colorfmt==1.9.2',
+      '    tablekit 1.4.0 depends on colorfmt>=2.0',
+      '',
+      'To fix this you could try to:',
+      '1. loosen the range of package versions you\'ve specified',
+      '2. remove package versions to allow pip attempt to solve the dependency conflict',
+      '',
+      'ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts',
+    );
+    // Act
+    const predicted = predictionLines(await analyzeLog(text));
+    // Assert
+    expect(predicted[0]).toBe(2);
+    expect(predicted).toEqual(expect.arrayContaining([5, 6, 12]));
+  });
+});
