@@ -517,6 +517,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'python.exception-group', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: /^\s*\+ Exception Group Traceback \(most recent call last\):$/, cont: /^\s*[|+]/,
     pick: [{ re: /^\s*\| (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Group|Exit|Interrupt)(?::\s.*)?$/ }] },
+  // Django's system checks (`manage.py check`, and every command that runs them first: `test`, `migrate`) stop the
+  // command with `SystemCheckError: System check identified some issues:`, the `ERRORS:` and `WARNINGS:` found, each
+  // `app.Model.field: (fields.E120) …`, and their count: the project's models, settings or URLs do not hold together.
+  { id: 'django.system-check', category: 'compilation', weight: 84, extend: 'until', maxLines: 200,
+    re: /^SystemCheckError: System check identified some issues:$/, end: /^System check identified \d+ issues? \(\d+ silenced\)\.$/,
+    pick: [{ re: /^\S+: \([\w.]+\.E\d+\) \S/ }] },
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: PY_TRACEBACK_RE,
     cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,

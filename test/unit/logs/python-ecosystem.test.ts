@@ -240,3 +240,44 @@ describe("pip's resolver", () => {
     expect(predicted).toEqual(expect.arrayContaining([5, 6, 12]));
   });
 });
+
+describe("Django's management commands", () => {
+  it("lists the system check's errors under `SystemCheckError` as the code's", async () => {
+    // Prepare
+    const text = log(
+      'SystemCheckError: System check identified some issues:',
+      '',
+      'ERRORS:',
+      "books.Book.isbn: (fields.E120) CharFields must define a 'max_length' attribute.",
+      "books.Book.shelf: (fields.E300) Field defines a relation with model 'Shelf', which is either not installed, or is abstract.",
+      '',
+      'System check identified 2 issues (0 silenced).',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    const predicted = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('django.system-check');
+    expect(analysis.category).toBe('compilation');
+    expect(predicted).toEqual(expect.arrayContaining([1, 4, 5]));
+  });
+
+  it('reads a failed `makemigrations --check` step as a check on the code', async () => {
+    // Prepare
+    const text = log(
+      '##[group]Run python manage.py makemigrations --check --dry-run',
+      'python manage.py makemigrations --check --dry-run',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      "Migrations for 'books':",
+      '  books/migrations/0002_book_published.py',
+      '    - Add field published to book',
+      '##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+    expect(analysis.category).toBe('lint');
+  });
+});
