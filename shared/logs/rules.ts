@@ -413,6 +413,12 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
   { id: 'php.bare-exception', ...BARE_EXCEPTION_FIELDS },
 ]);
 
+/**
+ * A step behave printed with its definition's place (`    When a member returns "Emma"   # features/steps/loans.py:30`,
+ * with `--show-timings` its duration after it).
+ */
+const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+(?:\.\d+)?s)?$/;
+
 /** setuptools' verdict on a command it ran (see `cascade.setuptools`), at the line's start or in pip's quote. */
 const SETUPTOOLS_COMMAND_FAILED_RE = /^\s*error: command '[^']+' failed with exit (?:code|status) -?\d+$/;
 
@@ -523,6 +529,16 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'django.system-check', category: 'compilation', weight: 84, extend: 'until', maxLines: 200,
     re: /^SystemCheckError: System check identified some issues:$/, end: /^System check identified \d+ issues? \(\d+ silenced\)\.$/,
     pick: [{ re: /^\S+: \([\w.]+\.E\d+\) \S/ }] },
+  // behave's pretty and plain formatters print the error of a failed step indented under the step (`    Then x  #
+  // features/steps/loans.py:35`): `Assertion Failed: …` for a failed `assert`, a traceback for anything else; then,
+  // after every feature, `Failing scenarios:` and the scenarios' places. One rule for the three, so that a run's
+  // failures and its list are one report. Cucumber's pretty formatter prints steps the same way, its errors not.
+  { id: 'behave.step-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 300,
+    re: /^(?:\s+(?:Assertion Failed: \S|Traceback \(most recent call last\):$)|Failing scenarios:$)/,
+    under: { header: BEHAVE_STEP_RE, through: /$^/, alone: /^Failing scenarios:$/ },
+    lookback: { re: BEHAVE_STEP_RE, lines: 1, inclusive: true },
+    cont: PY_EXCEPTION_LINE_RE,
+    pick: [{ re: /^\s+Assertion Failed: / }, { re: PY_EXCEPTION_LINE_RE, last: true }] },
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: PY_TRACEBACK_RE,
     cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,

@@ -281,3 +281,48 @@ describe("Django's management commands", () => {
     expect(analysis.category).toBe('lint');
   });
 });
+
+describe("behave's pretty formatter", () => {
+  const BEHAVE = [
+    'Feature: Book loans # features/loans.feature:1',
+    '',
+    '  Scenario: Lending a book                  # features/loans.feature:3',
+    '    Given a library with 2 copies of "Dune" # features/steps/loans.py:18',
+    '    When a member borrows "Dune"            # features/steps/loans.py:24',
+    '',
+    '  Scenario: Borrowing an available book     # features/loans.feature:8',
+    '    Given a library with 2 copies of "Dune" # features/steps/loans.py:18',
+    '    Then 1 copy of "Dune" is available      # features/steps/loans.py:35',
+    '      Assertion Failed: expected 1 copies, found 0',
+    '',
+    '',
+    '  Scenario: Returning a book that was never borrowed  # features/loans.feature:13',
+    '    When a member returns "Emma"                      # features/steps/loans.py:30',
+    '      Traceback (most recent call last):',
+    '        File "features/steps/loans.py", line 14, in give_back',
+    '          self.loans[title] -= 1',
+    "      KeyError: 'Emma'",
+    '',
+    '    Then 1 copy of "Emma" is available                # None',
+    '',
+    '',
+    'Failing scenarios:',
+    '  features/loans.feature:8  Borrowing an available book',
+    '  features/loans.feature:13  Returning a book that was never borrowed',
+    '',
+    '0 features passed, 1 failed, 0 skipped',
+    '1 scenario passed, 2 failed, 0 skipped',
+  ];
+
+  it("reports a failed scenario by its step's assertion, lists the next one's error and the failing scenarios, not the passed one", async () => {
+    // Act
+    const analysis = await analyzeLog(log(...BEHAVE));
+    const predicted = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('behave.step-failed');
+    expect(analysis.category).toBe('test_failure');
+    expect(predicted[0]).toBe(10);
+    expect(predicted).toEqual(expect.arrayContaining([9, 14, 18, 24, 25]));
+    expect(predicted).not.toContain(4);
+  });
+});
