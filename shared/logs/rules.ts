@@ -503,6 +503,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/,
     end: /^(?:(?:FAILED|ERROR|PASSED|SKIPPED|XFAIL|XPASS) |[=!]{3}|\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b)/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
+  // pytest's usage errors stop the run before any test (exit status 4): a path on its command line or in its
+  // `testpaths` that does not exist, a `--pyargs` package it cannot import. The pipeline names a wrong path.
+  { id: 'pytest.usage-error', category: 'configuration', weight: 80, extend: 'line',
+    re: /^ERROR: (?:file or directory not found|module or package not found): \S/ },
   // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it. The
   // same row of dashes closes the last report, above `Ran N tests`: passed over, part of the block only when a line
   // of it follows them.
@@ -1326,6 +1330,15 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'yarn.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
     re: /^error (?:An unexpected error occurred|Couldn't find (?:any versions|package)|Package .* not found|.*: The engine "\w+" is incompatible|Received invalid response from npm|.* not found in the registry)/ },
   { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
+  // setuptools 61+ validates `[project]` in pyproject.toml (validate-pyproject): `configuration error: \`project.name\`
+  // must be pep508-identifier`, then the rule's DESCRIPTION, the GIVEN VALUE, the OFFENDING RULE and its DEFINITION,
+  // each under its heading; the build backend's traceback (`ValueError: invalid pyproject.toml config: …`) follows.
+  { id: 'setuptools.pyproject-invalid', category: 'compilation', weight: 84, extend: 'indent', maxLines: 80,
+    re: /^configuration error: `[^`]*` (?:must|cannot) /, cont: /^(?:DESCRIPTION|GIVEN VALUE|OFFENDING RULE|DEFINITION):/ },
+  // `twine check` on a distribution whose metadata PyPI would not render (twine 4's log: `ERROR    ` and the message
+  // wrapped under it; twine 3 indented the message under the `FAILED` line).
+  { id: 'twine.check-failed', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
+    re: /^Checking \S+: FAILED$/, cont: /^(?:ERROR|WARNING) +\S/, pick: [{ re: /^ERROR +\S/ }] },
   // pip's resolver on requirements that cannot all hold: `ERROR: Cannot install a and b because these package
   // versions have conflicting dependencies.`, then `The conflict is caused by:` and the requirements that clash, one
   // an indented line, its advice, and `ERROR: ResolutionImpossible: …`.
@@ -1627,6 +1640,9 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   // Failed building wheel for x`, which `pip.resolve` takes): each closes the report of the error printed above it.
   { id: 'cascade.setuptools', category: 'unknown', weight: 30, extend: 'line', re: SETUPTOOLS_COMMAND_FAILED_RE, closing: { through: /$^/ } },
   { id: 'cascade.pip-wheel', category: 'unknown', weight: 30, extend: 'line', re: /^\s*ERROR: Failed building wheel for \S+$/, closing: { through: /$^/ } },
+  // pypa/build's verdict on a backend hook that failed (`ERROR Backend subprocess exited when trying to invoke
+  // build_wheel`): it closes the report of what the backend printed.
+  { id: 'cascade.pypa-build', category: 'unknown', weight: 30, extend: 'line', re: /^ERROR Backend subprocess exited when trying to invoke \w+$/, closing: { through: /$^/ } },
   { id: 'cascade.pip', category: 'unknown', weight: 12, extend: 'line',
     re: /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)|× Encountered error while (?:generating package metadata|trying to install package)\.)$/ },
   // tox 3 after a command of an environment failed: `ERROR: InvocationError for command … (exited with code 1)`, then

@@ -326,3 +326,95 @@ describe("behave's pretty formatter", () => {
     expect(predicted).not.toContain(4);
   });
 });
+
+describe("pytest's usage errors", () => {
+  it('reads a test path that does not exist as the pipeline naming a wrong path', async () => {
+    // Prepare: exit status 4, no test run.
+    const text = log(
+      'collected 0 items',
+      '',
+      '============================ no tests ran in 0.01s =============================',
+      'ERROR: file or directory not found: test',
+      '',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
+    expect(analysis.category).toBe('configuration');
+  });
+});
+
+describe("twine check", () => {
+  it("reports each distribution that fails with the markup error under it, as a check on the package's text", async () => {
+    // Prepare: twine 4's rich log (`ERROR   ` and the message wrapped to 80 columns, blanks kept).
+    const failed = (dist: string): string[] => [
+      `Checking dist/${dist}: FAILED`,
+      'ERROR    `long_description` has syntax errors in markup and would not be        ',
+      '         rendered on PyPI.                                                      ',
+      '         line 14: Error: Unknown target name: "changelog".                      ',
+    ];
+    const text = log('Checking dist/reporter-0.3-py3-none-any.whl: PASSED', ...failed('reporter-0.3.tar.gz'), ...failed('reporter-0.3-py3-none-any.whl'));
+    // Act
+    const analysis = await analyzeLog(text);
+    const predicted = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('twine.check-failed');
+    expect(analysis.category).toBe('lint');
+    expect([...predicted].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe("setuptools' pyproject.toml validation under pypa/build", () => {
+  // The backend's frames from pypa/build's hook runner down to setuptools' validation (two of the hook runner's
+  // left out): the message's second line, printed again under the `ValueError`, stands well below the report.
+  const SITE = '/opt/hostedtoolcache/Python/3.11.2/x64/lib/python3.11/site-packages';
+  const BACKEND_TRACEBACK = [
+    'Traceback (most recent call last):',
+    `  File "${SITE}/pep517/in_process/_in_process.py", line 285, in get_requires_for_build_sdist`,
+    '    return hook(config_settings)',
+    `  File "${SITE}/setuptools/build_meta.py", line 341, in get_requires_for_build_sdist`,
+    '    return self._get_build_requires(config_settings, requirements=[])',
+    `  File "${SITE}/setuptools/build_meta.py", line 320, in _get_build_requires`,
+    '    self.run_setup()',
+    `  File "${SITE}/setuptools/build_meta.py", line 335, in run_setup`,
+    '    exec(code, locals())',
+    '  File "<string>", line 1, in <module>',
+    `  File "${SITE}/setuptools/__init__.py", line 108, in setup`,
+    '    return distutils.core.setup(**attrs)',
+    `  File "${SITE}/setuptools/dist.py", line 872, in parse_config_files`,
+    '    pyprojecttoml.apply_configuration(self, filename, ignore_option_errors)',
+    `  File "${SITE}/setuptools/config/pyprojecttoml.py", line 51, in validate`,
+    '    raise ValueError(f"{error}\\n{summary}") from None',
+  ];
+
+  it("reports the configuration error with its given value, then the backend's traceback and build's verdict", async () => {
+    // Prepare
+    const text = log(
+      '* Getting build dependencies for sdist...',
+      'configuration error: `project.name` must be pep508-identifier',
+      'DESCRIPTION:',
+      '    The name (primary identifier) of the project. MUST be statically defined.',
+      '',
+      'GIVEN VALUE:',
+      '    "ledger reporter"',
+      '',
+      "OFFENDING RULE: 'format'",
+      '',
+      ...BACKEND_TRACEBACK,
+      'ValueError: invalid pyproject.toml config: `project.name`.',
+      'configuration error: `project.name` must be pep508-identifier',
+      '',
+      'ERROR Backend subprocess exited when trying to invoke get_requires_for_build_sdist',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    const predicted = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('setuptools.pyproject-invalid');
+    expect(analysis.category).toBe('compilation');
+    const valueError = 11 + BACKEND_TRACEBACK.length;
+    expect(predicted[0]).toBe(2);
+    expect(predicted).toEqual(expect.arrayContaining([7, valueError, valueError + 3]));
+  });
+});
