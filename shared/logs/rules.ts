@@ -1335,13 +1335,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // each under its heading; the build backend's traceback (`ValueError: invalid pyproject.toml config: …`) follows.
   { id: 'setuptools.pyproject-invalid', category: 'compilation', weight: 84, extend: 'indent', maxLines: 80,
     re: /^configuration error: `[^`]*` (?:must|cannot) /, cont: /^(?:DESCRIPTION|GIVEN VALUE|OFFENDING RULE|DEFINITION):/ },
-  // `twine check` on a distribution whose metadata PyPI would not render (twine 4's log: `ERROR    ` and the message
-  // wrapped under it; twine 3 indented the message under the `FAILED` line).
+  // `twine check` on a distribution whose metadata PyPI would not render: twine 4 logs `ERROR    ` and the message,
+  // wrapped under it, below each `Checking dist/x: FAILED`.
   { id: 'twine.check-failed', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
     re: /^Checking \S+: FAILED$/, cont: /^(?:ERROR|WARNING) +\S/, pick: [{ re: /^ERROR +\S/ }] },
   // pip's resolver on requirements that cannot all hold: `ERROR: Cannot install a and b because these package
-  // versions have conflicting dependencies.`, then `The conflict is caused by:` and the requirements that clash, one
-  // an indented line, its advice, and `ERROR: ResolutionImpossible: …`.
+  // versions have conflicting dependencies.`, then `The conflict is caused by:` and the requirements that clash, each
+  // on an indented line, its advice, and `ERROR: ResolutionImpossible: …`.
   { id: 'pip.conflict', category: 'dependency', weight: 86, extend: 'indent', maxLines: 60,
     re: /^ERROR: Cannot install .{0,1000} because these package versions have conflicting dependencies\.$/,
     cont: /^(?:The conflict is caused by:$|To fix this you could try to:$|\d+\. \S|ERROR: ResolutionImpossible: )/ },
@@ -1636,7 +1636,7 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   // pip's verdict after a subprocess it quoted (`pip.subprocess-error`): its error's reference (`_internal/exceptions.py`)
   // and, for metadata and legacy installs, `× Encountered error while …` pointing back at the quote.
   // setuptools' (and distutils') verdict on a compiler or linker it ran (`error: command '/usr/bin/gcc' failed with
-  // exit code 1`, `… with exit status 1` before setuptools 59), and pip's on a wheel it could not build (`ERROR:
+  // exit code 1`, `… with exit status 1` in older distutils), and pip's on a wheel it could not build (`ERROR:
   // Failed building wheel for x`, which `pip.resolve` takes): each closes the report of the error printed above it.
   { id: 'cascade.setuptools', category: 'unknown', weight: 30, extend: 'line', re: SETUPTOOLS_COMMAND_FAILED_RE, closing: { through: /$^/ } },
   { id: 'cascade.pip-wheel', category: 'unknown', weight: 30, extend: 'line', re: /^\s*ERROR: Failed building wheel for \S+$/, closing: { through: /$^/ } },
