@@ -503,6 +503,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/,
     end: /^(?:(?:FAILED|ERROR|PASSED|SKIPPED|XFAIL|XPASS) |[=!]{3}|\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b)/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
+  // A conftest.py that does not import stops pytest before its session (exit status 4): `ImportError while loading
+  // conftest '/…/tests/conftest.py'.`, then the frames in pytest's short form and the `E   ` line that says why.
+  { id: 'pytest.conftest-import', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 60,
+    re: /^ImportError while loading conftest '[^']+'\.$/, cont: /^(?:\S+:\d+: in \S|E {2,}\S)/, pick: [{ re: /^E {2,}\S/ }] },
   // pytest's usage errors stop the run before any test (exit status 4): a path on its command line or in its
   // `testpaths` that does not exist, a `--pyargs` package it cannot import. The pipeline names a wrong path.
   { id: 'pytest.usage-error', category: 'configuration', weight: 80, extend: 'line',

@@ -343,6 +343,23 @@ describe("pytest's usage errors", () => {
     expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
     expect(analysis.category).toBe('configuration');
   });
+
+  it('reports a conftest that does not import, with the frame it failed in (exit status 4, before the session starts)', async () => {
+    // Prepare
+    const text = log(
+      "ImportError while loading conftest '/home/runner/work/ledger/ledger/tests/conftest.py'.",
+      'tests/conftest.py:3: in <module>',
+      '    from ledger.fixtures import sample_entries',
+      "E   ModuleNotFoundError: No module named 'ledger.fixtures'",
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    const predicted = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.conftest-import');
+    expect(predicted[0]).toBe(4);
+    expect([...predicted].sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+  });
 });
 
 describe("twine check", () => {
