@@ -494,8 +494,8 @@ export const RULES: readonly Rule[] = uniformRules([
     // from one place only, so a long line costs one pass, not one per split of it.
     tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true,
     // pytest-timeout fails the test it stopped with `E   Failed: Timeout >2.0s` (its signal method; the thread method
-    // kills the whole run instead).
-    categoryFrom: { re: /^E\s+Failed: Timeout >\d+(?:\.\d+)?s$/, category: 'timeout' } },
+    // kills the whole run instead); since 2.2 with `E   Failed: Timeout (>2.0s) from pytest-timeout.`.
+    categoryFrom: { re: /^E\s+Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/, category: 'timeout' } },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`. Under CI (the `CI`
   // or `BUILD_NUMBER` variable) pytest prints an entry's message whole, over as many lines as it has (an assertion's
   // `+  where …` lines, Hypothesis's falsifying example), down to the next entry or the run's summary line.
