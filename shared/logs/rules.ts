@@ -419,6 +419,12 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
  */
 const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+(?:\.\d+)?s)?$/;
 
+/**
+ * An exception's line in CPython 3.11's tree of an ExceptionGroup, behind its rails (`  | ExceptionGroup: unhandled
+ * errors in a TaskGroup (2 sub-exceptions)`, `    | ValueError: bad record b`): the group's own comes first.
+ */
+const PY_EXCEPTION_GROUP_LINE_RE = /^\s*\| (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Group|Exit|Interrupt)(?::\s.*)?$/;
+
 /** setuptools' verdict on a command it ran (see `cascade.setuptools`), at the line's start or in pip's quote. */
 const SETUPTOOLS_COMMAND_FAILED_RE = /^\s*error: command '[^']+' failed with exit (?:code|status) -?\d+$/;
 
@@ -486,9 +492,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // ── test runners ──────────────────────────────────────────────────────────────────────────────────────────
   // pytest-cov's report (`---------- coverage: platform linux, python 3.12.3 -----------`) follows the last section.
   // A report without `E ` lines says why in the exception line it quotes at the line's start: nbmake's is the cell's
-  // source between dashed rules and the kernel's IPython traceback, `KeyError: 'amount'` last.
+  // source between dashed rules and the kernel's IPython traceback, `KeyError: 'amount'` last. pytest 7.2+ prints a
+  // test's ExceptionGroup as CPython's tree, rails and all, in every `--tb` style, with no `E ` line: the group's line.
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
-    pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: PY_EXCEPTION_LINE_RE, last: true, outdented: true }, { re: /\S/ }],
+    pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: PY_EXCEPTION_LINE_RE, last: true, outdented: true }, { re: PY_EXCEPTION_GROUP_LINE_RE }, { re: /\S/ }],
     re: /^_{3,} (?!summary _)(?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
     // The summary (`===== 1 failed, 2 passed in 0.50s =====`) holds no `=` between its frames; each lookahead reads
     // from one place only, so a long line costs one pass, not one per split of it.
@@ -530,7 +537,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // to the closing `+------`. The group's line says what failed; its sub-exceptions under it, why.
   { id: 'python.exception-group', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: /^\s*\+ Exception Group Traceback \(most recent call last\):$/, cont: /^\s*[|+]/,
-    pick: [{ re: /^\s*\| (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Group|Exit|Interrupt)(?::\s.*)?$/ }] },
+    pick: [{ re: PY_EXCEPTION_GROUP_LINE_RE }] },
   // Django's system checks (`manage.py check`, and every command that runs them first: `test`, `migrate`) stop the
   // command with `SystemCheckError: System check identified some issues:`, the `ERRORS:` and `WARNINGS:` found, each
   // `app.Model.field: (fields.E120) …`, and their count: the project's models, settings or URLs do not hold together.

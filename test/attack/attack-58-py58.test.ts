@@ -33,3 +33,47 @@ describe("pytest-timeout's failure, in every release's wording", () => {
     expect(analysis.category).toBe('timeout');
   });
 });
+
+describe("pytest's report of a test that raised an ExceptionGroup", () => {
+  it("puts the group's exception line first, not the tree's `+ Exception Group Traceback` header", async () => {
+    // Prepare: pytest 7.2 under CPython 3.11 prints an ExceptionGroup's tree, rails and all, with no `E` line, in
+    // every `--tb` style (long, short and native alike): here an asyncio.TaskGroup whose two tasks raised.
+    const text = log(
+      'tests/test_eg.py F..                                                     [100%]',
+      '',
+      '=================================== FAILURES ===================================',
+      '_______________________________ test_gather_all ________________________________',
+      '  + Exception Group Traceback (most recent call last):',
+      '  |   File "/home/runner/work/app/app/tests/test_eg.py", line 17, in test_gather_all',
+      '  |     asyncio.run(gather_all())',
+      '  |   File "/opt/hostedtoolcache/Python/3.11.2/x64/lib/python3.11/asyncio/runners.py", line 190, in run',
+      '  |     return runner.run(main)',
+      '  |            ^^^^^^^^^^^^^^^^',
+      '  |   File "/home/runner/work/app/app/tests/test_eg.py", line 12, in gather_all',
+      '  |     async with asyncio.TaskGroup() as tg:',
+      '  |   File "/opt/hostedtoolcache/Python/3.11.2/x64/lib/python3.11/asyncio/taskgroups.py", line 133, in __aexit__',
+      '  |     raise me from None',
+      '  | ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)',
+      '  +-+---------------- 1 ----------------',
+      '    | Traceback (most recent call last):',
+      '    |   File "/home/runner/work/app/app/tests/test_eg.py", line 6, in fetch',
+      '    |     raise ValueError(f"bad record {name}")',
+      '    | ValueError: bad record b',
+      '    +---------------- 2 ----------------',
+      '    | Traceback (most recent call last):',
+      '    |   File "/home/runner/work/app/app/tests/test_eg.py", line 8, in fetch',
+      '    |     raise KeyError(name)',
+      "    | KeyError: 'c'",
+      '    +------------------------------------',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_eg.py::test_gather_all - ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)',
+      '========================= 1 failed, 2 passed in 0.02s ==========================',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(15);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([15, 20, 25, 28]));
+  });
+});
