@@ -543,7 +543,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // `app.Model.field: (fields.E120) …`, and their count: the project's models, settings or URLs do not hold together.
   { id: 'django.system-check', category: 'compilation', weight: 84, extend: 'until', maxLines: 200,
     re: /^SystemCheckError: System check identified some issues:$/, end: /^System check identified \d+ issues? \(\d+ silenced\)\.$/,
-    pick: [{ re: /^\S+: \([\w.]+\.E\d+\) \S/ }] },
+    // A check's object is printed with `str()`: a field's path, `?` for none, a ModelAdmin's `<class 'app.admin.X'>`.
+    pick: [{ re: /^(?:\S+|<class '[^']+'>): \([\w.]+\.E\d+\) \S/ }] },
   // behave's pretty and plain formatters print the error of a failed step indented under the step (`    Then x  #
   // features/steps/loans.py:35`): `Assertion Failed: …` for a failed `assert`, a traceback for anything else; then,
   // after every feature, `Failing scenarios:` and the scenarios' places. One rule for the three, so that a run's
@@ -578,10 +579,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // compiler's error, a Python exception); pip's `ERROR: Failed building wheel for x` after it only which package.
   // Before the cross-mark rule, which would read the `×` as a failed test's. A C extension's build quotes a compiler
   // command per source file, thousands in a large one: of the output the prediction lists the line picked and the
-  // few under it (the code frame, `compilation terminated.`).
+  // few under it (the code frame, `compilation terminated.`). setuptools' verdict on a compiler that ran and failed
+  // (`error: command 'gcc' failed with exit code 1`) is not why; on one that could not start (`… failed: No such file
+  // or directory`, no compiler installed) it is the only line that says why.
   { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 5000, gap: 99,
     re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
-    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed)\S/ }],
+    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed with )\S/ }],
     // A compiler's error in the package's own code is the code's failure; a `fatal error:` (a header that is not
     // installed: `libpq-fe.h: No such file or directory`) stays a missing dependency's.
     categoryFrom: { re: /^\s*\S+?:\d+(?::\d+)?: error: /, category: 'compilation' },

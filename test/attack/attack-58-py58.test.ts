@@ -77,3 +77,55 @@ describe("pytest's report of a test that raised an ExceptionGroup", () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([15, 20, 25, 28]));
   });
 });
+
+describe("Django's system check errors", () => {
+  it('puts first an error whose object is a class (`<class \'library.admin.BookAdmin\'>: (admin.E108) …`)', async () => {
+    // Prepare: a real `manage.py check`: a ModelAdmin's `list_display` naming a field the model does not have.
+    // Django prints a check's object with `str()`: a ModelAdmin class is `<class 'app.admin.X'>`, spaces and all.
+    const text = log(
+      'SystemCheckError: System check identified some issues:',
+      '',
+      'ERRORS:',
+      "<class 'library.admin.BookAdmin'>: (admin.E108) The value of 'list_display[0]' refers to 'titel', which is not a callable, an attribute of 'BookAdmin', or an attribute or method on 'library.Book'.",
+      '',
+      'System check identified 1 issue (0 silenced).',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('django.system-check');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
+  });
+});
+
+describe("pip's quote of a C extension build whose compiler is not installed", () => {
+  it("puts setuptools' `error: command '…' failed: No such file or directory` first, the only line that says why", async () => {
+    // Prepare: a real `pip install --no-index --no-build-isolation .` with `CC` naming a compiler that is not
+    // installed: distutils' spawn reports the command it could not start, not an exit code.
+    const text = log(
+      'Building wheels for collected packages: fastsum',
+      '  Building wheel for fastsum (setup.py): started',
+      "  Building wheel for fastsum (setup.py): finished with status 'error'",
+      '  error: subprocess-exited-with-error',
+      '  ',
+      '  × python setup.py bdist_wheel did not run successfully.',
+      '  │ exit code: 1',
+      '  ╰─> [5 lines of output]',
+      '      running bdist_wheel',
+      '      running build',
+      '      running build_ext',
+      "      building 'fastsum' extension",
+      '      x86_64-linux-gnu-gcc-13 -Wsign-compare -DNDEBUG -g -fwrapv -O2 -Wall -fPIC -I/usr/include/python3.11 -c fastsum.c -o build/temp.linux-x86_64-cpython-311/fastsum.o',
+      "      error: command 'x86_64-linux-gnu-gcc-13' failed: No such file or directory",
+      '      [end of output]',
+      '  ',
+      '  note: This error originates from a subprocess, and is likely not a problem with pip.',
+      '  ERROR: Failed building wheel for fastsum',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pip.subprocess-error');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(14);
+  });
+});
