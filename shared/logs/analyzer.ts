@@ -2015,13 +2015,14 @@ function addQuoted(block: Block, text: string): void {
 }
 
 /**
- * The category follows the evidence line: a rule's own `categoryFrom` line in the block decides first, then the
- * picked head (a traceback's exception, a pytest `E` line), then another program's output the block quotes (see
- * Rule.interleaved), then the rest of the block, then the step's title.
+ * The category follows the evidence line: a rule's own `categoryFrom` line in the block decides first (the picked
+ * head, which may stand past the lines a block stores, or one of those), then the picked head (a traceback's
+ * exception, a pytest `E` line), then another program's output the block quotes (see Rule.interleaved), then the
+ * rest of the block, then the step's title.
  */
 function categoryOf(block: Block): Category {
   const from = block.rule.categoryFrom;
-  if (from !== undefined && block.lines.some((l) => from.re.test(bodyOf(block, l.text)))) return from.category;
+  if (from !== undefined && (from.re.test(bodyOf(block, block.headText)) || block.lines.some((l) => from.re.test(bodyOf(block, l.text))))) return from.category;
   if (!block.rule.refine) return block.rule.category;
   const own = refineCategory(block.headText, 'unknown');
   if (own !== 'unknown') return own;

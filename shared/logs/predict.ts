@@ -101,15 +101,15 @@ function sameRuleNeighbours(failures: readonly Failure[], top: Failure, ranges: 
 /**
  * Adds to `ranges` the blocks of another kind that start within {@link CONTIGUOUS_GAP} lines of the report's end
  * (`end`), each going on from the last: a Java exception whose multi-line message holds the line another rule took
- * (`stderr: fatal: unable to access …`), with the frames under that one. Not a block that only reports that
- * something failed (`FAIL`, `TEST FAILURE`, `3 tests completed, 1 failed`): a summary after the report is not part
- * of it.
+ * (`stderr: fatal: unable to access …`), with the frames under that one, or an entry of the run's list of the
+ * report's failures further down (`Rule.summarises`). Not a block that only reports that something failed (`FAIL`,
+ * `TEST FAILURE`, `3 tests completed, 1 failed`): a summary after the report is not part of it.
  */
 function continuingBlocks(failures: readonly Failure[], top: Failure, end: number, ranges: Range[]): void {
   const others = failures.filter((f) => f.rule !== top.rule && !STATUS_RULES.has(f.rule)).sort((a, b) => a.startLine - b.startLine);
   let reportEnd = end;
   for (const f of others) {
-    if (f.startLine > reportEnd && f.startLine - reportEnd <= CONTIGUOUS_GAP) {
+    if (f.startLine > reportEnd && (f.startLine - reportEnd <= CONTIGUOUS_GAP || summarises(f, top, f.startLine - reportEnd))) {
       ranges.push({ startLine: f.startLine, endLine: f.endLine });
       reportEnd = f.endLine;
     }
@@ -126,6 +126,12 @@ function closingReportOf(failures: readonly Failure[], top: Failure): Failure | 
     reports.find((f) => f.startLine <= top.startLine && top.startLine <= (f.closedThrough as number)) ??
     reports.find((f) => f.startLine > top.endLine && f.startLine - top.endLine <= CLOSING_GAP && sameStep(f, top))
   );
+}
+
+/** Whether `entry`, `gap` lines under the report of `top`, is an entry of the run's list of its failures (`Rule.summarises`). */
+function summarises(entry: Failure, top: Failure, gap: number): boolean {
+  const list = RULES_BY_ID.get(entry.rule)?.summarises;
+  return list !== undefined && list.rule === top.rule && gap <= list.within && sameStep(entry, top);
 }
 
 /** Whether two failures were printed in one step (or both in a log that marks none). */

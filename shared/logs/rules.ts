@@ -166,6 +166,13 @@ export interface Rule {
    */
   readonly causeOnce?: boolean;
   /**
+   * Its blocks are entries of a run's closing list of the failures rule `rule` reported (pytest's short test summary):
+   * an entry printed up to `within` lines under such a report, in its step, is part of it, whatever the list puts
+   * above it (the skipped, xfailed and passed tests `-ra` and `-rA` list first, `-rA`'s captured output of the passed
+   * tests). The prediction lists the first such entry and the ones that follow it.
+   */
+  readonly summarises?: { readonly rule: string; readonly within: number };
+  /**
    * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
    * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
    * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
@@ -226,6 +233,7 @@ export function uniformRule(rule: Rule): Rule {
     tallyAbove: rule.tallyAbove && { heading: rule.tallyAbove.heading, entry: rule.tallyAbove.entry, through: rule.tallyAbove.through },
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
+    summarises: rule.summarises && { rule: rule.summarises.rule, within: rule.summarises.within },
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
   } satisfies Record<keyof Rule, unknown>;
@@ -405,6 +413,21 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
   { id: 'php.bare-exception', ...BARE_EXCEPTION_FIELDS },
 ]);
 
+/**
+ * A step behave printed with its definition's place (`    When a member returns "Emma"   # features/steps/loans.py:30`,
+ * with `--show-timings` its duration after it).
+ */
+const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+(?:\.\d+)?s)?$/;
+
+/**
+ * An exception's line in CPython 3.11's tree of an ExceptionGroup, behind its rails (`  | ExceptionGroup: unhandled
+ * errors in a TaskGroup (2 sub-exceptions)`, `    | ValueError: bad record b`): the group's own comes first.
+ */
+const PY_EXCEPTION_GROUP_LINE_RE = /^\s*\| (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Group|Exit|Interrupt)(?::\s.*)?$/;
+
+/** setuptools' verdict on a command it ran (see `cascade.setuptools`), at the line's start or in pip's quote. */
+const SETUPTOOLS_COMMAND_FAILED_RE = /^\s*error: command '[^']+' failed with exit (?:code|status) -?\d+$/;
+
 /** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
 
@@ -475,16 +498,32 @@ export const RULES: readonly Rule[] = uniformRules([
   // ── test runners ──────────────────────────────────────────────────────────────────────────────────────────
   // pytest-cov's report (`---------- coverage: platform linux, python 3.12.3 -----------`) follows the last section.
   // A report without `E ` lines says why in the exception line it quotes at the line's start: nbmake's is the cell's
-  // source between dashed rules and the kernel's IPython traceback, `KeyError: 'amount'` last.
+  // source between dashed rules and the kernel's IPython traceback, `KeyError: 'amount'` last. pytest 7.2+ prints a
+  // test's ExceptionGroup as CPython's tree, rails and all, in every `--tb` style, with no `E ` line: the group's line.
   { id: 'pytest.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 400, gap: 99,
-    pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: PY_EXCEPTION_LINE_RE, last: true, outdented: true }, { re: /\S/ }],
+    pick: [{ re: /^E {2,}\S/ }, { re: /^[\w./-]+\.py:\d+: (?!in )\w/, last: true }, { re: PY_EXCEPTION_LINE_RE, last: true, outdented: true }, { re: PY_EXCEPTION_GROUP_LINE_RE }, { re: /\S/ }],
     re: /^_{3,} (?!summary _)(?:\[doctest\] )?\S.* _{3,}$/, end: /^(?:={3}.*={3}|-{3,} (?=Captured|generated|coverage: | ?\S.* logs? ).* -{3,}|[=_]{20,})$/,
     // The summary (`===== 1 failed, 2 passed in 0.50s =====`) holds no `=` between its frames; each lookahead reads
     // from one place only, so a long line costs one pass, not one per split of it.
-    tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true },
-  // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`.
-  { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'line', re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/ },
+    tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true,
+    // pytest-timeout fails the test it stopped with `E   Failed: Timeout >2.0s` (its signal method; the thread method
+    // kills the whole run instead); since 2.2 with `E   Failed: Timeout (>2.0s) from pytest-timeout.`.
+    categoryFrom: { re: /^E\s+Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/, category: 'timeout' } },
+  // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`. Under CI (the `CI`
+  // or `BUILD_NUMBER` variable) pytest prints an entry's message whole, over as many lines as it has (an assertion's
+  // `+  where …` lines, Hypothesis's falsifying example), down to the next entry or the run's summary line.
+  { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'until', maxLines: 20, summarises: { rule: 'pytest.failed', within: 200 },
+    re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/,
+    end: /^(?:(?:FAILED|ERROR|PASSED|SKIPPED|XFAIL|XPASS) |[=!]{3}|\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b)/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
+  // A conftest.py that does not import stops pytest before its session (exit status 4): `ImportError while loading
+  // conftest '/…/tests/conftest.py'.`, then the frames in pytest's short form and the `E   ` line that says why.
+  { id: 'pytest.conftest-import', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 60,
+    re: /^ImportError while loading conftest '[^']+'\.$/, cont: /^(?:\S+:\d+: in \S|E {2,}\S)/, pick: [{ re: /^E {2,}\S/ }] },
+  // pytest's usage errors stop the run before any test (exit status 4): a path on its command line or in its
+  // `testpaths` that does not exist, a `--pyargs` package it cannot import. The pipeline names a wrong path.
+  { id: 'pytest.usage-error', category: 'configuration', weight: 80, extend: 'line',
+    re: /^ERROR: (?:file or directory not found|module or package not found): \S/ },
   // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it. The
   // same row of dashes closes the last report, above `Ran N tests`: passed over, part of the block only when a line
   // of it follows them.
@@ -499,17 +538,34 @@ export const RULES: readonly Rule[] = uniformRules([
   // `<decorator-gen-53> in timeit(…)`), each with its code under an arrow (`----> 2`, `--> 346`). IPython 7 prints a
   // file's path whole, spaces and all (`~/work/my project/cart.py in total(prices)`: ultratb's VerboseTB.format_record,
   // `compress_user(file)`, then `in <module>` or `in func(args)`), so one with a space is read to its `in` and call.
-  // behave's plain formatter: a failed step (`    Then the total is 1.45   # features/steps/x.py:23`) and, indented
-  // under it, `Assertion Failed: …` or the step's traceback down to its exception; the scenario's line and steps
-  // above it are the report's too. Before Python's traceback rule, which would read the step's traceback alone.
-  { id: 'behave.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80, gap: 0,
-    re: /^\s+(?:Assertion Failed: |Traceback \(most recent call last\):$)/, cont: /^ {6}[\w.]+: /,
-    under: { header: /^\s+(?:Given|When|Then|And|But|\*) .*# \S+:\d+$/, through: /$^/ },
-    lookback: { re: /^\s+Scenario(?: Outline)?: /, lines: 40, inclusive: true } },
   // doctest (`python -m doctest`, `--doctest-modules` without pytest): under a row of stars, `File "…/x.py", line 22,
   // in x.f`, the example and `Expected:`/`Got:`, or `Exception raised:` and its traceback, down to the next row.
   { id: 'doctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200, gap: 1,
     re: /^File "[^"]+", line \d+, in \S+$/, under: { header: /^\*{70}$/, through: /$^/ }, end: /^\*{70}$/ },
+  // CPython 3.11+ prints an ExceptionGroup (asyncio's TaskGroup, trio's nurseries, `except*`) as a tree behind `|`
+  // and `+` rails: the group's own traceback and exception, then each sub-exception's under `+-+---- 1 ----`, down
+  // to the closing `+------`. The group's line says what failed; its sub-exceptions under it, why.
+  { id: 'python.exception-group', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
+    re: /^\s*\+ Exception Group Traceback \(most recent call last\):$/, cont: /^\s*[|+]/,
+    pick: [{ re: PY_EXCEPTION_GROUP_LINE_RE }] },
+  // Django's system checks (`manage.py check`, and every command that runs them first: `test`, `migrate`) stop the
+  // command with `SystemCheckError: System check identified some issues:`, the `ERRORS:` and `WARNINGS:` found, each
+  // `app.Model.field: (fields.E120) …`, and their count: the project's models, settings or URLs do not hold together.
+  { id: 'django.system-check', category: 'compilation', weight: 84, extend: 'until', maxLines: 200,
+    re: /^SystemCheckError: System check identified some issues:$/, end: /^System check identified \d+ issues? \(\d+ silenced\)\.$/,
+    // A check's object is printed with `str()`: a field's path, `?` for none, a ModelAdmin's `<class 'app.admin.X'>`.
+    pick: [{ re: /^(?:\S+|<class '[^']+'>): \([\w.]+\.E\d+\) \S/ }] },
+  // behave's pretty and plain formatters print the error of a failed step indented under the step (`    Then x  #
+  // features/steps/loans.py:35`): `Assertion Failed: …` for a failed `assert`, a traceback for anything else; then,
+  // after every feature, `Failing scenarios:` and the scenarios' places. One rule for the three, so that a run's
+  // failures and its list are one report; the scenario's line and the steps above the failed one are its report too
+  // (the scenario names the test). Cucumber's pretty formatter prints steps the same way, its errors not.
+  { id: 'behave.step-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 300,
+    re: /^(?:\s+(?:Assertion Failed: \S|Traceback \(most recent call last\):$)|Failing scenarios:$)/,
+    under: { header: BEHAVE_STEP_RE, through: /$^/, alone: /^Failing scenarios:$/ },
+    lookback: { re: /^\s+Scenario(?: Outline)?: /, lines: 40, inclusive: true },
+    cont: PY_EXCEPTION_LINE_RE,
+    pick: [{ re: /^\s+Assertion Failed: / }, { re: PY_EXCEPTION_LINE_RE, last: true }] },
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: PY_TRACEBACK_RE,
     cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,
@@ -534,12 +590,18 @@ export const RULES: readonly Rule[] = uniformRules([
   // compiler's error, a Python exception); pip's `ERROR: Failed building wheel for x` after it only which package.
   // Before the cross-mark rule, which would read the `×` as a failed test's. A C extension's build quotes a compiler
   // command per source file, thousands in a large one: of the output the prediction lists the line picked and the
-  // few under it (the code frame, `compilation terminated.`).
+  // few under it (the code frame, `compilation terminated.`). setuptools' verdict on a compiler that ran and failed
+  // (`error: command 'gcc' failed with exit code 1`) is not why; on one that could not start (`… failed: No such file
+  // or directory`, no compiler installed) it is the only line that says why.
   { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 5000, gap: 99,
     re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
-    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed)\S/ }],
-    // pip's frame around the quote (`│ exit code: 1`, `╰─> [2 lines of output]`) is none of it.
-    keyLines: { belowPick: { lines: 4 }, tail: { lines: QUOTED_OUTPUT_TAIL, skip: /^\s*(?:│ |╰─> \[\d+ lines? of output\]$)/ } } },
+    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed with )\S/ }],
+    // A compiler's error in the package's own code is the code's failure; a `fatal error:` (a header that is not
+    // installed: `libpq-fe.h: No such file or directory`) stays a missing dependency's.
+    categoryFrom: { re: /^\s*\S+?:\d+(?::\d+)?: error: /, category: 'compilation' },
+    // pip's frame around the quote (`│ exit code: 1`, `╰─> [2 lines of output]`) is none of it. setuptools' own
+    // `error: command '/usr/bin/gcc' failed with exit code 1` names the command the build stopped on.
+    keyLines: { belowPick: { lines: 4 }, also: SETUPTOOLS_COMMAND_FAILED_RE, tail: { lines: QUOTED_OUTPUT_TAIL, skip: /^\s*(?:│ |╰─> \[\d+ lines? of output\]$)/ } } },
   // uv marks its errors with the same `×` test reporters use for a failed test.
   { id: 'uv.error', category: 'dependency', weight: 86, extend: 'indent', maxLines: 40,
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
@@ -1408,6 +1470,21 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'yarn.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
     re: /^error (?:An unexpected error occurred|Couldn't find (?:any versions|package)|Package .* not found|.*: The engine "\w+" is incompatible|Received invalid response from npm|.* not found in the registry)/ },
   { id: 'pnpm.error', category: 'dependency', weight: 78, extend: 'line', refine: true, re: /\bERR_PNPM_(?!RECURSIVE_RUN_FIRST_FAIL)\w+/ },
+  // setuptools 61+ validates `[project]` in pyproject.toml (validate-pyproject): `configuration error: \`project.name\`
+  // must be pep508-identifier`, then the rule's DESCRIPTION, the GIVEN VALUE, the OFFENDING RULE and its DEFINITION,
+  // each under its heading; the build backend's traceback (`ValueError: invalid pyproject.toml config: …`) follows.
+  { id: 'setuptools.pyproject-invalid', category: 'compilation', weight: 84, extend: 'indent', maxLines: 80,
+    re: /^configuration error: `[^`]*` (?:must|cannot) /, cont: /^(?:DESCRIPTION|GIVEN VALUE|OFFENDING RULE|DEFINITION):/ },
+  // `twine check` on a distribution whose metadata PyPI would not render: twine 4 logs `ERROR    ` and the message,
+  // wrapped under it, below each `Checking dist/x: FAILED`.
+  { id: 'twine.check-failed', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
+    re: /^Checking \S+: FAILED$/, cont: /^(?:ERROR|WARNING) +\S/, pick: [{ re: /^ERROR +\S/ }] },
+  // pip's resolver on requirements that cannot all hold: `ERROR: Cannot install a and b because these package
+  // versions have conflicting dependencies.`, then `The conflict is caused by:` and the requirements that clash, each
+  // on an indented line, its advice, and `ERROR: ResolutionImpossible: …`.
+  { id: 'pip.conflict', category: 'dependency', weight: 86, extend: 'indent', maxLines: 60,
+    re: /^ERROR: Cannot install .{0,1000} because these package versions have conflicting dependencies\.$/,
+    cont: /^(?:The conflict is caused by:$|To fix this you could try to:$|\d+\. \S|ERROR: ResolutionImpossible: )/ },
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
@@ -1703,6 +1780,14 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
     re: /^(?:ERROR: command finished with error: |[\w@./-]+#[\w:-]+: command \(|\s*ERROR {1,2}run failed: |Failed: {2,}[\w@./-]+#[\w:-]+)/ },
   // pip's verdict after a subprocess it quoted (`pip.subprocess-error`): its error's reference (`_internal/exceptions.py`)
   // and, for metadata and legacy installs, `× Encountered error while …` pointing back at the quote.
+  // setuptools' (and distutils') verdict on a compiler or linker it ran (`error: command '/usr/bin/gcc' failed with
+  // exit code 1`, `… with exit status 1` in older distutils), and pip's on a wheel it could not build (`ERROR:
+  // Failed building wheel for x`, which `pip.resolve` takes): each closes the report of the error printed above it.
+  { id: 'cascade.setuptools', category: 'unknown', weight: 30, extend: 'line', re: SETUPTOOLS_COMMAND_FAILED_RE, closing: { through: /$^/ } },
+  { id: 'cascade.pip-wheel', category: 'unknown', weight: 30, extend: 'line', re: /^\s*ERROR: Failed building wheel for \S+$/, closing: { through: /$^/ } },
+  // pypa/build's verdict on a backend hook that failed (`ERROR Backend subprocess exited when trying to invoke
+  // build_wheel`): it closes the report of what the backend printed.
+  { id: 'cascade.pypa-build', category: 'unknown', weight: 30, extend: 'line', re: /^ERROR Backend subprocess exited when trying to invoke \w+$/, closing: { through: /$^/ } },
   { id: 'cascade.pip', category: 'unknown', weight: 12, extend: 'line',
     re: /^(?:error: (?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)|× Encountered error while (?:generating package metadata|trying to install package)\.)$/ },
   // tox 3 after a command of an environment failed: `ERROR: InvocationError for command … (exited with code 1)`, then

@@ -373,7 +373,7 @@ const HOSTILE_UNITS = [' ', 'a', '1', ':1', 'a:1:', 'a.py:1 ', ' `a', '[a', '# a
  * message, lookback, header, confirmation, pick, category) to the part they read on.
  */
 const HEADS_BY_RULE: Readonly<Record<string, readonly string[]>> = {
-  'behave.failed': ['', ' ', '  Given ', '  Then a ', '      Assertion Failed: ', '  Scenario: '],
+  'behave.step-failed': ['', ' ', '  Given ', '  Then a ', '      Assertion Failed: ', '  Scenario: '],
   'doctest.failed': ['', 'File "', 'File "a", line 1, in '],
   'go.data-race': ['', 'WARNING: DATA RACE'],
   'hspec.failed': ['', '  ', '  1) '],

@@ -933,7 +933,7 @@ describe('the extent of a build tool report that quotes what failed', () => {
     expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, fatal, 13, 16]);
   });
 
-  it("lists of a wheel pip could not build the headline, the compiler's error and the lines under it, not the build's output", async () => {
+  it("lists of a wheel pip could not build the headline, the compiler's error and the lines under it, pip's verdict naming the wheel, not the build's output", async () => {
     for (const compiled of [50, 400]) {
       // Prepare: pip quotes the build backend's whole output between `╰─> [N lines of output]` and `[end of output]`,
       // six spaces in: a C extension's build prints a compiler command per source file before the one that fails.
@@ -968,7 +968,7 @@ describe('the extent of a build tool report that quotes what failed', () => {
       // Assert
       expect(analysis.failures[0]?.rule, `${compiled} compiled`).toBe('pip.subprocess-error');
       expect(analysis.failures[0]?.lines[0]?.line, `${compiled} compiled`).toBe(fatal);
-      expect([...predictionLines(analysis)].sort((a, b) => a - b), `${compiled} compiled`).toEqual([6, fatal, fatal + 1, fatal + 2, fatal + 3, fatal + 4]);
+      expect([...predictionLines(analysis)].sort((a, b) => a - b), `${compiled} compiled`).toEqual([6, fatal, fatal + 1, fatal + 2, fatal + 3, fatal + 4, fatal + 8]);
     }
   });
 

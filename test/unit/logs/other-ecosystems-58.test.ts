@@ -353,7 +353,7 @@ describe('Clojure, doctest, msgfmt and behave (session 58)', () => {
     // Act
     const analysis = await analyzeLog(log);
     // Assert
-    expect(analysis.failures[0]?.rule).toBe('behave.failed');
+    expect(analysis.failures[0]?.rule).toBe('behave.step-failed');
     expect([5, 6]).toContain(analysis.failures[0]?.lines[0]?.line);
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 5, 6, 9, 11, 15]));
     expect(analysis.category).toBe('test_failure');

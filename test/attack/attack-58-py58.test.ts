@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+
+/**
+ * Attack pass on session 58's Python rules (branch py58): real output of the same tools in forms the session's
+ * fixtures did not hold (Debian 12: CPython 3.11.2, pytest 7.2.1, pytest-timeout 2.1.0, Django 3.2.25, pip 23.0.1,
+ * setuptools 66.1.1), each read as the tool means it. Where a row needed a newer release's wording, its comment
+ * names the release and where the wording comes from.
+ */
+const log = (...lines: string[]): string => lines.join('\n');
+
+describe("pytest-timeout's failure, in every release's wording", () => {
+  it('reads the test pytest-timeout 2.2+ stopped (`Failed: Timeout (>1.0s) from pytest-timeout.`) as a timeout', async () => {
+    // Prepare: a real `--timeout=1 --tb=short` run (pytest-timeout 2.1 prints `Failed: Timeout >1.0s`); since 2.2.0
+    // its signal method fails the test with `pytest.fail("Timeout (>%ss) from pytest-timeout." % timeout)`, the
+    // wording current CI installs from PyPI print.
+    const text = log(
+      't2/test_slow.py F                                                        [100%]',
+      '',
+      '=================================== FAILURES ===================================',
+      '_________________________________ test_settles _________________________________',
+      't2/test_slow.py:4: in test_settles',
+      '    time.sleep(0.05)',
+      'E   Failed: Timeout (>1.0s) from pytest-timeout.',
+      '=========================== short test summary info ============================',
+      'FAILED t2/test_slow.py::test_settles - Failed: Timeout (>1.0s) from pytest-timeout.',
+      '============================== 1 failed in 1.01s ===============================',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(analysis.category).toBe('timeout');
+  });
+});
+
+describe("pytest's report of a test that raised an ExceptionGroup", () => {
+  it("puts the group's exception line first, not the tree's `+ Exception Group Traceback` header", async () => {
+    // Prepare: pytest 7.2 under CPython 3.11 prints an ExceptionGroup's tree, rails and all, with no `E` line, in
+    // every `--tb` style (long, short and native alike): here an asyncio.TaskGroup whose two tasks raised.
+    const text = log(
+      'tests/test_eg.py F..                                                     [100%]',
+      '',
+      '=================================== FAILURES ===================================',
+      '_______________________________ test_gather_all ________________________________',
+      '  + Exception Group Traceback (most recent call last):',
+      '  |   File "/home/runner/work/app/app/tests/test_eg.py", line 17, in test_gather_all',
+      '  |     asyncio.run(gather_all())',
+      '  |   File "/opt/hostedtoolcache/Python/3.11.2/x64/lib/python3.11/asyncio/runners.py", line 190, in run',
+      '  |     return runner.run(main)',
+      '  |            ^^^^^^^^^^^^^^^^',
+      '  |   File "/home/runner/work/app/app/tests/test_eg.py", line 12, in gather_all',
+      '  |     async with asyncio.TaskGroup() as tg:',
+      '  |   File "/opt/hostedtoolcache/Python/3.11.2/x64/lib/python3.11/asyncio/taskgroups.py", line 133, in __aexit__',
+      '  |     raise me from None',
+      '  | ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)',
+      '  +-+---------------- 1 ----------------',
+      '    | Traceback (most recent call last):',
+      '    |   File "/home/runner/work/app/app/tests/test_eg.py", line 6, in fetch',
+      '    |     raise ValueError(f"bad record {name}")',
+      '    | ValueError: bad record b',
+      '    +---------------- 2 ----------------',
+      '    | Traceback (most recent call last):',
+      '    |   File "/home/runner/work/app/app/tests/test_eg.py", line 8, in fetch',
+      '    |     raise KeyError(name)',
+      "    | KeyError: 'c'",
+      '    +------------------------------------',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_eg.py::test_gather_all - ExceptionGroup: unhandled errors in a TaskGroup (2 sub-exceptions)',
+      '========================= 1 failed, 2 passed in 0.02s ==========================',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(15);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([15, 20, 25, 28]));
+  });
+});
+
+describe("Django's system check errors", () => {
+  it('puts first an error whose object is a class (`<class \'library.admin.BookAdmin\'>: (admin.E108) …`)', async () => {
+    // Prepare: a real `manage.py check`: a ModelAdmin's `list_display` naming a field the model does not have.
+    // Django prints a check's object with `str()`: a ModelAdmin class is `<class 'app.admin.X'>`, spaces and all.
+    const text = log(
+      'SystemCheckError: System check identified some issues:',
+      '',
+      'ERRORS:',
+      "<class 'library.admin.BookAdmin'>: (admin.E108) The value of 'list_display[0]' refers to 'titel', which is not a callable, an attribute of 'BookAdmin', or an attribute or method on 'library.Book'.",
+      '',
+      'System check identified 1 issue (0 silenced).',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('django.system-check');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
+  });
+});
+
+describe("pip's quote of a C extension build whose compiler is not installed", () => {
+  it("puts setuptools' `error: command '…' failed: No such file or directory` first, the only line that says why", async () => {
+    // Prepare: a real `pip install --no-index --no-build-isolation .` with `CC` naming a compiler that is not
+    // installed: distutils' spawn reports the command it could not start, not an exit code.
+    const text = log(
+      'Building wheels for collected packages: fastsum',
+      '  Building wheel for fastsum (setup.py): started',
+      "  Building wheel for fastsum (setup.py): finished with status 'error'",
+      '  error: subprocess-exited-with-error',
+      '  ',
+      '  × python setup.py bdist_wheel did not run successfully.',
+      '  │ exit code: 1',
+      '  ╰─> [5 lines of output]',
+      '      running bdist_wheel',
+      '      running build',
+      '      running build_ext',
+      "      building 'fastsum' extension",
+      '      x86_64-linux-gnu-gcc-13 -Wsign-compare -DNDEBUG -g -fwrapv -O2 -Wall -fPIC -I/usr/include/python3.11 -c fastsum.c -o build/temp.linux-x86_64-cpython-311/fastsum.o',
+      "      error: command 'x86_64-linux-gnu-gcc-13' failed: No such file or directory",
+      '      [end of output]',
+      '  ',
+      '  note: This error originates from a subprocess, and is likely not a problem with pip.',
+      '  ERROR: Failed building wheel for fastsum',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pip.subprocess-error');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(14);
+  });
+});
