@@ -814,6 +814,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\[ERROR\] \S+:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] \S+\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$/ },
   { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
+  // javac under -Werror ends with one error that names no line (`error: warnings found and -Werror specified`;
+  // maven-compiler-plugin's `[ERROR] /…/Ledger.java: warnings found …`): the warnings above it are why, so the block
+  // reaches back over them, javac's own (`File.java:8: warning: …`, the code, caret and notes indented under each)
+  // or Maven's list (`[WARNING] …:[8,19] …` under `[WARNING] COMPILATION WARNING :`, its `[INFO] ---` rules and
+  // counts), to the first line that is neither. Before rustc's rule, whose `error: ` shape javac's line fits.
+  { id: 'javac.werror', category: 'compilation', weight: 86, extend: 'line',
+    re: /^(?:error: |\[ERROR\] (?:\S+\.java: )?)warnings found and -Werror specified$/,
+    lookback: { re: /^(?!\s|\S+\.java:\d+: warning: |\[WARNING\] \S+\.java:\[\d+,\d+\] |\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)/, lines: 200, inclusive: false } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
     re: /^(?:\[ERROR\] |\s*\[javac\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/,
