@@ -25,8 +25,8 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'f1dd3e597eb8fbb39b687a813822457028f2107bd49c517fd0683575ed1a3464',
-  data: 'lZMJDsQgDAM9///0aiu1CmATSMXREJzDRPxFfFK2UXRuyimyLtECeIRR/JPTajTRM0mYseopK6stxfbZvy6mszgIa8HE6I2NqHGMMUvzWcHE+ZtzwOK28dHkjnzekZPEx/ARY+CG33cOfmLePVd9bcS+lmzeypQXgWsp1c/kPfqpFdq/59s+MLwf3S+x3dj7nufr5aWH6DkumLIc7u7yAw==',
+  key: 'df6127a16bd3321c2b8c4023a7dd5e34b56c9b8069fc29247d5af1ac1463b27d',
+  data: 'lZMJDsQgDAM9///0aisVJdTmoOIoBCeOifg3MVpZxqZzU06RdYkWwCOM4p/crrqJnkHC9O8+ZeZrS7F91q+L6Sx2wlwwMfvGRtQ4Rsw0XhjfOH8zB2bcs/jYcEeed9Qk6dE+Ygzc6PuOwU/kvddqnxuxziWLtzLxImgtpfwZ3t1PzdD6Pd/WgdH96H6J7cbe1zyjlltGFnUaMGU1XN3lBw==',
 };
 
 /** The automata of the open block's questions (`blockSpecs`), deflated, and the key of their expressions. */

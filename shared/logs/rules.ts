@@ -687,6 +687,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\[?(?:ERROR|INFO)?\]?\s*(?:[^\s(]+\([^()]*\)\S*|\S+)(?: --)?\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
     // Hamcrest's `assertThat` describes the mismatch on lines of its own: `Expected: …`, then `     but: …`.
     cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|Expected: |\s+but: |\tat )/,
+    // An exception whose message opens with a line break prints its name alone (JUnit 5's assertAll:
+    // `org.opentest4j.MultipleFailuresError: `, then `invoice (2 failures)` and the failures indented under it).
+    contAfter: { prev: /^(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure): ?$/, re: /^\S/ },
     pick: [{ re: /^\s*(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }] },
   { id: 'surefire.summary', category: 'test_failure', weight: 70, extend: 'line',
     re: /^(?:\[ERROR\]\s+)?\s*(?:\w+\.)*\w+[.#:]\w+:\d+\s+(?:expected|Expected|\w+(?:Error|Exception))|^(?:\[ERROR\] )?(?:Failed tests|Tests in error):\s*(?:\S.*)?$/ },

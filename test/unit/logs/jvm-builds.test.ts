@@ -55,3 +55,32 @@ describe('javac under -Werror', () => {
     expect(predictionLines(analysis)).not.toContain(1);
   });
 });
+
+describe("Surefire's report of a JUnit 5 test", () => {
+  it("keeps assertAll's MultipleFailuresError whole, its heading on the line under the exception's name", async () => {
+    // Prepare: Surefire 3.2.5, JUnit 5.10.2: MultipleFailuresError's message opens on a line of its own, then the
+    // failures tab-indented, the frames, a `Suppressed:` trace per failure; the next test's report follows.
+    const log = [
+      '[ERROR] com.acme.billing.InvoiceTest.numbersAndTotals -- Time elapsed: 0.080 s <<< FAILURE!',
+      'org.opentest4j.MultipleFailuresError: ',
+      'invoice (2 failures)',
+      '\torg.opentest4j.AssertionFailedError: subtotal ==> expected: <350> but was: <250>',
+      '\torg.opentest4j.AssertionFailedError: French tax ==> expected: <70> but was: <50>',
+      '\tat org.junit.jupiter.api.AssertAll.assertAll(AssertAll.java:80)',
+      '\tat com.acme.billing.InvoiceTest.numbersAndTotals(InvoiceTest.java:21)',
+      ...Array.from({ length: 14 }, (_, i) => `\t\tat java.base/java.util.stream.AbstractPipeline.copyInto(AbstractPipeline.java:${500 + i})`),
+      '',
+      '[ERROR] com.acme.billing.InvoiceTest.unknownCountryIsRejected -- Time elapsed: 0.002 s <<< FAILURE!',
+      'org.opentest4j.AssertionFailedError: Unexpected exception type thrown, expected: <java.lang.IllegalArgumentException> but was: <java.lang.NullPointerException>',
+      '\tat com.acme.billing.InvoiceTest.unknownCountryIsRejected(InvoiceTest.java:37)',
+      '',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect(top?.rule).toBe('surefire.failed');
+    expect(top?.endLine).toBe(21);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 2, 3, 4, 5, 7, 23, 24, 25]));
+  });
+});
