@@ -84,3 +84,62 @@ describe("Surefire's report of a JUnit 5 test", () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 2, 3, 4, 5, 7, 23, 24, 25]));
   });
 });
+
+describe("Surefire's forked JVM out of heap", () => {
+  it('reports the JVM\'s message, `[ERROR] Java heap space`, as running out of memory, with the fork\'s error under the goal', async () => {
+    // Prepare: Surefire 3.2.5 with `-Xmx64m`: the provider's error while the tests run, no results, then the goal's
+    // report with the fork's error and its message (then SurefireBooterForkException's trace).
+    const log = [
+      '[INFO] Running com.acme.billing.InvoiceTest',
+      '[ERROR] Java heap space',
+      '[INFO] ',
+      '[INFO] Results:',
+      '[INFO] ',
+      '[INFO] Tests run: 0, Failures: 0, Errors: 0, Skipped: 0',
+      '[INFO] ',
+      '[INFO] BUILD FAILURE',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project billing: ',
+      '[ERROR] ',
+      '[ERROR] Please refer to /w/billing/target/surefire-reports for the individual test results.',
+      '[ERROR] Please refer to dump files (if any exist) [date].dump, [date]-jvmRun[N].dump and [date].dumpstream.',
+      '[ERROR] There was an error in the forked process',
+      '[ERROR] Java heap space',
+      '[ERROR] org.apache.maven.surefire.booter.SurefireBooterForkException: There was an error in the forked process',
+      '[ERROR] Java heap space',
+      '[ERROR] \tat org.apache.maven.plugin.surefire.booterclient.ForkStarter.fork(ForkStarter.java:628)',
+      '[ERROR] -> [Help 1]',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.category).toBe('out_of_memory');
+    expect([2, 13, 14]).toContain(analysis.failures[0]?.lines[0]?.line);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 13, 14]));
+  });
+});
+
+describe("Surefire's forked VM crash", () => {
+  it("takes SurefireBooterForkException's trace behind `[ERROR] ` into the crash's report, not a failure a line", async () => {
+    // Prepare: Surefire 3.2.5 after a test called System.exit(3): the goal's report, the crash, then the exception's
+    // trace, each line behind `[ERROR] `.
+    const log = [
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project billing: ',
+      '[ERROR] ',
+      '[ERROR] The forked VM terminated without properly saying goodbye. VM crash or System.exit called?',
+      "[ERROR] Command was /bin/sh -c cd '/w/billing' && '/opt/java/openjdk/bin/java' '-jar' '/w/billing/target/surefire/surefirebooter.jar'",
+      '[ERROR] Error occurred in starting fork, check output in log',
+      '[ERROR] Process Exit Code: 3',
+      '[ERROR] Crashed tests:',
+      '[ERROR] com.acme.billing.InvoiceTest',
+      '[ERROR] org.apache.maven.surefire.booter.SurefireBooterForkException: The forked VM terminated without properly saying goodbye. VM crash or System.exit called?',
+      ...Array.from({ length: 30 }, (_, i) => `[ERROR] \tat org.apache.maven.lifecycle.internal.MojoExecutor.execute(MojoExecutor.java:${100 + i})`),
+      '[ERROR] -> [Help 1]',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('surefire.fork-crash');
+    expect(analysis.failures[0]?.endLine).toBe(39);
+    expect(analysis.failures.filter((f) => f.startLine > 9 && f.startLine <= 39)).toEqual([]);
+  });
+});
