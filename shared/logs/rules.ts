@@ -444,6 +444,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // GPU frameworks' own wording, case-sensitive (a case-insensitive alternation costs every candidate line).
   { id: 'infra.gpu-oom', category: 'out_of_memory', weight: 95, extend: 'line',
     re: /CUDA out of memory|CUDA error: out of memory|(?<![A-Za-z0-9_])OutOfMemoryError\b|CUBLAS_STATUS_ALLOC_FAILED|hipErrorOutOfMemory|ResourceExhaustedError|OOM when allocating/ },
+  // The JVM's OutOfMemoryError message alone on a Maven line: Surefire reports its fork running out of heap as
+  // `[ERROR] Java heap space` while the tests run and again under `There was an error in the forked process`; Maven
+  // itself out of memory ends with `[ERROR] Java heap space -> [Help 1]`.
+  { id: 'maven.oom-message', category: 'out_of_memory', weight: 95, extend: 'line',
+    re: /^\[ERROR\] (?:Java heap space|GC overhead limit exceeded|Metaspace|Compressed class space|Requested array size exceeds VM limit|unable to create (?:new )?native thread\b.*?)(?: -> \[Help \d+\])?$/ },
   { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ )?Killed(?:\s.*)?$/ },
   { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'indent',
     re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
@@ -778,10 +783,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
     end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: Failure$|^\S+?\(\d+\): error: / },
   { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/ },
-  // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow.
-  { id: 'surefire.fork-crash', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 40,
+  // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow,
+  // then SurefireBooterForkException's trace, each line behind `[ERROR] ` (a block of its own each, they crowded the
+  // goal's report out of the failures returned).
+  { id: 'surefire.fork-crash', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
     re: /^(?:\[ERROR\] )?(?:ExecutionException )?(?:The forked VM terminated without (?:properly saying goodbye|saying properly goodbye)|There was an error in the forked process)/,
-    cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$)/,
+    cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$|\tat |(?:[\w$]+\.)+[\w$]*(?:Exception|Error): )/,
+    // `There was an error in the forked process` is followed by the fork's error, whatever it says.
+    contAfter: { prev: /There was an error in the forked process$/, re: /^\[ERROR\] \S/ },
     categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },
   // A test's report: `method(Class)  Time elapsed: …` before Surefire 3, `Class.method -- Time elapsed: …` since. A
   // JUnit 5 parameterized test is named with its parameters' types, spaces in them: `Class.add(int, int)[2] -- …`.
@@ -789,6 +798,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\[?(?:ERROR|INFO)?\]?\s*(?:[^\s(]+\([^()]*\)\S*|\S+)(?: --)?\s+Time elapsed: [\d.,]+ s(?:ec)?\s+<<< (?:FAILURE|ERROR)!/,
     // Hamcrest's `assertThat` describes the mismatch on lines of its own: `Expected: …`, then `     but: …`.
     cont: /^(?:\w+(?:\.\w+)+(?:Error|Exception|Failure)|org\.|java\.|junit\.|expected:|Expected: |\s+but: |\tat )/,
+    // An exception whose message opens with a line break prints its name alone (JUnit 5's assertAll:
+    // `org.opentest4j.MultipleFailuresError: `, then `invoice (2 failures)` and the failures indented under it).
+    contAfter: { prev: /^(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure): ?$/, re: /^\S/ },
     pick: [{ re: /^\s*(?:[\w$]+\.)+[A-Z][\w$]*(?:Error|Exception|Failure)\b/ }] },
   { id: 'surefire.summary', category: 'test_failure', weight: 70, extend: 'line',
     re: /^(?:\[ERROR\]\s+)?\s*(?:\w+\.)*\w+[.#:]\w+:\d+\s+(?:expected|Expected|\w+(?:Error|Exception))|^(?:\[ERROR\] )?(?:Failed tests|Tests in error):\s*(?:\S.*)?$/ },
@@ -923,6 +935,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\[ERROR\] \S+:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] \S+\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$/ },
   { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
+  // javac under -Werror ends with one error that names no line (`error: warnings found and -Werror specified`;
+  // maven-compiler-plugin's `[ERROR] /…/Ledger.java: warnings found …`): the warnings above it are why, so the block
+  // reaches back over them, javac's own (`File.java:8: warning: …`, the code, caret and notes indented under each)
+  // or Maven's list (`[WARNING] …:[8,19] …` under `[WARNING] COMPILATION WARNING :`, its `[INFO] ---` rules and
+  // counts), to the first line that is neither. Before rustc's rule, whose `error: ` shape javac's line fits.
+  { id: 'javac.werror', category: 'compilation', weight: 86, extend: 'line',
+    re: /^(?:error: |\[ERROR\] (?:\S+\.java: )?)warnings found and -Werror specified$/,
+    lookback: { re: /^(?!\s|\S+\.java:\d+: warning: |\[WARNING\] \S+\.java:\[\d+,\d+\] |\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)/, lines: 200, inclusive: false } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
     re: /^(?:\[ERROR\] |\s*\[javac\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/,
