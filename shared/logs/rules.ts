@@ -166,6 +166,13 @@ export interface Rule {
    */
   readonly causeOnce?: boolean;
   /**
+   * Its reports wrap another program's output: memcheck writes its errors to stderr between the lines the program
+   * under it prints (a test's own `file:line: check failed`), pre-commit prints each hook's output under that hook's
+   * `....Failed` line, before the next hook's. A block of another kind starting right under one of its blocks, before
+   * the last of the report, is that program's part of the report: the prediction lists it (see `predict.ts`).
+   */
+  readonly wrapsOutput?: boolean;
+  /**
    * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
    * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
    * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
@@ -226,6 +233,7 @@ export function uniformRule(rule: Rule): Rule {
     tallyAbove: rule.tallyAbove && { heading: rule.tallyAbove.heading, entry: rule.tallyAbove.entry, through: rule.tallyAbove.through },
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
+    wrapsOutput: rule.wrapsOutput,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
   } satisfies Record<keyof Rule, unknown>;
@@ -625,7 +633,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // `==PID== Invalid write of size 4`, its frames (`==PID==    at 0x…: rb_push (ringbuf.c:23)`, `by 0x…`) and where
   // the memory came from (`==PID==  Address 0x… is 0 bytes after a block of size 16 alloc'd` and its frames); a
   // leak's record under `--leak-check=full` (`16 bytes in 1 blocks are definitely lost in loss record 1 of 1`).
-  { id: 'valgrind.error', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
+  { id: 'valgrind.error', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60, wrapsOutput: true,
     re: /^==\d+== (?:Invalid (?:read|write) of size \d+|Invalid (?:free|delete|delete\[\]|realloc)\(\)|Mismatched free\(\) \/ delete \/ delete \[\]|Conditional jump or move depends on uninitialised value|Use of uninitialised value of size \d+|Syscall param \S+ (?:points to|contains) (?:uninitialised|unaddressable) byte|Source and destination overlap in \S+|[\d,]+ (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in [\d,]+ blocks are (?:definitely|possibly) lost in loss record )/,
     cont: /^==\d+== {2,}(?:at|by) 0x[0-9A-F]+: |^==\d+== {2}(?:Address 0x[0-9a-f]+ is |Block was alloc'd at$|Uninitialised value was created by )/ },
   { id: 'js.runtime-assertion', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
@@ -1188,6 +1196,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // diff below (`--- /path/x.py:before`), down to the first line no diff holds.
   { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99, hunks: true,
     re: /^ERROR: \S.* Imports are incorrectly sorted and\/or formatted\.$/, end: /^(?![-+ @\\]|$)/ },
+  // isort as a pre-commit hook, which fails the hook for the files it rewrote: `Fixing /abs/path/x.py` (isort's
+  // `print(f"Fixing {file_path}")`, the path resolved) for each, under the hook's `- files were modified by this
+  // hook`. Not the same line elsewhere: run alone, isort exits 0 after it, and scripts print `Fixing …` of their own.
+  { id: 'isort.fixed', category: 'lint', weight: 70, extend: 'indent', maxLines: 200, gap: 0,
+    re: /^Fixing (?:\/|[A-Za-z]:\\)\S+\.(?:py|pyi|pyx|pxd)$/, cont: /^Fixing (?:\/|[A-Za-z]:\\)\S/,
+    under: { header: /^- files were modified by this hook$/, through: /$^/ } },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
   // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
@@ -1196,8 +1210,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // ansible-lint: `yaml[truthy]: message`, the file and line on the next line.
   { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6, re: /^[a-z][\w-]*\[[a-z][\w-]*\]: \S/ },
   // pre-commit: `black.....Failed` and its `- hook id:` / `- exit code:` lines; the hook's own output below keeps its
-  // own rules (a mypy error under `mypy.....Failed` is the better line).
-  { id: 'pre-commit.hook-failed', category: 'lint', weight: 78, extend: 'indent', maxLines: 8,
+  // own rules (a mypy error under `mypy.....Failed` is the better line), and is listed with the hook's report.
+  { id: 'pre-commit.hook-failed', category: 'lint', weight: 78, extend: 'indent', maxLines: 8, wrapsOutput: true,
     re: /^[^.\n]*[^.\s]\.{3,}Failed$/, cont: /^- (?:hook id|exit code|duration|files were modified by this hook)\b/ },
   { id: 'phpstan.error', category: 'lint', weight: 78, extend: 'until', maxLines: 200, gap: 1,
     re: /^\s*Line\s{2,}\S+\.php\s*$/, end: /^\s*\[(?:ERROR|OK)\]/ },
@@ -1764,7 +1778,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|\.lua:\d+:\d+: |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold)|\.lua:\d+:\d+: |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
