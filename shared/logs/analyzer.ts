@@ -374,6 +374,12 @@ const MAX_STEP_HEADER_LINES = 200;
  */
 const RUNNER_SHELL_RE = /^shell: \S.*\{0\}/;
 const RUNNER_INPUTS_RE = /^(?:with|env):$/;
+/**
+ * A message a step's script echoes as it stands, no expansion in it (`echo "Go code is not formatted:"`): the line
+ * it prints is the script's own word on what follows (see {@link LogScanner.echoedAbove}).
+ */
+const SCRIPT_ECHO_RE = /\becho (?:-[en]+ )?(?:"([^"$`\\]+)"|'([^']+)')/g;
+const NO_ECHOES: readonly string[] = [];
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
@@ -616,6 +622,10 @@ export class LogScanner {
   /** The step a header announces (null in the `gh run view` format, whose columns name steps), and its raw line. */
   private stepHeaderTitle: string | null = null;
   private stepHeaderRaw = '';
+  /** The messages the script a step header echoes prints as they stand (see {@link SCRIPT_ECHO_RE}). */
+  private stepHeaderEchoes: string[] = [];
+  /** Those of the current step, once its header proved the runner's. */
+  private scriptEchoes: readonly string[] = NO_ECHOES;
   /** `gh run view --log` format: the step is the second column of every line. */
   private ghCliStep: string | null = null;
   private readonly steps: readonly JobStep[];
@@ -780,14 +790,17 @@ export class LogScanner {
     if (text.startsWith('##[endgroup]')) {
       this.stepHeaderLeft = 0;
       // An empty group is an action without inputs; one without the runner's lines, a script's own group.
-      if (this.stepHeaderEcho || line === this.stepHeaderFrom) this.startStepOfHeader(line);
-      else this.rescanStepHeader(line);
+      if (this.stepHeaderEcho || line === this.stepHeaderFrom) {
+        this.startStepOfHeader(line);
+        if (this.stepHeaderEchoes.length > 0) this.scriptEchoes = this.stepHeaderEchoes;
+      } else this.rescanStepHeader(line);
       return true;
     }
     if (!text.startsWith('##[') && --this.stepHeaderLeft > 0) {
       if (!this.stepHeaderEcho) {
         this.stepHeaderEcho = (this.stepHeaderInputs && text.startsWith('  ')) || RUNNER_SHELL_RE.test(text);
         this.stepHeaderInputs = RUNNER_INPUTS_RE.test(text);
+        if (text.includes('echo ')) for (const m of text.matchAll(SCRIPT_ECHO_RE)) this.stepHeaderEchoes.push((m[1] ?? m[2] ?? '').trim());
       }
       return true;
     }
@@ -933,6 +946,7 @@ export class LogScanner {
         this.stepHeaderFrom = line + 1;
         this.stepHeaderEcho = false;
         this.stepHeaderInputs = false;
+        this.stepHeaderEchoes = [];
         return true;
       }
       return false;
@@ -973,6 +987,7 @@ export class LogScanner {
 
   private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine, outputFrom: number = this.lastLine): void {
     this.closeOpen();
+    this.scriptEchoes = NO_ECHOES;
     this.quotePastLimit = null;
     this.tallyListRule = null;
     this.tallyList = null;
@@ -1156,7 +1171,8 @@ export class LogScanner {
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
   private openBlock(rule: Rule, line: number, text: string, annotated: boolean, prefix = 0): void {
     const taskPrefix = prefix === 0 ? '' : own(text.slice(0, prefix));
-    const startLine = rule.lookback ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
+    let startLine = rule.lookback ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
+    if (rule.hunks === true && this.scriptEchoes.length > 0 && taskPrefix === '') startLine = this.echoedAbove(startLine);
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
     if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
@@ -1226,6 +1242,20 @@ export class LogScanner {
     }
     if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
     return startLine;
+  }
+
+  /**
+   * A diff opening on line `line` (a check's report, `gofmt -d .`, `git diff --exit-code`) says what would change,
+   * not why the step failed on it: a message the step's script echoed right above it (`echo "Go code is not
+   * formatted:"` in `if [ -n "$(gofmt -l .)" ]; then …; gofmt -d .; exit 1; fi`) is the script's own word on it, and
+   * the report starts there. Only the script's echo as it stands in the step's header, not the same words printed by
+   * a tool. Cold path, apart from {@link openBlock}: only in a step whose script echoes, on a diff's first line.
+   */
+  private echoedAbove(line: number): number {
+    const above = line > 1 ? this.ringAt(line - 1) : null;
+    if (above === null || !this.scriptEchoes.includes(above.trim())) return line;
+    if (this.reportedUpTo >= line - 1) this.absorbReported(line - 1, line);
+    return line - 1;
   }
 
   /**

@@ -56,3 +56,54 @@ describe("a program's own lines between its checker's reports", () => {
     expect(analysis.failures.map((f) => f.startLine)).not.toContain(1);
   });
 });
+
+/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
+function ghaStep(script: readonly string[], output: readonly string[]): string {
+  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output, '##[error]Process completed with exit code 1.'].join('\n');
+}
+
+/** `gofmt -d .` of Go 1.19 on a file with a misaligned struct and a two-space indent (real output). */
+const GOFMT_DIFF = [
+  'diff cache/entry.go.orig cache/entry.go',
+  '--- cache/entry.go.orig',
+  '+++ cache/entry.go',
+  '@@ -3,10 +3,10 @@',
+  ' import "time"',
+  ' ',
+  ' type Entry struct {',
+  '-\tKey string',
+  '+\tKey     string',
+  ' \tExpires time.Time',
+  ' }',
+  ' ',
+  ' func (e Entry) Stale(now time.Time) bool {',
+  '-  return now.After(e.Expires)',
+  '+\treturn now.After(e.Expires)',
+  ' }',
+];
+
+describe("a step script's own message over the diff it prints", () => {
+  const script = ['if [ -n "$(gofmt -l .)" ]; then', '  echo "Run gofmt -w . and commit the result:"', '  gofmt -d .', '  exit 1', 'fi'];
+
+  it("the script's `echo` right above gofmt's diff is listed with the diff", async () => {
+    // Prepare
+    const log = ghaStep(script, ['Run gofmt -w . and commit the result:', ...GOFMT_DIFF]);
+    expect(line(log, 10)).toBe('diff cache/entry.go.orig cache/entry.go');
+    // Act
+    const lines = predictionLines(await analyzeLog(log));
+    // Assert
+    expect([9, 10]).toContain(lines[0]);
+    expect(lines).toContain(9);
+  });
+
+  it('a line that only looks like the message (not what the script echoes) is not listed', async () => {
+    // Prepare: the same words printed by a tool, not by the script's echo.
+    const log = ghaStep(['gofmt -d . | tee gofmt.diff', 'test ! -s gofmt.diff'], ['Run gofmt -w . and commit the result:', ...GOFMT_DIFF]);
+    // Act
+    const lines = predictionLines(await analyzeLog(log));
+    // Assert
+    expect(line(log, 7)).toBe('diff cache/entry.go.orig cache/entry.go');
+    expect(lines[0]).toBe(7);
+    expect(lines).not.toContain(6);
+  });
+});
