@@ -1240,8 +1240,20 @@ export class LogScanner {
       // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
       if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
     }
+    if (lookback.first !== undefined && startLine < line) startLine = this.firstAbove(lookback.first, startLine, line, taskPrefix);
     if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
     return startLine;
+  }
+
+  /** The first of lines `from`… above line `line` (of the task `taskPrefix` names) that `first` matches, else `from`. */
+  private firstAbove(first: RegExp, from: number, line: number, taskPrefix: string): number {
+    for (let l = from; l < line; l++) {
+      const raw = this.ringAt(l);
+      if (raw === null) continue;
+      const t = taskPrefix === '' ? raw : taskBody(taskPrefix, raw);
+      if (t !== null && first.test(t)) return l;
+    }
+    return from;
   }
 
   /**

@@ -67,10 +67,11 @@ export interface Rule {
   /**
    * Pull earlier lines into the block: search back up to `lines` lines for `re` and start after it (or at it). With
    * `through`, only over lines it matches: any other line first, and nothing is pulled; nor past another headline
-   * of the rule (another report). A failure already reported on a pulled line (another rule's block, or a repeat)
-   * was part of this one: it is absorbed, not reported twice.
+   * of the rule (another report). With `first`, the block starts at the first line from there on that `first`
+   * matches (a build's first warning after its banner), when one does. A failure already reported on a pulled line
+   * (another rule's block, or a repeat) was part of this one: it is absorbed, not reported twice.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -211,7 +212,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -243,6 +244,9 @@ export function uniformRule(rule: Rule): Rule {
 function uniformRules(rules: readonly Rule[]): readonly Rule[] {
   return rules.map(uniformRule);
 }
+
+/** A message Sphinx logs at warning level or above (`path:line: WARNING: …`, `WARNING: autodoc: …`, `ERROR: …`). */
+const SPHINX_WARNING_RE = /(?:^|: )(?:WARNING|ERROR|CRITICAL|SEVERE): \S/;
 
 /** The exception line of a Python traceback: `ValueError: …`, `torch.OutOfMemoryError: …`, `KeyboardInterrupt`. */
 const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure)|[A-Z][A-Za-z]+)(?::\s.*)?$/;
@@ -1110,10 +1114,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // Sphinx 8.1+ with -W: the build goes on and ends `build finished with problems, N warnings (with warnings treated as
   // errors).`; the warnings since `Running Sphinx v…` say which, the first named. Before 8.1 the first warning stopped
   // the build: `Warning, treated as error:` and the warning on the next line, named first; with --keep-going it went
-  // on and ended `build finished with problems, N warnings.`.
+  // on and ended `build finished with problems, N warnings.`. The report is the warnings (from the first), what they
+  // quote (autodoc's import failure and its exceptions) and the verdict, not the progress lines around them
+  // (`reading sources... [ 33%] api`, `writing output...`, `dumping search index...`).
   { id: 'sphinx.warnings-as-errors', category: 'compilation', weight: 80, extend: 'line',
     re: /^build finished with problems, \d+ warnings?(?: \(with warnings treated as errors\))?\.$/,
-    lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false }, pick: [{ re: /(?:^|: )WARNING: \S/ }] },
+    lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false, first: SPHINX_WARNING_RE }, pick: [{ re: /(?:^|: )WARNING: \S/ }],
+    keyLines: { also: new RegExp(`${SPHINX_WARNING_RE.source}|^(?:[A-Za-z_]\\w*\\.)*[A-Z]\\w*(?:Error|Exception)(?::|$)|^build finished with problems, `) } },
   { id: 'sphinx.warning-as-error', category: 'compilation', weight: 80, extend: 'until', maxLines: 2, gap: 0,
     re: /^Warning, treated as error:$/, end: /^$/, pick: [{ re: /^(?!Warning, treated as error:$)\S/ }] },
   // MkDocs --strict: `Aborted with 2 warnings in strict mode!` after the build; the `WARNING -  …` lines since

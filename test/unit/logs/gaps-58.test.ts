@@ -107,3 +107,19 @@ describe("a step script's own message over the diff it prints", () => {
     expect(lines).not.toContain(6);
   });
 });
+
+describe("Sphinx's warnings that fail the build, without its progress lines", () => {
+  it('Sphinx 9 with -W: the warnings and the exception under autodoc\'s are listed, not the progress around them', async () => {
+    // Prepare
+    const log = read('sphinx9-warnings.log');
+    expect(line(log, 56)).toBe('build finished with problems, 3 warnings (with warnings treated as errors).');
+    // Act
+    const lines = predictionLines(await analyzeLog(log));
+    // Assert: the autodoc warning first; its exception, the two other warnings listed; no `reading sources…`,
+    // `writing output…`, `Writing evaluated template result…`, `dumping …` line.
+    expect(lines[0]).toBe(12);
+    expect(lines).toEqual(expect.arrayContaining([12, 17, 50, 51]));
+    const progress = [...Array.from({ length: 10 }, (_, i) => i + 1), ...Array.from({ length: 17 }, (_, i) => i + 32), 52, 53, 54, 55];
+    expect(lines.filter((l) => progress.includes(l))).toEqual([]);
+  });
+});
