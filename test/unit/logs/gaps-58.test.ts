@@ -123,3 +123,30 @@ describe("Sphinx's warnings that fail the build, without its progress lines", ()
     expect(lines.filter((l) => progress.includes(l))).toEqual([]);
   });
 });
+
+describe("a C test's own `file:line: check failed:` line", () => {
+  it('is a failed test, not a linter finding (with UBSan\'s `runtime error:` above it, gcc 12 -fsanitize=undefined)', async () => {
+    // Prepare: real output of a test built with gcc 12 and run (stderr unbuffered, so UBSan's line comes first).
+    const log = [
+      './build/test_clamp',
+      "tests/test_clamp.c:6:36: runtime error: signed integer overflow: 1073741824 * 2 cannot be represented in type 'int'",
+      'tests/test_clamp.c:8: check failed: clamp(5, 0, 3) == 3',
+      '1 checks failed',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.startLine).toBe(2);
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it('is a failed test alone as well', async () => {
+    // Prepare
+    const log = ['./build/test_clamp', 'tests/test_clamp.c:8: check failed: clamp(5, 0, 3) == 3', '1 checks failed'].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.startLine).toBe(2);
+    expect(analysis.category).toBe('test_failure');
+  });
+});
