@@ -515,11 +515,37 @@ class RankedCandidate implements RankedBlock {
 
   constructor(
     readonly block: Block,
-    readonly score: number,
+    public score: number,
   ) {}
 
   get category(): Category {
     return (this.decided ??= categoryOf(this.block));
+  }
+}
+
+/** The rule of a bare unified diff (git's, gofmt's): what a check shows would change, not that the check failed. */
+const BARE_DIFF_RULE = RULES.find((rule) => rule.id === 'diff.unified') as Rule;
+/** The kinds of failure that stop a step by themselves: a compiler's error, a failed test. */
+const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failure']);
+
+/**
+ * A diff its step went on past (`git --no-pager diff` to show what a generator changed, `gofmt -d .` without a check
+ * on its output, both exiting 0) did not stop the step: a compiler's error or a failed test printed after it in the
+ * step did, and ranks above it, whatever their rules' weights (a C test's own `file:line: check failed:` is in a
+ * linter's shape, weighted low). A diff that ends its step (`git diff --exit-code`) keeps its rank. Read once, when
+ * the scan ends, and only the blocks of a step with a diff.
+ */
+function passDiffsGoneOnPast(ranked: readonly RankedCandidate[]): void {
+  for (const diff of ranked) {
+    if (diff.block.rule !== BARE_DIFF_RULE) continue;
+    let stopper: RankedCandidate | null = null;
+    for (const later of ranked) {
+      const block = later.block;
+      if (block.section !== diff.block.section || block.startLine <= diff.block.endLine || block.wrapper || block.rule.weight < 20) continue;
+      if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule) || !STEP_STOPPING.has(later.category)) continue;
+      if (stopper === null || later.score > stopper.score) stopper = later;
+    }
+    if (stopper !== null && diff.score >= stopper.score) diff.score = stopper.score - 1;
   }
 }
 
@@ -1944,6 +1970,7 @@ export class LogScanner {
     }
     this.closeOpen();
     const ranked = this.blocks.map((block) => new RankedCandidate(block, this.score(block)));
+    passDiffsGoneOnPast(ranked);
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const tail: LogLine[] = [];
     for (let l = this.lastLine; l >= 1 && this.lastLine - l < RING_SIZE && tail.length < 5; l--) {

@@ -150,3 +150,48 @@ describe("a C test's own `file:line: check failed:` line", () => {
     expect(analysis.category).toBe('test_failure');
   });
 });
+
+describe('a diff the step went on past, then the failure that stopped it', () => {
+  it("`git diff` (exit 0) then `make test`: the test's failed check comes first, the diff after it", async () => {
+    // Prepare
+    const log = read('diff-then-test-check.log');
+    expect(line(log, 10)).toBe('diff --git a/include/version.h b/include/version.h');
+    expect(line(log, 22)).toBe('tests/test_clamp.c:6: check failed: clamp(5, 0, 3) == 3');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(predictionLines(analysis)[0]).toBe(22);
+    expect(analysis.category).toBe('test_failure');
+    expect(analysis.failures.map((f) => f.rule)).toContain('diff.unified');
+  });
+
+  it('a diff that ends the step (`git diff --exit-code`) stays first over an earlier step\'s lint line', async () => {
+    // Prepare: go generate's diff; the step before printed a linter's line and passed.
+    const log = [
+      '##[group]Run make lint',
+      'make lint',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'cmd/main.go:12: exported function Run should have comment or be unexported',
+      '##[group]Run go generate ./...',
+      'go generate ./...',
+      'git diff --exit-code',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'diff --git a/status/codes_gen.go b/status/codes_gen.go',
+      'index e8aaba6..32ae4fb 100644',
+      '--- a/status/codes_gen.go',
+      '+++ b/status/codes_gen.go',
+      '@@ -4,3 +4,4 @@ package status',
+      ' var Names = map[int]string{',
+      ' \t100: "created",',
+      '+\t150: "label printed",',
+      ' }',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(predictionLines(analysis)[0]).toBe(11);
+  });
+});
