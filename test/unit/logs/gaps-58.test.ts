@@ -195,3 +195,18 @@ describe('a diff the step went on past, then the failure that stopped it', () =>
     expect(predictionLines(analysis)[0]).toBe(11);
   });
 });
+
+describe("go vet's type checker errors (`vet: file:line:col: …`, Go 1.19)", () => {
+  it.each([
+    ['vet: cache/entry.go:11:22: e.Expiry undefined (type Entry has no field or method Expiry)'],
+    ['vet: cache/entry.go:11:3: ttl declared but not used'],
+  ])('%s is a compile error', async (error) => {
+    // Prepare: real `go vet ./...` output on a package that does not type-check.
+    const log = ['$ go vet ./...', '# example.com/shipcache/cache', error].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.startLine).toBe(3);
+    expect(analysis.category).toBe('compilation');
+  });
+});
