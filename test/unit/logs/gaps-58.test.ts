@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 
 /**
  * Session 58's gaps of the extractor, each closed per format: real tools' output (test/fixtures/gaps-58/README.md),
@@ -208,5 +209,39 @@ describe("go vet's type checker errors (`vet: file:line:col: …`, Go 1.19)", ()
     // Assert
     expect(analysis.failures[0]?.startLine).toBe(3);
     expect(analysis.category).toBe('compilation');
+  });
+});
+
+describe("docker compose's prefix, not a table's first column", () => {
+  it.each([
+    // Robot Framework's verbose console: the test's name padded to 69 columns, then its status column.
+    ['TC-002                                                                | FAIL |'],
+    ['TC-12                                                                 | FAIL |'],
+    // A job matrix's summary table printed by a script: a version, not a replica's index.
+    ['node_18  | 3m12s | failure'],
+    ['py_311   | 58s   | success'],
+  ])('`%s` has none', (text) => {
+    expect(taskPrefixLength(text)).toBe(0);
+  });
+
+  it('Robot Framework\'s failed test, named `TC-002`, is not read as a compose service `TC-002` saying `FAIL |`', async () => {
+    // Prepare: Robot Framework's verbose console output (78 columns, `| FAIL |` status).
+    const log = [
+      '==============================================================================',
+      'Login                                                                         ',
+      '==============================================================================',
+      'TC-001                                                                | PASS |',
+      '------------------------------------------------------------------------------',
+      'TC-002                                                                | FAIL |',
+      "Expected status '200' but was '503'.",
+      '------------------------------------------------------------------------------',
+      'Login                                                                 | FAIL |',
+      '2 tests, 1 passed, 1 failed',
+      '==============================================================================',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: no failure's line is read as a task's (its text cut behind a prefix).
+    for (const failure of analysis.failures) expect(failure.taskPrefix, failure.rule).toBeUndefined();
   });
 });
