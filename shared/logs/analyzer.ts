@@ -1176,8 +1176,13 @@ export class LogScanner {
       case 'line':
         if (!continuationTest(at, 0, rule.re, text, start) || isNoiseLine(text, at, start)) return false;
         return rule !== NPM_CASCADE_RULE || !this.npmOutput.endsNpmBlock(line, text, open.taskPrefix.length);
-      case 'paragraph':
-        return true;
+      case 'paragraph': {
+        // Past a blank line (as many as its `gap`), a paragraph whose rule has a `contAfter` goes on only with a
+        // line that takes (babel's code frame under webpack's error); the next paragraph is the next report.
+        const after = rule.contAfter;
+        if (open.blankRun === 0 || after === undefined) return true;
+        return continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length));
+      }
       case 'until': {
         const inDiff = rule.hunks === true ? takesDiffLine(open, text) : null;
         if (inDiff !== null) return inDiff;

@@ -31,7 +31,7 @@ export interface Rule {
   readonly cont?: RegExp;
   /**
    * A continuation that only counts right after a line matching `prev` (blank lines between are allowed; with
-   * `blank`, required).
+   * `blank`, required). In `paragraph` mode, the only line that goes on past a blank line.
    */
   readonly contAfter?: { readonly prev: RegExp; readonly re: RegExp; readonly blank?: boolean };
   /**
@@ -1087,8 +1087,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Sass)?Error: (?:Undefined (?:variable|mixin|function|operation)|Can't find stylesheet to import|[Ee]xpected (?:"[^"]+"|expression|identifier|selector)|Invalid CSS after|There is no module with the namespace|Incompatible units|Module loop|This (?:file|module) is already being loaded|Private members can't be accessed|Only \d+ arguments? allowed)/ },
   // webpack 5's `ERROR in ./src/index.js 4:15-34`, the message under it (`Module not found: Error: Can't resolve
   // './routes' in '…'`) and what it says about it (the resolver's trace, a loader's output, the code), down to the
-  // blank line before the next error.
-  { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 0, maxLines: 120, re: /^ERROR in \S/ },
+  // blank line before the next error. babel-loader's error goes on past one: webpack prints the stack of babel's
+  // `SyntaxError: /path/x.js: Unexpected token, expected "," (3:26)`, whose message holds a blank line and then the
+  // code frame (`> 3 | const prices = [1200, 450 990];`, the caret under it), then the parser's frames.
+  { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 1, maxLines: 120, re: /^ERROR in \S/,
+    contAfter: { prev: /^\w*Error: .* \(\d+:\d+\)$/, re: /^>? +\d+ \|/, blank: true } },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.

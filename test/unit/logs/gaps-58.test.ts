@@ -245,3 +245,34 @@ describe("docker compose's prefix, not a table's first column", () => {
     for (const failure of analysis.failures) expect(failure.taskPrefix, failure.rule).toBeUndefined();
   });
 });
+
+describe("webpack's babel-loader error", () => {
+  it('keeps the code frame babel prints after a blank line under its SyntaxError', async () => {
+    // Prepare
+    const log = read('webpack-babel-syntax.log');
+    expect(line(log, 7)).toBe('');
+    expect(line(log, 10)).toBe('> 3 | const prices = [1200, 450 990];');
+    // Act
+    const lines = predictionLines(await analyzeLog(log));
+    // Assert
+    expect([4, 6]).toContain(lines[0]);
+    expect(lines).toEqual(expect.arrayContaining([4, 5, 6, 8, 9, 10, 11, 12, 13]));
+  });
+
+  it('does not take the next `ERROR in` paragraph after the blank line that ends a frameless error', async () => {
+    // Prepare: webpack 5's two resolver errors (no code frame), each its own paragraph.
+    const log = [
+      'ERROR in ./src/index.js 3:0-25',
+      "Module not found: Error: Can't resolve './cart' in '/home/runner/work/storefront/storefront/src'",
+      '',
+      'ERROR in ./src/index.js 4:0-33',
+      "Module not found: Error: Can't resolve './routes' in '/home/runner/work/storefront/storefront/src'",
+      '',
+      'webpack 5.113.0 compiled with 2 errors in 407 ms',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.startLine, analysis.failures[0]?.endLine]).toEqual([1, 2]);
+  });
+});
