@@ -80,7 +80,8 @@ export function cleanGhCliLine(raw: string): string {
 
 /**
  * Turns one raw line (without its `\n`) into display text: drops the `\r` of `\r\n`, keeps the last visible
- * segment of `\r` progress rewrites, strips ANSI codes, a leading BOM and the GitHub Actions timestamp.
+ * segment of `\r` progress rewrites (and of `ESC[1G` ones, see {@link COLUMN_ONE}), strips ANSI codes, a leading BOM
+ * and the GitHub Actions timestamp.
  */
 export function cleanLine(raw: string): string {
   // Kept small so V8 inlines it into the splitter's loop (it runs once per line); rare cases live in helpers.
@@ -127,8 +128,15 @@ function lastVisibleSegment(text: string): string {
 
 function stripCodes(text: string): string {
   const plain = text.indexOf('^[') !== -1 ? text.replace(CARET_ANSI_RE, '') : text;
-  return plain.replace(ANSI_RE, '');
+  const drawn = plain.indexOf(COLUMN_ONE) !== -1 ? lastVisibleSegment(plain.replaceAll(COLUMN_ONE, '\r')) : plain;
+  return drawn.replace(ANSI_RE, '');
 }
+
+/**
+ * `ESC[1G` moves the cursor to the line's first column, as a `\r` does: what follows draws over what came before it
+ * (Bats' pretty formatter redraws a test's `   name` as ` ✗ name`; yarn's and npm's progress lines). Read as one.
+ */
+export const COLUMN_ONE = '\x1b[1G';
 
 /**
  * BuildKit's plain progress (`docker buildx build`) prefixes a build step's output with `#<step> <seconds> `:
@@ -227,7 +235,8 @@ export function textEnd(bytes: Uint8Array, start: number, end: number): number {
 
 /**
  * Whether raw lines hold what makes {@link cleanLine} read more than the bytes at hand: a `\r` before the line's
- * last byte (a progress bar's segments: the text is one of them) or a `^[` caret escape (removed in a pass of its
+ * last byte (a progress bar's segments: the text is one of them), an `ESC[1G` (the same, see {@link COLUMN_ONE}) or a
+ * `^[` caret escape (removed in a pass of its
  * own, before the escape sequences, so it changes what they are). Asked of the lines of one buffer in order, as a
  * reader meets them: each search runs natively, on from where the last one stopped.
  */
@@ -236,6 +245,7 @@ export class CleaningHazards {
   private searchedFrom = 0;
   private nextCr = 0;
   private nextCaretEscape = 0;
+  private nextColumnOne = 0;
 
   /** Whether the raw line `bytes[start, end)` (without its `\n`; a last `\r` is no hazard) holds a hazard. */
   in(bytes: Buffer, start: number, end: number): boolean {
@@ -243,17 +253,21 @@ export class CleaningHazards {
       this.bytes = bytes;
       this.nextCr = -1;
       this.nextCaretEscape = -1;
+      this.nextColumnOne = -1;
     }
     this.searchedFrom = start;
     const last = textEnd(bytes, start, end);
     if (this.nextCr < start) this.nextCr = found(bytes.indexOf(CR_BYTE, start), bytes.length);
     if (this.nextCr < last) return true;
     if (this.nextCaretEscape < start) this.nextCaretEscape = found(bytes.indexOf(CARET_ESCAPE, start), bytes.length);
-    return this.nextCaretEscape + 1 < last;
+    if (this.nextCaretEscape + 1 < last) return true;
+    if (this.nextColumnOne < start) this.nextColumnOne = found(bytes.indexOf(COLUMN_ONE_ESCAPE, start), bytes.length);
+    return this.nextColumnOne + 3 < last;
   }
 }
 
 const CARET_ESCAPE = Buffer.from('^[');
+const COLUMN_ONE_ESCAPE = Buffer.from(COLUMN_ONE);
 
 function found(at: number, none: number): number {
   return at === -1 ? none : at;

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { taskPrefixLength } from '../../../shared/logs/task-prefix.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
 
 /**
  * Session 58's gaps of the extractor, each closed per format: real tools' output (test/fixtures/gaps-58/README.md),
@@ -274,5 +275,41 @@ describe("webpack's babel-loader error", () => {
     const analysis = await analyzeLog(log);
     // Assert
     expect([analysis.failures[0]?.startLine, analysis.failures[0]?.endLine]).toEqual([1, 2]);
+  });
+});
+
+describe("Bats' pretty formatter: `ESC[1G` (cursor to column 1) redraws the line, as a carriage return does", () => {
+  it('reads the line as its last drawing: ` ✗ name`, the failed test, with its location and the failed command', async () => {
+    // Prepare
+    const log = read('bats-pretty.log');
+    expect(line(log, 3)).toContain('\x1b[1G \u2717 slugify strips punctuation');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]).toEqual({ line: 3, text: ' \u2717 slugify strips punctuation' });
+    expect(analysis.category).toBe('test_failure');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 4, 5, 6, 7, 8]));
+  });
+});
+
+describe('`ESC[1G` redraws with the fast paths forced on (line filter, literal index, shape memo)', () => {
+  afterEach(restoreFastPaths);
+
+  it('finds what reading every line finds, where only the last drawing starts like a finding', async () => {
+    // Prepare: a spinner drawn over, then the finding drawn over it; its shape (`file:line:col:`) counts only at the
+    // line's start, and the line holds no keyword.
+    const spinner = (frame: string, text: string): string => `\x1b[1G${frame} flake8\x1b[K\x1b[1G${text}\x1b[K`;
+    const log = [
+      ...Array.from({ length: 100 }, (_, i) => `ok ${i}`),
+      '$ make lint',
+      spinner('\u280b', 'src/app.py:12:80: E501 line too long (88 > 79 characters)'),
+      spinner('\u2819', 'src/app.py:31:1: E302 expected 2 blank lines, found 1'),
+      read('bats-pretty.log'),
+    ].join('\n');
+    // Act
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log));
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect((everyLine as Array<{ startLine: number }>).map((f) => f.startLine)).toContain(102);
   });
 });
