@@ -765,15 +765,17 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Headless)?(?:Chrome|Firefox|Safari|Edge|PhantomJS|Electron|Mobile Safari|IE)[\w .]* \([^)]*\)(?: .+)? (?:FAILED|ERROR)$/, cont: /^\s+\S/ },
   { id: 'pester.failed', category: 'test_failure', weight: 82, extend: 'indent', gap: 1, maxLines: 100,
     re: /^\s*\[-\] \S/, cont: /^(?:Expected|Actual|But was|at [\w<>-]+, |\s+at )/ },
+  // testthat 2e numbers its failures (`1. Failure (…)`).
   { id: 'testthat.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 100,
-    // testthat 2e numbers its failures (`1. Failure (…)`); the 3rd edition rules them off: `── Failure ('test-x.R:12:3'): name ──`.
-    re: /^\s*(?:── |══ )?\d+\. (?:Failure|Error)(?: \(|: )|^\s*── (?:Failure|Error) \('[^']+'\): / },
-  // The same reports when the output is no terminal (a CI runner's): no rule round the headline, `Failure
-  // ('test-x.R:6'): name` at the line's start, the expectation's message and values under it, unindented, a blank line
-  // between the reports and a rule of `─` after the file's last one.
+    re: /^\s*(?:── |══ )?\d+\. (?:Failure|Error)(?: \(|: )/ },
+  // testthat 3e's reports: `Failure ('test-x.R:6'): name` at the line's start (the progress reporter, test_local(),
+  // test_check()), or ruled off, `── Failure ('test-x.R:6:3'): name ───…` (the compact reporter of test_file(), the
+  // check reporter of R CMD check); the expectation's message, its values and an error's backtrace under it,
+  // unindented, a blank line between the reports, down to the next report, the rule of `─` after the file's last
+  // one, the `══ Results` heading or the `[ FAIL 2 | WARN 0 | SKIP 0 | PASS 1 ]` tally.
   { id: 'testthat.plain-failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 100, gap: 99,
-    re: /^(?:Failure|Error) \('[^']+\.[Rr]:\d+(?::\d+)?'\): \S/,
-    end: /^(?:(?:Failure|Error|Warning|Skip) \('[^']+'\): |─{10,}$|══ |\[ FAIL \d+ \| )/ },
+    re: /^(?:── )?(?:Failure|Error) \('[^']+\.[Rr]:\d+(?::\d+)?'\): \S/,
+    end: /^(?:(?:── )?(?:Failure|Error|Warning|Skip) \('[^']+'\): |─{10,}$|══ |\[ FAIL \d+ \| )/ },
   { id: 'r.tests-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 80,
     lookback: { re: /^\s*Running ‘[^’]+’/, lines: 3, inclusive: true },
     re: /^Running the tests in .* failed\.$/, end: /^\s*(?:Execution halted|\* checking|\* DONE)/,

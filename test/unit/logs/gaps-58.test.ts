@@ -313,3 +313,16 @@ describe('`ESC[1G` redraws with the fast paths forced on (line filter, literal i
     expect((everyLine as Array<{ startLine: number }>).map((f) => f.startLine)).toContain(102);
   });
 });
+
+describe("testthat's compact reporter (test_file()): a report ruled off, its lines unindented under it", () => {
+  it("keeps each report's message, values and backtrace with its header", async () => {
+    // Prepare
+    const log = read('testthat-compact.log');
+    expect(line(log, 9).startsWith("── Failure ('test-convert.R:5'): f_to_c converts body temperature ──")).toBe(true);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.slice(0, 3).map((f) => [f.startLine, f.endLine])).toEqual([[9, 12], [14, 18], [20, 25]]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([9, 10, 12, 14, 15, 17, 18, 20, 21, 24]));
+  });
+});
