@@ -536,16 +536,23 @@ const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failu
  * the scan ends, and only the blocks of a step with a diff.
  */
 function passDiffsGoneOnPast(ranked: readonly RankedCandidate[]): void {
-  for (const diff of ranked) {
-    if (diff.block.rule !== BARE_DIFF_RULE) continue;
-    let stopper: RankedCandidate | null = null;
-    for (const later of ranked) {
-      const block = later.block;
-      if (block.section !== diff.block.section || block.startLine <= diff.block.endLine || block.wrapper || block.rule.weight < 20) continue;
-      if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule) || !STEP_STOPPING.has(later.category)) continue;
-      if (stopper === null || later.score > stopper.score) stopper = later;
-    }
-    if (stopper !== null && diff.score >= stopper.score) diff.score = stopper.score - 1;
+  const diffs = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE);
+  if (diffs.length === 0) return;
+  // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
+  // diffs (a generator's whole output), each compared with these alone.
+  const diffSections = new Set(diffs.map((d) => d.block.section));
+  const firstDiffEnd = diffs.reduce((end, d) => Math.min(end, d.block.endLine), Number.POSITIVE_INFINITY);
+  const stoppers = ranked.filter((r) => {
+    const block = r.block;
+    if (!diffSections.has(block.section) || block.startLine <= firstDiffEnd || block.wrapper || block.rule.weight < 20) return false;
+    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+    return STEP_STOPPING.has(r.category);
+  });
+  if (stoppers.length === 0) return;
+  for (const diff of diffs) {
+    let best = Number.NEGATIVE_INFINITY;
+    for (const s of stoppers) if (s.block.section === diff.block.section && s.block.startLine > diff.block.endLine && s.score > best) best = s.score;
+    if (best !== Number.NEGATIVE_INFINITY && diff.score >= best) diff.score = best - 1;
   }
 }
 

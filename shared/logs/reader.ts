@@ -128,7 +128,7 @@ function lastVisibleSegment(text: string): string {
 
 function stripCodes(text: string): string {
   const plain = text.indexOf('^[') !== -1 ? text.replace(CARET_ANSI_RE, '') : text;
-  const drawn = plain.indexOf(COLUMN_ONE) !== -1 ? lastVisibleSegment(plain.replaceAll(COLUMN_ONE, '\r')) : plain;
+  const drawn = plain.indexOf('\x1b') !== -1 && plain.indexOf(COLUMN_ONE) !== -1 ? lastVisibleSegment(plain.replaceAll(COLUMN_ONE, '\r')) : plain;
   return drawn.replace(ANSI_RE, '');
 }
 

@@ -184,3 +184,20 @@ describe("sweep 58: webpack's paragraph past a blank line", () => {
     expect(analysis.failures[0]?.endLine).toBe(2);
   });
 });
+
+describe('sweep 58: two diffs in one step, a check failing between them', () => {
+  it('keeps the last diff, which ended the step, first and a failure of its own; the first one under the check', async () => {
+    // Prepare: `git --no-pager diff` (exit 0), a C test whose failed check did not stop the step, then `git diff
+    // --exit-code` of another file, which did.
+    const log = ghaStep(
+      ['git --no-pager diff', 'make test || true', './scripts/gen.sh', 'git diff --exit-code'],
+      [...VERSION_DIFF, './build/test_clamp', 'tests/test_clamp.c:6: check failed: clamp(5, 0, 3) == 3', ...VERSION_DIFF.map((l) => l.replace(/version\.h/g, 'config.h')), '##[error]Process completed with exit code 1.'],
+    ).join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the last diff (19) first, then the check (18), then the first diff (8).
+    expect(predictionLines(analysis)[0]).toBe(19);
+    const order = analysis.failures.map((f) => f.startLine);
+    expect(order.indexOf(18)).toBeLessThan(order.indexOf(8));
+  });
+});
