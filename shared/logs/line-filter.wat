@@ -85,16 +85,6 @@
           (then (return (i32.sub (local.get $e) (i32.const 1)))))))
     (local.get $e))
 
-  ;; Whether the ESC at $i starts `ESC[1G` (the cursor sent to the first column), read as a CR.
-  (func $columnOneAt (param $i i32) (param $end i32) (result i32)
-    (if (i32.ge_u (i32.add (local.get $i) (i32.const 3)) (local.get $end))
-      (then (return (i32.const 0))))
-    (i32.and
-      (i32.eq (i32.load8_u (i32.add (local.get $i) (i32.const 1))) (i32.const 91))
-      (i32.and
-        (i32.eq (i32.load8_u (i32.add (local.get $i) (i32.const 2))) (i32.const 49))
-        (i32.eq (i32.load8_u (i32.add (local.get $i) (i32.const 3))) (i32.const 71)))))
-
   ;; Whether the byte at $k can start a bracketed word (a letter, digit, `_`, `-`, `.` or `/`) and a `]` follows
   ;; before any `[`, LF, CR or $end: a `[m` there starts a bracketed word (`[misc]`, `[m-z]`), not a remnant.
   (func $startsBracketedWord (param $k i32) (param $end i32) (result i32)
@@ -187,8 +177,11 @@
                   (br $next)))
               (if (i32.eq (local.get $b) (i32.const 27))
                 (then
-                  ;; `ESC[1G` sends the cursor to the first column: a segment ends, as at a CR.
-                  (if (call $columnOneAt (local.get $i) (local.get $end))
+                  ;; `ESC[1G` (its four bytes read as one little-endian word) sends the cursor to the first
+                  ;; column: a segment ends, as at a CR.
+                  (if (i32.and
+                        (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $end))
+                        (i32.eq (i32.load align=1 (local.get $i)) (i32.const 0x47315b1b)))
                     (then
                       (br_if $hit
                         (i32.or

@@ -91,7 +91,8 @@ export function cleanLine(raw: string): string {
   let text = raw;
   if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
   if (text.indexOf('\r') !== -1) text = lastVisibleSegment(text);
-  if (text.indexOf('\x1b') !== -1 || text.indexOf('[') !== -1) text = stripCodes(text);
+  const esc = text.indexOf('\x1b');
+  if (esc !== -1 || text.indexOf('[') !== -1) text = stripCodes(text, esc);
   if (text.length === 0) return text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // One call removes any of the timestamps: a call V8's optimised loop never saw made is a deoptimisation when a log's
@@ -126,9 +127,10 @@ function lastVisibleSegment(text: string): string {
   }
 }
 
-function stripCodes(text: string): string {
+/** `text` without its ANSI codes; `esc` is where its first ESC is (-1 without one). */
+function stripCodes(text: string, esc: number): string {
   const plain = text.indexOf('^[') !== -1 ? text.replace(CARET_ANSI_RE, '') : text;
-  const drawn = plain.indexOf('\x1b') !== -1 && plain.indexOf(COLUMN_ONE) !== -1 ? lastVisibleSegment(plain.replaceAll(COLUMN_ONE, '\r')) : plain;
+  const drawn = esc !== -1 && plain.indexOf(COLUMN_ONE, plain === text ? esc : 0) !== -1 ? lastVisibleSegment(plain.replaceAll(COLUMN_ONE, '\r')) : plain;
   return drawn.replace(ANSI_RE, '');
 }
 
