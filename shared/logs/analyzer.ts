@@ -374,6 +374,12 @@ const MAX_STEP_HEADER_LINES = 200;
  */
 const RUNNER_SHELL_RE = /^shell: \S.*\{0\}/;
 const RUNNER_INPUTS_RE = /^(?:with|env):$/;
+/**
+ * A message a step's script echoes as it stands, no expansion in it (`echo "Go code is not formatted:"`): the line
+ * it prints is the script's own word on what follows (see {@link LogScanner.echoedAbove}).
+ */
+const SCRIPT_ECHO_RE = /\becho (?:-[en]+ )?(?:"([^"$`\\]+)"|'([^']+)')/g;
+const NO_ECHOES: readonly string[] = [];
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
@@ -509,11 +515,44 @@ class RankedCandidate implements RankedBlock {
 
   constructor(
     readonly block: Block,
-    readonly score: number,
+    public score: number,
   ) {}
 
   get category(): Category {
     return (this.decided ??= categoryOf(this.block));
+  }
+}
+
+/** The rule of a bare unified diff (git's, gofmt's): what a check shows would change, not that the check failed. */
+const BARE_DIFF_RULE = RULES.find((rule) => rule.id === 'diff.unified') as Rule;
+/** The kinds of failure that stop a step by themselves: a compiler's error, a failed test. */
+const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failure']);
+
+/**
+ * A diff its step went on past (`git --no-pager diff` to show what a generator changed, `gofmt -d .` without a check
+ * on its output, both exiting 0) did not stop the step: a compiler's error or a failed test printed after it in the
+ * step did, and ranks above it, whatever their rules' weights (a C test's own `file:line: check failed:` is in a
+ * linter's shape, weighted low). A diff that ends its step (`git diff --exit-code`) keeps its rank. Read once, when
+ * the scan ends, and only the blocks of a step with a diff.
+ */
+function passDiffsGoneOnPast(ranked: readonly RankedCandidate[]): void {
+  const diffs = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE);
+  if (diffs.length === 0) return;
+  // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
+  // diffs (a generator's whole output), each compared with these alone.
+  const diffSections = new Set(diffs.map((d) => d.block.section));
+  const firstDiffEnd = diffs.reduce((end, d) => Math.min(end, d.block.endLine), Number.POSITIVE_INFINITY);
+  const stoppers = ranked.filter((r) => {
+    const block = r.block;
+    if (!diffSections.has(block.section) || block.startLine <= firstDiffEnd || block.wrapper || block.rule.weight < 20) return false;
+    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+    return STEP_STOPPING.has(r.category);
+  });
+  if (stoppers.length === 0) return;
+  for (const diff of diffs) {
+    let best = Number.NEGATIVE_INFINITY;
+    for (const s of stoppers) if (s.block.section === diff.block.section && s.block.startLine > diff.block.endLine && s.score > best) best = s.score;
+    if (best !== Number.NEGATIVE_INFINITY && diff.score >= best) diff.score = best - 1;
   }
 }
 
@@ -618,6 +657,10 @@ export class LogScanner {
   /** The step a header announces (null in the `gh run view` format, whose columns name steps), and its raw line. */
   private stepHeaderTitle: string | null = null;
   private stepHeaderRaw = '';
+  /** The messages the script a step header echoes prints as they stand (see {@link SCRIPT_ECHO_RE}). */
+  private stepHeaderEchoes: string[] = [];
+  /** Those of the current step, once its header proved the runner's. */
+  private scriptEchoes: readonly string[] = NO_ECHOES;
   /** `gh run view --log` format: the step is the second column of every line. */
   private ghCliStep: string | null = null;
   private readonly steps: readonly JobStep[];
@@ -782,14 +825,17 @@ export class LogScanner {
     if (text.startsWith('##[endgroup]')) {
       this.stepHeaderLeft = 0;
       // An empty group is an action without inputs; one without the runner's lines, a script's own group.
-      if (this.stepHeaderEcho || line === this.stepHeaderFrom) this.startStepOfHeader(line);
-      else this.rescanStepHeader(line);
+      if (this.stepHeaderEcho || line === this.stepHeaderFrom) {
+        this.startStepOfHeader(line);
+        if (this.stepHeaderEchoes.length > 0) this.scriptEchoes = this.stepHeaderEchoes;
+      } else this.rescanStepHeader(line);
       return true;
     }
     if (!text.startsWith('##[') && --this.stepHeaderLeft > 0) {
       if (!this.stepHeaderEcho) {
         this.stepHeaderEcho = (this.stepHeaderInputs && text.startsWith('  ')) || RUNNER_SHELL_RE.test(text);
         this.stepHeaderInputs = RUNNER_INPUTS_RE.test(text);
+        if (text.includes('echo ')) for (const m of text.matchAll(SCRIPT_ECHO_RE)) this.stepHeaderEchoes.push((m[1] ?? m[2] ?? '').trim());
       }
       return true;
     }
@@ -939,6 +985,7 @@ export class LogScanner {
         this.stepHeaderFrom = line + 1;
         this.stepHeaderEcho = false;
         this.stepHeaderInputs = false;
+        this.stepHeaderEchoes = [];
         return true;
       }
       return false;
@@ -979,6 +1026,7 @@ export class LogScanner {
 
   private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine, outputFrom: number = this.lastLine): void {
     this.closeOpen();
+    this.scriptEchoes = NO_ECHOES;
     this.quotePastLimit = null;
     this.tallyListRule = null;
     this.tallyList = null;
@@ -1141,8 +1189,13 @@ export class LogScanner {
       case 'line':
         if (!continuationTest(at, 0, rule.re, text, start) || isNoiseLine(text, at, start)) return false;
         return rule !== NPM_CASCADE_RULE || !this.npmOutput.endsNpmBlock(line, text, open.taskPrefix.length);
-      case 'paragraph':
-        return true;
+      case 'paragraph': {
+        // Past a blank line (as many as its `gap`), a paragraph whose rule has a `contAfter` goes on only with a
+        // line that takes (babel's code frame under webpack's error); the next paragraph is the next report.
+        const after = rule.contAfter;
+        if (open.blankRun === 0 || after === undefined) return true;
+        return continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length));
+      }
       case 'until': {
         const inDiff = rule.hunks === true ? takesDiffLine(open, text) : null;
         if (inDiff !== null) return inDiff;
@@ -1162,7 +1215,8 @@ export class LogScanner {
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
   private openBlock(rule: Rule, line: number, text: string, annotated: boolean, prefix = 0): void {
     const taskPrefix = prefix === 0 ? '' : own(text.slice(0, prefix));
-    const startLine = rule.lookback ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
+    let startLine = rule.lookback ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
+    if (rule.hunks === true && this.scriptEchoes.length > 0 && taskPrefix === '') startLine = this.echoedAbove(startLine);
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
     if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
@@ -1230,8 +1284,34 @@ export class LogScanner {
       // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
       if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
     }
+    if (lookback.first !== undefined && startLine < line) startLine = this.firstAbove(lookback.first, startLine, line, taskPrefix);
     if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
     return startLine;
+  }
+
+  /** The first of lines `from`… above line `line` (of the task `taskPrefix` names) that `first` matches, else `from`. */
+  private firstAbove(first: RegExp, from: number, line: number, taskPrefix: string): number {
+    for (let l = from; l < line; l++) {
+      const raw = this.ringAt(l);
+      if (raw === null) continue;
+      const t = taskPrefix === '' ? raw : taskBody(taskPrefix, raw);
+      if (t !== null && first.test(t)) return l;
+    }
+    return from;
+  }
+
+  /**
+   * A diff opening on line `line` (a check's report, `gofmt -d .`, `git diff --exit-code`) says what would change,
+   * not why the step failed on it: a message the step's script echoed right above it (`echo "Go code is not
+   * formatted:"` in `if [ -n "$(gofmt -l .)" ]; then …; gofmt -d .; exit 1; fi`) is the script's own word on it, and
+   * the report starts there. Only the script's echo as it stands in the step's header, not the same words printed by
+   * a tool. Cold path, apart from {@link openBlock}: only in a step whose script echoes, on a diff's first line.
+   */
+  private echoedAbove(line: number): number {
+    const above = line > 1 ? this.ringAt(line - 1) : null;
+    if (above === null || !this.scriptEchoes.includes(above.trim())) return line;
+    if (this.reportedUpTo >= line - 1) this.absorbReported(line - 1, line);
+    return line - 1;
   }
 
   /**
@@ -1911,6 +1991,7 @@ export class LogScanner {
     }
     this.closeOpen();
     const ranked = this.blocks.map((block) => new RankedCandidate(block, this.score(block)));
+    passDiffsGoneOnPast(ranked);
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const tail: LogLine[] = [];
     for (let l = this.lastLine; l >= 1 && this.lastLine - l < RING_SIZE && tail.length < 5; l--) {

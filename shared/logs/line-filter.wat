@@ -200,6 +200,20 @@
                   (br $next)))
               (if (i32.eq (local.get $b) (i32.const 27))
                 (then
+                  ;; `ESC[1G` (its four bytes read as one little-endian word) sends the cursor to the first
+                  ;; column: a segment ends, as at a CR.
+                  (if (i32.and
+                        (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $end))
+                        (i32.eq (i32.load align=1 (local.get $i)) (i32.const 0x47315b1b)))
+                    (then
+                      (br_if $hit
+                        (i32.or
+                          (i32.eq (i32.load (i32.add (local.get $u) (local.get $endColumn))) (local.get $anyHit))
+                          (i32.eq (i32.load (i32.add (local.get $a) (local.get $endColumn))) (local.get $atHit))))
+                      (local.set $u (local.get $anyStart))
+                      (local.set $a (local.get $atStart))
+                      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                      (br $next)))
                   (local.set $i (call $escapeSkip (local.get $i) (local.get $end)))
                   (br $next)))
               (local.set $e (call $remnantEnd (local.get $i) (local.get $end)))

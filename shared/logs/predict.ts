@@ -99,19 +99,24 @@ function sameRuleNeighbours(failures: readonly Failure[], top: Failure, ranges: 
 }
 
 /**
- * Adds to `ranges` the blocks of another kind that start within {@link CONTIGUOUS_GAP} lines of the report's end
- * (`end`), each going on from the last: a Java exception whose multi-line message holds the line another rule took
+ * Adds to `ranges` the blocks of another kind that start within {@link CONTIGUOUS_GAP} lines of the end of a block of
+ * the report, each going on from the last: a Java exception whose multi-line message holds the line another rule took
  * (`stderr: fatal: unable to access …`), with the frames under that one, or an entry of the run's list of the
- * report's failures further down (`Rule.summarises`). Not a block that only reports that something failed (`FAIL`,
- * `TEST FAILURE`, `3 tests completed, 1 failed`): a summary after the report is not part of it.
+ * report's failures further down (`Rule.summarises`). With `Rule.wrapsOutput`, between two blocks of the report as
+ * well: the wrapped program's own lines (a test's `check failed` between memcheck's two errors). Not a block that only
+ * reports that something failed (`FAIL`, `TEST FAILURE`, `3 tests completed, 1 failed`): a summary after the report
+ * is not part of it.
  */
 function continuingBlocks(failures: readonly Failure[], top: Failure, end: number, ranges: Range[]): void {
   const others = failures.filter((f) => f.rule !== top.rule && !STATUS_RULES.has(f.rule)).sort((a, b) => a.startLine - b.startLine);
+  const reportEnds = RULES_BY_ID.get(top.rule)?.wrapsOutput === true ? ranges.map((r) => r.endLine) : [];
+  const continues = (f: Failure): boolean => reportEnds.some((e) => f.startLine > e && f.startLine - e <= CONTIGUOUS_GAP);
   let reportEnd = end;
   for (const f of others) {
-    if (f.startLine > reportEnd && (f.startLine - reportEnd <= CONTIGUOUS_GAP || summarises(f, top, f.startLine - reportEnd))) {
+    if ((f.startLine > reportEnd && (f.startLine - reportEnd <= CONTIGUOUS_GAP || summarises(f, top, f.startLine - reportEnd))) || (f.startLine < end && continues(f))) {
       ranges.push({ startLine: f.startLine, endLine: f.endLine });
-      reportEnd = f.endLine;
+      reportEnds.push(f.endLine);
+      if (f.startLine > reportEnd) reportEnd = f.endLine;
     }
   }
 }

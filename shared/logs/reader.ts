@@ -83,7 +83,8 @@ export function cleanGhCliLine(raw: string): string {
 
 /**
  * Turns one raw line (without its `\n`) into display text: drops the `\r` of `\r\n`, keeps the last visible
- * segment of `\r` progress rewrites, strips ANSI codes, a leading BOM and the GitHub Actions timestamp.
+ * segment of `\r` progress rewrites (and of `ESC[1G` ones, see {@link COLUMN_ONE}), strips ANSI codes, a leading BOM
+ * and the GitHub Actions timestamp.
  */
 export function cleanLine(raw: string): string {
   // Kept small so V8 inlines it into the splitter's loop (it runs once per line); rare cases live in helpers.
@@ -93,7 +94,8 @@ export function cleanLine(raw: string): string {
   let text = raw;
   if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
   if (text.indexOf('\r') !== -1) text = lastVisibleSegment(text);
-  if (text.indexOf('\x1b') !== -1 || text.indexOf('[') !== -1) text = stripCodes(text);
+  const esc = text.indexOf('\x1b');
+  if (esc !== -1 || text.indexOf('[') !== -1) text = stripCodes(text, esc);
   if (text.length === 0) return text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // One call removes any of the timestamps: a call V8's optimised loop never saw made is a deoptimisation when a log's
@@ -128,10 +130,18 @@ function lastVisibleSegment(text: string): string {
   }
 }
 
-function stripCodes(text: string): string {
+/** `text` without its ANSI codes; `esc` is where its first ESC is (-1 without one). */
+function stripCodes(text: string, esc: number): string {
   const plain = text.indexOf('^[') !== -1 ? text.replace(CARET_ANSI_RE, '') : text;
-  return plain.replace(ANSI_RE, '');
+  const drawn = esc !== -1 && plain.indexOf(COLUMN_ONE, plain === text ? esc : 0) !== -1 ? lastVisibleSegment(plain.replaceAll(COLUMN_ONE, '\r')) : plain;
+  return drawn.replace(ANSI_RE, '');
 }
+
+/**
+ * `ESC[1G` moves the cursor to the line's first column, as a `\r` does: what follows draws over what came before it
+ * (Bats' pretty formatter redraws a test's `   name` as ` ✗ name`; yarn's and npm's progress lines). Read as one.
+ */
+export const COLUMN_ONE = '\x1b[1G';
 
 /**
  * BuildKit's plain progress (`docker buildx build`) prefixes a build step's output with `#<step> <seconds> `:
@@ -250,7 +260,8 @@ export function textEnd(bytes: Uint8Array, start: number, end: number): number {
 
 /**
  * Whether raw lines hold what makes {@link cleanLine} read more than the bytes at hand: a `\r` before the line's
- * last byte (a progress bar's segments: the text is one of them) or a `^[` caret escape (removed in a pass of its
+ * last byte (a progress bar's segments: the text is one of them), an `ESC[1G` (the same, see {@link COLUMN_ONE}) or a
+ * `^[` caret escape (removed in a pass of its
  * own, before the escape sequences, so it changes what they are). Asked of the lines of one buffer in order, as a
  * reader meets them: each search runs natively, on from where the last one stopped.
  */
@@ -259,6 +270,7 @@ export class CleaningHazards {
   private searchedFrom = 0;
   private nextCr = 0;
   private nextCaretEscape = 0;
+  private nextColumnOne = 0;
 
   /** Whether the raw line `bytes[start, end)` (without its `\n`; a last `\r` is no hazard) holds a hazard. */
   in(bytes: Buffer, start: number, end: number): boolean {
@@ -266,17 +278,21 @@ export class CleaningHazards {
       this.bytes = bytes;
       this.nextCr = -1;
       this.nextCaretEscape = -1;
+      this.nextColumnOne = -1;
     }
     this.searchedFrom = start;
     const last = textEnd(bytes, start, end);
     if (this.nextCr < start) this.nextCr = found(bytes.indexOf(CR_BYTE, start), bytes.length);
     if (this.nextCr < last) return true;
     if (this.nextCaretEscape < start) this.nextCaretEscape = found(bytes.indexOf(CARET_ESCAPE, start), bytes.length);
-    return this.nextCaretEscape + 1 < last;
+    if (this.nextCaretEscape + 1 < last) return true;
+    if (this.nextColumnOne < start) this.nextColumnOne = found(bytes.indexOf(COLUMN_ONE_ESCAPE, start), bytes.length);
+    return this.nextColumnOne + 3 < last;
   }
 }
 
 const CARET_ESCAPE = Buffer.from('^[');
+const COLUMN_ONE_ESCAPE = Buffer.from(COLUMN_ONE);
 
 function found(at: number, none: number): number {
   return at === -1 ? none : at;

@@ -31,7 +31,7 @@ export interface Rule {
   readonly cont?: RegExp;
   /**
    * A continuation that only counts right after a line matching `prev` (blank lines between are allowed; with
-   * `blank`, required).
+   * `blank`, required). In `paragraph` mode, the only line that goes on past a blank line.
    */
   readonly contAfter?: { readonly prev: RegExp; readonly re: RegExp; readonly blank?: boolean };
   /**
@@ -67,10 +67,11 @@ export interface Rule {
   /**
    * Pull earlier lines into the block: search back up to `lines` lines for `re` and start after it (or at it). With
    * `through`, only over lines it matches: any other line first, and nothing is pulled; nor past another headline
-   * of the rule (another report). A failure already reported on a pulled line (another rule's block, or a repeat)
-   * was part of this one: it is absorbed, not reported twice.
+   * of the rule (another report). With `first`, the block starts at the first line from there on that `first`
+   * matches (a build's first warning after its banner), when one does. A failure already reported on a pulled line
+   * (another rule's block, or a repeat) was part of this one: it is absorbed, not reported twice.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -173,6 +174,13 @@ export interface Rule {
    */
   readonly summarises?: { readonly rule: string; readonly within: number };
   /**
+   * Its reports wrap another program's output: memcheck writes its errors to stderr between the lines the program
+   * under it prints (a test's own `file:line: check failed`), pre-commit prints each hook's output under that hook's
+   * `....Failed` line, before the next hook's. A block of another kind starting right under one of its blocks, before
+   * the last of the report, is that program's part of the report: the prediction lists it (see `predict.ts`).
+   */
+  readonly wrapsOutput?: boolean;
+  /**
    * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
    * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
    * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
@@ -211,7 +219,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -234,6 +242,7 @@ export function uniformRule(rule: Rule): Rule {
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
     summarises: rule.summarises && { rule: rule.summarises.rule, within: rule.summarises.within },
+    wrapsOutput: rule.wrapsOutput,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
   } satisfies Record<keyof Rule, unknown>;
@@ -243,6 +252,9 @@ export function uniformRule(rule: Rule): Rule {
 function uniformRules(rules: readonly Rule[]): readonly Rule[] {
   return rules.map(uniformRule);
 }
+
+/** A message Sphinx logs at warning level or above (`path:line: WARNING: …`, `WARNING: autodoc: …`, `ERROR: …`). */
+const SPHINX_WARNING_RE = /(?:^|: )(?:WARNING|ERROR|CRITICAL|SEVERE): \S/;
 
 /** The exception line of a Python traceback: `ValueError: …`, `torch.OutOfMemoryError: …`, `KeyboardInterrupt`. */
 const PY_EXCEPTION_RE = /^\s*(?:[A-Za-z_]\w*\.)*(?:[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning|Failure)|[A-Z][A-Za-z]+)(?::\s.*)?$/;
@@ -730,7 +742,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // `==PID== Invalid write of size 4`, its frames (`==PID==    at 0x…: rb_push (ringbuf.c:23)`, `by 0x…`) and where
   // the memory came from (`==PID==  Address 0x… is 0 bytes after a block of size 16 alloc'd` and its frames); a
   // leak's record under `--leak-check=full` (`16 bytes in 1 blocks are definitely lost in loss record 1 of 1`).
-  { id: 'valgrind.error', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
+  { id: 'valgrind.error', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60, wrapsOutput: true,
     re: /^==\d+== (?:Invalid (?:read|write) of size \d+|Invalid (?:free|delete|delete\[\]|realloc)\(\)|Mismatched free\(\) \/ delete \/ delete \[\]|Conditional jump or move depends on uninitialised value|Use of uninitialised value of size \d+|Syscall param \S+ (?:points to|contains) (?:uninitialised|unaddressable) byte|Source and destination overlap in \S+|[\d,]+ (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in [\d,]+ blocks are (?:definitely|possibly) lost in loss record )/,
     cont: /^==\d+== {2,}(?:at|by) 0x[0-9A-F]+: |^==\d+== {2}(?:Address 0x[0-9a-f]+ is |Block was alloc'd at$|Uninitialised value was created by )/ },
   { id: 'js.runtime-assertion', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
@@ -874,15 +886,17 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Headless)?(?:Chrome|Firefox|Safari|Edge|PhantomJS|Electron|Mobile Safari|IE)[\w .]* \([^)]*\)(?: .+)? (?:FAILED|ERROR)$/, cont: /^\s+\S/ },
   { id: 'pester.failed', category: 'test_failure', weight: 82, extend: 'indent', gap: 1, maxLines: 100,
     re: /^\s*\[-\] \S/, cont: /^(?:Expected|Actual|But was|at [\w<>-]+, |\s+at )/ },
+  // testthat 2e numbers its failures (`1. Failure (…)`).
   { id: 'testthat.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 100,
-    // testthat 2e numbers its failures (`1. Failure (…)`); the 3rd edition rules them off: `── Failure ('test-x.R:12:3'): name ──`.
-    re: /^\s*(?:── |══ )?\d+\. (?:Failure|Error)(?: \(|: )|^\s*── (?:Failure|Error) \('[^']+'\): / },
-  // The same reports when the output is no terminal (a CI runner's): no rule round the headline, `Failure
-  // ('test-x.R:6'): name` at the line's start, the expectation's message and values under it, unindented, a blank line
-  // between the reports and a rule of `─` after the file's last one.
+    re: /^\s*(?:── |══ )?\d+\. (?:Failure|Error)(?: \(|: )/ },
+  // testthat 3e's reports: `Failure ('test-x.R:6'): name` at the line's start (the progress reporter, test_local(),
+  // test_check()), or ruled off, `── Failure ('test-x.R:6:3'): name ───…` (the compact reporter of test_file(), the
+  // check reporter of R CMD check); the expectation's message, its values and an error's backtrace under it,
+  // unindented, a blank line between the reports, down to the next report, the rule of `─` after the file's last
+  // one, the `══ Results` heading or the `[ FAIL 2 | WARN 0 | SKIP 0 | PASS 1 ]` tally.
   { id: 'testthat.plain-failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 100, gap: 99,
-    re: /^(?:Failure|Error) \('[^']+\.[Rr]:\d+(?::\d+)?'\): \S/,
-    end: /^(?:(?:Failure|Error|Warning|Skip) \('[^']+'\): |─{10,}$|══ |\[ FAIL \d+ \| )/ },
+    re: /^(?:── )?(?:Failure|Error) \('[^']+\.[Rr]:\d+(?::\d+)?'\): \S/,
+    end: /^(?:(?:── )?(?:Failure|Error|Warning|Skip) \('[^']+'\): |─{10,}$|══ |\[ FAIL \d+ \| )/ },
   { id: 'r.tests-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 80,
     lookback: { re: /^\s*Running ‘[^’]+’/, lines: 3, inclusive: true },
     re: /^Running the tests in .* failed\.$/, end: /^\s*(?:Execution halted|\* checking|\* DONE)/,
@@ -1082,8 +1096,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // `vet: x.go:3:2: undefined: y` is the type checker's error, reported through vet: not one of them.
   { id: 'go.vet-finding', category: 'lint', weight: 80, extend: 'line',
     re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?:.*(?:passes lock by value: |copies lock(?: value)?: | format %\S* (?:has arg|reads arg|has unknown verb|uses non-int|is missing)| call (?:has arguments but no formatting directives|needs \d+ args? but has|has possible (?:Printf )?formatting directive)| arg list ends with redundant newline| arg \S+ is a func value, not called|result of \S+ call not used|\(\d+ bits\) too small for shift of \d+)|non-constant format string in call to |unreachable code$|self-assignment of |(?:redundant|suspect) (?:and|or): |struct field (?:tag .* not compatible with reflect\.StructTag\.Get|\w+ repeats \w+ tag)|\S+ composite literal uses unkeyed fields$|the cancel function (?:returned by|is not used on all paths)|this return statement may be reached without using the \w+ var defined on line \d+|comparison of function \S+ (?:==|!=) nil is always |method \w+\(.* should have signature |possible misuse of (?:unsafe\.Pointer|reflect\.\w+Header)|using \w+ before checking for errors|loop variable \w+ captured by func literal|second argument to errors\.As must be a non-nil pointer|impossible type assertion: |conversion from \S+ to string yields a string of one rune|direct assignment to atomic value|call to \(\*[\w.]+\)\.\w+ from a non-test goroutine|misuse of unbuffered os\.Signal channel)/ },
+  // `go vet` reports the type checker's errors under its own name, `vet: x.go:11:3: ttl declared but not used`.
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
-    re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
+    re: /^(?:vet: )?(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
   // 1.52): `process didn't exit successfully: …`, `--- stdout`, the `cargo:` directives and the environment the script
   // read (cc-rs's `TARGET = Some(…)`, a configure script's `checking for …`), then `--- stderr`, where it says why
@@ -1244,8 +1259,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Sass)?Error: (?:Undefined (?:variable|mixin|function|operation)|Can't find stylesheet to import|[Ee]xpected (?:"[^"]+"|expression|identifier|selector)|Invalid CSS after|There is no module with the namespace|Incompatible units|Module loop|This (?:file|module) is already being loaded|Private members can't be accessed|Only \d+ arguments? allowed)/ },
   // webpack 5's `ERROR in ./src/index.js 4:15-34`, the message under it (`Module not found: Error: Can't resolve
   // './routes' in '…'`) and what it says about it (the resolver's trace, a loader's output, the code), down to the
-  // blank line before the next error.
-  { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 0, maxLines: 120, re: /^ERROR in \S/ },
+  // blank line before the next error. babel-loader's error goes on past one: webpack prints the stack of babel's
+  // `SyntaxError: /path/x.js: Unexpected token, expected "," (3:26)`, whose message holds a blank line and then the
+  // code frame (`> 3 | const prices = [1200, 450 990];`, the caret under it), then the parser's frames.
+  { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 1, maxLines: 120, re: /^ERROR in \S/,
+    contAfter: { prev: /^\w*Error: .* \(\d+:\d+\)$/, re: /^>? +\d+ \|/, blank: true } },
   // Rolldown (Vite 8's bundler, and its own CLI) under `Build failed with N errors:`: each error's `[CODE] message`
   // (`[UNRESOLVED_IMPORT]`, `[PARSE_ERROR]`, `[MISSING_EXPORT]`), its `╭─[ file:line:col ]` frame indented below, the
   // code and the labels, closed by `───╯` at the line's start (Rolldown's CLI writes the heading after its level:
@@ -1283,10 +1301,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // Sphinx 8.1+ with -W: the build goes on and ends `build finished with problems, N warnings (with warnings treated as
   // errors).`; the warnings since `Running Sphinx v…` say which, the first named. Before 8.1 the first warning stopped
   // the build: `Warning, treated as error:` and the warning on the next line, named first; with --keep-going it went
-  // on and ended `build finished with problems, N warnings.`.
+  // on and ended `build finished with problems, N warnings.`. The report is the warnings (from the first), what they
+  // quote (autodoc's import failure and its exceptions) and the verdict, not the progress lines around them
+  // (`reading sources... [ 33%] api`, `writing output...`, `dumping search index...`).
   { id: 'sphinx.warnings-as-errors', category: 'compilation', weight: 80, extend: 'line',
     re: /^build finished with problems, \d+ warnings?(?: \(with warnings treated as errors\))?\.$/,
-    lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false }, pick: [{ re: /(?:^|: )WARNING: \S/ }] },
+    lookback: { re: /^Running Sphinx v\d/, lines: 250, inclusive: false, first: SPHINX_WARNING_RE }, pick: [{ re: /(?:^|: )WARNING: \S/ }],
+    keyLines: { also: new RegExp(`${SPHINX_WARNING_RE.source}|^(?:[A-Za-z_]\\w*\\.)*[A-Z]\\w*(?:Error|Exception)(?::|$)|^build finished with problems, `) } },
   { id: 'sphinx.warning-as-error', category: 'compilation', weight: 80, extend: 'until', maxLines: 2, gap: 0,
     re: /^Warning, treated as error:$/, end: /^$/, pick: [{ re: /^(?!Warning, treated as error:$)\S/ }] },
   // MkDocs --strict: `Aborted with 2 warnings in strict mode!` after the build; the `WARNING -  …` lines since
@@ -1374,6 +1395,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // diff below (`--- /path/x.py:before`), down to the first line no diff holds.
   { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99, hunks: true,
     re: /^ERROR: \S.* Imports are incorrectly sorted and\/or formatted\.$/, end: /^(?![-+ @\\]|$)/ },
+  // isort as a pre-commit hook, which fails the hook for the files it rewrote: `Fixing /abs/path/x.py` (isort's
+  // `print(f"Fixing {file_path}")`, the path resolved) for each, under the hook's `- files were modified by this
+  // hook`. Not the same line elsewhere: run alone, isort exits 0 after it, and scripts print `Fixing …` of their own.
+  { id: 'isort.fixed', category: 'lint', weight: 70, extend: 'indent', maxLines: 200, gap: 0,
+    re: /^Fixing (?:\/|[A-Za-z]:\\)\S+\.(?:py|pyi|pyx|pxd)$/, cont: /^Fixing (?:\/|[A-Za-z]:\\)\S/,
+    under: { header: /^- files were modified by this hook$/, through: /$^/ } },
   // hadolint: `Dockerfile:3 DL3008 warning: …` (`-:3` when read from stdin); its ShellCheck findings as `SC2086`.
   { id: 'hadolint', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+ (?:DL|SC)\d{4} (?:error|warning|info|style): / },
   // deno lint: `error[no-unused-vars]: message`, then ` --> file:line:col`, the code frame and `= hint:`.
@@ -1392,8 +1419,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6,
     re: /^[a-z][\w-]*\[[a-z][\w-]*\]: (?!.*\(warning\)$)\S/ },
   // pre-commit: `black.....Failed` and its `- hook id:` / `- exit code:` lines; the hook's own output below keeps its
-  // own rules (a mypy error under `mypy.....Failed` is the better line).
-  { id: 'pre-commit.hook-failed', category: 'lint', weight: 78, extend: 'indent', maxLines: 8,
+  // own rules (a mypy error under `mypy.....Failed` is the better line), and is listed with the hook's report.
+  { id: 'pre-commit.hook-failed', category: 'lint', weight: 78, extend: 'indent', maxLines: 8, wrapsOutput: true,
     re: /^[^.\n]*[^.\s]\.{3,}Failed$/, cont: /^- (?:hook id|exit code|duration|files were modified by this hook)\b/ },
   { id: 'phpstan.error', category: 'lint', weight: 78, extend: 'until', maxLines: 200, gap: 1,
     re: /^\s*Line\s{2,}\S+\.php\s*$/, end: /^\s*\[(?:ERROR|OK)\]/ },
@@ -1454,8 +1481,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
   { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,
     tally: /^msgfmt: found \d+ fatal errors?$/ },
-  // Not a Ruby backtrace's line (`lib/invoice.rb:6:in `fetch': … (KeyError)`): ruby.exception's, below.
-  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`'])[A-Z]?[a-z]+/ },
+  // Not a Ruby backtrace's line (`lib/invoice.rb:6:in `fetch': … (KeyError)`): ruby.exception's, below. A program's
+  // own failed check in the shape (a C test harness's `tests/x.c:14: check failed: expr`, UBSan's `src/x.c:48:14:
+  // runtime error: …` from the test binary it instruments) is a failed test, not a linter's finding.
+  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`'])[A-Z]?[a-z]+/,
+    categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )/i, category: 'test_failure' } },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
 
@@ -2011,7 +2041,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|format ━|data race)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|format ━|data race)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

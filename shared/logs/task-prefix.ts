@@ -13,12 +13,14 @@
  *   of `error: `).
  * - docker compose (`up`, `logs`): the container's name padded to the longest name's width plus one, then `| `,
  *   `tests-1  | `, `shop-api-1 | ` (v2; the project in front before v2.20), `web_1  | ` (v1), in the service's colour
- *   (which cleaning removes). Only a replica's name, ending in `-1` or `_1`: a table's first column (`File      | `,
- *   a coverage report's) is not one.
+ *   (which cleaning removes). Only a replica's name, ending in its index, `-1` (at most two digits) or `_1` (v1: one
+ *   digit): a table's first column is not one, `File      | ` (a coverage report's), a version (`node_18  | 3m12s |
+ *   failure`, a job matrix's summary). Nor a row that ends in a column's bar, as Robot Framework's test line does
+ *   (`TC-002` padded to 69 columns, then `| FAIL |`): a container's line very seldom ends in ` |`.
  * A prefix is never the whole line: something visible follows it.
  */
 export const TASK_PREFIX_RE =
-  /^(?:(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> |[A-Za-z0-9][\w.-]*[-_]\d+ +\| )(?=\s*\S)/;
+  /^(?:(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> |[A-Za-z0-9][\w.-]*(?:-\d{1,2}|_\d) +\| (?!.* \|$))(?=\s*\S)/;
 
 const SPACE = 32;
 const GREATER = 62;
