@@ -1060,8 +1060,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // 'z' not found`). A compiler that does not work (`C compiler cannot create executables`) stays configuration, and
   // so do autoconf's own helper scripts missing from the checkout (`cannot find required auxiliary files: install-sh
   // config.guess`: `autoreconf -i` was not run).
+  // AC_MSG_FAILURE names the build directory on a line of its own first (`configure: error: in `/w/x':`): the
+  // message under it is the one shown.
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: /,
-    lookback: { re: /^checking .*\.\.\. no$/, lines: 1, inclusive: true },
+    lookback: { re: /^checking .*\.\.\. no$/, lines: 1, inclusive: true }, pick: [{ re: /^configure: error: (?!in [`'])/ }],
     categoryFrom: {
       re: /^configure: error: (?:Package requirements \(|(?!cannot find required auxiliary files\b).*\b(?:not found|required|install \S+-devel?)\b)/,
       category: 'dependency',
@@ -1123,7 +1125,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // `! ` (`./main.tex:14: Undefined control sequence.`, `./main.tex:14:  ==> Fatal error occurred, …`).
   { id: 'tex.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 24,
     re: /^(?:! |\S+:\d+: )(?:LaTeX3? Error: |(?:Package|Class) \S+ Error: |Undefined control sequence\.$|Missing \S+ inserted\.$|Too many \}'s\.$|File `[^']+' not found\.$)/,
-    cont: /^(?:l\.\d+ |(?:!|\S+:\d+:)  ==> Fatal error|(?:!|\S+:\d+:) Emergency stop\.$|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$)/ },
+    cont: /^(?:l\.\d+ |(?:!|\S+:\d+:) (?: ==> Fatal error|Emergency stop\.$)|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$)/ },
   // Groovy's compiler (groovyc, Gradle's compileGroovy, a Jenkins pipeline's WorkflowScript): `org.codehaus.groovy.
   // control.MultipleCompilationErrorsException: startup failed:`, then each error (`src/X.groovy: 14: unable to resolve
   // class Foo ` and ` @ line 14, column 21.` under it, or `WorkflowScript: 5: … @ line 5, column 27.` on one line), its

@@ -329,6 +329,23 @@ describe('attack 58 (lang58): what a failure is', () => {
     expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['configure.error', 'configuration']);
   });
 
+  // AC_MSG_FAILURE (a compiler check, \`cannot compute suffix of object files\`) names the build directory first, on a
+  // line of its own, then the message.
+  it("configure's failed compiler check: its message heads the failure, not the directory line above it", async () => {
+    // Act
+    const analysis = await analyzeLog([
+      '$ ./configure',
+      'checking for gcc... gcc',
+      'checking whether the C compiler works... no',
+      "configure: error: in \`/home/runner/work/tiler/tiler':",
+      'configure: error: C compiler cannot create executables',
+      "See \`config.log' for more details",
+    ].join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.lines[0]?.text, analysis.category]).toEqual(['configure.error', 'configure: error: C compiler cannot create executables', 'configuration']);
+  });
+
   // `nix build -L` puts the derivation's name in front of each line of its builder's output (`libtiler> `).
   it('a library configure requires is a missing dependency behind a task prefix too', async () => {
     // Act
