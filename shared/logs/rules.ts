@@ -1275,7 +1275,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // warning(s)`, exit 0): the report counts only with a violation that is not one.
   { id: 'ansible-lint.report', category: 'lint', weight: 78, extend: 'until', maxLines: 400, gap: 99,
     re: /^WARNING +Listing \d+ violation\(s\) that are fatal$/, pick: [{ re: ANSIBLE_LINT_VIOLATION_RE }],
-    confirmedBy: ANSIBLE_LINT_VIOLATION_RE, end: /^Read \S+ for instructions / },
+    confirmedBy: /^(?:\S+:\d+: )?[a-z][\w[\]-]*: (?!.*\(warning\)$)/, end: /^Read \S+ for instructions / },
   // ansible-lint: `yaml[truthy]: message`, the file and line on the next line; not a `(warning)`.
   { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6,
     re: /^[a-z][\w-]*\[[a-z][\w-]*\]: (?!.*\(warning\)$)\S/ },
@@ -1336,7 +1336,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // error`) and quotes no line: a message of one line.
   { id: 'xmllint.error', category: 'lint', weight: 76, extend: 'indent', maxLines: 3,
     re: /^\S+:\d+: (?:parser|validity|namespace|element \S+: (?:(?:Schemas|Relax-NG) )?\w+) error : /,
-    message: { open: / error : /, end: /^\s*\^$|^\S+:\d+: element \S+: (?:Schemas|Relax-NG) \w+ error : / } },
+    message: { open: / error : /, end: /^\s*\^$|: (?:Schemas|Relax-NG) \w+ error : / } },
   // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
   // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
   { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,

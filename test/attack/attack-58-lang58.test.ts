@@ -284,6 +284,31 @@ const ROWS: TopFailureRow[] = [
     ],
   },
   {
+    // `-p` (`--parseable`, many CI configurations' choice): each violation on one line behind its file and line.
+    // (rich takes the message's `[false, true]` for markup and drops it, as ansible-lint 6.13.1 prints it.) The
+    // report must still be confirmed by its failure; its headline stays the heading: picking the `-p` line would
+    // grow the line filter's block automata past what the classify bundle has room for.
+    name: "ansible-lint -p: the parseable report of a failure and a warning is the failure's",
+    rule: 'ansible-lint.report',
+    head: 'WARNING  Listing 2 violation(s) that are fatal',
+    startLine: 2,
+    log: [
+      '$ ansible-lint -p playbooks/',
+      'WARNING  Listing 2 violation(s) that are fatal',
+      'playbooks/site.yml:4: yaml[truthy]: Truthy value should be one of ',
+      'playbooks/site.yml:6: package-latest: Package installs should not use latest. (warning)',
+      'Read documentation for instructions on how to ignore specific rule violations.',
+      '',
+      '               Rule Violation Summary               ',
+      ' count tag            profile rule associated tags  ',
+      '     1 yaml[truthy]   basic   formatting, yaml      ',
+      '     1 package-latest safety  idempotency (warning) ',
+      '',
+      'Failed after min profile: 1 failure(s), 1 warning(s) on 2 files.',
+      '##[error]Process completed with exit code 2.',
+    ],
+  },
+  {
     name: "(ordinary use) ansible-lint's report of a failure and a warning is still the failure's",
     rule: 'ansible-lint.report',
     head: 'yaml[truthy]: Truthy value should be one of [false, true]',
