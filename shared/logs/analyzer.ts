@@ -941,8 +941,10 @@ export class LogScanner {
     if (!passesPrefilter(task)) {
       // A blank line of the heading's task (`tests-1  | ` under `tests-1  | Failures:`: docker compose, stack and
       // `nix build -L` prefix blank lines too) is blank, as an unprefixed one is: the first entry comes below it.
-      if (itemPending && this.listHeadingPrefix !== '' && isTaskBlankLine(this.listHeadingPrefix, text)) this.listItemPending = true;
-      else if (itemPending) this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
+      if (itemPending) {
+        if (this.listHeadingPrefix !== '' && isTaskBlankLine(this.listHeadingPrefix, text)) this.listItemPending = true;
+        else this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
+      }
       return;
     }
     if (isWarning(task)) return;
@@ -2087,7 +2089,7 @@ const QUOTED_NAME_RE = /[^\s'"]*(?:[/\\]|\.\w)[^\s'":]*/g;
  * `lint-1  | `). A line pulled in above the head may not carry the prefix (see considerPick).
  */
 function bodyOf(block: Block, text: string): string {
-  return block.taskPrefix !== '' && text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text;
+  return text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text;
 }
 
 /** Adds `text`, a line of another program's output the block quotes, to what it keeps of it. */

@@ -1178,8 +1178,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // 'z' not found`). A compiler that does not work (`C compiler cannot create executables`) stays configuration, and
   // so do autoconf's own helper scripts missing from the checkout (`cannot find required auxiliary files: install-sh
   // config.guess`: `autoreconf -i` was not run).
+  // AC_MSG_FAILURE names the build directory on a line of its own first (`configure: error: in `/w/x':`): the
+  // message under it is the one shown.
   { id: 'configure.error', category: 'configuration', weight: 80, extend: 'line', re: /^configure: error: /,
-    lookback: { re: /^checking .*\.\.\. no$/, lines: 1, inclusive: true },
+    lookback: { re: /^checking .*\.\.\. no$/, lines: 1, inclusive: true }, pick: [{ re: /^configure: error: (?!in [`'])/ }],
     categoryFrom: {
       re: /^configure: error: (?:Package requirements \(|(?!cannot find required auxiliary files\b).*\b(?:not found|required|install \S+-devel?)\b)/,
       category: 'dependency',
@@ -1241,7 +1243,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // `! ` (`./main.tex:14: Undefined control sequence.`, `./main.tex:14:  ==> Fatal error occurred, …`).
   { id: 'tex.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 24,
     re: /^(?:! |\S+:\d+: )(?:LaTeX3? Error: |(?:Package|Class) \S+ Error: |Undefined control sequence\.$|Missing \S+ inserted\.$|Too many \}'s\.$|File `[^']+' not found\.$)/,
-    cont: /^(?:l\.\d+ |(?:!|\S+:\d+:)  ==> Fatal error|(?:!|\S+:\d+:) Emergency stop\.$|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$)/ },
+    cont: /^(?:l\.\d+ |(?:!|\S+:\d+:) (?: ==> Fatal error|Emergency stop\.$)|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$)/ },
   // Groovy's compiler (groovyc, Gradle's compileGroovy, a Jenkins pipeline's WorkflowScript): `org.codehaus.groovy.
   // control.MultipleCompilationErrorsException: startup failed:`, then each error (`src/X.groovy: 14: unable to resolve
   // class Foo ` and ` @ line 14, column 21.` under it, or `WorkflowScript: 5: … @ line 5, column 27.` on one line), its
@@ -1414,7 +1416,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // warning(s)`, exit 0): the report counts only with a violation that is not one.
   { id: 'ansible-lint.report', category: 'lint', weight: 78, extend: 'until', maxLines: 400, gap: 99,
     re: /^WARNING +Listing \d+ violation\(s\) that are fatal$/, pick: [{ re: ANSIBLE_LINT_VIOLATION_RE }],
-    confirmedBy: ANSIBLE_LINT_VIOLATION_RE, end: /^Read \S+ for instructions / },
+    confirmedBy: /^(?:\S+:\d+: )?[a-z][\w[\]-]*: (?!.*\(warning\)$)/, end: /^Read \S+ for instructions / },
   // ansible-lint: `yaml[truthy]: message`, the file and line on the next line; not a `(warning)`.
   { id: 'ansible-lint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 6,
     re: /^[a-z][\w-]*\[[a-z][\w-]*\]: (?!.*\(warning\)$)\S/ },
@@ -1476,7 +1478,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // error`) and quotes no line: a message of one line.
   { id: 'xmllint.error', category: 'lint', weight: 76, extend: 'indent', maxLines: 3,
     re: /^\S+:\d+: (?:parser|validity|namespace|element \S+: (?:(?:Schemas|Relax-NG) )?\w+) error : /,
-    message: { open: / error : /, end: /^\s*\^$|^\S+:\d+: element \S+: (?:Schemas|Relax-NG) \w+ error : / } },
+    message: { open: / error : /, end: /^\s*\^$|: (?:Schemas|Relax-NG) \w+ error : / } },
   // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
   // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
   { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,
