@@ -1244,6 +1244,14 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'tex.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 24,
     re: /^(?:! |\S+:\d+: )(?:LaTeX3? Error: |(?:Package|Class) \S+ Error: |Undefined control sequence\.$|Missing \S+ inserted\.$|Too many \}'s\.$|File `[^']+' not found\.$)/,
     cont: /^(?:l\.\d+ |(?:!|\S+:\d+:) (?: ==> Fatal error|Emergency stop\.$)|Type {1,2}[XH] |or enter new name\. |Enter file name: |<[\w* ]+> ?$)/ },
+  // Under -halt-on-error TeX stops at its first error with `!  ==> Fatal error occurred, no output PDF file
+  // produced!`: the message above it says what, also those tex.error does not name (`! Double superscript.`, `! TeX
+  // capacity exceeded, sorry [input stack size=10000].`, `! Misplaced alignment tab character &.`), which no pre-filter
+  // keyword reaches. The stop is the headline; the report starts at the message and shows it first.
+  { id: 'tex.fatal', category: 'compilation', weight: 84, extend: 'line', maxLines: 24,
+    re: /^(?:!|\S+\.tex:\d+:)  ==> Fatal error occurred/,
+    lookback: { re: /^(?:! |\S+\.tex:\d+: )(?! ==>)\S/, lines: 24, inclusive: true },
+    pick: [{ re: /^(?:! |\S+\.tex:\d+: )(?! ==>)\S/ }] },
   // Groovy's compiler (groovyc, Gradle's compileGroovy, a Jenkins pipeline's WorkflowScript): `org.codehaus.groovy.
   // control.MultipleCompilationErrorsException: startup failed:`, then each error (`src/X.groovy: 14: unable to resolve
   // class Foo ` and ` @ line 14, column 21.` under it, or `WorkflowScript: 5: … @ line 5, column 27.` on one line), its
