@@ -513,6 +513,7 @@ const HEADS_BY_RULE: Readonly<Record<string, readonly string[]>> = {
   'protoc.error': ['', 'a.proto:1:1: ', 'a.proto'],
   'configure.error': ['configure: error: ', 'checking ', 'configure: error: Package requirements ('],
   'tex.error': ['', '! ', './a.tex:1: ', '! LaTeX Error: ', '<'],
+  'tex.fatal': ['', '! ', './a.tex:1: ', '!  ==> Fatal error occurred'],
   'groovy.compile': ['', 'org.codehaus.groovy.control.'],
   'clojure.syntax-error': ['Syntax error compiling', 'Syntax error (', 'Syntax error compiling at ('],
   'pydocstyle.violation': ['', 'a.py:1 in ', 'a.py:1 in public method '],
