@@ -833,7 +833,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // counts), to the first line that is neither. Before rustc's rule, whose `error: ` shape javac's line fits.
   { id: 'javac.werror', category: 'compilation', weight: 86, extend: 'line',
     re: /^(?:error: |\[ERROR\] (?:\S+\.java: )?)warnings found and -Werror specified$/,
-    lookback: { re: /^(?!\s|\S+\.java:\d+: warning: |\[WARNING\] \S+\.java:\[\d+,\d+\] |\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)/, lines: 200, inclusive: false } },
+    // A warning that names no file counts as much (`warning: [options] bootstrap class path not set …`, which Maven
+    // prints as `[WARNING] bootstrap class path not set …`): under Maven the list reaches back to the plugin's
+    // `COMPILATION WARNING :` header or its `[INFO] Compiling …` line, and no further.
+    lookback: { re: /^(?!\s|(?:\S+\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)/, lines: 200, inclusive: false } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
     re: /^(?:\[ERROR\] |\s*\[javac\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/,

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, type Analysis, predictionLines } from '../../shared/logs/index.js';
+
+/**
+ * Attack on session 58's JVM sweep (branch jvm58: `javac.werror`, `maven.oom-message`, `surefire.fork-crash` taking
+ * the fork's trace, `surefire.failed` going on under a bare exception name, and the Jenkins layouts of
+ * test/fixtures/jenkins-real-tools). Each row is a realistic log the sweep's fixtures do not hold; the outputs were
+ * made with the real tools on this machine (OpenJDK 17.0.15 javac, Maven 3.8.7 offline with maven-compiler-plugin
+ * 3.13.0 and Surefire 3.2.5) unless a row says otherwise. A row the fix did not reach stays `it.fails`, saying why.
+ */
+
+/** The analysis of one GitHub Actions step: its header, `lines`, the runner's exit annotation (lines 5… are `lines`). */
+async function stepAnalysis(command: string, ...lines: string[]): Promise<Analysis> {
+  const log = [`##[group]Run ${command}`, command, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...lines, '##[error]Process completed with exit code 1.', ''];
+  return analyzeLog(log.join('\n'));
+}
+
+describe('javac under -Werror: a warning that names no file is the reason too', () => {
+  it("takes javac's own `warning: [options] …` above `error: warnings found and -Werror specified` (javac -source 8 on JDK 17)", async () => {
+    // Prepare: `javac -source 8 -target 8 -Werror`: the one warning is about the options, not a file.
+    const analysis = await stepAnalysis('javac -source 8 -target 8 -Werror -d out src/Ledger.java',
+      'warning: [options] bootstrap class path not set in conjunction with -source 8',
+      'error: warnings found and -Werror specified',
+      '1 error',
+      '1 warning');
+    // Act
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(6);
+    expect(lines).toEqual(expect.arrayContaining([5, 6]));
+  });
+
+  it("takes maven-compiler-plugin's file-less `[WARNING] bootstrap class path not set …` under COMPILATION WARNING", async () => {
+    // Prepare: maven-compiler-plugin 3.13.0 with `<source>8</source>` and `-Werror` on JDK 17 (lines 5-22).
+    const analysis = await stepAnalysis('mvn -B -ntp compile',
+      '[INFO] --- maven-compiler-plugin:3.13.0:compile (default-compile) @ billing ---',
+      '[INFO] Recompiling the module because of changed source code.',
+      '[INFO] Compiling 1 source file with javac [debug target 8] to target/classes',
+      '[INFO] -------------------------------------------------------------',
+      '[WARNING] COMPILATION WARNING : ',
+      '[INFO] -------------------------------------------------------------',
+      '[WARNING] bootstrap class path not set in conjunction with -source 8',
+      '[INFO] 1 warning',
+      '[INFO] -------------------------------------------------------------',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] COMPILATION ERROR : ',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] warnings found and -Werror specified',
+      '[INFO] 1 error',
+      '[INFO] -------------------------------------------------------------',
+      '[INFO] ------------------------------------------------------------------------',
+      '[INFO] BUILD FAILURE',
+      '[INFO] ------------------------------------------------------------------------');
+    // Act
+    const lines = predictionLines(analysis);
+    // Assert: the warning (11) with the error (17); the compiler's own header lines (7, 9) are not a reason.
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(17);
+    expect(analysis.category).toBe('compilation');
+    expect(lines).toEqual(expect.arrayContaining([11, 17]));
+    expect(lines).not.toContain(7);
+  });
+});
