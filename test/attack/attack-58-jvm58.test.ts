@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, type Analysis, predictionLines } from '../../shared/logs/index.js';
+import { analyzeLog, type LogAnalysis, predictionLines } from '../../shared/logs/index.js';
 
 /**
  * Attack on session 58's JVM sweep (branch jvm58: `javac.werror`, `maven.oom-message`, `surefire.fork-crash` taking
@@ -10,7 +10,7 @@ import { analyzeLog, type Analysis, predictionLines } from '../../shared/logs/in
  */
 
 /** The analysis of one GitHub Actions step: its header, `lines`, the runner's exit annotation (lines 5… are `lines`). */
-async function stepAnalysis(command: string, ...lines: string[]): Promise<Analysis> {
+async function stepAnalysis(command: string, ...lines: string[]): Promise<LogAnalysis> {
   const log = [`##[group]Run ${command}`, command, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...lines, '##[error]Process completed with exit code 1.', ''];
   return analyzeLog(log.join('\n'));
 }
@@ -58,5 +58,52 @@ describe('javac under -Werror: a warning that names no file is the reason too', 
     expect(analysis.category).toBe('compilation');
     expect(lines).toEqual(expect.arrayContaining([11, 17]));
     expect(lines).not.toContain(7);
+  });
+});
+
+/** Surefire 3.2.5's run of a test that fills a `-Xmx64m` heap (real output, its frames cut to two). */
+const SUREFIRE_OOM = [
+  '[INFO] Running com.acme.InvTest',
+  '[ERROR] Java heap space',
+  '[INFO] ',
+  '[INFO] Results:',
+  '[INFO] ',
+  '[INFO] Tests run: 0, Failures: 0, Errors: 0, Skipped: 0',
+  '[INFO] ',
+  '[INFO] ------------------------------------------------------------------------',
+  '[INFO] BUILD FAILURE',
+  '[INFO] ------------------------------------------------------------------------',
+  '[INFO] Total time:  2.174 s',
+  '[INFO] Finished at: 2026-11-28T14:10:14Z',
+  '[INFO] ------------------------------------------------------------------------',
+  '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:3.2.5:test (default-test) on project billing: ',
+  '[ERROR] ',
+  '[ERROR] Please refer to /app/target/surefire-reports for the individual test results.',
+  '[ERROR] Please refer to dump files (if any exist) [date].dump, [date]-jvmRun[N].dump and [date].dumpstream.',
+  '[ERROR] There was an error in the forked process',
+  '[ERROR] Java heap space',
+  '[ERROR] org.apache.maven.surefire.booter.SurefireBooterForkException: There was an error in the forked process',
+  '[ERROR] Java heap space',
+  '[ERROR] \tat org.apache.maven.plugin.surefire.booterclient.ForkStarter.fork(ForkStarter.java:628)',
+  '[ERROR] \tat org.apache.maven.plugin.surefire.booterclient.ForkStarter.run(ForkStarter.java:285)',
+  '[ERROR] -> [Help 1]',
+  '[ERROR] ',
+  '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+  '[ERROR] Re-run Maven using the -X switch to enable full debug logging.',
+];
+
+describe("Maven's closing report behind a task runner's prefix", () => {
+  it('lists the fork\'s error under the goal when Maven runs in docker compose (`tests-1  | ` before each line)', async () => {
+    // Prepare: `docker compose up --exit-code-from tests` (compose v2): the container's name before each of Maven's
+    // lines; lines 5-31 are SUREFIRE_OOM, 22-23 the fork's error under the goal.
+    const plain = await stepAnalysis('mvn -B -ntp test', ...SUREFIRE_OOM);
+    const composed = await stepAnalysis('docker compose up --exit-code-from tests', ...SUREFIRE_OOM.map((l) => `tests-1  | ${l}`));
+    // Act
+    const plainLines = predictionLines(plain);
+    const composedLines = predictionLines(composed);
+    // Assert: the prefix changes nothing.
+    expect(plainLines).toEqual(expect.arrayContaining([6, 22, 23]));
+    expect(composedLines).toEqual(plainLines);
+    expect(composed.category).toBe('out_of_memory');
   });
 });
