@@ -321,6 +321,13 @@ const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A
 const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
 
 /**
+ * The path of a JVM source file as javac, Maven and Ant print it: without spaces, or an absolute path whose folders may
+ * hold them (a Jenkins workspace is named after its job, `/var/jenkins_home/workspace/billing main/src/…`; a Windows
+ * user folder, `C:\Users\Ana Lima\…`). The spaced form's words hold no `:`, so it stops at the file's `:line`.
+ */
+const JVM_SOURCE_PATH = String.raw`(?:\S+|(?:[A-Za-z]:)?[\\/](?:[^\s:]+ )+[^\s:]+)`;
+
+/**
  * A line of the stack trace Nim prints for an exception (`/w/src/csvtool.nim(10) column`, a procedure's name after
  * the line), under its `Traceback (most recent call last)` (no colon, unlike Python's).
  */
@@ -832,15 +839,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // or Maven's list (`[WARNING] …:[8,19] …` under `[WARNING] COMPILATION WARNING :`, its `[INFO] ---` rules and
   // counts), to the first line that is neither. Before rustc's rule, whose `error: ` shape javac's line fits.
   { id: 'javac.werror', category: 'compilation', weight: 86, extend: 'line',
-    re: /^(?:error: |\[ERROR\] (?:\S+\.java: )?)warnings found and -Werror specified$/,
+    re: new RegExp(String.raw`^(?:error: |\[ERROR\] (?:${JVM_SOURCE_PATH}\.java: )?)warnings found and -Werror specified$`),
     // A warning that names no file counts as much (`warning: [options] bootstrap class path not set …`, which Maven
     // prints as `[WARNING] bootstrap class path not set …`): under Maven the list reaches back to the plugin's
     // `COMPILATION WARNING :` header or its `[INFO] Compiling …` line, and no further.
-    lookback: { re: /^(?!\s|(?:\S+\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)/, lines: 200, inclusive: false } },
+    lookback: { re: new RegExp(String.raw`^(?!\s|(?:${JVM_SOURCE_PATH}\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)`), lines: 200, inclusive: false } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
-    re: /^(?:\[ERROR\] |\s*\[javac\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/,
-    cont: /^\s*\[javac\] (?!\S+\.(?:java|kt|scala|groovy):\d+: |\d+ (?:errors?|warnings?)$|Note: )/ },
+    re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:`),
+    cont: new RegExp(String.raw`^\s*\[javac\] (?!${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy):\d+: |\d+ (?:errors?|warnings?)$|Note: )`) },
   // The Maven Enforcer: `[ERROR] Rule 1: org.apache.maven.enforcer.rules.version.RequireJavaVersion failed with message:`
   // and the reason below it; a rule of its `dependency` package (convergence, upper bounds, bans) is a dependency's.
   { id: 'maven.enforcer', category: 'configuration', weight: 82, extend: 'until', maxLines: 20, gap: 0,

@@ -107,3 +107,104 @@ describe("Maven's closing report behind a task runner's prefix", () => {
     expect(composed.category).toBe('out_of_memory');
   });
 });
+
+/**
+ * A Jenkins job's workspace is named after the job, and a job's name may hold spaces (`billing main` gives
+ * `/var/jenkins_home/workspace/billing main`): javac and Maven print such paths as they are.
+ */
+describe('javac errors under a workspace path with a space (a Jenkins job named `billing main`)', () => {
+  it("puts Maven's `[ERROR] /…/billing main/…/Ledger.java:[5,51] cannot find symbol` first, with its symbol lines", async () => {
+    // Prepare: maven-compiler-plugin 3.13.0 (real output, run in a folder named `billing main`) in a freestyle job.
+    const log = [
+      'Started by user admin',
+      'Running as SYSTEM',
+      'Building in workspace /var/jenkins_home/workspace/billing main',
+      '[billing main] $ /bin/sh -xe /tmp/jenkins1234567890.sh',
+      '+ mvn -B -ntp compile',
+      '[INFO] --- maven-compiler-plugin:3.13.0:compile (default-compile) @ billing ---',
+      '[INFO] Compiling 1 source file with javac [debug release 17] to target/classes',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] COMPILATION ERROR : ',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] /var/jenkins_home/workspace/billing main/src/main/java/com/acme/Ledger.java:[5,51] cannot find symbol',
+      '  symbol:   variable missing',
+      '  location: class com.acme.Ledger',
+      '[INFO] 1 error',
+      '[INFO] -------------------------------------------------------------',
+      '[INFO] ------------------------------------------------------------------------',
+      '[INFO] BUILD FAILURE',
+      '[INFO] ------------------------------------------------------------------------',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.13.0:compile (default-compile) on project billing: Compilation failure',
+      '[ERROR] /var/jenkins_home/workspace/billing main/src/main/java/com/acme/Ledger.java:[5,51] cannot find symbol',
+      '[ERROR]   symbol:   variable missing',
+      '[ERROR]   location: class com.acme.Ledger',
+      '[ERROR] -> [Help 1]',
+      "Build step 'Execute shell' marked build as failure",
+      'Finished: FAILURE',
+      '',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(11);
+    expect(analysis.category).toBe('compilation');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([11, 12, 13]));
+  });
+
+  it("reads Ant's `    [javac] /…/reports nightly/…/Row.java:9: error: …` as javac's, each error a report", async () => {
+    // Prepare: Ant 1.10.13's <javac> in a freestyle job named `reports nightly`.
+    const log = [
+      'compile:',
+      '    [javac] Compiling 2 source files to /var/jenkins_home/workspace/reports nightly/build',
+      "    [javac] /var/jenkins_home/workspace/reports nightly/src/com/acme/reports/Row.java:9: error: bad operand types for binary operator '=='",
+      '    [javac]         return amount == null;',
+      '    [javac]                       ^',
+      '    [javac]   first type:  int',
+      '    [javac]   second type: <null>',
+      '    [javac] /var/jenkins_home/workspace/reports nightly/src/com/acme/reports/Summary.java:18: error: cannot find symbol',
+      '    [javac]         return "Summary for " + day.format(DateTimeFormatter.ISO_DATE);',
+      '    [javac]                                            ^',
+      '    [javac]   symbol:   variable DateTimeFormatter',
+      '    [javac]   location: class Summary',
+      '    [javac] 2 errors',
+      '',
+      'BUILD FAILED',
+      '/var/jenkins_home/workspace/reports nightly/build.xml:9: Compile failed; see the compiler error output for details.',
+      '',
+      "Build step 'Execute shell' marked build as failure",
+      'Finished: FAILURE',
+      '',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.slice(0, 2).map((f) => [f.rule, f.startLine])).toEqual([['javac.error', 3], ['javac.error', 8]]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+  });
+
+  it('reads javac -Werror under Maven in such a workspace (`[ERROR] /…/billing main/…/Ledger.java: warnings found …`)', async () => {
+    // Prepare: maven-compiler-plugin 3.13.0, `-Xlint:all -Werror` (mvn-werror.log's lines, in a spaced workspace).
+    const log = [
+      '[INFO] Compiling 2 source files with javac [debug release 17] to target/classes',
+      '[INFO] -------------------------------------------------------------',
+      '[WARNING] COMPILATION WARNING : ',
+      '[INFO] -------------------------------------------------------------',
+      '[WARNING] /var/jenkins_home/workspace/billing main/src/main/java/com/acme/billing/Ledger.java:[8,19] found raw type: java.util.List',
+      '  missing type arguments for generic class java.util.List<E>',
+      '[INFO] 1 warning',
+      '[INFO] -------------------------------------------------------------',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] COMPILATION ERROR : ',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] /var/jenkins_home/workspace/billing main/src/main/java/com/acme/billing/Ledger.java: warnings found and -Werror specified',
+      '[INFO] 1 error',
+      '[INFO] -------------------------------------------------------------',
+      '',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('javac.werror');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, 6, 12]));
+  });
+});
