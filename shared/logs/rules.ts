@@ -854,6 +854,14 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\[ERROR\] Rule \d+: [\w.$]+ failed with message:$/, end: /^(?:\[INFO\]|\[ERROR\] (?:Rule \d+:|-> \[Help|$))/,
     categoryFrom: { re: /\.rules\.dependency\.|^\[ERROR\] Dependency convergence error/, category: 'dependency' } },
   { id: 'maven.compilation', category: 'compilation', weight: 60, extend: 'line', re: /^\[ERROR\] COMPILATION ERROR/ },
+  // Maven refusing a POM before any build, under `[ERROR] [ERROR] Some problems were encountered while processing the
+  // POMs:`: a POM that does not parse (`[FATAL] Non-parseable POM …`) or breaks the model's rules (`[ERROR]
+  // 'dependencies.dependency.version' for g:a:jar is missing.`), each ending in its place in the POM (`@ line 4,
+  // column 29`). The project's own configuration; a parent POM that cannot be fetched (`Non-resolvable parent POM`) is
+  // maven.resolve's, a dependency's.
+  { id: 'maven.pom-problem', category: 'configuration', weight: 82, extend: 'line',
+    re: /^\[(?:FATAL|ERROR)\] (?:Non-parseable POM |'[\w.()\[\]:-]+' )\S.* @ (?:\S+, )?line \d+, column \d+$/,
+    lookback: { re: /^\[ERROR\] (?:\[ERROR\] )?Some problems were encountered while processing the POMs:$/, lines: 20, inclusive: true } },
   { id: 'scalac.error', category: 'compilation', weight: 82, extend: 'indent',
     // Scala 2 `[error] File.scala:12:5: msg`; Scala 3 `[error] -- [E007] Type Mismatch Error: File.scala:88:24`.
     re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: |^\[error\] -- (?:\[E\d+\] )?[\w ]*Error: \S+\.(?:scala|java):\d+:\d+/, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },

@@ -208,3 +208,63 @@ describe('javac errors under a workspace path with a space (a Jenkins job named 
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, 6, 12]));
   });
 });
+
+/** Maven 3.8.7 refusing a POM before any build (real output of `mvn -B -ntp -o verify`): the model's problems. */
+describe("Maven's POM problems ('Some problems were encountered while processing the POMs')", () => {
+  it('reports a dependency without a version as a configuration failure, the problem first, not a test failure', async () => {
+    // Prepare: lines 5-18.
+    const analysis = await stepAnalysis('mvn -B -ntp verify',
+      '[INFO] Scanning for projects...',
+      '[ERROR] [ERROR] Some problems were encountered while processing the POMs:',
+      "[ERROR] 'dependencies.dependency.version' for org.junit.jupiter:junit-jupiter:jar is missing. @ line 4, column 29",
+      ' @ ',
+      '[ERROR] The build could not read 1 project -> [Help 1]',
+      '[ERROR]   ',
+      '[ERROR]   The project com.acme:billing:1.0 (/home/runner/work/billing/billing/pom.xml) has 1 error',
+      "[ERROR]     'dependencies.dependency.version' for org.junit.jupiter:junit-jupiter:jar is missing. @ line 4, column 29",
+      '[ERROR] ',
+      '[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.',
+      '[ERROR] Re-run Maven using the -X switch to enable full debug logging.',
+      '[ERROR] ',
+      '[ERROR] For more information about the errors and possible solutions, please read the following articles:',
+      '[ERROR] [Help 1] http://cwiki.apache.org/confluence/display/MAVEN/ProjectBuildingException');
+    // Act
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.category).toBe('configuration');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(7);
+    expect(lines).toEqual(expect.arrayContaining([6, 7]));
+  });
+
+  it('reports a POM that does not parse as a configuration failure (`[FATAL] Non-parseable POM …`)', async () => {
+    // Prepare: lines 5-12.
+    const analysis = await stepAnalysis('mvn -B -ntp verify',
+      '[INFO] Scanning for projects...',
+      '[ERROR] [ERROR] Some problems were encountered while processing the POMs:',
+      '[FATAL] Non-parseable POM /home/runner/work/billing/billing/pom.xml: end tag name </buildx> must match start tag name <build> from line 5 (position: END_TAG seen ...</plugin>\\n  </plugins></buildx>... @9:22)  @ line 9, column 22',
+      ' @ ',
+      '[ERROR] The build could not read 1 project -> [Help 1]',
+      '[ERROR]   ',
+      '[ERROR]   The project  (/home/runner/work/billing/billing/pom.xml) has 1 error',
+      '[ERROR]     Non-parseable POM /home/runner/work/billing/billing/pom.xml: end tag name </buildx> must match start tag name <build> from line 5 (position: END_TAG seen ...</plugin>\\n  </plugins></buildx>... @9:22)  @ line 9, column 22 -> [Help 2]');
+    // Act
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.category).toBe('configuration');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(7);
+    expect(lines).toEqual(expect.arrayContaining([6, 7]));
+  });
+
+  it('leaves a parent POM that cannot be fetched to the dependency rule', async () => {
+    // Prepare: lines 5-8.
+    const analysis = await stepAnalysis('mvn -B -ntp verify',
+      '[INFO] Scanning for projects...',
+      '[ERROR] [ERROR] Some problems were encountered while processing the POMs:',
+      "[FATAL] Non-resolvable parent POM for com.acme:billing:1.0: Cannot access central (https://repo.maven.apache.org/maven2) in offline mode and the artifact com.acme:acme-parent:pom:7 has not been downloaded from it before. and 'parent.relativePath' points at wrong local POM @ line 3, column 11",
+      ' @ ',
+      '[ERROR] The build could not read 1 project -> [Help 1]');
+    // Act + Assert
+    expect(analysis.category).toBe('dependency');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(7);
+  });
+});
