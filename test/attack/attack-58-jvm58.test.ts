@@ -268,3 +268,26 @@ describe("Maven's POM problems ('Some problems were encountered while processing
     expect(analysis.failures[0]?.lines[0]?.line).toBe(7);
   });
 });
+
+describe('javac under -Werror after a long list of warnings', () => {
+  // Open: the look-back finds no line other than the warnings within its reach (200 lines; the analyzer keeps 256),
+  // and a look-back that reaches its limit takes nothing, so the block is the error alone. Taking the nearest
+  // warnings would need a look-back that keeps what it passed over when it runs out (an analyzer change).
+  it.fails('lists the warnings nearest the error when there are more than the look-back reaches (javac 17, -Xlint:all -Werror)', async () => {
+    // Prepare: 80 raw-type warnings, three lines each (the warning, the code, the caret): lines 5-244.
+    const warnings = Array.from({ length: 80 }, (_, i) => [
+      `src/main/java/com/acme/legacy/Ledger${i}.java:8: warning: [rawtypes] found raw type: List`,
+      '    private final List entries = new ArrayList();',
+      '                  ^',
+    ]).flat();
+    const analysis = await stepAnalysis('javac -Xlint:all -Werror -d build $(find src -name "*.java")', ...warnings,
+      'error: warnings found and -Werror specified',
+      '1 error',
+      '80 warnings');
+    // Act
+    const lines = predictionLines(analysis);
+    // Assert: the error first, with at least the warning right above it.
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(245);
+    expect(lines).toContain(242);
+  });
+});
