@@ -25,7 +25,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'e9f39e02bee7e9c47a0d89abce2d3d123b0c09072c3a5a636b4b650f45a1bdac',
+  key: '7f7f71c2379849dc4fb8203ca40128192be00d69b76a46aa3521710a16f1641d',
   data: 'lZMLDsQgCETn3f/Sm5i1QTuDlUal8mdEDBIPFTaSvqsasyS9deedRzeKf3K3WlU0Nomw3jLKyVuXojv4GWaTxUU4i0/MvdERNY9/LrNg7bLiExdvr4GVr7Zdfhxqd/kccUmYLB8xD24wnnuIE2s/43Xuj+j7SfNetroIeEupf6buNU7tUP+mb2fB4P7JvuR2o+/nnmeel440sxp8ymLY2fID',
 };
 

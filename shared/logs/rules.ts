@@ -691,9 +691,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow,
   // then SurefireBooterForkException's trace, each line behind `[ERROR] ` (a block of its own each, they crowded the
   // goal's report out of the failures returned).
-  { id: 'surefire.fork-crash', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
+  { id: 'surefire.fork-crash', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 80,
     re: /^(?:\[ERROR\] )?(?:ExecutionException )?(?:The forked VM terminated without (?:properly saying goodbye|saying properly goodbye)|There was an error in the forked process)/,
-    cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$|\tat |(?:[\w$]+\.)+[\w$]*(?:Exception|Error): )/,
+    // Surefire 2.22's trace has a cause: `[ERROR] Caused by: …SurefireBooterForkException: …` and `[ERROR] \t... 4 more`.
+    cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$|\tat |\t\.\.\. \d+ more$|(?:Caused by: )?(?:[\w$]+\.)+[\w$]*(?:Exception|Error): )/,
     // `There was an error in the forked process` is followed by the fork's error, whatever it says.
     contAfter: { prev: /There was an error in the forked process$/, re: /^\[ERROR\] \S/ },
     categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },

@@ -291,3 +291,34 @@ describe('javac under -Werror after a long list of warnings', () => {
     expect(lines).toContain(242);
   });
 });
+
+describe("Surefire 2.22's forked VM crash, its exception with a cause", () => {
+  it("takes `[ERROR] Caused by: …SurefireBooterForkException` and `[ERROR] \\t... 4 more` into the crash's report", async () => {
+    // Prepare: Surefire 2.22.2 after the OOM killer ended the fork (exit 137): the crash, then the exception's trace
+    // with a `Caused by:` section behind `[ERROR] `; lines 5-56 (the crash 9-55).
+    const command = "[ERROR] Command was /bin/sh -c cd /home/runner/work/shop/shop && /usr/lib/jvm/temurin-11-jdk-amd64/bin/java -jar /home/runner/work/shop/shop/target/surefire/surefirebooter4563.jar /home/runner/work/shop/shop/target/surefire 2026-11-28T07-31-02_123-jvmRun1 surefire8781tmp surefire_09912tmp";
+    const crash = [command, '[ERROR] Error occurred in starting fork, check output in log', '[ERROR] Process Exit Code: 137', '[ERROR] Crashed tests:', '[ERROR] com.acme.shop.CartTest'];
+    const analysis = await stepAnalysis('mvn -B test',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.22.2:test (default-test) on project shop: There are test failures.',
+      '[ERROR] ',
+      '[ERROR] Please refer to /home/runner/work/shop/shop/target/surefire-reports for the individual test results.',
+      '[ERROR] Please refer to dump files (if any exist) [date].dump, [date]-jvmRun[N].dump and [date].dumpstream.',
+      '[ERROR] The forked VM terminated without properly saying goodbye. VM crash or System.exit called?',
+      ...crash,
+      '[ERROR] org.apache.maven.surefire.booter.SurefireBooterForkException: ExecutionException The forked VM terminated without properly saying goodbye. VM crash or System.exit called?',
+      ...crash,
+      ...Array.from({ length: 22 }, (_, i) => `[ERROR] \tat org.apache.maven.plugin.surefire.booterclient.ForkStarter.awaitResultsDone(ForkStarter.java:${500 + i})`),
+      '[ERROR] Caused by: org.apache.maven.surefire.booter.SurefireBooterForkException: The forked VM terminated without properly saying goodbye. VM crash or System.exit called?',
+      ...crash,
+      ...Array.from({ length: 6 }, (_, i) => `[ERROR] \tat org.apache.maven.plugin.surefire.booterclient.ForkStarter.fork(ForkStarter.java:${669 + i})`),
+      '[ERROR] \t... 4 more',
+      '[ERROR] -> [Help 1]');
+    // Act
+    const top = analysis.failures[0];
+    // Assert: one report from the crash to the trace's end, the exit code making it out of memory.
+    expect(top?.rule).toBe('surefire.fork-crash');
+    expect([top?.startLine, top?.endLine]).toEqual([9, 55]);
+    expect(analysis.category).toBe('out_of_memory');
+    expect(analysis.failures.filter((f) => f.startLine > 9 && f.startLine <= 55)).toEqual([]);
+  });
+});
