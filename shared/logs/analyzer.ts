@@ -1712,11 +1712,13 @@ export class LogScanner {
   /**
    * Line `line`, the one after the open closing report's last, goes on with it when its rule's `through` matches it;
    * else the report has ended, as it has once a line is skipped: the reader skips no line of it, each holding a word
-   * the scanner's triggers look for.
+   * the scanner's triggers look for. Behind a task runner's prefix (docker compose's `tests-1  | `) the report's
+   * lines carry the prefix of the line it opened on, read without it.
    */
   private goOnClosing(line: number, text: string): void {
     const block = this.closingReport;
-    if (block !== null && this.closingThrough?.test(text) === true) {
+    const body = block === null || block.taskPrefix === '' || !text.startsWith(block.taskPrefix) ? text : text.slice(block.taskPrefix.length);
+    if (block !== null && this.closingThrough?.test(body) === true) {
       block.closedThrough = line;
       this.closingNext = line + 1;
     } else {

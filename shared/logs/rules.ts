@@ -341,6 +341,13 @@ const RUBY_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \([A
 const RUBY_HIGHLIGHTED_EXCEPTION_RE = new RegExp(String.raw`^${RUBY_LOCATION}[^']*': .+ \((?:NameError|NoMethodError|TypeError|ArgumentError)\)$`);
 
 /**
+ * The path of a JVM source file as javac, Maven and Ant print it: without spaces, or an absolute path whose folders may
+ * hold them (a Jenkins workspace is named after its job, `/var/jenkins_home/workspace/billing main/src/…`; a Windows
+ * user folder, `C:\Users\Ana Lima\…`). The spaced form's words hold no `:`, so it stops at the file's `:line`.
+ */
+const JVM_SOURCE_PATH = String.raw`(?:\S+|(?:[A-Za-z]:)?[\\/](?:[^\s:]+ )+[^\s:]+)`;
+
+/**
  * A line of the stack trace Nim prints for an exception (`/w/src/csvtool.nim(10) column`, a procedure's name after
  * the line), under its `Traceback (most recent call last)` (no colon, unlike Python's).
  */
@@ -798,9 +805,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow,
   // then SurefireBooterForkException's trace, each line behind `[ERROR] ` (a block of its own each, they crowded the
   // goal's report out of the failures returned).
-  { id: 'surefire.fork-crash', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
+  { id: 'surefire.fork-crash', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 80,
     re: /^(?:\[ERROR\] )?(?:ExecutionException )?(?:The forked VM terminated without (?:properly saying goodbye|saying properly goodbye)|There was an error in the forked process)/,
-    cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$|\tat |(?:[\w$]+\.)+[\w$]*(?:Exception|Error): )/,
+    // Surefire 2.22's trace has a cause: `[ERROR] Caused by: …SurefireBooterForkException: …` and `[ERROR] \t... 4 more`.
+    cont: /^\[ERROR\] (?:Command was |Error occurred in starting fork|Process Exit Code: |Crashed tests:|[\w.$]+$|\tat |\t\.\.\. \d+ more$|(?:Caused by: )?(?:[\w$]+\.)+[\w$]*(?:Exception|Error): )/,
     // `There was an error in the forked process` is followed by the fork's error, whatever it says.
     contAfter: { prev: /There was an error in the forked process$/, re: /^\[ERROR\] \S/ },
     categoryFrom: { re: /^\[ERROR\] Process Exit Code: 137$/, category: 'out_of_memory' } },
@@ -955,18 +963,29 @@ export const RULES: readonly Rule[] = uniformRules([
   // or Maven's list (`[WARNING] …:[8,19] …` under `[WARNING] COMPILATION WARNING :`, its `[INFO] ---` rules and
   // counts), to the first line that is neither. Before rustc's rule, whose `error: ` shape javac's line fits.
   { id: 'javac.werror', category: 'compilation', weight: 86, extend: 'line',
-    re: /^(?:error: |\[ERROR\] (?:\S+\.java: )?)warnings found and -Werror specified$/,
-    lookback: { re: /^(?!\s|\S+\.java:\d+: warning: |\[WARNING\] \S+\.java:\[\d+,\d+\] |\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)/, lines: 200, inclusive: false } },
+    re: new RegExp(String.raw`^(?:error: |\[ERROR\] (?:${JVM_SOURCE_PATH}\.java: )?)warnings found and -Werror specified$`),
+    // A warning that names no file counts as much (`warning: [options] bootstrap class path not set …`, which Maven
+    // prints as `[WARNING] bootstrap class path not set …`): under Maven the list reaches back to the plugin's
+    // `COMPILATION WARNING :` header or its `[INFO] Compiling …` line, and no further.
+    lookback: { re: new RegExp(String.raw`^(?!\s|(?:${JVM_SOURCE_PATH}\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)`), lines: 200, inclusive: false } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
-    re: /^(?:\[ERROR\] |\s*\[javac\] )?\S+\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:/,
-    cont: /^\s*\[javac\] (?!\S+\.(?:java|kt|scala|groovy):\d+: |\d+ (?:errors?|warnings?)$|Note: )/ },
+    re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:`),
+    cont: new RegExp(String.raw`^\s*\[javac\] (?!${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy):\d+: |\d+ (?:errors?|warnings?)$|Note: )`) },
   // The Maven Enforcer: `[ERROR] Rule 1: org.apache.maven.enforcer.rules.version.RequireJavaVersion failed with message:`
   // and the reason below it; a rule of its `dependency` package (convergence, upper bounds, bans) is a dependency's.
   { id: 'maven.enforcer', category: 'configuration', weight: 82, extend: 'until', maxLines: 20, gap: 0,
     re: /^\[ERROR\] Rule \d+: [\w.$]+ failed with message:$/, end: /^(?:\[INFO\]|\[ERROR\] (?:Rule \d+:|-> \[Help|$))/,
     categoryFrom: { re: /\.rules\.dependency\.|^\[ERROR\] Dependency convergence error/, category: 'dependency' } },
   { id: 'maven.compilation', category: 'compilation', weight: 60, extend: 'line', re: /^\[ERROR\] COMPILATION ERROR/ },
+  // Maven refusing a POM before any build, under `[ERROR] [ERROR] Some problems were encountered while processing the
+  // POMs:`: a POM that does not parse (`[FATAL] Non-parseable POM …`) or breaks the model's rules (`[ERROR]
+  // 'dependencies.dependency.version' for g:a:jar is missing.`), each ending in its place in the POM (`@ line 4,
+  // column 29`). The project's own configuration; a parent POM that cannot be fetched (`Non-resolvable parent POM`) is
+  // maven.resolve's, a dependency's.
+  { id: 'maven.pom-problem', category: 'configuration', weight: 82, extend: 'line',
+    re: /^\[(?:FATAL|ERROR)\] (?:Non-parseable POM |'[\w.()\[\]:-]+' )\S.* @ (?:\S+, )?line \d+, column \d+$/,
+    lookback: { re: /^\[ERROR\] (?:\[ERROR\] )?Some problems were encountered while processing the POMs:$/, lines: 20, inclusive: true } },
   { id: 'scalac.error', category: 'compilation', weight: 82, extend: 'indent',
     // Scala 2 `[error] File.scala:12:5: msg`; Scala 3 `[error] -- [E007] Type Mismatch Error: File.scala:88:24`.
     re: /^\[error\] \S+\.(?:scala|java):\d+(?::\d+)?: |^\[error\] -- (?:\[E\d+\] )?[\w ]*Error: \S+\.(?:scala|java):\d+:\d+/, cont: /^\[error\] (?!\S+\.(?:scala|java):\d+)/ },
