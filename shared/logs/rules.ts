@@ -515,9 +515,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pytest.conftest-import', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 60,
     re: /^ImportError while loading conftest '[^']+'\.$/, cont: /^(?:\S+:\d+: in \S|E {2,}\S)/, pick: [{ re: /^E {2,}\S/ }] },
   // pytest's usage errors stop the run before any test (exit status 4): a path on its command line or in its
-  // `testpaths` that does not exist, a `--pyargs` package it cannot import. The pipeline names a wrong path.
-  { id: 'pytest.usage-error', category: 'configuration', weight: 80, extend: 'line',
-    re: /^ERROR: (?:file or directory not found|module or package not found): \S/ },
+  // `testpaths` that does not exist, a `--pyargs` package it cannot import, a test id that names no test (`ERROR: not
+  // found: tests/x.py::t`, then `(no name '…' in any of [<Module x.py>])`), an ini option no plugin declares under
+  // `--strict-config`. The pipeline names a wrong path or option.
+  { id: 'pytest.usage-error', category: 'configuration', weight: 80, extend: 'indent', maxLines: 3,
+    re: /^ERROR: (?:(?:file or directory not found|module or package not found|not found): \S|Unknown config option: \S)/,
+    cont: /^\(no name '/ },
   // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it. The
   // same row of dashes closes the last report, above `Ran N tests`: passed over, part of the block only when a line
   // of it follows them.

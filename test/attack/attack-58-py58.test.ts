@@ -129,3 +129,34 @@ describe("pip's quote of a C extension build whose compiler is not installed", (
     expect(analysis.failures[0]?.lines[0]?.line).toBe(14);
   });
 });
+
+describe("pytest's other usage errors (exit status 4)", () => {
+  const rows: Array<{ name: string; lines: string[]; head: number }> = [
+    {
+      // A test id on the command line that names no test (a renamed test, a stale CI matrix).
+      name: '`ERROR: not found: <node id>`',
+      lines: [
+        '============================ no tests ran in 0.04s =============================',
+        'ERROR: not found: /home/runner/work/app/app/tests/test_eg.py::test_nope',
+        "(no name '/home/runner/work/app/app/tests/test_eg.py::test_nope' in any of [<Module tests/test_eg.py>])",
+        '',
+      ],
+      head: 2,
+    },
+    {
+      // `--strict-config` and an ini option no plugin declares (a typo, a plugin that is not installed).
+      name: '`ERROR: Unknown config option: …`',
+      lines: ['============================ no tests ran in 0.04s =============================', 'ERROR: Unknown config option: timeout_methd', '', ''],
+      head: 2,
+    },
+  ];
+  for (const row of rows) {
+    it(`reads ${row.name} as the pipeline's configuration, like a path that does not exist`, async () => {
+      // Act
+      const analysis = await analyzeLog(log(...row.lines));
+      // Assert
+      expect(analysis.failures[0]?.lines[0]?.line).toBe(row.head);
+      expect(analysis.category).toBe('configuration');
+    });
+  }
+});
