@@ -160,3 +160,35 @@ describe("pytest's other usage errors (exit status 4)", () => {
     });
   }
 });
+
+describe("the title of a step that runs Django's makemigrations", () => {
+  it('does not make a data migration that crashes under `makemigrations && migrate` a check (lint)', async () => {
+    // Prepare: a real run: a step that makes and applies the migrations, as many Django workflows do before their
+    // tests; a data migration's RunPython raises. Only `makemigrations --check` is a check on the code.
+    const text = log(
+      '##[group]Run python manage.py makemigrations && python manage.py migrate',
+      'python manage.py makemigrations && python manage.py migrate',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'No changes detected',
+      'Operations to perform:',
+      '  Apply all migrations: admin, auth, contenttypes, library, sessions',
+      'Running migrations:',
+      '  Applying library.0001_initial... OK',
+      '  Applying library.0002_seed...Traceback (most recent call last):',
+      '  File "/home/runner/work/app/app/manage.py", line 22, in <module>',
+      '    main()',
+      '  File "/home/runner/work/app/app/library/migrations/0002_seed.py", line 5, in seed',
+      '    Book.objects.create(titel="Dune")',
+      '  File "/opt/hostedtoolcache/Python/3.11.2/x64/lib/python3.11/site-packages/django/db/models/base.py", line 503, in __init__',
+      `    raise TypeError("%s() got an unexpected keyword argument '%s'" % (cls.__name__, kwarg))`,
+      "TypeError: Book() got an unexpected keyword argument 'titel'",
+      '##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(17);
+    expect(analysis.category).not.toBe('lint');
+  });
+});
