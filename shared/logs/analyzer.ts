@@ -1997,6 +1997,11 @@ function addQuoted(block: Block, text: string): void {
   if (block.quoted.length < QUOTED_CHARS) block.quoted = block.quoted === '' ? cut(text) : `${block.quoted}\n${cut(text)}`;
 }
 
+/** `text`, a line of `block`, without its task's prefix: a rule's expressions read a line as its tool printed it. */
+function ownText(block: Block, text: string): string {
+  return block.taskPrefix !== '' && text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text;
+}
+
 /**
  * The category follows the evidence line: a rule's own `categoryFrom` line in the block decides first (the picked
  * head, which may stand past the lines a block stores, or one of those), then the picked head (a traceback's
@@ -2005,7 +2010,7 @@ function addQuoted(block: Block, text: string): void {
  */
 function categoryOf(block: Block): Category {
   const from = block.rule.categoryFrom;
-  if (from !== undefined && (from.re.test(block.headText) || block.lines.some((l) => from.re.test(l.text)))) return from.category;
+  if (from !== undefined && (from.re.test(ownText(block, block.headText)) || block.lines.some((l) => from.re.test(ownText(block, l.text))))) return from.category;
   if (!block.rule.refine) return block.rule.category;
   const own = refineCategory(block.headText, 'unknown');
   if (own !== 'unknown') return own;

@@ -192,3 +192,27 @@ describe("the title of a step that runs Django's makemigrations", () => {
     expect(analysis.category).not.toBe('lint');
   });
 });
+
+describe('the lines that decide a category, behind a task runner\'s prefix', () => {
+  it("reads pytest-timeout's failure as a timeout when docker compose prefixes the test service's output", async () => {
+    // Prepare: `docker compose up --exit-code-from tests` prints each service's output behind `tests-1  | `; the
+    // rules read a block's lines without that prefix, so the line that makes a report a timeout must be read so too.
+    const text = log(
+      'tests-1  | =================================== FAILURES ===================================',
+      'tests-1  | _________________________________ test_settles _________________________________',
+      'tests-1  | t2/test_slow.py:4: in test_settles',
+      'tests-1  |     time.sleep(0.05)',
+      'tests-1  | E   Failed: Timeout >1.0s',
+      'tests-1  | =========================== short test summary info ============================',
+      'tests-1  | FAILED t2/test_slow.py::test_settles - Failed: Timeout >1.0s',
+      'tests-1  | ============================== 1 failed in 1.01s ===============================',
+      'tests-1 exited with code 1',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.failed');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+    expect(analysis.category).toBe('timeout');
+  });
+});
