@@ -505,9 +505,12 @@ export const RULES: readonly Rule[] = uniformRules([
     categoryFrom: { re: /^E\s+Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/, category: 'timeout' } },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`. Under CI (the `CI`
   // or `BUILD_NUMBER` variable) pytest prints an entry's message whole, over as many lines as it has (an assertion's
-  // `+  where …` lines, Hypothesis's falsifying example), down to the next entry or the run's summary line.
+  // `+  where …` lines, Hypothesis's falsifying example), down to the next entry or the run's summary line. An
+  // entry names a test by its node id, a file's path first (`tests/x.py::t`), or gives its message after ` - `: a
+  // Rust log line (tracing's `ERROR api::db: connection refused`, printed uncaptured above a test's panic) does
+  // neither, and read as an entry it would take the lines under it.
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'until', maxLines: 20, summarises: { rule: 'pytest.failed', within: 200 },
-    re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/,
+    re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?(?:[^\s:]*\.\w+::\S|\S+::\S+ - )/,
     end: /^(?:(?:FAILED|ERROR|PASSED|SKIPPED|XFAIL|XPASS) |[=!]{3}|\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b)/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
   // A conftest.py that does not import stops pytest before its session (exit status 4): `ImportError while loading

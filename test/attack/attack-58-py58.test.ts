@@ -216,3 +216,59 @@ describe('the lines that decide a category, behind a task runner\'s prefix', () 
     expect(analysis.category).toBe('timeout');
   });
 });
+
+describe("pytest's short test summary entries, read whole under CI", () => {
+  it("are not a Rust log line `ERROR api::db: …` that takes the panic under it into its block", async () => {
+    // Prepare: a real `cargo test -- --nocapture` (cargo 1.95): the test's own log lines, in the format of tracing's
+    // `fmt().without_time()` (`ERROR target::module: message fields`), print uncaptured above the panic. The line
+    // has the `ERROR x::y` shape of a pytest entry, not its node id (a file's path, `tests/x.py::t`) nor its ` - `.
+    const text = log(
+      '    Finished `test` profile [unoptimized + debuginfo] target(s) in 0.07s',
+      '     Running unittests src/lib.rs (target/debug/deps/api-0d34a4734a895634)',
+      '',
+      'running 2 tests',
+      'test tests::health_ok ... ok',
+      'test tests::list_users ...  INFO api::server: listening addr=127.0.0.1:38211',
+      'ERROR api::db: connection refused error=Os { code: 111, kind: ConnectionRefused, message: "Connection refused" }',
+      ' WARN api::db: retrying attempt=1',
+      '',
+      "thread 'tests::list_users' panicked at src/lib.rs:14:9:",
+      'assertion `left == right` failed',
+      '  left: 500',
+      ' right: 200',
+      'note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace',
+      'FAILED',
+      '',
+      'failures:',
+      '',
+      'failures:',
+      '    tests::list_users',
+      '',
+      'test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s',
+      '',
+      'error: test failed, to rerun pass `--lib`',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('rust.panic');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(10);
+    expect(analysis.failures.some((f) => f.rule === 'pytest.summary')).toBe(false);
+  });
+
+  it('still reads an entry whose node id is no file path when pytest gives its message (` - `)', async () => {
+    // Prepare: a plugin's items whose ids name a binary (pytest-cpp: `build/tests/money_test::Money.Split`).
+    const text = log(
+      '=========================== short test summary info ============================',
+      'FAILED build/tests/money_test::Money.Split - Expected equality of these values:',
+      '  sum(parts)',
+      '    Which is: 999',
+      '=========================== 1 failed in 0.12s ============================',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.summary');
+    expect(predictionLines(analysis)).toEqual([2, 3, 4]);
+  });
+});
