@@ -590,10 +590,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // or directory`, no compiler installed) it is the only line that says why.
   { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 5000, gap: 99,
     re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
-    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed with )\S/ }],
+    // MSVC's errors (a Windows runner's cl.exe) read `src/x.c(17): error C2065: …`.
+    pick: [{ re: /^\s*\S+?(?::\d+(?::\d+)?: (?:fatal )?error: |\(\d+(?:,\d+)?\): (?:fatal )?error C\d{4}: )/ }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed with )\S/ }],
     // A compiler's error in the package's own code is the code's failure; a `fatal error:` (a header that is not
-    // installed: `libpq-fe.h: No such file or directory`) stays a missing dependency's.
-    categoryFrom: { re: /^\s*\S+?:\d+(?::\d+)?: error: /, category: 'compilation' },
+    // installed: `libpq-fe.h: No such file or directory`, MSVC's `fatal error C1083: Cannot open include file`) stays
+    // a missing dependency's.
+    categoryFrom: { re: /^\s*\S+?(?::\d+(?::\d+)?: error: |\(\d+(?:,\d+)?\): error C\d{4}: )/, category: 'compilation' },
     // pip's frame around the quote (`│ exit code: 1`, `╰─> [2 lines of output]`) is none of it. setuptools' own
     // `error: command '/usr/bin/gcc' failed with exit code 1` names the command the build stopped on.
     keyLines: { belowPick: { lines: 4 }, also: SETUPTOOLS_COMMAND_FAILED_RE, tail: { lines: QUOTED_OUTPUT_TAIL, skip: /^\s*(?:│ |╰─> \[\d+ lines? of output\]$)/ } } },

@@ -272,3 +272,36 @@ describe("pytest's short test summary entries, read whole under CI", () => {
     expect(predictionLines(analysis)).toEqual([2, 3, 4]);
   });
 });
+
+describe("pip's quote of a C extension build on a Windows runner", () => {
+  it("puts MSVC's error first and reads it as the code's (compilation), as it does gcc's", async () => {
+    // Prepare: the session's pip-build-wheel.log on windows-latest: setuptools runs cl.exe, whose errors read
+    // `file(line): error C2065: …` (MSVC's documented form; the msvc.error rule reads them outside pip's quote), and
+    // setuptools' verdict names cl.exe.
+    const text = log(
+      '  error: subprocess-exited-with-error',
+      '  ',
+      '  × Building wheel for fastsum (pyproject.toml) did not run successfully.',
+      '  │ exit code: 1',
+      '  ╰─> [9 lines of output]',
+      '      running bdist_wheel',
+      '      running build',
+      '      running build_ext',
+      "      building 'fastsum' extension",
+      '      "C:\\Program Files\\Microsoft Visual Studio\\2022\\Enterprise\\VC\\Tools\\MSVC\\14.38.33130\\bin\\HostX86\\x64\\cl.exe" /c /nologo /O2 /W3 /GL /DNDEBUG /MD -IC:\\hostedtoolcache\\windows\\Python\\3.11.9\\x64\\include /Tcsrc/speedups.c /Fobuild\\temp.win-amd64-cpython-311\\Release\\src/speedups.obj',
+      '      speedups.c',
+      "      src/speedups.c(17): error C2065: 'totl': undeclared identifier",
+      "      error: command 'C:\\\\Program Files\\\\Microsoft Visual Studio\\\\2022\\\\Enterprise\\\\VC\\\\Tools\\\\MSVC\\\\14.38.33130\\\\bin\\\\HostX86\\\\x64\\\\cl.exe' failed with exit code 2",
+      '      [end of output]',
+      '  ',
+      '  note: This error originates from a subprocess, and is likely not a problem with pip.',
+      '  ERROR: Failed building wheel for fastsum',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pip.subprocess-error');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(12);
+    expect(analysis.category).toBe('compilation');
+  });
+});
