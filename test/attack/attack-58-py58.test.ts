@@ -305,3 +305,47 @@ describe("pip's quote of a C extension build on a Windows runner", () => {
     expect(analysis.category).toBe('compilation');
   });
 });
+
+describe("pip 19.2–21.1's quote of a build that failed", () => {
+  // Open: the fix (pip.subprocess-error's `re` also taking `ERROR: Command errored out with exit status \d+:$`, its
+  // `end` the quote's row of exactly 40 dashes) grows the block automata by 1.1 KB and puts the classify bundle at
+  // 700.8 KB, over its 700 KB bound on this branch; main's brotli-compressed tables make room at the merge.
+  it.fails("puts the compiler's error first, as in pip 21.2+'s `× … did not run successfully.` quote", async () => {
+    // Prepare: a real `pip install --no-index .` with pip 19.2.3 (its ensurepip wheel): before pip 21.2 the quote is
+    // `ERROR: Command errored out with exit status 1:`, its command, `Complete output (N lines):`, the output four
+    // spaces in, and a row of 40 dashes; pip's verdict repeats the command on one line after it.
+    const text = log(
+      'Installing collected packages: fastsum',
+      '  Running setup.py install for fastsum: started',
+      "    Running setup.py install for fastsum: finished with status 'error'",
+      '    ERROR: Command errored out with exit status 1:',
+      "     command: /opt/hostedtoolcache/Python/3.8.18/x64/bin/python -u -c 'import sys, setuptools, tokenize; sys.argv[0] = '\"'\"'/tmp/pip-req-build-wDA3f3/setup.py'\"'\"'' install --record /tmp/pip-record-x/install-record.txt --single-version-externally-managed --compile",
+      '         cwd: /tmp/pip-req-build-wDA3f3/',
+      '    Complete output (17 lines):',
+      '    running install',
+      '    running build',
+      '    running build_ext',
+      "    building 'fastsum' extension",
+      '    creating build',
+      '    creating build/temp.linux-x86_64-3.8',
+      '    gcc -pthread -Wno-unused-result -Wsign-compare -DNDEBUG -g -fwrapv -O3 -Wall -fPIC -I/opt/hostedtoolcache/Python/3.8.18/x64/include/python3.8 -c fastsum.c -o build/temp.linux-x86_64-3.8/fastsum.o',
+      '    fastsum.c: In function ‘f’:',
+      '    fastsum.c:2:73: error: ‘totl’ undeclared (first use in this function)',
+      '        2 | static PyObject* f(PyObject* s, PyObject* a){ return PyFloat_FromDouble(totl); }',
+      '          |                                                                         ^~~~',
+      '    fastsum.c:2:73: note: each undeclared identifier is reported only once for each function it appears in',
+      '    fastsum.c: At top level:',
+      '    fastsum.c:2:18: warning: ‘f’ defined but not used [-Wunused-function]',
+      "    error: command 'gcc' failed with exit status 1",
+      '    ----------------------------------------',
+      "ERROR: Command errored out with exit status 1: /opt/hostedtoolcache/Python/3.8.18/x64/bin/python -u -c 'import sys, setuptools, tokenize; sys.argv[0] = '\"'\"'/tmp/pip-req-build-wDA3f3/setup.py'\"'\"'' install --record /tmp/pip-record-x/install-record.txt --single-version-externally-managed --compile Check the logs for full command output.",
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pip.subprocess-error');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(16);
+    expect(analysis.category).toBe('compilation');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([16, 22]));
+  });
+});
