@@ -420,6 +420,12 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
 const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+(?:\.\d+)?s)?$/;
 
 /**
+ * pytest-timeout's failure of a test it stopped (its signal method): `E   Failed: Timeout >2.0s` in the report, since
+ * 2.2 `Failed: Timeout (>2.0s) from pytest-timeout.`, the same message ending the summary's entry.
+ */
+const PYTEST_TIMEOUT_LINE_RE = /^(?:E\s+|(?:FAILED|ERROR) \S.* - )Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/;
+
+/**
  * An exception's line in CPython 3.11's tree of an ExceptionGroup, behind its rails (`  | ExceptionGroup: unhandled
  * errors in a TaskGroup (2 sub-exceptions)`, `    | ValueError: bad record b`): the group's own comes first.
  */
@@ -502,7 +508,7 @@ export const RULES: readonly Rule[] = uniformRules([
     tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true,
     // pytest-timeout fails the test it stopped with `E   Failed: Timeout >2.0s` (its signal method; the thread method
     // kills the whole run instead); since 2.2 with `E   Failed: Timeout (>2.0s) from pytest-timeout.`.
-    categoryFrom: { re: /^E\s+Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/, category: 'timeout' } },
+    categoryFrom: { re: PYTEST_TIMEOUT_LINE_RE, category: 'timeout' } },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`. Under CI (the `CI`
   // or `BUILD_NUMBER` variable) pytest prints an entry's message whole, over as many lines as it has (an assertion's
   // `+  where …` lines, Hypothesis's falsifying example), down to the next entry or the run's summary line. An
@@ -511,6 +517,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // neither, and read as an entry it would take the lines under it.
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'until', maxLines: 20, summarises: { rule: 'pytest.failed', within: 200 },
     re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?(?:[^\s:]*\.\w+::\S|\S+::\S+ - )/,
+    // With `--tb=line` or `--tb=no` the entry is the only line that names pytest-timeout's failure.
+    categoryFrom: { re: PYTEST_TIMEOUT_LINE_RE, category: 'timeout' },
     end: /^(?:(?:FAILED|ERROR|PASSED|SKIPPED|XFAIL|XPASS) |[=!]{3}|\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b)/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
   // A conftest.py that does not import stops pytest before its session (exit status 4): `ImportError while loading

@@ -349,3 +349,39 @@ describe("pip 19.2–21.1's quote of a build that failed", () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([16, 22]));
   });
 });
+
+describe("pytest-timeout's failure when pytest prints no report's `E` line", () => {
+  const rows: Array<{ name: string; lines: string[] }> = [
+    {
+      // A real `--timeout=1 --tb=line` run: the report is one line, its place and the message.
+      name: '`--tb=line`',
+      lines: [
+        't2/test_slow.py F                                                        [100%]',
+        '',
+        '=================================== FAILURES ===================================',
+        '/home/runner/work/app/app/t2/test_slow.py:4: Failed: Timeout >1.0s',
+        '=========================== short test summary info ============================',
+        'FAILED t2/test_slow.py::test_settles - Failed: Timeout >1.0s',
+        '============================== 1 failed in 1.01s ===============================',
+      ],
+    },
+    {
+      // A real `--timeout=1 --tb=no -q` run: the summary alone; pytest-timeout 2.2+'s wording.
+      name: '`--tb=no -q`',
+      lines: [
+        'F                                                                        [100%]',
+        '=========================== short test summary info ============================',
+        'FAILED t2/test_slow.py::test_settles - Failed: Timeout (>1.0s) from pytest-timeout.',
+        '1 failed in 1.02s',
+      ],
+    },
+  ];
+  for (const row of rows) {
+    it(`reads the test it stopped as a timeout under ${row.name}`, async () => {
+      // Act
+      const analysis = await analyzeLog(log(...row.lines));
+      // Assert
+      expect(analysis.category).toBe('timeout');
+    });
+  }
+});
