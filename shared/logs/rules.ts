@@ -1366,9 +1366,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'setuptools.pyproject-invalid', category: 'compilation', weight: 84, extend: 'indent', maxLines: 80,
     re: /^configuration error: `[^`]*` (?:must|cannot) /, cont: /^(?:DESCRIPTION|GIVEN VALUE|OFFENDING RULE|DEFINITION):/ },
   // `twine check` on a distribution whose metadata PyPI would not render: twine 4 logs `ERROR    ` and the message,
-  // wrapped under it, below each `Checking dist/x: FAILED`.
+  // wrapped under it, below each `Checking dist/x: FAILED`; under `--strict`, `FAILED due to warnings` and the
+  // `WARNING  ` lines.
   { id: 'twine.check-failed', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^Checking \S+: FAILED$/, cont: /^(?:ERROR|WARNING) +\S/, pick: [{ re: /^ERROR +\S/ }] },
+    re: /^Checking \S+: FAILED(?: due to warnings)?$/, cont: /^(?:ERROR|WARNING) +\S/, pick: [{ re: /^ERROR +\S/ }] },
   // pip's resolver on requirements that cannot all hold: `ERROR: Cannot install a and b because these package
   // versions have conflicting dependencies.`, then `The conflict is caused by:` and the requirements that clash, each
   // on an indented line, its advice, and `ERROR: ResolutionImpossible: …`.

@@ -385,3 +385,19 @@ describe("pytest-timeout's failure when pytest prints no report's `E` line", () 
     });
   }
 });
+
+describe("`twine check --strict`", () => {
+  it('reads `FAILED due to warnings` as the check that failed, its warning the line that says why', async () => {
+    // Prepare: a real twine 4.0.2 run (under CI, its colour kept): `--strict` fails a distribution on warnings alone.
+    const text = log(
+      'Checking dist/reporter-0.3-py3-none-any.whl: \u001b[31mFAILED due to warnings\u001b[0m',
+      '\u001b[33mWARNING \u001b[0m `long_description_content_type` missing. defaulting to `text/x-rst`.   ',
+    );
+    // Act
+    const analysis = await analyzeLog(text);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('twine.check-failed');
+    expect(predictionLines(analysis)).toEqual([1, 2]);
+    expect(analysis.category).toBe('lint');
+  });
+});
