@@ -80,7 +80,9 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
 // What the failing command or step was doing, when the failure text itself is generic.
 const SECTION_HINTS: ReadonlyArray<readonly [RegExp, Category]> = [
   // Django's `makemigrations --check` fails a step whose models changed without a migration: a check on the code.
-  [/\b(?:lint|eslint|stylelint|rubocop|flake8|pylint|ruff|golangci|shellcheck|prettier|black|gofmt|fmt\b|format\b|clippy|checkstyle|perlcritic|markdownlint|vale|spell|makemigrations\b)/i, 'lint'],
+  // Not `makemigrations` alone: workflows make and apply the migrations (`makemigrations && migrate`) before their
+  // tests, and a migration that crashes there is no check's finding.
+  [/\b(?:lint|eslint|stylelint|rubocop|flake8|pylint|ruff|golangci|shellcheck|prettier|black|gofmt|fmt\b|format\b|clippy|checkstyle|perlcritic|markdownlint|vale|spell|makemigrations\b[^;&|]*--check\b)/i, 'lint'],
   [/\b(?:audit|trivy|snyk|grype|gitleaks|trufflehog|bandit|codeql|semgrep|safety|osv-scanner)\b/i, 'security_scan'],
   [/\b(?:test|tests|spec|pytest|jest|vitest|mocha|karma|rspec|phpunit|ctest|go test|cargo test|mvn .*verify|gradle.* (?:test|check)|mix test|tox|nox)\b/i, 'test_failure'],
   [/\b(?:install|restore|bundle|pip|conda|npm ci|yarn(?: install)?$|pnpm i|composer|apt(?:-get)?|brew|go mod|dependencies|deps)\b/i, 'dependency'],

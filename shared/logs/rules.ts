@@ -439,6 +439,12 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
 const BEHAVE_STEP_RE = /^\s+(?:Given|When|Then|And|But|\*) \S.* # \S+:\d+(?: \d+(?:\.\d+)?s)?$/;
 
 /**
+ * pytest-timeout's failure of a test it stopped (its signal method): `E   Failed: Timeout >2.0s` in the report, since
+ * 2.2 `Failed: Timeout (>2.0s) from pytest-timeout.`, the same message ending the summary's entry.
+ */
+const PYTEST_TIMEOUT_LINE_RE = /^(?:E\s+|(?:FAILED|ERROR) \S.* - )Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/;
+
+/**
  * An exception's line in CPython 3.11's tree of an ExceptionGroup, behind its rails (`  | ExceptionGroup: unhandled
  * errors in a TaskGroup (2 sub-exceptions)`, `    | ValueError: bad record b`): the group's own comes first.
  */
@@ -532,12 +538,17 @@ export const RULES: readonly Rule[] = uniformRules([
     tally: /^(?=.{0,300}$)=+ (?=[^=]*\b\d+ (?:failed|errors?)\b)(?=[^=]* in [\d.]+s\b)[^=]* =+$/, causeOnce: true,
     // pytest-timeout fails the test it stopped with `E   Failed: Timeout >2.0s` (its signal method; the thread method
     // kills the whole run instead); since 2.2 with `E   Failed: Timeout (>2.0s) from pytest-timeout.`.
-    categoryFrom: { re: /^E\s+Failed: Timeout (?:>\d+(?:\.\d+)?s|\(>\d+(?:\.\d+)?s\) from pytest-timeout\.)$/, category: 'timeout' } },
+    categoryFrom: { re: PYTEST_TIMEOUT_LINE_RE, category: 'timeout' } },
   // Some pytest plugins put the duration first: `FAILED [0.0041s] test/x.py::T::t - Error: …`. Under CI (the `CI`
   // or `BUILD_NUMBER` variable) pytest prints an entry's message whole, over as many lines as it has (an assertion's
-  // `+  where …` lines, Hypothesis's falsifying example), down to the next entry or the run's summary line.
+  // `+  where …` lines, Hypothesis's falsifying example), down to the next entry or the run's summary line. An
+  // entry names a test by its node id, a file's path first (`tests/x.py::t`), or gives its message after ` - `: a
+  // Rust log line (tracing's `ERROR api::db: connection refused`, printed uncaptured above a test's panic) does
+  // neither, and read as an entry it would take the lines under it.
   { id: 'pytest.summary', category: 'test_failure', weight: 55, extend: 'until', maxLines: 20, summarises: { rule: 'pytest.failed', within: 200 },
-    re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?\S+::\S+/,
+    re: /^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?(?:[^\s:]*\.\w+::\S|\S+::\S+ - )/,
+    // With `--tb=line` or `--tb=no` the entry is the only line that names pytest-timeout's failure.
+    categoryFrom: { re: PYTEST_TIMEOUT_LINE_RE, category: 'timeout' },
     end: /^(?:(?:FAILED|ERROR|PASSED|SKIPPED|XFAIL|XPASS) |[=!]{3}|\d+ (?:failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b)/ },
   { id: 'pytest.error-line', category: 'test_failure', weight: 50, extend: 'line', re: /^E {2,}\S/ },
   // A conftest.py that does not import stops pytest before its session (exit status 4): `ImportError while loading
@@ -545,9 +556,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pytest.conftest-import', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 60,
     re: /^ImportError while loading conftest '[^']+'\.$/, cont: /^(?:\S+:\d+: in \S|E {2,}\S)/, pick: [{ re: /^E {2,}\S/ }] },
   // pytest's usage errors stop the run before any test (exit status 4): a path on its command line or in its
-  // `testpaths` that does not exist, a `--pyargs` package it cannot import. The pipeline names a wrong path.
-  { id: 'pytest.usage-error', category: 'configuration', weight: 80, extend: 'line',
-    re: /^ERROR: (?:file or directory not found|module or package not found): \S/ },
+  // `testpaths` that does not exist, a `--pyargs` package it cannot import, a test id that names no test (`ERROR: not
+  // found: tests/x.py::t`, then `(no name '…' in any of [<Module x.py>])`), an ini option no plugin declares under
+  // `--strict-config`. The pipeline names a wrong path or option.
+  { id: 'pytest.usage-error', category: 'configuration', weight: 80, extend: 'indent', maxLines: 3,
+    re: /^ERROR: (?:(?:file or directory not found|module or package not found|not found): \S|Unknown config option: \S)/,
+    cont: /^\(no name '/ },
   // The dashes right under the header open the traceback; the next header's `====` or `Ran N tests` ends it. The
   // same row of dashes closes the last report, above `Ran N tests`: passed over, part of the block only when a line
   // of it follows them.
@@ -618,11 +632,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`error: command 'gcc' failed with exit code 1`) is not why; on one that could not start (`… failed: No such file
   // or directory`, no compiler installed) it is the only line that says why.
   { id: 'pip.subprocess-error', category: 'dependency', weight: 86, extend: 'until', maxLines: 5000, gap: 99,
-    re: /^\s*× .* did not run successfully\.$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)/,
-    pick: [{ re: /^\s*\S+?:\d+(?::\d+)?: (?:fatal )?error: / }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed with )\S/ }],
+    // pip 19.2–21.1 quoted it as `ERROR: Command errored out with exit status 1:`, the command, `Complete output (N
+    // lines):`, the output four spaces in, and a row of exactly 40 dashes.
+    re: /^\s*× .* did not run successfully\.$|^\s*ERROR: Command errored out with exit status \d+:$/, end: /^\s*(?:\[end of output\]$|note: This error originates from a subprocess)|^\s*-{40}$/,
+    // MSVC's errors (a Windows runner's cl.exe) read `src/x.c(17): error C2065: …`.
+    pick: [{ re: /^\s*\S+?(?::\d+(?::\d+)?: (?:fatal )?error: |\(\d+(?:,\d+)?\): (?:fatal )?error C\d{4}: )/ }, { re: PY_EXCEPTION_LINE_RE, last: true }, { re: /^\s*[Ee]rror: (?!command '[^']*' failed with )\S/ }],
     // A compiler's error in the package's own code is the code's failure; a `fatal error:` (a header that is not
-    // installed: `libpq-fe.h: No such file or directory`) stays a missing dependency's.
-    categoryFrom: { re: /^\s*\S+?:\d+(?::\d+)?: error: /, category: 'compilation' },
+    // installed: `libpq-fe.h: No such file or directory`, MSVC's `fatal error C1083: Cannot open include file`) stays
+    // a missing dependency's.
+    categoryFrom: { re: /^\s*\S+?(?::\d+(?::\d+)?: error: |\(\d+(?:,\d+)?\): error C\d{4}: )/, category: 'compilation' },
     // pip's frame around the quote (`│ exit code: 1`, `╰─> [2 lines of output]`) is none of it. setuptools' own
     // `error: command '/usr/bin/gcc' failed with exit code 1` names the command the build stopped on.
     keyLines: { belowPick: { lines: 4 }, also: SETUPTOOLS_COMMAND_FAILED_RE, tail: { lines: QUOTED_OUTPUT_TAIL, skip: /^\s*(?:│ |╰─> \[\d+ lines? of output\]$)/ } } },
@@ -1555,9 +1573,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'setuptools.pyproject-invalid', category: 'compilation', weight: 84, extend: 'indent', maxLines: 80,
     re: /^configuration error: `[^`]*` (?:must|cannot) /, cont: /^(?:DESCRIPTION|GIVEN VALUE|OFFENDING RULE|DEFINITION):/ },
   // `twine check` on a distribution whose metadata PyPI would not render: twine 4 logs `ERROR    ` and the message,
-  // wrapped under it, below each `Checking dist/x: FAILED`.
+  // wrapped under it, below each `Checking dist/x: FAILED`; under `--strict`, `FAILED due to warnings` and the
+  // `WARNING  ` lines.
   { id: 'twine.check-failed', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^Checking \S+: FAILED$/, cont: /^(?:ERROR|WARNING) +\S/, pick: [{ re: /^ERROR +\S/ }] },
+    re: /^Checking \S+: FAILED(?: due to warnings)?$/, cont: /^(?:ERROR|WARNING) +\S/, pick: [{ re: /^ERROR +\S/ }] },
   // pip's resolver on requirements that cannot all hold: `ERROR: Cannot install a and b because these package
   // versions have conflicting dependencies.`, then `The conflict is caused by:` and the requirements that clash, each
   // on an indented line, its advice, and `ERROR: ResolutionImpossible: …`.
