@@ -1257,9 +1257,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Credo: `┃ [W] ↗ message` (category letter, priority arrow), `┃       lib/x.ex:21:5 #(Mod.fun)` below it.
   // Biome (`biome ci`/`check`/`lint`): `src/a.ts:14:7 lint/suspicious/noDoubleEquals  FIXABLE  ━━━` heads a
   // diagnostic, its `× message` (`✖` before 2.0) and code frame indented below; `parse` is a syntax error. A file
-  // the formatter would change has no position: `src/a.ts format ━━━`, `× Formatter would have printed …` and the diff.
+  // the formatter would change has no position: `src/a.ts format ━━━`, `× Formatter would have printed …` and the diff;
+  // nor has one whose imports Biome 1 would sort (`src/a.ts organizeImports ━━━`; Biome 2's is an `assist` with one).
   { id: 'biome.diagnostic', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^\S+(?::\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*| format)(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
+    re: /^\S+(?::\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*| (?:format|organizeImports))(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
     categoryFrom: { re: /^\S+:\d+:\d+ parse\b/, category: 'compilation' } },
   // PHP_CodeSniffer's full report: ` 14 | ERROR | [x] message` rows under `FILE: path` and `FOUND N ERRORS …`.
   { id: 'phpcs.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 60,
@@ -1805,7 +1806,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|format ━)|\.lua:\d+:\d+: |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━)|\.lua:\d+:\d+: |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

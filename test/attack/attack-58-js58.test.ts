@@ -99,6 +99,33 @@ const ROLLDOWN_TWO_ERRORS = [
   '───╯',
 ];
 
+/**
+ * `biome ci src` (Biome 1.9.4, coloured as it is under CI) over a module whose imports are out of order: Biome 1's
+ * import sorting reports the file without a position, as its formatter does (`src/m.js organizeImports ━━━`).
+ */
+const BIOME1_ORGANIZE_IMPORTS = [
+    "\u001b[0msrc/m.js\u001b[0m\u001b[0m \u001b[0m\u001b[0morganizeImports\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u001b[0m\u001b[0m",
+    "",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m\u001b[1m\u001b[31m\u2716\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[31mImport statements differs from the output\u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m  \u001b[0m\u001b[0m\u001b[1m1\u001b[0m\u001b[0m \u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[1m \u2502 \u001b[0m\u001b[0m\u001b[31m-\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[31mi\u001b[0m\u001b[0m\u001b[31mm\u001b[0m\u001b[0m\u001b[31mp\u001b[0m\u001b[0m\u001b[31mo\u001b[0m\u001b[0m\u001b[31mr\u001b[0m\u001b[0m\u001b[31mt\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[31m{\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[1m\u001b[31mz\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[31m}\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[31mf\u001b[0m\u001b[0m\u001b[31mr\u001b[0m\u001b[0m\u001b[31mo\u001b[0m\u001b[0m\u001b[31mm\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[31m\"\u001b[0m\u001b[0m\u001b[31m.\u001b[0m\u001b[0m\u001b[31m/\u001b[0m\u001b[0m\u001b[1m\u001b[31mz\u001b[0m\u001b[0m\u001b[1m\u001b[31m.\u001b[0m\u001b[0m\u001b[1m\u001b[31mj\u001b[0m\u001b[0m\u001b[1m\u001b[31ms\u001b[0m\u001b[0m\u001b[31m\"\u001b[0m\u001b[0m\u001b[31m;\u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m  \u001b[0m\u001b[0m\u001b[1m2\u001b[0m\u001b[0m \u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[1m \u2502 \u001b[0m\u001b[0m\u001b[31m-\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[31mi\u001b[0m\u001b[0m\u001b[31mm\u001b[0m\u001b[0m\u001b[31mp\u001b[0m\u001b[0m\u001b[31mo\u001b[0m\u001b[0m\u001b[31mr\u001b[0m\u001b[0m\u001b[31mt\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[31m{\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[1m\u001b[31ma\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[31m}\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[31mf\u001b[0m\u001b[0m\u001b[31mr\u001b[0m\u001b[0m\u001b[31mo\u001b[0m\u001b[0m\u001b[31mm\u001b[0m\u001b[0m\u001b[2m\u001b[31m\u00b7\u001b[0m\u001b[0m\u001b[31m\"\u001b[0m\u001b[0m\u001b[31m.\u001b[0m\u001b[0m\u001b[31m/\u001b[0m\u001b[0m\u001b[1m\u001b[31ma\u001b[0m\u001b[0m\u001b[1m\u001b[31m.\u001b[0m\u001b[0m\u001b[1m\u001b[31mj\u001b[0m\u001b[0m\u001b[1m\u001b[31ms\u001b[0m\u001b[0m\u001b[31m\"\u001b[0m\u001b[0m\u001b[31m;\u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m  \u001b[0m\u001b[0m \u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[1m1\u001b[0m\u001b[0m\u001b[1m \u2502 \u001b[0m\u001b[0m\u001b[32m+\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[32mi\u001b[0m\u001b[0m\u001b[32mm\u001b[0m\u001b[0m\u001b[32mp\u001b[0m\u001b[0m\u001b[32mo\u001b[0m\u001b[0m\u001b[32mr\u001b[0m\u001b[0m\u001b[32mt\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[32m{\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[1m\u001b[32ma\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[32m}\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[32mf\u001b[0m\u001b[0m\u001b[32mr\u001b[0m\u001b[0m\u001b[32mo\u001b[0m\u001b[0m\u001b[32mm\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[32m\"\u001b[0m\u001b[0m\u001b[32m.\u001b[0m\u001b[0m\u001b[32m/\u001b[0m\u001b[0m\u001b[1m\u001b[32ma\u001b[0m\u001b[0m\u001b[1m\u001b[32m.\u001b[0m\u001b[0m\u001b[1m\u001b[32mj\u001b[0m\u001b[0m\u001b[1m\u001b[32ms\u001b[0m\u001b[0m\u001b[32m\"\u001b[0m\u001b[0m\u001b[32m;\u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m  \u001b[0m\u001b[0m \u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[1m2\u001b[0m\u001b[0m\u001b[1m \u2502 \u001b[0m\u001b[0m\u001b[32m+\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[32mi\u001b[0m\u001b[0m\u001b[32mm\u001b[0m\u001b[0m\u001b[32mp\u001b[0m\u001b[0m\u001b[32mo\u001b[0m\u001b[0m\u001b[32mr\u001b[0m\u001b[0m\u001b[32mt\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[32m{\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[1m\u001b[32mz\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[32m}\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[32mf\u001b[0m\u001b[0m\u001b[32mr\u001b[0m\u001b[0m\u001b[32mo\u001b[0m\u001b[0m\u001b[32mm\u001b[0m\u001b[0m\u001b[2m\u001b[32m\u00b7\u001b[0m\u001b[0m\u001b[32m\"\u001b[0m\u001b[0m\u001b[32m.\u001b[0m\u001b[0m\u001b[32m/\u001b[0m\u001b[0m\u001b[1m\u001b[32mz\u001b[0m\u001b[0m\u001b[1m\u001b[32m.\u001b[0m\u001b[0m\u001b[1m\u001b[32mj\u001b[0m\u001b[0m\u001b[1m\u001b[32ms\u001b[0m\u001b[0m\u001b[32m\"\u001b[0m\u001b[0m\u001b[32m;\u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m  \u001b[0m\u001b[0m\u001b[1m3\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[1m3\u001b[0m\u001b[0m\u001b[1m \u2502 \u001b[0m\u001b[0m \u001b[0m\u001b[0m \u001b[0m\u001b[0mc\u001b[0m\u001b[0mo\u001b[0m\u001b[0mn\u001b[0m\u001b[0ms\u001b[0m\u001b[0mo\u001b[0m\u001b[0ml\u001b[0m\u001b[0me\u001b[0m\u001b[0m.\u001b[0m\u001b[0ml\u001b[0m\u001b[0mo\u001b[0m\u001b[0mg\u001b[0m\u001b[0m(\u001b[0m\u001b[0ma\u001b[0m\u001b[0m,\u001b[0m\u001b[0m \u001b[0m\u001b[0mz\u001b[0m\u001b[0m)\u001b[0m\u001b[0m;\u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m  \u001b[0m\u001b[0m\u001b[1m4\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[1m4\u001b[0m\u001b[0m\u001b[1m \u2502 \u001b[0m\u001b[0m \u001b[0m\u001b[0m \u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m",
+    "\u001b[0m",
+    "\u001b[0m\u001b[34mChecked \u001b[0m\u001b[0m\u001b[34m3\u001b[0m\u001b[0m\u001b[34m \u001b[0m\u001b[0m\u001b[34mfiles\u001b[0m\u001b[0m\u001b[34m in \u001b[0m\u001b[0m\u001b[34m4\u001b[0m\u001b[0m\u001b[2m\u001b[34mms\u001b[0m\u001b[0m\u001b[34m.\u001b[0m\u001b[0m\u001b[34m No fixes applied.\u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m\u001b[31mFound \u001b[0m\u001b[0m\u001b[31m1\u001b[0m\u001b[0m\u001b[31m error.\u001b[0m",
+    "\u001b[0mci\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u2501\u001b[0m\u001b[0m",
+    "",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m\u001b[1m\u001b[31m\u2716\u001b[0m\u001b[0m \u001b[0m\u001b[0m\u001b[31mSome \u001b[0m\u001b[0m\u001b[1m\u001b[31merrors\u001b[0m\u001b[0m\u001b[31m were emitted while \u001b[0m\u001b[0m\u001b[1m\u001b[31mrunning checks\u001b[0m\u001b[0m\u001b[31m.\u001b[0m\u001b[0m",
+    "\u001b[0m\u001b[0m  \u001b[0m\u001b[0m",
+    "\u001b[0m",
+  '##[error]Process completed with exit code 1.',
+];
+
 const ROWS: TopFailureRow[] = [
   {
     // Vite 8 prints Rolldown's warnings in yellow in the error's shape (`[EVAL] …` over its `╭─[` frame, `───╯`),
@@ -127,6 +154,15 @@ const ROWS: TopFailureRow[] = [
       '  at async main (/home/runner/work/web/web/node_modules/rolldown/dist/cli.mjs:963:3)',
       '##[error]Process completed with exit code 1.',
     ],
+  },
+  {
+    // Biome 1's import sorting (`organizeImports`, Biome 2's `assist/source/organizeImports` with a position) is a
+    // lint finding like the formatter's, not a failed test's `✖`.
+    name: 'Biome 1: `src/m.js organizeImports ━━━` heads the diagnostic under it',
+    rule: 'biome.diagnostic',
+    head: '✖ Import statements differs from the output',
+    startLine: 1,
+    log: BIOME1_ORGANIZE_IMPORTS,
   },
 ];
 
@@ -157,5 +193,12 @@ describe('session 58 review: js58\'s JavaScript/TypeScript rules on output they 
     const errors = analysis.failures.filter((f) => f.rule === 'rolldown.error');
     expect(errors.map((f) => f.startLine)).toEqual([9, 17]);
     expect(analysis.failures[0]?.startLine).toBe(9);
+  });
+
+  it('Biome 1: a run that failed only on import sorting is a lint failure', async () => {
+    // Act
+    const analysis = await analyzeLog(BIOME1_ORGANIZE_IMPORTS.join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['biome.diagnostic', 'lint']);
   });
 });
