@@ -25,7 +25,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), deflated, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'c9c73c21fc0197d0ac49ff594979e53cc0f1aa648a10fa5b4d51c2b9a0da64d0',
+  key: '40ad562e9b9c6a3c5897a603c77e07813f36917f01250d5629e91c06a5f45924',
   data: 'lZMJEsMgDAO1//90p5kmNdiyAxkIh5GQD/Ft4mlh2jSdGL+D1hmYRbc4sitVu1pNdA0SRc/7hD/ZlmB7zW+K7cx1Kh4lrj8ePdZvkbFZ9VFopOLbtVDiju+zvqDwwRQXF5Plw/In7V2M79HwWM0mjslfY57Q+5ImV7Z3YGItOR8W2lee6KVR/5t6KLh0dD+87cS+rn2emk41xJizEVNlDLu7fAA=',
 };
 

@@ -1114,9 +1114,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'svelte-check.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^Error: \S.* \((?:ts|js|svelte|css)\)$/,
     lookback: { re: /^\S+\.(?:svelte|[cm]?[jt]s):\d+:\d+$/, lines: 1, inclusive: true } },
   // The Rollup CLI: `[!] RollupError: Could not resolve …` (`[!] Error: …` before Rollup 3, `(plugin x)` before it),
-  // then at the line's start the position (`src/x.js (10:0)`) and the code frame's numbered lines (`9:   a: 1,`).
+  // then at the line's start the position (`src/x.js (10:0)`) and the code frame's numbered lines (`9:   a: 1,`),
+  // under the link to the error's documentation where Rollup has one (`https://rollupjs.org/troubleshooting/#…`).
   { id: 'rollup.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, re: /^\[!\] (?:\(plugin [^)]+\) )?(?:Rollup)?Error: \S/,
-    cont: /^(?:\S+ \(\d+:\d+\)$|\d+: )/ },
+    cont: /^(?:\S+ \(\d+:\d+\)$|\d+: |https:\/\/rollupjs\.org\/\S+$)/ },
   // Next.js's type check: the file's position on its own line, then `Type error: …`.
   { id: 'nextjs.type-error', category: 'compilation', weight: 84, extend: 'indent', re: /^Type error: \S/,
     lookback: { re: /^\.{0,2}\/?[\w@./-]+\.\w+:\d+:\d+$/, lines: 1, inclusive: true } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
 import { expectTopFailure, type TopFailureRow } from '../support/top-failure.js';
 
 // Session 58's review of js58's rules (Vite 8's Rolldown errors, Rollup, Biome, node:test's spec summary, AVA,
@@ -200,5 +200,39 @@ describe('session 58 review: js58\'s JavaScript/TypeScript rules on output they 
     const analysis = await analyzeLog(BIOME1_ORGANIZE_IMPORTS.join('\n'));
     // Assert
     expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['biome.diagnostic', 'lint']);
+  });
+
+  it('Rollup 4: a missing export\'s position and code frame under the documentation link Rollup prints first', async () => {
+    // Prepare: `rollup src/index.js -o dist/out.js` (Rollup 4.68.8, in colour) importing a name lib.js does not export.
+    const log = [
+      "\u001b[36m",
+      "\u001b[1msrc/index.js\u001b[22m \u2192 \u001b[1mdist/out.js\u001b[22m...\u001b[39m",
+      "\u001b[1m\u001b[31m[!] \u001b[1mRollupError: src/index.js (1:9): \"zz\" is not exported by \"src/lib.js\", imported by \"src/index.js\".\u001b[22m\u001b[1m\u001b[39m\u001b[22m",
+      "\u001b[36mhttps://rollupjs.org/troubleshooting/#error-name-is-not-exported-by-module\u001b[39m",
+      "src/index.js (1:9)",
+      "\u001b[2m1: import { zz } from './lib.js';",
+      "            ^",
+      "2: console.log(zz);\u001b[22m",
+      "\u001b[2m    at getRollupError (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/parseAst.js:326:41)",
+      "    at Object.error (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/parseAst.js:322:42)",
+      "    at Module.error (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/rollup.js:20306:28)",
+      "    at Module.traceVariable (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/rollup.js:20743:29)",
+      "    at ModuleScope.findVariable (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/rollup.js:16978:39)",
+      "    at Identifier.bind (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/rollup.js:10232:40)",
+      "    at CallExpression.bind (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/rollup.js:7421:28)",
+      "    at CallExpression.bind (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/rollup.js:15647:15)",
+      "    at ExpressionStatement.bind (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/rollup.js:7425:23)",
+      "    at Program.bind (/home/runner/work/ru/ru/node_modules/rollup/dist/shared/rollup.js:7421:28)\u001b[22m",
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert: the error, its position and the line of code it points at.
+    expect([log[2], log[4], log[5]].map((l) => l?.replace(/\u001b\[[\d;]*m/g, ''))).toEqual([
+      '[!] RollupError: src/index.js (1:9): "zz" is not exported by "src/lib.js", imported by "src/index.js".',
+      'src/index.js (1:9)',
+      "1: import { zz } from './lib.js';",
+    ]);
+    expect(analysis.failures[0]?.rule).toBe('rollup.error');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 5, 6]));
   });
 });
