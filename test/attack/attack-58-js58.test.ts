@@ -126,6 +126,72 @@ const BIOME1_ORGANIZE_IMPORTS = [
   '##[error]Process completed with exit code 1.',
 ];
 
+/** `npm ci` (npm 9.9.4, `npm ERR! ` with its trailing space on npm's blank lines) with `bytes` in package.json but not in the lock file. */
+const NPM9_CI_OUT_OF_SYNC = [
+  '##[group]Run npm ci',
+  'npm ci',
+  'shell: /usr/bin/bash -e {0}',
+  '##[endgroup]',
+  "npm ERR! code EUSAGE",
+  "npm ERR! ",
+  "npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.",
+  "npm ERR! ",
+  "npm ERR! Missing: bytes@3.1.2 from lock file",
+  "npm ERR! ",
+  "npm ERR! Clean install a project",
+  "npm ERR! ",
+  "npm ERR! Usage:",
+  "npm ERR! npm ci",
+  "npm ERR! ",
+  "npm ERR! Options:",
+  "npm ERR! [--install-strategy <hoisted|nested|shallow|linked>] [--legacy-bundling]",
+  "npm ERR! [--global-style] [--omit <dev|optional|peer> [--omit <dev|optional|peer> ...]]",
+  "npm ERR! [--strict-peer-deps] [--foreground-scripts] [--ignore-scripts] [--no-audit]",
+  "npm ERR! [--no-bin-links] [--no-fund] [--dry-run]",
+  "npm ERR! [-w|--workspace <workspace-name> [-w|--workspace <workspace-name> ...]]",
+  "npm ERR! [-ws|--workspaces] [--include-workspace-root] [--install-links]",
+  "npm ERR! ",
+  "npm ERR! aliases: clean-install, ic, install-clean, isntall-clean",
+  "npm ERR! ",
+  "npm ERR! Run \"npm help ci\" for more info",
+  "",
+  "npm ERR! A complete log of this run can be found in: /home/runner/.npm/_logs/2026-11-28T14_16_07_221Z-debug-0.log",
+  '##[error]Process completed with exit code 1.',
+];
+
+/** `npm ci` (npm 9.9.4) in a project without a lock file. */
+const NPM9_CI_NO_LOCKFILE = [
+  '##[group]Run npm ci',
+  'npm ci',
+  'shell: /usr/bin/bash -e {0}',
+  '##[endgroup]',
+  "npm ERR! code EUSAGE",
+  "npm ERR! ",
+  "npm ERR! The `npm ci` command can only install with an existing package-lock.json or",
+  "npm ERR! npm-shrinkwrap.json with lockfileVersion >= 1. Run an install with npm@5 or",
+  "npm ERR! later to generate a package-lock.json file, then try again.",
+  "npm ERR! ",
+  "npm ERR! Clean install a project",
+  "npm ERR! ",
+  "npm ERR! Usage:",
+  "npm ERR! npm ci",
+  "npm ERR! ",
+  "npm ERR! Options:",
+  "npm ERR! [--install-strategy <hoisted|nested|shallow|linked>] [--legacy-bundling]",
+  "npm ERR! [--global-style] [--omit <dev|optional|peer> [--omit <dev|optional|peer> ...]]",
+  "npm ERR! [--strict-peer-deps] [--foreground-scripts] [--ignore-scripts] [--no-audit]",
+  "npm ERR! [--no-bin-links] [--no-fund] [--dry-run]",
+  "npm ERR! [-w|--workspace <workspace-name> [-w|--workspace <workspace-name> ...]]",
+  "npm ERR! [-ws|--workspaces] [--include-workspace-root] [--install-links]",
+  "npm ERR! ",
+  "npm ERR! aliases: clean-install, ic, install-clean, isntall-clean",
+  "npm ERR! ",
+  "npm ERR! Run \"npm help ci\" for more info",
+  "",
+  "npm ERR! A complete log of this run can be found in: /home/runner/.npm/_logs/2026-11-28T14_17_18_370Z-debug-0.log",
+  '##[error]Process completed with exit code 1.',
+];
+
 const ROWS: TopFailureRow[] = [
   {
     // Vite 8 prints Rolldown's warnings in yellow in the error's shape (`[EVAL] …` over its `╭─[` frame, `───╯`),
@@ -163,6 +229,22 @@ const ROWS: TopFailureRow[] = [
     head: '✖ Import statements differs from the output',
     startLine: 1,
     log: BIOME1_ORGANIZE_IMPORTS,
+  },
+  {
+    // Before npm 10's `npm error`, npm's blank lines are `npm ERR! ` with a space: its cascade (`npm ERR! …`) went on
+    // from `code EUSAGE` through the message, which the rule for it reads with npm's prefix and never got to see.
+    name: 'npm 9: `npm ci` with the lock file out of sync (`npm ERR! ` lines)',
+    rule: 'lockfile.outdated',
+    head: 'npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.',
+    startLine: 5,
+    log: NPM9_CI_OUT_OF_SYNC,
+  },
+  {
+    name: 'npm 9: `npm ci` without a lock file (`npm ERR! ` lines)',
+    rule: 'npm.ci-no-lockfile',
+    head: 'npm ERR! The `npm ci` command can only install with an existing package-lock.json or',
+    startLine: 5,
+    log: NPM9_CI_NO_LOCKFILE,
   },
 ];
 
