@@ -408,6 +408,16 @@ export const LANGUAGE_TWINS: readonly Rule[] = uniformRules([
 /** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
 
+/**
+ * Where Rolldown lists a failed build's errors (see rolldown.error): under `Build failed with N errors:` (Rolldown's
+ * CLI writes its level first: `[error] Build failed with 2 errors:`), past the errors listed above it (their `[CODE]`
+ * lines, their frames' lines and the `───╯` closing each).
+ */
+const ROLLDOWN_ERRORS = {
+  header: /^(?:\[error\] )?Build failed with \d+ errors?:$/,
+  through: /^(?:\[[A-Z]+(?:_[A-Z]+)*\] \S|\s+(?:╭─\[ |│)|\s*\d+ │|─+╯$)/,
+};
+
 export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
@@ -1104,8 +1114,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // Rolldown's warnings in the same shape (`[EVAL] …`, `[IMPORT_IS_UNDEFINED] …`, in yellow, one under the other's
   // frame) in a build that passes: the headline counts only under the heading, past the errors listed above it.
   { id: 'rolldown.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
-    re: /^\[[A-Z]+(?:_[A-Z]+)*\] \S/, cont: /^─+╯$/,
-    under: { header: /^(?:\[error\] )?Build failed with \d+ errors?:$/, through: /^(?:\[[A-Z]+(?:_[A-Z]+)*\] \S|\s+(?:╭─\[ |│)|\s*\d+ │|─+╯$)/ } },
+    re: /^\[[A-Z]+(?:_[A-Z]+)*\] \S/, cont: /^─+╯$/, under: ROLLDOWN_ERRORS },
+  // A plugin's error under the same heading is headed by the plugin (`[plugin acme-env] src/env.js`, `[plugin
+  // vite:css-post]`, `[builtin:vite-json] plugin … threw an error`), the error's message at the line's start under it
+  // (`RolldownError: …`, `SyntaxError: [lightningcss minify] …` over its code frame, or `Caused by:` over it), then
+  // the JavaScript stack or Rust's `Stack backtrace:`: the prediction lists the message and its frame, not the stack.
+  { id: 'rolldown.plugin-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
+    re: /^\[(?:plugin [^\]]+\](?: \S|$)|builtin:[\w:-]+\] \S)/, cont: /^(?:Caused by:|(?:[A-Z]\w*)?Error: \S.*|\d+ +\| .*)$/,
+    pick: [{ re: /^(?:[A-Z]\w*)?Error: \S/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 }, tail: { lines: 2 } },
+    under: ROLLDOWN_ERRORS },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
@@ -1807,7 +1824,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━)|\.lua:\d+:\d+: |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━)|\.lua:\d+:\d+: |\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

@@ -192,6 +192,116 @@ const NPM9_CI_NO_LOCKFILE = [
   '##[error]Process completed with exit code 1.',
 ];
 
+/** `vite build` (Vite 8.4.0) where a project's own plugin calls `this.error('ACME_API_URL is not set')` in `transform`. */
+const VITE8_PLUGIN_ERROR = [
+  "\u001b[36mvite v8.4.0 \u001b[32mbuilding client environment for production...\u001b[36m\u001b[39m",
+  "transforming...",
+  "\u2713 5 modules transformed.",
+  "\u001b[31m\u2717\u001b[39m Build failed in 61ms",
+  "\u001b[31merror during build:",
+  "\u001b[31mBuild failed with 1 error:",
+  "",
+  "[plugin acme-env] /home/runner/work/web/web/src/lib.js",
+  "RolldownError: ACME_API_URL is not set",
+  "    at error (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/logs-BphcrOCD.mjs:157:24)",
+  "    at TransformPluginContextImpl.error (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/bindingify-input-options-CogTCE3m.mjs:1651:10)",
+  "    at TransformPluginContextImpl.transform (file:///home/runner/work/web/web/node_modules/.vite-temp/vite.config.js.timestamp-1795874937458-a46492eedd416.mjs:5:35)",
+  "    at TransformPluginContextImpl.handler (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35656:13)",
+  "    at plugin (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/bindingify-input-options-CogTCE3m.mjs:1797:24)",
+  "    at file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/bindingify-input-options-CogTCE3m.mjs:2203:21",
+  "    at plugin.<computed> (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/bindingify-input-options-CogTCE3m.mjs:2406:21)\u001b[31m",
+  "    at aggregateBindingErrorsIntoJsError (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:110:18)",
+  "    at unwrapBindingResult (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:78:128)",
+  "    at #build (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/rolldown-Ccx9Bd9G.mjs:147:34)",
+  "    at async buildEnvironment (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35414:66)",
+  "    at async Object.build (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35850:19)",
+  "    at async Object.buildApp (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35847:153)",
+  "    at async CAC.<anonymous> (file:///home/runner/work/web/web/node_modules/vite/dist/node/cli.js:1032:3) {",
+  "  errors: [Getter/Setter]",
+  "}\u001b[39m",
+  '##[error]Process completed with exit code 1.',
+];
+
+/** `vite build` (Vite 8.4.0) over a stylesheet with an unbalanced `}`: Lightning CSS fails in Vite's `vite:css-post` plugin. */
+const VITE8_CSS_PLUGIN_ERROR = [
+  "\u001b[36mvite v8.4.0 \u001b[32mbuilding client environment for production...\u001b[36m\u001b[39m",
+  "transforming...",
+  "\u2713 6 modules transformed.",
+  "\u001b[31m\u2717\u001b[39m Build failed in 50ms",
+  "\u001b[31merror during build:",
+  "\u001b[31mBuild failed with 1 error:",
+  "",
+  "[plugin vite:css-post]",
+  "SyntaxError: [lightningcss minify] Unexpected end of input",
+  "2  |  .b { }",
+  "3  |  }}",
+  "4  |  ",
+  "   |  ^",
+  "    at Module.<anonymous> (/home/runner/work/web/web/node_modules/lightningcss/node/index.js:56:14)",
+  "    at minifyCSS (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:32172:59)",
+  "    at async finalizeCss (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:32006:36)",
+  "    at async Promise.all (index 1)",
+  "    at async Object.run (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:4707:22)",
+  "    at async PluginContextImpl.renderChunk (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:31494:19)\u001b[31m",
+  "    at aggregateBindingErrorsIntoJsError (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:110:18)",
+  "    at unwrapBindingResult (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:78:128)",
+  "    at #build (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/rolldown-Ccx9Bd9G.mjs:147:34)",
+  "    at async buildEnvironment (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35414:66)",
+  "    at async Object.build (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35850:19)",
+  "    at async Object.buildApp (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35847:153)",
+  "    at async CAC.<anonymous> (file:///home/runner/work/web/web/node_modules/vite/dist/node/cli.js:1032:3) {",
+  "  errors: [Getter/Setter]",
+  "}\u001b[39m",
+  '##[error]Process completed with exit code 1.',
+];
+
+/** `vite build` (Vite 8.4.0) importing a JSON file with a trailing comma: Rolldown's built-in JSON plugin fails. */
+const VITE8_BUILTIN_PLUGIN_ERROR = [
+  "\u001b[36mvite v8.4.0 \u001b[32mbuilding client environment for production...\u001b[36m\u001b[39m",
+  "transforming...",
+  "\u2713 4 modules transformed.",
+  "\u001b[31m\u2717\u001b[39m Build failed in 168ms",
+  "\u001b[31merror during build:",
+  "\u001b[31mBuild failed with 1 error:",
+  "",
+  "[builtin:vite-json] plugin `builtin:vite-json` threw an error",
+  "",
+  "Caused by:",
+  "    trailing comma at line 1 column 9",
+  "",
+  "Stack backtrace:",
+  "   0: <unknown>",
+  "   1: <unknown>",
+  "   2: <unknown>",
+  "   3: <unknown>",
+  "   4: <unknown>",
+  "   5: <unknown>",
+  "   6: <unknown>",
+  "   7: <unknown>",
+  "   8: <unknown>",
+  "   9: <unknown>",
+  "  10: <unknown>",
+  "  11: <unknown>",
+  "  12: <unknown>",
+  "  13: <unknown>",
+  "  14: <unknown>",
+  "  15: start_thread",
+  "             at ./nptl/pthread_create.c:442:8",
+  "  16: clone3",
+  "             at ./misc/../sysdeps/unix/sysv/linux/x86_64/clone3.S:81:0",
+  "\u001b[31m",
+  "    at aggregateBindingErrorsIntoJsError (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:110:18)",
+  "    at unwrapBindingResult (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:78:128)",
+  "    at #build (file:///home/runner/work/web/web/node_modules/rolldown/dist/shared/rolldown-Ccx9Bd9G.mjs:147:34)",
+  "    at async buildEnvironment (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35414:66)",
+  "    at async Object.build (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35850:19)",
+  "    at async Object.buildApp (file:///home/runner/work/web/web/node_modules/vite/dist/node/chunks/node.js:35847:153)",
+  "    at async CAC.<anonymous> (file:///home/runner/work/web/web/node_modules/vite/dist/node/cli.js:1032:3) {",
+  "  errors: [Getter/Setter]",
+  "}\u001b[39m",
+  '##[error]Process completed with exit code 1.',
+];
+
 const ROWS: TopFailureRow[] = [
   {
     // Vite 8 prints Rolldown's warnings in yellow in the error's shape (`[EVAL] …` over its `╭─[` frame, `───╯`),
@@ -245,6 +355,29 @@ const ROWS: TopFailureRow[] = [
     head: 'npm ERR! The `npm ci` command can only install with an existing package-lock.json or',
     startLine: 5,
     log: NPM9_CI_NO_LOCKFILE,
+  },
+  {
+    // Under the same `Build failed with N errors:` Rolldown names a plugin's error by the plugin (`[plugin name] file`,
+    // `[builtin:name] …`), the error's message on the next line at the line's start: no `[CODE]`.
+    name: 'Vite 8: a plugin\'s error (`[plugin acme-env] file`, `RolldownError: …`) under `Build failed with 1 error:`',
+    rule: 'rolldown.plugin-error',
+    head: 'RolldownError: ACME_API_URL is not set',
+    startLine: 8,
+    log: VITE8_PLUGIN_ERROR,
+  },
+  {
+    name: 'Vite 8: Lightning CSS\'s error in `[plugin vite:css-post]`',
+    rule: 'rolldown.plugin-error',
+    head: 'SyntaxError: [lightningcss minify] Unexpected end of input',
+    startLine: 8,
+    log: VITE8_CSS_PLUGIN_ERROR,
+  },
+  {
+    name: 'Vite 8: a built-in plugin\'s error (`[builtin:vite-json] plugin … threw an error`, `Caused by:`)',
+    rule: 'rolldown.plugin-error',
+    head: '[builtin:vite-json] plugin `builtin:vite-json` threw an error',
+    startLine: 8,
+    log: VITE8_BUILTIN_PLUGIN_ERROR,
   },
 ];
 
@@ -316,5 +449,14 @@ describe('session 58 review: js58\'s JavaScript/TypeScript rules on output they 
     ]);
     expect(analysis.failures[0]?.rule).toBe('rollup.error');
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 5, 6]));
+  });
+
+  it('Vite 8: of a plugin\'s error the prediction lists the message and the code frame, not the stack under them', async () => {
+    // Act
+    const lines = predictionLines(await analyzeLog(VITE8_CSS_PLUGIN_ERROR.join('\n')));
+    // Assert: the plugin (line 8), Lightning CSS's message (9) and its frame (10-13); the stack starts on line 14.
+    expect(VITE8_CSS_PLUGIN_ERROR[13]).toMatch(/^\s+at /);
+    expect(lines).toEqual(expect.arrayContaining([8, 9, 10, 11, 12, 13]));
+    expect(lines.filter((l) => l >= 14 && l <= 26)).toEqual([]);
   });
 });
