@@ -562,7 +562,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // confirms it, printed after the tests (Node 20's blocks) and above `✖ failing tests:` (Node 22's).
   // Under `failing tests:` each test's position stands above it (`test at test/x.test.js:10:3`): the block takes it
   // in, and of the stack the prediction lists the frames in the project's own files (not node:internal's, nor a
-  // package's under node_modules).
+  // package's under node_modules; on Windows a CommonJS frame's path is `D:\a\…`, an ES module's `file:///D:/a/…`).
   { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/, confirmedBy: /^\s*[^\s✖]/,
     lookback: { re: /^test at \S+:\d+:\d+$/, lines: 1, inclusive: true },
@@ -570,7 +570,7 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
     keyLines: {
       belowPick: { end: /^\s+at \S/, lines: 8 },
-      also: /^\s*✖ \S|^\s+at (?:.* \()?(?:file:\/\/)?\/(?!\S*\/node_modules\/)\S+:\d+:\d+\)?$/,
+      also: /^\s*✖ \S|^\s+at (?:.* \()?(?:file:\/\/)?(?:\/|[A-Za-z]:\\)(?!\S*[\\/]node_modules[\\/])\S+:\d+:\d+\)?$/,
     }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/, through: /^ℹ / } },
   // Vite 8's status line above its bundler's errors (rolldown.error), with the mark test reporters use for a failed
   // test: it says that the build failed, not why.

@@ -459,4 +459,38 @@ describe('session 58 review: js58\'s JavaScript/TypeScript rules on output they 
     expect(lines).toEqual(expect.arrayContaining([8, 9, 10, 11, 12, 13]));
     expect(lines.filter((l) => l >= 14 && l <= 26)).toEqual([]);
   });
+
+  it('node:test on a Windows runner: of the stack the prediction lists the frames in the project\'s files (`D:\\a\\…`)', async () => {
+    // Prepare: `node --test --test-reporter=spec` (Node 22) over a CommonJS test whose code throws, the paths as a
+    // Windows runner prints them (a CommonJS frame has no `file:///`).
+    const log = [
+      "\u2716 totals a cart (0.464012ms)",
+      "\u2139 tests 1",
+      "\u2139 suites 0",
+      "\u2139 pass 0",
+      "\u2139 fail 1",
+      "\u2139 cancelled 0",
+      "\u2139 skipped 0",
+      "\u2139 todo 0",
+      "\u2139 duration_ms 219.245643",
+      "",
+      "\u2716 failing tests:",
+      "",
+      "test at test\\b.test.cjs:4:1",
+      "\u2716 totals a cart (0.464012ms)",
+      "  RangeError: too many items: 2",
+      "      at exports.total (D:\\a\\nt\\nt\\src\\total.cjs:1:52)",
+      "      at TestContext.<anonymous> (D:\\a\\nt\\nt\\test\\b.test.cjs:4:42)",
+      "      at Test.runInAsyncScope (node:async_hooks:214:14)",
+      "      at Test.run (node:internal/test_runner/test:1047:25)",
+      "      at Test.start (node:internal/test_runner/test:944:17)",
+      "      at startSubtestAfterBootstrap (node:internal/test_runner/harness:296:17)",
+    ];
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert: the code's frame and the test's (16, 17), not node's own under them.
+    expect([log[15], log[16]]).toEqual(['      at exports.total (D:\\a\\nt\\nt\\src\\total.cjs:1:52)', '      at TestContext.<anonymous> (D:\\a\\nt\\nt\\test\\b.test.cjs:4:42)']);
+    expect(lines).toEqual(expect.arrayContaining([13, 14, 15, 16, 17]));
+    expect(lines.filter((l) => l >= 18 && l <= 21)).toEqual([]);
+  });
 });
