@@ -29,6 +29,17 @@ import { npmPrefixLength } from './task-prefix.js';
 /** npm's own lines: the rule a failed install script's output behind npm's prefix is read past. */
 export const NPM_CASCADE_RULE = CASCADE_RULES.find((r) => r.id === 'cascade.npm');
 
+/**
+ * npm's own messages that a toolchain rule reads with npm's prefix (`npm ERR! code E404`, `npm ERR! \`npm ci\` can
+ * only install packages when …`, `npm ERR! Missing script: "build"`): the rules whose expressions open with it.
+ * Before npm 10 npm's blank line is `npm ERR! `, with a space, which npm's cascade takes: such a message then comes
+ * inside an open npm block (under `npm ERR! code EUSAGE` and a blank one), and ends it there, as npm 10's `npm
+ * error` without the space does.
+ */
+const NPM_MESSAGE_RE = new RegExp(
+  `^(?:${RULES.filter((r) => /^\^(?:\(\?:)?npm /.test(r.re.source)).map((r) => `(?:${r.re.source})`).join('|')})`,
+);
+
 /** What the reading asks of the scanner about the line it scans. */
 export interface ScannedLine {
   /** Whether the line stands in a failure list (`3 failing`), where the list-only rules read too. */
@@ -68,6 +79,7 @@ export class NpmOutput {
   endsNpmBlock(line: string, text: string, taskPrefix: number): boolean {
     const npm = npmPrefixLength(text, 0);
     if (npm === 0) return false;
+    if (NPM_MESSAGE_RE.test(text)) return true;
     const output = text.slice(npm);
     const prefix = taskPrefix + npm;
     const scanner = this.scanner;

@@ -462,6 +462,16 @@ const ANSIBLE_LINT_VIOLATION_RE = /^[a-z][\w-]*(?:\[[a-z][\w-]*\])?: (?!.*\(warn
 /** pydocstyle's place of a report: `pkg/x.py:9 in public method `allow`:`, `pkg/__init__.py:1 at module level:`. */
 const PYDOCSTYLE_PLACE_RE = /^\S+\.pyi?:\d+ (?:at module level|in (?:public |private )?[\w ]+ `[^`]+`):$/;
 
+/**
+ * Where Rolldown lists a failed build's errors (see rolldown.error): under `Build failed with N errors:` (Rolldown's
+ * CLI writes its level first: `[error] Build failed with 2 errors:`), past the errors listed above it (their `[CODE]`
+ * lines, their frames' lines and the `───╯` closing each).
+ */
+const ROLLDOWN_ERRORS = {
+  header: /^(?:\[error\] )?Build failed with \d+ errors?:$/,
+  through: /^(?:\[[A-Z]+(?:_[A-Z]+)*\] \S|\s+(?:╭─\[ |│)|\s*\d+ │|─+╯$)/,
+};
+
 export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
@@ -673,7 +683,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // confirms it, printed after the tests (Node 20's blocks) and above `✖ failing tests:` (Node 22's).
   // Under `failing tests:` each test's position stands above it (`test at test/x.test.js:10:3`): the block takes it
   // in, and of the stack the prediction lists the frames in the project's own files (not node:internal's, nor a
-  // package's under node_modules).
+  // package's under node_modules; on Windows a CommonJS frame's path is `D:\a\…`, an ES module's `file:///D:/a/…`).
   { id: 'node-test.failed', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\s*✖ (?!failing tests:$)\S.*? \(\d+(?:\.\d+)?ms\)$/, confirmedBy: /^\s*[^\s✖]/,
     lookback: { re: /^test at \S+:\d+:\d+$/, lines: 1, inclusive: true },
@@ -681,7 +691,7 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^\s+(?:[A-Z]\w*)?Error\b/ }, { re: /^\s+(?:'.*'|\{ .* \})$/ }],
     keyLines: {
       belowPick: { end: /^\s+at \S/, lines: 8 },
-      also: /^\s*✖ \S|^\s+at (?:.* \()?(?:file:\/\/)?\/(?!\S*\/node_modules\/)\S+:\d+:\d+\)?$/,
+      also: /^\s*✖ \S|^\s+at (?:.* \()?(?:file:\/\/)?(?:\/|[A-Za-z]:\\)(?!\S*[\\/]node_modules[\\/])\S+:\d+:\d+\)?$/,
     }, tally: /^ℹ fail [1-9]\d*$/,     tallyAbove: { heading: /^✖ failing tests:$/, entry: /^test at \S+:\d+:\d+$/, through: /^ℹ / } },
   // Vite 8's status line above its bundler's errors (rolldown.error), with the mark test reporters use for a failed
   // test: it says that the build failed, not why.
@@ -1318,8 +1328,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // Rolldown's warnings in the same shape (`[EVAL] …`, `[IMPORT_IS_UNDEFINED] …`, in yellow, one under the other's
   // frame) in a build that passes: the headline counts only under the heading, past the errors listed above it.
   { id: 'rolldown.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
-    re: /^\[[A-Z]+(?:_[A-Z]+)*\] \S/, cont: /^─+╯$/,
-    under: { header: /^(?:\[error\] )?Build failed with \d+ errors?:$/, through: /^(?:\[[A-Z]+(?:_[A-Z]+)*\] \S|\s+(?:╭─\[ |│)|\s*\d+ │|─+╯$)/ } },
+    re: /^\[[A-Z]+(?:_[A-Z]+)*\] \S/, cont: /^─+╯$/, under: ROLLDOWN_ERRORS },
+  // A plugin's error under the same heading is headed by the plugin (`[plugin acme-env] src/env.js`, `[plugin
+  // vite:css-post]`, `[builtin:vite-json] plugin … threw an error`), the error's message at the line's start under it
+  // (`RolldownError: …`, `SyntaxError: [lightningcss minify] …` over its code frame, or `Caused by:` over it), then
+  // the JavaScript stack or Rust's `Stack backtrace:`: the prediction lists the message and its frame, not the stack.
+  { id: 'rolldown.plugin-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
+    re: /^\[(?:plugin [^\]]+\](?: \S|$)|builtin:[\w:-]+\] \S)/, cont: /^(?:Caused by:|(?:[A-Z]\w*)?Error: \S.*|\d+ +\| .*)$/,
+    pick: [{ re: /^(?:[A-Z]\w*)?Error: \S/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 }, tail: { lines: 2 } },
+    under: ROLLDOWN_ERRORS },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
@@ -1328,9 +1345,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'svelte-check.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^Error: \S.* \((?:ts|js|svelte|css)\)$/,
     lookback: { re: /^\S+\.(?:svelte|[cm]?[jt]s):\d+:\d+$/, lines: 1, inclusive: true } },
   // The Rollup CLI: `[!] RollupError: Could not resolve …` (`[!] Error: …` before Rollup 3, `(plugin x)` before it),
-  // then at the line's start the position (`src/x.js (10:0)`) and the code frame's numbered lines (`9:   a: 1,`).
+  // then at the line's start the position (`src/x.js (10:0)`) and the code frame's numbered lines (`9:   a: 1,`),
+  // under the link to the error's documentation where Rollup has one (`https://rollupjs.org/troubleshooting/#…`).
   { id: 'rollup.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, re: /^\[!\] (?:\(plugin [^)]+\) )?(?:Rollup)?Error: \S/,
-    cont: /^(?:\S+ \(\d+:\d+\)$|\d+: )/ },
+    cont: /^(?:\S+ \(\d+:\d+\)$|\d+: |https:\/\/rollupjs\.org\/\S+$)/ },
   // Next.js's type check: the file's position on its own line, then `Type error: …`.
   { id: 'nextjs.type-error', category: 'compilation', weight: 84, extend: 'indent', re: /^Type error: \S/,
     lookback: { re: /^\.{0,2}\/?[\w@./-]+\.\w+:\d+:\d+$/, lines: 1, inclusive: true } },
@@ -1495,9 +1513,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Credo: `┃ [W] ↗ message` (category letter, priority arrow), `┃       lib/x.ex:21:5 #(Mod.fun)` below it.
   // Biome (`biome ci`/`check`/`lint`): `src/a.ts:14:7 lint/suspicious/noDoubleEquals  FIXABLE  ━━━` heads a
   // diagnostic, its `× message` (`✖` before 2.0) and code frame indented below; `parse` is a syntax error. A file
-  // the formatter would change has no position: `src/a.ts format ━━━`, `× Formatter would have printed …` and the diff.
+  // the formatter would change has no position: `src/a.ts format ━━━`, `× Formatter would have printed …` and the diff;
+  // nor has one whose imports Biome 1 would sort (`src/a.ts organizeImports ━━━`; Biome 2's is an `assist` with one).
   { id: 'biome.diagnostic', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^\S+(?::\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*| format)(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
+    re: /^\S+(?::\d+:\d+ (?:lint|parse|assist|suppressions)(?:\/[\w-]+)*| (?:format|organizeImports))(?: +[A-Z]+)* +━{3,}$/, pick: [{ re: /^\s+[×✖] \S/ }],
     categoryFrom: { re: /^\S+:\d+:\d+ parse\b/, category: 'compilation' } },
   // PHP_CodeSniffer's full report: ` 14 | ERROR | [x] message` rows under `FILE: path` and `FOUND N ERRORS …`.
   { id: 'phpcs.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 60,
@@ -2089,7 +2108,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|format ━|data race)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━|data race)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
