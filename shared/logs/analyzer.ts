@@ -833,7 +833,13 @@ export class LogScanner {
       if (!this.stepHeaderEcho) {
         this.stepHeaderEcho = (this.stepHeaderInputs && text.startsWith('  ')) || RUNNER_SHELL_RE.test(text);
         this.stepHeaderInputs = RUNNER_INPUTS_RE.test(text);
-        if (text.includes('echo ')) for (const m of text.matchAll(SCRIPT_ECHO_RE)) this.stepHeaderEchoes.push((m[1] ?? m[2] ?? '').trim());
+        // A spacer (`echo " "`) says nothing: a blank line above a diff is no message about it.
+        if (text.includes('echo ')) {
+          for (const m of text.matchAll(SCRIPT_ECHO_RE)) {
+            const message = (m[1] ?? m[2] ?? '').trim();
+            if (message !== '') this.stepHeaderEchoes.push(message);
+          }
+        }
       }
       return true;
     }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+
+// Session 58's attack on branch gaps58 (the gap fixes): output the new readings could take for what it is not, and
+// variants of the new formats. Laid out in the tools' documented formats where the row does not say otherwise.
+
+/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
+function ghaStep(script: readonly string[], output: readonly string[]): string[] {
+  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
+}
+
+/** git's `git diff` of one changed line (the layout git 2.39 prints). */
+const TYPES_DIFF = [
+  'diff --git a/api/types.go b/api/types.go',
+  'index ac3d20e..1f534d6 100644',
+  '--- a/api/types.go',
+  '+++ b/api/types.go',
+  '@@ -1,2 +1,2 @@',
+  '-type ID int',
+  '+type ID int64',
+];
+
+describe("attack 58 (gaps58): a step script's echo over a diff", () => {
+  it('is not a spacer the script echoes (`echo " "`): a blank line above the diff does not open its report', async () => {
+    // Prepare: the script prints a spacer line before its check; the line above the diff is blank.
+    const log = ghaStep(['make generate', 'echo " "', 'git diff --exit-code'], ['gen: wrote api/types.go', ' ', ...TYPES_DIFF, '##[error]Process completed with exit code 1.']).join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the diff's report starts at its own first line (9), not at the blank line over it.
+    const diff = analysis.failures.find((f) => f.rule === 'diff.unified');
+    expect(diff?.startLine).toBe(9);
+    expect(predictionLines(analysis)).not.toContain(8);
+  });
+
+  it('still opens the report with a message the script echoes (gofmt-diff.log in CRLF)', async () => {
+    // Prepare
+    const log = ghaStep(['if [ -n "$(gofmt -l .)" ]; then', '  echo "Go code is not formatted:"', '  gofmt -d .', '  exit 1', 'fi'], ['Go code is not formatted:', ...TYPES_DIFF, '##[error]Process completed with exit code 1.']).join('\r\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.find((f) => f.rule === 'diff.unified')?.startLine).toBe(9);
+  });
+});
