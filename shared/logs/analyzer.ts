@@ -1284,8 +1284,11 @@ export class LogScanner {
       // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
       if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
     }
+    // What the run printed between the announcing line and the first line `first` matches is still its own (a
+    // cached environment's `failed`, conf.py's `git describe` failing): absorbed as before, only not listed.
+    const announced = startLine;
     if (lookback.first !== undefined && startLine < line) startLine = this.firstAbove(lookback.first, startLine, line, taskPrefix);
-    if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
+    if (announced < line && this.reportedUpTo >= announced) this.absorbReported(announced, line);
     return startLine;
   }
 

@@ -41,3 +41,34 @@ describe("attack 58 (gaps58): a step script's echo over a diff", () => {
     expect(analysis.failures.find((f) => f.rule === 'diff.unified')?.startLine).toBe(9);
   });
 });
+
+/** Sphinx 9's `-W --keep-going` build (sphinx9-warnings.log's layout): its banner, progress, a warning and its verdict. */
+function sphinxBuild(afterBanner: readonly string[]): string {
+  return [
+    'Running Sphinx v9.0.4',
+    'loading translations [en]... done',
+    ...afterBanner,
+    'making output directory... done',
+    'building [html]: targets for 3 source files that are out of date',
+    'reading sources... [100%] rates',
+    '',
+    "/home/runner/work/shipping/shipping/docs/index.rst:9: WARNING: undefined label: 'zones' [ref.ref]",
+    'writing output... [100%] rates',
+    'dumping object inventory... done',
+    'build finished with problems, 1 warning (with warnings treated as errors).',
+  ].join('\n');
+}
+
+describe('attack 58 (gaps58): the Sphinx report starting at its first warning', () => {
+  it("keeps what Sphinx's run printed before that warning inside its report, not candidates of their own (a cached environment's `failed`)", async () => {
+    // Prepare: a `_build` restored from a cache Sphinx cannot reuse (Sphinx's own words), and conf.py's
+    // `git describe` failing on a shallow clone (setuptools-scm's version lookup), both before the first warning.
+    const log = sphinxBuild(['loading pickled environment... failed: build environment version not current', 'fatal: No names found, cannot describe anything.']);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the report starts at the warning (line 9), and nothing Sphinx's run printed is another failure.
+    expect(analysis.failures[0]?.rule).toBe('sphinx.warnings-as-errors');
+    expect(analysis.failures[0]?.startLine).toBe(9);
+    expect(analysis.failures.map((f) => f.rule)).toEqual(['sphinx.warnings-as-errors']);
+  });
+});
