@@ -1089,11 +1089,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Sass)?Error: (?:Undefined (?:variable|mixin|function|operation)|Can't find stylesheet to import|[Ee]xpected (?:"[^"]+"|expression|identifier|selector)|Invalid CSS after|There is no module with the namespace|Incompatible units|Module loop|This (?:file|module) is already being loaded|Private members can't be accessed|Only \d+ arguments? allowed)/ },
   // webpack 5's `ERROR in ./src/index.js 4:15-34`, the message under it (`Module not found: Error: Can't resolve
   // './routes' in '…'`) and what it says about it (the resolver's trace, a loader's output, the code), down to the
-  // blank line before the next error. babel-loader's error goes on past one: webpack prints the stack of babel's
+  // blank line before the next error. A loader's error goes on past one: webpack prints the stack of babel's
   // `SyntaxError: /path/x.js: Unexpected token, expected "," (3:26)`, whose message holds a blank line and then the
-  // code frame (`> 3 | const prices = [1200, 450 990];`, the caret under it), then the parser's frames.
+  // code frame (`> 3 | const prices = [1200, 450 990];`, the caret under it), then the parser's frames; css-loader's
+  // and postcss-loader's error (a CSS syntax error) is `Module build failed (from …):`, a blank line, `SyntaxError`,
+  // a blank line, `(3:3) /path/x.css Unknown word padding`, a blank line and the code frame.
   { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 1, maxLines: 120, re: /^ERROR in \S/,
-    contAfter: { prev: /^\w*Error: .* \(\d+:\d+\)$/, re: /^>? +\d+ \|/, blank: true } },
+    contAfter: { prev: /^\w*Error: .* \(\d+:\d+\)$|^Module build failed \(from [^)]+\):$|^\w*Error$|^\(\d+:\d+\) \S/, re: /^>? +\d+ \||^\w*Error$|^\(\d+:\d+\) \S/, blank: true } },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.

@@ -72,3 +72,40 @@ describe('attack 58 (gaps58): the Sphinx report starting at its first warning', 
     expect(analysis.failures.map((f) => f.rule)).toEqual(['sphinx.warnings-as-errors']);
   });
 });
+
+describe("attack 58 (gaps58): webpack's loader error past a blank line", () => {
+  /** webpack 5.113's report of a CSS syntax error (real output, css-loader 6 and postcss-loader 7 alike): the
+   * loader's error is `SyntaxError`, a blank line, `(line:col) path reason`, a blank line, the code frame. */
+  function cssError(loader: string): string[] {
+    return [
+      'ERROR in ./src/styles.css (./node_modules/css-loader/dist/cjs.js!./src/styles.css)',
+      `Module build failed (from ./node_modules/${loader}/dist/cjs.js):`,
+      '',
+      'SyntaxError',
+      '',
+      '(3:3) /home/runner/work/shop/shop/src/styles.css Unknown word padding',
+      '',
+      '  1 | .card {',
+      '  2 |   color: red;',
+      '> 3 |   padding 4px;',
+      '    |   ^',
+      '  4 | }',
+      '  5 | ',
+      ' @ ./src/styles.css 8:6-100 22:17-24 27:22-29 27:33-47 27:50-64 26:0-70 26:0-70',
+      ' @ ./src/index.js 1:0-22',
+      '',
+      'webpack 5.113.0 compiled with 1 error in 1541 ms',
+    ];
+  }
+
+  it.each(['css-loader', 'postcss-loader'])("lists %s's reason and code frame with webpack's headline", async (loader) => {
+    // Prepare
+    const log = ghaStep(['npx webpack'], [...cssError(loader), '##[error]Process completed with exit code 1.']).join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const lines = predictionLines(analysis);
+    // Assert: the headline (line 5) first; the reason (10) and the frame's marked line (14) in its report.
+    expect(lines[0]).toBe(5);
+    expect(lines).toEqual(expect.arrayContaining([5, 6, 10, 14]));
+  });
+});
