@@ -109,3 +109,23 @@ describe("attack 58 (gaps58): webpack's loader error past a blank line", () => {
     expect(lines).toEqual(expect.arrayContaining([5, 6, 10, 14]));
   });
 });
+
+describe("attack 58 (gaps58): go vet's type checker errors on a Windows runner", () => {
+  // cmd/go prints a file relative to the working directory in the system's form: `status\weight.go:11:3: …` on
+  // Windows (`.\main.go:9:2: …` for the current directory's package).
+  it.each([
+    ['vet: status\\weight.go:11:3: declared and not used: ttl', 'go.build-error', 'compilation'],
+    ['vet: .\\main.go:9:2: undefined: shipping', 'go.build-error', 'compilation'],
+    ['status\\weight.go:11:3: declared and not used: ttl', 'go.build-error', 'compilation'],
+    ['status\\weight.go:14:2: fmt.Sprintf format %d has arg p.ID of wrong type string', 'go.vet-finding', 'lint'],
+  ])('reads `%s` as on Linux', async (text, rule, category) => {
+    // Prepare
+    const log = ['##[group]Run go vet ./...', 'go vet ./...', 'shell: C:\\Program Files\\Git\\bin\\bash.EXE --noprofile --norc -e -o pipefail {0}', '##[endgroup]', '# example.com/shipping/status', text, '##[error]Process completed with exit code 1.'].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe(rule);
+    expect(analysis.failures[0]?.category).toBe(category);
+    expect(predictionLines(analysis)).toContain(6);
+  });
+});
