@@ -1278,9 +1278,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\[ERROR\] (?:templates\/|Chart\.yaml|values\.yaml|values\.schema\.json)\S*: \S/ },
   // Not a Ruby backtrace's line (`lib/invoice.rb:6:in `fetch': … (KeyError)`): ruby.exception's, below. A program's
   // own failed check in the shape (a C test harness's `tests/x.c:14: check failed: expr`, UBSan's `src/x.c:48:14:
-  // runtime error: …` from the test binary it instruments) is a failed test, not a linter's finding.
-  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`'])[A-Z]?[a-z]+/,
-    categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )/i, category: 'test_failure' } },
+  // runtime error: …` from the test binary it instruments, Unity's `test/x.c:23:test_push:FAIL: Expected 3 Was 2`)
+  // is a failed test, not a linter's finding; Unity's line of a test that passed or was skipped (`…:test_pop:PASS`,
+  // `…:IGNORE: why`) is no finding.
+  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b))[A-Z]?[a-z]+/,
+    categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )|^[\w./-]+\.\w{1,10}:\d+:[A-Za-z_]\w*:FAIL\b/i, category: 'test_failure' } },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
 

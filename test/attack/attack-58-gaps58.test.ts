@@ -145,3 +145,37 @@ describe('attack 58 (gaps58): a redraw to column one in the other spellings of t
     expect(analysis.failures.some((f) => f.lines.some((l) => l.text === ' ✗ returns the cached value'))).toBe(true);
   });
 });
+
+describe("attack 58 (gaps58): a C test's own failure in a linter's shape, Unity's", () => {
+  // Unity (ThrowTheSwitch, the C unit test framework of embedded projects) prints a line a test:
+  // `test/test_ringbuf.c:23:test_push_wraps:FAIL: Expected 3 Was 2`, `…:PASS` for the others, then its tally. The
+  // branch reads a harness's `file:line: check failed:` as a failed test; Unity's FAIL is one too, and its PASS no
+  // finding at all.
+  const unity = [
+    'cc -Iunity/src -o build/test_ringbuf test/test_ringbuf.c src/ringbuf.c unity/src/unity.c',
+    './build/test_ringbuf',
+    'test/test_ringbuf.c:41:test_push_then_pop:PASS',
+    'test/test_ringbuf.c:23:test_push_wraps:FAIL: Expected 3 Was 2',
+    'test/test_ringbuf.c:55:test_empty_after_clear:PASS',
+    'test/test_ringbuf.c:60:test_resize:IGNORE: not on this target',
+    '',
+    '-----------------------',
+    '4 Tests 1 Failures 1 Ignored',
+    'FAIL',
+    'make: *** [Makefile:12: test] Error 1',
+    '##[error]Process completed with exit code 2.',
+  ];
+
+  it('puts the FAIL line first, a failed test, without the passing tests around it', async () => {
+    // Prepare
+    const log = ghaStep(['make test'], unity).join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    const lines = predictionLines(analysis);
+    // Assert: line 8 is the failed test.
+    expect(lines[0]).toBe(8);
+    expect(analysis.failures[0]?.category).toBe('test_failure');
+    expect(lines).not.toContain(7);
+    expect(lines).not.toContain(9);
+  });
+});
