@@ -110,6 +110,38 @@ describe("attack 58 (gaps58): webpack's loader error past a blank line", () => {
   });
 });
 
+describe("attack 58 (gaps58): less-loader's error under webpack's `ERROR in`", () => {
+  // webpack 5.113 with less-loader 11 (real output): `Module build failed (from …less-loader…):`, two blank lines,
+  // the source lines round the error as they stand (`  @x;`, `}}`), a caret, less's message and `Error in <path>
+  // (line 5, column 1)`. Left open: past two blank lines the first line is the user's source, which nothing tells
+  // from the next paragraph; a `contAfter` of its own (less-loader's headline, then any line) needs the rule to hold
+  // two such pairs, and widening this one's `re` would take any line after babel's and css-loader's blank lines.
+  it.fails("lists less's message and its position with webpack's headline", async () => {
+    // Prepare
+    const log = ghaStep(['npx webpack'], [
+      'ERROR in ./src/b.less (./node_modules/css-loader/dist/cjs.js!./node_modules/less-loader/dist/cjs.js!./src/b.less)',
+      'Module build failed (from ./node_modules/less-loader/dist/cjs.js):',
+      '',
+      '',
+      '  @x;',
+      '}}',
+      '^',
+      "Unrecognised input. Possibly missing opening '{'",
+      '      Error in /home/runner/work/shop/shop/src/b.less (line 5, column 1)',
+      ' @ ./src/b.less 8:6-136 22:17-24 27:22-29 27:33-47 27:50-64 26:0-106 26:0-106',
+      ' @ ./src/index.js 2:0-18',
+      '',
+      'webpack 5.113.0 compiled with 1 error in 572 ms',
+      '##[error]Process completed with exit code 1.',
+    ]).join('\n');
+    // Act
+    const lines = predictionLines(await analyzeLog(log));
+    // Assert: the headline first, less's message (12) and position (13) in its report.
+    expect(lines[0]).toBe(5);
+    expect(lines).toEqual(expect.arrayContaining([12, 13]));
+  });
+});
+
 describe("attack 58 (gaps58): go vet's type checker errors on a Windows runner", () => {
   // cmd/go prints a file relative to the working directory in the system's form: `status\weight.go:11:3: …` on
   // Windows (`.\main.go:9:2: …` for the current directory's package).
