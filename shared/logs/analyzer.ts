@@ -835,7 +835,13 @@ export class LogScanner {
       if (!this.stepHeaderEcho) {
         this.stepHeaderEcho = (this.stepHeaderInputs && text.startsWith('  ')) || RUNNER_SHELL_RE.test(text);
         this.stepHeaderInputs = RUNNER_INPUTS_RE.test(text);
-        if (text.includes('echo ')) for (const m of text.matchAll(SCRIPT_ECHO_RE)) this.stepHeaderEchoes.push((m[1] ?? m[2] ?? '').trim());
+        // A spacer (`echo " "`) says nothing: a blank line above a diff is no message about it.
+        if (text.includes('echo ')) {
+          for (const m of text.matchAll(SCRIPT_ECHO_RE)) {
+            const message = (m[1] ?? m[2] ?? '').trim();
+            if (message !== '') this.stepHeaderEchoes.push(message);
+          }
+        }
       }
       return true;
     }
@@ -1286,8 +1292,11 @@ export class LogScanner {
       // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
       if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
     }
+    // What the run printed between the announcing line and the first line `first` matches is still its own (a
+    // cached environment's `failed`, conf.py's `git describe` failing): absorbed as before, only not listed.
+    const announced = startLine;
     if (lookback.first !== undefined && startLine < line) startLine = this.firstAbove(lookback.first, startLine, line, taskPrefix);
-    if (startLine < line && this.reportedUpTo >= startLine) this.absorbReported(startLine, line);
+    if (announced < line && this.reportedUpTo >= announced) this.absorbReported(announced, line);
     return startLine;
   }
 

@@ -1142,10 +1142,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // sigchanyzer). A static check, not the build: before go's build rule.
   // `vet: x.go:3:2: undefined: y` is the type checker's error, reported through vet: not one of them.
   { id: 'go.vet-finding', category: 'lint', weight: 80, extend: 'line',
-    re: /^(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?:.*(?:passes lock by value: |copies lock(?: value)?: | format %\S* (?:has arg|reads arg|has unknown verb|uses non-int|is missing)| call (?:has arguments but no formatting directives|needs \d+ args? but has|has possible (?:Printf )?formatting directive)| arg list ends with redundant newline| arg \S+ is a func value, not called|result of \S+ call not used|\(\d+ bits\) too small for shift of \d+)|non-constant format string in call to |unreachable code$|self-assignment of |(?:redundant|suspect) (?:and|or): |struct field (?:tag .* not compatible with reflect\.StructTag\.Get|\w+ repeats \w+ tag)|\S+ composite literal uses unkeyed fields$|the cancel function (?:returned by|is not used on all paths)|this return statement may be reached without using the \w+ var defined on line \d+|comparison of function \S+ (?:==|!=) nil is always |method \w+\(.* should have signature |possible misuse of (?:unsafe\.Pointer|reflect\.\w+Header)|using \w+ before checking for errors|loop variable \w+ captured by func literal|second argument to errors\.As must be a non-nil pointer|impossible type assertion: |conversion from \S+ to string yields a string of one rune|direct assignment to atomic value|call to \(\*[\w.]+\)\.\w+ from a non-test goroutine|misuse of unbuffered os\.Signal channel)/ },
-  // `go vet` reports the type checker's errors under its own name, `vet: x.go:11:3: ttl declared but not used`.
+    re: /^(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?:.*(?:passes lock by value: |copies lock(?: value)?: | format %\S* (?:has arg|reads arg|has unknown verb|uses non-int|is missing)| call (?:has arguments but no formatting directives|needs \d+ args? but has|has possible (?:Printf )?formatting directive)| arg list ends with redundant newline| arg \S+ is a func value, not called|result of \S+ call not used|\(\d+ bits\) too small for shift of \d+)|non-constant format string in call to |unreachable code$|self-assignment of |(?:redundant|suspect) (?:and|or): |struct field (?:tag .* not compatible with reflect\.StructTag\.Get|\w+ repeats \w+ tag)|\S+ composite literal uses unkeyed fields$|the cancel function (?:returned by|is not used on all paths)|this return statement may be reached without using the \w+ var defined on line \d+|comparison of function \S+ (?:==|!=) nil is always |method \w+\(.* should have signature |possible misuse of (?:unsafe\.Pointer|reflect\.\w+Header)|using \w+ before checking for errors|loop variable \w+ captured by func literal|second argument to errors\.As must be a non-nil pointer|impossible type assertion: |conversion from \S+ to string yields a string of one rune|direct assignment to atomic value|call to \(\*[\w.]+\)\.\w+ from a non-test goroutine|misuse of unbuffered os\.Signal channel)/ },
+  // `go vet` reports the type checker's errors under its own name, `vet: x.go:11:3: ttl declared but not used`. On
+  // Windows cmd/go names the file in the system's form, `status\weight.go:11:3: …`, `.\main.go:9:2: …`.
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
-    re: /^(?:vet: )?(?:\.\.?\/)?[\w./-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
+    re: /^(?:vet: )?(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
   // 1.52): `process didn't exit successfully: …`, `--- stdout`, the `cargo:` directives and the environment the script
   // read (cc-rs's `TARGET = Some(…)`, a configure script's `checking for …`), then `--- stderr`, where it says why
@@ -1316,11 +1317,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:Sass)?Error: (?:Undefined (?:variable|mixin|function|operation)|Can't find stylesheet to import|[Ee]xpected (?:"[^"]+"|expression|identifier|selector)|Invalid CSS after|There is no module with the namespace|Incompatible units|Module loop|This (?:file|module) is already being loaded|Private members can't be accessed|Only \d+ arguments? allowed)/ },
   // webpack 5's `ERROR in ./src/index.js 4:15-34`, the message under it (`Module not found: Error: Can't resolve
   // './routes' in '…'`) and what it says about it (the resolver's trace, a loader's output, the code), down to the
-  // blank line before the next error. babel-loader's error goes on past one: webpack prints the stack of babel's
+  // blank line before the next error. A loader's error goes on past one: webpack prints the stack of babel's
   // `SyntaxError: /path/x.js: Unexpected token, expected "," (3:26)`, whose message holds a blank line and then the
-  // code frame (`> 3 | const prices = [1200, 450 990];`, the caret under it), then the parser's frames.
+  // code frame (`> 3 | const prices = [1200, 450 990];`, the caret under it), then the parser's frames; css-loader's
+  // and postcss-loader's error (a CSS syntax error) is `Module build failed (from …):`, a blank line, `SyntaxError`,
+  // a blank line, `(3:3) /path/x.css Unknown word padding`, a blank line and the code frame.
   { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 1, maxLines: 120, re: /^ERROR in \S/,
-    contAfter: { prev: /^\w*Error: .* \(\d+:\d+\)$/, re: /^>? +\d+ \|/, blank: true } },
+    contAfter: { prev: /^\w*Error: .* \(\d+:\d+\)$|^Module build failed \(from [^)]+\):$|^\w*Error$|^\(\d+:\d+\) \S/, re: /^>? +\d+ \||^\w*Error$|^\(\d+:\d+\) \S/, blank: true } },
   // Rolldown (Vite 8's bundler, and its own CLI) under `Build failed with N errors:`: each error's `[CODE] message`
   // (`[UNRESOLVED_IMPORT]`, `[PARSE_ERROR]`, `[MISSING_EXPORT]`), its `╭─[ file:line:col ]` frame indented below, the
   // code and the labels, closed by `───╯` at the line's start (Rolldown's CLI writes the heading after its level:
@@ -1549,9 +1552,11 @@ export const RULES: readonly Rule[] = uniformRules([
     tally: /^msgfmt: found \d+ fatal errors?$/ },
   // Not a Ruby backtrace's line (`lib/invoice.rb:6:in `fetch': … (KeyError)`): ruby.exception's, below. A program's
   // own failed check in the shape (a C test harness's `tests/x.c:14: check failed: expr`, UBSan's `src/x.c:48:14:
-  // runtime error: …` from the test binary it instruments) is a failed test, not a linter's finding.
-  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`'])[A-Z]?[a-z]+/,
-    categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )/i, category: 'test_failure' } },
+  // runtime error: …` from the test binary it instruments, Unity's `test/x.c:23:test_push:FAIL: Expected 3 Was 2`)
+  // is a failed test, not a linter's finding; Unity's line of a test that passed or was skipped (`…:test_pop:PASS`,
+  // `…:IGNORE: why`) is no finding.
+  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b))[A-Z]?[a-z]+/,
+    categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )|^[\w./-]+\.\w{1,10}:\d+:[A-Za-z_]\w*:FAIL\b/i, category: 'test_failure' } },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
 
