@@ -25,23 +25,34 @@ import { bundledCli } from './cli-bundle.js';
  * jobs happen to overlap. On a 529 MB mix, four interleaved runs each: peak RSS 92.1–105.5 MiB without it,
  * 91.4–93.4 with it, for the same CPU (3.6–4.6 s against 3.8–4.1); wall time on the 101 MB mix +0.1 s (1.0 → 1.1 s),
  * the compiling no longer done beside the scan. `--optimize-for-size` took the peak to 86–89 MiB but cost ~15 % CPU.
+ *
+ * From {@link HUGE_LOG_BYTES} on it runs with `--optimize-for-size` as well: session 58's 93 real tools' formats (more
+ * expressions compiled, larger automata) put the peak on the 500 MB mix at 101–104 MiB over three runs against 97–99
+ * before them (`npm run bench -- --cases mix-500 --before`), over the 100 MB the CLI is held to; with the flag,
+ * 92–94 MiB over three runs, for 4.1–4.8 s of CPU against 3.5–3.7 (+17 to +29 %). A log that large is rare, and its
+ * reader is likelier to be short of memory than of time; below it the peak stays near 90 MiB without the flag.
  */
 const LOG_COMMANDS = new Set(['analyze', 'extract']);
 const BIG_LOG_BYTES = 64 * 1024 * 1024;
 const BIG_LOG_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50', '--max-inlined-bytecode-size-cumulative=300', '--single-threaded'];
+const HUGE_LOG_BYTES = 256 * 1024 * 1024;
+const HUGE_LOG_FLAGS = [...BIG_LOG_FLAGS, '--optimize-for-size'];
 /** Signals meant for the command (Ctrl-C, `timeout`, a supervisor stopping it), which the second process must get. */
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-function readsBigLog(args) {
-  if (!LOG_COMMANDS.has(args[0])) return false;
-  return args.slice(1).some((arg) => {
-    if (arg.startsWith('-')) return false;
+/** The V8 flags the log the command reads asks for (the largest, when it names several), or null for a small log. */
+function flagsForLog(args) {
+  if (!LOG_COMMANDS.has(args[0])) return null;
+  let largest = 0;
+  for (const arg of args.slice(1)) {
+    if (arg.startsWith('-')) continue;
     try {
-      return statSync(arg).size >= BIG_LOG_BYTES;
+      largest = Math.max(largest, statSync(arg).size);
     } catch {
-      return false;
+      // Not a file: an option's value, or a path the command will report.
     }
-  });
+  }
+  return largest >= HUGE_LOG_BYTES ? HUGE_LOG_FLAGS : largest >= BIG_LOG_BYTES ? BIG_LOG_FLAGS : null;
 }
 
 /**
@@ -58,11 +69,12 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const args = process.argv.slice(2);
-if (readsBigLog(args) && !BIG_LOG_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+const logFlags = flagsForLog(args);
+if (logFlags !== null && !logFlags.every((flag) => process.execArgv.includes(flag))) {
   // The debugger flags stay with this process: a second --inspect would fight over the port.
   const nodeArgs = process.execArgv.filter((arg) => !/^--(?:inspect|debug)/.test(arg));
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [...nodeArgs, ...BIG_LOG_FLAGS, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...nodeArgs, ...logFlags, ...process.argv.slice(1)], { stdio: 'inherit' });
   // Waiting here (not in spawnSync) so a signal sent to this process alone reaches the child instead of leaving it
   // running, orphaned, after this one has gone; then this process ends the way the child did.
   const forward = (signal) => child.kill(signal);

@@ -151,9 +151,33 @@ describe('guard on a big log', () => {
       const bigRuns = await reports(big);
       expect(bigRuns).toHaveLength(2);
       expect(bigRuns.some((argv) => ['--max-semi-space-size=4', '--heap-growing-percent=50', '--max-inlined-bytecode-size-cumulative=300', '--single-threaded'].every((flag) => argv.includes(flag)))).toBe(true);
+      expect(bigRuns.some((argv) => argv.includes('--optimize-for-size'))).toBe(false);
       const smallRuns = await reports(SAMPLE);
       expect(smallRuns).toHaveLength(1);
       expect(smallRuns[0]).not.toContain('--heap-growing-percent=50');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('reads a log of 256 MB or more with V8 optimising for size as well', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guard-huge-log-'));
+    try {
+      // Only its size matters: the second process reports its flags and stops in this module, before it reads a byte.
+      const huge = join(dir, 'huge.log');
+      writeFileSync(huge, '');
+      truncateSync(huge, 256 * 1024 * 1024);
+      const reporter = join(dir, 'report.mjs');
+      writeFileSync(
+        reporter,
+        "if (process.execArgv.includes('--single-threaded')) { process.stderr.write('argv ' + JSON.stringify(process.execArgv) + '\\n'); process.exit(0); }\n",
+      );
+      const { stderr } = await run(process.execPath, ['--import', pathToFileURL(reporter).href, join(ROOT, 'bin', 'guard.js'), 'analyze', '--json', huge], {
+        cwd: ROOT,
+        timeout: 120_000,
+      });
+      const argv = JSON.parse(/^argv (.*)$/m.exec(stderr)?.[1] ?? 'null') as string[] | null;
+      expect(argv).toEqual(expect.arrayContaining(['--max-semi-space-size=4', '--heap-growing-percent=50', '--single-threaded', '--optimize-for-size']));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
