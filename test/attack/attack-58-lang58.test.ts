@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, CASCADE_RULES, cleanLine, LogScanner, RULES, type Rule } from '../../shared/logs/index.js';
 import { PREFILTER_RE, WARNING_RE } from '../../shared/logs/rules.js';
-import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
+import { cpuGrowthExponent, LINE_COST_SIZES, LINEAR_EXPONENT_BOUND, superlinearOn } from '../support/growth.js';
 import { expectTopFailure, type TopFailureRow } from '../support/top-failure.js';
 
 // Session 58's review of lang58's rules (TeX, Groovy, Clojure, hspec, Go's race detector, pydocstyle, ansible-lint,
@@ -491,9 +491,6 @@ const ruleOf = (id: string): Rule => {
   return rule;
 };
 
-/** Line lengths, as `extent.test.ts` measures the older rules' expressions. */
-const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
-
 /**
  * What a long hostile line repeats: the characters and pieces the new expressions read in a loop (spaces, word
  * characters, digits, positions, backticks, brackets, the `# file:line` of a Gherkin step, `(warning)`, stars and
@@ -534,25 +531,13 @@ const expressionsOf = (rule: Rule): RegExp[] =>
     rule.under?.through, rule.confirmedBy, rule.nextLine, rule.categoryFrom?.re, rule.tally, ...(rule.pick ?? []).map((p) => p.re),
   ].filter((re): re is RegExp => re !== undefined);
 
-/** The hostile texts (head, then a unit repeated, then a character that fails it) on which `re` reads superlinearly. */
-function superlinearOn(re: RegExp, heads: readonly string[]): string[] {
-  const slow: string[] = [];
-  for (const head of heads) {
-    for (const unit of HOSTILE_UNITS) {
-      const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + '\u0001';
-      if (cpuGrowthExponent(LINE_COST_SIZES, textOf, (text) => re.test(text)) >= LINEAR_EXPONENT_BOUND) slow.push(`${re.source} on ${head}${unit}…`);
-    }
-  }
-  return slow;
-}
-
 describe('attack 58 (lang58): the new expressions cost a pass over a long line', () => {
   it.each(Object.keys(HEADS_BY_RULE))('%s', { timeout: 120_000 }, (id) => {
-    expect(expressionsOf(ruleOf(id)).flatMap((re) => superlinearOn(re, HEADS_BY_RULE[id] ?? []))).toEqual([]);
+    expect(expressionsOf(ruleOf(id)).flatMap((re) => superlinearOn(re, HEADS_BY_RULE[id] ?? [], HOSTILE_UNITS))).toEqual([]);
   });
 
   it.each(SHARED)('%s', { timeout: 120_000 }, (_name, re, heads) => {
-    expect(superlinearOn(re, heads)).toEqual([]);
+    expect(superlinearOn(re, heads, HOSTILE_UNITS)).toEqual([]);
   });
 
   it('cleanLine over a line of OSC sequences left open or cut by another escape', { timeout: 120_000 }, () => {

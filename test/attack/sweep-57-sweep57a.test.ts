@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, CASCADE_RULES, LogScanner, RULES, type Rule } from '../../shared/logs/index.js';
 import { NOISE_RE, PREFILTER_START_RE, WARNING_RE } from '../../shared/logs/rules.js';
-import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, superlinearOn } from '../support/growth.js';
 
 // Session 57's review of sweep57a's rules (sanitizers, memcheck, Cppcheck, clang-tidy, webpack, jest, prettier,
 // unittest, tox): real output of those tools in forms the change did not see, each read as the tool means it.
@@ -277,9 +277,6 @@ const ruleOf = (id: string): Rule => {
   return rule;
 };
 
-/** Line lengths, as `extent.test.ts` measures the older rules' expressions. */
-const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
-
 /**
  * What a long hostile line repeats: each of the characters and pieces the new expressions read in a loop (spaces,
  * digits, dashes, positions, ids in brackets, memcheck's counts and prefixes).
@@ -311,25 +308,13 @@ const SHARED: ReadonlyArray<readonly [string, RegExp, readonly string[]]> = [
 const expressionsOf = (rule: Rule): RegExp[] =>
   [rule.re, rule.cont, rule.end, rule.interleaved?.re, rule.closing?.through].filter((re): re is RegExp => re !== undefined);
 
-/** The hostile texts (head, then a unit repeated, then a character that fails it) on which `re` reads superlinearly. */
-function superlinearOn(re: RegExp, heads: readonly string[]): string[] {
-  const slow: string[] = [];
-  for (const head of heads) {
-    for (const unit of HOSTILE_UNITS) {
-      const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + '\u0001';
-      if (cpuGrowthExponent(LINE_COST_SIZES, textOf, (text) => re.test(text)) >= LINEAR_EXPONENT_BOUND) slow.push(`${re.source} on ${head}${unit}…`);
-    }
-  }
-  return slow;
-}
-
 describe('sweep 57 (sweep57a): the new expressions cost a pass over a long line', () => {
   it.each(Object.keys(HEADS_BY_RULE))('%s', { timeout: 120_000 }, (id) => {
-    expect(expressionsOf(ruleOf(id)).flatMap((re) => superlinearOn(re, HEADS_BY_RULE[id] ?? []))).toEqual([]);
+    expect(expressionsOf(ruleOf(id)).flatMap((re) => superlinearOn(re, HEADS_BY_RULE[id] ?? [], HOSTILE_UNITS))).toEqual([]);
   });
 
   it.each(SHARED)('%s', { timeout: 120_000 }, (_name, re, heads) => {
-    expect(superlinearOn(re, heads)).toEqual([]);
+    expect(superlinearOn(re, heads, HOSTILE_UNITS)).toEqual([]);
   });
 });
 

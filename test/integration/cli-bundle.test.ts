@@ -130,6 +130,14 @@ describe('isFresh (is a build still what its files would give?)', () => {
 });
 
 describe('guard on a big log', () => {
+  /** A log in `dir` that is only its size, `bytes` (a sparse file): for a process that stops before reading it. */
+  const sizedLog = (dir: string, bytes: number): string => {
+    const path = join(dir, 'sized.log');
+    writeFileSync(path, '');
+    truncateSync(path, bytes);
+    return path;
+  };
+
   it('reads a log over 64 MB in a second process with the lean heap flags, a small one in its own', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'guard-big-log-'));
     try {
@@ -164,9 +172,7 @@ describe('guard on a big log', () => {
     const dir = mkdtempSync(join(tmpdir(), 'guard-huge-log-'));
     try {
       // Only its size matters: the second process reports its flags and stops in this module, before it reads a byte.
-      const huge = join(dir, 'huge.log');
-      writeFileSync(huge, '');
-      truncateSync(huge, 256 * 1024 * 1024);
+      const huge = sizedLog(dir, 256 * 1024 * 1024);
       const reporter = join(dir, 'report.mjs');
       writeFileSync(
         reporter,
@@ -188,9 +194,7 @@ describe('guard on a big log', () => {
     let childPid = 0;
     try {
       // Only its size matters: the second process stops in this module, before it reads a byte.
-      const big = join(dir, 'big.log');
-      writeFileSync(big, '');
-      truncateSync(big, 64 * 1024 * 1024);
+      const big = sizedLog(dir, 64 * 1024 * 1024);
       const hang = join(dir, 'hang.mjs');
       writeFileSync(
         hang,

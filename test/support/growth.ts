@@ -135,3 +135,21 @@ function leastSquaresSlope(points: ReadonlyArray<readonly [number, number]>): nu
   const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
   return covariance / variance;
 }
+
+/** Line lengths the attack files' expression rows measure, as `extent.test.ts` measures the older rules'. */
+export const LINE_COST_SIZES = [1_000, 2_000, 4_000, 8_000];
+
+/**
+ * The hostile texts (a head, then a unit repeated to each of {@link LINE_COST_SIZES}, then a character that fails
+ * it) on which `re` reads superlinearly, named for the row's message; empty when every one reads in linear time.
+ */
+export function superlinearOn(re: RegExp, heads: readonly string[], units: readonly string[]): string[] {
+  const slow: string[] = [];
+  for (const head of heads) {
+    for (const unit of units) {
+      const textOf = (size: number) => head + unit.repeat(Math.floor(size / unit.length)) + '\u0001';
+      if (cpuGrowthExponent(LINE_COST_SIZES, textOf, (text) => re.test(text)) >= LINEAR_EXPONENT_BOUND) slow.push(`${re.source} on ${head}${unit}…`);
+    }
+  }
+  return slow;
+}
