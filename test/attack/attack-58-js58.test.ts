@@ -126,18 +126,8 @@ const BIOME1_ORGANIZE_IMPORTS = [
   '##[error]Process completed with exit code 1.',
 ];
 
-/** `npm ci` (npm 9.9.4, `npm ERR! ` with its trailing space on npm's blank lines) with `bytes` in package.json but not in the lock file. */
-const NPM9_CI_OUT_OF_SYNC = [
-  '##[group]Run npm ci',
-  'npm ci',
-  'shell: /usr/bin/bash -e {0}',
-  '##[endgroup]',
-  "npm ERR! code EUSAGE",
-  "npm ERR! ",
-  "npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.",
-  "npm ERR! ",
-  "npm ERR! Missing: bytes@3.1.2 from lock file",
-  "npm ERR! ",
+/** npm 9.9.4's usage of `npm ci`, which it prints under either of its EUSAGE errors below. */
+const NPM9_CI_USAGE = [
   "npm ERR! Clean install a project",
   "npm ERR! ",
   "npm ERR! Usage:",
@@ -154,6 +144,21 @@ const NPM9_CI_OUT_OF_SYNC = [
   "npm ERR! aliases: clean-install, ic, install-clean, isntall-clean",
   "npm ERR! ",
   "npm ERR! Run \"npm help ci\" for more info",
+];
+
+/** `npm ci` (npm 9.9.4, `npm ERR! ` with its trailing space on npm's blank lines) with `bytes` in package.json but not in the lock file. */
+const NPM9_CI_OUT_OF_SYNC = [
+  '##[group]Run npm ci',
+  'npm ci',
+  'shell: /usr/bin/bash -e {0}',
+  '##[endgroup]',
+  "npm ERR! code EUSAGE",
+  "npm ERR! ",
+  "npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.",
+  "npm ERR! ",
+  "npm ERR! Missing: bytes@3.1.2 from lock file",
+  "npm ERR! ",
+  ...NPM9_CI_USAGE,
   "",
   "npm ERR! A complete log of this run can be found in: /home/runner/.npm/_logs/2026-11-28T14_16_07_221Z-debug-0.log",
   '##[error]Process completed with exit code 1.',
@@ -171,22 +176,7 @@ const NPM9_CI_NO_LOCKFILE = [
   "npm ERR! npm-shrinkwrap.json with lockfileVersion >= 1. Run an install with npm@5 or",
   "npm ERR! later to generate a package-lock.json file, then try again.",
   "npm ERR! ",
-  "npm ERR! Clean install a project",
-  "npm ERR! ",
-  "npm ERR! Usage:",
-  "npm ERR! npm ci",
-  "npm ERR! ",
-  "npm ERR! Options:",
-  "npm ERR! [--install-strategy <hoisted|nested|shallow|linked>] [--legacy-bundling]",
-  "npm ERR! [--global-style] [--omit <dev|optional|peer> [--omit <dev|optional|peer> ...]]",
-  "npm ERR! [--strict-peer-deps] [--foreground-scripts] [--ignore-scripts] [--no-audit]",
-  "npm ERR! [--no-bin-links] [--no-fund] [--dry-run]",
-  "npm ERR! [-w|--workspace <workspace-name> [-w|--workspace <workspace-name> ...]]",
-  "npm ERR! [-ws|--workspaces] [--include-workspace-root] [--install-links]",
-  "npm ERR! ",
-  "npm ERR! aliases: clean-install, ic, install-clean, isntall-clean",
-  "npm ERR! ",
-  "npm ERR! Run \"npm help ci\" for more info",
+  ...NPM9_CI_USAGE,
   "",
   "npm ERR! A complete log of this run can be found in: /home/runner/.npm/_logs/2026-11-28T14_17_18_370Z-debug-0.log",
   '##[error]Process completed with exit code 1.',
