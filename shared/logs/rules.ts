@@ -472,6 +472,9 @@ const ROLLDOWN_ERRORS = {
   through: /^(?:\[[A-Z]+(?:_[A-Z]+)*\] \S|\s+(?:╭─\[ |│)|\s*\d+ │|─+╯$)/,
 };
 
+/** Composer's verdict on a lock file the platform cannot install (`composer install`), above its problems. */
+const COMPOSER_LOCK_INCOMPATIBLE_RE = /^Your lock file does not contain a compatible set of packages\b/;
+
 export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
@@ -614,9 +617,10 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^\s+Scenario(?: Outline)?: /, lines: 40, inclusive: true },
     cont: PY_EXCEPTION_LINE_RE,
     pick: [{ re: /^\s+Assertion Failed: / }, { re: PY_EXCEPTION_LINE_RE, last: true }] },
+  // SQLAlchemy's DBAPI errors go on under the exception's line with the statement that failed (`[SQL: ALTER TABLE …]`).
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: PY_TRACEBACK_RE,
-    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,
+    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|\[SQL: |-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,
     // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not. IPython's
     // next header names the exception, which `cont` takes only for the usual names (`ValueError`, not `PriceMissing`).
     contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: PY_TRACEBACK_RE },
@@ -661,6 +665,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // that would read it as a failed test.
   // changesets (`changeset status --since=main`): changed packages without a changeset, a policy check on the pull
   // request as commitlint is; its other `🦋  error` lines say what it could not do.
+  // size-limit over budget: `  Package size limit has exceeded by 2.93 kB`, the check's `Size limit:` and `Size:`
+  // under it, and above it the entry's name when the config has more than one (`  dist/chart.js`).
+  { id: 'size-limit.exceeded', category: 'lint', weight: 80, extend: 'indent', re: /^\s*Package size limit has exceeded by /,
+    cont: /^\s*Size(?: limit)?: /, lookback: { re: /^ {2}\S/, lines: 1, inclusive: true } },
   { id: 'changesets.missing', category: 'lint', weight: 80, extend: 'line', re: /^🦋 {2}error Some packages have been changed but no changesets were found\b/ },
   { id: 'changesets.error', category: 'unknown', weight: 60, extend: 'line', refine: true, re: /^🦋 {2}error (?!If this change doesn't need a release)\S/ },
   { id: 'commitlint.problem', category: 'lint', weight: 78, extend: 'line',
@@ -880,8 +888,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
+  // test-unit (Ruby's other xUnit) names the test on the headline: `Failure: test_tax(InvoiceTest):` over its message,
+  // `Error: test_x(ConfigTest): KeyError: key not found: "region"` with it, `Failure: test_x(SlugTest)` without one
+  // (the location and code snippet first, the values under them), each report between two rules of `=`.
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
-    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
+    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): \S.*\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).
@@ -1340,6 +1351,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\[(?:plugin [^\]]+\](?: \S|$)|builtin:[\w:-]+\] \S)/, cont: /^(?:Caused by:|(?:[A-Z]\w*)?Error: \S.*|\d+ +\| .*)$/,
     pick: [{ re: /^(?:[A-Z]\w*)?Error: \S/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 }, tail: { lines: 2 } },
     under: ROLLDOWN_ERRORS },
+  // miette's diagnostics drawn in ASCII, as swc prints them off a terminal: `  x Expected ';', got ')'`, right under it
+  // the frame's `   ,-[src/widget.js:4:1]`, the numbered source lines with `   :    ^` under the one at fault, and
+  // `   \`----`. The frame's line is the headline (nothing else in the shape is a keyword); its message, above it, is
+  // shown first.
+  { id: 'miette.ascii-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
+    re: /^\s*,-\[\S+:\d+:\d+\]$/, cont: /^\s*(?:\d+ \||:|`-+$)/,
+    lookback: { re: /^ {2}x \S/, lines: 1, inclusive: true }, pick: [{ re: /^ {2}x \S/ }] },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
@@ -1577,7 +1595,7 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^npm (?:ERR!|error) (?:(?:peer|peerOptional|dev|optional) )?(?:@[\w.-]+\/)?[\w.-]+@"[^"]*" from \S/ },
       { re: /^npm (?:ERR!|error) ERESOLVE (?:unable to resolve dependency tree|could not resolve)$/ }] },
   { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,
-    re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS)\b|404 |notarget |ERESOLVE )/,
+    re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS|ENEEDAUTH)\b|404 |notarget |ERESOLVE )/,
     cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/ },
   // Yarn Berry's errors by code: exception, build, checksum, frozen lockfile, fetch, auth, no candidates. Under
   // --immutable Yarn 4 prints the lockfile's diff in its `┌ Post-resolution validation` section, its added and removed
@@ -1629,8 +1647,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // CocoaPods (`pod install`): `[!] CocoaPods could not find compatible versions for pod "X":`, the constraints below.
   { id: 'cocoapods.error', category: 'dependency', weight: 84, extend: 'paragraph', gap: 1, maxLines: 30,
     re: /^\[!\] (?:CocoaPods could not find compatible versions for pod|Unable to find a specification for|No podspec found for|CDN: \S+ URL couldn't be downloaded|Unable to add a source with url)/ },
+  // `composer install` from a lock file the platform cannot take (the PHP version, a missing extension) says so in
+  // words without a keyword, a blank line above its `Problem 1`: the problem pulls it in, and shows it first.
   { id: 'composer.resolve', category: 'dependency', weight: 84, extend: 'until', maxLines: 80, gap: 1,
-    re: /Your requirements could not be resolved to an installable set of packages|^\s*Problem \d+$|^\s*- (?:The requested package|Root composer\.json requires) /, end: /^\S(?!.*Problem)/ },
+    re: /Your requirements could not be resolved to an installable set of packages|^\s*Problem \d+$|^\s*- (?:The requested package|Root composer\.json requires) /, end: /^\S(?!.*Problem)/,
+    lookback: { re: COMPOSER_LOCK_INCOMPATIBLE_RE, lines: 2, inclusive: true, through: /^\s*$/ }, pick: [{ re: COMPOSER_LOCK_INCOMPATIBLE_RE }] },
   { id: 'maven.resolve', category: 'dependency', weight: 84, extend: 'line', refine: true,
     re: /Could not resolve dependencies for project|Could not find artifact|Could not transfer artifact|Failed to read artifact descriptor|Non-resolvable (?:parent POM|import POM)|Could not resolve all (?:files|dependencies|artifacts) for configuration|Could not resolve [\w.-]+:[\w.-]+:|Could not find [\w.-]+:[\w.-]+:[\w.-]+\.?$|Plugin .{0,500} or one of its dependencies could not be resolved/ },
   // cmd/go (1.21+) refusing a go.mod or go.work that asks for a newer Go than the one set up, under GOTOOLCHAIN=local
@@ -1842,7 +1863,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // handler's name alone) is not an error, and in a dump printed before the error it led over the error itself.
   // Ruby's and PHP's builtins named like none of Python's (`NoMethodError`, `ArgumentError`, PHP's `TypeError`,
   // `DivisionByZeroError`) are told by their frames as python.exception's are: the same fields, the same twins.
-  { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
+  // babel's code frame marks the line at fault with a `>` at the line's start (`> 4 |   });`), the others indented.
+  { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT, cont: /^> *\d+ \|/,
     re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|[A-Z]\w*Error(?: \[\w+\])?)(?::|$)/,
     languageFrom: BARE_EXCEPTION_LANGUAGES },
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).
@@ -2113,7 +2135,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━|data race)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|satisf)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━|data race)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
