@@ -472,6 +472,9 @@ const ROLLDOWN_ERRORS = {
   through: /^(?:\[[A-Z]+(?:_[A-Z]+)*\] \S|\s+(?:╭─\[ |│)|\s*\d+ │|─+╯$)/,
 };
 
+/** The message line of an error miette draws in ASCII (swc off a terminal): `  x Expected ';', got ')'`. */
+const MIETTE_ASCII_ERROR_RE = /^ {2}x \S/;
+
 /** Composer's verdict on a lock file the platform cannot install (`composer install`), above its problems. */
 const COMPOSER_LOCK_INCOMPATIBLE_RE = /^Your lock file does not contain a compatible set of packages\b/;
 
@@ -888,11 +891,12 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
-  // test-unit (Ruby's other xUnit) names the test on the headline: `Failure: test_tax(InvoiceTest):` over its message,
-  // `Error: test_x(ConfigTest): KeyError: key not found: "region"` with it, `Failure: test_x(SlugTest)` without one
-  // (the location and code snippet first, the values under them), each report between two rules of `=`.
+  // test-unit (Ruby's other xUnit) names the test on the headline (`test_…`, or `test: …` for a `test "…" do` block):
+  // `Failure: test_tax(InvoiceTest):` over its message, `Error: test_x(ConfigTest): KeyError: key not found: "region"`
+  // with it, `Failure: test_x(SlugTest)` without one (the location and code snippet first, the values under them),
+  // each report between two rules of `=`. A program's `Error: could not reach the database (Postgres)` is no test's.
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
-    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): \S.*\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
+    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test.*\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).
@@ -1354,10 +1358,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // miette's diagnostics drawn in ASCII, as swc prints them off a terminal: `  x Expected ';', got ')'`, right under it
   // the frame's `   ,-[src/widget.js:4:1]`, the numbered source lines with `   :    ^` under the one at fault, and
   // `   \`----`. The frame's line is the headline (nothing else in the shape is a keyword); its message, above it, is
-  // shown first.
+  // shown first. A warning's frame is drawn alike under `  ! message` (miette's ASCII theme: `x` error, `!` warning,
+  // `>` advice): only an error's counts.
   { id: 'miette.ascii-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\s*,-\[\S+:\d+:\d+\]$/, cont: /^\s*(?:\d+ \||:|`-+$)/,
-    lookback: { re: /^ {2}x \S/, lines: 1, inclusive: true }, pick: [{ re: /^ {2}x \S/ }] },
+    re: /^\s*,-\[\S+:\d+:\d+\]$/, cont: /^\s*(?:\d+ \||:|`-+$)/, under: { header: MIETTE_ASCII_ERROR_RE, through: /$^/ },
+    lookback: { re: MIETTE_ASCII_ERROR_RE, lines: 1, inclusive: true }, pick: [{ re: MIETTE_ASCII_ERROR_RE }] },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.

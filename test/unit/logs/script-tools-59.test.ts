@@ -287,4 +287,31 @@ describe("session 59's scripting-ecosystem and JavaScript tools", () => {
     expect(analysis.failures[0]?.lines[0]?.line).toBe(7);
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 7, 8]));
   });
+
+  it("does not read a warning miette draws in ASCII (`  ! message` over the same frame) as an error", async () => {
+    // Prepare: miette's ASCII theme (src/handlers/theme.rs) marks an error `x`, a warning `!`, an advice `>`.
+    const log = [
+      '  ! Unused variable `total`',
+      '   ,-[src/cart.js:3:7]',
+      ' 2 | export function sum(items) {',
+      ' 3 |   const total = 0;',
+      '   :         ^^^^^',
+      ' 4 |   return items.length;',
+      '   `----',
+      'Successfully compiled: 2 files with swc (80.12ms)',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.some((f) => f.rule === 'miette.ascii-error')).toBe(false);
+  });
+
+  it("does not read a program's `Error: message (Name)` as test-unit's report: test-unit's names start with `test`", async () => {
+    // Prepare
+    const log = ['Connecting to the staging database', 'Error: could not reach the database (Postgres)', 'retrying in 5s'].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.some((f) => f.rule === 'minitest.failed')).toBe(false);
+  });
 });
