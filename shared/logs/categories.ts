@@ -57,7 +57,7 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   // package in a trace's frames (`org.springframework.security.web.…`, `java.security.…`, Symfony's
   // `Component\Security\Http`), an artifact (`spring-security-core`), a path.
   [/vulnerab|\bCVE-\d|GHSA-|leaks? found|(?<![\w.\\/$-])security(?![\w\\/-]|[.:]\w)/i, 'security_scan'],
-  [/could not resolve (?:dependencies|all|[\w.-]+:)|not found in (?:the )?registry|No matching distribution|ModuleNotFoundError|No module named|Cannot find module|cannot find package|E404|ETARGET|ERESOLVE|PackagesNotFound|Could not find gem|version solving failed|unable to locate package|Bundler::GemNotFound|available provider packages|dependency|dependencies|requirements could not be resolved|NU\d{4}/i, 'dependency'],
+  [/could not resolve (?:dependencies|all|[\w.-]+:)|not found in (?:the )?registry|No matching distribution|ModuleNotFoundError|No module named|Cannot find module|cannot find package|E404|ETARGET|ERESOLVE|PackagesNotFound|Could not find gem|version solving failed|unable to locate package|GemNotFound|available provider packages|dependency|dependencies|requirements could not be resolved|NU\d{4}/i, 'dependency'],
   // CMake's find_package, in its own capitals (case-insensitive, `could not find` would take any missing file).
   [/Could NOT find \w|By not providing "Find\w+\.cmake"|Could not find a package configuration file provided by/, 'dependency'],
   // A YAML document the program read as it ran (a settings file, a fixture): the taxonomy's bad YAML, whichever
@@ -71,7 +71,7 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/syntax ?error(?! in \S+(?::\d+| on line \d+)(?:\n|$))(?![^\n]*(?:\bJSON at position|is not valid JSON|end of JSON input))|\b(?:Indentation|Tab)Error\b|undefined reference|cannot find symbol|compil|error TS\d+|error CS\d+|type error|is not assignable|undeclared|not declared in this scope|unresolved (?:reference|import)/i, 'compilation'],
   [/lint|style|format(?:ting|ter)|prettier|rubocop|flake8|pylint|eslint|stylelint|shellcheck/i, 'lint'],
   [/assert|expected .* (?:to|but)|expected:|but (?:was|got)|test(?:s|case)? (?:failed|failure)|\bspec\b|\bFAIL\b/i, 'test_failure'],
-  [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed|\btoken required\b|\bENEEDAUTH\b/i, 'configuration'],
+  [/command not found|not recognized as an internal|No such file or directory|Permission denied|Input required|Invalid workflow|missing (?:required )?(?:env|environment|variable|secret|input)|invalid (?:config|configuration|yaml)|Bad credentials|Unauthorized|Forbidden|Authentication failed|\btoken required\b|ENEEDAUTH/i, 'configuration'],
   // A script's own check on its environment: `SIGNING_CERT_BASE64 is empty`, `environment variable DEPLOY_KEY is not
   // set` (an upper-case name with an underscore, case-sensitive: `max_len is empty` is no variable).
   [/\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9] (?:environment variable )?(?:is (?:empty|not set|undefined|missing)|(?:was )?not (?:set|defined|provided))\b|\b(?:[Ee]nvironment variable|[Ss]ecret) \S+ is (?:empty|not set|missing)\b/, 'configuration'],

@@ -25,8 +25,8 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), compressed, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '8589c2a6eec4bc31a2a4a844c82a960ee5a2dd6670ea2fc39a367ed8d7b4de59',
-  data: 'H2AGAKYAAv73FnfT0oBqBHvZcYKM8xyO+2/YCVqAufQGGpVuk42/ksAUpz3u93BZNafLs1GGo2k2wmwYP4Mwc2hpKLWp4QmY4UOZmuq9gWClr5bQCoosSb9yB8REsXEu81HLcEVD1Vxtb2zSj10PB4kH5D2XKhZByAVS/yF7rtZW4VLWT/Qia854thzN4dyVnTzM/jkSK04jGsziUsnmKFIkGr7l01Xh71cDJJdAqegC',
+  key: 'c36c0eff66f465b28f5f9887b1f66d925f540ae2a14a9b8e59b801fe4b04ca1e',
+  data: 'H2AGCKYAAny+m3yrqAS28LQxn3eguZX20zYGRPcONEy3yXz6ip0RQ3aISMr9HhlzW7pzW2c12vYj5mBuTdrMIcuQ9KlJBczg5F9tqmcmLHYJafTbyhmfUfEODgD9IPvxptUs8Y16bIxsEkzr9TglrE8kWqsZBHlA/1v2zid8pi7u8eIzIRI/r/nYwOnNkQtBS4MQdBIyW8Mgle3QcE7cBMjw656uCv+PyzHpTUyrAQ==',
 };
 
 /** The automata of the open block's questions (`blockSpecs`), compressed, and the key of their expressions. */

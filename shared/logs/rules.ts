@@ -669,9 +669,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // changesets (`changeset status --since=main`): changed packages without a changeset, a policy check on the pull
   // request as commitlint is; its other `🦋  error` lines say what it could not do.
   // size-limit over budget: `  Package size limit has exceeded by 2.93 kB`, the check's `Size limit:` and `Size:`
-  // under it, and above it the entry's name when the config has more than one (`  dist/chart.js`).
-  { id: 'size-limit.exceeded', category: 'lint', weight: 80, extend: 'indent', re: /^\s*Package size limit has exceeded by /,
-    cont: /^\s*Size(?: limit)?: /, lookback: { re: /^ {2}\S/, lines: 1, inclusive: true } },
+  // under it down to the blank line (`  `) before the next entry, and above it the entry's name when the config has
+  // more than one (`  dist/chart.js`).
+  { id: 'size-limit.exceeded', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, re: /^\s*Package size limit has exceeded by /,
+    lookback: { re: /^ {2}\S/, lines: 1, inclusive: true } },
   { id: 'changesets.missing', category: 'lint', weight: 80, extend: 'line', re: /^🦋 {2}error Some packages have been changed but no changesets were found\b/ },
   { id: 'changesets.error', category: 'unknown', weight: 60, extend: 'line', refine: true, re: /^🦋 {2}error (?!If this change doesn't need a release)\S/ },
   { id: 'commitlint.problem', category: 'lint', weight: 78, extend: 'line',
@@ -1656,7 +1657,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // words without a keyword, a blank line above its `Problem 1`: the problem pulls it in, and shows it first.
   { id: 'composer.resolve', category: 'dependency', weight: 84, extend: 'until', maxLines: 80, gap: 1,
     re: /Your requirements could not be resolved to an installable set of packages|^\s*Problem \d+$|^\s*- (?:The requested package|Root composer\.json requires) /, end: /^\S(?!.*Problem)/,
-    lookback: { re: COMPOSER_LOCK_INCOMPATIBLE_RE, lines: 2, inclusive: true, through: /^\s*$/ }, pick: [{ re: COMPOSER_LOCK_INCOMPATIBLE_RE }] },
+    lookback: { re: COMPOSER_LOCK_INCOMPATIBLE_RE, lines: 2, inclusive: true }, pick: [{ re: COMPOSER_LOCK_INCOMPATIBLE_RE }] },
   { id: 'maven.resolve', category: 'dependency', weight: 84, extend: 'line', refine: true,
     re: /Could not resolve dependencies for project|Could not find artifact|Could not transfer artifact|Failed to read artifact descriptor|Non-resolvable (?:parent POM|import POM)|Could not resolve all (?:files|dependencies|artifacts) for configuration|Could not resolve [\w.-]+:[\w.-]+:|Could not find [\w.-]+:[\w.-]+:[\w.-]+\.?$|Plugin .{0,500} or one of its dependencies could not be resolved/ },
   // cmd/go (1.21+) refusing a go.mod or go.work that asks for a newer Go than the one set up, under GOTOOLCHAIN=local
