@@ -142,6 +142,26 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs).toContain('shared/github/clients.ts');
   });
 
+  it('classify carries none of GitHub’s writes nor the comment slots: it reads a failed run and never writes', () => {
+    const inputs = inputsOf('classify');
+    // The whole adapter (comments and reactions, labels, re-runs, fix pull requests, collaborators) and the comment
+    // slots' store were ≈12 KB of classify (session 59); it builds the run reads alone (shared/github/run-reads-client.ts).
+    const writing = [
+      'shared/github/client.ts',
+      'shared/github/comments.ts',
+      'shared/github/comment-slot.ts',
+      'shared/stores/comment-slots.ts',
+      'shared/github/labels.ts',
+      'shared/github/reruns.ts',
+      'shared/github/fix-pull-requests.ts',
+      'shared/github/collaborators.ts',
+    ];
+    expect(inputs.filter((input) => writing.includes(input))).toEqual([]);
+    // Sanity: the map names the reads it does build.
+    expect(inputs).toContain('shared/github/runs.ts');
+    expect(inputs).toContain('shared/github/run-reads-client.ts');
+  });
+
   it('remediate reaches SSM Automation without @aws-sdk/client-ssm: its 141 error classes were ≈75 KB of the bundle', () => {
     const inputs = inputsOf('remediate');
     expect(inputs.filter((input) => input.startsWith('node_modules/@aws-sdk/client-ssm/'))).toEqual([]);
