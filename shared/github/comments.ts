@@ -10,6 +10,7 @@ import type { CommentOutcome, CommentReaction, GitHubPort, RepoRef } from '../po
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
 import { retryBackoffMs } from './comment-timing.js';
 import { GitHubRequestError } from './errors.js';
+import { listingsOf } from './listings.js';
 import { type GitHubRest, parseBody, sleep } from './rest.js';
 import { type Comment, commentSchema, commentsPageSchema, reactionsPageSchema } from './listing-schemas.js';
 
@@ -38,7 +39,8 @@ function sameBody(a: string | null | undefined, b: string): boolean {
 }
 
 export function commentsOf(rest: GitHubRest): CommentsPort {
-  const { call, pages, onePage, firstItems, acquire, botLogin, retries, unitMs, commentPostMs, creationBoundMs } = rest;
+  const { call, acquire, botLogin, retries, unitMs, commentPostMs, creationBoundMs } = rest;
+  const { pages, onePage, firstItems } = listingsOf(rest);
 
 
   /**

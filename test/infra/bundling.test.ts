@@ -143,6 +143,13 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs).toContain('shared/github/clients.ts');
   });
 
+  it('remediate carries none of GitHub’s paged listings: it reads one page of labels, files and trees, never pages', () => {
+    const inputs = inputsOf('remediate');
+    expect(inputs.filter((input) => ['shared/github/listings.ts', 'shared/github/pagination.ts'].includes(input))).toEqual([]);
+    // Sanity: the REST access they read through is there.
+    expect(inputs).toContain('shared/github/rest.ts');
+  });
+
   it('classify carries none of GitHub’s writes nor the comment slots: it reads a failed run and never writes', () => {
     const inputs = inputsOf('classify');
     // The whole adapter (comments and reactions, labels, re-runs, fix pull requests, collaborators) and the comment
