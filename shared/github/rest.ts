@@ -20,7 +20,7 @@ import type * as z from '../zod.js';
 import { ConfigError } from '../errors.js';
 import type { GitHubWriteKind, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
-import { COMMENT_POST_TIMEOUT_MS, type CommentTiming, commentCreationBoundMs, DEFAULT_RETRY_BASE_DELAY_MS } from './comment-timing.js';
+import { type CommentTiming, DEFAULT_RETRY_BASE_DELAY_MS } from './comment-timing.js';
 import { GitHubRequestError, oneLine, rateLimitWaitSeconds, toGitHubError } from './errors.js';
 import { createPacer } from './pacer.js';
 import { appSchema, userSchema } from './schemas.js';
@@ -179,9 +179,8 @@ export interface GitHubRest {
   readonly unitMs: number;
   /** Per-attempt limit on waiting for GitHub's answer (and for log data to keep flowing). */
   readonly timeoutMs: number;
-  /** A comment POST's per-attempt limit, and the bound of one comment creation (shared/github/comment-timing.ts). */
-  readonly commentPostMs: number;
-  readonly creationBoundMs: number;
+  /** Tests' shorter comment timing (`GitHubClientOptions.commentTiming`), which the comments port reads. */
+  readonly commentTiming: CommentTiming | undefined;
   readonly maxLogBytes: number;
   readonly userAgent: string;
   readonly fetchImpl: typeof fetch;
@@ -214,8 +213,6 @@ export function createGitHubRest(options: GitHubClientOptions): GitHubRest {
   const unitMs = Math.max(0, options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS);
   const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 60;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const commentPostMs = options.commentTiming?.postTimeoutMs ?? COMMENT_POST_TIMEOUT_MS;
-  const creationBoundMs = commentCreationBoundMs({ retries, retryBaseDelayMs: unitMs, ...(options.commentTiming ? { timing: options.commentTiming } : {}) });
   const maxLogBytes = options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
   const writeIntervalMs = Math.max(0, options.writeIntervalMs ?? 1000);
   const userAgent = options.userAgent ?? 'pipeline-guard';
@@ -321,5 +318,5 @@ export function createGitHubRest(options: GitHubClientOptions): GitHubRest {
     return loginCache.lookup;
   }
 
-  return { octokit, retries, unitMs, timeoutMs, commentPostMs, creationBoundMs, maxLogBytes, userAgent, fetchImpl, stepSignal, scrub, acquire, call, botLogin };
+  return { octokit, retries, unitMs, timeoutMs, commentTiming: options.commentTiming, maxLogBytes, userAgent, fetchImpl, stepSignal, scrub, acquire, call, botLogin };
 }
