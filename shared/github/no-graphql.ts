@@ -15,13 +15,13 @@ export class GraphqlNotBundledError extends Error {
   }
 }
 
-type RefusedGraphql = ((...args: unknown[]) => Promise<never>) & { defaults: () => RefusedGraphql; endpoint: () => never };
+type RefusedGraphql = ((...args: unknown[]) => Promise<never>) & { defaults: () => RefusedGraphql };
 
 const refuse = (): never => {
   throw new GraphqlNotBundledError();
 };
 
-const graphql: RefusedGraphql = Object.assign(async (): Promise<never> => refuse(), { defaults: () => graphql, endpoint: refuse });
+const graphql: RefusedGraphql = Object.assign(async (): Promise<never> => refuse(), { defaults: () => graphql });
 
 /** What `@octokit/core`'s constructor calls: `withCustomRequest(this.request).defaults(requestDefaults)`. */
 export function withCustomRequest(): RefusedGraphql {

@@ -23,15 +23,8 @@ const refused = (): never => {
   throw new DefaultTokenCacheNotBundledError();
 };
 
-/** toad-cache's `Lru` (auth-app: `new Lru(15000, 1000 * 60 * 59)`), every method refusing. */
+/** toad-cache's `Lru` as auth-app builds (`new Lru(15000, 1000 * 60 * 59)`) and uses it (`get`, `set`), refusing. */
 export class Lru {
   get = refused;
   set = refused;
-  delete = refused;
-  deleteMany = refused;
-  clear = refused;
-  evict = refused;
-  expiresAt = refused;
-  getMany = refused;
-  keys = refused;
 }
