@@ -720,9 +720,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // `error: |-`, node:assert's own message (a message of the test's own is not told from the values: the `not ok`
   // line stays first); tape's keys, four spaces in (node:test's stand two in, as deep as its `---`). Bats puts its
   // diagnostics under the line as TAP comments: `# (in test file test/x.bats, line 15)` (`# (from function …` through
-  // a helper) and the command that failed three spaces in; a comment one space in is the next test's name (tape's).
+  // a helper) and the command that failed three spaces in; a comment one space in is the next test's name (tape's),
+  // but for busted's (`-o TAP`): `# spec/x_spec.lua @ 4`, `# Failure message: …`, luassert's `# Passed in:`,
+  // `# Expected:` and the values under them, `# (number) 6`.
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/,
-    cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)|^#(?: \((?:in|from) | {2,}\S)/,
+    cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)|^#(?: \((?:in|from) | {2,}\S| (?:\S+ @ \d+$|Failure message: |Passed in:$|Expected:$|\(\w+(?::|\) )))/,
     pick: [
       { re: /^\s+error: (?!\|-?$)\S/ },
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
@@ -1870,7 +1872,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Ruby's and PHP's builtins named like none of Python's (`NoMethodError`, `ArgumentError`, PHP's `TypeError`,
   // `DivisionByZeroError`) are told by their frames as python.exception's are: the same fields, the same twins.
   // babel's code frame marks the line at fault with a `>` at the line's start (`> 4 |   });`), the others indented.
-  { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT, cont: /^> *\d+ \|/,
+  // node:assert's diff under its message goes on at the line's start: `+ actual - expected`, then `+ 'eu-west-1'`,
+  // `-   verbose: true` (a value, or a key three spaces in); a shell's `+ npm test` is no value.
+  { id: 'node.exception', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
+    cont: /^(?:> *\d+ \||\+ actual - expected|[+-] (?: {2}|['"\d[{(-]|(?:true|false|null|undefined)$))/,
     re: /^\s*(?:Uncaught |Unhandled(?:PromiseRejection)? ?(?:exception|rejection|Error)?:? ?)?(?:TypeError|ReferenceError|SyntaxError|RangeError|AssertionError(?: \[ERR_ASSERTION\])?|Error \[[A-Z_]+\]|[A-Z]\w*Error(?: \[\w+\])?)(?::|$)/,
     languageFrom: BARE_EXCEPTION_LANGUAGES },
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+
+/**
+ * The formats behind session 59's open rows in test/fixtures/gha-real-tools (busted's TAP comments, node:assert's
+ * diff, …), each excerpt cut from another real run of the tool on this machine (another project, another fault):
+ * the report lines each format's rule must list, and the first line it shows.
+ */
+describe("session 59's open rows: the formats their logs missed", () => {
+  it("lists busted's TAP diagnostics under `not ok N` (its `# file @ line`, `# Failure message:` and luassert's values)", async () => {
+    // Prepare: busted 2.1.1 -o TAP, Lua 5.2 (an `are.same` on tables, a runtime error, an `is_true`)
+    const log = [
+      'not ok 1 - cart sums prices',
+      '# spec/cart_spec.lua @ 4',
+      '# Failure message: spec/cart_spec.lua:5: Expected objects to be the same.',
+      '# Passed in:',
+      '# (table: 0x55a65ad9a6c0) {',
+      '#  *[total] = 6 }',
+      '# Expected:',
+      '# (table: 0x55a65ad9a650) {',
+      '#  *[total] = 7 }',
+      'ok 2 - cart upper-cases names',
+      'not ok 3 - cart handles a missing name',
+      '# spec/cart_spec.lua @ 10',
+      "# Failure message: src/cart.lua:3: attempt to index field 'name' (a nil value)",
+      'not ok 4 - cart is truthy',
+      '# spec/cart_spec.lua @ 13',
+      '# Failure message: spec/cart_spec.lua:13: Expected objects to be the same.',
+      '# Passed in:',
+      '# (boolean) false',
+      '# Expected:',
+      '# (boolean) true',
+      '1..4',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(1);
+    expect(analysis.category).toBe('test_failure');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 2, 3, 5, 6, 8, 9, 11, 12, 13, 14, 15, 16, 18, 20]));
+    expect(predictionLines(analysis)).not.toContain(10);
+  });
+
+  it("does not take tape's next test's name (`# name`, one space in) into a `not ok` line's block", async () => {
+    // Prepare: tape 5's output, a failing test then the next test's comment
+    const log = [
+      'TAP version 13',
+      '# parses a date',
+      'not ok 1 should be strictly equal',
+      '  ---',
+      '    operator: equal',
+      '    expected: 2',
+      '    actual:   1',
+      '  ...',
+      '# Expected: a passing run',
+      'ok 2 should be truthy',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(predictionLines(analysis)).not.toContain(9);
+  });
+
+  it("lists node:assert's diff under an uncaught AssertionError (Node 22: `+ actual - expected`, the `+`/`-` lines) and the frame under it", async () => {
+    // Prepare: node 22.23.3 t1.mjs, an uncaught assert.deepStrictEqual on arrays
+    const log = [
+      'node:internal/modules/run_main:123',
+      '    triggerUncaughtException(',
+      '    ^',
+      '',
+      'AssertionError [ERR_ASSERTION]: Expected values to be strictly deep-equal:',
+      '+ actual - expected',
+      '',
+      '  [',
+      "    'a-b',",
+      "+   'c--d'",
+      "-   'c-d'",
+      '  ]',
+      '',
+      '    at file:///home/runner/work/app/app/t1.mjs:3:8',
+      '    at ModuleJob.run (node:internal/modules/esm/module_job:343:25)',
+      '    at async onImport.tracePromise.__proto__ (node:internal/modules/esm/loader:681:26)',
+      '    at async asyncRunEntryPointWithESMLoader (node:internal/modules/run_main:117:5) {',
+      '  generatedMessage: true,',
+      "  code: 'ERR_ASSERTION',",
+      "  actual: [ 'a-b', 'c--d' ],",
+      "  expected: [ 'a-b', 'c-d' ],",
+      "  operator: 'deepStrictEqual',",
+      "  diff: 'simple'",
+      '}',
+      '',
+      'Node.js v22.23.3',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, 6, 10, 11, 14]));
+  });
+
+  it("lists node:assert's diff of two strings (`+ 'eu-west-1'`, `- 'eu-west-2'`) under an uncaught strictEqual", async () => {
+    // Prepare: node 22.23.3 t2.js (CommonJS)
+    const log = [
+      'node:assert:150',
+      '  throw new AssertionError(obj);',
+      '  ^',
+      '',
+      'AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
+      '+ actual - expected',
+      '',
+      "+ 'eu-west-1'",
+      "- 'eu-west-2'",
+      '           ^',
+      '',
+      '    at Object.<anonymous> (/home/runner/work/app/app/t2.js:2:8)',
+      '    at Module._compile (node:internal/modules/cjs/loader:1781:14)',
+      '    at Object..js (node:internal/modules/cjs/loader:1913:10)',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, 8, 9, 12]));
+  });
+
+  it("does not take a shell's xtrace (`+ npm test`) after an uncaught exception into its block", async () => {
+    // Prepare
+    const log = [
+      "TypeError: Cannot read properties of undefined (reading 'x')",
+      '    at Object.<anonymous> (/home/runner/work/app/app/run.js:2:8)',
+      '',
+      '+ npm run lint',
+      '+ exit 1',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(predictionLines(analysis)).not.toContain(4);
+  });
+});
