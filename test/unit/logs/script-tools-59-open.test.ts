@@ -137,4 +137,35 @@ describe("session 59's open rows: the formats their logs missed", () => {
     // Assert
     expect(predictionLines(analysis)).not.toContain(4);
   });
+
+  it("lists Alembic's `FAILED: …` under its `ERROR [alembic.util.messaging] …` line: one report, the revision graph's (compilation)", async () => {
+    // Prepare: Debian 12's alembic 1.8.1, `alembic upgrade zz99` (a revision no migration has)
+    const log = [
+      'INFO  [alembic.runtime.migration] Context impl SQLiteImpl.',
+      'INFO  [alembic.runtime.migration] Will assume non-transactional DDL.',
+      "ERROR [alembic.util.messaging] Can't locate revision identified by 'zz99'",
+      "FAILED: Can't locate revision identified by 'zz99'",
+      '##[error]Process completed with exit code 255.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(predictionLines(analysis)).toEqual([3, 4]);
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("leaves an Alembic command error outside the revision graph to its words (`Relative revision -5 didn't produce 5 migrations`)", async () => {
+    // Prepare: alembic 1.8.1, `alembic downgrade -5` over two migrations
+    const log = [
+      'INFO  [alembic.runtime.migration] Context impl SQLiteImpl.',
+      "ERROR [alembic.util.messaging] Relative revision -5 didn't produce 5 migrations",
+      "FAILED: Relative revision -5 didn't produce 5 migrations",
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(predictionLines(analysis)).toEqual([2, 3]);
+    expect(analysis.category).not.toBe('compilation');
+  });
 });
