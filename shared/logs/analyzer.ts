@@ -957,7 +957,7 @@ export class LogScanner {
     // The list's state is stored on every line that gets here, not only when it changes: V8 throws away the optimised
     // scanner the first time it takes a store it never saw run, and a log's first failure list comes late.
     const closesList = this.inFailureList && closesFailureList(task);
-    const opensList = !closesList && opensFailureList(task);
+    const opensList = !closesList && opensFailureList(task) && !this.headsOwnReport(task, prefix);
     this.inFailureList = opensList || (this.inFailureList && !closesList);
     this.listItemPending = opensList;
     this.listHeadingPrefix = opensList ? text.slice(0, prefix) : this.listHeadingPrefix;
@@ -1095,6 +1095,15 @@ export class LogScanner {
       found = candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
     }
     return found;
+  }
+
+  /**
+   * A list heading that is a tool's own headline where it stands under that tool's line (a rule with `under`):
+   * publint's `Errors:` under `Linting...`, before the `Suggestions:` that are no failures, opens publint's report.
+   */
+  private headsOwnReport(body: string, prefix: number): boolean {
+    const rule = this.match(body, null);
+    return rule?.under !== undefined && this.underOrNext(rule, body, null, prefix) === rule;
   }
 
   /**

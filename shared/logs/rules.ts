@@ -677,6 +677,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // more than one (`  dist/chart.js`).
   { id: 'size-limit.exceeded', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, re: /^\s*Package size limit has exceeded by /,
     lookback: { re: /^ {2}\S/, lines: 1, inclusive: true } },
+  // publint: under `Linting...` (or a dependency's `x name` with --deps) its `Errors:`, numbered, before its
+  // `Warnings:` and `Suggestions:`, which do not fail the run.
+  { id: 'publint.errors', category: 'lint', weight: 80, extend: 'indent', re: /^Errors:$/, cont: /^\d+\. \S/,
+    under: { header: /^(?:Linting\.\.\.|x \S+)$/, through: /$^/ } },
   { id: 'changesets.missing', category: 'lint', weight: 80, extend: 'line', re: /^🦋 {2}error Some packages have been changed but no changesets were found\b/ },
   { id: 'changesets.error', category: 'unknown', weight: 60, extend: 'line', refine: true, re: /^🦋 {2}error (?!If this change doesn't need a release)\S/ },
   { id: 'commitlint.problem', category: 'lint', weight: 78, extend: 'line',

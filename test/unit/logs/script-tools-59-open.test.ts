@@ -168,4 +168,40 @@ describe("session 59's open rows: the formats their logs missed", () => {
     expect(predictionLines(analysis)).toEqual([2, 3]);
     expect(analysis.category).not.toBe('compilation');
   });
+
+  it("reads publint's `Errors:` list as a lint report that ends where its `Suggestions:` begin", async () => {
+    // Prepare: publint 0.3.25 over a package whose `exports` names a file it lacks (colour, as under CI=true)
+    const log = [
+      'Running \u001b[1mpublint v0.3.25\u001b[22m for \u001b[1mleft-pad-ng\u001b[22m...',
+      'Packing files with `npm pack`...',
+      'Linting...',
+      '\u001b[1m\u001b[31mErrors:\u001b[39m\u001b[22m',
+      '\u001b[2m1. \u001b[22m\u001b[1mpkg.exports["./util"]\u001b[22m is \u001b[1m./lib/util.js\u001b[22m but the file does not exist.',
+      '\u001b[1m\u001b[34mSuggestions:\u001b[39m\u001b[22m',
+      '\u001b[2m1. \u001b[22mThe package does not specify the \u001b[1m"engines.node"\u001b[22m field. Consumers may install it on an unsupported Node.js version. Consider adding the field with your actual minimum supported Node.js version. (This may be a breaking change)',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([4, 5]).toContain(analysis.failures[0]?.lines[0]?.line);
+    expect(predictionLines(analysis)).toEqual([4, 5]);
+    expect(analysis.category).toBe('lint');
+  });
+
+  it("still reads an `Errors:` heading no publint run printed as a failure list (PHPUnit-style, under a test run)", async () => {
+    // Prepare
+    const log = [
+      'Tests: 12, Assertions: 30, Errors: 1.',
+      '',
+      'Errors:',
+      '1) Shop\\CartTest::testTotal',
+      'TypeError: Shop\\Cart::total(): Return value must be of type int, string returned',
+      '',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.category).toBe('test_failure');
+  });
 });
