@@ -204,4 +204,91 @@ describe("session 59's open rows: the formats their logs missed", () => {
     // Assert
     expect(analysis.category).toBe('test_failure');
   });
+
+  it("reads knip's default report (a heading with its count over each kind's items) as one lint report, its first heading first", async () => {
+    // Prepare: knip 6.44.2 (CI=true, no terminal) over another project: unused file, dependencies, unlisted, unresolved, exports
+    const log = [
+      '> report-kit@1.0.0 knip',
+      '> knip',
+      '',
+      'Unused files (1)',
+      'src/old.js',
+      'Unused dependencies (1)',
+      'chalk  package.json',
+      'Unused devDependencies (1)',
+      'prettier  package.json',
+      'Unlisted dependencies (1)',
+      'yaml  src/main.js:2:23',
+      'Unresolved imports (1)',
+      './polyfill.js  src/main.js:4:8',
+      'Unused exports (2)',
+      'pad           src/lib.js:2:14',
+      'Clock  class  src/lib.js:3:14',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([4, 5, 7, 9, 11, 13, 15, 16]));
+    expect(analysis.category).toBe('lint');
+  });
+
+  it("does not read a coverage table's or a program's `Unused … (N)` line as knip's without its items' shape", async () => {
+    // Prepare: a build's summary that happens to count its unused assets, then a real failure
+    const log = [
+      'Unused assets (3) were dropped from the bundle',
+      'src/app.ts:4:7 - error TS2322: Type \'string\' is not assignable to type \'number\'.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+  });
+
+  it("reads `composer validate --strict` failing on warnings (`… is valid, but with a few warnings`) with its warnings as a lint report", async () => {
+    // Prepare: Debian 12's Composer 2.5.5, another package without a license
+    const log = [
+      '##[group]Run composer validate --strict --no-check-lock',
+      'composer validate --strict --no-check-lock',
+      '##[endgroup]',
+      './composer.json is valid, but with a few warnings',
+      'See https://getcomposer.org/doc/04-schema.md for details on the schema',
+      '# General warnings',
+      '- No license specified, it is recommended to do so. For closed-source software you may use "proprietary" as license.',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([4, 7]));
+    expect(analysis.category).toBe('lint');
+  });
+
+  it("puts a later step's real failure before `composer validate`'s warnings of a passing run (no --strict: exit 0)", async () => {
+    // Prepare
+    const log = [
+      './composer.json is valid, but with a few warnings',
+      'See https://getcomposer.org/doc/04-schema.md for details on the schema',
+      '# General warnings',
+      '- No license specified, it is recommended to do so. For closed-source software you may use "proprietary" as license.',
+      'PHPUnit 9.6.7 by Sebastian Bergmann and contributors.',
+      '',
+      'There was 1 failure:',
+      '',
+      '1) Acme\\Billing\\InvoiceTest::testTotal',
+      'Failed asserting that 41 is identical to 42.',
+      '',
+      '/home/runner/work/billing/billing/tests/InvoiceTest.php:12',
+      '',
+      'FAILURES!',
+      'Tests: 3, Assertions: 3, Failures: 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBeGreaterThanOrEqual(9);
+    expect(analysis.category).toBe('test_failure');
+  });
 });
