@@ -623,6 +623,11 @@ export class LogScanner {
   private jobEnded = false;
   private firstFailed: Section | null = null;
   private inFailureList = false;
+  /**
+   * The open `until` block ended on a headline of its own rule (Composer's next `- Root composer.json requires …`):
+   * that line opens the rule's next block whether or not the line filter passes it, as it would have gone on in it.
+   */
+  private untilHeadline = false;
   private listItemPending = false;
   /** The task prefix of the last heading that opened a failure list (`tests-1  | ` of `tests-1  | Failures:`), or ''. */
   private listHeadingPrefix = '';
@@ -907,11 +912,14 @@ export class LogScanner {
 
     if (this.quotePastLimit !== null) this.followQuote(line, text);
     const open = this.open;
+    let again: Rule | null = null;
     if (open) {
       if (this.continues(open, text)) {
         this.append(open, line, text);
         return;
       }
+      again = this.untilHeadline ? open.rule : null;
+      this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
       if (open.tailLines !== null && open.lineCount >= (open.rule.maxLines ?? DEFAULT_MAX_LINES)) {
@@ -920,7 +928,7 @@ export class LogScanner {
         this.followQuote(line, text);
       }
     }
-    this.lookForHeadline(line, text);
+    this.lookForHeadline(line, text, again);
   }
 
   /**
@@ -928,7 +936,7 @@ export class LogScanner {
    * from `scan`, so that each is compiled on its own and a path first taken here (a failure list, a run's summary)
    * recompiles only this half.
    */
-  private lookForHeadline(line: number, text: string): void {
+  private lookForHeadline(line: number, text: string, again: Rule | null): void {
     const itemPending = this.listItemPending;
     this.listItemPending = false;
     scanLine(text);
@@ -945,6 +953,7 @@ export class LogScanner {
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
     if (this.tallyListRule !== null) this.followTallyList(line, text, task);
     if (!passesPrefilter(task)) {
+      if (again !== null) return this.openBlock(again, line, text, false, prefix);
       // A blank line of the heading's task (`tests-1  | ` under `tests-1  | Failures:`: docker compose, stack and
       // `nix build -L` prefix blank lines too) is blank, as an unprefixed one is: the first entry comes below it.
       if (itemPending) {
@@ -1217,7 +1226,8 @@ export class LogScanner {
         const inDiff = rule.hunks === true ? takesDiffLine(open, text) : null;
         if (inDiff !== null) return inDiff;
         if (rule.end !== undefined && continuationTest(at, 1, rule.end, text, start)) return false;
-        return !continuationTest(at, 0, rule.re, text, start);
+        this.untilHeadline = continuationTest(at, 0, rule.re, text, start);
+        return !this.untilHeadline;
       }
       case 'indent': {
         if (open.inMessage || indentOf(text) > open.indent) return true;
