@@ -675,8 +675,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // size-limit over budget: `  Package size limit has exceeded by 2.93 kB`, the check's `Size limit:` and `Size:`
   // under it down to the blank line (`  `) before the next entry, and above it the entry's name when the config has
   // more than one (`  dist/chart.js`).
-  { id: 'size-limit.exceeded', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, re: /^\s*Package size limit has exceeded by /,
-    lookback: { re: /^ {2}\S/, lines: 1, inclusive: true } },
+  // A time budget's check says `  Total time limit has exceeded`; an entry whose files are not there (the build did
+  // not run) `  Size Limit can’t find files at dist/b.js`, with a typographic apostrophe: the workflow's fault.
+  { id: 'size-limit.exceeded', category: 'lint', weight: 80, extend: 'paragraph', gap: 0,
+    re: /^\s*(?:(?:Package size|Total time) limit has exceeded\b|Size Limit can’t find files at )/,
+    lookback: { re: /^ {2}\S/, lines: 1, inclusive: true }, categoryFrom: { re: /^\s*Size Limit can’t/, category: 'configuration' } },
   // publint: under `Linting...` (or a dependency's `x name` with --deps) its `Errors:`, numbered, before its
   // `Warnings:` and `Suggestions:`, which do not fail the run.
   { id: 'publint.errors', category: 'lint', weight: 80, extend: 'indent', re: /^Errors:$/, cont: /^\d+\. \S/,
@@ -2162,7 +2165,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|'t|cel)|could ?n[o']t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

@@ -24,4 +24,67 @@ describe("attack 59 (script59): the session's rules on other tools' output and o
     // Assert
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 5, 6, 7, 8, 9]));
   });
+
+  it("reads size-limit's `Size Limit can’t find files at dist/b.js` (a typographic apostrophe) as the check's failure, with its entry's name, next to an entry over budget", async () => {
+    // Prepare: size-limit 12.1.0 with @size-limit/file, two entries, the second's file not built (CI=true: colour)
+    const log = [
+      '##[group]Run npx size-limit',
+      'npx size-limit',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '  ',
+      '  \u001b[1mcore\u001b[22m',
+      '  \u001b[31mPackage size limit has exceeded by 3.06 kB\u001b[39m',
+      '  Size limit: \u001b[31m\u001b[1m10 B\u001b[22m\u001b[39m',
+      '  Size:       \u001b[31m\u001b[1m3.07 kB\u001b[22m\u001b[39m \u001b[90mbrotlied\u001b[39m',
+      '  ',
+      '  \u001b[1mextra\u001b[22m',
+      '  \u001b[31mSize Limit can’t find files at dist/b.js\u001b[39m',
+      '  \u001b[33mTry to reduce size or increase limit in \u001b[1m"size-limit"\u001b[22m section of \u001b[1mpackage.json\u001b[22m\u001b[39m',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7, 8, 9, 11, 12]));
+  });
+
+  it("reads size-limit's lone `Size Limit can’t find files at …` (the build step did not run) as the failure, not as the step's last words", async () => {
+    // Prepare: size-limit 12.1.0, one entry whose file is missing
+    const log = [
+      '##[group]Run npx size-limit',
+      'npx size-limit',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '  ',
+      '  \u001b[31mSize Limit can’t find files at dist/b.js\u001b[39m',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).not.toBe('generic.step-output');
+    expect(analysis.category).toBe('configuration');
+  });
+
+  it("reads size-limit's `Total time limit has exceeded` (a time budget, @size-limit/time) as size-limit's report too", async () => {
+    // Prepare: size-limit 12.1.0's reporter (create-reporter.js) for a check with a time limit
+    const log = [
+      '  ',
+      '  Total time limit has exceeded',
+      '  Time limit:   200 ms',
+      '  Size:         12.4 kB with all dependencies, minified and brotlied',
+      '  Loading time: 243 ms  on slow 3G',
+      '  Running time: 108 ms  on Snapdragon 410',
+      '  Total time:   351 ms',
+      '  ',
+      '  Try to reduce size or increase limit in "size-limit" section of package.json',
+      'Error: Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('size-limit.exceeded');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 7]));
+  });
 });
