@@ -1381,9 +1381,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // the frame's `   ,-[src/widget.js:4:1]`, the numbered source lines with `   :    ^` under the one at fault, and
   // `   \`----`. The frame's line is the headline (nothing else in the shape is a keyword); its message, above it, is
   // shown first. A warning's frame is drawn alike under `  ! message` (miette's ASCII theme: `x` error, `!` warning,
-  // `>` advice): only an error's counts.
+  // `>` advice): only an error's counts. A loader that rethrows it (Next.js's next-swc-loader, swc-loader) puts the
+  // message behind `Error: ` (`Error:   x Expected '{', got 'interface'`), the frame under it: that line heads it.
   { id: 'miette.ascii-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\s*,-\[\S+:\d+:\d+\]$/, cont: /^\s*(?:\d+ \||:|`-+$)/, under: { header: MIETTE_ASCII_ERROR_RE, through: /$^/ },
+    re: /^\s*,-\[\S+:\d+:\d+\]$|^Error: {3}x \S/, cont: /^\s*(?:\d+ \||:|`-+$)/,
+    under: { header: MIETTE_ASCII_ERROR_RE, through: /$^/, alone: /^E/ },
     lookback: { re: MIETTE_ASCII_ERROR_RE, lines: 1, inclusive: true }, pick: [{ re: MIETTE_ASCII_ERROR_RE }] },
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },

@@ -87,4 +87,49 @@ describe("attack 59 (script59): the session's rules on other tools' output and o
     expect(analysis.failures[0]?.rule).toBe('size-limit.exceeded');
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 7]));
   });
+
+  it("reads miette's ASCII frame under Next.js's `Error:   x Expected …` (next-swc-loader, swc-loader: the message behind `Error: `) as a compile error", async () => {
+    // Prepare: `next build` (Next.js 14, webpack with next-swc-loader) over a syntax error, as its users post it
+    const log = [
+      '##[group]Run npm run build',
+      'npm run build',
+      '##[endgroup]',
+      '',
+      '> web@0.1.0 build',
+      '> next build',
+      '',
+      '  ▲ Next.js 14.2.30',
+      '',
+      '   Creating an optimized production build ...',
+      'Failed to compile.',
+      '',
+      './src/calculations/transform.ts',
+      "Error:   x Expected '{', got 'interface'",
+      '    ,-[/home/runner/work/web/web/src/calculations/transform.ts:28:1]',
+      ' 25 | /**',
+      ' 26 |  * Items with their elements',
+      ' 27 |  */',
+      ' 28 | export interfac AlchemicalItem extends ElementalItem {',
+      '    :        ^^^^^^^^^',
+      '    `----',
+      '',
+      'Caused by:',
+      '    Syntax Error',
+      '',
+      'Import trace for requested module:',
+      './src/calculations/transform.ts',
+      './src/app/page.tsx',
+      '',
+      '',
+      '> Build failed because of webpack errors',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([14, 15]).toContain(analysis.failures[0]?.lines[0]?.line);
+    expect(analysis.failures[0]?.rule).toBe('miette.ascii-error');
+    expect(analysis.category).toBe('compilation');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([14, 15, 19, 20]));
+  });
 });
