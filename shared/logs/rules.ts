@@ -620,9 +620,10 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^\s+Scenario(?: Outline)?: /, lines: 40, inclusive: true },
     cont: PY_EXCEPTION_LINE_RE,
     pick: [{ re: /^\s+Assertion Failed: / }, { re: PY_EXCEPTION_LINE_RE, last: true }] },
-  // Alembic's CommandError, logged then printed (`ERROR [alembic.util.messaging] msg`, `FAILED: msg`): one report.
-  // A revision graph that does not hold together (two heads, a revision no migration has) is the code's fault.
-  { id: 'alembic.error', category: 'unknown', weight: 80, extend: 'indent', refine: true, re: /^ERROR \[alembic\.util\.messaging\] /,
+  // Alembic's CommandError, logged then printed (`ERROR [alembic.util.messaging] msg`, `FAILED: msg`): one report;
+  // Flask-Migrate logs it alone (`ERROR [flask_migrate] Error: msg`). A revision graph that does not hold together
+  // (two heads, a revision no migration has) is the code's fault.
+  { id: 'alembic.error', category: 'unknown', weight: 80, extend: 'indent', refine: true, re: /^ERROR \[(?:alembic\.util\.messaging|flask_migrate)\] /,
     cont: /^FAILED: /, categoryFrom: { re: /Multiple head revisions|Can't locate revision/, category: 'compilation' } },
   // SQLAlchemy's DBAPI errors go on under the exception's line with the statement that failed (`[SQL: ALTER TABLE …]`).
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,

@@ -132,4 +132,19 @@ describe("attack 59 (script59): the session's rules on other tools' output and o
     expect(analysis.category).toBe('compilation');
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([14, 15, 19, 20]));
   });
+
+  it("reads Alembic's CommandError through Flask-Migrate (`flask db upgrade`: `ERROR [flask_migrate] Error: …`, no `FAILED:` copy) as Alembic's", async () => {
+    // Prepare: Debian 12's Flask-Migrate 4.0.4 over Alembic 1.8.1, `flask db upgrade` with two heads
+    const log = [
+      'INFO  [alembic.runtime.migration] Context impl SQLiteImpl.',
+      'INFO  [alembic.runtime.migration] Will assume non-transactional DDL.',
+      "ERROR [flask_migrate] Error: Multiple head revisions are present for given argument 'head'; please specify a specific target revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads",
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(analysis.category).toBe('compilation');
+  });
 });
