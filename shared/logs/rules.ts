@@ -625,13 +625,16 @@ export const RULES: readonly Rule[] = uniformRules([
   // (two heads, a revision no migration has) is the code's fault.
   { id: 'alembic.error', category: 'unknown', weight: 80, extend: 'indent', refine: true, re: /^ERROR \[(?:alembic\.util\.messaging|flask_migrate)\] /,
     cont: /^FAILED: /, categoryFrom: { re: /Multiple head revisions|Can't locate revision/, category: 'compilation' } },
-  // SQLAlchemy's DBAPI errors go on under the exception's line with the statement that failed (`[SQL: ALTER TABLE …]`).
+  // SQLAlchemy's DBAPI errors go on under the exception's line with the statement that failed (`[SQL: ALTER TABLE …]`),
+  // its `[parameters: …]` and `(Background on this error at: …)`.
   { id: 'python.traceback', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 300,
     re: PY_TRACEBACK_RE,
-    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|\[SQL: |-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,
+    cont: /^(?:\s|(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration|Warning)\b|(?:[A-Za-z_]\w*\.)*[A-Z]\w*: \S|During handling|The above exception|\[(?:SQL|parameters): |\(Background on this error at: |-*> *\d+\b|Cell In ?\[\d+\], line \d+|Input In \[\d+\], in |File \S.*:\d+, in |<[^<>]+> in \S|\S+\.(?:py[dx]?|pxi|so) in \S|(?:~|\/|[A-Za-z]:\\)(?:[^ ]| (?!in ))*\.(?:py[dx]?|pxi|so) in (?:<module>|[^\s(][^(]*\(.*\))$)/,
     // A chained exception's next traceback belongs to the same failure; two unrelated tracebacks do not. IPython's
     // next header names the exception, which `cont` takes only for the usual names (`ValueError`, not `PriceMissing`).
     contAfter: { prev: /^\s*(?:During handling of the above exception|The above exception was the direct cause)/, re: PY_TRACEBACK_RE },
+    // A statement of several lines (`[SQL: ` over `CREATE TABLE users (` … `]`) is SQLAlchemy's message whole.
+    message: { open: /^\[SQL: /, end: /\]$/ },
     pick: [{ re: PY_EXCEPTION_RE, last: true, outdented: true }] },
   // A suite ts-jest cannot compile (`● Test suite failed to run`) says why in its TypeScript diagnostic below
   // (`    src/x.ts:42:30 - error TS2345: …`, or `src/x.ts(42,30): error TS2345: …` without `pretty`): the code does not build.

@@ -147,4 +147,72 @@ describe("attack 59 (script59): the session's rules on other tools' output and o
     expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
     expect(analysis.category).toBe('compilation');
   });
+
+  it("lists SQLAlchemy's statement whole under its DBAPI error when it spans lines (`[SQL: ` over a `CREATE TABLE` down to `]`), and the `(Background on this error …)` line", async () => {
+    // Prepare: Debian 12's SQLAlchemy 1.4.46 on CPython 3.11, `metadata.create_all` over a table that exists
+    const log = [
+      "Traceback (most recent call last):",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py\", line 1900, in _execute_context",
+      "    self.dialect.do_execute(",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/default.py\", line 736, in do_execute",
+      "    cursor.execute(statement, parameters)",
+      "sqlite3.OperationalError: table users already exists",
+      "",
+      "The above exception was the direct cause of the following exception:",
+      "",
+      "Traceback (most recent call last):",
+      "  File \"/home/runner/work/app/app/migrate.py\", line 7, in <module>",
+      "    meta.create_all(engine, checkfirst=False)",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/sql/schema.py\", line 4930, in create_all",
+      "    bind._run_ddl_visitor(",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py\", line 3228, in _run_ddl_visitor",
+      "    conn._run_ddl_visitor(visitorcallable, element, **kwargs)",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py\", line 2211, in _run_ddl_visitor",
+      "    visitorcallable(self.dialect, self, **kwargs).traverse_single(element)",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/sql/visitors.py\", line 524, in traverse_single",
+      "    return meth(obj, **kw)",
+      "           ^^^^^^^^^^^^^^^",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/sql/ddl.py\", line 851, in visit_metadata",
+      "    self.traverse_single(",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/sql/visitors.py\", line 524, in traverse_single",
+      "    return meth(obj, **kw)",
+      "           ^^^^^^^^^^^^^^^",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/sql/ddl.py\", line 895, in visit_table",
+      "    self.connection.execute(",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py\", line 1380, in execute",
+      "    return meth(self, multiparams, params, _EMPTY_EXECUTION_OPTS)",
+      "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/sql/ddl.py\", line 80, in _execute_on_connection",
+      "    return connection._execute_ddl(",
+      "           ^^^^^^^^^^^^^^^^^^^^^^^^",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py\", line 1472, in _execute_ddl",
+      "    ret = self._execute_context(",
+      "          ^^^^^^^^^^^^^^^^^^^^^^",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py\", line 1943, in _execute_context",
+      "    self._handle_dbapi_exception(",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py\", line 2124, in _handle_dbapi_exception",
+      "    util.raise_(",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/util/compat.py\", line 211, in raise_",
+      "    raise exception",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/base.py\", line 1900, in _execute_context",
+      "    self.dialect.do_execute(",
+      "  File \"/usr/lib/python3/dist-packages/sqlalchemy/engine/default.py\", line 736, in do_execute",
+      "    cursor.execute(statement, parameters)",
+      "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) table users already exists",
+      "[SQL: ",
+      "CREATE TABLE users (",
+      "\tid INTEGER NOT NULL, ",
+      "\temail VARCHAR(120) NOT NULL, ",
+      "\tPRIMARY KEY (id)",
+      ")",
+      "",
+      "]",
+      "(Background on this error at: https://sqlalche.me/e/14/e3q8)",
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toMatch(/^sqlalchemy\.exc\.OperationalError: /);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([48, 49, 50, 54, 56, 57]));
+  });
 });
