@@ -25,7 +25,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), compressed, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '38212067f8b6b35b8bf20837ab94437c690c4621be6d921c126fb5f54f856f48',
+  key: '4edf12a1699e9eddf69d489a2c1a5606437db1d58614f930fff38446f0af5c68',
   data: 'H3QGCKYAAu7/Jrf09APVFhkTF8gHwTq9++EGDAOgXhhYorlNGx7PZGfE8JDwdr8/BTRNoZ9hjXm8wH6sKQzWdPVDOIQMtTYF/kqYiaqZmqqemYiKSpH26r03U/FsJILesgPSFrFzcsQVqpvEijOly2R8uw6JVieWM5OT4R+h/i53Nyc/2C1Isj5u7+R5YVAwvTFSIf9zZK5J5pSIEsLBBSfysQy//nRVQH2zqQNenLoB',
 };
 

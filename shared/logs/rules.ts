@@ -745,9 +745,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // diagnostics under the line as TAP comments: `# (in test file test/x.bats, line 15)` (`# (from function …` through
   // a helper) and the command that failed three spaces in; a comment one space in is the next test's name (tape's),
   // but for busted's (`-o TAP`): `# spec/x_spec.lua @ 4`, `# Failure message: …`, luassert's `# Passed in:`,
-  // `# Expected:` and the values under them, `# (number) 6`.
+  // `# Expected:` and the values under them, `# (number) 6`, and with --verbose its `# stack traceback:` frames.
   { id: 'tap.not-ok', category: 'test_failure', weight: 78, extend: 'indent', re: /^\s*not ok \d+/,
-    cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)|^#(?: \((?:in|from) | {2,}\S| (?:\S+ @ \d+$|Failure message: |Passed in:$|Expected:$|\(\w+(?::|\) )))/,
+    cont: /^\s*(?:---|\.\.\.|operator:|expected:|actual:|at:|stack:)|^#(?: \((?:in|from) | {2,}\S| (?:\S+ @ \d+$|Failure message: |Passed in:$|Expected:$|\(\w+(?::|\) )|stack traceback:$|\t))/,
     pick: [
       { re: /^\s+error: (?!\|-?$)\S/ },
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },

@@ -291,4 +291,28 @@ describe("session 59's open rows: the formats their logs missed", () => {
     expect(analysis.failures[0]?.lines[0]?.line).toBeGreaterThanOrEqual(9);
     expect(analysis.category).toBe('test_failure');
   });
+
+  it("lists busted's `--verbose` traceback under the TAP `not ok` (`# stack traceback:`, `# <tab>src/cart.lua:3: in function …`), not the next test's `# file @ N: name` line", async () => {
+    // Prepare: busted 2.1.1 -o TAP --verbose, Lua 5.2
+    const log = [
+      '# spec/cart_spec.lua @ 7: cart upper-cases names',
+      'ok 2 - cart upper-cases names',
+      '# spec/cart_spec.lua @ 10: cart handles a missing name',
+      'not ok 3 - cart handles a missing name',
+      '# spec/cart_spec.lua @ 10',
+      "# Failure message: src/cart.lua:3: attempt to index field 'name' (a nil value)",
+      '# stack traceback:',
+      "# \tsrc/cart.lua:3: in function 'names'",
+      '# \tspec/cart_spec.lua:11: in function <spec/cart_spec.lua:10>',
+      '# ',
+      '# spec/cart_spec.lua @ 13: cart is truthy',
+      'ok 4 - cart is truthy',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([4, 5, 6, 7, 8, 9]));
+    expect(predictionLines(analysis)).not.toContain(11);
+  });
 });
