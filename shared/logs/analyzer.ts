@@ -918,7 +918,8 @@ export class LogScanner {
         this.append(open, line, text);
         return;
       }
-      again = this.untilHeadline ? open.rule : null;
+      // (Not a rule whose headline counts only under its tool's line or in a failure list: those are asked again.)
+      again = this.untilHeadline && open.rule.under === undefined && open.rule.inFailureList !== true ? open.rule : null;
       this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
