@@ -453,8 +453,9 @@ const PY_EXCEPTION_GROUP_LINE_RE = /^\s*\| (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|E
 /** setuptools' verdict on a command it ran (see `cascade.setuptools`), at the line's start or in pip's quote. */
 const SETUPTOOLS_COMMAND_FAILED_RE = /^\s*error: command '[^']+' failed with exit (?:code|status) -?\d+$/;
 
-/** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
-const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
+/** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`; valac's
+ * `src/x.vala:4.29-4.30: error: …`, a range of line.column). */
+const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+|\.\d+-\d+\.\d+)?:\s+(?:fatal error|error)\b:?/;
 
 /** ansible-lint's violation that fails the run: `yaml[truthy]: message`, `no-free-form: message`, not `… (warning)`. */
 const ANSIBLE_LINT_VIOLATION_RE = /^[a-z][\w-]*(?:\[[a-z][\w-]*\])?: (?!.*\(warning\)$)\S/;
@@ -813,22 +814,41 @@ export const RULES: readonly Rule[] = uniformRules([
   // newline, `name ....Exit code 0xc0000409`, then `***Exception:   0.25 sec`), the test's output under it with
   // --output-on-failure, up to the next test's `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or
   // Catch2 failure in that output says why: of the output, which holds every passing case's lines too (hundreds in
-  // a large suite), the prediction lists that failure and the lines under it, down to GoogleTest's `[  FAILED  ]` or
-  // Catch2's rule (`-----`, `=====`), and the `***Exception:` line under the code.
+  // a large suite), the prediction lists that failure and the lines under it, through GoogleTest's `[  FAILED  ] name
+  // (0 ms)` (down to its next `[ RUN      ]`, `[----------]` or `[==========]`) or down to Catch2's rule (`-----`, `=====`), and the
+  // `***Exception:` line under the code.
   { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 1000, gap: 99,
     re: /^\s*\d+\/\d+ +Test +#\d+: .*(?:\*{3}(?:Failed|Exception|Timeout|Not Run)\b|\.{3}Exit code 0x[\dA-Fa-f]+$)/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
-    pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
-    keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
+    pick: [{ re: /^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
+    keyLines: { belowPick: { end: /^\[(?: {2}(?:RUN|  OK) {2}|[-=]+)\] |^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
       also: /^\*{3}Exception: /, tail: { lines: QUOTED_OUTPUT_TAIL } } },
   // CTest's closing list of the tests that failed, under its summary: `The following tests FAILED:`, then a tab and
   // `  2 - wraparound (Failed)` per test (`(Subprocess aborted)`, `(SEGFAULT)`, `(Timeout)`, `(Not Run)`).
   { id: 'ctest.failed-list', category: 'test_failure', weight: 24, extend: 'line', statusOnly: true, re: /^The following tests FAILED:$/,
     closing: { through: /^\s+\d+ - \S.* \([^()]+\)$/ } },
-  // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
+  // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values; an
+  // exception thrown in the test body has no position: `unknown file: Failure`, then `C++ exception with description
+  // "…" thrown in the test body.` The test's `[  FAILED  ] Suite.Name (0 ms)` under its last failure names it: the
+  // block goes through it, down to the next test's `[ RUN      ]` or the suite's `[----------]` (the run's `[==========]`).
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
-    re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
-    end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: Failure$|^\S+?\(\d+\): error: / },
+    re: /^(?:\S+?:\d+|unknown file): Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
+    end: /^\[(?: {2}(?:RUN|  OK) {2}|[-=]+)\] |^(?:\S+?:\d+|unknown file): Failure$|^\S+?\(\d+\): error: / },
+  // Catch2's console reporter (v2 and v3): `file.cpp:8: FAILED:`, the assertion two spaces in, then flush left `with
+  // expansion:` (`due to unexpected exception with message:`, `because no exception was thrown where one was
+  // expected:`, `with message:`) and the values two spaces in. doctest's: `file.cpp:8: ERROR: CHECK( … ) is NOT
+  // correct!` (`FATAL ERROR:` for a REQUIRE; `… THREW exception: "…"`, `… did NOT throw at all!`, `ERROR: test case
+  // THREW exception: …`), `  values: …` under it and the test's `TEST CASE:  name` (and subcase) two lines above.
+  // Check's (C): `file.c:11:F:tcase:test:0: message`, `:E:` for an error (a signal), not `:P:`, a passed test under
+  // CK_VERBOSE. One rule for the three: their headlines are `file:line:` shapes no other tool prints. Check's `:F:`
+  // follows the line number directly, so that the literal index keys it on `:f:`/`:e:`, not on any `e:`.
+  { id: 'cxx-test.failed', category: 'test_failure', weight: 86, extend: 'indent',
+    re: /^\S+?:\d+(?:: FAILED:$|: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW)|:[FE]:[^:]*:\w+:\d+: )/,
+    cont: /^(?:with|due to|because) .*:$/,
+    lookback: { re: /^TEST CASE: /, lines: 4, inclusive: true, through: /^\s|^$/ } },
+  // CUnit's basic interface, verbose: `  Test: name ...FAILED`, each failed assertion four spaces in under it
+  // (`    1. file.c:4  - CU_ASSERT_EQUAL(a,b)`).
+  { id: 'cunit.failed', category: 'test_failure', weight: 84, extend: 'indent', re: /^\s*Test: .* \.\.\.FAILED$/ },
   { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/ },
   // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow,
   // then SurefireBooterForkException's trace, each line behind `[ERROR] ` (a block of its own each, they crowded the
@@ -965,7 +985,7 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^\s*\S+\.nims?\(\d+, \d+\): Check failed: |^\s*Unhandled exception: / }] },
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
-    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\./ },
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
@@ -1026,6 +1046,16 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'dotnet.sdk-error', category: 'configuration', weight: 84, extend: 'line', refine: true, re: /error NETSDK\d{4}: / },
   { id: 'dotnet.build-error', category: 'compilation', weight: 82, extend: 'line', refine: true,
     re: /: (?:fatal )?error (?:CS|MSB|NU|NETSDK|FS|BC|CA|IDE|AD)\d{4}:/ },
+  // Boost.Test's failed assertions (its default log, in colour even off a terminal): `file.cpp(8): error: in
+  // "suite/test": check x == y has failed [a != b]`, `fatal error: in "…"` for a REQUIRE or an exception (`unknown
+  // location(0): fatal error: in "…": std::length_error: …`, `file.cpp(12): last checkpoint` under it). In the shape
+  // of an EDG or MSVC compiler's error: before nvcc's rule. `\s`, not a space, after the position: the literal index
+  // then keys the rule on `error: in "`, not on the line number's last digit and `): erro`, which tsc's lines hold.
+  { id: 'boost-test.error', category: 'test_failure', weight: 86, extend: 'line',
+    re: /^(?:unknown location|\S+)\(\d+\):\s(?:(?:fatal )?error: in "|last checkpoint)/ },
+  // Free Pascal: `unit.pas(9,12) Error: Incompatible types: …` (`Fatal:` for the one that stops it), then fpc's own
+  // `Fatal: Compilation aborted` and `Error: /usr/bin/ppcx64 returned an error exitcode`.
+  { id: 'fpc.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:pas|pp|lpr|inc)\(\d+(?:,\d+)?\) (?:Error|Fatal): / },
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
   { id: 'nvcc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
     re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b/ },
