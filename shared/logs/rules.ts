@@ -453,8 +453,10 @@ const PY_EXCEPTION_GROUP_LINE_RE = /^\s*\| (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|E
 /** setuptools' verdict on a command it ran (see `cascade.setuptools`), at the line's start or in pip's quote. */
 const SETUPTOOLS_COMMAND_FAILED_RE = /^\s*error: command '[^']+' failed with exit (?:code|status) -?\d+$/;
 
-/** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`; valac's
- * `src/x.vala:4.29-4.30: error: …`, a range of line.column). */
+/**
+ * A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not
+ * found`), and valac's, whose position is a range of line.column (`src/x.vala:4.29-4.30: error: …`).
+ */
 const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+|\.\d+-\d+\.\d+)?:\s+(?:fatal error|error)\b:?/;
 
 /** ansible-lint's violation that fails the run: `yaml[truthy]: message`, `no-free-form: message`, not `… (warning)`. */
@@ -815,8 +817,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // --output-on-failure, up to the next test's `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or
   // Catch2 failure in that output says why: of the output, which holds every passing case's lines too (hundreds in
   // a large suite), the prediction lists that failure and the lines under it, through GoogleTest's `[  FAILED  ] name
-  // (0 ms)` (down to its next `[ RUN      ]`, `[----------]` or `[==========]`) or down to Catch2's rule (`-----`, `=====`), and the
-  // `***Exception:` line under the code.
+  // (0 ms)` (down to its next `[ RUN      ]`, `[----------]` or `[==========]`) or down to Catch2's rule (`-----`,
+  // `=====`), and the `***Exception:` line under the code.
   { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 1000, gap: 99,
     re: /^\s*\d+\/\d+ +Test +#\d+: .*(?:\*{3}(?:Failed|Exception|Timeout|Not Run)\b|\.{3}Exit code 0x[\dA-Fa-f]+$)/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
@@ -830,15 +832,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values; an
   // exception thrown in the test body has no position: `unknown file: Failure`, then `C++ exception with description
   // "…" thrown in the test body.` The test's `[  FAILED  ] Suite.Name (0 ms)` under its last failure names it: the
-  // block goes through it, down to the next test's `[ RUN      ]` or the suite's `[----------]` (the run's `[==========]`).
+  // block goes through it, down to the next test's `[ RUN      ]` or the suite's `[----------]` (or the run's
+  // `[==========]`).
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^(?:\S+?:\d+|unknown file): Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
     end: /^\[(?: {2}(?:RUN|  OK) {2}|[-=]+)\] |^(?:\S+?:\d+|unknown file): Failure$|^\S+?\(\d+\): error: / },
-  // Catch2's console reporter (v2 and v3): `file.cpp:8: FAILED:`, the assertion two spaces in, then flush left `with
+  // Catch2's console reporter (2.13): `file.cpp:8: FAILED:`, the assertion two spaces in, then flush left `with
   // expansion:` (`due to unexpected exception with message:`, `because no exception was thrown where one was
   // expected:`, `with message:`) and the values two spaces in. doctest's: `file.cpp:8: ERROR: CHECK( … ) is NOT
-  // correct!` (`FATAL ERROR:` for a REQUIRE; `… THREW exception: "…"`, `… did NOT throw at all!`, `ERROR: test case
-  // THREW exception: …`), `  values: …` under it and the test's `TEST CASE:  name` (and subcase) two lines above.
+  // correct!` (`FATAL ERROR:` for a REQUIRE; `… THREW exception: "…"`, `… did NOT throw at all!`, `ERROR: test
+  // case THREW exception: …`), `  values: …` under it and the test's `TEST CASE:  name` (and subcase) two lines
+  // above.
   // Check's (C): `file.c:11:F:tcase:test:0: message`, `:E:` for an error (a signal), not `:P:`, a passed test under
   // CK_VERBOSE. One rule for the three: their headlines are `file:line:` shapes no other tool prints. Check's `:F:`
   // follows the line number directly, so that the literal index keys it on `:f:`/`:e:`, not on any `e:`.
@@ -1047,15 +1051,17 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'dotnet.build-error', category: 'compilation', weight: 82, extend: 'line', refine: true,
     re: /: (?:fatal )?error (?:CS|MSB|NU|NETSDK|FS|BC|CA|IDE|AD)\d{4}:/ },
   // Boost.Test's failed assertions (its default log, in colour even off a terminal): `file.cpp(8): error: in
-  // "suite/test": check x == y has failed [a != b]`, `fatal error: in "…"` for a REQUIRE or an exception (`unknown
-  // location(0): fatal error: in "…": std::length_error: …`, `file.cpp(12): last checkpoint` under it). In the shape
-  // of an EDG or MSVC compiler's error: before nvcc's rule. `\s`, not a space, after the position: the literal index
-  // then keys the rule on `error: in "`, not on the line number's last digit and `): erro`, which tsc's lines hold.
+  // "suite/test": check x == y has failed [a != b]`, `fatal error: in "…"` for a REQUIRE or an exception
+  // (`unknown location(0): fatal error: in "…": std::length_error: …`, `file.cpp(12): last checkpoint` under it).
+  // In the shape of an EDG or MSVC compiler's error: before nvcc's rule. `\s`, not a space, after the position: the
+  // literal index then keys the rule on `error: in "`, not on the line number's last digit and `): erro`, which
+  // tsc's lines hold.
   { id: 'boost-test.error', category: 'test_failure', weight: 86, extend: 'line',
     re: /^(?:unknown location|\S+)\(\d+\):\s(?:(?:fatal )?error: in "|last checkpoint)/ },
   // Free Pascal: `unit.pas(9,12) Error: Incompatible types: …` (`Fatal:` for the one that stops it), then fpc's own
   // `Fatal: Compilation aborted` and `Error: /usr/bin/ppcx64 returned an error exitcode`.
-  { id: 'fpc.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:pas|pp|lpr|inc)\(\d+(?:,\d+)?\) (?:Error|Fatal): / },
+  { id: 'fpc.error', category: 'compilation', weight: 84, extend: 'line',
+    re: /^\S+\.(?:pas|pp|lpr|inc)\(\d+(?:,\d+)?\) (?:Error|Fatal): / },
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
   { id: 'nvcc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
     re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b/ },
