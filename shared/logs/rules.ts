@@ -1283,6 +1283,24 @@ export const RULES: readonly Rule[] = uniformRules([
   // column 0 (`but expected one of:`, `proc …`), then after a blank line `expression: …`.
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/,
     cont: /^(?:but expected one of:$|(?:proc|func|template|macro|iterator|method|converter) \S|\d+ other mismatching symbols? |expression: )/ },
+  // gfortran: `Error: … at (1)` (`Fatal Error: … at (1)`), its place `src/x.f90:8:10:` up to eight lines above it,
+  // over a blank line and the numbered source lines and carets (two of each for a `(1)`/`(2)` pair).
+  { id: 'gfortran.error', category: 'compilation', weight: 84, extend: 'line', re: /^(?:Fatal )?Error: .* at \(1\)/,
+    lookback: { re: /^\S+:\d+:\d+:$/, lines: 8, inclusive: true, through: /^$|^ +\d* \| / } },
+  // A gfortran program's runtime error: `At line 11 of file src/x.f90` above `Fortran runtime error: …`, then
+  // `Error termination. Backtrace:` and its frames (`#3  0x… in heat`, a tab and `at src/x.f90:11`).
+  { id: 'gfortran.runtime-error', category: 'unknown', weight: 62, extend: 'until', gap: 1, maxLines: 60,
+    re: /^Fortran runtime error: /, lookback: { re: /^At line \d+ of file \S/, lines: 1, inclusive: true },
+    end: /^(?!Error termination\. Backtrace:$|#\d+ +0x|\tat )/ },
+  // D's uncaught Throwable (druntime): `core.exception.AssertError@source/x.d(11): message` (`object.Exception@…`,
+  // `std.conv.ConvException@…`: a class named …Error or …Exception, which keys the literal index), a rule of dashes and a frame a line (`source/x.d:11 void x.f() [0x…]`, `??:? …
+  // [0x…]`); under -funittest an AssertError from the module's own file is only `x.d(3): [unittest] message`. The
+  // runner's `1/1 modules FAILED unittests` follows. A failed assert is a failed test, any other Throwable a runtime
+  // error (read from the class, not the message's words: `Unexpected 'x'` is no test's expectation).
+  { id: 'd.throwable', category: 'unknown', weight: 62, extend: 'until', maxLines: 200,
+    categoryFrom: { re: /^(?:core\.exception\.AssertError@|\S+\.d\(\d+\): \[unittest\] )/, category: 'test_failure' },
+    re: /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\): |^\S+\.d\(\d+\): \[unittest\] /, end: /^(?!-{16}$|\S+:[\d?]+ \S.*\[0x[\da-f]+\]$)/,
+    tally: /^\d+\/\d+ modules FAILED unittests$/ },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,

@@ -200,9 +200,7 @@ describe('reports of native toolchains and C/C++ test frameworks (session 59)', 
     expect(analysis.category).toBe('compilation');
   });
 
-  // Open: a rule that takes the position into the error (a look-back from `Error: … at (1)`) cost the classify bundle
-  // 266 bytes the session did not have (see the fixtures' README, "Session 59").
-  it.fails("gfortran 12: the `file.f90:L:C:` position above the source and `Error: … at (1)` belongs to the error", async () => {
+  it("gfortran 12: the `file.f90:L:C:` position above the source and `Error: … at (1)` belongs to the error", async () => {
     // Prepare: an implicit-none violation and an intrinsic's argument type.
     const log = lines(
       'f.f90:8:12:',
@@ -242,8 +240,7 @@ describe('reports of native toolchains and C/C++ test frameworks (session 59)', 
     expect(analysis.category).toBe('test_failure');
   });
 
-  // Open: no rule reads D's uncaught Throwable yet (the session's bundle room went to the C and C++ test frameworks).
-  it.fails("D (gdc 12, -funittest): an uncaught `module.Exception@file(line): message` with its trace and the runner's verdict", async () => {
+  it("D (gdc 12, -funittest): an uncaught `module.Exception@file(line): message` with its trace and the runner's verdict", async () => {
     // Prepare: std.conv's ConvException raised from a unittest block.
     const log = lines(
       "std.conv.ConvException@/usr/lib/gcc/x86_64-linux-gnu/12/include/d/std/conv.d(2524): Unexpected 'x' when converting from type string to type int",
@@ -259,5 +256,79 @@ describe('reports of native toolchains and C/C++ test frameworks (session 59)', 
     // Assert
     expect(analysis.failures[0]?.lines[0]?.line).toBe(1);
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 5, 7]));
+  });
+  it("D (gdc 12, -funittest): a failed assert in the module's own file is druntime's short `file.d(3): [unittest] message`", async () => {
+    // Prepare: module queue in queue.d: druntime prints the AssertError without its trace, then its verdict.
+    const log = lines('$ ./queue-test', 'queue.d(3): [unittest] second pop', '1/1 modules FAILED unittests');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("D (gdc 12): a program's uncaught ConvException with its frames down to `_Dmain`, a runtime error", async () => {
+    // Prepare: std.conv.to!int("12x") in main.
+    const log = lines(
+      "std.conv.ConvException@/usr/lib/gcc/x86_64-linux-gnu/12/include/d/std/conv.d(1991): Unexpected 'x' when converting from type string to type int",
+      '----------------',
+      '/usr/lib/gcc/x86_64-linux-gnu/12/include/d/std/conv.d:1991 pure @safe int std.conv.toImpl!(int, immutable(char)[]).toImpl(immutable(char)[]) [0x5604c0c553d2]',
+      '/usr/lib/gcc/x86_64-linux-gnu/12/include/d/std/conv.d:224 pure @safe int std.conv.to!(int).to!(immutable(char)[]).to(immutable(char)[]) [0x5604c0c5531a]',
+      '/home/runner/work/app/app/source/app.d:2 _Dmain [0x5604c0c552e0]',
+      'Error: Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(1);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 5]));
+    expect(analysis.category).toBe('unknown');
+  });
+
+  it("gfortran 12: a runtime error's place, `At line 3 of file z.f90`, above its `Fortran runtime error:`, with the backtrace", async () => {
+    // Prepare: OPEN of a file that does not exist (status='old'), not built with -fcheck.
+    const log = lines(
+      './z',
+      'At line 3 of file z.f90',
+      "Fortran runtime error: Cannot open file 'missing.dat': No such file or directory",
+      '',
+      'Error termination. Backtrace:',
+      '#0  0x7ff2da6218c2 in ???',
+      '#5  0x5590cc74a1df in z',
+      '\tat /tmp/a59/f/z.f90:3',
+      '#6  0x5590cc74a21b in main',
+      '\tat /tmp/a59/f/z.f90:4',
+      'make: *** [Makefile:4: run] Error 2',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([2, 3]).toContain(analysis.failures[0]?.lines[0]?.line);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 8]));
+  });
+
+  it("gfortran 12: each compile error's `file:line:col:` above its source lines and caret is listed with its `Error: … at (1)`", async () => {
+    // Prepare: -fimplicit-none's untyped name, then too many arguments (a warning about the same line after them).
+    const log = lines(
+      'gfortran -c -Wall -fimplicit-none c.f90',
+      'c.f90:13:3:',
+      '',
+      '   13 |   x = 1',
+      '      |   1',
+      'Error: Symbol ‘x’ at (1) has no IMPLICIT type',
+      'c.f90:11:6:',
+      '',
+      '   11 |   n = area(2.0, 3.0)',
+      '      |      1',
+      'Error: More actual than formal arguments in procedure call at (1)',
+      'make: *** [Makefile:7: c.o] Error 1',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([2, 6]).toContain(analysis.failures[0]?.lines[0]?.line);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 6, 7, 11]));
+    expect(analysis.category).toBe('compilation');
   });
 });
