@@ -1293,10 +1293,11 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^Fortran runtime error: /, lookback: { re: /^At line \d+ of file \S/, lines: 1, inclusive: true },
     end: /^(?!Error termination\. Backtrace:$|#\d+ +0x|\tat )/ },
   // D's uncaught Throwable (druntime): `core.exception.AssertError@source/x.d(11): message` (`object.Exception@…`,
-  // `std.conv.ConvException@…`: a class named …Error or …Exception, which keys the literal index), a rule of dashes and a frame a line (`source/x.d:11 void x.f() [0x…]`, `??:? …
-  // [0x…]`); under -funittest an AssertError from the module's own file is only `x.d(3): [unittest] message`. The
-  // runner's `1/1 modules FAILED unittests` follows. A failed assert is a failed test, any other Throwable a runtime
-  // error (read from the class, not the message's words: `Unexpected 'x'` is no test's expectation).
+  // `std.conv.ConvException@…`: a class named …Error or …Exception, which keys the literal index), a rule of dashes
+  // and a frame a line (`source/x.d:11 void x.f() [0x…]`, `??:? … [0x…]`); under -funittest an AssertError from the
+  // module's own file is only `x.d(3): [unittest] message`. The runner's `1/1 modules FAILED unittests` follows. A
+  // failed assert is a failed test, any other Throwable a runtime error (read from the class, not the message's
+  // words: `Unexpected 'x'` is no test's expectation).
   { id: 'd.throwable', category: 'unknown', weight: 62, extend: 'until', maxLines: 200,
     categoryFrom: { re: /^(?:core\.exception\.AssertError@|\S+\.d\(\d+\): \[unittest\] )/, category: 'test_failure' },
     re: /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\): |^\S+\.d\(\d+\): \[unittest\] /, end: /^(?!-{16}$|\S+:[\d?]+ \S.*\[0x[\da-f]+\]$)/,
