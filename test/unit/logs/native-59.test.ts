@@ -331,4 +331,27 @@ describe('reports of native toolchains and C/C++ test frameworks (session 59)', 
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 6, 7, 11]));
     expect(analysis.category).toBe('compilation');
   });
+  it("scan-build 14 --status-bugs: the `scan-build: N bugs found.` verdict under clang's count is listed with the findings", async () => {
+    // Prepare: a leak on an early return and a garbage operand, one file.
+    const log = lines(
+      "scan-build: Using '/usr/lib/llvm-14/bin/clang' for static analysis",
+      '/usr/lib/llvm-14/bin/../libexec/ccc-analyzer -c -o q.o q.c',
+      "q.c:2:66: warning: Potential leak of memory pointed to by 'p' [unix.Malloc]",
+      'int f(int n) { int *p = malloc(sizeof *p * n); if (n > 3) return 1; free(p); return 0; }',
+      '                                                                 ^',
+      "q.c:3:31: warning: The left operand of '+' is a garbage value [core.UndefinedBinaryOperatorResult]",
+      'int g(void) { int x; return x + 1; }',
+      '                            ~ ^',
+      '2 warnings generated.',
+      'scan-build: Analysis run complete.',
+      'scan-build: 2 bugs found.',
+      "scan-build: Run 'scan-view /tmp/scan-build-2026-11-28-164207-5079-1' to examine bug reports.",
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 6, 11]));
+    expect(analysis.category).toBe('lint');
+  });
 });
