@@ -844,10 +844,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // case THREW exception: …`), `  values: …` under it and the test's `TEST CASE:  name` (and subcase) two lines
   // above.
   // Check's (C): `file.c:11:F:tcase:test:0: message`, `:E:` for an error (a signal), not `:P:`, a passed test under
-  // CK_VERBOSE. One rule for the three: their headlines are `file:line:` shapes no other tool prints. Check's `:F:`
-  // follows the line number directly, so that the literal index keys it on `:f:`/`:e:`, not on any `e:`.
+  // CK_VERBOSE. One rule for the three: their headlines are `file:line:` shapes no other tool prints. Built with MSVC,
+  // Catch2 and doctest name the place MSVC's way: `D:\a\x\t.cpp(16): FAILED:`. Check's `:F:` follows the line
+  // number directly, so that the literal index keys it on `:f:`/`:e:`, not on any `e:`.
   { id: 'cxx-test.failed', category: 'test_failure', weight: 86, extend: 'indent',
-    re: /^\S+?:\d+(?:: FAILED:$|: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW)|:[FE]:[^:]*:\w+:\d+: )/,
+    re: /^\S+?(?:(?::\d+|\(\d+\))(?:: FAILED:$|: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW))|:\d+:[FE]:[^:]*:\w+:\d+: )/,
     cont: /^(?:with|due to|because) .*:$/,
     lookback: { re: /^TEST CASE: /, lines: 4, inclusive: true, through: /^\s|^$/ } },
   // CUnit's basic interface, verbose: `  Test: name ...FAILED`, each failed assertion four spaces in under it
@@ -1284,8 +1285,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/,
     cont: /^(?:but expected one of:$|(?:proc|func|template|macro|iterator|method|converter) \S|\d+ other mismatching symbols? |expression: )/ },
   // gfortran: `Error: … at (1)` (`Fatal Error: … at (1)`), its place `src/x.f90:8:10:` up to eight lines above it,
-  // over a blank line and the numbered source lines and carets (two of each for a `(1)`/`(2)` pair).
-  { id: 'gfortran.error', category: 'compilation', weight: 84, extend: 'line', re: /^(?:Fatal )?Error: .* at \(1\)/,
+  // over a blank line and the numbered source lines and carets (two of each for a `(1)`/`(2)` pair); with the caret
+  // off (`-fno-diagnostics-show-caret`) the place opens the line: `src/x.f90:8:10: Error: … at (1)`.
+  { id: 'gfortran.error', category: 'compilation', weight: 84, extend: 'line', re: /^(?:\S+:\d+:\d+: )?(?:Fatal )?Error: .* at \(1\)/,
     lookback: { re: /^\S+:\d+:\d+:$/, lines: 8, inclusive: true, through: /^$|^ +\d* \| / } },
   // A gfortran program's runtime error: `At line 11 of file src/x.f90` above `Fortran runtime error: …`, then
   // `Error termination. Backtrace:` and its frames (`#3  0x… in heat`, a tab and `at src/x.f90:11`).

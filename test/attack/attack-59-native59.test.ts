@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+import { RULE_TABLE } from '../../shared/logs/rules.js';
+import { superlinearOn } from '../support/growth.js';
+
+// Session 59's attack on the native sweep (branch native59): variants of the new formats the rules were not written
+// from (Windows runners' MSVC builds, a compiler's one-line form), other tools' lines in their shapes, and the cost
+// of the expressions the attack added.
+
+const lines = (...l: string[]): string => l.join('\n');
+
+describe('the native formats on other platforms and in other forms', () => {
+  it("Catch2 2.13 built with MSVC prints `file.cpp(16): FAILED:`: a failed test, not a generic `FAILED`", async () => {
+    // Prepare: Catch2's console reporter names a place MSVC's way on Windows (`file(line)`, its IDE's jump format).
+    const log = lines(
+      '-------------------------------------------------------------------------------',
+      'sum of three',
+      '-------------------------------------------------------------------------------',
+      'D:\\a\\slug\\slug\\tests\\slug.cpp(14)',
+      '...............................................................................',
+      '',
+      'D:\\a\\slug\\slug\\tests\\slug.cpp(16): FAILED:',
+      '  CHECK( slugify("A B") == "a_b" )',
+      'with expansion:',
+      '  "a-b" == "a_b"',
+      '',
+      '===============================================================================',
+      'test cases: 2 | 1 passed | 1 failed',
+      'assertions: 3 | 2 passed | 1 failed',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cxx-test.failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([7, 8, 10]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("doctest 2.4 built with MSVC prints `file.cpp(8): ERROR: CHECK_EQ( … ) is NOT correct!`: the report, not its summary", async () => {
+    // Prepare
+    const log = lines(
+      '[doctest] doctest version is "2.4.9"',
+      '===============================================================================',
+      'D:\\a\\slug\\slug\\tests\\t.cpp(4):',
+      'TEST CASE:  slugify',
+      '',
+      'D:\\a\\slug\\slug\\tests\\t.cpp(8): ERROR: CHECK_EQ( slugify("A B"), "a_b" ) is NOT correct!',
+      '  values: CHECK_EQ( a-b, a_b )',
+      '',
+      '===============================================================================',
+      '[doctest] test cases: 2 | 1 passed | 1 failed | 0 skipped',
+      '[doctest] assertions: 3 | 2 passed | 1 failed |',
+      '[doctest] Status: FAILURE!',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(6);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([4, 6, 7]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("gfortran's one-line form (`-fno-diagnostics-show-caret`): `c.f90:13:3: Error: … at (1)` is a compile error, not lint", async () => {
+    // Prepare: gfortran 12 with the caret off prints the place and the error on one line.
+    const log = lines(
+      'gfortran -fno-diagnostics-show-caret -fimplicit-none -c c.f90',
+      'c.f90:13:3: Error: Symbol ‘x’ at (1) has no IMPLICIT type',
+      'c.f90:11:6: Error: More actual than formal arguments in procedure call at (1)',
+      'make: *** [Makefile:7: c.o] Error 1',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+    expect(analysis.category).toBe('compilation');
+  });
+});
+
+describe("the attack's expressions", () => {
+  const expressionsOf = (id: string): RegExp[] => {
+    const rule = RULE_TABLE.find((r) => r.id === id);
+    if (rule === undefined) throw new Error(`no rule ${id}`);
+    return [rule.re, rule.cont, rule.end, rule.tally, rule.categoryFrom?.re, rule.lookback?.re, rule.lookback?.through].filter((re): re is RegExp => re !== undefined);
+  };
+
+  it('read a long line of their own shapes in linear time', () => {
+    // Prepare: the pieces of D's, gfortran's and the MSVC-placed C++ headlines many times over without the whole.
+    const heads = ['', 'x.d(1): ', 'a.b.', 'Error: ', 'x.cpp(8)'];
+    const units = ['a.', 'x.d(1', 'Error@', 'x(1): ', ' at (1', ':1:', '(1):', '??:? ', '[0x1', '#1  0x', 'a:1:2:'];
+    // Act
+    const slow = ['d.throwable', 'gfortran.error', 'gfortran.runtime-error', 'cxx-test.failed'].flatMap((id) => expressionsOf(id).flatMap((re) => superlinearOn(re, heads, units)));
+    // Assert
+    expect(slow).toEqual([]);
+  }, 180_000);
+});
