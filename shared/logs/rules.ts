@@ -823,7 +823,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*\d+\/\d+ +Test +#\d+: .*(?:\*{3}(?:Failed|Exception|Timeout|Not Run)\b|\.{3}Exit code 0x[\dA-Fa-f]+$)/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
     pick: [{ re: /^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
-    keyLines: { belowPick: { end: /^\[(?: {2}(?:RUN|  OK) {2}|[-=]+)\] |^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
+    keyLines: { belowPick: { end: /^\[(?: RUN {6}| {7}OK |  SKIPPED |-+|=+)\] |^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
       also: /^\*{3}Exception: /, tail: { lines: QUOTED_OUTPUT_TAIL } } },
   // CTest's closing list of the tests that failed, under its summary: `The following tests FAILED:`, then a tab and
   // `  2 - wraparound (Failed)` per test (`(Subprocess aborted)`, `(SEGFAULT)`, `(Timeout)`, `(Not Run)`).
@@ -833,10 +833,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // exception thrown in the test body has no position: `unknown file: Failure`, then `C++ exception with description
   // "…" thrown in the test body.` The test's `[  FAILED  ] Suite.Name (0 ms)` under its last failure names it: the
   // block goes through it, down to the next test's `[ RUN      ]` or the suite's `[----------]` (or the run's
-  // `[==========]`).
+  // `[==========]`), or a skipped test's `[  SKIPPED ]` (GoogleTest prints `[ RUN      ]` and `[       OK ]`).
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
     re: /^(?:\S+?:\d+|unknown file): Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
-    end: /^\[(?: {2}(?:RUN|  OK) {2}|[-=]+)\] |^(?:\S+?:\d+|unknown file): Failure$|^\S+?\(\d+\): error: / },
+    end: /^\[(?: RUN {6}| {7}OK |  SKIPPED |-+|=+)\] |^(?:\S+?:\d+|unknown file): Failure$|^\S+?\(\d+\): error: / },
   // Catch2's console reporter (2.13): `file.cpp:8: FAILED:`, the assertion two spaces in, then flush left `with
   // expansion:` (`due to unexpected exception with message:`, `because no exception was thrown where one was
   // expected:`, `with message:`) and the values two spaces in. doctest's: `file.cpp:8: ERROR: CHECK( … ) is NOT

@@ -76,6 +76,37 @@ describe('the native formats on other platforms and in other forms', () => {
   });
 });
 
+describe("GoogleTest's block through its `[  FAILED  ]` line", () => {
+  it('ends at the next test\'s `[ RUN      ]`, not at the suite\'s end: the passing tests after a failure are not in it', async () => {
+    // Prepare: GoogleTest 1.12's real spacing, `[ RUN      ]` and `[       OK ]`; a failure, then passing tests of
+    // the same suite (the block's end had `[  RUN  ]`, which GoogleTest never prints).
+    const passing = Array.from({ length: 30 }, (_, i) => [`[ RUN      ] Geo.Passes${i}`, `[       OK ] Geo.Passes${i} (0 ms)`]).flat();
+    const log = lines(
+      '[----------] 31 tests from Geo',
+      '[ RUN      ] Geo.Area',
+      '/home/runner/work/geo/geo/tests/geo_test.cpp:12: Failure',
+      'Expected equality of these values:',
+      '  area(2)',
+      '    Which is: 12.56',
+      '  12.57',
+      '[  FAILED  ] Geo.Area (0 ms)',
+      ...passing,
+      '[----------] 31 tests from Geo (0 ms total)',
+      '',
+      '[==========] 31 tests from 1 test suite ran. (1 ms total)',
+      '[  PASSED  ] 30 tests.',
+      '[  FAILED  ] 1 test, listed below:',
+      '[  FAILED  ] Geo.Area',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect([...predictionLines(analysis)].filter((l) => l >= 9 && l <= 68)).toEqual([]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 4, 5, 6, 7, 8]));
+  });
+});
+
 describe("the attack's expressions", () => {
   const expressionsOf = (id: string): RegExp[] => {
     const rule = RULE_TABLE.find((r) => r.id === id);
