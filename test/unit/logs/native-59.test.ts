@@ -354,4 +354,33 @@ describe('reports of native toolchains and C/C++ test frameworks (session 59)', 
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 6, 11]));
     expect(analysis.category).toBe('lint');
   });
+  it("include-what-you-use 0.18 (iwyu_tool --error): each file's `should add these lines:` and `should remove these lines:` with their entries", async () => {
+    // Prepare: a file that uses std::string without its header and includes two it does not use; one clean file.
+    const log = lines(
+      'iwyu_tool -p . -- -Xiwyu --error',
+      '',
+      'a.cpp should add these lines:',
+      '#include <string>    // for operator<<, string',
+      '',
+      'a.cpp should remove these lines:',
+      '- #include <algorithm>  // lines 2-2',
+      '- #include <vector>  // lines 1-1',
+      '',
+      'The full include-list for a.cpp:',
+      '#include <iostream>  // for operator<<, char_traits, basic_ostream, cout',
+      '#include <string>    // for operator<<, string',
+      '---',
+      '',
+      '',
+      '(b.cpp has correct #includes/fwd-decls)',
+      '',
+      'Error: Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 4, 6, 7, 8]));
+    expect(analysis.category).toBe('lint');
+  });
 });
