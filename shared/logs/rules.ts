@@ -845,10 +845,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // above.
   // Check's (C): `file.c:11:F:tcase:test:0: message`, `:E:` for an error (a signal), not `:P:`, a passed test under
   // CK_VERBOSE. One rule for the three: their headlines are `file:line:` shapes no other tool prints. Built with MSVC,
-  // Catch2 and doctest name the place MSVC's way: `D:\a\x\t.cpp(16): FAILED:`. Check's `:F:` follows the line
-  // number directly, so that the literal index keys it on `:f:`/`:e:`, not on any `e:`.
+  // Catch2 and doctest name the place MSVC's way: `D:\a\x\t.cpp(16): FAILED:`. Catch2's compact reporter prints a
+  // failure on one line: `t.cpp:5: failed: expr for: values`. Check's `:F:` follows the line number directly, so that
+  // the literal index keys it on `:f:`/`:e:`, not on any `e:`.
   { id: 'cxx-test.failed', category: 'test_failure', weight: 86, extend: 'indent',
-    re: /^\S+?(?:(?::\d+|\(\d+\))(?:: FAILED:$|: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW))|:\d+:[FE]:[^:]*:\w+:\d+: )/,
+    re: /^\S+?(?:(?::\d+|\(\d+\))(?:: FAILED:$|: failed: |: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW))|:\d+:[FE]:[^:]*:\w+:\d+: )/,
     cont: /^(?:with|due to|because) .*:$/,
     lookback: { re: /^TEST CASE: /, lines: 4, inclusive: true, through: /^\s|^$/ } },
   // CUnit's basic interface, verbose: `  Test: name ...FAILED`, each failed assertion four spaces in under it

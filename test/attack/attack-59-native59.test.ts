@@ -60,6 +60,23 @@ describe('the native formats on other platforms and in other forms', () => {
     expect(analysis.category).toBe('test_failure');
   });
 
+  it("Catch2 2.13's compact reporter (`-r compact`): `t.cpp:5: failed: expr for: values` is a failed test, not a lint finding", async () => {
+    // Prepare: real output of a CHECK that failed and a REQUIRE that threw, with a WARN between.
+    const log = lines(
+      './build/tests -r compact',
+      't.cpp:5: failed: up("a") == "A" for: "a" == "A"',
+      "t.cpp:5: warning: 'slow path'",
+      "t.cpp:6: failed: unexpected exception with message: 'basic_string::at: __n (which is 3) >= this->size() (which is 1)'; expression was: up(\"b\").at(3) == 'x'",
+      'Failed both 2 test cases, failed both 2 assertions.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 4]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
   it("gfortran's one-line form (`-fno-diagnostics-show-caret`): `c.f90:13:3: Error: … at (1)` is a compile error, not lint", async () => {
     // Prepare: gfortran 12 with the caret off prints the place and the error on one line.
     const log = lines(
