@@ -1136,9 +1136,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // include-what-you-use (directly or through iwyu_tool; `--error` fails the run): per file `src/x.cpp should add
   // these lines:` and `… should remove these lines:`, each over its entries (`#include <map>  // for map`, `- #include
   // <sstream>  // lines 2-2`, a forward declaration `class Foo;`), an empty list right above a blank line; then the
-  // file's full include-list, which says nothing wrong, and `---`.
+  // file's full include-list, which says nothing wrong, and `---`. A path, no words before it: an installer's `…, you
+  // should add these lines:` is advice.
   { id: 'iwyu.includes', category: 'lint', weight: 60, extend: 'until', maxLines: 200,
-    re: /^\S.* should (?:add|remove) these lines:$/, end: /^(?!#include |- |(?:class|struct|namespace|template) )/ },
+    re: /^\S+ should (?:add|remove) these lines:$/, end: /^(?!#include |- |(?:class|struct|namespace|template) )/ },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's

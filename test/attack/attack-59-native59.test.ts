@@ -124,6 +124,23 @@ describe("GoogleTest's block through its `[  FAILED  ]` line", () => {
   });
 });
 
+describe("other output in the shapes of the attack's rules", () => {
+  it("an installer's advice `…, you should add these lines:` is no include-what-you-use report", async () => {
+    // Prepare: a setup script's closing advice in a passing step.
+    const log = lines(
+      'Installed toolchain 1.4.2 into /home/runner/.local',
+      'To use it from a new shell, you should add these lines:',
+      '  export PATH="$HOME/.local/bin:$PATH"',
+      '',
+      'Done.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => `${f.rule}@${f.startLine}`)).toEqual([]);
+  });
+});
+
 describe("the attack's expressions", () => {
   const expressionsOf = (id: string): RegExp[] => {
     const rule = RULE_TABLE.find((r) => r.id === id);
