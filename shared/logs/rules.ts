@@ -847,11 +847,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // CK_VERBOSE. One rule for the three: their headlines are `file:line:` shapes no other tool prints. Built with MSVC,
   // Catch2 and doctest name the place MSVC's way: `D:\a\x\t.cpp(16): FAILED:`. Catch2's compact reporter prints a
   // failure on one line: `t.cpp:5: failed: expr for: values`. Check's `:F:` follows the line number directly, so that
-  // the literal index keys it on `:f:`/`:e:`, not on any `e:`.
+  // the literal index keys it on `:f:`/`:e:`, not on any `e:`. The look-back takes doctest's `TEST CASE:` line and
+  // Catch2's test case name, above its sections (two spaces in), a rule of dashes, `file:line` and a rule of dots: the
+  // first line up that is none of those, nor a report's line (`with expansion:`, another headline, Check's `33%:
+  // Checks: …`), which stops it. A headline right under a program's line (the compact reporter's) takes that line.
   { id: 'cxx-test.failed', category: 'test_failure', weight: 86, extend: 'indent',
     re: /^\S+?(?:(?::\d+|\(\d+\))(?:: FAILED:$|: failed: |: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW))|:\d+:[FE]:[^:]*:\w+:\d+: )/,
     cont: /^(?:with|due to|because) .*:$/,
-    lookback: { re: /^TEST CASE: /, lines: 4, inclusive: true, through: /^\s|^$/ } },
+    lookback: {
+      re: /^TEST CASE: |^(?!(?:with|due to|because) |[-.]{79}$|\S+?(?::\d+|\(\d+\))(?:$|:)|\d+%: Checks: )\S/,
+      lines: 12, inclusive: true, through: /^\s|^$|^[-.]{79}$|^\S+?(?::\d+|\(\d+\))$/,
+    } },
   // CUnit's basic interface, verbose: `  Test: name ...FAILED`, each failed assertion four spaces in under it
   // (`    1. file.c:4  - CU_ASSERT_EQUAL(a,b)`).
   { id: 'cunit.failed', category: 'test_failure', weight: 84, extend: 'indent', re: /^\s*Test: .* \.\.\.FAILED$/ },

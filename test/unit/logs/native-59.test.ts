@@ -383,4 +383,48 @@ describe('reports of native toolchains and C/C++ test frameworks (session 59)', 
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 4, 6, 7, 8]));
     expect(analysis.category).toBe('lint');
   });
+  it("Catch2 2.13: the test case's name above its rules of dashes is listed with its `file:line: FAILED:`, and a WARN() between two failures is not", async () => {
+    // Prepare: a CHECK that failed with a WARN() after it, then a REQUIRE that threw in the next test case.
+    const log = lines(
+      '~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+      't is a Catch v2.13.10 host application.',
+      'Run with -? for options',
+      '',
+      '-------------------------------------------------------------------------------',
+      'upper',
+      '-------------------------------------------------------------------------------',
+      't.cpp:5',
+      '...............................................................................',
+      '',
+      't.cpp:5: FAILED:',
+      '  CHECK( up("a") == "A" )',
+      'with expansion:',
+      '  "a" == "A"',
+      '',
+      't.cpp:5: warning:',
+      '  slow path',
+      '',
+      '-------------------------------------------------------------------------------',
+      'throws',
+      '-------------------------------------------------------------------------------',
+      't.cpp:6',
+      '...............................................................................',
+      '',
+      't.cpp:6: FAILED:',
+      "  REQUIRE( up(\"b\").at(3) == 'x' )",
+      'due to unexpected exception with message:',
+      '  basic_string::at: __n (which is 3) >= this->size() (which is 1)',
+      '',
+      '===============================================================================',
+      'test cases: 2 | 2 failed',
+      'assertions: 2 | 2 failed',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(11);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 11, 12, 14, 20, 25, 26, 28]));
+    expect(predictionLines(analysis)).not.toContain(2);
+    expect(predictionLines(analysis)).not.toContain(16);
+  });
 });
