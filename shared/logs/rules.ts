@@ -850,12 +850,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // the literal index keys it on `:f:`/`:e:`, not on any `e:`. The look-back takes doctest's `TEST CASE:` line and
   // Catch2's test case name, above its sections (two spaces in), a rule of dashes, `file:line` and a rule of dots: the
   // first line up that is none of those, nor a report's line (`with expansion:`, another headline, Check's `33%:
-  // Checks: …`), which stops it. A headline right under a program's line (the compact reporter's) takes that line.
+  // Checks: …`, GitHub's `##[endgroup]`), which stops it. A headline right under a program's line (the compact
+  // reporter's) takes that line.
   { id: 'cxx-test.failed', category: 'test_failure', weight: 86, extend: 'indent',
     re: /^\S+?(?:(?::\d+|\(\d+\))(?:: FAILED:$|: failed: |: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW))|:\d+:[FE]:[^:]*:\w+:\d+: )/,
     cont: /^(?:with|due to|because) .*:$/,
     lookback: {
-      re: /^TEST CASE: |^(?!(?:with|due to|because) |[-.]{79}$|\S+?(?::\d+|\(\d+\))(?:$|:)|\d+%: Checks: )\S/,
+      re: /^TEST CASE: |^(?!(?:with|due to|because) |##\[|[-.]{79}$|\S+?(?::\d+|\(\d+\))(?:$|:)|\d+%: Checks: )\S/,
       lines: 12, inclusive: true, through: /^\s|^$|^[-.]{79}$|^\S+?(?::\d+|\(\d+\))$/,
     } },
   // CUnit's basic interface, verbose: `  Test: name ...FAILED`, each failed assertion four spaces in under it

@@ -77,6 +77,24 @@ describe('the native formats on other platforms and in other forms', () => {
     expect(analysis.category).toBe('test_failure');
   });
 
+  it("a one-line C++ test report as a step's first output does not take GitHub's `##[endgroup]` above it into the report", async () => {
+    // Prepare: Catch2's compact reporter, run as the step's command: its first line comes right under the step header.
+    const log = lines(
+      '2026-11-28T07:31:04.0162190Z ##[group]Run ./build/tests -r compact',
+      '2026-11-28T07:31:04.0533320Z \u001b[36;1m./build/tests -r compact\u001b[0m',
+      '2026-11-28T07:31:04.0904450Z shell: /usr/bin/bash -e {0}',
+      '2026-11-28T07:31:04.1275580Z ##[endgroup]',
+      '2026-11-28T07:31:04.1646710Z t.cpp:5: failed: up("a") == "A" for: "a" == "A"',
+      '2026-11-28T07:31:04.2017840Z Failed 1 test case, failed 1 assertion.',
+      '2026-11-28T07:31:04.2388970Z ##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+    expect(predictionLines(analysis)).not.toContain(4);
+  });
+
   it("gfortran's one-line form (`-fno-diagnostics-show-caret`): `c.f90:13:3: Error: … at (1)` is a compile error, not lint", async () => {
     // Prepare: gfortran 12 with the caret off prints the place and the error on one line.
     const log = lines(
