@@ -860,8 +860,10 @@ export const RULES: readonly Rule[] = uniformRules([
       lines: 12, inclusive: true, through: /^\s|^$|^[-.]{79}$|^\S+?(?::\d+|\(\d+\))$/,
     } },
   // CUnit's basic interface, verbose: `  Test: name ...FAILED`, each failed assertion four spaces in under it
-  // (`    1. file.c:4  - CU_ASSERT_EQUAL(a,b)`).
-  { id: 'cunit.failed', category: 'test_failure', weight: 84, extend: 'indent', re: /^\s*Test: .* \.\.\.FAILED$/ },
+  // (`    1. file.c:4  - CU_ASSERT_EQUAL(a,b)`); in its default mode (CU_BRM_NORMAL) `Suite s, Test t had failures:`
+  // over them.
+  { id: 'cunit.failed', category: 'test_failure', weight: 84, extend: 'indent',
+    re: /^\s*Test: .* \.\.\.FAILED$|^Suite [^,]+, Test .* had failures:$/ },
   { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/ },
   // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow,
   // then SurefireBooterForkException's trace, each line behind `[ERROR] ` (a block of its own each, they crowded the

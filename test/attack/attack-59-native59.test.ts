@@ -95,6 +95,33 @@ describe('the native formats on other platforms and in other forms', () => {
     expect(predictionLines(analysis)).not.toContain(4);
   });
 
+  it("CUnit 2.1's basic interface in its default mode (CU_BRM_NORMAL): `Suite s, Test t had failures:` and its assertions", async () => {
+    // Prepare: real output of a failed CU_ASSERT_EQUAL; the summary's header is noise, so this line is all that says it.
+    const log = lines(
+      '',
+      '',
+      '     CUnit - A unit testing framework for C - Version 2.1-3',
+      '     http://cunit.sourceforge.net/',
+      '',
+      '',
+      'Suite strings, Test compare had failures:',
+      '    1. t.c:2  - CU_ASSERT_EQUAL(1 + 1,3)',
+      '',
+      'Run Summary:    Type  Total    Ran Passed Failed Inactive',
+      '              suites      1      1    n/a      0        0',
+      '               tests      2      2      1      1        0',
+      '             asserts      2      2      1      1      n/a',
+      '',
+      'Elapsed time =    0.000 seconds',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(7);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([7, 8]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
   it("gfortran's one-line form (`-fno-diagnostics-show-caret`): `c.f90:13:3: Error: … at (1)` is a compile error, not lint", async () => {
     // Prepare: gfortran 12 with the caret off prints the place and the error on one line.
     const log = lines(
@@ -169,10 +196,10 @@ describe("the attack's expressions", () => {
   it('read a long line of their own shapes in linear time', () => {
     // Prepare: the pieces of D's, gfortran's, iwyu's, scan-build's and the MSVC-placed C++ headlines many times over
     // without the whole.
-    const heads = ['', 'x.d(1): ', 'a.b.', 'Error: ', 'x.cpp(8)', 'a.cpp ', 'scan-build: '];
-    const units = ['a.', 'x.d(1', 'Error@', 'x(1): ', ' at (1', ':1:', '(1):', '??:? ', '[0x1', '#1  0x', 'a:1:2:', ' should add these lines:', 'scan-build: 1 '];
+    const heads = ['', 'x.d(1): ', 'a.b.', 'Error: ', 'x.cpp(8)', 'a.cpp ', 'scan-build: ', 'Suite s'];
+    const units = ['a.', 'x.d(1', 'Error@', 'x(1): ', ' at (1', ':1:', '(1):', '??:? ', '[0x1', '#1  0x', 'a:1:2:', ' should add these lines:', 'scan-build: 1 ', ', Test ', ' had failures:'];
     // Act
-    const slow = ['d.throwable', 'gfortran.error', 'gfortran.runtime-error', 'cxx-test.failed', 'iwyu.includes', 'lint.file-line'].flatMap((id) => expressionsOf(id).flatMap((re) => superlinearOn(re, heads, units)));
+    const slow = ['d.throwable', 'gfortran.error', 'gfortran.runtime-error', 'cxx-test.failed', 'iwyu.includes', 'lint.file-line', 'cunit.failed'].flatMap((id) => expressionsOf(id).flatMap((re) => superlinearOn(re, heads, units)));
     // Assert
     expect(slow).toEqual([]);
   }, 180_000);
