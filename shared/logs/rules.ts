@@ -453,8 +453,11 @@ const PY_EXCEPTION_GROUP_LINE_RE = /^\s*\| (?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|E
 /** setuptools' verdict on a command it ran (see `cascade.setuptools`), at the line's start or in pip's quote. */
 const SETUPTOOLS_COMMAND_FAILED_RE = /^\s*error: command '[^']+' failed with exit (?:code|status) -?\d+$/;
 
-/** A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not found`). */
-const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+)?:\s+(?:fatal error|error)\b:?/;
+/**
+ * A C or C++ compiler's error with its location (`src/x.c:12:5: error: …`, clang's `fatal error: 'x.h' file not
+ * found`), and valac's, whose position is a range of line.column (`src/x.vala:4.29-4.30: error: …`).
+ */
+const CC_ERROR_RE = /^(?:In file included from )?\S+?:\d+(?::\d+|\.\d+-\d+\.\d+)?:\s+(?:fatal error|error)\b:?/;
 
 /** ansible-lint's violation that fails the run: `yaml[truthy]: message`, `no-free-form: message`, not `… (warning)`. */
 const ANSIBLE_LINT_VIOLATION_RE = /^[a-z][\w-]*(?:\[[a-z][\w-]*\])?: (?!.*\(warning\)$)\S/;
@@ -850,22 +853,54 @@ export const RULES: readonly Rule[] = uniformRules([
   // newline, `name ....Exit code 0xc0000409`, then `***Exception:   0.25 sec`), the test's output under it with
   // --output-on-failure, up to the next test's `Start 3: name` or the run's `50% tests passed, …`. A GoogleTest or
   // Catch2 failure in that output says why: of the output, which holds every passing case's lines too (hundreds in
-  // a large suite), the prediction lists that failure and the lines under it, down to GoogleTest's `[  FAILED  ]` or
-  // Catch2's rule (`-----`, `=====`), and the `***Exception:` line under the code.
+  // a large suite), the prediction lists that failure and the lines under it, through GoogleTest's `[  FAILED  ] name
+  // (0 ms)` (down to its next `[ RUN      ]`, `[----------]` or `[==========]`) or down to Catch2's rule (`-----`,
+  // `=====`), and the `***Exception:` line under the code.
   { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 1000, gap: 99,
     re: /^\s*\d+\/\d+ +Test +#\d+: .*(?:\*{3}(?:Failed|Exception|Timeout|Not Run)\b|\.{3}Exit code 0x[\dA-Fa-f]+$)/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
-    pick: [{ re: /^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
-    keyLines: { belowPick: { end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
+    pick: [{ re: /^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
+    keyLines: { belowPick: { end: /^\[(?: RUN {6}| {7}OK |  SKIPPED |-+|=+)\] |^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
       also: /^\*{3}Exception: /, tail: { lines: QUOTED_OUTPUT_TAIL } } },
   // CTest's closing list of the tests that failed, under its summary: `The following tests FAILED:`, then a tab and
   // `  2 - wraparound (Failed)` per test (`(Subprocess aborted)`, `(SEGFAULT)`, `(Timeout)`, `(Not Run)`).
   { id: 'ctest.failed-list', category: 'test_failure', weight: 24, extend: 'line', statusOnly: true, re: /^The following tests FAILED:$/,
     closing: { through: /^\s+\d+ - \S.* \([^()]+\)$/ } },
-  // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values.
+  // GoogleTest (also under ctest): `file.cpp:27: Failure` (`file.cpp(27): error:` on MSVC), then the values; an
+  // exception thrown in the test body has no position: `unknown file: Failure`, then `C++ exception with description
+  // "…" thrown in the test body.` The test's `[  FAILED  ] Suite.Name (0 ms)` under its last failure names it: the
+  // block goes through it, down to the next test's `[ RUN      ]` or the suite's `[----------]` (or the run's
+  // `[==========]`), or a skipped test's `[  SKIPPED ]` (GoogleTest prints `[ RUN      ]` and `[       OK ]`).
   { id: 'gtest.failure', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 99,
-    re: /^\S+?:\d+: Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
-    end: /^\[ {2}(?:FAILED|RUN|  OK) {2}\] |^\S+?:\d+: Failure$|^\S+?\(\d+\): error: / },
+    re: /^(?:\S+?:\d+|unknown file): Failure$|^\S+?\(\d+\): error: (?:Value of|Expected|Failed)/,
+    end: /^\[(?: RUN {6}| {7}OK |  SKIPPED |-+|=+)\] |^(?:\S+?:\d+|unknown file): Failure$|^\S+?\(\d+\): error: / },
+  // Catch2's console reporter (2.13): `file.cpp:8: FAILED:`, the assertion two spaces in, then flush left `with
+  // expansion:` (`due to unexpected exception with message:`, `because no exception was thrown where one was
+  // expected:`, `with message:`) and the values two spaces in. doctest's: `file.cpp:8: ERROR: CHECK( … ) is NOT
+  // correct!` (`FATAL ERROR:` for a REQUIRE; `… THREW exception: "…"`, `… did NOT throw at all!`, `ERROR: test
+  // case THREW exception: …`), `  values: …` under it and the test's `TEST CASE:  name` (and subcase) two lines
+  // above.
+  // Check's (C): `file.c:11:F:tcase:test:0: message`, `:E:` for an error (a signal), not `:P:`, a passed test under
+  // CK_VERBOSE. One rule for the three: their headlines are `file:line:` shapes no other tool prints. Built with MSVC,
+  // Catch2 and doctest name the place MSVC's way: `D:\a\x\t.cpp(16): FAILED:`. Catch2's compact reporter prints a
+  // failure on one line: `t.cpp:5: failed: expr for: values`. Check's `:F:` follows the line number directly, so that
+  // the literal index keys it on `:f:`/`:e:`, not on any `e:`. The look-back takes doctest's `TEST CASE:` line and
+  // Catch2's test case name, above its sections (two spaces in), a rule of dashes, `file:line` and a rule of dots: the
+  // first line up that is none of those, nor a report's line (`with expansion:`, another headline, Check's `33%:
+  // Checks: …`, GitHub's `##[endgroup]`), which stops it. A headline right under a program's line (the compact
+  // reporter's) takes that line.
+  { id: 'cxx-test.failed', category: 'test_failure', weight: 86, extend: 'indent',
+    re: /^\S+?(?:(?::\d+|\(\d+\))(?:: FAILED:$|: failed: |: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW))|:\d+:[FE]:[^:]*:\w+:\d+: )/,
+    cont: /^(?:with|due to|because) .*:$/,
+    lookback: {
+      re: /^TEST CASE: |^(?!(?:with|due to|because) |##\[|[-.]{79}$|\S+?(?::\d+|\(\d+\))(?:$|:)|\d+%: Checks: )\S/,
+      lines: 12, inclusive: true, through: /^\s|^$|^[-.]{79}$|^\S+?(?::\d+|\(\d+\))$/,
+    } },
+  // CUnit's basic interface, verbose: `  Test: name ...FAILED`, each failed assertion four spaces in under it
+  // (`    1. file.c:4  - CU_ASSERT_EQUAL(a,b)`); in its default mode (CU_BRM_NORMAL) `Suite s, Test t had failures:`
+  // over them.
+  { id: 'cunit.failed', category: 'test_failure', weight: 84, extend: 'indent',
+    re: /^\s*Test: .* \.\.\.FAILED$|^Suite [^,]+, Test .* had failures:$/ },
   { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/ },
   // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow,
   // then SurefireBooterForkException's trace, each line behind `[ERROR] ` (a block of its own each, they crowded the
@@ -1006,7 +1041,7 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^\s*\S+\.nims?\(\d+, \d+\): Check failed: |^\s*Unhandled exception: / }] },
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
-    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\./ },
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
@@ -1067,6 +1102,18 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'dotnet.sdk-error', category: 'configuration', weight: 84, extend: 'line', refine: true, re: /error NETSDK\d{4}: / },
   { id: 'dotnet.build-error', category: 'compilation', weight: 82, extend: 'line', refine: true,
     re: /: (?:fatal )?error (?:CS|MSB|NU|NETSDK|FS|BC|CA|IDE|AD)\d{4}:/ },
+  // Boost.Test's failed assertions (its default log, in colour even off a terminal): `file.cpp(8): error: in
+  // "suite/test": check x == y has failed [a != b]`, `fatal error: in "…"` for a REQUIRE or an exception
+  // (`unknown location(0): fatal error: in "…": std::length_error: …`, `file.cpp(12): last checkpoint` under it).
+  // In the shape of an EDG or MSVC compiler's error: before nvcc's rule. `\s`, not a space, after the position: the
+  // literal index then keys the rule on `error: in "`, not on the line number's last digit and `): erro`, which
+  // tsc's lines hold.
+  { id: 'boost-test.error', category: 'test_failure', weight: 86, extend: 'line',
+    re: /^(?:unknown location|\S+)\(\d+\):\s(?:(?:fatal )?error: in "|last checkpoint)/ },
+  // Free Pascal: `unit.pas(9,12) Error: Incompatible types: …` (`Fatal:` for the one that stops it), then fpc's own
+  // `Fatal: Compilation aborted` and `Error: /usr/bin/ppcx64 returned an error exitcode`.
+  { id: 'fpc.error', category: 'compilation', weight: 84, extend: 'line',
+    re: /^\S+\.(?:pas|pp|lpr|inc)\(\d+(?:,\d+)?\) (?:Error|Fatal): / },
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
   { id: 'nvcc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
     re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b/ },
@@ -1136,6 +1183,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'cppcheck.finding', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
     re: /^\S+:\d+:\d+: (?:error|warning|style|performance|portability|information): (?!Cppcheck cannot find all the include files ).* \[[a-z][A-Za-z0-9]*\]$/,
     cont: /^\S+:\d+:\d+: note: / },
+  // include-what-you-use (directly or through iwyu_tool; `--error` fails the run): per file `src/x.cpp should add
+  // these lines:` and `… should remove these lines:`, each over its entries (`#include <map>  // for map`, `- #include
+  // <sstream>  // lines 2-2`, a forward declaration `class Foo;`), an empty list right above a blank line; then the
+  // file's full include-list, which says nothing wrong, and `---`. A path, no words before it: an installer's `…, you
+  // should add these lines:` is advice.
+  { id: 'iwyu.includes', category: 'lint', weight: 60, extend: 'until', maxLines: 200,
+    re: /^\S+ should (?:add|remove) these lines:$/, end: /^(?!#include |- |(?:class|struct|namespace|template) )/ },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
@@ -1288,6 +1342,26 @@ export const RULES: readonly Rule[] = uniformRules([
   // column 0 (`but expected one of:`, `proc …`), then after a blank line `expression: …`.
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/,
     cont: /^(?:but expected one of:$|(?:proc|func|template|macro|iterator|method|converter) \S|\d+ other mismatching symbols? |expression: )/ },
+  // gfortran: `Error: … at (1)` (`Fatal Error: … at (1)`), its place `src/x.f90:8:10:` up to eight lines above it,
+  // over a blank line and the numbered source lines and carets (two of each for a `(1)`/`(2)` pair); with the caret
+  // off (`-fno-diagnostics-show-caret`) the place opens the line: `src/x.f90:8:10: Error: … at (1)`.
+  { id: 'gfortran.error', category: 'compilation', weight: 84, extend: 'line', re: /^(?:\S+:\d+:\d+: )?(?:Fatal )?Error: .* at \(1\)/,
+    lookback: { re: /^\S+:\d+:\d+:$/, lines: 8, inclusive: true, through: /^$|^ +\d* \| / } },
+  // A gfortran program's runtime error: `At line 11 of file src/x.f90` above `Fortran runtime error: …`, then
+  // `Error termination. Backtrace:` and its frames (`#3  0x… in heat`, a tab and `at src/x.f90:11`).
+  { id: 'gfortran.runtime-error', category: 'unknown', weight: 62, extend: 'until', gap: 1, maxLines: 60,
+    re: /^Fortran runtime error: /, lookback: { re: /^At line \d+ of file \S/, lines: 1, inclusive: true },
+    end: /^(?!Error termination\. Backtrace:$|#\d+ +0x|\tat )/ },
+  // D's uncaught Throwable (druntime): `core.exception.AssertError@source/x.d(11): message` (`object.Exception@…`,
+  // `std.conv.ConvException@…`: a class named …Error or …Exception, which keys the literal index), a rule of dashes
+  // and a frame a line (`source/x.d:11 void x.f() [0x…]`, `??:? … [0x…]`); under -funittest an AssertError from the
+  // module's own file is only `x.d(3): [unittest] message`. The runner's `1/1 modules FAILED unittests` follows. A
+  // failed assert is a failed test, any other Throwable a runtime error (read from the class, not the message's
+  // words: `Unexpected 'x'` is no test's expectation).
+  { id: 'd.throwable', category: 'unknown', weight: 62, extend: 'until', maxLines: 200,
+    categoryFrom: { re: /^(?:core\.exception\.AssertError@|\S+\.d\(\d+\): \[unittest\] )/, category: 'test_failure' },
+    re: /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\): |^\S+\.d\(\d+\): \[unittest\] /, end: /^(?!-{16}$|\S+:[\d?]+ \S.*\[0x[\da-f]+\]$)/,
+    tally: /^\d+\/\d+ modules FAILED unittests$/ },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
@@ -1605,8 +1679,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // own failed check in the shape (a C test harness's `tests/x.c:14: check failed: expr`, UBSan's `src/x.c:48:14:
   // runtime error: …` from the test binary it instruments, Unity's `test/x.c:23:test_push:FAIL: Expected 3 Was 2`)
   // is a failed test, not a linter's finding; Unity's line of a test that passed or was skipped (`…:test_pop:PASS`,
-  // `…:IGNORE: why`) is no finding.
-  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b))[A-Z]?[a-z]+/,
+  // `…:IGNORE: why`) is no finding, nor Catch2's `test.cpp:4: warning:` of a WARN() (its message on the next line,
+  // where a compiler's is on the same).
+  // scan-build's verdict under its findings (`scan-build: 3 bugs found.`, --status-bugs) is their tally.
+  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)[A-Z]?[a-z]+/,
     categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )|^[\w./-]+\.\w{1,10}:\d+:[A-Za-z_]\w*:FAIL\b/i, category: 'test_failure' } },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
@@ -1941,10 +2017,11 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * header (the `●` block below it pulls the header in by look-back), clang-tidy's advice under its findings
  * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file and a
  * frame of Nim's stack trace (`…/lib/system/fatal.nim(54) sysFatal`: a procedure's name, the test's verdict under it
- * reports) and a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`).
+ * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`) and the header of CUnit's
+ * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column).
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -2171,7 +2248,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|leaks? found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

@@ -126,7 +126,7 @@ describe('the extent of a test runner report', () => {
     expect([...predictionLines(analysis)].sort((a, b) => a - b)).toEqual([1, 3, 4, 6, 8, 9, 11, 13, 14, 17]);
   });
 
-  it("lists of a CTest failure its status line and GoogleTest's failure with its values, not the passing tests its output holds", async () => {
+  it("lists of a CTest failure its status line and GoogleTest's failure with its values through the test's `[  FAILED  ]` line, not the passing tests its output holds", async () => {
     for (const passed of [20, 150]) {
       // Prepare: --output-on-failure prints the test executable's whole output under CTest's `***Failed` line,
       // every passing case's `[ RUN ]` / `[ OK ]` pair before the one that failed.
@@ -152,7 +152,7 @@ describe('the extent of a test runner report', () => {
       const analysis = await analyzeLog(log.join('\n'), { maxFailures: 50 });
       // Assert
       expect(analysis.failures[0]?.lines[0]?.line, `${passed} passed`).toBe(failure);
-      expect([...predictionLines(analysis)].sort((a, b) => a - b), `${passed} passed`).toEqual([2, failure, failure + 1, failure + 2, failure + 3, failure + 4]);
+      expect([...predictionLines(analysis)].sort((a, b) => a - b), `${passed} passed`).toEqual([2, failure, failure + 1, failure + 2, failure + 3, failure + 4, failure + 5]);
     }
   });
 
