@@ -55,7 +55,23 @@ function reportRanges(failures: readonly Failure[], top: Failure): Range[] {
   const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines }];
   const end = sameRuleNeighbours(failures, top, ranges);
   continuingBlocks(failures, top, end, ranges);
+  announcingBlocks(failures, top, Math.min(...ranges.map((r) => r.startLine)), ranges);
   return ranges;
+}
+
+/**
+ * Adds to `ranges` the progress lines above the report that announce its tests (`Rule.announces`): going up from
+ * `start`, the report's first line, each within its rule's reach of the last one taken, in the report's step.
+ */
+function announcingBlocks(failures: readonly Failure[], top: Failure, start: number, ranges: Range[]): void {
+  let reach = start;
+  for (const f of [...failures].sort((a, b) => b.startLine - a.startLine)) {
+    const announces = RULES_BY_ID.get(f.rule)?.announces;
+    if (announces?.rule === top.rule && f.endLine < reach && reach - f.endLine <= announces.within && sameStep(f, top)) {
+      ranges.push({ startLine: f.startLine, endLine: f.endLine });
+      reach = f.startLine;
+    }
+  }
 }
 
 /**

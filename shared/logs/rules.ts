@@ -174,6 +174,13 @@ export interface Rule {
    */
   readonly summarises?: { readonly rule: string; readonly within: number };
   /**
+   * Its blocks are a run's progress lines for tests rule `rule` reports in full further down (Playwright's list
+   * reporter prints `✘  2 [chromium] › file:line:col › title (25ms)` as each test ends, then a report per failed test
+   * after the run): such a line up to `within` lines above the report's first block, or above the last such line
+   * taken, in its step, is part of the report. Only these lines are listed, not the passed tests' between them.
+   */
+  readonly announces?: { readonly rule: string; readonly within: number };
+  /**
    * Its reports wrap another program's output: memcheck writes its errors to stderr between the lines the program
    * under it prints (a test's own `file:line: check failed`), pre-commit prints each hook's output under that hook's
    * `....Failed` line, before the next hook's. A block of another kind starting right under one of its blocks, before
@@ -242,6 +249,7 @@ export function uniformRule(rule: Rule): Rule {
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
     summarises: rule.summarises && { rule: rule.summarises.rule, within: rule.summarises.within },
+    announces: rule.announces && { rule: rule.announces.rule, within: rule.announces.within },
     wrapsOutput: rule.wrapsOutput,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
@@ -701,6 +709,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // `✘` line's block holds the report, down to the run's summary (`2 tests failed`, `1 uncaught exception`).
   { id: 'ava.failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 400, gap: 99,
     re: /^\s*✘ \[fail\]: \S/, end: /^\s*\d+ (?:tests? failed|known failures?|uncaught exceptions?|unhandled rejections?)$/ },
+  // Playwright Test's list reporter: a line per test as it ends, `✘` for a failed one (`  ✘  2 [chromium] ›
+  // tests/x.spec.ts:10:1 › title (25ms)`, `(retry #1)` after a retry's), above the run's reports of them.
+  { id: 'playwright.list-failed', category: 'test_failure', weight: 62, extend: 'line',
+    re: /^\s*✘ +\d+ (?:\[[^\]]+\] › )?\S+:\d+:\d+ › \S/, announces: { rule: 'playwright.failed', within: 200 } },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+
+// Session 59 (open59): the extractor's known open gaps, each closed per format. Real tools' output where a row says
+// so; the rest laid out in the tools' documented formats.
+
+/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
+function ghaStep(script: readonly string[], output: readonly string[]): string[] {
+  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
+}
+
+describe("Playwright Test's list reporter: the `✘` progress lines of the tests its reports are about", () => {
+  /** Playwright 1.65's list reporter (real output): a line per test as it ends, then a report per failed test. */
+  function run(passedBetween: number): string[] {
+    return ghaStep(['npx playwright test'], [
+      'Running 5 tests using 1 worker',
+      '',
+      '  ✘  1 [chromium] › tests/cart.spec.ts:4:5 › cart › adds an item (1.2s)',
+      ...Array.from({ length: passedBetween }, (_, i) => `  ✓  ${i + 2} [chromium] › tests/cart.spec.ts:${12 + i}:5 › cart › keeps item ${i} (310ms)`),
+      `  ✘  ${passedBetween + 2} [chromium] › tests/login.spec.ts:9:3 › logs in (5.0s)`,
+      '',
+      '',
+      '  1) [chromium] › tests/cart.spec.ts:4:5 › cart › adds an item ──────────────────────────────────',
+      '',
+      '    Error: expect(locator).toHaveText(expected) failed',
+      '',
+      '    Locator: getByTestId(\'count\')',
+      '    Expected: "1"',
+      '    Received: "0"',
+      '',
+      '        at /home/runner/work/shop/shop/tests/cart.spec.ts:8:40',
+      '',
+      '  2) [chromium] › tests/login.spec.ts:9:3 › logs in ────────────────────────────────────────────',
+      '',
+      '    Error: page.goto: net::ERR_CONNECTION_REFUSED at http://localhost:3000/login',
+      '',
+      '        at /home/runner/work/shop/shop/tests/login.spec.ts:10:16',
+      '',
+      '  2 failed',
+      '    [chromium] › tests/cart.spec.ts:4:5 › cart › adds an item ──────────────────────────────────',
+      '    [chromium] › tests/login.spec.ts:9:3 › logs in ────────────────────────────────────────────',
+      `  ${passedBetween} passed (9.8s)`,
+      '##[error]Process completed with exit code 1.',
+    ]);
+  }
+
+  it.each([0, 40])('lists them with the reports, the first report\'s error first (%i passed tests between them)', async (passedBetween) => {
+    // Prepare: the `✘` lines at 7 and 8 + passedBetween, the first report's error 13 lines below the second.
+    const log = run(passedBetween);
+    const secondMark = 8 + passedBetween;
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    expect(lines[0]).toBe(secondMark + 5);
+    expect(lines).toEqual(expect.arrayContaining([7, secondMark, secondMark + 3, secondMark + 13, secondMark + 15]));
+    // The passed tests' lines between them are not.
+    for (let l = 8; l < secondMark; l++) expect(lines).not.toContain(l);
+  });
+});
