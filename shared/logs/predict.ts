@@ -111,7 +111,40 @@ function sameRuleNeighbours(failures: readonly Failure[], top: Failure, ranges: 
       start = r.startLine;
     }
   }
+  if (!causeOnce) reprintedTogether(failures.filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && sameStep(f, top)), ranges);
   return end;
+}
+
+/**
+ * Adds to `ranges` the blocks of `sameRule` (the top's rule, in its step) that the tool printed again next to a
+ * repeat of a block of the report: a build tool's closing report lists what failed the build together, however far
+ * apart it was printed first (Maven under --fail-at-end, each module's javac errors again under its `Failed to execute
+ * goal`, one goal's report right under the other's, the modules' own errors a build header apart). The repeats are
+ * grouped as {@link ADJACENT_GAP} groups blocks; a block whose repeat is in a group with a repeat of a reported one is
+ * reported.
+ */
+function reprintedTogether(sameRule: readonly Failure[], ranges: Range[]): void {
+  const reported = new Set(ranges.map((r) => r.startLine));
+  const repeats = sameRule.flatMap((f) => (f.repeats ?? []).map((r) => ({ ...r, of: f }))).sort((a, b) => a.startLine - b.startLine);
+  let group: Failure[] = [];
+  let groupEnd = Number.NEGATIVE_INFINITY;
+  const close = (): void => {
+    if (!group.some((f) => reported.has(f.startLine))) return;
+    for (const f of group) {
+      if (reported.has(f.startLine)) continue;
+      reported.add(f.startLine);
+      ranges.push({ startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, pick: f.lines[0]?.line });
+    }
+  };
+  for (const r of repeats) {
+    if (r.startLine - groupEnd > ADJACENT_GAP) {
+      close();
+      group = [];
+    }
+    group.push(r.of);
+    groupEnd = Math.max(groupEnd, r.endLine);
+  }
+  close();
 }
 
 /**

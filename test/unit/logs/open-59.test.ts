@@ -57,3 +57,56 @@ describe("Playwright Test's list reporter: the `✘` progress lines of the tests
     for (let l = 8; l < secondMark; l++) expect(lines).not.toContain(l);
   });
 });
+
+describe('Maven --fail-at-end: the javac errors of every module its closing reports list', () => {
+  it("lists the second failing module's errors, past its build header, with the first's (Maven 3.8, javac 17)", async () => {
+    // Prepare: Maven 3.8.7's `mvn -B -ntp -fae compile` of a reactor whose two modules fail (real output, trimmed to
+    // the compiler's lines): core's errors at 9-11, web's at 26-28, both again under the goals' reports at 34-41.
+    const log = ghaStep(['mvn -B -ntp -fae compile'], [
+      '[INFO] --- maven-compiler-plugin:3.13.0:compile (default-compile) @ core ---',
+      '[INFO] Compiling 1 source file with javac [debug release 17] to target/classes',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] COMPILATION ERROR : ',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] /home/runner/work/shop/shop/core/src/main/java/com/acme/shop/core/Cart.java:[15,26] cannot find symbol',
+      '  symbol:   method zero(java.lang.String)',
+      '  location: class com.acme.shop.api.Money',
+      '[INFO] 1 error',
+      '[INFO] -------------------------------------------------------------',
+      '[INFO] ',
+      '[INFO] -------------------------< com.acme.shop:web >--------------------------',
+      '[INFO] Building shop-web 2.3.0-SNAPSHOT                                   [3/3]',
+      '[INFO] --------------------------------[ jar ]---------------------------------',
+      '[INFO] ',
+      '[INFO] --- maven-compiler-plugin:3.13.0:compile (default-compile) @ web ---',
+      '[INFO] Compiling 1 source file with javac [debug release 17] to target/classes',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] COMPILATION ERROR : ',
+      '[INFO] -------------------------------------------------------------',
+      '[ERROR] /home/runner/work/shop/shop/web/src/main/java/com/acme/shop/web/Page.java:[9,17] cannot find symbol',
+      '  symbol:   method amount()',
+      '  location: variable m of type com.acme.shop.api.Money',
+      '[INFO] 1 error',
+      '[INFO] -------------------------------------------------------------',
+      '[INFO] BUILD FAILURE',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.13.0:compile (default-compile) on project core: Compilation failure',
+      '[ERROR] /home/runner/work/shop/shop/core/src/main/java/com/acme/shop/core/Cart.java:[15,26] cannot find symbol',
+      '[ERROR]   symbol:   method zero(java.lang.String)',
+      '[ERROR]   location: class com.acme.shop.api.Money',
+      '[ERROR] -> [Help 1]',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.13.0:compile (default-compile) on project web: Compilation failure',
+      '[ERROR] /home/runner/work/shop/shop/web/src/main/java/com/acme/shop/web/Page.java:[9,17] cannot find symbol',
+      '[ERROR]   symbol:   method amount()',
+      '[ERROR]   location: variable m of type com.acme.shop.api.Money',
+      '[ERROR] -> [Help 1]',
+      '##[error]Process completed with exit code 1.',
+    ]);
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    expect(lines[0]).toBe(10);
+    expect(lines).toEqual(expect.arrayContaining([10, 11, 12, 25, 26, 27]));
+    // Maven's build header between them is not part of the report.
+    for (let l = 15; l <= 22; l++) expect(lines).not.toContain(l);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+
+// Session 59's sweep of the open gaps it closed (branch open59): output that each fix's new reading could take for
+// what it is not. Laid out in the tools' documented formats unless a row says otherwise.
+
+/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
+function ghaStep(script: readonly string[], output: readonly string[]): string[] {
+  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
+}
+
+describe("sweep 59: Playwright list reporter's `✘` lines taken with the reports", () => {
+  it("leaves out an earlier step's `✘` line (a smoke run that was allowed to fail)", async () => {
+    // Prepare: step one (lines 1-6) fails with continue-on-error; step two's `✘` line is 12, its report 14-18.
+    const log = [
+      ...ghaStep(['npx playwright test --project=smoke'], ['  ✘  1 [smoke] › tests/home.spec.ts:3:1 › home loads (2.0s)', '  1 failed']),
+      ...ghaStep(['npx playwright test --project=chromium'], [
+        '  ✓  1 [chromium] › tests/home.spec.ts:3:1 › home loads (1.1s)',
+        '  ✘  2 [chromium] › tests/cart.spec.ts:4:5 › adds an item (1.2s)',
+        '',
+        '  1) [chromium] › tests/cart.spec.ts:4:5 › adds an item ─────────────────────────────',
+        '',
+        '    Error: expect(received).toBe(expected) // Object.is equality',
+        '',
+        '  1 failed',
+        '##[error]Process completed with exit code 1.',
+      ]),
+    ].join('\n');
+    // Act
+    const lines = predictionLines(await analyzeLog(log));
+    // Assert
+    expect(lines[0]).toBe(16);
+    expect(lines).toEqual(expect.arrayContaining([12, 14]));
+    expect(lines).not.toContain(5);
+  });
+
+  it("leaves a `✘` line of another runner's shape to the cross-mark rule (Jest's has no file:line:col)", async () => {
+    // Prepare
+    const log = ghaStep(['npx jest'], [' FAIL  src/cart.test.js', '  cart', '    ✕ adds an item (5 ms)', '', '  ● cart › adds an item', '', '    expect(received).toBe(expected) // Object.is equality'].join('\n').split('\n'));
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.some((f) => f.rule === 'playwright.list-failed')).toBe(false);
+  });
+});
+
+describe('sweep 59: blocks the build printed again together', () => {
+  it("keeps apart two Maven runs of one step, each with its own closing report (a script's `mvn -pl core` then `mvn -pl web`)", async () => {
+    // Prepare: the first run's error at 7-9 and its closing report at 11-15; the second run's error at 29 and its
+    // closing report at 31-33, the copy in it more than twelve lines from the first's copies.
+    const log = ghaStep(['mvn -B -pl core compile || true', 'mvn -B -pl web compile'], [
+      '[ERROR] COMPILATION ERROR : ',
+      '[ERROR] /home/runner/work/shop/shop/core/src/main/java/com/acme/Cart.java:[15,26] cannot find symbol',
+      '  symbol:   method zero(java.lang.String)',
+      '  location: class com.acme.Money',
+      '[INFO] BUILD FAILURE',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.13.0:compile (default-compile) on project core: Compilation failure',
+      '[ERROR] /home/runner/work/shop/shop/core/src/main/java/com/acme/Cart.java:[15,26] cannot find symbol',
+      '[ERROR]   symbol:   method zero(java.lang.String)',
+      '[ERROR]   location: class com.acme.Money',
+      '[ERROR] -> [Help 1]',
+      ...Array.from({ length: 12 }, (_, i) => `[INFO] Downloading from central: https://repo.maven.apache.org/maven2/org/acme/lib${i}/1.0/lib${i}-1.0.pom`),
+      '[ERROR] COMPILATION ERROR : ',
+      '[ERROR] /home/runner/work/shop/shop/web/src/main/java/com/acme/Page.java:[9,17] cannot find symbol',
+      '[INFO] BUILD FAILURE',
+      '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.13.0:compile (default-compile) on project web: Compilation failure',
+      '[ERROR] /home/runner/work/shop/shop/web/src/main/java/com/acme/Page.java:[9,17] cannot find symbol',
+      '[ERROR] -> [Help 1]',
+      '##[error]Process completed with exit code 1.',
+    ]);
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    expect(lines[0]).toBe(7);
+    expect(lines).not.toContain(29);
+  });
+});
