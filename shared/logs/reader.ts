@@ -133,15 +133,28 @@ function lastVisibleSegment(text: string): string {
 /** `text` without its ANSI codes; `esc` is where its first ESC is (-1 without one). */
 function stripCodes(text: string, esc: number): string {
   const plain = text.indexOf('^[') !== -1 ? text.replace(CARET_ANSI_RE, '') : text;
-  const drawn = esc !== -1 && plain.indexOf(COLUMN_ONE, plain === text ? esc : 0) !== -1 ? lastVisibleSegment(plain.replaceAll(COLUMN_ONE, '\r')) : plain;
+  const drawn = esc !== -1 && columnOneIn(plain, plain === text ? esc : 0) ? lastVisibleSegment(plain.replace(COLUMN_ONE_RE, '\r')) : plain;
   return drawn.replace(ANSI_RE, '');
 }
 
 /**
  * `ESC[1G` moves the cursor to the line's first column, as a `\r` does: what follows draws over what came before it
- * (Bats' pretty formatter redraws a test's `   name` as ` ✗ name`; yarn's and npm's progress lines). Read as one.
+ * (Bats' pretty formatter redraws a test's `   name` as ` ✗ name`; yarn's and npm's progress lines). Read as one, and
+ * so are its other spellings, `ESC[G` and `ESC[0G` (CHA's parameter left out or 0 is its default, 1: ansi-escapes'
+ * `cursorLeft`, which log-update's erase ends with, is `ESC[G`).
  */
 export const COLUMN_ONE = '\x1b[1G';
+export const COLUMN_ONE_SPELLINGS: readonly string[] = [COLUMN_ONE, '\x1b[G', '\x1b[0G'];
+const COLUMN_ONE_RE = /\x1b\[[01]?G/g;
+
+/** Whether `text` holds a column-one sequence ({@link COLUMN_ONE}) at or after `from`. */
+function columnOneIn(text: string, from: number): boolean {
+  for (let at = text.indexOf('\x1b[', from); at !== -1; at = text.indexOf('\x1b[', at + 2)) {
+    const c = text.charCodeAt(at + 2);
+    if (c === 71 /* G */ || ((c === 48 || c === 49) /* 0 1 */ && text.charCodeAt(at + 3) === 71)) return true;
+  }
+  return false;
+}
 
 /**
  * BuildKit's plain progress (`docker buildx build`) prefixes a build step's output with `#<step> <seconds> `:
@@ -260,7 +273,8 @@ export function textEnd(bytes: Uint8Array, start: number, end: number): number {
 
 /**
  * Whether raw lines hold what makes {@link cleanLine} read more than the bytes at hand: a `\r` before the line's
- * last byte (a progress bar's segments: the text is one of them), an `ESC[1G` (the same, see {@link COLUMN_ONE}) or a
+ * last byte (a progress bar's segments: the text is one of them), an `ESC[1G` or another spelling of it (the same, see
+ * {@link COLUMN_ONE}) or a
  * `^[` caret escape (removed in a pass of its
  * own, before the escape sequences, so it changes what they are). Asked of the lines of one buffer in order, as a
  * reader meets them: each search runs natively, on from where the last one stopped.
@@ -270,7 +284,8 @@ export class CleaningHazards {
   private searchedFrom = 0;
   private nextCr = 0;
   private nextCaretEscape = 0;
-  private nextColumnOne = 0;
+  /** Where each of {@link COLUMN_ONE_SPELLINGS} is next found. */
+  private readonly nextColumnOne: number[] = COLUMN_ONE_SPELLINGS.map(() => 0);
 
   /** Whether the raw line `bytes[start, end)` (without its `\n`; a last `\r` is no hazard) holds a hazard. */
   in(bytes: Buffer, start: number, end: number): boolean {
@@ -278,7 +293,7 @@ export class CleaningHazards {
       this.bytes = bytes;
       this.nextCr = -1;
       this.nextCaretEscape = -1;
-      this.nextColumnOne = -1;
+      this.nextColumnOne.fill(-1);
     }
     this.searchedFrom = start;
     const last = textEnd(bytes, start, end);
@@ -286,13 +301,17 @@ export class CleaningHazards {
     if (this.nextCr < last) return true;
     if (this.nextCaretEscape < start) this.nextCaretEscape = found(bytes.indexOf(CARET_ESCAPE, start), bytes.length);
     if (this.nextCaretEscape + 1 < last) return true;
-    if (this.nextColumnOne < start) this.nextColumnOne = found(bytes.indexOf(COLUMN_ONE_ESCAPE, start), bytes.length);
-    return this.nextColumnOne + 3 < last;
+    for (let k = 0; k < COLUMN_ONE_ESCAPES.length; k++) {
+      const escape = COLUMN_ONE_ESCAPES[k] as Buffer;
+      if ((this.nextColumnOne[k] as number) < start) this.nextColumnOne[k] = found(bytes.indexOf(escape, start), bytes.length);
+      if ((this.nextColumnOne[k] as number) + escape.length - 1 < last) return true;
+    }
+    return false;
   }
 }
 
 const CARET_ESCAPE = Buffer.from('^[');
-const COLUMN_ONE_ESCAPE = Buffer.from(COLUMN_ONE);
+const COLUMN_ONE_ESCAPES: readonly Buffer[] = COLUMN_ONE_SPELLINGS.map((spelling) => Buffer.from(spelling));
 
 function found(at: number, none: number): number {
   return at === -1 ? none : at;

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+import { cleanLine } from '../../shared/logs/reader.js';
+import { failuresBothWays, restoreFastPaths } from '../support/fast-paths.js';
 
 // Session 59's sweep of the open gaps it closed (branch open59): output that each fix's new reading could take for
 // what it is not. Laid out in the tools' documented formats unless a row says otherwise.
@@ -73,5 +75,31 @@ describe('sweep 59: blocks the build printed again together', () => {
     // Assert
     expect(lines[0]).toBe(7);
     expect(lines).not.toContain(29);
+  });
+});
+
+describe('sweep 59: `ESC[G` and `ESC[0G` read as a carriage return', () => {
+  afterEach(restoreFastPaths);
+
+  it.each(['\x1b[10G', '\x1b[2G', '\x1b[01G'])('keeps the text before a move to another column (%j): a table lined up, not drawn over', async (move) => {
+    // Prepare: a status table whose second column is placed with a column move (a shell script's `tput hpa`).
+    const row = `src/app.py${move}FAILED: 2 errors`;
+    const log = [...Array.from({ length: 100 }, (_, i) => `ok ${i}`), '$ ./check.sh', row].join('\n');
+    // Act
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log));
+    // Assert: the cleaned row keeps both columns, and the fast paths read it alike.
+    expect(cleanLine(row)).toBe('src/app.pyFAILED: 2 errors');
+    expect(fast).toEqual(everyLine);
+  });
+
+  it('reads a move to column one split across a chunk boundary as reading every line does', async () => {
+    // Prepare: 512-byte chunks (the first is never filtered); the row's `ESC[0G` is at bytes 1533-1536, its `G`
+    // the first byte of the fourth chunk.
+    const log = `${'ok\n'.repeat(511)}\x1b[0Gsrc/app.py:3:1: E302 expected 2 blank lines, found 1\n`;
+    // Act
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log));
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect((everyLine as Array<{ startLine: number }>).map((f) => f.startLine)).toContain(512);
   });
 });

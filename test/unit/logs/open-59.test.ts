@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { cleanLine } from '../../../shared/logs/reader.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
 
 // Session 59 (open59): the extractor's known open gaps, each closed per format. Real tools' output where a row says
 // so; the rest laid out in the tools' documented formats.
@@ -108,5 +110,34 @@ describe('Maven --fail-at-end: the javac errors of every module its closing repo
     expect(lines).toEqual(expect.arrayContaining([10, 11, 12, 25, 26, 27]));
     // Maven's build header between them is not part of the report.
     for (let l = 15; l <= 22; l++) expect(lines).not.toContain(l);
+  });
+});
+
+describe('the cursor sent to the first column as `ESC[G` or `ESC[0G` (CHA with its parameter left out or 0)', () => {
+  afterEach(restoreFastPaths);
+
+  it.each(['\x1b[G', '\x1b[0G'])('reads %j as `ESC[1G`, a carriage return: the line is its last drawing', (seq) => {
+    // ansi-escapes' `cursorLeft` (log-update's erase ends with it) is `ESC[G`; ECMA-48 reads a 0 as the default, 1.
+    expect(cleanLine(`\x1b[2K${seq}\u280b building${seq}\x1b[31m✗ returns the cached value\x1b[0m`)).toBe('✗ returns the cached value');
+  });
+
+  it('leaves another column (`ESC[5G`) to the escape stripping: the drawings stay side by side', () => {
+    expect(cleanLine('name\x1b[5G ✗ x')).toBe('name ✗ x');
+  });
+
+  it.each(['\x1b[G', '\x1b[0G'])('finds with the fast paths forced on what reading every line finds (%j)', async (seq) => {
+    // Prepare: a spinner drawn over, then a finding whose shape (`file:line:col:`) counts only at the line's start.
+    const spinner = (frame: string, text: string): string => `${seq}${frame} flake8\x1b[K${seq}${text}\x1b[K`;
+    const log = [
+      ...Array.from({ length: 100 }, (_, i) => `ok ${i}`),
+      '$ make lint',
+      spinner('\u280b', 'src/app.py:12:80: E501 line too long (88 > 79 characters)'),
+      spinner('\u2819', 'src/app.py:31:1: E302 expected 2 blank lines, found 1'),
+    ].join('\n');
+    // Act
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log));
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect((everyLine as Array<{ startLine: number }>).map((f) => f.startLine)).toContain(102);
   });
 });
