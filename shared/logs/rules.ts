@@ -993,8 +993,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // ── compilers and type checkers ───────────────────────────────────────────────────────────────────────────
   // Checkstyle through Maven (`[ERROR] src/…/Cart.java:[14,17] (naming) MemberName: …`) or in its own plain format
   // (`[ERROR] /…/Cart.java:14:17: message [MemberName]`, Gradle's `[ant:checkstyle] ` in front): before javac's rule.
+  // A path may hold spaces, as javac's may.
   { id: 'checkstyle.violation', category: 'lint', weight: 78, extend: 'line',
-    re: /^\[ERROR\] \S+:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] \S+\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$/ },
+    re: new RegExp(String.raw`^\[ERROR\] ${JVM_SOURCE_PATH}:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] ${JVM_SOURCE_PATH}\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$`) },
   { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
   // javac under -Werror ends with one error that names no line (`error: warnings found and -Werror specified`;
@@ -1010,7 +1011,7 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: new RegExp(String.raw`^(?!\s|(?:${JVM_SOURCE_PATH}\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)`), lines: 200, inclusive: false } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
-    re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:`),
+    re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?${JVM_SOURCE_PATH}\.kts?:`),
     cont: new RegExp(String.raw`^\s*\[javac\] (?!${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy):\d+: |\d+ (?:errors?|warnings?)$|Note: )`) },
   // The Maven Enforcer: `[ERROR] Rule 1: org.apache.maven.enforcer.rules.version.RequireJavaVersion failed with message:`
   // and the reason below it; a rule of its `dependency` package (convergence, upper bounds, bans) is a dependency's.

@@ -103,3 +103,28 @@ describe('sweep 59: `ESC[G` and `ESC[0G` read as a carriage return', () => {
     expect((everyLine as Array<{ startLine: number }>).map((f) => f.startLine)).toContain(512);
   });
 });
+
+describe('sweep 59: JVM paths with spaces', () => {
+  it.each([
+    ["Kotlin's warning (`w: `)", 'w: file:///home/runner/work/my app/my app/src/main/kotlin/shop/Cart.kt:3:5 Parameter \'x\' is never used'],
+    ["Checkstyle's warning (`[WARN]`)", '[WARN] /home/runner/work/my app/my app/src/main/java/shop/Cart.java:14:17: Line is longer than 100 characters (found 112). [LineLength]'],
+    ['a sentence that starts like a diagnostic', 'e: see /home/runner/work/my app/notes about Cart.kt for details'],
+  ])('finds no failure in %s', async (_, text) => {
+    // Prepare
+    const log = ghaStep(['./gradlew build'], ['> Task :app:compileKotlin', text, 'BUILD SUCCESSFUL in 9s']);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).toEqual([]);
+  });
+
+  it("leaves javac's error on a path with spaces (`[ERROR] /my app/…/Cart.java:[14,17] cannot find symbol`) to javac's rule", async () => {
+    // Prepare
+    const log = ghaStep(['mvn -B compile'], ['[ERROR] COMPILATION ERROR : ', "[ERROR] /home/runner/work/my app/my app/src/main/java/shop/Cart.java:[14,17] cannot find symbol", '  symbol:   method zero()', '[ERROR] -> [Help 1]', '##[error]Process completed with exit code 1.']);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('javac.error');
+    expect(analysis.category).toBe('compilation');
+  });
+});

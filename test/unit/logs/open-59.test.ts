@@ -141,3 +141,21 @@ describe('the cursor sent to the first column as `ESC[G` or `ESC[0G` (CHA with i
     expect((everyLine as Array<{ startLine: number }>).map((f) => f.startLine)).toContain(102);
   });
 });
+
+describe('JVM diagnostics on a path with spaces (a checkout under `my app/`)', () => {
+  it.each([
+    ['Kotlin 2 through Gradle', 'e: file:///home/runner/work/my app/my app/src/main/kotlin/shop/Cart.kt:3:5 Unresolved reference \'zero\'.', 'javac.error', 'compilation'],
+    ['Kotlin 1.9 without the scheme', 'e: /home/runner/work/my app/my app/src/main/kotlin/shop/Cart.kt: (3, 5): Unresolved reference: zero', 'javac.error', 'compilation'],
+    ['Checkstyle\'s plain format', '[ERROR] /home/runner/work/my app/my app/src/main/java/shop/Cart.java:14:17: Member name \'Total\' must match pattern \'^[a-z][a-zA-Z0-9]*$\'. [MemberName]', 'checkstyle.violation', 'lint'],
+    ['Checkstyle through Maven', '[ERROR] /home/runner/work/my app/my app/src/main/java/shop/Cart.java:[14,17] (naming) MemberName: Member name \'Total\' must match pattern \'^[a-z][a-zA-Z0-9]*$\'.', 'checkstyle.violation', 'lint'],
+  ])('reads %s as on a path without', async (_, text, rule, category) => {
+    // Prepare: the diagnostic is line 6.
+    const log = ghaStep(['./gradlew build'], ['> Task :app:compileKotlin FAILED', text, '', 'FAILURE: Build failed with an exception.', '##[error]Process completed with exit code 1.']);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe(rule);
+    expect(analysis.category).toBe(category);
+    expect(predictionLines(analysis)[0]).toBe(6);
+  });
+});
