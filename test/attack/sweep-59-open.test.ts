@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
 import { cleanLine } from '../../shared/logs/reader.js';
+import { taskPrefixLength } from '../../shared/logs/task-prefix.js';
 import { failuresBothWays, restoreFastPaths } from '../support/fast-paths.js';
 
 // Session 59's sweep of the open gaps it closed (branch open59): output that each fix's new reading could take for
@@ -126,5 +127,33 @@ describe('sweep 59: JVM paths with spaces', () => {
     // Assert
     expect(analysis.failures[0]?.rule).toBe('javac.error');
     expect(analysis.category).toBe('compilation');
+  });
+});
+
+describe("sweep 59: pytest's `INTERNALERROR>` behind docker compose's prefix", () => {
+  afterEach(restoreFastPaths);
+
+  it('finds with the fast paths forced on what reading every line finds (the line filter has no start shape for the pair)', async () => {
+    // Prepare: a database's log lines, then the report, each line behind compose's prefix; one INTERNALERROR line
+    // holds a start shape only (`E   `), which the keyword `err` in the prefix lets through.
+    const log = [
+      ...Array.from({ length: 100 }, (_, i) => `db-1     | 2026-11-28 15:00:${String(i % 60).padStart(2, '0')}.123 UTC [1] LOG:  checkpoint complete`),
+      'tests-1  | INTERNALERROR> Traceback (most recent call last):',
+      'tests-1  | INTERNALERROR>   File "/app/conftest.py", line 2, in pytest_collection_modifyitems',
+      'tests-1  | INTERNALERROR> E   raise ValueError("unknown marker expression: slow and")',
+      'tests-1  | INTERNALERROR> ValueError: unknown marker expression: slow and',
+      'tests-1 exited with code 3',
+    ].join('\n');
+    // Act
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log));
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect(everyLine.length).toBeGreaterThan(0);
+  });
+
+  it('keeps a bare `INTERNALERROR> ` behind the prefix as the line it is (nothing follows it)', () => {
+    // Act + Assert: only compose's prefix is measured.
+    expect(taskPrefixLength('tests-1  | INTERNALERROR> ')).toBe('tests-1  | '.length);
+    expect(taskPrefixLength('tests-1  | INTERNALERROR> x')).toBe('tests-1  | INTERNALERROR> '.length);
   });
 });

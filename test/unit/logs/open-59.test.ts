@@ -159,3 +159,44 @@ describe('JVM diagnostics on a path with spaces (a checkout under `my app/`)', (
     expect(predictionLines(analysis)[0]).toBe(6);
   });
 });
+
+describe("pytest's `INTERNALERROR>` report behind docker compose's prefix", () => {
+  /** pytest 9.0's report of a conftest hook that raised (real output, the middle frames left out). */
+  const INTERNAL = [
+    'INTERNALERROR> Traceback (most recent call last):',
+    'INTERNALERROR>   File "/usr/local/lib/python3.12/site-packages/_pytest/main.py", line 318, in wrap_session',
+    'INTERNALERROR>     session.exitstatus = doit(config, session) or 0',
+    'INTERNALERROR>                          ^^^^^^^^^^^^^^^^^^^^^',
+    'INTERNALERROR>   File "/usr/local/lib/python3.12/site-packages/pluggy/_callers.py", line 167, in _multicall',
+    'INTERNALERROR>     raise exception',
+    'INTERNALERROR>   File "/usr/local/lib/python3.12/site-packages/pluggy/_callers.py", line 139, in _multicall',
+    'INTERNALERROR>     teardown.throw(exception)',
+    'INTERNALERROR>   File "/app/conftest.py", line 2, in pytest_collection_modifyitems',
+    'INTERNALERROR>     raise ValueError("unknown marker expression: slow and")',
+    'INTERNALERROR> ValueError: unknown marker expression: slow and',
+  ];
+
+  it.each([
+    ['alone', ''],
+    ["behind compose v2's prefix", 'tests-1  | '],
+    ["behind compose v1's prefix", 'shop_tests_1  | '],
+  ])('reads the traceback %s, its exception first', async (_, prefix) => {
+    // Prepare: the traceback at lines 8-18, its exception last.
+    const log = ghaStep(['docker compose up --exit-code-from tests'], [
+      'Attaching to db-1, tests-1',
+      `${prefix}============================= test session starts ==============================`,
+      `${prefix}collected 1 item`,
+      ...INTERNAL.map((line) => `${prefix}${line}`),
+      `${prefix}`,
+      `${prefix}============================ no tests ran in 0.01s =============================`,
+      '##[error]Process completed with exit code 3.',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('python.traceback');
+    expect(lines[0]).toBe(18);
+    expect(lines).toEqual(expect.arrayContaining([8, 16, 17]));
+  });
+});
