@@ -157,3 +157,74 @@ describe("sweep 59: pytest's `INTERNALERROR>` behind docker compose's prefix", (
     expect(taskPrefixLength('tests-1  | INTERNALERROR> x')).toBe('tests-1  | INTERNALERROR> '.length);
   });
 });
+
+describe("sweep 59: javac's -Werror error after a look-back's reach of lines", () => {
+  it('takes no indented output that holds no warning (a test run printing 250 indented lines before the error)', async () => {
+    // Prepare: 250 indented lines (lines 5-254), which the look-back reads past as a warning's code, then the error.
+    const log = ghaStep(['./build.sh'], [...Array.from({ length: 250 }, (_, i) => `    at com.acme.Step${i}.run(Step${i}.java:12)`), 'error: warnings found and -Werror specified', '1 error']);
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    expect(lines[0]).toBe(255);
+    expect(Math.min(...lines)).toBeGreaterThan(250);
+  });
+});
+
+describe("sweep 59: Django's test runner (Django 3.2, real output)", () => {
+  it("leaves a view's 500 logged mid-run (`.Internal Server Error: /total/`, its traceback on lines of its own) below the tests' failures", async () => {
+    // Prepare: the logger's message after the progress dot (line 7), its traceback (8-13), then the failures.
+    const log = ghaStep(['python manage.py test'], [
+      "Creating test database for alias 'default'...",
+      'System check identified no issues (0 silenced).',
+      '.Internal Server Error: /total/',
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python3/dist-packages/django/core/handlers/exception.py", line 47, in inner',
+      '    response = get_response(request)',
+      '  File "/home/runner/work/shop/shop/cart/views.py", line 5, in total',
+      "    return JsonResponse({'total': sum(int(i) for i in items.split(','))})",
+      "AttributeError: 'NoneType' object has no attribute 'split'",
+      'FF.',
+      '======================================================================',
+      'FAIL: test_b_total_without_items (cart.tests.CartTests.test_b_total_without_items)',
+      '----------------------------------------------------------------------',
+      'Traceback (most recent call last):',
+      '  File "/home/runner/work/shop/shop/cart/tests.py", line 10, in test_b_total_without_items',
+      '    self.assertEqual(response.status_code, 400)',
+      'AssertionError: 500 != 400',
+      '',
+      '----------------------------------------------------------------------',
+      'Ran 4 tests in 0.020s',
+      '',
+      'FAILED (failures=1)',
+      '##[error]Process completed with exit code 1.',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('unittest.failed');
+    expect(predictionLines(analysis)[0]).toBe(21);
+  });
+});
+
+describe('sweep 59: a diff in a log without GitHub Actions steps', () => {
+  const diff = ['diff --git a/src/a.c b/src/a.c', 'index 3b18e51..a0b2c3d 100644', '--- a/src/a.c', '+++ b/src/a.c', '@@ -1,2 +1,2 @@', '-int x=1;', '+int x = 1;', ' int y;'];
+
+  it('ranks the compiler error that failed a Jenkins Pipeline below the diff a check printed first', async () => {
+    // Prepare: the diff at 5-12, gcc's error at 15.
+    const log = ['Started by user admin', '[Pipeline] sh', '+ ./scripts/check-format.sh', '[Pipeline] sh', ...diff, '+ make', 'cc -c src/b.c -o b.o', "src/b.c:3:5: error: unknown type name 'foo'", '    3 |     foo y;', '      |     ^~~', 'make: *** [Makefile:2: b.o] Error 1', 'ERROR: script returned exit code 2', 'Finished: FAILURE'];
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    expect(lines[0]).toBe(15);
+    expect(lines).not.toContain(5);
+  });
+
+  it("ranks the diff first when the check failed the freestyle job after gcc's warning", async () => {
+    // Prepare: the warning at 4, the diff at 8-15.
+    const log = ['Started by user admin', '+ make', 'cc -Wall -c src/b.c -o b.o', "src/b.c:3:7: warning: unused variable 'y' [-Wunused-variable]", '    3 |   int y;', '      |       ^', '+ git diff --exit-code', ...diff, "Build step 'Execute shell' marked build as failure", 'Finished: FAILURE'];
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    expect(lines[0]).toBe(8);
+  });
+});

@@ -200,3 +200,34 @@ describe("pytest's `INTERNALERROR>` report behind docker compose's prefix", () =
     expect(lines).toEqual(expect.arrayContaining([8, 16, 17]));
   });
 });
+
+describe('javac under -Werror after more warnings than the look-back reaches', () => {
+  it("lists the warnings nearest the error, from a warning's first line (javac 17, -Xlint:all -Werror)", async () => {
+    // Prepare: 100 raw-type warnings of three lines each (the warning, the code, the caret) at lines 5-304.
+    const warnings = Array.from({ length: 100 }, (_, i) => [
+      `src/main/java/com/acme/legacy/Ledger${i}.java:8: warning: [rawtypes] found raw type: List`,
+      '    private final List entries = new ArrayList();',
+      '                  ^',
+    ]).flat();
+    const log = ghaStep(['javac -Xlint:all -Werror -d build $(find src -name "*.java")'], [...warnings, 'error: warnings found and -Werror specified', '1 error', '100 warnings']);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    const lines = predictionLines(analysis);
+    // Assert: the error first, the warnings above it from the first whole one within reach.
+    expect(lines[0]).toBe(305);
+    expect(lines).toEqual(expect.arrayContaining([302, 303, 304]));
+    const from = Math.min(...lines);
+    expect(log[from - 1]).toMatch(/: warning: /);
+  });
+
+  it("does the same with Maven's `[WARNING]` list (maven-compiler-plugin 3.13, <failOnWarning>)", async () => {
+    // Prepare: 250 warnings at lines 6-255, then the error at 256.
+    const warnings = Array.from({ length: 250 }, (_, i) => `[WARNING] /home/runner/work/shop/shop/src/main/java/com/acme/Ledger${i}.java:[8,19] found raw type: java.util.List`);
+    const log = ghaStep(['mvn -B compile'], ['[WARNING] COMPILATION WARNING : ', ...warnings, '[ERROR] warnings found and -Werror specified', '[INFO] 1 error']);
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    expect(lines[0]).toBe(256);
+    expect(lines).toEqual(expect.arrayContaining([254, 255]));
+  });
+});
