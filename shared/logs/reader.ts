@@ -133,7 +133,7 @@ function lastVisibleSegment(text: string): string {
 /** `text` without its ANSI codes; `esc` is where its first ESC is (-1 without one). */
 function stripCodes(text: string, esc: number): string {
   const plain = text.indexOf('^[') !== -1 ? text.replace(CARET_ANSI_RE, '') : text;
-  const drawn = esc !== -1 && columnOneIn(plain, plain === text ? esc : 0) ? lastVisibleSegment(plain.replace(COLUMN_ONE_RE, '\r')) : plain;
+  const drawn = esc !== -1 && COLUMN_ONE_IN_RE.test(plain) ? lastVisibleSegment(plain.replace(COLUMN_ONE_RE, '\r')) : plain;
   return drawn.replace(ANSI_RE, '');
 }
 
@@ -146,15 +146,7 @@ function stripCodes(text: string, esc: number): string {
 export const COLUMN_ONE = '\x1b[1G';
 export const COLUMN_ONE_SPELLINGS: readonly string[] = [COLUMN_ONE, '\x1b[G', '\x1b[0G'];
 const COLUMN_ONE_RE = /\x1b\[[01]?G/g;
-
-/** Whether `text` holds a column-one sequence ({@link COLUMN_ONE}) at or after `from`. */
-function columnOneIn(text: string, from: number): boolean {
-  for (let at = text.indexOf('\x1b[', from); at !== -1; at = text.indexOf('\x1b[', at + 2)) {
-    const c = text.charCodeAt(at + 2);
-    if (c === 71 /* G */ || ((c === 48 || c === 49) /* 0 1 */ && text.charCodeAt(at + 3) === 71)) return true;
-  }
-  return false;
-}
+const COLUMN_ONE_IN_RE = /\x1b\[[01]?G/;
 
 /**
  * BuildKit's plain progress (`docker buildx build`) prefixes a build step's output with `#<step> <seconds> `:
