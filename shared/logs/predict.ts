@@ -10,6 +10,11 @@ import type { Failure, LogAnalysis } from './types.js';
 
 /** Gap in lines under which two blocks of the same rule count as one report. */
 const ADJACENT_GAP = 12;
+/**
+ * Gap in lines under which a progress line that announces the report's tests (`Rule.announces`) is part of it: the
+ * passed tests' lines printed between a failed test's line and the next (or the reports) are not counted apart.
+ */
+const ANNOUNCING_GAP = 200;
 /** Gap in lines under which a block of another rule right after the report is part of it. */
 const CONTIGUOUS_GAP = 2;
 /**
@@ -61,13 +66,12 @@ function reportRanges(failures: readonly Failure[], top: Failure): Range[] {
 
 /**
  * Adds to `ranges` the progress lines above the report that announce its tests (`Rule.announces`): going up from
- * `start`, the report's first line, each within its rule's reach of the last one taken, in the report's step.
+ * `start`, the report's first line, each within {@link ANNOUNCING_GAP} lines of the last one taken, in the report's step.
  */
 function announcingBlocks(failures: readonly Failure[], top: Failure, start: number, ranges: Range[]): void {
   let reach = start;
   for (const f of [...failures].sort((a, b) => b.startLine - a.startLine)) {
-    const announces = RULES_BY_ID.get(f.rule)?.announces;
-    if (announces?.rule === top.rule && f.endLine < reach && reach - f.endLine <= announces.within && sameStep(f, top)) {
+    if (RULES_BY_ID.get(f.rule)?.announces === top.rule && f.endLine < reach && reach - f.endLine <= ANNOUNCING_GAP && sameStep(f, top)) {
       ranges.push({ startLine: f.startLine, endLine: f.endLine });
       reach = f.startLine;
     }

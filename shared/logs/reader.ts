@@ -133,7 +133,9 @@ function lastVisibleSegment(text: string): string {
 /** `text` without its ANSI codes; `esc` is where its first ESC is (-1 without one). */
 function stripCodes(text: string, esc: number): string {
   const plain = text.indexOf('^[') !== -1 ? text.replace(CARET_ANSI_RE, '') : text;
-  const drawn = esc !== -1 && COLUMN_ONE_IN_RE.test(plain) ? lastVisibleSegment(plain.replace(COLUMN_ONE_RE, '\r')) : plain;
+  // A string without the sequence comes back from `replace` as it was: one pass finds and replaces them.
+  const redrawn = esc === -1 ? plain : plain.replace(COLUMN_ONE_RE, '\r');
+  const drawn = redrawn === plain ? plain : lastVisibleSegment(redrawn);
   return drawn.replace(ANSI_RE, '');
 }
 
@@ -146,7 +148,6 @@ function stripCodes(text: string, esc: number): string {
 export const COLUMN_ONE = '\x1b[1G';
 export const COLUMN_ONE_SPELLINGS: readonly string[] = [COLUMN_ONE, '\x1b[G', '\x1b[0G'];
 const COLUMN_ONE_RE = /\x1b\[[01]?G/g;
-const COLUMN_ONE_IN_RE = /\x1b\[[01]?G/;
 
 /**
  * BuildKit's plain progress (`docker buildx build`) prefixes a build step's output with `#<step> <seconds> `:

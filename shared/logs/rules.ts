@@ -176,12 +176,12 @@ export interface Rule {
    */
   readonly summarises?: { readonly rule: string; readonly within: number };
   /**
-   * Its blocks are a run's progress lines for tests rule `rule` reports in full further down (Playwright's list
+   * Its blocks are a run's progress lines for tests the rule it names reports in full further down (Playwright's list
    * reporter prints `✘  2 [chromium] › file:line:col › title (25ms)` as each test ends, then a report per failed test
-   * after the run): such a line up to `within` lines above the report's first block, or above the last such line
-   * taken, in its step, is part of the report. Only these lines are listed, not the passed tests' between them.
+   * after the run): such a line a little above the report's first block, or above the last such line taken, in its
+   * step, is part of the report (see `predict.ts`). Only these lines are listed, not the passed tests' between them.
    */
-  readonly announces?: { readonly rule: string; readonly within: number };
+  readonly announces?: string;
   /**
    * Its reports wrap another program's output: memcheck writes its errors to stderr between the lines the program
    * under it prints (a test's own `file:line: check failed`), pre-commit prints each hook's output under that hook's
@@ -251,7 +251,7 @@ export function uniformRule(rule: Rule): Rule {
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
     summarises: rule.summarises && { rule: rule.summarises.rule, within: rule.summarises.within },
-    announces: rule.announces && { rule: rule.announces.rule, within: rule.announces.within },
+    announces: rule.announces,
     wrapsOutput: rule.wrapsOutput,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
@@ -714,7 +714,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // Playwright Test's list reporter: a line per test as it ends, `✘` for a failed one (`  ✘  2 [chromium] ›
   // tests/x.spec.ts:10:1 › title (25ms)`, `(retry #1)` after a retry's), above the run's reports of them.
   { id: 'playwright.list-failed', category: 'test_failure', weight: 62, extend: 'line',
-    re: /^\s*✘ +\d+ (?:\[[^\]]+\] › )?\S+:\d+:\d+ › \S/, announces: { rule: 'playwright.failed', within: 200 } },
+    re: /^\s*✘ +\d+ (?:\[[^\]]+\] › )?\S+:\d+:\d+ › \S/, announces: 'playwright.failed' },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -1340,6 +1340,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // a blank line, `(3:3) /path/x.css Unknown word padding`, a blank line and the code frame.
   { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 1, maxLines: 120, re: /^ERROR in \S/,
     contAfter: { prev: /^\w*Error: .* \(\d+:\d+\)$|^Module build failed \(from [^)]+\):$|^\w*Error$|^\(\d+:\d+\) \S/, re: /^>? +\d+ \||^\w*Error$|^\(\d+:\d+\) \S/, blank: true } },
+  // less-loader's error under it, past two blank lines: the source lines round the error as they stand, a caret,
+  // less's message and `      Error in /path/b.less (line 5, column 1)`, read up from that position to the blank line.
+  { id: 'webpack.less-error', category: 'compilation', weight: 60, extend: 'line', re: /^\s+Error in \S.*\.less \(line \d+, column \d+\)$/,
+    lookback: { re: /^$/, lines: 12, inclusive: true } },
   // Rolldown (Vite 8's bundler, and its own CLI) under `Build failed with N errors:`: each error's `[CODE] message`
   // (`[UNRESOLVED_IMPORT]`, `[PARSE_ERROR]`, `[MISSING_EXPORT]`), its `╭─[ file:line:col ]` frame indented below, the
   // code and the labels, closed by `───╯` at the line's start (Rolldown's CLI writes the heading after its level:

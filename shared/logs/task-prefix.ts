@@ -135,9 +135,10 @@ const COMPOSE_BAR = '| ';
 function matchedLength(text: string): number {
   const length = TASK_PREFIX_RE.exec(text)?.[0].length ?? 0;
   // pytest puts `INTERNALERROR> ` on each line of its internal error's report (a conftest hook that raised), read
-  // past as Nix's `name> ` is; behind another task's prefix (`tests-1  | INTERNALERROR> `) the rules read past both.
+  // past as Nix's `name> ` is; behind another task's prefix (`tests-1  | INTERNALERROR> `) the rules read past both,
+  // on a line that goes on after it (pytest's blank lines are the prefix alone).
   // Every such line holds the keyword `err`: the line filter names it without a start shape for the pair.
-  return length !== 0 && text.startsWith(PYTEST_INTERNAL, length) && /\S/.test(text.slice(length + PYTEST_INTERNAL.length)) ? length + PYTEST_INTERNAL.length : length;
+  return length !== 0 && text.length > length + PYTEST_INTERNAL.length && text.startsWith(PYTEST_INTERNAL, length) ? length + PYTEST_INTERNAL.length : length;
 }
 
 const PYTEST_INTERNAL = 'INTERNALERROR> ';

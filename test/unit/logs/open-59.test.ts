@@ -231,3 +231,34 @@ describe('javac under -Werror after more warnings than the look-back reaches', (
     expect(lines).toEqual(expect.arrayContaining([254, 255]));
   });
 });
+
+describe("less-loader's error under webpack's `ERROR in`, past two blank lines", () => {
+  it('lists the source lines, the caret, less\'s message and its position with the headline (webpack 5.113, less-loader 11)', async () => {
+    // Prepare: webpack's report at 5-6, two blank lines, less's part at 9-13 (the source, the caret, the message,
+    // the position), webpack's module trace at 14-15.
+    const log = ghaStep(['npx webpack --mode production'], [
+      'ERROR in ./src/theme.less (./node_modules/css-loader/dist/cjs.js!./node_modules/less-loader/dist/cjs.js!./src/theme.less)',
+      'Module build failed (from ./node_modules/less-loader/dist/cjs.js):',
+      '',
+      '',
+      '.button {',
+      '  color: @brand',
+      '^',
+      'Unrecognised input. Possibly missing something',
+      '      Error in /home/runner/work/shop/shop/src/theme.less (line 11, column 0)',
+      ' @ ./src/theme.less 8:6-136 22:17-24 27:22-29 27:33-47 27:50-64 26:0-106 26:0-106',
+      ' @ ./src/index.js 2:0-22',
+      '',
+      'webpack 5.113.0 compiled with 1 error in 612 ms',
+      '##[error]Process completed with exit code 1.',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    const lines = predictionLines(analysis);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('webpack.error-in');
+    expect(lines[0]).toBe(5);
+    expect(lines).toEqual(expect.arrayContaining([6, 9, 10, 11, 12, 13]));
+    expect(lines).not.toContain(17);
+  });
+});
