@@ -1208,7 +1208,9 @@ export class LogScanner {
         const inDiff = rule.hunks === true ? takesDiffLine(open, text) : null;
         if (inDiff !== null) return inDiff;
         if (rule.end !== undefined && continuationTest(at, 1, rule.end, text, start)) return false;
-        return !continuationTest(at, 0, rule.re, text, start);
+        // The next headline ends the block, also as an annotation's first line (Playwright's GitHub reporter prints
+        // each report as one `::error`, which the runner writes as `##[error]` and the report's lines).
+        return !continuationTest(at, 0, rule.re, text, start) && !(text.startsWith('##[error]') && rule.re.test(text.slice(9)));
       }
       case 'indent': {
         if (open.inMessage || indentOf(text) > open.indent) return true;
@@ -1294,7 +1296,7 @@ export class LogScanner {
       if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
     }
     // Every line within reach was read past: the nearest of them, from the first whole one, are the report's.
-    if (k > limit && limit > 0 && lookback.atLimit !== undefined) startLine = this.firstAbove(lookback.atLimit, line - limit, line, taskPrefix, line);
+    if (k > limit && lookback.atLimit !== undefined) startLine = this.firstAbove(lookback.atLimit, line - limit, line, taskPrefix, line);
     // What the run printed between the announcing line and the first line `first` matches is still its own (a
     // cached environment's `failed`, conf.py's `git describe` failing): absorbed as before, only not listed.
     const announced = startLine;

@@ -206,7 +206,7 @@ export class LineFilter {
             if (b === LF) lines[count++] = i - from;
             u = anywhereStart;
             a = atStartStart;
-            i += b === ESC ? columnOne : 1;
+            i += columnOne || 1;
             continue;
           }
         } else if (b === ESC) {

@@ -278,7 +278,7 @@ export class CleaningHazards {
   private nextCr = 0;
   private nextCaretEscape = 0;
   /** Where each of {@link COLUMN_ONE_SPELLINGS} is next found. */
-  private readonly nextColumnOne: number[] = COLUMN_ONE_SPELLINGS.map(() => 0);
+  private readonly nextColumnOne = [0, 0, 0];
 
   /** Whether the raw line `bytes[start, end)` (without its `\n`; a last `\r` is no hazard) holds a hazard. */
   in(bytes: Buffer, start: number, end: number): boolean {
@@ -297,7 +297,7 @@ export class CleaningHazards {
     for (let k = 0; k < COLUMN_ONE_ESCAPES.length; k++) {
       const escape = COLUMN_ONE_ESCAPES[k] as Buffer;
       if ((this.nextColumnOne[k] as number) < start) this.nextColumnOne[k] = found(bytes.indexOf(escape, start), bytes.length);
-      if ((this.nextColumnOne[k] as number) + escape.length - 1 < last) return true;
+      if ((this.nextColumnOne[k] as number) + escape.length <= last) return true;
     }
     return false;
   }

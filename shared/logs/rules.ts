@@ -1011,7 +1011,7 @@ export const RULES: readonly Rule[] = uniformRules([
     // prints as `[WARNING] bootstrap class path not set …`): under Maven the list reaches back to the plugin's
     // `COMPILATION WARNING :` header or its `[INFO] Compiling …` line, and no further.
     lookback: { re: new RegExp(String.raw`^(?!\s|(?:${JVM_SOURCE_PATH}\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)`), lines: 200, inclusive: false,
-      atLimit: /^(?:\S+: )?warning: |^\[WARNING\] \S/ } },
+      atLimit: /^(\S+: )?warning: |^\[WARNING\] \S/ } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
     re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?${JVM_SOURCE_PATH}\.kts?:`),
@@ -1340,10 +1340,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // a blank line, `(3:3) /path/x.css Unknown word padding`, a blank line and the code frame.
   { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 1, maxLines: 120, re: /^ERROR in \S/,
     contAfter: { prev: /^\w*Error: .* \(\d+:\d+\)$|^Module build failed \(from [^)]+\):$|^\w*Error$|^\(\d+:\d+\) \S/, re: /^>? +\d+ \||^\w*Error$|^\(\d+:\d+\) \S/, blank: true } },
-  // less-loader's error under it, past two blank lines: the source lines round the error as they stand, a caret,
-  // less's message and `      Error in /path/b.less (line 5, column 1)`, read up from that position to the blank line.
-  { id: 'webpack.less-error', category: 'compilation', weight: 60, extend: 'line', re: /^\s+Error in \S.*\.less \(line \d+, column \d+\)$/,
-    lookback: { re: /^$/, lines: 12, inclusive: true } },
+  // less-loader's error under it, past two blank lines: the source lines round the error as they stand (three at
+  // most), a caret, less's message and `      Error in /path/b.less (line 5, column 1)`, read up from that position
+  // to the blank line.
+  { id: 'webpack.less-error', category: 'compilation', weight: 60, extend: 'line', re: /^\s+Error in .+\.less \(line \d+, column \d+\)$/,
+    lookback: { re: /^$/, lines: 8, inclusive: true } },
   // Rolldown (Vite 8's bundler, and its own CLI) under `Build failed with N errors:`: each error's `[CODE] message`
   // (`[UNRESOLVED_IMPORT]`, `[PARSE_ERROR]`, `[MISSING_EXPORT]`), its `╭─[ file:line:col ]` frame indented below, the
   // code and the labels, closed by `───╯` at the line's start (Rolldown's CLI writes the heading after its level:

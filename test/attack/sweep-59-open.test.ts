@@ -228,3 +228,30 @@ describe('sweep 59: a diff in a log without GitHub Actions steps', () => {
     expect(lines[0]).toBe(8);
   });
 });
+
+describe("sweep 59: Playwright's GitHub reporter's annotations", () => {
+  it('reads the annotations as copies of the list reporter\'s reports, one each, when both print them (`--reporter=list,github`)', async () => {
+    // Prepare: the list reporter's two reports (lines 7-13 and 14-17), its summary, then the GitHub reporter's
+    // annotations of the same failures (20-26 and 27-30).
+    const report = (n: number, title: string, error: string, at: string): string[] => [`  ${n}) [chromium] › ${title} ────────────────────────────`, '', `    Error: ${error}`, '', `        at /home/runner/work/shop/shop/${at}`, ''];
+    const first = report(1, 'tests/cart.spec.ts:4:5 › cart › adds an item', 'expect(received).toBe(expected) // Object.is equality', 'tests/cart.spec.ts:8:40');
+    const second = report(2, 'tests/login.spec.ts:9:3 › logs in', 'page.goto: net::ERR_CONNECTION_REFUSED at http://localhost:3000/login', 'tests/login.spec.ts:10:16');
+    const log = ghaStep(['npx playwright test --reporter=list,github'], [
+      '  ✘  1 [chromium] › tests/cart.spec.ts:4:5 › cart › adds an item (1.2s)',
+      '  ✘  2 [chromium] › tests/login.spec.ts:9:3 › logs in (5.0s)',
+      ...first,
+      ...second,
+      '  2 failed',
+      '',
+      `##[error]${first[0]}`, ...first.slice(1),
+      `##[error]${second[0]}`, ...second.slice(1),
+      '##[error]Process completed with exit code 1.',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert: four reports, each ending where the next begins (the second annotation is not the first one's tail).
+    // Which copy of the first report comes first is not asked here: an annotated block ranks 5 points higher.
+    const reports = analysis.failures.filter((f) => f.rule === 'playwright.failed').map((f) => [f.startLine, f.endLine]);
+    expect(reports.sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual([[7, 11], [13, 17], [21, 25], [27, 31]]);
+  });
+});

@@ -262,3 +262,33 @@ describe("less-loader's error under webpack's `ERROR in`, past two blank lines",
     expect(lines).not.toContain(17);
   });
 });
+
+describe("Playwright Test's `--reporter=github`: a report per failed test, each an `::error` annotation", () => {
+  it('reads each report as its own failure, the annotation on its first line ending the one above', async () => {
+    // Prepare: Playwright's GitHub reporter prints each failure's report as one workflow command, its newlines as
+    // `%0A`; the runner writes it as `##[error]` and the report's lines (the first report at 5-12, the second at 14-18).
+    const log = ghaStep(['npx playwright test --reporter=github'], [
+      '##[error]  1) [chromium] › tests/cart.spec.ts:4:5 › cart › adds an item ─────────────────────────────',
+      '',
+      '    Error: expect(received).toBe(expected) // Object.is equality',
+      '',
+      '    Expected: 1',
+      '    Received: 0',
+      '',
+      '        at /home/runner/work/shop/shop/tests/cart.spec.ts:8:40',
+      '',
+      '##[error]  2) [chromium] › tests/login.spec.ts:9:3 › logs in ────────────────────────────────────────',
+      '',
+      '    Error: page.goto: net::ERR_CONNECTION_REFUSED at http://localhost:3000/login',
+      '',
+      '        at /home/runner/work/shop/shop/tests/login.spec.ts:10:16',
+      '##[error]Process completed with exit code 1.',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const reports = analysis.failures.filter((f) => f.rule === 'playwright.failed').map((f) => [f.startLine, f.lines[0]?.line]);
+    expect(reports).toEqual([[5, 7], [14, 16]]);
+    expect(predictionLines(analysis)[0]).toBe(7);
+  });
+});
