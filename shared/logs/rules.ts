@@ -713,7 +713,7 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*✘ \[fail\]: \S/, end: /^\s*\d+ (?:tests? failed|known failures?|uncaught exceptions?|unhandled rejections?)$/ },
   // Playwright Test's list reporter: a line per test as it ends, `✘` for a failed one (`  ✘  2 [chromium] ›
   // tests/x.spec.ts:10:1 › title (25ms)`, `(retry #1)` after a retry's), above the run's reports of them.
-  { id: 'playwright.list-failed', category: 'test_failure', weight: 62, extend: 'line',
+  { id: 'playwright.list-failed', category: 'test_failure', weight: 62,
     re: /^\s*✘ +\d+ (?:\[[^\]]+\] › )?\S+:\d+:\d+ › \S/, announces: 'playwright.failed' },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
@@ -1011,7 +1011,7 @@ export const RULES: readonly Rule[] = uniformRules([
     // prints as `[WARNING] bootstrap class path not set …`): under Maven the list reaches back to the plugin's
     // `COMPILATION WARNING :` header or its `[INFO] Compiling …` line, and no further.
     lookback: { re: new RegExp(String.raw`^(?!\s|(?:${JVM_SOURCE_PATH}\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)`), lines: 200, inclusive: false,
-      atLimit: /^(\S+: )?warning: |^\[WARNING\] \S/ } },
+      atLimit: /^(\S+: )?warning: |^\[WARNING\] / } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
     re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?${JVM_SOURCE_PATH}\.kts?:`),
@@ -1343,7 +1343,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // less-loader's error under it, past two blank lines: the source lines round the error as they stand (three at
   // most), a caret, less's message and `      Error in /path/b.less (line 5, column 1)`, read up from that position
   // to the blank line.
-  { id: 'webpack.less-error', category: 'compilation', weight: 60, extend: 'line', re: /^\s+Error in .+\.less \(line \d+, column \d+\)$/,
+  { id: 'less-loader.error', category: 'compilation', weight: 60, extend: 'line', re: /^\s+Error in .+\.less \(line \d+, column \d+\)/,
     lookback: { re: /^$/, lines: 8, inclusive: true } },
   // Rolldown (Vite 8's bundler, and its own CLI) under `Build failed with N errors:`: each error's `[CODE] message`
   // (`[UNRESOLVED_IMPORT]`, `[PARSE_ERROR]`, `[MISSING_EXPORT]`), its `╭─[ file:line:col ]` frame indented below, the

@@ -138,7 +138,8 @@ function matchedLength(text: string): number {
   // past as Nix's `name> ` is; behind another task's prefix (`tests-1  | INTERNALERROR> `) the rules read past both,
   // on a line that goes on after it (pytest's blank lines are the prefix alone).
   // Every such line holds the keyword `err`: the line filter names it without a start shape for the pair.
-  return length !== 0 && text.length > length + PYTEST_INTERNAL.length && text.startsWith(PYTEST_INTERNAL, length) ? length + PYTEST_INTERNAL.length : length;
+  const behind = length + PYTEST_INTERNAL.length;
+  return length !== 0 && text.length > behind && text.startsWith(PYTEST_INTERNAL, length) ? behind : length;
 }
 
 const PYTEST_INTERNAL = 'INTERNALERROR> ';

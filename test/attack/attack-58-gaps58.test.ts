@@ -115,7 +115,7 @@ describe("attack 58 (gaps58): less-loader's error under webpack's `ERROR in`", (
   // the source lines round the error as they stand (`  @x;`, `}}`), a caret, less's message and `Error in <path>
   // (line 5, column 1)`. Past two blank lines the first line is the user's source, which nothing tells from the next
   // paragraph: closed in session 59 (open59) from the other end, less-loader's position line, read up to the blank
-  // line above the source (webpack.less-error), which the prediction lists right under webpack's report.
+  // line above the source (less-loader.error), which the prediction lists right under webpack's report.
   it("lists less's message and its position with webpack's headline", async () => {
     // Prepare
     const log = ghaStep(['npx webpack'], [
