@@ -337,7 +337,7 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Every variable the configuration reads. */
-export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as ReadonlyArray<keyof Config>;
+export const CONFIG_VARIABLES = /* @__PURE__ */ (() => Object.keys(configSchema.shape) as ReadonlyArray<keyof Config>)();
 
 /**
  * `env` with every blank variable (empty, or only spaces) set to `undefined`: a template or an `.env` file writes

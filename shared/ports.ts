@@ -67,6 +67,16 @@ export type JobLogStream = AsyncIterable<Uint8Array> & { readonly bytes?: number
  */
 export type RemediationGitHubPort = Pick<GitHubPort, 'rerunFailedJobs' | 'botLogin' | 'listIssueLabels' | 'readFile' | 'listAllFiles' | 'createFixPullRequest'>;
 
+/**
+ * GitHub for classify: reading a failed run (its jobs, logs and annotations, the workflow's newest runs, the pull
+ * requests of its commit), nothing else. It never writes: its clients carry neither the comment slots nor the
+ * comment, label, re-run, fix pull request and collaborator requests, and its bundle leaves them out.
+ */
+export type RunReadingGitHubPort = Pick<
+  GitHubPort,
+  'listFailedJobs' | 'listSucceededJobs' | 'latestSuccessfulRun' | 'latestCompletedRun' | 'openJobLog' | 'listAnnotations' | 'findPullRequestsForCommit' | 'commitOnBranch'
+>;
+
 export interface GitHubPort {
   /** Jobs of one run attempt that did not succeed (failure, timed_out, cancelled, startup_failure). */
   listFailedJobs(repo: RepoRef, runId: number, attempt: number): Promise<FailedJob[]>;

@@ -91,13 +91,18 @@ export const LEGAL_COMMENTS = 'external' as const;
  * GitHub App's OAuth client and its user and device flows, which an App authenticating as itself and as its
  * installations never uses (~10 KB of every function with GitHub); shared/github/no-oauth.ts stands in for them.
  * The DynamoDB client builds endpoint discovery's cache, which none of its commands uses (≈8 KB of every bundle);
- * shared/stores/no-endpoint-cache.ts stands in for it.
+ * shared/stores/no-endpoint-cache.ts stands in for it. Every Octokit builds a GraphQL client, and Pipeline Guard calls
+ * GitHub's REST API alone (≈1.4 KB of every function with GitHub): shared/github/no-graphql.ts. `@octokit/auth-app`
+ * builds a default installation-token cache (`toad-cache`) that no client uses, each installation client having its own
+ * (≈1.5 KB of the same functions): shared/github/no-lru-cache.ts.
  * Relative to the project root, where synth and `npm run bundle:sizes` run esbuild.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@octokit/auth-oauth-app': './shared/github/no-oauth.ts',
   '@octokit/auth-oauth-user': './shared/github/no-oauth.ts',
   '@aws-sdk/endpoint-cache': './shared/stores/no-endpoint-cache.ts',
+  '@octokit/graphql': './shared/github/no-graphql.ts',
+  'toad-cache': './shared/github/no-lru-cache.ts',
 };
 
 /** The charset of the bundles' code (see {@link bundlingOptionsFor}). */

@@ -545,7 +545,7 @@ export function looksLikeInstruction(text: string): boolean {
  * {@link looksLikeInstruction} for a text that comes back with every incident (a knowledge entry's title), its answer
  * kept by text. Log lines are read by looksLikeInstruction itself: they repeat less, and the screen reads each once.
  */
-export const recurringTextLooksLikeInstruction = memoizedByText(looksLikeInstruction);
+export const recurringTextLooksLikeInstruction = /* @__PURE__ */ memoizedByText(looksLikeInstruction);
 
 /**
  * One analysis's readings ({@link looksLikeInstruction}) of its texts, kept with its failure lines. The offline analysis

@@ -10,7 +10,7 @@ export const CLOCK_SKEW_MS = 2 * 60_000;
  * takes, down to the year -271821) orders before every real event, and times derived from it (5 minutes before) are
  * invalid Dates that throw.
  */
-export const EARLIEST_EVENT_TIME = Date.parse('2000-01-01T00:00:00.000Z');
+export const EARLIEST_EVENT_TIME = /* @__PURE__ */ Date.parse('2000-01-01T00:00:00.000Z');
 
 /**
  * An ISO 8601 date-time with its offset, as GitHub (`2019-05-15T15:20:38Z`) and CloudWatch

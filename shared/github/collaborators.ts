@@ -2,6 +2,7 @@
 import type * as z from '../zod.js';
 import type { GitHubPort, RepositoryRole } from '../ports.js';
 import { GitHubRequestError } from './errors.js';
+import { listingsOf } from './listings.js';
 import type { GitHubRest } from './rest.js';
 import { collaboratorsPageSchema } from './listing-schemas.js';
 
@@ -32,7 +33,8 @@ const COLLABORATORS_ROUTE = 'GET /repos/{owner}/{repo}/collaborators';
 const collaborator = (c: z.infer<typeof collaboratorsPageSchema>[number]) => ({ login: c.login, role: repositoryRole(c.role_name, basePermissionOf(c.permissions)) });
 
 export function collaboratorsOf(rest: GitHubRest): CollaboratorsPort {
-  const { call, onePage, firstItems } = rest;
+  const { call } = rest;
+  const { onePage, firstItems } = listingsOf(rest);
 
   return {
     async repositoryPermission(repo, username) {

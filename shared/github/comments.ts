@@ -8,8 +8,9 @@ import type * as z from '../zod.js';
 import { GitHubUnavailableError, ValidationError } from '../errors.js';
 import type { CommentOutcome, CommentReaction, GitHubPort, RepoRef } from '../ports.js';
 import { fitCommentBody, MAX_MARKER_CHARS } from './comment-limit.js';
-import { retryBackoffMs } from './comment-timing.js';
+import { COMMENT_POST_TIMEOUT_MS, commentCreationBoundMs, retryBackoffMs } from './comment-timing.js';
 import { GitHubRequestError } from './errors.js';
+import { listingsOf } from './listings.js';
 import { type GitHubRest, parseBody, sleep } from './rest.js';
 import { type Comment, commentSchema, commentsPageSchema, reactionsPageSchema } from './listing-schemas.js';
 
@@ -38,7 +39,11 @@ function sameBody(a: string | null | undefined, b: string): boolean {
 }
 
 export function commentsOf(rest: GitHubRest): CommentsPort {
-  const { call, pages, onePage, firstItems, acquire, botLogin, retries, unitMs, commentPostMs, creationBoundMs } = rest;
+  const { call, acquire, botLogin, retries, unitMs, commentTiming } = rest;
+  // A comment POST's per-attempt limit, and the bound of one comment creation (shared/github/comment-timing.ts).
+  const commentPostMs = commentTiming?.postTimeoutMs ?? COMMENT_POST_TIMEOUT_MS;
+  const creationBoundMs = commentCreationBoundMs({ retries, retryBaseDelayMs: unitMs, ...(commentTiming ? { timing: commentTiming } : {}) });
+  const { pages, onePage, firstItems } = listingsOf(rest);
 
 
   /**

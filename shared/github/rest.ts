@@ -18,12 +18,11 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import type * as z from '../zod.js';
 import { ConfigError } from '../errors.js';
-import type { BeforePage, GitHubWriteKind, WriteLimiter } from '../ports.js';
+import type { GitHubWriteKind, WriteLimiter } from '../ports.js';
 import { createInstallationTokenCache, type GitHubAppCredentials, type InstallationTokenCache } from './app-auth.js';
-import { COMMENT_POST_TIMEOUT_MS, type CommentTiming, commentCreationBoundMs, DEFAULT_RETRY_BASE_DELAY_MS } from './comment-timing.js';
+import { type CommentTiming, DEFAULT_RETRY_BASE_DELAY_MS } from './comment-timing.js';
 import { GitHubRequestError, oneLine, rateLimitWaitSeconds, toGitHubError } from './errors.js';
 import { createPacer } from './pacer.js';
-import { nextPageQuery } from './pagination.js';
 import { appSchema, userSchema } from './schemas.js';
 
 /** A GitHub App installation to act as: the App's id and key, and the installation from the webhook payload. */
@@ -180,9 +179,8 @@ export interface GitHubRest {
   readonly unitMs: number;
   /** Per-attempt limit on waiting for GitHub's answer (and for log data to keep flowing). */
   readonly timeoutMs: number;
-  /** A comment POST's per-attempt limit, and the bound of one comment creation (shared/github/comment-timing.ts). */
-  readonly commentPostMs: number;
-  readonly creationBoundMs: number;
+  /** Tests' shorter comment timing (`GitHubClientOptions.commentTiming`), which the comments port reads. */
+  readonly commentTiming: CommentTiming | undefined;
   readonly maxLogBytes: number;
   readonly userAgent: string;
   readonly fetchImpl: typeof fetch;
@@ -193,12 +191,6 @@ export interface GitHubRest {
   acquire(kind: GitHubWriteKind): Promise<void>;
   /** One request, its failure mapped to `GitHubUnavailableError` or `GitHubRequestError` (`what` names it). */
   call(what: string, route: string, params: Record<string, unknown>): Promise<OctokitResult>;
-  /** Pages of a listing, parsed, lazily: callers that find what they need stop fetching. */
-  pages<T>(what: string, route: string, params: Record<string, unknown>, schema: z.ZodMiniType<T>, maxPages: number, beforePage?: BeforePage): AsyncGenerator<T, void, undefined>;
-  /** Page `page` of a listing (100 a page), and whether its `Link` header names a next one. */
-  onePage<T>(what: string, route: string, params: Record<string, unknown>, schema: z.ZodMiniType<T[]>, page: number): Promise<{ items: T[]; more: boolean }>;
-  /** At most `limit` items of a listing, and whether that was all of it (fewer than `limit` came back). */
-  firstItems<T>(what: string, route: string, params: Record<string, unknown>, schema: z.ZodMiniType<T[]>, limit: number, beforePage?: BeforePage): Promise<{ items: T[]; complete: boolean }>;
   /** The login this client acts as, discovered once and cached. */
   botLogin(): Promise<string>;
 }
@@ -221,8 +213,6 @@ export function createGitHubRest(options: GitHubClientOptions): GitHubRest {
   const unitMs = Math.max(0, options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS);
   const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 60;
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  const commentPostMs = options.commentTiming?.postTimeoutMs ?? COMMENT_POST_TIMEOUT_MS;
-  const creationBoundMs = commentCreationBoundMs({ retries, retryBaseDelayMs: unitMs, ...(options.commentTiming ? { timing: options.commentTiming } : {}) });
   const maxLogBytes = options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES;
   const writeIntervalMs = Math.max(0, options.writeIntervalMs ?? 1000);
   const userAgent = options.userAgent ?? 'pipeline-guard';
@@ -298,46 +288,6 @@ export function createGitHubRest(options: GitHubClientOptions): GitHubRest {
     }
   }
 
-  /** Pages of a listing, parsed, lazily: callers that find what they need stop fetching. */
-  async function* pages<T>(
-    what: string,
-    route: string,
-    params: Record<string, unknown>,
-    schema: z.ZodMiniType<T>,
-    maxPages: number,
-    beforePage?: BeforePage,
-  ): AsyncGenerator<T, void, undefined> {
-    let query: Record<string, string> = {};
-    for (let page = 1; page <= maxPages; page += 1) {
-      beforePage?.();
-      const response = await call(what, route, { ...params, per_page: 100, ...query });
-      yield parseBody(schema, response, what);
-      const next = nextPageQuery(response.headers.link);
-      if (!next) return;
-      query = next;
-    }
-  }
-
-  /** Page `page` of a listing (100 a page), and whether its `Link` header names a next one. */
-  async function onePage<T>(what: string, route: string, params: Record<string, unknown>, schema: z.ZodMiniType<T[]>, page: number): Promise<{ items: T[]; more: boolean }> {
-    const response = await call(what, route, { ...params, per_page: 100, page });
-    return { items: parseBody(schema, response, what), more: nextPageQuery(response.headers.link) !== null };
-  }
-
-  /** At most `limit` items of a listing, and whether that was all of it (fewer than `limit` came back). */
-  async function firstItems<T>(
-    what: string,
-    route: string,
-    params: Record<string, unknown>,
-    schema: z.ZodMiniType<T[]>,
-    limit: number,
-    beforePage?: BeforePage,
-  ): Promise<{ items: T[]; complete: boolean }> {
-    const items: T[] = [];
-    for await (const page of pages(what, route, params, schema, Math.ceil(limit / 100), beforePage)) items.push(...page);
-    return { items: items.slice(0, limit), complete: items.length < limit };
-  }
-
   const loginCache = options.loginCache ?? {};
   function botLogin(): Promise<string> {
     if (options.botLogin) return Promise.resolve(options.botLogin);
@@ -368,5 +318,5 @@ export function createGitHubRest(options: GitHubClientOptions): GitHubRest {
     return loginCache.lookup;
   }
 
-  return { octokit, retries, unitMs, timeoutMs, commentPostMs, creationBoundMs, maxLogBytes, userAgent, fetchImpl, stepSignal, scrub, acquire, call, pages, onePage, firstItems, botLogin };
+  return { octokit, retries, unitMs, timeoutMs, commentTiming: options.commentTiming, maxLogBytes, userAgent, fetchImpl, stepSignal, scrub, acquire, call, botLogin };
 }

@@ -5,16 +5,14 @@
 import { GitHubUnavailableError } from '../errors.js';
 import { outsiderDecidesRun } from '../domain/incident.js';
 import type { CommitPullRequest } from '../domain/commit-pull-request.js';
-import type { CheckAnnotation, FailedJob, GitHubPort, JobLogStream, RepoRef } from '../ports.js';
+import type { CheckAnnotation, FailedJob, JobLogStream, RepoRef, RunReadingGitHubPort } from '../ports.js';
 import { GitHubRequestError, toGitHubError } from './errors.js';
 import { cappedStream } from './log-stream.js';
+import { listingsOf } from './listings.js';
 import { API_HEADERS, type GitHubRest, type OctokitResult, parseBody, withStepSignal } from './rest.js';
 import { annotationsPageSchema, commitComparisonSchema, jobsPageSchema, pullsPageSchema, workflowRunsPageSchema } from './listing-schemas.js';
 
-export type RunReadsPort = Pick<
-  GitHubPort,
-  'listFailedJobs' | 'listSucceededJobs' | 'latestSuccessfulRun' | 'latestCompletedRun' | 'openJobLog' | 'listAnnotations' | 'findPullRequestsForCommit' | 'commitOnBranch'
->;
+export type RunReadsPort = RunReadingGitHubPort;
 
 /** Conclusions that make a job worth analysing; `success`, `skipped` and `neutral` are not failures. */
 const FAILED_CONCLUSIONS = new Set(['failure', 'timed_out', 'cancelled', 'startup_failure']);
@@ -39,7 +37,8 @@ function withAnnouncedSize(stream: AsyncGenerator<Uint8Array, void, undefined>, 
 const NEWEST_RUN_PAGE = 20;
 
 export function runReadsOf(rest: GitHubRest): RunReadsPort {
-  const { octokit, call, pages, scrub, timeoutMs, maxLogBytes, userAgent, fetchImpl, stepSignal } = rest;
+  const { octokit, call, scrub, timeoutMs, maxLogBytes, userAgent, fetchImpl, stepSignal } = rest;
+  const { pages } = listingsOf(rest);
 
   async function listJobs(repo: RepoRef, runId: number, attempt: number, keep: (conclusion: string) => boolean): Promise<FailedJob[]> {
     const what = `list jobs of run ${runId} attempt ${attempt} in ${repo.owner}/${repo.repo}`;

@@ -47,7 +47,8 @@ const BUILDKIT_PREFIX_RE = /^#\d+ \d+\.\d+ /;
  * What {@link cleanLine} may remove from the start of a line, in its order (BOM, timestamp, BuildKit prefix), as
  * an expression source: an anchored expression tested on a cleaned line matches a raw line after this prefix.
  */
-export const CLEANED_PREFIX_SOURCE = `(?:\\uFEFF)?(?:${[GHA_TS_RE, PIPELINE_TS_RE, CLOCK_TS_RE].map((re) => re.source.slice(1)).join('|')})?(?:${BUILDKIT_PREFIX_RE.source.slice(1)})?`;
+export const CLEANED_PREFIX_SOURCE = /* @__PURE__ */ (() =>
+  `(?:\\uFEFF)?(?:${[GHA_TS_RE, PIPELINE_TS_RE, CLOCK_TS_RE].map((re) => re.source.slice(1)).join('|')})?(?:${BUILDKIT_PREFIX_RE.source.slice(1)})?`)();
 // `gh run view --log` puts the job and the step name in front of the timestamp, tab-separated.
 const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\d{4}-\d\d-\d\dT\d\d:)/;
 
@@ -304,8 +305,8 @@ export class CleaningHazards {
   }
 }
 
-const CARET_ESCAPE = Buffer.from('^[');
-const COLUMN_ONE_ESCAPES: readonly Buffer[] = COLUMN_ONE_SPELLINGS.map((spelling) => Buffer.from(spelling));
+const CARET_ESCAPE = /* @__PURE__ */ Buffer.from('^[');
+const COLUMN_ONE_ESCAPES: readonly Buffer[] = /* @__PURE__ */ COLUMN_ONE_SPELLINGS.map((spelling) => Buffer.from(spelling));
 
 function found(at: number, none: number): number {
   return at === -1 ? none : at;

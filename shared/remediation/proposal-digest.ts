@@ -14,7 +14,7 @@ import type { ApprovalState, Incident, RemediationAction, StoredPlan } from '../
  */
 const DIGEST_CHARS = 12;
 /** A digest as a comment may give it; compared in lower case. */
-export const PROPOSAL_DIGEST = new RegExp(`^[0-9a-f]{${DIGEST_CHARS}}$`, 'i');
+export const PROPOSAL_DIGEST = /* @__PURE__ */ (() => new RegExp(`^[0-9a-f]{${DIGEST_CHARS}}$`, 'i'))();
 
 /** What applying an action to an incident would do: the action, on that incident, with the patch a fix PR commits. */
 export interface Proposal {

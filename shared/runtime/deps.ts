@@ -22,6 +22,7 @@ import { normalizePrivateKey } from '../github/app-auth.js';
 import { type GitHubAuth, createGitHubClientsOf, staticGitHubClients, writeIdentity } from '../github/clients.js';
 import { createGitHubClient } from '../github/client.js';
 import { createRemediationGitHubClient } from '../github/remediation-client.js';
+import { createRunReadingGitHubClient } from '../github/run-reads-client.js';
 import type { GitHubClientOptions } from '../github/rest.js';
 import { rotatingGitHubClients } from '../github/rotating-clients.js';
 import { createPermissionCache } from '../github/permission-cache.js';
@@ -29,7 +30,7 @@ import { withCommentSlots } from '../github/comment-slot.js';
 import { COMMAND_ANSWER_LEASE_MS, commentSlotLeaseMs, type CommentRetrySettings } from '../github/comment-timing.js';
 import { createDynamoCommentSlots } from '../stores/comment-slots.js';
 import { type CommandAnswers, createDynamoCommandAnswers } from '../stores/command-answers.js';
-import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, GitHubPort, Metrics, RemediationGitHubPort, OutsiderModelBudgets, RecoveryQueue, RerunLedger, Sleep, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
+import type { AlarmTagReader, EscalationDigests, EscalationLedger, EscalationPublisher, GitHubClients, GitHubPort, Metrics, RemediationGitHubPort, OutsiderModelBudgets, RecoveryQueue, RerunLedger, RunReadingGitHubPort, Sleep, StepLogger, TaskTokenControl, WorkflowStarter } from '../ports.js';
 import { type ApprovalIndex, createApprovalIndex } from '../remediation/approvals.js';
 import { type GuardStore, createGuardStore } from '../remediation/guard-store.js';
 import { type PolicyFile, parsePolicyFile } from '../remediation/policy.js';
@@ -245,6 +246,15 @@ export async function createNonCommentingGitHub(config: Config, logger?: StepLog
 }
 
 /**
+ * GitHub access for classify, which reads a failed run and never writes: {@link createGitHub}'s write budget (a rate
+ * limit met on a read still holds the identity's writes back, as it does for every client), with only the run reads
+ * and without the comment slots, whose store and claims would only ride along in its bundle.
+ */
+export async function createRunReadingGitHub(config: Config, logger?: StepLogger): Promise<GitHubClients<RunReadingGitHubPort>> {
+  return createGitHubAccess(config, documentClientFor(config), { retries: config.GITHUB_RETRIES }, { budgetWrites: true, logger, ports: RUN_READING_PORTS });
+}
+
+/**
  * GitHub access opened on first use and kept: one that failed to open (a credential not yet readable) is
  * opened again by the next use, rather than failing the function from cold start.
  */
@@ -278,6 +288,7 @@ interface GitHubPorts<Port> {
 
 const WHOLE_ADAPTER: GitHubPorts<GitHubPort> = { build: createGitHubClient, recorded: (port) => port };
 const REMEDIATION_PORTS: GitHubPorts<RemediationGitHubPort> = { build: createRemediationGitHubClient, recorded: (port) => port };
+const RUN_READING_PORTS: GitHubPorts<RunReadingGitHubPort> = { build: createRunReadingGitHubClient, recorded: (port) => port };
 
 async function createGitHubAccess<Port extends object>(
   config: Config,
@@ -768,7 +779,7 @@ export async function createClassifyDeps(config: Config, logger: StepLogger): Pr
     logger,
     incidents: createIncidentRecordsOf(config, clock),
     greenRuns: createGreenRuns(config, clock),
-    github: await createGitHub(config, logger),
+    github: await createRunReadingGitHub(config, logger),
     learning: { baselines: createBaselineStore({ client: documentClientFor(config), tableName: config.BASELINES_TABLE }) },
     metrics: createMetrics(config),
   };

@@ -14,7 +14,7 @@ import {
 import { redactWithin } from '../ingest/redact-within.js';
 import { analyzeLog, diagnose, fingerprintOf } from '../logs/index.js';
 import type { Category, LogAnalysis, LogLine } from '../logs/types.js';
-import type { FailedJob, GitHubPort, RepoRef } from '../ports.js';
+import type { FailedJob, RepoRef, RunReadingGitHubPort } from '../ports.js';
 import { assessFlakiness, failedJobsClaim } from '../baselines/flaky.js';
 import { baselineForJob, type JobBaselineDeps } from '../baselines/job-logs.js';
 import type { LaterAttempt } from '../stores/green-run-notes.js';
@@ -107,7 +107,7 @@ function summarizeJob(
  * Whether the default branch fails too (the verdict "also failing on the base branch"): its newest finished run of
  * the same workflow, read only for runs on other branches. A failed lookup leaves the verdict to the other signals.
  */
-async function baseBranchRunOf(trigger: GithubTrigger, github: GitHubPort, deps: ClassifyDeps): Promise<Incident['baseBranchRun']> {
+async function baseBranchRunOf(trigger: GithubTrigger, github: RunReadingGitHubPort, deps: ClassifyDeps): Promise<Incident['baseBranchRun']> {
   const base = trigger.repository.defaultBranch;
   const workflowId = trigger.workflowRun.workflowId;
   if (!base || workflowId === null || trigger.workflowRun.headBranch === base) return null;
@@ -128,7 +128,7 @@ type GreenRunReader = JobBaselineDeps['github'];
  * jobs are asked for once, not once per failed job (up to {@link MAX_JOBS_ANALYZED}). A failed answer is not kept,
  * so the next job asks again, as before.
  */
-export function greenRunsOnce(github: GitHubPort): GreenRunReader {
+export function greenRunsOnce(github: RunReadingGitHubPort): GreenRunReader {
   const answers = new Map<string, Promise<unknown>>();
   function once<T>(key: string, ask: () => Promise<T>): Promise<T> {
     const known = answers.get(key);
@@ -165,7 +165,7 @@ async function greenBaseline(trigger: GithubTrigger, job: FailedJob, github: Gre
   );
 }
 
-async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | null, deps: ClassifyDeps): Promise<JobFailureSummary[]> {
+async function analyzeGithubJobs(trigger: GithubTrigger, github: RunReadingGitHubPort | null, deps: ClassifyDeps): Promise<JobFailureSummary[]> {
   if (!github) return [];
   const repo: RepoRef = { owner: trigger.repository.owner, repo: trigger.repository.name };
   const jobs = (await github.listFailedJobs(repo, trigger.workflowRun.id, trigger.workflowRun.attempt)).slice(
@@ -201,7 +201,7 @@ async function analyzeGithubJobs(trigger: GithubTrigger, github: GitHubPort | nu
 async function resolvePullRequest(
   trigger: { pullRequests: number[]; repository: GithubTrigger['repository'] },
   head: { sha: string; repositoryId: number | null },
-  github: GitHubPort | null,
+  github: RunReadingGitHubPort | null,
   deps: ClassifyDeps,
 ): Promise<number | null> {
   if (trigger.pullRequests.length > 0) return trigger.pullRequests[0] ?? null;

@@ -1,6 +1,6 @@
 import type { AnalyzerOverrides } from '../analysis/providers.js';
 import type { Config } from '../config.js';
-import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, RemediationGitHubPort, OutsiderModelBudgets, RerunLedger, Sleep, StepLogger, WriteLimiter } from '../ports.js';
+import type { Analyzer, Clock, EscalationLedger, EscalationPublisher, GitHubClients, Metrics, ModelRequestLedger, RemediationGitHubPort, OutsiderModelBudgets, RerunLedger, RunReadingGitHubPort, Sleep, StepLogger, WriteLimiter } from '../ports.js';
 import type { IncidentRecords, IncidentStore, OwnIncidentRecords } from '../stores/incident-store.js';
 import type { GreenRunNotes } from '../stores/green-run-notes.js';
 import type { PermissionCache } from '../github/permission-cache.js';
@@ -105,7 +105,9 @@ export const silentLogger: StepLogger = { info() {}, warn() {}, error() {} };
  * Classify reads and records baselines only (green-run templates, flaky evidence): its Lambda carries no knowledge
  * lookup, experiments or injection detector.
  */
-export type ClassifyDeps = Pick<StepDeps, 'config' | 'greenRuns' | 'github' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+export type ClassifyDeps = Pick<StepDeps, 'config' | 'greenRuns' | 'clock' | 'logger' | 'metrics' | 'signal'> & {
+  /** Reads a failed run and never writes: its Lambda carries no comment slots and no GitHub writes. */
+  github: GitHubClients<RunReadingGitHubPort>;
   /** Its own incident by id (and an alarm's OK mark): classify lists none, so its Lambda carries no index queries. */
   incidents: IncidentRecords;
   learning?: Pick<Learning, 'baselines'>;

@@ -326,7 +326,7 @@ function monthStart(date: Date, months = 0): Date {
 }
 
 /** The first month a `YYYY-MM` key can name: before year 0, `toISOString` writes a six-digit year with a sign. */
-const FIRST_KEYED_MONTH = Date.parse('0000-01-01T00:00:00Z');
+const FIRST_KEYED_MONTH = /* @__PURE__ */ Date.parse('0000-01-01T00:00:00Z');
 
 /** Month partition keys (`YYYY-MM`) from `newest`'s month back to `oldest`'s (at most to year 0), newest first. */
 function monthsBack(newest: Date, oldest: Date): string[] {

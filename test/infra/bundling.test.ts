@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import { CREATE_REQUIRE_BANNER, EVENT_STREAM_SERDE, EVENT_STREAM_SERDE_AT_START, MAX_BUNDLE_BYTES, PROJECT_ROOT, SSO_TOKEN_CLIENTS } from '../../infra/constructs/guard-function.js';
 import { FUNCTION_NAMES, functionLogicalId } from './support.js';
+import { TEST_APP_ID, testAppKeys } from '../support/app-keys.js';
 
 /**
  * Code that only the local runtime (`npm start`), its tests and the CLI run: the stand-ins for AWS that the local
@@ -142,6 +143,33 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs).toContain('shared/github/clients.ts');
   });
 
+  it('remediate carries none of GitHub’s paged listings: it reads one page of labels, files and trees, never pages', () => {
+    const inputs = inputsOf('remediate');
+    expect(inputs.filter((input) => ['shared/github/listings.ts', 'shared/github/pagination.ts'].includes(input))).toEqual([]);
+    // Sanity: the REST access they read through is there.
+    expect(inputs).toContain('shared/github/rest.ts');
+  });
+
+  it('classify carries none of GitHub’s writes nor the comment slots: it reads a failed run and never writes', () => {
+    const inputs = inputsOf('classify');
+    // The whole adapter (comments and reactions, labels, re-runs, fix pull requests, collaborators) and the comment
+    // slots' store were ≈12 KB of classify (session 59); it builds the run reads alone (shared/github/run-reads-client.ts).
+    const writing = [
+      'shared/github/client.ts',
+      'shared/github/comments.ts',
+      'shared/github/comment-slot.ts',
+      'shared/stores/comment-slots.ts',
+      'shared/github/labels.ts',
+      'shared/github/reruns.ts',
+      'shared/github/fix-pull-requests.ts',
+      'shared/github/collaborators.ts',
+    ];
+    expect(inputs.filter((input) => writing.includes(input))).toEqual([]);
+    // Sanity: the map names the reads it does build.
+    expect(inputs).toContain('shared/github/runs.ts');
+    expect(inputs).toContain('shared/github/run-reads-client.ts');
+  });
+
   it('remediate reaches SSM Automation without @aws-sdk/client-ssm: its 141 error classes were ≈75 KB of the bundle', () => {
     const inputs = inputsOf('remediate');
     expect(inputs.filter((input) => input.startsWith('node_modules/@aws-sdk/client-ssm/'))).toEqual([]);
@@ -224,7 +252,7 @@ describe.skipIf(!handlersExist)('real bundling', () => {
    * the exception (reading Secrets Manager needs AWS): the webhook secret is passed in plain, as the local runtime
    * does, and the token secret is left out (the functions then run without GitHub). Nothing touches the network.
    */
-  it.each(FUNCTION_NAMES)('%s: cold-starts with the environment the stack gives it', (name) => {
+  const coldStart = (name: (typeof FUNCTION_NAMES)[number], github: Record<string, string> = {}) => {
     const { path, variables } = bundleOf(name);
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -250,12 +278,28 @@ console.log('handler loaded');`;
     const result = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
       encoding: 'utf8',
       timeout: 30_000,
-      env,
+      env: { ...env, ...github },
     });
     const firstError = result.stderr.split('\n').find((line) => /Error/.test(line)) ?? result.stderr.trim();
     expect(firstError, `${name} failed at cold start`).toBe('');
     expect(result.stdout.trim()).toBe('handler loaded');
     expect(result.status).toBe(0);
+  };
+
+  it.each(FUNCTION_NAMES)('%s: cold-starts with the environment the stack gives it', (name) => {
+    coldStart(name);
+  });
+
+  /**
+   * With GitHub credentials (given in plain here, as the local runtime gives them: in AWS they are read from Secrets
+   * Manager), a cold start builds the GitHub clients: every Octokit its GraphQL client and the App's auth-app its
+   * default token cache, which the bundles take from stand-ins (shared/github/no-graphql.ts, no-lru-cache.ts).
+   */
+  it.each(['classify', 'remediate', 'notify'] as const)('%s: cold-starts as a GitHub App and with a token, on the Octokit stand-ins', (name) => {
+    coldStart(name, { GITHUB_APP_ID: String(TEST_APP_ID), GITHUB_APP_PRIVATE_KEY: testAppKeys().privateKey });
+    coldStart(name, { GITHUB_TOKEN: 'ghp_bundlingtestbundlingtestbundling0000' });
+    expect(inputsOf(name)).toEqual(expect.arrayContaining(['shared/github/no-graphql.ts', 'shared/github/no-lru-cache.ts']));
+    expect(inputsOf(name).filter((input) => input.startsWith('node_modules/@octokit/graphql/') || input.startsWith('node_modules/toad-cache/'))).toEqual([]);
   });
 });
 

@@ -468,7 +468,7 @@ function gluedTokenPattern(pattern: SecretPattern): SecretPattern {
 export const PATTERNS_IN_USE: readonly SecretPattern[] = SECRET_PATTERNS.map(gluedTokenPattern);
 
 /** Number of distinct token formats recognised by shape (the generic rules come on top). */
-export const SECRET_FORMAT_COUNT = new Set(SECRET_PATTERNS.filter((p) => p.kind !== 'generic').map((p) => p.id)).size;
+export const SECRET_FORMAT_COUNT = /* @__PURE__ */ (() => new Set(SECRET_PATTERNS.filter((p) => p.kind !== 'generic').map((p) => p.id)).size)();
 
 /**
  * Patterns that read a text as a whole: a key block runs from its BEGIN line to its END line or to the end of its

@@ -5,7 +5,7 @@ import { createOAuthAppAuth, createOAuthUserAuth, requiresBasicAuth } from '../.
 
 describe('the OAuth stand-in the Lambda bundles give @octokit/auth-app', () => {
   it('stands in for exactly the two OAuth packages auth-app imports', () => {
-    const oauthAliases = Object.fromEntries(Object.entries(BUNDLE_ALIASES).filter(([from, to]) => from.startsWith('@octokit/') || to.endsWith('/no-oauth.ts')));
+    const oauthAliases = Object.fromEntries(Object.entries(BUNDLE_ALIASES).filter(([from, to]) => from.startsWith('@octokit/auth-') || to.endsWith('/no-oauth.ts')));
     expect(oauthAliases).toEqual({ '@octokit/auth-oauth-app': './shared/github/no-oauth.ts', '@octokit/auth-oauth-user': './shared/github/no-oauth.ts' });
   });
 
