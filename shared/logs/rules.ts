@@ -1013,8 +1013,9 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: new RegExp(String.raw`^(?!\s|(?:${JVM_SOURCE_PATH}\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)`), lines: 200, inclusive: false,
       atLimit: /^(\S+: )?warning: |^\[WARNING\] / } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
+  // Kotlin's `e: file:///…` names a Windows file by its drive after the third slash (`file:///C:/Users/…`).
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
-    re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?${JVM_SOURCE_PATH}\.kts?:`),
+    re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/(?:\/(?=[A-Za-z]:))?)?${JVM_SOURCE_PATH}\.kts?:`),
     cont: new RegExp(String.raw`^\s*\[javac\] (?!${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy):\d+: |\d+ (?:errors?|warnings?)$|Note: )`) },
   // The Maven Enforcer: `[ERROR] Rule 1: org.apache.maven.enforcer.rules.version.RequireJavaVersion failed with message:`
   // and the reason below it; a rule of its `dependency` package (convergence, upper bounds, bans) is a dependency's.
