@@ -1011,7 +1011,8 @@ export const RULES: readonly Rule[] = uniformRules([
     // prints as `[WARNING] bootstrap class path not set …`): under Maven the list reaches back to the plugin's
     // `COMPILATION WARNING :` header or its `[INFO] Compiling …` line, and no further.
     lookback: { re: new RegExp(String.raw`^(?!\s|(?:${JVM_SOURCE_PATH}\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)`), lines: 200, inclusive: false,
-      atLimit: /^(\S+: )?warning: |^\[WARNING\] / } },
+      // A warning's first line, on a path with spaces too (the look-back's own shape).
+      atLimit: new RegExp(String.raw`^(?:\S+: |${JVM_SOURCE_PATH}\.java:\d+: )?warning: |^\[WARNING\] `) } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
   // Kotlin's `e: file:///…` names a Windows file by its drive after the third slash (`file:///C:/Users/…`).
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',

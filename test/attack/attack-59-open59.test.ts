@@ -27,3 +27,61 @@ describe('attack 59: JVM diagnostics on a path with spaces, other spellings', ()
     expect(predictionLines(analysis)[0]).toBe(6);
   });
 });
+
+describe("attack 59: Playwright list reporter's `✘` lines in other spellings", () => {
+  /** The run as Playwright's list reporter prints it with FORCE_COLOR on a Windows runner (`tests\…`), a retry. */
+  const red = (s: string): string => `\x1b[31m${s}\x1b[39m`;
+  const output = [
+    '',
+    'Running 3 tests using 1 worker',
+    '',
+    `  \x1b[32m✓\x1b[39m  1 [chromium] › tests\\home.spec.ts:3:1 › home loads \x1b[2m(1.1s)\x1b[22m`,
+    `  ${red('✘')}  2 [chromium] › tests\\cart.spec.ts:4:5 › adds an item \x1b[2m(1.2s)\x1b[22m`,
+    `  ${red('✘')}  3 [chromium] › tests\\cart.spec.ts:4:5 › adds an item (retry #1) \x1b[2m(1.3s)\x1b[22m`,
+    '',
+    '',
+    `  1) [chromium] › tests\\cart.spec.ts:4:5 › adds an item ─────────────────────────────────────────`,
+    '',
+    '    Error: expect(received).toBe(expected) // Object.is equality',
+    '',
+    '    Expected: 2',
+    '    Received: 1',
+    '',
+    '  1 failed',
+    '  1 passed (3.2s)',
+  ];
+  it.each([
+    ['LF', ''],
+    ['CRLF', '\r'],
+  ])('lists them with the report (%s, timestamps)', async (_, eol) => {
+    // Prepare: the `✘` lines are 9 and 10, the report's headline 13 and its error 15.
+    const log = ghaStep(['npx playwright test'], [...output, '##[error]Process completed with exit code 1.']).map((l) => `2026-11-28T17:00:00.1234567Z ${l}${eol}`);
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    expect(lines[0]).toBe(15);
+    expect(lines).toEqual(expect.arrayContaining([9, 10, 13]));
+    expect(lines).not.toContain(8);
+  });
+});
+
+describe('attack 59: javac under -Werror past its look-back, on a path with spaces', () => {
+  it.each([
+    ['Linux', '/home/runner/work/my app/my app/src/main/java/com/acme/legacy'],
+    ['Windows', 'C:\\Users\\runneradmin\\My Projects\\shop\\src\\main\\java\\com\\acme\\legacy'],
+  ])("lists the warnings nearest the error from a warning's first line (%s)", async (_, dir) => {
+    // Prepare: 100 raw-type warnings of three lines each (the warning, the code, the caret) at lines 5-304.
+    const sep = dir.includes('\\') ? '\\' : '/';
+    const warnings = Array.from({ length: 100 }, (_, i) => [
+      `${dir}${sep}Ledger${i}.java:8: warning: [rawtypes] found raw type: List`,
+      '    private final List entries = new ArrayList();',
+      '                  ^',
+    ]).flat();
+    const log = ghaStep(['javac -Xlint:all -Werror -d build @sources.txt'], [...warnings, 'error: warnings found and -Werror specified', '1 error', '100 warnings']);
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    expect(lines[0]).toBe(305);
+    expect(log[Math.min(...lines) - 1]).toMatch(/: warning: /);
+  });
+});
