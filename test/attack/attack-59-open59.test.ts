@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+import { analyzeLog, cleanLine, predictionLines } from '../../shared/logs/index.js';
 
 // Attack on branch open59 (session 59): variants of the formats its fixes read, and other tools' output those
 // readings could take for what it is not. Laid out in the tools' documented formats.
@@ -83,5 +83,18 @@ describe('attack 59: javac under -Werror past its look-back, on a path with spac
     // Assert
     expect(lines[0]).toBe(305);
     expect(log[Math.min(...lines) - 1]).toMatch(/: warning: /);
+  });
+});
+
+describe('attack 59: cursor moves to other columns than the first', () => {
+  it("keeps a progress bar's `ESC[2G` and `ESC[10G` lines whole (only `ESC[G`, `ESC[0G`, `ESC[1G` start a line again)", () => {
+    // Prepare: each line puts the error's text after a move to another column; a `\r`-like reading would take
+    // the part after the sequence alone, and the error that starts the line would be lost.
+    const lines = ['error: build failed\x1b[2G[=====>    ] 50%', 'error: build failed\x1b[10G(2/4)'];
+    // Act
+    const cleaned = lines.map((line) => cleanLine(line));
+    // Assert
+    expect(cleaned.every((text) => text.startsWith('error: build failed'))).toBe(true);
+    expect(cleanLine('error: build failed\x1b[Gdone')).toBe('done');
   });
 });
