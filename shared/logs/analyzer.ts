@@ -1228,7 +1228,9 @@ export class LogScanner {
         if (inDiff !== null) return inDiff;
         if (rule.end !== undefined && continuationTest(at, 1, rule.end, text, start)) return false;
         this.untilHeadline = continuationTest(at, 0, rule.re, text, start);
-        return !this.untilHeadline;
+        // The next headline ends the block, also as an annotation's first line (Playwright's GitHub reporter prints
+        // each report as one `::error`, which the runner writes as `##[error]` and the report's lines).
+        return !this.untilHeadline && !(text.startsWith('##[error]') && rule.re.test(text.slice(9)));
       }
       case 'indent': {
         if (open.inMessage || indentOf(text) > open.indent) return true;
@@ -1298,7 +1300,8 @@ export class LogScanner {
     const { re, lines, inclusive, through } = lookback;
     let startLine = line;
     const limit = Math.min(lines, RING_SIZE - 1, line - 1);
-    for (let k = 1; k <= limit; k++) {
+    let k = 1;
+    for (; k <= limit; k++) {
       const raw = this.ringAt(line - k);
       if (raw === null) break;
       // Look-back stays within the task: another task's line (or an unprefixed one) ends it as a mismatch would.
@@ -1312,6 +1315,8 @@ export class LogScanner {
       // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
       if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;
     }
+    // Every line within reach was read past: the nearest of them, from the first whole one, are the report's.
+    if (k > limit && lookback.atLimit !== undefined) startLine = this.firstAbove(lookback.atLimit, line - limit, line, taskPrefix, line);
     // What the run printed between the announcing line and the first line `first` matches is still its own (a
     // cached environment's `failed`, conf.py's `git describe` failing): absorbed as before, only not listed.
     const announced = startLine;
@@ -1320,15 +1325,15 @@ export class LogScanner {
     return startLine;
   }
 
-  /** The first of lines `from`… above line `line` (of the task `taskPrefix` names) that `first` matches, else `from`. */
-  private firstAbove(first: RegExp, from: number, line: number, taskPrefix: string): number {
+  /** The first of lines `from`… above line `line` (of the task `taskPrefix` names) that `first` matches, else `none`. */
+  private firstAbove(first: RegExp, from: number, line: number, taskPrefix: string, none = from): number {
     for (let l = from; l < line; l++) {
       const raw = this.ringAt(l);
       if (raw === null) continue;
       const t = taskPrefix === '' ? raw : taskBody(taskPrefix, raw);
       if (t !== null && first.test(t)) return l;
     }
-    return from;
+    return none;
   }
 
   /**

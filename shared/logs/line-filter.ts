@@ -7,8 +7,8 @@
  * bytes the way `cleanLine` reads them, without building the cleaned string:
  * - ANSI sequences are skipped exactly as `cleanLine`'s expression removes them (left to right, its alternatives
  *   in order), so `err\x1b[0mor` is read as `error`;
- * - a `\r` starts the line again (a progress bar's segments: the cleaned line is one of them), and so does `ESC[1G`,
- *   the cursor sent to the first column (see `COLUMN_ONE` in reader.ts);
+ * - a `\r` starts the line again (a progress bar's segments: the cleaned line is one of them), and so does `ESC[1G`
+ *   (or `ESC[G`, `ESC[0G`), the cursor sent to the first column (see `COLUMN_ONE` in reader.ts);
  * - anchored triggers may start after what cleaning strips from the front (BOM, timestamp, BuildKit prefix);
  * - a `^[`-style caret escape, which cleaning removes in a pass of its own, names the line outright (even where
  *   the `^` would end an ANSI sequence: cleaning removes the caret escape first).
@@ -60,11 +60,15 @@ function escapeSkip(bytes: Uint8Array, i: number, end: number): number {
   return e + 1 < end && bytes[e - 1] === CARET && bytes[e] === BRACKET && bytes[e + 1] === BRACKET ? e - 1 : e;
 }
 
-const COLUMN_ONE_BYTES = 4;
-
-/** Whether the ESC at `i` starts `ESC[1G`, the cursor sent to the line's first column (read as a `\r`). */
-function columnOneAt(bytes: Uint8Array, i: number, end: number): boolean {
-  return i + 3 < end && bytes[i + 1] === BRACKET && bytes[i + 2] === 49 /* 1 */ && bytes[i + 3] === 71 /* G */;
+/**
+ * The length of the sequence the ESC at `i` starts when it sends the cursor to the line's first column (read as a
+ * `\r`): `ESC[G`, `ESC[0G` or `ESC[1G` (see `COLUMN_ONE` in reader.ts); 0 when it does not.
+ */
+function columnOneAt(bytes: Uint8Array, i: number, end: number): number {
+  if (i + 2 >= end || bytes[i + 1] !== BRACKET) return 0;
+  const c = bytes[i + 2];
+  if (c === 71 /* G */) return 3;
+  return (c === 48 || c === 49) /* 0 1 */ && i + 3 < end && bytes[i + 3] === 71 ? 4 : 0;
 }
 
 /** Row offsets instead of state numbers: the loop then adds a class without multiplying. */
@@ -194,14 +198,15 @@ export class LineFilter {
       const b = bytes[i] as number;
       let hit = false;
       if (SPECIAL[b] === 1) {
-        if (b === LF || b === CR || (b === ESC && columnOneAt(bytes, i, to))) {
+        const columnOne = b === ESC ? columnOneAt(bytes, i, to) : 0;
+        if (b === LF || b === CR || columnOne !== 0) {
           // The line, or a `\r` (`ESC[1G`) segment, ends: a trailing word boundary may hold now.
           hit = anywhere[u + endColumn] === 0 || atStart[a + endColumn] === 0;
           if (!hit) {
             if (b === LF) lines[count++] = i - from;
             u = anywhereStart;
             a = atStartStart;
-            i += b === ESC ? COLUMN_ONE_BYTES : 1;
+            i += columnOne || 1;
             continue;
           }
         } else if (b === ESC) {

@@ -163,6 +163,21 @@
                   (then (return (i32.add (local.get $j) (i32.const 1)))))))))))
     (i32.const -1))
 
+  ;; The length of the sequence the ESC at $i starts when it sends the cursor to the first column (`ESC[1G`,
+  ;; `ESC[0G`: four bytes read as one little-endian word; `ESC[G`: the two after the ESC as a half-word), or 0.
+  (func $columnOne (param $i i32) (param $end i32) (result i32)
+    (local $w i32)
+    (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $end))
+      (then
+        (local.set $w (i32.load align=1 (local.get $i)))
+        (if (i32.or (i32.eq (local.get $w) (i32.const 0x47315b1b)) (i32.eq (local.get $w) (i32.const 0x47305b1b)))
+          (then (return (i32.const 4))))))
+    (if (i32.le_u (i32.add (local.get $i) (i32.const 3)) (local.get $end))
+      (then
+        (if (i32.eq (i32.load16_u align=1 (i32.add (local.get $i) (i32.const 1))) (i32.const 0x475b))
+          (then (return (i32.const 3))))))
+    (i32.const 0))
+
   ;; One i32 per line of [$i, $end) at $out (see the memory layout); returns how many it wrote. $endColumn is
   ;; the offset of each row's end column (see byte-dfa.ts): read where a line or a `\r` segment ends, it is the
   ;; HIT row when the text may match with nothing after it (a trailing word boundary).
@@ -200,11 +215,10 @@
                   (br $next)))
               (if (i32.eq (local.get $b) (i32.const 27))
                 (then
-                  ;; `ESC[1G` (its four bytes read as one little-endian word) sends the cursor to the first
-                  ;; column: a segment ends, as at a CR.
-                  (if (i32.and
-                        (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $end))
-                        (i32.eq (i32.load align=1 (local.get $i)) (i32.const 0x47315b1b)))
+                  ;; `ESC[1G` (or `ESC[G`, `ESC[0G`) sends the cursor to the first column: a segment ends, as
+                  ;; at a CR.
+                  (local.set $e (call $columnOne (local.get $i) (local.get $end)))
+                  (if (local.get $e)
                     (then
                       (br_if $hit
                         (i32.or
@@ -212,7 +226,7 @@
                           (i32.eq (i32.load (i32.add (local.get $a) (local.get $endColumn))) (local.get $atHit))))
                       (local.set $u (local.get $anyStart))
                       (local.set $a (local.get $atStart))
-                      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                      (local.set $i (i32.add (local.get $i) (local.get $e)))
                       (br $next)))
                   (local.set $i (call $escapeSkip (local.get $i) (local.get $end)))
                   (br $next)))

@@ -10,6 +10,11 @@ import type { Failure, LogAnalysis } from './types.js';
 
 /** Gap in lines under which two blocks of the same rule count as one report. */
 const ADJACENT_GAP = 12;
+/**
+ * Gap in lines under which a progress line that announces the report's tests (`Rule.announces`) is part of it: the
+ * passed tests' lines printed between a failed test's line and the next (or the reports) are not counted apart.
+ */
+const ANNOUNCING_GAP = 200;
 /** Gap in lines under which a block of another rule right after the report is part of it. */
 const CONTIGUOUS_GAP = 2;
 /**
@@ -55,7 +60,22 @@ function reportRanges(failures: readonly Failure[], top: Failure): Range[] {
   const ranges: Range[] = [{ startLine: top.startLine, endLine: top.endLine, keys: top.keyLines }];
   const end = sameRuleNeighbours(failures, top, ranges);
   continuingBlocks(failures, top, end, ranges);
+  announcingBlocks(failures, top, Math.min(...ranges.map((r) => r.startLine)), ranges);
   return ranges;
+}
+
+/**
+ * Adds to `ranges` the progress lines above the report that announce its tests (`Rule.announces`): going up from
+ * `start`, the report's first line, each within {@link ANNOUNCING_GAP} lines of the last one taken, in the report's step.
+ */
+function announcingBlocks(failures: readonly Failure[], top: Failure, start: number, ranges: Range[]): void {
+  let reach = start;
+  for (const f of [...failures].sort((a, b) => b.startLine - a.startLine)) {
+    if (RULES_BY_ID.get(f.rule)?.announces === top.rule && f.endLine < reach && reach - f.endLine <= ANNOUNCING_GAP && sameStep(f, top)) {
+      ranges.push({ startLine: f.startLine, endLine: f.endLine });
+      reach = f.startLine;
+    }
+  }
 }
 
 /**
@@ -95,7 +115,40 @@ function sameRuleNeighbours(failures: readonly Failure[], top: Failure, ranges: 
       start = r.startLine;
     }
   }
+  if (!causeOnce) reprintedTogether(failures.filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && sameStep(f, top)), ranges);
   return end;
+}
+
+/**
+ * Adds to `ranges` the blocks of `sameRule` (the top's rule, in its step) that the tool printed again next to a
+ * repeat of a block of the report: a build tool's closing report lists what failed the build together, however far
+ * apart it was printed first (Maven under --fail-at-end, each module's javac errors again under its `Failed to execute
+ * goal`, one goal's report right under the other's, the modules' own errors a build header apart). The repeats are
+ * grouped as {@link ADJACENT_GAP} groups blocks; a block whose repeat is in a group with a repeat of a reported one is
+ * reported.
+ */
+function reprintedTogether(sameRule: readonly Failure[], ranges: Range[]): void {
+  const reported = new Set(ranges.map((r) => r.startLine));
+  const repeats = sameRule.flatMap((f) => (f.repeats ?? []).map((r) => ({ ...r, of: f }))).sort((a, b) => a.startLine - b.startLine);
+  let group: Failure[] = [];
+  let groupEnd = Number.NEGATIVE_INFINITY;
+  const close = (): void => {
+    if (!group.some((f) => reported.has(f.startLine))) return;
+    for (const f of group) {
+      if (reported.has(f.startLine)) continue;
+      reported.add(f.startLine);
+      ranges.push({ startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, pick: f.lines[0]?.line });
+    }
+  };
+  for (const r of repeats) {
+    if (r.startLine - groupEnd > ADJACENT_GAP) {
+      close();
+      group = [];
+    }
+    group.push(r.of);
+    groupEnd = Math.max(groupEnd, r.endLine);
+  }
+  close();
 }
 
 /**

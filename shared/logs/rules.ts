@@ -69,9 +69,11 @@ export interface Rule {
    * `through`, only over lines it matches: any other line first, and nothing is pulled; nor past another headline
    * of the rule (another report). With `first`, the block starts at the first line from there on that `first`
    * matches (a build's first warning after its banner), when one does. A failure already reported on a pulled line
-   * (another rule's block, or a repeat) was part of this one: it is absorbed, not reported twice.
+   * (another rule's block, or a repeat) was part of this one: it is absorbed, not reported twice. With `atLimit`, a
+   * search that reads all its lines without finding `re` (more warnings above javac's `-Werror` error than it reaches)
+   * starts the block at the first line within its reach that `atLimit` matches (a whole warning), not at the headline.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -174,6 +176,13 @@ export interface Rule {
    */
   readonly summarises?: { readonly rule: string; readonly within: number };
   /**
+   * Its blocks are a run's progress lines for tests the rule it names reports in full further down (Playwright's list
+   * reporter prints `✘  2 [chromium] › file:line:col › title (25ms)` as each test ends, then a report per failed test
+   * after the run): such a line a little above the report's first block, or above the last such line taken, in its
+   * step, is part of the report (see `predict.ts`). Only these lines are listed, not the passed tests' between them.
+   */
+  readonly announces?: string;
+  /**
    * Its reports wrap another program's output: memcheck writes its errors to stderr between the lines the program
    * under it prints (a test's own `file:line: check failed`), pre-commit prints each hook's output under that hook's
    * `....Failed` line, before the next hook's. A block of another kind starting right under one of its blocks, before
@@ -219,7 +228,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -242,6 +251,7 @@ export function uniformRule(rule: Rule): Rule {
     fileOf: rule.fileOf,
     causeOnce: rule.causeOnce,
     summarises: rule.summarises && { rule: rule.summarises.rule, within: rule.summarises.within },
+    announces: rule.announces,
     wrapsOutput: rule.wrapsOutput,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
@@ -739,6 +749,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // `✘` line's block holds the report, down to the run's summary (`2 tests failed`, `1 uncaught exception`).
   { id: 'ava.failed', category: 'test_failure', weight: 84, extend: 'until', maxLines: 400, gap: 99,
     re: /^\s*✘ \[fail\]: \S/, end: /^\s*\d+ (?:tests? failed|known failures?|uncaught exceptions?|unhandled rejections?)$/ },
+  // Playwright Test's list reporter: a line per test as it ends, `✘` for a failed one (`  ✘  2 [chromium] ›
+  // tests/x.spec.ts:10:1 › title (25ms)`, `(retry #1)` after a retry's), above the run's reports of them.
+  { id: 'playwright.list-failed', category: 'test_failure', weight: 62,
+    re: /^\s*✘ +\d+ (?:\[[^\]]+\] › )?\S+:\d+:\d+ › \S/, announces: 'playwright.failed' },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -1057,8 +1071,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // ── compilers and type checkers ───────────────────────────────────────────────────────────────────────────
   // Checkstyle through Maven (`[ERROR] src/…/Cart.java:[14,17] (naming) MemberName: …`) or in its own plain format
   // (`[ERROR] /…/Cart.java:14:17: message [MemberName]`, Gradle's `[ant:checkstyle] ` in front): before javac's rule.
+  // A path may hold spaces, as javac's may.
   { id: 'checkstyle.violation', category: 'lint', weight: 78, extend: 'line',
-    re: /^\[ERROR\] \S+:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] \S+\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$/ },
+    re: new RegExp(String.raw`^\[ERROR\] ${JVM_SOURCE_PATH}:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] ${JVM_SOURCE_PATH}\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$`) },
   { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
   // javac under -Werror ends with one error that names no line (`error: warnings found and -Werror specified`;
@@ -1071,10 +1086,13 @@ export const RULES: readonly Rule[] = uniformRules([
     // A warning that names no file counts as much (`warning: [options] bootstrap class path not set …`, which Maven
     // prints as `[WARNING] bootstrap class path not set …`): under Maven the list reaches back to the plugin's
     // `COMPILATION WARNING :` header or its `[INFO] Compiling …` line, and no further.
-    lookback: { re: new RegExp(String.raw`^(?!\s|(?:${JVM_SOURCE_PATH}\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)`), lines: 200, inclusive: false } },
+    lookback: { re: new RegExp(String.raw`^(?!\s|(?:${JVM_SOURCE_PATH}\.java:\d+: )?warning: |\[WARNING\] (?!COMPILATION WARNING : ?$)\S|\[INFO\] (?:-+|\d+ warnings?) ?$|\[ERROR\] COMPILATION ERROR : ?$)`), lines: 200, inclusive: false,
+      // A warning's first line, on a path with spaces too (the look-back's own shape).
+      atLimit: new RegExp(String.raw`^(?:\S+: |${JVM_SOURCE_PATH}\.java:\d+: )?warning: |^\[WARNING\] `) } },
   // Ant's <javac> puts its task's `    [javac] ` before each line javac printed, the code and caret under an error too.
+  // Kotlin's `e: file:///…` names a Windows file by its drive after the third slash (`file:///C:/Users/…`).
   { id: 'javac.error', category: 'compilation', weight: 84, extend: 'indent',
-    re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/)?\S+\.kts?:`),
+    re: new RegExp(String.raw`^(?:\[ERROR\] |\s*\[javac\] )?${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy)(?::\[\d+,\d+\] \S|:\d+: error: )|^e: (?:file:\/\/(?:\/(?=[A-Za-z]:))?)?${JVM_SOURCE_PATH}\.kts?:`),
     cont: new RegExp(String.raw`^\s*\[javac\] (?!${JVM_SOURCE_PATH}\.(?:java|kt|scala|groovy):\d+: |\d+ (?:errors?|warnings?)$|Note: )`) },
   // The Maven Enforcer: `[ERROR] Rule 1: org.apache.maven.enforcer.rules.version.RequireJavaVersion failed with message:`
   // and the reason below it; a rule of its `dependency` package (convergence, upper bounds, bans) is a dependency's.
@@ -1439,6 +1457,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // a blank line, `(3:3) /path/x.css Unknown word padding`, a blank line and the code frame.
   { id: 'webpack.error-in', category: 'compilation', weight: 78, extend: 'paragraph', gap: 1, maxLines: 120, re: /^ERROR in \S/,
     contAfter: { prev: /^\w*Error: .* \(\d+:\d+\)$|^Module build failed \(from [^)]+\):$|^\w*Error$|^\(\d+:\d+\) \S/, re: /^>? +\d+ \||^\w*Error$|^\(\d+:\d+\) \S/, blank: true } },
+  // less-loader's error under it, past two blank lines: the source lines round the error as they stand (three at
+  // most), a caret, less's message and `      Error in /path/b.less (line 5, column 1)`, read up from that position
+  // to the blank line.
+  { id: 'less-loader.error', category: 'compilation', weight: 60, extend: 'line', re: /^\s+Error in .+\.less \(line \d+, column \d+\)/,
+    lookback: { re: /^$/, lines: 8, inclusive: true } },
   // Rolldown (Vite 8's bundler, and its own CLI) under `Build failed with N errors:`: each error's `[CODE] message`
   // (`[UNRESOLVED_IMPORT]`, `[PARSE_ERROR]`, `[MISSING_EXPORT]`), its `╭─[ file:line:col ]` frame indented below, the
   // code and the labels, closed by `───╯` at the line's start (Rolldown's CLI writes the heading after its level:

@@ -133,8 +133,16 @@ function barAfterSpaces(text: string, from: number): boolean {
 const COMPOSE_BAR = '| ';
 
 function matchedLength(text: string): number {
-  return TASK_PREFIX_RE.exec(text)?.[0].length ?? 0;
+  const length = TASK_PREFIX_RE.exec(text)?.[0].length ?? 0;
+  // pytest puts `INTERNALERROR> ` on each line of its internal error's report (a conftest hook that raised), read
+  // past as Nix's `name> ` is; behind another task's prefix (`tests-1  | INTERNALERROR> `) the rules read past both,
+  // on a line that goes on after it (pytest's blank lines are the prefix alone).
+  // Every such line holds the keyword `err`: the line filter names it without a start shape for the pair.
+  const behind = length + PYTEST_INTERNAL.length;
+  return length !== 0 && text.length > behind && text.startsWith(PYTEST_INTERNAL, length) ? behind : length;
 }
+
+const PYTEST_INTERNAL = 'INTERNALERROR> ';
 
 /**
  * The unscoped package and project names a log shows to be task prefixes, so `web: ` is read past once the log has

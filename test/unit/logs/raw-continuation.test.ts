@@ -66,6 +66,28 @@ describe('reading the cleaned text from raw bytes', () => {
     expect(hazards).toBeGreaterThan(1_000);
   });
 
+  it('finds every spelling of the column-one sequence, and nothing else that ends in a G, whatever was searched before', () => {
+    const random = seededRandom(59);
+    const tokens = ['x', ' ', 'G', '[G', '0G', '1G', '\x1b[', '\x1b[G', '\x1b[0G', '\x1b[1G', '\x1b[10G', '\x1b[2G', '\x1b[01G', '\x1b[0m', 'Gradle'];
+    const lines = Array.from({ length: 5_000 }, () => Array.from({ length: Math.floor(random() * 4) }, () => tokens[Math.floor(random() * tokens.length)]).join(''));
+    const bytes = Buffer.from(lines.join('\n'));
+    const inOrder = new CleaningHazards();
+    let start = 0;
+    let hazards = 0;
+    for (const [n, line] of lines.entries()) {
+      const end = start + Buffer.byteLength(line);
+      // Every other line only: the search goes on from a line it was not asked about.
+      if (n % 2 === 0) {
+        const found = inOrder.in(bytes, start, end);
+        expect(found, JSON.stringify(line)).toBe(new CleaningHazards().in(Buffer.from(line), 0, end - start));
+        expect(found, JSON.stringify(line)).toBe(/\x1b\[[01]?G/.test(line));
+        if (found) hazards++;
+      }
+      start = end + 1;
+    }
+    expect(hazards).toBeGreaterThan(500);
+  });
+
   it('says it cannot tell where cleaning reads more than the bytes at hand', () => {
     const cannot = ['a\rb', '\uFEFFx', '#1 2.3 npm ERR!', 'x ^[[31m y', '2024-05-01T10:11:12Z', '\x1b[0m2024-05-01T10:11:12Z\x1b[0m',
       '[2024-05-01T10:11:12.345Z] + make', '12:34:56  + make'];
