@@ -49,8 +49,9 @@ const BUILDKIT_PREFIX_RE = /^#\d+ \d+\.\d+ /;
  */
 export const CLEANED_PREFIX_SOURCE = /* @__PURE__ */ (() =>
   `(?:\\uFEFF)?(?:${[GHA_TS_RE, PIPELINE_TS_RE, CLOCK_TS_RE].map((re) => re.source.slice(1)).join('|')})?(?:${BUILDKIT_PREFIX_RE.source.slice(1)})?`)();
-// `gh run view --log` puts the job and the step name in front of the timestamp, tab-separated.
-const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\d{4}-\d\d-\d\dT\d\d:)/;
+// `gh run view --log` puts the job and the step name in front of the timestamp, tab-separated. It prints each log
+// file's bytes as they are, so the line a file opens with (the first of the output) has the file's BOM after the columns.
+const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\uFEFF?\d{4}-\d\d-\d\dT\d\d:)/;
 
 /**
  * The step name of a `gh run view --log` line (`job<TAB>step<TAB>timestamp text`), or null for any other format.
@@ -66,8 +67,8 @@ export function ghCliStepOf(raw: string): string | null {
 /** The GitHub Actions timestamp at the start of a raw line (after a `gh run view` prefix), or null. */
 export function timestampOf(raw: string): string | null {
   const m = GH_CLI_PREFIX_RE.exec(raw);
-  const rest = m ? raw.slice(m[0].length) : raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  const ts = GHA_TS_RE.exec(rest);
+  const line = m ? raw.slice(m[0].length) : raw;
+  const ts = GHA_TS_RE.exec(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
   return ts ? ts[0].trimEnd() : null;
 }
 
