@@ -79,9 +79,10 @@ interface Section {
   failIndex: number;
   /**
    * The last line before the section's own output: its header, or for a GitHub Actions step the `##[endgroup]` that
-   * closes the runner's echo of its script (the step's source, not what it printed).
+   * closes the runner's echo of its script (the step's source, not what it printed); moved there when the `gh run
+   * view` step column started the section at the header.
    */
-  readonly outputFrom: number;
+  outputFrom: number;
   /** Blocks found in this section that are more than boilerplate. */
   findings: number;
   lastFinding: Block | null;
@@ -365,6 +366,8 @@ const TRAVIS_NOISE_RE = /^(?:travis_(?:time|fold):|section_(?:start|end):|\$ |(?
 const NON_BLANK_RE = /\S/;
 /** GitHub Actions step boundaries (in a job log; `$ …` lines there are echoed commands, not steps). */
 const GHA_STEP_RE = /^##\[group\]Run /;
+/** The step column `gh run view --log` prints for a job whose log archive holds no per-step files (cli/cli#10740). */
+const GH_CLI_UNKNOWN_STEP = 'UNKNOWN STEP';
 /** Below RING_SIZE, so a header that turns out to be output can be read again from the ring. */
 const MAX_STEP_HEADER_LINES = 200;
 /**
@@ -856,9 +859,13 @@ export class LogScanner {
     return false;
   }
 
-  /** Starts the step of the header that ended; its output follows line `outputFrom` (see {@link Section.outputFrom}). */
+  /**
+   * Starts the step of the header that ended; its output follows line `outputFrom` (see {@link Section.outputFrom}).
+   * In the `gh run view` format the step column started the section already, at the header: its output starts here.
+   */
   private startStepOfHeader(outputFrom: number): void {
     if (this.stepHeaderTitle !== null) this.startSection(this.stepHeaderTitle, 'step', this.stepHeaderRaw, this.stepHeaderFrom - 1, outputFrom);
+    else if (this.ghCliStep !== null && this.section.outputFrom < outputFrom) this.section.outputFrom = outputFrom;
     this.stepHeaderTitle = null;
   }
 
@@ -1018,10 +1025,20 @@ export class LogScanner {
     return false;
   }
 
-  /** `gh run view --log`: a new value in the step column starts a section. */
+  /**
+   * `gh run view --log`: a new value in the step column starts a section. gh's placeholder for a job whose archive
+   * holds no per-step files names no step: from there the log is read as the job log it is, its headers marking the steps.
+   */
   private trackGhCliStep(line: number, raw: string): void {
     const step = ghCliStepOf(raw);
     if (step === null) return;
+    if (step === GH_CLI_UNKNOWN_STEP) {
+      if (this.ghCliStep !== null) {
+        this.ghCliStep = null;
+        this.startSection('Set up job', 'setup', raw);
+      }
+      return;
+    }
     if (line === 1 || this.ghCliStep === null) {
       this.startGha();
       this.ghCliStep = step;

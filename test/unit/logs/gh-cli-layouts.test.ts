@@ -51,3 +51,42 @@ describe('`gh run view --log` output whose first line carries the log file\'s BO
     expect(analysis.failures[0]?.step).toEqual({ number: null, name: 'Run go test ./...', startLine: 2 });
   });
 });
+
+/** A step whose only output is one line no tool rule knows: the step's output is the report. */
+const PIP_CHECK_STEP: Array<[string, string]> = [
+  ['Run pip check', '##[group]Run pip check'],
+  ['Run pip check', 'pip check'],
+  ['Run pip check', 'shell: /usr/bin/bash -e {0}'],
+  ['Run pip check', '##[endgroup]'],
+  ['Run pip check', 'tablekit 1.4.0 has requirement colorfmt>=2.0, but you have colorfmt 1.9.2.'],
+  ['Run pip check', '##[error]Process completed with exit code 1.'],
+];
+const SET_UP: Array<[string, string]> = [
+  ['Set up job', "Current runner version: '2.319.1'"],
+  ['Run actions/setup-python@v5', '##[group]Run actions/setup-python@v5'],
+  ['Run actions/setup-python@v5', 'with:'],
+  ['Run actions/setup-python@v5', '  python-version: 3.11'],
+  ['Run actions/setup-python@v5', '##[endgroup]'],
+];
+
+describe("`gh run view --log`: the step's output starts after the runner's echo of its script", () => {
+  it('reports the output line alone when the column names the steps', async () => {
+    // Prepare
+    const log = ghLog('build', [...SET_UP, ...PIP_CHECK_STEP]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual([10]);
+    expect(analysis.failures[0]?.step?.name).toBe('Run pip check');
+  });
+
+  it("reads gh's `UNKNOWN STEP` column as no step name: the runner's headers mark the steps, as in the job log", async () => {
+    // Prepare: an archive without per-step files (cli/cli#10740).
+    const log = ghLog('build', [...SET_UP, ...PIP_CHECK_STEP].map(([, text]): [string, string] => ['UNKNOWN STEP', text]));
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual([10]);
+    expect(analysis.failures[0]?.step).toEqual({ number: null, name: 'Run pip check', startLine: 6 });
+  });
+});
