@@ -669,8 +669,10 @@ export class LogScanner {
   private stepHeaderEchoes: string[] = [];
   /** Those of the current step, once its header proved the runner's. */
   private scriptEchoes: readonly string[] = NO_ECHOES;
-  /** `gh run view --log` format: the step is the second column of every line. */
+  /** `gh run view --log` format: the step is the second column of every line (null while gh names none). */
   private ghCliStep: string | null = null;
+  /** Whether the log is in the `gh run view --log` format (decided on its first line). */
+  private ghCliFormat = false;
   private readonly steps: readonly JobStep[];
   private readonly baseline: BaselineLookup | null;
 
@@ -695,7 +697,7 @@ export class LogScanner {
     const open = this.open;
     if (open !== null && line >= open.readBy) this.readAhead(open);
     this.lastLine = line;
-    if (line === 1 || this.ghCliStep !== null) this.trackGhCliStep(line, raw);
+    if (line === 1 || this.ghCliFormat) this.trackGhCliStep(line, raw);
     const slot = line % RING_SIZE;
     this.ringLine[slot] = line;
     this.ringText[slot] = text;
@@ -1027,11 +1029,13 @@ export class LogScanner {
 
   /**
    * `gh run view --log`: a new value in the step column starts a section. gh's placeholder for a job whose archive
-   * holds no per-step files names no step: from there the log is read as the job log it is, its headers marking the steps.
+   * holds no per-step files names no step: there the log is read as the job log it is, its headers marking the steps,
+   * until a later job's lines name theirs again (gh decides per job).
    */
   private trackGhCliStep(line: number, raw: string): void {
     const step = ghCliStepOf(raw);
     if (step === null) return;
+    if (line === 1) this.ghCliFormat = true;
     if (step === GH_CLI_UNKNOWN_STEP) {
       if (this.ghCliStep !== null) {
         this.ghCliStep = null;
@@ -1039,13 +1043,14 @@ export class LogScanner {
       }
       return;
     }
-    if (line === 1 || this.ghCliStep === null) {
+    if (line === 1) {
       this.startGha();
       this.ghCliStep = step;
       this.section = this.newSection(step, kindOfStepName(step), { number: null, name: step });
       return;
     }
     if (step !== this.ghCliStep) {
+      if (!this.gha) this.startGha();
       this.ghCliStep = step;
       this.startSection(step, kindOfStepName(step), raw);
     }
