@@ -158,6 +158,20 @@ const LAYOUTS: Layout[] = [
     },
   },
   {
+    // The same run with the jobs the other way round: the failed job (without per-step files) first.
+    name: 'gh run view --log of a run, a passed job after',
+    folder: 'gha-real-tools',
+    relay: (lines) => {
+      const file = fileLines(lines);
+      const steps = stepsOf(file);
+      const failed = failedStep(file, steps);
+      if (failed === null) return { text: '', lineOf: () => null };
+      const failedJob = file.map((raw) => ghLine(JOB_NAME, 'UNKNOWN STEP', raw));
+      const passedJob = ghStepFiles('lint', file, steps.filter((step) => step !== failed));
+      return { text: joined([...failedJob, ...passedJob]), lineOf: SAME_LINE };
+    },
+  },
+  {
     // What a reader copies from the job's page: the text without the timestamps (and without the BOM).
     name: 'no timestamps (copied from the web UI)',
     folder: 'gha-real-tools',
