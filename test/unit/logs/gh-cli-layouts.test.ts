@@ -94,7 +94,8 @@ describe("`gh run view --log`: the step's output starts after the runner's echo 
 describe('`gh run view <run> --log` over jobs with and without per-step files', () => {
   it("names a later job's steps by the column again after a job printed as `UNKNOWN STEP`", async () => {
     // Prepare: gh decides per job whether the archive holds its step files; the named step differs from its header.
-    const passed = ghLog('lint', [...SET_UP, ['Complete job', 'Cleaning up orphan processes']].map(([, text]): [string, string] => ['UNKNOWN STEP', text]));
+    const lint: Array<[string, string]> = [...SET_UP, ['Complete job', 'Cleaning up orphan processes']];
+    const passed = ghLog('lint', lint.map(([, text]): [string, string] => ['UNKNOWN STEP', text]));
     const failed = ghLog('test', [['Set up job', "Current runner version: '2.319.1'"], ...GO_TEST_STEP.map(([, text]): [string, string] => ['Unit tests', text])]);
     // Act
     const analysis = await analyzeLog(`${passed}\n${failed}`);
