@@ -720,7 +720,7 @@ export class LogScanner {
 
   /** {@link idle} but for a remembered run summary ({@link tallySeen}), which a line changes as {@link passesSummary} reads. */
   private idleButSummary(): boolean {
-    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && this.ghCliStep === null && !this.tasksNamed && this.quotePastLimit === null;
+    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && !this.ghCliFormat && !this.tasksNamed && this.quotePastLimit === null;
   }
 
   /**
@@ -758,7 +758,7 @@ export class LogScanner {
    */
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
-    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliStep !== null || open.taskPrefix !== '' || this.quotePastLimit !== null || this.tallySeen.size > 0) return false;
+    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliFormat || open.taskPrefix !== '' || this.quotePastLimit !== null || this.tallySeen.size > 0) return false;
     // A block that names its key lines judges each line by its text and the line before it; one not yet confirmed
     // waits for the line that confirms it.
     // A diff's lines are counted off its hunks (see Rule.hunks).
