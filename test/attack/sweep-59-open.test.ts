@@ -82,7 +82,7 @@ describe('sweep 59: blocks the build printed again together', () => {
 describe('sweep 59: `ESC[G` and `ESC[0G` read as a carriage return', () => {
   afterEach(restoreFastPaths);
 
-  it.each(['\x1b[10G', '\x1b[2G', '\x1b[01G'])('keeps the text before a move to another column (%j): a table lined up, not drawn over', async (move) => {
+  it.each(['\x1b[10G', '\x1b[2G', '\x1b[02G'])('keeps the text before a move to another column (%j): a table lined up, not drawn over', async (move) => {
     // Prepare: a status table whose second column is placed with a column move (a shell script's `tput hpa`).
     const row = `src/app.py${move}FAILED: 2 errors`;
     const log = [...Array.from({ length: 100 }, (_, i) => `ok ${i}`), '$ ./check.sh', row].join('\n');
