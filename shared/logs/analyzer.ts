@@ -920,6 +920,7 @@ export class LogScanner {
       }
       // (Not a rule whose headline counts only under its tool's line or in a failure list: those are asked again.)
       again = this.untilHeadline && open.rule.under === undefined && open.rule.inFailureList !== true ? open.rule : null;
+      if (this.untilHeadline && open.rule.confirmedByNext === true) open.confirmed = true;
       this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
@@ -1582,7 +1583,8 @@ export class LogScanner {
     if (!block) return;
     this.open = null;
     const nextLine = block.rule.nextLine;
-    if ((nextLine !== undefined && !this.hasNextLine(block, nextLine)) || !block.confirmed) return;
+    if (!block.confirmed) return this.rereadUnconfirmed(block);
+    if (nextLine !== undefined && !this.hasNextLine(block, nextLine)) return;
     if (block.rule.headNext && !this.dropAnnouncingLine(block)) return;
     if (block.rule.languageFrom !== undefined) this.takeLanguage(block, block.rule.languageFrom);
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
@@ -1623,6 +1625,25 @@ export class LogScanner {
       return;
     }
     this.keepCandidate(block, template, sameTemplate);
+  }
+
+  /**
+   * A block dropped because no line of it confirmed its rule (see {@link Rule.confirmedBy}) held its lines unread by
+   * the other rules: a failure printed inside it (a compiler's error under a script's `FAIL: lint.sh`, which only
+   * looks like automake's harness) is real on its own. Its lines under the headline are read again from the ring, as
+   * if no block had been open, and what they open is closed before the line at hand is read. Cold path.
+   */
+  private rereadUnconfirmed(block: Block): void {
+    const scanned = this.scannedLine;
+    for (let l = block.headLine + 1; l <= block.endLine; l++) {
+      const text = this.ringAt(l);
+      if (text !== null) this.scan(l, text, text);
+    }
+    this.closeOpen();
+    // The line at hand is asked about again: the questions of the lines read since were the memo's last.
+    const current = this.ringAt(scanned);
+    if (current !== null) startLine(current);
+    this.scannedLine = scanned;
   }
 
   /**

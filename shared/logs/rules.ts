@@ -119,6 +119,11 @@ export interface Rule {
    */
   readonly confirmedBy?: RegExp;
   /**
+   * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block, confirms it as well (a test
+   * harness's next `FAIL: t/x` is as much the harness's line as its `PASS:`; the last block still needs its own).
+   */
+  readonly confirmedByNext?: boolean;
+  /**
    * The block holds a test's whole captured output (nextest's stdout and stderr sections), most of it what the test
    * printed while it passed its other checks: of it the prediction (`predict.ts`) lists the block's first line, its
    * picked line and the lines named here, not every captured line. `underPick`: the line right under the picked
@@ -238,6 +243,7 @@ export function uniformRule(rule: Rule): Rule {
     under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
     nextLine: rule.nextLine,
     confirmedBy: rule.confirmedBy,
+    confirmedByNext: rule.confirmedByNext,
     keyLines: rule.keyLines && {
       underPick: rule.keyLines.underPick,
       after: rule.keyLines.after,
@@ -770,6 +776,18 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
       { re: /^ {4}(?:message|operator|expected):/ },
     ] },
+  // automake's parallel test harness (`make check`): a `FAIL: tests/x` line per failed test as it ends (`ERROR:` for a
+  // hard error, `XPASS:` for an unexpected pass; under tap-driver.sh one per TAP result, `FAIL: tests/x.sh 2 - name`),
+  // with VERBOSE=1 then test-suite.log: a section per failed test under the same `FAIL: tests/x` line, the test's own
+  // output (a Check or GoogleTest report, the TAP stream with the driver's result lines between its lines) and the
+  // driver's `FAIL tests/x (exit status: 1)`. Each such line opens a block down to the next (the test's output has no
+  // shape of its own), or to the summary's banner of 76 `=`. A `FAIL: lint.sh` printed by another tool opens one
+  // too: it counts only with a line of the harness in it (a passed or skipped test's result, a section's closing
+  // status, the banner), and a block dropped for want of one is read again by the other rules (a compiler's error
+  // under it). Two `FAIL:` lines one under the other confirm the first (`confirmedByNext`).
+  { id: 'automake.test-failed', category: 'test_failure', weight: 64, extend: 'until', maxLines: 150, gap: 2,
+    re: /^(?:FAIL|ERROR|XPASS): (?=\S*[/._-])\S+(?: \d+)?(?: [-#] .*)?$/, end: /^Testsuite summary for /,
+    confirmedBy: /^(?:(?:PASS|SKIP|XFAIL): \S|(?:FAIL|XPASS|ERROR) \S+ \(exit status: \d+\)$|={76}$)/, confirmedByNext: true },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
   // later `error: while executing test …` and `error: the following build command failed …` only say so again
   // (WRAPPER_RE).

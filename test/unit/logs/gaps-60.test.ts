@@ -3,6 +3,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCANNER_TRIGGERS } from '../../../shared/logs/dispatch.js';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { LineFilter } from '../../../shared/logs/line-filter.js';
 import { cleanLine, CleaningHazards, NAMED } from '../../../shared/logs/reader.js';
 import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
@@ -38,5 +39,133 @@ describe('a zero-padded move to column one (`ESC[01G`, `ESC[00G`) is a carriage 
 
   it('still reads a move to another column (`ESC[10G`, `ESC[010G`, `ESC[2G`) as no carriage return', () => {
     for (const move of ['\x1b[10G', '\x1b[010G', '\x1b[2G', '\x1b[02G']) expect(cleanLine(`src/app.py${move}FAILED`), JSON.stringify(move)).toBe('src/app.pyFAILED');
+  });
+});
+
+/** A log of `lines`, one a line (line n of the log is lines[n - 1]). */
+function lines(...text: string[]): Buffer {
+  return Buffer.from(text.join('\n'));
+}
+
+describe("automake's parallel test harness: the `FAIL:` lines are the report", () => {
+  // Real output of automake 1.16.5's `make check` over two shell tests that exit 1, a TAP script under tap-driver.sh
+  // with a failed case, and a passing test: two `FAIL:` lines one under the other.
+  const harness = [
+    'make  check-TESTS',
+    "make[1]: Entering directory '/home/runner/work/ringbuf/ringbuf'",
+    "make[2]: Entering directory '/home/runner/work/ringbuf/ringbuf'",
+    'FAIL: t/wrap.sh',
+    'FAIL: t/order.sh',
+    'PASS: t/sizes.tap 1 - empty',
+    'FAIL: t/sizes.tap 2 - full after 8 pushes',
+    'PASS: t/empty.sh',
+  ];
+  const summary = [
+    '============================================================================',
+    'Testsuite summary for ringbuf 1.2.0',
+    '============================================================================',
+    '# TOTAL: 5',
+    '# PASS:  2',
+    '# SKIP:  0',
+    '# XFAIL: 0',
+    '# FAIL:  3',
+    '# XPASS: 0',
+    '# ERROR: 0',
+    '============================================================================',
+    'See ./test-suite.log',
+    '============================================================================',
+    "make[2]: *** [Makefile:497: test-suite.log] Error 1",
+  ];
+
+  it('lists every failed test\'s line, the first one first, without VERBOSE', async () => {
+    const analysis = await analyzeLog(lines(...harness, ...summary));
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([4, 5, 7]));
+    expect(predictionLines(analysis)).not.toContain(10);
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("lists test-suite.log's sections with VERBOSE=1: a shell test's own message and the TAP diagnostic", async () => {
+    const log = lines(
+      ...harness,
+      '=====================================',
+      '   ringbuf 1.2.0: ./test-suite.log',
+      '=====================================',
+      '',
+      '# TOTAL: 5',
+      '# PASS:  2',
+      '# SKIP:  0',
+      '# XFAIL: 0',
+      '# FAIL:  3',
+      '# XPASS: 0',
+      '# ERROR: 0',
+      '',
+      '.. contents:: :depth: 2',
+      '',
+      'FAIL: t/wrap',
+      '============',
+      '',
+      'wrap: expected head 0, got 7',
+      'FAIL t/wrap.sh (exit status: 1)',
+      '',
+      'FAIL: t/order',
+      '=============',
+      '',
+      'order: pop returned 3 before 2',
+      'FAIL t/order.sh (exit status: 1)',
+      '',
+      'FAIL: t/sizes',
+      '=============',
+      '',
+      '1..2',
+      'ok 1 - empty',
+      'PASS: t/sizes.tap 1 - empty',
+      'not ok 2 - full after 8 pushes',
+      'FAIL: t/sizes.tap 2 - full after 8 pushes',
+      '# got 7 elements',
+      '',
+      ...summary,
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([4, 5, 7, 26, 32, 41, 42, 43]));
+  });
+
+  it("reads a compiler's error under a `FAIL: script.sh` line no harness line follows (a rule's block never confirmed)", async () => {
+    // A script's own verdict line, then gcc 12's real error: no `PASS:`, no exit status, no banner of the harness.
+    const log = lines(
+      '$ ./scripts/check.sh',
+      'FAIL: scripts/lint.sh',
+      'gcc -Wall -c m.c',
+      "m.c: In function 'main':",
+      "m.c:3:11: error: expected ';' before '}' token",
+      '    3 |   return n',
+      '      |           ^',
+      '      |           ;',
+      '    4 | }',
+      '      | ~',
+      'make: *** [Makefile:4: m.o] Error 1',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures.map((f) => f.lines[0]?.line)).toContain(5);
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+  });
+});
+
+describe('a block never confirmed leaves its lines to the other rules', () => {
+  it("finds the error under a health check's `name: FAIL` line, which only looks like tasty's", async () => {
+    // tasty.failed counts only with its time or its rerun hint; a health check's listing has neither, and the
+    // connection error indented under it was lost with the dropped block.
+    const log = lines(
+      '$ ./bin/healthcheck',
+      'Checking services:',
+      '  cache: OK',
+      '  db: FAIL',
+      '    Error: connect ECONNREFUSED 127.0.0.1:5432',
+      '',
+      'Process exited with status 1',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures.map((f) => f.lines[0]?.line)).toContain(5);
   });
 });
