@@ -346,6 +346,8 @@ const WRAPPER_WEIGHT = 13;
 const EXIT_STATUS_EVIDENCE: ReadonlySet<Category> = new Set(['out_of_memory', 'timeout', 'infrastructure']);
 
 const RING_SIZE = 256;
+/** What the GitHub Actions runner writes before an `::error` workflow command's message in the raw log. */
+const ANNOTATION = '##[error]';
 const MAX_STORED_LINES = 40;
 const MAX_TEXT = 500;
 const MAX_BLOCKS = 200;
@@ -1596,7 +1598,9 @@ export class LogScanner {
     // a NUL, ids never do, so the two kinds cannot meet).
     block.key = picked ? this.reportPickedLine(block) : block.rule.id;
     // The head is still the line the block opened on unless a picked line or the next line replaced it.
-    const facts = this.headFacts(block.headText, picked || block.rule.headNext ? 0 : block.headShape);
+    // An annotation's copy of a report (Playwright's `github` reporter beside its `list` one) is the same failure as
+    // the report: its template leaves the runner's `##[error]` out, as its key does (see reportPickedLine).
+    const facts = this.headFacts(block.annotated && !picked && !block.rule.headNext ? block.headText.slice(ANNOTATION.length) : block.headText, picked || block.rule.headNext ? 0 : block.headShape);
     const template = facts.template;
     block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
@@ -1695,7 +1699,8 @@ export class LogScanner {
    * would otherwise throw away the compiled `closeOpen`.
    */
   private reportPickedLine(block: Block): string {
-    const key = `${block.rule.id}\u0000${block.headText.trimStart().replace(/\d+/g, '0')}`;
+    const head = block.annotated ? block.headText.slice(ANNOTATION.length) : block.headText;
+    const key = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}`;
     block.headLine = block.pickLine;
     block.headText = block.pickText;
     if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
