@@ -2250,14 +2250,15 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * msgfmt's located `po/de.po:2: warning: …` is one too: it exits 1 only for its errors.
  *
  * A compiler's located warning is one too, though it has a linter's shape (`file:line:col: message`): GCC's and
- * Clang's (and GHC's) name the flag that enables it (`src/x.c:7:21: warning: comparison … [-Wsign-compare]`), and
+ * Clang's (and GHC's) name the flag that enables it (`src/x.c:7:21: warning: comparison … [-Wsign-compare]`; gfortran
+ * capitalises it, `x.f90:3:22: Warning: Unused variable … [-Wunused-variable]` with its caret off), and
  * in a C-family source or header the few without one and the notes under them (`note: declared here`) are the
  * compiler's too. A build that stops does so on an `error:` (`cc.error`), or make and node-gyp say it stopped. Not a
  * linter's warning, which is its finding and fails the run: ShellCheck's, cppcheck's and clang-tidy's in the same
  * shape end in their check's id (`[SC2046]`, `[uninitvar]`), clj-kondo's and Ruby's are no C-family file's.
  */
 export const WARNING_RE =
-  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
+  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: [Ww]arning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =

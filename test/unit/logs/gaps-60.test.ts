@@ -271,3 +271,23 @@ describe("Playwright's `--reporter=list,github`: the annotation and the list's r
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([9, 12, 28, 44, 62]));
   });
 });
+
+describe("gfortran's located warning on one line (`-fno-diagnostics-show-caret`) is a compiler's warning", () => {
+  it('reports nothing of a passing build that printed one', async () => {
+    // Real output of gfortran 12.2 under make: `-Wall` warns of an unused variable, the program builds and runs.
+    const log = lines(
+      'gfortran -Wall -fno-diagnostics-show-caret -o prog prog.f90',
+      'prog.f90:3:22: Warning: Unused variable ‘unused’ declared at (1) [-Wunused-variable]',
+      './prog',
+      '   6.00000000    ',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures.map((f) => `${f.rule}@${f.startLine}`)).toEqual([]);
+  });
+
+  it("still reads a linter's finding in the same shape, whose id is no compiler flag", async () => {
+    const log = lines('$ shellcheck -f gcc deploy.sh', 'deploy.sh:3:6: warning: Double quote to prevent globbing and word splitting. [SC2086]');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+  });
+});
