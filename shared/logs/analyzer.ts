@@ -1311,7 +1311,7 @@ export class LogScanner {
       const t = taskPrefix === '' ? raw : (taskBody(taskPrefix, raw) ?? (isTaskBlankLine(taskPrefix, raw) ? '' : null));
       if (t === null) break;
       if (re.test(t)) {
-        startLine = inclusive ? line - k : line - k + 1;
+        if (k > 1 || lookback.apart !== true) startLine = inclusive ? line - k : line - k + 1;
         break;
       }
       // Another headline of the rule is another report, with its own announcing line or none: a `.phpt` FAIL

@@ -72,8 +72,10 @@ export interface Rule {
    * (another rule's block, or a repeat) was part of this one: it is absorbed, not reported twice. With `atLimit`, a
    * search that reads all its lines without finding `re` (more warnings above javac's `-Werror` error than it reaches)
    * starts the block at the first line within its reach that `atLimit` matches (a whole warning), not at the headline.
+   * With `apart`, a line `re` matches right above the headline is not pulled (a program's own last line above a
+   * one-line report): only one a `through` line stands between (a test case's name over its report's rules).
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -233,7 +235,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -919,14 +921,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // the literal index keys it on `:f:`/`:e:`, not on any `e:`. The look-back takes doctest's `TEST CASE:` line and
   // Catch2's test case name, above its sections (two spaces in), a rule of dashes, `file:line` and a rule of dots: the
   // first line up that is none of those, nor a report's line (`with expansion:`, another headline, Check's `33%:
-  // Checks: …`, GitHub's `##[endgroup]`), which stops it. A headline right under a program's line (the compact
-  // reporter's) takes that line.
+  // Checks: …`, GitHub's `##[endgroup]`), which stops it. The name never stands right above the headline (a blank
+  // line comes between): a line there is the program's own output above the compact reporter's one-line report.
   { id: 'cxx-test.failed', category: 'test_failure', weight: 86, extend: 'indent',
     re: /^\S+?(?:(?::\d+|\(\d+\))(?:: FAILED:$|: failed: |: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW))|:\d+:[FE]:[^:]*:\w+:\d+: )/,
     cont: /^(?:with|due to|because) .*:$/,
     lookback: {
       re: /^TEST CASE: |^(?!(?:with|due to|because) |##\[|[-.]{79}$|\S+?(?::\d+|\(\d+\))(?:$|:)|\d+%: Checks: )\S/,
-      lines: 12, inclusive: true, through: /^\s|^$|^[-.]{79}$|^\S+?(?::\d+|\(\d+\))$/,
+      lines: 12, inclusive: true, through: /^\s|^$|^[-.]{79}$|^\S+?(?::\d+|\(\d+\))$/, apart: true,
     } },
   // CUnit's basic interface, verbose: `  Test: name ...FAILED`, each failed assertion four spaces in under it
   // (`    1. file.c:4  - CU_ASSERT_EQUAL(a,b)`); in its default mode (CU_BRM_NORMAL) `Suite s, Test t had failures:`

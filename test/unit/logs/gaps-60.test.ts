@@ -291,3 +291,26 @@ describe("gfortran's located warning on one line (`-fno-diagnostics-show-caret`)
     expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
   });
 });
+
+describe("Catch2's compact reporter: the program's own line above a failure is not the report's", () => {
+  it('starts each one-line report at its own line', async () => {
+    // Real output of Catch2 2.13.10's `-r compact` over two test cases that print a line and then fail a check.
+    const log = lines(
+      '##[group]Run ./build/tests -r compact',
+      './build/tests -r compact',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'loading fixtures from data/cases.json',
+      't.cpp:8: failed: up("a") == "A" for: "a" == "A"',
+      'checking 3 cases',
+      't.cpp:12: failed: up("abc").size() == 4 for: 3 == 4',
+      'Failed both 2 test cases, failed both 2 assertions.',
+      '##[error]Process completed with exit code 2.',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(6);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 8]));
+    expect(predictionLines(analysis)).not.toContain(5);
+    expect(predictionLines(analysis)).not.toContain(7);
+  });
+});
