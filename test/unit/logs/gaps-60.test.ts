@@ -314,3 +314,28 @@ describe("Catch2's compact reporter: the program's own line above a failure is n
     expect(predictionLines(analysis)).not.toContain(7);
   });
 });
+
+describe("test-unit's headline names a test: `test_x(Class)` or `test: name(Class)`", () => {
+  it("does not read a program's `Error: testdata/x.yaml … (ParseError)` as test-unit's report", async () => {
+    const log = lines('$ ./bin/load-fixtures', 'Error: testdata/rates.yaml: did not find expected key at line 3 (ParseError)', 'exit status 1');
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures.some((f) => f.rule === 'minitest.failed')).toBe(false);
+  });
+
+  it('reads a `test "name" do` block\'s report (real test-unit 3.5.7 output)', async () => {
+    const log = lines(
+      'Loaded suite tax_test',
+      'Started',
+      '.E',
+      '===============================================================================',
+      'Error: test: reads the rate table(TaxTest): KeyError: key not found: "eu"',
+      "tax_test.rb:7:in `block in <class:TaxTest>'",
+      '===============================================================================',
+      '',
+      'Finished in 0.001003966 seconds.',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('minitest.failed');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+  });
+});
