@@ -339,3 +339,38 @@ describe("test-unit's headline names a test: `test_x(Class)` or `test: name(Clas
     expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
   });
 });
+
+describe("minitest's bare `Error:` counts with a test's name under it (`CartTest#test_total:`)", () => {
+  it("leaves a loader's error under a bare `Error:` to the rules that read it", async () => {
+    // Built, not captured: a boot script's `Error:` over Ruby's LoadError, before any test ran.
+    const log = lines(
+      '$ bin/rails test',
+      'Error:',
+      "/home/runner/work/shop/shop/test/test_helper.rb:3:in `require': cannot load such file -- support/factories (LoadError)",
+      '',
+      'Run options: --seed 4711',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures.some((f) => f.rule === 'minitest.failed')).toBe(false);
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+  });
+
+  it("still reads minitest's own report (Rails' runner: `Error:`, then `Class#test_name:`)", async () => {
+    const log = lines(
+      'Run options: --seed 4711',
+      '',
+      '# Running:',
+      '',
+      'E',
+      '',
+      'Error:',
+      'CartTest#test_total:',
+      "NoMethodError: undefined method `price' for nil:NilClass",
+      "    app/models/cart.rb:4:in `block in total'",
+      '',
+      'bin/rails test test/models/cart_test.rb:5',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('minitest.failed');
+  });
+});
