@@ -87,6 +87,8 @@ interface Section {
   lastFinding: Block | null;
   /** How many kept blocks of this section share each rank class ({@link LogScanner.rankClass}). */
   keptByRankClass: Map<number, number>;
+  /** How many of its runner's sessions said they failed so far (see {@link Rule.endsRun}). */
+  runsEnded: number;
 }
 
 interface Block {
@@ -132,6 +134,8 @@ interface Block {
   after: LogLine[];
   afterWanted: number;
   section: Section;
+  /** The session of the section's runner it was printed in: how many had said they failed before it (see {@link Rule.endsRun}). */
+  run: number;
   afterJobEnd: boolean;
   annotated: boolean;
   /** Dedupe key within {@link LogScanner.byKey}'s template: rule and (when a line was picked) the headline. */
@@ -222,6 +226,7 @@ function newBlock(
     after: [],
     afterWanted: 0,
     section,
+    run: section.runsEnded,
     afterJobEnd,
     annotated,
     key: '',
@@ -1260,6 +1265,7 @@ export class LogScanner {
     if (startLine < line) this.storeLinesAbove(block, startLine, line);
     this.store(block, line, text);
     this.open = block;
+    if (rule.endsRun === true) this.section.runsEnded++;
   }
 
   /**
@@ -1913,7 +1919,7 @@ export class LogScanner {
   }
 
   private newSection(title: string, kind: SectionKind, step: StepRef | null, outputFrom: number = this.lastLine): Section {
-    return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, outputFrom, findings: 0, lastFinding: null, keptByRankClass: new Map() };
+    return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, outputFrom, findings: 0, lastFinding: null, keptByRankClass: new Map(), runsEnded: 0 };
   }
 
   private onExit(line: number, code: number, jobEnd: boolean): void {
@@ -2266,6 +2272,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   }
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
+  if (block.section.runsEnded > 0) failure.run = block.run;
   return failure;
 }
 

@@ -197,6 +197,13 @@ export interface Rule {
    */
   readonly wrapsOutput?: boolean;
   /**
+   * Its headline says that one of a runner's sessions failed (nox's `nox > Session lint failed.`): the failures
+   * printed since the runner's previous such line, in the step, are that session's, apart from the next session's.
+   * A reader of the run wants each failed session's own report: the prediction lists each one's top failure, not
+   * only the run's top failure's report (see `Failure.run`, `predict.ts`).
+   */
+  readonly endsRun?: boolean;
+  /**
    * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
    * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
    * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
@@ -261,6 +268,7 @@ export function uniformRule(rule: Rule): Rule {
     summarises: rule.summarises && { rule: rule.summarises.rule, within: rule.summarises.within },
     announces: rule.announces,
     wrapsOutput: rule.wrapsOutput,
+    endsRun: rule.endsRun,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
   } satisfies Record<keyof Rule, unknown>;
@@ -984,6 +992,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:Test|Tests?) (?:\S+ )?failed: \S|^\d+\) \w+\(\S+\)$|^\[ERROR\] \S+\.\w+\s+(?:Time elapsed|»)/ },
   { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
+  // nox runs its sessions one after another and says of each that failed `nox > Session tests(python='3.11') failed.`
+  // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun).
+  { id: 'nox.session-failed', category: 'unknown', weight: 28, extend: 'line', statusOnly: true, endsRun: true,
+    re: /^nox > Session .+ (?:failed|aborted)(?:: .*)?\.$/ },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   // test-unit (Ruby's other xUnit) names the test on the headline (`test_…`, or `test: …` for a `test "…" do` block):

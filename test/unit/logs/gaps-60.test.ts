@@ -374,3 +374,86 @@ describe("minitest's bare `Error:` counts with a test's name under it (`CartTest
     expect(analysis.failures[0]?.rule).toBe('minitest.failed');
   });
 });
+
+describe("nox's sessions are runs of their own: each failed session's report is listed", () => {
+  it("lists the data session's traceback after the tests session's failure", async () => {
+    // Real output of nox 2022.11 (Debian 12) over two sessions that fail, `venv_backend="none"`, in a step of its own
+    // (paths rewritten to the runner's): a script's JSONDecodeError, then a unittest failure.
+    const log = lines(
+      "##[group]Run nox",
+      "nox",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "nox > Running session data",
+      "nox > python3 -c 'import json; json.load(open('\"'\"'data/rates.json'\"'\"'))'",
+      "Traceback (most recent call last):",
+      "  File \"<string>\", line 1, in <module>",
+      "  File \"/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/json/__init__.py\", line 293, in load",
+      "    return loads(fp.read(),",
+      "           ^^^^^^^^^^^^^^^^",
+      "  File \"/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/json/__init__.py\", line 346, in loads",
+      "    return _default_decoder.decode(s)",
+      "           ^^^^^^^^^^^^^^^^^^^^^^^^^^",
+      "  File \"/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/json/decoder.py\", line 337, in decode",
+      "    obj, end = self.raw_decode(s, idx=_w(s, 0).end())",
+      "               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+      "  File \"/opt/hostedtoolcache/Python/3.11.7/x64/lib/python3.11/json/decoder.py\", line 353, in raw_decode",
+      "    obj, end = self.scan_once(s, idx)",
+      "               ^^^^^^^^^^^^^^^^^^^^^^",
+      "json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 2 column 13 (char 24)",
+      "nox > Command python3 -c 'import json; json.load(open('\"'\"'data/rates.json'\"'\"'))' failed with exit code 1",
+      "nox > Session data failed.",
+      "nox > Running session tests",
+      "nox > python3 -m unittest -v",
+      "test_eu (tests.test_rates.RateTest.test_eu) ... FAIL",
+      "test_us (tests.test_rates.RateTest.test_us) ... ok",
+      "",
+      "======================================================================",
+      "FAIL: test_eu (tests.test_rates.RateTest.test_eu)",
+      "----------------------------------------------------------------------",
+      "Traceback (most recent call last):",
+      "  File \"/home/runner/work/shop/shop/tests/test_rates.py\", line 5, in test_eu",
+      "    self.assertEqual(round(100 * 0.2), 21)",
+      "AssertionError: 20 != 21",
+      "",
+      "----------------------------------------------------------------------",
+      "Ran 2 tests in 0.004s",
+      "",
+      "FAILED (failures=1)",
+      "nox > Command python3 -m unittest -v failed with exit code 1",
+      "nox > Session tests failed.",
+      "nox > Ran multiple sessions:",
+      "nox > * data: failed",
+      "nox > * tests: failed",
+      "##[error]Process completed with exit code 1.",
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(35);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([30, 35, 7, 21]));
+    expect(predictionLines(analysis)).not.toContain(23);
+  });
+
+  it('lists one report of a run without sessions, as before', async () => {
+    // The same two failures printed by a shell script: no runner says they were separate sessions.
+    const log = lines(
+      '##[group]Run ./ci.sh',
+      './ci.sh',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'Traceback (most recent call last):',
+      '  File "<string>", line 1, in <module>',
+      'json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 2 column 13 (char 24)',
+      '======================================================================',
+      'FAIL: test_eu (tests.test_rates.RateTest.test_eu)',
+      '----------------------------------------------------------------------',
+      'Traceback (most recent call last):',
+      '  File "/home/runner/work/shop/shop/tests/test_rates.py", line 5, in test_eu',
+      '    self.assertEqual(round(100 * 0.2), 21)',
+      'AssertionError: 20 != 21',
+      '',
+      '##[error]Process completed with exit code 1.',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures.every((f) => f.run === undefined)).toBe(true);
+  });
+});
