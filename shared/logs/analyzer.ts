@@ -88,6 +88,8 @@ interface Section {
   lastFinding: Block | null;
   /** How many kept blocks of this section share each rank class ({@link LogScanner.rankClass}). */
   keptByRankClass: Map<number, number>;
+  /** How many of its runner's sessions said they failed so far (see {@link Rule.endsRun}). */
+  runsEnded: number;
 }
 
 interface Block {
@@ -133,6 +135,8 @@ interface Block {
   after: LogLine[];
   afterWanted: number;
   section: Section;
+  /** The session of the section's runner it was printed in: how many had said they failed before it (see {@link Rule.endsRun}). */
+  run: number;
   afterJobEnd: boolean;
   annotated: boolean;
   /** Dedupe key within {@link LogScanner.byKey}'s template: rule and (when a line was picked) the headline. */
@@ -223,6 +227,7 @@ function newBlock(
     after: [],
     afterWanted: 0,
     section,
+    run: section.runsEnded,
     afterJobEnd,
     annotated,
     key: '',
@@ -347,6 +352,8 @@ const WRAPPER_WEIGHT = 13;
 const EXIT_STATUS_EVIDENCE: ReadonlySet<Category> = new Set(['out_of_memory', 'timeout', 'infrastructure']);
 
 const RING_SIZE = 256;
+/** What the GitHub Actions runner writes before an `::error` workflow command's message in the raw log. */
+const ANNOTATION = '##[error]';
 const MAX_STORED_LINES = 40;
 const MAX_TEXT = 500;
 const MAX_BLOCKS = 200;
@@ -929,6 +936,7 @@ export class LogScanner {
       }
       // (Not a rule whose headline counts only under its tool's line or in a failure list: those are asked again.)
       again = this.untilHeadline && open.rule.under === undefined && open.rule.inFailureList !== true ? open.rule : null;
+      if (this.untilHeadline && open.rule.confirmedByNext === true) open.confirmed = true;
       this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
@@ -1279,6 +1287,7 @@ export class LogScanner {
     if (startLine < line) this.storeLinesAbove(block, startLine, line);
     this.store(block, line, text);
     this.open = block;
+    if (rule.endsRun === true) this.section.runsEnded++;
   }
 
   /**
@@ -1330,7 +1339,7 @@ export class LogScanner {
       const t = taskPrefix === '' ? raw : (taskBody(taskPrefix, raw) ?? (isTaskBlankLine(taskPrefix, raw) ? '' : null));
       if (t === null) break;
       if (re.test(t)) {
-        startLine = inclusive ? line - k : line - k + 1;
+        if (k > 1 || lookback.apart !== true) startLine = inclusive ? line - k : line - k + 1;
         break;
       }
       // Another headline of the rule is another report, with its own announcing line or none: a `.phpt` FAIL
@@ -1604,7 +1613,8 @@ export class LogScanner {
     if (!block) return;
     this.open = null;
     const nextLine = block.rule.nextLine;
-    if ((nextLine !== undefined && !this.hasNextLine(block, nextLine)) || !block.confirmed) return;
+    if (!block.confirmed) return this.rereadUnconfirmed(block);
+    if (nextLine !== undefined && !this.hasNextLine(block, nextLine)) return;
     if (block.rule.headNext && !this.dropAnnouncingLine(block)) return;
     if (block.rule.languageFrom !== undefined) this.takeLanguage(block, block.rule.languageFrom);
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
@@ -1616,7 +1626,9 @@ export class LogScanner {
     // a NUL, ids never do, so the two kinds cannot meet).
     block.key = picked ? this.reportPickedLine(block) : block.rule.id;
     // The head is still the line the block opened on unless a picked line or the next line replaced it.
-    const facts = this.headFacts(block.headText, picked || block.rule.headNext ? 0 : block.headShape);
+    // An annotation's copy of a report (Playwright's `github` reporter beside its `list` one) is the same failure as
+    // the report: its template leaves the runner's `##[error]` out, as its key does (see reportPickedLine).
+    const facts = this.headFacts(block.annotated && !picked && !block.rule.headNext ? block.headText.slice(ANNOTATION.length) : block.headText, picked || block.rule.headNext ? 0 : block.headShape);
     const template = facts.template;
     block.template = template;
     if (this.baseline) block.inBaseline = this.baseline.has(template);
@@ -1645,6 +1657,25 @@ export class LogScanner {
       return;
     }
     this.keepCandidate(block, template, sameTemplate);
+  }
+
+  /**
+   * A block dropped because no line of it confirmed its rule (see {@link Rule.confirmedBy}) held its lines unread by
+   * the other rules: a failure printed inside it (a compiler's error under a script's `FAIL: lint.sh`, which only
+   * looks like automake's harness) is real on its own. Its lines under the headline are read again from the ring, as
+   * if no block had been open, and what they open is closed before the line at hand is read. Cold path.
+   */
+  private rereadUnconfirmed(block: Block): void {
+    const scanned = this.scannedLine;
+    for (let l = block.headLine + 1; l <= block.endLine; l++) {
+      const text = this.ringAt(l);
+      if (text !== null) this.scan(l, text, text);
+    }
+    this.closeOpen();
+    // The line at hand is asked about again: the questions of the lines read since were the memo's last.
+    const current = this.ringAt(scanned);
+    if (current !== null) startLine(current);
+    this.scannedLine = scanned;
   }
 
   /**
@@ -1696,7 +1727,8 @@ export class LogScanner {
    * would otherwise throw away the compiled `closeOpen`.
    */
   private reportPickedLine(block: Block): string {
-    const key = `${block.rule.id}\u0000${block.headText.trimStart().replace(/\d+/g, '0')}`;
+    const head = block.annotated ? block.headText.slice(ANNOTATION.length) : block.headText;
+    const key = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}`;
     block.headLine = block.pickLine;
     block.headText = block.pickText;
     if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
@@ -1909,7 +1941,7 @@ export class LogScanner {
   }
 
   private newSection(title: string, kind: SectionKind, step: StepRef | null, outputFrom: number = this.lastLine): Section {
-    return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, outputFrom, findings: 0, lastFinding: null, keptByRankClass: new Map() };
+    return { id: this.sectionCount++, title: title.slice(0, 300), kind, step, status: 'open', failIndex: 0, outputFrom, findings: 0, lastFinding: null, keptByRankClass: new Map(), runsEnded: 0 };
   }
 
   private onExit(line: number, code: number, jobEnd: boolean): void {
@@ -2262,6 +2294,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   }
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
+  if (block.section.runsEnded > 0) failure.run = block.run;
   return failure;
 }
 

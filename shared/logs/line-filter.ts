@@ -8,7 +8,7 @@
  * - ANSI sequences are skipped exactly as `cleanLine`'s expression removes them (left to right, its alternatives
  *   in order), so `err\x1b[0mor` is read as `error`;
  * - a `\r` starts the line again (a progress bar's segments: the cleaned line is one of them), and so does `ESC[1G`
- *   (or `ESC[G`, `ESC[0G`), the cursor sent to the first column (see `COLUMN_ONE` in reader.ts);
+ *   (or `ESC[G`, `ESC[0G`, `ESC[01G`), the cursor sent to the first column (see `COLUMN_ONE` in reader.ts);
  * - anchored triggers may start after what cleaning strips from the front (BOM, timestamp, BuildKit prefix);
  * - a `^[`-style caret escape, which cleaning removes in a pass of its own, names the line outright (even where
  *   the `^` would end an ANSI sequence: cleaning removes the caret escape first).
@@ -62,13 +62,15 @@ function escapeSkip(bytes: Uint8Array, i: number, end: number): number {
 
 /**
  * The length of the sequence the ESC at `i` starts when it sends the cursor to the line's first column (read as a
- * `\r`): `ESC[G`, `ESC[0G` or `ESC[1G` (see `COLUMN_ONE` in reader.ts); 0 when it does not.
+ * `\r`): `ESC[G`, `ESC[0G` or `ESC[1G`, zero-padded or not (see `COLUMN_ONE` in reader.ts); 0 when it does not.
  */
 function columnOneAt(bytes: Uint8Array, i: number, end: number): number {
   if (i + 2 >= end || bytes[i + 1] !== BRACKET) return 0;
-  const c = bytes[i + 2];
-  if (c === 71 /* G */) return 3;
-  return (c === 48 || c === 49) /* 0 1 */ && i + 3 < end && bytes[i + 3] === 71 ? 4 : 0;
+  // Any number of zeros, then an optional 1, then the G.
+  let at = i + 2;
+  while (at < end && bytes[at] === 48 /* 0 */) at++;
+  if (at < end && bytes[at] === 49 /* 1 */) at++;
+  return at < end && bytes[at] === 71 /* G */ ? at + 1 - i : 0;
 }
 
 /** Row offsets instead of state numbers: the loop then adds a class without multiplying. */

@@ -164,14 +164,32 @@
     (i32.const -1))
 
   ;; The length of the sequence the ESC at $i starts when it sends the cursor to the first column (`ESC[1G`,
-  ;; `ESC[0G`: four bytes read as one little-endian word; `ESC[G`: the two after the ESC as a half-word), or 0.
+  ;; `ESC[0G`: four bytes read as one little-endian word; `ESC[G`: the two after the ESC as a half-word; and those
+  ;; zero-padded, `ESC[01G`: see COLUMN_ONE in reader.ts), or 0. The common spellings are asked first, as one word
+  ;; each; the padded ones (`ESC[0`, then a 0 or a 1) read on byte by byte: any number of zeros, an optional 1, the G.
   (func $columnOne (param $i i32) (param $end i32) (result i32)
-    (local $w i32)
+    (local $w i32) (local $at i32)
     (if (i32.le_u (i32.add (local.get $i) (i32.const 4)) (local.get $end))
       (then
         (local.set $w (i32.load align=1 (local.get $i)))
         (if (i32.or (i32.eq (local.get $w) (i32.const 0x47315b1b)) (i32.eq (local.get $w) (i32.const 0x47305b1b)))
-          (then (return (i32.const 4))))))
+          (then (return (i32.const 4))))
+        (if (i32.ne (i32.and (local.get $w) (i32.const 0x00ffffff)) (i32.const 0x00305b1b))
+          (then (return (select (i32.const 3) (i32.const 0) (i32.eq (i32.and (local.get $w) (i32.const 0x00ffffff)) (i32.const 0x00475b1b))))))
+        (local.set $at (i32.add (local.get $i) (i32.const 3)))
+        (block $zeros
+          (loop $zero
+            (br_if $zeros (i32.ge_u (local.get $at) (local.get $end)))
+            (br_if $zeros (i32.ne (i32.load8_u (local.get $at)) (i32.const 0x30)))
+            (local.set $at (i32.add (local.get $at) (i32.const 1)))
+            (br $zero)))
+        (if (i32.and (i32.lt_u (local.get $at) (local.get $end)) (i32.eq (i32.load8_u (local.get $at)) (i32.const 0x31)))
+          (then (local.set $at (i32.add (local.get $at) (i32.const 1)))))
+        (return
+          (select
+            (i32.sub (i32.add (local.get $at) (i32.const 1)) (local.get $i))
+            (i32.const 0)
+            (i32.and (i32.lt_u (local.get $at) (local.get $end)) (i32.eq (i32.load8_u (local.get $at)) (i32.const 0x47)))))))
     (if (i32.le_u (i32.add (local.get $i) (i32.const 3)) (local.get $end))
       (then
         (if (i32.eq (i32.load16_u align=1 (i32.add (local.get $i) (i32.const 1))) (i32.const 0x475b))
@@ -215,7 +233,7 @@
                   (br $next)))
               (if (i32.eq (local.get $b) (i32.const 27))
                 (then
-                  ;; `ESC[1G` (or `ESC[G`, `ESC[0G`) sends the cursor to the first column: a segment ends, as
+                  ;; `ESC[1G` (or `ESC[G`, `ESC[0G`, `ESC[01G`) sends the cursor to the first column: a segment ends, as
                   ;; at a CR.
                   (local.set $e (call $columnOne (local.get $i) (local.get $end)))
                   (if (local.get $e)

@@ -49,7 +49,25 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
   if (top.tallyLine !== undefined) add(top.tallyLine);
   const closing = closingReportOf(analysis.failures, top);
   if (closing?.closedThrough !== undefined) for (let l = closing.startLine; l <= closing.closedThrough; l++) add(l);
+  for (const other of otherRunsTops(analysis.failures, top)) for (let l = other.startLine; l <= other.endLine; l++) add(l);
   return out;
+}
+
+/**
+ * The top failure of each other session of the top failure's runner, in its step (see `Rule.endsRun`): sessions are
+ * runs of their own, and each one that failed did for a reason of its own (nox's lint session's missing tool beside
+ * its tests session's failures). Not a status line: a session's own report.
+ */
+function otherRunsTops(failures: readonly Failure[], top: Failure): Failure[] {
+  if (top.run === undefined) return [];
+  const listed = new Set([top.run]);
+  const tops: Failure[] = [];
+  for (const f of failures) {
+    if (f.run === undefined || listed.has(f.run) || STATUS_RULES.has(f.rule) || !sameStep(f, top)) continue;
+    listed.add(f.run);
+    tops.push(f);
+  }
+  return tops;
 }
 
 /**

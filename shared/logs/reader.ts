@@ -146,11 +146,12 @@ function stripCodes(text: string, esc: number): string {
  * `ESC[1G` moves the cursor to the line's first column, as a `\r` does: what follows draws over what came before it
  * (Bats' pretty formatter redraws a test's `   name` as ` ✗ name`; yarn's and npm's progress lines). Read as one, and
  * so are its other spellings, `ESC[G` and `ESC[0G` (CHA's parameter left out or 0 is its default, 1: ansi-escapes'
- * `cursorLeft`, which log-update's erase ends with, is `ESC[G`).
+ * `cursorLeft`, which log-update's erase ends with, is `ESC[G`), and those spellings zero-padded (`ESC[01G`,
+ * `ESC[00G`): the parameter is a decimal number (ECMA-48 5.4.2), so a terminal reads `01` as 1.
  */
 export const COLUMN_ONE = '\x1b[1G';
-export const COLUMN_ONE_SPELLINGS: readonly string[] = [COLUMN_ONE, '\x1b[G', '\x1b[0G'];
-const COLUMN_ONE_RE = /\x1b\[[01]?G/g;
+export const COLUMN_ONE_SPELLINGS: readonly string[] = [COLUMN_ONE, '\x1b[G', '\x1b[0G', '\x1b[01G'];
+const COLUMN_ONE_RE = /\x1b\[0*1?G/g;
 
 /**
  * BuildKit's plain progress (`docker buildx build`) prefixes a build step's output with `#<step> <seconds> `:
@@ -312,9 +313,11 @@ const G_BYTE = 0x47;
 
 /** Whether the `G` at `g` ends a column-one sequence ({@link COLUMN_ONE_SPELLINGS}) that starts at `start` or after. */
 function endsColumnOne(bytes: Uint8Array, g: number, start: number): boolean {
-  const before = bytes[g - 1];
-  if (before === 0x5b /* [ */) return g - 2 >= start && bytes[g - 2] === ESC_BYTE;
-  return (before === 0x30 || before === 0x31) /* 0 1 */ && g - 3 >= start && bytes[g - 2] === 0x5b && bytes[g - 3] === ESC_BYTE;
+  // Read back from the G: an optional 1, then any number of zeros, then `ESC[`.
+  let at = g - 1;
+  if (bytes[at] === 0x31 /* 1 */) at--;
+  while (at > start && bytes[at] === 0x30 /* 0 */) at--;
+  return at - 1 >= start && bytes[at] === 0x5b /* [ */ && bytes[at - 1] === ESC_BYTE;
 }
 
 function found(at: number, none: number): number {

@@ -72,8 +72,10 @@ export interface Rule {
    * (another rule's block, or a repeat) was part of this one: it is absorbed, not reported twice. With `atLimit`, a
    * search that reads all its lines without finding `re` (more warnings above javac's `-Werror` error than it reaches)
    * starts the block at the first line within its reach that `atLimit` matches (a whole warning), not at the headline.
+   * With `apart`, a line `re` matches right above the headline is not pulled (a program's own last line above a
+   * one-line report): only one a `through` line stands between (a test case's name over its report's rules).
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -118,6 +120,11 @@ export interface Rule {
    * this one are not tried on the headline. The scanner reads every line of such a block until one matches.
    */
   readonly confirmedBy?: RegExp;
+  /**
+   * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block, confirms it as well (a test
+   * harness's next `FAIL: t/x` is as much the harness's line as its `PASS:`; the last block still needs its own).
+   */
+  readonly confirmedByNext?: boolean;
   /**
    * The block holds a test's whole captured output (nextest's stdout and stderr sections), most of it what the test
    * printed while it passed its other checks: of it the prediction (`predict.ts`) lists the block's first line, its
@@ -190,6 +197,13 @@ export interface Rule {
    */
   readonly wrapsOutput?: boolean;
   /**
+   * Its headline says that one of a runner's sessions failed (nox's `nox > Session lint failed.`): the failures
+   * printed since the runner's previous such line, in the step, are that session's, apart from the next session's.
+   * A reader of the run wants each failed session's own report: the prediction lists each one's top failure, not
+   * only the run's top failure's report (see `Failure.run`, `predict.ts`).
+   */
+  readonly endsRun?: boolean;
+  /**
    * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
    * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
    * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
@@ -228,7 +242,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -238,6 +252,7 @@ export function uniformRule(rule: Rule): Rule {
     under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
     nextLine: rule.nextLine,
     confirmedBy: rule.confirmedBy,
+    confirmedByNext: rule.confirmedByNext,
     keyLines: rule.keyLines && {
       underPick: rule.keyLines.underPick,
       after: rule.keyLines.after,
@@ -253,6 +268,7 @@ export function uniformRule(rule: Rule): Rule {
     summarises: rule.summarises && { rule: rule.summarises.rule, within: rule.summarises.within },
     announces: rule.announces,
     wrapsOutput: rule.wrapsOutput,
+    endsRun: rule.endsRun,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
   } satisfies Record<keyof Rule, unknown>;
@@ -770,6 +786,18 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
       { re: /^ {4}(?:message|operator|expected):/ },
     ] },
+  // automake's parallel test harness (`make check`): a `FAIL: tests/x` line per failed test as it ends (`ERROR:` for a
+  // hard error, `XPASS:` for an unexpected pass; under tap-driver.sh one per TAP result, `FAIL: tests/x.sh 2 - name`),
+  // with VERBOSE=1 then test-suite.log: a section per failed test under the same `FAIL: tests/x` line, the test's own
+  // output (a Check or GoogleTest report, the TAP stream with the driver's result lines between its lines) and the
+  // driver's `FAIL tests/x (exit status: 1)`. Each such line opens a block down to the next (the test's output has no
+  // shape of its own), or to the summary's banner of 76 `=`. A `FAIL: lint.sh` printed by another tool opens one
+  // too: it counts only with a line of the harness in it (a passed or skipped test's result, a section's closing
+  // status, the banner), and a block dropped for want of one is read again by the other rules (a compiler's error
+  // under it). Two `FAIL:` lines one under the other confirm the first (`confirmedByNext`).
+  { id: 'automake.test-failed', category: 'test_failure', weight: 64, extend: 'until', maxLines: 150, gap: 2,
+    re: /^(?:FAIL|ERROR|XPASS): (?=\S*[/._-])\S+(?: \d+)?(?: [-#] .*)?$/, end: /^Testsuite summary for /,
+    confirmedBy: /^(?:(?:PASS|SKIP|XFAIL): \S|(?:FAIL|XPASS|ERROR) \S+ \(exit status: \d+\)$|={76}$)/, confirmedByNext: true },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
   // later `error: while executing test …` and `error: the following build command failed …` only say so again
   // (WRAPPER_RE).
@@ -901,14 +929,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // the literal index keys it on `:f:`/`:e:`, not on any `e:`. The look-back takes doctest's `TEST CASE:` line and
   // Catch2's test case name, above its sections (two spaces in), a rule of dashes, `file:line` and a rule of dots: the
   // first line up that is none of those, nor a report's line (`with expansion:`, another headline, Check's `33%:
-  // Checks: …`, GitHub's `##[endgroup]`), which stops it. A headline right under a program's line (the compact
-  // reporter's) takes that line.
+  // Checks: …`, GitHub's `##[endgroup]`), which stops it. The name never stands right above the headline (a blank
+  // line comes between): a line there is the program's own output above the compact reporter's one-line report.
   { id: 'cxx-test.failed', category: 'test_failure', weight: 86, extend: 'indent',
     re: /^\S+?(?:(?::\d+|\(\d+\))(?:: FAILED:$|: failed: |: (?:FATAL )?ERROR: (?:[A-Z_]+\( |test case THREW))|:\d+:[FE]:[^:]*:\w+:\d+: )/,
     cont: /^(?:with|due to|because) .*:$/,
     lookback: {
       re: /^TEST CASE: |^(?!(?:with|due to|because) |##\[|[-.]{79}$|\S+?(?::\d+|\(\d+\))(?:$|:)|\d+%: Checks: )\S/,
-      lines: 12, inclusive: true, through: /^\s|^$|^[-.]{79}$|^\S+?(?::\d+|\(\d+\))$/,
+      lines: 12, inclusive: true, through: /^\s|^$|^[-.]{79}$|^\S+?(?::\d+|\(\d+\))$/, apart: true,
     } },
   // CUnit's basic interface, verbose: `  Test: name ...FAILED`, each failed assertion four spaces in under it
   // (`    1. file.c:4  - CU_ASSERT_EQUAL(a,b)`); in its default mode (CU_BRM_NORMAL) `Suite s, Test t had failures:`
@@ -964,14 +992,22 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*(?:Test|Tests?) (?:\S+ )?failed: \S|^\d+\) \w+\(\S+\)$|^\[ERROR\] \S+\.\w+\s+(?:Time elapsed|»)/ },
   { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
+  // nox runs its sessions one after another and says of each that failed `nox > Session tests(python='3.11') failed.`
+  // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun).
+  { id: 'nox.session-failed', category: 'unknown', weight: 28, extend: 'line', statusOnly: true, endsRun: true,
+    re: /^nox > Session .+ (?:failed|aborted)(?:: .*)?\.$/ },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   // test-unit (Ruby's other xUnit) names the test on the headline (`test_…`, or `test: …` for a `test "…" do` block):
   // `Failure: test_tax(InvoiceTest):` over its message, `Error: test_x(ConfigTest): KeyError: key not found: "region"`
   // with it, `Failure: test_x(SlugTest)` without one (the location and code snippet first, the values under them),
-  // each report between two rules of `=`. A program's `Error: could not reach the database (Postgres)` is no test's.
+  // each report between two rules of `=`. A program's `Error: could not reach the database (Postgres)` is no test's,
+  // nor is `Error: testdata/x.yaml: … (ParseError)`: a test's name is `test_…` or `test: …`. A report counts only
+  // with its test's name (minitest's `CartTest#test_total:` under its bare `Error:`): a loader's error under a
+  // bare `Error:` line is left to the rules that read it (see Rule.confirmedBy).
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
-    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test.*\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/ },
+    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test(?:_\w*|: .*)\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/,
+    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*|: .*)\(/ },
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).
@@ -2232,14 +2268,15 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * msgfmt's located `po/de.po:2: warning: …` is one too: it exits 1 only for its errors.
  *
  * A compiler's located warning is one too, though it has a linter's shape (`file:line:col: message`): GCC's and
- * Clang's (and GHC's) name the flag that enables it (`src/x.c:7:21: warning: comparison … [-Wsign-compare]`), and
+ * Clang's (and GHC's) name the flag that enables it (`src/x.c:7:21: warning: comparison … [-Wsign-compare]`; gfortran
+ * capitalises it, `x.f90:3:22: Warning: Unused variable … [-Wunused-variable]` with its caret off), and
  * in a C-family source or header the few without one and the notes under them (`note: declared here`) are the
  * compiler's too. A build that stops does so on an `error:` (`cc.error`), or make and node-gyp say it stopped. Not a
  * linter's warning, which is its finding and fails the run: ShellCheck's, cppcheck's and clang-tidy's in the same
  * shape end in their check's id (`[SC2046]`, `[uninitvar]`), clj-kondo's and Ruby's are no C-family file's.
  */
 export const WARNING_RE =
-  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: warning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
+  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: [Ww]arning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =

@@ -58,6 +58,11 @@ export interface Failure {
    */
   taskPrefix?: string;
   /**
+   * Which of the step's runner's sessions printed it, counted by the sessions that failed before it (nox's `nox >
+   * Session lint failed.`, see `Rule.endsRun`); only in a step whose runner said a session failed.
+   */
+  run?: number;
+  /**
    * When the block is a test's whole captured output, the lines of it besides its first and its head that say what
    * failed (the picked error's location, a panic's message), in log order: what the prediction lists of the block.
    */

@@ -80,7 +80,7 @@ describe('reading the cleaned text from raw bytes', () => {
       if (n % 2 === 0) {
         const found = inOrder.in(bytes, start, end);
         expect(found, JSON.stringify(line)).toBe(new CleaningHazards().in(Buffer.from(line), 0, end - start));
-        expect(found, JSON.stringify(line)).toBe(/\x1b\[[01]?G/.test(line));
+        expect(found, JSON.stringify(line)).toBe(/\x1b\[0*1?G/.test(line));
         if (found) hazards++;
       }
       start = end + 1;
