@@ -952,7 +952,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
-  { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\) (?:Failed|Error) : \S/ },
+  // NUnit 2's (Mono's `nunit-console`) says `1) Test Failure : Ns.Class.Test` and `2) Test Error : …` under `Errors and
+  // Failures:`, the message indented under it, the stack flush left after a blank line.
+  { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\) (?:Test )?(?:Failed|Failure|Error) : \S/ },
+  // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
+  // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
+  { id: 'junit5.console-failures', category: 'test_failure', weight: 86, extend: 'until', maxLines: 400,
+    re: /^Failures \(\d+\):$/, nextLine: /^ {2}\S[^:]*:\S/, end: /^(?!\s+\S)/, pick: [{ re: /^\s+=> \S/ }] },
   // Ant's <junit> task with the plain formatter, each line behind the task's `    [junit] `: `Testcase: name took 0.01
   // sec`, then `\tFAILED` or `\tCaused an ERROR`, the message, the exception and its frames, and a `[junit] ` line
   // with nothing after it (a passed test's `Testcase:` line has no verdict under it). A line without the prefix is
@@ -1063,7 +1069,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'eunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 80, gap: 2,
     re: /^[\w@.]+: .*\.\.\.(?:\*failed\*|_failed_)$/, end: /^(?:[\w@.]+: .*\.\.\.|={10,}|\s*Failed: \d+\.)/,
     pick: [{ re: /^(?:\*\*(?:error|exit|throw)|::)\{?\S/ }] },
-  { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph',
+  // Its paragraphs end on a blank line: ct_run's `Updating …/index.html ... done` lines come after one.
+  { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph', gap: 0,
     re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case/ },
   { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$|^test\w* FAILED$/ },
   { id: 'bats.failed', category: 'test_failure', weight: 78, extend: 'indent', re: /^not ok \d+ / },
@@ -1257,8 +1264,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'go.vet-finding', category: 'lint', weight: 80, extend: 'line',
     re: /^(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?:.*(?:passes lock by value: |copies lock(?: value)?: | format %\S* (?:has arg|reads arg|has unknown verb|uses non-int|is missing)| call (?:has arguments but no formatting directives|needs \d+ args? but has|has possible (?:Printf )?formatting directive)| arg list ends with redundant newline| arg \S+ is a func value, not called|result of \S+ call not used|\(\d+ bits\) too small for shift of \d+)|non-constant format string in call to |unreachable code$|self-assignment of |(?:redundant|suspect) (?:and|or): |struct field (?:tag .* not compatible with reflect\.StructTag\.Get|\w+ repeats \w+ tag)|\S+ composite literal uses unkeyed fields$|the cancel function (?:returned by|is not used on all paths)|this return statement may be reached without using the \w+ var defined on line \d+|comparison of function \S+ (?:==|!=) nil is always |method \w+\(.* should have signature |possible misuse of (?:unsafe\.Pointer|reflect\.\w+Header)|using \w+ before checking for errors|loop variable \w+ captured by func literal|second argument to errors\.As must be a non-nil pointer|impossible type assertion: |conversion from \S+ to string yields a string of one rune|direct assignment to atomic value|call to \(\*[\w.]+\)\.\w+ from a non-test goroutine|misuse of unbuffered os\.Signal channel)/ },
   // `go vet` reports the type checker's errors under its own name, `vet: x.go:11:3: ttl declared but not used`. On
-  // Windows cmd/go names the file in the system's form, `status\weight.go:11:3: …`, `.\main.go:9:2: …`.
-  { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
+  // Windows cmd/go names the file in the system's form, `status\weight.go:11:3: …`, `.\main.go:9:2: …`. The type
+  // checker explains some errors on tab-indented lines under them (`\thave (number)` / `\twant (int, int)`, `\tSq does
+  // not implement Shape (…)`): they are the error's.
+  { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'indent',
     re: /^(?:vet: )?(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
   // 1.52): `process didn't exit successfully: …`, `--- stdout`, the `cargo:` directives and the environment the script

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+
+const lines = (...l: string[]): string => l.join('\n');
+
+/**
+ * Compiled-language and JVM/.NET-style toolchains session 60 ran for real (test/fixtures/gha-real-tools, "Session 60"):
+ * each test is other real output of the same tool than the fixture's (another project, another fault), so a rule is
+ * read off the format and checked on a run it was not written from.
+ */
+describe('reports of compiled-language, JVM and Mono test runners (session 60)', () => {
+  it("NUnit 2.6's console runner: `N) Test Failure : Name` and `N) Test Error : Name` with the message under them", async () => {
+    // Prepare: nunit-console 2.6.4 on Mono 6.8, an IndexOutOfRangeException, an IsTrue with a message, an AreEqual.
+    const log = lines(
+      'ProcessModel: Default    DomainUsage: Single',
+      'Execution Runtime: mono-4.0',
+      '.F.F.F',
+      'Tests run: 3, Errors: 1, Failures: 2, Inconclusive: 0, Time: 0.0405479 seconds',
+      '  Not run: 0, Invalid: 0, Ignored: 0, Skipped: 0',
+      '',
+      'Errors and Failures:',
+      '1) Test Error : CartTests.Empty',
+      '   System.IndexOutOfRangeException : Index was outside the bounds of the array.',
+      '  at CartTests.Empty () [0x00007] in <79f5e9428faf43429558906ddd30111b>:0 ',
+      '',
+      '2) Test Failure : CartTests.Name',
+      '     name prefix',
+      '  Expected: True',
+      '  But was:  False',
+      '',
+      'at CartTests.Name () [0x0000f] in <79f5e9428faf43429558906ddd30111b>:0',
+      '',
+      '3) Test Failure : CartTests.Total',
+      '     Expected: 30',
+      '  But was:  25',
+      '',
+      'at CartTests.Total () [0x00000] in <79f5e9428faf43429558906ddd30111b>:0',
+      '',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(8);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([8, 9, 12, 13, 14, 15, 19, 20, 21]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("go build's type checker: the tab-indented `have (…)`/`want (…)` lines belong to their error", async () => {
+    // Prepare: Go 1.19, a call with too few arguments and a value that does not implement an interface.
+    const log = lines(
+      '# example.com/g',
+      './g.go:11:11: not enough arguments in call to pair',
+      '\thave (number)',
+      '\twant (int, int)',
+      './g.go:12:16: cannot use Sq{} (value of type Sq) as type Shape in variable declaration:',
+      '\tSq does not implement Shape (Area method has pointer receiver)',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 4, 5, 6]));
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("JUnit 5's console launcher: each entry under `Failures (N):` with its `=> exception` and the test's frame", async () => {
+    // Prepare: junit-platform-console-standalone 1.9.1 (--disable-banner, colour off), assertEquals and assertNotNull.
+    const log = lines(
+      '╷',
+      '├─ JUnit Platform Suite ✔',
+      '├─ JUnit Jupiter ✔',
+      '│  └─ QueueTest ✔',
+      '│     ├─ ok() ✔',
+      '│     ├─ size() ✘ expected: <3> but was: <2>',
+      '│     └─ peekEmpty() ✘ head of an empty queue ==> expected: not <null>',
+      '└─ JUnit Vintage ✔',
+      '',
+      'Failures (2):',
+      '  JUnit Jupiter:QueueTest:size()',
+      "    MethodSource [className = 'QueueTest', methodName = 'size', methodParameterTypes = '']",
+      '    => org.opentest4j.AssertionFailedError: expected: <3> but was: <2>',
+      '       org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:151)',
+      '       org.junit.jupiter.api.AssertEquals.assertEquals(AssertEquals.java:145)',
+      '       org.junit.jupiter.api.Assertions.assertEquals(Assertions.java:528)',
+      '       QueueTest.size(QueueTest.java:5)',
+      '       java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)',
+      '       [...]',
+      '  JUnit Jupiter:QueueTest:peekEmpty()',
+      "    MethodSource [className = 'QueueTest', methodName = 'peekEmpty', methodParameterTypes = '']",
+      '    => org.opentest4j.AssertionFailedError: head of an empty queue ==> expected: not <null>',
+      '       org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:152)',
+      '       org.junit.jupiter.api.Assertions.assertNotNull(Assertions.java:309)',
+      '       QueueTest.peekEmpty(QueueTest.java:4)',
+      '       [...]',
+      '',
+      'Test run finished after 66 ms',
+      '[         3 tests found           ]',
+      '[         1 tests successful      ]',
+      '[         2 tests failed          ]',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([11, 13, 17, 20, 22, 25]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("common_test: the failed case's report ends at ct_run's verdict, not on its `Updating … index.html` lines", async () => {
+    // Prepare: ct_run of OTP 25 over a suite with one badmatch.
+    const log = lines(
+      'TEST INFO: 1 test(s), 2 case(s) in 1 suite(s)',
+      '',
+      'Testing v.ct: Starting test, 2 test cases',
+      '',
+      '- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -',
+      'kv_SUITE:lookup failed on line 4',
+      'Reason: {badmatch,{ok,2}}',
+      '- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -',
+      '',
+      'Testing v.ct: *** FAILED test case 1 of 2 ***',
+      'Testing v.ct: TEST COMPLETE, 1 ok, 1 failed of 2 test cases',
+      '',
+      'Updating /home/runner/work/kv/kv/logs/index.html ... done',
+      'Updating /home/runner/work/kv/kv/logs/all_runs.html ... done',
+      '',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(6);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7]));
+    expect(predictionLines(analysis).filter((l) => l > 11)).toEqual([]);
+  });
+});
