@@ -955,6 +955,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // NUnit 2's (Mono's `nunit-console`) says `1) Test Failure : Ns.Class.Test` and `2) Test Error : …` under `Errors and
   // Failures:`, the message indented under it, the stack flush left after a blank line.
   { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\) (?:Test )?(?:Failed|Failure|Error) : \S/ },
+  // TestNG run with `-verbose 2` (plain `java org.testng.TestNG`): `FAILED: test` (a data-provider row's arguments in
+  // parentheses), the exception flush left under it and its tab-indented frames; the passed tests' `PASSED: x` lines
+  // and the suite's `====` summary end it. The block heads on the exception: its `FAILED: name` line, pulled in above
+  // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause.
+  { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200,
+    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error|Exception)\b/, end: /^(?:(?:PASSED|FAILED|SKIPPED): |={20,}$)/,
+    under: { header: /^FAILED: [\w$]+(?:\(.*\))?$/, through: /$^/ }, lookback: { re: /^FAILED: [\w$]+(?:\(.*\))?$/, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
   { id: 'junit5.console-failures', category: 'test_failure', weight: 86, extend: 'until', maxLines: 400,
@@ -1367,6 +1374,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /No rule to make target|No targets(?: specified and no makefile found)?\.|^(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* .*\.  Stop\.$/ },
   // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`; a type mismatch lists the candidates under it at
   // column 0 (`but expected one of:`, `proc …`), then after a blank line `expression: …`.
+  // Crystal's compile errors: `In src/app.cr:5:19`, the source line (` 5 | code`) and its caret (`^`, `^--` under a
+  // span), then `Error: message`; a syntax error puts `Error:` right under its `In` line. `Error: …` is generic wording
+  // (Node's thrown error has it under a caret too, after its own `file.js:3` and code): the headline counts only with
+  // Crystal's `In file.cr:L:C` above it, past its source and caret lines.
+  { id: 'crystal.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
+    re: /^Error: \S/, under: { header: /^In \S+\.cr:\d+:\d+$/, through: /^\s*\^[-~]*$|^ *\d+ \| / },
+    lookback: { re: /^In \S+\.cr:\d+:\d+$/, lines: 6, inclusive: true } },
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/,
     cont: /^(?:but expected one of:$|(?:proc|func|template|macro|iterator|method|converter) \S|\d+ other mismatching symbols? |expression: )/ },
   // gfortran: `Error: … at (1)` (`Fatal Error: … at (1)`), its place `src/x.f90:8:10:` up to eight lines above it,

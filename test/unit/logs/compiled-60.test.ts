@@ -131,4 +131,86 @@ describe('reports of compiled-language, JVM and Mono test runners (session 60)',
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7]));
     expect(predictionLines(analysis).filter((l) => l > 11)).toEqual([]);
   });
+
+  it("Crystal 1.6's compile error: `In file.cr:line:col`, the source and its caret, then `Error: …`, is the code's", async () => {
+    // Prepare: `crystal build` over a call of a method the module lacks, then over a file cut off before its `end`.
+    const log = lines(
+      'Showing last frame. Use --error-trace for full trace.',
+      '',
+      'In src/c2.cr:2:12',
+      '',
+      ' 2 | puts Money.fmt(3)',
+      '                ^--',
+      "Error: undefined method 'fmt' for Money:Module",
+      'In src/c3.cr:4:1',
+      "Error: expecting identifier 'end', not 'EOF'",
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([3, 7]).toContain(analysis.failures[0]?.lines[0]?.line);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 7, 8, 9]));
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("a Node script's thrown `Error:` under its caret stays Node's, not Crystal's", async () => {
+    // Prepare: Node 22 printing an uncaught Error: the file and line, the code, the caret, a blank line.
+    const log = lines(
+      '/home/runner/work/app/app/scripts/build.js:3',
+      "  throw new Error('manifest is missing');",
+      '  ^',
+      '',
+      'Error: manifest is missing',
+      '    at Object.<anonymous> (/home/runner/work/app/app/scripts/build.js:3:9)',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('node.uncaught');
+  });
+
+  it("TestNG with -verbose 2: `FAILED: name` heads the exception and frames printed under it", async () => {
+    // Prepare: TestNG 6.9 run with plain java, a NumberFormatException and an assertEquals with a message.
+    const log = lines(
+      '[TestNG] Running:',
+      '  Command line suite',
+      '',
+      'PASSED: fine',
+      'FAILED: parse',
+      'java.lang.NumberFormatException: For input string: "x1"',
+      '\tat OrderTest.parse(OrderTest.java:5)',
+      '',
+      'FAILED: total',
+      'java.lang.AssertionError: total of two pairs expected [5] but found [4]',
+      '\tat OrderTest.total(OrderTest.java:4)',
+      '',
+      '',
+      '===============================================',
+      '    Command line test',
+      '    Tests run: 3, Failures: 2, Skips: 0',
+      '===============================================',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([5, 6]).toContain(analysis.failures[0]?.lines[0]?.line);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, 6, 7, 9, 10, 11]));
+    expect(predictionLines(analysis)).not.toContain(4);
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("Ninja's `FAILED: target` over a compiler's error stays the build's wrapper line", async () => {
+    // Prepare: CMake with Ninja, a C++ error under ninja's FAILED line (its target bare, as a top-level executable's).
+    const log = lines(
+      '[1/2] Building CXX object CMakeFiles/app.dir/main.cpp.o',
+      'FAILED: app ',
+      'main.cpp:3:5: error: use of undeclared identifier \'x\'',
+      'ninja: build stopped: subcommand failed.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(analysis.category).toBe('compilation');
+  });
 });
