@@ -1164,6 +1164,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'shellcheck.gcc', category: 'lint', weight: 78, extend: 'line', re: /^\S+:\d+:\d+: (?:error|warning|note|style): .* \[SC\d{4}\]$/ },
   // erlc (rebar3, erlang.mk): `src/calc.erl:12:5: variable 'Y' is unbound`, a `%   12|` code frame below (OTP 24+);
   // rebar3 heads a file's errors with `===> Compiling src/calc.erl failed`.
+  // dialyzer (OTP 24+) prints its warnings in erlc's shape, `kv.erl:5:43: Guard test is_list`, the rest indented
+  // under it, after its `  Proceeding with analysis...` line; exit 2, `done (warnings were emitted)`. A static
+  // analysis's findings: read as such only under that line, past the warnings before them.
+  { id: 'dialyzer.warning', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
+    re: /^\S+\.(?:erl|hrl):\d+(?::\d+)?: \S/,
+    under: { header: /^ {2}Proceeding with analysis\.\.\.$/, through: /^\S+\.(?:erl|hrl):\d+(?::\d+)?: \S|^\s+(?!Proceeding with analysis\.\.\.$)\S/ } },
   { id: 'erlang.compile', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, cont: /^%\s+\d*\|/,
     re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/,
     lookback: { re: /^===> Compiling \S+ failed$/, lines: 1, inclusive: true } },
@@ -1323,10 +1329,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // whose shape it borrows.
   { id: 'typos.typo', category: 'lint', weight: 76, extend: 'indent', maxLines: 12, cont: /^\s*\d+ \|/,
     re: /^error: `[^`]+` (?:should be `|is disallowed)/ },
+  // A lint denied by `-D warnings` is a linter's finding (clippy's, the compiler's own), except rustdoc's: under
+  // `RUSTDOCFLAGS=-D warnings` they fail the documentation build, as javadoc's -Xdoclint errors do.
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
-    categoryFrom: { re: /^\s*= (?:note: `-D [\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
+    categoryFrom: { re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
     re: /: (?:fatal )?error (?:C|LNK|RC)\d{4}:/ },
   { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',
@@ -1407,6 +1415,14 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
     pick: [{ re: /^Error(?: \(warning \d+ \[[\w-]+\]\))?: / }] },
+  // dune's `(diff expected actual)` action (an expect or cram test's output against its file): `File "t/x.expected",
+  // line 1, characters 0-0:` over the diff tool dune ran (dune 2's `git (internal) (exit 1)` and `(cd _build/default &&
+  // … git diff …)` lines, then git's diff; dune 3 prints the diff right under it, or `Error: Files … differ.` when it has
+  // no diff tool). A test's failure, where the same diff under a check is a formatter's (diff.unified).
+  { id: 'dune.diff-action', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, hunks: true,
+    re: /^File "[^"]+", line \d+, characters \d+-\d+:$/,
+    nextLine: /^ +\S+ \(internal\) \(exit \d+\)$|^diff --git a\/\S|^Error: Files \S+ and \S+ differ\.$/,
+    end: /^(?![-+ @\\]|\(cd \S|index [\da-f]|diff --git a\/|Error: Files \S+ and \S+ differ\.$|$)/ },
   // An OCaml program's uncaught exception, `Fatal error: exception Assert_failure("test/t.ml", 6, 2)` (PHP's
   // `Fatal error: Uncaught …` reads alike), with OCAMLRUNPARAM=b its `Raised at …`/`Called from …` frames under it.
   // Under `dune test` the test executable's report starts at dune's ` t alias test/runtest (exit 2)`, its output

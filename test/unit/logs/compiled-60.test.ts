@@ -213,4 +213,104 @@ describe('reports of compiled-language, JVM and Mono test runners (session 60)',
     expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
     expect(analysis.category).toBe('compilation');
   });
+
+  it("dune's diff action: `File \"x.expected\", line 1, characters 0-0:` heads the diff under it, a test's failure", async () => {
+    // Prepare: dune 2.9 runtest, a rule's output that differs from its expected file (git's diff, as dune runs it).
+    const log = lines(
+      'File "t/hello.expected", line 1, characters 0-0:',
+      '         git (internal) (exit 1)',
+      '(cd _build/default && /usr/bin/git --no-pager diff --no-index --color=always -u t/hello.expected t/hello.out)',
+      'diff --git a/t/hello.expected b/t/hello.out',
+      'index 19b5863..4899d3b 100644',
+      '--- a/t/hello.expected',
+      '+++ b/t/hello.out',
+      '@@ -1,2 +1,2 @@',
+      '-Hello, world',
+      '+hello, world',
+      ' bye',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(1);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 9, 10]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("dialyzer's warnings after `Proceeding with analysis...` are a static analysis's findings, not compile errors", async () => {
+    // Prepare: dialyzer of OTP 25 over a module whose guard can never succeed (exit 2).
+    const log = lines(
+      '  Checking whether the PLT /home/runner/.cache/otp25.plt is up-to-date... yes',
+      '  Proceeding with analysis...',
+      'kv.erl:5:43: Guard test is_list',
+      '         (N :: non_neg_integer()) can never succeed',
+      ' done in 0m0.13s',
+      'done (warnings were emitted)',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 4]));
+    expect(analysis.category).toBe('lint');
+  });
+
+  it("rustdoc's lints under RUSTDOCFLAGS=-D warnings fail the documentation build, not a linter's check", async () => {
+    // Prepare: cargo doc of rustc 1.95 over a broken intra-doc link and a bare URL.
+    const log = lines(
+      ' Documenting rd v0.1.0 (/home/runner/work/rd/rd)',
+      'error: unresolved link to `x`',
+      ' --> src/lib.rs:3:15',
+      '  |',
+      '3 | /// Doubles [`x`].',
+      '  |               ^ no item named `x` in scope',
+      '  |',
+      "  = help: to escape `[` and `]` characters, add '\\' before them like `\\[` or `\\]`",
+      '  = note: `-D rustdoc::broken-intra-doc-links` implied by `-D warnings`',
+      '  = help: to override `-D warnings` add `#[allow(rustdoc::broken_intra_doc_links)]`',
+      '',
+      'error: this URL is not a hyperlink',
+      ' --> src/lib.rs:1:9',
+      '  |',
+      '1 | //! See https://example.com/rd for more.',
+      '  |         ^^^^^^^^^^^^^^^^^^^^^^',
+      '  |',
+      '  = note: bare URLs are not automatically turned into clickable links',
+      '  = note: `-D rustdoc::bare-urls` implied by `-D warnings`',
+      '  = help: to override `-D warnings` add `#[allow(rustdoc::bare_urls)]`',
+      'help: use an automatic link instead',
+      '  |',
+      '1 | //! See <https://example.com/rd> for more.',
+      '  |         +                      +',
+      '',
+      'error: could not document `rd`',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 12, 13]));
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("a rustc lint denied by RUSTFLAGS=-D warnings stays a lint finding", async () => {
+    // Prepare: cargo build of rustc 1.95 under RUSTFLAGS=-D warnings, an unused variable (the compiler's own lint).
+    const log = lines(
+      '   Compiling rd v0.1.0 (/home/runner/work/rd/rd)',
+      'error: unused variable: `total`',
+      ' --> src/lib.rs:4:36',
+      '  |',
+      '4 | pub fn double(x: i32) -> i32 { let total = 0; x * 2 }',
+      '  |                                    ^^^^^ help: if this is intentional, prefix it with an underscore: `_total`',
+      '  |',
+      '  = note: `-D unused-variables` implied by `-D warnings`',
+      "  = help: to override `-D warnings` add `#[allow(unused_variables)]`",
+      '',
+      'error: could not compile `rd` (lib) due to 1 previous error',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.category).toBe('lint');
+  });
 });
