@@ -958,9 +958,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // TestNG run with `-verbose 2` (plain `java org.testng.TestNG`): `FAILED: test` (a data-provider row's arguments in
   // parentheses), the exception flush left under it and its tab-indented frames; the passed tests' `PASSED: x` lines
   // and the suite's `====` summary end it. The block heads on the exception: its `FAILED: name` line, pulled in above
-  // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause.
+  // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. The exception's
+  // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds.
   { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200,
-    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error|Exception)\b/, end: /^(?:(?:PASSED|FAILED|SKIPPED): |={20,}$)/,
+    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error|Exception): /, end: /^(?:(?:PASSED|FAILED|SKIPPED): |={20,}$)/,
     under: { header: /^FAILED: [\w$]+(?:\(.*\))?$/, through: /$^/ }, lookback: { re: /^FAILED: [\w$]+(?:\(.*\))?$/, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
@@ -2080,10 +2081,11 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file and a
  * frame of Nim's stack trace (`…/lib/system/fatal.nim(54) sysFatal`: a procedure's name, the test's verdict under it
  * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`) and the header of CUnit's
- * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column).
+ * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column). The JUnit 5 console
+ * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped

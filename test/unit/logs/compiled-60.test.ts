@@ -313,4 +313,27 @@ describe('reports of compiled-language, JVM and Mono test runners (session 60)',
     // Assert
     expect(analysis.category).toBe('lint');
   });
+
+  it("the JUnit 5 console launcher's summary of zero counts (`[ 0 containers failed ]`, `0 tests aborted`) is no failure", async () => {
+    // Prepare: junit-platform-console-standalone 1.9.1's summary of a run whose one test passed and one was disabled.
+    const log = lines(
+      'Test run finished after 317 ms',
+      '[         4 containers found      ]',
+      '[         0 containers skipped    ]',
+      '[         4 containers started    ]',
+      '[         0 containers aborted    ]',
+      '[         4 containers successful ]',
+      '[         0 containers failed     ]',
+      '[         2 tests found           ]',
+      '[         1 tests skipped         ]',
+      '[         1 tests started         ]',
+      '[         0 tests aborted         ]',
+      '[         1 tests successful      ]',
+      '[         0 tests failed          ]',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => `${f.rule}@${f.startLine}`)).toEqual([]);
+  });
 });
