@@ -421,6 +421,12 @@ const QUOTED_OUTPUT_TAIL = 5;
  * project's and is left out. The code `node -e` and `node -p` were given stands at `[eval]:1` (`file:///…/[eval1]:1`
  * as an ES module).
  */
+/** TestNG's `FAILED: test` (`FAILED: addsTax(999, 20, 1199)` for a data-provider row) over its exception (testng.failed). */
+const TESTNG_FAILED_RE = /^FAILED: [\w$]+(?:\(.*\))?$/;
+
+/** Crystal's `In src/app.cr:5:19` over the source and caret of its compile error (crystal.error). */
+const CRYSTAL_IN_RE = /^In \S+\.cr:\d+:\d+$/;
+
 const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*|\[eval\]):\d+$/, lines: 4, inclusive: true };
 
 /**
@@ -954,19 +960,19 @@ export const RULES: readonly Rule[] = uniformRules([
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
   // NUnit 2's (Mono's `nunit-console`) says `1) Test Failure : Ns.Class.Test` and `2) Test Error : …` under `Errors and
   // Failures:`, the message indented under it, the stack flush left after a blank line.
-  { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\) (?:Test )?(?:Failed|Failure|Error) : \S/ },
+  { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\)\s(?:Test )?(?:Failed|Failure|Error) : \S/ },
   // TestNG run with `-verbose 2` (plain `java org.testng.TestNG`): `FAILED: test` (a data-provider row's arguments in
   // parentheses), the exception flush left under it and its tab-indented frames; the passed tests' `PASSED: x` lines
   // and the suite's `====` summary end it. The block heads on the exception: its `FAILED: name` line, pulled in above
   // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. The exception's
   // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds.
-  { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 200,
-    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error|Exception): /, end: /^(?:(?:PASSED|FAILED|SKIPPED): |={20,}$)/,
-    under: { header: /^FAILED: [\w$]+(?:\(.*\))?$/, through: /$^/ }, lookback: { re: /^FAILED: [\w$]+(?:\(.*\))?$/, lines: 1, inclusive: true } },
+  { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until',
+    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error|Exception): /, end: /^(?:PASSED|FAILED|SKIPPED): |^={20}/,
+    under: { header: TESTNG_FAILED_RE, through: /$^/ }, lookback: { re: TESTNG_FAILED_RE, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
   { id: 'junit5.console-failures', category: 'test_failure', weight: 86, extend: 'until', maxLines: 400,
-    re: /^Failures \(\d+\):$/, nextLine: /^ {2}\S[^:]*:\S/, end: /^(?!\s+\S)/, pick: [{ re: /^\s+=> \S/ }] },
+    re: /^Failures \(\S+\):$/, nextLine: /^ {2}\S[^:]*:\S/, end: /^(?!\s+\S)/, pick: [{ re: /^\s+=> \S/ }] },
   // Ant's <junit> task with the plain formatter, each line behind the task's `    [junit] `: `Testcase: name took 0.01
   // sec`, then `\tFAILED` or `\tCaused an ERROR`, the message, the exception and its frames, and a `[junit] ` line
   // with nothing after it (a passed test's `Testcase:` line has no verdict under it). A line without the prefix is
@@ -1168,9 +1174,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // dialyzer (OTP 24+) prints its warnings in erlc's shape, `kv.erl:5:43: Guard test is_list`, the rest indented
   // under it, after its `  Proceeding with analysis...` line; exit 2, `done (warnings were emitted)`. A static
   // analysis's findings: read as such only under that line, past the warnings before them.
-  { id: 'dialyzer.warning', category: 'lint', weight: 80, extend: 'indent', maxLines: 40,
-    re: /^\S+\.(?:erl|hrl):\d+(?::\d+)?: \S/,
-    under: { header: /^ {2}Proceeding with analysis\.\.\.$/, through: /^\S+\.(?:erl|hrl):\d+(?::\d+)?: \S|^\s+(?!Proceeding with analysis\.\.\.$)\S/ } },
+  { id: 'dialyzer.warning', category: 'lint', weight: 80, extend: 'indent', re: /^\S+\.[eh]rl:\S+ \S/,
+    under: { header: /^ {2}Proceeding with analysis/, through: /^\S+\.[eh]rl:\d|^\s+(?!Proc)\S/ } },
   { id: 'erlang.compile', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, cont: /^%\s+\d*\|/,
     re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/,
     lookback: { re: /^===> Compiling \S+ failed$/, lines: 1, inclusive: true } },
@@ -1388,8 +1393,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // (Node's thrown error has it under a caret too, after its own `file.js:3` and code): the headline counts only with
   // Crystal's `In file.cr:L:C` above it, past its source and caret lines.
   { id: 'crystal.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
-    re: /^Error: \S/, under: { header: /^In \S+\.cr:\d+:\d+$/, through: /^\s*\^[-~]*$|^ *\d+ \| / },
-    lookback: { re: /^In \S+\.cr:\d+:\d+$/, lines: 6, inclusive: true } },
+    re: /^Error: \S/, under: { header: CRYSTAL_IN_RE, through: /^\s*\^|^ *\d+ \|/ }, lookback: { re: CRYSTAL_IN_RE, lines: 6, inclusive: true } },
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/,
     cont: /^(?:but expected one of:$|(?:proc|func|template|macro|iterator|method|converter) \S|\d+ other mismatching symbols? |expression: )/ },
   // gfortran: `Error: … at (1)` (`Fatal Error: … at (1)`), its place `src/x.f90:8:10:` up to eight lines above it,
@@ -1422,8 +1426,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // no diff tool). A test's failure, where the same diff under a check is a formatter's (diff.unified).
   { id: 'dune.diff-action', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, hunks: true,
     re: /^File "[^"]+", line \d+, characters \d+-\d+:$/,
-    nextLine: /^ +\S+ \(internal\) \(exit \d+\)$|^diff --git a\/\S|^Error: Files \S+ and \S+ differ\.$/,
-    end: /^(?![-+ @\\]|\(cd \S|index [\da-f]|diff --git a\/|Error: Files \S+ and \S+ differ\.$|$)/ },
+    nextLine: /\(internal\) \(exit|^diff --git |^Error: Files .* differ/, end: /^(?![-+ @\\]|\(cd |index |diff --git |Error: Files |$)/ },
   // An OCaml program's uncaught exception, `Fatal error: exception Assert_failure("test/t.ml", 6, 2)` (PHP's
   // `Fatal error: Uncaught …` reads alike), with OCAMLRUNPARAM=b its `Raised at …`/`Called from …` frames under it.
   // Under `dune test` the test executable's report starts at dune's ` t alias test/runtest (exit 2)`, its output
