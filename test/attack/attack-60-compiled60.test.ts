@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+
+// Session 60's attack on the compiled-language sweep (branch compiled60): other tools' output in the shapes of the
+// new rules (dune.diff-action, testng.failed, nunit.failed's NUnit 2 form, go.build-error's indented lines, the
+// JUnit 5 zero counts in NOISE_RE) and variants of the same formats the rules were not written from. The logs are
+// real runs on this machine (dune 2.9.3, TestNG 6.9.12 on OpenJDK 17) unless a row says otherwise.
+
+const lines = (...l: string[]): string => l.join('\n');
+
+describe('dune.diff-action against the other diffs dune prints', () => {
+  it("`dune build @fmt` on a `dune` file prints the same `File …, characters 0-0:` and diff: a formatter's finding, not a test's failure", async () => {
+    // Prepare: dune 2.9.3, `dune build @fmt` with `(executable (name main) (libraries unix))` on one line.
+    const log = lines(
+      'File "bin/dune", line 1, characters 0-0:',
+      '         git (internal) (exit 1)',
+      '(cd _build/default && /usr/bin/git --no-pager diff --no-index --color=always -u bin/dune bin/.formatted/dune)',
+      'diff --git a/bin/dune b/bin/.formatted/dune',
+      'index 6dd173c..ccc9621 100644',
+      '--- a/bin/dune',
+      '+++ b/bin/.formatted/dune',
+      '@@ -1 +1,3 @@',
+      '-(executable (name main) (libraries unix))',
+      '+(executable',
+      '+ (name main)',
+      '+ (libraries unix))',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.category).toBe('lint');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 9, 10]));
+  });
+});
+
+describe('testng.failed on exceptions without a message', () => {
+  it("TestNG's `FAILED: test` over `java.lang.UnsupportedOperationException` (no message, no `: `) is the test's failure", async () => {
+    // Prepare: TestNG 6.9.12 `-verbose 2`, a test that throws `new UnsupportedOperationException()`.
+    const log = lines(
+      '[TestNG] Running:',
+      '  Command line suite',
+      '',
+      'PASSED: emptyCartTotalsZero',
+      'FAILED: checkoutRefusesEmptyCart',
+      'java.lang.UnsupportedOperationException',
+      '\tat com.acme.CartTest.checkoutRefusesEmptyCart(CartTest.java:6)',
+      '\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)',
+      '\tat org.testng.TestNG.main(TestNG.java:1374)',
+      '',
+      '',
+      '===============================================',
+      '    Command line test',
+      '    Tests run: 2, Failures: 1, Skips: 0',
+      '===============================================',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('testng.failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, 6]));
+    expect(analysis.category).toBe('test_failure');
+  });
+});
