@@ -967,7 +967,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. The exception's
   // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds.
   { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until',
-    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error|Exception): /, end: /^(?:PASSED|FAILED|SKIPPED): |^={20}/,
+    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error: |Exception(?:: |$))/, end: /^(?:PASSED|FAILED|SKIPPED): |^={20}/,
     under: { header: TESTNG_FAILED_RE, through: /$^/ }, lookback: { re: TESTNG_FAILED_RE, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
@@ -1426,7 +1426,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // no diff tool). A test's failure, where the same diff under a check is a formatter's (diff.unified).
   { id: 'dune.diff-action', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, hunks: true,
     re: /^File "[^"]+", line \d+, characters \d+-\d+:$/,
-    nextLine: /\(internal\) \(exit|^diff --git |^Error: Files .* differ/, end: /^(?![-+ @\\]|\(cd |index |diff --git |Error: Files |$)/ },
+    nextLine: /\(internal\) \(exit|^diff --git |^Error: Files .* differ/, end: /^(?![-+ @\\]|\(cd |index |diff --git |Error: Files |$)/,
+    // `dune build @fmt` prints the same block for a file its formatter would change, against `.formatted/<file>`.
+    categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
   // An OCaml program's uncaught exception, `Fatal error: exception Assert_failure("test/t.ml", 6, 2)` (PHP's
   // `Fatal error: Uncaught …` reads alike), with OCAMLRUNPARAM=b its `Raised at …`/`Called from …` frames under it.
   // Under `dune test` the test executable's report starts at dune's ` t alias test/runtest (exit 2)`, its output
