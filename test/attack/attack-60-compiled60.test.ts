@@ -61,3 +61,41 @@ describe('testng.failed on exceptions without a message', () => {
     expect(analysis.category).toBe('test_failure');
   });
 });
+
+describe('crystal.error with the trace Crystal prints under --error-trace', () => {
+  it("`crystal build --error-trace`: the `Error: instantiating 'f(Int32)'` frames lead to the cause, the last `Error:`", async () => {
+    // Prepare: Crystal 1.6.0, `crystal build --no-color --error-trace a.cr`, an undefined method two calls deep.
+    const log = lines(
+      'In a.cr:9:1',
+      '',
+      ' 9 | run(3)',
+      '     ^--',
+      "Error: instantiating 'run(Int32)'",
+      '',
+      '',
+      'In a.cr:6:3',
+      '',
+      ' 6 | twice(v)',
+      '     ^----',
+      "Error: instantiating 'twice(Int32)'",
+      '',
+      '',
+      'In a.cr:2:5',
+      '',
+      ' 2 | x.dup_twice',
+      '       ^--------',
+      "Error: undefined method 'dup_twice' for Int32",
+      '',
+      'Int32 trace:',
+      '',
+      '  a.cr:2',
+      '',
+      '      x.dup_twice',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toBe("Error: undefined method 'dup_twice' for Int32");
+    expect(analysis.category).toBe('compilation');
+  });
+});
