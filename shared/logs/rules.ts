@@ -1391,9 +1391,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Crystal's compile errors: `In src/app.cr:5:19`, the source line (` 5 | code`) and its caret (`^`, `^--` under a
   // span), then `Error: message`; a syntax error puts `Error:` right under its `In` line. `Error: …` is generic wording
   // (Node's thrown error has it under a caret too, after its own `file.js:3` and code): the headline counts only with
-  // Crystal's `In file.cr:L:C` above it, past its source and caret lines.
+  // Crystal's `In file.cr:L:C` above it, past its source and caret lines. Under `--error-trace` each call on the way
+  // down is its own `In …` / `Error: instantiating 'run(Int32)'` (`expanding macro`): frames, the cause the last.
   { id: 'crystal.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
-    re: /^Error: \S/, under: { header: CRYSTAL_IN_RE, through: /^\s*\^|^ *\d+ \|/ }, lookback: { re: CRYSTAL_IN_RE, lines: 6, inclusive: true } },
+    re: /^Error: (?!instantiating '|expanding macro)\S/, under: { header: CRYSTAL_IN_RE, through: /^\s*\^|^ *\d+ \|/ }, lookback: { re: CRYSTAL_IN_RE, lines: 6, inclusive: true } },
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/,
     cont: /^(?:but expected one of:$|(?:proc|func|template|macro|iterator|method|converter) \S|\d+ other mismatching symbols? |expression: )/ },
   // gfortran: `Error: … at (1)` (`Fatal Error: … at (1)`), its place `src/x.f90:8:10:` up to eight lines above it,
