@@ -99,3 +99,36 @@ describe('crystal.error with the trace Crystal prints under --error-trace', () =
     expect(analysis.category).toBe('compilation');
   });
 });
+
+describe("nunit.failed on NUnit 2's other failure sites", () => {
+  it("nunit-console 2.6.3 names where a test failed: `1) TearDown Error :`, `2) SetUp Error :`, `3) Parent Failure :`", async () => {
+    // Prepare: Mono's nunit-console 2.6.3, a [TestFixtureSetUp] and a [TearDown] that throw (stack frames shortened).
+    const log = lines(
+      'ProcessModel: Default    DomainUsage: Single',
+      'Execution Runtime: mono-4.0',
+      '.F.F',
+      'Tests run: 2, Errors: 1, Failures: 1, Inconclusive: 0, Time: 0.0777556 seconds',
+      '  Not run: 0, Invalid: 0, Ignored: 0, Skipped: 0',
+      '',
+      'Errors and Failures:',
+      '1) TearDown Error : Shop.CartTests.Adds',
+      '   TearDown : System.Exception : cleanup failed',
+      '--TearDown',
+      '  at Shop.CartTests.Clean () [0x00000] in <6bef6113ccba4b2c9ea75d58f0a8e2eb>:0 ',
+      '',
+      '2) SetUp Error : Shop.DbTests',
+      '   SetUp : System.InvalidOperationException : no database at localhost:5432',
+      '  at Shop.DbTests.Open () [0x00000] in <6bef6113ccba4b2c9ea75d58f0a8e2eb>:0 ',
+      '',
+      '3) Parent Failure : Shop.DbTests.Reads',
+      '   TestFixtureSetUp failed in DbTests',
+      '',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('nunit.failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([8, 9, 13, 14]));
+    expect(analysis.category).toBe('test_failure');
+  });
+});
