@@ -959,8 +959,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
   // NUnit 2's (Mono's `nunit-console`) says `1) Test Failure : Ns.Class.Test` and `2) Test Error : …` under `Errors and
-  // Failures:`, the message indented under it, the stack flush left after a blank line.
-  { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\)\s(?:Test )?(?:Failed|Failure|Error) : \S/ },
+  // Failures:`, the message indented under it, the stack flush left after a blank line. The word before the verdict
+  // names where it failed: `SetUp Error`, `TearDown Error`, `Parent Failure` under a fixture's setup, `Child …`.
+  { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
+    re: /^\s*\d+\)\s(?:(?:Test|SetUp|TearDown|Parent|Child) )?(?:Failed|Failure|Error) : \S/ },
   // TestNG run with `-verbose 2` (plain `java org.testng.TestNG`): `FAILED: test` (a data-provider row's arguments in
   // parentheses), the exception flush left under it and its tab-indented frames; the passed tests' `PASSED: x` lines
   // and the suite's `====` summary end it. The block heads on the exception: its `FAILED: name` line, pulled in above
