@@ -60,6 +60,34 @@ describe('testng.failed on exceptions without a message', () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, 6]));
     expect(analysis.category).toBe('test_failure');
   });
+
+  it("TestNG 7.6+ names the test in full, `FAILED: com.acme.PriceTest.addsTax(999, 20, 1199)`: the same report", async () => {
+    // Prepare: TestNG 7.6 changed its text reporter to the fully qualified method name (testng-team/testng#2758:
+    // `PASSED: test.reports.ReportTest$NullParameter.testMethod(null, "Bazinga!")`). Not a run: TestNG 7 is not
+    // installed here; the lines are 6.9.12's run above with 7.6's name.
+    const log = lines(
+      'PASSED: com.acme.pricing.PriceTest.addsTax(1000, 20, 1200)',
+      'FAILED: com.acme.pricing.PriceTest.addsTax(999, 20, 1199)',
+      'java.lang.AssertionError: expected [1199] but found [1198]',
+      '\tat org.testng.Assert.fail(Assert.java:110)',
+      '\tat com.acme.pricing.PriceTest.addsTax(PriceTest.java:21)',
+      '',
+      'FAILED: com.acme.pricing.PriceTest$Nested.cheapestOfNone',
+      'java.util.NoSuchElementException: No value present',
+      '\tat java.base/java.util.Optional.get(Optional.java:143)',
+      '',
+      '===============================================',
+      '    Command line test',
+      '    Tests run: 3, Failures: 2, Skips: 0',
+      '===============================================',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('testng.failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 7, 8]));
+    expect(analysis.category).toBe('test_failure');
+  });
 });
 
 describe('crystal.error with the trace Crystal prints under --error-trace', () => {
