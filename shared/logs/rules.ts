@@ -437,6 +437,12 @@ const QUOTED_OUTPUT_TAIL = 5;
  * project's and is left out. The code `node -e` and `node -p` were given stands at `[eval]:1` (`file:///…/[eval1]:1`
  * as an ES module).
  */
+/** TestNG's `FAILED: test` (`FAILED: addsTax(999, 20, 1199)` for a data-provider row) over its exception (testng.failed). */
+const TESTNG_FAILED_RE = /^FAILED: [\w$]+(?:\(.*\))?$/;
+
+/** Crystal's `In src/app.cr:5:19` over the source and caret of its compile error (crystal.error). */
+const CRYSTAL_IN_RE = /^In \S+\.cr:\d+:\d+$/;
+
 const NODE_THROWN_AT: Rule['lookback'] = { re: /^(?:(?:file:\/\/\/|\/|[A-Za-z]:\\)\S*|\[eval\]):\d+$/, lines: 4, inclusive: true };
 
 /**
@@ -980,7 +986,23 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
-  { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^\s*\d+\) (?:Failed|Error) : \S/ },
+  // NUnit 2's (Mono's `nunit-console`) says `1) Test Failure : Ns.Class.Test` and `2) Test Error : …` under `Errors and
+  // Failures:`, the message indented under it, the stack flush left after a blank line. The word before the verdict
+  // names where it failed: `SetUp Error`, `TearDown Error`, `Parent Failure` under a fixture's setup, `Child …`.
+  { id: 'nunit.failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
+    re: /^\s*\d+\)\s(?:(?:Test|SetUp|TearDown|Parent|Child) )?(?:Failed|Failure|Error) : \S/ },
+  // TestNG run with `-verbose 2` (plain `java org.testng.TestNG`): `FAILED: test` (a data-provider row's arguments in
+  // parentheses), the exception flush left under it and its tab-indented frames; the passed tests' `PASSED: x` lines
+  // and the suite's `====` summary end it. The block heads on the exception: its `FAILED: name` line, pulled in above
+  // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. The exception's
+  // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds.
+  { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until',
+    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error: |Exception(?:: |$))/, end: /^(?:PASSED|FAILED|SKIPPED): |^={20}/,
+    under: { header: TESTNG_FAILED_RE, through: /$^/ }, lookback: { re: TESTNG_FAILED_RE, lines: 1, inclusive: true } },
+  // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
+  // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
+  { id: 'junit5.console-failures', category: 'test_failure', weight: 86, extend: 'until', maxLines: 400,
+    re: /^Failures \(\S+\):$/, nextLine: /^ {2}\S[^:]*:\S/, end: /^(?!\s+\S)/, pick: [{ re: /^\s+=> \S/ }] },
   // Ant's <junit> task with the plain formatter, each line behind the task's `    [junit] `: `Testcase: name took 0.01
   // sec`, then `\tFAILED` or `\tCaused an ERROR`, the message, the exception and its frames, and a `[junit] ` line
   // with nothing after it (a passed test's `Testcase:` line has no verdict under it). A line without the prefix is
@@ -1099,7 +1121,8 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'eunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 80, gap: 2,
     re: /^[\w@.]+: .*\.\.\.(?:\*failed\*|_failed_)$/, end: /^(?:[\w@.]+: .*\.\.\.|={10,}|\s*Failed: \d+\.)/,
     pick: [{ re: /^(?:\*\*(?:error|exit|throw)|::)\{?\S/ }] },
-  { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph',
+  // Its paragraphs end on a blank line: ct_run's `Updating …/index.html ... done` lines come after one.
+  { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph', gap: 0,
     re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case/ },
   { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$|^test\w* FAILED$/ },
   { id: 'bats.failed', category: 'test_failure', weight: 78, extend: 'indent', re: /^not ok \d+ / },
@@ -1186,6 +1209,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'shellcheck.gcc', category: 'lint', weight: 78, extend: 'line', re: /^\S+:\d+:\d+: (?:error|warning|note|style): .* \[SC\d{4}\]$/ },
   // erlc (rebar3, erlang.mk): `src/calc.erl:12:5: variable 'Y' is unbound`, a `%   12|` code frame below (OTP 24+);
   // rebar3 heads a file's errors with `===> Compiling src/calc.erl failed`.
+  // dialyzer (OTP 24+) prints its warnings in erlc's shape, `kv.erl:5:43: Guard test is_list`, the rest indented
+  // under it, after its `  Proceeding with analysis...` line; exit 2, `done (warnings were emitted)`. A static
+  // analysis's findings: read as such only under that line, past the warnings before them.
+  { id: 'dialyzer.warning', category: 'lint', weight: 80, extend: 'indent', re: /^\S+\.[eh]rl:\S+ \S/,
+    under: { header: /^ {2}Proceeding with analysis/, through: /^\S+\.[eh]rl:\d|^\s+(?!Proc)\S/ } },
   { id: 'erlang.compile', category: 'compilation', weight: 82, extend: 'indent', maxLines: 40, cont: /^%\s+\d*\|/,
     re: /^\S+\.(?:erl|hrl|escript|yrl|xrl):\d+(?::\d+)?: (?![Ww]arning: )\S/,
     lookback: { re: /^===> Compiling \S+ failed$/, lines: 1, inclusive: true } },
@@ -1293,8 +1321,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'go.vet-finding', category: 'lint', weight: 80, extend: 'line',
     re: /^(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?:.*(?:passes lock by value: |copies lock(?: value)?: | format %\S* (?:has arg|reads arg|has unknown verb|uses non-int|is missing)| call (?:has arguments but no formatting directives|needs \d+ args? but has|has possible (?:Printf )?formatting directive)| arg list ends with redundant newline| arg \S+ is a func value, not called|result of \S+ call not used|\(\d+ bits\) too small for shift of \d+)|non-constant format string in call to |unreachable code$|self-assignment of |(?:redundant|suspect) (?:and|or): |struct field (?:tag .* not compatible with reflect\.StructTag\.Get|\w+ repeats \w+ tag)|\S+ composite literal uses unkeyed fields$|the cancel function (?:returned by|is not used on all paths)|this return statement may be reached without using the \w+ var defined on line \d+|comparison of function \S+ (?:==|!=) nil is always |method \w+\(.* should have signature |possible misuse of (?:unsafe\.Pointer|reflect\.\w+Header)|using \w+ before checking for errors|loop variable \w+ captured by func literal|second argument to errors\.As must be a non-nil pointer|impossible type assertion: |conversion from \S+ to string yields a string of one rune|direct assignment to atomic value|call to \(\*[\w.]+\)\.\w+ from a non-test goroutine|misuse of unbuffered os\.Signal channel)/ },
   // `go vet` reports the type checker's errors under its own name, `vet: x.go:11:3: ttl declared but not used`. On
-  // Windows cmd/go names the file in the system's form, `status\weight.go:11:3: …`, `.\main.go:9:2: …`.
-  { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'line',
+  // Windows cmd/go names the file in the system's form, `status\weight.go:11:3: …`, `.\main.go:9:2: …`. The type
+  // checker explains some errors on tab-indented lines under them (`\thave (number)` / `\twant (int, int)`, `\tSq does
+  // not implement Shape (…)`): they are the error's.
+  { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'indent',
     re: /^(?:vet: )?(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
   // 1.52): `process didn't exit successfully: …`, `--- stdout`, the `cargo:` directives and the environment the script
@@ -1343,10 +1373,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // whose shape it borrows.
   { id: 'typos.typo', category: 'lint', weight: 76, extend: 'indent', maxLines: 12, cont: /^\s*\d+ \|/,
     re: /^error: `[^`]+` (?:should be `|is disallowed)/ },
+  // A lint denied by `-D warnings` is a linter's finding (clippy's, the compiler's own), except rustdoc's: under
+  // `RUSTDOCFLAGS=-D warnings` they fail the documentation build, as javadoc's -Xdoclint errors do.
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
     re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
-    categoryFrom: { re: /^\s*= (?:note: `-D [\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
+    categoryFrom: { re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
     re: /: (?:fatal )?error (?:C|LNK|RC)\d{4}:/ },
   { id: 'git.conflict-marker', category: 'compilation', weight: 90, extend: 'line',
@@ -1394,6 +1426,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /No rule to make target|No targets(?: specified and no makefile found)?\.|^(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* .*\.  Stop\.$/ },
   // Nim: `path.nim(27, 15) Error: undeclared identifier: 'x'`; a type mismatch lists the candidates under it at
   // column 0 (`but expected one of:`, `proc …`), then after a blank line `expression: …`.
+  // Crystal's compile errors: `In src/app.cr:5:19`, the source line (` 5 | code`) and its caret (`^`, `^--` under a
+  // span), then `Error: message`; a syntax error puts `Error:` right under its `In` line. `Error: …` is generic wording
+  // (Node's thrown error has it under a caret too, after its own `file.js:3` and code): the headline counts only with
+  // Crystal's `In file.cr:L:C` above it, past its source and caret lines. Under `--error-trace` each call on the way
+  // down is its own `In …` / `Error: instantiating 'run(Int32)'` (`expanding macro`): frames, the cause the last.
+  { id: 'crystal.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
+    re: /^Error: (?!instantiating '|expanding macro)\S/, under: { header: CRYSTAL_IN_RE, through: /^\s*\^|^ *\d+ \|/ }, lookback: { re: CRYSTAL_IN_RE, lines: 6, inclusive: true } },
   { id: 'nim.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, re: /^\S+\.nim[sb]?\(\d+, \d+\) Error: \S/,
     cont: /^(?:but expected one of:$|(?:proc|func|template|macro|iterator|method|converter) \S|\d+ other mismatching symbols? |expression: )/ },
   // gfortran: `Error: … at (1)` (`Fatal Error: … at (1)`), its place `src/x.f90:8:10:` up to eight lines above it,
@@ -1420,6 +1459,15 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
     pick: [{ re: /^Error(?: \(warning \d+ \[[\w-]+\]\))?: / }] },
+  // dune's `(diff expected actual)` action (an expect or cram test's output against its file): `File "t/x.expected",
+  // line 1, characters 0-0:` over the diff tool dune ran (dune 2's `git (internal) (exit 1)` and `(cd _build/default &&
+  // … git diff …)` lines, then git's diff; dune 3 prints the diff right under it, or `Error: Files … differ.` when it has
+  // no diff tool). A test's failure, where the same diff under a check is a formatter's (diff.unified).
+  { id: 'dune.diff-action', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, hunks: true,
+    re: /^File "[^"]+", line \d+, characters \d+-\d+:$/,
+    nextLine: /\(internal\) \(exit|^diff --git |^Error: Files .* differ/, end: /^(?![-+ @\\]|\(cd |index |diff --git |Error: Files |$)/,
+    // `dune build @fmt` prints the same block for a file its formatter would change, against `.formatted/<file>`.
+    categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
   // An OCaml program's uncaught exception, `Fatal error: exception Assert_failure("test/t.ml", 6, 2)` (PHP's
   // `Fatal error: Uncaught …` reads alike), with OCAMLRUNPARAM=b its `Raised at …`/`Called from …` frames under it.
   // Under `dune test` the test executable's report starts at dune's ` t alias test/runtest (exit 2)`, its output
@@ -2077,10 +2125,11 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file and a
  * frame of Nim's stack trace (`…/lib/system/fatal.nim(54) sysFatal`: a procedure's name, the test's verdict under it
  * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`) and the header of CUnit's
- * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column).
+ * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column). The JUnit 5 console
+ * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+
+// Session 60's attack on the compiled-language sweep (branch compiled60): other tools' output in the shapes of the
+// new rules (dune.diff-action, testng.failed, nunit.failed's NUnit 2 form, go.build-error's indented lines, the
+// JUnit 5 zero counts in NOISE_RE) and variants of the same formats the rules were not written from. The logs are
+// real runs on this machine (dune 2.9.3, TestNG 6.9.12 on OpenJDK 17) unless a row says otherwise.
+
+const lines = (...l: string[]): string => l.join('\n');
+
+describe('dune.diff-action against the other diffs dune prints', () => {
+  it("`dune build @fmt` on a `dune` file prints the same `File …, characters 0-0:` and diff: a formatter's finding, not a test's failure", async () => {
+    // Prepare: dune 2.9.3, `dune build @fmt` with `(executable (name main) (libraries unix))` on one line.
+    const log = lines(
+      'File "bin/dune", line 1, characters 0-0:',
+      '         git (internal) (exit 1)',
+      '(cd _build/default && /usr/bin/git --no-pager diff --no-index --color=always -u bin/dune bin/.formatted/dune)',
+      'diff --git a/bin/dune b/bin/.formatted/dune',
+      'index 6dd173c..ccc9621 100644',
+      '--- a/bin/dune',
+      '+++ b/bin/.formatted/dune',
+      '@@ -1 +1,3 @@',
+      '-(executable (name main) (libraries unix))',
+      '+(executable',
+      '+ (name main)',
+      '+ (libraries unix))',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.category).toBe('lint');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 9, 10]));
+  });
+});
+
+describe('testng.failed on exceptions without a message', () => {
+  it("TestNG's `FAILED: test` over `java.lang.UnsupportedOperationException` (no message, no `: `) is the test's failure", async () => {
+    // Prepare: TestNG 6.9.12 `-verbose 2`, a test that throws `new UnsupportedOperationException()`.
+    const log = lines(
+      '[TestNG] Running:',
+      '  Command line suite',
+      '',
+      'PASSED: emptyCartTotalsZero',
+      'FAILED: checkoutRefusesEmptyCart',
+      'java.lang.UnsupportedOperationException',
+      '\tat com.acme.CartTest.checkoutRefusesEmptyCart(CartTest.java:6)',
+      '\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)',
+      '\tat org.testng.TestNG.main(TestNG.java:1374)',
+      '',
+      '',
+      '===============================================',
+      '    Command line test',
+      '    Tests run: 2, Failures: 1, Skips: 0',
+      '===============================================',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('testng.failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, 6]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("TestNG 7.6+ names the test in full, `FAILED: com.acme.PriceTest.addsTax(999, 20, 1199)`: the same report", async () => {
+    // Prepare: TestNG 7.6 changed its text reporter to the fully qualified method name (testng-team/testng#2758:
+    // `PASSED: test.reports.ReportTest$NullParameter.testMethod(null, "Bazinga!")`). Not a run: TestNG 7 is not
+    // installed here; the lines are 6.9.12's run above with 7.6's name.
+    const log = lines(
+      'PASSED: com.acme.pricing.PriceTest.addsTax(1000, 20, 1200)',
+      'FAILED: com.acme.pricing.PriceTest.addsTax(999, 20, 1199)',
+      'java.lang.AssertionError: expected [1199] but found [1198]',
+      '\tat org.testng.Assert.fail(Assert.java:110)',
+      '\tat com.acme.pricing.PriceTest.addsTax(PriceTest.java:21)',
+      '',
+      'FAILED: com.acme.pricing.PriceTest$Nested.cheapestOfNone',
+      'java.util.NoSuchElementException: No value present',
+      '\tat java.base/java.util.Optional.get(Optional.java:143)',
+      '',
+      '===============================================',
+      '    Command line test',
+      '    Tests run: 3, Failures: 2, Skips: 0',
+      '===============================================',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('testng.failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 7, 8]));
+    expect(analysis.category).toBe('test_failure');
+  });
+});
+
+describe('crystal.error with the trace Crystal prints under --error-trace', () => {
+  it("`crystal build --error-trace`: the `Error: instantiating 'f(Int32)'` frames lead to the cause, the last `Error:`", async () => {
+    // Prepare: Crystal 1.6.0, `crystal build --no-color --error-trace a.cr`, an undefined method two calls deep.
+    const log = lines(
+      'In a.cr:9:1',
+      '',
+      ' 9 | run(3)',
+      '     ^--',
+      "Error: instantiating 'run(Int32)'",
+      '',
+      '',
+      'In a.cr:6:3',
+      '',
+      ' 6 | twice(v)',
+      '     ^----',
+      "Error: instantiating 'twice(Int32)'",
+      '',
+      '',
+      'In a.cr:2:5',
+      '',
+      ' 2 | x.dup_twice',
+      '       ^--------',
+      "Error: undefined method 'dup_twice' for Int32",
+      '',
+      'Int32 trace:',
+      '',
+      '  a.cr:2',
+      '',
+      '      x.dup_twice',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toBe("Error: undefined method 'dup_twice' for Int32");
+    expect(analysis.category).toBe('compilation');
+  });
+});
+
+describe("nunit.failed on NUnit 2's other failure sites", () => {
+  it("nunit-console 2.6.3 names where a test failed: `1) TearDown Error :`, `2) SetUp Error :`, `3) Parent Failure :`", async () => {
+    // Prepare: Mono's nunit-console 2.6.3, a [TestFixtureSetUp] and a [TearDown] that throw (stack frames shortened).
+    const log = lines(
+      'ProcessModel: Default    DomainUsage: Single',
+      'Execution Runtime: mono-4.0',
+      '.F.F',
+      'Tests run: 2, Errors: 1, Failures: 1, Inconclusive: 0, Time: 0.0777556 seconds',
+      '  Not run: 0, Invalid: 0, Ignored: 0, Skipped: 0',
+      '',
+      'Errors and Failures:',
+      '1) TearDown Error : Shop.CartTests.Adds',
+      '   TearDown : System.Exception : cleanup failed',
+      '--TearDown',
+      '  at Shop.CartTests.Clean () [0x00000] in <6bef6113ccba4b2c9ea75d58f0a8e2eb>:0 ',
+      '',
+      '2) SetUp Error : Shop.DbTests',
+      '   SetUp : System.InvalidOperationException : no database at localhost:5432',
+      '  at Shop.DbTests.Open () [0x00000] in <6bef6113ccba4b2c9ea75d58f0a8e2eb>:0 ',
+      '',
+      '3) Parent Failure : Shop.DbTests.Reads',
+      '   TestFixtureSetUp failed in DbTests',
+      '',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('nunit.failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([8, 9, 13, 14]));
+    expect(analysis.category).toBe('test_failure');
+  });
+});
