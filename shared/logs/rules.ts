@@ -687,6 +687,22 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
   // commitlint: `✖   subject may not be empty [subject-empty]` under `⧗   input: <message>`, before the cross-mark rule
   // that would read it as a failed test.
+  // aws-cdk-lib 2's errors name their code in guillemets (`«InvalidBucketNameValue» Invalid S3 bucket name …`, or the
+  // synthesis' `[«ValidationFailedWithErrors» Validation failed with the following errors:` over `  [Stack/Id] …`
+  // lines); Node prints them as an uncaught exception, with the app's frames and `Relates to construct:` under it.
+  { id: 'cdk.construct-error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
+    re: /^\[?«[A-Z]\w+» \S/ },
+  // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
+  // found.` (printed twice, the second with the stack).
+  { id: 'vitepress.dead-link', category: 'compilation', weight: 84, extend: 'line',
+    re: /^(?:\(!\) Found dead link \S+ in file |\[vitepress\] \d+ dead link)/ },
+  // license-checker's `--failOn` / `--onlyAllow` verdicts: a dependency's licence the project's policy refuses.
+  { id: 'license-checker.refused', category: 'dependency', weight: 80, extend: 'line',
+    re: /^(?:Found license defined by the --failOn flag|Package "\S+" is licensed under .* not permitted by the --onlyAllow flag)/ },
+  // A CLI refusing the Node.js it runs on (Astro: `Node.js v20.20.2 is not supported by Astro!`, then `Please upgrade
+  // Node.js to a supported version: ">=22.12.0"`): the job's Node or the package's version, as npm's EBADENGINE.
+  { id: 'node.unsupported-version', category: 'dependency', weight: 80, extend: 'paragraph', gap: 0, maxLines: 4,
+    re: /^Node\.js v\d+\.\d+\.\d+ is not supported by \S/ },
   // changesets (`changeset status --since=main`): changed packages without a changeset, a policy check on the pull
   // request as commitlint is; its other `🦋  error` lines say what it could not do.
   // size-limit over budget: `  Package size limit has exceeded by 2.93 kB`, the check's `Size limit:` and `Size:`
@@ -1053,9 +1069,16 @@ export const RULES: readonly Rule[] = uniformRules([
     under: { header: /^ {4}(?:\S+\.nims?\(\d+, \d+\): |Unhandled exception: |\S.* was )/, through: NIM_STACK_LINE_RE },
     lookback: { re: /^\s*\[(?:OK|FAILED|SKIPPED)\] \S|^\[Suite\] /, lines: 60, inclusive: false },
     pick: [{ re: /^\s*\S+\.nims?\(\d+, \d+\): Check failed: |^\s*Unhandled exception: / }] },
-  // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
+  // bun test prints a failed test's report (the code frame, `error: expect(received).toBe(expected)` or the thrown
+  // error, the values, the frames) above its verdict, `(fail) describe > name [0.14ms]`: the report runs back to the
+  // previous test's verdict or the file's heading (`test/a.test.ts:`, `::group::test/a.test.ts:` under Actions).
+  { id: 'bun.test-failed', category: 'test_failure', weight: 84, extend: 'line', re: /^\(fail\) \S/,
+    lookback: { re: /^\((?:pass|fail|skip|todo)\) |^(?:::group::|##\[group\])|^\S+\.[cm]?[jt]sx?:$/, lines: 80, inclusive: false },
+    pick: [{ re: /^(?:error: |\w*Error: )/ }] },
+  // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage. Jest 30 words it as
+  // istanbul's checker does (`Jest: Coverage for lines (45.45%) does not meet "./src/a.js" threshold (90%)`).
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
-    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds |Coverage for \w+ \([\d.]+%\) does not meet "[^"]+" threshold)|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
@@ -2271,7 +2294,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
