@@ -696,6 +696,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // found.` (printed twice, the second with the stack).
   { id: 'vitepress.dead-link', category: 'compilation', weight: 84, extend: 'line',
     re: /^(?:\(!\) Found dead link \S+ in file |\[vitepress\] \d+ dead link)/ },
+  // ajv-cli's `validate`: `config/a.json invalid`, then its errors, as JavaScript objects (`  {`, `instancePath:
+  // '/name'`, `message: 'must …'`) or with `--errors=text` on one line (`data/name must match pattern "…"`).
+  { id: 'ajv-cli.invalid', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, maxLines: 120,
+    re: /^\S+\.(?:json5?|jsonc|ya?ml) invalid$/ },
   // license-checker's `--failOn` / `--onlyAllow` verdicts: a dependency's licence the project's policy refuses.
   { id: 'license-checker.refused', category: 'dependency', weight: 80, extend: 'line',
     re: /^(?:Found license defined by the --failOn flag|Package "\S+" is licensed under .* not permitted by the --onlyAllow flag)/ },
@@ -1497,9 +1501,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // vite:css-post]`, `[builtin:vite-json] plugin … threw an error`), the error's message at the line's start under it
   // (`RolldownError: …`, `SyntaxError: [lightningcss minify] …` over its code frame, or `Caused by:` over it), then
   // the JavaScript stack or Rust's `Stack backtrace:`: the prediction lists the message and its frame, not the stack.
+  // Svelte's and SvelteKit's errors put the docs' link under the message (`https://svelte.dev/e/…`) before the frame,
+  // and SvelteKit's own words its message `SvelteKit error: module_removed_lib` under a `[plugin …]` naming no file.
   { id: 'rolldown.plugin-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
-    re: /^\[(?:plugin [^\]]+\](?: \S|$)|builtin:[\w:-]+\] \S)/, cont: /^(?:Caused by:|(?:[A-Z]\w*)?Error: \S.*|\d+ +\| .*)$/,
-    pick: [{ re: /^(?:[A-Z]\w*)?Error: \S/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 }, tail: { lines: 2 } },
+    re: /^\[(?:plugin [^\]]+\](?: \S|$)|builtin:[\w:-]+\] \S)/, cont: /^(?:Caused by:|(?:[A-Z]\w*)?Error: \S.*|[A-Z]\w* error: \S.*|https:\/\/\S+|\d+ +\| .*)$/,
+    pick: [{ re: /^(?:[A-Z]\w*)?Error: \S|^[A-Z]\w* error: \S/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 }, tail: { lines: 2 } },
     under: ROLLDOWN_ERRORS },
   // miette's diagnostics drawn in ASCII, as swc prints them off a terminal: `  x Expected ';', got ')'`, right under it
   // the frame's `   ,-[src/widget.js:4:1]`, the numbered source lines with `   :    ^` under the one at fault, and
@@ -2063,11 +2069,12 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * header (the `●` block below it pulls the header in by look-back), clang-tidy's advice under its findings
  * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file and a
  * frame of Nim's stack trace (`…/lib/system/fatal.nim(54) sysFatal`: a procedure's name, the test's verdict under it
- * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`) and the header of CUnit's
+ * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`), bun test's verdicts on
+ * tests that did not fail (`(todo) handles failure of unicode input`) and the header of CUnit's
  * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column).
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:errors?|failures?|failed)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^\((?:pass|skip|todo)\) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped

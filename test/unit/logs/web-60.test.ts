@@ -166,4 +166,83 @@ describe("session 60's JavaScript framework builds and Node tooling", () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([8, 10, 13, 15, 21, 22]));
     expect(predictionLines(analysis)).not.toContain(3);
   });
+
+  it("reads ajv-cli's `<file> invalid` with the errors it prints as objects under it (instancePath, message)", async () => {
+    // Prepare
+    const log = [
+      'config/dev.yaml invalid',
+      '[',
+      '  {',
+      "    instancePath: '/replicas',",
+      "    schemaPath: '#/properties/replicas/type',",
+      "    keyword: 'type',",
+      "    params: { type: 'integer' },",
+      "    message: 'must be integer'",
+      '  }',
+      ']',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(1);
+    expect(analysis.category).toBe('lint');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 4, 8]));
+  });
+
+  it("reads ajv-cli's `--errors=text` line under `<file> invalid`, not the valid files above it", async () => {
+    // Prepare
+    const log = ['config/prod.json valid', 'config/dev.yaml invalid', 'data/replicas must be integer', '##[error]Process completed with exit code 1.'].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+    expect(analysis.category).toBe('lint');
+    expect(predictionLines(analysis)).toEqual([2, 3]);
+  });
+
+  it("lists the erring line of Svelte's code frame (no `>` marker, a caret under it) under Rolldown's `[plugin vite-plugin-svelte:compile]`", async () => {
+    // Prepare
+    const log = [
+      '✗ Build failed in 219ms',
+      'error during build:',
+      'Build failed with 1 error:',
+      '',
+      '[plugin vite-plugin-svelte:compile] /home/runner/work/site/site/src/lib/List.svelte:8:0',
+      'RolldownError: /home/runner/work/site/site/src/lib/List.svelte:8:0 `</ul>` attempted to close an element that was not open',
+      'https://svelte.dev/e/element_invalid_closing_tag',
+      '  6 |    {#each items as item}',
+      '  7 |      <li>{item}</li>',
+      '  8 |  </ul>',
+      '       ^',
+      '  9 |  ',
+      '    at aggregateBindingErrorsIntoJsError (file:///home/runner/work/site/site/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:110:18)',
+      '    at unwrapBindingResult (file:///home/runner/work/site/site/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:78:128)',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(6);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([5, 6, 10]));
+    expect(predictionLines(analysis)).not.toContain(13);
+  });
+
+  it("shows SvelteKit's `SvelteKit error: code` first under a `[plugin …]` line that names no file", async () => {
+    // Prepare
+    const log = [
+      'error during build:',
+      'Build failed with 1 error:',
+      '',
+      '[plugin vite-plugin-sveltekit-setup]',
+      'SvelteKit error: module_removed_lib',
+      "`$lib` has been removed. Use `#lib` instead: https://svelte.dev/docs/kit/$lib.",
+      'https://svelte.dev/e/kit/module_removed_lib',
+      '    at aggregateBindingErrorsIntoJsError (file:///home/runner/work/site/site/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:110:18)',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+    expect(analysis.category).toBe('compilation');
+  });
 });
