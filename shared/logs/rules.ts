@@ -695,17 +695,21 @@ export const RULES: readonly Rule[] = uniformRules([
   // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
   // found.` (printed twice, the second with the stack).
   { id: 'vitepress.dead-link', category: 'compilation', weight: 84, extend: 'line',
-    re: /^(?:\(!\) Found dead link \S+ in file |\[vitepress\] \d+ dead link)/ },
+    re: /^(?:\(!\) Found|\[vitepress\] \d+) dead link/ },
   // ajv-cli's `validate`: `config/a.json invalid`, then its errors, as JavaScript objects (`  {`, `instancePath:
   // '/name'`, `message: 'must …'`) or with `--errors=text` on one line (`data/name must match pattern "…"`).
   { id: 'ajv-cli.invalid', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, maxLines: 120,
-    re: /^\S+\.(?:json5?|jsonc|ya?ml) invalid$/ },
+    re: /^\S+\.(?:json\w?|ya?ml) invalid$/ },
+  // Next.js's build: a page throwing while it is prerendered, `Error occurred prerendering page "/x". Read more: …`,
+  // then the error, its frame in the page's source (`> 5 |` at fault), the digest, and `Export encountered an error`.
+  { id: 'next.prerender', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
+    re: /^Error occurred prerendering page "/ },
   // license-checker's `--failOn` / `--onlyAllow` verdicts: a dependency's licence the project's policy refuses.
   { id: 'license-checker.refused', category: 'dependency', weight: 80, extend: 'line',
-    re: /^(?:Found license defined by the --failOn flag|Package "\S+" is licensed under .* not permitted by the --onlyAllow flag)/ },
+    re: /^Found license defined by the --failOn flag|^Package "\S+" is licensed under .* by the --onlyAllow flag/ },
   // A CLI refusing the Node.js it runs on (Astro: `Node.js v20.20.2 is not supported by Astro!`, then `Please upgrade
   // Node.js to a supported version: ">=22.12.0"`): the job's Node or the package's version, as npm's EBADENGINE.
-  { id: 'node.unsupported-version', category: 'dependency', weight: 80, extend: 'paragraph', gap: 0, maxLines: 4,
+  { id: 'node.unsupported', category: 'dependency', weight: 80, extend: 'paragraph', gap: 0, maxLines: 4,
     re: /^Node\.js v\d+\.\d+\.\d+ is not supported by \S/ },
   // changesets (`changeset status --since=main`): changed packages without a changeset, a policy check on the pull
   // request as commitlint is; its other `🦋  error` lines say what it could not do.
@@ -1077,7 +1081,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // error, the values, the frames) above its verdict, `(fail) describe > name [0.14ms]`: the report runs back to the
   // previous test's verdict or the file's heading (`test/a.test.ts:`, `::group::test/a.test.ts:` under Actions).
   { id: 'bun.test-failed', category: 'test_failure', weight: 84, extend: 'line', re: /^\(fail\) \S/,
-    lookback: { re: /^\((?:pass|fail|skip|todo)\) |^(?:::group::|##\[group\])|^\S+\.[cm]?[jt]sx?:$/, lines: 80, inclusive: false },
+    lookback: { re: /^\(\w+\) |^(?:::|##\[)group|^\S+\.[cm]?[jt]sx?:$/, lines: 80, inclusive: false },
     pick: [{ re: /^(?:error: |\w*Error: )/ }] },
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage. Jest 30 words it as
   // istanbul's checker does (`Jest: Coverage for lines (45.45%) does not meet "./src/a.js" threshold (90%)`).
@@ -1101,7 +1105,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // A path may hold spaces, as javac's may.
   { id: 'checkstyle.violation', category: 'lint', weight: 78, extend: 'line',
     re: new RegExp(String.raw`^\[ERROR\] ${JVM_SOURCE_PATH}:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] ${JVM_SOURCE_PATH}\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$`) },
-  { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
+  // Next.js runs tsc in its build's `Running TypeScript ...` step and closes the errors with `Failed to type check.`.
+  { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent', cont: /^Failed to type check\.$/,
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
   // javac under -Werror ends with one error that names no line (`error: warnings found and -Werror specified`;
   // maven-compiler-plugin's `[ERROR] /…/Ledger.java: warnings found …`): the warnings above it are why, so the block

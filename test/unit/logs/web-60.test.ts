@@ -245,4 +245,49 @@ describe("session 60's JavaScript framework builds and Node tooling", () => {
     expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
     expect(analysis.category).toBe('compilation');
   });
+
+  it("lists Next.js's `Failed to type check.` under the type errors of its `Running TypeScript` step", async () => {
+    // Prepare
+    const log = [
+      '  Creating an optimized production build ...',
+      '✓ Compiled successfully in 19.3s',
+      '  Running TypeScript ...',
+      "app/page.tsx(4,25): error TS2322: Type 'null' is not assignable to type 'number'.",
+      'Failed to type check.',
+      '',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(4);
+    expect(predictionLines(analysis)).toEqual([4, 5]);
+  });
+
+  it("reads Next.js's `Error occurred prerendering page` with the page's error and code frame, down to `Export encountered an error`", async () => {
+    // Prepare
+    const log = [
+      '  Generating static pages using 1 worker (1/5) ',
+      'Error occurred prerendering page "/team". Read more: https://nextjs.org/docs/messages/prerender-error',
+      "TypeError: Cannot read properties of undefined (reading 'name')",
+      '    at <unknown> (app/team/page.tsx:4:25)',
+      '  2 |',
+      '  3 | export default function Team() {',
+      '> 4 |   return <p>{team.owner.name}</p>;',
+      '    |                         ^',
+      '  5 | }',
+      '  6 | {',
+      "  digest: '2617455274'",
+      '}',
+      'Export encountered an error on /team/page: /team, exiting the build.',
+      '⨯ Next.js build worker exited with code: 1 and signal: null',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+    expect(analysis.category).toBe('compilation');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 4, 7]));
+    expect(predictionLines(analysis)).not.toContain(1);
+  });
 });
