@@ -690,7 +690,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // aws-cdk-lib 2's errors name their code in guillemets (`«InvalidBucketNameValue» Invalid S3 bucket name …`, or the
   // synthesis' `[«ValidationFailedWithErrors» Validation failed with the following errors:` over `  [Stack/Id] …`
   // lines); Node prints them as an uncaught exception, with the app's frames and `Relates to construct:` under it.
-  { id: 'cdk.construct-error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
+  { id: 'cdk.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^\[?«[A-Z]\w+» \S/ },
   // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
   // found.` (printed twice, the second with the stack).
@@ -698,19 +698,19 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\(!\) Found|\[vitepress\] \d+) dead link/ },
   // ajv-cli's `validate`: `config/a.json invalid`, then its errors, as JavaScript objects (`  {`, `instancePath:
   // '/name'`, `message: 'must …'`) or with `--errors=text` on one line (`data/name must match pattern "…"`).
-  { id: 'ajv-cli.invalid', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, maxLines: 120,
+  { id: 'ajv.invalid', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, maxLines: 120,
     re: /^\S+\.(?:json\w?|ya?ml) invalid$/ },
   // Next.js's build: a page throwing while it is prerendered, `Error occurred prerendering page "/x". Read more: …`,
   // then the error, its frame in the page's source (`> 5 |` at fault), the digest, and `Export encountered an error`.
   { id: 'next.prerender', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^Error occurred prerendering page "/ },
   // license-checker's `--failOn` / `--onlyAllow` verdicts: a dependency's licence the project's policy refuses.
-  { id: 'license-checker.refused', category: 'dependency', weight: 80, extend: 'line',
+  { id: 'license.refused', category: 'dependency', weight: 80, extend: 'line',
     re: /^Found license defined by the --failOn flag|^Package "\S+" is licensed under .* by the --onlyAllow flag/ },
   // A CLI refusing the Node.js it runs on (Astro: `Node.js v20.20.2 is not supported by Astro!`, then `Please upgrade
   // Node.js to a supported version: ">=22.12.0"`): the job's Node or the package's version, as npm's EBADENGINE.
   { id: 'node.unsupported', category: 'dependency', weight: 80, extend: 'paragraph', gap: 0, maxLines: 4,
-    re: /^Node\.js v\d+\.\d+\.\d+ is not supported by \S/ },
+    re: /^Node\.js v[\d.]+ is not supported by / },
   // changesets (`changeset status --since=main`): changed packages without a changeset, a policy check on the pull
   // request as commitlint is; its other `🦋  error` lines say what it could not do.
   // size-limit over budget: `  Package size limit has exceeded by 2.93 kB`, the check's `Size limit:` and `Size:`
@@ -1086,7 +1086,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage. Jest 30 words it as
   // istanbul's checker does (`Jest: Coverage for lines (45.45%) does not meet "./src/a.js" threshold (90%)`).
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
-    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds |Coverage for \w+ \([\d.]+%\) does not meet "[^"]+" threshold)|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^(?:ERROR|Jest): Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
@@ -1522,7 +1522,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*,-\[\S+:\d+:\d+\]$|^Error: {3}x \S/, cont: /^\s*(?:\d+ \||:|`-+$)/,
     under: { header: MIETTE_ASCII_ERROR_RE, through: /$^/, alone: /^E/ },
     lookback: { re: MIETTE_ASCII_ERROR_RE, lines: 1, inclusive: true }, pick: [{ re: MIETTE_ASCII_ERROR_RE }] },
-  { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
+  // Angular's builder reports a size budget in esbuild's shape (`✘ [ERROR] bundle initial exceeded maximum budget.
+  // Budget 40.00 kB was not met by …`): a check of the output's size, as size-limit's, not the code failing to build.
+  { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent', categoryFrom: { re: /exceeded maximum budget/, category: 'lint' },
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
   { id: 'storybook.error', category: 'compilation', weight: 78, extend: 'indent', refine: true, re: /^ERR! (?!=> |\s)\S/ },

@@ -290,4 +290,24 @@ describe("session 60's JavaScript framework builds and Node tooling", () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([2, 3, 4, 7]));
     expect(predictionLines(analysis)).not.toContain(1);
   });
+
+  it("reads Angular's budget error (`✘ [ERROR] … exceeded maximum budget.`) as a size check's failure, not the code's", async () => {
+    // Prepare
+    const log = [
+      'Application bundle generation failed. [6.211 seconds] - 2026-11-28T18:39:01.139Z',
+      '',
+      '▲ [WARNING] angular:styles/component:css;445f71740cafa584;/home/runner/work/shop/shop/src/app/app.component.ts exceeded maximum budget. Budget 2.00 kB was not met by 3.28 kB with a total of 5.28 kB.',
+      '',
+      '',
+      '✘ [ERROR] angular:styles/component:css;445f71740cafa584;/home/runner/work/shop/shop/src/app/app.component.ts exceeded maximum budget. Budget 4.00 kB was not met by 1.28 kB with a total of 5.28 kB.',
+      '',
+      '',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(6);
+    expect(analysis.category).toBe('lint');
+  });
 });
