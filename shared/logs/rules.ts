@@ -690,7 +690,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // aws-cdk-lib 2's errors name their code in guillemets (`«InvalidBucketNameValue» Invalid S3 bucket name …`, or the
   // synthesis' `[«ValidationFailedWithErrors» Validation failed with the following errors:` over `  [Stack/Id] …`
   // lines); Node prints them as an uncaught exception, with the app's frames and `Relates to construct:` under it.
-  { id: 'cdk.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
+  { id: 'cdk.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
     re: /^\[?«[A-Z]\w+» \S/ },
   // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
   // found.` (printed twice, the second with the stack).
@@ -702,15 +702,15 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+\.(?:json\w?|ya?ml) invalid$/ },
   // Next.js's build: a page throwing while it is prerendered, `Error occurred prerendering page "/x". Read more: …`,
   // then the error, its frame in the page's source (`> 5 |` at fault), the digest, and `Export encountered an error`.
-  { id: 'next.prerender', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
+  { id: 'next.prerender', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
     re: /^Error occurred prerendering page "/ },
   // license-checker's `--failOn` / `--onlyAllow` verdicts: a dependency's licence the project's policy refuses.
   { id: 'license.refused', category: 'dependency', weight: 80, extend: 'line',
     re: /^Found license defined by the --failOn flag|^Package "\S+" is licensed under .* by the --onlyAllow flag/ },
   // A CLI refusing the Node.js it runs on (Astro: `Node.js v20.20.2 is not supported by Astro!`, then `Please upgrade
   // Node.js to a supported version: ">=22.12.0"`): the job's Node or the package's version, as npm's EBADENGINE.
-  { id: 'node.unsupported', category: 'dependency', weight: 80, extend: 'paragraph', gap: 0, maxLines: 4,
-    re: /^Node\.js v[\d.]+ is not supported by / },
+  { id: 'node.unsupported', category: 'dependency', weight: 80, extend: 'paragraph', gap: 0,
+    re: /^Node\.js v\d+\.\d+\.\d+ is not supported by \S/ },
   // changesets (`changeset status --since=main`): changed packages without a changeset, a policy check on the pull
   // request as commitlint is; its other `🦋  error` lines say what it could not do.
   // size-limit over budget: `  Package size limit has exceeded by 2.93 kB`, the check's `Size limit:` and `Size:`
