@@ -709,6 +709,30 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*× (?:No solution found when resolving dependencies|Failed to (?:build|download|fetch|resolve|prepare distributions|install)\b)/ },
   // commitlint: `✖   subject may not be empty [subject-empty]` under `⧗   input: <message>`, before the cross-mark rule
   // that would read it as a failed test.
+  // aws-cdk-lib 2's errors name their code in guillemets (`«InvalidBucketNameValue» Invalid S3 bucket name …`, or the
+  // synthesis' `[«ValidationFailedWithErrors» Validation failed with the following errors:` over `  [Stack/Id] …`
+  // lines); Node prints them as an uncaught exception, with the app's frames and `Relates to construct:` under it.
+  { id: 'cdk.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
+    re: /^\[?«[A-Z]\w+» \S/ },
+  // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
+  // found.` (printed twice, the second with the stack).
+  { id: 'vitepress.dead-link', category: 'compilation', weight: 84, extend: 'line',
+    re: /^(?:\(!\) Found|\[vitepress\] \d+) dead link/ },
+  // ajv-cli's `validate`: `config/a.json invalid`, then its errors, as JavaScript objects (`  {`, `instancePath:
+  // '/name'`, `message: 'must …'`) or with `--errors=text` on one line (`data/name must match pattern "…"`).
+  { id: 'ajv.invalid', category: 'lint', weight: 80, extend: 'paragraph', gap: 0, maxLines: 120,
+    re: /^\S+\.(?:json\w?|ya?ml) invalid$/ },
+  // Next.js's build: a page throwing while it is prerendered, `Error occurred prerendering page "/x". Read more: …`,
+  // then the error, its frame in the page's source (`> 5 |` at fault), the digest, and `Export encountered an error`.
+  { id: 'next.prerender', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
+    re: /^Error occurred prerendering page "/ },
+  // license-checker's `--failOn` / `--onlyAllow` verdicts: a dependency's licence the project's policy refuses.
+  { id: 'license.refused', category: 'dependency', weight: 80, extend: 'line',
+    re: /^Found license defined by the --failOn flag|^Package "\S+" is licensed under .* by the --onlyAllow flag/ },
+  // A CLI refusing the Node.js it runs on (Astro: `Node.js v20.20.2 is not supported by Astro!`, then `Please upgrade
+  // Node.js to a supported version: ">=22.12.0"`): the job's Node or the package's version, as npm's EBADENGINE.
+  { id: 'node.unsupported', category: 'dependency', weight: 80, extend: 'paragraph', gap: 0,
+    re: /^Node\.js v\d+\.\d+\.\d+ is not supported by \S/ },
   // changesets (`changeset status --since=main`): changed packages without a changeset, a policy check on the pull
   // request as commitlint is; its other `🦋  error` lines say what it could not do.
   // size-limit over budget: `  Package size limit has exceeded by 2.93 kB`, the check's `Size limit:` and `Size:`
@@ -1111,9 +1135,16 @@ export const RULES: readonly Rule[] = uniformRules([
     under: { header: /^ {4}(?:\S+\.nims?\(\d+, \d+\): |Unhandled exception: |\S.* was )/, through: NIM_STACK_LINE_RE },
     lookback: { re: /^\s*\[(?:OK|FAILED|SKIPPED)\] \S|^\[Suite\] /, lines: 60, inclusive: false },
     pick: [{ re: /^\s*\S+\.nims?\(\d+, \d+\): Check failed: |^\s*Unhandled exception: / }] },
-  // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage.
+  // bun test prints a failed test's report (the code frame, `error: expect(received).toBe(expected)` or the thrown
+  // error, the values, the frames) above its verdict, `(fail) describe > name [0.14ms]`: the report runs back to the
+  // previous test's verdict or the file's heading (`test/a.test.ts:`, `::group::test/a.test.ts:` under Actions).
+  { id: 'bun.test-failed', category: 'test_failure', weight: 84, extend: 'line', re: /^\(fail\) \S/,
+    lookback: { re: /^\(\w+\) |^(?:::|##\[)group|^\S+\.[cm]?[jt]sx?:$/, lines: 80, inclusive: false },
+    pick: [{ re: /^(?:error: |\w*Error: )/ }] },
+  // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage. Jest 30 words it as
+  // istanbul's checker does (`Jest: Coverage for lines (45.45%) does not meet "./src/a.js" threshold (90%)`).
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
-    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^ERROR: Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^(?:ERROR|Jest): Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
@@ -1133,7 +1164,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // A path may hold spaces, as javac's may.
   { id: 'checkstyle.violation', category: 'lint', weight: 78, extend: 'line',
     re: new RegExp(String.raw`^\[ERROR\] ${JVM_SOURCE_PATH}:\[\d+(?:,\d+)?\] \([\w.]+\) [A-Z]\w*: \S|^(?:\[ant:checkstyle\] )?\[ERROR\] ${JVM_SOURCE_PATH}\.(?:java|kt|groovy|scala):\d+(?::\d+)?: .* \[[A-Z]\w+\]$`) },
-  { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent',
+  // Next.js runs tsc in its build's `Running TypeScript ...` step and closes the errors with `Failed to type check.`.
+  { id: 'tsc.error', category: 'compilation', weight: 86, extend: 'indent', cont: /^Failed to type check\.$/,
     re: /^\S+\.(?:[cm]?tsx?|vue)(?:\(\d+,\d+\)|:\d+:\d+)(?: - |: ?)error TS\d+:|\berror TS\d{3,5}:/ },
   // javac under -Werror ends with one error that names no line (`error: warnings found and -Werror specified`;
   // maven-compiler-plugin's `[ERROR] /…/Ledger.java: warnings found …`): the warnings above it are why, so the block
@@ -1558,9 +1590,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // vite:css-post]`, `[builtin:vite-json] plugin … threw an error`), the error's message at the line's start under it
   // (`RolldownError: …`, `SyntaxError: [lightningcss minify] …` over its code frame, or `Caused by:` over it), then
   // the JavaScript stack or Rust's `Stack backtrace:`: the prediction lists the message and its frame, not the stack.
+  // Svelte's and SvelteKit's errors put the docs' link under the message (`https://svelte.dev/e/…`) before the frame,
+  // and SvelteKit's own words its message `SvelteKit error: module_removed_lib` under a `[plugin …]` naming no file.
   { id: 'rolldown.plugin-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
-    re: /^\[(?:plugin [^\]]+\](?: \S|$)|builtin:[\w:-]+\] \S)/, cont: /^(?:Caused by:|(?:[A-Z]\w*)?Error: \S.*|\d+ +\| .*)$/,
-    pick: [{ re: /^(?:[A-Z]\w*)?Error: \S/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 }, tail: { lines: 2 } },
+    re: /^\[(?:plugin [^\]]+\](?: \S|$)|builtin:[\w:-]+\] \S)/, cont: /^(?:Caused by:|(?:[A-Z]\w*)?Error: \S.*|[A-Z]\w* error: \S.*|https:\/\/\S+|\d+ +\| .*)$/,
+    pick: [{ re: /^(?:[A-Z]\w*)?Error: \S|^[A-Z]\w* error: \S/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 }, tail: { lines: 2 } },
     under: ROLLDOWN_ERRORS },
   // miette's diagnostics drawn in ASCII, as swc prints them off a terminal: `  x Expected ';', got ')'`, right under it
   // the frame's `   ,-[src/widget.js:4:1]`, the numbered source lines with `   :    ^` under the one at fault, and
@@ -1572,7 +1606,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*,-\[\S+:\d+:\d+\]$|^Error: {3}x \S/, cont: /^\s*(?:\d+ \||:|`-+$)/,
     under: { header: MIETTE_ASCII_ERROR_RE, through: /$^/, alone: /^E/ },
     lookback: { re: MIETTE_ASCII_ERROR_RE, lines: 1, inclusive: true }, pick: [{ re: MIETTE_ASCII_ERROR_RE }] },
-  { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent',
+  // Angular's builder reports a size budget in esbuild's shape (`✘ [ERROR] bundle initial exceeded maximum budget.
+  // Budget 40.00 kB was not met by …`): a check of the output's size, as size-limit's, not the code failing to build.
+  { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent', categoryFrom: { re: /exceeded maximum budget/, category: 'lint' },
     re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
   { id: 'storybook.error', category: 'compilation', weight: 78, extend: 'indent', refine: true, re: /^ERR! (?!=> |\s)\S/ },
@@ -2124,12 +2160,13 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * header (the `●` block below it pulls the header in by look-back), clang-tidy's advice under its findings
  * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file and a
  * frame of Nim's stack trace (`…/lib/system/fatal.nim(54) sysFatal`: a procedure's name, the test's verdict under it
- * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`) and the header of CUnit's
+ * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`), bun test's verdicts on
+ * tests that did not fail (`(todo) handles failure of unicode input`) and the header of CUnit's
  * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column). The JUnit 5 console
  * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^\((?:pass|skip|todo)\) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -2357,7 +2394,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|coverage threshold|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
