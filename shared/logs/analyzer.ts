@@ -34,7 +34,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { cleanLine, ghCliStepOf, headAndTail, type LogReadMeta, timestampOf } from './reader.js';
+import { cleanLine, ghCliColumnsOf, headAndTail, type LogReadMeta, timestampOf } from './reader.js';
 import {
   candidatePositions,
   CASCADE_AT,
@@ -671,6 +671,8 @@ export class LogScanner {
   private scriptEchoes: readonly string[] = NO_ECHOES;
   /** `gh run view --log` format: the step is the second column of every line (null while gh names none). */
   private ghCliStep: string | null = null;
+  /** `gh run view --log` format: the job column of the last line read (a new job starts a new section). */
+  private ghCliJob = '';
   /** Whether the log is in the `gh run view --log` format (decided on its first line). */
   private ghCliFormat = false;
   private readonly steps: readonly JobStep[];
@@ -1033,11 +1035,15 @@ export class LogScanner {
    * until a later job's lines name theirs again (gh decides per job).
    */
   private trackGhCliStep(line: number, raw: string): void {
-    const step = ghCliStepOf(raw);
-    if (step === null) return;
+    const columns = ghCliColumnsOf(raw);
+    if (columns === null) return;
+    const [job, step] = columns;
     if (line === 1) this.ghCliFormat = true;
+    // A new job starts with its set-up even where its step has the name of the last job's (a matrix's `Run npm test`).
+    const newJob = line !== 1 && job !== this.ghCliJob;
+    this.ghCliJob = job;
     if (step === GH_CLI_UNKNOWN_STEP) {
-      if (this.ghCliStep !== null) {
+      if (this.ghCliStep !== null || newJob) {
         this.ghCliStep = null;
         this.startSection('Set up job', 'setup', raw);
       }
@@ -1049,7 +1055,7 @@ export class LogScanner {
       this.section = this.newSection(step, kindOfStepName(step), { number: null, name: step });
       return;
     }
-    if (step !== this.ghCliStep) {
+    if (step !== this.ghCliStep || newJob) {
       if (!this.gha) this.startGha();
       this.ghCliStep = step;
       this.startSection(step, kindOfStepName(step), raw);

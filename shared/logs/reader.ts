@@ -64,6 +64,17 @@ export function ghCliStepOf(raw: string): string | null {
   return m ? (m[2] ?? '') : null;
 }
 
+/**
+ * The job and step columns of a `gh run view --log` line, or null for any other format. gh prints the job's name in
+ * the first column: over several jobs (`--log-failed` over a matrix) a step's name repeats, the job's does not.
+ */
+export function ghCliColumnsOf(raw: string): readonly [job: string, step: string] | null {
+  const tab = raw.indexOf('\t');
+  if (tab <= 0 || tab > 200) return null;
+  const m = GH_CLI_PREFIX_RE.exec(raw);
+  return m ? [m[1] ?? '', m[2] ?? ''] : null;
+}
+
 /** The GitHub Actions timestamp at the start of a raw line (after a `gh run view` prefix), or null. */
 export function timestampOf(raw: string): string | null {
   const m = GH_CLI_PREFIX_RE.exec(raw);
