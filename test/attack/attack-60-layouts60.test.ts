@@ -72,3 +72,22 @@ describe('attack 60: `gh run view --log` over two jobs printed as `UNKNOWN STEP`
     expect(analysis.failures[0]?.step?.name).toBe('Set up job');
   });
 });
+
+describe('attack 60: a first line that only looks like `gh run view --log` output', () => {
+  it("leaves a log whose first line is `git log --format='%h%x09%an%x09%cI%x09%s'` in its own layout", async () => {
+    // Prepare: git 2.x's strict ISO date has an offset (`+00:00` in UTC), never the runner's `Z`; gcc 12's report after it.
+    const log = [
+      'c86452f\tJane Doe\t2026-11-28T19:16:57+00:00\tfix build',
+      'm.c: In function ‘main’:',
+      'm.c:1:20: error: ‘foo’ undeclared (first use in this function)',
+      '    1 | int main(){ return foo; }',
+      '      |                    ^~~',
+      'make: *** [Makefile:3: m.o] Error 1',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert: no step named after the commit's author.
+    expect(analysis.failures[0]?.lines[0]?.text).toBe('m.c:1:20: error: ‘foo’ undeclared (first use in this function)');
+    expect(analysis.failures[0]?.step).toBeUndefined();
+  });
+});
