@@ -91,3 +91,22 @@ describe('attack 60: a first line that only looks like `gh run view --log` outpu
     expect(analysis.failures[0]?.step).toBeUndefined();
   });
 });
+
+describe('attack 60: `gh run view --log` of two steps in a row with the same name', () => {
+  it("explains the failed step by its own output, not by the passed step's before it", async () => {
+    // Prepare: `run: npm test` twice (two `working-directory:`s), both `Run npm test` in the jobs API. The first
+    // passed but printed a traceback a seed script caught; the second failed with one line no rule knows.
+    const passed = [
+      ...runStep('npm test', []).slice(0, 4), '> web@1.0.0 test', '> node seed.js && vitest run', 'Traceback (most recent call last):',
+      '  File "/home/runner/work/app/app/web/seed.py", line 4, in <module>', '    import yaml', "ModuleNotFoundError: No module named 'yaml'", '',
+      ' Test Files  3 passed (3)', '      Tests  12 passed (12)',
+    ];
+    const failed = runStep('npm test', ['> api@1.0.0 test', '> node --test', ...PIP_CHECK_OUTPUT('colorfmt')]);
+    const log = [...gh('test', 'Run npm test', passed), ...gh('test', 'Run npm test', failed)];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert: as in the job log, the failed step's last lines come first, in a step that starts at its header.
+    expect(analysis.failures[0]?.lines.map((l) => l.text)).toContain('tablekit 1.4.0 has requirement colorfmt>=2.0, but you have colorfmt 1.9.2.');
+    expect(analysis.failures[0]?.step?.startLine).toBe(passed.length + 1);
+  });
+});
