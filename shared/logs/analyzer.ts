@@ -34,7 +34,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { cleanLine, ghCliStepOf, headAndTail, type LogReadMeta, timestampOf } from './reader.js';
+import { cleanLine, ghCliColumnsOf, headAndTail, type LogReadMeta, timestampOf } from './reader.js';
 import {
   candidatePositions,
   CASCADE_AT,
@@ -678,6 +678,10 @@ export class LogScanner {
   private scriptEchoes: readonly string[] = NO_ECHOES;
   /** `gh run view --log` format: the step is the second column of every line (null while gh names none). */
   private ghCliStep: string | null = null;
+  /** `gh run view --log` format: the job column of the last line read (a new job starts a new section). */
+  private ghCliJob = '';
+  /** Whether the section the step column started has had its runner's header (see {@link startStepOfHeader}). */
+  private ghCliHeaderRead = false;
   /** Whether the log is in the `gh run view --log` format (decided on its first line). */
   private ghCliFormat = false;
   private readonly steps: readonly JobStep[];
@@ -873,9 +877,17 @@ export class LogScanner {
    * In the `gh run view` format the step column started the section already, at the header: its output starts here.
    */
   private startStepOfHeader(outputFrom: number): void {
-    if (this.stepHeaderTitle !== null) this.startSection(this.stepHeaderTitle, 'step', this.stepHeaderRaw, this.stepHeaderFrom - 1, outputFrom);
-    else if (this.ghCliStep !== null && this.section.outputFrom < outputFrom) this.section.outputFrom = outputFrom;
+    const title = this.stepHeaderTitle;
     this.stepHeaderTitle = null;
+    if (title === null) return;
+    // The column's first header is its step's; a second one under the same name is the next step (two steps of one
+    // name in a row, `Run npm test` twice) or a composite's: the job log starts a step at each header, and so does this.
+    if (this.ghCliStep !== null && !this.ghCliHeaderRead) {
+      this.ghCliHeaderRead = true;
+      if (this.section.outputFrom < outputFrom) this.section.outputFrom = outputFrom;
+      return;
+    }
+    this.startSection(title, 'step', this.stepHeaderRaw, this.stepHeaderFrom - 1, outputFrom);
   }
 
   /** Reads the lines of a step header that turned out to be output, up to `end` (exclusive). */
@@ -1014,7 +1026,7 @@ export class LogScanner {
       if (!this.gha) this.startGha();
       if (GHA_STEP_RE.test(text)) {
         // The step starts once the header shows it is the runner's (see inStepHeader).
-        this.stepHeaderTitle = this.ghCliStep === null ? text.slice(9) : null;
+        this.stepHeaderTitle = text.slice(9);
         this.stepHeaderRaw = raw;
         this.stepHeaderLeft = MAX_STEP_HEADER_LINES;
         this.stepHeaderFrom = line + 1;
@@ -1041,11 +1053,15 @@ export class LogScanner {
    * until a later job's lines name theirs again (gh decides per job).
    */
   private trackGhCliStep(line: number, raw: string): void {
-    const step = ghCliStepOf(raw);
-    if (step === null) return;
+    const columns = ghCliColumnsOf(raw);
+    if (columns === null) return;
+    const [job, step] = columns;
     if (line === 1) this.ghCliFormat = true;
+    // A new job starts with its set-up even where its step has the name of the last job's (a matrix's `Run npm test`).
+    const newJob = line !== 1 && job !== this.ghCliJob;
+    this.ghCliJob = job;
     if (step === GH_CLI_UNKNOWN_STEP) {
-      if (this.ghCliStep !== null) {
+      if (this.ghCliStep !== null || newJob) {
         this.ghCliStep = null;
         this.startSection('Set up job', 'setup', raw);
       }
@@ -1057,9 +1073,10 @@ export class LogScanner {
       this.section = this.newSection(step, kindOfStepName(step), { number: null, name: step });
       return;
     }
-    if (step !== this.ghCliStep) {
+    if (step !== this.ghCliStep || newJob) {
       if (!this.gha) this.startGha();
       this.ghCliStep = step;
+      this.ghCliHeaderRead = false;
       this.startSection(step, kindOfStepName(step), raw);
     }
   }

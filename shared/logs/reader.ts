@@ -51,7 +51,9 @@ export const CLEANED_PREFIX_SOURCE = /* @__PURE__ */ (() =>
   `(?:\\uFEFF)?(?:${[GHA_TS_RE, PIPELINE_TS_RE, CLOCK_TS_RE].map((re) => re.source.slice(1)).join('|')})?(?:${BUILDKIT_PREFIX_RE.source.slice(1)})?`)();
 // `gh run view --log` puts the job and the step name in front of the timestamp, tab-separated. It prints each log
 // file's bytes as they are, so the line a file opens with (the first of the output) has the file's BOM after the columns.
-const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\uFEFF?\d{4}-\d\d-\d\dT\d\d:)/;
+// The timestamp is the runner's, in UTC with a `Z` (GHA_TS_RE): a tab-separated table whose third column is a time with
+// an offset (`git log --format='%h%x09%an%x09%cI'`) is not gh's.
+const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/;
 
 /**
  * The step name of a `gh run view --log` line (`job<TAB>step<TAB>timestamp text`), or null for any other format.
@@ -62,6 +64,17 @@ export function ghCliStepOf(raw: string): string | null {
   if (tab <= 0 || tab > 200) return null;
   const m = GH_CLI_PREFIX_RE.exec(raw);
   return m ? (m[2] ?? '') : null;
+}
+
+/**
+ * The job and step columns of a `gh run view --log` line, or null for any other format. gh prints the job's name in
+ * the first column: over several jobs (`--log-failed` over a matrix) a step's name repeats, the job's does not.
+ */
+export function ghCliColumnsOf(raw: string): readonly [job: string, step: string] | null {
+  const tab = raw.indexOf('\t');
+  if (tab <= 0 || tab > 200) return null;
+  const m = GH_CLI_PREFIX_RE.exec(raw);
+  return m ? [m[1] ?? '', m[2] ?? ''] : null;
 }
 
 /** The GitHub Actions timestamp at the start of a raw line (after a `gh run view` prefix), or null. */
