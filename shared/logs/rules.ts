@@ -421,8 +421,11 @@ const QUOTED_OUTPUT_TAIL = 5;
  * project's and is left out. The code `node -e` and `node -p` were given stands at `[eval]:1` (`file:///…/[eval1]:1`
  * as an ES module).
  */
-/** TestNG's `FAILED: test` (`FAILED: addsTax(999, 20, 1199)` for a data-provider row) over its exception (testng.failed). */
-const TESTNG_FAILED_RE = /^FAILED: [\w$]+(?:\(.*\))?$/;
+/**
+ * TestNG's `FAILED: test` (`FAILED: addsTax(999, 20, 1199)` for a data-provider row) over its exception (testng.failed);
+ * TestNG 7.6+ names the method in full, `FAILED: com.acme.PriceTest$Nested.addsTax(…)`.
+ */
+const TESTNG_FAILED_RE = /^FAILED: [\w$]+(?:\.[\w$]+)*(?:\(.*\))?$/;
 
 /** Crystal's `In src/app.cr:5:19` over the source and caret of its compile error (crystal.error). */
 const CRYSTAL_IN_RE = /^In \S+\.cr:\d+:\d+$/;
