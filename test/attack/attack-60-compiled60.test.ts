@@ -33,6 +33,47 @@ describe('dune.diff-action against the other diffs dune prints', () => {
   });
 });
 
+describe('dune.diff-action on an OCaml source', () => {
+  it("ppx_expect's failure is dune's diff of `test/calc.ml` against `calc.ml.corrected`: a test's failure, not a compile error", async () => {
+    // Prepare: dune 2.9.3, `dune runtest` with `(diff calc.ml calc.ml.corrected)`, the action ppx_expect's tests run
+    // (ppx_expect itself is not installed here; the rule writes the `.corrected` file as it would).
+    const log = lines(
+      'File "test/calc.ml", line 1, characters 0-0:',
+      '         git (internal) (exit 1)',
+      '(cd _build/default && /usr/bin/git --no-pager diff --no-index --color=always -u test/calc.ml test/calc.ml.corrected)',
+      'diff --git a/test/calc.ml b/test/calc.ml.corrected',
+      'index b642e63..3dd89bf 100644',
+      '--- a/test/calc.ml',
+      '+++ b/test/calc.ml.corrected',
+      '@@ -1 +1 @@',
+      '-let%expect_test _ = print_string "3"; [%expect {| 4 |}]',
+      '+let%expect_test _ = print_string "3"; [%expect {| 3 |}]',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('dune.diff-action');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 9, 10]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it('an OCaml type error under the same `File …, characters N-M:` line stays a compile error', async () => {
+    // Prepare: OCaml 4.13.1 through dune 2.9.3.
+    const log = lines(
+      'File "bin/main.ml", line 1, characters 14-17:',
+      '1 | let () = 1 + "a"',
+      '                  ^^^',
+      'Error: This expression has type string but an expression was expected of type',
+      '         int',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('ocaml.error');
+    expect(analysis.category).toBe('compilation');
+  });
+});
+
 describe('testng.failed on exceptions without a message', () => {
   it("TestNG's `FAILED: test` over `java.lang.UnsupportedOperationException` (no message, no `: `) is the test's failure", async () => {
     // Prepare: TestNG 6.9.12 `-verbose 2`, a test that throws `new UnsupportedOperationException()`.
