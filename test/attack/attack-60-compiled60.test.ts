@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+import { RULE_TABLE } from '../../shared/logs/rules.js';
+import { superlinearOn } from '../support/growth.js';
 
 // Session 60's attack on the compiled-language sweep (branch compiled60): other tools' output in the shapes of the
 // new rules (dune.diff-action, testng.failed, nunit.failed's NUnit 2 form, go.build-error's indented lines, the
@@ -170,8 +172,8 @@ describe('crystal.error with the trace Crystal prints under --error-trace', () =
 });
 
 describe("nunit.failed on NUnit 2's other failure sites", () => {
-  it("nunit-console 2.6.3 names where a test failed: `1) TearDown Error :`, `2) SetUp Error :`, `3) Parent Failure :`", async () => {
-    // Prepare: Mono's nunit-console 2.6.3, a [TestFixtureSetUp] and a [TearDown] that throw (stack frames shortened).
+  it("nunit-console 2.6.4 names where a test failed: `1) TearDown Error :`, `2) SetUp Error :`, `3) Parent Failure :`", async () => {
+    // Prepare: Mono's nunit-console 2.6.4 (Debian's, assemblies under nunit.framework-2.6.3), a [TestFixtureSetUp] and a [TearDown] that throw (stack frames shortened).
     const log = lines(
       'ProcessModel: Default    DomainUsage: Single',
       'Execution Runtime: mono-4.0',
@@ -200,4 +202,23 @@ describe("nunit.failed on NUnit 2's other failure sites", () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([8, 9, 13, 14]));
     expect(analysis.category).toBe('test_failure');
   });
+});
+
+describe("the session's expressions", () => {
+  const expressionsOf = (id: string): RegExp[] => {
+    const rule = RULE_TABLE.find((r) => r.id === id);
+    if (rule === undefined) throw new Error(`no rule ${id}`);
+    return [rule.re, rule.cont, rule.end, rule.nextLine, rule.categoryFrom?.re, rule.lookback?.re, rule.under?.header, rule.under?.through].filter((re): re is RegExp => re !== undefined);
+  };
+
+  it('read a long line of their own shapes in linear time', () => {
+    // Prepare: the pieces of the new headlines (TestNG's, NUnit 2's, Crystal's, dune's, dialyzer's, JUnit 5's) many
+    // times over without the whole.
+    const heads = ['', 'FAILED: ', 'In ', 'File "', 'Error: ', '1) ', 'Failures (', '  Proceeding with analysis'];
+    const units = ['a.', 'a$.', 'x(', '(a, ', 'Error', 'Exception', 'a.erl:', 'a.cr:1:', ' 1 | ', 'Test ', ' : ', '", line 1', ', characters 0-', '(internal) (exit', '/.formatted', 'SetUp '];
+    // Act
+    const slow = ['testng.failed', 'nunit.failed', 'crystal.error', 'dune.diff-action', 'dialyzer.warning', 'junit5.console-failures', 'go.build-error'].flatMap((id) => expressionsOf(id).flatMap((re) => superlinearOn(re, heads, units)));
+    // Assert
+    expect(slow).toEqual([]);
+  }, 180_000);
 });
