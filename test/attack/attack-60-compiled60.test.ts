@@ -133,6 +133,36 @@ describe('testng.failed on exceptions without a message', () => {
   });
 });
 
+describe("testng.failed on a configuration method's failure", () => {
+  it("`FAILED CONFIGURATION: @BeforeClass connect` over its exception is TestNG's report, its tests then `SKIPPED:`", async () => {
+    // Prepare: TestNG 6.9.12 `-verbose 2`, a @BeforeClass that throws (frames shortened). TestNG itself exits 0 here;
+    // under Maven or Gradle the run fails on it.
+    const log = lines(
+      '[TestNG] Running:',
+      '  Command line suite',
+      '',
+      'FAILED CONFIGURATION: @BeforeClass connect',
+      'java.lang.IllegalStateException: database not reachable at localhost:5432',
+      '\tat com.acme.DbTest.connect(DbTest.java:4)',
+      '\tat org.testng.TestNG.main(TestNG.java:1374)',
+      '',
+      'SKIPPED: reads',
+      '',
+      '===============================================',
+      '    Command line test',
+      '    Tests run: 1, Failures: 0, Skips: 1',
+      '    Configuration Failures: 1, Skips: 0',
+      '===============================================',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('testng.failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([4, 5]));
+    expect(analysis.category).toBe('test_failure');
+  });
+});
+
 describe('crystal.error with the trace Crystal prints under --error-trace', () => {
   it("`crystal build --error-trace`: the `Error: instantiating 'f(Int32)'` frames lead to the cause, the last `Error:`", async () => {
     // Prepare: Crystal 1.6.0, `crystal build --no-color --error-trace a.cr`, an undefined method two calls deep.
