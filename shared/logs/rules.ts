@@ -423,9 +423,10 @@ const QUOTED_OUTPUT_TAIL = 5;
  */
 /**
  * TestNG's `FAILED: test` (`FAILED: addsTax(999, 20, 1199)` for a data-provider row) over its exception (testng.failed);
- * TestNG 7.6+ names the method in full, `FAILED: com.acme.PriceTest$Nested.addsTax(…)`.
+ * TestNG 7.6+ names the method in full, `FAILED: com.acme.PriceTest$Nested.addsTax(…)`; a failed configuration
+ * method is `FAILED CONFIGURATION: @BeforeClass connect`.
  */
-const TESTNG_FAILED_RE = /^FAILED: [\w$]+(?:\.[\w$]+)*(?:\(.*\))?$/;
+const TESTNG_FAILED_RE = /^FAILED(?: CONFIGURATION: @\w+ |: )[\w$]+(?:\.[\w$]+)*(?:\(.*\))?$/;
 
 /** Crystal's `In src/app.cr:5:19` over the source and caret of its compile error (crystal.error). */
 const CRYSTAL_IN_RE = /^In \S+\.cr:\d+:\d+$/;
@@ -972,7 +973,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. The exception's
   // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds.
   { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until',
-    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error: |Exception(?:: |$))/, end: /^(?:PASSED|FAILED|SKIPPED): |^={20}/,
+    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error: |Exception(?:: |$))/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
     under: { header: TESTNG_FAILED_RE, through: /$^/ }, lookback: { re: TESTNG_FAILED_RE, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
