@@ -133,6 +133,33 @@ describe('testng.failed on exceptions without a message', () => {
   });
 });
 
+describe('testng.failed on an AssertionError without a message', () => {
+  // Open: the rule takes a bare `…Exception` but needs `…Error: `. A bare `Error` at the end of the headline makes the
+  // word the rule's required literal, and the literal index would then try the rule on every compiler's error line
+  // (literals.test.ts bounds those at 24); reading it needs a literal the line index can use, or a rule headed on the
+  // `FAILED: test` line itself (ranked as Ninja's wrapper today).
+  it.fails("`FAILED: test` over a bare `java.lang.AssertionError` (Java's `assert` with no message) is the test's failure", async () => {
+    // Prepare: the real TestNG 6.9.12 run above with the exception Java's `assert total == 3;` throws under `-ea`.
+    const log = lines(
+      'PASSED: emptyCartTotalsZero',
+      'FAILED: totalsThree',
+      'java.lang.AssertionError',
+      '\tat com.acme.CartTest.totalsThree(CartTest.java:9)',
+      '\tat org.testng.TestNG.main(TestNG.java:1374)',
+      '',
+      '===============================================',
+      '    Command line test',
+      '    Tests run: 2, Failures: 1, Skips: 0',
+      '===============================================',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('testng.failed');
+    expect(analysis.category).toBe('test_failure');
+  });
+});
+
 describe("testng.failed on a configuration method's failure", () => {
   it("`FAILED CONFIGURATION: @BeforeClass connect` over its exception is TestNG's report, its tests then `SKIPPED:`", async () => {
     // Prepare: TestNG 6.9.12 `-verbose 2`, a @BeforeClass that throws (frames shortened). TestNG itself exits 0 here;
