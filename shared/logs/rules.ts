@@ -437,8 +437,12 @@ const QUOTED_OUTPUT_TAIL = 5;
  * project's and is left out. The code `node -e` and `node -p` were given stands at `[eval]:1` (`file:///…/[eval1]:1`
  * as an ES module).
  */
-/** TestNG's `FAILED: test` (`FAILED: addsTax(999, 20, 1199)` for a data-provider row) over its exception (testng.failed). */
-const TESTNG_FAILED_RE = /^FAILED: [\w$]+(?:\(.*\))?$/;
+/**
+ * TestNG's `FAILED: test` (`FAILED: addsTax(999, 20, 1199)` for a data-provider row) over its exception (testng.failed);
+ * TestNG 7.6+ names the method in full, `FAILED: com.acme.PriceTest$Nested.addsTax(…)`; a failed configuration
+ * method is `FAILED CONFIGURATION: @BeforeClass connect`.
+ */
+const TESTNG_FAILED_RE = /^FAILED(?: CONFIGURATION: @\w+ |: )[\w$]+(?:\.[\w$]+)*(?:\(.*\))?$/;
 
 /** Crystal's `In src/app.cr:5:19` over the source and caret of its compile error (crystal.error). */
 const CRYSTAL_IN_RE = /^In \S+\.cr:\d+:\d+$/;
@@ -1021,7 +1025,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. The exception's
   // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds.
   { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until',
-    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error: |Exception(?:: |$))/, end: /^(?:PASSED|FAILED|SKIPPED): |^={20}/,
+    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error: |Exception(?:: |$))/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
     under: { header: TESTNG_FAILED_RE, through: /$^/ }, lookback: { re: TESTNG_FAILED_RE, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
@@ -1487,19 +1491,22 @@ export const RULES: readonly Rule[] = uniformRules([
     categoryFrom: { re: /^(?:core\.exception\.AssertError@|\S+\.d\(\d+\): \[unittest\] )/, category: 'test_failure' },
     re: /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\): |^\S+\.d\(\d+\): \[unittest\] /, end: /^(?!-{16}$|\S+:[\d?]+ \S.*\[0x[\da-f]+\]$)/,
     tally: /^\d+\/\d+ modules FAILED unittests$/ },
+  // dune's `(diff expected actual)` action (an expect or cram test's output against its file): `File "t/x.expected",
+  // line 1, characters 0-0:` over the diff tool dune ran (dune 2's `git (internal) (exit 1)` and `(cd _build/default &&
+  // … git diff …)` lines, then git's diff; dune 3 prints the diff right under it, or `Error: Files … differ.` when it has
+  // no diff tool). A test's failure, where the same diff under a check is a formatter's (diff.unified). dune places
+  // the action at the file's start, `line 1, characters 0-0`; read before ocaml.error, as ppx_expect's failure is
+  // this action on the test's own `.ml` (against `x.ml.corrected`) and a headline whose next line fails is not
+  // tried on later rules.
+  { id: 'dune.diff-action', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, hunks: true,
+    re: /^File "[^"]+", line 1, characters 0-0:$/,
+    nextLine: /\(internal\) \(exit|^diff --git |^Error: Files .* differ/, end: /^(?![-+ @\\]|\(cd |index |diff --git |Error: Files |$)/,
+    // `dune build @fmt` prints the same block for a file its formatter would change, against `.formatted/<file>`.
+    categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
     pick: [{ re: /^Error(?: \(warning \d+ \[[\w-]+\]\))?: / }] },
-  // dune's `(diff expected actual)` action (an expect or cram test's output against its file): `File "t/x.expected",
-  // line 1, characters 0-0:` over the diff tool dune ran (dune 2's `git (internal) (exit 1)` and `(cd _build/default &&
-  // … git diff …)` lines, then git's diff; dune 3 prints the diff right under it, or `Error: Files … differ.` when it has
-  // no diff tool). A test's failure, where the same diff under a check is a formatter's (diff.unified).
-  { id: 'dune.diff-action', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, hunks: true,
-    re: /^File "[^"]+", line \d+, characters \d+-\d+:$/,
-    nextLine: /\(internal\) \(exit|^diff --git |^Error: Files .* differ/, end: /^(?![-+ @\\]|\(cd |index |diff --git |Error: Files |$)/,
-    // `dune build @fmt` prints the same block for a file its formatter would change, against `.formatted/<file>`.
-    categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
   // An OCaml program's uncaught exception, `Fatal error: exception Assert_failure("test/t.ml", 6, 2)` (PHP's
   // `Fatal error: Uncaught …` reads alike), with OCAMLRUNPARAM=b its `Raised at …`/`Called from …` frames under it.
   // Under `dune test` the test executable's report starts at dune's ` t alias test/runtest (exit 2)`, its output
