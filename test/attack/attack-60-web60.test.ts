@@ -103,39 +103,6 @@ describe("attack 60 (web60): the session's rules on other runs of the same tools
     expect(analysis.failures[0]?.lines[0]?.text).toBe('Error: bundle initial exceeded maximum budget. Budget 700.00 kB was not met by 12.44 kB with a total of 712.44 kB.');
     expect(analysis.failures[0]?.category).toBe('lint');
   });
-
-  it("ends Next.js's prerender report at the next page's `Error occurred prerendering page` (two pages failing: two reports, not one paragraph of both)", async () => {
-    // Prepare: next build with two pages throwing while prerendered, their reports back to back (no blank line)
-    const page = (p: string): string[] => [
-      `Error occurred prerendering page "/${p}". Read more: https://nextjs.org/docs/messages/prerender-error`,
-      `Error: API_URL is not set: cannot render /${p}`,
-      `    at <unknown> (app/${p}/page.tsx:5:11)`,
-      '  3 | export default function Page() {',
-      '  4 |   if (!url) {',
-      `> 5 |     throw new Error('API_URL is not set: cannot render /${p}');`,
-      '    |           ^',
-      '  6 |   }',
-      ' {',
-      "  digest: '1349165330'",
-      ' }',
-      `Export encountered an error on /${p}/page: /${p}, exiting the build.`,
-    ];
-    await expectTopFailure({
-      name: 'next two pages',
-      log: ghaStep('npm run build', [
-        '   ▲ Next.js 16.4.6 (Turbopack)',
-        '   Generating static pages using 2 workers (0/6) ...',
-        ...page('pricing'),
-        ...page('about'),
-        ' ⨯ Next.js build worker exited with code: 1 and signal: null',
-        '##[error]Process completed with exit code 1.',
-      ]),
-      rule: 'next.prerender',
-      head: 'Error occurred prerendering page "/pricing". Read more: https://nextjs.org/docs/messages/prerender-error',
-      startLine: 7,
-      endLine: 18,
-    });
-  });
 });
 
 describe("attack 60 (web60): other tools' lines in the new formats' shapes", () => {
