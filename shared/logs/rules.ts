@@ -716,8 +716,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // aws-cdk-lib 2's errors name their code in guillemets (`«InvalidBucketNameValue» Invalid S3 bucket name …`, or the
   // synthesis' `[«ValidationFailedWithErrors» Validation failed with the following errors:` over `  [Stack/Id] …`
   // lines); Node prints them as an uncaught exception, with the app's frames and `Relates to construct:` under it.
+  // A code is an identifier of two words or more (`«Enregistrer» …`, a French string in guillemets, is not one).
   { id: 'cdk.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
-    re: /^\[?«[A-Z]\w+» \S/ },
+    re: /^\[?«(?=[A-Z]+[a-z\d]+[A-Z])[A-Z]\w*» \S/ },
   // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
   // found.` (printed twice, the second with the stack).
   { id: 'vitepress.dead-link', category: 'compilation', weight: 84, extend: 'line',
@@ -803,6 +804,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // tests/x.spec.ts:10:1 › title (25ms)`, `(retry #1)` after a retry's), above the run's reports of them.
   { id: 'playwright.list-failed', category: 'test_failure', weight: 62,
     re: /^\s*✘ +\d+ (?:\[[^\]]+\] › )?\S+:\d+:\d+ › \S/, announces: 'playwright.failed' },
+  // bun test prints a failed test's report (the code frame, `error: expect(received).toBe(expected)` or the thrown
+  // error, the values, the frames) above its verdict, `(fail) describe > name [0.14ms]`: the report runs back to the
+  // previous test's verdict or the file's heading (`test/a.test.ts:`, `::group::test/a.test.ts:` under Actions).
+  // In colour (FORCE_COLOR) bun marks its verdicts `✓`/`✗`/`»`/`✎` instead; a `✗` line is bun's with its time
+  // (ahead of test.cross-mark, which would take it alone).
+  { id: 'bun.test-failed', category: 'test_failure', weight: 84, extend: 'line', re: /^(?:\(fail\) \S|✗ \S.* \[\d+(?:\.\d+)?m?s\]$)/,
+    lookback: { re: /^(?:\(\w+\)|[✓✗»✎]) |^(?:::|##\[)group|^\S+\.[cm]?[jt]sx?:$/, lines: 80, inclusive: false },
+    pick: [{ re: /^(?:error: |\w*Error: )/ }] },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -1139,16 +1148,11 @@ export const RULES: readonly Rule[] = uniformRules([
     under: { header: /^ {4}(?:\S+\.nims?\(\d+, \d+\): |Unhandled exception: |\S.* was )/, through: NIM_STACK_LINE_RE },
     lookback: { re: /^\s*\[(?:OK|FAILED|SKIPPED)\] \S|^\[Suite\] /, lines: 60, inclusive: false },
     pick: [{ re: /^\s*\S+\.nims?\(\d+, \d+\): Check failed: |^\s*Unhandled exception: / }] },
-  // bun test prints a failed test's report (the code frame, `error: expect(received).toBe(expected)` or the thrown
-  // error, the values, the frames) above its verdict, `(fail) describe > name [0.14ms]`: the report runs back to the
-  // previous test's verdict or the file's heading (`test/a.test.ts:`, `::group::test/a.test.ts:` under Actions).
-  { id: 'bun.test-failed', category: 'test_failure', weight: 84, extend: 'line', re: /^\(fail\) \S/,
-    lookback: { re: /^\(\w+\) |^(?:::|##\[)group|^\S+\.[cm]?[jt]sx?:$/, lines: 80, inclusive: false },
-    pick: [{ re: /^(?:error: |\w*Error: )/ }] },
   // Jest's and Vitest's coverage thresholds: every test passed, the run fails on coverage. Jest 30 words it as
-  // istanbul's checker does (`Jest: Coverage for lines (45.45%) does not meet "./src/a.js" threshold (90%)`).
+  // istanbul's checker does (`Jest: Coverage for lines (45.45%) does not meet "./src/a.js" threshold (90%)`); Vitest
+  // words a negative threshold (a maximum of uncovered items) `ERROR: Uncovered lines (6) exceed global threshold (2)`.
   { id: 'coverage.threshold', category: 'test_failure', weight: 80, extend: 'line',
-    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^(?:ERROR|Jest): Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
+    re: /^Jest: (?:"[^"]+" coverage threshold for \w+ \(-?\d+(?:\.\d+)?%?\) not met|Uncovered count for \w+ \(\d+\) exceeds )|^(?:ERROR|Jest): Coverage for \w+ \([\d.]+%\) does not meet (?:global|"[^"]+") threshold|^ERROR: Uncovered \w+ \(\d+\) exceeds? (?:global|"[^"]+") threshold|^FAIL Required test coverage of [\d.]+% not reached\.|^\(ERROR\) failed minimum \w+ coverage / },
   // clojure.test (lein test, clojure -X:test): `FAIL in (add-test) (core_test.clj:7)`, then expected/actual.
   { id: 'clojure.test-failed', category: 'test_failure', weight: 86, extend: 'paragraph', gap: 0, maxLines: 40,
     re: /^(?:FAIL|ERROR) in \(\S+\) \(\S+\.clj[cs]?:\d+\)$/ },
@@ -1615,8 +1619,9 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: MIETTE_ASCII_ERROR_RE, lines: 1, inclusive: true }, pick: [{ re: MIETTE_ASCII_ERROR_RE }] },
   // Angular's builder reports a size budget in esbuild's shape (`✘ [ERROR] bundle initial exceeded maximum budget.
   // Budget 40.00 kB was not met by …`): a check of the output's size, as size-limit's, not the code failing to build.
+  // Its webpack builder (build-angular:browser) words the same error `Error: bundle initial exceeded maximum budget. …`.
   { id: 'webpack.error', category: 'compilation', weight: 78, extend: 'indent', categoryFrom: { re: /exceeded maximum budget/, category: 'lint' },
-    re: /^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
+    re: /^Error: (?:\S+ )?\S+ exceeded maximum budget\. |^Module (?:not found|build failed)|^\s*\[vite\]: Rollup failed|^✘ \[ERROR\] |^\[vite:[\w-]+\] \S|^\S+:\d+:\d+: ERROR: / },
   // Storybook's builder logs through npmlog: `ERR! Module not found: …` under `ERR! => Failed to build the preview`.
   { id: 'storybook.error', category: 'compilation', weight: 78, extend: 'indent', refine: true, re: /^ERR! (?!=> |\s)\S/ },
   // svelte-check's human output: the position on its own line, then `Error: message (ts)` and the code.
