@@ -1085,7 +1085,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'hspec.failed', category: 'test_failure', weight: 86, extend: 'paragraph', maxLines: 120, gap: 0,
     re: /^ *(?:[A-Za-z]:)?[\w./\\-]+\.l?hs:\d+:\d+: ?$/, nextLine: /^ *\d+\) \S/, pick: [{ re: /^ *\d+\) \S/ }] },
   { id: 'test.numbered-failure', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 99, inFailureList: true,
-    pick: [{ re: /^\s*(?:(?:[\w.]+)?(?:Error|Exception)(?: \[\w+\])?: |expected |Expected\b)/ }],
+    pick: [{ re: /^\s*(?:(?:[\w.]+)?(?:Error|Exception)(?: \[\w+\])?: |expected |Expected\b(?!:))/ }],
     re: /^(?:nl)?\s*\d+\) (?:\S|\s*$)/, end: /^(?:nl)?\s*(?:\d+\) (?:\S|\s*$)|\d+ (?:passing|failing|pending)\b|npm ERR!|error Command failed|FAILURES!|ERRORS!|--$|Finished in|Failed examples:|\d+ examples?,|Tests: \d+|Randomized with seed|Process finished|\[\d\d:\d\d:\d\d\])/ },
   { id: 'php.test-failed', category: 'test_failure', weight: 80, extend: 'line',
     re: /^FAIL .*\[[^\s[\]]+\.phpt\]/, lookback: { re: /^={4,}DIFF={4,}$/, lines: 200, inclusive: false } },
