@@ -641,6 +641,8 @@ export class LogScanner {
   private lastLine = 0;
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
+  /** Whether {@link rereadUnconfirmed} is reading a dropped block's lines again. */
+  private rereading = false;
   /** The reading of a script's output behind npm's prefix with the tools' rules. */
   private readonly npmOutput = new NpmOutput({
     inFailureList: () => this.inFailureList,
@@ -1641,15 +1643,21 @@ export class LogScanner {
    * A block dropped because no line of it confirmed its rule (see {@link Rule.confirmedBy}) held its lines unread by
    * the other rules: a failure printed inside it (a compiler's error under a script's `FAIL: lint.sh`, which only
    * looks like automake's harness) is real on its own. Its lines under the headline are read again from the ring, as
-   * if no block had been open, and what they open is closed before the line at hand is read. Cold path.
+   * if no block had been open, and what they open is closed before the line at hand is read; a block they open that is
+   * dropped in turn is not read a third time. Cold path.
    */
   private rereadUnconfirmed(block: Block): void {
+    // Once, not again for a block the re-read opens and drops: nested, a staircase of look-alike headlines (each
+    // inside the block above, as tasty's indented `name: FAIL` can be) read each line once per block above it.
+    if (this.rereading) return;
+    this.rereading = true;
     const scanned = this.scannedLine;
     for (let l = block.headLine + 1; l <= block.endLine; l++) {
       const text = this.ringAt(l);
       if (text !== null) this.scan(l, text, text);
     }
     this.closeOpen();
+    this.rereading = false;
     // The line at hand is asked about again: the questions of the lines read since were the memo's last.
     const current = this.ringAt(scanned);
     if (current !== null) startLine(current);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, LogScanner } from '../../shared/logs/index.js';
+import { RULES } from '../../shared/logs/rules.js';
+
+// Attack on branch gaps60 (session 60's known gaps): hostile and look-alike input for what it added — the re-read of
+// a never-confirmed block (`rereadUnconfirmed`), nox's session status, automake's harness lines.
+
+/** How many times the scanner reads a line (its private `scan`), over the analysis of `log`. */
+async function scansOf(log: string): Promise<number> {
+  const proto = LogScanner.prototype as unknown as { scan: (...args: unknown[]) => void };
+  const scan = proto.scan;
+  let count = 0;
+  proto.scan = function (this: unknown, ...args: unknown[]) {
+    count++;
+    return scan.apply(this, args);
+  };
+  try {
+    await analyzeLog(log);
+  } finally {
+    proto.scan = scan;
+  }
+  return count;
+}
+
+describe('attack 60: the re-read of a never-confirmed block stays linear', () => {
+  it('reads a staircase of look-alike `name: FAIL` lines (each one under the last) a bounded number of times', async () => {
+    // Prepare: tasty's headline shape without its time or rerun hint, each line one space deeper than the one above:
+    // every block is never confirmed and holds the next one's headline. Re-read recursively, a 60-line block costs
+    // 60 + 59 + … + 1 scans (about 30 per line); a hostile log of such staircases ran about ten times slower.
+    const lines: string[] = [];
+    for (let r = 0; r < 20; r++) for (let k = 0; k < 60; k++) lines.push(`${' '.repeat(k)}t${k}: FAIL`);
+    // Act
+    const scans = await scansOf(lines.join('\n'));
+    // Assert: each line read at most about twice (once live, once again in its dropped block's re-read).
+    expect(scans).toBeLessThanOrEqual(3 * lines.length);
+  });
+});
+
+describe("attack 60: nox's session status line is matched in linear time", () => {
+  it('gives up quickly on a long line of `failed: ` fragments that does not end in a period', () => {
+    // Prepare: `.+ (?:failed|aborted)(?:: .*)?\.$` tries `.*` to the end from every ` failed: ` (quadratic).
+    const rule = RULES.find((r) => r.id === 'nox.session-failed');
+    const line = `nox > Session ${' failed: '.repeat(20000)}x`;
+    // Act
+    const t0 = performance.now();
+    const matched = rule?.re.test(line);
+    const ms = performance.now() - t0;
+    // Assert
+    expect(matched).toBe(false);
+    expect(ms).toBeLessThan(150);
+  });
+
+  it("still reads nox's own status lines", () => {
+    const rule = RULES.find((r) => r.id === 'nox.session-failed');
+    for (const l of [
+      'nox > Session tests failed.',
+      "nox > Session tests(python='3.11', django='4.2') failed.",
+      'nox > Session lint failed: Python interpreter 3.8 not found.',
+      'nox > Session docs aborted.',
+    ]) expect(rule?.re.test(l), l).toBe(true);
+    for (const l of ['nox > Session tests was successful.', 'nox > Session tests skipped: Python interpreter 3.7 not found.', 'nox > Session tests failed: no period'])
+      expect(rule?.re.test(l), l).toBe(false);
+  });
+});
