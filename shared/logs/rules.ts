@@ -993,9 +993,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
   // nox runs its sessions one after another and says of each that failed `nox > Session tests(python='3.11') failed.`
-  // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun).
+  // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun). The
+  // period at the end is looked for once, ahead: after each ` failed: ` it made the expression quadratic.
   { id: 'nox.session-failed', category: 'unknown', weight: 28, extend: 'line', statusOnly: true, endsRun: true,
-    re: /^nox > Session .+ (?:failed|aborted)(?:: .*)?\.$/ },
+    re: /^nox > Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/ },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   // test-unit (Ruby's other xUnit) names the test on the headline (`test_…`, or `test: …` for a `test "…" do` block):
