@@ -2280,7 +2280,9 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   }
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
-  if (block.section.runsEnded > 0) failure.run = block.run;
+  // Only a failure of a session that then said it failed: nox goes on to its next sessions, and one that passes
+  // (`Session docs was successful.`) may print a complaint that failed nothing (pip's resolver's) after the last.
+  if (block.run < block.section.runsEnded) failure.run = block.run;
   return failure;
 }
 

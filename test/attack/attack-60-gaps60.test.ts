@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, LogScanner } from '../../shared/logs/index.js';
+import { analyzeLog, LogScanner, predictionLines } from '../../shared/logs/index.js';
 import { RULES } from '../../shared/logs/rules.js';
 
 // Attack on branch gaps60 (session 60's known gaps): hostile and look-alike input for what it added — the re-read of
@@ -60,5 +60,57 @@ describe("attack 60: nox's session status line is matched in linear time", () =>
     ]) expect(rule?.re.test(l), l).toBe(true);
     for (const l of ['nox > Session tests was successful.', 'nox > Session tests skipped: Python interpreter 3.7 not found.', 'nox > Session tests failed: no period'])
       expect(rule?.re.test(l), l).toBe(false);
+  });
+});
+
+describe("attack 60: nox's later sessions that passed are no failed session's report", () => {
+  it("does not list a passing session's pip resolver complaint after the failed session's pytest report", async () => {
+    // Prepare: nox goes on after a failed session (no --stop-on-first-error); the docs session that follows installs
+    // its requirements (pip's resolver complaint, which fails nothing: `Session docs was successful.`). Laid out as
+    // nox 2023 prints it; the complaint, line 27, is of no session that said it failed.
+    const log = [
+      "##[group]Run nox",
+      "nox",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "nox > Running session tests",
+      "nox > Creating virtual environment (virtualenv) using python3 in .nox/tests",
+      "nox > python -m pip install pytest",
+      "nox > pytest -q",
+      ".F.                                                                      [100%]",
+      "=================================== FAILURES ===================================",
+      "_________________________________ test_total ___________________________________",
+      "",
+      "    def test_total():",
+      ">       assert total([1, 2]) == 4",
+      "E       assert 3 == 4",
+      "E        +  where 3 = total([1, 2])",
+      "",
+      "tests/test_cart.py:5: AssertionError",
+      "=========================== short test summary info ============================",
+      "FAILED tests/test_cart.py::test_total - assert 3 == 4",
+      "1 failed, 2 passed in 0.03s",
+      "nox > Command pytest -q failed with exit code 1",
+      "nox > Session tests failed.",
+      "nox > Running session docs",
+      "nox > Creating virtual environment (virtualenv) using python3 in .nox/docs",
+      "nox > python -m pip install -r docs/requirements.txt",
+      "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed. This behaviour is the source of the following dependency conflicts.",
+      "sphinx-rtd-theme 1.2.0 requires docutils<0.19, but you have docutils 0.20.1 which is incompatible.",
+      "nox > sphinx-build -W docs docs/_build",
+      "Running Sphinx v7.2.6",
+      "building [html]: targets for 3 source files that are out of date",
+      "build succeeded.",
+      "nox > Session docs was successful.",
+      "nox > Ran multiple sessions:",
+      "nox > * tests: failed",
+      "nox > * docs: success",
+      "##[error]Process completed with exit code 1."
+    ].join('\n');
+    // Act
+    const lines = predictionLines(await analyzeLog(log));
+    // Assert
+    expect(lines[0]).toBe(15);
+    expect(lines).not.toContain(27);
   });
 });
