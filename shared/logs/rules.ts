@@ -1003,12 +1003,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // `Failure: test_tax(InvoiceTest):` over its message, `Error: test_x(ConfigTest): KeyError: key not found: "region"`
   // with it, `Failure: test_x(SlugTest)` without one (the location and code snippet first, the values under them),
   // each report between two rules of `=`. A program's `Error: could not reach the database (Postgres)` is no test's,
-  // nor is `Error: testdata/x.yaml: … (ParseError)`: a test's name is `test_…` or `test: …`. A report counts only
+  // nor is `Error: testdata/x.yaml: … (ParseError)`: a test's name is `test_…` (with a data set's label in brackets,
+  // `test_tax[small](InvoiceTest)`) or `test: …`. A report counts only
   // with its test's name (minitest's `CartTest#test_total:` under its bare `Error:`): a loader's error under a
   // bare `Error:` line is left to the rules that read it (see Rule.confirmedBy).
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
-    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test(?:_\w*|: .*)\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/,
-    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*|: .*)\(/ },
+    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/,
+    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\(/ },
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).

@@ -114,3 +114,77 @@ describe("attack 60: nox's later sessions that passed are no failed session's re
     expect(lines).not.toContain(27);
   });
 });
+
+describe("attack 60: test-unit's data-driven tests are tests by name", () => {
+  it('reads `Failure: test_tax[small](InvoiceTest)` as its own report, not as the report above it going on', async () => {
+    // Prepare: real output of test-unit 3.5.7 (Ruby 3.1, Debian 12) over a `data(...)`-driven test, a `test "…"`
+    // block and a sub_test_case's test. Each report stands between rules of `=`; the data set's label is in brackets.
+    const log = [
+      "Loaded suite tu_test",
+      "Started",
+      "F",
+      "===============================================================================",
+      "Failure: test: adds item(InvoiceTest)",
+      "tu_test.rb:9:in `block in <class:InvoiceTest>'",
+      "      6:     assert_equal(b, a * 3)",
+      "      7:   end",
+      "      8:   test \"adds item\" do",
+      "  =>  9:     assert_equal(1, 2)",
+      "     10:   end",
+      "     11:   sub_test_case \"Cart\" do",
+      "     12:     test \"totals\" do",
+      "<1> expected but was",
+      "<2>",
+      "===============================================================================",
+      "F",
+      "===============================================================================",
+      "Failure: test_tax[small](InvoiceTest)",
+      "tu_test.rb:6:in `test_tax'",
+      "     3:   data(\"small\" => [1, 2], \"large\" => [10, 20])",
+      "     4:   def test_tax(data)",
+      "     5:     a, b = data",
+      "  => 6:     assert_equal(b, a * 3)",
+      "     7:   end",
+      "     8:   test \"adds item\" do",
+      "     9:     assert_equal(1, 2)",
+      "<2> expected but was",
+      "<3>",
+      "===============================================================================",
+      "F",
+      "===============================================================================",
+      "Failure: test_tax[large](InvoiceTest)",
+      "tu_test.rb:6:in `test_tax'",
+      "     3:   data(\"small\" => [1, 2], \"large\" => [10, 20])",
+      "     4:   def test_tax(data)",
+      "     5:     a, b = data",
+      "  => 6:     assert_equal(b, a * 3)",
+      "     7:   end",
+      "     8:   test \"adds item\" do",
+      "     9:     assert_equal(1, 2)",
+      "<20> expected but was",
+      "<30>",
+      "",
+      "diff:",
+      "? 20",
+      "? 3 ",
+      "? ? ",
+      "===============================================================================",
+      "E",
+      "===============================================================================",
+      "Error: test: totals(InvoiceTest::Cart): KeyError: key not found: region",
+      "tu_test.rb:13:in `block (2 levels) in <class:InvoiceTest>'",
+      "===============================================================================",
+      "",
+      "Finished in 0.024921431 seconds.",
+      "-------------------------------------------------------------------------------",
+      "4 tests, 3 assertions, 3 failures, 1 errors, 0 pendings, 0 omissions, 0 notifications",
+      "0% passed",
+      "-------------------------------------------------------------------------------",
+      "160.50 tests/s, 120.38 assertions/s"
+    ].join('\n');
+    // Act
+    const failures = (await analyzeLog(log)).failures.filter((f) => f.rule === 'minitest.failed');
+    // Assert: four reports, on lines 5, 19, 33 and 52.
+    expect(failures.map((f) => f.startLine).sort((a, b) => a - b)).toEqual([5, 19, 33, 52]);
+  });
+});
