@@ -1608,10 +1608,12 @@ export class LogScanner {
     // The head is still the line the block opened on unless a picked line or the next line replaced it.
     // An annotation's copy of a report (Playwright's `github` reporter beside its `list` one) is the same failure as
     // the report: its template leaves the runner's `##[error]` out, as its key does (see reportPickedLine).
-    const facts = this.headFacts(block.annotated && !picked && !block.rule.headNext ? block.headText.slice(ANNOTATION.length) : block.headText, picked || block.rule.headNext ? 0 : block.headShape);
+    const asRepeat = block.annotated && !picked && !block.rule.headNext;
+    const facts = this.headFacts(asRepeat ? block.headText.slice(ANNOTATION.length) : block.headText, picked || block.rule.headNext ? 0 : block.headShape);
     const template = facts.template;
     block.template = template;
-    if (this.baseline) block.inBaseline = this.baseline.has(template);
+    // A green run's baseline keeps each line's template as the line stands, `##[error]` and all (see baseline.ts).
+    if (this.baseline) block.inBaseline = this.baseline.has(template) || (asRepeat && this.baseline.has(normalizeLine(block.headText)));
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
     // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), or by its
     // headline when the output is empty (`╰─> [0 lines of output]`), whatever that headline says (pip's `× … did not

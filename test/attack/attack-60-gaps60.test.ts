@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, LogScanner, predictionLines } from '../../shared/logs/index.js';
+import { analyzeLog, LogBaseline, LogScanner, predictionLines } from '../../shared/logs/index.js';
 import { RULES } from '../../shared/logs/rules.js';
 
 // Attack on branch gaps60 (session 60's known gaps): hostile and look-alike input for what it added — the re-read of
@@ -186,5 +186,27 @@ describe("attack 60: test-unit's data-driven tests are tests by name", () => {
     const failures = (await analyzeLog(log)).failures.filter((f) => f.rule === 'minitest.failed');
     // Assert: four reports, on lines 5, 19, 33 and 52.
     expect(failures.map((f) => f.startLine).sort((a, b) => a - b)).toEqual([5, 19, 33, 52]);
+  });
+});
+
+describe("attack 60: an annotation a green run printed too is still the green run's noise", () => {
+  it('ranks an `::error` every run prints (its step continues on error) as baseline noise, under the new error', async () => {
+    // Prepare: a report-only check annotates the same finding on every run, green or red (continue-on-error); the
+    // baseline keeps the green run's line as it stands, `##[error]` and all. Session 60 took the runner's `##[error]`
+    // out of an annotated block's template, which then no longer met the baseline's.
+    const noise = '##[error]Error: src/legacy.js uses the deprecated request API';
+    const step = (name: string, ...out: string[]) => [`##[group]Run ${name}`, name, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...out];
+    const green = [...step('./scripts/report-deprecations.sh', noise), ...step('./scripts/deploy.sh', 'deployed')].join('\n');
+    const failing = [
+      ...step('./scripts/report-deprecations.sh', noise),
+      ...step('./scripts/deploy.sh', 'Error: invalid config: missing key region', '##[error]Process completed with exit code 1.'),
+    ].join('\n');
+    // Act
+    const baseline = await LogBaseline.fromLog(green);
+    const analysis = await analyzeLog(failing, { baseline });
+    // Assert
+    const noisy = analysis.failures.find((f) => f.startLine === 5);
+    expect(noisy?.inBaseline).toBe(true);
+    expect(analysis.failures[0]?.startLine).toBe(10);
   });
 });
