@@ -929,7 +929,8 @@ export class LogScanner {
       }
       // (Not a rule whose headline counts only under its tool's line or in a failure list: those are asked again.)
       again = this.untilHeadline && open.rule.under === undefined && open.rule.inFailureList !== true ? open.rule : null;
-      if (this.untilHeadline && open.rule.confirmedByNext === true) open.confirmed = true;
+      // Only right under it: a line between (a script's own output under its `FAIL: packages/api`) is no harness's.
+      if (this.untilHeadline && open.rule.confirmedByNext === true && open.lineCount === 1) open.confirmed = true;
       this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();

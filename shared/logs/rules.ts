@@ -121,8 +121,9 @@ export interface Rule {
    */
   readonly confirmedBy?: RegExp;
   /**
-   * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block, confirms it as well (a test
-   * harness's next `FAIL: t/x` is as much the harness's line as its `PASS:`; the last block still needs its own).
+   * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block right under its headline,
+   * confirms it as well (a test harness's next `FAIL: t/x` is as much the harness's line as its `PASS:`; the last
+   * block still needs its own). With lines between, not: a script's `FAIL: packages/api` over tsc's errors.
    */
   readonly confirmedByNext?: boolean;
   /**

@@ -210,3 +210,30 @@ describe("attack 60: an annotation a green run printed too is still the green ru
     expect(analysis.failures[0]?.startLine).toBe(10);
   });
 });
+
+describe("attack 60: a script's `FAIL: dir` lines are not automake's harness", () => {
+  it("reads the compiler's error under the first of two look-alike `FAIL:` lines", async () => {
+    // Prepare: a monorepo's script type-checks each package and prints `FAIL: packages/x` over tsc's output. No line
+    // of automake's harness: the first `FAIL:` block was confirmed only by the second `FAIL:` under it
+    // (confirmedByNext), and took tsc's first error (line 8) out of the other rules' reach.
+    const log = [
+      "##[group]Run ./scripts/typecheck-all.sh",
+      "./scripts/typecheck-all.sh",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "Type-checking 3 packages...",
+      "OK: packages/core",
+      "FAIL: packages/api",
+      "src/index.ts(3,5): error TS2322: Type 'string' is not assignable to type 'number'.",
+      "FAIL: packages/web",
+      "src/app.tsx(10,1): error TS2304: Cannot find name 'foo'.",
+      "2 of 3 packages failed",
+      "##[error]Process completed with exit code 1."
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('tsc.error');
+    expect(predictionLines(analysis)[0]).toBe(8);
+  });
+});
