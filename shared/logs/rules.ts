@@ -794,11 +794,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // driver's `FAIL tests/x (exit status: 1)`. Each such line opens a block down to the next (the test's output has no
   // shape of its own), or to the summary's banner of 76 `=`. A `FAIL: lint.sh` printed by another tool opens one
   // too: it counts only with a line of the harness in it (a passed or skipped test's result, a section's closing
-  // status, the banner), and a block dropped for want of one is read again by the other rules (a compiler's error
-  // under it). Two `FAIL:` lines one under the other confirm the first (`confirmedByNext`).
+  // status, the banner, test-suite.log's counts `# TOTAL: 3`, the TAP stream's `not ok 2` above its driver's line),
+  // and a block dropped for want of one is read again by the other rules (a compiler's error under it). Two `FAIL:`
+  // lines one under the other confirm the first (`confirmedByNext`); with other lines between, those must.
   { id: 'automake.test-failed', category: 'test_failure', weight: 64, extend: 'until', maxLines: 150, gap: 2,
     re: /^(?:FAIL|ERROR|XPASS): (?=\S*[/._-])\S+(?: \d+)?(?: [-#] .*)?$/, end: /^Testsuite summary for /,
-    confirmedBy: /^(?:(?:PASS|SKIP|XFAIL): \S|(?:FAIL|XPASS|ERROR) \S+ \(exit status: \d+\)$|={76}$)/, confirmedByNext: true },
+    confirmedBy: /^(?:(?:PASS|SKIP|XFAIL): \S|(?:FAIL|XPASS|ERROR) \S+ \(exit status: \d+\)$|={76}$|# (?:TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR): +\d+$|(?:not )?ok \d+\b)/, confirmedByNext: true },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
   // later `error: while executing test …` and `error: the following build command failed …` only say so again
   // (WRAPPER_RE).

@@ -237,3 +237,68 @@ describe("attack 60: a script's `FAIL: dir` lines are not automake's harness", (
     expect(predictionLines(analysis)[0]).toBe(8);
   });
 });
+
+describe("attack 60: automake's harness lines with other lines of the harness between", () => {
+  it('reads a TAP test whose every case fails (tap-driver.sh, VERBOSE=1) as the harness report it is', async () => {
+    // Prepare: real output of automake 1.16.5's tap-driver.sh (`make check VERBOSE=1`, Debian 12) over a TAP script
+    // whose two cases fail and a shell test that passes. In test-suite.log the TAP stream stands between the driver's
+    // `FAIL:` lines (`# got 3`, `not ok 2 - …`), and the log's header and counts between the last progress line and
+    // the first section: lines of the harness, which confirm a block as the `FAIL:` right under it does.
+    const log = [
+      "make  check-TESTS",
+      "make[1]: Entering directory '/tmp/a60/am'",
+      "make[2]: Entering directory '/tmp/a60/am'",
+      "FAIL: t/all.tap 1 - empty is empty",
+      "FAIL: t/all.tap 2 - full after 8 pushes",
+      "PASS: t/ok.sh",
+      "=====================================",
+      "   ringbuf 1.2.0: ./test-suite.log",
+      "=====================================",
+      "",
+      "# TOTAL: 3",
+      "# PASS:  1",
+      "# SKIP:  0",
+      "# XFAIL: 0",
+      "# FAIL:  2",
+      "# XPASS: 0",
+      "# ERROR: 0",
+      "",
+      ".. contents:: :depth: 2",
+      "",
+      "FAIL: t/all",
+      "===========",
+      "",
+      "1..2",
+      "not ok 1 - empty is empty",
+      "FAIL: t/all.tap 1 - empty is empty",
+      "# got 3",
+      "not ok 2 - full after 8 pushes",
+      "FAIL: t/all.tap 2 - full after 8 pushes",
+      "# got 7 elements",
+      "",
+      "============================================================================",
+      "Testsuite summary for ringbuf 1.2.0",
+      "============================================================================",
+      "# TOTAL: 3",
+      "# PASS:  1",
+      "# SKIP:  0",
+      "# XFAIL: 0",
+      "# FAIL:  2",
+      "# XPASS: 0",
+      "# ERROR: 0",
+      "============================================================================",
+      "See ./test-suite.log",
+      "============================================================================",
+      "make[2]: *** [Makefile:485: test-suite.log] Error 1",
+      "make[2]: Leaving directory '/tmp/a60/am'",
+      "make[1]: *** [Makefile:593: check-TESTS] Error 2",
+      "make[1]: Leaving directory '/tmp/a60/am'",
+      "make: *** [Makefile:797: check-am] Error 2"
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('automake.test-failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([4, 5, 21, 24, 26, 27, 29]));
+  });
+});
