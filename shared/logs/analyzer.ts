@@ -644,6 +644,8 @@ export class LogScanner {
   private lastLine = 0;
   /** The line {@link scan} is reading: the one `lineShape` is the shape class of. */
   private scannedLine = 0;
+  /** Whether {@link rereadUnconfirmed} is reading a dropped block's lines again. */
+  private rereading = false;
   /** The reading of a script's output behind npm's prefix with the tools' rules. */
   private readonly npmOutput = new NpmOutput({
     inFailureList: () => this.inFailureList,
@@ -948,7 +950,8 @@ export class LogScanner {
       }
       // (Not a rule whose headline counts only under its tool's line or in a failure list: those are asked again.)
       again = this.untilHeadline && open.rule.under === undefined && open.rule.inFailureList !== true ? open.rule : null;
-      if (this.untilHeadline && open.rule.confirmedByNext === true) open.confirmed = true;
+      // Only right under it: a line between (a script's own output under its `FAIL: packages/api`) is no harness's.
+      if (this.untilHeadline && open.rule.confirmedByNext === true && open.lineCount === 1) open.confirmed = true;
       this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
@@ -1645,10 +1648,12 @@ export class LogScanner {
     // The head is still the line the block opened on unless a picked line or the next line replaced it.
     // An annotation's copy of a report (Playwright's `github` reporter beside its `list` one) is the same failure as
     // the report: its template leaves the runner's `##[error]` out, as its key does (see reportPickedLine).
-    const facts = this.headFacts(block.annotated && !picked && !block.rule.headNext ? block.headText.slice(ANNOTATION.length) : block.headText, picked || block.rule.headNext ? 0 : block.headShape);
+    const asRepeat = block.annotated && !picked && !block.rule.headNext;
+    const facts = this.headFacts(asRepeat ? block.headText.slice(ANNOTATION.length) : block.headText, picked || block.rule.headNext ? 0 : block.headShape);
     const template = facts.template;
     block.template = template;
-    if (this.baseline) block.inBaseline = this.baseline.has(template);
+    // A green run's baseline keeps each line's template as the line stands, `##[error]` and all (see baseline.ts).
+    if (this.baseline) block.inBaseline = this.baseline.has(template) || (asRepeat && this.baseline.has(normalizeLine(block.headText)));
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
     // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), or by its
     // headline when the output is empty (`╰─> [0 lines of output]`), whatever that headline says (pip's `× … did not
@@ -1680,15 +1685,21 @@ export class LogScanner {
    * A block dropped because no line of it confirmed its rule (see {@link Rule.confirmedBy}) held its lines unread by
    * the other rules: a failure printed inside it (a compiler's error under a script's `FAIL: lint.sh`, which only
    * looks like automake's harness) is real on its own. Its lines under the headline are read again from the ring, as
-   * if no block had been open, and what they open is closed before the line at hand is read. Cold path.
+   * if no block had been open, and what they open is closed before the line at hand is read; a block they open that is
+   * dropped in turn is not read a third time. Cold path.
    */
   private rereadUnconfirmed(block: Block): void {
+    // Once, not again for a block the re-read opens and drops: nested, a staircase of look-alike headlines (each
+    // inside the block above, as tasty's indented `name: FAIL` can be) read each line once per block above it.
+    if (this.rereading) return;
+    this.rereading = true;
     const scanned = this.scannedLine;
     for (let l = block.headLine + 1; l <= block.endLine; l++) {
       const text = this.ringAt(l);
       if (text !== null) this.scan(l, text, text);
     }
     this.closeOpen();
+    this.rereading = false;
     // The line at hand is asked about again: the questions of the lines read since were the memo's last.
     const current = this.ringAt(scanned);
     if (current !== null) startLine(current);
@@ -2311,7 +2322,9 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   }
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
-  if (block.section.runsEnded > 0) failure.run = block.run;
+  // Only a failure of a session that then said it failed: nox goes on to its next sessions, and one that passes
+  // (`Session docs was successful.`) may print a complaint that failed nothing (pip's resolver's) after the last.
+  if (block.run < block.section.runsEnded) failure.run = block.run;
   return failure;
 }
 

@@ -121,8 +121,9 @@ export interface Rule {
    */
   readonly confirmedBy?: RegExp;
   /**
-   * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block, confirms it as well (a test
-   * harness's next `FAIL: t/x` is as much the harness's line as its `PASS:`; the last block still needs its own).
+   * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block right under its headline,
+   * confirms it as well (a test harness's next `FAIL: t/x` is as much the harness's line as its `PASS:`; the last
+   * block still needs its own). With lines between, not: a script's `FAIL: packages/api` over tsc's errors.
    */
   readonly confirmedByNext?: boolean;
   /**
@@ -836,11 +837,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // driver's `FAIL tests/x (exit status: 1)`. Each such line opens a block down to the next (the test's output has no
   // shape of its own), or to the summary's banner of 76 `=`. A `FAIL: lint.sh` printed by another tool opens one
   // too: it counts only with a line of the harness in it (a passed or skipped test's result, a section's closing
-  // status, the banner), and a block dropped for want of one is read again by the other rules (a compiler's error
-  // under it). Two `FAIL:` lines one under the other confirm the first (`confirmedByNext`).
+  // status, the banner, test-suite.log's counts `# TOTAL: 3`, the TAP stream's `not ok 2` above its driver's line),
+  // and a block dropped for want of one is read again by the other rules (a compiler's error under it). Two `FAIL:`
+  // lines one under the other confirm the first (`confirmedByNext`); with other lines between, those must.
   { id: 'automake.test-failed', category: 'test_failure', weight: 64, extend: 'until', maxLines: 150, gap: 2,
     re: /^(?:FAIL|ERROR|XPASS): (?=\S*[/._-])\S+(?: \d+)?(?: [-#] .*)?$/, end: /^Testsuite summary for /,
-    confirmedBy: /^(?:(?:PASS|SKIP|XFAIL): \S|(?:FAIL|XPASS|ERROR) \S+ \(exit status: \d+\)$|={76}$)/, confirmedByNext: true },
+    confirmedBy: /^(?:(?:PASS|SKIP|XFAIL): \S|(?:FAIL|XPASS|ERROR) \S+ \(exit status: \d+\)$|={76}$|# (?:TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR): +\d+$|(?:not )?ok \d+\b)/, confirmedByNext: true },
   // zig build test: `error: 'cart.test.total' failed:`, then `expected 90, found 100` and the trace indented below; its
   // later `error: while executing test …` and `error: the following build command failed …` only say so again
   // (WRAPPER_RE).
@@ -1052,21 +1054,23 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'exunit.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200, gap: 2,
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
   // nox runs its sessions one after another and says of each that failed `nox > Session tests(python='3.11') failed.`
-  // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun).
+  // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun). The
+  // period at the end is looked for once, ahead: after each ` failed: ` it made the expression quadratic.
   { id: 'nox.session-failed', category: 'unknown', weight: 28, extend: 'line', statusOnly: true, endsRun: true,
-    re: /^nox > Session .+ (?:failed|aborted)(?:: .*)?\.$/ },
+    re: /^nox > Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/ },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   // test-unit (Ruby's other xUnit) names the test on the headline (`test_…`, or `test: …` for a `test "…" do` block):
   // `Failure: test_tax(InvoiceTest):` over its message, `Error: test_x(ConfigTest): KeyError: key not found: "region"`
   // with it, `Failure: test_x(SlugTest)` without one (the location and code snippet first, the values under them),
   // each report between two rules of `=`. A program's `Error: could not reach the database (Postgres)` is no test's,
-  // nor is `Error: testdata/x.yaml: … (ParseError)`: a test's name is `test_…` or `test: …`. A report counts only
+  // nor is `Error: testdata/x.yaml: … (ParseError)`: a test's name is `test_…` (with a data set's label in brackets,
+  // `test_tax[small](InvoiceTest)`) or `test: …`. A report counts only
   // with its test's name (minitest's `CartTest#test_total:` under its bare `Error:`): a loader's error under a
   // bare `Error:` line is left to the rules that read it (see Rule.confirmedBy).
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
-    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test(?:_\w*|: .*)\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/,
-    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*|: .*)\(/ },
+    re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/,
+    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\(/ },
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).

@@ -59,7 +59,8 @@ export interface Failure {
   taskPrefix?: string;
   /**
    * Which of the step's runner's sessions printed it, counted by the sessions that failed before it (nox's `nox >
-   * Session lint failed.`, see `Rule.endsRun`); only in a step whose runner said a session failed.
+   * Session lint failed.`, see `Rule.endsRun`); only for a failure printed before such a line (in a session that
+   * said it failed, or one before it), not for one of the sessions after the last.
    */
   run?: number;
   /**
