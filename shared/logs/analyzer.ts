@@ -34,7 +34,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { cleanLine, ghCliColumnsOf, headAndTail, type LogReadMeta, timestampOf } from './reader.js';
+import { cleanLine, GH_CLI_LEAD_LINES, ghCliColumnsOf, headAndTail, type LogReadMeta, timestampOf } from './reader.js';
 import {
   candidatePositions,
   CASCADE_AT,
@@ -684,7 +684,7 @@ export class LogScanner {
   private ghCliJob = '';
   /** Whether the section the step column started has had its runner's header (see {@link startStepOfHeader}). */
   private ghCliHeaderRead = false;
-  /** Whether the log is in the `gh run view --log` format (decided on its first line). */
+  /** Whether the log is in the `gh run view --log` format (decided on its first lines, as the reader decides). */
   private ghCliFormat = false;
   private readonly steps: readonly JobStep[];
   private readonly baseline: BaselineLookup | null;
@@ -710,7 +710,7 @@ export class LogScanner {
     const open = this.open;
     if (open !== null && line >= open.readBy) this.readAhead(open);
     this.lastLine = line;
-    if (line === 1 || this.ghCliFormat) this.trackGhCliStep(line, raw);
+    if (line <= GH_CLI_LEAD_LINES || this.ghCliFormat) this.trackGhCliStep(raw);
     const slot = line % RING_SIZE;
     this.ringLine[slot] = line;
     this.ringText[slot] = text;
@@ -1055,13 +1055,14 @@ export class LogScanner {
    * holds no per-step files names no step: there the log is read as the job log it is, its headers marking the steps,
    * until a later job's lines name theirs again (gh decides per job).
    */
-  private trackGhCliStep(line: number, raw: string): void {
+  private trackGhCliStep(raw: string): void {
     const columns = ghCliColumnsOf(raw);
     if (columns === null) return;
     const [job, step] = columns;
-    if (line === 1) this.ghCliFormat = true;
+    const first = !this.ghCliFormat;
+    this.ghCliFormat = true;
     // A new job starts with its set-up even where its step has the name of the last job's (a matrix's `Run npm test`).
-    const newJob = line !== 1 && job !== this.ghCliJob;
+    const newJob = !first && job !== this.ghCliJob;
     this.ghCliJob = job;
     if (step === GH_CLI_UNKNOWN_STEP) {
       if (this.ghCliStep !== null || newJob) {
@@ -1070,7 +1071,7 @@ export class LogScanner {
       }
       return;
     }
-    if (line === 1) {
+    if (first) {
       this.startGha();
       this.ghCliStep = step;
       this.section = this.newSection(step, kindOfStepName(step), { number: null, name: step });

@@ -1,0 +1,54 @@
+/**
+ * Session 61: the extractor's gaps that session 60's attackers and lead left open, each on a tool's real output shape.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+
+/** One log segment as `gh run view --log` prints it (cli/cli pkg/cmd/run/view): the file's BOM on its first line. */
+function gh(job: string, step: string, texts: readonly string[], bom = true): string[] {
+  return texts.map((t, i) => `${job}\t${step}\t${i === 0 && bom ? '\uFEFF' : ''}2024-05-01T10:00:${String(i % 60).padStart(2, '0')}.0000000Z ${t}`);
+}
+
+/** A failed `run: npm test` step's job-log lines: the runner's header, Jest's report, the runner's exit line. */
+const JEST_STEP = [
+  '##[group]Run npm test', 'npm test', 'shell: /usr/bin/bash -e {0}', '##[endgroup]', '> app@1.0.0 test', '> jest', '',
+  ' FAIL  src/sum.test.js', '  ● sum › adds', '', '    expect(received).toBe(expected)', '', '    Expected: 3', '    Received: 4', '',
+  'Tests:       1 failed, 1 total', '##[error]Process completed with exit code 1.',
+];
+
+describe("`gh run view --log` output pasted under a few lines of something else (the command, a prompt, a blank line)", () => {
+  afterEach(restoreFastPaths);
+  const leads: Array<[string, string[]]> = [
+    ['the command and a blank line', ['$ gh run view 9876543210 --log-failed', '']],
+    ['a prompt, the command, a blank line', ['runner@ci:~/app$ ', 'runner@ci:~/app$ gh run view 9876543210 --log-failed', '']],
+  ];
+
+  it.each(leads)('reads the columns under %s, with the step gh names', async (_, lead) => {
+    // Prepare
+    const log = [...lead, ...gh('test (20)', 'Run npm test', JEST_STEP)];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toBe('  ● sum › adds');
+    expect(analysis.failures[0]?.step?.name).toBe('Run npm test');
+  });
+
+  it('finds the same failures with the fast paths forced on as reading every line does', async () => {
+    const lead = ['$ gh run view 9876543210 --log-failed', ''];
+    const log = [...lead, ...gh('test (20)', 'Run npm test', [...Array.from({ length: 400 }, (_, i) => `ok ${i}`), ...JEST_STEP])];
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log.join('\n')));
+    expect(fast).toEqual(everyLine);
+    expect((everyLine as Array<{ lines: Array<{ text: string }> }>)[0]?.lines[0]?.text).toBe('  ● sum › adds');
+  });
+
+  it('leaves a gh-shaped line below the first four lines in the text: the layout is decided at the top', async () => {
+    // Prepare: a job log that quotes one line of gh's output in a test's message, well below the top.
+    const log = ['make test', 'cc -c m.c', 'cc -o m m.o', './m', 'checking the log parser', ...gh('build', 'Run make', ['make: *** [all] Error 2']), 'FAIL: quoted line kept whole'];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const texts = analysis.failures.flatMap((f) => f.lines.map((l) => l.text));
+    expect(texts.some((t) => t.startsWith('build\tRun make\t'))).toBe(true);
+  });
+});
