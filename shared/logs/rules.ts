@@ -1033,10 +1033,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // TestNG run with `-verbose 2` (plain `java org.testng.TestNG`): `FAILED: test` (a data-provider row's arguments in
   // parentheses), the exception flush left under it and its tab-indented frames; the passed tests' `PASSED: x` lines
   // and the suite's `====` summary end it. The block heads on the exception: its `FAILED: name` line, pulled in above
-  // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. The exception's
-  // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds.
+  // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. An Error's
+  // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds (the literal
+  // index then tries the rule on each). A Throwable without a message prints its class alone; the Errors a test throws
+  // so are named: an assertion's (Java's `assert`, `fail()`: `java.lang.AssertionError`, JUnit's
+  // `AssertionFailedError`) and a runaway recursion's `java.lang.StackOverflowError`, each its own literal.
   { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until',
-    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error: |Exception(?:: |$))/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
+    re: /^(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*(?:Error: |Exception(?:: |$))|(?:Assertion(?:Failed)?|StackOverflow)Error$)/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
     under: { header: TESTNG_FAILED_RE, through: /$^/ }, lookback: { re: TESTNG_FAILED_RE, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.

@@ -52,3 +52,39 @@ describe("`gh run view --log` output pasted under a few lines of something else 
     expect(texts.some((t) => t.startsWith('build\tRun make\t'))).toBe(true);
   });
 });
+
+describe('testng.failed over an exception printed without a message (`Throwable.toString()` is the class name alone)', () => {
+  // Real TestNG 6.9.12 `-verbose 2` output on OpenJDK 17 (`java -ea org.testng.TestNG -testclass com.acme.CartTest`):
+  // Java's `assert total == 3;` and a runaway recursion. The JVM prints at most 1024 frames of a stack.
+  const testngFrames = [
+    '\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)',
+    '\tat org.testng.internal.Invoker.invokeMethod(Invoker.java:646)',
+    '\tat org.testng.TestNG.main(TestNG.java:1374)',
+  ];
+  const summary = ['', '', '===============================================', '    Command line test', '    Tests run: 3, Failures: 2, Skips: 0', '==============================================='];
+
+  it('reads `FAILED: test` over a bare `java.lang.AssertionError` as the test\'s failure', async () => {
+    // Prepare
+    const log = ['PASSED: emptyCartTotalsZero', 'FAILED: totalsThree', 'java.lang.AssertionError', '\tat com.acme.CartTest.totalsThree(CartTest.java:5)', ...testngFrames, ...summary];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('testng.failed');
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual(expect.arrayContaining([2, 3, 4]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it('reads `FAILED: test` over a bare `java.lang.StackOverflowError` and its 1024 frames, then the next failed test', async () => {
+    // Prepare
+    const overflow = ['FAILED: recursesForever', 'java.lang.StackOverflowError', ...Array.from({ length: 1024 }, () => '\tat com.acme.CartTest.depth(CartTest.java:6)'), ''];
+    const log = ['PASSED: emptyCartTotalsZero', ...overflow, 'FAILED: totalsThree', 'java.lang.AssertionError', '\tat com.acme.CartTest.totalsThree(CartTest.java:5)', ...testngFrames, ...summary];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    // Each report shows the exception first, its `FAILED:` line under it.
+    const heads = analysis.failures.map((f) => f.lines.slice(0, 2).map((l) => l.text));
+    expect(heads).toContainEqual(['java.lang.StackOverflowError', 'FAILED: recursesForever']);
+    expect(heads).toContainEqual(['java.lang.AssertionError', 'FAILED: totalsThree']);
+    expect(analysis.failures.every((f) => f.rule === 'testng.failed')).toBe(true);
+  });
+});
