@@ -88,3 +88,31 @@ describe('testng.failed over an exception printed without a message (`Throwable.
     expect(analysis.failures.every((f) => f.rule === 'testng.failed')).toBe(true);
   });
 });
+
+describe("minitest 4's report (Ruby <= 2.1): the test's name `test_x(Class)` on the line under `N) Error:`", () => {
+  // Built from minitest 4.7's `puke` (lib/minitest/unit.rb): `"Error:\n#{meth}(#{klass}):\n#{e.class}: #{e.message}\n
+  // #{bt}\n"`, `"Failure:\n#{meth}(#{klass}) [#{location e}]:\n#{e.message}\n"`, each printed as `"\n%3d) %s"`. Not
+  // captured: minitest 4 is not installable here (no gem index).
+  const run = (report: readonly string[]): string =>
+    ['Run options: --seed 4711', '', '# Running tests:', '', 'FE', '', 'Finished tests in 0.001000s, 2000.0 tests/s, 1000.0 assertions/s.', '', ...report, '', '2 tests, 1 assertions, 1 failures, 1 errors, 0 skips'].join('\n');
+
+  it("reads an error's report: `N) Error:`, the test's name, the exception and its frames", async () => {
+    // Prepare
+    const log = run(['  1) Error:', 'test_total(CartTest):', "NoMethodError: undefined method `price' for nil:NilClass", "    test/cart_test.rb:5:in `test_total'"]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('minitest.failed');
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual(expect.arrayContaining([9, 10, 11, 12]));
+  });
+
+  it("reads a failure's report: `N) Failure:`, the test's name with its location, the message", async () => {
+    // Prepare
+    const log = run(['  1) Failure:', 'test_tax(InvoiceTest) [test/invoice_test.rb:8]:', 'Expected: 3', '  Actual: 2']);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('minitest.failed');
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual(expect.arrayContaining([9, 10, 11]));
+  });
+});
