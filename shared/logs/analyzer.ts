@@ -135,7 +135,10 @@ interface Block {
   after: LogLine[];
   afterWanted: number;
   section: Section;
-  /** The session of the section's runner it was printed in: how many had said they failed before it (see {@link Rule.endsRun}). */
+  /**
+   * The session of the section's runner it was printed in: how many had said they failed before it (see
+   * {@link Rule.endsRun}), or {@link PASSED_SESSION_RUN}.
+   */
   run: number;
   afterJobEnd: boolean;
   annotated: boolean;
@@ -1308,7 +1311,30 @@ export class LogScanner {
     if (startLine < line) this.storeLinesAbove(block, startLine, line);
     this.store(block, line, text);
     this.open = block;
-    if (rule.endsRun === true) this.section.runsEnded++;
+    if (rule.endsRun === true) {
+      if (rule.runStart !== undefined) this.setAsidePassedSessions(rule.runStart, line);
+      this.section.runsEnded++;
+    }
+  }
+
+  /**
+   * The failed session whose status is on line `line` opened on the last line above it that `runStart` matches: the
+   * section's blocks of the current run above that line are of sessions that passed (see {@link Rule.runStart}). Only
+   * the ring's lines are looked at; a session longer than the ring keeps them, as before.
+   */
+  private setAsidePassedSessions(runStart: RegExp, line: number): void {
+    let start = 0;
+    for (let l = line - 1; l >= 1 && line - l < RING_SIZE; l--) {
+      const t = this.ringAt(l);
+      if (t === null) break;
+      if (runStart.test(t)) {
+        start = l;
+        break;
+      }
+    }
+    if (start === 0) return;
+    const run = this.section.runsEnded;
+    for (const block of this.blocks) if (block.section === this.section && block.run === run && block.startLine < start) block.run = PASSED_SESSION_RUN;
   }
 
   /**
@@ -2084,6 +2110,8 @@ export class LogScanner {
       else if (status === 'passed') score -= 40;
       else score -= 20;
     }
+    // Set aside after the block was classed (see rankClass): a prune already kept it by its class's score.
+    if (block.run === PASSED_SESSION_RUN) score -= 40;
     return score;
   }
 
@@ -2145,6 +2173,9 @@ export class LogScanner {
     };
   }
 }
+
+/** {@link Block.run} of a block printed by a runner's session that passed (see `Rule.runStart`). */
+const PASSED_SESSION_RUN = -1;
 
 /** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */
 const CLOSED_FINDING_WEIGHT = 40;
@@ -2325,7 +2356,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   // Only a failure of a session that then said it failed: nox goes on to its next sessions, and one that passes
   // (`Session docs was successful.`) may print a complaint that failed nothing (pip's resolver's) after the last.
-  if (block.run < block.section.runsEnded) failure.run = block.run;
+  if (block.run !== PASSED_SESSION_RUN && block.run < block.section.runsEnded) failure.run = block.run;
   return failure;
 }
 

@@ -205,6 +205,14 @@ export interface Rule {
    */
   readonly endsRun?: boolean;
   /**
+   * With `endsRun`: the line a session opens with (nox's `nox > Running session tests`). A runner says only of a
+   * session that failed that it did; failures printed in the step before the failed session's own opening line, since
+   * the last session said to have failed, are of sessions that passed (their complaints failed nothing), and rank as a
+   * passed step's. Looked for up the analyzer's ring of recent lines: past it the session's start is not known, and
+   * those failures stay the failed session's.
+   */
+  readonly runStart?: RegExp;
+  /**
    * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
    * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
    * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
@@ -270,6 +278,7 @@ export function uniformRule(rule: Rule): Rule {
     announces: rule.announces,
     wrapsOutput: rule.wrapsOutput,
     endsRun: rule.endsRun,
+    runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
   } satisfies Record<keyof Rule, unknown>;
@@ -1060,7 +1069,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun). The
   // period at the end is looked for once, ahead: after each ` failed: ` it made the expression quadratic.
   { id: 'nox.session-failed', category: 'unknown', weight: 28, extend: 'line', statusOnly: true, endsRun: true,
-    re: /^nox > Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/ },
+    re: /^nox > Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/, runStart: /^nox > Running session / },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   // test-unit (Ruby's other xUnit) names the test on the headline (`test_…`, or `test: …` for a `test "…" do` block):

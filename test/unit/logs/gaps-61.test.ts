@@ -2,7 +2,7 @@
  * Session 61: the extractor's gaps that session 60's attackers and lead left open, each on a tool's real output shape.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../../shared/logs/index.js';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
 
 /** One log segment as `gh run view --log` prints it (cli/cli pkg/cmd/run/view): the file's BOM on its first line. */
@@ -114,5 +114,55 @@ describe("minitest 4's report (Ruby <= 2.1): the test's name `test_x(Class)` on 
     // Assert
     expect(analysis.failures[0]?.rule).toBe('minitest.failed');
     expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual(expect.arrayContaining([9, 10, 11]));
+  });
+});
+
+describe('nox: a session that passed before a failed one is no part of the failed session\'s report', () => {
+  it("lists the lint session's missing module and the tests session's failure, not the docs session's complaint", async () => {
+    // Prepare: real output of nox 2026.8.17 (`venv_backend="none"`): the docs session prints an `ERROR:` line and
+    // passes, the lint session fails on a module that is not installed, the tests session on a unittest failure.
+    const log = [
+      '##[group]Run nox', 'nox', 'shell: /usr/bin/bash -e {0}', '##[endgroup]',
+      "nox > Running session docs",
+      "nox > uv binary not found.",
+      "nox > python3 -c 'import sys; print(\"ERROR: pip'\"'\"'s dependency resolver does not currently take into account all the packages that are installed.\", file=sys.stderr)'",
+      "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed.",
+      "nox > Session docs was successful.",
+      "nox > Running session lint",
+      "nox > python3 -m flake9 src",
+      "/opt/hostedtoolcache/Python/3.11.7/x64/bin/python3: No module named flake9",
+      "nox > Command python3 -m flake9 src failed with exit code 1",
+      "nox > Session lint failed.",
+      "nox > Running session tests",
+      "nox > python3 -m unittest -v",
+      "test_total (test_cart.CartTest.test_total) ... FAIL",
+      "",
+      "======================================================================",
+      "FAIL: test_total (test_cart.CartTest.test_total)",
+      "----------------------------------------------------------------------",
+      "Traceback (most recent call last):",
+      "  File \"/home/runner/work/shop/shop/test_cart.py\", line 4, in test_total",
+      "    self.assertEqual(sum([1, 2]), 4)",
+      "AssertionError: 3 != 4",
+      "",
+      "----------------------------------------------------------------------",
+      "Ran 1 test in 0.000s",
+      "",
+      "FAILED (failures=1)",
+      "nox > Command python3 -m unittest -v failed with exit code 1",
+      "nox > Session tests failed.",
+      "nox > Ran 3 sessions:",
+      "nox > * docs: success",
+      "nox > * lint: failed",
+      "nox > * tests: failed",
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: line 8 is the docs session's `ERROR:` line, 12 the lint session's, 20 to 25 unittest's report.
+    const lines = predictionLines(analysis);
+    expect(lines).toEqual(expect.arrayContaining([12, 20, 25]));
+    expect(lines).not.toContain(8);
+    expect([12, 20, 25]).toContain(analysis.failures[0]?.lines[0]?.line);
   });
 });
