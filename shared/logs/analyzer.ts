@@ -911,7 +911,15 @@ export class LogScanner {
     // A blank line of a task (`app:test:`) counts as blank for the open block and for a quote past its limit of
     // that task; the quote's block is closed by then, so it is asked on its own.
     const blank = !isNonBlank(text);
-    const held = this.open;
+    let held = this.open;
+    // A block that counts only once confirmed ends, unconfirmed, before its headline's next line leaves the ring:
+    // dropped, it is read again from the ring (rereadUnconfirmed), which still holds every line of it. A confirming
+    // line further down (ansible-lint's report may run to 400 lines) is not waited for: the lines from here on are
+    // read as under no block, and a report confirmed only that far down is not found.
+    if (held !== null && !held.confirmed && line - held.headLine >= RING_SIZE - 1) {
+      this.closeOpen();
+      held = this.open;
+    }
     const openBlank = blank || (held !== null && isTaskBlank(held, text));
     const quote = this.quotePastLimit;
     const quoteBlank = quote !== null && (openBlank || isTaskBlank(quote, text));
@@ -1713,7 +1721,8 @@ export class LogScanner {
    * the other rules: a failure printed inside it (a compiler's error under a script's `FAIL: lint.sh`, which only
    * looks like automake's harness) is real on its own. Its lines under the headline are read again from the ring, as
    * if no block had been open, and what they open is closed before the line at hand is read; a block they open that is
-   * dropped in turn is not read a third time. Cold path.
+   * dropped in turn is not read a third time. The ring holds them all: an unconfirmed block ends before its first
+   * line leaves it (see {@link scan}). Cold path.
    */
   private rereadUnconfirmed(block: Block): void {
     // Once, not again for a block the re-read opens and drops: nested, a staircase of look-alike headlines (each

@@ -166,3 +166,33 @@ describe('nox: a session that passed before a failed one is no part of the faile
     expect([12, 20, 25]).toContain(analysis.failures[0]?.lines[0]?.line);
   });
 });
+
+describe('a block that counts only once confirmed (Rule.confirmedBy) ends before its first lines leave the ring', () => {
+  // Built, not captured: ansible-lint's report heading (an `until` block of up to 400 lines, confirmed by a violation)
+  // over a script's output that holds no violation, longer than the analyzer's ring of 256 lines. Dropped unconfirmed,
+  // the block's lines are read again from the ring (rereadUnconfirmed): all of them, since it ends before its headline's
+  // next line leaves the ring; what follows is read as lines under no block.
+  afterEach(restoreFastPaths);
+  const filler = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `Processed record ${from + i}`);
+  const traceback = ['Traceback (most recent call last):', '  File "/home/runner/work/app/app/load.py", line 3, in <module>', '    rows = json.load(fh)', 'ValueError: bad row'];
+
+  it.each([
+    ['near the top of a long block', 5],
+    ['in the middle of a long block', 200],
+    ['far below the headline', 320],
+  ])('finds a traceback %s', async (_, at) => {
+    // Prepare: the headline on line 2, the traceback from line `at + 2`.
+    const log = ['$ ./lint.sh', 'WARNING  Listing 3 violation(s) that are fatal', ...filler(1, at - 1), ...traceback, ...filler(at, 400 - at), 'exit status 1'];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines.map((l) => l.text)).toContain('ValueError: bad row');
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('ansible-lint.report');
+  });
+
+  it('finds the same with the fast paths forced on', async () => {
+    const log = ['$ ./lint.sh', 'WARNING  Listing 3 violation(s) that are fatal', ...filler(1, 4), ...traceback, ...filler(5, 600), 'exit status 1'];
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log.join('\n')));
+    expect(fast).toEqual(everyLine);
+  });
+});
