@@ -196,3 +196,62 @@ describe('a block that counts only once confirmed (Rule.confirmedBy) ends before
     expect(fast).toEqual(everyLine);
   });
 });
+
+describe("bun test's coloured verdicts on tests that did not fail (`✓`, `»`, `✎`) are no failures", () => {
+  // Real output of bun 1.4.5 under FORCE_COLOR=1 (a failed `toBe`, a passed test, a `test.todo` whose name says
+  // `failure`), the project at /app, as `docker compose up` prints a service's lines (`app-1  | `).
+  const coloured = [
+    "\u001b[0m\u001b[1mbun test \u001b[0m\u001b[2mv1.4.5 (a7733435c)\u001b[0m",
+    "\u001b[0m",
+    "cart.test.ts:",
+    "\u001b[0m\u001b[1m1 |\u001b[0m \u001b[0m\u001b[35mimport\u001b[0m { test, expect } \u001b[0m\u001b[35mfrom\u001b[0m \u001b[0m\u001b[32m\"bun:test\"\u001b[0m\u001b[0m\u001b[2m;\u001b[0m",
+    "\u001b[0m\u001b[1m2 |\u001b[0m test(\u001b[0m\u001b[32m\"adds\"\u001b[0m, () => { expect(\u001b[0m\u001b[33m1\u001b[0m + \u001b[0m\u001b[33m1\u001b[0m)\u001b[0m\u001b[3m\u001b[1m.toBe\u001b[0m(\u001b[0m\u001b[33m3\u001b[0m)\u001b[0m\u001b[2m;\u001b[0m })\u001b[0m\u001b[2m;\u001b[0m",
+    "                                       \u001b[31m\u001b[1m^\u001b[0m",
+    "\u001b[0m\u001b[31merror\u001b[0m\u001b[2m:\u001b[0m \u001b[1m\u001b[2mexpect(\u001b[0m\u001b[31mreceived\u001b[0m\u001b[2m).\u001b[0mtoBe\u001b[2m(\u001b[0m\u001b[32mexpected\u001b[0m\u001b[2m)\u001b[0m",
+    "",
+    "Expected: \u001b[32m3\u001b[0m",
+    "Received: \u001b[31m2\u001b[0m",
+    "\u001b[0m",
+    "\u001b[0m      \u001b[2mat \u001b[0m\u001b[0m\u001b[2m<anonymous>\u001b[0m\u001b[2m (\u001b[0m\u001b[0m\u001b[36m\u001b[2m/app/\u001b[0m\u001b[36mcart.test.ts\u001b[0m\u001b[2m:\u001b[0m\u001b[33m2\u001b[0m\u001b[2m:\u001b[33m36\u001b[0m\u001b[2m)\u001b[0m",
+    "\u001b[0m\u001b[31m\u2717\u001b[0m\u001b[0m\u001b[1m adds\u001b[0m \u001b[0m\u001b[2m[0.22ms\u001b[0m\u001b[2m]\u001b[0m",
+    "\u001b[0m\u001b[32m\u2713\u001b[0m\u001b[0m\u001b[1m totals\u001b[0m \u001b[0m\u001b[2m[0.01ms\u001b[0m\u001b[2m]\u001b[0m",
+    "\u001b[0m\u001b[35m\u270e\u001b[0m\u001b[0m\u001b[2m handles failure of the payment gateway\u001b[0m",
+    "",
+    "\u001b[0m\u001b[32m 1 pass\u001b[0m",
+    " \u001b[0m\u001b[35m1 todo\u001b[0m",
+    "\u001b[0m\u001b[31m 1 fail\u001b[0m",
+    " 2 expect() calls",
+    "Ran 3 tests across 1 file. \u001b[0m\u001b[2m[\u001b[1m7.00ms\u001b[0m\u001b[2m]\u001b[0m",
+  ];
+  const compose = (lines: readonly string[]): string => lines.map((l) => `app-1  | ${l}`).join('\n');
+
+  it("lists the failed test's report and not the todo", async () => {
+    // Act
+    const analysis = await analyzeLog(compose(coloured));
+    // Assert: line 7 is bun's `error:` line, 13 the `✗` verdict, 15 the todo.
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(7);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([4, 5, 6, 7, 9, 10, 12, 13]));
+    expect(analysis.failures.flatMap((f) => f.lines.map((l) => l.line))).not.toContain(15);
+  });
+
+  it('reports nothing for a passing run with a todo (real bun 1.4.5 output, FORCE_COLOR=1, exit 0)', async () => {
+    // Prepare
+    const passing = [
+      "\u001b[0m\u001b[1mbun test \u001b[0m\u001b[2mv1.4.5 (a7733435c)\u001b[0m",
+      "\u001b[0m",
+      "cart.test.ts:",
+      "\u001b[0m\u001b[32m\u2713\u001b[0m\u001b[0m\u001b[1m totals\u001b[0m \u001b[0m\u001b[2m[0.05ms\u001b[0m\u001b[2m]\u001b[0m",
+      "\u001b[0m\u001b[35m\u270e\u001b[0m\u001b[0m\u001b[2m handles failure of the payment gateway\u001b[0m",
+      "",
+      "\u001b[0m\u001b[32m 1 pass\u001b[0m",
+      " \u001b[0m\u001b[35m1 todo\u001b[0m",
+      "\u001b[0m\u001b[2m 0 fail\u001b[0m",
+      " 1 expect() calls",
+      "Ran 2 tests across 1 file. \u001b[0m\u001b[2m[\u001b[1m9.00ms\u001b[0m\u001b[2m]\u001b[0m",
+    ];
+    // Act
+    const analysis = await analyzeLog(compose(passing));
+    // Assert
+    expect(analysis.failures).toEqual([]);
+  });
+});
