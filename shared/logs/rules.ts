@@ -726,9 +726,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // aws-cdk-lib 2's errors name their code in guillemets (`«InvalidBucketNameValue» Invalid S3 bucket name …`, or the
   // synthesis' `[«ValidationFailedWithErrors» Validation failed with the following errors:` over `  [Stack/Id] …`
   // lines); Node prints them as an uncaught exception, with the app's frames and `Relates to construct:` under it.
-  // A code is an identifier of two words or more (`«Enregistrer» …`, a French string in guillemets, is not one).
+  // A code of two words or more is one on its own; a code of one word (29 of aws-cdk-lib 2.276's 2,825: `«Undefined» key
+  // is undefined`, `«Stack» …`) counts with the stack under it (`    at …`, `    ...new Bucket2 in aws-cdk-lib...`,
+  // `Relates to construct:`): `«Enregistrer» …`, a French string in guillemets, has none.
   { id: 'cdk.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
-    re: /^\[?«(?=[A-Z]+[a-z\d]+[A-Z])[A-Z]\w*» \S/ },
+    re: /^\[?«[A-Z]\w*» \S/, confirmedBy: /^\[?«[A-Z]+[a-z\d]+[A-Z]|^\s+(?:at |\.{3}\S)|^Relates to construct:$/ },
   // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
   // found.` (printed twice, the second with the stack).
   { id: 'vitepress.dead-link', category: 'compilation', weight: 84, extend: 'line',

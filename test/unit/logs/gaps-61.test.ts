@@ -255,3 +255,39 @@ describe("bun test's coloured verdicts on tests that did not fail (`✓`, `»`, 
     expect(analysis.failures).toEqual([]);
   });
 });
+
+describe("aws-cdk-lib's errors whose code is one word (`«Undefined» key is undefined`)", () => {
+  // Real output of aws-cdk-lib 2.276.0 on Node 22 (`node bin/app.js`, an app calling
+  // `ecs.CredentialSpec.arnForS3Object(bucket, '')`): 29 of the 2,825 codes aws-cdk-lib 2.276 throws with are one word
+  // (`Undefined`, `Stack`, `Authorizer`, …). Node quotes the minified line it threw from (3,368 characters here).
+  const thrown = [
+      "/home/runner/work/infra/infra/node_modules/aws-cdk-lib/aws-ecs/lib/credential-spec.js:1",
+      "\"use strict\";Object.defineProperty(exports,\"__esModule\",{value:!0}),exports.DomainlessCredentialSpec=exports.DomainJoinedCredentialSpec=exports.CredentialSpec=void 0;var jsiiDeprecationWarnings=()=>{var tmp=require(\"../../.warnings.jsii.js\");return jsiiDeprecationWarnings=()=>tmp,tmp};const JSII_RTTI_SYMBOL_1=Symbol.for(\"jsii.rtti\");var core_1=()=>{var tmp=require(\"../../core\");return core_1=()=>tmp,tmp},literal_string_1=()=>{var tmp=require(\"../../core/lib/private/literal-string\");return literal_string_1=()=>tmp,tmp};class CredentialSpec{static[JSII_RTTI_SYMBOL_1]={fqn:\"aws-cdk-lib.aws_ecs.CredentialSpec\",version:\"2.276.0\"};static arnForS3Object(bucket,key){try{jsiiDeprecationWarnings().aws_cdk_lib_aws_s3_IBucket(bucket)}catch(error){throw process.env.JSII_DEBUG!==\"1\"&&error.name===\"DeprecationError\"&&Error.captureStackTrace(error,this.arnForS3Object),error}if(!key)throw new(core_1()).ValidationError((0,literal_string_1().lit)`Undefined`,\"key is undefined\",bucket);return bucket.arnForObjects(key)}static arnForSsmParameter(parameter){try{jsiiDeprecationWarnings().aws_cdk_lib_aws_ssm_IParameter(parameter)}catch(error){throw process.env.JSII_DEBUG!==\"1\"&&error.name===\"DeprecationError\"&&Error.captureStackTrace(error,this.arnForSsmParameter),error}return parameter.parameterArn}prefixId;fileLocation;constructor(prefixId,fileLocation){this.prefixId=prefixId,this.fileLocation=fileLocation}bind(){return{typePrefix:this.prefixId,location:this.fileLocation}}}exports.CredentialSpec=CredentialSpec;class DomainJoinedCredentialSpec extends CredentialSpec{static[JSII_RTTI_SYMBOL_1]={fqn:\"aws-cdk-lib.aws_ecs.DomainJoinedCredentialSpec\",version:\"2.276.0\"};static fromS3Bucket(bucket,key){try{jsiiDeprecationWarnings().aws_cdk_lib_aws_s3_IBucket(bucket)}catch(error){throw process.env.JSII_DEBUG!==\"1\"&&error.name===\"DeprecationError\"&&Error.captureStackTrace(error,this.fromS3Bucket),error}return new DomainJoinedCredentialSpec(CredentialSpec.arnForS3Object(bucket,key))}static fromSsmParameter(parameter){try{jsiiDeprecationWarnings().aws_cdk_lib_aws_ssm_IParameter(parameter)}catch(error){throw process.env.JSII_DEBUG!==\"1\"&&error.name===\"DeprecationError\"&&Error.captureStackTrace(error,this.fromSsmParameter),error}return new DomainJoinedCredentialSpec(CredentialSpec.arnForSsmParameter(parameter))}constructor(fileLocation){super(\"credentialspec\",fileLocation)}}exports.DomainJoinedCredentialSpec=DomainJoinedCredentialSpec;class DomainlessCredentialSpec extends CredentialSpec{static[JSII_RTTI_SYMBOL_1]={fqn:\"aws-cdk-lib.aws_ecs.DomainlessCredentialSpec\",version:\"2.276.0\"};static fromS3Bucket(bucket,key){try{jsiiDeprecationWarnings().aws_cdk_lib_aws_s3_IBucket(bucket)}catch(error){throw process.env.JSII_DEBUG!==\"1\"&&error.name===\"DeprecationError\"&&Error.captureStackTrace(error,this.fromS3Bucket),error}return new DomainlessCredentialSpec(CredentialSpec.arnForS3Object(bucket,key))}static fromSsmParameter(parameter){try{jsiiDeprecationWarnings().aws_cdk_lib_aws_ssm_IParameter(parameter)}catch(error){throw process.env.JSII_DEBUG!==\"1\"&&error.name===\"DeprecationError\"&&Error.captureStackTrace(error,this.fromSsmParameter),error}return new DomainlessCredentialSpec(CredentialSpec.arnForSsmParameter(parameter))}constructor(fileLocation){super(\"credentialspecdomainless\",fileLocation)}}exports.DomainlessCredentialSpec=DomainlessCredentialSpec;",
+      "                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                               ^",
+      "",
+      "\u00abUndefined\u00bb key is undefined",
+      "    ...CredentialSpec.arnForS3Object in aws-cdk-lib...",
+      "    at new SpecStack (/home/runner/work/infra/infra/bin/app.js:8:24)",
+      "    at <anonymous> (/home/runner/work/infra/infra/bin/app.js:12:1)",
+      "    ...node internals...",
+      "Relates to construct:",
+      "    <.> (aws-cdk-lib.App)",
+      "     \u2514\u2500 SpecStack (aws-cdk-lib.Stack)",
+      "         \u2514\u2500 Specs (aws-cdk-lib.aws_s3.Bucket)",
+      "",
+      "Node.js v22.23.3",
+  ];
+
+  it('reads the error and its construct path, the message first', async () => {
+    // Act
+    const analysis = await analyzeLog(['##[group]Run npx cdk synth', 'npx cdk synth', 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...thrown, '##[error]Process completed with exit code 1.'].join('\n'));
+    // Assert: line 9 is the `«Undefined»` line.
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.lines[0]?.line]).toEqual(['cdk.error', 9]);
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it('leaves a one-word name in guillemets with no stack under it to the other rules (a French UI string)', async () => {
+    const analysis = await analyzeLog(['Vérification des libellés', '«Enregistrer» manque dans fr.json', 'ok'].join('\n'));
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('cdk.error');
+  });
+});
