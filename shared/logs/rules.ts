@@ -1526,6 +1526,13 @@ export const RULES: readonly Rule[] = uniformRules([
     nextLine: /\(internal\) \(exit|^diff --git |^Error: Files .* differ/, end: /^(?![-+ @\\]|\(cd |index |diff --git |Error: Files |$)/,
     // `dune build @fmt` prints the same block for a file its formatter would change, against `.formatted/<file>`.
     categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
+  // The same action when patdiff is installed (dune runs `patdiff -keep-whitespace -location-style omake [-ascii]`,
+  // print_diff.ml): `------ t/x.expected` over `++++++ t/x.output`, then each hunk's location (`File "t/x.expected",
+  // line 2, characters 0-1:`; patdiff's own style `@|-1,3 +1,3 ====`) and its lines marked ` |`, `-|`, `+|` (`!|`
+  // for a line changed in place, in colour). dune then prints no location of its own. The location says where.
+  { id: 'dune.patdiff', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 0,
+    re: /^-{6} \S/, nextLine: /^\+{6} \S/, end: /^(?![-+ !@]\||File "|\+{6} )/, pick: [{ re: /^File "/ }],
+    categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
@@ -2430,8 +2437,8 @@ export const PREFILTER_RE =
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
  * `prettier --check` lists, Cppcheck's findings about no file, ThreadSanitizer's report, memcheck's errors on
- * uninitialised values and its leaks). No digit is spelt out (Cppcheck's `nofile:0:0: ` is
+ * uninitialised values and its leaks, patdiff's `------ old` header). No digit is spelt out (Cppcheck's `nofile:0:0: ` is
  * read as `nofile:\d+:\d+: `): lines of one digit shape then get one answer (see digit-blind.ts), which the scanner keeps.
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:\d+:\d+: |WARNING: ThreadSanitizer: |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))|diff --git a\/|--- \S+\.orig$|(?:Unused|Unlisted|Duplicate) [A-Za-z ]+ \(\d+\)$)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4}(?:--)? |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:\d+:\d+: |WARNING: ThreadSanitizer: |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))|diff --git a\/|--- \S+\.orig$|(?:Unused|Unlisted|Duplicate) [A-Za-z ]+ \(\d+\)$)/;

@@ -291,3 +291,40 @@ describe("aws-cdk-lib's errors whose code is one word (`«Undefined» key is und
     expect(analysis.failures.map((f) => f.rule)).not.toContain('cdk.error');
   });
 });
+
+describe("dune's diff action with patdiff (dune's diff tool when patdiff is installed)", () => {
+  // dune 2.9.3 runs `patdiff -keep-whitespace -location-style omake -ascii expected output` (print_diff.ml) and prints
+  // its output under the command: dune's lines are real; patdiff is not installable here, and a stand-in printed its
+  // output in the format of patdiff's own tests (`------ old`, `++++++ new`, `File "old", line 2, characters 0-1:`,
+  // the lines marked ` |`, `-|`, `+|`). With patdiff dune prints no `File "…", line 1, characters 0-0:` of its own.
+  afterEach(restoreFastPaths);
+  const patdiffRun = [
+      "     patdiff (internal) (exit 1)",
+      "(cd _build/default && /home/runner/.opam/default/bin/patdiff -keep-whitespace -location-style omake -ascii test/render.expected test/render.output)",
+      "------ test/render.expected",
+      "++++++ test/render.output",
+      "File \"test/render.expected\", line 2, characters 0-1:",
+      " |coffee      3.50",
+      "-|bagel      12.05",
+      "-|refund     -0.75",
+      "+|bagel     12.05",
+      "+|refund     0.-75",
+  ];
+
+  it("reads the diff as the test's failure: the location of its hunk first, the lines it changed listed", async () => {
+    // Act
+    const analysis = await analyzeLog(['##[group]Run dune runtest', 'dune runtest', 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...patdiffRun, '##[error]Process completed with exit code 1.'].join('\n'));
+    // Assert: lines 7 and 8 name the files, 9 is the hunk's location, 11 to 14 the changed lines.
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.lines[0]?.line]).toEqual(['dune.patdiff', 9]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([7, 8, 9, 11, 12, 13, 14]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it('finds the same with the fast paths forced on, for files whose names hold no keyword', async () => {
+    const golden = patdiffRun.map((l) => l.replaceAll('render.expected', 'render.golden'));
+    const log = [...Array.from({ length: 400 }, (_, i) => `Done: ${i}/400 (jobs: 1)`), ...golden];
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log.join('\n')));
+    expect(fast).toEqual(everyLine);
+    expect((everyLine as Array<{ rule: string }>)[0]?.rule).toBe('dune.patdiff');
+  });
+});
