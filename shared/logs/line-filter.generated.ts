@@ -25,8 +25,8 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), compressed, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '6bdda7140d4458d593c573725bcbb5be5705d75b922fb81fe758d881e40dbbf4',
-  data: 'H/EGIKYAAv68V375e+GnAP7z1Ym9ggSs222MwakVrE5LKFfQTRWPT68Suu7tft/lLFojhQI1Yju3xE0mTRItzZX+axwOCSGmEmCM8PX+l6aqZ6aCvaRCJJqWgah4MfI4Mp2K6A5IkAcPCYUdJiZqonL0agmmC0QcfyySVQ8bTfwMjdr94EZ5EzIYKYkg3vvLaN2L/VQc3fpKW6rysor5x4rwy1V5arRxhAJcHkrfWSLiD78GKRIJWX+6KqCexWQRowu3BQ==',
+  key: '7b163d8ff6a2ade65834ac71e4fbdf1009410811111806a71d2152fce38c2ada',
+  data: 'H/EGQKYAAub/XLxuHP03oD2Pxr2BfLBtF06FlRwJdk4FdnpkeqAnwvE5l4Z5ut9nnEkjJBAih22rFrhkvCjWvFTxP8ZhwxAJKAUhjMLz/S5NVc9MgWwnFSjt0ypINLU3dRD/TKQiugNiIipmJiJmYmKiJqpiphtxKDsBP3xXuKvONxn5Huq03aG18iRkKLyqQX1fZVRXl7wLOzdfaqUqzi8Zv6gEn1yVS6OLQySAclD6ZgoJ3//spkgwPH2F9ViuH0LBsfW8FQ==',
 };
 
 /** The automata of the open block's questions (`blockSpecs`), compressed, and the key of their expressions. */

@@ -1628,9 +1628,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`RolldownError: …`, `SyntaxError: [lightningcss minify] …` over its code frame, or `Caused by:` over it), then
   // the JavaScript stack or Rust's `Stack backtrace:`: the prediction lists the message and its frame, not the stack.
   // Svelte's and SvelteKit's errors put the docs' link under the message (`https://svelte.dev/e/…`) before the frame,
-  // and SvelteKit's own words its message `SvelteKit error: module_removed_lib` under a `[plugin …]` naming no file.
+  // and SvelteKit's own words its message `SvelteKit error: module_removed_lib` under a `[plugin …]` naming no file:
+  // a code alone on that line, the message in plain text on the next (`contAfter`).
   { id: 'rolldown.plugin-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
     re: /^\[(?:plugin [^\]]+\](?: \S|$)|builtin:[\w:-]+\] \S)/, cont: /^(?:Caused by:|(?:[A-Z]\w*)?Error: \S.*|[A-Z]\w* error: \S.*|https:\/\/\S+|\d+ +\| .*)$/,
+    contAfter: { prev: /^[A-Z]\w* error: [a-z]+(?:_[a-z]+)+$/, re: /^\S/ },
     pick: [{ re: /^(?:[A-Z]\w*)?Error: \S|^[A-Z]\w* error: \S/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 }, tail: { lines: 2 } },
     under: ROLLDOWN_ERRORS },
   // miette's diagnostics drawn in ASCII, as swc prints them off a terminal: `  x Expected ';', got ')'`, right under it

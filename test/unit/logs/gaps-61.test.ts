@@ -328,3 +328,26 @@ describe("dune's diff action with patdiff (dune's diff tool when patdiff is inst
     expect((everyLine as Array<{ rule: string }>)[0]?.rule).toBe('dune.patdiff');
   });
 });
+
+describe("SvelteKit's error under Rolldown's `[plugin …]` line: a code on its line, the message on the next", () => {
+  it('lists the message line under `SvelteKit error: module_removed_lib`, plain text at the line\'s start', async () => {
+    // Prepare: SvelteKit 3.2's words (sveltekit-lib-removed.log): `SvelteKit error: <code>`, the message, the docs' link.
+    const log = [
+      'error during build:',
+      'Build failed with 1 error:',
+      '',
+      '[plugin vite-plugin-sveltekit-setup]',
+      'SvelteKit error: module_removed_lib',
+      "`$lib` has been removed. Use `#lib` instead: https://svelte.dev/docs/kit/$lib. To keep using `$lib`, add `alias: { '$lib': 'src/lib' }` to your SvelteKit config.",
+      'https://svelte.dev/e/kit/module_removed_lib',
+      '    at aggregateBindingErrorsIntoJsError (file:///home/runner/work/site/site/node_modules/rolldown/dist/shared/error-z4CTM_u3.mjs:110:18)',
+      'Done.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(5);
+    expect(predictionLines(analysis)).toContain(6);
+    expect(predictionLines(analysis)).not.toContain(9);
+  });
+});
