@@ -34,7 +34,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { cleanLine, GH_CLI_LEAD_LINES, ghCliColumnsOf, headAndTail, type LogReadMeta, timestampOf } from './reader.js';
+import { cleanLine, ghCliColumnsOf, headAndTail, type LogReadMeta, opensGhCliLayout, timestampOf } from './reader.js';
 import {
   candidatePositions,
   CASCADE_AT,
@@ -713,7 +713,7 @@ export class LogScanner {
     const open = this.open;
     if (open !== null && line >= open.readBy) this.readAhead(open);
     this.lastLine = line;
-    if (line <= GH_CLI_LEAD_LINES || this.ghCliFormat) this.trackGhCliStep(raw);
+    if (this.ghCliFormat || opensGhCliLayout(raw, line)) this.trackGhCliStep(raw);
     const slot = line % RING_SIZE;
     this.ringLine[slot] = line;
     this.ringText[slot] = text;

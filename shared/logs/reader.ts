@@ -60,6 +60,16 @@ const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\uFEFF?\d{4}-\d\d-
  * stays text. Deciding at the top keeps the line filter's start-up: it waits for these lines, then filters or not.
  */
 export const GH_CLI_LEAD_LINES = 4;
+// Below the first line the time must be the runner's own, seven digits of fraction (.NET's round-trip format): a table
+// under a command's echo whose third column is an API's time (`gh variable list`, `gh api … --jq '… | @tsv'`:
+// `2024-05-01T10:00:00Z`) is not gh's.
+const GH_CLI_LEAD_RE = /^[^\t]{1,200}\t[^\t]{0,200}\t\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z/;
+
+/** Whether `raw`, line `line` of the log, puts it in gh's layout (see {@link GH_CLI_LEAD_LINES}). */
+export function opensGhCliLayout(raw: string, line: number): boolean {
+  if (line === 1) return ghCliStepOf(raw) !== null;
+  return line <= GH_CLI_LEAD_LINES && GH_CLI_LEAD_RE.test(raw);
+}
 
 /**
  * The step name of a `gh run view --log` line (`job<TAB>step<TAB>timestamp text`), or null for any other format.
@@ -676,7 +686,7 @@ export class LineSplitter {
   private emit(raw: string): void {
     if (raw.length > MAX_LINE_CHARS) raw = headAndTail(raw, LONG_LINE_HEAD, LONG_LINE_TAIL);
     if (this.layoutOpen) {
-      if (ghCliStepOf(raw) !== null) this.clean = cleanGhCliLine;
+      if (opensGhCliLayout(raw, this.lineNo + 1)) this.clean = cleanGhCliLine;
       this.layoutOpen = this.clean === cleanLine && this.lineNo + 1 < GH_CLI_LEAD_LINES;
     }
     this.sink(++this.lineNo, this.clean(raw), raw);
