@@ -34,7 +34,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { cleanLine, ghCliColumnsOf, headAndTail, type LogReadMeta, timestampOf } from './reader.js';
+import { cleanLine, ghCliColumnsOf, headAndTail, type LogReadMeta, opensGhCliLayout, timestampOf } from './reader.js';
 import {
   candidatePositions,
   CASCADE_AT,
@@ -135,7 +135,10 @@ interface Block {
   after: LogLine[];
   afterWanted: number;
   section: Section;
-  /** The session of the section's runner it was printed in: how many had said they failed before it (see {@link Rule.endsRun}). */
+  /**
+   * The session of the section's runner it was printed in: how many had said they failed before it (see
+   * {@link Rule.endsRun}), or {@link PASSED_SESSION_RUN}.
+   */
   run: number;
   afterJobEnd: boolean;
   annotated: boolean;
@@ -684,7 +687,7 @@ export class LogScanner {
   private ghCliJob = '';
   /** Whether the section the step column started has had its runner's header (see {@link startStepOfHeader}). */
   private ghCliHeaderRead = false;
-  /** Whether the log is in the `gh run view --log` format (decided on its first line). */
+  /** Whether the log is in the `gh run view --log` format (decided on its first lines, as the reader decides). */
   private ghCliFormat = false;
   private readonly steps: readonly JobStep[];
   private readonly baseline: BaselineLookup | null;
@@ -710,7 +713,7 @@ export class LogScanner {
     const open = this.open;
     if (open !== null && line >= open.readBy) this.readAhead(open);
     this.lastLine = line;
-    if (line === 1 || this.ghCliFormat) this.trackGhCliStep(line, raw);
+    if (this.ghCliFormat || opensGhCliLayout(raw, line)) this.trackGhCliStep(raw);
     const slot = line % RING_SIZE;
     this.ringLine[slot] = line;
     this.ringText[slot] = text;
@@ -908,7 +911,15 @@ export class LogScanner {
     // A blank line of a task (`app:test:`) counts as blank for the open block and for a quote past its limit of
     // that task; the quote's block is closed by then, so it is asked on its own.
     const blank = !isNonBlank(text);
-    const held = this.open;
+    let held = this.open;
+    // A block that counts only once confirmed ends, unconfirmed, before its headline's next line leaves the ring:
+    // dropped, it is read again from the ring (rereadUnconfirmed), which still holds every line of it. A confirming
+    // line further down (ansible-lint's report may run to 400 lines) is not waited for: the lines from here on are
+    // read as under no block, and a report confirmed only that far down is not found.
+    if (held !== null && !held.confirmed && line - held.headLine >= RING_SIZE - 1) {
+      this.closeOpen();
+      held = this.open;
+    }
     const openBlank = blank || (held !== null && isTaskBlank(held, text));
     const quote = this.quotePastLimit;
     const quoteBlank = quote !== null && (openBlank || isTaskBlank(quote, text));
@@ -1055,13 +1066,14 @@ export class LogScanner {
    * holds no per-step files names no step: there the log is read as the job log it is, its headers marking the steps,
    * until a later job's lines name theirs again (gh decides per job).
    */
-  private trackGhCliStep(line: number, raw: string): void {
+  private trackGhCliStep(raw: string): void {
     const columns = ghCliColumnsOf(raw);
     if (columns === null) return;
     const [job, step] = columns;
-    if (line === 1) this.ghCliFormat = true;
+    const first = !this.ghCliFormat;
+    this.ghCliFormat = true;
     // A new job starts with its set-up even where its step has the name of the last job's (a matrix's `Run npm test`).
-    const newJob = line !== 1 && job !== this.ghCliJob;
+    const newJob = !first && job !== this.ghCliJob;
     this.ghCliJob = job;
     if (step === GH_CLI_UNKNOWN_STEP) {
       if (this.ghCliStep !== null || newJob) {
@@ -1070,7 +1082,7 @@ export class LogScanner {
       }
       return;
     }
-    if (line === 1) {
+    if (first) {
       this.startGha();
       this.ghCliStep = step;
       this.section = this.newSection(step, kindOfStepName(step), { number: null, name: step });
@@ -1307,7 +1319,30 @@ export class LogScanner {
     if (startLine < line) this.storeLinesAbove(block, startLine, line);
     this.store(block, line, text);
     this.open = block;
-    if (rule.endsRun === true) this.section.runsEnded++;
+    if (rule.endsRun === true) {
+      if (rule.runStart !== undefined) this.setAsidePassedSessions(rule.runStart, line);
+      this.section.runsEnded++;
+    }
+  }
+
+  /**
+   * The failed session whose status is on line `line` opened on the last line above it that `runStart` matches: the
+   * section's blocks of the current run above that line are of sessions that passed (see {@link Rule.runStart}). Only
+   * the ring's lines are looked at; a session longer than the ring keeps them, as before.
+   */
+  private setAsidePassedSessions(runStart: RegExp, line: number): void {
+    let start = 0;
+    for (let l = line - 1; l >= 1 && line - l < RING_SIZE; l--) {
+      const t = this.ringAt(l);
+      if (t === null) break;
+      if (runStart.test(t)) {
+        start = l;
+        break;
+      }
+    }
+    if (start === 0) return;
+    const run = this.section.runsEnded;
+    for (const block of this.blocks) if (block.section === this.section && block.run === run && block.startLine < start) block.run = PASSED_SESSION_RUN;
   }
 
   /**
@@ -1686,7 +1721,8 @@ export class LogScanner {
    * the other rules: a failure printed inside it (a compiler's error under a script's `FAIL: lint.sh`, which only
    * looks like automake's harness) is real on its own. Its lines under the headline are read again from the ring, as
    * if no block had been open, and what they open is closed before the line at hand is read; a block they open that is
-   * dropped in turn is not read a third time. Cold path.
+   * dropped in turn is not read a third time. The ring holds them all: an unconfirmed block ends before its first
+   * line leaves it (see {@link scan}). Cold path.
    */
   private rereadUnconfirmed(block: Block): void {
     // Once, not again for a block the re-read opens and drops: nested, a staircase of look-alike headlines (each
@@ -2083,6 +2119,8 @@ export class LogScanner {
       else if (status === 'passed') score -= 40;
       else score -= 20;
     }
+    // Set aside after the block was classed (see rankClass): a prune already kept it by its class's score.
+    if (block.run === PASSED_SESSION_RUN) score -= 40;
     return score;
   }
 
@@ -2144,6 +2182,9 @@ export class LogScanner {
     };
   }
 }
+
+/** {@link Block.run} of a block printed by a runner's session that passed (see `Rule.runStart`). */
+const PASSED_SESSION_RUN = -1;
 
 /** The weight of generic error wording (`generic.error`): the least a failure a closing report closes has. */
 const CLOSED_FINDING_WEIGHT = 40;
@@ -2324,7 +2365,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   // Only a failure of a session that then said it failed: nox goes on to its next sessions, and one that passes
   // (`Session docs was successful.`) may print a complaint that failed nothing (pip's resolver's) after the last.
-  if (block.run < block.section.runsEnded) failure.run = block.run;
+  if (block.run !== PASSED_SESSION_RUN && block.run < block.section.runsEnded) failure.run = block.run;
   return failure;
 }
 

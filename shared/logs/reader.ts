@@ -54,6 +54,22 @@ export const CLEANED_PREFIX_SOURCE = /* @__PURE__ */ (() =>
 // The timestamp is the runner's, in UTC with a `Z` (GHA_TS_RE): a tab-separated table whose third column is a time with
 // an offset (`git log --format='%h%x09%an%x09%cI'`) is not gh's.
 const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/;
+/**
+ * The lines among which gh's layout is looked for: its output pasted into a file or an issue often sits under the
+ * command that printed it, a prompt, a blank line. Lower down, a line of gh's shape is a quote (a test's message) and
+ * stays text. Deciding at the top keeps the line filter's start-up: it waits for these lines, then filters or not.
+ */
+export const GH_CLI_LEAD_LINES = 4;
+// Below the first line the time must be the runner's own, seven digits of fraction (.NET's round-trip format): a table
+// under a command's echo whose third column is an API's time (`gh variable list`, `gh api … --jq '… | @tsv'`:
+// `2024-05-01T10:00:00Z`) is not gh's.
+const GH_CLI_LEAD_RE = /^[^\t]{1,200}\t[^\t]{0,200}\t\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z/;
+
+/** Whether `raw`, line `line` of the log, puts it in gh's layout (see {@link GH_CLI_LEAD_LINES}). */
+export function opensGhCliLayout(raw: string, line: number): boolean {
+  if (line === 1) return ghCliStepOf(raw) !== null;
+  return line <= GH_CLI_LEAD_LINES && GH_CLI_LEAD_RE.test(raw);
+}
 
 /**
  * The step name of a `gh run view --log` line (`job<TAB>step<TAB>timestamp text`), or null for any other format.
@@ -471,8 +487,10 @@ export class LineSplitter {
   private longTail: string[] = [];
   private longTailChars = 0;
   private lineNo = 0;
-  /** Decided on the first line: `gh run view --log` output prefixes every line with its job and step. */
+  /** Decided on the first lines: `gh run view --log` output prefixes every line with its job and step. */
   private clean: (raw: string) => string = cleanLine;
+  /** Whether the layout is still undecided: none of the first {@link GH_CLI_LEAD_LINES} lines read yet is gh's. */
+  private layoutOpen = true;
   /** Bytes consumed so far. */
   bytes = 0;
   /** The line filter rests until this many bytes have been read (see {@link pushFiltered}). */
@@ -512,17 +530,16 @@ export class LineSplitter {
       text = chunk;
     } else {
       this.bytes += chunk.byteLength;
-      // The filter reads complete lines in the cleanLine format, and the first line decides the format: read it
+      // The filter reads complete lines in the cleanLine format, and the first lines decide the format: read them
       // alone, so the rest of the first chunk (a whole short log, read in one chunk) may be filtered too.
-      if (this.lineNo === 0 && this.gate !== null) {
-        const firstEnd = chunk.indexOf(10) + 1;
-        if (firstEnd > 0 && firstEnd < chunk.byteLength) {
-          this.decode(chunk.subarray(0, firstEnd));
-          chunk = chunk.subarray(firstEnd);
-        }
+      while (this.layoutOpen && this.gate !== null) {
+        const lineEnd = chunk.indexOf(10) + 1;
+        if (lineEnd === 0 || lineEnd === chunk.byteLength) break;
+        this.decode(chunk.subarray(0, lineEnd));
+        chunk = chunk.subarray(lineEnd);
       }
       const filter =
-        this.gate !== null && this.lineNo > 0 && this.clean === cleanLine && this.bytes >= this.unfilteredUntil ? this.gate.filter(this.bytes) : null;
+        this.gate !== null && !this.layoutOpen && this.clean === cleanLine && this.bytes >= this.unfilteredUntil ? this.gate.filter(this.bytes) : null;
       if (filter) {
         // In slices: the pass copies its input into WebAssembly memory, which never shrinks.
         for (let at = 0; at < chunk.byteLength; at += FILTER_SLICE) this.pushFiltered(this.slice(chunk, at), filter);
@@ -668,7 +685,10 @@ export class LineSplitter {
 
   private emit(raw: string): void {
     if (raw.length > MAX_LINE_CHARS) raw = headAndTail(raw, LONG_LINE_HEAD, LONG_LINE_TAIL);
-    if (this.lineNo === 0 && ghCliStepOf(raw) !== null) this.clean = cleanGhCliLine;
+    if (this.layoutOpen) {
+      if (opensGhCliLayout(raw, this.lineNo + 1)) this.clean = cleanGhCliLine;
+      this.layoutOpen = this.clean === cleanLine && this.lineNo + 1 < GH_CLI_LEAD_LINES;
+    }
     this.sink(++this.lineNo, this.clean(raw), raw);
   }
 
@@ -685,7 +705,7 @@ export class LineSplitter {
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
-    if (this.lineNo === 0 && nl !== -1) {
+    while (this.layoutOpen && nl !== -1) {
       this.emit(text.slice(start, nl));
       start = nl + 1;
       nl = text.indexOf('\n', start);

@@ -205,6 +205,14 @@ export interface Rule {
    */
   readonly endsRun?: boolean;
   /**
+   * With `endsRun`: the line a session opens with (nox's `nox > Running session tests`). A runner says only of a
+   * session that failed that it did; failures printed in the step before the failed session's own opening line, since
+   * the last session said to have failed, are of sessions that passed (their complaints failed nothing), and rank as a
+   * passed step's. Looked for up the analyzer's ring of recent lines: past it the session's start is not known, and
+   * those failures stay the failed session's.
+   */
+  readonly runStart?: RegExp;
+  /**
    * The headline opens a build tool's closing report of a failure (Maven's `[ERROR] Failed to execute goal …`, the
    * diagnostics again and its advice down to `mvn <goals> -rf :module`), which closes the report of whatever failed
    * above it: the prediction lists it after that report. `through` matches its lines, read one after another from
@@ -270,6 +278,7 @@ export function uniformRule(rule: Rule): Rule {
     announces: rule.announces,
     wrapsOutput: rule.wrapsOutput,
     endsRun: rule.endsRun,
+    runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
   } satisfies Record<keyof Rule, unknown>;
@@ -717,9 +726,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // aws-cdk-lib 2's errors name their code in guillemets (`«InvalidBucketNameValue» Invalid S3 bucket name …`, or the
   // synthesis' `[«ValidationFailedWithErrors» Validation failed with the following errors:` over `  [Stack/Id] …`
   // lines); Node prints them as an uncaught exception, with the app's frames and `Relates to construct:` under it.
-  // A code is an identifier of two words or more (`«Enregistrer» …`, a French string in guillemets, is not one).
+  // A code of two words or more is one on its own; a code of one word (29 of aws-cdk-lib 2.276's 2,825: `«Undefined» key
+  // is undefined`, `«Stack» …`) counts with the stack under it (`    at …`, `    ...new Bucket2 in aws-cdk-lib...`,
+  // `Relates to construct:`): `«Enregistrer» …`, a French string in guillemets, has none.
   { id: 'cdk.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
-    re: /^\[?«(?=[A-Z]+[a-z\d]+[A-Z])[A-Z]\w*» \S/ },
+    re: /^\[?«[A-Z]\w*» \S/, confirmedBy: /^\[?«[A-Z]+[a-z\d]+[A-Z]|^\s+(?:at |\.{3}\S)|^Relates to construct:$/ },
   // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
   // found.` (printed twice, the second with the stack).
   { id: 'vitepress.dead-link', category: 'compilation', weight: 84, extend: 'line',
@@ -1033,10 +1044,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // TestNG run with `-verbose 2` (plain `java org.testng.TestNG`): `FAILED: test` (a data-provider row's arguments in
   // parentheses), the exception flush left under it and its tab-indented frames; the passed tests' `PASSED: x` lines
   // and the suite's `====` summary end it. The block heads on the exception: its `FAILED: name` line, pulled in above
-  // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. The exception's
-  // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds.
+  // it, is Ninja's wrapper shape too (`FAILED: app `), which would rank the report below every cause. An Error's
+  // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds (the literal
+  // index then tries the rule on each). A Throwable without a message prints its class alone; the Errors a test throws
+  // so are named: an assertion's (Java's `assert`, `fail()`: `java.lang.AssertionError`, JUnit's
+  // `AssertionFailedError`) and a runaway recursion's `java.lang.StackOverflowError`, each its own literal.
   { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until',
-    re: /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Error: |Exception(?:: |$))/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
+    re: /^(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*(?:Error: |Exception(?:: |$))|(?:Assertion(?:Failed)?|StackOverflow)Error$)/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
     under: { header: TESTNG_FAILED_RE, through: /$^/ }, lookback: { re: TESTNG_FAILED_RE, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
@@ -1057,7 +1071,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun). The
   // period at the end is looked for once, ahead: after each ` failed: ` it made the expression quadratic.
   { id: 'nox.session-failed', category: 'unknown', weight: 28, extend: 'line', statusOnly: true, endsRun: true,
-    re: /^nox > Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/ },
+    re: /^nox > Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/, runStart: /^nox > Running session / },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   // test-unit (Ruby's other xUnit) names the test on the headline (`test_…`, or `test: …` for a `test "…" do` block):
@@ -1066,11 +1080,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // each report between two rules of `=`. A program's `Error: could not reach the database (Postgres)` is no test's,
   // nor is `Error: testdata/x.yaml: … (ParseError)`: a test's name is `test_…` (with a data set's label in brackets,
   // `test_tax[small](InvoiceTest)`) or `test: …`. A report counts only
-  // with its test's name (minitest's `CartTest#test_total:` under its bare `Error:`): a loader's error under a
-  // bare `Error:` line is left to the rules that read it (see Rule.confirmedBy).
+  // with its test's name (minitest's `CartTest#test_total:` under its bare `Error:`; minitest 4's, Ruby <= 2.1's,
+  // `test_total(CartTest):` and `test_tax(InvoiceTest) [test/invoice_test.rb:8]:` under its `  1) Error:`): a loader's
+  // error under a bare `Error:` line is left to the rules that read it (see Rule.confirmedBy).
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
     re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/,
-    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\(/ },
+    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\(|^test_\w*\([A-Z][\w:]*\)(?: \[.*\])?:$/ },
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).
@@ -1511,6 +1526,13 @@ export const RULES: readonly Rule[] = uniformRules([
     nextLine: /\(internal\) \(exit|^diff --git |^Error: Files .* differ/, end: /^(?![-+ @\\]|\(cd |index |diff --git |Error: Files |$)/,
     // `dune build @fmt` prints the same block for a file its formatter would change, against `.formatted/<file>`.
     categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
+  // The same action when patdiff is installed (dune runs `patdiff -keep-whitespace -location-style omake [-ascii]`,
+  // print_diff.ml): `------ t/x.expected` over `++++++ t/x.output`, then each hunk's location (`File "t/x.expected",
+  // line 2, characters 0-1:`; patdiff's own style `@|-1,3 +1,3 ====`) and its lines marked ` |`, `-|`, `+|` (`!|`
+  // for a line changed in place, in colour). dune then prints no location of its own. The location says where.
+  { id: 'dune.patdiff', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 0,
+    re: /^-{6} \S/, nextLine: /^\+{6} \S/, end: /^(?![-+ !@]\||File "|\+{6} )/, pick: [{ re: /^File "/ }],
+    categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,
     re: /^File "[^"]+\.(?:ml|mli|mly|mll|re|rei)", lines? \d+(?:-\d+)?, characters \d+-\d+:$/,
@@ -1606,9 +1628,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`RolldownError: …`, `SyntaxError: [lightningcss minify] …` over its code frame, or `Caused by:` over it), then
   // the JavaScript stack or Rust's `Stack backtrace:`: the prediction lists the message and its frame, not the stack.
   // Svelte's and SvelteKit's errors put the docs' link under the message (`https://svelte.dev/e/…`) before the frame,
-  // and SvelteKit's own words its message `SvelteKit error: module_removed_lib` under a `[plugin …]` naming no file.
+  // and SvelteKit's own words its message `SvelteKit error: module_removed_lib` under a `[plugin …]` naming no file:
+  // a code alone on that line, the message in plain text on the next (`contAfter`).
   { id: 'rolldown.plugin-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
     re: /^\[(?:plugin [^\]]+\](?: \S|$)|builtin:[\w:-]+\] \S)/, cont: /^(?:Caused by:|(?:[A-Z]\w*)?Error: \S.*|[A-Z]\w* error: \S.*|https:\/\/\S+|\d+ +\| .*)$/,
+    contAfter: { prev: /^[A-Z]\w* error: [a-z]+(?:_[a-z]+)+$/, re: /^\S/ },
     pick: [{ re: /^(?:[A-Z]\w*)?Error: \S|^[A-Z]\w* error: \S/ }], keyLines: { belowPick: { end: /^\s+at \S/, lines: 8 }, tail: { lines: 2 } },
     under: ROLLDOWN_ERRORS },
   // miette's diagnostics drawn in ASCII, as swc prints them off a terminal: `  x Expected ';', got ')'`, right under it
@@ -2177,12 +2201,12 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file and a
  * frame of Nim's stack trace (`…/lib/system/fatal.nim(54) sysFatal`: a procedure's name, the test's verdict under it
  * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`), bun test's verdicts on
- * tests that did not fail (`(todo) handles failure of unicode input`) and the header of CUnit's
+ * tests that did not fail (`(todo) handles failure of unicode input`; in colour `✓`, `»`, `✎` at the line's start) and the header of CUnit's
  * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column). The JUnit 5 console
  * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^\((?:pass|skip|todo)\) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -2415,8 +2439,8 @@ export const PREFILTER_RE =
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
  * `prettier --check` lists, Cppcheck's findings about no file, ThreadSanitizer's report, memcheck's errors on
- * uninitialised values and its leaks). No digit is spelt out (Cppcheck's `nofile:0:0: ` is
+ * uninitialised values and its leaks, patdiff's `------ old` header). No digit is spelt out (Cppcheck's `nofile:0:0: ` is
  * read as `nofile:\d+:\d+: `): lines of one digit shape then get one answer (see digit-blind.ts), which the scanner keeps.
  */
 export const PREFILTER_START_RE =
-  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4} |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:\d+:\d+: |WARNING: ThreadSanitizer: |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))|diff --git a\/|--- \S+\.orig$|(?:Unused|Unlisted|Duplicate) [A-Za-z ]+ \(\d+\)$)/;
+  /^(?:_{3,} |E {2}|-- [A-Z][A-Z ]+ -{3}|[\w./\\-]+\.\w+[:(]\d+|(?:[\w.-]+ +\| )?\s*(?:[A-Za-z]:)?[\w./\\-]+:\d+: \*\*\* |\s+\d+:\d+\s|(?:nl)?\s*\d+\) |\s*-{3} FAIL|-{4}(?:--)? |\*(?:\* | What went wrong:$)|In \S+ line \d+|rspec |e: |\s*#\s+Failed|\s*Line\s{2,}|\s*\[-\]|\d+:\d\d \+\d+|[A-Z]{1,4}\d{3,4} |[a-z][\w-]*\[[a-z][\w-]*\]: |┃ \[[A-Z]\] |- (?:Task `|(?:Build|Settings|Init) file '|Plugin '|Gradle runtime: )|# \[|\s*(?:warning|info) [-•] \S|File "[^"]+", lines? \d|Because (?:no versions? of|only|every version of|your app depends on|[\w.-]+ (?:\([^)]*\) )?(?:depends on|requires)) |Issues :-\($| {2}test\w*(?:\(\))?, \S|At \S.*:\d+ char:\d+$|pyproject\.toml changed |poetry\.lock is not |\[command\]\S*terraform(?:-bin)? fmt |You are trying to install in deployment mode |>> Issue: \[|Oops! Something went wrong! :\(|go: \S+ requires go >= |go: download go|Diff in \S|\[warn\] \S+\.\w+$|nofile:\d+:\d+: |WARNING: ThreadSanitizer: |==\d+== (?:Conditional jump |Use of uninitialised |Syscall param |Mismatched free|Source and destination overlap |[\d,]+ (?:\([\d,]+ direct, |bytes in ))|diff --git a\/|--- \S+\.orig$|(?:Unused|Unlisted|Duplicate) [A-Za-z ]+ \(\d+\)$)/;

@@ -134,11 +134,10 @@ describe('testng.failed on exceptions without a message', () => {
 });
 
 describe('testng.failed on an AssertionError without a message', () => {
-  // Open: the rule takes a bare `…Exception` but needs `…Error: `. A bare `Error` at the end of the headline makes the
-  // word the rule's required literal, and the literal index would then try the rule on every compiler's error line
-  // (literals.test.ts bounds those at 24); reading it needs a literal the line index can use, or a rule headed on the
-  // `FAILED: test` line itself (ranked as Ninja's wrapper today).
-  it.fails("`FAILED: test` over a bare `java.lang.AssertionError` (Java's `assert` with no message) is the test's failure", async () => {
+  // Fixed in session 61: a bare `…Error` is read when its class is one a test throws without a message
+  // (`AssertionError`, `AssertionFailedError`, `StackOverflowError`), each name a literal of its own; a bare `Error`
+  // at the end of the headline would make the word the rule's literal, tried on every compiler's error line.
+  it("`FAILED: test` over a bare `java.lang.AssertionError` (Java's `assert` with no message) is the test's failure", async () => {
     // Prepare: the real TestNG 6.9.12 run above with the exception Java's `assert total == 3;` throws under `-ea`.
     const log = lines(
       'PASSED: emptyCartTotalsZero',

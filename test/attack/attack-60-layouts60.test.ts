@@ -112,10 +112,9 @@ describe('attack 60: `gh run view --log` of two steps in a row with the same nam
 });
 
 describe('attack 60: gh output behind a first line of something else', () => {
-  // Not fixed: the reader and the analyzer decide on line 1 alone whether the log is gh's (`StreamReader.emit`, the
-  // line filter's gate on `clean === cleanLine`, `trackGhCliStep`'s `line === 1`). Deciding on the first non-blank
-  // line, or on any of the first few, touches the line filter's start-up and is left for a session of its own.
-  it.fails('reads `gh run view --log-failed` output pasted under the command that printed it', async () => {
+  // Fixed in session 61: the reader and the analyzer look for gh's layout on any of the first four lines
+  // (`GH_CLI_LEAD_LINES`), the line filter waiting until the layout is decided.
+  it('reads `gh run view --log-failed` output pasted under the command that printed it', async () => {
     // Prepare
     const log = ['$ gh run view 9876543210 --log-failed', ...gh('test (20)', 'Run npm test', runStep('npm test', JEST_OUTPUT('sum')))];
     // Act
