@@ -1968,16 +1968,18 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:#\d+ )?ERROR: (?:failed to solve|process "|executor failed running)|^ERROR \[[\w ./-]*\d\/\d+\] |^The command '.*' returned a non-zero code: \d+|^failed to solve: / },
 
   // ── network, TLS, auth and configuration ──────────────────────────────────────────────────────────────────
-  // Also curl's own error line (`curl: (22) The requested URL returned error: 404` under -f, `(56) Recv failure`) and
-  // wget's HTTP status (`2026-11-28 21:15:26 ERROR 404: File not found.`); under a failed lookup or connection, wget's
-  // verdict on it, and git's when the clone was a submodule's (`fatal: clone of '…' into submodule path '…' failed`,
-  // `Failed to clone '…'. Retry scheduled`).
+  // Under a failed lookup or connection: wget's verdict on it, and git's when the clone was a submodule's (`fatal: clone
+  // of '…' into submodule path '…' failed`, `Failed to clone '…'. Retry scheduled`).
   { id: 'network.error', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
     cont: /^(?:wget: unable to resolve|fatal: clone of|Failed to clone) /,
-    re: /^curl: \(\d+\) |ERROR \d{3}: |Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':/i },
-  // Python HTTP clients' (urllib3/requests) exception names, case-sensitive.
+    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':/i },
+  // Python HTTP clients' (urllib3/requests) exception names, case-sensitive; wget's dated HTTP status (`2026-11-28
+  // 21:15:26 ERROR 404: File not found.`), at a line's start.
   { id: 'network.python-client', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
-    re: /Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
+    re: /^(?:\S+ \S+ )?ERROR \d{3}: |Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
+  // curl's own error line when network.error does not read its message (`curl: (22) The requested URL returned error:
+  // 404` under -f): below a tool's report, since scripts run curl where its failure is not the step's (`|| true`, a retry loop).
+  { id: 'curl.error', category: 'network', weight: 45, extend: 'line', re: /^curl: \(\d+\) \S/ },
   // Terraform's diagnostics: `│ Error: Unsupported argument` inside a ╷ … ╵ box.
   { id: 'terraform.error', category: 'configuration', weight: 80, extend: 'until', maxLines: 60, gap: 99, refine: true,
     re: /^│ Error: \S/, end: /^╵/ },
