@@ -396,6 +396,19 @@ const NO_ECHOES: readonly string[] = [];
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
+/**
+ * Exit 124 is coreutils `timeout` ending the command it ran, which prints nothing of its own: in a step that said
+ * nothing else, the exit status is the only word that a time limit ended it. A status: any report above is the failure.
+ */
+/**
+ * @actions/exec's error when a tool an action ran exits non-zero (`The process '/usr/bin/git' failed with exit code
+ * 128`), as the action's core.setFailed prints it: an exit marker, which ends the step and closes the report of the
+ * tool's own lines above it (git's `fatal: …`), listed after it. Read on that marker only: actions/checkout's retries
+ * print the same words before each new attempt, as information.
+ */
+const ACTIONS_EXEC_RE = /^The process '.+' failed with exit code/;
+const ACTIONS_EXEC_RULE: Rule = uniformRule({ id: 'cascade.actions-exec', category: 'unknown', weight: 30, re: /$^/, extend: 'line', closing: { through: /$^/ } });
+const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {
@@ -936,9 +949,18 @@ export class LogScanner {
     if (marker) {
       this.closeOpen();
       this.quotePastLimit = null;
-      // Exit 137 is SIGKILL, in CI nearly always the OOM killer: the marker is itself the evidence.
-      if (marker.code === 137 && OOM_RULE) {
-        this.openBlock(OOM_RULE, line, text, text.startsWith('##[error]'));
+      // Exit 137 is SIGKILL, in CI nearly always the OOM killer: the marker is itself the evidence, unless the step
+      // already said so (bash's `line 2:  7578 Killed  python3 train.py` right above it names the process). Exit 124
+      // is `timeout`'s, when nothing else in the step said what failed; an action's tool failing closes its report.
+      const annotated = text.startsWith(ANNOTATION);
+      const status =
+        marker.code === 137
+          ? this.lastFindingOf(this.section)?.rule.category === 'out_of_memory' ? null : OOM_RULE
+          : marker.code === 124
+            ? this.saidWhatFailed(this.section, line) ? null : TIMEOUT_EXIT_RULE
+            : annotated && ACTIONS_EXEC_RE.test(text.slice(ANNOTATION.length)) ? ACTIONS_EXEC_RULE : null;
+      if (status) {
+        this.openBlock(status, line, text, annotated);
         this.closeOpen();
       }
       this.onExit(line, marker.code, marker.jobEnd);

@@ -1435,7 +1435,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // A lint denied by `-D warnings` is a linter's finding (clippy's, the compiler's own), except rustdoc's: under
   // `RUSTDOCFLAGS=-D warnings` they fail the documentation build, as javadoc's -Xdoclint errors do.
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
-    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
+    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
     categoryFrom: { re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
@@ -1917,7 +1917,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'pip.conflict', category: 'dependency', weight: 86, extend: 'indent', maxLines: 60,
     re: /^ERROR: Cannot install .{0,1000} because these package versions have conflicting dependencies\.$/,
     cont: /^(?:The conflict is caused by:$|To fix this you could try to:$|\d+\. \S|ERROR: ResolutionImpossible: )/ },
+  // A version pip did not find because it never reached the index: its retry warnings right above (`WARNING: Retrying
+  // (Retry(total=0, …)) after connection broken by 'NewConnectionError(…: [Errno -2] Name or service not known')':
+  // /simple/numpy/`) are the report's first lines and say why, the network's.
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
+    lookback: { re: /^(?!WARNING: Retrying )/, lines: 40, inclusive: false },
+    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout)Error/, category: 'network' },
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
   { id: 'pubgrub.resolve', category: 'dependency', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
@@ -1987,11 +1992,18 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:#\d+ )?ERROR: (?:failed to solve|process "|executor failed running)|^ERROR \[[\w ./-]*\d\/\d+\] |^The command '.*' returned a non-zero code: \d+|^failed to solve: / },
 
   // ── network, TLS, auth and configuration ──────────────────────────────────────────────────────────────────
+  // Under a failed lookup or connection: wget's verdict on it, and git's when the clone was a submodule's (`fatal: clone
+  // of '…' into submodule path '…' failed`, `Failed to clone '…'. Retry scheduled`).
   { id: 'network.error', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
+    cont: /^(?:wget: unable to resolve|fatal: clone of|Failed to clone) /,
     re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':/i },
-  // Python HTTP clients' (urllib3/requests) exception names, case-sensitive.
+  // Python HTTP clients' (urllib3/requests) exception names, case-sensitive; wget's dated HTTP status (`2026-11-28
+  // 21:15:26 ERROR 404: File not found.`), at a line's start.
   { id: 'network.python-client', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
-    re: /Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
+    re: /^(?:\S+ \S+ )?ERROR \d{3}: |Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
+  // curl's own error line when network.error does not read its message (`curl: (22) The requested URL returned error:
+  // 404` under -f): below a tool's report, since scripts run curl where its failure is not the step's (`|| true`, a retry loop).
+  { id: 'curl.error', category: 'network', weight: 45, extend: 'line', re: /^curl: \(\d+\) \S/ },
   // Terraform's diagnostics: `│ Error: Unsupported argument` inside a ╷ … ╵ box.
   { id: 'terraform.error', category: 'configuration', weight: 80, extend: 'until', maxLines: 60, gap: 99, refine: true,
     re: /^│ Error: \S/, end: /^╵/ },
@@ -2080,6 +2092,12 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /\bAccessDenied(?:Exception)?\b|is not authorized to perform|\bExpiredToken(?:Exception)?\b|InvalidClientTokenId|UnrecognizedClientException|security token included in the request is (?:invalid|expired)|Unable to locate credentials|Could not load credentials from any providers|NoCredentialProviders|\bAuthorizationFailed\b|does not have (?:authorization|permission) to perform|\bPERMISSION_DENIED\b|Not authorized to perform sts:AssumeRole|Credentials could not be loaded|Resource not accessible by (?:integration|personal access token)|Bad credentials|Permission denied \(publickey\)|\binvalid_grant\b|request signature we calculated does not match/ },
   { id: 'auth.error', category: 'configuration', weight: 72, extend: 'line',
     re: /Bad credentials|\b401 Unauthorized\b|\b403 Forbidden\b|Authentication failed|Permission to \S+ denied|Resource not accessible by integration|HttpError: Not Found|could not read Username|terminal prompts disabled|denied: requested access to the resource is denied|unauthorized: /i },
+  // The shell's own errors at its place in the script: bash's `<script>: line 2: NAME: unbound variable` (set -u),
+  // `syntax error near unexpected token `)'`, `syntax error: unexpected end of file`;
+  // dash's (GitHub's `shell: sh`) `<script>: 2: NAME: parameter not set`, `Syntax error: ")" unexpected`, `cd: can't cd
+  // to x`, `.: cannot open x: No such file`. A run: script is the workflow's: configuration.
+  { id: 'shell.error', category: 'configuration', weight: 74, extend: 'line',
+    re: /^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter not set)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open)/ },
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
   // Ansible's failed task: `fatal: [host]: FAILED! => {"msg": …}` (or UNREACHABLE!), before git's `fatal: `; the
   // message decides the category (an undefined variable is configuration, a package that will not install a dependency).
@@ -2088,7 +2106,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ansible.task-failed', category: 'configuration', weight: 82, extend: 'indent', refine: true, maxLines: 60,
     re: /^(?:fatal|failed): \[[^\]]{1,200}\]: (?:FAILED|UNREACHABLE)! =>/,
     lookback: { re: /^TASK \[.*\] \*+$/, lines: 3, inclusive: true } },
-  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'line', refine: true, re: /^fatal: |^error: pathspec |^error: (?:failed to push|Your local changes)|^! \[rejected\]/ },
+  // git's errors in a script. A refused push takes the ref lines above it (` ! [rejected]        main -> main (fetch
+  // first)`, which hold no keyword) and git's hints below; a merge, rebase or cherry-pick stopped on a conflict is each
+  // `CONFLICT (content): Merge conflict in x`, then git's verdict (`Automatic merge failed; …`, `error: could not
+  // apply 1a2b3c4... message`) and hints.
+  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'indent', refine: true,
+    re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes)|^CONFLICT \([\w\/ -]+\): /,
+    cont: /^(?:CONFLICT \(|Auto|error: could not apply |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
@@ -2434,7 +2458,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

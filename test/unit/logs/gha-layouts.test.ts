@@ -71,9 +71,14 @@ function stepsOf(lines: readonly string[]): Step[] {
   return distinct.map((step, i) => ({ ...step, to: (distinct[i + 1]?.from ?? lines.length) - 1 }));
 }
 
-/** The step that failed: the one holding the runner's `##[error]Process completed with exit code N.` */
+/**
+ * The step that failed: the one holding the runner's `##[error]Process completed with exit code N.`, or, in a job
+ * with none (a step the runner cancelled or timed out, an action's core.setFailed), the last `##[error]` line's.
+ */
 function failedStep(lines: readonly string[], steps: readonly Step[]): Step | null {
-  const at = lines.findIndex((raw) => raw.replace(GHA_TIMESTAMP_RE, '').startsWith('##[error]Process completed with exit code'));
+  const bodies = lines.map((raw) => raw.replace(GHA_TIMESTAMP_RE, ''));
+  const exit = bodies.findIndex((body) => body.startsWith('##[error]Process completed with exit code'));
+  const at = exit !== -1 ? exit : bodies.findLastIndex((body) => body.startsWith('##[error]'));
   return at === -1 ? null : (steps.find((step) => at >= step.from && at <= step.to) ?? null);
 }
 
