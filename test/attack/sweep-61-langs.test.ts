@@ -180,6 +180,14 @@ const PASSING_RUNS: PassingRun[] = [
       "\u001b[33m⚠\u001b[39m 3 warnings",
     ],
   },
+  {
+    name: "Racket 8.7 raco test with rackunit passing (`2 tests passed`)",
+    script: ["raco test ok-test.rkt"],
+    output: [
+      "raco test: \"ok-test.rkt\"",
+      "2 tests passed",
+    ],
+  },
 ];
 
 describe("sweep 61: more toolchains' passing runs", () => {
