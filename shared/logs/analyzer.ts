@@ -2119,8 +2119,9 @@ export class LogScanner {
     for (let l = markerLine - 1; l >= from && markerLine - l < RING_SIZE; l--) {
       const t = this.ringAt(l);
       if (t === null) break;
+      // Blank lines are passed over: vfile-reporter puts one between files and above its tally.
       if (listing.item.test(t)) items.push(l);
-      else if (items.length > 0 || NON_BLANK_RE.test(t)) break;
+      else if (NON_BLANK_RE.test(t)) break;
     }
     const last = items[0];
     if (last === undefined) return false;

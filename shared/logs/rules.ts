@@ -527,6 +527,9 @@ const MIETTE_ASCII_ERROR_RE = /^ {2}x \S/;
 /** Composer's verdict on a lock file the platform cannot install (`composer install`), above its problems. */
 const COMPOSER_LOCK_INCOMPATIBLE_RE = /^Your lock file does not contain a compatible set of packages\b/;
 
+/** A failed test's line in deno test's ERRORS section (`formats cents => ./src/money_test.ts:8:6`), above its error. */
+const DENO_TEST_NAME_RE = / => \S+:\d+:\d+$/;
+
 export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
   { id: 'infra.oom', category: 'out_of_memory', weight: 95, extend: 'line',
@@ -824,6 +827,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'bun.test-failed', category: 'test_failure', weight: 84, extend: 'line', re: /^(?:\(fail\) \S|✗ \S.* \[\d+(?:\.\d+)?m?s\]$)/,
     lookback: { re: /^(?:\(\w+\)|[✓✗»✎]) |^(?:::|##\[)group|^\S+\.[cm]?[jt]sx?:$/, lines: 80, inclusive: false },
     pick: [{ re: /^(?:error: |\w*Error: )/ }] },
+  // tsd: each test file's `  test-d/x.test-d.ts:6:20` heading, its failed assertions' `  ✖  6:20  message` lines (a
+  // message's second line as deep), down to the blank line above `  2 errors`.
+  { id: 'tsd.error', category: 'test_failure', weight: 80, extend: 'paragraph', gap: 0, maxLines: 60,
+    re: /^\s+✖ {2}\d+:\d+ {2}\S/, lookback: { re: /^\s+\S+:\d+:\d+$/, lines: 1, inclusive: true } },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -918,6 +925,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'valgrind.error', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 60, wrapsOutput: true,
     re: /^==\d+== (?:Invalid (?:read|write) of size \d+|Invalid (?:free|delete|delete\[\]|realloc)\(\)|Mismatched free\(\) \/ delete \/ delete \[\]|Conditional jump or move depends on uninitialised value|Use of uninitialised value of size \d+|Syscall param \S+ (?:points to|contains) (?:uninitialised|unaddressable) byte|Source and destination overlap in \S+|[\d,]+ (?:\([\d,]+ direct, [\d,]+ indirect\) )?bytes in [\d,]+ blocks are (?:definitely|possibly) lost in loss record )/,
     cont: /^==\d+== {2,}(?:at|by) 0x[0-9A-F]+: |^==\d+== {2}(?:Address 0x[0-9a-f]+ is |Block was alloc'd at$|Uninitialised value was created by )/ },
+  // deno test's ERRORS section: a failed test's `name => ./x_test.ts:4:6` (no keyword: the `error:` line under it is
+  // the headline and takes it), then what it threw, an AssertionError's values, the source line, caret and frames.
+  { id: 'deno.test-error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^error: \S/,
+    under: { header: DENO_TEST_NAME_RE, through: /$^/ }, lookback: { re: DENO_TEST_NAME_RE, lines: 1, inclusive: true } },
   { id: 'js.runtime-assertion', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
     re: /^error: (?:(?:Uncaught (?:\(in promise\) )?)?AssertionError\b|expect\(received\)|expect\(\w*\)\.\w+)/ },
   // dart test (package:test): `00:01 +3 -1: test/x_test.dart: group name [E]`, its Expected/Actual indented below.
@@ -1031,8 +1042,18 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^==> X \S.*? [\d.]+m?s \S/, end: /^(?:==> X |\[(?:error|info)\] | {2}\+ \S)/ },
   // helm unittest: ` FAIL  suite\tcharts/x/tests/y_test.yaml`, the test and its failed asserts tab-indented below.
   { id: 'helm.unittest-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60, re: /^ FAIL {2}(?:[^\t]*\t)?\S+\.ya?ml$/ },
-  // Alcotest: `  [FAIL]        group          1   name.` in the run's list (its report is boxed further down).
-  { id: 'alcotest.failed', category: 'test_failure', weight: 86, extend: 'line', re: /^\s+\[FAIL\] +\S+ +\d+ +\S/ },
+  // Alcotest's report of a failed test: its list line boxed (`│ [FAIL]  group  1   name.   │`), then what the test
+  // printed (a check's `ASSERT`, `FAIL message`, `Expected:`/`Received:`; an exception's `[exception] …`, `[failure] …`,
+  // `[invalid] …`), the backtrace, `Logs saved to …` and a rule of `─`, single blank lines between.
+  { id: 'alcotest.report', category: 'test_failure', weight: 88, extend: 'paragraph', gap: 1, maxLines: 120, re: /^│ \[FAIL\] / },
+  // Alcotest: `  [FAIL]        group          1   name.` in the run's list, `> [FAIL] …` the first failed test's, each
+  // reported in its box further down (alcotest.report).
+  { id: 'alcotest.failed', category: 'test_failure', weight: 62, extend: 'line', re: /^(?:\s+|> )\[FAIL\] +\S+ +\d+ +\S/,
+    announces: 'alcotest.report' },
+  // tcltest: `==== name description FAILED`, the test's script under `==== Contents of test case:`, `---- Result was:`
+  // and `---- Result should have been (exact matching):` (or `---- Test generated error; …` and the errorInfo), down to
+  // `==== name FAILED`.
+  { id: 'tcltest.failed', category: 'test_failure', weight: 86, extend: 'paragraph', maxLines: 200, re: /^==== \S+ .* FAILED$/ },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
@@ -1754,6 +1775,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // rule keyed on `E` and digits would be tried on every line holding `e0`).
   { id: 'cfn-lint.warning', category: 'lint', weight: 20, extend: 'indent', maxLines: 4, re: /^[WI]\d{4} \S/,
     cont: /^\S+\.(?:ya?ml|json|template):\d+:\d+$/ },
+  // deno check (and the type check of deno test and run): `TS2322 [ERROR]: message`, its second lines, the source line
+  // as the file has it (flush left too), the squiggle and `    at file:///path/x.ts:15:9`, a blank line after each
+  // (ahead of ruff.diagnostic, whose code shape it has).
+  { id: 'deno.type-error', category: 'compilation', weight: 86, extend: 'paragraph', gap: 0,
+    re: /^TS\d{4} \[ERROR\]: \S/ },
   // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )/ },
@@ -1767,6 +1793,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // SQLFluff: `== [models/x.sql] FAIL`, then `L:   4 | P:   9 | LT01 | message` per violation.
   { id: 'sqlfluff.violation', category: 'lint', weight: 78, extend: 'until', maxLines: 120, gap: 0,
     re: /^== \[\S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
+  // jsonlint (zaach's and @prantlf's): `Parse error on line 6, column 3:` (`Error: Parse error on line 6:`), the text
+  // around the place, a caret under dashes and what was expected; @prantlf's names the file above it (`File: x.json`).
+  { id: 'jsonlint.error', category: 'lint', weight: 78, extend: 'paragraph', gap: 0, maxLines: 5,
+    re: /^(?:Error: )?Parse error on line \d+(?:, column \d+)?:$/, lookback: { re: /^File: \S/, lines: 1, inclusive: true } },
   // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.`, with --diff the file's
   // diff below (`--- /path/x.py:before`), down to the first line no diff holds.
   { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99, hunks: true,
@@ -1853,7 +1883,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // error`) and quotes no line: a message of one line.
   { id: 'xmllint.error', category: 'lint', weight: 76, extend: 'indent', maxLines: 3,
     re: /^\S+:\d+: (?:parser|validity|namespace|element \S+: (?:(?:Schemas|Relax-NG) )?\w+) error : /,
-    message: { open: / error : /, end: /^\s*\^$|: (?:Schemas|Relax-NG) \w+ error : / } },
+    message: { open: / error : /, end: /^\s*\^$|: (?:Schemas|Relax-NG) \w+ error : / }, tally: /^\S+ fails to validate$/ },
+  // PostgreSQL's errors as libpq prints them (psql, a migration tool quoting the server): `ERROR:  message`, two
+  // spaces, behind `psql:file.sql:12: ` under -f; `DETAIL:`, `HINT:`, `CONTEXT:`, `LINE 3: …` and its caret follow.
+  { id: 'postgres.error', category: 'compilation', weight: 80, extend: 'indent', maxLines: 20,
+    re: /^(?:psql:\S+ )?ERROR: {2}\S/, cont: /^(?:[A-Z]{4,7}|LINE \d+): |^\s+\^$/ },
   // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
   // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
   { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,
@@ -2222,7 +2256,7 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * Lines that look like failures but are not: warnings, zero counts, echoed flags, app logs at info level, GHC's
  * progress (`[2 of 9] Compiling App.Error ( src/App/Error.hs, … )`: a module's name), jest's `FAIL <file>` suite
  * header (the `●` block below it pulls the header in by look-back), clang-tidy's advice under its findings
- * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file and a
+ * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file, R CMD check's passed checks (`* checking R files for syntax errors ... OK`), a
  * frame of Nim's stack trace (`…/lib/system/fatal.nim(54) sysFatal`: a procedure's name, the test's verdict under it
  * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`), bun test's verdicts on
  * tests that did not fail (`(todo) handles failure of unicode input`; in colour `✓`, `»`, `✎` at the line's start) and the header of CUnit's
@@ -2230,7 +2264,7 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated)|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -2309,6 +2343,10 @@ export const STEP_LISTINGS: readonly StepListing[] = [
   // files it would reformat, one a line, and exit status 3. `-check=false` checks nothing.
   { command: /^(?:Run |\$ )terraform(?: -chdir=\S+)? fmt\b.*\s-check(?:=true)?(?:\s|$)/, item: /^[\w./-]+\.(?:tf|tfvars|tftest\.hcl)$/,
     rule: uniformRule({ id: 'terraform.fmt-check', category: 'lint', weight: 78, extend: 'line', re: /$^/ }) },
+  // remark-cli (a unified engine) under --frail, where its warnings fail the run: vfile-reporter's report, each file's
+  // path over its messages (`3:5-3:8  warning  message  rule  remark-lint`), blank lines between, the `⚠ 3 warnings` tally.
+  { command: /^(?:Run |\$ )(?:npx )?remark\b.*\s--frail\b/, item: /^(?:\S+\.\w+$|\s*\d+:\d+\S* +(?:warning|error) |[⚠✖] \d)/,
+    rule: uniformRule({ id: 'vfile.frail', category: 'lint', weight: 76, extend: 'line', re: /$^/ }) },
 ];
 
 /**
