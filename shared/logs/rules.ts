@@ -1048,9 +1048,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds (the literal
   // index then tries the rule on each). A Throwable without a message prints its class alone; the Errors a test throws
   // so are named: an assertion's (Java's `assert`, `fail()`: `java.lang.AssertionError`, JUnit's
-  // `AssertionFailedError`) and a runaway recursion's `java.lang.StackOverflowError`, each its own literal.
+  // `AssertionFailedError`), a runaway recursion's `java.lang.StackOverflowError` and a static initializer's
+  // `java.lang.ExceptionInInitializerError` (its cause under `Caused by:`), each its own literal.
   { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until',
-    re: /^(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*(?:Error: |Exception(?:: |$))|(?:Assertion(?:Failed)?|StackOverflow)Error$)/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
+    re: /^(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*(?:Error: |Exception(?:: |$))|(?:Assertion(?:Failed)?|StackOverflow|ExceptionInInitializer)Error$)/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
     under: { header: TESTNG_FAILED_RE, through: /$^/ }, lookback: { re: TESTNG_FAILED_RE, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.

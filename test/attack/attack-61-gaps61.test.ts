@@ -39,3 +39,38 @@ describe("gh's layout decided on lines 2 to 4: a tab-separated table with an API
     expect(texts.filter((t) => /^\d{4}-\d\d-\d\dT/.test(t))).toEqual([]);
   });
 });
+
+describe('testng.failed over the other Errors Java prints without a message', () => {
+  // Real TestNG 6.9.12 `-verbose 2` output on OpenJDK 17: a test reading a class whose static initializer throws
+  // (`static final int RATE = Integer.parseInt(System.getenv("NOPE_RATE"));`). The JVM wraps the cause in an
+  // ExceptionInInitializerError whose message is null: its class alone, the cause under `Caused by:`.
+  it('reads `FAILED: test` over a bare `java.lang.ExceptionInInitializerError` as the test\'s failure', async () => {
+    // Prepare
+    const log = lines(
+      'PASSED: emptyCartTotalsZero',
+      'FAILED: appliesRate',
+      'java.lang.ExceptionInInitializerError',
+      '\tat com.acme.CartTest.appliesRate(CartTest.java:6)',
+      '\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)',
+      '\tat org.testng.internal.Invoker.invokeMethod(Invoker.java:646)',
+      '\tat org.testng.TestNG.main(TestNG.java:1374)',
+      'Caused by: java.lang.NumberFormatException: Cannot parse null string',
+      '\tat java.base/java.lang.Integer.parseInt(Integer.java:630)',
+      '\tat java.base/java.lang.Integer.parseInt(Integer.java:786)',
+      '\tat com.acme.CartTest$Config.<clinit>(CartTest.java:4)',
+      '\t... 25 more',
+      '',
+      '',
+      '===============================================',
+      '    Command line test',
+      '    Tests run: 2, Failures: 1, Skips: 0',
+      '===============================================',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('testng.failed');
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual(expect.arrayContaining([2, 3]));
+    expect(analysis.category).toBe('test_failure');
+  });
+});
