@@ -1320,7 +1320,7 @@ export class LogScanner {
     this.store(block, line, text);
     this.open = block;
     if (rule.endsRun === true) {
-      if (rule.runStart !== undefined) this.setAsidePassedSessions(rule.runStart, line);
+      if (rule.runStart !== undefined) this.setAsidePassedSessions(rule.runStart, line, taskPrefix);
       this.section.runsEnded++;
     }
   }
@@ -1328,21 +1328,25 @@ export class LogScanner {
   /**
    * The failed session whose status is on line `line` opened on the last line above it that `runStart` matches: the
    * section's blocks of the current run above that line are of sessions that passed (see {@link Rule.runStart}). Only
-   * the ring's lines are looked at; a session longer than the ring keeps them, as before.
+   * the ring's lines are looked at; a session longer than the ring keeps them, as before. Under a task runner's prefix
+   * (`app-1  | `), the lines and blocks of that task alone: another service's are no session's.
    */
-  private setAsidePassedSessions(runStart: RegExp, line: number): void {
+  private setAsidePassedSessions(runStart: RegExp, line: number, taskPrefix: string): void {
     let start = 0;
     for (let l = line - 1; l >= 1 && line - l < RING_SIZE; l--) {
-      const t = this.ringAt(l);
-      if (t === null) break;
-      if (runStart.test(t)) {
+      const raw = this.ringAt(l);
+      if (raw === null) break;
+      const t = taskPrefix === '' ? raw : taskBody(taskPrefix, raw);
+      if (t !== null && runStart.test(t)) {
         start = l;
         break;
       }
     }
     if (start === 0) return;
     const run = this.section.runsEnded;
-    for (const block of this.blocks) if (block.section === this.section && block.run === run && block.startLine < start) block.run = PASSED_SESSION_RUN;
+    for (const block of this.blocks) {
+      if (block.section === this.section && block.run === run && block.startLine < start && block.taskPrefix === taskPrefix) block.run = PASSED_SESSION_RUN;
+    }
   }
 
   /**

@@ -74,3 +74,36 @@ describe('testng.failed over the other Errors Java prints without a message', ()
     expect(analysis.category).toBe('test_failure');
   });
 });
+
+describe("nox's passed sessions (Rule.runStart) under a task runner's prefix", () => {
+  // The lines of gaps-61.test.ts's real nox 2026.8.17 run, as `docker compose up` prints a service's (`app-1  | `):
+  // the docs session passes with pip's `ERROR:` complaint, the lint session fails on a module that is not installed.
+  const run = [
+    'nox > Running session docs',
+    "nox > python3 -c 'import sys'",
+    "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed.",
+    'nox > Session docs was successful.',
+    'nox > Running session lint',
+    'nox > python3 -m flake9 src',
+    '/opt/hostedtoolcache/Python/3.11.7/x64/bin/python3: No module named flake9',
+    'nox > Command python3 -m flake9 src failed with exit code 1',
+    'nox > Session lint failed.',
+    'nox > Ran 2 sessions:',
+  ];
+
+  it("ranks the failed session's missing module above the passed session's complaint, as without the prefix", async () => {
+    // Act
+    const analysis = await analyzeLog(run.map((l) => `app-1  | ${l}`).join('\n'));
+    // Assert: line 7 is the lint session's `No module named flake9`, line 3 the docs session's `ERROR:` line.
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(7);
+  });
+
+  it("leaves another service's failure printed in between as it was", async () => {
+    // Prepare: the database service fails between the two sessions; it is no session of nox's.
+    const log = [...run.slice(0, 4).map((l) => `app-1  | ${l}`), 'db-1   | FATAL:  could not write lock file "postmaster.pid": No space left on device', ...run.slice(4).map((l) => `app-1  | ${l}`)];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toContain('No space left on device');
+  });
+});
