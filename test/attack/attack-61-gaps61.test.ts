@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../support/fast-paths.js';
 
 // Session 61's attack on branch gaps61: other tools' output in the shapes of the branch's new rules and code paths
 // (gh's layout decided on any of the first four lines, testng.failed's bare Errors, the unconfirmed block's end
@@ -105,5 +106,52 @@ describe("nox's passed sessions (Rule.runStart) under a task runner's prefix", (
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
     expect(analysis.failures[0]?.lines[0]?.text).toContain('No space left on device');
+  });
+});
+
+describe("ansible-lint's report confirmed more than the ring's 256 lines below its heading", () => {
+  afterEach(restoreFastPaths);
+  // Built in ansible-lint 6's format (the rule's comment; ansible-lint is not installed here): a project whose
+  // warn_list holds `yaml`, 90 long lines listed first (ansible-lint sorts its matches by file and line), then the
+  // one fatal violation, of a rule without a tag (`no-changed-when`, which the one-violation rule does not read).
+  const log = [
+    '$ ansible-lint',
+    'WARNING  Listing 91 violation(s) that are fatal',
+    ...Array.from({ length: 90 }, (_, i) => ['yaml[line-length]: Line too long (170 > 160 characters) (warning)', `roles/base/tasks/main.yml:${i + 10}`, '']).flat(),
+    'no-changed-when: Commands should not change things if nothing needs doing.',
+    'roles/web/tasks/main.yml:8 Task/Handler: restart app',
+    '',
+    'Read documentation for instructions on how to ignore specific rule violations.',
+    '',
+    '                  Rule Violation Summary',
+    'count tag               profile rule associated tags',
+    '    1 no-changed-when   shared  command-shell, idempotency',
+    '   90 yaml[line-length] basic   formatting, yaml (warning)',
+    '',
+    "Failed: 1 failure(s), 90 warning(s) on 2 files. Last profile that met the validation criteria was 'min'. Rating: 1/5 star",
+  ];
+
+  it('lists the fatal violation, line 273, as the report it is (found before session 61)', async () => {
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('ansible-lint.report');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(273);
+  });
+
+  it('finds the same with the fast paths forced on', async () => {
+    const { everyLine, fast } = await failuresBothWays(Buffer.from([...Array.from({ length: 300 }, (_, i) => `ok ${i}`), ...log].join('\n')));
+    expect(fast).toEqual(everyLine);
+    expect((everyLine as Array<{ rule: string }>)[0]?.rule).toBe('ansible-lint.report');
+  });
+
+  it('reads a traceback 5 lines under the heading of a report confirmed 300 lines further down', async () => {
+    // Prepare: a script's traceback right under the heading: found both ways, read again before it left the ring.
+    const traceback = ['Traceback (most recent call last):', '  File "/home/runner/work/app/app/load.py", line 3, in <module>', '    rows = json.load(fh)', 'ValueError: bad row'];
+    const withTraceback = [...log.slice(0, 2), ...traceback, ...log.slice(2)];
+    // Act
+    const analysis = await analyzeLog(withTraceback.join('\n'));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).toEqual(expect.arrayContaining(['ansible-lint.report', 'python.traceback']));
   });
 });
