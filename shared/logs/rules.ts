@@ -1082,11 +1082,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // nor is `Error: testdata/x.yaml: … (ParseError)`: a test's name is `test_…` (with a data set's label in brackets,
   // `test_tax[small](InvoiceTest)`) or `test: …`. A report counts only
   // with its test's name (minitest's `CartTest#test_total:` under its bare `Error:`; minitest 4's, Ruby <= 2.1's,
-  // `test_total(CartTest):` and `test_tax(InvoiceTest) [test/invoice_test.rb:8]:` under its `  1) Error:`): a loader's
+  // `test_total(CartTest):` and `test_tax(InvoiceTest) [test/invoice_test.rb:8]:` under its `  1) Error:`; a spec's
+  // `test_0001_adds the tax(Cart::#total) [test/cart_spec.rb:7]:`, its description and describe's as they are): a loader's
   // error under a bare `Error:` line is left to the rules that read it (see Rule.confirmedBy).
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
     re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/,
-    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\(|^test_\w*\([A-Z][\w:]*\)(?: \[.*\])?:$/ },
+    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\(|^test_[^(]*\([^()]+\)(?: \[[^\]]*\])?:$/ },
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).

@@ -155,3 +155,23 @@ describe("ansible-lint's report confirmed more than the ring's 256 lines below i
     expect(analysis.failures.map((f) => f.rule)).toEqual(expect.arrayContaining(['ansible-lint.report', 'python.traceback']));
   });
 });
+
+describe("minitest 4's test names of a spec (`it \"adds the tax\"` under `describe Cart` / `describe \"#total\"`)", () => {
+  // Built in minitest 4.7's format (unit.rb's puke: `#{meth}(#{klass}) [#{location}]:` under a failure, `#{meth}(#{klass}):`
+  // under an error; spec.rb names an `it` block's method `test_%04d_%s` with its description, spaces and all, and a
+  // nested describe's class `Cart::#total`). minitest 4 is not installable here (no network, Ruby 3.1's is minitest 5).
+  const run = (report: readonly string[]): string =>
+    lines('Run options: --seed 4242', '', '# Running tests:', '', 'F.', '', 'Finished tests in 0.001s, 1000.0 tests/s, 1000.0 assertions/s.', '', ...report, '', '2 tests, 2 assertions, 1 failures, 0 errors, 0 skips');
+
+  it.each([
+    ['a failure', ['  1) Failure:', 'test_0001_adds the tax(Cart::#total) [test/cart_spec.rb:7]:', 'Expected: 3', '  Actual: 2']],
+    ['an error', ['  1) Error:', 'test_0002_rounds half up(cart):', "NoMethodError: undefined method `round_half' for 2.5:Float", '    test/cart_spec.rb:12:in `block (3 levels) in <top (required)>\'']],
+  ])("reads %s of a spec's test as the test's failure", async (_, report) => {
+    // Act
+    const analysis = await analyzeLog(run(report));
+    // Assert: line 9 is the `N) Failure:` line, 10 the test's name.
+    expect(analysis.failures[0]?.rule).toBe('minitest.failed');
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual(expect.arrayContaining([9, 10, 11]));
+    expect(analysis.category).toBe('test_failure');
+  });
+});
