@@ -1532,8 +1532,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // print_diff.ml): `------ t/x.expected` over `++++++ t/x.output`, then each hunk's location (`File "t/x.expected",
   // line 2, characters 0-1:`; patdiff's own style `@|-1,3 +1,3 ====`) and its lines marked ` |`, `-|`, `+|` (`!|`
   // for a line changed in place, in colour). dune then prints no location of its own. The location says where.
+  // The header names a file, a path without spaces: a script's banner (`------ Build FAILED ------`) is left to the
+  // rules after this one, which a headline of a rule with `nextLine` keeps off it.
   { id: 'dune.patdiff', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 0,
-    re: /^-{6} \S/, nextLine: /^\+{6} \S/, end: /^(?![-+ !@]\||File "|\+{6} )/, pick: [{ re: /^File "/ }],
+    re: /^-{6} (?=\S*[/.]\w)\S+$/, nextLine: /^\+{6} \S/, end: /^(?![-+ !@]\||File "|\+{6} )/, pick: [{ re: /^File "/ }],
     categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,

@@ -175,3 +175,21 @@ describe("minitest 4's test names of a spec (`it \"adds the tax\"` under `descri
     expect(analysis.category).toBe('test_failure');
   });
 });
+
+describe("dune.patdiff's headline shape (`------ <file>`) against other tools' banners of six dashes", () => {
+  // A rule with `nextLine` keeps the rules after it off its headline (Rule.nextLine): a banner a script echoes
+  // (`echo "------ Build FAILED ------"`) was dune.patdiff's headline, dropped for want of `++++++ ` under it, and no
+  // other rule read it. patdiff's header names a file (`------ test/render.expected`): a path, no spaces.
+  it.each([
+    ['------ ERROR: tests failed ------', 'generic.failed'],
+    ['------ FAIL: TestTotal (0.00s)', 'generic.failed'],
+    ["------ Error: Cannot find module 'express'", 'node.module-missing'],
+    ['------ 2 tests failed ------', 'generic.failed'],
+  ])('reads `%s` as it did before dune.patdiff', async (banner, rule) => {
+    // Act
+    const analysis = await analyzeLog(lines('$ ./ci/test.sh', banner, 'exit status 1'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe(rule);
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(2);
+  });
+});
