@@ -1070,9 +1070,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
   // nox runs its sessions one after another and says of each that failed `nox > Session tests(python='3.11') failed.`
   // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun). The
-  // period at the end is looked for once, ahead: after each ` failed: ` it made the expression quadratic.
+  // period at the end is looked for once, ahead: after each ` failed: ` it made the expression quadratic. With
+  // `--add-timestamp` nox puts the time between (`nox > [2026-11-28 22:10:29,677] Session lint failed.`).
   { id: 'nox.session-failed', category: 'unknown', weight: 28, extend: 'line', statusOnly: true, endsRun: true,
-    re: /^nox > Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/, runStart: /^nox > Running session / },
+    re: /^nox > (?:\[[\d:, -]+\] )?Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/, runStart: /^nox > (?:\[[\d:, -]+\] )?Running session / },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   // test-unit (Ruby's other xUnit) names the test on the headline (`test_…`, or `test: …` for a `test "…" do` block):

@@ -224,3 +224,29 @@ describe("bun test's coloured verdicts (NOISE_RE's `✓`, `»`, `✎`) under con
     expect(analysis.failures).toEqual([]);
   });
 });
+
+describe('nox --add-timestamp (`nox > [2026-11-28 22:10:29,060] Running session docs`)', () => {
+  // Real output of nox 2026.8.17 run with `--add-timestamp` (logger.py's `%(name)s > [%(asctime)s] %(message)s`),
+  // `venv_backend="none"`: the docs session prints pip's `ERROR:` complaint and passes, lint fails on a missing module
+  // (the run's first ten lines; its tests sessions and summary follow).
+  const log = lines(
+    'nox > [2026-11-28 22:10:29,060] Running session docs',
+    'nox > [2026-11-28 22:10:29,062] uv binary not found.',
+    "nox > [2026-11-28 22:10:29,062] python3 -c 'import sys; print(\"ERROR: pip'\"'\"'s dependency resolver does not currently take into account all the packages that are installed.\", file=sys.stderr)'",
+    "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed.",
+    'nox > [2026-11-28 22:10:29,458] Session docs was successful.',
+    'nox > [2026-11-28 22:10:29,458] Running session lint',
+    'nox > [2026-11-28 22:10:29,459] python3 -m flake9 src',
+    '/root/.pyenv/versions/3.11.7/bin/python3: No module named flake9',
+    'nox > [2026-11-28 22:10:29,677] Command python3 -m flake9 src failed with exit code 1',
+    'nox > [2026-11-28 22:10:29,677] Session lint failed.',
+  );
+
+  it("reads the session's status and ranks the failed session's missing module first, as without the timestamps", async () => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: line 8 is lint's `No module named flake9`, line 10 its status, line 4 the docs session's complaint.
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(8);
+    expect(analysis.failures.find((f) => f.lines[0]?.line === 10)?.rule).toBe('nox.session-failed');
+  });
+});
