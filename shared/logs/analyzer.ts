@@ -140,6 +140,11 @@ interface Block {
    * {@link Rule.endsRun}), or {@link PASSED_SESSION_RUN}.
    */
   run: number;
+  /**
+   * Unconfirmed (see `Rule.confirmedBy`): the first of its lines not yet read again as under no block. Its lines above
+   * were, before they left the ring (see {@link LogScanner.readHeldLines}).
+   */
+  rereadFrom: number;
   afterJobEnd: boolean;
   annotated: boolean;
   /** Dedupe key within {@link LogScanner.byKey}'s template: rule and (when a line was picked) the headline. */
@@ -231,6 +236,7 @@ function newBlock(
     afterWanted: 0,
     section,
     run: section.runsEnded,
+    rereadFrom: headLine + 1,
     afterJobEnd,
     annotated,
     key: '',
@@ -925,12 +931,11 @@ export class LogScanner {
     // that task; the quote's block is closed by then, so it is asked on its own.
     const blank = !isNonBlank(text);
     let held = this.open;
-    // A block that counts only once confirmed ends, unconfirmed, before its headline's next line leaves the ring:
-    // dropped, it is read again from the ring (rereadUnconfirmed), which still holds every line of it. A confirming
-    // line further down (ansible-lint's report may run to 400 lines) is not waited for: the lines from here on are
-    // read as under no block, and a report confirmed only that far down is not found.
-    if (held !== null && !held.confirmed && line - held.headLine >= RING_SIZE - 1) {
-      this.closeOpen();
+    // A block that counts only once confirmed has its lines read again as under no block before the first of them
+    // not yet read so leaves the ring (readHeldLines), and stays open: a confirming line further down (ansible-lint's
+    // report of 90 warnings over its fatal violation) still confirms it. Dropped, it is read again from there on.
+    if (held !== null && !held.confirmed && line - held.rereadFrom >= RING_SIZE - 2) {
+      this.readHeldLines(held, line);
       held = this.open;
     }
     const openBlank = blank || (held !== null && isTaskBlank(held, text));
@@ -1342,7 +1347,7 @@ export class LogScanner {
     this.store(block, line, text);
     this.open = block;
     if (rule.endsRun === true) {
-      if (rule.runStart !== undefined) this.setAsidePassedSessions(rule.runStart, line);
+      if (rule.runStart !== undefined) this.setAsidePassedSessions(rule.runStart, line, taskPrefix);
       this.section.runsEnded++;
     }
   }
@@ -1350,21 +1355,25 @@ export class LogScanner {
   /**
    * The failed session whose status is on line `line` opened on the last line above it that `runStart` matches: the
    * section's blocks of the current run above that line are of sessions that passed (see {@link Rule.runStart}). Only
-   * the ring's lines are looked at; a session longer than the ring keeps them, as before.
+   * the ring's lines are looked at; a session longer than the ring keeps them, as before. Under a task runner's prefix
+   * (`app-1  | `), the lines and blocks of that task alone: another service's are no session's.
    */
-  private setAsidePassedSessions(runStart: RegExp, line: number): void {
+  private setAsidePassedSessions(runStart: RegExp, line: number, taskPrefix: string): void {
     let start = 0;
     for (let l = line - 1; l >= 1 && line - l < RING_SIZE; l--) {
-      const t = this.ringAt(l);
-      if (t === null) break;
-      if (runStart.test(t)) {
+      const raw = this.ringAt(l);
+      if (raw === null) break;
+      const t = taskPrefix === '' ? raw : taskBody(taskPrefix, raw);
+      if (t !== null && runStart.test(t)) {
         start = l;
         break;
       }
     }
     if (start === 0) return;
     const run = this.section.runsEnded;
-    for (const block of this.blocks) if (block.section === this.section && block.run === run && block.startLine < start) block.run = PASSED_SESSION_RUN;
+    for (const block of this.blocks) {
+      if (block.section === this.section && block.run === run && block.startLine < start && block.taskPrefix === taskPrefix) block.run = PASSED_SESSION_RUN;
+    }
   }
 
   /**
@@ -1743,8 +1752,8 @@ export class LogScanner {
    * the other rules: a failure printed inside it (a compiler's error under a script's `FAIL: lint.sh`, which only
    * looks like automake's harness) is real on its own. Its lines under the headline are read again from the ring, as
    * if no block had been open, and what they open is closed before the line at hand is read; a block they open that is
-   * dropped in turn is not read a third time. The ring holds them all: an unconfirmed block ends before its first
-   * line leaves it (see {@link scan}). Cold path.
+   * dropped in turn is not read a third time. The ring holds them all: those that left it were read so before
+   * (see {@link readHeldLines}). Cold path.
    */
   private rereadUnconfirmed(block: Block): void {
     // Once, not again for a block the re-read opens and drops: nested, a staircase of look-alike headlines (each
@@ -1752,7 +1761,7 @@ export class LogScanner {
     if (this.rereading) return;
     this.rereading = true;
     const scanned = this.scannedLine;
-    for (let l = block.headLine + 1; l <= block.endLine; l++) {
+    for (let l = block.rereadFrom; l <= block.endLine; l++) {
       const text = this.ringAt(l);
       if (text !== null) this.scan(l, text, text);
     }
@@ -1762,6 +1771,30 @@ export class LogScanner {
     const current = this.ringAt(scanned);
     if (current !== null) startLine(current);
     this.scannedLine = scanned;
+  }
+
+  /**
+   * Reads the lines of `block`, the open block, unconfirmed, from its {@link Block.rereadFrom} to the line above `line`
+   * (the line at hand) again as under no block, as {@link rereadUnconfirmed} would once it is dropped, before they
+   * leave the ring; then `block` goes on, open. What they open is closed, and stays found if `block` is confirmed
+   * later (a traceback under a fake heading is the failure either way). Cold path: once a ring's length of lines.
+   */
+  private readHeldLines(block: Block, line: number): void {
+    if (this.rereading) return this.closeOpen();
+    this.open = null;
+    this.rereading = true;
+    const scanned = this.scannedLine;
+    for (let l = block.rereadFrom; l < line; l++) {
+      const text = this.ringAt(l);
+      if (text !== null) this.scan(l, text, text);
+    }
+    this.closeOpen();
+    this.rereading = false;
+    const current = this.ringAt(scanned);
+    if (current !== null) startLine(current);
+    this.scannedLine = scanned;
+    block.rereadFrom = line;
+    this.open = block;
   }
 
   /**

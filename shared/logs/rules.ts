@@ -1069,9 +1069,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // `: ` is required: a bare `Error` would make the word a literal every compiler's error line holds (the literal
   // index then tries the rule on each). A Throwable without a message prints its class alone; the Errors a test throws
   // so are named: an assertion's (Java's `assert`, `fail()`: `java.lang.AssertionError`, JUnit's
-  // `AssertionFailedError`) and a runaway recursion's `java.lang.StackOverflowError`, each its own literal.
+  // `AssertionFailedError`), a runaway recursion's `java.lang.StackOverflowError` and a static initializer's
+  // `java.lang.ExceptionInInitializerError` (its cause under `Caused by:`), each its own literal.
   { id: 'testng.failed', category: 'test_failure', weight: 86, extend: 'until',
-    re: /^(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*(?:Error: |Exception(?:: |$))|(?:Assertion(?:Failed)?|StackOverflow)Error$)/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
+    re: /^(?:[a-z_$][\w$]*\.)+(?:[A-Z][\w$]*(?:Error: |Exception(?:: |$))|(?:Assertion(?:Failed)?|StackOverflow|ExceptionInInitializer)Error$)/, end: /^(?:PASSED|FAILED|SKIPPED)(?: CONFIGURATION)?: |^={20}/,
     under: { header: TESTNG_FAILED_RE, through: /$^/ }, lookback: { re: TESTNG_FAILED_RE, lines: 1, inclusive: true } },
   // The JUnit Platform console launcher (JUnit 5): under `Failures (N):`, each test as `  <engine>:<class>:<test>`, its
   // `MethodSource [...]`, `    => exception: message` and the frames, all indented; `Test run finished after` ends it.
@@ -1090,9 +1091,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s*\d+\) (?:test|doctest|property) .+ \(\S+\)$/ },
   // nox runs its sessions one after another and says of each that failed `nox > Session tests(python='3.11') failed.`
   // (`failed: reason.`, `aborted: reason.`): a status, which also ends the session's part of the step (endsRun). The
-  // period at the end is looked for once, ahead: after each ` failed: ` it made the expression quadratic.
+  // period at the end is looked for once, ahead: after each ` failed: ` it made the expression quadratic. With
+  // `--add-timestamp` nox puts the time between (`nox > [2026-11-28 22:10:29,677] Session lint failed.`).
   { id: 'nox.session-failed', category: 'unknown', weight: 28, extend: 'line', statusOnly: true, endsRun: true,
-    re: /^nox > Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/, runStart: /^nox > Running session / },
+    re: /^nox > (?:\[[\d:, -]+\] )?Session (?=.*\.$).+ (?:failed|aborted)(?:\.$|: )/, runStart: /^nox > (?:\[[\d:, -]+\] )?Running session / },
   // Serverless Framework v3 prints its error under a bare `Error:` too: a CloudFormation event there is its own.
   // The reporter prints a skipped test's report (`Skipped:`) like a failure's, right under it: it ends the failure.
   // test-unit (Ruby's other xUnit) names the test on the headline (`test_…`, or `test: …` for a `test "…" do` block):
@@ -1102,11 +1104,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // nor is `Error: testdata/x.yaml: … (ParseError)`: a test's name is `test_…` (with a data set's label in brackets,
   // `test_tax[small](InvoiceTest)`) or `test: …`. A report counts only
   // with its test's name (minitest's `CartTest#test_total:` under its bare `Error:`; minitest 4's, Ruby <= 2.1's,
-  // `test_total(CartTest):` and `test_tax(InvoiceTest) [test/invoice_test.rb:8]:` under its `  1) Error:`): a loader's
+  // `test_total(CartTest):` and `test_tax(InvoiceTest) [test/invoice_test.rb:8]:` under its `  1) Error:`; a spec's
+  // `test_0001_adds the tax(Cart::#total) [test/cart_spec.rb:7]:`, its description and describe's as they are): a loader's
   // error under a bare `Error:` line is left to the rules that read it (see Rule.confirmedBy).
   { id: 'minitest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 120, gap: 1,
     re: /^\s*(?:\d+\) )?(?:Failure|Error):\s*$|^\s*\d+\) (?:Failure|Error):\s*\S|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\([A-Z][\w:]*\)(?::|$)/, end: /^(?:\d+ (?:runs|tests), |bin\/rails test |Finished in|\s*\d+\) (?:Failure|Error|Skipped):|(?:Failure|Error|Skipped):\s*$|rails test |(?:CREATE|UPDATE|DELETE|IMPORT)_FAILED: )/,
-    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\(|^test_\w*\([A-Z][\w:]*\)(?: \[.*\])?:$/ },
+    confirmedBy: /#test_|^(?:Failure|Error): test(?:_\w*(?:\[.*\])?|: .*)\(|^test_[^(]*\([^()]+\)(?: \[[^\]]*\])?:$/ },
   // A spec file RSpec could not load (a missing file, a syntax error, an exception at its top level): `An error occurred
   // while loading ./spec/x_spec.rb.`, the `Failure/Error:` line, the exception's class and message and the `# ./…`
   // frames, a blank line between each part, then the run's summary (`… 1 error occurred outside of examples`).
@@ -1551,8 +1554,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // print_diff.ml): `------ t/x.expected` over `++++++ t/x.output`, then each hunk's location (`File "t/x.expected",
   // line 2, characters 0-1:`; patdiff's own style `@|-1,3 +1,3 ====`) and its lines marked ` |`, `-|`, `+|` (`!|`
   // for a line changed in place, in colour). dune then prints no location of its own. The location says where.
+  // The header names a file, a path without spaces: a script's banner (`------ Build FAILED ------`) is left to the
+  // rules after this one, which a headline of a rule with `nextLine` keeps off it.
   { id: 'dune.patdiff', category: 'test_failure', weight: 84, extend: 'until', maxLines: 300, gap: 0,
-    re: /^-{6} \S/, nextLine: /^\+{6} \S/, end: /^(?![-+ !@]\||File "|\+{6} )/, pick: [{ re: /^File "/ }],
+    re: /^-{6} (?=\S*[/.]\w)\S+$/, nextLine: /^\+{6} \S/, end: /^(?![-+ !@]\||File "|\+{6} )/, pick: [{ re: /^File "/ }],
     categoryFrom: { re: /\/\.formatted\//, category: 'lint' } },
   // OCaml (ocamlc, dune): `File "bin/main.ml", line 5, characters 10-13:`, a code frame, then `Error: …`.
   { id: 'ocaml.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40, cont: /^(?:\d+ \||Error|Warning)/,

@@ -167,11 +167,11 @@ describe('nox: a session that passed before a failed one is no part of the faile
   });
 });
 
-describe('a block that counts only once confirmed (Rule.confirmedBy) ends before its first lines leave the ring', () => {
+describe('a block that counts only once confirmed (Rule.confirmedBy) has its lines read again before they leave the ring', () => {
   // Built, not captured: ansible-lint's report heading (an `until` block of up to 400 lines, confirmed by a violation)
-  // over a script's output that holds no violation, longer than the analyzer's ring of 256 lines. Dropped unconfirmed,
-  // the block's lines are read again from the ring (rereadUnconfirmed): all of them, since it ends before its headline's
-  // next line leaves the ring; what follows is read as lines under no block.
+  // over a script's output that holds no violation, longer than the analyzer's ring of 256 lines. The block's lines are
+  // read again as under no block before they leave the ring (readHeldLines, attack 61: the block stays open, for a
+  // confirmation further down), and the rest once it is dropped unconfirmed (rereadUnconfirmed).
   afterEach(restoreFastPaths);
   const filler = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `Processed record ${from + i}`);
   const traceback = ['Traceback (most recent call last):', '  File "/home/runner/work/app/app/load.py", line 3, in <module>', '    rows = json.load(fh)', 'ValueError: bad row'];
