@@ -2085,10 +2085,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // git's errors in a script. A refused push takes the ref lines above it (` ! [rejected]        main -> main (fetch
   // first)`, which hold no keyword) and git's hints below; a merge, rebase or cherry-pick stopped on a conflict is each
   // `CONFLICT (content): Merge conflict in x`, then git's verdict (`Automatic merge failed; …`, `error: could not
-  // apply 1a2b3c4... message`) and hints.
-  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'indent', refine: true,
+  // apply 1a2b3c4... message`) and hints. Its lines only, to the first that is none of git's (a blank, what the script
+  // ran next: cargo's status lines are indented, which an `indent` block took); git's lists of files are tab-indented.
+  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true,
     re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes)|^CONFLICT \([\w\/ -]+\): /,
-    cont: /^(?:CONFLICT \(|Auto|error: could not apply |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
+    end: /^(?!\t|CONFLICT \(|Auto|error: could not apply |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
