@@ -1979,7 +1979,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:\S+ \S+ )?ERROR \d{3}: |Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
   // curl's own error line when network.error does not read its message (`curl: (22) The requested URL returned error:
   // 404` under -f): below a tool's report, since scripts run curl where its failure is not the step's (`|| true`, a retry loop).
-  { id: 'curl.error', category: 'network', weight: 45, extend: 'line', re: /^curl: \(\d+\) \S/ },
+  // Not (23), the reader of its output gone (`curl … | head -n1`: `Failure writing output to destination`), which is
+  // no network's and fails nothing; a 401 or 403 is a credential the job lacks (auth.error reads it with its reason).
+  { id: 'curl.error', category: 'network', weight: 45, extend: 'line', re: /^curl: \((?!23\))\d+\) \S/,
+    categoryFrom: { re: /^curl: \(22\) The requested URL returned error: 40[13]\b/, category: 'configuration' } },
   // Terraform's diagnostics: `│ Error: Unsupported argument` inside a ╷ … ╵ box.
   { id: 'terraform.error', category: 'configuration', weight: 80, extend: 'until', maxLines: 60, gap: 99, refine: true,
     re: /^│ Error: \S/, end: /^╵/ },
