@@ -1895,10 +1895,11 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^(?:The conflict is caused by:$|To fix this you could try to:$|\d+\. \S|ERROR: ResolutionImpossible: )/ },
   // A version pip did not find because it never reached the index: its retry warnings right above (`WARNING: Retrying
   // (Retry(total=0, …)) after connection broken by 'NewConnectionError(…: [Errno -2] Name or service not known')':
-  // /simple/numpy/`) are the report's first lines and say why, the network's.
+  // /simple/numpy/`) are the report's first lines and say why, the network's (a read timeout's too: urllib3's `Read
+  // timed out.` is no time limit of the job's).
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
     lookback: { re: /^(?!WARNING: Retrying )/, lines: 40, inclusive: false },
-    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout)Error/, category: 'network' },
+    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout|ReadTimeout|Proxy|SSL|Protocol)Error/, category: 'network' },
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
   { id: 'pubgrub.resolve', category: 'dependency', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
