@@ -1420,7 +1420,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // A lint denied by `-D warnings` is a linter's finding (clippy's, the compiler's own), except rustdoc's: under
   // `RUSTDOCFLAGS=-D warnings` they fail the documentation build, as javadoc's -Xdoclint errors do.
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
-    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
+    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull|rebase) with |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
     categoryFrom: { re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
@@ -1970,10 +1970,11 @@ export const RULES: readonly Rule[] = uniformRules([
 
   // ── network, TLS, auth and configuration ──────────────────────────────────────────────────────────────────
   // Under a failed lookup or connection: wget's verdict on it, and git's when the clone was a submodule's (`fatal: clone
-  // of '…' into submodule path '…' failed`, `Failed to clone '…'. Retry scheduled`).
+  // of '…' into submodule path '…' failed`, `Failed to clone '…'. Retry scheduled`). git's `error: RPC failed; curl 92
+  // HTTP/2 stream 5 was not closed cleanly` (a clone or fetch over HTTP cut off), which rustc.error leaves to it.
   { id: 'network.error', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
     cont: /^(?:wget: unable to resolve|fatal: clone of|Failed to clone) /,
-    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':/i },
+    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':|^error: RPC failed; /i },
   // Python HTTP clients' (urllib3/requests) exception names, case-sensitive; wget's dated HTTP status (`2026-11-28
   // 21:15:26 ERROR 404: File not found.`), at a line's start, in wget's own date format (an application's log line
   // `2026-11-28 10:00:00,123 ERROR 404: no such order`, in a passing test's captured output, is not wget's).
@@ -2093,7 +2094,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // apply 1a2b3c4... message`) and hints. Its lines only, to the first that is none of git's (a blank, what the script
   // ran next: cargo's status lines are indented, which an `indent` block took); git's lists of files are tab-indented.
   { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true,
-    re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes)|^CONFLICT \([\w\/ -]+\): /,
+    re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull|rebase) with |(?:Merging|Pulling) is not possible)|^CONFLICT \([\w\/ -]+\): /,
     end: /^(?!\t|CONFLICT \(|Auto|error: could not apply |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
