@@ -405,6 +405,8 @@ const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
  */
 const ACTIONS_EXEC_RE = /^The process '.+' failed with exit code/;
 const ACTIONS_EXEC_RULE: Rule = uniformRule({ id: 'cascade.actions-exec', category: 'unknown', weight: 30, re: /$^/, extend: 'line', closing: { through: /$^/ } });
+/** xargs (GNU's, BusyBox's) exits 124 too, when a command it ran exited 255: it says so as it stops, right above the marker. */
+const XARGS_255_RE = /^xargs: .+: exited with status 255; aborting$/;
 const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
@@ -946,7 +948,7 @@ export class LogScanner {
         marker.code === 137
           ? this.lastFindingOf(this.section)?.rule.category === 'out_of_memory' ? null : OOM_RULE
           : marker.code === 124
-            ? this.saidWhatFailed(this.section, line) ? null : TIMEOUT_EXIT_RULE
+            ? this.saidWhatFailed(this.section, line) || this.xargsAborted(line) ? null : TIMEOUT_EXIT_RULE
             : annotated && ACTIONS_EXEC_RE.test(text.slice(ANNOTATION.length)) ? ACTIONS_EXEC_RULE : null;
       if (status) {
         this.openBlock(status, line, text, annotated);
@@ -1514,6 +1516,15 @@ export class LogScanner {
       if (block.section !== section) return false;
       if (block.rule.weight < CLOSED_FINDING_WEIGHT || block.rule.statusOnly === true || block.wrapper) continue;
       if (!GENERIC_RULES.includes(block.rule) || reportLine - block.endLine <= GENERIC_CLOSED_GAP) return true;
+    }
+    return false;
+  }
+
+  /** Whether one of the 3 lines above the exit marker on line `line` is xargs's `exited with status 255; aborting`. */
+  private xargsAborted(line: number): boolean {
+    for (let k = 1; k <= 3; k++) {
+      const text = this.ringAt(line - k);
+      if (text !== null && XARGS_255_RE.test(text)) return true;
     }
     return false;
   }
