@@ -400,7 +400,8 @@ const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
 /**
  * @actions/exec's error when a tool an action ran exits non-zero (`The process '/usr/bin/git' failed with exit code
  * 128`), as the action's core.setFailed prints it: an exit marker, which ends the step and closes the report of the
- * tool's own lines above it (git's `fatal: …`), listed after it. Read on that marker only: actions/checkout's retries
+ * tool's own lines above it (git's `fatal: …`), listed after it; when none said what failed, the step's last output
+ * does (`Files dist/index.js and … differ`), and the marker is left to be the exit marker it is. Read on that marker only: actions/checkout's retries
  * print the same words before each new attempt, as information.
  */
 const ACTIONS_EXEC_RE = /^The process '.+' failed with exit code/;
@@ -949,7 +950,7 @@ export class LogScanner {
           ? this.lastFindingOf(this.section)?.rule.category === 'out_of_memory' ? null : OOM_RULE
           : marker.code === 124
             ? this.saidWhatFailed(this.section, line) || this.xargsAborted(line) ? null : TIMEOUT_EXIT_RULE
-            : annotated && ACTIONS_EXEC_RE.test(text.slice(ANNOTATION.length)) ? ACTIONS_EXEC_RULE : null;
+            : annotated && ACTIONS_EXEC_RE.test(text.slice(ANNOTATION.length)) && this.saidWhatFailed(this.section, line) ? ACTIONS_EXEC_RULE : null;
       if (status) {
         this.openBlock(status, line, text, annotated);
         this.closeOpen();

@@ -259,3 +259,24 @@ describe("attack 61: the new expressions stay linear on long lines", () => {
     });
   }
 });
+
+describe("attack 61: an action's `The process '…' failed with exit code N` when the tool said nothing a rule reads", () => {
+  it("still reports the tool's last output, not only the action's exit line", async () => {
+    // Prepare: an action that runs `diff -rq` (@actions/exec's `[command]` line, diff's real output, its core.setFailed
+    // of the toolkit's error): no rule reads `Files … differ`. The step's last output said what failed; the exit
+    // line took the step's place as its only finding and the output was no longer reported.
+    const log = [
+      '##[group]Run ./.github/actions/check-dist',
+      'with:',
+      '  path: dist',
+      '##[endgroup]',
+      '[command]/usr/bin/diff -rq dist /tmp/dist-rebuilt',
+      'Files dist/index.js and /tmp/dist-rebuilt/index.js differ',
+      "##[error]The process '/usr/bin/diff' failed with exit code 1",
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: line 6 is reported.
+    expect(analysis.failures.flatMap((f) => f.lines.map((l) => l.line))).toContain(6);
+  });
+});
