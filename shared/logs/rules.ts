@@ -1420,7 +1420,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // A lint denied by `-D warnings` is a linter's finding (clippy's, the compiler's own), except rustdoc's: under
   // `RUSTDOCFLAGS=-D warnings` they fail the documentation build, as javadoc's -Xdoclint errors do.
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
-    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull|rebase) with |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
+    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
     categoryFrom: { re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
@@ -2096,8 +2096,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // apply 1a2b3c4... message`) and hints. Its lines only, to the first that is none of git's (a blank, what the script
   // ran next: cargo's status lines are indented, which an `indent` block took); git's lists of files are tab-indented.
   { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true,
-    re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull|rebase) with |(?:Merging|Pulling) is not possible)|^CONFLICT \([\w\/ -]+\): /,
-    end: /^(?!\t|CONFLICT \(|Auto|error: could not apply |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
+    re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |(?:Merging|Pulling) is not possible)|^CONFLICT \([\w\/ -]+\): /,
+    end: /^(?!\t|CONFLICT \(|Auto|error: (?:could not apply|[Pp]lease) |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,

@@ -190,6 +190,12 @@ describe("attack 61: git's other `error:` lines are no compiler's", () => {
       ],
       category: 'configuration',
     },
+    {
+      name: '`git rebase` over a working tree the build changed',
+      script: 'git rebase origin/main',
+      output: ['error: cannot rebase: You have unstaged changes.', 'error: Please commit or stash them.'],
+      category: 'configuration',
+    },
   ];
   for (const row of rows) {
     it(`reads ${row.name} as git's`, async () => {
