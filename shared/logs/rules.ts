@@ -1977,8 +1977,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':|^error: RPC failed; /i },
   // Python HTTP clients' (urllib3/requests) exception names, case-sensitive; wget's dated HTTP status (`2026-11-28
   // 21:15:26 ERROR 404: File not found.`), at a line's start, in wget's own date format (an application's log line
-  // `2026-11-28 10:00:00,123 ERROR 404: no such order`, in a passing test's captured output, is not wget's).
+  // `2026-11-28 10:00:00,123 ERROR 404: no such order`, in a passing test's captured output, is not wget's); its 401
+  // and 403 a credential the job lacks, as curl.error reads them.
   { id: 'network.python-client', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
+    categoryFrom: { re: /^\S+ \S+ ERROR 40[13]: /, category: 'configuration' },
     re: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR \d{3}: |Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
   // curl's own error line when network.error does not read its message (`curl: (22) The requested URL returned error:
   // 404` under -f): below a tool's report, since scripts run curl where its failure is not the step's (`|| true`, a retry loop).

@@ -128,6 +128,22 @@ describe("attack 61: wget's dated HTTP status is wget's, not any log line's", ()
   });
 });
 
+describe("attack 61: wget's 403 is a credential, as curl's is", () => {
+  it("reads wget's `ERROR 403: Forbidden.` as configuration", async () => {
+    // Prepare: GNU Wget 1.21 against a server answering 403 (real output).
+    const log = ghaStep('wget https://downloads.example.com/tool.tgz', [
+      '--2026-11-28 22:08:39--  http://127.0.0.1:18998/x.tgz',
+      'Connecting to 127.0.0.1:18998... connected.',
+      'HTTP request sent, awaiting response... 403 Forbidden',
+      '2026-11-28 22:08:39 ERROR 403: Forbidden.',
+    ], 8);
+    // Act
+    const top = await topOf(log);
+    // Assert
+    expect([top.rule, top.category]).toEqual(['network.python-client', 'configuration']);
+  });
+});
+
 describe("attack 61: pip's retry warnings above `Could not find a version`", () => {
   it("reads read timeouts (pip's commonest retry) as the network, not a time limit", async () => {
     // Prepare: pip 23.2 against an index that stops answering: `ReadTimeoutError(… Read timed out. (read timeout=15))`
