@@ -2078,12 +2078,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Bad credentials|\b401 Unauthorized\b|\b403 Forbidden\b|Authentication failed|Permission to \S+ denied|Resource not accessible by integration|HttpError: Not Found|could not read Username|terminal prompts disabled|denied: requested access to the resource is denied|unauthorized: /i },
   // The shell's own errors at its place in the script: bash's `<script>: line 2: NAME: unbound variable` (set -u),
   // `syntax error near unexpected token `)'`, `syntax error: unexpected end of file`;
-  // dash's (GitHub's `shell: sh`) `<script>: 2: NAME: parameter not set`, `Syntax error: ")" unexpected`, `cd: can't cd
+  // dash's (GitHub's `shell: sh`) `<script>: 2: NAME: parameter not set` (`${NAME:?}`: bash's `parameter null or not
+  // set`, dash's and BusyBox ash's `parameter not set or null`), `Syntax error: ")" unexpected`, `cd: can't cd
   // to x`, `.: cannot open x: No such file`; arithmetic on what is no integer (`$(( ${PY_VERSION} * 10 ))`): bash's `3.11 *
   // 10 : syntax error: invalid arithmetic operator (error token is …)`, dash's `arithmetic expression: expecting …`,
   // BusyBox ash's `arithmetic syntax error`. A run: script is the workflow's: configuration.
   { id: 'shell.error', category: 'configuration', weight: 74, extend: 'line',
-    re: /^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter not set)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open|arithmetic (?:syntax error|expression: )|.*: syntax error: (?:operand expected|invalid arithmetic operator))/ },
+    re: /^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter (?:null or )?not set(?: or null)?)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open|arithmetic (?:syntax error|expression: )|.*: syntax error: (?:operand expected|invalid arithmetic operator))/ },
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
   // Ansible's failed task: `fatal: [host]: FAILED! => {"msg": …}` (or UNREACHABLE!), before git's `fatal: `; the
   // message decides the category (an undefined variable is configuration, a package that will not install a dependency).

@@ -224,6 +224,23 @@ describe("attack 61: git's other `error:` lines are no compiler's", () => {
   }
 });
 
+describe("attack 61: a required variable checked with `${NAME:?}`", () => {
+  it("reads bash's `parameter null or not set` and dash's and BusyBox ash's `parameter not set or null` as shell.error", async () => {
+    // Prepare: `: "${DEPLOY_ENV:?}"`, the usual check of a variable a script needs, with DEPLOY_ENV unset (real
+    // output of bash 5.2, dash 0.5.12 and BusyBox 1.35 ash); only `${NAME?}` prints `parameter not set`.
+    for (const [shell, line] of [
+      ['/usr/bin/bash -e {0}', '/home/runner/work/_temp/0a1b.sh: line 1: DEPLOY_ENV: parameter null or not set'],
+      ['sh -e {0}', '/home/runner/work/_temp/0a1b.sh: 1: DEPLOY_ENV: parameter not set or null'],
+      ['sh -e {0}', '/home/runner/work/_temp/0a1b.sh: line 1: DEPLOY_ENV: parameter not set or null'],
+    ] as const) {
+      // Act
+      const top = await topOf(ghaStep(': "${DEPLOY_ENV:?}"', [line], shell === 'sh -e {0}' ? 2 : 1, shell));
+      // Assert
+      expect([top.rule, top.category], line).toEqual(['shell.error', 'configuration']);
+    }
+  });
+});
+
 describe("attack 61: the shell's arithmetic errors are the shell's", () => {
   it("reads bash's, dash's and BusyBox ash's arithmetic syntax errors as shell.error", async () => {
     // Prepare: `$(( ${PY_VERSION} * 10 ))` over `3.11`, as each shell reports it at its place in the script.
