@@ -409,11 +409,14 @@ const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
 /**
  * @actions/exec's error when a tool an action ran exits non-zero (`The process '/usr/bin/git' failed with exit code
  * 128`), as the action's core.setFailed prints it: an exit marker, which ends the step and closes the report of the
- * tool's own lines above it (git's `fatal: …`), listed after it. Read on that marker only: actions/checkout's retries
+ * tool's own lines above it (git's `fatal: …`), listed after it; when none said what failed, the step's last output
+ * does (`Files dist/index.js and … differ`), and the marker is left to be the exit marker it is. Read on that marker only: actions/checkout's retries
  * print the same words before each new attempt, as information.
  */
 const ACTIONS_EXEC_RE = /^The process '.+' failed with exit code/;
 const ACTIONS_EXEC_RULE: Rule = uniformRule({ id: 'cascade.actions-exec', category: 'unknown', weight: 30, re: /$^/, extend: 'line', closing: { through: /$^/ } });
+/** xargs (GNU's, BusyBox's) exits 124 too, when a command it ran exited 255: it says so as it stops, right above the marker. */
+const XARGS_255_RE = /^xargs: .+: exited with status 255; aborting$/;
 const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
@@ -962,8 +965,8 @@ export class LogScanner {
         marker.code === 137
           ? this.lastFindingOf(this.section)?.rule.category === 'out_of_memory' ? null : OOM_RULE
           : marker.code === 124
-            ? this.saidWhatFailed(this.section, line) ? null : TIMEOUT_EXIT_RULE
-            : annotated && ACTIONS_EXEC_RE.test(text.slice(ANNOTATION.length)) ? ACTIONS_EXEC_RULE : null;
+            ? this.saidWhatFailed(this.section, line) || this.xargsAborted(line) ? null : TIMEOUT_EXIT_RULE
+            : annotated && ACTIONS_EXEC_RE.test(text.slice(ANNOTATION.length)) && this.saidWhatFailed(this.section, line) ? ACTIONS_EXEC_RULE : null;
       if (status) {
         this.openBlock(status, line, text, annotated);
         this.closeOpen();
@@ -1558,6 +1561,15 @@ export class LogScanner {
       if (block.section !== section) return false;
       if (block.rule.weight < CLOSED_FINDING_WEIGHT || block.rule.statusOnly === true || block.wrapper) continue;
       if (!GENERIC_RULES.includes(block.rule) || reportLine - block.endLine <= GENERIC_CLOSED_GAP) return true;
+    }
+    return false;
+  }
+
+  /** Whether one of the 3 lines above the exit marker on line `line` is xargs's `exited with status 255; aborting`. */
+  private xargsAborted(line: number): boolean {
+    for (let k = 1; k <= 3; k++) {
+      const text = this.ringAt(line - k);
+      if (text !== null && XARGS_255_RE.test(text)) return true;
     }
     return false;
   }

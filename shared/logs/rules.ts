@@ -1459,7 +1459,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // A lint denied by `-D warnings` is a linter's finding (clippy's, the compiler's own), except rustdoc's: under
   // `RUSTDOCFLAGS=-D warnings` they fail the documentation build, as javadoc's -Xdoclint errors do.
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
-    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
+    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
     categoryFrom: { re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
@@ -1958,10 +1958,11 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^(?:The conflict is caused by:$|To fix this you could try to:$|\d+\. \S|ERROR: ResolutionImpossible: )/ },
   // A version pip did not find because it never reached the index: its retry warnings right above (`WARNING: Retrying
   // (Retry(total=0, …)) after connection broken by 'NewConnectionError(…: [Errno -2] Name or service not known')':
-  // /simple/numpy/`) are the report's first lines and say why, the network's.
+  // /simple/numpy/`) are the report's first lines and say why, the network's (a read timeout's too: urllib3's `Read
+  // timed out.` is no time limit of the job's).
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
     lookback: { re: /^(?!WARNING: Retrying )/, lines: 40, inclusive: false },
-    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout)Error/, category: 'network' },
+    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout|ReadTimeout|Proxy|SSL|Protocol)Error/, category: 'network' },
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
   { id: 'pubgrub.resolve', category: 'dependency', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
@@ -2032,17 +2033,24 @@ export const RULES: readonly Rule[] = uniformRules([
 
   // ── network, TLS, auth and configuration ──────────────────────────────────────────────────────────────────
   // Under a failed lookup or connection: wget's verdict on it, and git's when the clone was a submodule's (`fatal: clone
-  // of '…' into submodule path '…' failed`, `Failed to clone '…'. Retry scheduled`).
+  // of '…' into submodule path '…' failed`, `Failed to clone '…'. Retry scheduled`). git's `error: RPC failed; curl 92
+  // HTTP/2 stream 5 was not closed cleanly` (a clone or fetch over HTTP cut off), which rustc.error leaves to it.
   { id: 'network.error', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
     cont: /^(?:wget: unable to resolve|fatal: clone of|Failed to clone) /,
-    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':/i },
+    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':|^error: RPC failed; /i },
   // Python HTTP clients' (urllib3/requests) exception names, case-sensitive; wget's dated HTTP status (`2026-11-28
-  // 21:15:26 ERROR 404: File not found.`), at a line's start.
+  // 21:15:26 ERROR 404: File not found.`), at a line's start, in wget's own date format (an application's log line
+  // `2026-11-28 10:00:00,123 ERROR 404: no such order`, in a passing test's captured output, is not wget's); its 401
+  // and 403 a credential the job lacks, as curl.error reads them.
   { id: 'network.python-client', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
-    re: /^(?:\S+ \S+ )?ERROR \d{3}: |Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
+    categoryFrom: { re: /^\S+ \S+ ERROR 40[13]: /, category: 'configuration' },
+    re: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR \d{3}: |Max retries exceeded with url|NewConnectionError|ConnectTimeoutError|RemoteDisconnected|Connection aborted|EOF occurred in violation of protocol|\bE(?:HOSTUNREACH|NETUNREACH)\b/ },
   // curl's own error line when network.error does not read its message (`curl: (22) The requested URL returned error:
   // 404` under -f): below a tool's report, since scripts run curl where its failure is not the step's (`|| true`, a retry loop).
-  { id: 'curl.error', category: 'network', weight: 45, extend: 'line', re: /^curl: \(\d+\) \S/ },
+  // Not (23), the reader of its output gone (`curl … | head -n1`: `Failure writing output to destination`), which is
+  // no network's and fails nothing; a 401 or 403 is a credential the job lacks (auth.error reads it with its reason).
+  { id: 'curl.error', category: 'network', weight: 45, extend: 'line', re: /^curl: \((?!23\))\d+\) \S/,
+    categoryFrom: { re: /^curl: \(22\) The requested URL returned error: 40[13]\b/, category: 'configuration' } },
   // Terraform's diagnostics: `│ Error: Unsupported argument` inside a ╷ … ╵ box.
   { id: 'terraform.error', category: 'configuration', weight: 80, extend: 'until', maxLines: 60, gap: 99, refine: true,
     re: /^│ Error: \S/, end: /^╵/ },
@@ -2133,10 +2141,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /Bad credentials|\b401 Unauthorized\b|\b403 Forbidden\b|Authentication failed|Permission to \S+ denied|Resource not accessible by integration|HttpError: Not Found|could not read Username|terminal prompts disabled|denied: requested access to the resource is denied|unauthorized: /i },
   // The shell's own errors at its place in the script: bash's `<script>: line 2: NAME: unbound variable` (set -u),
   // `syntax error near unexpected token `)'`, `syntax error: unexpected end of file`;
-  // dash's (GitHub's `shell: sh`) `<script>: 2: NAME: parameter not set`, `Syntax error: ")" unexpected`, `cd: can't cd
-  // to x`, `.: cannot open x: No such file`. A run: script is the workflow's: configuration.
+  // dash's (GitHub's `shell: sh`) `<script>: 2: NAME: parameter not set` (`${NAME:?}`: bash's `parameter null or not
+  // set`, dash's and BusyBox ash's `parameter not set or null`), `Syntax error: ")" unexpected`, `cd: can't cd
+  // to x`, `.: cannot open x: No such file`; arithmetic on what is no integer (`$(( ${PY_VERSION} * 10 ))`): bash's `3.11 *
+  // 10 : syntax error: invalid arithmetic operator (error token is …)`, dash's `arithmetic expression: expecting …`,
+  // BusyBox ash's `arithmetic syntax error`. A run: script is the workflow's: configuration.
   { id: 'shell.error', category: 'configuration', weight: 74, extend: 'line',
-    re: /^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter not set)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open)/ },
+    re: /^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter (?:null or )?not set(?: or null)?)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open|arithmetic (?:syntax error|expression: )|.*: syntax error: (?:operand expected|invalid arithmetic operator))/ },
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
   // Ansible's failed task: `fatal: [host]: FAILED! => {"msg": …}` (or UNREACHABLE!), before git's `fatal: `; the
   // message decides the category (an undefined variable is configuration, a package that will not install a dependency).
@@ -2148,10 +2159,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // git's errors in a script. A refused push takes the ref lines above it (` ! [rejected]        main -> main (fetch
   // first)`, which hold no keyword) and git's hints below; a merge, rebase or cherry-pick stopped on a conflict is each
   // `CONFLICT (content): Merge conflict in x`, then git's verdict (`Automatic merge failed; …`, `error: could not
-  // apply 1a2b3c4... message`) and hints.
-  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'indent', refine: true,
-    re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes)|^CONFLICT \([\w\/ -]+\): /,
-    cont: /^(?:CONFLICT \(|Auto|error: could not apply |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
+  // apply 1a2b3c4... message`) and hints. Its lines only, to the first that is none of git's (a blank, what the script
+  // ran next: cargo's status lines are indented, which an `indent` block took); git's lists of files are tab-indented.
+  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true,
+    re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |(?:Merging|Pulling) is not possible)|^CONFLICT \([\w\/ -]+\): /,
+    end: /^(?!\t|CONFLICT \(|Auto|error: (?:could not apply|[Pp]lease) |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,

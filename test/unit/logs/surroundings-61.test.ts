@@ -136,14 +136,16 @@ describe("git's errors in a script: git's, not a compiler's", () => {
 });
 
 describe('downloads: curl, wget and pip without their server', () => {
-  it("reads curl's exit status line (`curl: (22) The requested URL returned error: 403`) as network", async () => {
+  // A 401 or 403 is a credential the job lacks: configuration, as auth.error reads `403 Forbidden`, categories.ts
+  // `Forbidden`, and toolchains' git-push-403.log (attack 61; before the branch wget's 403 read so, by auth.error).
+  it("reads curl's exit status line (`curl: (22) The requested URL returned error: 403`) as configuration", async () => {
     const { log, line } = step('curl -fsSL -o x.tgz http://127.0.0.1:18764/dl/tool.tgz', ['curl: (22) The requested URL returned error: 403'], exit(22));
     const { first, category } = await read(log);
     expect(first).toBe(line('curl: (22) The requested URL returned error: 403'));
-    expect(category).toBe('network');
+    expect(category).toBe('configuration');
   });
 
-  it("reads wget's `ERROR 403: Forbidden.` as network, not as its progress above it", async () => {
+  it("reads wget's `ERROR 403: Forbidden.` as configuration, not as its progress above it", async () => {
     const output = [
       '--2026-11-28 21:20:26--  http://127.0.0.1:18764/dl/tool.tgz',
       'Connecting to 127.0.0.1:18764... connected.',
@@ -154,7 +156,7 @@ describe('downloads: curl, wget and pip without their server', () => {
     const { log, line } = step('wget http://127.0.0.1:18764/dl/tool.tgz', output, exit(8));
     const { first, category } = await read(log);
     expect(first).toBe(line('2026-11-28 21:20:26 ERROR 403: Forbidden.'));
-    expect(category).toBe('network');
+    expect(category).toBe('configuration');
   });
 
   it("lists wget's `unable to resolve host address` with the failed lookup above it", async () => {
