@@ -817,9 +817,10 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^(?:\(\w+\)|[✓✗»✎]) |^(?:::|##\[)group|^\S+\.[cm]?[jt]sx?:$/, lines: 80, inclusive: false },
     pick: [{ re: /^(?:error: |\w*Error: )/ }] },
   // tsd: each test file's `  test-d/x.test-d.ts:6:20` heading, its failed assertions' `  ✖  6:20  message` lines (a
-  // message's second line as deep), down to the blank line above `  2 errors`.
+  // message's second line as deep), down to the blank line above `  2 errors`. Positions are padded to the widest
+  // (`✖   5:19  …`, `✖  10:0   …`).
   { id: 'tsd.error', category: 'test_failure', weight: 80, extend: 'paragraph', gap: 0, maxLines: 60,
-    re: /^\s+✖ {2}\d+:\d+ {2}\S/, lookback: { re: /^\s+\S+:\d+:\d+$/, lines: 1, inclusive: true } },
+    re: /^\s+✖ +\d+:\d+ +\S/, lookback: { re: /^\s+\S+:\d+:\d+$/, lines: 1, inclusive: true } },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -1434,6 +1435,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // pip on a system Python marked EXTERNALLY-MANAGED (PEP 668; ubuntu-24.04 runners): the workflow installs outside
   // a virtual environment. Before rustc's `error: ` rule.
   { id: 'pip.externally-managed', category: 'configuration', weight: 86, extend: 'line', re: /^error: externally-managed-environment$/ },
+  // deno check (and the type check of deno test and run): `TS2322 [ERROR]: message`, its second lines, the source line
+  // as the file has it (flush left too), the squiggle and `    at file:///path/x.ts:15:9`, a blank line after each
+  // (ahead of ruff.diagnostic, whose code shape it has). Deno 1 puts `error: ` before the first (ahead of rustc.error).
+  { id: 'deno.type-error', category: 'compilation', weight: 86, extend: 'paragraph', gap: 0,
+    re: /^(?:error: )?TS\d{4} \[ERROR\]: \S/ },
   // typos (crate-ci): `error: `teh` should be `the``, then `  --> ./docs/x.md:14:9` and a frame. Before rustc's rule,
   // whose shape it borrows.
   { id: 'typos.typo', category: 'lint', weight: 76, extend: 'indent', maxLines: 12, cont: /^\s*\d+ \|/,
@@ -1751,11 +1757,6 @@ export const RULES: readonly Rule[] = uniformRules([
   // rule keyed on `E` and digits would be tried on every line holding `e0`).
   { id: 'cfn-lint.warning', category: 'lint', weight: 20, extend: 'indent', maxLines: 4, re: /^[WI]\d{4} \S/,
     cont: /^\S+\.(?:ya?ml|json|template):\d+:\d+$/ },
-  // deno check (and the type check of deno test and run): `TS2322 [ERROR]: message`, its second lines, the source line
-  // as the file has it (flush left too), the squiggle and `    at file:///path/x.ts:15:9`, a blank line after each
-  // (ahead of ruff.diagnostic, whose code shape it has).
-  { id: 'deno.type-error', category: 'compilation', weight: 86, extend: 'paragraph', gap: 0,
-    re: /^TS\d{4} \[ERROR\]: \S/ },
   // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )/ },
@@ -1862,8 +1863,11 @@ export const RULES: readonly Rule[] = uniformRules([
     message: { open: / error : /, end: /^\s*\^$|: (?:Schemas|Relax-NG) \w+ error : / }, tally: /^\S+ fails to validate$/ },
   // PostgreSQL's errors as libpq prints them (psql, a migration tool quoting the server): `ERROR:  message`, two
   // spaces, behind `psql:file.sql:12: ` under -f; `DETAIL:`, `HINT:`, `CONTEXT:`, `LINE 3: …` and its caret follow.
-  { id: 'postgres.error', category: 'compilation', weight: 80, extend: 'indent', maxLines: 20,
-    re: /^(?:psql:\S+ )?ERROR: {2}\S/, cont: /^(?:[A-Z]{4,7}|LINE \d+): |^\s+\^$/ },
+  // Under VERBOSITY verbose, `SCHEMA NAME:`, `TABLE NAME:`, `CONSTRAINT NAME:` and `LOCATION:` too; other tools'
+  // `FAIL: x` below are not its. Below test runners' and linters' failures: without ON_ERROR_STOP psql goes on (exit 0),
+  // and scripts rerun over a database print `ERROR:  relation "x" already exists` before what fails the step.
+  { id: 'postgres.error', category: 'compilation', weight: 72, extend: 'indent', maxLines: 20,
+    re: /^(?:psql:\S+ )?ERROR: {2}\S/, cont: /^(?:DETAIL|HINT|CONTEXT|QUERY|LOCATION|[A-Z]+ NAME|LINE \d+): |^\s+\^$/ },
   // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
   // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
   { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,
@@ -2287,6 +2291,8 @@ export interface StepListing {
   /** The step's title: its header without `##[group]` (`Run terraform fmt -check`), or the `$ …` line. */
   readonly command: RegExp;
   readonly item: RegExp;
+  /** Lines among the items that are none, passed over like blank lines and left out of the block. */
+  readonly pass?: RegExp;
   readonly rule: Rule;
 }
 
@@ -2296,8 +2302,10 @@ export const STEP_LISTINGS: readonly StepListing[] = [
   { command: /^(?:Run |\$ )terraform(?: -chdir=\S+)? fmt\b.*\s-check(?:=true)?(?:\s|$)/, item: /^[\w./-]+\.(?:tf|tfvars|tftest\.hcl)$/,
     rule: uniformRule({ id: 'terraform.fmt-check', category: 'lint', weight: 78, extend: 'line', re: /$^/ }) },
   // remark-cli (a unified engine) under --frail, where its warnings fail the run: vfile-reporter's report, each file's
-  // path over its messages (`3:5-3:8  warning  message  rule  remark-lint`), blank lines between, the `⚠ 3 warnings` tally.
+  // path over its messages (`3:5-3:8  warning  message  rule  remark-lint`), blank lines between, the `⚠ 3 warnings` tally;
+  // without --quiet a clean file's `docs/a.md: no issues found` among them.
   { command: /^(?:Run |\$ )(?:npx )?remark\b.*\s--frail\b/, item: /^(?:\S+\.\w+$|\s*\d+:\d+\S* +(?:warning|error) |[⚠✖] \d)/,
+    pass: /^\S+: no issues found$/,
     rule: uniformRule({ id: 'vfile.frail', category: 'lint', weight: 76, extend: 'line', re: /$^/ }) },
 ];
 
