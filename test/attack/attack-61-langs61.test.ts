@@ -227,4 +227,71 @@ describe("attack 61 (langs61): the session's rules on other runs of the same too
     const top = analysis.failures[0];
     expect([top?.rule, top?.startLine, top?.endLine]).toEqual(['postgres.error', 5, 8]);
   });
+
+  it("leaves a jison parser's uncaught `Error: Parse error on line N:` (Handlebars' precompiler) to Node's uncaught exception, not jsonlint's", async () => {
+    // Prepare: handlebars 4 `handlebars templates/ -f …` over a template with `{{name}` unclosed (real output): jison's
+    // parseError throws, Node prints the throwing line and its caret above the error
+    const log = [
+      "##[group]Run npx handlebars templates/ -f dist/templates.js",
+      "npx handlebars templates/ -f dist/templates.js",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "/home/runner/work/site/site/node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js:267",
+      "            throw new Error(str);",
+      "            ^",
+      "",
+      "Error: Parse error on line 3:",
+      "...items}}  <li>{{name}</li>{{/each}}</u",
+      "----------------------^",
+      "Expecting 'CLOSE_RAW_BLOCK', 'CLOSE', 'CLOSE_UNESCAPED', 'OPEN_SEXPR', 'CLOSE_SEXPR', 'ID', 'OPEN_BLOCK_PARAMS', 'STRING', 'NUMBER', 'BOOLEAN', 'UNDEFINED', 'NULL', 'DATA', 'SEP', got 'INVALID'",
+      "    at Parser.parseError (/home/runner/work/site/site/node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js:267:19)",
+      "    at Parser.parse (/home/runner/work/site/site/node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js:336:30)",
+      "    at parseWithoutProcessing (/home/runner/work/site/site/node_modules/handlebars/dist/cjs/handlebars/compiler/base.js:46:33)",
+      "    at HandlebarsEnvironment.parse (/home/runner/work/site/site/node_modules/handlebars/dist/cjs/handlebars/compiler/base.js:52:13)",
+      "    at Object.precompile (/home/runner/work/site/site/node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js:523:17)",
+      "    at hb.precompile (/home/runner/work/site/site/node_modules/handlebars/dist/cjs/handlebars.js:42:40)",
+      "    at /home/runner/work/site/site/node_modules/handlebars/dist/cjs/precompiler.js:240:34",
+      "    at Array.forEach (<anonymous>)",
+      "    at module.exports.cli (/home/runner/work/site/site/node_modules/handlebars/dist/cjs/precompiler.js:227:18)",
+      "    at /home/runner/work/site/site/node_modules/handlebars/bin/handlebars:116:17",
+      "",
+      "Node.js v20.20.2",
+      "##[error]Process completed with exit code 1.",
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('node.uncaught');
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('jsonlint.error');
+  });
+
+  it("still reads zaach's jsonlint (`Error: Parse error on line 2:` printed with its stack, no caret above) as jsonlint's", async () => {
+    // Prepare: jsonlint 1.6.3 over a trailing comma (real output)
+    const log = [
+      "##[group]Run npx jsonlint config/app.json",
+      "npx jsonlint config/app.json",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "Error: Parse error on line 2:",
+      "{  \"a\": [1, 2,],  \"b\": 3}",
+      "--------------^",
+      "Expecting 'STRING', 'NUMBER', 'NULL', 'TRUE', 'FALSE', '{', '[', got ']'",
+      "    at Object.parseError (/home/runner/work/site/site/node_modules/jsonlint/lib/jsonlint.js:55:11)",
+      "    at Object.parse (/home/runner/work/site/site/node_modules/jsonlint/lib/jsonlint.js:132:22)",
+      "    at parse (/home/runner/work/site/site/node_modules/jsonlint/lib/cli.js:82:14)",
+      "    at main (/home/runner/work/site/site/node_modules/jsonlint/lib/cli.js:135:14)",
+      "    at Object.<anonymous> (/home/runner/work/site/site/node_modules/jsonlint/lib/cli.js:179:1)",
+      "    at Module._compile (node:internal/modules/cjs/loader:1781:14)",
+      "    at Object..js (node:internal/modules/cjs/loader:1913:10)",
+      "    at Module.load (node:internal/modules/cjs/loader:1505:32)",
+      "    at Function._load (node:internal/modules/cjs/loader:1309:12)",
+      "    at wrapModuleLoad (node:internal/modules/cjs/loader:254:19)",
+      "##[error]Process completed with exit code 1.",
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['jsonlint.error', 5]);
+    expect(analysis.category).toBe('lint');
+  });
 });
