@@ -1770,10 +1770,6 @@ export const RULES: readonly Rule[] = uniformRules([
   // SQLFluff: `== [models/x.sql] FAIL`, then `L:   4 | P:   9 | LT01 | message` per violation.
   { id: 'sqlfluff.violation', category: 'lint', weight: 78, extend: 'until', maxLines: 120, gap: 0,
     re: /^== \[\S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
-  // jsonlint (zaach's and @prantlf's): `Parse error on line 6, column 3:` (`Error: Parse error on line 6:`), the text
-  // around the place, a caret under dashes and what was expected; @prantlf's names the file above it (`File: x.json`).
-  { id: 'jsonlint.error', category: 'lint', weight: 78, extend: 'paragraph', gap: 0, maxLines: 5,
-    re: /^(?:Error: )?Parse error on line \d+(?:, column \d+)?:$/, lookback: { re: /^File: \S/, lines: 1, inclusive: true } },
   // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.`, with --diff the file's
   // diff below (`--- /path/x.py:before`), down to the first line no diff holds.
   { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99, hunks: true,
@@ -2179,6 +2175,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).
   { id: 'node.uncaught', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
     re: /^Error: \S/, under: { header: /^\s*\^+$/, through: /$^/ } },
+  // jsonlint (zaach's and @prantlf's): `Parse error on line 6, column 3:` (`Error: Parse error on line 6:`), the text
+  // around the place, a caret under dashes and what was expected; @prantlf's names the file above it (`File: x.json`).
+  // After node.uncaught: other jison parsers' (Handlebars') thrown uncaught, Node's caret above, are Node's reports.
+  { id: 'jsonlint.error', category: 'lint', weight: 78, extend: 'paragraph', gap: 0, maxLines: 5,
+    re: /^(?:Error: )?Parse error on line \d+(?:, column \d+)?:$/, lookback: { re: /^File: \S/, lines: 1, inclusive: true } },
 ]);
 
 /** Generic wording, tried after the cascade rules so `error Command failed` stays boilerplate. */
