@@ -294,4 +294,30 @@ describe("attack 61 (langs61): the session's rules on other runs of the same too
     expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['jsonlint.error', 5]);
     expect(analysis.category).toBe('lint');
   });
+
+  it("reads XO's report (eslint-formatter-pretty, tsd's formatter, each message ending in its rule's id) as lint, not a tsd test failure", async () => {
+    // Prepare: eslint-formatter-pretty 4 (tsd 0.33.0's) over ESLint results as XO passes them: two errors and a
+    // warning, each line ending in its rule's id (the formatter's real output, NO_COLOR)
+    const log = [
+      "##[group]Run npx xo",
+      "npx xo",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "",
+      "  src/index.js:1:7",
+      "  ⚠   3:1   Comments should not begin with a lowercase character.  capitalized-comments",
+      "  ✖   1:7   unused is assigned a value but never used.             no-unused-vars",
+      "  ✖  12:20  Unexpected any. Specify a different type.              @typescript-eslint/no-explicit-any",
+      "",
+      "  1 warning",
+      "  2 errors",
+      "",
+      "##[error]Process completed with exit code 1.",
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual(expect.arrayContaining([8, 9]));
+    expect(analysis.category).toBe('lint');
+  });
 });
