@@ -818,9 +818,11 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^(?:error: |\w*Error: )/ }] },
   // tsd: each test file's `  test-d/x.test-d.ts:6:20` heading, its failed assertions' `  ✖  6:20  message` lines (a
   // message's second line as deep), down to the blank line above `  2 errors`. Positions are padded to the widest
-  // (`✖   5:19  …`, `✖  10:0   …`).
+  // (`✖   5:19  …`, `✖  10:0   …`). XO's lint report has the same formatter (eslint-formatter-pretty), each message
+  // ending in its rule's id (`  no-unused-vars`), where tsd's end in the padding.
   { id: 'tsd.error', category: 'test_failure', weight: 80, extend: 'paragraph', gap: 0, maxLines: 60,
-    re: /^\s+✖ +\d+:\d+ +\S/, lookback: { re: /^\s+\S+:\d+:\d+$/, lines: 1, inclusive: true } },
+    re: /^\s+✖ +\d+:\d+ +\S/, lookback: { re: /^\s+\S+:\d+:\d+$/, lines: 1, inclusive: true },
+    categoryFrom: { re: /^\s+✖ .*\S {2,}[@\w/-]+$/, category: 'lint' } },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },

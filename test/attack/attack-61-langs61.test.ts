@@ -38,6 +38,7 @@ describe("attack 61 (langs61): the session's rules on other runs of the same too
     const top = analysis.failures[0];
     expect([top?.rule, top?.lines[0]?.line]).toEqual(['tsd.error', 8]);
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([7, 8, 9, 10, 11, 12, 13, 14, 15, 16]));
+    expect(analysis.category).toBe('test_failure');
   });
 
   it("reads remark --frail's report whole when clean files are reported between the others (`docs/z.md: no issues found`, vfile-reporter without --quiet)", async () => {
