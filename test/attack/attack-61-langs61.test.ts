@@ -321,4 +321,83 @@ describe("attack 61 (langs61): the session's rules on other runs of the same too
     expect(analysis.failures[0]?.lines.map((l) => l.line)).toEqual(expect.arrayContaining([8, 9]));
     expect(analysis.category).toBe('lint');
   });
+
+  it("reads deno test's uncaught error of a test module (`./src/boom_test.ts (uncaught error)` over its `error:`) as the first test failure", async () => {
+    // Prepare: deno 1.46.3 test over a module whose top-level await throws, a test leaking a timer and a failed step
+    // (real output, NO_COLOR)
+    const log = [
+      "##[group]Run deno test --allow-read",
+      "deno test --allow-read",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "Uncaught error from ./src/boom_test.ts \u001b[0m\u001b[31mFAILED\u001b[0m",
+      "\u001b[0m\u001b[38;5;245mrunning 2 tests from ./src/leak_test.ts\u001b[0m",
+      "leaks a timer ... \u001b[0m\u001b[31mFAILED\u001b[0m \u001b[0m\u001b[38;5;245m(0ms)\u001b[0m",
+      "step test ...",
+      "  inner step ... \u001b[0m\u001b[31mFAILED\u001b[0m \u001b[0m\u001b[38;5;245m(1ms)\u001b[0m",
+      "step test ... \u001b[0m\u001b[31mFAILED\u001b[0m (due to 1 failed step) \u001b[0m\u001b[38;5;245m(0ms)\u001b[0m",
+      "",
+      "\u001b[0m\u001b[1m\u001b[37m\u001b[41m ERRORS \u001b[0m",
+      "",
+      "./src/boom_test.ts (uncaught error)",
+      "\u001b[0m\u001b[1m\u001b[31merror\u001b[0m: (in promise) NotFound: No such file or directory (os error 2): readfile 'missing.json'",
+      "const cfg = JSON.parse(await Deno.readTextFile(\"missing.json\"));",
+      "\u001b[0m\u001b[31m                                  ^\u001b[0m",
+      "    at \u001b[0m\u001b[1m\u001b[3mObject.readTextFile\u001b[0m (\u001b[0m\u001b[36mext:deno_fs/30_fs.js\u001b[0m:\u001b[0m\u001b[33m878\u001b[0m:\u001b[0m\u001b[33m24\u001b[0m)",
+      "    at \u001b[0m\u001b[36mfile:///home/runner/work/shop/shop/src/boom_test.ts\u001b[0m:\u001b[0m\u001b[33m1\u001b[0m:\u001b[0m\u001b[33m35\u001b[0m",
+      "This error was not caught from a test and caused the test runner to fail on the referenced module.",
+      "It most likely originated from a dangling promise, event/timeout handler or top-level code.",
+      "",
+      "leaks a timer \u001b[0m\u001b[38;5;245m=> ./src/leak_test.ts:1:6\u001b[0m",
+      "\u001b[0m\u001b[1m\u001b[31merror\u001b[0m: Leaks detected:",
+      "  - A timer was started in this test, but never completed. This is often caused by not calling `clearTimeout`.",
+      "To get more details where leaks occurred, run again with the --trace-leaks flag.",
+      "",
+      "step test ... inner step \u001b[0m\u001b[38;5;245m=> ./src/leak_test.ts:3:11\u001b[0m",
+      "\u001b[0m\u001b[1m\u001b[31merror\u001b[0m: TypeError: bad step",
+      "    throw new TypeError(\"bad step\");",
+      "\u001b[0m\u001b[31m          ^\u001b[0m",
+      "    at \u001b[0m\u001b[36mfile:///home/runner/work/shop/shop/src/leak_test.ts\u001b[0m:\u001b[0m\u001b[33m4\u001b[0m:\u001b[0m\u001b[33m11\u001b[0m",
+      "    at \u001b[0m\u001b[1m\u001b[3minnerWrapped\u001b[0m (\u001b[0m\u001b[36mext:cli/40_test.js\u001b[0m:\u001b[0m\u001b[33m191\u001b[0m:\u001b[0m\u001b[33m11\u001b[0m)",
+      "    at \u001b[0m\u001b[1m\u001b[3mexitSanitizer\u001b[0m (\u001b[0m\u001b[36mext:cli/40_test.js\u001b[0m:\u001b[0m\u001b[33m107\u001b[0m:\u001b[0m\u001b[33m33\u001b[0m)",
+      "    at \u001b[0m\u001b[1m\u001b[3mObject.outerWrapped [as fn]\u001b[0m (\u001b[0m\u001b[36mext:cli/40_test.js\u001b[0m:\u001b[0m\u001b[33m134\u001b[0m:\u001b[0m\u001b[33m20\u001b[0m)",
+      "    at \u001b[0m\u001b[1m\u001b[3mTestContext.step\u001b[0m (\u001b[0m\u001b[36mext:cli/40_test.js\u001b[0m:\u001b[0m\u001b[33m492\u001b[0m:\u001b[0m\u001b[33m37\u001b[0m)",
+      "    at \u001b[0m\u001b[36mfile:///home/runner/work/shop/shop/src/leak_test.ts\u001b[0m:\u001b[0m\u001b[33m3\u001b[0m:\u001b[0m\u001b[33m11\u001b[0m",
+      "",
+      "\u001b[0m\u001b[1m\u001b[37m\u001b[41m FAILURES \u001b[0m",
+      "",
+      "./src/boom_test.ts (uncaught error)",
+      "leaks a timer \u001b[0m\u001b[38;5;245m=> ./src/leak_test.ts:1:6\u001b[0m",
+      "step test ... inner step \u001b[0m\u001b[38;5;245m=> ./src/leak_test.ts:3:11\u001b[0m",
+      "",
+      "\u001b[0m\u001b[31mFAILED\u001b[0m | 0 passed | 3 failed (1 step) \u001b[0m\u001b[38;5;245m(3ms)\u001b[0m",
+      "",
+      "\u001b[0m\u001b[1m\u001b[31merror\u001b[0m: Test failed",
+      "",
+      "Stack backtrace:",
+      "   0: anyhow::error::<impl core::convert::From<E> for anyhow::Error>::from",
+      "   1: deno_core::error::generic_error",
+      "   2: deno::tools::test::report_tests::{{closure}}",
+      "   3: <deno_unsync::tokio::task::MaskFutureAsSend<F> as core::future::future::Future>::poll",
+      "   4: tokio::runtime::task::raw::poll",
+      "   5: deno::main",
+      "   6: std::sys_common::backtrace::__rust_begin_short_backtrace",
+      "   7: std::rt::lang_start::{{closure}}",
+      "   8: std::rt::lang_start_internal",
+      "   9: main",
+      "  10: __libc_start_call_main",
+      "             at ./csu/../sysdeps/nptl/libc_start_call_main.h:58:16",
+      "  11: __libc_start_main_impl",
+      "             at ./csu/../csu/libc-start.c:360:3",
+      "  12: _start",
+      "##[error]Process completed with exit code 1.",
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.lines[0]?.line]).toEqual(['deno.test-error', 15]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([14, 15]));
+    expect(analysis.category).toBe('test_failure');
+  });
 });
