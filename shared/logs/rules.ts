@@ -518,8 +518,11 @@ const MIETTE_ASCII_ERROR_RE = /^ {2}x \S/;
 /** Composer's verdict on a lock file the platform cannot install (`composer install`), above its problems. */
 const COMPOSER_LOCK_INCOMPATIBLE_RE = /^Your lock file does not contain a compatible set of packages\b/;
 
-/** A failed test's line in deno test's ERRORS section (`formats cents => ./src/money_test.ts:8:6`), above its error. */
-const DENO_TEST_NAME_RE = / => \S+:\d+:\d+$/;
+/**
+ * A failed test's line in deno test's ERRORS section (`formats cents => ./src/money_test.ts:8:6`), above its error, or
+ * a test module's that threw outside its tests (`./src/x_test.ts (uncaught error)`).
+ */
+const DENO_TEST_NAME_RE = / => \S+:\d+:\d+$|^\S+ \(uncaught error\)$/;
 
 export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
