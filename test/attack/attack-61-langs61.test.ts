@@ -400,4 +400,25 @@ describe("attack 61 (langs61): the session's rules on other runs of the same too
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([14, 15]));
     expect(analysis.category).toBe('test_failure');
   });
+
+  it("reads a PL/pgSQL error's CONTEXT whole (its call stack's `SQL statement \"…\"` and `PL/pgSQL function … line N at …` lines)", async () => {
+    // Prepare: PostgreSQL 15 `psql -v ON_ERROR_STOP=1 -f f.sql`, a DO block calling a function that divides by zero (real output)
+    const log = [
+      '##[group]Run psql -v ON_ERROR_STOP=1 -f f.sql',
+      'psql -v ON_ERROR_STOP=1 -f f.sql',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'CREATE FUNCTION',
+      'psql:f.sql:2: ERROR:  division by zero',
+      'CONTEXT:  PL/pgSQL function f(integer) line 1 at RETURN',
+      'SQL statement "SELECT f(0)"',
+      'PL/pgSQL function inline_code_block line 1 at PERFORM',
+      '##[error]Process completed with exit code 3.',
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine, top?.endLine]).toEqual(['postgres.error', 6, 9]);
+  });
 });
