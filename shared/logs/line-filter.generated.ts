@@ -25,7 +25,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), compressed, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '2e61b4ab6caa7c9a72a327173e9985ae762ec03037f634d8dc8f35d969d67ddb',
+  key: '9082dddb624213fe30d93156cdf3ed2cdd9b78a1afa29ec997dd04e464fe5c73',
   data: 'Hw8HYKYAAvyPU/n97NHzDLCeZwJ3bBCdG6MVq9Okggaw4CYTDdnEHP7pfq9y847KIU+FyB7dxT1OUrYUjn7m53DGIUZUANqErVZfmqqemQoBc8JU97QR0rz/IWJGYiqiOxxWDUFEmdsIH9lfMNOASNSAvXxImqve9vCBzUsfEL5iI61IN2+XfDR8sOojgb8LVfdz9gxprA8R4FqoqqAicCYTNg8jOpnl++2IYMAKI/vQIHbOxghMXfJLw6c7DwY=',
 };
 

@@ -1864,11 +1864,12 @@ export const RULES: readonly Rule[] = uniformRules([
     message: { open: / error : /, end: /^\s*\^$|: (?:Schemas|Relax-NG) \w+ error : / }, tally: /^\S+ fails to validate$/ },
   // PostgreSQL's errors as libpq prints them (psql, a migration tool quoting the server): `ERROR:  message`, two
   // spaces, behind `psql:file.sql:12: ` under -f; `DETAIL:`, `HINT:`, `CONTEXT:`, `LINE 3: …` and its caret follow.
-  // Under VERBOSITY verbose, `SCHEMA NAME:`, `TABLE NAME:`, `CONSTRAINT NAME:` and `LOCATION:` too; other tools'
+  // A PL/pgSQL CONTEXT's further frames (`SQL statement "…"`, `PL/pgSQL function f() line 3 at PERFORM`) on lines of
+  // their own. Under VERBOSITY verbose, `SCHEMA NAME:`, `TABLE NAME:`, `CONSTRAINT NAME:` and `LOCATION:` too; other tools'
   // `FAIL: x` below are not its. Below test runners' and linters' failures: without ON_ERROR_STOP psql goes on (exit 0),
   // and scripts rerun over a database print `ERROR:  relation "x" already exists` before what fails the step.
   { id: 'postgres.error', category: 'compilation', weight: 72, extend: 'indent', maxLines: 20,
-    re: /^(?:psql:\S+ )?ERROR: {2}\S/, cont: /^(?:DETAIL|HINT|CONTEXT|QUERY|LOCATION|[A-Z]+ NAME|LINE \d+): |^\s+\^$/ },
+    re: /^(?:psql:\S+ )?ERROR: {2}\S/, cont: /^(?:DETAIL|HINT|CONTEXT|QUERY|LOCATION|[A-Z]+ NAME|LINE \d+): |^\s+\^$|^(?:PL\/pgSQL function|SQL statement) / },
   // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
   // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
   { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,
