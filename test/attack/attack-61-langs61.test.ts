@@ -421,4 +421,29 @@ describe("attack 61 (langs61): the session's rules on other runs of the same too
     const top = analysis.failures[0];
     expect([top?.rule, top?.startLine, top?.endLine]).toEqual(['postgres.error', 6, 9]);
   });
+
+  it("reads remark --frail's report as the step's listing when pnpm, yarn or bunx runs remark (`pnpm exec remark . --frail`)", async () => {
+    // Prepare: the same real remark-cli 12.0.1 output as above, the step running it through pnpm
+    const log = [
+      "##[group]Run pnpm exec remark . --frail",
+      "pnpm exec remark . --frail",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "\u001b[4m\u001b[32mdocs/a.md\u001b[39m\u001b[24m: no issues found",
+      "\u001b[4m\u001b[33mdocs/deploy.md\u001b[39m\u001b[24m",
+      "3:5      \u001b[33mwarning\u001b[39m \u001b[1mUnexpected \u001b[36m`3`\u001b[39m spaces between list item marker and content, expected \u001b[36m`1`\u001b[39m space, remove \u001b[36m`2`\u001b[39m spaces\u001b[22m list-item-indent      remark-lint",
+      "6:1-6:16 \u001b[33mwarning\u001b[39m \u001b[1mUnexpected unused definition, expected no definition or one or more references to \u001b[36m`foo`\u001b[39m\u001b[22m           no-unused-definitions remark-lint",
+      "",
+      "\u001b[4m\u001b[32mdocs/z.md\u001b[39m\u001b[24m: no issues found",
+      "\u001b[4m\u001b[32mREADME.md\u001b[39m\u001b[24m: no issues found",
+      "",
+      "\u001b[33m⚠\u001b[39m 2 warnings",
+      "##[error]Process completed with exit code 1.",
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.lines[0]?.line]).toEqual(['vfile.frail', 6]);
+  });
 });
