@@ -2310,8 +2310,8 @@ export const STEP_LISTINGS: readonly StepListing[] = [
     rule: uniformRule({ id: 'terraform.fmt-check', category: 'lint', weight: 78, extend: 'line', re: /$^/ }) },
   // remark-cli (a unified engine) under --frail, where its warnings fail the run: vfile-reporter's report, each file's
   // path over its messages (`3:5-3:8  warning  message  rule  remark-lint`), blank lines between, the `⚠ 3 warnings` tally;
-  // without --quiet a clean file's `docs/a.md: no issues found` among them.
-  { command: /^(?:Run |\$ )(?:npx )?remark\b.*\s--frail\b/, item: /^(?:\S+\.\w+$|\s*\d+:\d+\S* +(?:warning|error) |[⚠✖] \d)/,
+  // without --quiet a clean file's `docs/a.md: no issues found` among them. Run by npx, pnpm (exec), yarn or bunx.
+  { command: /^(?:Run |\$ )(?:(?:npx|pnpm|yarn|bunx) (?:exec )?)?remark\b.*\s--frail\b/, item: /^(?:\S+\.\w+$|\s*\d+:\d+\S* +(?:warning|error) |[⚠✖] \d)/,
     pass: /^\S+: no issues found$/,
     rule: uniformRule({ id: 'vfile.frail', category: 'lint', weight: 76, extend: 'line', re: /$^/ }) },
 ];
