@@ -2166,7 +2166,7 @@ export class LogScanner {
       if (t === null) break;
       // Blank lines are passed over: vfile-reporter puts one between files and above its tally.
       if (listing.item.test(t)) items.push(l);
-      else if (NON_BLANK_RE.test(t)) break;
+      else if (NON_BLANK_RE.test(t) && listing.pass?.test(t) !== true) break;
     }
     const last = items[0];
     if (last === undefined) return false;
@@ -2174,7 +2174,10 @@ export class LogScanner {
     this.openBlock(listing.rule, first, this.ringAt(first) ?? '', false);
     const block = this.open;
     if (!block) return false;
-    for (let l = first + 1; l <= last; l++) this.append(block, l, this.ringAt(l) ?? '');
+    for (let l = first + 1; l <= last; l++) {
+      const t = this.ringAt(l) ?? '';
+      if (listing.pass?.test(t) !== true) this.append(block, l, t);
+    }
     this.closeOpen();
     return true;
   }

@@ -527,8 +527,11 @@ const MIETTE_ASCII_ERROR_RE = /^ {2}x \S/;
 /** Composer's verdict on a lock file the platform cannot install (`composer install`), above its problems. */
 const COMPOSER_LOCK_INCOMPATIBLE_RE = /^Your lock file does not contain a compatible set of packages\b/;
 
-/** A failed test's line in deno test's ERRORS section (`formats cents => ./src/money_test.ts:8:6`), above its error. */
-const DENO_TEST_NAME_RE = / => \S+:\d+:\d+$/;
+/**
+ * A failed test's line in deno test's ERRORS section (`formats cents => ./src/money_test.ts:8:6`), above its error, or
+ * a test module's that threw outside its tests (`./src/x_test.ts (uncaught error)`).
+ */
+const DENO_TEST_NAME_RE = / => \S+:\d+:\d+$|^\S+ \(uncaught error\)$/;
 
 export const RULES: readonly Rule[] = uniformRules([
   // ── infrastructure: these explain everything after them, so they outrank test and build output ──────────
@@ -828,9 +831,12 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^(?:\(\w+\)|[✓✗»✎]) |^(?:::|##\[)group|^\S+\.[cm]?[jt]sx?:$/, lines: 80, inclusive: false },
     pick: [{ re: /^(?:error: |\w*Error: )/ }] },
   // tsd: each test file's `  test-d/x.test-d.ts:6:20` heading, its failed assertions' `  ✖  6:20  message` lines (a
-  // message's second line as deep), down to the blank line above `  2 errors`.
+  // message's second line as deep), down to the blank line above `  2 errors`. Positions are padded to the widest
+  // (`✖   5:19  …`, `✖  10:0   …`). XO's lint report has the same formatter (eslint-formatter-pretty), each message
+  // ending in its rule's id (`  no-unused-vars`), where tsd's end in the padding.
   { id: 'tsd.error', category: 'test_failure', weight: 80, extend: 'paragraph', gap: 0, maxLines: 60,
-    re: /^\s+✖ {2}\d+:\d+ {2}\S/, lookback: { re: /^\s+\S+:\d+:\d+$/, lines: 1, inclusive: true } },
+    re: /^\s+✖ +\d+:\d+ +\S/, lookback: { re: /^\s+\S+:\d+:\d+$/, lines: 1, inclusive: true },
+    categoryFrom: { re: /^\s+✖ .*\S {2,}[@\w/-]+$/, category: 'lint' } },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -1452,6 +1458,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // pip on a system Python marked EXTERNALLY-MANAGED (PEP 668; ubuntu-24.04 runners): the workflow installs outside
   // a virtual environment. Before rustc's `error: ` rule.
   { id: 'pip.externally-managed', category: 'configuration', weight: 86, extend: 'line', re: /^error: externally-managed-environment$/ },
+  // deno check (and the type check of deno test and run): `TS2322 [ERROR]: message`, its second lines, the source line
+  // as the file has it (flush left too), the squiggle and `    at file:///path/x.ts:15:9`, a blank line after each
+  // (ahead of ruff.diagnostic, whose code shape it has). Deno 1 puts `error: ` before the first (ahead of rustc.error).
+  { id: 'deno.type-error', category: 'compilation', weight: 86, extend: 'paragraph', gap: 0,
+    re: /^(?:error: )?TS\d{4} \[ERROR\]: \S/ },
   // typos (crate-ci): `error: `teh` should be `the``, then `  --> ./docs/x.md:14:9` and a frame. Before rustc's rule,
   // whose shape it borrows.
   { id: 'typos.typo', category: 'lint', weight: 76, extend: 'indent', maxLines: 12, cont: /^\s*\d+ \|/,
@@ -1780,11 +1791,6 @@ export const RULES: readonly Rule[] = uniformRules([
   // rule keyed on `E` and digits would be tried on every line holding `e0`).
   { id: 'cfn-lint.warning', category: 'lint', weight: 20, extend: 'indent', maxLines: 4, re: /^[WI]\d{4} \S/,
     cont: /^\S+\.(?:ya?ml|json|template):\d+:\d+$/ },
-  // deno check (and the type check of deno test and run): `TS2322 [ERROR]: message`, its second lines, the source line
-  // as the file has it (flush left too), the squiggle and `    at file:///path/x.ts:15:9`, a blank line after each
-  // (ahead of ruff.diagnostic, whose code shape it has).
-  { id: 'deno.type-error', category: 'compilation', weight: 86, extend: 'paragraph', gap: 0,
-    re: /^TS\d{4} \[ERROR\]: \S/ },
   // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )/ },
@@ -1798,10 +1804,6 @@ export const RULES: readonly Rule[] = uniformRules([
   // SQLFluff: `== [models/x.sql] FAIL`, then `L:   4 | P:   9 | LT01 | message` per violation.
   { id: 'sqlfluff.violation', category: 'lint', weight: 78, extend: 'until', maxLines: 120, gap: 0,
     re: /^== \[\S+\] FAIL$/, end: /^(?:== \S|All Finished\b)/, pick: [{ re: /^L: +\d+ \| P: +\d+ \| [A-Z]{1,2}\d{2,3} \| \S/ }] },
-  // jsonlint (zaach's and @prantlf's): `Parse error on line 6, column 3:` (`Error: Parse error on line 6:`), the text
-  // around the place, a caret under dashes and what was expected; @prantlf's names the file above it (`File: x.json`).
-  { id: 'jsonlint.error', category: 'lint', weight: 78, extend: 'paragraph', gap: 0, maxLines: 5,
-    re: /^(?:Error: )?Parse error on line \d+(?:, column \d+)?:$/, lookback: { re: /^File: \S/, lines: 1, inclusive: true } },
   // isort --check-only: `ERROR: /path/x.py Imports are incorrectly sorted and/or formatted.`, with --diff the file's
   // diff below (`--- /path/x.py:before`), down to the first line no diff holds.
   { id: 'isort.unsorted', category: 'lint', weight: 76, extend: 'until', maxLines: 300, gap: 99, hunks: true,
@@ -1891,8 +1893,12 @@ export const RULES: readonly Rule[] = uniformRules([
     message: { open: / error : /, end: /^\s*\^$|: (?:Schemas|Relax-NG) \w+ error : / }, tally: /^\S+ fails to validate$/ },
   // PostgreSQL's errors as libpq prints them (psql, a migration tool quoting the server): `ERROR:  message`, two
   // spaces, behind `psql:file.sql:12: ` under -f; `DETAIL:`, `HINT:`, `CONTEXT:`, `LINE 3: …` and its caret follow.
-  { id: 'postgres.error', category: 'compilation', weight: 80, extend: 'indent', maxLines: 20,
-    re: /^(?:psql:\S+ )?ERROR: {2}\S/, cont: /^(?:[A-Z]{4,7}|LINE \d+): |^\s+\^$/ },
+  // A PL/pgSQL CONTEXT's further frames (`SQL statement "…"`, `PL/pgSQL function f() line 3 at PERFORM`) on lines of
+  // their own. Under VERBOSITY verbose, `SCHEMA NAME:`, `TABLE NAME:`, `CONSTRAINT NAME:` and `LOCATION:` too; other tools'
+  // `FAIL: x` below are not its. Below test runners' and linters' failures: without ON_ERROR_STOP psql goes on (exit 0),
+  // and scripts rerun over a database print `ERROR:  relation "x" already exists` before what fails the step.
+  { id: 'postgres.error', category: 'compilation', weight: 72, extend: 'indent', maxLines: 20,
+    re: /^(?:psql:\S+ )?ERROR: {2}\S/, cont: /^(?:DETAIL|HINT|CONTEXT|QUERY|LOCATION|[A-Z]+ NAME|LINE \d+): |^\s+\^$|^(?:PL\/pgSQL function|SQL statement) / },
   // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
   // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
   { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,
@@ -2240,6 +2246,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // A plain `Error: …`, generic wording anywhere else, is Node's when its caret stands above it (see NODE_THROWN_AT).
   { id: 'node.uncaught', category: 'unknown', weight: 62, extend: 'indent', refine: true, maxLines: 100, lookback: NODE_THROWN_AT,
     re: /^Error: \S/, under: { header: /^\s*\^+$/, through: /$^/ } },
+  // jsonlint (zaach's and @prantlf's): `Parse error on line 6, column 3:` (`Error: Parse error on line 6:`), the text
+  // around the place, a caret under dashes and what was expected; @prantlf's names the file above it (`File: x.json`).
+  // After node.uncaught: other jison parsers' (Handlebars') thrown uncaught, Node's caret above, are Node's reports.
+  { id: 'jsonlint.error', category: 'lint', weight: 78, extend: 'paragraph', gap: 0, maxLines: 5,
+    re: /^(?:Error: )?Parse error on line \d+(?:, column \d+)?:$/, lookback: { re: /^File: \S/, lines: 1, inclusive: true } },
 ]);
 
 /** Generic wording, tried after the cascade rules so `error Command failed` stays boilerplate. */
@@ -2352,6 +2363,8 @@ export interface StepListing {
   /** The step's title: its header without `##[group]` (`Run terraform fmt -check`), or the `$ …` line. */
   readonly command: RegExp;
   readonly item: RegExp;
+  /** Lines among the items that are none, passed over like blank lines and left out of the block. */
+  readonly pass?: RegExp;
   readonly rule: Rule;
 }
 
@@ -2361,8 +2374,10 @@ export const STEP_LISTINGS: readonly StepListing[] = [
   { command: /^(?:Run |\$ )terraform(?: -chdir=\S+)? fmt\b.*\s-check(?:=true)?(?:\s|$)/, item: /^[\w./-]+\.(?:tf|tfvars|tftest\.hcl)$/,
     rule: uniformRule({ id: 'terraform.fmt-check', category: 'lint', weight: 78, extend: 'line', re: /$^/ }) },
   // remark-cli (a unified engine) under --frail, where its warnings fail the run: vfile-reporter's report, each file's
-  // path over its messages (`3:5-3:8  warning  message  rule  remark-lint`), blank lines between, the `⚠ 3 warnings` tally.
-  { command: /^(?:Run |\$ )(?:npx )?remark\b.*\s--frail\b/, item: /^(?:\S+\.\w+$|\s*\d+:\d+\S* +(?:warning|error) |[⚠✖] \d)/,
+  // path over its messages (`3:5-3:8  warning  message  rule  remark-lint`), blank lines between, the `⚠ 3 warnings` tally;
+  // without --quiet a clean file's `docs/a.md: no issues found` among them. Run by npx, pnpm (exec), yarn or bunx.
+  { command: /^(?:Run |\$ )(?:(?:npx|pnpm|yarn|bunx) (?:exec )?)?remark\b.*\s--frail\b/, item: /^(?:\S+\.\w+$|\s*\d+:\d+\S* +(?:warning|error) |[⚠✖] \d)/,
+    pass: /^\S+: no issues found$/,
     rule: uniformRule({ id: 'vfile.frail', category: 'lint', weight: 76, extend: 'line', re: /$^/ }) },
 ];
 
