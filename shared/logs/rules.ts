@@ -1888,6 +1888,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // spaces, behind `psql:file.sql:12: ` under -f; `DETAIL:`, `HINT:`, `CONTEXT:`, `LINE 3: …` and its caret follow.
   { id: 'postgres.error', category: 'compilation', weight: 80, extend: 'indent', maxLines: 20,
     re: /^(?:psql:\S+ )?ERROR: {2}\S/, cont: /^(?:[A-Z]{4,7}|LINE \d+): |^\s+\^$/ },
+  // The sqlite3 shell reading SQL from a file or stdin (shell.c): `Parse error near line 10: no such column: x`,
+  // `Runtime error near line 4: UNIQUE constraint failed: t.name (19)` (`Error: near line 10: …` in older releases), then
+  // the statement two spaces in and a caret under the place (`  ^--- error here`, `error here ---^`).
+  { id: 'sqlite3.error', category: 'compilation', weight: 80, extend: 'indent', maxLines: 3,
+    re: /^(?:(?:Parse|Runtime) error|Error:) near line \d+: \S/ },
   // GNU gettext's msgfmt (`-c`, `--check-format`): `po/de.po:8: format specifications in 'msgid' and 'msgstr' for
   // argument 1 are not the same`, down to `msgfmt: found 2 fatal errors`; its `warning:` lines fail nothing.
   { id: 'msgfmt.error', category: 'compilation', weight: 78, extend: 'line', re: /^\S+\.pot?:\d+(?::\d+)?: (?!warning: )\S/,

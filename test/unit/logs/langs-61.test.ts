@@ -177,7 +177,7 @@ describe('reports of more toolchains (session 61)', () => {
 
   // Not fixed: generic.error-word finds these lines (the category `unknown`); a rule of its own (about 150 bytes of the
   // classify bundle) was dropped for the session's share. sqlite3-migration.log's category is the label's reading only.
-  it.fails('sqlite3: `Parse error near line N:` with its quoted statement and `^--- error here`, `Runtime error near line N:`', async () => {
+  it('sqlite3: `Parse error near line N:` with its quoted statement and `^--- error here`, `Runtime error near line N:`', async () => {
     // Prepare: SQLite 3.40 `sqlite3 -bail db < file.sql`: a misspelt keyword; (another run) a UNIQUE constraint.
     const log = lines(
       "Parse error near line 2: near \"SELEC\": syntax error",
