@@ -110,8 +110,8 @@ describe('reports of more toolchains (session 61)', () => {
     expect(analysis.category).toBe('test_failure');
   });
 
-  // Not fixed (api-extractor-report.log is open): the verdict holds no line-filter keyword, the messages are `Warning:`
-  // lines the scanner skips; a rule with a keyword cost about 0.8 KB of the classify bundle, over the session's share.
+  // The verdict holds the line filter's keyword `with warnings`; the messages are `Warning:` lines the scanner skips
+  // as headlines, which the verdict takes by its look-back.
   it('API Extractor: its warnings fail a run without --local (`API Extractor completed with warnings`, exit 1)', async () => {
     // Prepare: API Extractor 7.60 over declarations without release tags, the API report up to date.
     const log = lines(
@@ -175,8 +175,6 @@ describe('reports of more toolchains (session 61)', () => {
     expect(analysis.category).toBe('compilation');
   });
 
-  // Not fixed: generic.error-word finds these lines (the category `unknown`); a rule of its own (about 150 bytes of the
-  // classify bundle) was dropped for the session's share. sqlite3-migration.log's category is the label's reading only.
   it('sqlite3: `Parse error near line N:` with its quoted statement and `^--- error here`, `Runtime error near line N:`', async () => {
     // Prepare: SQLite 3.40 `sqlite3 -bail db < file.sql`: a misspelt keyword; (another run) a UNIQUE constraint.
     const log = lines(
@@ -282,7 +280,6 @@ describe('reports of more toolchains (session 61)', () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 2, 3, 4]));
   });
 
-  // Not fixed (attw-pack.log is open on its category): a rule for the problem lines was dropped for the bundle's room.
   it("attw: each problem's line, ending in its documentation's link (arethetypeswrong), a check of the package", async () => {
     // Prepare: @arethetypeswrong/cli 0.18 `attw --pack .` over a CommonJS package typed with `export default`.
     const log = lines(
