@@ -1061,6 +1061,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // and `---- Result should have been (exact matching):` (or `---- Test generated error; …` and the errorInfo), down to
   // `==== name FAILED`.
   { id: 'tcltest.failed', category: 'test_failure', weight: 86, extend: 'paragraph', maxLines: 200, re: /^==== \S+ .* FAILED$/ },
+  // rackunit (raco test, text-ui; format.rkt): each failed check's report between rules of twenty dashes: the test
+  // case's name (`case > suite`) when it has one, `FAILURE` (a check) or `ERROR` (an exception), the check's infos
+  // (`name:`, `location:`, `message:`, `actual:`, `expected:`, `params:`), and an ERROR's message after a blank line.
+  // A bare `FAILURE`/`ERROR` line counts only under the rule of dashes (through the name line).
+  { id: 'rackunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 60, re: /^(?:FAILURE|ERROR)$/,
+    end: /^-{20}$/, under: { header: /^-{20}$/, through: /\S/ }, lookback: { re: /^-{20}$/, lines: 2, inclusive: false } },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.

@@ -280,6 +280,104 @@ describe('reports of more toolchains (session 61)', () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 2, 3, 4]));
   });
 
+  it("rackunit under raco test: each FAILURE/ERROR report between rules of dashes, the test case's name above it", async () => {
+    // Prepare: Racket 8.7 rackunit, a failed check-equal? with a message, a contract violation (an ERROR whose message
+    // runs on two indented lines) in a named test-case, a failed check-true with its params.
+    const log = lines(
+      "raco test: \"cart-test.rkt\"",
+      "--------------------",
+      "FAILURE",
+      "name:       check-equal?",
+      "location:   cart-test.rkt:5:0",
+      "message:    \"sums quantity times price\"",
+      "actual:     10",
+      "expected:   11",
+      "--------------------",
+      "--------------------",
+      "first item of an empty cart",
+      "ERROR",
+      "name:       check-equal?",
+      "location:   cart-test.rkt:7:2",
+      "",
+      "car: contract violation",
+      "  expected: pair?",
+      "  given: '()",
+      "--------------------",
+      "--------------------",
+      "total is positive",
+      "FAILURE",
+      "name:       check-true",
+      "location:   cart-test.rkt:9:2",
+      "params:     '(#f)",
+      "--------------------",
+      "3/4 test failures",
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    // The two FAILURE reports share their headline: the second is the first's repeat, listed with it.
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.occurrences])).toEqual([
+      ['rackunit.failed', 3, 2],
+      ['rackunit.failed', 11, undefined],
+    ]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 5, 6, 7, 8, 11, 12, 14, 16, 17, 18, 21, 22, 24, 25]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it('rackunit: an ERROR raised outside a check (no infos, its message after a blank line); a bare ERROR line elsewhere is no report', async () => {
+    // Prepare: Racket 8.7 rackunit, `(error "boom")` and `(raise 'oops)` in test cases, a contract violation in a check;
+    // then a bare `ERROR` line of another program's, with no rule of dashes above it.
+    const log = lines(
+      "raco test: (submod \"e-test.rkt\" test)",
+      "--------------------",
+      "parses the header",
+      "ERROR",
+      "name:       check-equal?",
+      "location:   e-test.rkt:5:2",
+      "",
+      "+: contract violation",
+      "  expected: number?",
+      "  given: #f",
+      "--------------------",
+      "--------------------",
+      "raises",
+      "ERROR",
+      "",
+      "boom",
+      "--------------------",
+      "--------------------",
+      "raises a value",
+      "ERROR",
+      "",
+      "A value other than an exception was raised: 'oops",
+      "--------------------",
+      "--------------------",
+      "FAILURE",
+      "name:       check-equal?",
+      "location:   e-test.rkt:10:14",
+      "actual:     1",
+      "expected:   2",
+      "--------------------",
+      "4/4 test failures",
+      "##[error]Process completed with exit code 1.",
+      "##[group]Run ./smoke.sh",
+      "./smoke.sh",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "checking the service",
+      "ERROR",
+      "connection refused on port 8080",
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 4, 5, 6, 8, 9, 10, 13, 14, 16, 19, 20, 22]));
+    const elsewhere = analysis.failures.find((f) => f.startLine === 38);
+    expect(elsewhere).toBeDefined();
+    expect(elsewhere?.rule).not.toBe('rackunit.failed');
+  });
+
   it("attw: each problem's line, ending in its documentation's link (arethetypeswrong), a check of the package", async () => {
     // Prepare: @arethetypeswrong/cli 0.18 `attw --pack .` over a CommonJS package typed with `export default`.
     const log = lines(
