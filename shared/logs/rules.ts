@@ -838,6 +838,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // resolution) …`) fails nothing.
   { id: 'attw.problem', category: 'lint', weight: 78, extend: 'paragraph', gap: 2, maxLines: 60,
     re: /^(?!\(ignored )\S.* https:\/\/github\.com\/arethetypeswrong\/\S+\/problems\/\w+\.md$/ },
+  // lint-staged's `✖ command:` over the output of a task that failed (getSpawnedTask.js), when the command sets ESLint's
+  // `--max-warnings`: its warnings fail the task as its errors do (ESLint's `ESLint found too many warnings (maximum:
+  // 0).` says so only when there is no error), so the report is the whole output, warnings with errors, single blank
+  // lines between its files. Its first problem is shown first. (Ahead of test.cross-mark, which reads `✖ …` lines.)
+  { id: 'lint-staged.max-warnings', category: 'lint', weight: 82, extend: 'paragraph', gap: 1, maxLines: 200,
+    re: /^✖ \S.* --max-warnings[= ]\d.*:$/, pick: [{ re: /^\s+\d+:\d+\s/ }] },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },

@@ -378,6 +378,45 @@ describe('reports of more toolchains (session 61)', () => {
     expect(elsewhere?.rule).not.toBe('rackunit.failed');
   });
 
+  it("lint-staged: a task's command under --max-warnings, whose warnings fail it, reported with the output under its `✖ command:`", async () => {
+    // Prepare: lint-staged 17 --diff running `eslint --max-warnings 0` (ESLint 9) over two files with a warning each
+    // and no error: ESLint's `ESLint found too many warnings (maximum: 0).` under its report.
+    const output = [
+      "⚠ Skipping backup because `--diff` was used.",
+      "",
+      "⋯ Preparing lint-staged…",
+      "✔ Done preparing lint-staged!",
+      "⋯ Running tasks for changed files…",
+      "    *.js — 2 files",
+      "      ⋯ eslint --max-warnings 0",
+      "",
+      "✖ eslint --max-warnings 0",
+      "",
+      "✖ Failed to run tasks for changed files!",
+      "⋯ Staging changes from tasks…",
+      "✔ Done staging changes from tasks!",
+      "",
+      "✖ eslint --max-warnings 0:",
+      "",
+      "/home/runner/work/billing-api/billing-api/src/invoice.js",
+      "  3:36  warning  Expected '===' and instead saw '=='  eqeqeq",
+      "",
+      "/home/runner/work/billing-api/billing-api/src/tax.js",
+      "  2:12  warning  Expected '===' and instead saw '=='  eqeqeq",
+      "",
+      "✖ 2 problems (0 errors, 2 warnings)",
+      "",
+      "ESLint found too many warnings (maximum: 0).",
+    ];
+    const log = ghaStep('npx lint-staged --diff="HEAD~1"', output, 1);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(22);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([21, 22, 24, 25]));
+    expect(analysis.category).toBe('lint');
+  });
+
   it("attw: each problem's line, ending in its documentation's link (arethetypeswrong), a check of the package", async () => {
     // Prepare: @arethetypeswrong/cli 0.18 `attw --pack .` over a CommonJS package typed with `export default`.
     const log = lines(
