@@ -1067,12 +1067,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // and `---- Result should have been (exact matching):` (or `---- Test generated error; …` and the errorInfo), down to
   // `==== name FAILED`.
   { id: 'tcltest.failed', category: 'test_failure', weight: 86, extend: 'paragraph', maxLines: 200, re: /^==== \S+ .* FAILED$/ },
-  // rackunit (raco test, text-ui; format.rkt): each failed check's report between rules of twenty dashes: the test
-  // case's name (`case > suite`) when it has one, `FAILURE` (a check) or `ERROR` (an exception), the check's infos
-  // (`name:`, `location:`, `message:`, `actual:`, `expected:`, `params:`), and an ERROR's message after a blank line.
-  // A bare `FAILURE`/`ERROR` line counts only under the rule of dashes (through the name line).
-  { id: 'rackunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 60, re: /^(?:FAILURE|ERROR)$/,
-    end: /^-{20}$/, under: { header: /^-{20}$/, through: /\S/ }, lookback: { re: /^-{20}$/, lines: 2, inclusive: false } },
+  // rackunit under raco test: each failed check's report between rules of twenty dashes (format.rkt): the test case's
+  // name (`case > suite`) when it has one, `FAILURE` (a check) or `ERROR` (an exception), the check's infos (`name:`,
+  // `location:`, `message:`, `actual:`, `expected:`, `params:`), an ERROR's message after a blank line; then the run's
+  // tally, `3/4 test failures` (rackunit/log.rkt). The tally takes the reports from the first rule of dashes under the
+  // file's `raco test: "x.rkt"` line and shows the first FAILURE/ERROR line. Not a rule on those bare lines: its
+  // literal would be `error`, which every compiler's error line holds (the literal index would try it on each).
+  { id: 'rackunit.failed', category: 'test_failure', weight: 86, extend: 'line', re: /^\d+\/\d+ test failures$/,
+    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/ }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }] },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
