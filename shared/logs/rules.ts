@@ -1801,7 +1801,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // …`) under its `Analysis will use the bundled TypeScript version …`, and without --local its warnings fail the run
   // too: its verdict `API Extractor completed with warnings` (`errors`), exit 1, with them. (With --local the same
   // warnings end in `completed successfully`.) The warnings are lines the scanner skips: the verdict takes them, from
-  // the first message under the banner on, and shows the first first.
+  // the first message under the banner on, and shows that one first.
   { id: 'api-extractor.failed', category: 'lint', weight: 80, extend: 'line', re: /^API Extractor completed with (?:errors|warnings)$/,
     lookback: { re: /^Analysis will use the bundled TypeScript version /, lines: 200, inclusive: false, first: /^(?:Warning|Error): / },
     pick: [{ re: /^(?:Warning|Error): / }] },
