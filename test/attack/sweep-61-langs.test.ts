@@ -188,6 +188,31 @@ const PASSING_RUNS: PassingRun[] = [
       "2 tests passed",
     ],
   },
+  {
+    name: "@arethetypeswrong/cli 0.18 attw --pack --profile esm-only: a problem of the resolutions the profile leaves aside (`(ignored per resolution) ⚠️ …`), exit 0",
+    script: ["npx attw --pack . --profile esm-only"],
+    output: [
+      "",
+      "slim-kit v2.1.0",
+      "",
+      " (ignoring resolutions: 'node10', 'node16-cjs')",
+      "",
+      "(ignored per resolution) ⚠️ A require call resolved to an ESM JavaScript file, which is an error in Node and some bundlers. CommonJS consumers will need to use a dynamic import. https://github.com/arethetypeswrong/arethetypeswrong.github.io/blob/main/docs/problems/CJSResolvesToESM.md",
+      "",
+      "",
+      "\u001b[90m┌───────────────────\u001b[39m\u001b[90m┬────────────────────────────────────────┐\u001b[39m",
+      "\u001b[90m│\u001b[39m\u001b[31m                   \u001b[39m\u001b[90m│\u001b[39m\u001b[31m \"slim-kit\"                             \u001b[39m\u001b[90m│\u001b[39m",
+      "\u001b[90m├───────────────────\u001b[39m\u001b[90m┼────────────────────────────────────────┤\u001b[39m",
+      "\u001b[90m│\u001b[39m node16 (from ESM) \u001b[90m│\u001b[39m 🟢 (ESM)                               \u001b[90m│\u001b[39m",
+      "\u001b[90m├───────────────────\u001b[39m\u001b[90m┼────────────────────────────────────────┤\u001b[39m",
+      "\u001b[90m│\u001b[39m bundler           \u001b[90m│\u001b[39m 🟢                                     \u001b[90m│\u001b[39m",
+      "\u001b[90m├───────────────────\u001b[39m\u001b[90m┼────────────────────────────────────────┤\u001b[39m",
+      "\u001b[90m│\u001b[39m node10            \u001b[90m│\u001b[39m (ignored) 🟢                           \u001b[90m│\u001b[39m",
+      "\u001b[90m├───────────────────\u001b[39m\u001b[90m┼────────────────────────────────────────┤\u001b[39m",
+      "\u001b[90m│\u001b[39m node16 (from CJS) \u001b[90m│\u001b[39m (ignored) ⚠️ ESM (dynamic import only) \u001b[90m│\u001b[39m",
+      "\u001b[90m└───────────────────\u001b[39m\u001b[90m┴────────────────────────────────────────┘\u001b[39m",
+    ],
+  },
 ];
 
 describe("sweep 61: more toolchains' passing runs", () => {

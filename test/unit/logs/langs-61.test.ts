@@ -110,9 +110,9 @@ describe('reports of more toolchains (session 61)', () => {
     expect(analysis.category).toBe('test_failure');
   });
 
-  // Not fixed (api-extractor-report.log is open): the verdict holds no line-filter keyword, the messages are `Warning:`
-  // lines the scanner skips; a rule with a keyword cost about 0.8 KB of the classify bundle, over the session's share.
-  it.fails('API Extractor: its warnings fail a run without --local (`API Extractor completed with warnings`, exit 1)', async () => {
+  // The verdict holds the line filter's keyword `with warnings`; the messages are `Warning:` lines the scanner skips
+  // as headlines, which the verdict takes by its look-back.
+  it('API Extractor: its warnings fail a run without --local (`API Extractor completed with warnings`, exit 1)', async () => {
     // Prepare: API Extractor 7.60 over declarations without release tags, the API report up to date.
     const log = lines(
       "",
@@ -175,9 +175,7 @@ describe('reports of more toolchains (session 61)', () => {
     expect(analysis.category).toBe('compilation');
   });
 
-  // Not fixed: generic.error-word finds these lines (the category `unknown`); a rule of its own (about 150 bytes of the
-  // classify bundle) was dropped for the session's share. sqlite3-migration.log's category is the label's reading only.
-  it.fails('sqlite3: `Parse error near line N:` with its quoted statement and `^--- error here`, `Runtime error near line N:`', async () => {
+  it('sqlite3: `Parse error near line N:` with its quoted statement and `^--- error here`, `Runtime error near line N:`', async () => {
     // Prepare: SQLite 3.40 `sqlite3 -bail db < file.sql`: a misspelt keyword; (another run) a UNIQUE constraint.
     const log = lines(
       "Parse error near line 2: near \"SELEC\": syntax error",
@@ -282,8 +280,141 @@ describe('reports of more toolchains (session 61)', () => {
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([1, 2, 3, 4]));
   });
 
-  // Not fixed (attw-pack.log is open on its category): a rule for the problem lines was dropped for the bundle's room.
-  it.fails("attw: each problem's line, ending in its documentation's link (arethetypeswrong), a check of the package", async () => {
+  it("rackunit under raco test: the FAILURE/ERROR reports between rules of dashes, with their test cases' names, up to `N/M test failures`", async () => {
+    // Prepare: Racket 8.7 rackunit, a failed check-equal? with a message, a contract violation (an ERROR whose message
+    // runs on two indented lines) in a named test-case, a failed check-true with its params.
+    const log = lines(
+      "raco test: \"cart-test.rkt\"",
+      "--------------------",
+      "FAILURE",
+      "name:       check-equal?",
+      "location:   cart-test.rkt:5:0",
+      "message:    \"sums quantity times price\"",
+      "actual:     10",
+      "expected:   11",
+      "--------------------",
+      "--------------------",
+      "first item of an empty cart",
+      "ERROR",
+      "name:       check-equal?",
+      "location:   cart-test.rkt:7:2",
+      "",
+      "car: contract violation",
+      "  expected: pair?",
+      "  given: '()",
+      "--------------------",
+      "--------------------",
+      "total is positive",
+      "FAILURE",
+      "name:       check-true",
+      "location:   cart-test.rkt:9:2",
+      "params:     '(#f)",
+      "--------------------",
+      "3/4 test failures",
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    // One failure: the tally and the reports above it, from the first rule of dashes under `raco test:`.
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([['rackunit.failed', 2, 27]]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 5, 6, 7, 8, 11, 12, 14, 16, 17, 18, 21, 22, 24, 25]));
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it('rackunit: an ERROR raised outside a check (no infos, its message after a blank line); a bare ERROR line elsewhere is no report', async () => {
+    // Prepare: Racket 8.7 rackunit, `(error "boom")` and `(raise 'oops)` in test cases, a contract violation in a check;
+    // then a bare `ERROR` line of another program's, with no rule of dashes above it.
+    const log = lines(
+      "raco test: (submod \"e-test.rkt\" test)",
+      "--------------------",
+      "parses the header",
+      "ERROR",
+      "name:       check-equal?",
+      "location:   e-test.rkt:5:2",
+      "",
+      "+: contract violation",
+      "  expected: number?",
+      "  given: #f",
+      "--------------------",
+      "--------------------",
+      "raises",
+      "ERROR",
+      "",
+      "boom",
+      "--------------------",
+      "--------------------",
+      "raises a value",
+      "ERROR",
+      "",
+      "A value other than an exception was raised: 'oops",
+      "--------------------",
+      "--------------------",
+      "FAILURE",
+      "name:       check-equal?",
+      "location:   e-test.rkt:10:14",
+      "actual:     1",
+      "expected:   2",
+      "--------------------",
+      "4/4 test failures",
+      "##[error]Process completed with exit code 1.",
+      "##[group]Run ./smoke.sh",
+      "./smoke.sh",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "checking the service",
+      "ERROR",
+      "connection refused on port 8080",
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([3, 4, 5, 6, 8, 9, 10, 13, 14, 16, 19, 20, 22]));
+    const elsewhere = analysis.failures.find((f) => f.startLine === 38);
+    expect(elsewhere).toBeDefined();
+    expect(elsewhere?.rule).not.toBe('rackunit.failed');
+  });
+
+  it("lint-staged: a task's command under --max-warnings, whose warnings fail it, reported with the output under its `✖ command:`", async () => {
+    // Prepare: lint-staged 17 --diff running `eslint --max-warnings 0` (ESLint 9) over two files with a warning each
+    // and no error: ESLint's `ESLint found too many warnings (maximum: 0).` under its report.
+    const output = [
+      "⚠ Skipping backup because `--diff` was used.",
+      "",
+      "⋯ Preparing lint-staged…",
+      "✔ Done preparing lint-staged!",
+      "⋯ Running tasks for changed files…",
+      "    *.js — 2 files",
+      "      ⋯ eslint --max-warnings 0",
+      "",
+      "✖ eslint --max-warnings 0",
+      "",
+      "✖ Failed to run tasks for changed files!",
+      "⋯ Staging changes from tasks…",
+      "✔ Done staging changes from tasks!",
+      "",
+      "✖ eslint --max-warnings 0:",
+      "",
+      "/home/runner/work/billing-api/billing-api/src/invoice.js",
+      "  3:36  warning  Expected '===' and instead saw '=='  eqeqeq",
+      "",
+      "/home/runner/work/billing-api/billing-api/src/tax.js",
+      "  2:12  warning  Expected '===' and instead saw '=='  eqeqeq",
+      "",
+      "✖ 2 problems (0 errors, 2 warnings)",
+      "",
+      "ESLint found too many warnings (maximum: 0).",
+    ];
+    const log = ghaStep('npx lint-staged --diff="HEAD~1"', output, 1);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(22);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([21, 22, 24, 25]));
+    expect(analysis.category).toBe('lint');
+  });
+
+  it("attw: each problem's line, ending in its documentation's link (arethetypeswrong), a check of the package", async () => {
     // Prepare: @arethetypeswrong/cli 0.18 `attw --pack .` over a CommonJS package typed with `export default`.
     const log = lines(
       "",
