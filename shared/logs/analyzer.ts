@@ -1303,6 +1303,8 @@ export class LogScanner {
       case 'paragraph': {
         // Past a blank line (as many as its `gap`), a paragraph whose rule has a `contAfter` goes on only with a
         // line that takes (babel's code frame under webpack's error); the next paragraph is the next report.
+        // With `end`, a line it matches ends the block (lint-staged's next failed task's `✖ command:`).
+        if (rule.end !== undefined && continuationTest(at, 1, rule.end, text, start)) return false;
         const after = rule.contAfter;
         if (open.blankRun === 0 || after === undefined) return true;
         return continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length));

@@ -41,7 +41,7 @@ export interface Rule {
    * match is a message of one line. `indent` mode; read like `contAfter` (such a block takes no line unread).
    */
   readonly message?: { readonly open: RegExp; readonly end: RegExp };
-  /** Terminator for `until` mode (the terminating line is not part of the block). */
+  /** Terminator for `until` and `paragraph` modes (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /**
    * The block is a unified diff (`until` mode): from its first hunk header `@@ -a,b +c,d @@` on, each hunk holds the
@@ -841,9 +841,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // lint-staged's `✖ command:` over the output of a task that failed (getSpawnedTask.js), when the command sets ESLint's
   // `--max-warnings`: its warnings fail the task as its errors do (ESLint's `ESLint found too many warnings (maximum:
   // 0).` says so only when there is no error), so the report is the whole output, warnings with errors, single blank
-  // lines between its files. Its first problem is shown first. (Ahead of test.cross-mark, which reads `✖ …` lines.)
+  // lines between its files, down to the next failed task's `✖ command:`. Its first problem is shown first. (Ahead of
+  // test.cross-mark, which reads `✖ …` lines.)
   { id: 'lint-staged.max-warnings', category: 'lint', weight: 82, extend: 'paragraph', gap: 1, maxLines: 200,
-    re: /^✖ \S.* --max-warnings[= ]\d.*:$/, pick: [{ re: /^\s+\d+:\d+\s/ }] },
+    re: /^✖ \S.* --max-warnings[= ]\d.*:$/, end: /^✖ \S.*:$/, pick: [{ re: /^\s+\d+:\d+\s/ }] },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
