@@ -1419,7 +1419,8 @@ export class LogScanner {
       if (t === null) break;
       if (re.test(t)) {
         if (k > 1 || lookback.apart !== true) startLine = inclusive ? line - k : line - k + 1;
-        break;
+        if (lookback.farthest !== true) break;
+        continue;
       }
       // Another headline of the rule is another report, with its own announcing line or none: a `.phpt` FAIL
       // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).

@@ -73,9 +73,10 @@ export interface Rule {
    * search that reads all its lines without finding `re` (more warnings above javac's `-Werror` error than it reaches)
    * starts the block at the first line within its reach that `atLimit` matches (a whole warning), not at the headline.
    * With `apart`, a line `re` matches right above the headline is not pulled (a program's own last line above a
-   * one-line report): only one a `through` line stands between (a test case's name over its report's rules).
+   * one-line report): only one a `through` line stands between (a test case's name over its report's rules). With
+   * `farthest`, the search goes on past a line `re` matches, to the farthest within reach (raco test's first file).
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: boolean };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -251,7 +252,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -1071,11 +1072,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // rackunit under raco test: each failed check's report between rules of twenty dashes (format.rkt): the test case's
   // name (`case > suite`) when it has one, `FAILURE` (a check) or `ERROR` (an exception), the check's infos (`name:`,
   // `location:`, `message:`, `actual:`, `expected:`, `params:`), an ERROR's message after a blank line; then the run's
-  // tally, `3/4 test failures` (rackunit/log.rkt). The tally takes the reports from the first rule of dashes under the
-  // file's `raco test: "x.rkt"` line and shows the first FAILURE/ERROR line. Not a rule on those bare lines: its
+  // tally, `3/4 test failures` (rackunit/log.rkt), one for the run's files (`raco test tests`). The tally takes the
+  // reports from the first rule of dashes under the run's first `raco test: "x.rkt"` line (back to another tally at
+  // most) and shows the first FAILURE/ERROR line. Not a rule on those bare lines: its
   // literal would be `error`, which every compiler's error line holds (the literal index would try it on each).
   { id: 'rackunit.failed', category: 'test_failure', weight: 86, extend: 'line', re: /^\d+\/\d+ test failures$/,
-    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/ }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }] },
+    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/, farthest: true }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }] },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.

@@ -31,3 +31,64 @@ describe("lint-staged: a second failed task's report after the --max-warnings on
     expect(analysis.failures.some((f) => f.rule !== 'lint-staged.max-warnings' && f.startLine <= 11 && f.endLine >= 11)).toBe(true);
   });
 });
+
+describe('rackunit: `raco test tests` over several files, one tally for the whole run', () => {
+  // Racket 8.7 (this machine's raco), `raco test tests` over a-test.rkt (a FAILURE), b-test.rkt (an ERROR) and
+  // c-test.rkt (passing): each file's `raco test: "…"` line, its reports under it, one `2/5 test failures` at the end.
+  // The look-back stopped at the nearest `raco test:` line, c-test.rkt's, with no report under it: the tally alone,
+  // a-test.rkt's FAILURE a generic.failed of its own.
+  it("takes every file's reports, from the run's first `raco test:` line, and shows the first FAILURE", async () => {
+    const log = lines(
+      'raco test: "tests/a-test.rkt"',
+      '--------------------',
+      'FAILURE',
+      'name:       check-equal?',
+      'location:   a-test.rkt:3:0',
+      'actual:     1',
+      'expected:   2',
+      '--------------------',
+      'raco test: "tests/b-test.rkt"',
+      '--------------------',
+      'ERROR',
+      'name:       check-equal?',
+      'location:   b-test.rkt:3:0',
+      '',
+      'car: contract violation',
+      '  expected: pair?',
+      "  given: '()",
+      '--------------------',
+      'raco test: "tests/c-test.rkt"',
+      '2/5 test failures',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('rackunit.failed');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(analysis.failures.map((f) => [f.rule, f.startLine, f.endLine])).toEqual([['rackunit.failed', 2, 20]]);
+  });
+
+  // Two failing runs (`raco test lib; raco test tests`): the second run's reports stay out of the first's. (With the
+  // same first line, `FAILURE`, the second would be a repeat of the first: its reports ERROR here.)
+  it("a failing run's tally above ends the look-back: each run's reports are its own", async () => {
+    const log = lines(
+      'raco test: "lib/x.rkt"',
+      '--------------------',
+      'FAILURE',
+      'name:       check-equal?',
+      'location:   x.rkt:3:0',
+      'actual:     1',
+      'expected:   2',
+      '--------------------',
+      '1/1 test failures',
+      'raco test: "tests/y.rkt"',
+      '--------------------',
+      'ERROR',
+      'name:       check-true',
+      'location:   y.rkt:4:0',
+      "params:     '(#f)",
+      '--------------------',
+      '1/3 test failures',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures.filter((f) => f.rule === 'rackunit.failed').map((f) => [f.startLine, f.endLine])).toEqual([[2, 9], [11, 17]]);
+  });
+});
