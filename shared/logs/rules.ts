@@ -1802,10 +1802,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // API Extractor (`api-extractor run`): its messages are `Warning: …` and `Error: …` lines (`Warning: You have changed
   // the API signature for this project. Please copy the file …`, `Warning: dist/x.d.ts:1:1 - (ae-missing-release-tag)
   // …`) under its `Analysis will use the bundled TypeScript version …`, and without --local its warnings fail the run
-  // too: its verdict `API Extractor completed with warnings` (`errors`), exit 1, with them. (With --local the same
+  // too: its verdict `API Extractor completed with warnings` (`errors`; api-extractor.com's build script example prints
+  // `completed with 0 errors and 2 warnings`), exit 1, with them. (With --local the same
   // warnings end in `completed successfully`.) The warnings are lines the scanner skips: the verdict takes them, from
   // the first message under the banner on, and shows that one first.
-  { id: 'api-extractor.failed', category: 'lint', weight: 80, extend: 'line', re: /^API Extractor completed with (?:errors|warnings)$/,
+  { id: 'api-extractor.failed', category: 'lint', weight: 80, extend: 'line', re: /^API Extractor completed with (?:errors|warnings|\d+ errors and \d+ warnings)$/,
     lookback: { re: /^Analysis will use the bundled TypeScript version /, lines: 200, inclusive: false, first: /^(?:Warning|Error): / },
     pick: [{ re: /^(?:Warning|Error): / }] },
   // deno check (and the type check of deno test and run): `TS2322 [ERROR]: message`, its second lines, the source line

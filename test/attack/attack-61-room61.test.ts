@@ -92,3 +92,40 @@ describe('rackunit: `raco test tests` over several files, one tally for the whol
     expect(analysis.failures.filter((f) => f.rule === 'rackunit.failed').map((f) => [f.startLine, f.endLine])).toEqual([[2, 9], [11, 17]]);
   });
 });
+
+describe("API Extractor invoked from a build script, as api-extractor.com's own example does", () => {
+  // The documentation's "Invoking from a build script" (Extractor.invoke with localBuild false) ends its run with
+  // `API Extractor completed with ${errorCount} errors and ${warningCount} warnings`, exit 1: the messages are the
+  // same `Warning:`/`Error:` lines under the same banner; only the verdict counts them.
+  it('reads the counted verdict `completed with 0 errors and 2 warnings` as the CLI’s own', async () => {
+    const log = lines(
+      '$ node scripts/api-extractor.js',
+      'Analysis will use the bundled TypeScript version 5.4.2',
+      'Warning: src/index.ts:3:1 - (ae-missing-release-tag) "parse" is part of the package\'s API, but it is missing a release tag (@alpha, @beta, @public, or @internal)',
+      'Warning: You have changed the API signature for this project. Please copy the file "temp/core.api.md" to "etc/core.api.md", or perform a local build (which does this automatically). See the Git repo documentation for more info.',
+      'API Extractor completed with 0 errors and 2 warnings',
+      'error Command failed with exit code 1.',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures[0]?.rule).toBe('api-extractor.failed');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(3);
+    expect(analysis.category).toBe('lint');
+  });
+});
+
+describe('the new patterns on 1 MB lines of their own fragments', () => {
+  it('reads each in well under a second', async () => {
+    const big = (s: string): string => s.repeat(Math.ceil(1_000_000 / s.length)).slice(0, 1_000_000);
+    for (const line of [
+      `✖ x${big(' --max-warnings 0')}`,
+      `x${big(' https://github.com/arethetypeswrong/a/problems/B.md')}`,
+      big('Parse error near line 1: '),
+      big('API Extractor completed with 1 errors and 2 warnings '),
+      big('raco test: 1/2 test failures '),
+    ]) {
+      const t = performance.now();
+      await analyzeLog(lines('start', line, 'end', line));
+      expect(performance.now() - t).toBeLessThan(1500);
+    }
+  });
+});
