@@ -1419,9 +1419,10 @@ export class LogScanner {
       if (t === null) break;
       if (re.test(t)) {
         if (k > 1 || lookback.apart !== true) startLine = inclusive ? line - k : line - k + 1;
-        if (lookback.farthest !== true) break;
+        if (lookback.farthest === undefined) break;
         continue;
       }
+      if (lookback.farthest?.test(t) === true) break;
       // Another headline of the rule is another report, with its own announcing line or none: a `.phpt` FAIL
       // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
       if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;

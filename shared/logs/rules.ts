@@ -74,9 +74,10 @@ export interface Rule {
    * starts the block at the first line within its reach that `atLimit` matches (a whole warning), not at the headline.
    * With `apart`, a line `re` matches right above the headline is not pulled (a program's own last line above a
    * one-line report): only one a `through` line stands between (a test case's name over its report's rules). With
-   * `farthest`, the search goes on past a line `re` matches, to the farthest within reach (raco test's first file).
+   * `farthest`, the search goes on past a line `re` matches, to the farthest within reach (raco test's first file),
+   * up to a line `farthest` matches (a passing run's tally).
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: boolean };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -1074,10 +1075,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // `location:`, `message:`, `actual:`, `expected:`, `params:`), an ERROR's message after a blank line; then the run's
   // tally, `3/4 test failures` (rackunit/log.rkt), one for the run's files (`raco test tests`). The tally takes the
   // reports from the first rule of dashes under the run's first `raco test: "x.rkt"` line (back to another tally at
-  // most) and shows the first FAILURE/ERROR line. Not a rule on those bare lines: its
+  // most, a passing run's `1 test passed` too) and shows the first FAILURE/ERROR line. Not a rule on those bare lines: its
   // literal would be `error`, which every compiler's error line holds (the literal index would try it on each).
   { id: 'rackunit.failed', category: 'test_failure', weight: 86, extend: 'line', re: /^\d+\/\d+ test failures$/,
-    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/, farthest: true }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }] },
+    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/, farthest: /^\d+ tests? passed$/ }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }] },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.

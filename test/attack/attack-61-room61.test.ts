@@ -91,6 +91,32 @@ describe('rackunit: `raco test tests` over several files, one tally for the whol
     const analysis = await analyzeLog(log);
     expect(analysis.failures.filter((f) => f.rule === 'rackunit.failed').map((f) => [f.startLine, f.endLine])).toEqual([[2, 9], [11, 17]]);
   });
+  // A passing run (`1 test passed`, raco's tally when nothing failed), a script's compile error, then a failing run:
+  // the look-back to the farthest `raco test:` line must not reach over the passing run into the error, which would be
+  // absorbed into the rackunit report (and lost).
+  it("stops at a passing run's tally: another program's error between the runs stays a report of its own", async () => {
+    const log = lines(
+      'raco test: "lib/c-test.rkt"',
+      '1 test passed',
+      '$ racket scripts/gen.rkt',
+      'scripts/gen.rkt:2:19: y: unbound identifier',
+      '  in: y',
+      '  location...:',
+      '   scripts/gen.rkt:2:19',
+      'raco test: "tests/a-test.rkt"',
+      '--------------------',
+      'FAILURE',
+      'name:       check-equal?',
+      'location:   a-test.rkt:3:0',
+      'actual:     1',
+      'expected:   2',
+      '--------------------',
+      '1/2 test failures',
+    );
+    const analysis = await analyzeLog(log);
+    expect(analysis.failures.some((f) => f.startLine <= 4 && f.endLine >= 4)).toBe(true);
+    expect(analysis.failures.find((f) => f.rule === 'rackunit.failed')?.startLine).toBe(9);
+  });
 });
 
 describe("API Extractor invoked from a build script, as api-extractor.com's own example does", () => {
