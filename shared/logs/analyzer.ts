@@ -1311,6 +1311,8 @@ export class LogScanner {
       case 'paragraph': {
         // Past a blank line (as many as its `gap`), a paragraph whose rule has a `contAfter` goes on only with a
         // line that takes (babel's code frame under webpack's error); the next paragraph is the next report.
+        // With `end`, a line it matches ends the block (lint-staged's next failed task's `✖ command:`).
+        if (rule.end !== undefined && continuationTest(at, 1, rule.end, text, start)) return false;
         const after = rule.contAfter;
         if (open.blankRun === 0 || after === undefined) return true;
         return continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length));
@@ -1429,8 +1431,10 @@ export class LogScanner {
       if (t === null) break;
       if (re.test(t)) {
         if (k > 1 || lookback.apart !== true) startLine = inclusive ? line - k : line - k + 1;
-        break;
+        if (lookback.farthest === undefined) break;
+        continue;
       }
+      if (lookback.farthest?.test(t) === true) break;
       // Another headline of the rule is another report, with its own announcing line or none: a `.phpt` FAIL
       // without a diff of its own does not take the previous test's diff and FAIL (see absorbReported).
       if (lines === 1 || (t !== '' && (matchExitMarker(t) || rule.re.test(t))) || (through !== undefined && !through.test(t))) break;

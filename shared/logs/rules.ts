@@ -41,7 +41,7 @@ export interface Rule {
    * match is a message of one line. `indent` mode; read like `contAfter` (such a block takes no line unread).
    */
   readonly message?: { readonly open: RegExp; readonly end: RegExp };
-  /** Terminator for `until` mode (the terminating line is not part of the block). */
+  /** Terminator for `until` and `paragraph` modes (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /**
    * The block is a unified diff (`until` mode): from its first hunk header `@@ -a,b +c,d @@` on, each hunk holds the
@@ -73,9 +73,11 @@ export interface Rule {
    * search that reads all its lines without finding `re` (more warnings above javac's `-Werror` error than it reaches)
    * starts the block at the first line within its reach that `atLimit` matches (a whole warning), not at the headline.
    * With `apart`, a line `re` matches right above the headline is not pulled (a program's own last line above a
-   * one-line report): only one a `through` line stands between (a test case's name over its report's rules).
+   * one-line report): only one a `through` line stands between (a test case's name over its report's rules). With
+   * `farthest`, the search goes on past a line `re` matches, to the farthest within reach (raco test's first file),
+   * up to a line `farthest` matches (a passing run's tally).
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -251,7 +253,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -847,9 +849,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // lint-staged's `✖ command:` over the output of a task that failed (getSpawnedTask.js), when the command sets ESLint's
   // `--max-warnings`: its warnings fail the task as its errors do (ESLint's `ESLint found too many warnings (maximum:
   // 0).` says so only when there is no error), so the report is the whole output, warnings with errors, single blank
-  // lines between its files. Its first problem is shown first. (Ahead of test.cross-mark, which reads `✖ …` lines.)
+  // lines between its files, down to the next failed task's `✖ command:`. Its first problem is shown first. (Ahead of
+  // test.cross-mark, which reads `✖ …` lines.)
   { id: 'lint-staged.max-warnings', category: 'lint', weight: 82, extend: 'paragraph', gap: 1, maxLines: 200,
-    re: /^✖ \S.* --max-warnings[= ]\d.*:$/, pick: [{ re: /^\s+\d+:\d+\s/ }] },
+    re: /^✖ \S.* --max-warnings[= ]\d.*:$/, end: /^✖ \S.*:$/, pick: [{ re: /^\s+\d+:\d+\s/ }] },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -1076,11 +1079,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // rackunit under raco test: each failed check's report between rules of twenty dashes (format.rkt): the test case's
   // name (`case > suite`) when it has one, `FAILURE` (a check) or `ERROR` (an exception), the check's infos (`name:`,
   // `location:`, `message:`, `actual:`, `expected:`, `params:`), an ERROR's message after a blank line; then the run's
-  // tally, `3/4 test failures` (rackunit/log.rkt). The tally takes the reports from the first rule of dashes under the
-  // file's `raco test: "x.rkt"` line and shows the first FAILURE/ERROR line. Not a rule on those bare lines: its
+  // tally, `3/4 test failures` (rackunit/log.rkt), one for the run's files (`raco test tests`). The tally takes the
+  // reports from the first rule of dashes under the run's first `raco test: "x.rkt"` line (back to another tally at
+  // most, a passing run's `1 test passed` too) and shows the first FAILURE/ERROR line. Not a rule on those bare lines: its
   // literal would be `error`, which every compiler's error line holds (the literal index would try it on each).
   { id: 'rackunit.failed', category: 'test_failure', weight: 86, extend: 'line', re: /^\d+\/\d+ test failures$/,
-    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/ }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }] },
+    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/, farthest: /^\d+ tests? passed$/ }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }] },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
@@ -1815,10 +1819,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // API Extractor (`api-extractor run`): its messages are `Warning: …` and `Error: …` lines (`Warning: You have changed
   // the API signature for this project. Please copy the file …`, `Warning: dist/x.d.ts:1:1 - (ae-missing-release-tag)
   // …`) under its `Analysis will use the bundled TypeScript version …`, and without --local its warnings fail the run
-  // too: its verdict `API Extractor completed with warnings` (`errors`), exit 1, with them. (With --local the same
+  // too: its verdict `API Extractor completed with warnings` (`errors`; api-extractor.com's build script example prints
+  // `completed with 0 errors and 2 warnings`), exit 1, with them. (With --local the same
   // warnings end in `completed successfully`.) The warnings are lines the scanner skips: the verdict takes them, from
   // the first message under the banner on, and shows that one first.
-  { id: 'api-extractor.failed', category: 'lint', weight: 80, extend: 'line', re: /^API Extractor completed with (?:errors|warnings)$/,
+  { id: 'api-extractor.failed', category: 'lint', weight: 80, extend: 'line', re: /^API Extractor completed with (?:errors|warnings|\d+ errors and \d+ warnings)$/,
     lookback: { re: /^Analysis will use the bundled TypeScript version /, lines: 200, inclusive: false, first: /^(?:Warning|Error): / },
     pick: [{ re: /^(?:Warning|Error): / }] },
   // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
