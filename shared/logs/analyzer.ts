@@ -1775,18 +1775,7 @@ export class LogScanner {
     // Once, not again for a block the re-read opens and drops: nested, a staircase of look-alike headlines (each
     // inside the block above, as tasty's indented `name: FAIL` can be) read each line once per block above it.
     if (this.rereading) return;
-    this.rereading = true;
-    const scanned = this.scannedLine;
-    for (let l = block.rereadFrom; l <= block.endLine; l++) {
-      const text = this.ringAt(l);
-      if (text !== null) this.scan(l, text, text);
-    }
-    this.closeOpen();
-    this.rereading = false;
-    // The line at hand is asked about again: the questions of the lines read since were the memo's last.
-    const current = this.ringAt(scanned);
-    if (current !== null) startLine(current);
-    this.scannedLine = scanned;
+    this.rescan(block.rereadFrom, block.endLine);
   }
 
   /**
@@ -1798,19 +1787,28 @@ export class LogScanner {
   private readHeldLines(block: Block, line: number): void {
     if (this.rereading) return this.closeOpen();
     this.open = null;
+    this.rescan(block.rereadFrom, line - 1);
+    block.rereadFrom = line;
+    this.open = block;
+  }
+
+  /**
+   * Scans the ring's lines `from` to `to` again as under no block (the re-reads of {@link rereadUnconfirmed} and
+   * {@link readHeldLines}), closes what they open, and gives the line at hand its questions back.
+   */
+  private rescan(from: number, to: number): void {
     this.rereading = true;
     const scanned = this.scannedLine;
-    for (let l = block.rereadFrom; l < line; l++) {
+    for (let l = from; l <= to; l++) {
       const text = this.ringAt(l);
       if (text !== null) this.scan(l, text, text);
     }
     this.closeOpen();
     this.rereading = false;
+    // The line at hand is asked about again: the questions of the lines read since were the memo's last.
     const current = this.ringAt(scanned);
     if (current !== null) startLine(current);
     this.scannedLine = scanned;
-    block.rereadFrom = line;
-    this.open = block;
   }
 
   /**
