@@ -273,7 +273,7 @@ const configSchema = z.object({
   /** Minimum analysis confidence before an automatic re-run. */
   RERUN_MIN_CONFIDENCE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0.6),
   DRY_RUN: booleanFlag,
-  /** Remediation policy file (JSON, see README "Remediation policy"); POLICY_JSON holds the same inline. */
+  /** Remediation policy file (JSON, see README "The policy file"); POLICY_JSON holds the same inline. */
   POLICY_FILE: z.optional(z.string().check(z.minLength(1))),
   POLICY_JSON: z.optional(z.string().check(z.minLength(2), z.maxLength(65_536))),
   /** Alarm → Systems Manager Automation document allow-list (JSON array, see README "Runbooks"). */

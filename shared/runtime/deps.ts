@@ -757,7 +757,7 @@ export function createRunbookRunner(config: Config): RunbookRunner {
 /*
  * One factory per pipeline stage, building exactly the ports its type in shared/steps/deps.ts names. Each stage's
  * handler imports only its own, so esbuild leaves out the AWS clients and libraries of every other port (the
- * classify bundle has no SSM, SNS or Bedrock client; see README, "Start-up and bundles").
+ * classify bundle has no SSM, SNS or Bedrock client; see docs/performance.md, "Start-up and bundles").
  */
 
 /** What every stage has: configuration, a clock, the logger and the incident store. */

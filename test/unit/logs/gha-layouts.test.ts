@@ -9,7 +9,7 @@ import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js'
  * The corpus's failures in the other layouts they reach the analyzer in. Each labelled log of
  * `test/fixtures/gha-real-tools/` (a GitHub Actions job log as the REST API's download gives it) and of
  * `test/fixtures/jenkins-real-tools/` is re-laid, its labels mapped through the same transform, and the analyzer
- * must still put a gold line first and list the block lines (the README's section "Session 60: the same failures in
+ * must still put a gold line first and list the block lines (the fixtures' README's section "Session 60: the same failures in
  * other layouts" gives the sources of each layout and the counts).
  */
 

@@ -4,7 +4,7 @@ import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 /**
  * The Python ecosystem's failure formats of session 58, each from a real run on Debian 12 (CPython 3.11.2, pytest
  * 7.2.1 with pytest-timeout 2.1, Django 3.2, pip 23.0.1, setuptools 66, behave 1.2.6): see the real-tool fixtures'
- * README, "Session 58: Python".
+ * README, "Session 58: Python's other failure formats".
  */
 const log = (...lines: string[]): string => lines.join('\n');
 
