@@ -27,7 +27,7 @@ import type { StepLogger } from '../ports.js';
 import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import type { IncidentStore } from '../stores/incident-store.js';
 import { firstIssue } from '../validation.js';
-import { type AlarmScope, alarmOutOfScope, alarmTagsNeeded } from './alarm-scope.js';
+import { type AlarmScope, NOT_IN_SCOPE, alarmOutOfScope, alarmTagsNeeded } from './alarm-scope.js';
 
 export interface AlarmIngestDeps {
   incidents: IncidentStore;
@@ -139,8 +139,11 @@ export async function ingestAlarmEvent(event: unknown, deps: AlarmIngestDeps): P
   if (state !== 'ALARM') return { ignored: `alarm state ${state.slice(0, 40)} does not start the pipeline` };
   // Muted, suppressed, autoscaling and not-opted-in alarms create nothing: no incident, no page.
   let outOfScope = alarmOutOfScope(parsed.data, deps.scope);
-  if (deps.alarmTags && alarmTagsNeeded(parsed.data, deps.scope, outOfScope)) {
-    outOfScope = alarmOutOfScope(parsed.data, deps.scope, await deps.alarmTags.tagsOf(alarmArnOf(parsed.data)));
+  if (alarmTagsNeeded(parsed.data, deps.scope, outOfScope)) {
+    // No reader (the local runtime has no CloudWatch): say so, since in AWS the alarm's own tags could opt it in.
+    outOfScope = deps.alarmTags
+      ? alarmOutOfScope(parsed.data, deps.scope, await deps.alarmTags.tagsOf(alarmArnOf(parsed.data)))
+      : `${NOT_IN_SCOPE}: the event carries no alarmTags and no tags are read from CloudWatch here (add the tag to the event's detail.alarmTags, or name the alarm with an ALARM_NAME_PREFIXES prefix)`;
   }
   if (outOfScope) {
     deps.logger.info('alarm ignored', { alarm: parsed.data.detail.alarmName, reason: outOfScope });

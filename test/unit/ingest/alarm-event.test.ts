@@ -149,6 +149,24 @@ describe('alarm ingest', () => {
     // The prefix decides without a read; only the other two alarms were looked up.
     expect(asked).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:payments-latency', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:search-latency']);
   });
+
+  it('says why an untagged event is out of scope where no tags can be read (the local runtime), and what to do', async () => {
+    // Prepare: a tag scope, no tag reader (npm start has no CloudWatch), and an event in AWS's documented shape,
+    // which carries no alarmTags: in AWS the same alarm's tags would have been read and could have opted it in.
+    const event = structuredClone(EVENT);
+    delete event.detail.alarmTags;
+    event.detail.alarmName = 'ServerCpuTooHigh';
+    event.resources = ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServerCpuTooHigh'];
+    const deps = { ...ingestDeps('checkout-', []), scope: { prefixes: [], tag: { key: 'pipeline-guard', value: 'enabled' }, includeAutoscaling: false } };
+
+    // Act
+    const result = await ingestAlarmEvent(event, deps as never);
+
+    // Assert
+    expect(result).toEqual({ ignored: expect.stringMatching(/^not in scope: .*: the event carries no alarmTags and no tags are read from CloudWatch here/) });
+    expect((result as { ignored: string }).ignored).toContain('detail.alarmTags');
+    expect((result as { ignored: string }).ignored).toContain('ALARM_NAME_PREFIXES');
+  });
 });
 
 describe('alarm state changes are applied in the order they happened, not the order they arrive', () => {
