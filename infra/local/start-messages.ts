@@ -8,7 +8,7 @@ export function startBanner(
   const { url, env } = runtime;
   const github = env.GITHUB_TOKEN || env.GITHUB_APP_ID
     ? `GitHub API at ${env.GITHUB_API_URL ?? 'https://api.github.com'} (${env.GITHUB_APP_ID ? `GitHub App ${env.GITHUB_APP_ID}` : 'token'})`
-    : 'no GITHUB_TOKEN or GITHUB_APP_ID: job logs from events/recorded-runs.json, comments to the outbox';
+    : "no GITHUB_TOKEN or GITHUB_APP_ID: job logs from events/recorded-runs.json (a run it does not list gets its default entry, the sample job's log), comments to the outbox";
   // The bearer token is the runtime's GATE_TOKEN: printed when generated (it is local), named when the caller set it.
   const bearer = options.gateTokenFromEnv ? 'GATE_TOKEN from the environment' : `GATE_TOKEN=${runtime.gateToken}`;
   return [

@@ -24,6 +24,14 @@ describe('npm start banner', () => {
     expect(lines.find((l) => l.includes('/gates/evaluate'))).toMatch(/\(Authorization: Bearer \$GATE_TOKEN; GATE_TOKEN=tok-123\)$/);
   });
 
+  it('says that without a token a run the recorded runs do not list is given the sample job\'s log', () => {
+    const lines = startBanner(runtime, { dataDir: '/data', secretFromEnv: false, gateTokenFromEnv: false });
+
+    expect(lines.at(-1)).toBe(
+      '  no GITHUB_TOKEN or GITHUB_APP_ID: job logs from events/recorded-runs.json (a run it does not list gets its default entry, the sample job\'s log), comments to the outbox',
+    );
+  });
+
   it('does not repeat a GATE_TOKEN or webhook secret the caller set', () => {
     const lines = startBanner(runtime, { dataDir: '/data', secretFromEnv: true, gateTokenFromEnv: true }).join('\n');
 
