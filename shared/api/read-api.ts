@@ -91,6 +91,15 @@ export function decodeCursor(text: string, now: Date): IncidentCursor {
  */
 const wholeNumber = () => z.coerce.number({ error: 'expected a whole number' }).check(z.int('expected a whole number'));
 
+/**
+ * {@link wholeNumber} within `min`..`max`. The bounds carry their own message: without one they took the schema's,
+ * so `limit=0` was answered "expected a whole number".
+ */
+const wholeNumberIn = (min: number, max: number) => {
+  const error = `expected a whole number from ${min} to ${max}`;
+  return wholeNumber().check(z.gte(min, error), z.lte(max, error));
+};
+
 /** Query parameters of `GET /incidents`; unknown ones are refused so a misspelt filter is not silently ignored. */
 const listQuerySchema = z.strictObject({
   status: z.optional(z.enum(STATUSES)),
@@ -103,23 +112,23 @@ const listQuerySchema = z.strictObject({
       error: 'expected a date (2026-11-20) or a date and time with its offset (2026-11-20T10:00:00Z)',
     }),
   ),
-  limit: z._default(wholeNumber().check(z.gte(1), z.lte(500)), 50),
+  limit: z._default(wholeNumberIn(1, 500), 50),
   cursor: z.optional(z.string().check(z.maxLength(400))),
   // `summary`: each incident as a list row, bounded (the dashboard's list); whole incidents otherwise (the CLI's
   // `incidents list --json` and scripts read them).
   view: z._default(z.enum(['full', 'summary']), 'full'),
 });
 
-const metricsQuerySchema = z.strictObject({ days: z._default(wholeNumber().check(z.gte(1), z.lte(90)), 14) });
+const metricsQuerySchema = z.strictObject({ days: z._default(wholeNumberIn(1, 90), 14) });
 const knowledgeQuerySchema = z.strictObject({
   q: z.optional(z.string().check(z.maxLength(1_000))),
-  limit: z.optional(wholeNumber().check(z.gte(1), z.lte(200))),
+  limit: z.optional(wholeNumberIn(1, 200)),
   // What one repository (`repo:<id>`) or the alarms learned, beside the shared entries: learned entries are per scope.
   scope: z.optional(z.string().check(z.regex(KNOWLEDGE_SCOPE_FORM, 'must be repo:<repository id> or alarms'))),
 });
 
 /** `GET /knowledge/scopes`: the scopes that learned something, for the dashboard's choice of whose learned entries to read. */
-const knowledgeScopesQuerySchema = z.strictObject({ limit: z._default(wholeNumber().check(z.gte(1), z.lte(200)), 200) });
+const knowledgeScopesQuerySchema = z.strictObject({ limit: z._default(wholeNumberIn(1, 200), 200) });
 
 function parse<T extends z.ZodMiniType>(schema: T, query: ReadRequest['query']): z.infer<T> {
   const present = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== ''));

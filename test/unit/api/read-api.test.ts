@@ -147,6 +147,11 @@ describe('GET /incidents', () => {
     expect(await read(get('/incidents', { limit: 'abc' }))).toEqual({ status: 400, body: { message: 'query parameter limit: expected a whole number' } });
     expect(await read(get('/incidents', { limit: '2.5' }))).toEqual({ status: 400, body: { message: 'query parameter limit: expected a whole number' } });
     expect(await read(get('/metrics', { days: 'abc' }))).toEqual({ status: 400, body: { message: 'query parameter days: expected a whole number' } });
+    // A whole number out of range is told its range, not that it is no whole number.
+    expect(await read(get('/incidents', { limit: '0' }))).toEqual({ status: 400, body: { message: 'query parameter limit: expected a whole number from 1 to 500' } });
+    expect(await read(get('/incidents', { limit: '501' }))).toEqual({ status: 400, body: { message: 'query parameter limit: expected a whole number from 1 to 500' } });
+    expect(await read(get('/metrics', { days: '91' }))).toEqual({ status: 400, body: { message: 'query parameter days: expected a whole number from 1 to 90' } });
+    expect(await read(get('/knowledge/scopes', { limit: '0' }))).toEqual({ status: 400, body: { message: 'query parameter limit: expected a whole number from 1 to 200' } });
     expect(await read(get('/incidents', { cursor: 'bm90LWpzb24' }))).toEqual({ status: 400, body: { message: 'cursor is not one this API returned' } });
     expect(decodeCursor(encodeCursor({ id: 'x', createdAt: NOW.toISOString() }), NOW)).toEqual({ id: 'x', createdAt: NOW.toISOString() });
     // attack-47 R1: a date no incident the API returned can have (past now and a day of clock skew) is refused too.
