@@ -112,7 +112,8 @@ export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv()): 
         const id = args.positionals[0];
         if (!id || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) throw new UsageError('incidents show needs an incident id');
         const { status, body } = await get(`/incidents/${id}`, {});
-        if (status === 404) throw new UsageError(`incident ${id} not found`);
+        // Not a usage error (exit 2): the command was right, the incident is not there (exit 1, as guard experiments show).
+        if (status === 404) throw new Error(`incident ${id} not found`);
         if (status !== 200) fail(status, body);
         io.out(args.flags.has('json') ? JSON.stringify(body, null, 2) : render(body as IncidentDetail));
         return 0;

@@ -3,6 +3,7 @@ import { incidentTimeline } from '../../../shared/api/timeline.js';
 import { createIncidentsCommand } from '../../../shared/cli/commands/incidents.js';
 import { createKbCommand } from '../../../shared/cli/commands/kb.js';
 import type { CliIO } from '../../../shared/cli/io.js';
+import { main } from '../../../shared/cli/main.js';
 import { newIncident } from '../../../shared/domain/incident.js';
 import type { KnowledgeEntry } from '../../../shared/knowledge/entry.js';
 import type { Learning } from '../../../shared/knowledge/learning.js';
@@ -83,5 +84,21 @@ describe('incident text in the terminal', () => {
     // Assert
     expect(io.lines.join('\n')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(io.lines[0]).toContain('CI⟨U+001B⟩[2J');
+  });
+});
+
+describe('guard incidents show', () => {
+  it('exits 1 for an incident the API does not have, as guard experiments show does: the command was used right', async () => {
+    // Prepare: an API that knows no incident.
+    const command = createIncidentsCommand(() => async () => ({ status: 404, body: { message: 'incident gh-9-9-1 not found' } }));
+    const io = capture();
+
+    // Act
+    const code = await main(['incidents', 'show', 'gh-9-9-1'], io, [command]);
+
+    // Assert: 2 is for usage errors (main.ts); a misspelt subcommand still gets it.
+    expect(code).toBe(1);
+    expect(io.lines).toEqual(['guard incidents: incident gh-9-9-1 not found']);
+    expect(await main(['incidents', 'shwo'], capture(), [command])).toBe(2);
   });
 });
