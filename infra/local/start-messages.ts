@@ -33,7 +33,12 @@ export function startFailure(error: unknown, ports: { port: number; sfnPort: num
   const failed = error as (NodeJS.ErrnoException & { port?: number }) | null;
   if (failed?.code === 'EADDRINUSE') {
     if (failed.port !== undefined && failed.port === ports.sfnPort && ports.sfnPort !== ports.port) {
-      return `could not start: port ${ports.sfnPort} (the Step Functions API) is in use (${reason}): stop what listens there, or set SFN_PORT to another port (SFN_PORT=0 for any free port)`;
+      // At its default (PORT + 1) the likeliest holder is another npm start on the same PORT, which holds PORT too:
+      // SFN_PORT alone would only move the failure to PORT.
+      const another = ports.sfnPort === ports.port + 1
+        ? ` another npm start on PORT=${ports.port}? stop what listens there, or set PORT to another port (the Step Functions API moves with it to PORT + 1), or set SFN_PORT to another port`
+        : ' stop what listens there, or set SFN_PORT to another port';
+      return `could not start: port ${ports.sfnPort} (the Step Functions API) is in use (${reason}):${another} (SFN_PORT=0 for any free port)`;
     }
     const { port } = ports;
     return `could not start: port ${port} is in use (${reason}): stop what listens there, or set PORT to another port (PORT=${port === 3000 ? 3010 : 3000} npm start, or PORT=0 for any free port)`;

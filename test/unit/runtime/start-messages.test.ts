@@ -66,4 +66,23 @@ describe('npm start failure', () => {
     expect(stepFunctionsLine).toMatch(new RegExp(`^could not start: port ${port} \\(the Step Functions API\\) is in use .*set SFN_PORT to another port`));
     expect(startFailure(new Error('disk full'), { port, sfnPort: port + 1 })).toBe('could not start: disk full');
   });
+
+  it('says PORT moves the Step Functions API too when its default port (PORT + 1) is the one taken', async () => {
+    // Prepare: what a second npm start on the same PORT meets first: the Step Functions API's port, PORT + 1, taken.
+    const taken = createServer();
+    servers.push(taken);
+    await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok));
+    const sfnPort = (taken.address() as { port: number }).port;
+    const error = await new Promise<Error>((ok) => createServer().once('error', ok).listen(sfnPort, '127.0.0.1'));
+
+    // Act
+    const byDefault = startFailure(error, { port: sfnPort - 1, sfnPort });
+    const chosen = startFailure(error, { port: 3000, sfnPort });
+
+    // Assert: following "set SFN_PORT" alone would only meet PORT taken next when another runtime holds both.
+    expect(byDefault).toContain(`port ${sfnPort} (the Step Functions API) is in use`);
+    expect(byDefault).toMatch(new RegExp(`another npm start on PORT=${sfnPort - 1}\\?.*set PORT to another port \\(the Step Functions API moves with it to PORT \\+ 1\\), or set SFN_PORT`));
+    expect(chosen).not.toContain('PORT + 1');
+    expect(chosen).toMatch(/set SFN_PORT to another port/);
+  });
 });
