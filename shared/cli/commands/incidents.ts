@@ -62,9 +62,10 @@ export const apiFromEnv = (env: Record<string, string | undefined> = process.env
 
 const FILTERS = ['status', 'repository', 'category', 'source', 'since'] as const;
 
-function row(i: Incident): string {
+/** One list row; `idWidth` is the page's longest id (an alarm's, `cw-` and 40 hex digits, is longer than a run's). */
+function row(i: Incident, idWidth = 34): string {
   const what = i.alarm?.name ?? [i.repository, i.workflowName, i.branch].filter(Boolean).join(' ');
-  return forTerminal(`${i.createdAt.slice(0, 19).replace('T', ' ')}  ${i.id.padEnd(34)}  ${i.status.padEnd(17)}  ${(i.category ?? '-').padEnd(14)}  ${what}`);
+  return forTerminal(`${i.createdAt.slice(0, 19).replace('T', ' ')}  ${i.id.padEnd(idWidth)}  ${i.status.padEnd(17)}  ${(i.category ?? '-').padEnd(14)}  ${what}`);
 }
 
 function render(detail: IncidentDetail): string {
@@ -105,7 +106,10 @@ export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv()): 
         const incidents = body as Incident[];
         if (args.flags.has('json')) io.out(JSON.stringify(incidents, null, 2));
         else if (incidents.length === 0) io.out('no incidents match');
-        else for (const incident of incidents) io.out(row(incident));
+        else {
+          const idWidth = Math.max(34, ...incidents.map((incident) => incident.id.length));
+          for (const incident of incidents) io.out(row(incident, idWidth));
+        }
         return 0;
       }
       if (sub === 'show') {

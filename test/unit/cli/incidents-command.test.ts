@@ -102,3 +102,22 @@ describe('guard incidents show', () => {
     expect(await main(['incidents', 'shwo'], capture(), [command])).toBe(2);
   });
 });
+
+describe('guard incidents list', () => {
+  it('lines up the status column when an alarm incident\'s id is longer than a workflow run\'s', async () => {
+    // Prepare: a workflow run's incident and an alarm's (cw- and a 40-character hash: 43 characters).
+    const run = { ...incident(), workflowName: 'CI', jobs: [] };
+    const alarm = { ...run, id: `cw-${'0123456789'.repeat(4)}`, source: 'cloudwatch', alarm: { name: 'checkout-5xx' } };
+    const command = createIncidentsCommand(() => async () => ({ status: 200, body: [alarm, run] }));
+    const io = capture();
+
+    // Act
+    await command.run(['list'], io);
+
+    // Assert
+    expect(io.lines).toHaveLength(2);
+    const statusAt = io.lines.map((line) => line.indexOf('  notified'));
+    expect(statusAt[0]).toBeGreaterThan(0);
+    expect(statusAt[1]).toBe(statusAt[0]);
+  });
+});
