@@ -18,7 +18,7 @@ export function notATextLog(head: Uint8Array, path: string, gunzip = `gunzip -c 
     case 'zip':
       return `${path} is a zip archive (GitHub's "Download log archive" gives one): unzip it and analyse a job's .txt log`;
     case 'binary':
-      return `${path} looks binary (NUL bytes), not a text log`;
+      return `${path} looks binary (NUL bytes), not a text log: give it the job's log as text (GitHub: the job's raw log, or gh run view <run> --log-failed)`;
     case null:
       return null;
   }

@@ -105,7 +105,8 @@ describe('guard CLI', () => {
     const cases: Array<[string, Buffer, RegExp]> = [
       ['logs.zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), /logs\.zip is a zip archive .*unzip it/],
       ['job.log.gz', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0]), /job\.log\.gz is a gzip archive: decompress it first \(gunzip -c/],
-      ['core.bin', Buffer.from('ELF\u0000\u0001binary'), /core\.bin looks binary/],
+      // The README: each is refused "with a line saying what to do instead", a binary file too.
+      ['core.bin', Buffer.from('ELF\u0000\u0001binary'), /core\.bin looks binary \(NUL bytes\), not a text log: give it the job's log as text \(GitHub: the job's raw log, or gh run view <run> --log-failed\)$/],
     ];
     for (const [name, bytes, message] of cases) {
       const path = join(dir, name);
@@ -306,7 +307,7 @@ describe('guard CLI', () => {
     const io = capture();
 
     expect(await main(['analyze', samples], io)).toBe(1);
-    expect(io.stderr).toEqual([`guard analyze: ${samples} looks binary (NUL bytes), not a text log`]);
+    expect(io.stderr).toEqual([`guard analyze: ${samples} looks binary (NUL bytes), not a text log: give it the job's log as text (GitHub: the job's raw log, or gh run view <run> --log-failed)`]);
   });
 
   it('extracts predictions for a corpus in the scorer format', async () => {
