@@ -120,7 +120,7 @@ function render(analysis: LogAnalysis, diagnosis: Diagnosis, source: string): st
     for (const l of shown) out.push(`  ${String(l.line).padStart(width)} | ${l.text}`);
     if (f.lines.length > shown.length) out.push(`  … ${f.lines.length - shown.length} more lines`);
   });
-  if (n === 0) out.push('', 'no failure lines recognised');
+  if (n === 0) out.push('', analysis.bytesRead === 0 && !analysis.truncated ? 'the log is empty (0 bytes): nothing to analyse' : 'no failure lines recognised');
   return out.join('\n');
 }
 

@@ -88,6 +88,23 @@ describe('guard CLI', () => {
     expect(text).not.toMatch(/root cause: root cause/i);
   });
 
+  it('says an empty log is empty, rather than that no failure line was recognised in it', async () => {
+    // Prepare: a 0-byte file (a download that failed, a redirect to the wrong file).
+    const path = join(dir, 'empty.log');
+    writeFileSync(path, '');
+    const io = capture();
+    // Act
+    expect(await main(['analyze', path], io)).toBe(0);
+    // Assert
+    const text = io.stdout.join('\n');
+    expect(text).toMatch(/\n\nthe log is empty \(0 bytes\): nothing to analyse$/);
+    expect(text).not.toContain('no failure lines recognised');
+    // A log cut at --max-bytes 0 is not empty.
+    const cut = capture();
+    expect(await main(['analyze', '--max-bytes', '0', SAMPLE], cut)).toBe(0);
+    expect(cut.stdout.join('\n')).not.toContain('the log is empty');
+  });
+
   it('rejects an unknown command with one line and a non-zero status', async () => {
     const io = capture();
     expect(await main(['frobnicate'], io)).toBe(2);
