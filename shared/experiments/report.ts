@@ -1,4 +1,5 @@
 import { ExperimentStateError, ValidationError } from '../errors.js';
+import { formatDuration } from '../duration.js';
 import { type Experiment, outcomeWindowMinutes } from './definition.js';
 import { type ExperimentDecision, type VariantResult, decideExperiment, intervalConfidence, variantResults } from './stats.js';
 import { type ExperimentStore, ExperimentNotFoundError } from './store.js';
@@ -82,11 +83,6 @@ function usd(result: VariantResult): string {
   return `$${result.costPerIncidentUsd.toFixed(4)} (${result.analyses})`;
 }
 
-function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${seconds} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
 
 /** The table `guard experiments show` prints. */
 export function renderExperimentReport(report: ExperimentReport): string {

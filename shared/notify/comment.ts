@@ -5,6 +5,7 @@ import type { JobFailureSummary } from '../domain/incident.js';
 import { sameRepository } from '../domain/repository-key.js';
 import { FAILED_RUN_CONCLUSIONS } from '../domain/trigger.js';
 import { resolvedBySameCommitRerun } from '../baselines/flaky.js';
+import { formatDuration } from '../duration.js';
 import { isUserLogin } from '../github/roles.js';
 import { FAILURE_IN_WORDS } from '../logs/categories.js';
 import type { Category } from '../logs/types.js';
@@ -457,9 +458,3 @@ export function truncateComment(body: string): string {
   return cut + note;
 }
 
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return 'an unknown time';
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}

@@ -1,5 +1,6 @@
 import type { Incident } from '../domain/incident.js';
-import { COMMENT_MARKER, INJECTION_NOTICE, formatDuration, truncateComment } from './comment.js';
+import { formatDuration } from '../duration.js';
+import { COMMENT_MARKER, INJECTION_NOTICE, truncateComment } from './comment.js';
 import { escapeMarkdown, link } from './markdown.js';
 
 const ACTION_TEXT: Record<string, string> = {
