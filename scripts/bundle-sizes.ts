@@ -43,6 +43,7 @@ async function measureBundle(name: FunctionName): Promise<Metafile['outputs'][st
     sourcemap: options.sourceMap,
     mainFields: options.mainFields,
     banner: { js: options.banner },
+    define: options.define,
     charset: CHARSET,
     legalComments: LEGAL_COMMENTS,
     alias: { ...BUNDLE_ALIASES },

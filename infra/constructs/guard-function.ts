@@ -9,6 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_SERVICE } from '../../shared/adapters/metric-names.js';
+import { assertStoredDataFresh, STORED_DATA_FRESH_DEFINE } from '../../shared/logs/stored-freshness.js';
 import type { Config, SecretArnKey } from '../../shared/config.js';
 import type { GuardTable } from './guard-table.js';
 import { FUNCTION_TABLE_ACCESS, type FunctionName, type TableName } from '../table-access.js';
@@ -108,6 +109,23 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
 /** The charset of the bundles' code (see {@link bundlingOptionsFor}). */
 export const CHARSET = 'utf8' as const;
 
+/**
+ * What esbuild replaces in the bundles' code (`--define`): the log analyzer's data that `npm run build:line-filter`
+ * stores is checked to have been computed from the current rules, or the build fails here, so a bundle leaves out the
+ * code that would compute it at run time (the regular-expression reader, the automata compiler, the literal reader:
+ * ≈15 KB of classify; see `GUARD_STORED_DATA_FRESH` in shared/logs/stored.ts). The sources, as `npm test`, `npm start`
+ * and the CLI run them, keep that code. Checked once a process: the keys of the rule table's expressions, no compiling.
+ */
+export function bundleDefines(): Readonly<Record<string, string>> {
+  if (!storedDataChecked) {
+    assertStoredDataFresh();
+    storedDataChecked = true;
+  }
+  return { [STORED_DATA_FRESH_DEFINE]: 'true' };
+}
+
+let storedDataChecked = false;
+
 /** A function's entry module. */
 export function functionEntry(name: FunctionName): string {
   return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
@@ -126,6 +144,7 @@ export function bundlingOptionsFor(name: FunctionName) {
     // Prefer packages' ESM builds so tree shaking works and top-level await in the handlers is legal.
     mainFields: ['module', 'main'],
     banner: CREATE_REQUIRE_BANNER,
+    define: { ...bundleDefines() },
     // The bundled packages' license comments (and the coverage hints some mark @preserve) go to index.mjs.LEGAL.txt
     // in the same asset, shipped with the code, instead of ~1.9 KB at the end of every bundle a cold start parses.
     // `--charset=utf8`: non-ASCII characters in strings as themselves, not esbuild's default `\uXXXX` (6 bytes for

@@ -7,10 +7,10 @@
 import { isDigitBlind } from './digit-blind.js';
 import { DIGIT_BLIND_SLOTS, LITERAL_INDEX_LITERALS } from './line-filter.generated.js';
 import { LineFilter } from './line-filter.js';
-import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, SHAPE_SLOTS, type KnownLiterals } from './literal-index.js';
+import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, readLiterals, SHAPE_SLOTS, type KnownLiterals } from './literal-index.js';
 import type { LineGate } from './reader.js';
 import { PRIVATE_KEY_BEGIN_RE } from './redaction/private-key-filter.js';
-import { inputsKey, storedData } from './stored.js';
+import { inputsKey, storedData, storedDataStale } from './stored.js';
 import { prefixOrAnnouncement, TASK_NAME_SOURCES, TASK_PREFIX_RE } from './task-prefix.js';
 import {
   CASCADE_RULES,
@@ -68,7 +68,9 @@ export const INDEX_EXPRESSIONS: readonly RegExp[] = [...TABLE.map((r) => r.re), 
  */
 function buildIndex(): LiteralIndex {
   const stored = storedData(LITERAL_INDEX_LITERALS, expressionsKey(INDEX_EXPRESSIONS));
-  const known = stored === null ? undefined : (JSON.parse(stored.toString('utf8')) as KnownLiterals);
+  let known: KnownLiterals;
+  if (stored !== null) known = JSON.parse(stored.toString('utf8')) as KnownLiterals;
+  else known = typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('the literal index') : readLiterals(INDEX_EXPRESSIONS);
   return new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', known, 'shape');
 }
 
@@ -308,7 +310,8 @@ let memoBlindSlots: Uint8Array | null = null;
 function readBlindSlots(): Uint8Array {
   const list = memoExpressions();
   const stored = storedData(DIGIT_BLIND_SLOTS, memoExpressionsKey(list));
-  return stored !== null && stored.length === EXPRESSION_SLOTS ? new Uint8Array(stored) : digitBlindFlags(list);
+  if (stored !== null && stored.length === EXPRESSION_SLOTS) return new Uint8Array(stored);
+  return typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('the digit-shape memo') : digitBlindFlags(list);
 }
 
 /** The line being scanned is not in the shape table: a shape class of its own. */

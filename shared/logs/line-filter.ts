@@ -19,7 +19,7 @@ import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, READABLE_FLAGS, type Byte
 import { LINE_FILTER_TABLES, LINE_FILTER_WASM } from './line-filter.generated.js';
 import { CLEANED_PREFIX_SOURCE, escapeEnd, NAMED, remnantEnd } from './reader.js';
 import { UnsupportedRegexError } from './regex-syntax.js';
-import { inputsKey, storedData } from './stored.js';
+import { inputsKey, storedData, storedDataStale } from './stored.js';
 import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
 
 /** What a reader reacts to in a line, as expressions over the cleaned text. */
@@ -107,7 +107,8 @@ export function specsKey(specs: readonly ByteDfaSpec[]): string {
 function automataFor(triggers: LineTriggers): ByteDfaSet {
   const specs = lineFilterSpecs(triggers);
   const stored = storedData(LINE_FILTER_TABLES, specsKey(specs));
-  return stored ? decodeByteDfaSet(stored) : compileByteDfas(specs);
+  if (stored) return decodeByteDfaSet(stored);
+  return typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('the line filter') : compileByteDfas(specs);
 }
 
 /** The WebAssembly pass's exports (see line-filter.wat). */

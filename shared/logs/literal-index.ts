@@ -21,7 +21,7 @@
  */
 import { LITERAL_INDEX_WASM } from './line-filter.generated.js';
 import { requiredLiterals } from './literals.js';
-import { inputsKey } from './stored.js';
+import { inputsKey, storedDataStale } from './stored.js';
 import { isHighSurrogate, isLowSurrogate, pairSafeEnd } from '../utf16.js';
 import { ensureMemory, instantiate, type WasmMemory } from './wasm.js';
 
@@ -67,16 +67,9 @@ interface WellFormedCheck {
  * The literals of each expression, cut to `maxLength` characters, without a second half of a surrogate pair at
  * the start or a first half at the end (see the file's comment): what remains is well-formed at both edges.
  */
-function literalTargets(
-  expressions: readonly RegExp[],
-  maxLength: number,
-  always: Uint8Array,
-  known: KnownLiterals | undefined,
-  anyDigit: boolean,
-): Map<string, number[]> {
+function literalTargets(known: KnownLiterals, maxLength: number, always: Uint8Array, anyDigit: boolean): Map<string, number[]> {
   const targets = new Map<string, number[]>();
-  expressions.forEach((re, index) => {
-    const lits = known ? known[index] : literalsOf(re);
+  known.forEach((lits, index) => {
     if (!lits) {
       always[index] = 1;
       return;
@@ -157,7 +150,8 @@ export class LiteralIndex {
     if (n > MAX_EXPRESSIONS) throw new Error(`a literal index takes at most ${MAX_EXPRESSIONS} expressions`);
     if (known && known.length !== n) throw new Error('known literals for another list of expressions');
     this.always = new Uint8Array(n);
-    const byLiteral = literalTargets(expressions, maxLength, this.always, known, digits === 'shape');
+    const literalsRead = known ?? (typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('a literal index') : readLiterals(expressions));
+    const byLiteral = literalTargets(literalsRead, maxLength, this.always, digits === 'shape');
     const literals = [...byLiteral].map(([lit, targets]) => ({ bytes: Buffer.from(lit, 'utf8'), targets }));
     // Byte classes: one per distinct byte of the literals (A–Z share a–z's: the literals are folded), 0 for others.
     const classOf = new Uint8Array(256);

@@ -26,7 +26,7 @@ import { BLOCK_AUTOMATA } from './line-filter.generated.js';
 import { CleaningHazards, isVisibleAscii, keptFrom, rawTextStart, textEnd } from './reader.js';
 import { parseRegex, UnsupportedRegexError, type RegexNode } from './regex-syntax.js';
 import { RULE_TABLE, type Rule } from './rules.js';
-import { inputsKey, storedData } from './stored.js';
+import { inputsKey, storedData, storedDataStale } from './stored.js';
 import { mayStartTask } from './task-prefix.js';
 
 const TABLE = RULE_TABLE;
@@ -115,7 +115,8 @@ function blockAutomata(): ByteDfaSet {
   if (automata !== null) return automata;
   const questions = blockQuestions();
   const stored = storedData(BLOCK_AUTOMATA, blockQuestionsKey(questions));
-  automata = stored !== null ? decodeByteDfaSet(stored) : compileByteDfas(blockSpecs(questions));
+  if (stored !== null) automata = decodeByteDfaSet(stored);
+  else automata = typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('the open block\'s automata') : compileByteDfas(blockSpecs(questions));
   return automata;
 }
 

@@ -2,7 +2,8 @@
  * Data that `npm run build:line-filter` computes once and stores in line-filter.generated.ts (the line filter's
  * automata, the literal index's literals): compressed, under the key of the inputs it was computed from. A process
  * uses it only when its own inputs have that key and computes it otherwise, so a stale file costs time, never a
- * wrong answer.
+ * wrong answer. A Lambda bundle is built only once the file is checked fresh, and carries no code to compute it:
+ * there stale data is an error (see {@link storedDataStale}).
  *
  * Brotli at its densest, not deflate: the file is in every bundle that reads logs, and brotli stores the automata
  * and literals in 51 KB of base64 where deflate took 68 KB (session 58, every Lambda bundle is bounded at 700 KB).
@@ -30,6 +31,27 @@ export function inputsKey(inputs: unknown): string {
 export function storeData(key: string, bytes: Uint8Array): StoredData {
   const params = { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_LGWIN]: constants.BROTLI_MAX_WINDOW_BITS, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length };
   return { key, data: bytesToText(brotliCompressSync(bytes, { params })) };
+}
+
+declare global {
+  /**
+   * `true` in a Lambda bundle, where esbuild's `define` puts it (`bundlingOptionsFor` in
+   * infra/constructs/guard-function.ts) after checking that every stored datum of line-filter.generated.ts was computed
+   * from the current inputs (`staleStoredData`, stored-freshness.ts); undeclared everywhere else. A site that computes
+   * what it finds stale reads it as `typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ?
+   * storedDataStale(…) : compute(…)`, spelled out at the site: esbuild folds the test to `true` there and drops the
+   * computing branch, and with it the regular-expression reader and the automata compiler (≈15 KB of classify), which
+   * `npm test`, `npm start` and the CLI keep.
+   */
+  const GUARD_STORED_DATA_FRESH: boolean | undefined;
+}
+
+/**
+ * What a bundle does where the sources would compute stale stored data: the build checked it fresh, so this is a
+ * bundle built around that check, and it fails rather than answer from tables of other inputs.
+ */
+export function storedDataStale(what: string): never {
+  throw new Error(`${what}: the stored data in line-filter.generated.ts is stale and this bundle cannot compute it (run \`npm run build:line-filter\` and build again)`);
 }
 
 /** The stored bytes, when they were computed from inputs with key `key`; else null. */

@@ -212,6 +212,17 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(readFileSync(bundleOf(name).path, 'utf8').includes('get_response')).toBe(['notify', 'record-outcome', 'reconcile'].includes(name));
   });
 
+  it.each(FUNCTION_NAMES)('%s: carries none of the code that computes the log analyzer’s stored data: the build checked it fresh', (name) => {
+    // The regular-expression reader's users (the literal reader, the digit-blind test) and the automata compiler were
+    // ≈14 KB of classify for a fallback no bundle can take (bundleDefines, infra/constructs/guard-function.ts).
+    expect(inputsOf(name).filter((input) => ['shared/logs/literals.ts', 'shared/logs/digit-blind.ts'].includes(input))).toEqual([]);
+    const code = readFileSync(bundleOf(name).path, 'utf8');
+    // Error messages of the compiler (byte-dfa.ts) and of the reader (regex-syntax.ts), nowhere else.
+    expect(code).not.toMatch(/filter automaton over|too many byte classes|unsupported flag v/);
+    // Sanity: the analyzer's bundle reads the stored data, and fails on stale data instead of computing it.
+    if (name === 'classify') expect(code).toContain('npm run build:line-filter');
+  });
+
   it.each(FUNCTION_NAMES)('%s: carries no table definitions, which only the stack and the local store read', (name) => {
     // `logicalName` is a field of TABLES (shared/stores/tables.ts) alone.
     expect(readFileSync(bundleOf(name).path, 'utf8').includes('logicalName')).toBe(false);

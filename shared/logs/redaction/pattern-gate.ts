@@ -11,8 +11,8 @@
  * the gate; the other bundles run every pattern, as before.
  */
 import { REDACTION_PATTERN_LITERALS } from '../line-filter.generated.js';
-import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, type KnownLiterals } from '../literal-index.js';
-import { storedData } from '../stored.js';
+import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, readLiterals, type KnownLiterals } from '../literal-index.js';
+import { storedData, storedDataStale } from '../stored.js';
 import { LINE_PATTERNS } from './patterns.js';
 
 /** The expressions the gate reads, by position in {@link LINE_PATTERNS}. */
@@ -61,6 +61,8 @@ export class LiteralPatternGate implements PatternGate {
 /** The index over {@link LINE_PATTERN_EXPRESSIONS}, from the stored literals when they were read from these very expressions. */
 function buildIndex(): LiteralIndex {
   const stored = storedData(REDACTION_PATTERN_LITERALS, expressionsKey(LINE_PATTERN_EXPRESSIONS));
-  const known = stored === null ? undefined : (JSON.parse(stored.toString('utf8')) as KnownLiterals);
+  let known: KnownLiterals;
+  if (stored !== null) known = JSON.parse(stored.toString('utf8')) as KnownLiterals;
+  else known = typeof GUARD_STORED_DATA_FRESH !== 'undefined' && GUARD_STORED_DATA_FRESH ? storedDataStale('the redaction\'s pattern gate') : readLiterals(LINE_PATTERN_EXPRESSIONS);
   return new LiteralIndex(LINE_PATTERN_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', known);
 }
