@@ -937,7 +937,9 @@ export class LogScanner {
     // A block that counts only once confirmed has its lines read again as under no block before the first of them
     // not yet read so leaves the ring (readHeldLines), and stays open: a confirming line further down (ansible-lint's
     // report of 90 warnings over its fatal violation) still confirms it. Dropped, it is read again from there on.
-    if (held !== null && !held.confirmed && line - held.rereadFrom >= RING_SIZE - 2) {
+    // The distance is asked first, of every open block: V8 throws compiled code away the first time a test it has never
+    // seen run runs, here at a log's first unconfirmed block, often megabytes in.
+    if (held !== null && line - held.rereadFrom >= RING_SIZE - 2 && !held.confirmed) {
       this.readHeldLines(held, line);
       held = this.open;
     }
@@ -989,10 +991,12 @@ export class LogScanner {
         this.append(open, line, text);
         return;
       }
-      // (Not a rule whose headline counts only under its tool's line or in a failure list: those are asked again.)
-      again = this.untilHeadline && open.rule.under === undefined && open.rule.inFailureList !== true ? open.rule : null;
+      // (Not a rule whose headline counts only under its tool's line or in a failure list: those are asked again.) The
+      // rule's fields are read before `untilHeadline`, on every line that leaves a block, for the reason given above:
+      // V8 compiles this function before a log's first `until` block ends.
+      again = open.rule.under === undefined && open.rule.inFailureList !== true && this.untilHeadline ? open.rule : null;
       // Only right under it: a line between (a script's own output under its `FAIL: packages/api`) is no harness's.
-      if (this.untilHeadline && open.rule.confirmedByNext === true && open.lineCount === 1) open.confirmed = true;
+      if (open.rule.confirmedByNext === true && this.untilHeadline && open.lineCount === 1) open.confirmed = true;
       this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
@@ -1330,7 +1334,9 @@ export class LogScanner {
         if (open.inMessage || indentOf(text) > open.indent) return true;
         if (isGenericContinuation(text, at, start)) return true;
         const after = rule.contAfter;
-        if (after !== undefined && (after.blank !== true || open.blankRun > 0) && continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
+        // The blank run is compared before `blank` is asked: a log's first `contAfter` with `blank` would otherwise be a
+        // second first use (V8 throws compiled code away at a test it has never seen run).
+        if (after !== undefined && (open.blankRun > 0 || after.blank !== true) && continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
         return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text, start);
       }
     }
