@@ -1030,38 +1030,51 @@ export class LogScanner {
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
     if (this.tallyListRule !== null) this.followTallyList(line, text, task);
+    // Every block this opens is opened at the one call below: V8 throws compiled code away the first time a call it
+    // has never seen run runs, and a second call for a line the pre-filter turns down (an `until` block's next
+    // headline without a keyword) first ran megabytes into a log.
+    let rule: Rule | null;
+    let annotated = false;
     if (!passesPrefilter(task)) {
-      if (again !== null) return this.openBlock(again, line, text, false, prefix);
-      // A blank line of the heading's task (`tests-1  | ` under `tests-1  | Failures:`: docker compose, stack and
-      // `nix build -L` prefix blank lines too) is blank, as an unprefixed one is: the first entry comes below it.
-      if (itemPending) {
-        if (this.listHeadingPrefix !== '' && isTaskBlankLine(this.listHeadingPrefix, text)) this.listItemPending = true;
-        else this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
-      }
-      return;
-    }
-    if (isWarning(task)) return;
-    // The list's state is stored on every line that gets here, not only when it changes: V8 throws away the optimised
-    // scanner the first time it takes a store it never saw run, and a log's first failure list comes late.
-    const closesList = this.inFailureList && closesFailureList(task);
-    const opensList = !closesList && opensFailureList(task) && !this.headsOwnReport(task, prefix);
-    this.inFailureList = opensList || (this.inFailureList && !closesList);
-    this.listItemPending = opensList;
-    this.listHeadingPrefix = opensList ? text.slice(0, prefix) : this.listHeadingPrefix;
-    if (opensList) return;
+      rule = again ?? this.listEntryRule(itemPending, text);
+    } else {
+      if (isWarning(task)) return;
+      // The list's state is stored on every line that gets here, not only when it changes: V8 throws away the
+      // optimised scanner the first time it takes a store it never saw run, and a log's first failure list comes late.
+      const closesList = this.inFailureList && closesFailureList(task);
+      const opensList = !closesList && opensFailureList(task) && !this.headsOwnReport(task, prefix);
+      this.inFailureList = opensList || (this.inFailureList && !closesList);
+      this.listItemPending = opensList;
+      this.listHeadingPrefix = opensList ? text.slice(0, prefix) : this.listHeadingPrefix;
+      if (opensList) return;
 
-    const annotated = prefix === 0 && text.startsWith('##[error]');
-    const body = annotated ? text.slice(9) : task;
-    let rule = this.match(body, annotated ? text : null);
-    if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
-    // A script's output behind npm's prefix is read past it with the tools' rules (see npm-output.ts).
-    const own = annotated || rule === null ? null : this.npmOutput.readPast(text, task, rule, prefix);
-    if (own !== null) {
-      rule = own;
-      prefix += npmPrefixLength(task, 0);
+      annotated = prefix === 0 && text.startsWith('##[error]');
+      const body = annotated ? text.slice(9) : task;
+      rule = this.match(body, annotated ? text : null);
+      if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
+      // A script's output behind npm's prefix is read past it with the tools' rules (see npm-output.ts).
+      const own = annotated || rule === null ? null : this.npmOutput.readPast(text, task, rule, prefix);
+      if (own !== null) {
+        rule = own;
+        prefix += npmPrefixLength(task, 0);
+      }
+      rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     }
-    rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
+  }
+
+  /**
+   * For a line the pre-filter turns down right under a failure list's heading (`itemPending`): the list's entry rule,
+   * or null. A blank line of the heading's task (`tests-1  | ` under `tests-1  | Failures:`: docker compose, stack and
+   * `nix build -L` prefix blank lines too) is blank, as an unprefixed one is: the first entry comes below it.
+   */
+  private listEntryRule(itemPending: boolean, text: string): Rule | null {
+    if (!itemPending) return null;
+    if (this.listHeadingPrefix !== '' && isTaskBlankLine(this.listHeadingPrefix, text)) {
+      this.listItemPending = true;
+      return null;
+    }
+    return FAILURE_LIST_ITEM_RULE;
   }
 
   /**
