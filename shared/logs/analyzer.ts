@@ -937,7 +937,9 @@ export class LogScanner {
     // A block that counts only once confirmed has its lines read again as under no block before the first of them
     // not yet read so leaves the ring (readHeldLines), and stays open: a confirming line further down (ansible-lint's
     // report of 90 warnings over its fatal violation) still confirms it. Dropped, it is read again from there on.
-    if (held !== null && !held.confirmed && line - held.rereadFrom >= RING_SIZE - 2) {
+    // The distance is asked first, of every open block: V8 throws compiled code away the first time a test it has never
+    // seen run runs, here at a log's first unconfirmed block, often megabytes in.
+    if (held !== null && line - held.rereadFrom >= RING_SIZE - 2 && !held.confirmed) {
       this.readHeldLines(held, line);
       held = this.open;
     }
@@ -989,10 +991,12 @@ export class LogScanner {
         this.append(open, line, text);
         return;
       }
-      // (Not a rule whose headline counts only under its tool's line or in a failure list: those are asked again.)
-      again = this.untilHeadline && open.rule.under === undefined && open.rule.inFailureList !== true ? open.rule : null;
+      // (Not a rule whose headline counts only under its tool's line or in a failure list: those are asked again.) The
+      // rule's fields are read before `untilHeadline`, on every line that leaves a block, for the reason given above:
+      // V8 compiles this function before a log's first `until` block ends.
+      again = open.rule.under === undefined && open.rule.inFailureList !== true && this.untilHeadline ? open.rule : null;
       // Only right under it: a line between (a script's own output under its `FAIL: packages/api`) is no harness's.
-      if (this.untilHeadline && open.rule.confirmedByNext === true && open.lineCount === 1) open.confirmed = true;
+      if (open.rule.confirmedByNext === true && this.untilHeadline && open.lineCount === 1) open.confirmed = true;
       this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
       this.closeOpen();
@@ -1026,38 +1030,51 @@ export class LogScanner {
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
     if (this.tallyListRule !== null) this.followTallyList(line, text, task);
+    // Every block this opens is opened at the one call below: V8 throws compiled code away the first time a call it
+    // has never seen run runs, and a second call for a line the pre-filter turns down (an `until` block's next
+    // headline without a keyword) first ran megabytes into a log.
+    let rule: Rule | null;
+    let annotated = false;
     if (!passesPrefilter(task)) {
-      if (again !== null) return this.openBlock(again, line, text, false, prefix);
-      // A blank line of the heading's task (`tests-1  | ` under `tests-1  | Failures:`: docker compose, stack and
-      // `nix build -L` prefix blank lines too) is blank, as an unprefixed one is: the first entry comes below it.
-      if (itemPending) {
-        if (this.listHeadingPrefix !== '' && isTaskBlankLine(this.listHeadingPrefix, text)) this.listItemPending = true;
-        else this.openBlock(FAILURE_LIST_ITEM_RULE, line, text, false, prefix);
-      }
-      return;
-    }
-    if (isWarning(task)) return;
-    // The list's state is stored on every line that gets here, not only when it changes: V8 throws away the optimised
-    // scanner the first time it takes a store it never saw run, and a log's first failure list comes late.
-    const closesList = this.inFailureList && closesFailureList(task);
-    const opensList = !closesList && opensFailureList(task) && !this.headsOwnReport(task, prefix);
-    this.inFailureList = opensList || (this.inFailureList && !closesList);
-    this.listItemPending = opensList;
-    this.listHeadingPrefix = opensList ? text.slice(0, prefix) : this.listHeadingPrefix;
-    if (opensList) return;
+      rule = again ?? this.listEntryRule(itemPending, text);
+    } else {
+      if (isWarning(task)) return;
+      // The list's state is stored on every line that gets here, not only when it changes: V8 throws away the
+      // optimised scanner the first time it takes a store it never saw run, and a log's first failure list comes late.
+      const closesList = this.inFailureList && closesFailureList(task);
+      const opensList = !closesList && opensFailureList(task) && !this.headsOwnReport(task, prefix);
+      this.inFailureList = opensList || (this.inFailureList && !closesList);
+      this.listItemPending = opensList;
+      this.listHeadingPrefix = opensList ? text.slice(0, prefix) : this.listHeadingPrefix;
+      if (opensList) return;
 
-    const annotated = prefix === 0 && text.startsWith('##[error]');
-    const body = annotated ? text.slice(9) : task;
-    let rule = this.match(body, annotated ? text : null);
-    if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
-    // A script's output behind npm's prefix is read past it with the tools' rules (see npm-output.ts).
-    const own = annotated || rule === null ? null : this.npmOutput.readPast(text, task, rule, prefix);
-    if (own !== null) {
-      rule = own;
-      prefix += npmPrefixLength(task, 0);
+      annotated = prefix === 0 && text.startsWith('##[error]');
+      const body = annotated ? text.slice(9) : task;
+      rule = this.match(body, annotated ? text : null);
+      if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
+      // A script's output behind npm's prefix is read past it with the tools' rules (see npm-output.ts).
+      const own = annotated || rule === null ? null : this.npmOutput.readPast(text, task, rule, prefix);
+      if (own !== null) {
+        rule = own;
+        prefix += npmPrefixLength(task, 0);
+      }
+      rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     }
-    rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
+  }
+
+  /**
+   * For a line the pre-filter turns down right under a failure list's heading (`itemPending`): the list's entry rule,
+   * or null. A blank line of the heading's task (`tests-1  | ` under `tests-1  | Failures:`: docker compose, stack and
+   * `nix build -L` prefix blank lines too) is blank, as an unprefixed one is: the first entry comes below it.
+   */
+  private listEntryRule(itemPending: boolean, text: string): Rule | null {
+    if (!itemPending) return null;
+    if (this.listHeadingPrefix !== '' && isTaskBlankLine(this.listHeadingPrefix, text)) {
+      this.listItemPending = true;
+      return null;
+    }
+    return FAILURE_LIST_ITEM_RULE;
   }
 
   /**
@@ -1330,7 +1347,9 @@ export class LogScanner {
         if (open.inMessage || indentOf(text) > open.indent) return true;
         if (isGenericContinuation(text, at, start)) return true;
         const after = rule.contAfter;
-        if (after !== undefined && (after.blank !== true || open.blankRun > 0) && continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
+        // The blank run is compared before `blank` is asked: a log's first `contAfter` with `blank` would otherwise be a
+        // second first use (V8 throws compiled code away at a test it has never seen run).
+        if (after !== undefined && (open.blankRun > 0 || after.blank !== true) && continuationTest(at, 3, after.re, text, start) && after.prev.test(open.lastText.slice(open.taskPrefix.length))) return true;
         return rule.cont !== undefined && continuationTest(at, 2, rule.cont, text, start);
       }
     }

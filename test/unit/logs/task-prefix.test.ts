@@ -442,3 +442,22 @@ describe('a task runner prefixed log', () => {
     expect(fast.failures[0]?.rule).toBe('jest.failed');
   });
 });
+
+describe("a failure list's heading under a task prefix", () => {
+  it("takes the first entry below a blank line of the heading's task, as below an unprefixed heading's blank line", async () => {
+    // Prepare: docker compose prefixes blank lines too (`tests-1  | `); the entry holds no word the scanner looks for
+    const log = lines(
+      'tests-1  | Running 12 specs',
+      'tests-1  | Failures:',
+      'tests-1  | ',
+      'tests-1  |   Cart totals adds the tax once',
+      'tests-1  |     wanted 13 but got 12',
+      'tests-1  | ',
+      'tests-1  | Done.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.text).toContain('Cart totals adds the tax once');
+  });
+});
