@@ -273,6 +273,9 @@ const FAMILY_FIX: Readonly<Record<Category, readonly string[]>> = {
   unknown: ['Read the candidate lines below in the log of the failed step and compare with the last green run.'],
 };
 
+/** With no candidate line to point at (an empty log, or one no rule read), "the candidate lines below" are none. */
+const NO_CANDIDATE_FIX: readonly string[] = ['Read the end of the failed step\'s log, where a tool says why it stopped, and compare with the last green run.'];
+
 /** A test block's assertion (jest's `Expected:`, an `AssertionError`, go's `got … want …`) below its title line. */
 const ASSERTION_RE = /^\s*(?:E\s+)?(?:expect\(|Expected\b|expected\b|AssertionError|assert\b|\w*(?:Error|Exception):|panicked at|.*\bgot\b.*\bwant\b|.*\bwant\b.*\bgot\b)/;
 
@@ -433,7 +436,7 @@ export function diagnose(analysis: LogAnalysis, context: { job?: string | null }
       determined: false,
       rootCause: `Root cause not determined: no line of the log${whereRun(step, job)} matched a known failure format.`,
       summary: null,
-      fix: [...FAMILY_FIX.unknown],
+      fix: [...NO_CANDIDATE_FIX],
       candidates,
       confidence: 0,
       step,

@@ -258,3 +258,16 @@ describe('diagnosis locations', () => {
     }
   });
 });
+
+describe('diagnosis of a log no rule reads', () => {
+  it.each([
+    ['an empty log', ''],
+    ['a log of progress only', 'Resolving dependencies...\nDownloading 12 packages\nDone in 3.1s'],
+  ])('of %s points at no candidate lines, since there are none', async (_name, log) => {
+    const diagnosis = diagnose(await analyzeLog(log));
+    expect(diagnosis.determined).toBe(false);
+    expect(diagnosis.candidates).toEqual([]);
+    expect(diagnosis.fix.join(' ')).not.toMatch(/candidate lines/);
+    expect(diagnosis.fix.join(' ')).toMatch(/end of the failed step's log/);
+  });
+});
