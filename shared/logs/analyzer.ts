@@ -2337,7 +2337,11 @@ function addQuoted(block: Block, text: string): void {
  */
 function categoryOf(block: Block): Category {
   const from = block.rule.categoryFrom;
-  if (from !== undefined && (from.re.test(bodyOf(block, block.headText)) || block.lines.some((l) => from.re.test(bodyOf(block, l.text))))) return from.category;
+  if (from !== undefined) {
+    const texts = [block.headText, ...block.lines.map((l) => l.text)].map((text) => bodyOf(block, text));
+    const { re, unless } = from;
+    if (texts.some((text) => re.test(text))) return unless !== undefined && texts.some((text) => unless.test(text)) ? block.rule.category : from.category;
+  }
   if (!block.rule.refine) return block.rule.category;
   const own = refineCategory(block.headText, 'unknown');
   if (own !== 'unknown') return own;

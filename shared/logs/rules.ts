@@ -98,9 +98,10 @@ export interface Rule {
   readonly statusOnly?: boolean;
   /**
    * A line of the block that changes what kind of failure it is: clippy's lints are printed as rustc errors, told
-   * apart only by the `-D warnings` note or the clippy link below them.
+   * apart only by the `-D warnings` note or the clippy link below them. `unless`: a line of the block that keeps the
+   * rule's own category all the same, unrefined (pip's retries that reached the index in the end: it listed its versions).
    */
-  readonly categoryFrom?: { readonly re: RegExp; readonly category: Category };
+  readonly categoryFrom?: { readonly re: RegExp; readonly category: Category; readonly unless?: RegExp };
   /**
    * The headline counts only inside its tool's report, for a shape other tools print too: going up from it within
    * its section, past blank lines and lines `through` matches, the first other line must match `header` (Pulumi's
@@ -259,7 +260,7 @@ export function uniformRule(rule: Rule): Rule {
     headNext: rule.headNext,
     pick: rule.pick?.map((p) => ({ re: p.re, last: p.last, outdented: p.outdented }) satisfies Record<keyof typeof p, unknown>),
     statusOnly: rule.statusOnly,
-    categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
+    categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category, unless: rule.categoryFrom.unless },
     under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
     nextLine: rule.nextLine,
     confirmedBy: rule.confirmedBy,
@@ -2005,10 +2006,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // A version pip did not find because it never reached the index: its retry warnings right above (`WARNING: Retrying
   // (Retry(total=0, …)) after connection broken by 'NewConnectionError(…: [Errno -2] Name or service not known')':
   // /simple/numpy/`) are the report's first lines and say why, the network's (a read timeout's too: urllib3's `Read
-  // timed out.` is no time limit of the job's).
+  // timed out.` is no time limit of the job's). Unless the index answered in the end: `(from versions: 1.26.3, …)`
+  // lists what it has, and the version asked for is not among them (`(from versions: none)` is what pip says when it
+  // never got an answer).
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
     lookback: { re: /^(?!WARNING: Retrying )/, lines: 40, inclusive: false },
-    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout|ReadTimeout|Proxy|SSL|Protocol)Error/, category: 'network' },
+    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout|ReadTimeout|Proxy|SSL|Protocol)Error/, category: 'network', unless: /\(from versions: (?!none\))/ },
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
   { id: 'pubgrub.resolve', category: 'dependency', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
