@@ -671,6 +671,9 @@ export class LogScanner {
   private scannedLine = 0;
   /** Whether {@link rereadUnconfirmed} is reading a dropped block's lines again. */
   private rereading = false;
+  /** The rule of the block {@link rereadUnconfirmed} dropped, not asked again of its headline, `droppedHeadLine`. */
+  private droppedRule: Rule | null = null;
+  private droppedHeadLine = 0;
   /** The reading of a script's output behind npm's prefix with the tools' rules. */
   private readonly npmOutput = new NpmOutput({
     inFailureList: () => this.inFailureList,
@@ -1049,6 +1052,7 @@ export class LogScanner {
     const annotated = prefix === 0 && text.startsWith('##[error]');
     const body = annotated ? text.slice(9) : task;
     let rule = this.match(body, annotated ? text : null);
+    if (rule !== null && rule === this.droppedRule && line === this.droppedHeadLine) rule = this.matchAfter(rule, body, annotated ? text : null);
     if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
     // A script's output behind npm's prefix is read past it with the tools' rules (see npm-output.ts).
     const own = annotated || rule === null ? null : this.npmOutput.readPast(text, task, rule, prefix);
@@ -1197,6 +1201,13 @@ export class LogScanner {
       found = candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
     }
     return found;
+  }
+
+  /** The first rule after `rule` that matches the line (see {@link rereadUnconfirmed}). */
+  private matchAfter(rule: Rule, body: string, annotatedText: string | null): Rule | null {
+    const candidates = candidatePositions();
+    const next = positionOf(rule) + 1;
+    return candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
   }
 
   /**
@@ -1775,7 +1786,16 @@ export class LogScanner {
     // Once, not again for a block the re-read opens and drops: nested, a staircase of look-alike headlines (each
     // inside the block above, as tasty's indented `name: FAIL` can be) read each line once per block above it.
     if (this.rereading) return;
-    this.rescan(block.rereadFrom, block.endLine);
+    // Its headline too, by the rules after its own, where the rule says so (Rule.rereadHead): a line a later rule
+    // reads (`«Deploy» failed: connection refused`, a script's tag in guillemets where cdk.error's one-word codes
+    // wanted a stack) is that rule's failure. Not when its lines were read so while it was open (readHeldLines).
+    const fromHead = block.rule.rereadHead === true && block.rereadFrom === block.headLine + 1;
+    if (fromHead) {
+      this.droppedRule = block.rule;
+      this.droppedHeadLine = block.headLine;
+    }
+    this.rescan(fromHead ? block.headLine : block.rereadFrom, block.endLine);
+    this.droppedRule = null;
   }
 
   /**

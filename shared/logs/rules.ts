@@ -120,9 +120,12 @@ export interface Rule {
    * The headline counts only with a line of its block, the headline included, that this matches, for a shape a
    * listing of another kind shares (tasty's `name: FAIL`, told from a health check's by its time or by the `Use -p
    * '/name/' to rerun this test only.` under it): the block is dropped when it closes without one. The rules after
-   * this one are not tried on the headline. The scanner reads every line of such a block until one matches.
+   * this one are not tried on the headline (a look-alike of one tool's line is no failure for another's rule either),
+   * unless `rereadHead`: a dropped headline is then read by them (cdk.error's `«Deploy» failed: …`, a script's own tag
+   * in guillemets, where its message is a failure's). The scanner reads every line of such a block until one matches.
    */
   readonly confirmedBy?: RegExp;
+  readonly rereadHead?: boolean;
   /**
    * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block right under its headline,
    * confirms it as well (a test harness's next `FAIL: t/x` is as much the harness's line as its `PASS:`; the last
@@ -264,6 +267,7 @@ export function uniformRule(rule: Rule): Rule {
     under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
     nextLine: rule.nextLine,
     confirmedBy: rule.confirmedBy,
+    rereadHead: rule.rereadHead,
     confirmedByNext: rule.confirmedByNext,
     keyLines: rule.keyLines && {
       underPick: rule.keyLines.underPick,
@@ -739,7 +743,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // is undefined`, `«Stack» …`) counts with the stack under it (`    at …`, `    ...new Bucket2 in aws-cdk-lib...`,
   // `Relates to construct:`): `«Enregistrer» …`, a French string in guillemets, has none.
   { id: 'cdk.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
-    re: /^\[?«[A-Z]\w*» \S/, confirmedBy: /^\[?«[A-Z]+[a-z\d]+[A-Z]|^\s+(?:at |\.{3}\S)|^Relates to construct:$/ },
+    re: /^\[?«[A-Z]\w*» \S/, confirmedBy: /^\[?«[A-Z]+[a-z\d]+[A-Z]|^\s+(?:at |\.{3}\S)|^Relates to construct:$/, rereadHead: true },
   // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
   // found.` (printed twice, the second with the stack).
   { id: 'vitepress.dead-link', category: 'compilation', weight: 84, extend: 'line',

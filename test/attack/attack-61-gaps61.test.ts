@@ -195,13 +195,11 @@ describe("dune.patdiff's headline shape (`------ <file>`) against other tools' b
 });
 
 describe("cdk.error's one-word codes against other lines that open with a word in guillemets", () => {
-  // Open: cdk.error now takes any `«Word» …` line and counts it only with a stack under it (confirmedBy); a rule with
-  // `confirmedBy` keeps the rules after it off its headline, and the re-read of a dropped block starts on the line
-  // under it, so a line a later rule read before (generic.failed, network.error) is no failure at all now. A fix
-  // re-reads the headline with the rules after the dropped one: a change to the scanner's dispatch (the literal index
-  // and the digit-shape memo answer per line, not per rule), left for a session. Built: a script's own tag in
-  // guillemets, as French-language tooling writes quotes.
-  it.fails('reads `«Deploy» failed: connection refused` as it did before the one-word codes', async () => {
+  // cdk.error takes any `«Word» …` line and counts it only with a stack under it (confirmedBy); a rule with
+  // `confirmedBy` keeps the rules after it off its headline, so a line a later rule read before (generic.failed,
+  // network.error) was no failure at all. Session 62: cdk.error's dropped headline is read by the rules after it
+  // (Rule.rereadHead). Built: a script's own tag in guillemets, as French-language tooling writes quotes.
+  it('reads `«Deploy» failed: connection refused` as it did before the one-word codes', async () => {
     // Act
     const analysis = await analyzeLog(lines('$ ./deploy.sh', '«Deploy» failed: connection refused', 'exit status 1'));
     // Assert
