@@ -1881,7 +1881,9 @@ export class LogScanner {
    */
   private reportPickedLine(block: Block): string {
     const head = block.annotated ? block.headText.slice(ANNOTATION.length) : block.headText;
-    const key = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}`;
+    const keyFrom = block.rule.keyFrom;
+    const keyLine = keyFrom === undefined ? '' : (block.lines.find((l) => keyFrom.test(bodyOf(block, l.text)))?.text ?? '');
+    const key = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}${keyLine === '' ? '' : `\u0000${keyLine}`}`;
     block.headLine = block.pickLine;
     block.headText = block.pickText;
     if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });

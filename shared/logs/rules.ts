@@ -92,6 +92,12 @@ export interface Rule {
    */
   readonly pick?: ReadonlyArray<{ readonly re: RegExp; readonly last?: boolean; readonly outdented?: boolean }>;
   /**
+   * With `pick`, where the picked line is a bare verdict (rackunit's `FAILURE`): the block's first line this matches
+   * (the check's `location:`) is part of its key too, so that two runs' reports, each a FAILURE under the same tally,
+   * are two failures and not one repeated.
+   */
+  readonly keyFrom?: RegExp;
+  /**
    * Its lines say *that* something failed, not what (`FAIL ./pkg`, `BUILD FAILED`, `3 tests completed, 1 failed`):
    * a status or summary after a report is not part of the report (see `predict.ts`).
    */
@@ -262,6 +268,7 @@ export function uniformRule(rule: Rule): Rule {
     refine: rule.refine,
     headNext: rule.headNext,
     pick: rule.pick?.map((p) => ({ re: p.re, last: p.last, outdented: p.outdented }) satisfies Record<keyof typeof p, unknown>),
+    keyFrom: rule.keyFrom,
     statusOnly: rule.statusOnly,
     categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category, unless: rule.categoryFrom.unless },
     under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
@@ -1089,7 +1096,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // most, a passing run's `1 test passed` too) and shows the first FAILURE/ERROR line. Not a rule on those bare lines: its
   // literal would be `error`, which every compiler's error line holds (the literal index would try it on each).
   { id: 'rackunit.failed', category: 'test_failure', weight: 86, extend: 'line', re: /^\d+\/\d+ test failures$/,
-    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/, farthest: /^\d+ tests? passed$/ }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }] },
+    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/, farthest: /^\d+ tests? passed$/ }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }],
+    keyFrom: /^location: / },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
