@@ -951,6 +951,7 @@ export class LogScanner {
       if (blank) this.passTallySeen('');
       // A diff's blank line inside a hunk is a context line whose space was trimmed: counted off the hunk.
       if (held !== null && openBlank && held.rule.hunks === true) takesContextLine(held);
+      if (held !== null && openBlank && held.inMessage && held.rule.message?.blankEnds === true) held.inMessage = false;
       if (held !== null && openBlank && ++held.blankRun > (held.rule.gap ?? 1)) this.closeOpen();
       if (quote !== null && quoteBlank && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
       return;

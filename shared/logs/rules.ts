@@ -39,8 +39,9 @@ export interface Rule {
    * every line is the message's, whatever its shape, down to the first that `end` matches, which is the block's too
    * (PHP's Throwable ends its message's last line with the place it was thrown at, ` in /app/x.php:6`). A line both
    * match is a message of one line. `indent` mode; read like `contAfter` (such a block takes no line unread).
+   * `blankEnds`: a blank line ends it too, for a message `end` may never come to (deno's).
    */
-  readonly message?: { readonly open: RegExp; readonly end: RegExp };
+  readonly message?: { readonly open: RegExp; readonly end: RegExp; readonly blankEnds?: boolean };
   /** Terminator for `until` and `paragraph` modes (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /**
@@ -257,7 +258,7 @@ export function uniformRule(rule: Rule): Rule {
     extend: rule.extend,
     cont: rule.cont,
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
-    message: rule.message && { open: rule.message.open, end: rule.message.end },
+    message: rule.message && { open: rule.message.open, end: rule.message.end, blankEnds: rule.message.blankEnds },
     end: rule.end,
     hunks: rule.hunks,
     gap: rule.gap,
@@ -961,7 +962,11 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^==\d+== {2,}(?:at|by) 0x[0-9A-F]+: |^==\d+== {2}(?:Address 0x[0-9a-f]+ is |Block was alloc'd at$|Uninitialised value was created by )/ },
   // deno test's ERRORS section: a failed test's `name => ./x_test.ts:4:6` (no keyword: the `error:` line under it is
   // the headline and takes it), then what it threw, an AssertionError's values, the source line, caret and frames.
+  // Deno prints the source line as the file has it, flush left too (a one-line helper): the lines from the headline to
+  // the caret or the first frame are the message's, whatever their indent; a sanitizer's error (`error: Leaks
+  // detected:`, its advice flush left under its list) has neither, and its paragraph ends it.
   { id: 'deno.test-error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^error: \S/,
+    message: { open: /^error: \S/, end: /^\s+(?:\^|at )/, blankEnds: true },
     under: { header: DENO_TEST_NAME_RE, through: /$^/ }, lookback: { re: DENO_TEST_NAME_RE, lines: 1, inclusive: true } },
   { id: 'js.runtime-assertion', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
     re: /^error: (?:(?:Uncaught (?:\(in promise\) )?)?AssertionError\b|expect\(received\)|expect\(\w*\)\.\w+)/ },
