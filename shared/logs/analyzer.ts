@@ -1457,7 +1457,8 @@ export class LogScanner {
     // cached environment's `failed`, conf.py's `git describe` failing): absorbed as before, only not listed.
     const announced = startLine;
     if (lookback.first !== undefined && startLine < line) startLine = this.firstAbove(lookback.first, startLine, line, taskPrefix);
-    if (announced < line && this.reportedUpTo >= announced) this.absorbReported(announced, line);
+    const absorbedFrom = lookback.absorbsFromFirst === true ? startLine : announced;
+    if (absorbedFrom < line && this.reportedUpTo >= absorbedFrom) this.absorbReported(absorbedFrom, line);
     return startLine;
   }
 

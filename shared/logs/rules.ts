@@ -76,9 +76,11 @@ export interface Rule {
    * With `apart`, a line `re` matches right above the headline is not pulled (a program's own last line above a
    * one-line report): only one a `through` line stands between (a test case's name over its report's rules). With
    * `farthest`, the search goes on past a line `re` matches, to the farthest within reach (raco test's first file),
-   * up to a line `farthest` matches (a passing run's tally).
+   * up to a line `farthest` matches (a passing run's tally). With `absorbsFromFirst`, only the failures from the line
+   * `first` matches on are absorbed: what stands between the announcing line and it is another program's (API
+   * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels).
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -264,7 +266,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -1842,7 +1844,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // warnings end in `completed successfully`.) The warnings are lines the scanner skips: the verdict takes them, from
   // the first message under the banner on, and shows that one first.
   { id: 'api-extractor.failed', category: 'lint', weight: 80, extend: 'line', re: /^API Extractor completed with (?:errors|warnings|\d+ errors and \d+ warnings)$/,
-    lookback: { re: /^Analysis will use the bundled TypeScript version /, lines: 200, inclusive: false, first: /^(?:Warning|Error): / },
+    lookback: { re: /^Analysis will use the bundled TypeScript version /, lines: 200, inclusive: false, first: /^(?:Warning|Error): /, absorbsFromFirst: true },
     pick: [{ re: /^(?:Warning|Error): / }] },
   // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
