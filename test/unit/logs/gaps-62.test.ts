@@ -47,3 +47,33 @@ describe("deno test's ERRORS section: a source line flush left, and a sanitizer'
     expect(reports[1]?.[1]).toBeGreaterThanOrEqual(20);
   });
 });
+
+describe("exit 137 from `timeout -s KILL`: the time limit, not the memory", () => {
+  // Real output of GNU coreutils 9.1 timeout under bash 5.2 (`bash -e script.sh`, as a step runs): timeout sends its
+  // KILL to its own process group, itself included, and bash names the killed command as the script wrote it.
+  const step = (command: string): string =>
+    [
+      `##[group]Run echo "Running migrations"`,
+      'echo "Running migrations"',
+      command,
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'Running migrations',
+      `/home/runner/work/_temp/0a1b2c3d.sh: line 2: 27634 Killed                  ${command}`,
+      '##[error]Process completed with exit code 137.',
+    ].join('\n');
+
+  it.each(['timeout -s KILL 1 sleep 5', 'timeout --signal=SIGKILL 10m ./migrate', 'timeout -k 5s 10m ./migrate'])('reads `%s` killed as a timeout', async (command) => {
+    // Act
+    const analysis = await analyzeLog(step(command));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.category]).toEqual(['infra.killed', 'timeout']);
+  });
+
+  it('still reads a command under a timeout that sends TERM, killed all the same, as out of memory', async () => {
+    // Act
+    const analysis = await analyzeLog(step('timeout 10m ./migrate'));
+    // Assert
+    expect(analysis.failures[0]?.category).toBe('out_of_memory');
+  });
+});
