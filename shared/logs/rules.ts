@@ -2217,9 +2217,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // set`, dash's and BusyBox ash's `parameter not set or null`), `Syntax error: ")" unexpected`, `cd: can't cd
   // to x`, `.: cannot open x: No such file`; arithmetic on what is no integer (`$(( ${PY_VERSION} * 10 ))`): bash's `3.11 *
   // 10 : syntax error: invalid arithmetic operator (error token is …)`, dash's `arithmetic expression: expecting …`,
-  // BusyBox ash's `arithmetic syntax error`. A run: script is the workflow's: configuration.
+  // BusyBox ash's `arithmetic syntax error`; zsh's `set -u` and `${NAME?}` (`script.sh:3: NAME: parameter not set`, its
+  // place with no space, as a compiler's: only that message). A run: script is the workflow's: configuration.
   { id: 'shell.error', category: 'configuration', weight: 74, extend: 'line',
-    re: /^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter (?:null or )?not set(?: or null)?)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open|arithmetic (?:syntax error|expression: )|.*: syntax error: (?:operand expected|invalid arithmetic operator))/ },
+    re: /^\S+:\d+: \S+: parameter not set$|^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter (?:null or )?not set(?: or null)?)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open|arithmetic (?:syntax error|expression: )|.*: syntax error: (?:operand expected|invalid arithmetic operator))/ },
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
   // Ansible's failed task: `fatal: [host]: FAILED! => {"msg": …}` (or UNREACHABLE!), before git's `fatal: `; the
   // message decides the category (an undefined variable is configuration, a package that will not install a dependency).

@@ -77,3 +77,26 @@ describe("exit 137 from `timeout -s KILL`: the time limit, not the memory", () =
     expect(analysis.failures[0]?.category).toBe('out_of_memory');
   });
 });
+
+describe("zsh's `set -u`: `script:3: NAME: parameter not set`", () => {
+  // Real output of zsh 5.9 (`shell: zsh {0}` runs the step's script as a file, `zsh -c` names itself `zsh`): the
+  // place is `file:line:` with no space, where bash says `file: line 3:` and dash `file: 3:`.
+  it.each([
+    ['/home/runner/work/_temp/0a1b2c3d.sh:3: DEPLOY_ENV: parameter not set', 3],
+    ['zsh:1: DEPLOY_ENV: parameter not set', 3],
+  ])('reads `%s` as the shell’s error', async (message, line) => {
+    // Prepare
+    const log = ['$ ./scripts/deploy.zsh', 'Deploying', message, 'exit status 1'].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.lines[0]?.line]).toEqual(['shell.error', line]);
+  });
+
+  it('leaves a compiler’s `file:3: syntax error` to the compilers’ rules', async () => {
+    // Act
+    const analysis = await analyzeLog(['$ make', 'parse.y:3: syntax error, unexpected IDENT', 'make: *** [Makefile:4: parse.c] Error 1'].join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).not.toBe('shell.error');
+  });
+});
