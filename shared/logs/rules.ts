@@ -1796,6 +1796,14 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line', keyLines: { also: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/ },
     re: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/,
     lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 40, inclusive: true, through: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ } },
+  // ESLint's `--max-warnings` over warnings alone: under its report (each file's path, its `  2:9  warning  …` lines,
+  // `✖ 2 problems (0 errors, 2 warnings)`), `ESLint found too many warnings (maximum: 0).` (cli.js prints it only
+  // when there is no error), exit 1. The verdict takes the report, from the first file's path on, over the warnings
+  // the scanner skips, and shows the first warning first.
+  { id: 'eslint.max-warnings', category: 'lint', weight: 80, extend: 'line', re: /^ESLint found too many warnings \(maximum: \d+\)\.$/,
+    lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 200, inclusive: true, farthest: /^ESLint found too many warnings /,
+      through: /^$|^\s+\d+:\d+\s+(?:warning|⚠)\s+\S|^✖ \d+ problems? \(0 errors, \d+ warnings?\)$|^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/ },
+    pick: [{ re: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ }] },
   // lintrunner: `>>> Lint for path:` then `  Error (MYPY) [attr-defined]` and the message below it.
   { id: 'lintrunner.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 40,
     re: /^\s*Error \([A-Z][A-Z0-9_-]*\) \S/, lookback: { re: /^>>> Lint for \S+:$/, lines: 3, inclusive: true } },

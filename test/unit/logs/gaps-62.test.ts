@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../../shared/logs/index.js';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 
 // Session 62: the known gaps session 61 left (its attackers' `it.fails` rows are `it` in their own files now), each on
 // real output of the tool where it runs here.
@@ -98,5 +98,33 @@ describe("zsh's `set -u`: `script:3: NAME: parameter not set`", () => {
     const analysis = await analyzeLog(['$ make', 'parse.y:3: syntax error, unexpected IDENT', 'make: *** [Makefile:4: parse.c] Error 1'].join('\n'));
     // Assert
     expect(analysis.failures[0]?.rule).not.toBe('shell.error');
+  });
+});
+
+
+describe("ESLint run on its own with `--max-warnings=0`: its verdict over warnings alone", () => {
+  it('reports the warnings, from the file’s path to `ESLint found too many warnings (maximum: 0).`, as lint', async () => {
+    // Prepare: ESLint 9.39.5 (`npx eslint --max-warnings=0 src`, stylish), two warnings and no error: real output
+    const log = [
+      "##[group]Run npx eslint --max-warnings=0 src",
+      "npx eslint --max-warnings=0 src",
+      "shell: /usr/bin/bash -e {0}",
+      "##[endgroup]",
+      "",
+      "/home/runner/work/billing-api/billing-api/src/tax.js",
+      "  2:9   warning  'unused' is assigned a value but never used  no-unused-vars",
+      "  3:12  warning  Expected '===' and instead saw '=='          eqeqeq",
+      "",
+      "✖ 2 problems (0 errors, 2 warnings)",
+      "",
+      "ESLint found too many warnings (maximum: 0).",
+      "##[error]Process completed with exit code 1.",
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.category, top?.lines[0]?.line]).toEqual(['eslint.max-warnings', 'lint', 7]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7, 8, 12]));
   });
 });
