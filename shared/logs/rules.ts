@@ -2242,9 +2242,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // `CONFLICT (content): Merge conflict in x`, then git's verdict (`Automatic merge failed; …`, `error: could not
   // apply 1a2b3c4... message`) and hints. Its lines only, to the first that is none of git's (a blank, what the script
   // ran next: cargo's status lines are indented, which an `indent` block took); git's lists of files are tab-indented.
-  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true,
+  // A push the server's hook refused (` ! [remote rejected] … (protected branch hook declined)`) says why in the hook's
+  // `remote: error: …` lines above it (GitHub's `remote: error: GH006: Protected branch update failed for …`): the
+  // look-back goes on to the first of them, not past the push's own progress (`Total 3 (delta 0), …`), and shows it
+  // first.
+  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true, pick: [{ re: /^remote: error: / }],
     re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |(?:Merging|Pulling) is not possible)|^CONFLICT \([\w\/ -]+\): /,
-    end: /^(?!\t|CONFLICT \(|Auto|error: (?:could not apply|[Pp]lease) |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
+    end: /^(?!\t|CONFLICT \(|Auto|error: (?:could not apply|[Pp]lease) |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] |^remote: error: /, lines: 20, inclusive: true, farthest: /^(?:Total \d+ \(delta |Writing objects: |Everything up-to-date$)/ } },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,

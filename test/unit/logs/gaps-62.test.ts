@@ -128,3 +128,38 @@ describe("ESLint run on its own with `--max-warnings=0`: its verdict over warnin
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7, 8, 12]));
   });
 });
+
+describe("a push the server's hook refused: its `remote: error:` lines above git's ref line", () => {
+  // Real output of git 2.39.5 pushing to a bare repository whose pre-receive hook prints GitHub's GH006 lines (git
+  // pads each `remote:` line with spaces, as it does for GitHub's own).
+  const push = [
+    '$ git push origin HEAD:main',
+    'Enumerating objects: 3, done.',
+    'Writing objects: 100% (3/3), 218 bytes | 218.00 KiB/s, done.',
+    'Total 3 (delta 0), reused 0 (delta 0), pack-reused 0',
+    'remote: error: GH006: Protected branch update failed for refs/heads/main.        ',
+    'remote: error: Changes must be made through a pull request.        ',
+    'To https://github.com/acme/shop',
+    ' ! [remote rejected] HEAD -> main (protected branch hook declined)',
+    "error: failed to push some refs to 'https://github.com/acme/shop'",
+    'exit status 1',
+  ];
+
+  it("reports the push from the server's first error, shown first, as one failure", async () => {
+    // Act
+    const analysis = await analyzeLog(push.join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine, top?.lines[0]?.line]).toEqual(['git.fatal', 5, 5]);
+    expect(analysis.failures.filter((f) => f.startLine <= 6 && f.endLine >= 5)).toHaveLength(1);
+  });
+
+  it('takes no `remote:` line above the output of the push itself', async () => {
+    // Prepare: a fetch's progress earlier in the step, then a push refused without a hook's message
+    const log = ['$ git fetch', 'remote: error: object 1a2b3c: badTimezone: invalid author/committer line - bad time zone', ...push.slice(1, 4), ...push.slice(6)];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.find((f) => f.rule === 'git.fatal')?.startLine).toBe(7);
+  });
+});
