@@ -2248,7 +2248,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // first.
   { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true, pick: [{ re: /^remote: error: / }],
     re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |(?:Merging|Pulling) is not possible)|^CONFLICT \([\w\/ -]+\): /,
-    end: /^(?!\t|CONFLICT \(|Auto|error: (?:could not apply|[Pp]lease) |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] |^remote: error: /, lines: 20, inclusive: true, farthest: /^(?:Total \d+ \(delta |Writing objects: |Everything up-to-date$)/ } },
+    end: /^(?!\t|CONFLICT \(|Auto-merging |Automatic merge failed; |error: (?:could not apply|[Pp]lease) |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] |^remote: error: /, lines: 20, inclusive: true, farthest: /^(?:Total \d+ \(delta |Writing objects: |Everything up-to-date$)/ } },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,

@@ -163,3 +163,22 @@ describe("a push the server's hook refused: its `remote: error:` lines above git
     expect(analysis.failures.find((f) => f.rule === 'git.fatal')?.startLine).toBe(7);
   });
 });
+
+describe("git.fatal's continuation: git's own `Auto-merging` and `Automatic merge failed;` lines, no other `Auto…`", () => {
+  it('ends the conflict report before the next program’s line that starts with `Auto`', async () => {
+    // Prepare: real output of git 2.39.5 `git merge other` (a conflict), then a script's `|| true` and its next tool
+    const log = [
+      '$ git merge other || true',
+      'Auto-merging f.txt',
+      'CONFLICT (content): Merge conflict in f.txt',
+      'Automatic merge failed; fix conflicts and then commit the result.',
+      'Autoloading 42 classes from vendor/',
+      'exit status 1',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const git = analysis.failures.find((f) => f.rule === 'git.fatal');
+    expect([git?.startLine, git?.endLine]).toEqual([3, 4]);
+  });
+});
