@@ -869,9 +869,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // `--max-warnings`: its warnings fail the task as its errors do (ESLint's `ESLint found too many warnings (maximum:
   // 0).` says so only when there is no error), so the report is the whole output, warnings with errors, single blank
   // lines between its files, down to the next failed task's `✖ command:`. Its first problem is shown first. (Ahead of
-  // test.cross-mark, which reads `✖ …` lines.)
+  // test.cross-mark, which reads `✖ …` lines.) The cross is listr2's figure: `×` where it finds no Unicode (Windows
+  // outside CI and without Windows Terminal or VS Code, listr2's isUnicodeSupported).
   { id: 'lint-staged.max-warnings', category: 'lint', weight: 82, extend: 'paragraph', gap: 1, maxLines: 200,
-    re: /^✖ \S.* --max-warnings[= ]\d.*:$/, end: /^✖ \S.*:$/, pick: [{ re: /^\s+\d+:\d+\s/ }] },
+    re: /^[✖×] \S.* --max-warnings[= ]\d.*:$/, end: /^[✖×] \S.*:$/, pick: [{ re: /^\s+\d+:\d+\s/ }] },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },

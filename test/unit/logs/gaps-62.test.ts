@@ -182,3 +182,44 @@ describe("git.fatal's continuation: git's own `Auto-merging` and `Automatic merg
     expect([git?.startLine, git?.endLine]).toEqual([3, 4]);
   });
 });
+
+
+describe("lint-staged's cross as listr2 prints it where Unicode is not supported (Windows outside CI): `×`", () => {
+  it('reads `× eslint --max-warnings=0:` as the task whose warnings fail it, warnings with errors', async () => {
+    // Prepare: lint-staged 16.4.0 (verbose renderer: no TTY), listr2's figures as on win32 without CI (`×` for `✖`,
+    // figures chosen once at load), ESLint 9.39.5 under `eslint --max-warnings=0`: a warning and an error (real output,
+    // colour removed; the workspace's path as a Jenkins agent's)
+    const log = [
+      "> lint-staged",
+      "[STARTED] Backing up original state...",
+      "[COMPLETED] Backed up original state in git stash (ba2cdc5)",
+      "[STARTED] Running tasks for staged files...",
+      "[STARTED] package.json — 3 files",
+      "[STARTED] *.js — 2 files",
+      "[STARTED] eslint --max-warnings=0",
+      "[FAILED] eslint --max-warnings=0 [FAILED]",
+      "[FAILED] eslint --max-warnings=0 [FAILED]",
+      "[COMPLETED] Running tasks for staged files...",
+      "[STARTED] Applying modifications from tasks...",
+      "[SKIPPED] Skipped because of errors from tasks.",
+      "[STARTED] Reverting to original state because of errors...",
+      "[COMPLETED] Reverting to original state because of errors...",
+      "[STARTED] Cleaning up temporary files...",
+      "[COMPLETED] Cleaning up temporary files...",
+      "",
+      "× eslint --max-warnings=0:",
+      "",
+      "/home/jenkins/workspace/billing-api/src/tax.js",
+      "  2:12  warning  Expected '===' and instead saw '=='  eqeqeq",
+      "  5:3   error    Unexpected 'debugger' statement      no-debugger",
+      "",
+      "✖ 2 problems (1 error, 1 warning)",
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine]).toEqual(['lint-staged.max-warnings', 18]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([21, 22]));
+  });
+});
