@@ -808,6 +808,8 @@ export class LogScanner {
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
     if (taken === 'read') return false;
+    // A blank line that ends the block's message (Rule.message's `blankEnds`) is read: `scan` ends it.
+    if (taken === 'blank' && open.inMessage && rule.message?.blankEnds === true) return false;
     if (taken === 'blank' ? open.blankRun >= (rule.gap ?? 1) : open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
     if (line >= open.readBy) this.readAhead(open);
     this.remember(line, bytes, start, end);
