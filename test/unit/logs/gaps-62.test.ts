@@ -223,3 +223,28 @@ describe("lint-staged's cross as listr2 prints it where Unicode is not supported
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([21, 22]));
   });
 });
+
+describe("gh's layout on the first line: the runner's time, not any `…Z` time in a table's third column", () => {
+  // A deploy script's log that opens with its table of deployments (`gh api … --jq '.[] | [.id, .environment,
+  // .created_at] | @tsv'`; the GitHub API's times have no fraction), a traceback under it. gh prints the runner's
+  // times, seven digits of fraction, after its two columns.
+  const log = [
+    '4121\tstaging\t2024-05-01T10:00:00Z',
+    '4120\tproduction\t2024-04-30T09:00:00Z',
+    'Running database migrations',
+    'Traceback (most recent call last):',
+    '  File "/app/migrate.py", line 8, in main',
+    '    conn = psycopg2.connect(DSN)',
+    'psycopg2.OperationalError: could not connect to server: Connection refused',
+    'exit status 1',
+  ].join('\n');
+
+  it('names no step after a cell of the table and keeps its rows out of the report', async () => {
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const failure = analysis.failures[0];
+    expect([failure?.rule, failure?.step?.name ?? '']).toEqual(['python.traceback', '']);
+    expect(analysis.failures.flatMap((f) => f.lines.map((l) => l.text)).filter((t) => /^\d{4}-\d\d-\d\dT/.test(t))).toEqual([]);
+  });
+});
