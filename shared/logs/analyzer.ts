@@ -399,6 +399,11 @@ const RUNNER_INPUTS_RE = /^(?:with|env):$/;
  */
 const SCRIPT_ECHO_RE = /\becho (?:-[en]+ )?(?:"([^"$`\\]+)"|'([^']+)')/g;
 const NO_ECHOES: readonly string[] = [];
+/**
+ * The lines of a step's script read for a step listing's command (see `LogScanner.addStepListing`): a script longer
+ * than that runs its checks early or is a program of its own.
+ */
+const STEP_SCRIPT_LINES = 20;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
@@ -706,6 +711,10 @@ export class LogScanner {
   private stepHeaderEchoes: string[] = [];
   /** Those of the current step, once its header proved the runner's. */
   private scriptEchoes: readonly string[] = NO_ECHOES;
+  /** The lines of the script a step header lists, the first {@link STEP_SCRIPT_LINES} (see {@link addStepListing}). */
+  private stepHeaderScript: string[] = [];
+  /** Those of the current step, once its header proved the runner's. */
+  private stepScript: readonly string[] = NO_ECHOES;
   /** `gh run view --log` format: the step is the second column of every line (null while gh names none). */
   private ghCliStep: string | null = null;
   /** `gh run view --log` format: the job column of the last line read (a new job starts a new section). */
@@ -881,6 +890,7 @@ export class LogScanner {
       if (this.stepHeaderEcho || line === this.stepHeaderFrom) {
         this.startStepOfHeader(line);
         if (this.stepHeaderEchoes.length > 0) this.scriptEchoes = this.stepHeaderEchoes;
+        this.stepScript = this.stepHeaderScript;
       } else this.rescanStepHeader(line);
       return true;
     }
@@ -888,6 +898,7 @@ export class LogScanner {
       if (!this.stepHeaderEcho) {
         this.stepHeaderEcho = (this.stepHeaderInputs && text.startsWith('  ')) || RUNNER_SHELL_RE.test(text);
         this.stepHeaderInputs = RUNNER_INPUTS_RE.test(text);
+        if (!this.stepHeaderEcho && this.stepHeaderScript.length < STEP_SCRIPT_LINES) this.stepHeaderScript.push(text);
         // A spacer (`echo " "`) says nothing: a blank line above a diff is no message about it.
         if (text.includes('echo ')) {
           for (const m of text.matchAll(SCRIPT_ECHO_RE)) {
@@ -1084,6 +1095,7 @@ export class LogScanner {
         this.stepHeaderEcho = false;
         this.stepHeaderInputs = false;
         this.stepHeaderEchoes = [];
+        this.stepHeaderScript = [];
         return true;
       }
       return false;
@@ -1144,6 +1156,7 @@ export class LogScanner {
   private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine, outputFrom: number = this.lastLine): void {
     this.closeOpen();
     this.scriptEchoes = NO_ECHOES;
+    this.stepScript = NO_ECHOES;
     this.quotePastLimit = null;
     this.tallyListRule = null;
     this.tallyList = null;
@@ -2186,7 +2199,9 @@ export class LogScanner {
    * does not end with such items (`terraform fmt -check -diff` ends with a diff).
    */
   private addStepListing(markerLine: number, from: number): boolean {
-    const listing = STEP_LISTINGS.find((l) => l.command.test(this.section.title));
+    // A command on a later line of the step's script is read as the title it would have as a step of its own.
+    const titles = [this.section.title, ...this.stepScript.slice(1).map((line) => `Run ${line}`)];
+    const listing = STEP_LISTINGS.find((l) => titles.some((title) => l.command.test(title)));
     if (listing === undefined) return false;
     const items: number[] = [];
     for (let l = markerLine - 1; l >= from && markerLine - l < RING_SIZE; l--) {

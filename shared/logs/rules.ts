@@ -2443,7 +2443,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
  * (`LogScanner.addFallback`).
  */
 export interface StepListing {
-  /** The step's title: its header without `##[group]` (`Run terraform fmt -check`), or the `$ …` line. */
+  /**
+   * The step's title: its header without `##[group]` (`Run terraform fmt -check`), or the `$ …` line; or a later line
+   * of the script a job log's step header lists, read as `Run <line>` (the title it would have as a step of its own).
+   */
   readonly command: RegExp;
   readonly item: RegExp;
   /** Lines among the items that are none, passed over like blank lines and left out of the block. */

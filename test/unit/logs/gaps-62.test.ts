@@ -248,3 +248,28 @@ describe("gh's layout on the first line: the runner's time, not any `…Z` time 
     expect(analysis.failures.flatMap((f) => f.lines.map((l) => l.text)).filter((t) => /^\d{4}-\d\d-\d\dT/.test(t))).toEqual([]);
   });
 });
+
+describe("a step listing's command on a later line of the step's script", () => {
+  it('reads remark --frail’s report when the script runs it after another command', async () => {
+    // Prepare: remark-cli 12's vfile-reporter output (langs-61.test.ts, real), the step's script of two lines as the
+    // runner echoes it under its header (the title is its first line)
+    const log = [
+      '##[group]Run npm ci --no-audit',
+      'npm ci --no-audit',
+      'npx remark --frail .',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'added 212 packages in 4s',
+      'README.md',
+      '3:5      warning Unexpected `3` spaces between list item marker and content, expected `1` space, remove `2` spaces list-item-indent      remark-lint',
+      '6:1-6:35 warning Unexpected unused definition, expected no definition or one or more references to `setup`         no-unused-definitions remark-lint',
+      '',
+      '⚠ 2 warnings',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['vfile.frail', 7]);
+  });
+});
