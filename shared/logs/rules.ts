@@ -566,7 +566,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // unless the command is a coreutils `timeout` told to send KILL (`-s KILL`, `--signal=SIGKILL`, `-s 9`, or `-k` after
   // its TERM): timeout sends it to its own process group, itself included, and bash names it so.
   { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ )?Killed(?:\s.*)?$/,
-    categoryFrom: { re: /\sKilled\s+(?:\S+=\S*\s+)*timeout\s(?:.*\s)?(?:(?:-s\s?|--signal[= ])(?:SIG)?(?:KILL|9)\s|(?:-k\s?|--kill-after[= ])\S)/, category: 'timeout' } },
+    categoryFrom: { re: /\sKilled\s+(?:[^\s=]+=\S*\s+)*timeout\s(?:.*\s)?(?:(?:-s\s?|--signal[= ])(?:SIG)?(?:KILL|9)\s|(?:-k\s?|--kill-after[= ])\S)/, category: 'timeout' } },
   { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'indent',
     re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
   { id: 'infra.runner-lost', category: 'infrastructure', weight: 92, extend: 'line',
@@ -1798,12 +1798,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/,
     lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 40, inclusive: true, through: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ } },
   // ESLint's `--max-warnings` over warnings alone: under its report (each file's path, its `  2:9  warning  …` lines,
-  // `✖ 2 problems (0 errors, 2 warnings)`), `ESLint found too many warnings (maximum: 0).` (cli.js prints it only
+  // `✖ 2 problems (0 errors, 2 warnings)`, `  0 errors and 1 warning potentially fixable with the `--fix` option.` when
+  // one is), `ESLint found too many warnings (maximum: 0).` (cli.js prints it only
   // when there is no error), exit 1. The verdict takes the report, from the first file's path on, over the warnings
   // the scanner skips, and shows the first warning first.
   { id: 'eslint.max-warnings', category: 'lint', weight: 80, extend: 'line', re: /^ESLint found too many warnings \(maximum: \d+\)\.$/,
     lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 200, inclusive: true, farthest: /^ESLint found too many warnings /,
-      through: /^$|^\s+\d+:\d+\s+(?:warning|⚠)\s+\S|^✖ \d+ problems? \(0 errors, \d+ warnings?\)$|^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/ },
+      through: /^$|^\s+\d+:\d+\s+(?:warning|⚠)\s+\S|^✖ \d+ problems? \(0 errors, \d+ warnings?\)$|^ {2}0 errors and \d+ warnings? potentially fixable with the `--fix` option\.$|^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/ },
     pick: [{ re: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ }] },
   // lintrunner: `>>> Lint for path:` then `  Error (MYPY) [attr-defined]` and the message below it.
   { id: 'lintrunner.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 40,

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../shared/logs/index.js';
+
+// Session 62's attack on branch gaps62: other output in the shapes of the branch's new rules (eslint.max-warnings,
+// infra.killed's `timeout` category, git.fatal's hook lines, the step listings' script lines, …) and variants of the
+// same formats the branch was not written from.
+
+const lines = (...l: string[]): string => l.join('\n');
+
+describe("eslint.max-warnings: stylish's `N errors and M warnings potentially fixable` line under its tally", () => {
+  it('takes the report above the verdict when a warning is fixable', async () => {
+    // Prepare: real ESLint 9.39.5 (`eslint --max-warnings 0 .`, stylish) on a file with a `prefer-const` warning,
+    // which `--fix` could fix: stylish prints its fixable line under the tally, the verdict (stderr) after the blank.
+    const log = lines(
+      '##[group]Run npx eslint --max-warnings 0 .',
+      'npx eslint --max-warnings 0 .',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      '',
+      '/home/runner/work/app/app/src/a.js',
+      "  1:5  warning  'total' is never reassigned. Use 'const' instead  prefer-const",
+      "  2:7  warning  'unused' is assigned a value but never used       no-unused-vars",
+      '',
+      '✖ 2 problems (0 errors, 2 warnings)',
+      '  0 errors and 1 warning potentially fixable with the `--fix` option.',
+      '',
+      'ESLint found too many warnings (maximum: 0).',
+      '##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine, top?.endLine]).toEqual(['eslint.max-warnings', 6, 13]);
+    expect(top?.lines[0]?.text).toContain("'total' is never reassigned");
+  });
+});
+
+describe("infra.killed's `timeout` category: a killed command's environment assignments", () => {
+  it('reads a long killed command line with `=`-laden arguments in linear time', async () => {
+    // Prepare: bash names the killed command as written, its environment assignments first; values holding a `=`
+    // (`JAVA_OPTS=-Dx=1`) once made the category's `(?:\S+=\S*\s+)*` split every assignment each way (2^n: 20 of
+    // them took 14 s).
+    const env = Array.from({ length: 30 }, (_, i) => `OPT${i}=-Dk${i}=v${i}`).join(' ');
+    const log = lines('Running migrations', `/home/runner/work/_temp/a.sh: line 2: 27634 Killed                  ${env} ./migrate`, '##[error]Process completed with exit code 137.');
+    // Act
+    const t = performance.now();
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(performance.now() - t).toBeLessThan(1500);
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.category]).toEqual(['infra.killed', 'out_of_memory']);
+  });
+
+  it('still reads `FOO=a=b timeout -s KILL …` as the time limit', async () => {
+    const log = lines('/home/runner/work/_temp/a.sh: line 2: 27634 Killed                  OPTS=-Xmx=1g timeout -s KILL 10m ./migrate');
+    const analysis = await analyzeLog(log);
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.category]).toEqual(['infra.killed', 'timeout']);
+  });
+});
