@@ -2247,8 +2247,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // A push the server's hook refused (` ! [remote rejected] … (protected branch hook declined)`) says why in the hook's
   // `remote: error: …` lines above it (GitHub's `remote: error: GH006: Protected branch update failed for …`): the
   // look-back goes on to the first of them, not past the push's own progress (`Total 3 (delta 0), …`), and shows it
-  // first.
-  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true, pick: [{ re: /^remote: error: / }],
+  // first: GitHub's `GH001:`/`GH006:` line first where it has one (GH001's hook prints a `remote: error: Trace: <id>`
+  // above it), a trace id never.
+  { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true,
+    pick: [{ re: /^remote: error: GH\d+: / }, { re: /^remote: error: (?!Trace: )/ }],
     re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |(?:Merging|Pulling) is not possible)|^CONFLICT \([\w\/ -]+\): /,
     end: /^(?!\t|CONFLICT \(|Auto-merging |Automatic merge failed; |error: (?:could not apply|[Pp]lease) |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] |^remote: error: /, lines: 20, inclusive: true, farthest: /^(?:Total \d+ \(delta |Writing objects: |Everything up-to-date$)/ } },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0

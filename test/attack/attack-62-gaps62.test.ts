@@ -57,3 +57,32 @@ describe("infra.killed's `timeout` category: a killed command's environment assi
     expect([analysis.failures[0]?.rule, analysis.failures[0]?.category]).toEqual(['infra.killed', 'timeout']);
   });
 });
+
+describe("git.fatal's `remote: error:` lines above a refused push: GitHub's own message, not its trace id", () => {
+  it("shows GH001's verdict first, not the `remote: error: Trace: <hash>` line GitHub prints above it", async () => {
+    // Prepare: GitHub's pre-receive refusal of a file over 100 MB (GH001): its hook prints a trace id first, then the
+    // advice, the file, and the GH001 line (the same layout as GH006's, which has no trace).
+    const log = lines(
+      '##[group]Run git push origin HEAD:main',
+      'git push origin HEAD:main',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'Writing objects: 100% (3/3), 98.50 MiB | 20.00 MiB/s, done.',
+      'Total 3 (delta 0), reused 0 (delta 0), pack-reused 0',
+      'remote: error: Trace: 6bd3c9cbbd8f0e5a1b1a6c5a3b0f2e7d4c1a9b8e2f3d4c5b6a7980e1f2a3b4c5',
+      'remote: error: See https://gh.io/lfs for more information.',
+      "remote: error: File data/model.bin is 120.00 MB; this exceeds GitHub's file size limit of 100.00 MB",
+      'remote: error: GH001: Large files detected. You may want to try Git Large File Storage - https://git-lfs.github.com.',
+      'To https://github.com/acme/app',
+      ' ! [remote rejected] HEAD -> main (pre-receive hook declined)',
+      "error: failed to push some refs to 'https://github.com/acme/app'",
+      '##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine]).toEqual(['git.fatal', 7]);
+    expect(top?.lines[0]?.text).toMatch(/^remote: error: GH001: Large files detected/);
+  });
+});
