@@ -818,7 +818,8 @@ export class LogScanner {
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
     if (taken === 'read') return false;
     // A blank line that ends the block's message (Rule.message's `blankEnds`) is read: `scan` ends it.
-    if (taken === 'blank' && open.inMessage && rule.message?.blankEnds === true) return false;
+    // Any blank line inside such a rule's message: read by scan, which keeps the message's blank lines (see below).
+    if (taken === 'blank' && open.inMessage && rule.message?.blankEnds !== undefined) return false;
     if (taken === 'blank' ? open.blankRun >= (rule.gap ?? 1) : open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
     if (line >= open.readBy) this.readAhead(open);
     this.remember(line, bytes, start, end);
@@ -964,8 +965,11 @@ export class LogScanner {
       if (blank) this.passTallySeen('');
       // A diff's blank line inside a hunk is a context line whose space was trimmed: counted off the hunk.
       if (held !== null && openBlank && held.rule.hunks === true) takesContextLine(held);
-      if (held !== null && openBlank && held.inMessage && held.rule.message?.blankEnds === true) held.inMessage = false;
-      if (held !== null && openBlank && ++held.blankRun > (held.rule.gap ?? 1)) this.closeOpen();
+      if (held !== null && openBlank && held.inMessage && held.rule.message?.blankEnds?.test(held.headText) === true) held.inMessage = false;
+      // A rule that says which of its messages a blank line ends (Rule.message's `blankEnds`) keeps the others' blank
+      // lines, down to their `end` (deno's assertEquals: blank lines around its `[Diff]` line, then the caret).
+      const inMessage = held !== null && held.inMessage && held.rule.message?.blankEnds !== undefined;
+      if (held !== null && openBlank && !inMessage && ++held.blankRun > (held.rule.gap ?? 1)) this.closeOpen();
       if (quote !== null && quoteBlank && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
       return;
     }

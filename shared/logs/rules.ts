@@ -39,9 +39,10 @@ export interface Rule {
    * every line is the message's, whatever its shape, down to the first that `end` matches, which is the block's too
    * (PHP's Throwable ends its message's last line with the place it was thrown at, ` in /app/x.php:6`). A line both
    * match is a message of one line. `indent` mode; read like `contAfter` (such a block takes no line unread).
-   * `blankEnds`: a blank line ends it too, for a message `end` may never come to (deno's).
+   * `blankEnds`: a blank line ends it too where the headline matches it, for a message `end` never comes to (deno's
+   * sanitizer errors); not every message of the rule's (deno's assertEquals puts blank lines around its diff).
    */
-  readonly message?: { readonly open: RegExp; readonly end: RegExp; readonly blankEnds?: boolean };
+  readonly message?: { readonly open: RegExp; readonly end: RegExp; readonly blankEnds?: RegExp };
   /** Terminator for `until` and `paragraph` modes (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /**
@@ -971,9 +972,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // the headline and takes it), then what it threw, an AssertionError's values, the source line, caret and frames.
   // Deno prints the source line as the file has it, flush left too (a one-line helper): the lines from the headline to
   // the caret or the first frame are the message's, whatever their indent; a sanitizer's error (`error: Leaks
-  // detected:`, its advice flush left under its list) has neither, and its paragraph ends it.
+  // detected:`, its advice flush left under its list) has neither, and its paragraph ends it. Only that one: @std/assert's
+  // `Values are not equal.` puts blank lines between itself, its `[Diff]` line and the diff above the caret.
   { id: 'deno.test-error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^error: \S/,
-    message: { open: /^error: \S/, end: /^\s+(?:\^|at )/, blankEnds: true },
+    message: { open: /^error: \S/, end: /^\s+(?:\^|at )/, blankEnds: /^error: Leaks detected:$/ },
     under: { header: DENO_TEST_NAME_RE, through: /$^/ }, lookback: { re: DENO_TEST_NAME_RE, lines: 1, inclusive: true } },
   { id: 'js.runtime-assertion', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
     re: /^error: (?:(?:Uncaught (?:\(in promise\) )?)?AssertionError\b|expect\(received\)|expect\(\w*\)\.\w+)/ },

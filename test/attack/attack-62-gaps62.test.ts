@@ -86,3 +86,49 @@ describe("git.fatal's `remote: error:` lines above a refused push: GitHub's own 
     expect(top?.lines[0]?.text).toMatch(/^remote: error: GH001: Large files detected/);
   });
 });
+
+describe("deno.test-error's message ended by a blank line: assertEquals' diff has blank lines inside its message", () => {
+  it('keeps the `[Diff] Actual / Expected` lines, the source line and its caret in the report', async () => {
+    // Prepare: deno 2.9.6 test (NO_COLOR) on a test that throws @std/assert's assertEquals message as it builds it
+    // (`Values are not equal.`, two blank lines, `    [Diff] Actual / Expected`, two blank lines, the `-   `/`+   `
+    // lines flush left, a blank line), then deno's source line, caret and frames.
+    const log = lines(
+      '$ deno test src/eq_test.ts',
+      'running 1 test from ./src/eq_test.ts',
+      'totals the cart ... FAILED (31ms)',
+      '',
+      ' ERRORS ',
+      '',
+      'totals the cart => ./src/eq_test.ts:6:6',
+      'error: AssertionError: Values are not equal.',
+      '',
+      '',
+      '    [Diff] Actual / Expected',
+      '',
+      '',
+      '-   {"total":3}',
+      '+   {"total":4}',
+      '',
+      '',
+      '  throw new AssertionError(message);',
+      '        ^',
+      '    at assertEquals (https://jsr.io/@std/assert/1.0.13/equals.ts:64:9)',
+      '    at file:///home/runner/work/shop/shop/src/eq_test.ts:7:3',
+      '',
+      ' FAILURES ',
+      '',
+      'totals the cart => ./src/eq_test.ts:6:6',
+      '',
+      'FAILED | 0 passed | 1 failed (47ms)',
+      '',
+      'error: Test failed',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine]).toEqual(['deno.test-error', 7]);
+    expect(top?.endLine).toBeGreaterThanOrEqual(19);
+    expect(top?.lines.map((l) => l.text)).toContain('+   {"total":4}');
+  });
+});
