@@ -2203,8 +2203,12 @@ export class LogScanner {
    * does not end with such items (`terraform fmt -check -diff` ends with a diff).
    */
   private addStepListing(markerLine: number, from: number): boolean {
-    // A command on a later line of the step's script is read as the title it would have as a step of its own.
-    const titles = [this.section.title, ...this.stepScript.slice(1).map((line) => `Run ${line}`)];
+    // A command on the last line of the step's script is read as the title it would have as a step of its own: the
+    // step's output ends with its. Not one above it (`npx remark --frail --quiet docs`, silent when it passes, then a
+    // check of generated files listing stale ones), nor in a script longer than the lines the header lists.
+    const script = this.stepScript.slice(1).filter((line) => line.trim() !== '');
+    const lastCommand = this.stepScript.length < STEP_SCRIPT_LINES ? script.at(-1) : undefined;
+    const titles = lastCommand === undefined ? [this.section.title] : [this.section.title, `Run ${lastCommand}`];
     const listing = STEP_LISTINGS.find((l) => titles.some((title) => l.command.test(title)));
     if (listing === undefined) return false;
     const items: number[] = [];

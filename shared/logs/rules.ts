@@ -1803,10 +1803,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // `✖ 2 problems (0 errors, 2 warnings)`, `  0 errors and 1 warning potentially fixable with the `--fix` option.` when
   // one is), `ESLint found too many warnings (maximum: 0).` (cli.js prints it only
   // when there is no error), exit 1. The verdict takes the report, from the first file's path on, over the warnings
-  // the scanner skips, and shows the first warning first.
+  // the scanner skips, and shows the first warning first. Its paths are absolute (stylish prints each result's
+  // filePath): a relative look-alike above the report (`node --version`'s `v22.11.0`) is none of its.
   { id: 'eslint.max-warnings', category: 'lint', weight: 80, extend: 'line', re: /^ESLint found too many warnings \(maximum: \d+\)\.$/,
-    lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 200, inclusive: true, farthest: /^ESLint found too many warnings /,
-      through: /^$|^\s+\d+:\d+\s+(?:warning|⚠)\s+\S|^✖ \d+ problems? \(0 errors, \d+ warnings?\)$|^ {2}0 errors and \d+ warnings? potentially fixable with the `--fix` option\.$|^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/ },
+    lookback: { re: /^(?:\/|[A-Za-z]:\\)[\w@./\\-]+\.\w+$/, lines: 200, inclusive: true, farthest: /^ESLint found too many warnings /,
+      through: /^$|^\s+\d+:\d+\s+(?:warning|⚠)\s+\S|^✖ \d+ problems? \(0 errors, \d+ warnings?\)$|^ {2}0 errors and \d+ warnings? potentially fixable with the `--fix` option\.$|^(?:\/|[A-Za-z]:\\)[\w@./\\-]+\.\w+$/ },
     pick: [{ re: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ }] },
   // lintrunner: `>>> Lint for path:` then `  Error (MYPY) [attr-defined]` and the message below it.
   { id: 'lintrunner.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 40,
@@ -2449,7 +2450,7 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
  */
 export interface StepListing {
   /**
-   * The step's title: its header without `##[group]` (`Run terraform fmt -check`), or the `$ …` line; or a later line
+   * The step's title: its header without `##[group]` (`Run terraform fmt -check`), or the `$ …` line; or the last line
    * of the script a job log's step header lists, read as `Run <line>` (the title it would have as a step of its own).
    */
   readonly command: RegExp;

@@ -132,3 +132,53 @@ describe("deno.test-error's message ended by a blank line: assertEquals' diff ha
     expect(top?.lines.map((l) => l.text)).toContain('+   {"total":4}');
   });
 });
+
+describe("eslint.max-warnings' look-back: a line above the report that only looks like a path", () => {
+  it("stops at the report's first file (stylish prints absolute paths), not at `node --version`'s `v22.11.0`", async () => {
+    const log = lines(
+      '##[group]Run node --version',
+      'node --version',
+      'npx eslint --max-warnings 0 src',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'v22.11.0',
+      '',
+      '/home/runner/work/app/app/src/a.js',
+      "  1:5  warning  'total' is never reassigned. Use 'const' instead  prefer-const",
+      '',
+      '✖ 1 problem (0 errors, 1 warning)',
+      '',
+      'ESLint found too many warnings (maximum: 0).',
+      '##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine]).toEqual(['eslint.max-warnings', 8]);
+    expect(top?.lines.map((l) => l.text)).not.toContain('v22.11.0');
+  });
+});
+
+describe("step listings on a later script line: another command's output after a passing `remark --frail --quiet`", () => {
+  it('does not read a later command’s file list as remark’s report when remark is not the script’s last command', async () => {
+    // Prepare: remark (--quiet: silent when clean) passes; the generator check after it lists stale files and exits 1.
+    const log = lines(
+      '##[group]Run npm ci',
+      'npm ci',
+      'npx remark --frail --quiet docs',
+      'node scripts/check-generated.mjs',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'added 312 packages in 6s',
+      'Checking generated files against the schema',
+      'src/generated/client.ts',
+      'src/generated/models.ts',
+      '##[error]Process completed with exit code 1.',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('vfile.frail');
+  });
+});
