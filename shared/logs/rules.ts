@@ -972,10 +972,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // the headline and takes it), then what it threw, an AssertionError's values, the source line, caret and frames.
   // Deno prints the source line as the file has it, flush left too (a one-line helper): the lines from the headline to
   // the caret or the first frame are the message's, whatever their indent; a sanitizer's error (`error: Leaks
-  // detected:`, its advice flush left under its list) has neither, and its paragraph ends it. Only that one: @std/assert's
-  // `Values are not equal.` puts blank lines between itself, its `[Diff]` line and the diff above the caret.
+  // detected:`, its advice flush left under its list) has neither, nor has a thrown value (`throw "boom"`: `error:
+  // "boom"`), and its paragraph ends it. Not an AssertionError's: @std/assert's `Values are not equal.` puts blank
+  // lines between itself, its `[Diff]` line and the diff above the caret, and it always has its frames.
   { id: 'deno.test-error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^error: \S/,
-    message: { open: /^error: \S/, end: /^\s+(?:\^|at )/, blankEnds: /^error: Leaks detected:$/ },
+    message: { open: /^error: \S/, end: /^\s+(?:\^|at )/, blankEnds: /^error: (?!AssertionError\b)/ },
     under: { header: DENO_TEST_NAME_RE, through: /$^/ }, lookback: { re: DENO_TEST_NAME_RE, lines: 1, inclusive: true } },
   { id: 'js.runtime-assertion', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
     re: /^error: (?:(?:Uncaught (?:\(in promise\) )?)?AssertionError\b|expect\(received\)|expect\(\w*\)\.\w+)/ },

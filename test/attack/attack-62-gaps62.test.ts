@@ -182,3 +182,41 @@ describe("step listings on a later script line: another command's output after a
     expect(analysis.failures.map((f) => f.rule)).not.toContain('vfile.frail');
   });
 });
+
+describe("deno.test-error: a thrown value with no stack ends at its blank line", () => {
+  it('keeps `throw "boom"`’s report and the next test’s apart', async () => {
+    // Prepare: real deno 2.9.6 test (NO_COLOR) output: a string thrown has no source line, caret or frame.
+    const log = lines(
+      '$ deno test src/str_test.ts',
+      'running 2 tests from ./src/str_test.ts',
+      'throws a string ... FAILED (859µs)',
+      'throws an error ... FAILED (638µs)',
+      '',
+      ' ERRORS ',
+      '',
+      'throws a string => ./src/str_test.ts:1:6',
+      'error: "boom"',
+      '',
+      'throws an error => ./src/str_test.ts:4:6',
+      'error: Error: bang',
+      '  throw new Error("bang");',
+      '        ^',
+      '    at file:///home/runner/work/shop/shop/src/str_test.ts:5:9',
+      '',
+      ' FAILURES ',
+      '',
+      'throws a string => ./src/str_test.ts:1:6',
+      'throws an error => ./src/str_test.ts:4:6',
+      '',
+      'FAILED | 0 passed | 2 failed (56ms)',
+      '',
+      'error: Test failed',
+    );
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const reports = analysis.failures.filter((f) => f.rule === 'deno.test-error').map((f) => [f.startLine, f.endLine]);
+    expect(reports[0]).toEqual([8, 9]);
+    expect(reports[1]?.[0]).toBe(11);
+  });
+});
