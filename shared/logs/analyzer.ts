@@ -399,6 +399,11 @@ const RUNNER_INPUTS_RE = /^(?:with|env):$/;
  */
 const SCRIPT_ECHO_RE = /\becho (?:-[en]+ )?(?:"([^"$`\\]+)"|'([^']+)')/g;
 const NO_ECHOES: readonly string[] = [];
+/**
+ * The lines of a step's script read for a step listing's command (see `LogScanner.addStepListing`): a script longer
+ * than that runs its checks early or is a program of its own.
+ */
+const STEP_SCRIPT_LINES = 20;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
 const POST_STEP_RE = /^(?:Post |Complete job$|Stop containers$)/i;
 const OOM_RULE = RULES.find((r) => r.id === 'infra.oom');
@@ -671,6 +676,9 @@ export class LogScanner {
   private scannedLine = 0;
   /** Whether {@link rereadUnconfirmed} is reading a dropped block's lines again. */
   private rereading = false;
+  /** The rule of the block {@link rereadUnconfirmed} dropped, not asked again of its headline, `droppedHeadLine`. */
+  private droppedRule: Rule | null = null;
+  private droppedHeadLine = 0;
   /** The reading of a script's output behind npm's prefix with the tools' rules. */
   private readonly npmOutput = new NpmOutput({
     inFailureList: () => this.inFailureList,
@@ -703,6 +711,10 @@ export class LogScanner {
   private stepHeaderEchoes: string[] = [];
   /** Those of the current step, once its header proved the runner's. */
   private scriptEchoes: readonly string[] = NO_ECHOES;
+  /** The lines of the script a step header lists, the first {@link STEP_SCRIPT_LINES} (see {@link addStepListing}). */
+  private stepHeaderScript: string[] = [];
+  /** Those of the current step, once its header proved the runner's. */
+  private stepScript: readonly string[] = NO_ECHOES;
   /** `gh run view --log` format: the step is the second column of every line (null while gh names none). */
   private ghCliStep: string | null = null;
   /** `gh run view --log` format: the job column of the last line read (a new job starts a new section). */
@@ -805,6 +817,9 @@ export class LogScanner {
     const taken = rawContinuation(rule, open.position, open.indent, open.pickRank, bytes, start, end);
     // The blank line that closes the block, and the line past its limit, are read: `scan` closes it.
     if (taken === 'read') return false;
+    // A blank line that ends the block's message (Rule.message's `blankEnds`) is read: `scan` ends it.
+    // Any blank line inside such a rule's message: read by scan, which keeps the message's blank lines (see below).
+    if (taken === 'blank' && open.inMessage && rule.message?.blankEnds !== undefined) return false;
     if (taken === 'blank' ? open.blankRun >= (rule.gap ?? 1) : open.lineCount >= (rule.maxLines ?? DEFAULT_MAX_LINES)) return false;
     if (line >= open.readBy) this.readAhead(open);
     this.remember(line, bytes, start, end);
@@ -876,6 +891,7 @@ export class LogScanner {
       if (this.stepHeaderEcho || line === this.stepHeaderFrom) {
         this.startStepOfHeader(line);
         if (this.stepHeaderEchoes.length > 0) this.scriptEchoes = this.stepHeaderEchoes;
+        this.stepScript = this.stepHeaderScript;
       } else this.rescanStepHeader(line);
       return true;
     }
@@ -883,6 +899,7 @@ export class LogScanner {
       if (!this.stepHeaderEcho) {
         this.stepHeaderEcho = (this.stepHeaderInputs && text.startsWith('  ')) || RUNNER_SHELL_RE.test(text);
         this.stepHeaderInputs = RUNNER_INPUTS_RE.test(text);
+        if (!this.stepHeaderEcho && this.stepHeaderScript.length < STEP_SCRIPT_LINES) this.stepHeaderScript.push(text);
         // A spacer (`echo " "`) says nothing: a blank line above a diff is no message about it.
         if (text.includes('echo ')) {
           for (const m of text.matchAll(SCRIPT_ECHO_RE)) {
@@ -950,7 +967,11 @@ export class LogScanner {
       if (blank) this.passTallySeen('');
       // A diff's blank line inside a hunk is a context line whose space was trimmed: counted off the hunk.
       if (held !== null && openBlank && held.rule.hunks === true) takesContextLine(held);
-      if (held !== null && openBlank && ++held.blankRun > (held.rule.gap ?? 1)) this.closeOpen();
+      if (held !== null && openBlank && held.inMessage && held.rule.message?.blankEnds?.test(held.headText) === true) held.inMessage = false;
+      // A rule that says which of its messages a blank line ends (Rule.message's `blankEnds`) keeps the others' blank
+      // lines, down to their `end` (deno's assertEquals: blank lines around its `[Diff]` line, then the caret).
+      const inMessage = held !== null && held.inMessage && held.rule.message?.blankEnds !== undefined;
+      if (held !== null && openBlank && !inMessage && ++held.blankRun > (held.rule.gap ?? 1)) this.closeOpen();
       if (quote !== null && quoteBlank && ++this.quoteBlankRun > (quote.rule.gap ?? 1)) this.quotePastLimit = null;
       return;
     }
@@ -1051,6 +1072,7 @@ export class LogScanner {
       annotated = prefix === 0 && text.startsWith('##[error]');
       const body = annotated ? text.slice(9) : task;
       rule = this.match(body, annotated ? text : null);
+      if (rule !== null && rule === this.droppedRule && line === this.droppedHeadLine) rule = this.matchAfter(rule, body, annotated ? text : null);
       if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
       // A script's output behind npm's prefix is read past it with the tools' rules (see npm-output.ts).
       const own = annotated || rule === null ? null : this.npmOutput.readPast(text, task, rule, prefix);
@@ -1094,6 +1116,7 @@ export class LogScanner {
         this.stepHeaderEcho = false;
         this.stepHeaderInputs = false;
         this.stepHeaderEchoes = [];
+        this.stepHeaderScript = [];
         return true;
       }
       return false;
@@ -1154,6 +1177,7 @@ export class LogScanner {
   private startSection(title: string, kind: SectionKind, raw: string, startLine: number = this.lastLine, outputFrom: number = this.lastLine): void {
     this.closeOpen();
     this.scriptEchoes = NO_ECHOES;
+    this.stepScript = NO_ECHOES;
     this.quotePastLimit = null;
     this.tallyListRule = null;
     this.tallyList = null;
@@ -1214,6 +1238,13 @@ export class LogScanner {
       found = candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
     }
     return found;
+  }
+
+  /** The first rule after `rule` that matches the line (see {@link rereadUnconfirmed}). */
+  private matchAfter(rule: Rule, body: string, annotatedText: string | null): Rule | null {
+    const candidates = candidatePositions();
+    const next = positionOf(rule) + 1;
+    return candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
   }
 
   /**
@@ -1464,7 +1495,8 @@ export class LogScanner {
     // cached environment's `failed`, conf.py's `git describe` failing): absorbed as before, only not listed.
     const announced = startLine;
     if (lookback.first !== undefined && startLine < line) startLine = this.firstAbove(lookback.first, startLine, line, taskPrefix);
-    if (announced < line && this.reportedUpTo >= announced) this.absorbReported(announced, line);
+    const absorbedFrom = lookback.absorbsFromFirst === true ? startLine : announced;
+    if (absorbedFrom < line && this.reportedUpTo >= absorbedFrom) this.absorbReported(absorbedFrom, line);
     return startLine;
   }
 
@@ -1794,7 +1826,16 @@ export class LogScanner {
     // Once, not again for a block the re-read opens and drops: nested, a staircase of look-alike headlines (each
     // inside the block above, as tasty's indented `name: FAIL` can be) read each line once per block above it.
     if (this.rereading) return;
-    this.rescan(block.rereadFrom, block.endLine);
+    // Its headline too, by the rules after its own, where the rule says so (Rule.rereadHead): a line a later rule
+    // reads (`«Deploy» failed: connection refused`, a script's tag in guillemets where cdk.error's one-word codes
+    // wanted a stack) is that rule's failure. Not when its lines were read so while it was open (readHeldLines).
+    const fromHead = block.rule.rereadHead === true && block.rereadFrom === block.headLine + 1;
+    if (fromHead) {
+      this.droppedRule = block.rule;
+      this.droppedHeadLine = block.headLine;
+    }
+    this.rescan(fromHead ? block.headLine : block.rereadFrom, block.endLine);
+    this.droppedRule = null;
   }
 
   /**
@@ -1880,7 +1921,9 @@ export class LogScanner {
    */
   private reportPickedLine(block: Block): string {
     const head = block.annotated ? block.headText.slice(ANNOTATION.length) : block.headText;
-    const key = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}`;
+    const keyFrom = block.rule.keyFrom;
+    const keyLine = keyFrom === undefined ? '' : (block.lines.find((l) => keyFrom.test(bodyOf(block, l.text)))?.text ?? '');
+    const key = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}${keyLine === '' ? '' : `\u0000${keyLine}`}`;
     block.headLine = block.pickLine;
     block.headText = block.pickText;
     if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
@@ -2179,7 +2222,13 @@ export class LogScanner {
    * does not end with such items (`terraform fmt -check -diff` ends with a diff).
    */
   private addStepListing(markerLine: number, from: number): boolean {
-    const listing = STEP_LISTINGS.find((l) => l.command.test(this.section.title));
+    // A command on the last line of the step's script is read as the title it would have as a step of its own: the
+    // step's output ends with its. Not one above it (`npx remark --frail --quiet docs`, silent when it passes, then a
+    // check of generated files listing stale ones), nor in a script longer than the lines the header lists.
+    const script = this.stepScript.slice(1).filter((line) => line.trim() !== '');
+    const lastCommand = this.stepScript.length < STEP_SCRIPT_LINES ? script.at(-1) : undefined;
+    const titles = lastCommand === undefined ? [this.section.title] : [this.section.title, `Run ${lastCommand}`];
+    const listing = STEP_LISTINGS.find((l) => titles.some((title) => l.command.test(title)));
     if (listing === undefined) return false;
     const items: number[] = [];
     for (let l = markerLine - 1; l >= from && markerLine - l < RING_SIZE; l--) {
@@ -2356,7 +2405,11 @@ function addQuoted(block: Block, text: string): void {
  */
 function categoryOf(block: Block): Category {
   const from = block.rule.categoryFrom;
-  if (from !== undefined && (from.re.test(bodyOf(block, block.headText)) || block.lines.some((l) => from.re.test(bodyOf(block, l.text))))) return from.category;
+  if (from !== undefined) {
+    const texts = [block.headText, ...block.lines.map((l) => l.text)].map((text) => bodyOf(block, text));
+    const { re, unless } = from;
+    if (texts.some((text) => re.test(text))) return unless !== undefined && texts.some((text) => unless.test(text)) ? block.rule.category : from.category;
+  }
   if (!block.rule.refine) return block.rule.category;
   const own = refineCategory(block.headText, 'unknown');
   if (own !== 'unknown') return own;

@@ -60,14 +60,13 @@ const GH_CLI_PREFIX_RE = /^([^\t]{1,200})\t([^\t]{0,200})\t(?=\uFEFF?\d{4}-\d\d-
  * stays text. Deciding at the top keeps the line filter's start-up: it waits for these lines, then filters or not.
  */
 export const GH_CLI_LEAD_LINES = 4;
-// Below the first line the time must be the runner's own, seven digits of fraction (.NET's round-trip format): a table
-// under a command's echo whose third column is an API's time (`gh variable list`, `gh api … --jq '… | @tsv'`:
-// `2024-05-01T10:00:00Z`) is not gh's.
+// The time must be the runner's own, seven digits of fraction (.NET's round-trip format): a table whose third column is
+// an API's time (`gh variable list`, `gh api … --jq '… | @tsv'`: `2024-05-01T10:00:00Z`) is not gh's, under a
+// command's echo or on the log's first line.
 const GH_CLI_LEAD_RE = /^[^\t]{1,200}\t[^\t]{0,200}\t\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z/;
 
 /** Whether `raw`, line `line` of the log, puts it in gh's layout (see {@link GH_CLI_LEAD_LINES}). */
 export function opensGhCliLayout(raw: string, line: number): boolean {
-  if (line === 1) return ghCliStepOf(raw) !== null;
   return line <= GH_CLI_LEAD_LINES && GH_CLI_LEAD_RE.test(raw);
 }
 

@@ -39,8 +39,10 @@ export interface Rule {
    * every line is the message's, whatever its shape, down to the first that `end` matches, which is the block's too
    * (PHP's Throwable ends its message's last line with the place it was thrown at, ` in /app/x.php:6`). A line both
    * match is a message of one line. `indent` mode; read like `contAfter` (such a block takes no line unread).
+   * `blankEnds`: a blank line ends it too where the headline matches it, for a message `end` never comes to (deno's
+   * sanitizer errors); not every message of the rule's (deno's assertEquals puts blank lines around its diff).
    */
-  readonly message?: { readonly open: RegExp; readonly end: RegExp };
+  readonly message?: { readonly open: RegExp; readonly end: RegExp; readonly blankEnds?: RegExp };
   /** Terminator for `until` and `paragraph` modes (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /**
@@ -75,9 +77,11 @@ export interface Rule {
    * With `apart`, a line `re` matches right above the headline is not pulled (a program's own last line above a
    * one-line report): only one a `through` line stands between (a test case's name over its report's rules). With
    * `farthest`, the search goes on past a line `re` matches, to the farthest within reach (raco test's first file),
-   * up to a line `farthest` matches (a passing run's tally).
+   * up to a line `farthest` matches (a passing run's tally). With `absorbsFromFirst`, only the failures from the line
+   * `first` matches on are absorbed: what stands between the announcing line and it is another program's (API
+   * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels).
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -92,15 +96,22 @@ export interface Rule {
    */
   readonly pick?: ReadonlyArray<{ readonly re: RegExp; readonly last?: boolean; readonly outdented?: boolean }>;
   /**
+   * With `pick`, where the picked line is a bare verdict (rackunit's `FAILURE`): the block's first line this matches
+   * (the check's `location:`) is part of its key too, so that two runs' reports, each a FAILURE under the same tally,
+   * are two failures and not one repeated.
+   */
+  readonly keyFrom?: RegExp;
+  /**
    * Its lines say *that* something failed, not what (`FAIL ./pkg`, `BUILD FAILED`, `3 tests completed, 1 failed`):
    * a status or summary after a report is not part of the report (see `predict.ts`).
    */
   readonly statusOnly?: boolean;
   /**
    * A line of the block that changes what kind of failure it is: clippy's lints are printed as rustc errors, told
-   * apart only by the `-D warnings` note or the clippy link below them.
+   * apart only by the `-D warnings` note or the clippy link below them. `unless`: a line of the block that keeps the
+   * rule's own category all the same, unrefined (pip's retries that reached the index in the end: it listed its versions).
    */
-  readonly categoryFrom?: { readonly re: RegExp; readonly category: Category };
+  readonly categoryFrom?: { readonly re: RegExp; readonly category: Category; readonly unless?: RegExp };
   /**
    * The headline counts only inside its tool's report, for a shape other tools print too: going up from it within
    * its section, past blank lines and lines `through` matches, the first other line must match `header` (Pulumi's
@@ -119,9 +130,12 @@ export interface Rule {
    * The headline counts only with a line of its block, the headline included, that this matches, for a shape a
    * listing of another kind shares (tasty's `name: FAIL`, told from a health check's by its time or by the `Use -p
    * '/name/' to rerun this test only.` under it): the block is dropped when it closes without one. The rules after
-   * this one are not tried on the headline. The scanner reads every line of such a block until one matches.
+   * this one are not tried on the headline (a look-alike of one tool's line is no failure for another's rule either),
+   * unless `rereadHead`: a dropped headline is then read by them (cdk.error's `«Deploy» failed: …`, a script's own tag
+   * in guillemets, where its message is a failure's). The scanner reads every line of such a block until one matches.
    */
   readonly confirmedBy?: RegExp;
+  readonly rereadHead?: boolean;
   /**
    * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block right under its headline,
    * confirms it as well (a test harness's next `FAIL: t/x` is as much the harness's line as its `PASS:`; the last
@@ -247,22 +261,24 @@ export function uniformRule(rule: Rule): Rule {
     extend: rule.extend,
     cont: rule.cont,
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
-    message: rule.message && { open: rule.message.open, end: rule.message.end },
+    message: rule.message && { open: rule.message.open, end: rule.message.end, blankEnds: rule.message.blankEnds },
     end: rule.end,
     hunks: rule.hunks,
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
     pick: rule.pick?.map((p) => ({ re: p.re, last: p.last, outdented: p.outdented }) satisfies Record<keyof typeof p, unknown>),
+    keyFrom: rule.keyFrom,
     statusOnly: rule.statusOnly,
-    categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category },
+    categoryFrom: rule.categoryFrom && { re: rule.categoryFrom.re, category: rule.categoryFrom.category, unless: rule.categoryFrom.unless },
     under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
     nextLine: rule.nextLine,
     confirmedBy: rule.confirmedBy,
+    rereadHead: rule.rereadHead,
     confirmedByNext: rule.confirmedByNext,
     keyLines: rule.keyLines && {
       underPick: rule.keyLines.underPick,
@@ -547,7 +563,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // itself out of memory ends with `[ERROR] Java heap space -> [Help 1]`.
   { id: 'maven.oom-message', category: 'out_of_memory', weight: 95, extend: 'line',
     re: /^\[ERROR\] (?:Java heap space|GC overhead limit exceeded|Metaspace|Compressed class space|Requested array size exceeds VM limit|unable to create (?:new )?native thread\b.*?)(?: -> \[Help \d+\])?$/ },
-  { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ )?Killed(?:\s.*)?$/ },
+  // bash names the command a SIGKILL ended (`script.sh: line 2: 27634 Killed   python3 train.py`): the OOM killer's,
+  // unless the command is a coreutils `timeout` told to send KILL (`-s KILL`, `--signal=SIGKILL`, `-s 9`, or `-k` after
+  // its TERM): timeout sends it to its own process group, itself included, and bash names it so.
+  { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ )?Killed(?:\s.*)?$/,
+    categoryFrom: { re: /\sKilled\s+(?:[^\s=]+=\S*\s+)*timeout\s(?:.*\s)?(?:(?:-s\s?|--signal[= ])(?:SIG)?(?:KILL|9)\s|(?:-k\s?|--kill-after[= ])\S)/, category: 'timeout' } },
   { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'indent',
     re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
   { id: 'infra.runner-lost', category: 'infrastructure', weight: 92, extend: 'line',
@@ -738,7 +758,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // is undefined`, `«Stack» …`) counts with the stack under it (`    at …`, `    ...new Bucket2 in aws-cdk-lib...`,
   // `Relates to construct:`): `«Enregistrer» …`, a French string in guillemets, has none.
   { id: 'cdk.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0,
-    re: /^\[?«[A-Z]\w*» \S/, confirmedBy: /^\[?«[A-Z]+[a-z\d]+[A-Z]|^\s+(?:at |\.{3}\S)|^Relates to construct:$/ },
+    re: /^\[?«[A-Z]\w*» \S/, confirmedBy: /^\[?«[A-Z]+[a-z\d]+[A-Z]|^\s+(?:at |\.{3}\S)|^Relates to construct:$/, rereadHead: true },
   // VitePress: `(!) Found dead link ./x in file guide/a.md`, one a link, then the build's `[vitepress] 2 dead link(s)
   // found.` (printed twice, the second with the stack).
   { id: 'vitepress.dead-link', category: 'compilation', weight: 84, extend: 'line',
@@ -850,9 +870,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // `--max-warnings`: its warnings fail the task as its errors do (ESLint's `ESLint found too many warnings (maximum:
   // 0).` says so only when there is no error), so the report is the whole output, warnings with errors, single blank
   // lines between its files, down to the next failed task's `✖ command:`. Its first problem is shown first. (Ahead of
-  // test.cross-mark, which reads `✖ …` lines.)
+  // test.cross-mark, which reads `✖ …` lines.) The cross is listr2's figure: `×` where it finds no Unicode (Windows
+  // outside CI and without Windows Terminal or VS Code, listr2's isUnicodeSupported).
   { id: 'lint-staged.max-warnings', category: 'lint', weight: 82, extend: 'paragraph', gap: 1, maxLines: 200,
-    re: /^✖ \S.* --max-warnings[= ]\d.*:$/, end: /^✖ \S.*:$/, pick: [{ re: /^\s+\d+:\d+\s/ }] },
+    re: /^[✖×] \S.* --max-warnings[= ]\d.*:$/, end: /^[✖×] \S.*:$/, pick: [{ re: /^\s+\d+:\d+\s/ }] },
   { id: 'test.cross-mark', category: 'test_failure', weight: 62, extend: 'indent',
     // esbuild marks its messages with the same `✘`: `✘ [ERROR] …` is the bundler's (webpack.error).
     re: /^\s*(?:×|✕|✗|✘|✖)\s+(?!\[(?:ERROR|WARNING)\] |failing tests:$)\S(?!.*\bproblems?\b)/ },
@@ -949,7 +970,13 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^==\d+== {2,}(?:at|by) 0x[0-9A-F]+: |^==\d+== {2}(?:Address 0x[0-9a-f]+ is |Block was alloc'd at$|Uninitialised value was created by )/ },
   // deno test's ERRORS section: a failed test's `name => ./x_test.ts:4:6` (no keyword: the `error:` line under it is
   // the headline and takes it), then what it threw, an AssertionError's values, the source line, caret and frames.
+  // Deno prints the source line as the file has it, flush left too (a one-line helper): the lines from the headline to
+  // the caret or the first frame are the message's, whatever their indent; a sanitizer's error (`error: Leaks
+  // detected:`, its advice flush left under its list) has neither, nor has a thrown value (`throw "boom"`: `error:
+  // "boom"`), and its paragraph ends it. Not an AssertionError's: @std/assert's `Values are not equal.` puts blank
+  // lines between itself, its `[Diff]` line and the diff above the caret, and it always has its frames.
   { id: 'deno.test-error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120, re: /^error: \S/,
+    message: { open: /^error: \S/, end: /^\s+(?:\^|at )/, blankEnds: /^error: (?!AssertionError\b)/ },
     under: { header: DENO_TEST_NAME_RE, through: /$^/ }, lookback: { re: DENO_TEST_NAME_RE, lines: 1, inclusive: true } },
   { id: 'js.runtime-assertion', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 120,
     re: /^error: (?:(?:Uncaught (?:\(in promise\) )?)?AssertionError\b|expect\(received\)|expect\(\w*\)\.\w+)/ },
@@ -1084,7 +1111,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // most, a passing run's `1 test passed` too) and shows the first FAILURE/ERROR line. Not a rule on those bare lines: its
   // literal would be `error`, which every compiler's error line holds (the literal index would try it on each).
   { id: 'rackunit.failed', category: 'test_failure', weight: 86, extend: 'line', re: /^\d+\/\d+ test failures$/,
-    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/, farthest: /^\d+ tests? passed$/ }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }] },
+    lookback: { re: /^raco test: /, lines: 250, inclusive: false, first: /^-{20}$/, farthest: /^\d+ tests? passed$/ }, pick: [{ re: /^(?:FAILURE|ERROR)$/ }],
+    keyFrom: /^location: / },
   { id: 'scalatest.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
     re: /^(?:\[info\] )?\s*- .* \*\*\* FAILED \*\*\*/, cont: /^\[info\] {3,}\S/ },
   // The NUnit 3 console runner: `1) Failed : Ns.Class.Test` under `Errors, Failures and Warnings`, Expected/But was below.
@@ -1772,6 +1800,16 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'eslint.error', category: 'lint', weight: 80, extend: 'line', keyLines: { also: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/ },
     re: /^\s+\d+:\d+\s+(?:error|✖)\s+\S/,
     lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 40, inclusive: true, through: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ } },
+  // ESLint's `--max-warnings` over warnings alone: under its report (each file's path, its `  2:9  warning  …` lines,
+  // `✖ 2 problems (0 errors, 2 warnings)`, `  0 errors and 1 warning potentially fixable with the `--fix` option.` when
+  // one is), `ESLint found too many warnings (maximum: 0).` (cli.js prints it only
+  // when there is no error), exit 1. The verdict takes the report, from the first file's path on, over the warnings
+  // the scanner skips, and shows the first warning first. Its paths are absolute (stylish prints each result's
+  // filePath): a relative look-alike above the report (`node --version`'s `v22.11.0`) is none of its.
+  { id: 'eslint.max-warnings', category: 'lint', weight: 80, extend: 'line', re: /^ESLint found too many warnings \(maximum: \d+\)\.$/,
+    lookback: { re: /^(?:\/|[A-Za-z]:\\)[\w@./\\-]+\.\w+$/, lines: 200, inclusive: true, farthest: /^ESLint found too many warnings /,
+      through: /^$|^\s+\d+:\d+\s+(?:warning|⚠)\s+\S|^✖ \d+ problems? \(0 errors, \d+ warnings?\)$|^ {2}0 errors and \d+ warnings? potentially fixable with the `--fix` option\.$|^(?:\/|[A-Za-z]:\\)[\w@./\\-]+\.\w+$/ },
+    pick: [{ re: /^\s+\d+:\d+\s+(?:warning|⚠)\s+\S/ }] },
   // lintrunner: `>>> Lint for path:` then `  Error (MYPY) [attr-defined]` and the message below it.
   { id: 'lintrunner.error', category: 'lint', weight: 78, extend: 'indent', maxLines: 40,
     re: /^\s*Error \([A-Z][A-Z0-9_-]*\) \S/, lookback: { re: /^>>> Lint for \S+:$/, lines: 3, inclusive: true } },
@@ -1824,7 +1862,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // warnings end in `completed successfully`.) The warnings are lines the scanner skips: the verdict takes them, from
   // the first message under the banner on, and shows that one first.
   { id: 'api-extractor.failed', category: 'lint', weight: 80, extend: 'line', re: /^API Extractor completed with (?:errors|warnings|\d+ errors and \d+ warnings)$/,
-    lookback: { re: /^Analysis will use the bundled TypeScript version /, lines: 200, inclusive: false, first: /^(?:Warning|Error): / },
+    lookback: { re: /^Analysis will use the bundled TypeScript version /, lines: 200, inclusive: false, first: /^(?:Warning|Error): /, absorbsFromFirst: true },
     pick: [{ re: /^(?:Warning|Error): / }] },
   // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
@@ -2005,10 +2043,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // A version pip did not find because it never reached the index: its retry warnings right above (`WARNING: Retrying
   // (Retry(total=0, …)) after connection broken by 'NewConnectionError(…: [Errno -2] Name or service not known')':
   // /simple/numpy/`) are the report's first lines and say why, the network's (a read timeout's too: urllib3's `Read
-  // timed out.` is no time limit of the job's).
+  // timed out.` is no time limit of the job's). Unless the index answered in the end: `(from versions: 1.26.3, …)`
+  // lists what it has, and the version asked for is not among them (`(from versions: none)` is what pip says when it
+  // never got an answer).
   { id: 'pip.resolve', category: 'dependency', weight: 86, extend: 'line', refine: true,
     lookback: { re: /^(?!WARNING: Retrying )/, lines: 40, inclusive: false },
-    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout|ReadTimeout|Proxy|SSL|Protocol)Error/, category: 'network' },
+    categoryFrom: { re: /^WARNING: Retrying .* broken by '(?:NewConnection|ConnectTimeout|ReadTimeout|Proxy|SSL|Protocol)Error/, category: 'network', unless: /\(from versions: (?!none\))/ },
     re: /Could not find a version that satisfies the requirement|No matching distribution found for|ResolutionImpossible|Cannot install .{0,1000} because these package versions have conflicting dependencies|Failed building wheel for|Could not build wheels for|pip's dependency resolver/ },
   // PubGrub's explanation (Poetry, Dart pub, uv's plain form): `Because … depends on …`, up to `version solving failed.`
   { id: 'pubgrub.resolve', category: 'dependency', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
@@ -2191,9 +2231,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // set`, dash's and BusyBox ash's `parameter not set or null`), `Syntax error: ")" unexpected`, `cd: can't cd
   // to x`, `.: cannot open x: No such file`; arithmetic on what is no integer (`$(( ${PY_VERSION} * 10 ))`): bash's `3.11 *
   // 10 : syntax error: invalid arithmetic operator (error token is …)`, dash's `arithmetic expression: expecting …`,
-  // BusyBox ash's `arithmetic syntax error`. A run: script is the workflow's: configuration.
+  // BusyBox ash's `arithmetic syntax error`; zsh's `set -u` and `${NAME?}` (`script.sh:3: NAME: parameter not set`, its
+  // place with no space, as a compiler's: only that message). A run: script is the workflow's: configuration.
   { id: 'shell.error', category: 'configuration', weight: 74, extend: 'line',
-    re: /^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter (?:null or )?not set(?: or null)?)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open|arithmetic (?:syntax error|expression: )|.*: syntax error: (?:operand expected|invalid arithmetic operator))/ },
+    re: /^\S+:\d+: \S+: parameter not set$|^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter (?:null or )?not set(?: or null)?)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open|arithmetic (?:syntax error|expression: )|.*: syntax error: (?:operand expected|invalid arithmetic operator))/ },
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
   // Ansible's failed task: `fatal: [host]: FAILED! => {"msg": …}` (or UNREACHABLE!), before git's `fatal: `; the
   // message decides the category (an undefined variable is configuration, a package that will not install a dependency).
@@ -2207,9 +2248,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // `CONFLICT (content): Merge conflict in x`, then git's verdict (`Automatic merge failed; …`, `error: could not
   // apply 1a2b3c4... message`) and hints. Its lines only, to the first that is none of git's (a blank, what the script
   // ran next: cargo's status lines are indented, which an `indent` block took); git's lists of files are tab-indented.
+  // A push the server's hook refused (` ! [remote rejected] … (protected branch hook declined)`) says why in the hook's
+  // `remote: error: …` lines above it (GitHub's `remote: error: GH006: Protected branch update failed for …`): the
+  // look-back goes on to the first of them, not past the push's own progress (`Total 3 (delta 0), …`), and shows it
+  // first: GitHub's `GH001:`/`GH006:` line first where it has one (GH001's hook prints a `remote: error: Trace: <id>`
+  // above it), a trace id never.
   { id: 'git.fatal', category: 'configuration', weight: 70, extend: 'until', refine: true,
+    pick: [{ re: /^remote: error: GH\d+: / }, { re: /^remote: error: (?!Trace: )/ }],
     re: /^fatal: |^error: (?:pathspec |src refspec |failed to push|Your local changes|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |(?:Merging|Pulling) is not possible)|^CONFLICT \([\w\/ -]+\): /,
-    end: /^(?!\t|CONFLICT \(|Auto|error: (?:could not apply|[Pp]lease) |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] /, lines: 20, inclusive: true } },
+    end: /^(?!\t|CONFLICT \(|Auto-merging |Automatic merge failed; |error: (?:could not apply|[Pp]lease) |hint: |Could not apply )/, lookback: { re: /^ ?! \[(?:remote )?rejected\] |^remote: error: /, lines: 20, inclusive: true, farthest: /^(?:Total \d+ \(delta |Writing objects: |Everything up-to-date$)/ } },
   // error_highlight (Ruby 3.1+) puts under the message a blank line, the code line as the source has it (at column 0
   // in top-level code) and a line of carets, then did_you_mean's `Did you mean?` lines, over the `\tfrom` frames.
   { id: 'ruby.exception', category: 'unknown', weight: 72, extend: 'indent', refine: true,
@@ -2327,14 +2374,15 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * (`Use -header-filter=.* to display errors from all non-system headers.`), `php -l`'s verdict on a clean file, R CMD check's passed checks (`* checking R files for syntax errors ... OK`), a
  * frame of Nim's stack trace (`…/lib/system/fatal.nim(54) sysFatal`: a procedure's name, the test's verdict under it
  * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`), bun test's verdicts on
- * tests that did not fail (`(todo) handles failure of unicode input`; in colour `✓`, `»`, `✎` at the line's start) and the header of CUnit's
+ * tests that did not fail (`(todo) handles failure of unicode input`; in colour `✓`, `»`, `✎` at the line's start, or
+ * behind concurrently's `[web] ` or `[0] `, a prefix no rule reads past) and the header of CUnit's
  * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column). The JUnit 5 console
  * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  * attw's problems of the resolutions its profile or `--ignore-resolutions` leaves aside (`(ignored per resolution) ⚠️
  * A require call resolved to an ESM JavaScript file, which is an error in Node …`) fail nothing.
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -2402,7 +2450,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
  * (`LogScanner.addFallback`).
  */
 export interface StepListing {
-  /** The step's title: its header without `##[group]` (`Run terraform fmt -check`), or the `$ …` line. */
+  /**
+   * The step's title: its header without `##[group]` (`Run terraform fmt -check`), or the `$ …` line; or the last line
+   * of the script a job log's step header lists, read as `Run <line>` (the title it would have as a step of its own).
+   */
   readonly command: RegExp;
   readonly item: RegExp;
   /** Lines among the items that are none, passed over like blank lines and left out of the block. */
