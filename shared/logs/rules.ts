@@ -677,6 +677,15 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^\s+Scenario(?: Outline)?: /, lines: 40, inclusive: true },
     cont: PY_EXCEPTION_LINE_RE,
     pick: [{ re: /^\s+Assertion Failed: / }, { re: PY_EXCEPTION_LINE_RE, last: true }] },
+  // Cucumber's (Ruby) pretty formatter: a failed step's error indented under the step, its message ending in the
+  // exception's class (`divided by 0 (ZeroDivisionError)`, `Actual: 2 (Minitest::Assertion)`), then its frames down
+  // to the feature file's own, `features/cart.feature:9:in `Then the total is 6'` (`'…'` since Ruby 3.4; two of
+  // them under a Scenario Outline's example row). That last frame is the headline: the message may hold no keyword.
+  // The scenario's line, or the Examples' table with the failing row, and the steps above are the report too.
+  { id: 'cucumber.step-failed', category: 'test_failure', weight: 86, extend: 'line',
+    re: /^\s+\S+\.feature:\d+:in [`'‘]/,
+    lookback: { re: /^\s+(?:Scenario(?: Outline| Template)?|Examples|Scenarios):/, lines: 60, inclusive: true, through: /^\s/ },
+    pick: [{ re: / \((?:[A-Z]\w*::)*[A-Z]\w*\)$/ }] },
   // Alembic's CommandError, logged then printed (`ERROR [alembic.util.messaging] msg`, `FAILED: msg`): one report;
   // Flask-Migrate logs it alone (`ERROR [flask_migrate] Error: msg`). A revision graph that does not hold together
   // (two heads, a revision no migration has) is the code's fault.
@@ -870,6 +879,12 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
       { re: /^ {4}(?:message|operator|expected):/ },
     ] },
+  // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
+  // size: wrong answer (compared using =:=)`, `\ttest x: failed`, `\ttest x: received error: …`) and a wrong
+  // answer's `ERROR:     Expected: 2` / `ERROR:     Got:      3`. Before automake's harness, whose `ERROR: t/x` it
+  // looks like.
+  { id: 'plunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 20, gap: 0,
+    re: /^ERROR: \S+\.plt?:\d+:(?:\d+:)?$/, end: /^(?!ERROR: {2,}\S|\t)/ },
   // automake's parallel test harness (`make check`): a `FAIL: tests/x` line per failed test as it ends (`ERROR:` for a
   // hard error, `XPASS:` for an unexpected pass; under tap-driver.sh one per TAP result, `FAIL: tests/x.sh 2 - name`),
   // with VERBOSE=1 then test-suite.log: a section per failed test under the same `FAIL: tests/x` line, the test's own
@@ -887,6 +902,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // later `error: while executing test …` and `error: the following build command failed …` only say so again
   // (WRAPPER_RE).
   { id: 'zig.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60, re: /^error: '[^']+' failed:/ },
+  // Ginkgo's report of a failed spec, inside `go test`'s output: `• Failure [0.001 seconds]` (Ginkgo 1; `• Failure
+  // in Spec Setup (BeforeEach) […]`, `•! Panic […]`) or `• [FAILED] [0.001 seconds]` (Ginkgo 2, `[PANICKED]`,
+  // `[TIMEDOUT]`), the spec's containers and text with their places, Gomega's message and the failing line, down to
+  // the rule of 30 dashes under it. Above the suite's `--- FAIL: TestX`, which only says the suite failed.
+  { id: 'ginkgo.failed', category: 'test_failure', weight: 89, extend: 'until', maxLines: 200, gap: 99,
+    re: /^•?!? ?(?:Failure|Panic|\[(?:FAILED|PANICKED|TIMEDOUT)\])(?: in Spec (?:Setup|Teardown) \([\w ]+\))? \[[\d.]+ seconds\]$/,
+    end: /^-{30}$/ },
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^ {4}\s*\S|^\s*$/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
   // Zig's panic handler (std.debug): `thread 2718 panic: index out of bounds: index 5, len 3`, then the stack, each
@@ -934,6 +956,11 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'sanitizer.error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80,
     re: /^==\d+==(?:ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer|WARNING: MemorySanitizer): \S|^WARNING: ThreadSanitizer: \S/,
     cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |==\d+==(?:The signal is caused by |Hint: )|\w+Sanitizer can not provide additional info\.$|HINT: )/ },
+  // UndefinedBehaviorSanitizer's report: `file.c:8:16: runtime error: signed integer overflow: …` (the stack under it
+  // with `print_stacktrace=1`); clang's runtime adds `SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior
+  // file.c:8:16 in ` flush left under it, GCC's does not. Under `-fno-sanitize-recover` it is the test's last line.
+  { id: 'sanitizer.ub-runtime-error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 40,
+    re: /^\S+:\d+:\d+: runtime error: \S/, cont: /^SUMMARY: UndefinedBehaviorSanitizer: / },
   // Go's race detector (`go test -race`, ThreadSanitizer inside Go's runtime): between two lines of `=`, `WARNING: DATA
   // RACE`, each access (`Read at 0x… by goroutine 9:`, `Previous write at …`) over its frames (the function, its
   // file:line indented deeper) and where the goroutines were created, blank lines between. The test then fails with
@@ -986,12 +1013,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // Catch2 failure in that output says why: of the output, which holds every passing case's lines too (hundreds in
   // a large suite), the prediction lists that failure and the lines under it, through GoogleTest's `[  FAILED  ] name
   // (0 ms)` (down to its next `[ RUN      ]`, `[----------]` or `[==========]`) or down to Catch2's rule (`-----`,
-  // `=====`), and the `***Exception:` line under the code.
+  // `=====`), and the `***Exception:` line under the code. A sanitizer's report in it (`==PID==ERROR:
+  // AddressSanitizer: …`, LeakSanitizer's leaks) is listed the same way, down to its SUMMARY, not its shadow bytes' map.
   { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 1000, gap: 99,
     re: /^\s*\d+\/\d+ +Test +#\d+: .*(?:\*{3}(?:Failed|Exception|Timeout|Not Run)\b|\.{3}Exit code 0x[\dA-Fa-f]+$)/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
-    pick: [{ re: /^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
-    keyLines: { belowPick: { end: /^\[(?: RUN {6}| {7}OK |  SKIPPED |-+|=+)\] |^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
+    pick: [{ re: /^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^==\d+==ERROR: \w+Sanitizer: / }],
+    keyLines: { belowPick: { end: /^\[(?: RUN {6}| {7}OK |  SKIPPED |-+|=+)\] |^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$|^Shadow bytes around the buggy address:$/, lines: 40 },
       also: /^\*{3}Exception: /, tail: { lines: QUOTED_OUTPUT_TAIL } } },
   // CTest's closing list of the tests that failed, under its summary: `The following tests FAILED:`, then a tab and
   // `  2 - wraparound (Failed)` per test (`(Subprocess aborted)`, `(SEGFAULT)`, `(Timeout)`, `(Not Run)`).
@@ -1386,6 +1414,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // should add these lines:` is advice.
   { id: 'iwyu.includes', category: 'lint', weight: 60, extend: 'until', maxLines: 200,
     re: /^\S+ should (?:add|remove) these lines:$/, end: /^(?!#include |- |(?:class|struct|namespace|template) )/ },
+  // ReScript's compiler (`rescript build`, bsb before it): each error under `We've found a bug for you!`, two spaces
+  // in, its place (`/path/src/Invoice.res:4:47-51`), the code frame, the message and the hints, blank lines between,
+  // down to the next report (an error, or a `Warning number 27`) or the build's `Failed to Compile.`
+  { id: 'rescript.error', category: 'compilation', weight: 86, extend: 'until', maxLines: 120, gap: 99,
+    re: /^\s*We've found a bug for you!$/, end: /^\s*(?:Warning number \d+|Failed to Compile\.)|^Incremental build failed\b|^FAILED:/ },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
@@ -1816,6 +1849,21 @@ export const RULES: readonly Rule[] = uniformRules([
   // rule keyed on `E` and digits would be tried on every line holding `e0`).
   { id: 'cfn-lint.warning', category: 'lint', weight: 20, extend: 'indent', maxLines: 4, re: /^[WI]\d{4} \S/,
     cont: /^\S+\.(?:ya?ml|json|template):\d+:\d+$/ },
+  // Hugo's template errors: `Error: Error building site: failed to render pages: render of "page" failed:
+  // "/path/layouts/_default/single.html:4:3": execute of template failed: template: …` (`ERROR 2026/11/28 07:31:02
+  // render of "section" failed: …` logged per page kind first; `parse failed: template: …` for a template that does
+  // not parse). The site's sources fail to build, whatever Hugo's words about where.
+  { id: 'hugo.template-error', category: 'compilation', weight: 84, extend: 'line',
+    re: /^(?:Error:|ERROR)(?: \d{4}\/\d\d\/\d\d [\d:]+)? .*: (?:parse failed|execute of template failed): template: / },
+  // `reuse lint` (REUSE, fsfe/reuse-action): its sections, `# MISSING LICENSES` (`'GPL-2.0-only' found in:` and the
+  // files), `# BAD LICENSES`, `# UNUSED LICENSES`, `# MISSING COPYRIGHT AND LICENSING INFORMATION` (`The following
+  // files have no …` and the files), then `# SUMMARY`, and the verdict the run fails on, `Unfortunately, your project
+  // is not compliant with version 3.0 of the REUSE Specification :-(`. The verdict takes the report from its first
+  // section's heading and shows the first finding.
+  { id: 'reuse.not-compliant', category: 'lint', weight: 80, extend: 'line',
+    re: /^Unfortunately, your project is not compliant with version [\d.]+ of the REUSE Specification :-\($/,
+    lookback: { re: /^# [A-Z][A-Z ,]+$/, lines: 400, inclusive: true, farthest: /^Congratulations! Your project is compliant / },
+    pick: [{ re: /^'[^']+' found in:$|^The following (?:files|licenses) / }] },
   // API Extractor (`api-extractor run`): its messages are `Warning: …` and `Error: …` lines (`Warning: You have changed
   // the API signature for this project. Please copy the file …`, `Warning: dist/x.d.ts:1:1 - (ae-missing-release-tag)
   // …`) under its `Analysis will use the bundled TypeScript version …`, and without --local its warnings fail the run
@@ -2570,7 +2618,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug)|\.lua:\d+:\d+: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
