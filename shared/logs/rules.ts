@@ -1100,6 +1100,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // reported in its box further down (alcotest.report).
   { id: 'alcotest.failed', category: 'test_failure', weight: 62, extend: 'line', re: /^(?:\s+|> )\[FAIL\] +\S+ +\d+ +\S/,
     announces: 'alcotest.report' },
+  // GNU Octave's `test` (test.m): each test block echoed as it runs, `***** assert (f (1), 2)` (`***** test` and its
+  // code a space in), then for a failure `!!!!! test failed` (`!!!!! error failed.` for an `%!error` block that did
+  // not raise the expected error) and the error: `ASSERT errors for:  …`, its table of observed and expected values.
+  { id: 'octave.test-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 60, gap: 1,
+    re: /^!{5} (?:test|error|warning) failed\.?$/, end: /^(?:>{5} |\*{5} |PASSES \d+ out of \d+ tests?)/,
+    lookback: { re: /^\*{5} /, lines: 30, inclusive: true, through: /^ / } },
   // tcltest: `==== name description FAILED`, the test's script under `==== Contents of test case:`, `---- Result was:`
   // and `---- Result should have been (exact matching):` (or `---- Test generated error; …` and the errorInfo), down to
   // `==== name FAILED`.
@@ -2379,10 +2385,12 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column). The JUnit 5 console
  * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  * attw's problems of the resolutions its profile or `--ignore-resolutions` leaves aside (`(ignored per resolution) ⚠️
- * A require call resolved to an ESM JavaScript file, which is an error in Node …`) fail nothing.
+ * A require call resolved to an ESM JavaScript file, which is an error in Node …`) fail nothing. Nor does GNU Octave's
+ * `test` echoing an `%!error` or `%!fail` block as it runs it (`***** error <N must be positive> f (0)`): its
+ * failure is the `!!!!! error failed.` under it.
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^\*{5} (?:error|fail|warning) /i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped

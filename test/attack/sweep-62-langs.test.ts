@@ -223,6 +223,25 @@ const PASSING_RUNS: PassingRun[] = [
       "test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s",
     ],
   },
+  {
+    name: "GNU Octave 7.3 test() passing, an `%!error <…>` block echoed as it runs (`***** error <N must be positive> …`)",
+    script: ["octave-cli --no-gui run_tests.m"],
+    output: [
+      ">>>>> processing clamp",
+      ">>>>> /home/runner/work/signal/signal/inst/clamp.m",
+      "***** assert (clamp (5, 0, 3), 3)",
+      "***** assert (clamp (-1, 0, 3), 0)",
+      "***** assert (clamp ([1 9], 0, 3), [1 3])",
+      ">>>>> processing moving_avg",
+      ">>>>> /home/runner/work/signal/signal/inst/moving_avg.m",
+      "***** assert (moving_avg ([1 2 3 4], 2), [1.5 2.5 3.5])",
+      "***** assert (moving_avg ([2 2 2], 1), [2 2 2])",
+      "***** error <N must be positive> moving_avg ([1 2], 0)",
+      "***** test",
+      " y = moving_avg (1:10, 5);",
+      " assert (numel (y), 6);",
+    ],
+  },
 ];
 
 describe("sweep 62: new toolchains' passing runs", () => {

@@ -400,4 +400,37 @@ describe('reports of new toolchains (session 62)', () => {
     expect(predictionLines(analysis)).toContain(lineOf(log, 'Error: Error building site'));
     expect(analysis.category).toBe('compilation');
   });
+
+  it("GNU Octave's test: each failed block's `!!!!! … failed`, the block's code above it and the error under it", async () => {
+    // Prepare: Octave 7.3, a `%!test` block calling a function with too many inputs, an `%!error <…>` block whose
+    // function raised another message.
+    const log = ghaStep('octave-cli --no-gui run_tests.m', [
+      ">>>>> processing clamp",
+      ">>>>> /home/runner/work/signal/signal/inst/clamp.m",
+      "***** assert (clamp (5, 0, 3), 3)",
+      "***** assert (clamp (-1, 0, 3), 0)",
+      "***** test",
+      " y = clamp ([1 9], 0, 3, 1);",
+      " assert (y, [1 3]);",
+      "!!!!! test failed",
+      "clamp: function called with too many inputs",
+      ">>>>> processing moving_avg",
+      ">>>>> /home/runner/work/signal/signal/inst/moving_avg.m",
+      "***** assert (moving_avg ([1 2 3 4], 2), [1.5 2.5 3.5])",
+      "***** assert (moving_avg ([2 2 2], 1), [2 2 2])",
+      "***** error <N must be positive> moving_avg ([1 2], 0)",
+      "!!!!! error failed.",
+      "Expected <N must be positive>, but got <moving_avg: invalid window>",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, '!!!!! test failed'));
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([
+      lineOf(log, '***** test'), lineOf(log, 'y = clamp ([1 9], 0, 3, 1);'), lineOf(log, 'clamp: function called with too many inputs'),
+      lineOf(log, '***** error <N must be positive>'), lineOf(log, '!!!!! error failed.'), lineOf(log, 'Expected <N must be positive>, but got'),
+    ]));
+    expect(predictionLines(analysis)).not.toContain(lineOf(log, '***** assert (clamp (5, 0, 3), 3)'));
+    expect(analysis.category).toBe('test_failure');
+  });
 });
