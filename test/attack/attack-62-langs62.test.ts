@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../shared/logs/index.js';
+
+// Attack on session 62's rules (branch langs62: Cucumber, plunit, Hugo, reuse lint, Ginkgo, UBSan, Octave, ReScript):
+// other runs of the same tools than the fixtures', real output of the tools on this machine where they are installed
+// (paths rewritten to the runner's), other versions' wordings, and other tools' lines next to the new formats. Each
+// row failed before its fix, or runs as an expected failure with the reason.
+
+/** A GitHub Actions step as the runner logs it: its script echoed in the header group, what it printed, its exit. */
+function ghaStep(script: string, output: readonly string[]): string {
+  return [`##[group]Run ${script}`, script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output,
+    '##[error]Process completed with exit code 1.'].join('\n');
+}
+
+describe("attack 62 (langs62): the session's rules on other runs of the same tools", () => {
+  it("reads Cucumber's progress formatter (`--format progress`: the failed steps flush left under `(::) failed steps (::)`) as the failed step", async () => {
+    // Prepare: Cucumber 2.4.0 (Ruby 3.1), one scenario whose last step raises (real output)
+    const log = ghaStep('bundle exec cucumber --format progress', [
+      '..F',
+      '',
+      '(::) failed steps (::)',
+      '',
+      'expected 6 got 5 (RuntimeError)',
+      "./features/step_definitions/cart_steps.rb:3:in `/^the total is (\\d+)$/'",
+      "features/cart.feature:5:in `Then the total is 6'",
+      '',
+      'Failing Scenarios:',
+      'cucumber features/cart.feature:2 # Scenario: Several units',
+      '',
+      '1 scenario (1 failed)',
+      '3 steps (1 failed, 2 passed)',
+      '0m0.031s',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cucumber.step-failed');
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it("does not read SWI-Prolog's own load error (`ERROR: /path/x.pl:2:` over `ERROR:    catch/3: Unknown procedure`) as a plunit test's failure", async () => {
+    // Prepare: swipl 9.0.4 loading a file whose directive calls an undefined predicate (real output)
+    const log = ghaStep('swipl src/main.pl', [
+      'ERROR: /home/runner/work/plq/plq/src/main.pl:2:',
+      'ERROR:    catch/3: Unknown procedure: foo/1',
+      'Warning: /home/runner/work/plq/plq/src/main.pl:2:',
+      'Warning:    Goal (directive) failed: user:foo(1)',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('plunit.failed');
+    expect(analysis.category).not.toBe('test_failure');
+  });
+
+  it("reads Hugo 0.12x's template errors (`parse of template failed:`, `execute of template failed at <.Foo>:`) as Hugo's", async () => {
+    // Prepare: the wordings of Hugo since 0.120 (tpl/tplimpl), a site built in CI
+    const parse = ghaStep('hugo --minify', [
+      'Start building sites … ',
+      'hugo v0.139.0-2c3ad2d6ab32ccd3e7e8c4c6c2e4b6ccfb5a5f8e+extended linux/amd64 BuildDate=2024-11-18T16:17:45Z VendorInfo=gohugoio',
+      '',
+      'Total in 41 ms',
+      'Error: error building site: "/home/runner/work/blog/blog/layouts/_default/taxonomy.html:44:1": parse of template failed: template: _default/taxonomy.html:44: unexpected EOF',
+    ]);
+    const execute = ghaStep('hugo --minify', [
+      'Start building sites … ',
+      'ERROR render of "page" failed: "/home/runner/work/blog/blog/layouts/_default/single.html:4:3": execute of template failed at <.Params.cover.src>: nil pointer evaluating interface {}.src',
+      'Total in 52 ms',
+      'Error: error building site: render: failed to render pages: render of "page" failed: "/home/runner/work/blog/blog/layouts/_default/single.html:4:3": execute of template failed at <.Params.cover.src>: nil pointer evaluating interface {}.src',
+    ]);
+    // Act
+    const analyses = [await analyzeLog(parse), await analyzeLog(execute)];
+    // Assert
+    expect(analyses.map((a) => [a.failures[0]?.rule, a.category])).toEqual([
+      ['hugo.template-error', 'compilation'],
+      ['hugo.template-error', 'compilation'],
+    ]);
+  });
+});
