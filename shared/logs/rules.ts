@@ -681,9 +681,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // exception's class (`divided by 0 (ZeroDivisionError)`, `Actual: 2 (Minitest::Assertion)`), then its frames down
   // to the feature file's own, `features/cart.feature:9:in `Then the total is 6'` (`'…'` since Ruby 3.4; two of
   // them under a Scenario Outline's example row). That last frame is the headline: the message may hold no keyword.
-  // The scenario's line, or the Examples' table with the failing row, and the steps above are the report too.
+  // The scenario's line, or the Examples' table with the failing row, and the steps above are the report too. The
+  // progress formatter (`--format progress`) lists the same frames flush left under `(::) failed steps (::)`.
   { id: 'cucumber.step-failed', category: 'test_failure', weight: 86, extend: 'line',
-    re: /^\s+\S+\.feature:\d+:in [`'‘]/,
+    re: /^\s*\S+\.feature:\d+:in [`'‘]/,
     lookback: { re: /^\s+(?:Scenario(?: Outline| Template)?|Examples|Scenarios):/, lines: 60, inclusive: true, through: /^\s/ },
     pick: [{ re: / \((?:[A-Z]\w*::)*[A-Z]\w*\)$/ }] },
   // Alembic's CommandError, logged then printed (`ERROR [alembic.util.messaging] msg`, `FAILED: msg`): one report;
@@ -883,9 +884,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // size: wrong answer (compared using =:=)`, `\ttest x: failed`, `\ttest x: received error: …`) and a wrong
   // answer's `ERROR:     Expected: 2` / `ERROR:     Got:      3`. Before automake's harness, whose `ERROR: t/x` it
   // looks like. The path is absolute: its `/` makes the rule's literal `error: /`, which compilers' `error: ` lines
-  // do not hold (a literal of `error: ` alone would have the rule tried on each of them).
+  // do not hold (a literal of `error: ` alone would have the rule tried on each of them). The test's line a tab in
+  // must follow: swipl's own load errors (`ERROR: /path/x.pl:2:` over `ERROR:    catch/3: Unknown procedure …`) have
+  // the same place line.
   { id: 'plunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 20, gap: 0,
-    re: /^ERROR: \/\S*\.plt?:\d+:(?:\d+:)?$/, end: /^(?!ERROR: {2,}\S|\t)/ },
+    re: /^ERROR: \/\S*\.plt?:\d+:(?:\d+:)?$/, nextLine: /^\t\S/, end: /^(?!ERROR: {2,}\S|\t)/ },
   // automake's parallel test harness (`make check`): a `FAIL: tests/x` line per failed test as it ends (`ERROR:` for a
   // hard error, `XPASS:` for an unexpected pass; under tap-driver.sh one per TAP result, `FAIL: tests/x.sh 2 - name`),
   // with VERBOSE=1 then test-suite.log: a section per failed test under the same `FAIL: tests/x` line, the test's own
@@ -1859,9 +1862,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Hugo's template errors: `Error: Error building site: failed to render pages: render of "page" failed:
   // "/path/layouts/_default/single.html:4:3": execute of template failed: template: …` (`ERROR 2026/11/28 07:31:02
   // render of "section" failed: …` logged per page kind first; `parse failed: template: …` for a template that does
-  // not parse). The site's sources fail to build, whatever Hugo's words about where.
+  // not parse). The site's sources fail to build, whatever Hugo's words about where. Since Hugo 0.120: `parse of
+  // template failed: template: …`, `execute of template failed at <.Params.x>: …`.
   { id: 'hugo.template-error', category: 'compilation', weight: 84, extend: 'line',
-    re: /^(?:Error:|ERROR)(?: \d{4}\/\d\d\/\d\d [\d:]+)? .*: (?:parse failed|execute of template failed): template: / },
+    re: /^(?:Error:|ERROR)(?: \d{4}\/\d\d\/\d\d [\d:]+)? .*: (?:parse failed: template: |parse of template failed: |execute of template failed(?:: template:| at <[^>]{1,200}>:) )/ },
   // `reuse lint` (REUSE, fsfe/reuse-action): its sections, `# MISSING LICENSES` (`'GPL-2.0-only' found in:` and the
   // files), `# BAD LICENSES`, `# UNUSED LICENSES`, `# MISSING COPYRIGHT AND LICENSING INFORMATION` (`The following
   // files have no …` and the files), then `# SUMMARY`, and the verdict the run fails on, `Unfortunately, your project
