@@ -77,3 +77,22 @@ describe("attack 62 (langs62): the session's rules on other runs of the same too
     ]);
   });
 });
+
+describe('attack 62 (langs62): other tools next to the new formats', () => {
+  it("does not put a recovered UBSan runtime error (the program went on: `ok …` under it) above a later compiler error of the same job", async () => {
+    // Prepare: gcc 12 -fsanitize=undefined without -fno-sanitize-recover (the default): the report, then the program
+    // carries on and passes; a later target does not compile (real output, paths rewritten)
+    const log = ghaStep('make test', [
+      "tests/overflow.c:3:46: runtime error: signed integer overflow: 2147483647 + 1 cannot be represented in type 'int'",
+      'ok -2147483648',
+      'ok 1 - overflow test',
+      'gcc -c src/parse.c -o src/parse.o',
+      "src/parse.c:12:5: error: 'tok' undeclared (first use in this function)",
+      'make: *** [Makefile:8: src/parse.o] Error 1',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['cc.error', 'compilation']);
+  });
+});
