@@ -962,8 +962,10 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |==\d+==(?:The signal is caused by |Hint: )|\w+Sanitizer can not provide additional info\.$|HINT: )/ },
   // UndefinedBehaviorSanitizer's report: `file.c:8:16: runtime error: signed integer overflow: …` (the stack under it
   // with `print_stacktrace=1`); clang's runtime adds `SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior
-  // file.c:8:16 in ` flush left under it, GCC's does not. Under `-fno-sanitize-recover` it is the test's last line.
-  { id: 'sanitizer.ub-runtime-error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 40,
+  // file.c:8:16 in ` flush left under it, GCC's does not. Under `-fno-sanitize-recover` it is the test's last line;
+  // without it (the default) the program goes on and may pass, the same lines printed: below the failures of other
+  // tools (a compiler's error in a later target), above a bare `make: ***`.
+  { id: 'sanitizer.ub-runtime-error', category: 'test_failure', weight: 72, extend: 'indent', maxLines: 40,
     re: /^\S+:\d+:\d+: runtime error: \S/, cont: /^SUMMARY: UndefinedBehaviorSanitizer: / },
   // Go's race detector (`go test -race`, ThreadSanitizer inside Go's runtime): between two lines of `=`, `WARNING: DATA
   // RACE`, each access (`Read at 0x… by goroutine 9:`, `Previous write at …`) over its frames (the function, its
