@@ -95,4 +95,32 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
     // Assert
     expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['cc.error', 'compilation']);
   });
+
+  it("keeps a script's own `***** ERROR *****` and `***** FAIL …` banners: Octave's echo of an `%!error` block is lowercase, an `<…>`, `id=` or code after it", async () => {
+    // Prepare: a shell script's banners (the shape Octave's echo noise entry took, upper case)
+    const log = ghaStep('./run-all.sh', [
+      'running integration suite',
+      '***** ERROR ***** deploy check failed for service api',
+      '***** FAIL  integration/api_test.sh (exit 3)',
+      'done',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: what the base read, a failure on the first banner
+    expect(analysis.failures[0]?.lines[0]?.text).toBe('***** ERROR ***** deploy check failed for service api');
+  });
+
+  it("does not take a line of prose that is ReScript's banner, without ReScript's place under it, for its compiler error", async () => {
+    // Prepare: a passing docs build quoting the banner (a changelog, a help text)
+    const log = ghaStep('make docs', [
+      'Building docs...',
+      "We've found a bug for you!",
+      '# SUMMARY',
+      'Done.',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('rescript.error');
+  });
 });
