@@ -1428,9 +1428,10 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+ should (?:add|remove) these lines:$/, end: /^(?!#include |- |(?:class|struct|namespace|template) )/ },
   // ReScript's compiler (`rescript build`, bsb before it): each error under `We've found a bug for you!`, two spaces
   // in, its place (`/path/src/Invoice.res:4:47-51`), the code frame, the message and the hints, blank lines between,
-  // down to the next report (an error, or a `Warning number 27`) or the build's `Failed to Compile.`
+  // down to the next report (an error, or a `Warning number 27`) or the build's `Failed to Compile.` Only with its
+  // place under it: the banner alone is prose.
   { id: 'rescript.error', category: 'compilation', weight: 86, extend: 'until', maxLines: 120, gap: 99,
-    re: /^\s*We've found a bug for you!$/, end: /^\s*(?:Warning number \d+|Failed to Compile\.)|^Incremental build failed\b|^FAILED:/ },
+    re: /^\s*We've found a bug for you!$/, nextLine: /^\s*\S+\.(?:resi?|rei?|mli?)[: ]\d+:\d+/, end: /^\s*(?:Warning number \d+|Failed to Compile\.)|^Incremental build failed\b|^FAILED:/ },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
@@ -2393,11 +2394,12 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  * attw's problems of the resolutions its profile or `--ignore-resolutions` leaves aside (`(ignored per resolution) ⚠️
  * A require call resolved to an ESM JavaScript file, which is an error in Node …`) fail nothing. Nor does GNU Octave's
- * `test` echoing an `%!error` or `%!fail` block as it runs it (`***** error <N must be positive> f (0)`): its
- * failure is the `!!!!! error failed.` under it.
+ * `test` echoing an `%!error` or `%!fail` block as it runs it (`***** error <N must be positive> f (0)`, `***** error
+ * id=Octave:x f (0)`, `***** error f (0)`): its failure is the `!!!!! error failed.` under it. A script's own `*****
+ * ERROR *****` banner is not that shape.
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^\*{5} (?:error|fail|warning) /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\()|fail ?\()/i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
