@@ -123,4 +123,50 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
     // Assert
     expect(analysis.failures.map((f) => f.rule)).not.toContain('rescript.error');
   });
+
+  it("puts a plain `go test` failure printed before a Ginkgo suite's failure first (`go test ./...`: one package of each)", async () => {
+    // Prepare: go 1.19, a config package's table test fails, then a Ginkgo 1.16 suite's spec (its output as in
+    // ginkgo-go-test.log)
+    const log = ghaStep('go test -v ./...', [
+      '=== RUN   TestParseDuration',
+      '    parse_test.go:14: ParseDuration("1x") = 0, want error',
+      '--- FAIL: TestParseDuration (0.00s)',
+      'FAIL',
+      'FAIL\texample.com/app/config\t0.003s',
+      '=== RUN   TestRatelimit',
+      'Running Suite: Ratelimit Suite',
+      '==============================',
+      'Random Seed: 1795909566',
+      'Will run 3 of 3 specs',
+      '',
+      '••',
+      '------------------------------',
+      '• Failure [0.001 seconds]',
+      'Limiter',
+      '/home/runner/work/app/app/ratelimit/limiter_test.go:10',
+      '  Reset',
+      '  /home/runner/work/app/app/ratelimit/limiter_test.go:28',
+      '    accepts a key it has not seen [It]',
+      '    /home/runner/work/app/app/ratelimit/limiter_test.go:34',
+      '',
+      '    Expected',
+      '        <int>: 2',
+      '    to equal',
+      '        <int>: 3',
+      '',
+      '    /home/runner/work/app/app/ratelimit/limiter_test.go:36',
+      '------------------------------',
+      '',
+      'Ran 3 of 3 Specs in 0.001 seconds',
+      'FAIL! -- 2 Passed | 1 Failed | 0 Pending | 0 Skipped',
+      '--- FAIL: TestRatelimit (0.00s)',
+      'FAIL',
+      'FAIL\texample.com/app/ratelimit\t0.004s',
+      'FAIL',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: both, in the order the run printed them
+    expect(analysis.failures.slice(0, 2).map((f) => f.rule)).toEqual(['go.test-failed', 'ginkgo.failed']);
+  });
 });
