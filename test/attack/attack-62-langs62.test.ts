@@ -169,4 +169,44 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
     // Assert: both, in the order the run printed them
     expect(analysis.failures.slice(0, 2).map((f) => f.rule)).toEqual(['go.test-failed', 'ginkgo.failed']);
   });
+
+  it("starts reuse lint's report at its own first section, not at an upper-case comment of the step's script above the install's output", async () => {
+    // Prepare: reuse 1.1.2 over a repository with one unlabelled file (real output), the step's script opening with a
+    // `# CHECK LICENSES` comment (echoed in the header group), pip's output between
+    const install = Array.from({ length: 30 }, (_, i) => `Collecting pkg${i + 1}`);
+    const log = [
+      '##[group]Run # CHECK LICENSES',
+      '# CHECK LICENSES',
+      'pip install reuse',
+      'reuse lint',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      ...install,
+      '# MISSING COPYRIGHT AND LICENSING INFORMATION',
+      '',
+      'The following files have no copyright and licensing information:',
+      '* a.py',
+      '',
+      '',
+      '# SUMMARY',
+      '',
+      '* Bad licenses:',
+      '* Deprecated licenses:',
+      '* Licenses without file extension:',
+      '* Missing licenses:',
+      '* Unused licenses:',
+      '* Used licenses:',
+      '* Read errors: 0',
+      '* Files with copyright information: 0 / 1',
+      '* Files with license information: 0 / 1',
+      '',
+      'Unfortunately, your project is not compliant with version 3.0 of the REUSE Specification :-(',
+      '##[error]Process completed with exit code 1.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine]).toEqual(['reuse.not-compliant', 37]);
+  });
 });
