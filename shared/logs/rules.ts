@@ -1875,10 +1875,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // files), `# BAD LICENSES`, `# UNUSED LICENSES`, `# MISSING COPYRIGHT AND LICENSING INFORMATION` (`The following
   // files have no …` and the files), then `# SUMMARY`, and the verdict the run fails on, `Unfortunately, your project
   // is not compliant with version 3.0 of the REUSE Specification :-(`. The verdict takes the report from its first
-  // section's heading and shows the first finding.
+  // section's heading and shows the first finding. Through the report's own lines only: an upper-case comment of the
+  // step's script (`# CHECK LICENSES`, echoed in its header) is not a section.
   { id: 'reuse.not-compliant', category: 'lint', weight: 80, extend: 'line',
     re: /^Unfortunately, your project is not compliant with version [\d.]+ of the REUSE Specification :-\($/,
-    lookback: { re: /^# [A-Z][A-Z ,]+$/, lines: 400, inclusive: true, farthest: /^Congratulations! Your project is compliant / },
+    lookback: { re: /^# [A-Z][A-Z ,]+$/, lines: 400, inclusive: true, farthest: /^Congratulations! Your project is compliant /,
+      through: /^(?:$|# [A-Z]|\* |'[^']*' found in:$|The following |Could not read)/ },
     pick: [{ re: /^'[^']+' found in:$|^The following (?:files|licenses) / }] },
   // API Extractor (`api-extractor run`): its messages are `Warning: …` and `Error: …` lines (`Warning: You have changed
   // the API signature for this project. Please copy the file …`, `Warning: dist/x.d.ts:1:1 - (ae-missing-release-tag)
