@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
 
 // Attack on session 62's rules (branch langs62: Cucumber, plunit, Hugo, reuse lint, Ginkgo, UBSan, Octave, ReScript):
 // other runs of the same tools than the fixtures', real output of the tools on this machine where they are installed
@@ -208,5 +208,35 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
     // Assert
     const top = analysis.failures[0];
     expect([top?.rule, top?.startLine]).toEqual(['reuse.not-compliant', 37]);
+  });
+
+  it("lists UBSan's `runtime error:` inside CTest's output like ASan's `==PID==ERROR:` (a test built with -fno-sanitize-recover, its output long)", async () => {
+    // Prepare: CTest 3.25 over a clang 14 UBSan test that aborts on a signed overflow after printing 60 lines
+    const printed = Array.from({ length: 60 }, (_, i) => `bucket ${i}: ${i * 3}`);
+    const log = ghaStep('ctest --test-dir build --output-on-failure', [
+      'Test project /home/runner/work/histo/histo/build',
+      '    Start 1: histo_basic',
+      '1/2 Test #1: histo_basic ......................Subprocess aborted***Exception:   0.01 sec',
+      ...printed,
+      "/home/runner/work/histo/histo/src/histo.c:8:16: runtime error: signed integer overflow: 1073741823 * 3 cannot be represented in type 'int'",
+      'SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior /home/runner/work/histo/histo/src/histo.c:8:16 in ',
+      '',
+      ...printed,
+      '    Start 2: histo_empty',
+      '2/2 Test #2: histo_empty ......................   Passed    0.00 sec',
+      '',
+      '50% tests passed, 1 tests failed out of 2',
+      '',
+      'Total Test time (real) =   0.02 sec',
+      '',
+      'The following tests FAILED:',
+      '\t  1 - histo_basic (Subprocess aborted)',
+      'Errors while running CTest',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the runtime error is among the lines listed (line 8 + 60)
+    expect(analysis.failures[0]?.rule).toBe('ctest.failed');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([7, 68]));
   });
 });
