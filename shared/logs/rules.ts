@@ -1022,11 +1022,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // a large suite), the prediction lists that failure and the lines under it, through GoogleTest's `[  FAILED  ] name
   // (0 ms)` (down to its next `[ RUN      ]`, `[----------]` or `[==========]`) or down to Catch2's rule (`-----`,
   // `=====`), and the `***Exception:` line under the code. A sanitizer's report in it (`==PID==ERROR:
-  // AddressSanitizer: …`, LeakSanitizer's leaks) is listed the same way, down to its SUMMARY, not its shadow bytes' map.
+  // AddressSanitizer: …`, LeakSanitizer's leaks) is listed the same way, down to its SUMMARY, not its shadow bytes' map;
+  // and UBSan's `file.c:8:16: runtime error: …` (a test built with `-fno-sanitize-recover`).
   { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 1000, gap: 99,
     re: /^\s*\d+\/\d+ +Test +#\d+: .*(?:\*{3}(?:Failed|Exception|Timeout|Not Run)\b|\.{3}Exit code 0x[\dA-Fa-f]+$)/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
-    pick: [{ re: /^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^==\d+==ERROR: \w+Sanitizer: / }],
+    pick: [{ re: /^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^==\d+==ERROR: \w+Sanitizer: |^\S+:\d+:\d+: runtime error: / }],
     keyLines: { belowPick: { end: /^\[(?: RUN {6}| {7}OK |  SKIPPED |-+|=+)\] |^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$|^Shadow bytes around the buggy address:$/, lines: 40 },
       also: /^\*{3}Exception: /, tail: { lines: QUOTED_OUTPUT_TAIL } } },
   // CTest's closing list of the tests that failed, under its summary: `The following tests FAILED:`, then a tab and
