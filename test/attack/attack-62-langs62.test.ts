@@ -239,4 +239,36 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
     expect(analysis.failures[0]?.rule).toBe('ctest.failed');
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([7, 68]));
   });
+
+  it("reads a Cucumber step failing in the feature's Background from its `Background:` line, with the error's message", async () => {
+    // Prepare: Cucumber 2.4.0 (Ruby 3.1), a Background step dividing by zero (real output)
+    const log = ghaStep('cucumber', [
+      'Feature: Cart',
+      '',
+      '  Background:              # features/cart.feature:2',
+      '    Given an empty cart    # features/step_definitions/cart_steps.rb:1',
+      '    And the tax rate is 20 # features/step_definitions/cart_steps.rb:4',
+      '      divided by 0 (ZeroDivisionError)',
+      "      ./features/step_definitions/cart_steps.rb:4:in `/'",
+      "      ./features/step_definitions/cart_steps.rb:4:in `/^the tax rate is (\\d+)$/'",
+      "      features/cart.feature:4:in `And the tax rate is 20'",
+      '',
+      '  Scenario: Several units  # features/cart.feature:6',
+      '    When I add 3 at 2 each # features/step_definitions/cart_steps.rb:2',
+      '    Then the total is 5    # features/step_definitions/cart_steps.rb:3',
+      '',
+      'Failing Scenarios:',
+      'cucumber features/cart.feature:6 # Scenario: Several units',
+      '',
+      '1 scenario (1 failed)',
+      '4 steps (1 failed, 2 skipped, 1 passed)',
+      '0m0.041s',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the report from the Background's line, its message listed
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine]).toEqual(['cucumber.step-failed', 7]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([9, 10, 13]));
+  });
 });
