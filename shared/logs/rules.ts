@@ -681,11 +681,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // exception's class (`divided by 0 (ZeroDivisionError)`, `Actual: 2 (Minitest::Assertion)`), then its frames down
   // to the feature file's own, `features/cart.feature:9:in `Then the total is 6'` (`'…'` since Ruby 3.4; two of
   // them under a Scenario Outline's example row). That last frame is the headline: the message may hold no keyword.
-  // The scenario's line, or the Examples' table with the failing row, and the steps above are the report too. The
+  // The scenario's line (`Example:` in Gherkin 6, `Background:` for a step of the feature's background), or the
+  // Examples' table with the failing row, and the steps above are the report too. The
   // progress formatter (`--format progress`) lists the same frames flush left under `(::) failed steps (::)`.
   { id: 'cucumber.step-failed', category: 'test_failure', weight: 86, extend: 'line',
     re: /^\s*\S+\.feature:\d+:in [`'‘]/,
-    lookback: { re: /^\s+(?:Scenario(?: Outline| Template)?|Examples|Scenarios):/, lines: 60, inclusive: true, through: /^\s/ },
+    lookback: { re: /^\s+(?:Scenario(?: Outline| Template)?|Examples?|Scenarios|Background):/, lines: 60, inclusive: true, through: /^\s/ },
     pick: [{ re: / \((?:[A-Z]\w*::)*[A-Z]\w*\)$/ }] },
   // Alembic's CommandError, logged then printed (`ERROR [alembic.util.messaging] msg`, `FAILED: msg`): one report;
   // Flask-Migrate logs it alone (`ERROR [flask_migrate] Error: msg`). A revision graph that does not hold together
