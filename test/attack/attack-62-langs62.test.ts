@@ -271,4 +271,22 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
     expect([top?.rule, top?.startLine]).toEqual(['cucumber.step-failed', 7]);
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([9, 10, 13]));
   });
+
+  it("still reads plunit's failures where the test's line is an `ERROR:` line, not a tab (plunit of SWI-Prolog 9.1 and later)", async () => {
+    // Prepare: the layout of the newer plunit's messages, each line behind `ERROR: ` (written from its message
+    // templates, not run here: Debian 12 has SWI-Prolog 9.0.4)
+    const log = ghaStep('swipl -g run_tests -t halt test/test_queue.pl', [
+      '[1/3] queue:size ..........................................  **FAILED (0.000 sec)',
+      'ERROR: /home/runner/work/plq/plq/test/test_queue.pl:11:',
+      'ERROR:     test queue:size: wrong answer (compared using =:=)',
+      'ERROR:     Expected: 2',
+      'ERROR:     Got:      3',
+      '% 1 test failed',
+      '% 2 tests passed',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.lines[0]?.line]).toEqual(['plunit.failed', 6]);
+  });
 });
