@@ -683,9 +683,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // them under a Scenario Outline's example row). That last frame is the headline: the message may hold no keyword.
   // The scenario's line (`Example:` in Gherkin 6, `Background:` for a step of the feature's background), or the
   // Examples' table with the failing row, and the steps above are the report too. The
-  // progress formatter (`--format progress`) lists the same frames flush left under `(::) failed steps (::)`.
+  // progress formatter (`--format progress`) lists the same frames flush left under `(::) failed steps (::)`. A
+  // pending step's frames are under `TODO (Cucumber::Pending)`: without --strict the run passes (`under`'s header).
   { id: 'cucumber.step-failed', category: 'test_failure', weight: 86, extend: 'line',
-    re: /^\s*\S+\.feature:\d+:in [`'‘]/,
+    re: /^\s*\S+\.feature:\d+:in [`'‘]/, under: { header: /^(?!.*(?::\d+:in |::Pending\)$))/, through: /:\d+:in / },
     lookback: { re: /^\s+(?:Scenario(?: Outline| Template)?|Examples?|Scenarios|Background):/, lines: 60, inclusive: true, through: /^\s/ },
     pick: [{ re: / \((?:[A-Z]\w*::)*[A-Z]\w*\)$/ }] },
   // Alembic's CommandError, logged then printed (`ERROR [alembic.util.messaging] msg`, `FAILED: msg`): one report;
@@ -889,7 +890,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // a tab in (or `ERROR:     test queue:size: …` in later plunits): swipl's own load errors (`ERROR: /path/x.pl:2:`
   // over `ERROR:    catch/3: Unknown procedure …`) have the same place line.
   { id: 'plunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 20, gap: 0,
-    re: /^ERROR: \/\S*\.plt?:\d+:(?:\d+:)?$/, nextLine: /^\t\S|^ERROR: +test \S/, end: /^(?!ERROR: {2,}\S|\t)/ },
+    re: /^ERROR: \/\S*\.plt?:\d+:(?:\d+:)?$/, nextLine: /^(?:\t|ERROR: +test )\S/, end: /^(?!ERROR: {2,}\S|\t)/ },
   // automake's parallel test harness (`make check`): a `FAIL: tests/x` line per failed test as it ends (`ERROR:` for a
   // hard error, `XPASS:` for an unexpected pass; under tap-driver.sh one per TAP result, `FAIL: tests/x.sh 2 - name`),
   // with VERBOSE=1 then test-suite.log: a section per failed test under the same `FAIL: tests/x` line, the test's own
@@ -1435,7 +1436,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // down to the next report (an error, or a `Warning number 27`) or the build's `Failed to Compile.` Only with its
   // place under it: the banner alone is prose.
   { id: 'rescript.error', category: 'compilation', weight: 86, extend: 'until', maxLines: 120, gap: 99,
-    re: /^\s*We've found a bug for you!$/, nextLine: /^\s*\S+\.(?:resi?|rei?|mli?)[: ]\d+:\d+/, end: /^\s*(?:Warning number \d+|Failed to Compile\.)|^Incremental build failed\b|^FAILED:/ },
+    re: /^\s*We've found a bug for you!$/, nextLine: /^\s*\S+\.(?:res|re|ml)i?[: ]\d/, end: /^\s*(?:Warning number \d+|Failed to Compile\.)|^Incremental build failed\b|^FAILED:/ },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
@@ -1872,7 +1873,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // not parse). The site's sources fail to build, whatever Hugo's words about where. Since Hugo 0.120: `parse of
   // template failed: template: …`, `execute of template failed at <.Params.x>: …`.
   { id: 'hugo.template-error', category: 'compilation', weight: 84, extend: 'line',
-    re: /^(?:Error:|ERROR)(?: \d{4}\/\d\d\/\d\d [\d:]+)? .*: (?:parse failed: template: |parse of template failed: |execute of template failed(?:: template:| at <[^>]{1,200}>:) )/ },
+    re: /^(?:Error:|ERROR)(?: \d{4}\/\d\d\/\d\d [\d:]+)? .*: (?:parse(?: of template)?|execute of template) failed(?:: template:| at <[^>]{1,200}>:) / },
   // `reuse lint` (REUSE, fsfe/reuse-action): its sections, `# MISSING LICENSES` (`'GPL-2.0-only' found in:` and the
   // files), `# BAD LICENSES`, `# UNUSED LICENSES`, `# MISSING COPYRIGHT AND LICENSING INFORMATION` (`The following
   // files have no …` and the files), then `# SUMMARY`, and the verdict the run fails on, `Unfortunately, your project
@@ -1882,7 +1883,7 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'reuse.not-compliant', category: 'lint', weight: 80, extend: 'line',
     re: /^Unfortunately, your project is not compliant with version [\d.]+ of the REUSE Specification :-\($/,
     lookback: { re: /^# [A-Z][A-Z ,]+$/, lines: 400, inclusive: true, farthest: /^Congratulations! Your project is compliant /,
-      through: /^(?:$|# [A-Z]|\* |'[^']*' found in:$|The following |Could not read)/ },
+      through: /^(?:$|# |\* |'|The |Could )/ },
     pick: [{ re: /^'[^']+' found in:$|^The following (?:files|licenses) / }] },
   // API Extractor (`api-extractor run`): its messages are `Warning: …` and `Error: …` lines (`Warning: You have changed
   // the API signature for this project. Please copy the file …`, `Warning: dist/x.d.ts:1:1 - (ae-missing-release-tag)
