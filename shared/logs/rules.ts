@@ -697,6 +697,18 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^\s+Scenario(?: Outline)?: /, lines: 40, inclusive: true },
     cont: PY_EXCEPTION_LINE_RE,
     pick: [{ re: /^\s+Assertion Failed: / }, { re: PY_EXCEPTION_LINE_RE, last: true }] },
+  // Cucumber's (Ruby) pretty formatter: a failed step's error indented under the step, its message ending in the
+  // exception's class (`divided by 0 (ZeroDivisionError)`, `Actual: 2 (Minitest::Assertion)`), then its frames down
+  // to the feature file's own, `features/cart.feature:9:in `Then the total is 6'` (`'…'` since Ruby 3.4; two of
+  // them under a Scenario Outline's example row). That last frame is the headline: the message may hold no keyword.
+  // The scenario's line (`Example:` in Gherkin 6, `Background:` for a step of the feature's background), or the
+  // Examples' table with the failing row, and the steps above are the report too. The
+  // progress formatter (`--format progress`) lists the same frames flush left under `(::) failed steps (::)`. A
+  // pending step's frames are under `TODO (Cucumber::Pending)`: without --strict the run passes (`under`'s header).
+  { id: 'cucumber.step-failed', category: 'test_failure', weight: 86, extend: 'line',
+    re: /^\s*\S+\.feature:\d+:in [`'‘]/, under: { header: /^(?!.*(?::\d+:in |::Pending\)$))/, through: /:\d+:in / },
+    lookback: { re: /^\s+(?:Scenario(?: Outline| Template)?|Examples?|Scenarios|Background):/, lines: 60, inclusive: true, through: /^\s/ },
+    pick: [{ re: / \((?:[A-Z]\w*::)*[A-Z]\w*\)$/ }] },
   // Alembic's CommandError, logged then printed (`ERROR [alembic.util.messaging] msg`, `FAILED: msg`): one report;
   // Flask-Migrate logs it alone (`ERROR [flask_migrate] Error: msg`). A revision graph that does not hold together
   // (two heads, a revision no migration has) is the code's fault.
@@ -891,6 +903,15 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
       { re: /^ {4}(?:message|operator|expected):/ },
     ] },
+  // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
+  // size: wrong answer (compared using =:=)`, `\ttest x: failed`, `\ttest x: received error: …`) and a wrong
+  // answer's `ERROR:     Expected: 2` / `ERROR:     Got:      3`. Before automake's harness, whose `ERROR: t/x` it
+  // looks like. The path is absolute: its `/` makes the rule's literal `error: /`, which compilers' `error: ` lines
+  // do not hold (a literal of `error: ` alone would have the rule tried on each of them). The test's line must follow,
+  // a tab in (or `ERROR:     test queue:size: …` in later plunits): swipl's own load errors (`ERROR: /path/x.pl:2:`
+  // over `ERROR:    catch/3: Unknown procedure …`) have the same place line.
+  { id: 'plunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 20, gap: 0,
+    re: /^ERROR: \/\S*\.plt?:\d+:(?:\d+:)?$/, nextLine: /^(?:\t|ERROR: +test )\S/, end: /^(?!ERROR: {2,}\S|\t)/ },
   // automake's parallel test harness (`make check`): a `FAIL: tests/x` line per failed test as it ends (`ERROR:` for a
   // hard error, `XPASS:` for an unexpected pass; under tap-driver.sh one per TAP result, `FAIL: tests/x.sh 2 - name`),
   // with VERBOSE=1 then test-suite.log: a section per failed test under the same `FAIL: tests/x` line, the test's own
@@ -908,6 +929,15 @@ export const RULES: readonly Rule[] = uniformRules([
   // later `error: while executing test …` and `error: the following build command failed …` only say so again
   // (WRAPPER_RE).
   { id: 'zig.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60, re: /^error: '[^']+' failed:/ },
+  // Ginkgo's report of a failed spec, inside `go test`'s output: `• Failure [0.001 seconds]` (Ginkgo 1; `• Failure
+  // in Spec Setup (BeforeEach) […]`, `•! Panic […]`) or `• [FAILED] [0.001 seconds]` (Ginkgo 2, `[PANICKED]`,
+  // `[TIMEDOUT]`), the spec's containers and text with their places, Gomega's message and the failing line, down to
+  // the rule of 30 dashes under it. Above the suite's `--- FAIL: TestX`, which only says the suite failed: printed
+  // before it, at go test's weight (its look-back does not cross the suite's unindented output), and not above
+  // another package's plain `--- FAIL` printed before it.
+  { id: 'ginkgo.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
+    re: /^•?!? ?(?:Failure|Panic|\[(?:FAILED|PANICKED|TIMEDOUT)\])(?: in Spec (?:Setup|Teardown) \([\w ]+\))? \[[\d.]+ seconds\]$/,
+    end: /^-{30}$/ },
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^ {4}\s*\S|^\s*$/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
   // Zig's panic handler (std.debug): `thread 2718 panic: index out of bounds: index 5, len 3`, then the stack, each
@@ -955,6 +985,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'sanitizer.error', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 80,
     re: /^==\d+==(?:ERROR: (?:Address|Leak|Memory|Thread|HWAddress)Sanitizer|WARNING: MemorySanitizer): \S|^WARNING: ThreadSanitizer: \S/,
     cont: /^(?:\s+#\d+ 0x[0-9a-f]+ |(?:READ|WRITE) of size \d+ |0x[0-9a-f]+ is located |(?:(?:previously )?allocated|freed) by thread |Thread T\d+ created by |(?:Direct|Indirect) leak of |SUMMARY: \w+Sanitizer: |Address 0x[0-9a-f]+ is |==\d+==(?:The signal is caused by |Hint: )|\w+Sanitizer can not provide additional info\.$|HINT: )/ },
+  // UndefinedBehaviorSanitizer's report: `file.c:8:16: runtime error: signed integer overflow: …` (the stack under it
+  // with `print_stacktrace=1`); clang's runtime adds `SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior
+  // file.c:8:16 in ` flush left under it, GCC's does not. Under `-fno-sanitize-recover` it is the test's last line;
+  // without it (the default) the program goes on and may pass, the same lines printed: below the failures of other
+  // tools (a compiler's error in a later target), above a bare `make: ***`.
+  { id: 'sanitizer.ub-runtime-error', category: 'test_failure', weight: 72, extend: 'indent', maxLines: 40,
+    re: /^\S+:\d+:\d+: runtime error: \S/, cont: /^SUMMARY: UndefinedBehaviorSanitizer: / },
   // Go's race detector (`go test -race`, ThreadSanitizer inside Go's runtime): between two lines of `=`, `WARNING: DATA
   // RACE`, each access (`Read at 0x… by goroutine 9:`, `Previous write at …`) over its frames (the function, its
   // file:line indented deeper) and where the goroutines were created, blank lines between. The test then fails with
@@ -1013,12 +1050,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // Catch2 failure in that output says why: of the output, which holds every passing case's lines too (hundreds in
   // a large suite), the prediction lists that failure and the lines under it, through GoogleTest's `[  FAILED  ] name
   // (0 ms)` (down to its next `[ RUN      ]`, `[----------]` or `[==========]`) or down to Catch2's rule (`-----`,
-  // `=====`), and the `***Exception:` line under the code.
+  // `=====`), and the `***Exception:` line under the code. A sanitizer's report in it (`==PID==ERROR:
+  // AddressSanitizer: …`, LeakSanitizer's leaks) is listed the same way, down to its SUMMARY, not its shadow bytes' map;
+  // and UBSan's `file.c:8:16: runtime error: …` (a test built with `-fno-sanitize-recover`).
   { id: 'ctest.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 1000, gap: 99,
     re: /^\s*\d+\/\d+ +Test +#\d+: .*(?:\*{3}(?:Failed|Exception|Timeout|Not Run)\b|\.{3}Exit code 0x[\dA-Fa-f]+$)/,
     end: /^\s*(?:Start +\d+: |\d+\/\d+ +Test +#\d+: |\d+% tests passed|The following tests FAILED:|Total Test time)/,
-    pick: [{ re: /^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):/ }],
-    keyLines: { belowPick: { end: /^\[(?: RUN {6}| {7}OK |  SKIPPED |-+|=+)\] |^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$/, lines: 40 },
+    pick: [{ re: /^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^==\d+==ERROR: \w+Sanitizer: |^\S+:\d+:\d+: runtime error: / }],
+    keyLines: { belowPick: { end: /^\[(?: RUN {6}| {7}OK |  SKIPPED |-+|=+)\] |^(?:\S+?:\d+|unknown file): (?:Failure|FAILED:)$|^\S+?\(\d+\): (?:error|FAILED):|^[-=]{20,}$|^Shadow bytes around the buggy address:$/, lines: 40 },
       also: /^\*{3}Exception: /, tail: { lines: QUOTED_OUTPUT_TAIL } } },
   // CTest's closing list of the tests that failed, under its summary: `The following tests FAILED:`, then a tab and
   // `  2 - wraparound (Failed)` per test (`(Subprocess aborted)`, `(SEGFAULT)`, `(Timeout)`, `(Not Run)`).
@@ -1099,6 +1138,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // reported in its box further down (alcotest.report).
   { id: 'alcotest.failed', category: 'test_failure', weight: 62, extend: 'line', re: /^(?:\s+|> )\[FAIL\] +\S+ +\d+ +\S/,
     announces: 'alcotest.report' },
+  // GNU Octave's `test` (test.m): each test block echoed as it runs, `***** assert (f (1), 2)` (`***** test` and its
+  // code a space in), then for a failure `!!!!! test failed` (`!!!!! error failed.` for an `%!error` block that did
+  // not raise the expected error) and the error: `ASSERT errors for:  …`, its table of observed and expected values.
+  { id: 'octave.test-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 60, gap: 1,
+    re: /^!{5} (?:test|error|warning) failed\.?$/, end: /^(?:>{5} |\*{5} |PASSES \d+ out of \d+ tests?)/,
+    lookback: { re: /^\*{5} /, lines: 30, inclusive: true, through: /^ / } },
   // tcltest: `==== name description FAILED`, the test's script under `==== Contents of test case:`, `---- Result was:`
   // and `---- Result should have been (exact matching):` (or `---- Test generated error; …` and the errorInfo), down to
   // `==== name FAILED`.
@@ -1414,6 +1459,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // should add these lines:` is advice.
   { id: 'iwyu.includes', category: 'lint', weight: 60, extend: 'until', maxLines: 200,
     re: /^\S+ should (?:add|remove) these lines:$/, end: /^(?!#include |- |(?:class|struct|namespace|template) )/ },
+  // ReScript's compiler (`rescript build`, bsb before it): each error under `We've found a bug for you!`, two spaces
+  // in, its place (`/path/src/Invoice.res:4:47-51`), the code frame, the message and the hints, blank lines between,
+  // down to the next report (an error, or a `Warning number 27`) or the build's `Failed to Compile.` Only with its
+  // place under it: the banner alone is prose.
+  { id: 'rescript.error', category: 'compilation', weight: 86, extend: 'until', maxLines: 120, gap: 99,
+    re: /^\s*We've found a bug for you!$/, nextLine: /^\s*\S+\.(?:res|re|ml)i?[: ]\d/, end: /^\s*(?:Warning number \d+|Failed to Compile\.)|^Incremental build failed\b|^FAILED:/ },
   // Clang, and GCC before 9, quote the offending source line as it stands (`#include <x.h>`, no `12 |` gutter) right
   // under the diagnostic, then the caret line; clang ends a file's diagnostics with `1 error generated.`. A blank
   // line ends the block, so that only the line right under the diagnostic is read as its quote. Not a build tool's
@@ -1854,6 +1905,24 @@ export const RULES: readonly Rule[] = uniformRules([
   // rule keyed on `E` and digits would be tried on every line holding `e0`).
   { id: 'cfn-lint.warning', category: 'lint', weight: 20, extend: 'indent', maxLines: 4, re: /^[WI]\d{4} \S/,
     cont: /^\S+\.(?:ya?ml|json|template):\d+:\d+$/ },
+  // Hugo's template errors: `Error: Error building site: failed to render pages: render of "page" failed:
+  // "/path/layouts/_default/single.html:4:3": execute of template failed: template: …` (`ERROR 2026/11/28 07:31:02
+  // render of "section" failed: …` logged per page kind first; `parse failed: template: …` for a template that does
+  // not parse). The site's sources fail to build, whatever Hugo's words about where. Since Hugo 0.120: `parse of
+  // template failed: template: …`, `execute of template failed at <.Params.x>: …`.
+  { id: 'hugo.template-error', category: 'compilation', weight: 84, extend: 'line',
+    re: /^(?:Error:|ERROR)(?: \d{4}\/\d\d\/\d\d [\d:]+)? .*: (?:parse(?: of template)?|execute of template) failed(?:: template:| at <[^>]{1,200}>:) / },
+  // `reuse lint` (REUSE, fsfe/reuse-action): its sections, `# MISSING LICENSES` (`'GPL-2.0-only' found in:` and the
+  // files), `# BAD LICENSES`, `# UNUSED LICENSES`, `# MISSING COPYRIGHT AND LICENSING INFORMATION` (`The following
+  // files have no …` and the files), then `# SUMMARY`, and the verdict the run fails on, `Unfortunately, your project
+  // is not compliant with version 3.0 of the REUSE Specification :-(`. The verdict takes the report from its first
+  // section's heading and shows the first finding. Through the report's own lines only: an upper-case comment of the
+  // step's script (`# CHECK LICENSES`, echoed in its header) is not a section.
+  { id: 'reuse.not-compliant', category: 'lint', weight: 80, extend: 'line',
+    re: /^Unfortunately, your project is not compliant with version [\d.]+ of the REUSE Specification :-\($/,
+    lookback: { re: /^# [A-Z][A-Z ,]+$/, lines: 400, inclusive: true, farthest: /^Congratulations! Your project is compliant /,
+      through: /^(?:$|# |\* |'|The |Could )/ },
+    pick: [{ re: /^'[^']+' found in:$|^The following (?:files|licenses) / }] },
   // API Extractor (`api-extractor run`): its messages are `Warning: …` and `Error: …` lines (`Warning: You have changed
   // the API signature for this project. Please copy the file …`, `Warning: dist/x.d.ts:1:1 - (ae-missing-release-tag)
   // …`) under its `Analysis will use the bundled TypeScript version …`, and without --local its warnings fail the run
@@ -2379,10 +2448,13 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column). The JUnit 5 console
  * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  * attw's problems of the resolutions its profile or `--ignore-resolutions` leaves aside (`(ignored per resolution) ⚠️
- * A require call resolved to an ESM JavaScript file, which is an error in Node …`) fail nothing.
+ * A require call resolved to an ESM JavaScript file, which is an error in Node …`) fail nothing. Nor does GNU Octave's
+ * `test` echoing an `%!error` or `%!fail` block as it runs it (`***** error <N must be positive> f (0)`, `***** error
+ * id=Octave:x f (0)`, `***** error f (0)`): its failure is the `!!!!! error failed.` under it. A script's own `*****
+ * ERROR *****` banner is not that shape.
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed /i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\()|fail ?\()/i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -2621,7 +2693,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings)|\.lua:\d+:\d+: |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug)|\.lua:\d+:\d+: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
