@@ -967,7 +967,7 @@ export class LogScanner {
       if (blank) this.passTallySeen('');
       // A diff's blank line inside a hunk is a context line whose space was trimmed: counted off the hunk.
       if (held !== null && openBlank && held.rule.hunks === true) takesContextLine(held);
-      if (held !== null && openBlank && held.inMessage && held.rule.message?.blankEnds?.test(held.headText) === true) held.inMessage = false;
+      if (held !== null && openBlank && held.inMessage && held.rule.message?.blankEnds?.test(bodyOf(held, held.headText)) === true) held.inMessage = false;
       // A rule that says which of its messages a blank line ends (Rule.message's `blankEnds`) keeps the others' blank
       // lines, down to their `end` (deno's assertEquals: blank lines around its `[Diff]` line, then the caret).
       const inMessage = held !== null && held.inMessage && held.rule.message?.blankEnds !== undefined;
