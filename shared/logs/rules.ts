@@ -2451,10 +2451,11 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * A require call resolved to an ESM JavaScript file, which is an error in Node …`) fail nothing. Nor does GNU Octave's
  * `test` echoing an `%!error` or `%!fail` block as it runs it (`***** error <N must be positive> f (0)`, `***** error
  * id=Octave:x f (0)`, `***** error f (0)`): its failure is the `!!!!! error failed.` under it. A script's own `*****
- * ERROR *****` banner is not that shape.
+ * ERROR *****` banner is not that shape, and the expression being case-blind, an echoed statement is read whole, to
+ * its closing `)` or `;` (`***** ERROR deploy(prod) failed: …` is a banner).
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\()|fail ?\()/i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\(.*[);]\s*$)|fail ?\(.*[);]\s*$)/i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped

@@ -110,6 +110,18 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
     expect(analysis.failures[0]?.lines[0]?.text).toBe('***** ERROR ***** deploy check failed for service api');
   });
 
+  it.each([
+    ['***** ERROR deploy(prod) failed: quota exceeded'],
+    ['***** FAIL (exit 3) integration/api_test.sh'],
+  ])("keeps a script's banner with a call-like word after ERROR or FAIL (`%s`): Octave's echo is a whole statement, ending at its `)` or `;`", async (banner) => {
+    // Prepare: a shell script's banner under NOISE_RE's case-insensitive Octave entry (review of the session's merge)
+    const log = ghaStep('./run-all.sh', ['running integration suite', banner, 'done']);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: read as a failure line of its own, not the step's last output (the fallback for a step with no such line)
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.lines[0]?.text]).toEqual(['generic.failed', banner]);
+  });
+
   it("does not take a line of prose that is ReScript's banner, without ReScript's place under it, for its compiler error", async () => {
     // Prepare: a passing docs build quoting the banner (a changelog, a help text)
     const log = ghaStep('make docs', [
