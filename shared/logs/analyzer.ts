@@ -1233,16 +1233,12 @@ export class LogScanner {
   private underOrNext(rule: Rule, body: string, annotatedText: string | null, prefix: number): Rule | null {
     const candidates = candidatePositions();
     let found: Rule | null = rule;
-    while (found !== null && found.under !== undefined && !this.standsUnder(found, found.under, prefix)) {
-      const next: number = positionOf(found) + 1;
-      found = candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
-    }
+    while (found !== null && found.under !== undefined && !this.standsUnder(found, found.under, prefix)) found = this.matchAfter(found, body, annotatedText, candidates);
     return found;
   }
 
-  /** The first rule after `rule` that matches the line (see {@link rereadUnconfirmed}). */
-  private matchAfter(rule: Rule, body: string, annotatedText: string | null): Rule | null {
-    const candidates = candidatePositions();
+  /** The first rule after `rule` that matches the line (see {@link underOrNext} and {@link rereadUnconfirmed}). */
+  private matchAfter(rule: Rule, body: string, annotatedText: string | null, candidates = candidatePositions()): Rule | null {
     const next = positionOf(rule) + 1;
     return candidates === null ? this.matchAll(body, annotatedText, next) : this.matchAmong(candidates, body, annotatedText, next);
   }
