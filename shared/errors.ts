@@ -201,6 +201,14 @@ export class NotFoundError extends Error {
   }
 }
 
+/**
+ * The analyzer's stored data (shared/logs/line-filter.generated.ts) was not computed from the current rules: at a
+ * build, which then refuses to bundle, or in a bundle, which carries no code to compute it (see shared/logs/stored.ts).
+ */
+export class StoredDataStaleError extends Error {
+  override name = 'StoredDataStaleError';
+}
+
 /** An experiment with that id is already defined. */
 export class ExperimentExistsError extends Error {
   override name = 'ExperimentExistsError';

@@ -12,6 +12,7 @@ import { INDEX_EXPRESSIONS, memoExpressions, memoExpressionsKey, SCANNER_TRIGGER
 import { blockQuestions, blockQuestionsKey } from './raw-continuation.js';
 import { LINE_PATTERN_EXPRESSIONS } from './redaction/pattern-gate.js';
 import type { StoredData } from './stored.js';
+import { StoredDataStaleError } from '../errors.js';
 
 /** The identifier a bundle's build defines as `true` once the stored data is checked fresh (see stored.ts). */
 export const STORED_DATA_FRESH_DEFINE = 'GUARD_STORED_DATA_FRESH';
@@ -41,5 +42,5 @@ export function staleStoredData(stored: Readonly<Record<StoredDataName, StoredDa
 /** Throws, naming what is stale, unless every stored datum was computed from the current inputs. */
 export function assertStoredDataFresh(stored: Readonly<Record<StoredDataName, StoredData>> = GENERATED_STORED_DATA): void {
   const stale = staleStoredData(stored);
-  if (stale.length > 0) throw new Error(`line-filter.generated.ts is stale (${stale.join(', ')}): run \`npm run build:line-filter\` before bundling`);
+  if (stale.length > 0) throw new StoredDataStaleError(`line-filter.generated.ts is stale (${stale.join(', ')}): run \`npm run build:line-filter\` before bundling`);
 }

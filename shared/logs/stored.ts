@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { StoredDataStaleError } from '../errors.js';
 
 export interface StoredData {
   readonly key: string;
@@ -51,7 +52,7 @@ declare global {
  * bundle built around that check, and it fails rather than answer from tables of other inputs.
  */
 export function storedDataStale(what: string): never {
-  throw new Error(`${what}: the stored data in line-filter.generated.ts is stale and this bundle cannot compute it (run \`npm run build:line-filter\` and build again)`);
+  throw new StoredDataStaleError(`${what}: the stored data in line-filter.generated.ts is stale and this bundle cannot compute it (run \`npm run build:line-filter\` and build again)`);
 }
 
 /** The stored bytes, when they were computed from inputs with key `key`; else null. */

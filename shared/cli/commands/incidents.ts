@@ -5,6 +5,7 @@ import { type CliIO, forTerminal } from '../io.js';
 import { NothingToReachError, findLocalRuntime, isMissingAwsCredentials } from '../local-runtime.js';
 import type { Command } from './types.js';
 import { INCIDENTS_META } from './meta.js';
+import { NotFoundError } from '../../errors.js';
 
 /** GET a read-API path; resolves to the status and parsed body. */
 export type ApiGet = (path: string, query: Record<string, string>) => Promise<{ status: number; body: unknown }>;
@@ -117,7 +118,7 @@ export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv()): 
         if (!id || !/^[A-Za-z0-9_-]{1,80}$/.test(id)) throw new UsageError('incidents show needs an incident id');
         const { status, body } = await get(`/incidents/${id}`, {});
         // Not a usage error (exit 2): the command was right, the incident is not there (exit 1, as guard experiments show).
-        if (status === 404) throw new Error(`incident ${id} not found`);
+        if (status === 404) throw new NotFoundError(`incident ${id} not found`);
         if (status !== 200) fail(status, body);
         io.out(args.flags.has('json') ? JSON.stringify(body, null, 2) : render(body as IncidentDetail));
         return 0;

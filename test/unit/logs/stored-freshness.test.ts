@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleDefines, CHARSET, PROJECT_ROOT } from '../../../infra/constructs/guard-function.js';
 import { assertStoredDataFresh, currentStoredDataKeys, GENERATED_STORED_DATA, STORED_DATA_FRESH_DEFINE, staleStoredData } from '../../../shared/logs/stored-freshness.js';
+import { StoredDataStaleError } from '../../../shared/errors.js';
 
 const outdir = mkdtempSync(join(tmpdir(), 'guard-stored-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -30,6 +31,7 @@ describe('freshness of the stored data', () => {
     // Act / Assert
     expect(staleStoredData(stale)).toEqual(['LINE_FILTER_TABLES', 'BLOCK_AUTOMATA']);
     expect(() => assertStoredDataFresh(stale)).toThrow(/stale \(LINE_FILTER_TABLES, BLOCK_AUTOMATA\).*npm run build:line-filter/);
+    expect(() => assertStoredDataFresh(stale)).toThrow(StoredDataStaleError);
   });
 
   it('keys every stored datum of the generated module', () => {
