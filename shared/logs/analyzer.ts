@@ -401,7 +401,8 @@ const SCRIPT_ECHO_RE = /\becho (?:-[en]+ )?(?:"([^"$`\\]+)"|'([^']+)')/g;
 const NO_ECHOES: readonly string[] = [];
 /**
  * The lines of a step's script read for a step listing's command (see `LogScanner.addStepListing`): a script longer
- * than that runs its checks early or is a program of its own.
+ * than that runs its checks early or is a program of its own. The header keeps one line more, so that a script of
+ * exactly this many lines is known to end where the header's copy does.
  */
 const STEP_SCRIPT_LINES = 20;
 const SETUP_STEP_RE = /^(?:Set up job|Set up runner|Initialize containers?)$/i;
@@ -711,7 +712,7 @@ export class LogScanner {
   private stepHeaderEchoes: string[] = [];
   /** Those of the current step, once its header proved the runner's. */
   private scriptEchoes: readonly string[] = NO_ECHOES;
-  /** The lines of the script a step header lists, the first {@link STEP_SCRIPT_LINES} (see {@link addStepListing}). */
+  /** The lines of the script a step header lists, the first {@link STEP_SCRIPT_LINES} and one more (see {@link addStepListing}). */
   private stepHeaderScript: string[] = [];
   /** Those of the current step, once its header proved the runner's. */
   private stepScript: readonly string[] = NO_ECHOES;
@@ -899,7 +900,7 @@ export class LogScanner {
       if (!this.stepHeaderEcho) {
         this.stepHeaderEcho = (this.stepHeaderInputs && text.startsWith('  ')) || RUNNER_SHELL_RE.test(text);
         this.stepHeaderInputs = RUNNER_INPUTS_RE.test(text);
-        if (!this.stepHeaderEcho && this.stepHeaderScript.length < STEP_SCRIPT_LINES) this.stepHeaderScript.push(text);
+        if (!this.stepHeaderEcho && this.stepHeaderScript.length <= STEP_SCRIPT_LINES) this.stepHeaderScript.push(text);
         // A spacer (`echo " "`) says nothing: a blank line above a diff is no message about it.
         if (text.includes('echo ')) {
           for (const m of text.matchAll(SCRIPT_ECHO_RE)) {
@@ -2222,7 +2223,7 @@ export class LogScanner {
     // step's output ends with its. Not one above it (`npx remark --frail --quiet docs`, silent when it passes, then a
     // check of generated files listing stale ones), nor in a script longer than the lines the header lists.
     const script = this.stepScript.slice(1).filter((line) => line.trim() !== '');
-    const lastCommand = this.stepScript.length < STEP_SCRIPT_LINES ? script.at(-1) : undefined;
+    const lastCommand = this.stepScript.length <= STEP_SCRIPT_LINES ? script.at(-1) : undefined;
     const titles = lastCommand === undefined ? [this.section.title] : [this.section.title, `Run ${lastCommand}`];
     const listing = STEP_LISTINGS.find((l) => titles.some((title) => l.command.test(title)));
     if (listing === undefined) return false;
