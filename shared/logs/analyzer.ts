@@ -677,9 +677,11 @@ export class LogScanner {
   private scannedLine = 0;
   /** Whether {@link rereadUnconfirmed} is reading a dropped block's lines again. */
   private rereading = false;
-  /** The rule of the block {@link rereadUnconfirmed} dropped, not asked again of its headline, `droppedHeadLine`. */
+  /**
+   * The rule of the block {@link rereadUnconfirmed} dropped, not asked again of its lines while they are re-read: none
+   * of them confirmed it, so a block of it opened on one would be dropped in turn, and not read again.
+   */
   private droppedRule: Rule | null = null;
-  private droppedHeadLine = 0;
   /** The reading of a script's output behind npm's prefix with the tools' rules. */
   private readonly npmOutput = new NpmOutput({
     inFailureList: () => this.inFailureList,
@@ -1073,7 +1075,7 @@ export class LogScanner {
       annotated = prefix === 0 && text.startsWith('##[error]');
       const body = annotated ? text.slice(9) : task;
       rule = this.match(body, annotated ? text : null);
-      if (rule !== null && rule === this.droppedRule && line === this.droppedHeadLine) rule = this.matchAfter(rule, body, annotated ? text : null);
+      if (rule !== null && rule === this.droppedRule) rule = this.matchAfter(rule, body, annotated ? text : null);
       if (rule !== null && rule.under !== undefined) rule = this.underOrNext(rule, body, annotated ? text : null, prefix);
       // A script's output behind npm's prefix is read past it with the tools' rules (see npm-output.ts).
       const own = annotated || rule === null ? null : this.npmOutput.readPast(text, task, rule, prefix);
@@ -1825,12 +1827,11 @@ export class LogScanner {
     if (this.rereading) return;
     // Its headline too, by the rules after its own, where the rule says so (Rule.rereadHead): a line a later rule
     // reads (`«Deploy» failed: connection refused`, a script's tag in guillemets where cdk.error's one-word codes
-    // wanted a stack) is that rule's failure. Not when its lines were read so while it was open (readHeldLines).
+    // wanted a stack) is that rule's failure. So are its other lines that rule matches (`«Notify» failed: ECONNRESET`
+    // right under it): a block of the dropped rule opened on one would hold the lines under it (a compiler's error)
+    // and be dropped unread. Not when its lines were read so while it was open (readHeldLines).
     const fromHead = block.rule.rereadHead === true && block.rereadFrom === block.headLine + 1;
-    if (fromHead) {
-      this.droppedRule = block.rule;
-      this.droppedHeadLine = block.headLine;
-    }
+    if (fromHead) this.droppedRule = block.rule;
     this.rescan(fromHead ? block.headLine : block.rereadFrom, block.endLine);
     this.droppedRule = null;
   }

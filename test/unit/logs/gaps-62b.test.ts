@@ -40,3 +40,24 @@ describe("a step script of exactly the lines the header keeps: its last line is 
     expect(analysis.failures.map((f) => f.rule)).not.toContain('terraform.fmt-check');
   });
 });
+
+describe('two guillemet-tagged script lines in a row (cdk.error look-alikes), then a compiler error', () => {
+  it("reads the compiler error and the second tag's network error, each once", async () => {
+    // Prepare
+    const log = ['«Deploy» failed: connection refused', '«Notify» failed: ECONNRESET', "src/app.ts(3,5): error TS2304: Cannot find name 'x'.", ''];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const found = analysis.failures.map((f) => [f.rule, f.startLine, f.occurrences ?? 1]);
+    expect(found).toContainEqual(['tsc.error', 3, 1]);
+    expect(analysis.failures.flatMap((f) => [f.startLine, ...(f.repeats ?? []).map((r) => r.startLine)])).toContain(2);
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('cdk.error');
+  });
+
+  it('still reads two one-word names in guillemets of a UI string check as nothing', async () => {
+    // Act
+    const analysis = await analyzeLog(['Vérification des libellés', '«Enregistrer» manque dans fr.json', '«Annuler» manque dans fr.json', 'ok'].join('\n'));
+    // Assert
+    expect(analysis.failures).toEqual([]);
+  });
+});
