@@ -61,3 +61,40 @@ describe('two guillemet-tagged script lines in a row (cdk.error look-alikes), th
     expect(analysis.failures).toEqual([]);
   });
 });
+
+describe('exit 137 from `timeout -s KILL` later in a pipeline: bash names it on its job report’s next line', () => {
+  // Real output of GNU coreutils 9.1 timeout under bash 5.2.15 (`bash --noprofile --norc -eo pipefail script.sh`, as a
+  // step with `shell: bash` runs): a pipeline's report puts each later command on a line of its own, its pid, its
+  // status and `| command`.
+  const step = (command: string, report: readonly string[]): string =>
+    [
+      '##[group]Run echo start',
+      'echo start',
+      command,
+      'shell: /usr/bin/bash --noprofile --norc -eo pipefail {0}',
+      '##[endgroup]',
+      'start',
+      ...report,
+      '##[error]Process completed with exit code 137.',
+    ].join('\n');
+
+  it.each([
+    ['yes | timeout -s KILL 1 sleep 5', ['/home/runner/work/_temp/a1b2.sh: line 2: 28060 Broken pipe             yes', '     28061 Killed                  | timeout -s KILL 1 sleep 5']],
+    ['seq 3 | timeout --signal=KILL 1 sleep 5', ['/home/runner/work/_temp/a1b2.sh: line 2: 28261 Done                    seq 3', '     28262 Killed                  | timeout --signal=KILL 1 sleep 5']],
+  ])('reads `%s` killed as a timeout, at the Killed line', async (command, report) => {
+    // Act
+    const analysis = await analyzeLog(step(command, report));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.category, analysis.failures[0]?.startLine]).toEqual(['infra.killed', 'timeout', 8]);
+  });
+
+  it('still reads another command SIGKILLed later in a pipeline as out of memory', async () => {
+    // Prepare: `yes | sh -c "kill -9 \$\$"`, the same report for a command the kernel killed
+    const report = ['/home/runner/work/_temp/a1b2.sh: line 2: 28258 Broken pipe             yes', '     28259 Killed                  | sh -c "kill -9 \\$\\$"'];
+    // Act
+    const analysis = await analyzeLog(step('yes | sh -c "kill -9 \\$\\$"', report));
+    // Assert
+    expect(analysis.category).toBe('out_of_memory');
+    expect(analysis.failures.map((f) => f.category)).not.toContain('timeout');
+  });
+});
