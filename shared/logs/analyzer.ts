@@ -424,6 +424,13 @@ const ACTIONS_EXEC_RULE: Rule = uniformRule({ id: 'cascade.actions-exec', catego
 /** xargs (GNU's, BusyBox's) exits 124 too, when a command it ran exited 255: it says so as it stops, right above the marker. */
 const XARGS_255_RE = /^xargs: .+: exited with status 255; aborting$/;
 const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
+/**
+ * Exit 137 when bash named no command it killed (one inside a command substitution, `out=$(timeout -s KILL 60 ./slow)`,
+ * gets no job report) in a step whose script runs coreutils `timeout` told to send KILL (`-s KILL`, `--signal=SIGKILL`,
+ * `-s 9`, or `-k` after its TERM): the time limit's KILL, the likelier reading than the OOM killer's.
+ */
+const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
+const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[\s;&|(`])timeout\s(?:.*\s)?(?:(?:-s\s?|--signal[= ])(?:SIG)?(?:KILL|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {
@@ -984,12 +991,15 @@ export class LogScanner {
       this.closeOpen();
       this.quotePastLimit = null;
       // Exit 137 is SIGKILL, in CI nearly always the OOM killer: the marker is itself the evidence, unless the step
-      // already said so (bash's `line 2:  7578 Killed  python3 train.py` right above it names the process). Exit 124
+      // already said so (bash's `line 2:  7578 Killed  python3 train.py` right above it names the process), or its script
+      // runs a `timeout` that sends KILL (see TIMEOUT_KILL_EXIT_RULE). Exit 124
       // is `timeout`'s, when nothing else in the step said what failed; an action's tool failing closes its report.
       const annotated = text.startsWith(ANNOTATION);
       const status =
         marker.code === 137
-          ? this.lastFindingOf(this.section)?.rule.category === 'out_of_memory' ? null : OOM_RULE
+          ? this.lastFindingOf(this.section)?.rule.category === 'out_of_memory'
+            ? null
+            : this.stepScript.some((command) => SCRIPT_TIMEOUT_KILL_RE.test(command)) ? TIMEOUT_KILL_EXIT_RULE : OOM_RULE
           : marker.code === 124
             ? this.saidWhatFailed(this.section, line) || this.xargsAborted(line) ? null : TIMEOUT_EXIT_RULE
             : annotated && ACTIONS_EXEC_RE.test(text.slice(ANNOTATION.length)) && this.saidWhatFailed(this.section, line) ? ACTIONS_EXEC_RULE : null;

@@ -98,3 +98,53 @@ describe('exit 137 from `timeout -s KILL` later in a pipeline: bash names it on 
     expect(analysis.failures.map((f) => f.category)).not.toContain('timeout');
   });
 });
+
+describe('exit 137 with no report from bash: a `timeout` told to send KILL in the step’s script', () => {
+  // Real output of GNU coreutils 9.1 timeout under bash 5.2.15 (`bash --noprofile --norc -eo pipefail script.sh`): a
+  // command killed inside a command substitution gets no job report, the step's exit status is all there is.
+  const step = (script: readonly string[]): string =>
+    [
+      `##[group]Run ${script[0]}`,
+      ...script,
+      'shell: /usr/bin/bash --noprofile --norc -eo pipefail {0}',
+      '##[endgroup]',
+      'start',
+      '##[error]Process completed with exit code 137.',
+    ].join('\n');
+
+  it.each(['out=$(timeout -k 1 1 sh -c "trap \\"\\" TERM; sleep 5")', 'report=$(timeout -s KILL 60 ./slow)', 'report=$(timeout --signal=SIGKILL 10m ./slow)'])(
+    'reads a step running `%s` as a timeout',
+    async (command) => {
+      // Act
+      const analysis = await analyzeLog(step(['echo start', command, 'echo "$out"']));
+      // Assert
+      expect(analysis.category).toBe('timeout');
+      expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['exit.timeout-kill', 8]);
+    },
+  );
+
+  it('still reads a step whose timeout sends TERM, its command killed all the same, as out of memory', async () => {
+    // Prepare: `out=$(timeout 1 sh -c "kill -9 \$\$")`, the same silence
+    // Act
+    const analysis = await analyzeLog(step(['echo start', 'out=$(timeout 1 sh -c "kill -9 \\$\\$")', 'echo "$out"']));
+    // Assert
+    expect(analysis.category).toBe('out_of_memory');
+  });
+
+  it('still reads a command bash names as killed, under a script that also runs timeout -s KILL, as out of memory', async () => {
+    // Prepare
+    const log = [
+      '##[group]Run timeout -s KILL 30 ./warm-cache',
+      'timeout -s KILL 30 ./warm-cache',
+      'python3 train.py',
+      'shell: /usr/bin/bash --noprofile --norc -eo pipefail {0}',
+      '##[endgroup]',
+      '/home/runner/work/_temp/a1b2.sh: line 2:  7578 Killed                  python3 train.py',
+      '##[error]Process completed with exit code 137.',
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['infra.killed', 'out_of_memory']);
+  });
+});
