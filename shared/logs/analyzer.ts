@@ -785,12 +785,7 @@ export class LogScanner {
   skip(line: number, bytes: Buffer, start: number, end: number): boolean {
     // gh's layout: taken only behind the very columns of the last line read, before gh's timestamp (the step goes on,
     // and the text is what `cleanGhCliLine` leaves), and read from past them as the line filter read it.
-    if (this.ghCliFormat) {
-      const columns = this.ghCliColumns;
-      if (columns === null || end - start < columns.length || bytes.compare(columns, 0, columns.length, start, start + columns.length) !== 0) return false;
-      start += columns.length;
-      if (!ghTimestampAt(bytes, start, end)) return false;
-    }
+    if (this.ghCliFormat && (start = this.pastGhCliColumns(bytes, start, end)) === -1) return false;
     const open = this.open;
     if (open === null) {
       if (!this.idleButSummary() || (this.tallySeen.size > 0 && !this.passesSummary(bytes, start, end))) return false;
@@ -798,6 +793,16 @@ export class LogScanner {
       return true;
     }
     return this.absorb(open, line, bytes, start, end);
+  }
+
+  /**
+   * Where the text of the raw line `bytes[start, end)` starts, in gh's layout, when the line stays in the step of the
+   * last line read (the same job and step columns, then gh's timestamp: what `cleanGhCliLine` strips); else -1.
+   */
+  private pastGhCliColumns(bytes: Buffer, start: number, end: number): number {
+    const columns = this.ghCliColumns;
+    if (columns === null || end - start < columns.length || bytes.compare(columns, 0, columns.length, start, start + columns.length) !== 0) return -1;
+    return ghTimestampAt(bytes, start + columns.length, end) ? start + columns.length : -1;
   }
 
   /**
