@@ -353,6 +353,27 @@ describe("gh's layouts on the line filter's fast path (session 62)", () => {
     }, 120_000);
   }
 
+  it('gives what reading every line gives where columns change, lose their timestamp, or quote another step, mid-chunk', async () => {
+    // Arrange: ordinary lines between failures, with every kind of line the scanner must read rather than take unread.
+    const ts = '2024-05-01T10:11:12.1234567Z';
+    const lines: string[] = [];
+    for (let k = 0; k < 3000; k++) {
+      const step = k < 1000 ? 'Run tests' : k < 2000 ? 'Run lint' : 'UNKNOWN STEP';
+      const job = k < 2500 ? 'build' : 'lint';
+      const text = k % 97 === 5 ? `src/app.ts(${k},3): error TS2322: Type 'string' is not assignable to type 'number'.` : `ordinary output ${k}`;
+      // Just above a failure's first line, where its text is the failure's context; a step between failures.
+      if (k % 97 === 4) lines.push(`${job}\t${step}\tno timestamp here: ${text}`);
+      else if (k % 291 === 50) lines.push(`${job}\tRun build\t${ts} quoted: ${text}`);
+      else if (k % 97 === 3) lines.push(`${job}\t${step}\t\uFEFF${ts.slice(0, 19)}Z ${text}`);
+      else lines.push(`${job}\t${step}\t${ts} ${text}`);
+    }
+    // Act
+    const { everyLine, fast } = await analyzedBothWays(Buffer.from(lines.join('\n'), 'utf8'));
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect(everyLine.failures.length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('takes most lines of a gh-layout log unread, behind their columns, and reads each line whose columns change', async () => {
     // Arrange: every fourth corpus log in gh's per-step layout, one after another under two jobs.
     const layout = GH_LAYOUTS.find((l) => l.name === 'gh run view --log, per-step logs')!;
