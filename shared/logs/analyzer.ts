@@ -34,7 +34,7 @@ import {
   WRAPPER_RE,
   type Rule,
 } from './rules.js';
-import { cleanLine, ghCliColumnsOf, headAndTail, type LogReadMeta, opensGhCliLayout, timestampOf } from './reader.js';
+import { cleanLine, ghCliColumnsOf, ghTimestampAt, headAndTail, type LogReadMeta, opensGhCliLayout, timestampOf } from './reader.js';
 import {
   candidatePositions,
   CASCADE_AT,
@@ -733,6 +733,9 @@ export class LogScanner {
   private ghCliHeaderRead = false;
   /** Whether the log is in the `gh run view --log` format (decided on its first lines, as the reader decides). */
   private ghCliFormat = false;
+  /** `gh run view --log` format: the step column of the last line read, and that line's columns as bytes (see {@link skip}). */
+  private ghCliStepColumn = '';
+  private ghCliColumns: Buffer | null = null;
   private readonly steps: readonly JobStep[];
   private readonly baseline: BaselineLookup | null;
 
@@ -769,7 +772,7 @@ export class LogScanner {
 
   /**
    * True while a line can change nothing but the ring: no block open or awaiting context, no step header being
-   * skipped, no failure-list item pending, not the `gh run view` format (whose every line names its step), no task
+   * skipped, no failure-list item pending (in gh's layout, behind the columns of the last line read: see {@link skip}), no task
    * named (a learnt `web: ` is read past on any line, which the line filter cannot tell: naming every `name: `
    * line cost ~0.8 % of the instructions on real logs, so a log that names a task is read whole from there). Then
    * a line that none of the scanner's triggers (`SCANNER_TRIGGERS` in dispatch.ts) can match may be skipped.
@@ -780,7 +783,7 @@ export class LogScanner {
 
   /** {@link idle} but for a remembered run summary ({@link tallySeen}), which a line changes as {@link passesSummary} reads. */
   private idleButSummary(): boolean {
-    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && !this.ghCliFormat && !this.tasksNamed && this.quotePastLimit === null;
+    return this.open === null && this.awaiting.length === 0 && this.stepHeaderLeft === 0 && !this.listItemPending && !this.tasksNamed && this.quotePastLimit === null;
   }
 
   /**
@@ -790,6 +793,9 @@ export class LogScanner {
    * be read ({@link push}).
    */
   skip(line: number, bytes: Buffer, start: number, end: number): boolean {
+    // gh's layout: taken only behind the very columns of the last line read, before gh's timestamp (the step goes on,
+    // and the text is what `cleanGhCliLine` leaves), and read from past them as the line filter read it.
+    if (this.ghCliFormat && (start = this.pastGhCliColumns(bytes, start, end)) === -1) return false;
     const open = this.open;
     if (open === null) {
       if (!this.idleButSummary() || (this.tallySeen.size > 0 && !this.passesSummary(bytes, start, end))) return false;
@@ -797,6 +803,16 @@ export class LogScanner {
       return true;
     }
     return this.absorb(open, line, bytes, start, end);
+  }
+
+  /**
+   * Where the text of the raw line `bytes[start, end)` starts, in gh's layout, when the line stays in the step of the
+   * last line read (the same job and step columns, then gh's timestamp: what `cleanGhCliLine` strips); else -1.
+   */
+  private pastGhCliColumns(bytes: Buffer, start: number, end: number): number {
+    const columns = this.ghCliColumns;
+    if (columns === null || end - start < columns.length || bytes.compare(columns, 0, columns.length, start, start + columns.length) !== 0) return -1;
+    return ghTimestampAt(bytes, start + columns.length, end) ? start + columns.length : -1;
   }
 
   /**
@@ -818,7 +834,7 @@ export class LogScanner {
    */
   private absorb(open: Block, line: number, bytes: Buffer, start: number, end: number): boolean {
     // A task's block reads its lines without the task's prefix, which the bytes do not show: they are read.
-    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || this.ghCliFormat || open.taskPrefix !== '' || this.quotePastLimit !== null || this.tallySeen.size > 0) return false;
+    if (this.awaiting.length > 0 || this.stepHeaderLeft > 0 || this.listItemPending || open.taskPrefix !== '' || this.quotePastLimit !== null || this.tallySeen.size > 0) return false;
     // A block that names its key lines judges each line by its text and the line before it; one not yet confirmed
     // waits for the line that confirms it.
     // A diff's lines are counted off its hunks (see Rule.hunks).
@@ -1154,6 +1170,10 @@ export class LogScanner {
     if (columns === null) return;
     const [job, step] = columns;
     const first = !this.ghCliFormat;
+    if (first || job !== this.ghCliJob || step !== this.ghCliStepColumn) {
+      this.ghCliStepColumn = step;
+      this.ghCliColumns = Buffer.from(`${job}\t${step}\t`);
+    }
     this.ghCliFormat = true;
     // A new job starts with its set-up even where its step has the name of the last job's (a matrix's `Run npm test`).
     const newJob = !first && job !== this.ghCliJob;

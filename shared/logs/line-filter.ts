@@ -73,6 +73,17 @@ function columnOneAt(bytes: Uint8Array, i: number, end: number): number {
   return at < end && bytes[at] === 71 /* G */ ? at + 1 - i : 0;
 }
 
+/** Just past the second tab of the line at `i` (gh's job and step columns), or `i` when it has fewer before its LF. */
+function columnsEnd(bytes: Uint8Array, i: number, end: number): number {
+  let tabs = 0;
+  for (let j = i; j < end; j++) {
+    const b = bytes[j] as number;
+    if (b === LF) break;
+    if (b === 9 && ++tabs === 2) return j + 1;
+  }
+  return i;
+}
+
 /** Row offsets instead of state numbers: the loop then adds a class without multiplying. */
 function rowTable(dfa: ByteDfa, columns: number): Int32Array {
   const table = new Int32Array(dfa.next.length);
@@ -114,7 +125,7 @@ function automataFor(triggers: LineTriggers): ByteDfaSet {
 /** The WebAssembly pass's exports (see line-filter.wat). */
 interface FilterExports {
   readonly memory: WasmMemory;
-  flag(from: number, end: number, out: number, classes: number, anyStart: number, anyHit: number, atStart: number, atHit: number, dead: number, endColumn: number): number;
+  flag(from: number, end: number, out: number, classes: number, anyStart: number, anyHit: number, atStart: number, atHit: number, dead: number, endColumn: number, gh: number): number;
 }
 
 export class LineFilter {
@@ -174,21 +185,23 @@ export class LineFilter {
    * The lines of `bytes[from, to)`, in order, one entry each: where its `\n` is, from `from`, with the top bit set
    * ({@link NAMED}: the entry is negative) when the line may hold a trigger. `to` must be just past a `\n`. The
    * reader then finds the lines without looking for their ends again. The returned array is reused by the next call.
+   * With `gh` (gh's layout, `job<TAB>step<TAB>` before each line) a line is read from just past its second tab (see
+   * {@link columnsEnd}); the reader reads any line whose columns it cannot vouch for.
    */
-  flag(bytes: Buffer, from: number, to: number): Int32Array {
+  flag(bytes: Buffer, from: number, to: number, gh = false): Int32Array {
     const wasm = this.wasm;
-    if (wasm === null) return this.flagInJs(bytes, from, to);
+    if (wasm === null) return this.flagInJs(bytes, from, to, gh);
     const { anyStart, anyHit, atStart, atHit, dead, input } = this.wasmRows;
     const length = to - from;
     const output = input + ((length + 3) & ~3);
     ensureMemory(wasm.memory, output + length * 4);
     new Uint8Array(wasm.memory.buffer, input, length).set(bytes.subarray(from, to));
-    const count = wasm.flag(input, input + length, output, 0, anyStart, anyHit, atStart, atHit, dead, this.endColumn * 4);
+    const count = wasm.flag(input, input + length, output, 0, anyStart, anyHit, atStart, atHit, dead, this.endColumn * 4, gh ? 1 : 0);
     return new Int32Array(wasm.memory.buffer, output, count);
   }
 
   /** The same pass in JavaScript: where WebAssembly is unavailable, and the reference the tests compare with. */
-  flagInJs(bytes: Buffer, from: number, to: number): Int32Array {
+  flagInJs(bytes: Buffer, from: number, to: number, gh = false): Int32Array {
     const { classOf, anywhere, atStart, anywhereStart, atStartStart, deadRow, endColumn } = this;
     // One entry per line at most, and a line holds at least its `\n`.
     if (this.lineEnds.length < to - from) this.lineEnds = new Int32Array(to - from);
@@ -196,7 +209,7 @@ export class LineFilter {
     let count = 0;
     let u = anywhereStart;
     let a = atStartStart;
-    let i = from;
+    let i = gh ? columnsEnd(bytes, from, to) : from;
     while (i < to) {
       const b = bytes[i] as number;
       let hit = false;
@@ -210,6 +223,7 @@ export class LineFilter {
             u = anywhereStart;
             a = atStartStart;
             i += columnOne || 1;
+            if (gh && b === LF) i = columnsEnd(bytes, i, to);
             continue;
           }
         } else if (b === ESC) {
@@ -232,7 +246,7 @@ export class LineFilter {
       if (hit) {
         const lf = bytes.indexOf(LF, i);
         lines[count++] = (lf - from) | NAMED;
-        i = lf + 1;
+        i = gh ? columnsEnd(bytes, lf + 1, to) : lf + 1;
         u = anywhereStart;
         a = atStartStart;
         continue;

@@ -196,19 +196,39 @@
           (then (return (i32.const 3))))))
     (i32.const 0))
 
+  ;; gh's layout (`gh run view --log`): where the line at $i goes on past its job and step columns, just after its
+  ;; second tab, or $i when it has fewer than two before its LF. Whether those are gh's columns (and the same as the
+  ;; line before's) is the reader's to check (LineGate.skip): a line it cannot check is read.
+  (func $columns (param $i i32) (param $end i32) (result i32)
+    (local $j i32) (local $b i32) (local $tabs i32)
+    (local.set $j (local.get $i))
+    (block $found
+      (loop $scan
+        (br_if $found (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $b (i32.load8_u (local.get $j)))
+        (br_if $found (i32.eq (local.get $b) (i32.const 10)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (if (i32.eq (local.get $b) (i32.const 9))
+          (then
+            (if (local.get $tabs) (then (return (local.get $j))))
+            (local.set $tabs (i32.const 1))))
+        (br $scan)))
+    (local.get $i))
+
   ;; One i32 per line of [$i, $end) at $out (see the memory layout); returns how many it wrote. $endColumn is
   ;; the offset of each row's end column (see byte-dfa.ts): read where a line or a `\r` segment ends, it is the
   ;; HIT row when the text may match with nothing after it (a trailing word boundary).
   (func (export "flag")
     (param $i i32) (param $end i32) (param $out i32) (param $classes i32)
     (param $anyStart i32) (param $anyHit i32) (param $atStart i32) (param $atHit i32) (param $dead i32)
-    (param $endColumn i32)
+    (param $endColumn i32) (param $gh i32)
     (result i32)
     (local $b i32) (local $c i32) (local $u i32) (local $a i32) (local $start i32) (local $o i32) (local $e i32)
     (local.set $start (local.get $i))
     (local.set $o (local.get $out))
     (local.set $u (local.get $anyStart))
     (local.set $a (local.get $atStart))
+    (if (local.get $gh) (then (local.set $i (call $columns (local.get $i) (local.get $end)))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
@@ -230,6 +250,11 @@
                   (local.set $u (local.get $anyStart))
                   (local.set $a (local.get $atStart))
                   (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  ;; In gh's layout a line's text starts past its columns.
+                  (if (local.get $gh)
+                    (then
+                      (if (i32.eq (local.get $b) (i32.const 10))
+                        (then (local.set $i (call $columns (local.get $i) (local.get $end)))))))
                   (br $next)))
               (if (i32.eq (local.get $b) (i32.const 27))
                 (then
@@ -282,6 +307,7 @@
         (i32.store (local.get $o) (i32.or (i32.sub (local.get $i) (local.get $start)) (i32.const 0x80000000)))
         (local.set $o (i32.add (local.get $o) (i32.const 4)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (if (local.get $gh) (then (local.set $i (call $columns (local.get $i) (local.get $end)))))
         (local.set $u (local.get $anyStart))
         (local.set $a (local.get $atStart))
         (br $next)))

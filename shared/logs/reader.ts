@@ -65,6 +65,25 @@ export const GH_CLI_LEAD_LINES = 4;
 // command's echo or on the log's first line.
 const GH_CLI_LEAD_RE = /^[^\t]{1,200}\t[^\t]{0,200}\t\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z/;
 
+/** `GH_CLI_PREFIX_RE`'s look-ahead over bytes: whether `bytes[i, end)` starts with a BOM or not, then the runner's timestamp. */
+export function ghTimestampAt(bytes: Uint8Array, i: number, end: number): boolean {
+  if (bytes[i] === 0xef && bytes[i + 1] === 0xbb && bytes[i + 2] === 0xbf) i += 3;
+  if (end - i < 20) return false;
+  for (let k = 0; k < 19; k++) {
+    const b = bytes[i + k] as number;
+    const want = GH_TIME_SHAPE.charCodeAt(k);
+    if (want === 100 /* d */ ? b - 48 > 9 || b < 48 : b !== want) return false;
+  }
+  i += 19;
+  if (bytes[i] === 46 /* . */) {
+    const digits = ++i;
+    while (i < end && (bytes[i] as number) - 48 <= 9 && (bytes[i] as number) >= 48) i++;
+    if (i === digits) return false;
+  }
+  return i < end && bytes[i] === 90 /* Z */;
+}
+const GH_TIME_SHAPE = 'dddd-dd-ddTdd:dd:dd';
+
 /** Whether `raw`, line `line` of the log, puts it in gh's layout (see {@link GH_CLI_LEAD_LINES}). */
 export function opensGhCliLayout(raw: string, line: number): boolean {
   return line <= GH_CLI_LEAD_LINES && GH_CLI_LEAD_RE.test(raw);
@@ -451,7 +470,8 @@ export type LineSink = (line: number, text: string, raw: string) => void;
  * offset of its `\n` from `from`, with {@link NAMED} set (the entry is negative) for a named line.
  */
 export interface LineNamer {
-  flag(bytes: Buffer, from: number, to: number): Int32Array;
+  /** With `gh`, each line is read from past its gh job and step columns (see `LineFilter.flag`). */
+  flag(bytes: Buffer, from: number, to: number, gh?: boolean): Int32Array;
 }
 
 /** The bit of a {@link LineNamer} entry that names its line. */
@@ -466,7 +486,8 @@ export interface LineGate {
   filter(bytesRead: number): LineNamer | null;
   /**
    * Line `line`, which the filter did not name, as raw text `bytes[start, end)`: true when the sink took it without
-   * reading it (to decode and clean if asked later), false to have it read.
+   * reading it (to decode and clean if asked later), false to have it read. In gh's layout the filter read the line
+   * from past its second tab: the sink takes it only when those columns are gh's (as `cleanGhCliLine` strips them).
    */
   skip(line: number, bytes: Buffer, start: number, end: number): boolean;
   /**
@@ -540,7 +561,7 @@ export class LineSplitter {
         chunk = chunk.subarray(lineEnd);
       }
       const filter =
-        this.gate !== null && !this.layoutOpen && this.clean === cleanLine && this.bytes >= this.unfilteredUntil ? this.gate.filter(this.bytes) : null;
+        this.gate !== null && !this.layoutOpen && this.bytes >= this.unfilteredUntil ? this.gate.filter(this.bytes) : null;
       if (filter) {
         // In slices: the pass copies its input into WebAssembly memory, which never shrinks.
         for (let at = 0; at < chunk.byteLength; at += FILTER_SLICE) this.pushFiltered(this.slice(chunk, at), filter);
@@ -612,7 +633,8 @@ export class LineSplitter {
   /** The complete lines of `bytes[from, to)`: named ones (and all while the sink is busy) are read, the rest skipped. */
   private emitFiltered(bytes: Buffer, from: number, to: number, filter: LineNamer): void {
     const gate = this.gate as LineGate;
-    const lines = filter.flag(bytes, from, to);
+    const gh = this.clean !== cleanLine;
+    const lines = filter.flag(bytes, from, to, gh);
     let start = from;
     let skipped = 0;
     for (let index = 0; index < lines.length; index++) {
@@ -625,7 +647,7 @@ export class LineSplitter {
       } else {
         const raw = bytes.toString('utf8', start, nl);
         if (raw.length > MAX_LINE_CHARS) this.emit(raw);
-        else this.sink(++this.lineNo, cleanLine(raw), raw);
+        else this.sink(++this.lineNo, gh ? cleanGhCliLine(raw) : cleanLine(raw), raw);
       }
       start = nl + 1;
     }

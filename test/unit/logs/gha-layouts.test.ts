@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
-import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+import { SCANNER_TRIGGERS } from '../../../shared/logs/dispatch.js';
+import { analyzeLog, LogScanner, predictionLines } from '../../../shared/logs/index.js';
+import { LineFilter } from '../../../shared/logs/line-filter.js';
+import { forEachLine, type LineGate } from '../../../shared/logs/reader.js';
+import { analyzedBothWays, failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
 
 /*
  * The corpus's failures in the other layouts they reach the analyzer in. Each labelled log of
@@ -331,4 +334,69 @@ describe(`the corpus's failures in other layouts (${LAYOUTS.map(tally).join('; '
       }
     });
   }
+});
+
+describe("gh's layouts on the line filter's fast path (session 62)", () => {
+  afterEach(restoreFastPaths);
+  const GH_LAYOUTS = LAYOUTS.filter((layout) => layout.name.startsWith('gh run view'));
+
+  for (const layout of GH_LAYOUTS) {
+    it(`gives the whole analysis that reading every line gives, every fifth log: ${layout.name}`, async () => {
+      const logs = LOGS[layout.folder].filter((_, k) => k % 5 === 0);
+      for (const log of logs) {
+        // Act
+        const { everyLine, fast } = await analyzedBothWays(Buffer.from(relaid(layout, log).text, 'utf8'));
+        // Assert
+        expect(fast, log.file).toEqual(everyLine);
+      }
+      expect(logs.length).toBeGreaterThanOrEqual(40);
+    }, 120_000);
+  }
+
+  it('gives what reading every line gives where columns change, lose their timestamp, or quote another step, mid-chunk', async () => {
+    // Arrange: ordinary lines between failures, with every kind of line the scanner must read rather than take unread.
+    const ts = '2024-05-01T10:11:12.1234567Z';
+    const lines: string[] = [];
+    for (let k = 0; k < 3000; k++) {
+      const step = k < 1000 ? 'Run tests' : k < 2000 ? 'Run lint' : 'UNKNOWN STEP';
+      const job = k < 2500 ? 'build' : 'lint';
+      const text = k % 97 === 5 ? `src/app.ts(${k},3): error TS2322: Type 'string' is not assignable to type 'number'.` : `ordinary output ${k}`;
+      // Just above a failure's first line, where its text is the failure's context; a step between failures.
+      if (k % 97 === 4) lines.push(`${job}\t${step}\tno timestamp here: ${text}`);
+      else if (k % 291 === 50) lines.push(`${job}\tRun build\t${ts} quoted: ${text}`);
+      else if (k % 97 === 3) lines.push(`${job}\t${step}\t\uFEFF${ts.slice(0, 19)}Z ${text}`);
+      else lines.push(`${job}\t${step}\t${ts} ${text}`);
+    }
+    // Act
+    const { everyLine, fast } = await analyzedBothWays(Buffer.from(lines.join('\n'), 'utf8'));
+    // Assert
+    expect(fast).toEqual(everyLine);
+    expect(everyLine.failures.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('takes most lines of a gh-layout log unread, behind their columns, and reads each line whose columns change', async () => {
+    // Arrange: every fourth corpus log in gh's per-step layout, one after another under two jobs.
+    const layout = GH_LAYOUTS.find((l) => l.name === 'gh run view --log, per-step logs')!;
+    const logs = LOGS['gha-real-tools'].filter((_, k) => k % 4 === 0);
+    const text = logs.map((log, k) => relaid(layout, log).text.replaceAll(`${JOB_NAME}\t`, `${k % 2 === 0 ? JOB_NAME : 'lint'}\t`)).join('\n');
+    const bytes = Buffer.from(text, 'utf8');
+    const lines = text.split('\n');
+    const scanner = new LogScanner();
+    const taken: number[] = [];
+    const gate: LineGate = {
+      filter: () => new LineFilter(SCANNER_TRIGGERS),
+      skip: (line, chunk, start, end) => scanner.skip(line, chunk, start, end) && taken.push(line) > 0,
+      release: (memory) => scanner.release(memory),
+    };
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < bytes.length; at += 4096) yield bytes.subarray(at, at + 4096);
+    }
+    // Act
+    await forEachLine(chunks(), (line, clean, raw) => scanner.push(line, clean, raw), Number.POSITIVE_INFINITY, gate);
+    // Assert: a line whose job or step column differs from the line before's is never taken unread.
+    const columns = (line: number): string => (lines[line - 1] ?? '').split('\t').slice(0, 2).join('\t');
+    expect(taken.filter((line) => line > 1 && columns(line) !== columns(line - 1))).toEqual([]);
+    // Before session 62 none was: the scanner read every line of gh's layout (3457 of 7519 here; corpus logs are failure-dense).
+    expect(taken.length).toBeGreaterThan(lines.length / 4);
+  }, 120_000);
 });

@@ -258,9 +258,9 @@ describe('LineFilter', () => {
   const filter = new LineFilter(SCANNER_TRIGGERS);
 
   /** The indices of the lines the pass names; every entry's offset checked against where the line's `\n` is. */
-  function flaggedLines(text: string, useJs = false, on: LineFilter = filter): number[] {
+  function flaggedLines(text: string, useJs = false, on: LineFilter = filter, gh = false): number[] {
     const bytes = Buffer.from(text.endsWith('\n') ? text : `${text}\n`, 'utf8');
-    const entries = useJs ? on.flagInJs(bytes, 0, bytes.length) : on.flag(bytes, 0, bytes.length);
+    const entries = useJs ? on.flagInJs(bytes, 0, bytes.length, gh) : on.flag(bytes, 0, bytes.length, gh);
     const ends: number[] = [];
     for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) ends.push(at);
     // Compared here and shown from the first difference: \`toEqual\` on a whole log's offsets took seconds a run.
@@ -319,6 +319,24 @@ describe('LineFilter', () => {
     for (const log of sampleLogs().slice(0, 40)) {
       const text = log.bytes.toString('utf8');
       expect(flaggedLines(text), log.name).toEqual(flaggedLines(text, true));
+    }
+  });
+
+  it("gives the same answer in WebAssembly and in JavaScript in gh's layout, and reads each line past its columns", () => {
+    const random = seededRandom(62);
+    const alphabet = ['e', 'r', 'o', 'f', 'a', 'i', 'l', '\t', '\t', '\x1b', '[', '0', 'm', '\r', '\n', ' ', '#', '2', ':', 'é', '^', 'G', '$ ', 'make'];
+    for (let round = 0; round < 300; round++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 400);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+      expect(flaggedLines(text, false, filter, true), JSON.stringify(text)).toEqual(flaggedLines(text, true, filter, true));
+    }
+    for (const log of sampleLogs().slice(0, 20)) {
+      const lines = log.bytes.toString('utf8').split('\n');
+      const gh = lines.map((line) => `build\tRun tests\t${line}`).join('\n');
+      // Past the columns each line is read as the runner's layout reads it.
+      expect(flaggedLines(gh, false, filter, true), log.name).toEqual(flaggedLines(lines.join('\n')));
+      expect(flaggedLines(gh, true, filter, true), log.name).toEqual(flaggedLines(lines.join('\n')));
     }
   });
 
