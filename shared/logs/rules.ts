@@ -567,8 +567,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // unless the command is a coreutils `timeout` told to send KILL (`-s KILL`, `--signal=SIGKILL`, `-s 9`, or `-k` after
   // its TERM): timeout sends it to its own process group, itself included, and bash names it so. A pipeline's report
   // names each command after the first on a line of its own, its pid then `| command` (`     28061 Killed   | timeout
-  // -s KILL 60 ./slow`).
-  { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:\S+: line \d+:\s+\d+ |\d+ )?Killed(?:\s.*)?$/,
+  // -s KILL 60 ./slow`): a bare pid only so, not a count (`uniq -c`'s `    412 Killed` of mutation results).
+  { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:(?:\S+: line \d+:\s+\d+ )?Killed(?:\s.*)?|\d+ Killed\s+\|\s.*)$/,
     categoryFrom: { re: /\sKilled\s+(?:\|\s)?(?:[^\s=]+=\S*\s+)*timeout\s(?:.*\s)?(?:(?:-s\s?|--signal[= ])(?:SIG)?(?:KILL|9)\s|(?:-k\s?|--kill-after[= ])\S)/, category: 'timeout' } },
   { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'indent',
     re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
