@@ -42,3 +42,44 @@ describe("infra.killed's bare-pid line: only bash's pipeline report, `<pid> Kill
     expect(analysis.failures.map((f) => f.rule)).not.toContain('infra.killed');
   });
 });
+
+describe("`timeout`'s KILL options are timeout's own, before its duration, not the command's (`pytest -k`, `make -k`)", () => {
+  // GNU timeout's usage is `timeout [OPTION] DURATION COMMAND [ARG]...`: a `-k` after the duration is the command's
+  // (pytest's keyword filter, make's keep-going). A command the kernel SIGKILLs under a TERM-only timeout makes
+  // timeout raise the same SIGKILL on itself, so bash names timeout killed, and exit 137.
+  const step = (script: readonly string[], report: readonly string[]): string =>
+    [
+      `##[group]Run ${script[0]}`,
+      ...script,
+      'shell: /usr/bin/bash --noprofile --norc -eo pipefail {0}',
+      '##[endgroup]',
+      'start',
+      ...report,
+      '##[error]Process completed with exit code 137.',
+    ].join('\n');
+
+  it.each([
+    ['timeout 20m pytest -k "not slow" tests/', '/home/runner/work/_temp/a1b2.sh: line 2:  7578 Killed                  timeout 20m pytest -k "not slow" tests/'],
+    ['timeout 3600 make -k check', '/home/runner/work/_temp/a1b2.sh: line 2:  7578 Killed                  timeout 3600 make -k check'],
+  ])('reads `%s` killed as out of memory', async (command, report) => {
+    // Act
+    const analysis = await analyzeLog(step(['echo start', command], [report]));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['infra.killed', 'out_of_memory']);
+  });
+
+  it('reads exit 137 with no report in a step running `timeout 20m pytest -k …` as out of memory', async () => {
+    // Act
+    const analysis = await analyzeLog(step(['echo start', 'out=$(timeout 20m pytest -k "not slow" tests/)', 'echo "$out"'], []));
+    // Assert
+    expect(analysis.category).toBe('out_of_memory');
+  });
+
+  it('still reads timeout options before the duration, with other options among them, as a timeout', async () => {
+    // Act
+    const killed = await analyzeLog(step(['echo start', 'timeout --preserve-status -v -k 10 60 pytest -k slow'], ['/home/runner/work/_temp/a1b2.sh: line 2:  7578 Killed                  timeout --preserve-status -v -k 10 60 pytest -k slow']));
+    const silent = await analyzeLog(step(['echo start', 'out=$(timeout --foreground -s KILL 60 ./slow)'], []));
+    // Assert
+    expect([killed.category, silent.category]).toEqual(['timeout', 'timeout']);
+  });
+});
