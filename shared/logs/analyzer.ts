@@ -427,10 +427,11 @@ const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 
 /**
  * Exit 137 when bash named no command it killed (one inside a command substitution, `out=$(timeout -s KILL 60 ./slow)`,
  * gets no job report) in a step whose script runs coreutils `timeout` told to send KILL (`-s KILL`, `--signal=SIGKILL`,
- * `-s 9`, or `-k` after its TERM): the time limit's KILL, the likelier reading than the OOM killer's.
+ * `-s 9`, or `-k` after its TERM, among its options before the duration: not `timeout 20m pytest -k slow`'s): the time
+ * limit's KILL, the likelier reading than the OOM killer's.
  */
 const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
-const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[\s;&|(`])timeout\s(?:.*\s)?(?:(?:-s\s?|--signal[= ])(?:SIG)?(?:KILL|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[\s;&|(`])timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:SIG)?(?:KILL|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {
