@@ -79,6 +79,15 @@ describe("`timeout`'s KILL options are timeout's own, before its duration, not t
     expect(analysis.category).toBe('out_of_memory');
   });
 
+  it.each(['timeout -s kill 1 sleep 5', 'timeout -s sigkill 1 sleep 5'])('reads `%s` killed, its signal named in lower case (GNU timeout takes any case), as a timeout', async (command) => {
+    // Prepare: real output of coreutils 9.1 timeout under bash 5.2 (`sleep 0.1 | timeout -s kill 1 sleep 5`)
+    const report = ['/home/runner/work/_temp/a1b2.sh: line 2: 10175 Done                    sleep 0.1', `     10176 Killed                  | ${command}`];
+    // Act
+    const analysis = await analyzeLog(step(['echo start', `sleep 0.1 | ${command}`], report));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['infra.killed', 'timeout']);
+  });
+
   it('still reads timeout options before the duration, with other options among them, as a timeout', async () => {
     // Act
     const killed = await analyzeLog(step(['echo start', 'timeout --preserve-status -v -k 10 60 pytest -k slow'], ['/home/runner/work/_temp/a1b2.sh: line 2:  7578 Killed                  timeout --preserve-status -v -k 10 60 pytest -k slow']));
