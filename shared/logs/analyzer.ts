@@ -431,7 +431,7 @@ const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 
  * limit's KILL, the likelier reading than the OOM killer's.
  */
 const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
-const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[\s;&|(`])timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:SIG)?(?:KILL|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[\s;&|(`])timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {

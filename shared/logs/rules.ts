@@ -564,13 +564,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'maven.oom-message', category: 'out_of_memory', weight: 95, extend: 'line',
     re: /^\[ERROR\] (?:Java heap space|GC overhead limit exceeded|Metaspace|Compressed class space|Requested array size exceeds VM limit|unable to create (?:new )?native thread\b.*?)(?: -> \[Help \d+\])?$/ },
   // bash names the command a SIGKILL ended (`script.sh: line 2: 27634 Killed   python3 train.py`): the OOM killer's,
-  // unless the command is a coreutils `timeout` told to send KILL (`-s KILL`, `--signal=SIGKILL`, `-s 9`, or `-k` after
-  // its TERM, among its options before its duration: a `-k` after it is the command's, `pytest -k`, `make -k`): timeout
+  // unless the command is a coreutils `timeout` told to send KILL (`-s KILL`, `--signal=SIGKILL`, `-s 9`, any case, or `-k`
+  // after its TERM, among its options before its duration: a `-k` after it is the command's, `pytest -k`, `make -k`): timeout
   // sends it to its own process group, itself included, and bash names it so. A pipeline's report names each command
   // after the first on a line of its own, its pid then `| command` (`     28061 Killed   | timeout -s KILL 60 ./slow`):
   // a bare pid only so, not a count (`uniq -c`'s `    412 Killed` of mutation results).
   { id: 'infra.killed', category: 'out_of_memory', weight: 80, extend: 'line', re: /^\s*(?:(?:\S+: line \d+:\s+\d+ )?Killed(?:\s.*)?|\d+ Killed\s+\|\s.*)$/,
-    categoryFrom: { re: /\sKilled\s+(?:\|\s)?(?:[^\s=]+=\S*\s+)*timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:SIG)?(?:KILL|9)\s|(?:-k\s?|--kill-after[= ])\S)/, category: 'timeout' } },
+    categoryFrom: { re: /\sKilled\s+(?:\|\s)?(?:[^\s=]+=\S*\s+)*timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/, category: 'timeout' } },
   { id: 'infra.disk-full', category: 'infrastructure', weight: 95, extend: 'indent',
     re: /No space left on device|\bENOSPC\b|[Dd]isk quota exceeded|not enough (?:free )?(?:disk )?space on the disk|System\.IO\.IOException: There is not enough space/i },
   { id: 'infra.runner-lost', category: 'infrastructure', weight: 92, extend: 'line',
