@@ -308,10 +308,13 @@ describe('session 42: approval requests of an alarm storm', () => {
     for (const name of names) expect(requests.filter((m) => String(m.message).includes(name)), name).toHaveLength(1);
     expect(tokensIn(String(requests[1]!.message))).toHaveLength(5);
     expect(String(requests[1]!.message)).toContain(`--endpoint-url '${harness.runtime.env.SFN_ENDPOINT}'`);
-    expect((requests[0]!.attributes as Record<string, unknown>).alarm).toBe(names[0]);
+    // The lead is the alarm whose execution reached its approval first: the six run side by side (eight task slots),
+    // so under load a later alarm's can get there before the first one's (seen failing twice on a loaded machine).
+    const lead = (requests[0]!.attributes as Record<string, unknown>).alarm;
+    expect(names).toContain(lead);
     const grouped = requests[1]!.attributes as Record<string, unknown>;
     expect(grouped.kind).toBe('approval-group');
-    expect(Array.isArray(grouped.alarm) ? [...grouped.alarm].sort() : grouped.alarm).toEqual(names.slice(1).sort());
+    expect(Array.isArray(grouped.alarm) ? [...grouped.alarm].sort() : grouped.alarm).toEqual(names.filter((name) => name !== lead).sort());
   }, 90_000);
 
   // Each request in the grouped e-mail carries its own alarm's token: the approve command under an alarm resumes that
@@ -323,7 +326,9 @@ describe('session 42: approval requests of an alarm storm', () => {
     const sections = grouped.message.split(/^==== Request \d+ of \d+ ====$/m).slice(1);
     expect(sections).toHaveLength(5);
     const tasks = createTaskControl(loadConfig(harness.runtime.env));
-    const approved = names.slice(2, 4);
+    // Two of the five the grouped e-mail lists (which alarm leads, alone, depends on which execution got there first).
+    const approved = names.filter((name) => sections.some((text) => text.includes(name))).slice(1, 3);
+    expect(approved).toHaveLength(2);
     for (const name of approved) {
       const section = sections.find((text) => text.includes(name))!;
       expect(tokensIn(section)).toHaveLength(1);
