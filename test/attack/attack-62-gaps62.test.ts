@@ -183,35 +183,38 @@ describe("step listings on a later script line: another command's output after a
   });
 });
 
+// Real deno 2.9.6 test (NO_COLOR) output: a string thrown has no source line, caret or frame.
+const DENO_THROWN_STRING = lines(
+  '$ deno test src/str_test.ts',
+  'running 2 tests from ./src/str_test.ts',
+  'throws a string ... FAILED (859µs)',
+  'throws an error ... FAILED (638µs)',
+  '',
+  ' ERRORS ',
+  '',
+  'throws a string => ./src/str_test.ts:1:6',
+  'error: "boom"',
+  '',
+  'throws an error => ./src/str_test.ts:4:6',
+  'error: Error: bang',
+  '  throw new Error("bang");',
+  '        ^',
+  '    at file:///home/runner/work/shop/shop/src/str_test.ts:5:9',
+  '',
+  ' FAILURES ',
+  '',
+  'throws a string => ./src/str_test.ts:1:6',
+  'throws an error => ./src/str_test.ts:4:6',
+  '',
+  'FAILED | 0 passed | 2 failed (56ms)',
+  '',
+  'error: Test failed',
+);
+
 describe("deno.test-error: a thrown value with no stack ends at its blank line", () => {
   it('keeps `throw "boom"`’s report and the next test’s apart', async () => {
     // Prepare: real deno 2.9.6 test (NO_COLOR) output: a string thrown has no source line, caret or frame.
-    const log = lines(
-      '$ deno test src/str_test.ts',
-      'running 2 tests from ./src/str_test.ts',
-      'throws a string ... FAILED (859µs)',
-      'throws an error ... FAILED (638µs)',
-      '',
-      ' ERRORS ',
-      '',
-      'throws a string => ./src/str_test.ts:1:6',
-      'error: "boom"',
-      '',
-      'throws an error => ./src/str_test.ts:4:6',
-      'error: Error: bang',
-      '  throw new Error("bang");',
-      '        ^',
-      '    at file:///home/runner/work/shop/shop/src/str_test.ts:5:9',
-      '',
-      ' FAILURES ',
-      '',
-      'throws a string => ./src/str_test.ts:1:6',
-      'throws an error => ./src/str_test.ts:4:6',
-      '',
-      'FAILED | 0 passed | 2 failed (56ms)',
-      '',
-      'error: Test failed',
-    );
+    const log = DENO_THROWN_STRING;
     // Act
     const analysis = await analyzeLog(log);
     // Assert
@@ -225,32 +228,7 @@ describe("deno.test-error: a thrown value with no stack ends at its blank line",
     ['pnpm -r', 'packages/api test: '],
   ])('keeps them apart under %s\'s task prefix too (the message is read past the prefix)', async (_runner, prefix) => {
     // Prepare: the same real deno output, each line behind the task runner's prefix (lead's review of the merge).
-    const log = lines(
-      '$ deno test src/str_test.ts',
-      'running 2 tests from ./src/str_test.ts',
-      'throws a string ... FAILED (859µs)',
-      'throws an error ... FAILED (638µs)',
-      '',
-      ' ERRORS ',
-      '',
-      'throws a string => ./src/str_test.ts:1:6',
-      'error: "boom"',
-      '',
-      'throws an error => ./src/str_test.ts:4:6',
-      'error: Error: bang',
-      '  throw new Error("bang");',
-      '        ^',
-      '    at file:///home/runner/work/shop/shop/src/str_test.ts:5:9',
-      '',
-      ' FAILURES ',
-      '',
-      'throws a string => ./src/str_test.ts:1:6',
-      'throws an error => ./src/str_test.ts:4:6',
-      '',
-      'FAILED | 0 passed | 2 failed (56ms)',
-      '',
-      'error: Test failed',
-    ).split('\n').map((line) => `${prefix}${line}`).join('\n');
+    const log = DENO_THROWN_STRING.split('\n').map((line) => `${prefix}${line}`).join('\n');
     // Act
     const analysis = await analyzeLog(log);
     // Assert

@@ -1,21 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
+import { type PassingRun, describePassingRuns } from '../support/passing-runs.js';
 
 // Session 59's sweep of scripting-ecosystem and JavaScript tools (test/fixtures/gha-real-tools, test/unit/logs/
 // script-tools-59.test.ts): the same tools' runs that pass, with their progress, warnings and test names, real output
 // of the tools on this machine (the projects' paths rewritten to the runner's). None of them holds a failure.
 
 /** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[]): string[] {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
-}
-
-interface PassingRun {
-  name: string;
-  script: string[];
-  output: string[];
-}
-
 const PASSING_RUNS: PassingRun[] = [
   {
     name: 'node-tap 21 with no test failing (it exits 1 for want of coverage: `# No coverage generated`), a todo and a skipped test whose names say `failure` and `fails`',
@@ -151,15 +140,4 @@ const PASSING_RUNS: PassingRun[] = [
   },
 ];
 
-describe("sweep 59: the scripting and JavaScript tools' passing runs", () => {
-  for (const run of PASSING_RUNS) {
-    it(`reports nothing in ${run.name}`, async () => {
-      // Prepare
-      const log = ghaStep(run.script, run.output).join('\n');
-      // Act
-      const analysis = await analyzeLog(log);
-      // Assert
-      expect(analysis.failures.map((f) => `${f.rule}: ${f.lines[0]?.text}`)).toEqual([]);
-    });
-  }
-});
+describePassingRuns("sweep 59: the scripting and JavaScript tools' passing runs", PASSING_RUNS);

@@ -1,21 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
+import { type PassingRun, describePassingRuns } from '../support/passing-runs.js';
 
 // Session 61's sweep of more toolchains (test/fixtures/gha-real-tools, test/unit/logs/langs-61.test.ts): the same
 // tools' runs that pass, with their notices, warnings and skipped tests, real output of the tools on this machine (the
 // projects' paths rewritten to the runner's). None of them holds a failure.
 
 /** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[]): string[] {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
-}
-
-interface PassingRun {
-  name: string;
-  script: string[];
-  output: string[];
-}
-
 const PASSING_RUNS: PassingRun[] = [
   {
     name: "PostgreSQL 15 psql -v ON_ERROR_STOP=1 -f over three migrations that apply: a `NOTICE:  table … does not exist, skipping` among the command tags",
@@ -215,15 +204,4 @@ const PASSING_RUNS: PassingRun[] = [
   },
 ];
 
-describe("sweep 61: more toolchains' passing runs", () => {
-  for (const run of PASSING_RUNS) {
-    it(`reports nothing in ${run.name}`, async () => {
-      // Prepare
-      const log = ghaStep(run.script, run.output).join('\n');
-      // Act
-      const analysis = await analyzeLog(log);
-      // Assert
-      expect(analysis.failures.map((f) => `${f.rule}: ${f.lines[0]?.text}`)).toEqual([]);
-    });
-  }
-});
+describePassingRuns("sweep 61: more toolchains' passing runs", PASSING_RUNS);

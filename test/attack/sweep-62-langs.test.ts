@@ -1,21 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
+import { type PassingRun, describePassingRuns } from '../support/passing-runs.js';
 
 // Session 62's new toolchains (test/fixtures/gha-real-tools, test/unit/logs/langs-62.test.ts): the same tools' runs
 // that pass, with their warnings, pending and blocked tests, real output of the tools on this machine (the projects'
 // paths rewritten to the runner's). None of them holds a failure.
 
 /** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[]): string[] {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
-}
-
-interface PassingRun {
-  name: string;
-  script: string[];
-  output: string[];
-}
-
 const PASSING_RUNS: PassingRun[] = [
   {
     name: "CTest 3.25 over a gcc 12 ASan+UBSan test that passes (`100% tests passed`)",
@@ -244,15 +233,4 @@ const PASSING_RUNS: PassingRun[] = [
   },
 ];
 
-describe("sweep 62: new toolchains' passing runs", () => {
-  for (const run of PASSING_RUNS) {
-    it(`reports nothing in ${run.name}`, async () => {
-      // Prepare
-      const log = ghaStep(run.script, run.output).join('\n');
-      // Act
-      const analysis = await analyzeLog(log);
-      // Assert
-      expect(analysis.failures.map((f) => `${f.rule}: ${f.lines[0]?.text}`)).toEqual([]);
-    });
-  }
-});
+describePassingRuns("sweep 62: new toolchains' passing runs", PASSING_RUNS);
