@@ -195,7 +195,7 @@ export function supersededFields(
       history: {
         at: now.toISOString(),
         event: 'resolved',
-        detail: `${green.resolvedBy} passed at ${resolvedAt}, and was delivered before this failure: nothing was run, commented or paged`,
+        detail: `${green.resolvedBy} passed at ${resolvedAt}, and was on record before this failure was classified: nothing was run, commented or paged`,
       },
     };
   }
@@ -206,7 +206,7 @@ export function supersededFields(
       history: {
         at: now.toISOString(),
         event: 'resolved',
-        detail: `superseded: ${next} failed and was delivered before this failure, and is handled on its own incident: nothing was run, commented or paged`,
+        detail: `superseded: ${next} failed and was on record before this failure was classified, and is handled on its own incident: nothing was run, commented or paged`,
       },
     };
   }

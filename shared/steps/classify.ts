@@ -1,5 +1,5 @@
 import { METRIC } from '../adapters/metric-names.js';
-import type { AlarmDetails, Incident, JobFailureSummary } from '../domain/incident.js';
+import type { AlarmDetails, HistoryEntry, Incident, JobFailureSummary } from '../domain/incident.js';
 import { incidentFromTrigger, storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { alarmOkLeavesOpen, alarmOverBy, recoveredAlarmFields, stateChangedAtOf } from '../domain/alarm-incident.js';
 import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
@@ -18,6 +18,7 @@ import type { FailedJob, RepoRef, RunReadingGitHubPort } from '../ports.js';
 import { assessFlakiness, failedJobsClaim } from '../baselines/flaky.js';
 import { baselineForJob, type JobBaselineDeps } from '../baselines/job-logs.js';
 import type { LaterAttempt } from '../stores/green-run-notes.js';
+import type { IncidentOwner } from '../stores/incident-store.js';
 import type { ClassifyDeps } from './deps.js';
 import { type ClassifyResult, parseState } from './state.js';
 
@@ -301,14 +302,16 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
       ? stored.status !== 'resolved' && stateChangedAtOf(trigger.event, now) !== null && alarmOkLeavesOpen(stored, okAt as Date) === null
       : alarmOverBy(trigger.event, okAt, now);
     const recovered = over ? recoveredAlarmFields(incident, okAt as Date, 'classify', now) : null;
-    await deps.incidents.record(
+    // Whose the incident is, as the trigger made it: checked by the write, not read back before it.
+    const endedHere = await recordClassification(
       trigger.incidentId,
-      { status: 'classified', category, fingerprint, template, failureLines: [reasonLine], evidence: reasonLine, ...recovered?.fields },
-      { history: [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }, ...(recovered ? [recovered.history] : [])] },
-      // Whose the incident is, as the trigger made it: checked by the write, not read back before it.
-      { owner: incident },
+      { status: 'classified', category, fingerprint, template, failureLines: [reasonLine], evidence: reasonLine },
+      [{ at: now.toISOString(), event: 'classified', detail: `alarm ${alarm.state}` }],
+      recovered,
+      incident,
+      deps,
     );
-    if (recovered) deps.logger.info('alarm already back to OK at classify: recorded as resolved', { incidentId: trigger.incidentId, okAt: recovered.fields.resolvedAt });
+    if (endedHere && recovered) deps.logger.info('alarm already back to OK at classify: recorded as resolved', { incidentId: trigger.incidentId, okAt: recovered.fields.resolvedAt });
     return { incidentId: trigger.incidentId, incidentStatus: recovered ? 'resolved' : 'classified', category, fingerprint, failureCount: 1, jobCount: 0 };
   }
 
@@ -324,7 +327,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   // Before any job log is downloaded: a failure delivered after what superseded it costs no GitHub call beyond its
   // pull request's (a fork's is looked up; it indexes the incident under the pull request, as for any failure).
   const first = await supersededAtClassify(fromTrigger, scope, laterAttempts, deps);
-  if (first.resolved) return recordNotAnalysed(trigger, first, await resolvePullRequest(trigger, head, github, deps), deps);
+  if (first.resolved) return recordNotAnalysed(trigger, fromTrigger, first, await resolvePullRequest(trigger, head, github, deps), deps);
 
   const jobs = await analyzeGithubJobs(trigger, github, deps);
   const primary = jobs.find((job) => job.failures.length > 0) ?? jobs[0];
@@ -340,7 +343,7 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
   // seen here, and a green run noted after this read finds the incident among its scope's open ones.
   const { superseded, resolved } = await supersededAtClassify(fromTrigger, scope, laterAttempts, deps);
 
-  await deps.incidents.record(
+  const endedHere = await recordClassification(
     trigger.incidentId,
     {
       status: 'classified',
@@ -355,23 +358,21 @@ async function classifyTrigger(trigger: ReturnType<typeof parseState>['trigger']
       // Stored with the pull request so the incident is indexed under it (one comment covers the PR's incidents).
       repository: trigger.repository.fullName,
       ...(flaky ? { flaky } : {}),
-      ...superseded?.fields,
     },
-    {
-      history: [
-        {
-          at: deps.clock().toISOString(),
-          event: 'classified',
-          detail: github
-            ? `${jobs.length} failed job(s) analysed`
-            : 'no GitHub access configured: logs not downloaded',
-        },
-        ...(superseded ? [superseded.history] : []),
-      ],
-    },
-    { owner: fromTrigger },
+    [
+      {
+        at: deps.clock().toISOString(),
+        event: 'classified',
+        detail: github
+          ? `${jobs.length} failed job(s) analysed`
+          : 'no GitHub access configured: logs not downloaded',
+      },
+    ],
+    superseded,
+    fromTrigger,
+    deps,
   );
-  logSuperseded(trigger.incidentId, superseded, deps);
+  if (endedHere) logSuperseded(trigger.incidentId, superseded, deps);
   return {
     incidentId: trigger.incidentId,
     incidentStatus: resolved ? 'resolved' : 'classified',
@@ -394,31 +395,32 @@ function logSuperseded(incidentId: string, superseded: Awaited<ReturnType<typeof
  */
 async function recordNotAnalysed(
   trigger: GithubTrigger,
+  incident: Incident,
   { superseded }: Awaited<ReturnType<typeof supersededAtClassify>>,
   pullRequest: number | null,
   deps: ClassifyDeps,
 ): Promise<ClassifyResult> {
   const category = categoryForConclusion(trigger.workflowRun.conclusion);
-  await deps.incidents.record(
+  const endedHere = await recordClassification(
     trigger.incidentId,
-    { status: 'classified', category, fingerprint: null, template: null, failureLines: [], evidence: null, jobs: [], pullRequest, repository: trigger.repository.fullName, ...superseded?.fields },
-    {
-      history: [
-        { at: deps.clock().toISOString(), event: 'classified', detail: 'resolved before its job logs were read: none downloaded' },
-        ...(superseded ? [superseded.history] : []),
-      ],
-    },
+    { status: 'classified', category, fingerprint: null, template: null, failureLines: [], evidence: null, jobs: [], pullRequest, repository: trigger.repository.fullName },
+    [{ at: deps.clock().toISOString(), event: 'classified', detail: 'resolved before its job logs were read: none downloaded' }],
+    superseded,
+    incident,
+    deps,
   );
-  logSuperseded(trigger.incidentId, superseded, deps);
+  if (endedHere) logSuperseded(trigger.incidentId, superseded, deps);
   return { incidentId: trigger.incidentId, incidentStatus: 'resolved', category, fingerprint: null, failureCount: 0, jobCount: 0 };
 }
 
 /**
  * Whether a later attempt of the failure's run (`laterAttempts`: none for a check run), or a green run of its scope
- * that speaks for it, was delivered before this failure (see `supersededFields`): read once the incident is stored,
- * so that a green run noted after this read finds the incident among its scope's open ones and resolves it itself
- * (a resolved incident's status stays resolved whatever classify records next). One the outcome recorder resolved
- * already keeps the record it wrote (`superseded` null). `resolved`: the incident is resolved either way.
+ * that speaks for it, was on record when this failure was classified (see `supersededFields`): read once the incident
+ * is stored, so that a green run noted after this read finds the incident among its scope's open ones and resolves it
+ * itself (a resolved incident's status stays resolved whatever classify records next). The outcome recorder may
+ * resolve it between this read and classify's write (it notes a green run before it lists the open incidents): the
+ * write is conditional ({@link recordClassification}), so its ending stands and is recorded once.
+ * `resolved`: the incident is resolved either way.
  */
 async function supersededAtClassify(incident: Incident, scope: string, laterAttempts: LaterAttempt[], deps: ClassifyDeps) {
   const later = await deps.greenRuns.laterOnRecord(scope, laterAttempts).catch((error: unknown): LaterOnRecord => {
@@ -430,9 +432,33 @@ async function supersededAtClassify(incident: Incident, scope: string, laterAtte
     return { green: null, newestRun: null, laterAttemptFailed: null };
   });
   const superseded = supersededFields(incident, later, deps.clock());
-  if (!superseded) return { superseded: null, resolved: false };
-  if ((await deps.incidents.get(incident.id))?.status === 'resolved') return { superseded: null, resolved: true };
-  return { superseded, resolved: true };
+  return { superseded, resolved: superseded !== null };
+}
+
+/**
+ * Records the classification, and with `ending` (the failure superseded, or its alarm already back to OK) its
+ * resolution in the same write, on the condition that the incident may still move to resolved (one conditional write
+ * in DynamoDB, and in the local runtime's embedded one). The outcome recorder may have resolved it since classify read
+ * what ended it: a green run is noted before its scope's open incidents are listed and resolved, and classify can read
+ * the note in between. Then that ending (resolvedBy, time to recovery, its one "resolved" entry) stands, and the
+ * classification is recorded on its own: two resolutions of one incident, each of its own wording, said the green
+ * run had been delivered before a failure ingest had already stored. Whether this write resolved the incident.
+ */
+async function recordClassification(
+  id: string,
+  fields: Partial<Incident> & { status: 'classified' },
+  history: HistoryEntry[],
+  ending: { fields: Partial<Incident> & Pick<Incident, 'status'>; history: HistoryEntry } | null,
+  owner: IncidentOwner,
+  deps: ClassifyDeps,
+): Promise<boolean> {
+  if (ending) {
+    const resolved = await deps.incidents.updateIfStatusMoves(id, { ...fields, ...ending.fields }, { history: [...history, ending.history] }, { owner });
+    if (resolved) return true;
+    deps.logger.info('incident resolved by another writer before classify recorded its ending: that ending stands', { incidentId: id });
+  }
+  await deps.incidents.record(id, fields, { history }, { owner });
+  return false;
 }
 
 /** The evidence of a check run from another CI system: its output, as that system reported it to GitHub. */
@@ -462,20 +488,14 @@ async function classifyCheckRun(trigger: GithubCheckTrigger, incidentStored: boo
   const pullRequest = await resolvePullRequest(trigger, { sha: check.headSha, repositoryId: check.headRepositoryId }, github, deps);
   // A later successful run of the same check on the same branch, delivered first (a check run has no attempts).
   const { superseded, resolved } = await supersededAtClassify(incident, githubCheckIncidentScope(trigger), [], deps);
-  await deps.incidents.record(
+  const endedHere = await recordClassification(
     trigger.incidentId,
-    { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest, repository: trigger.repository.fullName, ...superseded?.fields },
-    {
-      history: [
-        {
-          at: deps.clock().toISOString(),
-          event: 'classified',
-          detail: `check run output of ${check.app.slug} analysed (${text.length} characters)`,
-        },
-        ...(superseded ? [superseded.history] : []),
-      ],
-    },
-    { owner: incident },
+    { status: 'classified', category, fingerprint, template, failureLines, evidence: failureLines[0] ?? null, jobs: [job], pullRequest, repository: trigger.repository.fullName },
+    [{ at: deps.clock().toISOString(), event: 'classified', detail: `check run output of ${check.app.slug} analysed (${text.length} characters)` }],
+    superseded,
+    incident,
+    deps,
   );
+  if (endedHere) logSuperseded(trigger.incidentId, superseded, deps);
   return { incidentId: trigger.incidentId, incidentStatus: resolved ? 'resolved' : 'classified', category, fingerprint, failureCount: job.failures.length, jobCount: 1 };
 }

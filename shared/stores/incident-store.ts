@@ -238,9 +238,15 @@ export interface IncidentStore {
    * appends land only while the incident's current status may move to `fields.status` (`STATUS_MAY_LEAVE`), in one
    * conditional write. Null, and nothing written, when it may not (or the incident does not exist): another writer
    * got there first, and what it wrote stands. (A failure recorded superseded by a writer that read it open must not
-   * overwrite the green run's recovery, time to recovery and history, that resolved it meanwhile.)
+   * overwrite the green run's recovery, time to recovery and history, that resolved it meanwhile.) `owner`: as
+   * {@link UpdateOptions.owner}.
    */
-  updateIfStatusMoves(id: string, fields: Partial<Omit<Incident, 'id' | 'createdAt'>> & { status: IncidentStatus }, append?: AppendLists): Promise<Incident | null>;
+  updateIfStatusMoves(
+    id: string,
+    fields: Partial<Omit<Incident, 'id' | 'createdAt'>> & { status: IncidentStatus },
+    append?: AppendLists,
+    options?: { owner?: IncidentOwner },
+  ): Promise<Incident | null>;
   /**
    * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
    * the same write also takes that once-only marker (shared/knowledge/claims.ts) unless it is taken already:
@@ -415,10 +421,10 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       return claimed !== null;
     },
 
-    async updateIfStatusMoves(id, fields, append = {}) {
+    async updateIfStatusMoves(id, fields, append = {}, options = {}) {
       let item: Record<string, unknown> | undefined;
       try {
-        item = await conditionalUpdate(id, fields, append, 'incident');
+        item = await conditionalUpdate(id, fields, append, 'incident', { owner: options.owner });
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return null;
         throw error;

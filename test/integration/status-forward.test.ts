@@ -256,3 +256,85 @@ describe('a scope\'s latest green run only moves forward (one conditional write 
     expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: run(480, 59), newestRun: run(484, 35, 2), laterAttemptFailed: null });
   });
 });
+
+/**
+ * A green run of the failure's scope recorded after ingest accepted the failure and before classify read it: the
+ * outcome recorder notes it, then lists the scope's open incidents and resolves them; classify reads the note and
+ * records the failure superseded. Whichever write lands first, the incident is resolved once, by that writer, and its
+ * history says what happened (the green run was not delivered before the failure: ingest had stored it already).
+ */
+describe('a green run recorded between the failure\'s acceptance and its classification', () => {
+  /** The real store, except that `before` runs ahead of classify's first write of any kind (once). */
+  function withWorkBeforeFirstWrite(store: IncidentStore, before: () => Promise<void>): IncidentStore {
+    let done = false;
+    const once = async () => {
+      if (done) return;
+      done = true;
+      await before();
+    };
+    return {
+      ...store,
+      async update(...args) {
+        await once();
+        return store.update(...args);
+      },
+      async record(...args) {
+        await once();
+        return store.record(...args);
+      },
+      async updateIfStatusMoves(...args) {
+        await once();
+        return store.updateIfStatusMoves(...args);
+      },
+    };
+  }
+
+  async function setUp() {
+    const incidents = dynamoStore();
+    const greenRuns = createGreenRunNotes({ client: store.documents(), tableName: 'incidents' });
+    const github = createFakeGitHub();
+    const trigger = freshTrigger();
+    const scope = githubIncidentScope(trigger);
+    await incidents.create(incidentOf(trigger), scope);
+    const green = { scope, runId: trigger.workflowRun.id + 1, runAttempt: 1, runNumber: null, resolvedBy: `run ${trigger.workflowRun.id + 1}`, installationId: null, completedAt: new Date() };
+    const outcomeDeps = { incidents, greenRuns, clock: () => new Date(), github: { forInstallation: () => github.port }, logger: { info() {}, warn() {}, error() {} } };
+    const classify = (classifyIncidents: IncidentStore) => classifyStep({ trigger, incidentStored: true }, stepDeps({ github: github.port, incidents: classifyIncidents, greenRuns }).deps);
+    const resolvedEntries = async () => ((await incidents.get(trigger.incidentId))?.history ?? []).filter((entry) => entry.event === 'resolved');
+    return { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries };
+  }
+
+  it('records one resolution, the outcome recorder\'s, when its write lands between classify\'s read and classify\'s write', async () => {
+    const { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries } = await setUp();
+    // The outcome recorder's first step: the note classify reads.
+    await greenRuns.noteGreenRun(green.scope, green);
+    let recovered: string[] = [];
+    const result = await classify(
+      withWorkBeforeFirstWrite(incidents, async () => {
+        recovered = (await recordWorkflowRecovery(green, outcomeDeps)).resolved;
+      }),
+    );
+
+    expect(recovered).toEqual([trigger.incidentId]);
+    expect(result.incidentStatus).toBe('resolved');
+    expect((await resolvedEntries()).map((entry) => entry.detail)).toEqual([green.resolvedBy]);
+    const stored = await incidents.get(trigger.incidentId);
+    expect(stored).toMatchObject({ status: 'resolved', resolvedBy: green.resolvedBy, category: expect.any(String) });
+    // The outcome recorder's ending stands whole: classify did not mark it superseded after it.
+    expect(stored?.supersededBy ?? null).toBeNull();
+  });
+
+  it('records one resolution, classify\'s, when classify\'s write lands first, and does not call the green run delivered before the failure', async () => {
+    const { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries } = await setUp();
+    await greenRuns.noteGreenRun(green.scope, green);
+    const result = await classify(incidents);
+    const { resolved } = await recordWorkflowRecovery(green, outcomeDeps);
+
+    expect(result.incidentStatus).toBe('resolved');
+    expect(resolved).toEqual([]);
+    const entries = await resolvedEntries();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.detail).toContain(`${green.resolvedBy} passed at`);
+    expect(entries[0]?.detail).not.toContain('delivered before this failure');
+    expect(await incidents.get(trigger.incidentId)).toMatchObject({ status: 'resolved', resolvedBy: green.resolvedBy, supersededBy: green.resolvedBy });
+  });
+});

@@ -76,10 +76,10 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       item.incident = next;
       return structuredClone(next);
     },
-    async updateIfStatusMoves(id, fields, append: AppendLists = {}) {
+    async updateIfStatusMoves(id, fields, append: AppendLists = {}, options: { owner?: IncidentOwner } = {}) {
       const item = items.get(id);
       if (!item || !mayMoveTo(item.incident.status, fields.status)) return null;
-      return this.update(id, fields, append);
+      return this.update(id, fields, append, options.owner ? { owner: options.owner } : {});
     },
     async replaceApproval(id, expected, approval, append: AppendLists = {}) {
       const now = items.get(id)?.incident.approval;
