@@ -188,6 +188,14 @@ async function serveDashboard(res: ServerResponse, path: string) {
   return res.end(body);
 }
 
+/**
+ * The 413 answer of `POST /events/cloudwatch`. The route stands in for EventBridge, which bounds an event itself and
+ * has no setting of this deployment: the webhook's answer named `-c maxWebhookBytes`, which raises nothing here.
+ */
+function alarmBodyTooLargeMessage(limit: number): string {
+  return `body is over the ${limit}-byte limit of the local runtime's requests (MAX_WEBHOOK_BYTES); in AWS alarm events come through EventBridge, not this route`;
+}
+
 function send(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(`${JSON.stringify(body, null, 2)}\n`);
@@ -547,7 +555,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return send(res, 401, { message: 'this runtime listens beyond loopback: send Authorization: Bearer $GATE_TOKEN' });
       }
       const body = await readBody(req, config.MAX_WEBHOOK_BYTES);
-      if (body === null) return send(res, 413, { message: bodyTooLargeMessage(config.MAX_WEBHOOK_BYTES) });
+      if (body === null) return send(res, 413, { message: alarmBodyTooLargeMessage(config.MAX_WEBHOOK_BYTES) });
       const text = body.toString('utf8');
       if (jsonNestsDeeperThan(text)) return send(res, 400, { message: `body nests deeper than ${MAX_JSON_DEPTH} levels` });
       let json: unknown;

@@ -61,6 +61,17 @@ describe('front door: hostile input', () => {
     expect(JSON.parse(answer.body)).toEqual({ message: 'body is over the 1048576-byte limit (MAX_WEBHOOK_BYTES; CDK: -c maxWebhookBytes)' });
   });
 
+  it('answers 413 to an alarm event over the same limit, naming the local setting and no CDK setting of the webhook', async () => {
+    const oversized = JSON.stringify({ 'detail-type': 'CloudWatch Alarm State Change', detail: { reason: 'x'.repeat(1_048_576) } });
+    const answer = await rawAt(harness.runtime.port, 'POST', '/events/cloudwatch', oversized, { 'content-type': 'application/json' });
+
+    expect(answer.status).toBe(413);
+    // In AWS alarm events come through EventBridge, which no webhook setting bounds: -c maxWebhookBytes would not help.
+    expect(JSON.parse(answer.body)).toEqual({
+      message: 'body is over the 1048576-byte limit of the local runtime\'s requests (MAX_WEBHOOK_BYTES); in AWS alarm events come through EventBridge, not this route',
+    });
+  });
+
   it('answers 400 from the handlers\' own validation, whichever state the alarm event names', async () => {
     const okEnvelope = { 'detail-type': 'CloudWatch Alarm State Change', detail: { state: { value: 'OK' } } };
     expect(await raw('POST', '/events/cloudwatch', JSON.stringify(okEnvelope))).toBe(400);
