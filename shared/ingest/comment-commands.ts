@@ -169,9 +169,16 @@ function notResumed(error: unknown, givenUp = false): Decided {
   return { failure: error, told: { done: false, notResumed: error instanceof Error ? error.name : 'an error', givenUp }, writer: true };
 }
 
-function refused(statusCode: number, why: Refusal, writer: boolean | null): Decided {
-  const response = statusCode === 409 ? reply(409, { message: why.plain }) : reply(statusCode, { ignored: why.plain });
-  return { response, told: { done: false, refusal: why }, writer };
+/**
+ * A command received, verified and understood that decides nothing (nothing waits, another proposal is named, the
+ * proposal changed, it was decided already …): answered 200 with the reason. GitHub lists any answer but a 2xx as a
+ * failed delivery ("Best practices for using webhooks": respond with a 2XX), and a 409 here showed an operator reading
+ * Recent Deliveries the guard failing on a legitimate comment, and invited a redelivery that could change nothing.
+ * The author hears the reason on the pull request, once per comment (see {@link answerOnPullRequest}); a 4xx is
+ * kept for what GitHub should see failing: a bad signature, a body that is not an issue_comment.
+ */
+function refused(why: Refusal, writer: boolean | null): Decided {
+  return { response: reply(200, { refused: why.plain }), told: { done: false, refusal: why }, writer };
 }
 
 // What a command would act on is read from our own tables before the author's permission is asked of GitHub:
@@ -184,7 +191,7 @@ async function decideApproval(payload: IssueComment, approval: ApprovalCommand, 
   // the index alone says whether anything may be decided or resumed, and nothing else is read for a command on a pull
   // request where nothing waits.
   const pending = await deps.approvals.pending({ name: repository, id: payload.repository.id }, payload.issue.number);
-  if (pending.length === 0) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
+  if (pending.length === 0) return refused(refusal`nothing is waiting for approval on ${`${repository}#${payload.issue.number}`}`, null);
   const unwritable = await withoutWriteAccess(payload, `/guard ${approval.decision}`, deps);
   if (unwritable) return unwritable;
   return applyApproval(payload.repository, payload.issue.number, payload.comment, approval, pending, deps);
@@ -198,7 +205,7 @@ async function decideApproval(payload: IssueComment, approval: ApprovalCommand, 
 async function resumeDecided(incident: Unresumed, command: ApprovalCommand, login: string, deps: CommentCommandDeps): Promise<Decided> {
   const recorded = incident.approval;
   if ((recorded.status === 'approved') !== (command.decision === 'approve')) {
-    return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
+    return refused(refusal`the approval of ${incident.id} was already decided`, true);
   }
   // Refused for its failed request's token and kept for the retry, which carries it to its new token: sent again,
   // it reaches nothing, and read as resumed it was lost.
@@ -207,7 +214,7 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
   // when Step Functions answers it "spent" this mark tells it the execution was resumed, not timed out.
   const at = deps.clock().toISOString();
   const decided = await takeDecision(incident, at, deps.incidents);
-  if (!decided) return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
+  if (!decided) return refused(refusal`the approval of ${incident.id} was already decided`, true);
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
@@ -220,8 +227,8 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
     // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile. Past the
     // wait's end it was the timeout: "already decided" would tell the author the approval stands, and nothing is applied.
     await markResumed(incident, decided, deps);
-    if (waitEndedBy(recorded, deps.clock())) return refused(409, waitEnded(incident.id, recorded.expiresAt ?? null), true);
-    return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
+    if (waitEndedBy(recorded, deps.clock())) return refused(waitEnded(incident.id, recorded.expiresAt ?? null), true);
+    return refused(refusal`the approval of ${incident.id} was already decided`, true);
   }
   await markResumed(incident, decided, deps);
   deps.logger.info('approval resumed', { incidentId: incident.id, decision: command.decision, by: decided.decidedBy, resumedBy: login });
@@ -250,11 +257,11 @@ async function withoutWriteAccess(payload: IssueComment, what: string, deps: Com
 function unvoted(target: Exclude<FeedbackTarget, { kind: 'incident' }>, vote: FeedbackCommand['vote'], pullRequest: string): Decided {
   switch (target.kind) {
     case 'none':
-      return refused(202, refusal`no incident recorded for ${pullRequest}`, null);
+      return refused(refusal`no incident recorded for ${pullRequest}`, null);
     case 'elsewhere':
-      return refused(409, refusal`${target.incidentId} is not an incident of ${pullRequest}`, null);
+      return refused(refusal`${target.incidentId} is not an incident of ${pullRequest}`, null);
     case 'ambiguous':
-      return refused(409, refusal`several incidents on ${pullRequest}: reply ${`/guard feedback ${vote} <incident>`} with one of ${target.incidentIds.join(', ')}`, null);
+      return refused(refusal`several incidents on ${pullRequest}: reply ${`/guard feedback ${vote} <incident>`} with one of ${target.incidentIds.join(', ')}`, null);
   }
 }
 
@@ -353,10 +360,10 @@ async function applyApproval(
   const login = comment.user.login;
   const commentWrittenAt = writtenAt(comment.created_at);
   if (command.incidentId && !pending.includes(command.incidentId)) {
-    return refused(409, refusal`${command.incidentId} is not waiting for approval; waiting: ${pending.join(', ')}`, true);
+    return refused(refusal`${command.incidentId} is not waiting for approval; waiting: ${pending.join(', ')}`, true);
   }
   if (!command.incidentId && pending.length > 1) {
-    return refused(409, refusal`several proposals wait on ${`${repository}#${pullRequest}`}: reply ${`/guard ${command.decision} <incident>`} with one of ${pending.join(', ')}`, true);
+    return refused(refusal`several proposals wait on ${`${repository}#${pullRequest}`}: reply ${`/guard ${command.decision} <incident>`} with one of ${pending.join(', ')}`, true);
   }
   const incidentId = command.incidentId ?? (pending[0] as string);
   const incident = await deps.incidents.get(incidentId);
@@ -366,23 +373,23 @@ async function applyApproval(
   const approval = incident?.approval;
   if (!incident || !approval || approval.status !== 'pending' || !approval.taskToken || !incident.plan) {
     await deps.approvals.take({ name: repository, id: named.id }, pullRequest, incidentId);
-    return refused(409, refusal`${incidentId} is not waiting for approval`, true);
+    return refused(refusal`${incidentId} is not waiting for approval`, true);
   }
   // The index is also read by name (items written before it was keyed by id, incidents without an id): a repository
   // that took over a renamed account's old name is not the one that failed, whatever its pull request numbers. It is
   // answered as if nothing waited (the incident's id is not told), and the proposal keeps waiting for its own repository.
-  if (!sameRepository(incident, named)) return refused(409, refusal`nothing is waiting for approval on ${`${repository}#${pullRequest}`}`, true);
+  if (!sameRepository(incident, named)) return refused(refusal`nothing is waiting for approval on ${`${repository}#${pullRequest}`}`, true);
   // A comment written before this proposal was made answers an earlier one (or none): a delivery redelivered or
   // replayed later, or one delayed while an earlier proposal of the pull request timed out, must not decide a
   // proposal its author never saw. The proposal keeps waiting.
   const requestedAt = Date.parse(approval.requestedAt);
   if (commentWrittenAt !== null && !Number.isNaN(requestedAt) && commentWrittenAt < requestedAt - CLOCK_SKEW_MS) {
-    return refused(409, refusal`the comment was written before ${incidentId} was proposed (${approval.requestedAt}); it decides nothing`, true);
+    return refused(refusal`the comment was written before ${incidentId} was proposed (${approval.requestedAt}); it decides nothing`, true);
   }
   // An approval is of the proposal its author read: it names that proposal's digest, and decides nothing once the
   // proposal has changed (a re-analysis rewrote it and the comment with it). The proposal keeps waiting.
   const binding = command.decision === 'approve' ? bindApproval({ ...incident, plan: incident.plan }, command.digest) : null;
-  if (binding && !binding.ok) return refused(409, unboundApproval(incidentId, command.digest, binding), true);
+  if (binding && !binding.ok) return refused(unboundApproval(incidentId, command.digest, binding), true);
   const at = deps.clock().toISOString();
   const approved = command.decision === 'approve';
   const entry: AuditEntry = {
@@ -409,7 +416,7 @@ async function applyApproval(
   const recorded = await deps.incidents.replaceApproval(incident.id, asRead(approval), decided, {
     audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }],
   });
-  if (!recorded) return refused(409, refusal`the approval of ${incidentId} was already decided`, true);
+  if (!recorded) return refused(refusal`the approval of ${incidentId} was already decided`, true);
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
@@ -457,7 +464,7 @@ async function spentOnDecision(
   if (ours && (now.resumeTakenAt || !now.taskToken)) {
     // Resumed with this decision: it stands. Told as a decision taken already, as when its resumer answered first.
     await markResumed(incident, now, deps);
-    return refused(409, refusal`the approval of ${incident.id} was already decided`, true);
+    return refused(refusal`the approval of ${incident.id} was already decided`, true);
   }
   if (ours && spentByFailedRequest({ ...incident, approval: decided }, null, deps.clock())) {
     // Spent before the end its request recorded: not the timeout, but a request that failed, which Step Functions asks
@@ -479,7 +486,7 @@ async function spentOnDecision(
   if (incident.repository && incident.pullRequest) {
     await deps.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   }
-  return refused(409, waitEnded(incident.id, pending.expiresAt ?? null), true);
+  return refused(waitEnded(incident.id, pending.expiresAt ?? null), true);
 }
 
 /** A decision kept for its failed request's retry: recorded, not carried out yet, as the command that recorded it is told. */

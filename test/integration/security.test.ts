@@ -225,8 +225,8 @@ describe('fix PRs', () => {
     expect(d2).not.toBe(d1);
     expect(revisedComment).toContain('+export const rate = 0.18;');
     expect(revisedComment).not.toContain('+export const rate = 0.19;');
-    expect(stale.status).toBe(409);
-    expect(stale.body.message).toContain(`reply /guard approve ${id} ${d2}`);
+    expect(stale.status).toBe(200);
+    expect(stale.body.refused).toContain(`reply /guard approve ${id} ${d2}`);
     expect(afterStale).toMatchObject({ status: 'awaiting_approval', approval: { status: 'pending', digest: d2, revision: 2 } });
     expect(pullsAfterStale).toBe(pullsBefore);
     expect(current.body).toEqual({ incidentId: id, decision: 'approve' });
