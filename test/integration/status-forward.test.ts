@@ -12,6 +12,10 @@ import { remediateStep } from '../../shared/steps/remediate.js';
 import { createGreenRunNotes } from '../../shared/stores/green-run-notes.js';
 import { type IncidentStore, createIncidentStore } from '../../shared/stores/incident-store.js';
 import { createFakeGitHub, failedRunDelivery, stepDeps } from '../support/fakes.js';
+import { alarmEvent, cw } from '../support/alarm-events.js';
+import { storeIncidentFromTrigger } from '../../shared/domain/incident-from-trigger.js';
+import { alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
+import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
 
 /**
@@ -258,12 +262,13 @@ describe('a scope\'s latest green run only moves forward (one conditional write 
 });
 
 /**
- * A green run of the failure's scope recorded after ingest accepted the failure and before classify read it: the
- * outcome recorder notes it, then lists the scope's open incidents and resolves them; classify reads the note and
- * records the failure superseded. Whichever write lands first, the incident is resolved once, by that writer, and its
- * history says what happened (the green run was not delivered before the failure: ingest had stored it already).
+ * A green run of the failure's scope (or an alarm's OK) recorded after ingest accepted the failure and before classify
+ * read it: the outcome recorder notes it, then lists the scope's open incidents and resolves them; classify reads the
+ * note and records the failure superseded (the alarm over). Whichever write lands first, the incident is resolved
+ * once, by that writer, and its history says what happened (the green run was not delivered before the failure:
+ * ingest had stored it already).
  */
-describe('a green run recorded between the failure\'s acceptance and its classification', () => {
+describe('a recovery recorded between the failure\'s acceptance and its classification', () => {
   /** The real store, except that `before` runs ahead of classify's first write of any kind (once). */
   function withWorkBeforeFirstWrite(store: IncidentStore, before: () => Promise<void>): IncidentStore {
     let done = false;
@@ -321,6 +326,34 @@ describe('a green run recorded between the failure\'s acceptance and its classif
     expect(stored).toMatchObject({ status: 'resolved', resolvedBy: green.resolvedBy, category: expect.any(String) });
     // The outcome recorder's ending stands whole: classify did not mark it superseded after it.
     expect(stored?.supersededBy ?? null).toBeNull();
+  });
+
+  it('records one resolution, the OK\'s, when an alarm\'s OK is recorded between classify\'s read of it and classify\'s write', async () => {
+    const incidents = dynamoStore();
+    const now = Date.now();
+    const name = `race-${run += 1}`;
+    const alarmed = alarmEvent('race', 'ALARM', cw(now, -10 * 60_000), { name });
+    const ok = alarmEvent('race', 'OK', cw(now, -5 * 60_000), { name });
+    const trigger = alarmTriggerFromEvent(alarmEventSchema.parse(alarmed));
+    await storeIncidentFromTrigger(incidents, trigger, new Date());
+    const outcomeDeps = { incidents, clock: () => new Date(), github: { forInstallation: () => null }, logger: { info() {}, warn() {}, error() {} } };
+    // The outcome recorder's first step: the OK classify reads.
+    await incidents.noteAlarmOk(alarmArnOf(ok as never), new Date(now - 5 * 60_000));
+    let recovered: string[] = [];
+    const { deps } = stepDeps({
+      clock: () => new Date(),
+      incidents: withWorkBeforeFirstWrite(incidents, async () => {
+        recovered = (await recordAlarmRecovery(ok, outcomeDeps)).resolved;
+      }),
+    });
+
+    const result = await classifyStep({ trigger, incidentStored: true }, deps);
+
+    expect(recovered).toEqual([trigger.incidentId]);
+    expect(result.incidentStatus).toBe('resolved');
+    const stored = await incidents.get(trigger.incidentId);
+    expect(stored).toMatchObject({ status: 'resolved', resolvedBy: 'alarm OK', category: expect.any(String) });
+    expect(stored?.history.filter((entry) => entry.event === 'resolved').map((entry) => entry.detail)).toEqual(['alarm OK']);
   });
 
   it('records one resolution, classify\'s, when classify\'s write lands first, and does not call the green run delivered before the failure', async () => {
