@@ -909,12 +909,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
   // size: wrong answer (compared using =:=)`, `\ttest x: failed`, `\ttest x: received error: …`) and a wrong
   // answer's `ERROR:     Expected: 2` / `ERROR:     Got:      3`. Before automake's harness, whose `ERROR: t/x` it
-  // looks like. The path is absolute: its `/` makes the rule's literal `error: /`, which compilers' `error: ` lines
-  // do not hold (a literal of `error: ` alone would have the rule tried on each of them). The test's line must follow,
+  // looks like. The path is absolute. The test's line must follow,
   // a tab in (or `ERROR:     test queue:size: …` in later plunits): swipl's own load errors (`ERROR: /path/x.pl:2:`
-  // over `ERROR:    catch/3: Unknown procedure …`) have the same place line.
+  // over `ERROR:    catch/3: Unknown procedure …`) have the same place line. On Windows the path is the file's
+  // canonical name, its drive then `/` (`ERROR: d:/a/x/x/test/q.pl:4:`; plunit prints `url(File:Line)`). Any drive
+  // letter leaves the rule the literal `error: `, so it is tried on compilers' `error: ` lines too: anchored and
+  // case-sensitive, it fails there at the first character.
   { id: 'plunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 20, gap: 0,
-    re: /^ERROR: \/\S*\.plt?:\d+:(?:\d+:)?$/, nextLine: /^(?:\t|ERROR: +test )\S/, end: /^(?!ERROR: {2,}\S|\t)/ },
+    re: /^ERROR: (?:[A-Za-z]:\/|\/)\S*\.plt?:\d+:(?:\d+:)?$/, nextLine: /^(?:\t|ERROR: +test )\S/, end: /^(?!ERROR: {2,}\S|\t)/ },
   // automake's parallel test harness (`make check`): a `FAIL: tests/x` line per failed test as it ends (`ERROR:` for a
   // hard error, `XPASS:` for an unexpected pass; under tap-driver.sh one per TAP result, `FAIL: tests/x.sh 2 - name`),
   // with VERBOSE=1 then test-suite.log: a section per failed test under the same `FAIL: tests/x` line, the test's own

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+
+// Session 63: the known gaps session 62 left, each on real output of the tool where it runs here.
+
+function ghaStep(script: readonly string[], output: readonly string[], exitCode = 1): string {
+  return [
+    `##[group]Run ${script[0]}`,
+    ...script,
+    'shell: /usr/bin/bash --noprofile --norc -eo pipefail {0}',
+    '##[endgroup]',
+    ...output,
+    `##[error]Process completed with exit code ${exitCode}.`,
+  ].join('\n');
+}
+
+describe('plunit on Windows: the failed test’s place as SWI-Prolog writes a Windows path', () => {
+  // Real output of SWI-Prolog 9.0.4's plunit (`swipl -g run_tests -t halt test/test_queue.pl`, one wrong answer and one
+  // failed test), run here; the path is the one swipl prints on a Windows runner (`D:\a\plq\plq`): plunit prints the
+  // source file's canonical name (`url(File:Line)`), which keeps the drive and uses `/` on Windows; `D:\…` is the
+  // operating system's form (prolog_to_os_filename/2), not printed there.
+  const run = (dir: string): string[] => [
+    '% PL-Unit: queue ',
+    `ERROR: ${dir}/test_queue.pl:4:`,
+    '\ttest size: wrong answer (compared using =:=)',
+    'ERROR:     Expected: 2',
+    'ERROR:     Got:      3',
+    `ERROR: ${dir}/test_queue.pl:5:`,
+    '\ttest empty: failed',
+    '',
+    '**FAILED 0.000 sec',
+    '% 2 tests failed',
+    '% 0 tests passed',
+    'ERROR: -g run_tests: false',
+  ];
+
+  it.each(['d:/a/plq/plq/test', 'C:/work/plq/test'])('reads `ERROR: %s/test_queue.pl:4:` as the failed test’s place', async (dir) => {
+    // Act
+    const windows = await analyzeLog(ghaStep(['swipl -g run_tests -t halt test/test_queue.pl'], run(dir)));
+    const posix = await analyzeLog(ghaStep(['swipl -g run_tests -t halt test/test_queue.pl'], run('/home/runner/work/plq/plq/test')));
+    // Assert: the first report the first test's place, its wrong answer listed, as on Linux
+    expect([windows.failures[0]?.rule, windows.failures[0]?.startLine]).toEqual(['plunit.failed', 6]);
+    expect(predictionLines(windows)).toEqual(expect.arrayContaining([6, 7, 8, 9]));
+    expect(predictionLines(windows)).toEqual(predictionLines(posix));
+  });
+
+  it('still leaves swipl’s own load error at a Windows path (`ERROR: d:/…/main.pl:2:` over `catch/3`) to other rules', async () => {
+    // Prepare: swipl 9.0.4 loading a file whose directive calls an undefined predicate (real output, path as above)
+    const output = ['Warning: d:/a/plq/plq/src/main.pl:2:', 'Warning:    Goal (directive) failed: user:foo', 'ERROR: d:/a/plq/plq/src/main.pl:3:', 'ERROR:    catch/3: Unknown procedure: bar/0'];
+    // Act
+    const analysis = await analyzeLog(ghaStep(['swipl src/main.pl'], output));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('plunit.failed');
+  });
+});
+
+describe('exit 137 and `timeout -s KILL` in the step’s script: only a command the script runs', () => {
+  // Real behaviour of GNU coreutils 9.1 timeout under bash 5.2.15 (`bash --noprofile --norc -eo pipefail script.sh`):
+  // a command killed inside a command substitution gets no job report, the step's exit status is all there is.
+  const killed = (script: readonly string[]): string => ghaStep(script, ['start'], 137);
+
+  it.each([
+    ['a comment', ['# timeout -s KILL 5m ./warm-cache', 'out=$(python3 train.py)']],
+    ['a trailing comment', ['out=$(python3 train.py)  # was: timeout -s KILL 5m python3 train.py']],
+    ['an echo', ['echo timeout -s KILL 5m is the limit', 'out=$(python3 train.py)']],
+    ['a quoted string', ['echo "next: timeout -s KILL 5m ./warm-cache"', 'out=$(python3 train.py)']],
+    ['a heredoc', ['cat > run.sh <<EOF', 'timeout -s KILL 5m ./warm-cache', 'EOF', 'out=$(python3 train.py)']],
+  ])('reads exit 137 as out of memory when the KILL timeout is only %s', async (_, script) => {
+    // Act
+    const analysis = await analyzeLog(killed(script));
+    // Assert
+    expect(analysis.category).toBe('out_of_memory');
+  });
+
+  it.each([
+    ['out="$(timeout -s KILL 60 ./slow)"'],
+    ['if ! timeout -k 5 10m ./slow; then exit 137; fi'],
+    ['sudo timeout --signal=KILL 60 ./slow | tee out.log'],
+    ['cat <<EOF', 'x', 'EOF', 'CI=1 timeout -s KILL 60 ./slow  # the limit'],
+  ])('still reads a live `timeout -s KILL` (%s) as the time limit', async (...script) => {
+    // Act
+    const analysis = await analyzeLog(killed(script));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['exit.timeout-kill', 'timeout']);
+  });
+});
+
+describe('node:test’s summary over its failing-tests list: a line read twice counts once', () => {
+  const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/node-test');
+
+  it('keeps the run’s `ℹ fail N` for its list when a dropped block’s headline between them is read again', async () => {
+    // Arrange: the real two-run log (Node 22) with eight lines of other output between the first run's coverage
+    // report and its `✖ failing tests:` list, the first a script's tag that cdk.error opens on, drops (nothing of CDK
+    // confirms it) and reads again by the other rules.
+    const real = readFileSync(resolve(FIXTURES, 'two-runs-coverage-node22.log'), 'utf8').split('\n');
+    const heading = real.indexOf('✖ failing tests:');
+    const other = ['«Deploy» staged: web', ...Array.from({ length: 7 }, (_, i) => `> step ${i}`)];
+    const log = [...real.slice(0, heading), ...other, ...real.slice(heading)].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: eight other lines and the blank, as in node-test.test.ts, keep the list under its summary
+    expect(real[6]).toBe('ℹ fail 1');
+    expect(analysis.failures.find((f) => f.rule === 'node-test.failed')?.tallyLine).toBe(7);
+  });
+});
