@@ -431,7 +431,37 @@ const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 
  * limit's KILL, the likelier reading than the OOM killer's.
  */
 const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
-const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[\s;&|(`])timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+/**
+ * `timeout` told to send KILL where a command starts: the line's start, after `;`, `&`, `|`, `(` (and `$(`), a
+ * backquote or `{`, past variable assignments and the words that run the command after them (`sudo`, `exec`, `if !`).
+ * Not a word of another command's arguments (`echo timeout -s KILL …`), nor inside a string (`echo "…; timeout …"`
+ * aside), nor in a comment (`# timeout -s KILL 5m ./x`, whose `#` starts no command).
+ */
+const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[;&|(`{])\s*(?:(?:sudo|exec|time|nohup|command|env|if|then|else|elif|do|while|until|!)\s+|\w+=\S*\s+)*timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+/** A heredoc's opening (`cat > run.sh <<EOF`, `<<-'EOF'`): its delimiter. The lines down to it are data, not commands. */
+const HEREDOC_RE = /<<-?\s*(['"]?)(\w+)\1/;
+
+/**
+ * Whether the step's script (`lines`, as its header echoed them) runs coreutils' `timeout` told to send KILL as a
+ * command (see {@link SCRIPT_TIMEOUT_KILL_RE}), not in a comment or a heredoc's body.
+ */
+function scriptRunsKillTimeout(lines: readonly string[]): boolean {
+  let heredocEnd: string | null = null;
+  for (const line of lines) {
+    if (heredocEnd !== null) {
+      if (line.trim() === heredocEnd) heredocEnd = null;
+      continue;
+    }
+    const comment = COMMENT_START_RE.exec(line);
+    const live = comment === null ? line : line.slice(0, comment.index);
+    if (SCRIPT_TIMEOUT_KILL_RE.test(live)) return true;
+    heredocEnd = HEREDOC_RE.exec(live)?.[2] ?? null;
+  }
+  return false;
+}
+
+/** A shell comment's `#`: one that starts a word (`a#b` and `${#x}` are not comments). */
+const COMMENT_START_RE = /(?:^|\s)#/;
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {
@@ -1016,7 +1046,7 @@ export class LogScanner {
         marker.code === 137
           ? this.lastFindingOf(this.section)?.rule.category === 'out_of_memory'
             ? null
-            : this.stepScript.some((command) => SCRIPT_TIMEOUT_KILL_RE.test(command)) ? TIMEOUT_KILL_EXIT_RULE : OOM_RULE
+            : scriptRunsKillTimeout(this.stepScript) ? TIMEOUT_KILL_EXIT_RULE : OOM_RULE
           : marker.code === 124
             ? this.saidWhatFailed(this.section, line) || this.xargsAborted(line) ? null : TIMEOUT_EXIT_RULE
             : annotated && ACTIONS_EXEC_RE.test(text.slice(ANNOTATION.length)) && this.saidWhatFailed(this.section, line) ? ACTIONS_EXEC_RULE : null;
