@@ -678,12 +678,13 @@ export class LogScanner {
   private tallyList: { rule: Rule; tallyLine: number; entryStart: number } | null = null;
   /**
    * By task prefix (`''` for none), the last line that {@link tallyListRule}'s `tally` matched in this section under
-   * it, and how many of that prefix's lines not matching `tallyAbove.through` were read since: the summary a heading
+   * it, and how many of that prefix's lines not matching `tallyAbove.through` were read since (the last of them
+   * `through`, so that a line read again is not counted again): the summary a heading
    * below under the same prefix may take (see {@link followTallyList}); gone once {@link TALLY_ABOVE_LINES} such
    * lines have passed. Remembered as the lines pass, not looked for in the ring above the heading: a coverage report
    * can be longer than the ring, and tasks running together print between a run's summary and its list.
    */
-  private readonly tallySeen = new Map<string, { line: number; passed: number }>();
+  private readonly tallySeen = new Map<string, { line: number; passed: number; through: number }>();
   /** Blank lines in a row since {@link quotePastLimit}'s last line. */
   private quoteBlankRun = 0;
   /** The block whose closing report ({@link Rule.closing}) line {@link closingNext} may go on with, or null. */
@@ -829,7 +830,7 @@ export class LogScanner {
     if (this.ghCliFormat && (start = this.pastGhCliColumns(bytes, start, end)) === -1) return false;
     const open = this.open;
     if (open === null) {
-      if (!this.idleButSummary() || (this.tallySeen.size > 0 && !this.passesSummary(bytes, start, end))) return false;
+      if (!this.idleButSummary() || (this.tallySeen.size > 0 && !this.passesSummary(line, bytes, start, end))) return false;
       this.remember(line, bytes, start, end);
       return true;
     }
@@ -853,9 +854,9 @@ export class LogScanner {
    * coverage report's `ℹ` lines, any number of them), which {@link followTallyList} passes over. Named lines (the
    * summary, the list's heading) are always read.
    */
-  private passesSummary(bytes: Buffer, start: number, end: number): boolean {
+  private passesSummary(line: number, bytes: Buffer, start: number, end: number): boolean {
     const passing = rawSummaryPassing(throughLiteral(this.tallyListRule as Rule), bytes, start, end);
-    if (passing === 'blank') this.passTallySeen('');
+    if (passing === 'blank') this.passTallySeen('', line);
     return passing !== 'read';
   }
 
@@ -1021,7 +1022,7 @@ export class LogScanner {
     const quote = this.quotePastLimit;
     const quoteBlank = quote !== null && (openBlank || isTaskBlank(quote, text));
     if (openBlank || quoteBlank) {
-      if (blank) this.passTallySeen('');
+      if (blank) this.passTallySeen('', line);
       // A diff's blank line inside a hunk is a context line whose space was trimmed: counted off the hunk.
       if (held !== null && openBlank && held.rule.hunks === true) takesContextLine(held);
       if (held !== null && openBlank && held.inMessage && held.rule.message?.blankEnds?.test(bodyOf(held, held.headText)) === true) held.inMessage = false;
@@ -2106,16 +2107,19 @@ export class LogScanner {
       // Re-inserted, so that the first of the map is the prefix whose summary was read longest ago.
       this.tallySeen.delete(prefix);
       if (this.tallySeen.size >= TALLY_PREFIXES) this.tallySeen.delete(this.tallySeen.keys().next().value as string);
-      this.tallySeen.set(prefix, { line, passed: 0 });
+      this.tallySeen.set(prefix, { line, passed: 0, through: line });
       return;
     }
-    if (this.tallySeen.size > 0 && above.through?.test(task) !== true) this.passTallySeen(prefix);
+    if (this.tallySeen.size > 0 && above.through?.test(task) !== true) this.passTallySeen(prefix, line);
   }
 
   /** A line under `prefix` between its {@link tallySeen} summary and a heading that may take it, not its `through`. */
-  private passTallySeen(prefix: string): void {
+  private passTallySeen(prefix: string, line: number): void {
     const seen = this.tallySeen.get(prefix);
-    if (seen !== undefined && ++seen.passed >= TALLY_ABOVE_LINES) this.tallySeen.delete(prefix);
+    // Once a line: a dropped block's lines are read again (rereadUnconfirmed), its headline among them.
+    if (seen === undefined || line <= seen.through) return;
+    seen.through = line;
+    if (++seen.passed >= TALLY_ABOVE_LINES) this.tallySeen.delete(prefix);
   }
 
   /**
