@@ -950,6 +950,7 @@ export class LogScanner {
         this.startStepOfHeader(line);
         if (this.stepHeaderEchoes.length > 0) this.scriptEchoes = this.stepHeaderEchoes;
         this.stepScript = this.stepHeaderScript;
+        if (this.taskNames.learnScript(this.stepScript)) this.tasksNamed = true;
       } else this.rescanStepHeader(line);
       return true;
     }
@@ -1243,6 +1244,7 @@ export class LogScanner {
     this.closeOpen();
     this.scriptEchoes = NO_ECHOES;
     this.stepScript = NO_ECHOES;
+    this.taskNames.leaveStep();
     this.quotePastLimit = null;
     this.tallyListRule = null;
     this.tallyList = null;
@@ -1712,7 +1714,8 @@ export class LogScanner {
   }
 
   private store(block: Block, line: number, text: string): void {
-    if (block.keyLines !== null && block.lineCount > 0) this.considerKey(block, block.keyLines, line, text);
+    // Key lines are the tool's lines, read past the task's prefix as the headline is (`[lint]   3:9  error  …`).
+    if (block.keyLines !== null && block.lineCount > 0) this.considerKey(block, block.keyLines, line, bodyOf(block, text));
     // Read as the tool printed it, past the task's prefix (`lint-1  | yaml[truthy]: …`), like the block's headline, and
     // whole as before: a prefixed node:test `✖ name (1.2ms)` headline confirms itself that way (`app:test: ✖ …`), which
     // review-s52-logs.test.ts expects of Turborepo's inline failures, though unprefixed ones are not confirmed.
@@ -1733,7 +1736,7 @@ export class LogScanner {
     if (pick && line > block.headLine && stillPicking(block, pick)) this.considerPick(block, pick, line, text);
   }
 
-  /** Whether line `line`, stored right after the block's last line, is one its rule's `keyLines` name. */
+  /** Whether line `line` (`text`, past the block's task prefix), stored right after the block's last line, is one its rule's `keyLines` name. */
   private considerKey(block: Block, keyLines: number[], line: number, text: string): void {
     const keys = block.rule.keyLines;
     if (keys === undefined) return;
@@ -1748,7 +1751,7 @@ export class LogScanner {
     }
     addToTail(block, line, text);
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
-    if (block.keysFrom !== 0 || belowPick || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
+    if (block.keysFrom !== 0 || belowPick || underPick || keys.after?.test(bodyOf(block, block.lastText)) === true || keys.also?.test(text) === true) keyLines.push(line);
   }
 
   /**

@@ -106,3 +106,58 @@ describe('node:test’s summary over its failing-tests list: a line read twice c
     expect(analysis.failures.find((f) => f.rule === 'node-test.failed')?.tallyLine).toBe(7);
   });
 });
+
+describe("concurrently's `[name] ` / `[0] ` in front of each command's lines: read past as a task runner's prefix", () => {
+  // Real output of concurrently 9.2.5 running ESLint 9.39.5 (two errors) and tsc 5.9.3 (passes), run here.
+  const eslint = (prefix: string): string[] => [
+    `${prefix} `,
+    `${prefix} /home/runner/work/shop/shop/src/tax.js`,
+    `${prefix}   2:9  error  'unused' is assigned a value but never used  no-unused-vars`,
+    `${prefix}   3:9  error  Expected '===' and instead saw '=='          eqeqeq`,
+    `${prefix} `,
+    `${prefix} ✖ 2 problems (2 errors, 0 warnings)`,
+    `${prefix} `,
+  ];
+
+  it('reads ESLint’s report under `[0] ` in a step whose script runs `npx concurrently` as ESLint’s, its file first', async () => {
+    // Prepare
+    const log = ghaStep(['npx concurrently "eslint src" "tsc -p ."'], [...eslint('[0]'), '[0] eslint src exited with code 1', '[1] tsc -p . exited with code 0']);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the report from the file's line, both errors listed
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['eslint.error', 6]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7, 8]));
+  });
+
+  it('reads it under `[lint] ` once npm’s echo of the script shows concurrently running (`> concurrently -n lint,…`)', async () => {
+    // Prepare
+    const output = ['', '> shop@1.0.0 check', '> concurrently -n lint,typecheck "npm:lint" "npm:typecheck"', '', '[lint] > shop@1.0.0 lint', '[lint] > eslint src', ...eslint('[lint]'), '[lint] npm run lint exited with code 1'];
+    // Act
+    const analysis = await analyzeLog(ghaStep(['npm run check'], output));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['eslint.error', 12]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([12, 13, 14]));
+  });
+
+  it('reads no bracket as a prefix in a later step, nor in a log that never ran concurrently (Maven’s `[ERROR] `)', async () => {
+    // Prepare: a concurrently step that passed, then Maven's compiler error in the next step
+    const maven = ['[INFO] BUILD FAILURE', '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.11.0:compile (default-compile) on project shop: Compilation failure', '[ERROR] /home/runner/work/shop/shop/src/main/java/shop/Cart.java:[12,9] cannot find symbol'];
+    const passed = ['##[group]Run npx concurrently "eslint src" "tsc -p ."', 'npx concurrently "eslint src" "tsc -p ."', 'shell: /usr/bin/bash -e {0}', '##[endgroup]', '[0] eslint src exited with code 0'];
+    // Act
+    const after = await analyzeLog([...passed, ghaStep(['mvn -B compile'], maven)].join('\n'));
+    const alone = await analyzeLog(ghaStep(['mvn -B compile'], maven));
+    // Assert: the same reading of Maven's lines either way
+    expect(after.failures.map((f) => [f.rule, f.lines.length])).toEqual(alone.failures.map((f) => [f.rule, f.lines.length]));
+    expect(alone.failures[0]?.rule).toMatch(/^(?:maven|javac)\./);
+  });
+
+  it('lists a rule’s key lines read past the task’s prefix (Turborepo’s `web:lint: ` over ESLint’s errors)', async () => {
+    // Prepare
+    const lines = eslint('web:lint:').map((line) => line.trimEnd());
+    // Act
+    const analysis = await analyzeLog(ghaStep(['npx turbo run lint'], lines));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('eslint.error');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7, 8]));
+  });
+});
