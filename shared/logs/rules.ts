@@ -936,12 +936,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'zig.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60, re: /^error: '[^']+' failed:/ },
   // Ginkgo's report of a failed spec, inside `go test`'s output: `• Failure [0.001 seconds]` (Ginkgo 1; `• Failure
   // in Spec Setup (BeforeEach) […]`, `•! Panic […]`) or `• [FAILED] [0.001 seconds]` (Ginkgo 2, `[PANICKED]`,
-  // `[TIMEDOUT]`), the spec's containers and text with their places, Gomega's message and the failing line, down to
-  // the rule of 30 dashes under it. Above the suite's `--- FAIL: TestX`, which only says the suite failed: printed
+  // `[TIMEDOUT]`, `•! [INTERRUPTED]` and `•! [ABORTED]`; a suite node's `[BeforeSuite] [FAILED]` in the bullet's
+  // place, ` DURING REPETITION #2` under MustPassRepeatedly: its DefaultReporter's headers), the spec's containers and
+  // text with their places, Gomega's message and the failing line, down to the rule of 30 dashes under it. Above the suite's `--- FAIL: TestX`, which only says the suite failed: printed
   // before it, at go test's weight (its look-back does not cross the suite's unindented output), and not above
   // another package's plain `--- FAIL` printed before it.
   { id: 'ginkgo.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
-    re: /^•?!? ?(?:Failure|Panic|\[(?:FAILED|PANICKED|TIMEDOUT)\])(?: in Spec (?:Setup|Teardown) \([\w ]+\))? \[[\d.]+ seconds\]$/,
+    re: /^(?:•|\[(?:(?:Synchronized)?(?:Before|After)Suite|Report(?:Before|After)Suite|DeferCleanup \(Suite\))\])?!? ?(?:Failure|Panic|\[(?:FAILED|PANICKED|TIMEDOUT|INTERRUPTED|ABORTED)\])(?: in Spec (?:Setup|Teardown) \([\w ]+\))?(?: DURING REPETITION #\d+)? \[[\d.]+ seconds\]$/,
     end: /^-{30}$/ },
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^ {4}\s*\S|^\s*$/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
 
 // Session 63: the known gaps session 62 left, each on real output of the tool where it runs here.
 
@@ -159,5 +160,60 @@ describe("concurrently's `[name] ` / `[0] ` in front of each command's lines: re
     // Assert
     expect(analysis.failures[0]?.rule).toBe('eslint.error');
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7, 8]));
+  });
+});
+
+describe("Ginkgo 2's spec headers besides `• [FAILED]`: interrupted, aborted, a suite node's, a repetition's", () => {
+  // Not run here (Debian 12 packages Ginkgo 1.16 only and the Go module proxy is out of reach): the headers as Ginkgo
+  // 2's DefaultReporter.DidRun writes them (`denoter` `•`, `!` after it for a panic, an interrupt or an abort, a suite
+  // node's `[BeforeSuite]` in its place, ` DURING REPETITION #N` under MustPassRepeatedly, then the run time), each
+  // over the spec's place and its failure's `In [It] at: file:line`, between rules of 30 dashes.
+  const spec = (header: string): string[] => [
+    'Running Suite: Ratelimit Suite - /home/runner/work/ratelimit/ratelimit',
+    '========================================================================',
+    'Random Seed: 1795909247',
+    '',
+    'Will run 4 of 4 specs',
+    '••',
+    '------------------------------',
+    header,
+    'Limiter refuses calls past the burst',
+    '/home/runner/work/ratelimit/ratelimit/limiter_test.go:22',
+    '',
+    '  [FAILED] Expected',
+    '      <bool>: true',
+    '  to be false',
+    '  In [It] at: /home/runner/work/ratelimit/ratelimit/limiter_test.go:25 @ 11/29/26 02:31:07.12',
+    '------------------------------',
+    '',
+    'Ran 3 of 4 Specs in 3.004 seconds',
+    'FAIL! -- 2 Passed | 1 Failed | 0 Pending | 1 Skipped',
+    '--- FAIL: TestRatelimit (3.00s)',
+    'FAIL',
+    'FAIL\texample.com/ratelimit\t3.010s',
+    'FAIL',
+  ];
+
+  it.each([
+    '•! [INTERRUPTED] [3.001 seconds]',
+    '•! [ABORTED] [0.002 seconds]',
+    '[BeforeSuite] [FAILED] [0.001 seconds]',
+    '[SynchronizedBeforeSuite]! [PANICKED] [0.001 seconds]',
+    '• [FAILED] DURING REPETITION #2 [0.001 seconds]',
+  ])('reads `%s` as the failed spec’s report', async (header) => {
+    // Act
+    const analysis = await analyzeLog(ghaStep(['go test ./...'], spec(header)));
+    // Assert: the report from the header, the failure's message and place listed
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['ginkgo.failed', 12]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([12, 13, 16, 19]));
+  });
+
+  afterEach(restoreFastPaths);
+
+  it('finds `•! [INTERRUPTED]` with the line filter on as without it (the filter names it by the `err` of `INTERRUPTED`)', async () => {
+    // Act
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(ghaStep(['go test ./...'], spec('•! [INTERRUPTED] [3.001 seconds]'))));
+    // Assert
+    expect(fast).toEqual(everyLine);
   });
 });
