@@ -185,6 +185,8 @@ interface Block {
   confirmed: boolean;
   /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
   tallyLine: number;
+  /** The line its rule's `lookback.heading` found above it (see {@link Rule.lookback}); 0 when none. */
+  headingLine: number;
   /** The last line of the closing report its headline opens (see {@link Rule.closing}); 0 when it opens none. */
   closedThrough: number;
   /** Of a rule reading a unified diff's hunks ({@link Rule.hunks}): the lines left of each side of the hunk being read, -1 before the first. */
@@ -257,6 +259,7 @@ function newBlock(
     tailLines: rule.keyLines?.tail === undefined ? null : [],
     confirmed: rule.confirmedBy === undefined,
     tallyLine: 0,
+    headingLine: 0,
     hunkOld: -1,
     hunkNew: -1,
     closedThrough: 0,
@@ -333,6 +336,8 @@ function fixedScore(block: Block): number {
  * all `ℹ` lines, one per file: any length), then a blank.
  */
 const TALLY_ABOVE_LINES = 10;
+/** How far above a report its `lookback.heading` is looked for: the passed tests of a file over its failed one. */
+const HEADING_LINES = 200;
 /** Tasks whose run summaries {@link LogScanner.tallySeen} remembers at once (a monorepo's runner runs a few together). */
 const TALLY_PREFIXES = 16;
 
@@ -1455,6 +1460,7 @@ export class LogScanner {
     let startLine = rule.lookback ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
     if (rule.hunks === true && this.scriptEchoes.length > 0 && taskPrefix === '') startLine = this.echoedAbove(startLine);
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
+    if (rule.lookback?.heading !== undefined) block.headingLine = this.headingAbove(rule.lookback.heading, startLine, taskPrefix);
     if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
     const closing = rule.closing ?? closingRuleOf(text);
@@ -1524,6 +1530,22 @@ export class LogScanner {
   private quotesBelow(block: Block): boolean {
     const last = this.ringAt(block.endLine) ?? '';
     return RUNNER_EXCEPTION_RE.test(last.startsWith(block.taskPrefix) ? last.slice(block.taskPrefix.length) : last);
+  }
+
+  /**
+   * The line above `start` that `heading.re` matches over lines `heading.through` matches only, within the task and
+   * {@link HEADING_LINES}; 0 when another line comes first (see {@link Rule.lookback}). Cold path: one rule asks.
+   */
+  private headingAbove(heading: { re: RegExp; through: RegExp }, start: number, taskPrefix: string): number {
+    const limit = Math.min(HEADING_LINES, RING_SIZE - 1, start - 1);
+    for (let k = 1; k <= limit; k++) {
+      const raw = this.ringAt(start - k);
+      const t = raw === null ? null : taskPrefix === '' ? raw : taskBody(taskPrefix, raw);
+      if (t === null) return 0;
+      if (heading.re.test(t)) return start - k;
+      if (!heading.through.test(t)) return 0;
+    }
+    return 0;
   }
 
   /**
@@ -2573,6 +2595,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
     else if (block.endLine - block.startLine >= UNKEYED_WHOLE_LINES) failure.keyLines = unkeyedEnds(block, block.keyLines);
   }
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
+  if (block.headingLine !== 0) failure.headingLine = block.headingLine;
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   // Only a failure of a session that then said it failed: nox goes on to its next sessions, and one that passes
   // (`Session docs was successful.`) may print a complaint that failed nothing (pip's resolver's) after the last.

@@ -79,9 +79,12 @@ export interface Rule {
    * `farthest`, the search goes on past a line `re` matches, to the farthest within reach (raco test's first file),
    * up to a line `farthest` matches (a passing run's tally). With `absorbsFromFirst`, only the failures from the line
    * `first` matches on are absorbed: what stands between the announcing line and it is another program's (API
-   * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels).
+   * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels). With `heading`, the
+   * line its `re` matches above the block's first line, over lines its `through` matches only (the tests of the file
+   * that passed before the failed one), is listed with the report and those between are not: the file Octave's
+   * test() names once over all its tests.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp } };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -267,7 +270,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -1147,9 +1150,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // GNU Octave's `test` (test.m): each test block echoed as it runs, `***** assert (f (1), 2)` (`***** test` and its
   // code a space in), then for a failure `!!!!! test failed` (`!!!!! error failed.` for an `%!error` block that did
   // not raise the expected error) and the error: `ASSERT errors for:  …`, its table of observed and expected values.
+  // Listed with the file's line above the test blocks, `>>>>> /path/moving_avg.m` (verbose), not its passed blocks.
   { id: 'octave.test-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 60, gap: 1,
     re: /^!{5} (?:test|error|warning) failed\.?$/, end: /^(?:>{5} |\*{5} |PASSES \d+ out of \d+ tests?)/,
-    lookback: { re: /^\*{5} /, lines: 30, inclusive: true, through: /^ / } },
+    lookback: { re: /^\*{5} /, lines: 30, inclusive: true, through: /^ /, heading: { re: /^>{5} \S.*\.m$/, through: /^(?:\*{5} | )/ } } },
   // tcltest: `==== name description FAILED`, the test's script under `==== Contents of test case:`, `---- Result was:`
   // and `---- Result should have been (exact matching):` (or `---- Test generated error; …` and the errorInfo), down to
   // `==== name FAILED`.

@@ -217,3 +217,40 @@ describe("Ginkgo 2's spec headers besides `• [FAILED]`: interrupted, aborted, 
     expect(fast).toEqual(everyLine);
   });
 });
+
+describe("GNU Octave's test(): the failed test's file line with its report, not the file's passed tests", () => {
+  it('lists `>>>>> /…/moving_avg.m` and the failed block, not the two blocks that passed before it', async () => {
+    // Prepare: Octave 7.3 `octave-cli --no-gui run_tests.m` (test (file, 'verbose') per file), real output, run here
+    const output = [
+      '>>>>> processing moving_avg',
+      '>>>>> /home/runner/work/signal/signal/inst/moving_avg.m',
+      '***** assert (moving_avg ([2 2 2], 1), [2 2])',
+      '***** test',
+      ' y = moving_avg ([1 1 1 1], 2);',
+      ' assert (numel (y), 2);',
+      '***** assert (moving_avg ([1 2 3 4], 2), [1.5 2.5 3.5])',
+      '!!!!! test failed',
+      'ASSERT errors for:  assert (moving_avg ([1, 2, 3, 4], 2),[1.5, 2.5, 3.5])',
+      '',
+      '  Location  |  Observed  |  Expected  |  Reason',
+      "     .          O(1x2)       E(1x3)      Dimensions don't match",
+    ];
+    // Act
+    const analysis = await analyzeLog(ghaStep(['octave-cli --no-gui run_tests.m'], output));
+    // Assert: the file's line (6), the failed block (11) and its error listed; the passed blocks (7 to 10) not
+    const lines = predictionLines(analysis);
+    expect(analysis.failures[0]?.rule).toBe('octave.test-failed');
+    expect(lines).toEqual(expect.arrayContaining([6, 11, 12, 13, 16]));
+    expect(lines.filter((l) => l >= 7 && l <= 10)).toEqual([]);
+  });
+
+  it('lists no file line where something else stands between it and the failed block', async () => {
+    // Prepare: a script's own line between the file's line and the tests
+    const output = ['>>>>> /home/runner/work/signal/signal/inst/moving_avg.m', 'loading fixtures', '***** assert (moving_avg ([1 2 3 4], 2), [1.5 2.5 3.5])', '!!!!! test failed', 'ASSERT errors for:  assert (moving_avg ([1, 2, 3, 4], 2),[1.5, 2.5, 3.5])'];
+    // Act
+    const analysis = await analyzeLog(ghaStep(['octave-cli --no-gui run_tests.m'], output));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('octave.test-failed');
+    expect(predictionLines(analysis)).not.toContain(5);
+  });
+});
