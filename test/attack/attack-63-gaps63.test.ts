@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../shared/logs/index.js';
+
+// Attack on session 63's changes (branch gaps63: concurrently's `[name] ` prefix, key lines past a task prefix,
+// plunit's Windows paths, Ginkgo 2's headers, exit.timeout-kill's live script lines, Octave's heading): other tools'
+// lines next to the new formats, and other runs of the same tools. Each row failed before its fix, or runs as an
+// expected failure with the reason.
+
+/** A GitHub Actions step as the runner logs it: its script echoed in the header group, what it printed, its exit. */
+function ghaStep(script: string, output: readonly string[], code = 1): string[] {
+  const lines = script.split('\n');
+  return [`##[group]Run ${lines[0]}`, ...lines, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output,
+    ...(code === 0 ? [] : [`##[error]Process completed with exit code ${code}.`])];
+}
+
+/** npm's echo of a script running concurrently (9.2.5, real output shape), two commands that pass. */
+const CONCURRENTLY_BUILD = [
+  '',
+  '> web@1.0.0 build',
+  '> concurrently -n css,js "npm:build:css" "npm:build:js"',
+  '',
+  '[css] ',
+  '[css] > web@1.0.0 build:css',
+  '[css] > sass src:dist',
+  '[css] ',
+  '[js] ',
+  '[js] > web@1.0.0 build:js',
+  '[js] > esbuild src/index.js --bundle --outfile=dist/app.js',
+  '[js] ',
+  '[js]   dist/app.js  1.2kb',
+  '[js] ',
+  '[js] ⚡ Done in 5ms',
+  '[css] npm run build:css exited with code 0',
+  '[js] npm run build:js exited with code 0',
+];
+
+/** Maven 3.9 (`mvn -B verify`) failing on a javac error. */
+const MAVEN_COMPILE = [
+  '[INFO] Scanning for projects...',
+  '[INFO] --- compiler:3.11.0:compile (default-compile) @ shop ---',
+  '[INFO] Compiling 2 source files with javac [debug target 17] to target/classes',
+  '[INFO] -------------------------------------------------------------',
+  '[ERROR] COMPILATION ERROR : ',
+  '[INFO] -------------------------------------------------------------',
+  '[ERROR] /home/runner/work/shop/shop/src/main/java/com/acme/Cart.java:[7,16] cannot find symbol',
+  '  symbol:   class Lst',
+  '  location: class com.acme.Cart',
+  '[INFO] 1 error',
+  '[INFO] -------------------------------------------------------------',
+  '[INFO] BUILD FAILURE',
+  '[INFO] ------------------------------------------------------------------------',
+  '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.11.0:compile (default-compile) on project shop: Compilation failure',
+  '[ERROR] /home/runner/work/shop/shop/src/main/java/com/acme/Cart.java:[7,16] cannot find symbol',
+  '[ERROR] -> [Help 1]',
+];
+
+/** sbt 1.9 compiling Scala 3: its `[error] ` level on each line of the compiler's report. */
+const SBT_COMPILE = [
+  '[info] welcome to sbt 1.9.7 (Eclipse Adoptium Java 17.0.9)',
+  '[info] compiling 2 Scala sources to /home/runner/work/shop/shop/target/scala-3.3.1/classes ...',
+  '[error] -- [E006] Not Found Error: /home/runner/work/shop/shop/src/main/scala/Cart.scala:3:12 ',
+  '[error] 3 |  val xs: Lst[Int] = Nil',
+  '[error]   |          ^^^',
+  '[error]   |          Not found: type Lst',
+  '[error] one error found',
+  '[error] (Compile / compileIncremental) Compilation failed',
+  '[error] Total time: 3 s, completed Nov 29, 2026, 2:31:09 AM',
+];
+
+/** The rules and extents of the top three failures. */
+async function shape(log: readonly string[]): Promise<string[]> {
+  const analysis = await analyzeLog(log.join('\n'));
+  return analysis.failures.slice(0, 3).map((f) => `${f.rule} ${f.endLine - f.startLine}`);
+}
+
+describe('attack 63 (gaps63): concurrently\'s bracketed prefix next to other tools\' brackets', () => {
+  it("reads Maven's `[ERROR] ` lines after a concurrently build in the same step as Maven alone (a log level is no task's name)", async () => {
+    // Prepare: a step that builds the front end with concurrently, then runs Maven
+    const alone = ghaStep('mvn -B verify', MAVEN_COMPILE);
+    const after = ghaStep('npm run build\nmvn -B verify', [...CONCURRENTLY_BUILD, ...MAVEN_COMPILE]);
+    // Act, Assert: the same failures, the javac error with its symbol and location lines
+    expect(await shape(after)).toEqual(await shape(alone));
+  });
+
+  it("reads sbt's `[error] ` lines after a concurrently build in the same step as sbt alone", async () => {
+    // Prepare
+    const alone = ghaStep('sbt test', SBT_COMPILE);
+    const after = ghaStep('npm run build\nsbt test', [...CONCURRENTLY_BUILD, ...SBT_COMPILE]);
+    // Act
+    const analysis = await analyzeLog(after.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('scalac.error');
+    expect(await shape(after)).toEqual(await shape(alone));
+  });
+
+  it("reads Maven's lines after concurrently's in a log with no steps (a local or another CI's log) as Maven alone", async () => {
+    // Prepare: no GitHub Actions step ends concurrently's step here
+    const alone = MAVEN_COMPILE;
+    const after = [...CONCURRENTLY_BUILD, ...MAVEN_COMPILE];
+    // Act, Assert
+    expect(await shape(after)).toEqual(await shape(alone));
+  });
+});
