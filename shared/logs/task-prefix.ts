@@ -230,6 +230,8 @@ function bracketedLength(text: string): number {
     const c = text.charCodeAt(i);
     if (isNameChar(c) || c === 58 /* : */ || c === AT || c === 47 /* / */) continue;
     if (c !== 93 /* ] */ || i === 1 || text.charCodeAt(i + 1) !== SPACE) return 0;
+    // A log level is another tool's on its own lines (Maven's `[ERROR] `, sbt's `[error] `), not a command's name.
+    if (i <= 8 && LOG_LEVEL_RE.test(text.slice(1, i))) return 0;
     for (let j = i + 2; j < text.length; j++) if (text.charCodeAt(j) > SPACE) return i + 2;
     return 0;
   }
@@ -237,6 +239,8 @@ function bracketedLength(text: string): number {
 }
 
 const BRACKET = 91;
+/** The levels tools print in brackets (Maven, sbt, Gradle's Ant tasks' loggers, Log4j-style loggers): no task's name. */
+const LOG_LEVEL_RE = /^(?:info|warn|warning|error|debug|trace|fatal|success|notice)$/i;
 /** npm's echo of a script that runs concurrently (`> concurrently -n web,api "npm:build" "npm:test"`). */
 const CONCURRENTLY_ECHO = '> concurrently ';
 /** A script line that runs concurrently: at a command's start, itself or through npx, pnpm, yarn or bunx. */
