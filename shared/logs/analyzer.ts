@@ -700,7 +700,7 @@ export class LogScanner {
   private closingNext = -1;
   /** The unscoped lerna / Nx task names this log announced, read past as prefixes from then on. */
   private readonly taskNames = new TaskNames();
-  /** Whether {@link taskNames} holds a name (see {@link idle}). */
+  /** Whether {@link taskNames} holds a name, or reads concurrently's prefixes in this step (see {@link idle}). */
   private tasksNamed = false;
   private section: Section;
   private sectionCount = 0;
@@ -1249,7 +1249,8 @@ export class LogScanner {
     this.closeOpen();
     this.scriptEchoes = NO_ECHOES;
     this.stepScript = NO_ECHOES;
-    this.taskNames.leaveStep();
+    // concurrently's prefix was the step's: the line filter skips lines again after it, unless names were learnt.
+    this.tasksNamed = this.taskNames.leaveStep();
     this.quotePastLimit = null;
     this.tallyListRule = null;
     this.tallyList = null;

@@ -193,9 +193,10 @@ export class TaskNames {
     return true;
   }
 
-  /** A step ends: concurrently's prefixes were that step's. */
-  leaveStep(): void {
+  /** A step ends: concurrently's prefixes were that step's. True while learnt names remain (lerna's, Nx's: the log's). */
+  leaveStep(): boolean {
     this.bracketed = false;
+    return this.names.size > 0;
   }
 
   /** The length of a learnt name's prefix on `text` (`web: `, `[web] `), 0 without one; something visible follows it. */
