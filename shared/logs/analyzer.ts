@@ -438,13 +438,18 @@ const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 
 const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
 /**
  * `timeout` told to send KILL where a command starts: the line's start, after `;`, `&`, `|`, `(` (and `$(`), a
- * backquote or `{`, past variable assignments and the words that run the command after them (`sudo`, `exec`, `if !`).
+ * backquote or `{`, past variable assignments and the words that run the command after them (`sudo`, `exec`, `if !`;
+ * `sudo -E`, `sudo -u runner`, `nice -n 10` with their options). An assignment's value stops at a command's separator
+ * and an option's `-` is read once (`-[\w-]+`, not `--?[\w-]+`): linear on a long line of `a=;a=;…` or `--x --x …`.
  * Not a word of another command's arguments (`echo timeout -s KILL …`), nor inside a string (`echo "…; timeout …"`
  * aside), nor in a comment (`# timeout -s KILL 5m ./x`, whose `#` starts no command).
  */
-const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[;&|(`{])\s*(?:(?:sudo|exec|time|nohup|command|env|if|then|else|elif|do|while|until|!)\s+|\w+=\S*\s+)*timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
-/** A heredoc's opening (`cat > run.sh <<EOF`, `<<-'EOF'`): its delimiter. The lines down to it are data, not commands. */
-const HEREDOC_RE = /<<-?\s*(['"]?)(\w+)\1/;
+const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[;&|(`{])\s*(?:(?:sudo|nice|ionice|stdbuf|setsid|exec|time|nohup|command|env)(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+|(?:if|then|else|elif|do|while|until|!)\s+|\w+=[^\s;&|(`{]*\s+)*timeout\s+(?:-[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+/**
+ * A heredoc's opening (`cat > run.sh <<EOF`, `<<-'EOF'`): its delimiter. The lines down to it are data, not commands.
+ * Not a here-string (`<<< word`) nor a shift (`$((1 << 4))`), which open no body.
+ */
+const HEREDOC_RE = /(?<!<)<<(?!<)-?\s*(['"]?)([A-Za-z_]\w*)\1/;
 
 /**
  * Whether the step's script (`lines`, as its header echoed them) runs coreutils' `timeout` told to send KILL as a

@@ -101,3 +101,19 @@ describe('attack 63 (gaps63): concurrently\'s bracketed prefix next to other too
     expect(await shape(after)).toEqual(await shape(alone));
   });
 });
+
+describe('attack 63 (gaps63): exit 137 with a live `timeout -s KILL` the script reader misses', () => {
+  // GNU coreutils 9.1 timeout under bash 5.2.15: `out=$(timeout -s KILL 1 sleep 5)` after a here-string and
+  // `$((1 << 2))` exits 137 with nothing printed (run here); `nice -n 5 timeout -s KILL 1 sleep 5` too.
+  it.each([
+    ['a shift in arithmetic above it', ['n=$((1 << 4))', 'out=$(timeout -s KILL 60 ./slow)']],
+    ["sudo's options before it", ['out=$(sudo -E timeout --signal=KILL 60 ./slow)']],
+    ["sudo's user before it", ['out=$(sudo -u runner timeout -s KILL 60 ./slow)']],
+    ['nice and its niceness before it', ['out=$(nice -n 10 timeout -s KILL 60 ./slow)']],
+  ])('reads exit 137 as the time limit with %s', async (_, script) => {
+    // Act
+    const analysis = await analyzeLog(ghaStep(script.join('\n'), ['start'], 137).join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['exit.timeout-kill', 'timeout']);
+  });
+});
