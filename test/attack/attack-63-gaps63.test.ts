@@ -117,3 +117,46 @@ describe('attack 63 (gaps63): exit 137 with a live `timeout -s KILL` the script 
     expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['exit.timeout-kill', 'timeout']);
   });
 });
+
+describe("attack 63 (gaps63): concurrently run through another runner's echo", () => {
+  /** concurrently-eslint.log's output (concurrently 9.2.5, ESLint 9.39.5, real), behind the runner's echo. */
+  const lintRun = (echo: readonly string[]): string[] => [
+    ...echo,
+    '',
+    '[lint] ',
+    '[lint] > shop@1.0.0 lint',
+    '[lint] > eslint src',
+    '[lint] ',
+    '[lint] /home/runner/work/shop/shop/src/tax.js',
+    "[lint]   2:9  error  'unused' is assigned a value but never used  no-unused-vars",
+    "[lint]   3:9  error  Expected '===' and instead saw '=='          eqeqeq",
+    '[lint] ',
+    '[lint] ✖ 2 problems (2 errors, 0 warnings)',
+    '[lint] ',
+    '[lint] npm run lint exited with code 1',
+    '[typecheck] npm run typecheck exited with code 0',
+  ];
+
+  it.each([
+    ["yarn 1's `$ concurrently …`", ['yarn run v1.22.22', '$ concurrently -n lint,typecheck "npm:lint" "npm:typecheck"']],
+    ["npm's echo of `npx concurrently …`", ['', '> shop@1.0.0 check', '> npx concurrently -n lint,typecheck "npm:lint" "npm:typecheck"']],
+  ])('reads the prefixed ESLint report under %s as under npm\'s', async (_, echo) => {
+    // Prepare
+    const log = ghaStep('yarn check', lintRun(echo));
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert: the file's path line is the report's first, as in concurrently-eslint.log
+    const top = analysis.failures[0];
+    expect([top?.rule, log[(top?.startLine ?? 0) - 1]]).toEqual(['eslint.error', '[lint] /home/runner/work/shop/shop/src/tax.js']);
+  });
+
+  it("reads `npx --yes concurrently@9 …` in the step's script as concurrently running", async () => {
+    // Prepare
+    const log = ghaStep('npx --yes concurrently@9 -n lint,typecheck "npm:lint" "npm:typecheck"', lintRun([]));
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, log[(top?.startLine ?? 0) - 1]]).toEqual(['eslint.error', '[lint] /home/runner/work/shop/shop/src/tax.js']);
+  });
+});
