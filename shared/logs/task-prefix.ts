@@ -62,7 +62,9 @@ function formOf(text: string, announcements: boolean): number {
   if (c0 === SPACE) return text.startsWith('       > ') ? MAY_HAVE_PREFIX : 0;
   // No prefix starts with `>`: Nx's `> nx run web:test` and npm's echo of a script running concurrently announce
   // tasks, others are echoed commands.
-  if (c0 === GREATER) return announcements && (text.startsWith(NX_RUN) || text.startsWith(CONCURRENTLY_ECHO)) ? ANNOUNCES_TASK : 0;
+  if (c0 === GREATER) return announcements && (text.startsWith(NX_RUN) || CONCURRENTLY_ECHO_RE.test(text)) ? ANNOUNCES_TASK : 0;
+  // yarn 1's echo of a script's command (`$ concurrently -n web,api …`).
+  if (c0 === DOLLAR && announcements && CONCURRENTLY_ECHO_RE.test(text)) return ANNOUNCES_TASK;
   const colon = text.indexOf(':');
   // Bounded by the length: a `charCodeAt` past the end answers NaN, which V8's optimised code treats as a deopt.
   if (colon > 0 && colon + 1 < text.length) {
@@ -167,7 +169,7 @@ export class TaskNames {
 
   /** Learns the name `text` announces, if it is an announcing line (see {@link prefixOrAnnouncement}); true if so. */
   learn(text: string): boolean {
-    if (text.startsWith(CONCURRENTLY_ECHO)) {
+    if (CONCURRENTLY_ECHO_RE.test(text)) {
       this.bracketed = true;
       return true;
     }
@@ -242,10 +244,14 @@ function bracketedLength(text: string): number {
 const BRACKET = 91;
 /** The levels tools print in brackets (Maven, sbt, Gradle's Ant tasks' loggers, Log4j-style loggers): no task's name. */
 const LOG_LEVEL_RE = /^(?:info|warn|warning|error|debug|trace|fatal|success|notice)$/i;
-/** npm's echo of a script that runs concurrently (`> concurrently -n web,api "npm:build" "npm:test"`). */
-const CONCURRENTLY_ECHO = '> concurrently ';
-/** A script line that runs concurrently: at a command's start, itself or through npx, pnpm, yarn or bunx. */
-const CONCURRENTLY_COMMAND_RE = /(?:^|[;&|]\s*)(?:(?:npx|bunx|yarn|pnpm(?: exec| dlx)?)\s+)?concurrently\s/;
+const DOLLAR = 36;
+/**
+ * A runner's echo of a script that runs concurrently: npm's and pnpm's `> concurrently -n web,api "npm:build" …`
+ * (`> npx concurrently …` when the script calls it through npx), yarn 1's `$ concurrently …`.
+ */
+const CONCURRENTLY_ECHO_RE = /^[>$] (?:npx (?:-[\w-]+ )*)?concurrently[@ ]/;
+/** A script line that runs concurrently: at a command's start, itself or through npx, pnpm, yarn or bunx (`npx --yes concurrently@9 …`). */
+const CONCURRENTLY_COMMAND_RE = /(?:^|[;&|]\s*)(?:(?:npx|bunx|yarn|pnpm(?: exec| dlx)?)(?:\s+-[\w-]+)*\s+)?concurrently(?:@\S*)?\s/;
 
 /**
  * The length of npm's prefix at `from` in `text`, 0 without one: `npm ERR! ` (npm 8 and before), `npm error ` (npm 9
@@ -278,4 +284,4 @@ const NX_PROJECT_RE = /^([\w.-]+):[\w-]/;
 const UNSCOPED_NAME_RE = /^[\w.-]+$/;
 
 /** For the line filter: the lines {@link TaskNames} learns from. */
-export const TASK_NAME_SOURCES = [/^> nx run [\w.-]+:[\w-]/, /^> concurrently /, /^[\w.-]+: > [\w.-]+@/, /^[\w.-]+: yarn run v\d/] as const;
+export const TASK_NAME_SOURCES = [/^> nx run [\w.-]+:[\w-]/, /^[>$] (?:npx (?:-[\w-]+ )*)?concurrently[@ ]/, /^[\w.-]+: > [\w.-]+@/, /^[\w.-]+: yarn run v\d/] as const;
