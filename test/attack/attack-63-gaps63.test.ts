@@ -160,3 +160,19 @@ describe("attack 63 (gaps63): concurrently run through another runner's echo", (
     expect([top?.rule, log[(top?.startLine ?? 0) - 1]]).toEqual(['eslint.error', '[lint] /home/runner/work/shop/shop/src/tax.js']);
   });
 });
+
+describe("attack 63 (gaps63): the script reader's cost on a hostile script line", () => {
+  it.each([
+    ["timeout's options without KILL", `timeout ${'--x '.repeat(26)}5 ./x`],
+  ])('reads exit 137 under a long line of %s in linear time', async (_, line) => {
+    // Prepare
+    const log = ghaStep(line, ['start'], 137).join('\n');
+    // Act
+    const started = performance.now();
+    const analysis = await analyzeLog(log);
+    // Assert: seconds before (each `--x` read two ways: `-` `-x` or `--` `x`), milliseconds now. (A long line of
+    // `a=;a=;…`, quadratic before, is cut to the header's line length first: not reached from a log.)
+    expect(analysis.category).toBe('out_of_memory');
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+});
