@@ -185,6 +185,8 @@ interface Block {
   confirmed: boolean;
   /** The run's summary line its rule's `tally` matched after it (see {@link Rule.tally}); 0 while none. */
   tallyLine: number;
+  /** The line its rule's `lookback.heading` found above it (see {@link Rule.lookback}); 0 when none. */
+  headingLine: number;
   /** The last line of the closing report its headline opens (see {@link Rule.closing}); 0 when it opens none. */
   closedThrough: number;
   /** Of a rule reading a unified diff's hunks ({@link Rule.hunks}): the lines left of each side of the hunk being read, -1 before the first. */
@@ -257,6 +259,7 @@ function newBlock(
     tailLines: rule.keyLines?.tail === undefined ? null : [],
     confirmed: rule.confirmedBy === undefined,
     tallyLine: 0,
+    headingLine: 0,
     hunkOld: -1,
     hunkNew: -1,
     closedThrough: 0,
@@ -333,6 +336,8 @@ function fixedScore(block: Block): number {
  * all `ℹ` lines, one per file: any length), then a blank.
  */
 const TALLY_ABOVE_LINES = 10;
+/** How far above a report its `lookback.heading` is looked for: the passed tests of a file over its failed one. */
+const HEADING_LINES = 200;
 /** Tasks whose run summaries {@link LogScanner.tallySeen} remembers at once (a monorepo's runner runs a few together). */
 const TALLY_PREFIXES = 16;
 
@@ -431,7 +436,42 @@ const TIMEOUT_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-124', category: 
  * limit's KILL, the likelier reading than the OOM killer's.
  */
 const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', category: 'timeout', weight: 40, re: /$^/, extend: 'line', statusOnly: true });
-const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[\s;&|(`])timeout\s+(?:--?[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+/**
+ * `timeout` told to send KILL where a command starts: the line's start, after `;`, `&`, `|`, `(` (and `$(`), a
+ * backquote or `{`, past variable assignments and the words that run the command after them (`sudo`, `exec`, `if !`;
+ * `sudo -E`, `sudo -u runner`, `nice -n 10` with their options). An assignment's value stops at a command's separator
+ * and an option's `-` is read once (`-[\w-]+`, not `--?[\w-]+`): linear on a long line of `a=;a=;…` or `--x --x …`.
+ * Not a word of another command's arguments (`echo timeout -s KILL …`), nor inside a string (`echo "…; timeout …"`
+ * aside), nor in a comment (`# timeout -s KILL 5m ./x`, whose `#` starts no command).
+ */
+const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[;&|(`{])\s*(?:(?:sudo|nice|ionice|stdbuf|setsid|exec|time|nohup|command|env)(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+|(?:if|then|else|elif|do|while|until|!)\s+|\w+=[^\s;&|(`{]*\s+)*timeout\s+(?:-[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+/**
+ * A heredoc's opening (`cat > run.sh <<EOF`, `<<-'EOF'`): its delimiter. The lines down to it are data, not commands.
+ * Not a here-string (`<<< word`) nor a shift (`$((1 << 4))`), which open no body.
+ */
+const HEREDOC_RE = /(?<!<)<<(?!<)-?\s*(['"]?)([A-Za-z_]\w*)\1/;
+
+/**
+ * Whether the step's script (`lines`, as its header echoed them) runs coreutils' `timeout` told to send KILL as a
+ * command (see {@link SCRIPT_TIMEOUT_KILL_RE}), not in a comment or a heredoc's body.
+ */
+function scriptRunsKillTimeout(lines: readonly string[]): boolean {
+  let heredocEnd: string | null = null;
+  for (const line of lines) {
+    if (heredocEnd !== null) {
+      if (line.trim() === heredocEnd) heredocEnd = null;
+      continue;
+    }
+    const comment = COMMENT_START_RE.exec(line);
+    const live = comment === null ? line : line.slice(0, comment.index);
+    if (SCRIPT_TIMEOUT_KILL_RE.test(live)) return true;
+    heredocEnd = HEREDOC_RE.exec(live)?.[2] ?? null;
+  }
+  return false;
+}
+
+/** A shell comment's `#`: one that starts a word (`a#b` and `${#x}` are not comments). */
+const COMMENT_START_RE = /(?:^|\s)#/;
 
 /** `NON_BLANK_RE.test(text)`, without the regex when the line starts with a visible ASCII character (most do). */
 function isNonBlank(text: string): boolean {
@@ -648,12 +688,13 @@ export class LogScanner {
   private tallyList: { rule: Rule; tallyLine: number; entryStart: number } | null = null;
   /**
    * By task prefix (`''` for none), the last line that {@link tallyListRule}'s `tally` matched in this section under
-   * it, and how many of that prefix's lines not matching `tallyAbove.through` were read since: the summary a heading
+   * it, and how many of that prefix's lines not matching `tallyAbove.through` were read since (the last of them
+   * `through`, so that a line read again is not counted again): the summary a heading
    * below under the same prefix may take (see {@link followTallyList}); gone once {@link TALLY_ABOVE_LINES} such
    * lines have passed. Remembered as the lines pass, not looked for in the ring above the heading: a coverage report
    * can be longer than the ring, and tasks running together print between a run's summary and its list.
    */
-  private readonly tallySeen = new Map<string, { line: number; passed: number }>();
+  private readonly tallySeen = new Map<string, { line: number; passed: number; through: number }>();
   /** Blank lines in a row since {@link quotePastLimit}'s last line. */
   private quoteBlankRun = 0;
   /** The block whose closing report ({@link Rule.closing}) line {@link closingNext} may go on with, or null. */
@@ -664,7 +705,7 @@ export class LogScanner {
   private closingNext = -1;
   /** The unscoped lerna / Nx task names this log announced, read past as prefixes from then on. */
   private readonly taskNames = new TaskNames();
-  /** Whether {@link taskNames} holds a name (see {@link idle}). */
+  /** Whether {@link taskNames} holds a name, or reads concurrently's prefixes in this step (see {@link idle}). */
   private tasksNamed = false;
   private section: Section;
   private sectionCount = 0;
@@ -799,7 +840,7 @@ export class LogScanner {
     if (this.ghCliFormat && (start = this.pastGhCliColumns(bytes, start, end)) === -1) return false;
     const open = this.open;
     if (open === null) {
-      if (!this.idleButSummary() || (this.tallySeen.size > 0 && !this.passesSummary(bytes, start, end))) return false;
+      if (!this.idleButSummary() || (this.tallySeen.size > 0 && !this.passesSummary(line, bytes, start, end))) return false;
       this.remember(line, bytes, start, end);
       return true;
     }
@@ -823,9 +864,9 @@ export class LogScanner {
    * coverage report's `ℹ` lines, any number of them), which {@link followTallyList} passes over. Named lines (the
    * summary, the list's heading) are always read.
    */
-  private passesSummary(bytes: Buffer, start: number, end: number): boolean {
+  private passesSummary(line: number, bytes: Buffer, start: number, end: number): boolean {
     const passing = rawSummaryPassing(throughLiteral(this.tallyListRule as Rule), bytes, start, end);
-    if (passing === 'blank') this.passTallySeen('');
+    if (passing === 'blank') this.passTallySeen('', line);
     return passing !== 'read';
   }
 
@@ -919,6 +960,7 @@ export class LogScanner {
         this.startStepOfHeader(line);
         if (this.stepHeaderEchoes.length > 0) this.scriptEchoes = this.stepHeaderEchoes;
         this.stepScript = this.stepHeaderScript;
+        if (this.taskNames.learnScript(this.stepScript)) this.tasksNamed = true;
       } else this.rescanStepHeader(line);
       return true;
     }
@@ -991,7 +1033,7 @@ export class LogScanner {
     const quote = this.quotePastLimit;
     const quoteBlank = quote !== null && (openBlank || isTaskBlank(quote, text));
     if (openBlank || quoteBlank) {
-      if (blank) this.passTallySeen('');
+      if (blank) this.passTallySeen('', line);
       // A diff's blank line inside a hunk is a context line whose space was trimmed: counted off the hunk.
       if (held !== null && openBlank && held.rule.hunks === true) takesContextLine(held);
       if (held !== null && openBlank && held.inMessage && held.rule.message?.blankEnds?.test(bodyOf(held, held.headText)) === true) held.inMessage = false;
@@ -1016,7 +1058,7 @@ export class LogScanner {
         marker.code === 137
           ? this.lastFindingOf(this.section)?.rule.category === 'out_of_memory'
             ? null
-            : this.stepScript.some((command) => SCRIPT_TIMEOUT_KILL_RE.test(command)) ? TIMEOUT_KILL_EXIT_RULE : OOM_RULE
+            : scriptRunsKillTimeout(this.stepScript) ? TIMEOUT_KILL_EXIT_RULE : OOM_RULE
           : marker.code === 124
             ? this.saidWhatFailed(this.section, line) || this.xargsAborted(line) ? null : TIMEOUT_EXIT_RULE
             : annotated && ACTIONS_EXEC_RE.test(text.slice(ANNOTATION.length)) && this.saidWhatFailed(this.section, line) ? ACTIONS_EXEC_RULE : null;
@@ -1212,6 +1254,8 @@ export class LogScanner {
     this.closeOpen();
     this.scriptEchoes = NO_ECHOES;
     this.stepScript = NO_ECHOES;
+    // concurrently's prefix was the step's: the line filter skips lines again after it, unless names were learnt.
+    this.tasksNamed = this.taskNames.leaveStep();
     this.quotePastLimit = null;
     this.tallyListRule = null;
     this.tallyList = null;
@@ -1422,6 +1466,7 @@ export class LogScanner {
     let startLine = rule.lookback ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
     if (rule.hunks === true && this.scriptEchoes.length > 0 && taskPrefix === '') startLine = this.echoedAbove(startLine);
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
+    if (rule.lookback?.heading !== undefined) block.headingLine = this.headingAbove(rule.lookback.heading, startLine, taskPrefix);
     if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
     const closing = rule.closing ?? closingRuleOf(text);
@@ -1491,6 +1536,22 @@ export class LogScanner {
   private quotesBelow(block: Block): boolean {
     const last = this.ringAt(block.endLine) ?? '';
     return RUNNER_EXCEPTION_RE.test(last.startsWith(block.taskPrefix) ? last.slice(block.taskPrefix.length) : last);
+  }
+
+  /**
+   * The line above `start` that `heading.re` matches over lines `heading.through` matches only, within the task and
+   * {@link HEADING_LINES}; 0 when another line comes first (see {@link Rule.lookback}). Cold path: one rule asks.
+   */
+  private headingAbove(heading: { re: RegExp; through: RegExp }, start: number, taskPrefix: string): number {
+    const limit = Math.min(HEADING_LINES, RING_SIZE - 1, start - 1);
+    for (let k = 1; k <= limit; k++) {
+      const raw = this.ringAt(start - k);
+      const t = raw === null ? null : taskPrefix === '' ? raw : taskBody(taskPrefix, raw);
+      if (t === null) return 0;
+      if (heading.re.test(t)) return start - k;
+      if (!heading.through.test(t)) return 0;
+    }
+    return 0;
   }
 
   /**
@@ -1681,7 +1742,8 @@ export class LogScanner {
   }
 
   private store(block: Block, line: number, text: string): void {
-    if (block.keyLines !== null && block.lineCount > 0) this.considerKey(block, block.keyLines, line, text);
+    // Key lines are the tool's lines, read past the task's prefix as the headline is (`[lint]   3:9  error  …`).
+    if (block.keyLines !== null && block.lineCount > 0) this.considerKey(block, block.keyLines, line, bodyOf(block, text));
     // Read as the tool printed it, past the task's prefix (`lint-1  | yaml[truthy]: …`), like the block's headline, and
     // whole as before: a prefixed node:test `✖ name (1.2ms)` headline confirms itself that way (`app:test: ✖ …`), which
     // review-s52-logs.test.ts expects of Turborepo's inline failures, though unprefixed ones are not confirmed.
@@ -1702,7 +1764,7 @@ export class LogScanner {
     if (pick && line > block.headLine && stillPicking(block, pick)) this.considerPick(block, pick, line, text);
   }
 
-  /** Whether line `line`, stored right after the block's last line, is one its rule's `keyLines` name. */
+  /** Whether line `line` (`text`, past the block's task prefix), stored right after the block's last line, is one its rule's `keyLines` name. */
   private considerKey(block: Block, keyLines: number[], line: number, text: string): void {
     const keys = block.rule.keyLines;
     if (keys === undefined) return;
@@ -1717,7 +1779,7 @@ export class LogScanner {
     }
     addToTail(block, line, text);
     const underPick = block.pickRank !== Number.POSITIVE_INFINITY && block.pickLine === block.endLine && keys.underPick?.test(text) === true;
-    if (block.keysFrom !== 0 || belowPick || underPick || keys.after?.test(block.lastText) === true || keys.also?.test(text) === true) keyLines.push(line);
+    if (block.keysFrom !== 0 || belowPick || underPick || keys.after?.test(bodyOf(block, block.lastText)) === true || keys.also?.test(text) === true) keyLines.push(line);
   }
 
   /**
@@ -2076,16 +2138,19 @@ export class LogScanner {
       // Re-inserted, so that the first of the map is the prefix whose summary was read longest ago.
       this.tallySeen.delete(prefix);
       if (this.tallySeen.size >= TALLY_PREFIXES) this.tallySeen.delete(this.tallySeen.keys().next().value as string);
-      this.tallySeen.set(prefix, { line, passed: 0 });
+      this.tallySeen.set(prefix, { line, passed: 0, through: line });
       return;
     }
-    if (this.tallySeen.size > 0 && above.through?.test(task) !== true) this.passTallySeen(prefix);
+    if (this.tallySeen.size > 0 && above.through?.test(task) !== true) this.passTallySeen(prefix, line);
   }
 
   /** A line under `prefix` between its {@link tallySeen} summary and a heading that may take it, not its `through`. */
-  private passTallySeen(prefix: string): void {
+  private passTallySeen(prefix: string, line: number): void {
     const seen = this.tallySeen.get(prefix);
-    if (seen !== undefined && ++seen.passed >= TALLY_ABOVE_LINES) this.tallySeen.delete(prefix);
+    // Once a line: a dropped block's lines are read again (rereadUnconfirmed), its headline among them.
+    if (seen === undefined || line <= seen.through) return;
+    seen.through = line;
+    if (++seen.passed >= TALLY_ABOVE_LINES) this.tallySeen.delete(prefix);
   }
 
   /**
@@ -2536,6 +2601,7 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
     else if (block.endLine - block.startLine >= UNKEYED_WHOLE_LINES) failure.keyLines = unkeyedEnds(block, block.keyLines);
   }
   if (block.tallyLine !== 0) failure.tallyLine = block.tallyLine;
+  if (block.headingLine !== 0) failure.headingLine = block.headingLine;
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   // Only a failure of a session that then said it failed: nox goes on to its next sessions, and one that passes
   // (`Session docs was successful.`) may print a complaint that failed nothing (pip's resolver's) after the last.

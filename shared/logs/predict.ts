@@ -42,6 +42,7 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
     }
   };
   add(top.lines[0]?.line ?? top.startLine);
+  if (top.headingLine !== undefined) add(top.headingLine);
   for (const range of reportRanges(analysis.failures, top)) {
     if (range.keys === undefined) for (let l = range.startLine; l <= range.endLine; l++) add(l);
     else for (const l of [range.startLine, ...(range.pick === undefined ? [] : [range.pick]), ...range.keys]) add(l);

@@ -79,9 +79,12 @@ export interface Rule {
    * `farthest`, the search goes on past a line `re` matches, to the farthest within reach (raco test's first file),
    * up to a line `farthest` matches (a passing run's tally). With `absorbsFromFirst`, only the failures from the line
    * `first` matches on are absorbed: what stands between the announcing line and it is another program's (API
-   * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels).
+   * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels). With `heading`, the
+   * line its `re` matches above the block's first line, over lines its `through` matches only (the tests of the file
+   * that passed before the failed one), is listed with the report and those between are not: the file Octave's
+   * test() names once over all its tests.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp } };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -267,7 +270,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -909,12 +912,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
   // size: wrong answer (compared using =:=)`, `\ttest x: failed`, `\ttest x: received error: …`) and a wrong
   // answer's `ERROR:     Expected: 2` / `ERROR:     Got:      3`. Before automake's harness, whose `ERROR: t/x` it
-  // looks like. The path is absolute: its `/` makes the rule's literal `error: /`, which compilers' `error: ` lines
-  // do not hold (a literal of `error: ` alone would have the rule tried on each of them). The test's line must follow,
+  // looks like. The path is absolute. The test's line must follow,
   // a tab in (or `ERROR:     test queue:size: …` in later plunits): swipl's own load errors (`ERROR: /path/x.pl:2:`
-  // over `ERROR:    catch/3: Unknown procedure …`) have the same place line.
+  // over `ERROR:    catch/3: Unknown procedure …`) have the same place line. On Windows the path is the file's
+  // canonical name, its drive then `/` (`ERROR: d:/a/x/x/test/q.pl:4:`; plunit prints `url(File:Line)`). Any drive
+  // letter leaves the rule the literal `error: `, so it is tried on compilers' `error: ` lines too: anchored and
+  // case-sensitive, it fails there at the first character.
   { id: 'plunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 20, gap: 0,
-    re: /^ERROR: \/\S*\.plt?:\d+:(?:\d+:)?$/, nextLine: /^(?:\t|ERROR: +test )\S/, end: /^(?!ERROR: {2,}\S|\t)/ },
+    re: /^ERROR: (?:[A-Za-z]:\/|\/)\S*\.plt?:\d+:(?:\d+:)?$/, nextLine: /^(?:\t|ERROR: +test )\S/, end: /^(?!ERROR: {2,}\S|\t)/ },
   // automake's parallel test harness (`make check`): a `FAIL: tests/x` line per failed test as it ends (`ERROR:` for a
   // hard error, `XPASS:` for an unexpected pass; under tap-driver.sh one per TAP result, `FAIL: tests/x.sh 2 - name`),
   // with VERBOSE=1 then test-suite.log: a section per failed test under the same `FAIL: tests/x` line, the test's own
@@ -934,12 +939,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'zig.test-failed', category: 'test_failure', weight: 86, extend: 'indent', maxLines: 60, re: /^error: '[^']+' failed:/ },
   // Ginkgo's report of a failed spec, inside `go test`'s output: `• Failure [0.001 seconds]` (Ginkgo 1; `• Failure
   // in Spec Setup (BeforeEach) […]`, `•! Panic […]`) or `• [FAILED] [0.001 seconds]` (Ginkgo 2, `[PANICKED]`,
-  // `[TIMEDOUT]`), the spec's containers and text with their places, Gomega's message and the failing line, down to
-  // the rule of 30 dashes under it. Above the suite's `--- FAIL: TestX`, which only says the suite failed: printed
+  // `[TIMEDOUT]`, `•! [INTERRUPTED]` and `•! [ABORTED]`; a suite node's `[BeforeSuite] [FAILED]` in the bullet's
+  // place, ` DURING REPETITION #2` under MustPassRepeatedly: its DefaultReporter's headers), the spec's containers and
+  // text with their places, Gomega's message and the failing line, down to the rule of 30 dashes under it. Above the suite's `--- FAIL: TestX`, which only says the suite failed: printed
   // before it, at go test's weight (its look-back does not cross the suite's unindented output), and not above
   // another package's plain `--- FAIL` printed before it.
   { id: 'ginkgo.failed', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
-    re: /^•?!? ?(?:Failure|Panic|\[(?:FAILED|PANICKED|TIMEDOUT)\])(?: in Spec (?:Setup|Teardown) \([\w ]+\))? \[[\d.]+ seconds\]$/,
+    re: /^(?:•|\[(?:(?:Synchronized)?(?:Before|After)Suite|Report(?:Before|After)Suite|DeferCleanup \(Suite\))\])?!? ?(?:Failure|Panic|\[(?:FAILED|PANICKED|TIMEDOUT|INTERRUPTED|ABORTED)\])(?: in Spec (?:Setup|Teardown) \([\w ]+\))?(?: DURING REPETITION #\d+)? \[[\d.]+ seconds\]$/,
     end: /^-{30}$/ },
   { id: 'go.test-failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 300, re: /^\s*--- FAIL: \S+/, lookback: { re: /^=== (?:RUN|CONT|NAME)\s/, lines: 40, inclusive: false, through: /^ {4}\s*\S|^\s*$/ }, cont: /^\s*(?:Error Trace:|Error:|Messages:|Test:)/,
     pick: [{ re: /^\s+(?:[\w.-]+\.go:\d+: \S|Error:\s+\S)/ }, { re: /^\s+--- FAIL: \S+/, last: true }] },
@@ -1144,9 +1150,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // GNU Octave's `test` (test.m): each test block echoed as it runs, `***** assert (f (1), 2)` (`***** test` and its
   // code a space in), then for a failure `!!!!! test failed` (`!!!!! error failed.` for an `%!error` block that did
   // not raise the expected error) and the error: `ASSERT errors for:  …`, its table of observed and expected values.
+  // Listed with the file's line above the test blocks, `>>>>> /path/moving_avg.m` (verbose), not its passed blocks.
   { id: 'octave.test-failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 60, gap: 1,
     re: /^!{5} (?:test|error|warning) failed\.?$/, end: /^(?:>{5} |\*{5} |PASSES \d+ out of \d+ tests?)/,
-    lookback: { re: /^\*{5} /, lines: 30, inclusive: true, through: /^ / } },
+    lookback: { re: /^\*{5} /, lines: 30, inclusive: true, through: /^ /, heading: { re: /^>{5} \S.*\.m$/, through: /^(?:\*{5} | )/ } } },
   // tcltest: `==== name description FAILED`, the test's script under `==== Contents of test case:`, `---- Result was:`
   // and `---- Result should have been (exact matching):` (or `---- Test generated error; …` and the errorInfo), down to
   // `==== name FAILED`.

@@ -60,8 +60,11 @@ function measure(text: string, announcements: boolean): number {
 function formOf(text: string, announcements: boolean): number {
   const c0 = text.charCodeAt(0);
   if (c0 === SPACE) return text.startsWith('       > ') ? MAY_HAVE_PREFIX : 0;
-  // No prefix starts with `>`: Nx's `> nx run web:test` announces a task, others are echoed commands.
-  if (c0 === GREATER) return announcements && text.startsWith(NX_RUN) ? ANNOUNCES_TASK : 0;
+  // No prefix starts with `>`: Nx's `> nx run web:test` and npm's echo of a script running concurrently announce
+  // tasks, others are echoed commands.
+  if (c0 === GREATER) return announcements && (text.startsWith(NX_RUN) || CONCURRENTLY_ECHO_RE.test(text)) ? ANNOUNCES_TASK : 0;
+  // yarn 1's echo of a script's command (`$ concurrently -n web,api …`).
+  if (c0 === DOLLAR && announcements && CONCURRENTLY_ECHO_RE.test(text)) return ANNOUNCES_TASK;
   const colon = text.indexOf(':');
   // Bounded by the length: a `charCodeAt` past the end answers NaN, which V8's optimised code treats as a deopt.
   if (colon > 0 && colon + 1 < text.length) {
@@ -156,9 +159,20 @@ const PYTEST_INTERNAL = 'INTERNALERROR> ';
  */
 export class TaskNames {
   private readonly names = new Set<string>();
+  /**
+   * concurrently runs the step's commands: each line of theirs is behind the command's name or index in brackets,
+   * `[web] `, `[0] ` (its default `--prefix`), which is read past until the step ends. Not before: `[INFO] ` and
+   * `[ERROR] ` are Maven's levels, `[1] ` R's printed vectors. Learnt from npm's echo of a script that runs it
+   * (`> concurrently -n web,api "npm:build" …`) or from the step's script ({@link learnScript}).
+   */
+  private bracketed = false;
 
   /** Learns the name `text` announces, if it is an announcing line (see {@link prefixOrAnnouncement}); true if so. */
   learn(text: string): boolean {
+    if (CONCURRENTLY_ECHO_RE.test(text)) {
+      this.bracketed = true;
+      return true;
+    }
     if (text.startsWith(NX_RUN)) {
       const project = NX_PROJECT_RE.exec(text.slice(NX_RUN.length))?.[1];
       if (project === undefined) return false;
@@ -174,8 +188,22 @@ export class TaskNames {
     return true;
   }
 
-  /** The length of a learnt name's prefix on `text` (`web: `), 0 without one; something visible follows it. */
+  /** A step's script (the lines its header echoes) that runs concurrently itself (`npx concurrently …`): true if so. */
+  learnScript(script: readonly string[]): boolean {
+    if (!script.some((line) => CONCURRENTLY_COMMAND_RE.test(line))) return false;
+    this.bracketed = true;
+    return true;
+  }
+
+  /** A step ends: concurrently's prefixes were that step's. True while learnt names remain (lerna's, Nx's: the log's). */
+  leaveStep(): boolean {
+    this.bracketed = false;
+    return this.names.size > 0;
+  }
+
+  /** The length of a learnt name's prefix on `text` (`web: `, `[web] `), 0 without one; something visible follows it. */
   prefixLength(text: string): number {
+    if (this.bracketed && text.charCodeAt(0) === BRACKET) return bracketedLength(text);
     if (this.names.size === 0) return 0;
     const colon = text.indexOf(':');
     if (colon <= 0 || text.charCodeAt(colon + 1) !== SPACE || !this.names.has(text.slice(0, colon))) return 0;
@@ -195,8 +223,35 @@ export const ANNOUNCES_TASK = 0x3fff;
  * followed by `: `. Its lines are the task's by that prefix alone; {@link taskPrefixLength} never measures them.
  */
 export function isLearntPrefix(prefix: string): boolean {
+  if (prefix.charCodeAt(0) === BRACKET) return prefix.indexOf('] ') === prefix.length - 2;
   return prefix.charCodeAt(0) !== AT && prefix.indexOf(':') === prefix.length - 2 && prefix.indexOf(' ') === prefix.length - 1;
 }
+
+/** concurrently's `[name] ` on `text` (a name of `[\w.:@/+-]`, as `-n` or `npm:script` names a command), 0 without one. */
+function bracketedLength(text: string): number {
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isNameChar(c) || c === 58 /* : */ || c === AT || c === 47 /* / */) continue;
+    if (c !== 93 /* ] */ || i === 1 || text.charCodeAt(i + 1) !== SPACE) return 0;
+    // A log level is another tool's on its own lines (Maven's `[ERROR] `, sbt's `[error] `), not a command's name.
+    if (i <= 8 && LOG_LEVEL_RE.test(text.slice(1, i))) return 0;
+    for (let j = i + 2; j < text.length; j++) if (text.charCodeAt(j) > SPACE) return i + 2;
+    return 0;
+  }
+  return 0;
+}
+
+const BRACKET = 91;
+/** The levels tools print in brackets (Maven, sbt, Gradle's Ant tasks' loggers, Log4j-style loggers): no task's name. */
+const LOG_LEVEL_RE = /^(?:info|warn|warning|error|debug|trace|fatal|success|notice)$/i;
+const DOLLAR = 36;
+/**
+ * A runner's echo of a script that runs concurrently: npm's and pnpm's `> concurrently -n web,api "npm:build" …`
+ * (`> npx concurrently …` when the script calls it through npx), yarn 1's `$ concurrently …`.
+ */
+const CONCURRENTLY_ECHO_RE = /^[>$] (?:npx (?:-[\w-]+ )*)?concurrently[@ ]/;
+/** A script line that runs concurrently: at a command's start, itself or through npx, pnpm, yarn or bunx (`npx --yes concurrently@9 …`). */
+const CONCURRENTLY_COMMAND_RE = /(?:^|[;&|]\s*)(?:(?:npx|bunx|yarn|pnpm(?: exec| dlx)?)(?:\s+-[\w-]+)*\s+)?concurrently(?:@\S*)?\s/;
 
 /**
  * The length of npm's prefix at `from` in `text`, 0 without one: `npm ERR! ` (npm 8 and before), `npm error ` (npm 9
@@ -229,4 +284,4 @@ const NX_PROJECT_RE = /^([\w.-]+):[\w-]/;
 const UNSCOPED_NAME_RE = /^[\w.-]+$/;
 
 /** For the line filter: the lines {@link TaskNames} learns from. */
-export const TASK_NAME_SOURCES = [/^> nx run [\w.-]+:[\w-]/, /^[\w.-]+: > [\w.-]+@/, /^[\w.-]+: yarn run v\d/] as const;
+export const TASK_NAME_SOURCES = [/^> nx run [\w.-]+:[\w-]/, /^[>$] (?:npx (?:-[\w-]+ )*)?concurrently[@ ]/, /^[\w.-]+: > [\w.-]+@/, /^[\w.-]+: yarn run v\d/] as const;

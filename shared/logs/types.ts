@@ -70,6 +70,8 @@ export interface Failure {
   keyLines?: number[];
   /** The run's summary line after the report (`Summary [ 9.8s] 396 tests run: 395 passed, 1 failed`), when printed. */
   tallyLine?: number;
+  /** The line above the report naming what it is about, apart from it (Octave's `>>>>> /path/file.m`; `Rule.lookback`'s `heading`). */
+  headingLine?: number;
   /** The last line of the closing report the failure's headline opens (Maven's `Failed to execute goal` and its advice). */
   closedThrough?: number;
 }
