@@ -1901,6 +1901,11 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^diff \S+\.orig \S+$/, lines: 1, inclusive: true }, pick: [{ re: /^diff \S+\.orig \S+$/ }] },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
+  // cpplint: `src/x.cc:12:  { should almost always be at the end of the previous line  [whitespace/braces] [4]` (two
+  // spaces after the place and before the category, the confidence 1-5 last; line 0 for a whole-file finding), each
+  // file's `Done processing src/x.cc` after its findings and `Total errors found: N` at the end.
+  { id: 'cpplint.finding', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+: {2}\S.* {2}\[[a-z]+\/[\w+-]+\] \[\d\]$/,
+    tally: /^Total errors found: \d+$/ },
   // Psalm's console report: `ERROR: InvalidReturnType - src/X.php:42:16 - message (see https://psalm.dev/011)`.
   { id: 'psalm.error', category: 'lint', weight: 78, extend: 'indent', re: /^ERROR: [A-Z]\w+ - \S+:\d+:\d+ - / },
   // cfn-lint's warnings and informational findings (`W2510 …`, `I3011 …`, `template.yaml:22:3` below), which Ruff's rule
@@ -1936,9 +1941,14 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'api-extractor.failed', category: 'lint', weight: 80, extend: 'line', re: /^API Extractor completed with (?:errors|warnings|\d+ errors and \d+ warnings)$/,
     lookback: { re: /^Analysis will use the bundled TypeScript version /, lines: 200, inclusive: false, first: /^(?:Warning|Error): /, absorbsFromFirst: true },
     pick: [{ re: /^(?:Warning|Error): / }] },
-  // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
+  // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame. cfn-lint's errors share
+  // the headline (`E3012 'thirty' is not of type 'integer'`) and put their place on the line under it
+  // (`templates/api.yaml:6:7`), as its warnings do (cfn-lint.warning). cfn-lint sorts its findings by place, so a
+  // warning it printed right above an error (`W2001 Parameter Stage not used.`, a blank line apart) is the same
+  // report's, and fails the run as well (cfn-lint's exit code sets a bit for warnings).
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
-    re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )/ },
+    re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )|^\S+\.(?:ya?ml|json|template):\d+:\d+$/,
+    lookback: { re: /^[WI]\d{4} \S/, lines: 60, inclusive: true, through: /^(?:[WI]\d{4} \S.*|\S+\.(?:ya?ml|json|template):\d+:\d+|)$/, farthest: /^E\d{4} \S/ } },
   // HLint: `src/X.hs:27:15-42: Warning: Use foldl'` (`(12,5)-(14,7)` for a span of lines), then `Found:` / `Perhaps:`.
   { id: 'hlint.hint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 20,
     re: /^\S+\.l?hs:(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\)): (?:Error|Warning|Suggestion): \S/ },
