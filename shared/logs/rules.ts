@@ -1660,6 +1660,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // module's own file is only `x.d(3): [unittest] message`. The runner's `1/1 modules FAILED unittests` follows. A
   // failed assert is a failed test, any other Throwable a runtime error (read from the class, not the message's
   // words: `Unexpected 'x'` is no test's expectation).
+  // SBCL's unhandled condition with the debugger disabled (`--script`, `--non-interactive`): `Unhandled
+  // SB-INT:SIMPLE-PARSE-ERROR in thread #<SB-THREAD:THREAD "main thread" RUNNING` (the thread's `{1001348003}>:` wrapped
+  // onto an indented line), the condition's text indented, `Backtrace for: #<SB-THREAD:THREAD …>` and its numbered
+  // frames, down to `unhandled condition in --disable-debugger mode, quitting`. The condition's name need not say
+  // error (`Unhandled FILE-DOES-NOT-EXIST in thread …`): the line filter's keyword is `unhandled … in thread`.
+  { id: 'sbcl.unhandled', category: 'unknown', weight: 74, extend: 'until', maxLines: 200,
+    re: /^Unhandled [\w:*+-]+ in thread #<SB-THREAD:THREAD /, end: /^unhandled condition in --disable-debugger mode, quitting$/ },
   // SBCL's compiler (compile-file, ASDF's compile-op): `; caught ERROR:` or `; caught WARNING:` (either makes
   // compile-file report failure, and ASDF stop), the message under it three spaces after the `;`, and above it the
   // place: `; file: /path/x.lisp` (once per file, again after another file's output), `; in: DEFUN NAME` and the
@@ -1667,6 +1674,15 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'sbcl.caught', category: 'compilation', weight: 80, extend: 'indent', gap: 0, re: /^; caught (?:ERROR|WARNING):$/, cont: /^; {3,}\S/,
     tally: /^; {3}caught \d+ (?:fatal )?ERROR conditions?$/,
     lookback: { re: /^; (?:file|in): \S/, lines: 40, inclusive: true, through: /^;(?: |$)/, farthest: /^; caught / } },
+  // DMD's front end (dmd, LDC's ldc2, under dub): `source/app.d(7,27): Error: message` (the column with -vcolumns,
+  // which dub passes), supplemental lines indented under it; a warning fails the build too, where warnings are errors
+  // (`-w`, dub's default): `source/app.d(9,5): Warning: statement is not reachable`, then `Error: warnings are treated
+  // as errors` (`       Use -wi if you wish …` under it), whose block reaches back to the warnings above it.
+  { id: 'dmd.error', category: 'compilation', weight: 84, extend: 'indent', re: /^\S+\.di?\(\d+(?:,\d+)?\): Error: \S/ },
+  { id: 'dmd.warnings-as-errors', category: 'compilation', weight: 84, extend: 'indent', re: /^Error: warnings are treated as errors$/,
+    // (`farthest`: on to the first warning of the list, not the nearest, up to a line that is none of the compiler's.)
+    lookback: { re: /^\S+\.di?\(\d+(?:,\d+)?\): Warning: \S/, lines: 100, inclusive: true, through: /^(?:\S+\.di?\(\d+(?:,\d+)?\): |\s)/, farthest: /^(?!\S+\.di?\(\d+(?:,\d+)?\): |\s)/ },
+    pick: [{ re: /^\S+\.di?\(\d+(?:,\d+)?\): Warning: \S/ }] },
   { id: 'd.throwable', category: 'unknown', weight: 62, extend: 'until', maxLines: 200,
     categoryFrom: { re: /^(?:core\.exception\.AssertError@|\S+\.d\(\d+\): \[unittest\] )/, category: 'test_failure' },
     re: /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\): |^\S+\.d\(\d+\): \[unittest\] /, end: /^(?!-{16}$|\S+(?::[\d?]+)? (?:\S.* )?\[0x[\da-f]+\]$)/,
@@ -2739,7 +2755,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:)|\.lua:\d+:\d+: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|unhandled [\w:*+-]+ in thread)|\.lua:\d+:\d+: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

@@ -292,4 +292,6 @@ describePassingRuns("passing runs of session 63's toolchains", [
     "Running ring-test-library ",
     "1 modules passed unittests",
   ] },
+  { name: 'an SBCL --script that runs to its end', script: ['sbcl --script scripts-report.lisp'], output: ['total: 50'] },
+  { name: 'ldc2 -wi: a warning only informational, the build passing', script: ['ldc2 -wi source/app3.d'], output: ['source/app3.d(6): Warning: statement is not reachable'] },
 ]);

@@ -297,4 +297,78 @@ describe('reports of new toolchains (session 63)', () => {
     // Assert
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([lineOf(log, 'Caught: java.lang.NullPointerException'), lineOf(log, 'at report.run(report.groovy:3)')]));
   });
+  it("SBCL's unhandled condition under --script: from `Unhandled X in thread` to the quitting line, whatever the condition's name", async () => {
+    // Prepare: SBCL 2.2.9 `--script` opening a file that is not there (FILE-DOES-NOT-EXIST: no failure word in its name).
+    const log = ghaStep('sbcl --script s.lisp', [
+      "Unhandled FILE-DOES-NOT-EXIST in thread #<SB-THREAD:THREAD \"main thread\" RUNNING",
+      "                                           {1001348003}>:",
+      "  The file #P\"/home/runner/work/geo/geo/ci.sexp\" does not exist:",
+      "    No such file or directory",
+      "",
+      "Backtrace for: #<SB-THREAD:THREAD \"main thread\" RUNNING {1001348003}>",
+      "0: (SB-DEBUG::DEBUGGER-DISABLED-HOOK #<FILE-DOES-NOT-EXIST {10013AFDD3}> #<unused argument> :QUIT T)",
+      "1: (SB-DEBUG::RUN-HOOK *INVOKE-DEBUGGER-HOOK* #<FILE-DOES-NOT-EXIST {10013AFDD3}>)",
+      "2: (INVOKE-DEBUGGER #<FILE-DOES-NOT-EXIST {10013AFDD3}>)",
+      "3: (ERROR FILE-DOES-NOT-EXIST :PATHNAME #P\"/home/runner/work/geo/geo/ci.sexp\" :MESSAGE \"No such file or directory\")",
+      "4: (SB-IMPL::FILE-PERROR #P\"/home/runner/work/geo/geo/ci.sexp\" 2 FILE-DOES-NOT-EXIST)",
+      "5: (SB-IMPL::%OPEN-ERROR #P\"/home/runner/work/geo/geo/ci.sexp\" 2 :IGNORE-THIS-ARG :ERROR)",
+      "6: (OPEN \"ci.sexp\" :DIRECTION :INPUT :ELEMENT-TYPE BASE-CHAR :IF-EXISTS NIL :IF-DOES-NOT-EXIST NIL :EXTERNAL-FORMAT :DEFAULT :CLASS SB-SYS:FD-STREAM)",
+      "7: (LOAD-CONFIG \"ci.sexp\")",
+      "8: (SB-INT:SIMPLE-EVAL-IN-LEXENV (LOAD-CONFIG \"ci.sexp\") #<NULL-LEXENV>)",
+      "9: (SB-INT:SIMPLE-EVAL-IN-LEXENV (GETF (LOAD-CONFIG \"ci.sexp\") :JOBS) #<NULL-LEXENV>)",
+      "10: (SB-INT:SIMPLE-EVAL-IN-LEXENV (FORMAT T \"~a~%\" (GETF (LOAD-CONFIG \"ci.sexp\") :JOBS)) #<NULL-LEXENV>)",
+      "11: (EVAL-TLF (FORMAT T \"~a~%\" (GETF (LOAD-CONFIG \"ci.sexp\") :JOBS)) 1 NIL)",
+      "12: ((LABELS SB-FASL::EVAL-FORM :IN SB-INT:LOAD-AS-SOURCE) (FORMAT T \"~a~%\" (GETF (LOAD-CONFIG \"ci.sexp\") :JOBS)) 1)",
+      "13: ((LAMBDA (SB-KERNEL:FORM &KEY :CURRENT-INDEX &ALLOW-OTHER-KEYS) :IN SB-INT:LOAD-AS-SOURCE) (FORMAT T \"~a~%\" (GETF (LOAD-CONFIG \"ci.sexp\") :JOBS)) :CURRENT-INDEX 1)",
+      "14: (SB-C::%DO-FORMS-FROM-INFO #<FUNCTION (LAMBDA (SB-KERNEL:FORM &KEY :CURRENT-INDEX &ALLOW-OTHER-KEYS) :IN SB-INT:LOAD-AS-SOURCE) {1001337BCB}> #<SB-C::SOURCE-INFO {1001337B93}> SB-C::INPUT-ERROR-IN-LOAD)",
+      "15: (SB-INT:LOAD-AS-SOURCE #<SB-SYS:FD-STREAM for \"file /home/runner/work/geo/geo/s.lisp\" {1001336FB3}> :VERBOSE NIL :PRINT NIL :CONTEXT \"loading\")",
+      "16: ((LABELS SB-FASL::LOAD-STREAM-1 :IN LOAD) #<SB-SYS:FD-STREAM for \"file /home/runner/work/geo/geo/s.lisp\" {1001336FB3}> NIL)",
+      "17: (SB-FASL::CALL-WITH-LOAD-BINDINGS #<FUNCTION (LABELS SB-FASL::LOAD-STREAM-1 :IN LOAD) {7FC39CA8F82B}> #<SB-SYS:FD-STREAM for \"file /home/runner/work/geo/geo/s.lisp\" {1001336FB3}> NIL #<SB-SYS:FD-STREAM for \"file /home/runner/work/geo/geo/s.lisp\" {1001336FB3}>)",
+      "18: (LOAD #<SB-SYS:FD-STREAM for \"file /home/runner/work/geo/geo/s.lisp\" {1001336FB3}> :VERBOSE NIL :PRINT NIL :IF-DOES-NOT-EXIST :ERROR :EXTERNAL-FORMAT :DEFAULT)",
+      "19: ((FLET SB-IMPL::LOAD-SCRIPT :IN SB-IMPL::PROCESS-SCRIPT) #<SB-SYS:FD-STREAM for \"file /home/runner/work/geo/geo/s.lisp\" {1001336FB3}>)",
+      "20: ((FLET SB-UNIX::BODY :IN SB-IMPL::PROCESS-SCRIPT))",
+      "21: ((FLET \"WITHOUT-INTERRUPTS-BODY-11\" :IN SB-IMPL::PROCESS-SCRIPT))",
+      "22: (SB-IMPL::PROCESS-SCRIPT \"s.lisp\")",
+      "23: (SB-IMPL::TOPLEVEL-INIT)",
+      "24: ((FLET SB-UNIX::BODY :IN SB-IMPL::START-LISP))",
+      "25: ((FLET \"WITHOUT-INTERRUPTS-BODY-3\" :IN SB-IMPL::START-LISP))",
+      "26: (SB-IMPL::%START-LISP)",
+      "",
+      "unhandled condition in --disable-debugger mode, quitting",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'Unhandled FILE-DOES-NOT-EXIST in thread'));
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([lineOf(log, 'does not exist:'), lineOf(log, '0: (SB-DEBUG::DEBUGGER-DISABLED-HOOK')]));
+    expect(analysis.failures).toHaveLength(1);
+  });
+
+  it("ldc2's DMD-style errors: `file(line): Error:` without a column is a compilation error", async () => {
+    // Prepare: LDC 1.30 run directly (no -vcolumns), a string assigned to an int.
+    const log = ghaStep('ldc2 -w source/app2.d', [
+      "source/app2.d(7): Error: cannot implicitly convert expression `s` of type `string` to `int`",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('dmd.error');
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("ldc2 -w: the warning above `Error: warnings are treated as errors` is the report's first line", async () => {
+    // Prepare: LDC 1.30 with -w over a statement after a return.
+    const log = ghaStep('ldc2 -w source/app3.d', [
+      "source/app3.d(6): Warning: statement is not reachable",
+      "Error: warnings are treated as errors",
+      "       Use -wi if you wish to treat warnings only as informational.",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const warning = lineOf(log, 'source/app3.d(6): Warning: statement is not reachable');
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(warning);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([warning, lineOf(log, 'Error: warnings are treated as errors')]));
+    expect(analysis.category).toBe('compilation');
+  });
 });
