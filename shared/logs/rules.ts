@@ -1388,9 +1388,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // `Fatal: Compilation aborted` and `Error: /usr/bin/ppcx64 returned an error exitcode`.
   { id: 'fpc.error', category: 'compilation', weight: 84, extend: 'line',
     re: /^\S+\.(?:pas|pp|lpr|inc)\(\d+(?:,\d+)?\) (?:Error|Fatal): / },
-  // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
+  // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`. Also DMD's front end (dmd, LDC's
+  // ldc2): `source/app.d(7,27): Error: message` (the column with -vcolumns, which dub passes), supplemental lines
+  // indented under it. One rule for both: the index keys each on `): error`, which tsc's `x.ts(12,5): error TS2345`
+  // holds too, and a rule of D's own would be one more expression tried on each of those.
   { id: 'nvcc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
-    re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b/ },
+    re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b|^\S+\.di?\(\d+(?:,\d+)?\): Error: \S/ },
   // SwiftLint's Xcode reporter writes a violation like a compiler error: `file.swift:3:5: error: X Violation: … (rule_id)`.
   { id: 'swiftlint.violation', category: 'lint', weight: 80, extend: 'line',
     // The rule's name is words (`Line Length`): two `.+` around ` Violation: ` backtracked over each other, 0.8 ms
@@ -1674,11 +1677,10 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'sbcl.caught', category: 'compilation', weight: 80, extend: 'indent', gap: 0, re: /^; caught (?:ERROR|WARNING):$/, cont: /^; {3,}\S/,
     tally: /^; {3}caught \d+ (?:fatal )?ERROR conditions?$/,
     lookback: { re: /^; (?:file|in): \S/, lines: 40, inclusive: true, through: /^;(?: |$)/, farthest: /^; caught / } },
-  // DMD's front end (dmd, LDC's ldc2, under dub): `source/app.d(7,27): Error: message` (the column with -vcolumns,
-  // which dub passes), supplemental lines indented under it; a warning fails the build too, where warnings are errors
-  // (`-w`, dub's default): `source/app.d(9,5): Warning: statement is not reachable`, then `Error: warnings are treated
-  // as errors` (`       Use -wi if you wish …` under it), whose block reaches back to the warnings above it.
-  { id: 'dmd.error', category: 'compilation', weight: 84, extend: 'indent', re: /^\S+\.di?\(\d+(?:,\d+)?\): Error: \S/ },
+  // DMD's front end (dmd, LDC's ldc2, under dub) prints its errors as `source/app.d(7,27): Error: message` (see
+  // nvcc.error, which reads them); a warning fails the build too where warnings are errors (`-w`, dub's default):
+  // `source/app.d(9,5): Warning: statement is not reachable`, then `Error: warnings are treated as errors` (`       Use
+  // -wi if you wish …` under it), whose block reaches back to the warnings above it.
   { id: 'dmd.warnings-as-errors', category: 'compilation', weight: 84, extend: 'indent', re: /^Error: warnings are treated as errors$/,
     // (`farthest`: on to the first warning of the list, not the nearest, up to a line that is none of the compiler's.)
     lookback: { re: /^\S+\.di?\(\d+(?:,\d+)?\): Warning: \S/, lines: 100, inclusive: true, through: /^(?:\S+\.di?\(\d+(?:,\d+)?\): |\s)/, farthest: /^(?!\S+\.di?\(\d+(?:,\d+)?\): |\s)/ },

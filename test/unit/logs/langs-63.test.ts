@@ -352,7 +352,7 @@ describe('reports of new toolchains (session 63)', () => {
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
-    expect(analysis.failures[0]?.rule).toBe('dmd.error');
+    expect(analysis.failures[0]?.rule).toBe('nvcc.error');
     expect(analysis.category).toBe('compilation');
   });
 
