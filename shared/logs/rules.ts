@@ -920,6 +920,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // case-sensitive, it fails there at the first character.
   { id: 'plunit.failed', category: 'test_failure', weight: 86, extend: 'until', maxLines: 20, gap: 0,
     re: /^ERROR: (?:[A-Za-z]:\/|\/)\S*\.plt?:\d+:(?:\d+:)?$/, nextLine: /^(?:\t|ERROR: +test )\S/, end: /^(?!ERROR: {2,}\S|\t)/ },
+  // FiveAM's `run!` (explain!): the run's dots and `f`/`X` per check, its tally, then ` Failure Details:` and a section
+  // per failed check between rules of 32 dashes: ` TEST-NAME in SUITE [description]: `, then why (`Unexpected Error:
+  // #<TYPE-ERROR …>` and the condition's text, or the form, ` evaluated to `, its value, ` which is not `, the
+  // predicate, ` to `, the expected value, each a blank line apart). The heading announces them: the block is the
+  // sections, the first failed test's line shown first.
+  { id: 'fiveam.failed', category: 'test_failure', weight: 86, extend: 'until', headNext: true, maxLines: 200, gap: 2,
+    re: /^ Failure Details:$/, end: /^(?:Running test suite |\s*Did \d+ checks?\.$)/, pick: [{ re: /^ \S+ in \S+ \[.*\]: ?$/ }] },
   // automake's parallel test harness (`make check`): a `FAIL: tests/x` line per failed test as it ends (`ERROR:` for a
   // hard error, `XPASS:` for an unexpected pass; under tap-driver.sh one per TAP result, `FAIL: tests/x.sh 2 - name`),
   // with VERBOSE=1 then test-suite.log: a section per failed test under the same `FAIL: tests/x` line, the test's own
@@ -1388,9 +1395,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // `Fatal: Compilation aborted` and `Error: /usr/bin/ppcx64 returned an error exitcode`.
   { id: 'fpc.error', category: 'compilation', weight: 84, extend: 'line',
     re: /^\S+\.(?:pas|pp|lpr|inc)\(\d+(?:,\d+)?\) (?:Error|Fatal): / },
-  // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`.
+  // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`. Also DMD's front end (dmd, LDC's
+  // ldc2): `source/app.d(7,27): Error: message` (the column with -vcolumns, which dub passes), supplemental lines
+  // indented under it. One rule for both: the index keys each on `): error`, which tsc's `x.ts(12,5): error TS2345`
+  // holds too, and a rule of D's own would be one more expression tried on each of those.
   { id: 'nvcc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
-    re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b/ },
+    re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b|^\S+\.di?\(\d+(?:,\d+)?\): Error: \S/ },
   // SwiftLint's Xcode reporter writes a violation like a compiler error: `file.swift:3:5: error: X Violation: … (rule_id)`.
   { id: 'swiftlint.violation', category: 'lint', weight: 80, extend: 'line',
     // The rule's name is words (`Line Length`): two `.+` around ` Violation: ` backtracked over each other, 0.8 ms
@@ -1655,13 +1665,37 @@ export const RULES: readonly Rule[] = uniformRules([
     end: /^(?!Error termination\. Backtrace:$|#\d+ +0x|\tat )/ },
   // D's uncaught Throwable (druntime): `core.exception.AssertError@source/x.d(11): message` (`object.Exception@…`,
   // `std.conv.ConvException@…`: a class named …Error or …Exception, which keys the literal index), a rule of dashes
-  // and a frame a line (`source/x.d:11 void x.f() [0x…]`, `??:? … [0x…]`); under -funittest an AssertError from the
+  // and a frame a line (`source/x.d:11 void x.f() [0x…]`, `??:? … [0x…]`; LDC's often without the function,
+  // `source/x.d:11 [0x…]`, `source/x.d [0x…]`, `??:? [0x…]`); under -funittest an AssertError from the
   // module's own file is only `x.d(3): [unittest] message`. The runner's `1/1 modules FAILED unittests` follows. A
   // failed assert is a failed test, any other Throwable a runtime error (read from the class, not the message's
   // words: `Unexpected 'x'` is no test's expectation).
+  // SBCL's unhandled condition with the debugger disabled (`--script`, `--non-interactive`): `Unhandled
+  // SB-INT:SIMPLE-PARSE-ERROR in thread #<SB-THREAD:THREAD "main thread" RUNNING` (the thread's `{1001348003}>:` wrapped
+  // onto an indented line), the condition's text indented, `Backtrace for: #<SB-THREAD:THREAD …>` and its numbered
+  // frames, down to `unhandled condition in --disable-debugger mode, quitting`. The condition's name need not say
+  // error (`Unhandled FILE-DOES-NOT-EXIST in thread …`): the line filter's keyword is `in thread #<SB-THREAD:` (a
+  // literal: `unhandled [\w:-]+ in thread`, a class looped inside the automaton, cost 4.6 KB of classify's bundle).
+  { id: 'sbcl.unhandled', category: 'unknown', weight: 74, extend: 'until', maxLines: 200,
+    re: /^Unhandled [\w:*+-]+ in thread #<SB-THREAD:THREAD /, end: /^unhandled condition in --disable-debugger mode, quitting$/ },
+  // SBCL's compiler (compile-file, ASDF's compile-op): `; caught ERROR:` or `; caught WARNING:` (either makes
+  // compile-file report failure, and ASDF stop), the message under it three spaces after the `;`, and above it the
+  // place: `; file: /path/x.lisp` (once per file, again after another file's output), `; in: DEFUN NAME` and the
+  // form. A STYLE-WARNING fails nothing; `; note:` lines are the optimiser's (NOISE_RE).
+  { id: 'sbcl.caught', category: 'compilation', weight: 80, extend: 'indent', gap: 0, re: /^; caught (?:ERROR|WARNING):$/, cont: /^; {3,}\S/,
+    tally: /^; {3}caught \d+ (?:fatal )?ERROR conditions?$/,
+    lookback: { re: /^; (?:file|in): \S/, lines: 40, inclusive: true, through: /^;(?: |$)/, farthest: /^; caught / } },
+  // DMD's front end (dmd, LDC's ldc2, under dub) prints its errors as `source/app.d(7,27): Error: message` (see
+  // nvcc.error, which reads them); a warning fails the build too where warnings are errors (`-w`, dub's default):
+  // `source/app.d(9,5): Warning: statement is not reachable`, then `Error: warnings are treated as errors` (`       Use
+  // -wi if you wish …` under it), whose block reaches back to the warnings above it.
+  { id: 'dmd.warnings-as-errors', category: 'compilation', weight: 84, extend: 'indent', re: /^Error: warnings are treated as errors$/,
+    // (`farthest`: on to the first warning of the list, not the nearest, up to a line that is none of the compiler's.)
+    lookback: { re: /^\S+\.di?\(\d+(?:,\d+)?\): Warning: \S/, lines: 100, inclusive: true, through: /^(?:\S+\.di?\(\d+(?:,\d+)?\): |\s)/, farthest: /^(?!\S+\.di?\(\d+(?:,\d+)?\): |\s)/ },
+    pick: [{ re: /^\S+\.di?\(\d+(?:,\d+)?\): Warning: \S/ }] },
   { id: 'd.throwable', category: 'unknown', weight: 62, extend: 'until', maxLines: 200,
     categoryFrom: { re: /^(?:core\.exception\.AssertError@|\S+\.d\(\d+\): \[unittest\] )/, category: 'test_failure' },
-    re: /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\): |^\S+\.d\(\d+\): \[unittest\] /, end: /^(?!-{16}$|\S+:[\d?]+ \S.*\[0x[\da-f]+\]$)/,
+    re: /^(?:[a-z_]\w*\.)+\w*(?:Error|Exception)@\S*\(\d+\): |^\S+\.d\(\d+\): \[unittest\] /, end: /^(?!-{16}$|\S+(?::[\d?]+)? (?:\S.* )?\[0x[\da-f]+\]$)/,
     tally: /^\d+\/\d+ modules FAILED unittests$/ },
   // dune's `(diff expected actual)` action (an expect or cram test's output against its file): `File "t/x.expected",
   // line 1, characters 0-0:` over the diff tool dune ran (dune 2's `git (internal) (exit 1)` and `(cd _build/default &&
@@ -1908,6 +1942,11 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^diff \S+\.orig \S+$/, lines: 1, inclusive: true }, pick: [{ re: /^diff \S+\.orig \S+$/ }] },
   { id: 'lint.position', category: 'lint', weight: 70, extend: 'line',
     re: /^\s+\d+:\d+\s+(?:⚠\s+)?[A-Z]\w* .*[\w@/-]\)?$/, lookback: { re: /^(?:\/|[A-Za-z]:\\|\.{0,2}\/?[\w@.-]+\/)?[\w@./\\-]+\.\w+$/, lines: 1, inclusive: true } },
+  // cpplint: `src/x.cc:12:  { should almost always be at the end of the previous line  [whitespace/braces] [4]` (two
+  // spaces after the place and before the category, the confidence 1-5 last; line 0 for a whole-file finding), each
+  // file's `Done processing src/x.cc` after its findings and `Total errors found: N` at the end.
+  { id: 'cpplint.finding', category: 'lint', weight: 76, extend: 'line', re: /^\S+:\d+: {2}\S.* {2}\[[a-z]+\/[\w+-]+\] \[\d\]$/,
+    tally: /^Total errors found: \d+$/ },
   // Psalm's console report: `ERROR: InvalidReturnType - src/X.php:42:16 - message (see https://psalm.dev/011)`.
   { id: 'psalm.error', category: 'lint', weight: 78, extend: 'indent', re: /^ERROR: [A-Z]\w+ - \S+:\d+:\d+ - / },
   // cfn-lint's warnings and informational findings (`W2510 …`, `I3011 …`, `template.yaml:22:3` below), which Ruff's rule
@@ -1943,9 +1982,14 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'api-extractor.failed', category: 'lint', weight: 80, extend: 'line', re: /^API Extractor completed with (?:errors|warnings|\d+ errors and \d+ warnings)$/,
     lookback: { re: /^Analysis will use the bundled TypeScript version /, lines: 200, inclusive: false, first: /^(?:Warning|Error): /, absorbsFromFirst: true },
     pick: [{ re: /^(?:Warning|Error): / }] },
-  // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame.
+  // Ruff's full output format: `F401 [*] message`, then ` --> path:3:8` and the code frame. cfn-lint's errors share
+  // the headline (`E3012 'thirty' is not of type 'integer'`) and put their place on the line under it
+  // (`templates/api.yaml:6:7`), as its warnings do (cfn-lint.warning). cfn-lint sorts its findings by place, so a
+  // warning it printed right above an error (`W2001 Parameter Stage not used.`, a blank line apart) is the same
+  // report's, and fails the run as well (cfn-lint's exit code sets a bit for warnings).
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
-    re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )/ },
+    re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )|^\S+\.(?:ya?ml|json|template):\d+:\d+$/,
+    lookback: { re: /^[WI]\d{4} \S/, lines: 60, inclusive: true, through: /^(?:[WI]\d{4} \S.*|\S+\.(?:ya?ml|json|template):\d+:\d+|)$/, farthest: /^E\d{4} \S/ } },
   // HLint: `src/X.hs:27:15-42: Warning: Use foldl'` (`(12,5)-(14,7)` for a span of lines), then `Found:` / `Perhaps:`.
   { id: 'hlint.hint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 20,
     re: /^\S+\.l?hs:(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\)): (?:Error|Warning|Suggestion): \S/ },
@@ -2067,6 +2111,17 @@ export const RULES: readonly Rule[] = uniformRules([
   // `…:IGNORE: why`) is no finding, nor Catch2's `test.cpp:4: warning:` of a WARN() (its message on the next line,
   // where a compiler's is on the same).
   // scan-build's verdict under its findings (`scan-build: 3 bugs found.`, --status-bugs) is their tally.
+  // CHICKEN's compiler (csc runs `chicken`): `Syntax error: (rates.scm:8) in `let' - unexpected object`, the form
+  // tab-indented under it, its `Expansion history:`, then csc's own `Error: shell command terminated with non-zero
+  // exit status …` (the cascade).
+  { id: 'chicken.syntax-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, re: /^Syntax error: \(\S+:\d+\) in `/ },
+  // Guile's uncaught error: `Backtrace:`, the frames (`In wordfreq.scm:` over `     14:7  0 (top-word _)`, the
+  // innermost last), a blank line, then the place and the procedure, `wordfreq.scm:14:7: In procedure top-word:`,
+  // and the message on the line under it (`In procedure car: Wrong type argument …`, `Unbound variable: x`). What
+  // kind of failure it is, the script's work decides.
+  { id: 'guile.error', category: 'unknown', weight: 74, extend: 'indent', refine: true, re: /^\S+:\d+:\d+: In procedure \S+:$/,
+    contAfter: { prev: /: In procedure \S+:$/, re: /^\S/ },
+    lookback: { re: /^Backtrace:$/, lines: 200, inclusive: true, through: /^(?:In \S.*:$|\s+(?:\d+:\d+\s+)?\d+ \(|$)/ } },
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)[A-Z]?[a-z]+/,
     categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )|^[\w./-]+\.\w{1,10}:\d+:[A-Za-z_]\w*:FAIL\b/i, category: 'test_failure' } },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
@@ -2384,6 +2439,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // Jenkins' layout (see JENKINS_TRACE_INTRO_RE): `Caused: `, `Also:   ` and a GitException's quoted output go on
   // the trace, the message above it is pulled in, and an agent that went away (see JENKINS_AGENT_LOST_RE) is the
   // platform's failure wherever in the trace it is named.
+  // A Groovy script's uncaught exception: `Caught: java.lang.X: message`, then the exception again over its frames.
+  // A rule of its own, not a continuation of java.exception's that depends on the line above (every line of a JVM
+  // trace would then be decoded and scanned).
+  { id: 'groovy.caught', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
+    re: /^Caught: (?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
+    cont: /^(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|^\s*(?:at |\.\.\. \d+ more|Caused by:)/ },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
     re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] |Caused: )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
     cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at |^(?:Caused: |Also: {3})\S|^std(?:out|err): |^(?:Please make sure you have the correct access rights|and the repository exists\.)$/,
@@ -2465,7 +2526,7 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * its closing `)` or `;` (`***** ERROR deploy(prod) failed: …` is a banner).
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\(.*[);]\s*$)|fail ?\(.*[);]\s*$)/i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |; note: |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\(.*[);]\s*$)|fail ?\(.*[);]\s*$)/i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -2704,7 +2765,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug)|\.lua:\d+:\d+: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:)|\.lua:\d+:\d+: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
