@@ -78,8 +78,15 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     },
     async updateIfStatusMoves(id, fields, append: AppendLists = {}, options: { owner?: IncidentOwner } = {}) {
       const item = items.get(id);
-      if (!item || !mayMoveTo(item.incident.status, fields.status)) return null;
-      return this.update(id, fields, append, options.owner ? { owner: options.owner } : {});
+      if (!item) return null;
+      // Another owner's is refused by name whatever its status, as the DynamoDB store reads the owner once refused.
+      const { owner } = options;
+      if (owner && typeof fields.fingerprint === 'string') {
+        const ownerKey = historyKeyOf({ ...owner, fingerprint: fields.fingerprint });
+        if (ownerKey && historyKeyOf({ ...item.incident, fingerprint: fields.fingerprint }) !== ownerKey) throw new IncidentOwnerMismatchError(id);
+      }
+      if (!mayMoveTo(item.incident.status, fields.status)) return null;
+      return this.update(id, fields, append, owner ? { owner } : {});
     },
     async replaceApproval(id, expected, approval, append: AppendLists = {}) {
       const now = items.get(id)?.incident.approval;
