@@ -358,6 +358,25 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
     expect(stored?.history.filter((entry) => entry.event === 'resolved').map((entry) => entry.detail)).toEqual(['alarm OK']);
   });
 
+  it('records one resolution when Step Functions retries a classify killed after its ending landed', async () => {
+    const { incidents, greenRuns, trigger, green, classify, resolvedEntries } = await setUp();
+    await greenRuns.noteGreenRun(green.scope, green);
+    const killed: IncidentStore = {
+      ...incidents,
+      async updateIfStatusMoves(...args) {
+        await incidents.updateIfStatusMoves(...args);
+        throw new Error('killed after its ending landed');
+      },
+    };
+    await expect(classify(killed)).rejects.toThrow('killed');
+
+    const retried = await classify(incidents);
+
+    expect(retried.incidentStatus).toBe('resolved');
+    expect((await resolvedEntries()).map((entry) => entry.detail)).toEqual([expect.stringContaining(`${green.resolvedBy} passed at`)]);
+    expect(await incidents.get(trigger.incidentId)).toMatchObject({ status: 'resolved', resolvedBy: green.resolvedBy, supersededBy: green.resolvedBy });
+  });
+
   it('records one resolution, classify\'s, when classify\'s write lands first, and does not call the green run delivered before the failure', async () => {
     const { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries } = await setUp();
     await greenRuns.noteGreenRun(green.scope, green);
