@@ -358,6 +358,26 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
     expect(stored?.history.filter((entry) => entry.event === 'resolved').map((entry) => entry.detail)).toEqual(['alarm OK']);
   });
 
+  it('comments on the pull request neither way: Notify after classify says nothing for a failure a green run on record had resolved', async () => {
+    for (const recorderFirst of [false, true]) {
+      const { incidents, greenRuns, trigger, green, outcomeDeps, resolvedEntries } = await setUp();
+      const github = createFakeGitHub();
+      await greenRuns.noteGreenRun(green.scope, green);
+      const classifyIncidents = recorderFirst
+        ? withWorkBeforeFirstWrite(incidents, async () => {
+            await recordWorkflowRecovery(green, outcomeDeps);
+          })
+        : incidents;
+      const { deps } = stepDeps({ github: github.port, incidents: classifyIncidents, greenRuns });
+      const classify = await classifyStep({ trigger, incidentStored: true }, deps);
+      await notifyStep({ trigger, classify }, stepDeps({ github: github.port, incidents, greenRuns }).deps);
+
+      const stored = await incidents.get(trigger.incidentId);
+      expect({ recorderFirst, pullRequest: stored?.pullRequest ?? null }).toEqual({ recorderFirst, pullRequest: expect.any(Number) });
+      expect({ recorderFirst, resolved: (await resolvedEntries()).length, comments: [...github.comments.keys()] }).toEqual({ recorderFirst, resolved: 1, comments: [] });
+    }
+  });
+
   it('records one resolution when Step Functions retries a classify killed after its ending landed', async () => {
     const { incidents, greenRuns, trigger, green, classify, resolvedEntries } = await setUp();
     await greenRuns.noteGreenRun(green.scope, green);
