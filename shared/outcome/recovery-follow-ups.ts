@@ -40,13 +40,25 @@ export interface RecoveryFollowUpDeps {
   approvals?: Pick<ApprovalIndex, 'take'>;
 }
 
+/** What the outcome recorder adds to an alarm OK's name when the OK came after the guard's runbook. */
+export const AFTER_RUNBOOK = ' after the runbook';
+
 /**
- * Whether `incident` was written resolved by the recovery named `resolvedBy` at `at` (ISO): an alarm's OK may add to
- * its name (" after the runbook"), a green run's is exact. Another writer's ending has no follow-ups of this recovery.
+ * Whether `incident` was written resolved by the recovery named `resolvedBy` at `at` (ISO): an alarm's OK may add
+ * {@link AFTER_RUNBOOK} to its name, a green run's is exact. Another writer's ending has no follow-ups of this
+ * recovery, and that includes classify's ending of a failure superseded by this very green run (`supersededBy`) or
+ * whose alarm was OK already (`alarm OK before classify`): it writes the same time, and the green run's name, yet
+ * nothing was run, commented or paged for it, and a redelivery of the recovery that listed it open (or the reconciler's
+ * backstop) took it for its own and rewrote the PR comment and counted learning's outcome for it.
  */
 export function resolvedByRecovery(incident: Incident, recovery: { resolvedBy: string; at: string }): boolean {
   const by = incident.resolvedBy ?? '';
-  return incident.status === 'resolved' && incident.resolvedAt === recovery.at && (by === recovery.resolvedBy || by.startsWith(`${recovery.resolvedBy} `));
+  return (
+    incident.status === 'resolved' &&
+    !incident.supersededBy &&
+    incident.resolvedAt === recovery.at &&
+    (by === recovery.resolvedBy || by === `${recovery.resolvedBy}${AFTER_RUNBOOK}`)
+  );
 }
 
 /**

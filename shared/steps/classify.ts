@@ -455,7 +455,7 @@ async function recordClassification(
   if (ending) {
     const resolved = await deps.incidents.updateIfStatusMoves(id, { ...fields, ...ending.fields }, { history: [...history, ending.history] }, { owner });
     if (resolved) return true;
-    deps.logger.info('incident resolved by another writer before classify recorded its ending: that ending stands', { incidentId: id });
+    deps.logger.info('incident resolved before classify recorded its ending (by another writer, or by an earlier try of this classify that Step Functions retried): that ending stands', { incidentId: id });
   }
   await deps.incidents.record(id, fields, { history }, { owner });
   return false;

@@ -629,7 +629,12 @@ export async function notifyStep(input: unknown, deps: NotifyDeps): Promise<Noti
   // Asked of GitHub at most once a round, by whichever needs it first: the comment's budget share or the ledger key.
   let writerLookup: Promise<boolean> | undefined;
   const startedByWriter = () => (writerLookup ??= isStartedByWriter(state, incident, github, deps));
-  const comment = commentToWrite(incident, triggeringActorOf(state), startedByWriter, superseding.others, deps);
+  // Classify recorded it resolved (ResolvedAtClassify): a green run or later attempt on record ended it before it was
+  // analysed, and whichever of classify and the outcome recorder wrote that ending first, there is nothing to say on the
+  // pull request (the outcome recorder's follow-ups rewrite a comment that exists). Only classify's own ending left
+  // `supersededBy` to say so; the recorder's, landed between classify's read and its write, had a comment created.
+  const resolvedAtClassify = state.classify?.incidentStatus === 'resolved' && incident.status === 'resolved';
+  const comment = resolvedAtClassify ? null : commentToWrite(incident, triggeringActorOf(state), startedByWriter, superseding.others, deps);
   if (comment && !github) {
     notifications.push({ channel: comment.channel, target: comment.target, outcome: 'skipped', detail: 'no GitHub credentials configured', at: at() });
   } else if (comment && github) {

@@ -6,7 +6,7 @@ import { type ForkCheckReach, greenAttemptNotLater, greenRunLeavesOpen, secondsT
 import { type AlarmEvent, alarmArnOf, alarmEventSchema, alarmScope, githubForkCheckScope } from '../domain/trigger.js';
 import { ValidationError } from '../errors.js';
 import { firstIssue } from '../validation.js';
-import { type RecoveryFollowUpDeps, followUpRecovery, followedUp, resolvedByRecovery, unlessTransient } from '../outcome/recovery-follow-ups.js';
+import { AFTER_RUNBOOK, type RecoveryFollowUpDeps, followUpRecovery, followedUp, resolvedByRecovery, unlessTransient } from '../outcome/recovery-follow-ups.js';
 import type { RerunLedger } from '../ports.js';
 import { rerunKeyOf } from '../remediation/rerun-key.js';
 import type { ReadRecovery, RecoveryKey, RecoveryTargets } from '../stores/recovery-targets.js';
@@ -317,7 +317,7 @@ export async function recordAlarmRecovery(event: unknown, deps: OutcomeDeps): Pr
       : null;
     // Not "after the runbook" when the alarm still fired at the reconciler's check after it: it recovered by other hands.
     const runbook = incident.decision?.action === 'run_runbook' && incident.decision.applied && runbookUnverified(incident) === null;
-    if (await resolveIncident(incident, `${resolvedBy}${runbook ? ' after the runbook' : ''}`, when, deps, alarm ? { alarm } : {}, { history: unread })) resolved.push(incident.id);
+    if (await resolveIncident(incident, `${resolvedBy}${runbook ? AFTER_RUNBOOK : ''}`, when, deps, alarm ? { alarm } : {}, { history: unread })) resolved.push(incident.id);
   }
   if (noted) await deps.recoveryTargets?.finished(noted);
   return { resolved };

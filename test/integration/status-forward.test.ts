@@ -17,6 +17,8 @@ import { storeIncidentFromTrigger } from '../../shared/domain/incident-from-trig
 import { alarmArnOf, alarmEventSchema, alarmTriggerFromEvent } from '../../shared/domain/trigger.js';
 import { recordAlarmRecovery } from '../../shared/steps/record-outcome.js';
 import { type ScratchStore, startScratchStore } from '../support/harness.js';
+import { createRecoveryTargets } from '../../shared/stores/recovery-targets.js';
+import { FOLLOWED_UP } from '../../shared/outcome/recovery-follow-ups.js';
 
 /**
  * Status only moves forward, against the embedded DynamoDB-compatible server: a green run that resolves the incident
@@ -356,6 +358,45 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
     expect(stored?.history.filter((entry) => entry.event === 'resolved').map((entry) => entry.detail)).toEqual(['alarm OK']);
   });
 
+  it('comments on the pull request neither way: Notify after classify says nothing for a failure a green run on record had resolved', async () => {
+    for (const recorderFirst of [false, true]) {
+      const { incidents, greenRuns, trigger, green, outcomeDeps, resolvedEntries } = await setUp();
+      const github = createFakeGitHub();
+      await greenRuns.noteGreenRun(green.scope, green);
+      const classifyIncidents = recorderFirst
+        ? withWorkBeforeFirstWrite(incidents, async () => {
+            await recordWorkflowRecovery(green, outcomeDeps);
+          })
+        : incidents;
+      const { deps } = stepDeps({ github: github.port, incidents: classifyIncidents, greenRuns });
+      const classify = await classifyStep({ trigger, incidentStored: true }, deps);
+      await notifyStep({ trigger, classify }, stepDeps({ github: github.port, incidents, greenRuns }).deps);
+
+      const stored = await incidents.get(trigger.incidentId);
+      expect({ recorderFirst, pullRequest: stored?.pullRequest ?? null }).toEqual({ recorderFirst, pullRequest: expect.any(Number) });
+      expect({ recorderFirst, resolved: (await resolvedEntries()).length, comments: [...github.comments.keys()] }).toEqual({ recorderFirst, resolved: 1, comments: [] });
+    }
+  });
+
+  it('records one resolution when Step Functions retries a classify killed after its ending landed', async () => {
+    const { incidents, greenRuns, trigger, green, classify, resolvedEntries } = await setUp();
+    await greenRuns.noteGreenRun(green.scope, green);
+    const killed: IncidentStore = {
+      ...incidents,
+      async updateIfStatusMoves(...args) {
+        await incidents.updateIfStatusMoves(...args);
+        throw new Error('killed after its ending landed');
+      },
+    };
+    await expect(classify(killed)).rejects.toThrow('killed');
+
+    const retried = await classify(incidents);
+
+    expect(retried.incidentStatus).toBe('resolved');
+    expect((await resolvedEntries()).map((entry) => entry.detail)).toEqual([expect.stringContaining(`${green.resolvedBy} passed at`)]);
+    expect(await incidents.get(trigger.incidentId)).toMatchObject({ status: 'resolved', resolvedBy: green.resolvedBy, supersededBy: green.resolvedBy });
+  });
+
   it('records one resolution, classify\'s, when classify\'s write lands first, and does not call the green run delivered before the failure', async () => {
     const { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries } = await setUp();
     await greenRuns.noteGreenRun(green.scope, green);
@@ -369,5 +410,44 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
     expect(entries[0]?.detail).toContain(`${green.resolvedBy} passed at`);
     expect(entries[0]?.detail).not.toContain('delivered before this failure');
     expect(await incidents.get(trigger.incidentId)).toMatchObject({ status: 'resolved', resolvedBy: green.resolvedBy, supersededBy: green.resolvedBy });
+  });
+});
+
+/**
+ * The outcome recorder lists the failure open and notes it among its targets; classify's superseded write lands before
+ * the recorder's own (refused: classify's ending stands, "nothing was run, commented or paged"); the recorder dies
+ * before it marks its targets finished. Its redelivery (or the reconciler's backstop, which reads the same targets) must
+ * not take classify's ending for its own: classify writes the same `resolvedBy` and `resolvedAt` as the green run
+ * (and `alarm OK before classify` starts with `alarm OK `), and `resolvedByRecovery` matched them, so the follow-ups of a
+ * recovery (learning's outcome, the PR comment's rewrite, the proposal's withdrawal) ran on an incident nobody handled.
+ */
+describe('classify\'s ending is not an earlier delivery\'s of the green run it read', () => {
+  it('a redelivered recovery does no follow-ups on a failure classify recorded superseded by it', async () => {
+    const incidents = dynamoStore();
+    const greenRuns = createGreenRunNotes({ client: store.documents(), tableName: 'incidents' });
+    const github = createFakeGitHub();
+    const trigger = freshTrigger();
+    const scope = githubIncidentScope(trigger);
+    await incidents.create(incidentOf(trigger), scope);
+    const green = { scope, runId: trigger.workflowRun.id + 1, runAttempt: 1, runNumber: null, resolvedBy: `run ${trigger.workflowRun.id + 1}`, installationId: null, completedAt: new Date() };
+    const recoveryTargets = createRecoveryTargets({ client: store.documents(), tableName: 'incidents' });
+    const logger = { info() {}, warn() {}, error() {} };
+    // The recorder's first delivery: classify runs (and writes) between its listing and its write, then it is killed.
+    const killedRecorder: IncidentStore = {
+      ...incidents,
+      async updateIfStatusMoves() {
+        await classifyStep({ trigger, incidentStored: true }, stepDeps({ github: github.port, incidents, greenRuns }).deps);
+        throw new Error('killed before its resolved write');
+      },
+    };
+    await expect(recordWorkflowRecovery(green, { incidents: killedRecorder, greenRuns, recoveryTargets, clock: () => new Date(), github: { forInstallation: () => github.port }, logger })).rejects.toThrow('killed');
+    expect(await incidents.get(trigger.incidentId)).toMatchObject({ status: 'resolved', supersededBy: green.resolvedBy });
+
+    const { resolved } = await recordWorkflowRecovery(green, { incidents, greenRuns, recoveryTargets, clock: () => new Date(), github: { forInstallation: () => github.port }, logger });
+
+    expect(resolved).toEqual([]);
+    const history = (await incidents.get(trigger.incidentId))?.history ?? [];
+    expect(history.filter((entry) => entry.event === FOLLOWED_UP)).toEqual([]);
+    expect(history.filter((entry) => entry.event === 'resolved')).toHaveLength(1);
   });
 });

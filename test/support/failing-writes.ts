@@ -59,9 +59,9 @@ export function incidentsKilledOnResolving(store: IncidentStore, id: string): In
       kill(target, fields);
       return store.update(target, fields, append);
     },
-    async updateIfStatusMoves(target, fields, append) {
+    async updateIfStatusMoves(target, fields, append, options) {
       kill(target, fields);
-      return store.updateIfStatusMoves(target, fields, append);
+      return store.updateIfStatusMoves(target, fields, append, options);
     },
   };
 }

@@ -5,6 +5,12 @@ import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
 import { IncidentOwnerMismatchError } from '../../shared/errors.js';
 import { type AppendLists, type IncidentOwner, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT, historyKeyOf } from '../../shared/stores/incident-store.js';
 
+/** A fingerprint filed under another owner's history is refused, as the DynamoDB store's condition refuses it. */
+function refuseAnotherOwner(id: string, stored: Incident, fields: Partial<Incident>, owner: IncidentOwner | undefined): void {
+  const ownerKey = owner && typeof fields.fingerprint === 'string' ? historyKeyOf({ ...owner, fingerprint: fields.fingerprint }) : null;
+  if (ownerKey && historyKeyOf({ ...stored, fingerprint: fields.fingerprint ?? null }) !== ownerKey) throw new IncidentOwnerMismatchError(id);
+}
+
 /** In-memory IncidentStore for unit tests; same semantics as the DynamoDB one (conditional create, appends). */
 export function createMemoryStore(clock: () => Date = () => new Date()): IncidentStore & { items: Map<string, { incident: Incident; scope: string | null; trigger?: unknown }> } {
   const items = new Map<string, { incident: Incident; scope: string | null; trigger?: unknown }>();
@@ -49,10 +55,7 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async update(id, fields, append: AppendLists = {}, options: UpdateOptions = {}) {
       const item = items.get(id);
       if (!item) throw new Error(`ConditionalCheckFailed: ${id}`);
-      // A fingerprint filed under another owner's history is refused, as the DynamoDB store's condition refuses it.
-      const { owner } = options;
-      const ownerKey = owner && typeof fields.fingerprint === 'string' ? historyKeyOf({ ...owner, fingerprint: fields.fingerprint }) : null;
-      if (ownerKey && historyKeyOf({ ...item.incident, fingerprint: fields.fingerprint ?? null }) !== ownerKey) throw new IncidentOwnerMismatchError(id);
+      refuseAnotherOwner(id, item.incident, fields, options.owner);
       // Made already: nothing is written, as the DynamoDB store's condition on its recent write ids refuses it.
       if (options.writeId !== undefined) {
         const writeIds = recentWriteIds.get(id) ?? [];
@@ -78,7 +81,10 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     },
     async updateIfStatusMoves(id, fields, append: AppendLists = {}, options: { owner?: IncidentOwner } = {}) {
       const item = items.get(id);
-      if (!item || !mayMoveTo(item.incident.status, fields.status)) return null;
+      if (!item) return null;
+      // Another owner's is refused by name whatever its status, as the DynamoDB store reads the owner once refused.
+      refuseAnotherOwner(id, item.incident, fields, options.owner);
+      if (!mayMoveTo(item.incident.status, fields.status)) return null;
       return this.update(id, fields, append, options.owner ? { owner: options.owner } : {});
     },
     async replaceApproval(id, expected, approval, append: AppendLists = {}) {

@@ -1002,3 +1002,26 @@ describe('a column-0 /guard command refused for the markup before it (attack-48)
     expect(upserts(github)).toEqual([]);
   });
 });
+
+/**
+ * A command answered 200 {refused} is one that decides nothing for good; a store that fails for now decides nothing
+ * yet, and must fail the delivery (the Lambda answers 500) so GitHub lists it for redelivery, not be read as "nothing
+ * waiting" or "no incident recorded" and answered as a delivery that worked.
+ */
+describe('a store failing for now is no refusal', () => {
+  it('fails the delivery of /guard approve when the proposals waiting cannot be read', async () => {
+    const { deps } = await setup();
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
+    deps.approvals = { ...deps.approvals, pending: async () => Promise.reject(throttled) };
+
+    await expect(handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), deps)).rejects.toBe(throttled);
+  });
+
+  it('fails the delivery of /guard feedback when the pull request\'s incidents cannot be read', async () => {
+    const { deps } = await setup();
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
+    deps.incidents = { ...deps.incidents, listByPullRequest: async () => Promise.reject(throttled) };
+
+    await expect(handleIssueCommentWebhook(delivery('maintainer', '/guard feedback up'), deps)).rejects.toBe(throttled);
+  });
+});

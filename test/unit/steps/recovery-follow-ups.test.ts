@@ -168,3 +168,22 @@ describe("an alarm's OK killed right after it wrote the incident resolved", () =
     expect(stored?.history.filter((entry) => entry.event === 'recovery_followed_up').length).toBe(1);
   });
 });
+
+describe('which endings are a recovery\'s own (resolvedByRecovery)', () => {
+  const at = '2026-11-20T10:05:00.000Z';
+  const resolved = (fields: Partial<Incident>) => ({ ...newIncident({ id: 'cw-1', source: 'cloudwatch' }, new Date('2026-11-20T10:00:00Z')), status: 'resolved' as const, resolvedAt: at, ...fields });
+
+  it('takes the OK\'s own names, with or without "after the runbook"', async () => {
+    const { resolvedByRecovery } = await import('../../../shared/outcome/recovery-follow-ups.js');
+    expect(resolvedByRecovery(resolved({ resolvedBy: 'alarm OK' }), { resolvedBy: 'alarm OK', at })).toBe(true);
+    expect(resolvedByRecovery(resolved({ resolvedBy: 'alarm OK after the runbook' }), { resolvedBy: 'alarm OK', at })).toBe(true);
+    expect(resolvedByRecovery(resolved({ resolvedBy: 'run 42' }), { resolvedBy: 'run 42', at })).toBe(true);
+  });
+
+  it('does not take classify\'s or ingest\'s ending of an alarm already OK, nor a failure classify found superseded by that green run', async () => {
+    const { resolvedByRecovery } = await import('../../../shared/outcome/recovery-follow-ups.js');
+    expect(resolvedByRecovery(resolved({ resolvedBy: 'alarm OK before classify' }), { resolvedBy: 'alarm OK', at })).toBe(false);
+    expect(resolvedByRecovery(resolved({ resolvedBy: 'alarm OK before the pipeline started' }), { resolvedBy: 'alarm OK', at })).toBe(false);
+    expect(resolvedByRecovery(resolved({ resolvedBy: 'run 42', supersededBy: 'run 42' }), { resolvedBy: 'run 42', at })).toBe(false);
+  });
+});

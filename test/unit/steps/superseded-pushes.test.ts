@@ -196,8 +196,8 @@ describe("notify: a pull request's proposal left behind by a later push", () => 
     const recovered: string[] = [];
     deps.incidents = {
       ...store,
-      async updateIfStatusMoves(id, fields, append) {
-        const written = await store.updateIfStatusMoves(id, fields, append);
+      async updateIfStatusMoves(id, fields, append, options) {
+        const written = await store.updateIfStatusMoves(id, fields, append, options);
         deps.incidents = store;
         const recovery = { scope: githubIncidentScope(a), runId: 999, runAttempt: 1, resolvedBy: 'run 999', installationId: null, completedAt: new Date('2026-11-20T10:10:00Z') };
         recovered.push(...(await recordWorkflowRecovery(recovery, { ...deps, incidents: store, approvals: deps.remediation.approvals })).resolved);

@@ -3,6 +3,9 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIncidentStore } from '../../../shared/stores/incident-store.js';
+import { IncidentOwnerMismatchError } from '../../../shared/errors.js';
+import { newIncident } from '../../../shared/domain/incident.js';
+import { createMemoryStore } from '../../support/memory-store.js';
 
 /**
  * The write classify records a superseded failure with (`updateIfStatusMoves`, with the incident's owner), as the AWS
@@ -57,5 +60,33 @@ describe('a resolution written only while the incident may move to resolved (Dyn
     // Assert
     expect(written).toBeNull();
     expect(documents.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+});
+
+/**
+ * The write names whose the incident is; one filed under another owner is refused by name whatever its status, as
+ * the DynamoDB adapter reads the stored owner when the condition refuses. The in-memory store the unit tests run on
+ * checked the status first and answered null for a resolved incident of another owner: the caller was told "another
+ * writer ended it" where the adapter says the write names the wrong incident.
+ */
+describe('a resolution naming another owner', () => {
+  it('is refused by name by the DynamoDB adapter, resolved or not', async () => {
+    // Prepare
+    documents.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    documents.on(GetCommand).resolves({ Item: { source: 'github', repositoryId: 1 } });
+
+    // Act / Assert
+    await expect(store().updateIfStatusMoves('gh-1', resolution, {}, { owner })).rejects.toBeInstanceOf(IncidentOwnerMismatchError);
+  });
+
+  it('is refused by name by the in-memory store, resolved or not', async () => {
+    // Prepare
+    const memory = createMemoryStore();
+    const at = '2026-11-20T10:00:00.000Z';
+    await memory.create(newIncident({ id: 'gh-1', source: 'github', repository: 'acme/a', repositoryId: 1 }, new Date(at)), null);
+    await memory.update('gh-1', { status: 'resolved' });
+
+    // Act / Assert
+    await expect(memory.updateIfStatusMoves('gh-1', resolution, {}, { owner })).rejects.toBeInstanceOf(IncidentOwnerMismatchError);
   });
 });
