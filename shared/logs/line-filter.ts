@@ -150,8 +150,8 @@ export class LineFilter {
   private readonly triggers: LineTriggers;
   private readonly classOf: Uint8Array;
   /**
-   * Made where WebAssembly is unavailable, else when {@link flagInJs} first runs (the tests): the WebAssembly pass reads
-   * its own copy in its memory, and these 32-bit rows (~1.3 MB) were kept beside it in every process, never read.
+   * Made when {@link flagInJs} first runs (where WebAssembly is unavailable, and in the tests): the WebAssembly pass
+   * reads its own copy in its memory, and these 32-bit rows (~1.3 MB) were kept beside it in every process, unread.
    */
   private rowTables: RowTables | null = null;
   private readonly anywhereStart: number;
@@ -200,8 +200,6 @@ export class LineFilter {
         input,
       };
       this.wasm = exports;
-    } else {
-      this.rowTables = rowTablesOf(set);
     }
   }
 
