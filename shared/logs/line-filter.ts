@@ -91,6 +91,18 @@ function rowTable(dfa: ByteDfa, columns: number): Int32Array {
   return table;
 }
 
+/** Both automata's {@link rowTable}s. */
+function rowTablesOf(set: ByteDfaSet): RowTables {
+  const [anywhere, atStart] = set.automata as [ByteDfa, ByteDfa];
+  return { anywhere: rowTable(anywhere, set.columns), atStart: rowTable(atStart, set.columns) };
+}
+
+/** The WebAssembly pass's table of `dfa` at byte `base` of its memory: each state as the address of its row. */
+function writeAddresses(words: Int32Array, base: number, dfa: ByteDfa, columns: number): void {
+  const { next } = dfa;
+  for (let k = 0; k < next.length; k++) words[base / 4 + k] = base + (next[k] as number) * columns * 4;
+}
+
 /** What the two automata recognise: the triggers, read over raw bytes as the pass reads them. */
 export function lineFilterSpecs(triggers: LineTriggers): ByteDfaSpec[] {
   for (const re of [...triggers.anywhere, ...triggers.atStart]) {
@@ -128,10 +140,20 @@ interface FilterExports {
   flag(from: number, end: number, out: number, classes: number, anyStart: number, anyHit: number, atStart: number, atHit: number, dead: number, endColumn: number, gh: number): number;
 }
 
+/** The JavaScript pass's tables: each automaton's, its states as row offsets (see {@link rowTable}). */
+interface RowTables {
+  readonly anywhere: Int32Array;
+  readonly atStart: Int32Array;
+}
+
 export class LineFilter {
+  private readonly triggers: LineTriggers;
   private readonly classOf: Uint8Array;
-  private readonly anywhere: Int32Array;
-  private readonly atStart: Int32Array;
+  /**
+   * Made when {@link flagInJs} first runs (where WebAssembly is unavailable, and in the tests): the WebAssembly pass
+   * reads its own copy in its memory, and these 32-bit rows (~1.3 MB) were kept beside it in every process, unread.
+   */
+  private rowTables: RowTables | null = null;
   private readonly anywhereStart: number;
   private readonly atStartStart: number;
   /** Row offset of DEAD in the anchored table (HIT's is 0 in both). */
@@ -145,12 +167,11 @@ export class LineFilter {
   private readonly wasmRows = { anyStart: 0, anyHit: 0, atStart: 0, atHit: 0, dead: 0, input: 0 };
 
   constructor(triggers: LineTriggers) {
+    this.triggers = triggers;
     const set = automataFor(triggers);
     const [anywhere, atStart] = set.automata as [ByteDfa, ByteDfa];
     const k = set.columns;
     this.classOf = set.classOf;
-    this.anywhere = rowTable(anywhere, k);
-    this.atStart = rowTable(atStart, k);
     this.anywhereStart = anywhere.start * k;
     this.atStartStart = atStart.start * k;
     this.deadRow = DEAD * k;
@@ -160,15 +181,16 @@ export class LineFilter {
     // Where WebAssembly is unavailable, or the machine is big-endian (see wasm.ts), the JavaScript loop runs.
     const exports = instantiate<FilterExports>(LINE_FILTER_WASM);
     if (exports) {
-      // Class map (class × 4, top bit for the bytes the pass handles itself), then the two tables of addresses.
+      // Class map (class × 4, top bit for the bytes the pass handles itself), then the two tables of addresses,
+      // written from the automata's tables without a table of row offsets between them.
       const anyBase = 256 * 4;
-      const atBase = anyBase + this.anywhere.length * 4;
-      const input = atBase + this.atStart.length * 4;
+      const atBase = anyBase + anywhere.next.length * 4;
+      const input = atBase + atStart.next.length * 4;
       ensureMemory(exports.memory, input);
       const words = new Int32Array(exports.memory.buffer, 0, input / 4);
       for (let b = 0; b < 256; b++) words[b] = ((this.classOf[b] as number) * 4) | (SPECIAL[b] === 1 ? 0x80000000 : 0);
-      words.set(this.anywhere.map((row) => anyBase + row * 4), anyBase / 4);
-      words.set(this.atStart.map((row) => atBase + row * 4), atBase / 4);
+      writeAddresses(words, anyBase, anywhere, k);
+      writeAddresses(words, atBase, atStart, k);
       this.wasmRows = {
         anyStart: anyBase + this.anywhereStart * 4,
         anyHit: anyBase,
@@ -202,7 +224,8 @@ export class LineFilter {
 
   /** The same pass in JavaScript: where WebAssembly is unavailable, and the reference the tests compare with. */
   flagInJs(bytes: Buffer, from: number, to: number, gh = false): Int32Array {
-    const { classOf, anywhere, atStart, anywhereStart, atStartStart, deadRow, endColumn } = this;
+    const { classOf, anywhereStart, atStartStart, deadRow, endColumn } = this;
+    const { anywhere, atStart } = (this.rowTables ??= rowTablesOf(automataFor(this.triggers)));
     // One entry per line at most, and a line holds at least its `\n`.
     if (this.lineEnds.length < to - from) this.lineEnds = new Int32Array(to - from);
     const lines = this.lineEnds;

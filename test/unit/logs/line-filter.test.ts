@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileByteDfas, DEAD, decodeByteDfaSet, HIT, type ByteDfaSet } from '../../../shared/logs/byte-dfa.js';
+import { compileByteDfas, DEAD, decodeByteDfaSet, encodeByteDfaSet, HIT, type ByteDfaSet } from '../../../shared/logs/byte-dfa.js';
 import { lineFilterFor, SCANNER_TRIGGERS, scannerLineFilter, setIndexUse, setLineFilterUse, setShapeMemoUse } from '../../../shared/logs/dispatch.js';
 import { analyzeLog, type LogAnalysis } from '../../../shared/logs/index.js';
 import { LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
@@ -254,6 +254,34 @@ describe('compileByteDfas', () => {
   });
 });
 
+describe('decodeByteDfaSet', () => {
+  const set = compileByteDfas([{ sources: ['error', 'fail(?:ed|ure)'], anchored: false }, { sources: ['==> X '], anchored: true }]);
+
+  it('reads the tables where they are in the decoded bytes, not a copy of them', () => {
+    // The stored automata decompress into a buffer of their own: a copy doubled them (~1.6 MB at start-up, held
+    // until V8's next collection, which set the malloc heap's high-water mark the CLI's peak RSS then kept).
+    const bytes = encodeByteDfaSet(set);
+    expect(bytes.byteOffset % 2).toBe(0);
+    const decoded = decodeByteDfaSet(bytes);
+    decoded.automata.forEach((a, k) => {
+      expect(a.next.buffer).toBe(bytes.buffer);
+      expect([...a.next]).toEqual([...(set.automata[k]?.next ?? [])]);
+    });
+  });
+
+  it('copies the tables of bytes at an odd offset, which a 16-bit view cannot start at', () => {
+    const encoded = encodeByteDfaSet(set);
+    const odd = Buffer.alloc(encoded.length + 1);
+    encoded.copy(odd, 1);
+    const decoded = decodeByteDfaSet(odd.subarray(1));
+    decoded.automata.forEach((a, k) => {
+      expect(a.next.buffer).not.toBe(odd.buffer);
+      expect([...a.next]).toEqual([...(set.automata[k]?.next ?? [])]);
+    });
+    expect([...decoded.classOf]).toEqual([...set.classOf]);
+  });
+});
+
 describe('LineFilter', () => {
   const filter = new LineFilter(SCANNER_TRIGGERS);
 
@@ -288,6 +316,18 @@ describe('LineFilter', () => {
     expect(missed.slice(0, 5)).toEqual([]);
     expect(needed).toBeGreaterThan(60);
   }, 120_000);
+
+  it('keeps no transition table of its own while the WebAssembly pass runs: the tables are in its memory', () => {
+    // The JavaScript pass's row tables (~1.3 MB as 32-bit rows) are made when that pass first runs; before, every
+    // process kept them beside the WebAssembly memory's copy and never read them.
+    const own = new LineFilter(SCANNER_TRIGGERS);
+    const held = Object.values(own).reduce((sum: number, value: unknown) => sum + (ArrayBuffer.isView(value) ? value.byteLength : 0), 0);
+    expect(held).toBeLessThan(64 * 1024);
+    // The JavaScript pass still reads the same automata, once it runs.
+    const text = 'fine\nerror: boom\nfine\n';
+    expect(flaggedLines(text, true, own)).toEqual(flaggedLines(text, false, own));
+    expect(flaggedLines(text, true, own)).toEqual([1]);
+  });
 
   it('names a caret escape whose `^` would end an ANSI sequence', () => {
     // cleanLine removes `^[[31m` first, so `ESC ^[[31merror: make` cleans to `error: make` (the bare ESC goes), not

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BLOCK_AUTOMATA, LINE_FILTER_TABLES } from '../../../shared/logs/line-filter.generated.js';
 import { bytesToText, storeData, storedData, TEXT_ALPHABET, textToBytes } from '../../../shared/logs/stored.js';
 
@@ -47,5 +47,23 @@ describe('stored data as text', () => {
     expect(storedData(stored, 'other')).toBeNull();
     expect(storedData(LINE_FILTER_TABLES, LINE_FILTER_TABLES.key)?.length).toBeGreaterThan(0);
     expect(storedData(BLOCK_AUTOMATA, BLOCK_AUTOMATA.key)?.length).toBeGreaterThan(0);
+  });
+
+  it('decompresses into one buffer of the stored size, not chunks joined into another', () => {
+    // zlib's default writes 16 KB chunks and then copies them into one buffer: twice the ~1 MB of the block automata
+    // at start-up, garbage until V8's next collection. (The count is of zlib's buffers: it takes them from
+    // Buffer.allocUnsafe.)
+    const allocations = vi.spyOn(Buffer, 'allocUnsafe');
+    try {
+      const bytes = storedData(BLOCK_AUTOMATA, BLOCK_AUTOMATA.key) as Buffer;
+      expect(bytes.length).toBe(BLOCK_AUTOMATA.size);
+      // The decompressed bytes once, and the compressed ones.
+      const allocated = allocations.mock.calls.reduce((sum, [size]) => sum + size, 0);
+      expect(allocated).toBeLessThan(BLOCK_AUTOMATA.size + BLOCK_AUTOMATA.data.length);
+      // Another size only costs the chunks again.
+      expect(storedData({ ...BLOCK_AUTOMATA, size: 100 }, BLOCK_AUTOMATA.key)?.equals(bytes)).toBe(true);
+    } finally {
+      allocations.mockRestore();
+    }
   });
 });
