@@ -342,6 +342,21 @@ function writtenAt(value: string | null | undefined): number | null {
 }
 
 /**
+ * The waiting incidents that are not another repository's. The index is also read by name (items written before it
+ * was keyed by id, incidents without an id), and a name is not for ever: a repository that took over a renamed
+ * account's old name, with pull requests of the same numbers, would otherwise be told the failing repository's
+ * incidents ("waiting: …") or asked to pick one of them. An id whose incident is not found is kept, as before: it is
+ * taken off the index when named.
+ */
+async function ofRepository(pending: readonly string[], named: IssueComment['repository'], deps: CommentCommandDeps): Promise<string[]> {
+  const incidents = await Promise.all(pending.map((id) => deps.incidents.get(id)));
+  return pending.filter((_, at) => {
+    const incident = incidents[at];
+    return !incident || sameRepository(incident, named);
+  });
+}
+
+/**
  * Resumes the execution waiting for approval on that pull request, recording who decided and why. With several
  * proposals waiting on one pull request the command must name the incident; the decision is written only over the
  * pending approval read, so of two concurrent commands exactly one decides. The decision keeps the task token, and
@@ -359,13 +374,19 @@ async function applyApproval(
   const repository = named.full_name;
   const login = comment.user.login;
   const commentWrittenAt = writtenAt(comment.created_at);
-  if (command.incidentId && !pending.includes(command.incidentId)) {
-    return refused(refusal`${command.incidentId} is not waiting for approval; waiting: ${pending.join(', ')}`, true);
+  // Listed, or picked from several, only the incidents of this repository (see ofRepository); a single one is read
+  // below anyway, and checked there.
+  const choices = (command.incidentId && !pending.includes(command.incidentId)) || (!command.incidentId && pending.length > 1)
+    ? await ofRepository(pending, named, deps)
+    : pending;
+  if (choices.length === 0) return refused(refusal`nothing is waiting for approval on ${`${repository}#${pullRequest}`}`, true);
+  if (command.incidentId && !choices.includes(command.incidentId)) {
+    return refused(refusal`${command.incidentId} is not waiting for approval; waiting: ${choices.join(', ')}`, true);
   }
-  if (!command.incidentId && pending.length > 1) {
-    return refused(refusal`several proposals wait on ${`${repository}#${pullRequest}`}: reply ${`/guard ${command.decision} <incident>`} with one of ${pending.join(', ')}`, true);
+  if (!command.incidentId && choices.length > 1) {
+    return refused(refusal`several proposals wait on ${`${repository}#${pullRequest}`}: reply ${`/guard ${command.decision} <incident>`} with one of ${choices.join(', ')}`, true);
   }
-  const incidentId = command.incidentId ?? (pending[0] as string);
+  const incidentId = command.incidentId ?? (choices[0] as string);
   const incident = await deps.incidents.get(incidentId);
   // Decided, and still indexed: its execution was not resumed yet (the handler died before Step Functions answered,
   // or is still waiting for it). The same command delivered again, or another maintainer's same one, resumes it.

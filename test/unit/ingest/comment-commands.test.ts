@@ -834,6 +834,29 @@ describe('answers on the pull request', () => {
     expect((await incidents.get(INCIDENT))?.feedbackUp).toBeUndefined();
   });
 
+  it("lists none of the failing repository's waiting incidents to a repository that took over its name", async () => {
+    // Prepare: the proposal is indexed by name only (as before ids were used); after the account was renamed, someone
+    // created a repository of the old name and comments on its pull request 1287 as its maintainer.
+    const { deps, approvals, github, incidents } = await setup();
+    const second = { ...(await incidents.get(INCIDENT)), id: 'gh-714523861-11862439018-1' } as Incident;
+    await incidents.create(second, githubIncidentScope(triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd')));
+    await approvals.take(INDEXED, 1287, INCIDENT);
+    await approvals.add({ name: INDEXED.name, id: null }, 1287, INCIDENT);
+    await approvals.add({ name: INDEXED.name, id: null }, 1287, second.id);
+    const impostor = 999_999_001;
+
+    // Act: naming an incident of its own, then naming none.
+    const named = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve gh-999999001-5-1', undefined, undefined, impostor), deps);
+    const unnamed = await handleIssueCommentWebhook(delivery('maintainer', '/guard reject', undefined, undefined, impostor), deps);
+
+    // Assert: answered as if nothing waited there; neither the answers nor the replies name the other repository's incidents.
+    expect([named.statusCode, unnamed.statusCode]).toEqual([200, 200]);
+    const told = JSON.stringify([named.body, unnamed.body, answers(github).map((c) => c.args[3])]);
+    expect(told).not.toContain('gh-714523861');
+    expect(told).toContain('nothing is waiting for approval');
+    expect(await approvals.pending({ name: INDEXED.name, id: null }, 1287)).toEqual(['gh-714523861-11862439017-1', 'gh-714523861-11862439018-1']);
+  });
+
   it('approves a proposal made before the repository moved to another owner (GitHub keeps its id)', async () => {
     // Prepare: notify indexed the proposal as acme-shop/checkout-service (714523861), which was then transferred.
     const { deps, tasks, approvals } = await setup();
