@@ -79,9 +79,10 @@ export interface Rule {
    * `farthest`, the search goes on past a line `re` matches, to the farthest within reach (raco test's first file),
    * up to a line `farthest` matches (a passing run's tally). With `absorbsFromFirst`, only the failures from the line
    * `first` matches on are absorbed: what stands between the announcing line and it is another program's (API
-   * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels).
+   * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels). With `when`, only a
+   * headline it matches looks back.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly when?: RegExp };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -267,7 +268,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, when: rule.lookback.when },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -1389,11 +1390,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'fpc.error', category: 'compilation', weight: 84, extend: 'line',
     re: /^\S+\.(?:pas|pp|lpr|inc)\(\d+(?:,\d+)?\) (?:Error|Fatal): / },
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`. Also DMD's front end (dmd, LDC's
-  // ldc2): `source/app.d(7,27): Error: message` (the column with -vcolumns, which dub passes), supplemental lines
+  // ldc2): `source/app.d(7,27): Error: message` (the column with -vcolumns, which dub passes; a string mixin's
+  // `source/app.d-mixin-3(3,9): Error:`), supplemental lines
   // indented under it. One rule for both: the index keys each on `): error`, which tsc's `x.ts(12,5): error TS2345`
   // holds too, and a rule of D's own would be one more expression tried on each of those.
   { id: 'nvcc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
-    re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b|^\S+\.di?\(\d+(?:,\d+)?\): Error: \S/ },
+    re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b|^\S+\.di?(?:-mixin-\d+)?\(\d+(?:,\d+)?\): Error: \S/ },
   // SwiftLint's Xcode reporter writes a violation like a compiler error: `file.swift:3:5: error: X Violation: … (rule_id)`.
   { id: 'swiftlint.violation', category: 'lint', weight: 80, extend: 'line',
     // The rule's name is words (`Line Length`): two `.+` around ` Violation: ` backtracked over each other, 0.8 ms
@@ -1664,13 +1666,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // failed assert is a failed test, any other Throwable a runtime error (read from the class, not the message's
   // words: `Unexpected 'x'` is no test's expectation).
   // SBCL's unhandled condition with the debugger disabled (`--script`, `--non-interactive`): `Unhandled
-  // SB-INT:SIMPLE-PARSE-ERROR in thread #<SB-THREAD:THREAD "main thread" RUNNING` (the thread's `{1001348003}>:` wrapped
+  // SB-INT:SIMPLE-PARSE-ERROR (ASDF's and UIOP's packages hold a `/`: `ASDF/FIND-COMPONENT:MISSING-COMPONENT`) in thread #<SB-THREAD:THREAD "main thread" RUNNING` (the thread's `{1001348003}>:` wrapped
   // onto an indented line), the condition's text indented, `Backtrace for: #<SB-THREAD:THREAD …>` and its numbered
   // frames, down to `unhandled condition in --disable-debugger mode, quitting`. The condition's name need not say
   // error (`Unhandled FILE-DOES-NOT-EXIST in thread …`): the line filter's keyword is `in thread #<SB-THREAD:` (a
   // literal: `unhandled [\w:-]+ in thread`, a class looped inside the automaton, cost 4.6 KB of classify's bundle).
   { id: 'sbcl.unhandled', category: 'unknown', weight: 74, extend: 'until', maxLines: 200,
-    re: /^Unhandled [\w:*+-]+ in thread #<SB-THREAD:THREAD /, end: /^unhandled condition in --disable-debugger mode, quitting$/ },
+    re: /^Unhandled [\w:*+/.%-]+ in thread #<SB-THREAD:THREAD /, end: /^unhandled condition in --disable-debugger mode, quitting$/ },
   // SBCL's compiler (compile-file, ASDF's compile-op): `; caught ERROR:` or `; caught WARNING:` (either makes
   // compile-file report failure, and ASDF stop), the message under it three spaces after the `;`, and above it the
   // place: `; file: /path/x.lisp` (once per file, again after another file's output), `; in: DEFUN NAME` and the
@@ -1980,9 +1982,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`templates/api.yaml:6:7`), as its warnings do (cfn-lint.warning). cfn-lint sorts its findings by place, so a
   // warning it printed right above an error (`W2001 Parameter Stage not used.`, a blank line apart) is the same
   // report's, and fails the run as well (cfn-lint's exit code sets a bit for warnings).
+  // (`when`: only a cfn-lint error, four digits, looks back; Ruff's own codes have three, `F401`, `E501`, and a Ruff
+  // finding right after cfn-lint's warnings in one step, `cfn-lint … || rc=$?; ruff check .`, is no report of theirs.)
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )|^\S+\.(?:ya?ml|json|template):\d+:\d+$/,
-    lookback: { re: /^[WI]\d{4} \S/, lines: 60, inclusive: true, through: /^(?:[WI]\d{4} \S.*|\S+\.(?:ya?ml|json|template):\d+:\d+|)$/, farthest: /^E\d{4} \S/ } },
+    lookback: { when: /^E\d{4} /, re: /^[WI]\d{4} \S/, lines: 60, inclusive: true, through: /^(?:[WI]\d{4} \S.*|\S+\.(?:ya?ml|json|template):\d+:\d+|)$/, farthest: /^E\d{4} \S/ } },
   // HLint: `src/X.hs:27:15-42: Warning: Use foldl'` (`(12,5)-(14,7)` for a span of lines), then `Found:` / `Perhaps:`.
   { id: 'hlint.hint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 20,
     re: /^\S+\.l?hs:(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\)): (?:Error|Warning|Suggestion): \S/ },

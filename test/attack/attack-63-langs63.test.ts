@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../shared/logs/index.js';
+
+// Attack on session 63's rules (branch langs63: SBCL and FiveAM, Guile, CHICKEN, cpplint, cfn-lint, Groovy, dub/LDC):
+// other runs of the same tools than the fixtures' (real output of the tools on this machine, paths rewritten to the
+// runner's), other versions' wordings, and other tools' lines next to the new formats. Each row failed before its
+// fix, or runs as an expected failure with the reason.
+
+/** A GitHub Actions step as the runner logs it: its script echoed in the header group, what it printed, its exit. */
+function ghaStep(script: string, output: readonly string[]): string {
+  return [`##[group]Run ${script}`, script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output,
+    '##[error]Process completed with exit code 1.'].join('\n');
+}
+
+describe("attack 63 (langs63): the session's rules on other runs of the same tools", () => {
+  it("reads SBCL's unhandled condition whose class is in a package with a `/` in its name (ASDF's, UIOP's) as sbcl.unhandled", async () => {
+    // Prepare: SBCL 2.2.9 with ASDF 3.3, `(asdf:load-system "nonexistent-sys")` under --non-interactive (real output)
+    const log = ghaStep('sbcl --non-interactive --no-userinit --eval "(require :asdf)" --load build.lisp', [
+      'This is SBCL 2.2.9.debian, an implementation of ANSI Common Lisp.',
+      'While evaluating the form starting at line 1, column 0',
+      '  of #P"/home/runner/work/geo/geo/build.lisp":',
+      'Unhandled ASDF/FIND-COMPONENT:MISSING-COMPONENT in thread #<SB-THREAD:THREAD "main thread" RUNNING',
+      '                                                             {1001348003}>:',
+      '  Component "nonexistent-sys" not found',
+      '',
+      'Backtrace for: #<SB-THREAD:THREAD "main thread" RUNNING {1001348003}>',
+      '0: (SB-DEBUG::DEBUGGER-DISABLED-HOOK Component "nonexistent-sys" not found #<unused argument> :QUIT T)',
+      '1: (SB-DEBUG::RUN-HOOK *INVOKE-DEBUGGER-HOOK* Component "nonexistent-sys" not found)',
+      '2: (INVOKE-DEBUGGER Component "nonexistent-sys" not found)',
+      '3: (ERROR ASDF/FIND-COMPONENT:MISSING-COMPONENT :REQUIRES "nonexistent-sys")',
+      '12: (ASDF/OPERATE:LOAD-SYSTEM "nonexistent-sys")',
+      'unhandled condition in --disable-debugger mode, quitting',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine]).toEqual(['sbcl.unhandled', 8]);
+  });
+
+  it("reads DMD/LDC's error inside a string mixin (`app.d-mixin-3(3,9): Error:`) as the D compiler's", async () => {
+    // Prepare: LDC 1.32 (ldc2 -vcolumns) on `mixin("int y = \"s\";");` (real output)
+    const log = ghaStep('dub build --compiler=ldc2', [
+      'Starting Performing "debug" build using ldc2 for x86_64.',
+      '  Building geo ~master: building configuration [application]',
+      'source/app.d-mixin-3(3,9): Error: cannot implicitly convert expression `"s"` of type `string` to `int`',
+      'Error ldc2 failed with exit code 1.',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['nvcc.error', 'compilation']);
+  });
+
+  it("does not pull cfn-lint's warnings into Ruff's report when ruff runs after cfn-lint in one step", async () => {
+    // Prepare: `cfn-lint templates/*.yaml || rc=$?; ruff check .` (cfn-lint 1.x warnings, ruff 0.12 full format)
+    const log = ghaStep('cfn-lint templates/*.yaml || rc=$?; ruff check .', [
+      'W2001 Parameter Stage not used.',
+      'templates/api.yaml:3:3',
+      '',
+      'W3005 Obsolete DependsOn on resource (Bucket), dependency already enforced by a "Ref" at Resources/Policy/Properties/Bucket/Ref',
+      'templates/api.yaml:20:7',
+      '',
+      'F401 [*] `os` imported but unused',
+      ' --> app/main.py:1:8',
+      '  |',
+      '1 | import os',
+      '  |        ^^',
+      '  |',
+      'help: Remove unused import: `os`',
+      '',
+      'Found 1 error.',
+      '[*] 1 fixable with the `--fix` option.',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const ruff = analysis.failures.find((f) => f.lines[0]?.text.startsWith('F401'));
+    expect(ruff?.startLine).toBe(11);
+  });
+});
