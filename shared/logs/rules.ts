@@ -2115,8 +2115,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // Guile's uncaught error: `Backtrace:`, the frames (`In wordfreq.scm:` over `     14:7  0 (top-word _)`, the
   // innermost last), a blank line, then the place and the procedure, `wordfreq.scm:14:7: In procedure top-word:`,
   // and the message on the line under it (`In procedure car: Wrong type argument …`, `Unbound variable: x`). What
-  // kind of failure it is, the script's work decides.
-  { id: 'guile.error', category: 'unknown', weight: 74, extend: 'indent', refine: true, re: /^\S+:\d+:\d+: In procedure \S+:$/,
+  // kind of failure it is, the script's work decides. A throw to a key that is no error condition's prints its key
+  // and arguments on the place's line: `ice-9/eval.scm:619:8: Throw to key `match-error' with args `(…)'.`
+  { id: 'guile.error', category: 'unknown', weight: 74, extend: 'indent', refine: true, re: /^\S+:\d+:\d+: (?:In procedure \S+:$|Throw to key `)/,
     contAfter: { prev: /: In procedure \S+:$/, re: /^\S/ },
     lookback: { re: /^Backtrace:$/, lines: 200, inclusive: true, through: /^(?:In \S.*:$|\s+(?:\d+:\d+\s+)?\d+ \(|$)/ } },
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)[A-Z]?[a-z]+/,

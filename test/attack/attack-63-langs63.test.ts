@@ -78,4 +78,20 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
     const ruff = analysis.failures.find((f) => f.lines[0]?.text.startsWith('F401'));
     expect(ruff?.startLine).toBe(11);
   });
+
+  it("reads Guile's uncaught throw to a key of its own (`file:L:C: Throw to key \`match-error' with args …`) as guile.error, not a lint finding", async () => {
+    // Prepare: Guile 3.0.8, `(match 3 ((a b) a))` in a script (real output)
+    const log = ghaStep('guile -L . scripts/report.scm', [
+      'Backtrace:',
+      '           1 (primitive-load "/home/runner/work/wf/wf/scripts/report.scm")',
+      'In ice-9/eval.scm:',
+      '    619:8  0 (_ #(#(#<directory (guile-user) 7f9375183c80> 3)))',
+      '',
+      "ice-9/eval.scm:619:8: Throw to key `match-error' with args `(\"match\" \"no matching pattern\" 3)'.",
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine, analysis.category]).toEqual(['guile.error', 5, 'unknown']);
+  });
 });
