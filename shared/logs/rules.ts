@@ -2438,11 +2438,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // the trace, the message above it is pulled in, and an agent that went away (see JENKINS_AGENT_LOST_RE) is the
   // platform's failure wherever in the trace it is named.
   // A Groovy script's uncaught exception: `Caught: java.lang.X: message`, then the exception again over its frames.
+  // A failed power assertion is `Caught: Assertion failed: `, a blank line, then `assert x.size() == 3` over its
+  // diagram (indented): the same again (`Assertion failed: `) over the frames.
   // A rule of its own, not a continuation of java.exception's that depends on the line above (every line of a JVM
   // trace would then be decoded and scanned).
   { id: 'groovy.caught', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
-    re: /^Caught: (?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
-    cont: /^(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|^\s*(?:at |\.\.\. \d+ more|Caused by:)/ },
+    re: /^Caught: (?:(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|Assertion failed: ?$)/,
+    cont: /^(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|^\s*(?:at |\.\.\. \d+ more|Caused by:)|^assert\b/ },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
     re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] |Caused: )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
     cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at |^(?:Caused: |Also: {3})\S|^std(?:out|err): |^(?:Please make sure you have the correct access rights|and the repository exists\.)$/,

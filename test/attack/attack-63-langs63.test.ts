@@ -94,4 +94,30 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
     // Assert
     expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine, analysis.category]).toEqual(['guile.error', 5, 'unknown']);
   });
+
+  it("reads a Groovy script's failed power assertion (`Caught: Assertion failed:` over its diagram) as groovy.caught, the diagram in the block", async () => {
+    // Prepare: Groovy 2.4 (Debian 12's), `assert x.size() == 3` in a script (real output)
+    const log = ghaStep('groovy scripts/check.groovy', [
+      'Caught: Assertion failed: ',
+      '',
+      'assert x.size() == 3',
+      '       | |      |',
+      '       | 2      false',
+      '       [1, 2]',
+      '',
+      'Assertion failed: ',
+      '',
+      'assert x.size() == 3',
+      '       | |      |',
+      '       | 2      false',
+      '       [1, 2]',
+      '',
+      '\tat check.run(check.groovy:2)',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine, top?.lines.map((l) => l.text)]).toEqual(['groovy.caught', 5, expect.arrayContaining(['assert x.size() == 3', '       | 2      false'])]);
+  });
 });
