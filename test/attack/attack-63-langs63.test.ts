@@ -120,4 +120,21 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
     const top = analysis.failures[0];
     expect([top?.rule, top?.startLine, top?.lines.map((l) => l.text)]).toEqual(['groovy.caught', 5, expect.arrayContaining(['assert x.size() == 3', '       | 2      false'])]);
   });
+
+  it("does not read a Guile script's error as a compilation failure because its step runs `guile --no-auto-compile`", async () => {
+    // Prepare: Guile 3.0.8, `(error "config missing:" 'db)` in a script run without auto-compilation (real output)
+    const log = ghaStep('guile --no-auto-compile -L . scripts/report.scm', [
+      'Backtrace:',
+      '           1 (primitive-load "/home/runner/work/wf/wf/scripts/report.scm")',
+      'In ice-9/boot-9.scm:',
+      '   2007:7  0 (error _ . _)',
+      '',
+      'ice-9/boot-9.scm:2007:7: In procedure error:',
+      'config missing: db',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['guile.error', 'unknown']);
+  });
 });
