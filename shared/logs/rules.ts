@@ -2110,8 +2110,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // scan-build's verdict under its findings (`scan-build: 3 bugs found.`, --status-bugs) is their tally.
   // CHICKEN's compiler (csc runs `chicken`): `Syntax error: (rates.scm:8) in `let' - unexpected object`, the form
   // tab-indented under it, its `Expansion history:`, then csc's own `Error: shell command terminated with non-zero
-  // exit status …` (the cascade).
-  { id: 'chicken.syntax-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, re: /^Syntax error: \(\S+:\d+\) in `/ },
+  // exit status …` (the cascade). Some name no place, only the form's keyword
+  // (`Syntax error (import): cannot import from undefined module`).
+  { id: 'chicken.syntax-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, re: /^Syntax error(?:: \(\S+:\d+\) in `| \([^\s()]+\): \S)/ },
   // Guile's uncaught error: `Backtrace:`, the frames (`In wordfreq.scm:` over `     14:7  0 (top-word _)`, the
   // innermost last), a blank line, then the place and the procedure, `wordfreq.scm:14:7: In procedure top-word:`,
   // and the message on the line under it (`In procedure car: Wrong type argument …`, `Unbound variable: x`). What

@@ -137,4 +137,25 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
     // Assert
     expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['guile.error', 'unknown']);
   });
+
+  it("reads CHICKEN csc's syntax error that names no place (`Syntax error (import): cannot import from undefined module`) as chicken.syntax-error, over csc's cascade", async () => {
+    // Prepare: CHICKEN 5.3.0, `(import nosuchmodule)` compiled with csc (real output)
+    const log = ghaStep('csc -o app app.scm', [
+      '',
+      'Syntax error (import): cannot import from undefined module',
+      '',
+      '\tnosuchmodule',
+      '',
+      '\tExpansion history:',
+      '',
+      '\t<syntax>\t  (##core#begin (import nosuchmodule))',
+      '\t<syntax>\t  (import nosuchmodule)\t<--',
+      '',
+      "Error: shell command terminated with non-zero exit status 17920: '/usr/bin/chicken' 'app.scm' -output-file 'app.c'",
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine, analysis.category]).toEqual(['chicken.syntax-error', 6, 'compilation']);
+  });
 });
