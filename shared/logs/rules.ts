@@ -2118,7 +2118,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // and the message on the line under it (`In procedure car: Wrong type argument …`, `Unbound variable: x`). What
   // kind of failure it is, the script's work decides. A throw to a key that is no error condition's prints its key
   // and arguments on the place's line: `ice-9/eval.scm:619:8: Throw to key `match-error' with args `(…)'.`
-  { id: 'guile.error', category: 'unknown', weight: 74, extend: 'indent', refine: true, re: /^\S+:\d+:\d+: (?:In procedure \S+:$|Throw to key `)/,
+  // Where no frame has a source place, `ERROR:` stands for it (`ERROR: In procedure primitive-load:`, the message under it).
+  { id: 'guile.error', category: 'unknown', weight: 74, extend: 'indent', refine: true, re: /^(?:\S+:\d+:\d+: (?:In procedure \S+:$|Throw to key `)|ERROR: In procedure \S+:$)/,
     contAfter: { prev: /: In procedure \S+:$/, re: /^\S/ },
     lookback: { re: /^Backtrace:$/, lines: 200, inclusive: true, through: /^(?:In \S.*:$|\s+(?:\d+:\d+\s+)?\d+ \(|$)/ } },
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)[A-Z]?[a-z]+/,

@@ -158,4 +158,20 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
     // Assert
     expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine, analysis.category]).toEqual(['chicken.syntax-error', 6, 'compilation']);
   });
+
+  it("reads Guile's uncaught error that has no source place (`ERROR: In procedure primitive-load:` over the message) as guile.error, message included", async () => {
+    // Prepare: Guile 3.0.8, a script that does `(raise-exception 'custom)` (real output)
+    const log = ghaStep('guile -L . scripts/deploy.scm', [
+      'Backtrace:',
+      '           0 (primitive-load "/home/runner/work/wf/wf/scripts/deploy.scm")',
+      '',
+      'ERROR: In procedure primitive-load:',
+      "Throw to key `%exception' with args `(custom)'.",
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.startLine, top?.lines.map((l) => l.text)]).toEqual(['guile.error', 5, expect.arrayContaining(["Throw to key `%exception' with args `(custom)'."])]);
+  });
 });
