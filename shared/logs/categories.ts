@@ -87,8 +87,9 @@ const SECTION_HINTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/\b(?:test|tests|spec|pytest|jest|vitest|mocha|karma|rspec|phpunit|ctest|go test|cargo test|mvn .*verify|gradle.* (?:test|check)|mix test|tox|nox)\b/i, 'test_failure'],
   [/\b(?:install|restore|bundle|pip|conda|npm ci|yarn(?: install)?$|pnpm i|composer|apt(?:-get)?|brew|go mod|dependencies|deps)\b/i, 'dependency'],
   // A `build/` directory holds what was built: a step running from it (`java -cp build/classes Main`) builds nothing,
-  // but a build tool run in it does (`ninja -C build/`, `cd build/ && ninja`: CMake's build directory).
-  [/\b(?:build(?![\/\\])|compile|tsc|make|cmake|ninja|samu|xmake|msbuild|javac|cargo build|go build|webpack|vite build|gradle|mvn|sbt|xcodebuild)\b/i, 'compilation'],
+  // but a build tool run in it does (`ninja -C build/`, `cd build/ && ninja`: CMake's build directory). Guile's
+  // `--no-auto-compile` runs a script without compiling it.
+  [/\b(?:build(?![\/\\])|(?<!no-auto-)compile|tsc|make|cmake|ninja|samu|xmake|msbuild|javac|cargo build|go build|webpack|vite build|gradle|mvn|sbt|xcodebuild)\b/i, 'compilation'],
   [/\b(?:docker|deploy|terraform|helm|kubectl|cdk|sam|serverless)\b/i, 'infrastructure'],
 ];
 

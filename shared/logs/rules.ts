@@ -82,9 +82,9 @@ export interface Rule {
    * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels). With `heading`, the
    * line its `re` matches above the block's first line, over lines its `through` matches only (the tests of the file
    * that passed before the failed one), is listed with the report and those between are not: the file Octave's
-   * test() names once over all its tests.
+   * test() names once over all its tests. With `when`, only a headline it matches looks back.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp } };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp }; readonly when?: RegExp };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -270,7 +270,7 @@ export function uniformRule(rule: Rule): Rule {
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading, when: rule.lookback.when },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -1396,11 +1396,12 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'fpc.error', category: 'compilation', weight: 84, extend: 'line',
     re: /^\S+\.(?:pas|pp|lpr|inc)\(\d+(?:,\d+)?\) (?:Error|Fatal): / },
   // nvcc and EDG front ends: `kernel.cu(42): error: identifier "x" is undefined`. Also DMD's front end (dmd, LDC's
-  // ldc2): `source/app.d(7,27): Error: message` (the column with -vcolumns, which dub passes), supplemental lines
+  // ldc2): `source/app.d(7,27): Error: message` (the column with -vcolumns, which dub passes; a string mixin's
+  // `source/app.d-mixin-3(3,9): Error:`), supplemental lines
   // indented under it. One rule for both: the index keys each on `): error`, which tsc's `x.ts(12,5): error TS2345`
   // holds too, and a rule of D's own would be one more expression tried on each of those.
   { id: 'nvcc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 40,
-    re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b|^\S+\.di?\(\d+(?:,\d+)?\): Error: \S/ },
+    re: /^\S+\.(?:cu|cuh|c|cc|cpp|cxx|h|hpp)\(\d+\): (?:catastrophic )?error\b|^\S+\.di?(?:-mixin-\d+)?\(\d+(?:,\d+)?\): Error: \S/ },
   // SwiftLint's Xcode reporter writes a violation like a compiler error: `file.swift:3:5: error: X Violation: … (rule_id)`.
   { id: 'swiftlint.violation', category: 'lint', weight: 80, extend: 'line',
     // The rule's name is words (`Line Length`): two `.+` around ` Violation: ` backtracked over each other, 0.8 ms
@@ -1671,13 +1672,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // failed assert is a failed test, any other Throwable a runtime error (read from the class, not the message's
   // words: `Unexpected 'x'` is no test's expectation).
   // SBCL's unhandled condition with the debugger disabled (`--script`, `--non-interactive`): `Unhandled
-  // SB-INT:SIMPLE-PARSE-ERROR in thread #<SB-THREAD:THREAD "main thread" RUNNING` (the thread's `{1001348003}>:` wrapped
+  // SB-INT:SIMPLE-PARSE-ERROR (ASDF's and UIOP's packages hold a `/`: `ASDF/FIND-COMPONENT:MISSING-COMPONENT`) in thread #<SB-THREAD:THREAD "main thread" RUNNING` (the thread's `{1001348003}>:` wrapped
   // onto an indented line), the condition's text indented, `Backtrace for: #<SB-THREAD:THREAD …>` and its numbered
   // frames, down to `unhandled condition in --disable-debugger mode, quitting`. The condition's name need not say
   // error (`Unhandled FILE-DOES-NOT-EXIST in thread …`): the line filter's keyword is `in thread #<SB-THREAD:` (a
   // literal: `unhandled [\w:-]+ in thread`, a class looped inside the automaton, cost 4.6 KB of classify's bundle).
   { id: 'sbcl.unhandled', category: 'unknown', weight: 74, extend: 'until', maxLines: 200,
-    re: /^Unhandled [\w:*+-]+ in thread #<SB-THREAD:THREAD /, end: /^unhandled condition in --disable-debugger mode, quitting$/ },
+    re: /^Unhandled [\w:*+/.%-]+ in thread #<SB-THREAD:THREAD /, end: /^unhandled condition in --disable-debugger mode, quitting$/ },
   // SBCL's compiler (compile-file, ASDF's compile-op): `; caught ERROR:` or `; caught WARNING:` (either makes
   // compile-file report failure, and ASDF stop), the message under it three spaces after the `;`, and above it the
   // place: `; file: /path/x.lisp` (once per file, again after another file's output), `; in: DEFUN NAME` and the
@@ -1987,9 +1988,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // (`templates/api.yaml:6:7`), as its warnings do (cfn-lint.warning). cfn-lint sorts its findings by place, so a
   // warning it printed right above an error (`W2001 Parameter Stage not used.`, a blank line apart) is the same
   // report's, and fails the run as well (cfn-lint's exit code sets a bit for warnings).
+  // (`when`: only a cfn-lint error, four digits, looks back; Ruff's own codes have three, `F401`, `E501`, and a Ruff
+  // finding right after cfn-lint's warnings in one step, `cfn-lint … || rc=$?; ruff check .`, is no report of theirs.)
   { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )|^\S+\.(?:ya?ml|json|template):\d+:\d+$/,
-    lookback: { re: /^[WI]\d{4} \S/, lines: 60, inclusive: true, through: /^(?:[WI]\d{4} \S.*|\S+\.(?:ya?ml|json|template):\d+:\d+|)$/, farthest: /^E\d{4} \S/ } },
+    lookback: { when: /^E\d{4} /, re: /^[WI]\d{4} \S/, lines: 60, inclusive: true, through: /^(?:[WI]\d{4} \S.*|\S+\.(?:ya?ml|json|template):\d+:\d+|)$/, farthest: /^E\d{4} \S/ } },
   // HLint: `src/X.hs:27:15-42: Warning: Use foldl'` (`(12,5)-(14,7)` for a span of lines), then `Found:` / `Perhaps:`.
   { id: 'hlint.hint', category: 'lint', weight: 76, extend: 'paragraph', gap: 0, maxLines: 20,
     re: /^\S+\.l?hs:(?:\d+:\d+(?:-\d+)?|\(\d+,\d+\)-\(\d+,\d+\)): (?:Error|Warning|Suggestion): \S/ },
@@ -2113,13 +2116,16 @@ export const RULES: readonly Rule[] = uniformRules([
   // scan-build's verdict under its findings (`scan-build: 3 bugs found.`, --status-bugs) is their tally.
   // CHICKEN's compiler (csc runs `chicken`): `Syntax error: (rates.scm:8) in `let' - unexpected object`, the form
   // tab-indented under it, its `Expansion history:`, then csc's own `Error: shell command terminated with non-zero
-  // exit status …` (the cascade).
-  { id: 'chicken.syntax-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, re: /^Syntax error: \(\S+:\d+\) in `/ },
+  // exit status …` (the cascade). Some name no place, only the form's keyword
+  // (`Syntax error (import): cannot import from undefined module`).
+  { id: 'chicken.syntax-error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, re: /^Syntax error(?:: \(\S+:\d+\) in `| \([^\s()]+\): \S)/ },
   // Guile's uncaught error: `Backtrace:`, the frames (`In wordfreq.scm:` over `     14:7  0 (top-word _)`, the
   // innermost last), a blank line, then the place and the procedure, `wordfreq.scm:14:7: In procedure top-word:`,
   // and the message on the line under it (`In procedure car: Wrong type argument …`, `Unbound variable: x`). What
-  // kind of failure it is, the script's work decides.
-  { id: 'guile.error', category: 'unknown', weight: 74, extend: 'indent', refine: true, re: /^\S+:\d+:\d+: In procedure \S+:$/,
+  // kind of failure it is, the script's work decides. A throw to a key that is no error condition's prints its key
+  // and arguments on the place's line: `ice-9/eval.scm:619:8: Throw to key `match-error' with args `(…)'.`
+  // Where no frame has a source place, `ERROR:` stands for it (`ERROR: In procedure primitive-load:`, the message under it).
+  { id: 'guile.error', category: 'unknown', weight: 74, extend: 'indent', refine: true, re: /^(?:\S+:\d+:\d+: (?:In procedure \S+:$|Throw to key `)|ERROR: In procedure \S+:$)/,
     contAfter: { prev: /: In procedure \S+:$/, re: /^\S/ },
     lookback: { re: /^Backtrace:$/, lines: 200, inclusive: true, through: /^(?:In \S.*:$|\s+(?:\d+:\d+\s+)?\d+ \(|$)/ } },
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)[A-Z]?[a-z]+/,
@@ -2440,11 +2446,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // the trace, the message above it is pulled in, and an agent that went away (see JENKINS_AGENT_LOST_RE) is the
   // platform's failure wherever in the trace it is named.
   // A Groovy script's uncaught exception: `Caught: java.lang.X: message`, then the exception again over its frames.
+  // A failed power assertion is `Caught: Assertion failed: `, a blank line, then `assert x.size() == 3` over its
+  // diagram (indented): the same again (`Assertion failed: `) over the frames.
   // A rule of its own, not a continuation of java.exception's that depends on the line above (every line of a JVM
   // trace would then be decoded and scanned).
   { id: 'groovy.caught', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
-    re: /^Caught: (?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
-    cont: /^(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|^\s*(?:at |\.\.\. \d+ more|Caused by:)/ },
+    re: /^Caught: (?:(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|Assertion failed: ?$)/,
+    cont: /^(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|^\s*(?:at |\.\.\. \d+ more|Caused by:)|^assert\b/ },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
     re: /^Exception in thread "|^\S+Exception: .* at \S+\.java:\d+|^(?:\[\w+\] |Caused: )?(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)/,
     cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at |^(?:Caused: |Also: {3})\S|^std(?:out|err): |^(?:Please make sure you have the correct access rights|and the repository exists\.)$/,
