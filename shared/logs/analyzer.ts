@@ -14,7 +14,7 @@
  * With the jobs API's `steps[]`, a section is mapped to the step whose start time it falls after.
  */
 import { refineCategory } from './categories.js';
-import { fingerprintOf, normalizeLine } from './fingerprint.js';
+import { fingerprintOf, normalizeLine, templateHoldsWordOutside, wordsOf } from './fingerprint.js';
 import { redactLines, redactorWith, WITHHELD_TEXT, type Redact } from './redact.js';
 import { LiteralPatternGate } from './redaction/pattern-gate.js';
 import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
@@ -536,6 +536,15 @@ interface HeadFacts {
   wrapper: boolean | null;
 }
 
+/** Adds `by` to the count of each word of `template` (see `wordsOf`); a word counted 0 leaves the map. */
+function countWords(counts: Map<string, number>, template: string, by: 1 | -1): void {
+  for (const word of wordsOf(template)) {
+    const count = (counts.get(word) ?? 0) + by;
+    if (count === 0) counts.delete(word);
+    else counts.set(word, count);
+  }
+}
+
 /** Shape classes whose head facts a scanner keeps (the shape table has 512 slots; classes only ever grow). */
 const MAX_SHAPES_KEPT = 2048;
 
@@ -620,6 +629,12 @@ export class LogScanner {
    * out again, and a string that was hashed once is not hashed again.
    */
   private readonly byKey = new Map<string, Map<string, Block>>();
+  /**
+   * How many of {@link byKey}'s templates hold each word (see `wordsOf`), from the first block that {@link
+   * droppedUnlessKnown} (null before): a new failure whose head holds a word none holds repeats no kept block, and
+   * when it would be dropped unless it did, it is dropped without its template (see `templateHoldsWordOutside`).
+   */
+  private keptWords: Map<string, number> | null = null;
   /** A small number per rule id, for {@link rankClass}. */
   private readonly ruleNumbers = new Map<string, number>();
   /**
@@ -1628,7 +1643,13 @@ export class LogScanner {
     section.keptByRankClass.set(rankClass, (section.keptByRankClass.get(rankClass) ?? 1) - 1);
     const sameTemplate = this.byKey.get(block.template);
     if (sameTemplate?.get(block.key) === block) sameTemplate.delete(block.key);
-    if (sameTemplate?.size === 0) this.byKey.delete(block.template);
+    if (sameTemplate?.size === 0) this.forgetTemplate(block.template);
+  }
+
+  /** Takes `template`, which no kept block has any longer, out of {@link byKey} (and its words out of {@link keptWords}). */
+  private forgetTemplate(template: string): void {
+    this.byKey.delete(template);
+    if (this.keptWords !== null) countWords(this.keptWords, template, -1);
   }
 
   /**
@@ -1812,17 +1833,20 @@ export class LogScanner {
     // An annotation's copy of a report (Playwright's `github` reporter beside its `list` one) is the same failure as
     // the report: its template leaves the runner's `##[error]` out, as its key does (see reportPickedLine).
     const asRepeat = block.annotated && !picked && !block.rule.headNext;
-    const facts = this.headFacts(asRepeat ? block.headText.slice(ANNOTATION.length) : block.headText, picked || block.rule.headNext ? 0 : block.headShape);
-    const template = facts.template;
-    block.template = template;
+    const headText = asRepeat ? block.headText.slice(ANNOTATION.length) : block.headText;
+    const headShape = picked || block.rule.headNext ? 0 : block.headShape;
+    // Without a baseline only the repeat lookup below reads the template: it is built there, when it is needed.
+    const facts = this.baseline ? this.headFacts(headText, headShape) : this.knownHeadFacts(headText, headShape);
     // A green run's baseline keeps each line's template as the line stands, `##[error]` and all (see baseline.ts).
-    if (this.baseline) block.inBaseline = this.baseline.has(template) || (asRepeat && this.baseline.has(normalizeLine(block.headText)));
+    if (this.baseline && facts !== null) block.inBaseline = this.baseline.has(facts.template) || (asRepeat && this.baseline.has(normalizeLine(block.headText)));
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
     // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), or by its
     // headline when the output is empty (`╰─> [0 lines of output]`), whatever that headline says (pip's `× … did not
     // run successfully.`).
     const quotes = !picked && block.tailLines !== null;
-    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
+    let headWraps = facts === null ? null : facts.wrapper;
+    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (headWraps ??= WRAPPER_RE.test(block.headText));
+    if (facts !== null) facts.wrapper = headWraps;
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
     if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
@@ -1833,6 +1857,9 @@ export class LogScanner {
       block.section.findings++;
       block.section.lastFinding = block;
     }
+    if (facts === null && this.droppedUnlessKnown(block) && templateHoldsWordOutside(headText, (this.keptWords ??= this.wordsOfKept()))) return;
+    const template = (facts ?? this.newHeadFacts(headText, headShape, headWraps)).template;
+    block.template = template;
     const sameTemplate = this.byKey.get(template);
     const existing = sameTemplate?.get(block.key);
     if (existing) {
@@ -1976,6 +2003,7 @@ export class LogScanner {
     if (!sameTemplate) {
       sameTemplate = new Map();
       this.byKey.set(template, sameTemplate);
+      if (this.keptWords !== null) countWords(this.keptWords, template, 1);
     }
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
@@ -2118,19 +2146,47 @@ export class LogScanner {
 
   /** The {@link HeadFacts} of a closing block's head `text`, whose shape class is `shape` (0: not known). */
   private headFacts(text: string, shape: number): HeadFacts {
+    return this.knownHeadFacts(text, shape) ?? this.newHeadFacts(text, shape, null);
+  }
+
+  /** {@link headFacts} when a head of `text`'s digit shape was asked last or by its shape class; null otherwise. */
+  private knownHeadFacts(text: string, shape: number): HeadFacts | null {
     if (shape !== 0) {
       const known = this.factsByShape.get(shape);
       if (known !== undefined) return known;
     }
-    if (!this.lastHead.matches(text)) {
-      this.lastHead.pin(text);
-      this.lastFacts = { template: normalizeLine(text), wrapper: null };
-    }
-    if (shape !== 0) {
-      if (this.factsByShape.size >= MAX_SHAPES_KEPT) this.factsByShape.clear();
-      this.factsByShape.set(shape, this.lastFacts);
-    }
+    if (!this.lastHead.matches(text)) return null;
+    this.keepFacts(shape, this.lastFacts);
     return this.lastFacts;
+  }
+
+  /** {@link headFacts} built: the template of `text`, and its WRAPPER_RE answer `wrapper` when it was asked. */
+  private newHeadFacts(text: string, shape: number, wrapper: boolean | null): HeadFacts {
+    this.lastHead.pin(text);
+    this.lastFacts = { template: normalizeLine(text), wrapper };
+    this.keepFacts(shape, this.lastFacts);
+    return this.lastFacts;
+  }
+
+  private keepFacts(shape: number, facts: HeadFacts): void {
+    if (shape === 0) return;
+    if (this.factsByShape.size >= MAX_SHAPES_KEPT) this.factsByShape.clear();
+    this.factsByShape.set(shape, facts);
+  }
+
+  /**
+   * Whether {@link keepCandidate} would drop `block` unless it repeats a kept block: the scanner prunes, and
+   * MAX_BLOCKS blocks of its rank class are kept before it.
+   */
+  private droppedUnlessKnown(block: Block): boolean {
+    return this.pruned && (block.section.keptByRankClass.get(this.rankClass(block)) ?? 0) >= MAX_BLOCKS;
+  }
+
+  /** The words of the kept blocks' templates (see {@link keptWords}), counted from {@link byKey}. */
+  private wordsOfKept(): Map<string, number> {
+    const words = new Map<string, number>();
+    for (const template of this.byKey.keys()) countWords(words, template, 1);
+    return words;
   }
 
   private feedAfter(line: number, text: string): void {
@@ -2157,7 +2213,7 @@ export class LogScanner {
       counts.set(rankClass, (counts.get(rankClass) ?? 1) - 1);
       const sameTemplate = this.byKey.get(block.template);
       sameTemplate?.delete(block.key);
-      if (sameTemplate?.size === 0) this.byKey.delete(block.template);
+      if (sameTemplate?.size === 0) this.forgetTemplate(block.template);
     }
     keepOnly(this.blocks, kept);
     keepOnly(this.awaiting, kept);
