@@ -536,15 +536,6 @@ interface HeadFacts {
   wrapper: boolean | null;
 }
 
-/** Adds `by` to the count of each word of `template` (see `wordsOf`); a word counted 0 leaves the map. */
-function countWords(counts: Map<string, number>, template: string, by: 1 | -1): void {
-  for (const word of wordsOf(template)) {
-    const count = (counts.get(word) ?? 0) + by;
-    if (count === 0) counts.delete(word);
-    else counts.set(word, count);
-  }
-}
-
 /** Shape classes whose head facts a scanner keeps (the shape table has 512 slots; classes only ever grow). */
 const MAX_SHAPES_KEPT = 2048;
 
@@ -630,11 +621,11 @@ export class LogScanner {
    */
   private readonly byKey = new Map<string, Map<string, Block>>();
   /**
-   * How many of {@link byKey}'s templates hold each word (see `wordsOf`), from the first block that {@link
-   * droppedUnlessKnown} (null before): a new failure whose head holds a word none holds repeats no kept block, and
-   * when it would be dropped unless it did, it is dropped without its template (see `templateHoldsWordOutside`).
+   * The words (see `wordsOf`) of {@link byKey}'s templates, or more: read from it by the first block dropped unless it
+   * repeats a kept one, added to as templates come, read again after a prune (null until then). A new failure whose
+   * head holds a word not among them repeats no kept block (see `templateHoldsWordOutside`, {@link closeOpen}).
    */
-  private keptWords: Map<string, number> | null = null;
+  private keptWords: Set<string> | null = null;
   /** A small number per rule id, for {@link rankClass}. */
   private readonly ruleNumbers = new Map<string, number>();
   /**
@@ -1643,13 +1634,7 @@ export class LogScanner {
     section.keptByRankClass.set(rankClass, (section.keptByRankClass.get(rankClass) ?? 1) - 1);
     const sameTemplate = this.byKey.get(block.template);
     if (sameTemplate?.get(block.key) === block) sameTemplate.delete(block.key);
-    if (sameTemplate?.size === 0) this.forgetTemplate(block.template);
-  }
-
-  /** Takes `template`, which no kept block has any longer, out of {@link byKey} (and its words out of {@link keptWords}). */
-  private forgetTemplate(template: string): void {
-    this.byKey.delete(template);
-    if (this.keptWords !== null) countWords(this.keptWords, template, -1);
+    if (sameTemplate?.size === 0) this.byKey.delete(block.template);
   }
 
   /**
@@ -1835,18 +1820,17 @@ export class LogScanner {
     const asRepeat = block.annotated && !picked && !block.rule.headNext;
     const headText = asRepeat ? block.headText.slice(ANNOTATION.length) : block.headText;
     const headShape = picked || block.rule.headNext ? 0 : block.headShape;
-    // Without a baseline only the repeat lookup below reads the template: it is built there, when it is needed.
-    const facts = this.baseline ? this.headFacts(headText, headShape) : this.knownHeadFacts(headText, headShape);
+    // Without a baseline only the repeat lookup below reads the template: it is built there, where it is needed.
+    const facts = this.headFacts(headText, headShape, Boolean(this.baseline));
     // A green run's baseline keeps each line's template as the line stands, `##[error]` and all (see baseline.ts).
-    if (this.baseline && facts !== null) block.inBaseline = this.baseline.has(facts.template) || (asRepeat && this.baseline.has(normalizeLine(block.headText)));
+    if (this.baseline && facts) block.inBaseline = this.baseline.has(facts.template) || (asRepeat && this.baseline.has(normalizeLine(block.headText)));
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
     // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), or by its
     // headline when the output is empty (`╰─> [0 lines of output]`), whatever that headline says (pip's `× … did not
     // run successfully.`).
     const quotes = !picked && block.tailLines !== null;
-    let headWraps = facts === null ? null : facts.wrapper;
-    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (headWraps ??= WRAPPER_RE.test(block.headText));
-    if (facts !== null) facts.wrapper = headWraps;
+    // Facts not built yet (see below) keep no answer: a head of their shape asks again once, after they are.
+    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && ((facts ?? ({} as HeadFacts)).wrapper ??= WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
     if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
@@ -1857,8 +1841,17 @@ export class LogScanner {
       block.section.findings++;
       block.section.lastFinding = block;
     }
-    if (facts === null && this.droppedUnlessKnown(block) && templateHoldsWordOutside(headText, (this.keptWords ??= this.wordsOfKept()))) return;
-    const template = (facts ?? this.newHeadFacts(headText, headShape, headWraps)).template;
+    // Once the scanner prunes, a block behind MAX_BLOCKS kept ones of its rank class is dropped unless it repeats a
+    // kept block (see keepCandidate): a word of its head that no kept template holds says it does not.
+    if (
+      !facts &&
+      this.pruned &&
+      (block.section.keptByRankClass.get(this.rankClass(block)) ?? 0) >= MAX_BLOCKS &&
+      templateHoldsWordOutside(headText, (this.keptWords ??= new Set([...this.byKey.keys()].flatMap(wordsOf))))
+    ) {
+      return;
+    }
+    const template = (facts ?? (this.headFacts(headText, headShape, true) as HeadFacts)).template;
     block.template = template;
     const sameTemplate = this.byKey.get(template);
     const existing = sameTemplate?.get(block.key);
@@ -2003,7 +1996,7 @@ export class LogScanner {
     if (!sameTemplate) {
       sameTemplate = new Map();
       this.byKey.set(template, sameTemplate);
-      if (this.keptWords !== null) countWords(this.keptWords, template, 1);
+      if (this.keptWords) for (const word of wordsOf(template)) this.keptWords.add(word);
     }
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
@@ -2144,49 +2137,25 @@ export class LogScanner {
     else blocks.push(block);
   }
 
-  /** The {@link HeadFacts} of a closing block's head `text`, whose shape class is `shape` (0: not known). */
-  private headFacts(text: string, shape: number): HeadFacts {
-    return this.knownHeadFacts(text, shape) ?? this.newHeadFacts(text, shape, null);
-  }
-
-  /** {@link headFacts} when a head of `text`'s digit shape was asked last or by its shape class; null otherwise. */
-  private knownHeadFacts(text: string, shape: number): HeadFacts | null {
+  /**
+   * The {@link HeadFacts} of a closing block's head `text`, whose shape class is `shape` (0: not known), built when
+   * `build`; null when they are neither known nor built.
+   */
+  private headFacts(text: string, shape: number, build: boolean): HeadFacts | null {
     if (shape !== 0) {
       const known = this.factsByShape.get(shape);
       if (known !== undefined) return known;
     }
-    if (!this.lastHead.matches(text)) return null;
-    this.keepFacts(shape, this.lastFacts);
+    if (!this.lastHead.matches(text)) {
+      if (!build) return null;
+      this.lastHead.pin(text);
+      this.lastFacts = { template: normalizeLine(text), wrapper: null };
+    }
+    if (shape !== 0) {
+      if (this.factsByShape.size >= MAX_SHAPES_KEPT) this.factsByShape.clear();
+      this.factsByShape.set(shape, this.lastFacts);
+    }
     return this.lastFacts;
-  }
-
-  /** {@link headFacts} built: the template of `text`, and its WRAPPER_RE answer `wrapper` when it was asked. */
-  private newHeadFacts(text: string, shape: number, wrapper: boolean | null): HeadFacts {
-    this.lastHead.pin(text);
-    this.lastFacts = { template: normalizeLine(text), wrapper };
-    this.keepFacts(shape, this.lastFacts);
-    return this.lastFacts;
-  }
-
-  private keepFacts(shape: number, facts: HeadFacts): void {
-    if (shape === 0) return;
-    if (this.factsByShape.size >= MAX_SHAPES_KEPT) this.factsByShape.clear();
-    this.factsByShape.set(shape, facts);
-  }
-
-  /**
-   * Whether {@link keepCandidate} would drop `block` unless it repeats a kept block: the scanner prunes, and
-   * MAX_BLOCKS blocks of its rank class are kept before it.
-   */
-  private droppedUnlessKnown(block: Block): boolean {
-    return this.pruned && (block.section.keptByRankClass.get(this.rankClass(block)) ?? 0) >= MAX_BLOCKS;
-  }
-
-  /** The words of the kept blocks' templates (see {@link keptWords}), counted from {@link byKey}. */
-  private wordsOfKept(): Map<string, number> {
-    const words = new Map<string, number>();
-    for (const template of this.byKey.keys()) countWords(words, template, 1);
-    return words;
   }
 
   private feedAfter(line: number, text: string): void {
@@ -2204,6 +2173,7 @@ export class LogScanner {
   /** Keeps the MAX_BLOCKS most promising candidates; earlier blocks win ties (first cause over cascade). */
   private prune(): void {
     this.pruned = true;
+    this.keptWords = null;
     const ranked = this.blocks.map((block) => ({ block, score: this.score(block) }));
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const kept = new Set(ranked.slice(0, MAX_BLOCKS).map((r) => r.block));
@@ -2213,7 +2183,7 @@ export class LogScanner {
       counts.set(rankClass, (counts.get(rankClass) ?? 1) - 1);
       const sameTemplate = this.byKey.get(block.template);
       sameTemplate?.delete(block.key);
-      if (sameTemplate?.size === 0) this.forgetTemplate(block.template);
+      if (sameTemplate?.size === 0) this.byKey.delete(block.template);
     }
     keepOnly(this.blocks, kept);
     keepOnly(this.awaiting, kept);

@@ -259,42 +259,30 @@ export function normalizeUncached(text: string): string {
   return UNTIDY_SPACE_RE.test(out) ? out.replace(/\s+/g, ' ').trim() : out;
 }
 
-/** A template's words: its runs of `\w` (see {@link templateHoldsWordOutside}). */
-const WORD_RE = /\w+/g;
+/**
+ * Runs of `\w` of 8 or more letters and `_` that no mask's expression can take a letter of but the path masks: those
+ * with a letter past `f` or a `_` (the hexadecimal masks need a digit or hexadecimal letters only) that are not a
+ * capital and small letters (a month's name: `1 December 2024`). The other masks need a digit in the word (`12ms`,
+ * `tmp.x1y2`, `01T10`) or take shorter words (`5 seconds`, `3 KiB`, `Mon,`, `go-build`, `tmp-`). Short words and
+ * capitalised ones are left out: they are not the ones that tell failures apart. Linear: a run is tried from its
+ * start alone, and given up at its first digit.
+ */
+const UNMASKABLE_WORD_RE = /\b(?![A-Z][a-z]*\b|[A-Fa-f]+\b)[A-Za-z_]{8,}\b/g;
 
+/** The words of `template` that {@link templateHoldsWordOutside} may ask about (see {@link UNMASKABLE_WORD_RE}). */
 export function wordsOf(template: string): string[] {
-  return template.match(WORD_RE) ?? [];
+  return template.match(UNMASKABLE_WORD_RE) ?? [];
 }
 
 /**
- * Runs of `\w` made of letters and `_` alone (linear: the run is given up at its first digit). Of those, no mask's
- * expression can take a letter of one that holds a letter past `f` or a `_` ({@link NOT_HEXADECIMAL_RE}) but the
- * words {@link MASKABLE_WORD_RE} names and the path masks: the hexadecimal masks need a digit or hexadecimal letters
- * only, and every other mask a digit in the word itself (`12ms`, `tmp.x1y2`, `01T10`).
- */
-const LETTER_WORD_RE = /\b[A-Za-z_]+\b/g;
-const NOT_HEXADECIMAL_RE = /[G-Zg-z_]/;
-/**
- * Words of letters that a mask may take whole after a number or before one: duration and size units (`5 ms`,
- * `3 KB`), a weekday and a month (`Mon, 12 February 2024`), the start of a temporary name (`tmp-ab12`, `go-build1`).
- */
-const MASKABLE_WORD_RE = /^(?:ms|s|secs?|seconds?|m|min|minutes?|h|hours?|us|ns|[KMGT]i?B|bytes?|Mon|Tue|Wed|Thu|Fri|Sat|Sun|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|tmp|temp|go|build)$/;
-
-/**
  * Whether {@link normalizeLine}`(text)` surely holds a word (see {@link wordsOf}) that `words` does not, told without
- * building it: a word of letters no mask can take (see {@link LETTER_WORD_RE}) stays in the template as it is, and
- * a whole word there too (every token starts and ends with a character that is not `\w`). False when the line holds
- * a path prefix (the path masks take any character) or when each such word is in `words`.
+ * building it: a word no mask can take stays in the template as it is, and a whole word there too (every token starts
+ * and ends with a character that is not `\w`). False when the line holds a path prefix (the path masks take any
+ * character) or when each such word is in `words`.
  */
-export function templateHoldsWordOutside(text: string, words: { has(word: string): boolean }): boolean {
+export function templateHoldsWordOutside(text: string, words: ReadonlySet<string>): boolean {
   const out = stripAnsi(text);
-  if (PATH_HINT_RE.test(out)) return false;
-  LETTER_WORD_RE.lastIndex = 0;
-  for (let m = LETTER_WORD_RE.exec(out); m !== null; m = LETTER_WORD_RE.exec(out)) {
-    const word = m[0];
-    if (!words.has(word) && NOT_HEXADECIMAL_RE.test(word) && !MASKABLE_WORD_RE.test(word)) return true;
-  }
-  return false;
+  return !PATH_HINT_RE.test(out) && wordsOf(out).some((word) => !words.has(word));
 }
 
 /**
