@@ -14,7 +14,7 @@
  * With the jobs API's `steps[]`, a section is mapped to the step whose start time it falls after.
  */
 import { refineCategory } from './categories.js';
-import { fingerprintOf, normalizeLine } from './fingerprint.js';
+import { fingerprintOf, normalizeLine, templateHoldsWordOutside, wordsOf } from './fingerprint.js';
 import { redactLines, redactorWith, WITHHELD_TEXT, type Redact } from './redact.js';
 import { LiteralPatternGate } from './redaction/pattern-gate.js';
 import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
@@ -660,6 +660,12 @@ export class LogScanner {
    * out again, and a string that was hashed once is not hashed again.
    */
   private readonly byKey = new Map<string, Map<string, Block>>();
+  /**
+   * The words (see `wordsOf`) of {@link byKey}'s templates, or more: read from it by the first block dropped unless it
+   * repeats a kept one, added to as templates come, read again after a prune (null until then). A new failure whose
+   * head holds a word not among them repeats no kept block (see `templateHoldsWordOutside`, {@link closeOpen}).
+   */
+  private keptWords: Set<string> | null = null;
   /** A small number per rule id, for {@link rankClass}. */
   private readonly ruleNumbers = new Map<string, number>();
   /**
@@ -1875,17 +1881,19 @@ export class LogScanner {
     // An annotation's copy of a report (Playwright's `github` reporter beside its `list` one) is the same failure as
     // the report: its template leaves the runner's `##[error]` out, as its key does (see reportPickedLine).
     const asRepeat = block.annotated && !picked && !block.rule.headNext;
-    const facts = this.headFacts(asRepeat ? block.headText.slice(ANNOTATION.length) : block.headText, picked || block.rule.headNext ? 0 : block.headShape);
-    const template = facts.template;
-    block.template = template;
+    const headText = asRepeat ? block.headText.slice(ANNOTATION.length) : block.headText;
+    const headShape = picked || block.rule.headNext ? 0 : block.headShape;
+    // Without a baseline only the repeat lookup below reads the template: it is built there, where it is needed.
+    const facts = this.headFacts(headText, headShape, Boolean(this.baseline));
     // A green run's baseline keeps each line's template as the line stands, `##[error]` and all (see baseline.ts).
-    if (this.baseline) block.inBaseline = this.baseline.has(template) || (asRepeat && this.baseline.has(normalizeLine(block.headText)));
+    if (this.baseline && facts) block.inBaseline = this.baseline.has(facts.template) || (asRepeat && this.baseline.has(normalizeLine(block.headText)));
     // An exit status is boilerplate, except where the status itself is the evidence (137: the OOM killer).
     // A tool's quote of a subprocess's output says what failed by the output (see `keyLines.tail`), or by its
     // headline when the output is empty (`╰─> [0 lines of output]`), whatever that headline says (pip's `× … did not
     // run successfully.`).
     const quotes = !picked && block.tailLines !== null;
-    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (facts.wrapper ??= WRAPPER_RE.test(block.headText));
+    // Facts not built yet (see below) keep no answer: a head of their shape asks again once, after they are.
+    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && ((facts ?? ({} as HeadFacts)).wrapper ??= WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
     if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
@@ -1896,6 +1904,18 @@ export class LogScanner {
       block.section.findings++;
       block.section.lastFinding = block;
     }
+    // Once the scanner prunes, a block behind MAX_BLOCKS kept ones of its rank class is dropped unless it repeats a
+    // kept block (see keepCandidate): a word of its head that no kept template holds says it does not.
+    if (
+      !facts &&
+      this.pruned &&
+      (block.section.keptByRankClass.get(this.rankClass(block)) ?? 0) >= MAX_BLOCKS &&
+      templateHoldsWordOutside(headText, (this.keptWords ??= new Set([...this.byKey.keys()].flatMap(wordsOf))))
+    ) {
+      return;
+    }
+    const template = (facts ?? (this.headFacts(headText, headShape, true) as HeadFacts)).template;
+    block.template = template;
     const sameTemplate = this.byKey.get(template);
     const existing = sameTemplate?.get(block.key);
     if (existing) {
@@ -2039,6 +2059,7 @@ export class LogScanner {
     if (!sameTemplate) {
       sameTemplate = new Map();
       this.byKey.set(template, sameTemplate);
+      if (this.keptWords) for (const word of wordsOf(template)) this.keptWords.add(word);
     }
     sameTemplate.set(block.key, block);
     this.blocks.push(block);
@@ -2182,13 +2203,17 @@ export class LogScanner {
     else blocks.push(block);
   }
 
-  /** The {@link HeadFacts} of a closing block's head `text`, whose shape class is `shape` (0: not known). */
-  private headFacts(text: string, shape: number): HeadFacts {
+  /**
+   * The {@link HeadFacts} of a closing block's head `text`, whose shape class is `shape` (0: not known), built when
+   * `build`; null when they are neither known nor built.
+   */
+  private headFacts(text: string, shape: number, build: boolean): HeadFacts | null {
     if (shape !== 0) {
       const known = this.factsByShape.get(shape);
       if (known !== undefined) return known;
     }
     if (!this.lastHead.matches(text)) {
+      if (!build) return null;
       this.lastHead.pin(text);
       this.lastFacts = { template: normalizeLine(text), wrapper: null };
     }
@@ -2214,6 +2239,7 @@ export class LogScanner {
   /** Keeps the MAX_BLOCKS most promising candidates; earlier blocks win ties (first cause over cascade). */
   private prune(): void {
     this.pruned = true;
+    this.keptWords = null;
     const ranked = this.blocks.map((block) => ({ block, score: this.score(block) }));
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const kept = new Set(ranked.slice(0, MAX_BLOCKS).map((r) => r.block));

@@ -260,6 +260,32 @@ export function normalizeUncached(text: string): string {
 }
 
 /**
+ * Runs of `\w` of 8 or more letters and `_` that no mask's expression can take a letter of but the path masks: those
+ * with a letter past `f` or a `_` (the hexadecimal masks need a digit or hexadecimal letters only) that are not a
+ * capital and small letters (a month's name: `1 December 2024`). The other masks need a digit in the word (`12ms`,
+ * `tmp.x1y2`, `01T10`) or take shorter words (`5 seconds`, `3 KiB`, `Mon,`, `go-build`, `tmp-`). Short words and
+ * capitalised ones are left out: they are not the ones that tell failures apart. Linear: a run is tried from its
+ * start alone, and given up at its first digit.
+ */
+const UNMASKABLE_WORD_RE = /\b(?![A-Z][a-z]*\b|[A-Fa-f]+\b)[A-Za-z_]{8,}\b/g;
+
+/** The words of `template` that {@link templateHoldsWordOutside} may ask about (see {@link UNMASKABLE_WORD_RE}). */
+export function wordsOf(template: string): string[] {
+  return template.match(UNMASKABLE_WORD_RE) ?? [];
+}
+
+/**
+ * Whether {@link normalizeLine}`(text)` surely holds a word (see {@link wordsOf}) that `words` does not, told without
+ * building it: a word no mask can take stays in the template as it is, and a whole word there too (every token starts
+ * and ends with a character that is not `\w`). False when the line holds a path prefix (the path masks take any
+ * character) or when each such word is in `words`.
+ */
+export function templateHoldsWordOutside(text: string, words: ReadonlySet<string>): boolean {
+  const out = stripAnsi(text);
+  return !PATH_HINT_RE.test(out) && wordsOf(out).some((word) => !words.has(word));
+}
+
+/**
  * Computes a stable fingerprint for a failure text (one line or several, `\n`-separated). Blank lines are ignored
  * and at most the first 8 lines count, so a longer or shorter stack tail does not change the identity.
  *

@@ -191,3 +191,49 @@ describe('mask gates', () => {
     expect(lines.length).toBeGreaterThan(30_000);
   });
 });
+
+describe('templateHoldsWordOutside', () => {
+  // A failure the scanner would drop unless it repeats a kept one is dropped without its template when its head holds
+  // a word no kept template holds. That is exact only if every word the check reads off a line is a word of the line's
+  // template: asked with the template's own words, it must find none outside them.
+  const pieces = [
+    '0', '7', '42', '2024', '12:34:56', '2024-01-02', '.5', ',', '-', '/', ':', ' ', '  ', '\t', '(', ')', "'", '"', '[', ']',
+    'ms', 's', 'sec', 'secs', 'seconds', 'm', 'min', 'minutes', 'h', 'hours', 'µs', 'us', 'ns', 'KiB', 'MB', 'GB', 'TiB', 'B',
+    'bytes', 'byte', 'b', 'x', '0x', 'deadbeef', 'abc', 'Face', 'e', 'F', 'Mon', 'Mon,', 'Monday', 'Jan', 'January', 'Febr',
+    'Sun', 'Dec', 'December', 'May', 'T', 'Z', 'go', 'go-build', 'build', 'tmp', 'temp', 'tmp.', 'temp-', '_', 'x_y', '__',
+    'tasvo', 'Service', 'Options', 'zinzin', 'error', 'TS', '/tmp/', '/home/', '/builds/', '\\', '\u001b[31m', '[0m', 'é',
+    'Sun, 1', 'Mon 12', '3 Feb', 'zinzinbresto', 'Decemberish', 'deadbeefcafe', 'ServiceOptions',
+  ];
+
+  it('finds no word outside the template\'s own words, on real log lines and on generated ones', async () => {
+    // Prepare
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { normalizeUncached, templateHoldsWordOutside, wordsOf } = await import('../../../shared/logs/fingerprint.js');
+    const dir = new URL('../../../events/logs/', import.meta.url);
+    const lines = readdirSync(dir).flatMap((f) => readFileSync(new URL(f, dir), 'utf8').split('\n'));
+    let seed = 11;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return (seed >>> 8) % n;
+    };
+    for (let i = 0; i < 40_000; i++) lines.push(Array.from({ length: 1 + next(12) }, () => pieces[next(pieces.length)]).join(next(3) === 0 ? ' ' : ''));
+    // Every three pieces, apart and together: each mask's context around a word (`5 ms`, `Sun, 1 Jan 2024`, `go-build`).
+    for (const a of pieces) for (const b of pieces) for (const c of pieces) lines.push(`${a} ${b} ${c}`, `${a}${b}${c}`);
+    // Act
+    const wrong = lines.filter((line) => templateHoldsWordOutside(line, new Set(wordsOf(normalizeUncached(line)))));
+    // Assert
+    expect(wrong).toEqual([]);
+  });
+
+  it('finds a long word of letters that no mask takes, and none behind a path prefix, with a digit, or a month\'s', async () => {
+    // Prepare
+    const { templateHoldsWordOutside } = await import('../../../shared/logs/fingerprint.js');
+    const kept = new Set(['src', 'ts', 'n', 'error', 'TS', 'Argument']);
+    // Act, Assert
+    expect(templateHoldsWordOutside('src/zinzinbresto/a.ts(1,2): error TS2345: Argument', kept)).toBe(true);
+    expect(templateHoldsWordOutside('src/zinzinbresto_1/a.ts(1,2): error TS2345: Argument', kept)).toBe(false);
+    expect(templateHoldsWordOutside('src/tmp/zinzinbresto/a.ts(1,2): error TS2345: Argument', kept)).toBe(false);
+    expect(templateHoldsWordOutside('src/a.ts(1,2): error TS2345: Argument, Mon, 1 Decemberish 2024', kept)).toBe(false);
+    expect(templateHoldsWordOutside('src/a.ts(1,2): error TS2345: Argument deadbeefcafe', kept)).toBe(false);
+  });
+});
