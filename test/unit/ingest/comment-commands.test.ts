@@ -877,6 +877,33 @@ describe('answers on the pull request', () => {
     expect(await approvals.pending({ name: INDEXED.name, id: null }, 1287)).toEqual([INCIDENT]);
   });
 
+  it("lists none of the failing repository's incidents to a repository that took over its name when it votes, and counts its vote on its own", async () => {
+    // Prepare: two failures of repository 714523861 on pull request 1287; then, under its old name, a repository of its
+    // own (another id) whose pull request 1287 failed once.
+    const { deps, incidents } = await setup();
+    const second = { ...(await incidents.get(INCIDENT)), id: 'gh-714523861-11862439018-1' } as Incident;
+    await incidents.create(second, githubIncidentScope(triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd')));
+    const impostor = 999_999_001;
+    const votes: string[] = [];
+    deps.learning = {
+      async onFeedback(incident) {
+        votes.push(incident.id);
+        return { counted: true, previous: null };
+      },
+    } as Learning;
+
+    // Act: a vote before the new repository has an incident there, and one after.
+    const before = await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback up', undefined, undefined, impostor), deps);
+    const own = { ...second, id: 'gh-999999001-5-1', repositoryId: impostor, createdAt: '2026-11-20T10:04:00Z' } as Incident;
+    await incidents.create(own, githubIncidentScope(triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd')));
+    const after = await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback down', undefined, undefined, impostor), deps);
+
+    // Assert: before, "several incidents on …: … one of gh-714523861-…, gh-714523861-…" (both ids of the other repository).
+    expect(before).toEqual({ statusCode: 200, body: { refused: 'no incident recorded for acme-shop/checkout-service#1287' } });
+    expect(after.body).toEqual({ incidentId: own.id, vote: 'down', counted: true });
+    expect(votes).toEqual([own.id]);
+  });
+
   it('approves a proposal made before the repository moved to another owner (GitHub keeps its id)', async () => {
     // Prepare: notify indexed the proposal as acme-shop/checkout-service (714523861), which was then transferred.
     const { deps, tasks, approvals } = await setup();
