@@ -40,3 +40,17 @@ describe('review 63: a head read as a wrapper by its own text, whatever head of 
     expect(twice).toEqual(once);
   });
 });
+
+describe('review 63: the look-back options two branches added, merged by hand', () => {
+  it('keeps both `heading` (gaps63, Octave) and `when` (langs63, cfn-lint) on a rule made uniform', async () => {
+    // No rule has both yet; uniformRule copies each option by name, and each branch added its own to that copy.
+    const { uniformRule } = await import('../../shared/logs/rules.js');
+    const heading = { re: /^>{5} \S/, through: /^ / };
+    const when = /^E\d{4} /;
+
+    const rule = uniformRule({ id: 'x.both', category: 'lint', weight: 50, extend: 'line', re: /^x/, lookback: { re: /^y/, lines: 3, inclusive: true, heading, when } });
+
+    expect(rule.lookback?.heading).toBe(heading);
+    expect(rule.lookback?.when).toBe(when);
+  });
+});

@@ -886,7 +886,7 @@ describe('answers on the pull request', () => {
     const impostor = 999_999_001;
     const votes: string[] = [];
     deps.learning = {
-      async onFeedback(incident) {
+      async onFeedback(incident, vote, user, comment, source) {
         votes.push(incident.id);
         return { counted: true, previous: null };
       },
