@@ -388,18 +388,19 @@ async function applyApproval(
   }
   const incidentId = command.incidentId ?? (choices[0] as string);
   const incident = await deps.incidents.get(incidentId);
+  // The index is also read by name (items written before it was keyed by id, incidents without an id): a repository
+  // that took over a renamed account's old name is not the one that failed, whatever its pull request numbers. It is
+  // answered as if nothing waited (the incident's id is not told), and the entry is left to its own repository, waiting
+  // or decided and not resumed yet (before, "<id> is not waiting for approval" told the id and took the entry).
+  if (incident && !sameRepository(incident, named)) return refused(refusal`nothing is waiting for approval on ${`${repository}#${pullRequest}`}`, true);
   // Decided, and still indexed: its execution was not resumed yet (the handler died before Step Functions answered,
   // or is still waiting for it). The same command delivered again, or another maintainer's same one, resumes it.
-  if (isUnresumed(incident) && sameRepository(incident, named)) return resumeDecided(incident, command, login, deps);
+  if (isUnresumed(incident)) return resumeDecided(incident, command, login, deps);
   const approval = incident?.approval;
   if (!incident || !approval || approval.status !== 'pending' || !approval.taskToken || !incident.plan) {
     await deps.approvals.take({ name: repository, id: named.id }, pullRequest, incidentId);
     return refused(refusal`${incidentId} is not waiting for approval`, true);
   }
-  // The index is also read by name (items written before it was keyed by id, incidents without an id): a repository
-  // that took over a renamed account's old name is not the one that failed, whatever its pull request numbers. It is
-  // answered as if nothing waited (the incident's id is not told), and the proposal keeps waiting for its own repository.
-  if (!sameRepository(incident, named)) return refused(refusal`nothing is waiting for approval on ${`${repository}#${pullRequest}`}`, true);
   // A comment written before this proposal was made answers an earlier one (or none): a delivery redelivered or
   // replayed later, or one delayed while an earlier proposal of the pull request timed out, must not decide a
   // proposal its author never saw. The proposal keeps waiting.

@@ -857,6 +857,53 @@ describe('answers on the pull request', () => {
     expect(await approvals.pending({ name: INDEXED.name, id: null }, 1287)).toEqual(['gh-714523861-11862439017-1', 'gh-714523861-11862439018-1']);
   });
 
+  it("tells a repository that took over the failing one's name no id of a decision of that repository's still on the index, and leaves it there", async () => {
+    // Prepare: the failing repository's maintainer approved; its execution was not resumed yet (the handler died), so the
+    // proposal stays on the index, by name only (as before ids were used). After the account was renamed, someone
+    // created a repository of the old name and comments `/guard approve` on its own pull request 1287.
+    const decided = { status: 'approved', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', decidedAt: '2026-11-20T10:02:00Z', decidedBy: 'maintainer', reason: null, resumeListed: true } as const;
+    const { deps, approvals, github, tasks } = await setup(undefined, { approval: decided });
+    await approvals.take(INDEXED, 1287, INCIDENT);
+    await approvals.add({ name: INDEXED.name, id: null }, 1287, INCIDENT);
+    const impostor = 999_999_001;
+
+    // Act
+    const response = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve', undefined, undefined, impostor), deps);
+
+    // Assert: answered as if nothing waited (before: "gh-714523861-… is not waiting for approval", and the entry taken).
+    expect(response).toEqual({ statusCode: 200, body: { refused: 'nothing is waiting for approval on acme-shop/checkout-service#1287' } });
+    expect(JSON.stringify(answers(github).map((c) => c.args[3]))).not.toContain('gh-714523861');
+    expect(tasks).toEqual([]);
+    expect(await approvals.pending({ name: INDEXED.name, id: null }, 1287)).toEqual([INCIDENT]);
+  });
+
+  it("lists none of the failing repository's incidents to a repository that took over its name when it votes, and counts its vote on its own", async () => {
+    // Prepare: two failures of repository 714523861 on pull request 1287; then, under its old name, a repository of its
+    // own (another id) whose pull request 1287 failed once.
+    const { deps, incidents } = await setup();
+    const second = { ...(await incidents.get(INCIDENT)), id: 'gh-714523861-11862439018-1' } as Incident;
+    await incidents.create(second, githubIncidentScope(triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd')));
+    const impostor = 999_999_001;
+    const votes: string[] = [];
+    deps.learning = {
+      async onFeedback(incident, vote, user, comment, source) {
+        votes.push(incident.id);
+        return { counted: true, previous: null };
+      },
+    } as Learning;
+
+    // Act: a vote before the new repository has an incident there, and one after.
+    const before = await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback up', undefined, undefined, impostor), deps);
+    const own = { ...second, id: 'gh-999999001-5-1', repositoryId: impostor, createdAt: '2026-11-20T10:04:00Z' } as Incident;
+    await incidents.create(own, githubIncidentScope(triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd')));
+    const after = await handleIssueCommentWebhook(delivery('maintainer', '/guard feedback down', undefined, undefined, impostor), deps);
+
+    // Assert: before, "several incidents on …: … one of gh-714523861-…, gh-714523861-…" (both ids of the other repository).
+    expect(before).toEqual({ statusCode: 200, body: { refused: 'no incident recorded for acme-shop/checkout-service#1287' } });
+    expect(after.body).toEqual({ incidentId: own.id, vote: 'down', counted: true });
+    expect(votes).toEqual([own.id]);
+  });
+
   it('approves a proposal made before the repository moved to another owner (GitHub keeps its id)', async () => {
     // Prepare: notify indexed the proposal as acme-shop/checkout-service (714523861), which was then transferred.
     const { deps, tasks, approvals } = await setup();
