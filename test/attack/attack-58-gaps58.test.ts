@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+import { ghaStep } from '../support/gha-step.js';
 
 // Session 58's attack on branch gaps58 (the gap fixes): output the new readings could take for what it is not, and
 // variants of the new formats. Laid out in the tools' documented formats where the row does not say otherwise.
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[]): string[] {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
-}
+/** A step whose `output` holds its own ending: no exit line appended; its lines. */
+const stepWithoutExit = (script: readonly string[], output: readonly string[]): string[] =>
+  ghaStep(script, output, { exitCode: null });
 
 /** git's `git diff` of one changed line (the layout git 2.39 prints). */
 const TYPES_DIFF = [
@@ -23,7 +23,7 @@ const TYPES_DIFF = [
 describe("attack 58 (gaps58): a step script's echo over a diff", () => {
   it('is not a spacer the script echoes (`echo " "`): a blank line above the diff does not open its report', async () => {
     // Prepare: the script prints a spacer line before its check; the line above the diff is blank.
-    const log = ghaStep(['make generate', 'echo " "', 'git diff --exit-code'], ['gen: wrote api/types.go', ' ', ...TYPES_DIFF, '##[error]Process completed with exit code 1.']).join('\n');
+    const log = stepWithoutExit(['make generate', 'echo " "', 'git diff --exit-code'], ['gen: wrote api/types.go', ' ', ...TYPES_DIFF, '##[error]Process completed with exit code 1.']).join('\n');
     // Act
     const analysis = await analyzeLog(log);
     // Assert: the diff's report starts at its own first line (9), not at the blank line over it.
@@ -34,7 +34,7 @@ describe("attack 58 (gaps58): a step script's echo over a diff", () => {
 
   it('still opens the report with a message the script echoes (gofmt-diff.log in CRLF)', async () => {
     // Prepare
-    const log = ghaStep(['if [ -n "$(gofmt -l .)" ]; then', '  echo "Go code is not formatted:"', '  gofmt -d .', '  exit 1', 'fi'], ['Go code is not formatted:', ...TYPES_DIFF, '##[error]Process completed with exit code 1.']).join('\r\n');
+    const log = stepWithoutExit(['if [ -n "$(gofmt -l .)" ]; then', '  echo "Go code is not formatted:"', '  gofmt -d .', '  exit 1', 'fi'], ['Go code is not formatted:', ...TYPES_DIFF, '##[error]Process completed with exit code 1.']).join('\r\n');
     // Act
     const analysis = await analyzeLog(log);
     // Assert
@@ -100,7 +100,7 @@ describe("attack 58 (gaps58): webpack's loader error past a blank line", () => {
 
   it.each(['css-loader', 'postcss-loader'])("lists %s's reason and code frame with webpack's headline", async (loader) => {
     // Prepare
-    const log = ghaStep(['npx webpack'], [...cssError(loader), '##[error]Process completed with exit code 1.']).join('\n');
+    const log = stepWithoutExit(['npx webpack'], [...cssError(loader), '##[error]Process completed with exit code 1.']).join('\n');
     // Act
     const analysis = await analyzeLog(log);
     const lines = predictionLines(analysis);
@@ -118,7 +118,7 @@ describe("attack 58 (gaps58): less-loader's error under webpack's `ERROR in`", (
   // line above the source (less-loader.error), which the prediction lists right under webpack's report.
   it("lists less's message and its position with webpack's headline", async () => {
     // Prepare
-    const log = ghaStep(['npx webpack'], [
+    const log = stepWithoutExit(['npx webpack'], [
       'ERROR in ./src/b.less (./node_modules/css-loader/dist/cjs.js!./node_modules/less-loader/dist/cjs.js!./src/b.less)',
       'Module build failed (from ./node_modules/less-loader/dist/cjs.js):',
       '',
@@ -199,7 +199,7 @@ describe("attack 58 (gaps58): a C test's own failure in a linter's shape, Unity'
 
   it('puts the FAIL line first, a failed test, without the passing tests around it', async () => {
     // Prepare
-    const log = ghaStep(['make test'], unity).join('\n');
+    const log = stepWithoutExit(['make test'], unity).join('\n');
     // Act
     const analysis = await analyzeLog(log);
     const lines = predictionLines(analysis);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, cleanLine, predictionLines } from '../../shared/logs/index.js';
+import { ghaStep } from '../support/gha-step.js';
 
 // Attack on branch open59 (session 59): variants of the formats its fixes read, and other tools' output those
 // readings could take for what it is not. Laid out in the tools' documented formats.
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[]): string[] {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
-}
+/** A step whose `output` holds its own ending: no exit line appended; its lines. */
+const stepWithoutExit = (script: readonly string[], output: readonly string[]): string[] =>
+  ghaStep(script, output, { exitCode: null });
 
 describe('attack 59: JVM diagnostics on a path with spaces, other spellings', () => {
   it.each([
@@ -18,7 +18,7 @@ describe('attack 59: JVM diagnostics on a path with spaces, other spellings', ()
     ['javac on Windows', '[ERROR] C:\\Users\\runneradmin\\My Projects\\shop\\src\\main\\java\\shop\\Cart.java:[14,17] cannot find symbol', 'javac.error'],
   ])('reads %s as on a path without', async (_, text, rule) => {
     // Prepare: the diagnostic is line 6, in a CRLF log with the runner's timestamps.
-    const log = ghaStep(['./gradlew build'], ['> Task :app:compileKotlin FAILED', text, '', 'FAILURE: Build failed with an exception.', '##[error]Process completed with exit code 1.'])
+    const log = stepWithoutExit(['./gradlew build'], ['> Task :app:compileKotlin FAILED', text, '', 'FAILURE: Build failed with an exception.', '##[error]Process completed with exit code 1.'])
       .map((line) => `2026-11-28T17:00:00.1234567Z ${line}\r`);
     // Act
     const analysis = await analyzeLog(log.join('\n'));
@@ -55,7 +55,7 @@ describe("attack 59: Playwright list reporter's `✘` lines in other spellings",
     ['CRLF', '\r'],
   ])('lists them with the report (%s, timestamps)', async (_, eol) => {
     // Prepare: the `✘` lines are 9 and 10, the report's headline 13 and its error 15.
-    const log = ghaStep(['npx playwright test'], [...output, '##[error]Process completed with exit code 1.']).map((l) => `2026-11-28T17:00:00.1234567Z ${l}${eol}`);
+    const log = stepWithoutExit(['npx playwright test'], [...output, '##[error]Process completed with exit code 1.']).map((l) => `2026-11-28T17:00:00.1234567Z ${l}${eol}`);
     // Act
     const lines = predictionLines(await analyzeLog(log.join('\n')));
     // Assert
@@ -77,7 +77,7 @@ describe('attack 59: javac under -Werror past its look-back, on a path with spac
       '    private final List entries = new ArrayList();',
       '                  ^',
     ]).flat();
-    const log = ghaStep(['javac -Xlint:all -Werror -d build @sources.txt'], [...warnings, 'error: warnings found and -Werror specified', '1 error', '100 warnings']);
+    const log = stepWithoutExit(['javac -Xlint:all -Werror -d build @sources.txt'], [...warnings, 'error: warnings found and -Werror specified', '1 error', '100 warnings']);
     // Act
     const lines = predictionLines(await analyzeLog(log.join('\n')));
     // Assert

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
 import { expectTopFailure } from '../support/top-failure.js';
+import { ghaStep } from '../support/gha-step.js';
 
 // Attack on session 60's rules (branch web60: JavaScript framework builds and Node tooling): other versions' and
 // modes' output of the same tools, and other tools' lines in the new formats' shapes. Each row failed before its fix,
 // or runs as an expected failure with the reason.
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: string, output: readonly string[]): string[] {
-  return [`##[group]Run ${script}`, script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
-}
+/** A step whose `output` holds its own ending: no exit line appended; its lines. */
+const stepWithoutExit = (script: string, output: readonly string[]): string[] =>
+  ghaStep(script, output, { exitCode: null });
 
 const red = (s: string): string => `\u001b[31m${s}\u001b[39m`;
 const green = (s: string): string => `\u001b[32m${s}\u001b[39m`;
@@ -18,7 +18,7 @@ describe("attack 60 (web60): the session's rules on other runs of the same tools
   it("reads bun test's verdicts in colour (`✗ name [0.14ms]`, as bun prints them when FORCE_COLOR is set) as bun's reports, its `error:` line first and the code frame listed", async () => {
     // Prepare: bun 1.x under FORCE_COLOR=1 prints `✓`/`✗`/`»`/`✎` where it prints `(pass)`/`(fail)`/`(skip)`/`(todo)`
     // without colour (fmtStatusTextLine in bun's test command); the report above the verdict is the same.
-    const log = ghaStep('bun test', [
+    const log = stepWithoutExit('bun test', [
       'bun test v1.4.5 (a7733435c)',
       '',
       'test/slug.test.ts:',
@@ -51,7 +51,7 @@ describe("attack 60 (web60): the session's rules on other runs of the same tools
     // reportThresholdViolations: a negative threshold is a maximum of uncovered items)
     await expectTopFailure({
       name: 'vitest negative thresholds',
-      log: ghaStep('npx vitest run --coverage', [
+      log: stepWithoutExit('npx vitest run --coverage', [
         '',
         ' RUN  v5.1.1 /home/runner/work/app/app',
         '',
@@ -79,7 +79,7 @@ describe("attack 60 (web60): the session's rules on other runs of the same tools
   it("files Angular's webpack builder's budget error (`Error: bundle initial exceeded maximum budget.`, @angular-devkit/build-angular:browser) as lint, as the esbuild builder's", async () => {
     // Prepare: `ng build` with the webpack-based browser builder (Angular 12 to 19 projects that kept it): the budget's
     // warning limit and its error limit both exceeded
-    const log = ghaStep('npx ng build', [
+    const log = stepWithoutExit('npx ng build', [
       '- Generating browser application bundles (phase: setup)...',
       '✔ Browser application bundle generation complete.',
       '✔ Copying assets complete.',
@@ -111,7 +111,7 @@ describe("attack 60 (web60): other tools' lines in the new formats' shapes", () 
     // then a failed test
     await expectTopFailure({
       name: 'guillemets in i18n output',
-      log: ghaStep('npm test', [
+      log: stepWithoutExit('npm test', [
         '  console.log',
         '    «Enregistrer» sauvegarde le brouillon',
         '',

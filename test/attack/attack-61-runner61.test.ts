@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../shared/logs/index.js';
 import { RULES } from '../../shared/logs/rules.js';
+import { DEFAULT_SHELL, ghaStep } from '../support/gha-step.js';
 
 // Attack on branch runner61 (session 61, the job's surroundings): other tools' output and other versions of the
 // formats its rules and exit-status changes read. Each step's output is real output of the tool on this machine
 // (Debian 12: bash 5.2, dash 0.5.12, BusyBox 1.35, mawk 1.3.4, curl 7.88, GNU Wget 1.21, git 2.39, findutils'
 // xargs), unless a row says it is worded from the tool's source; laid out as the runner writes a `run:` step.
 
-/** A GitHub Actions `run:` step: its script echoed in the header group, then what it printed and its exit status. */
-function ghaStep(script: string, output: readonly string[], code = 1, shell = '/usr/bin/bash -e {0}'): string {
-  return [`##[group]Run ${script}`, script, `shell: ${shell}`, '##[endgroup]', ...output, `##[error]Process completed with exit code ${code}.`].join('\n');
-}
+/** A step that failed with `exitCode` (1 unless given) under `shell` (the default unless given), as one string. */
+const failedStepLog = (script: string, output: readonly string[], exitCode = 1, shell = DEFAULT_SHELL): string =>
+  ghaStep(script, output, { exitCode, shell }).join('\n');
 
 /** The analysis' first failure (rule, first line's text, its lines' span) and category. */
 async function topOf(log: string): Promise<{ rule?: string; head?: string; start?: number; end?: number; category: string }> {
@@ -24,7 +24,7 @@ describe("attack 61: git.fatal's indent block ends at git's paragraph", () => {
     // Prepare: actions/checkout already fetched everything; the script's `git fetch --unshallow || true` prints git's
     // fatal and goes on to `cargo build`, whose status lines are indented (right-aligned verbs). The `indent` block
     // git.fatal opens on column 0 took each of them as git's report, and read the block's category off `Compiling`.
-    const log = ghaStep('git fetch --unshallow || true; cargo build', [
+    const log = failedStepLog('git fetch --unshallow || true; cargo build', [
       'fatal: --unshallow on a complete repository does not make sense',
       '    Updating crates.io index',
       '  Downloaded serde v1.0.215',
@@ -50,7 +50,7 @@ describe("attack 61: git.fatal's indent block ends at git's paragraph", () => {
 
   it("still reads a rebase's conflict, its `could not apply` and hints as one report", async () => {
     // Prepare: git 2.39's `git rebase origin/main` stopped on a conflict (real output).
-    const log = ghaStep('git rebase origin/main', [
+    const log = failedStepLog('git rebase origin/main', [
       'Auto-merging src/config.js',
       'CONFLICT (content): Merge conflict in src/config.js',
       'error: could not apply 3f2c1a9... bump timeout',
@@ -71,7 +71,7 @@ describe("attack 61: curl's own error line", () => {
   it("does not put curl's `(23)` (the reader of its pipe stopped early) above the script's own error", async () => {
     // Prepare: `curl -sSL … | head -n1` in a release check: head exits after one line and curl reports the closed
     // pipe (real curl 7.88 output), which fails nothing; the script then fails on its own check.
-    const log = ghaStep('./scripts/check-release.sh', [
+    const log = failedStepLog('./scripts/check-release.sh', [
       'curl: (23) Failure writing output to destination',
       'Checking version v1.4.2 against v1.5.0',
       'Error: CHANGELOG.md has no entry for v1.5.0',
@@ -86,7 +86,7 @@ describe("attack 61: curl's own error line", () => {
     // Prepare: `curl -fsS -H "Authorization: Bearer $TOKEN" …` with an expired token: curl 7.88 and 8 print only the
     // status (`The requested URL returned error: 401`), without the reason phrase auth.error reads.
     for (const status of [401, 403]) {
-      const log = ghaStep('curl -fsS -H "Authorization: Bearer $TOKEN" -o release.json https://api.example.com/v1/release', [
+      const log = failedStepLog('curl -fsS -H "Authorization: Bearer $TOKEN" -o release.json https://api.example.com/v1/release', [
         `curl: (22) The requested URL returned error: ${status}`,
       ], 22);
       // Act
@@ -101,7 +101,7 @@ describe("attack 61: wget's dated HTTP status is wget's, not any log line's", ()
   it("does not read an application's log line (`<date> <time>,<ms> ERROR 404: …`) in a test run as wget's", async () => {
     // Prepare: pytest's captured log of a passing test that exercises the 404 path, in Python logging's
     // `%(asctime)s %(levelname)s %(message)s` format, then the real failure.
-    const log = ghaStep('pytest -q', [
+    const log = failedStepLog('pytest -q', [
       '2026-11-28 10:00:00,123 ERROR 404: no such order 42',
       '2026-11-28 10:00:00,125 INFO 200: GET /orders',
       '..F',
@@ -115,7 +115,7 @@ describe("attack 61: wget's dated HTTP status is wget's, not any log line's", ()
   });
 
   it("still reads wget's own line (`%Y-%m-%d %H:%M:%S ERROR N: reason.`)", async () => {
-    const log = ghaStep('wget -q https://downloads.example.com/tool.tgz', [
+    const log = failedStepLog('wget -q https://downloads.example.com/tool.tgz', [
       '--2026-11-28 21:58:15--  http://127.0.0.1:18999/nope',
       'Connecting to 127.0.0.1:18999... connected.',
       'HTTP request sent, awaiting response... 404 File not found',
@@ -131,7 +131,7 @@ describe("attack 61: wget's dated HTTP status is wget's, not any log line's", ()
 describe("attack 61: wget's 403 is a credential, as curl's is", () => {
   it("reads wget's `ERROR 403: Forbidden.` as configuration", async () => {
     // Prepare: GNU Wget 1.21 against a server answering 403 (real output).
-    const log = ghaStep('wget https://downloads.example.com/tool.tgz', [
+    const log = failedStepLog('wget https://downloads.example.com/tool.tgz', [
       '--2026-11-28 22:08:39--  http://127.0.0.1:18998/x.tgz',
       'Connecting to 127.0.0.1:18998... connected.',
       'HTTP request sent, awaiting response... 403 Forbidden',
@@ -150,7 +150,7 @@ describe("attack 61: pip's retry warnings above `Could not find a version`", () 
     // (the message as urllib3 words it), then `from versions: none`.
     const warn = (total: number) =>
       `WARNING: Retrying (Retry(total=${total}, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ReadTimeoutError("HTTPSConnectionPool(host='pypi.org', port=443): Read timed out. (read timeout=15)")': /simple/numpy/`;
-    const log = ghaStep('pip install numpy==1.26.4', [
+    const log = failedStepLog('pip install numpy==1.26.4', [
       'Collecting numpy==1.26.4',
       warn(4),
       warn(3),
@@ -168,7 +168,7 @@ describe("attack 61: pip's retries that got through", () => {
   // The index answered in the end (`from versions: 1.26.3, …` lists what it has), so the failure is the pin, not the
   // network (session 62: pip.resolve's categoryFrom has an `unless` for the listed versions).
   it('reads a version the index does not have as dependency, though a retry warning came first', async () => {
-    const log = ghaStep('pip install numpy==9.9', [
+    const log = failedStepLog('pip install numpy==9.9', [
       'Collecting numpy==9.9',
       "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f2a>: Failed to establish a new connection: [Errno -3] Temporary failure in name resolution')': /simple/numpy/",
       'ERROR: Could not find a version that satisfies the requirement numpy==9.9 (from versions: 1.26.3, 1.26.4, 2.0.0)',
@@ -233,7 +233,7 @@ describe("attack 61: git's other `error:` lines are no compiler's", () => {
   for (const row of rows) {
     it(`reads ${row.name} as git's`, async () => {
       // Act
-      const top = await topOf(ghaStep(row.script, row.output, 128));
+      const top = await topOf(failedStepLog(row.script, row.output, 128));
       // Assert
       expect(top.rule).not.toBe('rustc.error');
       expect(top.category).toBe(row.category);
@@ -251,7 +251,7 @@ describe("attack 61: a required variable checked with `${NAME:?}`", () => {
       ['sh -e {0}', '/home/runner/work/_temp/0a1b.sh: line 1: DEPLOY_ENV: parameter not set or null'],
     ] as const) {
       // Act
-      const top = await topOf(ghaStep(': "${DEPLOY_ENV:?}"', [line], shell === 'sh -e {0}' ? 2 : 1, shell));
+      const top = await topOf(failedStepLog(': "${DEPLOY_ENV:?}"', [line], shell === 'sh -e {0}' ? 2 : 1, shell));
       // Assert
       expect([top.rule, top.category], line).toEqual(['shell.error', 'configuration']);
     }
@@ -268,7 +268,7 @@ describe("attack 61: the shell's arithmetic errors are the shell's", () => {
       ['sh -e {0}', '/home/runner/work/_temp/5d0e.sh: line 1: arithmetic syntax error'],
     ] as const) {
       // Act
-      const top = await topOf(ghaStep('echo $(( ${PY_VERSION} * 10 ))', [line], 2, shell));
+      const top = await topOf(failedStepLog('echo $(( ${PY_VERSION} * 10 ))', [line], 2, shell));
       // Assert
       expect([top.rule, top.category], line).toEqual(['shell.error', 'configuration']);
     }
@@ -278,7 +278,7 @@ describe("attack 61: the shell's arithmetic errors are the shell's", () => {
 describe('attack 61: exit 124 is not always `timeout`', () => {
   it("reads xargs's 124 (a command it ran exited 255) as that command's failure, not a time limit", async () => {
     // Prepare: findutils' xargs exits 124 when a command it ran exited with status 255, and says so.
-    const log = ghaStep("find schemas -name '*.json' | xargs -n1 ./scripts/validate.sh", [
+    const log = failedStepLog("find schemas -name '*.json' | xargs -n1 ./scripts/validate.sh", [
       'validating schemas/order.json',
       'xargs: ./scripts/validate.sh: exited with status 255; aborting',
     ], 124);
@@ -289,7 +289,7 @@ describe('attack 61: exit 124 is not always `timeout`', () => {
   });
 
   it('still reads a step that printed nothing of its own and exited 124 as a timeout', async () => {
-    const log = ghaStep('timeout 60 ./scripts/smoke.sh', ['run 1/3', 'run 2/3'], 124);
+    const log = failedStepLog('timeout 60 ./scripts/smoke.sh', ['run 1/3', 'run 2/3'], 124);
     // Act
     const top = await topOf(log);
     // Assert

@@ -1,21 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+import { ghaStep } from '../support/gha-step.js';
 
 // Attack on session 62's rules (branch langs62: Cucumber, plunit, Hugo, reuse lint, Ginkgo, UBSan, Octave, ReScript):
 // other runs of the same tools than the fixtures', real output of the tools on this machine where they are installed
 // (paths rewritten to the runner's), other versions' wordings, and other tools' lines next to the new formats. Each
 // row failed before its fix, or runs as an expected failure with the reason.
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, what it printed, its exit. */
-function ghaStep(script: string, output: readonly string[]): string {
-  return [`##[group]Run ${script}`, script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output,
-    '##[error]Process completed with exit code 1.'].join('\n');
-}
+/** A step that failed with exit code 1, as one string. */
+const failedStepLog = (script: string, output: readonly string[]): string =>
+  ghaStep(script, output, { exitCode: 1 }).join('\n');
 
 describe("attack 62 (langs62): the session's rules on other runs of the same tools", () => {
   it("reads Cucumber's progress formatter (`--format progress`: the failed steps flush left under `(::) failed steps (::)`) as the failed step", async () => {
     // Prepare: Cucumber 2.4.0 (Ruby 3.1), one scenario whose last step raises (real output)
-    const log = ghaStep('bundle exec cucumber --format progress', [
+    const log = failedStepLog('bundle exec cucumber --format progress', [
       '..F',
       '',
       '(::) failed steps (::)',
@@ -40,7 +39,7 @@ describe("attack 62 (langs62): the session's rules on other runs of the same too
 
   it("does not read SWI-Prolog's own load error (`ERROR: /path/x.pl:2:` over `ERROR:    catch/3: Unknown procedure`) as a plunit test's failure", async () => {
     // Prepare: swipl 9.0.4 loading a file whose directive calls an undefined predicate (real output)
-    const log = ghaStep('swipl src/main.pl', [
+    const log = failedStepLog('swipl src/main.pl', [
       'ERROR: /home/runner/work/plq/plq/src/main.pl:2:',
       'ERROR:    catch/3: Unknown procedure: foo/1',
       'Warning: /home/runner/work/plq/plq/src/main.pl:2:',
@@ -55,14 +54,14 @@ describe("attack 62 (langs62): the session's rules on other runs of the same too
 
   it("reads Hugo 0.12x's template errors (`parse of template failed:`, `execute of template failed at <.Foo>:`) as Hugo's", async () => {
     // Prepare: the wordings of Hugo since 0.120 (tpl/tplimpl), a site built in CI
-    const parse = ghaStep('hugo --minify', [
+    const parse = failedStepLog('hugo --minify', [
       'Start building sites … ',
       'hugo v0.139.0-2c3ad2d6ab32ccd3e7e8c4c6c2e4b6ccfb5a5f8e+extended linux/amd64 BuildDate=2024-11-18T16:17:45Z VendorInfo=gohugoio',
       '',
       'Total in 41 ms',
       'Error: error building site: "/home/runner/work/blog/blog/layouts/_default/taxonomy.html:44:1": parse of template failed: template: _default/taxonomy.html:44: unexpected EOF',
     ]);
-    const execute = ghaStep('hugo --minify', [
+    const execute = failedStepLog('hugo --minify', [
       'Start building sites … ',
       'ERROR render of "page" failed: "/home/runner/work/blog/blog/layouts/_default/single.html:4:3": execute of template failed at <.Params.cover.src>: nil pointer evaluating interface {}.src',
       'Total in 52 ms',
@@ -82,7 +81,7 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
   it("does not put a recovered UBSan runtime error (the program went on: `ok …` under it) above a later compiler error of the same job", async () => {
     // Prepare: gcc 12 -fsanitize=undefined without -fno-sanitize-recover (the default): the report, then the program
     // carries on and passes; a later target does not compile (real output, paths rewritten)
-    const log = ghaStep('make test', [
+    const log = failedStepLog('make test', [
       "tests/overflow.c:3:46: runtime error: signed integer overflow: 2147483647 + 1 cannot be represented in type 'int'",
       'ok -2147483648',
       'ok 1 - overflow test',
@@ -98,7 +97,7 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
 
   it("keeps a script's own `***** ERROR *****` and `***** FAIL …` banners: Octave's echo of an `%!error` block is lowercase, an `<…>`, `id=` or code after it", async () => {
     // Prepare: a shell script's banners (the shape Octave's echo noise entry took, upper case)
-    const log = ghaStep('./run-all.sh', [
+    const log = failedStepLog('./run-all.sh', [
       'running integration suite',
       '***** ERROR ***** deploy check failed for service api',
       '***** FAIL  integration/api_test.sh (exit 3)',
@@ -115,7 +114,7 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
     ['***** FAIL (exit 3) integration/api_test.sh'],
   ])("keeps a script's banner with a call-like word after ERROR or FAIL (`%s`): Octave's echo is a whole statement, ending at its `)` or `;`", async (banner) => {
     // Prepare: a shell script's banner under NOISE_RE's case-insensitive Octave entry (review of the session's merge)
-    const log = ghaStep('./run-all.sh', ['running integration suite', banner, 'done']);
+    const log = failedStepLog('./run-all.sh', ['running integration suite', banner, 'done']);
     // Act
     const analysis = await analyzeLog(log);
     // Assert: read as a failure line of its own, not the step's last output (the fallback for a step with no such line)
@@ -124,7 +123,7 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
 
   it("does not take a line of prose that is ReScript's banner, without ReScript's place under it, for its compiler error", async () => {
     // Prepare: a passing docs build quoting the banner (a changelog, a help text)
-    const log = ghaStep('make docs', [
+    const log = failedStepLog('make docs', [
       'Building docs...',
       "We've found a bug for you!",
       '# SUMMARY',
@@ -139,7 +138,7 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
   it("puts a plain `go test` failure printed before a Ginkgo suite's failure first (`go test ./...`: one package of each)", async () => {
     // Prepare: go 1.19, a config package's table test fails, then a Ginkgo 1.16 suite's spec (its output as in
     // ginkgo-go-test.log)
-    const log = ghaStep('go test -v ./...', [
+    const log = failedStepLog('go test -v ./...', [
       '=== RUN   TestParseDuration',
       '    parse_test.go:14: ParseDuration("1x") = 0, want error',
       '--- FAIL: TestParseDuration (0.00s)',
@@ -225,7 +224,7 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
   it("lists UBSan's `runtime error:` inside CTest's output like ASan's `==PID==ERROR:` (a test built with -fno-sanitize-recover, its output long)", async () => {
     // Prepare: CTest 3.25 over a clang 14 UBSan test that aborts on a signed overflow after printing 60 lines
     const printed = Array.from({ length: 60 }, (_, i) => `bucket ${i}: ${i * 3}`);
-    const log = ghaStep('ctest --test-dir build --output-on-failure', [
+    const log = failedStepLog('ctest --test-dir build --output-on-failure', [
       'Test project /home/runner/work/histo/histo/build',
       '    Start 1: histo_basic',
       '1/2 Test #1: histo_basic ......................Subprocess aborted***Exception:   0.01 sec',
@@ -254,7 +253,7 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
 
   it("reads a Cucumber step failing in the feature's Background from its `Background:` line, with the error's message", async () => {
     // Prepare: Cucumber 2.4.0 (Ruby 3.1), a Background step dividing by zero (real output)
-    const log = ghaStep('cucumber', [
+    const log = failedStepLog('cucumber', [
       'Feature: Cart',
       '',
       '  Background:              # features/cart.feature:2',
@@ -287,7 +286,7 @@ describe('attack 62 (langs62): other tools next to the new formats', () => {
   it("still reads plunit's failures where the test's line is an `ERROR:` line, not a tab (plunit of SWI-Prolog 9.1 and later)", async () => {
     // Prepare: the layout of the newer plunit's messages, each line behind `ERROR: ` (written from its message
     // templates, not run here: Debian 12 has SWI-Prolog 9.0.4)
-    const log = ghaStep('swipl -g run_tests -t halt test/test_queue.pl', [
+    const log = failedStepLog('swipl -g run_tests -t halt test/test_queue.pl', [
       '[1/3] queue:size ..........................................  **FAILED (0.000 sec)',
       'ERROR: /home/runner/work/plq/plq/test/test_queue.pl:11:',
       'ERROR:     test queue:size: wrong answer (compared using =:=)',

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../shared/logs/index.js';
+import { ghaStep } from '../support/gha-step.js';
 
 // Attack on session 63's changes (branch gaps63: concurrently's `[name] ` prefix, key lines past a task prefix,
 // plunit's Windows paths, Ginkgo 2's headers, exit.timeout-kill's live script lines, Octave's heading): other tools'
 // lines next to the new formats, and other runs of the same tools. Each row failed before its fix, or runs as an
 // expected failure with the reason.
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, what it printed, its exit. */
-function ghaStep(script: string, output: readonly string[], code = 1): string[] {
-  const lines = script.split('\n');
-  return [`##[group]Run ${lines[0]}`, ...lines, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output,
-    ...(code === 0 ? [] : [`##[error]Process completed with exit code ${code}.`])];
-}
+/** A step that ended with `code` (1 unless given; 0 passed, no exit line), its script split on `\n`; its lines. */
+const endedStep = (script: string, output: readonly string[], code = 1): string[] =>
+  ghaStep(script, output, { exitCode: code === 0 ? null : code });
 
 /** npm's echo of a script running concurrently (9.2.5, real output shape), two commands that pass. */
 const CONCURRENTLY_BUILD = [
@@ -76,16 +74,16 @@ async function shape(log: readonly string[]): Promise<string[]> {
 describe('attack 63 (gaps63): concurrently\'s bracketed prefix next to other tools\' brackets', () => {
   it("reads Maven's `[ERROR] ` lines after a concurrently build in the same step as Maven alone (a log level is no task's name)", async () => {
     // Prepare: a step that builds the front end with concurrently, then runs Maven
-    const alone = ghaStep('mvn -B verify', MAVEN_COMPILE);
-    const after = ghaStep('npm run build\nmvn -B verify', [...CONCURRENTLY_BUILD, ...MAVEN_COMPILE]);
+    const alone = endedStep('mvn -B verify', MAVEN_COMPILE);
+    const after = endedStep('npm run build\nmvn -B verify', [...CONCURRENTLY_BUILD, ...MAVEN_COMPILE]);
     // Act, Assert: the same failures, the javac error with its symbol and location lines
     expect(await shape(after)).toEqual(await shape(alone));
   });
 
   it("reads sbt's `[error] ` lines after a concurrently build in the same step as sbt alone", async () => {
     // Prepare
-    const alone = ghaStep('sbt test', SBT_COMPILE);
-    const after = ghaStep('npm run build\nsbt test', [...CONCURRENTLY_BUILD, ...SBT_COMPILE]);
+    const alone = endedStep('sbt test', SBT_COMPILE);
+    const after = endedStep('npm run build\nsbt test', [...CONCURRENTLY_BUILD, ...SBT_COMPILE]);
     // Act
     const analysis = await analyzeLog(after.join('\n'));
     // Assert
@@ -112,7 +110,7 @@ describe('attack 63 (gaps63): exit 137 with a live `timeout -s KILL` the script 
     ['nice and its niceness before it', ['out=$(nice -n 10 timeout -s KILL 60 ./slow)']],
   ])('reads exit 137 as the time limit with %s', async (_, script) => {
     // Act
-    const analysis = await analyzeLog(ghaStep(script.join('\n'), ['start'], 137).join('\n'));
+    const analysis = await analyzeLog(endedStep(script.join('\n'), ['start'], 137).join('\n'));
     // Assert
     expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['exit.timeout-kill', 'timeout']);
   });
@@ -142,7 +140,7 @@ describe("attack 63 (gaps63): concurrently run through another runner's echo", (
     ["npm's echo of `npx concurrently …`", ['', '> shop@1.0.0 check', '> npx concurrently -n lint,typecheck "npm:lint" "npm:typecheck"']],
   ])('reads the prefixed ESLint report under %s as under npm\'s', async (_, echo) => {
     // Prepare
-    const log = ghaStep('yarn check', lintRun(echo));
+    const log = endedStep('yarn check', lintRun(echo));
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert: the file's path line is the report's first, as in concurrently-eslint.log
@@ -152,7 +150,7 @@ describe("attack 63 (gaps63): concurrently run through another runner's echo", (
 
   it("reads `npx --yes concurrently@9 …` in the step's script as concurrently running", async () => {
     // Prepare
-    const log = ghaStep('npx --yes concurrently@9 -n lint,typecheck "npm:lint" "npm:typecheck"', lintRun([]));
+    const log = endedStep('npx --yes concurrently@9 -n lint,typecheck "npm:lint" "npm:typecheck"', lintRun([]));
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
@@ -166,7 +164,7 @@ describe("attack 63 (gaps63): the script reader's cost on a hostile script line"
     ["timeout's options without KILL", `timeout ${'--x '.repeat(26)}5 ./x`],
   ])('reads exit 137 under a long line of %s in linear time', async (_, line) => {
     // Prepare
-    const log = ghaStep(line, ['start'], 137).join('\n');
+    const log = endedStep(line, ['start'], 137).join('\n');
     // Act
     const started = performance.now();
     const analysis = await analyzeLog(log);

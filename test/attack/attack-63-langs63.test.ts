@@ -1,21 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../shared/logs/index.js';
+import { ghaStep } from '../support/gha-step.js';
 
 // Attack on session 63's rules (branch langs63: SBCL and FiveAM, Guile, CHICKEN, cpplint, cfn-lint, Groovy, dub/LDC):
 // other runs of the same tools than the fixtures' (real output of the tools on this machine, paths rewritten to the
 // runner's), other versions' wordings, and other tools' lines next to the new formats. Each row failed before its
 // fix, or runs as an expected failure with the reason.
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, what it printed, its exit. */
-function ghaStep(script: string, output: readonly string[]): string {
-  return [`##[group]Run ${script}`, script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output,
-    '##[error]Process completed with exit code 1.'].join('\n');
-}
+/** A step that failed with exit code 1, as one string. */
+const failedStepLog = (script: string, output: readonly string[]): string =>
+  ghaStep(script, output, { exitCode: 1 }).join('\n');
 
 describe("attack 63 (langs63): the session's rules on other runs of the same tools", () => {
   it("reads SBCL's unhandled condition whose class is in a package with a `/` in its name (ASDF's, UIOP's) as sbcl.unhandled", async () => {
     // Prepare: SBCL 2.2.9 with ASDF 3.3, `(asdf:load-system "nonexistent-sys")` under --non-interactive (real output)
-    const log = ghaStep('sbcl --non-interactive --no-userinit --eval "(require :asdf)" --load build.lisp', [
+    const log = failedStepLog('sbcl --non-interactive --no-userinit --eval "(require :asdf)" --load build.lisp', [
       'This is SBCL 2.2.9.debian, an implementation of ANSI Common Lisp.',
       'While evaluating the form starting at line 1, column 0',
       '  of #P"/home/runner/work/geo/geo/build.lisp":',
@@ -40,7 +39,7 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
 
   it("reads DMD/LDC's error inside a string mixin (`app.d-mixin-3(3,9): Error:`) as the D compiler's", async () => {
     // Prepare: LDC 1.32 (ldc2 -vcolumns) on `mixin("int y = \"s\";");` (real output)
-    const log = ghaStep('dub build --compiler=ldc2', [
+    const log = failedStepLog('dub build --compiler=ldc2', [
       'Starting Performing "debug" build using ldc2 for x86_64.',
       '  Building geo ~master: building configuration [application]',
       'source/app.d-mixin-3(3,9): Error: cannot implicitly convert expression `"s"` of type `string` to `int`',
@@ -54,7 +53,7 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
 
   it("does not pull cfn-lint's warnings into Ruff's report when ruff runs after cfn-lint in one step", async () => {
     // Prepare: `cfn-lint templates/*.yaml || rc=$?; ruff check .` (cfn-lint 1.x warnings, ruff 0.12 full format)
-    const log = ghaStep('cfn-lint templates/*.yaml || rc=$?; ruff check .', [
+    const log = failedStepLog('cfn-lint templates/*.yaml || rc=$?; ruff check .', [
       'W2001 Parameter Stage not used.',
       'templates/api.yaml:3:3',
       '',
@@ -81,7 +80,7 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
 
   it("reads Guile's uncaught throw to a key of its own (`file:L:C: Throw to key \`match-error' with args …`) as guile.error, not a lint finding", async () => {
     // Prepare: Guile 3.0.8, `(match 3 ((a b) a))` in a script (real output)
-    const log = ghaStep('guile -L . scripts/report.scm', [
+    const log = failedStepLog('guile -L . scripts/report.scm', [
       'Backtrace:',
       '           1 (primitive-load "/home/runner/work/wf/wf/scripts/report.scm")',
       'In ice-9/eval.scm:',
@@ -97,7 +96,7 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
 
   it("reads a Groovy script's failed power assertion (`Caught: Assertion failed:` over its diagram) as groovy.caught, the diagram in the block", async () => {
     // Prepare: Groovy 2.4 (Debian 12's), `assert x.size() == 3` in a script (real output)
-    const log = ghaStep('groovy scripts/check.groovy', [
+    const log = failedStepLog('groovy scripts/check.groovy', [
       'Caught: Assertion failed: ',
       '',
       'assert x.size() == 3',
@@ -123,7 +122,7 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
 
   it("does not read a Guile script's error as a compilation failure because its step runs `guile --no-auto-compile`", async () => {
     // Prepare: Guile 3.0.8, `(error "config missing:" 'db)` in a script run without auto-compilation (real output)
-    const log = ghaStep('guile --no-auto-compile -L . scripts/report.scm', [
+    const log = failedStepLog('guile --no-auto-compile -L . scripts/report.scm', [
       'Backtrace:',
       '           1 (primitive-load "/home/runner/work/wf/wf/scripts/report.scm")',
       'In ice-9/boot-9.scm:',
@@ -140,7 +139,7 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
 
   it("reads CHICKEN csc's syntax error that names no place (`Syntax error (import): cannot import from undefined module`) as chicken.syntax-error, over csc's cascade", async () => {
     // Prepare: CHICKEN 5.3.0, `(import nosuchmodule)` compiled with csc (real output)
-    const log = ghaStep('csc -o app app.scm', [
+    const log = failedStepLog('csc -o app app.scm', [
       '',
       'Syntax error (import): cannot import from undefined module',
       '',
@@ -161,7 +160,7 @@ describe("attack 63 (langs63): the session's rules on other runs of the same too
 
   it("reads Guile's uncaught error that has no source place (`ERROR: In procedure primitive-load:` over the message) as guile.error, message included", async () => {
     // Prepare: Guile 3.0.8, a script that does `(raise-exception 'custom)` (real output)
-    const log = ghaStep('guile -L . scripts/deploy.scm', [
+    const log = failedStepLog('guile -L . scripts/deploy.scm', [
       'Backtrace:',
       '           0 (primitive-load "/home/runner/work/wf/wf/scripts/deploy.scm")',
       '',

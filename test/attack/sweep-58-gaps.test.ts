@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
 import { taskPrefixLength } from '../../shared/logs/task-prefix.js';
+import { ghaStep } from '../support/gha-step.js';
 
 // Session 58's sweep of the extractor's gap fixes (branch gaps58): output that each fix's new reading could take for
 // what it is not. Real tools' output where the row says so; the rest laid out in the tools' documented formats.
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[]): string[] {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
-}
+/** A step whose `output` holds its own ending: no exit line appended; its lines. */
+const stepWithoutExit = (script: readonly string[], output: readonly string[]): string[] =>
+  ghaStep(script, output, { exitCode: null });
 
 /** git 2.39's `git --no-pager diff` of a version header (real output). */
 const VERSION_DIFF = [
@@ -26,7 +26,7 @@ const VERSION_DIFF = [
 describe('sweep 58: a diff its step went on past', () => {
   it("stays first over gcc's warning printed after it, which did not stop the step (gcc 12, real output)", async () => {
     // Prepare: the diff is shown, the build warns, and the script's check on the tree fails the step.
-    const log = ghaStep(
+    const log = stepWithoutExit(
       ['./scripts/stamp-version.sh', 'git --no-pager diff', 'make build', 'test -z "$(git status --porcelain)"'],
       [...VERSION_DIFF, 'cc -Wall -c src/warn.c -o build/warn.o', "src/warn.c: In function ‘main’:", "src/warn.c:3:7: warning: unused variable ‘unused’ [-Wunused-variable]", '    3 |   int unused = 3;', '      |       ^~~~~~', '##[error]Process completed with exit code 1.'],
     ).join('\n');
@@ -39,8 +39,8 @@ describe('sweep 58: a diff its step went on past', () => {
   it('stays first over a compile error of an earlier step that passed (`continue-on-error`)', async () => {
     // Prepare
     const log = [
-      ...ghaStep(['make optional-tools'], ['src/extra.c:8:3: error: unknown type name ‘uint128_t’', '##[warning]continue-on-error: the step failed']),
-      ...ghaStep(['./scripts/stamp-version.sh', 'git diff --exit-code'], [...VERSION_DIFF, '##[error]Process completed with exit code 1.']),
+      ...stepWithoutExit(['make optional-tools'], ['src/extra.c:8:3: error: unknown type name ‘uint128_t’', '##[warning]continue-on-error: the step failed']),
+      ...stepWithoutExit(['./scripts/stamp-version.sh', 'git diff --exit-code'], [...VERSION_DIFF, '##[error]Process completed with exit code 1.']),
     ].join('\n');
     // Act
     const analysis = await analyzeLog(log);
@@ -54,8 +54,8 @@ describe("sweep 58: a step script's echo over a diff", () => {
   it("is not taken from another step's script", async () => {
     // Prepare: the first step echoes the words; the second step's tool prints them over its diff.
     const log = [
-      ...ghaStep(['echo "Changes:"', 'git log -1 --stat'], ['Changes:', 'commit 4b3d5c6']),
-      ...ghaStep(['./scripts/gen.sh', 'git diff --exit-code'], ['Changes:', ...VERSION_DIFF, '##[error]Process completed with exit code 1.']),
+      ...stepWithoutExit(['echo "Changes:"', 'git log -1 --stat'], ['Changes:', 'commit 4b3d5c6']),
+      ...stepWithoutExit(['./scripts/gen.sh', 'git diff --exit-code'], ['Changes:', ...VERSION_DIFF, '##[error]Process completed with exit code 1.']),
     ].join('\n');
     // Act
     const lines = predictionLines(await analyzeLog(log));
@@ -66,7 +66,7 @@ describe("sweep 58: a step script's echo over a diff", () => {
 
   it('is not taken when the script echoes a variable (its words unknown)', async () => {
     // Prepare
-    const log = ghaStep(['echo "$SUMMARY"', 'git diff --exit-code'], ['Changes:', ...VERSION_DIFF, '##[error]Process completed with exit code 1.']).join('\n');
+    const log = stepWithoutExit(['echo "$SUMMARY"', 'git diff --exit-code'], ['Changes:', ...VERSION_DIFF, '##[error]Process completed with exit code 1.']).join('\n');
     // Act
     const lines = predictionLines(await analyzeLog(log));
     // Assert
@@ -78,7 +78,7 @@ describe("sweep 58: a program's lines between its checker's reports", () => {
   it("memcheck's reports with nothing of the program's between them are memcheck's lines alone", async () => {
     // Prepare: memcheck's two reports in one step (Valgrind 3.19's shapes), its blank `==PID== ` line between.
     const log = [
-      ...ghaStep(['valgrind --error-exitcode=1 ./build/test_queue'], [
+      ...stepWithoutExit(['valgrind --error-exitcode=1 ./build/test_queue'], [
         '==9313== Invalid write of size 1',
         '==9313==    at 0x109180: main (test_queue.c:8)',
         '==9313== ',
@@ -189,7 +189,7 @@ describe('sweep 58: two diffs in one step, a check failing between them', () => 
   it('keeps the last diff, which ended the step, first and a failure of its own; the first one under the check', async () => {
     // Prepare: `git --no-pager diff` (exit 0), a C test whose failed check did not stop the step, then `git diff
     // --exit-code` of another file, which did.
-    const log = ghaStep(
+    const log = stepWithoutExit(
       ['git --no-pager diff', 'make test || true', './scripts/gen.sh', 'git diff --exit-code'],
       [...VERSION_DIFF, './build/test_clamp', 'tests/test_clamp.c:6: check failed: clamp(5, 0, 3) == 3', ...VERSION_DIFF.map((l) => l.replace(/version\.h/g, 'config.h')), '##[error]Process completed with exit code 1.'],
     ).join('\n');

@@ -3,21 +3,21 @@ import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
 import { cleanLine } from '../../shared/logs/reader.js';
 import { taskPrefixLength } from '../../shared/logs/task-prefix.js';
 import { failuresBothWays, restoreFastPaths } from '../support/fast-paths.js';
+import { ghaStep } from '../support/gha-step.js';
 
 // Session 59's sweep of the open gaps it closed (branch open59): output that each fix's new reading could take for
 // what it is not. Laid out in the tools' documented formats unless a row says otherwise.
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[]): string[] {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
-}
+/** A step whose `output` holds its own ending: no exit line appended; its lines. */
+const stepWithoutExit = (script: readonly string[], output: readonly string[]): string[] =>
+  ghaStep(script, output, { exitCode: null });
 
 describe("sweep 59: Playwright list reporter's `✘` lines taken with the reports", () => {
   it("leaves out an earlier step's `✘` line (a smoke run that was allowed to fail)", async () => {
     // Prepare: step one (lines 1-6) fails with continue-on-error; step two's `✘` line is 12, its report 14-18.
     const log = [
-      ...ghaStep(['npx playwright test --project=smoke'], ['  ✘  1 [smoke] › tests/home.spec.ts:3:1 › home loads (2.0s)', '  1 failed']),
-      ...ghaStep(['npx playwright test --project=chromium'], [
+      ...stepWithoutExit(['npx playwright test --project=smoke'], ['  ✘  1 [smoke] › tests/home.spec.ts:3:1 › home loads (2.0s)', '  1 failed']),
+      ...stepWithoutExit(['npx playwright test --project=chromium'], [
         '  ✓  1 [chromium] › tests/home.spec.ts:3:1 › home loads (1.1s)',
         '  ✘  2 [chromium] › tests/cart.spec.ts:4:5 › adds an item (1.2s)',
         '',
@@ -39,7 +39,7 @@ describe("sweep 59: Playwright list reporter's `✘` lines taken with the report
 
   it("leaves a `✘` line of another runner's shape to the cross-mark rule (Jest's has no file:line:col)", async () => {
     // Prepare
-    const log = ghaStep(['npx jest'], [' FAIL  src/cart.test.js', '  cart', '    ✕ adds an item (5 ms)', '', '  ● cart › adds an item', '', '    expect(received).toBe(expected) // Object.is equality'].join('\n').split('\n'));
+    const log = stepWithoutExit(['npx jest'], [' FAIL  src/cart.test.js', '  cart', '    ✕ adds an item (5 ms)', '', '  ● cart › adds an item', '', '    expect(received).toBe(expected) // Object.is equality'].join('\n').split('\n'));
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
@@ -51,7 +51,7 @@ describe('sweep 59: blocks the build printed again together', () => {
   it("keeps apart two Maven runs of one step, each with its own closing report (a script's `mvn -pl core` then `mvn -pl web`)", async () => {
     // Prepare: the first run's error at 7-9 and its closing report at 11-15; the second run's error at 29 and its
     // closing report at 31-33, the copy in it more than twelve lines from the first's copies.
-    const log = ghaStep(['mvn -B -pl core compile || true', 'mvn -B -pl web compile'], [
+    const log = stepWithoutExit(['mvn -B -pl core compile || true', 'mvn -B -pl web compile'], [
       '[ERROR] COMPILATION ERROR : ',
       '[ERROR] /home/runner/work/shop/shop/core/src/main/java/com/acme/Cart.java:[15,26] cannot find symbol',
       '  symbol:   method zero(java.lang.String)',
@@ -112,7 +112,7 @@ describe('sweep 59: JVM paths with spaces', () => {
     ['a sentence that starts like a diagnostic', 'e: see /home/runner/work/my app/notes about Cart.kt for details'],
   ])('finds no failure in %s', async (_, text) => {
     // Prepare
-    const log = ghaStep(['./gradlew build'], ['> Task :app:compileKotlin', text, 'BUILD SUCCESSFUL in 9s']);
+    const log = stepWithoutExit(['./gradlew build'], ['> Task :app:compileKotlin', text, 'BUILD SUCCESSFUL in 9s']);
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
@@ -121,7 +121,7 @@ describe('sweep 59: JVM paths with spaces', () => {
 
   it("leaves javac's error on a path with spaces (`[ERROR] /my app/…/Cart.java:[14,17] cannot find symbol`) to javac's rule", async () => {
     // Prepare
-    const log = ghaStep(['mvn -B compile'], ['[ERROR] COMPILATION ERROR : ', "[ERROR] /home/runner/work/my app/my app/src/main/java/shop/Cart.java:[14,17] cannot find symbol", '  symbol:   method zero()', '[ERROR] -> [Help 1]', '##[error]Process completed with exit code 1.']);
+    const log = stepWithoutExit(['mvn -B compile'], ['[ERROR] COMPILATION ERROR : ', "[ERROR] /home/runner/work/my app/my app/src/main/java/shop/Cart.java:[14,17] cannot find symbol", '  symbol:   method zero()', '[ERROR] -> [Help 1]', '##[error]Process completed with exit code 1.']);
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
@@ -161,7 +161,7 @@ describe("sweep 59: pytest's `INTERNALERROR>` behind docker compose's prefix", (
 describe("sweep 59: javac's -Werror error after a look-back's reach of lines", () => {
   it('takes no indented output that holds no warning (a test run printing 250 indented lines before the error)', async () => {
     // Prepare: 250 indented lines (lines 5-254), which the look-back reads past as a warning's code, then the error.
-    const log = ghaStep(['./build.sh'], [...Array.from({ length: 250 }, (_, i) => `    at com.acme.Step${i}.run(Step${i}.java:12)`), 'error: warnings found and -Werror specified', '1 error']);
+    const log = stepWithoutExit(['./build.sh'], [...Array.from({ length: 250 }, (_, i) => `    at com.acme.Step${i}.run(Step${i}.java:12)`), 'error: warnings found and -Werror specified', '1 error']);
     // Act
     const lines = predictionLines(await analyzeLog(log.join('\n')));
     // Assert
@@ -173,7 +173,7 @@ describe("sweep 59: javac's -Werror error after a look-back's reach of lines", (
 describe("sweep 59: Django's test runner (Django 3.2, real output)", () => {
   it("leaves a view's 500 logged mid-run (`.Internal Server Error: /total/`, its traceback on lines of its own) below the tests' failures", async () => {
     // Prepare: the logger's message after the progress dot (line 7), its traceback (8-13), then the failures.
-    const log = ghaStep(['python manage.py test'], [
+    const log = stepWithoutExit(['python manage.py test'], [
       "Creating test database for alias 'default'...",
       'System check identified no issues (0 silenced).',
       '.Internal Server Error: /total/',
@@ -236,7 +236,7 @@ describe("sweep 59: Playwright's GitHub reporter's annotations", () => {
     const report = (n: number, title: string, error: string, at: string): string[] => [`  ${n}) [chromium] › ${title} ────────────────────────────`, '', `    Error: ${error}`, '', `        at /home/runner/work/shop/shop/${at}`, ''];
     const first = report(1, 'tests/cart.spec.ts:4:5 › cart › adds an item', 'expect(received).toBe(expected) // Object.is equality', 'tests/cart.spec.ts:8:40');
     const second = report(2, 'tests/login.spec.ts:9:3 › logs in', 'page.goto: net::ERR_CONNECTION_REFUSED at http://localhost:3000/login', 'tests/login.spec.ts:10:16');
-    const log = ghaStep(['npx playwright test --reporter=list,github'], [
+    const log = stepWithoutExit(['npx playwright test --reporter=list,github'], [
       '  ✘  1 [chromium] › tests/cart.spec.ts:4:5 › cart › adds an item (1.2s)',
       '  ✘  2 [chromium] › tests/login.spec.ts:9:3 › logs in (5.0s)',
       ...first,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+import { ghaStep } from '../../support/gha-step.js';
 
 /**
  * Session 58's gaps of the extractor, each closed per format: real tools' output (test/fixtures/gaps-58/README.md),
@@ -59,10 +60,9 @@ describe("a program's own lines between its checker's reports", () => {
   });
 });
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[]): string {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output, '##[error]Process completed with exit code 1.'].join('\n');
-}
+/** A step that failed with exit code 1, as one string. */
+const failedStepLog = (script: readonly string[], output: readonly string[]): string =>
+  ghaStep(script, output, { exitCode: 1 }).join('\n');
 
 /** `gofmt -d .` of Go 1.19 on a file with a misaligned struct and a two-space indent (real output). */
 const GOFMT_DIFF = [
@@ -89,7 +89,7 @@ describe("a step script's own message over the diff it prints", () => {
 
   it("the script's `echo` right above gofmt's diff is listed with the diff", async () => {
     // Prepare
-    const log = ghaStep(script, ['Run gofmt -w . and commit the result:', ...GOFMT_DIFF]);
+    const log = failedStepLog(script, ['Run gofmt -w . and commit the result:', ...GOFMT_DIFF]);
     expect(line(log, 10)).toBe('diff cache/entry.go.orig cache/entry.go');
     // Act
     const lines = predictionLines(await analyzeLog(log));
@@ -100,7 +100,7 @@ describe("a step script's own message over the diff it prints", () => {
 
   it('a line that only looks like the message (not what the script echoes) is not listed', async () => {
     // Prepare: the same words printed by a tool, not by the script's echo.
-    const log = ghaStep(['gofmt -d . | tee gofmt.diff', 'test ! -s gofmt.diff'], ['Run gofmt -w . and commit the result:', ...GOFMT_DIFF]);
+    const log = failedStepLog(['gofmt -d . | tee gofmt.diff', 'test ! -s gofmt.diff'], ['Run gofmt -w . and commit the result:', ...GOFMT_DIFF]);
     // Act
     const lines = predictionLines(await analyzeLog(log));
     // Assert

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../../shared/logs/index.js';
+import { ghaStep } from '../../support/gha-step.js';
 
 // Session 62b: the known gaps session 62 left, each with a row where another tool's ordinary output near the new shape
 // still reads as before (no attacker reviews this round).
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[], exitCode = 1): string {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output, `##[error]Process completed with exit code ${exitCode}.`].join('\n');
-}
+/** A step that failed with `exitCode` (1 unless given), as one string. */
+const failedStepLog = (script: readonly string[], output: readonly string[], exitCode = 1): string =>
+  ghaStep(script, output, { exitCode }).join('\n');
 
 describe("a step script of exactly the lines the header keeps: its last line is the step's command", () => {
   // terraform fmt -check prints the files it would reformat and exits 3; the step is known by its script's last line.
@@ -20,7 +20,7 @@ describe("a step script of exactly the lines the header keeps: its last line is 
 
   it('reads a 20-line script ending in terraform fmt -check as that command', async () => {
     // Act
-    const analysis = await analyzeLog(ghaStep(scriptOf(20, 'terraform fmt -check -recursive'), files, 3));
+    const analysis = await analyzeLog(failedStepLog(scriptOf(20, 'terraform fmt -check -recursive'), files, 3));
     // Assert
     expect(analysis.failures[0]?.rule).toBe('terraform.fmt-check');
     expect(analysis.failures[0]?.lines.map((l) => l.text)).toEqual(files);
@@ -28,14 +28,14 @@ describe("a step script of exactly the lines the header keeps: its last line is 
 
   it('does not read the last line of a 21-line script, past the lines the header keeps', async () => {
     // Act
-    const analysis = await analyzeLog(ghaStep(scriptOf(21, 'terraform fmt -check -recursive'), files, 3));
+    const analysis = await analyzeLog(failedStepLog(scriptOf(21, 'terraform fmt -check -recursive'), files, 3));
     // Assert
     expect(analysis.failures.map((f) => f.rule)).not.toContain('terraform.fmt-check');
   });
 
   it("leaves a 20-line script ending in another command's list of .tf paths to the fallback", async () => {
     // Act
-    const analysis = await analyzeLog(ghaStep(scriptOf(20, 'ls -1 **/*.tf'), files, 3));
+    const analysis = await analyzeLog(failedStepLog(scriptOf(20, 'ls -1 **/*.tf'), files, 3));
     // Assert
     expect(analysis.failures.map((f) => f.rule)).not.toContain('terraform.fmt-check');
   });

@@ -4,19 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+import { BASH_PIPEFAIL_SHELL, ghaStep } from '../../support/gha-step.js';
 
 // Session 63: the known gaps session 62 left, each on real output of the tool where it runs here.
 
-function ghaStep(script: readonly string[], output: readonly string[], exitCode = 1): string {
-  return [
-    `##[group]Run ${script[0]}`,
-    ...script,
-    'shell: /usr/bin/bash --noprofile --norc -eo pipefail {0}',
-    '##[endgroup]',
-    ...output,
-    `##[error]Process completed with exit code ${exitCode}.`,
-  ].join('\n');
-}
+/** A `shell: bash` step that failed with `exitCode` (1 unless given), as one string. */
+const failedStepLog = (script: readonly string[], output: readonly string[], exitCode = 1): string =>
+  ghaStep(script, output, { exitCode, shell: BASH_PIPEFAIL_SHELL }).join('\n');
 
 describe('plunit on Windows: the failed test’s place as SWI-Prolog writes a Windows path', () => {
   // Real output of SWI-Prolog 9.0.4's plunit (`swipl -g run_tests -t halt test/test_queue.pl`, one wrong answer and one
@@ -40,8 +34,8 @@ describe('plunit on Windows: the failed test’s place as SWI-Prolog writes a Wi
 
   it.each(['d:/a/plq/plq/test', 'C:/work/plq/test'])('reads `ERROR: %s/test_queue.pl:4:` as the failed test’s place', async (dir) => {
     // Act
-    const windows = await analyzeLog(ghaStep(['swipl -g run_tests -t halt test/test_queue.pl'], run(dir)));
-    const posix = await analyzeLog(ghaStep(['swipl -g run_tests -t halt test/test_queue.pl'], run('/home/runner/work/plq/plq/test')));
+    const windows = await analyzeLog(failedStepLog(['swipl -g run_tests -t halt test/test_queue.pl'], run(dir)));
+    const posix = await analyzeLog(failedStepLog(['swipl -g run_tests -t halt test/test_queue.pl'], run('/home/runner/work/plq/plq/test')));
     // Assert: the first report the first test's place, its wrong answer listed, as on Linux
     expect([windows.failures[0]?.rule, windows.failures[0]?.startLine]).toEqual(['plunit.failed', 6]);
     expect(predictionLines(windows)).toEqual(expect.arrayContaining([6, 7, 8, 9]));
@@ -52,7 +46,7 @@ describe('plunit on Windows: the failed test’s place as SWI-Prolog writes a Wi
     // Prepare: swipl 9.0.4 loading a file whose directive calls an undefined predicate (real output, path as above)
     const output = ['Warning: d:/a/plq/plq/src/main.pl:2:', 'Warning:    Goal (directive) failed: user:foo', 'ERROR: d:/a/plq/plq/src/main.pl:3:', 'ERROR:    catch/3: Unknown procedure: bar/0'];
     // Act
-    const analysis = await analyzeLog(ghaStep(['swipl src/main.pl'], output));
+    const analysis = await analyzeLog(failedStepLog(['swipl src/main.pl'], output));
     // Assert
     expect(analysis.failures.map((f) => f.rule)).not.toContain('plunit.failed');
   });
@@ -61,7 +55,7 @@ describe('plunit on Windows: the failed test’s place as SWI-Prolog writes a Wi
 describe('exit 137 and `timeout -s KILL` in the step’s script: only a command the script runs', () => {
   // Real behaviour of GNU coreutils 9.1 timeout under bash 5.2.15 (`bash --noprofile --norc -eo pipefail script.sh`):
   // a command killed inside a command substitution gets no job report, the step's exit status is all there is.
-  const killed = (script: readonly string[]): string => ghaStep(script, ['start'], 137);
+  const killed = (script: readonly string[]): string => failedStepLog(script, ['start'], 137);
 
   it.each([
     ['a comment', ['# timeout -s KILL 5m ./warm-cache', 'out=$(python3 train.py)']],
@@ -122,7 +116,7 @@ describe("concurrently's `[name] ` / `[0] ` in front of each command's lines: re
 
   it('reads ESLint’s report under `[0] ` in a step whose script runs `npx concurrently` as ESLint’s, its file first', async () => {
     // Prepare
-    const log = ghaStep(['npx concurrently "eslint src" "tsc -p ."'], [...eslint('[0]'), '[0] eslint src exited with code 1', '[1] tsc -p . exited with code 0']);
+    const log = failedStepLog(['npx concurrently "eslint src" "tsc -p ."'], [...eslint('[0]'), '[0] eslint src exited with code 1', '[1] tsc -p . exited with code 0']);
     // Act
     const analysis = await analyzeLog(log);
     // Assert: the report from the file's line, both errors listed
@@ -134,7 +128,7 @@ describe("concurrently's `[name] ` / `[0] ` in front of each command's lines: re
     // Prepare
     const output = ['', '> shop@1.0.0 check', '> concurrently -n lint,typecheck "npm:lint" "npm:typecheck"', '', '[lint] > shop@1.0.0 lint', '[lint] > eslint src', ...eslint('[lint]'), '[lint] npm run lint exited with code 1'];
     // Act
-    const analysis = await analyzeLog(ghaStep(['npm run check'], output));
+    const analysis = await analyzeLog(failedStepLog(['npm run check'], output));
     // Assert
     expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['eslint.error', 12]);
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([12, 13, 14]));
@@ -145,8 +139,8 @@ describe("concurrently's `[name] ` / `[0] ` in front of each command's lines: re
     const maven = ['[INFO] BUILD FAILURE', '[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.11.0:compile (default-compile) on project shop: Compilation failure', '[ERROR] /home/runner/work/shop/shop/src/main/java/shop/Cart.java:[12,9] cannot find symbol'];
     const passed = ['##[group]Run npx concurrently "eslint src" "tsc -p ."', 'npx concurrently "eslint src" "tsc -p ."', 'shell: /usr/bin/bash -e {0}', '##[endgroup]', '[0] eslint src exited with code 0'];
     // Act
-    const after = await analyzeLog([...passed, ghaStep(['mvn -B compile'], maven)].join('\n'));
-    const alone = await analyzeLog(ghaStep(['mvn -B compile'], maven));
+    const after = await analyzeLog([...passed, failedStepLog(['mvn -B compile'], maven)].join('\n'));
+    const alone = await analyzeLog(failedStepLog(['mvn -B compile'], maven));
     // Assert: the same reading of Maven's lines either way
     expect(after.failures.map((f) => [f.rule, f.lines.length])).toEqual(alone.failures.map((f) => [f.rule, f.lines.length]));
     expect(alone.failures[0]?.rule).toMatch(/^(?:maven|javac)\./);
@@ -156,7 +150,7 @@ describe("concurrently's `[name] ` / `[0] ` in front of each command's lines: re
     // Prepare
     const lines = eslint('web:lint:').map((line) => line.trimEnd());
     // Act
-    const analysis = await analyzeLog(ghaStep(['npx turbo run lint'], lines));
+    const analysis = await analyzeLog(failedStepLog(['npx turbo run lint'], lines));
     // Assert
     expect(analysis.failures[0]?.rule).toBe('eslint.error');
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([6, 7, 8]));
@@ -202,7 +196,7 @@ describe("Ginkgo 2's spec headers besides `• [FAILED]`: interrupted, aborted, 
     '• [FAILED] DURING REPETITION #2 [0.001 seconds]',
   ])('reads `%s` as the failed spec’s report', async (header) => {
     // Act
-    const analysis = await analyzeLog(ghaStep(['go test ./...'], spec(header)));
+    const analysis = await analyzeLog(failedStepLog(['go test ./...'], spec(header)));
     // Assert: the report from the header, the failure's message and place listed
     expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['ginkgo.failed', 12]);
     expect(predictionLines(analysis)).toEqual(expect.arrayContaining([12, 13, 16, 19]));
@@ -212,7 +206,7 @@ describe("Ginkgo 2's spec headers besides `• [FAILED]`: interrupted, aborted, 
 
   it('finds `•! [INTERRUPTED]` with the line filter on as without it (the filter names it by the `err` of `INTERRUPTED`)', async () => {
     // Act
-    const { everyLine, fast } = await failuresBothWays(Buffer.from(ghaStep(['go test ./...'], spec('•! [INTERRUPTED] [3.001 seconds]'))));
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(failedStepLog(['go test ./...'], spec('•! [INTERRUPTED] [3.001 seconds]'))));
     // Assert
     expect(fast).toEqual(everyLine);
   });
@@ -236,7 +230,7 @@ describe("GNU Octave's test(): the failed test's file line with its report, not 
       "     .          O(1x2)       E(1x3)      Dimensions don't match",
     ];
     // Act
-    const analysis = await analyzeLog(ghaStep(['octave-cli --no-gui run_tests.m'], output));
+    const analysis = await analyzeLog(failedStepLog(['octave-cli --no-gui run_tests.m'], output));
     // Assert: the file's line (6), the failed block (11) and its error listed; the passed blocks (7 to 10) not
     const lines = predictionLines(analysis);
     expect(analysis.failures[0]?.rule).toBe('octave.test-failed');
@@ -248,7 +242,7 @@ describe("GNU Octave's test(): the failed test's file line with its report, not 
     // Prepare: a script's own line between the file's line and the tests
     const output = ['>>>>> /home/runner/work/signal/signal/inst/moving_avg.m', 'loading fixtures', '***** assert (moving_avg ([1 2 3 4], 2), [1.5 2.5 3.5])', '!!!!! test failed', 'ASSERT errors for:  assert (moving_avg ([1, 2, 3, 4], 2),[1.5, 2.5, 3.5])'];
     // Act
-    const analysis = await analyzeLog(ghaStep(['octave-cli --no-gui run_tests.m'], output));
+    const analysis = await analyzeLog(failedStepLog(['octave-cli --no-gui run_tests.m'], output));
     // Assert
     expect(analysis.failures[0]?.rule).toBe('octave.test-failed');
     expect(predictionLines(analysis)).not.toContain(5);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { ghaStep } from '../../support/gha-step.js';
 
 const lines = (...l: string[]): string => l.join('\n');
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: string, output: readonly string[], exitCode: number): string {
-  return [`##[group]Run ${script}`, script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output, `##[error]Process completed with exit code ${exitCode}.`].join('\n');
-}
+/** A step that failed with `exitCode`, as one string. */
+const failedStepLog = (script: string, output: readonly string[], exitCode: number): string =>
+  ghaStep(script, output, { exitCode }).join('\n');
 
 /**
  * Toolchains session 61 ran for real (test/fixtures/gha-real-tools, "Session 61: more toolchains"): each test is other
@@ -144,7 +144,7 @@ describe('reports of more toolchains (session 61)', () => {
       "",
       "\u001b[33m⚠\u001b[39m 3 warnings",
     ];
-    const log = ghaStep('npx remark --frail .', output, 1);
+    const log = failedStepLog('npx remark --frail .', output, 1);
     // Act
     const analysis = await analyzeLog(log);
     // Assert
@@ -405,7 +405,7 @@ describe('reports of more toolchains (session 61)', () => {
       "",
       "ESLint found too many warnings (maximum: 0).",
     ];
-    const log = ghaStep('npx lint-staged --diff="HEAD~1"', output, 1);
+    const log = failedStepLog('npx lint-staged --diff="HEAD~1"', output, 1);
     // Act
     const analysis = await analyzeLog(log);
     // Assert

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { ghaStep, lineOf } from '../../support/gha-step.js';
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: string, output: readonly string[], exitCode: number): string[] {
-  return [`##[group]Run ${script}`, script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output, `##[error]Process completed with exit code ${exitCode}.`];
-}
-
-/** The 1-based number of the first line of `log` that holds `text` (ANSI codes and all), after line `after`. */
-function lineOf(log: readonly string[], text: string, after = 0): number {
-  const at = log.findIndex((line, i) => i >= after && line.includes(text));
-  if (at < 0) throw new Error(`no line holds ${text}`);
-  return at + 1;
-}
+/** A step that failed with `exitCode`, its lines. */
+const failedStepLines = (script: string, output: readonly string[], exitCode: number): string[] =>
+  ghaStep(script, output, { exitCode });
 
 /**
  * Toolchains session 62 ran for real (test/fixtures/gha-real-tools, "Session 62: new toolchains"): each test is other
@@ -21,7 +14,7 @@ function lineOf(log: readonly string[], text: string, after = 0): number {
 describe('reports of new toolchains (session 62)', () => {
   it("CTest over sanitized tests: each test's LeakSanitizer or AddressSanitizer report, not the shadow bytes' map", async () => {
     // Prepare: gcc 12 `-fsanitize=address`, CTest 3.25 --output-on-failure: a leak at exit, then a heap-buffer-overflow.
-    const log = ghaStep('ctest --test-dir build --output-on-failure', [
+    const log = failedStepLines('ctest --test-dir build --output-on-failure', [
       "Internal ctest changing into directory: /home/runner/work/tok/tok/build",
       "Test project /home/runner/work/tok/tok/build",
       "    Start 1: tok_split",
@@ -113,7 +106,7 @@ describe('reports of new toolchains (session 62)', () => {
 
   it("UBSan without recovery: the `runtime error:` and clang's `SUMMARY: UndefinedBehaviorSanitizer:` under it", async () => {
     // Prepare: clang 14 `-fsanitize=undefined -fno-sanitize-recover=all`, a shift past the type's width.
-    const log = ghaStep('make check', [
+    const log = failedStepLines('make check', [
       "./bits",
       "bits.c:3:46: runtime error: shift exponent 40 is too large for 32-bit type 'unsigned int'",
       "SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior bits.c:3:46 in ",
@@ -130,7 +123,7 @@ describe('reports of new toolchains (session 62)', () => {
 
   it("Cucumber (Ruby) pretty formatter: a failed step's message and frames down to the feature's line, under its scenario or example row", async () => {
     // Prepare: cucumber 2.4, a ZeroDivisionError in an outline's second example and a RuntimeError in a plain scenario.
-    const log = ghaStep('cucumber', [
+    const log = failedStepLines('cucumber', [
       "Feature: Division",
       "",
       "  Scenario Outline: Dividing two numbers # features/divide.feature:2",
@@ -179,7 +172,7 @@ describe('reports of new toolchains (session 62)', () => {
   it('Ginkgo 1 under go test: each spec\'s `• Failure`/`•! Panic` report above the `--- FAIL` of the suite\'s test', async () => {
     // Prepare: ginkgo 1.16 and gomega 1.10 (colour, as ginkgo 1 prints by default): a panic in an It, a failed
     // BeforeEach.
-    const log = ghaStep('go test ./...', [
+    const log = failedStepLines('go test ./...', [
       "Running Suite: Tally Suite",
       "==========================",
       "Random Seed: \u001b[1m1795909505\u001b[0m",
@@ -252,7 +245,7 @@ describe('reports of new toolchains (session 62)', () => {
 
   it("plunit (SWI-Prolog 9.0): each failed test's `ERROR: file:line:` and the tab-indented test line under it", async () => {
     // Prepare: a wrong answer (Expected/Got), a test that failed, a test that raised a type error.
-    const log = ghaStep('swipl -g run_tests -t halt test/test_stack.pl', [
+    const log = failedStepLines('swipl -g run_tests -t halt test/test_stack.pl', [
       "% PL-Unit: stack .",
       "ERROR: /home/runner/work/stack/stack/test/test_stack.pl:10:",
       "\ttest depth: wrong answer (compared using ==)",
@@ -282,7 +275,7 @@ describe('reports of new toolchains (session 62)', () => {
 
   it("ReScript 12: each `We've found a bug for you!` with its location, code frame and message", async () => {
     // Prepare: `rescript build` over two modules: an int concatenated to a string, an unbound value.
-    const log = ghaStep('npx rescript build', [
+    const log = failedStepLines('npx rescript build', [
       "Cleaned 0/0",
       "Parsed 2 source files",
       "Compiled 2 modules",
@@ -332,7 +325,7 @@ describe('reports of new toolchains (session 62)', () => {
 
   it("reuse lint: the report's sections, from the first, with the verdict `not compliant with … the REUSE Specification`", async () => {
     // Prepare: reuse 1.1.2, a license that is neither SPDX's nor in LICENSES/, an unused license, a file with no header.
-    const log = ghaStep('reuse lint', [
+    const log = failedStepLines('reuse lint', [
       "# BAD LICENSES",
       "",
       "'MyCustomLicense' found in:",
@@ -383,7 +376,7 @@ describe('reports of new toolchains (session 62)', () => {
 
   it("Hugo: a template's error, however Hugo words where it failed, is the site's build failing (`compilation`)", async () => {
     // Prepare: hugo 0.111.3, `dict` called with an odd number of arguments in a list template, logged per page kind.
-    const log = ghaStep('hugo', [
+    const log = failedStepLines('hugo', [
       "Start building sites \u2026 ",
       "hugo v0.111.3+extended linux/amd64 BuildDate=2023-03-16T08:41:31Z VendorInfo=debian:0.111.3-1",
       "ERROR 2026/11/28 23:45:40 render of \"section\" failed: \"/home/runner/work/notes/notes/layouts/_default/list.html:1:118\": execute of template failed: template: _default/list.html:1:118: executing \"main\" at <dict \"year\" .Date.Year \"x\">: error calling dict: invalid dictionary call",
@@ -404,7 +397,7 @@ describe('reports of new toolchains (session 62)', () => {
   it("GNU Octave's test: each failed block's `!!!!! … failed`, the block's code above it and the error under it", async () => {
     // Prepare: Octave 7.3, a `%!test` block calling a function with too many inputs, an `%!error <…>` block whose
     // function raised another message.
-    const log = ghaStep('octave-cli --no-gui run_tests.m', [
+    const log = failedStepLines('octave-cli --no-gui run_tests.m', [
       ">>>>> processing clamp",
       ">>>>> /home/runner/work/signal/signal/inst/clamp.m",
       "***** assert (clamp (5, 0, 3), 3)",

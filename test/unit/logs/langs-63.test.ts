@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { ghaStep, lineOf } from '../../support/gha-step.js';
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: string, output: readonly string[], exitCode: number): string[] {
-  return [`##[group]Run ${script}`, script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output, `##[error]Process completed with exit code ${exitCode}.`];
-}
-
-/** The 1-based number of the first line of `log` that holds `text`, after line `after`. */
-function lineOf(log: readonly string[], text: string, after = 0): number {
-  const at = log.findIndex((line, i) => i >= after && line.includes(text));
-  if (at < 0) throw new Error(`no line holds ${text}`);
-  return at + 1;
-}
+/** A step that failed with `exitCode`, its lines. */
+const failedStepLines = (script: string, output: readonly string[], exitCode: number): string[] =>
+  ghaStep(script, output, { exitCode });
 
 /**
  * Toolchains session 63 ran for real (test/fixtures/gha-real-tools, "Session 63: new toolchains"): each test is other
@@ -21,7 +14,7 @@ function lineOf(log: readonly string[], text: string, after = 0): number {
 describe('reports of new toolchains (session 63)', () => {
   it("cpplint: each `file:line:  message  [category] [confidence]` finding, not only its `Total errors found:`", async () => {
     // Prepare: cpplint 1.6.1 over one file with three findings.
-    const log = ghaStep('cpplint lib/parse.cpp', [
+    const log = failedStepLines('cpplint lib/parse.cpp', [
       "lib/parse.cpp:11:  If/else bodies with multiple statements require braces  [readability/braces] [4]",
       "lib/parse.cpp:13:  Never use sprintf. Use snprintf instead.  [runtime/printf] [5]",
       "lib/parse.cpp:14:  Line ends in whitespace.  Consider deleting these extra spaces.  [whitespace/end_of_line] [4]",
@@ -38,7 +31,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("cfn-lint: an error's `template:line:col` under it is listed with it", async () => {
     // Prepare: cfn-lint 1.51.0, a string where an integer goes.
-    const log = ghaStep('cfn-lint queue.yaml', [
+    const log = failedStepLines('cfn-lint queue.yaml', [
       "E3012 'thirty' is not of type 'integer'",
       "queue.yaml:6:7",
     ], 2);
@@ -51,7 +44,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("cfn-lint: a warning it printed right above an error (sorted by place) is listed with the error, which comes first", async () => {
     // Prepare: cfn-lint 1.51.0, an unused parameter (W2001) above a string where a boolean goes (E3012); exit 6, both bits.
-    const log = ghaStep('cfn-lint topic.yaml', [
+    const log = failedStepLines('cfn-lint topic.yaml', [
       "W2001 Parameter Env not used.",
       "topic.yaml:3:3",
       "",
@@ -67,7 +60,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("SBCL's compile-file: `; caught ERROR:` with its message and its `; file:` / `; in:` place; the WARNING a report of its own, the STYLE-WARNING none", async () => {
     // Prepare: SBCL 2.2.9 compiling a file with a malformed LET (an ERROR), an unused variable and a call with three arguments.
-    const log = ghaStep('sbcl --non-interactive --no-userinit --load build.lisp', [
+    const log = failedStepLines('sbcl --non-interactive --no-userinit --load build.lisp', [
       "This is SBCL 2.2.9.debian, an implementation of ANSI Common Lisp.",
       "More information about SBCL is available at <http://www.sbcl.org/>.",
       "",
@@ -134,7 +127,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("FiveAM's Failure Details: the failed test's line and what its check evaluated to", async () => {
     // Prepare: FiveAM 1.4.2's run! with an `is (equal …)` that fails.
-    const log = ghaStep('sbcl --non-interactive --no-userinit --load tests.lisp', [
+    const log = failedStepLines('sbcl --non-interactive --no-userinit --load tests.lisp', [
       "This is SBCL 2.2.9.debian, an implementation of ANSI Common Lisp.",
       "More information about SBCL is available at <http://www.sbcl.org/>.",
       "",
@@ -184,7 +177,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("dub test with LDC: the unittest's own frame (`source/x.d:13 [0x…]`, LDC prints no function name) stays in the report", async () => {
     // Prepare: dub 1.27 with LDC 1.30, a library's failed unittest assert.
-    const log = ghaStep('dub test --compiler=ldc2', [
+    const log = failedStepLines('dub test --compiler=ldc2', [
       "Generating test runner configuration 'ring-test-library' for 'library' (library).",
       "Performing \"unittest\" build using ldc2 for x86_64.",
       "ring ~master: building configuration \"ring-test-library\"...",
@@ -220,7 +213,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("CHICKEN's csc: `Syntax error: (file:line) in `form' - …` over csc's own shell-command error", async () => {
     // Prepare: CHICKEN 5.3 csc over an `(if)` with no arguments.
-    const log = ghaStep('csc -o inv inv.scm', [
+    const log = failedStepLines('csc -o inv inv.scm', [
       "",
       "Syntax error: (inv.scm:6) in `if' - pair expected",
       "",
@@ -246,7 +239,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("Guile's uncaught error: `file:L:C: In procedure x:` with the message under it and the innermost frame", async () => {
     // Prepare: Guile 3.0.8 running a script whose module refers to a misspelt variable.
-    const log = ghaStep('guile -L . run.scm 2', [
+    const log = failedStepLines('guile -L . run.scm 2', [
       ";;; note: auto-compilation is enabled, set GUILE_AUTO_COMPILE=0",
       ";;;       or pass the --no-auto-compile argument to disable.",
       ";;; compiling /home/runner/work/money/money/run.scm",
@@ -284,7 +277,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("a Groovy script's uncaught exception: Groovy's `Caught: …` line is the report's", async () => {
     // Prepare: Groovy 2.4.21, a script calling a method on a map entry that is not there.
-    const log = ghaStep('groovy report.groovy', [
+    const log = failedStepLines('groovy report.groovy', [
       "Caught: java.lang.NullPointerException: Cannot invoke method toUpperCase() on null object",
       "java.lang.NullPointerException: Cannot invoke method toUpperCase() on null object",
       "\tat report.run(report.groovy:3)",
@@ -299,7 +292,7 @@ describe('reports of new toolchains (session 63)', () => {
   });
   it("SBCL's unhandled condition under --script: from `Unhandled X in thread` to the quitting line, whatever the condition's name", async () => {
     // Prepare: SBCL 2.2.9 `--script` opening a file that is not there (FILE-DOES-NOT-EXIST: no failure word in its name).
-    const log = ghaStep('sbcl --script s.lisp', [
+    const log = failedStepLines('sbcl --script s.lisp', [
       "Unhandled FILE-DOES-NOT-EXIST in thread #<SB-THREAD:THREAD \"main thread\" RUNNING",
       "                                           {1001348003}>:",
       "  The file #P\"/home/runner/work/geo/geo/ci.sexp\" does not exist:",
@@ -346,7 +339,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("ldc2's DMD-style errors: `file(line): Error:` without a column is a compilation error", async () => {
     // Prepare: LDC 1.30 run directly (no -vcolumns), a string assigned to an int.
-    const log = ghaStep('ldc2 -w source/app2.d', [
+    const log = failedStepLines('ldc2 -w source/app2.d', [
       "source/app2.d(7): Error: cannot implicitly convert expression `s` of type `string` to `int`",
     ], 1);
     // Act
@@ -358,7 +351,7 @@ describe('reports of new toolchains (session 63)', () => {
 
   it("ldc2 -w: the warning above `Error: warnings are treated as errors` is the report's first line", async () => {
     // Prepare: LDC 1.30 with -w over a statement after a return.
-    const log = ghaStep('ldc2 -w source/app3.d', [
+    const log = failedStepLines('ldc2 -w source/app3.d', [
       "source/app3.d(6): Warning: statement is not reachable",
       "Error: warnings are treated as errors",
       "       Use -wi if you wish to treat warnings only as informational.",

@@ -2,19 +2,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { cleanLine } from '../../../shared/logs/reader.js';
 import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
+import { ghaStep } from '../../support/gha-step.js';
 
 // Session 59 (open59): the extractor's known open gaps, each closed per format. Real tools' output where a row says
 // so; the rest laid out in the tools' documented formats.
 
-/** A GitHub Actions step as the runner logs it: its script echoed in the header group, then what it printed. */
-function ghaStep(script: readonly string[], output: readonly string[]): string[] {
-  return [`##[group]Run ${script[0]}`, ...script, 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output];
-}
+/** A step whose `output` holds its own ending: no exit line appended; its lines. */
+const stepWithoutExit = (script: readonly string[], output: readonly string[]): string[] =>
+  ghaStep(script, output, { exitCode: null });
 
 describe("Playwright Test's list reporter: the `✘` progress lines of the tests its reports are about", () => {
   /** Playwright 1.65's list reporter (real output): a line per test as it ends, then a report per failed test. */
   function run(passedBetween: number): string[] {
-    return ghaStep(['npx playwright test'], [
+    return stepWithoutExit(['npx playwright test'], [
       'Running 5 tests using 1 worker',
       '',
       '  ✘  1 [chromium] › tests/cart.spec.ts:4:5 › cart › adds an item (1.2s)',
@@ -64,7 +64,7 @@ describe('Maven --fail-at-end: the javac errors of every module its closing repo
   it("lists the second failing module's errors, past its build header, with the first's (Maven 3.8, javac 17)", async () => {
     // Prepare: Maven 3.8.7's `mvn -B -ntp -fae compile` of a reactor whose two modules fail (real output, trimmed to
     // the compiler's lines): core's errors at 9-11, web's at 26-28, both again under the goals' reports at 34-41.
-    const log = ghaStep(['mvn -B -ntp -fae compile'], [
+    const log = stepWithoutExit(['mvn -B -ntp -fae compile'], [
       '[INFO] --- maven-compiler-plugin:3.13.0:compile (default-compile) @ core ---',
       '[INFO] Compiling 1 source file with javac [debug release 17] to target/classes',
       '[INFO] -------------------------------------------------------------',
@@ -150,7 +150,7 @@ describe('JVM diagnostics on a path with spaces (a checkout under `my app/`)', (
     ['Checkstyle through Maven', '[ERROR] /home/runner/work/my app/my app/src/main/java/shop/Cart.java:[14,17] (naming) MemberName: Member name \'Total\' must match pattern \'^[a-z][a-zA-Z0-9]*$\'.', 'checkstyle.violation', 'lint'],
   ])('reads %s as on a path without', async (_, text, rule, category) => {
     // Prepare: the diagnostic is line 6.
-    const log = ghaStep(['./gradlew build'], ['> Task :app:compileKotlin FAILED', text, '', 'FAILURE: Build failed with an exception.', '##[error]Process completed with exit code 1.']);
+    const log = stepWithoutExit(['./gradlew build'], ['> Task :app:compileKotlin FAILED', text, '', 'FAILURE: Build failed with an exception.', '##[error]Process completed with exit code 1.']);
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     // Assert
@@ -182,7 +182,7 @@ describe("pytest's `INTERNALERROR>` report behind docker compose's prefix", () =
     ["behind compose v1's prefix", 'shop_tests_1  | '],
   ])('reads the traceback %s, its exception first', async (_, prefix) => {
     // Prepare: the traceback at lines 8-18, its exception last.
-    const log = ghaStep(['docker compose up --exit-code-from tests'], [
+    const log = stepWithoutExit(['docker compose up --exit-code-from tests'], [
       'Attaching to db-1, tests-1',
       `${prefix}============================= test session starts ==============================`,
       `${prefix}collected 1 item`,
@@ -209,7 +209,7 @@ describe('javac under -Werror after more warnings than the look-back reaches', (
       '    private final List entries = new ArrayList();',
       '                  ^',
     ]).flat();
-    const log = ghaStep(['javac -Xlint:all -Werror -d build $(find src -name "*.java")'], [...warnings, 'error: warnings found and -Werror specified', '1 error', '100 warnings']);
+    const log = stepWithoutExit(['javac -Xlint:all -Werror -d build $(find src -name "*.java")'], [...warnings, 'error: warnings found and -Werror specified', '1 error', '100 warnings']);
     // Act
     const analysis = await analyzeLog(log.join('\n'));
     const lines = predictionLines(analysis);
@@ -223,7 +223,7 @@ describe('javac under -Werror after more warnings than the look-back reaches', (
   it("does the same with Maven's `[WARNING]` list (maven-compiler-plugin 3.13, <failOnWarning>)", async () => {
     // Prepare: 250 warnings at lines 6-255, then the error at 256.
     const warnings = Array.from({ length: 250 }, (_, i) => `[WARNING] /home/runner/work/shop/shop/src/main/java/com/acme/Ledger${i}.java:[8,19] found raw type: java.util.List`);
-    const log = ghaStep(['mvn -B compile'], ['[WARNING] COMPILATION WARNING : ', ...warnings, '[ERROR] warnings found and -Werror specified', '[INFO] 1 error']);
+    const log = stepWithoutExit(['mvn -B compile'], ['[WARNING] COMPILATION WARNING : ', ...warnings, '[ERROR] warnings found and -Werror specified', '[INFO] 1 error']);
     // Act
     const lines = predictionLines(await analyzeLog(log.join('\n')));
     // Assert
@@ -236,7 +236,7 @@ describe("less-loader's error under webpack's `ERROR in`, past two blank lines",
   it('lists the source lines, the caret, less\'s message and its position with the headline (webpack 5.113, less-loader 11)', async () => {
     // Prepare: webpack's report at 5-6, two blank lines, less's part at 9-13 (the source, the caret, the message,
     // the position), webpack's module trace at 14-15.
-    const log = ghaStep(['npx webpack --mode production'], [
+    const log = stepWithoutExit(['npx webpack --mode production'], [
       'ERROR in ./src/theme.less (./node_modules/css-loader/dist/cjs.js!./node_modules/less-loader/dist/cjs.js!./src/theme.less)',
       'Module build failed (from ./node_modules/less-loader/dist/cjs.js):',
       '',
@@ -267,7 +267,7 @@ describe("Playwright Test's `--reporter=github`: a report per failed test, each 
   it('reads each report as its own failure, the annotation on its first line ending the one above', async () => {
     // Prepare: Playwright's GitHub reporter prints each failure's report as one workflow command, its newlines as
     // `%0A`; the runner writes it as `##[error]` and the report's lines (the first report at 5-12, the second at 14-18).
-    const log = ghaStep(['npx playwright test --reporter=github'], [
+    const log = stepWithoutExit(['npx playwright test --reporter=github'], [
       '##[error]  1) [chromium] › tests/cart.spec.ts:4:5 › cart › adds an item ─────────────────────────────',
       '',
       '    Error: expect(received).toBe(expected) // Object.is equality',
