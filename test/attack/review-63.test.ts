@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../shared/logs/index.js';
+import { ghaStep } from '../support/gha-step.js';
 
 // Review of session 63's merged changes (perf63's head facts built late, mem63, the hand merges, the lead's fix of the
 // /guard answers). Each row failed before its fix, or runs as an expected failure with the reason.
 
-/** A GitHub Actions step whose output is `output`, and the runner's exit line. */
-function ghaStep(output: readonly string[]): string {
-  return ['##[group]Run npm run build', 'npm run build', 'shell: /usr/bin/bash -e {0}', '##[endgroup]', ...output, '##[error]Process completed with exit code 1.'].join('\n');
-}
+/** `npm run build` as a GitHub Actions step whose output is `output`, failed with exit code 1. */
+const buildStep = (output: readonly string[]): string => ghaStep('npm run build', output, { exitCode: 1 }).join('\n');
 
 async function rulesOf(output: readonly string[]): Promise<string[]> {
-  return (await analyzeLog(ghaStep(output))).failures.map((f) => f.rule);
+  return (await analyzeLog(buildStep(output))).failures.map((f) => f.rule);
 }
 
 describe('review 63: a head read as a wrapper by its own text, whatever head of its shape came before', () => {
