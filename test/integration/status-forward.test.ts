@@ -263,6 +263,21 @@ describe('a scope\'s latest green run only moves forward (one conditional write 
   });
 });
 
+/** A failure ingest stored, a green run of its branch after it, and the stages that race on them (the real local store). */
+async function failureWithGreenRun() {
+  const incidents = dynamoStore();
+  const greenRuns = createGreenRunNotes({ client: store.documents(), tableName: 'incidents' });
+  const github = createFakeGitHub();
+  const trigger = freshTrigger();
+  const scope = githubIncidentScope(trigger);
+  await incidents.create(incidentOf(trigger), scope);
+  const green = { scope, runId: trigger.workflowRun.id + 1, runAttempt: 1, runNumber: null, resolvedBy: `run ${trigger.workflowRun.id + 1}`, installationId: null, completedAt: new Date() };
+  const outcomeDeps = { incidents, greenRuns, clock: () => new Date(), github: { forInstallation: () => github.port }, logger: { info() {}, warn() {}, error() {} } };
+  const classify = (classifyIncidents: IncidentStore) => classifyStep({ trigger, incidentStored: true }, stepDeps({ github: github.port, incidents: classifyIncidents, greenRuns }).deps);
+  const resolvedEntries = async () => ((await incidents.get(trigger.incidentId))?.history ?? []).filter((entry) => entry.event === 'resolved');
+  return { incidents, greenRuns, github, trigger, green, outcomeDeps, classify, resolvedEntries };
+}
+
 /**
  * A green run of the failure's scope (or an alarm's OK) recorded after ingest accepted the failure and before classify
  * read it: the outcome recorder notes it, then lists the scope's open incidents and resolves them; classify reads the
@@ -296,22 +311,9 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
     };
   }
 
-  async function setUp() {
-    const incidents = dynamoStore();
-    const greenRuns = createGreenRunNotes({ client: store.documents(), tableName: 'incidents' });
-    const github = createFakeGitHub();
-    const trigger = freshTrigger();
-    const scope = githubIncidentScope(trigger);
-    await incidents.create(incidentOf(trigger), scope);
-    const green = { scope, runId: trigger.workflowRun.id + 1, runAttempt: 1, runNumber: null, resolvedBy: `run ${trigger.workflowRun.id + 1}`, installationId: null, completedAt: new Date() };
-    const outcomeDeps = { incidents, greenRuns, clock: () => new Date(), github: { forInstallation: () => github.port }, logger: { info() {}, warn() {}, error() {} } };
-    const classify = (classifyIncidents: IncidentStore) => classifyStep({ trigger, incidentStored: true }, stepDeps({ github: github.port, incidents: classifyIncidents, greenRuns }).deps);
-    const resolvedEntries = async () => ((await incidents.get(trigger.incidentId))?.history ?? []).filter((entry) => entry.event === 'resolved');
-    return { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries };
-  }
 
   it('records one resolution, the outcome recorder\'s, when its write lands between classify\'s read and classify\'s write', async () => {
-    const { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries } = await setUp();
+    const { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries } = await failureWithGreenRun();
     // The outcome recorder's first step: the note classify reads.
     await greenRuns.noteGreenRun(green.scope, green);
     let recovered: string[] = [];
@@ -360,7 +362,7 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
 
   it('comments on the pull request neither way: Notify after classify says nothing for a failure a green run on record had resolved', async () => {
     for (const recorderFirst of [false, true]) {
-      const { incidents, greenRuns, trigger, green, outcomeDeps, resolvedEntries } = await setUp();
+      const { incidents, greenRuns, trigger, green, outcomeDeps, resolvedEntries } = await failureWithGreenRun();
       const github = createFakeGitHub();
       await greenRuns.noteGreenRun(green.scope, green);
       const classifyIncidents = recorderFirst
@@ -379,7 +381,7 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
   });
 
   it('records one resolution when Step Functions retries a classify killed after its ending landed', async () => {
-    const { incidents, greenRuns, trigger, green, classify, resolvedEntries } = await setUp();
+    const { incidents, greenRuns, trigger, green, classify, resolvedEntries } = await failureWithGreenRun();
     await greenRuns.noteGreenRun(green.scope, green);
     const killed: IncidentStore = {
       ...incidents,
@@ -398,7 +400,7 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
   });
 
   it('records one resolution, classify\'s, when classify\'s write lands first, and does not call the green run delivered before the failure', async () => {
-    const { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries } = await setUp();
+    const { incidents, greenRuns, trigger, green, outcomeDeps, classify, resolvedEntries } = await failureWithGreenRun();
     await greenRuns.noteGreenRun(green.scope, green);
     const result = await classify(incidents);
     const { resolved } = await recordWorkflowRecovery(green, outcomeDeps);
@@ -423,13 +425,7 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
  */
 describe('classify\'s ending is not an earlier delivery\'s of the green run it read', () => {
   it('a redelivered recovery does no follow-ups on a failure classify recorded superseded by it', async () => {
-    const incidents = dynamoStore();
-    const greenRuns = createGreenRunNotes({ client: store.documents(), tableName: 'incidents' });
-    const github = createFakeGitHub();
-    const trigger = freshTrigger();
-    const scope = githubIncidentScope(trigger);
-    await incidents.create(incidentOf(trigger), scope);
-    const green = { scope, runId: trigger.workflowRun.id + 1, runAttempt: 1, runNumber: null, resolvedBy: `run ${trigger.workflowRun.id + 1}`, installationId: null, completedAt: new Date() };
+    const { incidents, greenRuns, github, trigger, green } = await failureWithGreenRun();
     const recoveryTargets = createRecoveryTargets({ client: store.documents(), tableName: 'incidents' });
     const logger = { info() {}, warn() {}, error() {} };
     // The recorder's first delivery: classify runs (and writes) between its listing and its write, then it is killed.
