@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Metafile, build } from 'esbuild';
-import { BUNDLE_ALIASES, CHARSET, type FunctionName, LEGAL_COMMENTS, MAX_BUNDLE_BYTES, PROJECT_ROOT, bundlingOptionsFor, functionEntry } from '../infra/constructs/guard-function.js';
+import { BUNDLE_ALIASES, CHARSET, type FunctionName, LEGAL_COMMENTS, MANGLED_PROPERTIES, MAX_BUNDLE_BYTES, PROJECT_ROOT, bundlingOptionsFor, functionEntry } from '../infra/constructs/guard-function.js';
 
 /** Where a bundle input's bytes are counted: its package under node_modules, else its folder (or the file itself). */
 function contributorOf(input: string, byFile: boolean): string {
@@ -47,6 +47,7 @@ async function measureBundle(name: FunctionName): Promise<Metafile['outputs'][st
     charset: CHARSET,
     legalComments: LEGAL_COMMENTS,
     alias: { ...BUNDLE_ALIASES },
+    mangleProps: MANGLED_PROPERTIES,
     external: options.externalModules,
     outfile: join(PROJECT_ROOT, 'cdk.out', 'bundle-sizes', name, 'index.mjs'),
     write: false,

@@ -106,6 +106,61 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   'toad-cache': './shared/github/no-lru-cache.ts',
 };
 
+/**
+ * Properties that only the log rule table (shared/logs/rules.ts) and the code reading its rules have, which esbuild
+ * renames to names of a character or two in the bundles (`--mangle-props`): spelled at each of ≈600 rules, they were
+ * ≈3 KB of every bundle with the extractor, and the rule lines keep their names as written. The renaming is the same
+ * throughout a bundle, so it is safe for a name that no data crossing the bundle's edge (JSON, DynamoDB items, events,
+ * the external packages) carries and that no code reads by a string (`rule['maxLines']`, `'lookback' in rule`, which
+ * esbuild leaves as written): test/infra/mangled-properties.test.ts checks that no bundled file outside
+ * {@link RULE_PROPERTY_READERS} names one, and that a bundled extractor answers as the sources do. The output's own
+ * fields (`keyLines`, `category`, `weight`) are not renamed.
+ */
+export const RULE_ONLY_PROPERTIES = [
+  'maxLines',
+  'lookback',
+  'categoryFrom',
+  'inFailureList',
+  'contAfter',
+  'statusOnly',
+  'confirmedBy',
+  'confirmedByNext',
+  'languageFrom',
+  'belowPick',
+  'underPick',
+  'headNext',
+  'farthest',
+  'nextLine',
+  'absorbsFromFirst',
+  'blankEnds',
+  'summarises',
+  'wrapsOutput',
+  'rereadHead',
+  'atLimit',
+  'causeOnce',
+  'keyFrom',
+  'tallyAbove',
+  'outdented',
+  'endsRun',
+  'interleaved',
+  'cont',
+] as const;
+
+/** The modules that may name a property of {@link RULE_ONLY_PROPERTIES}: the rules and the extractor that reads them. */
+export const RULE_PROPERTY_READERS: readonly string[] = [
+  'shared/logs/rules.ts',
+  'shared/logs/analyzer.ts',
+  'shared/logs/dispatch.ts',
+  'shared/logs/npm-output.ts',
+  'shared/logs/raw-continuation.ts',
+  'shared/logs/types.ts',
+  'shared/logs/predict.ts',
+  'shared/logs/redaction/private-key-filter.ts',
+];
+
+/** esbuild's `--mangle-props`: exactly the names of {@link RULE_ONLY_PROPERTIES}. */
+export const MANGLED_PROPERTIES = new RegExp(`^(?:${RULE_ONLY_PROPERTIES.join('|')})$`);
+
 /** The charset of the bundles' code (see {@link bundlingOptionsFor}). */
 export const CHARSET = 'utf8' as const;
 
@@ -153,8 +208,14 @@ export function bundlingOptionsFor(name: FunctionName) {
     // means the same; esbuild keeps regular expressions as written and still escapes what it must (lone surrogates,
     // U+2028/U+2029). An esbuild argument because aws-cdk-lib accepts `charset: Charset.UTF8` and never passes it on
     // (aws/aws-cdk#32649, still so in 2.276); test/infra/bundling.test.ts checks the synthesized bundles.
-    // `--alias`: the packages BUNDLE_ALIASES replaces.
-    esbuildArgs: { '--legal-comments': LEGAL_COMMENTS, '--charset': CHARSET, '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
+    // `--alias`: the packages BUNDLE_ALIASES replaces. `--mangle-props`: the rule table's own properties, short
+    // (RULE_ONLY_PROPERTIES).
+    esbuildArgs: {
+      '--legal-comments': LEGAL_COMMENTS,
+      '--charset': CHARSET,
+      '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`),
+      '--mangle-props': MANGLED_PROPERTIES.source,
+    },
     // Ship the SDK versions the code was tested with (Bedrock Converse, lib-dynamodb) instead of whatever
     // the runtime happens to include; only the credential chain's never-used fallbacks, the SSO token refresh's
     // client and, where nothing imports it at start, the event-stream serde stay outside.
