@@ -119,9 +119,9 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs.filter((input) => input.startsWith('node_modules/@aws-sdk/middleware-endpoint-discovery/dist-es/endpointDiscoveryMiddleware'))).toEqual([]);
   });
 
-  it('classify renames the rule table’s own properties, as synth passes `--mangle-props` to esbuild', () => {
-    // aws-cdk-lib hands esbuildArgs to the esbuild command line; a flag it dropped would leave every rule's
-    // `maxLines:` and `lookback:` in the bundle (test/infra/mangled-properties.test.ts checks what the renaming keeps).
+  it('classify renames the rule table’s own properties, as synth bundles it', () => {
+    // Synth bundles with esbuildOptionsFor (scripts/bundle-function.ts); without its `mangleProps` every rule's
+    // `maxLines:` and `lookback:` would be in the bundle (test/infra/mangled-properties.test.ts checks what the renaming keeps).
     const code = readFileSync(bundleOf('classify').path, 'utf8');
     for (const name of RULE_ONLY_PROPERTIES) expect(code, name).not.toMatch(new RegExp(String.raw`[{,.]${name}\b`));
     expect(code).toContain('"ctest.failed"');

@@ -4,47 +4,22 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  BUNDLE_ALIASES,
-  CHARSET,
-  PROJECT_ROOT,
-  RULE_ONLY_PROPERTIES,
-  RULE_PROPERTY_READERS,
-  bundlingOptionsFor,
-  functionEntry,
-} from '../../infra/constructs/guard-function.js';
+import { esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
+import { PROJECT_ROOT, RULE_ONLY_PROPERTIES, RULE_PROPERTY_READERS, functionEntry } from '../../infra/constructs/guard-function.js';
 import { analyzeLog } from '../../shared/logs/index.js';
 import { FUNCTION_NAMES } from './support.js';
 
 /**
  * The bundles rename the rule table's own properties (`--mangle-props`, RULE_ONLY_PROPERTIES). The renaming is the
  * same throughout a bundle, so what can go wrong is a name read by a string or carried by data from outside: these
- * build with the options synth passes (`bundlingOptionsFor`) and check both.
+ * build with the options synth uses (`esbuildOptionsFor`) and check both.
  */
 const outdir = mkdtempSync(join(tmpdir(), 'guard-mangled-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-/** esbuild's options for a bundle as synth builds it (infra/constructs/guard-function.ts), `entry` in place of a handler. */
-function esbuildOptionsLikeSynth(entry: string) {
-  const options = bundlingOptionsFor('classify');
-  const mangled = options.esbuildArgs['--mangle-props'] as string | undefined;
-  return {
-    entryPoints: [entry],
-    absWorkingDir: PROJECT_ROOT,
-    bundle: true,
-    platform: 'node' as const,
-    format: options.format,
-    target: options.target,
-    minify: options.minify,
-    mainFields: options.mainFields,
-    banner: { js: options.banner },
-    define: options.define,
-    charset: CHARSET,
-    alias: { ...BUNDLE_ALIASES },
-    external: options.externalModules,
-    ...(mangled === undefined ? {} : { mangleProps: new RegExp(mangled) }),
-    logLevel: 'error' as const,
-  };
+/** esbuild's options for a bundle as synth builds it (infra/constructs/function-bundle.ts), `entry` in place of a handler. */
+function esbuildOptionsLikeSynth(entry: string, outfile: string) {
+  return { ...esbuildOptionsFor('classify', outfile), entryPoints: [entry], logLevel: 'error' as const };
 }
 
 /** Every `.log` under test/fixtures: logs of many toolchains, so most rules' properties are read. */
@@ -55,7 +30,7 @@ function fixtureLogs(): string[] {
 
 describe('the rule table’s properties renamed in the bundles', () => {
   it('a bundled extractor carries none of their names and answers every fixture log as the sources do', async () => {
-    const result = await build({ ...esbuildOptionsLikeSynth(join(PROJECT_ROOT, 'shared', 'logs', 'index.ts')), write: false, outfile: join(outdir, 'logs.mjs') });
+    const result = await build({ ...esbuildOptionsLikeSynth(join(PROJECT_ROOT, 'shared', 'logs', 'index.ts'), join(outdir, 'logs.mjs')), write: false });
     const code = result.outputFiles.find((file) => file.path.endsWith('logs.mjs'))?.text ?? '';
     for (const name of RULE_ONLY_PROPERTIES) expect(code, name).not.toMatch(new RegExp(String.raw`[{,.]${name}\b`));
     writeFileSync(join(outdir, 'logs.mjs'), code);
@@ -73,7 +48,7 @@ describe('the rule table’s properties renamed in the bundles', () => {
     const named = new RegExp(String.raw`\b(?:${RULE_ONLY_PROPERTIES.join('|')})\b`);
     const strangers = new Set<string>();
     for (const name of FUNCTION_NAMES) {
-      const result = await build({ ...esbuildOptionsLikeSynth(functionEntry(name)), write: false, metafile: true, outfile: join(outdir, name, 'index.mjs') });
+      const result = await build({ ...esbuildOptionsLikeSynth(functionEntry(name), join(outdir, name, 'index.mjs')), write: false, metafile: true });
       for (const [path, output] of Object.entries(result.metafile.outputs)) {
         if (!path.endsWith('index.mjs')) continue;
         for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
