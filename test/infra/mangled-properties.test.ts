@@ -5,14 +5,14 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
-import { PROJECT_ROOT, RULE_ONLY_PROPERTIES, RULE_PROPERTY_READERS, functionEntry } from '../../infra/constructs/guard-function.js';
+import { PROJECT_ROOT, MANGLED_PROPERTY_NAMES, RULE_PROPERTY_READERS, functionEntry } from '../../infra/constructs/guard-function.js';
 import { analyzeLog } from '../../shared/logs/index.js';
 import { FUNCTION_NAMES } from './support.js';
 
 /**
- * The bundles rename the rule table's own properties (`--mangle-props`, RULE_ONLY_PROPERTIES). The renaming is the
- * same throughout a bundle, so what can go wrong is a name read by a string or carried by data from outside: these
- * build with the options synth uses (`esbuildOptionsFor`) and check both.
+ * The bundles rename the rule table's own properties and the log scanner's (`mangleProps`, MANGLED_PROPERTY_NAMES).
+ * The renaming is the same throughout a bundle, so what can go wrong is a name read by a string or carried by data
+ * from outside: these build with the options synth uses (`esbuildOptionsFor`) and check both.
  */
 const outdir = mkdtempSync(join(tmpdir(), 'guard-mangled-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -32,7 +32,7 @@ describe('the rule table’s properties renamed in the bundles', () => {
   it('a bundled extractor carries none of their names and answers every fixture log as the sources do', async () => {
     const result = await build({ ...esbuildOptionsLikeSynth(join(PROJECT_ROOT, 'shared', 'logs', 'index.ts'), join(outdir, 'logs.mjs')), write: false });
     const code = result.outputFiles.find((file) => file.path.endsWith('logs.mjs'))?.text ?? '';
-    for (const name of RULE_ONLY_PROPERTIES) expect(code, name).not.toMatch(new RegExp(String.raw`[{,.]${name}\b`));
+    for (const name of MANGLED_PROPERTY_NAMES) expect(code, name).not.toMatch(new RegExp(String.raw`[{,.]${name}\b`));
     writeFileSync(join(outdir, 'logs.mjs'), code);
     const bundled = (await import(pathToFileURL(join(outdir, 'logs.mjs')).href)) as { analyzeLog: typeof analyzeLog };
 
@@ -45,7 +45,7 @@ describe('the rule table’s properties renamed in the bundles', () => {
   });
 
   it('no bundled file outside the rules and the extractor names one of them', async () => {
-    const named = new RegExp(String.raw`\b(?:${RULE_ONLY_PROPERTIES.join('|')})\b`);
+    const named = new RegExp(String.raw`\b(?:${MANGLED_PROPERTY_NAMES.join('|')})\b`);
     const strangers = new Set<string>();
     for (const name of FUNCTION_NAMES) {
       const result = await build({ ...esbuildOptionsLikeSynth(functionEntry(name), join(outdir, name, 'index.mjs')), write: false, metafile: true });
