@@ -16,7 +16,7 @@ export const PACKAGE_JSON_FIELDS_READ = ['name', 'version'] as const;
 
 /**
  * Each SDK client imports its `package.json` for its version (`packageInfo.version`, the user agent's
- * `api/dynamodb#3.x`), and esbuild inlines the whole manifest: its dependencies, scripts and devDependencies, ≈2.3 KB
+ * `aws-sdk-js/3.x`), and esbuild inlines the whole manifest: its dependencies, scripts and devDependencies, ≈2.3 KB
  * of a client. This gives such an import only {@link PACKAGE_JSON_FIELDS_READ}, with the manifest's own values.
  */
 export const packageVersionsOnly: Plugin = {
