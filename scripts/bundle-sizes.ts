@@ -1,7 +1,7 @@
 /**
  * `npm run bundle:sizes [-- [--top N] [--files] [FUNCTION…]]`: each Lambda bundle's size against the bound
  * (MAX_BUNDLE_BYTES) and what fills it, largest first: by package and by project folder, or by file with `--files`.
- * Builds with the options synth uses (`bundlingOptionsFor`, infra/constructs/guard-function.ts) plus esbuild's
+ * Builds with the options synth uses (`esbuildOptionsFor`, infra/constructs/function-bundle.ts) plus esbuild's
  * metafile, in memory; the sizes are the `index.mjs` a deployment uploads. test/infra/bundling.test.ts enforces the
  * bound on the bundles synth itself writes; this is for finding what to take out when a bundle nears it.
  */
@@ -9,7 +9,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Metafile, build } from 'esbuild';
-import { BUNDLE_ALIASES, CHARSET, type FunctionName, LEGAL_COMMENTS, MAX_BUNDLE_BYTES, PROJECT_ROOT, bundlingOptionsFor, functionEntry } from '../infra/constructs/guard-function.js';
+import { esbuildOptionsFor } from '../infra/constructs/function-bundle.js';
+import { type FunctionName, MAX_BUNDLE_BYTES, PROJECT_ROOT } from '../infra/constructs/guard-function.js';
 
 /** Where a bundle input's bytes are counted: its package under node_modules, else its folder (or the file itself). */
 function contributorOf(input: string, byFile: boolean): string {
@@ -31,24 +32,8 @@ function contributions(output: Metafile['outputs'][string], byFile: boolean): Ar
 
 /** Builds one function as synth does and returns its `index.mjs` entry of the metafile. */
 async function measureBundle(name: FunctionName): Promise<Metafile['outputs'][string]> {
-  const options = bundlingOptionsFor(name);
   const result = await build({
-    entryPoints: [functionEntry(name)],
-    absWorkingDir: PROJECT_ROOT,
-    bundle: true,
-    platform: 'node',
-    format: options.format,
-    target: options.target,
-    minify: options.minify,
-    sourcemap: options.sourceMap,
-    mainFields: options.mainFields,
-    banner: { js: options.banner },
-    define: options.define,
-    charset: CHARSET,
-    legalComments: LEGAL_COMMENTS,
-    alias: { ...BUNDLE_ALIASES },
-    external: options.externalModules,
-    outfile: join(PROJECT_ROOT, 'cdk.out', 'bundle-sizes', name, 'index.mjs'),
+    ...esbuildOptionsFor(name, join(PROJECT_ROOT, 'cdk.out', 'bundle-sizes', name, 'index.mjs')),
     write: false,
     metafile: true,
     logLevel: 'error',

@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { CfnManagedPolicy, CfnPolicy, type CfnRole, type IGrantable, type IPrincipal, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -106,6 +107,70 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   'toad-cache': './shared/github/no-lru-cache.ts',
 };
 
+/**
+ * Properties that only the log rule table (shared/logs/rules.ts) and the code reading its rules have, which esbuild
+ * renames to names of a character or two in the bundles (`--mangle-props`): spelled at each of ≈600 rules, they were
+ * ≈3 KB of every bundle with the extractor, and the rule lines keep their names as written. The renaming is the same
+ * throughout a bundle, so it is safe for a name that no data crossing the bundle's edge (JSON, DynamoDB items, events,
+ * the external packages) carries and that no code reads by a string (`rule['maxLines']`, `'lookback' in rule`, which
+ * esbuild leaves as written): test/infra/mangled-properties.test.ts checks that no bundled file outside
+ * {@link RULE_PROPERTY_READERS} names one, and that a bundled extractor answers as the sources do. The output's own
+ * fields (`keyLines`, `category`, `weight`) are not renamed.
+ */
+export const RULE_ONLY_PROPERTIES = [
+  'maxLines',
+  'lookback',
+  'categoryFrom',
+  'inFailureList',
+  'contAfter',
+  'statusOnly',
+  'confirmedBy',
+  'confirmedByNext',
+  'languageFrom',
+  'belowPick',
+  'underPick',
+  'headNext',
+  'farthest',
+  'nextLine',
+  'absorbsFromFirst',
+  'blankEnds',
+  'summarises',
+  'wrapsOutput',
+  'rereadHead',
+  'atLimit',
+  'causeOnce',
+  'keyFrom',
+  'tallyAbove',
+  'outdented',
+  'endsRun',
+  'interleaved',
+  'cont',
+] as const;
+
+/** The modules that may name a property of {@link MANGLED_PROPERTY_NAMES}: the rules and the extractor that reads them. */
+export const RULE_PROPERTY_READERS: readonly string[] = [
+  'shared/logs/rules.ts',
+  'shared/logs/analyzer.ts',
+  'shared/logs/dispatch.ts',
+  'shared/logs/npm-output.ts',
+  'shared/logs/raw-continuation.ts',
+  'shared/logs/types.ts',
+  'shared/logs/predict.ts',
+  'shared/logs/redaction/private-key-filter.ts',
+];
+
+/**
+ * The log scanner's own fields and methods (shared/logs/analyzer.ts), long and read often: renamed as
+ * {@link RULE_ONLY_PROPERTIES} are, under the same checks (≈0.6 KB of classify).
+ */
+export const SCANNER_ONLY_PROPERTIES = ['headLine', 'headText', 'ringAt', 'quotePastLimit', 'stepHeaderLeft'] as const;
+
+/** Every property name the bundles rename. */
+export const MANGLED_PROPERTY_NAMES: readonly string[] = [...RULE_ONLY_PROPERTIES, ...SCANNER_ONLY_PROPERTIES];
+
+/** esbuild's `mangleProps`: exactly {@link MANGLED_PROPERTY_NAMES}. */
+export const MANGLED_PROPERTIES = new RegExp(`^(?:${MANGLED_PROPERTY_NAMES.join('|')})$`);
+
 /** The charset of the bundles' code (see {@link bundlingOptionsFor}). */
 export const CHARSET = 'utf8' as const;
 
@@ -132,8 +197,10 @@ export function functionEntry(name: FunctionName): string {
 }
 
 /**
- * How a function's code is bundled: minified ESM with a source map, by the local esbuild. One definition for synth
- * and for `npm run bundle:sizes` (scripts/bundle-sizes.ts), so the script measures the bundles AWS gets.
+ * How a function's code is bundled: minified ESM with a source map, by the local esbuild. The settings
+ * esbuildOptionsFor (function-bundle.ts) builds every bundle with, for synth and for `npm run bundle:sizes`
+ * (scripts/bundle-sizes.ts), so the script measures the bundles AWS gets. Spelled as aws-cdk-lib's NodejsFunction
+ * options, which bundled the functions until session 63.
  */
 export function bundlingOptionsFor(name: FunctionName) {
   return {
@@ -145,23 +212,36 @@ export function bundlingOptionsFor(name: FunctionName) {
     mainFields: ['module', 'main'],
     banner: CREATE_REQUIRE_BANNER,
     define: { ...bundleDefines() },
-    // The bundled packages' license comments (and the coverage hints some mark @preserve) go to index.mjs.LEGAL.txt
-    // in the same asset, shipped with the code, instead of ~1.9 KB at the end of every bundle a cold start parses.
-    // `--charset=utf8`: non-ASCII characters in strings as themselves, not esbuild's default `\uXXXX` (6 bytes for
-    // what UTF-8 says in 2 or 3): the translated advice, redaction and injection tables (Cyrillic, Greek, typographic
-    // punctuation) are ≈0.5 KB of escapes in the largest bundles. Node reads an `.mjs` as UTF-8 either way, so the code
-    // means the same; esbuild keeps regular expressions as written and still escapes what it must (lone surrogates,
-    // U+2028/U+2029). An esbuild argument because aws-cdk-lib accepts `charset: Charset.UTF8` and never passes it on
-    // (aws/aws-cdk#32649, still so in 2.276); test/infra/bundling.test.ts checks the synthesized bundles.
-    // `--alias`: the packages BUNDLE_ALIASES replaces.
-    esbuildArgs: { '--legal-comments': LEGAL_COMMENTS, '--charset': CHARSET, '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
+    // esbuildOptionsFor adds: the bundled packages' license comments (and the coverage hints some mark @preserve)
+    // to index.mjs.LEGAL.txt in the same asset, shipped with the code, instead of ~1.9 KB at the end of every bundle a
+    // cold start parses (LEGAL_COMMENTS); `charset: 'utf8'` (CHARSET): non-ASCII characters in strings as themselves,
+    // not esbuild's default `\uXXXX` (6 bytes for what UTF-8 says in 2 or 3): the translated advice, redaction and
+    // injection tables (Cyrillic, Greek, typographic punctuation) are ≈0.5 KB of escapes in the largest bundles. Node
+    // reads an `.mjs` as UTF-8 either way, so the code means the same; esbuild keeps regular expressions as written
+    // and still escapes what it must (lone surrogates, U+2028/U+2029); test/infra/bundling.test.ts checks the
+    // synthesized bundles. And the aliases (BUNDLE_ALIASES) and the renamed properties (RULE_ONLY_PROPERTIES).
     // Ship the SDK versions the code was tested with (Bedrock Converse, lib-dynamodb) instead of whatever
     // the runtime happens to include; only the credential chain's never-used fallbacks, the SSO token refresh's
     // client and, where nothing imports it at start, the event-stream serde stay outside.
     bundleAwsSDK: true,
     externalModules: [...CREDENTIAL_CHAIN_FALLBACKS, SSO_TOKEN_CLIENTS, ...(EVENT_STREAM_SERDE_AT_START.has(name) ? [] : [EVENT_STREAM_SERDE])],
-    forceDockerBundling: false,
   } satisfies BundlingOptions;
+}
+
+/**
+ * Bundles function `name` into `outputDir` for its asset: scripts/bundle-function.ts under tsx, in a process of its
+ * own (CDK asks for the asset synchronously; esbuild's plugins need its asynchronous API). True, as CDK's local
+ * bundling expects, or the build's error.
+ */
+export function bundleFunction(name: FunctionName, outputDir: string): boolean {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'bundle-function.ts'), name, outputDir], {
+    cwd: PROJECT_ROOT,
+    // Synth's stdout is the CDK CLI's; esbuild's warnings go to stderr with the rest of synth's diagnostics.
+    stdio: ['ignore', process.stderr, 'inherit'],
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`bundling ${name} failed (exit ${result.status ?? result.signal})`);
+  return true;
 }
 
 export interface GuardFunctionProps {
@@ -252,10 +332,6 @@ export class GuardFunction extends Construct implements IGrantable {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: functionEntry(props.name),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -270,7 +346,19 @@ export class GuardFunction extends Construct implements IGrantable {
         NODE_OPTIONS: '--enable-source-maps',
         ...definedOnly(props.environment ?? {}),
       },
-      bundling: bundlingOptionsFor(props.name),
+      // Bundled by esbuild's API (esbuildOptionsFor), run by scripts/bundle-function.ts: aws-cdk-lib's own bundling
+      // runs esbuild's command line, which takes no plugin. The asset is hashed by its output, as NodejsFunction's is.
+      code: Code.fromAsset(PROJECT_ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          image: Runtime.NODEJS_22_X.bundlingImage,
+          local: { tryBundle: (outputDir) => bundleFunction(props.name, outputDir) },
+          // CDK keeps one bundle per source path and bundling options within a synth: the function's name among
+          // them, or every function would get the first one's bundle (the project root is every asset's source).
+          environment: { GUARD_FUNCTION: props.name },
+        },
+      }),
+      handler: 'index.handler',
     });
 
     // Active tracing, with X-Ray's grant in a policy of its own (not through `tracing: Tracing.ACTIVE`, which puts it

@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
-import { CREATE_REQUIRE_BANNER, EVENT_STREAM_SERDE, EVENT_STREAM_SERDE_AT_START, MAX_BUNDLE_BYTES, PROJECT_ROOT, SSO_TOKEN_CLIENTS } from '../../infra/constructs/guard-function.js';
+import { CREATE_REQUIRE_BANNER, EVENT_STREAM_SERDE, EVENT_STREAM_SERDE_AT_START, MAX_BUNDLE_BYTES, PROJECT_ROOT, MANGLED_PROPERTY_NAMES, SSO_TOKEN_CLIENTS } from '../../infra/constructs/guard-function.js';
 import { FUNCTION_NAMES, functionLogicalId } from './support.js';
 import { TEST_APP_ID, testAppKeys } from '../support/app-keys.js';
 
@@ -117,6 +117,14 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(inputs.filter((input) => /^node_modules\/(?:mnemonist|obliterator|@aws-sdk\/endpoint-cache)\//.test(input))).toEqual([]);
     expect(inputs).toContain('shared/stores/no-endpoint-cache.ts');
     expect(inputs.filter((input) => input.startsWith('node_modules/@aws-sdk/middleware-endpoint-discovery/dist-es/endpointDiscoveryMiddleware'))).toEqual([]);
+  });
+
+  it('classify renames the rule table’s own properties, as synth bundles it', () => {
+    // Synth bundles with esbuildOptionsFor (scripts/bundle-function.ts); without its `mangleProps` every rule's
+    // `maxLines:` and `lookback:` would be in the bundle (test/infra/mangled-properties.test.ts checks what the renaming keeps).
+    const code = readFileSync(bundleOf('classify').path, 'utf8');
+    for (const name of MANGLED_PROPERTY_NAMES) expect(code, name).not.toMatch(new RegExp(String.raw`[{,.]${name}\b`));
+    expect(code).toContain('"ctest.failed"');
   });
 
   it('ingest-github verifies signatures with @octokit/webhooks-methods, without the Webhooks class around it', () => {

@@ -1,0 +1,62 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
+import { PROJECT_ROOT, MANGLED_PROPERTY_NAMES, RULE_PROPERTY_READERS, functionEntry } from '../../infra/constructs/guard-function.js';
+import { analyzeLog } from '../../shared/logs/index.js';
+import { FUNCTION_NAMES } from './support.js';
+
+/**
+ * The bundles rename the rule table's own properties and the log scanner's (`mangleProps`, MANGLED_PROPERTY_NAMES).
+ * The renaming is the same throughout a bundle, so what can go wrong is a name read by a string or carried by data
+ * from outside: these build with the options synth uses (`esbuildOptionsFor`) and check both.
+ */
+const outdir = mkdtempSync(join(tmpdir(), 'guard-mangled-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** esbuild's options for a bundle as synth builds it (infra/constructs/function-bundle.ts), `entry` in place of a handler. */
+function esbuildOptionsLikeSynth(entry: string, outfile: string) {
+  return { ...esbuildOptionsFor('classify', outfile), entryPoints: [entry], logLevel: 'error' as const };
+}
+
+/** Every `.log` under test/fixtures: logs of many toolchains, so most rules' properties are read. */
+function fixtureLogs(): string[] {
+  const root = join(PROJECT_ROOT, 'test', 'fixtures');
+  return (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[]).filter((path) => path.endsWith('.log')).sort().map((path) => join(root, path));
+}
+
+describe('the rule table’s properties renamed in the bundles', () => {
+  it('a bundled extractor carries none of their names and answers every fixture log as the sources do', async () => {
+    const result = await build({ ...esbuildOptionsLikeSynth(join(PROJECT_ROOT, 'shared', 'logs', 'index.ts'), join(outdir, 'logs.mjs')), write: false });
+    const code = result.outputFiles.find((file) => file.path.endsWith('logs.mjs'))?.text ?? '';
+    for (const name of MANGLED_PROPERTY_NAMES) expect(code, name).not.toMatch(new RegExp(String.raw`[{,.]${name}\b`));
+    writeFileSync(join(outdir, 'logs.mjs'), code);
+    const bundled = (await import(pathToFileURL(join(outdir, 'logs.mjs')).href)) as { analyzeLog: typeof analyzeLog };
+
+    const logs = fixtureLogs();
+    expect(logs.length).toBeGreaterThan(100);
+    for (const path of logs) {
+      const text = readFileSync(path);
+      expect(JSON.stringify(await bundled.analyzeLog(text)), path).toBe(JSON.stringify(await analyzeLog(text)));
+    }
+  });
+
+  it('no bundled file outside the rules and the extractor names one of them', async () => {
+    const named = new RegExp(String.raw`\b(?:${MANGLED_PROPERTY_NAMES.join('|')})\b`);
+    const strangers = new Set<string>();
+    for (const name of FUNCTION_NAMES) {
+      const result = await build({ ...esbuildOptionsLikeSynth(functionEntry(name), join(outdir, name, 'index.mjs')), write: false, metafile: true });
+      for (const [path, output] of Object.entries(result.metafile.outputs)) {
+        if (!path.endsWith('index.mjs')) continue;
+        for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+          if (bytesInOutput === 0 || RULE_PROPERTY_READERS.includes(input) || strangers.has(input)) continue;
+          if (named.test(readFileSync(join(PROJECT_ROOT, input), 'utf8'))) strangers.add(input);
+        }
+      }
+    }
+    expect([...strangers]).toEqual([]);
+  });
+});
