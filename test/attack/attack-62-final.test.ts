@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../shared/logs/index.js';
 import { analyzedBothWays, restoreFastPaths } from '../support/fast-paths.js';
+import { BASH_PIPEFAIL_SHELL, ghaStep } from '../support/gha-step.js';
 
 // Session 62's final attack on perf62b (gh's layout on the line filter) and gaps62b (infra.killed's bare-pid line,
 // exit.timeout-kill), merged on attack62c.
@@ -52,15 +53,7 @@ describe("`timeout`'s KILL options are timeout's own, before its duration, not t
   // (pytest's keyword filter, make's keep-going). A command the kernel SIGKILLs under a TERM-only timeout makes
   // timeout raise the same SIGKILL on itself, so bash names timeout killed, and exit 137.
   const step = (script: readonly string[], report: readonly string[]): string =>
-    [
-      `##[group]Run ${script[0]}`,
-      ...script,
-      'shell: /usr/bin/bash --noprofile --norc -eo pipefail {0}',
-      '##[endgroup]',
-      'start',
-      ...report,
-      '##[error]Process completed with exit code 137.',
-    ].join('\n');
+    ghaStep(script, ['start', ...report], { exitCode: 137, shell: BASH_PIPEFAIL_SHELL }).join('\n');
 
   it.each([
     ['timeout 20m pytest -k "not slow" tests/', '/home/runner/work/_temp/a1b2.sh: line 2:  7578 Killed                  timeout 20m pytest -k "not slow" tests/'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../../shared/logs/index.js';
-import { ghaStep } from '../../support/gha-step.js';
+import { BASH_PIPEFAIL_SHELL, ghaStep } from '../../support/gha-step.js';
 
 // Session 62b: the known gaps session 62 left, each with a row where another tool's ordinary output near the new shape
 // still reads as before (no attacker reviews this round).
@@ -67,16 +67,7 @@ describe('exit 137 from `timeout -s KILL` later in a pipeline: bash names it on 
   // step with `shell: bash` runs): a pipeline's report puts each later command on a line of its own, its pid, its
   // status and `| command`.
   const step = (command: string, report: readonly string[]): string =>
-    [
-      '##[group]Run echo start',
-      'echo start',
-      command,
-      'shell: /usr/bin/bash --noprofile --norc -eo pipefail {0}',
-      '##[endgroup]',
-      'start',
-      ...report,
-      '##[error]Process completed with exit code 137.',
-    ].join('\n');
+    ghaStep(['echo start', command], ['start', ...report], { exitCode: 137, shell: BASH_PIPEFAIL_SHELL }).join('\n');
 
   it.each([
     ['yes | timeout -s KILL 1 sleep 5', ['/home/runner/work/_temp/a1b2.sh: line 2: 28060 Broken pipe             yes', '     28061 Killed                  | timeout -s KILL 1 sleep 5']],
