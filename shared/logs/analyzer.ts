@@ -54,6 +54,7 @@ import {
   readPastLearntName,
   rememberWalk,
   ruleAtMatches,
+  ruleMatchesText,
   scanLine,
   startLine,
   testRuleAt,
@@ -194,12 +195,16 @@ interface Block {
   hunkNew: number;
 }
 
-/** Rules whose headline opens a closing report (see {@link Rule.closing}). */
-const CLOSING_RULES: readonly Rule[] = CASCADE_RULES.filter((rule) => rule.closing !== undefined);
+/** Dispatch positions of the rules whose headline opens a closing report (see {@link Rule.closing}). */
+const CLOSING_POSITIONS: readonly number[] = CASCADE_RULES.flatMap((rule, i) => (rule.closing === undefined ? [] : [CASCADE_AT + i]));
 
-/** The closing report a line another rule took opens, if it is one's headline. */
+/**
+ * The closing report a line another rule took opens, if it is one's headline. Asked of every opened block: the
+ * literal index rules most of them out for the line it read (in a log of 200,000 distinct compiler errors, ~3 % of
+ * the analysis was these six expressions).
+ */
 function closingRuleOf(text: string): Rule['closing'] {
-  for (const rule of CLOSING_RULES) if (rule.re.test(text)) return rule.closing;
+  for (const at of CLOSING_POSITIONS) if (ruleMatchesText(at, text)) return (CASCADE_RULES[at - CASCADE_AT] as Rule).closing;
   return undefined;
 }
 

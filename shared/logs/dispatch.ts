@@ -86,6 +86,7 @@ export function scanLine(text: string): void {
     index = built ??= buildIndex();
     startMemo(index);
   }
+  markedText = text;
   const slot = shapeSlot;
   if (slot !== -1 && text === loadedText) {
     if (marksClass === shapeClass) return;
@@ -103,6 +104,18 @@ export function scanLine(text: string): void {
   index.scan(text);
   marksClass = 0;
   unshaped();
+}
+
+/** The text the index's marks are of: the line {@link scanLine} last read (its marks are its shape class's, alike). */
+let markedText: string | null = null;
+
+/**
+ * `rule.re.test(text)` for the rule at dispatch position `at`, of the line {@link scanLine} last read or of any other
+ * text: the index rules the rule out only for that line, the one its marks are of. Not the memo's answer: the walk
+ * may have asked this position about a part of the line (past a prefix or an annotation), not about `text`.
+ */
+export function ruleMatchesText(at: number, text: string): boolean {
+  return (index === null || text !== markedText || index.may(at)) && (TABLE[at] as Rule).re.test(text);
 }
 
 /** After {@link scanLine}: may this line start a block? Exactly `PREFILTER_START_RE || PREFILTER_RE`. */

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sameShape } from '../../../shared/logs/fingerprint.js';
 import { INDEX_EXPRESSIONS } from '../../../shared/logs/dispatch.js';
@@ -12,25 +11,9 @@ import { CASCADE_RULES, FAILURE_LIST_RE, GENERIC_RULES, NOISE_RE, PREFILTER_RE, 
 import { cleanLine } from '../../../shared/logs/reader.js';
 import { datasetsLocation } from '../../../scripts/datasets.js';
 import { seededRandom } from '../../support/random.js';
+import { sampleLines } from '../../support/sample-lines.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../../..');
 const EXPRESSIONS = [...[...RULES, ...CASCADE_RULES, ...GENERIC_RULES].map((r) => r.re), NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, WARNING_RE, FAILURE_LIST_RE, WRAPPER_RE];
-
-/** Every sample line the project has: the event logs and the string literals of the log tests (real-shaped excerpts). */
-function sampleLines(): string[] {
-  const out: string[] = [];
-  const logs = join(ROOT, 'events', 'logs');
-  for (const f of readdirSync(logs)) out.push(...readFileSync(join(logs, f), 'utf8').split('\n').map(cleanLine));
-  for (const f of readdirSync(HERE)) {
-    if (!f.endsWith('.test.ts')) continue;
-    for (const m of readFileSync(join(HERE, f), 'utf8').matchAll(/'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g)) {
-      const text = (m[1] ?? m[2] ?? m[3] ?? '').replace(/\\n/g, '\n').replace(/\\(.)/g, '$1');
-      out.push(...text.split('\n'));
-    }
-  }
-  return out;
-}
 
 describe('requiredLiterals', () => {
   it('names the text every match must contain, case-folded', () => {
