@@ -19,7 +19,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileByteDfas, encodeByteDfaSet } from '../shared/logs/byte-dfa.js';
 import { digitBlindFlags, INDEX_EXPRESSIONS, memoExpressions, memoExpressionsKey, SCANNER_TRIGGERS } from '../shared/logs/dispatch.js';
-import { expressionsKey, readLiterals } from '../shared/logs/literal-index.js';
+import { expressionsKey, LITERAL_PREFIX_CHARS, readLiterals } from '../shared/logs/literal-index.js';
 import { lineFilterSpecs, specsKey } from '../shared/logs/line-filter.js';
 import { blockQuestions, blockQuestionsKey, blockSpecs } from '../shared/logs/raw-continuation.js';
 import { LINE_PATTERN_EXPRESSIONS } from '../shared/logs/redaction/pattern-gate.js';
@@ -50,10 +50,10 @@ export async function generatedModule(): Promise<string> {
   const shapeWasm = Buffer.from(await compileWat(SHAPE_WAT_PATH)).toString('base64');
   const specs = lineFilterSpecs(SCANNER_TRIGGERS);
   const tables = storeData(specsKey(specs), encodeByteDfaSet(compileByteDfas(specs)));
-  const literals = storeData(expressionsKey(INDEX_EXPRESSIONS), Buffer.from(JSON.stringify(readLiterals(INDEX_EXPRESSIONS))));
+  const literals = storeData(expressionsKey(INDEX_EXPRESSIONS), Buffer.from(JSON.stringify(readLiterals(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS))));
   const redactionLiterals = storeData(
     expressionsKey(LINE_PATTERN_EXPRESSIONS),
-    Buffer.from(JSON.stringify(readLiterals(LINE_PATTERN_EXPRESSIONS))),
+    Buffer.from(JSON.stringify(readLiterals(LINE_PATTERN_EXPRESSIONS, LITERAL_PREFIX_CHARS))),
   );
   const memo = memoExpressions();
   const blind = storeData(memoExpressionsKey(memo), digitBlindFlags(memo));
@@ -74,7 +74,7 @@ export async function generatedModule(): Promise<string> {
     `  data: '${tables.data}',`,
     '};',
     '',
-    '/** The required literals of the literal index\'s expressions (`readLiterals`), compressed JSON, and the key of those expressions. */',
+    '/** The required literals of the literal index\'s expressions as it keeps them (`readLiterals`, cut), compressed JSON, and the key of those expressions. */',
     'export const LITERAL_INDEX_LITERALS = {',
     `  key: '${literals.key}',`,
     `  size: ${literals.size},`,

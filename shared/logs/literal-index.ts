@@ -75,8 +75,7 @@ function literalTargets(known: KnownLiterals, maxLength: number, always: Uint8Ar
       return;
     }
     for (const whole of lits) {
-      let lit = (isLowSurrogate(whole.charCodeAt(0)) ? whole.slice(1) : whole).slice(0, maxLength);
-      if (lit.length > 0 && isHighSurrogate(lit.charCodeAt(lit.length - 1))) lit = lit.slice(0, -1);
+      let lit = keptLiteral(whole, maxLength);
       if (lit === '') {
         always[index] = 1;
         continue;
@@ -90,6 +89,12 @@ function literalTargets(known: KnownLiterals, maxLength: number, always: Uint8Ar
   return targets;
 }
 
+/** The part of literal `whole` an index cutting literals to `maxLength` characters looks for ('' for none). */
+function keptLiteral(whole: string, maxLength: number): string {
+  const lit = (isLowSurrogate(whole.charCodeAt(0)) ? whole.slice(1) : whole).slice(0, maxLength);
+  return lit.length > 0 && isHighSurrogate(lit.charCodeAt(lit.length - 1)) ? lit.slice(0, -1) : lit;
+}
+
 /** `requiredLiterals` of each expression, in order (null: none), as the generated module stores them. */
 export type KnownLiterals = ReadonlyArray<readonly string[] | null>;
 
@@ -98,9 +103,18 @@ function literalsOf(re: RegExp): string[] | null {
   return lits ? [...lits] : null;
 }
 
-/** Reads every expression's required literals (what `npm run build:line-filter` stores). */
-export function readLiterals(expressions: readonly RegExp[]): KnownLiterals {
-  return expressions.map(literalsOf);
+/**
+ * Reads every expression's required literals. With `maxLength` (what `npm run build:line-filter` stores), each as an
+ * index cutting literals to that many characters keeps it, once: the same index, from a third of the bytes. A literal
+ * whose cut would be cut again differently (a lone surrogate at both ends) is kept whole.
+ */
+export function readLiterals(expressions: readonly RegExp[], maxLength?: number): KnownLiterals {
+  const read = expressions.map(literalsOf);
+  if (maxLength === undefined) return read;
+  return read.map((lits) => lits && [...new Set(lits.map((whole) => {
+    const kept = keptLiteral(whole, maxLength);
+    return keptLiteral(kept, maxLength) === kept ? kept : whole;
+  }))]);
 }
 
 /** Names a list of expressions: stored literals are used only for exactly the expressions they were read from. */

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sameShape } from '../../../shared/logs/fingerprint.js';
 import { INDEX_EXPRESSIONS } from '../../../shared/logs/dispatch.js';
-import { LITERAL_INDEX_LITERALS } from '../../../shared/logs/line-filter.generated.js';
-import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, readLiterals } from '../../../shared/logs/literal-index.js';
+import { LITERAL_INDEX_LITERALS, REDACTION_PATTERN_LITERALS } from '../../../shared/logs/line-filter.generated.js';
+import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, readLiterals, type KnownLiterals } from '../../../shared/logs/literal-index.js';
 import { requiredLiterals } from '../../../shared/logs/literals.js';
+import { LINE_PATTERN_EXPRESSIONS } from '../../../shared/logs/redaction/pattern-gate.js';
 import { storedData } from '../../../shared/logs/stored.js';
 import { CASCADE_RULES, FAILURE_LIST_RE, GENERIC_RULES, NOISE_RE, PREFILTER_RE, PREFILTER_START_RE, RULES, WARNING_RE, WRAPPER_RE } from '../../../shared/logs/rules.js';
 import { cleanLine } from '../../../shared/logs/reader.js';
@@ -187,22 +188,52 @@ describe('LiteralIndex passes', () => {
 });
 
 describe('stored literals', () => {
-  it('are those the expressions read to, for exactly the analyzer\'s expressions', () => {
+  const storedLiterals = (): KnownLiterals => JSON.parse((storedData(LITERAL_INDEX_LITERALS, LITERAL_INDEX_LITERALS.key) as Buffer).toString('utf8')) as KnownLiterals;
+
+  it('are those the expressions read to, cut as the index keeps them, for exactly the analyzer\'s expressions', () => {
     expect(LITERAL_INDEX_LITERALS.key).toBe(expressionsKey(INDEX_EXPRESSIONS));
-    expect(JSON.parse((storedData(LITERAL_INDEX_LITERALS, LITERAL_INDEX_LITERALS.key) as Buffer).toString('utf8'))).toEqual(readLiterals(INDEX_EXPRESSIONS));
+    expect(storedLiterals()).toEqual(readLiterals(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS));
     expect(expressionsKey([...INDEX_EXPRESSIONS.slice(1), /other/])).not.toBe(LITERAL_INDEX_LITERALS.key);
     expect(expressionsKey([...INDEX_EXPRESSIONS.slice(0, -1), new RegExp(INDEX_EXPRESSIONS.at(-1)?.source ?? '', 'i')])).not.toBe(LITERAL_INDEX_LITERALS.key);
   });
 
+  it('of the redaction\'s line patterns are those they read to, cut as the index keeps them', () => {
+    expect(REDACTION_PATTERN_LITERALS.key).toBe(expressionsKey(LINE_PATTERN_EXPRESSIONS));
+    expect(JSON.parse((storedData(REDACTION_PATTERN_LITERALS, REDACTION_PATTERN_LITERALS.key) as Buffer).toString('utf8'))).toEqual(readLiterals(LINE_PATTERN_EXPRESSIONS, LITERAL_PREFIX_CHARS));
+  });
+
   it('build the same index as reading the expressions', () => {
     const read = new LiteralIndex(INDEX_EXPRESSIONS);
-    const stored = new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', readLiterals(INDEX_EXPRESSIONS));
+    const stored = new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', storedLiterals());
+    const readByShape = new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', undefined, 'shape');
+    const storedByShape = new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', storedLiterals(), 'shape');
     for (const text of sampleLines()) {
-      read.scan(text);
-      stored.scan(text);
+      for (const index of [read, stored, readByShape, storedByShape]) index.scan(text);
       expect([...stored.candidates()]).toEqual([...read.candidates()]);
+      expect([...storedByShape.candidates()]).toEqual([...readByShape.candidates()]);
     }
     expect(() => new LiteralIndex(INDEX_EXPRESSIONS, LITERAL_PREFIX_CHARS, 'wasm', [])).toThrow(/another list/);
+  });
+});
+
+describe('readLiterals cut to a length', () => {
+  it('builds the index the whole literals build, at any length, lone surrogates at a literal\'s ends included', () => {
+    const halves = [/\uDE00\uDE00x/, /ab\uD83D\uD83D/, /\uDE00 fail/, /[😀]x/, /😀 fail/];
+    const expressions = [...EXPRESSIONS, ...halves];
+    const lines = [...sampleLines(), 'ax', 'k😀SK', '😀x', '😀 fail', 'ab😀', 'ab\uD83D\uD83D', '\uDE00\uDE00x'];
+    const wrong: string[] = [];
+    for (const length of [2, 5, LITERAL_PREFIX_CHARS]) {
+      const whole = new LiteralIndex(expressions, length, 'js');
+      const cut = new LiteralIndex(expressions, length, 'js', readLiterals(expressions, length));
+      for (const text of lines) {
+        whole.scan(text);
+        cut.scan(text);
+        if (differences(expressions.map((_, i) => cut.may(i)), expressions.map((_, i) => whole.may(i))) !== '') wrong.push(`${length}: ${JSON.stringify(text)}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(readLiterals([/\uDE00\uDE00x/], 8)).toEqual([['\uDE00\uDE00x']]);
+    expect(readLiterals([/Traceback \(most recent call last\):|traceback!/], 8)).toEqual([['tracebac']]);
   });
 });
 
