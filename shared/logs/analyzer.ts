@@ -47,6 +47,8 @@ import {
   isWarning,
   knownWalk,
   linePrefixLength,
+  mayBeWrapper,
+  mayHoldPathHint,
   lineShape,
   opensFailureList,
   passesPrefilter,
@@ -163,6 +165,12 @@ interface Block {
   /** The head only reports an exit status or a wrapped command's failure: boilerplate whatever its rule. */
   wrapper: boolean;
   /**
+   * The line the block opened on, where the literal index read it and found no literal of `WRAPPER_RE` (of
+   * `PATH_HINT_RE`, fingerprint.ts) in it, else null: while the head is that text, the expression need not be asked.
+   */
+  wrapperFreeHead: string | null;
+  pathFreeHead: string | null;
+  /**
    * The last line added (not clipped: only compared, never kept beyond the next line). Only a rule with `contAfter`
    * reads it, and such a block takes no line as raw bytes, so it is always the last line's text.
    */
@@ -220,6 +228,8 @@ function newBlock(
   section: Section,
   afterJobEnd: boolean,
   annotated: boolean,
+  wrapperFreeHead: string | null,
+  pathFreeHead: string | null,
 ): Block {
   return {
     rule,
@@ -255,6 +265,8 @@ function newBlock(
     pickText: '',
     inBaseline: false,
     wrapper: false,
+    wrapperFreeHead,
+    pathFreeHead,
     lastText: '',
     quoted: '',
     inMessage: false,
@@ -281,7 +293,7 @@ function newBlock(
  */
 let blockFieldsWritten = false;
 function writeBlockFieldsOnce(section: Section): void {
-  const block = newBlock(FALLBACK_RULE, 1, '', '', 0, 1, 0, section, false, false);
+  const block = newBlock(FALLBACK_RULE, 1, '', '', 0, 1, 0, section, false, false, null, null);
   block.headLine = 2;
   block.headText = 'x';
   block.headShape = 1;
@@ -1477,7 +1489,10 @@ export class LogScanner {
     // A look-back `when` limits to some of the rule's headlines (cfn-lint's under ruff.diagnostic) reads the line past the prefix.
     let startLine = rule.lookback && (rule.lookback.when === undefined || rule.lookback.when.test(text.slice(prefix))) ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
     if (rule.hunks === true && this.scriptEchoes.length > 0 && taskPrefix === '') startLine = this.echoedAbove(startLine);
-    const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
+    const block = newBlock(
+      rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated,
+      mayBeWrapper(text) ? null : text, mayHoldPathHint(text) ? null : text,
+    );
     if (rule.lookback?.heading !== undefined) block.headingLine = this.headingAbove(rule.lookback.heading, startLine, taskPrefix);
     if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
@@ -1899,7 +1914,7 @@ export class LogScanner {
     const quotes = !picked && block.tailLines !== null;
     // Facts not built yet (see below) keep no answer: a head of their shape asks again once, after they are. Nor an
     // annotation's copy: its facts are of the text past `##[error]`, which WRAPPER_RE's anchors do not read alike.
-    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (((asRepeat ? null : facts) ?? ({} as HeadFacts)).wrapper ??= WRAPPER_RE.test(block.headText));
+    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (((asRepeat ? null : facts) ?? ({} as HeadFacts)).wrapper ??= block.headText !== block.wrapperFreeHead && WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
     if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;
@@ -1916,7 +1931,7 @@ export class LogScanner {
       !facts &&
       this.pruned &&
       (block.section.keptByRankClass.get(this.rankClass(block)) ?? 0) >= MAX_BLOCKS &&
-      templateHoldsWordOutside(headText, (this.keptWords ??= new Set([...this.byKey.keys()].flatMap(wordsOf))))
+      templateHoldsWordOutside(headText, (this.keptWords ??= new Set([...this.byKey.keys()].flatMap(wordsOf))), headText === block.pathFreeHead)
     ) {
       return;
     }

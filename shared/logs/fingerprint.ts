@@ -79,7 +79,7 @@ export const MASKS: readonly Mask[] = [
  * a backslash): one test for all of them, built from the masks' own lists. Tokens end in `>` or `/`, and those
  * ending in `/` replaced text ending in `/`, so masking cannot make one.
  */
-const PATH_HINT_RE = new RegExp(
+export const PATH_HINT_RE = new RegExp(
   MASKS.filter((m) => (m.facts & PATH) !== 0)
     .flatMap((m) => m.anyOf)
     .map((literal) => literal.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
@@ -278,11 +278,12 @@ export function wordsOf(template: string): string[] {
  * Whether {@link normalizeLine}`(text)` surely holds a word (see {@link wordsOf}) that `words` does not, told without
  * building it: a word no mask can take stays in the template as it is, and a whole word there too (every token starts
  * and ends with a character that is not `\w`). False when the line holds a path prefix (the path masks take any
- * character) or when each such word is in `words`.
+ * character) or when each such word is in `words`. `noPathHint`: the caller knows that `text` holds none (the
+ * literal index read it); stripping codes can join one, so the stripped text is still asked when it differs.
  */
-export function templateHoldsWordOutside(text: string, words: ReadonlySet<string>): boolean {
+export function templateHoldsWordOutside(text: string, words: ReadonlySet<string>, noPathHint = false): boolean {
   const out = stripAnsi(text);
-  if (PATH_HINT_RE.test(out)) return false;
+  if ((!noPathHint || out !== text) && PATH_HINT_RE.test(out)) return false;
   // Word by word, to stop at the first one outside (most heads of an error-dense log have one early), instead of
   // matching them all first: 9.17 -> 8.73 G instructions on errors-words-30 (docs/performance.md, session 63).
   UNMASKABLE_WORD_RE.lastIndex = 0;
