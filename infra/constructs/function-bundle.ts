@@ -2,7 +2,7 @@
  * How a function's code is bundled, as esbuild's own options: one definition for synth (through
  * scripts/bundle-function.ts, which {@link GuardFunction} runs for each function's asset), `npm run bundle:sizes` and
  * the tests that build a bundle. It runs esbuild's API, not its command line as aws-cdk-lib's NodejsFunction does,
- * because {@link packageVersionsOnly} is a plugin, which only the API takes.
+ * because {@link packageVersionsOnly} and {@link nativeSha256Only} are plugins, which only the API takes.
  */
 import { readFile } from 'node:fs/promises';
 import type { BuildOptions, Plugin } from 'esbuild';
@@ -30,6 +30,25 @@ export const packageVersionsOnly: Plugin = {
   },
 };
 
+/** The pure-JavaScript SHA-256 of `@smithy/core` (its `checksum` submodule's `Sha256Js`), by its path under node_modules. */
+export const SHA256_JS = /(?:^|[\\/])node_modules[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Js\.js$/;
+
+/**
+ * The SDK signs every request with `Sha256Node`, which hashes with `node:crypto` and falls back to `Sha256Js` (≈3.3 KB
+ * of every bundle) only where `createHash('sha256')` throws: never on Lambda's Node.js, whose OpenSSL has SHA-256. The
+ * bundles get a `Sha256Js` that says so if it is ever made, instead of hashing in JavaScript; the SDK's own code
+ * chooses as before (test/infra/sha256.test.ts compares the signatures with and without this).
+ */
+export const nativeSha256Only: Plugin = {
+  name: 'native-sha256-only',
+  setup(build) {
+    build.onLoad({ filter: SHA256_JS }, () => ({
+      contents: 'export class Sha256Js { constructor() { throw new Error("node:crypto has no sha256 here, and this bundle has no SHA-256 in JavaScript"); } }',
+      loader: 'js',
+    }));
+  },
+};
+
 /** esbuild's options for function `name`'s bundle at `outfile` (its `index.mjs`), as deployed. */
 export function esbuildOptionsFor(name: FunctionName, outfile: string) {
   const options = bundlingOptionsFor(name);
@@ -51,7 +70,7 @@ export function esbuildOptionsFor(name: FunctionName, outfile: string) {
     alias: { ...BUNDLE_ALIASES },
     mangleProps: MANGLED_PROPERTIES,
     external: options.externalModules,
-    plugins: [packageVersionsOnly],
+    plugins: [packageVersionsOnly, nativeSha256Only],
     logLevel: 'warning',
   } satisfies BuildOptions;
 }
