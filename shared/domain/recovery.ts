@@ -42,6 +42,8 @@ export const workflowRecoveryMessageSchema = /* @__PURE__ */ (() => z.object({
     /** Its pull request, when known: that pull request's open failures of the same check, wherever they are keyed. */
     pullRequest: z.optional(z.object({
       repository: z.string().check(z.minLength(3), z.maxLength(200)),
+      /** GitHub's id of the repository (absent in messages queued before it was kept: then its name decides). */
+      repositoryId: z.optional(z.number().check(z.int())),
       number: z.number().check(z.int(), z.positive()),
     })),
   })),

@@ -196,7 +196,7 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
   if (incident.source !== 'github' || !repository || !pullRequest || incident.status === 'resolved') return { incident };
   let others: Incident[];
   try {
-    others = await otherPullRequestIncidents({ id: incident.id, repository, pullRequest }, deps.incidents);
+    others = await otherPullRequestIncidents({ id: incident.id, repositoryId: incident.repositoryId, repository, pullRequest }, deps.incidents);
   } catch (error) {
     if (isRetryable(error)) throw error;
     deps.logger.warn('could not read the pull request incidents: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });

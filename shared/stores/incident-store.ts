@@ -26,7 +26,7 @@ import {
 import { IncidentOwnerMismatchError, IndexProjectionError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, noteLatest, readItems, readPages, updateExpression } from './dynamo.js';
-import { repositoryKey } from '../domain/repository-key.js';
+import { type RepositoryIdentity, repositoryKey, sameRepository } from '../domain/repository-key.js';
 import { learnedKeyOf } from '../knowledge/scope.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../domain/incident-lists.js';
 
@@ -287,10 +287,14 @@ export interface IncidentStore {
    */
   listHistory(incident: Pick<Incident, 'source' | 'repositoryId' | 'fingerprint'>, limit: number): Promise<IncidentHistoryEntry[]>;
   /**
-   * Incidents of one pull request, newest first, of the `limit` newest. `except`: one of them the caller holds
-   * already (the PR comment's own incident), left out and not read again.
+   * Incidents of one pull request of `repository`, newest first, of its `limit` newest. `except`: one of them the
+   * caller holds already (the PR comment's own incident), left out and not read again. The index is keyed by the
+   * repository's name, which is not its identity: another repository that had the name (an account renamed, and its
+   * old name taken by someone else) has pull requests of the same numbers. Only incidents of `repository` as
+   * `sameRepository` decides (GitHub's id when both know one, else the name) are returned, so no caller can show,
+   * count or act on another repository's.
    */
-  listByPullRequest(repository: string, pullRequest: number, limit: number, options?: { except?: string }): Promise<Incident[]>;
+  listByPullRequest(repository: RepositoryIdentity, pullRequest: number, limit: number, options?: { except?: string }): Promise<Incident[]>;
   /**
    * Notes that the alarm was back to OK at `at`, unless a later OK is noted already: one conditional write (item
    * `ALARMOK#…` of this table, in no index), so a late or redelivered OK never moves it back. True when it moved.
@@ -964,8 +968,29 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
       return history.slice(0, limit);
     },
 
-    listByPullRequest(repository, pullRequest, limit, options = {}) {
-      return queryIndex(INCIDENT_INDEXES.byPullRequest, pullKeyOf(repository, pullRequest) as string, limit, options);
+    async listByPullRequest(repository, pullRequest, limit, options = {}) {
+      const pullKey = pullKeyOf(repository.name, pullRequest);
+      if (!pullKey || limit <= 0) return [];
+      const named = { full_name: repository.name, id: repository.id };
+      const exceptPk = options.except === undefined ? null : incidentKey(options.except).pk;
+      // The index holds keys only: another repository's incidents under the name are told apart on the items, page by
+      // page before the window is counted, so however many of them there are they cannot push this one's out of it.
+      const found: Incident[] = [];
+      let counted = 0;
+      let pages = 0;
+      for await (const page of indexPages(INCIDENT_INDEXES.byPullRequest, pullKey, Math.max(limit, 25), {})) {
+        pages += 1;
+        const listed = page.Items ?? [];
+        const held = listed.some((item) => item.pk === exceptPk);
+        const items = await wholeItems(INCIDENT_INDEXES.byPullRequest, listed.filter((item) => item.pk !== exceptPk));
+        // The caller's own incident counts in the window (it is one of the pull request's newest), unread.
+        const pageOwn = items.map(fromItem).filter((incident) => sameRepository(incident, named));
+        counted += held ? 1 : 0;
+        found.push(...pageOwn.slice(0, Math.max(limit - counted, 0)));
+        counted += pageOwn.length;
+        if (counted >= limit || pages >= LOOKUP_MAX_PAGES) break;
+      }
+      return found;
     },
   };
 }

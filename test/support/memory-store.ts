@@ -3,6 +3,7 @@ import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDr
 import type { GreenRunNote } from '../../shared/domain/recovery.js';
 import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
 import { IncidentOwnerMismatchError } from '../../shared/errors.js';
+import { repositoryKey, sameRepository } from '../../shared/domain/repository-key.js';
 import { type AppendLists, type IncidentOwner, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT, historyKeyOf } from '../../shared/stores/incident-store.js';
 
 /** A fingerprint filed under another owner's history is refused, as the DynamoDB store's condition refuses it. */
@@ -132,7 +133,8 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async listByPullRequest(repository, pullRequest, limit, options = {}) {
       return [...items.values()]
         .map((i) => i.incident)
-        .filter((i) => i.repository?.toLowerCase() === repository.toLowerCase() && i.pullRequest === pullRequest)
+        .filter((i) => i.repository !== null && repositoryKey(i.repository) === repositoryKey(repository.name) && i.pullRequest === pullRequest)
+        .filter((i) => sameRepository(i, { full_name: repository.name, id: repository.id }))
         .sort(byNewest)
         .slice(0, limit)
         .filter((i) => i.id !== options.except);
