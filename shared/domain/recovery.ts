@@ -144,6 +144,11 @@ export interface GreenRunNote {
   runNumber: number | null;
   resolvedBy: string;
   completedAt: Date;
+  /**
+   * When the note was written: its green run's delivery, as the outcome recorder noted it (a redelivery of the same
+   * run does not move it). Absent on notes written before it was kept.
+   */
+  notedAt?: Date;
 }
 
 /**
@@ -184,6 +189,20 @@ export interface LaterOnRecord {
  * completed out of order around it (the newest passed before the failure, a run between the two passed after it, and
  * an older one after that): that failure is handled as a fresh failure.
  */
+/**
+ * When the green run came to be on record, against the failure's delivery (its incident's creation): delivered first
+ * (the failure's delivery came late, or was redelivered), or noted after the failure was delivered and before it was
+ * classified (two deliveries racing). A note written before its time was kept says only that it was on record.
+ */
+function whenNoted(green: GreenRunNote, incident: Pick<Incident, 'createdAt'>): string {
+  const deliveredAt = Date.parse(incident.createdAt);
+  if (!green.notedAt || Number.isNaN(deliveredAt)) return 'was on record before this failure was classified';
+  const notedAt = green.notedAt.toISOString();
+  return green.notedAt.getTime() < deliveredAt
+    ? `was on record (since ${notedAt}) before this failure was delivered (${incident.createdAt})`
+    : `was recorded at ${notedAt}, after this failure was delivered (${incident.createdAt}) and before it was classified`;
+}
+
 export function supersededFields(
   incident: Pick<Incident, 'runId' | 'runAttempt' | 'runNumber' | 'failedAt' | 'createdAt'>,
   later: LaterOnRecord,
@@ -197,7 +216,7 @@ export function supersededFields(
       history: {
         at: now.toISOString(),
         event: 'resolved',
-        detail: `${green.resolvedBy} passed at ${resolvedAt}, and was on record before this failure was classified: nothing was run, commented or paged`,
+        detail: `${green.resolvedBy} passed at ${resolvedAt}, and ${whenNoted(green, incident)}: nothing was run, commented or paged`,
       },
     };
   }

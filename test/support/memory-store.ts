@@ -158,11 +158,12 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
 }
 
 /** Green-run notes in memory (shared/stores/green-run-notes.ts); the later attempts' incidents are looked up in `incidents`. */
-export function createMemoryGreenRunNotes(incidents: Pick<IncidentStore, 'get'>): GreenRunNotes {
+export function createMemoryGreenRunNotes(incidents: Pick<IncidentStore, 'get'>, clock: () => Date = () => new Date()): GreenRunNotes {
   const notes = new Map<string, GreenRunNote>();
   const newest = new Map<string, GreenRunNote>();
   return {
-    async noteGreenRun(scope, green) {
+    async noteGreenRun(scope, run) {
+      const green: GreenRunNote = { ...run, notedAt: clock() };
       const latest = notes.get(scope);
       const movesLatest = !latest || latest.completedAt.getTime() < green.completedAt.getTime();
       if (movesLatest) notes.set(scope, structuredClone(green));
