@@ -176,20 +176,6 @@ export interface LaterOnRecord {
 }
 
 /**
- * The fields (and history entry) that record a failure as superseded when it is classified after what replaced it
- * was delivered: GitHub redelivers a failed delivery later, or a person redelivers one, so a run's attempt 1 can
- * arrive after its attempt 2. Null when nothing on record supersedes it. Two cases, the green one first:
- * - a green run that resolves it by the rules of a green run delivered after it (`greenRunLeavesOpen`, and never an
- *   attempt of its run no later than it): recorded resolved by that run, as of its completion, as the outcome
- *   recorder would have done had the failure come first;
- * - a later attempt of its own run was delivered failing: the latest such attempt's incident is the one being handled
- *   (a re-run of it may be under way); this one is recorded resolved as superseded, with no time to recovery.
- * Either way it comments, re-runs and pages nothing (`supersededBy`). Two green runs of the scope are kept, its latest
- * and its newest run: any green run that would resolve the failure is one of them, unless runs of three numbers
- * completed out of order around it (the newest passed before the failure, a run between the two passed after it, and
- * an older one after that): that failure is handled as a fresh failure.
- */
-/**
  * When the green run came to be on record, against the failure's delivery (its incident's creation): delivered first
  * (the failure's delivery came late, or was redelivered), or noted after the failure was delivered and before it was
  * classified (two deliveries racing). A note written before its time was kept says only that it was on record.
@@ -203,6 +189,20 @@ function whenNoted(green: GreenRunNote, incident: Pick<Incident, 'createdAt'>): 
     : `was recorded at ${notedAt}, after this failure was delivered (${incident.createdAt}) and before it was classified`;
 }
 
+/**
+ * The fields (and history entry) that record a failure as superseded when it is classified after what replaced it
+ * was delivered: GitHub redelivers a failed delivery later, or a person redelivers one, so a run's attempt 1 can
+ * arrive after its attempt 2. Null when nothing on record supersedes it. Two cases, the green one first:
+ * - a green run that resolves it by the rules of a green run delivered after it (`greenRunLeavesOpen`, and never an
+ *   attempt of its run no later than it): recorded resolved by that run, as of its completion, as the outcome
+ *   recorder would have done had the failure come first;
+ * - a later attempt of its own run was delivered failing: the latest such attempt's incident is the one being handled
+ *   (a re-run of it may be under way); this one is recorded resolved as superseded, with no time to recovery.
+ * Either way it comments, re-runs and pages nothing (`supersededBy`). Two green runs of the scope are kept, its latest
+ * and its newest run: any green run that would resolve the failure is one of them, unless runs of three numbers
+ * completed out of order around it (the newest passed before the failure, a run between the two passed after it, and
+ * an older one after that): that failure is handled as a fresh failure.
+ */
 export function supersededFields(
   incident: Pick<Incident, 'runId' | 'runAttempt' | 'runNumber' | 'failedAt' | 'createdAt'>,
   later: LaterOnRecord,

@@ -974,7 +974,7 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
       const named = { full_name: repository.name, id: repository.id };
       const exceptPk = options.except === undefined ? null : incidentKey(options.except).pk;
       // The index holds keys only: another repository's incidents under the name are told apart on the items, page by
-      // page before the window is counted, so however many of them there are they cannot push this one's out of it.
+      // page before the window is counted, so that within the pages a lookup reads they do not push this one's out.
       const found: Incident[] = [];
       let counted = 0;
       let pages = 0;
