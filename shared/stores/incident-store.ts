@@ -981,13 +981,21 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
       for await (const page of indexPages(INCIDENT_INDEXES.byPullRequest, pullKey, Math.max(limit, 25), {})) {
         pages += 1;
         const listed = page.Items ?? [];
-        const held = listed.some((item) => item.pk === exceptPk);
         const items = await wholeItems(INCIDENT_INDEXES.byPullRequest, listed.filter((item) => item.pk !== exceptPk));
-        // The caller's own incident counts in the window (it is one of the pull request's newest), unread.
-        const pageOwn = items.map(fromItem).filter((incident) => sameRepository(incident, named));
-        counted += held ? 1 : 0;
-        found.push(...pageOwn.slice(0, Math.max(limit - counted, 0)));
-        counted += pageOwn.length;
+        const read = new Map(items.map((item) => [String(item.pk), fromItem(item)]));
+        // Walked in the index's order: the caller's own incident takes its place in the window where it stands (unread),
+        // not ahead of the newer ones of its page, which the window would otherwise lose.
+        for (const { pk } of listed) {
+          if (counted >= limit) break;
+          if (pk === exceptPk) {
+            counted += 1;
+            continue;
+          }
+          const incident = read.get(String(pk));
+          if (!incident || !sameRepository(incident, named)) continue;
+          found.push(incident);
+          counted += 1;
+        }
         if (counted >= limit || pages >= LOOKUP_MAX_PAGES) break;
       }
       return found;

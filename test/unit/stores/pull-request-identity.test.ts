@@ -74,6 +74,17 @@ describe.each([
     expect(ofOld.map((found) => found.id)).toEqual(['gh-old-1']);
   });
 
+  it("counts the caller's own incident in the window only where it stands: older than the window, it takes no one's place", async () => {
+    // Prepare
+    const store = await storeOf([unknownId, before, ...after]);
+
+    // Act: the caller holds the oldest of the new repository's incidents; the window is the two newest
+    const ofNew = await store.listByPullRequest({ name: 'acme/web', id: NEW_ID }, 7, 2, { except: 'gh-new-1' });
+
+    // Assert
+    expect(ofNew.map((found) => found.id)).toEqual(['gh-new-3', 'gh-new-2']);
+  });
+
   it('reads by name alone when the id is not known, as before', async () => {
     // Prepare
     const store = await storeOf([before, ...after]);
