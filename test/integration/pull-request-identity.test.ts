@@ -64,6 +64,22 @@ describe("a pull request's incidents, of the repository that has the name now or
     expect(ofCurrent.map((listed) => listed.id)).toEqual([current.id]);
   });
 
+  it("finds the old repository's incidents on a later page, past a page of the new one's, and keeps the window where the index has it", async () => {
+    // Prepare: 30 newer incidents of the new repository fill the first page (25) of the index
+    pullRequest = 24;
+    const { incidents } = stores();
+    for (const n of [1, 2]) await incidents.create(failure(`gh-1-84${n}-1`, 1, 840 + n, `2026-10-0${n}T09:00:00.000Z`), scope);
+    for (let n = 10; n < 40; n += 1) await incidents.create(failure(`gh-2-8${n}-1`, 2, 800 + n, `2026-11-20T09:${n}:00.000Z`), scope);
+
+    // Act
+    const ofOld = await incidents.listByPullRequest({ name: 'acme/app', id: 1 }, pullRequest, 10);
+    const ofNew = await incidents.listByPullRequest({ name: 'acme/app', id: 2 }, pullRequest, 3, { except: 'gh-2-837-1' });
+
+    // Assert
+    expect(ofOld.map((listed) => listed.id)).toEqual(['gh-1-842-1', 'gh-1-841-1']);
+    expect(ofNew.map((listed) => listed.id)).toEqual(['gh-2-839-1', 'gh-2-838-1']);
+  });
+
   it("counts a reaction for the incident its repository's comment showed, whatever another repository's incident recorded", async () => {
     // Prepare: the new repository's comment 900 shows its failure from 10:00; the old repository's incident (records
     // of its own comment, under an id a stand-in repeats) says it showed at 10:05
