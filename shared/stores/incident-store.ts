@@ -161,7 +161,8 @@ export type IncidentOwner = Pick<Incident, 'source' | 'repositoryId'>;
 /** What a write is conditional on, and what it takes, besides its fields and appends (see conditionalUpdate). */
 interface WriteConditions {
   claim?: { name: ClaimName; at: string };
-  expected?: ExpectedApproval;
+  /** The approval as read (null: none), which the write lands only over; absent: no condition on it. */
+  expected?: ExpectedApproval | null;
   writeId?: string;
   keepFirst?: string[];
   owner?: IncidentOwner;
@@ -239,13 +240,15 @@ export interface IncidentStore {
    * conditional write. Null, and nothing written, when it may not (or the incident does not exist): another writer
    * got there first, and what it wrote stands. (A failure recorded superseded by a writer that read it open must not
    * overwrite the green run's recovery, time to recovery and history, that resolved it meanwhile.) `owner`: as
-   * {@link UpdateOptions.owner}.
+   * {@link UpdateOptions.owner}. `approvalAsRead`: written also only while the approval is still the one the writer
+   * read (as {@link replaceApproval} compares it; null: none recorded), so that an approval request written over what
+   * it read cannot replace a decision recorded since; null too when it is not (the caller reads which).
    */
   updateIfStatusMoves(
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>> & { status: IncidentStatus },
     append?: AppendLists,
-    options?: { owner?: IncidentOwner },
+    options?: { owner?: IncidentOwner; approvalAsRead?: ExpectedApproval | null },
   ): Promise<Incident | null>;
   /**
    * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
@@ -266,8 +269,9 @@ export interface IncidentStore {
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
    * token, decision time and resume take. One conditional write: a `/guard` handler that read the approval a while ago
    * cannot overwrite what another handler, the reconciler or Notify wrote since. False, and nothing written, when it is not.
+   * `expected` null: only while the incident has no approval.
    */
-  replaceApproval(id: string, expected: ExpectedApproval, approval: ApprovalState, append?: AppendLists): Promise<boolean>;
+  replaceApproval(id: string, expected: ExpectedApproval | null, approval: ApprovalState, append?: AppendLists): Promise<boolean>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
   /**
@@ -428,7 +432,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     async updateIfStatusMoves(id, fields, append = {}, options = {}) {
       let item: Record<string, unknown> | undefined;
       try {
-        item = await conditionalUpdate(id, fields, append, 'incident', { owner: options.owner });
+        item = await conditionalUpdate(id, fields, append, 'incident', { owner: options.owner, expected: options.approvalAsRead });
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return null;
         throw error;
@@ -545,11 +549,12 @@ function incidentItems(options: IncidentTableOptions) {
       });
       condition += ` AND (attribute_not_exists(#current) OR #current IN (${from.map((_, i) => `:from${i}`).join(', ')}))`;
     }
-    if (expected) {
+    if (expected !== undefined) {
       names['#ap'] = 'approval';
       (['status', 'taskToken', 'decidedAt', 'resumeTakenAt'] as const).forEach((key, i) => {
         names[`#ap${i}`] = key;
-        const value = expected[key] ?? null;
+        // None recorded (null): every field absent (no approval, or one stored as NULL).
+        const value = expected?.[key] ?? null;
         if (value === null) {
           // Stored as DynamoDB's NULL, or left out by an older writer. (DynamoDB refuses a value no expression uses.)
           values[':apNull'] = 'NULL';
