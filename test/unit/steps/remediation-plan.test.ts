@@ -375,6 +375,41 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect(sent).toEqual([['token-2', { approvedBy: 'maintainer' }]]);
   });
 
+  it('leaves a /guard approve resumed between a repeated request (same token) reading the approval and writing it: not pending again, not indexed again', async () => {
+    // Prepare: the request with token-1 went out; its invocation runs again (a Lambda retry) and the command lands
+    // between that one's read and its write, and resumes the execution
+    const { github, deps, trigger } = await waitingFixPr({ timeoutSeconds: 21_600 });
+    github.permissions.set('maintainer', 'write');
+    const sent: string[] = [];
+    const tasks = { async succeed(token: string) { sent.push(token); }, async fail() { throw new Error('nothing is rejected here'); } };
+    const command = signWebhook(pullRequestCommentDelivery({ login: 'maintainer', text: '/guard approve', commentId: 9, pullRequest: 1287, repository: { id: 714523861, name: 'checkout-service' }, deliveryId: 'c-9' }), 'retry-secret');
+    const answers: Array<{ statusCode: number }> = [];
+    const write = deps.incidents.updateIfStatusMoves.bind(deps.incidents);
+    deps.incidents.updateIfStatusMoves = async (...args) => {
+      if (answers.length === 0 && args[1].approval?.status === 'pending') {
+        answers.push(await handleIssueCommentWebhook({ ...command, isBase64Encoded: false }, {
+          ...deps, webhooks: new Webhooks({ secret: 'retry-secret' }), maxBodyBytes: 1_048_576, github: deps.github, approvals: deps.remediation.approvals,
+          answers: createMemoryCommandAnswers(), tasks, learning: {} as Learning, approvalResumes: deps.approvalResumes as ApprovalResumes,
+        }));
+      }
+      return write(...args);
+    };
+    const comments = github.calls.filter((c) => c.method === 'upsertComment').length;
+
+    // Act
+    const again = await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-1' } }, deps);
+
+    // Assert
+    const stored = await deps.incidents.get(trigger.incidentId);
+    expect(answers.map((answer) => answer.statusCode)).toEqual([202]);
+    expect(sent).toEqual(['token-1']);
+    expect(again).toMatchObject({ notifications: 0 });
+    expect(stored?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer' });
+    expect(stored?.history.at(-1)?.detail).toMatch(/^approved by maintainer at \S+ while this request was written: the decision stands, nobody is asked$/);
+    expect(await deps.remediation.approvals.pending({ name: stored?.repository as string, id: stored?.repositoryId ?? null }, 1287)).toEqual([]);
+    expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(comments);
+  });
+
   it('shows the digest of the proposal in the request, and counts a revision when a later request shows another', async () => {
     // Prepare: the proposal was asked for; a re-drive analysed the failure again, and the model wrote another patch.
     const { github, deps, trigger, requested } = await waitingFixPr();
