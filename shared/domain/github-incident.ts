@@ -139,5 +139,5 @@ export function forkGreenCheckReach(trigger: GithubCheckTrigger): ForkCheckReach
     githubForkCheckScope(trigger.repository.fullName, check.app.slug, check.name, { headRepositoryId, headSha: check.headSha });
   const commitScopes = [...new Set([commitScope(check.headRepositoryId), commitScope(null)])].filter((scope) => scope !== own);
   if (!('pullRequest' in origin)) return { commitScopes };
-  return { commitScopes, pullRequest: { repository: trigger.repository.fullName, number: origin.pullRequest } };
+  return { commitScopes, pullRequest: { repository: trigger.repository.fullName, repositoryId: trigger.repository.id, number: origin.pullRequest } };
 }

@@ -42,6 +42,8 @@ export const workflowRecoveryMessageSchema = /* @__PURE__ */ (() => z.object({
     /** Its pull request, when known: that pull request's open failures of the same check, wherever they are keyed. */
     pullRequest: z.optional(z.object({
       repository: z.string().check(z.minLength(3), z.maxLength(200)),
+      /** GitHub's id of the repository (absent in messages queued before it was kept: then its name decides). */
+      repositoryId: z.optional(z.number().check(z.int())),
       number: z.number().check(z.int(), z.positive()),
     })),
   })),
@@ -142,6 +144,11 @@ export interface GreenRunNote {
   runNumber: number | null;
   resolvedBy: string;
   completedAt: Date;
+  /**
+   * When the note was written: its green run's delivery, as the outcome recorder noted it (a redelivery of the same
+   * run does not move it). Absent on notes written before it was kept.
+   */
+  notedAt?: Date;
 }
 
 /**
@@ -166,6 +173,20 @@ export interface LaterOnRecord {
    * was delivered, and failed), or null when none does.
    */
   laterAttemptFailed: number | null;
+}
+
+/**
+ * When the green run came to be on record, against the failure's delivery (its incident's creation): delivered first
+ * (the failure's delivery came late, or was redelivered), or noted after the failure was delivered and before it was
+ * classified (two deliveries racing). A note written before its time was kept says only that it was on record.
+ */
+function whenNoted(green: GreenRunNote, incident: Pick<Incident, 'createdAt'>): string {
+  const deliveredAt = Date.parse(incident.createdAt);
+  if (!green.notedAt || Number.isNaN(deliveredAt)) return 'was on record before this failure was classified';
+  const notedAt = green.notedAt.toISOString();
+  return green.notedAt.getTime() < deliveredAt
+    ? `was on record (since ${notedAt}) before this failure was delivered (${incident.createdAt})`
+    : `was recorded at ${notedAt}, after this failure was delivered (${incident.createdAt}) and before it was classified`;
 }
 
 /**
@@ -195,7 +216,7 @@ export function supersededFields(
       history: {
         at: now.toISOString(),
         event: 'resolved',
-        detail: `${green.resolvedBy} passed at ${resolvedAt}, and was on record before this failure was classified: nothing was run, commented or paged`,
+        detail: `${green.resolvedBy} passed at ${resolvedAt}, and ${whenNoted(green, incident)}: nothing was run, commented or paged`,
       },
     };
   }

@@ -28,3 +28,9 @@ export function sameRepository(
   if (record.repositoryId !== null && named.id !== undefined && named.id !== null) return record.repositoryId === named.id;
   return record.repository !== null && repositoryKey(record.repository) === repositoryKey(named.full_name);
 }
+
+/** A repository as a webhook or an incident names it: its full name, and GitHub's id when known (see {@link sameRepository}). */
+export interface RepositoryIdentity {
+  name: string;
+  id: number | null;
+}

@@ -505,6 +505,12 @@ async function spentOnDecision(
       history: [{ at: late, event: 'approval_too_late', detail }],
     });
   }
+  // Asked again meanwhile with another token (AwaitApproval's retry of a request that failed: Notify wrote the proposal
+  // pending again and indexed it): the index entry is that request's. Taken here, its `/guard approve` was told nothing
+  // waited, and the wait ran out and paged.
+  if (now?.status === 'pending' && now.taskToken && now.taskToken !== decided.taskToken) {
+    return refused(refusal`${incident.id} was asked for approval again meanwhile: nothing is applied for this command; reply again to decide the new request`, true);
+  }
   if (incident.repository && incident.pullRequest) {
     await deps.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   }

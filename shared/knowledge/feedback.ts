@@ -97,14 +97,12 @@ export async function feedbackTarget(payload: IssueComment, incidentId: string |
     const here = named !== null && sameRepository(named, payload.repository) && named.pullRequest === pullRequest;
     return here ? { kind: 'incident', incident: named } : { kind: 'elsewhere', incidentId };
   }
-  // The pull request index names them; the only one is read again by key, as the index may lag. The index is keyed by
-  // name: another repository's incidents under this name (one that took over a renamed account's name) are not this
-  // pull request's, and their ids are not told ("several incidents on …: one of …" listed them).
-  const listed = (await deps.incidents.listByPullRequest(repository, pullRequest, MAX_LISTED_INCIDENTS)).filter((incident) => sameRepository(incident, payload.repository));
+  // The pull request index names them (of this repository only: not another's that took over a renamed account's
+  // name); the only one is read again by key, as the index may lag.
+  const listed = await deps.incidents.listByPullRequest({ name: repository, id: payload.repository.id }, pullRequest, MAX_LISTED_INCIDENTS);
   if (listed.length > 1) return { kind: 'ambiguous', incidentIds: listed.map((incident) => incident.id) };
   const only = listed[0] ? await deps.incidents.get(listed[0].id) : null;
-  // Another repository's incident under this name counts as none, and its id is not told.
-  return only && sameRepository(only, payload.repository) ? { kind: 'incident', incident: only } : { kind: 'none' };
+  return only ? { kind: 'incident', incident: only } : { kind: 'none' };
 }
 
 /**

@@ -32,7 +32,7 @@ export function botCommentId(incident: Incident): number | null {
  * pull request has one comment, rewritten for whichever incident it then leads with (a new failure, a recovery).
  */
 async function showings(incident: Incident, commentId: number, incidents: Pick<IncidentStore, 'listByPullRequest'> | undefined) {
-  const others = incidents && incident.repository && incident.pullRequest ? await incidents.listByPullRequest(incident.repository, incident.pullRequest, 50) : [];
+  const others = incidents && incident.repository && incident.pullRequest ? await incidents.listByPullRequest({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, 50) : [];
   return [incident, ...others.filter((other) => other.id !== incident.id)]
     .flatMap((shown) => shown.notifications.filter((n) => n.commentId === commentId).map((n) => ({ at: Date.parse(n.at), id: shown.id })))
     .sort((a, b) => a.at - b.at);

@@ -484,13 +484,17 @@ async function updateLearnedEntry(
     condition: [change.condition, '(attribute_not_exists(#expiresAt) OR #expiresAt > :liveAt)'].filter(Boolean).join(' AND '),
   };
   // Refused by its condition: the caller's, the mark's (counted before) or the expiry's; only the last deletes and
-  // writes again. Which one is read back from the item: a live item refused the caller's or the mark's condition, as
-  // a missing one refused a caller's that needs it (a vote), and writing again would only be refused again; a
-  // missing one otherwise was an expired item another write deleted first, and this write creates it afresh.
+  // writes again. Which one is read back from the item. A live item holding the mark refused the mark's (the caller's,
+  // a vote's that the entry exists, holds on a live item); a live item without it was expired when it refused this
+  // write, and another write restarted it since: this one counts onto the fresh entry (once more, still conditional
+  // on the mark). Dropped as refused, that sighting or vote was lost. A missing item refused a caller's condition that
+  // needs it (a vote), and writing again would only be refused again; otherwise it was an expired item another write
+  // deleted first, and this write creates it afresh.
   const write = async () => (await conditionalWrite(() => updateEntryOnce(options, key, live, mark))) === true;
   if (await write()) return true;
   const current = (await options.client.send(new GetCommand({ TableName: options.tableName, Key: key, ConsistentRead: true }))).Item;
-  if (current ? !(typeof current.expiresAt === 'number' && current.expiresAt <= now) : change.condition) return false;
+  if (current && !(typeof current.expiresAt === 'number' && current.expiresAt <= now)) return !(mark && markedOn(current, mark)) && write();
+  if (!current && change.condition) return false;
   await conditionalWrite(() =>
     options.client.send(
       new DeleteCommand({

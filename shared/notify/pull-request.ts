@@ -16,10 +16,10 @@ export const PULL_REQUEST_INCIDENTS_READ = 10;
  * the one in hand (the newest state the caller has): reading it again would only be dropped.
  */
 export function otherPullRequestIncidents(
-  incident: Pick<Incident, 'id'> & { repository: string; pullRequest: number },
+  incident: Pick<Incident, 'id' | 'repositoryId'> & { repository: string; pullRequest: number },
   incidents: Pick<IncidentStore, 'listByPullRequest'>,
 ): Promise<Incident[]> {
-  return incidents.listByPullRequest(incident.repository, incident.pullRequest, PULL_REQUEST_INCIDENTS_READ, { except: incident.id });
+  return incidents.listByPullRequest({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, PULL_REQUEST_INCIDENTS_READ, { except: incident.id });
 }
 
 /**
@@ -36,7 +36,7 @@ export async function pullRequestComment(incident: Incident, incidents: Incident
   if (!repository || !pullRequest) return render(incident);
   if (others) return render(incident, others);
   try {
-    return render(incident, await otherPullRequestIncidents({ id: incident.id, repository, pullRequest }, incidents));
+    return render(incident, await otherPullRequestIncidents({ id: incident.id, repositoryId: incident.repositoryId, repository, pullRequest }, incidents));
   } catch (error) {
     logger.warn('could not list the pull request incidents; commenting on this one only', { incidentId: incident.id, error: String(error) });
     return render(incident);

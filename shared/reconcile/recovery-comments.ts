@@ -40,7 +40,7 @@ export interface RecoveryCommentResult {
 /** Whether the pull request's comment was written for another of its incidents at or after `since`. */
 async function rewrittenForAnother(incident: Incident, since: string, incidents: IncidentStore): Promise<boolean> {
   if (!incident.repository || !incident.pullRequest) return false;
-  const others = await incidents.listByPullRequest(incident.repository, incident.pullRequest, 50, { except: incident.id });
+  const others = await incidents.listByPullRequest({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, 50, { except: incident.id });
   return others.some((other) => other.notifications.some((n) => n.channel === 'github_comment' && typeof n.commentId === 'number' && n.at >= since));
 }
 

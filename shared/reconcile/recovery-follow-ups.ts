@@ -66,7 +66,7 @@ const PULL_REQUEST_READ = 50;
 
 /** Whether a newer incident of `incident`'s pull request has written its comment: then the comment is that one's. */
 async function newerIncidentLeadsComment(incident: Incident & { repository: string; pullRequest: number }, incidents: IncidentStore): Promise<boolean> {
-  const others = await incidents.listByPullRequest(incident.repository, incident.pullRequest, PULL_REQUEST_READ, { except: incident.id });
+  const others = await incidents.listByPullRequest({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, PULL_REQUEST_READ, { except: incident.id });
   return others.some((other) => other.createdAt > incident.createdAt && other.notifications.some((n) => n.channel === 'github_comment' && typeof n.commentId === 'number'));
 }
 

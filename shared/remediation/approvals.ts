@@ -11,16 +11,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../domain/incident.js';
-import { repositoryKey } from '../domain/repository-key.js';
+import { type RepositoryIdentity, repositoryKey } from '../domain/repository-key.js';
 
 /** Pending approvals outlive the longest approval timeout (7 days); TTL then removes stale ones. */
 const TTL_SECONDS = 8 * 86_400;
 
 /** A repository as a webhook or an incident names it: its full name, and GitHub's id when known. */
-export interface ApprovalRepository {
-  name: string;
-  id: number | null;
-}
+export type ApprovalRepository = RepositoryIdentity;
 
 export interface ApprovalIndex {
   add(repository: ApprovalRepository, pullRequest: number, incidentId: string): Promise<void>;

@@ -431,7 +431,14 @@ async function supersededAtClassify(incident: Incident, scope: string, laterAtte
     deps.logger.warn('superseded check failed: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
     return { green: null, newestRun: null, laterAttemptFailed: null };
   });
-  const superseded = supersededFields(incident, later, deps.clock());
+  const now = deps.clock();
+  let superseded = supersededFields(incident, later, now);
+  // A green run's note is told against the failure's delivery: its stored incident's creation, not `incident`'s (built
+  // from the trigger at this step's clock, always after the note). Read only when such a note resolves it (rare).
+  if (superseded && (later.green?.notedAt || later.newestRun?.notedAt)) {
+    const deliveredAt = (await deps.incidents.get(incident.id))?.createdAt;
+    if (deliveredAt && deliveredAt !== incident.createdAt) superseded = supersededFields({ ...incident, createdAt: deliveredAt }, later, now);
+  }
   return { superseded, resolved: superseded !== null };
 }
 

@@ -196,7 +196,7 @@ async function supersedeEarlierPushes(incident: Incident, deps: NotifyDeps): Pro
   if (incident.source !== 'github' || !repository || !pullRequest || incident.status === 'resolved') return { incident };
   let others: Incident[];
   try {
-    others = await otherPullRequestIncidents({ id: incident.id, repository, pullRequest }, deps.incidents);
+    others = await otherPullRequestIncidents({ id: incident.id, repositoryId: incident.repositoryId, repository, pullRequest }, deps.incidents);
   } catch (error) {
     if (isRetryable(error)) throw error;
     deps.logger.warn('could not read the pull request incidents: the failure is handled as current', { incidentId: incident.id, error: errorMessage(error) });
@@ -248,12 +248,31 @@ async function approvalNotRequestedOfResolved(incident: Incident, at: string, de
 }
 
 /**
+ * A decision recorded between an approval request's read and its write, that the request does not carry (it is for
+ * this very token, or carried to a retry's above): it stands, and nobody is asked or paged. The request's write would
+ * have replaced it with a pending request, and the decision was lost (its author told at best to reply again).
+ */
+async function decidedWhileWritten(incident: Incident, at: string, deps: NotifyDeps): Promise<NotifyResult> {
+  const decided = incident.approval;
+  const detail = `${decided?.status} by ${decided?.decidedBy ?? 'a maintainer'} at ${decided?.decidedAt ?? 'an unrecorded time'} while this request was written: the decision stands, nobody is asked`;
+  await deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_not_requested', detail }] });
+  return { incidentId: incident.id, status: incident.status, notifications: 0 };
+}
+
+/**
  * Approval request (the AwaitApproval task): stores the task token and tells humans what is proposed — on the
  * pull request, or by e-mail for alarms and runs without one. The execution then waits for the token, at most
  * `waitSeconds` (recorded as the approval's `expiresAt`: a command's handler told the token is spent after it knows
  * the wait timed out). `waitStartedAt`: when that wait began, which the request may run well after.
  */
-async function requestApproval(state: PipelineState, taskToken: string, waitSeconds: number | null, waitStartedAt: Date | null, deps: NotifyDeps): Promise<NotifyResult> {
+async function requestApproval(
+  state: PipelineState,
+  taskToken: string,
+  waitSeconds: number | null,
+  waitStartedAt: Date | null,
+  deps: NotifyDeps,
+  changedWhileWritten = false,
+): Promise<NotifyResult> {
   const at = deps.clock().toISOString();
   let incident = await loadOrCreate(state, deps);
   // Resolved since Remediate planned (a later push's failure superseded it, a green run recovered it): its proposal no
@@ -276,6 +295,9 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
     return carryDecisionToRetry(incident, taskToken, waitSeconds, waitStartedAt, at, deps);
   }
   const previous = incident.approval;
+  // Decided while this request was being written (read anew after its write was refused), and the decision is none
+  // the request carries: it stands. Written over as pending, it was lost (see `decidedWhileWritten`).
+  if (changedWhileWritten && (previous?.status === 'approved' || previous?.status === 'rejected')) return decidedWhileWritten(incident, at, deps);
   const github = deps.github.forInstallation(incident.installationId, deps.signal);
   const onPullRequest = Boolean(incident.pullRequest && incident.repository && github);
   // A request with this token went out already: a retried invocation, or an execution the local runtime resumed
@@ -307,12 +329,20 @@ async function requestApproval(state: PipelineState, taskToken: string, waitSeco
   // Written only while the status may move to waiting: resolved since it was read above (a green run, a later push),
   // it is handled as one read resolved (with `update` it got a pending approval and joined the waiting ones). Past
   // waiting but open (a re-driven execution's request), the approval is written and the status kept, as before.
-  const waiting = await deps.incidents.updateIfStatusMoves(incident.id, pending);
+  // Either way only over the approval as read: a `/guard approve|reject` (or a reconciler's, a retry's write) recorded
+  // since is not replaced by this pending request; the request is made once more from what is recorded then.
+  const asReadHere = previous ? asRead(previous) : null;
+  const askAgain = () => {
+    if (changedWhileWritten) throw new RetryableError('the approval changed again while its request was written');
+    return requestApproval(state, taskToken, waitSeconds, waitStartedAt, deps, true);
+  };
+  const waiting = await deps.incidents.updateIfStatusMoves(incident.id, pending, {}, { approvalAsRead: asReadHere });
   if (!waiting) {
     const now = (await deps.incidents.get(incident.id)) ?? incident;
     if (now.status === 'resolved') return approvalNotRequestedOfResolved(now, at, deps);
+    if (!(await deps.incidents.replaceApproval(incident.id, asReadHere, pending.approval))) return askAgain();
   }
-  incident = waiting ?? (await deps.incidents.update(incident.id, pending));
+  incident = waiting ?? (await deps.incidents.get(incident.id)) ?? incident;
   if (incident.repository && incident.pullRequest) {
     await deps.remediation.approvals.add({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
     // Read again once the proposal waits: a green run or a later push that ended the failure between the write above and

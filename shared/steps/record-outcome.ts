@@ -134,7 +134,7 @@ async function openIncidentsFor(recovery: WorkflowRecovery, deps: OutcomeDeps): 
   for (const scope of recovery.forkCheck?.commitScopes ?? []) take(await deps.incidents.listOpenInScope(scope, MAX_RESOLVED_PER_EVENT));
   const pull = recovery.forkCheck?.pullRequest;
   if (pull) {
-    const ofThePullRequest = await deps.incidents.listByPullRequest(pull.repository, pull.number, PULL_REQUEST_READ);
+    const ofThePullRequest = await deps.incidents.listByPullRequest({ name: pull.repository, id: pull.repositoryId ?? null }, pull.number, PULL_REQUEST_READ);
     take(ofThePullRequest, (incident) => incident.status !== 'resolved' && sameForkCheck(incident, pull.number, recovery.scope));
   }
   for (const scope of recovery.sharedForkScopes?.scopes ?? []) {

@@ -14,9 +14,10 @@ export interface GreenRunNotes {
   /**
    * Notes a green run as the scope's latest, unless one that completed later is noted already, and as its newest run
    * (one with a run number), unless one of a higher number, or of the same number completed later, is: one
-   * conditional write each, so a late or redelivered green run never moves either back. True when either moved.
+   * conditional write each, so a late or redelivered green run never moves either back. The same write stamps the
+   * note with its time (`notedAt`), which a failure superseded by it is told against. True when either moved.
    */
-  noteGreenRun(scope: string, green: GreenRunNote): Promise<boolean>;
+  noteGreenRun(scope: string, green: Omit<GreenRunNote, 'notedAt'>): Promise<boolean>;
   /**
    * What may supersede a failure being classified, in one consistent batch read: the scope's latest green run and
    * newest run noted (in the last 30 days), and the latest of `laterAttempts` (the failure's run's next attempts, at
@@ -37,7 +38,7 @@ export interface LaterAttempt {
  */
 const GREEN_RUN_TTL_SECONDS = 30 * 86_400;
 /** The attributes of a note, as `laterOnRecord` reads them (the next attempt's incident is read by key alone). */
-const GREEN_RUN_FIELDS = ['completedAt', 'runId', 'runAttempt', 'runNumber', 'resolvedBy'];
+const GREEN_RUN_FIELDS = ['completedAt', 'runId', 'runAttempt', 'runNumber', 'resolvedBy', 'notedAt'];
 
 /** The item holding a scope's latest green run; the scope is hashed (up to 1,000 characters), as an alarm's ARN is. */
 export function greenRunKey(scope: string): { pk: string; sk: string } {
@@ -59,6 +60,7 @@ function greenRunOf(item: Record<string, unknown> | undefined): GreenRunNote | n
     runNumber: typeof item.runNumber === 'number' ? item.runNumber : null,
     resolvedBy: item.resolvedBy,
     completedAt: new Date(completedAt),
+    ...(typeof item.notedAt === 'string' && !Number.isNaN(Date.parse(item.notedAt)) ? { notedAt: new Date(item.notedAt) } : {}),
   };
 }
 
@@ -67,8 +69,9 @@ export function createGreenRunNotes(options: { client: DynamoDBDocumentClient; t
   const clock = options.clock ?? (() => new Date());
   return {
     async noteGreenRun(scope, { completedAt, ...run }) {
-      const expiresAt = Math.floor(clock().getTime() / 1000) + GREEN_RUN_TTL_SECONDS;
-      const note = { ...run, completedAt: completedAt.toISOString(), expiresAt };
+      const now = clock();
+      const expiresAt = Math.floor(now.getTime() / 1000) + GREEN_RUN_TTL_SECONDS;
+      const note = { ...run, completedAt: completedAt.toISOString(), notedAt: now.toISOString(), expiresAt };
       const [latest, newest] = await Promise.all([
         noteLatest(client, tableName, greenRunKey(scope), note, 'completedAt'),
         run.runNumber === null ? false : noteLatest(client, tableName, newestRunKey(scope), note, 'completedAt', 'runNumber'),

@@ -26,7 +26,7 @@ import {
 import { IncidentOwnerMismatchError, IndexProjectionError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, noteLatest, readItems, readPages, updateExpression } from './dynamo.js';
-import { repositoryKey } from '../domain/repository-key.js';
+import { type RepositoryIdentity, repositoryKey, sameRepository } from '../domain/repository-key.js';
 import { learnedKeyOf } from '../knowledge/scope.js';
 import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDrop } from '../domain/incident-lists.js';
 
@@ -161,7 +161,8 @@ export type IncidentOwner = Pick<Incident, 'source' | 'repositoryId'>;
 /** What a write is conditional on, and what it takes, besides its fields and appends (see conditionalUpdate). */
 interface WriteConditions {
   claim?: { name: ClaimName; at: string };
-  expected?: ExpectedApproval;
+  /** The approval as read (null: none), which the write lands only over; absent: no condition on it. */
+  expected?: ExpectedApproval | null;
   writeId?: string;
   keepFirst?: string[];
   owner?: IncidentOwner;
@@ -239,13 +240,15 @@ export interface IncidentStore {
    * conditional write. Null, and nothing written, when it may not (or the incident does not exist): another writer
    * got there first, and what it wrote stands. (A failure recorded superseded by a writer that read it open must not
    * overwrite the green run's recovery, time to recovery and history, that resolved it meanwhile.) `owner`: as
-   * {@link UpdateOptions.owner}.
+   * {@link UpdateOptions.owner}. `approvalAsRead`: written also only while the approval is still the one the writer
+   * read (as {@link replaceApproval} compares it; null: none recorded), so that an approval request written over what
+   * it read cannot replace a decision recorded since; null too when it is not (the caller reads which).
    */
   updateIfStatusMoves(
     id: string,
     fields: Partial<Omit<Incident, 'id' | 'createdAt'>> & { status: IncidentStatus },
     append?: AppendLists,
-    options?: { owner?: IncidentOwner },
+    options?: { owner?: IncidentOwner; approvalAsRead?: ExpectedApproval | null },
   ): Promise<Incident | null>;
   /**
    * {@link update} for a caller that does not need the incident back (DynamoDB returns none of it). With `claim`,
@@ -266,8 +269,9 @@ export interface IncidentStore {
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
    * token, decision time and resume take. One conditional write: a `/guard` handler that read the approval a while ago
    * cannot overwrite what another handler, the reconciler or Notify wrote since. False, and nothing written, when it is not.
+   * `expected` null: only while the incident has no approval.
    */
-  replaceApproval(id: string, expected: ExpectedApproval, approval: ApprovalState, append?: AppendLists): Promise<boolean>;
+  replaceApproval(id: string, expected: ExpectedApproval | null, approval: ApprovalState, append?: AppendLists): Promise<boolean>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
   /**
@@ -287,10 +291,14 @@ export interface IncidentStore {
    */
   listHistory(incident: Pick<Incident, 'source' | 'repositoryId' | 'fingerprint'>, limit: number): Promise<IncidentHistoryEntry[]>;
   /**
-   * Incidents of one pull request, newest first, of the `limit` newest. `except`: one of them the caller holds
-   * already (the PR comment's own incident), left out and not read again.
+   * Incidents of one pull request of `repository`, newest first, of its `limit` newest. `except`: one of them the
+   * caller holds already (the PR comment's own incident), left out and not read again. The index is keyed by the
+   * repository's name, which is not its identity: another repository that had the name (an account renamed, and its
+   * old name taken by someone else) has pull requests of the same numbers. Only incidents of `repository` as
+   * `sameRepository` decides (GitHub's id when both know one, else the name) are returned, so no caller can show,
+   * count or act on another repository's.
    */
-  listByPullRequest(repository: string, pullRequest: number, limit: number, options?: { except?: string }): Promise<Incident[]>;
+  listByPullRequest(repository: RepositoryIdentity, pullRequest: number, limit: number, options?: { except?: string }): Promise<Incident[]>;
   /**
    * Notes that the alarm was back to OK at `at`, unless a later OK is noted already: one conditional write (item
    * `ALARMOK#…` of this table, in no index), so a late or redelivered OK never moves it back. True when it moved.
@@ -424,7 +432,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
     async updateIfStatusMoves(id, fields, append = {}, options = {}) {
       let item: Record<string, unknown> | undefined;
       try {
-        item = await conditionalUpdate(id, fields, append, 'incident', { owner: options.owner });
+        item = await conditionalUpdate(id, fields, append, 'incident', { owner: options.owner, expected: options.approvalAsRead });
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return null;
         throw error;
@@ -541,11 +549,12 @@ function incidentItems(options: IncidentTableOptions) {
       });
       condition += ` AND (attribute_not_exists(#current) OR #current IN (${from.map((_, i) => `:from${i}`).join(', ')}))`;
     }
-    if (expected) {
+    if (expected !== undefined) {
       names['#ap'] = 'approval';
       (['status', 'taskToken', 'decidedAt', 'resumeTakenAt'] as const).forEach((key, i) => {
         names[`#ap${i}`] = key;
-        const value = expected[key] ?? null;
+        // None recorded (null): every field absent (no approval, or one stored as NULL).
+        const value = expected?.[key] ?? null;
         if (value === null) {
           // Stored as DynamoDB's NULL, or left out by an older writer. (DynamoDB refuses a value no expression uses.)
           values[':apNull'] = 'NULL';
@@ -964,8 +973,37 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
       return history.slice(0, limit);
     },
 
-    listByPullRequest(repository, pullRequest, limit, options = {}) {
-      return queryIndex(INCIDENT_INDEXES.byPullRequest, pullKeyOf(repository, pullRequest) as string, limit, options);
+    async listByPullRequest(repository, pullRequest, limit, options = {}) {
+      const pullKey = pullKeyOf(repository.name, pullRequest);
+      if (!pullKey || limit <= 0) return [];
+      const named = { full_name: repository.name, id: repository.id };
+      const exceptPk = options.except === undefined ? null : incidentKey(options.except).pk;
+      // The index holds keys only: another repository's incidents under the name are told apart on the items, page by
+      // page before the window is counted, so that within the pages a lookup reads they do not push this one's out.
+      const found: Incident[] = [];
+      let counted = 0;
+      let pages = 0;
+      for await (const page of indexPages(INCIDENT_INDEXES.byPullRequest, pullKey, Math.max(limit, 25), {})) {
+        pages += 1;
+        const listed = page.Items ?? [];
+        const items = await wholeItems(INCIDENT_INDEXES.byPullRequest, listed.filter((item) => item.pk !== exceptPk));
+        const read = new Map(items.map((item) => [String(item.pk), fromItem(item)]));
+        // Walked in the index's order: the caller's own incident takes its place in the window where it stands (unread),
+        // not ahead of the newer ones of its page, which the window would otherwise lose.
+        for (const { pk } of listed) {
+          if (counted >= limit) break;
+          if (pk === exceptPk) {
+            counted += 1;
+            continue;
+          }
+          const incident = read.get(String(pk));
+          if (!incident || !sameRepository(incident, named)) continue;
+          found.push(incident);
+          counted += 1;
+        }
+        if (counted >= limit || pages >= LOOKUP_MAX_PAGES) break;
+      }
+      return found;
     },
   };
 }

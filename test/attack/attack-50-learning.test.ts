@@ -753,6 +753,41 @@ describe('L5 (low): learned entries never expire', () => {
     expect(await learningOn(scratch.client, () => later).knowledge.get('fp-l5-race', 'repo:925')).toMatchObject({ seen: 2 });
   });
 
+  it('(low) counts a sighting the expired entry refused when another sighting restarts the entry before it looks again', async () => {
+    // Prepare: seen once, then not for 181 days. This sighting's write is refused by the expiry; before it reads the
+    // entry back, another sighting refuses, deletes and writes it afresh: it reads a live entry that holds no count of it
+    const key = { fingerprint: 'fp-l5-restarted', scope: 'repo:927', repository: 'acme/shop8' };
+    const description = { template: FINGERPRINT_LINE, category: 'network' as const, source: 'learned' as const };
+    await learningOn(scratch.client, () => at).knowledge.recordSeen(key, description, at);
+    const later = new Date(at.getTime() + 181 * day * 1000);
+    const mark = { id: 'seen#gh-927-5301-1#knowledge', claimedAt: later };
+    let restarted = false;
+    const restartedMeanwhile = {
+      send: async (command: { constructor: { name: string } }) => {
+        const result = (scratch.client.send as (c: unknown) => Promise<unknown>)(command);
+        if (command.constructor.name !== 'UpdateCommand' || restarted) return result;
+        try {
+          return await result;
+        } catch (error) {
+          restarted = true;
+          await learningOn(scratch.client, () => later).knowledge.recordSeen(key, description, later, { id: 'seen#gh-927-5302-1#knowledge', claimedAt: later });
+          throw error;
+        }
+      },
+    } as unknown as typeof scratch.client;
+
+    const seen = async () => (await learningOn(scratch.client, () => later).knowledge.get('fp-l5-restarted', 'repo:927'))?.seen;
+
+    // Act: the sighting, then its redelivery (the same mark)
+    await learningOn(restartedMeanwhile, () => later).knowledge.recordSeen(key, description, later, mark);
+    const afterSighting = await seen();
+    await learningOn(scratch.client, () => later).knowledge.recordSeen(key, description, later, mark);
+
+    // Assert: counted once, on the fresh entry, and not again by the redelivery
+    expect(restarted).toBe(true);
+    expect({ afterSighting, afterRedelivery: await seen() }).toEqual({ afterSighting: 2, afterRedelivery: 2 });
+  });
+
   it("(low) keeps a repository in the list of scopes as long as a vote keeps its entry", async () => {
     // Prepare: seen once, voted on a month later
     const key = { fingerprint: 'fp-l5-scope-vote', scope: 'repo:926', repository: 'acme/shop7' };

@@ -43,7 +43,7 @@ describe('pull request comment reads', () => {
     await incidents.create(current, 'acme/web#main#ci');
     calls.length = 0;
 
-    const others = await incidents.listByPullRequest('acme/web', 32, 10, { except: current.id });
+    const others = await incidents.listByPullRequest({ name: 'acme/web', id: null }, 32, 10, { except: current.id });
     const body = await pullRequestComment(current, incidents, silentLogger);
 
     expect(others.map((other) => other.id)).toEqual([earlier.id]);

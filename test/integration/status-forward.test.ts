@@ -209,6 +209,9 @@ describe('an alarm\'s latest OK only moves forward (one conditional write beside
   });
 });
 
+/** A green run as its note reads back: with the time the note was written. */
+const stamped = <T extends object>(green: T) => ({ ...green, notedAt: expect.any(Date) });
+
 describe('a scope\'s latest green run only moves forward (one conditional write beside its incidents)', () => {
   it('keeps the latest-completed of green runs noted in any order, per scope, in no index, and reads it with the later attempts\' incidents', async () => {
     const incidents = dynamoStore();
@@ -239,9 +242,9 @@ describe('a scope\'s latest green run only moves forward (one conditional write 
     await storeAttempt(attempt + 1);
     const later = await greenRuns.laterOnRecord(scope, laterAttempts);
     // Every note is of one run number: the newest run is the latest completed of them.
-    expect(later).toEqual({ green: note(15, 21), newestRun: note(15, 21), laterAttemptFailed: attempt + 3 });
+    expect(later).toEqual({ green: stamped(note(15, 21)), newestRun: stamped(note(15, 21)), laterAttemptFailed: attempt + 3 });
     expect((await greenRuns.laterOnRecord(scope, laterAttempts.slice(0, 1))).laterAttemptFailed).toBe(attempt + 1);
-    expect((await greenRuns.laterOnRecord(other, [])).green).toEqual(note(3, 0));
+    expect((await greenRuns.laterOnRecord(other, [])).green).toEqual(stamped(note(3, 0)));
     expect((await incidents.listOpenInScope(scope, 10)).map((i) => i.id).sort()).toEqual([attemptId(attempt + 1), attemptId(attempt + 3), attemptId(attempt + 1 + LATER_ATTEMPTS_READ)].sort());
     expect(await incidents.listRecent(50)).not.toContainEqual(expect.objectContaining({ completedAt: expect.anything() }));
   });
@@ -255,11 +258,11 @@ describe('a scope\'s latest green run only moves forward (one conditional write 
     expect(await greenRuns.noteGreenRun(scope, run(481, 50))).toBe(true); // the latest, not the newest
     expect(await greenRuns.noteGreenRun(scope, run(482, 40))).toBe(false); // neither
     expect(await greenRuns.noteGreenRun(scope, run(null, 45))).toBe(false); // no number, not the latest
-    expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: run(481, 50), newestRun: run(483, 30), laterAttemptFailed: null });
+    expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: stamped(run(481, 50)), newestRun: stamped(run(483, 30)), laterAttemptFailed: null });
 
     // Noted in any order, concurrently: the newest number wins, and among its attempts the latest completed.
     await Promise.all([run(484, 20), run(484, 35, 2), run(484, 25, 3), run(480, 59)].map((green) => greenRuns.noteGreenRun(scope, green)));
-    expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: run(480, 59), newestRun: run(484, 35, 2), laterAttemptFailed: null });
+    expect(await greenRuns.laterOnRecord(scope, [])).toEqual({ green: stamped(run(480, 59)), newestRun: stamped(run(484, 35, 2)), laterAttemptFailed: null });
   });
 });
 
@@ -377,6 +380,28 @@ describe('a recovery recorded between the failure\'s acceptance and its classifi
       const stored = await incidents.get(trigger.incidentId);
       expect({ recorderFirst, pullRequest: stored?.pullRequest ?? null }).toEqual({ recorderFirst, pullRequest: expect.any(Number) });
       expect({ recorderFirst, resolved: (await resolvedEntries()).length, comments: [...github.comments.keys()] }).toEqual({ recorderFirst, resolved: 1, comments: [] });
+    }
+  });
+
+  it('tells in the resolved entry whether the green run was delivered before the failure or only before its classification', async () => {
+    for (const [notedAfterMs, says] of [
+      [-60_000, 'before this failure was delivered'],
+      [1_000, 'after this failure was delivered'],
+    ] as const) {
+      // Prepare: the failure is delivered (its incident stored); the green run's note is written a minute before that,
+      // or a second after, and classify runs last
+      const { incidents, trigger, green, classify, resolvedEntries } = await failureWithGreenRun();
+      const deliveredAt = Date.parse((await incidents.get(trigger.incidentId))?.createdAt ?? '');
+      const notedAt = new Date(deliveredAt + notedAfterMs);
+      await createGreenRunNotes({ client: store.documents(), tableName: 'incidents', clock: () => notedAt }).noteGreenRun(green.scope, green);
+
+      // Act
+      await classify(incidents);
+
+      // Assert
+      const [entry] = await resolvedEntries();
+      expect({ notedAfterMs, detail: entry?.detail }).toEqual({ notedAfterMs, detail: expect.stringContaining(says) });
+      expect(entry?.detail).toContain(notedAt.toISOString());
     }
   });
 

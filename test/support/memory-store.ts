@@ -3,7 +3,8 @@ import { DROPPED_FIELD, INCIDENT_LIST_BOUNDS, type IncidentListName, entriesToDr
 import type { GreenRunNote } from '../../shared/domain/recovery.js';
 import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
 import { IncidentOwnerMismatchError } from '../../shared/errors.js';
-import { type AppendLists, type IncidentOwner, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT, historyKeyOf } from '../../shared/stores/incident-store.js';
+import { repositoryKey, sameRepository } from '../../shared/domain/repository-key.js';
+import { type AppendLists, type ExpectedApproval, type IncidentOwner, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT, historyKeyOf } from '../../shared/stores/incident-store.js';
 
 /** A fingerprint filed under another owner's history is refused, as the DynamoDB store's condition refuses it. */
 function refuseAnotherOwner(id: string, stored: Incident, fields: Partial<Incident>, owner: IncidentOwner | undefined): void {
@@ -79,18 +80,18 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       item.incident = next;
       return structuredClone(next);
     },
-    async updateIfStatusMoves(id, fields, append: AppendLists = {}, options: { owner?: IncidentOwner } = {}) {
+    async updateIfStatusMoves(id, fields, append: AppendLists = {}, options: { owner?: IncidentOwner; approvalAsRead?: ExpectedApproval | null } = {}) {
       const item = items.get(id);
       if (!item) return null;
       // Another owner's is refused by name whatever its status, as the DynamoDB store reads the owner once refused.
       refuseAnotherOwner(id, item.incident, fields, options.owner);
       if (!mayMoveTo(item.incident.status, fields.status)) return null;
+      if (options.approvalAsRead !== undefined && !approvalIsAsRead(item.incident.approval, options.approvalAsRead)) return null;
       return this.update(id, fields, append, options.owner ? { owner: options.owner } : {});
     },
     async replaceApproval(id, expected, approval, append: AppendLists = {}) {
-      const now = items.get(id)?.incident.approval;
-      const same = (key: 'taskToken' | 'decidedAt' | 'resumeTakenAt') => (now?.[key] ?? null) === (expected[key] ?? null);
-      if (!now || now.status !== expected.status || !same('taskToken') || !same('decidedAt') || !same('resumeTakenAt')) return false;
+      const item = items.get(id);
+      if (!item || !approvalIsAsRead(item.incident.approval, expected)) return false;
       await this.update(id, { approval }, append);
       return true;
     },
@@ -132,7 +133,8 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async listByPullRequest(repository, pullRequest, limit, options = {}) {
       return [...items.values()]
         .map((i) => i.incident)
-        .filter((i) => i.repository?.toLowerCase() === repository.toLowerCase() && i.pullRequest === pullRequest)
+        .filter((i) => i.repository !== null && repositoryKey(i.repository) === repositoryKey(repository.name) && i.pullRequest === pullRequest)
+        .filter((i) => sameRepository(i, { full_name: repository.name, id: repository.id }))
         .sort(byNewest)
         .slice(0, limit)
         .filter((i) => i.id !== options.except);
@@ -155,12 +157,19 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
   };
 }
 
+/** Whether `approval` is still the one read (`expected`; null: none), as the DynamoDB store's condition compares it. */
+function approvalIsAsRead(approval: Incident['approval'], expected: ExpectedApproval | null): boolean {
+  const fields = ['status', 'taskToken', 'decidedAt', 'resumeTakenAt'] as const;
+  return fields.every((key) => (approval?.[key] ?? null) === (expected?.[key] ?? null));
+}
+
 /** Green-run notes in memory (shared/stores/green-run-notes.ts); the later attempts' incidents are looked up in `incidents`. */
-export function createMemoryGreenRunNotes(incidents: Pick<IncidentStore, 'get'>): GreenRunNotes {
+export function createMemoryGreenRunNotes(incidents: Pick<IncidentStore, 'get'>, clock: () => Date = () => new Date()): GreenRunNotes {
   const notes = new Map<string, GreenRunNote>();
   const newest = new Map<string, GreenRunNote>();
   return {
-    async noteGreenRun(scope, green) {
+    async noteGreenRun(scope, run) {
+      const green: GreenRunNote = { ...run, notedAt: clock() };
       const latest = notes.get(scope);
       const movesLatest = !latest || latest.completedAt.getTime() < green.completedAt.getTime();
       if (movesLatest) notes.set(scope, structuredClone(green));

@@ -61,6 +61,36 @@ describe('a failure delivered after what supersedes it', () => {
     expect(supersededFields(failure, { green: null, newestRun: null, laterAttemptFailed: 4 }, NOW)?.fields).toMatchObject({ resolvedBy: 'superseded by run 500 (attempt 4)', supersededBy: 'run 500 (attempt 4)' });
   });
 
+  it('says the green run was delivered before the failure when its note was written before the failure\'s incident', () => {
+    // Prepare: the green run noted at 10:00; the failure (failed at 09:19) delivered only at 11:59
+    const noted = green({ notedAt: new Date('2026-11-20T10:00:00Z') });
+
+    // Act
+    const superseded = supersededFields(failure, { green: noted, newestRun: null, laterAttemptFailed: null }, NOW);
+
+    // Assert
+    expect(superseded?.history.detail).toBe(
+      'run 500 (attempt 2) passed at 2026-11-20T09:40:00.000Z, and was on record (since 2026-11-20T10:00:00.000Z) before this failure was delivered (2026-11-20T11:59:00.000Z): nothing was run, commented or paged',
+    );
+  });
+
+  it('says the green run arrived after the failure was delivered, before it was classified, when its note is the later', () => {
+    // Prepare: the failure delivered at 11:59, the green run noted at 11:59:30, classify at 12:00
+    const noted = green({ notedAt: new Date('2026-11-20T11:59:30Z') });
+
+    // Act
+    const superseded = supersededFields(failure, { green: noted, newestRun: null, laterAttemptFailed: null }, NOW);
+
+    // Assert
+    expect(superseded?.history.detail).toBe(
+      'run 500 (attempt 2) passed at 2026-11-20T09:40:00.000Z, and was recorded at 2026-11-20T11:59:30.000Z, after this failure was delivered (2026-11-20T11:59:00.000Z) and before it was classified: nothing was run, commented or paged',
+    );
+  });
+
+  it('says only that the green run was on record when its note has no time (written before notes kept one)', () => {
+    expect(supersededFields(failure, { green: green(), newestRun: null, laterAttemptFailed: null }, NOW)?.history.detail).toContain('and was on record before this failure was classified:');
+  });
+
   it('is resolved by the green run rather than superseded when both are on record, and is fresh when neither is', () => {
     expect(supersededFields(failure, { green: green(), newestRun: null, laterAttemptFailed: 2 }, NOW)?.fields.resolvedBy).toBe('run 500 (attempt 2)');
     expect(supersededFields(failure, { green: null, newestRun: null, laterAttemptFailed: null }, NOW)).toBeNull();

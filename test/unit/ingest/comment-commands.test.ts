@@ -254,6 +254,37 @@ describe('/guard approve and reject', () => {
     expect(await approvals.pending(INDEXED, 1287)).toEqual([]);
   });
 
+  it("leaves the proposal indexed when its token was spent because its request was asked again meanwhile: the new request's /guard approve decides it", async () => {
+    // Prepare: the request with token-1 failed; while the command decides token-1, AwaitApproval's retry asks again
+    // with token-2 (Notify writes the proposal pending again and indexes it), and Step Functions calls token-1 spent
+    const { deps, tasks, incidents, approvals } = await setup();
+    let asked = false;
+    const spentByRetry: CommentCommandDeps['tasks'] = {
+      async succeed(token, output) {
+        if (!asked) {
+          asked = true;
+          const current = await incidents.get(INCIDENT);
+          await incidents.update(INCIDENT, { approval: { ...(current?.approval as NonNullable<Incident['approval']>), status: 'pending', taskToken: 'token-2', decidedAt: null, decidedBy: null, reason: null } });
+          await approvals.add(INDEXED, 1287, INCIDENT);
+          throw new TaskTokenSpentError('TaskTimedOut: the task has already been closed');
+        }
+        tasks.push(['succeed', token, output]);
+      },
+      fail: () => Promise.reject(new Error('no rejection in this test')),
+    };
+
+    // Act
+    const first = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), { ...deps, tasks: spentByRetry });
+    const stillWaiting = await approvals.pending(INDEXED, 1287);
+    const again = await handleIssueCommentWebhook(delivery('maintainer', '/guard approve'), { ...deps, tasks: spentByRetry });
+
+    // Assert
+    expect(first.body.refused).toMatch(/asked for approval again meanwhile: nothing is applied for this command/);
+    expect(stillWaiting).toEqual([INCIDENT]);
+    expect(again).toEqual({ statusCode: 202, body: { incidentId: INCIDENT, decision: 'approve' } });
+    expect(tasks).toEqual([['succeed', 'token-2', { approvedBy: 'maintainer' }]]);
+  });
+
   it('answers 200 with the reason when the token was already used or expired', async () => {
     const { deps } = await setup(new TaskTokenSpentError('TaskTimedOut: Task Timed Out'));
 

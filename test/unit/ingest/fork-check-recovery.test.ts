@@ -75,6 +75,24 @@ describe('check runs of fork pull requests: one fork’s green check', () => {
     expect(github.calls.filter((c) => c.method === 'upsertComment').map((c) => c.args[1])).toEqual([101]);
   });
 
+  it('resolves no failure of another repository that had the name before, on its pull request of the same number', async () => {
+    // Prepare: a failure recorded for the repository that had the name before (GitHub id 1, renamed since), on its own
+    // pull request #101, then this repository's fork pull request #101 fails the same check and passes it
+    pullsByCommit.set(sha('a'), [101]);
+    pullsByCommit.set(sha('c'), [101]);
+    const forkA = await failingCheck(1, sha('a'), 101);
+    const formerOwner = { ...(await store.get(forkA))!, id: 'ghc-1-77', repositoryId: 1 };
+    await store.create(formerOwner, null, null);
+
+    // Act
+    await handleGithubWebhook(forkCheck(3, sha('c'), 'success', '2026-11-20T10:30:00Z'), deps);
+    const resolved = await recoveries.drain(deps);
+
+    // Assert
+    expect(resolved).toEqual([forkA]);
+    expect((await store.get(formerOwner.id))?.status).toBe('received');
+  });
+
   it('changes nothing more when the green check is redelivered', async () => {
     // Prepare
     pullsByCommit.set(sha('a'), [101]);

@@ -332,6 +332,84 @@ describe('approval: a proposal is approved and applied as it was shown', () => {
     expect((await deps.incidents.get(trigger.incidentId))?.approval).toMatchObject({ status: 'approved', taskToken: null });
   });
 
+  // The approval request's write was not conditional on the approval it read: a /guard approve recorded between the
+  // retried request's read and its write was replaced by the new pending request, and the decision was lost (its
+  // author told it was kept for the retry; the wait then ran out and paged).
+  it('honours a /guard approve recorded between the retried request reading the approval and writing it: carried to the new token, not asked again', async () => {
+    // Prepare: the request with token-1 failed; the command lands while its retry (token-2) is between its read and write
+    const { github, deps, trigger } = await waitingFixPr({ timeoutSeconds: 21_600 });
+    const approvalResumes = deps.approvalResumes as ApprovalResumes;
+    github.permissions.set('maintainer', 'write');
+    const sent: Array<[string, unknown]> = [];
+    const tasks = {
+      async succeed(token: string, output: Record<string, unknown>) {
+        if (token !== 'token-2') throw new TaskTokenSpentError('TaskTimedOut: Task Timed Out');
+        sent.push([token, output]);
+      },
+      async fail() { throw new Error('nothing is rejected here'); },
+    };
+    const command = signWebhook(pullRequestCommentDelivery({ login: 'maintainer', text: '/guard approve', commentId: 8, pullRequest: 1287, repository: { id: 714523861, name: 'checkout-service' }, deliveryId: 'c-8' }), 'retry-secret');
+    const answers: Array<{ statusCode: number }> = [];
+    const write = deps.incidents.updateIfStatusMoves.bind(deps.incidents);
+    deps.incidents.updateIfStatusMoves = async (...args) => {
+      if (answers.length === 0 && args[1].approval?.taskToken === 'token-2') {
+        answers.push(await handleIssueCommentWebhook({ ...command, isBase64Encoded: false }, {
+          ...deps, webhooks: new Webhooks({ secret: 'retry-secret' }), maxBodyBytes: 1_048_576, github: deps.github, approvals: deps.remediation.approvals,
+          answers: createMemoryCommandAnswers(), tasks, learning: {} as Learning, approvalResumes,
+        }));
+      }
+      return write(...args);
+    };
+
+    // Act: the retried request, the command landing inside it; then the reconciler's next run
+    await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-2' } }, deps);
+    const carried = await deps.incidents.get(trigger.incidentId);
+    const run = await resumeDecisionsAt(deps, approvalResumes, tasks, '2026-11-20T10:01:00.000Z');
+
+    // Assert: the decision stands, carried to token-2; nobody is asked again; the reconciler resumes it
+    expect(answers.map((answer) => answer.statusCode)).toEqual([202]);
+    expect(carried?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', taskToken: 'token-2' });
+    expect(carried?.history.map((entry) => entry.event)).toEqual(expect.arrayContaining(['approval_carried_to_retry']));
+    expect(github.calls.filter((c) => c.method === 'upsertComment' && String(c.args[3]).includes('waiting for approval'))).toHaveLength(1);
+    expect(run.resumed).toEqual([trigger.incidentId]);
+    expect(sent).toEqual([['token-2', { approvedBy: 'maintainer' }]]);
+  });
+
+  it('leaves a /guard approve resumed between a repeated request (same token) reading the approval and writing it: not pending again, not indexed again', async () => {
+    // Prepare: the request with token-1 went out; its invocation runs again (a Lambda retry) and the command lands
+    // between that one's read and its write, and resumes the execution
+    const { github, deps, trigger } = await waitingFixPr({ timeoutSeconds: 21_600 });
+    github.permissions.set('maintainer', 'write');
+    const sent: string[] = [];
+    const tasks = { async succeed(token: string) { sent.push(token); }, async fail() { throw new Error('nothing is rejected here'); } };
+    const command = signWebhook(pullRequestCommentDelivery({ login: 'maintainer', text: '/guard approve', commentId: 9, pullRequest: 1287, repository: { id: 714523861, name: 'checkout-service' }, deliveryId: 'c-9' }), 'retry-secret');
+    const answers: Array<{ statusCode: number }> = [];
+    const write = deps.incidents.updateIfStatusMoves.bind(deps.incidents);
+    deps.incidents.updateIfStatusMoves = async (...args) => {
+      if (answers.length === 0 && args[1].approval?.status === 'pending') {
+        answers.push(await handleIssueCommentWebhook({ ...command, isBase64Encoded: false }, {
+          ...deps, webhooks: new Webhooks({ secret: 'retry-secret' }), maxBodyBytes: 1_048_576, github: deps.github, approvals: deps.remediation.approvals,
+          answers: createMemoryCommandAnswers(), tasks, learning: {} as Learning, approvalResumes: deps.approvalResumes as ApprovalResumes,
+        }));
+      }
+      return write(...args);
+    };
+    const comments = github.calls.filter((c) => c.method === 'upsertComment').length;
+
+    // Act
+    const again = await notifyStep({ trigger, timeoutSeconds: 21_600, approvalRequest: { taskToken: 'token-1' } }, deps);
+
+    // Assert
+    const stored = await deps.incidents.get(trigger.incidentId);
+    expect(answers.map((answer) => answer.statusCode)).toEqual([202]);
+    expect(sent).toEqual(['token-1']);
+    expect(again).toMatchObject({ notifications: 0 });
+    expect(stored?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer' });
+    expect(stored?.history.at(-1)?.detail).toMatch(/^approved by maintainer at \S+ while this request was written: the decision stands, nobody is asked$/);
+    expect(await deps.remediation.approvals.pending({ name: stored?.repository as string, id: stored?.repositoryId ?? null }, 1287)).toEqual([]);
+    expect(github.calls.filter((c) => c.method === 'upsertComment')).toHaveLength(comments);
+  });
+
   it('shows the digest of the proposal in the request, and counts a revision when a later request shows another', async () => {
     // Prepare: the proposal was asked for; a re-drive analysed the failure again, and the model wrote another patch.
     const { github, deps, trigger, requested } = await waitingFixPr();

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { type Incident, newIncident } from '../../shared/domain/incident.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
+import type { Learning } from '../../shared/knowledge/learning.js';
+import { readReactionFeedback } from '../../shared/knowledge/reactions.js';
+import { pullRequestComment } from '../../shared/notify/pull-request.js';
+import { finishRecoveryFollowUps } from '../../shared/reconcile/recovery-follow-ups.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
+import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { createRecoveryTargets } from '../../shared/stores/recovery-targets.js';
+import { diesOfCrash, killedAfterResolving } from '../support/failing-writes.js';
+import { createFakeGitHub } from '../support/fakes.js';
+import { scratchStoreForFile } from '../support/harness.js';
+
+/**
+ * Two repositories that had the same name at different times (`acme/app`, GitHub id 1, renamed; a new `acme/app`,
+ * id 2, created under the freed name), each with a pull request #14, through the real incident store and recovery
+ * targets on the embedded DynamoDB. The pull request index is keyed by the name: notify's comment, the reactions read
+ * and the reconciler's recovery follow-up each read the pull request's incidents, and must see their repository's only.
+ */
+const scratch = scratchStoreForFile('pull-request-identity');
+const scope = 'acme/app|main|CI';
+let pullRequest = 14;
+
+function failure(id: string, repositoryId: number, runId: number, createdAt: string, fields: Partial<Incident> = {}): Incident {
+  return newIncident(
+    {
+      id, source: 'github', repository: 'acme/app', repositoryId, workflowId: 77, headSha: `SHA${runId}`, workflowName: `CI of repository ${repositoryId}`, runId, runAttempt: 1,
+      pullRequest, createdAt, ...fields,
+    },
+    new Date(createdAt),
+  );
+}
+
+function commented(at: string, commentId: number): Pick<Incident, 'notifications'> {
+  return { notifications: [{ channel: 'github_comment', target: `acme/app#${pullRequest}`, outcome: 'created', detail: 'failure', commentId, at }] };
+}
+
+function stores(clock: () => Date = () => new Date('2026-11-20T09:00:00Z')) {
+  return {
+    incidents: createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 30, clock }),
+    targets: createRecoveryTargets({ client: scratch.client, tableName: 'incidents', clock }),
+  };
+}
+
+describe("a pull request's incidents, of the repository that has the name now or had it before", () => {
+  it("leaves the old repository's failure out of the new one's pull request comment", async () => {
+    // Prepare
+    pullRequest = 21;
+    const { incidents } = stores();
+    const old = failure('gh-1-801-1', 1, 801, '2026-10-01T09:00:00.000Z');
+    const current = failure('gh-2-802-1', 2, 802, '2026-11-20T09:00:00.000Z');
+    await incidents.create(old, scope);
+    await incidents.create(current, scope);
+
+    // Act
+    const body = await pullRequestComment(current, incidents, silentLogger);
+    const ofCurrent = await incidents.listByPullRequest({ name: 'acme/app', id: 2 }, pullRequest, 10);
+
+    // Assert
+    expect(body).toContain('CI of repository 2');
+    expect(body).not.toContain('CI of repository 1');
+    expect(ofCurrent.map((listed) => listed.id)).toEqual([current.id]);
+  });
+
+  it("finds the old repository's incidents on a later page, past a page of the new one's, and keeps the window where the index has it", async () => {
+    // Prepare: 30 newer incidents of the new repository fill the first page (25) of the index
+    pullRequest = 24;
+    const { incidents } = stores();
+    for (const n of [1, 2]) await incidents.create(failure(`gh-1-84${n}-1`, 1, 840 + n, `2026-10-0${n}T09:00:00.000Z`), scope);
+    for (let n = 10; n < 40; n += 1) await incidents.create(failure(`gh-2-8${n}-1`, 2, 800 + n, `2026-11-20T09:${n}:00.000Z`), scope);
+
+    // Act
+    const ofOld = await incidents.listByPullRequest({ name: 'acme/app', id: 1 }, pullRequest, 10);
+    const ofNew = await incidents.listByPullRequest({ name: 'acme/app', id: 2 }, pullRequest, 3, { except: 'gh-2-837-1' });
+
+    // Assert
+    expect(ofOld.map((listed) => listed.id)).toEqual(['gh-1-842-1', 'gh-1-841-1']);
+    expect(ofNew.map((listed) => listed.id)).toEqual(['gh-2-839-1', 'gh-2-838-1']);
+  });
+
+  it("counts a reaction for the incident its repository's comment showed, whatever another repository's incident recorded", async () => {
+    // Prepare: the new repository's comment 900 shows its failure from 10:00; the old repository's incident (records
+    // of its own comment, under an id a stand-in repeats) says it showed at 10:05
+    pullRequest = 22;
+    const { incidents } = stores();
+    const current = failure('gh-2-812-1', 2, 812, '2026-11-20T10:00:00.000Z', commented('2026-11-20T10:00:00.000Z', 900));
+    await incidents.create(failure('gh-1-811-1', 1, 811, '2026-10-01T09:00:00.000Z', commented('2026-11-20T10:05:00.000Z', 900)), scope);
+    await incidents.create(current, scope);
+    const github = createFakeGitHub();
+    github.permissions.set('maya', 'write');
+    github.reactions.push({ user: 'maya', content: '+1', userType: 'User', createdAt: '2026-11-20T10:10:00Z' });
+    const votes: string[] = [];
+    const learning = {
+      async onFeedback(voted: Incident, vote: string) {
+        votes.push(`${voted.id} ${vote}`);
+        return { counted: true };
+      },
+      async withdrawReactionVotes() {
+        return 0;
+      },
+    } as unknown as Learning;
+
+    // Act
+    const counted = await readReactionFeedback(current, github.port, { learning, logger: silentLogger, incidents });
+
+    // Assert
+    expect(counted).toBe(1);
+    expect(votes).toEqual([`${current.id} up`]);
+  });
+
+  it("rewrites the old repository's comment with its recovery, though the new repository's later failure commented", async () => {
+    // Prepare: the old repository's recovery is killed after it wrote its failure resolved; then the new repository's
+    // pull request of the same number fails and comments
+    pullRequest = 23;
+    let now = new Date('2026-11-20T09:10:00Z');
+    const clock = () => now;
+    const { incidents, targets } = stores(clock);
+    const recovered = 'acme/app|main|recovered';
+    const old = failure('gh-1-821-1', 1, 821, '2026-11-20T09:00:00.000Z', commented('2026-11-20T09:00:00.000Z', 700));
+    await incidents.create(old, recovered);
+    const github = createFakeGitHub();
+    const learning = { onResolved: async () => undefined };
+    const recovery = { scope: recovered, runId: 830, runAttempt: 1, resolvedBy: 'run 830', installationId: 5, completedAt: now };
+    const crashed = await diesOfCrash(
+      recordWorkflowRecovery(recovery, { incidents: killedAfterResolving(incidents), recoveryTargets: targets, clock, github: staticGitHubClients(github.port), logger: silentLogger, learning } as never),
+    );
+    await incidents.create(failure('gh-2-822-1', 2, 822, '2026-11-20T09:12:00.000Z', commented('2026-11-20T09:12:00.000Z', 701)), 'acme/app|feature|CI');
+
+    // Act
+    now = new Date('2026-11-20T09:21:00Z');
+    const due = await finishRecoveryFollowUps(
+      { incidents, recoveryTargets: targets, clock, githubWriter: async () => staticGitHubClients(github.port), logger: silentLogger, learning: learning as never, metrics: { count() {}, measure() {} } },
+      { maxPerRun: 25, afterMinutes: 10 },
+    );
+
+    // Assert
+    expect(crashed).toBe(true);
+    expect(due.followedUp).toEqual([old.id]);
+    const comments = [...github.comments.values()];
+    expect(comments).toHaveLength(1);
+    expect(comments[0]).toContain('Fixed in run 830');
+    expect(comments[0]).not.toContain('CI of repository 2');
+  });
+});
