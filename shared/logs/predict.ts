@@ -24,6 +24,11 @@ const CONTIGUOUS_GAP = 2;
  */
 const CLOSING_GAP = 500;
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULE_TABLE.map((rule) => [rule.id, rule]));
+/** For a rule, the rules whose reports are causes of their own beside its reports in one step ({@link Rule.beside}). */
+const BESIDE_RULES: ReadonlyMap<string, readonly string[]> = RULE_TABLE.reduce((byRule, rule) => {
+  if (rule.beside !== undefined) byRule.set(rule.beside, [...(byRule.get(rule.beside) ?? []), rule.id]);
+  return byRule;
+}, new Map<string, string[]>());
 /** Rules whose lines say that something failed, not what ({@link Rule.statusOnly}). */
 const STATUS_RULES: ReadonlySet<string> = new Set(RULE_TABLE.filter((rule) => rule.statusOnly).map((rule) => rule.id));
 
@@ -48,6 +53,9 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
     else for (const l of [range.startLine, ...(range.pick === undefined ? [] : [range.pick]), ...range.keys]) add(l);
   }
   if (top.tallyLine !== undefined) add(top.tallyLine);
+  for (const beside of besideTops(analysis.failures, top)) {
+    for (const range of reportRanges(analysis.failures, beside)) for (let l = range.startLine; l <= range.endLine; l++) add(l);
+  }
   const closing = closingReportOf(analysis.failures, top);
   if (closing?.closedThrough !== undefined) for (let l = closing.startLine; l <= closing.closedThrough; l++) add(l);
   for (const other of otherRunsTops(analysis.failures, top)) for (let l = other.startLine; l <= other.endLine; l++) add(l);
@@ -69,6 +77,16 @@ function otherRunsTops(failures: readonly Failure[], top: Failure): Failure[] {
     tops.push(f);
   }
   return tops;
+}
+
+/**
+ * For each rule that reports a cause of its own beside the top failure's rule (`Rule.beside`), its first failure in
+ * the top failure's step: the top of a report listed after the top's own.
+ */
+function besideTops(failures: readonly Failure[], top: Failure): Failure[] {
+  const rules = BESIDE_RULES.get(top.rule);
+  if (rules === undefined) return [];
+  return rules.flatMap((rule) => failures.filter((f) => f.rule === rule && sameStep(f, top)).sort((a, b) => a.startLine - b.startLine).slice(0, 1));
 }
 
 /**

@@ -224,6 +224,13 @@ export interface Rule {
    */
   readonly endsRun?: boolean;
   /**
+   * Its reports are a cause of their own beside rule `beside`'s, in one step: ct_run compiles every suite before the
+   * run, reports one that does not compile (its compile errors, then `Error detected: '… cannot be compiled or
+   * loaded'`) and runs the others, whose failed cases failed the step too. When a failure of that rule is the top one,
+   * the prediction lists after its report this rule's first report in its step (see `predict.ts`).
+   */
+  readonly beside?: string;
+  /**
    * With `endsRun`: the line a session opens with (nox's `nox > Running session tests`). A runner says only of a
    * session that failed that it did; failures printed in the step before the failed session's own opening line, since
    * the last session said to have failed, are of sessions that passed (their complaints failed nothing), and rank as a
@@ -299,6 +306,7 @@ export function uniformRule(rule: Rule): Rule {
     announces: rule.announces,
     wrapsOutput: rule.wrapsOutput,
     endsRun: rule.endsRun,
+    beside: rule.beside,
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
@@ -1325,8 +1333,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^[\w@.]+: .*\.\.\.(?:\*failed\*|_failed_)$/, end: /^(?:[\w@.]+: .*\.\.\.|={10,}|\s*Failed: \d+\.)/,
     pick: [{ re: /^(?:\*\*(?:error|exit|throw)|::)\{?\S/ }] },
   // Its paragraphs end on a blank line: ct_run's `Updating …/index.html ... done` lines come after one.
-  { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph', gap: 0,
-    re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case/ },
+  // A suite it could not compile or load is an error of the run, between the same dashed rules as a failed case.
+  { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph', gap: 0, beside: 'erlang.compile',
+    re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case|^Error detected: \S/ },
   { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$|^test\w* FAILED$/ },
   { id: 'bats.failed', category: 'test_failure', weight: 78, extend: 'indent', re: /^not ok \d+ / },
 
