@@ -67,3 +67,36 @@ describe("ct_run: a suite that does not compile beside another suite's failed ca
     expect(lines).toEqual([lineOf(log, 'codec_SUITE.erl:4:28'), lineOf(log, '%    4|'), lineOf(log, '%     |'), lineOf(log, '{error,make_failed}')]);
   });
 });
+
+describe('exit 137 and `timeout -s KILL` run through another command: a shell string, docker exec', () => {
+  // Real behaviour of GNU coreutils 9.1 timeout under bash 5.2.15 here: `out=$(bash -c "timeout -s KILL 1 sleep 5")`
+  // and `out=$(sh -c '…')` exit 137 and print nothing (bash -c runs its one command in place of itself; timeout,
+  // its command killed, kills itself with the same signal). `docker exec` exits with the status of the command it
+  // ran in the container (Docker's reference for `docker exec`), 137 for one killed by KILL. xargs is no such wrapper:
+  // it says `xargs: timeout: terminated by signal 9` and exits 125 (run here), so it is not asked about here.
+  const killed = (script: readonly string[]): string => failedStep(script, ['start'], 137).join('\n');
+
+  it.each([
+    ['a string bash runs', ['out=$(bash -c "timeout -s KILL 5m ./warm-cache")']],
+    ['a string `sh -ec` runs', ["out=$(sh -ec 'timeout --signal=KILL 60 ./slow')"]],
+    ['docker exec in a container', ['out=$(docker exec -u runner ci-db timeout -s KILL 5m ./migrate)']],
+    ["docker compose exec with -T", ['docker compose exec -T app timeout -k 10 5m npm test > out.log']],
+  ])('reads exit 137 as the time limit with `timeout` in %s', async (_, script) => {
+    // Act
+    const analysis = await analyzeLog(killed(script));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['exit.timeout-kill', 'timeout']);
+  });
+
+  it.each([
+    ['an echo of a shell string', ['echo \'bash -c "timeout -s KILL 5m ./x"\'', 'out=$(python3 train.py)']],
+    ['a comment', ['# docker exec ci-db timeout -s KILL 5m ./migrate', 'out=$(python3 train.py)']],
+    ['a heredoc', ['cat > run.sh <<EOF', 'bash -c "timeout -s KILL 5m ./x"', 'EOF', 'out=$(python3 train.py)']],
+    ['a docker exec running something else', ['out=$(docker exec ci-db psql -c "select timeout -s KILL")']],
+  ])('still reads a silent exit 137 as out of memory when the wrapped KILL timeout is only %s', async (_, script) => {
+    // Act
+    const analysis = await analyzeLog(killed(script));
+    // Assert
+    expect(analysis.category).toBe('out_of_memory');
+  });
+});
