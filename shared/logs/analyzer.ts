@@ -17,7 +17,7 @@ import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine, templateHoldsWordOutside, wordsOf } from './fingerprint.js';
 import { redactLines, redactorWith, WITHHELD_TEXT, type Redact } from './redact.js';
 import { LiteralPatternGate } from './redaction/pattern-gate.js';
-import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
+import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, prefixOrAnnouncement, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -507,11 +507,24 @@ function carriesOwnPrefix(prefix: string, line: string): boolean {
   // npm's prefix alone first: a script's output behind it is often thousands of lines, each asked.
   const outer = prefix.length - npmPrefixEnding(prefix);
   if (outer === 0) return true;
-  if (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) return true;
+  const measured = taskPrefixLength(line);
+  if (measured === prefix.length || isLearntPrefix(prefix)) return true;
+  // A task's prefix behind docker compose's (see innerTaskPrefixLength): each measured in its place.
+  if (outer === prefix.length && measured > 0 && measured < outer && endsComposePrefix(line, measured)) {
+    const inner = prefix.slice(measured);
+    if (taskPrefixLength(line.slice(measured)) === inner.length || isLearntPrefix(inner)) return true;
+  }
   if (outer === prefix.length) return false;
   return taskPrefixLength(line) === outer || isLearntPrefix(prefix.slice(0, outer));
 }
 
+
+/** Whether the task prefix of `text`, `length` characters, is docker compose's (`app-1  | `): it ends in `| `. */
+function endsComposePrefix(text: string, length: number): boolean {
+  return text.charCodeAt(length - 2) === BAR && text.charCodeAt(length - 1) === 32;
+}
+
+const BAR = 124;
 
 /** A line of the task that prints nothing after its prefix (`web:test:`, `web:test: `). */
 function isTaskBlankLine(prefix: string, line: string): boolean {
@@ -1128,6 +1141,9 @@ export class LogScanner {
     } else if (prefix === 0) {
       prefix = this.taskNames.prefixLength(text);
       readPastLearntName(prefix);
+    } else if (endsComposePrefix(text, prefix)) {
+      prefix += this.innerTaskPrefixLength(text.slice(prefix));
+      readPastLearntName(prefix);
     }
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
@@ -1164,6 +1180,18 @@ export class LogScanner {
       rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     }
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
+  }
+
+  /**
+   * The length of a task's prefix at the start of `inner`, a container's line behind docker compose's prefix (a
+   * container that runs concurrently, `app-1  | [lint] `, or Turborepo, `app-1  | web:lint: `), 0 without one; learns
+   * a task's name from the container's line as from an unprefixed one (npm's echo `> concurrently …`).
+   */
+  private innerTaskPrefixLength(inner: string): number {
+    const length = prefixOrAnnouncement(inner);
+    if (length !== ANNOUNCES_TASK) return length || this.taskNames.prefixLength(inner);
+    if (this.taskNames.learn(inner)) this.tasksNamed = true;
+    return 0;
   }
 
   /**

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { failuresBothWays, restoreFastPaths } from '../../support/fast-paths.js';
 import { BASH_PIPEFAIL_SHELL, ghaStep, lineOf } from '../../support/gha-step.js';
 
 // Session 64: the known gaps session 63 left, each on real output of the tool where it runs here.
@@ -98,5 +99,65 @@ describe('exit 137 and `timeout -s KILL` run through another command: a shell st
     const analysis = await analyzeLog(killed(script));
     // Assert
     expect(analysis.category).toBe('out_of_memory');
+  });
+});
+
+describe("concurrently's `[name] ` behind docker compose's `app-1  | `: one task's prefix behind another's", () => {
+  afterEach(restoreFastPaths);
+
+  // concurrently 9.2.5's real output over ESLint 9.39.5 (concurrently-eslint.log's run), each line behind docker
+  // compose v2's prefix as `docker compose up` prints a container's output (the service's replica name padded, `| `).
+  const concurrentlyLint = (compose: string): string[] =>
+    [
+      '',
+      '> shop@1.0.0 check',
+      '> concurrently -n lint,typecheck "npm:lint" "npm:typecheck"',
+      '',
+      '[lint] ',
+      '[lint] > shop@1.0.0 lint',
+      '[lint] > eslint src',
+      '[lint] ',
+      '[typecheck] ',
+      '[typecheck] > shop@1.0.0 typecheck',
+      '[typecheck] > tsc --noEmit',
+      '[typecheck] ',
+      '[lint] ',
+      '[lint] /home/runner/work/shop/shop/src/tax.js',
+      "[lint]   2:9  error  'unused' is assigned a value but never used  no-unused-vars",
+      "[lint]   3:9  error  Expected '===' and instead saw '=='          eqeqeq",
+      '[lint] ',
+      '[lint] ✖ 2 problems (2 errors, 0 warnings)',
+      '[lint] ',
+      '[lint] npm run lint exited with code 1',
+      '[typecheck] npm run typecheck exited with code 0',
+    ].map((line) => `${compose}${line}`);
+
+  it.each(['app-1  | ', 'shop-app-1  | '])("reads ESLint's report behind `%s[lint] ` as behind `[lint] ` alone", async (compose) => {
+    // Prepare
+    const alone = failedStep(['npm run check'], concurrentlyLint(''));
+    const composed = failedStep(['docker compose up --exit-code-from app'], concurrentlyLint(compose));
+    // Act
+    const [a, c] = await Promise.all([analyzeLog(alone.join('\n')), analyzeLog(composed.join('\n'))]);
+    // Assert: the same rule, first line and listed lines
+    expect([c.failures[0]?.rule, c.failures[0]?.startLine, predictionLines(c)]).toEqual([a.failures[0]?.rule, a.failures[0]?.startLine, predictionLines(a)]);
+    expect(c.failures[0]?.rule).toBe('eslint.error');
+  });
+
+  it('finds the same failures with the line filter and the other fast paths forced on', async () => {
+    // Prepare: npm's echo behind compose's prefix is the line the task's name is learnt from: the filter must name it
+    const log = failedStep(['docker compose up --exit-code-from app'], [...Array.from({ length: 50 }, (_, i) => `app-1  | compiled module ${i}`), ...concurrentlyLint('app-1  | ')]);
+    // Act
+    const { everyLine, fast } = await failuresBothWays(Buffer.from(log.join('\n')));
+    // Assert
+    expect(fast).toEqual(everyLine);
+  });
+
+  it("does not read a bracket behind compose's prefix as a task's when the container did not run concurrently", async () => {
+    // Prepare: the same lines without npm's echo of the concurrently command: `[lint] ` is no prefix known to be a task's
+    const log = failedStep(['docker compose up --exit-code-from app'], concurrentlyLint('app-1  | ').filter((line) => !line.includes('> concurrently')));
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert: ESLint's lines are read with the bracket in them, as no ESLint's
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('eslint.error');
   });
 });
