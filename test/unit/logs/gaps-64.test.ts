@@ -143,6 +143,17 @@ describe("concurrently's `[name] ` behind docker compose's `app-1  | `: one task
     expect(c.failures[0]?.rule).toBe('eslint.error');
   });
 
+  it("reads Turborepo's `web:lint: ` behind compose's prefix as alone", async () => {
+    // Prepare: Turborepo's prefix on ESLint's stylish report (the task's lines, as `turbo run lint` prints them)
+    const turbo = ['web:lint: ', 'web:lint: /home/runner/work/shop/shop/apps/web/src/tax.js', "web:lint:   2:9  error  'unused' is assigned a value but never used  no-unused-vars", 'web:lint: ', 'web:lint: ✖ 1 problem (1 error, 0 warnings)', 'web:lint: ERROR: command finished with error: command (/home/runner/work/shop/shop/apps/web) npm run lint exited (1)'];
+    const alone = failedStep(['npx turbo run lint'], turbo);
+    const composed = failedStep(['docker compose up --exit-code-from app'], turbo.map((line) => `app-1  | ${line}`));
+    // Act
+    const [a, c] = await Promise.all([analyzeLog(alone.join('\n')), analyzeLog(composed.join('\n'))]);
+    // Assert
+    expect([c.failures[0]?.rule, predictionLines(c)]).toEqual(['eslint.error', predictionLines(a)]);
+  });
+
   it('finds the same failures with the line filter and the other fast paths forced on', async () => {
     // Prepare: npm's echo behind compose's prefix is the line the task's name is learnt from: the filter must name it
     const log = failedStep(['docker compose up --exit-code-from app'], [...Array.from({ length: 50 }, (_, i) => `app-1  | compiled module ${i}`), ...concurrentlyLint('app-1  | ')]);
