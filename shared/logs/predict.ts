@@ -131,29 +131,44 @@ function sameRuleNeighbours(failures: readonly Failure[], top: Failure, ranges: 
   // A block with key lines is listed by them; a repeat of it has none of its own, so it is listed by its first line
   // (no keys), and without key lines a repeat is listed whole (keys undefined).
   const repeatKeys: readonly number[] | undefined = top.keyLines === undefined ? undefined : [];
+  const joins = rule?.joinsInStep === true;
   const sameRule = failures
-    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile)
+    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && (!joins || sameStep(f, top)))
     .flatMap((f): Range[] => [
       { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, pick: f.lines[0]?.line, copy: causeOnce && f !== top && rule !== undefined && causeOf(f, rule) === topCause },
       ...(causeOnce ? [] : (f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))),
     ]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
+  const near = joins ? joinedInStep(failures, top) : (from: number, to: number): boolean => to - from <= ADJACENT_GAP;
   let end = top.endLine;
   for (const r of sameRule) {
-    if (r.startLine > end && r.startLine - end <= ADJACENT_GAP) {
+    if (r.startLine > end && near(end, r.startLine)) {
       if (r.copy !== true) ranges.push(r);
       end = r.endLine;
     }
   }
   let start = top.startLine;
   for (const r of [...sameRule].reverse()) {
-    if (r.endLine < start && start - r.endLine <= ADJACENT_GAP) {
+    if (r.endLine < start && near(r.endLine, start)) {
       if (r.copy !== true) ranges.push(r);
       start = r.startLine;
     }
   }
   if (!causeOnce) reprintedTogether(failures.filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && sameStep(f, top)), ranges);
   return end;
+}
+
+/**
+ * For a rule whose blocks in one step are one report (`Rule.joinsInStep`; only the step's failures are asked): whether
+ * a block ending at line `from` and one starting at line `to` join, no failure of another rule that says what failed
+ * starting between them. A repeat of a block may stand in a later step (the same compile run again): it is out from
+ * the first line of a later step that a failure names (an analysis keeps no other step boundary).
+ */
+function joinedInStep(failures: readonly Failure[], top: Failure): (from: number, to: number) => boolean {
+  const others = failures.filter((f) => f.rule !== top.rule && !STATUS_RULES.has(f.rule) && sameStep(f, top)).map((f) => f.startLine);
+  const stepStart = top.step?.startLine ?? Number.POSITIVE_INFINITY;
+  const nextStep = Math.min(...failures.map((f) => f.step?.startLine ?? Number.POSITIVE_INFINITY).filter((l) => l > stepStart));
+  return (from, to) => to < nextStep && !others.some((l) => l > from && l < to);
 }
 
 /**

@@ -231,6 +231,13 @@ export interface Rule {
    */
   readonly beside?: string;
   /**
+   * Its blocks in one step are one report however far apart, while no block of another rule (one that says what
+   * failed) stands between them: SBCL's compile-file prints a report per condition in the order of the forms, and
+   * the style warnings and optimisation notes between two that failed the compile (none of them a failure) may run
+   * to any length. The prediction joins them as it joins a rule's blocks a few lines apart (see `predict.ts`).
+   */
+  readonly joinsInStep?: boolean;
+  /**
    * With `endsRun`: the line a session opens with (nox's `nox > Running session tests`). A runner says only of a
    * session that failed that it did; failures printed in the step before the failed session's own opening line, since
    * the last session said to have failed, are of sessions that passed (their complaints failed nothing), and rank as a
@@ -307,6 +314,7 @@ export function uniformRule(rule: Rule): Rule {
     wrapsOutput: rule.wrapsOutput,
     endsRun: rule.endsRun,
     beside: rule.beside,
+    joinsInStep: rule.joinsInStep,
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
@@ -1692,7 +1700,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // compile-file report failure, and ASDF stop), the message under it three spaces after the `;`, and above it the
   // place: `; file: /path/x.lisp` (once per file, again after another file's output), `; in: DEFUN NAME` and the
   // form. A STYLE-WARNING fails nothing; `; note:` lines are the optimiser's (NOISE_RE).
-  { id: 'sbcl.caught', category: 'compilation', weight: 80, extend: 'indent', gap: 0, re: /^; caught (?:ERROR|WARNING):$/, cont: /^; {3,}\S/,
+  { id: 'sbcl.caught', category: 'compilation', weight: 80, extend: 'indent', gap: 0, joinsInStep: true, re: /^; caught (?:ERROR|WARNING):$/, cont: /^; {3,}\S/,
     tally: /^; {3}caught \d+ (?:fatal )?ERROR conditions?$/,
     lookback: { re: /^; (?:file|in): \S/, lines: 40, inclusive: true, through: /^;(?: |$)/, farthest: /^; caught / } },
   // DMD's front end (dmd, LDC's ldc2, under dub) prints its errors as `source/app.d(7,27): Error: message` (see

@@ -172,3 +172,108 @@ describe("concurrently's `[name] ` behind docker compose's `app-1  | `: one task
     expect(analysis.failures.map((f) => f.rule)).not.toContain('eslint.error');
   });
 });
+
+describe("SBCL's compile-file: the conditions that failed one compile, however far apart", () => {
+  // Real output of SBCL 2.2.9's compile-file from a build script (`sbcl --non-interactive --no-userinit --load
+  // build.lisp`), run here (paths renamed to the runner's): a malformed LET binding (`; caught ERROR:`) and, 40 lines
+  // on, an undefined variable (`; caught WARNING:`), five STYLE-WARNINGs and a note between them.
+  const output = [
+    '; compiling file "/home/runner/work/parse/parse/src/parse.lisp" (written 29 NOV 2026 05:13:35 AM):',
+    '',
+    '; file: /home/runner/work/parse/parse/src/parse.lisp',
+    '; in: DEFUN FIELD',
+    ';     (PARSE::X 1 2)',
+    '; ',
+    '; caught ERROR:',
+    ';   The LET binding spec (X 1 2) is malformed.',
+    '',
+    ';     (DEFUN PARSE::FIELD (PARSE::LINE)',
+    ';       (LET ((PARSE::X 1 2))',
+    ';         (SUBSEQ PARSE::LINE 0 PARSE::X)))',
+    '; --> SB-IMPL::%DEFUN SB-IMPL::%DEFUN SB-INT:NAMED-LAMBDA ',
+    '; ==>',
+    ';   #\'(SB-INT:NAMED-LAMBDA PARSE::FIELD',
+    ';         (PARSE::LINE)',
+    ';       (BLOCK PARSE::FIELD',
+    ';         (LET ((PARSE::X 1 2))',
+    ';           (SUBSEQ PARSE::LINE 0 PARSE::X))))',
+    '; ',
+    '; caught STYLE-WARNING:',
+    ';   The variable LINE is defined but never used.',
+    '',
+    '; in: DEFUN FIELDS',
+    ';     (LET (PARSE::A PARSE::B PARSE::C PARSE::D)',
+    ';       (LIST (PARSE::FIELD PARSE::LINE)))',
+    '; ',
+    '; caught STYLE-WARNING:',
+    ';   The variable A is defined but never used.',
+    '; ',
+    '; caught STYLE-WARNING:',
+    ';   The variable B is defined but never used.',
+    '; ',
+    '; caught STYLE-WARNING:',
+    ';   The variable C is defined but never used.',
+    '; ',
+    '; caught STYLE-WARNING:',
+    ';   The variable D is defined but never used.',
+    '',
+    ';     (LIST (PARSE::FIELD PARSE::LINE))',
+    '; ',
+    '; note: deleting unreachable code',
+    '',
+    '; file: /home/runner/work/parse/parse/src/parse.lisp',
+    '; in: DEFUN TOTAL',
+    ';     (REDUCE #\'+ PARSE::ROWS :KEY #\'CAR :INITIAL-VALUE PARSE::ZERO)',
+    '; ',
+    '; caught WARNING:',
+    ';   undefined variable: PARSE::ZERO',
+    '; ',
+    '; compilation unit finished',
+    ';   Undefined variable:',
+    ';     ZERO',
+    ';   caught 1 ERROR condition',
+    ';   caught 1 WARNING condition',
+    ';   caught 5 STYLE-WARNING conditions',
+    ';   printed 1 note',
+    '',
+    '',
+    '; wrote /home/runner/work/parse/parse/src/parse.fasl',
+    '; compilation finished in 0:00:00.004',
+    'build failed: compile-file reported warnings and failure',
+  ];
+
+  it('lists the ERROR and the WARNING with their places as one report', async () => {
+    // Prepare
+    const log = failedStep(['sbcl --non-interactive --no-userinit --load build.lisp'], output);
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert
+    const error = lineOf(log, '; caught ERROR:');
+    const warning = lineOf(log, '; caught WARNING:');
+    expect(warning - error).toBeGreaterThan(12);
+    expect(lines).toEqual(expect.arrayContaining([error, error + 1, warning, warning + 1, lineOf(log, '; in: DEFUN TOTAL')]));
+  });
+
+  it("does not join the WARNING when another tool's failure was printed between them", async () => {
+    // Prepare: a build script that printed an error of its own in between (ranked below SBCL's conditions)
+    const at = output.indexOf('; in: DEFUN TOTAL');
+    const between = [...output.slice(0, at), 'ERROR: could not open fixtures/rates.csv', '', ...output.slice(at)];
+    const log = failedStep(['sbcl --non-interactive --no-userinit --load build.lisp'], between);
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert: the ERROR's report is listed, the WARNING's (past the script's error) is not
+    expect(lines).toContain(lineOf(log, '; caught ERROR:'));
+    expect(lines).not.toContain(lineOf(log, '; caught WARNING:'));
+  });
+
+  it("does not join another step's compile (a second step compiling again)", async () => {
+    // Prepare: a failing step with the ERROR's report only, then the whole compile in another failing step (the
+    // WARNING there a repeat of nothing in the first, the ERROR a repeat of the first step's)
+    const step = failedStep(['sbcl --non-interactive --no-userinit --load build.lisp'], output.slice(0, output.indexOf('; caught ERROR:') + 2));
+    const log = [...step, ...failedStep(['sbcl --non-interactive --no-userinit --load build.lisp'], output)];
+    // Act
+    const lines = predictionLines(await analyzeLog(log.join('\n')));
+    // Assert: the lines of one step only
+    expect(new Set(lines.map((l) => l > step.length)).size).toBe(1);
+  });
+});
