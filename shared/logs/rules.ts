@@ -2007,7 +2007,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // report's, and fails the run as well (cfn-lint's exit code sets a bit for warnings).
   // (`when`: only a cfn-lint error, four digits, looks back; Ruff's own codes have three, `F401`, `E501`, and a Ruff
   // finding right after cfn-lint's warnings in one step, `cfn-lint … || rc=$?; ruff check .`, is no report of theirs.)
-  { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
+  // cfn-lint's E0000 is no rule's finding: the template did not parse (YAML's or JSON's syntax, a key given twice),
+  // the taxonomy's bad YAML, as Psych's and PyYAML's syntax errors are (categories.ts).
+  { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40, categoryFrom: { re: /^E0000 \S/, category: 'configuration' },
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )|^\S+\.(?:ya?ml|json|template):\d+:\d+$/,
     lookback: { when: /^E\d{4} /, re: /^[WI]\d{4} \S/, lines: 60, inclusive: true, through: /^(?:[WI]\d{4} \S.*|\S+\.(?:ya?ml|json|template):\d+:\d+|)$/, farthest: /^E\d{4} \S/ } },
   // HLint: `src/X.hs:27:15-42: Warning: Use foldl'` (`(12,5)-(14,7)` for a span of lines), then `Found:` / `Perhaps:`.

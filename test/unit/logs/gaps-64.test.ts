@@ -277,3 +277,28 @@ describe("SBCL's compile-file: the conditions that failed one compile, however f
     expect(new Set(lines.map((l) => l > step.length)).size).toBe(1);
   });
 });
+
+describe("cfn-lint's E0000: a template it could not parse is a broken configuration document, not a lint finding", () => {
+  // Real output of cfn-lint 1.51.0 run here (exit 2): an unclosed flow sequence in YAML, an unclosed object in JSON,
+  // a key given twice. A template that does not parse is the taxonomy's bad YAML (as Psych's and PyYAML's syntax
+  // errors are, see categories.ts), whatever reads it.
+  it.each([
+    ['an unclosed YAML sequence', 'cfn-lint templates/queue.yaml', ["E0000 did not find expected ',' or ']'", 'templates/queue.yaml:7:1', '']],
+    ['an unclosed JSON object', 'cfn-lint templates/topic.json', ["E0000 did not find expected ',' or '}'", 'templates/topic.json:7:1', '']],
+    ['a key given twice', 'cfn-lint templates/dup.yaml', ["E0000 Duplicate found 'Queue' (line 3)", 'templates/dup.yaml:3:3', '', "E0000 Duplicate found 'Queue' (line 5)", 'templates/dup.yaml:5:3', '']],
+  ])('reads %s as configuration', async (_, script, output) => {
+    // Act
+    const analysis = await analyzeLog(failedStep([script], output, 2).join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.startLine, analysis.category]).toEqual([5, 'configuration']);
+  });
+
+  it("keeps cfn-lint's rule findings (E3012) lint", async () => {
+    // Prepare: cfn-lint 1.51.0, a string where an integer goes (cfn-lint-rules.log's kind)
+    const log = failedStep(['cfn-lint templates/api.yaml'], ["E3012 'thirty' is not of type 'integer'", 'templates/api.yaml:12:7', ''], 2);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.category).toBe('lint');
+  });
+});
