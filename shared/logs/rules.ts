@@ -2468,8 +2468,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // A failed power assertion is `Caught: Assertion failed: `, a blank line, then `assert x.size() == 3` over its
   // diagram (indented): the same again (`Assertion failed: `) over the frames.
   // A rule of its own, not a continuation of java.exception's that depends on the line above (every line of a JVM
-  // trace would then be decoded and scanned).
-  { id: 'groovy.caught', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
+  // trace would then be decoded and scanned). GroovyMain prints the frames under it, `\tat ` (the script's own, or
+  // the whole trace with -d and in 2.4), a power assertion's source line over its diagram (`assert x.size() == 3`):
+  // a `Caught: json.decoder.JSONDecodeError: …` a script printed itself has neither, and is read by the rules after
+  // this one.
+  { id: 'groovy.caught', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200, confirmedBy: /^\tat \S|^assert\b/, rereadHead: true,
     re: /^Caught: (?:(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|Assertion failed: ?$)/,
     cont: /^(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|^\s*(?:at |\.\.\. \d+ more|Caused by:)|^assert\b/ },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,

@@ -302,3 +302,35 @@ describe("cfn-lint's E0000: a template it could not parse is a broken configurat
     expect(analysis.category).toBe('lint');
   });
 });
+
+describe("groovy.caught: Groovy's own report of a script's uncaught exception, not any `Caught: a.b.C` line", () => {
+  // Groovy's GroovyMain prints `Caught: ` and the exception, then its frames (`\tat `: the script's own ones, or the
+  // whole trace again with -d and in 2.4). Real output of Groovy 2.4.21 on OpenJDK 17 and of Python 3.11 with requests 2.34.2, run here.
+  it("reads Groovy's `Caught: groovy.lang.MissingPropertyException: …` over its frames as groovy.caught", async () => {
+    // Prepare
+    const log = failedStep(['groovy deploy.groovy'], [
+      'SVC',
+      'Caught: groovy.lang.MissingPropertyException: No such property: undefinedThing for class: deploy',
+      'groovy.lang.MissingPropertyException: No such property: undefinedThing for class: deploy',
+      '\tat deploy.run(deploy.groovy:3)',
+      '\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)',
+      '\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke(NativeMethodAccessorImpl.java:77)',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['groovy.caught', lineOf(log, 'Caught: ')]);
+  });
+
+  it.each([
+    ['a network error', `Caught: requests.exceptions.ConnectionError: HTTPSConnectionPool(host='registry.invalid', port=443): Max retries exceeded with url: /health (Caused by NameResolutionError("HTTPSConnection(host='registry.invalid', port=443): Failed to resolve 'registry.invalid' ([Errno -2] Name or service not known)"))`],
+    ['a JSON error', 'Caught: json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)'],
+  ])("does not read a Python script's own `Caught: module.Class: …` line (%s) as Groovy's", async (_, caught) => {
+    // Prepare: the script prints the exception's module and class itself, then exits 1 (requests 2.34.2, json)
+    const log = failedStep(['python3 scripts/check.py'], ['Checking build/manifest.json', caught, 'Giving up']);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('groovy.caught');
+  });
+});
