@@ -334,3 +334,38 @@ describe("groovy.caught: Groovy's own report of a script's uncaught exception, n
     expect(analysis.failures.map((f) => f.rule)).not.toContain('groovy.caught');
   });
 });
+
+describe("a step that runs a program in a container: the step's title is the program's, not docker's", () => {
+  // A failure whose own text names no category takes the failing step's title's (categories.ts, SECTION_HINTS): a
+  // title that runs the program through `docker compose run`/`exec` or `docker run` read `docker` there, so a
+  // script's error in a container was the runner's (infrastructure). Real output of Guile 3.0.8, Python 3.11 and Ruby
+  // 3.1, run here (paths renamed to the container's).
+  const GUILE = ['Backtrace:', '           1 (primitive-load "/app/scripts/report.scm")', 'In ice-9/boot-9.scm:', '   2007:7  0 (error _ . _)', '', 'ice-9/boot-9.scm:2007:7: In procedure error:', 'config missing: db'];
+  const PYTHON = ['Traceback (most recent call last):', '  File "/app/scripts/report.py", line 3, in <module>', '    print(rates["eur"])', '          ~~~~~^^^^^^^', "KeyError: 'eur'"];
+  const RUBY = ["scripts/report.rb:1:in `fetch': key not found: :b (KeyError)", "\tfrom scripts/report.rb:1:in `<main>'"];
+
+  it.each([
+    ['Guile', 'guile -L . scripts/report.scm', GUILE],
+    ['Python', 'python3 scripts/report.py', PYTHON],
+    ['Ruby', 'ruby scripts/report.rb', RUBY],
+  ])("categorises %s's error under `docker compose run --rm app …` and `docker run … image …` as without docker", async (_, command, output) => {
+    // Act
+    const [plain, compose, exec, run] = await Promise.all(
+      [command, `docker compose run --rm app ${command}`, `docker compose -f ci.yml exec -T app ${command}`, `docker run --rm -v "$PWD:/app" -w /app ghcr.io/acme/tools:3 ${command}`].map((script) =>
+        analyzeLog(failedStep([script], output).join('\n')),
+      ),
+    );
+    // Assert
+    expect([compose.category, exec.category, run.category]).toEqual([plain.category, plain.category, plain.category]);
+    expect(plain.category).not.toBe('infrastructure');
+  });
+
+  it("still reads what the program in the container does from its name (`docker compose run app pytest`) and docker's own step as docker's", async () => {
+    // Prepare: output that names no category
+    const output = ['Starting app ... done', 'something went wrong'];
+    // Act
+    const [tests, up] = await Promise.all(['docker compose run --rm app pytest -q', 'docker compose up --abort-on-container-exit'].map((script) => analyzeLog(failedStep([script], output).join('\n'))));
+    // Assert
+    expect([tests.category, up.category]).toEqual(['test_failure', 'infrastructure']);
+  });
+});
