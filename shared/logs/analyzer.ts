@@ -1500,8 +1500,9 @@ export class LogScanner {
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
   private openBlock(rule: Rule, line: number, text: string, annotated: boolean, prefix = 0): void {
     const taskPrefix = prefix === 0 ? '' : own(text.slice(0, prefix));
-    // A look-back `when` limits to some of the rule's headlines (cfn-lint's under ruff.diagnostic) reads the line past the prefix.
-    let startLine = rule.lookback && (rule.lookback.when === undefined || rule.lookback.when.test(text.slice(prefix))) ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
+    // A look-back `when` limits to some of the rule's headlines (cfn-lint's under ruff.diagnostic) reads the line as
+    // the rule did: past the task's prefix, or past the runner's `##[error]` on an annotated line.
+    let startLine = rule.lookback && (rule.lookback.when === undefined || rule.lookback.when.test(text.slice(annotated ? ANNOTATION.length : prefix))) ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
     if (rule.hunks === true && this.scriptEchoes.length > 0 && taskPrefix === '') startLine = this.echoedAbove(startLine);
     const block = newBlock(rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated);
     if (rule.lookback?.heading !== undefined) block.headingLine = this.headingAbove(rule.lookback.heading, startLine, taskPrefix);

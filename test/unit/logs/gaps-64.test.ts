@@ -369,3 +369,20 @@ describe("a step that runs a program in a container: the step's title is the pro
     expect([tests.category, up.category]).toEqual(['test_failure', 'infrastructure']);
   });
 });
+
+describe("a look-back limited to some headlines (`lookback.when`) reads an annotated headline as the tool's line", () => {
+  // A step that turns each of cfn-lint's errors into an annotation (`echo "::error::$line"`): the runner writes the
+  // workflow command as `##[error]` and its message, the tool's line (cfn-lint 1.51.0's real findings, an unused
+  // parameter's warning above a string where a boolean goes).
+  it("lists the warning cfn-lint printed above an error written as `##[error]E3012 …`, as above the plain error", async () => {
+    // Prepare
+    const output = (error: string): string[] => ['W2001 Parameter Env not used.', 'topic.yaml:3:3', '', error, 'topic.yaml:10:7'];
+    const plain = failedStep(['cfn-lint topic.yaml | ./annotate-errors.sh'], output("E3012 'maybe' is not of type 'boolean'"), 6);
+    const annotated = failedStep(['cfn-lint topic.yaml | ./annotate-errors.sh'], output("##[error]E3012 'maybe' is not of type 'boolean'"), 6);
+    // Act
+    const [p, a] = await Promise.all([analyzeLog(plain.join('\n')), analyzeLog(annotated.join('\n'))]);
+    // Assert
+    expect(predictionLines(p)).toContain(lineOf(plain, 'W2001 '));
+    expect(predictionLines(a)).toEqual(predictionLines(p));
+  });
+});
