@@ -442,8 +442,9 @@ const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', cate
  * `sudo -E`, `sudo -u runner`, `nice -n 10` with their options), at the start of the string a shell runs (`bash -c
  * "timeout …"`, `sh -ec '…'`: bash runs a string's one command in its own place, so timeout's 137 is the step's), or
  * after `docker exec` / `docker compose exec`, their options and the container's name (the command's status is
- * theirs). Not xargs: a command it ran that a signal killed makes it exit 125. An assignment's value stops at a command's separator
- * and an option's `-` is read once (`-[\w-]+`, not `--?[\w-]+`): linear on a long line of `a=;a=;…` or `--x --x …`.
+ * theirs). Not xargs: a command it ran that a signal killed makes it exit 125. An assignment's value stops at a
+ * command's separator and an option's `-` is read once (`-[\w-]+`, not `--?[\w-]+`): linear on a long line of
+ * `a=;a=;…` or `--x --x …`.
  * Not a word of another command's arguments (`echo timeout -s KILL …`), nor inside a string (`echo "…; timeout …"`
  * aside), nor in a comment (`# timeout -s KILL 5m ./x`, whose `#` starts no command).
  */
