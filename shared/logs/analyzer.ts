@@ -17,7 +17,7 @@ import { refineCategory } from './categories.js';
 import { fingerprintOf, normalizeLine, templateHoldsWordOutside, wordsOf } from './fingerprint.js';
 import { redactLines, redactorWith, WITHHELD_TEXT, type Redact } from './redact.js';
 import { LiteralPatternGate } from './redaction/pattern-gate.js';
-import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, TaskNames, taskPrefixLength } from './task-prefix.js';
+import { ANNOUNCES_TASK, isLearntPrefix, npmPrefixEnding, npmPrefixLength, prefixOrAnnouncement, TaskNames, taskPrefixLength } from './task-prefix.js';
 import {
   CASCADE_RULES,
   FAILURE_LIST_ITEM_RULE,
@@ -456,12 +456,16 @@ const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', cate
 /**
  * `timeout` told to send KILL where a command starts: the line's start, after `;`, `&`, `|`, `(` (and `$(`), a
  * backquote or `{`, past variable assignments and the words that run the command after them (`sudo`, `exec`, `if !`;
- * `sudo -E`, `sudo -u runner`, `nice -n 10` with their options). An assignment's value stops at a command's separator
- * and an option's `-` is read once (`-[\w-]+`, not `--?[\w-]+`): linear on a long line of `a=;a=;…` or `--x --x …`.
+ * `sudo -E`, `sudo -u runner`, `nice -n 10` with their options), at the start of the string a shell runs (`bash -c
+ * "timeout …"`, `sh -ec '…'`: bash runs a string's one command in its own place, so timeout's 137 is the step's), or
+ * after `docker exec` / `docker compose exec`, their options and the container's name (the command's status is
+ * theirs). Not xargs: a command it ran that a signal killed makes it exit 125. An assignment's value stops at a
+ * command's separator and an option's `-` is read once (`-[\w-]+`, not `--?[\w-]+`): linear on a long line of
+ * `a=;a=;…` or `--x --x …`.
  * Not a word of another command's arguments (`echo timeout -s KILL …`), nor inside a string (`echo "…; timeout …"`
  * aside), nor in a comment (`# timeout -s KILL 5m ./x`, whose `#` starts no command).
  */
-const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[;&|(`{])\s*(?:(?:sudo|nice|ionice|stdbuf|setsid|exec|time|nohup|command|env)(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+|(?:if|then|else|elif|do|while|until|!)\s+|\w+=[^\s;&|(`{]*\s+)*timeout\s+(?:-[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[;&|(`{])\s*(?:(?:sudo|nice|ionice|stdbuf|setsid|exec|time|nohup|command|env)(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+|(?:ba|da|z)?sh(?:\s+-[\w-]+)*\s+-[a-z]*c\s*['"]\s*|docker(?:\s+compose)?\s+exec(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+\w[\w.-]*\s+|(?:if|then|else|elif|do|while|until|!)\s+|\w+=[^\s;&|(`{]*\s+)*timeout\s+(?:-[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
 /**
  * A heredoc's opening (`cat > run.sh <<EOF`, `<<-'EOF'`): its delimiter. The lines down to it are data, not commands.
  * Not a here-string (`<<< word`) nor a shift (`$((1 << 4))`), which open no body.
@@ -521,11 +525,24 @@ function carriesOwnPrefix(prefix: string, line: string): boolean {
   // npm's prefix alone first: a script's output behind it is often thousands of lines, each asked.
   const outer = prefix.length - npmPrefixEnding(prefix);
   if (outer === 0) return true;
-  if (taskPrefixLength(line) === prefix.length || isLearntPrefix(prefix)) return true;
+  const measured = taskPrefixLength(line);
+  if (measured === prefix.length || isLearntPrefix(prefix)) return true;
+  // A task's prefix behind docker compose's (see innerTaskPrefixLength): each measured in its place.
+  if (outer === prefix.length && measured > 0 && measured < outer && endsComposePrefix(line, measured)) {
+    const inner = prefix.slice(measured);
+    if (taskPrefixLength(line.slice(measured)) === inner.length || isLearntPrefix(inner)) return true;
+  }
   if (outer === prefix.length) return false;
   return taskPrefixLength(line) === outer || isLearntPrefix(prefix.slice(0, outer));
 }
 
+
+/** Whether the task prefix of `text`, `length` characters, is docker compose's (`app-1  | `): it ends in `| `. */
+function endsComposePrefix(text: string, length: number): boolean {
+  return text.charCodeAt(length - 2) === BAR && text.charCodeAt(length - 1) === 32;
+}
+
+const BAR = 124;
 
 /** A line of the task that prints nothing after its prefix (`web:test:`, `web:test: `). */
 function isTaskBlankLine(prefix: string, line: string): boolean {
@@ -1142,6 +1159,9 @@ export class LogScanner {
     } else if (prefix === 0) {
       prefix = this.taskNames.prefixLength(text);
       readPastLearntName(prefix);
+    } else if (endsComposePrefix(text, prefix)) {
+      prefix += this.innerTaskPrefixLength(text.slice(prefix));
+      readPastLearntName(prefix);
     }
     const task = prefix === 0 ? text : text.slice(prefix);
     if (this.tallyWanted.size > 0) this.takeTally(line, task, text.slice(0, text.length - task.length));
@@ -1178,6 +1198,18 @@ export class LogScanner {
       rule ??= itemPending ? FAILURE_LIST_ITEM_RULE : null;
     }
     if (rule) this.openBlock(rule, line, text, annotated, prefix);
+  }
+
+  /**
+   * The length of a task's prefix at the start of `inner`, a container's line behind docker compose's prefix (a
+   * container that runs concurrently, `app-1  | [lint] `, or Turborepo, `app-1  | web:lint: `), 0 without one; learns
+   * a task's name from the container's line as from an unprefixed one (npm's echo `> concurrently …`).
+   */
+  private innerTaskPrefixLength(inner: string): number {
+    const length = prefixOrAnnouncement(inner);
+    if (length !== ANNOUNCES_TASK) return length || this.taskNames.prefixLength(inner);
+    if (this.taskNames.learn(inner)) this.tasksNamed = true;
+    return 0;
   }
 
   /**
@@ -1486,8 +1518,9 @@ export class LogScanner {
   /** Opens a block of `rule` on line `line`, whose first `prefix` characters are a task runner's (see task-prefix.ts). */
   private openBlock(rule: Rule, line: number, text: string, annotated: boolean, prefix = 0): void {
     const taskPrefix = prefix === 0 ? '' : own(text.slice(0, prefix));
-    // A look-back `when` limits to some of the rule's headlines (cfn-lint's under ruff.diagnostic) reads the line past the prefix.
-    let startLine = rule.lookback && (rule.lookback.when === undefined || rule.lookback.when.test(text.slice(prefix))) ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
+    // A look-back `when` limits to some of the rule's headlines (cfn-lint's under ruff.diagnostic) reads the line as
+    // the rule did: past the task's prefix, or past the runner's `##[error]` on an annotated line.
+    let startLine = rule.lookback && (rule.lookback.when === undefined || rule.lookback.when.test(text.slice(annotated ? ANNOTATION.length : prefix))) ? this.lookbackStart(rule, rule.lookback, line, taskPrefix) : line;
     if (rule.hunks === true && this.scriptEchoes.length > 0 && taskPrefix === '') startLine = this.echoedAbove(startLine);
     const block = newBlock(
       rule, line, cut(text), taskPrefix, line === this.scannedLine ? lineShape() : 0, startLine, indentOf(text, prefix), this.section, this.jobEnded, annotated,

@@ -102,13 +102,23 @@ const SECTION_HINTS: ReadonlyArray<readonly [RegExp, Category]> = [
 const LAUNCHER_RE = /\b(?:bundle exec|composer (?:exec|run-script|run)|conda run)\s/gi;
 
 /**
+ * A container runner running a program in a container: `docker compose run --rm app pytest`, `docker compose -f
+ * ci.yml exec -T app …`, `docker run --rm -v "$PWD:/app" -w /app image:tag …`, their options (a value after those
+ * that take one) and the service's or image's name. The step does what the program does: a script's error in the
+ * container is no runner's failure (`docker` alone is read as infrastructure). Cut from the title with the
+ * launchers; `docker compose up` and `docker build` run no program of the step's and keep their reading.
+ */
+const CONTAINER_RUN_RE =
+  /\bdocker(?:-compose|\s+compose(?:\s+(?:-f|--file|-p|--project-name)(?:=|\s+)\S+)*|\s+container)?\s+(?:run|exec)(?:\s+(?:(?:-[vwepu]|--(?:volume|workdir|env|env-file|user|name|network|entrypoint|platform|publish|mount|label))(?:=|\s+)\S+|-[\w-]+))*\s+(?!-)\S+\s/gi;
+
+/**
  * Decides the category of a generic failure from its own text first, then from the failing step's title
  * (`$ npm run lint`, `Run pytest`). Returns `fallback` when neither says anything.
  */
 export function refineCategory(text: string, fallback: Category, sectionTitle = ''): Category {
   for (const [re, category] of REFINEMENTS) if (re.test(text)) return category;
   if (fallback !== 'unknown') return fallback;
-  const command = sectionTitle.replace(LAUNCHER_RE, ' ');
+  const command = sectionTitle.replace(LAUNCHER_RE, ' ').replace(CONTAINER_RUN_RE, ' ');
   for (const [re, category] of SECTION_HINTS) if (re.test(command)) return category;
   return fallback;
 }

@@ -24,6 +24,11 @@ const CONTIGUOUS_GAP = 2;
  */
 const CLOSING_GAP = 500;
 const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULE_TABLE.map((rule) => [rule.id, rule]));
+/** For a rule, the rules whose reports are causes of their own beside its reports in one step ({@link Rule.beside}). */
+const BESIDE_RULES: ReadonlyMap<string, readonly string[]> = RULE_TABLE.reduce((byRule, rule) => {
+  if (rule.beside !== undefined) byRule.set(rule.beside, [...(byRule.get(rule.beside) ?? []), rule.id]);
+  return byRule;
+}, new Map<string, string[]>());
 /** Rules whose lines say that something failed, not what ({@link Rule.statusOnly}). */
 const STATUS_RULES: ReadonlySet<string> = new Set(RULE_TABLE.filter((rule) => rule.statusOnly).map((rule) => rule.id));
 
@@ -48,6 +53,9 @@ export function predictionLines(analysis: LogAnalysis, maxLines = 400): number[]
     else for (const l of [range.startLine, ...(range.pick === undefined ? [] : [range.pick]), ...range.keys]) add(l);
   }
   if (top.tallyLine !== undefined) add(top.tallyLine);
+  for (const beside of besideTops(analysis.failures, top)) {
+    for (const range of reportRanges(analysis.failures, beside)) for (let l = range.startLine; l <= range.endLine; l++) add(l);
+  }
   const closing = closingReportOf(analysis.failures, top);
   if (closing?.closedThrough !== undefined) for (let l = closing.startLine; l <= closing.closedThrough; l++) add(l);
   for (const other of otherRunsTops(analysis.failures, top)) for (let l = other.startLine; l <= other.endLine; l++) add(l);
@@ -69,6 +77,16 @@ function otherRunsTops(failures: readonly Failure[], top: Failure): Failure[] {
     tops.push(f);
   }
   return tops;
+}
+
+/**
+ * For each rule that reports a cause of its own beside the top failure's rule (`Rule.beside`), its first failure in
+ * the top failure's step: the top of a report listed after the top's own.
+ */
+function besideTops(failures: readonly Failure[], top: Failure): Failure[] {
+  const rules = BESIDE_RULES.get(top.rule);
+  if (rules === undefined) return [];
+  return rules.flatMap((rule) => failures.filter((f) => f.rule === rule && sameStep(f, top)).sort((a, b) => a.startLine - b.startLine).slice(0, 1));
 }
 
 /**
@@ -113,29 +131,44 @@ function sameRuleNeighbours(failures: readonly Failure[], top: Failure, ranges: 
   // A block with key lines is listed by them; a repeat of it has none of its own, so it is listed by its first line
   // (no keys), and without key lines a repeat is listed whole (keys undefined).
   const repeatKeys: readonly number[] | undefined = top.keyLines === undefined ? undefined : [];
+  const joins = rule?.joinsInStep === true;
   const sameRule = failures
-    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile)
+    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && (!joins || sameStep(f, top)))
     .flatMap((f): Range[] => [
       { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, pick: f.lines[0]?.line, copy: causeOnce && f !== top && rule !== undefined && causeOf(f, rule) === topCause },
       ...(causeOnce ? [] : (f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))),
     ]);
   sameRule.sort((a, b) => a.startLine - b.startLine);
+  const near = joins ? joinedInStep(failures, top) : (from: number, to: number): boolean => to - from <= ADJACENT_GAP;
   let end = top.endLine;
   for (const r of sameRule) {
-    if (r.startLine > end && r.startLine - end <= ADJACENT_GAP) {
+    if (r.startLine > end && near(end, r.startLine)) {
       if (r.copy !== true) ranges.push(r);
       end = r.endLine;
     }
   }
   let start = top.startLine;
   for (const r of [...sameRule].reverse()) {
-    if (r.endLine < start && start - r.endLine <= ADJACENT_GAP) {
+    if (r.endLine < start && near(r.endLine, start)) {
       if (r.copy !== true) ranges.push(r);
       start = r.startLine;
     }
   }
   if (!causeOnce) reprintedTogether(failures.filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && sameStep(f, top)), ranges);
   return end;
+}
+
+/**
+ * For a rule whose blocks in one step are one report (`Rule.joinsInStep`; only the step's failures are asked): whether
+ * a block ending at line `from` and one starting at line `to` join, no failure of another rule that says what failed
+ * starting between them. A repeat of a block may stand in a later step (the same compile run again): it is out from
+ * the first line of a later step that a failure names (an analysis keeps no other step boundary).
+ */
+function joinedInStep(failures: readonly Failure[], top: Failure): (from: number, to: number) => boolean {
+  const others = failures.filter((f) => f.rule !== top.rule && !STATUS_RULES.has(f.rule) && sameStep(f, top)).map((f) => f.startLine);
+  const stepStart = top.step?.startLine ?? Number.POSITIVE_INFINITY;
+  const nextStep = Math.min(...failures.map((f) => f.step?.startLine ?? Number.POSITIVE_INFINITY).filter((l) => l > stepStart));
+  return (from, to) => to < nextStep && !others.some((l) => l > from && l < to);
 }
 
 /**

@@ -224,6 +224,20 @@ export interface Rule {
    */
   readonly endsRun?: boolean;
   /**
+   * Its reports are a cause of their own beside rule `beside`'s, in one step: ct_run compiles every suite before the
+   * run, reports one that does not compile (its compile errors, then `Error detected: '… cannot be compiled or
+   * loaded'`) and runs the others, whose failed cases failed the step too. When a failure of that rule is the top one,
+   * the prediction lists after its report this rule's first report in its step (see `predict.ts`).
+   */
+  readonly beside?: string;
+  /**
+   * Its blocks in one step are one report however far apart, while no block of another rule (one that says what
+   * failed) stands between them: SBCL's compile-file prints a report per condition in the order of the forms, and
+   * the style warnings and optimisation notes between two that failed the compile (none of them a failure) may run
+   * to any length. The prediction joins them as it joins a rule's blocks a few lines apart (see `predict.ts`).
+   */
+  readonly joinsInStep?: boolean;
+  /**
    * With `endsRun`: the line a session opens with (nox's `nox > Running session tests`). A runner says only of a
    * session that failed that it did; failures printed in the step before the failed session's own opening line, since
    * the last session said to have failed, are of sessions that passed (their complaints failed nothing), and rank as a
@@ -299,6 +313,8 @@ export function uniformRule(rule: Rule): Rule {
     announces: rule.announces,
     wrapsOutput: rule.wrapsOutput,
     endsRun: rule.endsRun,
+    beside: rule.beside,
+    joinsInStep: rule.joinsInStep,
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
@@ -1325,8 +1341,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^[\w@.]+: .*\.\.\.(?:\*failed\*|_failed_)$/, end: /^(?:[\w@.]+: .*\.\.\.|={10,}|\s*Failed: \d+\.)/,
     pick: [{ re: /^(?:\*\*(?:error|exit|throw)|::)\{?\S/ }] },
   // Its paragraphs end on a blank line: ct_run's `Updating …/index.html ... done` lines come after one.
-  { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph', gap: 0,
-    re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case/ },
+  // A suite it could not compile or load is an error of the run, between the same dashed rules as a failed case.
+  { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph', gap: 0, beside: 'erlang.compile',
+    re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case|^Error detected: \S/ },
   { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$|^test\w* FAILED$/ },
   { id: 'bats.failed', category: 'test_failure', weight: 78, extend: 'indent', re: /^not ok \d+ / },
 
@@ -1683,7 +1700,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // compile-file report failure, and ASDF stop), the message under it three spaces after the `;`, and above it the
   // place: `; file: /path/x.lisp` (once per file, again after another file's output), `; in: DEFUN NAME` and the
   // form. A STYLE-WARNING fails nothing; `; note:` lines are the optimiser's (NOISE_RE).
-  { id: 'sbcl.caught', category: 'compilation', weight: 80, extend: 'indent', gap: 0, re: /^; caught (?:ERROR|WARNING):$/, cont: /^; {3,}\S/,
+  { id: 'sbcl.caught', category: 'compilation', weight: 80, extend: 'indent', gap: 0, joinsInStep: true, re: /^; caught (?:ERROR|WARNING):$/, cont: /^; {3,}\S/,
     tally: /^; {3}caught \d+ (?:fatal )?ERROR conditions?$/,
     lookback: { re: /^; (?:file|in): \S/, lines: 40, inclusive: true, through: /^;(?: |$)/, farthest: /^; caught / } },
   // DMD's front end (dmd, LDC's ldc2, under dub) prints its errors as `source/app.d(7,27): Error: message` (see
@@ -1990,7 +2007,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // report's, and fails the run as well (cfn-lint's exit code sets a bit for warnings).
   // (`when`: only a cfn-lint error, four digits, looks back; Ruff's own codes have three, `F401`, `E501`, and a Ruff
   // finding right after cfn-lint's warnings in one step, `cfn-lint … || rc=$?; ruff check .`, is no report of theirs.)
-  { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40,
+  // cfn-lint's E0000 is no rule's finding: the template did not parse (YAML's or JSON's syntax, a key given twice),
+  // the taxonomy's bad YAML, as Psych's and PyYAML's syntax errors are (categories.ts).
+  { id: 'ruff.diagnostic', category: 'lint', weight: 76, extend: 'indent', maxLines: 40, categoryFrom: { re: /^E0000 \S/, category: 'configuration' },
     re: /^[A-Z]{1,4}\d{3,4} (?:\[\*\] )?\S/, cont: /^\s*(?:-->|\||\d+ \||help:|= )|^\S+\.(?:ya?ml|json|template):\d+:\d+$/,
     lookback: { when: /^E\d{4} /, re: /^[WI]\d{4} \S/, lines: 60, inclusive: true, through: /^(?:[WI]\d{4} \S.*|\S+\.(?:ya?ml|json|template):\d+:\d+|)$/, farthest: /^E\d{4} \S/ } },
   // HLint: `src/X.hs:27:15-42: Warning: Use foldl'` (`(12,5)-(14,7)` for a span of lines), then `Found:` / `Perhaps:`.
@@ -2449,8 +2468,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // A failed power assertion is `Caught: Assertion failed: `, a blank line, then `assert x.size() == 3` over its
   // diagram (indented): the same again (`Assertion failed: `) over the frames.
   // A rule of its own, not a continuation of java.exception's that depends on the line above (every line of a JVM
-  // trace would then be decoded and scanned).
-  { id: 'groovy.caught', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
+  // trace would then be decoded and scanned). GroovyMain prints the frames under it, `\tat ` (the script's own, or
+  // the whole trace with -d and in 2.4), a power assertion's source line over its diagram (`assert x.size() == 3`):
+  // a `Caught: json.decoder.JSONDecodeError: …` a script printed itself has neither, and is read by the rules after
+  // this one.
+  { id: 'groovy.caught', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200, confirmedBy: /^\tat \S|^assert\b/, rereadHead: true,
     re: /^Caught: (?:(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|Assertion failed: ?$)/,
     cont: /^(?:[a-z_]\w*\.)+[A-Z]\w*(?:Exception|Error)(?::\s|$)|^\s*(?:at |\.\.\. \d+ more|Caused by:)|^assert\b/ },
   { id: 'java.exception', category: 'unknown', weight: 74, extend: 'indent', refine: true, maxLines: 200,
@@ -2768,12 +2790,13 @@ export const GENERIC_CONT = STACK_CONT;
  * which more than doubles throughput (this regex dominated the analyzer's CPU profile). Unit tests check that
  * every rule's sample headline passes. Luacheck's positions (`    src/x.lua:3:7: accessing undefined variable`),
  * hspec's failure locations (`  test/Spec.hs:10:51: `), Go's race report (`WARNING: DATA RACE`) and
- * CPython's `python3: No module named pytest` hold no other keyword: they are keywords here rather than line-start
- * shapes, which the line filter's automaton for line starts would have to read with every other shape and every task
+ * CPython's `python3: No module named pytest` hold no other keyword, nor npm's echo of a script that runs concurrently
+ * behind docker compose's prefix (`app-1  | > concurrently -n lint,typecheck …`, whose task names it teaches): they are
+ * keywords here rather than line-start shapes, which the line filter's automaton for line starts would have to read with every other shape and every task
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:)|\.lua:\d+:\d+: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ])|\.lua:\d+:\d+: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
