@@ -2167,6 +2167,15 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'ghdl.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 6, re: /^\S+\.vhdl?:\d+:\d+: (?!warning:)\S/i },
   { id: 'iverilog.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:s?v|vh|svh):\d+: (?:error: |syntax error$)/, tally: /^\d+ error\(s\) during elaboration\.$/ },
   { id: 'emacs.byte-compile-error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.el:\d+:\d+: Error: / },
+  // GNU as: `src/x.s:7: Error: no such instruction: …` (`Fatal error:`) under `src/x.s: Assembler messages:`, no
+  // column; gcc's temporary `/tmp/ccX.s` for inline assembly. NASM's `file:line: error:` is cc.error's shape.
+  { id: 'gas.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:s|S|sx|asm):\d+: (?:Error|Fatal error): / },
+  // Asciidoctor's messages: `asciidoctor: ERROR: index.adoc: line 8: include file not found: …`, `asciidoctor:
+  // WARNING: …: section title out of sequence: …` (`asciidoctor: FATAL: …`). Under `--failure-level=WARN` a warning
+  // fails the run as well; without it the same line fails nothing, so a warning in a step that passed (40 off)
+  // weighs less than a generic error line (22) in the step that failed. Keyword `asciidoctor: warning: `.
+  { id: 'asciidoctor.error', category: 'compilation', weight: 80, extend: 'line', re: /^asciidoctor: (?:ERROR|FATAL): \S/ },
+  { id: 'asciidoctor.warning', category: 'compilation', weight: 56, extend: 'line', re: /^asciidoctor: WARNING: \S/ },
   // A simulated testbench's failed checks: GHDL's `tb/x.vhd:20:5:@10ns:(assertion failure): message` (`(assertion
   // error)`, or a `report` at those severities), then `…/ghdl-mcode:error: assertion failed`, the process, `error:
   // simulation failed`; Icarus Verilog's vvp on `$error`/`$fatal`: `ERROR: tb/x.v:13: message` (`FATAL: …`) and the
@@ -2835,7 +2844,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:)|\.lua:\d+:\d+: |: line \d+, col \d+, | on line \d+ \(check: |%warning-|\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:)|\.lua:\d+:\d+: |: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

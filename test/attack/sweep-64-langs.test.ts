@@ -70,4 +70,5 @@ describePassingRuns("passing runs of session 64's toolchains", [
       "Please wait. Server is initializing (collating errors)",
       "No errors!",
     ] },
+  { name: 'NASM and Asciidoctor over clean sources (they print nothing)', script: ['nasm -f bin -o build/boot.bin src/boot.asm', 'asciidoctor --failure-level=WARN -o build/clean.html clean.adoc'], output: [] },
 ]);

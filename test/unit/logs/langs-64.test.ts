@@ -379,4 +379,45 @@ describe('reports of new toolchains (session 64)', () => {
     expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, "tools/BUILD:4:32: name 'VERSION_FILES' is not defined"));
     expect(analysis.category).toBe('configuration');
   });
+
+  it("GNU as: `file:line: Error: message` under `Assembler messages:` is a compile error", async () => {
+    // Prepare: GNU as 2.40 through gcc, junk after an operand.
+    const log = failedStepLines('gcc -c -o build/f.o src/f.s', [
+      "src/f.s: Assembler messages:",
+      "src/f.s:4: Error: junk `extra' after register",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'src/f.s:4: Error: '));
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("Asciidoctor: `asciidoctor: ERROR|WARNING: file: line N: message` under --failure-level=WARN, the ERROR first", async () => {
+    // Prepare: Asciidoctor 2.0.18, a missing include (ERROR) and an unterminated listing block (WARNING).
+    const log = failedStepLines('asciidoctor --failure-level=WARN -o build/guide.html guide.adoc', [
+      "asciidoctor: ERROR: guide.adoc: line 5: include file not found: /home/runner/work/guide/guide/missing-intro.adoc",
+      "asciidoctor: WARNING: guide.adoc: line 8: unterminated listing block",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'asciidoctor: ERROR: '));
+    expect(predictionLines(analysis)).toContain(lineOf(log, 'asciidoctor: WARNING: '));
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("Asciidoctor: a warning of a run without --failure-level, which passed, ranks below a generic error of the next step", async () => {
+    // Prepare: Asciidoctor 2.0.18's warning (exit 0), then a deploy script's own error line.
+    const log = [
+      ...ghaStep('asciidoctor -o build/index.html docs/index.adoc', [
+      "asciidoctor: WARNING: index.adoc: line 17: section title out of sequence: expected level 2, got level 3",
+    ], { exitCode: null }),
+      ...failedStepLines('./scripts/publish.sh', ['publish: error uploading build/index.html'], 1),
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'publish: error uploading'));
+  });
 });
