@@ -2131,7 +2131,9 @@ export const RULES: readonly Rule[] = uniformRules([
     lookback: { re: /^Backtrace:$/, lines: 200, inclusive: true, through: /^(?:In \S.*:$|\s+(?:\d+:\d+\s+)?\d+ \(|$)/ } },
   // JSHint's default reporter: `src/x.js: line 3, col 27, Missing semicolon.`, a finding a line, then `3 errors`
   // (it counts every finding an error). Keyword `: line N, col N, `.
-  { id: 'jshint.finding', category: 'lint', weight: 76, extend: 'line', re: /^\S[^:]*: line \d+, col \d+, \S/, tally: /^\d+ errors?$/ },
+  // ESLint's and CSSLint's compact format shares the shape, each message behind its severity (`…, col 1, Warning -
+  // Unexpected console statement. (no-console)`): its warnings fail nothing.
+  { id: 'jshint.finding', category: 'lint', weight: 76, extend: 'line', re: /^\S[^:]*: line \d+, col \d+, (?!Warning - )\S/, tally: /^\d+ errors?$/ },
   // puppet-lint: `manifests/init.pp - WARNING: unquoted file mode on line 10 (check: unquoted_file_mode)`, `- ERROR:
   // …` alike; over one file it prints no path (`ERROR: ntp not in autoload module layout on line 1 (check: …)`).
   // Warnings fail a `--fail-on-warnings` run. Keyword `on line N (check: `.
@@ -2139,10 +2141,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Verilator: `%Error: rtl/x.v:5:19: Can't find definition of variable: 'dat'`, `%Warning-WIDTH: rtl/x.v:9:17:
   // Operator ASSIGNW expects 4 bits …` (the warning's code after the dash), each with indented lines under it (`: ...
   // In instance x`, the source excerpt, once per code `... For warning description see …`), and `%Error: Exiting due
-  // to N error(s)` (`N warning(s)`) closing the run. Its errors are a design that does not elaborate; its warnings
+  // to N error(s)` (`N warning(s)`) closing the run; Verilator 4 names no column (`%Error: rtl/x.v:5: …`). Its errors are a design that does not elaborate; its warnings
   // fail a run under -Wall or --lint-only as a linter's findings do. Keyword `%warning-`.
-  { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30, re: /^%Error(?:-[A-Z0-9_]+)?: \S+:\d+:\d+: /, tally: /^%Error: Exiting due to \d+ / },
-  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, re: /^%Warning-[A-Z0-9_]+: \S+:\d+:\d+: /, tally: /^%Error: Exiting due to \d+ / },
+  { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30, re: /^%Error(?:-[A-Z0-9_]+)?: \S+:\d+:(?:\d+:)? /, tally: /^%Error: Exiting due to \d+ / },
+  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, re: /^%Warning-[A-Z0-9_]+: \S+:\d+:(?:\d+:)? /, tally: /^%Error: Exiting due to \d+ / },
   // ERT in batch mode (`ert-run-tests-batch-and-exit`): a failed test's `Test x backtrace:` and frames, then `Test x
   // condition:` with the condition indented under it (`(ert-test-failed ((should (equal …)) :form (equal "2" "3") …))`,
   // a signal's `(wrong-type-argument char-or-string-p nil)`), then `   FAILED  2/4  x (0.000040 sec)`. That line
@@ -2158,18 +2160,20 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'flow.error', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, re: /^Error -{4,} \S+:\d+:\d+$/,
     end: /^(?:Error|Warning) -{4,} \S|^Found \d+ errors?$/, tally: /^Found \d+ errors?$/ },
   // Compilers whose errors take the linters' `file:line: message` shape: Haxe (`src/Main.hx:7: characters 5-15 : Float
-  // should be Int`; 4.3's pretty format puts `[ERROR] ` first), GHDL's analysis (`src/x.vhd:18:16: can't match slice
-  // with type std_ulogic` over a caret excerpt; its warnings are `file:l:c:warning: …`), Icarus Verilog
+  // should be Int`; 4.3's pretty format puts `[ERROR] ` first; its warnings, `…: characters 13-14 : Warning : …`, fail
+  // nothing), GHDL's analysis (`src/x.vhd:18:16: can't match slice with type std_ulogic` over a caret excerpt; GHDL
+  // 3+ and NVC write `src/x.vhd:13:13:error: …`; warnings are `file:l:c:warning: …`), Icarus Verilog
   // (`tb/x.v:6: syntax error`, `tb/x.v:5: error: Unable to bind wire/reg/memory …`, `2 error(s) during elaboration.`)
   // and Emacs's byte-compiler (`slugify.el:4:25: Error: Unused lexical variable `parts'`, a warning under
   // byte-compile-error-on-warn).
-  { id: 'haxe.error', category: 'compilation', weight: 84, extend: 'indent', re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+(?: : |$)/ },
-  { id: 'ghdl.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 6, re: /^\S+\.vhdl?:\d+:\d+: (?!warning:)\S/i },
+  { id: 'haxe.error', category: 'compilation', weight: 84, extend: 'indent', re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+(?: : (?!Warning : )|$)/ },
+  { id: 'ghdl.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 6, re: /^\S+\.vhdl?:\d+:\d+:(?: (?!warning:)\S|error: )/i },
   { id: 'iverilog.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:s?v|vh|svh):\d+: (?:error: |syntax error$)/, tally: /^\d+ error\(s\) during elaboration\.$/ },
   { id: 'emacs.byte-compile-error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.el:\d+:\d+: Error: / },
   // GNU as: `src/x.s:7: Error: no such instruction: …` (`Fatal error:`) under `src/x.s: Assembler messages:`, no
-  // column; gcc's temporary `/tmp/ccX.s` for inline assembly. NASM's `file:line: error:` is cc.error's shape.
-  { id: 'gas.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:s|S|sx|asm):\d+: (?:Error|Fatal error): / },
+  // column; for gcc's inline assembly the C source's line (`src/cpu.c:14: Error: no such instruction: …`), or
+  // `{standard input}:7: Error:` when it reads a pipe. NASM's `file:line: error:` is cc.error's shape.
+  { id: 'gas.error', category: 'compilation', weight: 84, extend: 'line', re: /^(?:\S+\.(?:s|S|sx|asm|c|cc|cpp|cxx|h|hpp)|\{standard input\}):\d+: (?:Error|Fatal error): / },
   // Asciidoctor's messages: `asciidoctor: ERROR: index.adoc: line 8: include file not found: …`, `asciidoctor:
   // WARNING: …: section title out of sequence: …` (`asciidoctor: FATAL: …`). Under `--failure-level=WARN` a warning
   // fails the run as well; without it the same line fails nothing, so a warning in a step that passed (40 off)
