@@ -2130,10 +2130,11 @@ export const RULES: readonly Rule[] = uniformRules([
     contAfter: { prev: /: In procedure \S+:$/, re: /^\S/ },
     lookback: { re: /^Backtrace:$/, lines: 200, inclusive: true, through: /^(?:In \S.*:$|\s+(?:\d+:\d+\s+)?\d+ \(|$)/ } },
   // JSHint's default reporter: `src/x.js: line 3, col 27, Missing semicolon.`, a finding a line, then `3 errors`
-  // (it counts every finding an error). Keyword `: line N, col N, `.
+  // (it counts every finding an error); on Windows the path starts with its drive (`C:\a\x\src\x.js: line 3, …`).
+  // Keyword `: line N, col N, `.
   // ESLint's and CSSLint's compact format shares the shape, each message behind its severity (`…, col 1, Warning -
   // Unexpected console statement. (no-console)`): its warnings fail nothing.
-  { id: 'jshint.finding', category: 'lint', weight: 76, extend: 'line', re: /^\S[^:]*: line \d+, col \d+, (?!Warning - )\S/, tally: /^\d+ errors?$/ },
+  { id: 'jshint.finding', category: 'lint', weight: 76, extend: 'line', re: /^(?:[A-Za-z]:\\)?[^\s:][^:]*: line \d+, col \d+, (?!Warning - )\S/, tally: /^\d+ errors?$/ },
   // puppet-lint: `manifests/init.pp - WARNING: unquoted file mode on line 10 (check: unquoted_file_mode)`, `- ERROR:
   // …` alike; over one file it prints no path (`ERROR: ntp not in autoload module layout on line 1 (check: …)`).
   // Warnings fail a `--fail-on-warnings` run. Keyword `on line N (check: `.

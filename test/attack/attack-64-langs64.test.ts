@@ -127,6 +127,17 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
     expect(analysis.failures[0]?.lines[0]?.text).not.toContain('Warning - ');
   });
 
+  it("reads JSHint's finding on a Windows runner (`C:\\a\\…\\app.js: line 3, col 27, …`) as jshint.finding", async () => {
+    // Prepare: jshint 2.13 on windows-latest, the path behind its drive letter
+    const log = failedStepLog('npx jshint src', [
+      'C:\\a\\proj\\proj\\src\\app.js: line 3, col 27, Missing semicolon.',
+      '',
+      '1 error',
+    ]);
+    // Act, Assert
+    expect(await top(log)).toEqual(['jshint.finding', 'C:\\a\\proj\\proj\\src\\app.js: line 3, col 27, Missing semicolon.', 'lint']);
+  });
+
   it("reads Verilator 4's errors, which name no column (`%Error: rtl/top.v:5: …`), as verilator.error", async () => {
     // Prepare: Verilator 4.0xx (Ubuntu 22.04's 4.038 prints `file:line:` with no column)
     const log = failedStepLog('verilator --lint-only -Wall rtl/top.v', [
