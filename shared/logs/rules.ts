@@ -2162,12 +2162,14 @@ export const RULES: readonly Rule[] = uniformRules([
     end: /^(?:Error|Warning) -{4,} \S|^Found \d+ errors?$/, tally: /^Found \d+ errors?$/ },
   // Compilers whose errors take the linters' `file:line: message` shape: Haxe (`src/Main.hx:7: characters 5-15 : Float
   // should be Int`; 4.3's pretty format puts `[ERROR] ` first; its warnings, `…: characters 13-14 : Warning : …`, fail
-  // nothing), GHDL's analysis (`src/x.vhd:18:16: can't match slice with type std_ulogic` over a caret excerpt; GHDL
+  // nothing; under --interp a program's throw takes the shape at run time, `…: characters 29-34 : Uncaught exception
+  // boom`, a program's failure and no compile error), GHDL's analysis (`src/x.vhd:18:16: can't match slice with type std_ulogic` over a caret excerpt; GHDL
   // 3+ and NVC write `src/x.vhd:13:13:error: …`; warnings are `file:l:c:warning: …`), Icarus Verilog
   // (`tb/x.v:6: syntax error`, `tb/x.v:5: error: Unable to bind wire/reg/memory …`, `2 error(s) during elaboration.`)
   // and Emacs's byte-compiler (`slugify.el:4:25: Error: Unused lexical variable `parts'`, a warning under
   // byte-compile-error-on-warn).
-  { id: 'haxe.error', category: 'compilation', weight: 84, extend: 'indent', re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+(?: : (?!Warning : )|$)/ },
+  { id: 'haxe.error', category: 'compilation', weight: 84, extend: 'indent', re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+(?: : (?!Warning : )|$)/,
+    categoryFrom: { re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+ : Uncaught exception /, category: 'unknown' } },
   { id: 'ghdl.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 6, re: /^\S+\.vhdl?:\d+:\d+:(?: (?!warning:)\S|error: )/i },
   { id: 'iverilog.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:s?v|vh|svh):\d+: (?:error: |syntax error$)/, tally: /^\d+ error\(s\) during elaboration\.$/ },
   { id: 'emacs.byte-compile-error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.el:\d+:\d+: Error: / },

@@ -113,6 +113,16 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
     expect(analysis.failures.map((f) => f.rule)).not.toContain('haxe.error');
   });
 
+  it("does not call Haxe's uncaught exception under --interp (`…: characters 29-34 : Uncaught exception …`) a compile error", async () => {
+    // Prepare: haxe 4.2.5 `--interp` running a program that throws (real output: the compiler's place shape, at run time)
+    const log = failedStepLog('haxe test.hxml', [
+      'src/Main.hx:3: start',
+      'src/Main.hx:5: characters 29-34 : Uncaught exception config key x missing',
+    ]);
+    // Act, Assert
+    expect(await top(log)).toEqual(['haxe.error', 'src/Main.hx:5: characters 29-34 : Uncaught exception config key x missing', 'unknown']);
+  });
+
   it("does not head ESLint's compact format with its warning: `Warning - ` is no JSHint finding", async () => {
     // Prepare: eslint --format compact (eslint-formatter-compact), a warning above the error
     const log = failedStepLog('npx eslint --format compact src', [
