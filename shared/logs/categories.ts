@@ -52,7 +52,9 @@ const REFINEMENTS: ReadonlyArray<readonly [RegExp, Category]> = [
   [/\btimed? ?out\b|\btimeout\b|TimeoutError|timetrap|deadline exceeded|took longer than|operation was canceled/i, 'timeout'],
   [/No space left|ENOSPC|disk quota|rate limit|too many requests|\b429\b|runner .* lost|shutdown signal/i, 'infrastructure'],
   [/\b(?:ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|SSL|TLS)\b|SSLError/, 'network'],
-  [/could not resolve host|name resolution|connection (?:refused|reset|timed out)|network is unreachable|certificate (?:verify|has expired|problem)|x509|socket hang up|Could not (?:create )?connect(?:ion)? to|Failed to connect|\b50[234] (?:Bad Gateway|Service Unavailable|Gateway)|unable to access|Net::\w+Timeout/i, 'network'],
+  // `unknown host` as a lookup's failure: Java's UnknownHostException, Bazel's `Unknown host: github.com`, ping's
+  // `unknown host example.com`; not a script's `unknown host alias 'staging-2'` nor Kubernetes' `unknown hostPath type`.
+  [/could not resolve host|\bunknown ?host(?:exception\b|: | [a-z\d-]+(?:\.[a-z\d-]+)+)|name resolution|connection (?:refused|reset|timed out)|network is unreachable|certificate (?:verify|has expired|problem)|x509|socket hang up|Could not (?:create )?connect(?:ion)? to|Failed to connect|\b50[234] (?:Bad Gateway|Service Unavailable|Gateway)|unable to access|Net::\w+Timeout/i, 'network'],
   // `security` as a word of the message (`Security check failed`, `3 security issues`), not a segment of a name: a
   // package in a trace's frames (`org.springframework.security.web.…`, `java.security.…`, Symfony's
   // `Component\Security\Http`), an artifact (`spring-security-core`), a path.

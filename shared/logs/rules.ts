@@ -2133,6 +2133,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // `…:IGNORE: why`) is no finding, nor Catch2's `test.cpp:4: warning:` of a WARN() (its message on the next line,
   // where a compiler's is on the same).
   // scan-build's verdict under its findings (`scan-build: 3 bugs found.`, --status-bugs) is their tally.
+  // Haxe's `trace` prints a program's values in the shape (`src/Main.hx:15: total: 12.5`); its errors are haxe.error's.
   // CHICKEN's compiler (csc runs `chicken`): `Syntax error: (rates.scm:8) in `let' - unexpected object`, the form
   // tab-indented under it, its `Expansion history:`, then csc's own `Error: shell command terminated with non-zero
   // exit status …` (the cascade). Some name no place, only the form's keyword
@@ -2147,7 +2148,83 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'guile.error', category: 'unknown', weight: 74, extend: 'indent', refine: true, re: /^(?:\S+:\d+:\d+: (?:In procedure \S+:$|Throw to key `)|ERROR: In procedure \S+:$)/,
     contAfter: { prev: /: In procedure \S+:$/, re: /^\S/ },
     lookback: { re: /^Backtrace:$/, lines: 200, inclusive: true, through: /^(?:In \S.*:$|\s+(?:\d+:\d+\s+)?\d+ \(|$)/ } },
-  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)[A-Z]?[a-z]+/,
+  // JSHint's default reporter: `src/x.js: line 3, col 27, Missing semicolon.`, a finding a line, then `3 errors`
+  // (it counts every finding an error); on Windows the path starts with its drive (`C:\a\x\src\x.js: line 3, …`).
+  // Keyword `: line N, col N, `.
+  // ESLint's and CSSLint's compact format shares the shape, each message behind its severity (`…, col 1, Warning -
+  // Unexpected console statement. (no-console)`): its warnings fail nothing.
+  { id: 'jshint.finding', category: 'lint', weight: 76, extend: 'line', re: /^(?:[A-Za-z]:\\)?[^\s:][^:]*: line \d+, col \d+, (?!Warning - )\S/, tally: /^\d+ errors?$/ },
+  // puppet-lint: `manifests/init.pp - WARNING: unquoted file mode on line 10 (check: unquoted_file_mode)`, `- ERROR:
+  // …` alike; over one file it prints no path (`ERROR: ntp not in autoload module layout on line 1 (check: …)`).
+  // Warnings fail a `--fail-on-warnings` run. Keyword `on line N (check: `.
+  { id: 'puppet-lint.finding', category: 'lint', weight: 76, extend: 'line', re: /^(?:\S+\.pp - )?(?:ERROR|WARNING): .* on line \d+ \(check: \w+\)$/ },
+  // Verilator: `%Error: rtl/x.v:5:19: Can't find definition of variable: 'dat'`, `%Warning-WIDTH: rtl/x.v:9:17:
+  // Operator ASSIGNW expects 4 bits …` (the warning's code after the dash), each with indented lines under it (`: ...
+  // In instance x`, the source excerpt, once per code `... For warning description see …`), and `%Error: Exiting due
+  // to N error(s)` (`N warning(s)`) closing the run; Verilator 4 names no column (`%Error: rtl/x.v:5: …`). Its errors are a design that does not elaborate; its warnings
+  // fail a run under -Wall or --lint-only as a linter's findings do. Keyword `%warning-`.
+  { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30, re: /^%Error(?:-[A-Z0-9_]+)?: \S+:\d+:(?:\d+:)? /, tally: /^%Error: Exiting due to \d+ / },
+  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, re: /^%Warning-[A-Z0-9_]+: \S+:\d+:(?:\d+:)? /, tally: /^%Error: Exiting due to \d+ / },
+  // ERT in batch mode (`ert-run-tests-batch-and-exit`): a failed test's `Test x backtrace:` and frames, then `Test x
+  // condition:` with the condition indented under it (`(ert-test-failed ((should (equal …)) :form (equal "2" "3") …))`,
+  // a signal's `(wrong-type-argument char-or-string-p nil)`), then `   FAILED  2/4  x (0.000040 sec)`. That line
+  // closes the test's report: it takes the report from its first line, shows the condition, which says why, and
+  // lists the report from there (the frames are ERT's own and the test's macro expansion). The test before it is
+  // no part of it (its `   passed  1/4  x` line).
+  { id: 'ert.failed', category: 'test_failure', weight: 84, extend: 'line', re: /^ {3}FAILED {2}\d+\/\d+ {2}\S/,
+    lookback: { re: /^Test \S+ (?:backtrace|condition):$/, lines: 400, inclusive: true, through: /^\s|^Test \S+ (?:backtrace|condition):$/,
+      farthest: /^\s+(?:passed|FAILED|skipped)\s/ },
+    pick: [{ re: /^Test \S+ condition:$/ }], keyLines: { from: /^Test \S+ condition:$/ } },
+  // Flow (`flow check`, `flow status`): `Error ------…------ src/x.js:7:6` over each report, a blank line, the message
+  // (`Cannot call … [incompatible-type]`), its excerpts and `References:`, down to the next report or `Found N errors`.
+  { id: 'flow.error', category: 'compilation', weight: 84, extend: 'until', maxLines: 80, re: /^Error -{4,} \S+:\d+:\d+$/,
+    end: /^(?:Error|Warning) -{4,} \S|^Found \d+ errors?$/, tally: /^Found \d+ errors?$/ },
+  // Compilers whose errors take the linters' `file:line: message` shape: Haxe (`src/Main.hx:7: characters 5-15 : Float
+  // should be Int`; 4.3's pretty format puts `[ERROR] ` first; its warnings, `…: characters 13-14 : Warning : …`, fail
+  // nothing; under --interp a program's throw takes the shape at run time, `…: characters 29-34 : Uncaught exception
+  // boom`, a program's failure and no compile error), GHDL's analysis (`src/x.vhd:18:16: can't match slice with type std_ulogic` over a caret excerpt; GHDL
+  // 3+ and NVC write `src/x.vhd:13:13:error: …`; warnings are `file:l:c:warning: …`), Icarus Verilog
+  // (`tb/x.v:6: syntax error`, `tb/x.v:5: error: Unable to bind wire/reg/memory …`, `2 error(s) during elaboration.`)
+  // and Emacs's byte-compiler (`slugify.el:4:25: Error: Unused lexical variable `parts'`, a warning under
+  // byte-compile-error-on-warn).
+  { id: 'haxe.error', category: 'compilation', weight: 84, extend: 'indent', re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+(?: : (?!Warning : )|$)/,
+    categoryFrom: { re: /^(?:\[ERROR\] )?\S+\.hx:\d+: (?:characters|lines) \d+-\d+ : Uncaught exception /, category: 'unknown' } },
+  { id: 'ghdl.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 6, re: /^\S+\.vhdl?:\d+:\d+:(?: (?!warning:)\S|error: )/i },
+  { id: 'iverilog.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:s?v|vh|svh):\d+: (?:error: |syntax error$)/, tally: /^\d+ error\(s\) during elaboration\.$/ },
+  { id: 'emacs.byte-compile-error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.el:\d+:\d+: Error: / },
+  // GNU as: `src/x.s:7: Error: no such instruction: …` (`Fatal error:`) under `src/x.s: Assembler messages:`, no
+  // column; for gcc's inline assembly the C source's line (`src/cpu.c:14: Error: no such instruction: …`), or
+  // `{standard input}:7: Error:` when it reads a pipe. NASM's `file:line: error:` is cc.error's shape.
+  { id: 'gas.error', category: 'compilation', weight: 84, extend: 'line', re: /^(?:\S+\.(?:s|S|sx|asm|c|cc|cpp|cxx|h|hpp)|\{standard input\}):\d+: (?:Error|Fatal error): / },
+  // Asciidoctor's messages: `asciidoctor: ERROR: index.adoc: line 8: include file not found: …`, `asciidoctor:
+  // WARNING: …: section title out of sequence: …` (`asciidoctor: FATAL: …`). Under `--failure-level=WARN` a warning
+  // fails the run as well; without it the same line fails nothing, so a warning in a step that passed (40 off)
+  // weighs less than a generic error line (22) in the step that failed. Keyword `asciidoctor: warning: `.
+  { id: 'asciidoctor.error', category: 'compilation', weight: 80, extend: 'line', re: /^asciidoctor: (?:ERROR|FATAL): \S/ },
+  { id: 'asciidoctor.warning', category: 'compilation', weight: 56, extend: 'line', re: /^asciidoctor: WARNING: \S/ },
+  // A simulated testbench's failed checks: GHDL's `tb/x.vhd:20:5:@10ns:(assertion failure): message` (`(assertion
+  // error)`, or a `report` at those severities), then `…/ghdl-mcode:error: assertion failed`, the process, `error:
+  // simulation failed`; Icarus Verilog's vvp on `$error`/`$fatal`: `ERROR: tb/x.v:13: message` (`FATAL: …`) and the
+  // indented `Time: 106000 Scope: counter_tb`.
+  { id: 'ghdl.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 8,
+    re: /^\S+\.vhdl?:\d+:\d+:@\S+:\((?:assertion|report) (?:error|failure)\): /i, cont: /^\S+:error: (?:assertion failed|simulation failed)$|^in process \S/ },
+  { id: 'iverilog.vvp-check', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 4, re: /^(?:ERROR|FATAL): \S+\.(?:s?v|vh|svh):\d+: / },
+  // Bazel's failed fetch of an external repository: `ERROR: An error occurred during the fetch of repository 'x':`,
+  // the Starlark traceback indented under it, then why (`Error in download_and_extract: java.io.IOException: Error
+  // downloading [urls] to …: Unknown host: github.com`); the downloader's `WARNING: Download from <url> failed: class …
+  // Unknown host: …`, a line per URL right above, says it first. A dependency that could not be fetched, the reason's
+  // words deciding whether the network is why.
+  { id: 'bazel.fetch-failed', category: 'dependency', weight: 80, extend: 'indent', maxLines: 20, refine: true,
+    re: /^ERROR: An error occurred during the fetch of repository '[^']+':$/, cont: /^Error in \w+: /,
+    lookback: { re: /^WARNING: Download from \S+ failed: /, lines: 8, inclusive: true, through: /^WARNING: Download from \S+ failed: /, farthest: /^(?!WARNING: Download from )/ },
+    pick: [{ re: /^ERROR: An error occurred during the fetch / }] },
+  // Bazel's error at a place in a BUILD file while it loads the package (`ERROR: /…/geo/BUILD:6:5: syntax error at
+  // 'copts': expected ,`, `… name 'X' is not defined`), `ERROR: package contains errors: geo` right under it: the
+  // build's own description is wrong. Not an action's failure at a target's place (`ERROR: /…/BUILD:9:8: Compiling
+  // x.cc failed: (Exit 1) …`), which the compiler's output under it explains, nor one no such line follows.
+  { id: 'bazel.build-file', category: 'configuration', weight: 80, extend: 'indent', maxLines: 2, re: /^ERROR: \S*\/BUILD(?:\.bazel)?:\d+:\d+: \S/,
+    cont: /^ERROR: package contains errors: /, nextLine: /^ERROR: package contains errors: / },
+  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^(?![\w./-]+\.hx:)[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)[A-Z]?[a-z]+/,
     categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )|^[\w./-]+\.\w{1,10}:\d+:[A-Za-z_]\w*:FAIL\b/i, category: 'test_failure' } },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
@@ -2546,7 +2623,8 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * reports), a TAP test that passed (`ok 2 - handles failure of the upstream service # TODO`), bun test's verdicts on
  * tests that did not fail (`(todo) handles failure of unicode input`; in colour `✓`, `»`, `✎` at the line's start, or
  * behind concurrently's `[web] ` or `[0] `, a prefix no rule reads past) and the header of CUnit's
- * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column). The JUnit 5 console
+ * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column), and Flow's server progress while
+ * it checks (`Please wait. Server is initializing (collating errors)`). The JUnit 5 console
  * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
  * attw's problems of the resolutions its profile or `--ignore-resolutions` leaves aside (`(ignored per resolution) ⚠️
  * A require call resolved to an ESM JavaScript file, which is an error in Node …`) fail nothing. Nor does GNU Octave's
@@ -2556,7 +2634,7 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * its closing `)` or `;` (`***** ERROR deploy(prod) failed: …` is a banner).
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |; note: |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\(.*[);]\s*$)|fail ?\(.*[);]\s*$)/i;
+  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |; note: |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^Please wait\. Server is |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\(.*[);]\s*$)|fail ?\(.*[);]\s*$)/i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped
@@ -2796,7 +2874,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ])|\.lua:\d+:\d+: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ])|\.lua:\d+:\d+: |: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
