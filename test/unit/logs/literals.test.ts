@@ -53,6 +53,10 @@ describe('LiteralIndex', () => {
     expect(checked).toBeGreaterThan(500);
   });
 
+  it('keeps a literal set for the keyword pre-filter, so the index can rule it out (a keyword past the union bound and it ran on every line read)', () => {
+    expect(requiredLiterals(PREFILTER_RE)?.size ?? 0).toBeGreaterThan(0);
+  });
+
   it('rules out most rules for ordinary output', () => {
     index.scan('added 612 packages in 9s');
     const maybe = EXPRESSIONS.filter((_, i) => index.may(i)).length;
