@@ -2161,10 +2161,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // Verilator: `%Error: rtl/x.v:5:19: Can't find definition of variable: 'dat'`, `%Warning-WIDTH: rtl/x.v:9:17:
   // Operator ASSIGNW expects 4 bits …` (the warning's code after the dash), each with indented lines under it (`: ...
   // In instance x`, the source excerpt, once per code `... For warning description see …`), and `%Error: Exiting due
-  // to N error(s)` (`N warning(s)`) closing the run; Verilator 4 names no column (`%Error: rtl/x.v:5: …`). Its errors are a design that does not elaborate; its warnings
+  // to N error(s)` (`N warning(s)`) closing the run. The column is required: a Verilated model's own run prints
+  // `%Error: tb/x.v:3: Verilog $stop` with none (under `[0] %Error: tb/x.v:3: Assertion failed in TOP.x: …`). Its errors are a design that does not elaborate; its warnings
   // fail a run under -Wall or --lint-only as a linter's findings do. Keyword `%warning-`.
-  { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30, re: /^%Error(?:-[A-Z0-9_]+)?: \S+:\d+:(?:\d+:)? /, tally: /^%Error: Exiting due to \d+ / },
-  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, re: /^%Warning-[A-Z0-9_]+: \S+:\d+:(?:\d+:)? /, tally: /^%Error: Exiting due to \d+ / },
+  { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30, re: /^%Error(?:-[A-Z0-9_]+)?: \S+:\d+:\d+: /, tally: /^%Error: Exiting due to \d+ / },
+  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, re: /^%Warning-[A-Z0-9_]+: \S+:\d+:\d+: /, tally: /^%Error: Exiting due to \d+ / },
   // ERT in batch mode (`ert-run-tests-batch-and-exit`): a failed test's `Test x backtrace:` and frames, then `Test x
   // condition:` with the condition indented under it (`(ert-test-failed ((should (equal …)) :form (equal "2" "3") …))`,
   // a signal's `(wrong-type-argument char-or-string-p nil)`), then `   FAILED  2/4  x (0.000040 sec)`. That line

@@ -148,8 +148,24 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
     expect(await top(log)).toEqual(['jshint.finding', 'C:\\a\\proj\\proj\\src\\app.js: line 3, col 27, Missing semicolon.', 'lint']);
   });
 
-  it("reads Verilator 4's errors, which name no column (`%Error: rtl/top.v:5: …`), as verilator.error", async () => {
-    // Prepare: Verilator 4.0xx (Ubuntu 22.04's 4.038 prints `file:line:` with no column)
+  it("(guard) does not call a Verilated model's `$stop` at run time (`%Error: t.v:3: Verilog $stop`, no column) a compile error", async () => {
+    // Prepare: a model built by Verilator 5.006 running a testbench whose check fails (real output)
+    const log = failedStepLog('make sim', [
+      '[0] %Error: tb/t.v:3: Assertion failed in TOP.t: count mismatch',
+      '%Error: tb/t.v:3: Verilog $stop',
+      'Aborting...',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('verilator.error');
+  });
+
+  // Not fixed: Verilator 4's messages may name no column (`%Error: rtl/top.v:5: …`; unverified which 4.x releases),
+  // the shape a Verilated model's run prints (`%Error: tb/t.v:3: Verilog $stop`, the row above), so the column stays
+  // required.
+  it.fails("reads Verilator 4's errors, which name no column (`%Error: rtl/top.v:5: …`), as verilator.error", async () => {
+    // Prepare: the column-less shape of older Verilator
     const log = failedStepLog('verilator --lint-only -Wall rtl/top.v', [
       "%Error: rtl/top.v:5: Can't find definition of variable: 'dat'",
       '%Error: Exiting due to 1 error(s)',
