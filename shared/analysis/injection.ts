@@ -342,18 +342,26 @@ function decodeTagCharacters(text: string): string {
 }
 
 /**
- * Cyrillic and Greek letters drawn like Latin ones ("Ignоre" with a Cyrillic о): folded to the Latin letter for
- * detection only. Text really written in those alphabets folds to nonsense that matches nothing.
+ * Cyrillic and Greek letters drawn like Latin ones ("Ignоre" with a Cyrillic о), and the Latin small capitals
+ * ("ɪɢɴᴏʀᴇ ᴀʟʟ ᴘʀᴇᴠɪᴏᴜꜱ"), which NFKC leaves as they are (attack 64): folded to the Latin letter for detection only.
+ * Text really written in those alphabets folds to nonsense that matches nothing.
  */
 const LOOKALIKES: Record<string, string> = {
   а: 'a', в: 'b', с: 'c', ԁ: 'd', е: 'e', ё: 'e', һ: 'h', н: 'h', і: 'i', ї: 'i', ј: 'j', к: 'k', ӏ: 'l', м: 'm', п: 'n', о: 'o',
   р: 'p', ԛ: 'q', г: 'r', ѕ: 's', т: 't', у: 'y', ў: 'y', х: 'x', ԝ: 'w', ɡ: 'g', ɑ: 'a', ı: 'i',
   α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ς: 's',
+  ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ꜰ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o',
+  ᴘ: 'p', ꞯ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z',
 };
 const LOOKALIKE = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'g');
+/** The regional indicator symbols 🇦 to 🇿 (two make a flag), which spell a word letter by letter as a model reads them. */
+const REGIONAL_INDICATOR = /[\u{1F1E6}-\u{1F1FF}]/gu;
 
 function foldLookalikes(text: string): string {
-  return text.replace(LOOKALIKE, (letter) => LOOKALIKES[letter] ?? letter);
+  const folded = text.replace(LOOKALIKE, (letter) => LOOKALIKES[letter] ?? letter);
+  // Their high surrogate first: most lines hold none, and the replacement reads every code point.
+  if (!folded.includes('\uD83C')) return folded;
+  return folded.replace(REGIONAL_INDICATOR, (letter) => String.fromCharCode(0x61 + letter.codePointAt(0)! - 0x1f1e6));
 }
 
 /**
