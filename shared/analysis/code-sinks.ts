@@ -31,12 +31,19 @@ const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|
 /** Calls that run code only as functions: as methods they are something else (`page.evaluate`, `json.load`, `$.load`). */
 const BARE = String.raw`(?<![.\w$])(?:load|evaluate|include|source|(?:async|generator)?function|execscript)`;
 /**
+ * Loaders that take a path and run the code at it: Python's import path (`sys.path.insert`/`append`/`extend`,
+ * `site.addsitedir`, which also runs the directory's `.pth` lines, `zipimport.zipimporter`), a native library
+ * (`ctypes.CDLL` and its kin, `cdll.LoadLibrary`, Node's `process.dlopen`, Java's `System.load`/`loadLibrary`, Go's
+ * `plugin.Open`). Given a download (`sys.path.append(urlretrieve(u)[0])`), they run it (attack 64).
+ */
+export const PATH_LOADERS = String.raw`sys\s*\.\s*path\s*\.\s*(?:insert|append|extend)|site\s*\.\s*addsitedir|zipimport\s*\.\s*zipimporter|(?:ctypes\s*\.\s*)?(?:c|py|win|ole)dll\s*(?=\()|(?:c|py|win|ole)dll\s*\.\s*loadlibrary|process\s*\.\s*dlopen|(?:java\s*\.\s*lang\s*\.\s*)?(?:system|runtime\s*\.\s*getruntime\s*\(\s*\))\s*\.\s*load(?:library)?|plugin\s*\.\s*open`;
+/**
  * Sinks named with their receiver: `vm`'s and `new Script`/`SourceTextModule`, `document.write`, .NET's
  * `Assembly.Load` and `CSharpScript`, Java's `URLClassLoader`, the unpicklers (pickle, joblib, torch, numpy, pandas'
  * `read_pickle`) and PyYAML's loaders, unless called safely ({@link calledSafely}), Groovy's `Eval.me` and a shell's `evaluate`, PowerShell's
- * `[scriptblock]::Create`, and Ruby's `InstructionSequence`.
+ * `[scriptblock]::Create`, Ruby's `InstructionSequence`, and the {@link PATH_LOADERS}.
  */
-const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)|erb\s*\.\s*new|timeit\s*\.\s*(?:timeit|repeat)|jsonpickle\s*\.\s*(?:decode|loads)|interactiveconsole\s*\(\s*\)\s*\.\s*push|base\s*\.\s*include|appdomain\s*\.\s*currentdomain\s*\.\s*load`;
+const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)|erb\s*\.\s*new|timeit\s*\.\s*(?:timeit|repeat)|jsonpickle\s*\.\s*(?:decode|loads)|interactiveconsole\s*\(\s*\)\s*\.\s*push|base\s*\.\s*include|appdomain\s*\.\s*currentdomain\s*\.\s*load|${PATH_LOADERS}`;
 
 /** The sinks by name, for a log's reading too (`dangerous-code.ts`'s fetch-exec). */
 export const SINK_NAMES = `${NAMED}|${BARE}|${QUALIFIED}`;

@@ -332,6 +332,12 @@ const DOWNLOADER_CONFIG_NAMED = /[._]?(?:curl|wget)rc\b|\b(?:CURL_HOME|WGETRC|XD
  */
 const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300}|\burlretrieve\s*\(\s*[^,\n]{1,300}|(?:\b\w*download\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])(?=\s*,\s*["'](?![a-z][\w+.-]*:\/\/)[^"'\n]*[./]))\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
 /**
+ * A download by a call given only its URL, which saves to a temporary file and returns its path: Python's
+ * `urlretrieve(url)` and `wget.download(url)`. The text names that file only by what the call returned (`p =
+ * urlretrieve(u)[0]`, then `exec(open(p).read())`, `sys.path.append(p)`), so any file may be it (attack 64).
+ */
+const DOWNLOAD_TO_RETURNED_PATH = /\b(?:urlretrieve|wget\s*\.\s*download)\s*\(\s*(?:[^,()\n]|\([^()\n]{0,100}\)){1,300}\)/g;
+/**
  * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
  * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
  * URI.open(u).read)`, Python's `Path(f).write_bytes(urlopen(u).read())`.
@@ -714,6 +720,7 @@ function savedFiles(text: string): SavedFiles {
   }
   for (const { names, end: at } of inlineProgramDownloads(text).saved) files.add({ names, globs: [], any: false }, at);
   for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
+  for (const match of text.matchAll(DOWNLOAD_TO_RETURNED_PATH)) files.add({ names: [], globs: [], any: true }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
