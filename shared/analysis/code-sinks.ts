@@ -1,5 +1,5 @@
 import { closers, firstFrom, JAVASCRIPT } from './bracket-readings.js';
-import { DOWNLOAD_PROGRAMS, WEB_CMDLETS } from './downloaders.js';
+import { DOWNLOAD_PROGRAMS, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 
 /**
  * httpie's `http`/`https` and xh's `xh`/`xhs` as a process's program, a word too common to be one alone: an argument
@@ -13,8 +13,10 @@ const HTTPIE = String.raw`\(\s*\[\s*["'](?:https?|xhs?)["']\s*,(?!\s*["'](?:http
  * call given the command (`execSync('curl …')`, `check_output(['curl', …])`, `shell_exec('curl …')`, PowerShell's
  * `(irm …)`, httpie's {@link HTTPIE}). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
  * A backtick is a command's output too except in JavaScript, whose backtick opens a string ({@link fetchedCodeRuns}).
+ * What another host prints is a download too ({@link PRINTS_FROM_HOSTS}: `sh -c "$(dig +short TXT …)"`, `eval "$(ssh h
+ * cat f)"`, attack 64), given its arguments: `eval "$(ssh-agent -s)"` starts an agent here.
  */
-const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\((?:\s*\[)?)(?:\s*["'])?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b|${HTTPIE}`;
+const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\((?:\s*\[)?)(?:\s*["'])?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b|(?:${PRINTS_FROM_HOSTS})(?=["']?[ \t,]))|${HTTPIE}`;
 
 /**
  * What a sink's argument holds when it was fetched from another host: a call that fetches (`urlopen`, `fetch`, the
@@ -22,9 +24,10 @@ const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\((?:\s
  * `get_object` and its resource's `.Object(…).get(`, `ftplib`, Roblox's `HttpGet`, Julia's `download`), an HTTP client library's call (`requests.get(`, httpx,
  * urllib3, undici, HTTPoison, `urllib.request`, `http.client`, …; not the name alone, as `import urllib3`), a client's or a session's request, `new URL(…)` and Clojure's
  * `(URL. …)`, an opener given a URL (`open`/`file`/`fopen`/`readLines`/LWP's `get` of `'https://…'`), Clojure's
- * `slurp` of a URL, and {@link DOWNLOADER_OUTPUT}.
+ * `slurp` of a URL, a DNS record looked up (dnspython's `resolver.resolve`, Node's `resolveTxt`: a TXT record carries
+ * whatever its owner writes, attack 64), and {@link DOWNLOADER_OUTPUT}.
  */
-export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|(?:node|cross)?fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|(?:get|post|send)\w{0,20}async|download(?:string|data)|openstream|openconnection|getresponse|get_object|get_file|curl_exec|geturl|recv|newcall|getfor(?:object|entity)|wp_(?:safe_)?remote_(?:get|post|request))\s*\(|\$fetch\s*(?:\.\s*raw\s*)?\(|\[\s*["']fetch["']\s*\]\s*\(|\$(?:\w*(?:client|http)\w*|ua|guzzle)\s*->\s*(?:get|post|request)\s*\(|\b(?:req|tesla)\s*\.\s*\w+!\s*\(|\btesla\s*\.\s*(?:get|post|request)\s*\(|\b(?:httr|rcurl|curl)\s*::\s*\w+\s*\(|\bjsoup\s*\.\s*connect\s*\(|\b(?:uri|url)\s*(?:\.\s*parse\s*)?\([^()\n]{0,200}\)\s*\.\s*(?:read|open)\w*|\.\s*tourl\s*\(\s*\)\s*\.\s*(?:text|openstream|readlines)\b|\((?:[\w.-]+\.)?(?:client|http)\/(?:get|post|request)\s|\(\s*(?:io\/)?(?:reader|input-stream)\s+"\w+:\/\/|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|niquests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|http::tiny|mojo::useragent|excon|typhoeus|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client|ftplib)\b[\w.:\\!>-]{0,40}\(|\.\s*object\s*\([^()\n]{0,200}\)\s*\.\s*get\s*\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get(?:_response)?|post|request|open|download|send)\s*\(|\bnew\s+(?:url|websocket|eventsource|xmlhttprequest)\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines|url)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
+export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|(?:node|cross)?fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|(?:get|post|send)\w{0,20}async|download(?:string|data)|openstream|openconnection|getresponse|get_object|get_file|curl_exec|geturl|recv|newcall|getfor(?:object|entity)|wp_(?:safe_)?remote_(?:get|post|request))\s*\(|\$fetch\s*(?:\.\s*raw\s*)?\(|\[\s*["']fetch["']\s*\]\s*\(|\$(?:\w*(?:client|http)\w*|ua|guzzle)\s*->\s*(?:get|post|request)\s*\(|\b(?:req|tesla)\s*\.\s*\w+!\s*\(|\btesla\s*\.\s*(?:get|post|request)\s*\(|\b(?:httr|rcurl|curl)\s*::\s*\w+\s*\(|\bjsoup\s*\.\s*connect\s*\(|\b(?:uri|url)\s*(?:\.\s*parse\s*)?\([^()\n]{0,200}\)\s*\.\s*(?:read|open)\w*|\.\s*tourl\s*\(\s*\)\s*\.\s*(?:text|openstream|readlines)\b|\((?:[\w.-]+\.)?(?:client|http)\/(?:get|post|request)\s|\(\s*(?:io\/)?(?:reader|input-stream)\s+"\w+:\/\/|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|niquests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|http::tiny|mojo::useragent|excon|typhoeus|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client|ftplib)\b[\w.:\\!>-]{0,40}\(|\.\s*object\s*\([^()\n]{0,200}\)\s*\.\s*get\s*\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get(?:_response)?|post|request|open|download|send)\s*\(|\bnew\s+(?:url|websocket|eventsource|xmlhttprequest)\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines|url)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|\bresolver\s*\.\s*(?:resolve|query)\s*\(|\bresolvetxt\s*\(|${DOWNLOADER_OUTPUT})`;
 
 /** Calls that run code they are given, on any receiver (`window.eval`, `engine.eval`, `Code.eval_string`, `YAML.unsafe_load`). */
 const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|popen|getoutput|getstatusoutput|shell_exec|passthru|runin(?:this|new)?context|compilefunction|_compile|loadstring|dofile|runsource|runcode|run_path|include_string|eval_string|eval_quoted|compile_string|unsafe_load\w*|createcontextualfragment|execa?command(?:sync)?|create_subprocess_shell|addscript|run_cell|unpickler|loadfromstream|spawnuri`;

