@@ -37,9 +37,10 @@ const BARE = String.raw`(?<![.\w$])(?:load|evaluate|include|source|(?:async|gene
  * Loaders that take a path and run the code at it: Python's import path (`sys.path.insert`/`append`/`extend`,
  * `site.addsitedir`, which also runs the directory's `.pth` lines, `zipimport.zipimporter`), a native library
  * (`ctypes.CDLL` and its kin, `cdll.LoadLibrary`, Node's `process.dlopen`, Java's `System.load`/`loadLibrary`, Go's
- * `plugin.Open`). Given a download (`sys.path.append(urlretrieve(u)[0])`), they run it (attack 64).
+ * `plugin.Open`). Given a download (`sys.path.append(urlretrieve(u)[0])`), they run it (attack 64). Each name is read
+ * where a call of it opens, as the other sinks are.
  */
-export const PATH_LOADERS = String.raw`sys\s*\.\s*path\s*\.\s*(?:insert|append|extend)|site\s*\.\s*addsitedir|zipimport\s*\.\s*zipimporter|(?:ctypes\s*\.\s*)?(?:c|py|win|ole)dll\s*(?=\()|(?:c|py|win|ole)dll\s*\.\s*loadlibrary|process\s*\.\s*dlopen|(?:java\s*\.\s*lang\s*\.\s*)?(?:system|runtime\s*\.\s*getruntime\s*\(\s*\))\s*\.\s*load(?:library)?|plugin\s*\.\s*open`;
+export const PATH_LOADERS = String.raw`sys\s*\.\s*path\s*\.\s*(?:insert|append|extend)|addsitedir|zipimporter|(?:c|py|win|ole)dll(?:\s*\.\s*loadlibrary)?|dlopen|system\s*\.\s*load(?:library)?|plugin\s*\.\s*open`;
 /**
  * Sinks named with their receiver: `vm`'s and `new Script`/`SourceTextModule`, `document.write`, .NET's
  * `Assembly.Load` and `CSharpScript`, Java's `URLClassLoader`, the unpicklers (pickle, joblib, torch, numpy, pandas'
