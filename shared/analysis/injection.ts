@@ -354,17 +354,16 @@ const LOOKALIKES: Record<string, string> = {
   р: 'p', ԛ: 'q', г: 'r', ѕ: 's', т: 't', у: 'y', ў: 'y', х: 'x', ԝ: 'w', ɡ: 'g', ɑ: 'a', ı: 'i',
   α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ς: 's',
 };
-// The small capitals a to z, each the letter at its place (x has none: its own letter stands there, left out).
-for (const [place, capital] of [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ'].entries()) if (capital !== 'x') LOOKALIKES[capital] = String.fromCharCode(0x61 + place);
+// The small capitals a to z, each the letter at its place (x has none: its own letter stands there).
+for (const [place, capital] of [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ'].entries()) LOOKALIKES[capital] = String.fromCharCode(0x61 + place);
 const LOOKALIKE = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'g');
 /** The regional indicator symbols 🇦 to 🇿 (two make a flag), which spell a word letter by letter as a model reads them. */
 const REGIONAL_INDICATOR = /[\u{1F1E6}-\u{1F1FF}]/gu;
 
 function foldLookalikes(text: string): string {
-  const folded = text.replace(LOOKALIKE, (letter) => LOOKALIKES[letter] ?? letter);
-  // Their high surrogate first: most lines hold none, and the replacement reads every code point.
-  if (!folded.includes('\uD83C')) return folded;
-  return folded.replace(REGIONAL_INDICATOR, (letter) => String.fromCharCode(0x61 + letter.codePointAt(0)! - 0x1f1e6));
+  return text
+    .replace(LOOKALIKE, (letter) => LOOKALIKES[letter] ?? letter)
+    .replace(REGIONAL_INDICATOR, (letter) => String.fromCharCode(0x61 + letter.codePointAt(0)! - 0x1f1e6));
 }
 
 /**
