@@ -362,3 +362,41 @@ describe("attack 64 end to end: a fork's pull request whose branch, title and co
     expect(await published(id)).not.toContain(MODEL_WORDS);
   });
 });
+
+describe("attack 64 end to end: a fork's pull request that reads as ordinary", () => {
+  it('gets no approval request for a plain fix: the fork guard alone, with no injection to read', async () => {
+    // Prepare: nothing in the run reads as an instruction; the model's fix is an ordinary one-line change.
+    harness.model.answer = obeying(SOURCE_PATCH);
+    const webhook = failedRun(96400700, jestLog, { event: 'pull_request', head_sha: FORK_SHA, head_branch: 'fix/tax-rate', head_repository: FORK, pull_requests: [] });
+
+    // Act
+    const { waiting, done, pulls, objects } = await failAndApprove(webhook, 96400700, FORK_PR);
+
+    // Assert
+    expect(waiting.fromFork).toBe(true);
+    expect(waiting.analysis?.injection?.logLines ?? 0).toBe(0);
+    expect(waiting.status).not.toBe('awaiting_approval');
+    expect(done.decision?.action).not.toBe('open_fix_pr');
+    expect(pulls).toEqual([]);
+    expect(objects).toBe(0);
+  });
+});
+
+describe('attack 64 end to end: runs GitHub reports as the base repository that may run a fork\'s code', () => {
+  it.each(['pull_request_target', 'issue_comment', 'workflow_run'])('a %s run gets no fix PR, however the model is steered', async (event) => {
+    // Prepare: the repository's own head, so only the event says a fork's code may have run (with the secrets).
+    harness.model.answer = obeying(SOURCE_PATCH);
+    const runId = 96400600 + ['pull_request_target', 'issue_comment', 'workflow_run'].indexOf(event) * 10;
+    const webhook = failedRun(runId, jestLog, { event });
+
+    // Act
+    const { waiting, done, pulls, objects } = await failAndApprove(webhook, runId);
+
+    // Assert
+    expect(waiting.fromFork).toBe(false);
+    expect(waiting.status).not.toBe('awaiting_approval');
+    expect(done.decision?.action).not.toBe('open_fix_pr');
+    expect(pulls).toEqual([]);
+    expect(objects).toBe(0);
+  });
+});
