@@ -1,5 +1,5 @@
 import { closers, firstFrom, JAVASCRIPT } from './bracket-readings.js';
-import { DOWNLOAD_PROGRAMS, WEB_CMDLETS } from './downloaders.js';
+import { DOWNLOAD_PROGRAMS, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 
 /**
  * httpie's `http`/`https` and xh's `xh`/`xhs` as a process's program, a word too common to be one alone: an argument
@@ -13,8 +13,10 @@ const HTTPIE = String.raw`\(\s*\[\s*["'](?:https?|xhs?)["']\s*,(?!\s*["'](?:http
  * call given the command (`execSync('curl …')`, `check_output(['curl', …])`, `shell_exec('curl …')`, PowerShell's
  * `(irm …)`, httpie's {@link HTTPIE}). Reached from a call's parenthesis, so `system('curl -o f …')`, whose own argument it is, only downloads.
  * A backtick is a command's output too except in JavaScript, whose backtick opens a string ({@link fetchedCodeRuns}).
+ * What another host prints is a download too ({@link PRINTS_FROM_HOSTS}: `sh -c "$(dig +short TXT …)"`, `eval "$(ssh h
+ * cat f)"`, attack 64), given its arguments: `eval "$(ssh-agent -s)"` starts an agent here.
  */
-const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\((?:\s*\[)?)(?:\s*["'])?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b|${HTTPIE}`;
+const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\((?:\s*\[)?)(?:\s*["'])?\s*(?:command\s+|env\s+|[\w.-]*\/)*(?:(?:${DOWNLOAD_PROGRAMS}|${WEB_CMDLETS})\b|(?:${PRINTS_FROM_HOSTS})(?=["']?[ \t,]))|${HTTPIE}`;
 
 /**
  * What a sink's argument holds when it was fetched from another host: a call that fetches (`urlopen`, `fetch`, the
@@ -22,21 +24,30 @@ const DOWNLOADER_OUTPUT = String.raw`(?:\$\(|\bqx\s*[^\w\s]|%x\s*[^\w\s]|\((?:\s
  * `get_object` and its resource's `.Object(…).get(`, `ftplib`, Roblox's `HttpGet`, Julia's `download`), an HTTP client library's call (`requests.get(`, httpx,
  * urllib3, undici, HTTPoison, `urllib.request`, `http.client`, …; not the name alone, as `import urllib3`), a client's or a session's request, `new URL(…)` and Clojure's
  * `(URL. …)`, an opener given a URL (`open`/`file`/`fopen`/`readLines`/LWP's `get` of `'https://…'`), Clojure's
- * `slurp` of a URL, and {@link DOWNLOADER_OUTPUT}.
+ * `slurp` of a URL, a DNS record looked up (dnspython's `resolver.resolve`, Node's `resolveTxt`: a TXT record carries
+ * whatever its owner writes, attack 64), and {@link DOWNLOADER_OUTPUT}.
  */
-export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|(?:node|cross)?fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|(?:get|post|send)\w{0,20}async|download(?:string|data)|openstream|openconnection|getresponse|get_object|get_file|curl_exec|geturl|recv|newcall|getfor(?:object|entity)|wp_(?:safe_)?remote_(?:get|post|request))\s*\(|\$fetch\s*(?:\.\s*raw\s*)?\(|\[\s*["']fetch["']\s*\]\s*\(|\$(?:\w*(?:client|http)\w*|ua|guzzle)\s*->\s*(?:get|post|request)\s*\(|\b(?:req|tesla)\s*\.\s*\w+!\s*\(|\btesla\s*\.\s*(?:get|post|request)\s*\(|\b(?:httr|rcurl|curl)\s*::\s*\w+\s*\(|\bjsoup\s*\.\s*connect\s*\(|\b(?:uri|url)\s*(?:\.\s*parse\s*)?\([^()\n]{0,200}\)\s*\.\s*(?:read|open)\w*|\.\s*tourl\s*\(\s*\)\s*\.\s*(?:text|openstream|readlines)\b|\((?:[\w.-]+\.)?(?:client|http)\/(?:get|post|request)\s|\(\s*(?:io\/)?(?:reader|input-stream)\s+"\w+:\/\/|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|niquests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|http::tiny|mojo::useragent|excon|typhoeus|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client|ftplib)\b[\w.:\\!>-]{0,40}\(|\.\s*object\s*\([^()\n]{0,200}\)\s*\.\s*get\s*\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get(?:_response)?|post|request|open|download|send)\s*\(|\bnew\s+(?:url|websocket|eventsource|xmlhttprequest)\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines|url)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|${DOWNLOADER_OUTPUT})`;
+export const FETCHED = String.raw`(?:\b(?:urlopen|urlretrieve|(?:node|cross)?fetch|ofetch|got|axios|needle|request|superagent|file_get_contents|download|httpget\w*|(?:get|post|send)\w{0,20}async|download(?:string|data)|openstream|openconnection|getresponse|get_object|get_file|curl_exec|geturl|recv|newcall|getfor(?:object|entity)|wp_(?:safe_)?remote_(?:get|post|request))\s*\(|\$fetch\s*(?:\.\s*raw\s*)?\(|\[\s*["']fetch["']\s*\]\s*\(|\$(?:\w*(?:client|http)\w*|ua|guzzle)\s*->\s*(?:get|post|request)\s*\(|\b(?:req|tesla)\s*\.\s*\w+!\s*\(|\btesla\s*\.\s*(?:get|post|request)\s*\(|\b(?:httr|rcurl|curl)\s*::\s*\w+\s*\(|\bjsoup\s*\.\s*connect\s*\(|\b(?:uri|url)\s*(?:\.\s*parse\s*)?\([^()\n]{0,200}\)\s*\.\s*(?:read|open)\w*|\.\s*tourl\s*\(\s*\)\s*\.\s*(?:text|openstream|readlines)\b|\((?:[\w.-]+\.)?(?:client|http)\/(?:get|post|request)\s|\(\s*(?:io\/)?(?:reader|input-stream)\s+"\w+:\/\/|(?<![\w$])(?:\$|jquery)\s*\.\s*(?:get|post|ajax)\s*\(|\b(?:requests|niquests|httpx|urllib3|aiohttp|faraday|httparty|restclient|guzzlehttp|lwp|http::tiny|mojo::useragent|excon|typhoeus|webclient|httpclient|undici|httpoison|urllib\W+request|http\s*\.\s*client|ftplib)\b[\w.:\\!>-]{0,40}\(|\.\s*object\s*\([^()\n]{0,200}\)\s*\.\s*get\s*\(|\b(?:session|client|https?|axios|got|ky|superagent|uri|wget)\s*(?:\(\s*\))?\s*[.:]+\s*(?:get(?:_response)?|post|request|open|download|send)\s*\(|\bnew\s+(?:url|websocket|eventsource|xmlhttprequest)\s*\(|\(\s*(?:java\.net\.)?url\.\s|\b(?:get|open|file|fopen|readfile|readlines|url)\s*\(\s*(?:["']\w+:\/\/|url\s*\()|\bslurp\s+(?:"\w+:\/\/|\(\s*(?:io\/)?(?:as-)?url\b)|\bresolver\s*\.\s*(?:resolve|query)\s*\(|\bresolvetxt\s*\(|${DOWNLOADER_OUTPUT})`;
 
 /** Calls that run code they are given, on any receiver (`window.eval`, `engine.eval`, `Code.eval_string`, `YAML.unsafe_load`). */
 const NAMED = String.raw`(?:instance_|class_|module_)?eval|exec|execsync|system|popen|getoutput|getstatusoutput|shell_exec|passthru|runin(?:this|new)?context|compilefunction|_compile|loadstring|dofile|runsource|runcode|run_path|include_string|eval_string|eval_quoted|compile_string|unsafe_load\w*|createcontextualfragment|execa?command(?:sync)?|create_subprocess_shell|addscript|run_cell|unpickler|loadfromstream|spawnuri`;
 /** Calls that run code only as functions: as methods they are something else (`page.evaluate`, `json.load`, `$.load`). */
 const BARE = String.raw`(?<![.\w$])(?:load|evaluate|include|source|(?:async|generator)?function|execscript)`;
 /**
+ * Loaders that take a path and run the code at it: Python's import path (`sys.path.insert`/`append`/`extend`,
+ * `site.addsitedir`, which also runs the directory's `.pth` lines, `zipimport.zipimporter`), a native library
+ * (`ctypes.CDLL` and its kin, `cdll.LoadLibrary`, Node's `process.dlopen`, Java's `System.load`/`loadLibrary`, Go's
+ * `plugin.Open`). Given a download (`sys.path.append(urlretrieve(u)[0])`), they run it (attack 64). Each name is read
+ * where a call of it opens, as the other sinks are.
+ */
+export const PATH_LOADERS = String.raw`sys\s*\.\s*path\s*\.\s*(?:insert|append|extend)|addsitedir|zipimporter|(?:c|py|win|ole)dll(?:\s*\.\s*loadlibrary)?|dlopen|system\s*\.\s*load(?:library)?|plugin\s*\.\s*open`;
+/**
  * Sinks named with their receiver: `vm`'s and `new Script`/`SourceTextModule`, `document.write`, .NET's
  * `Assembly.Load` and `CSharpScript`, Java's `URLClassLoader`, the unpicklers (pickle, joblib, torch, numpy, pandas'
  * `read_pickle`) and PyYAML's loaders, unless called safely ({@link calledSafely}), Groovy's `Eval.me` and a shell's `evaluate`, PowerShell's
- * `[scriptblock]::Create`, and Ruby's `InstructionSequence`.
+ * `[scriptblock]::Create`, Ruby's `InstructionSequence`, and the {@link PATH_LOADERS}.
  */
-const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)|erb\s*\.\s*new|timeit\s*\.\s*(?:timeit|repeat)|jsonpickle\s*\.\s*(?:decode|loads)|interactiveconsole\s*\(\s*\)\s*\.\s*push|base\s*\.\s*include|appdomain\s*\.\s*currentdomain\s*\.\s*load`;
+const QUALIFIED = String.raw`(?:new\s+|vm\s*\.\s*)(?:script|sourcetextmodule)|document\s*\.\s*write(?:ln)?|assembly\s*\.\s*load\w*|csharpscript\s*\.\s*\w+|urlclassloader|(?:c?pickle|_pickle|marshal|dill|cloudpickle|joblib|shelve|torch|np|numpy)\s*\.\s*loads?|read_pickle|yaml\s*\.\s*(?:full_)?load(?:_all)?|eval\s*\.\s*(?:me|xy?z?)|(?:groovy)?shell\s*(?:\(\s*\))?\s*\.\s*(?:evaluate|parse|run)|scriptblock\]?\s*::\s*create|instructionsequence\s*\.\s*(?:compile|new|load\w*)|erb\s*\.\s*new|timeit\s*\.\s*(?:timeit|repeat)|jsonpickle\s*\.\s*(?:decode|loads)|interactiveconsole\s*\(\s*\)\s*\.\s*push|base\s*\.\s*include|appdomain\s*\.\s*currentdomain\s*\.\s*load|${PATH_LOADERS}`;
 
 /** The sinks by name, for a log's reading too (`dangerous-code.ts`'s fetch-exec). */
 export const SINK_NAMES = `${NAMED}|${BARE}|${QUALIFIED}`;

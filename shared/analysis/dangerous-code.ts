@@ -65,8 +65,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
         String.raw`(?=(?:https?|ftps?|sftp|s3|gs):\/\/)(?<![\w.+-])(?<!(?:^|\n)[ \t]*\|[^\n]{0,400})(?<=[\w.\/})\x22'\x60-][ \t]+[^\n|;&]{0,200})[a-z0-9]+:\/\/[^\n|;&]{0,200}\|(?!\|)\s*${SHELL}(?![^\n]*\|)`,
         // A download read by a command that runs what it reads: `. <(curl …)`, `python3 <(curl …)`,
         // `sh <<< "$(curl …)"`, `sh -c \"$(curl …)\"`, `eval \`curl …\``; standard input named as the script or as the
-        // descriptor redirected (`bash /dev/stdin <<< …`, `bash 0< <(curl …)`).
-        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*(?:\s+(?:\/dev\/(?:stdin|fd\/0)|\/proc\/self\/fd\/0))?\s*(?:(?:0?<<<|0?<)\s*)?(?:[\\"']+\s*)?(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}${FETCH}\b`,
+        // descriptor redirected (`bash /dev/stdin <<< …`, `bash 0< <(curl …)`). What another host prints, given its
+        // arguments, is one too (`sh -c "$(dig +short TXT …)"`, `. <(ssh h cat f)`, attack 64; not `eval "$(ssh-agent -s)"`).
+        String.raw`(?<![\w.$-])(?:${SHELL}|source|eval|\.)(?:\s+-\S+)*(?:\s+(?:\/dev\/(?:stdin|fd\/0)|\/proc\/self\/fd\/0))?\s*(?:(?:0?<<<|0?<)\s*)?(?:[\\"']+\s*)?(?:\$\(|<\(|\x60)\s*${RUNS_ITS_ARGS}(?:${FETCH}\b|(?:${PRINTS_FROM_HOSTS})(?=[ \t]))`,
         // The shell's own output sent into a shell (`exec > >(bash)`, `exec 1> >(sh)`): everything the script prints after
         // it runs, whatever wrote it.
         String.raw`\bexec(?:[ \t]+\d*[<>]&?[\d-]*)*[ \t]+[\d&]?>[ \t]*>\((?:\s|\\\n)*${SHELL}`,
@@ -126,7 +127,10 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
     ),
   },
   { id: 'reverse-shell', re: /\/dev\/tcp\/|\bnc(?:at)?\s+(?:-\w+\s+)*-[ec]\s|\bsocat\b[^\n]{0,80}\bexec:/i },
-  { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b/i },
+  // The whole environment given to a call that sends it elsewhere (`fetch(u, { body: JSON.stringify(process.env) })`,
+  // `requests.post(u, json=dict(os.environ))`) or piped to one (`env | curl -d @- …`): a CI job's secrets sent out
+  // (attack 64). A variable read from it (`process.env.API_URL`) is not the environment.
+  { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b|\b(?:fetch|urlopen|post|send|request)\s*\([^;\n]{0,200}?(?:process\.env|os\.environ)\b(?![.[])|env\s*\|\s*(?:curl|wget|nc)\b/i },
   {
     id: 'fork-checkout-with-secrets',
     re: /\bpull_request_target\b[^\n]{0,300}(?:\bhead[._ ](?:sha|ref)\b|\bhead_ref\b|\bpull_request\.head\b|\bcheck(?:s|ing)? ?out (?:the )?(?:pr|pull request|fork|head)\b)|\b(?:head[._](?:sha|ref)|head_ref|pull_request\.head)\b[^\n]{0,300}\bpull_request_target\b/i,
@@ -331,6 +335,12 @@ const DOWNLOADER_CONFIG_NAMED = /[._]?(?:curl|wget)rc\b|\b(?:CURL_HOME|WGETRC|XD
  * read as one was a word of prose in 66 of 29,914 Python and JavaScript files.
  */
 const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300}|\burlretrieve\s*\(\s*[^,\n]{1,300}|(?:\b\w*download\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])(?=\s*,\s*["'](?![a-z][\w+.-]*:\/\/)[^"'\n]*[./]))\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
+/**
+ * A download by a call given only its URL, which saves to a temporary file and returns its path: Python's
+ * `urlretrieve(url)` and `wget.download(url)`. The text names that file only by what the call returned (`p =
+ * urlretrieve(u)[0]`, then `exec(open(p).read())`, `sys.path.append(p)`), so any file may be it (attack 64).
+ */
+const DOWNLOAD_TO_RETURNED_PATH = /\b(?:urlretrieve|wget\s*\.\s*download)\s*\(\s*(?:[^,()\n]|\([^()\n]{0,100}\)){1,300}\)/g;
 /**
  * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
  * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
@@ -714,6 +724,7 @@ function savedFiles(text: string): SavedFiles {
   }
   for (const { names, end: at } of inlineProgramDownloads(text).saved) files.add({ names, globs: [], any: false }, at);
   for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
+  for (const match of text.matchAll(DOWNLOAD_TO_RETURNED_PATH)) files.add({ names: [], globs: [], any: true }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);

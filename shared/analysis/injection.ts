@@ -276,6 +276,9 @@ const SIGNALS: readonly Signal[] = [
         // Russian, Ukrainian (imperatives), Arabic.
         String.raw`(?:игнорируй|проигнорируй|игнорируйте|проигнорируйте|забудь|забудьте|не обращай внимания на|отбрось|пренебреги|ігноруй|проігноруй|забудь)\s.{0,40}?(?:инструкци|указани|правил|распоряжени|інструкці|вказівк)`,
         String.raw`(?:تجاهل|انس|اترك)\s.{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)`,
+        // Indonesian and Malay, Czech and Slovak, Finnish, Hungarian, Greek, Hebrew (attack 64), verb first, with an
+        // all/earlier qualifier in reach: these verbs also say "skip" or "disregard this warning".
+        String.raw`(?<!\p{L})(?:abaikan|lupakan|ignoruj|zapome[ňn]|ohita|unohda|hagyd figyelmen kívül|felejtsd el|ignoráld|αγν|ξέχασ|ξεχάσ|התעל|שכח)\S*\s(?=.{0,50}?(?:semua|seluruh|sebelum|vš|předchoz|kaikki|aiemm|edellis|összes|minden|korábbi|előző|όλ|προηγούμεν|כל|הקודמ)).{0,40}?(?:instruksi|perintah|aturan|petunjuk|pokyn|instrukc|pravid|ohje|säänn|utasítás|szabály|οδηγί|εντολ|κανόν|הוראות|הנחיות|כללים)`,
         // Chinese, Japanese, Korean: with the earlier/all qualifier, as an instruction puts it (a linter's "ignored 3 rules" has none).
         String.raw`(?:忽略|无视|無視|忽视|忽視|忘记|忘記|不要理会|不要理會)(?:掉)?(?:你)?(?:之前|以前|上面|上述|先前|前面|所有|全部|一切|此前)[^。！？]{0,10}?(?:指令|指示|说明|說明|提示|规则|規則|要求)`,
         String.raw`(?:前|以前|上記|これまで|すべて|全て|先)の?(?:指示|命令|ルール|指令)[^。！？]{0,10}?(?:無視|忘れ)`,
@@ -342,18 +345,25 @@ function decodeTagCharacters(text: string): string {
 }
 
 /**
- * Cyrillic and Greek letters drawn like Latin ones ("Ignоre" with a Cyrillic о): folded to the Latin letter for
- * detection only. Text really written in those alphabets folds to nonsense that matches nothing.
+ * Cyrillic and Greek letters drawn like Latin ones ("Ignоre" with a Cyrillic о), and the Latin small capitals
+ * ("ɪɢɴᴏʀᴇ ᴀʟʟ ᴘʀᴇᴠɪᴏᴜꜱ"), which NFKC leaves as they are (attack 64): folded to the Latin letter for detection only.
+ * Text really written in those alphabets folds to nonsense that matches nothing.
  */
 const LOOKALIKES: Record<string, string> = {
   а: 'a', в: 'b', с: 'c', ԁ: 'd', е: 'e', ё: 'e', һ: 'h', н: 'h', і: 'i', ї: 'i', ј: 'j', к: 'k', ӏ: 'l', м: 'm', п: 'n', о: 'o',
   р: 'p', ԛ: 'q', г: 'r', ѕ: 's', т: 't', у: 'y', ў: 'y', х: 'x', ԝ: 'w', ɡ: 'g', ɑ: 'a', ı: 'i',
   α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ς: 's',
 };
+// The small capitals a to z, each the letter at its place (x has none: its own letter stands there).
+for (const [place, capital] of [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ'].entries()) LOOKALIKES[capital] = String.fromCharCode(0x61 + place);
 const LOOKALIKE = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'g');
+/** The regional indicator symbols 🇦 to 🇿 (two make a flag), which spell a word letter by letter as a model reads them. */
+const REGIONAL_INDICATOR = /[\u{1F1E6}-\u{1F1FF}]/gu;
 
 function foldLookalikes(text: string): string {
-  return text.replace(LOOKALIKE, (letter) => LOOKALIKES[letter] ?? letter);
+  return text
+    .replace(LOOKALIKE, (letter) => LOOKALIKES[letter] ?? letter)
+    .replace(REGIONAL_INDICATOR, (letter) => String.fromCharCode(0x61 + letter.codePointAt(0)! - 0x1f1e6));
 }
 
 /**
