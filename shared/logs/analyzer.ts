@@ -458,14 +458,16 @@ const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', cate
  * backquote or `{`, past variable assignments and the words that run the command after them (`sudo`, `exec`, `if !`;
  * `sudo -E`, `sudo -u runner`, `nice -n 10` with their options), at the start of the string a shell runs (`bash -c
  * "timeout …"`, `sh -ec '…'`: bash runs a string's one command in its own place, so timeout's 137 is the step's), or
- * after `docker exec` / `docker compose exec`, their options and the container's name (the command's status is
- * theirs). Not xargs: a command it ran that a signal killed makes it exit 125. An assignment's value stops at a
- * command's separator and an option's `-` is read once (`-[\w-]+`, not `--?[\w-]+`): linear on a long line of
- * `a=;a=;…` or `--x --x …`.
+ * after `docker exec` / `docker run` (and compose's, `docker compose` or v1's `docker-compose`, their options with a value
+ * before the command too, `-f ci.yml`: one reading of each, where an option that may or may not take one would read
+ * `docker -x run -x run …` in more ways than its length), their options and the container's, service's or image's name (`ghcr.io/acme/ci:3`): each hands
+ * back the command's status (docker's own errors are 125 to 127). Not xargs: a command it ran that a signal killed
+ * makes it exit 125. An assignment's value stops at a command's separator and an option's `-` is read once
+ * (`-[\w-]+`, not `--?[\w-]+`): linear on a long line of `a=;a=;…` or `--x --x …`.
  * Not a word of another command's arguments (`echo timeout -s KILL …`), nor inside a string (`echo "…; timeout …"`
  * aside), nor in a comment (`# timeout -s KILL 5m ./x`, whose `#` starts no command).
  */
-const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[;&|(`{])\s*(?:(?:sudo|nice|ionice|stdbuf|setsid|exec|time|nohup|command|env)(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+|(?:ba|da|z)?sh(?:\s+-[\w-]+)*\s+-[a-z]*c\s*['"]\s*|docker(?:\s+compose)?\s+exec(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+\w[\w.-]*\s+|(?:if|then|else|elif|do|while|until|!)\s+|\w+=[^\s;&|(`{]*\s+)*timeout\s+(?:-[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[;&|(`{])\s*(?:(?:sudo|nice|ionice|stdbuf|setsid|exec|time|nohup|command|env)(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+|(?:ba|da|z)?sh(?:\s+-[\w-]+)*\s+-[a-z]*c\s*['"]\s*|docker(?:-compose|\s+compose)?(?:\s+(?:-[fp]|--[a-z-]+)[= ][^\s-]\S*)*\s+(?:exec|run)(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+\w[\w./:@-]*\s+|(?:if|then|else|elif|do|while|until|!)\s+|\w+=[^\s;&|(`{]*\s+)*timeout\s+(?:-[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
 /**
  * A heredoc's opening (`cat > run.sh <<EOF`, `<<-'EOF'`): its delimiter. The lines down to it are data, not commands.
  * Not a here-string (`<<< word`) nor a shift (`$((1 << 4))`), which open no body.

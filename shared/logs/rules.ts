@@ -1342,8 +1342,11 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [{ re: /^(?:\*\*(?:error|exit|throw)|::)\{?\S/ }] },
   // Its paragraphs end on a blank line: ct_run's `Updating …/index.html ... done` lines come after one.
   // A suite it could not compile or load is an error of the run, between the same dashed rules as a failed case.
+  // ct_run prints the error's reason as an Erlang term (`~tp`): a quoted atom, a tuple, a list, a string or a bare
+  // atom alone (`'x_SUITE cannot be compiled or loaded'`, `{badmatch,…}`, `make_failed`); a script's own sentence
+  // (`Error detected: docs/index.md links to …`) is none.
   { id: 'erlang.ct-failed', category: 'test_failure', weight: 75, extend: 'paragraph', gap: 0, beside: 'erlang.compile',
-    re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case|^Error detected: \S/ },
+    re: /^\S[^\s:]*:\S+ failed on line \d+$|^%%%.*FAILED|\*\*\* FAILED .{0,300}test case|^Error detected: (?:['{["]|[a-z]\w*$)/ },
   { id: 'test.result-table', category: 'test_failure', weight: 55, extend: 'line', re: /^\S+\s{2,}(?:ERROR|FAIL|FAILED)$|^test\w* FAILED$/ },
   { id: 'bats.failed', category: 'test_failure', weight: 78, extend: 'indent', re: /^not ok \d+ / },
 
