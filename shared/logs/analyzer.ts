@@ -459,15 +459,135 @@ const TIMEOUT_KILL_EXIT_RULE: Rule = uniformRule({ id: 'exit.timeout-kill', cate
  * `sudo -E`, `sudo -u runner`, `nice -n 10` with their options), at the start of the string a shell runs (`bash -c
  * "timeout …"`, `sh -ec '…'`: bash runs a string's one command in its own place, so timeout's 137 is the step's), or
  * after `docker exec` / `docker run` (and compose's, `docker compose` or v1's `docker-compose`, their options with a value
- * before the command too, `-f ci.yml`: one reading of each, where an option that may or may not take one would read
- * `docker -x run -x run …` in more ways than its length), their options and the container's, service's or image's name (`ghcr.io/acme/ci:3`): each hands
- * back the command's status (docker's own errors are 125 to 127). Not xargs: a command it ran that a signal killed
- * makes it exit 125. An assignment's value stops at a command's separator and an option's `-` is read once
- * (`-[\w-]+`, not `--?[\w-]+`): linear on a long line of `a=;a=;…` or `--x --x …`.
- * Not a word of another command's arguments (`echo timeout -s KILL …`), nor inside a string (`echo "…; timeout …"`
- * aside), nor in a comment (`# timeout -s KILL 5m ./x`, whose `#` starts no command).
+ * before the command too, `-f ci.yml`), their options and the container's, service's or image's name
+ * (`ghcr.io/acme/ci:3`): each hands back the command's status (docker's own errors are 125 to 127). Not xargs: a
+ * command it ran that a signal killed makes it exit 125. Not a word of another command's arguments (`echo timeout -s
+ * KILL …`), nor inside a string (`echo "…; timeout …"` aside), nor in a comment (`# timeout -s KILL 5m ./x`, whose `#`
+ * starts no command).
+ *
+ * Read word by word, not by one expression: whether an option takes a value (`-u runner`) or the next word is the
+ * command is not known, and an expression that tried both ways backtracked exponentially on `docker exec -x exec -x …`
+ * (9.5 s for 400 characters). Here each word position is tried once as a command's start (memoised), so a line costs
+ * linear time in its words.
  */
-const SCRIPT_TIMEOUT_KILL_RE = /(?:^|[;&|(`{])\s*(?:(?:sudo|nice|ionice|stdbuf|setsid|exec|time|nohup|command|env)(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+|(?:ba|da|z)?sh(?:\s+-[\w-]+)*\s+-[a-z]*c\s*['"]\s*|docker(?:-compose|\s+compose)?(?:\s+(?:-[fp]|--[a-z-]+)[= ][^\s-]\S*)*\s+(?:exec|run)(?:\s+-[\w-]+(?:[= ][^\s-]\S*)?)*\s+\w[\w./:@-]*\s+|(?:if|then|else|elif|do|while|until|!)\s+|\w+=[^\s;&|(`{]*\s+)*timeout\s+(?:-[\w-]+(?:[= ][^\s-]\S*)?\s+)*?(?:(?:-s\s?|--signal[= ])(?:[Ss][Ii][Gg])?(?:[Kk][Ii][Ll][Ll]|9)\s|(?:-k\s?|--kill-after[= ])\S)/;
+function runsKillTimeout(live: string): boolean {
+  for (const segment of live.split(COMMAND_SEPARATOR_RE)) {
+    const words = shellWords(segment);
+    if (words.includes('timeout') && segmentRunsKillTimeout(words)) return true;
+  }
+  return false;
+}
+
+/** What a word may be, as a bit each: a command's start, a word in a wrapper's options, in docker's, a container's name. */
+const COMMAND = 1;
+const WRAPPER_OPTIONS = 2;
+const CONTAINER_OPTIONS = 4;
+const CONTAINER = 8;
+
+/**
+ * Every reading of a command's words at once: what each word may be is set only by words before it, so one pass in
+ * order reads them all, each word once (an option with or without a value is two marks ahead, not two walks).
+ */
+function segmentRunsKillTimeout(words: readonly string[]): boolean {
+  const may = new Uint8Array(words.length + 2);
+  const add = (at: number, bits: number) => {
+    may[at] = (may[at] as number) | bits;
+  };
+  may[0] = COMMAND;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    const next = words[i + 1];
+    const inOptions = (may[i] as number) & (WRAPPER_OPTIONS | CONTAINER_OPTIONS);
+    if (inOptions !== 0) {
+      // An option list ends where the command (or the container) starts; an option hands on with or without a value.
+      if (inOptions & WRAPPER_OPTIONS) add(i, COMMAND);
+      if (inOptions & CONTAINER_OPTIONS) add(i, CONTAINER);
+      if (OPTION_RE.test(word)) {
+        add(i + 1, inOptions);
+        if (next !== undefined && !next.startsWith('-')) add(i + 2, inOptions);
+      }
+    }
+    if ((may[i] as number) & CONTAINER && CONTAINER_NAME_RE.test(word)) add(i + 1, COMMAND);
+    if (((may[i] as number) & COMMAND) === 0) continue;
+    if (word === 'timeout') {
+      if (timeoutSendsKill(words, i + 1)) return true;
+    } else if (COMMAND_WRAPPERS.has(word)) add(i + 1, WRAPPER_OPTIONS);
+    else if (SHELL_KEYWORDS.has(word) || ASSIGNMENT_RE.test(word)) add(i + 1, COMMAND);
+    else if (SHELL_RE.test(word)) markShellString(words, i + 1, add);
+    else if (word === 'docker' || word === 'docker-compose') {
+      const verb = afterComposeOptions(words, word === 'docker' && next === 'compose' ? i + 2 : i + 1);
+      if (words[verb] === 'exec' || words[verb] === 'run') add(verb + 1, CONTAINER_OPTIONS);
+    }
+  }
+  return false;
+}
+
+const COMMAND_SEPARATOR_RE = /[;&|(`{]/;
+const COMMAND_WRAPPERS = new Set(['sudo', 'nice', 'ionice', 'stdbuf', 'setsid', 'exec', 'time', 'nohup', 'command', 'env']);
+const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!']);
+const ASSIGNMENT_RE = /^\w+=/;
+const SHELL_RE = /^(?:ba|da|z)?sh$/;
+const OPTION_RE = /^-[\w-]/;
+const SHELL_STRING_OPTION_RE = /^-[a-z]*c$/;
+const CONTAINER_NAME_RE = /^\w[\w./:@-]*$/;
+const COMPOSE_OPTION_RE = /^(?:-[fp]|--[a-z-]+)$/;
+const COMPOSE_OPTION_WITH_VALUE_RE = /^(?:-[fp]|--[a-z-]+)=[^-]/;
+const KILL_SIGNAL_RE = /^(?:sig)?(?:kill|9)$/i;
+const GLUED_KILL_SIGNAL_RE = /^(?:-s|--signal=)(?:sig)?(?:kill|9)$/i;
+const GLUED_KILL_AFTER_RE = /^(?:-k|--kill-after=)\S/;
+
+/**
+ * A segment's words. The quote that opens a shell's string (`sh -c "timeout …"`, `-c"timeout`) is a word of its own,
+ * so the string's first word can start a command; other quoted words (`-v "$PWD:/src"`) stay whole.
+ */
+function shellWords(segment: string): string[] {
+  const words: string[] = [];
+  for (const word of segment.split(/\s+/)) {
+    if (word === '') continue;
+    const glued = /^(-[a-z]*c)(['"])(.*)$/.exec(word);
+    if (glued) {
+      words.push(glued[1] as string, glued[2] as string);
+      if (glued[3] !== '') words.push(glued[3] as string);
+    } else if (/^['"]./.test(word) && SHELL_STRING_OPTION_RE.test(words[words.length - 1] ?? '')) words.push(word.charAt(0), word.slice(1));
+    else words.push(word);
+  }
+  return words;
+}
+
+/** `sh -c "…"`: the shell's options, the last of them `-c` (`-ec`), then a quote: the string's first word is a command. */
+function markShellString(words: readonly string[], i: number, add: (at: number, bits: number) => void): void {
+  for (; i < words.length && OPTION_RE.test(words[i] as string); i++) {
+    const quote = words[i + 1];
+    if (SHELL_STRING_OPTION_RE.test(words[i] as string) && (quote === '"' || quote === "'")) add(i + 2, COMMAND);
+  }
+}
+
+/** Past compose's options before its command (`-f ci.yml`, `--project-name=x`), each with its value: the verb's position. */
+function afterComposeOptions(words: readonly string[], i: number): number {
+  while (i < words.length) {
+    const word = words[i] as string;
+    if (COMPOSE_OPTION_WITH_VALUE_RE.test(word)) i++;
+    else if (COMPOSE_OPTION_RE.test(word) && words[i + 1] !== undefined && !(words[i + 1] as string).startsWith('-')) i += 2;
+    else break;
+  }
+  return i;
+}
+
+/** timeout's options before its duration: `-s KILL`, `-sKILL`, `--signal=SIGKILL`, `-s 9`, `-k 10`, `--kill-after=5`. */
+function timeoutSendsKill(words: readonly string[], i: number): boolean {
+  while (i < words.length) {
+    const word = words[i] as string;
+    if (!OPTION_RE.test(word)) return false;
+    const next = words[i + 1];
+    if (GLUED_KILL_AFTER_RE.test(word) || (GLUED_KILL_SIGNAL_RE.test(word) && next !== undefined)) return true;
+    if ((word === '-s' || word === '--signal') && next !== undefined && KILL_SIGNAL_RE.test(next)) return true;
+    if ((word === '-k' || word === '--kill-after') && next !== undefined) return true;
+    // An option's value is one word that is not an option: one reading, since only an option can follow it.
+    i += next !== undefined && !next.startsWith('-') ? 2 : 1;
+  }
+  return false;
+}
+
 /**
  * A heredoc's opening (`cat > run.sh <<EOF`, `<<-'EOF'`): its delimiter. The lines down to it are data, not commands.
  * Not a here-string (`<<< word`) nor a shift (`$((1 << 4))`), which open no body.
@@ -476,7 +596,7 @@ const HEREDOC_RE = /(?<!<)<<(?!<)-?\s*(['"]?)([A-Za-z_]\w*)\1/;
 
 /**
  * Whether the step's script (`lines`, as its header echoed them) runs coreutils' `timeout` told to send KILL as a
- * command (see {@link SCRIPT_TIMEOUT_KILL_RE}), not in a comment or a heredoc's body.
+ * command (see {@link runsKillTimeout}), not in a comment or a heredoc's body.
  */
 function scriptRunsKillTimeout(lines: readonly string[]): boolean {
   let heredocEnd: string | null = null;
@@ -487,7 +607,7 @@ function scriptRunsKillTimeout(lines: readonly string[]): boolean {
     }
     const comment = COMMENT_START_RE.exec(line);
     const live = comment === null ? line : line.slice(0, comment.index);
-    if (SCRIPT_TIMEOUT_KILL_RE.test(live)) return true;
+    if (runsKillTimeout(live)) return true;
     heredocEnd = HEREDOC_RE.exec(live)?.[2] ?? null;
   }
   return false;

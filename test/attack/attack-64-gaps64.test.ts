@@ -77,3 +77,33 @@ describe('attack 64 (gaps64): timeout -s KILL behind the other container runners
     expect(analysis.category).toBe('out_of_memory');
   });
 });
+
+describe("attack 64 (gaps64): the script reader's cost on script lines that read two ways at every option", () => {
+  it.each([
+    // Each `-x exec` is an option with its value or an option and a container named `exec`: an expression that tried
+    // both backtracked exponentially (9.5 s for 400 characters); read word by word, every word is a command's start once.
+    ['docker exec options whose values name the verb', `docker exec ${'-x exec '.repeat(20_000)}./x`],
+    ['wrapper options whose values name the wrapper', `sudo ${'-u sudo '.repeat(20_000)}./x`],
+    ['a chain of wrappers', `${'nice '.repeat(50_000)}./x`],
+    ['shells inside shells', `${'bash -c "'.repeat(20_000)}./x`],
+  ])('reads exit 137 under a long script line of %s as out of memory, without timeout on it', async (_, line) => {
+    // Prepare
+    const log = failedStepLog(line, [], 137);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.category).toBe('out_of_memory');
+  });
+
+  it.each([
+    `docker exec ${'-x exec '.repeat(150)}app timeout -s KILL 5 ./x`,
+    `${'nice '.repeat(150)}timeout -s KILL 5 ./x`,
+  ])('still finds the timeout at the end of such a line', async (line) => {
+    // Prepare
+    const log = failedStepLog(line, [], 137);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['exit.timeout-kill', 'timeout']);
+  });
+});
