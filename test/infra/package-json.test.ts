@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IMPORTED_PACKAGE_JSON, PACKAGE_JSON_FIELDS_READ, esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
-import { FUNCTION_NAMES } from './support.js';
+import { FUNCTION_NAMES, bundledLikeSynth } from './support.js';
 
 /**
  * The bundles give an imported package manifest only the fields its importers read (`packageVersionsOnly`,
@@ -35,31 +34,15 @@ type UserAgent = Array<[string, string?]>;
  * its package.json says 3.1162.0), the ESM builds the bundles take read package.json.
  */
 async function bundledUserAgents(label: string, withPlugins: boolean): Promise<UserAgent[]> {
-  const entry = join(outdir, `${label}.ts`);
-  writeFileSync(
-    entry,
-    [
-      ...CLIENTS.map(([module, name]) => `import { ${name} } from ${JSON.stringify(module)};`),
-      `const agent = (Client) => new Client({ region: 'eu-west-1' }).config.defaultUserAgentProvider();`,
-      `export const agents = await Promise.all([${CLIENTS.map(([, name]) => `agent(${name})`).join(', ')}]);`,
-    ].join('\n'),
-  );
-  const outfile = join(outdir, `${label}.mjs`);
-  const options = esbuildOptionsFor('analyze', outfile);
-  const result = await build({
-    ...options,
-    entryPoints: [entry],
-    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
-    sourcemap: false,
-    plugins: withPlugins ? options.plugins : [],
-    logLevel: 'error',
-    write: false,
-  });
-  const code = result.outputFiles.find((file) => file.path === outfile)?.text ?? '';
+  const source = [
+    ...CLIENTS.map(([module, name]) => `import { ${name} } from ${JSON.stringify(module)};`),
+    `const agent = (Client) => new Client({ region: 'eu-west-1' }).config.defaultUserAgentProvider();`,
+    `export const agents = await Promise.all([${CLIENTS.map(([, name]) => `agent(${name})`).join(', ')}]);`,
+  ].join('\n');
+  const { code, module } = await bundledLikeSynth<{ agents: UserAgent[] }>(outdir, label, source, withPlugins);
   // Sanity: with the plugin, the manifests are trimmed (a whole one has its dependencies and scripts).
   expect(/[{,]"?devDependencies"?:/.test(code)).toBe(!withPlugins);
-  writeFileSync(outfile, code);
-  return ((await import(pathToFileURL(outfile).href)) as { agents: UserAgent[] }).agents;
+  return module.agents;
 }
 
 describe('package manifests in the bundles', () => {

@@ -1,13 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createHash, createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHA256_JS, esbuildOptionsFor, nativeSha256Only } from '../../infra/constructs/function-bundle.js';
-import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
-import { FUNCTION_NAMES } from './support.js';
+import { FUNCTION_NAMES, bundledLikeSynth } from './support.js';
 
 /** `@smithy/core`'s SHA-256 over Web Crypto, which falls back to `Sha256Js` (see the last test). */
 const SHA256_WEB_CRYPTO = /(?:^|[\\/])node_modules[\\/]@smithy[\\/]core[\\/]dist-(?:es|cjs)[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256WebCrypto\.js$/;
@@ -31,38 +29,22 @@ interface Signed {
  * its plugins or none.
  */
 async function bundledSigning(label: string, withPlugins: boolean): Promise<Signed> {
-  const entry = join(outdir, `${label}.ts`);
-  writeFileSync(
-    entry,
-    [
-      `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';`,
-      `import { Sha256Js } from '@smithy/core/checksum';`,
-      `import { SignatureV4 } from '@smithy/signature-v4';`,
-      `const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };`,
-      `const Hash = new DynamoDBClient({ region: 'eu-west-1', credentials }).config.sha256;`,
-      `const hex = async (secret, data) => { const hash = new Hash(secret); hash.update(data); return Buffer.from(await hash.digest()).toString('hex'); };`,
-      `export const digests = await Promise.all([hex(undefined, 'abc'), hex('key', 'The quick brown fox jumps over the lazy dog')]);`,
-      `const signer = new SignatureV4({ credentials, region: 'eu-west-1', service: 'dynamodb', sha256: Hash });`,
-      `const request = { method: 'POST', protocol: 'https:', hostname: 'dynamodb.eu-west-1.amazonaws.com', path: '/', query: {}, headers: { host: 'dynamodb.eu-west-1.amazonaws.com', 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' }, body: '{"TableName":"incidents"}' };`,
-      `export const authorization = (await signer.sign(request, { signingDate: new Date(Date.UTC(2026, 10, 29)) })).headers.authorization;`,
-      `let made = 'made';`,
-      `try { new Sha256Js().update('abc'); } catch (error) { made = error.message; }`,
-      `export const pureJsFails = made;`,
-    ].join('\n'),
-  );
-  const outfile = join(outdir, `${label}.mjs`);
-  const options = esbuildOptionsFor('analyze', outfile);
-  const result = await build({
-    ...options,
-    entryPoints: [entry],
-    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
-    sourcemap: false,
-    plugins: withPlugins ? options.plugins : [],
-    logLevel: 'error',
-    write: false,
-  });
-  writeFileSync(outfile, result.outputFiles.find((file) => file.path === outfile)?.text ?? '');
-  return (await import(pathToFileURL(outfile).href)) as Signed;
+  const source = [
+    `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';`,
+    `import { Sha256Js } from '@smithy/core/checksum';`,
+    `import { SignatureV4 } from '@smithy/signature-v4';`,
+    `const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };`,
+    `const Hash = new DynamoDBClient({ region: 'eu-west-1', credentials }).config.sha256;`,
+    `const hex = async (secret, data) => { const hash = new Hash(secret); hash.update(data); return Buffer.from(await hash.digest()).toString('hex'); };`,
+    `export const digests = await Promise.all([hex(undefined, 'abc'), hex('key', 'The quick brown fox jumps over the lazy dog')]);`,
+    `const signer = new SignatureV4({ credentials, region: 'eu-west-1', service: 'dynamodb', sha256: Hash });`,
+    `const request = { method: 'POST', protocol: 'https:', hostname: 'dynamodb.eu-west-1.amazonaws.com', path: '/', query: {}, headers: { host: 'dynamodb.eu-west-1.amazonaws.com', 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' }, body: '{"TableName":"incidents"}' };`,
+    `export const authorization = (await signer.sign(request, { signingDate: new Date(Date.UTC(2026, 10, 29)) })).headers.authorization;`,
+    `let made = 'made';`,
+    `try { new Sha256Js().update('abc'); } catch (error) { made = error.message; }`,
+    `export const pureJsFails = made;`,
+  ].join('\n');
+  return (await bundledLikeSynth<Signed>(outdir, label, source, withPlugins)).module;
 }
 
 describe('SHA-256 in the bundles', () => {

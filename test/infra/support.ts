@@ -3,12 +3,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { App, CloudFormationValidatePlugin, type IPolicyValidationContext, type PolicyValidationPluginReport, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { buildApp } from '../../infra/app.js';
-import type { FunctionName } from '../../infra/constructs/guard-function.js';
+import { esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
+import { type FunctionName, PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
 import type { PipelineGuardStack } from '../../infra/stack.js';
 
 export const FUNCTION_NAMES: FunctionName[] = [
@@ -177,4 +180,27 @@ export function ref(logicalId: string) {
 
 export function readJson<T = unknown>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/**
+ * `source` bundled as synth bundles a function (esbuildOptionsFor's options, here for analyze), with its plugins or
+ * none, written beside `outdir`'s other bundles as `label.mjs`: its code, and the module it exports once imported.
+ */
+export async function bundledLikeSynth<Module>(outdir: string, label: string, source: string, withPlugins: boolean): Promise<{ code: string; module: Module }> {
+  const entry = join(outdir, `${label}.ts`);
+  writeFileSync(entry, source);
+  const outfile = join(outdir, `${label}.mjs`);
+  const options = esbuildOptionsFor('analyze', outfile);
+  const result = await build({
+    ...options,
+    entryPoints: [entry],
+    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
+    sourcemap: false,
+    plugins: withPlugins ? options.plugins : [],
+    logLevel: 'error',
+    write: false,
+  });
+  const code = result.outputFiles.find((file) => file.path === outfile)?.text ?? '';
+  writeFileSync(outfile, code);
+  return { code, module: (await import(pathToFileURL(outfile).href)) as Module };
 }
