@@ -129,8 +129,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
   { id: 'reverse-shell', re: /\/dev\/tcp\/|\bnc(?:at)?\s+(?:-\w+\s+)*-[ec]\s|\bsocat\b[^\n]{0,80}\bexec:/i },
   // The whole environment given to a call that sends it elsewhere (`fetch(u, { body: JSON.stringify(process.env) })`,
   // `requests.post(u, json=dict(os.environ))`) or piped to one (`env | curl -d @- …`): a CI job's secrets sent out
-  // (attack 64). A variable read from it (`process.env.API_URL`) is not the environment.
-  { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b|\b(?:fetch|urlopen|post|send|request)\s*\([^;\n]{0,200}?(?:process\.env|os\.environ)\b(?![.[])|env\s*\|\s*(?:curl|wget|nc)\b/i },
+  // (attack 64). A variable read from it (`process.env.API_URL`) is not the environment; a copy of it
+  // (`os.environ.copy()`, `.items()`) is (review 64).
+  { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b|\b(?:fetch|urlopen|post|send|request)\s*\([^;\n]{0,200}?(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)|env\s*\|\s*(?:curl|wget|nc)\b/i },
   {
     id: 'fork-checkout-with-secrets',
     re: /\bpull_request_target\b[^\n]{0,300}(?:\bhead[._ ](?:sha|ref)\b|\bhead_ref\b|\bpull_request\.head\b|\bcheck(?:s|ing)? ?out (?:the )?(?:pr|pull request|fork|head)\b)|\b(?:head[._](?:sha|ref)|head_ref|pull_request\.head)\b[^\n]{0,300}\bpull_request_target\b/i,
@@ -338,9 +339,31 @@ const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300
 /**
  * A download by a call given only its URL, which saves to a temporary file and returns its path: Python's
  * `urlretrieve(url)` and `wget.download(url)`. The text names that file only by what the call returned (`p =
- * urlretrieve(u)[0]`, then `exec(open(p).read())`, `sys.path.append(p)`), so any file may be it (attack 64).
+ * urlretrieve(u)[0]`, then `exec(open(p).read())`, `sys.path.append(p)`): that name when the path is assigned to one on
+ * its own line, otherwise any file may be it (attack 64; review 64 for the name).
  */
-const DOWNLOAD_TO_RETURNED_PATH = /\b(?:urlretrieve|wget\s*\.\s*download)\s*\(\s*(?:[^,()\n]|\([^()\n]{0,100}\)){1,300}\)/g;
+const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\w*)?[ \t]*=[ \t]*(?:[\w.]+\.)?)?\b(?:urlretrieve|(wget\s*\.\s*download))\s*\(\s*(?:[^,()\n]|\([^()\n]{0,100}\)){1,300}\)(\s*\[\s*0\s*\])?/g;
+/** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
+const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
+/**
+ * Where a download's name may be mentioned and the download stay that file: printed or read as a table (`print(p)`,
+ * `pd.read_csv(p)`; not `open(p)`, whose text may then be run as code). Any other mention (`q = p`, `shutil.copy(p, …)`,
+ * `sys.path.insert(0, os.path.dirname(p))`, `ctypes.cdll[p]`) may carry it to a file run by another name.
+ */
+const READ_ONLY_BEFORE = /(?:\bprint|\bread_(?:csv|json|table|parquet|excel))\s*\(\s*$/;
+const READ_ONLY_AFTER = /^\s*\)/;
+/** More one-argument downloads than this in one text: none of them is named (bounds the scan of their mentions). */
+const NAMED_DOWNLOADS_READ = 20;
+/** Whether every mention of `name` in `text` after `from` reads the file as data ({@link READ_ONLY_BEFORE}). */
+function onlyReadAfter(text: string, name: string, from: number): boolean {
+  for (const mention of text.slice(from).matchAll(new RegExp(String.raw`(?<![\w.])${name}\b`, 'g'))) {
+    const at = from + mention.index!;
+    const before = text.slice(Math.max(0, at - 40), at);
+    const after = text.slice(at + name.length, at + name.length + 20);
+    if (!READ_ONLY_BEFORE.test(before) || !READ_ONLY_AFTER.test(after)) return false;
+  }
+  return true;
+}
 /**
  * A file written with what a fetch returns, on one line: PHP's `file_put_contents(f, file_get_contents('https://…'))` and
  * `copy('https://…', f)`, Node's `fs.writeFileSync(f, await (await fetch(u)).text())`, Ruby's `File.write(f,
@@ -724,7 +747,19 @@ function savedFiles(text: string): SavedFiles {
   }
   for (const { names, end: at } of inlineProgramDownloads(text).saved) files.add({ names, globs: [], any: false }, at);
   for (const match of text.matchAll(DOWNLOAD_FILE)) files.add({ names: normalizedPaths((match[2] ?? match[3] ?? match[4])!), globs: [], any: false }, match.index! + match[0].length);
-  for (const match of text.matchAll(DOWNLOAD_TO_RETURNED_PATH)) files.add({ names: [], globs: [], any: true }, match.index! + match[0].length);
+  // Assigned to a name on its own line (`p = urlretrieve(u)[0]`, `p, _ = urlretrieve(u)`, `p = wget.download(u)`) and
+  // that name only read as data later: the download is that name (review 64: a later `subprocess.run(['make', 'test'])`
+  // runs no download). Used in place (`sys.path.append(urlretrieve(u)[0])`), kept in a tuple, or its name handed on:
+  // any file may be it.
+  const returnedPaths = [...text.matchAll(DOWNLOAD_TO_RETURNED_PATH)];
+  for (const match of returnedPaths) {
+    // `urlretrieve` returns a tuple: its name is the path only unpacked or indexed (`p = urlretrieve(u)` holds both).
+    const path = match[2] !== undefined || match[3] !== undefined || match[4] !== undefined;
+    const end = match.index! + match[0].length;
+    LINE_ENDS.lastIndex = end;
+    const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end);
+    files.add(named ? { names: normalizedPaths(match[1]!), globs: [], any: false } : { names: [], globs: [], any: true }, end);
+  }
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);

@@ -277,8 +277,9 @@ const SIGNALS: readonly Signal[] = [
         String.raw`(?:игнорируй|проигнорируй|игнорируйте|проигнорируйте|забудь|забудьте|не обращай внимания на|отбрось|пренебреги|ігноруй|проігноруй|забудь)\s.{0,40}?(?:инструкци|указани|правил|распоряжени|інструкці|вказівк)`,
         String.raw`(?:تجاهل|انس|اترك)\s.{0,30}?(?:التعليمات|الأوامر|القواعد|التوجيهات)`,
         // Indonesian and Malay, Czech and Slovak, Finnish, Hungarian, Greek, Hebrew (attack 64), verb first, with an
-        // all/earlier qualifier in reach: these verbs also say "skip" or "disregard this warning".
-        String.raw`(?<!\p{L})(?:abaikan|lupakan|ignoruj|zapome[ňn]|ohita|unohda|hagyd figyelmen kívül|felejtsd el|ignoráld|αγν|ξέχασ|ξεχάσ|התעל|שכח)\S*\s(?=.{0,50}?(?:semua|seluruh|sebelum|vš|předchoz|kaikki|aiemm|edellis|összes|minden|korábbi|előző|όλ|προηγούμεν|כל|הקודמ)).{0,40}?(?:instruksi|perintah|aturan|petunjuk|pokyn|instrukc|pravid|ohje|säänn|utasítás|szabály|οδηγί|εντολ|κανόν|הוראות|הנחיות|כללים)`,
+        // all/earlier qualifier in reach: these verbs also say "skip" or "disregard this warning". Not across a quoted
+        // string's end (`"skip": "Ohita kaikki", "rules": "Säännöt"`, an i18n file's neighbouring values, review 64).
+        String.raw`(?<!\p{L})(?:abaikan|lupakan|ignoruj|zapome[ňn]|ohita|unohda|hagyd figyelmen kívül|felejtsd el|ignoráld|αγν|ξέχασ|ξεχάσ|התעל|שכח)\S*\s(?=(?:(?!["'”»]\s*(?:[,:;/|}\])]|["'“«])).){0,50}?(?:semua|seluruh|sebelum|vš|předchoz|kaikki|aiemm|edellis|összes|minden|korábbi|előző|όλ|προηγούμεν|כל|הקודמ))(?:(?!["'”»]\s*(?:[,:;/|}\])]|["'“«])).){0,40}?(?:instruksi|perintah|aturan|petunjuk|pokyn|instrukc|pravid|ohje|säänn|utasítás|szabály|οδηγί|εντολ|κανόν|הוראות|הנחיות|כללים)`,
         // Chinese, Japanese, Korean: with the earlier/all qualifier, as an instruction puts it (a linter's "ignored 3 rules" has none).
         String.raw`(?:忽略|无视|無視|忽视|忽視|忘记|忘記|不要理会|不要理會)(?:掉)?(?:你)?(?:之前|以前|上面|上述|先前|前面|所有|全部|一切|此前)[^。！？]{0,10}?(?:指令|指示|说明|說明|提示|规则|規則|要求)`,
         String.raw`(?:前|以前|上記|これまで|すべて|全て|先)の?(?:指示|命令|ルール|指令)[^。！？]{0,10}?(?:無視|忘れ)`,

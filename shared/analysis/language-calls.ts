@@ -77,9 +77,9 @@ function isBound(text: string, name: string, bound: Map<string, boolean>): boole
  * loaders that take a path (`code-sinks.ts`'s PATH_LOADERS): a native library (`ctypes.CDLL`, `cdll.LoadLibrary`,
  * `process.dlopen`'s second argument, Java's `System.load`, Go's `plugin.Open`) and Python's import path
  * (`site.addsitedir`, `zipimporter`, `sys.path.append`, and `sys.path.insert`'s second argument), whose modules an
- * import then runs.
+ * import then runs; `__import__` and `importlib.import_module` given the name (review 64).
  */
-const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter)|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,/g;
+const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter|__import__|import_module)|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,/g;
 /** What a file given to {@link RUNS_FILE} may be named without its extension: Ruby's `require '/tmp/a'` loads `/tmp/a.rb`. */
 const IMPLIED_EXTENSIONS = ['', '.rb', '.js', '.mjs', '.cjs', '.py', '.php', '.pl', '.lua'];
 /** A string literal or a name, in a call's argument. */
