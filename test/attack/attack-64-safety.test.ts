@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook } from '../../infra/local/replay.js';
 import { looksLikeInstruction } from '../../shared/analysis/index.js';
 import { failedRunDelivery, pullRequestCommentDelivery } from '../support/fakes.js';
-import { useLocalRuntime } from '../support/harness.js';
+import { failThenApprove, useLocalRuntime } from '../support/harness.js';
 import type { ModelAnswer } from '../support/fake-model.js';
 import { closedRows, describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
 
@@ -210,20 +210,10 @@ async function published(id: string): Promise<string> {
   return [...comments, ...pulls, JSON.stringify(await harness.outbox()), JSON.stringify(await harness.incident(id))].join('\n');
 }
 
-/**
- * Delivers the failure, reads what it asked for, then has a writer approve it: the incident while it waited, once
- * decided, and the pull requests and git objects written since the delivery.
- */
+/** The failure delivered and then approved by a writer (`failThenApprove`), with the count of git objects written. */
 async function failAndApprove(webhook: RecordedWebhook, runId: number, pullRequest = PR) {
-  const pullsBefore = harness.github.pulls.length;
-  const objectsBefore = harness.github.gitObjects.size;
-  const response = await deliverWebhook(harness.runtime.url, webhook, SECRET);
-  await harness.runtime.idle();
-  const id = String(response.body.incidentId);
-  const waiting = await harness.incident(id);
-  await deliverWebhook(harness.runtime.url, approval(`/guard approve ${id}`, runId + 2, pullRequest), SECRET);
-  await harness.runtime.idle();
-  return { id, waiting, done: await harness.incident(id), pulls: harness.github.pulls.slice(pullsBefore), objects: harness.github.gitObjects.size - objectsBefore };
+  const decided = await failThenApprove(harness, SECRET, webhook, (id) => approval(`/guard approve ${id}`, runId + 2, pullRequest));
+  return { ...decided, objects: decided.gitObjects.length };
 }
 
 function failedRun(runId: number, log: string, run: Record<string, unknown> = {}): RecordedWebhook {

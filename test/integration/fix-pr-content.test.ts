@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_DIR, type RecordedWebhook, deliverWebhook } from '../../infra/local/replay.js';
 import { failedRunDelivery, pullRequestCommentDelivery } from '../support/fakes.js';
-import { useLocalRuntime } from '../support/harness.js';
+import { failThenApprove, useLocalRuntime } from '../support/harness.js';
 import type { ModelAnswer } from '../support/fake-model.js';
 
 /**
@@ -53,16 +53,8 @@ function approval(text: string, id: number): RecordedWebhook {
 /** Proposes `patch` for a failure, approves it as a maintainer, and returns the incident and the trees committed. */
 async function proposeAndApprove(patch: string, runId: number) {
   harness.model.answer = proposing(patch);
-  const treesBefore = [...harness.github.gitObjects.values()].filter((o) => o.kind === 'trees').length;
-  const pullsBefore = harness.github.pulls.length;
-  const response = await deliverWebhook(harness.runtime.url, failedRun(runId, runId + 1), SECRET);
-  await harness.runtime.idle();
-  const id = String(response.body.incidentId);
-  const waiting = await harness.incident(id);
-  await deliverWebhook(harness.runtime.url, approval(`/guard approve ${id}`, runId + 2), SECRET);
-  await harness.runtime.idle();
-  const trees = [...harness.github.gitObjects.values()].filter((o) => o.kind === 'trees').slice(treesBefore);
-  return { id, waiting, done: await harness.incident(id), trees, pulls: harness.github.pulls.slice(pullsBefore) };
+  const decided = await failThenApprove(harness, SECRET, failedRun(runId, runId + 1), (id) => approval(`/guard approve ${id}`, runId + 2));
+  return { ...decided, trees: decided.gitObjects.filter((o) => o.kind === 'trees') };
 }
 
 const harness = useLocalRuntime({

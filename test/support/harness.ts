@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Incident } from '../../shared/domain/incident.js';
-import { fetchIncident, readOutbox } from '../../infra/local/replay.js';
+import { type RecordedWebhook, deliverWebhook, fetchIncident, readOutbox } from '../../infra/local/replay.js';
 import type { LocalRuntime } from '../../infra/local/runtime.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../infra/local/embedded-dynamo.js';
 import { createDocumentClient } from '../../shared/stores/dynamo.js';
@@ -352,5 +352,28 @@ export function scratchStoreForFile(name: string, tableNames?: Record<string, st
     get client() {
       return started(client);
     },
+  };
+}
+
+/**
+ * Delivers a failure, reads the incident while it waits for approval, delivers the approval `approve(id)` builds (a
+ * writer's `/guard approve`), and returns the incident once decided with what GitHub was sent meanwhile: the pull
+ * requests opened and the git objects (blobs, trees, commits) written since the failure's delivery.
+ */
+export async function failThenApprove(harness: Harness, secret: string, failure: RecordedWebhook, approve: (id: string) => RecordedWebhook) {
+  const pullsBefore = harness.github.pulls.length;
+  const objectsBefore = harness.github.gitObjects.size;
+  const response = await deliverWebhook(harness.runtime.url, failure, secret);
+  await harness.runtime.idle();
+  const id = String(response.body.incidentId);
+  const waiting = await harness.incident(id);
+  await deliverWebhook(harness.runtime.url, approve(id), secret);
+  await harness.runtime.idle();
+  return {
+    id,
+    waiting,
+    done: await harness.incident(id),
+    pulls: harness.github.pulls.slice(pullsBefore),
+    gitObjects: [...harness.github.gitObjects.values()].slice(objectsBefore),
   };
 }
