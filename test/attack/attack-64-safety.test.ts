@@ -390,6 +390,8 @@ describe('attack 64 end to end: runs GitHub reports as the base repository that 
     expect(waiting.fromFork).toBe(false);
     expect(waiting.status).not.toBe('awaiting_approval');
     expect(done.decision?.action).not.toBe('open_fix_pr');
+    // The fork guard itself, not the outsider guard behind it (an `issue_comment` run is both: anyone can start one).
+    expect(done.decision?.reason).toMatch(/may run a fork's code/);
     expect(pulls).toEqual([]);
     expect(objects).toBe(0);
   });
