@@ -775,29 +775,31 @@ const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failu
 
 /**
  * A diff its step went on past (`git --no-pager diff` to show what a generator changed, `gofmt -d .` without a check
- * on its output, both exiting 0) did not stop the step: a compiler's error or a failed test printed after it in the
- * step did, and ranks above it, whatever their rules' weights (a C test's own `file:line: check failed:` is in a
- * linter's shape, weighted low). A diff that ends its step (`git diff --exit-code`) keeps its rank. Read once, when
- * the scan ends, and only the blocks of a step with a diff.
+ * on its output, both exiting 0) did not stop the step, nor did a warning of a tool whose warnings fail a run only
+ * under an option (`Rule.warning`: Verilator's under -Wno-fatal, Asciidoctor's without --failure-level): a compiler's
+ * error or a failed test printed after it in the step did, and ranks above it, whatever their rules' weights (a C
+ * test's own `file:line: check failed:` is in a linter's shape, weighted low; pytest's one-line summary under
+ * `--tb=no`). A diff or a warning that ends its step (`git diff --exit-code`, `-Wall` stopping on its warnings) keeps
+ * its rank. Read once, when the scan ends, and only the blocks of a step with such a diff or warning.
  */
-function passDiffsGoneOnPast(ranked: readonly RankedCandidate[]): void {
-  const diffs = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE);
-  if (diffs.length === 0) return;
+function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
+  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || r.block.rule.warning === true);
+  if (passable.length === 0) return;
   // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
   // diffs (a generator's whole output), each compared with these alone.
-  const diffSections = new Set(diffs.map((d) => d.block.section));
-  const firstDiffEnd = diffs.reduce((end, d) => Math.min(end, d.block.endLine), Number.POSITIVE_INFINITY);
+  const passableSections = new Set(passable.map((d) => d.block.section));
+  const firstPassableEnd = passable.reduce((end, d) => Math.min(end, d.block.endLine), Number.POSITIVE_INFINITY);
   const stoppers = ranked.filter((r) => {
     const block = r.block;
-    if (!diffSections.has(block.section) || block.startLine <= firstDiffEnd || block.wrapper || block.rule.weight < 20) return false;
-    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+    if (!passableSections.has(block.section) || block.startLine <= firstPassableEnd || block.wrapper || block.rule.weight < 20) return false;
+    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || block.rule.warning === true || GENERIC_RULES.includes(block.rule)) return false;
     return STEP_STOPPING.has(r.category);
   });
   if (stoppers.length === 0) return;
-  for (const diff of diffs) {
+  for (const gone of passable) {
     let best = Number.NEGATIVE_INFINITY;
-    for (const s of stoppers) if (s.block.section === diff.block.section && s.block.startLine > diff.block.endLine && s.score > best) best = s.score;
-    if (best !== Number.NEGATIVE_INFINITY && diff.score >= best) diff.score = best - 1;
+    for (const s of stoppers) if (s.block.section === gone.block.section && s.block.startLine > gone.block.endLine && s.score > best) best = s.score;
+    if (best !== Number.NEGATIVE_INFINITY && gone.score >= best) gone.score = best - 1;
   }
 }
 
@@ -2587,7 +2589,7 @@ export class LogScanner {
     }
     this.closeOpen();
     const ranked = this.blocks.map((block) => new RankedCandidate(block, this.score(block)));
-    passDiffsGoneOnPast(ranked);
+    passOutputGoneOnPast(ranked);
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const tail: LogLine[] = [];
     for (let l = this.lastLine; l >= 1 && this.lastLine - l < RING_SIZE && tail.length < 5; l--) {

@@ -260,6 +260,13 @@ export interface Rule {
    * {@link LANGUAGE_TWINS}). Read once per block, when it closes, not on every line of the log.
    */
   readonly languageFrom?: ReadonlyArray<{ readonly re: RegExp; readonly rule: string }>;
+  /**
+   * Its reports are warnings, which fail the run only under an option the log need not show (Verilator's without
+   * -Wno-fatal, Asciidoctor's under --failure-level=WARN). A compiler's error or a failed test printed after one in
+   * its step shows that the step went on past the warning (a shell under `-e` and make stop at the first command that
+   * fails): that failure stopped the step, and ranks above the warning whatever the rules' weights.
+   */
+  readonly warning?: boolean;
 }
 
 /**
@@ -318,6 +325,7 @@ export function uniformRule(rule: Rule): Rule {
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
+    warning: rule.warning,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -2164,11 +2172,21 @@ export const RULES: readonly Rule[] = uniformRules([
   // Verilator: `%Error: rtl/x.v:5:19: Can't find definition of variable: 'dat'`, `%Warning-WIDTH: rtl/x.v:9:17:
   // Operator ASSIGNW expects 4 bits …` (the warning's code after the dash), each with indented lines under it (`: ...
   // In instance x`, the source excerpt, once per code `... For warning description see …`), and `%Error: Exiting due
-  // to N error(s)` (`N warning(s)`) closing the run. The column is required: a Verilated model's own run prints
-  // `%Error: tb/x.v:3: Verilog $stop` with none (under `[0] %Error: tb/x.v:3: Assertion failed in TOP.x: …`). Its errors are a design that does not elaborate; its warnings
-  // fail a run under -Wall or --lint-only as a linter's findings do. Keyword `%warning-`.
-  { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30, re: /^%Error(?:-[A-Z0-9_]+)?: \S+:\d+:\d+: /, tally: /^%Error: Exiting due to \d+ / },
-  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, re: /^%Warning-[A-Z0-9_]+: \S+:\d+:\d+: /, tally: /^%Error: Exiting due to \d+ / },
+  // to N error(s)` (`N warning(s)`) closing the run. Before 4.1 (3.x, 4.0xx) its messages name no column (`%Error:
+  // rtl/x.v:262: Can't find definition of variable: …`); a Verilated model's own run prints that shape too, `%Error:
+  // tb/x.v:3: Verilog $stop` (under `[0] %Error: tb/x.v:3: Assertion failed in TOP.x: …`, verilator.assertion's), so
+  // without a column the file must be Verilog's and the message not the model's `Verilog $stop`/`$finish`. Its errors
+  // are a design that does not elaborate; its warnings fail a run under -Wall or --lint-only as a linter's findings
+  // do, and nothing under -Wno-fatal (cocotb's builds): `warning`. Keyword `%warning-`.
+  { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30,
+    re: /^%Error(?:-[A-Z0-9_]+)?: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: (?!Verilog \$))/, tally: /^%Error: Exiting due to \d+ / },
+  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, warning: true,
+    re: /^%Warning-[A-Z0-9_]+: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: )/, tally: /^%Error: Exiting due to \d+ / },
+  // A Verilated model's failed check at run time: `$error`, `$fatal` or a failed immediate assertion print `[62] %Error:
+  // tb/x.v:9: Assertion failed in TOP.x: message` (the simulation time in brackets, the scope), then the model stops,
+  // `%Error: tb/x.v:9: Verilog $stop` and `Aborting...` (SIGABRT).
+  { id: 'verilator.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 3,
+    re: /^\[[^\]\s]+\] %Error: \S+:\d+: Assertion failed in \S+: /, cont: /^%Error: \S+:\d+: Verilog \$stop$|^Aborting\.\.\.$/ },
   // ERT in batch mode (`ert-run-tests-batch-and-exit`): a failed test's `Test x backtrace:` and frames, then `Test x
   // condition:` with the condition indented under it (`(ert-test-failed ((should (equal …)) :form (equal "2" "3") …))`,
   // a signal's `(wrong-type-argument char-or-string-p nil)`), then `   FAILED  2/4  x (0.000040 sec)`. That line
@@ -2205,7 +2223,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // fails the run as well; without it the same line fails nothing, so a warning in a step that passed (40 off)
   // weighs less than a generic error line (22) in the step that failed. Keyword `asciidoctor: warning: `.
   { id: 'asciidoctor.error', category: 'compilation', weight: 80, extend: 'line', re: /^asciidoctor: (?:ERROR|FATAL): \S/ },
-  { id: 'asciidoctor.warning', category: 'compilation', weight: 56, extend: 'line', re: /^asciidoctor: WARNING: \S/ },
+  { id: 'asciidoctor.warning', category: 'compilation', weight: 56, extend: 'line', warning: true, re: /^asciidoctor: WARNING: \S/ },
   // A simulated testbench's failed checks: GHDL's `tb/x.vhd:20:5:@10ns:(assertion failure): message` (`(assertion
   // error)`, or a `report` at those severities), then `…/ghdl-mcode:error: assertion failed`, the process, `error:
   // simulation failed`; Icarus Verilog's vvp on `$error`/`$fatal`: `ERROR: tb/x.v:13: message` (`FATAL: …`) and the

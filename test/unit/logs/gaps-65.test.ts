@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../../shared/logs/index.js';
+import { ghaStep } from '../../support/gha-step.js';
+
+// Session 65: the known gaps session 64 left, each on real output of the tool where it runs here (paths the
+// runner's).
+
+/** A step that failed with `exitCode` (1 unless given), as one string. */
+const failedStepLog = (script: string, output: readonly string[], exitCode = 1): string => ghaStep(script, output, { exitCode }).join('\n');
+
+/** The top failure's rule, first line and the analysis's category. */
+async function top(log: string): Promise<[string | undefined, string | undefined, string]> {
+  const analysis = await analyzeLog(log);
+  const first = analysis.failures[0];
+  return [first?.rule, first?.lines[0]?.text.trim(), analysis.category];
+}
+
+/** Verilator 5.006 `--lint-only -Wall -Wno-fatal rtl/counter.v` (real output): a warning that fails nothing. */
+const VERILATOR_WNO_FATAL_WARNING = [
+  'verilator --lint-only -Wall -Wno-fatal rtl/counter.v',
+  "%Warning-WIDTH: rtl/counter.v:3:14: Operator ASSIGNW expects 4 bits on the Assign RHS, but Assign RHS's ADD generates 5 bits.",
+  '                                  : ... In instance counter',
+  "    3 |   assign nxt = cnt + 1'b1 + 4'd0 + 5'd1;",
+  '      |              ^',
+  '                ... For warning description see https://verilator.org/warn/WIDTH?v=5.006',
+  '                ... Use "/* verilator lint_off WIDTH */" and lint_on around source to disable this message.',
+];
+
+describe('a warning its step went on past ranks below the failure that stopped the step', () => {
+  it("puts a Verilated testbench's `$fatal` above the -Wno-fatal warnings of its build", async () => {
+    // Prepare: `make lint sim`, the model built by Verilator 5.006 running `$fatal(1, "bad value %0d", 7)` (real output)
+    const log = failedStepLog('make lint sim', [
+      ...VERILATOR_WNO_FATAL_WARNING,
+      './obj/Vt',
+      '[3] %Error: t.v:4: Assertion failed in TOP.t: bad value 7',
+      '%Error: t.v:4: Verilog $stop',
+      'Aborting...',
+      'make: *** [Makefile:9: sim] Aborted',
+    ], 2);
+    // Act, Assert
+    expect(await top(log)).toEqual(['verilator.assertion', '[3] %Error: t.v:4: Assertion failed in TOP.t: bad value 7', 'test_failure']);
+  });
+
+  it("puts pytest's one-line summary above an Asciidoctor warning printed before it in the step", async () => {
+    // Prepare: `make html test`, asciidoctor 2.0.18 without --failure-level, then `pytest -q --tb=no` (real output)
+    const log = failedStepLog('make html test', [
+      'asciidoctor -o build/index.html docs/index.adoc',
+      'asciidoctor: WARNING: index.adoc: line 5: section title out of sequence: expected level 2, got level 3',
+      'python3 -m pytest -q --tb=no tests',
+      'F.                                                                       [100%]',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_counter.py::test_wraps_at_sixteen - assert 0 == 16',
+      '1 failed, 1 passed in 0.42s',
+      'make: *** [Makefile:6: test] Error 1',
+    ], 2);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('pytest.summary');
+    expect(analysis.category).toBe('test_failure');
+  });
+
+  it('still puts the warnings first when they stopped the run (`%Error: Exiting due to N warning(s)`)', async () => {
+    // Prepare: Verilator 5.006 `--lint-only -Wall` over the same design (real output), make's status after it
+    const log = failedStepLog('make lint', [
+      'verilator --lint-only -Wall rtl/counter.v',
+      ...VERILATOR_WNO_FATAL_WARNING.slice(1),
+      '%Error: Exiting due to 1 warning(s)',
+      'make: *** [Makefile:2: lint] Error 1',
+    ], 2);
+    // Act, Assert
+    expect(await top(log)).toEqual(['verilator.warning', VERILATOR_WNO_FATAL_WARNING[1], 'lint']);
+  });
+
+  it('still puts an Asciidoctor warning first when a generic error line follows it', async () => {
+    // Prepare: asciidoctor --failure-level=WARN (real output), then a script's own wording
+    const log = failedStepLog('asciidoctor --failure-level=WARN docs/index.adoc || { echo "Error: docs build failed"; exit 1; }', [
+      'asciidoctor: WARNING: index.adoc: line 5: section title out of sequence: expected level 2, got level 3',
+      'Error: docs build failed',
+    ]);
+    // Act, Assert
+    expect((await analyzeLog(log)).failures[0]?.rule).toBe('asciidoctor.warning');
+  });
+});
+
+describe("Verilator's messages with and without a column", () => {
+  it("reads Verilator 3/4.0's column-less compile error (`%Error: rtl/net.v:262: …`) as verilator.error", async () => {
+    // Prepare: the format of Verilator before 4.1 (no column), as its users quote it
+    const log = failedStepLog('make lint', [
+      'verilator --lint-only -Wall rtl/net.v',
+      "%Error: rtl/net.v:262: Can't find definition of variable: c0_snoop_ack_retry",
+      '%Error: Exiting due to 1 error(s)',
+    ]);
+    // Act, Assert
+    expect(await top(log)).toEqual(['verilator.error', "%Error: rtl/net.v:262: Can't find definition of variable: c0_snoop_ack_retry", 'compilation']);
+  });
+
+  it("reads a Verilated model's failed immediate assertion (`[0] %Error: t2.v:3: Assertion failed in TOP.t2: …`) as a test failure", async () => {
+    // Prepare: Verilator 5.006 `--binary --assert`, `assert (1 == 2) else $error("immediate assertion")` (real output)
+    const log = failedStepLog('./obj2/Vt2', [
+      '[0] %Error: t2.v:3: Assertion failed in TOP.t2: immediate assertion',
+      '%Error: t2.v:3: Verilog $stop',
+      'Aborting...',
+    ], 134);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('verilator.assertion');
+    expect(analysis.failures[0]?.endLine).toBe(analysis.failures[0]!.startLine + 2);
+    expect(analysis.category).toBe('test_failure');
+  });
+});
