@@ -261,10 +261,12 @@ export interface Rule {
    */
   readonly languageFrom?: ReadonlyArray<{ readonly re: RegExp; readonly rule: string }>;
   /**
-   * Its reports are warnings, which fail the run only under an option the log need not show (Verilator's without
-   * -Wno-fatal, Asciidoctor's under --failure-level=WARN). A compiler's error or a failed test printed after one in
-   * its step shows that the step went on past the warning (a shell under `-e` and make stop at the first command that
-   * fails): that failure stopped the step, and ranks above the warning whatever the rules' weights.
+   * Its reports fail the run only under an option the log need not show, or only some of them do: warnings
+   * (Verilator's without -Wno-fatal, Asciidoctor's under --failure-level=WARN), a simulator's checks (GHDL stops on
+   * severity failure, on error only under --assert-level=error; vvp's status stays 0 after a `$error`, 1 after a
+   * `$fatal`). A compiler's error or a failed test printed after one in its step shows that the step went on past it
+   * (a shell under `-e` and make stop at the first command that fails): that failure stopped the step, and ranks above
+   * it whatever the rules' weights. One that stopped the run has nothing after it in its step and keeps its rank.
    */
   readonly warning?: boolean;
 }
@@ -2227,10 +2229,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // A simulated testbench's failed checks: GHDL's `tb/x.vhd:20:5:@10ns:(assertion failure): message` (`(assertion
   // error)`, or a `report` at those severities), then `…/ghdl-mcode:error: assertion failed`, the process, `error:
   // simulation failed`; Icarus Verilog's vvp on `$error`/`$fatal`: `ERROR: tb/x.v:13: message` (`FATAL: …`) and the
-  // indented `Time: 106000 Scope: counter_tb`.
-  { id: 'ghdl.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 8,
+  // indented `Time: 106000 Scope: counter_tb`. Both are `warning`s: GHDL stops only at severity failure unless
+  // --assert-level says otherwise (run here: an `(assertion error)` exits 0), and vvp exits 0 after a `$error` (1 after
+  // a `$fatal`), which fails a step only through a check of the output; notes, warnings and vvp's `WARNING:`/`INFO:`
+  // lines are read by no rule.
+  { id: 'ghdl.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 8, warning: true,
     re: /^\S+\.vhdl?:\d+:\d+:@\S+:\((?:assertion|report) (?:error|failure)\): /i, cont: /^\S+:error: (?:assertion failed|simulation failed)$|^in process \S/ },
-  { id: 'iverilog.vvp-check', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 4, re: /^(?:ERROR|FATAL): \S+\.(?:s?v|vh|svh):\d+: / },
+  { id: 'iverilog.vvp-check', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 4, warning: true, re: /^(?:ERROR|FATAL): \S+\.(?:s?v|vh|svh):\d+: / },
   // Bazel's failed fetch of an external repository: `ERROR: An error occurred during the fetch of repository 'x':`,
   // the Starlark traceback indented under it, then why (`Error in download_and_extract: java.io.IOException: Error
   // downloading [urls] to …: Unknown host: github.com`); the downloader's `WARNING: Download from <url> failed: class …

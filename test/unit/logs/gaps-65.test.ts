@@ -110,3 +110,69 @@ describe("Verilator's messages with and without a column", () => {
     expect(analysis.category).toBe('test_failure');
   });
 });
+
+/** `python3 -m pytest -q --tb=no tests` (pytest 9, real output): a failed test, its summary's one line. */
+const PYTEST_TB_NO_FAILED = [
+  'python3 -m pytest -q --tb=no tests',
+  'F.                                                                       [100%]',
+  '=========================== short test summary info ============================',
+  'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16',
+  '1 failed, 1 passed in 0.76s',
+];
+
+describe("a simulator's checks count as its format says they fail the run", () => {
+  it("puts a later failed test above GHDL's `(assertion error)`, which does not stop the simulation by default", async () => {
+    // Prepare: GHDL 2.0 `ghdl -r tb` without --assert-level (exit 0; only severity failure stops it), then pytest --tb=no
+    const log = failedStepLog('ghdl -r tb && python3 -m pytest -q --tb=no tests', [
+      'tb.vhd:9:5:@10ns:(report note): starting checks',
+      'tb.vhd:10:5:@10ns:(report warning): value looks odd',
+      'tb.vhd:11:5:@10ns:(assertion error): mismatch at 10 ns',
+      'tb.vhd:12:5:@10ns:(report note): done',
+      ...PYTEST_TB_NO_FAILED,
+    ]);
+    // Act, Assert
+    expect(await top(log)).toEqual(['pytest.summary', 'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16', 'test_failure']);
+  });
+
+  it("puts a later failed test above vvp's `ERROR:` line of a `$error`, which leaves vvp's status 0", async () => {
+    // Prepare: Icarus Verilog 11 `vvp tb.vvp` over `$error`, `$warning`, `$info` (exit 0), then pytest --tb=no
+    const log = failedStepLog('vvp tb.vvp && python3 -m pytest -q --tb=no tests', [
+      'ERROR: tb.v:5: count mismatch: got 3',
+      '       Time: 5 Scope: tb',
+      'WARNING: tb.v:6: just a warning 3',
+      '         Time: 5 Scope: tb',
+      'INFO: tb.v:7: some info',
+      '      Time: 5 Scope: tb',
+      'done',
+      ...PYTEST_TB_NO_FAILED,
+    ]);
+    // Act, Assert
+    expect(await top(log)).toEqual(['pytest.summary', 'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16', 'test_failure']);
+  });
+
+  it("still reads GHDL's `(assertion error)` that stopped the run under --assert-level=error as the failure", async () => {
+    // Prepare: GHDL 2.0 `ghdl -r tb --assert-level=error` (real output, exit 1)
+    const log = failedStepLog('ghdl -r tb --assert-level=error', [
+      'tb.vhd:9:5:@10ns:(report note): starting checks',
+      'tb.vhd:10:5:@10ns:(report warning): value looks odd',
+      'tb.vhd:11:5:@10ns:(assertion error): mismatch at 10 ns',
+      '/usr/bin/ghdl-mcode:error: assertion failed',
+      'in process .tb(sim).P0',
+      '  from: process work.tb(sim).P0 at tb.vhd:12',
+      '/usr/bin/ghdl-mcode:error: simulation failed',
+    ]);
+    // Act, Assert
+    expect(await top(log)).toEqual(['ghdl.assertion', 'tb.vhd:11:5:@10ns:(assertion error): mismatch at 10 ns', 'test_failure']);
+  });
+
+  it("still reads vvp's `ERROR:` as the failure when a check of the simulation's output fails the step", async () => {
+    // Prepare: vvp (real output) piped to a log a grep then checks, the common way a `$error` fails a CI step
+    const log = failedStepLog('vvp tb.vvp | tee sim.log\n! grep -q "^ERROR:" sim.log', [
+      'ERROR: tb.v:5: count mismatch: got 3',
+      '       Time: 5 Scope: tb',
+      'done',
+    ]);
+    // Act, Assert
+    expect(await top(log)).toEqual(['iverilog.vvp-check', 'ERROR: tb.v:5: count mismatch: got 3', 'test_failure']);
+  });
+});
