@@ -2,7 +2,8 @@
  * The prefix a task runner or build tool puts on each line of one task's output, so the rules can read the line as
  * the tool printed it:
  * - Turborepo `web:lint: `, `@acme/ui:test:unit: ` (package, then a task that starts with a lower-case letter, so
- *   `ERROR:D8: ` and `file.ts:12: ` are not one);
+ *   `ERROR:D8: ` and `file.ts:12: ` are not one; npm's package names are lower-case, so a word in capitals is none:
+ *   Python logging's `ERROR:worker:database: connection refused` is a level, a logger and a message);
  * - pnpm's recursive run (`pnpm -r test`): the package's directory, which holds a `/`, and the script,
  *   `packages/core test: `, `apps/web test:unit: ` (its echo of the command, `packages/core test$ jest`, is not one);
  * - lerna and Nx streaming a scoped package's output, `@acme/ui: `, and lerna's `lerna ERR! ` in front of a failed
@@ -20,7 +21,7 @@
  * A prefix is never the whole line: something visible follows it.
  */
 export const TASK_PREFIX_RE =
-  /^(?:(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> |[A-Za-z0-9][\w.-]*(?:-\d{1,2}|_\d) +\| (?!.* \|$))(?=\s*\S)/;
+  /^(?:(?![A-Z]+:)(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> |[A-Za-z0-9][\w.-]*(?:-\d{1,2}|_\d) +\| (?!.* \|$))(?=\s*\S)/;
 
 const SPACE = 32;
 const GREATER = 62;

@@ -176,3 +176,25 @@ describe("a simulator's checks count as its format says they fail the run", () =
     expect(await top(log)).toEqual(['iverilog.vvp-check', 'ERROR: tb.v:5: count mismatch: got 3', 'test_failure']);
   });
 });
+
+describe("Python logging's `LEVEL:logger:message` lines are no Turborepo task's prefix", () => {
+  // Python 3.11's logging with its default format (`%(levelname)s:%(name)s:%(message)s`), real output: a message that
+  // starts with a word and a colon puts `ERROR:worker:database: ` in Turborepo's `package:task: ` shape, but npm's
+  // package names are lower-case: a level in capitals names no package.
+  const output = ['Starting worker', 'ERROR:worker:database: connection refused at db:5432', 'ERROR:root:settings: DATABASE_URL is not set'];
+
+  it.each([
+    ['alone', 'python3 worker.py', ''],
+    ["behind docker compose's prefix", 'docker compose up --exit-code-from app', 'app-1  | '],
+  ])('reads the whole logging line %s', async (_, script, compose) => {
+    // Prepare
+    const log = failedStepLog(script, output.map((line) => `${compose}${line}`));
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert: the task's prefix is compose's alone, and the second line (its level word in it) is read too
+    expect(analysis.failures.map((f) => [f.lines[0]?.text, f.taskPrefix])).toEqual([
+      [`${compose}ERROR:worker:database: connection refused at db:5432`, compose === '' ? undefined : compose],
+      [`${compose}ERROR:root:settings: DATABASE_URL is not set`, compose === '' ? undefined : compose],
+    ]);
+  });
+});
