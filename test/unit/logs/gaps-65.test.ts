@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../../shared/logs/index.js';
+import { taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 import { ghaStep } from '../../support/gha-step.js';
 
 // Session 65: the known gaps session 64 left, each on real output of the tool where it runs here (paths the
@@ -196,5 +197,42 @@ describe("Python logging's `LEVEL:logger:message` lines are no Turborepo task's 
       [`${compose}ERROR:worker:database: connection refused at db:5432`, compose === '' ? undefined : compose],
       [`${compose}ERROR:root:settings: DATABASE_URL is not set`, compose === '' ? undefined : compose],
     ]);
+  });
+});
+
+describe("Groovy's power assertion behind docker compose's prefix", () => {
+  // Groovy 2.4.21 on OpenJDK 17, `groovy pa.groovy` over `assert total == 7` (real output): the diagram's bar line
+  // ends in `|`, as a table's row does, and a compose prefix in front of it was not read as one.
+  const output = [
+    'Caught: Assertion failed: ',
+    '',
+    'assert total == 7',
+    '       |     |',
+    '       6     false',
+    '',
+    'Assertion failed: ',
+    '',
+    'assert total == 7',
+    '       |     |',
+    '       6     false',
+    '',
+    '\tat pa.run(pa.groovy:2)',
+  ];
+
+  it('keeps the diagram in the report as it does without the prefix', async () => {
+    // Prepare
+    const alone = await analyzeLog(failedStepLog('groovy pa.groovy', output));
+    const composed = await analyzeLog(failedStepLog('docker compose up --exit-code-from app', [...output.map((line) => `app-1  | ${line}`), 'app-1 exited with code 1']));
+    // Act
+    const lines = (analysis: typeof alone): number[] => analysis.failures[0]?.lines.map((l) => l.line) ?? [];
+    // Assert
+    expect(composed.failures[0]?.rule).toBe('groovy.caught');
+    expect([composed.failures[0]?.startLine, composed.failures[0]?.endLine]).toEqual([alone.failures[0]?.startLine, alone.failures[0]?.endLine]);
+    expect(lines(composed)).toEqual(lines(alone));
+  });
+
+  it("reads compose's prefix on the diagram's bar line, not on Robot Framework's row ending in its status column", () => {
+    // Robot's row is gaps-58's: its name, then `| FAIL |` right after the padding; the diagram's bars stand indented
+    expect([taskPrefixLength('app-1  |        |     |'), taskPrefixLength('TC-02                                                                 | FAIL |')]).toEqual(['app-1  | '.length, 0]);
   });
 });
