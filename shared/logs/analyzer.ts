@@ -2714,7 +2714,9 @@ function categoryOf(block: Block): Category {
   if (own !== 'unknown') return own;
   const quoted = block.quoted === '' ? 'unknown' : refineCategory(block.quoted.replace(QUOTED_NAME_RE, ''), 'unknown');
   if (quoted !== 'unknown') return quoted;
-  return refineCategory(block.lines.map((l) => l.text).slice(0, 6).join('\n'), block.rule.category, block.section.title);
+  // The head too: a traceback's picked exception line may stand past its first lines, and no refinement matched it
+  // above, so it adds only what the title's reading asks of the text (`OWN_CODE_ERROR_RE`, categories.ts).
+  return refineCategory([block.headText, ...block.lines.slice(0, 6).map((l) => l.text)].join('\n'), block.rule.category, block.section.title);
 }
 
 /**

@@ -236,3 +236,48 @@ describe("Groovy's power assertion behind docker compose's prefix", () => {
     expect([taskPrefixLength('app-1  |        |     |'), taskPrefixLength('TC-02                                                                 | FAIL |')]).toEqual(['app-1  | '.length, 0]);
   });
 });
+
+describe("a script's own code error keeps its category whatever the step is called", () => {
+  // A step named for what the script does (`deploy`, `docker`, `terraform`) is the infrastructure hint for a failure
+  // whose text says nothing; an error saying the script's own code names what does not exist says the code is wrong,
+  // not the runner or the platform.
+  it.each([
+    [
+      "Groovy's MissingMethodException",
+      'groovy scripts/deploy.groovy',
+      [
+        'releasing v1.2.0',
+        'Caught: groovy.lang.MissingMethodException: No signature of method: deploy.publishArtifacts() is applicable for argument types: (java.lang.String) values: [v1.2.0]',
+        'groovy.lang.MissingMethodException: No signature of method: deploy.publishArtifacts() is applicable for argument types: (java.lang.String) values: [v1.2.0]',
+        '\tat deploy.run(deploy.groovy:3)',
+        '\tat java.base/jdk.internal.reflect.NativeMethodAccessorImpl.invoke0(Native Method)',
+      ],
+    ],
+    [
+      "Python's NameError",
+      'python3 scripts/deploy.py',
+      [
+        'deploying',
+        'Traceback (most recent call last):',
+        '  File "/home/runner/work/shop/shop/scripts/deploy.py", line 3, in <module>',
+        '    upload(sys.argv[0])',
+        '    ^^^^^^',
+        "NameError: name 'upload' is not defined",
+      ],
+    ],
+  ])('%s in a deploy step is no infrastructure failure', async (_, script, output) => {
+    // Prepare: Groovy 2.4.21 and Python 3.11, real output (the script renamed deploy)
+    const log = failedStepLog(script, output);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.category).toBe('unknown');
+  });
+
+  it('still reads a deploy step whose failure names nothing as infrastructure', async () => {
+    // Prepare: a script's own message, no exception of a language
+    const log = failedStepLog('./scripts/deploy.sh', ['Deploying shop to production', 'Error: deployment failed']);
+    // Act, Assert
+    expect((await analyzeLog(log)).category).toBe('infrastructure');
+  });
+});
