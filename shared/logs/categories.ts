@@ -114,6 +114,15 @@ const CONTAINER_RUN_RE =
   /\bdocker(?:-compose|\s+compose(?:\s+(?:-f|--file|-p|--project-name)(?:=|\s+)\S+)*|\s+container)?\s+(?:run|exec)(?:\s+(?:(?:-[vwepu]|--(?:volume|workdir|env|env-file|user|name|network|entrypoint|platform|publish|mount|label))(?:=|\s+)\S+|-[\w-]+))*\s+(?!-)\S+\s/gi;
 
 /**
+ * `docker compose up … --exit-code-from tests`: the step's status is that service's container's (compose's reference:
+ * "Return the exit code of the selected service container"), so the step does what the service's program does, which
+ * the title names by the service alone (`tests` a test step, `app` nothing). Replaced by that name: `up`'s options
+ * (`--build` built the images, which then ran) and docker's word are no reading of it. Without the option `up` stays
+ * docker's. Lazy runs of characters no command separator ends, each tried from one place: linear on a title.
+ */
+const COMPOSE_UP_EXIT_CODE_FROM_RE = /\bdocker(?:-compose|\s+compose)\s[^;&|\n]*?\bup\s[^;&|\n]*?--exit-code-from(?:=|\s+)([\w.-]+)[^;&|\n]*/gi;
+
+/**
  * An uncaught error saying that the script's own code names what does not exist: Groovy's MissingPropertyException
  * and MissingMethodException, Python's NameError and UnboundLocalError, Ruby's NameError and NoMethodError,
  * JavaScript's `ReferenceError: x is not defined`. The step's title says what the script was for (`deploy`,
@@ -128,7 +137,7 @@ const OWN_CODE_ERROR_RE = /\bgroovy\.lang\.Missing(?:Property|Method)Exception\b
 export function refineCategory(text: string, fallback: Category, sectionTitle = ''): Category {
   for (const [re, category] of REFINEMENTS) if (re.test(text)) return category;
   if (fallback !== 'unknown') return fallback;
-  const command = sectionTitle.replace(LAUNCHER_RE, ' ').replace(CONTAINER_RUN_RE, ' ');
+  const command = sectionTitle.replace(LAUNCHER_RE, ' ').replace(CONTAINER_RUN_RE, ' ').replace(COMPOSE_UP_EXIT_CODE_FROM_RE, ' $1 ');
   for (const [re, category] of SECTION_HINTS) {
     if (re.test(command)) return category === 'infrastructure' && OWN_CODE_ERROR_RE.test(text) ? fallback : category;
   }

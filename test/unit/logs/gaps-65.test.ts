@@ -281,3 +281,43 @@ describe("a script's own code error keeps its category whatever the step is call
     expect((await analyzeLog(log)).category).toBe('infrastructure');
   });
 });
+
+describe("`docker compose up --exit-code-from <service>`: the step's status is the service's program's", () => {
+  // Compose v2's BuildKit progress, its container lines and `app-1 exited with code 1` (its formats; no Docker daemon
+  // runs here), over a check script's own output, which names no category: the title decides.
+  const composeUp = (service: string): string[] => [
+    `#1 [${service} internal] load build definition from Dockerfile`,
+    '#1 transferring dockerfile: 152B done',
+    '#1 DONE 0.0s',
+    `#5 [${service} 2/3] COPY . /app`,
+    '#5 DONE 0.1s',
+    ` ${service}  Built`,
+    ` Container calc-${service}-1  Created`,
+    `Attaching to ${service}-1`,
+    `${service}-1  | Running checks`,
+    `${service}-1  | check_totals: mismatch (3 != 2)`,
+    `${service}-1 exited with code 1`,
+    'Aborting on container exit...',
+  ];
+
+  it('reads no compile step in `up --build`: the images were built, the service failed', async () => {
+    // Prepare
+    const log = failedStepLog('docker compose up --build --exit-code-from app', composeUp('app'));
+    // Act, Assert: the title says nothing of the service's program (`app`): the failure's own text decides
+    expect((await analyzeLog(log)).category).toBe('unknown');
+  });
+
+  it("still reads the service's name as the step's (`--exit-code-from=tests`: a test step)", async () => {
+    // Prepare
+    const log = failedStepLog('docker compose -f ci.yml up --build --exit-code-from=tests', composeUp('tests'));
+    // Act, Assert
+    expect((await analyzeLog(log)).category).toBe('test_failure');
+  });
+
+  it('still reads `docker compose up -d` (no service whose status is the step\'s) as docker\'s', async () => {
+    // Prepare
+    const log = failedStepLog('docker compose up -d', ['Error response from daemon: driver failed programming external connectivity']);
+    // Act, Assert
+    expect((await analyzeLog(log)).category).toBe('infrastructure');
+  });
+});
