@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../../shared/logs/index.js';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 import { ghaStep } from '../../support/gha-step.js';
 
@@ -319,5 +319,59 @@ describe("`docker compose up --exit-code-from <service>`: the step's status is t
     const log = failedStepLog('docker compose up -d', ['Error response from daemon: driver failed programming external connectivity']);
     // Act, Assert
     expect((await analyzeLog(log)).category).toBe('infrastructure');
+  });
+});
+
+describe("Ginkgo 2's closing summary (`Summarizing N Failures:`)", () => {
+  // Not run here (Debian 12 packages Ginkgo 1.16 only, and the Go module proxy is out of reach): the lines as Ginkgo
+  // 2's DefaultReporter writes them (DidRun's report of each failed spec between rules of 30 dashes, then
+  // SuiteDidEnd's `Summarizing 2 Failures:`, a `[FAIL]` line and the failure's place per spec, indented one level).
+  const place = '/home/runner/work/ratelimit/ratelimit/limiter_test.go';
+  const spec = (header: string, text: string, line: number, message: readonly string[]): string[] => [
+    '------------------------------',
+    header,
+    `Limiter [It] ${text}`,
+    `${place}:${line - 3}`,
+    '',
+    ...message,
+    `  In [It] at: ${place}:${line} @ 11/29/26 02:31:07.12`,
+    '------------------------------',
+  ];
+  const output = [
+    'Running Suite: Ratelimit Suite - /home/runner/work/ratelimit/ratelimit',
+    '=========================================================================',
+    'Random Seed: 1795909247',
+    '',
+    'Will run 4 of 4 specs',
+    '•',
+    ...spec('• [FAILED] [0.001 seconds]', 'refuses calls past the burst', 25, ['  [FAILED] Expected', '      <bool>: true', '  to be false']),
+    '•',
+    ...spec('• [FAILED] [0.002 seconds]', 'refills after the window', 41, ['  [FAILED] Expected', '      <int>: 0', '  to equal', '      <int>: 5']),
+    '',
+    'Summarizing 2 Failures:',
+    '  [FAIL] Limiter [It] refuses calls past the burst',
+    `  ${place}:25`,
+    '  [FAIL] Limiter [It] refills after the window',
+    `  ${place}:41`,
+    '',
+    'Ran 4 of 4 Specs in 0.004 seconds',
+    'FAIL! -- 2 Passed | 2 Failed | 0 Pending | 0 Skipped',
+    '--- FAIL: TestRatelimit (0.00s)',
+    'FAIL',
+    'FAIL\texample.com/ratelimit\t0.010s',
+    'FAIL',
+  ];
+
+  it('still lists both specs\' reports first and leaves the summary, which repeats them, out', async () => {
+    // Prepare
+    const lines = ghaStep('go test ./...', output, { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(lines.join('\n'));
+    // Assert
+    const reportLines = (text: string): number => lines.indexOf(text) + 1;
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['ginkgo.failed', reportLines('• [FAILED] [0.001 seconds]')]);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([reportLines('• [FAILED] [0.002 seconds]'), reportLines('  to equal')]));
+    expect(predictionLines(analysis)).not.toContain(reportLines('Summarizing 2 Failures:'));
+    expect(predictionLines(analysis)).not.toContain(reportLines('  [FAIL] Limiter [It] refills after the window'));
   });
 });
