@@ -773,6 +773,14 @@ const BARE_DIFF_RULE = RULES.find((rule) => rule.id === 'diff.unified') as Rule;
 /** The kinds of failure that stop a step by themselves: a compiler's error, a failed test. */
 const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failure']);
 
+/** Whether `block` is a `Rule.warning` report that may not have stopped its tool (no line of it matches `unless`). */
+function wentOnPast(block: Block): boolean {
+  const warning = block.rule.warning;
+  if (warning === undefined || warning === false) return false;
+  if (warning === true) return true;
+  return ![block.headText, ...block.lines.map((l) => l.text)].some((text) => warning.unless.test(bodyOf(block, text)));
+}
+
 /**
  * A diff its step went on past (`git --no-pager diff` to show what a generator changed, `gofmt -d .` without a check
  * on its output, both exiting 0) did not stop the step, nor did a warning of a tool whose warnings fail a run only
@@ -783,7 +791,7 @@ const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failu
  * its rank. Read once, when the scan ends, and only the blocks of a step with such a diff or warning.
  */
 function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
-  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || r.block.rule.warning === true);
+  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || wentOnPast(r.block));
   if (passable.length === 0) return;
   // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
   // diffs (a generator's whole output), each compared with these alone.
@@ -792,7 +800,7 @@ function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const stoppers = ranked.filter((r) => {
     const block = r.block;
     if (!passableSections.has(block.section) || block.startLine <= firstPassableEnd || block.wrapper || block.rule.weight < 20) return false;
-    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || block.rule.warning === true || GENERIC_RULES.includes(block.rule)) return false;
+    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || block.rule.warning !== undefined || GENERIC_RULES.includes(block.rule)) return false;
     return STEP_STOPPING.has(r.category);
   });
   if (stoppers.length === 0) return;

@@ -267,8 +267,11 @@ export interface Rule {
    * `$fatal`). A compiler's error or a failed test printed after one in its step shows that the step went on past it
    * (a shell under `-e` and make stop at the first command that fails): that failure stopped the step, and ranks above
    * it whatever the rules' weights. One that stopped the run has nothing after it in its step and keeps its rank.
+   * `{ unless }`: a report whose block holds a line `unless` matches stopped its tool whatever the options (vvp's
+   * `FATAL:`, status 1; GHDL's `…:error: assertion failed`): the step's script, not the step, went on past it (`make
+   * -k`, a loop over testbenches), and it keeps its rank. Read once per such block, when the scan ends.
    */
-  readonly warning?: boolean;
+  readonly warning?: boolean | { readonly unless: RegExp };
 }
 
 /**
@@ -327,7 +330,7 @@ export function uniformRule(rule: Rule): Rule {
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
-    warning: rule.warning,
+    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless } : rule.warning,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -2232,10 +2235,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // indented `Time: 106000 Scope: counter_tb`. Both are `warning`s: GHDL stops only at severity failure unless
   // --assert-level says otherwise (run here: an `(assertion error)` exits 0), and vvp exits 0 after a `$error` (1 after
   // a `$fatal`), which fails a step only through a check of the output; notes, warnings and vvp's `WARNING:`/`INFO:`
-  // lines are read by no rule.
-  { id: 'ghdl.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 8, warning: true,
+  // lines are read by no rule. What stopped the simulator is no warning (`unless`): GHDL's severity failure and its
+  // `…:error: assertion failed` (any check under --assert-level), vvp's `FATAL:` (status 1).
+  { id: 'ghdl.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 8,
+    warning: { unless: /^\S+\.vhdl?:\d+:\d+:@\S+:\((?:assertion|report) failure\): |^\S+:error: (?:assertion|simulation) failed$/i },
     re: /^\S+\.vhdl?:\d+:\d+:@\S+:\((?:assertion|report) (?:error|failure)\): /i, cont: /^\S+:error: (?:assertion failed|simulation failed)$|^in process \S/ },
-  { id: 'iverilog.vvp-check', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 4, warning: true, re: /^(?:ERROR|FATAL): \S+\.(?:s?v|vh|svh):\d+: / },
+  { id: 'iverilog.vvp-check', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 4, warning: { unless: /^FATAL: / }, re: /^(?:ERROR|FATAL): \S+\.(?:s?v|vh|svh):\d+: / },
   // Bazel's failed fetch of an external repository: `ERROR: An error occurred during the fetch of repository 'x':`,
   // the Starlark traceback indented under it, then why (`Error in download_and_extract: java.io.IOException: Error
   // downloading [urls] to …: Unknown host: github.com`); the downloader's `WARNING: Download from <url> failed: class …
