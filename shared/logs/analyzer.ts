@@ -773,12 +773,14 @@ const BARE_DIFF_RULE = RULES.find((rule) => rule.id === 'diff.unified') as Rule;
 /** The kinds of failure that stop a step by themselves: a compiler's error, a failed test. */
 const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failure']);
 
-/** Whether `block` is a `Rule.warning` report that may not have stopped its tool (no line of it matches `unless`). */
+/** Whether `block` is a `Rule.warning` report that may not have stopped its tool (no line of it matches `unless`, no tally that says so). */
 function wentOnPast(block: Block): boolean {
   const warning = block.rule.warning;
   if (warning === undefined || warning === false) return false;
   if (warning === true) return true;
-  return ![block.headText, ...block.lines.map((l) => l.text)].some((text) => warning.unless.test(bodyOf(block, text)));
+  if (warning.stoppedByTally === true && block.tallyLine !== 0) return false;
+  const unless = warning.unless;
+  return unless === undefined || ![block.headText, ...block.lines.map((l) => l.text)].some((text) => unless.test(bodyOf(block, text)));
 }
 
 /**

@@ -269,9 +269,11 @@ export interface Rule {
    * it whatever the rules' weights. One that stopped the run has nothing after it in its step and keeps its rank.
    * `{ unless }`: a report whose block holds a line `unless` matches stopped its tool whatever the options (vvp's
    * `FATAL:`, status 1; GHDL's `…:error: assertion failed`): the step's script, not the step, went on past it (`make
-   * -k`, a loop over testbenches), and it keeps its rank. Read once per such block, when the scan ends.
+   * -k`, a loop over testbenches), and it keeps its rank; `stoppedByTally`: so does one its rule's `tally` followed
+   * (Verilator prints `%Error: Exiting due to N warning(s)` only when it stops on them). Read once per such block,
+   * when the scan ends.
    */
-  readonly warning?: boolean | { readonly unless: RegExp };
+  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean };
 }
 
 /**
@@ -330,7 +332,7 @@ export function uniformRule(rule: Rule): Rule {
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
-    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless } : rule.warning,
+    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally } : rule.warning,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -2182,10 +2184,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // tb/x.v:3: Verilog $stop` (under `[0] %Error: tb/x.v:3: Assertion failed in TOP.x: …`, verilator.assertion's), so
   // without a column the file must be Verilog's and the message not the model's `Verilog $stop`/`$finish`. Its errors
   // are a design that does not elaborate; its warnings fail a run under -Wall or --lint-only as a linter's findings
-  // do, and nothing under -Wno-fatal (cocotb's builds): `warning`. Keyword `%warning-`.
+  // do, and nothing under -Wno-fatal (cocotb's builds): `warning`, unless its `%Error: Exiting due to N warning(s)`
+  // follows (printed only when Verilator stops on them). Keyword `%warning-`.
   { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30,
     re: /^%Error(?:-[A-Z0-9_]+)?: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: (?!Verilog \$))/, tally: /^%Error: Exiting due to \d+ / },
-  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, warning: true,
+  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, warning: { stoppedByTally: true },
     re: /^%Warning-[A-Z0-9_]+: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: )/, tally: /^%Error: Exiting due to \d+ / },
   // A Verilated model's failed check at run time: `$error`, `$fatal` or a failed immediate assertion print `[62] %Error:
   // tb/x.v:9: Assertion failed in TOP.x: message` (the simulation time in brackets, the scope), then the model stops,

@@ -78,3 +78,41 @@ describe("a simulator's check that stopped the simulation is no warning the step
     expect(await top(log)).toEqual(['pytest.summary', 'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16', 'test_failure']);
   });
 });
+
+describe("Verilator's warnings that stopped it are no warnings the step went on past", () => {
+  /** Verilator 5.006 `--lint-only -Wall rtl/counter.v` (real output): a warning it stops on (no -Wno-fatal). */
+  const VERILATOR_FATAL_WARNING = [
+    'verilator --lint-only -Wall rtl/counter.v',
+    "%Warning-WIDTH: rtl/counter.v:3:14: Operator ASSIGNW expects 4 bits on the Assign RHS, but Assign RHS's ADD generates 5 bits.",
+    '                                  : ... In instance counter',
+    "    3 |   assign nxt = cnt + 1'b1 + 4'd0 + 5'd1;",
+    '      |              ^',
+    '                ... For warning description see https://verilator.org/warn/WIDTH?v=5.006',
+    '                ... Use "/* verilator lint_off WIDTH */" and lint_on around source to disable this message.',
+    '%Error: Exiting due to 1 warning(s)',
+  ];
+
+  it("keeps a warning Verilator exited on (`%Error: Exiting due to 1 warning(s)`) above a failed test that `make -k` ran after it", async () => {
+    // Prepare: `make -k lint test`: lint stops on the warning, make goes on to pytest --tb=no
+    const log = failedStepLog('make -k lint test', [
+      ...VERILATOR_FATAL_WARNING,
+      'make: *** [Makefile:3: lint] Error 1',
+      ...PYTEST_TB_NO_FAILED,
+      'make: *** [Makefile:9: test] Error 1',
+    ], 2);
+    // Act, Assert
+    expect((await top(log))[0]).toBe('verilator.warning');
+  });
+
+  it('(guard) still puts a later failed test above -Wno-fatal warnings, which print no `Exiting due to`', async () => {
+    // Prepare: the same warning under -Wno-fatal, then pytest --tb=no
+    const log = failedStepLog('make lint test', [
+      'verilator --lint-only -Wall -Wno-fatal rtl/counter.v',
+      ...VERILATOR_FATAL_WARNING.slice(1, -1),
+      ...PYTEST_TB_NO_FAILED,
+      'make: *** [Makefile:9: test] Error 1',
+    ], 2);
+    // Act, Assert
+    expect((await top(log))[0]).toBe('pytest.summary');
+  });
+});
