@@ -116,3 +116,22 @@ describe("Verilator's warnings that stopped it are no warnings the step went on 
     expect((await top(log))[0]).toBe('pytest.summary');
   });
 });
+
+describe('open after attack 65', () => {
+  // Not fixed: Asciidoctor's warning fails its run under --failure-level=WARN, which stands only on make's echo of the
+  // command above the warning, outside its block; nothing Asciidoctor prints after it says it stopped (no tally, no
+  // message: `asciidoctor --failure-level=WARN w2.adoc` run here prints the warning and exits 1). Under make -k the
+  // next target's failed test outranks it. Reading the echo would need per-step state above a block.
+  it.fails("keeps an Asciidoctor warning that failed its run (--failure-level=WARN) above a failed test make -k ran after it", async () => {
+    // Prepare: Asciidoctor 2.0.18 (real output, exit 1), then make -k's next target
+    const log = failedStepLog('make -k html test', [
+      'asciidoctor --failure-level=WARN -o build/index.html docs/index.adoc',
+      'asciidoctor: WARNING: index.adoc: line 3: section title out of sequence: expected level 1, got level 2',
+      'make: *** [Makefile:4: html] Error 1',
+      ...PYTEST_TB_NO_FAILED,
+      'make: *** [Makefile:9: test] Error 1',
+    ], 2);
+    // Act, Assert
+    expect((await top(log))[0]).toBe('asciidoctor.warning');
+  });
+});
