@@ -773,31 +773,43 @@ const BARE_DIFF_RULE = RULES.find((rule) => rule.id === 'diff.unified') as Rule;
 /** The kinds of failure that stop a step by themselves: a compiler's error, a failed test. */
 const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failure']);
 
+/** Whether `block` is a `Rule.warning` report that may not have stopped its tool (no line of it matches `unless`, no tally that says so). */
+function wentOnPast(block: Block): boolean {
+  const warning = block.rule.warning;
+  if (warning === undefined || warning === false) return false;
+  if (warning === true) return true;
+  if (warning.stoppedByTally === true && block.tallyLine !== 0) return false;
+  const unless = warning.unless;
+  return unless === undefined || ![block.headText, ...block.lines.map((l) => l.text)].some((text) => unless.test(bodyOf(block, text)));
+}
+
 /**
  * A diff its step went on past (`git --no-pager diff` to show what a generator changed, `gofmt -d .` without a check
- * on its output, both exiting 0) did not stop the step: a compiler's error or a failed test printed after it in the
- * step did, and ranks above it, whatever their rules' weights (a C test's own `file:line: check failed:` is in a
- * linter's shape, weighted low). A diff that ends its step (`git diff --exit-code`) keeps its rank. Read once, when
- * the scan ends, and only the blocks of a step with a diff.
+ * on its output, both exiting 0) did not stop the step, nor did a warning of a tool whose warnings fail a run only
+ * under an option (`Rule.warning`: Verilator's under -Wno-fatal, Asciidoctor's without --failure-level): a compiler's
+ * error or a failed test printed after it in the step did, and ranks above it, whatever their rules' weights (a C
+ * test's own `file:line: check failed:` is in a linter's shape, weighted low; pytest's one-line summary under
+ * `--tb=no`). A diff or a warning that ends its step (`git diff --exit-code`, `-Wall` stopping on its warnings) keeps
+ * its rank. Read once, when the scan ends, and only the blocks of a step with such a diff or warning.
  */
-function passDiffsGoneOnPast(ranked: readonly RankedCandidate[]): void {
-  const diffs = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE);
-  if (diffs.length === 0) return;
+function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
+  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || wentOnPast(r.block));
+  if (passable.length === 0) return;
   // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
   // diffs (a generator's whole output), each compared with these alone.
-  const diffSections = new Set(diffs.map((d) => d.block.section));
-  const firstDiffEnd = diffs.reduce((end, d) => Math.min(end, d.block.endLine), Number.POSITIVE_INFINITY);
+  const passableSections = new Set(passable.map((d) => d.block.section));
+  const firstPassableEnd = passable.reduce((end, d) => Math.min(end, d.block.endLine), Number.POSITIVE_INFINITY);
   const stoppers = ranked.filter((r) => {
     const block = r.block;
-    if (!diffSections.has(block.section) || block.startLine <= firstDiffEnd || block.wrapper || block.rule.weight < 20) return false;
-    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+    if (!passableSections.has(block.section) || block.startLine <= firstPassableEnd || block.wrapper || block.rule.weight < 20) return false;
+    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || block.rule.warning !== undefined || GENERIC_RULES.includes(block.rule)) return false;
     return STEP_STOPPING.has(r.category);
   });
   if (stoppers.length === 0) return;
-  for (const diff of diffs) {
+  for (const gone of passable) {
     let best = Number.NEGATIVE_INFINITY;
-    for (const s of stoppers) if (s.block.section === diff.block.section && s.block.startLine > diff.block.endLine && s.score > best) best = s.score;
-    if (best !== Number.NEGATIVE_INFINITY && diff.score >= best) diff.score = best - 1;
+    for (const s of stoppers) if (s.block.section === gone.block.section && s.block.startLine > gone.block.endLine && s.score > best) best = s.score;
+    if (best !== Number.NEGATIVE_INFINITY && gone.score >= best) gone.score = best - 1;
   }
 }
 
@@ -2587,7 +2599,7 @@ export class LogScanner {
     }
     this.closeOpen();
     const ranked = this.blocks.map((block) => new RankedCandidate(block, this.score(block)));
-    passDiffsGoneOnPast(ranked);
+    passOutputGoneOnPast(ranked);
     ranked.sort((a, b) => b.score - a.score || a.block.startLine - b.block.startLine);
     const tail: LogLine[] = [];
     for (let l = this.lastLine; l >= 1 && this.lastLine - l < RING_SIZE && tail.length < 5; l--) {
@@ -2712,7 +2724,9 @@ function categoryOf(block: Block): Category {
   if (own !== 'unknown') return own;
   const quoted = block.quoted === '' ? 'unknown' : refineCategory(block.quoted.replace(QUOTED_NAME_RE, ''), 'unknown');
   if (quoted !== 'unknown') return quoted;
-  return refineCategory(block.lines.map((l) => l.text).slice(0, 6).join('\n'), block.rule.category, block.section.title);
+  // The head too: a traceback's picked exception line may stand past its first lines, and no refinement matched it
+  // above, so it adds only what the title's reading asks of the text (`OWN_CODE_ERROR_RE`, categories.ts).
+  return refineCategory([block.headText, ...block.lines.slice(0, 6).map((l) => l.text)].join('\n'), block.rule.category, block.section.title);
 }
 
 /**

@@ -114,13 +114,32 @@ const CONTAINER_RUN_RE =
   /\bdocker(?:-compose|\s+compose(?:\s+(?:-f|--file|-p|--project-name)(?:=|\s+)\S+)*|\s+container)?\s+(?:run|exec)(?:\s+(?:(?:-[vwepu]|--(?:volume|workdir|env|env-file|user|name|network|entrypoint|platform|publish|mount|label))(?:=|\s+)\S+|-[\w-]+))*\s+(?!-)\S+\s/gi;
 
 /**
+ * `docker compose up … --exit-code-from tests`: the step's status is that service's container's (compose's reference:
+ * "Return the exit code of the selected service container"), so the step does what the service's program does, which
+ * the title names by the service alone (`tests` a test step, `app` nothing). Replaced by that name: `up`'s options
+ * (`--build` built the images, which then ran) and docker's word are no reading of it. Without the option `up` stays
+ * docker's. Lazy runs of characters no command separator ends, each tried from one place: linear on a title.
+ */
+const COMPOSE_UP_EXIT_CODE_FROM_RE = /\bdocker(?:-compose|\s+compose)\s[^;&|\n]*?\bup\s[^;&|\n]*?--exit-code-from(?:=|\s+)([\w.-]+)[^;&|\n]*/gi;
+
+/**
+ * An uncaught error saying that the script's own code names what does not exist: Groovy's MissingPropertyException
+ * and MissingMethodException, Python's NameError and UnboundLocalError, Ruby's NameError and NoMethodError,
+ * JavaScript's `ReferenceError: x is not defined`. The step's title says what the script was for (`deploy`,
+ * `docker`, `terraform`), not that the runner or the platform failed: such an error takes no infrastructure hint.
+ */
+const OWN_CODE_ERROR_RE = /\bgroovy\.lang\.Missing(?:Property|Method)Exception\b|\b(?:NameError|UnboundLocalError|NoMethodError)\b|\bReferenceError: \S+ is not defined\b/;
+
+/**
  * Decides the category of a generic failure from its own text first, then from the failing step's title
  * (`$ npm run lint`, `Run pytest`). Returns `fallback` when neither says anything.
  */
 export function refineCategory(text: string, fallback: Category, sectionTitle = ''): Category {
   for (const [re, category] of REFINEMENTS) if (re.test(text)) return category;
   if (fallback !== 'unknown') return fallback;
-  const command = sectionTitle.replace(LAUNCHER_RE, ' ').replace(CONTAINER_RUN_RE, ' ');
-  for (const [re, category] of SECTION_HINTS) if (re.test(command)) return category;
+  const command = sectionTitle.replace(LAUNCHER_RE, ' ').replace(CONTAINER_RUN_RE, ' ').replace(COMPOSE_UP_EXIT_CODE_FROM_RE, ' $1 ');
+  for (const [re, category] of SECTION_HINTS) {
+    if (re.test(command)) return category === 'infrastructure' && OWN_CODE_ERROR_RE.test(text) ? fallback : category;
+  }
   return fallback;
 }

@@ -260,6 +260,20 @@ export interface Rule {
    * {@link LANGUAGE_TWINS}). Read once per block, when it closes, not on every line of the log.
    */
   readonly languageFrom?: ReadonlyArray<{ readonly re: RegExp; readonly rule: string }>;
+  /**
+   * Its reports fail the run only under an option the log need not show, or only some of them do: warnings
+   * (Verilator's without -Wno-fatal, Asciidoctor's under --failure-level=WARN), a simulator's checks (GHDL stops on
+   * severity failure, on error only under --assert-level=error; vvp's status stays 0 after a `$error`, 1 after a
+   * `$fatal`). A compiler's error or a failed test printed after one in its step shows that the step went on past it
+   * (a shell under `-e` and make stop at the first command that fails): that failure stopped the step, and ranks above
+   * it whatever the rules' weights. One that stopped the run has nothing after it in its step and keeps its rank.
+   * `{ unless }`: a report whose block holds a line `unless` matches stopped its tool whatever the options (vvp's
+   * `FATAL:`, status 1; GHDL's `…:error: assertion failed`): the step's script, not the step, went on past it (`make
+   * -k`, a loop over testbenches), and it keeps its rank; `stoppedByTally`: so does one its rule's `tally` followed
+   * (Verilator prints `%Error: Exiting due to N warning(s)` only when it stops on them). Read once per such block,
+   * when the scan ends.
+   */
+  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean };
 }
 
 /**
@@ -318,6 +332,7 @@ export function uniformRule(rule: Rule): Rule {
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
+    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally } : rule.warning,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -2164,11 +2179,22 @@ export const RULES: readonly Rule[] = uniformRules([
   // Verilator: `%Error: rtl/x.v:5:19: Can't find definition of variable: 'dat'`, `%Warning-WIDTH: rtl/x.v:9:17:
   // Operator ASSIGNW expects 4 bits …` (the warning's code after the dash), each with indented lines under it (`: ...
   // In instance x`, the source excerpt, once per code `... For warning description see …`), and `%Error: Exiting due
-  // to N error(s)` (`N warning(s)`) closing the run. The column is required: a Verilated model's own run prints
-  // `%Error: tb/x.v:3: Verilog $stop` with none (under `[0] %Error: tb/x.v:3: Assertion failed in TOP.x: …`). Its errors are a design that does not elaborate; its warnings
-  // fail a run under -Wall or --lint-only as a linter's findings do. Keyword `%warning-`.
-  { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30, re: /^%Error(?:-[A-Z0-9_]+)?: \S+:\d+:\d+: /, tally: /^%Error: Exiting due to \d+ / },
-  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, re: /^%Warning-[A-Z0-9_]+: \S+:\d+:\d+: /, tally: /^%Error: Exiting due to \d+ / },
+  // to N error(s)` (`N warning(s)`) closing the run. Before 4.1 (3.x, 4.0xx) its messages name no column (`%Error:
+  // rtl/x.v:262: Can't find definition of variable: …`); a Verilated model's own run prints that shape too, `%Error:
+  // tb/x.v:3: Verilog $stop` (under `[0] %Error: tb/x.v:3: Assertion failed in TOP.x: …`, verilator.assertion's), so
+  // without a column the file must be Verilog's and the message not the model's `Verilog $stop`/`$finish`. Its errors
+  // are a design that does not elaborate; its warnings fail a run under -Wall or --lint-only as a linter's findings
+  // do, and nothing under -Wno-fatal (cocotb's builds): `warning`, unless its `%Error: Exiting due to N warning(s)`
+  // follows (printed only when Verilator stops on them). Keyword `%warning-`.
+  { id: 'verilator.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 30,
+    re: /^%Error(?:-[A-Z0-9_]+)?: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: (?!Verilog \$))/, tally: /^%Error: Exiting due to \d+ / },
+  { id: 'verilator.warning', category: 'lint', weight: 76, extend: 'indent', maxLines: 30, warning: { stoppedByTally: true },
+    re: /^%Warning-[A-Z0-9_]+: (?:\S+:\d+:\d+: |\S+\.(?:s?v|vh|svh|vlt):\d+: )/, tally: /^%Error: Exiting due to \d+ / },
+  // A Verilated model's failed check at run time: `$error`, `$fatal` or a failed immediate assertion print `[62] %Error:
+  // tb/x.v:9: Assertion failed in TOP.x: message` (the simulation time in brackets, the scope), then the model stops,
+  // `%Error: tb/x.v:9: Verilog $stop` and `Aborting...` (SIGABRT).
+  { id: 'verilator.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 3,
+    re: /^\[[^\]\s]+\] %Error: \S+:\d+: Assertion failed in \S+: /, cont: /^%Error: \S+:\d+: Verilog \$stop$|^Aborting\.\.\.$/ },
   // ERT in batch mode (`ert-run-tests-batch-and-exit`): a failed test's `Test x backtrace:` and frames, then `Test x
   // condition:` with the condition indented under it (`(ert-test-failed ((should (equal …)) :form (equal "2" "3") …))`,
   // a signal's `(wrong-type-argument char-or-string-p nil)`), then `   FAILED  2/4  x (0.000040 sec)`. That line
@@ -2205,14 +2231,19 @@ export const RULES: readonly Rule[] = uniformRules([
   // fails the run as well; without it the same line fails nothing, so a warning in a step that passed (40 off)
   // weighs less than a generic error line (22) in the step that failed. Keyword `asciidoctor: warning: `.
   { id: 'asciidoctor.error', category: 'compilation', weight: 80, extend: 'line', re: /^asciidoctor: (?:ERROR|FATAL): \S/ },
-  { id: 'asciidoctor.warning', category: 'compilation', weight: 56, extend: 'line', re: /^asciidoctor: WARNING: \S/ },
+  { id: 'asciidoctor.warning', category: 'compilation', weight: 56, extend: 'line', warning: true, re: /^asciidoctor: WARNING: \S/ },
   // A simulated testbench's failed checks: GHDL's `tb/x.vhd:20:5:@10ns:(assertion failure): message` (`(assertion
   // error)`, or a `report` at those severities), then `…/ghdl-mcode:error: assertion failed`, the process, `error:
   // simulation failed`; Icarus Verilog's vvp on `$error`/`$fatal`: `ERROR: tb/x.v:13: message` (`FATAL: …`) and the
-  // indented `Time: 106000 Scope: counter_tb`.
+  // indented `Time: 106000 Scope: counter_tb`. Both are `warning`s: GHDL stops only at severity failure unless
+  // --assert-level says otherwise (run here: an `(assertion error)` exits 0), and vvp exits 0 after a `$error` (1 after
+  // a `$fatal`), which fails a step only through a check of the output; notes, warnings and vvp's `WARNING:`/`INFO:`
+  // lines are read by no rule. What stopped the simulator is no warning (`unless`): GHDL's severity failure and its
+  // `…:error: assertion failed` (any check under --assert-level), vvp's `FATAL:` (status 1).
   { id: 'ghdl.assertion', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 8,
+    warning: { unless: /^\S+\.vhdl?:\d+:\d+:@\S+:\((?:assertion|report) failure\): |^\S+:error: (?:assertion|simulation) failed$/i },
     re: /^\S+\.vhdl?:\d+:\d+:@\S+:\((?:assertion|report) (?:error|failure)\): /i, cont: /^\S+:error: (?:assertion failed|simulation failed)$|^in process \S/ },
-  { id: 'iverilog.vvp-check', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 4, re: /^(?:ERROR|FATAL): \S+\.(?:s?v|vh|svh):\d+: / },
+  { id: 'iverilog.vvp-check', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 4, warning: { unless: /^FATAL: / }, re: /^(?:ERROR|FATAL): \S+\.(?:s?v|vh|svh):\d+: / },
   // Bazel's failed fetch of an external repository: `ERROR: An error occurred during the fetch of repository 'x':`,
   // the Starlark traceback indented under it, then why (`Error in download_and_extract: java.io.IOException: Error
   // downloading [urls] to …: Unknown host: github.com`); the downloader's `WARNING: Download from <url> failed: class …

@@ -2,7 +2,8 @@
  * The prefix a task runner or build tool puts on each line of one task's output, so the rules can read the line as
  * the tool printed it:
  * - Turborepo `web:lint: `, `@acme/ui:test:unit: ` (package, then a task that starts with a lower-case letter, so
- *   `ERROR:D8: ` and `file.ts:12: ` are not one);
+ *   `ERROR:D8: ` and `file.ts:12: ` are not one; npm's package names are lower-case, so a word in capitals is none:
+ *   Python logging's `ERROR:worker:database: connection refused` is a level, a logger and a message);
  * - pnpm's recursive run (`pnpm -r test`): the package's directory, which holds a `/`, and the script,
  *   `packages/core test: `, `apps/web test:unit: ` (its echo of the command, `packages/core test$ jest`, is not one);
  * - lerna and Nx streaming a scoped package's output, `@acme/ui: `, and lerna's `lerna ERR! ` in front of a failed
@@ -16,11 +17,12 @@
  *   (which cleaning removes). Only a replica's name, ending in its index, `-1` (at most two digits) or `_1` (v1: one
  *   digit): a table's first column is not one, `File      | ` (a coverage report's), a version (`node_18  | 3m12s |
  *   failure`, a job matrix's summary). Nor a row that ends in a column's bar, as Robot Framework's test line does
- *   (`TC-002` padded to 69 columns, then `| FAIL |`): a container's line very seldom ends in ` |`.
+ *   (`TC-002` padded to 69 columns, then `| FAIL |`, its status right after the bar): a container's line very seldom
+ *   ends in ` |` unless indented, as a Groovy or Spock power assertion's diagram is (`app-1  |        |     |`).
  * A prefix is never the whole line: something visible follows it.
  */
 export const TASK_PREFIX_RE =
-  /^(?:(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> |[A-Za-z0-9][\w.-]*(?:-\d{1,2}|_\d) +\| (?!.* \|$))(?=\s*\S)/;
+  /^(?:(?![A-Z]+:)(?:@[\w.-]+\/)?[\w.-]+:[a-z][\w-]*(?::[\w-]+)*: |@[\w.-]+\/[\w.-]+: |[\w@.-]+(?:\/[\w@.-]+)+ [a-z][\w.-]*(?::[\w.-]+)*: |lerna ERR! |[A-Za-z0-9_](?:[\w.+-]*[A-Za-z0-9_])?> | {7}> |[A-Za-z0-9][\w.-]*(?:-\d{1,2}|_\d) +\| (?!\S.* \|$))(?=\s*\S)/;
 
 const SPACE = 32;
 const GREATER = 62;
