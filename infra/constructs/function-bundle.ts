@@ -2,7 +2,8 @@
  * How a function's code is bundled, as esbuild's own options: one definition for synth (through
  * scripts/bundle-function.ts, which {@link GuardFunction} runs for each function's asset), `npm run bundle:sizes` and
  * the tests that build a bundle. It runs esbuild's API, not its command line as aws-cdk-lib's NodejsFunction does,
- * because {@link packageVersionsOnly} and {@link nativeSha256Only} are plugins, which only the API takes.
+ * because {@link packageVersionsOnly}, {@link nativeSha256Only} and {@link noInstanceMetadataRegion} are plugins, which
+ * only the API takes.
  */
 import { readFile } from 'node:fs/promises';
 import type { BuildOptions, Plugin } from 'esbuild';
@@ -49,6 +50,26 @@ export const nativeSha256Only: Plugin = {
   },
 };
 
+/** `@smithy/core`'s region lookup in the EC2 instance metadata service (its `config` submodule), by its path under node_modules. */
+export const INSTANCE_METADATA_REGION = /(?:^|[\\/])node_modules[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]config[\\/]config-resolver[\\/]regionConfig[\\/]getInstanceMetadataRegion\.js$/;
+
+/**
+ * The SDK asks the EC2 instance metadata service for the region (≈1.3 KB of every bundle: two HTTP requests and their
+ * endpoints) only where none is configured, and for `defaultsMode: 'auto'` only where `AWS_EXECUTION_ENV` or
+ * `AWS_REGION` is unset: Lambda sets all three, and has no instance metadata service to ask. The bundles get a lookup
+ * that finds no region, what the service's absence answers, without asking; the SDK's own code chooses as before
+ * (test/infra/instance-metadata.test.ts compares the regions and modes a client resolves with and without this).
+ */
+export const noInstanceMetadataRegion: Plugin = {
+  name: 'no-instance-metadata-region',
+  setup(build) {
+    build.onLoad({ filter: INSTANCE_METADATA_REGION }, () => ({
+      contents: 'export const getInstanceMetadataRegion = async () => undefined;',
+      loader: 'js',
+    }));
+  },
+};
+
 /** esbuild's options for function `name`'s bundle at `outfile` (its `index.mjs`), as deployed. */
 export function esbuildOptionsFor(name: FunctionName, outfile: string) {
   const options = bundlingOptionsFor(name);
@@ -70,7 +91,7 @@ export function esbuildOptionsFor(name: FunctionName, outfile: string) {
     alias: { ...BUNDLE_ALIASES },
     mangleProps: MANGLED_PROPERTIES,
     external: options.externalModules,
-    plugins: [packageVersionsOnly, nativeSha256Only],
+    plugins: [packageVersionsOnly, nativeSha256Only, noInstanceMetadataRegion],
     logLevel: 'warning',
   } satisfies BuildOptions;
 }

@@ -1639,7 +1639,7 @@ export class LogScanner {
       }
       case 'indent': {
         if (open.inMessage || indentOf(text) > open.indent) return true;
-        if (isGenericContinuation(text, at, start)) return true;
+        if (isGenericContinuation(line, text, at, start)) return true;
         const after = rule.contAfter;
         // The blank run is compared before `blank` is asked: a log's first `contAfter` with `blank` would otherwise be a
         // second first use (V8 throws compiled code away at a test it has never seen run).

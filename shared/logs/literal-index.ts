@@ -182,7 +182,9 @@ export class LiteralIndex {
     }
     const { kids, fail, outs, bfs } = ahoCorasick(literals, classOf);
     const states = outs.length;
-    this.markBytes = ((n + 31) >>> 5) * 4;
+    // Whole 16-byte blocks: the pass ORs a marking state's marks into the line's 16 bytes at a time (one word at a
+    // time, they were ~3 % of the instructions on a log of 200,000 distinct compiler errors, ~11 marking states a line).
+    this.markBytes = ((n + 127) >>> 7) * 16;
     // A row holds a state's transitions and, in the marks table, its marks: wide enough for both.
     const stride = Math.max(classes, this.markBytes / 4);
     // Number the states so that those with something to mark come last (one comparison per byte tells).

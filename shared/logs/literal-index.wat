@@ -4,7 +4,7 @@
 ;;
 ;; Memory, laid out by the caller:
 ;; - a class map, one i32 per byte value: the byte's class times 4 (an offset into a row);
-;; - the marks of the line being scanned, one bit per expression;
+;; - the marks of the line being scanned, one bit per expression, in whole blocks of 16 bytes;
 ;; - the Aho–Corasick transition table, each entry the absolute address of the next state's row, the states with
 ;;   marks last (a row address at or past $marking has marks);
 ;; - the marks table: a marking state's marks sit at $marks + (its row address - $marking);
@@ -14,7 +14,8 @@
   (memory (export "memory") 1)
 
   ;; Runs the automaton over [$i, $end) from the row at $row and ORs the marks of every marking state it enters
-  ;; into the $bytes bytes at $bits; returns the row it ends in (a long line is scanned in pieces).
+  ;; into the $bytes bytes at $bits (a multiple of 16, ORed 16 at a time); returns the row it ends in (a long line is
+  ;; scanned in pieces).
   (func (export "scan")
     (param $i i32) (param $end i32) (param $row i32) (param $classes i32) (param $marking i32) (param $marks i32)
     (param $bits i32) (param $bytes i32)
@@ -33,12 +34,12 @@
         (local.set $m (i32.add (local.get $marks) (i32.sub (local.get $row) (local.get $marking))))
         (local.set $w (i32.const 0))
         (loop $or
-          (i32.store
+          (v128.store
             (i32.add (local.get $bits) (local.get $w))
-            (i32.or
-              (i32.load (i32.add (local.get $bits) (local.get $w)))
-              (i32.load (i32.add (local.get $m) (local.get $w)))))
-          (local.set $w (i32.add (local.get $w) (i32.const 4)))
+            (v128.or
+              (v128.load (i32.add (local.get $bits) (local.get $w)))
+              (v128.load (i32.add (local.get $m) (local.get $w)))))
+          (local.set $w (i32.add (local.get $w) (i32.const 16)))
           (br_if $or (i32.lt_u (local.get $w) (local.get $bytes))))
         (br $next)))
     (local.get $row))

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sameShape } from '../../../shared/logs/fingerprint.js';
 import { INDEX_EXPRESSIONS } from '../../../shared/logs/dispatch.js';
 import { LITERAL_INDEX_LITERALS, REDACTION_PATTERN_LITERALS } from '../../../shared/logs/line-filter.generated.js';
-import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, readLiterals, type KnownLiterals } from '../../../shared/logs/literal-index.js';
+import { expressionsKey, LITERAL_PREFIX_CHARS, LiteralIndex, NEW_SHAPE, nextCandidate, readLiterals, type KnownLiterals } from '../../../shared/logs/literal-index.js';
 import { requiredLiterals } from '../../../shared/logs/literals.js';
 import { LINE_PATTERN_EXPRESSIONS } from '../../../shared/logs/redaction/pattern-gate.js';
 import { storedData } from '../../../shared/logs/stored.js';
@@ -179,6 +179,21 @@ describe('LiteralIndex passes', () => {
         const matching = halves.filter((re) => re.test(text));
         expect(matching.length, JSON.stringify(text)).toBeGreaterThan(0);
         for (const re of matching) expect(marks(index, text, halves)[halves.indexOf(re)], `${re} ${JSON.stringify(text.slice(-8))}`).toBe(true);
+      }
+    }
+  });
+
+  it('mark every expression of an index of any size, and none past the last (the pass ORs 16 bytes of marks at a time)', () => {
+    const random = seededRandom(13);
+    for (const n of [1, 3, 31, 32, 33, 127, 128, 129, 200, 300]) {
+      // Each expression's literal is its own word, and every word occurs in some line (the last ones too).
+      const expressions = Array.from({ length: n }, (_, i) => new RegExp(`w${i}q`));
+      const lines = Array.from({ length: 60 }, (_, k) => Array.from({ length: 1 + Math.floor(random() * 6) }, () => `w${Math.floor(random() * n)}q`).join(' ') + ` w${(n - 1 - k + n * 60) % n}q`);
+      for (const index of [new LiteralIndex(expressions), new LiteralIndex(expressions, LITERAL_PREFIX_CHARS, 'js')]) {
+        for (const text of lines) {
+          expect(marks(index, text, expressions), `${n} ${text}`).toEqual(expectedMarks(text, expressions));
+          expect(nextCandidate(index.candidates(), n), `${n} ${text}`).toBe(-1);
+        }
       }
     }
   });

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mayBeWrapper, mayHoldPathHint, ruleMatchesText, scanLine, setIndexUse, setShapeMemoUse, startLine } from '../../../shared/logs/dispatch.js';
+import { isGenericContinuation, mayBeWrapper, mayHoldPathHint, ruleMatchesText, scanLine, setIndexUse, setShapeMemoUse, startLine } from '../../../shared/logs/dispatch.js';
 import { PATH_HINT_RE, templateHoldsWordOutside } from '../../../shared/logs/fingerprint.js';
 import { analyzeLog, type Failure } from '../../../shared/logs/index.js';
-import { RULE_TABLE, WRAPPER_RE } from '../../../shared/logs/rules.js';
+import { GENERIC_CONT, RULE_TABLE, WRAPPER_RE } from '../../../shared/logs/rules.js';
 import { seededRandom } from '../../support/random.js';
 import { sampleLines } from '../../support/sample-lines.js';
 
 /**
  * The literal index's marks are of the line it read last: the closing rules' test on each opened block
  * (`ruleMatchesText`) and the questions a block's head is asked as it closes (`mayBeWrapper`, `mayHoldPathHint`) take
- * its "no" for that line alone. Their answers must be the expressions' own, for that line and any other text.
+ * its "no" for that line alone. Their answers must be the expressions' own, for that line and any other text. The
+ * generic continuation (`isGenericContinuation`) reads the line into the index itself, before the rule walk would.
  */
 describe('questions answered from the marks of the line the index read', () => {
   afterEach(() => {
@@ -26,11 +27,18 @@ describe('questions answered from the marks of the line the index read', () => {
     const pieces = lines.filter((line) => line.length > 0 && line.length < 80);
     const mixes = Array.from({ length: 4000 }, () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pieces[Math.floor(random() * pieces.length)]).join(' '));
     const wrong: string[] = [];
-    const matched = { rules: 0, wrapper: 0, path: 0 };
+    const matched = { rules: 0, wrapper: 0, path: 0, generic: 0 };
     let other = '';
     // Act
     for (const line of [...lines, ...mixes]) {
       startLine(line);
+      // As the scanner asks it of an open block's next line, then the walk's read of the same line (a no-op after it).
+      const space = line.indexOf(' ') + 1;
+      for (const start of space > 0 ? [0, space] : [0]) {
+        const expected = GENERIC_CONT.test(line.slice(start));
+        if (expected) matched.generic++;
+        if (isGenericContinuation(line, line.slice(start), 0, start) !== expected) wrong.push(`GENERIC_CONT on ${JSON.stringify(line.slice(start))}`);
+      }
       scanLine(line);
       for (const text of [line, other]) {
         for (let at = 0; at < RULE_TABLE.length; at++) {
@@ -49,6 +57,35 @@ describe('questions answered from the marks of the line the index read', () => {
     expect(matched.rules).toBeGreaterThan(10_000);
     expect(matched.wrapper).toBeGreaterThan(100);
     expect(matched.path).toBeGreaterThan(100);
+    expect(matched.generic).toBeGreaterThan(100);
+  });
+
+  it('read the next line afresh after the generic continuation read one, a line of its own shape', () => {
+    // A green run's baseline reads its lines without the memo's start: the marks must be of the line read last.
+    setIndexUse(true);
+    setShapeMemoUse(false);
+    const first = '  at Object.<anonymous> (src/a.test.ts:3:9)';
+    const second = 'src/a.ts(3,4): error TS2345: Argument of type string is not assignable to parameter of type number.';
+    startLine(first);
+    expect(isGenericContinuation(first, first)).toBe(true);
+    scanLine(second);
+    const tsc = RULE_TABLE.findIndex((rule) => rule.id === 'tsc.error');
+    expect([ruleMatchesText(tsc, second), mayBeWrapper(second), mayHoldPathHint(second)]).toEqual([true, false, false]);
+  });
+
+  it('take the generic continuation lines at a block\'s indent, with the index and without', async () => {
+    const log = [
+      'src/a.ts(3,4): error TS2345: Argument of type string is not assignable to parameter of type number.',
+      'Caused by: the build step src/b.ts',
+      'goroutine 1 [running]:',
+      'src/c.ts(5,6): error TS2322: Type Alpha is not assignable to type Beta.',
+      'src/d.ts(7,8): error TS2322: Type Gamma is not assignable to type Delta.',
+      '',
+    ].join('\n');
+    const extents = [];
+    for (const indexed of [true, false]) extents.push((await failuresOf(log, indexed)).map((f) => [f.startLine, f.endLine]));
+    expect(extents[0]).toEqual([[1, 3], [4, 4], [5, 5]]);
+    expect(extents[1]).toEqual(extents[0]);
   });
 
   it('rule out the wrapper and the path prefixes on the lines that hold none of their literals', () => {
