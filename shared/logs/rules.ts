@@ -900,6 +900,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // resolution) …`) fails nothing.
   { id: 'attw.problem', category: 'lint', weight: 78, extend: 'paragraph', gap: 2, maxLines: 60,
     re: /^(?!\(ignored )\S.* https:\/\/github\.com\/arethetypeswrong\/\S+\/problems\/\w+\.md$/ },
+  // madge --circular: `✖ Found 2 circular dependencies!`, a blank line, then a cycle a line (`1) cart.js > pricing.js >
+  // discounts.js`) under it; `✔ No circular dependency found!` when it passes. Read before test.cross-mark, which
+  // reads `✖ …` lines.
+  { id: 'madge.circular', category: 'lint', weight: 76, extend: 'indent', maxLines: 60, re: /^✖ Found \d+ circular dependenc(?:y|ies)!$/,
+    cont: /^\d+\) \S+(?: > \S+)+$/ },
   // lint-staged's `✖ command:` over the output of a task that failed (getSpawnedTask.js), when the command sets ESLint's
   // `--max-warnings`: its warnings fail the task as its errors do (ESLint's `ESLint found too many warnings (maximum:
   // 0).` says so only when there is no error), so the report is the whole output, warnings with errors, single blank
@@ -1947,6 +1952,25 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'less.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 4, re: /^[A-Z]\w*Error: .* on line \d+, column \d+:$/,
     cont: /^\d+ / },
 
+  // Agda: the place as `/…/src/Vec.agda:17,28-40` (`17,28-18,3` across lines) on a line of its own, the message under
+  // it (`n != n₁ of type Nat`, `Incomplete pattern matching for length. Missing cases:`, `Not in scope:`) and `when
+  // checking …` down to the next place or a blank line. Its warnings print the same way (`Unreachable clause`) and
+  // the run passes on them, printing them again under `———— All done; warnings encountered ————`: a passing step's
+  // report ranks 40 lower, below another step's failure.
+  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40,
+    re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+,\d+-(?:\d+,)?\d+$/, end: /^(?:\S+\.l?agda\S*:\d+,\d+-|———— )/ },
+  // SWIG: `swig/geo.i:6: Error: Unable to find 'geo_types.i'`, `…: Error: Syntax error - possibly a missing semicolon
+  // (';').` at an interface file's place (a header's, `x.h:3: Error: …`, is gas.error's shape); its `Warning 401: …`
+  // lines fail nothing.
+  { id: 'swig.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:i|swg|swig):\d+: Error: / },
+  // TypeDoc: `[warning] The signature x has an @param with name "y", which was not used`, in colour, and `[warning]
+  // Found 0 errors and 1 warnings` closing the run. Under --treatWarningsAsErrors (or a validation option that fails
+  // on them) its warnings fail the run; without, they fail nothing, so a warning weighs as Asciidoctor's does: a
+  // passing step's ranks below another step's generic error. Keyword `[warning] `. Its `[error] …` lines are left to
+  // the generic rules: sbt prints every error so.
+  { id: 'typedoc.warning', category: 'compilation', weight: 56, extend: 'line', re: /^\[warning\] (?!Found \d+ errors? and )\S/,
+    tally: /^\[(?:warning|error)\] Found \d+ errors? and / },
+
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
   // luacheck: a file's `Checking src/x.lua   6 warnings` (`1 error`, `Syntax error`), a blank line, then its
   // problems four spaces in, `    src/x.lua:7:9: unused variable x`.
@@ -2277,6 +2301,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // x.cc failed: (Exit 1) …`), which the compiler's output under it explains, nor one no such line follows.
   { id: 'bazel.build-file', category: 'configuration', weight: 80, extend: 'indent', maxLines: 2, re: /^ERROR: \S*\/BUILD(?:\.bazel)?:\d+:\d+: \S/,
     cont: /^ERROR: package contains errors: /, nextLine: /^ERROR: package contains errors: / },
+  // HTML Tidy's messages (`tidy -errors -quiet`): `line 7 column 1 - Error: <pricing-table> is not recognized! …`,
+  // `line 8 column 1 - Warning: <img> lacks "alt" attribute`, a message a line in no file's name (one file a run in
+  // CI). Warnings fail the run too (exit 1; errors 2). Keyword ` - warning: `.
+  { id: 'tidy.finding', category: 'lint', weight: 76, extend: 'line', re: /^line \d+ column \d+ - (?:Error|Warning): / },
   // gitlint: `1: T1 Title exceeds max length (85>72): "…"`, a violation a line: the commit message's line and the
   // rule's id and message (T… `Title …`, B… `Body …`, M1 `Author email …`, the contrib rules CT1 and CC1), under
   // `Commit 2a7f65dc80:` when it lints more than one commit. A user-defined rule's id and message are the user's own
@@ -2946,7 +2974,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )|\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body) | at #\/|\.html?$|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\[warning\] |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body) | at #\/|\.html?$|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

@@ -3,7 +3,8 @@ import { describePassingRuns } from '../support/passing-runs.js';
 /**
  * Session 65's toolchains (test/fixtures/gha-real-tools, "Session 65: new toolchains") run for real over the same
  * projects with the faults fixed: what they print when they pass reports nothing. Those that print nothing when they
- * pass (flatc, capnp, buf, gitlint, lessc, asc, Poly/ML's polyc) have no row here.
+ * pass (flatc, capnp, buf, gitlint, lessc, asc, Poly/ML's polyc, Dart Sass, SWIG, HTML Tidy under
+ * `-quiet`) have no row here.
  */
 describePassingRuns("passing runs of session 65's toolchains", [
   { name: 'coqc with two deprecation warnings (exit 0), each under its place line', script: ['coqc -Q src Stacks src/Ok.v'], output: [
@@ -76,5 +77,18 @@ describePassingRuns("passing runs of session 65's toolchains", [
       "Woohoo! Your API description is valid. 🎉",
       "You have 1 warning.",
       "",
+    ] },
+  { name: 'Agda checking a module that holds no error or warning', script: ['agda -i src src/Bool.agda'], output: [
+      "Checking Bool (/home/runner/work/agda-bool/agda-bool/src/Bool.agda).",
+    ] },
+  { name: 'madge --circular finding no cycle (its progress lines, `✔ No circular dependency found!`)', script: ['npx madge --circular --extensions js .'], output: [
+      "- Finding files",
+      "Processed 2 files (538ms) ",
+      "",
+      "✔ No circular dependency found!",
+      "",
+    ] },
+  { name: 'TypeDoc under --treatWarningsAsErrors with nothing to warn about', script: ['npx typedoc --treatWarningsAsErrors --out docs/api src/index.ts'], output: [
+      "\u001b[96m[info]\u001b[0m html generated at ./docs/api",
     ] },
 ]);

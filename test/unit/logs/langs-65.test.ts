@@ -305,4 +305,84 @@ describe('reports of new toolchains (session 65)', () => {
     expect(predictionLines(analysis)).toContain(lineOf(log, '└─ in assembly/index.ts(8,10)'));
     expect(analysis.category).toBe('compilation');
   });
+
+  it("Agda: `file.agda:L,C-C` over its message (`Not in scope:`, `when scope checking m`) is a type checker's error", async () => {
+    // Prepare: Agda 2.6.2.2 on a clause naming a variable it never bound.
+    const log = failedStepLines('agda -i src src/Nat.agda', [
+      "Checking Nat (/home/runner/work/agda-nat/agda-nat/src/Nat.agda).",
+      "/home/runner/work/agda-nat/agda-nat/src/Nat.agda:9,35-36",
+      "Not in scope:",
+      "  m at /home/runner/work/agda-nat/agda-nat/src/Nat.agda:9,35-36",
+      "when scope checking m",
+    ], 42);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'src/Nat.agda:9,35-36'));
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([lineOf(log, 'Not in scope:'), lineOf(log, 'when scope checking m')]));
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("madge --circular: `✖ Found N circular dependencies!` and each numbered cycle are the report, a lint finding", async () => {
+    // Prepare: madge 8.0.0 finding two cycles, after its progress lines.
+    const log = failedStepLines('npx madge --circular --extensions js src/', [
+      "- Finding files",
+      "Processed 7 files (618ms) ",
+      "",
+      "✖ Found 2 circular dependencies!",
+      "",
+      "1) audit.js > log.js",
+      "2) cart.js > pricing.js > discounts.js",
+      "",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, '✖ Found 2 circular'));
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([lineOf(log, '1) audit.js > log.js'), lineOf(log, '2) cart.js >')]));
+    expect(analysis.category).toBe('lint');
+  });
+
+  it("HTML Tidy: its `line L column C - Warning: …` lines fail `tidy -errors` (exit 1) and are listed, a lint finding", async () => {
+    // Prepare: HTML Tidy 5.6.0 on a page with an unclosed link and an image with no alt text: warnings only.
+    const log = failedStepLines('tidy -errors -quiet public/faq.html', [
+      "line 9 column 34 - Warning: inserting implicit <p>",
+      "line 9 column 11 - Warning: missing </a>",
+      "line 8 column 1 - Warning: <img> lacks \"alt\" attribute",
+      "line 9 column 34 - Warning: trimming empty <p>",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'inserting implicit <p>'));
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([lineOf(log, 'lacks "alt"'), lineOf(log, 'trimming empty <p>')]));
+    expect(analysis.category).toBe('lint');
+  });
+
+  it("SWIG: `file.i:N: Error: message` is a wrapper generator's compile error, not a linter's finding", async () => {
+    // Prepare: SWIG 4.1.0 on an interface file whose class declaration misses a semicolon.
+    const log = failedStepLines('swig -python -c++ -o build/shapes_wrap.cxx swig/shapes.i', [
+      "swig/shapes.i:8: Error: Syntax error - possibly a missing semicolon (';').",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'swig/shapes.i:8: Error:'));
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it("TypeDoc under --treatWarningsAsErrors: its `[warning]` lines are the report, `Found 0 errors and 2 warnings` its tally", async () => {
+    // Prepare: TypeDoc 0.28.20 with a type it does not document and a link it cannot resolve (exit 4), in colour.
+    const log = failedStepLines('npx typedoc --treatWarningsAsErrors --out docs/api src/index.ts', [
+      "\u001b[93m[warning]\u001b[0m Order, defined in @acme/orders-sdk/src/index.ts, is referenced by OrdersClient.get but not included in the documentation",
+      "\u001b[93m[warning]\u001b[0m Failed to resolve link to \"OrderRecord\" in comment for OrdersClient.get",
+      "\u001b[93m[warning]\u001b[0m Found 0 errors and 2 warnings",
+    ], 4);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'Order, defined in'));
+    expect(predictionLines(analysis)).toContain(lineOf(log, 'Failed to resolve link'));
+    expect(analysis.category).toBe('compilation');
+  });
 });
