@@ -1933,9 +1933,10 @@ export const RULES: readonly Rule[] = uniformRules([
     message: { open: /^===SORRY!===(?: |$)/, end: /^at \S+:\d+$/ }, cont: /^------> / },
   // The Thrift compiler: a parse error, `[ERROR:/…/x.thrift:6] (last token was ',')` with the message on the next line,
   // and its other errors on one, `[FAILURE:/…/x.thrift:3] error: identifier BLUE is unqualified!`. `[WARNING:…]` lines
-  // fail nothing.
-  { id: 'thrift.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 2, re: /^\[(?:ERROR|FAILURE):\S+:\d+\] /,
-    contAfter: { prev: /^\[ERROR:\S+:\d+\] \(last token was /, re: /^\S/ } },
+  // fail nothing. The place is always a `.thrift` file's: a Python logger's `[ERROR:worker.fetch:88] …`
+  // (`[%(levelname)s:%(name)s:%(lineno)d]`) is not the compiler's.
+  { id: 'thrift.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 2, re: /^\[(?:ERROR|FAILURE):\S+\.thrift:\d+\] /,
+    contAfter: { prev: /^\[ERROR:\S+\.thrift:\d+\] \(last token was /, re: /^\S/ } },
   // flatc: a bare `error:` line, then the place and message indented under it (`  /…/x.fbs:7: 22: error: Cannot assign
   // …`, a space before the column). The place says what.
   { id: 'flatc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 4, re: /^error:$/,
@@ -1956,9 +1957,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // it (`n != n₁ of type Nat`, `Incomplete pattern matching for length. Missing cases:`, `Not in scope:`) and `when
   // checking …` down to the next place or a blank line. Its warnings print the same way (`Unreachable clause`) and
   // the run passes on them, printing them again under `———— All done; warnings encountered ————`: a passing step's
-  // report ranks 40 lower, below another step's failure.
+  // report ranks 40 lower, below another step's failure. Agda 2.6.4 and later put a dot between line and column
+  // and say which on the place line (`/…/Vec.agda:17.28-40: error: [UnequalTerms]`, `…:3.1-10: warning:
+  // -W[no]UnknownFixityInMixfixDecl`): only an `error:` is read there.
   { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40,
-    re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+,\d+-(?:\d+,)?\d+$/, end: /^(?:\S+\.l?agda\S*:\d+,\d+-|———— )/ },
+    re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+(?:,\d+-(?:\d+,)?\d+$|\.\d+(?:-(?:\d+\.)?\d+)?: error: )/,
+    end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— )/ },
   // SWIG: `swig/geo.i:6: Error: Unable to find 'geo_types.i'`, `…: Error: Syntax error - possibly a missing semicolon
   // (';').` at an interface file's place (a header's, `x.h:3: Error: …`, is gas.error's shape); its `Warning 401: …`
   // lines fail nothing.
@@ -2309,10 +2313,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // CI). Warnings fail the run too (exit 1; errors 2). Keyword ` - warning: `.
   { id: 'tidy.finding', category: 'lint', weight: 76, extend: 'line', re: /^line \d+ column \d+ - (?:Error|Warning): / },
   // gitlint: `1: T1 Title exceeds max length (85>72): "…"`, a violation a line: the commit message's line and the
-  // rule's id and message (T… `Title …`, B… `Body …`, M1 `Author email …`, the contrib rules CT1 and CC1), under
+  // rule's id and message (T… `Title …`, B… `Body …`, the body's line rules B1 to B3 `Line …` and B4 `Second line
+  // …`, M1 `Author email …`, the contrib rules CT1 and CC1), under
   // `Commit 2a7f65dc80:` when it lints more than one commit. A user-defined rule's id and message are the user's own
-  // (`-: UC2 Body does not …`): not read. Keyword `N: T|B|CTN Title|Body `; M1 says `invalid`.
-  { id: 'gitlint.violation', category: 'lint', weight: 76, extend: 'line', re: /^\d+: (?:(?:[TB]|CT)\d+ (?:Title|Body) |M1 Author |CC\d+ Body )/,
+  // (`-: UC2 Body does not …`): not read. Keyword `N: T|B|CTN Title|Body|Line|Second line `; M1 says `invalid`.
+  { id: 'gitlint.violation', category: 'lint', weight: 76, extend: 'line', re: /^\d+: (?:(?:[TB]|CT)\d+ (?:Title|Body|Line|Second line) |M1 Author |CC\d+ Body )/,
     lookback: { re: /^Commit [0-9a-f]{7,40}:$/, lines: 1, inclusive: true } },
   // HTMLHint's default formatter: a file's path three spaces in, then for each finding `      L7 |<excerpt>` and a caret
   // line ending in the message and its rule (`    ^ The id value [ q ] must be unique. (id-unique)`), in colour;
@@ -2979,7 +2984,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body) | at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) | at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
