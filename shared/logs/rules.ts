@@ -2310,8 +2310,9 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^ERROR: package contains errors: /, nextLine: /^ERROR: package contains errors: / },
   // HTML Tidy's messages (`tidy -errors -quiet`): `line 7 column 1 - Error: <pricing-table> is not recognized! …`,
   // `line 8 column 1 - Warning: <img> lacks "alt" attribute`, a message a line in no file's name (one file a run in
-  // CI). Warnings fail the run too (exit 1; errors 2). Keyword ` - warning: `.
-  { id: 'tidy.finding', category: 'lint', weight: 76, extend: 'line', re: /^line \d+ column \d+ - (?:Error|Warning): / },
+  // CI), or behind it under `--show-filename yes` (Tidy 5.8: `index.html: line 7 column 1 - Error: …`). Warnings
+  // fail the run too (exit 1; errors 2). Keyword ` - warning: `.
+  { id: 'tidy.finding', category: 'lint', weight: 76, extend: 'line', re: /^(?:\S+: )?line \d+ column \d+ - (?:Error|Warning): / },
   // gitlint: `1: T1 Title exceeds max length (85>72): "…"`, a violation a line: the commit message's line and the
   // rule's id and message (T… `Title …`, B… `Body …`, the body's line rules B1 to B3 `Line …` and B4 `Second line
   // …`, M1 `Author email …`, the contrib rules CT1 and CC1), under

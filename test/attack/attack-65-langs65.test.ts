@@ -94,6 +94,23 @@ describe("attack 65 (langs65): the session's rules on other runs of the same too
     expect(await top(log)).toEqual(['thrift.error', '[FAILURE:/home/runner/work/media/media/idl/colors.thrift:3] error: identifier BLUE is unqualified!', 'compilation']);
   });
 
+  it("reads HTML Tidy 5.8's `--show-filename yes` findings (`page.html: line 4 column 1 - Error: …`) as tidy.finding", async () => {
+    // Prepare: `tidy -q -e --show-filename yes` over two pages (Ubuntu 24.04's tidy 5.8 names each finding's file)
+    const log = failedStepLines('tidy -q -e --show-filename yes public/*.html', [
+      'public/index.html: line 4 column 1 - Error: <pricing-table> is not recognized! Did you mean to enable the custom-tags option?',
+      'public/index.html: line 4 column 1 - Warning: discarding unexpected <pricing-table>',
+      'public/contact.html: line 5 column 1 - Warning: <img> lacks "alt" attribute',
+      'This document has errors that must be fixed before',
+      'using HTML Tidy to generate a tidied up version.',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine, analysis.category])
+      .toEqual(['tidy.finding', lineOf(log, 'public/index.html: line 4 column 1 - Error:'), 'lint']);
+    expect(predictionLines(analysis)).toContain(lineOf(log, 'public/contact.html: line 5 column 1'));
+  });
+
   // Raku prints a warning (`warn`, `Use of uninitialized value …`) exactly as an uncaught exception: the message, then
   // its frames down to `in block <unit> at …` (real output of Rakudo 2022.12, exit 0). Nothing in the lines tells the
   // two apart but the message's wording, and the rule has no way to veto a headline by the line its look-back pulls
