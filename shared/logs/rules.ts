@@ -1933,9 +1933,10 @@ export const RULES: readonly Rule[] = uniformRules([
     message: { open: /^===SORRY!===(?: |$)/, end: /^at \S+:\d+$/ }, cont: /^------> / },
   // The Thrift compiler: a parse error, `[ERROR:/…/x.thrift:6] (last token was ',')` with the message on the next line,
   // and its other errors on one, `[FAILURE:/…/x.thrift:3] error: identifier BLUE is unqualified!`. `[WARNING:…]` lines
-  // fail nothing. The place is always a `.thrift` file's: a Python logger's `[ERROR:worker.fetch:88] …`
+  // fail nothing. The place is a `.thrift` file's, or one of the compiler's own (`[FAILURE:generation:1] Error: unknown
+  // option py:x`, `[FAILURE:arguments:1] Could not open input file …`): a Python logger's `[ERROR:worker.fetch:88] …`
   // (`[%(levelname)s:%(name)s:%(lineno)d]`) is not the compiler's.
-  { id: 'thrift.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 2, re: /^\[(?:ERROR|FAILURE):\S+\.thrift:\d+\] /,
+  { id: 'thrift.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 2, re: /^\[(?:ERROR|FAILURE):(?:\S+\.thrift|generation|arguments):\d+\] /,
     contAfter: { prev: /^\[ERROR:\S+\.thrift:\d+\] \(last token was /, re: /^\S/ } },
   // flatc: a bare `error:` line, then the place and message indented under it (`  /…/x.fbs:7: 22: error: Cannot assign
   // …`, a space before the column). The place says what.

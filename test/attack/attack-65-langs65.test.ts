@@ -94,6 +94,15 @@ describe("attack 65 (langs65): the session's rules on other runs of the same too
     expect(await top(log)).toEqual(['thrift.error', '[FAILURE:/home/runner/work/media/media/idl/colors.thrift:3] error: identifier BLUE is unqualified!', 'compilation']);
   });
 
+  it("(guard) still reads the Thrift compiler's failures at its pseudo-places `[FAILURE:generation:1]` and `[FAILURE:arguments:1]`", async () => {
+    // Prepare: thrift 0.17.0 with an unknown generator option, then with an input file that is not there (real output)
+    const options = failedStepLines('thrift --gen py:badopt idl/billing.thrift', ['[FAILURE:generation:1] Error: unknown option py:badopt']);
+    const missing = failedStepLines('thrift --gen py idl/nofile.thrift', ['[FAILURE:arguments:1] Could not open input file with realpath: idl/nofile.thrift']);
+    // Act, Assert
+    expect((await top(options)).slice(0, 2)).toEqual(['thrift.error', '[FAILURE:generation:1] Error: unknown option py:badopt']);
+    expect((await top(missing)).slice(0, 2)).toEqual(['thrift.error', '[FAILURE:arguments:1] Could not open input file with realpath: idl/nofile.thrift']);
+  });
+
   it("reads HTML Tidy 5.8's `--show-filename yes` findings (`page.html: line 4 column 1 - Error: …`) as tidy.finding", async () => {
     // Prepare: `tidy -q -e --show-filename yes` over two pages (Ubuntu 24.04's tidy 5.8 names each finding's file)
     const log = failedStepLines('tidy -q -e --show-filename yes public/*.html', [
