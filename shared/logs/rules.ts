@@ -915,6 +915,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // resolution) …`) fails nothing.
   { id: 'attw.problem', category: 'lint', weight: 78, extend: 'paragraph', gap: 2, maxLines: 60,
     re: /^(?!\(ignored )\S.* https:\/\/github\.com\/arethetypeswrong\/\S+\/problems\/\w+\.md$/ },
+  // madge --circular: `✖ Found 2 circular dependencies!`, a blank line, then a cycle a line (`1) cart.js > pricing.js >
+  // discounts.js`) under it; `✔ No circular dependency found!` when it passes. Read before test.cross-mark, which
+  // reads `✖ …` lines.
+  { id: 'madge.circular', category: 'lint', weight: 76, extend: 'indent', maxLines: 60, re: /^✖ Found \d+ circular dependenc(?:y|ies)!$/,
+    cont: /^\d+\) \S+(?: > \S+)+$/ },
   // lint-staged's `✖ command:` over the output of a task that failed (getSpawnedTask.js), when the command sets ESLint's
   // `--max-warnings`: its warnings fail the task as its errors do (ESLint's `ESLint found too many warnings (maximum:
   // 0).` says so only when there is no error), so the report is the whole output, warnings with errors, single blank
@@ -1920,6 +1925,75 @@ export const RULES: readonly Rule[] = uniformRules([
     under: { header: /^(?:\*{3})?\s*(?:File "[^"]*", line \d+|File \S.*:\d+$|Cell In ?\[\d+\], line \d+|Input In \[\d+\]$)/, through: /^ {4}/,
       alone: /SyntaxError: (?:Non-UTF-8 code starting with |encoding problem: )/ } },
 
+  // Coq (coqc, coq_makefile's `make`): `File "./theories/x.v", line 19, characters 10-15:` over `Error:` and its message
+  // down to a blank line (`In environment`, the hypotheses, `The term "false" has type "bool" while it is expected to
+  // have type "nat".`; `Error:  (in proof x): Attempt to save an incomplete proof`). Its warnings take the same place
+  // line over `Warning: …`: only an `Error:` right under it counts. OCaml's own place lines name `.ml` files (ocaml.error).
+  { id: 'coq.error', category: 'compilation', weight: 84, extend: 'paragraph', gap: 0, maxLines: 40,
+    re: /^File "[^"]+\.v", line \d+, characters \d+-\d+:$/, nextLine: /^Error:/ },
+  // GNU Bison: `src/x.y:3.20-23: error: symbol ‘FROM’ is used, but …` (line.column, the range's end after the dash,
+  // `3.20-4.2` across lines) over a caret excerpt, and the grammar's findings that have no place (`src/x.y: error: 4
+  // shift/reduce conflicts [-Werror=conflicts-sr]`). Its warnings fail a run only under -Werror, which prints them so.
+  { id: 'bison.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 12,
+    re: /^\S+\.(?:y|yy|ypp|yxx)(?::\d+\.\d+(?:-(?:\d+\.)?\d+)?)?: (?:error|fatal error): / },
+  // glslangValidator: `ERROR: shaders/x.frag:12: '=' :  cannot convert from …` (`ERROR: 0:12: …` for a source with no
+  // name), `'' : compilation terminated` after the first, then `ERROR: 2 compilation errors.  No code generated.`
+  { id: 'glslang.error', category: 'compilation', weight: 84, extend: 'line', re: /^ERROR: \S+:\d+: '[^']*' : /,
+    tally: /^ERROR: \d+ compilation errors?\. {2}No code generated\.$/ },
+  // Raku's compile errors: `===SORRY!=== Error while compiling /…/x.rakumod (Inventory)` (in red, under CI too), the
+  // message (`Undeclared routine:` over `    fail-sku used at line 8`, `Variable '$x' is not declared.`), `at
+  // /…/x.raku:3` and the `------> ` excerpt with `⏏` at the place. A module the file loads that does not compile puts
+  // its own SORRY line right under the file's: the message is the module's.
+  { id: 'raku.sorry', category: 'compilation', weight: 84, extend: 'indent', maxLines: 20, re: /^===SORRY!===(?: |$)/,
+    message: { open: /^===SORRY!===(?: |$)/, end: /^at \S+:\d+$/ }, cont: /^------> / },
+  // The Thrift compiler: a parse error, `[ERROR:/…/x.thrift:6] (last token was ',')` with the message on the next line,
+  // and its other errors on one, `[FAILURE:/…/x.thrift:3] error: identifier BLUE is unqualified!`. `[WARNING:…]` lines
+  // fail nothing. The place is a `.thrift` file's, or one of the compiler's own (`[FAILURE:generation:1] Error: unknown
+  // option py:x`, `[FAILURE:arguments:1] Could not open input file …`): a Python logger's `[ERROR:worker.fetch:88] …`
+  // (`[%(levelname)s:%(name)s:%(lineno)d]`) is not the compiler's.
+  { id: 'thrift.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 2, re: /^\[(?:ERROR|FAILURE):(?:\S+\.thrift|generation|arguments):\d+\] /,
+    contAfter: { prev: /^\[ERROR:\S+\.thrift:\d+\] \(last token was /, re: /^\S/ } },
+  // flatc: a bare `error:` line, then the place and message indented under it (`  /…/x.fbs:7: 22: error: Cannot assign
+  // …`, a space before the column). The place says what.
+  { id: 'flatc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 4, re: /^error:$/,
+    nextLine: /^\s+\S+:\d+: \d+: error: /, pick: [{ re: /^\s+\S+:\d+: \d+: error: / }] },
+  // AssemblyScript's asc: `ERROR AS200: Conversion from type 'f64' to 'i32' requires an explicit cast.`, `   :`, the
+  // source line behind `│`, the range under it and `   └─ in assembly/index.ts(18,23)`; `FAILURE 3 compile error(s)`
+  // closes the run. `WARNING AS…` fails nothing. Its TypeScript codes (`ERROR TS2304: Cannot find name 'x'.`) are left
+  // to generic.error, whose `error TS` says compilation: a rule for them would be tried on every tsc error line.
+  { id: 'asc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 12, re: /^ERROR AS\d+: /,
+    tally: /^FAILURE \d+ (?:parse |compile )?error\(s\)$/ },
+  // Less (lessc): `NameError: variable @spacing is undefined in /…/theme.less on line 14, column 12:` (`ParseError:
+  // Unrecognised input …`, `ArgumentError`, …; no ` in file` for standard input) over the source lines around the
+  // place, each behind its number. Read before python.exception, which the `XError: ` opening is otherwise.
+  { id: 'less.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 4, re: /^[A-Z]\w*Error: .* on line \d+, column \d+:$/,
+    cont: /^\d+ / },
+
+  // Agda: the place as `/…/src/Vec.agda:17,28-40` (`17,28-18,3` across lines) on a line of its own, the message under
+  // it (`n != n₁ of type Nat`, `Incomplete pattern matching for length. Missing cases:`, `Not in scope:`) and `when
+  // checking …` down to the next place or a blank line. Its warnings print the same way (`Unreachable clause`) and
+  // the run passes on them, printing them again under `———— All done; warnings encountered ————`: a passing step's
+  // report ranks 40 lower, below another step's failure. Agda 2.6.4 and later put a dot between line and column
+  // and say which on the place line (`/…/Vec.agda:17.28-40: error: [UnequalTerms]`, `…:3.1-10: warning:
+  // -W[no]UnknownFixityInMixfixDecl`): only an `error:` is read there.
+  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40,
+    re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+(?:,\d+-(?:\d+,)?\d+$|\.\d+(?:-(?:\d+\.)?\d+)?: error: )/,
+    end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— )/ },
+  // SWIG: `swig/geo.i:6: Error: Unable to find 'geo_types.i'`, `…: Error: Syntax error - possibly a missing semicolon
+  // (';').` at an interface file's place (a header's, `x.h:3: Error: …`, is gas.error's shape); its `Warning 401: …`
+  // lines fail nothing.
+  { id: 'swig.error', category: 'compilation', weight: 84, extend: 'line', re: /^\S+\.(?:i|swg|swig):\d+: Error: / },
+  // TypeDoc: `[warning] The signature x has an @param with name "y", which was not used` (`[error] …`), in colour, and
+  // `[warning] Found 0 errors and 1 warnings` closing the run. Under --treatWarningsAsErrors (or a validation option
+  // that fails on them) its warnings fail the run; without, they fail nothing, so the report weighs as Asciidoctor's
+  // warning does: a passing step's ranks below another step's generic error. No keyword reaches a `[warning]` line
+  // alone (Maven prints `[WARNING]` on thousands, and the keywords are read in any case), nor a rule its `[error]`
+  // lines (sbt prints every error so): the closing line, which says `errors`, takes the report above it back to the
+  // first message, shown first.
+  { id: 'typedoc.found', category: 'compilation', weight: 56, extend: 'line', re: /^\[(?:warning|error)\] Found \d+ errors? and \d+ warnings?$/,
+    lookback: { re: /^\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^\[(?:warning|error|info)\] /, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
+    pick: [{ re: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/ }] },
+
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
   // luacheck: a file's `Checking src/x.lua   6 warnings` (`1 error`, `Syntax error`), a blank line, then its
   // problems four spaces in, `    src/x.lua:7:9: unused variable x`.
@@ -2166,6 +2240,13 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'guile.error', category: 'unknown', weight: 74, extend: 'indent', refine: true, re: /^(?:\S+:\d+:\d+: (?:In procedure \S+:$|Throw to key `)|ERROR: In procedure \S+:$)/,
     contAfter: { prev: /: In procedure \S+:$/, re: /^\S/ },
     lookback: { re: /^Backtrace:$/, lines: 200, inclusive: true, through: /^(?:In \S.*:$|\s+(?:\d+:\d+\s+)?\d+ \(|$)/ } },
+  // Raku's uncaught exception: its message, then a frame a line (`  in sub parse-reading at /…/lib/Temp.rakumod (Temp)
+  // line 5`, `in method`, `in code`, …) down to the program's own `  in block <unit> at t/x.rakutest line 5`, the
+  // frame every such report ends with (keyword `in block <unit> at `). The message says what; the program decides
+  // what kind of failure it is. Under prove, a test file that dies is a cause of its own beside another file's
+  // failed tests (Test's `# Failed test` diagnostics are Test::More's, perl.test-failed's).
+  { id: 'raku.exception', category: 'unknown', weight: 74, extend: 'line', refine: true, beside: 'perl.test-failed', re: /^\s+in block <unit> at \S.* line \d+$/,
+    lookback: { re: /^\S/, lines: 40, inclusive: true, through: /^\s+in \S+ .* line \d+$/ }, pick: [{ re: /^\S/ }] },
   // JSHint's default reporter: `src/x.js: line 3, col 27, Missing semicolon.`, a finding a line, then `3 errors`
   // (it counts every finding an error); on Windows the path starts with its drive (`C:\a\x\src\x.js: line 3, …`).
   // Keyword `: line N, col N, `.
@@ -2259,6 +2340,33 @@ export const RULES: readonly Rule[] = uniformRules([
   // x.cc failed: (Exit 1) …`), which the compiler's output under it explains, nor one no such line follows.
   { id: 'bazel.build-file', category: 'configuration', weight: 80, extend: 'indent', maxLines: 2, re: /^ERROR: \S*\/BUILD(?:\.bazel)?:\d+:\d+: \S/,
     cont: /^ERROR: package contains errors: /, nextLine: /^ERROR: package contains errors: / },
+  // HTML Tidy's messages (`tidy -errors -quiet`): `line 7 column 1 - Error: <pricing-table> is not recognized! …`,
+  // `line 8 column 1 - Warning: <img> lacks "alt" attribute`, a message a line in no file's name (one file a run in
+  // CI), or behind it under `--show-filename yes` (Tidy 5.8: `index.html: line 7 column 1 - Error: …`). Warnings
+  // fail the run too (exit 1; errors 2). Keyword ` - warning: `.
+  { id: 'tidy.finding', category: 'lint', weight: 76, extend: 'line', re: /^(?:\S+: )?line \d+ column \d+ - (?:Error|Warning): / },
+  // gitlint: `1: T1 Title exceeds max length (85>72): "…"`, a violation a line: the commit message's line and the
+  // rule's id and message (T… `Title …`, B… `Body …`, the body's line rules B1 to B3 `Line …` and B4 `Second line
+  // …`, M1 `Author email …`, the contrib rules CT1 and CC1), under
+  // `Commit 2a7f65dc80:` when it lints more than one commit. A user-defined rule's id and message are the user's own
+  // (`-: UC2 Body does not …`): not read. Keyword `N: T|B|CTN Title|Body|Line|Second line `; M1 says `invalid`.
+  { id: 'gitlint.violation', category: 'lint', weight: 76, extend: 'line', re: /^\d+: (?:(?:[TB]|CT)\d+ (?:Title|Body|Line|Second line) |M1 Author |CC\d+ Body )/,
+    lookback: { re: /^Commit [0-9a-f]{7,40}:$/, lines: 1, inclusive: true } },
+  // HTMLHint's default formatter: a file's path three spaces in, then for each finding `      L7 |<excerpt>` and a caret
+  // line ending in the message and its rule (`    ^ The id value [ q ] must be unique. (id-unique)`), in colour;
+  // `Scanned 2 files, found 3 errors in 2 files (10 ms)` closes the run. No line of the report holds a keyword (a
+  // path's `.html` as one cost the bench 5 % more instructions: URLs end so): the closing line, which says `errors`,
+  // takes the report above it back to the first file's path, shown first.
+  { id: 'htmlhint.errors', category: 'lint', weight: 76, extend: 'line', re: /^Scanned \d+ files?, found \d+ errors? in \d+ files? /,
+    lookback: { re: /^ {3}\S+$/, lines: 400, inclusive: true, through: /^(?: {3}\S+| {6}L\d+ \|.*|\s+\^ .*|\s*)$/, farthest: /^Scanned \d+ files?, / },
+    pick: [{ re: /^ {3}\S+$/ }] },
+  // Redocly CLI's `lint` (its `codeframe` format): `[1] api/openapi.yaml:9:5 at #/paths/~1orders/get`, a blank line, the
+  // message, a source excerpt, `Error was generated by the path-parameters-defined rule.` and mostly a `Reference:`
+  // link; `❌ Validation failed with 2 errors and 1 warning.` closes the run. A problem whose line says `Warning was
+  // generated …` fails nothing (the run passes on warnings alone): only an error's counts. Keyword ` at #/`.
+  { id: 'redocly.problem', category: 'lint', weight: 76, extend: 'until', maxLines: 40, gap: 2, re: /^\[\d+\] \S+:\d+:\d+ at #\//,
+    end: /^(?:Reference: |\S+: validated in \d)/, confirmedBy: /^Error was generated by the \S+ rule\.$/,
+    tally: /^❌ Validation failed with \d+ errors?/ },
   { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^(?![\w./-]+\.hx:)[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)[A-Z]?[a-z]+/,
     categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )|^[\w./-]+\.\w{1,10}:\d+:[A-Za-z_]\w*:FAIL\b/i, category: 'test_failure' } },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
@@ -2909,7 +3017,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ])|\.lua:\d+:\d+: |: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) | at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
