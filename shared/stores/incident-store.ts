@@ -269,9 +269,10 @@ export interface IncidentStore {
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
    * token, decision time and resume take. One conditional write: a `/guard` handler that read the approval a while ago
    * cannot overwrite what another handler, the reconciler or Notify wrote since. False, and nothing written, when it is not.
-   * `expected` null: only while the incident has no approval.
+   * `expected` null: only while the incident has no approval. `fields`: written in the same write (Notify's record of
+   * how the wait ended writes the decision it took with the approval).
    */
-  replaceApproval(id: string, expected: ExpectedApproval | null, approval: ApprovalState, append?: AppendLists): Promise<boolean>;
+  replaceApproval(id: string, expected: ExpectedApproval | null, approval: ApprovalState, append?: AppendLists, fields?: ApprovalCompanions): Promise<boolean>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
   /**
@@ -313,6 +314,9 @@ export interface IncidentStore {
  * resume take (absent: none) which worker set out to resume it.
  */
 export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'>;
+
+/** Fields {@link IncidentStore.replaceApproval} may write with the approval: none that its condition does not cover. */
+export type ApprovalCompanions = Pick<Partial<Incident>, 'decision'>;
 
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
 export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
@@ -450,10 +454,10 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       return { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) };
     },
 
-    async replaceApproval(id, expected, approval, append = {}) {
+    async replaceApproval(id, expected, approval, append = {}, fields = {}) {
       let old: Record<string, unknown> | undefined;
       try {
-        old = await conditionalUpdate(id, { approval }, append, 'nothing', { expected });
+        old = await conditionalUpdate(id, { ...fields, approval }, append, 'nothing', { expected });
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;

@@ -89,10 +89,10 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       if (options.approvalAsRead !== undefined && !approvalIsAsRead(item.incident.approval, options.approvalAsRead)) return null;
       return this.update(id, fields, append, options.owner ? { owner: options.owner } : {});
     },
-    async replaceApproval(id, expected, approval, append: AppendLists = {}) {
+    async replaceApproval(id, expected, approval, append: AppendLists = {}, fields = {}) {
       const item = items.get(id);
       if (!item || !approvalIsAsRead(item.incident.approval, expected)) return false;
-      await this.update(id, { approval }, append);
+      await this.update(id, { ...fields, approval }, append);
       return true;
     },
     async record(id, fields, append: AppendLists = {}, options: { claim?: ClaimName; keepUpdatedAt?: boolean; owner?: IncidentOwner } = {}) {
