@@ -133,7 +133,9 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async listByPullRequest(repository, pullRequest, limit, options = {}) {
       return [...items.values()]
         .map((i) => i.incident)
-        .filter((i) => i.repository !== null && repositoryKey(i.repository) === repositoryKey(repository.name) && i.pullRequest === pullRequest)
+        // Indexed by the repository's id when known (found after a rename), else by its name, as the DynamoDB store.
+        .filter((i) => i.pullRequest === pullRequest && i.repository !== null &&
+          ((repository.id !== null && i.repositoryId === repository.id) || repositoryKey(i.repository) === repositoryKey(repository.name)))
         .filter((i) => sameRepository(i, { full_name: repository.name, id: repository.id }))
         .sort(byNewest)
         .slice(0, limit)
