@@ -137,7 +137,7 @@ export function escalationInWords(incident: Incident, facts: { ownRerun: boolean
   const unresumed = unresumedDecision(approval);
   if (unresumed) return unresumedInWords(unresumed, approval?.decidedBy ?? null, approval?.decidedAt ?? null, incident.plan?.action ?? null);
   if (approval?.status === 'failed') {
-    return `the guard could not set up the wait for approval of what it proposed (${approval.reason ?? 'its request failed'}), so nobody can approve it and nothing was applied`;
+    return `the guard could not ask for approval of what it proposed (${approval.reason}): nothing was applied`;
   }
   if (facts.unanswered) {
     // Without a pull request (an alarm's, a push's) the request went to on-call by e-mail: there is no PR to point at.

@@ -58,6 +58,9 @@ async function loadOrCreate(state: PipelineState, deps: NotifyDeps): Promise<Inc
 /** What the incident records for a comment the pull request refused (GitHub's own message names nothing more). */
 const COMMENTS_REFUSED_DETAIL = 'GitHub takes no more comments on this pull request: its conversation is locked, or it has 2,500 comments';
 
+/** Why a write over the approval as read was refused twice: the step is retried, and reads it once more. */
+const APPROVAL_CHANGED_AGAIN = 'the approval changed again while Notify wrote over it';
+
 /**
  * An approval sent with the e-mailed commands (send-task-success): only the execution heard of it, so the incident
  * still said "pending" after the proposal was applied, and the hand-off kept asking for the approval. (`/guard
@@ -77,11 +80,10 @@ async function recordMailedApproval(state: PipelineState, incident: Incident, de
   const now = (await deps.incidents.get(incident.id)) ?? incident;
   const decided = now.approval;
   if (decided?.status === 'pending') {
-    if (changedWhileWritten) throw new RetryableError('the approval changed again while the e-mailed approval was recorded');
+    if (changedWhileWritten) throw new RetryableError(APPROVAL_CHANGED_AGAIN);
     return recordMailedApproval(state, now, deps, true);
   }
-  const detail = `approved by ${by} with the e-mailed command: the execution went on with that approval; ${decided?.status ?? 'no approval'}` +
-    `${decided?.decidedBy ? ` by ${decided.decidedBy}` : ''}, recorded meanwhile, is kept as recorded`;
+  const detail = `approved by ${by} by e-mail, which the execution went on with; ${decided?.status} by ${decided?.decidedBy ?? 'nobody'} recorded meanwhile is kept`;
   return deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_decided_meanwhile', detail }] });
 }
 
@@ -163,7 +165,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   if (await deps.incidents.replaceApproval(incident.id, previous ? asRead(previous) : null, approval, { audit }, { decision })) {
     return (await deps.incidents.get(incident.id)) ?? incident;
   }
-  if (changedWhileWritten) throw new RetryableError('the approval changed again while the end of its wait was recorded');
+  if (changedWhileWritten) throw new RetryableError(APPROVAL_CHANGED_AGAIN);
   return recordApprovalOutcome(state, (await deps.incidents.get(incident.id)) ?? incident, deps, true);
 }
 
@@ -362,7 +364,7 @@ async function requestApproval(
   // since is not replaced by this pending request; the request is made once more from what is recorded then.
   const asReadHere = previous ? asRead(previous) : null;
   const askAgain = () => {
-    if (changedWhileWritten) throw new RetryableError('the approval changed again while its request was written');
+    if (changedWhileWritten) throw new RetryableError(APPROVAL_CHANGED_AGAIN);
     return requestApproval(state, taskToken, waitSeconds, waitStartedAt, deps, true);
   };
   const waiting = await deps.incidents.updateIfStatusMoves(incident.id, pending, {}, { approvalAsRead: asReadHere });

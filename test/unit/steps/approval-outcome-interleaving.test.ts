@@ -87,7 +87,7 @@ describe("notify's record of the approval wait's end, with a /guard decision lan
 
     const incident = (await incidents.get(PENDING_INCIDENT))!;
     expect(incident.approval).toMatchObject({ status: 'rejected', decidedBy: 'maintainer', reason: 'not now' });
-    expect(incident.history.map((entry) => entry.detail ?? '').join('\n')).toMatch(/approved by on-call with the e-mailed command: the execution went on with that approval; rejected by maintainer/);
+    expect(incident.history.map((entry) => entry.detail ?? '').join('\n')).toMatch(/approved by on-call by e-mail, which the execution went on with; rejected by maintainer recorded meanwhile is kept/);
   });
 
   it("records an e-mailed approval over the pending request when no decision came in between (the write's condition holds)", async () => {
