@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { guardHandoff } from '../../../shared/domain/handoff.js';
+import { RetryableError } from '../../../shared/errors.js';
+import { asRead } from '../../../shared/remediation/approval-resume.js';
 import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
@@ -99,6 +101,38 @@ describe("notify's record of the approval wait's end, with a /guard decision lan
     await notifyStep({ trigger, approval: { approvedBy: 'on-call' } }, deps);
 
     expect((await made.incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'on-call', taskToken: null });
+  });
+});
+
+describe("notify's record of the approval wait's end, refused twice", () => {
+  it('fails for the retry, writing nothing over what was recorded, when the approval changes again after its second read', async () => {
+    // Prepare: each of Notify's reads is followed by another writer's change of the approval (a decision, then a
+    // resumer's take of it), so each write over the approval as read is refused.
+    const github = createFakeGitHub();
+    const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers });
+    const { deps } = stepDeps({ github: github.port, incidents: made.incidents, remediation: remediationDeps({ approvals: made.approvals }) });
+    const changes = [
+      { status: 'approved' as const, decidedAt: '2026-11-20T10:04:00.000Z', decidedBy: 'maintainer' },
+      { status: 'approved' as const, decidedAt: '2026-11-20T10:04:00.000Z', decidedBy: 'maintainer', resumeTakenAt: '2026-11-20T10:05:00.000Z' },
+    ];
+    const read = made.incidents.get.bind(made.incidents);
+    deps.incidents = {
+      ...made.incidents,
+      async get(id) {
+        const incident = await read(id);
+        const change = changes.shift();
+        if (incident?.approval && change) await made.incidents.replaceApproval(id, asRead(incident.approval), { ...incident.approval, ...change });
+        return incident;
+      },
+    };
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+
+    // Act
+    const outcome = notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, deps);
+
+    // Assert
+    await expect(outcome).rejects.toThrow(RetryableError);
+    expect((await made.incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', resumeTakenAt: '2026-11-20T10:05:00.000Z', taskToken: 'token-1' });
   });
 });
 
