@@ -138,14 +138,21 @@ describe("notify's record of the approval wait's end, refused twice", () => {
 
 describe('an approval wait that could not be set up', () => {
   it('is recorded failed, not pending, and pages on-call: nobody can answer it', async () => {
-    // Prepare: the request recorded its token, then failed (indexing the proposal threw) on every try, and
+    // Prepare: the request recorded its token, then failed (indexing the proposal threw; its retries alike), and
     // AwaitApproval's Catch sent the error on to Notify.
     const github = createFakeGitHub();
     const made = await pendingApproval({ secret: SECRET, github: github.port, answers: createMemoryCommandAnswers });
     const { deps, published } = stepDeps({ github: github.port, incidents: made.incidents, remediation: remediationDeps({ approvals: made.approvals }) });
     const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+    const throttled = Object.assign(new Error('the approvals table throttled every write'), { name: 'ProvisionedThroughputExceededException' });
+    const add = made.approvals.add.bind(made.approvals);
+    made.approvals.add = async () => {
+      throw throttled;
+    };
+    await expect(notifyStep({ trigger, approvalRequest: { taskToken: 'token-2' } }, deps)).rejects.toThrow(throttled);
+    made.approvals.add = add;
 
-    await notifyStep({ trigger, approvalError: { Error: 'ProvisionedThroughputExceededException', Cause: 'the approvals table throttled every write' } }, deps);
+    await notifyStep({ trigger, approvalError: { Error: throttled.name, Cause: throttled.message } }, deps);
 
     const incident = (await made.incidents.get(PENDING_INCIDENT))!;
     expect(incident.approval).toMatchObject({ status: 'failed', taskToken: null });
