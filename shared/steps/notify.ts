@@ -126,9 +126,12 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   // `/guard approve` recorded but never resumed is not the rejection's author: it reached nothing, and is said so.
   const guardRejection = previous?.status === 'rejected' && previous.decidedBy !== null;
   const mailedRejection = rejected && !guardRejection;
+  const status = timedOut ? 'timed_out' as const : rejected ? 'rejected' as const : 'failed' as const;
+  // A retried round reads its own write, which no longer names the decision it overtook: its decision still does.
+  const ownWrite = previous?.status === status && previous.taskToken === null && previous.decidedBy === null;
   const overtaken = (mailedRejection || failed) && (previous?.status === 'approved' || previous?.status === 'rejected') && previous.decidedBy
     ? ` (${previous.decidedBy}'s ${previous.status === 'approved' ? 'approval' : 'rejection'} at ${previous.decidedAt ?? 'an unrecorded time'} did not reach the execution)`
-    : '';
+    : ((ownWrite && incident.decision?.reason.match(/ \([^()]+ did not reach the execution\)$/)?.[0]) || '');
   const who = mailedRejection || failed ? null : (previous?.decidedBy ?? null);
   const rejectionCause = mailedRejection ? mailedRejectionCause(caught) : (previous?.reason ?? null);
   // A `/guard` decision recorded on the incident that never reached the execution (its handler and the reconciler
@@ -145,13 +148,14 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
       ? `${who ?? (mailedRejection ? 'on-call' : 'a maintainer')} rejected "${action}"${mailedRejection ? ' by e-mail' : ''}${rejectionCause ? `: ${rejectionCause}` : ''}${overtaken}`
       : `the approval step failed (${describeCaught(caught)}): a human should look${overtaken}`;
   const approval = {
-    status: timedOut ? 'timed_out' as const : rejected ? 'rejected' as const : 'failed' as const,
+    status,
     taskToken: null,
     requestedAt: previous?.requestedAt ?? at,
     decidedAt: failed && previous?.status !== 'failed' ? at : (previous?.decidedAt ?? at),
     decidedBy: who,
     // A failed wait's reason is the error that failed it (the read API and the dashboard show it with the status).
-    reason: failed ? (describeCaught(caught)?.slice(0, 300) ?? null) : rejectionCause,
+    // A decision it overtook is named with it: the page says what failed in its words.
+    reason: failed ? `${describeCaught(caught)?.slice(0, 300) ?? ''}${overtaken}`.trim() || null : rejectionCause,
     ...(unresumed ? { unresumed } : {}),
     ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
     ...(unresumed && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
