@@ -187,3 +187,43 @@ describe("a renamed repository's pull request: its incidents are found under its
     expect(listed.map((incident) => incident.id)).toEqual([byId.id, byName.id]);
   });
 });
+
+describe('review 65: a reader that knows only the name, after incidents were indexed by id', () => {
+  // An incident stored before incidents carried the repository's id (repositoryId null) asks for its pull request's
+  // other incidents by name only (the reconciler's recovery follow-up, the recovery comment): the newer ones, indexed
+  // by id since this change, are under a key it does not read. The memory store's twin finds them (it matches by
+  // name too), so unit tests on it pass. Not fixed: the reader has no id to read under, and rewriting the old
+  // incident's key would take a scan. Its comment may be taken back by the old incident over the newer ones.
+  it.fails('finds the newer, id-indexed incidents of the same pull request', async () => {
+    pullRequest = 33;
+    const { incidents } = stores();
+    const old = failure('gh-x-921-1', 5, 921, '2026-11-20T07:00:00.000Z', { repositoryId: null });
+    const newer = failure('gh-5-922-1', 5, 922, '2026-11-20T08:00:00.000Z');
+    await incidents.create(old, scope);
+    await incidents.create(newer, scope);
+
+    const listed = await incidents.listByPullRequest({ name: 'acme/app', id: null }, 33, 10, { except: old.id });
+
+    expect(listed.map((incident) => incident.id)).toEqual([newer.id]);
+  });
+
+  it('merges both keys newest first within the limit, the caller\'s own incident holding its place, none twice', async () => {
+    pullRequest = 34;
+    const { incidents } = stores();
+    const times = ['06', '07', '08', '09', '10'].map((hour) => `2026-11-20T${hour}:00:00.000Z`);
+    const made = times.map((at, i) => failure(`gh-6-93${i}-1`, 6, 930 + i, at));
+    for (const incident of made) await incidents.create(incident, scope);
+    // The first, third and fifth indexed by name, as before ids were used.
+    for (const incident of [made[0]!, made[2]!, made[4]!]) {
+      await scratch.client.send(new UpdateCommand({ TableName: 'incidents', Key: incidentKey(incident.id), UpdateExpression: 'SET pullKey = :name', ExpressionAttributeValues: { ':name': 'acme/app#34' } }));
+    }
+
+    const three = await incidents.listByPullRequest({ name: 'acme/app', id: 6 }, 34, 3);
+    const exceptNewest = await incidents.listByPullRequest({ name: 'acme/app', id: 6 }, 34, 3, { except: made[4]!.id });
+    const all = await incidents.listByPullRequest({ name: 'acme/app', id: 6 }, 34, 10);
+
+    expect(three.map((incident) => incident.id)).toEqual([made[4]!.id, made[3]!.id, made[2]!.id]);
+    expect(exceptNewest.map((incident) => incident.id)).toEqual([made[3]!.id, made[2]!.id]);
+    expect(all.map((incident) => incident.id)).toEqual([...made].reverse().map((incident) => incident.id));
+  });
+});
