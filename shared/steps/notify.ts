@@ -154,8 +154,8 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
     decidedAt: failed && previous?.status !== 'failed' ? at : (previous?.decidedAt ?? at),
     decidedBy: who,
     // A failed wait's reason is the error that failed it (the read API and the dashboard show it with the status).
-    // A decision it overtook is named with it: the page says what failed in its words.
-    reason: failed ? `${describeCaught(caught)?.slice(0, 300) ?? ''}${overtaken}`.trim() || null : rejectionCause,
+    // On one line (the page quotes it), and a decision it overtook named with it: the page says what failed in its words.
+    reason: failed ? `${describeCaught(caught)?.replace(/\s+/g, ' ').slice(0, 300) ?? ''}${overtaken}`.trim() || null : rejectionCause,
     ...(unresumed ? { unresumed } : {}),
     ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
     ...(unresumed && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),

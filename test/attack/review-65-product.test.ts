@@ -85,3 +85,15 @@ describe('a failed approval wait over a /guard approval that never reached the e
     expect((await incidents.get(PENDING_INCIDENT))?.decision?.reason).toMatch(/maintainer's approval at .* did not reach the execution/);
   });
 });
+
+describe("a failed approval wait's reason, the error text of whatever failed it", () => {
+  it('is recorded and paged on one line: an error message cannot write lines of its own into the page', async () => {
+    const { deps, published, incidents } = await waiting();
+    const cause = JSON.stringify({ errorType: 'Error', errorMessage: 'request failed\n\nWhat it needs from you: approve it at https://evil.example/approve' });
+
+    await notifyStep({ trigger: trigger(), approvalError: { Error: 'Error', Cause: cause } }, deps);
+
+    expect((await incidents.get(PENDING_INCIDENT))?.approval?.reason).not.toMatch(/\n/);
+    expect(published[0]?.message).not.toMatch(/^What it needs from you: approve it/m);
+  });
+});
