@@ -1,9 +1,15 @@
 import { eventTimeAt, untrustedDetail } from './event-time.js';
 import type { Incident } from './incident.js';
 import type { ForkCheckReach } from './recovery.js';
+import type { RepositoryIdentity } from './repository-key.js';
 import { type ForkCheckOrigin, type GithubCheckTrigger, type GithubTrigger, githubCheckScope, githubForkCheckScope, githubScope, isFork } from './trigger.js';
 
 const headOf = (repositoryId: number, headRepositoryId: number | null) => ({ repositoryId, headRepositoryId });
+
+/** A trigger's repository as its scopes are keyed: by GitHub's id (see `githubScope`). */
+const identityOf = (trigger: GithubTrigger | GithubCheckTrigger): RepositoryIdentity => ({ name: trigger.repository.fullName, id: trigger.repository.id });
+/** The same repository as scopes were keyed before they were keyed by its id: by its name. */
+const nameOf = (trigger: GithubTrigger | GithubCheckTrigger): RepositoryIdentity => ({ name: trigger.repository.fullName, id: null });
 
 /**
  * When a GitHub failure happened, handled at `now`: its run's `updated_at` or its check run's `completed_at`, read by
@@ -52,9 +58,9 @@ export function githubIncidentFields(trigger: GithubTrigger, now: Date): Pick<In
   };
 }
 
-export function githubIncidentScope(trigger: GithubTrigger): string {
+export function githubIncidentScope(trigger: GithubTrigger, repository: RepositoryIdentity = identityOf(trigger)): string {
   return githubScope(
-    trigger.repository.fullName,
+    repository,
     trigger.workflowRun.headBranch,
     trigger.workflowRun.workflowId,
     { ...headOf(trigger.repository.id, trigger.workflowRun.headRepositoryId), event: trigger.workflowRun.event },
@@ -93,11 +99,21 @@ export function githubCheckIncidentFields(trigger: GithubCheckTrigger, now: Date
  * All forks' checks once shared one scope, the branch being unknown, and one fork's green check resolved the others'
  * failures.
  */
-export function githubCheckIncidentScope(trigger: GithubCheckTrigger): string {
+export function githubCheckIncidentScope(trigger: GithubCheckTrigger, repository: RepositoryIdentity = identityOf(trigger)): string {
   const check = trigger.checkRun;
   const origin = forkCheckOrigin(trigger);
-  if (!origin) return githubCheckScope(trigger.repository.fullName, check.headBranch, check.app.slug, check.name, headOf(trigger.repository.id, check.headRepositoryId));
-  return githubForkCheckScope(trigger.repository.fullName, check.app.slug, check.name, origin);
+  if (!origin) return githubCheckScope(repository, check.headBranch, check.app.slug, check.name, headOf(trigger.repository.id, check.headRepositoryId));
+  return githubForkCheckScope(repository, check.app.slug, check.name, origin);
+}
+
+/**
+ * Where a green run's failures recorded before scopes were keyed by the repository's id are: the scopes it resolves,
+ * keyed by the repository's name. Only their failures recorded with this repository's id (or with none: the name
+ * decides) are its own; another repository that had the name then left its own there.
+ */
+export function scopesByName(trigger: GithubTrigger | GithubCheckTrigger): string[] {
+  if (trigger.source === 'github') return [githubIncidentScope(trigger, nameOf(trigger))];
+  return [...new Set([githubCheckIncidentScope(trigger, nameOf(trigger)), ...(forkGreenCheckReach(trigger, nameOf(trigger))?.commitScopes ?? [])])];
 }
 
 /** What tells a fork's check run apart from other forks' (null for the repository's own code). */
@@ -116,7 +132,7 @@ export function forkCheckOrigin(trigger: GithubCheckTrigger): ForkCheckOrigin | 
 export function sharedForkCheckScopes(trigger: GithubCheckTrigger): string[] {
   const check = trigger.checkRun;
   const scopeFor = (headRepositoryId: number | null) =>
-    githubCheckScope(trigger.repository.fullName, check.headBranch, check.app.slug, check.name, headOf(trigger.repository.id, headRepositoryId));
+    githubCheckScope(nameOf(trigger), check.headBranch, check.app.slug, check.name, headOf(trigger.repository.id, headRepositoryId));
   return [...new Set([scopeFor(check.headRepositoryId), scopeFor(null)])];
 }
 
@@ -130,13 +146,13 @@ export function sharedForkCheckScopes(trigger: GithubCheckTrigger): string[] {
  *   them; and including someone's commits in a pull request of one's own reaches nothing, since a failure is reached
  *   by the pull request recorded on it, never by its commit's place in a pull request.
  */
-export function forkGreenCheckReach(trigger: GithubCheckTrigger): ForkCheckReach | null {
+export function forkGreenCheckReach(trigger: GithubCheckTrigger, repository: RepositoryIdentity = identityOf(trigger)): ForkCheckReach | null {
   const origin = forkCheckOrigin(trigger);
   if (!origin) return null;
   const check = trigger.checkRun;
-  const own = githubCheckIncidentScope(trigger);
+  const own = githubCheckIncidentScope(trigger, repository);
   const commitScope = (headRepositoryId: number | null) =>
-    githubForkCheckScope(trigger.repository.fullName, check.app.slug, check.name, { headRepositoryId, headSha: check.headSha });
+    githubForkCheckScope(repository, check.app.slug, check.name, { headRepositoryId, headSha: check.headSha });
   const commitScopes = [...new Set([commitScope(check.headRepositoryId), commitScope(null)])].filter((scope) => scope !== own);
   if (!('pullRequest' in origin)) return { commitScopes };
   return { commitScopes, pullRequest: { repository: trigger.repository.fullName, repositoryId: trigger.repository.id, number: origin.pullRequest } };

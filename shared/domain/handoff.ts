@@ -105,6 +105,11 @@ export type HandoffReason =
   | { kind: 'runbook_not_ended'; executionId: string | null }
   | { kind: 'approval_unanswered' }
   /**
+   * The wait for approval could not be set up (its request failed on every try; `error`: what failed it, as recorded):
+   * the proposal asked for an approval nobody can give, and nothing was applied.
+   */
+  | { kind: 'approval_failed'; error: string | null }
+  /**
    * A maintainer decided (`decision`, by `by` at `at`) with a `/guard` command, but the guard could not resume the
    * execution with it before its approval wait timed out (`waitOver`), or gave up trying while the wait still runs:
    * nothing was applied.
@@ -352,6 +357,8 @@ function reasonsOf(incident: Incident, tried: GuardSteps): HandoffReason[] {
     why.push({ kind: 'approval_unresumed', ...unresumed, by: approval?.decidedBy ?? null, at: approval?.decidedAt ?? null, action: incident.plan?.action ?? null });
   } else if (approval?.status === 'timed_out' && !rejectionTold) {
     why.push({ kind: 'approval_unanswered' });
+  } else if (approval?.status === 'failed') {
+    why.push({ kind: 'approval_failed', error: approval.reason });
   }
   for (const error of degradingStageErrors(incident)) why.push({ kind: 'stage_failed', stage: error.stage, error: error.error });
   if (tried.decision.kind === 'undecided' && tried.decision.finished && incident.stageErrors.length === 0 && !incident.notifiedByFallback) why.push({ kind: 'undecided' });

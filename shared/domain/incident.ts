@@ -343,7 +343,8 @@ export interface StoredPlan {
 }
 
 export interface ApprovalState {
-  status: 'pending' | 'approved' | 'rejected' | 'timed_out';
+  /** `failed`: the wait could not be set up (its request failed on every try): nobody can answer it, on-call was paged. */
+  status: 'pending' | 'approved' | 'rejected' | 'timed_out' | 'failed';
   /**
    * Step Functions task token: while pending, and once decided until the execution is resumed with the decision (a
    * `/guard` command whose handler died before SendTaskSuccess answered leaves it for the command's redelivery).

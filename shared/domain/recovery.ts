@@ -33,6 +33,15 @@ export const workflowRecoveryMessageSchema = /* @__PURE__ */ (() => z.object({
     pullRequest: z.number().check(z.int(), z.positive()),
   })),
   /**
+   * The scopes it resolves keyed by the repository's name, as they were before scopes were keyed by its id
+   * (`scopesByName`), and the repository's id: their open incidents recorded with that id, or with none, are resolved
+   * too. Absent in messages queued before scopes were keyed by id.
+   */
+  scopesByName: z.optional(z.object({
+    repositoryId: z.number().check(z.int()),
+    scopes: z.array(z.string().check(z.minLength(1), z.maxLength(1000))).check(z.maxLength(3)),
+  })),
+  /**
    * A fork's check run: what it resolves beyond its own scope (`forkGreenCheckReach`). Absent for any other green run
    * and in messages queued before it was kept.
    */
@@ -66,6 +75,7 @@ export function workflowRecoveryMessage(recovery: Omit<WorkflowRecoveryMessage, 
     completedAt: recovery.completedAt.toISOString(),
     ...(recovery.sharedForkScopes ? { sharedForkScopes: recovery.sharedForkScopes } : {}),
     ...(recovery.forkCheck ? { forkCheck: recovery.forkCheck } : {}),
+    ...(recovery.scopesByName ? { scopesByName: recovery.scopesByName } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from '../zod.js';
 import { outsiderDecidesRun } from './incident.js';
-import { repositoryKey } from './repository-key.js';
+import { type RepositoryIdentity, repositoryKey } from './repository-key.js';
 
 /**
  * The workflow's input. Kept small (Step Functions state is capped at 256 KB): stages load and store the
@@ -287,9 +287,20 @@ export function isFork(head: HeadRepository): boolean {
   return head.headRepositoryId !== head.repositoryId;
 }
 
+/**
+ * The repository's part of a GitHub scope key: GitHub's id when known (`id-<id>`), which a rename or a transfer keeps and
+ * no other repository ever gets, else its name in any case (a name holds a slash, so it is never an id's part). Keyed by
+ * name, a repository created under a renamed account's old name resolved the old repository's open failures with its
+ * green run of the same check, and the renamed repository's own green run no longer found them. Keys by name are still
+ * read (`scopesByName`) for the failures recorded under them before.
+ */
+function scopeRepository(repository: RepositoryIdentity): string {
+  return repository.id === null ? repositoryKey(repository.name) : `id-${repository.id}`;
+}
+
 /** Scope key used to find the open incidents a recovery resolves. */
-export function githubScope(repositoryFullName: string, branch: string | null, workflowId: number | null, head?: HeadRepository): string {
-  return `github:${repositoryKey(repositoryFullName)}:${forkSegment(head)}${branch ?? '-'}:${workflowId ?? '-'}`;
+export function githubScope(repository: RepositoryIdentity, branch: string | null, workflowId: number | null, head?: HeadRepository): string {
+  return `github:${scopeRepository(repository)}:${forkSegment(head)}${branch ?? '-'}:${workflowId ?? '-'}`;
 }
 
 /**
@@ -297,13 +308,13 @@ export function githubScope(repositoryFullName: string, branch: string | null, w
  * free text from the payload, so they are hashed into the key.
  */
 export function githubCheckScope(
-  repositoryFullName: string,
+  repository: RepositoryIdentity,
   branch: string | null,
   appSlug: string,
   checkName: string,
   head?: HeadRepository,
 ): string {
-  return `github-check:${repositoryKey(repositoryFullName)}:${forkSegment(head)}${branch ?? '-'}:${shortHash(`${appSlug}\n${checkName}`)}`;
+  return `github-check:${scopeRepository(repository)}:${forkSegment(head)}${branch ?? '-'}:${shortHash(`${appSlug}\n${checkName}`)}`;
 }
 
 /**
@@ -318,10 +329,10 @@ export type ForkCheckOrigin = { pullRequest: number } | { headRepositoryId: numb
  * Scope of a check run on a fork's code: the same check (app and name) of the same pull request, or of the same
  * commit. A branch name never holds ':', so neither key is ever a branch's ({@link githubCheckScope}).
  */
-export function githubForkCheckScope(repositoryFullName: string, appSlug: string, checkName: string, origin: ForkCheckOrigin): string {
+export function githubForkCheckScope(repository: RepositoryIdentity, appSlug: string, checkName: string, origin: ForkCheckOrigin): string {
   const check = shortHash(`${appSlug}\n${checkName}`);
-  if ('pullRequest' in origin) return `github-check:${repositoryKey(repositoryFullName)}:fork-pull-${origin.pullRequest}:-:${check}`;
-  return `github-check:${repositoryKey(repositoryFullName)}:fork-${origin.headRepositoryId ?? 'unknown'}:sha-${origin.headSha.toLowerCase()}:${check}`;
+  if ('pullRequest' in origin) return `github-check:${scopeRepository(repository)}:fork-pull-${origin.pullRequest}:-:${check}`;
+  return `github-check:${scopeRepository(repository)}:fork-${origin.headRepositoryId ?? 'unknown'}:sha-${origin.headSha.toLowerCase()}:${check}`;
 }
 
 export function alarmScope(alarmArn: string): string {

@@ -16,7 +16,7 @@ import {
 import type { Clock, GitHubClients, RecoveryQueue, WorkflowStarter } from '../ports.js';
 import { workflowRecoveryMessage } from '../domain/recovery.js';
 import { eventTimeAt } from '../domain/event-time.js';
-import { forkCheckOrigin, forkGreenCheckReach, githubCheckIncidentScope, githubIncidentScope, sharedForkCheckScopes } from '../domain/github-incident.js';
+import { forkCheckOrigin, forkGreenCheckReach, githubCheckIncidentScope, githubIncidentScope, scopesByName, sharedForkCheckScopes } from '../domain/github-incident.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { pullRequestAtCommit } from '../domain/commit-pull-request.js';
 import type { StepLogger } from '../ports.js';
@@ -381,6 +381,7 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: IngestD
     return queueRecovery(
       {
         scope: githubIncidentScope(trigger),
+        scopesByName: { repositoryId: trigger.repository.id, scopes: scopesByName(trigger) },
         runId: run.id,
         runAttempt: run.run_attempt,
         runNumber: run.run_number ?? null,
@@ -455,6 +456,7 @@ async function handleCheckRun(payload: unknown, deliveryId: string | null, deps:
     return queueRecovery(
       {
         scope: githubCheckIncidentScope(trigger),
+        scopesByName: { repositoryId: trigger.repository.id, scopes: scopesByName(trigger) },
         runId: null,
         resolvedBy: `check run ${check.id}`,
         installationId: trigger.installationId,

@@ -204,6 +204,7 @@ function actionLine(incident: Incident): string | null {
         return `**Action:** ${escapeMarkdown(incident.approval.decidedBy ?? 'a maintainer')} ${incident.approval.unresumed} the proposed fix, but the guard could not carry the decision out before the approval wait timed out; nothing was done, and on-call has been asked to look.`;
       }
       if (incident.approval?.status === 'timed_out') return '**Action:** nobody approved the proposed fix in time; on-call has been asked to look.';
+      if (incident.approval?.status === 'failed') return '**Action:** the guard could not ask for approval of the proposed fix; nothing was done, and on-call has been asked to look.';
       if (incident.approval?.status === 'rejected') return `**Action:** ${escapeMarkdown(incident.approval.decidedBy ?? 'a maintainer')} rejected the proposed fix; nothing was done.`;
       if ((incident.runAttempt ?? 1) > 1 && /re-run/.test(decision.reason)) return '**Action:** it failed again after a re-run, so it is not a one-off; a human needs to look.';
       if (/^open_fix_pr planned, not applied/.test(decision.reason)) return '**Action:** the guard tried to prepare a fix pull request but could not; a human needs to look.';

@@ -136,6 +136,9 @@ export function escalationInWords(incident: Incident, facts: { ownRerun: boolean
   const approval = incident.approval;
   const unresumed = unresumedDecision(approval);
   if (unresumed) return unresumedInWords(unresumed, approval?.decidedBy ?? null, approval?.decidedAt ?? null, incident.plan?.action ?? null);
+  if (approval?.status === 'failed') {
+    return `the guard could not ask for approval of what it proposed (${approval.reason}): nothing was applied`;
+  }
   if (facts.unanswered) {
     // Without a pull request (an alarm's, a push's) the request went to on-call by e-mail: there is no PR to point at.
     return incident.pullRequest
@@ -250,6 +253,7 @@ function reasonInWords(reason: HandoffReason, incident: Incident, facts: { ownRe
     case 'escalated':
     case 'approval_unanswered':
     case 'approval_unresumed':
+    case 'approval_failed':
       // The approval's timeout is the escalation's reason: escalationInWords says it (a decision that never reached
       // the execution included).
       return escalationInWords(incident, facts);
@@ -309,7 +313,8 @@ export interface EscalationDecision {
 export function escalationFor(incident: Incident, facts: { ownRerun: boolean; startedByWriter?: boolean; policy: EscalationPolicy }): EscalationDecision {
   const { why, tried } = guardHandoff(incident);
   // A decision that never reached the execution pages as an unanswered request does: the pull request's answer was lost.
-  const unanswered = why.some((reason) => reason.kind === 'approval_unanswered' || reason.kind === 'approval_unresumed');
+  // So does a wait that could not be set up: nobody can answer it, whatever the pull request's comment says.
+  const unanswered = why.some((reason) => reason.kind === 'approval_unanswered' || reason.kind === 'approval_unresumed' || reason.kind === 'approval_failed');
   const failedStages = [...new Set(why.flatMap((reason) => (reason.kind === 'stage_failed' ? [reason.stage] : [])))];
   const stagesFailed = `the guard itself failed while handling it (its ${failedStages.join(' and ')} step${failedStages.length > 1 ? 's' : ''}), so what it says may be incomplete`;
   const words = why.map((reason) => reasonInWords(reason, incident, { ownRerun: facts.ownRerun, unanswered, stagesFailed }));

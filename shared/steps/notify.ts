@@ -58,16 +58,33 @@ async function loadOrCreate(state: PipelineState, deps: NotifyDeps): Promise<Inc
 /** What the incident records for a comment the pull request refused (GitHub's own message names nothing more). */
 const COMMENTS_REFUSED_DETAIL = 'GitHub takes no more comments on this pull request: its conversation is locked, or it has 2,500 comments';
 
+/** Why a write over the approval as read was refused twice: the step is retried, and reads it once more. */
+const APPROVAL_CHANGED_AGAIN = 'the approval changed again while Notify wrote over it';
+
 /**
  * An approval sent with the e-mailed commands (send-task-success): only the execution heard of it, so the incident
  * still said "pending" after the proposal was applied, and the hand-off kept asking for the approval. (`/guard
- * approve` on a pull request records it when it is given.)
+ * approve` on a pull request records it when it is given.) Written only over the pending request as read: a `/guard`
+ * decision recorded since (its handler read the proposal pending too, and its resume then finds the token spent) is
+ * kept, with a note that the execution went on with the e-mailed approval. Written over unconditionally, the decision
+ * was lost from the incident while its handler and the reconciler still acted on it.
  */
-async function recordMailedApproval(state: PipelineState, incident: Incident, deps: NotifyDeps): Promise<Incident> {
+async function recordMailedApproval(state: PipelineState, incident: Incident, deps: NotifyDeps, changedWhileWritten = false): Promise<Incident> {
   const previous = incident.approval;
   if (previous?.status !== 'pending' || state.approvalError) return incident;
   const at = deps.clock().toISOString();
-  return deps.incidents.update(incident.id, { approval: { ...previous, status: 'approved', taskToken: null, decidedAt: at, decidedBy: approverOf(state.approval) } });
+  const by = approverOf(state.approval);
+  if (await deps.incidents.replaceApproval(incident.id, asRead(previous), { ...previous, status: 'approved', taskToken: null, decidedAt: at, decidedBy: by })) {
+    return (await deps.incidents.get(incident.id)) ?? incident;
+  }
+  const now = (await deps.incidents.get(incident.id)) ?? incident;
+  const decided = now.approval;
+  if (decided?.status === 'pending') {
+    if (changedWhileWritten) throw new RetryableError(APPROVAL_CHANGED_AGAIN);
+    return recordMailedApproval(state, now, deps, true);
+  }
+  const detail = `approved by ${by} by e-mail, which the execution went on with; ${decided?.status} by ${decided?.decidedBy ?? 'nobody'} recorded meanwhile is kept`;
+  return deps.incidents.update(incident.id, {}, { history: [{ at, event: 'approval_decided_meanwhile', detail }] });
 }
 
 /**
@@ -79,8 +96,13 @@ function mailedRejectionCause(caught: CaughtError): string | null {
   return cause ? cause.slice(0, 300) : null;
 }
 
-/** How the approval wait ended, from the AwaitApproval Catch (`ApprovalRejected`, `States.Timeout`, …). */
-async function recordApprovalOutcome(state: PipelineState, incident: Incident, deps: NotifyDeps): Promise<Incident> {
+/**
+ * How the approval wait ended, from the AwaitApproval Catch (`ApprovalRejected`, `States.Timeout`, …). Written only over
+ * the approval as read: a `/guard` decision recorded between the read and the write (its handler could not resume the
+ * execution, whose wait had ended) is read again and recorded as what it is, a decision that never reached the
+ * execution. Written over unconditionally, it was lost, and on-call was told nobody had approved.
+ */
+async function recordApprovalOutcome(state: PipelineState, incident: Incident, deps: NotifyDeps, changedWhileWritten = false): Promise<Incident> {
   if (state.approval) return recordMailedApproval(state, incident, deps);
   const caught = state.approvalError;
   if (!caught || !incident.plan) return incident;
@@ -96,10 +118,21 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
     return deps.incidents.update(incident.id, decidedElsewhere, { history: [{ at, event: 'approval_wait_ended', detail }] });
   }
   const rejected = caught.Error === 'ApprovalRejected';
-  const who = previous?.decidedBy ?? null;
+  // Neither timed out nor rejected: the wait could not be set up (its request failed on every try, a task token or
+  // index write refused). Nobody can answer it: recorded failed, not pending, and a human is asked to look.
+  const failed = !timedOut && !rejected;
   // A `/guard reject` records its author before it ends the wait; without one the e-mailed command did
-  // (send-task-failure), whose --cause is the only why given. A retried round reads it from the same input again.
-  const mailedRejection = rejected && who === null;
+  // (send-task-failure), whose --cause is the only why given. A retried round reads it from the same input again. A
+  // `/guard approve` recorded but never resumed is not the rejection's author: it reached nothing, and is said so.
+  const guardRejection = previous?.status === 'rejected' && previous.decidedBy !== null;
+  const mailedRejection = rejected && !guardRejection;
+  const status = timedOut ? 'timed_out' as const : rejected ? 'rejected' as const : 'failed' as const;
+  // A retried round reads its own write, which no longer names the decision it overtook: its decision still does.
+  const ownWrite = previous?.status === status && previous.taskToken === null && previous.decidedBy === null;
+  const overtaken = (mailedRejection || failed) && (previous?.status === 'approved' || previous?.status === 'rejected') && previous.decidedBy
+    ? ` (${previous.decidedBy}'s ${previous.status === 'approved' ? 'approval' : 'rejection'} at ${previous.decidedAt ?? 'an unrecorded time'} did not reach the execution)`
+    : ((ownWrite && incident.decision?.reason.match(/ \([^()]+ did not reach the execution\)$/)?.[0]) || '');
+  const who = mailedRejection || failed ? null : (previous?.decidedBy ?? null);
   const rejectionCause = mailedRejection ? mailedRejectionCause(caught) : (previous?.reason ?? null);
   // A `/guard` decision recorded on the incident that never reached the execution (its handler and the reconciler
   // could not resume it): the wait timed out although a maintainer had decided, and that is what on-call is told.
@@ -112,30 +145,32 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
     : timedOut
     ? `nobody approved "${action}" in time: a human should look`
     : rejected
-      ? `${who ?? (mailedRejection ? 'on-call' : 'a maintainer')} rejected "${action}"${mailedRejection ? ' by e-mail' : ''}${rejectionCause ? `: ${rejectionCause}` : ''}`
-      : `the approval step failed (${describeCaught(caught)}): a human should look`;
-  return deps.incidents.update(
-    incident.id,
-    {
-      approval: {
-        status: timedOut ? 'timed_out' : rejected ? 'rejected' : (previous?.status ?? 'pending'),
-        taskToken: null,
-        requestedAt: previous?.requestedAt ?? at,
-        decidedAt: previous?.decidedAt ?? at,
-        decidedBy: who,
-        reason: rejectionCause,
-        ...(unresumed ? { unresumed } : {}),
-        ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
-        ...(unresumed && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
-      },
-      // A rejection asks nothing more of anyone: on a pull request its comment tells of it, and one sent with the
-      // e-mailed command came from the on-call list the request went to, who would otherwise be paged about their own
-      // answer (attack pass 17, F6). A rejection that never reached the execution is a rejection still: nothing was
-      // applied, as it asked.
-      decision: { action: rejected || (unresumed === 'rejected' && incident.pullRequest) ? 'comment_only' : 'escalate', reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at },
-    },
-    { audit: [{ at, actor: who ?? 'pipeline-guard', action: incident.plan.action, status: rejected ? 'rejected' : 'skipped', detail: reason }] },
-  );
+      ? `${who ?? (mailedRejection ? 'on-call' : 'a maintainer')} rejected "${action}"${mailedRejection ? ' by e-mail' : ''}${rejectionCause ? `: ${rejectionCause}` : ''}${overtaken}`
+      : `the approval step failed (${describeCaught(caught)}): a human should look${overtaken}`;
+  const approval = {
+    status,
+    taskToken: null,
+    requestedAt: previous?.requestedAt ?? at,
+    decidedAt: failed && previous?.status !== 'failed' ? at : (previous?.decidedAt ?? at),
+    decidedBy: who,
+    // A failed wait's reason is the error that failed it (the read API and the dashboard show it with the status).
+    // On one line (the page quotes it), and a decision it overtook named with it: the page says what failed in its words.
+    reason: failed ? `${describeCaught(caught)?.replace(/\s+/g, ' ').slice(0, 300) ?? ''}${overtaken}`.trim() || null : rejectionCause,
+    ...(unresumed ? { unresumed } : {}),
+    ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
+    ...(unresumed && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
+  };
+  // A rejection asks nothing more of anyone: on a pull request its comment tells of it, and one sent with the
+  // e-mailed command came from the on-call list the request went to, who would otherwise be paged about their own
+  // answer (attack pass 17, F6). A rejection that never reached the execution is a rejection still: nothing was
+  // applied, as it asked.
+  const decision = { action: rejected || (unresumed === 'rejected' && incident.pullRequest) ? 'comment_only' as const : 'escalate' as const, reason, applied: false, result: 'nothing applied', dryRun: false, decidedAt: at };
+  const audit = [{ at, actor: who ?? 'pipeline-guard', action: incident.plan.action, status: rejected ? 'rejected' as const : 'skipped' as const, detail: reason }];
+  if (await deps.incidents.replaceApproval(incident.id, previous ? asRead(previous) : null, approval, { audit }, { decision })) {
+    return (await deps.incidents.get(incident.id)) ?? incident;
+  }
+  if (changedWhileWritten) throw new RetryableError(APPROVAL_CHANGED_AGAIN);
+  return recordApprovalOutcome(state, (await deps.incidents.get(incident.id)) ?? incident, deps, true);
 }
 
 /**
@@ -333,7 +368,7 @@ async function requestApproval(
   // since is not replaced by this pending request; the request is made once more from what is recorded then.
   const asReadHere = previous ? asRead(previous) : null;
   const askAgain = () => {
-    if (changedWhileWritten) throw new RetryableError('the approval changed again while its request was written');
+    if (changedWhileWritten) throw new RetryableError(APPROVAL_CHANGED_AGAIN);
     return requestApproval(state, taskToken, waitSeconds, waitStartedAt, deps, true);
   };
   const waiting = await deps.incidents.updateIfStatusMoves(incident.id, pending, {}, { approvalAsRead: asReadHere });

@@ -116,6 +116,8 @@ export interface WorkflowRecovery {
   sharedForkScopes?: { scopes: string[]; pullRequest: number };
   /** A fork's check run: what it resolves beyond its own scope (`forkGreenCheckReach`). */
   forkCheck?: ForkCheckReach;
+  /** Its scopes keyed by the repository's name, where its failures from before scopes were keyed by id are (`scopesByName`). */
+  scopesByName?: { repositoryId: number; scopes: string[] };
 }
 
 /**
@@ -135,22 +137,29 @@ async function openIncidentsFor(recovery: WorkflowRecovery, deps: OutcomeDeps): 
   const pull = recovery.forkCheck?.pullRequest;
   if (pull) {
     const ofThePullRequest = await deps.incidents.listByPullRequest({ name: pull.repository, id: pull.repositoryId ?? null }, pull.number, PULL_REQUEST_READ);
-    take(ofThePullRequest, (incident) => incident.status !== 'resolved' && sameForkCheck(incident, pull.number, recovery.scope));
+    const keys = [recovery.scope, ...(recovery.scopesByName?.scopes ?? [])];
+    take(ofThePullRequest, (incident) => incident.status !== 'resolved' && sameForkCheck(incident, pull.number, keys));
+  }
+  // Keyed by name, another repository that had the name left its failures there too: only this one's are taken.
+  const byName = recovery.scopesByName;
+  const ofThisRepository = (incident: Incident) => incident.repositoryId === null || !byName || incident.repositoryId === byName.repositoryId;
+  for (const scope of byName?.scopes ?? []) {
+    if (scope !== recovery.scope) take(await deps.incidents.listOpenInScope(scope, MAX_RESOLVED_PER_EVENT), ofThisRepository);
   }
   for (const scope of recovery.sharedForkScopes?.scopes ?? []) {
-    take(await deps.incidents.listOpenInScope(scope, SHARED_FORK_SCOPE_READ), (incident) => incident.pullRequest === recovery.sharedForkScopes?.pullRequest);
+    take(await deps.incidents.listOpenInScope(scope, SHARED_FORK_SCOPE_READ), (incident) => incident.pullRequest === recovery.sharedForkScopes?.pullRequest && ofThisRepository(incident));
   }
   return [...open.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, MAX_RESOLVED_PER_EVENT);
 }
 
 /**
  * Whether an incident of pull request `pullRequest` is a fork's failure of the green check keyed by that pull request
- * (`scope`): the same check, by app and name, as the key's hash tells them.
+ * (`keys`: by the repository's id, and by its name as before): the same check, by app and name, as the key's hash tells them.
  */
-function sameForkCheck(incident: Incident, pullRequest: number, scope: string): boolean {
+function sameForkCheck(incident: Incident, pullRequest: number, keys: readonly string[]): boolean {
   const check = incident.checkRun;
   if (!incident.fromFork || !check || !incident.repository) return false;
-  return githubForkCheckScope(incident.repository, check.appSlug, check.name, { pullRequest }) === scope;
+  return keys.includes(githubForkCheckScope({ name: incident.repository, id: incident.repositoryId }, check.appSlug, check.name, { pullRequest }));
 }
 
 /**
@@ -252,6 +261,7 @@ export async function recordQueuedRecovery(message: unknown, deps: OutcomeDeps):
       completedAt: new Date(queued.completedAt),
       ...(queued.sharedForkScopes ? { sharedForkScopes: queued.sharedForkScopes } : {}),
       ...(queued.forkCheck ? { forkCheck: queued.forkCheck } : {}),
+      ...(queued.scopesByName ? { scopesByName: queued.scopesByName } : {}),
     },
     deps,
   );

@@ -79,9 +79,15 @@ export function alarmOkKey(alarmArn: string): { pk: string; sk: string } {
   return { pk: `ALARMOK#${createHash('sha256').update(alarmArn).digest('hex').slice(0, 40)}`, sk: 'ALARMOK' };
 }
 
-/** Index attributes derived from the incident. GSI key attributes must be absent rather than null. */
-export function pullKeyOf(repository: string | null | undefined, pullRequest: number | null | undefined): string | null {
-  return repository && pullRequest ? `${repositoryKey(repository)}#${pullRequest}` : null;
+/**
+ * Index attributes derived from the incident. GSI key attributes must be absent rather than null. A pull request's
+ * incidents are keyed by the repository's GitHub id when the writer knows it (`id-<id>#<number>`), which a rename or a
+ * transfer keeps; else, and for every incident indexed before ids were used, by its name (`owner/name#<number>`, a name
+ * holds a slash, so it is never an id's key). {@link IncidentStore.listByPullRequest} reads both.
+ */
+export function pullKeyOf(repository: string | null | undefined, pullRequest: number | null | undefined, repositoryId: number | null = null): string | null {
+  if (!repository || !pullRequest) return null;
+  return repositoryId === null ? `${repositoryKey(repository)}#${pullRequest}` : `id-${repositoryId}#${pullRequest}`;
 }
 
 /**
@@ -108,7 +114,7 @@ function ownerCondition(owner: IncidentOwner, names: Record<string, string>, val
 }
 
 function indexAttributes(incident: Pick<Incident, 'createdAt' | 'fingerprint' | 'repository' | 'pullRequest' | 'source' | 'repositoryId'>, scope: string | null) {
-  const pullKey = pullKeyOf(incident.repository, incident.pullRequest);
+  const pullKey = pullKeyOf(incident.repository, incident.pullRequest, incident.repositoryId);
   const historyKey = historyKeyOf(incident);
   return {
     kind: 'incident',
@@ -269,9 +275,10 @@ export interface IncidentStore {
    * Writes the incident's approval (and appends) only while its approval is still `expected`: the same status, task
    * token, decision time and resume take. One conditional write: a `/guard` handler that read the approval a while ago
    * cannot overwrite what another handler, the reconciler or Notify wrote since. False, and nothing written, when it is not.
-   * `expected` null: only while the incident has no approval.
+   * `expected` null: only while the incident has no approval. `fields`: written in the same write (Notify's record of
+   * how the wait ended writes the decision it took with the approval).
    */
-  replaceApproval(id: string, expected: ExpectedApproval | null, approval: ApprovalState, append?: AppendLists): Promise<boolean>;
+  replaceApproval(id: string, expected: ExpectedApproval | null, approval: ApprovalState, append?: AppendLists, fields?: ApprovalCompanions): Promise<boolean>;
   /** Newest first. */
   listRecent(limit: number): Promise<Incident[]>;
   /**
@@ -292,11 +299,12 @@ export interface IncidentStore {
   listHistory(incident: Pick<Incident, 'source' | 'repositoryId' | 'fingerprint'>, limit: number): Promise<IncidentHistoryEntry[]>;
   /**
    * Incidents of one pull request of `repository`, newest first, of its `limit` newest. `except`: one of them the
-   * caller holds already (the PR comment's own incident), left out and not read again. The index is keyed by the
-   * repository's name, which is not its identity: another repository that had the name (an account renamed, and its
-   * old name taken by someone else) has pull requests of the same numbers. Only incidents of `repository` as
-   * `sameRepository` decides (GitHub's id when both know one, else the name) are returned, so no caller can show,
-   * count or act on another repository's.
+   * caller holds already (the PR comment's own incident), left out and not read again. Read under the repository's id
+   * (when known: found after a rename) and under its name (incidents indexed before ids were, or without one). A name
+   * is not an identity: another repository that had the name (an account renamed, and its old name taken by someone
+   * else) has pull requests of the same numbers. Only incidents of `repository` as `sameRepository` decides (GitHub's
+   * id when both know one, else the name) are returned, so no caller can show, count or act on another repository's.
+   * An incident indexed by an old name before ids were used is not found under a new name.
    */
   listByPullRequest(repository: RepositoryIdentity, pullRequest: number, limit: number, options?: { except?: string }): Promise<Incident[]>;
   /**
@@ -313,6 +321,9 @@ export interface IncidentStore {
  * resume take (absent: none) which worker set out to resume it.
  */
 export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'>;
+
+/** Fields {@link IncidentStore.replaceApproval} may write with the approval: none that its condition does not cover. */
+export type ApprovalCompanions = Pick<Partial<Incident>, 'decision'>;
 
 /** The store's reads and writes by key (an incident's id, an alarm's OK mark): everything but the index queries. */
 export type IncidentRecords = Pick<IncidentStore, 'create' | 'triggerOf' | 'claimAttempt' | 'get' | 'update' | 'updateIfStatusMoves' | 'record' | 'replaceApproval' | 'noteAlarmOk' | 'latestAlarmOk'>;
@@ -450,10 +461,10 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       return { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) };
     },
 
-    async replaceApproval(id, expected, approval, append = {}) {
+    async replaceApproval(id, expected, approval, append = {}, fields = {}) {
       let old: Record<string, unknown> | undefined;
       try {
-        old = await conditionalUpdate(id, { approval }, append, 'nothing', { expected });
+        old = await conditionalUpdate(id, { ...fields, approval }, append, 'nothing', { expected });
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
@@ -495,8 +506,9 @@ function incidentItems(options: IncidentTableOptions) {
     const removes: string[] = [];
     // A field given as undefined is left as it is: `record`'s keepUpdatedAt gives `updatedAt: undefined`.
     const all: Record<string, unknown> = { updatedAt: clock().toISOString(), ...fields };
-    // The pull request is often found after the incident is created (by the head commit): index it then.
-    const pullKey = pullKeyOf(fields.repository, fields.pullRequest);
+    // The pull request is often found after the incident is created (by the head commit): index it then, by the
+    // repository's id as the writer names it (classify names the owner with the fields it writes), else by name.
+    const pullKey = pullKeyOf(fields.repository, fields.pullRequest, fields.repositoryId ?? owner?.repositoryId ?? null);
     if (pullKey) all.pullKey = pullKey;
     // Classify finds the fingerprint after the incident is created: its history key moves with it (null: removed).
     // Of the owner the writer names (checked by this write's condition), else (none named, or one of no scope: an
@@ -836,6 +848,42 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
     });
   }
 
+  /**
+   * One index key's share of {@link IncidentStore.listByPullRequest}: up to `limit` entries of `named`'s incidents,
+   * newest first, each with its index time; `exceptPk`'s as null, unread.
+   */
+  async function pullRequestWindow(
+    pullKey: string,
+    limit: number,
+    exceptPk: string | null,
+    named: { full_name: string; id: number | null },
+  ): Promise<Array<[string, { createdAt: string; incident: Incident | null }]>> {
+    // The index holds keys only: another repository's incidents under the name are told apart on the items, page by
+    // page before the window is counted, so that within the pages a lookup reads they do not push this one's out.
+    const found: Array<[string, { createdAt: string; incident: Incident | null }]> = [];
+    let pages = 0;
+    for await (const page of indexPages(INCIDENT_INDEXES.byPullRequest, pullKey, Math.max(limit, 25), {})) {
+      pages += 1;
+      const listed = page.Items ?? [];
+      const items = await wholeItems(INCIDENT_INDEXES.byPullRequest, listed.filter((item) => item.pk !== exceptPk));
+      const read = new Map(items.map((item) => [String(item.pk), fromItem(item)]));
+      // Walked in the index's order: the caller's own incident takes its place in the window where it stands (unread),
+      // not ahead of the newer ones of its page, which the window would otherwise lose.
+      for (const { pk, createdAt } of listed) {
+        if (found.length >= limit) break;
+        if (pk === exceptPk) {
+          found.push([String(pk), { createdAt: String(createdAt), incident: null }]);
+          continue;
+        }
+        const incident = read.get(String(pk));
+        if (!incident || !sameRepository(incident, named)) continue;
+        found.push([String(pk), { createdAt: incident.createdAt, incident }]);
+      }
+      if (found.length >= limit || pages >= LOOKUP_MAX_PAGES) break;
+    }
+    return found;
+  }
+
   return {
     async listUnfinished({ createdAfter, updatedBefore, dueBy, limit }) {
       const results: Incident[] = [];
@@ -974,36 +1022,18 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
     },
 
     async listByPullRequest(repository, pullRequest, limit, options = {}) {
-      const pullKey = pullKeyOf(repository.name, pullRequest);
-      if (!pullKey || limit <= 0) return [];
+      const keys = [...new Set([pullKeyOf(repository.name, pullRequest, repository.id), pullKeyOf(repository.name, pullRequest)])];
+      if (keys[0] === null || limit <= 0) return [];
       const named = { full_name: repository.name, id: repository.id };
       const exceptPk = options.except === undefined ? null : incidentKey(options.except).pk;
-      // The index holds keys only: another repository's incidents under the name are told apart on the items, page by
-      // page before the window is counted, so that within the pages a lookup reads they do not push this one's out.
-      const found: Incident[] = [];
-      let counted = 0;
-      let pages = 0;
-      for await (const page of indexPages(INCIDENT_INDEXES.byPullRequest, pullKey, Math.max(limit, 25), {})) {
-        pages += 1;
-        const listed = page.Items ?? [];
-        const items = await wholeItems(INCIDENT_INDEXES.byPullRequest, listed.filter((item) => item.pk !== exceptPk));
-        const read = new Map(items.map((item) => [String(item.pk), fromItem(item)]));
-        // Walked in the index's order: the caller's own incident takes its place in the window where it stands (unread),
-        // not ahead of the newer ones of its page, which the window would otherwise lose.
-        for (const { pk } of listed) {
-          if (counted >= limit) break;
-          if (pk === exceptPk) {
-            counted += 1;
-            continue;
-          }
-          const incident = read.get(String(pk));
-          if (!incident || !sameRepository(incident, named)) continue;
-          found.push(incident);
-          counted += 1;
-        }
-        if (counted >= limit || pages >= LOOKUP_MAX_PAGES) break;
-      }
-      return found;
+      // Each key's window, newest first; the caller's own incident holds its place (null) where the index has it.
+      const windows = await Promise.all(keys.map((pullKey) => pullRequestWindow(pullKey as string, limit, exceptPk, named)));
+      const merged = new Map<string, { createdAt: string; incident: Incident | null }>();
+      for (const [pk, entry] of windows.flat()) merged.set(pk, entry);
+      return [...merged.values()]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, limit)
+        .flatMap((entry) => (entry.incident ? [entry.incident] : []));
     },
   };
 }

@@ -69,7 +69,7 @@ describe('incident store pages (embedded DynamoDB)', () => {
     ];
     const inAugust = createIncidentStore({ client, tableName: 'incidents', ttlDays: 400, clock: () => at('08', 10) });
 
-    expect(whole(await store.listByPullRequest({ name: 'acme/web', id: null }, 42, 10))).toEqual(newestFirst);
+    expect(whole(await store.listByPullRequest({ name: 'acme/web', id: 1 }, 42, 10))).toEqual(newestFirst);
     expect(whole(await store.listOpenInScope('acme/web#feature#ci', 10))).toEqual(newestFirst);
     expect(whole(await inAugust.listRecent(2))).toEqual(newestFirst);
     expect(whole((await inAugust.search({ status: 'analyzed', since: at('08', 0) }, 10)).items)).toEqual(newestFirst);

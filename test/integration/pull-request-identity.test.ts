@@ -7,7 +7,8 @@ import { pullRequestComment } from '../../shared/notify/pull-request.js';
 import { finishRecoveryFollowUps } from '../../shared/reconcile/recovery-follow-ups.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { recordWorkflowRecovery } from '../../shared/steps/record-outcome.js';
-import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createIncidentStore, incidentKey } from '../../shared/stores/incident-store.js';
 import { createRecoveryTargets } from '../../shared/stores/recovery-targets.js';
 import { diesOfCrash, killedAfterResolving } from '../support/failing-writes.js';
 import { createFakeGitHub } from '../support/fakes.js';
@@ -142,5 +143,87 @@ describe("a pull request's incidents, of the repository that has the name now or
     expect(comments).toHaveLength(1);
     expect(comments[0]).toContain('Fixed in run 830');
     expect(comments[0]).not.toContain('CI of repository 2');
+  });
+});
+
+describe("a renamed repository's pull request: its incidents are found under its new name, by GitHub's id", () => {
+  it('finds the incidents recorded under the old name, also one whose pull request classify found later', async () => {
+    // Prepare: repository 3 was `acme/old` when its pull request failed twice; the second failure's pull request was
+    // found by classify (a fork's run names none), which writes it with the owner's id. Then it was renamed.
+    pullRequest = 31;
+    const { incidents } = stores();
+    const first = failure('gh-3-901-1', 3, 901, '2026-11-20T08:00:00.000Z', { repository: 'acme/old' });
+    const later = failure('gh-3-902-1', 3, 902, '2026-11-20T08:30:00.000Z', { repository: 'acme/old', pullRequest: null });
+    await incidents.create(first, scope);
+    await incidents.create(later, scope);
+    await incidents.record(later.id, { repository: 'acme/old', pullRequest: 31 }, {}, { owner: { source: 'github', repositoryId: 3 } });
+
+    // Act: the pull request's comment (and every other read of it) asks under the new name.
+    const listed = await incidents.listByPullRequest({ name: 'acme/new', id: 3 }, 31, 10);
+    const withoutOwn = await incidents.listByPullRequest({ name: 'acme/new', id: 3 }, 31, 1, { except: later.id });
+
+    // Assert: both, newest first; the window of one holds the caller's own incident, the newest.
+    expect(listed.map((incident) => incident.id)).toEqual([later.id, first.id]);
+    expect(withoutOwn).toEqual([]);
+  });
+
+  it('still finds the incidents indexed by name before ids were used, of its own id only, merged in time order', async () => {
+    // Prepare: under the key by name, as written before: repository 4's incident and one of repository 1 that had the name
+    // (`acme/app`), then a newer one of repository 4 under its id key.
+    pullRequest = 32;
+    const { incidents } = stores();
+    const byName = failure('gh-4-911-1', 4, 911, '2026-11-20T07:00:00.000Z');
+    const other = failure('gh-1-912-1', 1, 912, '2026-11-20T07:30:00.000Z');
+    const byId = failure('gh-4-913-1', 4, 913, '2026-11-20T08:00:00.000Z');
+    for (const incident of [byName, other, byId]) await incidents.create(incident, scope);
+    for (const incident of [byName, other]) {
+      await scratch.client.send(new UpdateCommand({ TableName: 'incidents', Key: incidentKey(incident.id), UpdateExpression: 'SET pullKey = :name', ExpressionAttributeValues: { ':name': 'acme/app#32' } }));
+    }
+
+    // Act
+    const listed = await incidents.listByPullRequest({ name: 'acme/app', id: 4 }, 32, 10);
+
+    // Assert
+    expect(listed.map((incident) => incident.id)).toEqual([byId.id, byName.id]);
+  });
+});
+
+describe('review 65: a reader that knows only the name, after incidents were indexed by id', () => {
+  // An incident stored before incidents carried the repository's id (repositoryId null) asks for its pull request's
+  // other incidents by name only (the reconciler's recovery follow-up, the recovery comment): the newer ones, indexed
+  // by id since this change, are under a key it does not read. The memory store's twin finds them (it matches by
+  // name too), so unit tests on it pass. Not fixed: the reader has no id to read under, and rewriting the old
+  // incident's key would take a scan. Its comment may be taken back by the old incident over the newer ones.
+  it.fails('finds the newer, id-indexed incidents of the same pull request', async () => {
+    pullRequest = 33;
+    const { incidents } = stores();
+    const old = failure('gh-x-921-1', 5, 921, '2026-11-20T07:00:00.000Z', { repositoryId: null });
+    const newer = failure('gh-5-922-1', 5, 922, '2026-11-20T08:00:00.000Z');
+    await incidents.create(old, scope);
+    await incidents.create(newer, scope);
+
+    const listed = await incidents.listByPullRequest({ name: 'acme/app', id: null }, 33, 10, { except: old.id });
+
+    expect(listed.map((incident) => incident.id)).toEqual([newer.id]);
+  });
+
+  it('merges both keys newest first within the limit, the caller\'s own incident holding its place, none twice', async () => {
+    pullRequest = 34;
+    const { incidents } = stores();
+    const times = ['06', '07', '08', '09', '10'].map((hour) => `2026-11-20T${hour}:00:00.000Z`);
+    const made = times.map((at, i) => failure(`gh-6-93${i}-1`, 6, 930 + i, at));
+    for (const incident of made) await incidents.create(incident, scope);
+    // The first, third and fifth indexed by name, as before ids were used.
+    for (const incident of [made[0]!, made[2]!, made[4]!]) {
+      await scratch.client.send(new UpdateCommand({ TableName: 'incidents', Key: incidentKey(incident.id), UpdateExpression: 'SET pullKey = :name', ExpressionAttributeValues: { ':name': 'acme/app#34' } }));
+    }
+
+    const three = await incidents.listByPullRequest({ name: 'acme/app', id: 6 }, 34, 3);
+    const exceptNewest = await incidents.listByPullRequest({ name: 'acme/app', id: 6 }, 34, 3, { except: made[4]!.id });
+    const all = await incidents.listByPullRequest({ name: 'acme/app', id: 6 }, 34, 10);
+
+    expect(three.map((incident) => incident.id)).toEqual([made[4]!.id, made[3]!.id, made[2]!.id]);
+    expect(exceptNewest.map((incident) => incident.id)).toEqual([made[3]!.id, made[2]!.id]);
+    expect(all.map((incident) => incident.id)).toEqual([...made].reverse().map((incident) => incident.id));
   });
 });

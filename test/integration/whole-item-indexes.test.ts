@@ -95,7 +95,7 @@ describe('incident store over whole-item indexes (a data directory or stack from
   });
 
   it.each<[string, (store: IncidentStore) => Promise<Array<Partial<Incident>>>]>([
-    ['listByPullRequest', (store) => store.listByPullRequest({ name: 'acme/web', id: null }, 7, 10)],
+    ['listByPullRequest', (store) => store.listByPullRequest({ name: 'acme/web', id: 1 }, 7, 10)],
     ['listOpenInScope', (store) => store.listOpenInScope('acme/web#main#ci', 10)],
     ['listRecent', (store) => store.listRecent(4)],
     ['listHistory', (store) => store.listHistory({ source: 'github', repositoryId: 1, fingerprint: 'fp-1' }, 10)],

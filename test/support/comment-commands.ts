@@ -10,6 +10,7 @@ import type { Learning } from '../../shared/knowledge/learning.js';
 import type { GitHubPort } from '../../shared/ports.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import type { CommandAnswers } from '../../shared/stores/command-answers.js';
+import type { IncidentStore } from '../../shared/stores/incident-store.js';
 import { loadWebhook } from '../../infra/local/replay.js';
 import { createFakeGitHub, createMemoryApprovalIndex, createMemoryApprovalResumes, createMemoryCommandAnswers } from './fakes.js';
 import { createMemoryStore } from './memory-store.js';
@@ -32,8 +33,10 @@ export async function pendingApproval(options: {
   taskError?: Error;
   fields?: Partial<Incident>;
   alsoPending?: string[];
+  /** The store to record the incident in (the embedded DynamoDB's, in an integration test); a memory store otherwise. */
+  incidents?: IncidentStore;
 }) {
-  const incidents = createMemoryStore();
+  const incidents = options.incidents ?? createMemoryStore();
   const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
   await incidents.create(
     newIncident({

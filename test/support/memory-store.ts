@@ -89,10 +89,10 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
       if (options.approvalAsRead !== undefined && !approvalIsAsRead(item.incident.approval, options.approvalAsRead)) return null;
       return this.update(id, fields, append, options.owner ? { owner: options.owner } : {});
     },
-    async replaceApproval(id, expected, approval, append: AppendLists = {}) {
+    async replaceApproval(id, expected, approval, append: AppendLists = {}, fields = {}) {
       const item = items.get(id);
       if (!item || !approvalIsAsRead(item.incident.approval, expected)) return false;
-      await this.update(id, { approval }, append);
+      await this.update(id, { ...fields, approval }, append);
       return true;
     },
     async record(id, fields, append: AppendLists = {}, options: { claim?: ClaimName; keepUpdatedAt?: boolean; owner?: IncidentOwner } = {}) {
@@ -133,7 +133,9 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
     async listByPullRequest(repository, pullRequest, limit, options = {}) {
       return [...items.values()]
         .map((i) => i.incident)
-        .filter((i) => i.repository !== null && repositoryKey(i.repository) === repositoryKey(repository.name) && i.pullRequest === pullRequest)
+        // Indexed by the repository's id when known (found after a rename), else by its name, as the DynamoDB store.
+        .filter((i) => i.pullRequest === pullRequest && i.repository !== null &&
+          ((repository.id !== null && i.repositoryId === repository.id) || repositoryKey(i.repository) === repositoryKey(repository.name)))
         .filter((i) => sameRepository(i, { full_name: repository.name, id: repository.id }))
         .sort(byNewest)
         .slice(0, limit)

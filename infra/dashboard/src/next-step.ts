@@ -33,6 +33,8 @@ function reasonWords(reason: HandoffReason): string | null {
       return reason.reason;
     case 'approval_unanswered':
       return 'nobody answered the approval request in time';
+    case 'approval_failed':
+      return `the guard could not set up the wait for approval${reason.error ? ` (${reason.error})` : ''}, so nobody can approve its proposal: nothing was applied`;
     case 'approval_unresumed':
       return `${reason.by ?? 'a maintainer'} ${reason.decision} the proposal${reason.action ? ` to ${words(reason.action)}` : ''} at ${reason.at ?? 'an unrecorded time'}, but the guard could not resume its execution with that decision ${reason.waitOver ? 'before the approval wait timed out, so nothing was applied' : 'and gave up trying: nothing is applied'}`;
     case 'stage_failed':

@@ -163,7 +163,7 @@ describe('check runs of fork pull requests: one fork’s green check', () => {
 
   it('resolves a failure stored under the key of before, of the same pull request, and not another’s', async () => {
     // Prepare: two incidents recorded before the deploy, both under the one key all forks' checks shared.
-    const legacyScope = githubCheckScope('acme-shop/checkout-service', null, 'circleci-checks', 'ci/circleci: build-and-test', { repositoryId: REPOSITORY_ID, headRepositoryId: null });
+    const legacyScope = githubCheckScope({ name: 'acme-shop/checkout-service', id: null }, null, 'circleci-checks', 'ci/circleci: build-and-test', { repositoryId: REPOSITORY_ID, headRepositoryId: null });
     const before = (id: string, pullRequest: number) =>
       newIncident(
         { id, source: 'github', repository: 'acme-shop/checkout-service', pullRequest, installationId: 51234987, failedAt: '2026-11-19T10:00:00Z' },
@@ -213,7 +213,7 @@ describe('check runs of fork pull requests: one fork’s green check', () => {
     pullsByCommit.set(sha('a'), [101, 303]);
     const untold = await failingCheck(1, sha('a'), null);
     const otherCheck = 'ci/circleci: lint';
-    const otherScope = githubForkCheckScope('acme-shop/checkout-service', 'circleci-checks', otherCheck, { headRepositoryId: null, headSha: sha('b') });
+    const otherScope = githubForkCheckScope({ name: 'acme-shop/checkout-service', id: REPOSITORY_ID }, 'circleci-checks', otherCheck, { headRepositoryId: null, headSha: sha('b') });
     await store.create(
       newIncident(
         {
@@ -259,7 +259,7 @@ describe('check runs of fork pull requests: the pull request lookup at ingest', 
 
     // Assert: the failure is stored under its commit's key and its execution started; the client was told to stop.
     expect(answer).toMatchObject({ statusCode: 202, body: { incidentId: id } });
-    expect(store.items.get(id)?.scope).toBe(githubForkCheckScope('acme-shop/checkout-service', 'circleci-checks', 'ci/circleci: build-and-test', { headRepositoryId: null, headSha: sha('a') }));
+    expect(store.items.get(id)?.scope).toBe(githubForkCheckScope({ name: 'acme-shop/checkout-service', id: REPOSITORY_ID }, 'circleci-checks', 'ci/circleci: build-and-test', { headRepositoryId: null, headSha: sha('a') }));
     expect(started).toHaveLength(1);
     expect(deadlines).toHaveLength(1);
     expect(deadlines[0]?.aborted).toBe(true);
@@ -292,7 +292,7 @@ describe('check runs of fork pull requests: the pull request lookup at ingest', 
     await handleGithubWebhook(forkCheck(2, sha('b'), 'failure', '2026-11-20T10:05:00Z'), deps);
 
     // Assert
-    const scopeOf = (origin: Parameters<typeof githubForkCheckScope>[3]) => githubForkCheckScope('acme-shop/checkout-service', 'circleci-checks', 'ci/circleci: build-and-test', origin);
+    const scopeOf = (origin: Parameters<typeof githubForkCheckScope>[3]) => githubForkCheckScope({ name: 'acme-shop/checkout-service', id: REPOSITORY_ID }, 'circleci-checks', 'ci/circleci: build-and-test', origin);
     expect(store.items.get(`ghc-${REPOSITORY_ID}-1`)).toMatchObject({ incident: { pullRequest: null }, scope: scopeOf({ headRepositoryId: null, headSha: sha('a') }) });
     expect(store.items.get(`ghc-${REPOSITORY_ID}-2`)).toMatchObject({ incident: { pullRequest: 101 }, scope: scopeOf({ pullRequest: 101 }) });
   });

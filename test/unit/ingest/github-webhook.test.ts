@@ -318,8 +318,8 @@ describe('handleGithubWebhook', () => {
     await handleGithubWebhook(request('workflow_run-failure'), deps);
     const scope = githubIncidentScope({
       source: 'github', incidentId: 'x', deliveryId: null, installationId: null, pullRequests: [], sender: null, triggeringActor: null,
-      repository: { id: 1, fullName: 'acme-shop/checkout-service', owner: 'acme-shop', name: 'checkout-service', defaultBranch: 'main' },
-      workflowRun: { id: 1, attempt: 1, name: 'CI', workflowId: 61835520, headSha: 'abc', headBranch: 'feature/tax-rounding', headRepositoryId: 1, event: null, conclusion: 'failure', htmlUrl: null, createdAt: null, updatedAt: null },
+      repository: { id: 714523861, fullName: 'acme-shop/checkout-service', owner: 'acme-shop', name: 'checkout-service', defaultBranch: 'main' },
+      workflowRun: { id: 1, attempt: 1, name: 'CI', workflowId: 61835520, headSha: 'abc', headBranch: 'feature/tax-rounding', headRepositoryId: 714523861, event: null, conclusion: 'failure', htmlUrl: null, createdAt: null, updatedAt: null },
     });
     expect(store.items.get('gh-714523861-11862439017-1')?.scope).toBe(scope);
   });
