@@ -23,8 +23,12 @@ export function startChild(dataDir: string, env: NodeJS.ProcessEnv): Promise<{ c
       }
     };
     child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`runtime exited with ${code} before listening:\n${output}`)));
+    // Kept bounded after start: a restarted runtime that dies mid-run shows why instead of a bare ECONNRESET.
+    child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-16_384)));
+    child.once('exit', (code, signal) => {
+      reject(new Error(`runtime exited with ${code} before listening:\n${output}`));
+      if (signal === null && code !== 0) process.stderr.write(`runtime exited with ${code}; its last output:\n${output}\n`);
+    });
   });
 }
 
