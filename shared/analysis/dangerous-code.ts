@@ -5,6 +5,7 @@ import { PYTHON, commentsBlanked, javascriptRunnerAsValue, pythonRunnerAsValue }
 import { BITS_CMDLET, COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { FETCH } from './downloads-and-runs.js';
 import { callKind, fileRunByCode } from './language-calls.js';
+import { secretsSent } from './secrets-sent.js';
 import { sedRunsCommand } from './sed-script.js';
 import { DECODED_AS_COMMAND, POWERSHELL_ENCODED, SHELL_DECODER, SHELL_DECODER_ANYWHERE, decodedFileRuns } from './shell-decoders.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
@@ -1940,5 +1941,7 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   if (written.some((form) => sedRunsCommand(form)) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
   if (forms.some((form) => CONFIG_FILE.test(form) && CONFIG_SETTING.test(form))) found.add(DOWNLOADER_CONFIG);
   if (forms.some(decodedFileRuns)) found.add(SHELL_DECODED.id);
+  // One secret, a credential file or the environment through a variable, sent to a host (session 65).
+  if (forms.some(secretsSent)) found.add('secrets-dump');
   return reading === null ? [...found, UNREAD_SHELL] : [...found];
 }

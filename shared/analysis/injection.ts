@@ -1,5 +1,6 @@
 import type { AnalysisInput } from '../ports.js';
 import { DANGEROUS_CODE, asShellReadsIt } from './dangerous-code.js';
+import { CREDENTIAL_FILE, SECRET_NAME } from './secrets-sent.js';
 import { quotedOperatorsHidden } from './shell-reading.js';
 import { stripHidden } from '../invisible.js';
 import { TRANSLATED_APPROVAL_REQUEST, TRANSLATED_MERGE_ADVICE } from './translated-advice.js';
@@ -105,9 +106,8 @@ const CHANGED = String.raw`(?:changed|updated|replaced|modified|revised|overridd
  * the runner's process environment) or a variable or secret whose name says it holds one (`$NPM_TOKEN`,
  * `${{ secrets.X }}`, `process.env.GITHUB_TOKEN`, `%API_KEY%`, `os.environ["DB_PASSWORD"]`). Read lower-cased.
  */
-const SECRET_NAME = String.raw`\w*(?:token|secret|passw(?:or)?d|passphrase|api_?key|access_?key|private_?key|credentials?)\w*`;
 const NAMED_CREDENTIAL = [
-  String.raw`(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)\b`,
+  CREDENTIAL_FILE,
   String.raw`\/proc\/(?:self|\d+)\/environ\b`,
   String.raw`\$\{\{\s*(?:secrets\b|github\.token\b)`,
   String.raw`\$\{?${SECRET_NAME}\}?`,

