@@ -344,6 +344,11 @@ const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300
  * its own line, otherwise any file may be it (attack 64; review 64 for the name).
  */
 const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\w*)?[ \t]*=[ \t]*(?:[\w.]+\.)?)?\b(?:urlretrieve|(wget\s*\.\s*download))\s*\(\s*(?:[^,()\n]|\([^()\n]{0,100}\)){1,300}\)(\s*\[\s*0\s*\])?/g;
+/**
+ * A call named for a download, its result given a name (`const p = await download(u)`, `path = fetch_and_save(u)` is
+ * not one): the name may hold the downloaded file's path (review 64 R3: `require(p)`), group 1.
+ */
+const DOWNLOAD_RESULT = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=[ \t]*(?:await[ \t]+)?(?:[\w$]+[ \t]*\.[ \t]*){0,4}[\w$]*download[\w$]*[ \t]*\(/gi;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
@@ -776,6 +781,7 @@ function savedFiles(text: string): SavedFiles {
     const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end, readers);
     files.add(named ? { names: normalizedPaths(match[1]!), globs: [], any: false } : { names: [], globs: [], any: true }, end);
   }
+  for (const match of text.matchAll(DOWNLOAD_RESULT)) files.add({ names: normalizedPaths(match[1]!), globs: [], any: false }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
@@ -873,18 +879,25 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
  */
 const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*["'])/g;
 /**
- * A name bound to a call that starts a process, group 1 (5, 7) the name and 2 (3 and 4, 6) the call: `run = os.system`,
- * `builtins.print = os.system`, `from os import system as print`, `const { execSync: sh } = require('child_process')`.
- * Called by that name, the call runs what it is given (review 64 R6: `print = os.system`, then `print(p)` of a download).
+ * A name bound to a call that starts a process or loads a module, group 1 (5, 7) the name and 2 (3 and 4, 6) the call:
+ * `run = os.system`, `builtins.print = os.system`, `from os import system as print`, `const { execSync: sh } =
+ * require('child_process')`, `const r = require`. Called by that name, the call runs what it is given (review 64 R6:
+ * `print = os.system`, then `print(p)` of a download).
  */
-const PROCESS_ALIAS = /(?<![\w$])(?:[\w$]+[ \t]*\.[ \t]*)?([A-Za-z_$][\w$]*)[ \t]*=[ \t]*((?:[\w$]+[ \t]*\.[ \t]*)?(?:system|popen\w*|run|call|check_call|check_output|getoutput|Popen|exec\w*|spawn\w*))[ \t]*(?=$|[;\n#])|\bfrom[ \t]+([\w.]+[ \t]+)import[ \t]+(system|popen\w*|run|call|check_call|check_output|getoutput|Popen|exec\w*|spawn\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)|\b(exec\w*|spawn\w*)[ \t]*:[ \t]*([A-Za-z_$][\w$]*)(?=[ \t]*[,}])/gm;
+const RUNNER_ALIAS = /(?<![\w$])(?:[\w$]+[ \t]*\.[ \t]*)?([A-Za-z_$][\w$]*)[ \t]*=[ \t]*((?:[\w$]+[ \t]*\.[ \t]*)?(?:system|popen\w*|run|call|check_call|check_output|getoutput|Popen|exec\w*|spawn\w*)|require)[ \t]*(?=$|[;\n#])|\bfrom[ \t]+([\w.]+[ \t]+)import[ \t]+(system|popen\w*|run|call|check_call|check_output|getoutput|Popen|exec\w*|spawn\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)|\b(exec\w*|spawn\w*)[ \t]*:[ \t]*([A-Za-z_$][\w$]*)(?=[ \t]*[,}])/gm;
 /** At most this many aliases are resolved; past them, the text is read with the rest left as written. */
 const MAX_ALIASES = 8;
 
-/** `text` with each call by a {@link PROCESS_ALIAS} name written as a call of what it is bound to. */
-function processAliasesResolved(text: string): string {
-  let resolved = text;
-  for (const alias of [...text.matchAll(PROCESS_ALIAS)].slice(0, MAX_ALIASES)) {
+/** Node's `createRequire(…)` (`module.createRequire(import.meta.url)`): a `require` (review 64 R3). */
+const CREATED_REQUIRE = /(?<![\w$])(?:[\w$]+[ \t]*\.[ \t]*)?createRequire[ \t]*\((?:[^()\n]|\([^()\n]*\)){0,200}\)/g;
+
+/**
+ * `text` with each `createRequire(…)` written as `require`, and each call by a {@link RUNNER_ALIAS} name as a call of what
+ * it is bound to.
+ */
+function runnerAliasesResolved(text: string): string {
+  let resolved = text.replace(CREATED_REQUIRE, 'require');
+  for (const alias of [...resolved.matchAll(RUNNER_ALIAS)].slice(0, MAX_ALIASES)) {
     const name = (alias[1] ?? alias[5] ?? alias[7])!;
     const call = alias[2] ?? alias[6] ?? `${alias[3]!.trim()}.${alias[4]!}`;
     resolved = resolved.replace(new RegExp(String.raw`(?<![\w$.])${name.replace(/\$/g, '\\$')}(?=[ \t]*\()`, 'g'), call);
@@ -905,7 +918,7 @@ function processAliasesResolved(text: string): string {
  * Linear: each command's start is read once, at most a command line's words.
  */
 function savedDownloadRun(written: string): boolean {
-  const text = processAliasesResolved(written.replace(STRING_CLOSED_IN_CALL, '$1\n'));
+  const text = runnerAliasesResolved(written.replace(STRING_CLOSED_IN_CALL, '$1\n'));
   const files = savedFiles(text);
   if (files.first === Infinity) return false;
   if (fileRunByCode(text, files)) return true;

@@ -69,7 +69,7 @@ const ONE_SECRET_SENT: FindingRow[] = [
 describeFindings('attack 65', [
   ['Java: a download copied to a file, then loaded as native code or classes', JAVA_LOADED_DOWNLOADS],
   ['a reader or a name rebound to a call that runs a command', closedRows(REBOUND_TO_A_SHELL)],
-  ['a download required in Node', REQUIRED_DOWNLOADS],
+  ['a download required in Node', closedRows(REQUIRED_DOWNLOADS)],
   ['the whole environment sent through a variable', closedRows(ENVIRONMENT_BY_VARIABLE)],
   ['one secret or a credential file sent to a host', closedRows(ONE_SECRET_SENT)],
 ]);
@@ -111,6 +111,9 @@ describe('attack 65: the new readings cost linear time', () => {
   });
   it('checks many secret-named reads near requests in linear time', () => {
     checksInLinearTime('tests/test_api.py', 'one secret sent', "requests.get(url, headers={'t': os.environ['API_TOKEN']}) + ");
+  });
+  it('checks many download results each given a name in linear time', () => {
+    checksInLinearTime('tests/x.test.js', 'download result', 'const p = await downloadFile(u);\nconsole.log(p);\n');
   });
   it('checks many Java copies in linear time', () => {
     checksInLinearTime('src/test/java/T.java', 'Java copy', 'Files.copy(in, Paths.get("a")); System.load(x); ');
