@@ -469,9 +469,15 @@ function decodedBase64Texts(text: string): string[] {
 const HEX_BYTE_PAIR = /\b(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)(?:0x)?[0-9a-f]{2}\b/i;
 const HEX_BYTES = /\b(?:(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)){11,}(?:0x)?[0-9a-f]{2}\b/gi;
 
+/** A character outside ASCII: tag characters, what NFKC changes, hidden characters and look-alikes all are. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function normalizeText(text: string): string[] {
-  const unfolded = stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase();
-  const base = foldLookalikes(unfolded);
+  // Most log lines are ASCII, checked in one pass: the Unicode fold would give them back as they are (session 65; the
+  // fold cost the detector about 14 % on dev logs).
+  const ascii = !NON_ASCII.test(text);
+  const unfolded = ascii ? text.toLowerCase() : stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase();
+  const base = ascii ? unfolded : foldLookalikes(unfolded);
   const gapped = base.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ');
   const spaced = gapped.replace(/\s+/g, ' ');
   const forms = [base.replace(/\s+/g, ' '), spaced];
