@@ -872,12 +872,12 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
 /**
  * A name bound to a call that starts a process or loads a module, group 1 (4) the name and 2 (3) the call:
  * `run = os.system`, `builtins.print = os.system`, `from os import system as print`, `const r = require`, `const r =
- * module.createRequire(import.meta.url)` (review 64 R3). (A
- * destructured `{ execSync: sh }` is read by the message calls' binding check, language-calls.ts.) Called by that name, the call runs what it is given (review 64 R6:
- * `print = os.system`, then `print(p)` of a download).
+ * module.createRequire(import.meta.url)` (review 64 R3); a name whose value calls or names one (`print = lambda c:
+ * os.system(c)`, `print = getattr(os, 'system')`; session 65's attack). Called by that name, the call runs what it is
+ * given (review 64 R6: `print = os.system`, then `print(p)` of a download).
  */
 const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
-const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=\s*([\w$.]*${RUNNER_NAMES}|require|[\w$.]*createRequire\s*\([^()\n]*\))[ \t]*(?=$|[;\n#])|\bimport\s+(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
+const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=[^\n;]*?([\w$.]*${RUNNER_NAMES}|require|[\w$.]*createRequire\s*\([^()\n]*\))|\bimport\s+(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
 /** At most this many aliases are resolved; past them, the text is read with the rest left as written. */
 const MAX_ALIASES = 8;
 
@@ -887,8 +887,8 @@ function runnerAliasesResolved(text: string): string {
   let resolved = text;
   for (const alias of [...text.matchAll(RUNNER_ALIAS)].slice(0, MAX_ALIASES)) {
     const name = (alias[1] ?? alias[4])!;
-    // An imported call on a receiver: a process call is read by its name on any (`os.system`, `x.system`).
-    const call = alias[2] ?? `x.${alias[3]}`;
+    // On a receiver: a process call is read by its name on any (`os.system`, `x.system`), and so is `require`.
+    const call = `x.${alias[2] ?? alias[3]}`;
     resolved = resolved.replace(new RegExp(String.raw`(?<![\w$.])${name.replace(/\$/g, '\\$')}(?=\s*\()`, 'g'), call);
   }
   return resolved;

