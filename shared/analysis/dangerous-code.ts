@@ -877,10 +877,9 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
  * given (review 64 R6: `print = os.system`, then `print(p)` of a download).
  */
 const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
-const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=[^\n;]*?([\w$.]*${RUNNER_NAMES}|require|[\w$.]*createRequire\s*\([^()\n]*\))|\bimport\s+(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
+const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=[^\n;]*?(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))|\bimport\s+(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
 /** At most this many aliases are resolved; past them, the text is read with the rest left as written. */
 const MAX_ALIASES = 8;
-
 
 /** `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is bound to. */
 function runnerAliasesResolved(text: string): string {

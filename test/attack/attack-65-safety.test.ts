@@ -110,6 +110,7 @@ describeFindings('attack 65', [
 describeAccepted('attack 65: ordinary code near the new readings', [
   // Readers and downloads.
   ['tests/test_fetch.py', "p = urlretrieve(u)[0]\nprint(p)\nsubprocess.run(['make', 'test'])"],
+  ['tests/test_fetch.py', "p = urlretrieve(u)[0]\ntimeout = config.runtime_timeout\nprint(p)\nsubprocess.run(['make', 'test'])"],
   ['tests/x.test.js', "const data = await download(u);\nexpect(JSON.parse(data)).toEqual({ ok: true });"],
   ['tests/x.test.js', "const p = await download(u);\nexpect(fs.existsSync(p)).toBe(true);\nconst helpers = require('./helpers');"],
   ['tests/x.test.js', "const require = createRequire(import.meta.url);\nconst pkg = require('../package.json');\nconst lib = require('./lib');"],
@@ -152,6 +153,12 @@ describe('attack 65: the new readings cost linear time', () => {
   });
   it('checks many download results each given a name in linear time', () => {
     checksInLinearTime('tests/x.test.js', 'download result', 'const p = await downloadFile(u);\nconsole.log(p);\n');
+  });
+  it('checks many assignments with long values, each read for a runner alias, in linear time', () => {
+    checksInLinearTime('tests/t.py', 'runner alias', `p = urlretrieve(u)[0]\nx = ${'b'.repeat(200)}.${'c'.repeat(200)}(p)\n`);
+  });
+  it('checks many secret reads after long words in linear time', () => {
+    checksInLinearTime('tests/t.py', 'variable read', `requests.get(url, params={'q': ${'e'.repeat(300)}env.get('X_TOKEN')})\n`);
   });
   it('checks many Java copies in linear time', () => {
     checksInLinearTime('src/test/java/T.java', 'Java copy', 'Files.copy(in, Paths.get("a")); System.load(x); ');
