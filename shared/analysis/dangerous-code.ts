@@ -772,7 +772,9 @@ function savedFiles(text: string): SavedFiles {
     const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end, readers);
     files.add(named ? { names: normalizedPaths(match[1]!), globs: [], any: false } : { names: [], globs: [], any: true }, end);
   }
-  for (const match of text.matchAll(NAMED_DOWNLOAD)) files.add({ names: normalizedPaths((match[1] ?? match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
+  // A download's result is held under its name marked (`\0p`): code that loads it by that name runs it (`require(p)`,
+  // fileRunByCode), a shell word naming it (`return p`) does not.
+  for (const match of text.matchAll(NAMED_DOWNLOAD)) files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);

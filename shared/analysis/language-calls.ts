@@ -116,7 +116,7 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
       } else {
         named = true;
         const values = assigned.get(token[0])?.filter((value) => value.end <= at) ?? [];
-        if (files.holds(token[0], at) || values.some((value) => files.holds(value.literal, at))) return true;
+        if (files.holds(token[0], at) || files.holds(`\0${token[0]}`, at) || values.some((value) => files.holds(value.literal, at))) return true;
       }
     }
     if (named && files.anyBefore(at)) return true;

@@ -112,6 +112,9 @@ describeAccepted('attack 65: ordinary code near the new readings', [
   ['tests/test_fetch.py', "p = urlretrieve(u)[0]\nprint(p)\nsubprocess.run(['make', 'test'])"],
   ['tests/test_fetch.py', "p = urlretrieve(u)[0]\ntimeout = config.runtime_timeout\nprint(p)\nsubprocess.run(['make', 'test'])"],
   ['tests/x.test.js', "const data = await download(u);\nexpect(JSON.parse(data)).toEqual({ ok: true });"],
+  // A download's result returned by its name is no run (patch:fp: a google-cloud-sdk client was refused for it).
+  ['tests/conftest_helpers.py', 'def data_file():\n    path = download_dataset(URL)\n    return path'],
+  ['tests/x.test.js', 'async function fixture() {\n  const p = await download(u);\n  return p;\n}'],
   ['tests/x.test.js', "const p = await download(u);\nexpect(fs.existsSync(p)).toBe(true);\nconst helpers = require('./helpers');"],
   ['tests/x.test.js', "const require = createRequire(import.meta.url);\nconst pkg = require('../package.json');\nconst lib = require('./lib');"],
   ['src/test/java/CacheTest.java', 'Files.copy(source, Paths.get("/tmp/cache.bin"));\nSystem.loadLibrary("z");'],
