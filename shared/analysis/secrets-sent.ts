@@ -16,22 +16,22 @@ export const SECRET_NAME = String.raw`\w*(?:token|secret|passw(?:or)?d|passphras
 /** Files of keys or tokens (`~/.aws/credentials`, `~/.ssh/id_rsa`, `.npmrc`): also the injection detector's. */
 export const CREDENTIAL_FILE = String.raw`(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)\b`;
 /** The job's own credentials, which no request carries in its query or body to a service the tests own. */
-const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se(?:cret_access_key|ssion_token)|pypi_\w*token|twine_password)`;
+const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se(?:cret_access_key|ssion_token)|pypi_\w*|twine_password)`;
 /**
  * A variable read by name (`process.env.X`, `os.environ['X']`, `env.get('X')`, `os.getenv('X')`, `$X`, `${X}`, `%X%`,
  * `$env:X`), inside a call too (`encodeURIComponent(process.env.X)`): also the injection detector's. What stands before
  * `env` is read to 40 characters from a word's start, so that a long word costs a bounded scan from each of its starts.
  */
 export const variableRead = (name: string) => String.raw`(?:\b[\w.(]{0,40}env(?:iron)?\s*(?:\.\s*(?:get\(\s*["'])?|\[\s*["'\x60])|\bgetenv\(\s*["']|\$\{?|%|\$env:)${name}\b`;
-/** Hosts a token is sent to by its own service: the machine itself (by IPv4), GitHub's, npm's registry. */
-const ELSEWHERE = String.raw`(?!(?:[^\s/@"'\x60]*@)?(?:localhost|127\.[\d.]+|0\.0\.0\.0|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]))`;
+/** Hosts a token is sent to by its own service: the machine itself (`localhost`, `127.x`), GitHub's, npm's registry. */
+const ELSEWHERE = String.raw`(?!(?:[^\s/@"'\x60]*@)?(?:localhost|127\.[\d.]+|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]))`;
 /** A call that sends what it is given. */
 const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\b(?:fetch|urlopen|post|put|send\w*|request))\s*\(`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
   // query or body to any host, or on a socket.
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|nc(?:at)?|netcat|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]*(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|\bsend\w*\s*\()[^\n]{0,150}?${variableRead(JOB_CREDENTIAL)}`,
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|\bsend\w*\s*\()[^\n]{0,150}?${variableRead(JOB_CREDENTIAL)}`,
   'i',
 );
 

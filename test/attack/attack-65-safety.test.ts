@@ -163,6 +163,12 @@ describe('attack 65: the new readings cost linear time', () => {
   it('checks many secret reads after long words in linear time', () => {
     checksInLinearTime('tests/t.py', 'variable read', `requests.get(url, params={'q': ${'e'.repeat(300)}env.get('X_TOKEN')})\n`);
   });
+  it('checks a line of many URLs without a blank in linear time', () => {
+    checksInLinearTime('docs/x.md', 'URL with a secret', 'https://a.example/');
+  });
+  it('checks a line of many assignments in linear time', () => {
+    checksInLinearTime('tests/t.py', 'runner alias on one line', 'u = [');
+  });
   it('checks many Java copies in linear time', () => {
     checksInLinearTime('src/test/java/T.java', 'Java copy', 'Files.copy(in, Paths.get("a")); System.load(x); ');
   });
