@@ -84,7 +84,7 @@ const OWN_READINGS_FIXED: FindingRow[] = [
   ['tests/t.py', 'p = urlretrieve(u)[0]\nprint = lambda c: os.system(c)\nprint(p)'],
 ];
 /**
- * Open, for room (the analyze bundle is within 60 bytes of session 65's 2.0 KB): a secret read into a variable before it
+ * Open, for room (the analyze bundle is within 6 bytes of session 65's 2.0 KB): a secret read into a variable before it
  * is added to a URL, formatted into one (`%s`, `.format`), or sent as an object body without a body key; a download's
  * name joined into a command string (`execSync('sh ' + p)`, accepted before session 65 too).
  */
