@@ -873,13 +873,14 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
 const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*["'])/g;
 /**
  * A name bound to a call that starts a process or loads a module, group 1 (4) the name and 2 (3) the call:
- * `run = os.system`, `builtins.print = os.system`, `from os import system as print`, `const r = require`, `const r =
+ * `run = os.system`, `builtins.print = os.system`, `from os import system as print` (after other names too, `from os
+ * import path, system as print`; review 65), `const r = require`, `const r =
  * module.createRequire(import.meta.url)` (review 64 R3); a name whose value calls or names one (`print = lambda c:
  * os.system(c)`, `print = getattr(os, 'system')`; session 65's attack). Called by that name, the call runs what it is
  * given (review 64 R6: `print = os.system`, then `print(p)` of a download).
  */
 const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
-const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=[^\n;]{0,200}?(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))|\bimport\s+(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
+const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=[^\n;]{0,200}?(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
 /** At most this many aliases are resolved; past them, the text is read with the rest left as written. */
 const MAX_ALIASES = 8;
 

@@ -108,7 +108,6 @@ const CHANGED = String.raw`(?:changed|updated|replaced|modified|revised|overridd
  */
 const NAMED_CREDENTIAL = [
   CREDENTIAL_FILE,
-  String.raw`\/proc\/(?:self|\d+)\/environ\b`,
   String.raw`\$\{\{\s*(?:secrets\b|github\.token\b)`,
   variableRead(SECRET_NAME),
 ].join('|');

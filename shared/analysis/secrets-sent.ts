@@ -13,8 +13,11 @@
 
 /** Names a secret is kept under (`NPM_TOKEN`, `DB_PASSWORD`, `STRIPE_API_KEY`, `GOOGLE_CREDENTIALS`). */
 export const SECRET_NAME = String.raw`\w*(?:token|secret|passw(?:or)?d|passphrase|api_?key|access_?key|private_?key|credentials?)\w*`;
-/** Files of keys or tokens (`~/.aws/credentials`, `~/.ssh/id_rsa`, `.npmrc`): also the injection detector's. */
-export const CREDENTIAL_FILE = String.raw`(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)\b`;
+/**
+ * Files of keys or tokens (`~/.aws/credentials`, `~/.ssh/id_rsa`, `.npmrc`), the checkout's `.git/config` (its persisted
+ * token) and a process's environment (`/proc/self/environ`; review 65): also the injection detector's.
+ */
+export const CREDENTIAL_FILE = String.raw`(?:(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|git\/config|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)|\/proc\/\w+\/environ)\b`;
 /** The job's own credentials, which no request carries in its query or body to a service the tests own. */
 const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se(?:cret_access_key|ssion_token)|pypi_\w*|twine_password)`;
 /**
@@ -23,15 +26,19 @@ const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_a
  * `env` is read to 40 characters from a word's start, so that a long word costs a bounded scan from each of its starts.
  */
 export const variableRead = (name: string) => String.raw`(?:\b[\w.(]{0,40}env(?:iron)?\s*(?:\.\s*(?:get\(\s*["'])?|\[\s*["'\x60])|\bgetenv\(\s*["']|\$\{?|%|\$env:)${name}\b`;
-/** Hosts a token is sent to by its own service: the machine itself (`localhost`, `127.x`), GitHub's, npm's registry. */
-const ELSEWHERE = String.raw`(?!(?:[^\s/@"'\x60]*@)?(?:localhost|127\.[\d.]+|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]))`;
+/**
+ * Hosts a token is sent to by its own service: the machine itself (`localhost`, `127.x`), GitHub's, npm's registry; not
+ * when a user part follows (`https://github.com:443@evil.io/`; review 65).
+ */
+const ELSEWHERE = String.raw`(?!(?:[^\s/@"'\x60]*@)?(?:localhost|127\.[\d.]+|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]|:\w*@))`;
 /** A call that sends what it is given. */
 const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\b(?:fetch|urlopen|post|put|send\w*|request))\s*\(`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
-  // query or body to any host, or on a socket.
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|\bsend\w*\s*\()[^\n]{0,150}?${variableRead(JOB_CREDENTIAL)}`,
+  // query or body to any host, or on a socket (the reach stops at a closing bracket: a header after the body is not it;
+  // review 65), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|\bsend\w*\s*\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|[\w-]*data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}`,
   'i',
 );
 
