@@ -38,7 +38,7 @@ const FORMS = new RegExp(
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
   // query or body to any host, or on a socket (the reach stops at a closing bracket: a header after the body is not it;
   // review 65), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|\bsend\w*\s*\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|[\w-]*data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}`,
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|\bsend\w*\s*\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}`,
   'i',
 );
 

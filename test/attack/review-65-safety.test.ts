@@ -1,4 +1,6 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { secretsSent } from '../../shared/analysis/secrets-sent.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 import { checksInLinearTime, describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
 
 // Review of session 65 (branch safety65): variants of its new readings that slip through, and ordinary code the new
@@ -125,6 +127,13 @@ describe('review 65: open false refusals', () => {
 describe('review 65: the readings changed here cost linear time', () => {
   it('checks many user parts with a colon in linear time', () => checksInLinearTime('docs/x.md', 'host user part', 'https://github.com:1:1:1'));
   it('checks many curl -d in linear time', () => checksInLinearTime('docs/x.md', 'shell body', 'curl -d -d -d "$'));
+  // This review's first shell-body form (`[\w-]*data\S*`) took 13 s on one 10,000-character word `--datadata…`: each
+  // `data` in it was tried as the flag's, each with the rest of the word. Read past the patch limit, as logs are.
+  it('reads one long word after a flag in linear time', () => {
+    const sizes = [12_500, 25_000, 50_000, 100_000];
+    expect(cpuGrowthExponent(sizes, (size) => `x --${'data'.repeat(size / 4)}`, secretsSent)).toBeLessThan(LINEAR_EXPONENT_BOUND);
+    expect(cpuGrowthExponent(sizes, (size) => `x --data${'-'.repeat(size)}`, secretsSent)).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
   it('checks many import lists in linear time', () => checksInLinearTime('tests/t.py', 'import list', 'from a import b, c, d, '));
   it('checks many body keys before a header in linear time', () => checksInLinearTime('tests/t.py', 'body key', "requests.post(u, json={'a': 1}, json={'b': 2}, "));
 });
