@@ -114,6 +114,21 @@ describeAccepted('review 65: a body key followed by a token in a header', [
   ['docs/setup.md', 'curl -d @payload.json -H "Authorization: Bearer $GITHUB_TOKEN" https://api.github.com/repos/o/r/dispatches'],
 ]);
 
+/** Ordinary code near this review's fixes. */
+describeAccepted('review 65: ordinary code near the fixes', [
+  ['docs/setup.md', 'curl -X POST -H "Authorization: token $GITHUB_TOKEN" -d \'{"ref":"main"}\' https://api.github.com/repos/o/r/dispatches'],
+  ['docs/setup.md', 'curl -u "x:$GITHUB_TOKEN" -d @body.json https://api.github.com/x'],
+  ['docs/setup.md', 'curl -fsSL -d "name=test" https://httpbin.org/post'],
+  ['docs/setup.md', 'docker run -d -e NPM_TOKEN=$NPM_TOKEN image'],
+  ['docs/setup.md', 'curl http://localhost:3000/login?token=$TEST_TOKEN'],
+  ['docs/setup.md', 'cat .git/config'],
+  ['docs/setup.md', 'grep -q VmRSS /proc/self/status'],
+  ['test/api.test.js', "await fetch('http://127.0.0.1:9000/x?token=' + process.env.TEST_TOKEN)"],
+  ['test/api.test.js', "await fetch('https://user@github.com/x?token=' + process.env.TEST_TOKEN)"],
+  ['tests/test_run.py', "from subprocess import PIPE, run as sh_run\nsh_run(['make'])"],
+  ['tests/test_run.py', "from os import path, environ\nfrom subprocess import run, PIPE\nrun(['make'], stdout=PIPE)"],
+]);
+
 /** Open false refusals (Medium): `send` read as a socket's where it is an IPC, a test client's or a header's. */
 const OPEN_FALSE_REFUSALS: [string, string][] = [
   ['test/a.test.js', "const env = { ...process.env, FORCE_COLOR: '0' };\nconst child = spawn('node', [s], { env });\nchild.send({ env });"],
