@@ -19,7 +19,7 @@ export const SECRET_NAME = String.raw`\w*(?:token|secret|passw(?:or)?d|passphras
  */
 export const CREDENTIAL_FILE = String.raw`(?:(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|git\/config|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)|\/proc\/\w+\/environ)\b`;
 /** The job's own credentials, which no request carries in its query or body to a service the tests own. */
-const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se(?:cret_access_key|ssion_token)|pypi_\w*|twine_password)`;
+const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se\w*|pypi_\w*|twine_password)`;
 /**
  * A variable read by name (`process.env.X`, `os.environ['X']`, `env.get('X')`, `os.getenv('X')`, `$X`, `${X}`, `%X%`,
  * `$env:X`), inside a call too (`encodeURIComponent(process.env.X)`): also the injection detector's. What stands before
@@ -28,9 +28,10 @@ const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_a
 export const variableRead = (name: string) => String.raw`(?:\b[\w.(]{0,40}env(?:iron)?\s*(?:\.\s*(?:get\(\s*["'])?|\[\s*["'\x60])|\bgetenv\(\s*["']|\$\{?|%|\$env:)${name}\b`;
 /**
  * Hosts a token is sent to by its own service: the machine itself (`localhost`, `127.x`), GitHub's, npm's registry; not
- * when a user part follows (`https://github.com:443@evil.io/`; review 65).
+ * when a user part follows (`https://github.com:443@evil.io/`), nor after a user part holding a backslash, `?` or `#`,
+ * where WHATWG's URL ends the host (`https://evil.io\\@github.com/` is evil.io's; review 65).
  */
-const ELSEWHERE = String.raw`(?!(?:[^\s/@"'\x60]*@)?(?:localhost|127\.[\d.]+|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]|:\w*@))`;
+const ELSEWHERE = String.raw`(?!(?:[^\s/\\?#@"'\x60]*@)?(?:localhost|127\.[\d.]+|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]|:\w*@))`;
 /** A call that sends what it is given. */
 const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\b(?:fetch|urlopen|post|put|send\w*|request))\s*\(`;
 const FORMS = new RegExp(
