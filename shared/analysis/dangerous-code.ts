@@ -4,7 +4,8 @@ import { functionsConstructorCalled } from './function-constructors.js';
 import { PYTHON, commentsBlanked, javascriptRunnerAsValue, pythonRunnerAsValue } from './code-values.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { FETCH } from './downloads-and-runs.js';
-import { callKind, fileRunByCode } from './language-calls.js';
+import { PROCESS_CALL_NAMES, callKind, fileRunByCode, isBound } from './language-calls.js';
+import { ENVIRONMENT_SENT, secretsSent } from './secrets-sent.js';
 import { sedRunsCommand } from './sed-script.js';
 import { DECODED_AS_COMMAND, POWERSHELL_ENCODED, SHELL_DECODER, SHELL_DECODER_ANYWHERE, decodedFileRuns } from './shell-decoders.js';
 import { SavedFiles, decompressed, extraction, normalizedPaths, savedBy, writtenBy } from './saved-download.js';
@@ -127,11 +128,9 @@ export const DANGEROUS_CODE: readonly DangerousCode[] = [
     ),
   },
   { id: 'reverse-shell', re: /\/dev\/tcp\/|\bnc(?:at)?\s+(?:-\w+\s+)*-[ec]\s|\bsocat\b[^\n]{0,80}\bexec:/i },
-  // The whole environment given to a call that sends it elsewhere (`fetch(u, { body: JSON.stringify(process.env) })`,
-  // `requests.post(u, json=dict(os.environ))`) or piped to one (`env | curl -d @- …`): a CI job's secrets sent out
-  // (attack 64). A variable read from it (`process.env.API_URL`) is not the environment; a copy of it
-  // (`os.environ.copy()`, `.items()`) is (review 64).
-  { id: 'secrets-dump', re: /\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b|\b(?:fetch|urlopen|post|send|request)\s*\([^;\n]{0,200}?(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)|env\s*\|\s*(?:curl|wget|nc)\b/i },
+  // The whole environment sent (secrets-sent.ts): a CI job's secrets sent out (attack 64). A variable read from it
+  // (`process.env.API_URL`) is not the environment; a copy of it (`os.environ.copy()`, `.items()`) is (review 64).
+  { id: 'secrets-dump', re: new RegExp(String.raw`\btojson\(\s*secrets\s*\)|\bpermissions\s*:\s*write-all\b|${ENVIRONMENT_SENT}`, 'i') },
   {
     id: 'fork-checkout-with-secrets',
     re: /\bpull_request_target\b[^\n]{0,300}(?:\bhead[._ ](?:sha|ref)\b|\bhead_ref\b|\bpull_request\.head\b|\bcheck(?:s|ing)? ?out (?:the )?(?:pr|pull request|fork|head)\b)|\b(?:head[._](?:sha|ref)|head_ref|pull_request\.head)\b[^\n]{0,300}\bpull_request_target\b/i,
@@ -343,6 +342,15 @@ const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300
  * its own line, otherwise any file may be it (attack 64; review 64 for the name).
  */
 const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\w*)?[ \t]*=[ \t]*(?:[\w.]+\.)?)?\b(?:urlretrieve|(wget\s*\.\s*download))\s*\(\s*(?:[^,()\n]|\([^()\n]{0,100}\)){1,300}\)(\s*\[\s*0\s*\])?/g;
+/**
+ * A file a download returns or writes, named: a call named for one, its result given a name (`const p = await
+ * download(u)`; review 64 R3: then `require(p)`), group 1; and Java's copy of a URL's stream (`URL.openStream()`, a
+ * connection's `getInputStream()`) to a path given as a literal (`Paths.get("…")`, `Path.of("…")`, group 2) or a name
+ * (group 3): `Files.copy(new URL(u).openStream(), p)`, `try (InputStream in = url.openStream()) { Files.copy(in, p); }`,
+ * the stream opened in a statement of its own (`InputStream in = url.openStream();`, then the copy; review 65),
+ * then `System.load(p)` (session 64's open row).
+ */
+const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?[\w$.]*download[\w$]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of))?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))/gi;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
@@ -350,17 +358,21 @@ const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
  * `pd.read_csv(p)`; not `open(p)`, whose text may then be run as code). Any other mention (`q = p`, `shutil.copy(p, …)`,
  * `sys.path.insert(0, os.path.dirname(p))`, `ctypes.cdll[p]`) may carry it to a file run by another name.
  */
-const READ_ONLY_BEFORE = /(?:\bprint|\bread_(?:csv|json|table|parquet|excel))\s*\(\s*$/;
+const READ_ONLY_BEFORE = /\b(print|read_(?:csv|json|table|parquet|excel))\s*\(\s*$/;
 const READ_ONLY_AFTER = /^\s*\)/;
 /** More one-argument downloads than this in one text: none of them is named (bounds the scan of their mentions). */
 const NAMED_DOWNLOADS_READ = 20;
-/** Whether every mention of `name` in `text` after `from` reads the file as data ({@link READ_ONLY_BEFORE}). */
-function onlyReadAfter(text: string, name: string, from: number): boolean {
+/**
+ * Whether every mention of `name` in `text` after `from` reads the file as data ({@link READ_ONLY_BEFORE}), by a reader
+ * the text binds to nothing: one it binds (`print = lambda c: os.system(c)`, `from pandas import read_csv` too, which
+ * fails closed) may run what it is given (review 64 R6). `bound` caches which names the text binds.
+ */
+function onlyReadAfter(text: string, name: string, from: number, bound: Map<string, boolean>): boolean {
   for (const mention of text.slice(from).matchAll(new RegExp(String.raw`(?<![\w.])${name}\b`, 'g'))) {
     const at = from + mention.index!;
-    const before = text.slice(Math.max(0, at - 40), at);
+    const reader = READ_ONLY_BEFORE.exec(text.slice(Math.max(0, at - 40), at));
     const after = text.slice(at + name.length, at + name.length + 20);
-    if (!READ_ONLY_BEFORE.test(before) || !READ_ONLY_AFTER.test(after)) return false;
+    if (reader === null || !READ_ONLY_AFTER.test(after) || isBound(text, reader[1]!, bound)) return false;
   }
   return true;
 }
@@ -752,14 +764,18 @@ function savedFiles(text: string): SavedFiles {
   // runs no download). Used in place (`sys.path.append(urlretrieve(u)[0])`), kept in a tuple, or its name handed on:
   // any file may be it.
   const returnedPaths = [...text.matchAll(DOWNLOAD_TO_RETURNED_PATH)];
+  const readers = new Map<string, boolean>();
   for (const match of returnedPaths) {
     // `urlretrieve` returns a tuple: its name is the path only unpacked or indexed (`p = urlretrieve(u)` holds both).
     const path = match[2] !== undefined || match[3] !== undefined || match[4] !== undefined;
     const end = match.index! + match[0].length;
     LINE_ENDS.lastIndex = end;
-    const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end);
+    const named = match[1] !== undefined && path && returnedPaths.length <= NAMED_DOWNLOADS_READ && LINE_ENDS.test(text) && onlyReadAfter(text, match[1], end, readers);
     files.add(named ? { names: normalizedPaths(match[1]!), globs: [], any: false } : { names: [], globs: [], any: true }, end);
   }
+  // A download's result is held under its name marked (`\0p`): code that loads it by that name runs it (`require(p)`,
+  // fileRunByCode), a shell word naming it (`return p`) does not.
+  for (const match of text.matchAll(NAMED_DOWNLOAD)) files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
@@ -856,6 +872,30 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
  * (session 42, attack 43c P8).
  */
 const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*["'])/g;
+/**
+ * A name bound to a call that starts a process or loads a module, group 1 (4) the name and 2 (3) the call:
+ * `run = os.system`, `builtins.print = os.system`, `from os import system as print` (after other names too, `from os
+ * import path, system as print`; review 65), `const r = require`, `const r =
+ * module.createRequire(import.meta.url)` (review 64 R3); a name whose value calls or names one (`print = lambda c:
+ * os.system(c)`, `print = getattr(os, 'system')`; session 65's attack). Called by that name, the call runs what it is
+ * given (review 64 R6: `print = os.system`, then `print(p)` of a download).
+ */
+const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
+const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=[^\n;]{0,200}?(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
+/** At most this many aliases are resolved; past them, the text is read with the rest left as written. */
+const MAX_ALIASES = 8;
+
+/** `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is bound to. */
+function runnerAliasesResolved(text: string): string {
+  let resolved = text;
+  for (const alias of [...text.matchAll(RUNNER_ALIAS)].slice(0, MAX_ALIASES)) {
+    const name = (alias[1] ?? alias[4])!;
+    // On a receiver: a process call is read by its name on any (`os.system`, `x.system`), and so is `require`.
+    const call = `x.${alias[2] ?? alias[3]}`;
+    resolved = resolved.replace(new RegExp(String.raw`(?<![\w$.])${name.replace(/\$/g, '\\$')}(?=\s*\()`, 'g'), call);
+  }
+  return resolved;
+}
 
 /**
  * Whether `text` runs a file a download saved: a download written to a file and then run, sourced or given to a program
@@ -870,7 +910,7 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
  * Linear: each command's start is read once, at most a command line's words.
  */
 function savedDownloadRun(written: string): boolean {
-  const text = written.replace(STRING_CLOSED_IN_CALL, '$1\n');
+  const text = runnerAliasesResolved(written.replace(STRING_CLOSED_IN_CALL, '$1\n'));
   const files = savedFiles(text);
   if (files.first === Infinity) return false;
   if (fileRunByCode(text, files)) return true;
@@ -1940,5 +1980,7 @@ function signalsOf(text: string, asPipes: boolean): string[] {
   if (written.some((form) => sedRunsCommand(form)) || (reading !== null && sedRunsCommand(reading.quoted, true))) found.add(SED_EXEC);
   if (forms.some((form) => CONFIG_FILE.test(form) && CONFIG_SETTING.test(form))) found.add(DOWNLOADER_CONFIG);
   if (forms.some(decodedFileRuns)) found.add(SHELL_DECODED.id);
+  // One secret, a credential file or the environment through a variable, sent to a host (session 65).
+  if (forms.some(secretsSent)) found.add('secrets-dump');
   return reading === null ? [...found, UNREAD_SHELL] : [...found];
 }

@@ -1,5 +1,6 @@
 import type { AnalysisInput } from '../ports.js';
 import { DANGEROUS_CODE, asShellReadsIt } from './dangerous-code.js';
+import { CREDENTIAL_FILE, SECRET_NAME, variableRead } from './secrets-sent.js';
 import { quotedOperatorsHidden } from './shell-reading.js';
 import { stripHidden } from '../invisible.js';
 import { TRANSLATED_APPROVAL_REQUEST, TRANSLATED_MERGE_ADVICE } from './translated-advice.js';
@@ -105,14 +106,10 @@ const CHANGED = String.raw`(?:changed|updated|replaced|modified|revised|overridd
  * the runner's process environment) or a variable or secret whose name says it holds one (`$NPM_TOKEN`,
  * `${{ secrets.X }}`, `process.env.GITHUB_TOKEN`, `%API_KEY%`, `os.environ["DB_PASSWORD"]`). Read lower-cased.
  */
-const SECRET_NAME = String.raw`\w*(?:token|secret|passw(?:or)?d|passphrase|api_?key|access_?key|private_?key|credentials?)\w*`;
 const NAMED_CREDENTIAL = [
-  String.raw`(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)\b`,
-  String.raw`\/proc\/(?:self|\d+)\/environ\b`,
+  CREDENTIAL_FILE,
   String.raw`\$\{\{\s*(?:secrets\b|github\.token\b)`,
-  String.raw`\$\{?${SECRET_NAME}\}?`,
-  String.raw`%${SECRET_NAME}%|\$env:${SECRET_NAME}`,
-  String.raw`\b(?:process\.env|os\.environ|env)(?:\.|\[\s*["']|\.get\(\s*["'])${SECRET_NAME}|\bos\.getenv\(\s*["']${SECRET_NAME}`,
+  variableRead(SECRET_NAME),
 ].join('|');
 /**
  * Verbs of showing or sending something, the one list every request for a credential is built from, each with the
@@ -348,16 +345,15 @@ function decodeTagCharacters(text: string): string {
 /**
  * Cyrillic and Greek letters drawn like Latin ones ("Ignоre" with a Cyrillic о), and the Latin small capitals
  * ("ɪɢɴᴏʀᴇ ᴀʟʟ ᴘʀᴇᴠɪᴏᴜꜱ"), which NFKC leaves as they are (attack 64): folded to the Latin letter for detection only.
- * Text really written in those alphabets folds to nonsense that matches nothing.
+ * Text really written in those alphabets folds to nonsense that matches nothing. Each look-alike folds to the Latin
+ * letter at its place in {@link LATIN_LETTERS}.
  */
-const LOOKALIKES: Record<string, string> = {
-  а: 'a', в: 'b', с: 'c', ԁ: 'd', е: 'e', ё: 'e', һ: 'h', н: 'h', і: 'i', ї: 'i', ј: 'j', к: 'k', ӏ: 'l', м: 'm', п: 'n', о: 'o',
-  р: 'p', ԛ: 'q', г: 'r', ѕ: 's', т: 't', у: 'y', ў: 'y', х: 'x', ԝ: 'w', ɡ: 'g', ɑ: 'a', ı: 'i',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ς: 's',
-};
-// The small capitals a to z, each the letter at its place (x has none: its own letter stands there).
-for (const [place, capital] of [...'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ'].entries()) LOOKALIKES[capital] = String.fromCharCode(0x61 + place);
-const LOOKALIKE = new RegExp(`[${Object.keys(LOOKALIKES).join('')}]`, 'g');
+const LOOKALIKE_LETTERS = 'авсԁеёһніїјкӏмпорԛгѕтуўхԝɡɑıαβεηικνορτυχωςᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ';
+/** Cyrillic, Greek, then the small capitals, which run a to z (x has none: its own letter stands there). */
+const LATIN_LETTERS = 'abcdeehhiijklmnopqrstyyxwgaiabenikvoptuxwsabcdefghijklmnopqrstuvwxyz';
+const LOOKALIKES: Record<string, string> = {};
+for (const [place, letter] of [...LOOKALIKE_LETTERS].entries()) LOOKALIKES[letter] = LATIN_LETTERS[place]!;
+const LOOKALIKE = new RegExp(`[${LOOKALIKE_LETTERS}]`, 'g');
 /** The regional indicator symbols 🇦 to 🇿 (two make a flag), which spell a word letter by letter as a model reads them. */
 const REGIONAL_INDICATOR = /[\u{1F1E6}-\u{1F1FF}]/gu;
 
@@ -470,8 +466,11 @@ const HEX_BYTE_PAIR = /\b(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)(?:0x)?[
 const HEX_BYTES = /\b(?:(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)){11,}(?:0x)?[0-9a-f]{2}\b/gi;
 
 function normalizeText(text: string): string[] {
-  const unfolded = stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase();
-  const base = foldLookalikes(unfolded);
+  // Most log lines are ASCII, checked in one pass: tag characters, what NFKC changes, hidden characters and look-alikes
+  // all lie above it, so the Unicode fold would give them back as they are (session 65; it cost ~14 % on dev logs).
+  const ascii = !/[^\x00-\x7f]/.test(text);
+  const unfolded = ascii ? text.toLowerCase() : stripHidden(decodeTagCharacters(text).normalize('NFKC')).toLowerCase();
+  const base = ascii ? unfolded : foldLookalikes(unfolded);
   const gapped = base.replace(/[_/]+|(?<=[a-z])-(?=[a-z])/g, ' ');
   const spaced = gapped.replace(/\s+/g, ' ');
   const forms = [base.replace(/\s+/g, ' '), spaced];

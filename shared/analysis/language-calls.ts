@@ -57,7 +57,7 @@ export function callKind(text: string, quote: number, bound: Map<string, boolean
  * Whether `text` binds `name` to anything: an assignment (but Python's `logger = logging.getLogger(…)`), a parameter, an
  * import's alias, a definition, a key or a destructured name (`{ execSync: print }`).
  */
-function isBound(text: string, name: string, bound: Map<string, boolean>): boolean {
+export function isBound(text: string, name: string, bound: Map<string, boolean>): boolean {
   const known = bound.get(name);
   if (known !== undefined) return known;
   if (bound.size >= MAX_NAMES_CHECKED) return true;
@@ -77,9 +77,10 @@ function isBound(text: string, name: string, bound: Map<string, boolean>): boole
  * loaders that take a path (`code-sinks.ts`'s PATH_LOADERS): a native library (`ctypes.CDLL`, `cdll.LoadLibrary`,
  * `process.dlopen`'s second argument, Java's `System.load`, Go's `plugin.Open`) and Python's import path
  * (`site.addsitedir`, `zipimporter`, `sys.path.append`, and `sys.path.insert`'s second argument), whose modules an
- * import then runs; `__import__` and `importlib.import_module` given the name (review 64).
+ * import then runs; `__import__` and `importlib.import_module` given the name (review 64); Java's `URLClassLoader`, whose
+ * classes come from the paths it is given, and the `require` Node's `createRequire(…)` makes (session 65).
  */
-const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter|__import__|import_module)|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,/g;
+const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter|__import__|import_module|URLClassLoader(?:\s*\.\s*newInstance)?|createRequire\s*\([^()\n]*\))|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,/g;
 /** What a file given to {@link RUNS_FILE} may be named without its extension: Ruby's `require '/tmp/a'` loads `/tmp/a.rb`. */
 const IMPLIED_EXTENSIONS = ['', '.rb', '.js', '.mjs', '.cjs', '.py', '.php', '.pl', '.lua'];
 /** A string literal or a name, in a call's argument. */
@@ -115,7 +116,7 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
       } else {
         named = true;
         const values = assigned.get(token[0])?.filter((value) => value.end <= at) ?? [];
-        if (files.holds(token[0], at) || values.some((value) => files.holds(value.literal, at))) return true;
+        if (files.holds(token[0], at) || files.holds(`\0${token[0]}`, at) || values.some((value) => files.holds(value.literal, at))) return true;
       }
     }
     if (named && files.anyBefore(at)) return true;

