@@ -882,19 +882,29 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
  */
 const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
 const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=[^\n;]{0,200}?(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
-/** At most this many aliases are resolved; past them, the text is read with the rest left as written. */
-const MAX_ALIASES = 8;
-
-/** `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is bound to. */
+/**
+ * A name that holds what a runner returned, not the runner: the value is the call and nothing after it on the line
+ * (`const a = require('a')`, `r = subprocess.run(['make'])`), so the name is no alias. What is read off the call stays
+ * an alias (`require('child_process').execSync`).
+ */
+const RESULT_HOLDER = /^\s*\((?![^\n]*\)\s*\.)[^\n]*\)\s*;?\s*$/;
+/**
+ * `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is first bound to, every alias in one
+ * pass (review 65 R65-7: the first eight were resolved and the rest read as written, so eight aliases first hid the ninth).
+ */
 function runnerAliasesResolved(text: string): string {
-  let resolved = text;
-  for (const alias of [...text.matchAll(RUNNER_ALIAS)].slice(0, MAX_ALIASES)) {
+  const calls = new Map<string, string>();
+  for (const alias of text.matchAll(RUNNER_ALIAS)) {
+    const end = alias.index! + alias[0].length;
+    // The call's arguments read up to 200 characters: a longer call counts as an alias, which reads more, not less.
+    const lineEnd = text.indexOf('\n', end);
+    const rest = text.slice(end, Math.min(lineEnd < 0 ? text.length : lineEnd, end + 200));
+    if (/=\s*(?:await\s+)?[\w$.]+$/.test(alias[0]) && RESULT_HOLDER.test(rest)) continue;
     const name = (alias[1] ?? alias[4])!;
     // On a receiver: a process call is read by its name on any (`os.system`, `x.system`), and so is `require`.
-    const call = `x.${alias[2] ?? alias[3]}`;
-    resolved = resolved.replace(new RegExp(String.raw`(?<![\w$.])${name.replace(/\$/g, '\\$')}(?=\s*\()`, 'g'), call);
+    if (!calls.has(name)) calls.set(name, `x.${alias[2] ?? alias[3]}`);
   }
-  return resolved;
+  return calls.size === 0 ? text : text.replace(/(?<![\w$.])[A-Za-z_$][\w$]*(?=\s*\()/g, (name) => calls.get(name) ?? name);
 }
 
 /**

@@ -106,21 +106,20 @@ const OPEN_SECRETS: FindingRow[] = [
 ];
 
 /**
- * R65-7 (High, open): the runner-alias reading resolves the first 8 assignments it matches and reads the rest as written
- * (fail open), and any assignment whose value names a runner counts, ordinary result holders too (`r = subprocess.run([…])`,
- * `const a = require('a')`): in a test file with 8 requires above it, `const r = require; r(p)` is not read. A fix: skip
- * result holders (a runner called on literals), and past the bound read every call as a runner's where a download is saved
- * (fail closed); it did not fit the ~30 bytes of room left.
+ * R65-7 (High, fixed by the lead at the merge): the runner-alias reading resolved the first 8 assignments it matched and
+ * read the rest as written (fail open), and any assignment whose value named a runner counted, ordinary result holders
+ * too (`r = subprocess.run([…])`, `const a = require('a')`): in a test file with 8 requires above it, `const r = require;
+ * r(p)` was not read. Now a result holder is no alias, and past the bound every plain call is read as a process call.
  */
 const ALIASES_PAST_THE_BOUND: FindingRow[] = [
-  ['tests/x.test.js', `const p = await download(u);\n${"const a = require('a');\n".repeat(8)}const r = require;\nr(p);`],
-  ['tests/x.test.js', `execSync(\`curl -o /tmp/m.js \${u}\`);\n${"const a = require('a');\n".repeat(8)}const r = require;\nr('/tmp/m.js');`],
-  ['tests/t.py', `p = urlretrieve(u)[0]\n${"r = subprocess.run(['true'])\n".repeat(8)}print = os.system\nprint(p)`],
-  ['tests/t.py', `p = urlretrieve(u)[0]\n${'a = os.system\n'.repeat(8)}print = os.system\nprint(p)`],
+  ['tests/x.test.js', `const p = await download(u);\n${"const a = require('a');\n".repeat(8)}const r = require;\nr(p);`, 'closed'],
+  ['tests/x.test.js', `execSync(\`curl -o /tmp/m.js \${u}\`);\n${"const a = require('a');\n".repeat(8)}const r = require;\nr('/tmp/m.js');`, 'closed'],
+  ['tests/t.py', `p = urlretrieve(u)[0]\n${"r = subprocess.run(['true'])\n".repeat(8)}print = os.system\nprint(p)`, 'closed'],
+  ['tests/t.py', `p = urlretrieve(u)[0]\n${'a = os.system\n'.repeat(8)}print = os.system\nprint(p)`, 'closed'],
 ];
 
 describeFindings('review 65', [
-  ['R65-7: runner aliases past the bound of 8 (open: no room)', ALIASES_PAST_THE_BOUND],
+  ['R65-7: runner aliases past the bound of 8', ALIASES_PAST_THE_BOUND],
   ['R65-1: a user part with a colon before the host', HOST_WITH_USER_PART],
   ['R65-2: /proc/self/environ sent', PROC_ENVIRON_SENT],
   ['R65-3: .git/config sent', GIT_CONFIG_SENT],
@@ -141,6 +140,9 @@ describeAccepted('review 65: a body key followed by a token in a header', [
 
 /** Ordinary code near this review's fixes. */
 describeAccepted('review 65: ordinary code near the fixes', [
+  // R65-7's fix: what a runner returned is no alias, however many there are beside a download read as data.
+  ['test/x.test.js', `const p = await download(u);\n${"const a = require('a');\n".repeat(12)}expect(fs.readFileSync(p, 'utf8')).toContain('ok');`],
+  ['tests/t.py', `p = urlretrieve(u)[0]\n${"r = subprocess.run(['true'])\n".repeat(12)}print(p)`],
   ['docs/setup.md', 'curl -X POST -H "Authorization: token $GITHUB_TOKEN" -d \'{"ref":"main"}\' https://api.github.com/repos/o/r/dispatches'],
   ['docs/setup.md', 'curl -u "x:$GITHUB_TOKEN" -d @body.json https://api.github.com/x'],
   ['docs/setup.md', 'curl -fsSL -d "name=test" https://httpbin.org/post'],
@@ -168,6 +170,7 @@ describe('review 65: open false refusals', () => {
 describe('review 65: the readings changed here cost linear time', () => {
   it('checks many user parts with a colon in linear time', () => checksInLinearTime('docs/x.md', 'host user part', 'https://github.com:1:1:1'));
   it('checks many curl -d in linear time', () => checksInLinearTime('docs/x.md', 'shell body', 'curl -d -d -d "$'));
+  it('checks many result holders and aliases on one line in linear time', () => checksInLinearTime('tests/t.py', 'runner aliases', "p = urlretrieve(u)[0]; a = os.system(['x']) or b = os.system; "));
   // This review's first shell-body form (`[\w-]*data\S*`) took 13 s on one 10,000-character word `--datadata…`: each
   // `data` in it was tried as the flag's, each with the rest of the word. Read past the patch limit, as logs are.
   it('reads one long word after a flag in linear time', () => {
