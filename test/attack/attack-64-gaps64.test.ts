@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../shared/logs/index.js';
-import { ghaStep } from '../support/gha-step.js';
+import { failedStepLog } from '../support/step-analysis.js';
 
 // Attack on session 64's rules (branch gaps64: Rule.beside for ct_run's `Error detected: `, timeout behind bash -c and
 // docker exec, task prefixes behind docker compose's, Rule.joinsInStep, cfn-lint's E0000, groovy.caught's frames, the
@@ -8,8 +8,6 @@ import { ghaStep } from '../support/gha-step.js';
 // Each row failed before its fix, or runs as an expected failure with the reason.
 
 /** A step that failed with `exitCode`, as one string. */
-const failedStepLog = (script: string, output: readonly string[], exitCode = 1): string =>
-  ghaStep(script, output, { exitCode }).join('\n');
 
 describe("attack 64 (gaps64): ct_run's `Error detected: ` is ct_run's term, not any script's sentence", () => {
   it("does not read a docs checker's `Error detected: <prose>` as a failed Common Test case", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../shared/logs/index.js';
 import { ghaStep } from '../support/gha-step.js';
+import { topFailure } from '../support/step-analysis.js';
 
 // Attack on session 64's rules (branch langs64: JSHint, puppet-lint, Verilator, ERT, Flow, Haxe, GHDL, Icarus
 // Verilog, Emacs's byte-compiler, GNU as, Bazel, Asciidoctor): other runs and versions of the same tools than the
@@ -12,13 +13,6 @@ import { ghaStep } from '../support/gha-step.js';
 const failedStepLog = (script: string, output: readonly string[]): string =>
   ghaStep(script, output, { exitCode: 1 }).join('\n');
 
-/** The top failure's rule, first line and the analysis's category. */
-async function top(log: string): Promise<[string | undefined, string | undefined, string]> {
-  const analysis = await analyzeLog(log);
-  const first = analysis.failures[0];
-  return [first?.rule, first?.lines[0]?.text.trim(), analysis.category];
-}
-
 describe("attack 64 (langs64): the session's rules on other runs of the same tools", () => {
   it("reads GHDL 3+'s (and NVC's) `file:line:col:error: message`, no space before `error:`, as ghdl.error", async () => {
     // Prepare: GHDL 4.1 `ghdl -a --std=08 undeclared.vhdl` (its diagnostics gained `error:` with no space; 2.0 prints none)
@@ -29,7 +23,7 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
       '/usr/bin/ghdl-mcode:error: compilation error',
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['ghdl.error', 'src/undeclared.vhdl:13:13:error: no declaration for "swx"', 'compilation']);
+    expect(await topFailure(log)).toEqual(['ghdl.error', 'src/undeclared.vhdl:13:13:error: no declaration for "swx"', 'compilation']);
   });
 
   it("(guard) does not read GHDL 3+'s `file:line:col:warning:` as an error", async () => {
@@ -55,7 +49,7 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
       'make: *** [Makefile:8: build/cpu.o] Error 1',
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['gas.error', "src/cpu.c:14: Error: no such instruction: `movx %eax,%ebx'", 'compilation']);
+    expect(await topFailure(log)).toEqual(['gas.error', "src/cpu.c:14: Error: no such instruction: `movx %eax,%ebx'", 'compilation']);
   });
 
   it('reads GNU as reading from a pipe (`{standard input}:7: Error:`) as gas.error', async () => {
@@ -65,7 +59,7 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
       "{standard input}:7: Error: no such instruction: `movx %eax,%ebx'",
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['gas.error', "{standard input}:7: Error: no such instruction: `movx %eax,%ebx'", 'compilation']);
+    expect(await topFailure(log)).toEqual(['gas.error', "{standard input}:7: Error: no such instruction: `movx %eax,%ebx'", 'compilation']);
   });
 
   it("keeps a script's `unknown host alias` error out of the network category (the word is a lookup's, not a DNS failure's)", async () => {
@@ -79,7 +73,7 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
       "ValueError: unknown host alias 'staging-2' in inventory.yml (known: staging, prod)",
     ]);
     // Act, Assert
-    expect((await top(log))[2]).not.toBe('network');
+    expect((await topFailure(log))[2]).not.toBe('network');
   });
 
   it("(guard) still reads Bazel's `Unknown host: github.com` as network", async () => {
@@ -90,7 +84,7 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
       "Error in download_and_extract: java.io.IOException: Error downloading [https://github.com/madler/zlib/archive/v1.3.tar.gz] to /home/runner/.cache/bazel/external/zlib/temp/v1.3.tar.gz: Unknown host: github.com",
     ]);
     // Act, Assert
-    expect((await top(bazel))[2]).toBe('network');
+    expect((await topFailure(bazel))[2]).toBe('network');
   });
 
   it("does not read Haxe's located warning (`file.hx:4: characters 13-14 : Warning : …`, exit 0) as haxe.error", async () => {
@@ -120,7 +114,7 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
       'src/Main.hx:5: characters 29-34 : Uncaught exception config key x missing',
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['haxe.error', 'src/Main.hx:5: characters 29-34 : Uncaught exception config key x missing', 'unknown']);
+    expect(await topFailure(log)).toEqual(['haxe.error', 'src/Main.hx:5: characters 29-34 : Uncaught exception config key x missing', 'unknown']);
   });
 
   it("does not head ESLint's compact format with its warning: `Warning - ` is no JSHint finding", async () => {
@@ -145,7 +139,7 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
       '1 error',
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['jshint.finding', 'C:\\a\\proj\\proj\\src\\app.js: line 3, col 27, Missing semicolon.', 'lint']);
+    expect(await topFailure(log)).toEqual(['jshint.finding', 'C:\\a\\proj\\proj\\src\\app.js: line 3, col 27, Missing semicolon.', 'lint']);
   });
 
   it("(guard) does not call a Verilated model's `$stop` at run time (`%Error: t.v:3: Verilog $stop`, no column) a compile error", async () => {
@@ -170,7 +164,7 @@ describe("attack 64 (langs64): the session's rules on other runs of the same too
       '%Error: Exiting due to 1 error(s)',
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['verilator.error', "%Error: rtl/top.v:5: Can't find definition of variable: 'dat'", 'compilation']);
+    expect(await topFailure(log)).toEqual(['verilator.error', "%Error: rtl/top.v:5: Can't find definition of variable: 'dat'", 'compilation']);
   });
 
   // Still open after session 65: a warning now ranks below a compiler's error or a failed test printed after it in its

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../shared/logs/index.js';
-import { ghaStep } from '../support/gha-step.js';
+import { failedStepLog, topFailure } from '../support/step-analysis.js';
 
 // Attack on session 65's changes (branch gaps65: `Rule.warning` and its end-of-scan pass, verilator.assertion,
 // Verilator 4's column-less messages, the task prefixes' capital word and indented compose bar, the title's
 // OWN_CODE_ERROR_RE and `--exit-code-from`): other runs of the same tools (real output where they run here, paths
 // rewritten to the runner's). Each row failed before its fix, or runs as an expected failure with the reason; the rows
 // named guards passed before and keep a fix from going too far.
-
-/** A step that failed with `exitCode` (1 unless given), as one string. */
-const failedStepLog = (script: string, output: readonly string[], exitCode = 1): string => ghaStep(script, output, { exitCode }).join('\n');
-
-/** The top failure's rule, first line and the analysis's category. */
-async function top(log: string): Promise<[string | undefined, string | undefined, string]> {
-  const analysis = await analyzeLog(log);
-  const first = analysis.failures[0];
-  return [first?.rule, first?.lines[0]?.text.trim(), analysis.category];
-}
 
 /** `python3 -m pytest -q --tb=no tests` (pytest 9, real output): a failed test, its summary's one line. */
 const PYTEST_TB_NO_FAILED = [
@@ -43,7 +32,7 @@ describe("a simulator's check that stopped the simulation is no warning the step
       'make: Target \'all\' not remade because of errors.',
     ], 2);
     // Act, Assert
-    expect(await top(log)).toEqual(['iverilog.vvp-check', 'FATAL: tb/counter_tb.v:4: hard stop', 'test_failure']);
+    expect(await topFailure(log)).toEqual(['iverilog.vvp-check', 'FATAL: tb/counter_tb.v:4: hard stop', 'test_failure']);
   });
 
   it("keeps GHDL's `(assertion failure)`, which stops the simulation (exit 1), above a failed test that `make -k` ran after it", async () => {
@@ -61,7 +50,7 @@ describe("a simulator's check that stopped the simulation is no warning the step
       'make: *** [Makefile:9: test] Error 1',
     ], 2);
     // Act, Assert
-    expect(await top(log)).toEqual(['ghdl.assertion', 'tb.vhd:8:5:@20ns:(assertion failure): hard stop', 'test_failure']);
+    expect(await topFailure(log)).toEqual(['ghdl.assertion', 'tb.vhd:8:5:@20ns:(assertion failure): hard stop', 'test_failure']);
   });
 
   it("(guard) still puts a later failed test above vvp's `ERROR:` and GHDL's `(assertion error)` that did not stop them", async () => {
@@ -75,7 +64,7 @@ describe("a simulator's check that stopped the simulation is no warning the step
       ...PYTEST_TB_NO_FAILED,
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['pytest.summary', 'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16', 'test_failure']);
+    expect(await topFailure(log)).toEqual(['pytest.summary', 'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16', 'test_failure']);
   });
 });
 
@@ -101,7 +90,7 @@ describe("Verilator's warnings that stopped it are no warnings the step went on 
       'make: *** [Makefile:9: test] Error 1',
     ], 2);
     // Act, Assert
-    expect((await top(log))[0]).toBe('verilator.warning');
+    expect((await topFailure(log))[0]).toBe('verilator.warning');
   });
 
   it('(guard) still puts a later failed test above -Wno-fatal warnings, which print no `Exiting due to`', async () => {
@@ -113,7 +102,7 @@ describe("Verilator's warnings that stopped it are no warnings the step went on 
       'make: *** [Makefile:9: test] Error 1',
     ], 2);
     // Act, Assert
-    expect((await top(log))[0]).toBe('pytest.summary');
+    expect((await topFailure(log))[0]).toBe('pytest.summary');
   });
 });
 
@@ -132,6 +121,6 @@ describe('open after attack 65', () => {
       'make: *** [Makefile:9: test] Error 1',
     ], 2);
     // Act, Assert
-    expect((await top(log))[0]).toBe('asciidoctor.warning');
+    expect((await topFailure(log))[0]).toBe('asciidoctor.warning');
   });
 });

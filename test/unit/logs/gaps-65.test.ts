@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 import { ghaStep } from '../../support/gha-step.js';
+import { failedStepLog, topFailure } from '../../support/step-analysis.js';
 
 // Session 65: the known gaps session 64 left, each on real output of the tool where it runs here (paths the
 // runner's).
-
-/** A step that failed with `exitCode` (1 unless given), as one string. */
-const failedStepLog = (script: string, output: readonly string[], exitCode = 1): string => ghaStep(script, output, { exitCode }).join('\n');
-
-/** The top failure's rule, first line and the analysis's category. */
-async function top(log: string): Promise<[string | undefined, string | undefined, string]> {
-  const analysis = await analyzeLog(log);
-  const first = analysis.failures[0];
-  return [first?.rule, first?.lines[0]?.text.trim(), analysis.category];
-}
 
 /** Verilator 5.006 `--lint-only -Wall -Wno-fatal rtl/counter.v` (real output): a warning that fails nothing. */
 const VERILATOR_WNO_FATAL_WARNING = [
@@ -39,7 +30,7 @@ describe('a warning its step went on past ranks below the failure that stopped t
       'make: *** [Makefile:9: sim] Aborted',
     ], 2);
     // Act, Assert
-    expect(await top(log)).toEqual(['verilator.assertion', '[3] %Error: t.v:4: Assertion failed in TOP.t: bad value 7', 'test_failure']);
+    expect(await topFailure(log)).toEqual(['verilator.assertion', '[3] %Error: t.v:4: Assertion failed in TOP.t: bad value 7', 'test_failure']);
   });
 
   it("puts pytest's one-line summary above an Asciidoctor warning printed before it in the step", async () => {
@@ -70,7 +61,7 @@ describe('a warning its step went on past ranks below the failure that stopped t
       'make: *** [Makefile:2: lint] Error 1',
     ], 2);
     // Act, Assert
-    expect(await top(log)).toEqual(['verilator.warning', VERILATOR_WNO_FATAL_WARNING[1], 'lint']);
+    expect(await topFailure(log)).toEqual(['verilator.warning', VERILATOR_WNO_FATAL_WARNING[1], 'lint']);
   });
 
   it('still puts an Asciidoctor warning first when a generic error line follows it', async () => {
@@ -93,7 +84,7 @@ describe("Verilator's messages with and without a column", () => {
       '%Error: Exiting due to 1 error(s)',
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['verilator.error', "%Error: rtl/net.v:262: Can't find definition of variable: c0_snoop_ack_retry", 'compilation']);
+    expect(await topFailure(log)).toEqual(['verilator.error', "%Error: rtl/net.v:262: Can't find definition of variable: c0_snoop_ack_retry", 'compilation']);
   });
 
   it("reads a Verilated model's failed immediate assertion (`[0] %Error: t2.v:3: Assertion failed in TOP.t2: …`) as a test failure", async () => {
@@ -132,7 +123,7 @@ describe("a simulator's checks count as its format says they fail the run", () =
       ...PYTEST_TB_NO_FAILED,
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['pytest.summary', 'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16', 'test_failure']);
+    expect(await topFailure(log)).toEqual(['pytest.summary', 'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16', 'test_failure']);
   });
 
   it("puts a later failed test above vvp's `ERROR:` line of a `$error`, which leaves vvp's status 0", async () => {
@@ -148,7 +139,7 @@ describe("a simulator's checks count as its format says they fail the run", () =
       ...PYTEST_TB_NO_FAILED,
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['pytest.summary', 'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16', 'test_failure']);
+    expect(await topFailure(log)).toEqual(['pytest.summary', 'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16', 'test_failure']);
   });
 
   it("still reads GHDL's `(assertion error)` that stopped the run under --assert-level=error as the failure", async () => {
@@ -163,7 +154,7 @@ describe("a simulator's checks count as its format says they fail the run", () =
       '/usr/bin/ghdl-mcode:error: simulation failed',
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['ghdl.assertion', 'tb.vhd:11:5:@10ns:(assertion error): mismatch at 10 ns', 'test_failure']);
+    expect(await topFailure(log)).toEqual(['ghdl.assertion', 'tb.vhd:11:5:@10ns:(assertion error): mismatch at 10 ns', 'test_failure']);
   });
 
   it("still reads vvp's `ERROR:` as the failure when a check of the simulation's output fails the step", async () => {
@@ -174,7 +165,7 @@ describe("a simulator's checks count as its format says they fail the run", () =
       'done',
     ]);
     // Act, Assert
-    expect(await top(log)).toEqual(['iverilog.vvp-check', 'ERROR: tb.v:5: count mismatch: got 3', 'test_failure']);
+    expect(await topFailure(log)).toEqual(['iverilog.vvp-check', 'ERROR: tb.v:5: count mismatch: got 3', 'test_failure']);
   });
 });
 
