@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { failedStepLog, topFailure } from '../support/step-analysis.js';
+import { PYTEST_TB_NO_FAILED, failedStepLog, topFailure } from '../support/step-analysis.js';
 
 // Attack on session 65's changes (branch gaps65: `Rule.warning` and its end-of-scan pass, verilator.assertion,
 // Verilator 4's column-less messages, the task prefixes' capital word and indented compose bar, the title's
 // OWN_CODE_ERROR_RE and `--exit-code-from`): other runs of the same tools (real output where they run here, paths
 // rewritten to the runner's). Each row failed before its fix, or runs as an expected failure with the reason; the rows
 // named guards passed before and keep a fix from going too far.
-
-/** `python3 -m pytest -q --tb=no tests` (pytest 9, real output): a failed test, its summary's one line. */
-const PYTEST_TB_NO_FAILED = [
-  'python3 -m pytest -q --tb=no tests',
-  'F.                                                                       [100%]',
-  '=========================== short test summary info ============================',
-  'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16',
-  '1 failed, 1 passed in 0.76s',
-];
 
 describe("a simulator's check that stopped the simulation is no warning the step went on past", () => {
   it("keeps vvp's `FATAL:` (a `$fatal`, vvp's status 1) above a failed test that `make -k` ran after it", async () => {

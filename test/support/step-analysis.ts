@@ -10,3 +10,12 @@ export async function topFailure(log: string): Promise<[string | undefined, stri
   const first = analysis.failures[0];
   return [first?.rule, first?.lines[0]?.text.trim(), analysis.category];
 }
+
+/** `python3 -m pytest -q --tb=no tests` (pytest 9, real output): a failed test, its summary's one line. */
+export const PYTEST_TB_NO_FAILED = [
+  'python3 -m pytest -q --tb=no tests',
+  'F.                                                                       [100%]',
+  '=========================== short test summary info ============================',
+  'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16',
+  '1 failed, 1 passed in 0.76s',
+];

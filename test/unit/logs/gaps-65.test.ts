@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { taskPrefixLength } from '../../../shared/logs/task-prefix.js';
 import { ghaStep } from '../../support/gha-step.js';
-import { failedStepLog, topFailure } from '../../support/step-analysis.js';
+import { PYTEST_TB_NO_FAILED, failedStepLog, topFailure } from '../../support/step-analysis.js';
 
 // Session 65: the known gaps session 64 left, each on real output of the tool where it runs here (paths the
 // runner's).
@@ -102,15 +102,6 @@ describe("Verilator's messages with and without a column", () => {
     expect(analysis.category).toBe('test_failure');
   });
 });
-
-/** `python3 -m pytest -q --tb=no tests` (pytest 9, real output): a failed test, its summary's one line. */
-const PYTEST_TB_NO_FAILED = [
-  'python3 -m pytest -q --tb=no tests',
-  'F.                                                                       [100%]',
-  '=========================== short test summary info ============================',
-  'FAILED tests/test_model.py::test_wraps_at_sixteen - assert 0 == 16',
-  '1 failed, 1 passed in 0.76s',
-];
 
 describe("a simulator's checks count as its format says they fail the run", () => {
   it("puts a later failed test above GHDL's `(assertion error)`, which does not stop the simulation by default", async () => {
