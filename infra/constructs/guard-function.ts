@@ -96,7 +96,9 @@ export const LEGAL_COMMENTS = 'external' as const;
  * shared/stores/no-endpoint-cache.ts stands in for it. Every Octokit builds a GraphQL client, and Pipeline Guard calls
  * GitHub's REST API alone (≈1.4 KB of every function with GitHub): shared/github/no-graphql.ts. `@octokit/auth-app`
  * builds a default installation-token cache (`toad-cache`) that no client uses, each installation client having its own
- * (≈1.5 KB of the same functions): shared/github/no-lru-cache.ts.
+ * (≈1.5 KB of the same functions): shared/github/no-lru-cache.ts. Octokit's retry and throttling plugins schedule
+ * requests on Bottleneck, of which they use a limiter's concurrency, spacing, priorities and retries (≈23 KB of the
+ * same functions): shared/github/request-limiter.ts is that part, not a refusal like the others.
  * Relative to the project root, where synth and `npm run bundle:sizes` run esbuild.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
@@ -105,6 +107,7 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/endpoint-cache': './shared/stores/no-endpoint-cache.ts',
   '@octokit/graphql': './shared/github/no-graphql.ts',
   'toad-cache': './shared/github/no-lru-cache.ts',
+  'bottleneck/light.js': './shared/github/request-limiter.ts',
 };
 
 /**
