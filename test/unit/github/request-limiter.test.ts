@@ -1,5 +1,7 @@
 // @ts-expect-error: bottleneck types its main entry only; light.js is the build both Octokit plugins import
 import Bottleneck from 'bottleneck/light.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BUNDLE_ALIASES } from '../../../infra/constructs/guard-function.js';
 import RequestLimiter, { JobTooHeavyError } from '../../../shared/github/request-limiter.js';
@@ -51,6 +53,23 @@ function gate(started: string[], name: string) {
 describe('the bundles take request-limiter.ts for bottleneck/light.js', () => {
   it('is the alias', () => {
     expect(BUNDLE_ALIASES['bottleneck/light.js']).toBe('./shared/github/request-limiter.ts');
+  });
+
+  it('has every member the two plugins use, read from their own source (a new one fails here first)', () => {
+    const source = ['@octokit/plugin-throttling', '@octokit/plugin-retry'].map((plugin) => readFileSync(fileURLToPath(import.meta.resolve(plugin)), 'utf8')).join('\n');
+    const used = [...source.matchAll(/\b(?:retryLimiter|limiter|emitter|events|Bottleneck)\.(\w+)|\.key\([^)]*\)\.(\w+)/g)].map((use) => use[1] ?? use[2]);
+    expect([...new Set(used)].sort()).toEqual(['Events', 'Group', 'on', 'schedule', 'trigger']);
+    const events = {};
+    const members = {
+      Events: RequestLimiter.Events,
+      Group: RequestLimiter.Group,
+      on: new RequestLimiter().on,
+      schedule: new RequestLimiter().schedule,
+      trigger: new RequestLimiter.Events(events).trigger,
+    };
+    for (const [name, member] of Object.entries(members)) expect(typeof member, name).toBe('function');
+    expect(typeof (events as { on?: unknown }).on).toBe('function');
+    expect(typeof new RequestLimiter.Group().key().schedule).toBe('function');
   });
 });
 
