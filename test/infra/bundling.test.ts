@@ -105,6 +105,14 @@ describe.skipIf(!handlersExist)('real bundling', () => {
     expect(code.includes(`import("${SSO_TOKEN_CLIENTS}/sso-oidc")`)).toBe(name === 'analyze');
   });
 
+  it.each(FUNCTION_NAMES)('%s: schedules GitHub requests on shared/github/request-limiter.ts, without Bottleneck', (name) => {
+    // Octokit's retry and throttling plugins import Bottleneck (≈23 KB), of which they use the part the stand-in is
+    // (BUNDLE_ALIASES; test/infra/request-limiter.test.ts compares the two under the plugins).
+    const inputs = inputsOf(name);
+    expect(inputs.filter((input) => input.startsWith('node_modules/bottleneck/'))).toEqual([]);
+    expect(inputs.includes('shared/github/request-limiter.ts')).toBe(inputs.some((input) => input.startsWith('node_modules/@octokit/plugin-throttling/')));
+  });
+
   it.each(FUNCTION_NAMES)('%s: carries the patch check only where a patch is checked (analyze, remediate)', (name) => {
     // An approval request shows a patch's lines (shared/analysis/diff-reading.ts); the check's module builds its command
     // readings when it loads, ≈14 KB of every function that renders one (reconcile, notify, record-outcome) for nothing.

@@ -6,13 +6,13 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { esbuildOptionsFor } from '../../infra/constructs/function-bundle.js';
 import { PROJECT_ROOT } from '../../infra/constructs/guard-function.js';
-import { FUNCTION_NAMES } from './support.js';
 
 /**
  * The bundles run Octokit's retry and throttling plugins on shared/github/request-limiter.ts instead of Bottleneck
  * (BUNDLE_ALIASES). The project's GitHub access (`createGitHubRest`, with both plugins and the write pacers) bundled
  * as synth bundles it, once so and once with Bottleneck, answers the same requests the same way: what each call
- * returned or threw, how many requests reached GitHub, and how many were in flight at most.
+ * returned or threw, how many requests reached GitHub, and how many were in flight at most. That the function
+ * bundles synth writes hold no Bottleneck is checked in test/infra/bundling.test.ts.
  */
 const outdir = mkdtempSync(join(tmpdir(), 'guard-request-limiter-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -103,17 +103,5 @@ describe('Octokit on the request limiter in the bundles', () => {
     const requests = Object.fromEntries(Object.entries(standIn.results).map(([name, result]) => [name, (result as { requests?: number }).requests]));
     expect(requests).toEqual({ fiveHundredOnce: 2, fiveHundredAlways: 4, secondaryOnce: 2, secondaryAlways: 4, primaryPast: 2, primaryTooLong: 1, notFound: 1, network: 4, atOnce: undefined });
     expect(standIn.results.atOnce).toEqual({ most: 10, statuses: Array.from({ length: 14 }, () => 200) });
-  });
-
-  it('no function bundle, built as synth builds it, holds Bottleneck', async () => {
-    const carried: string[] = [];
-    for (const name of FUNCTION_NAMES) {
-      const result = await build({ ...esbuildOptionsFor(name, join(outdir, name, 'index.mjs')), write: false, metafile: true, logLevel: 'error' });
-      const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('index.mjs'))?.[1];
-      for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
-        if (BOTTLENECK_INPUT.test(input) && bytesInOutput > 0) carried.push(`${name}: ${input} ${bytesInOutput}`);
-      }
-    }
-    expect(carried).toEqual([]);
   });
 });
