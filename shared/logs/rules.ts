@@ -943,6 +943,9 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [
       { re: /^\s+error: (?!\|-?$)\S/ },
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
+      // Vitest's tap and tap-flat reporters nest the error's `name:` and `message:` under `error:`, eight spaces in,
+      // above the `expected:` of the diff four spaces in.
+      { re: /^ {8}message: "/ },
       { re: /^ {4}(?:message|operator|expected):/ },
     ] },
   // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
