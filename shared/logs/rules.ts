@@ -1000,7 +1000,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // without debug information). Under `zig test` the panic goes on the test's own `3/4 ring.test.pop...` line.
   { id: 'zig.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 120, re: /^(?:\d+\/\d+ .*\.\.\.)?thread \d+ panic: \S/,
     cont: /^(?:\S+\.zig|\?{3}):(?:\d+|\?):(?:\d+|\?): 0x[0-9a-f]+ in |^(?:error return context|stack trace):$/ },
-  { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/ },
+  // A panic in a goroutine the test started ends the test binary before the test can report: no `--- FAIL` line
+  // names it, only go test -v's `=== RUN   TestX` right above the `panic:` (a panic in the test's own goroutine has
+  // its `--- FAIL` in between).
+  { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/,
+    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true } },
   // gotestsum's summary: `=== FAIL: internal/cart TestTotal (0.00s)` (a package's own failure has no test name), the
   // test's output indented below it.
   { id: 'gotestsum.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,

@@ -37,6 +37,27 @@ describe("reports of common toolchains' variants (session 66)", () => {
     expect(analysis.category).toBe('test_failure');
   });
 
+  it("go test -v: a panic in a goroutine the test started is listed with the `=== RUN` line that names the test", async () => {
+    // Prepare: Go 1.19, a goroutine writing to a nil map: the binary dies with no `--- FAIL` line.
+    const log = failedStepLines('go test -v ./...', [
+      "=== RUN   TestWarm",
+      "panic: assignment to entry in nil map",
+      "",
+      "goroutine 19 [running]:",
+      "example.com/memo/cache.(*Memo).Warm.func1()",
+      "\t/home/runner/work/memo/memo/cache/cache.go:8 +0x8f",
+      "created by example.com/memo/cache.(*Memo).Warm",
+      "\t/home/runner/work/memo/memo/cache/cache.go:6 +0xae",
+      "FAIL\texample.com/memo/cache\t0.007s",
+      "FAIL",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'panic: assignment to entry in nil map'));
+    expect(predictionLines(analysis)).toContain(lineOf(log, '=== RUN   TestWarm'));
+    expect(analysis.category).toBe('test_failure');
+  });
 });
 
 /**
