@@ -1023,7 +1023,9 @@ export const RULES: readonly Rule[] = uniformRules([
     keyLines: { underPick: /^\s*--> \S+:\d+(?::\d+)?$/, after: /^\s*thread '.*'(?: \(\d+\))? panicked at \S+:\d+(?::\d+)?:$/ },
     tally: /^\s*Summary \[\s*[\d.]+m?s\] \d+ tests? run: .*\b\d+ failed\b/ },
   // A doc-test is named by its file, item and line: `---- src/version.rs - version::Version::bump (line 88) stdout ----`.
-  { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
+  // Under `--no-fail-fast` each test target that failed prints its own `failures:` section (its summary, `error: test
+  // failed, to rerun pass \`--test x\``, the next target's `Running` and progress lines between): one run's report.
+  { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99, joinsInStep: true,
     re: /^---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----$/, end: /^(?:---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----|failures:$|test result:)/ },
   { id: 'rust.panic', category: 'unknown', weight: 82, extend: 'indent', refine: true, maxLines: 120,
     re: /^\s*thread '.*' panicked at/, cont: /^(?:note: |stack backtrace:|\s+\d+: |expected success|\S.*', \S+\.rs:\d+:\d+$)/ },
@@ -1157,7 +1159,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // over them.
   { id: 'cunit.failed', category: 'test_failure', weight: 84, extend: 'indent',
     re: /^\s*Test: .* \.\.\.FAILED$|^Suite [^,]+, Test .* had failures:$/ },
-  { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/ },
+  { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/,
+    announces: 'cargo.test-output' },
   // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow,
   // then SurefireBooterForkException's trace, each line behind `[ERROR] ` (a block of its own each, they crowded the
   // goal's report out of the failures returned).

@@ -58,6 +58,81 @@ describe("reports of common toolchains' variants (session 66)", () => {
     expect(predictionLines(analysis)).toContain(lineOf(log, '=== RUN   TestWarm'));
     expect(analysis.category).toBe('test_failure');
   });
+  it('cargo test --no-fail-fast: the failed tests of every test target are one report', async () => {
+    // Prepare: cargo 1.95, two integration-test targets failing an `assert_eq!` each, a passing unit target first.
+    const log = failedStepLines('cargo test --no-fail-fast', [
+      "   Compiling units v0.1.0 (/home/runner/work/units/units)",
+      "    Finished `test` profile [unoptimized + debuginfo] target(s) in 0.24s",
+      "     Running unittests src/lib.rs (target/debug/deps/units-562e6ffd93494cd2)",
+      "",
+      "running 0 tests",
+      "",
+      "test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s",
+      "",
+      "     Running tests/convert.rs (target/debug/deps/convert-813b3a73e39647a4)",
+      "",
+      "running 2 tests",
+      "test body_temperature ... ok",
+      "test boiling_point ... FAILED",
+      "",
+      "failures:",
+      "",
+      "---- boiling_point stdout ----",
+      "",
+      "thread 'boiling_point' (13618) panicked at tests/convert.rs:3:5:",
+      "assertion `left == right` failed",
+      "  left: -17.77777777777778",
+      " right: -17.8",
+      "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+      "",
+      "",
+      "failures:",
+      "    boiling_point",
+      "",
+      "test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s",
+      "",
+      "error: test failed, to rerun pass `--test convert`",
+      "     Running tests/parse.rs (target/debug/deps/parse-fae6b3273a76f0ef)",
+      "",
+      "running 1 test",
+      "test parses_lowercase_unit ... FAILED",
+      "",
+      "failures:",
+      "",
+      "---- parses_lowercase_unit stdout ----",
+      "",
+      "thread 'parses_lowercase_unit' (13620) panicked at tests/parse.rs:3:5:",
+      "assertion `left == right` failed",
+      "  left: None",
+      " right: Some(50.0)",
+      "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace",
+      "",
+      "",
+      "failures:",
+      "    parses_lowercase_unit",
+      "",
+      "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s",
+      "",
+      "error: test failed, to rerun pass `--test parse`",
+      "   Doc-tests units",
+      "",
+      "running 0 tests",
+      "",
+      "test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s",
+      "",
+      "error: 2 targets failed:",
+      "    `--test convert`",
+      "    `--test parse`",
+    ], 101);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, '---- boiling_point stdout ----'));
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([
+      lineOf(log, "thread 'boiling_point'"), lineOf(log, "thread 'parses_lowercase_unit'"), lineOf(log, ' right: Some(50.0)'),
+    ]));
+    expect(analysis.category).toBe('test_failure');
+  });
 });
 
 /**
