@@ -58,6 +58,7 @@ describe("reports of common toolchains' variants (session 66)", () => {
     expect(predictionLines(analysis)).toContain(lineOf(log, '=== RUN   TestWarm'));
     expect(analysis.category).toBe('test_failure');
   });
+
   it('cargo test --no-fail-fast: the failed tests of every test target are one report', async () => {
     // Prepare: cargo 1.95, two integration-test targets failing an `assert_eq!` each, a passing unit target first.
     const log = failedStepLines('cargo test --no-fail-fast', [
@@ -132,6 +133,22 @@ describe("reports of common toolchains' variants (session 66)", () => {
       lineOf(log, "thread 'boiling_point'"), lineOf(log, "thread 'parses_lowercase_unit'"), lineOf(log, ' right: Some(50.0)'),
     ]));
     expect(analysis.category).toBe('test_failure');
+  });
+
+  it("ESLint's unix format: a problem whose message starts with a quoted name is a lint finding like the others", async () => {
+    // Prepare: ESLint 9 with eslint-formatter-unix, an unused variable and an undefined one (both messages quote it).
+    const log = failedStepLines('npx eslint --format unix src', [
+      "/home/runner/work/billing/billing/src/tax.js:2:9: 'rounded' is assigned a value but never used. [Error/no-unused-vars]",
+      "/home/runner/work/billing/billing/src/tax.js:3:19: 'rat' is not defined. [Error/no-undef]",
+      "",
+      "2 problems",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, "src/tax.js:2:9: 'rounded'"));
+    expect(predictionLines(analysis)).toContain(lineOf(log, "src/tax.js:3:19: 'rat' is not defined."));
+    expect(analysis.category).toBe('lint');
   });
 });
 
