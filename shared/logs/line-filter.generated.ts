@@ -28,7 +28,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), compressed, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: 'b63b03c2fc9112cb8e1e1d4d6494b44c49ac9ade365720b640ccc115202da23f',
+  key: '45d04f2fa5e9cb76d83c08c6ddee874e8355e94f8509836c3413e217d3b00506',
   size: 2111,
   data: 'gxe D][&a}i]YCgCMeUwRMh!aBPX8b|_=*As<Jl9r+H4XJQy1oF/{EDxX|.FGEbWA>8hW$/X?~hOD1DW@gCQg$:N{9dc[:0Q+A8UK)lY(KVxKkW]xH<^ =(TOio=<m$c6=P,tdTIFErL9e+L/|F]oms,hhJ75z#0WvX)!WI8=b&T{Vu0Y3.MR&u}-FTJ[jj*S?&L|[?MRl{gY&/Iez;G{^8>;p*{rPilq[[XRriu02BEKD.EA?bn}|0.;N~vQ=VeN~|zOH(,vv)8!',
 };

@@ -1497,8 +1497,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Pyright's CLI: `  path.py:42:16 - error: message` under the file's name, the detail and `(rule)` indented below.
   // A notch under mypy's: where both fail in one run (pre-commit hooks), mypy's lines, found first until now, stay first.
   { id: 'pyright.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 20, re: /^\s+\S+\.pyi?:\d+:\d+ - error: \S/ },
+  // Under --pretty mypy wraps a message at the terminal's width (80 columns without one): the rest of it, flush left,
+  // ends with its error code (`"int")  [operator]`), or the code stands alone (`[no-untyped-def]`).
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
+    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: |^(?!\S+\.pyi?:\d+)(?:\S.* {2})?\[[a-z][\w-]*\]$/,
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
   // GHC (alone, under cabal or stack): `src/X.hs:12:5: error:`, placed `12:5-9` over columns and `(12,5)-(14,7)` over
   // lines, `<no location info>: error:` for none (a module it cannot find); since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,
@@ -1587,9 +1589,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // `go vet` reports the type checker's errors under its own name, `vet: x.go:11:3: ttl declared but not used`. On
   // Windows cmd/go names the file in the system's form, `status\weight.go:11:3: …`, `.\main.go:9:2: …`. The type
   // checker explains some errors on tab-indented lines under them (`\thave (number)` / `\twant (int, int)`, `\tSq does
-  // not implement Shape (…)`): they are the error's.
+  // not implement Shape (…)`): they are the error's. Under go test the package's header right above its first error
+  // (`# pkg [pkg.test]` when a test file does not compile) names the package, and `FAIL pkg [build failed]` closes it.
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'indent',
-    re: /^(?:vet: )?(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
+    re: /^(?:vet: )?(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: /,
+    lookback: { re: /^# [\w./-]+ \[[\w./-]+\.test\]$/, lines: 1, inclusive: true }, tally: /^FAIL\t\S+ \[build failed\]$/ },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
   // 1.52): `process didn't exit successfully: …`, `--- stdout`, the `cargo:` directives and the environment the script
   // read (cc-rs's `TARGET = Some(…)`, a configure script's `checking for …`), then `--- stderr`, where it says why

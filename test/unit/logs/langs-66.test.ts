@@ -150,6 +150,51 @@ describe("reports of common toolchains' variants (session 66)", () => {
     expect(predictionLines(analysis)).toContain(lineOf(log, "src/tax.js:3:19: 'rat' is not defined."));
     expect(analysis.category).toBe('lint');
   });
+
+  it("go test: a test file that does not compile is listed with its package's header and `FAIL pkg [build failed]`", async () => {
+    // Prepare: Go 1.19 `go test ./...`, a test calling a method the type does not have.
+    const log = failedStepLines('go test ./...', [
+      "# example.com/memo/cache [example.com/memo/cache.test]",
+      "cache/cache_test.go:10:7: m.Hits undefined (type Memo has no field or method Hits, but does have hits)",
+      "FAIL\texample.com/memo/cache [build failed]",
+      "FAIL",
+    ], 2);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'cache/cache_test.go:10:7:'));
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([
+      lineOf(log, '# example.com/memo/cache [example.com/memo/cache.test]'), lineOf(log, 'FAIL\texample.com/memo/cache [build failed]'),
+    ]));
+    expect(analysis.category).toBe('compilation');
+  });
+
+  it('mypy --pretty: the wrapped rest of each message and its error code are listed with it', async () => {
+    // Prepare: Debian's mypy 1.0.1 `--pretty` (no terminal: 80 columns), three errors, one code alone on its line.
+    const log = failedStepLines('mypy --pretty app', [
+      "app/orders.py:11: error: Unsupported operand types for + (\"str\" and \"int\") ",
+      "[operator]",
+      "        return \"order \" + order.order_id + \": \" + order.note.strip()",
+      "                          ^~~~~~~~~~~~~~",
+      "app/orders.py:11: error: Item \"None\" of \"Optional[str]\" has no attribute",
+      "\"strip\"  [union-attr]",
+      "        return \"order \" + order.order_id + \": \" + order.note.strip()",
+      "                                                  ^~~~~~~~~~~~~~~~",
+      "app/orders.py:15: error: Invalid index type \"str\" for \"Dict[int, Order]\";",
+      "expected type \"int\"  [index]",
+      "        return orders[order_id]",
+      "                      ^~~~~~~~",
+      "Found 3 errors in 1 file (checked 1 source file)",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[0]?.line).toBe(lineOf(log, 'app/orders.py:11: error: Unsupported operand'));
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([
+      lineOf(log, '[operator]'), lineOf(log, '"strip"  [union-attr]'), lineOf(log, 'expected type "int"  [index]'),
+    ]));
+    expect(analysis.category).toBe('compilation');
+  });
 });
 
 /**
