@@ -948,6 +948,12 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /^ {8}message: "/ },
       { re: /^ {4}(?:message|operator|expected):/ },
     ] },
+  // A JUnit XML report printed to the log (Mocha's xunit reporter without `output`): a failed test's
+  // `<testcase classname="suite" name="test" …><failure>message`, the message and the stack below it down to
+  // `</failure></testcase>`, blank lines and all (a diff's). The line names the test; a passed test's
+  // `<testcase …/>` has no `<failure>`.
+  { id: 'junit-xml.failure', category: 'test_failure', weight: 70, extend: 'until', maxLines: 100, gap: 99,
+    re: /^\s*<testcase [^>]*><(?:failure|error)\b/, end: /<\/(?:failure|error)>/ },
   // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
   // size: wrong answer (compared using =:=)`, `\ttest x: failed`, `\ttest x: received error: …`) and a wrong
   // answer's `ERROR:     Expected: 2` / `ERROR:     Got:      3`. Before automake's harness, whose `ERROR: t/x` it

@@ -195,6 +195,33 @@ describe("reports of common toolchains' variants (session 66)", () => {
     ]));
     expect(analysis.category).toBe('compilation');
   });
+
+  it("Mocha's xunit reporter on stdout: the `<testcase …><failure>` line that names the test is listed with the exception", async () => {
+    // Prepare: Mocha 12 `--reporter xunit`, an `assert.equal` that fails (the message HTML-escaped, as XML).
+    const log = failedStepLines('npx mocha --reporter xunit', [
+      "<testsuite name=\"Mocha Tests\" tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"0\" timestamp=\"Sun, 29 Nov 2026 10:37:09 GMT\" time=\"0.003\">",
+      "<testcase classname=\"slug\" name=\"strips punctuation\" file=\"/home/runner/work/slugs/slugs/test/slug.test.js\" time=\"0.001\"><failure>&#x27;hello,-world!&#x27; == &#x27;hello-world&#x27;",
+      "",
+      "      + expected - actual",
+      "",
+      "      -hello,-world!",
+      "      +hello-world",
+      "      ",
+      "AssertionError [ERR_ASSERTION]: &#x27;hello,-world!&#x27; == &#x27;hello-world&#x27;",
+      "    at Context.&#x3C;anonymous&#x3E; (test/slug.test.js:5:12)",
+      "    at process.processImmediate (node:internal/timers:484:21)</failure></testcase>",
+      "<testcase classname=\"slug\" name=\"keeps digits\" file=\"/home/runner/work/slugs/slugs/test/slug.test.js\" time=\"0\"/>",
+      "</testsuite>",
+    ], 1);
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([
+      lineOf(log, '<testcase classname="slug" name="strips punctuation"'), lineOf(log, 'AssertionError [ERR_ASSERTION]:'),
+    ]));
+    expect(predictionLines(analysis)).not.toContain(lineOf(log, '<testcase classname="slug" name="keeps digits"'));
+    expect(analysis.category).toBe('test_failure');
+  });
 });
 
 /**
