@@ -161,11 +161,13 @@ function sameRuleNeighbours(failures: readonly Failure[], top: Failure, ranges: 
 /**
  * For a rule whose blocks in one step are one report (`Rule.joinsInStep`; only the step's failures are asked): whether
  * a block ending at line `from` and one starting at line `to` join, no failure of another rule that says what failed
- * starting between them. A repeat of a block may stand in a later step (the same compile run again): it is out from
+ * starting between them (a progress line that announces the report's tests, `Rule.announces`, is the report's own). A repeat of a block may stand in a later step (the same compile run again): it is out from
  * the first line of a later step that a failure names (an analysis keeps no other step boundary).
  */
 function joinedInStep(failures: readonly Failure[], top: Failure): (from: number, to: number) => boolean {
-  const others = failures.filter((f) => f.rule !== top.rule && !STATUS_RULES.has(f.rule) && sameStep(f, top)).map((f) => f.startLine);
+  const others = failures
+    .filter((f) => f.rule !== top.rule && !STATUS_RULES.has(f.rule) && RULES_BY_ID.get(f.rule)?.announces !== top.rule && sameStep(f, top))
+    .map((f) => f.startLine);
   const stepStart = top.step?.startLine ?? Number.POSITIVE_INFINITY;
   const nextStep = Math.min(...failures.map((f) => f.step?.startLine ?? Number.POSITIVE_INFINITY).filter((l) => l > stepStart));
   return (from, to) => to < nextStep && !others.some((l) => l > from && l < to);

@@ -943,8 +943,17 @@ export const RULES: readonly Rule[] = uniformRules([
     pick: [
       { re: /^\s+error: (?!\|-?$)\S/ },
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
+      // Vitest's tap and tap-flat reporters nest the error's `name:` and `message:` under `error:`, eight spaces in,
+      // above the `expected:` of the diff four spaces in.
+      { re: /^ {8}message: "/ },
       { re: /^ {4}(?:message|operator|expected):/ },
     ] },
+  // A JUnit XML report printed to the log (Mocha's xunit reporter without `output`): a failed test's
+  // `<testcase classname="suite" name="test" …><failure>message`, the message and the stack below it down to
+  // `</failure></testcase>`, blank lines and all (a diff's). The line names the test; a passed test's
+  // `<testcase …/>` has no `<failure>`.
+  { id: 'junit-xml.failure', category: 'test_failure', weight: 70, extend: 'until', maxLines: 100, gap: 99,
+    re: /^\s*<testcase [^>]*><(?:failure|error)\b/, end: /<\/(?:failure|error)>/ },
   // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
   // size: wrong answer (compared using =:=)`, `\ttest x: failed`, `\ttest x: received error: …`) and a wrong
   // answer's `ERROR:     Expected: 2` / `ERROR:     Got:      3`. Before automake's harness, whose `ERROR: t/x` it
@@ -997,7 +1006,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // without debug information). Under `zig test` the panic goes on the test's own `3/4 ring.test.pop...` line.
   { id: 'zig.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 120, re: /^(?:\d+\/\d+ .*\.\.\.)?thread \d+ panic: \S/,
     cont: /^(?:\S+\.zig|\?{3}):(?:\d+|\?):(?:\d+|\?): 0x[0-9a-f]+ in |^(?:error return context|stack trace):$/ },
-  { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/ },
+  // A panic in a goroutine the test started ends the test binary before the test can report: no `--- FAIL` line
+  // names it, only go test -v's `=== RUN   TestX` right above the `panic:` (a panic in the test's own goroutine has
+  // its `--- FAIL` in between).
+  { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/,
+    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true } },
   // gotestsum's summary: `=== FAIL: internal/cart TestTotal (0.00s)` (a package's own failure has no test name), the
   // test's output indented below it.
   { id: 'gotestsum.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
@@ -1016,7 +1029,9 @@ export const RULES: readonly Rule[] = uniformRules([
     keyLines: { underPick: /^\s*--> \S+:\d+(?::\d+)?$/, after: /^\s*thread '.*'(?: \(\d+\))? panicked at \S+:\d+(?::\d+)?:$/ },
     tally: /^\s*Summary \[\s*[\d.]+m?s\] \d+ tests? run: .*\b\d+ failed\b/ },
   // A doc-test is named by its file, item and line: `---- src/version.rs - version::Version::bump (line 88) stdout ----`.
-  { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99,
+  // Under `--no-fail-fast` each test target that failed prints its own `failures:` section (its summary, `error: test
+  // failed, to rerun pass \`--test x\``, the next target's `Running` and progress lines between): one run's report.
+  { id: 'cargo.test-output', category: 'test_failure', weight: 88, extend: 'until', maxLines: 200, gap: 99, joinsInStep: true,
     re: /^---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----$/, end: /^(?:---- \S+(?: - (?:\S+ )?\(line \d+\))? stdout ----|failures:$|test result:)/ },
   { id: 'rust.panic', category: 'unknown', weight: 82, extend: 'indent', refine: true, maxLines: 120,
     re: /^\s*thread '.*' panicked at/, cont: /^(?:note: |stack backtrace:|\s+\d+: |expected success|\S.*', \S+\.rs:\d+:\d+$)/ },
@@ -1150,7 +1165,8 @@ export const RULES: readonly Rule[] = uniformRules([
   // over them.
   { id: 'cunit.failed', category: 'test_failure', weight: 84, extend: 'indent',
     re: /^\s*Test: .* \.\.\.FAILED$|^Suite [^,]+, Test .* had failures:$/ },
-  { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/ },
+  { id: 'cargo.test-failed', category: 'test_failure', weight: 55, extend: 'line', re: /^test \S+(?: - (?:\S+ )?\(line \d+\))? \.\.\. FAILED$/,
+    announces: 'cargo.test-output' },
   // Surefire's forked JVM died (System.exit, a crash, the OOM killer): its exit code and the crashed tests follow,
   // then SurefireBooterForkException's trace, each line behind `[ERROR] ` (a block of its own each, they crowded the
   // goal's report out of the failures returned).
@@ -1487,8 +1503,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // Pyright's CLI: `  path.py:42:16 - error: message` under the file's name, the detail and `(rule)` indented below.
   // A notch under mypy's: where both fail in one run (pre-commit hooks), mypy's lines, found first until now, stay first.
   { id: 'pyright.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 20, re: /^\s+\S+\.pyi?:\d+:\d+ - error: \S/ },
+  // Under --pretty mypy wraps a message at the terminal's width (80 columns without one): the rest of it, flush left,
+  // ends with its error code (`"int")  [operator]`), or the code stands alone (`[no-untyped-def]`).
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
+    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: |^(?!\S+\.pyi?:\d+)(?:\S.* {2})?\[[a-z][\w-]*\]$/,
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
   // GHC (alone, under cabal or stack): `src/X.hs:12:5: error:`, placed `12:5-9` over columns and `(12,5)-(14,7)` over
   // lines, `<no location info>: error:` for none (a module it cannot find); since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,
@@ -1577,9 +1595,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // `go vet` reports the type checker's errors under its own name, `vet: x.go:11:3: ttl declared but not used`. On
   // Windows cmd/go names the file in the system's form, `status\weight.go:11:3: …`, `.\main.go:9:2: …`. The type
   // checker explains some errors on tab-indented lines under them (`\thave (number)` / `\twant (int, int)`, `\tSq does
-  // not implement Shape (…)`): they are the error's.
+  // not implement Shape (…)`): they are the error's. Under go test the package's header right above its first error
+  // (`# pkg [pkg.test]` when a test file does not compile) names the package, and `FAIL pkg [build failed]` closes it.
   { id: 'go.build-error', category: 'compilation', weight: 80, extend: 'indent',
-    re: /^(?:vet: )?(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: / },
+    re: /^(?:vet: )?(?:\.\.?[/\\])?[\w./\\-]+\.go:\d+:\d+: (?!warning)\S|^can't load package: /,
+    lookback: { re: /^# [\w./-]+ \[[\w./-]+\.test\]$/, lines: 1, inclusive: true }, tally: /^FAIL\t\S+ \[build failed\]$/ },
   // cargo quotes a build script that failed whole under its headline (under `Caused by:`, two spaces in since cargo
   // 1.52): `process didn't exit successfully: …`, `--- stdout`, the `cargo:` directives and the environment the script
   // read (cc-rs's `TARGET = Some(…)`, a configure script's `checking for …`), then `--- stderr`, where it says why
@@ -2367,7 +2387,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'redocly.problem', category: 'lint', weight: 76, extend: 'until', maxLines: 40, gap: 2, re: /^\[\d+\] \S+:\d+:\d+ at #\//,
     end: /^(?:Reference: |\S+: validated in \d)/, confirmedBy: /^Error was generated by the \S+ rule\.$/,
     tally: /^❌ Validation failed with \d+ errors?/ },
-  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^(?![\w./-]+\.hx:)[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)[A-Z]?[a-z]+/,
+  // ESLint's unix format (eslint-formatter-unix) ends each problem with `[Error/rule]`: its message may start with the
+  // name it quotes (`'rat' is not defined. [Error/no-undef]`).
+  { id: 'lint.file-line', category: 'lint', weight: 32, extend: 'line', tally: /^scan-build: \d+ bugs? found\.$/, re: /^(?![\w./-]+\.hx:)[\w./-]+\.\w{1,10}:\d+(?::\d+)?: ?(?!in [`']|[A-Za-z_]\w*:(?:PASS$|IGNORE\b)|warning:$)(?:[A-Z]?[a-z]+|'.* \[(?:Error|Warning)\/[\w@/-]+\]$)/,
     categoryFrom: { re: /^[\w./-]+\.\w{1,10}:\d+(?::\d+)?: (?:(?:check|assertion|expectation) failed\b|runtime error: )|^[\w./-]+\.\w{1,10}:\d+:[A-Za-z_]\w*:FAIL\b/i, category: 'test_failure' } },
   { id: 'yaml.parse', category: 'configuration', weight: 68, extend: 'line',
     re: /found character that cannot start any token|did not find expected (?:key|'[^']+'|node content)|mapping values are not allowed|while (?:parsing|scanning) a/ },
