@@ -239,6 +239,137 @@ describe.each(implementations)('%s, as the Octokit plugins use it', (_name, Limi
   });
 });
 
+describe.each(implementations)('%s, at the edges the plugins reach', (_name, Limiter) => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('takes a task that throws before returning a promise as a failed one, retried like any other', async () => {
+    const limiter = new Limiter();
+    const counts: unknown[] = [];
+    limiter.on('failed', (_error, info) => {
+      const { retryCount } = info as { retryCount: number };
+      counts.push(retryCount);
+      return retryCount < 2 ? 0 : undefined;
+    });
+    let calls = 0;
+    const result = limiter.schedule(() => {
+      calls += 1;
+      throw new Error(`attempt ${calls}`);
+    });
+    const outcome = result.catch((error: Error) => error.message);
+    await settle();
+    expect(await outcome).toBe('attempt 3');
+    expect(counts).toEqual([0, 1, 2]);
+  });
+
+  it("rejects with the task's error when the failed listener's promise rejects (the throttling plugin's is async)", async () => {
+    const limiter = new Limiter();
+    const listenerErrors: unknown[] = [];
+    limiter.on('error', (error) => {
+      listenerErrors.push((error as Error).message);
+    });
+    limiter.on('failed', async () => {
+      await Promise.resolve();
+      throw new Error('the listener rejected');
+    });
+    const outcome = limiter.schedule(async () => {
+      throw new Error('the task failed');
+    }).catch((error: Error) => error.message);
+    await settle();
+    expect(await outcome).toBe('the task failed');
+    expect(listenerErrors).toEqual(['the listener rejected']);
+  });
+
+  it('takes an answer that is neither null nor undefined as whole milliseconds: false and 0.9 retry at once', async () => {
+    const limiter = new Limiter();
+    const answers: unknown[] = [false, 0.9, true];
+    limiter.on('failed', (_error, info) => answers[(info as { retryCount: number }).retryCount]);
+    let calls = 0;
+    const outcome = limiter.schedule(async () => {
+      calls += 1;
+      throw new Error(`attempt ${calls}`);
+    }).catch((error: Error) => error.message);
+    await settle();
+    expect(await outcome).toBe('attempt 4');
+  });
+
+  it("keeps a retried job's place in maxConcurrent while it waits to run again", async () => {
+    const started: string[] = [];
+    const limiter = new Limiter({ maxConcurrent: 1 });
+    limiter.on('failed', (_error, info) => ((info as { retryCount: number }).retryCount === 0 ? 1000 : undefined));
+    let calls = 0;
+    const first = limiter.schedule(async () => {
+      started.push(`first ${calls}`);
+      calls += 1;
+      if (calls === 1) throw new Error('once');
+      return 'first';
+    });
+    const second = limiter.schedule(async () => {
+      started.push('second');
+      return 'second';
+    });
+    await settle();
+    await vi.advanceTimersByTimeAsync(900);
+    expect(started).toEqual(['first 0']);
+    await vi.advanceTimersByTimeAsync(100);
+    await settle();
+    expect(await Promise.all([first, second])).toEqual(['first', 'second']);
+    expect(started).toEqual(['first 0', 'first 1', 'second']);
+  });
+
+  it('spaces the job after a failed one by minTime, and runs a retry when its listener says, not by minTime', async () => {
+    const started: Array<[string, number]> = [];
+    const limiter = new Limiter({ maxConcurrent: 1, minTime: 1000 });
+    const origin = Date.now();
+    limiter.on('failed', (error, info) => ((error as Error).message === 'retry me' && (info as { retryCount: number }).retryCount === 0 ? 0 : undefined));
+    const at = (name: string) => started.push([name, Math.floor((Date.now() - origin) / 100)]);
+    let calls = 0;
+    const results = [
+      limiter.schedule(async () => {
+        at('retried');
+        calls += 1;
+        if (calls === 1) throw new Error('retry me');
+      }),
+      limiter.schedule(async () => {
+        at('failing');
+        throw new Error('no retry');
+      }).catch(() => undefined),
+      limiter.schedule(async () => {
+        at('last');
+      }),
+    ];
+    await settle();
+    await vi.advanceTimersByTimeAsync(2500);
+    await settle();
+    await Promise.all(results);
+    // In tenths of a second since the first was scheduled: the retry at once, the others 1 s apart.
+    expect(started).toEqual([
+      ['retried', 0],
+      ['retried', 0],
+      ['failing', 10],
+      ['last', 20],
+    ]);
+  });
+
+  it('runs many waiting jobs each once, in the order they came within a priority', async () => {
+    const limiter = new Limiter({ maxConcurrent: 2 });
+    const order: number[] = [];
+    const results = Array.from({ length: 300 }, (_, job) =>
+      limiter.schedule(async () => {
+        order.push(job);
+      }),
+    );
+    // Bottleneck takes a few timer turns for each job it receives, starts and frees.
+    for (let turn = 0; turn < 50 && order.length < 300; turn++) await vi.runAllTimersAsync();
+    await Promise.all(results);
+    expect(order).toEqual(Array.from({ length: 300 }, (_, job) => job));
+  });
+});
+
 describe('the stand-in alone', () => {
   it('refuses a job heavier than maxConcurrent, which could never start', async () => {
     await expect(new RequestLimiter({ maxConcurrent: 1 }).schedule({ weight: 2 }, async () => 'ran')).rejects.toThrow(JobTooHeavyError);
