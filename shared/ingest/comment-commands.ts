@@ -497,13 +497,19 @@ async function spentOnDecision(
     await keepForRetry(incident.id, decided, null, deps.incidents, deps.clock().toISOString());
     return keptForRetryAnswer(incident.id, command);
   }
+  // Kept for its request's retry by another worker meanwhile (the command redelivered, the reconciler: told "spent"
+  // before the wait's end): the retry carries it. Written over as timed out, the retry asked again and the decision was lost.
+  const kept = (approval: ApprovalState | null | undefined) => Boolean(approval?.spentToken) && approval?.spentToken === approval?.taskToken;
+  if (ours && kept(now)) return keptForRetryAnswer(incident.id, command);
   if (ours) {
     const late = deps.clock().toISOString();
     const detail = `${command.decision === 'approve' ? 'approved' : 'rejected'} by ${login} after the wait had ended: nothing was resumed`;
-    await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...pending, status: 'timed_out', taskToken: null }, {
+    // Only over the decision as read here, so one kept, taken or carried since is not written over either.
+    const written = await deps.incidents.replaceApproval(incident.id, asRead(now), { ...pending, status: 'timed_out', taskToken: null }, {
       audit: [{ at: late, actor: login, action, status: 'skipped', detail }],
       history: [{ at: late, event: 'approval_too_late', detail }],
     });
+    if (!written && kept((await deps.incidents.get(incident.id))?.approval)) return keptForRetryAnswer(incident.id, command);
   }
   // Asked again meanwhile with another token (AwaitApproval's retry of a request that failed: Notify wrote the proposal
   // pending again and indexed it): the index entry is that request's. Taken here, its `/guard approve` was told nothing

@@ -318,9 +318,13 @@ export interface IncidentStore {
 
 /**
  * What {@link IncidentStore.replaceApproval} compares: a task token names one wait, the decision time one decision, the
- * resume take (absent: none) which worker set out to resume it.
+ * resume take (absent: none) which worker set out to resume it, the spent token (absent: none) that the decision was
+ * kept for its request's retry with (a write over a decision read before it was kept would lose it for the retry).
  */
-export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'>;
+export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'> & { spentToken?: string | null };
+
+/** The approval fields a conditional write compares, in the order its condition names them. */
+export const COMPARED_APPROVAL_FIELDS = ['status', 'taskToken', 'decidedAt', 'resumeTakenAt', 'spentToken'] as const;
 
 /** Fields {@link IncidentStore.replaceApproval} may write with the approval: none that its condition does not cover. */
 export type ApprovalCompanions = Pick<Partial<Incident>, 'decision'>;
@@ -563,7 +567,7 @@ function incidentItems(options: IncidentTableOptions) {
     }
     if (expected !== undefined) {
       names['#ap'] = 'approval';
-      (['status', 'taskToken', 'decidedAt', 'resumeTakenAt'] as const).forEach((key, i) => {
+      COMPARED_APPROVAL_FIELDS.forEach((key, i) => {
         names[`#ap${i}`] = key;
         // None recorded (null): every field absent (no approval, or one stored as NULL).
         const value = expected?.[key] ?? null;
