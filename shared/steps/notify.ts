@@ -113,9 +113,16 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   // A wait counted on another incident's e-mailed request, whose answer was applied elsewhere: nothing more to ask.
   const decidedElsewhere = endDecidedOnAnother(incident, caught.Error, at);
-  if (decidedElsewhere) {
+  if (decidedElsewhere && previous) {
     const detail = timedOut ? `its wait timed out before the reconciler ended it: ${decidedElsewhere.decision.reason}` : decidedElsewhere.decision.reason;
-    return deps.incidents.update(incident.id, decidedElsewhere, { history: [{ at, event: 'approval_wait_ended', detail }] });
+    // Over the approval as read, as below: the reconciler ending this wait meanwhile (its take, its forgotten token) is
+    // read again and kept, not put back as it was read.
+    const history = [{ at, event: 'approval_wait_ended', detail }];
+    if (await deps.incidents.replaceApproval(incident.id, asRead(previous), decidedElsewhere.approval, { history }, { decision: decidedElsewhere.decision })) {
+      return (await deps.incidents.get(incident.id)) ?? incident;
+    }
+    if (changedWhileWritten) throw new RetryableError(APPROVAL_CHANGED_AGAIN);
+    return recordApprovalOutcome(state, (await deps.incidents.get(incident.id)) ?? incident, deps, true);
   }
   const rejected = caught.Error === 'ApprovalRejected';
   // Neither timed out nor rejected: the wait could not be set up (its request failed on every try, a task token or
