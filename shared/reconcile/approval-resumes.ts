@@ -34,6 +34,7 @@ import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import type { Incident, NotificationRecord } from '../domain/incident.js';
 import { TaskNotWaitingYetError, TaskTokenSpentError, errorMessage } from '../errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
+import { inWindowByName } from '../notify/page-claims.js';
 import { type DecisionEnd, carriedOut, decisionEnded, replyCarriedOut, writeCommandReply } from '../notify/command-reply.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
@@ -226,7 +227,7 @@ async function tellGivenUp(incident: Unresumed, deps: ApprovalResumeDeps): Promi
   if (!route.page) {
     notification = told('skipped', `decision given up, not paged: ${route.why}`);
   } else {
-    const occurrence = pageOccurrence(route, incident, at, deps.policyFile);
+    const occurrence = await inWindowByName(pageOccurrence(route, incident, at, deps.policyFile), incident, deps.escalationLedger);
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(incident, `${route.why}.`, tally), occurrence, deps)).messageId)

@@ -13,14 +13,14 @@ import { ACTION_WORDS, publishApprovalRequest, requestMailedAt } from '../notify
 import { groupApprovalRequest, groupMailedAt, holderAsking } from '../notify/approval-groups.js';
 import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest, endDecidedOnAnother } from '../notify/approval-carry.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
-import { claimPage } from '../notify/page-claims.js';
+import { claimPage, inWindowByName } from '../notify/page-claims.js';
 import { alarmEpisodeAfter } from '../domain/alarm-incident.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationFor, pageOccurrence, problemOf } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import { escalationRecordedSince } from '../domain/notifications.js';
-import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
+import type { CommentOutcome, GitHubPort } from '../ports.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
 import { type Unresumed, asRead, isUnresumed, waitEndedBy } from '../remediation/approval-resume.js';
@@ -498,9 +498,10 @@ async function mailApprovalRequest(
   const at = deps.clock();
   const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
   const problem = problemOf(incident, startedByWriter);
-  const claim: EscalationOccurrence = {
+  // A request e-mailed under the repository's name before problems were keyed by id still holds its window.
+  const claim = await inWindowByName({
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
-  };
+  }, incident, deps.escalationLedger);
   const executionArn = typeof state.execution?.arn === 'string' ? state.execution.arn : null;
   // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
   // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. Counted,
