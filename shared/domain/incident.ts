@@ -408,6 +408,12 @@ export interface ApprovalState {
    */
   unresumed?: 'approved' | 'rejected';
   /**
+   * With `rejected` (by e-mail) or `failed`: the `/guard` decision recorded before it (by `by` at `decidedAt`, from
+   * comment `commandCommentId`) that never reached the execution, whose wait ended otherwise first. The reconciler, meeting
+   * that decision's entry, edits the command's reply to say so (it said "recorded, not carried out yet").
+   */
+  overtook?: { decision: 'approved' | 'rejected'; by: string; decidedAt: string; commandCommentId?: number };
+  /**
    * When the reconciler gave up resuming the execution with this decision (its tries kept failing) and told on-call,
    * while the wait still ran: the wait's timeout, later, pages nobody again. Kept when the wait then times out.
    */

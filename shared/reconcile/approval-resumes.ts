@@ -103,6 +103,13 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     if (incident && approval?.status === 'timed_out' && approval.unresumed && approval.decidedAt === entry.decidedAt) {
       await tellCommand(incident, approval.unresumed, { kind: 'wait_over' }, deps);
     }
+    // Overtaken by an e-mailed rejection or a failed wait (Notify recorded that over it): its reply is told so, once
+    // (the entry goes below; a run that dies before edits the same reply again).
+    const overtook = approval?.overtook;
+    if (incident && approval && overtook?.decidedAt === entry.decidedAt && (approval.status === 'rejected' || approval.status === 'failed')) {
+      const asDecided = { ...approval, decidedBy: overtook.by, ...(overtook.commandCommentId === undefined ? {} : { commandCommentId: overtook.commandCommentId }) };
+      await tellCommand({ ...incident, approval: asDecided }, overtook.decision, { kind: 'overtaken', by: approval.status }, deps);
+    }
     await deps.approvalResumes.done(entry);
     return 'gone';
   }

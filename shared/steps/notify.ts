@@ -139,6 +139,10 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   const overtaken = (mailedRejection || failed) && (previous?.status === 'approved' || previous?.status === 'rejected') && previous.decidedBy
     ? ` (${previous.decidedBy}'s ${previous.status === 'approved' ? 'approval' : 'rejection'} at ${previous.decidedAt ?? 'an unrecorded time'} did not reach the execution)`
     : ((ownWrite && incident.decision?.reason.match(/ \([^()]+ did not reach the execution\)$/)?.[0]) || '');
+  // Kept for the reconciler, which tells the command's author how it ended (its reply said "not carried out yet").
+  const overtook = (mailedRejection || failed) && (previous?.status === 'approved' || previous?.status === 'rejected') && previous.decidedBy && previous.decidedAt
+    ? { decision: previous.status, by: previous.decidedBy, decidedAt: previous.decidedAt, ...(previous.commandCommentId === undefined ? {} : { commandCommentId: previous.commandCommentId }) }
+    : ownWrite ? previous?.overtook : undefined;
   const who = mailedRejection || failed ? null : (previous?.decidedBy ?? null);
   const rejectionCause = mailedRejection ? mailedRejectionCause(caught) : (previous?.reason ?? null);
   // A `/guard` decision recorded on the incident that never reached the execution (its handler and the reconciler
@@ -164,6 +168,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
     // On one line (the page quotes it), and a decision it overtook named with it: the page says what failed in its words.
     reason: failed ? `${describeCaught(caught)?.replace(/\s+/g, ' ').slice(0, 300) ?? ''}${overtaken}`.trim() || null : rejectionCause,
     ...(unresumed ? { unresumed } : {}),
+    ...(overtook ? { overtook } : {}),
     ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
     ...(unresumed && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
   };
