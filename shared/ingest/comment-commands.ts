@@ -438,7 +438,7 @@ async function applyApproval(
   const recorded = await deps.incidents.replaceApproval(incident.id, asRead(approval), decided, {
     audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }],
   });
-  if (!recorded) return refused(refusal`the approval of ${incidentId} was already decided`, true);
+  if (!recorded) return lostToAnother(incident.id, approval, deps);
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
@@ -453,6 +453,17 @@ async function applyApproval(
   await markResumed(incident, decided, deps);
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
+}
+
+/**
+ * The answer to a decision whose write over the pending approval was refused: another decision was recorded first,
+ * or the wait's end was (Notify's timeout or failure). Told "already decided" for the end, its author read that someone
+ * had decided, where the wait had ended with nothing applied.
+ */
+async function lostToAnother(incidentId: string, pending: ApprovalState, deps: CommentCommandDeps): Promise<Decided> {
+  const status = (await deps.incidents.get(incidentId))?.approval?.status;
+  if (status === 'timed_out' || status === 'failed') return refused(waitEnded(incidentId, pending.expiresAt ?? null), true);
+  return refused(refusal`the approval of ${incidentId} was already decided`, true);
 }
 
 /** The timeline's note of a resume that failed, whose decision is left to the reconciler. Best effort: the call's error is the one thrown. */

@@ -66,3 +66,37 @@ describe('a /guard decision overtaken by the end of its wait, whose reply said i
     expect(replies()).toEqual(['The `/guard approve` from `maintainer` was not carried out: the approval wait failed before the guard could resume its pipeline with it, and nothing was applied.']);
   });
 });
+
+describe("a /guard approve whose write lost to the wait's end (Notify recorded it between the command's read and its write)", () => {
+  it('is told the wait had ended, not that someone decided already', async () => {
+    // Prepare: the command reads the proposal pending; the wait's timeout is recorded before the command's write.
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: SECRET, github: github.port, answers: () => answers, fields: { approval: { status: 'pending', taskToken: 'token-1', requestedAt: '2026-11-20T10:00:00Z', expiresAt: '2026-11-20T10:04:30.000Z', decidedAt: null, decidedBy: null, reason: null } } });
+    const { deps } = stepDeps({ github: github.port, incidents: made.incidents, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:04:40Z') });
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+    const command = made.deps();
+    const replace = made.incidents.replaceApproval.bind(made.incidents);
+    let ended = false;
+    command.incidents = {
+      ...made.incidents,
+      async replaceApproval(...args) {
+        if (!ended) {
+          ended = true;
+          await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, deps);
+        }
+        return replace(...args);
+      },
+    };
+
+    // Act
+    const answer = await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'maintainer', body: '/guard approve', commentId: 88 }), command);
+
+    // Assert
+    expect(answer.statusCode).toBe(200);
+    expect((await made.incidents.get(PENDING_INCIDENT))?.approval?.status).toBe('timed_out');
+    const [reply] = [...github.comments.entries()].filter(([key]) => key.includes('command-answer:88 ')).map(([, body]) => body);
+    expect(reply).toBe('The `/guard approve` from `maintainer` decided nothing: the approval wait of `gh-714523861-11862439017-1` had ended (at `2026-11-20T10:04:30.000Z`) before its pipeline could be resumed: nothing is applied.');
+  });
+});
