@@ -1,6 +1,6 @@
 import * as z from '../zod.js';
 import { repositoryReport } from '../baselines/metrics.js';
-import type { AnalysisSummary, Incident, IncidentSource, IncidentStatus } from '../domain/incident.js';
+import { type AnalysisSummary, type Incident, type IncidentSource, type IncidentStatus, approvalAsStands } from '../domain/incident.js';
 import { ValidationError } from '../errors.js';
 import { experimentReport } from '../experiments/report.js';
 import { ExperimentNotFoundError } from '../experiments/store.js';
@@ -174,7 +174,7 @@ async function summaryOf(incidents: IncidentStore, days: number, now: Date): Pro
   let cursor: IncidentCursor | null = null;
   do {
     const page = await incidents.search({ since: from }, 500, cursor);
-    items.push(...page.items.map(summaryIncidentOf));
+    items.push(...page.items.map((item) => summaryIncidentOf(approvalAsStands(item, now))));
     cursor = page.next;
   } while (cursor && items.length < SUMMARY_MAX_INCIDENTS);
   return summarizeIncidents(items, { from, to: now, truncated: cursor !== null });
@@ -208,7 +208,8 @@ export function createReadApi(deps: ReadApiDeps) {
           query.cursor ? decodeCursor(query.cursor, deps.clock()) : null,
         );
         // The body stays the array it has always been; the next page is a header, as GitHub's API does it.
-        const displayed = page.items.map(forDisplay);
+        const now = deps.clock();
+        const displayed = page.items.map((item) => forDisplay(approvalAsStands(item, now)));
         const shown = fittingPage<Incident | IncidentListItem>(query.view === 'summary' ? displayed.map(listItemOf) : displayed);
         const last = shown.at(-1);
         const cut = shown.length < page.items.length && last ? { id: last.id, createdAt: last.createdAt } : null;
@@ -217,8 +218,9 @@ export function createReadApi(deps: ReadApiDeps) {
       }
       const incident = /^\/incidents\/([A-Za-z0-9_-]{1,80})$/.exec(path);
       if (incident) {
-        const found = await deps.incidents.get(incident[1] as string);
-        if (!found) return { status: 404, body: { message: `incident ${incident[1]} not found` } };
+        const stored = await deps.incidents.get(incident[1] as string);
+        if (!stored) return { status: 404, body: { message: `incident ${incident[1]} not found` } };
+        const found = approvalAsStands(stored, deps.clock());
         const detail: IncidentDetail = { ...forDisplay(found), timeline: incidentTimeline(found) };
         return ok(detail);
       }

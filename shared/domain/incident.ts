@@ -300,6 +300,22 @@ export function unresumedDecision(approval: ApprovalState | null | undefined): {
   return null;
 }
 
+/** The longest an approval request takes to record its task token: one Notify invocation (its TimeoutSeconds, 900 s). */
+export const APPROVAL_SETUP_MS = 900_000;
+
+/**
+ * The incident with its approval as it stands at `now`. Versions before session 65 recorded a wait that could not be
+ * set up as `pending` without a task token (its error only in the decision's reason), and it read as "pending, reply
+ * /guard approve" to a wait nobody can answer. Nothing writes that now (a pending request is written with its token),
+ * so one older than a setup takes is such a wait: read as `failed`, with the error the decision names.
+ */
+export function approvalAsStands(incident: Incident, now: Date): Incident {
+  const approval = incident.approval;
+  if (approval?.status !== 'pending' || approval.taskToken || now.getTime() - Date.parse(approval.requestedAt) < APPROVAL_SETUP_MS) return incident;
+  const error = /^the approval step failed \((.+)\): a human should look/.exec(incident.decision?.reason ?? '')?.[1] ?? 'recorded pending without a task token';
+  return { ...incident, approval: { ...approval, status: 'failed', reason: error.slice(0, 300) } };
+}
+
 export function isDueForReconciler(incident: Pick<Incident, 'reconcileRetry'>, dueBy: string): boolean {
   const retry = incident.reconcileRetry;
   return !retry || (retry.dueAt !== null && retry.dueAt <= dueBy);
@@ -391,6 +407,12 @@ export interface ApprovalState {
    * execution, whose wait timed out first (its handler and the reconciler could not resume it). Absent otherwise.
    */
   unresumed?: 'approved' | 'rejected';
+  /**
+   * With `rejected` (by e-mail) or `failed`: the `/guard` decision recorded before it (by `by` at `decidedAt`, from
+   * comment `commandCommentId`) that never reached the execution, whose wait ended otherwise first. The reconciler, meeting
+   * that decision's entry, edits the command's reply to say so (it said "recorded, not carried out yet").
+   */
+  overtook?: { decision: 'approved' | 'rejected'; by: string; decidedAt: string; commandCommentId?: number };
   /**
    * When the reconciler gave up resuming the execution with this decision (its tries kept failing) and told on-call,
    * while the wait still ran: the wait's timeout, later, pages nobody again. Kept when the wait then times out.

@@ -438,7 +438,7 @@ async function applyApproval(
   const recorded = await deps.incidents.replaceApproval(incident.id, asRead(approval), decided, {
     audit: [entry], history: [{ at, event: approved ? 'approved' : 'rejected', detail: entry.detail }],
   });
-  if (!recorded) return refused(refusal`the approval of ${incidentId} was already decided`, true);
+  if (!recorded) return lostToAnother(incident.id, approval, deps);
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
@@ -453,6 +453,17 @@ async function applyApproval(
   await markResumed(incident, decided, deps);
   deps.logger.info('approval decided', { incidentId: incident.id, decision: command.decision, by: login });
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
+}
+
+/**
+ * The answer to a decision whose write over the pending approval was refused: another decision was recorded first,
+ * or the wait's end was (Notify's timeout or failure). Told "already decided" for the end, its author read that someone
+ * had decided, where the wait had ended with nothing applied.
+ */
+async function lostToAnother(incidentId: string, pending: ApprovalState, deps: CommentCommandDeps): Promise<Decided> {
+  const status = (await deps.incidents.get(incidentId))?.approval?.status;
+  if (status === 'timed_out' || status === 'failed') return refused(waitEnded(incidentId, pending.expiresAt ?? null), true);
+  return refused(refusal`the approval of ${incidentId} was already decided`, true);
 }
 
 /** The timeline's note of a resume that failed, whose decision is left to the reconciler. Best effort: the call's error is the one thrown. */
@@ -497,13 +508,19 @@ async function spentOnDecision(
     await keepForRetry(incident.id, decided, null, deps.incidents, deps.clock().toISOString());
     return keptForRetryAnswer(incident.id, command);
   }
+  // Kept for its request's retry by another worker meanwhile (the command redelivered, the reconciler: told "spent"
+  // before the wait's end): the retry carries it. Written over as timed out, the retry asked again and the decision was lost.
+  const kept = (approval: ApprovalState | null | undefined) => Boolean(approval?.spentToken) && approval?.spentToken === approval?.taskToken;
+  if (ours && kept(now)) return keptForRetryAnswer(incident.id, command);
   if (ours) {
     const late = deps.clock().toISOString();
     const detail = `${command.decision === 'approve' ? 'approved' : 'rejected'} by ${login} after the wait had ended: nothing was resumed`;
-    await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...pending, status: 'timed_out', taskToken: null }, {
+    // Only over the decision as read here, so one kept, taken or carried since is not written over either.
+    const written = await deps.incidents.replaceApproval(incident.id, asRead(now), { ...pending, status: 'timed_out', taskToken: null }, {
       audit: [{ at: late, actor: login, action, status: 'skipped', detail }],
       history: [{ at: late, event: 'approval_too_late', detail }],
     });
+    if (!written && kept((await deps.incidents.get(incident.id))?.approval)) return keptForRetryAnswer(incident.id, command);
   }
   // Asked again meanwhile with another token (AwaitApproval's retry of a request that failed: Notify wrote the proposal
   // pending again and indexed it): the index entry is that request's. Taken here, its `/guard approve` was told nothing

@@ -80,7 +80,9 @@ export type DecisionEnd =
   /** Step Functions called the token spent: the first try reached the execution, or the wait had ended. */
   | { kind: 'spent' }
   /** The wait timed out before the decision was resumed. */
-  | { kind: 'wait_over' };
+  | { kind: 'wait_over' }
+  /** The wait ended otherwise before the decision was resumed: on-call rejected by e-mail, or the wait failed. */
+  | { kind: 'overtaken'; by: 'rejected' | 'failed' };
 
 /** The reply to a decision's command once the reconciler ended it without carrying it out (see {@link DecisionEnd}). */
 export function decisionEnded(login: string, command: string, end: DecisionEnd): string {
@@ -94,5 +96,8 @@ export function decisionEnded(login: string, command: string, end: DecisionEnd):
         "(its first try reached it, or the approval wait had ended). The guard's comment on this pull request says what was applied.";
     case 'wait_over':
       return `${theCommand(login, command)} was not carried out: the approval wait timed out before the guard could resume its pipeline with it, and nothing was applied.`;
+    case 'overtaken':
+      return `${theCommand(login, command)} was not carried out: ${end.by === 'rejected' ? 'on-call rejected the proposal by e-mail' : 'the approval wait failed'} ` +
+        `before the guard could resume its pipeline with it, and nothing was applied${rejection ? ', as a rejection asks' : ''}.`;
   }
 }

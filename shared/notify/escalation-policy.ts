@@ -68,15 +68,34 @@ export function branchWatched(patterns: readonly string[], branch: string | null
  * outsiders' runs of it: one key for both let a stranger's failure open the window, and a maintainer's failure of the
  * same workflow then reached on-call only in the digest. Outsiders cannot start a run as a writer, so they still page
  * at most once a window and workflow.
+ *
+ * The repository is named by GitHub's id when known (`gh:id-<id>:…`), which a rename or a transfer keeps and no other
+ * repository ever gets: keyed by name, a renamed repository's failure paged again within the window, and a repository
+ * created under a renamed account's old name had its failures counted on the other's page. Without an id, the name.
  */
 export function githubProblemKey(incident: Incident, startedByWriter = false): string {
-  const repo = repositoryKey(incident.repository ?? 'unknown');
+  const repo = problemRepository(incident);
   if (outsiderCanRepeat(incident)) {
     if (incident.fromFork === true) return `gh:${repo}:outside:fork`;
     return `gh:${repo}:${startedByWriter ? 'writer' : 'outside'}:workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}`;
   }
   const what = incident.fingerprint ?? `workflow:${incident.workflowId ?? incident.workflowName ?? 'unknown'}:${incident.branch ?? '-'}`;
   return `gh:${repo}:${what}`;
+}
+
+function problemRepository(incident: Pick<Incident, 'repository' | 'repositoryId'>): string {
+  return typeof incident.repositoryId === 'number' ? `id-${incident.repositoryId}` : repositoryKey(incident.repository ?? 'unknown');
+}
+
+/**
+ * The key a problem keyed by the repository's id (`key`, as {@link githubProblemKey} makes it, maybe inside a longer
+ * key) had under the repository's name, before problems were keyed by id (session 66); null when it names no id.
+ */
+export function nameKeyedProblem(key: string, incident: Pick<Incident, 'repository' | 'repositoryId'>): string | null {
+  if (typeof incident.repositoryId !== 'number') return null;
+  const byId = `gh:id-${incident.repositoryId}:`;
+  const at = key.indexOf(byId);
+  return at < 0 ? null : `${key.slice(0, at)}gh:${repositoryKey(incident.repository ?? 'unknown')}:${key.slice(at + byId.length)}`;
 }
 
 /** The pipeline's stages in the order they run: a degraded guard's problem is the first of them that failed. */

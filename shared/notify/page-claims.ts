@@ -5,6 +5,7 @@ import { failureTimeOf, firedAtOf } from '../domain/recovery.js';
 import { alarmScope } from '../domain/trigger.js';
 import type { EscalationLedger, EscalationOccurrence, EscalationTally } from '../ports.js';
 import { recordTakingOver } from './claim-take-over.js';
+import { nameKeyedProblem } from './escalation-policy.js';
 
 /**
  * What the escalation ledger decided about a page: send it (its claims, given back if the publish fails; `note`, a
@@ -64,13 +65,28 @@ export interface PageClaimDeps {
 }
 
 /**
+ * `occurrence` of a GitHub problem keyed by the repository's id, moved to the key its problem had under the
+ * repository's name (see {@link nameKeyedProblem}) while a window opened there still lasts: one the version before
+ * session 66 opened, whose page went out. Counted there, as it was before the deploy; keyed by id, the deploy paged
+ * each open problem again. Once that window ends, the id's key opens the next one.
+ */
+export async function inWindowByName(occurrence: EscalationOccurrence, incident: Pick<Incident, 'repository' | 'repositoryId'>, ledger: Pick<EscalationLedger, 'opener'>): Promise<EscalationOccurrence> {
+  const byName = nameKeyedProblem(occurrence.key, incident);
+  if (!byName) return occurrence;
+  const opened = await ledger.opener(byName);
+  const lasts = opened !== null && Date.parse(opened.windowStart) + occurrence.windowMinutes * 60_000 > occurrence.at.getTime();
+  return lasts ? { ...occurrence, key: byName } : occurrence;
+}
+
+/**
  * Claims the page `occurrence` describes in the escalation ledger: one page per problem and window. An alarm's
  * window is held by the incident that paged; an ALARM that is a new episode of the alarm takes the window over and
  * pages (counted on the old page, the second outage reached on-call only in the next day's digest): it fired more
  * than ALARM_FLAP_MINUTES after the OK that resolved that incident (by the alarm's own times), and no ALARM of the
  * alarm counted since is still open (ALARM, INSUFFICIENT_DATA, ALARM: the alarm never recovered in between).
  */
-export async function claimPage(occurrence: EscalationOccurrence, incident: Incident, deps: PageClaimDeps): Promise<PageClaim> {
+export async function claimPage(asked: EscalationOccurrence, incident: Incident, deps: PageClaimDeps): Promise<PageClaim> {
+  const occurrence = incident.source === 'cloudwatch' ? asked : await inWindowByName(asked, incident, deps.escalationLedger);
   const onChild = await countOnFiringChild(occurrence, incident, deps);
   if (onChild) return onChild;
   const tally = incident.source === 'cloudwatch'

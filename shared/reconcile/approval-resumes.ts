@@ -34,6 +34,7 @@ import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import type { Incident, NotificationRecord } from '../domain/incident.js';
 import { TaskNotWaitingYetError, TaskTokenSpentError, errorMessage } from '../errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
+import { inWindowByName } from '../notify/page-claims.js';
 import { type DecisionEnd, carriedOut, decisionEnded, replyCarriedOut, writeCommandReply } from '../notify/command-reply.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { escalationFor, pageOccurrence } from '../notify/escalation-policy.js';
@@ -101,6 +102,13 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     const approval = incident?.approval;
     if (incident && approval?.status === 'timed_out' && approval.unresumed && approval.decidedAt === entry.decidedAt) {
       await tellCommand(incident, approval.unresumed, { kind: 'wait_over' }, deps);
+    }
+    // Overtaken by an e-mailed rejection or a failed wait (Notify recorded that over it): its reply is told so, once
+    // (the entry goes below; a run that dies before edits the same reply again).
+    const overtook = approval?.overtook;
+    if (incident && approval && overtook?.decidedAt === entry.decidedAt && (approval.status === 'rejected' || approval.status === 'failed')) {
+      const asDecided = { ...approval, decidedBy: overtook.by, ...(overtook.commandCommentId === undefined ? {} : { commandCommentId: overtook.commandCommentId }) };
+      await tellCommand({ ...incident, approval: asDecided }, overtook.decision, { kind: 'overtaken', by: approval.status }, deps);
     }
     await deps.approvalResumes.done(entry);
     return 'gone';
@@ -226,7 +234,7 @@ async function tellGivenUp(incident: Unresumed, deps: ApprovalResumeDeps): Promi
   if (!route.page) {
     notification = told('skipped', `decision given up, not paged: ${route.why}`);
   } else {
-    const occurrence = pageOccurrence(route, incident, at, deps.policyFile);
+    const occurrence = await inWindowByName(pageOccurrence(route, incident, at, deps.policyFile), incident, deps.escalationLedger);
     const tally = await deps.escalationLedger.record(occurrence);
     notification = tally.send
       ? told('published', (await publishClaimedPage(renderEscalation(incident, `${route.why}.`, tally), occurrence, deps)).messageId)

@@ -28,7 +28,10 @@ export function isUnresumed(incident: Incident | null): incident is Unresumed {
 
 /** The fields {@link IncidentStore.replaceApproval} compares: the approval as it was read, its take included. */
 export function asRead(approval: ApprovalState): ExpectedApproval {
-  return { status: approval.status, taskToken: approval.taskToken ?? null, decidedAt: approval.decidedAt ?? null, resumeTakenAt: approval.resumeTakenAt ?? null };
+  return {
+    status: approval.status, taskToken: approval.taskToken ?? null, decidedAt: approval.decidedAt ?? null, resumeTakenAt: approval.resumeTakenAt ?? null,
+    spentToken: approval.spentToken ?? null,
+  };
 }
 
 /**

@@ -13,14 +13,14 @@ import { ACTION_WORDS, publishApprovalRequest, requestMailedAt } from '../notify
 import { groupApprovalRequest, groupMailedAt, holderAsking } from '../notify/approval-groups.js';
 import { type ApprovalCarryDeps, type EmailedDecision, carryDecisionOver, countOnRequest, endDecidedOnAnother } from '../notify/approval-carry.js';
 import { recordTakingOver } from '../notify/claim-take-over.js';
-import { claimPage } from '../notify/page-claims.js';
+import { claimPage, inWindowByName } from '../notify/page-claims.js';
 import { alarmEpisodeAfter } from '../domain/alarm-incident.js';
 import type { NotifyDeps } from './deps.js';
 import { storeIncidentFromTrigger } from '../domain/incident-from-trigger.js';
 import { escalationFor, pageOccurrence, problemOf } from '../notify/escalation-policy.js';
 import { commitToCommentOn, rerunUnderWay } from '../domain/handoff.js';
 import { escalationRecordedSince } from '../domain/notifications.js';
-import type { CommentOutcome, EscalationOccurrence, GitHubPort } from '../ports.js';
+import type { CommentOutcome, GitHubPort } from '../ports.js';
 import { hasWriteAccess, isUserLogin } from '../github/roles.js';
 import { policyFor } from '../remediation/policy.js';
 import { type Unresumed, asRead, isUnresumed, waitEndedBy } from '../remediation/approval-resume.js';
@@ -113,9 +113,16 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   if (incident.repository && incident.pullRequest) await deps.remediation.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   // A wait counted on another incident's e-mailed request, whose answer was applied elsewhere: nothing more to ask.
   const decidedElsewhere = endDecidedOnAnother(incident, caught.Error, at);
-  if (decidedElsewhere) {
+  if (decidedElsewhere && previous) {
     const detail = timedOut ? `its wait timed out before the reconciler ended it: ${decidedElsewhere.decision.reason}` : decidedElsewhere.decision.reason;
-    return deps.incidents.update(incident.id, decidedElsewhere, { history: [{ at, event: 'approval_wait_ended', detail }] });
+    // Over the approval as read, as below: the reconciler ending this wait meanwhile (its take, its forgotten token) is
+    // read again and kept, not put back as it was read.
+    const history = [{ at, event: 'approval_wait_ended', detail }];
+    if (await deps.incidents.replaceApproval(incident.id, asRead(previous), decidedElsewhere.approval, { history }, { decision: decidedElsewhere.decision })) {
+      return (await deps.incidents.get(incident.id)) ?? incident;
+    }
+    if (changedWhileWritten) throw new RetryableError(APPROVAL_CHANGED_AGAIN);
+    return recordApprovalOutcome(state, (await deps.incidents.get(incident.id)) ?? incident, deps, true);
   }
   const rejected = caught.Error === 'ApprovalRejected';
   // Neither timed out nor rejected: the wait could not be set up (its request failed on every try, a task token or
@@ -132,6 +139,10 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   const overtaken = (mailedRejection || failed) && (previous?.status === 'approved' || previous?.status === 'rejected') && previous.decidedBy
     ? ` (${previous.decidedBy}'s ${previous.status === 'approved' ? 'approval' : 'rejection'} at ${previous.decidedAt ?? 'an unrecorded time'} did not reach the execution)`
     : ((ownWrite && incident.decision?.reason.match(/ \([^()]+ did not reach the execution\)$/)?.[0]) || '');
+  // Kept for the reconciler, which tells the command's author how it ended (its reply said "not carried out yet").
+  const overtook = (mailedRejection || failed) && (previous?.status === 'approved' || previous?.status === 'rejected') && previous.decidedBy && previous.decidedAt
+    ? { decision: previous.status, by: previous.decidedBy, decidedAt: previous.decidedAt, ...(previous.commandCommentId === undefined ? {} : { commandCommentId: previous.commandCommentId }) }
+    : ownWrite ? previous?.overtook : undefined;
   const who = mailedRejection || failed ? null : (previous?.decidedBy ?? null);
   const rejectionCause = mailedRejection ? mailedRejectionCause(caught) : (previous?.reason ?? null);
   // A `/guard` decision recorded on the incident that never reached the execution (its handler and the reconciler
@@ -157,6 +168,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
     // On one line (the page quotes it), and a decision it overtook named with it: the page says what failed in its words.
     reason: failed ? `${describeCaught(caught)?.replace(/\s+/g, ' ').slice(0, 300) ?? ''}${overtaken}`.trim() || null : rejectionCause,
     ...(unresumed ? { unresumed } : {}),
+    ...(overtook ? { overtook } : {}),
     ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
     ...(unresumed && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
   };
@@ -491,9 +503,10 @@ async function mailApprovalRequest(
   const at = deps.clock();
   const windowMinutes = policyFor(deps.remediation.policyFile, incident.repository, false).approvalTimeoutMinutes;
   const problem = problemOf(incident, startedByWriter);
-  const claim: EscalationOccurrence = {
+  // A request e-mailed under the repository's name before problems were keyed by id still holds its window.
+  const claim = await inWindowByName({
     key: `approval:${problem.key}`, incidentId: incident.id, at, windowMinutes, mayOpen: true, label: `approval requests of ${problem.label}`, digest: false,
-  };
+  }, incident, deps.escalationLedger);
   const executionArn = typeof state.execution?.arn === 'string' ? state.execution.arn : null;
   // The claim counts only while its holder's request can be answered: once that incident recovered, was superseded
   // or its wait ended, its token approves nothing, and this request (the one that can) takes the claim over. Counted,

@@ -91,6 +91,15 @@ export function pullKeyOf(repository: string | null | undefined, pullRequest: nu
 }
 
 /**
+ * A pull request's incidents indexed by the repository's id are not under its name's key, which a reader that knows no
+ * id reads (an incident stored before ids were recorded): an item in the name's partition of the index names the id
+ * (`PULLALIAS#<name>#<number>#id-<id>`), its sort key `~` and when it was last written, after every incident's time,
+ * so a reader meets it first, the id written last first. Written when an incident is indexed by id.
+ */
+const PULL_ALIAS = 'PULLALIAS#';
+const aliasIdOf = (pk: unknown): number | null => (String(pk).startsWith(PULL_ALIAS) ? Number(/#id-(\d+)$/.exec(String(pk))?.[1] ?? Number.NaN) : null);
+
+/**
  * The partition of the incident's history (index `byHistoryKey`): its fingerprint within its knowledge scope
  * (shared/knowledge/scope.ts), so one repository's failures are never another's history. Null without either: such
  * an incident has no history and is in none.
@@ -318,9 +327,13 @@ export interface IncidentStore {
 
 /**
  * What {@link IncidentStore.replaceApproval} compares: a task token names one wait, the decision time one decision, the
- * resume take (absent: none) which worker set out to resume it.
+ * resume take (absent: none) which worker set out to resume it, the spent token (absent: none) that the decision was
+ * kept for its request's retry with (a write over a decision read before it was kept would lose it for the retry).
  */
-export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'>;
+export type ExpectedApproval = Pick<ApprovalState, 'status' | 'taskToken' | 'decidedAt' | 'resumeTakenAt'> & { spentToken?: string | null };
+
+/** The approval fields a conditional write compares, in the order its condition names them. */
+export const COMPARED_APPROVAL_FIELDS = ['status', 'taskToken', 'decidedAt', 'resumeTakenAt', 'spentToken'] as const;
 
 /** Fields {@link IncidentStore.replaceApproval} may write with the approval: none that its condition does not cover. */
 export type ApprovalCompanions = Pick<Partial<Incident>, 'decision'>;
@@ -395,7 +408,7 @@ export function createIncidentStore(options: IncidentTableOptions): IncidentStor
  */
 export function createIncidentRecords(options: IncidentTableOptions): IncidentRecords {
   const items = incidentItems(options);
-  const { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, updateOrKeepStatus } = items;
+  const { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, updateOrKeepStatus, notePullAlias } = items;
   return {
     ...ownIncidentRecords(items),
     async create(incident, scope, trigger) {
@@ -415,6 +428,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
           }),
         ),
       );
+      if (created !== null) await notePullAlias(incident, incident.repositoryId);
       return created !== null;
     },
 
@@ -487,6 +501,20 @@ function incidentItems(options: IncidentTableOptions) {
   const { client, tableName } = options;
   const clock = options.clock ?? (() => new Date());
   const ttlSeconds = options.ttlDays * 86_400;
+  // The aliases this store wrote today: each is written once a day at most, not by every write that indexes by id.
+  const aliasesWritten = new Map<string, string>();
+
+  /** Points the pull request's name key at its id key (see PULL_ALIAS), when `fields` index it by the id. */
+  async function notePullAlias(fields: Partial<Pick<Incident, 'repository' | 'pullRequest'>>, repositoryId: number | null | undefined): Promise<void> {
+    const byName = pullKeyOf(fields.repository, fields.pullRequest);
+    if (!byName || typeof repositoryId !== 'number') return;
+    const pk = `${PULL_ALIAS}${byName}#id-${repositoryId}`;
+    const now = clock().toISOString();
+    if (aliasesWritten.get(pk) === now.slice(0, 10)) return;
+    await client.send(new PutCommand({ TableName: tableName, Item: { pk, sk: 'ALIAS', pullKey: byName, createdAt: `~${now}`, expiresAt: Math.floor(clock().getTime() / 1000) + ttlSeconds } }));
+    if (aliasesWritten.size >= 1_000) aliasesWritten.clear();
+    aliasesWritten.set(pk, now.slice(0, 10));
+  }
 
   /**
    * The one UpdateItem behind update and record. `returned`: the whole new item (update), nothing, or (with a
@@ -563,7 +591,7 @@ function incidentItems(options: IncidentTableOptions) {
     }
     if (expected !== undefined) {
       names['#ap'] = 'approval';
-      (['status', 'taskToken', 'decidedAt', 'resumeTakenAt'] as const).forEach((key, i) => {
+      COMPARED_APPROVAL_FIELDS.forEach((key, i) => {
         names[`#ap${i}`] = key;
         // None recorded (null): every field absent (no approval, or one stored as NULL).
         const value = expected?.[key] ?? null;
@@ -592,6 +620,7 @@ function incidentItems(options: IncidentTableOptions) {
           ReturnValues: returned === 'incident' ? 'ALL_NEW' : claim || appended(append).length > 0 ? 'UPDATED_OLD' : 'NONE',
         }),
       );
+      await notePullAlias(fields, fields.repositoryId ?? owner?.repositoryId);
       return response.Attributes;
     } catch (error) {
       // Which condition refused it is read only now, when one did (a status the incident may not move to, a write
@@ -699,7 +728,7 @@ function incidentItems(options: IncidentTableOptions) {
     }
   }
 
-  return { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, readItem, updateOrKeepStatus };
+  return { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, readItem, updateOrKeepStatus, notePullAlias };
 }
 
 /**
@@ -857,6 +886,7 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
     limit: number,
     exceptPk: string | null,
     named: { full_name: string; id: number | null },
+    aliases: number[] = [],
   ): Promise<Array<[string, { createdAt: string; incident: Incident | null }]>> {
     // The index holds keys only: another repository's incidents under the name are told apart on the items, page by
     // page before the window is counted, so that within the pages a lookup reads they do not push this one's out.
@@ -865,12 +895,17 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
     for await (const page of indexPages(INCIDENT_INDEXES.byPullRequest, pullKey, Math.max(limit, 25), {})) {
       pages += 1;
       const listed = page.Items ?? [];
-      const items = await wholeItems(INCIDENT_INDEXES.byPullRequest, listed.filter((item) => item.pk !== exceptPk));
+      const items = await wholeItems(INCIDENT_INDEXES.byPullRequest, listed.filter((item) => item.pk !== exceptPk && aliasIdOf(item.pk) === null));
       const read = new Map(items.map((item) => [String(item.pk), fromItem(item)]));
       // Walked in the index's order: the caller's own incident takes its place in the window where it stands (unread),
       // not ahead of the newer ones of its page, which the window would otherwise lose.
       for (const { pk, createdAt } of listed) {
         if (found.length >= limit) break;
+        const aliasId = aliasIdOf(pk);
+        if (aliasId !== null) {
+          if (Number.isSafeInteger(aliasId)) aliases.push(aliasId);
+          continue;
+        }
         if (pk === exceptPk) {
           found.push([String(pk), { createdAt: String(createdAt), incident: null }]);
           continue;
@@ -1027,7 +1062,13 @@ function createIncidentQueries(options: IncidentTableOptions): Omit<IncidentStor
       const named = { full_name: repository.name, id: repository.id };
       const exceptPk = options.except === undefined ? null : incidentKey(options.except).pk;
       // Each key's window, newest first; the caller's own incident holds its place (null) where the index has it.
-      const windows = await Promise.all(keys.map((pullKey) => pullRequestWindow(pullKey as string, limit, exceptPk, named)));
+      const aliases: number[] = [];
+      const windows = await Promise.all(keys.map((pullKey) => pullRequestWindow(pullKey as string, limit, exceptPk, named, aliases)));
+      // Without the id, the name's key points to the one written last (review 65, F3): the newer incidents are there.
+      const [aliasId] = aliases;
+      if (repository.id === null && aliasId !== undefined) {
+        windows.push(await pullRequestWindow(pullKeyOf(repository.name, pullRequest, aliasId) as string, limit, exceptPk, { full_name: repository.name, id: aliasId }));
+      }
       const merged = new Map<string, { createdAt: string; incident: Incident | null }>();
       for (const [pk, entry] of windows.flat()) merged.set(pk, entry);
       return [...merged.values()]

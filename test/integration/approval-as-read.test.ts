@@ -45,6 +45,21 @@ describe.each([
     expect((await store.get(read.id))?.status).toBe('analyzed');
   });
 
+  it('is refused over a decision read before it was kept for its request\'s retry (its spent token noted)', async () => {
+    // Prepare: a decision read, then kept by another worker: same status, token, time and take, its spent token noted
+    const store = storeOf();
+    const decided: ApprovalState = { ...pendingWith('token-1'), status: 'approved', decidedAt: '2026-11-20T10:05:00.000Z', decidedBy: 'maya' };
+    const read = await analyzed(store, decided);
+    expect(await store.replaceApproval(read.id, asRead(decided), { ...decided, spentToken: 'token-1' })).toBe(true);
+
+    // Act
+    const replaced = await store.replaceApproval(read.id, asRead(decided), { ...decided, status: 'timed_out', taskToken: null });
+
+    // Assert
+    expect(replaced).toBe(false);
+    expect((await store.get(read.id))?.approval).toMatchObject({ status: 'approved', taskToken: 'token-1', spentToken: 'token-1' });
+  });
+
   it('lands while the approval is the one read, and over none when none was read', async () => {
     // Prepare
     const store = storeOf();

@@ -191,10 +191,10 @@ describe("a renamed repository's pull request: its incidents are found under its
 describe('review 65: a reader that knows only the name, after incidents were indexed by id', () => {
   // An incident stored before incidents carried the repository's id (repositoryId null) asks for its pull request's
   // other incidents by name only (the reconciler's recovery follow-up, the recovery comment): the newer ones, indexed
-  // by id since this change, are under a key it does not read. The memory store's twin finds them (it matches by
-  // name too), so unit tests on it pass. Not fixed: the reader has no id to read under, and rewriting the old
-  // incident's key would take a scan. Its comment may be taken back by the old incident over the newer ones.
-  it.fails('finds the newer, id-indexed incidents of the same pull request', async () => {
+  // by id, were under a key it did not read, and its comment could be taken back by the old incident over the newer
+  // ones. The memory store's twin finds them (it matches by name too), so unit tests on it passed. Fixed in session
+  // 66: an incident indexed by id writes an alias item under the name's key that names the id, which the reader follows.
+  it('finds the newer, id-indexed incidents of the same pull request', async () => {
     pullRequest = 33;
     const { incidents } = stores();
     const old = failure('gh-x-921-1', 5, 921, '2026-11-20T07:00:00.000Z', { repositoryId: null });
@@ -205,6 +205,39 @@ describe('review 65: a reader that knows only the name, after incidents were ind
     const listed = await incidents.listByPullRequest({ name: 'acme/app', id: null }, 33, 10, { except: old.id });
 
     expect(listed.map((incident) => incident.id)).toEqual([newer.id]);
+  });
+
+  it('finds a newer incident whose pull request was found after it was stored (indexed by id by an update)', async () => {
+    pullRequest = 35;
+    const { incidents } = stores();
+    const old = failure('gh-x-941-1', 7, 941, '2026-11-20T07:00:00.000Z', { repositoryId: null });
+    const foundLater = failure('gh-7-942-1', 7, 942, '2026-11-20T08:00:00.000Z', { pullRequest: null });
+    await incidents.create(old, scope);
+    await incidents.create(foundLater, scope);
+    await incidents.update(foundLater.id, { repository: 'acme/app', repositoryId: 7, pullRequest: 35 });
+
+    const listed = await incidents.listByPullRequest({ name: 'acme/app', id: null }, 35, 10, { except: old.id });
+
+    expect(listed.map((incident) => incident.id)).toEqual([foundLater.id]);
+  });
+
+  it("follows the name to the repository that used it last: another repository's earlier incidents under that name are not read", async () => {
+    // Prepare: id 8 had the name first (its account renamed since); id 9 has it now.
+    pullRequest = 36;
+    const before = stores(() => new Date('2026-11-19T09:00:00Z'));
+    const now = stores(() => new Date('2026-11-20T09:00:00Z'));
+    const old = failure('gh-x-951-1', 9, 951, '2026-11-20T06:00:00.000Z', { repositoryId: null });
+    const otherRepository = failure('gh-8-952-1', 8, 952, '2026-11-19T09:00:00.000Z');
+    const current = failure('gh-9-953-1', 9, 953, '2026-11-20T09:00:00.000Z');
+    await now.incidents.create(old, scope);
+    await before.incidents.create(otherRepository, scope);
+    await now.incidents.create(current, scope);
+
+    // Act
+    const listed = await now.incidents.listByPullRequest({ name: 'acme/app', id: null }, 36, 10, { except: old.id });
+
+    // Assert
+    expect(listed.map((incident) => incident.id)).toEqual([current.id]);
   });
 
   it('merges both keys newest first within the limit, the caller\'s own incident holding its place, none twice', async () => {

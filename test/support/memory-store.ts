@@ -4,7 +4,7 @@ import type { GreenRunNote } from '../../shared/domain/recovery.js';
 import type { GreenRunNotes } from '../../shared/stores/green-run-notes.js';
 import { IncidentOwnerMismatchError } from '../../shared/errors.js';
 import { repositoryKey, sameRepository } from '../../shared/domain/repository-key.js';
-import { type AppendLists, type ExpectedApproval, type IncidentOwner, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT, historyKeyOf } from '../../shared/stores/incident-store.js';
+import { type AppendLists, COMPARED_APPROVAL_FIELDS, type ExpectedApproval, type IncidentOwner, type IncidentStore, type UpdateOptions, WRITE_IDS_KEPT, historyKeyOf } from '../../shared/stores/incident-store.js';
 
 /** A fingerprint filed under another owner's history is refused, as the DynamoDB store's condition refuses it. */
 function refuseAnotherOwner(id: string, stored: Incident, fields: Partial<Incident>, owner: IncidentOwner | undefined): void {
@@ -161,8 +161,7 @@ export function createMemoryStore(clock: () => Date = () => new Date()): Inciden
 
 /** Whether `approval` is still the one read (`expected`; null: none), as the DynamoDB store's condition compares it. */
 function approvalIsAsRead(approval: Incident['approval'], expected: ExpectedApproval | null): boolean {
-  const fields = ['status', 'taskToken', 'decidedAt', 'resumeTakenAt'] as const;
-  return fields.every((key) => (approval?.[key] ?? null) === (expected?.[key] ?? null));
+  return COMPARED_APPROVAL_FIELDS.every((key) => (approval?.[key] ?? null) === (expected?.[key] ?? null));
 }
 
 /** Green-run notes in memory (shared/stores/green-run-notes.ts); the later attempts' incidents are looked up in `incidents`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbookMappings } from '../../../shared/remediation/runbooks.js';
+import { TaskTokenSpentError } from '../../../shared/errors.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import type { Trigger } from '../../../shared/domain/trigger.js';
 import { remediateStep } from '../../../shared/steps/remediate.js';
@@ -220,6 +221,40 @@ describe("an answer to the problem's e-mailed request, given while its incident 
     expect(published).toHaveLength(1);
     expect(runner.started).toHaveLength(1);
     expect((await deps.incidents.get(counted.incidentId))?.approval).toMatchObject({ status: 'approved', decidedOn: first.incidentId, taskToken: null });
+  });
+
+  it("keeps the reconciler's end of a timed-out counted wait recorded between its Notify's read and its write", async () => {
+    // Prepare: the reconciler, back at 14:12:30, ends the counted wait Step Functions already timed out (the token is
+    // spent) after the timed-out wait's Notify read the incident and before it wrote.
+    const { deps, published, approvalResumes } = carryDeps();
+    const { first, counted } = await firingTwice(deps);
+    await answeredByEmail(deps, first, '2026-11-20T10:15:00.000Z', { approvedBy: 'oncall-ana' });
+    const store = deps.incidents;
+    const spent = taskPort(() => new TaskTokenSpentError('TaskTimedOut: Task Timed Out'));
+    const reconciled: string[][] = [];
+    deps.incidents = {
+      ...store,
+      async get(id) {
+        const read = await store.get(id);
+        if (id === counted.incidentId && reconciled.length === 0) {
+          reconciled.push((await resumeDecisionsAt({ ...deps, incidents: store }, approvalResumes, spent, '2026-11-20T14:12:30.000Z')).spent);
+        }
+        return read;
+      },
+    };
+    deps.clock = () => new Date('2026-11-20T14:12:00.000Z');
+
+    // Act
+    await notifyStep({ trigger: counted, approvalError: { Error: 'States.Timeout', Cause: 'timed out' } }, deps);
+
+    // Assert: the reconciler's take stays on the record (an unconditional write put the approval back as Notify read
+    // it), the wait is recorded ended with nothing applied, and nobody is paged for it.
+    expect(reconciled).toEqual([[counted.incidentId]]);
+    const ended = await store.get(counted.incidentId);
+    expect(ended?.approval).toMatchObject({ status: 'approved', decidedOn: first.incidentId, taskToken: null, resumeTakenAt: '2026-11-20T14:12:30.000Z' });
+    expect(ended?.decision).toMatchObject({ action: 'comment_only', applied: false });
+    expect(ended?.history.filter((entry) => entry.event === 'approval_wait_ended')).toHaveLength(1);
+    expect(published).toHaveLength(1);
   });
 
   it('ends the counted wait on a rejection too, and pages nobody', async () => {
