@@ -2244,8 +2244,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // line 5`, `in method`, `in code`, …) down to the program's own `  in block <unit> at t/x.rakutest line 5`, the
   // frame every such report ends with (keyword `in block <unit> at `). The message says what; the program decides
   // what kind of failure it is. Under prove, a test file that dies is a cause of its own beside another file's
-  // failed tests (Test's `# Failed test` diagnostics are Test::More's, perl.test-failed's).
+  // failed tests (Test's `# Failed test` diagnostics are Test::More's, perl.test-failed's). A warning prints its
+  // frame the same way under its message, and the frame is the warning's (`under`): Rakudo's own, `Use of
+  // uninitialized value of type Any in numeric context`, `Use of Nil in string context`, and in string context `Use of
+  // uninitialized value $x of type Int in string context.` over `Methods .^name, .raku, .gist, or .say can be used to
+  // stringify it to something meaningful.` (`.perl` before 2019); prove puts `t/x.rakutest .. ` before a file's first
+  // line. A script's own `warn` is told from its `die` by nothing printed and stays read.
   { id: 'raku.exception', category: 'unknown', weight: 74, extend: 'line', refine: true, beside: 'perl.test-failed', re: /^\s+in block <unit> at \S.* line \d+$/,
+    under: { header: /^(?!(?:\S+ \.+ )?(?:Use of (?:uninitialized value\b|Nil) .*\bin \w+ context\.?$|Methods \.\^name, .* to stringify it to something meaningful\.$))\S/, through: /^\s+in \S+ .* line \d+$/ },
     lookback: { re: /^\S/, lines: 40, inclusive: true, through: /^\s+in \S+ .* line \d+$/ }, pick: [{ re: /^\S/ }] },
   // JSHint's default reporter: `src/x.js: line 3, col 27, Missing semicolon.`, a finding a line, then `3 errors`
   // (it counts every finding an error); on Windows the path starts with its drive (`C:\a\x\src\x.js: line 3, …`).

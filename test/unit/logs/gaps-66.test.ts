@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { composeUpAsService } from '../../../shared/logs/categories.js';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { lineOf } from '../../support/gha-step.js';
+import { failedStepLog, topFailure } from '../../support/step-analysis.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, repeatedTo } from '../../support/growth.js';
 import { seededRandom } from '../../support/random.js';
 
@@ -27,5 +30,43 @@ describe("`docker compose up … --exit-code-from <service>` in a step's title i
     const exponent = cpuGrowthExponent([1_000, 2_000, 4_000, 8_000], repeatedTo('docker compose up '), composeUpAsService);
     // Assert
     expect(exponent).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
+});
+
+describe("a Raku warning's frame is no uncaught exception: the frame takes the kind of the message above it", () => {
+  it("puts the script's `die` first, not the uninitialized-value warning (numeric context: no `Methods` line) printed before it", async () => {
+    // Prepare: Rakudo 2022.12 `raku t/stock.rakutest` (real output, exit 1): a warning, then the die
+    const output = [
+      'Use of uninitialized value of type Any in numeric context',
+      '  in block <unit> at t/stock.rakutest line 2',
+      'unknown sku zz',
+      '  in sub price at t/stock.rakutest line 3',
+      '  in block <unit> at t/stock.rakutest line 4',
+    ];
+    const log = failedStepLog('raku t/stock.rakutest', output);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(await topFailure(log)).toEqual(['raku.exception', 'unknown sku zz', 'unknown']);
+    expect(predictionLines(analysis)).not.toContain(lineOf(log.split('\n'), 'at t/stock.rakutest line 2'));
+  });
+
+  it("reports nothing of a passing step's warnings (`Use of Nil in string context`, `Use of uninitialized value $x of type Int …`)", async () => {
+    // Prepare: Rakudo 2022.12 (real output, exit 0) in a step that passed, then a step failing without a report
+    const log = [
+      ...failedStepLog('raku bin/report.raku', [
+        'Use of Nil in string context',
+        '  in block <unit> at bin/report.raku line 1',
+        'Use of uninitialized value $x of type Int in string context.',
+        'Methods .^name, .raku, .gist, or .say can be used to stringify it to something meaningful.',
+        '  in sub show at bin/report.raku line 4',
+        '  in block <unit> at bin/report.raku line 6',
+      ], 0).split('\n').filter((line) => !line.startsWith('##[error]')),
+      ...failedStepLog('./deploy.sh', ['deploying']).split('\n'),
+    ].join('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('raku.exception');
   });
 });
