@@ -774,13 +774,39 @@ const BARE_DIFF_RULE = RULES.find((rule) => rule.id === 'diff.unified') as Rule;
 const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failure']);
 
 /** Whether `block` is a `Rule.warning` report that may not have stopped its tool (no line of it matches `unless`, no tally that says so). */
-function wentOnPast(block: Block): boolean {
+function mayGoOnPast(block: Block): boolean {
   const warning = block.rule.warning;
   if (warning === undefined || warning === false) return false;
   if (warning === true) return true;
   if (warning.stoppedByTally === true && block.tallyLine !== 0) return false;
   const unless = warning.unless;
   return unless === undefined || ![block.headText, ...block.lines.map((l) => l.text)].some((text) => unless.test(bodyOf(block, text)));
+}
+
+/** make's cascade rule: its `make: *** [Makefile:4: html] Error 1` says that target's recipe failed. */
+const MAKE_CASCADE_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.make') as Rule;
+/** GNU make's status line for a target whose recipe's command failed (`make[1]: *** [html] Error 1` before 4.0). */
+const MAKE_TARGET_FAILED_RE = /^g?make(?:\[\d+\])?: \*\*\* \[[^\]]*\] Error \d+$/;
+
+/** The lines (each occurrence's) make says a target failed on. */
+function makeTargetFailures(ranked: readonly RankedCandidate[]): Set<number> {
+  const lines = new Set<number>();
+  for (const { block } of ranked) {
+    if (block.rule !== MAKE_CASCADE_RULE || !MAKE_TARGET_FAILED_RE.test(bodyOf(block, block.headText))) continue;
+    lines.add(block.headLine);
+    for (const repeat of block.repeats) lines.add(repeat.headLine);
+  }
+  return lines;
+}
+
+/**
+ * Whether make's status line stands right under `block` (or under a repeat of it): the command that printed it exited
+ * non-zero with it as its last words, so it failed that command (Asciidoctor's warnings under --failure-level=WARN,
+ * puppet-lint's under --fail-on-warnings). The same tools under the same make without the option print no such line
+ * there, and the next target's output follows.
+ */
+function failedItsTarget(block: Block, targetFailedAt: ReadonlySet<number>): boolean {
+  return targetFailedAt.has(block.endLine + 1) || block.repeats.some((repeat) => targetFailedAt.has(repeat.endLine + 1));
 }
 
 /**
@@ -790,10 +816,13 @@ function wentOnPast(block: Block): boolean {
  * error or a failed test printed after it in the step did, and ranks above it, whatever their rules' weights (a C
  * test's own `file:line: check failed:` is in a linter's shape, weighted low; pytest's one-line summary under
  * `--tb=no`). A diff or a warning that ends its step (`git diff --exit-code`, `-Wall` stopping on its warnings) keeps
- * its rank. Read once, when the scan ends, and only the blocks of a step with such a diff or warning.
+ * its rank, as does a warning make says failed its target (`make -k` goes on to the next target). Read once, when
+ * the scan ends, and only the blocks of a step with such a diff or warning.
  */
 function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
-  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || wentOnPast(r.block));
+  const warnings = ranked.filter((r) => mayGoOnPast(r.block));
+  const targetFailedAt = warnings.length === 0 ? new Set<number>() : makeTargetFailures(ranked);
+  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !failedItsTarget(r.block, targetFailedAt)));
   if (passable.length === 0) return;
   // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
   // diffs (a generator's whole output), each compared with these alone.

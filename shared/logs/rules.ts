@@ -270,8 +270,9 @@ export interface Rule {
    * `{ unless }`: a report whose block holds a line `unless` matches stopped its tool whatever the options (vvp's
    * `FATAL:`, status 1; GHDL's `…:error: assertion failed`): the step's script, not the step, went on past it (`make
    * -k`, a loop over testbenches), and it keeps its rank; `stoppedByTally`: so does one its rule's `tally` followed
-   * (Verilator prints `%Error: Exiting due to N warning(s)` only when it stops on them). Read once per such block,
-   * when the scan ends.
+   * (Verilator prints `%Error: Exiting due to N warning(s)` only when it stops on them). So does one make's `make: ***
+   * [target] Error N` stands right under: the command exited non-zero with it as its last words (Asciidoctor under
+   * --failure-level=WARN). Read once per such block, when the scan ends.
    */
   readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean };
 }
@@ -2815,7 +2816,9 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   { id: 'cascade.tox', category: 'unknown', weight: 30, extend: 'line',
     re: /^ERROR: InvocationError for command \S.* \(exited with code -?\d+\)$|^ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)$/,
     closing: { through: /^(?:_{3,} summary _{3,}|ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)|  \S+: (?:commands succeeded|skipped\b.*)|  congratulations :\))$/ } },
-  { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
+  // make's status lines (`make: *** [Makefile:4: html] Error 1`) each end a target's run: under `make -k` each failed
+  // target's report is a cause of its own (`endsRun`), a docs build's warning beside the next target's failed test.
+  { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', endsRun: true, re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',

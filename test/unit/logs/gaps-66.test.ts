@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { composeUpAsService } from '../../../shared/logs/categories.js';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
 import { lineOf } from '../../support/gha-step.js';
-import { failedStepLog, topFailure } from '../../support/step-analysis.js';
+import { PYTEST_TB_NO_FAILED, failedStepLog, topFailure } from '../../support/step-analysis.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, repeatedTo } from '../../support/growth.js';
 import { seededRandom } from '../../support/random.js';
 
@@ -68,5 +68,33 @@ describe("a Raku warning's frame is no uncaught exception: the frame takes the k
     const analysis = await analyzeLog(log);
     // Assert
     expect(analysis.failures.map((f) => f.rule)).not.toContain('raku.exception');
+  });
+});
+
+describe("a warning make says failed its target keeps its rank under `make -k`, and each failed target's report is listed", () => {
+  /** Asciidoctor 2.0.18 `--failure-level=WARN` then pytest 9 `--tb=no` under `make -k html test` (real output, exit 2). */
+  const ASCIIDOCTOR_THEN_PYTEST = [
+    'asciidoctor --failure-level=WARN -o build/index.html docs/index.adoc',
+    'asciidoctor: WARNING: index.adoc: line 3: section title out of sequence: expected level 1, got level 2',
+    'make: *** [Makefile:2: html] Error 1',
+    ...PYTEST_TB_NO_FAILED,
+    'make: *** [Makefile:5: test] Error 1',
+  ];
+
+  it("lists the failed test of make's next target after the warning that failed the first", async () => {
+    // Prepare
+    const log = failedStepLog('make -k html test', ASCIIDOCTOR_THEN_PYTEST, 2);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('asciidoctor.warning');
+    expect(predictionLines(analysis)).toContain(lineOf(log.split('\n'), 'FAILED tests/test_model.py::test_wraps_at_sixteen'));
+  });
+
+  it("(guard) still puts a failed test first when the warning's command went on (no make status under it)", async () => {
+    // Prepare: the same warning without --failure-level (asciidoctor exits 0: make runs the next command)
+    const log = failedStepLog('make -k html test', ASCIIDOCTOR_THEN_PYTEST.filter((line) => !line.includes('html] Error 1')).map((line) => line.replace('--failure-level=WARN ', '')), 2);
+    // Act, Assert
+    expect((await topFailure(log))[0]).toBe('pytest.summary');
   });
 });
