@@ -2262,8 +2262,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'jshint.finding', category: 'lint', weight: 76, extend: 'line', re: /^(?:[A-Za-z]:\\)?[^\s:][^:]*: line \d+, col \d+, (?!Warning - )\S/, tally: /^\d+ errors?$/ },
   // puppet-lint: `manifests/init.pp - WARNING: unquoted file mode on line 10 (check: unquoted_file_mode)`, `- ERROR:
   // …` alike; over one file it prints no path (`ERROR: ntp not in autoload module layout on line 1 (check: …)`).
-  // Warnings fail a `--fail-on-warnings` run. Keyword `on line N (check: `.
-  { id: 'puppet-lint.finding', category: 'lint', weight: 76, extend: 'line', re: /^(?:\S+\.pp - )?(?:ERROR|WARNING): .* on line \d+ \(check: \w+\)$/ },
+  // Warnings fail a `--fail-on-warnings` run, and nothing without it (exit 0): `warning`, unless an ERROR finding,
+  // which fails every run, is among them (one block: the findings are consecutive lines). Keyword `on line N (check: `.
+  { id: 'puppet-lint.finding', category: 'lint', weight: 76, extend: 'line', warning: { unless: /^(?:\S+\.pp - )?ERROR: / }, re: /^(?:\S+\.pp - )?(?:ERROR|WARNING): .* on line \d+ \(check: \w+\)$/ },
   // Verilator: `%Error: rtl/x.v:5:19: Can't find definition of variable: 'dat'`, `%Warning-WIDTH: rtl/x.v:9:17:
   // Operator ASSIGNW expects 4 bits …` (the warning's code after the dash), each with indented lines under it (`: ...
   // In instance x`, the source excerpt, once per code `... For warning description see …`), and `%Error: Exiting due
@@ -2980,7 +2981,8 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * finds invalid as `WARN - k8s/x.yaml contains an invalid Deployment …` and exits 1 for them: those are not warnings,
  * nor is ansible-lint's heading of the violations that fail it (`WARNING  Listing 13 violation(s) that are fatal`),
  * nor is ThreadSanitizer's report (`WARNING: ThreadSanitizer: data race (pid=…)`), for which the process exits 66,
- * nor Go's race detector's (`WARNING: DATA RACE`), which fails the test it ran in.
+ * nor Go's race detector's (`WARNING: DATA RACE`), which fails the test it ran in, nor puppet-lint's finding over one
+ * file (`WARNING: … on line 6 (check: double_quoted_strings)`, no path), which fails a `--fail-on-warnings` run.
  *
  * msgfmt's located `po/de.po:2: warning: …` is one too: it exits 1 only for its errors.
  *
@@ -2993,7 +2995,7 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * shape end in their check's id (`[SC2046]`, `[uninitvar]`), clj-kondo's and Ruby's are no C-family file's.
  */
 export const WARNING_RE =
-  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: [Ww]arning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
+  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$|.* on line \d+ \(check: \w+\)$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: [Ww]arning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =

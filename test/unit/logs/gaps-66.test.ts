@@ -98,3 +98,48 @@ describe("a warning make says failed its target keeps its rank under `make -k`, 
     expect((await topFailure(log))[0]).toBe('pytest.summary');
   });
 });
+
+describe("puppet-lint's warnings rank as its exit says: below a later failure when they failed nothing", () => {
+  /** puppet-lint 3.0.1 over one module's manifests (real output): exit 0, or 1 under --fail-on-warnings. */
+  const PUPPET_LINT_WARNING = 'WARNING: double quoted string containing no variables on line 6 (check: double_quoted_strings)';
+
+  it('reads them over one file (no path: `WARNING: … on line N (check: …)`) in a --fail-on-warnings run they failed', async () => {
+    // Prepare
+    const log = failedStepLog('puppet-lint --fail-on-warnings ntp/manifests', [PUPPET_LINT_WARNING]);
+    // Act, Assert
+    expect(await topFailure(log)).toEqual(['puppet-lint.finding', PUPPET_LINT_WARNING, 'lint']);
+  });
+
+  it('(guard) puts a failed test the step ran after them first', async () => {
+    // Prepare: puppet-lint without --fail-on-warnings (exit 0), then pytest --tb=no in the same step
+    const log = failedStepLog('puppet-lint ntp/manifests', ['puppet-lint ntp/manifests', PUPPET_LINT_WARNING, ...PYTEST_TB_NO_FAILED]);
+    // Act, Assert
+    expect((await topFailure(log))[0]).toBe('pytest.summary');
+  });
+
+  it("(guard) keeps an ERROR finding, which fails every run (exit 1), above a failed test make -k ran after it", async () => {
+    // Prepare: puppet-lint 3.0.1 over a manifest outside a module's layout (real output, exit 1), then make -k's next target
+    const log = failedStepLog('make -k lint test', [
+      'puppet-lint manifests/init.pp',
+      'ERROR: ntp not in autoload module layout on line 1 (check: autoloader_layout)',
+      'WARNING: class not documented on line 1 (check: documentation)',
+      ...PYTEST_TB_NO_FAILED,
+      'make: *** [Makefile:9: test] Error 1',
+    ], 2);
+    // Act, Assert
+    expect(await topFailure(log)).toEqual(['puppet-lint.finding', 'ERROR: ntp not in autoload module layout on line 1 (check: autoloader_layout)', 'lint']);
+  });
+
+  it('keeps warnings that failed the lint target under --fail-on-warnings (make says so) above the next target\'s failed test', async () => {
+    // Prepare: `puppet-lint --fail-on-warnings` (real output, exit 1) under make -k, then pytest --tb=no
+    const log = failedStepLog('make -k lint test', [
+      'puppet-lint --fail-on-warnings ntp/manifests',
+      PUPPET_LINT_WARNING,
+      'make: *** [Makefile:3: lint] Error 1',
+      ...PYTEST_TB_NO_FAILED,
+      'make: *** [Makefile:9: test] Error 1',
+    ], 2);
+    // Act, Assert
+    expect((await topFailure(log))[0]).toBe('puppet-lint.finding');
+  });
+});
