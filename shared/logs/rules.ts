@@ -1990,9 +1990,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // warning does: a passing step's ranks below another step's generic error. No keyword reaches a `[warning]` line
   // alone (Maven prints `[WARNING]` on thousands, and the keywords are read in any case), nor a rule its `[error]`
   // lines (sbt prints every error so): the closing line, which says `errors`, takes the report above it back to the
-  // first message, shown first.
+  // first message, shown first. A run that generated the docs (`[info] html generated at ./docs`, `json generated
+  // at …`, printed before the closing line) passed: its warnings failed nothing, and its closing line, standing
+  // alone, is confirmed by no message (`confirmedBy`).
   { id: 'typedoc.found', category: 'compilation', weight: 56, extend: 'line', re: /^\[(?:warning|error)\] Found \d+ errors? and \d+ warnings?$/,
-    lookback: { re: /^\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^\[(?:warning|error|info)\] /, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
+    confirmedBy: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/,
+    lookback: { re: /^\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^\[(?:warning|error|info)\] (?!\S+ generated at )/, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
     pick: [{ re: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/ }] },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────

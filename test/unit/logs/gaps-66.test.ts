@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeUpAsService } from '../../../shared/logs/categories.js';
 import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
-import { lineOf } from '../../support/gha-step.js';
+import { ghaStep, lineOf } from '../../support/gha-step.js';
 import { PYTEST_TB_NO_FAILED, failedStepLog, topFailure } from '../../support/step-analysis.js';
 import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND, repeatedTo } from '../../support/growth.js';
 import { seededRandom } from '../../support/random.js';
@@ -141,5 +141,30 @@ describe("puppet-lint's warnings rank as its exit says: below a later failure wh
     ], 2);
     // Act, Assert
     expect((await topFailure(log))[0]).toBe('puppet-lint.finding');
+  });
+});
+
+describe("TypeDoc's warnings in a run that passed (it generated the docs) are no failure", () => {
+  /** TypeDoc 0.28.20 `npx typedoc --out docs/api src/index.ts` (real output, colour cut, exit 0). */
+  const TYPEDOC_PASSED = [
+    '[warning] The signature OrdersClient.get has an @param with name "orderId", which was not used',
+    '[info] html generated at ./docs/api',
+    '[warning] Found 0 errors and 1 warnings',
+  ];
+
+  it('reports nothing of them when the next step fails without a word', async () => {
+    // Prepare: the docs step passed; the deploy step fails with no output
+    const log = [...ghaStep('npx typedoc --out docs/api src/index.ts', TYPEDOC_PASSED, { exitCode: null }), ...ghaStep('./deploy.sh', [], { exitCode: 1 })];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('typedoc.found');
+  });
+
+  it('(guard) still reads the same warning under --treatWarningsAsErrors (no docs generated, exit 3)', async () => {
+    // Prepare
+    const log = failedStepLog('npx typedoc --treatWarningsAsErrors --out docs/api src/index.ts', TYPEDOC_PASSED.filter((line) => !line.startsWith('[info]')), 3);
+    // Act, Assert
+    expect(await topFailure(log)).toEqual(['typedoc.found', TYPEDOC_PASSED[0], 'compilation']);
   });
 });
