@@ -168,3 +168,31 @@ describe("TypeDoc's warnings in a run that passed (it generated the docs) are no
     expect(await topFailure(log)).toEqual(['typedoc.found', TYPEDOC_PASSED[0], 'compilation']);
   });
 });
+
+describe("gitlint's user-defined rules and its commit-level violations (`-: …`)", () => {
+  it("reads `N: UC1 …`, `N: UL1 …` and `-: UC2 …` (ids a user's rule takes: gitlint reserves R, T, B, M and I) and `-: M1 …`", async () => {
+    // Prepare: gitlint 0.18.0 `--extra-path rules` over a commit (real output, exit 6)
+    const output = [
+      '-: M1 Author email for commit is invalid: "a@b"',
+      '-: UC2 Body does not reference a ticket',
+      '1: T5 Title contains the word \'WIP\' (case-insensitive): "WIP: parse the header in one pass"',
+      "1: UC1 Body does not contain a 'Signed-off-by' line",
+      '1: UL1 Title contains WIP: "WIP: parse the header in one pass"',
+      '3: B5 Body message is too short (14<20): "Reads it once."',
+    ];
+    const log = failedStepLog('gitlint --extra-path rules', output, 6);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(await topFailure(log)).toEqual(['gitlint.violation', output[0], 'lint']);
+    const lines = log.split('\n');
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining(output.map((line) => lineOf(lines, line))));
+  });
+
+  it('reads a run whose violations are all of user-defined rules', async () => {
+    // Prepare: the same rules over a commit that breaks only them (real output, exit 2)
+    const output = ['-: UC2 Body does not reference a ticket', "1: UC1 Body does not contain a 'Signed-off-by' line"];
+    // Act, Assert
+    expect(await topFailure(failedStepLog('gitlint --extra-path rules', output, 2))).toEqual(['gitlint.violation', output[0], 'lint']);
+  });
+});
