@@ -196,3 +196,28 @@ describe("gitlint's user-defined rules and its commit-level violations (`-: …`
     expect(await topFailure(failedStepLog('gitlint --extra-path rules', output, 2))).toEqual(['gitlint.violation', output[0], 'lint']);
   });
 });
+
+describe('HTML Tidy over several files without --show-filename', () => {
+  it("(guard) lists each file's findings, though no line names the file (Tidy 5.6 prints no header)", async () => {
+    // Prepare: `tidy -q -e public/index.html public/contact.html` (Tidy 5.6.0, real output, exit 2)
+    const output = [
+      'line 3 column 1 - Error: <pricing-table> is not recognized! Did you mean to enable the custom-tags option?',
+      'line 3 column 1 - Warning: discarding unexpected <pricing-table>',
+      'line 3 column 16 - Warning: discarding unexpected </pricing-table>',
+      'line 4 column 1 - Warning: <img> lacks "alt" attribute',
+      'This document has errors that must be fixed before',
+      'using HTML Tidy to generate a tidied up version.',
+      '',
+      'line 4 column 1 - Warning: <img> lacks "alt" attribute',
+      'This document has errors that must be fixed before',
+      'using HTML Tidy to generate a tidied up version.',
+      '',
+    ];
+    const log = failedStepLog('tidy -q -e public/index.html public/contact.html', output, 2);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(await topFailure(log)).toEqual(['tidy.finding', output[0], 'lint']);
+    expect(predictionLines(analysis)).toContain(lineOf(log.split('\n'), output[7]!, lineOf(log.split('\n'), output[4]!)));
+  });
+});
