@@ -809,6 +809,19 @@ function failedItsTarget(block: Block, targetFailedAt: ReadonlySet<number>): boo
   return targetFailedAt.has(block.endLine + 1) || block.repeats.some((repeat) => targetFailedAt.has(repeat.endLine + 1));
 }
 
+/** Of a `warning: { lastStops }` rule's reports, the last in each step: the one its tool may have stopped on. */
+function lastReportsOfStoppingTools(warnings: readonly RankedCandidate[]): Set<Block> {
+  const last = new Map<string, Block>();
+  for (const { block } of warnings) {
+    const warning = block.rule.warning;
+    if (typeof warning !== 'object' || warning.lastStops !== true) continue;
+    const key = `${block.section.id} ${block.rule.id}`;
+    const seen = last.get(key);
+    if (seen === undefined || seen.startLine < block.startLine) last.set(key, block);
+  }
+  return new Set(last.values());
+}
+
 /**
  * A diff its step went on past (`git --no-pager diff` to show what a generator changed, `gofmt -d .` without a check
  * on its output, both exiting 0) did not stop the step, nor did a warning of a tool whose warnings fail a run only
@@ -824,6 +837,7 @@ function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const targetFailedAt = warnings.length === 0 ? new Set<number>() : makeTargetFailures(ranked);
   const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !failedItsTarget(r.block, targetFailedAt)));
   if (passable.length === 0) return;
+  const lastOfTool = lastReportsOfStoppingTools(warnings);
   // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
   // diffs (a generator's whole output), each compared with these alone.
   const passableSections = new Set(passable.map((d) => d.block.section));
@@ -831,7 +845,8 @@ function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const stoppers = ranked.filter((r) => {
     const block = r.block;
     if (!passableSections.has(block.section) || block.startLine <= firstPassableEnd || block.wrapper || block.rule.weight < 20) return false;
-    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || block.rule.warning !== undefined || GENERIC_RULES.includes(block.rule)) return false;
+    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+    if (block.rule.warning !== undefined && !lastOfTool.has(block)) return false;
     return STEP_STOPPING.has(r.category);
   });
   if (stoppers.length === 0) return;
@@ -2092,7 +2107,7 @@ export class LogScanner {
     // words' place: a run's closing summary repeats a nested test's failure at its own indent (node:test's `failing
     // tests:`). Without a picked line the key is the rule's id itself, a constant string hashed once (picked keys hold
     // a NUL, ids never do, so the two kinds cannot meet).
-    block.key = picked ? this.reportPickedLine(block) : block.rule.id;
+    block.key = picked ? this.reportPickedLine(block) : block.rule.keyFrom === undefined ? block.rule.id : keyWithLine(block, block.rule.id, block.rule.keyFrom);
     // The head is still the line the block opened on unless a picked line or the next line replaced it.
     // An annotation's copy of a report (Playwright's `github` reporter beside its `list` one) is the same failure as
     // the report: its template leaves the runner's `##[error]` out, as its key does (see reportPickedLine).
@@ -2251,8 +2266,8 @@ export class LogScanner {
   private reportPickedLine(block: Block): string {
     const head = block.annotated ? block.headText.slice(ANNOTATION.length) : block.headText;
     const keyFrom = block.rule.keyFrom;
-    const keyLine = keyFrom === undefined ? '' : (block.lines.find((l) => keyFrom.test(bodyOf(block, l.text)))?.text ?? '');
-    const key = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}${keyLine === '' ? '' : `\u0000${keyLine}`}`;
+    const headKey = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}`;
+    const key = keyFrom === undefined ? headKey : keyWithLine(block, headKey, keyFrom);
     block.headLine = block.pickLine;
     block.headText = block.pickText;
     if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
@@ -2728,6 +2743,12 @@ const QUOTED_NAME_RE = /[^\s'"]*(?:[/\\]|\.\w)[^\s'":]*/g;
  */
 function bodyOf(block: Block, text: string): string {
   return text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text;
+}
+
+/** `key` with the block's first line `keyFrom` matches (see {@link Rule.keyFrom}), when one does. */
+function keyWithLine(block: Block, key: string, keyFrom: RegExp): string {
+  const keyLine = block.lines.find((l) => keyFrom.test(bodyOf(block, l.text)))?.text ?? '';
+  return keyLine === '' ? key : `${key}\u0000${keyLine}`;
 }
 
 /** Adds `text`, a line of another program's output the block quotes, to what it keeps of it. */

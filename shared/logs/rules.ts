@@ -101,7 +101,8 @@ export interface Rule {
   /**
    * With `pick`, where the picked line is a bare verdict (rackunit's `FAILURE`): the block's first line this matches
    * (the check's `location:`) is part of its key too, so that two runs' reports, each a FAILURE under the same tally,
-   * are two failures and not one repeated.
+   * are two failures and not one repeated. Without `pick`, where the headline is a place alone (Agda's
+   * `/…/x.agda:17,7-10`, one digit-blind template for every report of a file): the message under it keys the report.
    */
   readonly keyFrom?: RegExp;
   /**
@@ -272,9 +273,12 @@ export interface Rule {
    * -k`, a loop over testbenches), and it keeps its rank; `stoppedByTally`: so does one its rule's `tally` followed
    * (Verilator prints `%Error: Exiting due to N warning(s)` only when it stops on them). So does one make's `make: ***
    * [target] Error N` stands right under: the command exited non-zero with it as its last words (Asciidoctor under
-   * --failure-level=WARN). Read once per such block, when the scan ends.
+   * --failure-level=WARN). `lastStops`: its tool stops at its first error and prints its warnings in the same shape
+   * (Agda 2.6): the last of the rule's reports in a step may be the error that stopped it, and ranks above the ones
+   * before it, which it went on past; it is a warning in turn when a failure of another tool follows it. Read once per
+   * such block, when the scan ends.
    */
-  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean };
+  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean; readonly lastStops?: boolean };
 }
 
 /**
@@ -333,7 +337,7 @@ export function uniformRule(rule: Rule): Rule {
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
-    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally } : rule.warning,
+    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally, lastStops: rule.warning.lastStops } : rule.warning,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -1976,8 +1980,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // the run passes on them, printing them again under `———— All done; warnings encountered ————`: a passing step's
   // report ranks 40 lower, below another step's failure. Agda 2.6.4 and later put a dot between line and column
   // and say which on the place line (`/…/Vec.agda:17.28-40: error: [UnequalTerms]`, `…:3.1-10: warning:
-  // -W[no]UnknownFixityInMixfixDecl`): only an `error:` is read there.
-  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40,
+  // -W[no]UnknownFixityInMixfixDecl`): only an `error:` is read there. Before 2.6.4 a failed run's warnings and its
+  // error look alike, but Agda stops at its first error: the last report is the error (`warning: { lastStops }`).
+  // The message keys the report with its place (`keyFrom`): a file's place lines are one digit-blind template.
+  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40, warning: { lastStops: true },
+    keyFrom: /^(?!\S+\.l?agda\S*:\d+[,.]\d)\S/,
     re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+(?:,\d+-(?:\d+,)?\d+$|\.\d+(?:-(?:\d+\.)?\d+)?: error: )/,
     end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— )/ },
   // SWIG: `swig/geo.i:6: Error: Unable to find 'geo_types.i'`, `…: Error: Syntax error - possibly a missing semicolon

@@ -221,3 +221,29 @@ describe('HTML Tidy over several files without --show-filename', () => {
     expect(predictionLines(analysis)).toContain(lineOf(log.split('\n'), output[7]!, lineOf(log.split('\n'), output[4]!)));
   });
 });
+
+describe("Agda 2.6's warnings, printed as its errors are, rank below the error that stopped it", () => {
+  it('puts the last report of a failed run first: Agda stops at its first error, the reports before it are warnings', async () => {
+    // Prepare: Agda 2.6.2.2 `agda -i src src/Vec.agda` (real output, exit 42): an empty where block and an unreachable
+    // clause (warnings), then a type error
+    const output = [
+      'Checking Vec (/home/runner/work/vec/vec/src/Vec.agda).',
+      '/home/runner/work/vec/vec/src/Vec.agda:14,3-8',
+      "Empty `where' block (ignored)",
+      'when scope checking the declaration',
+      '  double n = n + n',
+      '    where',
+      '/home/runner/work/vec/vec/src/Vec.agda:10,1-19',
+      'Unreachable clause',
+      'when checking the definition of _+_',
+      '/home/runner/work/vec/vec/src/Vec.agda:17,7-10',
+      'Nat → Nat !=< Nat',
+      'when checking that the expression suc has type Nat',
+    ];
+    const log = failedStepLog('agda -i src src/Vec.agda', output, 42);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['agda.error', lineOf(log.split('\n'), 'Vec.agda:17,7-10')]);
+  });
+});
