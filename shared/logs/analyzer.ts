@@ -785,16 +785,14 @@ function mayGoOnPast(block: Block): boolean {
 
 /** make's cascade rule: its `make: *** [Makefile:4: html] Error 1` says that target's recipe failed. */
 const MAKE_CASCADE_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.make') as Rule;
-/** GNU make's status line for a target whose recipe's command failed (`make[1]: *** [html] Error 1` before 4.0). */
-const MAKE_TARGET_FAILED_RE = /^g?make(?:\[\d+\])?: \*\*\* \[[^\]]*\] Error \d+$/;
+/** Of its lines, GNU make's status line for a target whose recipe's command failed (`make[1]: *** [html] Error 1` before 4.0). */
+const MAKE_TARGET_FAILED_RE = /\] Error \d+$/;
 
 /** The lines (each occurrence's) make says a target failed on. */
 function makeTargetFailures(ranked: readonly RankedCandidate[]): Set<number> {
   const lines = new Set<number>();
   for (const { block } of ranked) {
-    if (block.rule !== MAKE_CASCADE_RULE || !MAKE_TARGET_FAILED_RE.test(bodyOf(block, block.headText))) continue;
-    lines.add(block.headLine);
-    for (const repeat of block.repeats) lines.add(repeat.headLine);
+    if (block.rule === MAKE_CASCADE_RULE && MAKE_TARGET_FAILED_RE.test(block.headText)) for (const { headLine } of [block, ...block.repeats]) lines.add(headLine);
   }
   return lines;
 }

@@ -2262,7 +2262,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // stringify it to something meaningful.` (`.perl` before 2019); prove puts `t/x.rakutest .. ` before a file's first
   // line. A script's own `warn` is told from its `die` by nothing printed and stays read.
   { id: 'raku.exception', category: 'unknown', weight: 74, extend: 'line', refine: true, beside: 'perl.test-failed', re: /^\s+in block <unit> at \S.* line \d+$/,
-    under: { header: /^(?!(?:\S+ \.+ )?(?:Use of (?:uninitialized value\b|Nil) .*\bin \w+ context\.?$|Methods \.\^name, .* to stringify it to something meaningful\.$))\S/, through: /^\s+in \S+ .* line \d+$/ },
+    under: { header: /^(?!(?:\S+ \.+ )?(?:Use of (?:uninitialized value|Nil)\b.* context\.?$|Methods \.\^name, .* to stringify it\b))\S/, through: /^\s+in \S+ .* line \d+$/ },
     lookback: { re: /^\S/, lines: 40, inclusive: true, through: /^\s+in \S+ .* line \d+$/ }, pick: [{ re: /^\S/ }] },
   // JSHint's default reporter: `src/x.js: line 3, col 27, Missing semicolon.`, a finding a line, then `3 errors`
   // (it counts every finding an error); on Windows the path starts with its drive (`C:\a\x\src\x.js: line 3, …`).
@@ -2369,8 +2369,9 @@ export const RULES: readonly Rule[] = uniformRules([
   // `Commit 2a7f65dc80:` when it lints more than one commit. A violation of no line of the message puts `-` for its
   // number (`-: M1 Author email for commit is invalid: "a@b"`). A user-defined rule's message is the user's own, its
   // id any that does not start with gitlint's reserved R, T, B, M or I; its documentation has them start with UC (a
-  // commit rule's) or UL (a line rule's), as read here: `-: UC2 Body does not reference a ticket`. Keyword `N: T|B|CTN
-  // Title|Body|Line|Second line ` or `N: UC|ULN ` (`-: ` for the number); M1 says `invalid`.
+  // commit rule's) or UL (a line rule's), as read here: `-: UC2 Body does not reference a ticket`. Keywords `N: T|B|CTN
+  // Title|Body|Line|Second line ` and `: UC` / `: UL` (after a number or `-`; with the
+  // digits the keyword's literals passed the index's union bound, and it would have run on every line); M1 says `invalid`.
   { id: 'gitlint.violation', category: 'lint', weight: 76, extend: 'line', re: /^(?:\d+|-): (?:(?:[TB]|CT)\d+ (?:Title|Body|Line|Second line) |M1 Author |CC\d+ Body |U[CL]\d+ \S)/,
     lookback: { re: /^Commit [0-9a-f]{7,40}:$/, lines: 1, inclusive: true } },
   // HTMLHint's default formatter: a file's path three spaces in, then for each finding `      L7 |<excerpt>` and a caret
@@ -3041,7 +3042,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |[\d-]: (?:(?:[tb]|ct)\d+ (?:title|body|line|second)|u[cl]\d+) | at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

@@ -245,5 +245,6 @@ describe("Agda 2.6's warnings, printed as its errors are, rank below the error t
     const analysis = await analyzeLog(log);
     // Assert
     expect([analysis.failures[0]?.rule, analysis.failures[0]?.startLine]).toEqual(['agda.error', lineOf(log.split('\n'), 'Vec.agda:17,7-10')]);
+    expect(predictionLines(analysis)).not.toContain(lineOf(log.split('\n'), 'Unreachable clause'));
   });
 });
