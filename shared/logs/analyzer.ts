@@ -774,13 +774,50 @@ const BARE_DIFF_RULE = RULES.find((rule) => rule.id === 'diff.unified') as Rule;
 const STEP_STOPPING: ReadonlySet<Category> = new Set(['compilation', 'test_failure']);
 
 /** Whether `block` is a `Rule.warning` report that may not have stopped its tool (no line of it matches `unless`, no tally that says so). */
-function wentOnPast(block: Block): boolean {
+function mayGoOnPast(block: Block): boolean {
   const warning = block.rule.warning;
   if (warning === undefined || warning === false) return false;
   if (warning === true) return true;
   if (warning.stoppedByTally === true && block.tallyLine !== 0) return false;
   const unless = warning.unless;
   return unless === undefined || ![block.headText, ...block.lines.map((l) => l.text)].some((text) => unless.test(bodyOf(block, text)));
+}
+
+/** make's cascade rule: its `make: *** [Makefile:4: html] Error 1` says that target's recipe failed. */
+const MAKE_CASCADE_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.make') as Rule;
+/** Of its lines, GNU make's status line for a target whose recipe's command failed (`make[1]: *** [html] Error 1` before 4.0). */
+const MAKE_TARGET_FAILED_RE = /\] Error \d+$/;
+
+/** The lines (each occurrence's) make says a target failed on. */
+function makeTargetFailures(ranked: readonly RankedCandidate[]): Set<number> {
+  const lines = new Set<number>();
+  for (const { block } of ranked) {
+    if (block.rule === MAKE_CASCADE_RULE && MAKE_TARGET_FAILED_RE.test(block.headText)) for (const { headLine } of [block, ...block.repeats]) lines.add(headLine);
+  }
+  return lines;
+}
+
+/**
+ * Whether make's status line stands right under `block` (or under a repeat of it): the command that printed it exited
+ * non-zero with it as its last words, so it failed that command (Asciidoctor's warnings under --failure-level=WARN,
+ * puppet-lint's under --fail-on-warnings). The same tools under the same make without the option print no such line
+ * there, and the next target's output follows.
+ */
+function failedItsTarget(block: Block, targetFailedAt: ReadonlySet<number>): boolean {
+  return targetFailedAt.has(block.endLine + 1) || block.repeats.some((repeat) => targetFailedAt.has(repeat.endLine + 1));
+}
+
+/** Of a `warning: { lastStops }` rule's reports, the last in each step: the one its tool may have stopped on. */
+function lastReportsOfStoppingTools(warnings: readonly RankedCandidate[]): Set<Block> {
+  const last = new Map<string, Block>();
+  for (const { block } of warnings) {
+    const warning = block.rule.warning;
+    if (typeof warning !== 'object' || warning.lastStops !== true) continue;
+    const key = `${block.section.id} ${block.rule.id}`;
+    const seen = last.get(key);
+    if (seen === undefined || seen.startLine < block.startLine) last.set(key, block);
+  }
+  return new Set(last.values());
 }
 
 /**
@@ -790,11 +827,15 @@ function wentOnPast(block: Block): boolean {
  * error or a failed test printed after it in the step did, and ranks above it, whatever their rules' weights (a C
  * test's own `file:line: check failed:` is in a linter's shape, weighted low; pytest's one-line summary under
  * `--tb=no`). A diff or a warning that ends its step (`git diff --exit-code`, `-Wall` stopping on its warnings) keeps
- * its rank. Read once, when the scan ends, and only the blocks of a step with such a diff or warning.
+ * its rank, as does a warning make says failed its target (`make -k` goes on to the next target). Read once, when
+ * the scan ends, and only the blocks of a step with such a diff or warning.
  */
 function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
-  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || wentOnPast(r.block));
+  const warnings = ranked.filter((r) => mayGoOnPast(r.block));
+  const targetFailedAt = warnings.length === 0 ? new Set<number>() : makeTargetFailures(ranked);
+  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !failedItsTarget(r.block, targetFailedAt)));
   if (passable.length === 0) return;
+  const lastOfTool = lastReportsOfStoppingTools(warnings);
   // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
   // diffs (a generator's whole output), each compared with these alone.
   const passableSections = new Set(passable.map((d) => d.block.section));
@@ -802,7 +843,8 @@ function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const stoppers = ranked.filter((r) => {
     const block = r.block;
     if (!passableSections.has(block.section) || block.startLine <= firstPassableEnd || block.wrapper || block.rule.weight < 20) return false;
-    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || block.rule.warning !== undefined || GENERIC_RULES.includes(block.rule)) return false;
+    if (block.rule.statusOnly === true || block.rule === BARE_DIFF_RULE || GENERIC_RULES.includes(block.rule)) return false;
+    if (block.rule.warning !== undefined && !lastOfTool.has(block)) return false;
     return STEP_STOPPING.has(r.category);
   });
   if (stoppers.length === 0) return;
@@ -2063,7 +2105,7 @@ export class LogScanner {
     // words' place: a run's closing summary repeats a nested test's failure at its own indent (node:test's `failing
     // tests:`). Without a picked line the key is the rule's id itself, a constant string hashed once (picked keys hold
     // a NUL, ids never do, so the two kinds cannot meet).
-    block.key = picked ? this.reportPickedLine(block) : block.rule.id;
+    block.key = picked ? this.reportPickedLine(block) : block.rule.keyFrom === undefined ? block.rule.id : keyWithLine(block, block.rule.id, block.rule.keyFrom);
     // The head is still the line the block opened on unless a picked line or the next line replaced it.
     // An annotation's copy of a report (Playwright's `github` reporter beside its `list` one) is the same failure as
     // the report: its template leaves the runner's `##[error]` out, as its key does (see reportPickedLine).
@@ -2222,8 +2264,8 @@ export class LogScanner {
   private reportPickedLine(block: Block): string {
     const head = block.annotated ? block.headText.slice(ANNOTATION.length) : block.headText;
     const keyFrom = block.rule.keyFrom;
-    const keyLine = keyFrom === undefined ? '' : (block.lines.find((l) => keyFrom.test(bodyOf(block, l.text)))?.text ?? '');
-    const key = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}${keyLine === '' ? '' : `\u0000${keyLine}`}`;
+    const headKey = `${block.rule.id}\u0000${head.trimStart().replace(/\d+/g, '0')}`;
+    const key = keyFrom === undefined ? headKey : keyWithLine(block, headKey, keyFrom);
     block.headLine = block.pickLine;
     block.headText = block.pickText;
     if (!block.lines.some((l) => l.line === block.pickLine)) block.lines.push({ line: block.pickLine, text: block.pickText });
@@ -2699,6 +2741,12 @@ const QUOTED_NAME_RE = /[^\s'"]*(?:[/\\]|\.\w)[^\s'":]*/g;
  */
 function bodyOf(block: Block, text: string): string {
   return text.startsWith(block.taskPrefix) ? text.slice(block.taskPrefix.length) : text;
+}
+
+/** `key` with the block's first line `keyFrom` matches (see {@link Rule.keyFrom}), when one does. */
+function keyWithLine(block: Block, key: string, keyFrom: RegExp): string {
+  const keyLine = block.lines.find((l) => keyFrom.test(bodyOf(block, l.text)))?.text ?? '';
+  return keyLine === '' ? key : `${key}\u0000${keyLine}`;
 }
 
 /** Adds `text`, a line of another program's output the block quotes, to what it keeps of it. */

@@ -118,9 +118,34 @@ const CONTAINER_RUN_RE =
  * "Return the exit code of the selected service container"), so the step does what the service's program does, which
  * the title names by the service alone (`tests` a test step, `app` nothing). Replaced by that name: `up`'s options
  * (`--build` built the images, which then ran) and docker's word are no reading of it. Without the option `up` stays
- * docker's. Lazy runs of characters no command separator ends, each tried from one place: linear on a title.
+ * docker's. A command ends at a separator (`;`, `&&`, `|`); a title is one line.
  */
-const COMPOSE_UP_EXIT_CODE_FROM_RE = /\bdocker(?:-compose|\s+compose)\s[^;&|\n]*?\bup\s[^;&|\n]*?--exit-code-from(?:=|\s+)([\w.-]+)[^;&|\n]*/gi;
+const COMMAND_SEPARATOR_RE = /([;&|\n])/;
+const COMPOSE_CALL_RE = /\bdocker(?:-compose|\s+compose)\s/i;
+const UP_WORD_RE = /\bup\s/gi;
+const EXIT_CODE_FROM_RE = /--exit-code-from(?:=|\s+)([\w.-]+)/gi;
+
+/**
+ * `command` with each compose `up … --exit-code-from <service>` call, to the end of its command, replaced by ` <service> `.
+ * Each command is read once from left to right, for each of the call, its first `up` and its first option in turn (a
+ * later call in the same command has no `up` or option the first one lacks): linear, where one expression with two
+ * lazy runs read each `up` once per `up` before it.
+ */
+export function composeUpAsService(command: string): string {
+  const parts = command.split(COMMAND_SEPARATOR_RE);
+  for (let index = 0; index < parts.length; index += 2) {
+    const part = parts[index]!;
+    const call = COMPOSE_CALL_RE.exec(part);
+    if (call === null) continue;
+    UP_WORD_RE.lastIndex = call.index + call[0].length;
+    const up = UP_WORD_RE.exec(part);
+    if (up === null) continue;
+    EXIT_CODE_FROM_RE.lastIndex = UP_WORD_RE.lastIndex;
+    const option = EXIT_CODE_FROM_RE.exec(part);
+    if (option !== null) parts[index] = `${part.slice(0, call.index)} ${option[1]!} `;
+  }
+  return parts.join('');
+}
 
 /**
  * An uncaught error saying that the script's own code names what does not exist: Groovy's MissingPropertyException
@@ -137,7 +162,7 @@ const OWN_CODE_ERROR_RE = /\bgroovy\.lang\.Missing(?:Property|Method)Exception\b
 export function refineCategory(text: string, fallback: Category, sectionTitle = ''): Category {
   for (const [re, category] of REFINEMENTS) if (re.test(text)) return category;
   if (fallback !== 'unknown') return fallback;
-  const command = sectionTitle.replace(LAUNCHER_RE, ' ').replace(CONTAINER_RUN_RE, ' ').replace(COMPOSE_UP_EXIT_CODE_FROM_RE, ' $1 ');
+  const command = composeUpAsService(sectionTitle.replace(LAUNCHER_RE, ' ').replace(CONTAINER_RUN_RE, ' '));
   for (const [re, category] of SECTION_HINTS) {
     if (re.test(command)) return category === 'infrastructure' && OWN_CODE_ERROR_RE.test(text) ? fallback : category;
   }

@@ -132,8 +132,10 @@ function sameRuleNeighbours(failures: readonly Failure[], top: Failure, ranges: 
   // (no keys), and without key lines a repeat is listed whole (keys undefined).
   const repeatKeys: readonly number[] | undefined = top.keyLines === undefined ? undefined : [];
   const joins = rule?.joinsInStep === true;
+  // The reports its tool went on past before the one it stopped on are warnings (see `Rule.warning`'s `lastStops`), ranked below it.
+  const stopsAtLast = typeof rule?.warning === 'object' && rule.warning.lastStops === true;
   const sameRule = failures
-    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && (!joins || sameStep(f, top)))
+    .filter((f) => f.rule === top.rule && fileOfFailure(f) === topFile && (!joins || sameStep(f, top)) && (!stopsAtLast || f.score >= top.score))
     .flatMap((f): Range[] => [
       { startLine: f.startLine, endLine: f.endLine, keys: f.keyLines, pick: f.lines[0]?.line, copy: causeOnce && f !== top && rule !== undefined && causeOf(f, rule) === topCause },
       ...(causeOnce ? [] : (f.repeats ?? []).map((r) => ({ ...r, keys: repeatKeys }))),

@@ -101,7 +101,8 @@ export interface Rule {
   /**
    * With `pick`, where the picked line is a bare verdict (rackunit's `FAILURE`): the block's first line this matches
    * (the check's `location:`) is part of its key too, so that two runs' reports, each a FAILURE under the same tally,
-   * are two failures and not one repeated.
+   * are two failures and not one repeated. Without `pick`, where the headline is a place alone (Agda's
+   * `/…/x.agda:17,7-10`, one digit-blind template for every report of a file): the message under it keys the report.
    */
   readonly keyFrom?: RegExp;
   /**
@@ -270,10 +271,14 @@ export interface Rule {
    * `{ unless }`: a report whose block holds a line `unless` matches stopped its tool whatever the options (vvp's
    * `FATAL:`, status 1; GHDL's `…:error: assertion failed`): the step's script, not the step, went on past it (`make
    * -k`, a loop over testbenches), and it keeps its rank; `stoppedByTally`: so does one its rule's `tally` followed
-   * (Verilator prints `%Error: Exiting due to N warning(s)` only when it stops on them). Read once per such block,
-   * when the scan ends.
+   * (Verilator prints `%Error: Exiting due to N warning(s)` only when it stops on them). So does one make's `make: ***
+   * [target] Error N` stands right under: the command exited non-zero with it as its last words (Asciidoctor under
+   * --failure-level=WARN). `lastStops`: its tool stops at its first error and prints its warnings in the same shape
+   * (Agda 2.6): the last of the rule's reports in a step may be the error that stopped it, and ranks above the ones
+   * before it, which it went on past; it is a warning in turn when a failure of another tool follows it. Read once per
+   * such block, when the scan ends.
    */
-  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean };
+  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean; readonly lastStops?: boolean };
 }
 
 /**
@@ -332,7 +337,7 @@ export function uniformRule(rule: Rule): Rule {
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
-    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally } : rule.warning,
+    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally, lastStops: rule.warning.lastStops } : rule.warning,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -1995,8 +2000,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // the run passes on them, printing them again under `———— All done; warnings encountered ————`: a passing step's
   // report ranks 40 lower, below another step's failure. Agda 2.6.4 and later put a dot between line and column
   // and say which on the place line (`/…/Vec.agda:17.28-40: error: [UnequalTerms]`, `…:3.1-10: warning:
-  // -W[no]UnknownFixityInMixfixDecl`): only an `error:` is read there.
-  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40,
+  // -W[no]UnknownFixityInMixfixDecl`): only an `error:` is read there. Before 2.6.4 a failed run's warnings and its
+  // error look alike, but Agda stops at its first error: the last report is the error (`warning: { lastStops }`).
+  // The message keys the report with its place (`keyFrom`): a file's place lines are one digit-blind template.
+  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40, warning: { lastStops: true },
+    keyFrom: /^(?!\S+\.l?agda\S*:\d+[,.]\d)\S/,
     re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+(?:,\d+-(?:\d+,)?\d+$|\.\d+(?:-(?:\d+\.)?\d+)?: error: )/,
     end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— )/ },
   // SWIG: `swig/geo.i:6: Error: Unable to find 'geo_types.i'`, `…: Error: Syntax error - possibly a missing semicolon
@@ -2009,9 +2017,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // warning does: a passing step's ranks below another step's generic error. No keyword reaches a `[warning]` line
   // alone (Maven prints `[WARNING]` on thousands, and the keywords are read in any case), nor a rule its `[error]`
   // lines (sbt prints every error so): the closing line, which says `errors`, takes the report above it back to the
-  // first message, shown first.
+  // first message, shown first. A run that generated the docs (`[info] html generated at ./docs`, `json generated
+  // at …`, printed before the closing line) passed: its warnings failed nothing, and its closing line, standing
+  // alone, is confirmed by no message (`confirmedBy`).
   { id: 'typedoc.found', category: 'compilation', weight: 56, extend: 'line', re: /^\[(?:warning|error)\] Found \d+ errors? and \d+ warnings?$/,
-    lookback: { re: /^\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^\[(?:warning|error|info)\] /, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
+    confirmedBy: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/,
+    lookback: { re: /^\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^\[(?:warning|error|info)\] (?!\S+ generated at )/, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
     pick: [{ re: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/ }] },
 
   // ── linters and formatters ────────────────────────────────────────────────────────────────────────────────
@@ -2264,8 +2275,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // line 5`, `in method`, `in code`, …) down to the program's own `  in block <unit> at t/x.rakutest line 5`, the
   // frame every such report ends with (keyword `in block <unit> at `). The message says what; the program decides
   // what kind of failure it is. Under prove, a test file that dies is a cause of its own beside another file's
-  // failed tests (Test's `# Failed test` diagnostics are Test::More's, perl.test-failed's).
+  // failed tests (Test's `# Failed test` diagnostics are Test::More's, perl.test-failed's). A warning prints its
+  // frame the same way under its message, and the frame is the warning's (`under`): Rakudo's own, `Use of
+  // uninitialized value of type Any in numeric context`, `Use of Nil in string context`, and in string context `Use of
+  // uninitialized value $x of type Int in string context.` over `Methods .^name, .raku, .gist, or .say can be used to
+  // stringify it to something meaningful.` (`.perl` before 2019); prove puts `t/x.rakutest .. ` before a file's first
+  // line. A script's own `warn` is told from its `die` by nothing printed and stays read.
   { id: 'raku.exception', category: 'unknown', weight: 74, extend: 'line', refine: true, beside: 'perl.test-failed', re: /^\s+in block <unit> at \S.* line \d+$/,
+    under: { header: /^(?!(?:\S+ \.+ )?(?:Use of (?:uninitialized value|Nil)\b.* context\.?$|Methods \.\^name, .* to stringify it\b))\S/, through: /^\s+in \S+ .* line \d+$/ },
     lookback: { re: /^\S/, lines: 40, inclusive: true, through: /^\s+in \S+ .* line \d+$/ }, pick: [{ re: /^\S/ }] },
   // JSHint's default reporter: `src/x.js: line 3, col 27, Missing semicolon.`, a finding a line, then `3 errors`
   // (it counts every finding an error); on Windows the path starts with its drive (`C:\a\x\src\x.js: line 3, …`).
@@ -2275,8 +2292,9 @@ export const RULES: readonly Rule[] = uniformRules([
   { id: 'jshint.finding', category: 'lint', weight: 76, extend: 'line', re: /^(?:[A-Za-z]:\\)?[^\s:][^:]*: line \d+, col \d+, (?!Warning - )\S/, tally: /^\d+ errors?$/ },
   // puppet-lint: `manifests/init.pp - WARNING: unquoted file mode on line 10 (check: unquoted_file_mode)`, `- ERROR:
   // …` alike; over one file it prints no path (`ERROR: ntp not in autoload module layout on line 1 (check: …)`).
-  // Warnings fail a `--fail-on-warnings` run. Keyword `on line N (check: `.
-  { id: 'puppet-lint.finding', category: 'lint', weight: 76, extend: 'line', re: /^(?:\S+\.pp - )?(?:ERROR|WARNING): .* on line \d+ \(check: \w+\)$/ },
+  // Warnings fail a `--fail-on-warnings` run, and nothing without it (exit 0): `warning`, unless an ERROR finding,
+  // which fails every run, is among them (one block: the findings are consecutive lines). Keyword `on line N (check: `.
+  { id: 'puppet-lint.finding', category: 'lint', weight: 76, extend: 'line', warning: { unless: /^(?:\S+\.pp - )?ERROR: / }, re: /^(?:\S+\.pp - )?(?:ERROR|WARNING): .* on line \d+ \(check: \w+\)$/ },
   // Verilator: `%Error: rtl/x.v:5:19: Can't find definition of variable: 'dat'`, `%Warning-WIDTH: rtl/x.v:9:17:
   // Operator ASSIGNW expects 4 bits …` (the warning's code after the dash), each with indented lines under it (`: ...
   // In instance x`, the source excerpt, once per code `... For warning description see …`), and `%Error: Exiting due
@@ -2368,9 +2386,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // gitlint: `1: T1 Title exceeds max length (85>72): "…"`, a violation a line: the commit message's line and the
   // rule's id and message (T… `Title …`, B… `Body …`, the body's line rules B1 to B3 `Line …` and B4 `Second line
   // …`, M1 `Author email …`, the contrib rules CT1 and CC1), under
-  // `Commit 2a7f65dc80:` when it lints more than one commit. A user-defined rule's id and message are the user's own
-  // (`-: UC2 Body does not …`): not read. Keyword `N: T|B|CTN Title|Body|Line|Second line `; M1 says `invalid`.
-  { id: 'gitlint.violation', category: 'lint', weight: 76, extend: 'line', re: /^\d+: (?:(?:[TB]|CT)\d+ (?:Title|Body|Line|Second line) |M1 Author |CC\d+ Body )/,
+  // `Commit 2a7f65dc80:` when it lints more than one commit. A violation of no line of the message puts `-` for its
+  // number (`-: M1 Author email for commit is invalid: "a@b"`). A user-defined rule's message is the user's own, its
+  // id any that does not start with gitlint's reserved R, T, B, M or I; its documentation has them start with UC (a
+  // commit rule's) or UL (a line rule's), as read here: `-: UC2 Body does not reference a ticket`. Keywords `N: T|B|CTN
+  // Title|Body|Line|Second line ` and `: UC` / `: UL` (after a number or `-`; with the
+  // digits the keyword's literals passed the index's union bound, and it would have run on every line); M1 says `invalid`.
+  { id: 'gitlint.violation', category: 'lint', weight: 76, extend: 'line', re: /^(?:\d+|-): (?:(?:[TB]|CT)\d+ (?:Title|Body|Line|Second line) |M1 Author |CC\d+ Body |U[CL]\d+ \S)/,
     lookback: { re: /^Commit [0-9a-f]{7,40}:$/, lines: 1, inclusive: true } },
   // HTMLHint's default formatter: a file's path three spaces in, then for each finding `      L7 |<excerpt>` and a caret
   // line ending in the message and its rule (`    ^ The id value [ q ] must be unique. (id-unique)`), in colour;
@@ -2831,7 +2853,9 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
   { id: 'cascade.tox', category: 'unknown', weight: 30, extend: 'line',
     re: /^ERROR: InvocationError for command \S.* \(exited with code -?\d+\)$|^ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)$/,
     closing: { through: /^(?:_{3,} summary _{3,}|ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)|  \S+: (?:commands succeeded|skipped\b.*)|  congratulations :\))$/ } },
-  { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
+  // make's status lines (`make: *** [Makefile:4: html] Error 1`) each end a target's run: under `make -k` each failed
+  // target's report is a cause of its own (`endsRun`), a docs build's warning beside the next target's failed test.
+  { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', endsRun: true, re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',
@@ -2993,7 +3017,8 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * finds invalid as `WARN - k8s/x.yaml contains an invalid Deployment …` and exits 1 for them: those are not warnings,
  * nor is ansible-lint's heading of the violations that fail it (`WARNING  Listing 13 violation(s) that are fatal`),
  * nor is ThreadSanitizer's report (`WARNING: ThreadSanitizer: data race (pid=…)`), for which the process exits 66,
- * nor Go's race detector's (`WARNING: DATA RACE`), which fails the test it ran in.
+ * nor Go's race detector's (`WARNING: DATA RACE`), which fails the test it ran in, nor puppet-lint's finding over one
+ * file (`WARNING: … on line 6 (check: double_quoted_strings)`, no path), which fails a `--fail-on-warnings` run.
  *
  * msgfmt's located `po/de.po:2: warning: …` is one too: it exits 1 only for its errors.
  *
@@ -3006,7 +3031,7 @@ export const GHA_POST_RE = /^(?:Post job cleanup\.|Cleaning up orphan processes)
  * shape end in their check's id (`[SC2046]`, `[uninitvar]`), clj-kondo's and Ruby's are no C-family file's.
  */
 export const WARNING_RE =
-  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: [Ww]arning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
+  /^\s*(?:\[WARNING\]|\[WARN\]|WARNING:(?! ThreadSanitizer: | DATA RACE$|.* on line \d+ \(check: \w+\)$)|WARN(?:ING)?\s(?! *- \S+ contains an invalid | *Listing \d+ violation\(s\) that are fatal$)|[Ww]arning:|##\[warning\]|::warning|npm WARN|\S+\.pot?:\d+(?::\d+)?: warning: |W: |warn |\S+?:\d+(?::\d+)?: [Ww]arning: .*\[-W[^\]\s]*\]$|\S+?\.(?:[ch](?:c|pp|xx|\+\+)?|hh|inl|ipp|tcc|mm?|cuh?):\d+(?::\d+)?: (?:warning|note): (?!.*\]$))/;
 
 /** Headings that open a numbered failure list (mocha `3 failing`, PHPUnit `There were 2 failures:`, RSpec `Failures:`). */
 export const FAILURE_LIST_RE =
@@ -3039,7 +3064,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) | at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
