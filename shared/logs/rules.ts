@@ -951,9 +951,13 @@ export const RULES: readonly Rule[] = uniformRules([
   // A JUnit XML report printed to the log (Mocha's xunit reporter without `output`): a failed test's
   // `<testcase classname="suite" name="test" …><failure>message`, the message and the stack below it down to
   // `</failure></testcase>`, blank lines and all (a diff's). The line names the test; a passed test's
-  // `<testcase …/>` has no `<failure>`.
+  // `<testcase …/>` has no `<failure>`. A report closed on its own line (ESLint's junit formatter, a self-closing
+  // `<failure …/>`) ends at the next element. ESLint's junit formatter (`name="org.eslint.<rule>"`) writes a `<failure>`
+  // for a warning too, `line 3, col 7, Warning - …` in its CDATA: not a failure; its errors are lint.
   { id: 'junit-xml.failure', category: 'test_failure', weight: 70, extend: 'until', maxLines: 100, gap: 99,
-    re: /^\s*<testcase [^>]*><(?:failure|error)\b/, end: /<\/(?:failure|error)>/ },
+    re: /^\s*<testcase [^>]*><(?:failure|error)\b(?![^>]*><!\[CDATA\[line \d+, col \d+, Warning - )/,
+    end: /<\/(?:failure|error)>|^\s*<\/?test(?:case|suite)\b/,
+    categoryFrom: { re: /^\s*<testcase [^>]*name="org\.eslint\./, category: 'lint' } },
   // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
   // size: wrong answer (compared using =:=)`, `\ttest x: failed`, `\ttest x: received error: …`) and a wrong
   // answer's `ERROR:     Expected: 2` / `ERROR:     Got:      3`. Before automake's harness, whose `ERROR: t/x` it
