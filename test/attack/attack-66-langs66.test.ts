@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog } from '../../shared/logs/index.js';
+import { ghaStep, lineOf } from '../support/gha-step.js';
+
+// Attack on session 66's rules (branch langs66: JUnit XML on stdout, cargo --no-fail-fast, go test's build failure and
+// goroutine panic, mypy --pretty, Vitest's TAP message, ESLint's unix format): other tools' lines in the new formats
+// and other runs of the same tools. Each row failed before its fix, or runs as an expected failure with the reason.
+
+/**
+ * ESLint's junit formatter (`eslint -f junit`, lib/cli-engine/formatters/junit.js): one problem a line,
+ * `<testcase time="0" name="org.eslint.<rule>" classname="<file without extension>"><failure message="…"><![CDATA[line
+ * L, col C, Error - message (rule)]]></failure></testcase>`, `<failure>` for errors and warnings alike (`<error>` for a
+ * fatal parse error), the element closed on its own line.
+ */
+const ESLINT_JUNIT = (severity: 'Error' | 'Warning'): string[] => [
+  '<?xml version="1.0" encoding="utf-8"?>',
+  '<testsuites>',
+  '<testsuite package="org.eslint" time="0" tests="2" errors="2" name="/home/runner/work/cart/cart/src/cart.js">',
+  `<testcase time="0" name="org.eslint.no-unused-vars" classname="/home/runner/work/cart/cart/src/cart"><failure message="&apos;tax&apos; is assigned a value but never used."><![CDATA[line 3, col 7, ${severity} - &apos;tax&apos; is assigned a value but never used. (no-unused-vars)]]></failure></testcase>`,
+  `<testcase time="0" name="org.eslint.eqeqeq" classname="/home/runner/work/cart/cart/src/cart"><failure message="Expected &apos;===&apos; and instead saw &apos;==&apos;."><![CDATA[line 9, col 13, ${severity} - Expected &apos;===&apos; and instead saw &apos;==&apos;. (eqeqeq)]]></failure></testcase>`,
+  '</testsuite>',
+  '</testsuites>',
+];
+
+describe("attack 66 (langs66): the session's rules on other tools' lines and other runs", () => {
+  it("reads ESLint's junit formatter's problems as lint, each a line (its `<failure>` closes on the line it opens)", async () => {
+    // Prepare: `eslint -f junit src` with two errors, then npm's tail lines under the same step
+    const log = ghaStep('npx eslint -f junit src', [...ESLINT_JUNIT('Error'), 'npm notice', 'npm notice New minor version of npm available!'], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const first = analysis.failures[0];
+    expect([first?.rule, analysis.category]).toEqual(['junit-xml.failure', 'lint']);
+    expect([first?.startLine, first?.endLine]).toEqual([lineOf(log, 'org.eslint.no-unused-vars'), lineOf(log, 'org.eslint.no-unused-vars')]);
+  });
+
+  it("reports nothing for ESLint's junit formatter's warnings on a run that passed (`, Warning - ` in the CDATA)", async () => {
+    // Prepare: the same problems as warnings (`"warn"` in the config): ESLint exits 0
+    const log = ghaStep('npx eslint -f junit src', ESLINT_JUNIT('Warning'), { exitCode: null });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('junit-xml.failure');
+  });
+
+  it('ends a one-line `<testcase …><failure …/></testcase>` on its line, not 99 lines further on', async () => {
+    // Prepare: a self-closing failure (a JUnit report built by a script), the suite's end and a later line
+    const log = ghaStep('node report.js', [
+      '<testsuite name="cart" tests="2" failures="1">',
+      '<testcase classname="cart" name="totals" time="0"/>',
+      '<testcase classname="cart" name="applies the discount" time="0"><failure message="expected 90 to equal 85" type="AssertionError"/></testcase>',
+      '</testsuite>',
+      'Report written in 12 ms',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const first = analysis.failures[0];
+    expect([first?.rule, first?.endLine]).toEqual(['junit-xml.failure', lineOf(log, 'applies the discount')]);
+  });
+
+  it("does not read ESLint unix format's warning that starts with a quoted name (`'tax' is … [Warning/no-unused-vars]`) as a problem", async () => {
+    // Prepare: `eslint -f unix` with a warning only (exit 0), then a later step that fails
+    const log = [
+      ...ghaStep('npx eslint -f unix src', [
+        "/home/runner/work/cart/cart/src/cart.js:3:7: 'tax' is assigned a value but never used. [Warning/no-unused-vars]",
+        '',
+        '1 problem',
+      ], { exitCode: null }),
+      ...ghaStep('npm test', ["Error: Cannot find module '/home/runner/work/cart/cart/test.js'"], { exitCode: 1 }),
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('lint.file-line');
+  });
+});
