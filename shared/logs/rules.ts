@@ -954,8 +954,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // `<testcase …/>` has no `<failure>`. A report closed on its own line (ESLint's junit formatter, a self-closing
   // `<failure …/>`) ends at the next element. ESLint's junit formatter (`name="org.eslint.<rule>"`) writes a `<failure>`
   // for a warning too, `line 3, col 7, Warning - …` in its CDATA: not a failure; its errors are lint.
+  // A report printed element by element (Vitest's junit reporter, Surefire's files) has the `<failure message=…>` on
+  // its own line, right under its `<testcase …>`, which is listed with it (a checkstyle `<error …/>` has none).
   { id: 'junit-xml.failure', category: 'test_failure', weight: 70, extend: 'until', maxLines: 100, gap: 99,
-    re: /^\s*<testcase [^>]*><(?:failure|error)\b(?![^>]*><!\[CDATA\[line \d+, col \d+, Warning - )/,
+    re: /^\s*(?:<testcase [^>]*>)?<(?:failure|error)\b(?![^>]*><!\[CDATA\[line \d+, col \d+, Warning - )/,
+    under: { header: /^\s*<testcase [^>]*[^/]>$/, through: /(?!)/, alone: /^\s*<testcase / },
+    lookback: { re: /^\s*<testcase /, lines: 1, inclusive: true, when: /^\s*<(?:failure|error)\b/ },
     end: /<\/(?:failure|error)>|^\s*<\/?test(?:case|suite)\b/,
     categoryFrom: { re: /^\s*<testcase [^>]*name="org\.eslint\./, category: 'lint' } },
   // plunit (SWI-Prolog 9.0): a failed test's place, `ERROR: /path/test.pl:11:`, then the test a tab in (`\ttest
@@ -2795,6 +2799,8 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * run summary (`Run Summary:    Type  Total    Ran Passed Failed Inactive`: a column), and Flow's server progress while
  * it checks (`Please wait. Server is initializing (collating errors)`). The JUnit 5 console
  * launcher's zero counts name what they count: `[         0 containers failed     ]`, `[         0 tests aborted     ]`.
+ * A JUnit XML report's `<testsuite(s) … failures="1" errors="0">` counts its elements (their failures are
+ * junit-xml.failure's); an indented report's elements would all be that line's.
  * attw's problems of the resolutions its profile or `--ignore-resolutions` leaves aside (`(ignored per resolution) ⚠️
  * A require call resolved to an ESM JavaScript file, which is an error in Node …`) fail nothing. Nor does GNU Octave's
  * `test` echoing an `%!error` or `%!fail` block as it runs it (`***** error <N must be positive> f (0)`, `***** error
@@ -2803,7 +2809,7 @@ export const GENERIC_RULES: readonly Rule[] = uniformRules([
  * its closing `)` or `;` (`***** ERROR deploy(prod) failed: …` is a banner).
  */
 export const NOISE_RE =
-  /^\s*(?:\[\s*\d+ of \d+\] (?:Compiling|Linking) |; note: |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^Please wait\. Server is |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\(.*[);]\s*$)|fail ?\(.*[);]\s*$)/i;
+  /^\s*(?:<testsuites?\b|\[\s*\d+ of \d+\] (?:Compiling|Linking) |; note: |npm WARN|npm notice|warning:|WARNING:|\[warn\]|\[WARNING\]|\[WARN\]|Warning:|W: |##\[warning\]|::warning|DEPRECATION|deprecated|\(ignored per resolution\) )|\b(?:0|no|zero|without) (?:(?:containers|tests) )?(?:errors?|failures?|failed|aborted)\b|\b(?:errors?|failures?|failed):?\s*0\b|^\S*\d\d:\d\d:\d\d\S* \[(?:info|debug|notice)\]|found \d+ vulnerabilit|npm audit fix|-Werror|error_reporting|ignore[_-]?errors?|\bon-?error\b|errorprone|--fail-fast|allow_failures|fail_fast|continue-on-error|\bset -e\b|^\s*\+ |^\s*> |^\s*⎯{3,}|^\s*FAIL\s+\S+\.(?:[cm]?[jt]sx?|vue|svelte)(?:\s+\(.*\))?\s*$|^Use -header-filter=\S* to display errors from |^No syntax errors detected in |^\* checking .* \.\.\. OK$|^\S+\.nim\(\d+\) \w+$|^\s*ok \d+ |^(?:\[[\w.:-]+\] )?(?:\((?:pass|skip|todo)\)|[✓»✎]) |^Run Summary: +Type +Total +Ran +Passed +Failed |^Please wait\. Server is |^\*{5} (?:(?:error|warning) (?:<|id=|[a-z_][\w.]* ?\(.*[);]\s*$)|fail ?\(.*[);]\s*$)/i;
 
 /**
  * Boilerplate that follows every failure. Never a root cause while anything more specific exists, and dropped

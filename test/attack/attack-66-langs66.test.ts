@@ -74,4 +74,51 @@ describe("attack 66 (langs66): the session's rules on other tools' lines and oth
     // Assert
     expect(analysis.failures.map((f) => f.rule)).not.toContain('lint.file-line');
   });
+
+  it("reads a JUnit report printed element by element (Vitest's junit reporter): `<failure message=…>` under its `<testcase …>`", async () => {
+    // Prepare: Vitest 5.1's junit reporter (real output), printed to the log
+    const log = ghaStep('npx vitest run --reporter=junit', [
+      '<?xml version="1.0" encoding="UTF-8" ?>',
+      '<testsuites name="vitest tests" tests="2" failures="1" errors="0" time="0.022429736">',
+      '    <testsuite name="cart.test.js" timestamp="2026-11-29T11:07:01.541Z" hostname="vm" tests="2" failures="1" errors="0" skipped="0" time="0.022429736">',
+      '        <testcase classname="cart.test.js" name="subtotal &gt; sums price times quantity" time="0.015470162">',
+      '            <failure message="expected 0.30000000000000004 to be 0.3 // Object.is equality" type="AssertionError">',
+      'AssertionError: expected 0.30000000000000004 to be 0.3 // Object.is equality',
+      '',
+      '- Expected',
+      '+ Received',
+      '',
+      '- 0.3',
+      '+ 0.30000000000000004',
+      '',
+      ' ❯ cart.test.js:3:59',
+      '            </failure>',
+      '        </testcase>',
+      '        <testcase classname="cart.test.js" name="subtotal &gt; is zero for an empty cart" time="0.00036226">',
+      '        </testcase>',
+      '    </testsuite>',
+      '</testsuites>',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const first = analysis.failures[0];
+    expect([first?.rule, first?.startLine, first?.endLine])
+      .toEqual(['junit-xml.failure', lineOf(log, 'sums price times quantity'), lineOf(log, ' ❯ cart.test.js:3:59')]);
+  });
+
+  it("does not read a checkstyle report's `<error line=… message=…/>` (ESLint -f checkstyle) as a JUnit failure", async () => {
+    // Prepare: ESLint's checkstyle formatter: `<error>` elements under `<file>`, no `<testcase>`
+    const log = ghaStep('npx eslint -f checkstyle src', [
+      '<?xml version="1.0" encoding="utf-8"?><checkstyle version="4.3">',
+      '<file name="/home/runner/work/cart/cart/src/cart.js">',
+      '<error line="3" column="7" severity="error" message="&apos;tax&apos; is assigned a value but never used. (no-unused-vars)" source="eslint.rules.no-unused-vars" />',
+      '</file>',
+      '</checkstyle>',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('junit-xml.failure');
+  });
 });
