@@ -944,8 +944,8 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /^\s+error: (?!\|-?$)\S/ },
       { re: /^\s+(?:Expected values to be |Expected "actual" |The expression evaluated to a falsy value:|Missing expected (?:exception|rejection)|Got unwanted (?:exception|rejection)|Values (?:identical but not|have same structure but are not) reference-equal:)/ },
       // Vitest's tap and tap-flat reporters nest the error's `name:` and `message:` under `error:`, eight spaces in,
-      // above the `expected:` of the diff four spaces in.
-      { re: /^ {8}message: "/ },
+      // above the `expected:` of the diff four spaces in; its tap reporter four spaces further a suite or file over it.
+      { re: /^ {8}(?: {4})*message: "/ },
       { re: /^ {4}(?:message|operator|expected):/ },
     ] },
   // A JUnit XML report printed to the log (Mocha's xunit reporter without `output`): a failed test's

@@ -167,4 +167,33 @@ describe("attack 66 (langs66): the session's rules on other tools' lines and oth
     // Assert
     expect(predictionLines(analysis)).not.toContain(lineOf(log, '=== RUN   TestRestock'));
   });
+
+  it("picks the message of Vitest's nested tap reporter (`message:` 16 spaces in, under a suite's and a file's `not ok`)", async () => {
+    // Prepare: Vitest 5.1's `--reporter=tap` (real output): each suite nests its tests four spaces further in
+    const log = ghaStep('npx vitest run --reporter=tap', [
+      'TAP version 13',
+      '1..1',
+      'not ok 1 - cart.test.js # time=36.22ms {',
+      '    1..1',
+      '    not ok 1 - subtotal # time=35.43ms {',
+      '        1..2',
+      '        not ok 1 - sums price times quantity # time=34.69ms',
+      '            ---',
+      '            error:',
+      '                name: "AssertionError"',
+      '                message: "expected 0.30000000000000004 to be 0.3 // Object.is equality"',
+      '            at: "/home/runner/work/cart/cart/cart.test.js:3:59"',
+      '            actual: "0.30000000000000004"',
+      '            expected: "0.3"',
+      '            ...',
+      '        ok 2 - is zero for an empty cart # time=0.36ms',
+      '    }',
+      '}',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.failures[0]?.lines[0]?.text.trim()])
+      .toEqual(['tap.not-ok', 'message: "expected 0.30000000000000004 to be 0.3 // Object.is equality"']);
+  });
 });
