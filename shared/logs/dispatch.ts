@@ -390,6 +390,8 @@ export function startLine(text: string): void {
   loadedText = text;
   const found = index.intern();
   const slot = found & ~NEW_SHAPE;
+  // The class read first, on every line: read only for a shape found in the table, it was first read after V8 had
+  // optimised the scan (see rememberedTest).
   if (slotClass[slot] === 0 || found !== slot) newClass(slot);
   shapeSlot = slot;
   shapeClass = slotClass[slot] as number;
