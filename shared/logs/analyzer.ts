@@ -2123,7 +2123,9 @@ export class LogScanner {
     const quotes = !picked && block.tailLines !== null;
     // Facts not built yet (see below) keep no answer: a head of their shape asks again once, after they are. Nor an
     // annotation's copy: its facts are of the text past `##[error]`, which WRAPPER_RE's anchors do not read alike.
-    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (((asRepeat ? null : facts) ?? ({} as HeadFacts)).wrapper ??= block.headText !== block.wrapperFreeHead && WRAPPER_RE.test(block.headText));
+    // Their answer goes to a throw-away object made like HeadFacts: a `{}` has another map, and met first after V8
+    // had optimised this method it threw the optimised code away (session 66).
+    block.wrapper = block.rule.weight >= 20 && !quotes && !EXIT_STATUS_EVIDENCE.has(block.rule.category) && (((asRepeat ? null : facts) ?? ({ template: '', wrapper: null } as HeadFacts)).wrapper ??= block.headText !== block.wrapperFreeHead && WRAPPER_RE.test(block.headText));
     // A script's error record after a failure its step printed (PowerShell 7's `throw "Packaging failed"` under the
     // tool's own error) says that the script stopped, whatever its message: it closes that failure's report, below it.
     if (!block.wrapper && block.rule.closing !== undefined && !block.rule.statusOnly && this.saidWhatFailed(block.section, block.startLine)) block.wrapper = true;

@@ -260,11 +260,11 @@ const answers = new Uint8Array(SHAPE_SLOTS * EXPRESSION_SLOTS);
  */
 const walks = new Uint16Array(SHAPE_SLOTS * 2);
 /**
- * A known walk's outcome by what {@link walks} keeps (1: none, else the rule at position − 2). One load for both, not
- * a subtraction taken only for a found rule: V8 throws away the optimised scanner the first time it takes an
- * operation it never saw run, and the first reuse of a found rule comes after that of "none".
+ * A known walk's outcome by what {@link walks} keeps (0: not known, 1: none, else the rule at position − 2). One load
+ * for all three, not a subtraction taken only for a found rule: V8 throws away the optimised scanner the first time it
+ * takes an operation it never saw run, and the first reuse of a found rule comes after that of "none".
  */
-const WALK_OUTCOMES: ReadonlyArray<Rule | null> = [null, null, ...TABLE];
+const WALK_OUTCOMES: ReadonlyArray<Rule | null | undefined> = [undefined, null, ...TABLE];
 /**
  * Per table slot: the task runner's prefix length of its shape class's lines (or `ANNOUNCES_TASK`), plus one (0: not
  * known yet). Both are measured alike for any two lines of one digit shape (their characters are name characters or
@@ -390,7 +390,9 @@ export function startLine(text: string): void {
   loadedText = text;
   const found = index.intern();
   const slot = found & ~NEW_SHAPE;
-  if (found !== slot || slotClass[slot] === 0) newClass(slot);
+  // The class read first, on every line: read only for a shape found in the table, it was first read after V8 had
+  // optimised the scan (see rememberedTest).
+  if (slotClass[slot] === 0 || found !== slot) newClass(slot);
   shapeSlot = slot;
   shapeClass = slotClass[slot] as number;
   if (++windowLines === SHAPE_WINDOW) {
@@ -409,8 +411,10 @@ export function readPastLearntName(length: number): void {
   const slot = shapeSlot;
   if (slot === -1) return;
   const known = learntPrefixes[slot] as number;
-  if (known === 0) learntPrefixes[slot] = length + 1;
-  else if (known !== length + 1) unshaped();
+  const learnt = length + 1;
+  if (known === learnt) return;
+  if (known === 0) learntPrefixes[slot] = learnt;
+  else unshaped();
 }
 
 /** The shape class of the line being scanned: two lines of one class have the same digit shape. Never reused. */
@@ -432,16 +436,22 @@ function shapedTest(slot: number, re: RegExp, text: string): boolean {
   return rememberedTest(answers, table * EXPRESSION_SLOTS + slot, re, text);
 }
 
-/** `re.test(text)`, from `memo[at]` when a line of its shape class was asked (1 no, 2 yes), else kept there. */
+/**
+ * `re.test(text)`, from `memo[at]` when a line of its shape class was asked (1 no, 2 yes), else kept there. A reuse
+ * runs no operation that a miss has not run before it (the count is raised on every call and lowered on a miss, the
+ * answer read in one place), here and in the memo's other lookups: V8 throws away the optimised scanner the first
+ * time it runs an operation it never saw run, and in a log of distinct lines the first reuse comes after the scanner
+ * was optimised (each such first cost recompiling the scanner's largest functions; docs/performance.md, session 66).
+ */
 function rememberedTest(memo: Uint8Array, at: number, re: RegExp, text: string): boolean {
-  const known = memo[at] as number;
-  if (known !== 0) {
-    reused++;
-    return known === 2;
+  let known = memo[at] as number;
+  if (known === 0) {
+    known = re.test(text) ? 2 : 1;
+    memo[at] = known;
+    reused--;
   }
-  const answer = re.test(text);
-  memo[at] = answer ? 2 : 1;
-  return answer;
+  reused++;
+  return known === 2;
 }
 
 /**
@@ -452,14 +462,14 @@ function rememberedTest(memo: Uint8Array, at: number, re: RegExp, text: string):
 export function linePrefixLength(text: string): number {
   const slot = shapeSlot;
   if (slot === -1) return prefixOrAnnouncement(text);
-  const known = prefixLengths[slot] as number;
-  if (known !== 0) {
-    reused++;
-    return known - 1;
+  let known = prefixLengths[slot] as number;
+  if (known === 0) {
+    known = prefixOrAnnouncement(text) + 1;
+    prefixLengths[slot] = known;
+    reused--;
   }
-  const length = prefixOrAnnouncement(text);
-  prefixLengths[slot] = length + 1;
-  return length;
+  reused++;
+  return known - 1;
 }
 
 /**
@@ -472,10 +482,10 @@ export function knownWalk(inFailureList: boolean): Rule | null | undefined {
   const known = walks[2 * slot + (inFailureList ? 1 : 0)] as number;
   if (known === 0) {
     walkTests = digitTests;
-    return undefined;
+    reused--;
   }
   reused++;
-  return WALK_OUTCOMES[known] as Rule | null;
+  return WALK_OUTCOMES[known];
 }
 
 /** What the walk found after {@link knownWalk} returned `undefined`, kept when the walk tested no digit. */
@@ -496,10 +506,11 @@ export function knownNpmOutput(start: number, inFailureList: boolean): Rule | nu
   const slot = shapeSlot;
   if (slot === -1) return undefined;
   const at = 2 * slot + (inFailureList ? 1 : 0);
-  if (npmOutputStarts[at] !== start + 1) return undefined;
+  const rule = npmOutputRules[at] as number;
+  const known = npmOutputStarts[at] === start + 1 ? rule : 0;
+  if (known === 0) reused--;
   reused++;
-  const known = npmOutputRules[at] as number;
-  return WALK_OUTCOMES[known] as Rule | null;
+  return WALK_OUTCOMES[known];
 }
 
 /** What `npm-output.ts` found after {@link knownNpmOutput} returned `undefined`: the answer for the shape class. */

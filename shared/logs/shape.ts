@@ -21,9 +21,11 @@ interface ShapeExports {
 
 /**
  * Comparisons made in JavaScript before the WebAssembly pass is set up: an instance (and its memory) costs ~35 us,
- * more than a short log's few blocks ever save, and the analyzer makes one per log.
+ * more than a short log's few blocks ever save, and the analyzer makes one per log. Few: the switch is a path V8's
+ * optimised code for closing a block has not seen run, and at 256 it came after that code was made, which threw it
+ * away and compiled it again, twice (session 66).
  */
-const COMPARISONS_BEFORE_WASM = 256;
+const COMPARISONS_BEFORE_WASM = 16;
 
 export class PinnedShape {
   private pinned: string;
@@ -37,11 +39,6 @@ export class PinnedShape {
     private readonly pass: 'wasm' | 'js' = 'wasm',
   ) {
     this.pinned = text;
-  }
-
-  /** The pinned line. */
-  get text(): string {
-    return this.pinned;
   }
 
   pin(text: string): void {
