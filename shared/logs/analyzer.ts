@@ -2870,9 +2870,14 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   // Only a failure of a session that then said it failed: nox goes on to its next sessions, and one that passes
   // (`Session docs was successful.`) may print a complaint that failed nothing (pip's resolver's) after the last.
-  if (block.run !== PASSED_SESSION_RUN && block.run < block.section.runsEnded) failure.run = block.run;
+  // make's own lines (a sub-make's `make[1]: Target 'all' not remade because of errors.` before the outer make's
+  // status) are no target's report: a run of them alone is listed by no line of its own.
+  if (block.run !== PASSED_SESSION_RUN && block.run < block.section.runsEnded && !MAKE_OWN_LINE_RE.test(bodyOf(block, block.headText))) failure.run = block.run;
   return failure;
 }
+
+/** A line GNU make prints of itself (`make[1]: …`, `gmake: …`), not a recipe's command's. */
+const MAKE_OWN_LINE_RE = /^(?:g?make|mingw32-make)(?:\[\d+\])?: /;
 
 /** Assembles the {@link LogAnalysis} from a finished scan. */
 export function buildAnalysis(

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../shared/logs/index.js';
+import { lineOf } from '../support/gha-step.js';
+import { failedStepLog } from '../support/step-analysis.js';
+
+// Attack on session 66's changes (branch gaps66: cascade.make's `endsRun`, a warning make says failed its target,
+// puppet-lint's warnings, typedoc's `generated at`, agda's `lastStops`, gitlint's user rules, composeUpAsService):
+// other runs of the same tools (real output where they run here, paths rewritten to the runner's). Each row failed
+// before its fix, or runs as an expected failure with the reason; the rows named guards passed before and keep a fix
+// from going too far.
+
+describe("make's own lines are no target's report: endsRun lists only what a target's command printed", () => {
+  /** GNU make 4.3 `make -k` over a sub-make (`$(MAKE) -C sub`) whose a.o fails (gcc 12, real output, exit 2). */
+  const RECURSIVE_MAKE_K = [
+    'make -C sub',
+    "make[1]: Entering directory '/home/runner/work/app/app/sub'",
+    'gcc -Wall -c a.c -o a.o',
+    'a.c: In function ‘f’:',
+    'a.c:1:22: error: ‘undefined_var’ undeclared (first use in this function)',
+    '    1 | int f(void) { return undefined_var; }',
+    '      |                      ^~~~~~~~~~~~~',
+    'a.c:1:22: note: each undeclared identifier is reported only once for each function it appears in',
+    'a.c:1:37: warning: control reaches end of non-void function [-Wreturn-type]',
+    '    1 | int f(void) { return undefined_var; }',
+    '      |                                     ^',
+    'make[1]: *** [Makefile:3: a.o] Error 1',
+    'gcc -Wall -c b.c -o b.o',
+    'b.c: In function ‘g’:',
+    'b.c:1:19: warning: unused variable ‘x’ [-Wunused-variable]',
+    '    1 | int g(void) { int x; return 0; }',
+    '      |                   ^',
+    "make[1]: Target 'all' not remade because of errors.",
+    "make[1]: Leaving directory '/home/runner/work/app/app/sub'",
+    'make: *** [Makefile:2: all] Error 2',
+  ];
+
+  it("does not list the sub-make's `Target 'all' not remade because of errors.` as the outer target's report", async () => {
+    // Prepare
+    const log = failedStepLog('make -k', RECURSIVE_MAKE_K, 2);
+    const lines = log.split('\n');
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('cc.error');
+    expect(predictionLines(analysis)).not.toContain(lineOf(lines, "make[1]: Target 'all' not remade because of errors."));
+  });
+});
