@@ -807,12 +807,20 @@ function failedItsTarget(block: Block, targetFailedAt: ReadonlySet<number>): boo
   return targetFailedAt.has(block.endLine + 1) || block.repeats.some((repeat) => targetFailedAt.has(repeat.endLine + 1));
 }
 
-/** Of a `warning: { lastStops }` rule's reports, the last in each step: the one its tool may have stopped on. */
+/** Whether `block`'s rule is a `warning: { lastStops }` one (see `Rule.warning`). */
+function stopsAtLast(block: Block): boolean {
+  const warning = block.rule.warning;
+  return typeof warning === 'object' && warning.lastStops === true;
+}
+
+/**
+ * Of a `warning: { lastStops }` rule's reports, the last in each step: the one its tool may have stopped on. A report
+ * printed again is none: Agda prints a passing run's warnings again under `———— All done; warnings encountered`.
+ */
 function lastReportsOfStoppingTools(warnings: readonly RankedCandidate[]): Set<Block> {
   const last = new Map<string, Block>();
   for (const { block } of warnings) {
-    const warning = block.rule.warning;
-    if (typeof warning !== 'object' || warning.lastStops !== true) continue;
+    if (!stopsAtLast(block) || block.repeats.length > 0) continue;
     const key = `${block.section.id} ${block.rule.id}`;
     const seen = last.get(key);
     if (seen === undefined || seen.startLine < block.startLine) last.set(key, block);
@@ -832,6 +840,9 @@ function lastReportsOfStoppingTools(warnings: readonly RankedCandidate[]): Set<B
  */
 function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const warnings = ranked.filter((r) => mayGoOnPast(r.block));
+  // A warning its tool printed again after its run passed (Agda's `———— All done; warnings encountered`) failed
+  // nothing: it ranks as a passed session's report, below a file's error the same step's loop checked before it.
+  for (const r of warnings) if (r.block.repeats.length > 0 && stopsAtLast(r.block)) r.score -= 40;
   const targetFailedAt = warnings.length === 0 ? new Set<number>() : makeTargetFailures(ranked);
   const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !failedItsTarget(r.block, targetFailedAt)));
   if (passable.length === 0) return;

@@ -45,3 +45,28 @@ describe("make's own lines are no target's report: endsRun lists only what a tar
     expect(predictionLines(analysis)).not.toContain(lineOf(lines, "make[1]: Target 'all' not remade because of errors."));
   });
 });
+
+describe("Agda's last report is the error only in a run that failed: a passing run prints its warnings again", () => {
+  it("puts one file's type error above the next file's warning, which Agda printed again under `———— All done; warnings encountered`", async () => {
+    // Prepare: Agda 2.6.2 over two files in a shell loop (the step fails at its end): Vec.agda stops on its type error
+    // (the fixture agda-warnings-then-error.log's), List.agda passes with a warning, printed again after `All done`
+    const log = failedStepLog('for f in src/Vec.agda src/List.agda; do agda -i src "$f" || rc=1; done; exit $rc', [
+      'Checking Vec (/home/runner/work/agda-lists/agda-lists/src/Vec.agda).',
+      '/home/runner/work/agda-lists/agda-lists/src/Vec.agda:17,7-10',
+      'Nat → Nat !=< Nat',
+      'when checking that the expression suc has type Nat',
+      'Checking List (/home/runner/work/agda-lists/agda-lists/src/List.agda).',
+      '/home/runner/work/agda-lists/agda-lists/src/List.agda:10,1-19',
+      'Unreachable clause',
+      'when checking the definition of _++_',
+      '———— All done; warnings encountered —————————————————————————',
+      '/home/runner/work/agda-lists/agda-lists/src/List.agda:10,1-19',
+      'Unreachable clause',
+      'when checking the definition of _++_',
+    ]);
+    // Act
+    const analysis = await analyzeLog(log);
+    // Assert
+    expect(analysis.failures[0]?.lines[1]?.text).toBe('Nat → Nat !=< Nat');
+  });
+});
