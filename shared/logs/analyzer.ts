@@ -807,12 +807,20 @@ function failedItsTarget(block: Block, targetFailedAt: ReadonlySet<number>): boo
   return targetFailedAt.has(block.endLine + 1) || block.repeats.some((repeat) => targetFailedAt.has(repeat.endLine + 1));
 }
 
-/** Of a `warning: { lastStops }` rule's reports, the last in each step: the one its tool may have stopped on. */
+/** Whether `block`'s rule is a `warning: { lastStops }` one (see `Rule.warning`). */
+function stopsAtLast(block: Block): boolean {
+  const warning = block.rule.warning;
+  return typeof warning === 'object' && warning.lastStops === true;
+}
+
+/**
+ * Of a `warning: { lastStops }` rule's reports, the last in each step: the one its tool may have stopped on. A report
+ * printed again is none: Agda prints a passing run's warnings again under `———— All done; warnings encountered`.
+ */
 function lastReportsOfStoppingTools(warnings: readonly RankedCandidate[]): Set<Block> {
   const last = new Map<string, Block>();
   for (const { block } of warnings) {
-    const warning = block.rule.warning;
-    if (typeof warning !== 'object' || warning.lastStops !== true) continue;
+    if (!stopsAtLast(block) || block.repeats.length > 0) continue;
     const key = `${block.section.id} ${block.rule.id}`;
     const seen = last.get(key);
     if (seen === undefined || seen.startLine < block.startLine) last.set(key, block);
@@ -832,6 +840,9 @@ function lastReportsOfStoppingTools(warnings: readonly RankedCandidate[]): Set<B
  */
 function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   const warnings = ranked.filter((r) => mayGoOnPast(r.block));
+  // A warning its tool printed again after its run passed (Agda's `———— All done; warnings encountered`) failed
+  // nothing: it ranks as a passed session's report, below a file's error the same step's loop checked before it.
+  for (const r of warnings) if (r.block.repeats.length > 0 && stopsAtLast(r.block)) r.score -= 40;
   const targetFailedAt = warnings.length === 0 ? new Set<number>() : makeTargetFailures(ranked);
   const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !failedItsTarget(r.block, targetFailedAt)));
   if (passable.length === 0) return;
@@ -2872,9 +2883,14 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   if (block.closedThrough !== 0) failure.closedThrough = block.closedThrough;
   // Only a failure of a session that then said it failed: nox goes on to its next sessions, and one that passes
   // (`Session docs was successful.`) may print a complaint that failed nothing (pip's resolver's) after the last.
-  if (block.run !== PASSED_SESSION_RUN && block.run < block.section.runsEnded) failure.run = block.run;
+  // make's own lines (a sub-make's `make[1]: Target 'all' not remade because of errors.` before the outer make's
+  // status) are no target's report: a run of them alone is listed by no line of its own.
+  if (block.run !== PASSED_SESSION_RUN && block.run < block.section.runsEnded && !MAKE_OWN_LINE_RE.test(bodyOf(block, block.headText))) failure.run = block.run;
   return failure;
 }
+
+/** A line GNU make prints of itself (`make[1]: …`, `gmake: …`), not a recipe's command's. */
+const MAKE_OWN_LINE_RE = /^(?:g?make|mingw32-make)(?:\[\d+\])?: /;
 
 /** Assembles the {@link LogAnalysis} from a finished scan. */
 export function buildAnalysis(

@@ -2009,9 +2009,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // report ranks 40 lower, below another step's failure. Agda 2.6.4 and later put a dot between line and column
   // and say which on the place line (`/…/Vec.agda:17.28-40: error: [UnequalTerms]`, `…:3.1-10: warning:
   // -W[no]UnknownFixityInMixfixDecl`): only an `error:` is read there. Before 2.6.4 a failed run's warnings and its
-  // error look alike, but Agda stops at its first error: the last report is the error (`warning: { lastStops }`).
+  // error look alike, but Agda stops at its first error: the last report is the error (`warning: { lastStops }`);
+  // a 2.6.4 report that says `error:` is one wherever it stands (`unless`: a loop's first file's error stays first).
   // The message keys the report with its place (`keyFrom`): a file's place lines are one digit-blind template.
-  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40, warning: { lastStops: true },
+  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40, warning: { lastStops: true, unless: /^\S+\.l?agda\S*:\d+\.\d+\S*: error: / },
     keyFrom: /^(?!\S+\.l?agda\S*:\d+[,.]\d)\S/,
     re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+(?:,\d+-(?:\d+,)?\d+$|\.\d+(?:-(?:\d+\.)?\d+)?: error: )/,
     end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— )/ },
