@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
+import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
+import { asRead } from '../../shared/remediation/approval-resume.js';
+import { createFakeGitHub, createMemoryCommandAnswers } from '../support/fakes.js';
+import { PENDING_INCIDENT, pendingApproval, signedCommentDelivery } from '../support/comment-commands.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { SimulatedCrash, clientFailingAtWrite, diesOfCrash } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
@@ -38,5 +42,40 @@ describe('F1: the pull request alias after a crash between the incident write an
     // Assert: the old incident, knowing only the name, finds the newer one.
     const listed = await incidents.listByPullRequest({ name: 'acme/app', id: null }, pullRequest, 10, { except: old.id });
     expect(listed.map((incident) => incident.id)).toEqual([newer.id]);
+  });
+});
+
+describe("F2: a /guard approve whose write lost to the proposal asked again (AwaitApproval's retry, a new token)", () => {
+  it('is not told someone decided already: nobody did, and the new request waits for an answer', async () => {
+    // Prepare: the command reads the proposal pending with token-1; before its write, the request that failed is
+    // asked again (Step Functions' retry gives a new token, Notify writes the proposal pending with it).
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: 'review-66', github: github.port, answers: () => answers });
+    const command = made.deps();
+    const replace = made.incidents.replaceApproval.bind(made.incidents);
+    let askedAgain = false;
+    command.incidents = {
+      ...made.incidents,
+      async replaceApproval(...args) {
+        if (!askedAgain) {
+          askedAgain = true;
+          const pending = (await made.incidents.get(PENDING_INCIDENT))?.approval;
+          if (!pending) throw new Error('no approval');
+          await replace(PENDING_INCIDENT, asRead(pending), { ...pending, taskToken: 'token-2', requestedAt: '2026-11-20T10:04:50Z' });
+        }
+        return replace(...args);
+      },
+    };
+
+    // Act
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-66', login: 'maintainer', body: '/guard approve', commentId: 91 }), command);
+
+    // Assert: the proposal still waits under the new token, and the reply says to decide it again.
+    expect((await made.incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'pending', taskToken: 'token-2' });
+    const [reply] = [...github.comments.entries()].filter(([key]) => key.includes('command-answer:91 ')).map(([, body]) => body);
+    expect(reply).not.toMatch(/already decided/);
+    expect(reply).toMatch(/asked for approval again meanwhile/);
   });
 });
