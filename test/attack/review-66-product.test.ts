@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
+import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
+import { resumeRecordedDecisions } from '../../shared/reconcile/approval-resumes.js';
+import { notifyStep } from '../../shared/steps/notify.js';
+import { loadWebhook } from '../../infra/local/replay.js';
 import { asRead } from '../../shared/remediation/approval-resume.js';
-import { createFakeGitHub, createMemoryCommandAnswers } from '../support/fakes.js';
+import { createFakeGitHub, createMemoryCommandAnswers, remediationDeps, stepDeps, taskPort } from '../support/fakes.js';
 import { PENDING_INCIDENT, pendingApproval, signedCommentDelivery } from '../support/comment-commands.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { SimulatedCrash, clientFailingAtWrite, diesOfCrash } from '../support/failing-writes.js';
@@ -77,5 +82,56 @@ describe("F2: a /guard approve whose write lost to the proposal asked again (Awa
     const [reply] = [...github.comments.entries()].filter(([key]) => key.includes('command-answer:91 ')).map(([, body]) => body);
     expect(reply).not.toMatch(/already decided/);
     expect(reply).toMatch(/asked for approval again meanwhile/);
+  });
+});
+
+describe("F3: the reconciler's edit of an overtaken decision's reply, when GitHub fails it once", () => {
+  it('edits the reply on a later run: the entry is not dropped while its reply still says "not carried out yet"', async () => {
+    // Prepare: as test/unit/reconcile/overtaken-command-reply.test.ts: a /guard approve recorded while the wait's
+    // Notify read the incident (its resume failed: 5xx), then Notify records the e-mailed rejection over it.
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: 'review-66', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
+    const { deps } = stepDeps({ github: github.port, incidents: made.incidents, approvalResumes: made.approvalResumes, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:06:00Z') });
+    const read = made.incidents.get.bind(made.incidents);
+    let commanded = false;
+    deps.incidents = {
+      ...made.incidents,
+      async get(id) {
+        const incident = await read(id);
+        if (!commanded) {
+          commanded = true;
+          await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-66', login: 'maintainer', body: '/guard approve', commentId: 93 }), made.deps()).catch(() => undefined);
+        }
+        return incident;
+      },
+    };
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+    await notifyStep({ trigger, approvalError: { Error: 'ApprovalRejected', Cause: 'a real bug' } }, deps);
+    const reconcile = (at: string) => resumeRecordedDecisions({
+      approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: taskPort(), clock: () => new Date(at), logger: deps.logger,
+      metrics: deps.metrics, escalations: deps.escalations, escalationLedger: deps.escalationLedger, policyFile: deps.remediation.policyFile,
+      githubWriter: async () => staticGitHubClients(github.port), answers,
+    }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
+    const replies = () => [...github.comments.entries()].filter(([key]) => key.includes('command-answer:93 ')).map(([, body]) => body);
+    expect(replies()).toEqual([expect.stringMatching(/is recorded, but not carried out yet/)]);
+    const upsert = github.port.upsertComment.bind(github.port);
+    let failed = false;
+    github.port.upsertComment = async (...args) => {
+      if (!failed) {
+        failed = true;
+        throw Object.assign(new Error('Server Error'), { name: 'HttpError', status: 502 });
+      }
+      return upsert(...args);
+    };
+
+    // Act: GitHub answers 502 to the first run's edit; a later run (past the retry's delay) meets the entry again.
+    await reconcile('2026-11-20T10:20:00Z');
+    await reconcile('2026-11-20T12:20:00Z');
+
+    // Assert
+    expect(failed).toBe(true);
+    expect(replies()).toEqual([expect.stringMatching(/was not carried out: on-call rejected the proposal by e-mail/)]);
   });
 });
