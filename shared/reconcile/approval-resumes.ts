@@ -33,6 +33,7 @@
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import type { Incident, NotificationRecord } from '../domain/incident.js';
 import { TaskNotWaitingYetError, TaskTokenSpentError, errorMessage } from '../errors.js';
+import { GitHubRequestError } from '../github/errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { inWindowByName } from '../notify/page-claims.js';
 import { type DecisionEnd, carriedOut, decisionEnded, replyCarriedOut, writeCommandReply } from '../notify/command-reply.js';
@@ -210,7 +211,7 @@ async function tellCommand(
   decision: 'approved' | 'rejected',
   end: DecisionEnd | { kind: 'carried_out' },
   deps: ApprovalResumeDeps,
-  /** The caller's entry is the last trace of the reply to edit: GitHub's refusal is thrown, for a later run to try again. */
+  /** The caller's entry is the last trace of the reply to edit: an error that may pass is thrown, for a later run to try again. */
   orThrow = false,
 ): Promise<void> {
   const commentId = incident.approval?.commandCommentId;
@@ -226,7 +227,8 @@ async function tellCommand(
     else await writeCommandReply(github, { owner, repo }, key, decisionEnded(login, command, end), deps.answers);
   } catch (error) {
     deps.logger.warn('could not tell a /guard command on its pull request how the reconciler ended its decision', { incidentId: incident.id, commentId, error: errorMessage(error) });
-    if (orThrow) throw error;
+    // GitHub's refusal (a locked pull request, a deleted comment) is for good: only what may pass is tried again.
+    if (orThrow && !(error instanceof GitHubRequestError)) throw error;
   }
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Incident, newIncident } from '../../shared/domain/incident.js';
+import { GitHubUnavailableError } from '../../shared/errors.js';
+import { GitHubRequestError } from '../../shared/github/errors.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { triggerFromWorkflowRun } from '../../shared/ingest/github-webhook.js';
@@ -85,43 +87,51 @@ describe("F2: a /guard approve whose write lost to the proposal asked again (Awa
   });
 });
 
-describe("F3: the reconciler's edit of an overtaken decision's reply, when GitHub fails it once", () => {
+/**
+ * As test/unit/reconcile/overtaken-command-reply.test.ts: a /guard approve (comment `commentId`) recorded while the
+ * wait's Notify read the incident (its resume failed: 5xx), then Notify records the e-mailed rejection over it.
+ */
+async function overtakenReply(commentId: number) {
+  const github = createFakeGitHub();
+  github.permissions.set('maintainer', 'maintain');
+  const answers = createMemoryCommandAnswers();
+  const made = await pendingApproval({ secret: 'review-66', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
+  const { deps } = stepDeps({ github: github.port, incidents: made.incidents, approvalResumes: made.approvalResumes, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:06:00Z') });
+  const read = made.incidents.get.bind(made.incidents);
+  let commanded = false;
+  deps.incidents = {
+    ...made.incidents,
+    async get(id) {
+      const incident = await read(id);
+      if (!commanded) {
+        commanded = true;
+        await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-66', login: 'maintainer', body: '/guard approve', commentId }), made.deps()).catch(() => undefined);
+      }
+      return incident;
+    },
+  };
+  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+  await notifyStep({ trigger, approvalError: { Error: 'ApprovalRejected', Cause: 'a real bug' } }, deps);
+  const reconcile = (at: string) => resumeRecordedDecisions({
+    approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: taskPort(), clock: () => new Date(at), logger: deps.logger,
+    metrics: deps.metrics, escalations: deps.escalations, escalationLedger: deps.escalationLedger, policyFile: deps.remediation.policyFile,
+    githubWriter: async () => staticGitHubClients(github.port), answers,
+  }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
+  const replies = () => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
+  expect(replies()).toEqual([expect.stringMatching(/is recorded, but not carried out yet/)]);
+  return { github, reconcile, replies };
+}
+
+describe("F3: the reconciler's edit of an overtaken decision's reply, when GitHub fails it", () => {
   it('edits the reply on a later run: the entry is not dropped while its reply still says "not carried out yet"', async () => {
-    // Prepare: as test/unit/reconcile/overtaken-command-reply.test.ts: a /guard approve recorded while the wait's
-    // Notify read the incident (its resume failed: 5xx), then Notify records the e-mailed rejection over it.
-    const github = createFakeGitHub();
-    github.permissions.set('maintainer', 'maintain');
-    const answers = createMemoryCommandAnswers();
-    const made = await pendingApproval({ secret: 'review-66', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
-    const { deps } = stepDeps({ github: github.port, incidents: made.incidents, approvalResumes: made.approvalResumes, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:06:00Z') });
-    const read = made.incidents.get.bind(made.incidents);
-    let commanded = false;
-    deps.incidents = {
-      ...made.incidents,
-      async get(id) {
-        const incident = await read(id);
-        if (!commanded) {
-          commanded = true;
-          await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-66', login: 'maintainer', body: '/guard approve', commentId: 93 }), made.deps()).catch(() => undefined);
-        }
-        return incident;
-      },
-    };
-    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
-    await notifyStep({ trigger, approvalError: { Error: 'ApprovalRejected', Cause: 'a real bug' } }, deps);
-    const reconcile = (at: string) => resumeRecordedDecisions({
-      approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: taskPort(), clock: () => new Date(at), logger: deps.logger,
-      metrics: deps.metrics, escalations: deps.escalations, escalationLedger: deps.escalationLedger, policyFile: deps.remediation.policyFile,
-      githubWriter: async () => staticGitHubClients(github.port), answers,
-    }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
-    const replies = () => [...github.comments.entries()].filter(([key]) => key.includes('command-answer:93 ')).map(([, body]) => body);
-    expect(replies()).toEqual([expect.stringMatching(/is recorded, but not carried out yet/)]);
+    // Prepare
+    const { github, reconcile, replies } = await overtakenReply(93);
     const upsert = github.port.upsertComment.bind(github.port);
     let failed = false;
     github.port.upsertComment = async (...args) => {
       if (!failed) {
         failed = true;
-        throw Object.assign(new Error('Server Error'), { name: 'HttpError', status: 502 });
+        throw new GitHubUnavailableError('GitHub failed (502): update a comment');
       }
       return upsert(...args);
     };
@@ -133,5 +143,24 @@ describe("F3: the reconciler's edit of an overtaken decision's reply, when GitHu
     // Assert
     expect(failed).toBe(true);
     expect(replies()).toEqual([expect.stringMatching(/was not carried out: on-call rejected the proposal by e-mail/)]);
+  });
+
+  it("drops the entry when GitHub refuses for good (a locked pull request): no run tries again, none counts a failure", async () => {
+    // Prepare
+    const { github, reconcile } = await overtakenReply(94);
+    let tries = 0;
+    github.port.upsertComment = async () => {
+      tries += 1;
+      throw new GitHubRequestError('GitHub refused (403): update a comment: locked', 403);
+    };
+
+    // Act
+    const first = await reconcile('2026-11-20T10:20:00Z');
+    const later = await reconcile('2026-11-20T12:20:00Z');
+
+    // Assert
+    expect(tries).toBe(1);
+    expect(first).toMatchObject({ gone: 1, failed: [] });
+    expect(later).toMatchObject({ gone: 0, failed: [] });
   });
 });
