@@ -164,3 +164,36 @@ describe("F3: the reconciler's edit of an overtaken decision's reply, when GitHu
     expect(later).toMatchObject({ gone: 0, failed: [] });
   });
 });
+
+describe('F4: a second maintainer\'s same /guard approve, answered "not carried out yet", then overtaken', () => {
+  // Not fixed: the decision keeps one command's comment id (the first's, commandCommentId), and every reconciler
+  // edit (wait_over, overtaken, given up, carried out) goes to that reply only. A second maintainer's same command
+  // (resumeDecided: the decision recorded already, its resume failed) was told "recorded, not carried out yet ...
+  // edits this reply", and nothing ever edits it. Needs the decision to keep every such command's comment id.
+  it.fails("the second command's reply is edited too", async () => {
+    // Prepare: both commands' resumes fail (Step Functions 5xx); on-call's e-mailed rejection ends the wait.
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    github.permissions.set('second', 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: 'review-66', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-66', login: 'maintainer', body: '/guard approve', commentId: 97 }), made.deps()).catch(() => undefined);
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-66', login: 'second', body: '/guard approve', commentId: 98 }), made.deps()).catch(() => undefined);
+    const reply = (commentId: number) => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
+    expect(reply(98)).toEqual([expect.stringMatching(/not carried out yet/)]);
+    const { deps } = stepDeps({ github: github.port, incidents: made.incidents, approvalResumes: made.approvalResumes, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:06:00Z') });
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+    await notifyStep({ trigger, approvalError: { Error: 'ApprovalRejected', Cause: 'a real bug' } }, deps);
+
+    // Act
+    await resumeRecordedDecisions({
+      approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: taskPort(), clock: () => new Date('2026-11-20T10:20:00Z'), logger: deps.logger,
+      metrics: deps.metrics, escalations: deps.escalations, escalationLedger: deps.escalationLedger, policyFile: deps.remediation.policyFile,
+      githubWriter: async () => staticGitHubClients(github.port), answers,
+    }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
+
+    // Assert: the first is told; so should the second be.
+    expect(reply(97)).toEqual([expect.stringMatching(/was not carried out: on-call rejected/)]);
+    expect(reply(98)).toEqual([expect.stringMatching(/was not carried out/)]);
+  });
+});
