@@ -111,6 +111,12 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
       const asDecided = { ...approval, decidedBy: overtook.by, ...(overtook.commandCommentId === undefined ? {} : { commandCommentId: overtook.commandCommentId }) };
       await tellCommand({ ...incident, approval: asDecided }, overtook.decision, { kind: 'overtaken', by: approval.status }, deps, true);
     }
+    // A `/guard reject` the wait ended rejected with (Notify records the rejection as this command's: its first try
+    // may have reached the execution, or on-call's e-mailed one did): nothing is left for it to carry out, and its
+    // reply, "recorded, not carried out yet", is told so (a command answered carried out is not written again).
+    if (incident && approval?.status === 'rejected' && !overtook && approval.decidedAt === entry.decidedAt && approval.decidedBy) {
+      await tellCommand(incident, 'rejected', { kind: 'spent' }, deps, true);
+    }
     // Told above or nothing to tell: the entry is the only trace of a reply still saying "not carried out yet", so an
     // edit GitHub refused (thrown) leaves it for a later run (afterFailure; given up, it only goes: nothing to resume).
     await deps.approvalResumes.done(entry);

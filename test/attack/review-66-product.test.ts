@@ -197,3 +197,34 @@ describe('F4: a second maintainer\'s same /guard approve, answered "not carried 
     expect(reply(98)).toEqual([expect.stringMatching(/was not carried out/)]);
   });
 });
+
+describe('F5: a /guard reject answered "not carried out yet", then the wait ends rejected (Notify keeps the rejection as its own)', () => {
+  it('has its reply edited: the pipeline no longer waits for it, nothing is left to carry out', async () => {
+    // Prepare: the reject's resume fails (5xx); the wait then ends rejected (on-call's e-mailed rejection, or the
+    // command's own first try that reached the execution before the 5xx): Notify records the /guard rejection as
+    // what ended it (its author kept), and the reconciler meets the decision's entry with nothing to resume.
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: 'review-66', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-66', login: 'maintainer', body: '/guard reject', commentId: 99 }), made.deps()).catch(() => undefined);
+    const reply = () => [...github.comments.entries()].filter(([key]) => key.includes('command-answer:99 ')).map(([, body]) => body);
+    expect(reply()).toEqual([expect.stringMatching(/not carried out yet/)]);
+    const { deps } = stepDeps({ github: github.port, incidents: made.incidents, approvalResumes: made.approvalResumes, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:06:00Z') });
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+    await notifyStep({ trigger, approvalError: { Error: 'ApprovalRejected', Cause: 'a real bug' } }, deps);
+    expect((await made.incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'rejected', decidedBy: 'maintainer', taskToken: null });
+
+    // Act
+    const reconcile = (at: string) => resumeRecordedDecisions({
+      approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: taskPort(), clock: () => new Date(at), logger: deps.logger,
+      metrics: deps.metrics, escalations: deps.escalations, escalationLedger: deps.escalationLedger, policyFile: deps.remediation.policyFile,
+      githubWriter: async () => staticGitHubClients(github.port), answers,
+    }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
+    await reconcile('2026-11-20T10:20:00Z');
+    await reconcile('2026-11-20T10:30:00Z');
+
+    // Assert: one reply, no longer promising an edit that never comes.
+    expect(reply()).toEqual([expect.stringMatching(/needs nothing more from the guard/)]);
+  });
+});
