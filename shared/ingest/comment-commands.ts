@@ -461,8 +461,12 @@ async function applyApproval(
  * had decided, where the wait had ended with nothing applied.
  */
 async function lostToAnother(incidentId: string, pending: ApprovalState, deps: CommentCommandDeps): Promise<Decided> {
-  const status = (await deps.incidents.get(incidentId))?.approval?.status;
+  const now = (await deps.incidents.get(incidentId))?.approval;
+  const status = now?.status;
   if (status === 'timed_out' || status === 'failed') return refused(waitEnded(incidentId, pending.expiresAt ?? null), true);
+  // Asked again with a new token meanwhile (AwaitApproval's retry of a failed request): nobody decided, and told
+  // "already decided" its author left the new request to time out.
+  if (status === 'pending' && now?.taskToken !== pending.taskToken) return refused(askedAgain(incidentId), true);
   return refused(refusal`the approval of ${incidentId} was already decided`, true);
 }
 
@@ -525,13 +529,16 @@ async function spentOnDecision(
   // Asked again meanwhile with another token (AwaitApproval's retry of a request that failed: Notify wrote the proposal
   // pending again and indexed it): the index entry is that request's. Taken here, its `/guard approve` was told nothing
   // waited, and the wait ran out and paged.
-  if (now?.status === 'pending' && now.taskToken && now.taskToken !== decided.taskToken) {
-    return refused(refusal`${incident.id} was asked for approval again meanwhile: nothing is applied for this command; reply again to decide the new request`, true);
-  }
+  if (now?.status === 'pending' && now.taskToken && now.taskToken !== decided.taskToken) return refused(askedAgain(incident.id), true);
   if (incident.repository && incident.pullRequest) {
     await deps.approvals.take({ name: incident.repository, id: incident.repositoryId }, incident.pullRequest, incident.id);
   }
   return refused(waitEnded(incident.id, pending.expiresAt ?? null), true);
+}
+
+/** The answer to a decision whose request was asked again with another token before the decision reached it. */
+function askedAgain(incidentId: string): Refusal {
+  return refusal`${incidentId} was asked for approval again meanwhile: nothing is applied for this command; reply again to decide the new request`;
 }
 
 /** A decision kept for its failed request's retry: recorded, not carried out yet, as the command that recorded it is told. */

@@ -33,6 +33,7 @@
 import { RECONCILER_METRIC } from '../adapters/metric-names.js';
 import type { Incident, NotificationRecord } from '../domain/incident.js';
 import { TaskNotWaitingYetError, TaskTokenSpentError, errorMessage } from '../errors.js';
+import { GitHubRequestError } from '../github/errors.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
 import { inWindowByName } from '../notify/page-claims.js';
 import { type DecisionEnd, carriedOut, decisionEnded, replyCarriedOut, writeCommandReply } from '../notify/command-reply.js';
@@ -101,15 +102,23 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     // Notify recorded the wait's timeout over this very decision: it was never carried out.
     const approval = incident?.approval;
     if (incident && approval?.status === 'timed_out' && approval.unresumed && approval.decidedAt === entry.decidedAt) {
-      await tellCommand(incident, approval.unresumed, { kind: 'wait_over' }, deps);
+      await tellCommand(incident, approval.unresumed, { kind: 'wait_over' }, deps, true);
     }
     // Overtaken by an e-mailed rejection or a failed wait (Notify recorded that over it): its reply is told so, once
     // (the entry goes below; a run that dies before edits the same reply again).
     const overtook = approval?.overtook;
     if (incident && approval && overtook?.decidedAt === entry.decidedAt && (approval.status === 'rejected' || approval.status === 'failed')) {
       const asDecided = { ...approval, decidedBy: overtook.by, ...(overtook.commandCommentId === undefined ? {} : { commandCommentId: overtook.commandCommentId }) };
-      await tellCommand({ ...incident, approval: asDecided }, overtook.decision, { kind: 'overtaken', by: approval.status }, deps);
+      await tellCommand({ ...incident, approval: asDecided }, overtook.decision, { kind: 'overtaken', by: approval.status }, deps, true);
     }
+    // A `/guard reject` the wait ended rejected with (Notify records the rejection as this command's: its first try
+    // may have reached the execution, or on-call's e-mailed one did): nothing is left for it to carry out, and its
+    // reply, "recorded, not carried out yet", is told so (a command answered carried out is not written again).
+    if (incident && approval?.status === 'rejected' && !overtook && approval.decidedAt === entry.decidedAt && approval.decidedBy) {
+      await tellCommand(incident, 'rejected', { kind: 'spent' }, deps, true);
+    }
+    // Told above or nothing to tell: the entry is the only trace of a reply still saying "not carried out yet", so an
+    // edit GitHub refused (thrown) leaves it for a later run (afterFailure; given up, it only goes: nothing to resume).
     await deps.approvalResumes.done(entry);
     return 'gone';
   }
@@ -203,7 +212,14 @@ async function giveUp(entry: ListedDecision, failures: number, error: unknown, d
  * it when none was written: its author hears how the decision ended, as a command carried out by its own handling
  * gets its 👍. Best effort, as every answer to a command: the decision's outcome stands whatever GitHub says.
  */
-async function tellCommand(incident: Incident, decision: 'approved' | 'rejected', end: DecisionEnd | { kind: 'carried_out' }, deps: ApprovalResumeDeps): Promise<void> {
+async function tellCommand(
+  incident: Incident,
+  decision: 'approved' | 'rejected',
+  end: DecisionEnd | { kind: 'carried_out' },
+  deps: ApprovalResumeDeps,
+  /** The caller's entry is the last trace of the reply to edit: an error that may pass is thrown, for a later run to try again. */
+  orThrow = false,
+): Promise<void> {
   const commentId = incident.approval?.commandCommentId;
   if (commentId === undefined || !incident.repository || !incident.pullRequest || typeof incident.repositoryId !== 'number') return;
   const [owner = '', repo = ''] = incident.repository.split('/');
@@ -217,6 +233,8 @@ async function tellCommand(incident: Incident, decision: 'approved' | 'rejected'
     else await writeCommandReply(github, { owner, repo }, key, decisionEnded(login, command, end), deps.answers);
   } catch (error) {
     deps.logger.warn('could not tell a /guard command on its pull request how the reconciler ended its decision', { incidentId: incident.id, commentId, error: errorMessage(error) });
+    // GitHub's refusal (a locked pull request, a deleted comment) is for good: only what may pass is tried again.
+    if (orThrow && !(error instanceof GitHubRequestError)) throw error;
   }
 }
 

@@ -170,7 +170,8 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
     ...(unresumed ? { unresumed } : {}),
     ...(overtook ? { overtook } : {}),
     ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
-    ...(unresumed && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
+    // The command of a decision kept as what ended the wait (a `/guard reject`): the reconciler edits its reply.
+    ...((unresumed || (rejected && who)) && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
   };
   // A rejection asks nothing more of anyone: on a pull request its comment tells of it, and one sent with the
   // e-mailed command came from the on-call list the request went to, who would otherwise be paged about their own

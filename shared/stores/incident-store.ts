@@ -428,7 +428,8 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
           }),
         ),
       );
-      if (created !== null) await notePullAlias(incident, incident.repositoryId);
+      // There already (a retry of a create that died before its alias): the alias is written if none is, not moved.
+      await notePullAlias(incident, incident.repositoryId, created === null);
       return created !== null;
     },
 
@@ -505,13 +506,17 @@ function incidentItems(options: IncidentTableOptions) {
   const aliasesWritten = new Map<string, string>();
 
   /** Points the pull request's name key at its id key (see PULL_ALIAS), when `fields` index it by the id. */
-  async function notePullAlias(fields: Partial<Pick<Incident, 'repository' | 'pullRequest'>>, repositoryId: number | null | undefined): Promise<void> {
+  async function notePullAlias(fields: Partial<Pick<Incident, 'repository' | 'pullRequest'>>, repositoryId: number | null | undefined, ifAbsent = false): Promise<void> {
     const byName = pullKeyOf(fields.repository, fields.pullRequest);
     if (!byName || typeof repositoryId !== 'number') return;
     const pk = `${PULL_ALIAS}${byName}#id-${repositoryId}`;
     const now = clock().toISOString();
     if (aliasesWritten.get(pk) === now.slice(0, 10)) return;
-    await client.send(new PutCommand({ TableName: tableName, Item: { pk, sk: 'ALIAS', pullKey: byName, createdAt: `~${now}`, expiresAt: Math.floor(clock().getTime() / 1000) + ttlSeconds } }));
+    const put = new PutCommand({
+      TableName: tableName, Item: { pk, sk: 'ALIAS', pullKey: byName, createdAt: `~${now}`, expiresAt: Math.floor(clock().getTime() / 1000) + ttlSeconds },
+      ...(ifAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+    });
+    await conditionalWrite(() => client.send(put));
     if (aliasesWritten.size >= 1_000) aliasesWritten.clear();
     aliasesWritten.set(pk, now.slice(0, 10));
   }
