@@ -351,6 +351,14 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * then `System.load(p)` (session 64's open row).
  */
 const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?[\w$.]*download[\w$]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of))?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))/gi;
+/**
+ * Java's and Kotlin's other writers of a download (session 66), the path in group 2 (a literal) or 3 (a name): commons-io's
+ * `FileUtils.copyURLToFile(url, file)` and `HttpClient`'s `BodyHandlers.ofFile(path)` always; `Files.write(path, bytes)`
+ * and Kotlin's `File(path).writeBytes(…)`/`writeText(…)` where a URL is read within 300 characters before or after
+ * ({@link URL_READ}: `URL(u).readBytes()`, `openStream()`, a response's `body()`).
+ */
+const JAVA_WRITE = /\b(copyURLToFile\s*\([^;]{1,200}?,|BodyHandlers\s*\.\s*ofFile\s*\(|Files\s*\.\s*write\w*\s*\(|File\s*\((?=[^;]{0,300}?\)\s*\.\s*write(?:Bytes|Text)\b))\s*(?:(?:new\s+File|Paths?\s*\.\s*(?:get|of))\s*\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/g;
+const URL_READ = /\b(?:openStream|getInputStream|ofByteArray|ofInputStream|body)\s*\(\)|\bURL\s*\(/;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
@@ -776,6 +784,11 @@ function savedFiles(text: string): SavedFiles {
   // A download's result is held under its name marked (`\0p`): code that loads it by that name runs it (`require(p)`,
   // fileRunByCode), a shell word naming it (`return p`) does not.
   for (const match of text.matchAll(NAMED_DOWNLOAD)) files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
+  for (const match of text.matchAll(JAVA_WRITE)) {
+    const at = match.index!;
+    if (/^(?:Files|File\s*\()/.test(match[1]!) && !URL_READ.test(text.slice(Math.max(0, at - 300), at + 400))) continue;
+    files.add({ names: normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, at + match[0].length);
+  }
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
@@ -873,15 +886,29 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
  */
 const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*["'])/g;
 /**
- * A name bound to a call that starts a process or loads a module, group 1 (4) the name and 2 (3) the call:
- * `run = os.system`, `builtins.print = os.system`, `from os import system as print` (after other names too, `from os
- * import path, system as print`; review 65), `const r = require`, `const r =
- * module.createRequire(import.meta.url)` (review 64 R3); a name whose value calls or names one (`print = lambda c:
- * os.system(c)`, `print = getattr(os, 'system')`; session 65's attack). Called by that name, the call runs what it is
- * given (review 64 R6: `print = os.system`, then `print(p)` of a download).
+ * A name bound to a call that starts a process or loads a module, the call in group 2 (3, 6, 8): `run = os.system`,
+ * `builtins.print = os.system`, `from os import system as print` (after other names too, `from os import path, system as
+ * print`; review 65), `const r = require`, `const r = module.createRequire(import.meta.url)` (review 64 R3); a name whose
+ * value calls or names one (`print = lambda c: os.system(c)`, `print = getattr(os, 'system')`; session 65's attack).
+ * Called by that name, the call runs what it is given (review 64 R6: `print = os.system`, then `print(p)` of a download).
+ * Every name on the left of the `=` is read as bound (group 1, session 66): a tuple (`print, x = os.system, 1`), a
+ * destructuring (`const [r] = [require]`), an annotation (`run: Callable = os.system`, whose type names are read as
+ * names too: which one is bound is not worked out, more names read is more read, not less), a walrus, a key
+ * (`globals()['print'] =`); and a function whose body calls one within 200 characters (`def run(c): return
+ * os.system(c)`, `function run(c) { return execSync(c); }`, group 5), and `setattr(builtins, 'print', os.system)`,
+ * `Object.defineProperty(globalThis, 'r', { value: require })` (group 7).
  */
 const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
-const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=[^\n;]{0,200}?(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
+const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
+const RUNNER_ALIAS = new RegExp(
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,80}?)\s*:?=[^\n;]{0,200}?${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|\b(?:setattr|defineProperty|set)\s*\(\s*[\w$.]+\s*,\s*["'\x60]([\w$]+)["'\x60]\s*,[^\n]{0,40}?${RUNNER}`,
+  'gim',
+);
+/**
+ * A call through a literal table of runners indexed in place (`{'r': os.system}['r'](p)`, `[require][0](p)`; session
+ * 66): read as a call of the runner.
+ */
+const RUNNER_TABLE_CALL = new RegExp(String.raw`[[{][^[\]{}\n]{0,200}?${RUNNER}[^[\]{}\n]{0,200}?[\]}]\s*\[[^[\]\n]{0,40}\](?=\s*\()`, 'gim');
 /**
  * A name that holds what a runner returned, not the runner: the value is the call and nothing after it on the line
  * (`const a = require('a')`, `r = subprocess.run(['make'])`), so the name is no alias. What is read off the call stays
@@ -892,7 +919,8 @@ const RESULT_HOLDER = /^\s*\((?![^\n]*\)\s*\.)[^\n]*\)\s*;?\s*$/;
  * `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is first bound to, every alias in one
  * pass (review 65 R65-7: the first eight were resolved and the rest read as written, so eight aliases first hid the ninth).
  */
-function runnerAliasesResolved(text: string): string {
+function runnerAliasesResolved(written: string): string {
+  const text = written.replace(RUNNER_TABLE_CALL, (_, call: string) => `x.${call}`);
   const calls = new Map<string, string>();
   for (const alias of text.matchAll(RUNNER_ALIAS)) {
     const end = alias.index! + alias[0].length;
@@ -900,11 +928,12 @@ function runnerAliasesResolved(text: string): string {
     const lineEnd = text.indexOf('\n', end);
     const rest = text.slice(end, Math.min(lineEnd < 0 ? text.length : lineEnd, end + 200));
     if (/=\s*(?:await\s+)?[\w$.]+$/.test(alias[0]) && RESULT_HOLDER.test(rest)) continue;
-    const name = (alias[1] ?? alias[4])!;
+    const names = alias[1]?.match(/[A-Za-z_$][\w$]*/g) ?? [(alias[4] ?? alias[5] ?? alias[7])!];
     // On a receiver: a process call is read by its name on any (`os.system`, `x.system`), and so is `require`.
-    if (!calls.has(name)) calls.set(name, `x.${alias[2] ?? alias[3]}`);
+    for (const name of names) if (!calls.has(name)) calls.set(name, `x.${alias[2] ?? alias[3] ?? alias[6] ?? alias[8]}`);
   }
-  return calls.size === 0 ? text : text.replace(/(?<![\w$.])[A-Za-z_$][\w$]*(?=\s*\()/g, (name) => calls.get(name) ?? name);
+  // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`, a table of runners).
+  return calls.size === 0 ? text : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*[\w$]+)?(?=\s*\()/g, (call, name: string) => calls.get(name) ?? call);
 }
 
 /**

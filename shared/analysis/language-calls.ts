@@ -78,9 +78,10 @@ export function isBound(text: string, name: string, bound: Map<string, boolean>)
  * `process.dlopen`'s second argument, Java's `System.load`, Go's `plugin.Open`) and Python's import path
  * (`site.addsitedir`, `zipimporter`, `sys.path.append`, and `sys.path.insert`'s second argument), whose modules an
  * import then runs; `__import__` and `importlib.import_module` given the name (review 64); Java's `URLClassLoader`, whose
- * classes come from the paths it is given, and the `require` Node's `createRequire(…)` makes (session 65).
+ * classes come from the paths it is given, and the `require` Node's `createRequire(…)` makes (session 65); Node's
+ * `Module._load` (what `require` calls) and Java's `Runtime.getRuntime().load`, `loadLibrary` (session 66).
  */
-const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter|__import__|import_module|URLClassLoader(?:\s*\.\s*newInstance)?|createRequire\s*\([^()\n]*\))|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,/g;
+const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter|__import__|import_module|URLClassLoader(?:\s*\.\s*newInstance)?|_load|createRequire\s*\([^()\n]*\))|getRuntime\s*\(\)\s*\.\s*load(?:Library)?|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,/g;
 /** What a file given to {@link RUNS_FILE} may be named without its extension: Ruby's `require '/tmp/a'` loads `/tmp/a.rb`. */
 const IMPLIED_EXTENSIONS = ['', '.rb', '.js', '.mjs', '.cjs', '.py', '.php', '.pl', '.lua'];
 /** A string literal or a name, in a call's argument. */
@@ -113,6 +114,8 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
       if (token[2] !== undefined) {
         if (imports && /\.json$/i.test(token[2])) continue;
         if (IMPLIED_EXTENSIONS.some((extension) => files.holds(token[2]! + extension, at))) return true;
+        // Java's `System.loadLibrary("x")` loads `libx.so` (`libx.dylib`, `x.dll`) from the library path.
+        if (/loadLibrary/.test(call[0]) && [`lib${token[2]}.so`, `lib${token[2]}.dylib`, `${token[2]}.dll`].some((name) => files.holds(name, at))) return true;
       } else {
         named = true;
         const values = assigned.get(token[0])?.filter((value) => value.end <= at) ?? [];
@@ -121,8 +124,21 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
     }
     if (named && files.anyBefore(at)) return true;
   }
+  // A download's result, held under its marked name (`p = download_file(u)`), given to a process call: the marked name
+  // is otherwise matched only by code that loads a file, and a process call's argument list is not read as shell words.
+  for (const call of text.matchAll(PROCESS_ARGUMENTS)) {
+    if (call.index! < files.first) continue;
+    for (const name of call[1]!.matchAll(/(?<![\w$.'"])[A-Za-z_$][\w$]*/g)) if (files.holds(`\0${name[0]}`, call.index!)) return true;
+  }
   return false;
 }
+
+/**
+ * A call that starts a process, as far as its arguments (session 66): a download's name given to one, anywhere in them
+ * (`subprocess.run(['sh', p])`, `execFileSync('sh', [p])`, `os.system('sh ' + p)`, `` execSync(`sh ${p}`) ``, Java's
+ * `new ProcessBuilder("sh", p.toString())`), may be run by it. Group 1 what follows the parenthesis, read to 300 characters.
+ */
+const PROCESS_ARGUMENTS = new RegExp(String.raw`(?<![\w$])(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*|ProcessBuilder)\s*\(([^\n]{0,300})`, 'g');
 
 /** A call's first argument, from `from` (just inside its parenthesis) to the comma, parenthesis or line end that ends it. */
 function firstArgument(text: string, from: number): string {

