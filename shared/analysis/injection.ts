@@ -465,7 +465,20 @@ function decodedBase64Texts(text: string): string[] {
 const HEX_BYTE_PAIR = /\b(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)(?:0x)?[0-9a-f]{2}\b/i;
 const HEX_BYTES = /\b(?:(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)){11,}(?:0x)?[0-9a-f]{2}\b/gi;
 
+/**
+ * A terminal's colour and cursor sequences (`ESC [ … m`) and the control characters a terminal does not show (NUL,
+ * backspace, ESC itself; not the tab, line and carriage breaks): inside a word (`ign\x1b[0more`, `prev\0ious`) they split
+ * it for a reader of the text, not on screen (session 66). Read both taken out and as a space (`ignore\x1b[2Kall`): which
+ * one a model reads is not known. What they enclose stays text (an `ESC ]` title's words are read).
+ */
+const TERMINAL_CONTROLS = /\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0e-\x1f\x7f]/g;
+
 function normalizeText(text: string): string[] {
+  if (!/[\x00-\x08\x0e-\x1f\x7f]/.test(text)) return normalizedForms(text);
+  return [...normalizedForms(text.replace(TERMINAL_CONTROLS, '')), ...normalizedForms(text.replace(TERMINAL_CONTROLS, ' '))];
+}
+
+function normalizedForms(text: string): string[] {
   // Most log lines are ASCII, checked in one pass: tag characters, what NFKC changes, hidden characters and look-alikes
   // all lie above it, so the Unicode fold would give them back as they are (session 65; it cost ~14 % on dev logs).
   const ascii = !/[^\x00-\x7f]/.test(text);
