@@ -332,9 +332,10 @@ const DOWNLOADER_CONFIG_NAMED = /[._]?(?:curl|wget)rc\b|\b(?:CURL_HOME|WGETRC|XD
  * (`urlretrieve(url, dest)`, which the code's own use of `dest` names), not a parameter (`def urlretrieve(url,
  * filename=None)`). Given to any other call, only a literal path (a `.` or `/` in it, not a URL) is a file's: a name
  * (`_download(session, link)`), a key (`download_file('bucket', 'key', f)`) or a URL (`equal('https://a', 'https://b')`)
- * read as one was a word of prose in 66 of 29,914 Python and JavaScript files.
+ * read as one was a word of prose in 66 of 29,914 Python and JavaScript files. A name holding `download` is looked ahead
+ * for and then read once (session 66: `\w*download\w*` tried each `download` in one long word with the rest of it).
  */
-const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300}|\burlretrieve\s*\(\s*[^,\n]{1,300}|(?:\b\w*download\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])(?=\s*,\s*["'](?![a-z][\w+.-]*:\/\/)[^"'\n]*[./]))\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
+const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300}|\burlretrieve\s*\(\s*[^,\n]{1,300}|(?:\b(?=\w*download)\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])(?=\s*,\s*["'](?![a-z][\w+.-]*:\/\/)[^"'\n]*[./]))\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
 /**
  * A download by a call given only its URL, which saves to a temporary file and returns its path: Python's
  * `urlretrieve(url)` and `wget.download(url)`. The text names that file only by what the call returned (`p =
@@ -348,9 +349,10 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * connection's `getInputStream()`) to a path given as a literal (`Paths.get("…")`, `Path.of("…")`, group 2) or a name
  * (group 3): `Files.copy(new URL(u).openStream(), p)`, `try (InputStream in = url.openStream()) { Files.copy(in, p); }`,
  * the stream opened in a statement of its own (`InputStream in = url.openStream();`, then the copy; review 65),
- * then `System.load(p)` (session 64's open row).
+ * then `System.load(p)` (session 64's open row). The callee is looked ahead for `download` and then read once: read as
+ * `[\w$.]*download[\w$]*`, each `download` in one long word was tried with the rest of the word (review 65's cost row).
  */
-const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?[\w$.]*download[\w$]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of))?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))/gi;
+const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of))?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))/gi;
 /**
  * Java's and Kotlin's other writers of a download (session 66), the path in group 2 (a literal) or 3 (a name): commons-io's
  * `FileUtils.copyURLToFile(url, file)` and `HttpClient`'s `BodyHandlers.ofFile(path)` always; `Files.write(path, bytes)`

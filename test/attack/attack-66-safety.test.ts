@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { dangerousCodeSignals } from '../../shared/analysis/dangerous-code.js';
 import { looksLikeInstruction } from '../../shared/analysis/index.js';
+import { cpuGrowthExponent, LINEAR_EXPONENT_BOUND } from '../support/growth.js';
 import { checksInLinearTime, closedRows, describeAccepted, describeFindings, type FindingRow } from '../support/patches.js';
 
 // Session 66: the safety rows session 65 and its review left open (`review-65-safety.test.ts` lists them, now closed
@@ -116,7 +118,12 @@ describe('attack 66: an override with an escape or a NUL inside a word', () => {
 });
 
 describe('attack 66: the new readings cost linear time', () => {
-  it('checks one long download-named word in linear time', () => checksInLinearTime('tests/t.py', 'named download word', 'download'));
+  // NAMED_DOWNLOAD's `[\w$.]*download[\w$]*` tried each `download` in one long word with the rest of the word after it
+  // (review 65: 24 ms at the 20 KB patch bound). Read past the bound, as the signals read any text.
+  it('reads one long download-named word after an assignment in linear time', () => {
+    const sizes = [12_500, 25_000, 50_000, 100_000];
+    expect(cpuGrowthExponent(sizes, (size) => `x = ${'download'.repeat(size / 8)}`, dangerousCodeSignals)).toBeLessThan(LINEAR_EXPONENT_BOUND);
+  });
   it('checks many tuple bindings in linear time', () => checksInLinearTime('tests/t.py', 'tuple alias', 'a, '));
   it('checks many subscripted calls in linear time', () => checksInLinearTime('tests/t.py', 'subscripted call', "p = urlretrieve(u)[0]; d = {'r': os.system}; d['r']("));
   it('checks many process calls given names in linear time', () => checksInLinearTime('tests/x.test.js', 'process call arguments', 'const p = await download(u); spawn(p, ['));
