@@ -361,6 +361,8 @@ const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?=[\w$
  */
 const JAVA_WRITE = /\b(copyURLToFile\s*\([^;]{1,200}?,|BodyHandlers\s*\.\s*ofFile\s*\(|Files\s*\.\s*write\w*\s*\(|File\s*\((?=[^;]{0,300}?\)\s*\.\s*write(?:Bytes|Text)\b))\s*(?:(?:new\s+File|Paths?\s*\.\s*(?:get|of))\s*\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/g;
 const URL_READ = /\b(?:openStream|getInputStream|ofByteArray|ofInputStream|body)\s*\(\)|\bURL\s*\(/;
+/** A name given a value on one line (read to 200 characters), group 1 the name and 2 the value. */
+const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=(?![=>])([^\n;]{1,200})/g;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
@@ -785,7 +787,21 @@ function savedFiles(text: string): SavedFiles {
   }
   // A download's result is held under its name marked (`\0p`): code that loads it by that name runs it (`require(p)`,
   // fileRunByCode), a shell word naming it (`return p`) does not.
-  for (const match of text.matchAll(NAMED_DOWNLOAD)) files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
+  const marked = new Map<string, number>();
+  for (const match of text.matchAll(NAMED_DOWNLOAD)) {
+    const end = match.index! + match[0].length;
+    if (match[1] && !marked.has(match[1])) marked.set(match[1], end);
+    files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, end);
+  }
+  // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66).
+  if (marked.size > 0) {
+    for (const copy of text.matchAll(NAME_COPIED)) {
+      const at = copy.index!;
+      if (marked.has(copy[1]!) || ![...copy[2]!.matchAll(/[A-Za-z_$][\w$]*/g)].some((token) => (marked.get(token[0]) ?? Infinity) <= at)) continue;
+      marked.set(copy[1]!, at + copy[0].length);
+      files.add({ names: [`\0${copy[1]}`], globs: [], any: false }, at + copy[0].length);
+    }
+  }
   for (const match of text.matchAll(JAVA_WRITE)) {
     const at = match.index!;
     if (/^(?:Files|File\s*\()/.test(match[1]!) && !URL_READ.test(text.slice(Math.max(0, at - 300), at + 400))) continue;
@@ -898,12 +914,14 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
  * names too: which one is bound is not worked out, more names read is more read, not less), a walrus, a key
  * (`globals()['print'] =`); and a function whose body calls one within 200 characters (`def run(c): return
  * os.system(c)`, `function run(c) { return execSync(c); }`, group 5), and `setattr(builtins, 'print', os.system)`,
- * `Object.defineProperty(globalThis, 'r', { value: require })` (group 7).
+ * `Object.defineProperty(globalThis, 'r', { value: require })` (group 7); a key given one in an object or a dict
+ * (`Object.assign(globalThis, { go: require })`, group 9), and a destructuring that renames one (`const { execSync: go } =
+ * cp`, group 12: found attacking the forms above).
  */
 const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
 const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
 const RUNNER_ALIAS = new RegExp(
-  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,80}?)\s*:?=[^\n;]{0,200}?${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|\b(?:setattr|defineProperty|set)\s*\(\s*[\w$.]+\s*,\s*["'\x60]([\w$]+)["'\x60]\s*,[^\n]{0,40}?${RUNNER}`,
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,80}?)\s*:?=[^\n;]{0,200}?${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|\b(?:setattr|defineProperty|set)\s*\(\s*[\w$.]+\s*,\s*["'\x60]([\w$]+)["'\x60]\s*,[^\n]{0,40}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*:\s*${RUNNER}(?=\s*[,}\])])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)(?=[^{}\n]{0,200}\}\s*=)`,
   'gim',
 );
 /**
@@ -930,9 +948,9 @@ function runnerAliasesResolved(written: string): string {
     const lineEnd = text.indexOf('\n', end);
     const rest = text.slice(end, Math.min(lineEnd < 0 ? text.length : lineEnd, end + 200));
     if (/=\s*(?:await\s+)?[\w$.]+$/.test(alias[0]) && RESULT_HOLDER.test(rest)) continue;
-    const names = alias[1]?.match(/[A-Za-z_$][\w$]*/g) ?? [(alias[4] ?? alias[5] ?? alias[7])!];
+    const names = alias[1]?.match(/[A-Za-z_$][\w$]*/g) ?? [(alias[4] ?? alias[5] ?? alias[7] ?? alias[9] ?? alias[12])!];
     // On a receiver: a process call is read by its name on any (`os.system`, `x.system`), and so is `require`.
-    for (const name of names) if (!calls.has(name)) calls.set(name, `x.${alias[2] ?? alias[3] ?? alias[6] ?? alias[8]}`);
+    for (const name of names) if (!calls.has(name)) calls.set(name, `x.${alias[2] ?? alias[3] ?? alias[6] ?? alias[8] ?? alias[10] ?? alias[11]}`);
   }
   // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`, a table of runners).
   return calls.size === 0 ? text : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*[\w$]+)?(?=\s*\()/g, (call, name: string) => calls.get(name) ?? call);

@@ -128,7 +128,8 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
   // is otherwise matched only by code that loads a file, and a process call's argument list is not read as shell words.
   for (const call of text.matchAll(PROCESS_ARGUMENTS)) {
     if (call.index! < files.first) continue;
-    for (const name of call[1]!.matchAll(/(?<![\w$.'"])[A-Za-z_$][\w$]*/g)) if (files.holds(`\0${name[0]}`, call.index!)) return true;
+    const given = callArguments(text, call.index! + call[0].length);
+    for (const name of given.matchAll(/(?<![\w$.'"])[A-Za-z_$][\w$]*/g)) if (files.holds(`\0${name[0]}`, call.index!)) return true;
   }
   return false;
 }
@@ -136,9 +137,32 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
 /**
  * A call that starts a process, as far as its arguments (session 66): a download's name given to one, anywhere in them
  * (`subprocess.run(['sh', p])`, `execFileSync('sh', [p])`, `os.system('sh ' + p)`, `` execSync(`sh ${p}`) ``, Java's
- * `new ProcessBuilder("sh", p.toString())`), may be run by it. Group 1 what follows the parenthesis, read to 300 characters.
+ * `new ProcessBuilder("sh", p.toString())`), may be run by it.
  */
-const PROCESS_ARGUMENTS = new RegExp(String.raw`(?<![\w$])(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*|ProcessBuilder)\s*\(([^\n]{0,300})`, 'g');
+const PROCESS_ARGUMENTS = new RegExp(String.raw`(?<![\w$])(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*|ProcessBuilder)\s*\(`, 'g');
+
+/**
+ * A call's arguments, from `from` (just inside its parenthesis) to the parenthesis that closes it, across lines (a call
+ * spread over lines in black's style), read to {@link ARGUMENT_CHARS} characters.
+ */
+function callArguments(text: string, from: number): string {
+  let depth = 0;
+  let quote = '';
+  const end = Math.min(text.length, from + ARGUMENT_CHARS);
+  for (let i = from; i < end; i += 1) {
+    const char = text[i]!;
+    if (quote !== '') {
+      if (char === '\\') i += 1;
+      else if (char === quote || char === '\n') quote = '';
+    } else if (char === '"' || char === "'" || char === '\x60') quote = char;
+    else if (char === '(' || char === '[' || char === '{') depth += 1;
+    else if (char === ')' || char === ']' || char === '}') {
+      if (depth === 0) return text.slice(from, i);
+      depth -= 1;
+    }
+  }
+  return text.slice(from, end);
+}
 
 /** A call's first argument, from `from` (just inside its parenthesis) to the comma, parenthesis or line end that ends it. */
 function firstArgument(text: string, from: number): string {

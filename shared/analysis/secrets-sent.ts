@@ -47,13 +47,13 @@ const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\bhttp
  * session 66). (In FORMS, session 66 also reads a credential file or the auth header in a substitution on curl's or
  * wget's line, `curl -d "$(cat ~/.git-credentials)"`, and a credential directory piped, `tar cz ~/.aws | curl -T - …`.) A token added after a string (`'token ' + os.environ[…]`, a header's value) is not read here.
  */
-const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:[\w$.]+\s*\+\s*|\x60[^\x60\n]{0,200}?)${variableRead(JOB_CREDENTIAL)}|\bsearchParams\s*\.\s*(?:set|append)\s*\([^\n)]{0,100}?${variableRead(JOB_CREDENTIAL)}|\b(?:echo|printf|printenv)\b[^\n|;&]{0,100}?\b${JOB_CREDENTIAL}\b[^\n|;&]{0,40}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b`;
+const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:[\w$.]+\s*\+\s*|\x60[^\x60\n]{0,200}?)${variableRead(JOB_CREDENTIAL)}|\bsearchParams\s*\.\s*(?:set|append)\s*\([^\n)]{0,100}?${variableRead(JOB_CREDENTIAL)}|\b(?:echo|printf|printenv)\b[^\n|;&]{0,100}?\b${JOB_CREDENTIAL}\b[^\n;&]{0,100}?\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b`;
 /**
  * A secret-named variable in a DNS lookup (`dns.lookup(hex(process.env.NPM_TOKEN) + '.h')`, `socket.gethostbyname`,
- * `getaddrinfo`, `dig`/`nslookup "$TOKEN.h"`): the name asked for reaches the resolvers of the domain it ends in
+ * `getaddrinfo`, `dns.promises.resolveTxt`, `dig`/`nslookup`/`host "$TOKEN.h"`): the name asked for reaches the resolvers of the domain it ends in
  * (session 66). A host read from the environment (`dns.lookup(process.env.DB_HOST)`) is no secret.
  */
-const SECRET_LOOKED_UP = String.raw`(?:\b(?:dns|resolver)\s*\.\s*\w+|\blookup|\bgethostbyname(?:_ex)?|\bgetaddrinfo)\s*\([^\n]{0,150}?${variableRead(SECRET_NAME)}|\b(?:dig|nslookup)\s[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
+const SECRET_LOOKED_UP = String.raw`(?:\b(?:dns|resolver)(?:\s*\.\s*\w+){1,2}|\blookup|\bgethostbyname(?:_ex)?|\bgetaddrinfo)\s*\([^\n]{0,150}?${variableRead(SECRET_NAME)}|\b(?:dig|nslookup|host)\s[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
@@ -97,10 +97,10 @@ function carriedAndSent(text: string): boolean {
 /**
  * A test client's `send` on an app in the test's own process (supertest's `request(app).post('/hook').send({…})`), group
  * 1 the chain before `send`, group 2 the app's name (review 65's open false refusal). superagent's chain starts at a
- * URL (`request.post('https://…')`), and supertest given a URL's string sends to it: a name given a string in the text
- * is no app.
+ * URL (`request.post('https://…')`), and supertest given a URL's string sends to it: a name the text gives anything but
+ * a call's result (`const app = express()`, `createApp()`) is no app (`const app = process.env.TARGET`).
  */
-const TEST_CLIENT_SEND = /\b((?:request|supertest)(?:\s*\.\s*agent)?\(\s*([A-Za-z_]\w*)(?:\s*\.\s*\w+\(\s*\))?\s*\)[^\n;]{0,150}?\.\s*)send\b/g;
+const TEST_CLIENT_SEND = /\b((?:request|supertest)(?:\s*\.\s*agent)?\(\s*([A-Za-z_]\w*)(?:\s*\.\s*\w+(?:\(\s*\))?)?\s*\)[^\n;]{0,150}?\.\s*)send\b/g;
 /** At most this many app names are checked for a string (each a pass over the text); past them, no `send` is renamed. */
 const MAX_APP_NAMES = 8;
 
@@ -108,7 +108,7 @@ const MAX_APP_NAMES = 8;
 function appSendsRenamed(text: string): string {
   const names = new Set([...text.matchAll(TEST_CLIENT_SEND)].map((match) => match[2]!));
   if (names.size === 0 || names.size > MAX_APP_NAMES) return text;
-  const apps = new Set([...names].filter((name) => !new RegExp(String.raw`(?<![\w$.])${name}\s*=\s*["'\x60]`).test(text)));
+  const apps = new Set([...names].filter((name) => !new RegExp(String.raw`(?<![\w$.])${name}\s*=(?![=>])(?!\s*(?:await\s+)?(?:new\s+)?[\w$.]+\s*\()`).test(text)));
   return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (apps.has(name) ? `${chain}sent_to_app` : send));
 }
 

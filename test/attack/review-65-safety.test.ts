@@ -74,7 +74,7 @@ const OPEN_DOWNLOAD_THEN_LOAD: FindingRow[] = [
   // A named download run by a process call: the marked name is matched only by code that loads a file.
   ['tests/t.py', "p = download_file(u)\nsubprocess.run(['sh', p])", 'closed'],
   ['tests/x.test.js', 'const { path: p } = await download(u);\nrequire(p);'],
-  ['tests/x.test.js', 'const p = await download(u);\nconst q = p;\nrequire(q);'],
+  ['tests/x.test.js', 'const p = await download(u);\nconst q = p;\nrequire(q);', 'closed'],
   ['tests/x.test.js', 'const p = await download(u);\nrequire(`${p}`);'],
   ['tests/x.test.js', 'const p = await fetchToFile(u);\nrequire(p);'],
   // Java: the stream opened in its own statement, other writers, other path forms, other loaders; Kotlin.
