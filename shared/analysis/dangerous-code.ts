@@ -4,7 +4,7 @@ import { functionsConstructorCalled } from './function-constructors.js';
 import { PYTHON, commentsBlanked, javascriptRunnerAsValue, pythonRunnerAsValue } from './code-values.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { FETCH } from './downloads-and-runs.js';
-import { PROCESS_CALL_NAMES, callKind, fileRunByCode, isBound } from './language-calls.js';
+import { RUNNER_NAMES, callKind, fileRunByCode, isBound } from './language-calls.js';
 import { ENVIRONMENT_SENT, secretsSent } from './secrets-sent.js';
 import { sedRunsCommand } from './sed-script.js';
 import { DECODED_AS_COMMAND, POWERSHELL_ENCODED, SHELL_DECODER, SHELL_DECODER_ANYWHERE, decodedFileRuns } from './shell-decoders.js';
@@ -349,18 +349,13 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * connection's `getInputStream()`) to a path given as a literal (`Paths.get("…")`, `Path.of("…")`, group 2) or a name
  * (group 3): `Files.copy(new URL(u).openStream(), p)`, `try (InputStream in = url.openStream()) { Files.copy(in, p); }`,
  * the stream opened in a statement of its own (`InputStream in = url.openStream();`, then the copy; review 65),
- * then `System.load(p)` (session 64's open row). The callee is looked ahead for `download` and then read once: read as
+ * then `System.load(p)` (session 64's open row). Java's and Kotlin's other writers (session 66, groups 4 and 5):
+ * commons-io's `FileUtils.copyURLToFile(url, file)` and `HttpClient`'s `BodyHandlers.ofFile(path)`; `Files.write(path,
+ * bytes)` and Kotlin's `File(path).writeBytes(…)`/`writeText(…)` where a URL is read within 300 characters before or in
+ * the statement (`URL(u).readBytes()`, `openStream()`, a response's `body()`). The callee is looked ahead for `download` and then read once: read as
  * `[\w$.]*download[\w$]*`, each `download` in one long word was tried with the rest of the word (review 65's cost row).
  */
-const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of))?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))/gi;
-/**
- * Java's and Kotlin's other writers of a download (session 66), the path in group 2 (a literal) or 3 (a name): commons-io's
- * `FileUtils.copyURLToFile(url, file)` and `HttpClient`'s `BodyHandlers.ofFile(path)` always; `Files.write(path, bytes)`
- * and Kotlin's `File(path).writeBytes(…)`/`writeText(…)` where a URL is read within 300 characters before or after
- * ({@link URL_READ}: `URL(u).readBytes()`, `openStream()`, a response's `body()`).
- */
-const JAVA_WRITE = /\b(copyURLToFile\s*\([^;]{1,200}?,|BodyHandlers\s*\.\s*ofFile\s*\(|Files\s*\.\s*write\w*\s*\(|File\s*\((?=[^;]{0,300}?\)\s*\.\s*write(?:Bytes|Text)\b))\s*(?:(?:new\s+File|Paths?\s*\.\s*(?:get|of))\s*\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/g;
-const URL_READ = /\b(?:openStream|getInputStream|ofByteArray|ofInputStream|body)\s*\(\)|\bURL\s*\(/;
+const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of))?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
 /** A name given a value on one line (read to 200 characters), group 1 the name and 2 the value. */
 const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=(?![=>])([^\n;]{1,200})/g;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
@@ -791,21 +786,14 @@ function savedFiles(text: string): SavedFiles {
   for (const match of text.matchAll(NAMED_DOWNLOAD)) {
     const end = match.index! + match[0].length;
     if (match[1] && !marked.has(match[1])) marked.set(match[1], end);
-    files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, end);
+    files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3] ?? match[4] ?? match[5])!), globs: [], any: false }, end);
   }
   // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66).
-  if (marked.size > 0) {
-    for (const copy of text.matchAll(NAME_COPIED)) {
-      const at = copy.index!;
-      if (marked.has(copy[1]!) || ![...copy[2]!.matchAll(/[A-Za-z_$][\w$]*/g)].some((token) => (marked.get(token[0]) ?? Infinity) <= at)) continue;
-      marked.set(copy[1]!, at + copy[0].length);
-      files.add({ names: [`\0${copy[1]}`], globs: [], any: false }, at + copy[0].length);
-    }
-  }
-  for (const match of text.matchAll(JAVA_WRITE)) {
-    const at = match.index!;
-    if (/^(?:Files|File\s*\()/.test(match[1]!) && !URL_READ.test(text.slice(Math.max(0, at - 300), at + 400))) continue;
-    files.add({ names: normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, at + match[0].length);
+  for (const copy of text.matchAll(NAME_COPIED)) {
+    const end = copy.index! + copy[0].length;
+    if (marked.has(copy[1]!) || !copy[2]!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) continue;
+    marked.set(copy[1]!, end);
+    files.add({ names: [`\0${copy[1]}`], globs: [], any: false }, end);
   }
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
@@ -913,22 +901,17 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
  * destructuring (`const [r] = [require]`), an annotation (`run: Callable = os.system`, whose type names are read as
  * names too: which one is bound is not worked out, more names read is more read, not less), a walrus, a key
  * (`globals()['print'] =`); and a function whose body calls one within 200 characters (`def run(c): return
- * os.system(c)`, `function run(c) { return execSync(c); }`, group 5), and `setattr(builtins, 'print', os.system)`,
- * `Object.defineProperty(globalThis, 'r', { value: require })` (group 7); a key given one in an object or a dict
- * (`Object.assign(globalThis, { go: require })`, group 9), and a destructuring that renames one (`const { execSync: go } =
- * cp`, group 12: found attacking the forms above).
+ * os.system(c)`, `function run(c) { return execSync(c); }`, group 5); a name or key followed by one as its value
+ * (group 7): `setattr(builtins, 'print', os.system)`, `Object.defineProperty(globalThis, 'r', { value: require })`, a
+ * key in an object or a dict (`Object.assign(globalThis, { go: require })`), a Map's entry (`[['r', require]]`), and a
+ * destructuring that renames one (`const { execSync: go } = cp`, group 10; found attacking the forms above: any key named
+ * for a runner given a name, `{ run: go }`, is read so).
  */
-const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
 const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
 const RUNNER_ALIAS = new RegExp(
-  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,80}?)\s*:?=[^\n;]{0,200}?${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|\b(?:setattr|defineProperty|set)\s*\(\s*[\w$.]+\s*,\s*["'\x60]([\w$]+)["'\x60]\s*,[^\n]{0,40}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*:\s*${RUNNER}(?=\s*[,}\])])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)(?=[^{}\n]{0,200}\}\s*=)`,
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,80}?)\s*:?=[^\n;]{0,200}?${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value\s*:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)`,
   'gim',
 );
-/**
- * A call through a literal table of runners indexed in place (`{'r': os.system}['r'](p)`, `[require][0](p)`; session
- * 66): read as a call of the runner.
- */
-const RUNNER_TABLE_CALL = new RegExp(String.raw`[[{][^[\]{}\n]{0,200}?${RUNNER}[^[\]{}\n]{0,200}?[\]}]\s*\[[^[\]\n]{0,40}\](?=\s*\()`, 'gim');
 /**
  * A name that holds what a runner returned, not the runner: the value is the call and nothing after it on the line
  * (`const a = require('a')`, `r = subprocess.run(['make'])`), so the name is no alias. What is read off the call stays
@@ -939,8 +922,7 @@ const RESULT_HOLDER = /^\s*\((?![^\n]*\)\s*\.)[^\n]*\)\s*;?\s*$/;
  * `text` with each call by a {@link RUNNER_ALIAS} name written as a call of what it is first bound to, every alias in one
  * pass (review 65 R65-7: the first eight were resolved and the rest read as written, so eight aliases first hid the ninth).
  */
-function runnerAliasesResolved(written: string): string {
-  const text = written.replace(RUNNER_TABLE_CALL, (_, call: string) => `x.${call}`);
+function runnerAliasesResolved(text: string): string {
   const calls = new Map<string, string>();
   for (const alias of text.matchAll(RUNNER_ALIAS)) {
     const end = alias.index! + alias[0].length;
@@ -948,12 +930,14 @@ function runnerAliasesResolved(written: string): string {
     const lineEnd = text.indexOf('\n', end);
     const rest = text.slice(end, Math.min(lineEnd < 0 ? text.length : lineEnd, end + 200));
     if (/=\s*(?:await\s+)?[\w$.]+$/.test(alias[0]) && RESULT_HOLDER.test(rest)) continue;
-    const names = alias[1]?.match(/[A-Za-z_$][\w$]*/g) ?? [(alias[4] ?? alias[5] ?? alias[7] ?? alias[9] ?? alias[12])!];
+    const names = alias[1]?.match(/[A-Za-z_$][\w$]*/g) ?? [(alias[4] ?? alias[5] ?? alias[7] ?? alias[10])!];
     // On a receiver: a process call is read by its name on any (`os.system`, `x.system`), and so is `require`.
-    for (const name of names) if (!calls.has(name)) calls.set(name, `x.${alias[2] ?? alias[3] ?? alias[6] ?? alias[8] ?? alias[10] ?? alias[11]}`);
+    for (const name of names) if (!calls.has(name)) calls.set(name, `x.${alias[2] ?? alias[3] ?? alias[6] ?? alias[8] ?? alias[9]}`);
   }
-  // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`, a table of runners).
-  return calls.size === 0 ? text : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*[\w$]+)?(?=\s*\()/g, (call, name: string) => calls.get(name) ?? call);
+  // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`), or by a key bound
+  // to one on anything (`{'r': os.system}['r'](p)`, a table of runners indexed in place: the call then starts a line, where
+  // the command reading reads a call).
+  return calls.size === 0 ? text : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*[\w$]+)?(?=\s*\()|\[\s*["'\x60]([\w$]+)["'\x60]\s*\](?=\s*\()/g, (call, name?: string, key?: string) => (calls.has((name ?? key)!) ? `${key ? '\n' : ''}${calls.get((name ?? key)!)}` : call));
 }
 
 /**

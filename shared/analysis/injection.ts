@@ -474,8 +474,7 @@ const HEX_BYTES = /\b(?:(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)){11,}(?:
 const TERMINAL_CONTROLS = /\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0e-\x1f\x7f]/g;
 
 function normalizeText(text: string): string[] {
-  if (!/[\x00-\x08\x0e-\x1f\x7f]/.test(text)) return normalizedForms(text);
-  return [...normalizedForms(text.replace(TERMINAL_CONTROLS, '')), ...normalizedForms(text.replace(TERMINAL_CONTROLS, ' '))];
+  return /[\x00-\x08\x0e-\x1f\x7f]/.test(text) ? ['', ' '].flatMap((gap) => normalizedForms(text.replace(TERMINAL_CONTROLS, gap))) : normalizedForms(text);
 }
 
 function normalizedForms(text: string): string[] {

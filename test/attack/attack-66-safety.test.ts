@@ -15,8 +15,8 @@ const OTHER_ALIAS_FORMS: FindingRow[] = [
   ['tests/t.py', "p = urlretrieve(u)[0]\nvars()['print'] = os.system\nprint(p)"],
   ['tests/t.py', 'p = urlretrieve(u)[0]\nif (run := subprocess.call):\n    run(p)'],
   ['tests/t.py', 'p = urlretrieve(u)[0]\nrun: Callable[[str], int] = os.system\nrun(p)'],
-  ['tests/t.py', 'p = urlretrieve(u)[0]\n[os.system][0](p)'],
   ['tests/t.py', "p = urlretrieve(u)[0]\n{'r': os.system}['r'](p)"],
+  ['tests/t.py', 'p = urlretrieve(u)[0]\n[os.system][0](p)'],
   ['tests/x.test.js', "const p = await download(u);\nconst [req] = [require];\nreq(p);"],
   ['tests/x.test.js', "const p = await download(u);\nconst tools = { load: require };\ntools.load(p);"],
   ['tests/x.test.js', "const p = await download(u);\nModule._load(p);"],
@@ -92,6 +92,15 @@ const ALREADY_REFUSED: FindingRow[] = [
   ['src/test/java/T.java', 'File f = download(u);\nRuntime.getRuntime().exec(new String[] { "sh", f.getPath() });'],
 ];
 
+/**
+ * Open, for room (the analyze bundle's growth is at the session's 2.5 KB): a method wrapper defined before the download and called on an instance (`T().go(p)`); a secret read into a variable
+ * first (`const t = process.env.GITHUB_TOKEN`, then `searchParams.set('t', t)`).
+ */
+const OPEN_FOR_ROOM: FindingRow[] = [
+  ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\np = urlretrieve(u)[0]\nT().go(p)'],
+  ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nurl.searchParams.set('t', t);\nawait fetch(url);"],
+];
+
 describeFindings('attack 66', [
   ['already refused before this session', closedRows(ALREADY_REFUSED)],
   ['other alias forms of a run-a-command function', closedRows(OTHER_ALIAS_FORMS)],
@@ -99,6 +108,7 @@ describeFindings('attack 66', [
   ['Java and Kotlin: a download saved and loaded', closedRows(JAVA_AND_KOTLIN)],
   ['one secret sent', closedRows(ONE_SECRET_SENT)],
   ['its own readings attacked', closedRows(OWN_READINGS_ATTACKED)],
+  ['open, for room', OPEN_FOR_ROOM],
 ]);
 
 describeAccepted('attack 66: ordinary code near the new readings', [
