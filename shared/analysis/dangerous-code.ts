@@ -909,7 +909,7 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
  */
 const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
 const RUNNER_ALIAS = new RegExp(
-  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,80}?)\s*:?=[^\n;]{0,200}?${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value\s*:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)`,
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,80}?)\s*:?=[^\n;]{0,200}?${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)`,
   'gim',
 );
 /**

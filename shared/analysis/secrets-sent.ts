@@ -54,13 +54,14 @@ const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:[\w$.]+\s*\+\s*|\x60[^\x60\n
  * `getaddrinfo`, `dns.promises.resolveTxt`, `dig`/`nslookup`/`host "$TOKEN.h"`): the name asked for reaches the resolvers of the domain it ends in
  * (session 66). A host read from the environment (`dns.lookup(process.env.DB_HOST)`) is no secret.
  */
-const SECRET_LOOKED_UP = String.raw`(?:\b(?:(?:dns|resolver)(?:\.\w+){1,2}|lookup|gethostbyname\w*|getaddrinfo)\s*\(|\b(?:dig|nslookup|host)\s)[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
+const SECRET_LOOKED_UP = String.raw`(?:\b(?:(?:dns|resolver)(?:\.\w+)+|lookup|gethostbyname\w*|getaddrinfo)\s*\(|\b(?:dig|nslookup|host)\s)[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
   // query or body to any host, set on a URL's query (`u.searchParams.set('t', …)`; session 66), or on a socket (the reach
-  // stops at a closing bracket: a header after the body is not it; review 65), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?\$\([^)\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
+  // stops at a closing bracket and at a `headers` key: a header after the body is not it; review 65, session 66's
+  // `https.get({ path: '/user', headers: { Authorization: … } })`), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?\$\([^)\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\()(?:(?!head)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
   'i',
 );
 
@@ -103,7 +104,7 @@ function carriedAndSent(text: string): boolean {
  */
 const TEST_CLIENT_SEND = /\b((?:request|supertest)\(\s*(\w+)(?:\.\w+(?:\(\))?)?\s*\)[^\n;]{0,150}?\.\s*)send\b/g;
 /** A name given anything but a call's result (`const app = process.env.TARGET`, a URL's string), group 1. */
-const GIVEN_A_VALUE = /(?<![\w$.])([A-Za-z_]\w*)\s*=(?![=>])(?!\s*[\w$.\s]+\()/g;
+const GIVEN_A_VALUE = /(?<!\w)(\w+)\s*=(?![=>])(?!\s*[\w$.\s]+\()/g;
 
 /** `text` with a test client's `send` to an app ({@link TEST_CLIENT_SEND}) spelled as no sending call. */
 function appSendsRenamed(text: string): string {
