@@ -137,9 +137,10 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
  * A call that starts a process, as far as its arguments (session 66): a download's name given to one, anywhere in them
  * (`subprocess.run(['sh', p])`, `execFileSync('sh', [p])`, `os.system('sh ' + p)`, `` execSync(`sh ${p}`) ``, Java's
  * `new ProcessBuilder("sh", p.toString())`), may be run by it. Read at the end of any name too (`asyncio.create_subprocess_exec`,
- * found attacking the reading): a download given to a call named like one fails closed.
+ * found attacking the reading): a download given to a call named like one fails closed. In any case (review 66:
+ * `subprocess.Popen(['sh', p])`).
  */
-const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder)\s*\(`, 'g');
+const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder)\s*\(`, 'gi');
 
 
 /**
