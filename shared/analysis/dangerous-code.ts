@@ -907,6 +907,8 @@ const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*[
  * destructuring that renames one (`const { execSync: go } = cp`, group 10; found attacking the forms above: any key named
  * for a runner given a name, `{ run: go }`, is read so).
  */
+/** A process call's name on its own (not `require`). */
+const PROCESS_NAMED = new RegExp(String.raw`(?<![\w$])${RUNNER_NAMES}\b`);
 const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
 const RUNNER_ALIAS = new RegExp(
   String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)`,
@@ -932,7 +934,11 @@ function runnerAliasesResolved(text: string): string {
     if (/=\s*(?:await\s+)?[\w$.]+$/.test(alias[0]) && RESULT_HOLDER.test(rest)) continue;
     const names = alias[1]?.match(/[A-Za-z_$][\w$]*/g) ?? [(alias[4] ?? alias[5] ?? alias[7] ?? alias[10])!];
     // On a receiver: a process call is read by its name on any (`os.system`, `x.system`), and so is `require`.
-    for (const name of names) if (!calls.has(name)) calls.set(name, `x.${alias[2] ?? alias[3] ?? alias[6] ?? alias[8] ?? alias[9]}`);
+    // A value naming a process call and `require` (`ok ? execSync : require`) is read as the process call, whose reading
+    // sees a download's name anywhere in its arguments (review 66: it was read as the last runner named, `require`).
+    const runner = (alias[2] ?? alias[3] ?? alias[6] ?? alias[8] ?? alias[9])!;
+    const run = (/equire/.test(runner) && alias[0].slice(alias[0].indexOf('=')).match(PROCESS_NAMED)?.[0]) || runner;
+    for (const name of names) if (!calls.has(name)) calls.set(name, `x.${run}`);
   }
   // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`), or by a key bound
   // to one on anything (`{'r': os.system}['r'](p)`, a table of runners indexed in place: the call then starts a line, where
