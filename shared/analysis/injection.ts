@@ -470,11 +470,14 @@ const HEX_BYTES = /\b(?:(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)){11,}(?:
  * backspace, ESC itself; not the tab, line and carriage breaks): inside a word (`ign\x1b[0more`, `prev\0ious`) they split
  * it for a reader of the text, not on screen (session 66). Read both taken out and as a space (`ignore\x1b[2Kall`): which
  * one a model reads is not known. What they enclose stays text (an `ESC ]` title's words are read).
+ * Review 66: an OSC or DCS sequence (`ESC ] 8;;url BEL`, a hyperlink's, `ESC P … ESC \`), a two-character escape
+ * (`ESC ( B`, `ESC 7`), the 8-bit CSI and C1 controls, VT and FF split a word too: taken out whole in the first reading,
+ * and in the second read as a space around what an OSC or DCS encloses.
  */
-const TERMINAL_CONTROLS = /\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0e-\x1f\x7f]/g;
+const TERMINAL_CONTROLS = /\x1b(?:[\]P]([^\x07\x1b]*)(?:\x07|\x1b\\)?|\[[0-?]*[ -/]*[@-~]|[ -/]*[0-~])|\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
 
 function normalizeText(text: string): string[] {
-  return /[\x00-\x08\x0e-\x1f\x7f]/.test(text) ? ['', ' '].flatMap((gap) => normalizedForms(text.replace(TERMINAL_CONTROLS, gap))) : normalizedForms(text);
+  return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/.test(text) ? ['', ' '].flatMap((gap) => normalizedForms(text.replace(TERMINAL_CONTROLS, (_, enclosed?: string) => (gap ? ` ${enclosed ?? ''} ` : '')))) : normalizedForms(text);
 }
 
 function normalizedForms(text: string): string[] {
