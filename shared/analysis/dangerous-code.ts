@@ -4,7 +4,7 @@ import { functionsConstructorCalled } from './function-constructors.js';
 import { PYTHON, commentsBlanked, javascriptRunnerAsValue, pythonRunnerAsValue } from './code-values.js';
 import { BITS_CMDLET, COPIES_FROM_HOSTS, OPTIONS_BEFORE_VERB, PRINTS_FROM_HOSTS, WEB_CMDLETS } from './downloaders.js';
 import { FETCH } from './downloads-and-runs.js';
-import { PROCESS_CALL_NAMES, callKind, fileRunByCode, isBound } from './language-calls.js';
+import { RUNNER_NAMES, callKind, fileRunByCode, isBound } from './language-calls.js';
 import { ENVIRONMENT_SENT, secretsSent } from './secrets-sent.js';
 import { sedRunsCommand } from './sed-script.js';
 import { DECODED_AS_COMMAND, POWERSHELL_ENCODED, SHELL_DECODER, SHELL_DECODER_ANYWHERE, decodedFileRuns } from './shell-decoders.js';
@@ -332,9 +332,10 @@ const DOWNLOADER_CONFIG_NAMED = /[._]?(?:curl|wget)rc\b|\b(?:CURL_HOME|WGETRC|XD
  * (`urlretrieve(url, dest)`, which the code's own use of `dest` names), not a parameter (`def urlretrieve(url,
  * filename=None)`). Given to any other call, only a literal path (a `.` or `/` in it, not a URL) is a file's: a name
  * (`_download(session, link)`), a key (`download_file('bucket', 'key', f)`) or a URL (`equal('https://a', 'https://b')`)
- * read as one was a word of prose in 66 of 29,914 Python and JavaScript files.
+ * read as one was a word of prose in 66 of 29,914 Python and JavaScript files. A name holding `download` is looked ahead
+ * for and then read once (session 66: `\w*download\w*` tried each `download` in one long word with the rest of it).
  */
-const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300}|\burlretrieve\s*\(\s*[^,\n]{1,300}|(?:\b\w*download\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])(?=\s*,\s*["'](?![a-z][\w+.-]*:\/\/)[^"'\n]*[./]))\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
+const DOWNLOAD_FILE = /(?:\.DownloadFile(?:Async|TaskAsync)?\s*\(\s*[^,\n]{1,300}|\burlretrieve\s*\(\s*[^,\n]{1,300}|(?:\b(?=\w*download)\w*\s*\(\s*[^,\n]{1,300}|[\w$]\s*\(\s*["'\x60](?:https?|ftps?):\/\/[^"'\x60\n]{1,500}["'\x60])(?=\s*,\s*["'](?![a-z][\w+.-]*:\/\/)[^"'\n]*[./]))\s*,\s*(?:(["'])([^"'\n]+)\1|(\$[\w:{}]+)|([A-Za-z_]\w*))\s*[,)]/gi;
 /**
  * A download by a call given only its URL, which saves to a temporary file and returns its path: Python's
  * `urlretrieve(url)` and `wget.download(url)`. The text names that file only by what the call returned (`p =
@@ -348,9 +349,15 @@ const DOWNLOAD_TO_RETURNED_PATH = /(?:(?<![\w.])([A-Za-z_]\w*)(\s*,\s*[A-Za-z_]\
  * connection's `getInputStream()`) to a path given as a literal (`Paths.get("…")`, `Path.of("…")`, group 2) or a name
  * (group 3): `Files.copy(new URL(u).openStream(), p)`, `try (InputStream in = url.openStream()) { Files.copy(in, p); }`,
  * the stream opened in a statement of its own (`InputStream in = url.openStream();`, then the copy; review 65),
- * then `System.load(p)` (session 64's open row).
+ * then `System.load(p)` (session 64's open row). Java's and Kotlin's other writers (session 66, groups 4 and 5):
+ * commons-io's `FileUtils.copyURLToFile(url, file)` and `HttpClient`'s `BodyHandlers.ofFile(path)`; `Files.write(path,
+ * bytes)` and Kotlin's `File(path).writeBytes(…)`/`writeText(…)` where a URL is read within 300 characters before or in
+ * the statement (`URL(u).readBytes()`, `openStream()`, a response's `body()`). The callee is looked ahead for `download` and then read once: read as
+ * `[\w$.]*download[\w$]*`, each `download` in one long word was tried with the rest of the word (review 65's cost row).
  */
-const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?[\w$.]*download[\w$]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of))?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))/gi;
+const NAMED_DOWNLOAD = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?=[\w$.]*download)[\w$.]*\s*\(|(?:open|getInput)Stream\(\)(?:[\s\S]{0,300}?\bFiles\s*\.\s*copy\s*\([^,;]{1,100})?[^;,]{0,40},\s*(?:Paths?\s*\.\s*(?:get|of)|new\s+File)?\s*\(?\s*(?:"([^"\n]{1,300})"|([\w$]+))|\b(?:copyURLToFile\([^;]{1,200}?,|ofFile\(|(?:(?<=(?:URL\(|(?:Stream|body)\(\))[\s\S]{0,300})|(?=[^;]{0,300}?(?:URL\(|(?:Stream|body)\(\))))(?:Files\.write\w*\(|File\((?=[^;]{0,300}?\)\.write(?:Bytes|Text)\b)))\s*(?:(?:new\s+File|Paths?\.(?:get|of))\(\s*)?(?:"([^"\n]{1,300})"|([\w$]+))/gi;
+/** A name given a value on one line (read to 200 characters), group 1 the name and 2 the value. */
+const NAME_COPIED = /(?<![\w$.])([A-Za-z_$][\w$]*)[ \t]*=(?![=>])([^\n;]{1,200})/g;
 /** The rest of a line empty, or a statement's end (sticky: tried where a match ends). */
 const LINE_ENDS = /[ \t]*(?:$|[\n;#])/y;
 /**
@@ -775,7 +782,19 @@ function savedFiles(text: string): SavedFiles {
   }
   // A download's result is held under its name marked (`\0p`): code that loads it by that name runs it (`require(p)`,
   // fileRunByCode), a shell word naming it (`return p`) does not.
-  for (const match of text.matchAll(NAMED_DOWNLOAD)) files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3])!), globs: [], any: false }, match.index! + match[0].length);
+  const marked = new Map<string, number>();
+  for (const match of text.matchAll(NAMED_DOWNLOAD)) {
+    const end = match.index! + match[0].length;
+    if (match[1] && !marked.has(match[1])) marked.set(match[1], end);
+    files.add({ names: match[1] ? [`\0${match[1]}`] : normalizedPaths((match[2] ?? match[3] ?? match[4] ?? match[5])!), globs: [], any: false }, end);
+  }
+  // A name given a value that names a marked one is marked too, from there (`q = p`, `cmd = ['sh', p]`; session 66).
+  for (const copy of text.matchAll(NAME_COPIED)) {
+    const end = copy.index! + copy[0].length;
+    if (marked.has(copy[1]!) || !copy[2]!.match(/[\w$]+/g)?.some((token) => marked.get(token)! <= copy.index!)) continue;
+    marked.set(copy[1]!, end);
+    files.add({ names: [`\0${copy[1]}`], globs: [], any: false }, end);
+  }
   for (const match of text.matchAll(DOWNLOAD_WRITE)) {
     const name = [2, 3, 5, 6, 8, 9].map((group) => match[group]).find((value) => value !== undefined)!;
     files.add({ names: normalizedPaths(name), globs: [], any: false }, match.index! + match[0].length);
@@ -873,15 +892,28 @@ function otherAssignments(words: ReadonlyArray<{ raw: string }>, programAt: numb
  */
 const STRING_CLOSED_IN_CALL = /(?<=[^\\\s'"(\[,=])(["'])(?=[ \t]*[\]),][^"'\n]*["'])/g;
 /**
- * A name bound to a call that starts a process or loads a module, group 1 (4) the name and 2 (3) the call:
- * `run = os.system`, `builtins.print = os.system`, `from os import system as print` (after other names too, `from os
- * import path, system as print`; review 65), `const r = require`, `const r =
- * module.createRequire(import.meta.url)` (review 64 R3); a name whose value calls or names one (`print = lambda c:
- * os.system(c)`, `print = getattr(os, 'system')`; session 65's attack). Called by that name, the call runs what it is
- * given (review 64 R6: `print = os.system`, then `print(p)` of a download).
+ * A name bound to a call that starts a process or loads a module, the call in group 2 (3, 6, 8): `run = os.system`,
+ * `builtins.print = os.system`, `from os import system as print` (after other names too, `from os import path, system as
+ * print`; review 65), `const r = require`, `const r = module.createRequire(import.meta.url)` (review 64 R3); a name whose
+ * value calls or names one (`print = lambda c: os.system(c)`, `print = getattr(os, 'system')`; session 65's attack).
+ * Called by that name, the call runs what it is given (review 64 R6: `print = os.system`, then `print(p)` of a download).
+ * Every name on the left of the `=` is read as bound (group 1, session 66): a tuple (`print, x = os.system, 1`), a
+ * destructuring (`const [r] = [require]`), an annotation (`run: Callable = os.system`, whose type names are read as
+ * names too: which one is bound is not worked out, more names read is more read, not less), a walrus, a key
+ * (`globals()['print'] =`); and a function whose body calls one within 200 characters (`def run(c): return
+ * os.system(c)`, `function run(c) { return execSync(c); }`, group 5); a name or key followed by one as its value
+ * (group 7): `setattr(builtins, 'print', os.system)`, `Object.defineProperty(globalThis, 'r', { value: require })`, a
+ * key in an object or a dict (`Object.assign(globalThis, { go: require })`), a Map's entry (`[['r', require]]`), and a
+ * destructuring that renames one (`const { execSync: go } = cp`, group 10; found attacking the forms above: any key named
+ * for a runner given a name, `{ run: go }`, is read so).
  */
-const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
-const RUNNER_ALIAS = new RegExp(String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$]*)\s*=[^\n;]{0,200}?(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)`, 'gim');
+/** A process call's name on its own (not `require`). */
+const PROCESS_NAMED = new RegExp(String.raw`(?<![\w$])${RUNNER_NAMES}\b`);
+const RUNNER = String.raw`(?<![\w$])((?:[\w$]+\.)*(?:(?:${RUNNER_NAMES}|require)\b|createRequire\s*\([^()\n]*\)))`;
+const RUNNER_ALIAS = new RegExp(
+  String.raw`(?<![\w$])(?:[\w$]+\.)?([A-Za-z_$][\w$ \t,:[\].|'"()]{0,200}?)\s*:?=[^\n;]{0,200}${RUNNER}|\bimport\s+(?:\w+, *)*(${RUNNER_NAMES})\s+as\s+(\w+)|\b(?:def|function)\s+([A-Za-z_$][\w$]*)\s*\([^()\n]{0,80}\)[\s\S]{0,200}?${RUNNER}|(?<![\w$])["'\x60]?([A-Za-z_$][\w$]*)["'\x60]?\s*[:,]\s*(?:\{\s*value:\s*)?${RUNNER}(?=\s*[,})\]])|\b(${RUNNER_NAMES})\s*:\s*([A-Za-z_$][\w$]*)`,
+  'gim',
+);
 /**
  * A name that holds what a runner returned, not the runner: the value is the call and nothing after it on the line
  * (`const a = require('a')`, `r = subprocess.run(['make'])`), so the name is no alias. What is read off the call stays
@@ -900,11 +932,18 @@ function runnerAliasesResolved(text: string): string {
     const lineEnd = text.indexOf('\n', end);
     const rest = text.slice(end, Math.min(lineEnd < 0 ? text.length : lineEnd, end + 200));
     if (/=\s*(?:await\s+)?[\w$.]+$/.test(alias[0]) && RESULT_HOLDER.test(rest)) continue;
-    const name = (alias[1] ?? alias[4])!;
+    const names = alias[1]?.match(/[A-Za-z_$][\w$]*/g) ?? [(alias[4] ?? alias[5] ?? alias[7] ?? alias[10])!];
     // On a receiver: a process call is read by its name on any (`os.system`, `x.system`), and so is `require`.
-    if (!calls.has(name)) calls.set(name, `x.${alias[2] ?? alias[3]}`);
+    // A value naming a process call and `require` (`ok ? execSync : require`) is read as the process call, whose reading
+    // sees a download's name anywhere in its arguments (review 66: it was read as the last runner named, `require`).
+    const runner = (alias[2] ?? alias[3] ?? alias[6] ?? alias[8] ?? alias[9])!;
+    const run = (/equire/.test(runner) && alias[0].slice(alias[0].indexOf('=')).match(PROCESS_NAMED)?.[0]) || runner;
+    for (const name of names) if (!calls.has(name)) calls.set(name, `x.${run}`);
   }
-  return calls.size === 0 ? text : text.replace(/(?<![\w$.])[A-Za-z_$][\w$]*(?=\s*\()/g, (name) => calls.get(name) ?? name);
+  // Called by its name, or through a key or a member of what it names (`d['r'](p)`, `tools.load(p)`), or by a key bound
+  // to one on anything (`{'r': os.system}['r'](p)`, a table of runners indexed in place: the call then starts a line, where
+  // the command reading reads a call).
+  return calls.size === 0 ? text : text.replace(/(?<![\w$.])([A-Za-z_$][\w$]*)(?:\s*\[[^[\]\n]{0,40}\]|\s*\.\s*[\w$]+)?(?=\s*\()|\[\s*["'\x60]([\w$]+)["'\x60]\s*\](?=\s*\()/g, (call, name?: string, key?: string) => (calls.has((name ?? key)!) ? `${key ? '\n' : ''}${calls.get((name ?? key)!)}` : call));
 }
 
 /**

