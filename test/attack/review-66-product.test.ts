@@ -14,6 +14,7 @@ import { PENDING_INCIDENT, pendingApproval, signedCommentDelivery } from '../sup
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { SimulatedCrash, clientFailingAtWrite, diesOfCrash } from '../support/failing-writes.js';
 import { scratchStoreForFile } from '../support/harness.js';
+import { overtakenCommand } from '../support/overtaken-command.js';
 
 /**
  * Review of session 66 (product66), on the embedded DynamoDB where the store's behaviour matters.
@@ -88,36 +89,11 @@ describe("F2: a /guard approve whose write lost to the proposal asked again (Awa
 });
 
 /**
- * As test/unit/reconcile/overtaken-command-reply.test.ts: a /guard approve (comment `commentId`) recorded while the
- * wait's Notify read the incident (its resume failed: 5xx), then Notify records the e-mailed rejection over it.
+ * A /guard approve (comment `commentId`) recorded while the wait's Notify read the incident (its resume failed: 5xx),
+ * then Notify records the e-mailed rejection over it (test/support/overtaken-command.ts).
  */
 async function overtakenReply(commentId: number) {
-  const github = createFakeGitHub();
-  github.permissions.set('maintainer', 'maintain');
-  const answers = createMemoryCommandAnswers();
-  const made = await pendingApproval({ secret: 'review-66', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
-  const { deps } = stepDeps({ github: github.port, incidents: made.incidents, approvalResumes: made.approvalResumes, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:06:00Z') });
-  const read = made.incidents.get.bind(made.incidents);
-  let commanded = false;
-  deps.incidents = {
-    ...made.incidents,
-    async get(id) {
-      const incident = await read(id);
-      if (!commanded) {
-        commanded = true;
-        await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-66', login: 'maintainer', body: '/guard approve', commentId }), made.deps()).catch(() => undefined);
-      }
-      return incident;
-    },
-  };
-  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
-  await notifyStep({ trigger, approvalError: { Error: 'ApprovalRejected', Cause: 'a real bug' } }, deps);
-  const reconcile = (at: string) => resumeRecordedDecisions({
-    approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: taskPort(), clock: () => new Date(at), logger: deps.logger,
-    metrics: deps.metrics, escalations: deps.escalations, escalationLedger: deps.escalationLedger, policyFile: deps.remediation.policyFile,
-    githubWriter: async () => staticGitHubClients(github.port), answers,
-  }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
-  const replies = () => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
+  const { github, reconcile, replies } = await overtakenCommand({ secret: 'review-66', command: '/guard approve', commentId, waitEnd: { Error: 'ApprovalRejected', Cause: 'a real bug' } });
   expect(replies()).toEqual([expect.stringMatching(/is recorded, but not carried out yet/)]);
   return { github, reconcile, replies };
 }

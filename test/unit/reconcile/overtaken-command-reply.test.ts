@@ -1,50 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
-import { resumeRecordedDecisions } from '../../../shared/reconcile/approval-resumes.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
-import { createFakeGitHub, createMemoryCommandAnswers, remediationDeps, stepDeps, taskPort } from '../../support/fakes.js';
+import { createFakeGitHub, createMemoryCommandAnswers, remediationDeps, stepDeps } from '../../support/fakes.js';
 import { PENDING_INCIDENT, pendingApproval, signedCommentDelivery } from '../../support/comment-commands.js';
+import { overtakenCommand, type WaitEnd } from '../../support/overtaken-command.js';
 
 const SECRET = 'overtaken-secret';
 const COMMAND_COMMENT = 77;
 
-/**
- * A maintainer's `/guard <command>` recorded while the wait's Notify read the incident (its resume failed: Step
- * Functions answered 5xx, so its reply says "recorded, not carried out yet"), then Notify records how the wait ended
- * (`approvalError`) over it; the reconciler's runs at 10:20 and 10:30 meet the decision's entry.
- */
-async function overtakenBy(command: string, approvalError: { Error: string; Cause: string }) {
-  const github = createFakeGitHub();
-  github.permissions.set('maintainer', 'maintain');
-  const answers = createMemoryCommandAnswers();
-  const made = await pendingApproval({ secret: SECRET, github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
-  const { deps } = stepDeps({ github: github.port, incidents: made.incidents, approvalResumes: made.approvalResumes, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:06:00Z') });
-  const read = made.incidents.get.bind(made.incidents);
-  let commanded = false;
-  deps.incidents = {
-    ...made.incidents,
-    async get(id) {
-      const incident = await read(id);
-      if (!commanded) {
-        commanded = true;
-        await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'maintainer', body: command, commentId: COMMAND_COMMENT }), made.deps()).catch(() => undefined);
-      }
-      return incident;
-    },
-  };
-  const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
-  await notifyStep({ trigger, approvalError }, deps);
-  const reconcile = (at: string) => resumeRecordedDecisions({
-    approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: taskPort(), clock: () => new Date(at), logger: deps.logger,
-    metrics: deps.metrics, escalations: deps.escalations, escalationLedger: deps.escalationLedger, policyFile: deps.remediation.policyFile,
-    githubWriter: async () => staticGitHubClients(github.port), answers,
-  }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
-  const replies = () => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${COMMAND_COMMENT} `)).map(([, body]) => body);
-  return { reconcile, replies, incidents: made.incidents };
-}
+/** A `/guard <command>` recorded while the wait's Notify read the incident, then the wait's end recorded over it. */
+const overtakenBy = (command: string, waitEnd: WaitEnd) => overtakenCommand({ secret: SECRET, command, commentId: COMMAND_COMMENT, waitEnd });
 
 describe('a /guard decision overtaken by the end of its wait, whose reply said it was not carried out yet', () => {
   it('is told, once, that it was not carried out: on-call rejected the proposal by e-mail', async () => {
