@@ -52,13 +52,19 @@ const SUPERTEST_APP_NOT_SHOWN: FindingRow[] = closed([
  * Open (Medium/High), for time and room: other alias and naming forms the session's readings do not cover. Each needs a
  * reading of its own.
  */
+/** A download named by an annotated assignment (Python's `p: str =`, TypeScript's `const p: string =`; the lead, after review 66). */
+const ANNOTATED_DOWNLOAD_NAME: FindingRow[] = closed([
+  ['tests/t.py', "p: str = download_file(u)\nsubprocess.run(['sh', p])"],
+  ['tests/t.py', "p: Path = download_file(u)\nsubprocess.run(['sh', str(p)])"],
+  ['tests/x.test.ts', "const p: string = await downloadFile(u);\nexecSync(`sh ${p}`);"],
+]);
+
 const OPEN: FindingRow[] = [
   // A Map's entry called through `get`, a comment inside a renaming destructuring, `_load` through a key.
   ['tests/x.test.js', "const p = await download(u);\nconst m = new Map([['r', require]]);\nm.get('r')(p);"],
   ['tests/x.test.js', "const p = await download(u);\nconst { execSync: /* x */ go } = require('child_process');\ngo(`sh ${p}`);"],
   ['tests/x.test.js', "const p = await download(u);\nModule['_load'](p);"],
-  // A download named by an annotated assignment, a tuple, `with … as`, `for … in`, Go's `:=` (NAMED_DOWNLOAD reads `name =`).
-  ['tests/t.py', "p: str = download_file(u)\nsubprocess.run(['sh', p])"],
+  // A download named by a tuple, `with … as`, `for … in`; Go's `:=` is read as a name, but `exec.Command` is not read as a process call.
   ['tests/t.py', "p, _ = download_file(u)\nsubprocess.run(['sh', p])"],
   ['tests/t.py', "with download_file(u) as p:\n    subprocess.run(['sh', p])"],
   ['tests/t_test.go', 'p := downloadFile(u)\nexec.Command("sh", p).Run()'],
@@ -94,6 +100,7 @@ describeFindings('review 66', [
   ['R66-2 subprocess.Popen given a named download', POPEN_CAPITALISED],
   ['R66-3 an alias read as the last runner named', LAST_RUNNER_IS_REQUIRE],
   ['R66-4 supertest given an app the text does not make', SUPERTEST_APP_NOT_SHOWN],
+  ['an annotated download name', ANNOTATED_DOWNLOAD_NAME],
   ['open, for time and room', OPEN],
 ]);
 
@@ -102,6 +109,8 @@ describeAccepted('review 66: ordinary code near the fixes', [
   ['test/a.test.js', "https.get({ hostname: 'api.github.com', path: '/user', headers: { Authorization: `token ${process.env.GITHUB_TOKEN}` } })"],
   ['tests/t.py', "proc = subprocess.Popen(['make', 'test'], stdout=subprocess.PIPE)\nout, _ = proc.communicate()"],
   ['tests/t.py', "p = download_file(u)\nassert os.path.getsize(p) > 0\nproc = subprocess.Popen(['make', 'test'])"],
+  ['tests/t.py', "p: Path = download_file(u)\nassert p.stat().st_size > 0\nsubprocess.run(['make', 'test'])"],
+  ['tests/x.test.ts', "const p: string = await downloadFile(u);\nexpect(fs.existsSync(p)).toBe(true);\nexecSync('npm test');"],
   ['tests/x.test.js', "const load = ok ? require : () => ({});\nconst cfg = load('./fixtures/config.json');"],
   ['test/a.test.js', "const app = express();\nawait request(app).post('/hook').send({ token: process.env.GITHUB_TOKEN });"],
   ['test/a.test.js', "const app = await buildApp({ logger: false });\nawait request(app.server).post('/hook').send({ token: process.env.GITHUB_TOKEN });"],
@@ -136,5 +145,6 @@ describe('review 66: the fixed readings cost linear time', () => {
   it('checks many supertest sends in linear time', () => checksInLinearTime('test/a.test.js', 'supertest app', 'const app = express(); request(app).post(u).send({ t: 1 }); '));
   it('checks many parameters in linear time', () => checksInLinearTime('test/a.test.js', 'parameters', 'a => (b, c) => function f(d) { request(d).send({}) } '));
   it('checks one long word before an arrow in linear time', () => checksInLinearTime('test/a.test.js', 'long word', 'a'));
+  it('checks many annotated names in linear time', () => checksInLinearTime('tests/t.py', 'annotated names', 'x: Dict[str, int] | None '));
   it('checks many aliases naming two runners in linear time', () => checksInLinearTime('tests/x.test.js', 'two runners', 'const go = ok ? execSync : require; '));
 });
