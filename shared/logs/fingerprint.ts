@@ -236,12 +236,15 @@ export function sameShape(a: string, b: string): boolean {
     const ca = a.charCodeAt(i);
     const cb = b.charCodeAt(i);
     if (ca === cb) continue;
-    if (!isDigit(ca) || !isDigit(cb)) return false;
-    // A differing pair of digits keeps the shape unless one of them is the 0 of 0x (the other is then not a 0).
-    if ((ca === 48 || cb === 48) && i + 1 < n) {
-      const next = a.charCodeAt(i + 1);
-      if (next === 120 || next === 88) return false;
-    }
+    // A differing pair keeps the shape when both are digits, unless one of them is the 0 of 0x (the other is then
+    // not a 0; at the end the pair itself is read again, a digit, no x). Every operation runs at every differing
+    // pair: V8 often optimises this before a log's first pair of differing digits, and an operation it never saw
+    // run (the second digit test, the 0x check) threw away the optimised code of the block closing it is inlined into.
+    const notDigits = (ca - 48) | (57 - ca) | (cb - 48) | (57 - cb);
+    const nextAt = i + 1;
+    const next = a.charCodeAt(nextAt < n ? nextAt : i);
+    const zeroOfHex = (Math.min(ca ^ 48, cb ^ 48) | ((next | 32) ^ 120)) === 0;
+    if (notDigits < 0 || zeroOfHex) return false;
   }
   return true;
 }
