@@ -198,6 +198,21 @@ describe('LiteralIndex passes', () => {
     }
   });
 
+  it('reach every state of an automaton as large as 16-bit transitions allow, and refuse a larger one', () => {
+    // Literals of 16 letters with distinct first three, the last of them ending in the highest-numbered states
+    // (entries past 32,767 and the last column's); 2,047 of them make 29,361 states (the bound is 32,768).
+    const word = (i: number): string => [i % 26, Math.floor(i / 26) % 26, Math.floor(i / 676)].map((d) => String.fromCharCode(97 + d)).join('') + 'qwertyuiopzxc'.slice(0, 13);
+    const expressions = Array.from({ length: 2047 }, (_, i) => new RegExp(word(i)));
+    const random = seededRandom(29);
+    const lines = Array.from({ length: 40 }, (_, k) => `${k} ${word(2046 - k)} x ${word(Math.floor(random() * 2047))} ${word(0).slice(0, 15)}`);
+    for (const index of [new LiteralIndex(expressions, 16), new LiteralIndex(expressions, 16, 'js')]) {
+      for (const text of lines) expect(marks(index, text, expressions), text).toEqual(expressions.map((re) => re.test(text)));
+    }
+    const tooMany = Array.from({ length: 2048 }, (_, i) => new RegExp(word(i) + 'vbnm'));
+    expect(() => new LiteralIndex(tooMany, 20)).toThrow(/16-bit/);
+    expect(() => new LiteralIndex(tooMany, 20, 'js')).toThrow(/16-bit/);
+  });
+
   it('start every line afresh: no mark and no partial literal carries over', () => {
     wasm.scan('Traceback (most recent call last):');
     expect(marks(wasm, 'added 612 packages in 9s')).toEqual(expectedMarks('added 612 packages in 9s'));
