@@ -128,6 +128,39 @@ export function readLiterals(expressions: readonly RegExp[], maxLength?: number)
   }))]);
 }
 
+/**
+ * What a case-kept check of `re`'s whole literals looks for before the expression is tested (dispatch.ts's
+ * `WHOLE_LITERALS`, which a unit test keeps equal to this): strings one of which every match of `re` holds, case kept, or null (none known, or the expression
+ * folds case). Each of `requiredLiterals(re, true)` is cut to its longest run without a digit (the reader spells
+ * digits out: `0): error: Failed` … `9): error: Failed`), literals sharing a start longer than the index's cut give
+ * way to that start (`): error: ` for three), and one that holds another goes: each is a part of a required literal,
+ * so a text the expression matches holds one of them, and fewer are looked for.
+ */
+export function checkedLiterals(re: RegExp): string[] | null {
+  const whole = requiredLiterals(re, true);
+  if (!whole) return null;
+  let lits = [...new Set([...whole].map((lit) => lit.split(/[0-9]/).reduce((a, b) => (b.length > a.length ? b : a), '')))];
+  if (lits.includes('')) return null;
+  for (let merged = true; merged; ) {
+    merged = false;
+    for (let i = 0; i < lits.length && !merged; i++) {
+      for (let j = i + 1; j < lits.length && !merged; j++) {
+        const start = commonStart(lits[i] as string, lits[j] as string);
+        if (start.length <= LITERAL_PREFIX_CHARS) continue;
+        lits = [...new Set([...lits.filter((_, k) => k !== i && k !== j), start])];
+        merged = true;
+      }
+    }
+  }
+  return lits.filter((lit) => !lits.some((other) => other !== lit && lit.includes(other)));
+}
+
+function commonStart(a: string, b: string): string {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return a.slice(0, n);
+}
+
 /** Names a list of expressions: stored literals are used only for exactly the expressions they were read from. */
 export function expressionsKey(expressions: readonly RegExp[]): string {
   return inputsKey(expressions.map((re) => [re.source, re.flags]));

@@ -24,6 +24,13 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals(/No space left|\bENOSPC\b/)).toEqual(new Set(['no space left', 'enospc']));
   });
 
+  it('keeps the case of the text a match holds when asked, and gives up on a case-insensitive expression then', () => {
+    expect(requiredLiterals(/^\s*Traceback \(most recent call last\):/, true)).toEqual(new Set(['Traceback (most recent call last):']));
+    expect(requiredLiterals(/ERROR|[FX]ail/, true)).toEqual(new Set(['ERROR', 'Fail', 'Xail']));
+    expect(requiredLiterals(/error/i, true)).toBeNull();
+    expect(requiredLiterals(/ERROR|[FX]ail/)).toEqual(new Set(['error', 'fail', 'xail']));
+  });
+
   it('gives up (null) where a match needs no fixed text', () => {
     expect(requiredLiterals(/^\s*\d+\) \S/)).toEqual(new Set([...'0123456789'].map((d) => `${d}) `)));
     expect(requiredLiterals(/\S+|x/)).toBeNull();
