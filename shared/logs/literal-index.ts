@@ -232,12 +232,14 @@ export class LiteralIndex {
     // Whole 16-byte blocks: the pass ORs a marking state's marks into the line's 16 bytes at a time (one word at a
     // time, they were ~3 % of the instructions on a log of 200,000 distinct compiler errors, ~11 marking states a line).
     this.markBytes = ((n + 127) >>> 7) * 16;
-    // Number the states so that those with something to mark come last (one comparison per byte tells).
+    // Number the states so that those with something to mark come last (one comparison per byte tells), each group
+    // in breadth-first order: the shallow states most bytes lead to then share the first cache lines of each column
+    // (the scan of errors-words-30's lines alone: 66-70 -> 61-64 ms of CPU against trie order).
     const rank = new Int32Array(states);
     let next = 0;
-    for (let s = 0; s < states; s++) if (outs[s] === undefined) rank[s] = next++;
+    for (const s of bfs) if (outs[s] === undefined) rank[s] = next++;
     const firstMarking = next;
-    for (let s = 0; s < states; s++) if (outs[s] !== undefined) rank[s] = next++;
+    for (const s of bfs) if (outs[s] !== undefined) rank[s] = next++;
     if (rank[0] !== 0) throw new Error('the root state must have nothing to mark');
 
     this.marksAt = TABLE_AT + Math.ceil((classes * states * 2) / 16) * 16;
