@@ -32,14 +32,24 @@ const INPUT_BYTES = PIECE_CHARS * 3;
 const MAX_EXPRESSIONS = 2048;
 /**
  * Literals are cut to this many characters: a smaller automaton, at the price of a few more "maybe" answers. At 8
- * (a 1.3 MB table) the rule table's expressions are tested 15 % less often than at 6 (0.9 MB) on an error-dense
- * log, and longer cuts change little.
+ * (a 1.3 MB table of 32-bit entries then) the rule table's expressions are tested 15 % less often than at 6 (0.9 MB)
+ * on an error-dense log, and longer cuts change little.
  */
 export const LITERAL_PREFIX_CHARS = 8;
 /** Memory layout (bytes): the class map, the marks of the line, then the tables and the input. */
 const CLASSES_AT = 0;
 const BITS_AT = CLASSES_AT + 256 * 4;
 const TABLE_AT = BITS_AT + MAX_EXPRESSIONS / 8;
+/**
+ * A transition is 16 bits, the next state's number times 2, in a column per byte class (the class map gives the
+ * column's address): the pass's one dependent load a byte waits on this table, and 2 bytes an entry halve it (0.8 MB
+ * for 4,546 states × 89 classes, 1.6 MB at 4 bytes) without another operation on that load's path.
+ */
+const MAX_STATES = 0x8000;
+/** The root state's entry (the state a line's scan starts in). */
+const ROOT = 0;
+/** While the table is built: a transition not yet written (entries are even). */
+const NO_CHILD = 0xffff;
 /** Writes a line's UTF-8 into the scan's memory (faster than Buffer#write, which parses its arguments each call). */
 const UTF8 = new TextEncoder();
 
@@ -48,6 +58,7 @@ interface ScanExports {
   readonly memory: WasmMemory;
   scan(from: number, end: number, row: number, classes: number, marking: number, marks: number, bits: number, bytes: number): number;
   intern(line: number, n: number, meta: number, store: number, mask: number, scratch: number): number;
+  inherit(table: number, states: number, classes: number, own: number, fails: number): void;
 }
 
 /** Slots of the shape table ({@link LiteralIndex.intern}); a power of two. */
@@ -117,6 +128,39 @@ export function readLiterals(expressions: readonly RegExp[], maxLength?: number)
   }))]);
 }
 
+/**
+ * What a case-kept check of `re`'s whole literals looks for before the expression is tested (dispatch.ts's
+ * `WHOLE_LITERALS`, which a unit test keeps equal to this): strings one of which every match of `re` holds, case kept, or null (none known, or the expression
+ * folds case). Each of `requiredLiterals(re, true)` is cut to its longest run without a digit (the reader spells
+ * digits out: `0): error: Failed` … `9): error: Failed`), literals sharing a start longer than the index's cut give
+ * way to that start (`): error: ` for three), and one that holds another goes: each is a part of a required literal,
+ * so a text the expression matches holds one of them, and fewer are looked for.
+ */
+export function checkedLiterals(re: RegExp): string[] | null {
+  const whole = requiredLiterals(re, true);
+  if (!whole) return null;
+  let lits = [...new Set([...whole].map((lit) => lit.split(/[0-9]/).reduce((a, b) => (b.length > a.length ? b : a), '')))];
+  if (lits.includes('')) return null;
+  for (let merged = true; merged; ) {
+    merged = false;
+    for (let i = 0; i < lits.length && !merged; i++) {
+      for (let j = i + 1; j < lits.length && !merged; j++) {
+        const start = commonStart(lits[i] as string, lits[j] as string);
+        if (start.length <= LITERAL_PREFIX_CHARS) continue;
+        lits = [...new Set([...lits.filter((_, k) => k !== i && k !== j), start])];
+        merged = true;
+      }
+    }
+  }
+  return lits.filter((lit) => !lits.some((other) => other !== lit && lit.includes(other)));
+}
+
+function commonStart(a: string, b: string): string {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return a.slice(0, n);
+}
+
 /** Names a list of expressions: stored literals are used only for exactly the expressions they were read from. */
 export function expressionsKey(expressions: readonly RegExp[]): string {
   return inputsKey(expressions.map((re) => [re.source, re.flags]));
@@ -127,6 +171,8 @@ export class LiteralIndex {
   /** The memory both passes read: class map, marks, transition table, marks table, input. */
   private readonly memory: ArrayBuffer;
   private readonly words: Int32Array;
+  /** The transition table's view of {@link memory}. */
+  private readonly entries: Uint16Array;
   private readonly input: Uint8Array;
   private readonly inputAt: number;
   /** The shape table (see {@link intern}): a hash and a length per slot, the slots' shapes, and the scratch rows. */
@@ -136,7 +182,7 @@ export class LiteralIndex {
   /** Bytes of the line {@link load}ed last. */
   private loadedLength = 0;
   private readonly marksAt: number;
-  /** Row address of the first state with marks (states are numbered so that those come last). */
+  /** The first state with marks, times 2 (states are numbered so that those come last). */
   private readonly marking: number;
   private readonly markBytes: number;
   /** The last scan's marks as a bit set (expression i is bit i % 32 of word i / 32), always-tested ones included. */
@@ -182,21 +228,22 @@ export class LiteralIndex {
     }
     const { kids, fail, outs, bfs } = ahoCorasick(literals, classOf);
     const states = outs.length;
+    if (states > MAX_STATES) throw new Error('too many literal states for 16-bit transitions');
     // Whole 16-byte blocks: the pass ORs a marking state's marks into the line's 16 bytes at a time (one word at a
     // time, they were ~3 % of the instructions on a log of 200,000 distinct compiler errors, ~11 marking states a line).
     this.markBytes = ((n + 127) >>> 7) * 16;
-    // A row holds a state's transitions and, in the marks table, its marks: wide enough for both.
-    const stride = Math.max(classes, this.markBytes / 4);
-    // Number the states so that those with something to mark come last (one comparison per byte tells).
+    // Number the states so that those with something to mark come last (one comparison per byte tells), each group
+    // in breadth-first order: the shallow states most bytes lead to then share the first cache lines of each column
+    // (the scan of errors-words-30's lines alone: 66-70 -> 61-64 ms of CPU against trie order).
     const rank = new Int32Array(states);
     let next = 0;
-    for (let s = 0; s < states; s++) if (outs[s] === undefined) rank[s] = next++;
+    for (const s of bfs) if (outs[s] === undefined) rank[s] = next++;
     const firstMarking = next;
-    for (let s = 0; s < states; s++) if (outs[s] !== undefined) rank[s] = next++;
+    for (const s of bfs) if (outs[s] !== undefined) rank[s] = next++;
     if (rank[0] !== 0) throw new Error('the root state must have nothing to mark');
 
-    this.marksAt = TABLE_AT + states * stride * 4;
-    this.inputAt = this.marksAt + (states - firstMarking) * stride * 4;
+    this.marksAt = TABLE_AT + Math.ceil((classes * states * 2) / 16) * 16;
+    this.inputAt = this.marksAt + (states - firstMarking) * this.markBytes;
     this.shapeMetaAt = this.inputAt + INPUT_BYTES;
     this.shapeStoreAt = this.shapeMetaAt + SHAPE_SLOTS * 8;
     this.shapeScratchAt = this.shapeStoreAt + SHAPE_SLOTS * SHAPE_WIDTH;
@@ -207,24 +254,36 @@ export class LiteralIndex {
       this.memory = this.wasm.memory.buffer;
     } else this.memory = new ArrayBuffer(size);
     this.words = new Int32Array(this.memory);
+    this.entries = new Uint16Array(this.memory);
     const words = this.words;
-    for (let b = 0; b < 256; b++) words[CLASSES_AT / 4 + b] = (classOf[b] as number) * 4;
-    // The complete table is written where it is read, in breadth-first order: a state's row is its failure state's
-    // row (filled earlier: it is shallower) with its own children written over it. No intermediate table is built,
-    // which kept a 1.3 MB array and a typed array per state alive until the process's peak.
-    const rowAt = (state: number): number => TABLE_AT / 4 + (rank[state] as number) * stride;
-    const address = (state: number): number => TABLE_AT + (rank[state] as number) * stride * 4;
-    for (const s of bfs) {
-      const row = rowAt(s);
-      if (s === 0) words.fill(address(0), row, row + classes);
-      else words.copyWithin(row, rowAt(fail[s] as number), rowAt(fail[s] as number) + classes);
-      for (const [cls, child] of kids[s] ?? []) words[row + cls] = address(child);
+    const entries = this.entries;
+    for (let b = 0; b < 256; b++) words[CLASSES_AT / 4 + b] = TABLE_AT + (classOf[b] as number) * states * 2;
+    // The complete table is written where it is read: each state's own children first, then (`inherit`), a column at
+    // a time in breadth-first order, every other transition is its failure state's (filled earlier: it is shallower;
+    // the root's lead back to it). No intermediate table is built, which kept a 1.3 MB array and a typed array per
+    // state alive until the process's peak. `inherit` runs in WebAssembly: its 400,000 entries took ~5 ms of
+    // JavaScript that V8 had not optimised yet, at the one build a process makes.
+    const firstEntry = TABLE_AT / 2;
+    entries.fill(NO_CHILD, firstEntry, firstEntry + classes * states);
+    // The states in breadth-first order and their failure states (entries, as the table holds them), for `inherit`,
+    // in the input's place: nothing is read there before the table is done.
+    const ownAt = this.inputAt;
+    const failsAt = ownAt + states * 2;
+    bfs.forEach((s, k) => {
+      const own = rank[s] as number;
+      entries[ownAt / 2 + k] = own * 2;
+      entries[failsAt / 2 + k] = (rank[fail[s] as number] as number) * 2;
+      for (const [cls, child] of kids[s] ?? []) entries[firstEntry + cls * states + own] = (rank[child] as number) * 2;
       const targets = outs[s];
-      if (targets === undefined) continue;
-      const marks = this.marksAt / 4 + ((rank[s] as number) - firstMarking) * stride;
+      if (targets === undefined) return;
+      const marks = (this.marksAt + (own - firstMarking) * this.markBytes) >>> 2;
       for (const target of targets) words[marks + (target >>> 5)] = (words[marks + (target >>> 5)] as number) | (1 << (target & 31));
-    }
-    this.marking = TABLE_AT + firstMarking * stride * 4;
+    });
+    if (this.wasm) this.wasm.inherit(TABLE_AT, states, classes, ownAt, failsAt);
+    else this.inheritInJs(states, classes, ownAt, failsAt);
+    // Zero again where the lists were: the shape table past the input starts empty (a slot's hash and length 0).
+    entries.fill(0, ownAt / 2, failsAt / 2 + states);
+    this.marking = firstMarking * 2;
     this.bits = new Int32Array(this.memory, BITS_AT, this.markBytes / 4);
     this.input = new Uint8Array(this.memory, this.inputAt, INPUT_BYTES);
     this.alwaysBits = new Int32Array(this.bits.length);
@@ -301,6 +360,18 @@ export class LiteralIndex {
     into.set(this.bits, at);
   }
 
+  /** literal-index.wat's `inherit` in JavaScript (the tests' reference). */
+  private inheritInJs(states: number, classes: number, ownAt: number, failsAt: number): void {
+    const entries = this.entries;
+    for (let column = TABLE_AT / 2, end = column + classes * states; column < end; column += states) {
+      if (entries[column] === NO_CHILD) entries[column] = ROOT;
+      for (let k = 1; k < states; k++) {
+        const at = column + (entries[ownAt / 2 + k] as number) / 2;
+        if (entries[at] === NO_CHILD) entries[at] = entries[column + (entries[failsAt / 2 + k] as number) / 2] as number;
+      }
+    }
+  }
+
   /** Makes marks saved with {@link saveMarks} the current ones again. */
   restoreMarks(from: Int32Array, at: number): void {
     this.bits.set(from.subarray(at, at + this.bits.length));
@@ -309,14 +380,14 @@ export class LiteralIndex {
   /** After {@link load}: {@link scan} of the loaded line. */
   scanLoaded(): void {
     this.bits.set(this.alwaysBits);
-    this.scanBytes(this.inputAt, this.inputAt + this.loadedLength, TABLE_AT);
+    this.scanBytes(this.inputAt, this.inputAt + this.loadedLength, ROOT);
   }
 
   /** Marks the expressions whose required literals occur in `text` (starts a new line's marks). */
   scan(text: string): void {
     this.bits.set(this.alwaysBits);
     const n = text.length;
-    let row = TABLE_AT;
+    let row = ROOT;
     for (let from = 0; from < n; ) {
       const to = pairSafeEnd(text, Math.min(n, from + PIECE_CHARS));
       const { written } = UTF8.encodeInto(from === 0 && to === n ? text : text.slice(from, to), this.input);
@@ -333,12 +404,12 @@ export class LiteralIndex {
 
   /** The pass of literal-index.wat in JavaScript: where WebAssembly is unavailable, and the tests' reference. */
   private scanInJs(from: number, end: number, row: number): number {
-    const { words, marking, marksAt, markBytes } = this;
+    const { words, entries, marking, marksAt, markBytes } = this;
     const bytes = new Uint8Array(this.memory);
     for (let i = from; i < end; i++) {
-      row = words[(row + (words[CLASSES_AT / 4 + (bytes[i] as number)] as number)) >>> 2] as number;
+      row = entries[(row + (words[CLASSES_AT / 4 + (bytes[i] as number)] as number)) >>> 1] as number;
       if (row < marking) continue;
-      const marks = (marksAt + row - marking) >>> 2;
+      const marks = (marksAt + ((row - marking) >>> 1) * markBytes) >>> 2;
       for (let w = 0; w < markBytes >>> 2; w++) words[BITS_AT / 4 + w] = (words[BITS_AT / 4 + w] as number) | (words[marks + w] as number);
     }
     return row;

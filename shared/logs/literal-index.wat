@@ -3,19 +3,20 @@
 ;; line-filter.generated.ts; a unit test recompiles it and checks the generated file is current.
 ;;
 ;; Memory, laid out by the caller:
-;; - a class map, one i32 per byte value: the byte's class times 4 (an offset into a row);
+;; - a class map, one i32 per byte value: the address of the byte's class's column of the transition table;
 ;; - the marks of the line being scanned, one bit per expression, in whole blocks of 16 bytes;
-;; - the Aho–Corasick transition table, each entry the absolute address of the next state's row, the states with
-;;   marks last (a row address at or past $marking has marks);
-;; - the marks table: a marking state's marks sit at $marks + (its row address - $marking);
-;; - the input bytes;
+;; - the Aho–Corasick transition table, a column of 16-bit entries per byte class, one entry per state: the next
+;;   state's number times 2 (its entry's offset in any column), the states with marks last (a state at or past
+;;   $marking has marks);
+;; - the marks table: a marking state's marks sit at $marks + (its state - $marking) / 2 × $bytes;
+;; - the input bytes (while the table is built, `inherit`'s lists of states);
 ;; - the shape table of `intern`: a hash and a length per slot, then each slot's shape, then `intern`'s scratch rows.
 (module
   (memory (export "memory") 1)
 
-  ;; Runs the automaton over [$i, $end) from the row at $row and ORs the marks of every marking state it enters
-  ;; into the $bytes bytes at $bits (a multiple of 16, ORed 16 at a time); returns the row it ends in (a long line is
-  ;; scanned in pieces).
+  ;; Runs the automaton over [$i, $end) from state $row (its number times 2) and ORs the marks of every marking state
+  ;; it enters into the $bytes bytes at $bits (a multiple of 16, ORed 16 at a time); returns the state it ends in (a
+  ;; long line is scanned in pieces).
   (func (export "scan")
     (param $i i32) (param $end i32) (param $row i32) (param $classes i32) (param $marking i32) (param $marks i32)
     (param $bits i32) (param $bytes i32)
@@ -25,13 +26,16 @@
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
         (local.set $row
-          (i32.load
+          (i32.load16_u
             (i32.add
               (local.get $row)
               (i32.load (i32.add (local.get $classes) (i32.shl (i32.load8_u (local.get $i)) (i32.const 2)))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $next (i32.lt_u (local.get $row) (local.get $marking)))
-        (local.set $m (i32.add (local.get $marks) (i32.sub (local.get $row) (local.get $marking))))
+        (local.set $m
+          (i32.add
+            (local.get $marks)
+            (i32.mul (i32.shr_u (i32.sub (local.get $row) (local.get $marking)) (i32.const 1)) (local.get $bytes))))
         (local.set $w (i32.const 0))
         (loop $or
           (v128.store
@@ -43,6 +47,34 @@
           (br_if $or (i32.lt_u (local.get $w) (local.get $bytes))))
         (br $next)))
     (local.get $row))
+
+;; Fills the transition table's unwritten entries (0xffff) as the table is built: a column ($states entries) per
+  ;; class, for $classes columns from $table, and in each the states in breadth-first order ($states 16-bit entries
+  ;; at $own) take their failure state's entry (at $fails alike); the root's lead back to it. The same loop as
+  ;; literal-index.ts's `inheritInJs`, which the tests compare with it.
+  (func (export "inherit")
+    (param $table i32) (param $states i32) (param $classes i32) (param $own i32) (param $fails i32)
+    (local $column i32) (local $end i32) (local $k i32) (local $at i32)
+    (local.set $column (local.get $table))
+    (local.set $end (i32.add (local.get $table) (i32.shl (i32.mul (local.get $classes) (local.get $states)) (i32.const 1))))
+    (block $done
+      (loop $columns
+        (br_if $done (i32.ge_u (local.get $column) (local.get $end)))
+        (if (i32.eq (i32.load16_u (local.get $column)) (i32.const 0xffff))
+          (then (i32.store16 (local.get $column) (i32.const 0))))
+        (local.set $k (i32.const 2))
+        (block $column_done
+          (loop $entries
+            (br_if $column_done (i32.ge_u (local.get $k) (i32.shl (local.get $states) (i32.const 1))))
+            (local.set $at (i32.add (local.get $column) (i32.load16_u (i32.add (local.get $own) (local.get $k)))))
+            (if (i32.eq (i32.load16_u (local.get $at)) (i32.const 0xffff))
+              (then
+                (i32.store16 (local.get $at)
+                  (i32.load16_u (i32.add (local.get $column) (i32.load16_u (i32.add (local.get $fails) (local.get $k))))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 2)))
+            (br $entries)))
+        (local.set $column (i32.add (local.get $column) (i32.shl (local.get $states) (i32.const 1))))
+        (br $columns))))
 
   ;; Interns the digit shape of the $n bytes (at most 256) at $line in a table of $mask + 1 slots: each slot holds a
   ;; hash and a length (two i32 at $meta + slot × 8) and a shape (at $store + slot × 512). A shape is two rows of

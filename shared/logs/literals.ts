@@ -32,9 +32,15 @@ const MAX_UNION = 320;
 const ANY: Info = { exact: null, req: null };
 const EMPTY: Info = { exact: new Set(['']), req: null };
 
-function fold(c: string): string {
+/** How an expression is read: its `i` flag, and whether its literals keep their case (else ASCII letters are folded). */
+interface Reading {
+  readonly ignoreCase: boolean;
+  readonly keepCase: boolean;
+}
+
+function fold(c: string, reading: Reading): string {
   const code = c.charCodeAt(0);
-  return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c;
+  return !reading.keepCase && code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c;
 }
 
 function product(a: Lits, b: Lits): Lits {
@@ -60,11 +66,11 @@ function better(a: Lits | null, b: Lits | null): Lits | null {
 }
 
 /** `ch` as the literal reader models it: a set of one string, or ANY when case-insensitive matching is not ASCII folding. */
-function literal(ch: string, ignoreCase: boolean): Info {
+function literal(ch: string, reading: Reading): Info {
   const code = ch.charCodeAt(0);
   // Case-insensitive matching of a non-ASCII letter (É/é) is not what the ASCII folding below models.
-  if (ignoreCase && code >= 128 && (ch.toLowerCase() !== ch || ch.toUpperCase() !== ch)) return ANY;
-  return { exact: new Set([fold(ch)]), req: null };
+  if (reading.ignoreCase && code >= 128 && (ch.toLowerCase() !== ch || ch.toUpperCase() !== ch)) return ANY;
+  return { exact: new Set([fold(ch, reading)]), req: null };
 }
 
 /**
@@ -78,16 +84,16 @@ function codeUnits(codePoint: number): string[] {
 const DIGITS: Lits = new Set('0123456789');
 
 /** What a node of the syntax tree tells about the text its matches contain. */
-function infoOf(node: RegexNode, ignoreCase: boolean): Info {
+function infoOf(node: RegexNode, reading: Reading): Info {
   switch (node.kind) {
     case 'alternation':
-      return alternation(node.branches.map((branch) => infoOf(branch, ignoreCase)));
+      return alternation(node.branches.map((branch) => infoOf(branch, reading)));
     case 'sequence':
-      return sequence(node.items.map((item) => infoOf(item, ignoreCase)));
+      return sequence(node.items.map((item) => infoOf(item, reading)));
     case 'repeat':
-      return repeat(infoOf(node.node, ignoreCase), node.min, node.max);
+      return repeat(infoOf(node.node, reading), node.min, node.max);
     case 'group':
-      return infoOf(node.node, ignoreCase);
+      return infoOf(node.node, reading);
     case 'lookaround':
     case 'anchor':
     case 'wordBoundary':
@@ -96,12 +102,12 @@ function infoOf(node: RegexNode, ignoreCase: boolean): Info {
       return ANY;
     case 'char': {
       const units = codeUnits(node.codePoint);
-      return units.length === 1 ? literal(units[0] as string, ignoreCase) : sequence(units.map((unit) => literal(unit, ignoreCase)));
+      return units.length === 1 ? literal(units[0] as string, reading) : sequence(units.map((unit) => literal(unit, reading)));
     }
     case 'builtin':
       return node.set === 'digit' && !node.negated ? { exact: new Set(DIGITS), req: null } : ANY;
     case 'class':
-      return charClass(node.negated, node.items, ignoreCase);
+      return charClass(node.negated, node.items, reading);
   }
 }
 
@@ -153,13 +159,13 @@ function repeat(atom: Info, min: number, max: number): Info {
 }
 
 /** A class is worth its characters when it names up to ten of them (`[-_]`, `[0-9]`); else anything goes. */
-function charClass(negated: boolean, items: readonly ClassItem[], ignoreCase: boolean): Info {
+function charClass(negated: boolean, items: readonly ClassItem[], reading: Reading): Info {
   const chars = new Set<string>();
   let big = false;
   const add = (ch: string): void => {
     const code = ch.charCodeAt(0);
-    if (ignoreCase && code >= 128 && (ch.toLowerCase() !== ch || ch.toUpperCase() !== ch)) big = true;
-    chars.add(fold(ch));
+    if (reading.ignoreCase && code >= 128 && (ch.toLowerCase() !== ch || ch.toUpperCase() !== ch)) big = true;
+    chars.add(fold(ch, reading));
   };
   for (const item of items) {
     if (item.kind === 'char') codeUnits(item.codePoint).forEach(add);
@@ -175,11 +181,13 @@ function charClass(negated: boolean, items: readonly ClassItem[], ignoreCase: bo
 
 /**
  * A set of strings (lower-case ASCII letters) one of which every match of `re` contains, or null. Exact for
- * the regular expressions of the rule table; an expression it cannot read yields null (always tested).
+ * the regular expressions of the rule table; an expression it cannot read yields null (always tested). With
+ * `keepCase`, the strings keep their letters' case, as a match holds them (null for a case-insensitive expression).
  */
-export function requiredLiterals(re: RegExp): Set<string> | null {
+export function requiredLiterals(re: RegExp, keepCase = false): Set<string> | null {
   // Under u, case-insensitive matching folds beyond ASCII (`/s/iu` matches ſ, `/k/iu` the Kelvin sign K).
   if (re.flags.includes('u') || re.flags.includes('v')) return null;
+  if (keepCase && re.flags.includes('i')) return null;
   let parsed: ParsedRegex;
   try {
     parsed = parseRegex(re.source, re.flags);
@@ -187,6 +195,6 @@ export function requiredLiterals(re: RegExp): Set<string> | null {
     if (error instanceof UnsupportedRegexError) return null;
     throw error;
   }
-  const info = infoOf(parsed.root, parsed.flags.ignoreCase);
+  const info = infoOf(parsed.root, { ignoreCase: parsed.flags.ignoreCase, keepCase });
   return asReq(info.exact) ?? info.req;
 }

@@ -24,6 +24,13 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals(/No space left|\bENOSPC\b/)).toEqual(new Set(['no space left', 'enospc']));
   });
 
+  it('keeps the case of the text a match holds when asked, and gives up on a case-insensitive expression then', () => {
+    expect(requiredLiterals(/^\s*Traceback \(most recent call last\):/, true)).toEqual(new Set(['Traceback (most recent call last):']));
+    expect(requiredLiterals(/ERROR|[FX]ail/, true)).toEqual(new Set(['ERROR', 'Fail', 'Xail']));
+    expect(requiredLiterals(/error/i, true)).toBeNull();
+    expect(requiredLiterals(/ERROR|[FX]ail/)).toEqual(new Set(['error', 'fail', 'xail']));
+  });
+
   it('gives up (null) where a match needs no fixed text', () => {
     expect(requiredLiterals(/^\s*\d+\) \S/)).toEqual(new Set([...'0123456789'].map((d) => `${d}) `)));
     expect(requiredLiterals(/\S+|x/)).toBeNull();
@@ -196,6 +203,21 @@ describe('LiteralIndex passes', () => {
         }
       }
     }
+  });
+
+  it('reach every state of an automaton as large as 16-bit transitions allow, and refuse a larger one', () => {
+    // Literals of 16 letters with distinct first three, the last of them ending in the highest-numbered states
+    // (entries past 32,767 and the last column's); 2,047 of them make 29,361 states (the bound is 32,768).
+    const word = (i: number): string => [i % 26, Math.floor(i / 26) % 26, Math.floor(i / 676)].map((d) => String.fromCharCode(97 + d)).join('') + 'qwertyuiopzxc'.slice(0, 13);
+    const expressions = Array.from({ length: 2047 }, (_, i) => new RegExp(word(i)));
+    const random = seededRandom(29);
+    const lines = Array.from({ length: 40 }, (_, k) => `${k} ${word(2046 - k)} x ${word(Math.floor(random() * 2047))} ${word(0).slice(0, 15)}`);
+    for (const index of [new LiteralIndex(expressions, 16), new LiteralIndex(expressions, 16, 'js')]) {
+      for (const text of lines) expect(marks(index, text, expressions), text).toEqual(expressions.map((re) => re.test(text)));
+    }
+    const tooMany = Array.from({ length: 2048 }, (_, i) => new RegExp(word(i) + 'vbnm'));
+    expect(() => new LiteralIndex(tooMany, 20)).toThrow(/16-bit/);
+    expect(() => new LiteralIndex(tooMany, 20, 'js')).toThrow(/16-bit/);
   });
 
   it('start every line afresh: no mark and no partial literal carries over', () => {
