@@ -195,3 +195,38 @@ describe("npm's integrity check", () => {
     expect(category).toBe('dependency');
   });
 });
+
+describe('passing runs of the set-up forms report nothing above a later failure', () => {
+  // Real: autoconf 2.71's configure with gcc 12, CMake 3.25's configure, GNU make 4.3 with `$(shell pkg-config
+  // --cflags libpng16)` found, npm 11 ci of one package.
+  it.each([
+    ['configure', './configure --prefix=/usr/local', ['checking for gcc... gcc', 'checking whether the C compiler works... yes',
+      'checking for C compiler default output file name... a.out', 'checking for suffix of executables... ',
+      'checking whether we are cross compiling... no', 'checking for suffix of object files... o',
+      'checking whether the compiler supports GNU C... yes', 'checking whether gcc accepts -g... yes',
+      'checking for gcc option to enable C11 features... none needed', 'configure: creating ./config.status']],
+    ['cmake', 'cmake -S . -B build', [
+      '-- The C compiler identification is GNU 12.2.0',
+      '-- The CXX compiler identification is GNU 12.2.0',
+      '-- Detecting C compiler ABI info',
+      '-- Detecting C compiler ABI info - done',
+      '-- Check for working C compiler: /usr/bin/cc - skipped',
+      '-- Detecting C compile features',
+      '-- Detecting C compile features - done',
+      '-- Detecting CXX compiler ABI info',
+      '-- Detecting CXX compiler ABI info - done',
+      '-- Check for working CXX compiler: /usr/bin/c++ - skipped',
+      '-- Detecting CXX compile features',
+      '-- Detecting CXX compile features - done',
+      '-- Configuring done',
+      '-- Generating done',
+      '-- Build files have been written to: /home/runner/work/native/native/build',
+    ]],
+    ['make with pkg-config', 'make', ['cc -O2 -Wall -I/usr/include/libpng16  -o imgtool src/imgtool.c -lpng16 ']],
+    ['npm ci', 'npm ci', ['', 'added 1 package in 2s']],
+  ])('%s', async (_name, command, output) => {
+    const { log, line } = job({ command, output, code: 0 }, CP_FAILS);
+    const { first } = await read(log);
+    expect(first).toBe(line(CP_FAILS.output[0] as string));
+  });
+});
