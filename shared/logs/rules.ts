@@ -2673,6 +2673,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:The version '[^']+' with architecture '[^']+' was not found for |Version \S+ with arch \S+ not found$|Unable to find (?:Node|Go) version '[^']+' for platform |Could not find satisfied version for SemVer )/ },
   { id: 'setup.cache-config', category: 'configuration', weight: 86, extend: 'line',
     re: /Dependencies lock file is not found in \S|No file in \S+ matched to \[[^\]]*\], make sure you have checked out the target repository|Some specified paths were not resolved, unable to cache dependencies/ },
+  // The runner refusing a file command a step wrote (`Unable to process file command 'env' successfully.`, then why:
+  // `Invalid format '3.1.3'` for a `$(…)` that captured two lines, `Invalid value. Matching delimiter not found 'EOF'`
+  // for a heredoc's delimiter glued to its last line), and an action's program that is not installed (@actions/io's
+  // `Unable to locate executable file: pnpm. …`: setup-node's `cache: pnpm` before pnpm is set up): the job's own.
+  { id: 'gha.job-config', category: 'configuration', weight: 86, extend: 'indent',
+    re: /^Unable to process file command '\w+' successfully\.$|^Unable to locate executable file: \S/,
+    cont: /^##\[error\]Invalid (?:format|value|environment variable format) / },
   { id: 'config.missing-input', category: 'configuration', weight: 86, extend: 'line',
     re: /Input required and not supplied|Unable to resolve action|Invalid workflow file|Unrecognized named-value|Unexpected value '|Required property is missing|Can't find 'action\.ya?ml'|is not a valid (?:event|runner)/ },
   { id: 'cloud.credentials', category: 'configuration', weight: 84, extend: 'line',

@@ -230,3 +230,25 @@ describe('passing runs of the set-up forms report nothing above a later failure'
     expect(first).toBe(line(CP_FAILS.output[0] as string));
   });
 });
+
+describe("the runner's and the actions toolkit's refusals: the job's configuration", () => {
+  it("a GITHUB_OUTPUT line the runner cannot parse: its two errors, configuration", async () => {
+    // Real: `echo "manifest=$(cat pkg.json)" >> "$GITHUB_OUTPUT"` over a JSON file of four lines; the runner's words
+    // (actions/runner's FileCommandManager) for the first line that is neither `name=value` nor `name<<delimiter`.
+    const errors = ["##[error]Unable to process file command 'output' successfully.", '##[error]Invalid format \'  "name": "web",\''];
+    const { log, line } = job({ command: 'echo "manifest=$(cat pkg.json)" >> "$GITHUB_OUTPUT"', output: errors, code: 0 });
+    const { first, category, listed } = await read(log);
+    expect(first).toBe(line(errors[0] as string));
+    expect(listed).toContain(line(errors[1] as string));
+    expect(category).toBe('configuration');
+  });
+
+  it("an action's program that is not installed (@actions/io): configuration", async () => {
+    // Real: @actions/io 1.1.3 `which('yarn', true)` without yarn on the PATH, set failed by the action.
+    const error = '##[error]Unable to locate executable file: yarn. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.';
+    const { log, line } = job({ command: 'actions/setup-node@v4', output: ['Found in cache @ /opt/hostedtoolcache/node/20.20.2/x64', error], code: 0 });
+    const { first, category } = await read(log);
+    expect(first).toBe(line(error));
+    expect(category).toBe('configuration');
+  });
+});
