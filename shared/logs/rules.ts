@@ -2797,10 +2797,12 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^(?:Current thread 0x|Thread 0x|Extension modules: )/ },
   // bash's report of a job a signal ended (`<script>: line 3: 30967 Aborted   ./prog`, `bash: 17854 Aborted   ./prog`)
   // names the signal alone; for SIGABRT from assert() glibc's `prog: file.c:12: main: Assertion `…' failed.` right
-  // above it says what failed, and is taken in.
+  // above it says what failed, and is taken in. bash prints the pid in five columns (`line 3:  4242 Aborted`, a
+  // runner's four-digit pid) and pads the signal's name to 24 (`Aborted` and 17 spaces): a program's own sentence
+  // (`migrate: 12 Aborted transactions rolled back`) has one space after the word.
   { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent',
-    re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction|^\S+: (?:line \d+: )?\d+ Aborted +\S/,
-    lookback: { re: /: Assertion `.*' failed\.$/, lines: 1, inclusive: true, when: /\d+ Aborted +\S/ } },
+    re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction|^\S+: (?:line \d+: )? *\d+ Aborted {2,}\S/,
+    lookback: { re: /: Assertion `.*' failed\.$/, lines: 1, inclusive: true, when: /\d+ Aborted {2,}\S/ } },
   { id: 'lua.error', category: 'unknown', weight: 70, extend: 'indent', refine: true, gap: 1,
     re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },
   // A Python exception's line without Python's traceback above it (a log cut above it, a runner printing only the
