@@ -61,6 +61,37 @@ describe("attack 67 (langs67): bash's `Aborted` line", () => {
   });
 });
 
+describe('attack 67 (langs67): the fallback under set -x', () => {
+  it("does not take a markdown list's `+ item` for a trace in a step that is not traced: the step's complaint above it", async () => {
+    // Prepare: a changelog check (no set -x) that prints the entry it wants as a `+ ` list item, as keepachangelog
+    // style lists are written
+    const complaint = 'Missing changelog entry for #123. Expected a line like:';
+    const log = ghaStep(['./scripts/check-changelog.sh'], ['Checking CHANGELOG.md against the PR', complaint, '+ Fix the cart total (#123)'], { exitCode: 1 });
+    // Act
+    const { rule, first } = await read(log);
+    // Assert
+    expect([rule, first]).toEqual(['generic.step-output', lineOf(log, complaint)]);
+  });
+
+  it('still points at the last trace line of a step the header shows traced (`set -ex`)', async () => {
+    const trace = '+ test -f dist/index.html';
+    const log = ghaStep(['set -ex', 'npm --version', 'test -f dist/index.html'], ['+ npm --version', '11.1.0', trace], { exitCode: 1 });
+    // Act
+    const { first } = await read(log);
+    // Assert
+    expect(first).toBe(lineOf(log, trace));
+  });
+
+  it('still points at the last trace line of a script that traces itself (two trace lines, its header shows no set -x)', async () => {
+    const trace = '+ grep -q \'"version": "1.5.0"\' package.json';
+    const log = ghaStep(['./ci/check-version.sh'], ['+ VERSION=1.5.0', 'Checking package.json version against tag v1.5.0', trace], { exitCode: 1 });
+    // Act
+    const { first } = await read(log);
+    // Assert
+    expect(first).toBe(lineOf(log, trace));
+  });
+});
+
 describe("attack 67 (langs67): pkg-config's missing package", () => {
   // Open: pkg-config.not-found (weight 86) outranks every compile error in its step, not only the missing header it
   // explains. A Makefile's `$(shell pkg-config --cflags zlib)` complains on a runner without zlib.pc while the headers
