@@ -118,3 +118,19 @@ describe("attack 67 (langs67): pkg-config's missing package", () => {
     expect([rule, first, category]).toEqual(['cc.error', lineOf(log, error), 'compilation']);
   });
 });
+
+describe("attack 67 (langs67): Go's resolver errors", () => {
+  // Go's net package ends a failed lookup with the resolver's own error: `no such host` (NXDOMAIN), `server
+  // misbehaving` (SERVFAIL, a resolver that answers badly), `read udp …: i/o timeout` (a resolver that does not answer).
+  const proxy = 'go: github.com/pkg/errors@v0.9.1: Get "https://proxy.golang.org/github.com/pkg/errors/@v/v0.9.1.mod": dial tcp: lookup proxy.golang.org on 127.0.0.53:53: ';
+  it.each([
+    ['server misbehaving'],
+    ['read udp 127.0.0.1:41234->127.0.0.53:53: i/o timeout'],
+  ])('reads a module download whose lookup failed with `%s` as the network\'s', async (why) => {
+    const log = ghaStep(['go mod download'], [proxy + why], { exitCode: 1 });
+    // Act
+    const { rule, category } = await read(log);
+    // Assert
+    expect([rule, category]).toEqual(['network.error', 'network']);
+  });
+});
