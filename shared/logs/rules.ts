@@ -2698,9 +2698,9 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^\S+:\d+: \S+: parameter not set$|^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter (?:null or )?not set(?: or null)?)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open|arithmetic (?:syntax error|expression: )|.*: syntax error: (?:operand expected|invalid arithmetic operator))/ },
   // make could not run the program a recipe names (`make: clang-18: No such file or directory`), then its `*** [Makefile:5:
   // x] Error 127`: the compiler or tool the job asks for is not on the runner. Before shell.command-not-found, which
-  // would read the line without make's.
+  // would read the line without make's. make up to 4.2 says `Command not found` (macOS's 3.81, ubuntu-20.04's 4.2.1).
   { id: 'make.exec-missing', category: 'configuration', weight: 76, extend: 'indent',
-    re: /^g?make(?:\[\d+\])?: [^\s:]+: (?:No such file or directory|Permission denied)$/,
+    re: /^g?make(?:\[\d+\])?: [^\s:]+: (?:No such file or directory|Permission denied|Command not found)$/,
     cont: /^g?make(?:\[\d+\])?: \*\*\* \[[^\]]+\] Error 12[67]$/ },
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
   // Ansible's failed task: `fatal: [host]: FAILED! => {"msg": …}` (or UNREACHABLE!), before git's `fatal: `; the

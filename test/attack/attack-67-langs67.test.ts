@@ -134,3 +134,19 @@ describe("attack 67 (langs67): Go's resolver errors", () => {
     expect([rule, category]).toEqual(['network.error', 'network']);
   });
 });
+
+describe('attack 67 (langs67): make could not run a program, in older makes\' words', () => {
+  // GNU make up to 4.2 (job.c's exec_command: `%s: %s: Command not found`, `%s[%u]: %s: Command not found`) names
+  // the missing program so: macOS's /usr/bin/make is 3.81, ubuntu-20.04's make 4.2.1. make 4.3 posix_spawns and
+  // prints strerror (`No such file or directory`).
+  it.each([
+    ['make 3.81 (macOS)', ['clang-18 -O2   -c -o main.o main.c', 'make: clang-18: Command not found', 'make: *** [main.o] Error 127']],
+    ['make 4.2.1 in a sub-make', ['protoc --go_out=. api.proto', 'make[1]: protoc: Command not found', "make[1]: *** [Makefile:4: gen] Error 127", 'make: *** [Makefile:2: all] Error 2']],
+  ])('%s: make\'s line and its Error 127, configuration', async (_name, output) => {
+    const log = ghaStep(['make'], output, { exitCode: 2 });
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const top = analysis.failures[0];
+    expect([top?.rule, top?.category, top?.startLine, top?.endLine]).toEqual(['make.exec-missing', 'configuration', lineOf(log, 'Command not found'), lineOf(log, 'Error 127')]);
+  });
+});
