@@ -1669,14 +1669,16 @@ export const RULES: readonly Rule[] = uniformRules([
   // `RUSTDOCFLAGS=-D warnings` they fail the documentation build, as javadoc's -Xdoclint errors do.
   // cargo could not fetch a dependency (`error: failed to get `serde` as a dependency of package …`, `failed to
   // download from `…``) and says why in its `Caused by:` chain: a transport error of curl's (`[6] Could not resolve
-  // hostname`, `[28] Timeout was reached`) is the network's, anything else (no such version, `--offline`) the
-  // dependencies'. Before rustc.error, which would read it as a compile error.
+  // hostname`, `[28] Timeout was reached`; git2's `…; class=Net (12)` under a git index) is the network's, anything
+  // else (no such version, `--offline`) the dependencies'. Before rustc.error, which would read it as a compile error;
+  // so are a crate's download (`failed to download `serde v1.0.210``) and a git index's update (`failed to update
+  // registry `crates-io``, cargo before 1.70's default and a `[registries]` entry over git).
   { id: 'cargo.fetch', category: 'dependency', weight: 82, extend: 'indent', maxLines: 80,
-    re: /^error: failed to (?:get `[^`]+` as a dependency of package |download from `|load source for dependency `)/,
+    re: /^error: failed to (?:get `[^`]+` as a dependency of package |download from `|load source for dependency `|download `[^`]+`$|update registry `)/,
     cont: /^Caused by:$/,
-    categoryFrom: { re: /^\s*\[\d+\] [A-Z]/, category: 'network' } },
+    categoryFrom: { re: /^\s*\[\d+\] [A-Z]|; class=Net \(\d+\)$/, category: 'network' } },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
-    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
+    re: /^error(?:\[E\d{4}\])?: (?!could not compile|failed to select a version for |aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
     categoryFrom: { re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',

@@ -150,3 +150,43 @@ describe('attack 67 (langs67): make could not run a program, in older makes\' wo
     expect([top?.rule, top?.category, top?.startLine, top?.endLine]).toEqual(['make.exec-missing', 'configuration', lineOf(log, 'Command not found'), lineOf(log, 'Error 127')]);
   });
 });
+
+describe("attack 67 (langs67): cargo's other fetch failures", () => {
+  it("reads `error: failed to update registry` (a git index: cargo before 1.70, `[registries]` over git) with git2's `class=Net` cause as the network's", async () => {
+    const head = 'error: failed to update registry `crates-io`';
+    const log = ghaStep(['cargo build'], [
+      '    Updating crates.io index', head, '', 'Caused by:', '  failed to fetch `https://github.com/rust-lang/crates.io-index`', '',
+      'Caused by:', '  network failure seems to have happened', '  if a proxy or similar is necessary `net.git-fetch-with-cli` may help here',
+      '  https://doc.rust-lang.org/cargo/reference/config.html#netgit-fetch-with-cli', '',
+      'Caused by:', '  failed to resolve address for github.com: Temporary failure in name resolution; class=Net (12)',
+    ], { exitCode: 101 });
+    // Act
+    const { rule, first, category } = await read(log);
+    // Assert
+    expect([rule, first, category]).toEqual(['cargo.fetch', lineOf(log, head), 'network']);
+  });
+
+  it("reads `error: failed to download `serde v1.0.210`` with curl's timeout under it as the network's", async () => {
+    const head = 'error: failed to download `serde v1.0.210`';
+    const log = ghaStep(['cargo build'], [
+      head, '', 'Caused by:', '  unable to get packages from source', '', 'Caused by:',
+      '  [28] Timeout was reached (Operation timed out after 30000 milliseconds with 0 bytes received)',
+    ], { exitCode: 101 });
+    // Act
+    const { rule, category } = await read(log);
+    // Assert
+    expect([rule, category]).toEqual(['cargo.fetch', 'network']);
+  });
+
+  it("reads cargo's `failed to select a version for the requirement` as a dependency, not a compile error", async () => {
+    const log = ghaStep(['cargo build'], [
+      '    Updating crates.io index', 'error: failed to select a version for the requirement `serde = "^9.0"`',
+      "candidate versions found which didn't match: 1.0.210, 1.0.209", 'location searched: crates.io index',
+      'required by package `app v0.1.0 (/home/runner/work/app/app)`',
+    ], { exitCode: 101 });
+    // Act
+    const { category } = await read(log);
+    // Assert
+    expect(category).toBe('dependency');
+  });
+});
