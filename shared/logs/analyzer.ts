@@ -2572,14 +2572,16 @@ export class LogScanner {
     for (const l of picked.slice(1)) this.append(block, l, this.ringAt(l) ?? '');
     // A `+ ` line is a trace only in a traced step: its header turns tracing on, or its last lines hold two traces (a
     // script that sets -x itself). Else it is a markdown list's item or a diff's line below the step's complaint.
-    const traced = this.stepScript.some((t) => TRACING_SCRIPT_RE.test(t)) || picked.filter((l) => XTRACE_RE.test(this.ringAt(l) ?? '')).length >= 2;
+    // A task runner's `web:check: + cmd` is a trace too, read without the prefix.
+    const isTrace = (t: string): boolean => XTRACE_RE.test(t.slice(taskPrefixLength(t) || this.taskNames.prefixLength(t)));
+    const traced = this.stepScript.some((t) => TRACING_SCRIPT_RE.test(t)) || picked.filter((l) => isTrace(this.ringAt(l) ?? '')).length >= 2;
     // The step's own words for what went wrong, when it has some, explain it better than its first output line. Under
     // `set -x` bash prints each command as `+ cmd` before running it: the last such trace is the command that failed,
     // and what it printed is below it (a `+ exit 1` is no culprit: the script's own message above it says why).
     for (let i = picked.length - 1; i >= 1; i--) {
       const l = picked[i] as number;
       const text = this.ringAt(l) ?? '';
-      if (COMPLAINT_RE.test(text) || (traced && XTRACE_RE.test(text))) {
+      if (COMPLAINT_RE.test(text) || (traced && isTrace(text))) {
         block.headLine = l;
         block.headText = text;
         block.headShape = 0;

@@ -190,3 +190,18 @@ describe("attack 67 (langs67): cargo's other fetch failures", () => {
     expect(category).toBe('dependency');
   });
 });
+
+describe('attack 67 (langs67): the set -x fallback under a task runner', () => {
+  it("reads a trace behind turbo's `web:check: ` prefix as a trace: the last one is pointed at", async () => {
+    // Prepare: a package's `check` script under `set -x`, run by turbo (its output prefixed by `<package>:<task>: `)
+    const trace = 'web:check: + test -f dist/index.html';
+    const log = ghaStep(['npx turbo run check'], [
+      'web:check: + npm --version', 'web:check: 11.1.0', trace,
+      'web:check: ERROR: command finished with error: command (/home/runner/work/m/m/apps/web) /usr/bin/npm run check exited (1)',
+    ], { exitCode: 1 });
+    // Act
+    const { first } = await read(log);
+    // Assert
+    expect(first).toBe(lineOf(log, trace));
+  });
+});
