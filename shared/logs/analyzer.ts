@@ -397,6 +397,10 @@ const DEFAULT_MAX_LINES = 150;
  * A log longer than this would only read ahead on every line.
  */
 const NO_LINE = 0x3fffffff;
+/** A command bash traces under `set -x` (`+ cmd`, `++ cmd` in a substitution), other than the script's own `exit`. */
+const XTRACE_RE = /^\++ (?!exit\b)\S/;
+/** A step script that turns bash's trace on (`set -x`, `set -euxo pipefail`, `set -o xtrace`, `bash -x ci.sh`). */
+const TRACING_SCRIPT_RE = /\bset -[a-wyz]*x|\bset -o xtrace\b|\bbash -[a-wyz]*x/;
 /** Wording of a step that reports its own failure without a recognised format ("Version mismatch …"). */
 const COMPLAINT_RE = /\b(?:error|fail(?:ed|ure)?|mismatch|invalid|missing|not found|denied|unable|cannot|can't|refused|exception|abort(?:ed)?|fatal|expected|incorrect|wrong|forbidden)\b/i;
 const FALLBACK_RULE: Rule = uniformRule({ id: 'generic.step-output', category: 'unknown', weight: 20, re: /$^/, extend: 'line', refine: true });
@@ -2566,11 +2570,18 @@ export class LogScanner {
     const block = this.open;
     if (!block) return;
     for (const l of picked.slice(1)) this.append(block, l, this.ringAt(l) ?? '');
-    // The step's own words for what went wrong, when it has some, explain it better than its first output line.
+    // A `+ ` line is a trace only in a traced step: its header turns tracing on, or its last lines hold two traces (a
+    // script that sets -x itself). Else it is a markdown list's item or a diff's line below the step's complaint.
+    // A task runner's `web:check: + cmd` is a trace too, read without the prefix.
+    const isTrace = (t: string): boolean => XTRACE_RE.test(t.slice(taskPrefixLength(t) || this.taskNames.prefixLength(t)));
+    const traced = this.stepScript.some((t) => TRACING_SCRIPT_RE.test(t)) || picked.filter((l) => isTrace(this.ringAt(l) ?? '')).length >= 2;
+    // The step's own words for what went wrong, when it has some, explain it better than its first output line. Under
+    // `set -x` bash prints each command as `+ cmd` before running it: the last such trace is the command that failed,
+    // and what it printed is below it (a `+ exit 1` is no culprit: the script's own message above it says why).
     for (let i = picked.length - 1; i >= 1; i--) {
       const l = picked[i] as number;
       const text = this.ringAt(l) ?? '';
-      if (COMPLAINT_RE.test(text)) {
+      if (COMPLAINT_RE.test(text) || (traced && isTrace(text))) {
         block.headLine = l;
         block.headText = text;
         block.headShape = 0;

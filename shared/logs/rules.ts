@@ -1572,7 +1572,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // `x.cpp:8:53:   [ skipping 3 instantiation contexts, use -ftemplate-backtrace-limit=0 to disable ]` (where it skips
   // from, as a `required from` line says): 40 lines take the longest chain it prints. Only those lines are read past,
   // so another compiler's output (make -j) stops it.
-  { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0,
+  { id: 'cc.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60, gap: 0, beside: 'pkg-config.not-found',
     re: CC_ERROR_RE,
     lookback: { re: /^\S+: In (?:instantiation|substitution) of [‘'].*[’']:$/, lines: 40, inclusive: true,
       through: /^\S+:\d+:\d+: +(?:recursively )?required (?:from|by) |^ *\d* \| |^\S+:\d+:\d+: +\[ skipping \d+ instantiation contexts/ },
@@ -1667,8 +1667,18 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^error: `[^`]+` (?:should be `|is disallowed)/ },
   // A lint denied by `-D warnings` is a linter's finding (clippy's, the compiler's own), except rustdoc's: under
   // `RUSTDOCFLAGS=-D warnings` they fail the documentation build, as javadoc's -Xdoclint errors do.
+  // cargo could not fetch a dependency (`error: failed to get `serde` as a dependency of package …`, `failed to
+  // download from `…``) and says why in its `Caused by:` chain: a transport error of curl's (`[6] Could not resolve
+  // hostname`, `[28] Timeout was reached`; git2's `…; class=Net (12)` under a git index) is the network's, anything
+  // else (no such version, `--offline`) the dependencies'. Before rustc.error, which would read it as a compile error;
+  // so are a crate's download (`failed to download `serde v1.0.210``) and a git index's update (`failed to update
+  // registry `crates-io``, cargo before 1.70's default and a `[registries]` entry over git).
+  { id: 'cargo.fetch', category: 'dependency', weight: 82, extend: 'indent', maxLines: 80,
+    re: /^error: failed to (?:get `[^`]+` as a dependency of package |download from `|load source for dependency `|download `[^`]+`$|update registry `)/,
+    cont: /^Caused by:$/,
+    categoryFrom: { re: /^\s*\[\d+\] [A-Z]|; class=Net \(\d+\)$/, category: 'network' } },
   { id: 'rustc.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 80,
-    re: /^error(?:\[E\d{4}\])?: (?!could not compile|aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
+    re: /^error(?:\[E\d{4}\])?: (?!could not compile|failed to select a version for |aborting due to|build failed|test failed|Process didn't|pathspec |src refspec |failed to push |Your local changes |RPC failed; |\d+ bytes of body are still expected|cannot lock ref |remote \S+ already exists|could not lock config file |The following untracked working tree files |unable to create file |invalid path '|cannot (?:pull with )?rebase: |could not apply |(?:Merging|Pulling) is not possible|(?:subprocess-exited-with-error|metadata-generation-failed|legacy-install-failure|failed-wheel-build-for-install)$)/,
     cont: /^\s*(?:-->|\||\d+\s*\||= (?:note|help)|\.\.\.|\^)|^(?:note|help): |^(?:process didn't exit|--- std(?:out|err))/,
     categoryFrom: { re: /^\s*= (?:note: `-D (?!rustdoc::)[\w:-]+` implied by `-D warnings`|note: `#\[deny\(clippy::|help: for further information visit https:\/\/rust-lang\.github\.io\/rust-clippy\/)/, category: 'lint' } },
   { id: 'msvc.error', category: 'compilation', weight: 84, extend: 'line',
@@ -2443,7 +2453,10 @@ export const RULES: readonly Rule[] = uniformRules([
       { re: /^npm (?:ERR!|error) ERESOLVE (?:unable to resolve dependency tree|could not resolve)$/ }] },
   { id: 'npm.error', category: 'dependency', weight: 80, extend: 'indent', refine: true,
     re: /^npm (?:ERR!|error) (?:code (?:E404|ETARGET|ERESOLVE|EINTEGRITY|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|ECONNREFUSED|E401|E403|EBADENGINE|ENOENT|EACCES|ENOVERSIONS|ENEEDAUTH)\b|404 |notarget |ERESOLVE )/,
-    cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/ },
+    cont: /^npm (?:ERR!|error) (?!code ELIFECYCLE|errno|A complete log|Exit status|\s*$)/,
+    // A tarball that does not match the lock file's hash (`integrity checksum failed … wanted … but got …`) is the
+    // dependency's, not a test's comparison.
+    categoryFrom: { re: /^npm (?:ERR!|error) code EINTEGRITY\b/, category: 'dependency' } },
   // Yarn Berry's errors by code: exception, build, checksum, frozen lockfile, fetch, auth, no candidates. Under
   // --immutable Yarn 4 prints the lockfile's diff in its `┌ Post-resolution validation` section, its added and removed
   // lines as YN0028 errors among the context's YN0000 lines, then `The lockfile would have been modified …`: that line
@@ -2518,8 +2531,19 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^go: (?:\S[^\s@]*@\S+: (?:reading|verifying|downloading|finding|unknown revision|invalid version)|module \S+ found|cannot find module|missing go\.sum entry|updates to go\.mod needed)|cannot find package "[^"]*" in any of|no required module provides package|missing go\.sum entry/ },
   { id: 'cargo.resolve', category: 'dependency', weight: 78, extend: 'indent', refine: true,
     re: /failed to select a version for|no matching package named|failed to (?:download|fetch|load source for|get) `|failed to get `\S+` as a dependency|error: failed to (?:parse manifest|run custom build command)/ },
+  // A package no repository provides is explained above apt's `E: Package 'x' has no installation candidate` (`Package x
+  // is not available, but is referred to by another package.`, what may replace it): taken in.
   { id: 'apt.error', category: 'dependency', weight: 80, extend: 'line', refine: true,
+    lookback: { re: /^Package \S+ is not available, but is referred to by another package\.$/, lines: 12, inclusive: true, when: /has no installation candidate/,
+      through: /^(?:This may mean that the package|is only available from another source|However the following packages replace it:|\s|$)/ },
     re: /^E: (?:Unable to locate package|Package .* has no installation candidate|Failed to fetch|Unable to fetch|Could not get lock|The repository .* (?:does not have a Release file|is not signed)|Unable to correct problems|Version '[^']*' for '[^']*' was not found|Some index files failed)|^W: Failed to fetch/ },
+  // pkg-config asked for a library that is not installed: `Package x was not found in the pkg-config search path.`,
+  // its advice on PKG_CONFIG_PATH, and pkgconf's `Package 'x', required by 'virtual:world', not found` (pkg-config
+  // 0.29's `No package 'x' found`). A Makefile's `$(shell pkg-config …)` goes on without it to the compiler's missing
+  // header, whose error (cc.error, `beside` this rule) is listed after it: the missing package says why.
+  { id: 'pkg-config.not-found', category: 'dependency', weight: 86, extend: 'indent',
+    re: /^Package \S+ was not found in the pkg-config search path\.$|^Package '[^']+', required by '[^']+', not found$/,
+    cont: /^(?:Perhaps you should add the directory containing `|to the PKG_CONFIG_PATH environment variable$|Package '[^']+', required by '[^']+', not found$|No package '[^']+' found$)/ },
   // sam build (aws-lambda-builders): `Error: PythonPipBuilder:ResolveDependencies - Could not satisfy the requirement: x`
   // under `Build Failed`, the workflow and its action naming what it was doing (`NodejsNpmBuilder:NpmInstall`,
   // `JavaGradleWorkflow:GradleBuild`); the message decides the category.
@@ -2555,7 +2579,7 @@ export const RULES: readonly Rule[] = uniformRules([
   // HTTP/2 stream 5 was not closed cleanly` (a clone or fetch over HTTP cut off), which rustc.error leaves to it.
   { id: 'network.error', category: 'network', weight: 74, extend: 'indent', maxLines: 60,
     cont: /^(?:wget: unable to resolve|fatal: clone of|Failed to clone) /,
-    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':|^error: RPC failed; /i },
+    re: /Could not resolve host|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution|Name or service not known|nodename nor servname provided|Connection refused|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection timed out|Network is unreachable|No route to host|SSL certificate problem|certificate verify failed|x509: certificate|unable to get local issuer certificate|TLS handshake (?:timeout|failed)|socket hang up|Could not create connection to|Failed to connect to|Connection reset by peer|\b(?:502 Bad Gateway|503 Service Unavailable|504 Gateway Time-?out)\b|Read timed out|SSLError|Net::(?:ReadTimeout|OpenTimeout)|Could not connect to|unable to access '[^']*':|^error: RPC failed; |: no such host$|: lookup \S+(?: on \S+)?: (?:server misbehaving|read udp \S+: i\/o timeout)$/i },
   // Python HTTP clients' (urllib3/requests) exception names, case-sensitive; wget's dated HTTP status (`2026-11-28
   // 21:15:26 ERROR 404: File not found.`), at a line's start, in wget's own date format (an application's log line
   // `2026-11-28 10:00:00,123 ERROR 404: no such order`, in a passing test's captured output, is not wget's); its 401
@@ -2651,6 +2675,13 @@ export const RULES: readonly Rule[] = uniformRules([
     re: /^(?:The version '[^']+' with architecture '[^']+' was not found for |Version \S+ with arch \S+ not found$|Unable to find (?:Node|Go) version '[^']+' for platform |Could not find satisfied version for SemVer )/ },
   { id: 'setup.cache-config', category: 'configuration', weight: 86, extend: 'line',
     re: /Dependencies lock file is not found in \S|No file in \S+ matched to \[[^\]]*\], make sure you have checked out the target repository|Some specified paths were not resolved, unable to cache dependencies/ },
+  // The runner refusing a file command a step wrote (`Unable to process file command 'env' successfully.`, then why:
+  // `Invalid format '3.1.3'` for a `$(…)` that captured two lines, `Invalid value. Matching delimiter not found 'EOF'`
+  // for a heredoc's delimiter glued to its last line), and an action's program that is not installed (@actions/io's
+  // `Unable to locate executable file: pnpm. …`: setup-node's `cache: pnpm` before pnpm is set up): the job's own.
+  { id: 'gha.job-config', category: 'configuration', weight: 86, extend: 'indent',
+    re: /^Unable to process file command '\w+' successfully\.$|^Unable to locate executable file: \S/,
+    cont: /^##\[error\]Invalid (?:format|value|environment variable format) / },
   { id: 'config.missing-input', category: 'configuration', weight: 86, extend: 'line',
     re: /Input required and not supplied|Unable to resolve action|Invalid workflow file|Unrecognized named-value|Unexpected value '|Required property is missing|Can't find 'action\.ya?ml'|is not a valid (?:event|runner)/ },
   { id: 'cloud.credentials', category: 'configuration', weight: 84, extend: 'line',
@@ -2667,6 +2698,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // place with no space, as a compiler's: only that message). A run: script is the workflow's: configuration.
   { id: 'shell.error', category: 'configuration', weight: 74, extend: 'line',
     re: /^\S+:\d+: \S+: parameter not set$|^\S+: (?:line )?\d+: (?:\S+: (?:unbound variable|parameter (?:null or )?not set(?: or null)?)$|[Ss]yntax error[: ]|unexpected EOF while|cd: can't cd|\.: cannot open|arithmetic (?:syntax error|expression: )|.*: syntax error: (?:operand expected|invalid arithmetic operator))/ },
+  // make could not run the program a recipe names (`make: clang-18: No such file or directory`), then its `*** [Makefile:5:
+  // x] Error 127`: the compiler or tool the job asks for is not on the runner. Before shell.command-not-found, which
+  // would read the line without make's. make up to 4.2 says `Command not found` (macOS's 3.81, ubuntu-20.04's 4.2.1).
+  { id: 'make.exec-missing', category: 'configuration', weight: 76, extend: 'indent',
+    re: /^g?make(?:\[\d+\])?: [^\s:]+: (?:No such file or directory|Permission denied|Command not found)$/,
+    cont: /^g?make(?:\[\d+\])?: \*\*\* \[[^\]]+\] Error 12[67]$/ },
   { id: 'shell.command-not-found', category: 'configuration', weight: 74, extend: 'line', re: /: (?:command not found|not found)$|is not recognized as an internal or external command|: No such file or directory$|: Permission denied$/ },
   // Ansible's failed task: `fatal: [host]: FAILED! => {"msg": …}` (or UNREACHABLE!), before git's `fatal: `; the
   // message decides the category (an undefined variable is configuration, a package that will not install a dependency).
@@ -2753,7 +2790,21 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^\s*(?:at |\.\.\. \d+ more|Caused by:)|^\[\w+\]\s+at |^(?:Caused: |Also: {3})\S|^std(?:out|err): |^(?:Please make sure you have the correct access rights|and the repository exists\.)$/,
     interleaved: GIT_EXCEPTION_OUTPUT, lookback: { re: JENKINS_TRACE_INTRO_RE, lines: 120, inclusive: true, through: JENKINS_TRACE_LINE_RE },
     categoryFrom: { re: JENKINS_AGENT_LOST_RE, category: 'infrastructure' } },
-  { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent', re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction/ },
+  // CPython's faulthandler on a fatal signal (pytest turns it on; `python -X faulthandler`): `Fatal Python error:
+  // Segmentation fault` (behind pytest's progress: `.Fatal …`, `tests/x.py::t Fatal …`), a blank line, `Current thread
+  // 0x… (most recent call first):` and the frames, innermost first (`  File "x.py", line 6 in f`): where it crashed.
+  // Before segfault, which reads the same line without the frames.
+  { id: 'python.faulthandler', category: 'unknown', weight: 80, extend: 'indent', refine: true, maxLines: 120,
+    re: /Fatal Python error: (?:Segmentation fault|Aborted|Bus error|Floating point exception|Illegal instruction)/,
+    cont: /^(?:Current thread 0x|Thread 0x|Extension modules: )/ },
+  // bash's report of a job a signal ended (`<script>: line 3: 30967 Aborted   ./prog`, `bash: 17854 Aborted   ./prog`)
+  // names the signal alone; for SIGABRT from assert() glibc's `prog: file.c:12: main: Assertion `…' failed.` right
+  // above it says what failed, and is taken in. bash prints the pid in five columns (`line 3:  4242 Aborted`, a
+  // runner's four-digit pid) and pads the signal's name to 24 (`Aborted` and 17 spaces): a program's own sentence
+  // (`migrate: 12 Aborted transactions rolled back`) has one space after the word.
+  { id: 'segfault', category: 'unknown', weight: 78, extend: 'indent',
+    re: /Segmentation fault|core dumped|\bSIGSEGV\b|\bSIGABRT\b|Bus error|Abort trap|Illegal instruction|^\S+: (?:line \d+: )? *\d+ Aborted {2,}\S/,
+    lookback: { re: /: Assertion `.*' failed\.$/, lines: 1, inclusive: true, when: /\d+ Aborted {2,}\S/ } },
   { id: 'lua.error', category: 'unknown', weight: 70, extend: 'indent', refine: true, gap: 1,
     re: /^(?:\S+: )?(?:\[string "[^"]*"\]|\S+\.lua):\d+: /, cont: /^(?:stack traceback:|\s)/ },
   // A Python exception's line without Python's traceback above it (a log cut above it, a runner printing only the
@@ -3075,7 +3126,7 @@ export const GENERIC_CONT = STACK_CONT;
  * prefix (that cost its tables 25 KB of the bundles).
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at |installation candidate|server misbehaving)| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files
