@@ -230,7 +230,8 @@ async function tellCommand(
     const github = (await deps.githubWriter()).forInstallation(incident.installationId);
     if (!github) return;
     if (end.kind === 'carried_out') await replyCarriedOut(github, { owner, repo }, key, carriedOut(login, command), deps.answers);
-    else await writeCommandReply(github, { owner, repo }, key, decisionEnded(login, command, end), deps.answers);
+    // Given up is not final: the command repeated may still carry the decision out, and its reply says so.
+    else await writeCommandReply(github, { owner, repo }, key, decisionEnded(login, command, end), deps.answers, { final: end.kind !== 'given_up' });
   } catch (error) {
     deps.logger.warn('could not tell a /guard command on its pull request how the reconciler ended its decision', { incidentId: incident.id, commentId, error: errorMessage(error) });
     // GitHub's refusal (a locked pull request, a deleted comment) is for good: only what may pass is tried again.
