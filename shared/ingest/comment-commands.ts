@@ -1,4 +1,4 @@
-import type { ApprovalState, AuditEntry, Incident } from '../domain/incident.js';
+import { type AlsoCommanded, type ApprovalState, type AuditEntry, type Incident, MAX_ALSO_COMMANDED } from '../domain/incident.js';
 import { TaskTokenSpentError, errorMessage } from '../errors.js';
 import { OUR_MARKER_PREFIX, commandLine, leadingIncidentId } from '../domain/comment-text.js';
 import { sameRepository } from '../domain/repository-key.js';
@@ -200,10 +200,13 @@ async function decideApproval(payload: IssueComment, approval: ApprovalCommand, 
 /**
  * Resumes the execution with a decision recorded before, whose handler died before its execution was resumed (or
  * is still waiting for Step Functions): the command delivered again, or the same decision by another maintainer.
- * The other decision decides nothing: the first one recorded stands.
+ * The other decision decides nothing: the first one recorded stands. Another comment's same command is kept on the
+ * decision with its take (`alsoCommanded`): should its resume fail too, its reply says "not carried out yet", and
+ * the reconciler edits it with the decision's own.
  */
-async function resumeDecided(incident: Unresumed, command: ApprovalCommand, login: string, deps: CommentCommandDeps): Promise<Decided> {
-  const recorded = incident.approval;
+async function resumeDecided(incident: Unresumed, command: ApprovalCommand, commanded: AlsoCommanded, deps: CommentCommandDeps): Promise<Decided> {
+  const login = commanded.by;
+  const recorded = withCommand(incident.approval, commanded);
   if ((recorded.status === 'approved') !== (command.decision === 'approve')) {
     return refused(refusal`the approval of ${incident.id} was already decided`, true);
   }
@@ -213,7 +216,7 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
   // Marked before SendTaskSuccess: the handler that recorded the decision may still be waiting for its own call, and
   // when Step Functions answers it "spent" this mark tells it the execution was resumed, not timed out.
   const at = deps.clock().toISOString();
-  const decided = await takeDecision(incident, at, deps.incidents);
+  const decided = await takeDecision({ ...incident, approval: recorded }, at, deps.incidents);
   if (!decided) return refused(refusal`the approval of ${incident.id} was already decided`, true);
   try {
     await sendDecision(decided, deps.tasks);
@@ -233,6 +236,13 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
   await markResumed(incident, decided, deps);
   deps.logger.info('approval resumed', { incidentId: incident.id, decision: command.decision, by: decided.decidedBy, resumedBy: login });
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
+}
+
+/** The decision with another comment's same command kept to be told how it ends (bounded, each comment once). */
+function withCommand(approval: Unresumed['approval'], commanded: AlsoCommanded): Unresumed['approval'] {
+  const also = approval.alsoCommanded ?? [];
+  if (approval.commandCommentId === commanded.commentId || also.some((kept) => kept.commentId === commanded.commentId) || also.length >= MAX_ALSO_COMMANDED) return approval;
+  return { ...approval, alsoCommanded: [...also, commanded] };
 }
 
 async function decideFeedback(payload: IssueComment, feedback: FeedbackCommand, deps: CommentCommandDeps): Promise<Decided> {
@@ -395,7 +405,7 @@ async function applyApproval(
   if (incident && !sameRepository(incident, named)) return refused(refusal`nothing is waiting for approval on ${`${repository}#${pullRequest}`}`, true);
   // Decided, and still indexed: its execution was not resumed yet (the handler died before Step Functions answered,
   // or is still waiting for it). The same command delivered again, or another maintainer's same one, resumes it.
-  if (isUnresumed(incident)) return resumeDecided(incident, command, login, deps);
+  if (isUnresumed(incident)) return resumeDecided(incident, command, { by: login, commentId: comment.id }, deps);
   const approval = incident?.approval;
   if (!incident || !approval || approval.status !== 'pending' || !approval.taskToken || !incident.plan) {
     await deps.approvals.take({ name: repository, id: named.id }, pullRequest, incidentId);

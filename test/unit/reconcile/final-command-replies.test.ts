@@ -1,4 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { staticGitHubClients } from '../../../shared/github/clients.js';
+import { handleIssueCommentWebhook } from '../../../shared/ingest/comment-commands.js';
+import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
+import { resumeRecordedDecisions } from '../../../shared/reconcile/approval-resumes.js';
+import { notifyStep } from '../../../shared/steps/notify.js';
+import { loadWebhook } from '../../../infra/local/replay.js';
+import { createFakeGitHub, createMemoryCommandAnswers, remediationDeps, stepDeps, taskPort } from '../../support/fakes.js';
+import { PENDING_INCIDENT, pendingApproval, signedCommentDelivery } from '../../support/comment-commands.js';
 import { overtakenCommand } from '../../support/overtaken-command.js';
 
 const SECRET = 'final-replies-secret';
@@ -17,5 +25,43 @@ describe('a /guard command whose reply the reconciler edited to the final outcom
     // Assert: refused (nothing waits), and the reply still says how the decision ended.
     expect(response.statusCode).toBe(200);
     expect(replies()).toEqual([final]);
+  });
+});
+
+describe("a second maintainer's same /guard approve, told 'not carried out yet', whose wait then timed out", () => {
+  it("has its reply edited with the first one's, each once, however many runs meet the decision", async () => {
+    // Prepare: both commands' resumes fail (Step Functions 5xx); the wait times out with the decision recorded.
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    github.permissions.set('second', 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: SECRET, github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'maintainer', body: '/guard approve', commentId: 85 }), made.deps()).catch(() => undefined);
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'second', body: '/guard approve', commentId: 86 }), made.deps()).catch(() => undefined);
+    const { deps } = stepDeps({ github: github.port, incidents: made.incidents, approvalResumes: made.approvalResumes, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:06:00Z') });
+    const trigger = triggerFromWorkflowRun(structuredClone(loadWebhook('workflow_run-failure')).body as never, 'd');
+    await notifyStep({ trigger, approvalError: { Error: 'States.Timeout', Cause: '' } }, deps);
+    const upsert = github.port.upsertComment.bind(github.port);
+    let edits = 0;
+    github.port.upsertComment = async (...args) => {
+      edits += 1;
+      return upsert(...args);
+    };
+    const reconcile = (at: string) => resumeRecordedDecisions({
+      approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: taskPort(), clock: () => new Date(at), logger: deps.logger,
+      metrics: deps.metrics, escalations: deps.escalations, escalationLedger: deps.escalationLedger, policyFile: deps.remediation.policyFile,
+      githubWriter: async () => staticGitHubClients(github.port), answers,
+    }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
+
+    // Act: the decision's entry, then an entry listed for it again (a retried handler's), met by two runs.
+    await reconcile('2026-11-20T10:20:00Z');
+    await made.approvalResumes.schedule({ incidentId: PENDING_INCIDENT, decidedAt: (await made.incidents.get(PENDING_INCIDENT))?.approval?.decidedAt as string });
+    await reconcile('2026-11-20T10:40:00Z');
+
+    // Assert
+    const reply = (commentId: number) => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
+    expect(reply(85)).toEqual(['The `/guard approve` from `maintainer` was not carried out: the approval wait timed out before the guard could resume its pipeline with it, and nothing was applied.']);
+    expect(reply(86)).toEqual(['The `/guard approve` from `second` was not carried out: the approval wait timed out before the guard could resume its pipeline with it, and nothing was applied.']);
+    expect(edits).toBe(2);
   });
 });
