@@ -140,7 +140,9 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     if (error instanceof TaskNotWaitingYetError) {
       // Neither spent nor failed: the execution will wait on this token again. The take is given back, so the next
       // run, a minute later under `npm start`, sends the decision again instead of leaving it to a taker for the grace.
-      await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...decided, resumeTakenAt: incident.approval.resumeTakenAt ?? null });
+      // Given back untaken, written only over this run's own take: written back as the take this run read (an earlier
+      // worker's, past the grace), that worker's later writes over its take landed again, over a decision it no longer held.
+      await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...decided, resumeTakenAt: null });
       return 'notWaitingYet';
     }
     if (!(error instanceof TaskTokenSpentError)) throw error;
