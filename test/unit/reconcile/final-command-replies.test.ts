@@ -65,3 +65,25 @@ describe("a second maintainer's same /guard approve, told 'not carried out yet',
     expect(edits).toBe(2);
   });
 });
+
+describe('the same /guard approve from many maintainers, each resume failing', () => {
+  it('keeps at most 5 other commands to edit on the decision, each comment once however often it is delivered', async () => {
+    // Prepare
+    const github = createFakeGitHub();
+    const logins = ['maintainer', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6'];
+    for (const login of logins) github.permissions.set(login, 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: SECRET, github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
+
+    // Act: every maintainer's command, and the second one delivered twice.
+    for (const [n, login] of logins.entries()) {
+      await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login, body: '/guard approve', commentId: 200 + n }), made.deps()).catch(() => undefined);
+    }
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: SECRET, login: 'm1', body: '/guard approve', commentId: 201 }), made.deps()).catch(() => undefined);
+
+    // Assert
+    const approval = (await made.incidents.get(PENDING_INCIDENT))?.approval;
+    expect(approval).toMatchObject({ status: 'approved', decidedBy: 'maintainer', commandCommentId: 200 });
+    expect(approval?.alsoCommanded).toEqual([201, 202, 203, 204, 205].map((commentId, i) => ({ commentId, by: `m${i + 1}` })));
+  });
+});
