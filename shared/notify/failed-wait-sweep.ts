@@ -14,7 +14,7 @@
  * between finds the incident again and the ledger lets its page go once more at most; a sweep run twice finds
  * nothing left. Dry run: what would be paged and recorded, nothing written or sent.
  */
-import { type Incident, type NotificationRecord, approvalAsStands } from '../domain/incident.js';
+import { type ApprovalState, type Incident, type NotificationRecord, approvalAsStands } from '../domain/incident.js';
 import { errorMessage } from '../errors.js';
 import type { Clock, EscalationLedger, EscalationPublisher, StepLogger } from '../ports.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
@@ -50,9 +50,16 @@ export interface FailedWaitSweepResult {
   failed: string[];
 }
 
-/** A page about the incident went out at or after its approval request (a wait without a pull request paged when it failed). */
-function pagedSince(incident: Incident, requestedAt: string): boolean {
-  return incident.notifications.some((told) => told.channel === 'sns' && told.outcome === 'published' && told.at >= requestedAt);
+/**
+ * A page about the incident went out once its wait failed (a wait without a pull request paged when it failed): at or
+ * after the failure, which the version before session 65 recorded as the pending approval's decidedAt (else the
+ * failed step's decision's). Counted from the request, the request's own e-mail (published on the same topic, before
+ * the wait failed, asking for an approval its token could no longer give) read as that page, and nobody was paged.
+ */
+function pagedSince(incident: Incident, approval: ApprovalState): boolean {
+  const failedAt = approval.decidedAt ?? (incident.decision?.reason.startsWith('the approval step failed') ? incident.decision.decidedAt : null);
+  const since = failedAt !== null && failedAt > approval.requestedAt ? failedAt : approval.requestedAt;
+  return incident.notifications.some((told) => told.channel === 'sns' && told.outcome === 'published' && told.at >= since);
 }
 
 /** One incident: paged if it must be, then recorded failed over the approval as read. */
@@ -68,7 +75,7 @@ export async function sweepFailedWait(incidentId: string, deps: FailedWaitSweepD
   const policy = policyFor(deps.policyFile, incident.repository, false).escalation;
   const { route } = escalationFor(failed, { ownRerun: false, policy });
   let notification: NotificationRecord;
-  if (pagedSince(incident, pending.requestedAt)) {
+  if (pagedSince(incident, pending)) {
     notification = told('skipped', 'approval wait failed before session 65: on-call was paged when it failed');
   } else if (!route.page) {
     notification = told('skipped', `approval wait failed before session 65, not paged: ${route.why}`);

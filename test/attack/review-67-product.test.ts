@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { type ApprovalState, type Incident, newIncident } from '../../shared/domain/incident.js';
+import { sweepFailedWaits } from '../../shared/notify/failed-wait-sweep.js';
+import type { EscalationMessage } from '../../shared/ports.js';
+import { silentLogger } from '../../shared/steps/deps.js';
+import { createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
+import { createIncidentStore } from '../../shared/stores/incident-store.js';
+import { scratchStoreForFile } from '../support/harness.js';
+
+/**
+ * Review of session 67 (product67), on the embedded DynamoDB where the store's behaviour matters.
+ */
+const scratch = scratchStoreForFile('review-67-product');
+const NOW = new Date('2026-11-29T12:00:00Z');
+const clock = () => NOW;
+
+const PLAN = { action: 'rerun_failed_jobs' as const, proposed: 'rerun_failed_jobs' as const, reasons: ['policy'], requiresApproval: true, dryRun: false, experiment: null, plannedAt: '2026-11-01T10:00:00Z' };
+const FAILED_AT = '2026-11-01T10:20:00Z';
+const DECISION = { action: 'escalate' as const, reason: 'the approval step failed (ThrottlingException: Rate exceeded): a human should look', applied: false, result: 'nothing applied', dryRun: false, decidedAt: FAILED_AT };
+/** As the version before session 65 left a failed wait: pending, its token dropped, decidedAt the failure's time. */
+const TOKENLESS: ApprovalState = { status: 'pending', taskToken: null, requestedAt: '2026-11-01T10:05:00Z', decidedAt: FAILED_AT, decidedBy: null, reason: null };
+
+let runs = 0;
+async function stored(approval: ApprovalState, fields: Partial<Incident> = {}): Promise<string> {
+  runs += 1;
+  const repositoryId = fields.repositoryId ?? 7000 + runs;
+  const incident = newIncident({
+    id: `gh-${repositoryId}-${runs}-1`, source: 'github', repository: `acme/app-${repositoryId}`, repositoryId, workflowName: 'CI', workflowId: 7, branch: 'feature', runId: runs, runAttempt: 1,
+    pullRequest: 40 + runs, status: 'notified', category: 'test_failure', fingerprint: `fp-${repositoryId}`, plan: PLAN, decision: DECISION, approval, ...fields,
+  }, new Date('2026-11-01T10:00:00Z'));
+  await createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 400, clock }).create(incident, null);
+  return incident.id;
+}
+
+function sweeper() {
+  const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 400, clock });
+  const published: EscalationMessage[] = [];
+  const deps = {
+    incidents,
+    escalations: { publish: async (message: EscalationMessage) => (published.push(message), { messageId: `page-${published.length}` }) },
+    escalationLedger: createDynamoEscalationLedger({ client: scratch.client, tableName: 'incidents' }),
+    policyFile: {},
+    clock,
+    logger: silentLogger,
+  };
+  const sweep = (ids: string[]) => sweepFailedWaits((async function* () { yield { incidentIds: ids, scanned: ids.length }; })(), deps, { dryRun: false });
+  return { sweep, published, incidents };
+}
+
+describe('F1: the sweep takes the approval request e-mail for the page of the failed wait', () => {
+  it('pages a wait whose only published SNS record is its own approval request (e-mailed before the wait failed)', async () => {
+    // Prepare: a pull request's incident whose request went out by e-mail (no GitHub writer for its installation then):
+    // published on the escalation topic at the request, then the wait failed, and the version then paged nobody.
+    const id = await stored(TOKENLESS, {
+      notifications: [{ channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: 'request-mail-1', at: '2026-11-01T10:05:00Z' }],
+    });
+    const { sweep, published, incidents } = sweeper();
+
+    // Act
+    const done = await sweep([id]);
+
+    // Assert: nobody was ever told the wait failed (the e-mail asked for an approval its token could no longer give).
+    expect(done.paged).toEqual([id]);
+    expect(published.filter((message) => message.message.includes(id))).toHaveLength(1);
+    expect((await incidents.get(id))?.approval?.status).toBe('failed');
+  });
+
+  it('still pages nobody for a wait whose failure was paged (a page after the wait failed)', async () => {
+    // Prepare
+    const id = await stored(TOKENLESS, {
+      pullRequest: null,
+      notifications: [
+        { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: 'request-mail-2', at: '2026-11-01T10:05:00Z' },
+        { channel: 'sns', target: 'escalation-topic', outcome: 'published', detail: 'failure-page-2', at: '2026-11-01T10:20:01Z' },
+      ],
+    });
+    const { sweep, published } = sweeper();
+
+    // Act
+    const done = await sweep([id]);
+
+    // Assert
+    expect(done.recorded).toEqual([id]);
+    expect(published).toHaveLength(0);
+  });
+});
