@@ -152,7 +152,7 @@ type Decided = {
    * Done, refused with a reason, recorded but not resumed (`notResumed`: the name of the error resuming it failed
    * with), or null: nothing to say (the author may not decide, or a transient failure).
    */
-  told: { done: true } | { done: false; refusal: Refusal } | { done: false; notResumed: string; givenUp: boolean } | null;
+  told: { done: true; alsoCarriedOut?: AlsoCommanded[] } | { done: false; refusal: Refusal } | { done: false; notResumed: string; givenUp: boolean } | null;
   /** Whether GitHub said the author has write access; null when it was not asked (see {@link answerOnPullRequest}). */
   writer: boolean | null;
 } & (
@@ -235,7 +235,13 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, comm
   }
   await markResumed(incident, decided, deps);
   deps.logger.info('approval resumed', { incidentId: incident.id, decision: command.decision, by: decided.decidedBy, resumedBy: login });
-  return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
+  // The decision's own command and the other same ones kept with it said "not carried out yet": markResumed dropped the
+  // reconciler's entry that would have edited them, so this answer tells them it was carried out.
+  const others = [
+    ...(decided.commandCommentId === undefined ? [] : [{ commentId: decided.commandCommentId, by: decided.decidedBy ?? '' }]),
+    ...(decided.alsoCommanded ?? []),
+  ].filter((other) => other.commentId !== commanded.commentId);
+  return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true, ...(others.length > 0 ? { alsoCarriedOut: others } : {}) }, writer: true };
 }
 
 /** The decision with another comment's same command kept to be told how it ends (bounded, each comment once). */
@@ -315,6 +321,9 @@ async function answerOnPullRequest(
         // An earlier delivery of it was refused (a proposal not waiting yet, several waiting) and said so, or said it
         // was recorded but not carried out yet: left as it was, that reply would contradict the 👍.
         await replyCarriedOut(github, repo, answerKey(payload), carriedOut(login, command), deps.answers);
+        for (const other of told.alsoCarriedOut ?? []) {
+          await replyCarriedOut(github, repo, { ...answerKey(payload), commentId: other.commentId }, carriedOut(other.by, command), deps.answers);
+        }
         return;
       }
       // A command carried out once (our 👍 is on it) and delivered again is refused now (nothing waits any more):

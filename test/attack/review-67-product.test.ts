@@ -6,6 +6,11 @@ import { silentLogger } from '../../shared/steps/deps.js';
 import { createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { scratchStoreForFile } from '../support/harness.js';
+import { staticGitHubClients } from '../../shared/github/clients.js';
+import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
+import { resumeRecordedDecisions } from '../../shared/reconcile/approval-resumes.js';
+import { createFakeGitHub, createMemoryCommandAnswers, remediationDeps, stepDeps, taskPort } from '../support/fakes.js';
+import { pendingApproval, signedCommentDelivery } from '../support/comment-commands.js';
 
 /**
  * Review of session 67 (product67), on the embedded DynamoDB where the store's behaviour matters.
@@ -82,5 +87,35 @@ describe('F1: the sweep takes the approval request e-mail for the page of the fa
     // Assert
     expect(done.recorded).toEqual([id]);
     expect(published).toHaveLength(0);
+  });
+});
+
+describe("F2: the first /guard approve answered \"not carried out yet\", a second maintainer's same command carries it out", () => {
+  it("the first command's reply is told the decision was carried out", async () => {
+    // Prepare: the first command's resume fails (Step Functions 5xx); the second maintainer's same command resumes it.
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    github.permissions.set('second', 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: 'review-67', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-67', login: 'maintainer', body: '/guard approve', commentId: 197 }), made.deps()).catch(() => undefined);
+    const reply = (commentId: number) => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
+    expect(reply(197)).toEqual([expect.stringMatching(/not carried out yet/)]);
+    const sent: string[] = [];
+    const working = { ...made.deps(), tasks: { succeed: async (token: string) => void sent.push(token), fail: async (token: string) => void sent.push(token) } };
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-67', login: 'second', body: '/guard approve', commentId: 198 }), working);
+    expect(sent).toEqual(['token-1']);
+    const logger = silentLogger;
+
+    // Act: the reconciler meets the first command's entry.
+    const { deps } = stepDeps({ github: github.port, incidents: made.incidents, approvalResumes: made.approvalResumes, remediation: remediationDeps({ approvals: made.approvals }), clock: () => new Date('2026-11-20T10:06:00Z') });
+    await resumeRecordedDecisions({
+      approvalResumes: made.approvalResumes, incidents: made.incidents, approvals: made.approvals, tasks: taskPort(), clock: () => new Date('2026-11-20T10:20:00Z'), logger,
+      metrics: deps.metrics, escalations: deps.escalations, escalationLedger: deps.escalationLedger, policyFile: deps.remediation.policyFile,
+      githubWriter: async () => staticGitHubClients(github.port), answers,
+    }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
+
+    // Assert: the first reply no longer says "not carried out yet" (it was carried out).
+    expect(reply(197)).toEqual(['The `/guard approve` from `maintainer` was carried out.']);
   });
 });
