@@ -152,7 +152,7 @@ type Decided = {
    * Done, refused with a reason, recorded but not resumed (`notResumed`: the name of the error resuming it failed
    * with), or null: nothing to say (the author may not decide, or a transient failure).
    */
-  told: { done: true; alsoCarriedOut?: AlsoCommanded[] } | { done: false; refusal: Refusal } | { done: false; notResumed: string; givenUp: boolean } | null;
+  told: { done: true; alsoCarriedOut?: AlsoCommanded[] } | { done: false; refusal: Refusal } | { done: false; notResumed: string; givenUp: boolean; untracked?: boolean } | null;
   /** Whether GitHub said the author has write access; null when it was not asked (see {@link answerOnPullRequest}). */
   writer: boolean | null;
 } & (
@@ -165,8 +165,8 @@ type Decided = {
  * A decision recorded whose execution could not be resumed (`error`): it is left to the reconciler or a redelivery,
  * or, once the reconciler gave it up (`givenUp`), to the command repeated.
  */
-function notResumed(error: unknown, givenUp = false): Decided {
-  return { failure: error, told: { done: false, notResumed: error instanceof Error ? error.name : 'an error', givenUp }, writer: true };
+function notResumed(error: unknown, givenUp = false, untracked = false): Decided {
+  return { failure: error, told: { done: false, notResumed: error instanceof Error ? error.name : 'an error', givenUp, ...(untracked ? { untracked } : {}) }, writer: true };
 }
 
 /**
@@ -221,7 +221,7 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, comm
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
-    if (!(error instanceof TaskTokenSpentError)) return notResumed(error, Boolean(recorded.resumeAbandonedAt));
+    if (!(error instanceof TaskTokenSpentError)) return notResumed(error, Boolean(recorded.resumeAbandonedAt), !isKept(recorded, commanded));
     if (spentByFailedRequest(incident, recorded.resumeTakenAt, deps.clock())) {
       await keepForRetry(incident.id, decided, recorded.resumeTakenAt ?? null, deps.incidents, at);
       return keptForRetryAnswer(incident.id, command);
@@ -242,6 +242,11 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, comm
     ...(decided.alsoCommanded ?? []),
   ].filter((other) => other.commentId !== commanded.commentId);
   return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true, ...(others.length > 0 ? { alsoCarriedOut: others } : {}) }, writer: true };
+}
+
+/** Whether the reconciler edits this comment's reply when the decision ends: its own command's, or one kept with it. */
+function isKept(approval: Pick<ApprovalState, 'commandCommentId' | 'alsoCommanded'>, commanded: AlsoCommanded): boolean {
+  return approval.commandCommentId === commanded.commentId || (approval.alsoCommanded ?? []).some((kept) => kept.commentId === commanded.commentId);
 }
 
 /** The decision with another comment's same command kept to be told how it ends (bounded, each comment once). */
@@ -331,7 +336,7 @@ async function answerOnPullRequest(
       // their replies existed have only the 👍 to say so.
       const [bot, reactions] = await Promise.all([github.botLogin(), github.listCommentReactions(repo, payload.comment.id, '+1', 100)]);
       if (reactions.some((reaction) => reaction.user.toLowerCase() === bot.toLowerCase())) return;
-      const body = 'refusal' in told ? commandAnswer(login, command, told.refusal) : recordedNotCarriedOut(login, command, told.notResumed, told.givenUp);
+      const body = 'refusal' in told ? commandAnswer(login, command, told.refusal) : recordedNotCarriedOut(login, command, told.notResumed, told.givenUp, told.untracked === true);
       const { doneMeanwhile } = await writeCommandReply(github, repo, answerKey(payload), body, deps.answers);
       // Another delivery carried the command out while this one wrote its answer, before there was a reply to edit.
       if (doneMeanwhile) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(login, command));

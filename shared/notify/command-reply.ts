@@ -31,11 +31,13 @@ export function carriedOut(login: string, command: string): string {
  * A decision recorded whose resume failed (`error`: the error's name): it waits for the reconciler or the same command
  * again, and may never be carried out (the wait may end first), so the reply promises neither.
  */
-export function recordedNotCarriedOut(login: string, command: string, error: string, givenUp: boolean): string {
+export function recordedNotCarriedOut(login: string, command: string, error: string, givenUp: boolean, untracked = false): string {
   const name = error.replace(/[^\w.-]/g, '').slice(0, 100) || 'an error';
   const failed = `the guard could not resume its pipeline with it (\`${name}\`)`;
   // Given up by the reconciler before: its entry is gone, and only the command repeated tries again.
   if (givenUp) return `${theCommand(login, command)} was not carried out: ${failed}, and no longer tries by itself; nothing is applied. Repeat the command to try again while the approval wait runs.`;
+  // Past the commands kept with the decision: nothing edits this reply, the first command's reply tells how it ends.
+  if (untracked) return `${theCommand(login, command)} is recorded, but not carried out yet: ${failed}. It tries again while the approval wait runs; this reply is not edited, the decision's first command's reply tells how it ends.`;
   return `${theCommand(login, command)} is recorded, but not carried out yet: ${failed}. ` +
     'It tries again while the approval wait runs, and edits this reply when the decision is carried out or given up; nothing is applied before then, and nothing at all if the wait ends first.';
 }

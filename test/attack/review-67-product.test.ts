@@ -10,7 +10,7 @@ import { staticGitHubClients } from '../../shared/github/clients.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { resumeRecordedDecisions } from '../../shared/reconcile/approval-resumes.js';
 import { createFakeGitHub, createMemoryCommandAnswers, remediationDeps, stepDeps, taskPort } from '../support/fakes.js';
-import { pendingApproval, signedCommentDelivery } from '../support/comment-commands.js';
+import { PENDING_INCIDENT, pendingApproval, signedCommentDelivery } from '../support/comment-commands.js';
 
 /**
  * Review of session 67 (product67), on the embedded DynamoDB where the store's behaviour matters.
@@ -117,5 +117,26 @@ describe("F2: the first /guard approve answered \"not carried out yet\", a secon
 
     // Assert: the first reply no longer says "not carried out yet" (it was carried out).
     expect(reply(197)).toEqual(['The `/guard approve` from `maintainer` was carried out.']);
+  });
+});
+
+describe('F3: a same command past the 5 kept with the decision, answered "not carried out yet"', () => {
+  it('is not promised an edit the reconciler never makes', async () => {
+    // Prepare: the first command and six other maintainers' same ones, every resume failing (Step Functions 5xx).
+    const github = createFakeGitHub();
+    const logins = ['maintainer', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6'];
+    for (const login of logins) github.permissions.set(login, 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: 'review-67', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
+    for (const [i, login] of logins.entries()) {
+      await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-67', login, body: '/guard approve', commentId: 300 + i }), made.deps()).catch(() => undefined);
+    }
+    const reply = (commentId: number) => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
+
+    // Assert: the five kept are promised the edit; the one past them is not (nothing will edit it).
+    expect((await made.incidents.get(PENDING_INCIDENT))?.approval?.alsoCommanded?.map((kept) => kept.commentId)).toEqual([301, 302, 303, 304, 305]);
+    expect(reply(305)).toEqual([expect.stringMatching(/edits this reply when the decision is carried out or given up/)]);
+    expect(reply(306)).toEqual([expect.stringMatching(/not carried out yet/)]);
+    expect(reply(306)[0]).not.toMatch(/edits this reply/);
   });
 });
