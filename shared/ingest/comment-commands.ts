@@ -15,7 +15,7 @@ import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import { COMMAND_ANSWER_BUDGET_MS } from '../github/comment-timing.js';
 export { commandAnswerMarker } from '../notify/command-reply.js';
 import { inlineCode } from '../notify/markdown.js';
-import { carriedOut, commandAnswerMarker, recordedNotCarriedOut, replyCarriedOut, theCommand, writeCommandReply } from '../notify/command-reply.js';
+import { type DecisionEnd, carriedOut, commandAnswerMarker, decisionEnded, recordedNotCarriedOut, replyCarriedOut, theCommand, writeCommandReply } from '../notify/command-reply.js';
 import type { CommandAnswerKey, CommandAnswers } from '../stores/command-answers.js';
 import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
 import type { StepLogger } from '../ports.js';
@@ -152,7 +152,7 @@ type Decided = {
    * Done, refused with a reason, recorded but not resumed (`notResumed`: the name of the error resuming it failed
    * with), or null: nothing to say (the author may not decide, or a transient failure).
    */
-  told: { done: true; alsoCarriedOut?: AlsoCommanded[] } | { done: false; refusal: Refusal } | { done: false; notResumed: string; givenUp: boolean; untracked?: boolean } | null;
+  told: { done: true; alsoCarriedOut?: AlsoCommanded[] } | { done: false; refusal: Refusal; othersEnded?: { end: DecisionEnd; commands: AlsoCommanded[] } } | { done: false; notResumed: string; givenUp: boolean; untracked?: boolean } | null;
   /** Whether GitHub said the author has write access; null when it was not asked (see {@link answerOnPullRequest}). */
   writer: boolean | null;
 } & (
@@ -230,18 +230,28 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, comm
     // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile. Past the
     // wait's end it was the timeout: "already decided" would tell the author the approval stands, and nothing is applied.
     await markResumed(incident, decided, deps);
-    if (waitEndedBy(recorded, deps.clock())) return refused(waitEnded(incident.id, recorded.expiresAt ?? null), true);
-    return refused(refusal`the approval of ${incident.id} was already decided`, true);
+    // The other commands' replies said "not carried out yet": markResumed dropped the entry the reconciler would have
+    // told them from, so they are told here, as it would have (their pipeline no longer waits, or the wait timed out).
+    const ended = waitEndedBy(recorded, deps.clock());
+    const answer = ended ? refused(waitEnded(incident.id, recorded.expiresAt ?? null), true) : refused(refusal`the approval of ${incident.id} was already decided`, true);
+    const others = otherCommands(decided, commanded);
+    if (others.length > 0 && answer.told && 'refusal' in answer.told) answer.told.othersEnded = { end: { kind: ended ? 'wait_over' : 'spent' }, commands: others };
+    return answer;
   }
   await markResumed(incident, decided, deps);
   deps.logger.info('approval resumed', { incidentId: incident.id, decision: command.decision, by: decided.decidedBy, resumedBy: login });
   // The decision's own command and the other same ones kept with it said "not carried out yet": markResumed dropped the
   // reconciler's entry that would have edited them, so this answer tells them it was carried out.
-  const others = [
+  const others = otherCommands(decided, commanded);
+  return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true, ...(others.length > 0 ? { alsoCarriedOut: others } : {}) }, writer: true };
+}
+
+/** The decision's own command and the same ones kept with it, but `commanded`'s: their replies wait to hear how it ended. */
+function otherCommands(decided: Pick<ApprovalState, 'commandCommentId' | 'decidedBy' | 'alsoCommanded'>, commanded: AlsoCommanded): AlsoCommanded[] {
+  return [
     ...(decided.commandCommentId === undefined ? [] : [{ commentId: decided.commandCommentId, by: decided.decidedBy ?? '' }]),
     ...(decided.alsoCommanded ?? []),
   ].filter((other) => other.commentId !== commanded.commentId);
-  return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true, ...(others.length > 0 ? { alsoCarriedOut: others } : {}) }, writer: true };
 }
 
 /** Whether the reconciler edits this comment's reply when the decision ends: its own command's, or one kept with it. */
@@ -338,6 +348,10 @@ async function answerOnPullRequest(
       if (reactions.some((reaction) => reaction.user.toLowerCase() === bot.toLowerCase())) return;
       const body = 'refusal' in told ? commandAnswer(login, command, told.refusal) : recordedNotCarriedOut(login, command, told.notResumed, told.givenUp, told.untracked === true);
       const { doneMeanwhile } = await writeCommandReply(github, repo, answerKey(payload), body, deps.answers);
+      const othersEnded = 'refusal' in told ? told.othersEnded : undefined;
+      for (const other of othersEnded?.commands ?? []) {
+        await writeCommandReply(github, repo, { ...answerKey(payload), commentId: other.commentId }, decisionEnded(other.by, command, othersEnded?.end ?? { kind: 'spent' }), deps.answers, { final: true });
+      }
       // Another delivery carried the command out while this one wrote its answer, before there was a reply to edit.
       if (doneMeanwhile) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(login, command));
     };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ApprovalState, type Incident, newIncident } from '../../shared/domain/incident.js';
 import { sweepFailedWaits } from '../../shared/notify/failed-wait-sweep.js';
+import { TaskTokenSpentError } from '../../shared/errors.js';
 import type { EscalationMessage } from '../../shared/ports.js';
 import { silentLogger } from '../../shared/steps/deps.js';
 import { createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
@@ -138,5 +139,30 @@ describe('F3: a same command past the 5 kept with the decision, answered "not ca
     expect(reply(305)).toEqual([expect.stringMatching(/edits this reply when the decision is carried out or given up/)]);
     expect(reply(306)).toEqual([expect.stringMatching(/not carried out yet/)]);
     expect(reply(306)[0]).not.toMatch(/edits this reply/);
+  });
+});
+
+describe('F4: the first /guard approve answered "not carried out yet", a second maintainer\'s same command finds the token spent', () => {
+  it("the first command's reply is told its pipeline no longer waits for it (the entry that would have told it is dropped)", async () => {
+    // Prepare: the first command's SendTaskSuccess reached the execution but answered a 5xx; the second maintainer's
+    // same command is told the token is spent. Its handling marks the decision resumed, dropping the reconciler's entry.
+    const github = createFakeGitHub();
+    github.permissions.set('maintainer', 'maintain');
+    github.permissions.set('second', 'maintain');
+    const answers = createMemoryCommandAnswers();
+    const made = await pendingApproval({ secret: 'review-67', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-67', login: 'maintainer', body: '/guard approve', commentId: 401 }), made.deps()).catch(() => undefined);
+    const reply = (commentId: number) => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
+    expect(reply(401)).toEqual([expect.stringMatching(/not carried out yet/)]);
+    const spent = async () => {
+      throw new TaskTokenSpentError('Task Timed Out');
+    };
+
+    // Act
+    await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-67', login: 'second', body: '/guard approve', commentId: 402 }), { ...made.deps(), tasks: { succeed: spent, fail: spent } });
+
+    // Assert: nothing will edit the first reply later (its entry is gone), so it is told now.
+    expect(made.approvalResumes.entries.size).toBe(0);
+    expect(reply(401)).toEqual([expect.stringMatching(/needs nothing more from the guard/)]);
   });
 });
