@@ -166,3 +166,25 @@ describe('F4: the first /guard approve answered "not carried out yet", a second 
     expect(reply(401)).toEqual([expect.stringMatching(/needs nothing more from the guard/)]);
   });
 });
+
+describe('the sweep run twice at once (regression rows, holding)', () => {
+  it('records each wait failed once, and pages a problem once more at most', async () => {
+    // Prepare: three failed waits of one problem.
+    const shared = 7900;
+    const ids = [await stored(TOKENLESS, { repositoryId: shared }), await stored(TOKENLESS, { repositoryId: shared }), await stored(TOKENLESS, { repositoryId: shared })];
+    const [one, two] = [sweeper(), sweeper()];
+
+    // Act
+    const [a, b] = await Promise.all([one.sweep(ids), two.sweep(ids)]);
+
+    // Assert
+    expect([...a.failed, ...b.failed]).toEqual([]);
+    expect(one.published.length + two.published.length).toBeGreaterThanOrEqual(1);
+    expect(one.published.length + two.published.length).toBeLessThanOrEqual(2);
+    for (const id of ids) {
+      const swept = await one.incidents.get(id);
+      expect(swept?.approval?.status).toBe('failed');
+      expect(swept?.history.filter((entry) => entry.event === 'approval_wait_failed_swept')).toHaveLength(1);
+    }
+  });
+});
