@@ -7,6 +7,7 @@ import { silentLogger } from '../../shared/steps/deps.js';
 import { createDynamoEscalationLedger } from '../../shared/stores/escalation-ledger.js';
 import { createIncidentStore } from '../../shared/stores/incident-store.js';
 import { scratchStoreForFile } from '../support/harness.js';
+import { type CommandAnswers, createDynamoCommandAnswers } from '../../shared/stores/command-answers.js';
 import { staticGitHubClients } from '../../shared/github/clients.js';
 import { handleIssueCommentWebhook } from '../../shared/ingest/comment-commands.js';
 import { resumeRecordedDecisions } from '../../shared/reconcile/approval-resumes.js';
@@ -37,6 +38,12 @@ async function stored(approval: ApprovalState, fields: Partial<Incident> = {}): 
   await createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 400, clock }).create(incident, null);
   return incident.id;
 }
+
+/** The command answers on the memory fake and on the embedded DynamoDB (its claims' conditions are what matter). */
+const ANSWER_STORES: Array<[string, () => CommandAnswers]> = [
+  ['memory', () => createMemoryCommandAnswers()],
+  ['DynamoDB', () => createDynamoCommandAnswers({ client: scratch.client, tableName: 'incidents', leaseMs: 60_000, clock: () => new Date('2026-11-20T10:05:00Z') })],
+];
 
 function sweeper() {
   const incidents = createIncidentStore({ client: scratch.client, tableName: 'incidents', ttlDays: 400, clock });
@@ -92,12 +99,12 @@ describe('F1: the sweep takes the approval request e-mail for the page of the fa
 });
 
 describe("F2: the first /guard approve answered \"not carried out yet\", a second maintainer's same command carries it out", () => {
-  it("the first command's reply is told the decision was carried out", async () => {
+  it.each(ANSWER_STORES)("the first command's reply is told the decision was carried out (%s)", async (_store, answersOf) => {
     // Prepare: the first command's resume fails (Step Functions 5xx); the second maintainer's same command resumes it.
     const github = createFakeGitHub();
     github.permissions.set('maintainer', 'maintain');
     github.permissions.set('second', 'maintain');
-    const answers = createMemoryCommandAnswers();
+    const answers = answersOf();
     const made = await pendingApproval({ secret: 'review-67', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
     await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-67', login: 'maintainer', body: '/guard approve', commentId: 197 }), made.deps()).catch(() => undefined);
     const reply = (commentId: number) => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
@@ -143,13 +150,13 @@ describe('F3: a same command past the 5 kept with the decision, answered "not ca
 });
 
 describe('F4: the first /guard approve answered "not carried out yet", a second maintainer\'s same command finds the token spent', () => {
-  it("the first command's reply is told its pipeline no longer waits for it (the entry that would have told it is dropped)", async () => {
+  it.each(ANSWER_STORES)("the first command's reply is told its pipeline no longer waits for it, the entry that would have told it dropped (%s)", async (_store, answersOf) => {
     // Prepare: the first command's SendTaskSuccess reached the execution but answered a 5xx; the second maintainer's
     // same command is told the token is spent. Its handling marks the decision resumed, dropping the reconciler's entry.
     const github = createFakeGitHub();
     github.permissions.set('maintainer', 'maintain');
     github.permissions.set('second', 'maintain');
-    const answers = createMemoryCommandAnswers();
+    const answers = answersOf();
     const made = await pendingApproval({ secret: 'review-67', github: github.port, answers: () => answers, taskError: Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }) });
     await handleIssueCommentWebhook(signedCommentDelivery({ secret: 'review-67', login: 'maintainer', body: '/guard approve', commentId: 401 }), made.deps()).catch(() => undefined);
     const reply = (commentId: number) => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${commentId} `)).map(([, body]) => body);
