@@ -107,6 +107,19 @@ export class IndexProjectionError extends Error {
 }
 
 /**
+ * The pull request's alias item (shared/stores/incident-store.ts, PULLALIAS#) could not be written after the write that
+ * indexed the incident by the repository's id: that write landed, and `written` is what it returned. The alias is a
+ * reader's aid for incidents stored before ids were kept; writing it again is safe (the same item), and the next write
+ * indexing one of the pull request's incidents by id does. Never the primary write's failure: its caller carries on.
+ */
+export class PullAliasWriteError<T = unknown> extends Error {
+  override name = 'PullAliasWriteError';
+  constructor(readonly incidentId: string, readonly written: T, options: { cause: unknown }) {
+    super(`incident ${incidentId}: written, but its pull request's alias item was not`, options);
+  }
+}
+
+/**
  * A write of an incident's fingerprint named another incident's source or repository id than the stored incident's:
  * the history it would file the incident in (`historyKey`) is another scope's. Refused, nothing written; a
  * programming error, never retried.

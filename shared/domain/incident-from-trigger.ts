@@ -2,6 +2,7 @@ import { alarmIncidentFields, alarmIncidentScope } from './alarm-incident.js';
 import { githubCheckIncidentFields, githubCheckIncidentScope, githubIncidentFields, githubIncidentScope } from './github-incident.js';
 import { type Incident, newIncident } from './incident.js';
 import type { Trigger } from './trigger.js';
+import { PullAliasWriteError } from '../errors.js';
 
 /**
  * The incident a trigger starts, as first stored, and the scope its recovery is tracked under. The one place an
@@ -27,9 +28,17 @@ export interface IncidentCreator {
 /**
  * Builds the incident a trigger starts and stores it with its scope and the trigger (so a reconciler can start an
  * execution that never started). `created` is false when an incident with its id was stored before: a redelivery,
- * or another execution that got there first.
+ * or another execution that got there first. `aliasUnwritten`: the incident is stored, and only its pull request's
+ * alias item failed (PullAliasWriteError): the caller goes on as with any stored incident (ingest starts its
+ * execution; before, it answered 500 and started nothing), and the alias is written by the next write indexing one of
+ * the pull request's incidents by id (classify's record of this one, a redelivery's create, the next failure).
  */
-export async function storeIncidentFromTrigger(incidents: IncidentCreator, trigger: Trigger, now: Date): Promise<{ incident: Incident; created: boolean }> {
+export async function storeIncidentFromTrigger(incidents: IncidentCreator, trigger: Trigger, now: Date): Promise<{ incident: Incident; created: boolean; aliasUnwritten: boolean }> {
   const { incident, scope } = incidentFromTrigger(trigger, now);
-  return { incident, created: await incidents.create(incident, scope, trigger) };
+  try {
+    return { incident, created: await incidents.create(incident, scope, trigger), aliasUnwritten: false };
+  } catch (error) {
+    if (!(error instanceof PullAliasWriteError)) throw error;
+    return { incident, created: error.written === true, aliasUnwritten: true };
+  }
 }

@@ -358,6 +358,15 @@ export interface StoredPlan {
   plannedAt: string;
 }
 
+/** A `/guard` comment that commanded a decision recorded already, and the login that wrote it. */
+export interface AlsoCommanded {
+  commentId: number;
+  by: string;
+}
+
+/** Replies kept to edit per decision besides its own command's: a pull request's commenters cannot grow the item unbounded. */
+export const MAX_ALSO_COMMANDED = 5;
+
 export interface ApprovalState {
   /** `failed`: the wait could not be set up (its request failed on every try): nobody can answer it, on-call was paged. */
   status: 'pending' | 'approved' | 'rejected' | 'timed_out' | 'failed';
@@ -412,7 +421,7 @@ export interface ApprovalState {
    * comment `commandCommentId`) that never reached the execution, whose wait ended otherwise first. The reconciler, meeting
    * that decision's entry, edits the command's reply to say so (it said "recorded, not carried out yet").
    */
-  overtook?: { decision: 'approved' | 'rejected'; by: string; decidedAt: string; commandCommentId?: number };
+  overtook?: { decision: 'approved' | 'rejected'; by: string; decidedAt: string; commandCommentId?: number; alsoCommanded?: AlsoCommanded[] };
   /**
    * When the reconciler gave up resuming the execution with this decision (its tries kept failing) and told on-call,
    * while the wait still ran: the wait's timeout, later, pages nobody again. Kept when the wait then times out.
@@ -428,6 +437,12 @@ export interface ApprovalState {
    * that command's reply (shared/notify/command-reply.ts). Absent on decisions recorded before it was kept.
    */
   commandCommentId?: number;
+  /**
+   * The same decision commanded again from other comments (another maintainer's same `/guard approve`) whose resume
+   * failed too, so their replies also said "recorded, not carried out yet": the reconciler edits each of them as it
+   * edits `commandCommentId`'s. At most {@link MAX_ALSO_COMMANDED}, the first ones.
+   */
+  alsoCommanded?: AlsoCommanded[];
   /**
    * On an e-mailed request counted on the problem's open one instead of being e-mailed
    * (shared/notify/approval-carry.ts): the incident holding that request, and this request's own execution, which names

@@ -1,4 +1,4 @@
-import type { ApprovalState, AuditEntry, Incident } from '../domain/incident.js';
+import { type AlsoCommanded, type ApprovalState, type AuditEntry, type Incident, MAX_ALSO_COMMANDED } from '../domain/incident.js';
 import { TaskTokenSpentError, errorMessage } from '../errors.js';
 import { OUR_MARKER_PREFIX, commandLine, leadingIncidentId } from '../domain/comment-text.js';
 import { sameRepository } from '../domain/repository-key.js';
@@ -15,7 +15,7 @@ import type { ApprovalResumes } from '../stores/approval-resumes.js';
 import { COMMAND_ANSWER_BUDGET_MS } from '../github/comment-timing.js';
 export { commandAnswerMarker } from '../notify/command-reply.js';
 import { inlineCode } from '../notify/markdown.js';
-import { carriedOut, commandAnswerMarker, recordedNotCarriedOut, replyCarriedOut, theCommand, writeCommandReply } from '../notify/command-reply.js';
+import { type DecisionEnd, carriedOut, commandAnswerMarker, decisionEnded, recordedNotCarriedOut, replyCarriedOut, theCommand, writeCommandReply } from '../notify/command-reply.js';
 import type { CommandAnswerKey, CommandAnswers } from '../stores/command-answers.js';
 import { type ApprovalBinding, PROPOSAL_DIGEST, bindApproval } from '../remediation/proposal-digest.js';
 import type { StepLogger } from '../ports.js';
@@ -152,7 +152,7 @@ type Decided = {
    * Done, refused with a reason, recorded but not resumed (`notResumed`: the name of the error resuming it failed
    * with), or null: nothing to say (the author may not decide, or a transient failure).
    */
-  told: { done: true } | { done: false; refusal: Refusal } | { done: false; notResumed: string; givenUp: boolean } | null;
+  told: { done: true; alsoCarriedOut?: AlsoCommanded[] } | { done: false; refusal: Refusal; othersEnded?: { end: DecisionEnd; commands: AlsoCommanded[] } } | { done: false; notResumed: string; givenUp: boolean; untracked?: boolean } | null;
   /** Whether GitHub said the author has write access; null when it was not asked (see {@link answerOnPullRequest}). */
   writer: boolean | null;
 } & (
@@ -165,8 +165,8 @@ type Decided = {
  * A decision recorded whose execution could not be resumed (`error`): it is left to the reconciler or a redelivery,
  * or, once the reconciler gave it up (`givenUp`), to the command repeated.
  */
-function notResumed(error: unknown, givenUp = false): Decided {
-  return { failure: error, told: { done: false, notResumed: error instanceof Error ? error.name : 'an error', givenUp }, writer: true };
+function notResumed(error: unknown, givenUp = false, untracked = false): Decided {
+  return { failure: error, told: { done: false, notResumed: error instanceof Error ? error.name : 'an error', givenUp, ...(untracked ? { untracked } : {}) }, writer: true };
 }
 
 /**
@@ -200,10 +200,13 @@ async function decideApproval(payload: IssueComment, approval: ApprovalCommand, 
 /**
  * Resumes the execution with a decision recorded before, whose handler died before its execution was resumed (or
  * is still waiting for Step Functions): the command delivered again, or the same decision by another maintainer.
- * The other decision decides nothing: the first one recorded stands.
+ * The other decision decides nothing: the first one recorded stands. Another comment's same command is kept on the
+ * decision with its take (`alsoCommanded`): should its resume fail too, its reply says "not carried out yet", and
+ * the reconciler edits it with the decision's own.
  */
-async function resumeDecided(incident: Unresumed, command: ApprovalCommand, login: string, deps: CommentCommandDeps): Promise<Decided> {
-  const recorded = incident.approval;
+async function resumeDecided(incident: Unresumed, command: ApprovalCommand, commanded: AlsoCommanded, deps: CommentCommandDeps): Promise<Decided> {
+  const login = commanded.by;
+  const recorded = withCommand(incident.approval, commanded);
   if ((recorded.status === 'approved') !== (command.decision === 'approve')) {
     return refused(refusal`the approval of ${incident.id} was already decided`, true);
   }
@@ -213,12 +216,12 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
   // Marked before SendTaskSuccess: the handler that recorded the decision may still be waiting for its own call, and
   // when Step Functions answers it "spent" this mark tells it the execution was resumed, not timed out.
   const at = deps.clock().toISOString();
-  const decided = await takeDecision(incident, at, deps.incidents);
+  const decided = await takeDecision({ ...incident, approval: recorded }, at, deps.incidents);
   if (!decided) return refused(refusal`the approval of ${incident.id} was already decided`, true);
   try {
     await sendDecision(decided, deps.tasks);
   } catch (error) {
-    if (!(error instanceof TaskTokenSpentError)) return notResumed(error, Boolean(recorded.resumeAbandonedAt));
+    if (!(error instanceof TaskTokenSpentError)) return notResumed(error, Boolean(recorded.resumeAbandonedAt), !isKept(recorded, commanded));
     if (spentByFailedRequest(incident, recorded.resumeTakenAt, deps.clock())) {
       await keepForRetry(incident.id, decided, recorded.resumeTakenAt ?? null, deps.incidents, at);
       return keptForRetryAnswer(incident.id, command);
@@ -227,12 +230,40 @@ async function resumeDecided(incident: Unresumed, command: ApprovalCommand, logi
     // nothing is left to resume, and the token is forgotten unless the approval was rewritten meanwhile. Past the
     // wait's end it was the timeout: "already decided" would tell the author the approval stands, and nothing is applied.
     await markResumed(incident, decided, deps);
-    if (waitEndedBy(recorded, deps.clock())) return refused(waitEnded(incident.id, recorded.expiresAt ?? null), true);
-    return refused(refusal`the approval of ${incident.id} was already decided`, true);
+    // The other commands' replies said "not carried out yet": markResumed dropped the entry the reconciler would have
+    // told them from, so they are told here, as it would have (their pipeline no longer waits, or the wait timed out).
+    const ended = waitEndedBy(recorded, deps.clock());
+    const answer = ended ? refused(waitEnded(incident.id, recorded.expiresAt ?? null), true) : refused(refusal`the approval of ${incident.id} was already decided`, true);
+    const others = otherCommands(decided, commanded);
+    if (others.length > 0 && answer.told && 'refusal' in answer.told) answer.told.othersEnded = { end: { kind: ended ? 'wait_over' : 'spent' }, commands: others };
+    return answer;
   }
   await markResumed(incident, decided, deps);
   deps.logger.info('approval resumed', { incidentId: incident.id, decision: command.decision, by: decided.decidedBy, resumedBy: login });
-  return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true }, writer: true };
+  // The decision's own command and the other same ones kept with it said "not carried out yet": markResumed dropped the
+  // reconciler's entry that would have edited them, so this answer tells them it was carried out.
+  const others = otherCommands(decided, commanded);
+  return { response: reply(202, { incidentId: incident.id, decision: command.decision }), told: { done: true, ...(others.length > 0 ? { alsoCarriedOut: others } : {}) }, writer: true };
+}
+
+/** The decision's own command and the same ones kept with it, but `commanded`'s: their replies wait to hear how it ended. */
+function otherCommands(decided: Pick<ApprovalState, 'commandCommentId' | 'decidedBy' | 'alsoCommanded'>, commanded: AlsoCommanded): AlsoCommanded[] {
+  return [
+    ...(decided.commandCommentId === undefined ? [] : [{ commentId: decided.commandCommentId, by: decided.decidedBy ?? '' }]),
+    ...(decided.alsoCommanded ?? []),
+  ].filter((other) => other.commentId !== commanded.commentId);
+}
+
+/** Whether the reconciler edits this comment's reply when the decision ends: its own command's, or one kept with it. */
+function isKept(approval: Pick<ApprovalState, 'commandCommentId' | 'alsoCommanded'>, commanded: AlsoCommanded): boolean {
+  return approval.commandCommentId === commanded.commentId || (approval.alsoCommanded ?? []).some((kept) => kept.commentId === commanded.commentId);
+}
+
+/** The decision with another comment's same command kept to be told how it ends (bounded, each comment once). */
+function withCommand(approval: Unresumed['approval'], commanded: AlsoCommanded): Unresumed['approval'] {
+  const also = approval.alsoCommanded ?? [];
+  if (approval.commandCommentId === commanded.commentId || also.some((kept) => kept.commentId === commanded.commentId) || also.length >= MAX_ALSO_COMMANDED) return approval;
+  return { ...approval, alsoCommanded: [...also, commanded] };
 }
 
 async function decideFeedback(payload: IssueComment, feedback: FeedbackCommand, deps: CommentCommandDeps): Promise<Decided> {
@@ -305,6 +336,9 @@ async function answerOnPullRequest(
         // An earlier delivery of it was refused (a proposal not waiting yet, several waiting) and said so, or said it
         // was recorded but not carried out yet: left as it was, that reply would contradict the 👍.
         await replyCarriedOut(github, repo, answerKey(payload), carriedOut(login, command), deps.answers);
+        for (const other of told.alsoCarriedOut ?? []) {
+          await replyCarriedOut(github, repo, { ...answerKey(payload), commentId: other.commentId }, carriedOut(other.by, command), deps.answers);
+        }
         return;
       }
       // A command carried out once (our 👍 is on it) and delivered again is refused now (nothing waits any more):
@@ -312,8 +346,12 @@ async function answerOnPullRequest(
       // their replies existed have only the 👍 to say so.
       const [bot, reactions] = await Promise.all([github.botLogin(), github.listCommentReactions(repo, payload.comment.id, '+1', 100)]);
       if (reactions.some((reaction) => reaction.user.toLowerCase() === bot.toLowerCase())) return;
-      const body = 'refusal' in told ? commandAnswer(login, command, told.refusal) : recordedNotCarriedOut(login, command, told.notResumed, told.givenUp);
+      const body = 'refusal' in told ? commandAnswer(login, command, told.refusal) : recordedNotCarriedOut(login, command, told.notResumed, told.givenUp, told.untracked === true);
       const { doneMeanwhile } = await writeCommandReply(github, repo, answerKey(payload), body, deps.answers);
+      const othersEnded = 'refusal' in told ? told.othersEnded : undefined;
+      for (const other of othersEnded?.commands ?? []) {
+        await writeCommandReply(github, repo, { ...answerKey(payload), commentId: other.commentId }, decisionEnded(other.by, command, othersEnded?.end ?? { kind: 'spent' }), deps.answers, { final: true });
+      }
       // Another delivery carried the command out while this one wrote its answer, before there was a reply to edit.
       if (doneMeanwhile) await github.upsertComment(repo, payload.issue.number, marker, carriedOut(login, command));
     };
@@ -395,7 +433,7 @@ async function applyApproval(
   if (incident && !sameRepository(incident, named)) return refused(refusal`nothing is waiting for approval on ${`${repository}#${pullRequest}`}`, true);
   // Decided, and still indexed: its execution was not resumed yet (the handler died before Step Functions answered,
   // or is still waiting for it). The same command delivered again, or another maintainer's same one, resumes it.
-  if (isUnresumed(incident)) return resumeDecided(incident, command, login, deps);
+  if (isUnresumed(incident)) return resumeDecided(incident, command, { by: login, commentId: comment.id }, deps);
   const approval = incident?.approval;
   if (!incident || !approval || approval.status !== 'pending' || !approval.taskToken || !incident.plan) {
     await deps.approvals.take({ name: repository, id: named.id }, pullRequest, incidentId);

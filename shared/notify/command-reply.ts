@@ -31,11 +31,13 @@ export function carriedOut(login: string, command: string): string {
  * A decision recorded whose resume failed (`error`: the error's name): it waits for the reconciler or the same command
  * again, and may never be carried out (the wait may end first), so the reply promises neither.
  */
-export function recordedNotCarriedOut(login: string, command: string, error: string, givenUp: boolean): string {
+export function recordedNotCarriedOut(login: string, command: string, error: string, givenUp: boolean, untracked = false): string {
   const name = error.replace(/[^\w.-]/g, '').slice(0, 100) || 'an error';
   const failed = `the guard could not resume its pipeline with it (\`${name}\`)`;
   // Given up by the reconciler before: its entry is gone, and only the command repeated tries again.
   if (givenUp) return `${theCommand(login, command)} was not carried out: ${failed}, and no longer tries by itself; nothing is applied. Repeat the command to try again while the approval wait runs.`;
+  // Past the commands kept with the decision: nothing edits this reply, the first command's reply tells how it ends.
+  if (untracked) return `${theCommand(login, command)} is recorded, but not carried out yet: ${failed}. It tries again while the approval wait runs; this reply is not edited, the decision's first command's reply tells how it ends.`;
   return `${theCommand(login, command)} is recorded, but not carried out yet: ${failed}. ` +
     'It tries again while the approval wait runs, and edits this reply when the decision is carried out or given up; nothing is applied before then, and nothing at all if the wait ends first.';
 }
@@ -44,7 +46,9 @@ export function recordedNotCarriedOut(login: string, command: string, error: str
  * Writes the reply to a command comment: the one writer holding its claim creates it, and one that finds it recorded
  * updates it. Finding it by its marker alone, two deliveries of one command at once (a redelivery racing the original)
  * both listed none and both posted one. A writer that finds the reply being created leaves it to its creator. Nothing
- * is written for a command carried out; `doneMeanwhile` when it was carried out while this reply was written.
+ * is written for a command carried out, nor over a final reply; `doneMeanwhile` when it was carried out while this
+ * reply was written. `final`: the reply says how the decision ended for good (the reconciler's edit), and no later
+ * refusal changes it; a refusal that finds it claimed final while it wrote writes the final text again.
  */
 export async function writeCommandReply(
   github: GitHubPort,
@@ -52,17 +56,20 @@ export async function writeCommandReply(
   key: CommandAnswerKey,
   body: string,
   answers: CommandAnswers,
+  options: { final?: boolean } = {},
 ): Promise<{ doneMeanwhile: boolean }> {
-  const claim = await answers.claim(key);
+  const claim = await answers.claim(key, options.final ? { final: body } : undefined);
   if (claim.kind === 'busy' || claim.kind === 'done') return { doneMeanwhile: false };
+  const marker = commandAnswerMarker(key.commentId);
   let written: Awaited<ReturnType<GitHubPort['upsertComment']>>;
   try {
-    written = await github.upsertComment(repo, key.pullRequest, commandAnswerMarker(key.commentId), body);
+    written = await github.upsertComment(repo, key.pullRequest, marker, body);
   } catch (error) {
     if (claim.kind === 'create') await answers.release(key, claim.holder);
     throw error;
   }
-  const { done } = await answers.record(key, written.commentId);
+  const { done, final } = await answers.record(key, written.commentId, { final: options.final === true });
+  if (!done && final !== null && final !== body) await github.upsertComment(repo, key.pullRequest, marker, final);
   return { doneMeanwhile: done };
 }
 

@@ -72,10 +72,14 @@ export interface PageClaimDeps {
  */
 export async function inWindowByName(occurrence: EscalationOccurrence, incident: Pick<Incident, 'repository' | 'repositoryId'>, ledger: Pick<EscalationLedger, 'opener'>): Promise<EscalationOccurrence> {
   const byName = nameKeyedProblem(occurrence.key, incident);
-  if (!byName) return occurrence;
-  const opened = await ledger.opener(byName);
+  return byName ? inWindowOf(occurrence, byName, ledger) : occurrence;
+}
+
+/** `occurrence` moved to the key its problem had before (`earlierKey`) while a window opened there still lasts. */
+export async function inWindowOf(occurrence: EscalationOccurrence, earlierKey: string, ledger: Pick<EscalationLedger, 'opener'>): Promise<EscalationOccurrence> {
+  const opened = await ledger.opener(earlierKey);
   const lasts = opened !== null && Date.parse(opened.windowStart) + occurrence.windowMinutes * 60_000 > occurrence.at.getTime();
-  return lasts ? { ...occurrence, key: byName } : occurrence;
+  return lasts ? { ...occurrence, key: earlierKey } : occurrence;
 }
 
 /**

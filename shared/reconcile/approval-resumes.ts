@@ -108,7 +108,9 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     // (the entry goes below; a run that dies before edits the same reply again).
     const overtook = approval?.overtook;
     if (incident && approval && overtook?.decidedAt === entry.decidedAt && (approval.status === 'rejected' || approval.status === 'failed')) {
-      const asDecided = { ...approval, decidedBy: overtook.by, ...(overtook.commandCommentId === undefined ? {} : { commandCommentId: overtook.commandCommentId }) };
+      const asDecided = {
+        ...approval, decidedBy: overtook.by, commandCommentId: overtook.commandCommentId, ...(overtook.alsoCommanded ? { alsoCommanded: overtook.alsoCommanded } : {}),
+      };
       await tellCommand({ ...incident, approval: asDecided }, overtook.decision, { kind: 'overtaken', by: approval.status }, deps, true);
     }
     // A `/guard reject` the wait ended rejected with (Notify records the rejection as this command's: its first try
@@ -138,7 +140,9 @@ async function resumeListed(entry: ListedDecision, now: Date, takenBefore: strin
     if (error instanceof TaskNotWaitingYetError) {
       // Neither spent nor failed: the execution will wait on this token again. The take is given back, so the next
       // run, a minute later under `npm start`, sends the decision again instead of leaving it to a taker for the grace.
-      await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...decided, resumeTakenAt: incident.approval.resumeTakenAt ?? null });
+      // Given back untaken, written only over this run's own take: written back as the take this run read (an earlier
+      // worker's, past the grace), that worker's later writes over its take landed again, over a decision it no longer held.
+      await deps.incidents.replaceApproval(incident.id, asRead(decided), { ...decided, resumeTakenAt: null });
       return 'notWaitingYet';
     }
     if (!(error instanceof TaskTokenSpentError)) throw error;
@@ -208,34 +212,45 @@ async function giveUp(entry: ListedDecision, failures: number, error: unknown, d
 }
 
 /**
- * Edits the reply to the `/guard` command that recorded the decision (its comment id kept on the decision), or posts
- * it when none was written: its author hears how the decision ended, as a command carried out by its own handling
- * gets its 👍. Best effort, as every answer to a command: the decision's outcome stands whatever GitHub says.
+ * Edits the reply to the `/guard` command that recorded the decision (its comment id kept on the decision), and to each
+ * other comment's same command kept with it (`alsoCommanded`, told "not carried out yet" too), or posts one where none
+ * was written: each author hears how the decision ended, as a command carried out by its own handling gets its 👍. An
+ * end other than given up is final: each reply is edited once (shared/stores/command-answers.ts). Best effort, as every
+ * answer to a command: the decision's outcome stands whatever GitHub says.
  */
 async function tellCommand(
   incident: Incident,
   decision: 'approved' | 'rejected',
   end: DecisionEnd | { kind: 'carried_out' },
   deps: ApprovalResumeDeps,
-  /** The caller's entry is the last trace of the reply to edit: an error that may pass is thrown, for a later run to try again. */
+  /** The caller's entry is the last trace of the replies to edit: an error that may pass is thrown, for a later run to try again. */
   orThrow = false,
 ): Promise<void> {
-  const commentId = incident.approval?.commandCommentId;
-  if (commentId === undefined || !incident.repository || !incident.pullRequest || typeof incident.repositoryId !== 'number') return;
+  const approval = incident.approval;
+  if (!approval || !incident.repository || !incident.pullRequest || typeof incident.repositoryId !== 'number') return;
+  const commands = [
+    ...(approval.commandCommentId === undefined ? [] : [{ commentId: approval.commandCommentId, by: approval.decidedBy ?? '' }]),
+    ...(approval.alsoCommanded ?? []),
+  ];
+  if (commands.length === 0) return;
   const [owner = '', repo = ''] = incident.repository.split('/');
-  const key = { repositoryId: incident.repositoryId, pullRequest: incident.pullRequest, commentId };
-  const login = incident.approval?.decidedBy ?? '';
   const command = `/guard ${decision === 'approved' ? 'approve' : 'reject'}`;
-  try {
-    const github = (await deps.githubWriter()).forInstallation(incident.installationId);
-    if (!github) return;
-    if (end.kind === 'carried_out') await replyCarriedOut(github, { owner, repo }, key, carriedOut(login, command), deps.answers);
-    else await writeCommandReply(github, { owner, repo }, key, decisionEnded(login, command, end), deps.answers);
-  } catch (error) {
-    deps.logger.warn('could not tell a /guard command on its pull request how the reconciler ended its decision', { incidentId: incident.id, commentId, error: errorMessage(error) });
-    // GitHub's refusal (a locked pull request, a deleted comment) is for good: only what may pass is tried again.
-    if (orThrow && !(error instanceof GitHubRequestError)) throw error;
+  let retryable: unknown = null;
+  for (const { commentId, by } of commands) {
+    const key = { repositoryId: incident.repositoryId, pullRequest: incident.pullRequest, commentId };
+    try {
+      const github = (await deps.githubWriter()).forInstallation(incident.installationId);
+      if (!github) return;
+      if (end.kind === 'carried_out') await replyCarriedOut(github, { owner, repo }, key, carriedOut(by, command), deps.answers);
+      // Given up is not final: the command repeated may still carry the decision out, and its reply says so.
+      else await writeCommandReply(github, { owner, repo }, key, decisionEnded(by, command, end), deps.answers, { final: end.kind !== 'given_up' });
+    } catch (error) {
+      deps.logger.warn('could not tell a /guard command on its pull request how the reconciler ended its decision', { incidentId: incident.id, commentId, error: errorMessage(error) });
+      // GitHub's refusal (a locked pull request, a deleted comment) is for good: only what may pass is tried again.
+      if (!(error instanceof GitHubRequestError)) retryable ??= error;
+    }
   }
+  if (orThrow && retryable !== null) throw retryable;
 }
 
 /**

@@ -14,6 +14,7 @@ import { NoRecordedTriggerError, ReconcileIncompleteError, errorMessage } from '
 import type { FallbackCause, HistoryEntry, Incident, ReconcileRetry } from '../domain/incident.js';
 import { renderEscalation } from '../notify/escalation.js';
 import { publishClaimedPage } from '../notify/claimed-page.js';
+import { inWindowOf } from '../notify/page-claims.js';
 import { escalateNotifyFailed } from './notify-failed.js';
 import { afterFailure } from './retry-later.js';
 import { type PolicyFile, policyFor } from '../remediation/policy.js';
@@ -330,11 +331,25 @@ function problemOf(incident: Incident, cause: FallbackCause, policyFile: PolicyF
   if (cause === 'reconcile_given_up') return { key: RECONCILE_GIVEN_UP_KEY, label: 'incidents the reconciler gave up on', windowMinutes, digest };
   const scope = incident.repository ?? incident.alarm?.name ?? incident.source;
   return {
-    key: `guard-exhausted:${incident.repository ?? incident.alarm?.arn ?? incident.source}`,
+    key: exhaustedByIdKey(incident) ?? exhaustedByNameKey(incident),
     label: `incidents the pipeline could not finish, ${scope}`,
     windowMinutes,
     digest,
   };
+}
+
+/**
+ * A repository's incidents the pipeline could not finish, keyed by its GitHub id when known (`gh:id-<id>`, as
+ * githubProblemKey keys its failures): keyed by name, a renamed repository paged again within the window, and a
+ * repository created under a renamed account's old name was counted on the other's page.
+ */
+function exhaustedByIdKey(incident: Incident): string | null {
+  return incident.source === 'github' && typeof incident.repositoryId === 'number' ? `guard-exhausted:gh:id-${incident.repositoryId}` : null;
+}
+
+/** The key before session 67, and still without an id: the repository's name (an alarm's ARN, else the source). */
+function exhaustedByNameKey(incident: Incident): string {
+  return `guard-exhausted:${incident.repository ?? incident.alarm?.arn ?? incident.source}`;
 }
 
 /**
@@ -362,7 +377,9 @@ async function pageUnfinished(incident: Incident, gaveUp: GaveUp, deps: RedriveD
   // that page and reported in its digest. A stage that fails on every input would otherwise page once per incident,
   // up to the reconciler's whole batch every run.
   const problem = problemOf(incident, gaveUp.cause, deps.policyFile);
-  const occurrence = { ...problem, incidentId: incident.id, at: deps.clock(), mayOpen: true };
+  const asked = { ...problem, incidentId: incident.id, at: deps.clock(), mayOpen: true };
+  // A window the name's key opened before the deploy (its page went out) is counted on until it ends, not paged again.
+  const occurrence = problem.key === exhaustedByIdKey(incident) ? await inWindowOf(asked, exhaustedByNameKey(incident), deps.escalationLedger) : asked;
   const tally = await deps.escalationLedger.record(occurrence);
   const at = deps.clock().toISOString();
   // Told now: an incident the notify function failed on (given up after its own page kept failing) waits for no page.

@@ -696,7 +696,7 @@ export function createCommandAnswers(config: Config): CommandAnswers {
 }
 
 /** The remediation policy file, from POLICY_FILE or POLICY_JSON; a bad file fails at cold start with the variable's name. */
-function policyFileOf(config: Config): PolicyFile {
+export function policyFileOf(config: Config): PolicyFile {
   let policyText: string | undefined = config.POLICY_JSON;
   if (config.POLICY_FILE) {
     try {

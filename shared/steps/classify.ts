@@ -6,7 +6,7 @@ import { alarmArnOf, githubIncidentId } from '../domain/trigger.js';
 import { pullRequestAtCommit } from '../domain/commit-pull-request.js';
 import { githubCheckIncidentScope, githubIncidentScope } from '../domain/github-incident.js';
 import { LATER_ATTEMPTS_READ, type LaterOnRecord, supersededFields } from '../domain/recovery.js';
-import { RetryableError, SupersededCheckUnavailableError, errorMessage, isRetryable, isTransientAwsError } from '../errors.js';
+import { PullAliasWriteError, RetryableError, SupersededCheckUnavailableError, errorMessage, isRetryable, isTransientAwsError } from '../errors.js';
 import {
   type GithubCheckTrigger,
   type GithubTrigger,
@@ -460,12 +460,27 @@ async function recordClassification(
   deps: ClassifyDeps,
 ): Promise<boolean> {
   if (ending) {
-    const resolved = await deps.incidents.updateIfStatusMoves(id, { ...fields, ...ending.fields }, { history: [...history, ending.history] }, { owner });
+    const resolved = await aliasHandled(id, deps, deps.incidents.updateIfStatusMoves(id, { ...fields, ...ending.fields }, { history: [...history, ending.history] }, { owner }));
     if (resolved) return true;
     deps.logger.info('incident resolved before classify recorded its ending (by another writer, or by an earlier try of this classify that Step Functions retried): that ending stands', { incidentId: id });
   }
-  await deps.incidents.record(id, fields, { history }, { owner });
+  await aliasHandled(id, deps, deps.incidents.record(id, fields, { history }, { owner }));
   return false;
+}
+
+/**
+ * A write of the classification whose pull request alias item failed after it (PullAliasWriteError) landed: classify
+ * goes on with what it returned. Retried as a failed step, the whole classification ran again for an item the next
+ * write indexing one of the pull request's incidents by id writes anyway (ingest's create wrote it for this one).
+ */
+async function aliasHandled<T>(incidentId: string, deps: Pick<ClassifyDeps, 'logger'>, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (!(error instanceof PullAliasWriteError)) throw error;
+    deps.logger.warn("classified, but the pull request's alias item was not written: the next write by id writes it", { incidentId, error: errorMessage(error.cause) });
+    return error.written as T;
+  }
 }
 
 /** The evidence of a check run from another CI system: its output, as that system reported it to GitHub. */

@@ -1,6 +1,6 @@
 import { recordNotifyMetrics } from './notify-metrics.js';
 import { isNewerPushFailure, supersededByPushFields } from '../domain/superseded-push.js';
-import { type Incident, type NotificationRecord, type StageError, outsiderCanRepeat } from '../domain/incident.js';
+import { type ApprovalState, type Incident, type NotificationRecord, type StageError, outsiderCanRepeat } from '../domain/incident.js';
 import { ProposalChangedError, RetryableError, WriteBudgetExhaustedError, errorMessage, isRetryable, isTransientAwsError } from '../errors.js';
 import { CommentsRefusedError, GitHubRequestError } from '../github/errors.js';
 import { type WriteWaitPlan, planWriteWait } from '../domain/write-wait.js';
@@ -141,7 +141,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
     : ((ownWrite && incident.decision?.reason.match(/ \([^()]+ did not reach the execution\)$/)?.[0]) || '');
   // Kept for the reconciler, which tells the command's author how it ended (its reply said "not carried out yet").
   const overtook = (mailedRejection || failed) && (previous?.status === 'approved' || previous?.status === 'rejected') && previous.decidedBy && previous.decidedAt
-    ? { decision: previous.status, by: previous.decidedBy, decidedAt: previous.decidedAt, ...(previous.commandCommentId === undefined ? {} : { commandCommentId: previous.commandCommentId }) }
+    ? { decision: previous.status, by: previous.decidedBy, decidedAt: previous.decidedAt, ...commandsOf(previous) }
     : ownWrite ? previous?.overtook : undefined;
   const who = mailedRejection || failed ? null : (previous?.decidedBy ?? null);
   const rejectionCause = mailedRejection ? mailedRejectionCause(caught) : (previous?.reason ?? null);
@@ -171,7 +171,7 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
     ...(overtook ? { overtook } : {}),
     ...(unresumed && previous?.resumeAbandonedAt ? { resumeAbandonedAt: previous.resumeAbandonedAt } : {}),
     // The command of a decision kept as what ended the wait (a `/guard reject`): the reconciler edits its reply.
-    ...((unresumed || (rejected && who)) && previous?.commandCommentId !== undefined ? { commandCommentId: previous.commandCommentId } : {}),
+    ...((unresumed || (rejected && who)) && previous ? commandsOf(previous) : {}),
   };
   // A rejection asks nothing more of anyone: on a pull request its comment tells of it, and one sent with the
   // e-mailed command came from the on-call list the request went to, who would otherwise be paged about their own
@@ -184,6 +184,14 @@ async function recordApprovalOutcome(state: PipelineState, incident: Incident, d
   }
   if (changedWhileWritten) throw new RetryableError(APPROVAL_CHANGED_AGAIN);
   return recordApprovalOutcome(state, (await deps.incidents.get(incident.id)) ?? incident, deps, true);
+}
+
+/** The `/guard` comments whose replies wait to hear how a decision ended: its own command's, and the same ones after it. */
+function commandsOf(approval: ApprovalState): Pick<ApprovalState, 'commandCommentId' | 'alsoCommanded'> {
+  return {
+    ...(approval.commandCommentId === undefined ? {} : { commandCommentId: approval.commandCommentId }),
+    ...(approval.alsoCommanded?.length ? { alsoCommanded: approval.alsoCommanded } : {}),
+  };
 }
 
 /**

@@ -12,6 +12,12 @@
  * Either the `done` mark or the reply's id is written second, on the same item, and that write answers with the
  * other: whoever writes second edits the reply, so a refusal posted while the command was being carried out does not
  * stay.
+ *
+ * A reply the reconciler edited to how a decision ended without being carried out (the wait timed out, on-call
+ * rejected by e-mail, nothing left to resume) is final too: its claim keeps that text (`finalBody`), a refusal's claim
+ * no longer takes the reply (a redelivery found nothing waiting and wrote "nothing is waiting" over the outcome), and a
+ * refusal that claimed it before writes the final text again once its record finds it. Marked `finalWritten` once the
+ * edit is recorded, the reply is edited once, whatever the runs that meet its decision again.
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -37,11 +43,22 @@ export type AnswerClaim =
   /** The command was carried out: it is told nothing more. */
   | { kind: 'done' };
 
+/** A claim for the final reply: its text, kept so that a refusal written over it meanwhile writes it again. */
+export interface FinalReply {
+  final: string;
+}
+
 export interface CommandAnswers {
-  /** Claims the command's reply for a refusal; one UpdateItem in every case but the takeover of a lapsed claim. */
-  claim(key: CommandAnswerKey): Promise<AnswerClaim>;
-  /** The reply `replyId` now says what its writer meant; `done` when the command was carried out meanwhile. */
-  record(key: CommandAnswerKey, replyId: number): Promise<{ done: boolean }>;
+  /**
+   * Claims the command's reply for a refusal, or with `final` for the final outcome ('done' once that was recorded, or
+   * the command carried out); one UpdateItem in every case but the takeover of a lapsed claim.
+   */
+  claim(key: CommandAnswerKey, final?: FinalReply): Promise<AnswerClaim>;
+  /**
+   * The reply `replyId` now says what its writer meant (`final`: the final outcome); `done` when the command was carried
+   * out meanwhile, `final` the final text claimed meanwhile, or null.
+   */
+  record(key: CommandAnswerKey, replyId: number, options?: { final?: boolean }): Promise<{ done: boolean; final: string | null }>;
   /** The holder could not create the reply: the next delivery may. */
   release(key: CommandAnswerKey, holder: string): Promise<void>;
   /** The command was carried out: the reply to edit, if one was recorded. */
@@ -85,12 +102,12 @@ export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentCl
    * Sets the reply's id or the `done` mark and answers with the item as it now is: of the two writes, the second one
    * reads the first (see the module's comment), so whoever writes second edits the reply.
    */
-  async function setAndRead(key: CommandAnswerKey, attribute: 'replyId' | 'done', value: number | boolean): Promise<Record<string, unknown>> {
+  async function setAndRead(key: CommandAnswerKey, attribute: 'replyId' | 'done', value: number | boolean, finalWritten = false): Promise<Record<string, unknown>> {
     const response = await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: keyOf(key),
-        UpdateExpression: 'SET #attribute = :value, expiresAt = if_not_exists(expiresAt, :expires)',
+        UpdateExpression: `SET #attribute = :value, expiresAt = if_not_exists(expiresAt, :expires)${finalWritten ? ', finalWritten = :value' : ''}`,
         ExpressionAttributeNames: { '#attribute': attribute },
         ExpressionAttributeValues: { ':value': value, ':expires': expiresAt(clock()) },
         ReturnValues: 'ALL_NEW',
@@ -100,19 +117,21 @@ export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentCl
   }
 
   return {
-    async claim(key) {
+    async claim(key, final) {
       const holder = randomUUID();
       const now = clock();
       // Takes a free claim and answers with the item as it now is, in one write; a held claim keeps its holder and
-      // time (if_not_exists), so the answer says who holds it. A command carried out is not claimed at all.
+      // time (if_not_exists), so the answer says who holds it. A command carried out is not claimed at all, nor a final
+      // reply by a refusal, nor by the final outcome once it was written.
       const response = await conditionalWrite(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keyOf(key),
-            UpdateExpression: 'SET holder = if_not_exists(holder, :holder), claimedAt = if_not_exists(claimedAt, :now), expiresAt = if_not_exists(expiresAt, :expires)',
-            ConditionExpression: 'attribute_not_exists(done)',
-            ExpressionAttributeValues: { ':holder': holder, ':now': now.toISOString(), ':expires': expiresAt(now) },
+            UpdateExpression: 'SET holder = if_not_exists(holder, :holder), claimedAt = if_not_exists(claimedAt, :now), expiresAt = if_not_exists(expiresAt, :expires)' +
+              (final ? ', finalBody = :final' : ''),
+            ConditionExpression: `attribute_not_exists(done) AND attribute_not_exists(${final ? 'finalWritten' : 'finalBody'})`,
+            ExpressionAttributeValues: { ':holder': holder, ':now': now.toISOString(), ':expires': expiresAt(now), ...(final ? { ':final': final.final } : {}) },
             ReturnValues: 'ALL_NEW',
           }),
         ),
@@ -128,8 +147,9 @@ export function createDynamoCommandAnswers(options: { client: DynamoDBDocumentCl
       return { kind: 'busy' };
     },
 
-    async record(key, replyId) {
-      return { done: (await setAndRead(key, 'replyId', replyId)).done === true };
+    async record(key, replyId, options = {}) {
+      const item = await setAndRead(key, 'replyId', replyId, options.final === true);
+      return { done: item.done === true, final: typeof item.finalBody === 'string' ? item.finalBody : null };
     },
 
     async release(key, holder) {

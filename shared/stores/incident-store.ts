@@ -23,7 +23,7 @@ import {
   STATUS_MAY_LEAVE,
   type StageError,
 } from '../domain/incident.js';
-import { IncidentOwnerMismatchError, IndexProjectionError } from '../errors.js';
+import { IncidentOwnerMismatchError, IndexProjectionError, PullAliasWriteError } from '../errors.js';
 import { INCIDENT_INDEXES, type IndexDefinition } from './tables.js';
 import { conditionalWrite, noteLatest, readItems, readPages, updateExpression } from './dynamo.js';
 import { type RepositoryIdentity, repositoryKey, sameRepository } from '../domain/repository-key.js';
@@ -408,7 +408,7 @@ export function createIncidentStore(options: IncidentTableOptions): IncidentStor
  */
 export function createIncidentRecords(options: IncidentTableOptions): IncidentRecords {
   const items = incidentItems(options);
-  const { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, updateOrKeepStatus, notePullAlias } = items;
+  const { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, updateOrKeepStatus, aliasAfter } = items;
   return {
     ...ownIncidentRecords(items),
     async create(incident, scope, trigger) {
@@ -429,8 +429,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         ),
       );
       // There already (a retry of a create that died before its alias): the alias is written if none is, not moved.
-      await notePullAlias(incident, incident.repositoryId, created === null);
-      return created !== null;
+      return aliasAfter(incident.id, incident, incident.repositoryId, created !== null, created === null);
     },
 
     async triggerOf(id) {
@@ -463,7 +462,7 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
         if (error instanceof ConditionalCheckFailedException) return null;
         throw error;
       }
-      return trimmedIncident(id, item ?? {}, append);
+      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, await trimmedIncident(id, item ?? {}, append));
     },
 
     async record(id, fields, append = {}, options = {}) {
@@ -471,9 +470,9 @@ export function createIncidentRecords(options: IncidentTableOptions): IncidentRe
       const old = await updateOrKeepStatus(id, options.keepUpdatedAt ? { ...fields, updatedAt: undefined } : fields, append, 'nothing', { claim, owner: options.owner });
       // The lists as this write left them: as they were, and what it appended.
       await trimLists(id, appended(append).map((name) => [name, [...((old?.[name] as unknown[] | undefined) ?? []), ...(append[name] ?? []).slice(-MAX_APPENDED_ENTRIES)]]));
-      if (!claim) return { claimed: false };
-      const before = old?.[claim.name];
-      return { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) };
+      const before = old?.[claim?.name ?? ''];
+      const recorded = claim ? { claimed: before === undefined, claimedAt: new Date(typeof before === 'string' ? before : claim.at) } : { claimed: false };
+      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, recorded);
     },
 
     async replaceApproval(id, expected, approval, append = {}, fields = {}) {
@@ -519,6 +518,20 @@ function incidentItems(options: IncidentTableOptions) {
     await conditionalWrite(() => client.send(put));
     if (aliasesWritten.size >= 1_000) aliasesWritten.clear();
     aliasesWritten.set(pk, now.slice(0, 10));
+  }
+
+  /**
+   * The alias of a write that landed (`written`, what it returns): its failure is the alias's alone, thrown as
+   * PullAliasWriteError for the caller to handle. Thrown as the write's own error, the caller read the whole write as
+   * failed and, retried or not, could not tell that the incident was written.
+   */
+  async function aliasAfter<T>(id: string, fields: Partial<Pick<Incident, 'repository' | 'pullRequest'>>, repositoryId: number | null | undefined, written: T, ifAbsent = false): Promise<T> {
+    try {
+      await notePullAlias(fields, repositoryId, ifAbsent);
+    } catch (error) {
+      throw new PullAliasWriteError(id, written, { cause: error });
+    }
+    return written;
   }
 
   /**
@@ -625,7 +638,6 @@ function incidentItems(options: IncidentTableOptions) {
           ReturnValues: returned === 'incident' ? 'ALL_NEW' : claim || appended(append).length > 0 ? 'UPDATED_OLD' : 'NONE',
         }),
       );
-      await notePullAlias(fields, fields.repositoryId ?? owner?.repositoryId);
       return response.Attributes;
     } catch (error) {
       // Which condition refused it is read only now, when one did (a status the incident may not move to, a write
@@ -733,7 +745,7 @@ function incidentItems(options: IncidentTableOptions) {
     }
   }
 
-  return { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, readItem, updateOrKeepStatus, notePullAlias };
+  return { client, tableName, clock, ttlSeconds, conditionalUpdate, trimLists, trimmedIncident, readItem, updateOrKeepStatus, aliasAfter };
 }
 
 /**
@@ -744,7 +756,7 @@ export function createOwnIncidentRecords(options: IncidentTableOptions): OwnInci
   return ownIncidentRecords(incidentItems(options));
 }
 
-function ownIncidentRecords({ client, tableName, readItem, updateOrKeepStatus, trimmedIncident }: ReturnType<typeof incidentItems>): OwnIncidentRecords {
+function ownIncidentRecords({ client, tableName, readItem, updateOrKeepStatus, trimmedIncident, aliasAfter }: ReturnType<typeof incidentItems>): OwnIncidentRecords {
   return {
     async get(id) {
       const item = await readItem(id);
@@ -762,7 +774,7 @@ function ownIncidentRecords({ client, tableName, readItem, updateOrKeepStatus, t
         if (!now || !writeIdsOf(now).includes(options.writeId)) throw error;
         return fromItem(now);
       }
-      return trimmedIncident(id, item ?? {}, append, options.writeId !== undefined);
+      return aliasAfter(id, fields, fields.repositoryId ?? options.owner?.repositoryId, await trimmedIncident(id, item ?? {}, append, options.writeId !== undefined));
     },
 
     async latestAlarmOk(alarmArn) {

@@ -142,11 +142,9 @@ describe("F3: the reconciler's edit of an overtaken decision's reply, when GitHu
 });
 
 describe('F4: a second maintainer\'s same /guard approve, answered "not carried out yet", then overtaken', () => {
-  // Not fixed: the decision keeps one command's comment id (the first's, commandCommentId), and every reconciler
-  // edit (wait_over, overtaken, given up, carried out) goes to that reply only. A second maintainer's same command
-  // (resumeDecided: the decision recorded already, its resume failed) was told "recorded, not carried out yet ...
-  // edits this reply", and nothing ever edits it. Needs the decision to keep every such command's comment id.
-  it.fails("the second command's reply is edited too", async () => {
+  // Fixed (session 67): the decision keeps every other comment's same command whose resume failed (alsoCommanded,
+  // bounded), and the reconciler edits each reply, once.
+  it("the second command's reply is edited too", async () => {
     // Prepare: both commands' resumes fail (Step Functions 5xx); on-call's e-mailed rejection ends the wait.
     const github = createFakeGitHub();
     github.permissions.set('maintainer', 'maintain');
@@ -170,7 +168,7 @@ describe('F4: a second maintainer\'s same /guard approve, answered "not carried 
 
     // Assert: the first is told; so should the second be.
     expect(reply(97)).toEqual([expect.stringMatching(/was not carried out: on-call rejected/)]);
-    expect(reply(98)).toEqual([expect.stringMatching(/was not carried out/)]);
+    expect(reply(98)).toEqual(['The `/guard approve` from `second` was not carried out: on-call rejected the proposal by e-mail before the guard could resume its pipeline with it, and nothing was applied.']);
   });
 });
 

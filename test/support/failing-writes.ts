@@ -28,12 +28,15 @@ export function clientFailingAtWrite(
   return { client: new Proxy(client, { get: (target, name) => (name === 'send' ? send : Reflect.get(target, name)) }), writes: () => writes };
 }
 
-/** Runs `work`, which may die of a {@link SimulatedCrash}: true when it did (any other error is thrown). */
+/**
+ * Runs `work`, which may die of a {@link SimulatedCrash}: true when it did (any other error is thrown). A crash inside
+ * a write the store names as a cause (the pull request alias's, PullAliasWriteError) is the same crash.
+ */
 export async function diesOfCrash(work: Promise<unknown>): Promise<boolean> {
   return work.then(
     () => false,
     (error: unknown) => {
-      if (!(error instanceof SimulatedCrash)) throw error;
+      if (!(error instanceof SimulatedCrash) && !(error instanceof Error && error.cause instanceof SimulatedCrash)) throw error;
       return true;
     },
   );

@@ -448,25 +448,27 @@ export function createMemoryApprovalResumes(): ApprovalResumes & { entries: Map<
 }
 
 /** In-memory CommandAnswers with the DynamoDB one's answers (a claim here never lapses). */
-export function createMemoryCommandAnswers(): CommandAnswers & { items: Map<string, { holder?: string; replyId?: number; done?: true }> } {
-  const items = new Map<string, { holder?: string; replyId?: number; done?: true }>();
+export function createMemoryCommandAnswers(): CommandAnswers & { items: Map<string, { holder?: string; replyId?: number; done?: true; finalBody?: string; finalWritten?: true }> } {
+  const items = new Map<string, { holder?: string; replyId?: number; done?: true; finalBody?: string; finalWritten?: true }>();
   const keyOf = (key: CommandAnswerKey) => `${key.repositoryId}#${key.pullRequest}#${key.commentId}`;
   const itemOf = (key: CommandAnswerKey) => items.get(keyOf(key)) ?? items.set(keyOf(key), {}).get(keyOf(key))!;
   let holders = 0;
   return {
     items,
-    async claim(key) {
+    async claim(key, final) {
       const item = itemOf(key);
-      if (item.done) return { kind: 'done' };
+      if (item.done || (final ? item.finalWritten : item.finalBody !== undefined)) return { kind: 'done' };
+      if (final) item.finalBody = final.final;
       if (item.replyId !== undefined) return { kind: 'update', replyId: item.replyId };
       if (item.holder !== undefined) return { kind: 'busy' };
       item.holder = `holder-${(holders += 1)}`;
       return { kind: 'create', holder: item.holder };
     },
-    async record(key, replyId) {
+    async record(key, replyId, options = {}) {
       const item = itemOf(key);
       item.replyId = replyId;
-      return { done: item.done === true };
+      if (options.final) item.finalWritten = true;
+      return { done: item.done === true, final: item.finalBody ?? null };
     },
     async release(key, holder) {
       const item = itemOf(key);

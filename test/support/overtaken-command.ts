@@ -46,5 +46,7 @@ export async function overtakenCommand(options: { secret: string; command: strin
     githubWriter: async () => staticGitHubClients(github.port), answers,
   }, { maxPerRun: 5, afterMinutes: 5, lookbackHours: 48 });
   const replies = () => [...github.comments.entries()].filter(([key]) => key.includes(`command-answer:${options.commentId} `)).map(([, body]) => body);
-  return { github, reconcile, replies, incidents: made.incidents };
+  // The same command delivered again (GitHub's redelivery, by hand or by a retried hook).
+  const redeliver = () => handleIssueCommentWebhook(signedCommentDelivery({ secret: options.secret, login: 'maintainer', body: options.command, commentId: options.commentId }), made.deps());
+  return { github, reconcile, replies, redeliver, incidents: made.incidents };
 }

@@ -2,10 +2,12 @@ import type { IncidentDetail } from '../../api/read-api.js';
 import type { Incident } from '../../domain/incident.js';
 import { UsageError, intOption, parseArgs, subcommandError } from '../args.js';
 import { type CliIO, forTerminal } from '../io.js';
-import { NothingToReachError, findLocalRuntime, isMissingAwsCredentials } from '../local-runtime.js';
+import { join } from 'node:path';
+import { NothingToReachError, dataDirOf, findLocalRuntime, isMissingAwsCredentials } from '../local-runtime.js';
 import type { Command } from './types.js';
 import { INCIDENTS_META } from './meta.js';
 import { NotFoundError } from '../../errors.js';
+import type { FailedWaitSweepResult } from '../../notify/failed-wait-sweep.js';
 
 /** GET a read-API path; resolves to the status and parsed body. */
 export type ApiGet = (path: string, query: Record<string, string>) => Promise<{ status: number; body: unknown }>;
@@ -84,13 +86,58 @@ function render(detail: IncidentDetail): string {
   return lines.map(forTerminal).join('\n');
 }
 
-/** `guard incidents …`: what the guard did, from the read API (local runtime or AWS). */
-export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv()): Command {
+/** Runs the sweep of approval waits that failed before session 65 (shared/notify/failed-wait-sweep.ts). */
+export type FailedWaitSweepRun = (options: { dryRun: boolean; onPage: (sofar: FailedWaitSweepResult & { scanned: number }) => void }) => Promise<FailedWaitSweepResult>;
+
+/**
+ * The sweep over the tables and the escalation topic the functions use (INCIDENTS_TABLE, ESCALATION_TOPIC_ARN,
+ * POLICY_FILE, with the operator's AWS credentials, which may Scan where no function's role may); with no
+ * DYNAMODB_ENDPOINT, the local runtime running from this directory, whose pages go to its outbox. Imported lazily so
+ * `guard analyze` does not load the AWS SDK.
+ */
+export const failedWaitSweepFromEnv = (env: Record<string, string | undefined> = process.env): FailedWaitSweepRun => async (options) => {
+  const [{ loadConfig }, { createDocumentClient }, deps, { LOCAL_ADAPTERS }, { tokenlessPendingWaits }, { sweepFailedWaits }, { silentLogger }] = await Promise.all([
+    import('../../config.js'),
+    import('../../stores/dynamo.js'),
+    import('../../runtime/deps.js'),
+    import('../../runtime/local-adapters.js'),
+    import('../../stores/tokenless-waits.js'),
+    import('../../notify/failed-wait-sweep.js'),
+    import('../../steps/deps.js'),
+  ]);
+  const local = env.DYNAMODB_ENDPOINT ? null : findLocalRuntime(env);
+  const config = loadConfig(local
+    ? {
+        ...env, DYNAMODB_ENDPOINT: local.dynamodbEndpoint, AWS_REGION: local.region, INCIDENTS_TABLE: local.tables.incidents, BASELINES_TABLE: local.tables.baselines,
+        EXPERIMENTS_TABLE: local.tables.experiments, OUTBOX_PATH: env.OUTBOX_PATH ?? join(dataDirOf(env), 'outbox.jsonl'),
+      }
+    : env);
+  const client = createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
+  // An OUTBOX_PATH (the local runtime's, or one given) is the outbox's file, as the runtime's functions write it.
+  const stopLocalAdapters = config.OUTBOX_PATH ? deps.useLocalAdapters(LOCAL_ADAPTERS) : () => undefined;
+  try {
+    return await sweepFailedWaits(tokenlessPendingWaits({ client, tableName: config.INCIDENTS_TABLE }), {
+      incidents: deps.createIncidents(config),
+      escalations: deps.createEscalations(config),
+      escalationLedger: deps.createEscalationLedger(config),
+      policyFile: deps.policyFileOf(config),
+      clock: () => new Date(),
+      logger: silentLogger,
+    }, options);
+  } finally {
+    stopLocalAdapters();
+    client.destroy();
+  }
+};
+
+/** `guard incidents …`: what the guard did, from the read API (local runtime or AWS); `sweep-waits` over the tables. */
+export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv(), sweepWaits: () => FailedWaitSweepRun = () => failedWaitSweepFromEnv()): Command {
   return {
     ...INCIDENTS_META,
     async run(argv: readonly string[], io: CliIO) {
       const [first, ...rest] = argv;
       const sub = first === undefined || first.startsWith('-') ? 'list' : first;
+      if (sub === 'sweep-waits') return sweepFailedWaitsCommand(parseArgs(rest, { values: [], flags: ['dry-run', 'quiet'] }).flags, sweepWaits(), io);
       const args = parseArgs(first === sub ? rest : argv, { values: [...FILTERS, 'limit'], flags: ['json'] });
       const get = api();
       const fail = (status: number, body: unknown) => {
@@ -123,9 +170,34 @@ export function createIncidentsCommand(api: () => ApiGet = () => apiFromEnv()): 
         io.out(args.flags.has('json') ? JSON.stringify(body, null, 2) : render(body as IncidentDetail));
         return 0;
       }
-      throw subcommandError('incidents', sub, ['list', 'show']);
+      throw subcommandError('incidents', sub, ['list', 'show', 'sweep-waits']);
     },
   };
 }
 
 export const incidentsCommand = createIncidentsCommand();
+
+/**
+ * `guard incidents sweep-waits [--dry-run]`: once after upgrading from a version before session 65. Exit 1 when some
+ * incident could not be paged or recorded (run it again: it finds what is left), 0 otherwise.
+ */
+async function sweepFailedWaitsCommand(flags: ReadonlySet<string>, run: FailedWaitSweepRun, io: CliIO): Promise<number> {
+  const dryRun = flags.has('dry-run');
+  const tty = process.stderr.isTTY === true && !flags.has('quiet');
+  const done = await run({
+    dryRun,
+    onPage: (sofar) => {
+      if (tty) process.stderr.write(`\rwaits: ${sofar.scanned} items read, ${sofar.paged.length + sofar.recorded.length} failed waits found`);
+    },
+  });
+  if (tty) process.stderr.write('\n');
+  const would = dryRun ? 'would record' : 'recorded';
+  io.out(`${would} ${done.paged.length + done.recorded.length} approval waits failed (pending without a task token): ${done.paged.length} ${dryRun ? 'would page' : 'paged'} on-call, ` +
+    `${done.recorded.length} counted on an open page, paged before, or routed to nobody`);
+  for (const id of done.paged) io.out(`  ${dryRun ? 'would page' : 'paged'}  ${id}`);
+  if (done.failed.length > 0) {
+    io.err(`${done.failed.length} could not be paged or recorded (${done.failed.slice(0, 5).join(', ')}${done.failed.length > 5 ? ', …' : ''}): run it again`);
+    return 1;
+  }
+  return 0;
+}

@@ -54,9 +54,10 @@ export const EXPERIMENTS_META = {
 
 export const INCIDENTS_META = {
   name: 'incidents',
-  summary: 'incidents from the read API (the local runtime, or GUARD_API_URL signed with AWS credentials): list, show',
+  summary: 'incidents from the read API (the local runtime, or GUARD_API_URL signed with AWS credentials): list, show; sweep-waits over the tables',
   usage: [
     'guard incidents [list] [--status S] [--repository owner/repo] [--category C] [--source github|cloudwatch] [--since ISO] [--limit N] [--json]',
     '       guard incidents show <id> [--json]',
+    '       guard incidents sweep-waits [--dry-run] [--quiet]   (approval waits that failed before session 65: record them failed, page once)',
   ].join('\n'),
 } as const;

@@ -5,6 +5,7 @@ import { handleGithubWebhook, type IngestDeps, triggerFromCheckRun } from '../..
 import { githubIncidentScope } from '../../../shared/domain/github-incident.js';
 import { staticGitHubClients } from '../../../shared/github/clients.js';
 import { silentLogger } from '../../../shared/steps/deps.js';
+import { PullAliasWriteError } from '../../../shared/errors.js';
 import { recordWorkflowRecovery } from '../../../shared/steps/record-outcome.js';
 import { reconcile } from '../../../shared/reconcile/redrive.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
@@ -41,6 +42,22 @@ describe('handleGithubWebhook', () => {
     expect(deps.started[0]?.name).toBe('gh-714523861-11862439017-1');
     expect(deps.started[0]?.input).toMatchObject({ trigger: { source: 'github', pullRequests: [1287], workflowRun: { conclusion: 'failure' } } });
     expect((await store.get('gh-714523861-11862439017-1'))?.status).toBe('received');
+  });
+
+  it("starts the execution of a failure whose pull request alias item failed after the incident's write (PullAliasWriteError)", async () => {
+    // Prepare: the incident lands; the alias write behind it is throttled.
+    const create = store.create.bind(store);
+    store.create = async (incident, scope, trigger) => {
+      const created = await create(incident, scope, trigger);
+      throw new PullAliasWriteError(incident.id, created, { cause: Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }) });
+    };
+
+    // Act
+    const response = await handleGithubWebhook(request('workflow_run-failure'), deps);
+
+    // Assert: accepted and started, as any stored failure (a 500 before, with nothing started).
+    expect(response).toEqual({ statusCode: 202, body: { incidentId: 'gh-714523861-11862439017-1', duplicate: false } });
+    expect(deps.started.map((started) => started.name)).toEqual(['gh-714523861-11862439017-1']);
   });
 
   it('creates nothing new when GitHub redelivers the same failure', async () => {

@@ -210,7 +210,7 @@ describe('guard CLI', () => {
       [['kb', 'bogus'], 'guard kb: unknown kb subcommand "bogus": use import, export, list, search or migrate'],
       [['kb'], 'guard kb: kb needs a subcommand: import, export, list, search or migrate'],
       [['experiments', 'bogus'], 'guard experiments: unknown experiments subcommand "bogus": use create, show, list, stop or promote'],
-      [['incidents', 'bogus'], 'guard incidents: unknown incidents subcommand "bogus": use list or show'],
+      [['incidents', 'bogus'], 'guard incidents: unknown incidents subcommand "bogus": use list, show or sweep-waits'],
     ];
     for (const [argv, message] of cases) {
       const io = capture();

@@ -16,6 +16,7 @@ import { incidentTimeline } from '../../../shared/api/timeline.js';
 import { triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { notifyStep } from '../../../shared/steps/notify.js';
 import { loadWebhook } from '../../../infra/local/replay.js';
+import { asRead } from '../../../shared/remediation/approval-resume.js';
 
 const SECRET = 'approval-resumes-secret';
 /** The command's handler records its decision at 10:05 (pendingApproval's clock); the reconciler waits 10 minutes. */
@@ -240,6 +241,25 @@ describe('the reconciler resumes /guard decisions their handler left unresumed',
     expect(tasks.calls).toEqual([['succeed', 'token-1', { approvedBy: 'maintainer' }]]);
     expect((await incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ taskToken: null });
     expect(approvalResumes.entries.size).toBe(0);
+  });
+
+  it("gives a decision back untaken, not to an earlier worker's take: that worker's writes over its own take no longer land", async () => {
+    // Prepare: an earlier worker took the decision at 10:05:30 (its call hung past the reconciler's grace); this run
+    // takes it over and finds the execution not back at its wait.
+    const { reconciler, incidents } = await approvalWhoseHandlerDied();
+    const recorded = (await incidents.get(PENDING_INCIDENT))!.approval!;
+    const earlierTake = { ...recorded, resumeTakenAt: '2026-11-20T10:05:30.000Z' };
+    expect(await incidents.replaceApproval(PENDING_INCIDENT, asRead(recorded), earlierTake)).toBe(true);
+    const tasks = taskPort(() => new TaskNotWaitingYetError('TaskNotWaitingYet: the execution is not back at its wait yet'));
+
+    // Act: the run gives its take back; then the earlier worker wakes up and forgets the token over the take it made.
+    const run = await resumeRecordedDecisions(reconciler(tasks, AFTER_GRACE), OPTIONS);
+    const staleWrite = await incidents.replaceApproval(PENDING_INCIDENT, asRead(earlierTake), { ...earlierTake, taskToken: null });
+
+    // Assert: the decision waits, untaken, with its token, for the next run.
+    expect(run).toMatchObject({ notWaitingYet: [PENDING_INCIDENT] });
+    expect(staleWrite).toBe(false);
+    expect((await incidents.get(PENDING_INCIDENT))?.approval).toMatchObject({ status: 'approved', taskToken: 'token-1', resumeTakenAt: null });
   });
 
   it('drops the entry of a decision no longer recorded (its wait recorded over), resuming nothing', async () => {

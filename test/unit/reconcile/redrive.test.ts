@@ -295,6 +295,40 @@ describe('reconciler', () => {
     expect(again.examined).toBe(0);
   });
 
+  it("keys a repository's exhausted incidents by its GitHub id: one page across a rename", async () => {
+    // Prepare: two incidents the pipeline could not finish, of one repository (id 4242) renamed between them.
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'before-rename', 60, { executionAttempt: 2, repository: 'octo/app', repositoryId: 4242 });
+    await seed(store, 'after-rename', 60, { executionAttempt: 2, repository: 'octo/renamed', repositoryId: 4242 });
+    const { workflow } = fakeWorkflow({ 'before-rename-a2': 'FAILED', 'after-rename-a2': 'FAILED' });
+    const { deps: d, published } = deps(store, workflow);
+
+    // Act
+    const result = await reconcile(d, { ...options, maxPerRun: 10 });
+
+    // Assert: the first paged, the second counted on it.
+    expect(result.exhausted).toHaveLength(2);
+    expect(published).toHaveLength(1);
+    expect(await d.escalationLedger.opener('guard-exhausted:gh:id-4242')).toMatchObject({ owner: 'before-rename' });
+  });
+
+  it("counts an exhausted incident on the page its repository's name key opened before the deploy, while that window lasts", async () => {
+    // Prepare: the version before keyed the give-ups by name; its page for octo/app went out 10 minutes ago.
+    const store = createMemoryStore(() => NOW);
+    await seed(store, 'stubborn', 60, { executionAttempt: 2, repository: 'octo/app', repositoryId: 4242 });
+    const { workflow } = fakeWorkflow({ 'stubborn-a2': 'FAILED' });
+    const { deps: d, published } = deps(store, workflow);
+    const opened = await d.escalationLedger.record({ key: 'guard-exhausted:octo/app', incidentId: 'paged-before', at: new Date(NOW.getTime() - 10 * 60_000), windowMinutes: 60, mayOpen: true, label: 'x', digest: false });
+    expect(opened.send).toBe(true);
+
+    // Act
+    await reconcile(d, options);
+
+    // Assert: counted on the open page, nobody paged again.
+    expect(published).toHaveLength(0);
+    expect((await store.get('stubborn'))?.status).toBe('notified');
+  });
+
   it('escalates an incident whose start keeps failing once its start budget is spent (maxAttempts + 1 starts)', async () => {
     let now = NOW;
     const store = createMemoryStore(() => now);

@@ -4,6 +4,7 @@ import { type Trigger, alarmEventSchema, alarmTriggerFromEvent } from '../../../
 import { triggerFromCheckRun, triggerFromWorkflowRun } from '../../../shared/ingest/github-webhook.js';
 import { classifyStep } from '../../../shared/steps/classify.js';
 import type { IncidentOwner } from '../../../shared/stores/incident-store.js';
+import { PullAliasWriteError } from '../../../shared/errors.js';
 import { createFakeGitHub, stepDeps } from '../../support/fakes.js';
 
 /**
@@ -49,5 +50,29 @@ describe("classify's fingerprint write", () => {
     expect(stored?.fingerprint).toEqual(expect.any(String));
     expect(owners).toHaveLength(1);
     expect(owners[0]).toMatchObject({ source: stored?.source, repositoryId: stored?.repositoryId ?? null });
+  });
+});
+
+describe("classify's record when the pull request's alias item fails after it (PullAliasWriteError)", () => {
+  it('goes on with the classification recorded: the alias failing is not the record failing', async () => {
+    // Prepare: the record lands; the alias write behind it is throttled.
+    const { deps } = stepDeps({ github: createFakeGitHub().port });
+    const record = deps.incidents.record.bind(deps.incidents);
+    let aliasFailed = 0;
+    deps.incidents.record = async (id, fields, append, options) => {
+      const written = await record(id, fields, append, options);
+      if (fields.pullRequest === undefined || !fields.repository) return written;
+      aliasFailed += 1;
+      throw new PullAliasWriteError(id, written, { cause: Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }) });
+    };
+    const input = workflowRun();
+
+    // Act
+    const result = await classifyStep({ trigger: input }, deps);
+
+    // Assert
+    expect(aliasFailed).toBe(1);
+    expect(result).toMatchObject({ incidentId: input.incidentId });
+    expect((await deps.incidents.get(input.incidentId))?.status).toBe('classified');
   });
 });

@@ -39,7 +39,7 @@ describe('command answers (DynamoDB)', () => {
     const later = await answers().claim(key);
 
     // Assert
-    expect(recorded).toEqual({ done: false });
+    expect(recorded).toEqual({ done: false, final: null });
     expect(later).toEqual({ kind: 'update', replyId: 501 });
   });
 
@@ -88,7 +88,7 @@ describe('command answers (DynamoDB)', () => {
 
     // Assert
     expect(doneFirst).toEqual({ replyId: null });
-    expect(recordedAfter).toEqual({ done: true });
+    expect(recordedAfter).toEqual({ done: true, final: null });
     expect(doneAgain).toEqual({ replyId: 502 });
     expect(claimAfter).toEqual({ kind: 'done' });
   });
@@ -104,5 +104,40 @@ describe('command answers (DynamoDB)', () => {
 
     // Assert
     expect([otherPull.kind, otherRepository.kind]).toEqual(['create', 'create']);
+  });
+
+  it("keeps a final reply from a refusal's claim, and lets the final outcome be written once", async () => {
+    // Prepare: the command's reply said "not carried out yet"; the reconciler claims it for the final outcome.
+    const key = freshKey();
+    await answers().claim(key);
+    await answers().record(key, 601);
+
+    // Act
+    const finalClaim = await answers().claim(key, { final: 'not carried out: the wait timed out' });
+    const refusalMeanwhile = await answers().claim(key);
+    const recorded = await answers().record(key, 601, { final: true });
+    const finalAgain = await answers().claim(key, { final: 'not carried out: the wait timed out' });
+
+    // Assert
+    expect(finalClaim).toEqual({ kind: 'update', replyId: 601 });
+    expect(refusalMeanwhile).toEqual({ kind: 'done' });
+    expect(recorded).toEqual({ done: false, final: 'not carried out: the wait timed out' });
+    expect(finalAgain).toEqual({ kind: 'done' });
+  });
+
+  it('tells a refusal that claimed the reply before the final outcome what to write again', async () => {
+    // Prepare: a redelivery claims the reply to refuse, then the reconciler claims it final before the refusal records.
+    const key = freshKey();
+    await answers().claim(key);
+    await answers().record(key, 602);
+    const refusal = await answers().claim(key);
+    await answers().claim(key, { final: 'not carried out: overtaken' });
+
+    // Act
+    const recorded = await answers().record(key, 602);
+
+    // Assert
+    expect(refusal).toEqual({ kind: 'update', replyId: 602 });
+    expect(recorded).toEqual({ done: false, final: 'not carried out: overtaken' });
   });
 });
