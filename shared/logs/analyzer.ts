@@ -1691,7 +1691,7 @@ export class LogScanner {
         return !this.untilHeadline && !(text.startsWith('##[error]') && rule.re.test(text.slice(9)));
       }
       case 'indent': {
-        if (open.inMessage || indentOf(text) > open.indent) return true;
+        if ((open.inMessage && rule.message?.stop?.test(text) !== true) || indentOf(text) > open.indent) return true;
         if (isGenericContinuation(line, text, at, start)) return true;
         const after = rule.contAfter;
         // The blank run is compared before `blank` is asked: a log's first `contAfter` with `blank` would otherwise be a
@@ -2004,7 +2004,7 @@ export class LogScanner {
     if (quoteStart !== undefined || message !== undefined) {
       const body = bodyOf(block, text);
       if (quoteStart?.test(body) === true) addQuoted(block, body);
-      if (message !== undefined) block.inMessage = (block.inMessage || message.open.test(body)) && !message.end.test(body);
+      if (message !== undefined) block.inMessage = (block.inMessage || message.open.test(body)) && !message.end.test(body) && (line === block.headLine || message.stop?.test(body) !== true);
     }
     if (block.lines.length < MAX_STORED_LINES) block.lines.push({ line, text: cut(text) });
     const pick = block.rule.pick;
@@ -2108,6 +2108,8 @@ export class LogScanner {
     if (!block.confirmed) return this.rereadUnconfirmed(block);
     if (nextLine !== undefined && !this.hasNextLine(block, nextLine)) return;
     if (block.rule.headNext && !this.dropAnnouncingLine(block)) return;
+    const names = block.rule.lookback?.names;
+    if (names !== undefined && block.startLine < block.headLine) this.dropMisnamingLine(block, names);
     if (block.rule.languageFrom !== undefined) this.takeLanguage(block, block.rule.languageFrom);
     // Two failures are the same when their headline and their explaining line both match (two go tests failing
     // with the same message are still two failures; thirty identical tracebacks are one).
@@ -2339,6 +2341,29 @@ export class LogScanner {
     // The announcing line (`rake aborted!`) becomes context: the lines just above what the block shows.
     if (block.before === null) block.beforeFrom = next.line;
     return true;
+  }
+
+  /**
+   * Drops the line the look-back pulled above the headline when it names what ran then (go test -v's `=== RUN
+   * TestRestock`) and the report's own lines name others only (a goroutine TestLevel left running: see the rule's
+   * `lookback.names`). A report that names nothing keeps it: the line is all it has.
+   */
+  private dropMisnamingLine(block: Block, names: { readonly line: RegExp; readonly frame: RegExp }): void {
+    this.readStored(block);
+    const pulled = block.lines[0];
+    const ran = pulled !== undefined && pulled.line < block.headLine ? names.line.exec(bodyOf(block, pulled.text))?.[1] : undefined;
+    if (ran === undefined) return;
+    let namesOther = false;
+    for (const stored of block.lines) {
+      const named = stored.line > block.headLine ? names.frame.exec(bodyOf(block, stored.text))?.[1] : undefined;
+      if (named === ran) return;
+      namesOther ||= named !== undefined;
+    }
+    if (!namesOther) return;
+    block.lines.shift();
+    block.lineCount--;
+    block.startLine = block.headLine;
+    if (block.before === null) block.beforeFrom = block.headLine;
   }
 
   /** Whether the line right under the headline of `block`, still as it opened, matches `nextLine` (see {@link Rule.nextLine}). */

@@ -41,8 +41,10 @@ export interface Rule {
    * match is a message of one line. `indent` mode; read like `contAfter` (such a block takes no line unread).
    * `blankEnds`: a blank line ends it too where the headline matches it, for a message `end` never comes to (deno's
    * sanitizer errors); not every message of the rule's (deno's assertEquals puts blank lines around its diff).
+   * `stop`: a line it matches ends the message above it and is judged as any other line of the block (the next
+   * report's headline, for a message whose end is a code the tool may leave out: mypy's `--hide-error-codes`).
    */
-  readonly message?: { readonly open: RegExp; readonly end: RegExp; readonly blankEnds?: RegExp };
+  readonly message?: { readonly open: RegExp; readonly end: RegExp; readonly blankEnds?: RegExp; readonly stop?: RegExp };
   /** Terminator for `until` and `paragraph` modes (the terminating line is not part of the block). */
   readonly end?: RegExp;
   /**
@@ -82,9 +84,12 @@ export interface Rule {
    * Extractor's banner, then jest's report, then its warnings: `run-p` runs both with no labels). With `heading`, the
    * line its `re` matches above the block's first line, over lines its `through` matches only (the tests of the file
    * that passed before the failed one), is listed with the report and those between are not: the file Octave's
-   * test() names once over all its tests. With `when`, only a headline it matches looks back.
+   * test() names once over all its tests. With `when`, only a headline it matches looks back. With `names`, the
+   * pulled line names what ran when the report came (its `line` capture, go test -v's `=== RUN   TestX`): a report
+   * whose own lines name such things (the `frame` capture of each) but never that one came from elsewhere (a goroutine
+   * another test left running), and the pulled line is dropped when the block closes.
    */
-  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp }; readonly when?: RegExp };
+  readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp }; readonly when?: RegExp; readonly names?: { readonly line: RegExp; readonly frame: RegExp } };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
   readonly inFailureList?: boolean;
   /** Refine the category from the matched text (generic rules). */
@@ -297,13 +302,13 @@ export function uniformRule(rule: Rule): Rule {
     extend: rule.extend,
     cont: rule.cont,
     contAfter: rule.contAfter && { prev: rule.contAfter.prev, re: rule.contAfter.re, blank: rule.contAfter.blank },
-    message: rule.message && { open: rule.message.open, end: rule.message.end, blankEnds: rule.message.blankEnds },
+    message: rule.message && { open: rule.message.open, end: rule.message.end, blankEnds: rule.message.blankEnds, stop: rule.message.stop },
     end: rule.end,
     hunks: rule.hunks,
     gap: rule.gap,
     interleaved: rule.interleaved && { re: rule.interleaved.re, lines: rule.interleaved.lines, after: rule.interleaved.after },
     maxLines: rule.maxLines,
-    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading, when: rule.lookback.when },
+    lookback: rule.lookback && { re: rule.lookback.re, lines: rule.lookback.lines, inclusive: rule.lookback.inclusive, through: rule.lookback.through, first: rule.lookback.first, atLimit: rule.lookback.atLimit, apart: rule.lookback.apart, farthest: rule.lookback.farthest, absorbsFromFirst: rule.lookback.absorbsFromFirst, heading: rule.lookback.heading, when: rule.lookback.when, names: rule.lookback.names },
     inFailureList: rule.inFailureList,
     refine: rule.refine,
     headNext: rule.headNext,
@@ -1021,9 +1026,11 @@ export const RULES: readonly Rule[] = uniformRules([
     cont: /^(?:\S+\.zig|\?{3}):(?:\d+|\?):(?:\d+|\?): 0x[0-9a-f]+ in |^(?:error return context|stack trace):$/ },
   // A panic in a goroutine the test started ends the test binary before the test can report: no `--- FAIL` line
   // names it, only go test -v's `=== RUN   TestX` right above the `panic:` (a panic in the test's own goroutine has
-  // its `--- FAIL` in between).
+  // its `--- FAIL` in between). A goroutine an earlier test left running panics under whichever test runs then: its
+  // trace names its own test, in a frame (`pkg.TestLevel.func1()`, `pkg.(*S).TestLevel(…)`) or where it was started
+  // (`created by pkg.TestLevel`, ` in goroutine N` since go 1.21), and the `=== RUN` of another is dropped.
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/,
-    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true } },
+    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true, names: { line: /^=== RUN\s+((?:Test|Benchmark|Fuzz|Example)\w*)/, frame: /^(?:created by )?\S*\.((?:Test|Benchmark|Fuzz|Example)\w*)(?:\.func\d+(?:\.\d+)*)?(?:\(| in goroutine \d+$|$)/ } } },
   // gotestsum's summary: `=== FAIL: internal/cart TestTotal (0.00s)` (a package's own failure has no test name), the
   // test's output indented below it.
   { id: 'gotestsum.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
@@ -1516,10 +1523,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // Pyright's CLI: `  path.py:42:16 - error: message` under the file's name, the detail and `(rule)` indented below.
   // A notch under mypy's: where both fail in one run (pre-commit hooks), mypy's lines, found first until now, stay first.
   { id: 'pyright.error', category: 'compilation', weight: 82, extend: 'indent', maxLines: 20, re: /^\s+\S+\.pyi?:\d+:\d+ - error: \S/ },
-  // Under --pretty mypy wraps a message at the terminal's width (80 columns without one): the rest of it, flush left,
-  // ends with its error code (`"int")  [operator]`), or the code stands alone (`[no-untyped-def]`).
+  // Under --pretty mypy wraps an error's message, its code included, at the terminal's width (80 columns without one;
+  // `soft_wrap` in mypy/util.py, no indent, a quoted type never split) over as many lines as it takes: the message
+  // ends with its code (`"int")  [operator]`, or the code alone, `[no-untyped-def]`), or, codes hidden, at the source
+  // line --pretty prints under it, four spaces in. Where neither comes (codes hidden, no --pretty: nothing wrapped),
+  // the next diagnostic or mypy's summary ends it. Notes are never wrapped.
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
-    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: |^(?!\S+\.pyi?:\d+)(?:\S.* {2})?\[[a-z][\w-]*\]$/,
+    re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
+    message: { open: /: error: /, end: /(?:^| {2})\[[a-z][\w-]*\]$|^\s/, stop: /^\S+\.pyi?:(?:\d+(?::\d+)?:)? (?:error|note|warning): |^Found \d+ errors? in |^Success: / },
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
   // GHC (alone, under cabal or stack): `src/X.hs:12:5: error:`, placed `12:5-9` over columns and `(12,5)-(14,7)` over
   // lines, `<no location info>: error:` for none (a module it cannot find); since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,

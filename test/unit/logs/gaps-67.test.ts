@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeLog, predictionLines } from '../../../shared/logs/index.js';
+import { ghaStep, lineOf } from '../../support/gha-step.js';
+
+// Session 67: the known gaps session 66 left (its README sections, `test/attack/attack-66-*.test.ts`), each on real
+// output of the tool where it runs here (paths the runner's).
+
+describe('mypy --pretty wraps a message at 80 columns over as many lines as it needs, flush left', () => {
+  it('lists every line of a message mypy --hide-error-codes wrapped over three lines, down to the source line under it', async () => {
+    // Prepare: mypy 1.0.1 `--pretty --hide-error-codes` (real output): no code ends the message, the source line does
+    const log = ghaStep('mypy --pretty --hide-error-codes src', [
+      'src/ledger/ingest.py:9: error: Argument 1 to "consume_ledger_entries" has',
+      'incompatible type "Dict[str, List[Tuple[int, int, int]]]"; expected',
+      '"Dict[str, List[Tuple[str, str, str]]]"',
+      '        return consume_ledger_entries(data, strict=True) + consume_ledger_...',
+      '                                      ^~~~',
+      'src/ledger/ingest.py:13: error: Incompatible return value type (got "int",',
+      'expected "str")',
+      '        return x',
+      '               ^',
+      'Found 2 errors in 1 file (checked 1 source file)',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([
+      lineOf(log, 'incompatible type "Dict'), lineOf(log, '"Dict[str, List[Tuple[str, str, str]]]"'), lineOf(log, 'expected "str")'),
+    ]));
+  });
+
+  it("ends a message mypy did not wrap at the next diagnostic, not at a later line (codes hidden, no --pretty: no code, no source line)", async () => {
+    // Prepare: mypy 1.0.1 `--hide-error-codes` (real output) then the step's next command's own lines
+    const log = ghaStep(['mypy --hide-error-codes src', 'python tools/check_release.py'], [
+      'src/ledger/ingest.py:9: error: Argument 1 to "consume_ledger_entries" has incompatible type "Dict[str, List[Tuple[int, int, int]]]"; expected "Dict[str, List[Tuple[str, str, str]]]"',
+      'src/ledger/ingest.py:13: error: Incompatible return value type (got "int", expected "str")',
+      'Found 2 errors in 1 file (checked 1 source file)',
+      'checking release notes',
+      'release notes ok',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.endLine).toBe(lineOf(log, 'src/ledger/ingest.py:9'));
+    expect(predictionLines(analysis)).not.toContain(lineOf(log, 'checking release notes'));
+  });
+});
+
+describe("a goroutine's panic names the test that started it in its trace, not by the `=== RUN` above it", () => {
+  /** go 1.19 `go test -v` (real output, exit 1): TestLevel's goroutine panics after TestLevel passed, while `running` runs. */
+  const leakedPanic = (running: string, startedBy: string): string[] => ghaStep('go test -v ./...', [
+    '=== RUN   TestLevel',
+    '--- PASS: TestLevel (0.00s)',
+    `=== RUN   ${running}`,
+    'panic: runtime error: index out of range [2] with length 0',
+    '',
+    'goroutine 7 [running]:',
+    `example.com/stock/inv.${startedBy}.func1()`,
+    '\t/home/runner/work/stock/stock/inv/inv_test.go:12 +0x2a',
+    `created by example.com/stock/inv.${startedBy}`,
+    '\t/home/runner/work/stock/stock/inv/inv_test.go:9 +0x3d',
+    'FAIL\texample.com/stock/inv\t0.055s',
+    'FAIL',
+  ], { exitCode: 1 });
+
+  it('does not list the `=== RUN` of a test the trace never names, and lists the trace that names TestLevel', async () => {
+    // Prepare
+    const log = leakedPanic('TestRestock', 'TestLevel');
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    const lines = predictionLines(analysis);
+    expect(lines).not.toContain(lineOf(log, '=== RUN   TestRestock'));
+    expect(lines).toEqual(expect.arrayContaining([lineOf(log, 'panic: '), lineOf(log, 'created by example.com/stock/inv.TestLevel')]));
+  });
+
+  it('keeps the `=== RUN` of the test whose goroutine panicked (a subtest of it: the trace names the test) (guard)', async () => {
+    // Prepare: the same panic in a goroutine TestRestock started, under its subtest
+    const log = leakedPanic('TestRestock/empty_stock', 'TestRestock');
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.startLine).toBe(lineOf(log, '=== RUN   TestRestock/empty_stock'));
+  });
+});
