@@ -28,7 +28,7 @@ export const REDACTION_PATTERN_LITERALS = {
 
 /** 1 for each digit-blind expression of the digit-shape memo (`digitBlindFlags`), compressed, and the key of those expressions. */
 export const DIGIT_BLIND_SLOTS = {
-  key: '40358111e83ebe29b9ab02f8d3221b0c7cecd324046402ddf6c8efc2818f5904',
+  key: '5ad460c9c2f2353ff827438e960baa29b003b136768457ccaec0332f8544bb7b',
   size: 2116,
   data: 'k*f D][&a} Oa{NgRSV$S/Pe+93TU6cGA-h)hhj!2~;_MV!JITAw+}7}.8EH<<5[C3o!Y{YE%AKIS9#(%CKtdg1N7+z0V_?ZWN{FX>-Xe:z=06(zRc^n FtzXmq??6y9N)/t@O5A%F&IR>.3Dx oSBB4Xg5g}0P,1e~=sOj%JTjjq,,cB~w^{eO-irx$Yd>%n/WOd^87!&[*^cJ8uG@)uXgyG6h6Kb7dr%,pBse*9e*Cd?[v=)SAen-f1.Er^|*39vs! _.Q9msZ{( ',
 };
