@@ -143,6 +143,8 @@ interface Block {
    * {@link Rule.endsRun}), or {@link PASSED_SESSION_RUN}.
    */
   run: number;
+  /** Its rule's `warning.runStart` line ended it: the tool's next run opened right under it (see `Rule.warning`). */
+  stoppedItsRun: boolean;
   /**
    * Unconfirmed (see `Rule.confirmedBy`): the first of its lines not yet read again as under no block. Its lines above
    * were, before they left the ring (see {@link LogScanner.readHeldLines}).
@@ -253,6 +255,7 @@ function newBlock(
     afterWanted: 0,
     section,
     run: section.runsEnded,
+    stoppedItsRun: false,
     rereadFrom: headLine + 1,
     afterJobEnd,
     annotated,
@@ -318,6 +321,7 @@ function writeBlockFieldsOnce(section: Section): void {
   block.lastText = 'x';
   block.quoted = 'x';
   block.inMessage = true;
+  block.stoppedItsRun = true;
   block.keyLines = [];
   block.keysFrom = 1;
   block.belowPickLeft = 1;
@@ -815,17 +819,40 @@ function stopsAtLast(block: Block): boolean {
 
 /**
  * Of a `warning: { lastStops }` rule's reports, the last in each step: the one its tool may have stopped on. A report
- * printed again is none: Agda prints a passing run's warnings again under `———— All done; warnings encountered`.
+ * printed again is none: Agda prints a passing run's warnings again under `———— All done; warnings encountered`,
+ * nor one under that heading alone. With the tool's runs told apart (`warning.runStart`), each run's last report too.
  */
 function lastReportsOfStoppingTools(warnings: readonly RankedCandidate[]): Set<Block> {
   const last = new Map<string, Block>();
+  const stopped = new Set<Block>();
   for (const { block } of warnings) {
-    if (!stopsAtLast(block) || block.repeats.length > 0) continue;
+    if (!stopsAtLast(block) || block.repeats.length > 0 || block.run === PASSED_SESSION_RUN) continue;
+    if (block.stoppedItsRun) stopped.add(block);
     const key = `${block.section.id} ${block.rule.id}`;
     const seen = last.get(key);
     if (seen === undefined || seen.startLine < block.startLine) last.set(key, block);
   }
-  return new Set(last.values());
+  for (const block of last.values()) stopped.add(block);
+  return stopped;
+}
+
+/**
+ * A `lastStops` tool's passing run prints every warning it printed again under its heading (`warning.passedUnder`),
+ * or only there when they come from a cache: a report above a report under the heading, of the same rule and step,
+ * printed once (no copy under the heading) was none of that run's warnings. It came from an earlier run, which ended
+ * on it (Agda's type error, then a cached file's warning under `———— All done`).
+ */
+function markRunsEndedAbovePassedHeading(warnings: readonly RankedCandidate[]): void {
+  const lastPassed = new Map<string, number>();
+  for (const { block } of warnings) {
+    if (block.run !== PASSED_SESSION_RUN || !stopsAtLast(block)) continue;
+    const key = `${block.section.id} ${block.rule.id}`;
+    lastPassed.set(key, Math.max(lastPassed.get(key) ?? 0, block.startLine));
+  }
+  if (lastPassed.size === 0) return;
+  for (const { block } of warnings) {
+    if (stopsAtLast(block) && block.run !== PASSED_SESSION_RUN && block.repeats.length === 0 && block.endLine < (lastPassed.get(`${block.section.id} ${block.rule.id}`) ?? 0)) block.stoppedItsRun = true;
+  }
 }
 
 /**
@@ -843,8 +870,10 @@ function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   // A warning its tool printed again after its run passed (Agda's `———— All done; warnings encountered`) failed
   // nothing: it ranks as a passed session's report, below a file's error the same step's loop checked before it.
   for (const r of warnings) if (r.block.repeats.length > 0 && stopsAtLast(r.block)) r.score -= 40;
+  markRunsEndedAbovePassedHeading(warnings);
   const targetFailedAt = warnings.length === 0 ? new Set<number>() : makeTargetFailures(ranked);
-  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !failedItsTarget(r.block, targetFailedAt)));
+  // A report its tool's next run opened under stopped its own run, as make's status line says of a target's.
+  const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !r.block.stoppedItsRun && !failedItsTarget(r.block, targetFailedAt)));
   if (passable.length === 0) return;
   const lastOfTool = lastReportsOfStoppingTools(warnings);
   // The steps' failures that may have stopped them, asked their category once each: a log may hold hundreds of
@@ -1319,6 +1348,8 @@ export class LogScanner {
       if (open.rule.confirmedByNext === true && this.untilHeadline && open.lineCount === 1) open.confirmed = true;
       this.untilHeadline = false;
       if (open.rule.interleaved !== undefined && this.passesOver(open, open.rule.interleaved, text)) return;
+      const warning = open.rule.warning;
+      if (typeof warning === 'object' && warning.runStart?.test(bodyOf(open, text)) === true) open.stoppedItsRun = true;
       this.closeOpen();
       if (open.tailLines !== null && open.lineCount >= (open.rule.maxLines ?? DEFAULT_MAX_LINES)) {
         this.quotePastLimit = open;
@@ -1714,6 +1745,8 @@ export class LogScanner {
       mayBeWrapper(text) ? null : text, mayHoldPathHint(text) ? null : text,
     );
     if (rule.lookback?.heading !== undefined) block.headingLine = this.headingAbove(rule.lookback.heading, startLine, taskPrefix);
+    const warning = rule.warning;
+    if (typeof warning === 'object' && warning.passedUnder !== undefined && this.underPassedHeading(warning.passedUnder, warning.runStart, line)) block.run = PASSED_SESSION_RUN;
     if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
     const closing = rule.closing ?? closingRuleOf(text);
@@ -1727,6 +1760,19 @@ export class LogScanner {
       if (rule.runStart !== undefined) this.setAsidePassedSessions(rule.runStart, line, taskPrefix);
       this.section.runsEnded++;
     }
+  }
+
+  /**
+   * Whether the report opening on line `line` stands under a passing run's heading (`Rule.warning`'s `passedUnder`):
+   * going up through the step's lines the scanner still keeps, the heading comes before the line a run opens with.
+   */
+  private underPassedHeading(heading: RegExp, runStart: RegExp | undefined, line: number): boolean {
+    for (let l = line - 1; l > this.section.outputFrom && line - l < RING_SIZE; l--) {
+      const text = this.ringAt(l);
+      if (text === null || runStart?.test(text) === true) return false;
+      if (heading.test(text)) return true;
+    }
+    return false;
   }
 
   /**

@@ -281,9 +281,12 @@ export interface Rule {
    * --failure-level=WARN). `lastStops`: its tool stops at its first error and prints its warnings in the same shape
    * (Agda 2.6): the last of the rule's reports in a step may be the error that stopped it, and ranks above the ones
    * before it, which it went on past; it is a warning in turn when a failure of another tool follows it. Read once per
-   * such block, when the scan ends.
+   * such block, when the scan ends. `runStart`: the line the tool's next run opens with (a loop over files), which
+   * ends the block: the report it ends is its run's last, the one that stopped it. `passedUnder`: the heading under
+   * which a passing run lists its warnings (again, or alone when they come from a cache): a report under it, above
+   * any `runStart`, passed (read from the lines the scanner keeps when the report opens).
    */
-  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean; readonly lastStops?: boolean };
+  readonly warning?: boolean | { readonly unless?: RegExp; readonly stoppedByTally?: boolean; readonly lastStops?: boolean; readonly runStart?: RegExp; readonly passedUnder?: RegExp };
 }
 
 /**
@@ -342,7 +345,7 @@ export function uniformRule(rule: Rule): Rule {
     runStart: rule.runStart,
     closing: rule.closing && { through: rule.closing.through },
     languageFrom: rule.languageFrom?.map((l) => ({ re: l.re, rule: l.rule }) satisfies Record<keyof typeof l, unknown>),
-    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally, lastStops: rule.warning.lastStops } : rule.warning,
+    warning: typeof rule.warning === 'object' ? { unless: rule.warning.unless, stoppedByTally: rule.warning.stoppedByTally, lastStops: rule.warning.lastStops, runStart: rule.warning.runStart, passedUnder: rule.warning.passedUnder } : rule.warning,
   } satisfies Record<keyof Rule, unknown>;
   return uniform;
 }
@@ -2023,10 +2026,14 @@ export const RULES: readonly Rule[] = uniformRules([
   // error look alike, but Agda stops at its first error: the last report is the error (`warning: { lastStops }`);
   // a 2.6.4 report that says `error:` is one wherever it stands (`unless`: a loop's first file's error stays first).
   // The message keys the report with its place (`keyFrom`): a file's place lines are one digit-blind template.
-  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40, warning: { lastStops: true, unless: /^\S+\.l?agda\S*:\d+\.\d+\S*: error: / },
+  // A run opens with `Checking M (/…/M.agda).` flush left, each import's indented a space a level: over files in a
+  // loop, the report right above the next run's line stopped its own run (`runStart`). A file loaded from its
+  // interface (a cached `_build`) prints its warnings only under the `All done` heading (`passedUnder`).
+  { id: 'agda.error', category: 'compilation', weight: 80, extend: 'paragraph', gap: 0, maxLines: 40,
+    warning: { lastStops: true, unless: /^\S+\.l?agda\S*:\d+\.\d+\S*: error: /, runStart: /^Checking \S+ \(\S+\)\.$/, passedUnder: /^———— All done; warnings encountered / },
     keyFrom: /^(?!\S+\.l?agda\S*:\d+[,.]\d)\S/,
     re: /^\S+\.l?agda(?:\.md|\.rst|\.tex|\.org)?:\d+(?:,\d+-(?:\d+,)?\d+$|\.\d+(?:-(?:\d+\.)?\d+)?: error: )/,
-    end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— )/ },
+    end: /^(?:\S+\.l?agda\S*:\d+[,.]\d+(?:-|: )|———— |Checking \S+ \(\S+\)\.$)/ },
   // SWIG: `swig/geo.i:6: Error: Unable to find 'geo_types.i'`, `…: Error: Syntax error - possibly a missing semicolon
   // (';').` at an interface file's place (a header's, `x.h:3: Error: …`, is gas.error's shape); its `Warning 401: …`
   // lines fail nothing.
@@ -3083,10 +3090,11 @@ export const GENERIC_CONT = STACK_CONT;
  * CPython's `python3: No module named pytest` hold no other keyword, nor npm's echo of a script that runs concurrently
  * behind docker compose's prefix (`app-1  | > concurrently -n lint,typecheck …`, whose task names it teaches): they are
  * keywords here rather than line-start shapes, which the line filter's automaton for line starts would have to read with every other shape and every task
- * prefix (that cost its tables 25 KB of the bundles).
+ * prefix (that cost its tables 25 KB of the bundles). Agda's `Checking M (/…/M.agda).` (a run's first line, which ends
+ * the report above it: `agda.error`'s `end`) holds none either.
  */
 export const PREFILTER_RE =
-  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d/i;
+  /err|fail|exception|\b(?:fatal|fixing (?:\/|[a-z]:\\)|vet: |forbidden|formatting|exceed|expect|panic|traceback|denied|not (?:found|ok|supported|permitted|set|compliant)|no (?:such|space|module named|rule to make target|targets\b)|can(?:not|['’]t|cel)|could ?n[o'’]t|un(?:able|bound|defined|resolved|authori|healthy|recognized|expected|satisf|known revision)|refused|timed? ?out|killed|abort|assert|missing|violation|invalid|segmentation|core dumped|memory|rate limit|vulnerab|cve-|ghsa-|[45]0\d\b|severity|critical|should (?:add|remove) these lines|(?:leaks?|bugs) found|reformat|code style|problem|cmake|sig(?:segv|abrt)|health ?check|shutdown signal|lost communication|required|bad credentials|conflict|incompatible|resolve|md\d{3}\b|sc\d{4}|multiple definition|first defined here|dl\d{4}\b|too ?many|exited with|exit code|yn0082|threshold|dead link|(?:format|organizeimports) ━|data race|a few warnings|with warnings|found a bug|caught warning:|in thread #<sb-thread:|concurrently[@ ]|in block <unit> at )| - warning: |\.lua:\d+:\d+: |\d: (?:[tb]|ct)\d+ (?:title|body|line|second) |: u[cl]| at #\/|: line \d+, col \d+, | on line \d+ \(check: |%warning-|asciidoctor: warning: |\.feature:\d+:in |\.l?hs:\d+:\d+: ?$|\[plugin |[✗✖×✕✘●⎯❱❌«]|\[-\]|,-\[|\.(?:t|pm|pl) line \d|\.l?agda\b/i;
 
 /**
  * Line shapes that start a block without any keyword (pytest headers, numbered failures, lint positions, the files

@@ -92,10 +92,10 @@ describe("Agda 2.6.4's reports that say `error:` are errors wherever they stand:
   });
 
   // Agda 2.6.2 prints a warning as it prints its error, and stops at its first error: the step's last report is taken
-  // for the error and those before it for warnings. Over two files that both fail, the first file's error is taken
-  // for a warning too and ranks below the second's (it was first before session 66). Nothing printed tells the end of
-  // one run from an import's `Checking` line in the next, so this stays.
-  it.fails("keeps the first file's type error first when Agda 2.6.2 over two files in a loop fails on both", async () => {
+  // for the error and those before it for warnings. Over two files that both fail, the first file's error was taken
+  // for a warning too and ranked below the second's. Fixed in session 67: a run's `Checking` line is flush left, an
+  // import's indented (Agda's import chase, run here), so the next run's line ends the report that stopped its run.
+  it("keeps the first file's type error first when Agda 2.6.2 over two files in a loop fails on both", async () => {
     const log = failedStepLog('for f in src/Vec.agda src/List.agda; do agda -i src "$f" || rc=1; done; exit $rc', [
       'Checking Vec (/home/runner/work/agda-lists/agda-lists/src/Vec.agda).',
       '/home/runner/work/agda-lists/agda-lists/src/Vec.agda:17,7-10',

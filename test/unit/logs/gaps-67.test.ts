@@ -82,3 +82,77 @@ describe("a goroutine's panic names the test that started it in its trace, not b
     expect(analysis.failures[0]?.startLine).toBe(lineOf(log, '=== RUN   TestRestock/empty_stock'));
   });
 });
+
+describe("Agda 2.6.2 in a loop over files: a run ends where the next opens, flush left (an import's `Checking` is indented)", () => {
+  const ROOT = '/home/runner/work/agda-lists/agda-lists/src';
+  const LOOP = 'for f in src/Warn.agda src/Vec.agda src/List.agda; do agda -i src "$f" || rc=1; done; exit $rc';
+  /** Agda 2.6.2.2 (real output): Warn.agda passes with a warning, Vec.agda (importing Nat) and List.agda fail. */
+  const WARN_PASSES = [
+    `Checking Warn (${ROOT}/Warn.agda).`,
+    `${ROOT}/Warn.agda:9,1-16`,
+    'Unreachable clause',
+    'when checking the definition of not',
+    '',
+    '———— All done; warnings encountered ————————————————————————',
+    '',
+    `${ROOT}/Warn.agda:9,1-16`,
+    'Unreachable clause',
+    'when checking the definition of not',
+  ];
+  const VEC_FAILS = [
+    `Checking Vec (${ROOT}/Vec.agda).`,
+    ` Checking Nat (${ROOT}/Nat.agda).`,
+    `${ROOT}/Vec.agda:10,5-8`,
+    'Nat → Nat !=< Nat',
+    'when checking that the expression suc has type Nat',
+  ];
+  const LIST_FAILS = [
+    `Checking List (${ROOT}/List.agda).`,
+    `${ROOT}/List.agda:8,13-19`,
+    'Not in scope:',
+    `  lenght at ${ROOT}/List.agda:8,13-19`,
+    "    (did you mean 'length'?)",
+    'when scope checking lenght',
+  ];
+
+  it("puts the first failing file's error first and lists neither the next run's `Checking` line nor the passing file's warning", async () => {
+    // Prepare
+    const log = ghaStep(LOOP, [...WARN_PASSES, ...VEC_FAILS, ...LIST_FAILS], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines.map((l) => l.text)).toEqual([`${ROOT}/Vec.agda:10,5-8`, 'Nat → Nat !=< Nat', 'when checking that the expression suc has type Nat']);
+    const lines = predictionLines(analysis);
+    expect(lines).not.toContain(lineOf(log, `Checking List (${ROOT}`));
+    expect(lines).not.toContain(lineOf(log, 'Unreachable clause'));
+  });
+
+  it('ranks a warning printed only under `———— All done; warnings encountered` (its interface cached: no first copy) below the error before it', async () => {
+    // Prepare: Vec.agda fails, then Warn.agda loads from its interface file and prints its warning under the heading alone
+    const log = ghaStep('for f in src/Vec.agda src/Warn.agda; do agda -i src "$f" || rc=1; done; exit $rc', [
+      ...VEC_FAILS.filter((l) => !l.startsWith(' Checking')),
+      '',
+      ...WARN_PASSES.slice(5),
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[1]?.text).toBe('Nat → Nat !=< Nat');
+    expect(predictionLines(analysis)).not.toContain(lineOf(log, 'Unreachable clause'));
+  });
+
+  it("keeps the first file's error first when the next file's cached warning, under the heading alone, stands between it and the third's", async () => {
+    // Prepare: the loop's real output with Warn.agda's interface cached: no `Checking` line between the first two runs
+    const log = ghaStep('rc=0; for f in src/Vec.agda src/Warn.agda src/List.agda; do agda -i src "$f" || rc=1; done; exit $rc', [
+      ...VEC_FAILS.filter((l) => !l.startsWith(' Checking')),
+      '',
+      ...WARN_PASSES.slice(5),
+      ...LIST_FAILS,
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.lines[1]?.text).toBe('Nat → Nat !=< Nat');
+    expect(predictionLines(analysis)).toContain(lineOf(log, 'Not in scope:'));
+  });
+});
