@@ -156,3 +156,35 @@ describe("Agda 2.6.2 in a loop over files: a run ends where the next opens, flus
     expect(predictionLines(analysis)).toContain(lineOf(log, 'Not in scope:'));
   });
 });
+
+describe("puppet-lint 2.x's default format: `path - KIND: message on line N`, no `(check: x)` (3.0 added it)", () => {
+  /** puppet-lint 3.0.1 with 2.x's default template (`--log-format '%{path} - %{KIND}: %{message} on line %{line}'`), real output. */
+  const WARNINGS_2X = [
+    'manifests/client.pp - WARNING: class not documented on line 1',
+    'manifests/client.pp - WARNING: double quoted string containing no variables on line 2',
+    'manifests/init.pp - WARNING: class not documented on line 1',
+    'manifests/init.pp - WARNING: unquoted file mode on line 4',
+  ];
+
+  it('reads the findings of a --fail-on-warnings run (exit 1) as its lint failure', async () => {
+    // Prepare
+    const log = ghaStep('bundle exec puppet-lint --fail-on-warnings --no-autoloader_layout-check manifests', WARNINGS_2X, { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect([analysis.failures[0]?.rule, analysis.category]).toEqual(['puppet-lint.finding', 'lint']);
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining(WARNINGS_2X.map((finding) => lineOf(log, finding))));
+  });
+
+  it('ranks the same warnings of a run without --fail-on-warnings (exit 0) below the next step\'s failed test (guard)', async () => {
+    // Prepare: the lint step passes; the next step's pytest fails
+    const log = [
+      ...ghaStep('bundle exec puppet-lint --no-autoloader_layout-check manifests', WARNINGS_2X, { exitCode: null }),
+      ...ghaStep('pytest -q', ['FAILED tests/test_ntp.py::test_pool - AssertionError: assert 2 == 3', '1 failed in 0.02s'], { exitCode: 1 }),
+    ];
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).not.toBe('puppet-lint.finding');
+  });
+});
