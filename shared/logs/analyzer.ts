@@ -789,8 +789,11 @@ function mayGoOnPast(block: Block): boolean {
 
 /** make's cascade rule: its `make: *** [Makefile:4: html] Error 1` says that target's recipe failed. */
 const MAKE_CASCADE_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.make') as Rule;
-/** Of its lines, GNU make's status line for a target whose recipe's command failed (`make[1]: *** [html] Error 1` before 4.0). */
-const MAKE_TARGET_FAILED_RE = /\] Error \d+$/;
+/**
+ * Of its lines, the status line for a target whose recipe's command failed: GNU make's (`make[1]: *** [html] Error 1`
+ * before 4.0), BSD make's (`*** Error code 1 (continuing)`).
+ */
+const MAKE_TARGET_FAILED_RE = /\] Error \d+$|^\*\*\* (?:\[\S+\] )?Error code \d+/;
 
 /** The lines (each occurrence's) make says a target failed on. */
 function makeTargetFailures(ranked: readonly RankedCandidate[]): Set<number> {
@@ -2960,8 +2963,8 @@ export function toFailure(rankedBlock: RankedBlock, redact: Redact = redactExcer
   return failure;
 }
 
-/** A line GNU make prints of itself (`make[1]: …`, `gmake: …`), not a recipe's command's. */
-const MAKE_OWN_LINE_RE = /^(?:g?make|mingw32-make)(?:\[\d+\])?: /;
+/** A line make prints of itself (GNU make's `make[1]: …`, `gmake: …`, BSD make's `*** Error code 1`), not a recipe's command's. */
+const MAKE_OWN_LINE_RE = /^(?:g?make|mingw32-make)(?:\[\d+\])?: |^\*\*\* (?:\[\S+\] )?Error code /;
 
 /** Assembles the {@link LogAnalysis} from a finished scan. */
 export function buildAnalysis(

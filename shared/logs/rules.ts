@@ -2887,7 +2887,10 @@ export const CASCADE_RULES: readonly Rule[] = uniformRules(([
     closing: { through: /^(?:_{3,} summary _{3,}|ERROR: {2,}\S+: (?:commands failed|InvocationError\b.*)|  \S+: (?:commands succeeded|skipped\b.*)|  congratulations :\))$/ } },
   // make's status lines (`make: *** [Makefile:4: html] Error 1`) each end a target's run: under `make -k` each failed
   // target's report is a cause of its own (`endsRun`), a docs build's warning beside the next target's failed test.
-  { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', endsRun: true, re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting/ },
+  // BSD make (bmake, FreeBSD's) says it on a line of its own, `*** Error code 1` (` (continuing)` under -k; `*** [x]
+  // Error code 1` in parallel mode), then `Stop.` and `bmake: stopped in /dir`.
+  { id: 'cascade.make', category: 'unknown', weight: 10, extend: 'line', endsRun: true,
+    re: /^(?:g?make|mingw32-make|ninja)(?:\[\d+\])?: \*\*\* |^ninja: build stopped|^make(?:\[\d+\])?: \*\*\* Waiting|^\*\*\* (?:\[\S+\] )?Error code \d+/ },
   { id: 'cascade.build-failed', category: 'unknown', weight: 14, extend: 'line',
     re: /^(?:FAILURE: Build failed with an exception|BUILD FAILED|\[ERROR\] BUILD FAILURE|\*\* (?:BUILD|TEST|ARCHIVE) FAILED \*\*|Build FAILED\.|error: could not compile|error: aborting due to|error: build failed|error: test failed|Error: Process completed with exit code|Tests? failed\.?$|Testing failed:|Command failed with status)/ },
   { id: 'cascade.summary', category: 'test_failure', weight: 16, extend: 'line',

@@ -188,3 +188,28 @@ describe("puppet-lint 2.x's default format: `path - KIND: message on line N`, no
     expect(analysis.failures[0]?.rule).not.toBe('puppet-lint.finding');
   });
 });
+
+describe("BSD make's `*** Error code N` right under a warning says the warning failed its target, as GNU make's `Error N` does", () => {
+  it('keeps puppet-lint --fail-on-warnings first over the next target\'s failed test under `bmake -k` (`*** Error code 1 (continuing)`)', async () => {
+    // Prepare: Debian's bmake 20200710 `-k` (real output) over `lint` (puppet-lint --fail-on-warnings) and `test`
+    // (pytest --tb=no); this bmake exits 0 under -k, and the step's next command fails without a word
+    const log = ghaStep(['bmake -k', './publish.sh'], [
+      'puppet-lint --fail-on-warnings --no-autoloader_layout-check manifests/client.pp',
+      'WARNING: class not documented on line 1 (check: documentation)',
+      'WARNING: double quoted string containing no variables on line 2 (check: double_quoted_strings)',
+      '*** Error code 1 (continuing)',
+      'python3 -m pytest -q --tb=no tests',
+      'F.                                                                       [100%]',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_ntp.py::test_pool - assert 2 == 3',
+      '1 failed, 1 passed in 0.49s',
+      '*** Error code 1 (continuing)',
+      "`all' not remade because of errors.",
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('puppet-lint.finding');
+    expect(predictionLines(analysis)).toContain(lineOf(log, 'FAILED tests/test_ntp.py::test_pool'));
+  });
+});
