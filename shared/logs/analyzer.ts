@@ -795,23 +795,33 @@ const MAKE_CASCADE_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.make
  */
 const MAKE_TARGET_FAILED_RE = /\] Error \d+$|^\*\*\* (?:\[\S+\] )?Error code \d+/;
 
-/** The lines (each occurrence's) make says a target failed on. */
-function makeTargetFailures(ranked: readonly RankedCandidate[]): Set<number> {
-  const lines = new Set<number>();
+/**
+ * ninja's line over a failed edge, its outputs (`FAILED: lint.stamp `): the edge's command follows it, then what the
+ * command printed (ninja 1.11, run here), where make prints its status line under the output.
+ */
+const NINJA_EDGE_FAILED_RE = /^FAILED: \S/;
+
+/** Where make says a target failed: the lines of its status lines (each occurrence's), and the first lines of a failed ninja edge's output. */
+function makeTargetFailures(ranked: readonly RankedCandidate[]): { statusAt: Set<number>; outputFrom: Set<number> } {
+  const statusAt = new Set<number>();
+  const outputFrom = new Set<number>();
   for (const { block } of ranked) {
-    if (block.rule === MAKE_CASCADE_RULE && MAKE_TARGET_FAILED_RE.test(block.headText)) for (const { headLine } of [block, ...block.repeats]) lines.add(headLine);
+    if (block.rule === MAKE_CASCADE_RULE && MAKE_TARGET_FAILED_RE.test(block.headText)) for (const { headLine } of [block, ...block.repeats]) statusAt.add(headLine);
+    else if (block.wrapper && NINJA_EDGE_FAILED_RE.test(block.headText)) outputFrom.add(block.headLine + 2);
   }
-  return lines;
+  return { statusAt, outputFrom };
 }
 
 /**
  * Whether make's status line stands right under `block` (or under a repeat of it): the command that printed it exited
  * non-zero with it as its last words, so it failed that command (Asciidoctor's warnings under --failure-level=WARN,
  * puppet-lint's under --fail-on-warnings). The same tools under the same make without the option print no such line
- * there, and the next target's output follows.
+ * there, and the next target's output follows. ninja says it above the output instead: the block opens the output of
+ * an edge it reported `FAILED:` (`ninja -k 0` goes on to the next edge).
  */
-function failedItsTarget(block: Block, targetFailedAt: ReadonlySet<number>): boolean {
-  return targetFailedAt.has(block.endLine + 1) || block.repeats.some((repeat) => targetFailedAt.has(repeat.endLine + 1));
+function failedItsTarget(block: Block, targetFailed: ReturnType<typeof makeTargetFailures>): boolean {
+  const { statusAt, outputFrom } = targetFailed;
+  return [block, ...block.repeats].some((copy) => statusAt.has(copy.endLine + 1) || outputFrom.has(copy.startLine));
 }
 
 /** Whether `block`'s rule is a `warning: { lastStops }` one (see `Rule.warning`). */
@@ -874,7 +884,7 @@ function passOutputGoneOnPast(ranked: readonly RankedCandidate[]): void {
   // nothing: it ranks as a passed session's report, below a file's error the same step's loop checked before it.
   for (const r of warnings) if (r.block.repeats.length > 0 && stopsAtLast(r.block)) r.score -= 40;
   markRunsEndedAbovePassedHeading(warnings);
-  const targetFailedAt = warnings.length === 0 ? new Set<number>() : makeTargetFailures(ranked);
+  const targetFailedAt = warnings.length === 0 ? { statusAt: new Set<number>(), outputFrom: new Set<number>() } : makeTargetFailures(ranked);
   // A report its tool's next run opened under stopped its own run, as make's status line says of a target's.
   const passable = ranked.filter((r) => r.block.rule === BARE_DIFF_RULE || (warnings.includes(r) && !r.block.stoppedItsRun && !failedItsTarget(r.block, targetFailedAt)));
   if (passable.length === 0) return;

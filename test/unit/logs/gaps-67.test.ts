@@ -213,3 +213,31 @@ describe("BSD make's `*** Error code N` right under a warning says the warning f
     expect(predictionLines(analysis)).toContain(lineOf(log, 'FAILED tests/test_ntp.py::test_pool'));
   });
 });
+
+describe("ninja's `FAILED: out` over a failed edge's command and output says the warning it printed failed its edge", () => {
+  it("keeps puppet-lint --fail-on-warnings first over the next edge's failed test under `ninja -k 0`", async () => {
+    // Prepare: ninja 1.11.1 `-k 0 -j1` (real output, exit 1): each edge's `[n/m]` line, then, when it fails, `FAILED:`
+    // with its outputs, the command and what it printed
+    const log = ghaStep('ninja -k 0', [
+      '[1/2] puppet-lint --fail-on-warnings --no-autoloader_layout-check manifests/client.pp && touch lint.stamp',
+      'FAILED: lint.stamp ',
+      'puppet-lint --fail-on-warnings --no-autoloader_layout-check manifests/client.pp && touch lint.stamp',
+      'WARNING: class not documented on line 1 (check: documentation)',
+      'WARNING: double quoted string containing no variables on line 2 (check: double_quoted_strings)',
+      '[2/2] python3 -m pytest -q --tb=no tests && touch test.stamp',
+      'FAILED: test.stamp ',
+      'python3 -m pytest -q --tb=no tests && touch test.stamp',
+      'F.                                                                       [100%]',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_ntp.py::test_pool - assert 2 == 3',
+      '1 failed, 1 passed in 0.37s',
+      'ninja: build stopped: cannot make progress due to previous errors.',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert: the warnings first (the next edge's failed test is not listed with them: ninja's `FAILED:` ends no run,
+    // as make's status line does under make -k)
+    expect(analysis.failures[0]?.rule).toBe('puppet-lint.finding');
+    expect(analysis.failures[0]?.startLine).toBe(lineOf(log, 'WARNING: class not documented'));
+  });
+});
