@@ -144,6 +144,8 @@ export interface Rule {
    * in guillemets, where its message is a failure's). The scanner reads every line of such a block until one matches.
    */
   readonly confirmedBy?: RegExp;
+  /** With `confirmedBy`: the step's exit status right under the headline confirms it too (the tool's last word before it failed the step). */
+  readonly confirmedByExit?: boolean;
   readonly rereadHead?: boolean;
   /**
    * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block right under its headline,
@@ -322,6 +324,7 @@ export function uniformRule(rule: Rule): Rule {
     under: rule.under && { header: rule.under.header, through: rule.under.through, alone: rule.under.alone },
     nextLine: rule.nextLine,
     confirmedBy: rule.confirmedBy,
+    confirmedByExit: rule.confirmedByExit,
     rereadHead: rule.rereadHead,
     confirmedByNext: rule.confirmedByNext,
     keyLines: rule.keyLines && {
@@ -2046,9 +2049,11 @@ export const RULES: readonly Rule[] = uniformRules([
   // lines (sbt prints every error so): the closing line, which says `errors`, takes the report above it back to the
   // first message, shown first. A run that generated the docs (`[info] html generated at ./docs`, `json generated
   // at …`, printed before the closing line) passed: its warnings failed nothing, and its closing line, standing
-  // alone, is confirmed by no message (`confirmedBy`).
+  // alone, is confirmed by no message (`confirmedBy`). Unless the step fails right under it (`confirmedByExit`):
+  // under --treatWarningsAsErrors a warning raised while the docs are written fails the run after `generated at`
+  // (exit 5, OutputError in TypeDoc's cli), its output a passing run's line for line.
   { id: 'typedoc.found', category: 'compilation', weight: 56, extend: 'line', re: /^\[(?:warning|error)\] Found \d+ errors? and \d+ warnings?$/,
-    confirmedBy: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/,
+    confirmedBy: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/, confirmedByExit: true,
     lookback: { re: /^\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^\[(?:warning|error|info)\] (?!\S+ generated at )/, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
     pick: [{ re: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/ }] },
 

@@ -116,10 +116,10 @@ describe("TypeDoc's `[info] html generated at` says the docs were written, not t
   // TypeDoc 0.28.20's cli: under --treatWarningsAsErrors a warning raised while the output is written (an unsupported
   // highlight language, a link to a missing anchor) fails the run after the docs are generated (OutputError, exit 5).
   // Its output is the passing run's line for line: only the step's status and its command's option tell them apart,
-  // and the look-back stops at `generated at` whatever the status, so the run's report is typedoc.found no more (the
-  // step's lines are still listed by generic.step-output when nothing else failed). A fix reads the section's status
-  // at the end of the scan; left for the lead.
-  it.fails('reads the warning that failed a --treatWarningsAsErrors run after the docs were generated (exit 5)', async () => {
+  // and the look-back stops at `generated at` whatever the status, so the run's report was typedoc.found no more (the
+  // step's lines were still listed by generic.step-output when nothing else failed). Fixed in session 67: the step's
+  // exit status right under the closing line confirms it (typedoc.found's `confirmedByExit`).
+  it('reads the warning that failed a --treatWarningsAsErrors run after the docs were generated (exit 5)', async () => {
     // Prepare: TypeDoc 0.28.20 over a comment with a ```promql block (real output, colour cut, exit 5)
     const log = failedStepLog('npx typedoc --treatWarningsAsErrors --out docs/api src/index.ts', [
       '[warning] Unsupported highlight language promql will not be highlighted in comment for get',
