@@ -1316,8 +1316,8 @@ export class LogScanner {
 
     const marker = matchExitMarker(text);
     if (marker) {
-      // The tool's closing line right above the step's failure was its last word (see Rule.confirmedByExit).
-      if (this.open !== null && this.open.rule.confirmedByExit === true && this.open.endLine === line - 1) this.open.confirmed = true;
+      // The tool's closing line right above the step's failure with the tool's status was its last word (see Rule.confirmedByExit).
+      if (this.open !== null && this.open.rule.confirmedByExit === marker.code && this.open.endLine === line - 1) this.open.confirmed = true;
       this.closeOpen();
       this.quotePastLimit = null;
       // Exit 137 is SIGKILL, in CI nearly always the OOM killer: the marker is itself the evidence, unless the step

@@ -144,8 +144,12 @@ export interface Rule {
    * in guillemets, where its message is a failure's). The scanner reads every line of such a block until one matches.
    */
   readonly confirmedBy?: RegExp;
-  /** With `confirmedBy`: the step's exit status right under the headline confirms it too (the tool's last word before it failed the step). */
-  readonly confirmedByExit?: boolean;
+  /**
+   * With `confirmedBy`: the step's exit line right under the headline confirms it too when it states this status, the
+   * tool's own for the failure (its last word before it failed the step). Another status is the step's next command's,
+   * which may fail without a word (`git diff --quiet --exit-code`) after the tool passed.
+   */
+  readonly confirmedByExit?: number;
   readonly rereadHead?: boolean;
   /**
    * With `confirmedBy`, in `until` mode: the rule's next headline, ending the block right under its headline,
@@ -2049,11 +2053,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // lines (sbt prints every error so): the closing line, which says `errors`, takes the report above it back to the
   // first message, shown first. A run that generated the docs (`[info] html generated at ./docs`, `json generated
   // at …`, printed before the closing line) passed: its warnings failed nothing, and its closing line, standing
-  // alone, is confirmed by no message (`confirmedBy`). Unless the step fails right under it (`confirmedByExit`):
-  // under --treatWarningsAsErrors a warning raised while the docs are written fails the run after `generated at`
-  // (exit 5, OutputError in TypeDoc's cli), its output a passing run's line for line.
+  // alone, is confirmed by no message (`confirmedBy`). Unless the step fails right under it with exit 5
+  // (`confirmedByExit`): under --treatWarningsAsErrors a warning raised while the docs are written fails the run after
+  // `generated at` (OutputError in TypeDoc's cli), its output a passing run's line for line. Another status there is
+  // the next command's (`typedoc && git diff --quiet --exit-code docs` fails without a word, exit 1).
   { id: 'typedoc.found', category: 'compilation', weight: 56, extend: 'line', re: /^\[(?:warning|error)\] Found \d+ errors? and \d+ warnings?$/,
-    confirmedBy: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/, confirmedByExit: true,
+    confirmedBy: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/, confirmedByExit: 5,
     lookback: { re: /^\[(?:warning|error)\] /, lines: 200, inclusive: true, through: /^\[(?:warning|error|info)\] (?!\S+ generated at )/, farthest: /^\[(?:warning|error)\] Found \d+ errors? and / },
     pick: [{ re: /^\[(?:warning|error)\] (?!Found \d+ errors? and )/ }] },
 
