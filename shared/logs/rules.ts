@@ -1537,10 +1537,12 @@ export const RULES: readonly Rule[] = uniformRules([
   // `soft_wrap` in mypy/util.py, no indent, a quoted type never split) over as many lines as it takes: the message
   // ends with its code (`"int")  [operator]`, or the code alone, `[no-untyped-def]`), or, codes hidden, at the source
   // line --pretty prints under it, four spaces in. Where neither comes (codes hidden, no --pretty: nothing wrapped),
-  // the next diagnostic or mypy's summary ends it. Notes are never wrapped.
+  // the next diagnostic or mypy's summary ends it, or a line soft_wrap never prints (it joins words with one space:
+  // a blank line, or two spaces other than the code's, `F.    [100%]`, end it when --no-error-summary lets the next
+  // tool's output follow). Notes are never wrapped.
   { id: 'mypy.error', category: 'compilation', weight: 84, extend: 'indent', maxLines: 60,
     re: /^\S+\.pyi?:\d+(?::\d+)?: error: /, cont: /^\S+\.pyi?:\d+(?::\d+)?: note: /,
-    message: { open: /: error: /, end: /(?:^| {2})\[[a-z][\w-]*\]$|^\s/, stop: /^\S+\.pyi?:(?:\d+(?::\d+)?:)? (?:error|note|warning): |^Found \d+ errors? in |^Success: / },
+    message: { open: /: error: /, end: /(?:^| {2})\[[a-z][\w-]*\]$|^\s/, stop: /^\S+\.pyi?:(?:\d+(?::\d+)?:)? (?:error|note|warning): |^Found \d+ errors? in |^Success: |^\s*$| {2}(?!\[[a-z][\w-]*\]$)/ },
     fileOf: /^(\S+\.pyi?):\d+/, tally: /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/ },
   // GHC (alone, under cabal or stack): `src/X.hs:12:5: error:`, placed `12:5-9` over columns and `(12,5)-(14,7)` over
   // lines, `<no location info>: error:` for none (a module it cannot find); since 9.4 a code follows (`error: [GHC-83865]`), and under -Werror the flag (`[-Wunused-imports,

@@ -35,3 +35,48 @@ describe("TypeDoc's closing line right above the step's exit line: only TypeDoc'
     expect(analysis.failures[0]?.rule).toBe('typedoc.found');
   });
 });
+
+describe("mypy's wrapped message: soft_wrap never prints a blank line or a run of spaces but the one before the code", () => {
+  it("does not take the next tool's output into a message mypy printed whole (codes hidden, --no-error-summary)", async () => {
+    // Prepare: mypy 1.0.1 `--hide-error-codes --no-error-summary` then pytest 7.4 (real output, exit 1): nothing ends
+    // mypy's last message but what pytest prints
+    const log = ghaStep(['mypy --hide-error-codes --no-error-summary src || rc=1', 'python3 -m pytest -q tests || rc=1', 'exit $rc'], [
+      'src/ingest.py:3: error: Incompatible return value type (got "int", expected "str")',
+      'src/ingest.py:5: error: Incompatible types in assignment (expression has type "str", variable has type "int")',
+      'F.                                                                       [100%]',
+      '=================================== FAILURES ===================================',
+      '__________________________________ test_wraps __________________________________',
+      '',
+      '    def test_wraps():',
+      '>       assert 0 == 16',
+      'E       assert 0 == 16',
+      '',
+      'tests/test_a.py:2: AssertionError',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_a.py::test_wraps - assert 0 == 16',
+      '1 failed, 1 passed in 0.13s',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert: mypy's message is its line; pytest's failure is a report of its own
+    const mypyLast = analysis.failures.find((f) => f.startLine === lineOf(log, 'src/ingest.py:5: error:'));
+    expect(mypyLast?.endLine).toBe(lineOf(log, 'src/ingest.py:5: error:'));
+    expect(analysis.failures.map((f) => f.rule)).toContain('pytest.failed');
+  });
+
+  it('still reads a message wrapped over three lines down to its code (guard)', async () => {
+    // Prepare: mypy 1.0.1 --pretty (real output, 80 columns)
+    const log = ghaStep('mypy --pretty src', [
+      'src/ledger.py:5: error: Argument 1 to "consume_ledger_entries" has incompatible',
+      'type "Dict[str, List[Tuple[int, int, int]]]"; expected',
+      '"Dict[str, List[Tuple[str, str, str]]]"  [arg-type]',
+      '        return consume_ledger_entries(data, strict=True) + consume_ledger_...',
+      '                                      ^~~~',
+      'Found 1 error in 1 file (checked 1 source file)',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(predictionLines(analysis)).toEqual(expect.arrayContaining([lineOf(log, 'type "Dict'), lineOf(log, '[arg-type]')]));
+  });
+});
