@@ -2406,18 +2406,18 @@ export class LogScanner {
 
   /**
    * Drops the line the look-back pulled above the headline when it names what ran then (go test -v's `=== RUN
-   * TestRestock`) and the report's own lines name others only (a goroutine TestLevel left running: see the rule's
+   * TestRestock`, or any part of `TestSuite/TestRestock`) and the report's own lines name others only (a goroutine TestLevel left running: see the rule's
    * `lookback.names`). A report that names nothing keeps it: the line is all it has.
    */
   private dropMisnamingLine(block: Block, names: { readonly line: RegExp; readonly frame: RegExp }): void {
     this.readStored(block);
     const pulled = block.lines[0];
-    const ran = pulled !== undefined && pulled.line < block.headLine ? names.line.exec(bodyOf(block, pulled.text))?.[1] : undefined;
+    const ran = pulled !== undefined && pulled.line < block.headLine ? names.line.exec(bodyOf(block, pulled.text))?.[1]?.split('/') : undefined;
     if (ran === undefined) return;
     let namesOther = false;
     for (const stored of block.lines) {
       const named = stored.line > block.headLine ? names.frame.exec(bodyOf(block, stored.text))?.[1] : undefined;
-      if (named === ran) return;
+      if (named !== undefined && ran.includes(named)) return;
       namesOther ||= named !== undefined;
     }
     if (!namesOther) return;

@@ -85,9 +85,10 @@ export interface Rule {
    * line its `re` matches above the block's first line, over lines its `through` matches only (the tests of the file
    * that passed before the failed one), is listed with the report and those between are not: the file Octave's
    * test() names once over all its tests. With `when`, only a headline it matches looks back. With `names`, the
-   * pulled line names what ran when the report came (its `line` capture, go test -v's `=== RUN   TestX`): a report
-   * whose own lines name such things (the `frame` capture of each) but never that one came from elsewhere (a goroutine
-   * another test left running), and the pulled line is dropped when the block closes.
+   * pulled line names what ran when the report came (its `line` capture, go test -v's `=== RUN   TestX/sub`, each
+   * `/`-separated part a name): a report whose own lines name such things (the `frame` capture of each) but never one
+   * of those came from elsewhere (a goroutine another test left running), and the pulled line is dropped when the
+   * block closes. A suite's method run as a subtest (`TestSuite/TestLevel`) is named by its part.
    */
   readonly lookback?: { readonly re: RegExp; readonly lines: number; readonly inclusive: boolean; readonly through?: RegExp; readonly first?: RegExp; readonly atLimit?: RegExp; readonly apart?: boolean; readonly farthest?: RegExp; readonly absorbsFromFirst?: boolean; readonly heading?: { readonly re: RegExp; readonly through: RegExp }; readonly when?: RegExp; readonly names?: { readonly line: RegExp; readonly frame: RegExp } };
   /** Only active inside a failure list opened by a heading such as `3 failing` or `There were 2 failures:`. */
@@ -1038,9 +1039,10 @@ export const RULES: readonly Rule[] = uniformRules([
   // names it, only go test -v's `=== RUN   TestX` right above the `panic:` (a panic in the test's own goroutine has
   // its `--- FAIL` in between). A goroutine an earlier test left running panics under whichever test runs then: its
   // trace names its own test, in a frame (`pkg.TestLevel.func1()`, `pkg.(*S).TestLevel(…)`) or where it was started
-  // (`created by pkg.TestLevel`, ` in goroutine N` since go 1.21), and the `=== RUN` of another is dropped.
+  // (`created by pkg.TestLevel`, ` in goroutine N` since go 1.21), and the `=== RUN` of another is dropped. A suite's
+  // method (testify's suite.Run) runs as a subtest, `=== RUN   TestInvSuite/TestLevel`, its frames `(*InvSuite).TestLevel`.
   { id: 'go.panic', category: 'test_failure', weight: 84, extend: 'indent', maxLines: 200, re: /^panic: /, cont: /^(?:goroutine |\S[^\s(]*\(.*\)$|\[signal )/,
-    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true, names: { line: /^=== RUN\s+((?:Test|Benchmark|Fuzz|Example)\w*)/, frame: /^(?:created by )?\S*\.((?:Test|Benchmark|Fuzz|Example)\w*)(?:\.func\d+(?:\.\d+)*)?(?:\(| in goroutine \d+$|$)/ } } },
+    lookback: { re: /^=== RUN\s/, lines: 1, inclusive: true, names: { line: /^=== RUN\s+((?:Test|Benchmark|Fuzz|Example)\S*)/, frame: /^(?:created by )?\S*\.((?:Test|Benchmark|Fuzz|Example)\w*)(?:\.func\d+(?:\.\d+)*)?(?:\(| in goroutine \d+$|$)/ } } },
   // gotestsum's summary: `=== FAIL: internal/cart TestTotal (0.00s)` (a package's own failure has no test name), the
   // test's output indented below it.
   { id: 'gotestsum.failed', category: 'test_failure', weight: 88, extend: 'indent', maxLines: 200,
