@@ -787,6 +787,14 @@ function mayGoOnPast(block: Block): boolean {
   return unless === undefined || ![block.headText, ...block.lines.map((l) => l.text)].some((text) => unless.test(bodyOf(block, text)));
 }
 
+/** Where the scanner last asked whether a report stood under a passing run's heading, and the answer. */
+interface PassedHeadingMemo {
+  readonly section: Section;
+  readonly heading: RegExp;
+  readonly line: number;
+  readonly under: boolean;
+}
+
 /** make's cascade rule: its `make: *** [Makefile:4: html] Error 1` says that target's recipe failed. */
 const MAKE_CASCADE_RULE = CASCADE_RULES.find((rule) => rule.id === 'cascade.make') as Rule;
 /**
@@ -948,6 +956,8 @@ export class LogScanner {
    * while none does.
    */
   private quotePastLimit: Block | null = null;
+  /** {@link LogScanner.underPassedHeading}'s last answer, for the report it opened. */
+  private passedHeadingMemo: PassedHeadingMemo | null = null;
   /** A rule with `tallyAbove` whose headline opened a block in this section: lines are tried as its list's heading. */
   private tallyListRule: Rule | null = null;
   /**
@@ -1782,12 +1792,25 @@ export class LogScanner {
    * going up through the step's lines the scanner still keeps, the heading comes before the line a run opens with.
    */
   private underPassedHeading(heading: RegExp, runStart: RegExp | undefined, line: number): boolean {
+    // Read up to the last report it was asked for (its answer holds above it): each line once, not the ring's
+    // RING_SIZE lines for each of a log's thousands of reports.
+    const memo = this.passedHeadingMemo;
+    const upTo = memo !== null && memo.section === this.section && memo.heading === heading && memo.line < line ? memo.line : -1;
+    let under = false;
     for (let l = line - 1; l > this.section.outputFrom && line - l < RING_SIZE; l--) {
+      if (l === upTo) {
+        under = (memo as PassedHeadingMemo).under;
+        break;
+      }
       const text = this.ringAt(l);
-      if (text === null || runStart?.test(text) === true) return false;
-      if (heading.test(text)) return true;
+      if (text === null || runStart?.test(text) === true) break;
+      if (heading.test(text)) {
+        under = true;
+        break;
+      }
     }
-    return false;
+    this.passedHeadingMemo = { section: this.section, heading, line, under };
+    return under;
   }
 
   /**
