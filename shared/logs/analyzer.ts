@@ -787,6 +787,12 @@ function mayGoOnPast(block: Block): boolean {
   return unless === undefined || ![block.headText, ...block.lines.map((l) => l.text)].some((text) => unless.test(bodyOf(block, text)));
 }
 
+/**
+ * A package runner's line that the script it ran failed, with the script's status: pnpm's (its badge between thin
+ * spaces, U+2009, without colour), yarn 1's.
+ */
+const RUNNER_SCRIPT_FAILED_RE = /^\s*ELIFECYCLE\s+Command failed with exit code (\d+)\.$|^error Command failed with exit code (\d+)\.$/;
+
 /** Where the scanner last asked whether a report stood under a passing run's heading, and the answer. */
 interface PassedHeadingMemo {
   readonly section: Section;
@@ -1324,6 +1330,14 @@ export class LogScanner {
       return;
     }
 
+    const lastWord = this.open;
+    // A package runner passes its script's status on with a line of its own between the closing line and the step's
+    // exit line (pnpm's ` ELIFECYCLE  Command failed with exit code 5.`, yarn 1's `error Command failed with exit code
+    // 5.`): stating the tool's status, it confirms the closing line as the exit line does (see Rule.confirmedByExit).
+    if (lastWord !== null && lastWord.rule.confirmedByExit !== undefined && lastWord.endLine === line - 1) {
+      const failed = RUNNER_SCRIPT_FAILED_RE.exec(bodyOf(lastWord, text));
+      if (failed !== null && Number(failed[1] ?? failed[2]) === lastWord.rule.confirmedByExit) lastWord.confirmed = true;
+    }
     const marker = matchExitMarker(text);
     if (marker) {
       // The tool's closing line right above the step's failure with the tool's status was its last word (see Rule.confirmedByExit).

@@ -36,6 +36,41 @@ describe("TypeDoc's closing line right above the step's exit line: only TypeDoc'
   });
 });
 
+describe("TypeDoc's exit 5 under a package runner: the runner's line stating the script's status stands between", () => {
+  it("reads pnpm's `ELIFECYCLE Command failed with exit code 5.` (thin spaces around the badge) right under TypeDoc's closing line as TypeDoc's status", async () => {
+    // Prepare: pnpm 9.15 `pnpm run docs` (real output; the script printed TypeDoc 0.28's lines of a --treatWarningsAsErrors
+    // run that failed after `generated at`, exit 5, which pnpm passes on)
+    const log = ghaStep('pnpm run docs', [
+      '',
+      '> docs-app@1.0.0 docs /home/runner/work/app/app',
+      '> typedoc --treatWarningsAsErrors --out docs/api src/index.ts',
+      '',
+      '[warning] Unsupported highlight language promql will not be highlighted in comment for get',
+      '[info] html generated at ./docs/api',
+      '[warning] Found 0 errors and 1 warnings',
+      '\u2009ELIFECYCLE\u2009 Command failed with exit code 5.',
+    ], { exitCode: 5 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.rule).toBe('typedoc.found');
+  });
+
+  it("does not take pnpm's line for another status as TypeDoc's (the next script failed, exit 1) (guard)", async () => {
+    // Prepare: `pnpm run docs && pnpm run check-docs`: TypeDoc passed, the check failed without a word
+    const log = ghaStep('pnpm run docs && pnpm run check-docs', [
+      '[warning] Unsupported highlight language promql will not be highlighted in comment for get',
+      '[info] html generated at ./docs/api',
+      '[warning] Found 0 errors and 1 warnings',
+      '\u2009ELIFECYCLE\u2009 Command failed with exit code 1.',
+    ], { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures.map((f) => f.rule)).not.toContain('typedoc.found');
+  });
+});
+
 describe("mypy's wrapped message: soft_wrap never prints a blank line or a run of spaces but the one before the code", () => {
   it("does not take the next tool's output into a message mypy printed whole (codes hidden, --no-error-summary)", async () => {
     // Prepare: mypy 1.0.1 `--hide-error-codes --no-error-summary` then pytest 7.4 (real output, exit 1): nothing ends
