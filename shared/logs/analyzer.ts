@@ -797,6 +797,7 @@ const RUNNER_SCRIPT_FAILED_RE = /^\s*ELIFECYCLE\s+Command failed with exit code 
 interface PassedHeadingMemo {
   readonly section: Section;
   readonly heading: RegExp;
+  readonly taskPrefix: string;
   readonly line: number;
   readonly under: boolean;
 }
@@ -1785,7 +1786,7 @@ export class LogScanner {
     );
     if (rule.lookback?.heading !== undefined) block.headingLine = this.headingAbove(rule.lookback.heading, startLine, taskPrefix);
     const warning = rule.warning;
-    if (typeof warning === 'object' && warning.passedUnder !== undefined && this.underPassedHeading(warning.passedUnder, warning.runStart, line)) block.run = PASSED_SESSION_RUN;
+    if (typeof warning === 'object' && warning.passedUnder !== undefined && this.underPassedHeading(warning.passedUnder, warning.runStart, line, taskPrefix)) block.run = PASSED_SESSION_RUN;
     if (rule.tallyAbove !== undefined) this.openTallyListEntry(rule, line, taskPrefix, startLine);
     // Whichever rule took the line: Maven's goal line also holds the cause it failed on (`No space left on device`).
     const closing = rule.closing ?? closingRuleOf(text);
@@ -1805,25 +1806,28 @@ export class LogScanner {
    * Whether the report opening on line `line` stands under a passing run's heading (`Rule.warning`'s `passedUnder`):
    * going up through the step's lines the scanner still keeps, the heading comes before the line a run opens with.
    */
-  private underPassedHeading(heading: RegExp, runStart: RegExp | undefined, line: number): boolean {
+  private underPassedHeading(heading: RegExp, runStart: RegExp | undefined, line: number, taskPrefix: string): boolean {
     // Read up to the last report it was asked for (its answer holds above it): each line once, not the ring's
-    // RING_SIZE lines for each of a log's thousands of reports.
+    // RING_SIZE lines for each of a log's thousands of reports. Behind a task runner's prefix, that task's lines only.
     const memo = this.passedHeadingMemo;
-    const upTo = memo !== null && memo.section === this.section && memo.heading === heading && memo.line < line ? memo.line : -1;
+    const upTo = memo !== null && memo.section === this.section && memo.heading === heading && memo.taskPrefix === taskPrefix && memo.line < line ? memo.line : -1;
     let under = false;
     for (let l = line - 1; l > this.section.outputFrom && line - l < RING_SIZE; l--) {
       if (l === upTo) {
         under = (memo as PassedHeadingMemo).under;
         break;
       }
-      const text = this.ringAt(l);
-      if (text === null || runStart?.test(text) === true) break;
+      const raw = this.ringAt(l);
+      if (raw === null) break;
+      const text = taskPrefix === '' ? raw : taskBody(taskPrefix, raw);
+      if (text === null) continue;
+      if (runStart?.test(text) === true) break;
       if (heading.test(text)) {
         under = true;
         break;
       }
     }
-    this.passedHeadingMemo = { section: this.section, heading, line, under };
+    this.passedHeadingMemo = { section: this.section, heading, taskPrefix, line, under };
     return under;
   }
 

@@ -161,3 +161,33 @@ describe("a goroutine's panic under a suite's method: the `=== RUN` names the su
     expect(predictionLines(analysis)).not.toContain(lineOf(log, '=== RUN   TestInvSuite/TestRestock'));
   });
 });
+
+describe("Agda's `All done` heading read behind a task runner's prefix, as its reports and its runs' `Checking` lines are", () => {
+  it("keeps the first file's type error first over a cached file's warning under `All done` behind docker compose's prefix", async () => {
+    // Prepare: the fixture agda-loop-cached-warning-two-errors.log's output (Agda 2.6.2.2, real) in a compose service
+    const root = '/home/runner/work/agda-lists/agda-lists/src';
+    const log = ghaStep('docker compose up --exit-code-from agda agda', [
+      `Checking Vec (${root}/Vec.agda).`,
+      `${root}/Vec.agda:10,5-8`,
+      'Nat → Nat !=< Nat',
+      'when checking that the expression suc has type Nat',
+      '',
+      '———— All done; warnings encountered ————————————————————————',
+      '',
+      `${root}/Warn.agda:9,1-16`,
+      'Unreachable clause',
+      'when checking the definition of not',
+      `Checking List (${root}/List.agda).`,
+      `${root}/List.agda:8,13-19`,
+      'Not in scope:',
+      `  lenght at ${root}/List.agda:8,13-19`,
+      "    (did you mean 'length'?)",
+      'when scope checking lenght',
+    ].map((line) => `agda-1  | ${line}`), { exitCode: 1 });
+    // Act
+    const analysis = await analyzeLog(log.join('\n'));
+    // Assert
+    expect(analysis.failures[0]?.startLine).toBe(lineOf(log, 'src/Vec.agda:10,5-8'));
+    expect(predictionLines(analysis)).not.toContain(lineOf(log, 'src/Warn.agda:9,1-16'));
+  });
+});
